@@ -1,0 +1,65 @@
+# Caseworks. `make run` and `make test` are the two commands a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PORT ?= 8000
+# The embedded SQLite broker wants a single-process worker; Redis can take a pool.
+WORKER_POOL ?= $(if $(findstring redis://,$(CELERY_BROKER_URL)),prefork --concurrency=2,solo)
+
+.PHONY: run install migrate demo web worker beat test test-fast lint check browser api-fuzz bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+## Virtualenv, install, migrate, demo data, then web + worker + beat on http://127.0.0.1:$(PORT)
+run: demo
+	PORT=$(PORT) WORKER_POOL="$(WORKER_POOL)" $(VENV)/bin/honcho -f Procfile.dev start
+
+web: install
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(VENV)/bin/celery -A config worker -l info --pool=$(WORKER_POOL)
+
+beat: install
+	$(VENV)/bin/celery -A config beat -l info
+
+## Every test (SQLite with no variables; PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
+test: install browser
+	$(PY) -m pytest -q -p no:randomly
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  DJANGO_ALLOWED_HOSTS=caseworks.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+# Debian's Chromium for the browser tests (Playwright's own download cannot work here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+	    || echo "chromium could not be installed: browser tests will be skipped"; \
+	  else echo "run 'sudo apt-get install -y chromium' for the browser tests (skipped without it)"; fi; \
+	fi
+
+## Schemathesis against the live API (needs a server: see .ci/api_fuzz.sh)
+api-fuzz: install
+	bash .ci/api_fuzz.sh
+
+clean:
+	rm -rf $(VENV) .local staticfiles

@@ -1,0 +1,83 @@
+"""Roles are Django groups holding exactly the permissions their apps grant them.
+
+Each app lists what each role may do in ``<app>/roles.py``::
+
+    PERMISSIONS = {
+        "caseworker": ["cases.view_case", "cases.add_case"],
+        "coordinator": ["cases.view_*"],          # every view permission of the app
+    }
+
+The groups are created by a data migration (accounts 0002); ``sync_roles`` then sets each group's
+permissions to exactly the union of the apps' lists after every ``migrate`` (post_migrate), so a
+permission added by a later app migration reaches its roles. ``administrator`` holds every
+permission. The matrix is written out in docs/roles.md.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from importlib import import_module
+
+from django.conf import settings
+
+from .choices import Role
+
+ALL = "*"
+
+PERMISSIONS: dict[str, list[str]] = {
+    Role.COORDINATOR: ["accounts.view_user", "accounts.view_partneragency", "accounts.view_apirequestlog"],
+    Role.ADMINISTRATOR: [ALL],
+}
+
+
+def declared_permissions() -> dict[str, list[str]]:
+    """Role name → permission patterns, gathered from every Caseworks app's roles.py."""
+    merged: dict[str, list[str]] = {str(role): [] for role in Role}
+    for app in settings.CASEWORKS_APPS:
+        try:
+            module = import_module(f"{app}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.roles":
+                raise
+            continue
+        for role, patterns in getattr(module, "PERMISSIONS", {}).items():
+            if str(role) not in merged:
+                raise ValueError(f"{app}/roles.py names an unknown role {role!r}")
+            merged[str(role)].extend(patterns)
+    return merged
+
+
+def resolve(patterns: list[str], available: dict[str, object]) -> set[str]:
+    """Expand ``app.codename`` patterns (``*`` wildcards allowed) against existing permissions."""
+    if ALL in patterns:
+        return set(available)
+    chosen: set[str] = set()
+    for pattern in patterns:
+        if "*" in pattern:
+            chosen.update(fnmatch.filter(available, pattern))
+        elif pattern in available:
+            chosen.add(pattern)
+    return chosen
+
+
+def sync_roles(*, using: str = "default") -> dict[str, int]:
+    """Give every role group exactly its declared permissions. Returns role → permission count."""
+    from django.contrib.auth.models import Group, Permission
+
+    available = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
+    counts = {}
+    for role, patterns in declared_permissions().items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = resolve(patterns, available)
+        group.permissions.set([available[name] for name in sorted(wanted)])
+        counts[role] = len(wanted)
+    return counts
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    # Runs once per migrated app; the last call sees every permission.
+    if sender.name == "accounts" or sender.name in settings.CASEWORKS_APPS:
+        sync_roles(using=using)

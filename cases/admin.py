@@ -1,0 +1,182 @@
+"""Cases admin registrations (history on every model via SimpleHistoryAdmin)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Address,
+    Allocation,
+    Case,
+    CaseBalance,
+    CaseNote,
+    CaseParticipant,
+    Collection,
+    Disbursement,
+    Employer,
+    Employment,
+    FviOverride,
+    LedgerEntry,
+    LocateAttempt,
+    Obligation,
+    OrderReview,
+    Person,
+    SupportOrder,
+    WorkItem,
+)
+
+
+class ParticipantInline(admin.TabularInline):
+    model = CaseParticipant
+    extra = 0
+    raw_id_fields = ("person",)
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ("last_name", "first_name", "ssn_last4", "date_of_birth", "family_violence", "paternity_status")
+    list_filter = ("family_violence", "paternity_status", "sex")
+    search_fields = ("last_name", "first_name", "ssn_last4")
+    exclude = ("ssn",)  # full SSNs are shown only in the permitted, logged detail view
+
+
+@admin.register(Address)
+class AddressAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "city", "state", "valid_from", "valid_to", "source")
+    list_filter = ("state", "source")
+    search_fields = ("person__last_name", "city", "postal_code")
+    raw_id_fields = ("person",)
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = ("case_number", "county", "status", "stage", "assistance_status", "caseworker", "next_deadline_on")
+    list_filter = ("status", "stage", "assistance_status", "jurisdiction", "interstate_role", "county")
+    search_fields = ("case_number", "other_state_case_id")
+    list_select_related = ("caseworker",)
+    raw_id_fields = ("caseworker",)
+    inlines = [ParticipantInline]
+
+
+@admin.register(CaseParticipant)
+class CaseParticipantAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "role", "person")
+    list_filter = ("role",)
+    search_fields = ("case__case_number", "person__last_name")
+    raw_id_fields = ("case", "person")
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "author", "created_at")
+    search_fields = ("case__case_number", "body")
+    raw_id_fields = ("case",)
+
+
+@admin.register(FviOverride)
+class FviOverrideAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "court_name", "court_order_reference", "agency", "created_at", "used_at", "used_via")
+    list_filter = ("used_via",)
+    search_fields = ("court_order_reference", "person__last_name")
+    raw_id_fields = ("person", "case")
+
+
+@admin.register(Employer)
+class EmployerAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "fein", "city", "state", "contact_email")
+    list_filter = ("state",)
+    search_fields = ("name", "fein")
+
+
+@admin.register(Employment)
+class EmploymentAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "employer", "started_on", "ended_on", "gross_monthly_income")
+    list_filter = ("ended_on",)
+    search_fields = ("person__last_name", "employer__name")
+    raw_id_fields = ("person", "employer")
+
+
+class ObligationInline(admin.TabularInline):
+    model = Obligation
+    extra = 0
+
+
+@admin.register(SupportOrder)
+class SupportOrderAdmin(SimpleHistoryAdmin):
+    list_display = ("order_number", "version", "case", "kind", "status", "issued_on", "effective_on")
+    list_filter = ("kind", "status")
+    search_fields = ("order_number", "case__case_number")
+    raw_id_fields = ("case", "supersedes")
+    inlines = [ObligationInline]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(SimpleHistoryAdmin):
+    list_display = ("order", "kind", "amount", "frequency", "start_on", "end_on", "accrued_through")
+    list_filter = ("kind", "frequency")
+    search_fields = ("order__order_number", "order__case__case_number")
+    raw_id_fields = ("order",)
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "entry_type", "bucket", "amount", "due_on", "posted_on")
+    list_filter = ("entry_type", "bucket", "obligation_kind")
+    search_fields = ("case__case_number",)
+    raw_id_fields = ("case", "obligation", "collection", "reverses")
+
+
+@admin.register(Collection)
+class CollectionAdmin(SimpleHistoryAdmin):
+    list_display = ("source_reference", "case", "amount", "received_on", "source", "status", "received_via")
+    list_filter = ("status", "source", "received_via")
+    search_fields = ("source_reference", "case_number_received", "batch_reference")
+    raw_id_fields = ("case", "employer")
+
+
+@admin.register(Allocation)
+class AllocationAdmin(SimpleHistoryAdmin):
+    list_display = ("collection", "case", "bucket", "payee", "amount", "allocated_on")
+    list_filter = ("bucket", "payee")
+    search_fields = ("collection__source_reference", "case__case_number")
+    raw_id_fields = ("collection", "case")
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "payee", "amount", "received_on", "due_by", "disbursed_on", "status", "is_late")
+    list_filter = ("status", "is_late", "payee")
+    search_fields = ("case__case_number", "export_batch")
+    raw_id_fields = ("case", "collection")
+
+
+@admin.register(CaseBalance)
+class CaseBalanceAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "monthly_obligation", "total_arrears", "months_in_arrears", "last_payment_on", "updated_at")
+    search_fields = ("case__case_number",)
+    raw_id_fields = ("case",)
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "case", "kind", "due_on", "assigned_to", "unit", "status")
+    list_filter = ("status", "kind", "unit")
+    search_fields = ("title", "case__case_number", "dedupe_key")
+    raw_id_fields = ("case", "assigned_to", "created_by")
+
+
+@admin.register(LocateAttempt)
+class LocateAttemptAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "person", "source", "attempted_on", "result")
+    list_filter = ("source", "result")
+    search_fields = ("case__case_number", "person__last_name")
+    raw_id_fields = ("case", "person")
+
+
+@admin.register(OrderReview)
+class OrderReviewAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "order", "status", "requested_on", "guideline_monthly", "current_monthly", "outcome",
+                    "completed_on")
+    list_filter = ("status", "outcome", "guideline", "requested_by")
+    search_fields = ("case__case_number", "order__order_number")
+    list_select_related = ("case", "order")
+    raw_id_fields = ("case", "order", "new_order", "reviewer")

@@ -1,0 +1,223 @@
+"""Distribution of a collection (42 USC 657), as a pure function: no database, no side effects.
+
+``distribute(...)`` takes the family's assistance status, the collection source and amount, the
+current support still due this month and the arrears (oldest first) and returns the allocation
+lines plus any held remainder. The ledger services (cases/ledger.py) feed it the case balance and
+write what it returns. The rules (DOMAIN.md "Ledger and distribution"):
+
+- never assistance: current support due this month, then arrears oldest first, all to the family;
+- former assistance: current support to the family, then unassigned arrears to the family, then
+  assigned arrears to the state, remainder to the family;
+- current assistance: collections repay assistance — current support is retained by the state
+  except the monthly pass-through the state elects (a dated table, ``PASS_THROUGH``), then
+  assigned arrears to the state, then unassigned arrears to the family, excess to the family;
+- federal tax refund offset: never to current support; past-due support only, assigned arrears
+  first; what exceeds the past-due support is held (it is refunded to the obligor, not kept).
+
+Invariants (tested with hypothesis): sum(lines) + held == amount; no line is negative; no bucket
+is paid more than is due in it; only the family remainder line is unbounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+ZERO = Decimal("0.00")
+
+# Values of cases.choices (kept as plain strings so this module has no Django dependency).
+CURRENT = "current"
+ARREARS_UNASSIGNED = "arrears_unassigned"
+ARREARS_ASSIGNED = "arrears_assigned"
+EXCESS = ""  # the remainder paid to the family after every bucket is satisfied
+FAMILY = "family"
+STATE = "state"
+
+NEVER = "never"
+FORMER = "former"
+CURRENT_ASSISTANCE = "current"
+ASSISTANCE_STATUSES = (NEVER, FORMER, CURRENT_ASSISTANCE)
+
+FEDERAL_TAX_OFFSET = "federal_tax_offset"
+
+TAX_OFFSET_EXCESS_REASON = "Federal tax refund offset exceeds past-due support (refund due to the obligor)"
+
+
+@dataclass(frozen=True)
+class Slice:
+    """An amount due in one bucket (and obligation kind). Arrears slices are given oldest first."""
+
+    bucket: str
+    amount: Decimal
+    obligation_kind: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    bucket: str  # CURRENT, ARREARS_UNASSIGNED, ARREARS_ASSIGNED or EXCESS
+    payee: str  # FAMILY or STATE
+    amount: Decimal
+    obligation_kind: str = ""
+
+
+@dataclass(frozen=True)
+class Distribution:
+    lines: tuple[Line, ...]
+    held: Decimal = ZERO
+    held_reason: str = ""
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO) + self.held
+
+    def paid(self, *, bucket: str | None = None, payee: str | None = None) -> Decimal:
+        return sum(
+            (
+                line.amount
+                for line in self.lines
+                if (bucket is None or line.bucket == bucket) and (payee is None or line.payee == payee)
+            ),
+            ZERO,
+        )
+
+
+@dataclass(frozen=True)
+class PassThroughRule:
+    """The part of current support collected for a family on assistance that the state passes
+    through to the family each month instead of retaining it (42 USC 657(a)(7)(B) lets the state
+    waive the federal share up to $100 a month for one child, $200 for two or more)."""
+
+    jurisdiction: str
+    effective_on: date
+    one_child: Decimal
+    two_or_more: Decimal
+    source: str
+
+
+# Dated, replaceable table (newest last per jurisdiction). DOMAIN.md does not give these amounts:
+# they are the elected defaults, to be confirmed by the office.
+PASS_THROUGH: tuple[PassThroughRule, ...] = (
+    PassThroughRule("NY", date(2008, 1, 1), Decimal("100.00"), Decimal("200.00"),
+                    "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B) (confirm)"),
+    PassThroughRule("CA", date(1999, 1, 1), Decimal("50.00"), Decimal("50.00"),
+                    "CA Welf. & Inst. Code 11475.3 (confirm)"),
+)
+
+
+def pass_through_limit(*, jurisdiction: str, children: int, on: date,
+                       table: Iterable[PassThroughRule] = PASS_THROUGH) -> Decimal:
+    """Monthly pass-through in force on ``on`` for the jurisdiction (0 when none)."""
+    rules = sorted((r for r in table if r.jurisdiction == jurisdiction and r.effective_on <= on),
+                   key=lambda r: r.effective_on)
+    if not rules:
+        return ZERO
+    rule = rules[-1]
+    return rule.two_or_more if children >= 2 else rule.one_child
+
+
+def _pay(slices: Sequence[Slice], available: Decimal, payee_of) -> tuple[list[Line], Decimal]:
+    lines = []
+    for item in slices:
+        if available <= 0:
+            break
+        take = min(item.amount, available)
+        if take > 0:
+            lines.append(Line(item.bucket, payee_of(item), take, item.obligation_kind))
+            available -= take
+    return lines, available
+
+
+def _payee_of_bucket(item: Slice) -> str:
+    return STATE if item.bucket == ARREARS_ASSIGNED else FAMILY
+
+
+def _of(slices: Sequence[Slice], bucket: str) -> list[Slice]:
+    return [s for s in slices if s.bucket == bucket]
+
+
+def _merge(lines: Iterable[Line]) -> tuple[Line, ...]:
+    merged: dict[tuple[str, str, str], Decimal] = {}
+    for line in lines:
+        key = (line.bucket, line.payee, line.obligation_kind)
+        merged[key] = merged.get(key, ZERO) + line.amount
+    return tuple(Line(b, p, a, k) for (b, p, k), a in merged.items() if a > 0)
+
+
+def distribute(
+    *,
+    assistance_status: str,
+    source: str,
+    amount: Decimal,
+    current_due: Sequence[Slice] = (),
+    arrears: Sequence[Slice] = (),
+    pass_through_available: Decimal = ZERO,
+) -> Distribution:
+    """Allocate ``amount`` (42 USC 657; DOMAIN.md "Ledger and distribution").
+
+    ``current_due``: current support still unpaid this month, in payment priority order.
+    ``arrears``: unpaid arrears slices (ARREARS_UNASSIGNED / ARREARS_ASSIGNED), oldest first.
+    ``pass_through_available``: what remains of this month's pass-through (current assistance).
+    """
+    if assistance_status not in ASSISTANCE_STATUSES:
+        raise ValueError(f"Unknown assistance status {assistance_status!r}")
+    if amount <= 0:
+        raise ValueError("A collection amount must be positive.")
+    for item in (*current_due, *arrears):
+        if item.amount < 0:
+            raise ValueError("Amounts due must not be negative.")
+    if any(s.bucket not in (ARREARS_UNASSIGNED, ARREARS_ASSIGNED) for s in arrears):
+        raise ValueError("Arrears slices must be assigned or unassigned arrears.")
+    current_due = [Slice(CURRENT, s.amount, s.obligation_kind) for s in current_due]
+    lines: list[Line] = []
+    left = amount
+
+    if source == FEDERAL_TAX_OFFSET:
+        # 42 USC 657(a)(2)(B)(iv), 664: a federal tax refund offset pays past-due support only,
+        # assigned arrears first; never current support. The excess goes back to the obligor.
+        paid, left = _pay([*_of(arrears, ARREARS_ASSIGNED), *_of(arrears, ARREARS_UNASSIGNED)], left, _payee_of_bucket)
+        lines += paid
+        reason = TAX_OFFSET_EXCESS_REASON if left > 0 else ""
+        return Distribution(_merge(lines), held=left, held_reason=reason)
+
+    if assistance_status == NEVER:
+        # 42 USC 657(a)(3): current support, then arrears (oldest first), all to the family.
+        paid, left = _pay(current_due, left, lambda s: FAMILY)
+        lines += paid
+        paid, left = _pay(list(arrears), left, _payee_of_bucket)
+        lines += paid
+    elif assistance_status == FORMER:
+        # 42 USC 657(a)(2): current support to the family, then unassigned arrears (family), then
+        # assigned arrears (state), remainder to the family.
+        paid, left = _pay(current_due, left, lambda s: FAMILY)
+        lines += paid
+        paid, left = _pay(_of(arrears, ARREARS_UNASSIGNED), left, _payee_of_bucket)
+        lines += paid
+        paid, left = _pay(_of(arrears, ARREARS_ASSIGNED), left, _payee_of_bucket)
+        lines += paid
+    else:
+        # 42 USC 657(a)(1): current assistance — the state retains collections to repay
+        # assistance, passing through up to the elected monthly amount of current support
+        # (657(a)(7)(B)); then assigned arrears to the state; then unassigned arrears and the
+        # excess to the family.
+        pass_left = max(pass_through_available, ZERO)
+        for item in current_due:
+            take = min(item.amount, left)
+            if take <= 0:
+                continue
+            to_family = min(take, pass_left)
+            if to_family > 0:
+                lines.append(Line(CURRENT, FAMILY, to_family, item.obligation_kind))
+                pass_left -= to_family
+            if take - to_family > 0:
+                lines.append(Line(CURRENT, STATE, take - to_family, item.obligation_kind))
+            left -= take
+        paid, left = _pay(_of(arrears, ARREARS_ASSIGNED), left, _payee_of_bucket)
+        lines += paid
+        paid, left = _pay(_of(arrears, ARREARS_UNASSIGNED), left, _payee_of_bucket)
+        lines += paid
+
+    if left > 0:
+        lines.append(Line(EXCESS, FAMILY, left))
+    return Distribution(_merge(lines))

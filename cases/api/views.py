@@ -1,0 +1,75 @@
+"""Partner API: cases (list with the caseload's filters, detail) and the court's FVI override."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from core.api.schema import ErrorSerializer
+from core.api.views import PartnerAPIView, PartnerListRetrieveViewSet
+
+from ..filtersets import CaseFilterSet
+from ..models import Case, CaseParticipant, FviOverride, Obligation, SupportOrder
+from ..services import fvi_override_use
+from .serializers import AddressSerializer, CaseDetailSerializer, CaseSerializer, OverrideUseSerializer
+
+
+class CaseViewSet(PartnerListRetrieveViewSet):
+    """``GET /api/v1/cases/`` (filters: status, county, assistance_status, has_arrears,
+    updated_since, q, ordering) and ``GET /api/v1/cases/{case_number}/``. Cases are identified by
+    their case number; no addresses or SSNs are ever returned."""
+
+    scope_resource = "cases"
+    lookup_field = "case_number"
+    lookup_value_converter = "str"
+    filterset_class = CaseFilterSet
+
+    def get_queryset(self):
+        queryset = (
+            Case.objects.select_related("balance")
+            .prefetch_related(Prefetch("participants", queryset=CaseParticipant.objects.select_related("person")))
+            .order_by("case_number")
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("orders", queryset=SupportOrder.objects.order_by("-effective_on", "-version").prefetch_related(
+                    Prefetch("obligations", queryset=Obligation.objects.order_by("id"))))
+            )
+        return queryset
+
+    def get_object(self):
+        number = str(self.kwargs["case_number"]).upper()
+        return get_object_or_404(self.get_queryset(), case_number=number)
+
+    def get_serializer_class(self):
+        return CaseDetailSerializer if self.action == "retrieve" else CaseSerializer
+
+
+class FviOverrideUseAPIView(PartnerAPIView):
+    """``POST /api/v1/cases/{case_number}/fvi-overrides/{id}/use/`` — a court's key uses a
+    one-time override recorded from its order (42 USC 654(26)): the protected person's addresses,
+    once. Logged; a second use answers 409."""
+
+    scope_resource = "cases"
+    extra_error_responses = {"409": ("The override was already used", ErrorSerializer)}
+
+    @extend_schema(request=None, responses={200: OverrideUseSerializer})
+    def post(self, request, case_number: str, pk: int):
+        override = get_object_or_404(FviOverride.objects.select_related("case"), pk=pk,
+                                     case__case_number=str(case_number).upper())
+        agency = getattr(request.user, "agency", None)
+        if agency is None or override.agency_id != agency.pk:
+            raise PermissionDenied("This override is not for your agency.")
+        if override.is_used:
+            return Response({"detail": "This override was already used."}, status=status.HTTP_409_CONFLICT)
+        try:
+            addresses = fvi_override_use(override=override, via="api", agency=agency, request=request._request)
+        except DjangoPermissionDenied:
+            return Response({"detail": "This override was already used."}, status=status.HTTP_409_CONFLICT)
+        return Response({"person_id": override.person_id, "court_order_reference": override.court_order_reference,
+                         "addresses": AddressSerializer(addresses, many=True).data})

@@ -1,0 +1,224 @@
+"""Choices of the cases app (TextChoices; values are stable, labels are for people)."""
+
+from django.db import models
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    UNKNOWN = "U", "Unknown"
+
+
+class PaternityStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", "Not needed"
+    PENDING = "pending", "Pending"
+    ESTABLISHED = "established", "Established"
+
+
+class PaternityMethod(models.TextChoices):
+    MARITAL_PRESUMPTION = "marital_presumption", "Marital presumption"
+    VOLUNTARY_ACKNOWLEDGMENT = "voluntary_acknowledgment", "Voluntary acknowledgment"
+    GENETIC_TEST = "genetic_test", "Genetic test"
+    COURT_ORDER = "court_order", "Court order"
+
+
+class GeneticTestResult(models.TextChoices):
+    POSITIVE = "positive", "Positive (not excluded)"
+    NEGATIVE = "negative", "Negative (excluded)"
+
+
+class Jurisdiction(models.TextChoices):
+    NY = "NY", "New York"
+    CA = "CA", "California"
+
+
+class AssistanceStatus(models.TextChoices):
+    CURRENT = "current", "Current assistance (TANF)"
+    FORMER = "former", "Former assistance"
+    NEVER = "never", "Never assistance"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class CaseStage(models.TextChoices):
+    OPENED = "opened", "Opened"
+    LOCATE = "locate", "Locate"
+    ESTABLISHMENT = "establishment", "Establishment"
+    ENFORCEMENT = "enforcement", "Enforcement"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureReason(models.TextChoices):
+    """Case closure criteria (45 CFR 303.11(b); DOMAIN.md lists the verified ones)."""
+
+    NO_ORDER_LOW_ARREARS = (
+        "no_order_low_arrears",
+        "No current order; arrears under $500 or unenforceable (303.11(b)(1))",
+    )
+    NO_ORDER_ASSIGNED_ARREARS = (
+        "no_order_assigned_arrears",
+        "No current order; all arrears assigned to the state (303.11(b)(2))",
+    )
+    NCP_DECEASED = "ncp_deceased", "Noncustodial parent deceased, no further action possible (303.11(b)(4))"
+    PATERNITY_NOT_ESTABLISHABLE = "paternity_not_establishable", "Paternity cannot be established (303.11(b)(6))"
+    LOCATION_UNKNOWN = "location_unknown", "Location unknown after diligent efforts (303.11(b)(7))"
+    NCP_CANNOT_PAY = "ncp_cannot_pay", "NCP cannot pay for the child's minority (303.11(b)(8))"
+    RECIPIENT_REQUEST = "recipient_request", "Non-assistance recipient requests closure (303.11(b)(11))"
+    GOOD_CAUSE = "good_cause", "Good cause / other exception found (303.11(b)(12))"
+    RECIPIENT_UNREACHABLE = "recipient_unreachable", "Unable to contact the recipient of services (303.11(b)(13))"
+    INITIATING_STATE_CLOSED = (
+        "initiating_state_closed",
+        "Interstate: initiating agency closed or asked to close (303.11(b)(15)-(16))",
+    )
+    OTHER = "other", "Other (explained in the closure note)"
+
+
+class InterstateRole(models.TextChoices):
+    NONE = "none", "Not interstate"
+    INITIATING = "initiating", "Initiating"
+    RESPONDING = "responding", "Responding"
+
+
+class ParticipantRole(models.TextChoices):
+    CP = "cp", "Custodial parent"
+    NCP = "ncp", "Noncustodial parent"
+    CHILD = "child", "Child"
+
+
+class OrderKind(models.TextChoices):
+    COURT = "court", "Court"
+    ADMINISTRATIVE = "administrative", "Administrative"
+
+
+class OrderStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUPERSEDED = "superseded", "Superseded"
+    TERMINATED = "terminated", "Terminated"
+
+
+class ObligationKind(models.TextChoices):
+    CURRENT_SUPPORT = "current_support", "Current child support"
+    MEDICAL_SUPPORT = "medical_support", "Medical support"
+    SPOUSAL_SUPPORT = "spousal_support", "Spousal support"
+    ARREARS_REPAYMENT = "arrears_repayment", "Arrears repayment"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    BIWEEKLY = "biweekly", "Every two weeks"
+    SEMIMONTHLY = "semimonthly", "Twice a month"
+    MONTHLY = "monthly", "Monthly"
+
+
+class EntryType(models.TextChoices):
+    CHARGE = "charge", "Charge"
+    COLLECTION = "collection", "Collection"
+    ALLOCATION = "allocation", "Allocation"
+    DISBURSEMENT = "disbursement", "Disbursement"
+    ADJUSTMENT = "adjustment", "Adjustment"
+    REVERSAL = "reversal", "Reversal"
+
+
+class Bucket(models.TextChoices):
+    CURRENT = "current", "Current support"
+    ARREARS_UNASSIGNED = "arrears_unassigned", "Unassigned arrears (family)"
+    ARREARS_ASSIGNED = "arrears_assigned", "Assigned arrears (state)"
+
+
+class CollectionSource(models.TextChoices):
+    INCOME_WITHHOLDING = "income_withholding", "Income withholding"
+    DIRECT_PAYMENT = "direct_payment", "Direct payment"
+    FEDERAL_TAX_OFFSET = "federal_tax_offset", "Federal tax refund offset"
+    STATE_TAX_OFFSET = "state_tax_offset", "State tax refund offset"
+    BANK_LEVY = "bank_levy", "Bank levy"
+    OTHER = "other", "Other"
+
+
+# Sources whose details are Federal Tax Information (IRS Publication 1075).
+FTI_SOURCES = frozenset({CollectionSource.FEDERAL_TAX_OFFSET})
+
+
+class CollectionStatus(models.TextChoices):
+    POSTED = "posted", "Posted"
+    HELD = "held", "Held (undistributed)"
+    REVERSED = "reversed", "Reversed"
+
+
+class ReceivedVia(models.TextChoices):
+    API = "api", "API"
+    FORM = "form", "Form"
+    FILE = "file", "File"
+    GENERATOR = "generator", "Generator"
+
+
+class Payee(models.TextChoices):
+    FAMILY = "family", "Family"
+    STATE = "state", "State"
+
+
+class DisbursementStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    CANCELLED = "cancelled", "Cancelled (collection reversed)"
+
+
+class WorkItemStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class WorkItemKind(models.TextChoices):
+    """Kinds the cases app creates; other apps may use their own short kind strings."""
+
+    MANUAL = "manual", "Manual"
+    OPEN_CASE = "open_case", "Open the case"
+    LOCATE = "locate", "Locate attempt due"
+    ESTABLISH = "establish", "Establish an order"
+    INTERSTATE_REFERRAL = "interstate_referral", "Interstate referral"
+    REVIEW = "review", "Review"
+
+
+class LocateSource(models.TextChoices):
+    NEW_HIRE = "new_hire", "New hire directory"
+    EMPLOYER = "employer", "Employer"
+    DMV = "dmv", "Motor vehicles (DMV)"
+    PARENT_LOCATOR = "parent_locator", "Parent locator service"
+    OTHER = "other", "Other"
+
+
+class LocateResult(models.TextChoices):
+    FOUND = "found", "Found"
+    NOT_FOUND = "not_found", "Not found"
+
+
+class DeadlineKind(models.TextChoices):
+    OPEN = "open", "Open case (45 CFR 303.2(b))"
+    LOCATE = "locate", "Locate (45 CFR 303.3(b)(3))"
+    ESTABLISH = "establish", "Establish order (45 CFR 303.4(d))"
+    INTERSTATE_REFERRAL = "interstate_referral", "Interstate referral (45 CFR 303.7)"
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    COMPLETED = "completed", "Completed"
+
+
+class ReviewOutcome(models.TextChoices):
+    NO_CHANGE = "no_change", "No change"
+    ADJUSTMENT = "adjustment", "Adjustment (new order version)"
+    PETITION = "petition", "Petition to court"
+
+
+class ReviewRequester(models.TextChoices):
+    AGENCY = "agency", "Agency (automated 36-month review)"
+    CP = "cp", "Custodial parent"
+    NCP = "ncp", "Noncustodial parent"
+
+
+class LedgerRunKind(models.TextChoices):
+    ACCRUAL = "accrual", "Accrual of charges"
+    DISBURSEMENT = "disbursement", "Disbursement sweep"
+    BACKFILL = "backfill", "Ledger backfill"

@@ -1,0 +1,79 @@
+"""CaseFilterSet: one filter set for the caseload page and the partner API."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .choices import AssistanceStatus, CaseStage, CaseStatus
+from .models import Case, CaseParticipant
+
+CASE_NUMBER_RE = re.compile(r"^(NY|CA)-?\d+$", re.IGNORECASE)
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search", label="Search", max_length=80,
+        help_text="Case number, participant name, or last 4 digits of an SSN.",
+    )
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, empty_label="Any status")
+    stage = django_filters.ChoiceFilter(choices=[c for c in CaseStage.choices if c[0] != "closed"], empty_label="Any stage")
+    county = django_filters.CharFilter(field_name="county", lookup_expr="iexact", max_length=60)
+    assistance_status = django_filters.ChoiceFilter(choices=AssistanceStatus.choices, empty_label="Any assistance")
+    has_arrears = django_filters.ChoiceFilter(method="filter_has_arrears", label="Has arrears",
+                                              choices=[("true", "Yes"), ("false", "No")], empty_label="Any")
+    deadline = django_filters.ChoiceFilter(
+        method="filter_deadline", label="Deadline",
+        choices=[("overdue", "Overdue"), ("due_soon", "Due soon")], empty_label="Any deadline",
+    )
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+                                                     label="Updated since")
+    ordering = django_filters.OrderingFilter(
+        fields=(("case_number", "case_number"), ("next_deadline_on", "deadline"), ("updated_at", "updated"),
+                ("balance__total_arrears", "arrears")),
+        field_labels={"case_number": "Case number", "next_deadline_on": "Deadline", "updated_at": "Last updated",
+                      "balance__total_arrears": "Arrears"},
+        label="Sort",
+    )
+
+    class Meta:
+        model = Case
+        fields = ["status", "county", "assistance_status"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if CASE_NUMBER_RE.match(value):
+            digits = re.sub(r"\D", "", value)
+            return queryset.filter(case_number__iexact=f"{value[:2].upper()}-{int(digits):06d}")
+        if value.isdigit() and len(value) == 4:
+            people = CaseParticipant.objects.filter(case=OuterRef("pk"), person__ssn_last4=value)
+            return queryset.filter(Exists(people))
+        if value.isdigit():
+            return queryset.filter(case_number__endswith=value)
+        words = value.split()
+        people = CaseParticipant.objects.filter(case=OuterRef("pk"))
+        for word in words[:3]:
+            people = people.filter(Q(person__last_name__istartswith=word) | Q(person__first_name__istartswith=word))
+        return queryset.filter(Q(case_number__icontains=value) | Exists(people))
+
+    def filter_has_arrears(self, queryset, name, value):
+        if value not in ("true", "false"):
+            return queryset
+        return queryset.filter(balance__total_arrears__gt=0) if value == "true" else queryset.exclude(balance__total_arrears__gt=0)
+
+    def filter_deadline(self, queryset, name, value):
+        from .deadlines import due_soon_days
+
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.filter(next_deadline_on__lt=today)
+        if value == "due_soon":
+            return queryset.filter(next_deadline_on__gte=today,
+                                   next_deadline_on__lte=today + timedelta(days=due_soon_days()))
+        return queryset

@@ -1,0 +1,80 @@
+"""Partner API of the ledger: a case's ledger (cursor pages, newest first) and posting collections."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+
+from core.api.pagination import StreamCursorPagination
+from core.api.schema import ErrorSerializer
+from core.api.views import PartnerAPIView, PartnerGenericAPIView
+
+from ..choices import ReceivedVia
+from ..exceptions import CollectionConflict
+from ..models import Case, LedgerEntry
+from ..services import collection_post
+from .serializers import CollectionInSerializer, CollectionOutSerializer, LedgerEntrySerializer
+
+
+class LedgerEntryCursorPagination(StreamCursorPagination):
+    ordering = ("-id",)
+
+
+class CaseLedgerAPIView(PartnerGenericAPIView):
+    """``GET /api/v1/cases/{case_number}/ledger/`` — the case's ledger entries, newest first.
+    Collection entries carry their ``source_reference``; a federal tax offset's source is null
+    (FTI, IRS Publication 1075: no partner scope grants it)."""
+
+    scope_resource = "cases"
+    serializer_class = LedgerEntrySerializer
+    pagination_class = LedgerEntryCursorPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no case in the path
+            return LedgerEntry.objects.none()
+        case = get_object_or_404(Case.objects.only("id"), case_number=self.kwargs["case_number"].upper())
+        return (LedgerEntry.objects.filter(case_id=case.pk).select_related("collection")
+                .only("id", "entry_type", "bucket", "obligation_kind", "amount", "due_on", "posted_on", "description",
+                      "reverses_id", "created_at", "collection_id", "collection__source_reference",
+                      "collection__source"))
+
+    @extend_schema(responses=LedgerEntrySerializer(many=True))
+    def get(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class CollectionCreateAPIView(PartnerAPIView):
+    """``POST /api/v1/collections/`` — 201 with the allocations on first receipt, 200 with the same
+    body on an exact replay, 409 when the reference comes again with different content."""
+
+    scope_resource = "collections"
+    extra_error_responses = {"409": ("The source reference was already received with different content",
+                                     ErrorSerializer)}
+
+    @extend_schema(
+        request=CollectionInSerializer,
+        responses={201: OpenApiResponse(CollectionOutSerializer, description="Recorded and distributed (or held)"),
+                   200: OpenApiResponse(CollectionOutSerializer, description="An exact replay: the first receipt")},
+    )
+    def post(self, request, *args, **kwargs):
+        incoming = CollectionInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        agency = getattr(request.user, "agency", None)
+        try:
+            result = collection_post(
+                case_number=data["case_number"], amount=data["amount"], received_on=data["received_on"],
+                source=data["source"], source_reference=data["source_reference"], received_via=ReceivedVia.API,
+                actor_label=f"API: {agency}" if agency else "API",
+            )
+        except CollectionConflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as exc:
+            raise DRFValidationError(exc.message_dict)
+        body = CollectionOutSerializer(result.collection, context={"allocations": result.allocations}).data
+        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)

@@ -1,0 +1,76 @@
+"""Ledger API serializers: ledger entries (read) and collections (write)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from ..choices import Bucket, CollectionSource, CollectionStatus, ObligationKind, Payee
+from ..models import Collection, LedgerEntry
+from .fti import shown_source
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    source_reference = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField(help_text="Collection source; null for federal tax information.")
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "entry_type", "bucket", "obligation_kind", "amount", "due_on", "posted_on", "description",
+                  "source_reference", "source", "reverses", "created_at"]
+
+    def get_source_reference(self, entry) -> str | None:
+        return entry.collection.source_reference if entry.collection_id else None
+
+    def get_source(self, entry) -> str | None:
+        return shown_source(entry.collection.source, fti=False) if entry.collection_id else None
+
+
+class CollectionInSerializer(serializers.Serializer):
+    case_number = serializers.CharField(max_length=20)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    received_on = serializers.DateField()
+    source = serializers.ChoiceField(choices=CollectionSource.choices)
+    source_reference = serializers.CharField(max_length=64)
+
+    def validate_case_number(self, value: str) -> str:
+        from ..models import Case
+
+        value = value.strip().upper()
+        if not Case.objects.filter(case_number=value).exists():
+            # The API refuses unknown case numbers; files hold them instead (DOMAIN.md).
+            raise serializers.ValidationError("Unknown case number.")
+        return value
+
+    def validate_received_on(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError("A collection cannot be received in the future.")
+        return value
+
+
+class AllocationOutSerializer(serializers.Serializer):
+    bucket = serializers.ChoiceField(choices=[("", "Excess to the family"), *Bucket.choices])
+    payee = serializers.ChoiceField(choices=Payee.choices)
+    obligation_kind = serializers.ChoiceField(choices=[("", ""), *ObligationKind.choices])
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class CollectionOutSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case_number_received")
+    status = serializers.ChoiceField(choices=CollectionStatus.choices)
+    held_amount = serializers.SerializerMethodField()
+    allocations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Collection
+        fields = ["source_reference", "case_number", "amount", "received_on", "source", "status", "hold_reason",
+                  "held_amount", "allocations"]
+
+    def get_allocations(self, collection) -> list[dict]:
+        return AllocationOutSerializer(self.context["allocations"], many=True).data
+
+    def get_held_amount(self, collection) -> str:
+        allocated = sum((a.amount for a in self.context["allocations"]), Decimal("0.00"))
+        return f"{collection.amount - allocated:.2f}"

@@ -1,0 +1,59 @@
+"""Caseworker pages of the ledger: held collections (release to a case), late disbursements."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+
+from core.views import FilteredListView, PermissionMixin
+
+from ..services import collection_release
+from .filtersets import CollectionFilterSet, DisbursementFilterSet
+from .forms import ReleaseForm
+from .fti import can_view_fti
+from .selectors import collections_held, disbursements_late
+
+
+class HeldCollectionListView(FilteredListView):
+    permission_required = "cases.view_collection"
+    template_name = "cases/ledger/held_list.html"
+    filterset_class = CollectionFilterSet
+
+    def get_base_queryset(self):
+        return collections_held(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["fti"] = can_view_fti(self.request.user)
+        context["release_form"] = ReleaseForm()
+        return context
+
+
+class HeldCollectionReleaseView(PermissionMixin, View):
+    permission_required = "cases.change_collection"
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        collection = get_object_or_404(collections_held(user=request.user), pk=pk)
+        form = ReleaseForm(request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("ledger:held_list")
+        try:
+            collection_release(collection=collection, case=form.case, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("ledger:held_list")
+        messages.success(request, f"Payment {collection.source_reference} released to {form.case.case_number}.")
+        return redirect("ledger:held_list")
+
+
+class LateDisbursementListView(FilteredListView):
+    """Family disbursements past 2 business days after receipt (42 USC 654b(c))."""
+
+    permission_required = "cases.view_disbursement"
+    template_name = "cases/ledger/late_disbursements.html"
+    filterset_class = DisbursementFilterSet
+
+    def get_base_queryset(self):
+        return disbursements_late(user=self.request.user)

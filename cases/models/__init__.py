@@ -1,0 +1,31 @@
+"""Cases models (re-exported here: ``from cases.models import Case``)."""
+
+from .cases import Case, CaseNote, CaseParticipant, FviOverride
+from .ledger import Allocation, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun
+from .orders import MONTHLY_FACTOR, Obligation, SupportOrder
+from .people import Address, Employer, Employment, Person
+from .reviews import OrderReview
+from .work import LocateAttempt, WorkItem
+
+__all__ = [
+    "MONTHLY_FACTOR",
+    "Address",
+    "Allocation",
+    "Case",
+    "CaseBalance",
+    "CaseNote",
+    "CaseParticipant",
+    "Collection",
+    "Disbursement",
+    "Employer",
+    "Employment",
+    "FviOverride",
+    "LedgerEntry",
+    "LedgerRun",
+    "LocateAttempt",
+    "Obligation",
+    "OrderReview",
+    "Person",
+    "SupportOrder",
+    "WorkItem",
+]

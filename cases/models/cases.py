@@ -1,0 +1,211 @@
+"""Cases, participants, notes and the court override of the family violence indicator."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from core.models import RestrictedQuerySet, TimeStampedModel
+
+from ..choices import (
+    AssistanceStatus,
+    CaseStage,
+    CaseStatus,
+    ClosureReason,
+    DeadlineKind,
+    InterstateRole,
+    Jurisdiction,
+    ParticipantRole,
+)
+from .people import Person
+from .scope import case_scope_q
+
+
+class Case(TimeStampedModel):
+    """A IV-D case. ``status`` (open/closed) is apart from ``stage`` (where the work is).
+
+    ``next_deadline_on``/``next_deadline_kind`` cache the earliest running federal timeframe
+    (cases.deadlines) so the caseload can filter and sort on it; services refresh them.
+    """
+
+    case_number = models.CharField(max_length=20, unique=True)
+    county = models.CharField(max_length=60, db_index=True)
+    jurisdiction = models.CharField(max_length=2, choices=Jurisdiction.choices)
+    assistance_status = models.CharField(
+        max_length=10, choices=AssistanceStatus.choices, default=AssistanceStatus.NEVER
+    )
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    stage = models.CharField(max_length=20, choices=CaseStage.choices, default=CaseStage.OPENED)
+    stage_changed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=40, choices=ClosureReason.choices, blank=True)
+    closure_note = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="caseload"
+    )
+    application_received_on = models.DateField()
+    opened_on = models.DateField(null=True, blank=True)
+    locate_needed_on = models.DateField(null=True, blank=True)
+    ncp_located_on = models.DateField(null=True, blank=True)
+    delinquency_identified_on = models.DateField(null=True, blank=True)
+    interstate_role = models.CharField(max_length=12, choices=InterstateRole.choices, default=InterstateRole.NONE)
+    other_state = models.CharField(max_length=2, blank=True)
+    other_state_case_id = models.CharField(max_length=40, blank=True)
+    interstate_needed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date the need for an interstate referral was determined (starts 303.7's 20 days).",
+    )
+    interstate_referred_on = models.DateField(null=True, blank=True)
+    next_deadline_on = models.DateField(null=True, blank=True, db_index=True)
+    next_deadline_kind = models.CharField(max_length=30, choices=DeadlineKind.choices, blank=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case_number"]
+        permissions = [
+            ("view_all_cases", "See cases of every county"),
+            ("view_ssn", "See full SSNs in the person detail view"),
+            ("view_fti", "See federal tax information (tax offset sources)"),
+            ("reassign_case", "Reassign cases and work items"),
+            ("close_case", "Close a case"),
+            ("override_fvi", "Record a court override of the family violence indicator"),
+        ]
+        indexes = [
+            models.Index(fields=["caseworker", "status"]),
+            models.Index(fields=["status", "county"]),
+            models.Index(fields=["assistance_status"]),
+            models.Index(fields=["status", "stage"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open") | (~models.Q(closure_reason="") & models.Q(closed_on__isnull=False)),
+                name="case_closed_has_reason_and_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="open") | models.Q(closure_reason=""),
+                name="case_open_has_no_closure_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_number
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CaseStatus.OPEN
+
+    def _participants(self, role: str) -> list[Person]:
+        # Iterates participants.all() so a prefetch_related("participants__person") is used.
+        return [p.person for p in self.participants.all() if p.role == role]
+
+    @property
+    def cp(self) -> Person | None:
+        found = self._participants(ParticipantRole.CP)
+        return found[0] if found else None
+
+    @property
+    def ncp(self) -> Person | None:
+        found = self._participants(ParticipantRole.NCP)
+        return found[0] if found else None
+
+    @property
+    def children(self) -> list[Person]:
+        return self._participants(ParticipantRole.CHILD)
+
+
+class CaseParticipant(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=10, choices=ParticipantRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "role", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "person", "role"], name="participant_unique_role")]
+        indexes = [models.Index(fields=["person", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_role_display()}: {self.person}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user, "case__")
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} note {self.created_at:%Y-%m-%d}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user, "case__")
+
+
+class FviOverride(models.Model):
+    """A court's one-time override of the family violence indicator (42 USC 654(26)(c)).
+
+    Recorded by staff from a court order; used exactly once (``used_at`` set by a conditional
+    update), either on the person page by staff or through the API by the named court agency.
+    Both the grant and the use are logged.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="fvi_overrides")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="fvi_overrides")
+    court_name = models.CharField(max_length=200)
+    court_order_reference = models.CharField(max_length=80)
+    ordered_on = models.DateField()
+    agency = models.ForeignKey(
+        "accounts.PartnerAgency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The court agency whose API key may use this override (blank: staff page only).",
+    )
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    used_via = models.CharField(max_length=10, blank=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "FVI court override"
+
+    def __str__(self) -> str:
+        return f"{self.court_name} {self.court_order_reference} for {self.person}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return None

@@ -1,0 +1,233 @@
+"""The financial ledger: append-only entries, collections, allocations, disbursements and the
+per-case balance kept current by the ledger services (cases.services ledger part).
+
+Sign convention of ``LedgerEntry.amount`` (what the NCP owes): charges and upward adjustments are
+positive; allocations of collections and downward adjustments are negative; a reversal carries
+the opposite sign of the entry it reverses. ``collection`` and ``disbursement`` entries record
+money movement (positive) and do not change what is owed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from core.models import RestrictedQuerySet
+
+from ..choices import (
+    Bucket,
+    CollectionSource,
+    CollectionStatus,
+    DisbursementStatus,
+    EntryType,
+    LedgerRunKind,
+    ObligationKind,
+    Payee,
+    ReceivedVia,
+)
+from .cases import Case
+from .orders import Obligation
+from .people import Employer
+from .scope import case_scope_q
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Collection(models.Model):
+    """Money received, recorded once per source reference; held with a reason when it cannot be
+    identified or distributed (never dropped)."""
+
+    source_reference = models.CharField(max_length=64, unique=True)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="collections")
+    case_number_received = models.CharField(max_length=40, blank=True)
+    amount = models.DecimalField(**MONEY)
+    received_on = models.DateField(db_index=True)
+    source = models.CharField(max_length=30, choices=CollectionSource.choices)
+    status = models.CharField(max_length=10, choices=CollectionStatus.choices, default=CollectionStatus.POSTED)
+    hold_reason = models.CharField(max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="collections")
+    posted_at = models.DateTimeField(auto_now_add=True)
+    received_via = models.CharField(max_length=10, choices=ReceivedVia.choices, default=ReceivedVia.API)
+    batch_reference = models.CharField(max_length=64, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="collection_amount_positive")]
+        indexes = [models.Index(fields=["case", "received_on"]), models.Index(fields=["status", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_reference} {self.amount}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        q = case_scope_q(user, "case__")
+        return q
+
+
+class LedgerEntry(models.Model):
+    """Append-only; a correction is a reversing entry (``reverses``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ledger_entries")
+    entry_type = models.CharField(max_length=15, choices=EntryType.choices)
+    obligation = models.ForeignKey(Obligation, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    obligation_kind = models.CharField(max_length=20, choices=ObligationKind.choices, blank=True)
+    bucket = models.CharField(max_length=20, choices=Bucket.choices, blank=True)
+    amount = models.DecimalField(**MONEY)
+    due_on = models.DateField(null=True, blank=True)
+    posted_on = models.DateField()
+    collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-posted_on", "-id"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            # Accrual is idempotent: one charge per obligation and due date.
+            models.UniqueConstraint(
+                fields=["obligation", "due_on"],
+                condition=models.Q(entry_type="charge"),
+                name="ledger_one_charge_per_due_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(entry_type="charge")
+                | (models.Q(obligation__isnull=False) & models.Q(due_on__isnull=False)),
+                name="ledger_charge_has_obligation_and_due_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["case", "posted_on"]),
+            models.Index(fields=["case", "entry_type"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.entry_type} {self.amount}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user, "case__")
+
+
+class Allocation(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="allocations")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations")
+    obligation_kind = models.CharField(max_length=20, choices=ObligationKind.choices, blank=True)
+    # blank: the remainder paid to the family once every bucket is paid (42 USC 657(a)).
+    bucket = models.CharField(max_length=20, choices=Bucket.choices, blank=True)
+    payee = models.CharField(max_length=10, choices=Payee.choices)
+    amount = models.DecimalField(**MONEY)
+    allocated_on = models.DateField()
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["collection", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_amount_positive")]
+        indexes = [models.Index(fields=["case", "allocated_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.collection} → {self.bucket} {self.amount}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user, "case__")
+
+
+class Disbursement(models.Model):
+    """Payment out to the family (or retained by the state); due within 2 business days of
+    receipt (42 USC 654b(c); 45 CFR 302.32(b))."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disbursements")
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="disbursements")
+    payee = models.CharField(max_length=10, choices=Payee.choices, default=Payee.FAMILY)
+    amount = models.DecimalField(**MONEY)
+    received_on = models.DateField()
+    due_by = models.DateField(db_index=True)
+    disbursed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=DisbursementStatus.choices, default=DisbursementStatus.PENDING)
+    is_late = models.BooleanField(default=False)
+    export_batch = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="disbursement_amount_positive")]
+        indexes = [models.Index(fields=["status", "due_by"]), models.Index(fields=["case", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.payee} {self.amount}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user, "case__")
+
+
+class CaseBalance(models.Model):
+    """One row per case, kept current by the ledger services as entries post — never recomputed
+    from history on a page. ``manage.py verify_ledger`` checks it against the entries."""
+
+    case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="balance")
+    monthly_obligation = models.DecimalField(**MONEY, default=0)
+    current_due_month = models.DecimalField(**MONEY, default=0)
+    current_paid_month = models.DecimalField(**MONEY, default=0)
+    unassigned_arrears = models.DecimalField(**MONEY, default=0)
+    assigned_arrears = models.DecimalField(**MONEY, default=0)
+    total_arrears = models.DecimalField(**MONEY, default=0, db_index=True)
+    last_payment_on = models.DateField(null=True, blank=True)
+    last_payment_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    delinquent_since = models.DateField(
+        null=True, blank=True, help_text="Date arrears first reached one month of support (45 CFR 303.6(b))."
+    )
+    months_in_arrears = models.DecimalField(max_digits=8, decimal_places=2, default=0, db_index=True)
+    current_month = models.DateField(
+        null=True, blank=True, help_text="First day of the month current_due_month/current_paid_month refer to."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "case balance"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} arrears {self.total_arrears}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user, "case__")
+
+
+class LedgerRun(models.Model):
+    """One run of a scheduled ledger job (accrual, disbursement sweep, backfill): when, what it
+    covered, what it did, and the error if it failed."""
+
+    kind = models.CharField(max_length=20, choices=LedgerRunKind.choices)
+    run_on = models.DateField(help_text="The date the run covered (accrued through / disbursed on).")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["kind", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.run_on}"

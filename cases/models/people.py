@@ -1,0 +1,164 @@
+"""People, their addresses, employers and employment."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from core.fields import EncryptedCharField, blind_index
+from core.models import RestrictedQuerySet, TimeStampedModel
+
+from ..choices import GeneticTestResult, PaternityMethod, PaternityStatus, Sex
+
+ssn_validator = RegexValidator(r"^\d{9}$", "Enter the 9 digits of the SSN, without dashes.")
+
+
+class Person(TimeStampedModel):
+    """A CP, NCP or child. The SSN is encrypted at rest (45 CFR 303.21); look-ups use
+    ``ssn_last4`` (search) and ``ssn_index`` (a keyed hash, exact match)."""
+
+    first_name = models.CharField(max_length=80)
+    middle_name = models.CharField(max_length=80, blank=True)
+    last_name = models.CharField(max_length=80, db_index=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    ssn = EncryptedCharField(blank=True, validators=[ssn_validator])
+    ssn_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
+    ssn_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_language = models.CharField(max_length=40, blank=True, default="English")
+    family_violence = models.BooleanField(
+        default=False, help_text="Family Violence Indicator (42 USC 654(26)): whereabouts never released."
+    )
+    deceased_on = models.DateField(null=True, blank=True)
+    # Paternity (children only).
+    born_in_wedlock = models.BooleanField(null=True, blank=True)
+    paternity_status = models.CharField(
+        max_length=20, choices=PaternityStatus.choices, default=PaternityStatus.NOT_NEEDED
+    )
+    paternity_established_on = models.DateField(null=True, blank=True)
+    paternity_method = models.CharField(max_length=30, choices=PaternityMethod.choices, blank=True)
+    genetic_test_ordered_on = models.DateField(null=True, blank=True)
+    genetic_test_result = models.CharField(max_length=10, choices=GeneticTestResult.choices, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["ssn"])
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(paternity_status="established") | models.Q(paternity_established_on__isnull=False),
+                name="person_paternity_established_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
+
+    @property
+    def ssn_masked(self) -> str:
+        return f"***-**-{self.ssn_last4}" if self.ssn_last4 else ""
+
+    @staticmethod
+    def ssn_columns(ssn: str) -> dict[str, str]:
+        """The search columns derived from an SSN (for bulk inserts that bypass ``save``)."""
+        return {"ssn_last4": ssn[-4:] if ssn else "", "ssn_index": blind_index(ssn) if ssn else ""}
+
+    def save(self, *args, **kwargs) -> None:
+        for name, value in self.ssn_columns(self.ssn or "").items():
+            setattr(self, name, value)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return None
+
+
+class Address(TimeStampedModel):
+    """An address; history is kept by new rows (``valid_to`` closes the old one). Never shown
+    when ``person.family_violence`` (42 USC 654(26)) except under a logged court override."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
+    line1 = models.CharField(max_length=120)
+    line2 = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=80)
+    state = models.CharField(max_length=2)
+    postal_code = models.CharField(max_length=10)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=40, blank=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        verbose_name_plural = "addresses"
+        indexes = [models.Index(fields=["person", "valid_to"])]
+
+    def __str__(self) -> str:
+        return f"{self.line1}, {self.city} {self.state}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return None
+
+
+class Employer(TimeStampedModel):
+    name = models.CharField(max_length=200, db_index=True)
+    fein = models.CharField(max_length=10, blank=True, db_index=True, help_text="Federal employer id (9 digits).")
+    line1 = models.CharField(max_length=120, blank=True)
+    line2 = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    contact_email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Employment(TimeStampedModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="employments")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    gross_monthly_income = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        indexes = [models.Index(fields=["person", "ended_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="employment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gross_monthly_income__isnull=True) | models.Q(gross_monthly_income__gte=0),
+                name="employment_income_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.employer}"

@@ -1,0 +1,85 @@
+"""Work items (ticklers) and locate attempts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from core.models import RestrictedQuerySet, TimeStampedModel
+
+from ..choices import LocateResult, LocateSource, WorkItemStatus
+from .cases import Case
+from .people import Person
+from .scope import case_scope_q
+
+
+class WorkItem(TimeStampedModel):
+    """A tickler, assigned to a person or a unit. Automated items carry a ``dedupe_key`` so they
+    are created once (``cases.services.work_item_create``)."""
+
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="work_items")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40, default="manual", db_index=True)
+    due_on = models.DateField()
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="work_items"
+    )
+    unit = models.CharField(max_length=80, blank=True)
+    status = models.CharField(max_length=10, choices=WorkItemStatus.choices, default=WorkItemStatus.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=2000)
+    completed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["assigned_to", "status", "due_on"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["unit", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == WorkItemStatus.OPEN
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        q = case_scope_q(user, "case__")
+        return q if q is None else q | models.Q(case__isnull=True)
+
+
+class LocateAttempt(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="locate_attempts")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="locate_attempts")
+    source = models.CharField(max_length=20, choices=LocateSource.choices)
+    attempted_on = models.DateField()
+    result = models.CharField(max_length=10, choices=LocateResult.choices)
+    notes = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-attempted_on", "-id"]
+        indexes = [models.Index(fields=["case", "attempted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_source_display()} {self.attempted_on}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user, "case__")

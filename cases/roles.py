@@ -1,0 +1,80 @@
+"""What each role may do in cases (see accounts/roles.py and docs/roles.md).
+
+Case scope: holders of ``cases.view_all_cases`` see every case; others see their county's cases
+when their user has a county (cases.models.scope). ``cases.view_ssn`` unmasks SSNs on the person
+page (logged); ``cases.view_fti`` (plus current FTI training) shows tax-offset sources.
+"""
+
+_READ_CASE = [
+    "cases.view_case",
+    "cases.view_person",
+    "cases.view_caseparticipant",
+    "cases.view_casenote",
+    "cases.view_supportorder",
+    "cases.view_obligation",
+    "cases.view_casebalance",
+    "cases.view_ledgerentry",
+    "cases.view_collection",
+    "cases.view_allocation",
+    "cases.view_disbursement",
+    "cases.view_employer",
+    "cases.view_employment",
+    "cases.view_address",
+    "cases.view_locateattempt",
+    "cases.view_workitem",
+]
+
+PERMISSIONS: dict[str, list[str]] = {
+    "caseworker": [
+        "cases.change_collection",  # release a held collection to a case (ledger)
+        *_READ_CASE,
+        "cases.add_case",
+        "cases.change_case",
+        "cases.close_case",
+        "cases.view_ssn",
+        "cases.add_person",
+        "cases.change_person",
+        "cases.add_address",
+        "cases.add_caseparticipant",
+        "cases.add_casenote",
+        "cases.add_supportorder",
+        "cases.change_supportorder",
+        "cases.add_obligation",
+        "cases.add_collection",
+        "cases.add_employer",
+        "cases.add_employment",
+        "cases.change_employment",
+        "cases.add_locateattempt",
+        "cases.add_workitem",
+        "cases.change_workitem",
+        "cases.view_orderreview",
+        "cases.add_orderreview",
+        "cases.change_orderreview",
+    ],
+    "enforcement_specialist": [
+        "cases.change_collection",  # release a held collection to a case (ledger)
+        *_READ_CASE,
+        "cases.view_all_cases",
+        "cases.view_fti",
+        "cases.add_casenote",
+        "cases.add_collection",
+        "cases.add_workitem",
+        "cases.change_workitem",
+    ],
+    "coordinator": [
+        "cases.change_collection",  # release a held collection to a case (ledger)
+        "cases.view_*",
+        "cases.add_orderreview",
+        "cases.change_orderreview",
+        "cases.change_case",
+        "cases.reassign_case",
+        "cases.close_case",
+        "cases.override_fvi",
+        "cases.add_casenote",
+        "cases.add_workitem",
+        "cases.change_workitem",
+    ],
+    "ombudsperson": [*_READ_CASE, "cases.view_all_cases"],
+    "hearing_officer": [*_READ_CASE, "cases.view_all_cases", "cases.override_fvi"],
+    "quality_analyst": [*_READ_CASE, "cases.view_all_cases"],
+}

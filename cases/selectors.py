@@ -1,0 +1,87 @@
+"""Cases reads (selectors)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from core.models import DomainEvent
+
+from .choices import CaseStatus, WorkItemStatus
+from .deadlines import pending_deadlines
+from .models import Case, CaseParticipant, SupportOrder, WorkItem
+
+
+def case_get(*, user, case_number: str, action: str = "view") -> Case:
+    """The case with this number if ``user`` may see it, else 404."""
+    return get_object_or_404(Case.objects.restrict(user, action), case_number=str(case_number)[:20])
+
+
+def case_list(*, user) -> QuerySet[Case]:
+    """Cases in the user's scope, with what a list row shows (constant number of queries)."""
+    return (
+        Case.objects.restrict(user, "view")
+        .select_related("caseworker", "balance")
+        .prefetch_related(Prefetch("participants", queryset=CaseParticipant.objects.select_related("person")))
+    )
+
+
+def case_detail(*, case: Case, user) -> dict:
+    """Everything the case page shows apart from the statement of account."""
+    participants = list(case.participants.select_related("person").order_by("role", "id"))
+    orders = list(
+        SupportOrder.objects.filter(case=case).prefetch_related("obligations").order_by("-status", "-effective_on", "-version")
+    )
+    today = timezone.localdate()
+    deadlines = [(d, d.state(today)) for d in pending_deadlines(case)]
+    return {
+        "participants": participants,
+        "orders": orders,
+        "deadlines": deadlines,
+        "notes": list(case.notes.select_related("author")[:20]),
+        "work_items": list(case.work_items.select_related("assigned_to").filter(status=WorkItemStatus.OPEN)),
+        "locate_attempts": list(case.locate_attempts.all()[:12]),
+        "events": list(DomainEvent.objects.filter(case_id=case.pk).select_related("actor")[:30]),
+    }
+
+
+def work_items_for(*, user) -> QuerySet[WorkItem]:
+    return WorkItem.objects.restrict(user, "view").select_related("case", "assigned_to")
+
+
+def caseloads(*, user) -> QuerySet:
+    """Each caseworker with open cases, overdue deadlines and open work items (one query)."""
+    today = timezone.localdate()
+    scope = Case.objects.restrict(user, "view").values("pk")
+    return (
+        get_user_model().objects.filter(is_active=True, groups__name="caseworker")
+        .annotate(
+            open_cases=Count("caseload", filter=Q(caseload__status=CaseStatus.OPEN, caseload__in=scope), distinct=True),
+            overdue=Count("caseload", filter=Q(caseload__status=CaseStatus.OPEN, caseload__in=scope,
+                                               caseload__next_deadline_on__lt=today), distinct=True),
+            open_items=Count("work_items", filter=Q(work_items__status=WorkItemStatus.OPEN), distinct=True),
+        )
+        .order_by("last_name", "username")
+    )
+
+
+def case_statement_basic(*, case: Case, user, limit: int = 20) -> dict:
+    """The balance kept by the ledger services and the latest entries (tax-offset sources only for
+    users who may see FTI; IRS Publication 1075)."""
+    from .access import can_view_fti
+    from .choices import FTI_SOURCES
+    from .models import CaseBalance, LedgerEntry
+
+    fti = can_view_fti(user)
+    entries = list(LedgerEntry.objects.filter(case=case).select_related("collection").order_by("-id")[:limit])
+    for entry in entries:
+        source = entry.collection.source if entry.collection_id else ""
+        entry.shown_source = entry.collection.get_source_display() if source and (fti or source not in FTI_SOURCES) else ""
+    return {"balance": CaseBalance.objects.filter(case=case).first(), "entries": entries}
+
+
+# The ledger's reads (cases/ledger/selectors.py): the case page includes templates/cases/_statement.html
+# with the context of ``case_statement(case=..., user=request.user)``.
+from .ledger.selectors import case_statement, collections_held, disbursements_late  # noqa: E402, F401

@@ -1,0 +1,57 @@
+"""Cases writes (services: ``<entity>_<action>``, keyword-only, transactional).
+
+A package so the case life cycle (``cases.services.cases``), work items
+(``cases.services.work``) and the ledger (``cases.services.ledger``, written by the ledger
+helper) live in separate modules; everything callers use is re-exported here.
+"""
+
+from .cases import (
+    CLOSURE_LOW_ARREARS_LIMIT,
+    ObligationData,
+    PartyData,
+    case_close,
+    case_create,
+    case_deadline_refresh,
+    case_interstate_referred,
+    case_ncp_located,
+    case_note_add,
+    case_number_next,
+    case_reassign,
+    case_stage_change,
+    locate_attempt_record,
+    order_create,
+    work_item_complete,
+    work_item_reassign,
+)
+from .locate import fvi_override_grant, fvi_override_use, locate_due_sweep, locate_next_due
+from .work import work_item_create
+
+__all__ = [
+    "CLOSURE_LOW_ARREARS_LIMIT",
+    "ObligationData",
+    "PartyData",
+    "case_close",
+    "case_create",
+    "case_deadline_refresh",
+    "case_interstate_referred",
+    "case_ncp_located",
+    "case_note_add",
+    "case_number_next",
+    "case_reassign",
+    "case_stage_change",
+    "fvi_override_grant",
+    "fvi_override_use",
+    "locate_attempt_record",
+    "locate_due_sweep",
+    "locate_next_due",
+    "order_create",
+    "work_item_complete",
+    "work_item_create",
+    "work_item_reassign",
+]
+
+# The ledger part (cases/services/ledger.py, ledger_accrual.py; see docs/ledger.md).
+from .ledger import CollectionResult, collection_post, collection_release, collection_reverse  # noqa: E402
+from .ledger_accrual import charges_accrue  # noqa: E402
+
+__all__ += ["CollectionResult", "charges_accrue", "collection_post", "collection_release", "collection_reverse"]

@@ -1,0 +1,380 @@
+"""Case life cycle: create, stage changes (dated domain events), locate, orders, notes,
+reassignment, closure, and the federal timeframes cached on the case (cases.deadlines)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core.services import event_record
+
+from ..choices import (
+    CaseStage,
+    CaseStatus,
+    ClosureReason,
+    InterstateRole,
+    LocateResult,
+    OrderStatus,
+    ParticipantRole,
+    WorkItemStatus,
+)
+from ..deadlines import next_deadline
+from ..models import (
+    Address,
+    Case,
+    CaseBalance,
+    CaseNote,
+    CaseParticipant,
+    LocateAttempt,
+    Obligation,
+    Person,
+    SupportOrder,
+    WorkItem,
+)
+
+# 45 CFR 303.11(b)(1): no current order and arrears under $500 (DOMAIN.md).
+CLOSURE_LOW_ARREARS_LIMIT = Decimal("500.00")
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _not_future(value: date | None, name: str) -> None:
+    if value is not None and value > _today():
+        raise ValidationError({name: "The date cannot be in the future."})
+
+
+def case_number_next(jurisdiction: str) -> str:
+    """The next case number of the office (``NY-000123``), continuing from the highest in use."""
+    prefix = f"{jurisdiction}-"
+    numbers = Case.objects.filter(case_number__startswith=prefix).values_list("case_number", flat=True)
+    highest = numbers.order_by("-case_number").first()
+    current = int(highest[len(prefix):]) if highest and highest[len(prefix):].isdigit() else 0
+    return f"{prefix}{current + 1:06d}"
+
+
+def case_deadline_refresh(case: Case) -> None:
+    """Recompute the cached next deadline (saved only when it changed)."""
+    upcoming = next_deadline(case)
+    due, kind = (upcoming.due_on, upcoming.kind) if upcoming else (None, "")
+    if (case.next_deadline_on, case.next_deadline_kind) != (due, kind):
+        case.next_deadline_on, case.next_deadline_kind = due, kind
+        if case.pk:
+            case.save(update_fields=["next_deadline_on", "next_deadline_kind", "updated_at"])
+
+
+@dataclass
+class PartyData:
+    """A person to add to a new case (a child may carry paternity data in ``extra``)."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date | None = None
+    ssn: str = ""
+    family_violence: bool = False
+    extra: dict = field(default_factory=dict)
+    address: dict | None = None
+
+
+def _person_create(data: PartyData, *, on: date) -> Person:
+    person = Person(first_name=data.first_name, last_name=data.last_name, date_of_birth=data.date_of_birth,
+                    ssn=data.ssn, family_violence=data.family_violence, **data.extra)
+    person.full_clean()
+    person.save()
+    if data.address:
+        address = Address(person=person, valid_from=on, source="application", **data.address)
+        address.full_clean()
+        address.save()
+    return person
+
+
+@transaction.atomic
+def case_create(
+    *,
+    county: str,
+    jurisdiction: str,
+    assistance_status: str,
+    application_received_on: date,
+    cp: PartyData | Person,
+    ncp: PartyData | Person,
+    children: list[PartyData | Person],
+    by,
+    caseworker=None,
+    ncp_location_known: bool = False,
+    interstate_role: str = InterstateRole.NONE,
+    other_state: str = "",
+    other_state_case_id: str = "",
+    opened_on: date | None = None,
+) -> Case:
+    """Open a IV-D case within 20 calendar days of the application (45 CFR 303.2(b)).
+
+    With the NCP's whereabouts known the case goes to establishment (the 90-day clock of
+    303.4(d) starts); otherwise to locate (75 days, 303.3(b)(3)). An initiating interstate case
+    starts the 20-day referral clock of 303.7.
+    """
+    opened_on = opened_on or _today()
+    _not_future(application_received_on, "application_received_on")
+    _not_future(opened_on, "opened_on")
+    if opened_on < application_received_on:
+        raise ValidationError({"opened_on": "A case cannot open before its application was received."})
+    if not children:
+        raise ValidationError({"children": "A case needs at least one child."})
+    case = Case(
+        case_number=case_number_next(jurisdiction),
+        county=county,
+        jurisdiction=jurisdiction,
+        assistance_status=assistance_status,
+        application_received_on=application_received_on,
+        opened_on=opened_on,
+        caseworker=caseworker,
+        interstate_role=interstate_role,
+        other_state=other_state,
+        other_state_case_id=other_state_case_id,
+        interstate_needed_on=opened_on if interstate_role == InterstateRole.INITIATING else None,
+        stage=CaseStage.ESTABLISHMENT if ncp_location_known else CaseStage.LOCATE,
+        stage_changed_on=opened_on,
+        ncp_located_on=opened_on if ncp_location_known else None,
+        locate_needed_on=None if ncp_location_known else opened_on,
+    )
+    case.full_clean()
+    case_deadline_refresh(case)
+    case.save()
+    for role, parties in ((ParticipantRole.CP, [cp]), (ParticipantRole.NCP, [ncp]), (ParticipantRole.CHILD, children)):
+        for party in parties:
+            person = party if isinstance(party, Person) else _person_create(party, on=opened_on)
+            CaseParticipant.objects.create(case=case, person=person, role=role)
+    CaseBalance.objects.get_or_create(case=case)
+    event_record(verb="case.opened", subject=case, case_id=case.pk, actor=by,
+                 summary=f"Case {case.case_number} opened ({case.get_stage_display()})",
+                 data={"application_received_on": application_received_on.isoformat(),
+                       "opened_on": opened_on.isoformat(), "stage": case.stage})
+    return case
+
+
+def case_stage_change(*, case: Case, stage: str, on: date | None = None, by=None, actor_label: str = "",
+                      reason: str = "") -> Case:
+    """Move the case to ``stage`` on ``on`` (a dated domain event) and refresh its deadlines."""
+    on = on or _today()
+    if stage not in CaseStage.values or stage == CaseStage.CLOSED:
+        raise ValidationError({"stage": "Choose an open stage (close a case with a closure reason)."})
+    if not case.is_open:
+        raise ValidationError({"stage": "The case is closed."})
+    previous = case.stage
+    if previous == stage:
+        return case
+    case.stage, case.stage_changed_on = stage, on
+    if stage == CaseStage.LOCATE and case.ncp_located_on is None and case.locate_needed_on is None:
+        case.locate_needed_on = on
+    case.save(update_fields=["stage", "stage_changed_on", "locate_needed_on", "updated_at"])
+    case_deadline_refresh(case)
+    event_record(verb="case.stage_changed", subject=case, case_id=case.pk, actor=by, actor_label=actor_label,
+                 summary=f"Stage {previous} → {stage}" + (f": {reason}" if reason else ""),
+                 data={"from": previous, "to": stage, "on": on.isoformat()})
+    return case
+
+
+def _has_active_order(case: Case) -> bool:
+    return case.orders.filter(status=OrderStatus.ACTIVE).exists()
+
+
+@transaction.atomic
+def case_ncp_located(*, case: Case, on: date, by=None) -> Case:
+    """The NCP is located: the 90-day establishment clock starts (45 CFR 303.4(d)), or
+    enforcement when an order already exists."""
+    _not_future(on, "attempted_on")
+    case.ncp_located_on = on
+    case.save(update_fields=["ncp_located_on", "updated_at"])
+    target = CaseStage.ENFORCEMENT if _has_active_order(case) else CaseStage.ESTABLISHMENT
+    case_stage_change(case=case, stage=target, on=on, by=by, reason="NCP located")
+    case_deadline_refresh(case)
+    return case
+
+
+@transaction.atomic
+def locate_attempt_record(*, case: Case, source: str, attempted_on: date, result: str, by=None,
+                          notes: str = "", person: Person | None = None) -> LocateAttempt:
+    """Record a locate attempt (45 CFR 303.3(b)); a ``found`` result locates the NCP."""
+    _not_future(attempted_on, "attempted_on")
+    person = person or case.ncp
+    if person is None:
+        raise ValidationError({"person": "The case has no noncustodial parent to locate."})
+    attempt = LocateAttempt(case=case, person=person, source=source, attempted_on=attempted_on, result=result,
+                            notes=notes, recorded_by=by if getattr(by, "pk", None) else None)
+    attempt.full_clean()
+    attempt.save()
+    event_record(verb="locate.attempted", subject=attempt, case_id=case.pk, actor=by,
+                 summary=f"Locate via {attempt.get_source_display()}: {attempt.get_result_display()}",
+                 data={"source": source, "result": result, "on": attempted_on.isoformat()})
+    if result == LocateResult.FOUND and case.ncp_located_on is None:
+        case_ncp_located(case=case, on=attempted_on, by=by)
+    # A repeat attempt is due a quarter later: finish the tickler this attempt answers.
+    WorkItem.objects.filter(case=case, kind="locate", status=WorkItemStatus.OPEN).update(
+        status=WorkItemStatus.DONE, completed_on=attempted_on)
+    return attempt
+
+
+@dataclass
+class ObligationData:
+    kind: str
+    amount: Decimal
+    frequency: str
+    start_on: date
+    end_on: date | None = None
+
+
+@transaction.atomic
+def order_create(*, case: Case, order_number: str, kind: str, issued_on: date, effective_on: date,
+                 obligations: list[ObligationData], by, court_name: str = "") -> SupportOrder:
+    """Record a support order with its obligation lines; refused on a closed case. An order
+    completes establishment (45 CFR 303.4(d)): the case moves to enforcement."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError({"__all__": "Orders cannot be added to a closed case."})
+    _not_future(issued_on, "issued_on")
+    if effective_on < issued_on.replace(year=issued_on.year - 30):
+        raise ValidationError({"effective_on": "The effective date is implausibly old."})
+    if not obligations:
+        raise ValidationError({"obligations": "An order needs at least one obligation line (it may be zero)."})
+    version = (SupportOrder.objects.filter(case=case, order_number=order_number).aggregate(v=Max("version"))["v"] or 0) + 1
+    order = SupportOrder(case=case, order_number=order_number, kind=kind, court_name=court_name, issued_on=issued_on,
+                         effective_on=effective_on, version=version, status=OrderStatus.ACTIVE)
+    order.full_clean()
+    order.save()
+    for line in obligations:
+        obligation = Obligation(order=order, kind=line.kind, amount=line.amount, frequency=line.frequency,
+                                start_on=line.start_on, end_on=line.end_on)
+        obligation.full_clean()
+        obligation.save()
+    event_record(verb="order.created", subject=order, case_id=case.pk, actor=by,
+                 summary=f"Order {order_number} v{version} effective {effective_on:%Y-%m-%d}",
+                 data={"obligations": [{"kind": o.kind, "amount": str(o.amount), "frequency": o.frequency}
+                                       for o in obligations]})
+    if case.stage in (CaseStage.OPENED, CaseStage.LOCATE, CaseStage.ESTABLISHMENT):
+        case_stage_change(case=case, stage=CaseStage.ENFORCEMENT, on=min(issued_on, _today()), by=by,
+                          reason="order established")
+    _balance_obligation_refresh(case)
+    return order
+
+
+def _balance_obligation_refresh(case: Case) -> None:
+    from .ledger_accrual import balances_ensure, balances_refresh_derived, balances_refresh_obligation
+
+    today = _today()
+    balances_ensure(case_range=(case.pk, case.pk), on=today)
+    balances_refresh_obligation(on=today, case_range=(case.pk, case.pk))
+    balances_refresh_derived(on=today, case_range=(case.pk, case.pk))
+
+
+def case_note_add(*, case: Case, body: str, by) -> CaseNote:
+    note = CaseNote(case=case, body=body.strip(), author=by)
+    note.full_clean()
+    note.save()
+    event_record(verb="case.note_added", subject=note, case_id=case.pk, actor=by, summary=body[:120])
+    return note
+
+
+@transaction.atomic
+def case_reassign(*, case: Case, to_user, by, move_open_items: bool = True) -> Case:
+    """A coordinator moves a case (and its open work items) to another worker (audited)."""
+    previous = case.caseworker
+    if previous == to_user:
+        return case
+    case.caseworker = to_user
+    case.save(update_fields=["caseworker", "updated_at"])
+    moved = 0
+    if move_open_items:
+        moved = WorkItem.objects.filter(case=case, status=WorkItemStatus.OPEN, assigned_to=previous).update(
+            assigned_to=to_user)
+    event_record(verb="case.reassigned", subject=case, case_id=case.pk, actor=by,
+                 summary=f"Case reassigned from {previous or 'nobody'} to {to_user or 'nobody'}",
+                 data={"from": getattr(previous, "pk", None), "to": getattr(to_user, "pk", None), "items_moved": moved})
+    return case
+
+
+def work_item_reassign(*, item: WorkItem, to_user, by, unit: str | None = None) -> WorkItem:
+    previous = item.assigned_to
+    item.assigned_to = to_user
+    if unit is not None:
+        item.unit = unit
+    item.full_clean()
+    item.save(update_fields=["assigned_to", "unit", "updated_at"])
+    event_record(verb="work_item.reassigned", subject=item, case_id=item.case_id, actor=by,
+                 summary=f"{item.title}: {previous or item.unit or 'unassigned'} → {to_user or item.unit or 'unassigned'}",
+                 data={"from": getattr(previous, "pk", None), "to": getattr(to_user, "pk", None)})
+    return item
+
+
+def work_item_complete(*, item: WorkItem, by, on: date | None = None) -> WorkItem:
+    if item.status == WorkItemStatus.DONE:
+        return item
+    item.status, item.completed_on = WorkItemStatus.DONE, on or _today()
+    item.save(update_fields=["status", "completed_on", "updated_at"])
+    event_record(verb="work_item.done", subject=item, case_id=item.case_id, actor=by, summary=item.title)
+    return item
+
+
+def _closure_check(case: Case, reason: str, note: str) -> None:
+    """Criteria of 45 CFR 303.11(b) the system can verify from its own data."""
+    if reason not in ClosureReason.values:
+        raise ValidationError({"reason": "Choose a closure reason (45 CFR 303.11(b))."})
+    if reason in (ClosureReason.NO_ORDER_LOW_ARREARS, ClosureReason.NO_ORDER_ASSIGNED_ARREARS):
+        if _has_active_order(case):
+            raise ValidationError({"reason": "The case still has an active support order."})
+        balance = CaseBalance.objects.filter(case=case).first()
+        if reason == ClosureReason.NO_ORDER_LOW_ARREARS and balance and balance.total_arrears >= CLOSURE_LOW_ARREARS_LIMIT:
+            raise ValidationError({"reason": f"Arrears are {balance.total_arrears}: at least $500 remain "
+                                             "(303.11(b)(1) needs arrears under $500 or unenforceable; explain "
+                                             "unenforceability under 'Other')."})
+        if reason == ClosureReason.NO_ORDER_ASSIGNED_ARREARS and balance and balance.unassigned_arrears > 0:
+            raise ValidationError({"reason": "Some arrears are owed to the family, not only to the state."})
+    if reason == ClosureReason.NCP_DECEASED:
+        ncp = case.ncp
+        if ncp is None or ncp.deceased_on is None:
+            raise ValidationError({"reason": "Record the NCP's date of death first."})
+    if reason == ClosureReason.OTHER and len(note.strip()) < 10:
+        raise ValidationError({"note": "Explain the closure in the note."})
+
+
+@transaction.atomic
+def case_close(*, case: Case, reason: str, by, note: str = "", on: date | None = None) -> Case:
+    """Close a case with a recorded reason (45 CFR 303.11); open work items are finished."""
+    on = on or _today()
+    _not_future(on, "closed_on")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError({"__all__": "The case is already closed."})
+    _closure_check(case, reason, note)
+    previous = case.stage
+    case.status, case.stage, case.closure_reason, case.closure_note, case.closed_on = (
+        CaseStatus.CLOSED, CaseStage.CLOSED, reason, note.strip(), on)
+    case.stage_changed_on = on
+    case.next_deadline_on, case.next_deadline_kind = None, ""
+    case.full_clean()
+    case.save()
+    done = WorkItem.objects.filter(case=case, status=WorkItemStatus.OPEN).update(status=WorkItemStatus.DONE,
+                                                                                 completed_on=on)
+    event_record(verb="case.closed", subject=case, case_id=case.pk, actor=by,
+                 summary=f"Closed: {case.get_closure_reason_display()}",
+                 data={"reason": reason, "from_stage": previous, "on": on.isoformat(), "work_items_closed": done})
+    return case
+
+
+@transaction.atomic
+def case_interstate_referred(*, case: Case, on: date, by) -> Case:
+    """The initiating state sent its referral (45 CFR 303.7: within 20 calendar days)."""
+    _not_future(on, "interstate_referred_on")
+    if case.interstate_role != InterstateRole.INITIATING:
+        raise ValidationError({"interstate_referred_on": "Only an initiating interstate case is referred."})
+    case.interstate_referred_on = on
+    case.save(update_fields=["interstate_referred_on", "updated_at"])
+    case_deadline_refresh(case)
+    event_record(verb="case.interstate_referred", subject=case, case_id=case.pk, actor=by,
+                 summary=f"Referred to {case.other_state}", data={"on": on.isoformat()})
+    return case

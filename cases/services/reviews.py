@@ -1,0 +1,165 @@
+"""Review and adjustment of support orders (45 CFR 303.8).
+
+An order whose current version took effect 36 months ago or more is eligible for review
+(303.8(b)(1)). A review records current incomes, runs the guideline calculator of the case's
+jurisdiction and compares the result with the order. It ends in no change, an adjustment (a new
+order version; administrative orders only — a court order changes only by the court) or a
+petition to court. A new version never rewrites past charges: it takes effect after the last
+charged due date (no retroactive modification of arrears, 42 USC 666(a)(9)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core.money import money
+from core.services import event_record
+
+from ..choices import ObligationKind, OrderKind, OrderStatus, ReviewOutcome, ReviewRequester, ReviewStatus
+from ..guidelines import ca_guideline, ny_guideline
+from ..guidelines.tables import TableGap
+from ..models import Obligation, OrderReview, SupportOrder
+from .work import work_item_create
+
+REVIEW_CYCLE_MONTHS = 36  # 45 CFR 303.8(b)(1): at least every three years
+CURRENT_KINDS = (ObligationKind.CURRENT_SUPPORT,)
+
+
+def review_open(*, order: SupportOrder, by, requested_by: str = ReviewRequester.AGENCY,
+                requested_on: date | None = None) -> OrderReview:
+    if order.status != OrderStatus.ACTIVE:
+        raise ValidationError({"order": "Only an active order can be reviewed."})
+    if not order.case.is_open:
+        raise ValidationError({"order": "The case is closed."})
+    if OrderReview.objects.filter(order=order, status=ReviewStatus.OPEN).exists():
+        raise ValidationError({"order": "This order already has an open review."})
+    review = OrderReview(
+        case=order.case, order=order, requested_on=requested_on or timezone.localdate(), requested_by=requested_by,
+        reviewer=by if getattr(by, "pk", None) else None, guideline=order.case.jurisdiction,
+        current_monthly=current_monthly_support(order),
+    )
+    review.full_clean()
+    with transaction.atomic():
+        review.save()
+        event_record(verb="order.review_opened", subject=review, case_id=order.case_id, actor=by,
+                     summary=f"Review of order {order} opened ({review.get_requested_by_display()})")
+    return review
+
+
+def current_monthly_support(order: SupportOrder) -> Decimal:
+    return money(sum((o.monthly_amount for o in order.obligations.all()
+                      if o.kind in CURRENT_KINDS and o.end_on is None), Decimal("0")))
+
+
+@transaction.atomic
+def review_calculate(*, review: OrderReview, inputs: dict, by, as_of: date | None = None) -> OrderReview:
+    """Run the case's guideline on ``inputs`` and store the worksheet.
+
+    NY inputs: ``payor_income``, ``other_income`` (annual, after deductions), ``children``.
+    CA inputs: ``high_earner_net_monthly``, ``total_net_monthly``, ``high_earner_timeshare``,
+    ``children``, and ``payor_is_high_earner`` (whether the NCP is the higher earner).
+    """
+    if review.status != ReviewStatus.OPEN:
+        raise ValidationError("This review is completed.")
+    as_of = as_of or timezone.localdate()
+    try:
+        if review.guideline == "NY":
+            result = ny_guideline(parent_incomes=(Decimal(inputs["payor_income"]), Decimal(inputs["other_income"])),
+                                  children=int(inputs["children"]), as_of=as_of)
+            monthly = result.payor_obligation_monthly
+        else:
+            result = ca_guideline(high_earner_net_monthly=Decimal(inputs["high_earner_net_monthly"]),
+                                  total_net_monthly=Decimal(inputs["total_net_monthly"]),
+                                  high_earner_timeshare=Decimal(inputs["high_earner_timeshare"]),
+                                  children=int(inputs["children"]), as_of=as_of)
+            ncp_pays = (result.payor == "high_earner") == bool(inputs.get("payor_is_high_earner", True))
+            monthly = result.monthly_support if ncp_pays else Decimal("0.00")
+    except (KeyError, ValueError, TableGap) as exc:
+        raise ValidationError(f"The guideline could not be calculated: {exc}")
+    review.inputs = {k: str(v) for k, v in inputs.items()}
+    review.worksheet = {k: (str(v) if not isinstance(v, list) else v) for k, v in asdict(result).items()}
+    review.guideline_monthly = monthly
+    review.current_monthly = current_monthly_support(review.order)
+    review.calculated_on = as_of
+    review.full_clean()
+    review.save()
+    event_record(verb="order.review_calculated", subject=review, case_id=review.case_id, actor=by,
+                 summary=f"Guideline {monthly} vs current {review.current_monthly} per month",
+                 data={"guideline_monthly": str(monthly), "current_monthly": str(review.current_monthly)})
+    return review
+
+
+@transaction.atomic
+def review_complete(*, review: OrderReview, outcome: str, reason: str, by,
+                    effective_on: date | None = None) -> OrderReview:
+    review = OrderReview.objects.select_for_update().get(pk=review.pk)
+    if review.status != ReviewStatus.OPEN:
+        raise ValidationError("This review is already completed.")
+    if outcome not in ReviewOutcome.values:
+        raise ValidationError({"outcome": "Choose no change, adjustment or petition."})
+    if not reason.strip():
+        raise ValidationError({"outcome_reason": "Record the reason for the outcome."})
+    if outcome != ReviewOutcome.NO_CHANGE and review.guideline_monthly is None:
+        raise ValidationError({"outcome": "Calculate the guideline amount first."})
+    today = timezone.localdate()
+    if outcome == ReviewOutcome.ADJUSTMENT:
+        if review.order.kind != OrderKind.ADMINISTRATIVE:
+            raise ValidationError({"outcome": "A court order is changed only by the court: choose a petition."})
+        review.new_order = _order_new_version(order=review.order, monthly=review.guideline_monthly,
+                                              effective_on=effective_on or today, by=by)
+    elif outcome == ReviewOutcome.PETITION:
+        work_item_create(case=review.case, title=f"File a modification petition for order {review.order}",
+                         kind="petition", due_on=today + timedelta(days=30), unit="Enforcement",
+                         dedupe_key=f"review-petition-{review.pk}", by=by)
+    review.status = ReviewStatus.COMPLETED
+    review.outcome = outcome
+    review.outcome_reason = reason.strip()
+    review.completed_on = today
+    review.reviewer = by if getattr(by, "pk", None) else review.reviewer
+    review.full_clean()
+    review.save()
+    event_record(verb=f"order.review_{outcome}", subject=review, case_id=review.case_id, actor=by,
+                 summary=f"Review of {review.order}: {review.get_outcome_display()}",
+                 data={"reason": review.outcome_reason,
+                       "new_order_id": review.new_order_id})
+    return review
+
+
+def _order_new_version(*, order: SupportOrder, monthly: Decimal, effective_on: date, by) -> SupportOrder:
+    obligations = list(order.obligations.select_for_update())
+    last_charged = max((o.accrued_through for o in obligations if o.accrued_through), default=None)
+    if last_charged and effective_on <= last_charged:
+        raise ValidationError({"effective_on": f"Charges are posted through {last_charged:%Y-%m-%d}: the new "
+                                               "amount can take effect only after that (42 USC 666(a)(9))."})
+    if effective_on <= order.effective_on:
+        raise ValidationError({"effective_on": "The new version must take effect after the current one."})
+    version = (SupportOrder.objects.filter(case=order.case, order_number=order.order_number)
+               .aggregate(v=Max("version"))["v"] or order.version) + 1
+    new = SupportOrder(case=order.case, order_number=order.order_number, kind=order.kind, court_name=order.court_name,
+                       issued_on=timezone.localdate(), effective_on=effective_on, version=version, supersedes=order,
+                       status=OrderStatus.ACTIVE)
+    new.full_clean()
+    new.save()
+    order.status = OrderStatus.SUPERSEDED
+    order.save(update_fields=["status", "updated_at"])
+    for old in obligations:
+        if old.end_on is not None and old.end_on < effective_on:
+            continue  # already ended: stays with the old version
+        amount, frequency = old.amount, old.frequency
+        if old.kind in CURRENT_KINDS:
+            amount, frequency = monthly, "monthly"
+        Obligation.objects.create(order=new, kind=old.kind, amount=amount, frequency=frequency,
+                                  start_on=effective_on, end_on=old.end_on)
+        old.end_on = effective_on - timedelta(days=1)
+        old.save(update_fields=["end_on", "updated_at"])
+    event_record(verb="order.modified", subject=new, case_id=order.case_id, actor=by,
+                 summary=f"Order {order.order_number} v{version}: current support {monthly}/month from {effective_on}",
+                 data={"supersedes": order.pk, "monthly": str(monthly), "effective_on": effective_on.isoformat()})
+    return new

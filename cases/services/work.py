@@ -1,0 +1,62 @@
+"""Work items (ticklers): created by hand or by automated rules, reassigned by coordinators."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from core.services import event_record
+
+from ..models import Case, WorkItem
+
+
+def work_item_create(
+    *,
+    case: Case | None = None,
+    title: str,
+    kind: str,
+    due_on: date,
+    assigned_to=None,
+    unit: str = "",
+    dedupe_key: str | None = None,
+    by=None,
+    notes: str = "",
+) -> WorkItem:
+    """Create a work item; with a ``dedupe_key`` already used, return the existing item instead."""
+    if dedupe_key:
+        existing = WorkItem.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    if assigned_to is None and case is not None and not unit:
+        assigned_to = case.caseworker
+    item = WorkItem(
+        case=case,
+        title=title,
+        kind=kind,
+        due_on=due_on,
+        assigned_to=assigned_to,
+        unit=unit,
+        dedupe_key=dedupe_key or None,
+        created_by=by if getattr(by, "pk", None) else None,
+        notes=notes,
+    )
+    item.full_clean()
+    try:
+        with transaction.atomic():
+            item.save()
+            event_record(
+                verb="work_item.created",
+                subject=item,
+                case_id=case.pk if case else None,
+                actor=by,
+                actor_label="" if getattr(by, "pk", None) else "system",
+                summary=title,
+                data={"kind": kind, "due_on": due_on.isoformat(), "dedupe_key": dedupe_key or ""},
+            )
+    except IntegrityError:
+        # A concurrent creator won the race on the same dedupe key.
+        if dedupe_key:
+            return WorkItem.objects.get(dedupe_key=dedupe_key)
+        raise
+    return item

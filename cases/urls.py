@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.CaseListView.as_view(), name="case_list"),
+    path("new/", views.CaseCreateView.as_view(), name="case_create"),
+    path("caseloads/", views.CaseloadOverviewView.as_view(), name="caseloads"),
+    path("work-items/", views.WorkItemListView.as_view(), name="workitem_list"),
+    path("work-items/<int:pk>/done/", views.WorkItemCompleteView.as_view(), name="workitem_complete"),
+    path("work-items/<int:pk>/reassign/", views.WorkItemReassignView.as_view(), name="workitem_reassign"),
+    path("fvi-overrides/<int:pk>/use/", views.FviOverrideUseView.as_view(), name="fvi_override_use"),
+    path("<str:case_number>/", views.CaseDetailView.as_view(), name="case_detail"),
+    path("<str:case_number>/orders/new/", views.OrderCreateView.as_view(), name="order_create"),
+    path("<str:case_number>/payments/new/", views.PaymentCreateView.as_view(), name="payment_create"),
+    path("<str:case_number>/close/", views.CaseCloseView.as_view(), name="case_close"),
+    path("<str:case_number>/notes/", views.NoteCreateView.as_view(), name="note_add"),
+    path("<str:case_number>/locate/new/", views.LocateAttemptCreateView.as_view(), name="locate_add"),
+    path("<str:case_number>/work-items/new/", views.WorkItemCreateView.as_view(), name="workitem_create"),
+    path("<str:case_number>/reassign/", views.CaseReassignView.as_view(), name="case_reassign"),
+    path("<str:case_number>/people/<int:person_id>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("<str:case_number>/people/<int:person_id>/fvi-override/", views.FviOverrideCreateView.as_view(),
+         name="fvi_override_create"),
+]

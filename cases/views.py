@@ -1,0 +1,398 @@
+"""Caseworker and coordinator screens of the cases app."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, ListView, TemplateView
+
+from core.services import sensitive_read_record
+from core.views import FilteredListView, PermissionMixin
+
+from . import forms, selectors, services
+from .access import can_view_ssn
+from .choices import CaseStatus, ParticipantRole, WorkItemKind, WorkItemStatus
+from .deadlines import deadline_state
+from .exceptions import CollectionConflict
+from .filtersets import CaseFilterSet
+from .models import Case, FviOverride, Person, WorkItem
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form (unknown field names go to the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class CaseMixin:
+    """Loads ``self.case`` from the URL's case number through the restricted queryset (404)."""
+
+    case_action = "view"
+
+    @cached_property
+    def case(self) -> Case:
+        return selectors.case_get(user=self.request.user, case_number=self.kwargs["case_number"],
+                                  action=self.case_action)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["case"] = self.case
+        return context
+
+    def case_url(self) -> str:
+        return reverse("cases:case_detail", kwargs={"case_number": self.case.case_number})
+
+
+class CaseListView(FilteredListView):
+    """My caseload (or every case in scope with ``?scope=all``): filter, sort, search, paginated."""
+
+    permission_required = "cases.view_case"
+    model = Case
+    filterset_class = CaseFilterSet
+    template_name = "cases/case_list.html"
+
+    def get_base_queryset(self):
+        queryset = selectors.case_list(user=self.request.user)
+        if self.request.GET.get("scope") != "all":
+            queryset = queryset.filter(caseworker=self.request.user)
+        return queryset.order_by("case_number")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        for case in context["object_list"]:
+            case.deadline_state = deadline_state(case.next_deadline_on, today)
+        context["scope_all"] = self.request.GET.get("scope") == "all"
+        return context
+
+
+class CaseDetailView(PermissionMixin, CaseMixin, TemplateView):
+    permission_required = "cases.view_case"
+    template_name = "cases/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.case_detail(case=self.case, user=self.request.user))
+        try:
+            from .ledger.selectors import case_statement
+        except ImportError:  # the ledger pages are not installed: a plain statement from the same rows
+            context["statement"] = None
+            context["fallback_statement"] = selectors.case_statement_basic(case=self.case, user=self.request.user)
+        else:
+            context["statement"] = case_statement(case=self.case, user=self.request.user)
+        context["note_form"] = forms.NoteForm()
+        return context
+
+
+class CaseCreateView(PermissionMixin, FormView):
+    permission_required = "cases.add_case"
+    template_name = "cases/case_form.html"
+    form_class = forms.CaseCreateForm
+
+    def get_initial(self):
+        return {"county": getattr(self.request.user, "county", "")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        child_extra = {
+            "born_in_wedlock": data["child_born_in_wedlock"],
+            "paternity_status": data["child_paternity_status"],
+            "paternity_established_on": data["child_paternity_established_on"],
+            "paternity_method": data["child_paternity_method"],
+        }
+        try:
+            case = services.case_create(
+                county=data["county"], jurisdiction=data["jurisdiction"], assistance_status=data["assistance_status"],
+                application_received_on=data["application_received_on"],
+                cp=services.PartyData(data["cp_first_name"], data["cp_last_name"], data["cp_date_of_birth"],
+                                      data["cp_ssn"], data["cp_family_violence"]),
+                ncp=services.PartyData(data["ncp_first_name"], data["ncp_last_name"], data["ncp_date_of_birth"],
+                                       data["ncp_ssn"]),
+                children=[services.PartyData(data["child_first_name"], data["child_last_name"],
+                                             data["child_date_of_birth"], extra=child_extra)],
+                by=self.request.user, caseworker=self.request.user,
+                ncp_location_known=data["ncp_location_known"], interstate_role=data["interstate_role"],
+                other_state=data["other_state"], other_state_case_id=data["other_state_case_id"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Case {case.case_number} opened.")
+        return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_number": case.case_number}))
+
+
+class CaseFormView(PermissionMixin, CaseMixin, FormView):
+    """A form about one case; ``perform(form)`` calls the service."""
+
+    success_message = ""
+
+    def perform(self, form):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.perform(form)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.case_url()
+
+
+class OrderCreateView(CaseFormView):
+    permission_required = "cases.add_supportorder"
+    template_name = "cases/order_form.html"
+    form_class = forms.OrderForm
+    success_message = "Order recorded."
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm(self.permission_required) and not self.case.is_open:
+            messages.error(request, "Orders cannot be added to a closed case.")
+            return HttpResponseRedirect(self.case_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.order_create(case=self.case, order_number=data["order_number"], kind=data["kind"],
+                              court_name=data["court_name"], issued_on=data["issued_on"],
+                              effective_on=data["effective_on"], obligations=form.obligation_lines(),
+                              by=self.request.user)
+
+
+class PaymentCreateView(CaseFormView):
+    """Record a payment received at the office (posted like any collection, 42 USC 657)."""
+
+    permission_required = "cases.add_collection"
+    template_name = "cases/payment_form.html"
+    form_class = forms.PaymentForm
+
+    def form_valid(self, form):
+        if not self.case.is_open:
+            form.add_error(None, "The case is closed: payments cannot be recorded on it.")
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        try:
+            result = services.collection_post(
+                case_number=self.case.case_number, amount=data["amount"], received_on=data["received_on"],
+                source=data["source"], source_reference=data["source_reference"], received_via="form",
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        except CollectionConflict as exc:
+            form.add_error("source_reference", str(exc))
+            return self.form_invalid(form)
+        if not result.created:
+            form.add_error("source_reference", "This reference was already recorded: nothing was posted again.")
+            return self.form_invalid(form)
+        messages.success(self.request, f"Payment of {result.collection.amount} recorded.")
+        return HttpResponseRedirect(self.case_url())
+
+
+class CaseCloseView(CaseFormView):
+    permission_required = "cases.close_case"
+    template_name = "cases/case_close.html"
+    form_class = forms.CaseCloseForm
+    success_message = "Case closed."
+
+    def perform(self, form):
+        services.case_close(case=self.case, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],
+                            by=self.request.user)
+
+
+class NoteCreateView(CaseFormView):
+    http_method_names = ["post"]
+    permission_required = "cases.add_casenote"
+    form_class = forms.NoteForm
+    template_name = "cases/note_form.html"
+    success_message = "Note added."
+
+    def perform(self, form):
+        services.case_note_add(case=self.case, body=form.cleaned_data["body"], by=self.request.user)
+
+
+class LocateAttemptCreateView(CaseFormView):
+    permission_required = "cases.add_locateattempt"
+    template_name = "cases/locate_form.html"
+    form_class = forms.LocateAttemptForm
+    success_message = "Locate attempt recorded."
+
+    def perform(self, form):
+        services.locate_attempt_record(case=self.case, by=self.request.user, **form.cleaned_data)
+
+
+class WorkItemCreateView(CaseFormView):
+    permission_required = "cases.add_workitem"
+    template_name = "cases/workitem_form.html"
+    form_class = forms.WorkItemForm
+    success_message = "Work item added."
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.work_item_create(case=self.case, title=data["title"], kind=WorkItemKind.MANUAL,
+                                  due_on=data["due_on"], notes=data["notes"], by=self.request.user)
+
+
+class CaseReassignView(CaseFormView):
+    permission_required = "cases.reassign_case"
+    template_name = "cases/reassign_form.html"
+    form_class = forms.ReassignForm
+    success_message = "Case reassigned."
+
+    def perform(self, form):
+        services.case_reassign(case=self.case, to_user=form.cleaned_data["assigned_to"], by=self.request.user)
+
+
+class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
+    """A participant's identifying data. SSN in full only with ``cases.view_ssn``; every reveal of
+    SSN, date of birth or address is logged. FVI addresses are never shown (42 USC 654(26))."""
+
+    permission_required = "cases.view_person"
+    template_name = "cases/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        participant = get_object_or_404(self.case.participants.select_related("person"), person_id=self.kwargs["person_id"])
+        person: Person = participant.person
+        show_ssn = can_view_ssn(self.request.user)
+        addresses = [] if person.family_violence else list(person.addresses.all())
+        revealed = ["date_of_birth"] if person.date_of_birth else []
+        if show_ssn and person.ssn:
+            revealed.append("ssn")
+        if addresses:
+            revealed.append("addresses")
+        if revealed:
+            sensitive_read_record(request=self.request, obj=person, fields=revealed)
+        context.update({
+            "participant": participant, "person": person, "show_ssn": show_ssn, "addresses": addresses,
+            "overrides": list(person.fvi_overrides.filter(used_at__isnull=True)) if person.family_violence else [],
+            "employments": list(person.employments.select_related("employer")),
+            "is_child": participant.role == ParticipantRole.CHILD,
+        })
+        return context
+
+
+class FviOverrideCreateView(CaseFormView):
+    permission_required = "cases.override_fvi"
+    template_name = "cases/fvi_override_form.html"
+    form_class = forms.FviOverrideForm
+    success_message = "Court override recorded; it can be used once."
+
+    @cached_property
+    def person(self) -> Person:
+        return get_object_or_404(Person, pk=self.kwargs["person_id"], participations__case=self.case)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "person": self.person}
+
+    def perform(self, form):
+        services.fvi_override_grant(person=self.person, case=self.case, by=self.request.user, request=self.request,
+                                    **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("cases:person_detail", kwargs={"case_number": self.case.case_number, "person_id": self.person.pk})
+
+
+class FviOverrideUseView(PermissionMixin, TemplateView):
+    """Use a court override once: the addresses are shown on this response only (logged)."""
+
+    http_method_names = ["post"]
+    permission_required = "cases.override_fvi"
+    template_name = "cases/fvi_override_used.html"
+
+    def post(self, request, *args, **kwargs):
+        override = get_object_or_404(FviOverride.objects.select_related("person", "case"), pk=kwargs["pk"])
+        if override.case_id and not Case.objects.restrict(request.user).filter(pk=override.case_id).exists():
+            raise Http404
+        try:
+            addresses = services.fvi_override_use(override=override, via="page", user=request.user, request=request)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("cases:case_list"))
+        return self.render_to_response({"override": override, "addresses": addresses})
+
+
+class WorkItemListView(PermissionMixin, ListView):
+    """My open work items (``?scope=all``: every open item in scope)."""
+
+    permission_required = "cases.view_workitem"
+    template_name = "cases/workitem_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        queryset = selectors.work_items_for(user=self.request.user).filter(status=WorkItemStatus.OPEN)
+        if self.request.GET.get("scope") != "all":
+            queryset = queryset.filter(assigned_to=self.request.user)
+        return queryset.order_by("due_on", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        for item in context["object_list"]:
+            item.deadline_state = deadline_state(item.due_on, today)
+        context["scope_all"] = self.request.GET.get("scope") == "all"
+        return context
+
+
+class WorkItemMixin:
+    @cached_property
+    def item(self) -> WorkItem:
+        return get_object_or_404(selectors.work_items_for(user=self.request.user), pk=self.kwargs["pk"])
+
+
+class WorkItemCompleteView(PermissionMixin, WorkItemMixin, TemplateView):
+    http_method_names = ["post"]
+    permission_required = "cases.change_workitem"
+
+    def post(self, request, *args, **kwargs):
+        services.work_item_complete(item=self.item, by=request.user)
+        messages.success(request, "Work item done.")
+        return HttpResponseRedirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/cases/")
+                                    else reverse("cases:workitem_list"))
+
+
+class WorkItemReassignView(PermissionMixin, WorkItemMixin, FormView):
+    permission_required = "cases.reassign_case"
+    template_name = "cases/reassign_form.html"
+    form_class = forms.ReassignForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "item": self.item}
+
+    def form_valid(self, form):
+        services.work_item_reassign(item=self.item, to_user=form.cleaned_data["assigned_to"], by=self.request.user)
+        messages.success(self.request, "Work item reassigned.")
+        return HttpResponseRedirect(reverse("cases:caseloads"))
+
+
+class CaseloadOverviewView(PermissionMixin, ListView):
+    """The coordinator's view of each caseworker's caseload and open work items."""
+
+    permission_required = "cases.reassign_case"
+    template_name = "cases/caseloads.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.caseloads(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["unassigned"] = Case.objects.restrict(self.request.user).filter(
+            status=CaseStatus.OPEN, caseworker__isnull=True).count()
+        return context

@@ -1,0 +1,80 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from rest_framework import serializers
+
+from complaints.choices import Category, ComplaintStatus, Outcome
+from complaints.forms import clean_phone
+from complaints.models import Complaint
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise serializers.ValidationError("NUL characters are not allowed.")
+    return value
+
+
+class ComplaintCreateSerializer(serializers.Serializer):
+    complainant_name = serializers.CharField(max_length=200, validators=[_no_nul])
+    contact = serializers.CharField(max_length=254, validators=[_no_nul],
+                                    help_text="An email address or a phone number (7 to 15 digits).")
+    case_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
+                                        validators=[_no_nul])
+    category = serializers.ChoiceField(choices=Category.choices)
+    description = serializers.CharField(max_length=10000, validators=[_no_nul])
+    received_on = serializers.DateField()
+    known_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_contact(self, value: str) -> dict:
+        value = value.strip()
+        if "@" in value:
+            try:
+                validate_email(value)
+            except DjangoValidationError:
+                raise serializers.ValidationError("Enter a valid email address or phone number.") from None
+            return {"contact_email": value, "contact_phone": ""}
+        try:
+            return {"contact_email": "", "contact_phone": clean_phone(value) or _missing()}
+        except DjangoValidationError:
+            raise serializers.ValidationError("Enter a valid email address or phone number.") from None
+
+    def validate_received_on(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The date received cannot be in the future.")
+        return value
+
+    def validate(self, attrs):
+        if attrs.get("known_on") and attrs["known_on"] > attrs["received_on"]:
+            raise serializers.ValidationError({"known_on": "Cannot be after the date received."})
+        return attrs
+
+
+def _missing():
+    raise DjangoValidationError("missing")
+
+
+def _values(choices) -> str:
+    return "One of: " + ", ".join(value for value, _ in choices) + "."
+
+
+class ComplaintStatusSerializer(serializers.ModelSerializer):
+    case_number = serializers.SerializerMethodField()
+    # Plain strings (values listed) keep the schema's enum names free of collisions between apps.
+    status = serializers.CharField(read_only=True, help_text=_values(ComplaintStatus.choices))
+    outcome = serializers.CharField(read_only=True, help_text=_values(Outcome.choices) + " Empty while open.")
+
+    class Meta:
+        model = Complaint
+        fields = ["number", "status", "category", "received_on", "due_on", "case_number", "unknown_case",
+                  "past_known_limit", "resolved_on", "outcome", "hearing_deadline"]
+
+    def get_case_number(self, obj) -> str:
+        return obj.case.case_number if obj.case_id else ""
+
+
+class ComplaintCreatedSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text=_values(ComplaintStatus.choices))
+
+    class Meta:
+        model = Complaint
+        fields = ["number", "status", "received_on", "due_on", "unknown_case", "past_known_limit"]

@@ -1,0 +1,36 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.response import Response
+
+from complaints import services
+from complaints.choices import Channel
+from complaints.models import Complaint
+from core.api.views import PartnerGenericViewSet
+
+from .serializers import ComplaintCreatedSerializer, ComplaintCreateSerializer, ComplaintStatusSerializer
+
+
+class ComplaintViewSet(mixins.RetrieveModelMixin, PartnerGenericViewSet):
+    """Partner agencies file complaints on someone's behalf and follow the ones they filed."""
+
+    scope_resource = "complaints"
+    lookup_field = "number"
+    lookup_value_converter = "str"
+    serializer_class = ComplaintStatusSerializer
+
+    def get_queryset(self):
+        # An agency sees only the complaints it filed.
+        return Complaint.objects.filter(filed_by_agency=self.agency).select_related("case")
+
+    @extend_schema(request=ComplaintCreateSerializer, responses={201: ComplaintCreatedSerializer})
+    def create(self, request):
+        incoming = ComplaintCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        contact = data.pop("contact")
+        complaint = services.complaint_file(channel=Channel.API, agency=self.agency, **contact, **data)
+        return Response(ComplaintCreatedSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: ComplaintStatusSerializer})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)

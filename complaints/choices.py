@@ -1,0 +1,96 @@
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    WALK_IN = "walk_in", "Walk-in"
+    PHONE = "phone", "Phone"
+    MAIL = "mail", "Mail"
+    EMAIL = "email", "Email"
+    WEB = "web", "Public web form"
+    API = "api", "Partner agency (API)"
+
+
+STAFF_CHANNELS = [Channel.WALK_IN, Channel.PHONE, Channel.MAIL, Channel.EMAIL]
+
+
+class Category(models.TextChoices):
+    DISTRIBUTION = "distribution", "Distribution / arrears calculation"
+    CASE_ACTION = "case_action", "Case action or inaction"
+    CLOSURE = "closure", "Case closure"
+    APPLICATION = "application", "Application denied or not acted on"
+    SERVICE = "service", "Customer service"
+    STAFF_CONDUCT = "staff_conduct", "Staff conduct"
+    OUT_OF_JURISDICTION = "out_of_jurisdiction", "Out of jurisdiction (court matter or other agency)"
+    OTHER = "other", "Other"
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    REFERRED = "referred", "Referred"
+    RESOLVED = "resolved", "Resolved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATUSES = [ComplaintStatus.OPEN, ComplaintStatus.REFERRED]
+
+
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld (action taken)"
+    PARTLY_UPHELD = "partly_upheld", "Partly upheld"
+    NOT_UPHELD = "not_upheld", "Not upheld (no error found)"
+    REFERRED_OUT = "referred_out", "Referred elsewhere"
+    WITHDRAWN = "withdrawn", "Withdrawn by the complainant"
+
+
+class Party(models.TextChoices):
+    COMPLAINANT = "complainant", "Complainant"
+    CP = "cp", "Custodial parent"
+    NCP = "ncp", "Noncustodial parent"
+    CASEWORKER = "caseworker", "Caseworker"
+    AGENCY = "agency", "Other agency or county"
+    OTHER = "other", "Other"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", "Received"
+    OUTBOUND = "out", "Sent"
+
+
+class CommChannel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+    NOTE = "note", "Internal note"
+
+
+class ReferralTarget(models.TextChoices):
+    UNIT = "unit", "Another unit"
+    AGENCY = "agency", "Another agency"
+    COUNTY = "county", "Another county"
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", "To forward"
+    FORWARDED = "forwarded", "Forwarded, awaiting answer"
+    ANSWERED = "answered", "Answered"
+
+
+class DeadlineKey(models.TextChoices):
+    """Every complaint and hearing timeframe, looked up per jurisdiction and date (DeadlineSetting)."""
+
+    RESOLUTION = "resolution", "Written resolution after receipt (days)"
+    EXTENSION_MAX = "extension_max", "Longest extension of the resolution (days)"
+    KNOWN_LIMIT = "known_limit", "Complaint window after the person knew of the action (days)"
+    REFERRAL_FORWARD = "referral_forward", "Forward a referral to another county/agency (days)"
+    DUE_SOON = "due_soon", "Due-soon reminder before the due date (days)"
+    HEARING_REQUEST = "hearing_request", "State hearing request after the resolution (days)"
+    NO_RESOLUTION = "no_resolution", "No resolution: hearing may be requested after (days)"
+    HEARING_HELD = "hearing_held", "Hearing held after the request (days)"
+    HEARING_DECISION = "hearing_decision", "Hearing decision after the request (days)"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+    REFERRAL = "referral", "Referral to forward"

@@ -1,0 +1,397 @@
+"""Complaints writes (services: <entity>_<action>, keyword-only, transactional).
+
+Rules (California Family Code 17800; 22 CCR 120100; DOMAIN.md): a complaint is never refused —
+late ones (more than 90 days after the person knew) and ones about an unknown case number are
+accepted and flagged; someone other than the case's caseworker investigates; the written
+resolution is due 30 calendar days after receipt, moved to the next business day; a coordinator may
+extend it once, by up to 30 days, with a reason.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from core import business_days
+from core.services import event_record
+
+from . import deadlines
+from .choices import (
+    OPEN_STATUSES,
+    Channel,
+    ComplaintStatus,
+    DeadlineKey,
+    ReferralStatus,
+    ReminderKind,
+)
+from .models import Communication, Complaint, Notice, Referral, ReminderRun
+
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out on the phone
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def random_number(prefix: str) -> str:
+    """A confirmation number that cannot be guessed from the previous one (``CMP-7KQ2-M9XD``)."""
+    chars = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+    return f"{prefix}-{chars[:4]}-{chars[4:]}"
+
+
+def _save_with_number(obj, prefix: str) -> None:
+    for _ in range(5):
+        obj.number = random_number(prefix)
+        try:
+            with transaction.atomic():
+                obj.save()
+            return
+        except IntegrityError:
+            if type(obj).objects.filter(number=obj.number).exists():
+                continue
+            raise
+    raise RuntimeError("could not allocate a unique number")
+
+
+def _actor(by, agency) -> dict:
+    if by is not None:
+        return {"actor": by}
+    return {"actor_label": f"Partner agency: {agency}" if agency else "Public web form"}
+
+
+def case_lookup(case_number: str):
+    """The case with this number, or None (unknown numbers are kept on the complaint, flagged)."""
+    from cases.models import Case
+
+    number = (case_number or "").strip()
+    return Case.objects.filter(case_number__iexact=number).first() if number else None
+
+
+@transaction.atomic
+def complaint_file(
+    *,
+    channel: str,
+    complainant_name: str,
+    category: str,
+    description: str,
+    received_on: date,
+    contact_email: str = "",
+    contact_phone: str = "",
+    case_number: str = "",
+    case=None,
+    complainant_person=None,
+    known_on: date | None = None,
+    preferred_language: str = "",
+    interpreter_needed: bool = False,
+    accommodation_needs: str = "",
+    by=None,
+    agency=None,
+    today: date | None = None,
+) -> Complaint:
+    """Record a complaint. Web complaints get a status-page secret (stored hashed); the raw
+    secret is on ``complaint.raw_secret`` for the confirmation page only."""
+    today = today or _today()
+    errors: dict[str, str] = {}
+    if received_on > today:
+        errors["received_on"] = "The date received cannot be in the future."
+    if known_on and known_on > received_on:
+        errors["known_on"] = "The date the person knew of the action cannot be after the date received."
+    if not (contact_email or "").strip() and not (contact_phone or "").strip():
+        errors["contact_email"] = "Give an email address or a phone number so we can reach the complainant."
+    if errors:
+        raise ValidationError(errors)
+    if case is None:
+        case = case_lookup(case_number)
+    jurisdiction = deadlines.profile(getattr(case, "jurisdiction", None))
+    due_on = deadlines.due_after(received_on, DeadlineKey.RESOLUTION, jurisdiction=jurisdiction)
+    known_limit = deadlines.days_for(DeadlineKey.KNOWN_LIMIT, jurisdiction=jurisdiction, on=received_on)
+    complaint = Complaint(
+        channel=channel,
+        jurisdiction=jurisdiction,
+        complainant_name=complainant_name.strip(),
+        complainant_person=complainant_person,
+        contact_email=(contact_email or "").strip(),
+        contact_phone=(contact_phone or "").strip(),
+        preferred_language=preferred_language.strip() or "English",
+        interpreter_needed=interpreter_needed,
+        accommodation_needs=accommodation_needs.strip(),
+        case=case,
+        case_number_received=(case_number or (case.case_number if case else "")).strip()[:40],
+        unknown_case=bool((case_number or "").strip()) and case is None,
+        category=category,
+        description=description,
+        received_on=received_on,
+        known_on=known_on,
+        # Fam. Code 17800: 90 days after knowing — flagged, never refused.
+        past_known_limit=bool(known_on and (received_on - known_on).days > known_limit),
+        due_on=due_on,
+        original_due_on=due_on,
+        filed_by=by,
+        filed_by_agency=agency,
+    )
+    raw_secret = ""
+    if channel == Channel.WEB:
+        raw_secret = secrets.token_urlsafe(12)
+        complaint.secret_hash = make_password(raw_secret)
+    complaint.number = "pending"
+    complaint.full_clean(exclude=["number"])
+    _save_with_number(complaint, "CMP")
+    complaint.raw_secret = raw_secret
+    event_record(
+        verb="complaint received", subject=complaint, case_id=complaint.case_id,
+        summary=f"{complaint.number} ({complaint.get_channel_display()}), due {due_on:%Y-%m-%d}",
+        data={"unknown_case": complaint.unknown_case, "past_known_limit": complaint.past_known_limit},
+        **_actor(by, agency),
+    )
+    return complaint
+
+
+def investigator_allowed(*, complaint: Complaint, investigator) -> str | None:
+    """Why ``investigator`` may not investigate, or None. Someone other than the caseworker
+    investigates (DOMAIN.md, Fam. Code 17800 complaint process)."""
+    if complaint.case_id and complaint.case.caseworker_id == investigator.pk:
+        return "The case's own caseworker cannot investigate a complaint about the case: choose someone else."
+    return None
+
+
+@transaction.atomic
+def complaint_assign(*, complaint: Complaint, investigator, by) -> Complaint:
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("case").get(pk=complaint.pk)
+    if not complaint.is_open:
+        raise ValidationError({"investigator": "This complaint is closed."})
+    problem = investigator_allowed(complaint=complaint, investigator=investigator)
+    if problem:
+        raise ValidationError({"investigator": problem})
+    complaint.investigator = investigator
+    complaint.full_clean()
+    complaint.save()
+    event_record(verb="complaint assigned", subject=complaint, case_id=complaint.case_id, actor=by,
+                 summary=f"{complaint.number} assigned to {investigator}")
+    return complaint
+
+
+@transaction.atomic
+def complaint_extend(*, complaint: Complaint, days: int, reason: str, by) -> Complaint:
+    """One extension of up to 30 days (Fam. Code 17800), by a coordinator, with a reason.
+    The new due date counts from the statutory 30 days (received + 30 + extension), rolled."""
+    if not by.has_perm("complaints.extend_complaint"):
+        raise PermissionDenied("Only a coordinator may extend a complaint's due date.")
+    complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+    limit = deadlines.days_for(DeadlineKey.EXTENSION_MAX, jurisdiction=complaint.jurisdiction, on=complaint.received_on)
+    if complaint.was_extended:
+        raise ValidationError({"days": "This complaint was already extended once; only one extension is allowed."})
+    if not complaint.is_open:
+        raise ValidationError({"days": "This complaint is no longer open."})
+    if not 1 <= days <= limit:
+        raise ValidationError({"days": f"An extension is between 1 and {limit} days."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the extension."})
+    base = deadlines.days_for(DeadlineKey.RESOLUTION, jurisdiction=complaint.jurisdiction, on=complaint.received_on)
+    complaint.due_on = business_days.add_calendar_days(complaint.received_on, base + days, complaint.jurisdiction)
+    complaint.extension_days = days
+    complaint.extension_reason = reason.strip()
+    complaint.extended_by = by
+    complaint.extended_at = timezone.now()
+    complaint.full_clean()
+    complaint.save()
+    event_record(verb="complaint extended", subject=complaint, case_id=complaint.case_id, actor=by,
+                 summary=f"{complaint.number} extended {days} days to {complaint.due_on:%Y-%m-%d}",
+                 data={"days": days, "reason": complaint.extension_reason})
+    return complaint
+
+
+@transaction.atomic
+def communication_add(*, complaint: Complaint, occurred_on: date, direction: str, party: str, channel: str,
+                      summary: str, party_name: str = "", by=None, today: date | None = None) -> Communication:
+    today = today or _today()
+    if occurred_on > today:
+        raise ValidationError({"occurred_on": "The date cannot be in the future."})
+    item = Communication(complaint=complaint, occurred_on=occurred_on, direction=direction, party=party,
+                         party_name=party_name.strip(), channel=channel, summary=summary, recorded_by=by)
+    item.full_clean()
+    item.save()
+    event_record(verb="complaint communication logged", subject=complaint, case_id=complaint.case_id, actor=by,
+                 summary=f"{complaint.number}: {item.get_direction_display()} {item.get_party_display()}")
+    return item
+
+
+@transaction.atomic
+def referral_create(*, complaint: Complaint, target_kind: str, target_name: str, reason: str, by,
+                    today: date | None = None) -> Referral:
+    """Refer to another unit, agency or county: forward within 5 days of receipt (confirm)."""
+    today = today or _today()
+    if not complaint.is_open:
+        raise ValidationError({"target_name": "This complaint is closed."})
+    referral = Referral(
+        complaint=complaint, target_kind=target_kind, target_name=target_name.strip(), reason=reason.strip(),
+        created_on=today, created_by=by,
+        forward_by=deadlines.due_after(complaint.received_on, DeadlineKey.REFERRAL_FORWARD,
+                                       jurisdiction=complaint.jurisdiction),
+    )
+    referral.full_clean()
+    referral.save()
+    Complaint.objects.filter(pk=complaint.pk).update(status=ComplaintStatus.REFERRED)
+    complaint.status = ComplaintStatus.REFERRED
+    event_record(verb="complaint referred", subject=complaint, case_id=complaint.case_id, actor=by,
+                 summary=f"{complaint.number} referred to {referral.target_name}, forward by {referral.forward_by}")
+    return referral
+
+
+@transaction.atomic
+def referral_forward(*, referral: Referral, forwarded_on: date, by, today: date | None = None) -> Referral:
+    today = today or _today()
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    if referral.status != ReferralStatus.PENDING:
+        raise ValidationError({"forwarded_on": "This referral was already forwarded."})
+    if forwarded_on > today or forwarded_on < referral.created_on:
+        raise ValidationError({"forwarded_on": "The date must be between the referral date and today."})
+    referral.forwarded_on = forwarded_on
+    referral.forwarded_late = forwarded_on > referral.forward_by
+    referral.status = ReferralStatus.FORWARDED
+    referral.full_clean()
+    referral.save()
+    event_record(verb="referral forwarded", subject=referral.complaint, case_id=referral.complaint.case_id, actor=by,
+                 summary=f"Forwarded to {referral.target_name}" + (" (late)" if referral.forwarded_late else ""))
+    return referral
+
+
+@transaction.atomic
+def referral_answer(*, referral: Referral, answered_on: date, answer_summary: str, by,
+                    today: date | None = None) -> Referral:
+    today = today or _today()
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=referral.pk)
+    if referral.status != ReferralStatus.FORWARDED:
+        raise ValidationError({"answered_on": "Record the forwarding before the answer."})
+    if answered_on > today or answered_on < referral.forwarded_on:
+        raise ValidationError({"answered_on": "The date must be between the forwarding date and today."})
+    if not answer_summary.strip():
+        raise ValidationError({"answer_summary": "Summarise the answer."})
+    referral.answered_on = answered_on
+    referral.answer_summary = answer_summary.strip()
+    referral.status = ReferralStatus.ANSWERED
+    referral.full_clean()
+    referral.save()
+    complaint = referral.complaint
+    if complaint.status == ComplaintStatus.REFERRED and not complaint.referrals.exclude(
+        status=ReferralStatus.ANSWERED
+    ).exists():
+        Complaint.objects.filter(pk=complaint.pk).update(status=ComplaintStatus.OPEN)
+    event_record(verb="referral answered", subject=complaint, case_id=complaint.case_id, actor=by,
+                 summary=f"Answer from {referral.target_name}")
+    return referral
+
+
+@transaction.atomic
+def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, resolved_on: date, by,
+                      today: date | None = None) -> Complaint:
+    """Written resolution. The notice states the state hearing right and its deadline: 90 days
+    after the resolution is received (Fam. Code 17801), rolled to a business day."""
+    today = today or _today()
+    complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+    if not complaint.is_open:
+        raise ValidationError({"outcome": "This complaint is already closed."})
+    if resolved_on > today or resolved_on < complaint.received_on:
+        raise ValidationError({"resolved_on": "The resolution date must be between the date received and today."})
+    if not explanation.strip():
+        raise ValidationError({"explanation": "Explain the resolution: it goes on the written notice."})
+    complaint.outcome = outcome
+    complaint.resolution_explanation = explanation.strip()
+    complaint.resolved_on = resolved_on
+    complaint.resolved_by = by
+    complaint.status = ComplaintStatus.WITHDRAWN if outcome == "withdrawn" else ComplaintStatus.RESOLVED
+    complaint.hearing_deadline = deadlines.due_after(resolved_on, DeadlineKey.HEARING_REQUEST,
+                                                     jurisdiction=complaint.jurisdiction)
+    complaint.full_clean()
+    complaint.save()
+    event_record(verb="complaint resolved", subject=complaint, case_id=complaint.case_id, actor=by,
+                 summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
+                 data={"within_due": resolved_on <= complaint.due_on})
+    return complaint
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+def _recipients(complaint: Complaint, ombudspersons: list) -> list:
+    return [complaint.investigator] if complaint.investigator_id else ombudspersons
+
+
+def _reminder_candidates(*, today: date, ombudspersons: list, run: ReminderRun) -> list[Notice]:
+    lead = max(deadlines.days_for(DeadlineKey.DUE_SOON, jurisdiction=j, on=today) for j in ("NY", "CA"))
+    notices = []
+    complaints = (Complaint.objects.filter(status__in=OPEN_STATUSES, due_on__lte=today + timedelta(days=lead))
+                  .select_related("investigator").order_by("due_on", "pk"))
+    for complaint in complaints.iterator(chunk_size=2000):
+        if complaint.due_on < today:
+            kind, message = ReminderKind.OVERDUE, f"Complaint {complaint.number} is overdue (due {complaint.due_on:%b %d, %Y})"
+            run.overdue += 1
+        else:
+            kind, message = ReminderKind.DUE_SOON, f"Complaint {complaint.number} is due {complaint.due_on:%b %d, %Y}"
+            run.due_soon += 1
+        notices += [Notice(user=user, complaint=complaint, kind=kind, message=message,
+                           dedupe_key=f"{kind}:{complaint.pk}:{complaint.due_on}:{user.pk}")
+                    for user in _recipients(complaint, ombudspersons)]
+    referrals = (Referral.objects.filter(status=ReferralStatus.PENDING, forward_by__lte=today + timedelta(days=1))
+                 .select_related("complaint", "created_by", "complaint__investigator"))
+    for referral in referrals:
+        run.referrals += 1
+        users = [referral.created_by] if referral.created_by_id else _recipients(referral.complaint, ombudspersons)
+        notices += [Notice(user=user, complaint=referral.complaint, kind=ReminderKind.REFERRAL,
+                           message=f"Forward the referral of {referral.complaint.number} to "
+                                   f"{referral.target_name} by {referral.forward_by:%b %d, %Y}",
+                           dedupe_key=f"referral:{referral.pk}:{user.pk}")
+                    for user in users]
+    return notices
+
+
+def _send_emails(notices: list[Notice]) -> int:
+    messages = []
+    for notice in notices:
+        if notice.user.email:
+            link = reverse("complaints:complaint_detail", kwargs={"number": notice.complaint.number})
+            messages.append(EmailMessage(subject=f"Caseworks: {notice.message}", body=f"{notice.message}\n\n{link}",
+                                         to=[notice.user.email]))
+    if messages:
+        get_connection(fail_silently=True).send_messages(messages)
+    return len(messages)
+
+
+def reminders_send(*, today: date | None = None) -> ReminderRun:
+    """Daily: due-soon and overdue complaints, and referrals still to forward → an in-app notice
+    and an email. Set-based: existing dedupe keys are read per chunk and new notices are
+    bulk-inserted (ignoring conflicts with a concurrent run), so each notice — one per complaint,
+    due date and person — is written and emailed once; a re-run adds nothing."""
+    from accounts.models import User
+
+    today = today or _today()
+    run = ReminderRun.objects.create(run_on=today)
+    ombudspersons = list(User.objects.filter(groups__name="ombudsperson", is_active=True))
+    try:
+        candidates = _reminder_candidates(today=today, ombudspersons=ombudspersons, run=run)
+        for start in range(0, len(candidates), 1000):
+            chunk = candidates[start:start + 1000]
+            known = set(Notice.objects.filter(dedupe_key__in=[n.dedupe_key for n in chunk])
+                        .values_list("dedupe_key", flat=True))
+            fresh = [n for n in chunk if n.dedupe_key not in known]
+            with transaction.atomic():
+                Notice.objects.bulk_create(fresh, ignore_conflicts=True)
+            run.emails_sent += _send_emails(fresh)
+    except Exception as exc:  # noqa: BLE001 — the run row records the failure
+        run.errors = [repr(exc)[:500]]
+    run.finished_at = timezone.now()
+    run.save()
+    event_record(verb="complaint reminders sent", subject=run, actor_label="complaints.tasks.send_reminders_task",
+                 summary=f"{run.overdue} overdue, {run.due_soon} due soon, {run.referrals} referrals; "
+                         f"{run.emails_sent} emails", data={"errors": run.errors})
+    return run
+
+
+def notice_mark_read(*, user, notice_id: int) -> int:
+    return Notice.objects.filter(Q(pk=notice_id), user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,412 @@
+"""Complaint screens: public web form and status page, the ombudsperson queue and complaint page,
+the resolution notice (printable and PDF) and the periodic report (CSV and charts)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, PublicMixin
+
+from . import selectors, services, throttle
+from .choices import Channel, ReferralStatus
+from .documents import bar_chart_svg, notice_paragraphs, notice_pdf
+from .filtersets import ComplaintFilterSet
+from .forms import (
+    AnswerForm,
+    AssignForm,
+    CommunicationForm,
+    ExtendForm,
+    ForwardForm,
+    PublicComplaintForm,
+    PublicStatusForm,
+    ReferralForm,
+    ReportForm,
+    ResolveForm,
+    StaffComplaintForm,
+    apply_service_errors,
+)
+from .models import Complaint, Notice, Referral
+
+
+def too_many(request) -> HttpResponse:
+    response = render(request, "complaints/public_throttled.html", status=429)
+    response["Retry-After"] = str(throttle.retry_after())
+    return response
+
+
+# Public ---------------------------------------------------------------------------------------
+
+class PublicComplaintView(PublicMixin, FormView):
+    """The public complaint form: no account, rate-limited per client address."""
+
+    template_name = "complaints/public_form.html"
+    form_class = PublicComplaintForm
+
+    def post(self, request, *args, **kwargs):
+        if not throttle.allow(request, "complaint"):
+            return too_many(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            complaint = services.complaint_file(
+                channel=Channel.WEB, complainant_name=data["complainant_name"], contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"], case_number=data["case_number"], category=data["category"],
+                description=data["description"], received_on=timezone.localdate(), known_on=data["known_on"],
+                preferred_language=data["preferred_language"], interpreter_needed=data["interpreter_needed"],
+                accommodation_needs=data["accommodation_needs"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        return render(self.request, "complaints/public_confirmation.html",
+                      {"complaint": complaint, "secret": complaint.raw_secret})
+
+
+class PublicStatusView(PublicMixin, FormView):
+    """Status of a web complaint: its number plus the secret code (never in the URL)."""
+
+    template_name = "complaints/public_status.html"
+    form_class = PublicStatusForm
+
+    def post(self, request, *args, **kwargs):
+        if not throttle.allow(request, "status"):
+            return too_many(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        complaint = selectors.complaint_for_status_page(number=form.cleaned_data["number"],
+                                                        secret=form.cleaned_data["secret"])
+        if complaint is None:
+            form.add_error(None, "No complaint matches this confirmation number and secret code.")
+            return self.form_invalid(form)
+        return render(self.request, self.template_name, {"form": None, "complaint": complaint})
+
+
+# Staff ----------------------------------------------------------------------------------------
+
+class ComplaintListView(FilteredListView):
+    """The ombudsperson queue, earliest due first."""
+
+    model = Complaint
+    permission_required = "complaints.view_complaint"
+    filterset_class = ComplaintFilterSet
+    template_name = "complaints/complaint_list.html"
+
+    def get_base_queryset(self):
+        return selectors.complaint_queue(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "today": timezone.localdate()}
+
+
+class ComplaintCreateView(PermissionMixin, FormView):
+    permission_required = "complaints.add_complaint"
+    template_name = "complaints/complaint_form.html"
+    form_class = StaffComplaintForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            complaint = services.complaint_file(
+                channel=data["channel"], complainant_name=data["complainant_name"],
+                contact_email=data["contact_email"], contact_phone=data["contact_phone"],
+                case_number=data["case_number"], case=data["case"], complainant_person=data["complainant_person"],
+                category=data["category"], description=data["description"], received_on=data["received_on"],
+                known_on=data["known_on"], preferred_language=data["preferred_language"],
+                interpreter_needed=data["interpreter_needed"], accommodation_needs=data["accommodation_needs"],
+                by=self.request.user,
+            )
+            if data.get("investigator"):
+                services.complaint_assign(complaint=complaint, investigator=data["investigator"], by=self.request.user)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        notes = []
+        if complaint.unknown_case:
+            notes.append("the case number is not known: recorded without a case")
+        if complaint.past_known_limit:
+            notes.append("made more than 90 days after the person knew (flagged, accepted)")
+        messages.success(self.request, f"Complaint {complaint.number} recorded, due {complaint.due_on:%b %d, %Y}"
+                         + (f" — {'; '.join(notes)}." if notes else "."))
+        if self.request.user.has_perm("complaints.view_complaint"):
+            return redirect("complaints:complaint_detail", number=complaint.number)
+        return redirect("core:home")
+
+
+class ComplaintMixin:
+    def get_complaint(self) -> Complaint:
+        if not hasattr(self, "_complaint"):
+            self._complaint = selectors.complaint_get(user=self.request.user, number=self.kwargs["number"])
+        return self._complaint
+
+
+class ComplaintDetailView(PermissionMixin, ComplaintMixin, TemplateView):
+    permission_required = "complaints.view_complaint"
+    template_name = "complaints/complaint_detail.html"
+
+    def get_context_data(self, **kwargs):
+        complaint = self.get_complaint()
+        user = self.request.user
+        today = timezone.localdate()
+        context = super().get_context_data(**kwargs)
+        context.update(
+            complaint=complaint,
+            today=today,
+            communications=complaint.communications.select_related("recorded_by"),
+            referrals=complaint.referrals.all(),
+            hearing_requests=complaint.hearing_requests.all() if user.has_perm("hearings.view_hearingrequest") else [],
+            assign_form=AssignForm(complaint=complaint) if user.has_perm("complaints.assign_complaint") else None,
+            communication_form=CommunicationForm(initial={"occurred_on": today})
+            if user.has_perm("complaints.add_communication") else None,
+            referral_form=ReferralForm() if user.has_perm("complaints.add_referral") else None,
+            forward_form=ForwardForm(initial={"forwarded_on": today}),
+            answer_form=AnswerForm(initial={"answered_on": today}),
+            can_change_referral=user.has_perm("complaints.change_referral"),
+            ReferralStatus=ReferralStatus,
+        )
+        return context
+
+
+class ComplaintActionView(PermissionMixin, ComplaintMixin, FormView):
+    """A form acting on one complaint through a service; service errors land on the form."""
+
+    template_name = "complaints/complaint_action.html"
+    title = ""
+    success_message = ""
+
+    def perform(self, data: dict) -> None:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "complaint": self.get_complaint(), "title": self.title}
+
+    def get_success_url(self):
+        return reverse("complaints:complaint_detail", kwargs={"number": self.get_complaint().number})
+
+    def form_valid(self, form):
+        try:
+            self.perform(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+
+class ComplaintPostView(ComplaintActionView):
+    """POST-only action from the complaint page (GET answers 405): errors come back as a message."""
+
+    http_method_names = ["post"]
+
+    def form_invalid(self, form):
+        errors = [f"{form.fields[name].label or name}: {' '.join(errs)}" if name in form.fields else " ".join(errs)
+                  for name, errs in form.errors.items()]
+        messages.error(self.request, "Not saved — " + "; ".join(errors))
+        return redirect(self.get_success_url())
+
+
+class ComplaintAssignView(ComplaintPostView):
+    permission_required = "complaints.assign_complaint"
+    form_class = AssignForm
+    success_message = "Investigator assigned."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "complaint": self.get_complaint()}
+
+    def perform(self, data):
+        services.complaint_assign(complaint=self.get_complaint(), investigator=data["investigator"],
+                                  by=self.request.user)
+
+
+class ComplaintExtendView(ComplaintActionView):
+    permission_required = "complaints.extend_complaint"
+    form_class = ExtendForm
+    title = "Extend the due date (once, up to 30 days)"
+    success_message = "Due date extended."
+
+    def perform(self, data):
+        services.complaint_extend(complaint=self.get_complaint(), days=data["days"], reason=data["reason"],
+                                  by=self.request.user)
+
+
+class CommunicationAddView(ComplaintPostView):
+    permission_required = "complaints.add_communication"
+    form_class = CommunicationForm
+    success_message = "Communication logged."
+
+    def perform(self, data):
+        services.communication_add(complaint=self.get_complaint(), by=self.request.user, **data)
+
+
+class ReferralAddView(ComplaintPostView):
+    permission_required = "complaints.add_referral"
+    form_class = ReferralForm
+    success_message = "Referral recorded: forward it within 5 days of receipt."
+
+    def perform(self, data):
+        services.referral_create(complaint=self.get_complaint(), by=self.request.user, **data)
+
+
+class ReferralActionView(ComplaintPostView):
+    permission_required = "complaints.change_referral"
+
+    def get_referral(self) -> Referral:
+        if not hasattr(self, "_referral"):
+            visible = Complaint.objects.restrict(self.request.user, "view")
+            self._referral = get_object_or_404(Referral.objects.select_related("complaint").filter(
+                complaint__in=visible), pk=self.kwargs["pk"])
+            self._complaint = self._referral.complaint
+        return self._referral
+
+    def get_complaint(self):
+        return self.get_referral().complaint
+
+
+class ReferralForwardView(ReferralActionView):
+    form_class = ForwardForm
+    success_message = "Forwarding recorded."
+
+    def perform(self, data):
+        services.referral_forward(referral=self.get_referral(), forwarded_on=data["forwarded_on"],
+                                  by=self.request.user)
+
+
+class ReferralAnswerView(ReferralActionView):
+    form_class = AnswerForm
+    success_message = "Answer recorded."
+
+    def perform(self, data):
+        services.referral_answer(referral=self.get_referral(), by=self.request.user, **data)
+
+
+class ComplaintResolveView(ComplaintActionView):
+    permission_required = "complaints.resolve_complaint"
+    form_class = ResolveForm
+    title = "Resolve: written resolution"
+    success_message = "Complaint resolved: print or send the resolution notice."
+
+    def get_initial(self):
+        return {"resolved_on": timezone.localdate()}
+
+    def perform(self, data):
+        services.complaint_resolve(complaint=self.get_complaint(), outcome=data["outcome"],
+                                   explanation=data["explanation"], resolved_on=data["resolved_on"],
+                                   by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("complaints:resolution_notice", kwargs={"number": self.get_complaint().number})
+
+
+class ResolutionNoticeView(PermissionMixin, ComplaintMixin, TemplateView):
+    """The printable resolution letter (states the state hearing right and its deadline)."""
+
+    permission_required = "complaints.view_complaint"
+    template_name = "complaints/resolution_notice.html"
+
+    def get(self, request, *args, **kwargs):
+        complaint = self.get_complaint()
+        if complaint.resolved_on is None:
+            messages.info(request, "The notice exists once the complaint is resolved.")
+            return redirect("complaints:complaint_detail", number=complaint.number)
+        return self.render_to_response({"complaint": complaint, "notice": notice_paragraphs(complaint)})
+
+
+class ResolutionNoticePdfView(ResolutionNoticeView):
+    def get(self, request, *args, **kwargs):
+        complaint = self.get_complaint()
+        if complaint.resolved_on is None:
+            return super().get(request, *args, **kwargs)
+        response = HttpResponse(notice_pdf(complaint), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="resolution-{complaint.number}.pdf"'
+        return response
+
+
+# Report ---------------------------------------------------------------------------------------
+
+def report_period(params) -> tuple[ReportForm, date, date]:
+    today = timezone.localdate()
+    form = ReportForm(params or {"period": "month", "year": today.year, "number": today.month})
+    if not form.is_valid():
+        form = ReportForm({"period": "month", "year": today.year, "number": today.month})
+        form.is_valid()
+    data = form.cleaned_data
+    if data["period"] == "quarter":
+        first_month = 3 * (data["number"] - 1) + 1
+        start, months = date(data["year"], first_month, 1), 3
+    else:
+        start, months = date(data["year"], data["number"], 1), 1
+    next_month = start.month - 1 + months
+    end = date(start.year + next_month // 12, next_month % 12 + 1, 1) - timezone.timedelta(days=1)
+    return form, start, end
+
+
+class ComplaintReportView(PermissionMixin, TemplateView):
+    permission_required = "complaints.view_complaint_report"
+    template_name = "complaints/report.html"
+
+    def get_context_data(self, **kwargs):
+        form, start, end = report_period(self.request.GET)
+        query = self.request.GET.urlencode()
+        return {**super().get_context_data(**kwargs), "form": form,
+                "report": selectors.complaint_report(start=start, end=end), "query": query}
+
+
+class ComplaintReportCsvView(PermissionMixin, View):
+    permission_required = "complaints.view_complaint_report"
+
+    def get(self, request):
+        _, start, end = report_period(request.GET)
+        report = selectors.complaint_report(start=start, end=end)
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="complaints-{start}-{end}.csv"'
+        csv.writer(response).writerows(report.rows)
+        return response
+
+
+@method_decorator(csp_replace({"style-src": ["'self'", "'unsafe-inline'"], "script-src": ["'none'"]}), name="dispatch")
+class ComplaintReportChartView(PermissionMixin, View):
+    """pygal SVG (shown with <img>; the page carries the same figures as a table)."""
+
+    permission_required = "complaints.view_complaint_report"
+    kind = "category"
+
+    def get(self, request):
+        _, start, end = report_period(request.GET)
+        report = selectors.complaint_report(start=start, end=end)
+        if self.kind == "outcome":
+            svg = bar_chart_svg("Resolved by outcome", [(label, n) for _, label, n in report.by_outcome])
+        else:
+            svg = bar_chart_svg("Received by category", [(label, n) for _, label, n, _ in report.by_category])
+        return HttpResponse(svg, content_type="image/svg+xml")
+
+
+# In-app notices -------------------------------------------------------------------------------
+
+class NoticeListView(LoginOnlyMixin, ListView):
+    template_name = "complaints/notice_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Notice.objects.filter(user=self.request.user).select_related("complaint")
+
+
+class NoticeReadView(LoginOnlyMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        services.notice_mark_read(user=request.user, notice_id=pk)
+        return redirect("complaints:notice_list")

@@ -1,0 +1,31 @@
+"""Tests: the same settings as production code paths, with fast hashing and eager tasks.
+
+DATABASE_URL and CELERY_BROKER_URL, when set (CI sets both), point the suite at the real
+PostgreSQL and Redis; with no variables it runs on SQLite. Tests that need a real worker start
+one themselves against CELERY_BROKER_URL.
+"""
+
+from .base import *  # noqa: F403
+from .base import LOCAL_DIR, REST_FRAMEWORK, env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
+ALLOWED_HOSTS = ["*"]
+LOCAL_DIR.mkdir(exist_ok=True)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
+CELERY_RESULT_BACKEND = "cache+memory://"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"api_key": "10000/minute", "public": "1000/hour"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

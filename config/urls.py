@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from core.views import HealthView
+
+# Apps whose urls.py / api/urls.py are mounted; each app owns its own URL space.
+AREA_APPS = ["cases", "enforcement", "complaints", "hearings", "outreach", "training", "quality"]
+
+api_v1 = [path("", include(f"{app}.api.urls")) for app in AREA_APPS] + [path("", include("cases.guidelines.api_urls")), path("", include("cases.ledger.api_urls"))]
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("healthz", HealthView.as_view(), name="healthz"),
+    *[path(f"{app}/", include(f"{app}.urls")) for app in AREA_APPS],
+    path("guidelines/", include("cases.guidelines.urls")),
+    path("reviews/", include("cases.reviews.urls")),
+    path("ledger/", include("cases.ledger.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(f"{settings.CASEWORKS_ADMIN_PATH}", admin.site.urls),
+]
+
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+
+admin.site.site_header = "Caseworks administration"
+admin.site.site_title = "Caseworks admin"

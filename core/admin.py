@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from .models import AccessLog, DomainEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit rows are visible in admin and never editable or deletable there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DomainEvent)
+class DomainEventAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "verb", "summary", "actor", "actor_label", "case_id")
+    list_filter = ("verb",)
+    search_fields = ("verb", "summary", "actor__username", "actor_label")
+    date_hierarchy = "occurred_at"
+    list_select_related = ("actor",)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "kind", "username", "ip_address", "path", "object_type", "object_id", "outcome")
+    list_filter = ("kind", "outcome")
+    search_fields = ("username", "path", "object_id")
+    date_hierarchy = "at"

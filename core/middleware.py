@@ -1,0 +1,64 @@
+"""Request plumbing: NUL-byte rejection, absolute session lifetime, no-store on personal pages."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
+
+
+class RejectNulBytesMiddleware:
+    """NUL bytes in the path or query string reach PostgreSQL and fail there: refuse them early."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        raw = request.META.get("QUERY_STRING", "") + request.path
+        if "\x00" in raw or "\x00" in unquote(raw):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "NUL bytes are not allowed in the URL."}, status=400)
+            return HttpResponseBadRequest("NUL bytes are not allowed in the URL.")
+        return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """End a session after CASEWORKS_SESSION_ABSOLUTE_SECONDS, however active it is.
+
+    The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); a
+    disabled user's sessions end on their next request because ModelBackend refuses inactive users.
+    """
+
+    KEY = "caseworks_session_started"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(self.KEY)
+            now = int(time.time())
+            if started is None:
+                request.session[self.KEY] = now
+            elif now - started > settings.CASEWORKS_SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers carry personal data: browsers and proxies must not keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL) and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response

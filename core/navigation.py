@@ -1,0 +1,94 @@
+"""Role-aware navigation. Each app declares its menu in ``<app>/navigation.py``::
+
+    MENU = MenuGroup("Cases", [MenuItem("My caseload", "cases:case_list", "cases.view_case")])
+
+and may offer ``home_cards(request) -> list[HomeCard]`` for the home dashboard. The navigation
+shows a user only the items whose permission the user holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.conf import settings
+from django.urls import reverse
+
+# Menus of parts that live inside an app but stand on their own in the navigation.
+EXTRA_NAVIGATION_MODULES = ("cases.guidelines.navigation", "enforcement.file_navigation", "cases.ledger.navigation")
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    permission: str | None = None  # None: any signed-in user
+
+    def visible_to(self, user) -> bool:
+        return self.permission is None or user.has_perm(self.permission)
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    items: list[MenuItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    title: str
+    value: str
+    url: str = ""
+    note: str = ""
+    tone: str = "secondary"  # bootstrap contextual colour: danger for overdue, warning for due soon
+
+
+def _app_modules():
+    names = [f"{app}.navigation" for app in settings.CASEWORKS_APPS] + list(EXTRA_NAVIGATION_MODULES)
+    for name in names:
+        try:
+            yield import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def menu_for(user) -> list[tuple[str, list[MenuItem]]]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    groups = []
+    for module in _app_modules():
+        group: MenuGroup | None = getattr(module, "MENU", None)
+        if group is None:
+            continue
+        items = [item for item in group.items if item.visible_to(user)]
+        if items:
+            groups.append((group.label, items))
+    return groups
+
+
+def home_cards_for(request) -> list[tuple[str, list[HomeCard]]]:
+    sections = []
+    for module in _app_modules():
+        builder = getattr(module, "home_cards", None)
+        group: MenuGroup | None = getattr(module, "MENU", None)
+        if builder is None:
+            continue
+        cards = builder(request)
+        if cards:
+            sections.append((group.label if group else module.__name__.split(".")[0].title(), cards))
+    return sections
+
+
+MENU = MenuGroup(
+    "Audit",
+    [
+        MenuItem("Security log", "core:audit_access", "core.view_accesslog"),
+        MenuItem("Domain events", "core:audit_events", "core.view_domainevent"),
+        MenuItem("Change history", "core:audit_changes", "core.view_domainevent"),
+    ],
+)

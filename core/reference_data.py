@@ -1,0 +1,27 @@
+"""Reference data (rule tables, required courses …) that must exist for the app to work.
+
+A data migration seeds it once; but a test database is flushed between transactional tests
+(and an operator may flush too), which empties every table. So each app may also offer
+``<app>/reference_data.py`` with ``ensure(*, using: str) -> None`` (idempotent, current models),
+called after every ``migrate`` and ``flush`` (both send post_migrate).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.conf import settings
+
+
+def ensure_reference_data(sender, using="default", **kwargs) -> None:
+    if sender.name not in settings.CASEWORKS_APPS:
+        return
+    try:
+        module = import_module(f"{sender.name}.reference_data")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{sender.name}.reference_data":
+            raise
+        return
+    ensure = getattr(module, "ensure", None)
+    if ensure is not None:  # (core's own module is this file)
+        ensure(using=using)

@@ -1,0 +1,67 @@
+"""Beat schedules as data, editable in admin (django-celery-beat).
+
+Each app lists its periodic tasks in ``<app>/schedules.py``::
+
+    SCHEDULES = [Schedule("Accrue charges", "cases.tasks.accrue_charges_task", hour="1", minute="0")]
+
+After every ``migrate`` the missing ones are created; existing rows are left as an administrator
+edited them (time, enabled), so a deploy never undoes an office's choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: str
+    minute: str = "0"
+    hour: str = "*"
+    day_of_week: str = "*"
+    day_of_month: str = "*"
+    month_of_year: str = "*"
+    description: str = ""
+
+
+def declared_schedules() -> list[Schedule]:
+    found = []
+    for app in settings.CASEWORKS_APPS:
+        try:
+            module = import_module(f"{app}.schedules")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.schedules":
+                raise
+            continue
+        found.extend(getattr(module, "SCHEDULES", []))
+    return found
+
+
+def sync_schedules(*, using: str = "default") -> int:
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    created = 0
+    for item in declared_schedules():
+        if PeriodicTask.objects.using(using).filter(name=item.name).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.using(using).get_or_create(
+            minute=item.minute, hour=item.hour, day_of_week=item.day_of_week,
+            day_of_month=item.day_of_month, month_of_year=item.month_of_year, timezone=settings.TIME_ZONE,
+        )
+        PeriodicTask.objects.using(using).create(
+            name=item.name, task=item.task, crontab=crontab, description=item.description
+        )
+        created += 1
+    return created
+
+
+def sync_schedules_after_migrate(sender, using="default", **kwargs) -> None:
+    if sender.name == "django_celery_beat" or sender.name in settings.CASEWORKS_APPS:
+        from django.db import connections
+
+        if "django_celery_beat_periodictask" in connections[using].introspection.table_names():
+            sync_schedules(using=using)

@@ -1,0 +1,85 @@
+"""Writes of the audit tables. Every app records its domain events through ``event_record``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from .models import AccessLog, DomainEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client address as the lockout library reads it (REMOTE_ADDR unless a proxy is trusted)."""
+    if request is None:
+        return None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
+
+
+def event_record(
+    *,
+    verb: str,
+    subject: models.Model | None = None,
+    case_id: int | None = None,
+    actor=None,
+    actor_label: str = "",
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+) -> DomainEvent:
+    """Append one domain event ("order modified", "hearing scheduled", ...)."""
+    user = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    return DomainEvent.objects.create(
+        verb=verb,
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
+        case_id=case_id,
+        actor=user,
+        actor_label=actor_label or ("" if user else str(actor or "")),
+        summary=summary[:500],
+        data=data or {},
+    )
+
+
+def events_bulk_record(events: Iterable[DomainEvent]) -> int:
+    """Append many events in one statement (sweeps and imports)."""
+    rows = list(events)
+    DomainEvent.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def access_log_record(
+    *,
+    kind: str,
+    request: HttpRequest | None = None,
+    user=None,
+    username: str = "",
+    obj: models.Model | None = None,
+    fields: Iterable[str] = (),
+    outcome: str = "success",
+    detail: dict[str, Any] | None = None,
+) -> AccessLog:
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    real_user = user if getattr(user, "is_authenticated", False) and getattr(user, "pk", None) else None
+    return AccessLog.objects.create(
+        kind=kind,
+        user=real_user,
+        username=username or (real_user.get_username() if real_user else ""),
+        ip_address=client_ip(request),
+        path=(request.get_full_path()[:500] if request is not None else ""),
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        fields=list(fields),
+        outcome=outcome,
+        detail=detail or {},
+    )
+
+
+def sensitive_read_record(*, request: HttpRequest, obj: models.Model, fields: Iterable[str]) -> AccessLog:
+    """Log that ``request.user`` saw sensitive fields (SSN, date of birth, address, bank data)."""
+    return access_log_record(kind=AccessLog.Kind.SENSITIVE_READ, request=request, obj=obj, fields=fields)

@@ -1,0 +1,49 @@
+from django import template
+from django.forms import CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, SelectMultiple
+
+from core.money import fmt
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    return "" if value is None else f"${fmt(value)}"
+
+
+@register.filter
+def widget_class(field) -> str:
+    widget = field.field.widget
+    if isinstance(widget, CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, (RadioSelect, CheckboxSelectMultiple)):
+        return ""
+    if isinstance(widget, (Select, SelectMultiple)):
+        return "form-select"
+    return "form-control"
+
+
+@register.simple_tag
+def render_widget(field, extra_class: str = ""):
+    css = widget_class(field)
+    if field.errors:
+        css += " is-invalid"
+    attrs = {"class": f"{css} {extra_class}".strip()}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}_errors"
+    elif field.help_text:
+        attrs["aria-describedby"] = f"{field.auto_id}_help"
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (keeps filters across pages)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()

@@ -1,0 +1,196 @@
+"""Base views that declare who may open them, plus home, health and the audit trail.
+
+Every view in Caseworks declares its access (checked by tests/test_url_access.py):
+- ``PublicMixin``: anyone (sign-in page, public complaint form, health check);
+- ``LoginOnlyMixin``: any signed-in staff member (home, my training);
+- ``PermissionMixin`` with ``permission_required``: only users holding those permissions
+  (anonymous users are sent to sign in, signed-in users without them get 403).
+Object pages read through ``Model.objects.restrict(user, action)``: out of scope is a 404.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views import View
+from django.views.generic import ListView, TemplateView
+from simple_history.models import registered_models
+
+from .models import AccessLog, DomainEvent
+from .navigation import home_cards_for
+from .services import access_log_record
+
+logger = logging.getLogger(__name__)
+
+
+class PublicMixin:
+    access = "public"
+
+
+class LoginOnlyMixin(LoginRequiredMixin):
+    access = "login"
+
+
+class PermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    access = "permission"
+
+    def get_permission_required(self):
+        if not self.permission_required:
+            raise ImproperlyConfigured(f"{type(self).__name__} must declare permission_required.")
+        return super().get_permission_required()
+
+
+class ScopedQuerysetMixin:
+    """Read objects through the model's restricted queryset (out of scope → 404)."""
+
+    scope_action = "view"
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.request.user, self.scope_action)
+
+
+class FilteredListView(PermissionMixin, ScopedQuerysetMixin, ListView):
+    """A paginated list filtered by a django-filter FilterSet shared with the API."""
+
+    filterset_class = None
+    paginate_by = 25
+
+    def get_base_queryset(self):
+        return super().get_queryset()
+
+    def get_queryset(self):
+        queryset = self.get_base_queryset()
+        if self.filterset_class is None:
+            self.filterset = None
+            return queryset
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else (
+            queryset if not self.filterset.is_bound else queryset.none()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        return context
+
+
+class HomeView(LoginOnlyMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = home_cards_for(self.request)
+        context["roles"] = [g.name for g in self.request.user.groups.all()]
+        return context
+
+
+def _broker_reachable() -> bool:
+    from config.celery import app as celery_app
+
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+        return True
+    except Exception:  # noqa: BLE001 — any failure means "not reachable"
+        logger.warning("health: broker unreachable", exc_info=True)
+        return False
+
+
+def _database_reachable() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001
+        logger.warning("health: database unreachable", exc_info=True)
+        return False
+
+
+class HealthView(PublicMixin, View):
+    """200 when the database and the broker answer, 503 otherwise (for load balancers)."""
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        checks = {"database": _database_reachable(), "broker": _broker_reachable()}
+        ok = all(checks.values())
+        return JsonResponse(
+            {"status": "ok" if ok else "unavailable", "checks": {k: "ok" if v else "failed" for k, v in checks.items()}},
+            status=200 if ok else 503,
+        )
+
+
+class AuditTrailView(PermissionMixin, ListView):
+    """Security events (sign-ins, denials, sensitive reads): read-only, newest first."""
+
+    permission_required = "core.view_accesslog"
+    template_name = "core/audit_access.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = AccessLog.objects.select_related("user")
+        kind = self.request.GET.get("kind")
+        if kind in AccessLog.Kind.values:
+            qs = qs.filter(kind=kind)
+        username = self.request.GET.get("username", "").strip()
+        if username:
+            qs = qs.filter(username__iexact=username[:150])
+        return qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kinds"] = AccessLog.Kind.choices
+        return context
+
+
+class DomainEventListView(PermissionMixin, ListView):
+    permission_required = "core.view_domainevent"
+    template_name = "core/audit_events.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = DomainEvent.objects.select_related("actor", "subject_type")
+        verb = self.request.GET.get("verb", "").strip()
+        if verb:
+            qs = qs.filter(verb=verb[:80])
+        return qs
+
+
+class ChangeHistoryView(PermissionMixin, TemplateView):
+    """Field-level change history kept by django-simple-history, one model at a time."""
+
+    permission_required = "core.view_domainevent"
+    template_name = "core/audit_changes.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        models = sorted(registered_models.values(), key=lambda m: m._meta.label)
+        labels = [m._meta.label for m in models]
+        chosen = self.request.GET.get("model") or (labels[0] if labels else "")
+        rows = []
+        if chosen in labels:
+            model = models[labels.index(chosen)]
+            rows = list(model.history.select_related("history_user").order_by("-history_date")[: self.page_size])
+        context.update({"model_labels": labels, "chosen": chosen, "rows": rows})
+        return context
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    if getattr(request, "user", None) is not None:
+        try:
+            access_log_record(kind=AccessLog.Kind.ACCESS_DENIED, request=request, outcome="denied")
+        except Exception:  # noqa: BLE001 — never turn a 403 into a 500
+            logger.exception("could not record access denial")
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

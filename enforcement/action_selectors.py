@@ -1,0 +1,85 @@
+"""Enforcement reads for the coordinator dashboard and the delinquent-cases page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+
+from cases.models import CaseBalance, Collection
+
+from .choices import OPEN_ACTION_STATUSES, ActionStatus, Remedy
+from .models import SweepRun
+
+ZERO = Decimal("0.00")
+
+
+def delinquent_balances(*, user):
+    """Open cases delinquent under 45 CFR 303.6(b) (arrears of one month of support), in the user's scope."""
+    from cases.models.scope import case_scope_q
+
+    qs = CaseBalance.objects.filter(case__status="open", delinquent_since__isnull=False)
+    scope = case_scope_q(user, "case__")
+    return qs.filter(scope) if scope is not None else qs
+
+
+def actions_by_remedy_and_stage(*, actions) -> dict:
+    """Open actions: count and arrears per remedy × stage (one grouped query)."""
+    rows = (actions.filter(status__in=OPEN_ACTION_STATUSES).order_by().values("remedy", "status")
+            .annotate(n=Count("id"), arrears=Sum("total_arrears")))
+    cells = {(r["remedy"], r["status"]): (r["n"], r["arrears"] or ZERO) for r in rows}
+    remedies = [r for r in Remedy if any(key[0] == r for key in cells)]
+    return {"cells": cells, "remedies": remedies, "stages": [ActionStatus(s) for s in OPEN_ACTION_STATUSES]}
+
+
+def timeframe_compliance(*, actions, today: date) -> dict:
+    """45 CFR 303.6(c)(2): share of actions taken within their 30 (or 60) days, counting overdue
+    untaken actions as missed."""
+    row = actions.aggregate(
+        met=Count("id", filter=Q(taken_on__isnull=False, taken_on__lte=F("timeframe_due_on"))),
+        late=Count("id", filter=Q(taken_on__isnull=False, taken_on__gt=F("timeframe_due_on"))),
+        overdue=Count("id", filter=Q(taken_on__isnull=True, timeframe_due_on__lt=today,
+                                     status__in=OPEN_ACTION_STATUSES)),
+    )
+    measured = row["met"] + row["late"] + row["overdue"]
+    row["measured"] = measured
+    row["rate"] = round(100 * row["met"] / measured, 1) if measured else None
+    return row
+
+
+def actions_due(*, actions, today: date, within_days: int = 7) -> int:
+    horizon = today + timedelta(days=within_days)
+    return actions.filter(status__in=OPEN_ACTION_STATUSES).filter(
+        Q(taken_on__isnull=True, timeframe_due_on__lte=horizon) | Q(next_step_on__lte=horizon)).count()
+
+
+def collections_month(*, user, today: date) -> dict:
+    from cases.models.scope import case_scope_q
+
+    first = today.replace(day=1)
+    collections = Collection.objects.filter(received_on__gte=first, received_on__lte=today, status="posted")
+    balances = CaseBalance.objects.filter(case__status="open")
+    scope = case_scope_q(user, "case__")
+    if scope is not None:
+        collections, balances = collections.filter(scope), balances.filter(scope)
+    due = balances.aggregate(due=Sum("current_due_month"), paid=Sum("current_paid_month"))
+    return {
+        "collected": collections.aggregate(s=Sum("amount"))["s"] or ZERO,
+        "current_due": due["due"] or ZERO,
+        "current_paid": due["paid"] or ZERO,
+        "since": first,
+    }
+
+
+def last_sweep_runs(limit: int = 5):
+    return list(SweepRun.objects.select_related("started_by")[:limit])
+
+
+def reconciliation_exceptions() -> dict | None:
+    """Open reconciliation exceptions (from the payment-files part of the app, when present)."""
+    try:
+        from .selectors import reconciliation_open_exceptions
+    except ImportError:
+        return None
+    return reconciliation_open_exceptions()

@@ -1,0 +1,127 @@
+"""Enforcement admin registrations.
+
+Rules are versioned: an existing version is read-only here; "add" writes a new dated version
+through ``rule_revise`` (the change is audited and history kept).
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Appearance,
+    BankMatch,
+    CourtHearing,
+    CriminalReferral,
+    EnforcementAction,
+    Petition,
+    RemedyRule,
+    SweepChunk,
+    SweepRun,
+)
+from .services.rules import REVISABLE_FIELDS, rule_revise
+
+
+@admin.register(RemedyRule)
+class RemedyRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("remedy", "jurisdiction", "version", "effective_from", "enabled", "arrears_min",
+                    "months_min", "notice_days", "contest_days", "citation")
+    list_filter = ("jurisdiction", "remedy", "enabled", "to_confirm")
+    search_fields = ("citation", "notes", "change_reason")
+    readonly_fields = ("version", "changed_by", "created_at")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # versions are history: never edited in place
+            return [f.name for f in RemedyRule._meta.concrete_fields]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        base = (RemedyRule.objects.filter(remedy=obj.remedy, jurisdiction=obj.jurisdiction)
+                .order_by("-version").first())
+        if base is None:
+            obj.changed_by = request.user
+            obj.full_clean()
+            obj.save()
+            return
+        changes = {name: form.cleaned_data[name] for name in REVISABLE_FIELDS if name in form.cleaned_data}
+        new = rule_revise(rule=base, effective_from=obj.effective_from, reason=obj.change_reason or "Admin change",
+                          by=request.user, **changes)
+        obj.pk = new.pk
+
+
+class SweepChunkInline(admin.TabularInline):
+    model = SweepChunk
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in SweepChunk._meta.concrete_fields]
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    list_display = ("id", "as_of", "started_at", "finished_at", "status", "cases_examined", "proposed", "advanced",
+                    "released", "errors")
+    list_filter = ("status",)
+    search_fields = ("triggered_by",)
+    readonly_fields = [f.name for f in SweepRun._meta.concrete_fields]
+    inlines = [SweepChunkInline]
+
+
+@admin.register(EnforcementAction)
+class EnforcementActionAdmin(SimpleHistoryAdmin):
+    list_display = ("id", "case", "remedy", "status", "proposed_on", "total_arrears", "months_in_arrears",
+                    "timeframe_due_on", "taken_on")
+    list_filter = ("status", "remedy", "rule__jurisdiction")
+    search_fields = ("case__case_number",)
+    raw_id_fields = ("case", "rule", "sweep_run", "notice_issued_by", "contest_decided_by")
+    list_select_related = ("case",)
+
+
+@admin.register(BankMatch)
+class BankMatchAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "institution", "account_last4", "matched_on", "status")
+    list_filter = ("status",)
+    search_fields = ("institution", "person__last_name")
+    raw_id_fields = ("person",)
+
+
+class CourtHearingInline(admin.TabularInline):
+    model = CourtHearing
+    extra = 0
+
+
+@admin.register(Petition)
+class PetitionAdmin(SimpleHistoryAdmin):
+    list_display = ("id", "case", "kind", "status", "court_name", "docket_number", "filed_on", "outcome")
+    list_filter = ("kind", "status", "outcome")
+    search_fields = ("docket_number", "case__case_number", "court_name")
+    raw_id_fields = ("case", "resulting_order", "created_by")
+    inlines = [CourtHearingInline]
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Appearance
+    extra = 0
+
+
+@admin.register(CourtHearing)
+class CourtHearingAdmin(SimpleHistoryAdmin):
+    list_display = ("id", "petition", "scheduled_for", "court_part", "judge", "result")
+    list_filter = ("result",)
+    search_fields = ("petition__docket_number", "judge")
+    raw_id_fields = ("petition",)
+    inlines = [AppearanceInline]
+
+
+@admin.register(CriminalReferral)
+class CriminalReferralAdmin(SimpleHistoryAdmin):
+    list_display = ("id", "case", "agency", "agency_name", "referred_on", "status", "outcome")
+    list_filter = ("agency", "status", "outcome")
+    search_fields = ("case__case_number", "reference_number", "agency_name")
+    raw_id_fields = ("case", "created_by")
+
+
+from . import admin_files  # noqa: E402,F401  payment files and bank reconciliation

@@ -1,0 +1,94 @@
+"""Admin of payment files, disbursement files, bank accounts, statements and exceptions
+(imported by admin.py)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    BankAccount,
+    BankStatement,
+    BankTransaction,
+    DisbursementExport,
+    PayeeAccount,
+    PaymentFile,
+    ReconciliationException,
+)
+
+
+class _ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Import records are written by services only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentFile)
+class PaymentFileAdmin(_ReadOnlyAdmin):
+    list_display = ("name", "status", "via", "employer_name", "entries", "posted", "held", "duplicates", "late",
+                    "created_at")
+    list_filter = ("status", "via")
+    search_fields = ("name", "reference", "sha256", "employer_name")
+    exclude = ("content",)
+
+
+@admin.register(DisbursementExport)
+class DisbursementExportAdmin(_ReadOnlyAdmin):
+    list_display = ("reference", "export_date", "entry_count", "total_credit", "entry_hash")
+    list_filter = ("export_date",)
+    search_fields = ("reference",)
+    exclude = ("content",)
+
+
+@admin.register(BankStatement)
+class BankStatementAdmin(_ReadOnlyAdmin):
+    list_display = ("name", "status", "as_of_date", "transactions_count", "matched", "partial", "unmatched")
+    list_filter = ("status", "via")
+    search_fields = ("name", "sha256", "file_id")
+    exclude = ("content",)
+
+
+@admin.register(BankTransaction)
+class BankTransactionAdmin(admin.ModelAdmin):
+    list_display = ("as_of_date", "account", "type_code", "direction", "amount", "customer_reference", "match_status",
+                    "book_reference")
+    list_filter = ("match_status", "direction", "account")
+    search_fields = ("customer_reference", "bank_reference", "book_reference")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "account_number", "routing_number", "purpose", "active")
+    list_filter = ("purpose", "active")
+    search_fields = ("name", "account_number")
+
+
+@admin.register(PayeeAccount)
+class PayeeAccountAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "routing_number", "account_type", "active", "created_at")
+    list_filter = ("account_type", "active")
+    search_fields = ("person__last_name", "routing_number")
+    raw_id_fields = ("person",)
+
+
+@admin.register(ReconciliationException)
+class ReconciliationExceptionAdmin(SimpleHistoryAdmin):
+    list_display = ("opened_on", "kind", "amount", "difference", "status", "resolved_by")
+    list_filter = ("status", "kind")
+    search_fields = ("transaction__customer_reference", "resolution")
+    readonly_fields = ("transaction", "kind", "amount", "difference", "opened_on", "status", "resolution",
+                       "resolved_by", "resolved_at")

@@ -1,0 +1,81 @@
+"""Partner API: enforcement actions and court actions, read-only (no addresses: FVI-safe)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+
+from core.api.views import PartnerReadOnlyViewSet
+
+from ..filtersets import EnforcementActionApiFilterSet, PetitionFilterSet
+from ..models import CourtHearing, EnforcementAction, Petition
+
+
+class RuleRefSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    effective_from = serializers.DateField()
+    citation = serializers.CharField()
+    conditions = serializers.CharField(source="threshold_text")
+
+
+class EnforcementActionSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.case_number")
+    rule = RuleRefSerializer()
+    reference = serializers.CharField()
+
+    class Meta:
+        model = EnforcementAction
+        fields = [
+            "id", "reference", "case_number", "remedy", "status", "rule", "proposed_on", "total_arrears",
+            "assigned_arrears", "unassigned_arrears", "months_in_arrears", "delinquent_since",
+            "notice_issued_on", "contest_opens_on", "contest_ends_on", "contested_on", "contest_decision",
+            "activated_on", "partner", "ended_on", "release_reason", "timeframe_due_on", "taken_on", "updated_at",
+        ]
+
+
+class CourtHearingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CourtHearing
+        fields = ["scheduled_for", "court_part", "judge", "result"]
+
+
+class CourtActionSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.case_number")
+    hearings = CourtHearingSerializer(many=True)
+    resulting_order = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Petition
+        fields = ["id", "case_number", "kind", "status", "court_name", "docket_number", "filed_on", "served_on",
+                  "outcome", "outcome_on", "resulting_order", "hearings", "updated_at"]
+
+    def get_resulting_order(self, obj) -> str | None:
+        order = obj.resulting_order
+        return f"{order.order_number} v{order.version}" if order else None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Enforcement actions (filter by case_number, remedy, status, updated_since)"),
+    retrieve=extend_schema(summary="One enforcement action"),
+)
+class EnforcementActionViewSet(PartnerReadOnlyViewSet):
+    scope_resource = "enforcement"
+    lookup_value_converter = "int"
+    serializer_class = EnforcementActionSerializer
+    filterset_class = EnforcementActionApiFilterSet
+    queryset = EnforcementAction.objects.select_related("case", "rule").order_by("-updated_at", "-id")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Court actions: petitions with their hearings and outcome"),
+    retrieve=extend_schema(summary="One court action"),
+)
+class CourtActionViewSet(PartnerReadOnlyViewSet):
+    scope_resource = "court_actions"
+    lookup_value_converter = "int"
+    serializer_class = CourtActionSerializer
+    filterset_class = PetitionFilterSet
+    queryset = (Petition.objects.select_related("case", "resulting_order")
+                .prefetch_related(Prefetch("hearings", queryset=CourtHearing.objects.order_by("scheduled_for")))
+                .order_by("-updated_at", "-id"))

@@ -1,0 +1,458 @@
+"""BAI2 bank statements: a strict parser/validator with line numbers. Pure Python, no database.
+
+BAI2 (DOMAIN.md "Payment and bank files"): comma-separated records ending in ``/``: 01 file
+header, 02 group header, 03 account identifier (with summaries), 16 transaction detail,
+88 continuation, 49 account trailer, 98 group trailer, 99 file trailer. Amounts carry implied
+decimals (2 for USD); detail type codes 100–399 are credits and 400–699 debits. Each trailer
+carries a control total and a record count that must agree with the records it closes.
+
+The ``bai2`` package is too lenient for an agency's books (errors without line numbers, unknown
+type codes refused while malformed records pass, nothing after the file trailer checked), so this
+module validates the whole file itself and raises ``Bai2Invalid`` with every problem found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+MAX_ERRORS = 200
+CENT = Decimal("0.01")
+_SIGNED = re.compile(r"[+-]?\d+\Z")
+_UNSIGNED = re.compile(r"\d+\Z")
+_TYPE_CODE = re.compile(r"\d{3}\Z")
+_PRINTABLE = re.compile(r"[ -~]*\Z")
+RECORD_CODES = {"01", "02", "03", "16", "88", "49", "98", "99"}
+
+
+class Bai2Invalid(Exception):
+    """The statement is refused; ``errors`` lists (line, reason) pairs in line order."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        self.errors = sorted(errors, key=lambda e: e[0])[:MAX_ERRORS]
+        super().__init__("; ".join(f"line {line}: {reason}" for line, reason in self.errors[:5]))
+
+
+def direction_of(type_code: int) -> str:
+    """``credit`` for 100–399, ``debit`` for 400–699, else ``other`` (DOMAIN.md)."""
+    if 100 <= type_code <= 399:
+        return "credit"
+    if 400 <= type_code <= 699:
+        return "debit"
+    return "other"
+
+
+@dataclass
+class Transaction:
+    line: int
+    type_code: int
+    amount: Decimal
+    funds_type: str
+    bank_reference: str
+    customer_reference: str
+    text: str
+    value_date: date | None = None
+
+    @property
+    def direction(self) -> str:
+        return direction_of(self.type_code)
+
+
+@dataclass
+class Account:
+    line: int
+    number: str
+    currency: str
+    summaries: list[tuple[int, Decimal]] = field(default_factory=list)
+    transactions: list[Transaction] = field(default_factory=list)
+    control_total: Decimal = Decimal("0.00")
+    record_count: int = 0
+
+
+@dataclass
+class Group:
+    line: int
+    ultimate_receiver: str
+    originator: str
+    status: str
+    as_of_date: date | None
+    as_of_time: str
+    currency: str
+    accounts: list[Account] = field(default_factory=list)
+    control_total: Decimal = Decimal("0.00")
+
+
+@dataclass
+class Statement:
+    sender: str
+    receiver: str
+    created_on: date | None
+    created_time: str
+    file_id: str
+    groups: list[Group] = field(default_factory=list)
+    control_total: Decimal = Decimal("0.00")
+    record_count: int = 0
+
+    @property
+    def transaction_count(self) -> int:
+        return sum(len(a.transactions) for g in self.groups for a in g.accounts)
+
+
+@dataclass
+class _Record:
+    line: int
+    code: str
+    fields: list[str]
+    physical: int  # physical records (the record and its 88 continuations)
+    raw: str
+
+
+def _date(value: str) -> date | None:
+    if len(value) != 6 or not _UNSIGNED.match(value):
+        return None
+    try:
+        return datetime.strptime(value, "%y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _time(value: str) -> bool:
+    if value == "" or value in {"9999", "2400"}:
+        return True
+    return bool(_UNSIGNED.match(value)) and len(value) == 4 and int(value[:2]) < 24 and int(value[2:]) < 60
+
+
+def _decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("ascii")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise Bai2Invalid([(line, "the file contains non-ASCII bytes: not a BAI2 statement")]) from exc
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.errors: list[tuple[int, str]] = []
+
+    def err(self, line: int, reason: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append((line, reason))
+
+    def records(self) -> list[_Record]:
+        physical = self.text.splitlines()
+        while physical and not physical[-1].strip():
+            physical.pop()
+        records: list[_Record] = []
+        for number, raw in enumerate(physical, start=1):
+            line = raw.rstrip()
+            if not _PRINTABLE.match(line):
+                self.err(number, "the record contains control or non-printable characters")
+                continue
+            code = line[:2]
+            if not line:
+                self.err(number, "blank line inside the statement")
+                continue
+            if code not in RECORD_CODES or line[2:3] != ",":
+                self.err(number, f"unknown record type {code!r}")
+                continue
+            body = line[3:]
+            if code == "88":
+                if not records:
+                    self.err(number, "continuation record (88) without a record to continue")
+                    continue
+                previous = records[-1]
+                joiner = "," if previous.raw.endswith("/") else ("" if previous.code != "16" else " ")
+                previous.raw = (previous.raw[:-1] if previous.raw.endswith("/") else previous.raw) + joiner + body
+                previous.physical += 1
+                continue
+            records.append(_Record(number, code, [], 1, body))
+        for record in records:
+            raw = record.raw
+            if raw.endswith("/"):
+                raw = raw[:-1]
+            elif record.code != "16":  # 16 text may run to the end of the record without a slash
+                self.err(record.line, f"record {record.code} must end with '/'")
+            record.fields = raw.split(",")
+        return records
+
+    def amount(self, line: int, value: str, what: str, *, signed: bool = False) -> Decimal:
+        if value == "":
+            return Decimal("0.00")
+        pattern = _SIGNED if signed else _UNSIGNED
+        if not pattern.match(value) or len(value.lstrip("+-")) > 18:
+            self.err(line, f"{what} must be {'a signed ' if signed else ''}whole number of cents, found {value!r}")
+            return Decimal("0.00")
+        return (Decimal(int(value)) * CENT).quantize(CENT)
+
+    def integer(self, line: int, value: str, what: str) -> int | None:
+        if not _UNSIGNED.match(value) or len(value) > 9:
+            self.err(line, f"{what} must be a whole number, found {value!r}")
+            return None
+        return int(value)
+
+    def need(self, record: _Record, count: int) -> list[str]:
+        if len(record.fields) < count:
+            self.err(record.line, f"record {record.code} has {len(record.fields)} fields; at least {count} expected")
+            return record.fields + [""] * (count - len(record.fields))
+        return record.fields
+
+    def funds(self, record: _Record, fields: list[str], index: int) -> tuple[str, int, date | None]:
+        """Funds type at ``index``; returns (type, index after its availability fields, value date)."""
+        funds = fields[index] if index < len(fields) else ""
+        index += 1
+        value_date = None
+        if funds in {"", "Z", "0", "1", "2"}:
+            return funds, index, None
+        if funds == "S":
+            for offset in range(3):
+                self.amount(record.line, fields[index + offset] if index + offset < len(fields) else "x",
+                            "availability amount", signed=True)
+            return funds, index + 3, None
+        if funds == "V":
+            value_date = _date(fields[index] if index < len(fields) else "")
+            if value_date is None:
+                self.err(record.line, "value-dated funds need a YYMMDD value date")
+            return funds, index + 2, value_date
+        if funds == "D":
+            count = self.integer(record.line, fields[index] if index < len(fields) else "", "distribution count")
+            return funds, index + 1 + 2 * (count or 0), None
+        self.err(record.line, f"unknown funds type {funds!r}")
+        return funds, index, None
+
+    def type_code(self, record: _Record, value: str) -> int | None:
+        if not _TYPE_CODE.match(value):
+            self.err(record.line, f"type code must be 3 digits, found {value!r}")
+            return None
+        return int(value)
+
+    def run(self) -> Statement | None:
+        text = self.text
+        first = text.lstrip()[:3]
+        if not text.strip():
+            self.err(1, "the file is empty")
+            return None
+        if first != "01,":
+            if len(text.splitlines()[0].rstrip("\r\n")) == 94 and text.startswith("1"):
+                self.err(1, "this looks like a NACHA file, not a BAI2 bank statement")
+            else:
+                self.err(1, "not a BAI2 statement: the first record must be a file header (01)")
+            return None
+        records = self.records()
+        if not records or records[0].code != "01":
+            self.err(1, "the first record must be a file header (01)")
+            return None
+        header = self.need(records[0], 8)
+        created = _date(header[2])
+        if created is None:
+            self.err(records[0].line, f"file creation date is not a valid YYMMDD date: {header[2]!r}")
+        if not _time(header[3]):
+            self.err(records[0].line, f"file creation time is not HHMM: {header[3]!r}")
+        if header[7] != "2":
+            self.err(records[0].line, f"only BAI version 2 is accepted, found version {header[7]!r}")
+        statement = Statement(sender=header[0], receiver=header[1], created_on=created, created_time=header[3],
+                              file_id=header[4])
+        group: Group | None = None
+        account: Account | None = None
+        group_records = account_records = 0
+        closed_line = 0
+        file_records = records[0].physical
+        for record in records[1:]:
+            if closed_line:
+                self.err(record.line, "records after the file trailer (99)")
+                continue
+            file_records += record.physical
+            if group is not None:
+                group_records += record.physical
+            if account is not None:
+                account_records += record.physical
+            code = record.code
+            if code == "02":
+                if group is not None:
+                    self.err(record.line, f"group header before the trailer (98) of the group at line {group.line}")
+                fields = self.need(record, 6)
+                as_of = _date(fields[3])
+                if as_of is None:
+                    self.err(record.line, f"as-of date is not a valid YYMMDD date: {fields[3]!r}")
+                if not _time(fields[4]):
+                    self.err(record.line, f"as-of time is not HHMM: {fields[4]!r}")
+                if fields[2] not in {"1", "2", "3", "4"}:
+                    self.err(record.line, f"group status must be 1-4, found {fields[2]!r}")
+                group = Group(record.line, fields[0], fields[1], fields[2], as_of, fields[4], fields[5] or "USD")
+                statement.groups.append(group)
+                group_records = record.physical
+            elif code == "03":
+                if group is None:
+                    self.err(record.line, "account record (03) outside a group")
+                    continue
+                if account is not None:
+                    self.err(record.line, f"account record before the trailer (49) of the account at line {account.line}")
+                fields = self.need(record, 2)
+                if not fields[0].strip():
+                    self.err(record.line, "the account number is blank")
+                account = Account(record.line, fields[0].strip(), fields[1] or group.currency)
+                account_records = record.physical
+                rest = fields[2:]
+                if rest and rest[-1] == "" and len(rest) % 4 == 1:
+                    rest = rest[:-1]
+                index = 0
+                while index < len(rest):
+                    if rest[index] == "" and index + 4 > len(rest):
+                        break
+                    code_value = self.type_code(record, rest[index])
+                    amount = self.amount(record.line, rest[index + 1] if index + 1 < len(rest) else "", "summary amount", signed=True)
+                    if index + 2 < len(rest) and rest[index + 2]:
+                        self.integer(record.line, rest[index + 2], "item count")
+                    _, index, _ = self.funds(record, rest, index + 3)
+                    if code_value is not None:
+                        account.summaries.append((code_value, amount))
+                group.accounts.append(account)
+            elif code == "16":
+                if account is None:
+                    self.err(record.line, "transaction record (16) outside an account")
+                    continue
+                fields = self.need(record, 3)
+                code_value = self.type_code(record, fields[0])
+                amount = self.amount(record.line, fields[1], "transaction amount")
+                funds, index, value_date = self.funds(record, fields, 2)
+                tail = fields[index:]
+                bank_ref = tail[0] if tail else ""
+                customer_ref = tail[1] if len(tail) > 1 else ""
+                text_ = ",".join(tail[2:]) if len(tail) > 2 else ""
+                if len(bank_ref) > 64 or len(customer_ref) > 64:
+                    self.err(record.line, "a reference is longer than 64 characters")
+                if code_value is not None:
+                    account.transactions.append(Transaction(record.line, code_value, amount, funds, bank_ref.strip(),
+                                                            customer_ref.strip(), text_.strip()[:500], value_date))
+            elif code == "49":
+                if account is None:
+                    self.err(record.line, "account trailer (49) without an account")
+                    continue
+                fields = self.need(record, 2)
+                total = self.amount(record.line, fields[0], "account control total", signed=True)
+                count = self.integer(record.line, fields[1], "account record count")
+                found = sum((a for _, a in account.summaries), Decimal("0.00")) + sum(
+                    (t.amount for t in account.transactions), Decimal("0.00"))
+                account.control_total = total
+                account.record_count = account_records
+                where = f"account trailer for account {account.number} (line {account.line})"
+                if total != found:
+                    self.err(record.line, f"{where}: control total says {total}, the records total {found}")
+                if count is not None and count != account_records:
+                    self.err(record.line, f"{where}: record count says {count}, the account has {account_records}")
+                account = None
+            elif code == "98":
+                if group is None:
+                    self.err(record.line, "group trailer (98) without a group")
+                    continue
+                if account is not None:
+                    self.err(record.line, f"group trailer reached but the account at line {account.line} has no trailer (49)")
+                    account = None
+                fields = self.need(record, 3)
+                total = self.amount(record.line, fields[0], "group control total", signed=True)
+                accounts = self.integer(record.line, fields[1], "number of accounts")
+                count = self.integer(record.line, fields[2], "group record count")
+                found = sum((a.control_total for a in group.accounts), Decimal("0.00"))
+                group.control_total = total
+                where = f"group trailer for the group at line {group.line}"
+                if total != found:
+                    self.err(record.line, f"{where}: control total says {total}, the accounts total {found}")
+                if accounts is not None and accounts != len(group.accounts):
+                    self.err(record.line, f"{where}: number of accounts says {accounts}, the group has {len(group.accounts)}")
+                if count is not None and count != group_records:
+                    self.err(record.line, f"{where}: record count says {count}, the group has {group_records}")
+                if not group.accounts:
+                    self.err(record.line, f"{where}: the group has no accounts")
+                group = None
+            elif code == "99":
+                if group is not None:
+                    self.err(record.line, f"file trailer reached but the group at line {group.line} has no trailer (98)")
+                    group = None
+                fields = self.need(record, 3)
+                total = self.amount(record.line, fields[0], "file control total", signed=True)
+                groups = self.integer(record.line, fields[1], "number of groups")
+                count = self.integer(record.line, fields[2], "file record count")
+                found = sum((g.control_total for g in statement.groups), Decimal("0.00"))
+                statement.control_total = total
+                statement.record_count = file_records
+                if total != found:
+                    self.err(record.line, f"file trailer: control total says {total}, the groups total {found}")
+                if groups is not None and groups != len(statement.groups):
+                    self.err(record.line, f"file trailer: number of groups says {groups}, the file has {len(statement.groups)}")
+                if count is not None and count != file_records:
+                    self.err(record.line, f"file trailer: record count says {count}, the file has {file_records}")
+                closed_line = record.line
+            elif code == "01":
+                self.err(record.line, "a second file header (01)")
+        last = records[-1].line if records else 1
+        if account is not None:
+            self.err(last, f"truncated: the account at line {account.line} has no trailer (49)")
+        if group is not None:
+            self.err(last, f"truncated: the group at line {group.line} has no trailer (98)")
+        if not closed_line:
+            self.err(last, "truncated: no file trailer (99)")
+        if not statement.groups and closed_line:
+            self.err(1, "the statement has no groups")
+        return statement
+
+
+def parse(data: bytes | str) -> Statement:
+    """Parse and validate a whole BAI2 statement; raise ``Bai2Invalid`` listing every problem."""
+    parser = _Parser(_decode(data))
+    statement = parser.run()
+    if parser.errors or statement is None:
+        raise Bai2Invalid(parser.errors or [(1, "not a BAI2 statement")])
+    return statement
+
+
+# ----------------------------------------------------------------------------------------------
+# writer (tests, benchmarks, demo data)
+
+
+@dataclass
+class TransactionSpec:
+    type_code: int
+    amount: Decimal
+    bank_reference: str = ""
+    customer_reference: str = ""
+    text: str = ""
+
+
+@dataclass
+class AccountSpec:
+    number: str
+    transactions: list[TransactionSpec]
+    opening_balance: Decimal | None = None
+
+
+def _cents(value: Decimal) -> str:
+    return str(int((Decimal(value) / CENT).to_integral_value()))
+
+
+def build_statement(
+    *, sender: str, receiver: str, as_of: date, accounts: list[AccountSpec], created: datetime | None = None,
+    file_id: str = "1", line_ending: str = "\n",
+) -> str:
+    """Write a valid BAI2 statement with one group and trailers computed."""
+    created = created or datetime.combine(as_of, datetime.min.time())
+    lines = [f"01,{sender},{receiver},{created:%y%m%d},{created:%H%M},{file_id},,,2/",
+             f"02,{receiver},{sender},1,{as_of:%y%m%d},,USD,2/"]
+    group_total = Decimal("0")
+    for spec in accounts:
+        summary = f",010,{_cents(spec.opening_balance)},,Z" if spec.opening_balance is not None else ""
+        account_lines = [f"03,{spec.number},USD{summary}/"]
+        total = spec.opening_balance or Decimal("0")
+        for t in spec.transactions:
+            text = f",{t.text}" if t.text else ""
+            account_lines.append(f"16,{t.type_code:03d},{_cents(t.amount)},Z,{t.bank_reference},{t.customer_reference}{text}/")
+            total += t.amount
+        account_lines.append(f"49,{_cents(total)},{len(account_lines) + 1}/")
+        lines.extend(account_lines)
+        group_total += total
+    lines.append(f"98,{_cents(group_total)},{len(accounts)},{len(lines)}/")
+    lines.append(f"99,{_cents(group_total)},1,{len(lines) + 1}/")
+    return line_ending.join(lines) + line_ending

@@ -1,0 +1,196 @@
+"""Enforcement choices (remedies, action stages, court actions)."""
+
+from django.db import models
+
+
+class Jurisdiction(models.TextChoices):
+    """Jurisdiction profile of a rule (the same values as ``cases.choices.Jurisdiction``)."""
+
+    NY = "NY", "New York"
+    CA = "CA", "California"
+
+
+class Remedy(models.TextChoices):
+    INCOME_WITHHOLDING = "income_withholding", "Income withholding"
+    FEDERAL_TAX_OFFSET = "federal_tax_offset", "Federal tax refund offset"
+    STATE_TAX_OFFSET = "state_tax_offset", "State tax refund offset"
+    PASSPORT_DENIAL = "passport_denial", "Passport denial"
+    CREDIT_BUREAU = "credit_bureau", "Credit bureau reporting"
+    LICENSE_SUSPENSION = "license_suspension", "Driver licence suspension"
+    BANK_LEVY = "bank_levy", "Bank levy (financial institution data match)"
+    STATE_COLLECTION = "state_collection", "Transfer to state collection"
+
+
+class Comparison(models.TextChoices):
+    AT_LEAST = "gte", "at least"
+    MORE_THAN = "gt", "more than"
+
+
+class ActionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    NOTICED = "noticed", "Notice issued"
+    CONTEST_WINDOW = "contest_window", "Contest window"
+    CONTESTED = "contested", "Contested"
+    ACTIVE = "active", "Active (sent to partner)"
+    RELEASED = "released", "Released"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_ACTION_STATUSES = (
+    ActionStatus.PROPOSED,
+    ActionStatus.NOTICED,
+    ActionStatus.CONTEST_WINDOW,
+    ActionStatus.CONTESTED,
+    ActionStatus.ACTIVE,
+)
+
+
+class SweepStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    FINISHED = "finished", "Finished"
+    FAILED = "failed", "Finished with errors"
+
+
+class ChunkStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ReleaseReason(models.TextChoices):
+    PAID_UP = "paid_up", "Paid up"
+    CASE_CLOSED = "case_closed", "Case closed"
+    CONTEST_SUSTAINED = "contest_sustained", "Contest decided for the NCP"
+    WITHDRAWN = "withdrawn", "Withdrawn by the agency"
+
+
+class ContestDecision(models.TextChoices):
+    UPHELD = "upheld", "Action upheld: proceed"
+    SUSTAINED = "sustained", "Contest sustained: release the action"
+
+
+class BankMatchStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    LEVIED = "levied", "Levied"
+    RELEASED = "released", "Released"
+
+
+class PetitionKind(models.TextChoices):
+    ESTABLISHMENT = "establishment", "Establishment of support"
+    MODIFICATION = "modification", "Modification"
+    VIOLATION = "violation", "Violation / enforcement"
+    PATERNITY = "paternity", "Paternity"
+
+
+class PetitionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    FILED = "filed", "Filed"
+    SERVED = "served", "Served"
+    DECIDED = "decided", "Decided"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_PETITION_STATUSES = (PetitionStatus.DRAFT, PetitionStatus.FILED, PetitionStatus.SERVED)
+
+
+class PetitionOutcome(models.TextChoices):
+    GRANTED = "granted", "Granted"
+    DENIED = "denied", "Denied"
+    DISMISSED = "dismissed", "Dismissed"
+    SETTLED = "settled", "Settled by consent"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class HearingResult(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    ADJOURNED = "adjourned", "Adjourned"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class AppearanceParty(models.TextChoices):
+    CP = "cp", "Custodial parent"
+    NCP = "ncp", "Noncustodial parent"
+    AGENCY = "agency", "Agency attorney"
+    OTHER = "other", "Other"
+
+
+class ReferralAgency(models.TextChoices):
+    DISTRICT_ATTORNEY = "district_attorney", "District attorney"
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
+    US_ATTORNEY = "us_attorney", "U.S. attorney"
+
+
+class ReferralStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    ACCEPTED = "accepted", "Accepted"
+    CHARGED = "charged", "Charged"
+    DECLINED = "declined", "Declined"
+    CLOSED = "closed", "Closed with outcome"
+
+
+class ReferralOutcome(models.TextChoices):
+    CONVICTED = "convicted", "Convicted"
+    PLEA = "plea", "Plea agreement"
+    DISMISSED = "dismissed", "Dismissed"
+    ACQUITTED = "acquitted", "Acquitted"
+    PAID = "paid", "Paid before charges"
+    DECLINED = "declined", "Declined to prosecute"
+
+
+# --- employer payment files, disbursement files and bank reconciliation -----------------------
+
+
+class FileVia(models.TextChoices):
+    COMMAND = "command", "Command"
+    UPLOAD = "upload", "Upload page"
+    API = "api", "Partner API"
+
+
+class PaymentFileStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    PROCESSING = "processing", "Importing"
+    IMPORTED = "imported", "Imported"
+    DUPLICATE = "duplicate", "Seen before (nothing posted)"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Failed"
+
+
+class StatementStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    IMPORTED = "imported", "Imported"
+    DUPLICATE = "duplicate", "Seen before (nothing changed)"
+    REFUSED = "refused", "Refused"
+
+
+class BankAccountPurpose(models.TextChoices):
+    COLLECTIONS = "collections", "Collections (deposits)"
+    DISBURSEMENTS = "disbursements", "Disbursements"
+    CARD_PROGRAM = "card_program", "Debit card program (payees without direct deposit)"
+
+
+class PayeeAccountType(models.TextChoices):
+    CHECKING = "checking", "Checking"
+    SAVINGS = "savings", "Savings"
+
+
+class MatchStatus(models.TextChoices):
+    UNMATCHED = "unmatched", "Unmatched"
+    MATCHED = "matched", "Matched"
+    PARTIAL = "partial", "Partial (amount differs)"
+    IGNORED = "ignored", "Not reconciled (information only)"
+
+
+class BookKind(models.TextChoices):
+    COLLECTION_BATCH = "collection_batch", "Collection batch / deposit"
+    DISBURSEMENT_FILE = "disbursement_file", "Disbursement file"
+
+
+class ExceptionKind(models.TextChoices):
+    BANK_UNMATCHED = "bank_unmatched", "Bank item with no book record"
+    AMOUNT_DIFFERS = "amount_differs", "Amount differs from the book"
+
+
+class ExceptionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"

@@ -1,0 +1,26 @@
+"""URLs of the payment-file, disbursement-file and bank reconciliation pages (included by urls.py)."""
+
+from django.urls import path
+
+from . import file_views as views
+
+urlpatterns = [
+    path("payment-files/", views.PaymentFileListView.as_view(), name="paymentfile_list"),
+    path("payment-files/upload/", views.PaymentFileUploadView.as_view(), name="paymentfile_upload"),
+    path("payment-files/<int:pk>/", views.PaymentFileDetailView.as_view(), name="paymentfile_detail"),
+    path("disbursement-files/", views.DisbursementExportListView.as_view(), name="disbursementexport_list"),
+    path("disbursement-files/<int:pk>/download/", views.DisbursementExportDownloadView.as_view(),
+         name="disbursementexport_download"),
+    path("bank-statements/", views.BankStatementListView.as_view(), name="bankstatement_list"),
+    path("bank-statements/upload/", views.BankStatementUploadView.as_view(), name="bankstatement_upload"),
+    path("bank-statements/<int:pk>/", views.BankStatementDetailView.as_view(), name="bankstatement_detail"),
+    path("reconciliation/", views.ReconciliationReportView.as_view(), name="reconciliation_report"),
+    path("reconciliation/exceptions/", views.ReconciliationExceptionListView.as_view(),
+         name="reconciliationexception_list"),
+    path("reconciliation/exceptions/<int:pk>/", views.ReconciliationExceptionDetailView.as_view(),
+         name="reconciliationexception_detail"),
+    path("reconciliation/exceptions/<int:pk>/note/", views.ReconciliationExceptionNoteView.as_view(),
+         name="reconciliationexception_note"),
+    path("reconciliation/exceptions/<int:pk>/resolve/", views.ReconciliationExceptionResolveView.as_view(),
+         name="reconciliationexception_resolve"),
+]

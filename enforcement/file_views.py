@@ -1,0 +1,244 @@
+"""Pages: employer payment files, disbursement files, bank statements and reconciliation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+
+from core.services import sensitive_read_record
+from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
+
+from . import selectors
+from .choices import ExceptionStatus, FileVia, PaymentFileStatus, StatementStatus
+from .file_forms import (
+    BankStatementFilterSet,
+    BankStatementUploadForm,
+    BankTransactionFilterSet,
+    ExceptionNoteForm,
+    ExceptionResolveForm,
+    PaymentFileFilterSet,
+    PaymentFileUploadForm,
+    ReconciliationDayForm,
+    ReconciliationExceptionFilterSet,
+)
+from .models import BankStatement, DisbursementExport, PaymentFile, ReconciliationException
+from .services.bank import bank_statement_receive, reconciliation_exception_note, reconciliation_exception_resolve
+from .services.payments import payment_file_receive
+
+
+class PaymentFileListView(FilteredListView):
+    model = PaymentFile
+    permission_required = "enforcement.view_paymentfile"
+    filterset_class = PaymentFileFilterSet
+    template_name = "enforcement/paymentfile_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("uploaded_by").defer("content", "report")
+
+
+class _UploadView(PermissionMixin, FormView):
+    """Store the uploaded file, then import it in a Celery task enqueued after commit."""
+
+    template_name = "enforcement/upload.html"
+    detail_url_name = ""
+
+    def receive(self, *, name: str, content: bytes):
+        raise NotImplementedError
+
+    def task(self):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        task = self.task()
+        try:
+            with transaction.atomic():
+                row = self.receive(name=upload.name, content=upload.read())
+                transaction.on_commit(lambda: task.delay(row.pk))
+        except ValidationError as exc:
+            form.add_error("file", " ".join(exc.messages))
+            return self.form_invalid(form)
+        return HttpResponseRedirect(reverse(self.detail_url_name, args=[row.pk]))
+
+
+class PaymentFileUploadView(_UploadView):
+    permission_required = "enforcement.add_paymentfile"
+    form_class = PaymentFileUploadForm
+    extra_context = {"title": "Upload an employer payment file"}
+    detail_url_name = "enforcement:paymentfile_detail"
+
+    def receive(self, *, name: str, content: bytes):
+        return payment_file_receive(name=name, content=content, via=FileVia.UPLOAD, by=self.request.user)
+
+    def task(self):
+        from .tasks import import_payment_file
+
+        return import_payment_file
+
+
+class PaymentFileDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = PaymentFile
+    permission_required = "enforcement.view_paymentfile"
+    template_name = "enforcement/paymentfile_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("uploaded_by").defer("content")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["in_progress"] = self.object.status in {PaymentFileStatus.PENDING, PaymentFileStatus.PROCESSING}
+        return context
+
+
+class DisbursementExportListView(FilteredListView):
+    model = DisbursementExport
+    permission_required = "enforcement.view_disbursementexport"
+    template_name = "enforcement/disbursementexport_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("created_by").defer("content")
+
+
+class DisbursementExportDownloadView(PermissionMixin, View):
+    """The PPD file carries payees' bank account numbers: each download is logged."""
+
+    permission_required = "enforcement.view_disbursementexport"
+
+    def get(self, request, pk: int):
+        export = get_object_or_404(DisbursementExport.objects.restrict(request.user, "view"), pk=pk)
+        sensitive_read_record(request=request, obj=export, fields=["content"])
+        response = HttpResponse(export.content, content_type="text/plain; charset=us-ascii")
+        response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class BankStatementListView(FilteredListView):
+    model = BankStatement
+    permission_required = "enforcement.view_bankstatement"
+    filterset_class = BankStatementFilterSet
+    template_name = "enforcement/bankstatement_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("uploaded_by").defer("content", "report")
+
+
+class BankStatementUploadView(_UploadView):
+    permission_required = "enforcement.add_bankstatement"
+    form_class = BankStatementUploadForm
+    extra_context = {"title": "Upload a BAI2 bank statement"}
+    detail_url_name = "enforcement:bankstatement_detail"
+
+    def receive(self, *, name: str, content: bytes):
+        return bank_statement_receive(name=name, content=content, via=FileVia.UPLOAD, by=self.request.user)
+
+    def task(self):
+        from .tasks import import_bank_statement
+
+        return import_bank_statement
+
+
+class BankStatementDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = BankStatement
+    permission_required = "enforcement.view_bankstatement"
+    template_name = "enforcement/bankstatement_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("uploaded_by").defer("content")
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context_data(**kwargs)
+        filterset = BankTransactionFilterSet(self.request.GET or None,
+                                             queryset=self.object.transactions.select_related("account"))
+        rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
+        page = Paginator(rows, 50).get_page(self.request.GET.get("page"))
+        context.update(filter=filterset, page_obj=page, is_paginated=page.has_other_pages(),
+                       in_progress=self.object.status == StatementStatus.PENDING)
+        return context
+
+
+class ReconciliationExceptionListView(FilteredListView):
+    model = ReconciliationException
+    permission_required = "enforcement.view_reconciliationexception"
+    filterset_class = ReconciliationExceptionFilterSet
+    template_name = "enforcement/reconciliationexception_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("transaction__account", "resolved_by")
+
+
+class ReconciliationExceptionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = ReconciliationException
+    permission_required = "enforcement.view_reconciliationexception"
+    template_name = "enforcement/reconciliationexception_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("transaction__account", "transaction__statement", "resolved_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        is_open = self.object.status == ExceptionStatus.OPEN
+        context["note_form"] = ExceptionNoteForm() if is_open and user.has_perm(
+            "enforcement.change_reconciliationexception") else None
+        context["resolve_form"] = ExceptionResolveForm() if is_open and user.has_perm(
+            "enforcement.resolve_reconciliationexception") else None
+        return context
+
+
+class _ExceptionActionView(PermissionMixin, View):
+    http_method_names = ["post"]
+    form_class: type = ExceptionNoteForm
+
+    def act(self, exception, data):
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        exception = get_object_or_404(ReconciliationException.objects.restrict(request.user, "change"), pk=pk)
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.act(exception, form.cleaned_data)
+                messages.success(request, "Saved.")
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return HttpResponseRedirect(reverse("enforcement:reconciliationexception_detail", args=[pk]))
+
+
+class ReconciliationExceptionNoteView(_ExceptionActionView):
+    permission_required = "enforcement.change_reconciliationexception"
+    form_class = ExceptionNoteForm
+
+    def act(self, exception, data):
+        reconciliation_exception_note(exception=exception, note=data["note"], by=self.request.user)
+
+
+class ReconciliationExceptionResolveView(_ExceptionActionView):
+    permission_required = "enforcement.resolve_reconciliationexception"
+    form_class = ExceptionResolveForm
+
+    def act(self, exception, data):
+        reconciliation_exception_resolve(exception=exception, reason=data["reason"], by=self.request.user)
+
+
+class ReconciliationReportView(PermissionMixin, TemplateView):
+    permission_required = "enforcement.view_bankstatement"
+    template_name = "enforcement/reconciliation_report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ReconciliationDayForm(self.request.GET or None)
+        day = (form.cleaned_data.get("day") if form.is_valid() else None) or timezone.localdate()
+        context.update(form=form, report=selectors.reconciliation_day(day=day))
+        return context

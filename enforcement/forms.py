@@ -1,0 +1,122 @@
+"""Forms of the enforcement pages (rendered with ``{{ form }}``; errors next to fields)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from core.forms import DateInput
+
+from .choices import (
+    AppearanceParty,
+    ContestDecision,
+    HearingResult,
+    PetitionKind,
+    PetitionOutcome,
+    ReferralAgency,
+    ReferralOutcome,
+    ReferralStatus,
+    ReleaseReason,
+)
+from .models import CourtHearing, CriminalReferral, Petition
+
+
+class ContestForm(forms.Form):
+    reason = forms.CharField(label="The NCP's reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ContestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=ContestDecision.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="Note", max_length=300, required=False)
+
+
+class ActionEndForm(forms.Form):
+    END_CHOICES = [("release", "Release"), ("close", "Close (remedy completed)")]
+    end = forms.ChoiceField(choices=END_CHOICES, widget=forms.RadioSelect, initial="release")
+    reason = forms.ChoiceField(choices=ReleaseReason.choices, initial=ReleaseReason.WITHDRAWN,
+                               help_text="Reason when releasing.")
+    note = forms.CharField(max_length=300, required=False)
+
+
+class PetitionForm(forms.ModelForm):
+    case_number = forms.CharField(max_length=20, label="Case number")
+    kind = forms.ChoiceField(choices=PetitionKind.choices)
+
+    class Meta:
+        model = Petition
+        fields = ["kind", "court_name", "docket_number", "filed_on", "service_needed", "reason"]
+        widgets = {"filed_on": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = ["case_number", "kind", "court_name", "docket_number", "filed_on", "service_needed", "reason"]
+
+
+class PetitionUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Petition
+        fields = ["docket_number", "filed_on", "served_on"]
+        widgets = {"filed_on": DateInput(), "served_on": DateInput()}
+
+
+class PetitionOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=PetitionOutcome.choices)
+    outcome_on = forms.DateField(label="Decided on", widget=DateInput())
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False)
+    order_number = forms.CharField(max_length=40, required=False,
+                                   help_text="When the court issued an order: its number (creates the case's order).")
+    monthly_amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
+                                        help_text="Monthly current support of the new order.")
+    effective_on = forms.DateField(widget=DateInput(), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("order_number") and (data.get("monthly_amount") is None or not data.get("effective_on")):
+            raise forms.ValidationError("An order needs its monthly amount and effective date.")
+        return data
+
+
+class HearingForm(forms.ModelForm):
+    scheduled_for = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+    class Meta:
+        model = CourtHearing
+        fields = ["scheduled_for", "court_part", "judge"]
+
+
+class HearingResultForm(forms.Form):
+    result = forms.ChoiceField(choices=HearingResult.choices)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+    cp_appeared = forms.BooleanField(required=False, label="Custodial parent appeared")
+    ncp_appeared = forms.BooleanField(required=False, label="Noncustodial parent appeared")
+    agency_appeared = forms.BooleanField(required=False, initial=True, label="Agency attorney appeared")
+    agency_attorney = forms.CharField(max_length=200, required=False)
+
+    PARTIES = ((AppearanceParty.CP, "cp_appeared"), (AppearanceParty.NCP, "ncp_appeared"),
+               (AppearanceParty.AGENCY, "agency_appeared"))
+
+
+class ReferralForm(forms.ModelForm):
+    case_number = forms.CharField(max_length=20, label="Case number")
+    agency = forms.ChoiceField(choices=ReferralAgency.choices)
+
+    class Meta:
+        model = CriminalReferral
+        fields = ["agency", "agency_name", "referred_on", "reference_number", "notes"]
+        widgets = {"referred_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = ["case_number", "agency", "agency_name", "referred_on", "reference_number", "notes"]
+
+
+class ReferralUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=ReferralStatus.choices)
+    outcome = forms.ChoiceField(choices=[("", "—"), *ReferralOutcome.choices], required=False)
+    outcome_on = forms.DateField(widget=DateInput(), required=False)
+    reference_number = forms.CharField(max_length=60, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") and not data.get("outcome_on"):
+            self.add_error("outcome_on", "Give the date of the outcome.")
+        if data.get("status") == ReferralStatus.CLOSED and not data.get("outcome"):
+            self.add_error("outcome", "A closed referral needs its outcome.")
+        return data

@@ -1,0 +1,34 @@
+"""Enforcement models, one module per area (re-exported here).
+
+- ``rules``: remedy rules as dated, versioned data;
+- ``sweeps``: nightly sweep runs and their chunks;
+- ``actions``: enforcement actions and bank matches;
+- ``courts``: petitions, hearings, appearances, criminal referrals.
+Other modules of the app (payment files, bank reconciliation) live beside these.
+"""
+
+from .actions import BankMatch, EnforcementAction
+from .bank import BankAccount, BankStatement, BankTransaction, ReconciliationException
+from .courts import Appearance, CourtHearing, CriminalReferral, Petition
+from .payments import DisbursementExport, PayeeAccount, PaymentFile
+from .rules import RemedyRule
+from .sweeps import SweepChunk, SweepRun
+
+__all__ = [
+    "Appearance",
+    "BankAccount",
+    "BankMatch",
+    "BankStatement",
+    "BankTransaction",
+    "CourtHearing",
+    "CriminalReferral",
+    "DisbursementExport",
+    "EnforcementAction",
+    "PayeeAccount",
+    "PaymentFile",
+    "Petition",
+    "ReconciliationException",
+    "RemedyRule",
+    "SweepChunk",
+    "SweepRun",
+]

@@ -1,0 +1,153 @@
+"""Enforcement actions: one per case and remedy while open, with the figures that fired it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from cases.models.scope import case_scope_q
+from core.models import RestrictedQuerySet
+
+from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
+from .rules import RemedyRule
+from .sweeps import SweepRun
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class EnforcementActionQuerySet(RestrictedQuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_ACTION_STATUSES)
+
+    def timeframe_overdue(self, today: date):
+        """Not yet taken and past the 45 CFR 303.6(c)(2) due date."""
+        return self.filter(taken_on__isnull=True, timeframe_due_on__lt=today).exclude(
+            status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED])
+
+
+class EnforcementAction(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="enforcement_actions")
+    remedy = models.CharField(max_length=30, choices=Remedy.choices)
+    rule = models.ForeignKey(RemedyRule, on_delete=models.PROTECT, related_name="actions",
+                             help_text="The rule version that fired the action.")
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.PROPOSED)
+    sweep_run = models.ForeignKey(SweepRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+
+    # Why: the figures on the day it fired.
+    proposed_on = models.DateField()
+    total_arrears = models.DecimalField(**MONEY)
+    assigned_arrears = models.DecimalField(**MONEY, default=0)
+    unassigned_arrears = models.DecimalField(**MONEY, default=0)
+    months_in_arrears = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    delinquent_since = models.DateField(null=True, blank=True)
+    figures = models.JSONField(default=dict, blank=True, help_text="Everything else the rule compared.")
+
+    # 30-day action timeframe (45 CFR 303.6(c)(2)).
+    timeframe_start_on = models.DateField(help_text="Delinquency identified or NCP located, whichever is later.")
+    timeframe_due_on = models.DateField(db_index=True)
+    taken_on = models.DateField(null=True, blank=True, help_text="Notice issued: the action is taken.")
+
+    # Due process.
+    notice_issued_on = models.DateField(null=True, blank=True)
+    notice_issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+")
+    contest_opens_on = models.DateField(null=True, blank=True)
+    contest_ends_on = models.DateField(null=True, blank=True)
+    next_step_on = models.DateField(null=True, blank=True, help_text="When the sweep moves the action on.")
+    contested_on = models.DateField(null=True, blank=True)
+    contest_reason = models.TextField(blank=True, max_length=2000)
+    contest_decision = models.CharField(max_length=12, choices=ContestDecision.choices, blank=True)
+    contest_decided_on = models.DateField(null=True, blank=True)
+    contest_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    activated_on = models.DateField(null=True, blank=True)
+    partner = models.CharField(max_length=120, blank=True, help_text="Who the active action was sent to.")
+    ended_on = models.DateField(null=True, blank=True)
+    release_reason = models.CharField(max_length=20, choices=ReleaseReason.choices, blank=True)
+    end_note = models.CharField(max_length=300, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = EnforcementActionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["timeframe_due_on", "id"]
+        constraints = [
+            # The sweep's idempotence rests on this: at most one open action per case and remedy.
+            models.UniqueConstraint(fields=["case", "remedy"], condition=Q(status__in=OPEN_ACTION_STATUSES),
+                                    name="enf_one_open_action_per_case_remedy"),
+            models.CheckConstraint(condition=Q(total_arrears__gte=0) | Q(remedy=Remedy.INCOME_WITHHOLDING),
+                                   name="enf_action_arrears_not_negative"),
+        ]
+        permissions = [
+            ("work_enforcementaction", "Work enforcement actions (notices, contests, activation, release)"),
+            ("decide_contest", "Decide contested enforcement actions"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_step_on"]),
+            models.Index(fields=["remedy", "status"]),
+            models.Index(fields=["case", "remedy", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_remedy_display()} on {self.case_id} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("enforcement:action_detail", kwargs={"pk": self.pk})
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user, "case__")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
+
+    @property
+    def reference(self) -> str:
+        return f"EA-{self.pk:07d}"
+
+    def timeframe_met(self) -> bool | None:
+        if self.taken_on is None:
+            return None
+        return self.taken_on <= self.timeframe_due_on
+
+    def is_overdue(self, today: date) -> bool:
+        return self.taken_on is None and self.is_open and self.timeframe_due_on < today
+
+    def can_contest(self, today: date) -> bool:
+        return self.status in (ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW) and (
+            self.contest_ends_on is None or today <= self.contest_ends_on)
+
+
+class BankMatch(models.Model):
+    """A financial institution data match for an NCP (42 USC 666(a)(17)): what a bank levy needs."""
+
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="bank_matches")
+    institution = models.CharField(max_length=120)
+    account_last4 = models.CharField(max_length=4, blank=True)
+    matched_on = models.DateField()
+    status = models.CharField(max_length=10, choices=BankMatchStatus.choices, default=BankMatchStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-matched_on", "id"]
+        indexes = [models.Index(fields=["person", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.institution} match {self.matched_on}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return None

@@ -1,0 +1,749 @@
+"""NACHA (ACH) files: a strict parser/validator and a writer. Pure Python, no database.
+
+A NACHA file is fixed-width 94-character records (DOMAIN.md "Payment and bank files"):
+1 file header, 5 batch header, 6 entry detail, 7 addenda, 8 batch control, 9 file control,
+then lines of 94 nines that pad the file to a block of 10 records. Batch and file controls carry
+counts, an entry hash (the sum of the 8-digit receiving DFI numbers, last 10 digits) and the
+debit/credit totals, which must agree with the records.
+
+Employer child support payments arrive as CCD+ entries whose addenda (type 7, code 05) carry a
+DED segment in the 80-character payment-related field::
+
+    DED*CS*<case id 1-20>*<pay date YYMMDD>*<amount, implied 2 decimals>*<NCP SSN 9>*<medical Y/N>
+       *<name: 7 of last + 3 of first, optional>*<FIPS 5 or 7, optional>*<terminated Y, optional>\\
+
+``parse`` validates the whole file and raises ``NachaInvalid`` with every problem found, each with
+its line number, so a bad file is refused before anything is posted. ``payment_entries`` adds the
+child support (CCD+ DED) rules on top. ``build_file`` writes a valid file (PPD credits for the
+disbursement file; CCD+ files for tests and benchmarks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+RECORD_LENGTH = 94
+BLOCKING_FACTOR = 10
+PADDING = "9" * RECORD_LENGTH
+MAX_ERRORS = 200
+
+CREDIT_CODES = {"22", "32", "42", "52"}
+DEBIT_CODES = {"27", "37", "47", "55"}
+PRENOTE_CODES = {"23", "28", "33", "38", "43", "48", "53"}
+ZERO_CODES = {"24", "29", "34", "39", "44", "49"}
+TRANSACTION_CODES = CREDIT_CODES | DEBIT_CODES | PRENOTE_CODES | ZERO_CODES
+SERVICE_CLASSES = {"200": "mixed", "220": "credits", "225": "debits"}
+CENT = Decimal("0.01")
+
+_DIGITS = re.compile(r"\d+\Z")
+_ALNUM = re.compile(r"[A-Z0-9]\Z")
+_CASE_ID = re.compile(r"[A-Za-z0-9-]{1,20}\Z")
+_SSN = re.compile(r"\d{9}\Z")
+_FIPS = re.compile(r"(\d{5}|\d{7})\Z")
+_PRINTABLE = re.compile(r"[ -~]*\Z")
+
+
+class NachaInvalid(Exception):
+    """The file is refused; ``errors`` lists (line, reason) pairs in line order."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        self.errors = sorted(errors, key=lambda e: e[0])[:MAX_ERRORS]
+        super().__init__("; ".join(f"line {line}: {reason}" for line, reason in self.errors[:5]))
+
+
+@dataclass
+class Addenda:
+    line: int
+    type_code: str
+    payment_info: str
+    sequence: int
+    entry_sequence: str
+
+
+@dataclass
+class Entry:
+    line: int
+    transaction_code: str
+    rdfi: str  # 8-digit receiving DFI identification
+    check_digit: str
+    account: str
+    amount: Decimal
+    identification: str
+    name: str
+    discretionary: str
+    addenda_indicator: str
+    trace: str
+    addenda: list[Addenda] = field(default_factory=list)
+
+    @property
+    def routing(self) -> str:
+        return self.rdfi + self.check_digit
+
+    @property
+    def is_credit(self) -> bool:
+        return self.transaction_code in CREDIT_CODES
+
+    @property
+    def is_prenote(self) -> bool:
+        return self.transaction_code in PRENOTE_CODES
+
+
+@dataclass
+class Batch:
+    line: int
+    service_class: str
+    company_name: str
+    company_discretionary: str
+    company_id: str
+    sec_code: str
+    entry_description: str
+    descriptive_date: str
+    effective_date: date | None
+    originator_status: str
+    odfi: str
+    batch_number: str
+    entries: list[Entry] = field(default_factory=list)
+    entry_hash: int = 0
+    total_debit: Decimal = Decimal("0.00")
+    total_credit: Decimal = Decimal("0.00")
+
+
+@dataclass
+class NachaFile:
+    immediate_destination: str
+    immediate_origin: str
+    created_on: date | None
+    created_at_time: str
+    file_id_modifier: str
+    destination_name: str
+    origin_name: str
+    reference_code: str
+    batches: list[Batch] = field(default_factory=list)
+    record_count: int = 0
+    entry_addenda_count: int = 0
+    entry_hash: int = 0
+    total_debit: Decimal = Decimal("0.00")
+    total_credit: Decimal = Decimal("0.00")
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [entry for batch in self.batches for entry in batch.entries]
+
+
+@dataclass(frozen=True)
+class Ded:
+    """A child support DED addenda segment (DOMAIN.md)."""
+
+    case_id: str
+    pay_date: date
+    amount: Decimal
+    ssn: str
+    medical: bool
+    name: str = ""
+    fips: str = ""
+    terminated: bool = False
+
+
+@dataclass(frozen=True)
+class PaymentEntry:
+    """One employer child support payment: a CCD+ credit entry with its DED addenda."""
+
+    line: int
+    batch: Batch
+    entry: Entry
+    ded: Ded
+
+    @property
+    def amount(self) -> Decimal:
+        return self.entry.amount
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers
+
+
+def routing_check_digit(first8: str) -> str:
+    """ABA check digit: weights 3, 7, 1 over the first 8 digits."""
+    weights = (3, 7, 1, 3, 7, 1, 3, 7)
+    total = sum(int(d) * w for d, w in zip(first8, weights, strict=True))
+    return str((10 - total % 10) % 10)
+
+
+def _yymmdd(value: str) -> date | None:
+    if not _DIGITS.match(value) or len(value) != 6:
+        return None
+    try:
+        return datetime.strptime(value, "%y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _cents(value: str) -> Decimal:
+    return (Decimal(int(value)) * CENT).quantize(CENT)
+
+
+def _split_records(text: str) -> list[str]:
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    # Some banks send one unbroken stream of 94-character records.
+    if len(lines) == 1 and len(lines[0]) > RECORD_LENGTH and len(lines[0]) % RECORD_LENGTH == 0:
+        blob = lines[0]
+        lines = [blob[i : i + RECORD_LENGTH] for i in range(0, len(blob), RECORD_LENGTH)]
+    return lines
+
+
+def _decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("ascii")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise NachaInvalid([(line, "the file contains non-ASCII bytes: not a NACHA file")]) from exc
+
+
+def _foreign_format(first: str) -> str | None:
+    if re.match(r"01,", first):
+        return "this looks like a BAI2 bank statement, not a NACHA file"
+    if first.startswith("%PDF"):
+        return "this is a PDF document, not a NACHA file"
+    if first.lstrip().startswith(("<", "{", "[")):
+        return "this looks like XML/JSON, not a NACHA file"
+    if "," in first and len(first) != RECORD_LENGTH:
+        return "this looks like a CSV file, not a NACHA file"
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# parser
+
+
+class _Parser:
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.errors: list[tuple[int, str]] = []
+
+    def err(self, line: int, reason: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append((line, reason))
+
+    def digits(self, line: int, value: str, what: str) -> bool:
+        if not _DIGITS.match(value):
+            self.err(line, f"{what} must be digits, found {value!r}")
+            return False
+        return True
+
+    def run(self) -> NachaFile | None:
+        lines = self.lines
+        if not lines:
+            self.err(1, "the file is empty")
+            return None
+        foreign = _foreign_format(lines[0])
+        if foreign:
+            self.err(1, foreign)
+            return None
+        bad_length = False
+        for number, record in enumerate(lines, start=1):
+            if not _PRINTABLE.match(record):
+                self.err(number, "the record contains control or non-printable characters")
+                bad_length = True
+            elif len(record) != RECORD_LENGTH:
+                self.err(number, f"record is {len(record)} characters long; NACHA records are {RECORD_LENGTH}")
+                bad_length = True
+        if bad_length:
+            return None
+        if lines[0][0] != "1":
+            self.err(1, f"the first record must be a file header (type 1), found type {lines[0][0]!r}")
+            return None
+        nacha = self.file_header(lines[0])
+        batch: Batch | None = None
+        entry: Entry | None = None
+        file_control_line = 0
+        padding_from = 0
+        broken_entry = False
+        for number, record in enumerate(lines[1:], start=2):
+            kind = record[0]
+            if file_control_line:
+                if record != PADDING:
+                    self.err(number, "only filler records (94 nines) may follow the file control record")
+                elif not padding_from:
+                    padding_from = number
+                continue
+            if kind == "5":
+                if batch is not None:
+                    self.err(number, f"batch header before the control record of the batch at line {batch.line}")
+                batch = self.batch_header(number, record)
+                entry, broken_entry = None, False
+                nacha.batches.append(batch)
+            elif kind == "6":
+                if batch is None:
+                    self.err(number, "entry detail record outside a batch")
+                    continue
+                if entry is not None and entry.addenda_indicator == "1" and not entry.addenda:
+                    self.err(entry.line, "the entry announces an addenda record (indicator 1) but none follows")
+                entry = self.entry_detail(number, record)
+                broken_entry = entry is None
+                if entry is not None:
+                    batch.entries.append(entry)
+            elif kind == "7":
+                if entry is None:
+                    if not broken_entry:
+                        self.err(number, "addenda record without a preceding entry detail record")
+                    continue
+                self.addenda(number, record, entry, batch)
+            elif kind == "8":
+                if batch is None:
+                    self.err(number, "batch control record without a batch header")
+                    continue
+                if entry is not None and entry.addenda_indicator == "1" and not entry.addenda:
+                    self.err(entry.line, "the entry announces an addenda record (indicator 1) but none follows")
+                self.batch_control(number, record, batch)
+                batch, entry, broken_entry = None, None, False
+            elif kind == "9":
+                if batch is not None:
+                    self.err(number, f"file control reached but the batch at line {batch.line} has no batch control (8)")
+                    batch = None
+                file_control_line = number
+                self.file_control(number, record, nacha)
+            elif kind == "1":
+                self.err(number, "a second file header record")
+            else:
+                self.err(number, f"unknown record type {kind!r}")
+        if batch is not None:
+            self.err(len(lines), f"truncated: the batch at line {batch.line} has no batch control (8)")
+        if not file_control_line:
+            self.err(len(lines), "truncated: no file control record (9)")
+        elif padding_from:
+            real = padding_from - 1
+            if len(lines) > -(-real // BLOCKING_FACTOR) * BLOCKING_FACTOR:
+                self.err(len(lines), "more filler records than needed to complete the last block")
+        if not nacha.batches and file_control_line:
+            self.err(1, "the file has no batches")
+        return nacha
+
+    def file_header(self, r: str) -> NachaFile:
+        line = 1
+        if r[1:3] != "01":
+            self.err(line, f"priority code must be 01, found {r[1:3]!r}")
+        destination, origin = r[3:13], r[13:23]
+        if not _DIGITS.match(destination.strip()):
+            self.err(line, f"immediate destination must be a routing number, found {destination!r}")
+        if not origin.strip():
+            self.err(line, "immediate origin is blank")
+        created = _yymmdd(r[23:29])
+        if created is None:
+            self.err(line, f"file creation date is not a valid YYMMDD date: {r[23:29]!r}")
+        time_ = r[29:33]
+        if time_.strip() and not (_DIGITS.match(time_) and int(time_[:2]) < 24 and int(time_[2:]) < 60):
+            self.err(line, f"file creation time is not HHMM: {time_!r}")
+        if not _ALNUM.match(r[33]):
+            self.err(line, f"file ID modifier must be A-Z or 0-9, found {r[33]!r}")
+        if r[34:37] != "094":
+            self.err(line, f"record size must be 094, found {r[34:37]!r}")
+        if r[37:39] != "10":
+            self.err(line, f"blocking factor must be 10, found {r[37:39]!r}")
+        if r[39] != "1":
+            self.err(line, f"format code must be 1, found {r[39]!r}")
+        return NachaFile(
+            immediate_destination=destination.strip(),
+            immediate_origin=origin.strip(),
+            created_on=created,
+            created_at_time=time_.strip(),
+            file_id_modifier=r[33],
+            destination_name=r[40:63].strip(),
+            origin_name=r[63:86].strip(),
+            reference_code=r[86:94].strip(),
+        )
+
+    def batch_header(self, line: int, r: str) -> Batch:
+        service = r[1:4]
+        if service not in SERVICE_CLASSES:
+            self.err(line, f"service class code must be 200, 220 or 225, found {service!r}")
+        sec = r[50:53]
+        if not sec.isalpha():
+            self.err(line, f"standard entry class code is not valid: {sec!r}")
+        effective = _yymmdd(r[69:75])
+        if effective is None:
+            self.err(line, f"effective entry date is not a valid YYMMDD date: {r[69:75]!r}")
+        self.digits(line, r[79:87], "originating DFI identification")
+        self.digits(line, r[87:94], "batch number")
+        return Batch(
+            line=line,
+            service_class=service,
+            company_name=r[4:20].strip(),
+            company_discretionary=r[20:40].strip(),
+            company_id=r[40:50].strip(),
+            sec_code=sec,
+            entry_description=r[53:63].strip(),
+            descriptive_date=r[63:69].strip(),
+            effective_date=effective,
+            originator_status=r[78],
+            odfi=r[79:87],
+            batch_number=r[87:94],
+        )
+
+    def entry_detail(self, line: int, r: str) -> Entry | None:
+        ok = True
+        code = r[1:3]
+        if code not in TRANSACTION_CODES:
+            self.err(line, f"unknown transaction code {code!r}")
+            ok = False
+        rdfi, check = r[3:11], r[11]
+        if self.digits(line, rdfi, "receiving DFI identification") and self.digits(line, check, "check digit"):
+            expected = routing_check_digit(rdfi)
+            if check != expected:
+                self.err(line, f"routing number {rdfi}{check} fails its check digit (expected {expected})")
+        else:
+            ok = False
+        if not r[12:29].strip():
+            self.err(line, "DFI account number is blank")
+        amount = r[29:39]
+        if not self.digits(line, amount, "amount"):
+            ok = False
+        indicator = r[78]
+        if indicator not in "01":
+            self.err(line, f"addenda record indicator must be 0 or 1, found {indicator!r}")
+        trace = r[79:94]
+        if not self.digits(line, trace, "trace number"):
+            ok = False
+        if not ok:
+            return None
+        return Entry(
+            line=line,
+            transaction_code=code,
+            rdfi=rdfi,
+            check_digit=check,
+            account=r[12:29].strip(),
+            amount=_cents(amount),
+            identification=r[39:54].strip(),
+            name=r[54:76].strip(),
+            discretionary=r[76:78],
+            addenda_indicator=indicator,
+            trace=trace,
+        )
+
+    def addenda(self, line: int, r: str, entry: Entry, batch: Batch | None) -> None:
+        type_code = r[1:3]
+        if type_code not in {"05", "98", "99"}:
+            self.err(line, f"addenda type code must be 05, found {type_code!r}")
+        if entry.addenda_indicator != "1":
+            self.err(line, "addenda record follows an entry whose addenda indicator is 0")
+        sequence, entry_sequence = r[83:87], r[87:94]
+        if self.digits(line, sequence, "addenda sequence number") and int(sequence) != len(entry.addenda) + 1:
+            self.err(line, f"addenda sequence number should be {len(entry.addenda) + 1}, found {int(sequence)}")
+        if self.digits(line, entry_sequence, "entry detail sequence number") and entry_sequence != entry.trace[-7:]:
+            self.err(line, f"entry detail sequence number {entry_sequence} does not match the entry's trace number {entry.trace}")
+        if batch is not None and batch.sec_code in {"CCD", "PPD"} and entry.addenda:
+            self.err(line, f"{batch.sec_code} entries carry at most one addenda record")
+        entry.addenda.append(Addenda(line, type_code, r[3:83], int(sequence) if sequence.isdigit() else 0, entry_sequence))
+
+    def batch_control(self, line: int, r: str, batch: Batch) -> None:
+        entries = batch.entries
+        count = len(entries) + sum(len(e.addenda) for e in entries)
+        entry_hash = sum(int(e.rdfi) for e in entries) % 10**10
+        debit = sum((e.amount for e in entries if e.transaction_code in DEBIT_CODES), Decimal("0.00"))
+        credit = sum((e.amount for e in entries if e.transaction_code in CREDIT_CODES), Decimal("0.00"))
+        batch.entry_hash, batch.total_debit, batch.total_credit = entry_hash, debit, credit
+        where = f"batch control for the batch at line {batch.line}"
+        if r[1:4] != batch.service_class:
+            self.err(line, f"{where}: service class {r[1:4]!r} differs from the header's {batch.service_class!r}")
+        if self.digits(line, r[4:10], "entry/addenda count") and int(r[4:10]) != count:
+            self.err(line, f"{where}: entry/addenda count says {int(r[4:10])}, the batch has {count}")
+        if self.digits(line, r[10:20], "entry hash") and int(r[10:20]) != entry_hash:
+            self.err(line, f"{where}: entry hash says {int(r[10:20])}, the entries sum to {entry_hash}")
+        if self.digits(line, r[20:32], "total debit amount") and _cents(r[20:32]) != debit:
+            self.err(line, f"{where}: total debit says {_cents(r[20:32])}, the entries total {debit}")
+        if self.digits(line, r[32:44], "total credit amount") and _cents(r[32:44]) != credit:
+            self.err(line, f"{where}: total credit says {_cents(r[32:44])}, the entries total {credit}")
+        if r[44:54].strip() != batch.company_id:
+            self.err(line, f"{where}: company identification differs from the batch header's")
+        if r[87:94] != batch.batch_number:
+            self.err(line, f"{where}: batch number {r[87:94]!r} differs from the header's {batch.batch_number!r}")
+        if batch.service_class == "220" and debit:
+            self.err(line, f"{where}: a credits-only batch (220) contains debits")
+        if batch.service_class == "225" and credit:
+            self.err(line, f"{where}: a debits-only batch (225) contains credits")
+
+    def file_control(self, line: int, r: str, nacha: NachaFile) -> None:
+        batches = nacha.batches
+        real_records = line  # every record up to and including this one
+        nacha.record_count = real_records
+        nacha.entry_addenda_count = sum(len(b.entries) + sum(len(e.addenda) for e in b.entries) for b in batches)
+        nacha.entry_hash = sum(b.entry_hash for b in batches) % 10**10
+        nacha.total_debit = sum((b.total_debit for b in batches), Decimal("0.00"))
+        nacha.total_credit = sum((b.total_credit for b in batches), Decimal("0.00"))
+        blocks = -(-real_records // BLOCKING_FACTOR)
+        checks = [
+            (r[1:7], len(batches), "batch count"),
+            (r[7:13], blocks, "block count"),
+            (r[13:21], nacha.entry_addenda_count, "entry/addenda count"),
+            (r[21:31], nacha.entry_hash, "entry hash"),
+        ]
+        for raw, expected, what in checks:
+            if self.digits(line, raw, f"file control {what}") and int(raw) != expected:
+                self.err(line, f"file control {what} says {int(raw)}, the file has {expected}")
+        for raw, expected, what in ((r[31:43], nacha.total_debit, "total debit"), (r[43:55], nacha.total_credit, "total credit")):
+            if self.digits(line, raw, f"file control {what}") and _cents(raw) != expected:
+                self.err(line, f"file control {what} says {_cents(raw)}, the batches total {expected}")
+
+
+def parse(data: bytes | str) -> NachaFile:
+    """Parse and validate a whole NACHA file; raise ``NachaInvalid`` listing every problem."""
+    lines = _split_records(_decode(data))
+    parser = _Parser(lines)
+    nacha = parser.run()
+    if parser.errors or nacha is None:
+        raise NachaInvalid(parser.errors or [(1, "not a NACHA file")])
+    return nacha
+
+
+# ----------------------------------------------------------------------------------------------
+# child support (CCD+ with DED addenda)
+
+
+def ded_parse(text: str) -> Ded:
+    """Parse a DED segment; raise ``ValueError`` with a precise reason."""
+    body = text.rstrip(" ")
+    if not body.startswith("DED*"):
+        raise ValueError("the addenda does not carry a DED child support segment")
+    if not body.endswith("\\"):
+        raise ValueError("the DED segment must end with a backslash (\\)")
+    parts = body[:-1].split("*")
+    if len(parts) < 7 or len(parts) > 10:
+        raise ValueError(f"the DED segment has {len(parts) - 1} elements; expected 6 to 9")
+    parts += [""] * (10 - len(parts))
+    _, application, case_id, pay, amount, ssn, medical, name, fips, terminated = parts
+    if application != "CS":
+        raise ValueError(f"DED application identifier must be CS, found {application!r}")
+    if not _CASE_ID.match(case_id):
+        raise ValueError(f"DED case identifier must be 1-20 letters, digits or hyphens, found {case_id!r}")
+    pay_date = _yymmdd(pay)
+    if pay_date is None:
+        raise ValueError(f"DED pay date is not a valid YYMMDD date: {pay!r}")
+    if not (_DIGITS.match(amount) and len(amount) <= 10):
+        raise ValueError(f"DED amount must be 1-10 digits (implied cents), found {amount!r}")
+    if not _SSN.match(ssn):
+        raise ValueError("DED SSN must be exactly 9 digits")
+    if ssn[:3] == "000" or ssn[5:] == "0000":
+        raise ValueError("DED SSN is not a valid SSN (area 000 or serial 0000)")
+    if medical not in {"Y", "N"}:
+        raise ValueError(f"DED medical support indicator must be Y or N, found {medical!r}")
+    if len(name) > 10:
+        raise ValueError("DED employee name is at most 10 characters")
+    if fips and not _FIPS.match(fips):
+        raise ValueError(f"DED FIPS code must be 5 or 7 digits, found {fips!r}")
+    if terminated not in {"", "Y"}:
+        raise ValueError(f"DED employment termination indicator must be Y or blank, found {terminated!r}")
+    return Ded(
+        case_id=case_id,
+        pay_date=pay_date,
+        amount=_cents(amount),
+        ssn=ssn,
+        medical=medical == "Y",
+        name=name,
+        fips=fips,
+        terminated=terminated == "Y",
+    )
+
+
+def ded_format(ded: Ded) -> str:
+    """The DED segment text (trailing optional elements omitted)."""
+    cents = int((ded.amount / CENT).to_integral_value())
+    parts = ["DED", "CS", ded.case_id, ded.pay_date.strftime("%y%m%d"), str(cents), ded.ssn, "Y" if ded.medical else "N"]
+    optional = [ded.name, ded.fips, "Y" if ded.terminated else ""]
+    while optional and not optional[-1]:
+        optional.pop()
+    return "*".join(parts + optional) + "\\"
+
+
+def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
+    """The child support payments of a parsed file; raise ``NachaInvalid`` on any bad entry.
+
+    Every batch must be CCD (CCD+); every entry a credit (or a zero-dollar prenote, skipped) with
+    exactly one addenda carrying a valid DED segment whose amount equals the entry's.
+    """
+    errors: list[tuple[int, str]] = []
+    payments: list[PaymentEntry] = []
+    for batch in nacha.batches:
+        if batch.sec_code != "CCD":
+            errors.append((batch.line, f"child support payments come as CCD+ batches; this batch is {batch.sec_code}"))
+            continue
+        for entry in batch.entries:
+            if entry.is_prenote or entry.transaction_code in ZERO_CODES:
+                continue
+            if not entry.is_credit:
+                errors.append((entry.line, f"transaction code {entry.transaction_code} is a debit; a payment file carries credits"))
+                continue
+            if not entry.addenda:
+                errors.append((entry.line, "the entry has no DED addenda record"))
+                continue
+            addenda = entry.addenda[0]
+            if addenda.type_code != "05":
+                errors.append((addenda.line, f"addenda type {addenda.type_code} is not a payment addenda (05)"))
+                continue
+            try:
+                ded = ded_parse(addenda.payment_info)
+            except ValueError as exc:
+                errors.append((addenda.line, str(exc)))
+                continue
+            if ded.amount != entry.amount:
+                errors.append((addenda.line, f"DED amount {ded.amount} differs from the entry amount {entry.amount}"))
+                continue
+            if nacha.created_on and ded.pay_date > nacha.created_on:
+                errors.append((addenda.line, f"DED pay date {ded.pay_date} is after the file creation date {nacha.created_on}"))
+                continue
+            payments.append(PaymentEntry(line=entry.line, batch=batch, entry=entry, ded=ded))
+        if len(errors) >= MAX_ERRORS:
+            break
+    if errors:
+        raise NachaInvalid(errors)
+    return payments
+
+
+# ----------------------------------------------------------------------------------------------
+# writer
+
+
+@dataclass
+class EntrySpec:
+    routing: str  # 9 digits
+    account: str
+    amount: Decimal
+    identification: str = ""
+    name: str = ""
+    transaction_code: str = "22"
+    addenda: str = ""  # payment-related information (80), e.g. ded_format(...)
+
+
+@dataclass
+class BatchSpec:
+    company_name: str
+    company_id: str
+    sec_code: str
+    entry_description: str
+    effective_date: date
+    odfi: str  # 8 digits
+    entries: list[EntrySpec]
+    service_class: str = "220"
+    company_discretionary: str = ""
+
+
+def _a(value: str, width: int) -> str:
+    return str(value).upper()[:width].ljust(width)
+
+
+def _n(value: int, width: int) -> str:
+    text = str(value)
+    if len(text) > width:
+        raise ValueError(f"{value} does not fit in {width} digits")
+    return text.zfill(width)
+
+
+def _amount(value: Decimal, width: int) -> str:
+    return _n(int((Decimal(value) / CENT).to_integral_value()), width)
+
+
+def build_file(
+    *,
+    destination: str,
+    origin: str,
+    destination_name: str,
+    origin_name: str,
+    created: datetime,
+    batches: list[BatchSpec],
+    file_id_modifier: str = "A",
+    reference_code: str = "",
+    line_ending: str = "\n",
+) -> str:
+    """Write a valid NACHA file with controls, hashes and filler records computed."""
+    records = [
+        "101"
+        + _a(" " + destination if len(destination) == 9 else destination, 10)
+        + _a(origin if len(origin) == 10 else " " + origin, 10)
+        + created.strftime("%y%m%d%H%M")
+        + file_id_modifier
+        + "094101"
+        + _a(destination_name, 23)
+        + _a(origin_name, 23)
+        + _a(reference_code, 8)
+    ]
+    file_count = file_hash = 0
+    file_debit = file_credit = Decimal("0")
+    for number, spec in enumerate(batches, start=1):
+        batch_number = _n(number, 7)
+        records.append(
+            "5"
+            + spec.service_class
+            + _a(spec.company_name, 16)
+            + _a(spec.company_discretionary, 20)
+            + _a(spec.company_id, 10)
+            + _a(spec.sec_code, 3)
+            + _a(spec.entry_description, 10)
+            + _a("", 6)
+            + spec.effective_date.strftime("%y%m%d")
+            + "   "
+            + "1"
+            + _a(spec.odfi, 8)
+            + batch_number
+        )
+        count = entry_hash = 0
+        debit = credit = Decimal("0")
+        for sequence, item in enumerate(spec.entries, start=1):
+            trace = _a(spec.odfi, 8) + _n(sequence, 7)
+            records.append(
+                "6"
+                + item.transaction_code
+                + item.routing[:8]
+                + item.routing[8]
+                + _a(item.account, 17)
+                + _amount(item.amount, 10)
+                + _a(item.identification, 15)
+                + _a(item.name, 22)
+                + "  "
+                + ("1" if item.addenda else "0")
+                + trace
+            )
+            count += 1
+            entry_hash += int(item.routing[:8])
+            if item.transaction_code in DEBIT_CODES:
+                debit += item.amount
+            elif item.transaction_code in CREDIT_CODES:
+                credit += item.amount
+            if item.addenda:
+                records.append("705" + item.addenda.ljust(80)[:80] + "0001" + trace[-7:])
+                count += 1
+        records.append(
+            "8"
+            + spec.service_class
+            + _n(count, 6)
+            + _n(entry_hash % 10**10, 10)
+            + _amount(debit, 12)
+            + _amount(credit, 12)
+            + _a(spec.company_id, 10)
+            + " " * 19
+            + " " * 6
+            + _a(spec.odfi, 8)
+            + batch_number
+        )
+        file_count += count
+        file_hash += entry_hash
+        file_debit += debit
+        file_credit += credit
+    total = len(records) + 1
+    blocks = -(-total // BLOCKING_FACTOR)
+    records.append(
+        "9"
+        + _n(len(batches), 6)
+        + _n(blocks, 6)
+        + _n(file_count, 8)
+        + _n(file_hash % 10**10, 10)
+        + _amount(file_debit, 12)
+        + _amount(file_credit, 12)
+        + " " * 39
+    )
+    records.extend([PADDING] * (blocks * BLOCKING_FACTOR - total))
+    return line_ending.join(records) + line_ending

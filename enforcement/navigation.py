@@ -1,0 +1,39 @@
+"""Enforcement menu and home cards (payment files and bank reconciliation have their own module)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from core.navigation import HomeCard, MenuGroup, MenuItem
+
+MENU = MenuGroup("Enforcement", [
+    MenuItem("Coordinator dashboard", "enforcement:dashboard", "enforcement.view_sweeprun"),
+    MenuItem("Enforcement queue", "enforcement:action_list", "enforcement.view_enforcementaction"),
+    MenuItem("Court petitions", "enforcement:petition_list", "enforcement.view_petition"),
+    MenuItem("Court calendar", "enforcement:court_calendar", "enforcement.view_courthearing"),
+    MenuItem("Criminal referrals", "enforcement:referral_list", "enforcement.view_criminalreferral"),
+    MenuItem("Sweep runs", "enforcement:sweeprun_list", "enforcement.view_sweeprun"),
+    MenuItem("Remedy rules", "enforcement:rule_list", "enforcement.view_remedyrule"),
+])
+
+
+def home_cards(request) -> list[HomeCard]:
+    user = request.user
+    if not user.has_perm("enforcement.work_enforcementaction"):
+        return []
+    from .models import EnforcementAction
+
+    today = timezone.localdate()
+    actions = EnforcementAction.objects.restrict(user)
+    proposed = actions.filter(status="proposed").count()
+    overdue = actions.timeframe_overdue(today).count()
+    contested = actions.filter(status="contested").count()
+    queue = reverse("enforcement:action_list")
+    return [
+        HomeCard("Proposed actions", str(proposed), f"{queue}?status=proposed", "Issue the notices."),
+        HomeCard("Past the 30-day timeframe", str(overdue), f"{queue}?overdue=on",
+                 "45 CFR 303.6(c)(2)", "danger" if overdue else "secondary"),
+        HomeCard("Contested", str(contested), f"{queue}?status=contested", "Waiting for a decision.",
+                 "warning" if contested else "secondary"),
+    ]

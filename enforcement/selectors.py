@@ -1,0 +1,64 @@
+"""Enforcement reads (selectors)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Min, Sum
+from django.utils import timezone
+
+# --- payment files and bank reconciliation ------------------------------------------------------
+
+EXCEPTION_AGE_BUCKETS = ((0, 2, "0–2 days"), (3, 7, "3–7 days"), (8, 30, "8–30 days"), (31, None, "over 30 days"))
+
+
+def reconciliation_open_exceptions() -> dict:
+    """Open reconciliation exceptions for the coordinator dashboard: count and oldest age (days)."""
+    from .choices import ExceptionStatus
+    from .models import ReconciliationException
+
+    row = ReconciliationException.objects.filter(status=ExceptionStatus.OPEN).aggregate(
+        count=Count("id"), oldest=Min("opened_on"))
+    oldest = row["oldest"]
+    return {
+        "count": row["count"],
+        "oldest_opened_on": oldest,
+        "oldest_age_days": (timezone.localdate() - oldest).days if oldest else None,
+    }
+
+
+def reconciliation_day(*, day: date) -> dict:
+    """Book vs bank for one day, with the open exceptions by age (the daily report)."""
+    from cases.models import Collection
+
+    from .choices import ExceptionStatus, MatchStatus
+    from .models import BankTransaction, DisbursementExport, ReconciliationException
+
+    zero = Decimal("0.00")
+    book_credits = Collection.objects.filter(received_on=day).aggregate(s=Sum("amount"))["s"] or zero
+    book_debits = DisbursementExport.objects.filter(export_date=day).aggregate(s=Sum("total_credit"))["s"] or zero
+    bank = {
+        (row["direction"], row["match_status"]): (row["total"], row["n"])
+        for row in BankTransaction.objects.filter(as_of_date=day).values("direction", "match_status")
+        .annotate(total=Sum("amount"), n=Count("id")).order_by()
+    }
+    bank_credits = sum((v[0] for k, v in bank.items() if k[0] == "credit"), zero)
+    bank_debits = sum((v[0] for k, v in bank.items() if k[0] == "debit"), zero)
+    statuses = {status: sum(v[1] for k, v in bank.items() if k[1] == status) for status in MatchStatus.values}
+    today = timezone.localdate()
+    open_dates = list(ReconciliationException.objects.filter(status=ExceptionStatus.OPEN)
+                      .values("opened_on").annotate(n=Count("id")).order_by())
+    ages = []
+    for low, high, label in EXCEPTION_AGE_BUCKETS:
+        n = sum(row["n"] for row in open_dates
+                if (today - row["opened_on"]).days >= low and (high is None or (today - row["opened_on"]).days <= high))
+        ages.append({"label": label, "low": low, "high": high, "count": n})
+    return {
+        "day": day,
+        "book_credits": book_credits, "bank_credits": bank_credits, "credit_difference": bank_credits - book_credits,
+        "book_debits": book_debits, "bank_debits": bank_debits, "debit_difference": bank_debits - book_debits,
+        "match_counts": statuses,
+        "open_by_age": ages,
+        "open_total": sum(a["count"] for a in ages),
+    }

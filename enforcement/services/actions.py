@@ -1,0 +1,137 @@
+"""The life cycle of an enforcement action, moved by people (the sweep moves it on by dates).
+
+proposed → notice issued → contest window → active (sent to the partner) → released / closed,
+with a contested branch that stops the action until a person decides the contest.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.services import event_record
+
+from ..choices import ActionStatus, ContestDecision, ReleaseReason
+from ..models import EnforcementAction
+
+
+def _locked(action: EnforcementAction) -> EnforcementAction:
+    return EnforcementAction.objects.select_for_update().select_related("rule", "case").get(pk=action.pk)
+
+
+def _require(action: EnforcementAction, *statuses: str, doing: str) -> None:
+    if action.status not in statuses:
+        raise ValidationError(f"Cannot {doing}: the action is {action.get_status_display().lower()}.")
+
+
+@transaction.atomic
+def action_notice_issue(*, action: EnforcementAction, by, on: date | None = None) -> EnforcementAction:
+    """Issue the notice: the action is *taken* (45 CFR 303.6(c)(2)); the notice period and the
+    contest window are counted from today with the rule version that fired the action."""
+    action = _locked(action)
+    _require(action, ActionStatus.PROPOSED, doing="issue a notice")
+    today = on or timezone.localdate()
+    rule = action.rule
+    action.notice_issued_on = today
+    action.notice_issued_by = by
+    action.taken_on = today
+    action.contest_opens_on = today + timedelta(days=rule.notice_days)
+    action.contest_ends_on = action.contest_opens_on + timedelta(days=rule.contest_days)
+    action.status = ActionStatus.NOTICED
+    action.next_step_on = action.contest_opens_on
+    action.full_clean()
+    action.save()
+    event_record(verb="enforcement notice issued", subject=action, case_id=action.case_id, actor=by,
+                 summary=f"{action.get_remedy_display()} notice {action.reference}: contest by {action.contest_ends_on}",
+                 data={"contest_opens_on": str(action.contest_opens_on), "contest_ends_on": str(action.contest_ends_on)})
+    return action
+
+
+@transaction.atomic
+def action_contest(*, action: EnforcementAction, reason: str, by, on: date | None = None) -> EnforcementAction:
+    """Record the NCP's contest: the action stops until a person decides it."""
+    action = _locked(action)
+    today = on or timezone.localdate()
+    if not action.can_contest(today):
+        raise ValidationError("A contest can be recorded only after the notice and before the contest window ends.")
+    if not reason.strip():
+        raise ValidationError({"contest_reason": "Give the NCP's reason."})
+    action.status = ActionStatus.CONTESTED
+    action.contested_on = today
+    action.contest_reason = reason.strip()[:2000]
+    action.next_step_on = None
+    action.full_clean()
+    action.save()
+    event_record(verb="enforcement action contested", subject=action, case_id=action.case_id, actor=by,
+                 summary=f"{action.get_remedy_display()} contested: {action.contest_reason[:200]}")
+    return action
+
+
+@transaction.atomic
+def action_contest_decide(*, action: EnforcementAction, decision: str, note: str, by,
+                          on: date | None = None) -> EnforcementAction:
+    """A person decides the contest: upheld → the action goes on (active); sustained → released."""
+    action = _locked(action)
+    _require(action, ActionStatus.CONTESTED, doing="decide a contest")
+    if decision not in ContestDecision.values:
+        raise ValidationError({"decision": "Choose a decision."})
+    today = on or timezone.localdate()
+    action.contest_decision = decision
+    action.contest_decided_on = today
+    action.contest_decided_by = by
+    action.end_note = note.strip()[:300]
+    if decision == ContestDecision.UPHELD:
+        action.status = ActionStatus.ACTIVE
+        action.activated_on = today
+    else:
+        action.status = ActionStatus.RELEASED
+        action.release_reason = ReleaseReason.CONTEST_SUSTAINED
+        action.ended_on = today
+    action.full_clean()
+    action.save()
+    event_record(verb="enforcement contest decided", subject=action, case_id=action.case_id, actor=by,
+                 summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}", data={"note": note[:300]})
+    return action
+
+
+@transaction.atomic
+def action_activate(*, action: EnforcementAction, by, on: date | None = None) -> EnforcementAction:
+    """Send the action to the partner now that the notice period and contest window are over
+    (the sweep does the same at night)."""
+    action = _locked(action)
+    today = on or timezone.localdate()
+    _require(action, ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW, doing="activate")
+    if action.contest_ends_on is None or today < action.contest_ends_on:
+        raise ValidationError(f"The contest window is open until {action.contest_ends_on}.")
+    action.status = ActionStatus.ACTIVE
+    action.activated_on = today
+    action.next_step_on = None
+    action.full_clean()
+    action.save()
+    event_record(verb="enforcement action activated", subject=action, case_id=action.case_id, actor=by,
+                 summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
+    return action
+
+
+@transaction.atomic
+def action_end(*, action: EnforcementAction, by, release: bool, reason: str = ReleaseReason.WITHDRAWN,
+               note: str = "", on: date | None = None) -> EnforcementAction:
+    """Release (withdraw) or close an open action; contested actions are decided, not ended."""
+    action = _locked(action)
+    _require(action, ActionStatus.PROPOSED, ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW, ActionStatus.ACTIVE,
+             doing="release or close")
+    if release and reason not in ReleaseReason.values:
+        raise ValidationError({"reason": "Choose a reason."})
+    action.status = ActionStatus.RELEASED if release else ActionStatus.CLOSED
+    action.release_reason = reason if release else ""
+    action.ended_on = on or timezone.localdate()
+    action.end_note = note.strip()[:300]
+    action.next_step_on = None
+    action.full_clean()
+    action.save()
+    event_record(verb=f"enforcement action {'released' if release else 'closed'}", subject=action,
+                 case_id=action.case_id, actor=by, summary=f"{action.get_remedy_display()}: {note[:200]}")
+    return action

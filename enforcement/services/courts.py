@@ -1,0 +1,191 @@
+"""Court actions: petitions (filing, service, hearings, outcome → the case's order) and criminal
+non-support referrals tracked to an outcome."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.services import event_record
+
+from ..choices import (
+    OPEN_PETITION_STATUSES,
+    AppearanceParty,
+    HearingResult,
+    PetitionKind,
+    PetitionStatus,
+    ReferralStatus,
+)
+from ..models import Appearance, CourtHearing, CriminalReferral, Petition
+
+
+@transaction.atomic
+def petition_create(*, case, kind: str, by, court_name: str = "", docket_number: str = "",
+                    filed_on: date | None = None, reason: str = "", origin: str = "",
+                    service_needed: bool = True) -> Petition:
+    """Open a petition (establishment, modification, violation/enforcement, paternity).
+
+    Called by the court pages and by review and adjustment (45 CFR 303.8) for a modification.
+    """
+    if kind not in PetitionKind.values:
+        raise ValidationError({"kind": "Choose a petition kind."})
+    petition = Petition(
+        case=case, kind=kind, court_name=(court_name or _default_court(case))[:200],
+        docket_number=docket_number.strip()[:60], filed_on=filed_on, reason=reason.strip()[:4000],
+        origin=origin[:60], service_needed=service_needed,
+        status=PetitionStatus.FILED if filed_on else PetitionStatus.DRAFT,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    petition.full_clean()
+    petition.save()
+    event_record(verb="court petition opened", subject=petition, case_id=case.pk, actor=by,
+                 actor_label="" if by else (origin or "system"),
+                 summary=f"{petition.get_kind_display()} petition, {petition.court_name}"
+                         f"{' ' + petition.docket_number if petition.docket_number else ''}")
+    return petition
+
+
+def _default_court(case) -> str:
+    return f"{case.county} County Family Court" if case.jurisdiction == "NY" else f"Superior Court, {case.county} County"
+
+
+def _open(petition: Petition) -> Petition:
+    petition = Petition.objects.select_for_update().select_related("case").get(pk=petition.pk)
+    if petition.status not in OPEN_PETITION_STATUSES:
+        raise ValidationError("The petition is already decided or withdrawn.")
+    return petition
+
+
+@transaction.atomic
+def petition_update(*, petition: Petition, by, docket_number: str | None = None, filed_on: date | None = None,
+                    served_on: date | None = None) -> Petition:
+    petition = _open(petition)
+    today = timezone.localdate()
+    for value, name in ((filed_on, "filed_on"), (served_on, "served_on")):
+        if value and value > today:
+            raise ValidationError({name: "The date cannot be in the future."})
+    if docket_number is not None:
+        petition.docket_number = docket_number.strip()[:60]
+    if filed_on:
+        petition.filed_on = filed_on
+        petition.status = PetitionStatus.FILED
+    if served_on:
+        if not petition.filed_on:
+            raise ValidationError({"served_on": "Record the filing first."})
+        petition.served_on = served_on
+        petition.status = PetitionStatus.SERVED
+    petition.full_clean()
+    petition.save()
+    event_record(verb="court petition updated", subject=petition, case_id=petition.case_id, actor=by,
+                 summary=f"{petition}: {petition.get_status_display()}")
+    return petition
+
+
+@transaction.atomic
+def petition_decide(*, petition: Petition, outcome: str, outcome_on: date, by, notes: str = "",
+                    order_number: str = "", monthly_amount: Decimal | None = None,
+                    effective_on: date | None = None) -> Petition:
+    """Record the outcome; an order the court issued goes into the case's orders."""
+    from cases.services.court_orders import order_create_from_court
+
+    petition = _open(petition)
+    if outcome_on > timezone.localdate():
+        raise ValidationError({"outcome_on": "The date cannot be in the future."})
+    petition.outcome = outcome
+    petition.outcome_on = outcome_on
+    petition.outcome_notes = notes.strip()[:4000]
+    petition.status = PetitionStatus.WITHDRAWN if outcome == "withdrawn" else PetitionStatus.DECIDED
+    if order_number:
+        if monthly_amount is None or effective_on is None:
+            raise ValidationError({"order_number": "An order needs its monthly amount and effective date."})
+        petition.resulting_order = order_create_from_court(
+            case=petition.case, order_number=order_number, court_name=petition.court_name, monthly=monthly_amount,
+            effective_on=effective_on, issued_on=outcome_on, by=by)
+    petition.full_clean()
+    petition.save()
+    event_record(verb="court petition decided", subject=petition, case_id=petition.case_id, actor=by,
+                 summary=f"{petition}: {petition.get_outcome_display()}"
+                         f"{' → order ' + str(petition.resulting_order) if petition.resulting_order else ''}")
+    return petition
+
+
+@transaction.atomic
+def hearing_schedule(*, petition: Petition, scheduled_for: datetime, by, court_part: str = "",
+                     judge: str = "") -> CourtHearing:
+    petition = _open(petition)
+    hearing = CourtHearing(petition=petition, scheduled_for=scheduled_for, court_part=court_part[:80],
+                           judge=judge[:120])
+    hearing.full_clean()
+    hearing.save()
+    event_record(verb="court hearing scheduled", subject=hearing, case_id=petition.case_id, actor=by,
+                 summary=f"{petition}: hearing {timezone.localtime(scheduled_for):%Y-%m-%d %H:%M}")
+    return hearing
+
+
+@transaction.atomic
+def hearing_record(*, hearing: CourtHearing, result: str, by, notes: str = "",
+                   appearances: dict[str, bool] | None = None, agency_attorney: str = "") -> CourtHearing:
+    """Record what happened at a hearing and who appeared."""
+    hearing = CourtHearing.objects.select_for_update().select_related("petition").get(pk=hearing.pk)
+    if result not in HearingResult.values:
+        raise ValidationError({"result": "Choose a result."})
+    hearing.result = result
+    hearing.notes = notes.strip()[:4000]
+    hearing.full_clean()
+    hearing.save()
+    if appearances is not None and result == HearingResult.HELD:
+        hearing.appearances.all().delete()
+        for party, appeared in appearances.items():
+            Appearance.objects.create(hearing=hearing, party=party, appeared=appeared,
+                                      represented_by=agency_attorney[:200] if party == AppearanceParty.AGENCY else "")
+    event_record(verb="court hearing recorded", subject=hearing, case_id=hearing.petition.case_id, actor=by,
+                 summary=f"{hearing.petition}: hearing {hearing.get_result_display().lower()}",
+                 data={"appearances": appearances or {}})
+    return hearing
+
+
+@transaction.atomic
+def referral_create(*, case, agency: str, agency_name: str, referred_on: date, by, reference_number: str = "",
+                    notes: str = "") -> CriminalReferral:
+    if referred_on > timezone.localdate():
+        raise ValidationError({"referred_on": "The date cannot be in the future."})
+    balance = getattr(case, "balance", None)
+    referral = CriminalReferral(
+        case=case, agency=agency, agency_name=agency_name[:200], referred_on=referred_on,
+        reference_number=reference_number[:60], notes=notes[:4000],
+        arrears_at_referral=balance.total_arrears if balance else Decimal("0.00"),
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    referral.full_clean()
+    referral.save()
+    event_record(verb="criminal non-support referral", subject=referral, case_id=case.pk, actor=by,
+                 summary=f"Referred to {referral.agency_name} (arrears {referral.arrears_at_referral})")
+    return referral
+
+
+@transaction.atomic
+def referral_update(*, referral: CriminalReferral, status: str, by, outcome: str = "",
+                    outcome_on: date | None = None, reference_number: str | None = None,
+                    notes: str | None = None) -> CriminalReferral:
+    referral = CriminalReferral.objects.select_for_update().get(pk=referral.pk)
+    if status == ReferralStatus.CLOSED and not outcome:
+        raise ValidationError({"outcome": "A closed referral needs its outcome."})
+    if outcome_on and outcome_on > timezone.localdate():
+        raise ValidationError({"outcome_on": "The date cannot be in the future."})
+    referral.status = status
+    referral.outcome = outcome
+    referral.outcome_on = outcome_on if outcome else None
+    if reference_number is not None:
+        referral.reference_number = reference_number[:60]
+    if notes is not None:
+        referral.notes = notes[:4000]
+    referral.full_clean()
+    referral.save()
+    event_record(verb="criminal referral updated", subject=referral, case_id=referral.case_id, actor=by,
+                 summary=f"Referral to {referral.agency_name}: {referral.get_status_display()}"
+                         f"{' — ' + referral.get_outcome_display() if outcome else ''}")
+    return referral

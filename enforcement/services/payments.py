@@ -1,0 +1,271 @@
+"""Employer payment files: receive, validate whole, then post every entry in one transaction.
+
+Rules (DOMAIN.md, issue 4):
+- The file is validated whole (record lengths, counts, entry hash, totals, DED fields) before
+  anything is posted; a bad file is rejected with a line-numbered report and posts nothing.
+- The same file again is not an error: its entries are counted as duplicates, nothing posted.
+  An entry seen before (in any file) is a duplicate: its source reference is derived from the
+  entry's content (employer, case id, pay date, amount, SSN and the occurrence of that content in
+  the file), not from the file's name or trace numbers, so a re-sent or re-built file never
+  double-posts.
+- An unknown case id is held, never dropped; a known case id whose NCP's SSN differs from the
+  DED's is held for review. Posting goes through ``cases.services.collection_post``.
+- Employers remit within 7 business days after the pay date (42 USC 666(b)(6)(A)(i)): later
+  entries are flagged in the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases.choices import CollectionSource, CollectionStatus, ParticipantRole, ReceivedVia
+from cases.exceptions import CollectionConflict
+from cases.models import Case, CaseParticipant, Collection, Employer
+from cases.services import collection_post
+from core.business_days import add_business_days
+from core.fields import blind_index
+from core.services import event_record
+
+from ..choices import FileVia, PaymentFileStatus
+from ..models import PaymentFile
+from ..nacha import NachaInvalid, PaymentEntry, parse, payment_entries
+
+log = logging.getLogger(__name__)
+
+# 42 USC 666(b)(6)(A)(i): the employer pays the SDU within 7 business days after the pay date.
+EMPLOYER_REMIT_BUSINESS_DAYS = 7
+HOLD_SSN_MISMATCH = "SSN in the payment does not match the case's NCP: review"
+MAX_FILE_BYTES = 25 * 1024 * 1024
+PROGRESS_EVERY = 100
+
+
+@dataclass
+class ImportReport:
+    status: str
+    file: int | None = None
+    reference: str = ""
+    entries: int = 0
+    posted: int = 0
+    held: int = 0
+    duplicates: int = 0
+    late: int = 0
+    total_amount: Decimal = Decimal("0.00")
+    errors: list[dict] = field(default_factory=list)
+    held_entries: list[dict] = field(default_factory=list)
+    late_entries: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "reference": self.reference,
+            "status": self.status,
+            "entries": self.entries,
+            "posted": self.posted,
+            "held": self.held,
+            "duplicates": self.duplicates,
+            "late": self.late,
+            "total_amount": str(self.total_amount),
+            "errors": self.errors,
+            "held_entries": self.held_entries,
+            "late_entries": self.late_entries,
+        }
+
+
+def entry_source_reference(payment: PaymentEntry, occurrence: int) -> str:
+    """Deterministic source reference of a DED entry (content, not file layout)."""
+    ded = payment.ded
+    key = "|".join([payment.batch.company_id, ded.case_id.upper(), ded.pay_date.isoformat(), str(ded.amount),
+                    ded.ssn, str(occurrence)])
+    return "IWO-" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def remit_due_by(pay_date: date) -> date:
+    return add_business_days(pay_date, EMPLOYER_REMIT_BUSINESS_DAYS)
+
+
+def payment_file_receive(*, name: str, content: bytes, via: str, by=None, actor_label: str = "") -> PaymentFile:
+    """Store a received file (pending); ``payment_file_import`` validates and posts it."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError({"file": f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."})
+    sha = hashlib.sha256(content).hexdigest()
+    payment_file = PaymentFile(
+        name=(name or "payment-file")[:200].replace("\x00", ""),
+        sha256=sha,
+        size=len(content),
+        content=content,
+        reference=f"PF-{sha[:12].upper()}",
+        via=via,
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        uploaded_by_label=actor_label[:200],
+    )
+    payment_file.full_clean(exclude=["content"])
+    payment_file.save()
+    return payment_file
+
+
+def _progress(payment_file_id: int, done: int, total: int) -> None:
+    cache.set(f"payment_file:{payment_file_id}:progress", (done, total), 3600)
+
+
+def _finish(payment_file: PaymentFile, report: ImportReport) -> PaymentFile:
+    payment_file.status = report.status
+    payment_file.finished_at = timezone.now()
+    for name in ("entries", "posted", "held", "duplicates", "late", "total_amount"):
+        setattr(payment_file, name, getattr(report, name))
+    payment_file.error_count = len(report.errors)
+    payment_file.report = report.as_dict()
+    payment_file.save()
+    return payment_file
+
+
+def _employers(payments: list[PaymentEntry]) -> dict[str, Employer]:
+    # CCD company identification is commonly "1" + the 9-digit FEIN
+    ids = {p.batch.company_id[-9:] for p in payments if p.batch.company_id[-9:].isdigit()}
+    employers: dict[str, Employer] = {}
+    for employer in Employer.objects.filter(fein__in=ids).order_by("pk"):
+        employers.setdefault(employer.fein, employer)
+    return employers
+
+
+def _ncp_ssn_indexes(case_ids: set[str]) -> tuple[set[str], dict[str, set[str]]]:
+    known = set(Case.objects.filter(case_number__in=case_ids).values_list("case_number", flat=True))
+    ncps: dict[str, set[str]] = {}
+    for number, index in CaseParticipant.objects.filter(
+        case__case_number__in=known, role=ParticipantRole.NCP
+    ).values_list("case__case_number", "person__ssn_index"):
+        if index:
+            ncps.setdefault(number, set()).add(index)
+    return known, ncps
+
+
+def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: ImportReport, *, by, actor_label: str) -> None:
+    today = timezone.localdate()
+    occurrences: Counter[tuple] = Counter()
+    refs: list[str] = []
+    for payment in payments:
+        key = (payment.batch.company_id, payment.ded.case_id.upper(), payment.ded.pay_date, payment.ded.amount,
+               payment.ded.ssn)
+        occurrences[key] += 1
+        refs.append(entry_source_reference(payment, occurrences[key]))
+    seen: set[str] = set()
+    for start in range(0, len(refs), 2000):
+        seen.update(Collection.objects.filter(source_reference__in=refs[start:start + 2000])
+                    .values_list("source_reference", flat=True))
+    case_ids = {p.ded.case_id.upper() for p in payments}
+    known_cases, ncp_indexes = _ncp_ssn_indexes(case_ids)
+    employers = _employers(payments)
+    total = len(payments)
+    for done, (payment, ref) in enumerate(zip(payments, refs, strict=True), start=1):
+        ded = payment.ded
+        case_id = ded.case_id.upper()
+        received_on = min(payment.batch.effective_date or today, today)
+        due_by = remit_due_by(ded.pay_date)
+        if received_on > due_by:
+            report.late += 1
+            report.late_entries.append({"line": payment.line, "case_id": case_id, "pay_date": ded.pay_date.isoformat(),
+                                        "received_on": received_on.isoformat(), "due_by": due_by.isoformat()})
+        if ref in seen:
+            report.duplicates += 1
+            continue
+        seen.add(ref)
+        hold_reason = ""
+        indexes = ncp_indexes.get(case_id)
+        if case_id in known_cases and indexes and blind_index(ded.ssn) not in indexes:
+            hold_reason = HOLD_SSN_MISMATCH
+        try:
+            result = collection_post(
+                case_number=case_id, amount=ded.amount, received_on=received_on,
+                source=CollectionSource.INCOME_WITHHOLDING, source_reference=ref, received_via=ReceivedVia.FILE,
+                by=by, actor_label=actor_label, employer=employers.get(payment.batch.company_id[-9:]),
+                hold_reason=hold_reason, batch_reference=payment_file.reference,
+            )
+        except (ValidationError, CollectionConflict) as exc:
+            reason = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()) \
+                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict") else str(exc)
+            raise NachaInvalid([(payment.line, f"entry could not be posted: {reason}")]) from exc
+        if not result.created:
+            report.duplicates += 1
+        elif result.collection.status == CollectionStatus.HELD:
+            report.held += 1
+            report.total_amount += ded.amount
+            report.held_entries.append({"line": payment.line, "case_id": case_id, "amount": str(ded.amount),
+                                        "reason": result.collection.hold_reason})
+        else:
+            report.posted += 1
+            report.total_amount += ded.amount
+        if done % PROGRESS_EVERY == 0:
+            _progress(payment_file.pk, done, total)
+
+
+def payment_file_import(*, payment_file_id: int, by=None, actor_label: str = "") -> PaymentFile:
+    """Validate a received file whole, then post its entries in one transaction (idempotent).
+
+    A file already claimed (processing or finished) is returned as it is, so a redelivered task
+    repeats nothing.
+    """
+    claimed = PaymentFile.objects.filter(pk=payment_file_id, status=PaymentFileStatus.PENDING).update(
+        status=PaymentFileStatus.PROCESSING, started_at=timezone.now())
+    payment_file = PaymentFile.objects.get(pk=payment_file_id)
+    if not claimed:
+        return payment_file
+    by = by or payment_file.uploaded_by
+    actor_label = actor_label or payment_file.uploaded_by_label
+    report = ImportReport(status=PaymentFileStatus.IMPORTED, file=payment_file.pk, reference=payment_file.reference)
+    try:
+        nacha_file = parse(bytes(payment_file.content))
+        payments = payment_entries(nacha_file)
+    except NachaInvalid as exc:
+        report.status = PaymentFileStatus.REJECTED
+        report.errors = [{"line": line, "reason": reason} for line, reason in exc.errors]
+        return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
+    payment_file.employer_name = (nacha_file.batches[0].company_name if nacha_file.batches else "")[:100]
+    payment_file.file_created_on = nacha_file.created_on
+    report.entries = len(payments)
+    _progress(payment_file.pk, 0, len(payments))
+    if PaymentFile.objects.filter(sha256=payment_file.sha256, status=PaymentFileStatus.IMPORTED).exists():
+        report.status = PaymentFileStatus.DUPLICATE
+        report.duplicates = len(payments)
+        return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
+    try:
+        with transaction.atomic():
+            _post_all(payment_file, payments, report, by=by, actor_label=actor_label)
+            _finish(payment_file, report)
+    except NachaInvalid as exc:
+        report = ImportReport(status=PaymentFileStatus.REJECTED, file=payment_file.pk, reference=payment_file.reference,
+                              entries=len(payments),
+                              errors=[{"line": line, "reason": reason} for line, reason in exc.errors])
+    except IntegrityError:
+        # the same file was imported concurrently: everything here was rolled back
+        report = ImportReport(status=PaymentFileStatus.DUPLICATE, file=payment_file.pk, reference=payment_file.reference,
+                              entries=len(payments), duplicates=len(payments))
+    return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
+
+
+def _payment_file_done(payment_file: PaymentFile, report: ImportReport, *, by, actor_label: str) -> PaymentFile:
+    if payment_file.status != report.status or report.status != PaymentFileStatus.IMPORTED:
+        _finish(payment_file, report)
+    _progress(payment_file.pk, report.entries, report.entries)
+    event_record(
+        verb=f"payment file {report.status}", subject=payment_file, actor=by, actor_label=actor_label,
+        summary=(f"{payment_file.name}: {report.entries} entries, {report.posted} posted, {report.held} held, "
+                 f"{report.duplicates} duplicates, {report.late} late, {len(report.errors)} errors"),
+        data={k: v for k, v in report.as_dict().items() if k not in {"held_entries", "late_entries"}},
+    )
+    return payment_file
+
+
+def payment_file_import_now(*, name: str, content: bytes, via: str = FileVia.COMMAND, by=None,
+                            actor_label: str = "") -> PaymentFile:
+    """Receive and import at once (command and API)."""
+    payment_file = payment_file_receive(name=name, content=content, via=via, by=by, actor_label=actor_label)
+    return payment_file_import(payment_file_id=payment_file.pk, by=by, actor_label=actor_label)

@@ -1,0 +1,53 @@
+"""Rule changes: a new dated version, never an edit in place (the old version stays as history)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from core.services import event_record
+
+from ..models import RemedyRule
+
+REVISABLE_FIELDS = {
+    f.name for f in RemedyRule._meta.concrete_fields
+    if f.name not in {"id", "remedy", "jurisdiction", "version", "effective_from", "changed_by", "change_reason",
+                      "created_at"}
+}
+
+
+@transaction.atomic
+def rule_revise(*, rule: RemedyRule, effective_from: date, reason: str, by=None, **changes: Any) -> RemedyRule:
+    """Write a new version of ``rule`` effective from ``effective_from`` with ``changes`` applied.
+
+    The version in effect on a day is the one with the latest ``effective_from`` on or before it, so
+    actions proposed before the change keep the version that fired them.
+    """
+    unknown = set(changes) - REVISABLE_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be revised."))
+    if not reason.strip():
+        raise ValidationError({"change_reason": "Give the reason for the change."})
+    siblings = RemedyRule.objects.select_for_update().filter(remedy=rule.remedy, jurisdiction=rule.jurisdiction)
+    latest_version = siblings.aggregate(v=Max("version"))["v"] or 0
+    new = RemedyRule(
+        **{name: getattr(rule, name) for name in REVISABLE_FIELDS},
+        remedy=rule.remedy, jurisdiction=rule.jurisdiction, version=latest_version + 1,
+        effective_from=effective_from, changed_by=by if getattr(by, "pk", None) else None,
+        change_reason=reason.strip()[:300],
+    )
+    for name, value in changes.items():
+        setattr(new, name, value)
+    new.full_clean()
+    new.save()
+    event_record(
+        verb="enforcement rule revised", subject=new, actor=by, actor_label="" if by else "system",
+        summary=f"{new} (was v{rule.version}): {reason.strip()[:200]}",
+        data={"previous_version": rule.version, "changes": {k: str(v) for k, v in changes.items()},
+              "effective_from": effective_from.isoformat()},
+    )
+    return new

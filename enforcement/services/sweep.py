@@ -1,0 +1,330 @@
+"""The nightly enforcement sweep: set-based, fanned out in chunks of case ids, idempotent.
+
+For each chunk ``[low, high)`` of case ids, in one transaction:
+1. release open actions of cases that are paid up (or closed);
+2. move actions on whose dates have passed (notice period over → contest window; contest window
+   over → active, sent to the partner);
+3. propose an action for every case that meets a rule in effect and has no open action for that
+   remedy — one query per rule, then one bulk insert that ignores conflicts. The partial unique
+   index "one open action per case and remedy" makes a second run, or a redelivered chunk, a no-op.
+Each effect of these bulk writes is recorded as a domain event (``events_bulk_record``).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Case as CaseWhen
+from django.db.models import (
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cases.models import Case, CaseBalance, CaseParticipant, Employment, SupportOrder
+from core.models import DomainEvent
+from core.money import money
+from core.services import events_bulk_record
+
+from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ChunkStatus, ReleaseReason, SweepStatus
+from ..models import BankMatch, EnforcementAction, RemedyRule, SweepChunk, SweepRun
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_SIZE = 5000
+ACTION_TIMEFRAME_DAYS = 30  # 45 CFR 303.6(c)(2): action within 30 calendar days ...
+ACTION_TIMEFRAME_SERVICE_DAYS = 60  # ... or 60 when service of process is needed
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class ChunkCounts:
+    cases_examined: int = 0
+    proposed: int = 0
+    advanced: int = 0
+    released: int = 0
+
+
+# --- starting and finishing a run -------------------------------------------------------------
+
+@transaction.atomic
+def sweep_start(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "", by=None) -> SweepRun:
+    """Create the run row and its chunks (case id ranges covering every case)."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be positive")
+    run = SweepRun.objects.create(as_of=as_of, started_at=timezone.now(), triggered_by=triggered_by[:100],
+                                  started_by=by if getattr(by, "pk", None) else None, chunk_size=chunk_size)
+    bounds = Case.objects.aggregate(low=Min("id"), high=Max("id"))
+    chunks = []
+    if bounds["low"] is not None:
+        low = bounds["low"]
+        while low <= bounds["high"]:
+            chunks.append(SweepChunk(run=run, low=low, high=low + chunk_size))
+            low += chunk_size
+    SweepChunk.objects.bulk_create(chunks)
+    run.chunk_count = len(chunks)
+    run.save(update_fields=["chunk_count"])
+    if not chunks:
+        _finish_if_complete(run.pk)
+        run.refresh_from_db()
+    return run
+
+
+def _finish_if_complete(run_id: int) -> None:
+    now = timezone.now()
+    SweepRun.objects.filter(pk=run_id, finished_at__isnull=True, chunks_done__gte=F("chunk_count")).update(
+        finished_at=now,
+        status=CaseWhen(When(errors__gt=0, then=Value(SweepStatus.FAILED)), default=Value(SweepStatus.FINISHED)),
+    )
+
+
+def sweep_chunk_process(*, chunk_id: int, worker: str = "") -> SweepChunk:
+    """Process one chunk once (a redelivered or repeated chunk that is done is skipped)."""
+    try:
+        with transaction.atomic():
+            chunk = SweepChunk.objects.select_for_update().select_related("run").get(pk=chunk_id)
+            if chunk.status != ChunkStatus.PENDING:
+                return chunk
+            counts = _sweep_range(run=chunk.run, low=chunk.low, high=chunk.high)
+            SweepChunk.objects.filter(pk=chunk.pk).update(
+                status=ChunkStatus.DONE, worker=worker[:200], finished_at=timezone.now(),
+                cases_examined=counts.cases_examined, proposed=counts.proposed, advanced=counts.advanced,
+                released=counts.released,
+            )
+            SweepRun.objects.filter(pk=chunk.run_id).update(
+                chunks_done=F("chunks_done") + 1, cases_examined=F("cases_examined") + counts.cases_examined,
+                proposed=F("proposed") + counts.proposed, advanced=F("advanced") + counts.advanced,
+                released=F("released") + counts.released,
+            )
+    except Exception as exc:  # noqa: BLE001 — a failed chunk is recorded on the run, the others go on
+        logger.exception("sweep chunk %s failed", chunk_id)
+        with transaction.atomic():
+            claimed = SweepChunk.objects.filter(pk=chunk_id, status=ChunkStatus.PENDING).update(
+                status=ChunkStatus.FAILED, worker=worker[:200], finished_at=timezone.now(),
+                error="".join(traceback.format_exception_only(exc))[:2000])
+            if claimed:
+                chunk = SweepChunk.objects.get(pk=chunk_id)
+                SweepRun.objects.filter(pk=chunk.run_id).update(chunks_done=F("chunks_done") + 1,
+                                                                errors=F("errors") + 1)
+                run = SweepRun.objects.get(pk=chunk.run_id)
+                run.error_detail = (run.error_detail + f"[{chunk.low}, {chunk.high}): {exc}\n")[-4000:]
+                run.save(update_fields=["error_detail"])
+    chunk = SweepChunk.objects.get(pk=chunk_id)
+    _finish_if_complete(chunk.run_id)
+    return chunk
+
+
+def sweep_run_inline(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "command",
+                     by=None) -> SweepRun:
+    """The whole sweep in this process (``manage.py run_sweep``, tests, the demo)."""
+    run = sweep_start(as_of=as_of, chunk_size=chunk_size, triggered_by=triggered_by, by=by)
+    for chunk_id in run.chunks.order_by("low").values_list("id", flat=True):
+        sweep_chunk_process(chunk_id=chunk_id, worker="inline")
+    run.refresh_from_db()
+    return run
+
+
+# --- one chunk ----------------------------------------------------------------------------------
+
+def _sweep_range(*, run: SweepRun, low: int, high: int) -> ChunkCounts:
+    as_of = run.as_of
+    counts = ChunkCounts()
+    balances = CaseBalance.objects.filter(case_id__gte=low, case_id__lt=high, case__status="open")
+    counts.cases_examined = balances.count()
+    events: list[DomainEvent] = []
+    counts.released = _release(run=run, low=low, high=high, events=events)
+    counts.advanced = _advance(run=run, low=low, high=high, events=events)
+    for rule in RemedyRule.objects.in_effect(as_of).filter(enabled=True).order_by("jurisdiction", "remedy"):
+        counts.proposed += _propose(run=run, rule=rule, balances=balances, low=low, high=high, events=events)
+    events_bulk_record(events)
+    return counts
+
+
+def _event(*, verb: str, action_id: int, case_id: int, run: SweepRun, summary: str, data: dict) -> DomainEvent:
+    return DomainEvent(verb=verb, subject_type=_action_type(), subject_id=action_id, case_id=case_id,
+                       actor_label=f"enforcement sweep {run.pk}", summary=summary[:500], data=data)
+
+
+def _action_type() -> ContentType:
+    return ContentType.objects.get_for_model(EnforcementAction)
+
+
+def _locked_ids(qs) -> list[tuple[int, int, str]]:
+    return list(qs.select_for_update(of=("self",)).order_by("pk").values_list("pk", "case_id", "remedy"))
+
+
+def _release(*, run: SweepRun, low: int, high: int, events: list[DomainEvent]) -> int:
+    """Release open actions (not contested: a person decides those) of paid-up or closed cases."""
+    in_range = EnforcementAction.objects.filter(case_id__gte=low, case_id__lt=high,
+                                                status__in=OPEN_ACTION_STATUSES).exclude(status=ActionStatus.CONTESTED)
+    paid_up = Q(case__balance__total_arrears__lte=0) & (
+        Q(rule__release_when_paid=True) | Q(case__balance__monthly_obligation__lte=0))
+    released = 0
+    for reason, condition in ((ReleaseReason.CASE_CLOSED, ~Q(case__status="open")), (ReleaseReason.PAID_UP, paid_up)):
+        rows = _locked_ids(in_range.filter(condition))
+        if not rows:
+            continue
+        EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
+            status=ActionStatus.RELEASED, release_reason=reason, ended_on=run.as_of, next_step_on=None,
+            updated_at=timezone.now())
+        for pk, case_id, remedy in rows:
+            events.append(_event(verb="enforcement action released", action_id=pk, case_id=case_id, run=run,
+                                 summary=f"{remedy} released: {reason.label}", data={"reason": reason.value}))
+        released += len(rows)
+    return released
+
+
+def _advance(*, run: SweepRun, low: int, high: int, events: list[DomainEvent]) -> int:
+    """Notice period over → contest window; contest window over → active (sent to the partner)."""
+    as_of = run.as_of
+    in_range = EnforcementAction.objects.filter(case_id__gte=low, case_id__lt=high)
+    advanced = 0
+    rows = _locked_ids(in_range.filter(status=ActionStatus.NOTICED, contest_opens_on__lte=as_of))
+    if rows:
+        EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
+            status=ActionStatus.CONTEST_WINDOW, next_step_on=F("contest_ends_on"), updated_at=timezone.now())
+        for pk, case_id, remedy in rows:
+            events.append(_event(verb="enforcement action contest window opened", action_id=pk, case_id=case_id,
+                                 run=run, summary=f"{remedy}: notice period over, contest window open", data={}))
+        advanced += len(rows)
+    rows = _locked_ids(in_range.filter(status=ActionStatus.CONTEST_WINDOW, contest_ends_on__lte=as_of))
+    if rows:
+        EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
+            status=ActionStatus.ACTIVE, activated_on=as_of, next_step_on=None, updated_at=timezone.now())
+        for pk, case_id, remedy in rows:
+            events.append(_event(verb="enforcement action activated", action_id=pk, case_id=case_id, run=run,
+                                 summary=f"{remedy}: contest window over, sent to the partner", data={}))
+        advanced += len(rows)
+    return advanced
+
+
+def _ncp_sum(field: str, jurisdiction: str, aggregate: bool):
+    """The case's own figure, or the NCP's figure added across the NCP's open cases (PIQ-01-06)."""
+    if not aggregate:
+        return F(field)
+    per_ncp = (
+        CaseBalance.objects.filter(case__status="open", case__jurisdiction=jurisdiction,
+                                   case__participants__role="ncp",
+                                   case__participants__person_id=OuterRef("ncp_person_id"))
+        .order_by()
+        .values("case__participants__person_id")
+        .annotate(total=Sum(field))
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(per_ncp, output_field=MONEY_FIELD), F(field), output_field=MONEY_FIELD)
+
+
+def qualifying_balances(*, rule: RemedyRule, as_of: date, balances=None):
+    """The CaseBalance rows (annotated with the compared figures) that meet ``rule`` on ``as_of``."""
+    qs = balances if balances is not None else CaseBalance.objects.filter(case__status="open")
+    qs = qs.filter(case__jurisdiction=rule.jurisdiction)
+    ncp_of_case = CaseParticipant.objects.filter(case_id=OuterRef("case_id"), role="ncp").values("person_id")[:1]
+    qs = qs.annotate(ncp_person_id=Subquery(ncp_of_case))
+    agg = rule.aggregate_by_ncp
+    qs = qs.annotate(
+        cmp_total=_ncp_sum("total_arrears", rule.jurisdiction, agg),
+        cmp_assigned=_ncp_sum("assigned_arrears", rule.jurisdiction, agg),
+        cmp_unassigned=_ncp_sum("unassigned_arrears", rule.jurisdiction, agg),
+    )
+    arrears_based = any(v is not None for v in (rule.arrears_min, rule.assigned_arrears_min,
+                                                rule.unassigned_arrears_min, rule.months_min,
+                                                rule.days_past_due_min)) or rule.requires_delinquency
+    if arrears_based:
+        qs = qs.filter(total_arrears__gt=0)
+    if rule.requires_delinquency:
+        qs = qs.filter(delinquent_since__isnull=False, delinquent_since__lte=as_of)
+    if rule.arrears_min is not None:
+        qs = qs.filter(**{f"cmp_total__{rule.arrears_comparison}": rule.arrears_min})
+    category = Q(pk__in=[])
+    if rule.assigned_arrears_min is not None:
+        category |= Q(assigned_arrears__gt=0, cmp_assigned__gte=rule.assigned_arrears_min)
+    if rule.unassigned_arrears_min is not None:
+        category |= Q(unassigned_arrears__gt=0, cmp_unassigned__gte=rule.unassigned_arrears_min)
+    if rule.assigned_arrears_min is not None or rule.unassigned_arrears_min is not None:
+        qs = qs.filter(category)
+    if rule.months_min is not None:
+        qs = qs.filter(**{f"months_in_arrears__{rule.months_comparison}": rule.months_min})
+    if rule.days_past_due_min is not None:
+        # days past due = as_of - delinquent_since; "more than N" means delinquent before as_of - N.
+        cutoff = as_of - timedelta(days=rule.days_past_due_min)
+        lookup = "lt" if rule.days_comparison == "gt" else "lte"
+        qs = qs.filter(**{"delinquent_since__isnull": False, f"delinquent_since__{lookup}": cutoff})
+    if rule.requires_employer:
+        qs = qs.filter(
+            Exists(SupportOrder.objects.filter(case_id=OuterRef("case_id"), status="active")),
+            Exists(Employment.objects.filter(person_id=OuterRef("ncp_person_id"), started_on__lte=as_of)
+                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=as_of))),
+        )
+    if rule.requires_bank_match:
+        qs = qs.filter(Exists(BankMatch.objects.filter(person_id=OuterRef("ncp_person_id"),
+                                                       status=BankMatchStatus.OPEN)))
+    return qs
+
+
+def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, events: list[DomainEvent]) -> int:
+    as_of = run.as_of
+    qs = qualifying_balances(rule=rule, as_of=as_of, balances=balances).filter(
+        ~Exists(EnforcementAction.objects.filter(case_id=OuterRef("case_id"), remedy=rule.remedy,
+                                                 status__in=OPEN_ACTION_STATUSES)),
+        # An action that ended after the balance last changed is not proposed again until it changes.
+        ~Exists(EnforcementAction.objects.filter(case_id=OuterRef("case_id"), remedy=rule.remedy,
+                                                 status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED],
+                                                 updated_at__gte=OuterRef("updated_at"))),
+    )
+    rows = list(qs.values_list(
+        "case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
+        "delinquent_since", "case__delinquency_identified_on", "case__ncp_located_on", "cmp_total",
+        "cmp_assigned", "cmp_unassigned", "ncp_person_id",
+    ))
+    if not rows:
+        return 0
+    days = ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
+    actions = []
+    for (case_id, total, assigned, unassigned, months, delinquent_since, identified_on, located_on, cmp_total,
+         cmp_assigned, cmp_unassigned, ncp_id) in rows:
+        start = max([d for d in (identified_on or delinquent_since, located_on) if d is not None], default=as_of)
+        figures = {
+            "as_of": as_of.isoformat(),
+            "rule_version": rule.version,
+            "thresholds": rule.threshold_text(),
+            "days_past_due": (as_of - delinquent_since).days if delinquent_since else None,
+        }
+        if rule.aggregate_by_ncp:
+            figures.update(ncp_person_id=ncp_id, ncp_total_arrears=str(money(cmp_total)),
+                           ncp_assigned_arrears=str(money(cmp_assigned)),
+                           ncp_unassigned_arrears=str(money(cmp_unassigned)))
+        actions.append(EnforcementAction(
+            case_id=case_id, remedy=rule.remedy, rule=rule, status=ActionStatus.PROPOSED, sweep_run=run,
+            proposed_on=as_of, total_arrears=total, assigned_arrears=assigned, unassigned_arrears=unassigned,
+            months_in_arrears=months, delinquent_since=delinquent_since, figures=figures,
+            timeframe_start_on=start, timeframe_due_on=start + timedelta(days=days), partner=rule.partner,
+        ))
+    EnforcementAction.objects.bulk_create(actions, batch_size=2000, ignore_conflicts=True)
+    # bulk_create with ignore_conflicts returns no ids: read back what this run inserted here.
+    created = list(EnforcementAction.objects.filter(
+        sweep_run=run, remedy=rule.remedy, case_id__gte=low, case_id__lt=high, rule=rule,
+    ).values_list("pk", "case_id", "total_arrears", "months_in_arrears"))
+    for pk, case_id, total, months in created:
+        events.append(_event(
+            verb="enforcement action proposed", action_id=pk, case_id=case_id, run=run,
+            summary=f"{rule.get_remedy_display()} proposed: arrears ${total:,.2f}, {months} months ({rule.citation})",
+            data={"rule_id": rule.pk, "remedy": rule.remedy, "total_arrears": str(total), "months": str(months)},
+        ))
+    return len(created)

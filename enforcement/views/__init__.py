@@ -1,0 +1,1 @@
+"""Enforcement pages, one module per area (actions, rules and sweeps, courts, dashboard)."""

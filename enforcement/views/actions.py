@@ -1,0 +1,175 @@
+"""The specialists' queue and an action's page, its notice letter and its life-cycle steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView
+
+from core.models import DomainEvent
+from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
+
+from ..choices import ActionStatus
+from ..filtersets import EnforcementActionFilterSet
+from ..forms import ActionEndForm, ContestDecisionForm, ContestForm
+from ..models import EnforcementAction
+from ..notices import notice_letter, notice_pdf
+from ..services.actions import (
+    action_activate,
+    action_contest,
+    action_contest_decide,
+    action_end,
+    action_notice_issue,
+)
+
+WORK = "enforcement.work_enforcementaction"
+
+
+class ActionQueueView(FilteredListView):
+    """Enforcement specialists' queue: open actions first by due date; overdue highlighted."""
+
+    model = EnforcementAction
+    permission_required = "enforcement.view_enforcementaction"
+    filterset_class = EnforcementActionFilterSet
+    template_name = "enforcement/action_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("case", "rule").order_by("timeframe_due_on", "id")
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if not self.request.GET:
+            qs = qs.open()
+        return qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        return context
+
+
+class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = EnforcementAction
+    permission_required = "enforcement.view_enforcementaction"
+    template_name = "enforcement/action_detail.html"
+    context_object_name = "action"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("case", "rule", "sweep_run", "notice_issued_by",
+                                                     "contest_decided_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        action = self.object
+        today = timezone.localdate()
+        user = self.request.user
+        can_work = user.has_perm(WORK)
+        context.update(
+            today=today,
+            events=DomainEvent.objects.filter(subject_type=ContentType.objects.get_for_model(EnforcementAction),
+                                              subject_id=action.pk).select_related("actor")[:50],
+            can_issue=can_work and action.status == ActionStatus.PROPOSED,
+            can_contest=can_work and action.can_contest(today),
+            can_activate=can_work and action.status in (ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW)
+            and action.contest_ends_on is not None and today >= action.contest_ends_on,
+            can_decide=user.has_perm("enforcement.decide_contest") and action.status == ActionStatus.CONTESTED,
+            can_end=can_work and action.is_open and action.status != ActionStatus.CONTESTED,
+            contest_form=ContestForm(), decision_form=ContestDecisionForm(), end_form=ActionEndForm(),
+        )
+        return context
+
+
+class ActionNoticeView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    """The printable notice letter (HTML; the PDF has the same lines)."""
+
+    model = EnforcementAction
+    permission_required = "enforcement.view_enforcementaction"
+    template_name = "enforcement/action_notice.html"
+    context_object_name = "action"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("case", "rule").prefetch_related("case__participants__person")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["letter"] = notice_letter(self.object)
+        return context
+
+
+class ActionNoticePdfView(ActionNoticeView):
+    def render_to_response(self, context, **response_kwargs):
+        response = HttpResponse(notice_pdf(self.object), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="notice-{self.object.reference}.pdf"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ActionStepView(PermissionMixin, View):
+    """Base of the POST-only life-cycle steps: load in scope, call the service, back to the page."""
+
+    http_method_names = ["post"]
+    permission_required = WORK
+    form_class = None
+    done_message = ""
+
+    def post(self, request, pk: int):
+        action = get_object_or_404(EnforcementAction.objects.restrict(request.user, "view"), pk=pk)
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is not None and not form.is_valid():
+            messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            return HttpResponseRedirect(action.get_absolute_url())
+        try:
+            self.step(action, form.cleaned_data if form else {})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, self.done_message)
+        return HttpResponseRedirect(action.get_absolute_url())
+
+    def step(self, action, data):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class ActionNoticeIssueView(ActionStepView):
+    done_message = "Notice issued: print the letter and mail it."
+
+    def step(self, action, data):
+        action_notice_issue(action=action, by=self.request.user)
+
+
+class ActionContestView(ActionStepView):
+    form_class = ContestForm
+    done_message = "Contest recorded: the action stops until the contest is decided."
+
+    def step(self, action, data):
+        action_contest(action=action, reason=data["reason"], by=self.request.user)
+
+
+class ActionDecideView(ActionStepView):
+    permission_required = "enforcement.decide_contest"
+    form_class = ContestDecisionForm
+    done_message = "Contest decided."
+
+    def step(self, action, data):
+        action_contest_decide(action=action, decision=data["decision"], note=data["note"], by=self.request.user)
+
+
+class ActionActivateView(ActionStepView):
+    done_message = "Action sent to the partner."
+
+    def step(self, action, data):
+        action_activate(action=action, by=self.request.user)
+
+
+class ActionEndView(ActionStepView):
+    form_class = ActionEndForm
+    done_message = "Action ended."
+
+    def step(self, action, data):
+        action_end(action=action, by=self.request.user, release=data["end"] == "release", reason=data["reason"],
+                   note=data["note"])

@@ -1,0 +1,271 @@
+"""Court petitions, hearings, the office court calendar and criminal non-support referrals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+
+from cases.models import Case
+from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
+
+from ..filtersets import PetitionFilterSet
+from ..forms import (
+    HearingForm,
+    HearingResultForm,
+    PetitionForm,
+    PetitionOutcomeForm,
+    PetitionUpdateForm,
+    ReferralForm,
+    ReferralUpdateForm,
+)
+from ..models import CourtHearing, CriminalReferral, Petition
+from ..services.courts import (
+    hearing_record,
+    hearing_schedule,
+    petition_create,
+    petition_decide,
+    petition_update,
+    referral_create,
+    referral_update,
+)
+
+
+def _case_in_scope(user, case_number: str) -> Case | None:
+    return Case.objects.restrict(user, "view").filter(case_number__iexact=case_number.strip()).first()
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class PetitionListView(FilteredListView):
+    model = Petition
+    permission_required = "enforcement.view_petition"
+    filterset_class = PetitionFilterSet
+    template_name = "enforcement/petition_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("case", "resulting_order")
+
+
+class PetitionCreateView(PermissionMixin, FormView):
+    permission_required = "enforcement.add_petition"
+    form_class = PetitionForm
+    template_name = "enforcement/form_page.html"
+    extra_context = {"title": "New court petition"}
+
+    def get_initial(self):
+        return {"case_number": self.request.GET.get("case", "")[:20]}
+
+    def form_valid(self, form):
+        case = _case_in_scope(self.request.user, form.cleaned_data["case_number"])
+        if case is None:
+            form.add_error("case_number", "No such case in your scope.")
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        try:
+            petition = petition_create(case=case, kind=data["kind"], by=self.request.user,
+                                       court_name=data["court_name"], docket_number=data["docket_number"] or "",
+                                       filed_on=data["filed_on"], reason=data["reason"],
+                                       service_needed=data["service_needed"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(reverse("enforcement:petition_detail", args=[petition.pk]))
+
+
+class PetitionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = Petition
+    permission_required = "enforcement.view_petition"
+    template_name = "enforcement/petition_detail.html"
+    context_object_name = "petition"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("case", "resulting_order").prefetch_related(
+            "hearings__appearances")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        p = self.object
+        context.update(
+            update_form=PetitionUpdateForm(instance=p), outcome_form=PetitionOutcomeForm(),
+            hearing_form=HearingForm(), result_form=HearingResultForm(),
+            can_change=self.request.user.has_perm("enforcement.change_petition") and p.outcome == "",
+        )
+        return context
+
+
+class _PetitionPost(PermissionMixin, View):
+    http_method_names = ["post"]
+    permission_required = "enforcement.change_petition"
+    form_class = None
+
+    def post(self, request, pk: int):
+        petition = get_object_or_404(Petition.objects.restrict(request.user, "view"), pk=pk)
+        form = self.get_form(petition)
+        if form.is_valid():
+            try:
+                self.apply(petition, form.cleaned_data)
+                messages.success(request, "Saved.")
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return HttpResponseRedirect(reverse("enforcement:petition_detail", args=[petition.pk]))
+
+    def get_form(self, petition):
+        return self.form_class(self.request.POST)
+
+
+class PetitionUpdateView(_PetitionPost):
+    def get_form(self, petition):
+        return PetitionUpdateForm(self.request.POST, instance=Petition(case=petition.case))
+
+    def apply(self, petition, data):
+        petition_update(petition=petition, by=self.request.user, docket_number=data.get("docket_number") or "",
+                        filed_on=data.get("filed_on"), served_on=data.get("served_on"))
+
+
+class PetitionOutcomeView(_PetitionPost):
+    form_class = PetitionOutcomeForm
+
+    def apply(self, petition, data):
+        petition_decide(petition=petition, outcome=data["outcome"], outcome_on=data["outcome_on"],
+                        by=self.request.user, notes=data["notes"], order_number=data["order_number"],
+                        monthly_amount=data["monthly_amount"], effective_on=data["effective_on"])
+
+
+class HearingCreateView(_PetitionPost):
+    permission_required = "enforcement.add_courthearing"
+    form_class = HearingForm
+
+    def apply(self, petition, data):
+        hearing_schedule(petition=petition, scheduled_for=data["scheduled_for"], by=self.request.user,
+                         court_part=data["court_part"], judge=data["judge"])
+
+
+class HearingResultView(PermissionMixin, View):
+    http_method_names = ["post"]
+    permission_required = "enforcement.change_courthearing"
+
+    def post(self, request, pk: int):
+        hearing = get_object_or_404(CourtHearing.objects.restrict(request.user, "view").select_related("petition"),
+                                    pk=pk)
+        form = HearingResultForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            hearing_record(hearing=hearing, result=data["result"], by=request.user, notes=data["notes"],
+                           appearances={party: data[name] for party, name in HearingResultForm.PARTIES},
+                           agency_attorney=data["agency_attorney"])
+            messages.success(request, "Hearing recorded.")
+        else:
+            messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return HttpResponseRedirect(reverse("enforcement:petition_detail", args=[hearing.petition_id]))
+
+
+class CourtCalendarView(PermissionMixin, TemplateView):
+    """The office's hearings by day (default: from today, four weeks)."""
+
+    permission_required = "enforcement.view_courthearing"
+    template_name = "enforcement/court_calendar.html"
+    days = 28
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            start = date.fromisoformat(self.request.GET.get("start", "")[:10])
+        except ValueError:
+            start = timezone.localdate()
+        tz = timezone.get_current_timezone()
+        low = datetime.combine(start, time.min, tzinfo=tz)
+        high = low + timedelta(days=self.days)
+        hearings = (CourtHearing.objects.restrict(self.request.user)
+                    .filter(scheduled_for__gte=low, scheduled_for__lt=high)
+                    .select_related("petition__case").order_by("scheduled_for"))
+        by_day: dict[date, list] = {}
+        for hearing in hearings:
+            by_day.setdefault(timezone.localtime(hearing.scheduled_for).date(), []).append(hearing)
+        context.update(start=start, end=start + timedelta(days=self.days - 1), by_day=sorted(by_day.items()),
+                       previous=start - timedelta(days=self.days), next=start + timedelta(days=self.days))
+        return context
+
+
+class ReferralListView(FilteredListView):
+    model = CriminalReferral
+    permission_required = "enforcement.view_criminalreferral"
+    template_name = "enforcement/referral_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("case")
+
+
+class ReferralCreateView(PermissionMixin, FormView):
+    permission_required = "enforcement.add_criminalreferral"
+    form_class = ReferralForm
+    template_name = "enforcement/form_page.html"
+    extra_context = {"title": "Refer for criminal non-support"}
+
+    def form_valid(self, form):
+        case = _case_in_scope(self.request.user, form.cleaned_data["case_number"])
+        if case is None:
+            form.add_error("case_number", "No such case in your scope.")
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        try:
+            referral = referral_create(case=case, agency=data["agency"], agency_name=data["agency_name"],
+                                       referred_on=data["referred_on"], by=self.request.user,
+                                       reference_number=data["reference_number"], notes=data["notes"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(reverse("enforcement:referral_detail", args=[referral.pk]))
+
+
+class ReferralDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = CriminalReferral
+    permission_required = "enforcement.view_criminalreferral"
+    template_name = "enforcement/referral_detail.html"
+    context_object_name = "referral"
+    http_method_names = ["get", "post"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("case")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        r = self.object
+        context.setdefault("form", ReferralUpdateForm(initial={
+            "status": r.status, "outcome": r.outcome, "outcome_on": r.outcome_on,
+            "reference_number": r.reference_number, "notes": r.notes}))
+        context["can_change"] = self.request.user.has_perm("enforcement.change_criminalreferral")
+        return context
+
+    def post(self, request, pk: int):
+        if not request.user.has_perm("enforcement.change_criminalreferral"):
+            raise Http404
+        self.object = self.get_object()
+        form = ReferralUpdateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral_update(referral=self.object, status=data["status"], by=request.user,
+                                outcome=data["outcome"], outcome_on=data["outcome_on"],
+                                reference_number=data["reference_number"], notes=data["notes"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "Referral updated.")
+                return HttpResponseRedirect(reverse("enforcement:referral_detail", args=[self.object.pk]))
+        return self.render_to_response(self.get_context_data(form=form))

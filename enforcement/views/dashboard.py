@@ -1,0 +1,87 @@
+"""The enforcement coordinator's dashboard: every figure links to the cases or items behind it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Count, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.generic import ListView, TemplateView
+
+from core.views import PermissionMixin
+
+from .. import action_selectors as sel
+from ..charts import compare_chart, stacked_by_remedy_chart
+from ..models import EnforcementAction
+
+
+def _url(name: str, **query) -> str:
+    try:
+        base = reverse(name)
+    except NoReverseMatch:
+        return ""
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+class CoordinatorDashboardView(PermissionMixin, TemplateView):
+    permission_required = ("enforcement.view_sweeprun", "enforcement.view_enforcementaction")
+    template_name = "enforcement/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        actions = EnforcementAction.objects.restrict(user)
+        delinquent = sel.delinquent_balances(user=user)
+        delinquent_totals = delinquent.aggregate(n=Count("case_id"), arrears=Sum("total_arrears"))
+        grid = sel.actions_by_remedy_and_stage(actions=actions)
+        queue = "enforcement:action_list"
+        rows = []
+        for remedy in grid["remedies"]:
+            cells = []
+            for stage in grid["stages"]:
+                n, arrears = grid["cells"].get((remedy.value, stage.value), (0, sel.ZERO))
+                cells.append({"n": n, "arrears": arrears,
+                              "url": _url(queue, remedy=remedy.value, status=stage.value)})
+            rows.append({"remedy": remedy, "url": _url(queue, remedy=remedy.value, open="on"), "cells": cells,
+                         "n": sum(c["n"] for c in cells), "arrears": sum(c["arrears"] for c in cells)})
+        compliance = sel.timeframe_compliance(actions=actions, today=today)
+        collections = sel.collections_month(user=user, today=today)
+        recon = sel.reconciliation_exceptions()
+        context.update(
+            today=today,
+            delinquent=delinquent_totals,
+            delinquent_url=reverse("enforcement:delinquent_cases"),
+            stages=grid["stages"], rows=rows,
+            remedy_chart=stacked_by_remedy_chart(
+                title="Open actions by remedy and stage", remedies=[r["remedy"].label for r in rows],
+                series=[(stage.label, [r["cells"][i]["n"] for r in rows]) for i, stage in enumerate(grid["stages"])]),
+            due=sel.actions_due(actions=actions, today=today),
+            due_url=_url(queue, open="on", due_before=(today + timedelta(days=7)).isoformat()),
+            compliance=compliance,
+            overdue_url=_url(queue, overdue="on"),
+            runs=sel.last_sweep_runs(),
+            runs_url=reverse("enforcement:sweeprun_list"),
+            collections=collections,
+            collections_chart=compare_chart(title="This month: current support", pairs=[
+                ("Due", float(collections["current_due"])), ("Paid", float(collections["current_paid"])),
+                ("All collections", float(collections["collected"]))]),
+            collections_url=_url("cases:collection_list", received_from=collections["since"].isoformat()),
+            recon=recon,
+            recon_url=_url("enforcement:reconciliationexception_list", status="open"),
+        )
+        return context
+
+
+class DelinquentCaseListView(PermissionMixin, ListView):
+    """The delinquent cases behind the dashboard figure (largest arrears first)."""
+
+    permission_required = "enforcement.view_enforcementaction"
+    template_name = "enforcement/delinquent_cases.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (sel.delinquent_balances(user=self.request.user).select_related("case")
+                .order_by("-total_arrears", "case_id"))

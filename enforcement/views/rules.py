@@ -1,0 +1,54 @@
+"""The read-only rules page and the sweep runs (with a button to start one)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import ListView
+
+from core.views import PermissionMixin
+
+from ..models import RemedyRule, SweepRun
+from ..tasks import nightly_sweep_task
+
+
+class RuleListView(PermissionMixin, ListView):
+    """Every remedy rule with the version in effect today and the older/newer versions kept."""
+
+    permission_required = "enforcement.view_remedyrule"
+    template_name = "enforcement/rule_list.html"
+
+    def get_queryset(self):
+        return RemedyRule.objects.restrict(self.request.user).select_related("changed_by").order_by(
+            "jurisdiction", "remedy", "-effective_from", "-version")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        in_effect = set(RemedyRule.objects.in_effect(today).values_list("pk", flat=True))
+        context.update(today=today, in_effect=in_effect)
+        return context
+
+
+class SweepRunListView(PermissionMixin, ListView):
+    permission_required = "enforcement.view_sweeprun"
+    template_name = "enforcement/sweeprun_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return SweepRun.objects.restrict(self.request.user).select_related("started_by")
+
+
+class SweepStartView(PermissionMixin, View):
+    """Start a sweep now: the same fanned-out task as the nightly beat entry."""
+
+    http_method_names = ["post"]
+    permission_required = "enforcement.run_sweep"
+
+    def post(self, request):
+        nightly_sweep_task.delay()
+        messages.success(request, "Sweep started: the run appears below as its chunks finish.")
+        return HttpResponseRedirect(reverse("enforcement:sweeprun_list"))

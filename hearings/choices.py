@@ -1,0 +1,72 @@
+from django.db import models
+
+
+class Issue(models.TextChoices):
+    """What the hearing is about. The first four are within state hearing jurisdiction
+    (Fam. Code 17801); the court decides the order amount, custody and visitation."""
+
+    APPLICATION = "application", "Application denied or not acted on in time"
+    CASE_ACTION = "case_action", "Case acted on in violation of law/regulation, or not in time"
+    DISTRIBUTION = "distribution", "Wrong distribution, disbursement or arrears calculation"
+    CLOSURE = "closure", "Decision to close the case"
+    ORDER_AMOUNT = "order_amount", "Court-ordered support amount"
+    CUSTODY = "custody", "Custody"
+    VISITATION = "visitation", "Visitation"
+
+
+IN_JURISDICTION = {Issue.APPLICATION, Issue.CASE_ACTION, Issue.DISTRIBUTION, Issue.CLOSURE}
+COURT_MATTERS = {Issue.ORDER_AMOUNT, Issue.CUSTODY, Issue.VISITATION}
+
+# Issue behind a complaint category, to pre-fill a hearing request made from a complaint.
+ISSUE_OF_CATEGORY = {
+    "distribution": Issue.DISTRIBUTION,
+    "case_action": Issue.CASE_ACTION,
+    "closure": Issue.CLOSURE,
+    "application": Issue.APPLICATION,
+}
+
+
+class Basis(models.TextChoices):
+    RESOLUTION = "resolution", "After the complaint resolution"
+    NO_RESOLUTION = "no_resolution", "No written resolution within 30 days"
+
+
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    OUT_OF_JURISDICTION = "out_of_jurisdiction", "Out of jurisdiction (alternate route offered)"
+    SCHEDULED = "scheduled", "Scheduled"
+    DECIDED = "decided", "Decided"
+
+
+OPEN_REQUEST_STATUSES = [RequestStatus.REQUESTED, RequestStatus.SCHEDULED]
+
+
+class GoodCause(models.TextChoices):
+    PENDING = "pending", "Awaiting a decision"
+    FOUND = "found", "Good cause found: accepted"
+    NOT_FOUND = "not_found", "No good cause"
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Telephone"
+    VIDEO = "video", "Video"
+
+
+class HearingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    POSTPONED = "postponed", "Postponed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", "Granted"
+    DENIED = "denied", "Denied"
+    DISMISSED = "dismissed", "Dismissed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"

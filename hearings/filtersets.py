@@ -1,0 +1,22 @@
+import django_filters
+from django.db.models import Q
+
+from .choices import Issue, Outcome, RequestStatus
+from .models import HearingRequest
+
+
+class HearingRequestFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Number or name", method="filter_q", max_length=100)
+    status = django_filters.ChoiceFilter(choices=RequestStatus.choices)
+    issue = django_filters.ChoiceFilter(choices=Issue.choices)
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
+    is_late = django_filters.BooleanFilter(label="Late")
+    in_jurisdiction = django_filters.BooleanFilter(label="In jurisdiction")
+
+    class Meta:
+        model = HearingRequest
+        fields = ["q", "status", "issue", "outcome", "is_late", "in_jurisdiction"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(number__iexact=value) | Q(requester_name__icontains=value)) if value else queryset

@@ -1,0 +1,162 @@
+"""State hearings (California Family Code 17801; NY profile: same workflow, its own deadlines).
+
+A request is checked for jurisdiction (the four state-hearing matters versus the court's), gets a
+filing deadline (90 days after the resolution was received, or after the complaint when no
+resolution came within 30 days), is flagged when late (and needs a good-cause decision), is
+scheduled, decided, and the compliance actions a decision orders are tracked to done.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from core.models import RestrictedQuerySet
+
+from .choices import (
+    OPEN_REQUEST_STATUSES,
+    ActionStatus,
+    Basis,
+    GoodCause,
+    HearingStatus,
+    Issue,
+    Mode,
+    Outcome,
+    RequestStatus,
+)
+
+VIEW_ALL = "hearings.view_all_hearings"
+
+
+class HearingRequest(models.Model):
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    jurisdiction = models.CharField(max_length=2, default="NY")
+    complaint = models.ForeignKey("complaints.Complaint", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="hearing_requests")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="hearing_requests")
+    requester_name = models.CharField(max_length=200)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    issue = models.CharField(max_length=20, choices=Issue.choices, db_index=True)
+    statement = models.TextField(max_length=10000)
+    requested_on = models.DateField(db_index=True)
+    basis = models.CharField(max_length=15, choices=Basis.choices)
+    complaint_made_on = models.DateField(help_text="When the complaint was made (from the complaint when linked).")
+    resolution_received_on = models.DateField(null=True, blank=True)
+    in_jurisdiction = models.BooleanField(default=True, db_index=True)
+    alternate_route = models.CharField(max_length=1000, blank=True,
+                                       help_text="Where an out-of-jurisdiction matter goes (e.g. the family court).")
+    filing_deadline = models.DateField()
+    is_late = models.BooleanField(default=False, db_index=True)
+    good_cause = models.CharField(max_length=10, choices=GoodCause.choices, blank=True)
+    good_cause_reason = models.CharField(max_length=2000, blank=True)
+    good_cause_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                              on_delete=models.PROTECT, related_name="+")
+    good_cause_decided_on = models.DateField(null=True, blank=True)
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    accommodation_needs = models.CharField(max_length=500, blank=True)
+    hold_by = models.DateField(help_text="Target: hearing held by (requested + 45 days, confirm).")
+    decide_by = models.DateField(help_text="Target: decision by (requested + 75 days, confirm).")
+    status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.REQUESTED,
+                              db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decision_summary = models.TextField(max_length=10000, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["hold_by", "id"]
+        permissions = [
+            ("view_all_hearings", "Can see every hearing request"),
+            ("schedule_hearing", "Can schedule a hearing"),
+            ("decide_hearing", "Can decide a hearing and its good cause"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(in_jurisdiction=True) | ~Q(alternate_route=""),
+                                   name="hearing_out_of_jurisdiction_has_route"),
+            models.CheckConstraint(condition=Q(status="decided", outcome__gt="") | ~Q(status="decided"),
+                                   name="hearing_decided_has_outcome"),
+        ]
+        indexes = [models.Index(fields=["status", "hold_by"], name="hearing_status_hold")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        if user.has_perm(VIEW_ALL):
+            return None
+        return Q(created_by=user) | Q(hearings__officer=user)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REQUEST_STATUSES
+
+    @property
+    def needs_good_cause(self) -> bool:
+        return self.is_late and self.good_cause in ("", GoodCause.PENDING)
+
+
+class Hearing(models.Model):
+    """One scheduled sitting of a request (a postponement makes a new row)."""
+
+    request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="hearings")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hearings_presiding")
+    starts_at = models.DateTimeField(db_index=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    location = models.CharField(max_length=300, help_text="Room and address, phone bridge or video link.")
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    accommodation_needs = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=HearingStatus.choices, default=HearingStatus.SCHEDULED,
+                              db_index=True)
+    beyond_target = models.BooleanField(default=False, help_text="Scheduled after the 45-day target.")
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["officer", "starts_at"], name="hearing_officer_start")]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        return None if user.has_perm(VIEW_ALL) else Q(officer=user)
+
+
+class ComplianceAction(models.Model):
+    """Something a decision orders the agency to do, tracked to done."""
+
+    request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=1000)
+    due_on = models.DateField(db_index=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    status = models.CharField(max_length=5, choices=ActionStatus.choices, default=ActionStatus.OPEN, db_index=True)
+    done_on = models.DateField(null=True, blank=True)
+    done_note = models.CharField(max_length=1000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status="done", done_on__isnull=False) | Q(status="open"),
+                                   name="compliance_done_has_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]

@@ -1,0 +1,1 @@
+"""Hearings Celery tasks: thin — load by id, call a service, idempotent."""

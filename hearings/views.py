@@ -1,0 +1,236 @@
+"""Hearing screens: requests (list, new, page), good cause, scheduling, decision, compliance
+actions and the hearing officer's docket."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from complaints.forms import apply_service_errors
+from complaints.models import Complaint
+from complaints.services import case_lookup
+from core.views import FilteredListView, PermissionMixin
+
+from . import selectors, services
+from .choices import ISSUE_OF_CATEGORY, ActionStatus
+from .filtersets import HearingRequestFilterSet
+from .forms import ActionDoneForm, DecideForm, GoodCauseForm, HearingRequestForm, ScheduleForm, officers
+from .models import ComplianceAction, HearingRequest
+
+
+class RequestListView(FilteredListView):
+    model = HearingRequest
+    permission_required = "hearings.view_hearingrequest"
+    filterset_class = HearingRequestFilterSet
+    template_name = "hearings/request_list.html"
+
+    def get_base_queryset(self):
+        return selectors.request_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "today": timezone.localdate()}
+
+
+class RequestCreateView(PermissionMixin, FormView):
+    permission_required = "hearings.add_hearingrequest"
+    template_name = "hearings/request_form.html"
+    form_class = HearingRequestForm
+
+    def get_complaint(self) -> Complaint | None:
+        number = (self.request.POST.get("complaint_number") or self.request.GET.get("complaint") or "").strip()[:20]
+        if not number:
+            return None
+        return Complaint.objects.restrict(self.request.user, "view").select_related("case").filter(
+            number__iexact=number).first()
+
+    def get_initial(self):
+        complaint = self.get_complaint()
+        if complaint is None:
+            return {}
+        return {"complaint_number": complaint.number, "requester_name": complaint.complainant_name,
+                "case_number": complaint.case.case_number if complaint.case_id else "",
+                "contact_email": complaint.contact_email, "contact_phone": complaint.contact_phone,
+                "issue": ISSUE_OF_CATEGORY.get(complaint.category, ""),
+                "resolution_received_on": complaint.resolved_on,
+                "interpreter_language": complaint.preferred_language if complaint.interpreter_needed else "",
+                "accommodation_needs": complaint.accommodation_needs}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "complaint": self.get_complaint()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        complaint = self.get_complaint()
+        if data["complaint_number"] and complaint is None:
+            form.add_error("complaint_number", "No complaint you can see has this number.")
+            return self.form_invalid(form)
+        try:
+            request = services.hearing_request_create(
+                complaint=complaint, case=None if complaint else case_lookup(data["case_number"]),
+                requester_name=data["requester_name"], contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"], issue=data["issue"], statement=data["statement"],
+                requested_on=data["requested_on"], complaint_made_on=data["complaint_made_on"],
+                resolution_received_on=data["resolution_received_on"], alternate_route=data["alternate_route"],
+                interpreter_language=data["interpreter_language"], accommodation_needs=data["accommodation_needs"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        note = f"Hearing request {request.number} recorded."
+        if request.is_late:
+            note += f" It is after the filing deadline ({request.filing_deadline:%b %d, %Y}): accepted, flagged, good cause to decide."
+        if not request.in_jurisdiction:
+            note += " The matter belongs to the court: recorded with the alternate route offered."
+        messages.success(self.request, note)
+        return redirect("hearings:request_detail", number=request.number)
+
+
+class RequestMixin:
+    def get_hearing_request(self) -> HearingRequest:
+        if not hasattr(self, "_hearing_request"):
+            self._hearing_request = selectors.request_get(user=self.request.user, number=self.kwargs["number"])
+        return self._hearing_request
+
+
+class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
+    permission_required = "hearings.view_hearingrequest"
+    template_name = "hearings/request_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        request = self.get_hearing_request()
+        today = timezone.localdate()
+        return {
+            **super().get_context_data(**kwargs), "req": request, "today": today,
+            "good_cause_form": GoodCauseForm() if user.has_perm("hearings.decide_hearing") else None,
+            "done_form": ActionDoneForm(initial={"done_on": today}),
+            "can_complete": user.has_perm("hearings.change_complianceaction"), "ActionStatus": ActionStatus,
+        }
+
+
+class RequestActionView(PermissionMixin, RequestMixin, FormView):
+    template_name = "hearings/request_action.html"
+    title = ""
+    success_message = ""
+
+    def perform(self, data):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "req": self.get_hearing_request(), "title": self.title}
+
+    def get_success_url(self):
+        return reverse("hearings:request_detail", kwargs={"number": self.get_hearing_request().number})
+
+    def form_valid(self, form):
+        try:
+            self.perform(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+
+class GoodCauseView(RequestActionView):
+    permission_required = "hearings.decide_hearing"
+    form_class = GoodCauseForm
+    title = "Good cause for a late request"
+    success_message = "Good-cause decision recorded."
+
+    def perform(self, data):
+        services.hearing_good_cause_decide(request=self.get_hearing_request(), found=data["found"],
+                                           reason=data["reason"], by=self.request.user)
+
+
+class ScheduleView(RequestActionView):
+    permission_required = "hearings.schedule_hearing"
+    form_class = ScheduleForm
+    title = "Schedule the hearing"
+    success_message = "Hearing scheduled."
+
+    def get_initial(self):
+        request = self.get_hearing_request()
+        initial = {"interpreter_language": request.interpreter_language,
+                   "accommodation_needs": request.accommodation_needs}
+        if self.request.user in officers():
+            initial["officer"] = self.request.user
+        return initial
+
+    def perform(self, data):
+        services.hearing_schedule(request=self.get_hearing_request(), by=self.request.user, **data)
+
+
+class DecideView(RequestActionView):
+    permission_required = "hearings.decide_hearing"
+    form_class = DecideForm
+    title = "Record the decision"
+    success_message = "Decision recorded."
+
+    def get_initial(self):
+        return {"decided_on": timezone.localdate()}
+
+    def perform(self, data):
+        services.hearing_decide(request=self.get_hearing_request(), outcome=data["outcome"],
+                                decided_on=data["decided_on"], summary=data["summary"], actions=data["actions"],
+                                by=self.request.user)
+
+
+class ActionDoneView(RequestActionView):
+    permission_required = "hearings.change_complianceaction"
+    form_class = ActionDoneForm
+    http_method_names = ["post"]
+    success_message = "Compliance action done."
+
+    def get_action(self) -> ComplianceAction:
+        if not hasattr(self, "_action"):
+            visible = HearingRequest.objects.restrict(self.request.user, "view")
+            self._action = get_object_or_404(ComplianceAction.objects.select_related("request")
+                                             .filter(request__in=visible), pk=self.kwargs["pk"])
+            self._hearing_request = self._action.request
+        return self._action
+
+    def get_hearing_request(self):
+        return self.get_action().request
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Not saved — " + " ".join(" ".join(e) for e in form.errors.values()))
+        return redirect(self.get_success_url())
+
+    def perform(self, data):
+        services.compliance_action_complete(action=self.get_action(), done_on=data["done_on"], note=data["note"],
+                                            by=self.request.user)
+
+
+class DocketView(PermissionMixin, TemplateView):
+    """A hearing officer's calendar: two weeks of hearings by day, plus open compliance actions."""
+
+    permission_required = "hearings.view_hearing"
+    template_name = "hearings/docket.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        try:
+            start = date.fromisoformat(self.request.GET.get("start", ""))
+        except ValueError:
+            start = timezone.localdate()
+        officer_list = list(officers())
+        officer_id = self.request.GET.get("officer", "")
+        officer = next((o for o in officer_list if str(o.pk) == officer_id), None)
+        if officer is None and not officer_id and user in officer_list:
+            officer = user
+        hearings = list(selectors.docket(user=user, officer=officer, start=start, days=14))
+        days = []
+        for offset in range(14):
+            day = start + timedelta(days=offset)
+            days.append((day, [h for h in hearings if timezone.localdate(h.starts_at) == day]))
+        return {**super().get_context_data(**kwargs), "days": days, "start": start, "officer": officer,
+                "officers": officer_list, "previous": start - timedelta(days=14), "next": start + timedelta(days=14),
+                "actions": list(selectors.open_actions(user=user)[:50]), "today": timezone.localdate()}

@@ -1,0 +1,512 @@
+"""Outreach writes (services: <entity>_<action>, keyword-only, transactional).
+
+Rules worth knowing:
+- Distributing materials decrements stock in the same transaction and refuses to go below zero.
+- Publishing an announcement records one delivery row per opted-in address, then (after commit)
+  a Celery task sends each pending row once: rows are claimed with a conditional update.
+- Media reminders are sent once per inquiry and kind (due soon, overdue); each run is recorded.
+- A survey link is single-use: the token is claimed with a conditional update in the same
+  transaction that stores the answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import User
+from core.services import event_record
+
+from .choices import (
+    OPEN_INQUIRY_STATUSES,
+    AnnouncementStatus,
+    DeliveryStatus,
+    EventStatus,
+    InquiryStatus,
+    QuestionKind,
+    RecipientKind,
+    ReminderKind,
+)
+from .models import (
+    Announcement,
+    AnnouncementDelivery,
+    Contact,
+    ContactLog,
+    Event,
+    FollowUp,
+    Material,
+    MaterialDistribution,
+    MediaContact,
+    MediaInquiry,
+    MediaReminder,
+    Organisation,
+    Registration,
+    ReminderRun,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+)
+
+
+def _save(obj, *, exclude: list[str] | None = None):
+    obj.full_clean(exclude=exclude)
+    obj.save()
+    return obj
+
+
+# Partners ------------------------------------------------------------------------------------
+def organisation_save(*, organisation: Organisation, by: User) -> Organisation:
+    created = organisation.pk is None
+    _save(organisation)
+    event_record(verb="outreach.organisation_created" if created else "outreach.organisation_changed",
+                 subject=organisation, actor=by, summary=organisation.name)
+    return organisation
+
+
+def contact_save(*, contact: Contact, by: User) -> Contact:
+    created = contact.pk is None
+    _save(contact)
+    if created:
+        event_record(verb="outreach.contact_added", subject=contact.organisation, actor=by, summary=contact.name)
+    return contact
+
+
+def contact_log_record(*, log: ContactLog, by: User) -> ContactLog:
+    log.recorded_by = by
+    if log.contact_id and log.contact.organisation_id != log.organisation_id:
+        raise ValidationError({"contact": "That contact belongs to another organisation."})
+    return _save(log)
+
+
+def media_contact_save(*, media_contact: MediaContact, by: User) -> MediaContact:
+    return _save(media_contact)
+
+
+# Events --------------------------------------------------------------------------------------
+def event_save(*, event: Event, by: User, presenters=None, materials=None) -> Event:
+    created = event.pk is None
+    if created:
+        event.created_by = by
+    with transaction.atomic():
+        _save(event)
+        if presenters is not None:
+            event.presenters.set(presenters)
+        if materials is not None:
+            event.materials.set(materials)
+        event_record(verb="outreach.event_scheduled" if created else "outreach.event_changed",
+                     subject=event, actor=by, summary=event.title)
+    return event
+
+
+def registration_add(*, event: Event, name: str, email: str = "", phone: str = "", organisation_name: str = "",
+                     walk_in: bool = False, by: User | None = None) -> Registration:
+    """Register someone; a walk-in is marked as attended. Capacity, when set, is a hard limit."""
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError("The event is cancelled.")
+    email = email.strip().lower()
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
+            raise ValidationError(f"The event is full ({locked.capacity} places).")
+        if email and locked.registrations.filter(email=email).exists():
+            raise ValidationError({"email": "This e-mail address is already registered for the event."})
+        registration = Registration(event=locked, name=name.strip(), email=email, phone=phone.strip(),
+                                    organisation_name=organisation_name.strip(), walk_in=walk_in, attended=walk_in)
+        _save(registration)
+    return registration
+
+
+@transaction.atomic
+def attendance_record(*, event: Event, attended_ids: set[int], by: User) -> int:
+    """Set who attended (the rest did not). Returns the number attending."""
+    regs = Registration.objects.filter(event=event)
+    regs.filter(pk__in=attended_ids).update(attended=True)
+    regs.exclude(pk__in=attended_ids).update(attended=False)
+    count = regs.filter(attended=True).count()
+    if event.status == EventStatus.SCHEDULED and event.starts_at <= timezone.now():
+        Event.objects.filter(pk=event.pk).update(status=EventStatus.HELD)
+    # update() bypasses the history signals: record the effect explicitly.
+    event_record(verb="outreach.attendance_recorded", subject=event, actor=by,
+                 summary=f"{count} attended", data={"attended_ids": sorted(attended_ids)})
+    return count
+
+
+def follow_up_add(*, follow_up: FollowUp, by: User) -> FollowUp:
+    return _save(follow_up)
+
+
+def follow_up_complete(*, follow_up: FollowUp, by: User) -> bool:
+    done = FollowUp.objects.filter(pk=follow_up.pk, done_at__isnull=True).update(done_at=timezone.now()) == 1
+    if done:
+        event_record(verb="outreach.follow_up_done", subject=follow_up.event, actor=by, summary=follow_up.description)
+    return done
+
+
+# Materials -----------------------------------------------------------------------------------
+def material_save(*, material: Material, by: User) -> Material:
+    created = material.pk is None
+    _save(material)
+    event_record(verb="outreach.material_added" if created else "outreach.material_changed",
+                 subject=material, actor=by, summary=str(material))
+    return material
+
+
+@transaction.atomic
+def material_distribute(*, material: Material, quantity: int, distributed_on: date, location: str, by: User,
+                        event: Event | None = None, organisation: Organisation | None = None) -> MaterialDistribution:
+    """Record copies handed out and take them off the stock in one transaction; never below zero."""
+    if quantity <= 0:
+        raise ValidationError({"quantity": "Distribute at least one copy."})
+    # The conditional update is the guard: two concurrent distributions cannot both pass it.
+    taken = Material.objects.filter(pk=material.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
+    if taken != 1:
+        on_hand = Material.objects.filter(pk=material.pk).values_list("stock", flat=True).first()
+        raise ValidationError({"quantity": f"Only {on_hand or 0} copies are in stock."})
+    distribution = MaterialDistribution(material=material, quantity=quantity, distributed_on=distributed_on,
+                                        location=location.strip(), event=event, organisation=organisation,
+                                        recorded_by=by)
+    _save(distribution)
+    material.refresh_from_db(fields=["stock"])
+    event_record(verb="outreach.material_distributed", subject=material, actor=by,
+                 summary=f"{quantity} copies to {distribution.location}", data={"stock_after": material.stock})
+    return distribution
+
+
+@transaction.atomic
+def material_restock(*, material: Material, quantity: int, by: User) -> Material:
+    if quantity <= 0:
+        raise ValidationError({"quantity": "Add at least one copy."})
+    Material.objects.filter(pk=material.pk).update(stock=F("stock") + quantity)
+    material.refresh_from_db(fields=["stock"])
+    event_record(verb="outreach.material_restocked", subject=material, actor=by,
+                 summary=f"+{quantity} copies", data={"stock_after": material.stock})
+    return material
+
+
+# Announcements -------------------------------------------------------------------------------
+def announcement_save(*, announcement: Announcement, by: User) -> Announcement:
+    if announcement.pk and announcement.status == AnnouncementStatus.PUBLISHED:
+        raise ValidationError("A published announcement cannot be edited; publish a new one.")
+    if announcement.pk is None:
+        announcement.created_by = by
+    return _save(announcement)
+
+
+def announcement_recipients(*, announcement: Announcement) -> list[dict[str, Any]]:
+    """Opted-in, active addresses, each once (a contact wins over a media contact with the same address)."""
+    found: dict[str, dict[str, Any]] = {}
+    if announcement.send_to_contacts:
+        for c in Contact.objects.filter(wants_announcements=True, is_active=True, organisation__is_active=True) \
+                .exclude(email="").order_by("pk"):
+            found.setdefault(c.email.lower(), {"email": c.email.lower(), "name": c.name,
+                                               "recipient_kind": RecipientKind.CONTACT, "contact": c})
+    if announcement.send_to_media:
+        for m in MediaContact.objects.filter(wants_announcements=True, is_active=True).exclude(email="").order_by("pk"):
+            found.setdefault(m.email.lower(), {"email": m.email.lower(), "name": m.name,
+                                               "recipient_kind": RecipientKind.MEDIA, "media_contact": m})
+    return list(found.values())
+
+
+def announcement_publish(*, announcement: Announcement, by: User) -> int:
+    """Publish to the public page and queue one e-mail per opted-in recipient. Returns recipients queued."""
+    with transaction.atomic():
+        claimed = Announcement.objects.filter(pk=announcement.pk, status=AnnouncementStatus.DRAFT).update(
+            status=AnnouncementStatus.PUBLISHED, published_at=timezone.now(), published_by=by
+        )
+        if claimed != 1:
+            raise ValidationError("This announcement is already published.")
+        announcement.refresh_from_db()
+        subject = f"[{settings.CASEWORKS_OFFICE_NAME}] {announcement.title}"[:250]
+        rows = [AnnouncementDelivery(announcement=announcement, subject=subject, **r)
+                for r in announcement_recipients(announcement=announcement)]
+        AnnouncementDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+        event_record(verb="outreach.announcement_published", subject=announcement, actor=by,
+                     summary=announcement.title, data={"recipients": len(rows)})
+        from .tasks import announcement_send_task
+
+        transaction.on_commit(lambda: announcement_send_task.delay(announcement.pk))
+    return len(rows)
+
+
+def announcement_send(*, announcement_id: int) -> dict[str, int]:
+    """Send every pending delivery of an announcement once. Safe to re-run: sent rows are skipped."""
+    announcement = Announcement.objects.get(pk=announcement_id)
+    public_url = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "outreach:public_announcement_detail", kwargs={"pk": announcement.pk}
+    )
+    counts = {"sent": 0, "failed": 0}
+    for delivery_id in list(announcement.deliveries.filter(status=DeliveryStatus.PENDING).values_list("pk", flat=True)):
+        # Claim: only one worker moves a row from pending to sending.
+        if AnnouncementDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
+                status=DeliveryStatus.SENDING) != 1:
+            continue
+        delivery = AnnouncementDelivery.objects.get(pk=delivery_id)
+        body = f"{announcement.body}\n\nRead it online: {public_url}\n\n" \
+               "You receive this because you asked the office for program announcements. " \
+               "Reply to this message to stop receiving them."
+        try:
+            send_mail(delivery.subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.email])
+        except Exception as exc:  # noqa: BLE001 — record the failure on the row, keep sending
+            AnnouncementDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED,
+                                                                       error=str(exc)[:500])
+            counts["failed"] += 1
+            continue
+        AnnouncementDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
+        counts["sent"] += 1
+    if counts["sent"] or counts["failed"]:
+        event_record(verb="outreach.announcement_sent", subject=announcement, actor_label="announcement_send_task",
+                     summary=f"{counts['sent']} sent, {counts['failed']} failed", data=counts)
+    return counts
+
+
+# Media inquiries -----------------------------------------------------------------------------
+def media_inquiry_save(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
+    created = inquiry.pk is None
+    if not created and inquiry.status == InquiryStatus.APPROVED:
+        # Editing the draft after approval sends it back for approval.
+        previous = MediaInquiry.objects.get(pk=inquiry.pk)
+        if previous.draft_response != inquiry.draft_response:
+            inquiry.status = InquiryStatus.DRAFTED
+            inquiry.approved_response = ""
+            inquiry.approved_by = None
+            inquiry.approved_at = None
+    if inquiry.status == InquiryStatus.OPEN and inquiry.draft_response.strip():
+        inquiry.status = InquiryStatus.DRAFTED
+    _save(inquiry)
+    event_record(verb="outreach.media_inquiry_received" if created else "outreach.media_inquiry_changed",
+                 subject=inquiry, actor=by, summary=f"{inquiry.outlet} ({inquiry.reporter})")
+    return inquiry
+
+
+def media_inquiry_approve(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
+    """The approval step: the drafted text becomes the approved response."""
+    if not by.has_perm("outreach.approve_mediainquiry"):
+        raise ValidationError("You may not approve media responses.")
+    if not inquiry.draft_response.strip():
+        raise ValidationError("There is no drafted response to approve.")
+    now = timezone.now()
+    updated = MediaInquiry.objects.filter(pk=inquiry.pk, status=InquiryStatus.DRAFTED).update(
+        status=InquiryStatus.APPROVED, approved_response=inquiry.draft_response, approved_by=by, approved_at=now
+    )
+    if updated != 1:
+        raise ValidationError("Only a drafted response can be approved.")
+    inquiry.refresh_from_db()
+    event_record(verb="outreach.media_response_approved", subject=inquiry, actor=by, summary=inquiry.outlet)
+    return inquiry
+
+
+def media_inquiry_respond(*, inquiry: MediaInquiry, by: User, responded_at: datetime | None = None) -> MediaInquiry:
+    """Mark the approved response as given to the reporter; the response time runs to here."""
+    responded_at = responded_at or timezone.now()
+    if responded_at < inquiry.received_at:
+        raise ValidationError("A response cannot precede the inquiry.")
+    updated = MediaInquiry.objects.filter(pk=inquiry.pk, status=InquiryStatus.APPROVED).update(
+        status=InquiryStatus.RESPONDED, responded_at=responded_at
+    )
+    if updated != 1:
+        raise ValidationError("Only an approved response can be sent.")
+    inquiry.refresh_from_db()
+    event_record(verb="outreach.media_responded", subject=inquiry, actor=by, summary=inquiry.outlet,
+                 data={"response_hours": inquiry.response_hours})
+    return inquiry
+
+
+def media_inquiry_decline(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
+    updated = MediaInquiry.objects.filter(pk=inquiry.pk, status__in=OPEN_INQUIRY_STATUSES).update(
+        status=InquiryStatus.DECLINED, responded_at=timezone.now()
+    )
+    if updated != 1:
+        raise ValidationError("Only an open inquiry can be declined.")
+    inquiry.refresh_from_db()
+    event_record(verb="outreach.media_declined", subject=inquiry, actor=by, summary=inquiry.outlet)
+    return inquiry
+
+
+def due_soon_window() -> timedelta:
+    return timedelta(hours=settings.CASEWORKS_OUTREACH_MEDIA_DUE_SOON_HOURS)
+
+
+def _reminder_recipients(inquiry: MediaInquiry) -> list[str]:
+    if inquiry.spokesperson_id and inquiry.spokesperson.email:
+        return [inquiry.spokesperson.email]
+    return sorted(User.objects.filter(groups__name=str(Role.OUTREACH), is_active=True).exclude(email="")
+                  .values_list("email", flat=True).distinct())
+
+
+def media_reminders_run(*, now: datetime | None = None) -> ReminderRun:
+    """Remind spokespeople of open inquiries due within the window and of overdue ones, once each."""
+    now = now or timezone.now()
+    run = ReminderRun.objects.create()
+    open_qs = MediaInquiry.objects.filter(status__in=OPEN_INQUIRY_STATUSES).select_related("spokesperson")
+    plan = [(ReminderKind.OVERDUE, open_qs.filter(deadline__lt=now)),
+            (ReminderKind.DUE_SOON, open_qs.filter(deadline__gte=now, deadline__lte=now + due_soon_window()))]
+    counts = {ReminderKind.OVERDUE: 0, ReminderKind.DUE_SOON: 0}
+    errors: list[str] = []
+    for kind, qs in plan:
+        for inquiry in qs.exclude(reminders__kind=kind).order_by("deadline", "pk"):
+            recipients = _reminder_recipients(inquiry)
+            try:
+                with transaction.atomic():
+                    # The unique (inquiry, kind) row is the claim: a re-run or a second worker fails here.
+                    MediaReminder.objects.create(inquiry=inquiry, kind=kind, recipients=recipients, run=run)
+                    if recipients:
+                        label = "is overdue" if kind == ReminderKind.OVERDUE else "is due soon"
+                        send_mail(
+                            f"Media inquiry from {inquiry.outlet} {label}",
+                            f"Deadline: {timezone.localtime(inquiry.deadline):%Y-%m-%d %H:%M}\n"
+                            f"Reporter: {inquiry.reporter}\nQuestion: {inquiry.question[:500]}",
+                            settings.DEFAULT_FROM_EMAIL, recipients,
+                        )
+            except IntegrityError:
+                continue
+            except Exception as exc:  # noqa: BLE001 — record and go on with the next inquiry
+                errors.append(f"inquiry {inquiry.pk}: {exc}"[:300])
+                continue
+            counts[kind] += 1
+    ReminderRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), due_soon_count=counts[ReminderKind.DUE_SOON],
+        overdue_count=counts[ReminderKind.OVERDUE], errors=errors,
+    )
+    run.refresh_from_db()
+    return run
+
+
+# Surveys -------------------------------------------------------------------------------------
+def survey_save(*, survey: Survey, by: User) -> Survey:
+    if survey.pk is None:
+        survey.created_by = by
+    return _save(survey)
+
+
+def survey_question_add(*, survey: Survey, text: str, kind: str, required: bool = True) -> SurveyQuestion:
+    if survey.responses.exists():
+        raise ValidationError("The survey already has responses; add questions to a new survey.")
+    with transaction.atomic():
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+        last = survey.questions.order_by("-position").values_list("position", flat=True).first() or 0
+        return _save(SurveyQuestion(survey=survey, position=last + 1, text=text.strip(), kind=kind,
+                                    required=required))
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    invitation: SurveyInvitation
+    token: str
+
+
+@transaction.atomic
+def survey_invitations_issue(*, survey: Survey, count: int, by: User) -> list[IssuedLink]:
+    """Make ``count`` single-use links. The raw tokens are returned once and not stored."""
+    if not 1 <= count <= settings.CASEWORKS_OUTREACH_MAX_LINKS_PER_BATCH:
+        raise ValidationError({"count": f"Issue between 1 and {settings.CASEWORKS_OUTREACH_MAX_LINKS_PER_BATCH} links."})
+    issued = []
+    for _ in range(count):
+        raw = secrets.token_urlsafe(24)
+        issued.append(IssuedLink(SurveyInvitation.objects.create(survey=survey, token_hash=token_hash(raw)), raw))
+    event_record(verb="outreach.survey_links_issued", subject=survey, actor=by, summary=f"{count} links")
+    return issued
+
+
+def survey_invite_attendees(*, survey: Survey, by: User) -> int:
+    """E-mail a single-use link to every attendee of the survey's event not yet invited. Returns invitations sent."""
+    if survey.event_id is None:
+        raise ValidationError("The survey is not tied to an event.")
+    invited = set(survey.invitations.exclude(registration=None).values_list("registration_id", flat=True))
+    regs = [r for r in survey.event.registrations.filter(attended=True).exclude(email="") if r.pk not in invited]
+    messages = []
+    with transaction.atomic():
+        for reg in regs:
+            raw = secrets.token_urlsafe(24)
+            SurveyInvitation.objects.create(survey=survey, token_hash=token_hash(raw), registration=reg)
+            messages.append((reg.email, raw))
+        event_record(verb="outreach.survey_attendees_invited", subject=survey, actor=by, summary=f"{len(regs)} invited")
+
+    def send():
+        base = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/")
+        for email, raw in messages:
+            link = base + reverse("outreach:feedback_form", kwargs={"token": raw})
+            send_mail(f"How was {survey.event.title}?", f"Please tell us in two minutes: {link}\n"
+                      "The link works once.", settings.DEFAULT_FROM_EMAIL, [email])
+
+    transaction.on_commit(send)
+    return len(messages)
+
+
+def survey_invitation_find(*, token: str) -> SurveyInvitation | None:
+    """The unused invitation for a token, or None (unknown, used, or the survey is closed)."""
+    if not token or len(token) > 100:
+        return None
+    return (SurveyInvitation.objects.select_related("survey")
+            .filter(token_hash=token_hash(token), used_at__isnull=True, survey__is_open=True).first())
+
+
+def survey_response_submit(*, token: str, answers: dict[int, Any]) -> SurveyResponse:
+    """Store one response for a single-use token. ``answers`` maps question id → value.
+
+    Refused: an unknown or used token, a closed survey, a rating outside 1–5, a missing required answer.
+    """
+    invitation = survey_invitation_find(token=token)
+    if invitation is None:
+        raise ValidationError("This feedback link is not valid or has already been used.", code="bad_token")
+    questions = list(invitation.survey.questions.all())
+    rows = []
+    errors = {}
+    for q in questions:
+        value = answers.get(q.pk)
+        answer = SurveyAnswer(question=q)
+        if value in (None, ""):
+            if q.required:
+                errors[f"q_{q.pk}"] = "This question needs an answer."
+            continue
+        if q.kind == QuestionKind.RATING:
+            try:
+                rating = int(value)
+            except (TypeError, ValueError):
+                rating = 0
+            if not 1 <= rating <= 5:
+                errors[f"q_{q.pk}"] = "Choose a score from 1 to 5."
+                continue
+            answer.rating = rating
+        elif q.kind == QuestionKind.YES_NO:
+            if value not in (True, False):
+                errors[f"q_{q.pk}"] = "Answer yes or no."
+                continue
+            answer.yes_no = value
+        else:
+            text = str(value).replace("\x00", "").strip()
+            if len(text) > 2000:
+                errors[f"q_{q.pk}"] = "Keep the answer under 2000 characters."
+                continue
+            answer.text = text
+        rows.append(answer)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if SurveyInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now()) != 1:
+            raise ValidationError("This feedback link is not valid or has already been used.", code="bad_token")
+        response = SurveyResponse.objects.create(survey=invitation.survey, invitation=invitation)
+        for answer in rows:
+            answer.response = response
+            answer.full_clean()
+        SurveyAnswer.objects.bulk_create(rows)
+        event_record(verb="outreach.feedback_received", subject=invitation.survey, actor_label="public feedback form",
+                     data={"answers": len(rows)})
+    return response

@@ -1,0 +1,872 @@
+"""Outreach pages. Views validate input and call services; reads go through restricted querysets."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
+from django.views.generic.edit import ProcessFormView
+
+from core.views import FilteredListView, PermissionMixin, PublicMixin, ScopedQuerysetMixin
+
+from . import charts, selectors, services
+from .choices import AnnouncementStatus, Audience, InquiryStatus
+from .filtersets import EventFilterSet, MaterialFilterSet, MediaInquiryFilterSet, OrganisationFilterSet
+from .forms import (
+    AnnouncementForm,
+    ContactForm,
+    ContactLogForm,
+    DistributionForm,
+    EventForm,
+    FeedbackForm,
+    FollowUpForm,
+    InvitationBatchForm,
+    MaterialForm,
+    MaterialUpdateForm,
+    MediaContactForm,
+    MediaInquiryForm,
+    OrganisationForm,
+    RegistrationForm,
+    RestockForm,
+    SurveyForm,
+    SurveyQuestionForm,
+)
+from .models import (
+    Announcement,
+    Contact,
+    Event,
+    FollowUp,
+    Material,
+    MediaContact,
+    MediaInquiry,
+    Organisation,
+    Survey,
+)
+from .throttling import public_request_allowed
+from .validators import CONTENT_TYPES
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form (unknown fields become form-wide errors)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def scoped_object(model, request, pk: int, action: str = "view"):
+    return get_object_or_404(model.objects.restrict(request.user, action), pk=pk)
+
+
+class ServiceFormMixin:
+    """CreateView/UpdateView whose save goes through a service (``perform``)."""
+
+    template_name = "outreach/form.html"
+    heading = ""
+    success_message = "Saved."
+
+    def perform(self, form):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.heading or (f"Edit {self.object}" if getattr(self, "object", None) else "New")
+        return context
+
+
+class ParentObjectMixin:
+    """Pages under a parent object (``/events/<pk>/registrations/new/``): load it in scope, or 404.
+
+    Only after the permission check passed, so a user without the permission gets 403, not 404.
+    """
+
+    parent_model = None
+    parent_attr = ""
+    heading_template = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
+            setattr(self, self.parent_attr, scoped_object(self.parent_model, request, kwargs["pk"]))
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def parent(self):
+        return getattr(self, self.parent_attr)
+
+    def get_context_data(self, **kwargs):
+        if self.heading_template:
+            self.heading = self.heading_template.format(obj=self.parent)
+        return super().get_context_data(**kwargs)
+
+
+class EditExistingMixin:
+    """An edit page built on its create page: load the object first (the create view would set None)."""
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return ProcessFormView.get(self, request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return ProcessFormView.post(self, request, *args, **kwargs)
+
+
+class PostActionView(PermissionMixin, View):
+    """A POST-only action (GET answers 405)."""
+
+    http_method_names = ["post"]
+
+
+# Organisations ------------------------------------------------------------------------------
+class OrganisationListView(FilteredListView):
+    model = Organisation
+    permission_required = "outreach.view_organisation"
+    filterset_class = OrganisationFilterSet
+    template_name = "outreach/organisation_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(contact_count=Count("contacts", distinct=True)).order_by("name")
+
+
+class OrganisationDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = Organisation
+    permission_required = "outreach.view_organisation"
+    template_name = "outreach/organisation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org = self.object
+        context["contacts"] = org.contacts.all()
+        context["logs"] = org.contact_logs.select_related("contact", "recorded_by", "event")[:100]
+        context["events"] = org.hosted_events.order_by("-starts_at")[:20]
+        return context
+
+
+class OrganisationCreateView(PermissionMixin, ServiceFormMixin, CreateView):
+    model = Organisation
+    form_class = OrganisationForm
+    permission_required = "outreach.add_organisation"
+    heading = "New organisation"
+
+    def perform(self, form):
+        return services.organisation_save(organisation=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:organisation_detail", kwargs={"pk": self.object.pk})
+
+
+class OrganisationUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
+    model = Organisation
+    form_class = OrganisationForm
+    permission_required = "outreach.change_organisation"
+    scope_action = "change"
+
+    def perform(self, form):
+        return services.organisation_save(organisation=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:organisation_detail", kwargs={"pk": self.object.pk})
+
+
+class ContactCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, CreateView):
+    model = Contact
+    form_class = ContactForm
+    permission_required = "outreach.add_contact"
+
+    parent_model = Organisation
+    parent_attr = "organisation"
+
+    heading_template = "New contact at {obj}"
+
+    def perform(self, form):
+        form.instance.organisation = self.organisation
+        return services.contact_save(contact=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:organisation_detail", kwargs={"pk": self.organisation.pk})
+
+
+class ContactUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
+    model = Contact
+    form_class = ContactForm
+    permission_required = "outreach.change_contact"
+    scope_action = "change"
+
+    def perform(self, form):
+        return services.contact_save(contact=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:organisation_detail", kwargs={"pk": self.object.organisation_id})
+
+
+class ContactLogCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, FormView):
+    form_class = ContactLogForm
+    permission_required = "outreach.add_contactlog"
+    success_message = "Contact recorded."
+
+    parent_model = Organisation
+    parent_attr = "organisation"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.organisation}
+
+    def get_initial(self):
+        return {"occurred_on": timezone.localdate()}
+
+    heading_template = "Record a contact with {obj}"
+
+    def perform(self, form):
+        log = form.save(commit=False)
+        log.organisation = self.organisation
+        return services.contact_log_record(log=log, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:organisation_detail", kwargs={"pk": self.organisation.pk})
+
+
+class MediaContactListView(FilteredListView):
+    model = MediaContact
+    permission_required = "outreach.view_mediacontact"
+    template_name = "outreach/mediacontact_list.html"
+
+
+class MediaContactCreateView(PermissionMixin, ServiceFormMixin, CreateView):
+    model = MediaContact
+    form_class = MediaContactForm
+    permission_required = "outreach.add_mediacontact"
+    heading = "New media contact"
+
+    def perform(self, form):
+        return services.media_contact_save(media_contact=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:mediacontact_list")
+
+
+class MediaContactUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
+    model = MediaContact
+    form_class = MediaContactForm
+    permission_required = "outreach.change_mediacontact"
+    scope_action = "change"
+
+    def perform(self, form):
+        return services.media_contact_save(media_contact=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:mediacontact_list")
+
+
+# Events -------------------------------------------------------------------------------------
+class EventListView(FilteredListView):
+    model = Event
+    permission_required = "outreach.view_event"
+    filterset_class = EventFilterSet
+    template_name = "outreach/event_list.html"
+
+    def get_base_queryset(self):
+        return selectors.event_list(base=super().get_base_queryset()).order_by("-starts_at", "-id")
+
+
+class EventCalendarView(PermissionMixin, TemplateView):
+    """A month of events, server-rendered (``?month=YYYY-MM``)."""
+
+    permission_required = "outreach.view_calendar"
+    template_name = "outreach/event_calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        first = today.replace(day=1)
+        raw = self.request.GET.get("month", "")
+        try:
+            year, month = (int(x) for x in raw.split("-"))
+            if 1900 <= year <= 2200 and 1 <= month <= 12:
+                first = date(year, month, 1)
+        except ValueError:
+            pass
+        prev_month = (first.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+        next_month = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+        context.update(first=first, weeks=selectors.calendar_month(year=first.year, month=first.month),
+                       prev_month=prev_month, next_month=next_month, today=today,
+                       can_open=self.request.user.has_perm("outreach.view_event"),
+                       weekdays=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+        return context
+
+
+class EventDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = Event
+    permission_required = "outreach.view_event"
+    template_name = "outreach/event_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("host_organisation").prefetch_related(
+            "presenters", "materials", Prefetch("follow_ups", queryset=FollowUp.objects.select_related("assigned_to")))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registrations = list(self.object.registrations.all())
+        context.update(
+            registrations=registrations,
+            attended=sum(r.attended for r in registrations),
+            registration_form=RegistrationForm(),
+            surveys=self.object.surveys.annotate(n=Count("responses")),
+            distributions=self.object.distributions.select_related("material"),
+        )
+        return context
+
+
+class EventCreateView(PermissionMixin, ServiceFormMixin, CreateView):
+    model = Event
+    form_class = EventForm
+    permission_required = "outreach.add_event"
+    heading = "New outreach event"
+
+    def perform(self, form):
+        return services.event_save(event=form.save(commit=False), by=self.request.user,
+                                   presenters=form.cleaned_data["presenters"], materials=form.cleaned_data["materials"])
+
+    def get_success_url(self):
+        return reverse("outreach:event_detail", kwargs={"pk": self.object.pk})
+
+
+class EventUpdateView(EditExistingMixin, EventCreateView, UpdateView):
+    permission_required = "outreach.change_event"
+    scope_action = "change"
+    heading = ""
+
+    def get_queryset(self):
+        return Event.objects.restrict(self.request.user, "change")
+
+
+class RegistrationCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, FormView):
+    form_class = RegistrationForm
+    permission_required = "outreach.add_registration"
+    success_message = "Registered."
+
+    parent_model = Event
+    parent_attr = "event"
+
+    heading_template = "Register someone for {obj}"
+
+    def perform(self, form):
+        return services.registration_add(event=self.event, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("outreach:event_detail", kwargs={"pk": self.event.pk})
+
+
+class AttendanceUpdateView(PostActionView):
+    permission_required = "outreach.change_registration"
+
+    def post(self, request, pk):
+        event = scoped_object(Event, request, pk)
+        valid = set(event.registrations.values_list("pk", flat=True))
+        chosen = set()
+        for raw in request.POST.getlist("attended"):
+            if raw.isdigit() and int(raw) in valid:
+                chosen.add(int(raw))
+        count = services.attendance_record(event=event, attended_ids=chosen, by=request.user)
+        messages.success(request, f"Attendance saved: {count} attended.")
+        return redirect("outreach:event_detail", pk=event.pk)
+
+
+class FollowUpCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, CreateView):
+    model = FollowUp
+    form_class = FollowUpForm
+    permission_required = "outreach.add_followup"
+
+    parent_model = Event
+    parent_attr = "event"
+
+    heading_template = "Follow-up for {obj}"
+
+    def perform(self, form):
+        form.instance.event = self.event
+        return services.follow_up_add(follow_up=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:event_detail", kwargs={"pk": self.event.pk})
+
+
+class FollowUpCompleteView(PostActionView):
+    permission_required = "outreach.change_followup"
+
+    def post(self, request, pk):
+        follow_up = scoped_object(FollowUp, request, pk, "change")
+        services.follow_up_complete(follow_up=follow_up, by=request.user)
+        return redirect("outreach:event_detail", pk=follow_up.event_id)
+
+
+# Materials ----------------------------------------------------------------------------------
+class MaterialListView(FilteredListView):
+    model = Material
+    permission_required = "outreach.view_material"
+    filterset_class = MaterialFilterSet
+    template_name = "outreach/material_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(distributed=Count("distributions")).order_by("title", "language", "id")
+
+
+class MaterialDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = Material
+    permission_required = "outreach.view_material"
+    template_name = "outreach/material_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["distributions"] = self.object.distributions.select_related("event", "organisation", "recorded_by")
+        context["distribution_form"] = DistributionForm(initial={"distributed_on": timezone.localdate()})
+        context["restock_form"] = RestockForm()
+        return context
+
+
+class MaterialCreateView(PermissionMixin, ServiceFormMixin, CreateView):
+    model = Material
+    form_class = MaterialForm
+    permission_required = "outreach.add_material"
+    heading = "New material"
+
+    def perform(self, form):
+        return services.material_save(material=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:material_detail", kwargs={"pk": self.object.pk})
+
+
+class MaterialUpdateView(EditExistingMixin, MaterialCreateView, UpdateView):
+    form_class = MaterialUpdateForm
+    permission_required = "outreach.change_material"
+    heading = ""
+
+    def get_queryset(self):
+        return Material.objects.restrict(self.request.user, "change")
+
+
+class MaterialDownloadView(PermissionMixin, View):
+    permission_required = "outreach.view_material"
+
+    def get(self, request, pk):
+        material = scoped_object(Material, request, pk)
+        if not material.file:
+            raise Http404("No file for this material.")
+        suffix = "." + material.file.name.rsplit(".", 1)[-1].lower()
+        response = FileResponse(material.file.open("rb"), as_attachment=True,
+                                filename=material.file.name.rsplit("/", 1)[-1],
+                                content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"))
+        return response
+
+
+class MaterialDistributeView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, FormView):
+    form_class = DistributionForm
+    permission_required = "outreach.add_materialdistribution"
+    success_message = "Distribution recorded."
+
+    parent_model = Material
+    parent_attr = "material"
+
+    def get_initial(self):
+        return {"distributed_on": timezone.localdate()}
+
+    heading_template = "Distribute {obj} ({obj.stock} in stock)"
+
+    def perform(self, form):
+        return services.material_distribute(material=self.material, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("outreach:material_detail", kwargs={"pk": self.material.pk})
+
+
+class MaterialRestockView(PostActionView):
+    permission_required = "outreach.change_material"
+
+    def post(self, request, pk):
+        material = scoped_object(Material, request, pk, "change")
+        form = RestockForm(request.POST)
+        if form.is_valid():
+            services.material_restock(material=material, quantity=form.cleaned_data["quantity"], by=request.user)
+            messages.success(request, f"Stock is now {material.stock}.")
+        else:
+            messages.error(request, "Give the number of copies received (1 or more).")
+        return redirect("outreach:material_detail", pk=material.pk)
+
+
+# Announcements ------------------------------------------------------------------------------
+class AnnouncementListView(FilteredListView):
+    model = Announcement
+    permission_required = "outreach.view_announcement"
+    template_name = "outreach/announcement_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(
+            recipients=Count("deliveries"), sent=Count("deliveries", filter=Q(deliveries__status="sent"))).order_by("-published_at", "-id")
+
+
+class AnnouncementDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = Announcement
+    permission_required = "outreach.view_announcement"
+    template_name = "outreach/announcement_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["deliveries"] = self.object.deliveries.all()
+        if self.object.status == AnnouncementStatus.DRAFT:
+            context["would_reach"] = len(services.announcement_recipients(announcement=self.object))
+        return context
+
+
+class AnnouncementCreateView(PermissionMixin, ServiceFormMixin, CreateView):
+    model = Announcement
+    form_class = AnnouncementForm
+    permission_required = "outreach.add_announcement"
+    heading = "New announcement (draft)"
+
+    def perform(self, form):
+        return services.announcement_save(announcement=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:announcement_detail", kwargs={"pk": self.object.pk})
+
+
+class AnnouncementUpdateView(EditExistingMixin, AnnouncementCreateView, UpdateView):
+    permission_required = "outreach.change_announcement"
+    heading = ""
+
+    def get_queryset(self):
+        return Announcement.objects.restrict(self.request.user, "change").filter(status=AnnouncementStatus.DRAFT)
+
+
+class AnnouncementPublishView(PostActionView):
+    permission_required = "outreach.publish_announcement"
+
+    def post(self, request, pk):
+        announcement = scoped_object(Announcement, request, pk)
+        try:
+            count = services.announcement_publish(announcement=announcement, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Published; e-mail queued for {count} recipients.")
+        return redirect("outreach:announcement_detail", pk=announcement.pk)
+
+
+class PublicAnnouncementListView(PublicMixin, ListView):
+    template_name = "outreach/public_announcement_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.public_announcements()
+
+
+class PublicAnnouncementDetailView(PublicMixin, DetailView):
+    template_name = "outreach/public_announcement_detail.html"
+    context_object_name = "announcement"
+
+    def get_queryset(self):
+        return selectors.public_announcements()
+
+
+# Media inquiries ----------------------------------------------------------------------------
+class MediaInquiryListView(FilteredListView):
+    model = MediaInquiry
+    permission_required = "outreach.view_mediainquiry"
+    filterset_class = MediaInquiryFilterSet
+    template_name = "outreach/mediainquiry_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("spokesperson")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["now"] = timezone.now()
+        context["soon"] = context["now"] + services.due_soon_window()
+        return context
+
+
+class MediaInquiryDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = MediaInquiry
+    permission_required = "outreach.view_mediainquiry"
+    template_name = "outreach/mediainquiry_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("spokesperson", "approved_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reminders"] = self.object.reminders.all()
+        context["now"] = timezone.now()
+        context["can_approve"] = self.request.user.has_perm("outreach.approve_mediainquiry")
+        return context
+
+
+class MediaInquiryCreateView(PermissionMixin, ServiceFormMixin, CreateView):
+    model = MediaInquiry
+    form_class = MediaInquiryForm
+    permission_required = "outreach.add_mediainquiry"
+    heading = "New media inquiry"
+
+    def get_initial(self):
+        return {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
+
+    def perform(self, form):
+        return services.media_inquiry_save(inquiry=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:mediainquiry_detail", kwargs={"pk": self.object.pk})
+
+
+class MediaInquiryUpdateView(EditExistingMixin, MediaInquiryCreateView, UpdateView):
+    permission_required = "outreach.change_mediainquiry"
+    heading = ""
+
+    def get_queryset(self):
+        return MediaInquiry.objects.restrict(self.request.user, "change").exclude(
+            status__in=[InquiryStatus.RESPONDED, InquiryStatus.DECLINED])
+
+
+class MediaInquiryActionView(PostActionView):
+    action = ""
+    permission_required = "outreach.change_mediainquiry"
+
+    def post(self, request, pk):
+        inquiry = scoped_object(MediaInquiry, request, pk)
+        service = {"approve": services.media_inquiry_approve, "respond": services.media_inquiry_respond,
+                   "decline": services.media_inquiry_decline}[self.action]
+        try:
+            service(inquiry=inquiry, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Inquiry {inquiry.get_status_display().lower()}.")
+        return redirect("outreach:mediainquiry_detail", pk=inquiry.pk)
+
+
+# Surveys ------------------------------------------------------------------------------------
+class SurveyListView(FilteredListView):
+    model = Survey
+    permission_required = "outreach.view_survey"
+    template_name = "outreach/survey_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("event").annotate(
+            response_count=Count("responses", distinct=True), question_count=Count("questions", distinct=True)).order_by("-created_at", "-id")
+
+
+class SurveyDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = Survey
+    permission_required = "outreach.view_survey"
+    template_name = "outreach/survey_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("event")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["results"] = selectors.survey_results(survey=self.object)
+        context["question_form"] = SurveyQuestionForm()
+        context["link_form"] = InvitationBatchForm()
+        return context
+
+
+class SurveyCreateView(PermissionMixin, ServiceFormMixin, CreateView):
+    model = Survey
+    form_class = SurveyForm
+    permission_required = "outreach.add_survey"
+    heading = "New feedback survey"
+
+    def get_initial(self):
+        event = self.request.GET.get("event", "")
+        return {"event": int(event)} if event.isdigit() and len(event) < 12 else {}
+
+    def perform(self, form):
+        return services.survey_save(survey=form.instance, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:survey_detail", kwargs={"pk": self.object.pk})
+
+
+class SurveyUpdateView(EditExistingMixin, SurveyCreateView, UpdateView):
+    permission_required = "outreach.change_survey"
+    heading = ""
+
+    def get_queryset(self):
+        return Survey.objects.restrict(self.request.user, "change")
+
+
+class SurveyQuestionCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, FormView):
+    form_class = SurveyQuestionForm
+    permission_required = "outreach.add_surveyquestion"
+    success_message = "Question added."
+
+    parent_model = Survey
+    parent_attr = "survey"
+
+    heading_template = "Add a question to {obj}"
+
+    def perform(self, form):
+        return services.survey_question_add(survey=self.survey, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("outreach:survey_detail", kwargs={"pk": self.survey.pk})
+
+
+class SurveyLinksView(PermissionMixin, ParentObjectMixin, FormView):
+    """Issue single-use links; the links are shown once, on the answer to the POST."""
+
+    form_class = InvitationBatchForm
+    permission_required = "outreach.add_surveyinvitation"
+    template_name = "outreach/survey_links.html"
+
+    parent_model = Survey
+    parent_attr = "survey"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(survey=self.survey, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            issued = services.survey_invitations_issue(survey=self.survey, count=form.cleaned_data["count"],
+                                                       by=self.request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        links = [self.request.build_absolute_uri(reverse("outreach:feedback_form", kwargs={"token": i.token}))
+                 for i in issued]
+        return self.render_to_response(self.get_context_data(form=InvitationBatchForm(), links=links))
+
+
+class SurveyInviteAttendeesView(PostActionView):
+    permission_required = "outreach.add_surveyinvitation"
+
+    def post(self, request, pk):
+        survey = scoped_object(Survey, request, pk)
+        try:
+            count = services.survey_invite_attendees(survey=survey, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Feedback links e-mailed to {count} attendees.")
+        return redirect("outreach:survey_detail", pk=survey.pk)
+
+
+class FeedbackFormView(PublicMixin, View):
+    """The public response form: no account, a single-use token in the link, rate-limited per address."""
+
+    template_name = "outreach/feedback_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not public_request_allowed(request, bucket="feedback"):
+            response = render(request, "outreach/feedback_refused.html",
+                              {"reason": "Too many requests from your connection. Please try again later."},
+                              status=429)
+            response["Retry-After"] = "3600"
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def refused(self, request):
+        return render(request, "outreach/feedback_refused.html",
+                      {"reason": "This feedback link is not valid or has already been used."}, status=404)
+
+    def get(self, request, token: str):
+        invitation = services.survey_invitation_find(token=token)
+        if invitation is None:
+            return self.refused(request)
+        form = FeedbackForm(questions=invitation.survey.questions.all())
+        return render(request, self.template_name, {"form": form, "survey": invitation.survey})
+
+    def post(self, request, token: str):
+        invitation = services.survey_invitation_find(token=token)
+        if invitation is None:
+            return self.refused(request)
+        form = FeedbackForm(request.POST, questions=invitation.survey.questions.all())
+        if form.is_valid():
+            try:
+                services.survey_response_submit(token=token, answers=form.answers())
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "bad_token":
+                    return self.refused(request)
+                apply_errors(form, exc)
+            else:
+                return redirect("outreach:feedback_thanks")
+        return render(request, self.template_name, {"form": form, "survey": invitation.survey}, status=400)
+
+
+class FeedbackThanksView(PublicMixin, TemplateView):
+    template_name = "outreach/feedback_thanks.html"
+
+
+# Dashboard ----------------------------------------------------------------------------------
+def dashboard_data() -> dict:
+    start, end = selectors.dashboard_period()
+    return {
+        "start": start,
+        "end": end,
+        "events": selectors.events_by_month(start=start, end=end),
+        "media": selectors.media_response_by_month(start=start, end=end),
+        "feedback": selectors.feedback_by_month(start=start, end=end),
+    }
+
+
+class DashboardView(PermissionMixin, TemplateView):
+    permission_required = "outreach.view_dashboard"
+    template_name = "outreach/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        data = dashboard_data()
+        context.update(data)
+        context["event_table"] = charts.events_table(data["events"])
+        context["audiences"] = Audience.choices
+        context["due"] = selectors.media_inquiries_due()
+        return context
+
+
+class DashboardChartView(PermissionMixin, View):
+    """One chart as an SVG image (pygal, server-side, no scripts)."""
+
+    permission_required = "outreach.view_dashboard"
+
+    def get(self, request, chart: str):
+        builder = charts.CHARTS.get(chart)
+        if builder is None:
+            raise Http404("No such chart.")
+        response = HttpResponse(builder(dashboard_data()), content_type="image/svg+xml")
+        # pygal puts its styles in a <style> element; the SVG is shown as an image, where no script runs.
+        response._csp_update = {"style-src": ["'unsafe-inline'"]}
+        return response
+
+
+class DashboardExportView(PermissionMixin, View):
+    permission_required = "outreach.view_dashboard"
+
+    def get(self, request, dataset: str):
+        exports = charts.EXPORTS
+        if dataset not in exports:
+            raise Http404("No such export.")
+        header, rows = exports[dataset](dashboard_data())
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="outreach-{dataset}-{timezone.localdate()}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([charts.csv_safe(v) for v in row])
+        return response

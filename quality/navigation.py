@@ -1,0 +1,47 @@
+"""Quality menu and home cards (served from the latest snapshot: no live computation on home)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from core.navigation import HomeCard, MenuGroup, MenuItem
+
+MENU = MenuGroup("Quality", [
+    MenuItem("Performance dashboard", "quality:dashboard", "quality.view_snapshot"),
+    MenuItem("OCSE-157 measures", "quality:ocse157", "quality.view_snapshot"),
+    MenuItem("Timeframe compliance", "quality:timeframes", "quality.view_snapshot"),
+    MenuItem("Self-assessment reviews", "quality:review_list", "quality.view_review"),
+    MenuItem("Improvement plans", "quality:plan_list", "quality.view_improvementplan"),
+    MenuItem("Performance goals", "quality:goal_list", "quality.view_performancegoal"),
+    MenuItem("Expenditures", "quality:expenditure_list", "quality.view_expenditure"),
+])
+
+
+def home_cards(request) -> list[HomeCard]:
+    from .choices import MeasureName, SnapshotLevel
+    from .models import PlanAction, SnapshotValue
+    from .selectors import snapshot_latest
+
+    user = request.user
+    if not user.has_perm("quality.view_snapshot"):
+        return []
+    cards = []
+    snapshot = snapshot_latest()
+    if snapshot is not None:
+        office = {v.measure: v for v in SnapshotValue.objects.filter(
+            snapshot=snapshot, level=SnapshotLevel.OFFICE, measure__in=[MeasureName.ORDERS,
+                                                                        MeasureName.CURRENT_COLLECTIONS])}
+        for name in (MeasureName.ORDERS, MeasureName.CURRENT_COLLECTIONS):
+            v = office.get(name)
+            if v is not None and v.value is not None:
+                cards.append(HomeCard(title=MeasureName(name).label, value=f"{v.value}%",
+                                      url=reverse("quality:dashboard"),
+                                      note=f"Snapshot {snapshot.taken_on}; incentive {v.incentive_percentage}",
+                                      tone="success" if v.value >= 80 else "warning"))
+    if user.has_perm("quality.view_planaction"):
+        overdue = PlanAction.objects.filter(completed_on__isnull=True, due_on__lt=timezone.localdate(),
+                                            plan__status="active").count()
+        cards.append(HomeCard(title="Overdue plan actions", value=str(overdue), url=reverse("quality:plan_list"),
+                              tone="danger" if overdue else "secondary"))
+    return cards

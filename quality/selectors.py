@@ -1,0 +1,135 @@
+"""Quality reads (selectors): the legal tables in force, expenditures, snapshots, reviews, plans."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Max, Prefetch
+
+from .choices import SnapshotLevel
+from .models import (
+    CriterionRule,
+    Expenditure,
+    ImprovementException,
+    ImprovementPlan,
+    IncentiveRate,
+    PlanAction,
+    Snapshot,
+    SnapshotValue,
+)
+from .rules import TABLE_OF_MEASURE, Band, Exception_
+
+
+class RuleBook:
+    """The incentive tables and improvement exceptions in force on a date (two queries)."""
+
+    def __init__(self, *, on: date):
+        self.on = on
+        rows = list(IncentiveRate.objects.filter(effective_from__lte=on).order_by("table", "-effective_from", "-floor"))
+        latest: dict[str, date] = {}
+        self.bands: dict[str, list[Band]] = defaultdict(list)
+        for r in rows:
+            latest.setdefault(r.table, r.effective_from)
+            if r.effective_from == latest[r.table]:
+                self.bands[r.table].append(Band(r.floor, r.percentage, r.citation, r.needs_confirmation))
+        self.exceptions: dict[str, Exception_] = {}
+        for e in ImprovementException.objects.filter(effective_from__lte=on).order_by("measure", "-effective_from"):
+            self.exceptions.setdefault(e.measure, Exception_(e.below, e.min_gain, e.percentage, e.citation,
+                                                             e.needs_confirmation))
+
+    def bands_for(self, measure: str) -> list[Band]:
+        return self.bands.get(TABLE_OF_MEASURE[measure], [])
+
+    def exception_for(self, measure: str) -> Exception_ | None:
+        return self.exceptions.get(measure)
+
+
+def criterion_rules(*, on: date) -> dict[str, CriterionRule]:
+    """Criterion → the rule (benchmark, checklist) in force on ``on``."""
+    rules: dict[str, CriterionRule] = {}
+    for rule in CriterionRule.objects.filter(effective_from__lte=on).order_by("criterion", "-effective_from"):
+        rules.setdefault(rule.criterion, rule)
+    return rules
+
+
+def expenditure_amount(*, fiscal_year: int) -> Decimal | None:
+    return Expenditure.objects.filter(fiscal_year=fiscal_year).values_list("amount", flat=True).first()
+
+
+def snapshot_latest(*, as_of: date | None = None) -> Snapshot | None:
+    qs = Snapshot.objects.filter(finished_at__isnull=False)
+    if as_of is not None:
+        qs = qs.filter(taken_on__lte=as_of)
+    return qs.order_by("-taken_on").first()
+
+
+def snapshot_values(*, snapshot: Snapshot, level: str = SnapshotLevel.OFFICE) -> list[SnapshotValue]:
+    return list(snapshot.values.filter(level=level))
+
+
+def monthly_trend(*, measure: str, level: str = SnapshotLevel.OFFICE, unit_key: str = "", months: int = 24,
+                  until: date | None = None) -> list[SnapshotValue]:
+    """The last snapshot value of each month (oldest first): two queries, whatever the span."""
+    snaps = Snapshot.objects.filter(finished_at__isnull=False)
+    if until is not None:
+        snaps = snaps.filter(taken_on__lte=until)
+    last_days = (snaps.values("taken_on__year", "taken_on__month").annotate(day=Max("taken_on"))
+                 .order_by("-taken_on__year", "-taken_on__month")[:months])
+    days = [row["day"] for row in last_days]
+    values = (SnapshotValue.objects.filter(snapshot__taken_on__in=days, level=level, unit_key=unit_key, measure=measure)
+              .select_related("snapshot").order_by("snapshot__taken_on"))
+    return list(values)
+
+
+def plan_list():
+    return ImprovementPlan.objects.select_related("owner").prefetch_related(
+        Prefetch("actions", queryset=PlanAction.objects.select_related("owner"))
+    )
+
+
+def monthly_trends(*, measures: list[str], level: str = SnapshotLevel.OFFICE, unit_key: str = "", months: int = 12,
+                   until: date | None = None) -> dict:
+    """Several measures by month (last snapshot of each month), aligned on the same months."""
+    snaps = Snapshot.objects.filter(finished_at__isnull=False)
+    if until is not None:
+        snaps = snaps.filter(taken_on__lte=until)
+    days = sorted(row["day"] for row in snaps.values("taken_on__year", "taken_on__month").annotate(day=Max("taken_on"))
+                  .order_by("-taken_on__year", "-taken_on__month")[:months])
+    found = {(v["snapshot__taken_on"], v["measure"]): v["value"] for v in SnapshotValue.objects.filter(
+        snapshot__taken_on__in=days, level=level, unit_key=unit_key, measure__in=measures,
+    ).values("snapshot__taken_on", "measure", "value")}
+    return {"labels": [d.strftime("%Y-%m") for d in days],
+            "series": {m: [found.get((d, m)) for d in days] for m in measures}}
+
+
+def goal_actuals(*, goals: list, snapshot: Snapshot | None) -> list[tuple]:
+    """Each goal with its actual from the snapshot: a caseworker's own value, or a unit's value
+    summed over its caseworkers' numerators and denominators (two queries)."""
+    from django.contrib.auth import get_user_model
+
+    from .rules import measure_value
+
+    if snapshot is None or not goals:
+        return [(g, None) for g in goals]
+    measures = {g.measure for g in goals}
+    values = list(SnapshotValue.objects.filter(snapshot=snapshot, level=SnapshotLevel.CASEWORKER, measure__in=measures)
+                  .values("unit_key", "measure", "numerator", "denominator", "value"))
+    units = {str(pk): unit for pk, unit in get_user_model().objects.exclude(unit="").values_list("pk", "unit")}
+    by_worker = {(v["unit_key"], v["measure"]): v["value"] for v in values}
+    sums: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for v in values:
+        unit = units.get(v["unit_key"])
+        if unit:
+            sums[(unit, v["measure"])][0] += v["numerator"]
+            sums[(unit, v["measure"])][1] += v["denominator"]
+    rows = []
+    for g in goals:
+        if g.level == "caseworker":
+            actual = by_worker.get((str(g.caseworker_id), g.measure))
+        else:
+            num, den = sums.get((g.unit, g.measure), (Decimal(0), Decimal(0)))
+            actual = measure_value(g.measure, num, den)
+        rows.append((g, actual))
+    return rows

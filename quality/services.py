@@ -1,0 +1,261 @@
+"""Quality writes: expenditures, nightly snapshots, self-assessment reviews, plans and goals."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.services import event_record
+
+from .choices import Criterion, MeasureName, PlanStatus, ReviewStatus, SampleResult, SnapshotLevel
+from .fiscal import fiscal_year_bounds, fiscal_year_end, fiscal_year_of
+from .measures import compute_lines_by, measures_from_lines, ocse157
+from .models import (
+    Expenditure,
+    ImprovementPlan,
+    PerformanceGoal,
+    PlanAction,
+    PlanNote,
+    Review,
+    ReviewSample,
+    Snapshot,
+    SnapshotValue,
+)
+from .rules import measure_value
+from .sampling import stratified_sample
+from .selectors import RuleBook, criterion_rules
+from .timeframes import compliance
+
+User = get_user_model()
+
+
+def expenditure_save(*, fiscal_year: int, amount: Decimal, source: str = "", by=None) -> Expenditure:
+    """Record (or correct) the fiscal year's total IV-D expenditures (cost-effectiveness, 45 CFR 305.2)."""
+    expenditure = Expenditure.objects.filter(fiscal_year=fiscal_year).first() or Expenditure(fiscal_year=fiscal_year)
+    expenditure.amount, expenditure.source, expenditure.entered_by = amount, source, by
+    expenditure.full_clean()
+    expenditure.save()
+    event_record(verb="quality.expenditure_recorded", subject=expenditure, actor=by,
+                 summary=f"FY {fiscal_year} expenditures {amount}")
+    return expenditure
+
+
+# ---- snapshots ----------------------------------------------------------------------------------
+
+def _measure_rows(snapshot, level, key, label, measures) -> list[SnapshotValue]:
+    return [SnapshotValue(snapshot=snapshot, level=level, unit_key=str(key), unit_label=label, measure=m.name,
+                          numerator=Decimal(m.numerator or 0), denominator=Decimal(m.denominator or 0), value=m.value,
+                          incentive_percentage=m.incentive_percentage)
+            for m in measures if m.denominator is not None]
+
+
+def _timeframe_row(snapshot, level, key, label, code, total, met) -> SnapshotValue:
+    return SnapshotValue(snapshot=snapshot, level=level, unit_key=str(key), unit_label=label,
+                         measure=f"timeframe_{code}", numerator=Decimal(met), denominator=Decimal(total),
+                         value=measure_value("timeframe", met, total))
+
+
+def _unit_measures(lines, rules):
+    results = measures_from_lines(fiscal_year=0, lines={**lines, "collections": None}, expenditures=None, rules=rules)
+    return [r for r in results if r.name != MeasureName.COST_EFFECTIVENESS]
+
+
+@transaction.atomic
+def snapshot_take(*, taken_on: date, fiscal_year: int | None = None) -> Snapshot:
+    """Store every measure and timeframe rate per office, county and caseworker for ``taken_on``.
+
+    Idempotent per date: a re-run locks that date's row and replaces its values. The fiscal year is
+    the one containing ``taken_on`` (measures to date) unless given."""
+    fiscal_year = fiscal_year or fiscal_year_of(taken_on)
+    snapshot, _ = Snapshot.objects.get_or_create(taken_on=taken_on, defaults={"fiscal_year": fiscal_year})
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+    snapshot.values.all().delete()
+    snapshot.fiscal_year, snapshot.started_at, snapshot.finished_at, snapshot.errors = (
+        fiscal_year, timezone.now(), None, [])
+    rules = RuleBook(on=fiscal_year_end(fiscal_year))
+    report = ocse157(fiscal_year=fiscal_year)
+    rows = _measure_rows(snapshot, SnapshotLevel.OFFICE, "", "Office", report.measures)
+    start, end = fiscal_year_bounds(fiscal_year)
+    tf_end = min(end, taken_on)
+    results, skipped, _ = compliance(start=start, end=tf_end, today=taken_on)
+    rows += [_timeframe_row(snapshot, SnapshotLevel.OFFICE, "", "Office", r.code, r.total, r.met)
+             for r in results if r.available]
+    names = dict(User.objects.values_list("pk", "username"))
+    full = {u.pk: (u.get_full_name() or u.username) for u in User.objects.only("first_name", "last_name", "username")}
+    for level, field in ((SnapshotLevel.COUNTY, "county"), (SnapshotLevel.CASEWORKER, "caseworker_id")):
+        for key, lines in compute_lines_by(fiscal_year=fiscal_year, case_field=field).items():
+            if key in (None, ""):
+                continue
+            label = str(key) if level == SnapshotLevel.COUNTY else full.get(key, names.get(key, str(key)))
+            rows += _measure_rows(snapshot, level, key, label, _unit_measures(lines, rules))
+        _, _, grouped = compliance(start=start, end=tf_end, today=taken_on, group=field)
+        for code, per in grouped.items():
+            for key, (total, met) in per.items():
+                if key in (None, "") or not total:
+                    continue
+                label = str(key) if level == SnapshotLevel.COUNTY else full.get(key, str(key))
+                rows.append(_timeframe_row(snapshot, level, key, label, code, total, met))
+    SnapshotValue.objects.bulk_create(rows, batch_size=2000)
+    snapshot.lines = {k: str(v) for k, v in report.lines.items()}
+    snapshot.errors = [f"{code}: {why}" for code, why in skipped.items()]
+    snapshot.value_count = len(rows)
+    snapshot.finished_at = timezone.now()
+    snapshot.save()
+    event_record(verb="quality.snapshot_taken", subject=snapshot, actor_label="quality.tasks.snapshot_task",
+                 summary=f"{len(rows)} values for {taken_on} (FY {fiscal_year})")
+    return snapshot
+
+
+# ---- self-assessment reviews ----------------------------------------------------------------------
+
+def criterion_population(*, criterion: str, start: date, end: date):
+    """The cases a criterion is reviewed on, for a review period (45 CFR 308.2)."""
+    from cases.models import Case
+
+    from .measures import open_during
+
+    cases = Case.objects.all()
+    active = cases.filter(open_during(start, end))
+    if criterion == Criterion.CASE_CLOSURE:
+        return cases.filter(status="closed", closed_on__range=(start, end))
+    if criterion == Criterion.ESTABLISHMENT:
+        return cases.filter(Q(ncp_located_on__range=(start, end)) | Q(orders__issued_on__range=(start, end))).distinct()
+    if criterion == Criterion.ENFORCEMENT:
+        return active.filter(delinquency_identified_on__lte=end)
+    if criterion == Criterion.DISBURSEMENT:
+        from cases.models import Disbursement
+
+        return cases.filter(pk__in=Disbursement.objects.filter(received_on__range=(start, end)).values("case_id"))
+    if criterion == Criterion.MEDICAL_SUPPORT:
+        return active.filter(orders__status="active", orders__obligations__kind="medical_support").distinct()
+    if criterion == Criterion.REVIEW_ADJUSTMENT:
+        three_years = date(end.year - 3, end.month, min(end.day, 28))
+        return active.filter(orders__status="active", orders__issued_on__lte=three_years).distinct()  # 303.8(b)
+    if criterion == Criterion.INTERSTATE:
+        return active.exclude(interstate_role="none")
+    if criterion == Criterion.EXPEDITED:
+        return cases.filter(orders__issued_on__range=(start, end)).distinct()
+    raise ValueError(f"Unknown criterion {criterion!r}")
+
+
+def review_create(*, title: str, period_start: date, period_end: date, sample_size: int, seed: int, by) -> Review:
+    review = Review(title=title, period_start=period_start, period_end=period_end, sample_size=sample_size, seed=seed,
+                    created_by=by)
+    review.full_clean()
+    review.save()
+    event_record(verb="quality.review_created", subject=review, actor=by, summary=title)
+    return review
+
+
+@transaction.atomic
+def review_draw_sample(*, review: Review, by=None) -> int:
+    """Draw the seeded stratified (by county) sample per criterion. Reproducible: the same review
+    period, size and seed draw the same cases. Drawing again is refused once a case is scored."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.samples.exclude(result=SampleResult.PENDING).exists():
+        raise ValidationError("Cases in this review are already scored; the sample can no longer be redrawn.")
+    review.samples.all().delete()
+    rows = []
+    for criterion in Criterion.values:
+        population = criterion_population(criterion=criterion, start=review.period_start, end=review.period_end)
+        pairs = population.values_list("pk", "county")
+        for case_id, stratum in stratified_sample(pairs, size=review.sample_size, seed=f"{review.seed}:{criterion}"):
+            rows.append(ReviewSample(review=review, criterion=criterion, case_id=case_id, stratum=stratum))
+    ReviewSample.objects.bulk_create(rows)
+    review.status, review.sampled_at = ReviewStatus.SAMPLED, timezone.now()
+    review.save(update_fields=["status", "sampled_at"])
+    event_record(verb="quality.review_sampled", subject=review, actor=by,
+                 summary=f"{len(rows)} cases drawn (seed {review.seed})", data={"count": len(rows)})
+    return len(rows)
+
+
+def sample_score(*, sample: ReviewSample, answers: dict[str, bool], result: str, notes: str = "", by) -> ReviewSample:
+    """Score one sampled case. A case passes only if every checklist question is answered yes;
+    ``excluded`` (criterion not applicable) takes it out of the compliance rate."""
+    if result not in SampleResult.values or result == SampleResult.PENDING:
+        raise ValidationError({"result": "Choose pass, fail or excluded."})
+    if result == SampleResult.PASS and not all(answers.values()):
+        raise ValidationError({"result": "A case with a 'no' answer cannot pass."})
+    sample.answers, sample.result, sample.notes = answers, result, notes
+    sample.scored_by, sample.scored_at = by, timezone.now()
+    sample.full_clean()
+    sample.save()
+    event_record(verb="quality.sample_scored", subject=sample, case_id=sample.case_id, actor=by,
+                 summary=f"{sample.get_criterion_display()}: {sample.get_result_display()}")
+    return sample
+
+
+def review_complete(*, review: Review, by) -> Review:
+    if review.samples.filter(result=SampleResult.PENDING).exists():
+        raise ValidationError("Score every sampled case before completing the review.")
+    review.status = ReviewStatus.COMPLETED
+    review.save(update_fields=["status"])
+    event_record(verb="quality.review_completed", subject=review, actor=by, summary=review.title)
+    return review
+
+
+def review_benchmarks(*, review: Review) -> dict:
+    return criterion_rules(on=review.period_end)
+
+
+# ---- improvement plans and goals ----------------------------------------------------------------
+
+def plan_create(*, title: str, topic: str, baseline: Decimal, target: Decimal, target_on: date, owner, by
+                ) -> ImprovementPlan:
+    plan = ImprovementPlan(title=title, topic=topic, baseline=baseline, target=target, target_on=target_on,
+                           owner=owner)
+    plan.full_clean()
+    plan.save()
+    event_record(verb="quality.plan_created", subject=plan, actor=by, summary=title)
+    return plan
+
+
+def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: date, by) -> PlanAction:
+    action = PlanAction(plan=plan, description=description, owner=owner, due_on=due_on)
+    action.full_clean()
+    action.save()
+    event_record(verb="quality.plan_action_added", subject=plan, actor=by, summary=description[:200])
+    return action
+
+
+def plan_action_complete(*, action: PlanAction, completed_on: date, by) -> PlanAction:
+    if action.completed_on is not None:
+        return action
+    action.completed_on = completed_on
+    action.full_clean()
+    action.save(update_fields=["completed_on"])
+    event_record(verb="quality.plan_action_completed", subject=action.plan, actor=by, summary=action.description[:200])
+    return action
+
+
+def plan_note_add(*, plan: ImprovementPlan, text: str, by) -> PlanNote:
+    note = PlanNote(plan=plan, text=text, author=by)
+    note.full_clean()
+    note.save()
+    event_record(verb="quality.plan_note_added", subject=plan, actor=by, summary=text[:200])
+    return note
+
+
+def plan_close(*, plan: ImprovementPlan, by) -> ImprovementPlan:
+    plan.status = PlanStatus.CLOSED
+    plan.save(update_fields=["status"])
+    event_record(verb="quality.plan_closed", subject=plan, actor=by, summary=plan.title)
+    return plan
+
+
+def goal_create(*, level: str, measure: str, fiscal_year: int, target: Decimal, unit: str = "", caseworker=None,
+                by) -> PerformanceGoal:
+    goal = PerformanceGoal(level=level, unit=unit, caseworker=caseworker, measure=measure, fiscal_year=fiscal_year,
+                           target=target)
+    goal.full_clean()
+    goal.save()
+    event_record(verb="quality.goal_set", subject=goal, actor=by, summary=str(goal))
+    return goal
+
+

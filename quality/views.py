@@ -1,0 +1,619 @@
+"""Quality pages: dashboard (from snapshots), OCSE-157 (live), drill-downs, timeframes, trends,
+expenditures, self-assessment reviews, improvement plans and goals."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from core.money import money
+from core.views import PermissionMixin
+
+from . import selectors, services
+from .charts import trend_chart
+from .choices import Criterion, MeasureName, SampleResult, SnapshotLevel, Timeframe
+from .fiscal import fiscal_year_bounds, fiscal_year_of, valid_fiscal_year
+from .forms import ExpenditureForm, GoalForm, PlanActionForm, PlanForm, PlanNoteForm, ReviewForm, ScoreForm
+from .measures import DRILLDOWNS, drilldown_cases, ocse157
+from .models import (
+    TRACKED_CHOICES,
+    Expenditure,
+    ImprovementPlan,
+    PerformanceGoal,
+    PlanAction,
+    Review,
+    ReviewSample,
+    Snapshot,
+    SnapshotValue,
+)
+from .rules import DEFAULT_BANDS, TABLE_OF_MEASURE, incentive_estimate
+from .timeframes import compliance, failing_case_ids
+
+TRACKED_LABELS = dict(TRACKED_CHOICES)
+MEASURE_DRILL = {  # measure → (numerator key, denominator key, failing key)
+    MeasureName.PATERNITY: ("6", "5a", "no_paternity"),
+    MeasureName.ORDERS: ("2", "1", "no_order"),
+    MeasureName.CURRENT_COLLECTIONS: ("25", "24", "unpaid_current"),
+    MeasureName.ARREARS_COLLECTIONS: ("29", "28", "not_paying_arrears"),
+}
+
+
+def _fiscal_year(request, default: int | None = None) -> int:
+    raw = request.GET.get("fiscal_year")
+    if not raw:
+        return default or fiscal_year_of(timezone.localdate())
+    try:
+        return valid_fiscal_year(raw)
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _as_of(request) -> date | None:
+    raw = request.GET.get("as_of", "")
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError as exc:
+        raise Http404("as_of must be a date (YYYY-MM-DD).") from exc
+
+
+def _top_floor(measure: str) -> Decimal:
+    """The value that earns 100% (the dashboard's default target)."""
+    bands = DEFAULT_BANDS[TABLE_OF_MEASURE[measure]]
+    return min(b.floor for b in bands if b.percentage == max(x.percentage for x in bands))
+
+
+def _unit_case_filter(request) -> tuple[Q | None, str]:
+    county = request.GET.get("county", "").strip()[:60].replace("\x00", "")
+    worker = request.GET.get("caseworker", "").strip()
+    if county:
+        return Q(county=county), f"county {county}"
+    if worker.isdigit() and len(worker) < 10:
+        return Q(caseworker_id=int(worker)), "one caseworker"
+    return None, ""
+
+
+class DashboardView(PermissionMixin, TemplateView):
+    """Measures vs targets, incentive estimate, trends, timeframes, worst areas — from a snapshot."""
+
+    permission_required = "quality.view_snapshot"
+    template_name = "quality/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        as_of = _as_of(self.request)
+        snapshot = selectors.snapshot_latest(as_of=as_of)
+        context.update(snapshot=snapshot, as_of=as_of,
+                       snapshot_dates=list(Snapshot.objects.filter(finished_at__isnull=False)
+                                           .values_list("taken_on", flat=True)[:60]))
+        if snapshot is None:
+            return context
+        values = list(SnapshotValue.objects.filter(snapshot=snapshot).filter(
+            Q(level=SnapshotLevel.OFFICE) | Q(measure__in=MEASURE_DRILL.keys())).order_by("value", "unit_label"))
+        office = {v.measure: v for v in values if v.level == SnapshotLevel.OFFICE}
+        measures = []
+        for name, label in MeasureName.choices:
+            v = office.get(name)
+            drill = MEASURE_DRILL.get(name)
+            measures.append({"name": name, "label": label, "v": v, "target": _top_floor(name), "drill": drill,
+                             "met": v is not None and v.value is not None and v.value >= _top_floor(name)})
+        context["measures"] = measures
+        context["incentive"] = incentive_estimate({n: (office[n].incentive_percentage if n in office else None)
+                                                   for n in MeasureName.values})
+        context["timeframes"] = [office[f"timeframe_{c}"] for c in Timeframe.values if f"timeframe_{c}" in office]
+        worst = []
+        for level in (SnapshotLevel.COUNTY, SnapshotLevel.CASEWORKER):
+            for name in MEASURE_DRILL:
+                rows = [v for v in values if v.level == level and v.measure == name and v.value is not None][:3]
+                param = "county" if level == SnapshotLevel.COUNTY else "caseworker"
+                worst += [{"v": v, "url": reverse("quality:drilldown", args=[snapshot.fiscal_year, MEASURE_DRILL[name][2]])
+                           + "?" + urlencode({param: v.unit_key})} for v in rows]
+        context["worst"] = worst
+        trend = selectors.monthly_trends(measures=MeasureName.values, until=snapshot.taken_on, months=12)
+        labels = trend["labels"]
+        context["trend_labels"] = labels
+        context["trend_rows"] = [(MeasureName(n).label, trend["series"][n]) for n in MeasureName.values
+                                 if n != MeasureName.COST_EFFECTIVENESS]
+        context["trend_chart"] = trend_chart(title="Measures by month (%)", labels=[str(x) for x in labels],
+                                             series=dict(context["trend_rows"]))
+        return context
+
+
+class Ocse157View(PermissionMixin, TemplateView):
+    """All lines and measures for a fiscal year, computed live from the current data."""
+
+    permission_required = "quality.view_snapshot"
+    template_name = "quality/ocse157.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        fiscal_year = _fiscal_year(self.request)
+        report = ocse157(fiscal_year=fiscal_year)
+        start, end = fiscal_year_bounds(fiscal_year)
+        context.update(report=report, fiscal_year=fiscal_year, start=start, end=end, drill=MEASURE_DRILL,
+                       line_labels=LINE_LABELS,
+                       incentive=incentive_estimate({m.name: m.incentive_percentage for m in report.measures}))
+        return context
+
+
+LINE_LABELS = {
+    "1": "Cases open at the end of the fiscal year",
+    "2": "Open cases with a support order (incl. zero and medical-only orders)",
+    "5a": "Children in the IV-D caseload at the end of the preceding year born out of wedlock",
+    "6": "Children in the IV-D caseload in the year born out of wedlock with paternity established or acknowledged",
+    "24": "Current support due in the year",
+    "25": "Collections distributed as current support in the year",
+    "28": "Cases with arrears due in the year",
+    "29": "Cases paying toward arrears in the year",
+}
+
+
+def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def stream():
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class CaseListBase(PermissionMixin, ListView):
+    """A paginated list of the cases behind a figure (restricted to the user's case scope), as CSV
+    with ``?format=csv``."""
+
+    permission_required = "quality.view_snapshot"
+    template_name = "quality/case_list.html"
+    paginate_by = 50
+    amount_columns = False
+
+    def case_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        from cases.models import Case
+
+        qs = self.case_queryset()
+        case_filter, self.unit_label = _unit_case_filter(self.request)
+        if case_filter is not None:
+            qs = qs.filter(case_filter)
+        allowed = Case.objects.restrict(self.request.user, "view")
+        return qs.filter(pk__in=allowed.values("pk")).select_related("caseworker").order_by("case_number")
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("format") == "csv":
+            header = ["case_number", "county", "caseworker", "status", "opened_on", "closed_on"]
+            if self.amount_columns:
+                header += ["current_due", "current_paid"]
+
+            def rows():
+                for c in self.object_list.iterator(chunk_size=2000):
+                    row = [c.case_number, c.county, c.caseworker.username if c.caseworker else "", c.status,
+                           c.opened_on or "", c.closed_on or ""]
+                    if self.amount_columns:
+                        row += [money(c.current_due), money(c.current_paid)]
+                    yield row
+
+            return _csv_response(f"{self.csv_name()}.csv", header, rows())
+        return super().render_to_response(context, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(amount_columns=self.amount_columns, unit_label=self.unit_label,
+                       csv_query=_with_format(self.request))
+        return context
+
+
+def _with_format(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    return query.urlencode()
+
+
+class DrilldownView(CaseListBase):
+    def case_queryset(self):
+        self.fiscal_year = valid_year_or_404(self.kwargs["fiscal_year"])
+        if self.kwargs["key"] not in DRILLDOWNS:
+            raise Http404("Unknown figure.")
+        self.amount_columns = self.kwargs["key"] in ("24", "25", "unpaid_current")
+        return drilldown_cases(fiscal_year=self.fiscal_year, key=self.kwargs["key"])
+
+    def csv_name(self):
+        return f"fy{self.fiscal_year}-{self.kwargs['key']}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=DRILLDOWNS[self.kwargs["key"]], fiscal_year=self.fiscal_year,
+                       back=reverse("quality:ocse157") + f"?fiscal_year={self.fiscal_year}")
+        return context
+
+
+def valid_year_or_404(value) -> int:
+    try:
+        return valid_fiscal_year(value)
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+
+
+class TimeframeView(PermissionMixin, TemplateView):
+    permission_required = "quality.view_snapshot"
+    template_name = "quality/timeframes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        fiscal_year = _fiscal_year(self.request)
+        start, end = fiscal_year_bounds(fiscal_year)
+        today = timezone.localdate()
+        results, skipped, _ = compliance(start=start, end=min(end, today), today=today)
+        context.update(results=results, skipped=skipped, fiscal_year=fiscal_year, start=start, end=end)
+        return context
+
+
+class TimeframeCasesView(CaseListBase):
+    def case_queryset(self):
+        from cases.models import Case
+
+        self.fiscal_year = _fiscal_year(self.request)
+        if self.kwargs["code"] not in Timeframe.values:
+            raise Http404("Unknown timeframe.")
+        start, end = fiscal_year_bounds(self.fiscal_year)
+        today = timezone.localdate()
+        ids = failing_case_ids(code=self.kwargs["code"], start=start, end=min(end, today), today=today)
+        return Case.objects.none() if ids is None else Case.objects.filter(pk__in=ids)
+
+    def csv_name(self):
+        return f"fy{self.fiscal_year}-timeframe-{self.kwargs['code']}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=f"Cases that missed: {Timeframe(self.kwargs['code']).label}",
+                       fiscal_year=self.fiscal_year,
+                       back=reverse("quality:timeframes") + f"?fiscal_year={self.fiscal_year}")
+        return context
+
+
+class TrendView(PermissionMixin, TemplateView):
+    permission_required = "quality.view_snapshot"
+    template_name = "quality/trends.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        measure = self.request.GET.get("measure", MeasureName.ORDERS)
+        if measure not in TRACKED_LABELS:
+            raise Http404("Unknown measure.")
+        level = self.request.GET.get("level", SnapshotLevel.OFFICE)
+        if level not in SnapshotLevel.values:
+            raise Http404("Unknown level.")
+        unit = self.request.GET.get("unit", "")[:80].replace("\x00", "") if level != SnapshotLevel.OFFICE else ""
+        points = selectors.monthly_trend(measure=measure, level=level, unit_key=unit, months=24, until=_as_of(self.request))
+        labels = [p.snapshot.taken_on.strftime("%Y-%m") for p in points]
+        context.update(measure=measure, measure_label=TRACKED_LABELS[measure], level=level, unit=unit, points=points,
+                       measures=TRACKED_CHOICES, levels=SnapshotLevel.choices,
+                       chart=trend_chart(title=TRACKED_LABELS[measure], labels=labels,
+                                         series={TRACKED_LABELS[measure]: [p.value for p in points]}) if points else "")
+        return context
+
+
+# ---- expenditures --------------------------------------------------------------------------------
+
+class ExpenditureListView(PermissionMixin, ListView):
+    permission_required = "quality.view_expenditure"
+    template_name = "quality/expenditure_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return Expenditure.objects.restrict(self.request.user, "view").select_related("entered_by")
+
+
+class ExpenditureCreateView(PermissionMixin, FormView):
+    permission_required = ("quality.add_expenditure", "quality.change_expenditure")
+    template_name = "quality/form.html"
+    form_class = ExpenditureForm
+    extra_context = {"title": "Record expenditures for a fiscal year"}
+
+    def form_valid(self, form):
+        services.expenditure_save(by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "Expenditures recorded.")
+        return redirect("quality:expenditure_list")
+
+
+# ---- self-assessment reviews ---------------------------------------------------------------------
+
+class ReviewListView(PermissionMixin, ListView):
+    permission_required = "quality.view_review"
+    template_name = "quality/review_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return Review.objects.restrict(self.request.user, "view").order_by("-period_end", "-id").annotate(
+            sampled=Count("samples"), scored=Count("samples", filter=~Q(samples__result=SampleResult.PENDING)))
+
+
+class ReviewCreateView(PermissionMixin, FormView):
+    permission_required = "quality.add_review"
+    template_name = "quality/form.html"
+    form_class = ReviewForm
+    extra_context = {"title": "New self-assessment review"}
+
+    def get_initial(self):
+        return {"seed": int(timezone.now().timestamp()) % 100000}
+
+    def form_valid(self, form):
+        review = services.review_create(by=self.request.user, **form.cleaned_data)
+        return redirect("quality:review_detail", pk=review.pk)
+
+
+def review_summary(review: Review) -> list[dict]:
+    """Per criterion: benchmark, counts, compliance % and the failing samples (2 queries)."""
+    rules = selectors.criterion_rules(on=review.period_end)
+    samples = list(review.samples.select_related("case", "scored_by").order_by("criterion", "case__case_number"))
+    rows = []
+    for code, label in Criterion.choices:
+        mine = [s for s in samples if s.criterion == code]
+        passed = sum(1 for s in mine if s.result == SampleResult.PASS)
+        failed = [s for s in mine if s.result == SampleResult.FAIL]
+        judged = passed + len(failed)
+        rate = (Decimal(passed) * 100 / judged).quantize(Decimal("0.01")) if judged else None
+        rule = rules.get(code)
+        benchmark = rule.benchmark if rule else None
+        rows.append({"code": code, "label": label, "samples": mine, "passed": passed, "failed": failed,
+                     "pending": sum(1 for s in mine if s.result == SampleResult.PENDING), "rate": rate,
+                     "benchmark": benchmark, "rule": rule,
+                     "meets": rate is not None and benchmark is not None and rate >= benchmark})
+    return rows
+
+
+class ReviewDetailView(PermissionMixin, TemplateView):
+    permission_required = "quality.view_review"
+    template_name = "quality/review_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        review = get_object_or_404(Review.objects.restrict(self.request.user, "view"), pk=self.kwargs["pk"])
+        context.update(review=review, criteria=review_summary(review))
+        return context
+
+
+class ReviewSampleDrawView(PermissionMixin, View):
+    permission_required = "quality.change_review"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        review = get_object_or_404(Review.objects.restrict(request.user, "change"), pk=pk)
+        try:
+            count = services.review_draw_sample(review=review, by=request.user)
+            messages.success(request, f"{count} cases drawn with seed {review.seed}.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("quality:review_detail", pk=pk)
+
+
+class ReviewCompleteView(PermissionMixin, View):
+    permission_required = "quality.change_review"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        review = get_object_or_404(Review.objects.restrict(request.user, "change"), pk=pk)
+        try:
+            services.review_complete(review=review, by=request.user)
+            messages.success(request, "Review completed.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("quality:review_detail", pk=pk)
+
+
+class SampleScoreView(PermissionMixin, FormView):
+    permission_required = "quality.change_reviewsample"
+    template_name = "quality/sample_score.html"
+    form_class = ScoreForm
+
+    @cached_property
+    def sample(self) -> ReviewSample:
+        return get_object_or_404(ReviewSample.objects.restrict(self.request.user, "view")
+                                 .select_related("review", "case"), pk=self.kwargs["pk"])
+
+    @cached_property
+    def rule(self):
+        return selectors.criterion_rules(on=self.sample.review.period_end).get(self.sample.criterion)
+
+    @property
+    def checklist(self) -> list[str]:
+        return list(self.rule.checklist) if self.rule else []
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["checklist"] = self.checklist
+        if self.sample.result != SampleResult.PENDING:
+            kwargs["initial"] = {"result": self.sample.result, "notes": self.sample.notes,
+                                 **{f"q{i}": self.sample.answers.get(q, False) for i, q in enumerate(self.checklist)}}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(sample=self.sample, rule=self.rule)
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.sample_score(sample=self.sample, answers=form.answers(), result=form.cleaned_data["result"],
+                                  notes=form.cleaned_data["notes"], by=self.request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.sample.case.case_number} scored.")
+        nxt = (ReviewSample.objects.filter(review=self.sample.review, result=SampleResult.PENDING)
+               .order_by("criterion", "id").values_list("pk", flat=True).first())
+        return redirect("quality:sample_score", pk=nxt) if nxt else redirect("quality:review_detail",
+                                                                               pk=self.sample.review_id)
+
+
+class ReviewExportView(PermissionMixin, View):
+    permission_required = "quality.view_review"
+
+    def get(self, request, pk):
+        review = get_object_or_404(Review.objects.restrict(request.user, "view"), pk=pk)
+        summary = review_summary(review)
+
+        def rows():
+            for crit in summary:
+                for s in crit["samples"]:
+                    yield [crit["label"], crit["benchmark"], crit["rate"] if crit["rate"] is not None else "",
+                           s.case.case_number, s.stratum, s.get_result_display(),
+                           "; ".join(f"{q}: {'yes' if a else 'no'}" for q, a in s.answers.items()), s.notes,
+                           s.scored_by.username if s.scored_by else "", s.scored_at or ""]
+
+        header = ["criterion", "benchmark_pct", "compliance_pct", "case_number", "stratum", "result", "answers",
+                  "notes", "scored_by", "scored_at"]
+        return _csv_response(f"review-{review.pk}.csv", header, rows())
+
+
+# ---- improvement plans ---------------------------------------------------------------------------
+
+class PlanListView(PermissionMixin, ListView):
+    permission_required = "quality.view_improvementplan"
+    template_name = "quality/plan_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        return selectors.plan_list().filter(pk__in=ImprovementPlan.objects.restrict(self.request.user, "view")).annotate(
+            overdue=Count("actions", filter=Q(actions__completed_on__isnull=True, actions__due_on__lt=today))
+        ).order_by("status", "target_on", "id")
+
+
+class PlanCreateView(PermissionMixin, FormView):
+    permission_required = "quality.add_improvementplan"
+    template_name = "quality/form.html"
+    form_class = PlanForm
+    extra_context = {"title": "New improvement plan"}
+
+    def get_initial(self):
+        return {"topic": self.request.GET.get("topic", "")[:40]}
+
+    def form_valid(self, form):
+        plan = services.plan_create(by=self.request.user, **form.cleaned_data)
+        return redirect("quality:plan_detail", pk=plan.pk)
+
+
+class PlanDetailView(PermissionMixin, TemplateView):
+    permission_required = "quality.view_improvementplan"
+    template_name = "quality/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = get_object_or_404(ImprovementPlan.objects.restrict(self.request.user, "view").select_related("owner"),
+                                 pk=self.kwargs["pk"])
+        today = timezone.localdate()
+        actions = list(plan.actions.select_related("owner"))
+        points = []
+        if plan.topic in TRACKED_LABELS:
+            points = selectors.monthly_trend(measure=plan.topic, months=24)
+        context.update(plan=plan, actions=actions, notes=list(plan.notes.select_related("author")),
+                       overdue=[a for a in actions if a.is_overdue(today)], today=today, points=points,
+                       action_form=PlanActionForm(), note_form=PlanNoteForm(),
+                       chart=trend_chart(title=plan.get_topic_display(), labels=[p.snapshot.taken_on.strftime("%Y-%m")
+                                                                                  for p in points],
+                                         series={"Actual": [p.value for p in points],
+                                                 "Target": [plan.target for _ in points]}) if points else "")
+        return context
+
+
+class PlanActionAddView(PermissionMixin, View):
+    permission_required = "quality.add_planaction"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        plan = get_object_or_404(ImprovementPlan.objects.restrict(request.user, "view"), pk=pk)
+        form = PlanActionForm(request.POST)
+        if form.is_valid():
+            services.plan_action_add(plan=plan, by=request.user, **form.cleaned_data)
+            messages.success(request, "Action added.")
+        else:
+            messages.error(request, "The action was not added: " + "; ".join(
+                f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return redirect("quality:plan_detail", pk=pk)
+
+
+class PlanActionCompleteView(PermissionMixin, View):
+    permission_required = "quality.change_planaction"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        action = get_object_or_404(PlanAction.objects.restrict(request.user, "change"), pk=pk)
+        services.plan_action_complete(action=action, completed_on=timezone.localdate(), by=request.user)
+        messages.success(request, "Action marked done.")
+        return redirect("quality:plan_detail", pk=action.plan_id)
+
+
+class PlanNoteAddView(PermissionMixin, View):
+    permission_required = "quality.add_plannote"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        plan = get_object_or_404(ImprovementPlan.objects.restrict(request.user, "view"), pk=pk)
+        form = PlanNoteForm(request.POST)
+        if form.is_valid():
+            services.plan_note_add(plan=plan, text=form.cleaned_data["text"], by=request.user)
+            messages.success(request, "Note added.")
+        else:
+            messages.error(request, "Write a note first.")
+        return redirect("quality:plan_detail", pk=pk)
+
+
+# ---- goals ---------------------------------------------------------------------------------------
+
+class GoalListView(PermissionMixin, ListView):
+    permission_required = "quality.view_performancegoal"
+    template_name = "quality/goal_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return PerformanceGoal.objects.restrict(self.request.user, "view").select_related("caseworker")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        goals = list(context["object_list"])
+        context["rows"] = selectors.goal_actuals(goals=goals, snapshot=selectors.snapshot_latest())
+        return context
+
+
+class GoalCreateView(PermissionMixin, FormView):
+    permission_required = "quality.add_performancegoal"
+    template_name = "quality/form.html"
+    form_class = GoalForm
+    extra_context = {"title": "New performance goal"}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        if data["level"] == "unit":
+            data["caseworker"] = None
+        else:
+            data["unit"] = ""
+        try:
+            services.goal_create(by=self.request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(reverse("quality:goal_list"))
+
+

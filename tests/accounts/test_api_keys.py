@@ -1,0 +1,102 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.settings import api_settings
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+from accounts.models import ApiKey, ApiRequestLog, PartnerAgency
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.api_urls")]
+URL = "/api/v1/echo/"
+
+
+def create_key(*args) -> str:
+    out, err = StringIO(), StringIO()
+    call_command("create_partner_key", *args, stdout=out, stderr=err)
+    return out.getvalue().strip().splitlines()[-1]
+
+
+def client_with(raw: str) -> APIClient:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return api
+
+
+def test_command_creates_agency_and_prints_key_alone_on_last_line():
+    raw = create_key("Family Court", "--scopes", "cases:read,collections:write", "--kind", "court")
+    assert raw.startswith("cw_") and " " not in raw
+    agency = PartnerAgency.objects.get(name="Family Court")
+    assert agency.kind == "court"
+    key = agency.keys.get()
+    assert key.scopes == ["cases:read", "collections:write"]
+    assert raw not in key.digest and key.matches(raw)  # only the digest is stored
+
+
+def test_command_refuses_unknown_scopes():
+    with pytest.raises(CommandError, match="Unknown scope"):
+        create_key("X", "--scopes", "cases:delete")
+
+
+def test_scopes_all_reaches_everything():
+    raw = create_key("State Office", "--scopes", "all")
+    assert client_with(raw).post(URL).status_code == 201
+
+
+def test_key_reaches_only_its_scopes():
+    api = client_with(create_key("Court", "--scopes", "cases:read"))
+    assert api.get(URL).json() == {"agency": "Court", "scopes": ["cases:read"]}
+    denied = api.post(URL)
+    assert denied.status_code == 403
+    assert "scope" in denied.json()["detail"]
+
+
+def test_missing_or_bad_key_is_a_401_json_error():
+    assert APIClient().get(URL).status_code == 401
+    response = client_with("cw_deadbeef_not-a-real-key").get(URL)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid API key."}
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_revoked_and_expired_keys_stop_working():
+    raw = create_key("Court", "--scopes", "cases:read")
+    key = ApiKey.objects.get()
+    key.revoked_at = timezone.now()
+    key.save()
+    assert client_with(raw).get(URL).status_code == 401
+    raw2 = create_key("Court", "--scopes", "cases:read")
+    ApiKey.objects.filter(revoked_at__isnull=True).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client_with(raw2).get(URL).status_code == 401
+
+
+def test_every_call_is_logged_with_agency_endpoint_and_outcome():
+    raw = create_key("Court", "--scopes", "cases:read")
+    client_with(raw).get(URL)
+    client_with(raw).post(URL)
+    APIClient().get(URL)
+    rows = list(ApiRequestLog.objects.order_by("id").values_list("agency__name", "method", "path", "status_code"))
+    assert rows == [("Court", "GET", URL, 200), ("Court", "POST", URL, 403), (None, "GET", URL, 401)]
+
+
+def test_over_the_rate_limit_is_a_429():
+    raw = create_key("Court", "--scopes", "cases:read")
+    from django.conf import settings
+
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "api_key": "2/minute"}
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
+        api_settings.reload()
+        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        try:
+            api = client_with(raw)
+            codes = [api.get(URL).status_code for _ in range(3)]
+        finally:
+            SimpleRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    api_settings.reload()
+    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    assert codes == [200, 200, 429]

@@ -1,0 +1,109 @@
+"""Caseworker pages of the ledger: held queue and release, late disbursements, statement partial."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from cases.choices import CollectionStatus
+from cases.models import Collection, Disbursement
+from cases.selectors import case_statement
+from cases.services import charges_accrue, collection_post
+from core.models import DomainEvent
+from tests.cases.factories import case_with_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def april():
+    with time_machine.travel(datetime(2024, 4, 15, 17, tzinfo=UTC), tick=False):
+        yield
+
+
+def held(ref="H-1", number="NY-UNKNOWN", source="direct_payment"):
+    return collection_post(case_number=number, amount=Decimal("120.00"), received_on=date(2024, 4, 2), source=source,
+                           source_reference=ref, received_via="file").collection
+
+
+def test_held_queue_lists_unidentified_payments_and_release_distributes(client_as):
+    case = case_with_order(monthly=Decimal("500.00"))
+    charges_accrue(through=date(2024, 4, 15))
+    collection = held()
+    client = client_as("caseworker")
+    page = client.get(reverse("ledger:held_list"))
+    assert page.status_code == 200 and b"H-1" in page.content
+    response = client.post(reverse("ledger:held_release", args=[collection.pk]),
+                           {"case_number": case.case_number.lower(), "note": "Matched by payor name"})
+    assert response.status_code == 302
+    collection.refresh_from_db()
+    assert collection.status == CollectionStatus.POSTED and collection.case == case
+    assert DomainEvent.objects.filter(verb="collection released").exists()
+    assert b"No held collections." in client.get(reverse("ledger:held_list")).content
+
+
+def test_release_to_an_unknown_or_closed_case_is_refused(client_as):
+    closed = case_with_order(status="closed", closure_reason="other", closed_on=date(2024, 3, 1), stage="closed")
+    collection = held()
+    client = client_as("caseworker")
+    for number in ["NY-404404", closed.case_number, ""]:
+        client.post(reverse("ledger:held_release", args=[collection.pk]), {"case_number": number})
+    collection.refresh_from_db()
+    assert collection.status == CollectionStatus.HELD
+
+
+def test_release_needs_change_permission_and_get_is_405(client_as):
+    collection = held()
+    assert client_as("quality_analyst").post(reverse("ledger:held_release", args=[collection.pk]),
+                                             {"case_number": "X"}).status_code == 403
+    assert client_as("caseworker").get(reverse("ledger:held_release", args=[collection.pk])).status_code == 405
+
+
+def test_held_queue_hides_the_tax_offset_source_from_users_without_fti(client_as, monkeypatch):
+    held(ref="TOP-9", source="federal_tax_offset")
+    client = client_as("caseworker")
+    page = client.get(reverse("ledger:held_list")).content.decode()
+    assert "TOP-9" in page and "Federal tax refund offset" not in page
+    # nor can the source filter reveal it
+    filtered = client.get(reverse("ledger:held_list"), {"source": "federal_tax_offset"}).content.decode()
+    assert "TOP-9" not in filtered
+    # a holder of cases.view_fti with current FTI training (IRS Publication 1075) may filter by it
+    monkeypatch.setattr("training.selectors.fti_training_current", lambda user: True)
+    assert "TOP-9" in client_as("enforcement_specialist").get(reverse("ledger:held_list"),
+                                                               {"source": "federal_tax_offset"}).content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_held_queue_query_count_does_not_grow(client_as, rows, django_assert_max_num_queries):
+    for n in range(rows):
+        held(ref=f"H-{n}")
+    client = client_as("caseworker")
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("ledger:held_list")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_late_disbursements_list(client_as, rows, django_assert_max_num_queries):
+    case = case_with_order()
+    for n in range(rows):
+        collection_post(case_number=case.case_number, amount=Decimal("10.00"), received_on=date(2024, 4, 1),
+                        source="direct_payment", source_reference=f"L-{n}", received_via="api")
+    Disbursement.objects.update(is_late=True)
+    client = client_as("coordinator")
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("ledger:late_disbursements"))
+    assert page.status_code == 200 and page.content.decode().count("L-") == rows
+    assert client_as("outreach").get(reverse("ledger:late_disbursements")).status_code == 403
+
+
+def test_statement_partial_shows_the_balance_and_masks_fti(role_user):
+    case = case_with_order(monthly=Decimal("500.00"))
+    charges_accrue(through=date(2024, 4, 15))
+    collection_post(case_number=case.case_number, amount=Decimal("200.00"), received_on=date(2024, 4, 2),
+                    source="federal_tax_offset", source_reference="TOP-1", received_via="file")
+    html = render_to_string("cases/_statement.html", case_statement(case=case, user=role_user("caseworker")))
+    assert "800.00" in html and "TOP-1" in html and "Federal tax refund offset" not in html
+    assert Collection.objects.count() == 1

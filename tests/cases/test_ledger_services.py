@@ -1,0 +1,291 @@
+"""Ledger services: accrual, posting, replay/conflict, holds, reversal, release, verify_ledger."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from cases.choices import Bucket, CollectionStatus, DisbursementStatus, EntryType, Frequency, ObligationKind, Payee
+from cases.exceptions import CollectionConflict
+from cases.ledger_verify import ledger_differences
+from cases.models import Allocation, CaseBalance, Collection, Disbursement, LedgerEntry
+from cases.services import charges_accrue, collection_post, collection_release, collection_reverse
+from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory, case_with_order
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def post(case, amount, ref, *, source="income_withholding", received_on=date(2024, 4, 10), **kw):
+    return collection_post(case_number=case.case_number if case else kw.pop("case_number", ""), amount=D(amount),
+                           received_on=received_on, source=source, source_reference=ref, received_via="api", **kw)
+
+
+def at(day: date) -> datetime:
+    """Noon in the office's time zone (a bare date travels to midnight UTC, the evening before)."""
+    return datetime(day.year, day.month, day.day, 17, 0, tzinfo=UTC)
+
+
+def balance(case) -> CaseBalance:
+    return CaseBalance.objects.get(case=case)
+
+
+@pytest.fixture
+def april():
+    with time_machine.travel(at(date(2024, 4, 15)), tick=False):
+        yield
+
+
+# --- accrual ----------------------------------------------------------------------------------
+
+def test_accrual_charges_every_due_date_once_and_late_months_become_arrears(april):
+    case = case_with_order(monthly=D("500.00"))  # monthly from 2024-02-01
+    result = charges_accrue(through=date(2024, 4, 15))
+    assert result.charges == 3
+    b = balance(case)
+    assert (b.current_month, b.current_due_month, b.unassigned_arrears, b.total_arrears) == (
+        date(2024, 4, 1), D("500.00"), D("1000.00"), D("1000.00"))
+    assert b.months_in_arrears == D("2.00") and b.delinquent_since == date(2024, 4, 15)
+    assert charges_accrue(through=date(2024, 4, 15)).charges == 0
+    assert LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).count() == 3
+    assert ledger_differences() == []
+
+
+def test_daily_runs_and_one_late_run_give_the_same_ledger():
+    daily = case_with_order(monthly=D("100.00"))
+    ObligationFactory(order=daily.orders.get(), kind=ObligationKind.MEDICAL_SUPPORT, amount=D("20.00"),
+                      frequency=Frequency.WEEKLY)
+    with time_machine.travel(at(date(2024, 5, 20)), tick=False):
+        for day in range(1, 32):
+            charges_accrue(through=date(2024, 3, day) if day <= 31 else date(2024, 3, 31))
+        charges_accrue(through=date(2024, 5, 20))
+    daily_charges = sorted(LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).values_list("due_on", "amount"))
+    daily_balance = balance(daily)
+    LedgerEntry.objects.all().delete()
+    CaseBalance.objects.all().delete()
+    daily.orders.get().obligations.update(accrued_through=None)
+    with time_machine.travel(at(date(2024, 5, 20)), tick=False):
+        charges_accrue(through=date(2024, 5, 20))
+    late = balance(daily)
+    assert sorted(LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).values_list("due_on", "amount")) == daily_charges
+    assert (late.current_due_month, late.total_arrears) == (daily_balance.current_due_month, daily_balance.total_arrears)
+    assert ledger_differences() == []
+
+
+def test_unpaid_current_support_rolls_into_assigned_arrears_on_assistance(april):
+    case = case_with_order(monthly=D("300.00"), assistance_status="current")
+    charges_accrue(through=date(2024, 2, 1))
+    post(case, "100.00", "R-1", received_on=date(2024, 2, 10), posted_on=date(2024, 2, 10))
+    charges_accrue(through=date(2024, 3, 1))
+    b = balance(case)
+    assert (b.assigned_arrears, b.unassigned_arrears, b.current_due_month) == (D("200.00"), D("0.00"), D("300.00"))
+    assert ledger_differences() == []
+
+
+def test_ended_and_zero_obligations_stop_charging(april):
+    case = case_with_order(monthly=D("500.00"))
+    ob = case.orders.get().obligations.get()
+    ob.end_on = date(2024, 2, 29)
+    ob.save()
+    ObligationFactory(order=case.orders.get(), amount=D("0.00"))
+    charges_accrue(through=date(2024, 4, 15))
+    assert LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).count() == 1
+
+
+def test_superseded_order_without_end_date_does_not_accrue(april):
+    case = case_with_order(monthly=D("500.00"))
+    case.orders.update(status="superseded")
+    SupportOrderFactory(case=case, version=2, order_number="NEW", effective_on=date(2024, 4, 1))
+    ObligationFactory(order=case.orders.get(version=2), amount=D("250.00"), start_on=date(2024, 4, 1))
+    charges_accrue(through=date(2024, 4, 15))
+    assert list(LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).values_list("amount", flat=True)) == [D("250.00")]
+    assert balance(case).monthly_obligation == D("250.00")
+
+
+def test_arrears_repayment_is_a_memo_charge_that_changes_no_balance(april):
+    case = case_with_order(monthly=D("500.00"))
+    ObligationFactory(order=case.orders.get(), kind=ObligationKind.ARREARS_REPAYMENT, amount=D("50.00"))
+    charges_accrue(through=date(2024, 4, 15))
+    assert LedgerEntry.objects.filter(entry_type=EntryType.CHARGE, bucket="").count() == 3
+    assert balance(case).total_arrears == D("1000.00")
+
+
+def test_accrue_charges_command_refuses_future_dates(april):
+    with pytest.raises(Exception, match="future"):
+        call_command("accrue_charges", "--through", "2024-04-16")
+    call_command("accrue_charges", "--through", "2024-04-15")
+
+
+# --- posting ----------------------------------------------------------------------------------
+
+def test_post_allocates_current_then_arrears_and_schedules_the_family_disbursement(april):
+    case = case_with_order(monthly=D("500.00"))
+    charges_accrue(through=date(2024, 4, 15))
+    result = post(case, "700.00", "R-1", received_on=date(2024, 4, 12))  # a Friday
+    assert result.created
+    assert sorted((a.bucket, a.payee, a.amount) for a in result.allocations) == [
+        (Bucket.ARREARS_UNASSIGNED, Payee.FAMILY, D("200.00")), (Bucket.CURRENT, Payee.FAMILY, D("500.00"))]
+    b = balance(case)
+    assert (b.current_paid_month, b.unassigned_arrears, b.last_payment_amount) == (D("500.00"), D("800.00"), D("700.00"))
+    disbursement = Disbursement.objects.get()
+    # 42 USC 654b(c): 2 business days after receipt — Friday → Tuesday.
+    assert (disbursement.amount, disbursement.due_by, disbursement.status) == (D("700.00"), date(2024, 4, 16), "pending")
+    assert ledger_differences() == []
+
+
+def test_exact_replay_writes_nothing_and_different_content_conflicts(april):
+    case = case_with_order()
+    charges_accrue(through=date(2024, 4, 15))
+    first = post(case, "100.00", "R-1")
+    again = post(case, "100.00", "R-1")
+    assert not again.created and again.collection.pk == first.collection.pk
+    assert [a.pk for a in again.allocations] == [a.pk for a in first.allocations]
+    assert Collection.objects.count() == 1 and Allocation.objects.count() == 1
+    with pytest.raises(CollectionConflict):
+        post(case, "100.01", "R-1")
+    with pytest.raises(CollectionConflict):
+        post(case, "100.00", "R-1", source="direct_payment")
+    assert Collection.objects.count() == 1
+
+
+@pytest.mark.parametrize("number,status,reason", [("NY-404404", "open", "No case with this case number"),
+                                                   (None, "closed", "The case is closed")])
+def test_unknown_or_closed_case_is_held_never_dropped(april, number, status, reason):
+    case = (case_with_order(status=status, closure_reason="other", closed_on=date(2024, 3, 1), stage="closed")
+            if status == "closed" else None)
+    result = collection_post(case_number=number or case.case_number, amount=D("80.00"), received_on=date(2024, 4, 1),
+                             source="other", source_reference="H-1", received_via="file")
+    assert result.created and result.collection.status == CollectionStatus.HELD
+    assert result.collection.hold_reason == reason and result.allocations == []
+    assert not LedgerEntry.objects.exists() and not Disbursement.objects.exists()
+
+
+def test_explicit_hold_reason_holds(april):
+    case = case_with_order()
+    result = post(case, "80.00", "H-2", hold_reason="Payor name does not match")
+    assert result.collection.status == CollectionStatus.HELD and not Allocation.objects.exists()
+
+
+def test_tax_offset_skips_current_and_holds_the_excess(april):
+    case = case_with_order(monthly=D("500.00"), assistance_status="former")
+    charges_accrue(through=date(2024, 4, 15))
+    result = post(case, "1200.00", "T-1", source="federal_tax_offset")
+    assert {a.bucket for a in result.allocations} == {Bucket.ARREARS_UNASSIGNED}
+    assert balance(case).current_paid_month == 0 and balance(case).total_arrears == 0
+    assert result.collection.hold_reason.startswith("Federal tax refund offset exceeds")
+    assert sum(a.amount for a in result.allocations) == D("1000.00")
+
+
+@pytest.mark.parametrize("field,kwargs", [
+    ("amount", {"amount": D("0")}), ("amount", {"amount": D("-5")}), ("amount", {"amount": D("1.005")}),
+    ("received_on", {"received_on": date(2024, 4, 16)}), ("source", {"source": "lottery"}),
+    ("source_reference", {"source_reference": ""}), ("source_reference", {"source_reference": "x" * 65}),
+    ("source_reference", {"source_reference": "a\x00b"}),
+])
+def test_bad_input_is_a_field_error_and_writes_nothing(april, field, kwargs):
+    case = case_with_order()
+    args = {"case_number": case.case_number, "amount": D("10.00"), "received_on": date(2024, 4, 1),
+            "source": "other", "source_reference": "B-1", "received_via": "api", **kwargs}
+    with pytest.raises(ValidationError) as exc:
+        collection_post(**args)
+    assert field in exc.value.message_dict
+    assert not Collection.objects.exists()
+
+
+def test_received_today_is_accepted(april):
+    case = case_with_order()
+    assert post(case, "10.00", "T-0", received_on=date(2024, 4, 15)).created
+
+
+# --- reversal and release -----------------------------------------------------------------------
+
+def test_reversal_restores_what_was_paid_and_cancels_the_pending_disbursement(april, role_user):
+    case = case_with_order(monthly=D("500.00"))
+    charges_accrue(through=date(2024, 4, 15))
+    result = post(case, "700.00", "R-1")
+    collection_reverse(collection=result.collection, reason="Cheque returned", by=role_user("caseworker"))
+    b = balance(case)
+    assert (b.current_paid_month, b.unassigned_arrears) == (D("0.00"), D("1000.00"))
+    assert Disbursement.objects.get().status == DisbursementStatus.CANCELLED
+    assert Collection.objects.get().status == CollectionStatus.REVERSED
+    assert LedgerEntry.objects.filter(entry_type=EntryType.REVERSAL).count() == 3
+    with pytest.raises(ValidationError):
+        collection_reverse(collection=result.collection, reason="again")
+    assert ledger_differences() == []
+
+
+def test_reversing_last_months_current_payment_makes_it_arrears():
+    with time_machine.travel(at(date(2024, 5, 3)), tick=False):
+        case = case_with_order(monthly=D("500.00"))
+        charges_accrue(through=date(2024, 4, 1))
+        result = post(case, "500.00", "R-1", received_on=date(2024, 4, 2), posted_on=date(2024, 4, 2))
+        charges_accrue(through=date(2024, 5, 3))
+        collection_reverse(collection=result.collection, reason="NSF")
+        b = balance(case)
+        assert (b.current_paid_month, b.current_due_month, b.unassigned_arrears) == (0, D("500.00"), D("1500.00"))
+        assert ledger_differences() == []
+
+
+def test_release_of_a_held_collection_distributes_it_and_is_audited(april, role_user):
+    from core.models import DomainEvent
+
+    case = case_with_order(monthly=D("500.00"))
+    charges_accrue(through=date(2024, 4, 15))
+    held = collection_post(case_number="NY-UNKNOWN", amount=D("300.00"), received_on=date(2024, 4, 1),
+                           source="direct_payment", source_reference="H-9", received_via="file").collection
+    result = collection_release(collection=held, case=case, by=role_user("caseworker"), note="Matched by name")
+    assert result.collection.status == CollectionStatus.POSTED and result.collection.case == case
+    assert balance(case).current_paid_month == D("300.00")
+    assert DomainEvent.objects.filter(verb="collection released", case_id=case.pk).exists()
+    with pytest.raises(ValidationError):
+        collection_release(collection=held, case=case, by=role_user("caseworker"))
+
+
+def test_verify_ledger_command_reports_a_tampered_balance(april):
+    case = case_with_order()
+    charges_accrue(through=date(2024, 4, 15))
+    call_command("verify_ledger")
+    CaseBalance.objects.filter(case=case).update(unassigned_arrears=D("1.00"))
+    with pytest.raises(Exception, match="difference"):
+        call_command("verify_ledger")
+
+
+def test_factory_case_without_orders_is_fine(april):
+    CaseFactory()
+    charges_accrue(through=date(2024, 4, 15))
+    assert ledger_differences() == []
+
+
+# --- disbursements and scheduled tasks ------------------------------------------------------------
+
+def test_sweep_flags_pending_disbursements_after_the_due_date_only(april, settings):
+    from cases.tasks import sweep_disbursements_task
+
+    case = case_with_order()
+    charges_accrue(through=date(2024, 4, 15))
+    post(case, "100.00", "D-1", received_on=date(2024, 4, 11))  # Thursday → due Monday 15th
+    post(case, "100.00", "D-2", received_on=date(2024, 4, 10))  # Wednesday → due Friday 12th
+    assert sweep_disbursements_task()["flagged_late"] == 1
+    late = Disbursement.objects.get(is_late=True)
+    assert late.due_by == date(2024, 4, 12) and late.status == DisbursementStatus.PENDING
+    assert sweep_disbursements_task()["flagged_late"] == 0
+    settings.CASEWORKS_DISBURSE_DIRECTLY = True
+    assert sweep_disbursements_task()["sent"] == 2
+    on_time = Disbursement.objects.get(due_by=date(2024, 4, 15))
+    assert (on_time.status, on_time.disbursed_on, on_time.is_late) == ("sent", date(2024, 4, 15), False)
+
+
+def test_accrual_task_writes_a_run_row_and_schedules_exist(april):
+    from cases.models import LedgerRun
+    from cases.schedules import SCHEDULES
+    from cases.tasks import accrue_charges_task
+
+    case_with_order()
+    assert accrue_charges_task()["charges"] == 3
+    assert accrue_charges_task()["charges"] == 0
+    run = LedgerRun.objects.filter(kind="accrual").first()
+    assert run.finished_at and run.run_on == date(2024, 4, 15) and not run.error
+    assert {"cases.accrue_charges", "cases.sweep_disbursements"} <= {s.task for s in SCHEDULES}

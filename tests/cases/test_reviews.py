@@ -1,0 +1,130 @@
+"""Review and adjustment (45 CFR 303.8)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cases.choices import OrderKind, OrderStatus, ReviewOutcome, ReviewStatus
+from cases.models import OrderReview, SupportOrder, WorkItem
+from cases.reviews.selectors import orders_due_for_review
+from cases.services.reviews import review_calculate, review_complete, review_open
+from core.models import DomainEvent
+from tests.cases.factories import case_with_order
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 23)
+
+
+def order_in_effect_since(effective_on: date, *, kind=OrderKind.ADMINISTRATIVE, monthly="500.00") -> SupportOrder:
+    case = case_with_order(monthly=Decimal(monthly))
+    order = case.orders.get()
+    order.kind, order.effective_on, order.issued_on = kind, effective_on, effective_on
+    order.save()
+    order.obligations.update(start_on=effective_on)
+    return order
+
+
+def test_orders_in_effect_36_months_or_more_are_due_for_review(role_user):
+    due = order_in_effect_since(date(2023, 11, 23))  # exactly 36 months
+    not_yet = order_in_effect_since(date(2023, 11, 24))  # one day short
+    assert list(orders_due_for_review(user=role_user("caseworker"), as_of=TODAY)) == [due]
+    assert not_yet not in orders_due_for_review(user=role_user("caseworker"), as_of=date(2026, 11, 23))
+
+
+def test_an_open_review_or_a_recent_one_takes_the_order_off_the_list(role_user):
+    order = order_in_effect_since(date(2020, 1, 1))
+    review_open(order=order, by=role_user("caseworker"))
+    assert not orders_due_for_review(user=role_user("caseworker"), as_of=TODAY).exists()
+    with pytest.raises(ValidationError, match="already has an open review"):
+        review_open(order=order, by=role_user("caseworker"))
+
+
+def test_ny_review_runs_the_cssa_and_compares(role_user):
+    order = order_in_effect_since(date(2020, 1, 1), monthly="500.00")
+    review = review_open(order=order, by=role_user("caseworker"))
+    review = review_calculate(review=review, by=role_user("caseworker"), as_of=date(2025, 6, 1),
+                              inputs={"payor_income": Decimal("60000"), "other_income": Decimal("40000"),
+                                      "children": 2})
+    assert review.guideline_monthly == Decimal("1250.00")
+    assert review.current_monthly == Decimal("500.00")
+    assert review.difference == Decimal("750.00")
+    assert review.worksheet["payor_obligation_annual"] == "15000.00"
+
+
+@time_machine.travel(date(2026, 11, 23), tick=False)
+def test_adjustment_creates_a_new_order_version_and_keeps_past_charges(role_user):
+    order = order_in_effect_since(date(2020, 1, 1))
+    old = order.obligations.get()
+    old.accrued_through = date(2026, 11, 1)
+    old.save()
+    review = review_open(order=order, by=role_user("caseworker"))
+    review_calculate(review=review, by=role_user("caseworker"), as_of=date(2025, 6, 1),
+                     inputs={"payor_income": "60000", "other_income": "40000", "children": 2})
+    with pytest.raises(ValidationError, match="42 USC 666"):
+        review_complete(review=review, outcome=ReviewOutcome.ADJUSTMENT, reason="income rose",
+                        effective_on=date(2026, 11, 1), by=role_user("caseworker"))
+    review = review_complete(review=review, outcome=ReviewOutcome.ADJUSTMENT, reason="income rose",
+                             effective_on=date(2026, 12, 1), by=role_user("caseworker"))
+    order.refresh_from_db()
+    old.refresh_from_db()
+    new = review.new_order
+    assert (order.status, new.status, new.version, new.supersedes_id) == (
+        OrderStatus.SUPERSEDED, OrderStatus.ACTIVE, 2, order.pk)
+    assert old.end_on == date(2026, 11, 30) and old.accrued_through == date(2026, 11, 1)
+    line = new.obligations.get()
+    assert (line.amount, line.frequency, line.start_on) == (Decimal("1250.00"), "monthly", date(2026, 12, 1))
+    assert review.status == ReviewStatus.COMPLETED
+    assert DomainEvent.objects.filter(verb="order.modified", case_id=order.case_id).exists()
+
+
+def test_a_court_order_is_not_adjusted_administratively(role_user):
+    order = order_in_effect_since(date(2020, 1, 1), kind=OrderKind.COURT)
+    review = review_open(order=order, by=role_user("caseworker"))
+    review_calculate(review=review, by=role_user("caseworker"), inputs={
+        "payor_income": "60000", "other_income": "40000", "children": 2}, as_of=date(2025, 6, 1))
+    with pytest.raises(ValidationError, match="court"):
+        review_complete(review=review, outcome=ReviewOutcome.ADJUSTMENT, reason="x", by=role_user("caseworker"))
+    review = review_complete(review=review, outcome=ReviewOutcome.PETITION, reason="court order", by=role_user("caseworker"))
+    assert WorkItem.objects.filter(case=order.case, kind="petition", dedupe_key=f"review-petition-{review.pk}").exists()
+
+
+def test_no_change_needs_a_reason(role_user):
+    order = order_in_effect_since(date(2020, 1, 1))
+    review = review_open(order=order, by=role_user("caseworker"))
+    with pytest.raises(ValidationError):
+        review_complete(review=review, outcome=ReviewOutcome.NO_CHANGE, reason="  ", by=role_user("caseworker"))
+    review_complete(review=review, outcome=ReviewOutcome.NO_CHANGE, reason="within 10%", by=role_user("caseworker"))
+    assert OrderReview.objects.get().outcome == ReviewOutcome.NO_CHANGE
+
+
+def test_review_pages_allow_caseworkers_and_refuse_others(client_as):
+    order = order_in_effect_since(date(2020, 1, 1))
+    assert client_as("trainer").get(reverse("reviews:list")).status_code == 403
+    assert client_as("quality_analyst").post(reverse("reviews:open", args=[order.pk])).status_code == 403
+    client = client_as("caseworker")
+    page = client.get(reverse("reviews:list"))
+    assert page.status_code == 200 and order in page.context["due"]
+    response = client.post(reverse("reviews:open", args=[order.pk]))
+    review = OrderReview.objects.get()
+    assert response.status_code == 302 and response.url == reverse("reviews:detail", args=[review.pk])
+    bad = client.post(reverse("reviews:calculate", args=[review.pk]), {"payor_income": "-5", "children": "1"})
+    assert bad.status_code == 200 and bad.context["inputs_form"].errors
+    client.post(reverse("reviews:calculate", args=[review.pk]),
+                {"payor_income": "60000", "other_income": "40000", "children": "2"})
+    review.refresh_from_db()
+    assert review.guideline_monthly is not None
+
+
+def test_review_list_query_count_does_not_grow(client_as, django_assert_max_num_queries):
+    client = client_as("caseworker")
+    order_in_effect_since(date(2020, 1, 1))
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("reviews:list"))
+    for _ in range(10):
+        order_in_effect_since(date(2020, 1, 1))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(reverse("reviews:list"))

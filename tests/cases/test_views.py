@@ -1,0 +1,196 @@
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cases.choices import CaseStage
+from cases.models import Case, Collection, SupportOrder
+from core.models import AccessLog as CoreAccessLog
+from tests.cases.factories import AddressFactory, CaseFactory, case_with_order
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+
+
+def _make_cases(n, worker):
+    for _ in range(n):
+        case_with_order(caseworker=worker)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_caseload_query_count_does_not_grow_with_rows(client, worker, rows, django_assert_max_num_queries):
+    _make_cases(rows, worker)
+    client.force_login(worker)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("cases:case_list"), {"page_size": 50})
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == min(rows, 25)
+
+
+def test_caseload_search_by_case_number_name_and_last4(client, worker):
+    target = CaseFactory(caseworker=worker)
+    other = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    url = reverse("cases:case_list")
+    for q in (target.case_number, target.ncp.last_name, target.ncp.ssn_last4):
+        numbers = [c.case_number for c in client.get(url, {"q": q}).context["object_list"]]
+        assert target.case_number in numbers and other.case_number not in numbers, q
+
+
+def test_caseload_shows_only_my_cases_unless_scope_all(client, worker):
+    mine = CaseFactory(caseworker=worker)
+    theirs = CaseFactory()
+    client.force_login(worker)
+    url = reverse("cases:case_list")
+    assert [c.pk for c in client.get(url).context["object_list"]] == [mine.pk]
+    assert {c.pk for c in client.get(url, {"scope": "all"}).context["object_list"]} == {mine.pk, theirs.pk}
+
+
+def test_caseload_bad_filter_gives_error_not_500(client, worker):
+    client.force_login(worker)
+    assert client.get(reverse("cases:case_list"), {"q": "a\x00b"}).status_code == 400
+    response = client.get(reverse("cases:case_list"), {"status": "bogus", "updated_since": "yesterday"})
+    assert response.status_code == 200
+    assert response.context["filter"].errors
+
+
+@time_machine.travel(NOW, tick=False)
+def test_create_case_flow(client, worker):
+    client.force_login(worker)
+    data = {"county": "Albany", "jurisdiction": "NY", "assistance_status": "former",
+            "application_received_on": "2026-11-20", "cp_first_name": "Ann", "cp_last_name": "Able",
+            "ncp_first_name": "Ben", "ncp_last_name": "Baker", "ncp_ssn": "123-45-6789",
+            "child_first_name": "Cy", "child_last_name": "Baker", "child_date_of_birth": "2019-05-01",
+            "child_paternity_status": "pending", "interstate_role": "none"}
+    response = client.post(reverse("cases:case_create"), data)
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/cases/{case.case_number}/")
+    assert case.caseworker == worker and case.ncp.ssn_last4 == "6789"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_create_case_bad_input_writes_nothing(client, worker):
+    client.force_login(worker)
+    response = client.post(reverse("cases:case_create"), {"application_received_on": "2027-01-01",
+                                                          "ncp_ssn": "12345", "child_paternity_status": "established"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"application_received_on", "ncp_ssn", "cp_first_name"} <= set(errors)
+    assert not Case.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_add_order_and_refused_on_closed_case(client, worker):
+    case = CaseFactory(caseworker=worker, stage=CaseStage.ESTABLISHMENT)
+    client.force_login(worker)
+    url = reverse("cases:order_create", kwargs={"case_number": case.case_number})
+    data = {"order_number": "F-9", "kind": "court", "issued_on": "2026-11-02", "effective_on": "2026-11-02",
+            "current_support": "450.00", "frequency": "monthly", "medical_support": "50"}
+    assert client.post(url, data).status_code == 302
+    order = SupportOrder.objects.get(case=case)
+    assert order.obligations.count() == 2
+    bad = client.post(url, {**data, "current_support": "-5", "issued_on": "2026-12-30"})
+    assert set(bad.context["form"].errors) >= {"current_support", "issued_on"}
+    Case.objects.filter(pk=case.pk).update(status="closed", stage="closed", closure_reason="other",
+                                           closed_on=date(2026, 11, 22))
+    response = client.post(url, {**data, "order_number": "F-10"})
+    assert response.status_code == 302 and SupportOrder.objects.filter(case=case).count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_record_payment_posts_a_collection(client, worker):
+    case = case_with_order(caseworker=worker)
+    client.force_login(worker)
+    url = reverse("cases:payment_create", kwargs={"case_number": case.case_number})
+    data = {"amount": "125.50", "received_on": "2026-11-20", "source": "direct_payment", "source_reference": "R-1"}
+    assert client.post(url, data).status_code == 302
+    assert Collection.objects.get(source_reference="R-1").amount == Decimal("125.50")
+    for bad in ({"amount": "1.001"}, {"amount": "0"}, {"received_on": "2026-12-01"}, {"source": "cash"}):
+        response = client.post(url, {**data, "source_reference": "R-2", **bad})
+        assert response.status_code == 200 and response.context["form"].errors
+    assert not Collection.objects.filter(source_reference="R-2").exists()
+    again = client.post(url, {**data, "amount": "99.00"})  # same reference, other content
+    assert "source_reference" in again.context["form"].errors
+    detail = client.get(reverse("cases:case_detail", kwargs={"case_number": case.case_number}))
+    assert b"R-1" in detail.content
+
+
+def test_close_case_requires_reason(client, worker):
+    case = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    url = reverse("cases:case_close", kwargs={"case_number": case.case_number})
+    assert client.post(url, {"reason": ""}).status_code == 200
+    assert client.post(url, {"reason": "recipient_request"}).status_code == 302
+    case.refresh_from_db()
+    assert case.closure_reason == "recipient_request" and not case.is_open
+
+
+def test_person_page_masks_ssn_without_permission_and_logs_reveals(client, worker, role_user):
+    case = CaseFactory(caseworker=worker)
+    ncp = case.ncp
+    AddressFactory(person=ncp, line1="12 Elm Street")
+    url = reverse("cases:person_detail", kwargs={"case_number": case.case_number, "person_id": ncp.pk})
+    client.force_login(worker)  # caseworkers hold cases.view_ssn
+    page = client.get(url).content.decode()
+    assert f"{ncp.ssn[:3]}-{ncp.ssn[3:5]}-{ncp.ssn[5:]}" in page and "12 Elm Street" in page
+    log = CoreAccessLog.objects.get(kind="sensitive_read")
+    assert set(log.fields) == {"ssn", "date_of_birth", "addresses"}
+    client.force_login(role_user("quality_analyst"))  # no view_ssn
+    page = client.get(url).content.decode()
+    assert ncp.ssn not in page and f"***-**-{ncp.ssn[-4:]}" in page
+
+
+def test_fvi_address_never_rendered_and_override_shows_it_once(client, worker, role_user):
+    case = CaseFactory(caseworker=worker)
+    cp = case.cp
+    cp.family_violence = True
+    cp.save()
+    AddressFactory(person=cp, line1="99 Hidden Lane")
+    url = reverse("cases:person_detail", kwargs={"case_number": case.case_number, "person_id": cp.pk})
+    client.force_login(worker)
+    assert "99 Hidden Lane" not in client.get(url).content.decode()
+    coordinator = role_user("coordinator")
+    client.force_login(coordinator)
+    assert "99 Hidden Lane" not in client.get(url).content.decode()
+    client.post(reverse("cases:fvi_override_create", kwargs={"case_number": case.case_number, "person_id": cp.pk}),
+                {"court_name": "Family Court", "court_order_reference": "O-7", "ordered_on": "2026-01-05"})
+    override = cp.fvi_overrides.get()
+    use = reverse("cases:fvi_override_use", kwargs={"pk": override.pk})
+    assert client.get(use).status_code == 405
+    assert "99 Hidden Lane" in client.post(use).content.decode()
+    assert client.post(use).status_code == 302  # used up
+    assert CoreAccessLog.objects.filter(kind="override").count() == 2
+
+
+def test_fti_needs_permission_and_current_training(worker, role_user, monkeypatch):
+    from cases.access import can_view_fti
+
+    specialist = role_user("enforcement_specialist")
+    monkeypatch.setattr("training.selectors.fti_training_current", lambda user: True)
+    assert not can_view_fti(worker)  # no cases.view_fti
+    assert can_view_fti(specialist)
+    monkeypatch.setattr("training.selectors.fti_training_current", lambda user: False)
+    assert not can_view_fti(specialist)  # training lapsed
+
+
+def test_caseloads_page_for_coordinator_only(client, worker, role_user, django_assert_max_num_queries):
+    CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    assert client.get(reverse("cases:caseloads")).status_code == 403
+    client.force_login(role_user("coordinator"))
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("cases:caseloads"))
+    row = next(w for w in response.context["object_list"] if w.pk == worker.pk)
+    assert row.open_cases == 1
+
+
+def test_home_cards_for_caseworker(client, worker):
+    CaseFactory(caseworker=worker, next_deadline_on=date(2020, 1, 1))
+    client.force_login(worker)
+    content = client.get(reverse("core:home")).content.decode()
+    assert "Overdue deadlines" in content
+
+
+

@@ -1,0 +1,79 @@
+"""Daily reminders run as a Celery task (eager in tests): email + in-app notice, once each."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+
+from complaints.models import Notice, ReminderRun
+from complaints.tasks import send_reminders_task
+from tests.complaints.factories import ComplaintFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(make_user):
+    investigator = make_user("ombudsperson", username="ivy", email="ivy@example.org")
+    other = make_user("ombudsperson", username="oscar", email="oscar@example.org")
+    return investigator, other
+
+
+def run(day: str, capture):
+    with capture(execute=True):
+        result = send_reminders_task.delay(day)
+    return ReminderRun.objects.get(pk=result.get())
+
+
+def test_due_soon_and_overdue_reminders(people, django_capture_on_commit_callbacks):
+    ivy, oscar = people
+    overdue = ComplaintFactory(investigator=ivy, received_on=date(2026, 10, 1), due_on=date(2026, 11, 20))
+    soon = ComplaintFactory(investigator=ivy, received_on=date(2026, 11, 1), due_on=date(2026, 11, 28))  # 5 days out
+    unassigned = ComplaintFactory(received_on=date(2026, 11, 1), due_on=date(2026, 11, 23))  # due today
+    ComplaintFactory(investigator=ivy, received_on=date(2026, 11, 1), due_on=date(2026, 11, 29))  # 6 days: not yet
+    ComplaintFactory(investigator=ivy, received_on=date(2026, 10, 1), due_on=date(2026, 11, 1), status="resolved",
+                     resolved_on=date(2026, 10, 30), outcome="upheld")
+
+    first = run("2026-11-23", django_capture_on_commit_callbacks)
+
+    assert (first.overdue, first.due_soon) == (1, 2)
+    kinds = {(n.complaint_id, n.user.username, n.kind) for n in Notice.objects.select_related("user")}
+    assert kinds == {(overdue.pk, "ivy", "overdue"), (soon.pk, "ivy", "due_soon"),
+                     (unassigned.pk, "ivy", "due_soon"), (unassigned.pk, "oscar", "due_soon")}
+    assert first.emails_sent == 4 and len(mail.outbox) == 4
+    assert any("overdue" in m.subject and m.to == ["ivy@example.org"] for m in mail.outbox)
+    assert first.finished_at is not None and first.errors == []
+
+
+def test_a_second_run_adds_nothing(people, django_capture_on_commit_callbacks):
+    ivy, _ = people
+    ComplaintFactory(investigator=ivy, received_on=date(2026, 10, 1), due_on=date(2026, 11, 20))
+    run("2026-11-23", django_capture_on_commit_callbacks)
+    again = run("2026-11-24", django_capture_on_commit_callbacks)
+    assert Notice.objects.count() == 1 and len(mail.outbox) == 1
+    assert again.overdue == 1 and again.emails_sent == 0
+
+
+def test_an_extension_brings_a_new_reminder(people, django_capture_on_commit_callbacks):
+    ivy, _ = people
+    complaint = ComplaintFactory(investigator=ivy, received_on=date(2026, 11, 1), due_on=date(2026, 11, 24))
+    run("2026-11-23", django_capture_on_commit_callbacks)
+    complaint.due_on = date(2026, 11, 26)
+    complaint.save()
+    run("2026-11-23", django_capture_on_commit_callbacks)
+    assert Notice.objects.filter(complaint=complaint).count() == 2
+
+
+def test_referral_to_forward_reminds_its_author(people, django_capture_on_commit_callbacks):
+    ivy, _ = people
+    ReferralFactory(created_by=ivy, forward_by=date(2026, 11, 24))
+    ReferralFactory(created_by=ivy, forward_by=date(2026, 11, 30))  # not yet
+    result = run("2026-11-23", django_capture_on_commit_callbacks)
+    assert result.referrals == 1
+    assert Notice.objects.filter(kind="referral", user=ivy).count() == 1
+
+
+def test_the_schedule_is_declared():
+    from complaints.schedules import SCHEDULES
+
+    assert SCHEDULES[0].task == send_reminders_task.name

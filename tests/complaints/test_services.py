@@ -1,0 +1,191 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from complaints import services
+from complaints.choices import Channel, ComplaintStatus, ReferralStatus
+from complaints.forms import AssignForm, StaffComplaintForm
+from core.models import DomainEvent
+from tests.cases.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# Intake -----------------------------------------------------------------------------------------
+
+def test_unknown_case_number_is_accepted_without_a_case_and_flagged(file_complaint):
+    complaint = file_complaint(case_number="NY-999999")
+    assert complaint.case is None and complaint.unknown_case
+    assert complaint.case_number_received == "NY-999999"
+    assert complaint.number.startswith("CMP-")
+
+
+def test_known_case_number_links_the_case(file_complaint):
+    case = CaseFactory(case_number="NY-000123")
+    complaint = file_complaint(case_number="ny-000123")
+    assert complaint.case == case and not complaint.unknown_case
+
+
+@pytest.mark.parametrize(("known_on", "flagged"), [
+    (date(2026, 8, 4), False),   # exactly 90 days before receipt
+    (date(2026, 8, 3), True),    # 91 days: flagged, still accepted
+    (None, False),
+])
+def test_complaint_past_90_days_is_flagged_never_refused(file_complaint, known_on, flagged):
+    complaint = file_complaint(received_on=date(2026, 11, 2), known_on=known_on)
+    assert complaint.pk and complaint.past_known_limit is flagged
+
+
+def test_received_date_today_is_fine_tomorrow_is_refused(file_complaint):
+    assert file_complaint(received_on=date(2026, 11, 23)).pk
+    with pytest.raises(ValidationError) as err:
+        file_complaint(received_on=date(2026, 11, 24))
+    assert "received_on" in err.value.message_dict
+
+
+def test_missing_contact_is_refused_with_a_clear_message(file_complaint):
+    with pytest.raises(ValidationError) as err:
+        file_complaint(contact_phone="", contact_email="")
+    assert "phone number" in err.value.message_dict["contact_email"][0]
+
+
+def test_web_complaint_secret_is_stored_hashed(file_complaint):
+    complaint = file_complaint(channel=Channel.WEB)
+    assert complaint.raw_secret and complaint.raw_secret not in complaint.secret_hash
+    assert complaint.secret_matches(complaint.raw_secret)
+    assert not complaint.secret_matches("wrong")
+    assert DomainEvent.objects.filter(verb="complaint received", actor_label="Public web form").exists()
+
+
+# Investigator rule -----------------------------------------------------------------------------
+
+def test_the_case_caseworker_cannot_investigate(file_complaint, role_user, make_user):
+    caseworker = make_user("ombudsperson", username="cw_ombud")  # holds the role but is the caseworker
+    CaseFactory(case_number="NY-000200", caseworker=caseworker)
+    complaint = file_complaint(case_number="NY-000200")
+    with pytest.raises(ValidationError) as err:
+        services.complaint_assign(complaint=complaint, investigator=caseworker, by=role_user("ombudsperson"))
+    assert "caseworker" in err.value.message_dict["investigator"][0]
+    other = role_user("ombudsperson")
+    assert services.complaint_assign(complaint=complaint, investigator=other, by=other).investigator == other
+
+
+def test_assign_form_refuses_the_caseworker(file_complaint, make_user):
+    caseworker = make_user("coordinator", username="cw_coord")
+    CaseFactory(case_number="NY-000201", caseworker=caseworker)
+    complaint = file_complaint(case_number="NY-000201")
+    form = AssignForm({"investigator": caseworker.pk}, complaint=complaint)
+    assert not form.is_valid() and "caseworker" in form.errors["investigator"][0]
+
+
+def test_staff_intake_form_refuses_the_caseworker_as_investigator(make_user):
+    caseworker = make_user("ombudsperson", username="cw_ombud2")
+    CaseFactory(case_number="NY-000202", caseworker=caseworker)
+    form = StaffComplaintForm({
+        "channel": "phone", "received_on": "2026-11-02", "complainant_name": "A", "contact_phone": "5185550100",
+        "case_number": "NY-000202", "category": "distribution", "description": "x", "investigator": caseworker.pk,
+    })
+    assert not form.is_valid() and "investigator" in form.errors
+
+
+def test_complaint_without_case_may_go_to_anyone(file_complaint, role_user):
+    complaint = file_complaint()
+    ombud = role_user("ombudsperson")
+    assert services.complaint_assign(complaint=complaint, investigator=ombud, by=ombud).investigator == ombud
+
+
+# Extension rule --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("days", "ok", "due"), [
+    (0, False, None), (1, True, date(2026, 12, 3)), (30, True, date(2027, 1, 4)), (31, False, None),
+])
+def test_extension_is_1_to_30_days(file_complaint, role_user, days, ok, due):
+    complaint = file_complaint(received_on=date(2026, 11, 2))  # due Dec 2
+    coordinator = role_user("coordinator")
+    if ok:
+        assert services.complaint_extend(complaint=complaint, days=days, reason="Records from the SDU",
+                                         by=coordinator).due_on == due
+    else:
+        with pytest.raises(ValidationError):
+            services.complaint_extend(complaint=complaint, days=days, reason="r", by=coordinator)
+
+
+def test_only_one_extension(file_complaint, role_user):
+    complaint = file_complaint()
+    coordinator = role_user("coordinator")
+    services.complaint_extend(complaint=complaint, days=10, reason="Waiting for bank records", by=coordinator)
+    with pytest.raises(ValidationError, match="only one extension"):
+        services.complaint_extend(complaint=complaint, days=5, reason="Again", by=coordinator)
+
+
+def test_extension_needs_a_coordinator_and_a_reason(file_complaint, role_user):
+    complaint = file_complaint()
+    with pytest.raises(PermissionDenied):
+        services.complaint_extend(complaint=complaint, days=10, reason="x", by=role_user("ombudsperson"))
+    with pytest.raises(ValidationError) as err:
+        services.complaint_extend(complaint=complaint, days=10, reason="  ", by=role_user("coordinator"))
+    assert "reason" in err.value.message_dict
+
+
+# Referrals, communications, resolution ---------------------------------------------------------
+
+def test_referral_forward_by_5_days_and_tracked_to_answer(file_complaint, role_user):
+    ombud = role_user("ombudsperson")
+    complaint = file_complaint(received_on=date(2026, 11, 2))
+    referral = services.referral_create(complaint=complaint, target_kind="county", target_name="Kings County",
+                                        reason="Order is theirs", by=ombud, today=date(2026, 11, 3))
+    assert referral.forward_by == date(2026, 11, 9)  # Nov 7 is a Saturday → Monday
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.REFERRED
+    referral = services.referral_forward(referral=referral, forwarded_on=date(2026, 11, 10), by=ombud,
+                                         today=date(2026, 11, 10))
+    assert referral.forwarded_late and referral.status == ReferralStatus.FORWARDED
+    services.referral_answer(referral=referral, answered_on=date(2026, 11, 20), answer_summary="Adjusted.",
+                             by=ombud, today=date(2026, 11, 23))
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.OPEN
+
+
+def test_referral_forwarded_on_the_day_is_not_late(file_complaint, role_user):
+    ombud = role_user("ombudsperson")
+    referral = services.referral_create(complaint=file_complaint(), target_kind="agency", target_name="DMV",
+                                        reason="r", by=ombud, today=date(2026, 11, 3))
+    referral = services.referral_forward(referral=referral, forwarded_on=referral.forward_by, by=ombud,
+                                         today=date(2026, 11, 23))
+    assert not referral.forwarded_late
+
+
+def test_communication_log_rejects_future_dates(file_complaint, role_user):
+    complaint = file_complaint()
+    services.communication_add(complaint=complaint, occurred_on=date(2026, 11, 3), direction="out",
+                               party="complainant", channel="phone", summary="Called", today=date(2026, 11, 23))
+    with pytest.raises(ValidationError):
+        services.communication_add(complaint=complaint, occurred_on=date(2026, 11, 24), direction="out",
+                                   party="complainant", channel="phone", summary="x", today=date(2026, 11, 23))
+    assert complaint.communications.count() == 1
+
+
+def test_resolution_states_the_hearing_deadline(file_complaint, role_user):
+    complaint = file_complaint(received_on=date(2026, 11, 2))
+    resolved = services.complaint_resolve(complaint=complaint, outcome="not_upheld", explanation="No error.",
+                                          resolved_on=date(2026, 11, 20), by=role_user("ombudsperson"),
+                                          today=date(2026, 11, 23))
+    assert resolved.status == ComplaintStatus.RESOLVED
+    assert resolved.hearing_deadline == date(2027, 2, 18)  # Nov 20 + 90 days, a Thursday
+    with pytest.raises(ValidationError):
+        services.complaint_resolve(complaint=resolved, outcome="upheld", explanation="x",
+                                   resolved_on=date(2026, 11, 21), by=role_user("ombudsperson"),
+                                   today=date(2026, 11, 23))
+
+
+def test_resolution_needs_an_explanation_and_a_sane_date(file_complaint, role_user):
+    complaint = file_complaint(received_on=date(2026, 11, 2))
+    with pytest.raises(ValidationError):
+        services.complaint_resolve(complaint=complaint, outcome="upheld", explanation=" ",
+                                   resolved_on=date(2026, 11, 20), by=role_user("ombudsperson"),
+                                   today=date(2026, 11, 23))
+    with pytest.raises(ValidationError):
+        services.complaint_resolve(complaint=complaint, outcome="upheld", explanation="ok",
+                                   resolved_on=date(2026, 11, 1), by=role_user("ombudsperson"),
+                                   today=date(2026, 11, 23))

@@ -1,0 +1,296 @@
+from datetime import date
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from complaints.choices import Channel, ComplaintStatus
+from complaints.models import Complaint
+from tests.complaints.factories import ComplaintFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {
+    "complainant_name": "Robin <b>Bold</b>", "contact_email": "robin@example.org", "contact_phone": "",
+    "case_number": "", "category": "distribution", "known_on": "",
+    "description": "<script>alert('x')</script> my payment", "preferred_language": "Spanish",
+    "interpreter_needed": "on", "accommodation_needs": "",
+}
+
+
+def throttle_rate(rate):
+    from django.conf import settings
+
+    return override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "public": rate}})
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+# Public form and status page ----------------------------------------------------------------
+
+def test_public_form_needs_no_account_and_gives_number_and_secret(client):
+    response = client.post(reverse("complaints:public_form"), PUBLIC)
+    assert response.status_code == 200
+    complaint = Complaint.objects.get()
+    assert complaint.channel == Channel.WEB and complaint.interpreter_needed
+    secret = response.context["secret"]
+    assert complaint.number in response.content.decode() and secret in response.content.decode()
+    assert complaint.secret_hash != secret
+    status = client.post(reverse("complaints:public_status"), {"number": complaint.number.lower(), "secret": secret})
+    assert status.status_code == 200 and status.context["complaint"] == complaint
+    wrong = client.post(reverse("complaints:public_status"), {"number": complaint.number, "secret": "nope"})
+    assert wrong.context.get("complaint") is None and b"No complaint matches" in wrong.content
+
+
+def test_public_form_missing_contact_is_a_clear_error_and_nothing_is_saved(client):
+    response = client.post(reverse("complaints:public_form"), {**PUBLIC, "contact_email": ""})
+    assert response.status_code == 200 and b"email address or a phone number" in response.content
+    assert not Complaint.objects.exists()
+
+
+def test_public_form_bad_phone(client):
+    response = client.post(reverse("complaints:public_form"), {**PUBLIC, "contact_email": "", "contact_phone": "12"})
+    assert b"phone number of 7 to 15 digits" in response.content and not Complaint.objects.exists()
+
+
+def test_scripts_are_stored_as_typed_and_shown_escaped(client, client_as):
+    client.post(reverse("complaints:public_form"), PUBLIC)
+    complaint = Complaint.objects.get()
+    assert complaint.description.startswith("<script>")
+    page = client_as("ombudsperson").get(reverse("complaints:complaint_detail", args=[complaint.number]))
+    html = page.content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "Robin &lt;b&gt;Bold&lt;/b&gt;" in html
+
+
+def test_public_form_flood_gets_429_after_the_limit(client):
+    with throttle_rate("3/hour"):
+        codes = [client.post(reverse("complaints:public_form"), PUBLIC).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    assert Complaint.objects.count() == 3
+    with throttle_rate("3/hour"):
+        response = client.post(reverse("complaints:public_form"), PUBLIC)
+    assert response["Retry-After"] == "3600" and b"call the office" in response.content
+
+
+def test_limit_is_per_client_address(client):
+    with throttle_rate("1/hour"):
+        assert client.post(reverse("complaints:public_form"), PUBLIC, REMOTE_ADDR="10.0.0.1").status_code == 200
+        assert client.post(reverse("complaints:public_form"), PUBLIC, REMOTE_ADDR="10.0.0.1").status_code == 429
+        assert client.post(reverse("complaints:public_form"), PUBLIC, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_status_page_guessing_is_throttled(client):
+    with throttle_rate("2/hour"):
+        codes = [client.post(reverse("complaints:public_status"), {"number": "CMP-AAAA-BBBB", "secret": "x"}).status_code
+                 for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+# Staff intake, queue, detail ----------------------------------------------------------------
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_caseworker_files_a_complaint_on_someones_behalf(client_as):
+    client = client_as("caseworker")
+    response = client.post(reverse("complaints:complaint_create"), {
+        "channel": "walk_in", "received_on": "2026-11-23", "complainant_name": "Lee", "contact_phone": "5185550199",
+        "case_number": "NY-424242", "category": "service", "description": "Long wait", "known_on": "2026-07-01",
+    })
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302 and complaint.unknown_case and complaint.past_known_limit
+    assert complaint.due_on == date(2026, 12, 23)
+    assert client.get(reverse("complaints:complaint_detail", args=[complaint.number])).status_code == 200
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_future_received_date_is_refused_by_the_form(client_as):
+    response = client_as("ombudsperson").post(reverse("complaints:complaint_create"), {
+        "channel": "phone", "received_on": "2026-11-24", "complainant_name": "Lee", "contact_phone": "5185550199",
+        "category": "service", "description": "x"})
+    assert response.status_code == 200 and b"cannot be in the future" in response.content
+    assert not Complaint.objects.exists()
+
+
+def test_caseworker_sees_only_what_they_filed(client_as, role_user):
+    mine = ComplaintFactory(filed_by=role_user("caseworker"))
+    other = ComplaintFactory()
+    client = client_as("caseworker")
+    assert client.get(reverse("complaints:complaint_detail", args=[mine.number])).status_code == 200
+    assert client.get(reverse("complaints:complaint_detail", args=[other.number])).status_code == 404
+    listing = client.get(reverse("complaints:complaint_list"))
+    assert list(listing.context["object_list"]) == [mine]
+
+
+@pytest.mark.parametrize(("role", "code"), [("ombudsperson", 200), ("coordinator", 200), ("hearing_officer", 200),
+                                            ("caseworker", 200), ("outreach", 403), ("trainer", 403)])
+def test_queue_access_by_role(client_as, role, code):
+    assert client_as(role).get(reverse("complaints:complaint_list")).status_code == code
+
+
+@pytest.mark.parametrize(("role", "code"), [("coordinator", 200), ("ombudsperson", 403), ("caseworker", 403)])
+def test_only_coordinators_open_the_extension_form(client_as, role, code):
+    complaint = ComplaintFactory()
+    assert client_as(role).get(reverse("complaints:complaint_extend", args=[complaint.number])).status_code == code
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_queue_is_sorted_by_due_date_and_filters(client_as, role_user):
+    late = ComplaintFactory(received_on=date(2026, 10, 1), due_on=date(2026, 11, 2), past_known_limit=True)
+    soon = ComplaintFactory(received_on=date(2026, 11, 1), due_on=date(2026, 12, 1))
+    ComplaintFactory(received_on=date(2026, 11, 1), due_on=date(2026, 12, 1), status=ComplaintStatus.RESOLVED,
+                     resolved_on=date(2026, 11, 5), outcome="upheld")
+    client = client_as("ombudsperson")
+    rows = list(client.get(reverse("complaints:complaint_list")).context["object_list"])
+    assert rows[:2] == [late, soon]
+    overdue = client.get(reverse("complaints:complaint_list"), {"due": "overdue"}).context["object_list"]
+    assert list(overdue) == [late]
+    flagged = client.get(reverse("complaints:complaint_list"), {"flagged": "late"}).context["object_list"]
+    assert list(flagged) == [late]
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_queue_query_count_does_not_grow(client_as, django_assert_max_num_queries, rows, role_user):
+    from tests.cases.factories import CaseFactory
+
+    for _ in range(rows):
+        ComplaintFactory(case=CaseFactory(participants=False), investigator=role_user("ombudsperson"))
+    client = client_as("ombudsperson")
+    client.get(reverse("complaints:complaint_list"))  # warm the session
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("complaints:complaint_list")).status_code == 200
+
+
+def test_detail_page_query_count(client_as, django_assert_max_num_queries):
+    from tests.complaints.factories import CommunicationFactory, ReferralFactory
+
+    complaint = ComplaintFactory()
+    for _ in range(10):
+        CommunicationFactory(complaint=complaint)
+        ReferralFactory(complaint=complaint)
+    client = client_as("ombudsperson")
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("complaints:complaint_detail", args=[complaint.number])).status_code == 200
+
+
+# Actions ------------------------------------------------------------------------------------
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_resolve_then_notice_and_pdf(client_as, file_complaint):
+    complaint = file_complaint()
+    client = client_as("ombudsperson")
+    response = client.post(reverse("complaints:complaint_resolve", args=[complaint.number]), {
+        "outcome": "upheld", "resolved_on": "2026-11-23", "explanation": "We corrected the March posting."})
+    assert response.status_code == 302 and response.url.endswith("/notice/")
+    notice = client.get(response.url)
+    text = notice.content.decode()
+    assert "state hearing" in text and "February 22, 2027" in text  # Nov 23 + 90 = Feb 21 (Sunday) → Monday
+    pdf = client.get(reverse("complaints:resolution_notice_pdf", args=[complaint.number]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_post_only_actions_answer_405_to_get(client_as):
+    complaint = ComplaintFactory()
+    assert client_as("ombudsperson").get(
+        reverse("complaints:complaint_assign", args=[complaint.number])).status_code == 405
+
+
+def test_assigning_the_caseworker_via_the_page_shows_the_error(client_as, make_user, file_complaint):
+    from tests.cases.factories import CaseFactory
+
+    caseworker = make_user("ombudsperson", username="cw_ombud3")
+    CaseFactory(case_number="NY-000300", caseworker=caseworker)
+    complaint = file_complaint(case_number="NY-000300")
+    client = client_as("ombudsperson")
+    response = client.post(reverse("complaints:complaint_assign", args=[complaint.number]),
+                           {"investigator": caseworker.pk}, follow=True)
+    assert b"caseworker cannot investigate" in response.content
+    complaint.refresh_from_db()
+    assert complaint.investigator is None
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_extension_via_the_page(client_as, file_complaint):
+    complaint = file_complaint()
+    client = client_as("coordinator")
+    url = reverse("complaints:complaint_extend", args=[complaint.number])
+    assert client.post(url, {"days": "31", "reason": "x"}).status_code == 200
+    assert client.post(url, {"days": "10", "reason": "Bank records"}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.due_on == date(2026, 12, 14)  # Nov 2 + 40 = Dec 12 (Saturday) → Monday
+    again = client.post(url, {"days": "5", "reason": "More"})
+    assert b"only one extension" in again.content
+
+
+# Report -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def known_data(db):
+    """November 2026: 4 received; 3 resolved in November (2 within the 30 days); one from October."""
+    def resolved(received, done, category, outcome):
+        return ComplaintFactory(received_on=received, due_on=date(received.year, received.month, received.day),
+                                original_due_on=received.replace(day=min(received.day + 20, 28)),
+                                category=category, status=ComplaintStatus.RESOLVED, resolved_on=done, outcome=outcome)
+
+    resolved(date(2026, 11, 2), date(2026, 11, 12), "distribution", "upheld")        # 10 days, within
+    resolved(date(2026, 11, 3), date(2026, 11, 23), "distribution", "not_upheld")    # 20 days, on the due date
+    ComplaintFactory(received_on=date(2026, 11, 4), due_on=date(2026, 12, 4), original_due_on=date(2026, 12, 4),
+                     category="service")
+    ComplaintFactory(received_on=date(2026, 11, 30), due_on=date(2026, 12, 30), original_due_on=date(2026, 12, 30),
+                     category="staff_conduct")
+    oct_one = ComplaintFactory(received_on=date(2026, 10, 1), due_on=date(2026, 11, 2),
+                               original_due_on=date(2026, 11, 2), category="closure",
+                               status=ComplaintStatus.RESOLVED, resolved_on=date(2026, 11, 6), outcome="upheld")
+    return oct_one
+
+
+def test_report_figures_on_a_known_data_set(known_data):
+    from complaints.selectors import complaint_report
+
+    report = complaint_report(start=date(2026, 11, 1), end=date(2026, 11, 30))
+    assert report.received == 4
+    assert report.resolved == 3
+    assert report.resolved_within == 2  # the October one was resolved after its due date
+    assert str(report.within_pct) == "66.7"
+    assert str(report.average_days) == "22.0"  # (10 + 20 + 36) / 3
+    assert report.by_category == [("distribution", "Distribution / arrears calculation", 2, 2),
+                                  ("closure", "Case closure", 0, 1), ("service", "Customer service", 1, 0),
+                                  ("staff_conduct", "Staff conduct", 1, 0)]
+    assert report.by_outcome == [("upheld", "Upheld (action taken)", 2), ("not_upheld", "Not upheld (no error found)", 1)]
+
+
+def test_report_page_csv_and_charts(client_as, known_data):
+    client = client_as("coordinator")
+    params = {"period": "month", "year": "2026", "number": "11"}
+    page = client.get(reverse("complaints:report"), params)
+    assert page.status_code == 200 and page.context["report"].received == 4
+    csv_body = client.get(reverse("complaints:report_csv"), params).content.decode()
+    assert "total,received,4" in csv_body and "total,within_30_days_pct,66.7" in csv_body
+    assert "resolved_by_outcome,upheld,2" in csv_body
+    svg = client.get(reverse("complaints:report_chart_category"), params)
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    quarter = client.get(reverse("complaints:report"), {"period": "quarter", "year": "2026", "number": "4"})
+    assert quarter.context["report"].received == 5
+
+
+@pytest.mark.parametrize(("role", "code"), [("coordinator", 200), ("ombudsperson", 200), ("quality_analyst", 200),
+                                            ("caseworker", 403)])
+def test_report_permissions(client_as, role, code):
+    assert client_as(role).get(reverse("complaints:report")).status_code == code
+
+
+def test_notices_page_lists_only_mine(client_as, role_user):
+    from complaints.models import Notice
+
+    Notice.objects.create(user=role_user("ombudsperson"), kind="due_soon", message="Mine", dedupe_key="a")
+    Notice.objects.create(user=role_user("coordinator"), kind="due_soon", message="Theirs", dedupe_key="b")
+    page = client_as("ombudsperson").get(reverse("complaints:notice_list"))
+    assert [n.message for n in page.context["object_list"]] == ["Mine"]
+    assert not mail.outbox

@@ -1,0 +1,35 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+DEMO_USERNAMES = {"caseworker", "enforcement_specialist", "coordinator", "ombudsperson", "hearing_officer",
+                  "outreach", "trainer", "quality_analyst", "admin"}
+
+
+def test_seed_demo_creates_one_user_per_role_and_is_idempotent():
+    call_command("seed_demo", "--password", "demo-pass-123")
+    first = {m._meta.label: m.objects.count() for m in _domain_models()}
+    call_command("seed_demo", "--password", "demo-pass-123")
+    second = {m._meta.label: m.objects.count() for m in _domain_models()}
+    assert set(User.objects.values_list("username", flat=True)) >= DEMO_USERNAMES
+    assert first == second
+    assert User.objects.get(username="caseworker").groups.filter(name="caseworker").exists()
+    assert User.objects.get(username="admin").is_superuser
+
+
+@override_settings(DEBUG=False)
+def test_seed_demo_refuses_default_password_when_debug_is_off():
+    with pytest.raises(CommandError, match="--password"):
+        call_command("seed_demo")
+
+
+def _domain_models():
+    from django.apps import apps
+    from django.conf import settings
+
+    return [m for app in settings.CASEWORKS_APPS for m in apps.get_app_config(app).get_models()
+            if not m._meta.label.startswith(("core.", "accounts.Api"))]

@@ -1,0 +1,56 @@
+"""Browser: public complaint form → status page → ombudsperson resolution → state hearing request."""
+
+import re
+
+import pytest
+
+from complaints.models import Complaint
+from hearings.models import HearingRequest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_public_complaint_to_resolution_to_hearing_request(live_server, page, sign_in):
+    # given: a member of the public with no account
+    page.goto(f"{live_server.url}/complaints/new/public/")
+    page.get_by_label("Your name").fill("Pat Parent")
+    page.get_by_label("Email").fill("pat@example.org")
+    page.get_by_label("Case number").fill("NY-000404")
+    page.get_by_label("What is it about?").select_option("distribution")
+    page.get_by_label("Tell us what happened").fill("<script>alert(1)</script> My payment went to the wrong month.")
+    page.get_by_role("button", name="Send my complaint").click()
+    number = page.get_by_test_id("confirmation-number").inner_text()
+    secret = page.get_by_test_id("secret-code").inner_text()
+    assert re.fullmatch(r"CMP-[A-Z0-9]{4}-[A-Z0-9]{4}", number)
+    assert "could not find case number" in page.content()
+
+    # the status page answers to the number plus the secret
+    page.get_by_role("link", name="Check the status").click()
+    page.get_by_label("Confirmation number").fill(number)
+    page.get_by_label("Secret code").fill(secret)
+    page.get_by_role("button", name="Show the status").click()
+    assert page.get_by_test_id("complaint-status").inner_text() == "Open"
+
+    # when: the ombudsperson resolves it
+    sign_in("ombudsperson")
+    page.goto(f"{live_server.url}/complaints/")
+    page.get_by_role("link", name=number).click()
+    assert "<script>alert(1)</script>" in page.get_by_test_id("description").inner_text()  # shown as text
+    page.get_by_role("link", name="Resolve").click()
+    page.get_by_label("Outcome").select_option("upheld")
+    page.get_by_label("Explanation").fill("We moved the payment to March and corrected the arrears.")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**/complaints/{number}/notice/")
+    assert "right to ask for a state hearing" in page.get_by_test_id("hearing-right").inner_text()
+
+    # then: a state hearing request made from the complaint
+    page.get_by_role("link", name="Back to the complaint").click()
+    page.get_by_role("link", name="Request a state hearing").click()
+    assert page.get_by_label("Complaint number").input_value() == number
+    page.get_by_label("Statement").fill("I want the arrears recalculated by the state.")
+    page.get_by_role("button", name="Record the request").click()
+    page.wait_for_url(re.compile(r".*/hearings/HRG-[A-Z0-9-]+/$"))
+    assert page.get_by_test_id("request-status").inner_text() == "Requested"
+    request = HearingRequest.objects.get()
+    assert request.complaint == Complaint.objects.get(number=number)
+    assert request.basis == "resolution" and not request.is_late and request.in_jurisdiction

@@ -1,0 +1,103 @@
+"""Factories of payment-file and bank reconciliation records."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from enforcement.choices import (
+    BankAccountPurpose,
+    ExceptionKind,
+    FileVia,
+    MatchStatus,
+    PaymentFileStatus,
+    StatementStatus,
+)
+from enforcement.models import (
+    BankAccount,
+    BankStatement,
+    BankTransaction,
+    DisbursementExport,
+    PaymentFile,
+    ReconciliationException,
+)
+
+
+class BankAccountFactory(DjangoModelFactory):
+    class Meta:
+        model = BankAccount
+        django_get_or_create = ("account_number",)
+
+    name = "SDU collections"
+    account_number = "100200300"
+    routing_number = "021000021"
+    purpose = BankAccountPurpose.COLLECTIONS
+
+
+class PaymentFileFactory(DjangoModelFactory):
+    class Meta:
+        model = PaymentFile
+
+    name = factory.Sequence(lambda n: f"employer-{n}.ach")
+    content = b"x"
+    sha256 = factory.Sequence(lambda n: hashlib.sha256(f"file{n}".encode()).hexdigest())
+    reference = factory.Sequence(lambda n: f"PF-{n:012d}")
+    status = PaymentFileStatus.IMPORTED
+    via = FileVia.UPLOAD
+    entries = 2
+    posted = 2
+    report = factory.LazyAttribute(lambda o: {"status": o.status, "errors": [], "held_entries": [], "late_entries": []})
+
+
+class DisbursementExportFactory(DjangoModelFactory):
+    class Meta:
+        model = DisbursementExport
+
+    reference = factory.Sequence(lambda n: f"DX-20261120-{n:03d}")
+    export_date = date(2026, 11, 20)
+    file_name = factory.LazyAttribute(lambda o: f"{o.reference}.ach")
+    content = "101 ..."
+    entry_count = 1
+    total_credit = Decimal("100.00")
+
+
+class BankStatementFactory(DjangoModelFactory):
+    class Meta:
+        model = BankStatement
+
+    name = factory.Sequence(lambda n: f"statement-{n}.bai")
+    sha256 = factory.Sequence(lambda n: hashlib.sha256(f"statement{n}".encode()).hexdigest())
+    status = StatementStatus.IMPORTED
+    via = FileVia.UPLOAD
+    as_of_date = date(2026, 11, 20)
+
+
+class BankTransactionFactory(DjangoModelFactory):
+    class Meta:
+        model = BankTransaction
+
+    statement = factory.SubFactory(BankStatementFactory)
+    account = factory.SubFactory(BankAccountFactory)
+    fingerprint = factory.Sequence(lambda n: hashlib.sha256(f"tx{n}".encode()).hexdigest())
+    line = 4
+    as_of_date = date(2026, 11, 20)
+    type_code = 165
+    direction = "credit"
+    amount = Decimal("250.00")
+    customer_reference = factory.Sequence(lambda n: f"REF{n}")
+    match_status = MatchStatus.UNMATCHED
+
+
+class ReconciliationExceptionFactory(DjangoModelFactory):
+    class Meta:
+        model = ReconciliationException
+
+    transaction = factory.SubFactory(BankTransactionFactory)
+    kind = ExceptionKind.BANK_UNMATCHED
+    amount = Decimal("250.00")
+    difference = Decimal("250.00")
+    opened_on = date(2026, 11, 20)

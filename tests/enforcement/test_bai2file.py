@@ -1,0 +1,167 @@
+"""The BAI2 statement parser/validator and writer (pure, no database)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import bai2.bai2 as bai2_library
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from enforcement.bai2file import AccountSpec, Bai2Invalid, TransactionSpec, build_statement, direction_of, parse
+
+
+def _statement(**kwargs) -> str:
+    accounts = kwargs.pop("accounts", None) or [
+        AccountSpec("100200300", [
+            TransactionSpec(165, Decimal("350.50"), "B1", "PF-1", "ACH CREDIT, EMPLOYER"),
+            TransactionSpec(455, Decimal("100.00"), "B2", "DX-1"),
+        ], opening_balance=Decimal("-5.00")),
+    ]
+    return build_statement(sender="BANK", receiver="SDU", as_of=date(2026, 11, 20), accounts=accounts, **kwargs)
+
+
+def _errors(text: str | bytes) -> list[tuple[int, str]]:
+    with pytest.raises(Bai2Invalid) as info:
+        parse(text)
+    return info.value.errors
+
+
+def test_valid_statement_parses_and_agrees_with_the_bai2_library():
+    text = _statement()
+    statement = parse(text)
+    account = statement.groups[0].accounts[0]
+    assert [t.direction for t in account.transactions] == ["credit", "debit"]
+    assert account.transactions[0].text == "ACH CREDIT, EMPLOYER"
+    assert account.transactions[0].customer_reference == "PF-1"
+    assert statement.groups[0].as_of_date == date(2026, 11, 20)
+    assert statement.control_total == Decimal("445.50")
+    library = bai2_library.parse_from_string(text)
+    assert library.trailer.file_control_total == 44550
+
+
+def test_continuation_records_are_joined():
+    text = (
+        "01,BANK,SDU,261120,0800,1,,,2/\n"
+        "02,SDU,BANK,1,261120,,USD,2/\n"
+        "03,42,USD,010,1000,,Z/\n"
+        "88,015,2000,,Z/\n"
+        "16,165,500,Z,B1,C1,FIRST PART\n"
+        "88,SECOND PART/\n"
+        "49,3500,5/\n"
+        "98,3500,1,7/\n"
+        "99,3500,1,9/\n"
+    )
+    account = parse(text).groups[0].accounts[0]
+    assert account.summaries == [(10, Decimal("10.00")), (15, Decimal("20.00"))]
+    assert account.transactions[0].text == "FIRST PART SECOND PART"
+
+
+def test_mistotalled_account_is_refused_with_line_numbers():
+    text = _statement().replace("49,44550,4/", "49,44551,4/")
+    errors = _errors(text)
+    assert errors[0] == (6, "account trailer for account 100200300 (line 3): control total says 445.51, the records total 445.50")
+
+
+def test_wrong_record_count_is_refused():
+    errors = _errors(_statement().replace("99,44550,1,8/", "99,44550,1,9/"))
+    assert errors == [(8, "file trailer: record count says 9, the file has 8")]
+
+
+def test_wrong_group_account_count_is_refused():
+    errors = _errors(_statement().replace("98,44550,1,6/", "98,44550,2,6/"))
+    assert errors == [(7, "group trailer for the group at line 2: number of accounts says 2, the group has 1")]
+
+
+def test_truncated_statement_is_refused():
+    lines = _statement().splitlines()[:5]
+    reasons = [r for _, r in _errors("\n".join(lines))]
+    assert "truncated: no file trailer (99)" in reasons
+    assert any("has no trailer (49)" in r for r in reasons)
+
+
+def test_unknown_record_type_is_refused():
+    text = _statement().replace("16,455", "17,455")
+    assert (5, "unknown record type '17'") in _errors(text)
+
+
+def test_missing_slash_is_refused():
+    text = _statement().replace("03,100200300,USD,010,-500,,Z/", "03,100200300,USD,010,-500,,Z")
+    assert (3, "record 03 must end with '/'") in _errors(text)
+
+
+def test_bad_amount_and_type_code_are_refused():
+    text = _statement().replace("16,165,35050", "16,1X5,35.50")
+    errors = _errors(text)
+    assert (4, "type code must be 3 digits, found '1X5'") in errors
+    assert (4, "transaction amount must be whole number of cents, found '35.50'") in errors
+
+
+def test_records_after_the_file_trailer_are_refused():
+    assert (9, "records after the file trailer (99)") in _errors(_statement() + "16,165,1,Z,,/\n")
+
+
+def test_version_other_than_2_is_refused():
+    text = _statement().replace(",,,2/", ",,,3/", 1)
+    assert (1, "only BAI version 2 is accepted, found version '3'") in _errors(text)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("", "the file is empty"),
+        ("1" + "0" * 93 + "\n", "this looks like a NACHA file, not a BAI2 bank statement"),
+        ("date,amount\n2026-11-20,5\n", "not a BAI2 statement: the first record must be a file header (01)"),
+        (b"\xff\xfe", "the file contains non-ASCII bytes: not a BAI2 statement"),
+    ],
+)
+def test_file_of_another_format_is_refused(content, reason):
+    assert _errors(content) == [(1, reason)]
+
+
+@pytest.mark.parametrize(("code", "direction"), [(99, "other"), (100, "credit"), (399, "credit"), (400, "debit"),
+                                                 (699, "debit"), (700, "other")])
+def test_direction_edges(code, direction):
+    assert direction_of(code) == direction
+
+
+def _parse_or_invalid(data) -> None:
+    try:
+        parse(data)
+    except Bai2Invalid as exc:
+        assert exc.errors and all(isinstance(line, int) and line >= 1 for line, _ in exc.errors)
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=1500))
+def test_fuzz_random_bytes(data):
+    _parse_or_invalid(data)
+
+
+_VALID = _statement()
+
+
+@settings(max_examples=400)
+@given(
+    position=st.integers(min_value=0, max_value=len(_VALID) - 1),
+    replacement=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=4),
+)
+def test_fuzz_mutated_valid_statement(position, replacement):
+    _parse_or_invalid(_VALID[:position] + replacement + _VALID[position + len(replacement):])
+
+
+@settings(max_examples=200)
+@given(st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=8))
+def test_fuzz_dropped_or_duplicated_records(ops):
+    lines = _VALID.splitlines()
+    for op in ops:
+        if not lines:
+            break
+        index = op % len(lines)
+        if op % 2:
+            del lines[index]
+        else:
+            lines.insert(index, lines[index])
+    _parse_or_invalid("\n".join(lines))

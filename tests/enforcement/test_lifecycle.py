@@ -1,0 +1,119 @@
+"""Action life cycle: notice → contest window → active; a contested action stops until decided."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.models import DomainEvent
+from enforcement.choices import ActionStatus, ContestDecision, ReleaseReason, Remedy
+from enforcement.models import EnforcementAction
+from enforcement.notices import notice_letter, notice_pdf
+from enforcement.services.actions import (
+    action_activate,
+    action_contest,
+    action_contest_decide,
+    action_end,
+    action_notice_issue,
+)
+from enforcement.services.sweep import sweep_run_inline
+from tests.enforcement.factories import AS_OF, delinquent_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def passport_action():
+    case = delinquent_case(unassigned="3000.00")
+    sweep_run_inline(as_of=AS_OF)
+    return EnforcementAction.objects.get(case=case, remedy=Remedy.PASSPORT_DENIAL)
+
+
+def test_action_records_why_it_fired(passport_action):
+    a = passport_action
+    assert a.rule.citation == "42 USC 652(k)" and a.rule.version == 1
+    assert str(a.total_arrears) == "3000.00" and str(a.months_in_arrears) == "6.00"
+    assert a.figures["as_of"] == AS_OF.isoformat() and "2,500.00" in a.figures["thresholds"]
+    assert a.timeframe_due_on == a.timeframe_start_on + timedelta(days=30)  # 45 CFR 303.6(c)(2)
+
+
+def test_notice_sets_the_windows_and_takes_the_action(passport_action, make_user):
+    a = action_notice_issue(action=passport_action, by=make_user("enforcement_specialist"), on=AS_OF)
+    assert a.status == ActionStatus.NOTICED and a.taken_on == AS_OF
+    assert a.contest_opens_on == AS_OF  # passport: no notice period
+    assert a.contest_ends_on == AS_OF + timedelta(days=a.rule.contest_days)
+    assert a.timeframe_met() is True
+    with pytest.raises(ValidationError):
+        action_notice_issue(action=a, by=None, on=AS_OF)  # only once
+
+
+def test_notice_letter_carries_the_figures_and_dates(passport_action, make_user):
+    a = action_notice_issue(action=passport_action, by=make_user("enforcement_specialist"), on=AS_OF)
+    letter = notice_letter(a)
+    assert ("Total arrears on 2026-11-23", "$3,000.00") in letter.figures
+    assert any("42 USC 652(k)" in p for p in letter.paragraphs)
+    assert any(f"{a.contest_ends_on:%B %d, %Y}" in p for p in letter.paragraphs)
+    assert notice_pdf(a).startswith(b"%PDF")
+
+
+def test_contested_action_stops_until_a_person_decides(passport_action, make_user):
+    specialist, coordinator = make_user("enforcement_specialist"), make_user("coordinator")
+    a = action_notice_issue(action=passport_action, by=specialist, on=AS_OF)
+    a = action_contest(action=a, reason="Paid in cash last month", by=specialist, on=AS_OF + timedelta(days=3))
+    assert a.status == ActionStatus.CONTESTED
+    # every later sweep leaves it alone, even long after the window
+    for days in (31, 60, 400):
+        sweep_run_inline(as_of=AS_OF + timedelta(days=days))
+        a.refresh_from_db()
+        assert a.status == ActionStatus.CONTESTED and a.activated_on is None
+    with pytest.raises(ValidationError):
+        action_activate(action=a, by=specialist, on=AS_OF + timedelta(days=60))
+    a = action_contest_decide(action=a, decision=ContestDecision.UPHELD, note="No receipt", by=coordinator,
+                              on=AS_OF + timedelta(days=61))
+    assert a.status == ActionStatus.ACTIVE and a.activated_on == AS_OF + timedelta(days=61)
+    assert DomainEvent.objects.filter(verb="enforcement contest decided", subject_id=a.pk).exists()
+
+
+def test_sustained_contest_releases_the_action(passport_action, make_user):
+    a = action_notice_issue(action=passport_action, by=None, on=AS_OF)
+    a = action_contest(action=a, reason="Wrong person", by=None, on=AS_OF)
+    a = action_contest_decide(action=a, decision=ContestDecision.SUSTAINED, note="", by=make_user("coordinator"))
+    assert a.status == ActionStatus.RELEASED and a.release_reason == ReleaseReason.CONTEST_SUSTAINED
+
+
+def test_contest_only_within_the_window(passport_action):
+    with pytest.raises(ValidationError):
+        action_contest(action=passport_action, reason="x", by=None, on=AS_OF)  # no notice yet
+    a = action_notice_issue(action=passport_action, by=None, on=AS_OF)
+    with pytest.raises(ValidationError):
+        action_contest(action=a, reason="late", by=None, on=a.contest_ends_on + timedelta(days=1))
+    with pytest.raises(ValidationError):
+        action_contest(action=a, reason="   ", by=None, on=AS_OF)
+
+
+def test_activation_waits_for_the_end_of_the_contest_window(passport_action):
+    a = action_notice_issue(action=passport_action, by=None, on=AS_OF)
+    with pytest.raises(ValidationError):
+        action_activate(action=a, by=None, on=a.contest_ends_on - timedelta(days=1))
+    a = action_activate(action=a, by=None, on=a.contest_ends_on)
+    assert a.status == ActionStatus.ACTIVE and a.partner.startswith("U.S. Department of State")
+
+
+def test_release_and_close(passport_action):
+    a = action_end(action=passport_action, by=None, release=True, reason=ReleaseReason.WITHDRAWN, note="error")
+    assert a.status == ActionStatus.RELEASED
+    with pytest.raises(ValidationError):
+        action_end(action=a, by=None, release=False)
+    # a new one may be proposed after the balance changes
+    a.case.balance.save()
+    assert sweep_run_inline(as_of=AS_OF).proposed >= 1
+
+
+def test_overdue_when_not_taken_within_30_days(passport_action):
+    late = passport_action.timeframe_due_on + timedelta(days=1)
+    assert passport_action.is_overdue(late) and not passport_action.is_overdue(passport_action.timeframe_due_on)
+    assert EnforcementAction.objects.timeframe_overdue(late).filter(pk=passport_action.pk).exists()
+    a = action_notice_issue(action=passport_action, by=None, on=late)
+    assert a.timeframe_met() is False and not a.is_overdue(late)

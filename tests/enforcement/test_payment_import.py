@@ -1,0 +1,291 @@
+"""Employer payment file import: command, API, upload page and the posting rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cases.models import Collection, Disbursement
+from enforcement.choices import FileVia, PaymentFileStatus
+from enforcement.models import PaymentFile
+from enforcement.services.payments import HOLD_SSN_MISMATCH, payment_file_import_now, remit_due_by
+from tests.cases.factories import case_with_order
+from tests.enforcement.nacha_files import ded_entry, payment_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(datetime(2026, 11, 23, 15, 0), tick=False):
+        yield
+
+
+def _ssn(case) -> str:
+    return case.ncp.ssn
+
+
+@pytest.fixture
+def cases():
+    return [case_with_order(monthly=Decimal("400.00")) for _ in range(3)]
+
+
+def _import(text: str, name: str = "file.ach") -> PaymentFile:
+    return payment_file_import_now(name=name, content=text.encode(), via=FileVia.COMMAND, actor_label="test")
+
+
+def test_valid_file_posts_every_entry_through_the_ledger(cases):
+    text = payment_file([ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases])
+    imported = _import(text)
+    report = imported.report
+    assert (report["status"], report["entries"], report["posted"], report["held"], report["duplicates"]) == (
+        "imported", 3, 3, 0, 0)
+    assert report["errors"] == []
+    collections = Collection.objects.filter(batch_reference=imported.reference)
+    assert collections.count() == 3
+    assert {c.source for c in collections} == {"income_withholding"}
+    assert {c.received_via for c in collections} == {"file"}
+    assert Disbursement.objects.filter(collection__in=collections).count() == 3
+
+
+def test_same_file_twice_posts_nothing_and_counts_duplicates(cases):
+    text = payment_file([ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases])
+    _import(text)
+    again = _import(text)
+    assert again.status == PaymentFileStatus.DUPLICATE
+    assert (again.report["entries"], again.report["duplicates"], again.report["posted"]) == (3, 3, 0)
+    assert Collection.objects.count() == 3
+
+
+def test_entry_seen_in_a_rebuilt_file_is_a_duplicate(cases):
+    first = [ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases[:2]]
+    _import(payment_file(first))
+    # the employer re-sends the same two payments plus a new one, in a new file
+    rebuilt = payment_file(first + [ded_entry(cases[2].case_number, "75.00", ssn=_ssn(cases[2]))],
+                           created=datetime(2026, 11, 20, 9, 0), modifier="B")
+    report = _import(rebuilt).report
+    assert (report["posted"], report["duplicates"]) == (1, 2)
+    assert Collection.objects.count() == 3
+
+
+def test_two_identical_payments_in_one_file_both_post(cases):
+    case = cases[0]
+    text = payment_file([ded_entry(case.case_number, "50.00", ssn=_ssn(case))] * 2)
+    assert _import(text).report["posted"] == 2
+    assert Collection.objects.count() == 2
+
+
+def test_unknown_case_is_held_not_dropped(cases):
+    text = payment_file([ded_entry("NY-123456", "80.00")])
+    report = _import(text).report
+    assert (report["posted"], report["held"]) == (0, 1)
+    held = Collection.objects.get()
+    assert held.status == "held" and held.case_number_received == "NY-123456"
+    assert report["held_entries"][0]["line"] == 3
+
+
+def test_ssn_mismatch_is_held_for_review(cases):
+    case = cases[0]
+    text = payment_file([ded_entry(case.case_number, "80.00", ssn="123456789")])
+    report = _import(text).report
+    assert report["held"] == 1
+    collection = Collection.objects.get()
+    assert collection.status == "held" and collection.hold_reason == HOLD_SSN_MISMATCH
+    assert collection.case == case
+
+
+def test_rejected_file_posts_nothing_and_reports_lines(cases):
+    good = [ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases]
+    text = payment_file(good).replace("DED*CS*" + cases[1].case_number, "DED*CS*" + cases[1].case_number[:2] + " " + cases[1].case_number[3:], 1)
+    imported = _import(text)
+    assert imported.status == PaymentFileStatus.REJECTED
+    assert imported.report["errors"][0]["line"] == 6
+    assert "case identifier" in imported.report["errors"][0]["reason"]
+    assert imported.report["posted"] == 0
+    assert Collection.objects.count() == 0
+
+
+def test_a_failure_while_posting_rolls_back_the_whole_file(cases, monkeypatch):
+    from enforcement.services import payments
+
+    calls = {"n": 0}
+    real = payments.collection_post
+
+    def flaky(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            from cases.exceptions import CollectionConflict
+
+            raise CollectionConflict("boom")
+        return real(**kwargs)
+
+    monkeypatch.setattr(payments, "collection_post", flaky)
+    text = payment_file([ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases])
+    imported = _import(text)
+    assert imported.status == PaymentFileStatus.REJECTED
+    assert imported.report["errors"] == [{"line": 7, "reason": "entry could not be posted: boom"}]
+    assert Collection.objects.count() == 0 and Disbursement.objects.count() == 0
+
+
+@pytest.mark.parametrize(("pay_date", "late"), [
+    (date(2026, 11, 10), False),  # due by 2026-11-20 (7 business days, Veterans Day skipped): effective 11-20
+    (date(2026, 11, 9), True),    # due by 2026-11-19: just over
+])
+def test_late_remittance_is_flagged(cases, pay_date, late):
+    case = cases[0]
+    text = payment_file([ded_entry(case.case_number, "10.00", ssn=_ssn(case), pay_date=pay_date)],
+                        effective=date(2026, 11, 20))
+    report = _import(text).report
+    assert report["late"] == (1 if late else 0)
+    if late:
+        assert report["late_entries"][0]["due_by"] == "2026-11-19"
+
+
+def test_remit_due_by_counts_business_days():
+    assert remit_due_by(date(2026, 11, 10)) == date(2026, 11, 20)  # 11-11 Veterans Day is a holiday
+
+
+# --- command --------------------------------------------------------------------------------------
+
+
+def test_command_prints_json_report(cases, tmp_path, capsys):
+    path = tmp_path / "pay.ach"
+    path.write_text(payment_file([ded_entry(cases[0].case_number, "10.00", ssn=_ssn(cases[0]))]))
+    call_command("import_payments", str(path), "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert {k: report[k] for k in ("entries", "posted", "held", "duplicates")} == {
+        "entries": 1, "posted": 1, "held": 0, "duplicates": 0}
+    call_command("import_payments", str(path), "--json")  # the same file: exit 0
+    assert json.loads(capsys.readouterr().out)["duplicates"] == 1
+
+
+def test_command_exits_non_zero_on_a_rejected_file(tmp_path):
+    path = tmp_path / "bad.ach"
+    path.write_text("01,BANK,SDU,261120,0800,1,,,2/\n")
+    with pytest.raises(CommandError):
+        call_command("import_payments", str(path))
+    assert Collection.objects.count() == 0
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+URL = "/api/v1/payment-files/"
+
+
+def _upload(api, text: str | bytes, name: str = "pay.ach"):
+    content = text.encode() if isinstance(text, str) else text
+    return api.post(URL, {"file": SimpleUploadedFile(name, content)}, format="multipart")
+
+
+def test_api_answers_201_then_200_for_the_same_file(cases, api_client_with):
+    api = api_client_with("payment_files:write", agency="Acme Payroll")
+    text = payment_file([ded_entry(c.case_number, "20.00", ssn=_ssn(c)) for c in cases])
+    first = _upload(api, text)
+    assert first.status_code == 201, first.content
+    assert first.json()["posted"] == 3
+    second = _upload(api, text)
+    assert second.status_code == 200
+    assert (second.json()["duplicates"], second.json()["posted"]) == (3, 0)
+
+
+def test_api_answers_400_with_the_report_for_a_bad_file(api_client_with):
+    api = api_client_with("payment_files:write")
+    response = _upload(api, b"\x00\x01garbage")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["status"] == "rejected" and body["errors"][0]["line"] == 1
+    assert Collection.objects.count() == 0
+
+
+def test_api_missing_file_is_a_field_error(api_client_with):
+    api = api_client_with("payment_files:write")
+    response = api.post(URL, {}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["status"] == "rejected"
+    assert response.json()["errors"][0]["line"] == 0 and response.json()["errors"][0]["reason"].startswith("file:")
+
+
+def test_api_needs_the_write_scope(api_client_with, cases):
+    api = api_client_with("payment_files:read")
+    assert _upload(api, payment_file([ded_entry("NY-1", "1.00")])).status_code == 403
+
+
+def test_api_query_count_does_not_grow_per_entry_beyond_the_ledger(cases, api_client_with,
+                                                                   django_assert_max_num_queries):
+    api = api_client_with("payment_files:write")
+    text = payment_file([ded_entry("NY-999999", "5.00", ssn="123456789")])
+    with django_assert_max_num_queries(40):
+        assert _upload(api, text).status_code == 201
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=600))
+def test_api_never_500_and_never_partial_on_fuzzed_files(api_client_with, data):
+    api = api_client_with("payment_files:write", agency="Fuzz")
+    response = _upload(api, data)
+    assert response.status_code in {200, 201, 400}
+    assert Collection.objects.count() == 0
+
+
+# --- upload page (Celery task, eager in tests) ------------------------------------------------------
+
+
+def test_upload_page_imports_through_the_task(cases, client_as, django_capture_on_commit_callbacks):
+    client = client_as("enforcement_specialist")
+    text = payment_file([ded_entry(cases[0].case_number, "30.00", ssn=_ssn(cases[0]))])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("enforcement:paymentfile_upload"),
+                               {"file": SimpleUploadedFile("p.ach", text.encode())})
+    assert response.status_code == 302
+    payment_file_row = PaymentFile.objects.get()
+    assert payment_file_row.status == PaymentFileStatus.IMPORTED and payment_file_row.posted == 1
+    page = client.get(response.url)
+    assert b"Posted" in page.content and b"http-equiv=\"refresh\"" not in page.content
+
+
+def test_detail_page_refreshes_while_pending(client_as):
+    from tests.enforcement.file_factories import PaymentFileFactory
+
+    pending = PaymentFileFactory(status=PaymentFileStatus.PENDING)
+    page = client_as("coordinator").get(reverse("enforcement:paymentfile_detail", args=[pending.pk]))
+    assert b'http-equiv="refresh"' in page.content and b"<progress" in page.content
+
+
+def test_task_is_idempotent(cases):
+    from enforcement.services.payments import payment_file_receive
+    from enforcement.tasks import import_payment_file
+
+    text = payment_file([ded_entry(cases[0].case_number, "30.00", ssn=_ssn(cases[0]))])
+    row = payment_file_receive(name="p.ach", content=text.encode(), via=FileVia.UPLOAD)
+    assert import_payment_file(row.pk) == "imported"
+    assert import_payment_file(row.pk) == "imported"  # a redelivered task repeats nothing
+    assert Collection.objects.count() == 1
+
+
+@pytest.mark.parametrize(("role", "allowed"), [
+    ("enforcement_specialist", True), ("coordinator", True), ("caseworker", False), ("ombudsperson", False),
+])
+def test_who_may_upload(client_as, role, allowed):
+    response = client_as(role).get(reverse("enforcement:paymentfile_upload"))
+    assert response.status_code == (200 if allowed else 403)
+
+
+def test_list_page_query_count(client_as, django_assert_max_num_queries):
+    from tests.enforcement.file_factories import PaymentFileFactory
+
+    client = client_as("coordinator")
+    PaymentFileFactory()
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("enforcement:paymentfile_list"))
+    PaymentFileFactory.create_batch(30)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(reverse("enforcement:paymentfile_list")).status_code == 200

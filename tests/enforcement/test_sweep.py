@@ -1,0 +1,167 @@
+"""The sweep: idempotent, chunk-size independent, releases paid-up cases, moves actions on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Case, CaseBalance
+from core.models import DomainEvent
+from enforcement.choices import ActionStatus, ChunkStatus, ReleaseReason, Remedy, SweepStatus
+from enforcement.models import EnforcementAction, SweepChunk
+from enforcement.services.actions import action_notice_issue
+from enforcement.services.sweep import sweep_chunk_process, sweep_run_inline, sweep_start
+from enforcement.tasks import nightly_sweep_task
+from tests.enforcement.factories import AS_OF, delinquent_case
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return sorted(EnforcementAction.objects.values_list("case__case_number", "remedy", "status", "total_arrears"))
+
+
+@pytest.fixture
+def office():
+    return [
+        delinquent_case(unassigned="3000.00"),  # passport, tax offset, licence (6 months), credit bureau
+        delinquent_case(assigned="200.00"),
+        delinquent_case(jurisdiction="CA", unassigned="2600.00", days_past_due=90),
+        delinquent_case(unassigned="100.00"),  # below every threshold
+    ]
+
+
+def test_sweep_twice_proposes_nothing_new(office):
+    first = sweep_run_inline(as_of=AS_OF)
+    before = snapshot()
+    second = sweep_run_inline(as_of=AS_OF)
+    assert first.proposed == len(before) > 0
+    assert second.proposed == 0 and second.released == 0
+    assert snapshot() == before
+    assert DomainEvent.objects.filter(verb="enforcement action proposed").count() == len(before)
+
+
+def test_chunk_size_does_not_change_the_actions(office, django_db_blocker):
+    sweep_run_inline(as_of=AS_OF, chunk_size=1)
+    small_chunks = snapshot()
+    EnforcementAction.objects.all().delete()
+    run = sweep_run_inline(as_of=AS_OF, chunk_size=10_000)
+    assert run.chunk_count == 1
+    assert snapshot() == small_chunks
+
+
+def test_run_records_counts_and_finishes(office):
+    run = sweep_run_inline(as_of=AS_OF, chunk_size=2)
+    assert run.status == SweepStatus.FINISHED and run.finished_at is not None
+    assert run.cases_examined == 4
+    assert run.chunks_done == run.chunk_count == SweepChunk.objects.filter(run=run).count()
+    assert run.proposed == EnforcementAction.objects.count()
+
+
+def test_a_chunk_processed_twice_is_skipped(office):
+    run = sweep_start(as_of=AS_OF, chunk_size=100)
+    chunk = run.chunks.get()
+    sweep_chunk_process(chunk_id=chunk.pk)
+    count = EnforcementAction.objects.count()
+    again = sweep_chunk_process(chunk_id=chunk.pk)  # a redelivered task
+    assert again.status == ChunkStatus.DONE
+    assert EnforcementAction.objects.count() == count
+    run.refresh_from_db()
+    assert run.chunks_done == 1 and run.proposed == count
+
+
+def test_the_database_refuses_a_second_open_action(office):
+    sweep_run_inline(as_of=AS_OF)
+    action = EnforcementAction.objects.first()
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnforcementAction.objects.create(
+            case=action.case, remedy=action.remedy, rule=action.rule, proposed_on=AS_OF, total_arrears=1,
+            timeframe_start_on=AS_OF, timeframe_due_on=AS_OF)
+
+
+def test_paid_up_case_gets_its_actions_released(office):
+    sweep_run_inline(as_of=AS_OF)
+    case = office[0]
+    CaseBalance.objects.filter(case=case).update(total_arrears=0, unassigned_arrears=0, months_in_arrears=0,
+                                                 delinquent_since=None)
+    run = sweep_run_inline(as_of=AS_OF + timedelta(days=1))
+    actions = EnforcementAction.objects.filter(case=case)
+    assert run.released == actions.count() > 0
+    assert set(actions.values_list("status", "release_reason")) == {(ActionStatus.RELEASED, ReleaseReason.PAID_UP)}
+    assert DomainEvent.objects.filter(verb="enforcement action released", case_id=case.pk).count() == run.released
+
+
+def test_closed_case_gets_its_actions_released(office):
+    sweep_run_inline(as_of=AS_OF)
+    Case.objects.filter(pk=office[1].pk).update(status="closed", closure_reason="other", closed_on=AS_OF)
+    sweep_run_inline(as_of=AS_OF)
+    assert set(EnforcementAction.objects.filter(case=office[1]).values_list("release_reason", flat=True)) == {
+        ReleaseReason.CASE_CLOSED}
+
+
+def test_a_released_action_is_proposed_again_only_after_the_balance_changes(office):
+    sweep_run_inline(as_of=AS_OF)
+    case = office[0]
+    CaseBalance.objects.filter(case=case).update(total_arrears=0, unassigned_arrears=0)
+    sweep_run_inline(as_of=AS_OF)
+    balance = CaseBalance.objects.get(case=case)
+    # arrears back, but the row still reads as of before the release: not proposed yet
+    CaseBalance.objects.filter(case=case).update(total_arrears=3000, unassigned_arrears=3000,
+                                                 updated_at=balance.updated_at)
+    assert sweep_run_inline(as_of=AS_OF).proposed == 0
+    balance.total_arrears = balance.unassigned_arrears = Decimal("3000.00")
+    balance.save()  # a new charge: updated_at moves
+    assert sweep_run_inline(as_of=AS_OF).proposed > 0
+
+
+def test_sweep_moves_noticed_actions_through_the_contest_window_to_active(office, make_user):
+    sweep_run_inline(as_of=AS_OF)
+    action = EnforcementAction.objects.get(case=office[0], remedy=Remedy.CREDIT_BUREAU)  # NY: 10 days notice
+    action = action_notice_issue(action=action, by=make_user("enforcement_specialist"), on=AS_OF)
+    assert action.contest_opens_on == AS_OF + timedelta(days=10)
+    sweep_run_inline(as_of=AS_OF + timedelta(days=9))
+    action.refresh_from_db()
+    assert action.status == ActionStatus.NOTICED
+    run = sweep_run_inline(as_of=AS_OF + timedelta(days=10))  # contest window of 0 days: straight to active
+    action.refresh_from_db()
+    assert action.status == ActionStatus.ACTIVE and action.activated_on == AS_OF + timedelta(days=10)
+    assert run.advanced == 2
+
+
+def test_run_sweep_command_prints_counts(office, capsys):
+    call_command("run_sweep", "--as-of", AS_OF.isoformat(), "--chunk-size", "2")
+    out = capsys.readouterr().out
+    assert f"proposed={EnforcementAction.objects.count()}" in out and "cases_examined=4" in out
+
+
+def test_nightly_task_fans_out_chunks(office, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = nightly_sweep_task.delay(as_of=AS_OF.isoformat(), chunk_size=1).get()
+    from enforcement.models import SweepRun
+
+    run = SweepRun.objects.get(pk=run_id)
+    assert run.status == SweepStatus.FINISHED and run.chunk_count > 1
+    assert run.proposed == EnforcementAction.objects.count() > 0
+
+
+def test_a_failing_chunk_is_recorded_and_the_others_finish(office, monkeypatch):
+    from enforcement.services import sweep as sweep_module
+
+    real = sweep_module._sweep_range
+
+    def flaky(*, run, low, high):
+        if low <= office[1].pk < high:
+            raise RuntimeError("boom")
+        return real(run=run, low=low, high=high)
+
+    monkeypatch.setattr(sweep_module, "_sweep_range", flaky)
+    run = sweep_run_inline(as_of=AS_OF, chunk_size=1)
+    assert run.status == SweepStatus.FAILED and run.errors == 1 and "boom" in run.error_detail
+    assert run.chunks_done == run.chunk_count
+    assert not EnforcementAction.objects.filter(case=office[1]).exists()
+    assert EnforcementAction.objects.filter(case=office[0]).exists()

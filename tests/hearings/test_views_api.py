@@ -1,0 +1,209 @@
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.choices import ComplaintStatus
+from complaints.selectors import for_case
+from hearings import services
+from hearings.models import HearingRequest
+from tests.cases.factories import CaseFactory
+from tests.complaints.factories import ComplaintFactory
+from tests.hearings.factories import ComplianceActionFactory, HearingRequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel("2027-01-11 15:00Z", tick=False):
+        yield
+
+
+@pytest.fixture
+def resolved():
+    return ComplaintFactory(received_on=date(2026, 11, 2), due_on=date(2026, 12, 2), status=ComplaintStatus.RESOLVED,
+                            resolved_on=date(2026, 11, 20), outcome="not_upheld", resolution_explanation="e",
+                            hearing_deadline=date(2027, 2, 18), category="distribution")
+
+
+def test_request_from_a_complaint_is_prefilled(client_as, resolved):
+    page = client_as("ombudsperson").get(reverse("hearings:request_create"), {"complaint": resolved.number})
+    initial = page.context["form"].initial
+    assert initial["complaint_number"] == resolved.number and initial["issue"] == "distribution"
+    assert initial["resolution_received_on"] == date(2026, 11, 20)
+
+
+def test_request_form_records_a_court_matter_with_the_alternate_route(client_as, resolved):
+    response = client_as("ombudsperson").post(reverse("hearings:request_create"), {
+        "complaint_number": resolved.number, "requester_name": "Dana", "issue": "custody", "statement": "s",
+        "requested_on": "2027-01-11", "alternate_route": ""}, follow=True)
+    request = HearingRequest.objects.get()
+    assert not request.in_jurisdiction and b"belongs to the court" in response.content
+    assert request.contact_phone == resolved.contact_phone  # taken from the complaint
+
+
+def test_request_form_too_early_shows_why(client_as):
+    open_complaint = ComplaintFactory(received_on=date(2026, 12, 20), due_on=date(2027, 1, 19))
+    response = client_as("ombudsperson").post(reverse("hearings:request_create"), {
+        "complaint_number": open_complaint.number, "requester_name": "Dana", "issue": "closure", "statement": "s",
+        "requested_on": "2027-01-11"})
+    assert response.status_code == 200 and b"complaint process comes first" in response.content
+    assert not HearingRequest.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "code"), [("hearing_officer", 200), ("ombudsperson", 200), ("coordinator", 200),
+                                            ("caseworker", 403), ("enforcement_specialist", 403)])
+def test_request_list_by_role(client_as, role, code):
+    assert client_as(role).get(reverse("hearings:request_list")).status_code == code
+
+
+@pytest.mark.parametrize(("role", "code"), [("hearing_officer", 200), ("ombudsperson", 403), ("coordinator", 403)])
+def test_only_hearing_officers_open_the_decision_form(client_as, role, code):
+    request = HearingRequestFactory()
+    assert client_as(role).get(reverse("hearings:decide", args=[request.number])).status_code == code
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_request_list_query_count(client_as, django_assert_max_num_queries, rows, resolved):
+    for _ in range(rows):
+        HearingRequestFactory(complaint=resolved, case=CaseFactory(participants=False))
+    client = client_as("hearing_officer")
+    client.get(reverse("hearings:request_list"))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("hearings:request_list")).status_code == 200
+
+
+def test_schedule_decide_and_docket(client_as, role_user, resolved):
+    officer = role_user("hearing_officer")
+    hr = services.hearing_request_create(complaint=resolved, requester_name="Dana", issue="distribution",
+                                         statement="s", requested_on=date(2027, 1, 4))
+    client = client_as("hearing_officer")
+    response = client.post(reverse("hearings:schedule", args=[hr.number]), {
+        "officer": officer.pk, "starts_at": "2027-01-14T10:00", "mode": "video", "location": "https://video.example",
+        "interpreter_language": "Spanish", "accommodation_needs": ""})
+    assert response.status_code == 302
+    docket = client.get(reverse("hearings:docket"), {"start": "2027-01-11"})
+    day_rows = dict(docket.context["days"])
+    assert [h.request for h in day_rows[date(2027, 1, 14)]] == [hr]
+    response = client.post(reverse("hearings:decide", args=[hr.number]), {
+        "outcome": "granted", "decided_on": "2027-01-11", "summary": "Recalculate",
+        "actions": "2027-02-01 Recalculate arrears\nnot-a-date oops"})
+    assert response.status_code == 200 and b"Line 2" in response.content
+    response = client.post(reverse("hearings:decide", args=[hr.number]), {
+        "outcome": "granted", "decided_on": "2027-01-11", "summary": "Recalculate",
+        "actions": "2027-02-01 Recalculate arrears"})
+    hr.refresh_from_db()
+    assert response.status_code == 302 and hr.outcome == "granted" and hr.actions.count() == 1
+    docket = client.get(reverse("hearings:docket"))
+    assert [a.description for a in docket.context["actions"]] == ["Recalculate arrears"]
+
+
+def test_docket_query_count(client_as, role_user, django_assert_max_num_queries):
+    officer = role_user("hearing_officer")
+    for day in range(1, 12):
+        request = HearingRequestFactory()
+        request.hearings.create(officer=officer, starts_at=timezone.make_aware(datetime(2027, 1, 11 + day, 9)),
+                                mode="phone", location="Bridge")
+        ComplianceActionFactory(request=request)
+    client = client_as("hearing_officer")
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("hearings:docket"), {"start": "2027-01-11"}).status_code == 200
+
+
+def test_good_cause_via_the_page(client_as, resolved):
+    hr = services.hearing_request_create(complaint=resolved, requester_name="Dana", issue="distribution",
+                                         statement="s", requested_on=date(2027, 1, 11),
+                                         resolution_received_on=date(2026, 11, 20), today=date(2027, 3, 1))
+    hr = HearingRequest.objects.get(pk=hr.pk)
+    assert not hr.is_late
+    late = HearingRequestFactory(requested_on=date(2027, 1, 5), filing_deadline=date(2027, 1, 4), is_late=True,
+                                 good_cause="pending")
+    client = client_as("hearing_officer")
+    response = client.post(reverse("hearings:good_cause", args=[late.number]), {"found": "yes", "reason": "Flood"})
+    late.refresh_from_db()
+    assert response.status_code == 302 and late.good_cause == "found"
+
+
+# Case page block ------------------------------------------------------------------------------
+
+def test_case_block_shows_what_the_user_may_see(role_user):
+    case = CaseFactory(participants=False)
+    filed = ComplaintFactory(case=case, filed_by=role_user("caseworker"))
+    other = ComplaintFactory(case=case)
+    HearingRequestFactory(case=case)
+    assert set(for_case(user=role_user("ombudsperson"), case=case)["complaints"]) == {filed, other}
+    caseworker_view = for_case(user=role_user("caseworker"), case=case)
+    assert caseworker_view["complaints"] == [filed] and caseworker_view["hearings"] == []
+    assert not caseworker_view["can_see_hearings"]
+    assert for_case(user=role_user("trainer"), case=case)["complaints"] == []
+
+
+def test_case_block_template_renders(role_user):
+    from django.template.loader import render_to_string
+
+    case = CaseFactory(participants=False)
+    complaint = ComplaintFactory(case=case, description="<b>x</b>")
+    html = render_to_string("complaints/partials/case_complaints.html",
+                            {"block": for_case(user=role_user("coordinator"), case=case)})
+    assert complaint.number in html and "Complaints and state hearings" in html
+
+
+# API ------------------------------------------------------------------------------------------
+
+def test_hearings_api_is_paginated_and_has_no_contact_details(api_client_with):
+    for _ in range(3):
+        HearingRequestFactory(contact_email="secret@example.org")
+    response = api_client_with("hearings:read").get("/api/v1/hearings/", {"page_size": 2})
+    body = response.json()
+    assert response.status_code == 200 and body["count"] == 3 and len(body["results"]) == 2 and body["next"]
+    assert "secret@example.org" not in response.content.decode()
+
+
+def test_hearings_api_needs_its_scope(api_client_with):
+    assert api_client_with("complaints:read").get("/api/v1/hearings/").status_code == 403
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_hearings_api_query_count(api_client_with, django_assert_max_num_queries, rows, role_user):
+    officer = role_user("hearing_officer")
+    for _ in range(rows):
+        request = HearingRequestFactory(case=CaseFactory(participants=False), complaint=ComplaintFactory())
+        request.hearings.create(officer=officer, starts_at=timezone.now(), mode="phone", location="Bridge")
+    api = api_client_with("hearings:read")
+    with django_assert_max_num_queries(8):
+        assert api.get("/api/v1/hearings/").status_code == 200
+
+
+def test_hearings_api_filters(api_client_with):
+    HearingRequestFactory(is_late=True, good_cause="pending")
+    HearingRequestFactory()
+    body = api_client_with("hearings:read").get("/api/v1/hearings/", {"is_late": "true"}).json()
+    assert body["count"] == 1
+
+
+def test_home_cards_for_the_hearing_officer(client_as, role_user):
+    officer = role_user("hearing_officer")
+    request = HearingRequestFactory(is_late=True, good_cause="pending")
+    request.hearings.create(officer=officer, starts_at=timezone.make_aware(datetime(2027, 1, 13, 9)),
+                            mode="phone", location="Bridge")
+    page = client_as("hearing_officer").get(reverse("core:home"))
+    cards = {card.title: card.value for _, group in page.context["sections"] for card in group}
+    assert cards["My hearings, next 7 days"] == "1" and cards["Late: good cause to decide"] == "1"
+
+
+def test_case_block_template_tag(rf, role_user):
+    from django.template import Context, Template
+
+    case = CaseFactory(participants=False)
+    complaint = ComplaintFactory(case=case)
+    request = rf.get("/")
+    request.user = role_user("ombudsperson")
+    html = Template("{% load complaints_case %}{% case_complaints case %}").render(
+        Context({"request": request, "case": case}))
+    assert complaint.number in html
+    request.user = role_user("trainer")
+    assert "Complaints and state hearings" not in Template("{% load complaints_case %}{% case_complaints case %}").render(
+        Context({"request": request, "case": case}))

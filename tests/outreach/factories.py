@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from outreach import models
+from outreach.choices import Audience, OrganisationKind, QuestionKind
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.COMMUNITY
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Contact
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@org.example")
+    wants_announcements = True
+
+
+class MediaContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MediaContact
+
+    outlet = "County Gazette"
+    name = factory.Sequence(lambda n: f"Reporter {n}")
+    email = factory.Sequence(lambda n: f"reporter{n}@press.example")
+    wants_announcements = True
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    audience = Audience.COMMUNITY
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    location = "Main library"
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Registration
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Attendee {n}")
+    email = factory.Sequence(lambda n: f"attendee{n}@mail.example")
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Material
+
+    title = factory.Sequence(lambda n: f"Leaflet {n}")
+    audience = Audience.CUSTODIAL_PARENTS
+    stock = 10
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Announcement
+
+    title = factory.Sequence(lambda n: f"Announcement {n}")
+    body = "Office hours change next month."
+
+
+class MediaInquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MediaInquiry
+
+    outlet = "County Gazette"
+    reporter = "Erin Walsh"
+    question = "How many families were helped?"
+    received_at = factory.LazyFunction(timezone.now)
+    deadline = factory.LazyAttribute(lambda o: o.received_at + timedelta(days=2))
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Survey
+
+    title = factory.Sequence(lambda n: f"Survey {n}")
+
+
+class SurveyQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SurveyQuestion
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Question {n}")
+    kind = QuestionKind.RATING
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.FollowUp
+
+    event = factory.SubFactory(EventFactory)
+    description = "Send slides"

@@ -1,0 +1,70 @@
+"""Timeframe compliance: at, just under and just over each limit; weekend rolling."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from cases.models import Collection, Disbursement
+from quality.timeframes import compliance, failing_case_ids
+from tests.cases.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+START, END, TODAY = date(2025, 10, 1), date(2026, 9, 30), date(2026, 11, 23)
+
+
+def result(code):
+    results, _, _ = compliance(start=START, end=END, today=TODAY)
+    return next(r for r in results if r.code == code)
+
+
+def opened(app, opened_on, **kw):
+    return CaseFactory(application_received_on=app, opened_on=opened_on, participants=False, **kw)
+
+
+def test_case_opening_20_days_at_just_over_and_rolled_over_a_weekend():
+    on_time = opened(date(2026, 3, 2), date(2026, 3, 22))  # day 20 (a Sunday → fine anyway)
+    late = opened(date(2026, 3, 2), date(2026, 3, 24))  # day 22, limit rolled to Monday the 23rd
+    rolled = opened(date(2026, 5, 17), date(2026, 6, 8))  # day 20 is Saturday 6 June → Monday 8 June
+    missed = opened(date(2026, 5, 17), date(2026, 6, 9))
+    r = result("case_opening")
+    assert (r.met, r.total) == (2, 4)
+    failing = set(failing_case_ids(code="case_opening", start=START, end=END, today=TODAY))
+    assert failing == {late.pk, missed.pk}
+    assert on_time.pk not in failing and rolled.pk not in failing
+
+
+def test_disbursement_within_two_business_days():
+    case = CaseFactory(participants=False)
+
+    def disbursement(ref, received, due, disbursed):
+        collection = Collection.objects.create(source_reference=ref, case=case, amount=Decimal("10"),
+                                               received_on=received, source="direct_payment")
+        return Disbursement.objects.create(case=case, collection=collection, amount=Decimal("10"),
+                                           received_on=received, due_by=due, disbursed_on=disbursed,
+                                           status="sent" if disbursed else "pending")
+
+    disbursement("d1", date(2026, 3, 2), date(2026, 3, 4), date(2026, 3, 4))  # on the due date
+    disbursement("d2", date(2026, 3, 2), date(2026, 3, 4), date(2026, 3, 5))  # a day late
+    disbursement("d3", date(2026, 3, 2), date(2026, 3, 4), None)  # never sent: fails
+    disbursement("d4", date(2026, 11, 20), date(2026, 11, 24), None)  # outside the year
+    r = result("disbursement")
+    assert (r.met, r.total) == (1, 3)
+
+
+def test_sources_not_on_main_are_reported_not_guessed():
+    results, skipped, _ = compliance(start=START, end=END, today=TODAY)
+    for code, why in skipped.items():
+        row = next(r for r in results if r.code == code)
+        assert not row.available and row.note == why
+
+
+def test_complaint_resolution_against_the_complaints_due_date():
+    from tests.complaints.factories import ComplaintFactory
+
+    case = CaseFactory(participants=False)
+    ComplaintFactory(case=case, received_on=date(2026, 3, 2), due_on=date(2026, 4, 1), resolved_on=date(2026, 4, 1))
+    ComplaintFactory(case=case, received_on=date(2026, 3, 2), due_on=date(2026, 4, 1), resolved_on=date(2026, 4, 2))
+    ComplaintFactory(case=case, received_on=date(2026, 3, 2), due_on=date(2026, 5, 1), resolved_on=None)  # extended
+    r = result("complaint")
+    assert r.available and (r.met, r.total) == (1, 3)

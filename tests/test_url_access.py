@@ -1,0 +1,141 @@
+"""Every URL × every role: a new view without an access rule, or with the wrong one, fails here.
+
+Web pages: each view declares ``access`` (public / login / permission with
+``permission_required``). For every role in the cast the test asserts the outcome that
+declaration implies: allowed, 403, or (anonymous) a redirect to sign in.
+API: each endpoint declares ``scope_resource``; no key → 401, a key with every other scope → 403,
+a key with all scopes → neither.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter, UUIDConverter
+
+from accounts.choices import Role
+from accounts.models import ALL_SCOPES
+from tests.url_registry import collect_samples
+
+pytestmark = pytest.mark.django_db
+
+SKIP_PREFIXES = (settings.CASEWORKS_ADMIN_PATH, "static/", "media/", "api/schema/", "api/docs/", "api/redoc/")
+
+
+def walk(patterns, prefix="", namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace])) or None
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield prefix + str(p.pattern), name, p
+
+
+def web_patterns():
+    return [
+        (route, name, p)
+        for route, name, p in walk(get_resolver().url_patterns)
+        if not route.startswith(SKIP_PREFIXES) and not route.startswith("api/")
+    ]
+
+
+def api_patterns():
+    return [(route, name, p) for route, name, p in walk(get_resolver().url_patterns) if route.startswith("api/v1/")]
+
+
+def dummy_kwargs(pattern: URLPattern) -> dict:
+    kwargs = {}
+    for key, conv in pattern.pattern.converters.items():
+        if isinstance(conv, IntConverter):
+            kwargs[key] = 999999
+        elif isinstance(conv, UUIDConverter):
+            kwargs[key] = uuid.UUID(int=1)
+        else:
+            kwargs[key] = "ZZ-UNKNOWN"
+    return kwargs
+
+
+def view_class(pattern: URLPattern):
+    callback = pattern.callback
+    return getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
+
+
+def test_every_web_view_declares_its_access():
+    undeclared = []
+    for route, name, p in web_patterns():
+        cls = view_class(p)
+        access = getattr(cls, "access", None)
+        if access not in {"public", "login", "permission"} or not name:
+            undeclared.append(f"/{route} ({name or 'unnamed'}): access={access!r}")
+        elif access == "permission" and not getattr(cls, "permission_required", None):
+            undeclared.append(f"/{route} ({name}): permission view without permission_required")
+    assert not undeclared, "Views without a declared access rule:\n" + "\n".join(undeclared)
+
+
+def _allowed(response) -> bool:
+    if response.status_code in (401, 403, 404) or response.status_code >= 500:
+        return False
+    return not (response.status_code == 302 and response.url.startswith(reverse("login")))
+
+
+def test_every_url_for_every_role(client, role_user):
+    users = {str(role): role_user(role) for role in Role}
+    samples = collect_samples(users=users)
+    failures = []
+    for route, name, p in web_patterns():
+        cls = view_class(p)
+        if p.pattern.converters and name not in samples:
+            failures.append(f"/{route} ({name}): no sample arguments in tests/<app>/url_samples.py")
+            continue
+        url = reverse(name, kwargs=samples.get(name, {}))
+        client.logout()
+        anon = client.get(url)
+        if cls.access == "public":
+            if not (anon.status_code < 400 or anon.status_code == 405):
+                failures.append(f"{url}: anonymous got {anon.status_code}, public view")
+        elif not (anon.status_code == 302 and anon.url.startswith(reverse("login"))):
+            failures.append(f"{url}: anonymous got {anon.status_code}, expected redirect to sign in")
+        for role, user in users.items():
+            client.force_login(user)
+            response = client.get(url)
+            if cls.access == "permission":
+                perms = cls.permission_required
+                perms = (perms,) if isinstance(perms, str) else perms
+                expected = user.has_perms(perms)
+            else:
+                expected = True
+            got = _allowed(response) or (cls.access != "permission" and response.status_code == 405)
+            if expected and not got:
+                failures.append(f"{url} as {role}: expected allowed, got {response.status_code}")
+            if not expected and response.status_code != 403:
+                failures.append(f"{url} as {role}: expected 403, got {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_api_endpoint_requires_a_key_and_its_scope(api_client_with, client):
+    full = api_client_with("all", agency="All Scopes Agency")
+    failures = []
+    for route, name, p in api_patterns():
+        cls = view_class(p)
+        resource = getattr(cls, "scope_resource", "")
+        if not resource:
+            failures.append(f"/{route}: no scope_resource declared")
+            continue
+        others = [s for s in ALL_SCOPES if not s.startswith(f"{resource}:")]
+        wrong = api_client_with(*others, agency=f"Other scopes for {resource}")
+        url = reverse(name, kwargs=dummy_kwargs(p))
+        for method in ("get", "post"):
+            anon = getattr(client, method)(url)
+            if anon.status_code != 401:
+                failures.append(f"{method.upper()} {url} without key: {anon.status_code}, expected 401")
+            denied = getattr(wrong, method)(url, format="json") if method == "post" else wrong.get(url)
+            if denied.status_code != 403:
+                failures.append(f"{method.upper()} {url} with other scopes: {denied.status_code}, expected 403")
+            allowed = getattr(full, method)(url, format="json") if method == "post" else full.get(url)
+            if allowed.status_code in (401, 403) or allowed.status_code >= 500:
+                failures.append(f"{method.upper()} {url} with all scopes: {allowed.status_code}")
+    assert not failures, "\n".join(failures)

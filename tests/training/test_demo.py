@@ -1,0 +1,18 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from training.models import CourseCompletion, Enrolment
+from training.selectors import fti_training_current
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_a_lapsed_fti_training_and_a_waitlist_and_is_idempotent():
+    call_command("seed_demo", "--password", "demo-pass-123")
+    counts = (CourseCompletion.objects.count(), Enrolment.objects.count())
+    call_command("seed_demo", "--password", "demo-pass-123")
+    assert (CourseCompletion.objects.count(), Enrolment.objects.count()) == counts
+    assert fti_training_current(User.objects.get(username="enforcement_specialist")) is False
+    assert fti_training_current(User.objects.get(username="coordinator")) is True
+    assert Enrolment.objects.filter(status="waitlisted").count() == 1

@@ -1,0 +1,81 @@
+"""The daily reminder runs as a Celery task, emails and records in-app reminders, and is idempotent."""
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from core.models import DomainEvent
+from training.models import ReminderRun, TrainingReminder
+from training.tasks import compliance_reminders_task
+
+from .factories import CompletionFactory, UserFactory, basics_course, fti_course, noon
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(make_user, fti_role):
+    never = make_user("caseworker", email="cw@caseworks.example")        # program basics never taken
+    due_soon = UserFactory(username="soon", email="soon@caseworks.example")
+    due_soon.groups.add(fti_role)
+    CompletionFactory(user=due_soon, course=fti_course(), completed_on=date(2025, 12, 1))
+    current = UserFactory(username="fresh", email="fresh@caseworks.example")
+    current.groups.add(fti_role)
+    CompletionFactory(user=current, course=fti_course(), completed_on=date(2026, 6, 1))
+    return {"never": never, "due_soon": due_soon, "current": current}
+
+
+def test_reminder_task_sends_once_per_status_and_due_date(staff, mailoutbox, django_capture_on_commit_callbacks):
+    with time_machine.travel(noon(date(2026, 11, 23)), tick=False):
+        result = compliance_reminders_task.delay().get()
+        assert result["reminders"] == 2 and result["emails"] == 2
+        assert sorted(m.to[0] for m in mailoutbox) == ["cw@caseworks.example", "soon@caseworks.example"]
+        soon = TrainingReminder.objects.get(user=staff["due_soon"])
+        assert (soon.status, soon.due_on) == ("due_soon", date(2026, 12, 1))
+        assert "IRS Publication 1075" in next(m.body for m in mailoutbox if m.to == ["soon@caseworks.example"])
+        # a second run the same day (or a redelivered task) repeats nothing
+        again = compliance_reminders_task.delay().get()
+        assert again["reminders"] == 0 and again["emails"] == 0
+        assert len(mailoutbox) == 2
+    # when due soon becomes overdue, one new reminder
+    with time_machine.travel(noon(date(2026, 12, 2)), tick=False):
+        compliance_reminders_task.delay().get()
+    assert TrainingReminder.objects.filter(user=staff["due_soon"]).count() == 2
+    assert len(mailoutbox) == 3
+    assert ReminderRun.objects.count() == 3
+    run = ReminderRun.objects.first()
+    assert run.finished_at is not None and run.reminders_created == 1 and run.errors == []
+    assert DomainEvent.objects.filter(verb="training reminder sent").count() == 3
+
+
+def test_reminder_without_email_is_still_in_app(make_user, mailoutbox):
+    user = make_user("caseworker", email="")
+    with time_machine.travel(noon(date(2026, 11, 23)), tick=False):
+        compliance_reminders_task.delay().get()
+    assert TrainingReminder.objects.filter(user=user, course=basics_course()).exists()
+    assert mailoutbox == []
+
+
+def test_failed_email_is_released_for_the_next_run(make_user, mailoutbox, monkeypatch):
+    make_user("caseworker", email="cw@caseworks.example")
+    import training.services as services
+
+    def boom(**kwargs):
+        raise OSError("smtp down")
+
+    monkeypatch.setattr(services, "_notify", boom)
+    run = services.compliance_reminders_send(on=date(2026, 11, 23))
+    assert run.emails_sent == 0 and len(run.errors) == 1
+    assert TrainingReminder.objects.get().emailed_at is None
+    monkeypatch.undo()
+    run = services.compliance_reminders_send(on=date(2026, 11, 23))
+    assert run.emails_sent == 1 and run.reminders_created == 0
+    assert len(mailoutbox) == 1
+
+
+def test_reminder_task_is_scheduled_daily():
+    from core.schedules import declared_schedules
+
+    names = {s.task for s in declared_schedules()}
+    assert "training.tasks.compliance_reminders_task" in names

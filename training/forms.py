@@ -1,0 +1,126 @@
+"""Training forms (rendered with ``{{ form }}``: labels, help and errors next to each field)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from accounts.choices import Role
+from core.forms import DateInput
+
+from .models import Course, NeedsSurvey, SessionEvaluation, TrainingSession
+
+ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.PARTNER_AGENCY]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in (value or ""):
+        raise forms.ValidationError("Text must not contain NUL characters.")
+    return value
+
+
+class CourseForm(forms.ModelForm):
+    audience_roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, required=False,
+                                               widget=forms.CheckboxSelectMultiple, label="Audience roles")
+
+    class Meta:
+        model = Course
+        fields = ["code", "title", "level", "description", "policy_references", "audience_roles",
+                  "audience_fti_roles", "duration_minutes", "requirement", "recurrence_months", "has_test",
+                  "passing_score", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("title", "description", "policy_references"):
+            _no_nul(data.get(name, ""))
+        return data
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["course", "starts_at", "ends_at", "trainer", "capacity", "location", "online_url", "notes"]
+        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+
+    online_url = forms.URLField(required=False, assume_scheme="https", max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.filter(is_active=True)
+        self.fields["trainer"].queryset = get_user_model().objects.filter(
+            is_active=True, groups__name=Role.TRAINER).distinct().order_by("last_name", "username")
+
+
+class EnrolOtherForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=None, label="Staff member")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model().objects.filter(
+            is_active=True, groups__isnull=False).distinct().order_by("last_name", "username")
+
+
+class CompletionForm(forms.Form):
+    pre_score = forms.IntegerField(min_value=0, max_value=100, required=False, label="Pre-test score (0–100)")
+    post_score = forms.IntegerField(min_value=0, max_value=100, required=False, label="Post-test score (0–100)")
+
+
+class CompletionRecordForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=None, label="Staff member")
+    course = forms.ModelChoiceField(queryset=Course.objects.filter(is_active=True))
+    completed_on = forms.DateField(widget=DateInput())
+    score = forms.IntegerField(min_value=0, max_value=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model().objects.filter(
+            is_active=True, groups__isnull=False).distinct().order_by("last_name", "username")
+
+
+RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]
+
+
+class EvaluationForm(forms.ModelForm):
+    content_rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
+                                            label="Content (1 poor – 5 excellent)")
+    trainer_rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
+                                            label="Trainer (1–5)")
+    relevance_rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
+                                              label="Relevance to your work (1–5)")
+
+    class Meta:
+        model = SessionEvaluation
+        fields = ["content_rating", "trainer_rating", "relevance_rating", "comments"]
+        widgets = {"comments": forms.Textarea(attrs={"rows": 4, "maxlength": 4000})}
+
+    def clean_comments(self):
+        return _no_nul(self.cleaned_data.get("comments", ""))
+
+
+class NeedsResponseForm(forms.Form):
+    """One priority field per topic of the survey."""
+
+    comments = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, survey: NeedsSurvey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics = list(survey.topics.all())
+        for topic in self.topics:
+            self.fields[f"topic_{topic.pk}"] = forms.TypedChoiceField(
+                choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
+                label=f"{topic.title} — priority (1 low – 5 high)",
+            )
+        self.order_fields([f"topic_{t.pk}" for t in self.topics] + ["comments"])
+
+    def clean_comments(self):
+        return _no_nul(self.cleaned_data.get("comments", ""))
+
+    def priorities(self) -> dict[int, int]:
+        return {t.pk: self.cleaned_data[f"topic_{t.pk}"] for t in self.topics}
