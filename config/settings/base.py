@@ -209,7 +209,7 @@ REST_FRAMEWORK = {
         "api_key": env.str("CASEWORKS_API_THROTTLE_RATE", default="600/minute"),
         "public": env.str("CASEWORKS_PUBLIC_THROTTLE_RATE", default="10/hour"),
     },
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.CaseworksAutoSchema",

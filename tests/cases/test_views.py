@@ -194,3 +194,18 @@ def test_home_cards_for_caseworker(client, worker):
 
 
 
+
+
+def test_case_page_lists_the_complaints_the_user_may_see(client, worker):
+    from tests.complaints.factories import ComplaintFactory
+
+    case = case_with_order(caseworker=worker)
+    mine = ComplaintFactory(case=case, filed_by=worker)
+    someone_elses = ComplaintFactory(case=case)
+    client.force_login(worker)
+
+    html = client.get(reverse("cases:case_detail", kwargs={"case_number": case.case_number})).content.decode()
+
+    assert "Complaints and state hearings" in html
+    assert mine.number in html  # caseworkers see the complaints they filed (complaints.roles)
+    assert someone_elses.number not in html

@@ -1,28 +1,13 @@
 from django.contrib.auth import get_user_model
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 
+from core.api.filters import StrictFilterBackend
 from core.api.views import PartnerGenericViewSet
 
 from ..filtersets import ComplianceFilterSet
 from ..selectors import compliance_rows
 from .serializers import ComplianceRowSerializer
-
-
-class ComplianceFilterBackend(DjangoFilterBackend):
-    """Runs the shared FilterSet (400 on bad input) and keeps it for the row filters."""
-
-    def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
-        if not filterset.is_valid() and self.raise_exception:
-            from django_filters.utils import translate_validation
-
-            raise translate_validation(filterset.errors)
-        view.filterset = filterset
-        return filterset.qs
 
 
 class ComplianceViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
@@ -31,7 +16,7 @@ class ComplianceViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
     scope_resource = "training"
     serializer_class = ComplianceRowSerializer
     filterset_class = ComplianceFilterSet
-    filter_backends = [ComplianceFilterBackend]
+    filter_backends = [StrictFilterBackend]  # keeps the FilterSet on the view for the row filters
 
     def get_queryset(self):
         return get_user_model().objects.all()

@@ -1,0 +1,55 @@
+"""The API's filter backend: a filter a partner sends must mean something.
+
+django-filter treats an empty value, or a boolean it cannot read, as "no filter" — right for an HTML
+form, wrong for a partner's program, which would then get every row back for a typo. Here both are
+a 400 naming the parameter. Booleans are ``true`` or ``false``, as the OpenAPI schema says. The same
+FilterSets serve the pages, where the lenient reading stays.
+"""
+
+from __future__ import annotations
+
+from django_filters import BooleanFilter
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from rest_framework.exceptions import ValidationError
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            self.check_parameters(request.query_params, filterset)
+        return filterset
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        view.filterset = filterset  # views that filter computed rows read the cleaned values
+        return filterset.qs
+
+    @staticmethod
+    def check_parameters(params, filterset) -> None:
+        errors = {}
+        for name, filter_ in filterset.filters.items():
+            for param in _parameter_names(name, filter_):
+                if param not in params:
+                    continue
+                values = params.getlist(param)
+                if any(value.strip() == "" for value in values):
+                    errors[param] = ["This value may not be empty."]
+                elif isinstance(filter_, BooleanFilter) and any(value not in ("true", "false") for value in values):
+                    errors[param] = ["Must be true or false."]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _parameter_names(name, filter_) -> list[str]:
+    """Range-style filters read two parameters (``name_min``/``name_max`` or ``_after``/``_before``)."""
+    widget = filter_.field.widget
+    suffixes = getattr(widget, "suffixes", None)
+    if suffixes:
+        return [f"{name}_{suffix}" if suffix else name for suffix in suffixes]
+    return [name]
