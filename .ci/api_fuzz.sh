@@ -19,6 +19,9 @@ else
 fi
 export CELERY_TASK_ALWAYS_EAGER=true
 $PY manage.py migrate -v0 --noinput
+# DEBUG is off, as in production: the manifest storage needs collected static files to render a page.
+export CASEWORKS_STATIC_ROOT="$WORK/static"
+$PY manage.py collectstatic -v0 --noinput
 $PY manage.py seed_demo --password "fuzz-$(date +%s)" >/dev/null
 KEY=$($PY manage.py create_partner_key "Fuzz Agency" --scopes all 2>/dev/null | tail -n1)
 $PY manage.py runserver "127.0.0.1:$PORT" --noreload >"$WORK/server.log" 2>&1 &

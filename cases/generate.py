@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.db import tables_analyze
 from core.models import DomainEvent
 from core.services import events_bulk_record
 
@@ -304,6 +305,7 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
                                               amount=_money(rng, 25, 100), frequency=Frequency.MONTHLY, start_on=start,
                                               end_on=end, accrued_through=accrued))
         Obligation.objects.bulk_create(obligations, batch_size=5000)
+        tables_analyze(Person, Case, CaseParticipant, SupportOrder, Obligation)
 
         first_id, last_id = (case_rows[0].pk, case_rows[-1].pk) if case_rows else (None, None)
         events_bulk_record(

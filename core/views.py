@@ -179,18 +179,29 @@ class ChangeHistoryView(PermissionMixin, TemplateView):
         return context
 
 
+def _is_api(request: HttpRequest) -> bool:
+    """Partner programs get JSON errors, as from the API views, even for URLs no view matches."""
+    return request.path.startswith("/api/")
+
+
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     if getattr(request, "user", None) is not None:
         try:
             access_log_record(kind=AccessLog.Kind.ACCESS_DENIED, request=request, outcome="denied")
         except Exception:  # noqa: BLE001 — never turn a 403 into a 500
             logger.exception("could not record access denial")
+    if _is_api(request):
+        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "Internal error."}, status=500)
     return render(request, "500.html", status=500)

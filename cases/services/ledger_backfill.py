@@ -26,6 +26,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.business_days import add_business_days
+from core.db import tables_analyze
 from core.money import ZERO, money
 
 from .. import allocation as rules
@@ -41,7 +42,7 @@ from ..choices import (
     ReceivedVia,
 )
 from ..ledger_dates import month_start, next_month
-from ..models import Allocation, Case, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun
+from ..models import Allocation, Case, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun, Obligation
 from .ledger import DISBURSE_WITHIN_BUSINESS_DAYS, collection_content_hash
 from .ledger_accrual import _t, balances_apply_deltas, balances_refresh_derived, charges_accrue
 
@@ -219,6 +220,8 @@ def ledger_backfill(*, case_range: tuple[int, int], months: int = 24, through: d
         while month <= through:
             last_day = min(next_month(month) - timedelta(days=1), through)
             charges += charges_accrue(through=last_day, case_range=case_range).charges
+            if month == first or month.month % 6 == 0:  # the balance rows are new; the ledger grows
+                tables_analyze(CaseBalance, LedgerEntry, Obligation, Collection)
             _refresh_states(states, case_range)
             collections += _post_month(states, month, last_day, seed, on_time=through)
             month = next_month(month)

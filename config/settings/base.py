@@ -184,7 +184,7 @@ USE_TZ = True
 
 # Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("CASEWORKS_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]  # Bootstrap comes from the django-bootstrap-static app
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

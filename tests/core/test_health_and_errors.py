@@ -31,6 +31,23 @@ def test_unknown_route_is_a_styled_404(client_as):
     assert b"<nav" in response.content  # the styled shell, not Django's bare page
 
 
+@pytest.mark.parametrize("path", ["/api/v1/court-actions/null%2Cnull/", "/api/v1/no-such-thing/"])
+def test_an_api_url_no_view_matches_is_a_json_404(api_client_with, path):
+    response = api_client_with("court_actions:read").get(path)
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_api_server_error_is_json_without_a_trace(rf):
+    from core.views import server_error
+
+    response = server_error(rf.get("/api/v1/cases/"))
+
+    assert response.status_code == 500
+    assert response.content == b'{"detail": "Internal error."}'
+
+
 def test_denied_page_is_a_403_and_is_logged(client_as):
     from core.models import AccessLog
 
