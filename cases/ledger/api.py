@@ -16,8 +16,16 @@ from core.api.views import PartnerAPIView, PartnerGenericAPIView
 from ..choices import ReceivedVia
 from ..exceptions import CollectionConflict
 from ..models import Case, LedgerEntry
-from ..services import collection_post
-from .serializers import CollectionInSerializer, CollectionOutSerializer, LedgerEntrySerializer
+from ..services import CollectionItem, collection_post, collections_post_batch
+from .serializers import (
+    BATCH_MAX_ITEMS,
+    CollectionBatchInSerializer,
+    CollectionBatchOutSerializer,
+    CollectionBatchResultSerializer,
+    CollectionInSerializer,
+    CollectionOutSerializer,
+    LedgerEntrySerializer,
+)
 
 
 class LedgerEntryCursorPagination(StreamCursorPagination):
@@ -78,3 +86,39 @@ class CollectionCreateAPIView(PartnerAPIView):
             raise DRFValidationError(exc.message_dict)
         body = CollectionOutSerializer(result.collection, context={"allocations": result.allocations}).data
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+
+class CollectionBatchAPIView(PartnerAPIView):
+    """``POST /api/v1/collections/batch/`` — up to 1,000 collections in one request, all or
+    nothing: posted in order with the rules of ``POST /api/v1/collections/`` (an exact replay comes
+    back with ``created: false``), 400 naming the item (``items.<index>.<field>``) and nothing
+    written when any item is invalid, 409 when a reference comes again with different content."""
+
+    scope_resource = "collections"
+    extra_error_responses = {"409": ("A source reference was already received with different content",
+                                     ErrorSerializer)}
+
+    @extend_schema(
+        request=CollectionBatchInSerializer,
+        responses={201: OpenApiResponse(CollectionBatchOutSerializer, description="At least one item recorded"),
+                    200: OpenApiResponse(CollectionBatchOutSerializer, description="Every item was a replay")},
+        description=f"At most {BATCH_MAX_ITEMS} items.",
+    )
+    def post(self, request, *args, **kwargs):
+        incoming = CollectionBatchInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        agency = getattr(request.user, "agency", None)
+        items = [CollectionItem(received_via=ReceivedVia.API, **data) for data in incoming.validated_data["items"]]
+        try:
+            results = collections_post_batch(items, actor_label=f"API: {agency}" if agency else "API")
+        except CollectionConflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as exc:
+            raise DRFValidationError(exc.message_dict)
+        body = {"results": [
+            CollectionBatchResultSerializer(result.collection, context={"allocations": result.allocations,
+                                                                         "created": result.created}).data
+            for result in results
+        ]}
+        created = any(result.created for result in results)
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -28,7 +28,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
         return shown_source(entry.collection.source, fti=False) if entry.collection_id else None
 
 
-class CollectionInSerializer(serializers.Serializer):
+class CollectionFieldsSerializer(serializers.Serializer):
     case_number = serializers.CharField(max_length=20)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     received_on = serializers.DateField()
@@ -36,18 +36,44 @@ class CollectionInSerializer(serializers.Serializer):
     source_reference = serializers.CharField(max_length=64)
 
     def validate_case_number(self, value: str) -> str:
-        from ..models import Case
-
-        value = value.strip().upper()
-        if not Case.objects.filter(case_number=value).exists():
-            # The API refuses unknown case numbers; files hold them instead (DOMAIN.md).
-            raise serializers.ValidationError("Unknown case number.")
-        return value
+        return value.strip().upper()
 
     def validate_received_on(self, value):
         if value > timezone.localdate():
             raise serializers.ValidationError("A collection cannot be received in the future.")
         return value
+
+
+# The API refuses unknown case numbers; files hold them instead (DOMAIN.md).
+UNKNOWN_CASE_NUMBER = "Unknown case number."
+
+
+class CollectionInSerializer(CollectionFieldsSerializer):
+    def validate_case_number(self, value: str) -> str:
+        from ..models import Case
+
+        value = super().validate_case_number(value)
+        if not Case.objects.filter(case_number=value).exists():
+            raise serializers.ValidationError(UNKNOWN_CASE_NUMBER)
+        return value
+
+
+BATCH_MAX_ITEMS = 1000
+
+
+class CollectionBatchInSerializer(serializers.Serializer):
+    items = CollectionFieldsSerializer(many=True, allow_empty=False, max_length=BATCH_MAX_ITEMS)
+
+    def validate_items(self, items: list[dict]) -> list[dict]:
+        from ..models import Case
+
+        numbers = {item["case_number"] for item in items}
+        known = set(Case.objects.filter(case_number__in=numbers).values_list("case_number", flat=True))
+        errors = {str(index): {"case_number": [UNKNOWN_CASE_NUMBER]}  # keyed by index, as DRF keys field errors
+                  for index, item in enumerate(items) if item["case_number"] not in known}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return items
 
 
 class AllocationOutSerializer(serializers.Serializer):
@@ -74,3 +100,17 @@ class CollectionOutSerializer(serializers.ModelSerializer):
     def get_held_amount(self, collection) -> str:
         allocated = sum((a.amount for a in self.context["allocations"]), Decimal("0.00"))
         return f"{collection.amount - allocated:.2f}"
+
+
+class CollectionBatchResultSerializer(CollectionOutSerializer):
+    created = serializers.SerializerMethodField(help_text="False for a replay of a reference already received.")
+
+    class Meta(CollectionOutSerializer.Meta):
+        fields = [*CollectionOutSerializer.Meta.fields, "created"]
+
+    def get_created(self, collection) -> bool:
+        return self.context["created"]
+
+
+class CollectionBatchOutSerializer(serializers.Serializer):
+    results = CollectionBatchResultSerializer(many=True)

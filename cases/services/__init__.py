@@ -51,7 +51,15 @@ __all__ = [
 ]
 
 # The ledger part (cases/services/ledger.py, ledger_accrual.py; see docs/ledger.md).
-from .ledger import CollectionResult, collection_post, collection_release, collection_reverse  # noqa: E402
+from .ledger import (  # noqa: E402
+    CollectionItem,
+    CollectionResult,
+    collection_post,
+    collection_release,
+    collection_reverse,
+    collections_post_batch,
+)
 from .ledger_accrual import charges_accrue  # noqa: E402
 
-__all__ += ["CollectionResult", "charges_accrue", "collection_post", "collection_release", "collection_reverse"]
+__all__ += ["CollectionItem", "CollectionResult", "charges_accrue", "collection_post", "collection_release",
+            "collection_reverse", "collections_post_batch"]

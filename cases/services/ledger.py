@@ -10,18 +10,23 @@ the pure function ``cases.allocation.distribute``. See docs/ledger.md.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from core.business_days import add_business_days
+from core.models import DomainEvent
 from core.money import ZERO, parse_amount
-from core.services import event_record
+from core.services import event_record, events_bulk_record
 
 from .. import allocation as rules
 from ..choices import (
@@ -42,6 +47,9 @@ from ..models import Allocation, Case, CaseBalance, CaseParticipant, Collection,
 
 # 42 USC 654b(c)(1); 45 CFR 302.32(b): distribute and disburse within 2 business days of receipt.
 DISBURSE_WITHIN_BUSINESS_DAYS = 2
+
+LOOKUP_CHUNK = 2000  # ids per IN list
+BULK_BATCH = 2000
 
 HOLD_UNKNOWN_CASE = "No case with this case number"
 HOLD_CLOSED_CASE = "The case is closed"
@@ -140,20 +148,6 @@ def _locked_balance(case: Case, *, on: date) -> CaseBalance:
     return balance
 
 
-def _case_and_balance(case_number: str, *, on: date) -> tuple[Case | None, CaseBalance | None]:
-    """The case with this number and its locked balance: one query when the balance row exists."""
-    if not case_number:
-        return None, None
-    balance = (CaseBalance.objects.select_for_update(of=("self",)).select_related("case")
-               .filter(case__case_number=case_number).first())
-    if balance is not None:
-        if balance.current_month is None or balance.current_month < month_start(on):
-            _roll_one(balance, case=balance.case, to_month=month_start(on))
-        return balance.case, balance
-    case = Case.objects.filter(case_number=case_number).first()
-    return case, (_locked_balance(case, on=on) if case is not None else None)
-
-
 def _roll_one(balance: CaseBalance, *, case: Case, to_month: date) -> None:
     """Current support left unpaid when its month ends becomes arrears (one case; the set-based
     version for every case is ``ledger_accrual.balances_roll``)."""
@@ -214,27 +208,38 @@ def _pass_through_left(case: Case, balance: CaseBalance) -> Decimal:
 
 # --- posting ------------------------------------------------------------------------------------
 
-def _plan(*, case: Case, balance: CaseBalance, source: str, amount: Decimal) -> rules.Distribution:
+def _plan(*, balance: CaseBalance, assistance_status: str, source: str, amount: Decimal,
+          pass_through_left: Decimal) -> rules.Distribution:
     return rules.distribute(
-        assistance_status=case.assistance_status,
+        assistance_status=assistance_status,
         source=source,
         amount=amount,
         current_due=[rules.Slice(rules.CURRENT, max(balance.current_due_month - balance.current_paid_month, ZERO))],
         arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, max(balance.unassigned_arrears, ZERO)),
                  rules.Slice(rules.ARREARS_ASSIGNED, max(balance.assigned_arrears, ZERO))],
-        pass_through_available=_pass_through_left(case, balance),
+        pass_through_available=pass_through_left,
     )
 
 
-def _write_distribution(*, collection: Collection, case: Case, balance: CaseBalance, distribution: rules.Distribution,
-                        on: date) -> list[Allocation]:
-    """Allocations, ledger entries, the balance and the family disbursement of a planned distribution."""
+def _apply_to_balance(balance: CaseBalance, distribution: rules.Distribution, *, received_on: date, amount: Decimal,
+                      on: date) -> None:
+    balance.current_paid_month += distribution.paid(bucket=rules.CURRENT)
+    balance.unassigned_arrears -= distribution.paid(bucket=rules.ARREARS_UNASSIGNED)
+    balance.assigned_arrears -= distribution.paid(bucket=rules.ARREARS_ASSIGNED)
+    if balance.last_payment_on is None or received_on >= balance.last_payment_on:
+        balance.last_payment_on = received_on
+        balance.last_payment_amount = amount
+    _refresh_derived(balance, on=on)
+
+
+def _distribution_rows(*, collection: Collection, case: Case, distribution: rules.Distribution,
+                       on: date) -> tuple[list[Allocation], list[LedgerEntry], Disbursement | None]:
+    """Allocations, ledger entries and the family disbursement of a planned distribution (unsaved)."""
     allocations = [
         Allocation(collection=collection, case=case, obligation_kind=line.obligation_kind, bucket=line.bucket,
                    payee=line.payee, amount=line.amount, allocated_on=on)
         for line in distribution.lines
     ]
-    Allocation.objects.bulk_create(allocations)
     entries = [LedgerEntry(case=case, entry_type=EntryType.COLLECTION, amount=collection.amount, posted_on=on,
                            collection=collection, description=f"Collection received {collection.received_on}")]
     entries += [
@@ -243,21 +248,27 @@ def _write_distribution(*, collection: Collection, case: Case, balance: CaseBala
                     description=f"Allocated to {line.bucket or 'excess'} ({line.payee})")
         for line in distribution.lines
     ]
-    LedgerEntry.objects.bulk_create(entries)
-    balance.current_paid_month += distribution.paid(bucket=rules.CURRENT)
-    balance.unassigned_arrears -= distribution.paid(bucket=rules.ARREARS_UNASSIGNED)
-    balance.assigned_arrears -= distribution.paid(bucket=rules.ARREARS_ASSIGNED)
-    if balance.last_payment_on is None or collection.received_on >= balance.last_payment_on:
-        balance.last_payment_on = collection.received_on
-        balance.last_payment_amount = collection.amount
-    _refresh_derived(balance, on=on)
-    _save_balance(balance)
+    disbursement = None
     family = distribution.paid(payee=rules.FAMILY)
     if family > 0:
-        Disbursement.objects.create(
+        disbursement = Disbursement(
             case=case, collection=collection, payee=Payee.FAMILY, amount=family, received_on=collection.received_on,
             due_by=add_business_days(collection.received_on, DISBURSE_WITHIN_BUSINESS_DAYS, case.jurisdiction),
         )
+    return allocations, entries, disbursement
+
+
+def _write_distribution(*, collection: Collection, case: Case, balance: CaseBalance, distribution: rules.Distribution,
+                        on: date) -> list[Allocation]:
+    """Write a planned distribution of one collection (release): rows, balance, disbursement."""
+    allocations, entries, disbursement = _distribution_rows(collection=collection, case=case,
+                                                            distribution=distribution, on=on)
+    Allocation.objects.bulk_create(allocations)
+    LedgerEntry.objects.bulk_create(entries)
+    _apply_to_balance(balance, distribution, received_on=collection.received_on, amount=collection.amount, on=on)
+    _save_balance(balance)
+    if disbursement is not None:
+        disbursement.save()
     return allocations
 
 
@@ -273,15 +284,19 @@ def _hold_reason_for(case: Case | None, *, case_number: str, hold_reason: str) -
     return ""
 
 
-def _replay(*, source_reference: str, content_hash: str) -> CollectionResult | None:
-    existing = Collection.objects.filter(source_reference=source_reference).first()
-    if existing is None:
-        return None
-    if existing.content_hash != content_hash:
-        raise CollectionConflict(
-            f"Source reference {source_reference!r} was already received with different content."
-        )
-    return CollectionResult(existing, created=False, allocations=list(existing.allocations.all()))
+@dataclass(frozen=True)
+class CollectionItem:
+    """One collection to post (``collections_post_batch``); the arguments of ``collection_post``."""
+
+    case_number: str | None
+    amount: Decimal
+    received_on: date
+    source: str
+    source_reference: str
+    received_via: str
+    employer: object = None
+    hold_reason: str = ""
+    batch_reference: str = ""
 
 
 def collection_post(
@@ -305,59 +320,215 @@ def collection_post(
     reference with different content raises ``CollectionConflict``. An unknown or closed case, or
     an explicit ``hold_reason``, holds the whole collection (never dropped). The family's share
     becomes a pending disbursement due 2 business days after receipt (42 USC 654b(c)).
+    Field errors name the field (``amount``, ``received_on`` …). A batch of one: see
+    ``collections_post_batch``.
     """
-    cleaned = _validated(case_number=case_number, amount=amount, received_on=received_on, source=source,
-                         source_reference=source_reference, received_via=received_via, hold_reason=hold_reason,
-                         batch_reference=batch_reference)
-    content_hash = collection_content_hash(case_number=cleaned["case_number"], amount=cleaned["amount"],
-                                           received_on=cleaned["received_on"], source=cleaned["source"])
-    on = posted_on or timezone.localdate()
+    item = CollectionItem(case_number=case_number, amount=amount, received_on=received_on, source=source,
+                          source_reference=source_reference, received_via=received_via, employer=employer,
+                          hold_reason=hold_reason, batch_reference=batch_reference)
+    cleaned = _cleaned_item(item)
+    return _post_cleaned([cleaned], on=posted_on or timezone.localdate(), by=by, actor_label=actor_label)[0]
+
+
+def collections_post_batch(items: Sequence[CollectionItem], *, by=None, actor_label: str = "",
+                           posted_on: date | None = None) -> list[CollectionResult]:
+    """Post many collections in one transaction, with the rules of ``collection_post`` item by
+    item in order (two payments to one case see each other), in a fixed number of statements
+    per batch: one read of known references, one of cases, one lock of all their balances (in
+    case order, so concurrent batches cannot deadlock), then bulk inserts of collections,
+    allocations, ledger entries and disbursements (with their history rows), one balance update
+    and one domain event per collection. All or nothing: any invalid item raises a
+    ``ValidationError`` keyed ``items[<index>].<field>`` and nothing is written; a reference
+    already received with other content raises ``CollectionConflict``. Results come in the
+    items' order; a replay (in the database or earlier in the batch) is ``created=False``.
+    """
+    errors: dict[str, str] = {}
+    cleaned_items = []
+    for index, item in enumerate(items):
+        try:
+            cleaned_items.append(_cleaned_item(item))
+        except ValidationError as exc:
+            errors.update({f"items[{index}].{name}": messages[0] for name, messages in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    if not cleaned_items:
+        return []
+    return _post_cleaned(cleaned_items, on=posted_on or timezone.localdate(), by=by, actor_label=actor_label)
+
+
+def _cleaned_item(item: CollectionItem) -> dict:
+    cleaned = _validated(case_number=item.case_number, amount=item.amount, received_on=item.received_on,
+                         source=item.source, source_reference=item.source_reference, received_via=item.received_via,
+                         hold_reason=item.hold_reason, batch_reference=item.batch_reference)
+    cleaned["employer"] = item.employer
+    cleaned["content_hash"] = collection_content_hash(case_number=cleaned["case_number"], amount=cleaned["amount"],
+                                                      received_on=cleaned["received_on"], source=cleaned["source"])
+    return cleaned
+
+
+def _post_cleaned(items: list[dict], *, on: date, by, actor_label: str) -> list[CollectionResult]:
     try:
-        return _post(cleaned=cleaned, content_hash=content_hash, on=on, by=by, actor_label=actor_label,
-                     employer=employer)
+        return _post_batch(items, on=on, by=by, actor_label=actor_label)
     except IntegrityError:
-        # Another request stored the same reference first (the unique constraint decided): answer
-        # as for a replay. The failed attempt was rolled back whole (its own transaction or savepoint).
-        replay = _replay(source_reference=cleaned["source_reference"], content_hash=content_hash)
-        if replay:
-            return replay
-        raise
+        # Another request stored one of these references first (the unique constraint decided).
+        # Everything of this attempt was rolled back; a second attempt sees that receipt and
+        # answers it as a replay (or a conflict).
+        return _post_batch(items, on=on, by=by, actor_label=actor_label)
+
+
+def _existing_collections(references: list[str]) -> dict[str, Collection]:
+    found: dict[str, Collection] = {}
+    for start in range(0, len(references), LOOKUP_CHUNK):
+        for collection in Collection.objects.filter(source_reference__in=references[start:start + LOOKUP_CHUNK]):
+            found[collection.source_reference] = collection
+    if found:
+        allocations: dict[int, list[Allocation]] = defaultdict(list)
+        for allocation in Allocation.objects.filter(collection__in=list(found.values())).order_by("pk"):
+            allocations[allocation.collection_id].append(allocation)
+        for collection in found.values():
+            collection.replayed_allocations = allocations[collection.pk]
+    return found
+
+
+def _cases_and_balances(numbers: set[str], *, on: date) -> tuple[dict[str, Case], dict[int, CaseBalance]]:
+    """The cases with these numbers, and their balance rows locked (created when missing) and
+    rolled into the month of ``on``."""
+    cases = {case.case_number: case for case in Case.objects.filter(case_number__in=numbers)} if numbers else {}
+    open_ids = sorted(case.pk for case in cases.values() if case.status == CaseStatus.OPEN)
+    if not open_ids:
+        return cases, {}
+    locked = CaseBalance.objects.select_for_update().filter(case_id__in=open_ids).order_by("case_id")
+    balances = {balance.case_id: balance for balance in locked}
+    missing = [case_id for case_id in open_ids if case_id not in balances]
+    if missing:
+        CaseBalance.objects.bulk_create([CaseBalance(case_id=case_id, current_month=month_start(on))
+                                         for case_id in missing], ignore_conflicts=True)
+        for balance in CaseBalance.objects.select_for_update().filter(case_id__in=missing).order_by("case_id"):
+            balances[balance.case_id] = balance
+    by_id = {case.pk: case for case in cases.values()}
+    for balance in balances.values():
+        if balance.current_month is None or balance.current_month < month_start(on):
+            _roll_one(balance, case=by_id[balance.case_id], to_month=month_start(on))
+    return cases, balances
+
+
+def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance]) -> dict[int, tuple[Decimal, Decimal]]:
+    """(limit, already passed through this month) per case receiving assistance: two queries."""
+    ids = [case.pk for case in cases if case.assistance_status == AssistanceStatus.CURRENT and case.pk in balances]
+    if not ids:
+        return {}
+    children = dict(CaseParticipant.objects.filter(case_id__in=ids, role=ParticipantRole.CHILD)
+                    .values("case_id").annotate(n=Count("id")).values_list("case_id", "n"))
+    earliest = min(balances[case_id].current_month for case_id in ids)
+    passed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for case_id, allocated_on, amount in Allocation.objects.filter(
+        case_id__in=ids, bucket=Bucket.CURRENT, payee=Payee.FAMILY, allocated_on__gte=earliest
+    ).values_list("case_id", "allocated_on", "amount"):
+        if allocated_on >= balances[case_id].current_month:
+            passed[case_id] += amount
+    by_id = {case.pk: case for case in cases}
+    return {
+        case_id: (rules.pass_through_limit(jurisdiction=by_id[case_id].jurisdiction, children=children.get(case_id, 0),
+                                           on=balances[case_id].current_month), passed[case_id])
+        for case_id in ids
+    }
 
 
 @transaction.atomic
-def _post(*, cleaned: dict, content_hash: str, on: date, by, actor_label: str, employer) -> CollectionResult:
-    replay = _replay(source_reference=cleaned["source_reference"], content_hash=content_hash)
-    if replay:
-        return replay
-    case, balance = _case_and_balance(cleaned["case_number"], on=on)
-    reason = _hold_reason_for(case, case_number=cleaned["case_number"], hold_reason=cleaned["hold_reason"])
-    distribution = None
-    if not reason:
-        distribution = _plan(case=case, balance=balance, source=cleaned["source"], amount=cleaned["amount"])
-    collection = Collection(
-        source_reference=cleaned["source_reference"], case=case, case_number_received=cleaned["case_number"],
-        amount=cleaned["amount"], received_on=cleaned["received_on"], source=cleaned["source"],
-        status=CollectionStatus.HELD if reason else CollectionStatus.POSTED,
-        hold_reason=reason or (distribution.held_reason if distribution else ""),
-        content_hash=content_hash, employer=employer, received_via=cleaned["received_via"],
-        batch_reference=cleaned["batch_reference"],
-        created_by=by if getattr(by, "is_authenticated", False) else None,
-    )
-    # FK existence is known (looked up above); uniqueness is the database constraint.
-    collection.full_clean(exclude=["case", "employer", "created_by"], validate_unique=False,
-                          validate_constraints=False)
-    collection.save()
+def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[CollectionResult]:
+    existing = _existing_collections([item["source_reference"] for item in items])
+    fresh: list[dict] = []
+    seen: dict[str, dict] = {}
+    for item in items:
+        reference = item["source_reference"]
+        first = existing.get(reference) or seen.get(reference)
+        if first is None:
+            seen[reference] = item
+            fresh.append(item)
+            continue
+        first_hash = first.content_hash if isinstance(first, Collection) else first["content_hash"]
+        if first_hash != item["content_hash"]:
+            raise CollectionConflict(f"Source reference {reference!r} was already received with different content.")
+    cases, balances = _cases_and_balances({item["case_number"] for item in fresh if item["case_number"]}, on=on)
+    pass_through = _pass_through_state(list(cases.values()), balances)
+    user = by if getattr(by, "is_authenticated", False) else None
+
+    collections: list[Collection] = []
+    plans: list[tuple[Case | None, rules.Distribution | None]] = []
+    for item in fresh:
+        case = cases.get(item["case_number"])
+        reason = _hold_reason_for(case, case_number=item["case_number"], hold_reason=item["hold_reason"])
+        distribution = None
+        if not reason:
+            balance = balances[case.pk]
+            limit, passed = pass_through.get(case.pk, (ZERO, ZERO))
+            distribution = _plan(balance=balance, assistance_status=case.assistance_status, source=item["source"],
+                                 amount=item["amount"], pass_through_left=max(limit - passed, ZERO))
+            if case.pk in pass_through:
+                pass_through[case.pk] = (limit, passed + distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY))
+            _apply_to_balance(balance, distribution, received_on=item["received_on"], amount=item["amount"], on=on)
+        collections.append(Collection(
+            source_reference=item["source_reference"], case=case, case_number_received=item["case_number"],
+            amount=item["amount"], received_on=item["received_on"], source=item["source"],
+            status=CollectionStatus.HELD if reason else CollectionStatus.POSTED,
+            hold_reason=reason or (distribution.held_reason if distribution else ""),
+            content_hash=item["content_hash"], employer=item["employer"], received_via=item["received_via"],
+            batch_reference=item["batch_reference"], created_by=user,
+        ))
+        plans.append((case, distribution))
+    bulk_create_with_history(collections, Collection, batch_size=BULK_BATCH, default_user=user)
+
+    allocations_of: dict[str, list[Allocation]] = {}
     allocations: list[Allocation] = []
-    if distribution is not None:
-        allocations = _write_distribution(collection=collection, case=case, balance=balance,
-                                          distribution=distribution, on=on)
-    event_record(
-        verb="collection held" if reason else "collection posted", subject=collection,
-        case_id=case.pk if case else None, actor=by, actor_label=actor_label,
-        summary=f"{collection.amount} {collection.get_source_display()} ref {collection.source_reference}"
-                + (f" — held: {reason}" if reason else ""),
-    )
-    return CollectionResult(collection, created=True, allocations=allocations)
+    entries: list[LedgerEntry] = []
+    disbursements: list[Disbursement] = []
+    events: list[DomainEvent] = []
+    collection_type = ContentType.objects.get_for_model(Collection)
+    for collection, (case, distribution) in zip(collections, plans, strict=True):
+        mine: list[Allocation] = []
+        if distribution is not None:
+            mine, rows, disbursement = _distribution_rows(collection=collection, case=case,
+                                                          distribution=distribution, on=on)
+            allocations += mine
+            entries += rows
+            if disbursement is not None:
+                disbursements.append(disbursement)
+        allocations_of[collection.source_reference] = mine
+        held = collection.status == CollectionStatus.HELD
+        events.append(DomainEvent(
+            verb="collection held" if held else "collection posted", subject_type=collection_type,
+            subject_id=collection.pk, case_id=case.pk if case else None, actor=user,
+            actor_label=actor_label if (actor_label or user) else str(by or ""),
+            summary=(f"{collection.amount} {collection.get_source_display()} ref {collection.source_reference}"
+                     + (f" — held: {collection.hold_reason}" if held else ""))[:500],
+        ))
+    Allocation.objects.bulk_create(allocations, batch_size=BULK_BATCH)
+    LedgerEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
+    bulk_create_with_history(disbursements, Disbursement, batch_size=BULK_BATCH, default_user=user)
+    _balances_save(list(balances.values()))
+    events_bulk_record(events)
+
+    created = {collection.source_reference: collection for collection in collections}
+    results = []
+    for item in items:
+        reference = item["source_reference"]
+        if reference in existing:
+            first = existing[reference]
+            results.append(CollectionResult(first, created=False, allocations=first.replayed_allocations))
+        elif seen[reference] is item:
+            results.append(CollectionResult(created[reference], created=True, allocations=allocations_of[reference]))
+        else:
+            results.append(CollectionResult(created[reference], created=False, allocations=allocations_of[reference]))
+    return results
+
+
+def _balances_save(balances: list[CaseBalance]) -> None:
+    """The locked balance rows, written back (one statement per few hundred rows); the history of
+    balances is the ledger itself."""
+    now = timezone.now()
+    for balance in balances:
+        balance.updated_at = now
+    CaseBalance.objects.bulk_update(balances, [*_BALANCE_FIELDS, "updated_at"], batch_size=500)
 
 
 def collection_held_amount(collection: Collection) -> Decimal:
@@ -383,7 +554,8 @@ def collection_release(*, collection: Collection, case: Case, by, note: str = ""
     locked.save(update_fields=["case", "status", "hold_reason"])
     on = timezone.localdate()
     balance = _locked_balance(case, on=on)
-    distribution = _plan(case=case, balance=balance, source=locked.source, amount=locked.amount)
+    distribution = _plan(balance=balance, assistance_status=case.assistance_status, source=locked.source,
+                         amount=locked.amount, pass_through_left=_pass_through_left(case, balance))
     if distribution.held > 0:
         locked.hold_reason = distribution.held_reason
         locked.save(update_fields=["hold_reason"])

@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.choices.CaseStatus",
         "OrderStatusEnum": "cases.choices.OrderStatus",
         "ObligationKindEnum": "cases.choices.ObligationKind",
+        "CollectionStatusEnum": "cases.choices.CollectionStatus",
     },
 }
 

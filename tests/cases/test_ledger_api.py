@@ -124,3 +124,78 @@ def test_schema_declares_409_and_both_success_codes(client):
     responses = schema["paths"]["/api/v1/collections/"]["post"]["responses"]
     assert {"200", "201", "400", "409"} <= set(responses)
     assert "/api/v1/cases/{case_number}/ledger/" in schema["paths"]
+
+
+# --- batch ---------------------------------------------------------------------------------------
+
+BATCH_URL = "/api/v1/collections/batch/"
+
+
+def test_a_batch_posts_in_order_and_marks_replays(api_client_with, case):
+    api = api_client_with("collections:write")
+    api.post(URL, body(case, source_reference="EMP-0", amount="100.00"), format="json")
+    items = [body(case, source_reference="EMP-0", amount="100.00"), body(case, source_reference="EMP-1", amount="450.00")]
+
+    response = api.post(BATCH_URL, {"items": items}, format="json")
+
+    assert response.status_code == 201, response.content
+    first, second = response.json()["results"]
+    assert (first["created"], second["created"]) == (False, True)
+    assert second["allocations"] == [  # 100 of April's 500 was paid by EMP-0
+        {"bucket": "current", "payee": "family", "obligation_kind": "", "amount": "400.00"},
+        {"bucket": "arrears_unassigned", "payee": "family", "obligation_kind": "", "amount": "50.00"},
+    ]
+    replay = api.post(BATCH_URL, {"items": items}, format="json")
+    assert replay.status_code == 200 and [r["created"] for r in replay.json()["results"]] == [False, False]
+    assert Collection.objects.count() == 2
+
+
+def test_a_batch_with_one_bad_item_is_a_400_naming_it_and_writes_nothing(api_client_with, case):
+    items = [body(case, source_reference="B-1"), body(case, source_reference="B-2", case_number="NY-404404"),
+             body(case, source_reference="B-3", amount="-1")]
+
+    response = api_client_with("collections:write").post(BATCH_URL, {"items": items}, format="json")
+
+    assert response.status_code == 400
+    errors = response.json()["items"]  # field checks first: the unknown case number is checked after
+    assert errors == {"2": {"amount": ["Ensure this value is greater than or equal to 0.01."]}}
+    assert Collection.objects.count() == 0
+
+
+def test_unknown_case_numbers_in_a_batch_are_named_by_index(api_client_with, case):
+    items = [body(case, source_reference="B-1"), body(case, source_reference="B-2", case_number="NY-404404")]
+
+    response = api_client_with("collections:write").post(BATCH_URL, {"items": items}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"items": {"1": {"case_number": ["Unknown case number."]}}}
+
+
+@pytest.mark.parametrize("payload", [{"items": []}, {"items": "x"}, {}, {"items": [{}] * 1001}])
+def test_a_batch_must_hold_1_to_1000_items(api_client_with, payload):
+    response = api_client_with("collections:write").post(BATCH_URL, payload, format="json")
+    assert response.status_code == 400 and "items" in response.json()
+
+
+def test_a_conflicting_item_is_a_409_for_the_whole_batch(api_client_with, case):
+    api = api_client_with("collections:write")
+    api.post(URL, body(case), format="json")
+    items = [body(case, source_reference="NEW-1"), body(case, amount="1.00")]
+
+    response = api.post(BATCH_URL, {"items": items}, format="json")
+
+    assert response.status_code == 409
+    assert not Collection.objects.filter(source_reference="NEW-1").exists()
+
+
+def test_a_batch_needs_the_write_scope(api_client_with, case):
+    response = api_client_with("collections:read").post(BATCH_URL, {"items": [body(case)]}, format="json")
+    assert response.status_code == 403 and Collection.objects.count() == 0
+
+
+@pytest.mark.parametrize("size", [2, 50])
+def test_batch_queries_do_not_grow_with_items(api_client_with, case, size, django_assert_max_num_queries):
+    api = api_client_with("collections:write")
+    items = [body(case, source_reference=f"Q-{n}", amount="10.00") for n in range(size)]
+    with django_assert_max_num_queries(26):
+        assert api.post(BATCH_URL, {"items": items}, format="json").status_code == 201
