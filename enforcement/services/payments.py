@@ -9,7 +9,8 @@ Rules (DOMAIN.md, issue 4):
   the file), not from the file's name or trace numbers, so a re-sent or re-built file never
   double-posts.
 - An unknown case id is held, never dropped; a known case id whose NCP's SSN differs from the
-  DED's is held for review. Posting goes through ``cases.services.collection_post``.
+  DED's is held for review. Posting goes through ``cases.services.collections_post_batch``, a
+  thousand entries a call, all in the file's one transaction.
 - Employers remit within 7 business days after the pay date (42 USC 666(b)(6)(A)(i)): later
   entries are flagged in the report.
 """
@@ -31,7 +32,7 @@ from django.utils import timezone
 from cases.choices import CollectionSource, CollectionStatus, ParticipantRole, ReceivedVia
 from cases.exceptions import CollectionConflict
 from cases.models import Case, CaseParticipant, Collection, Employer
-from cases.services import collection_post
+from cases.services import CollectionItem, collections_post_batch
 from core.business_days import add_business_days
 from core.fields import blind_index
 from core.services import event_record
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 EMPLOYER_REMIT_BUSINESS_DAYS = 7
 HOLD_SSN_MISMATCH = "SSN in the payment does not match the case's NCP: review"
 MAX_FILE_BYTES = 25 * 1024 * 1024
-PROGRESS_EVERY = 100
+POST_CHUNK = 1000  # entries per collections_post_batch call (all inside the file's one transaction)
 
 
 @dataclass
@@ -164,8 +165,8 @@ def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: I
     case_ids = {p.ded.case_id.upper() for p in payments}
     known_cases, ncp_indexes = _ncp_ssn_indexes(case_ids)
     employers = _employers(payments)
-    total = len(payments)
-    for done, (payment, ref) in enumerate(zip(payments, refs, strict=True), start=1):
+    pending: list[tuple[PaymentEntry, CollectionItem]] = []
+    for payment, ref in zip(payments, refs, strict=True):
         ded = payment.ded
         case_id = ded.case_id.upper()
         received_on = min(payment.batch.effective_date or today, today)
@@ -182,29 +183,45 @@ def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: I
         indexes = ncp_indexes.get(case_id)
         if case_id in known_cases and indexes and blind_index(ded.ssn) not in indexes:
             hold_reason = HOLD_SSN_MISMATCH
+        pending.append((payment, CollectionItem(
+            case_number=case_id, amount=ded.amount, received_on=received_on,
+            source=CollectionSource.INCOME_WITHHOLDING, source_reference=ref, received_via=ReceivedVia.FILE,
+            employer=employers.get(payment.batch.company_id[-9:]), hold_reason=hold_reason,
+            batch_reference=payment_file.reference,
+        )))
+    total = len(payments)
+    done = total - len(pending)
+    for start in range(0, len(pending), POST_CHUNK):
+        chunk = pending[start:start + POST_CHUNK]
         try:
-            result = collection_post(
-                case_number=case_id, amount=ded.amount, received_on=received_on,
-                source=CollectionSource.INCOME_WITHHOLDING, source_reference=ref, received_via=ReceivedVia.FILE,
-                by=by, actor_label=actor_label, employer=employers.get(payment.batch.company_id[-9:]),
-                hold_reason=hold_reason, batch_reference=payment_file.reference,
-            )
-        except (ValidationError, CollectionConflict) as exc:
-            reason = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()) \
-                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict") else str(exc)
-            raise NachaInvalid([(payment.line, f"entry could not be posted: {reason}")]) from exc
-        if not result.created:
-            report.duplicates += 1
-        elif result.collection.status == CollectionStatus.HELD:
-            report.held += 1
-            report.total_amount += ded.amount
-            report.held_entries.append({"line": payment.line, "case_id": case_id, "amount": str(ded.amount),
-                                        "reason": result.collection.hold_reason})
-        else:
-            report.posted += 1
-            report.total_amount += ded.amount
-        if done % PROGRESS_EVERY == 0:
-            _progress(payment_file.pk, done, total)
+            results = collections_post_batch([item for _, item in chunk], by=by, actor_label=actor_label)
+        except ValidationError as exc:
+            raise NachaInvalid(_item_errors(exc, [payment.line for payment, _ in chunk])) from exc
+        except CollectionConflict as exc:
+            raise NachaInvalid([(chunk[0][0].line, f"entry could not be posted: {exc}")]) from exc
+        for (payment, item), result in zip(chunk, results, strict=True):
+            if not result.created:
+                report.duplicates += 1
+            elif result.collection.status == CollectionStatus.HELD:
+                report.held += 1
+                report.total_amount += item.amount
+                report.held_entries.append({"line": payment.line, "case_id": item.case_number,
+                                            "amount": str(item.amount), "reason": result.collection.hold_reason})
+            else:
+                report.posted += 1
+                report.total_amount += item.amount
+        done += len(chunk)
+        _progress(payment_file.pk, done, total)
+
+
+def _item_errors(exc: ValidationError, lines: list[int]) -> list[tuple[int, str]]:
+    """``items[<index>].<field>`` errors of a batch as (file line, reason)."""
+    out = []
+    for key, messages in exc.message_dict.items():
+        index, _, name = key.removeprefix("items[").partition("].")
+        line = lines[int(index)] if index.isdigit() and int(index) < len(lines) else 0
+        out.append((line, f"entry could not be posted: {name}: {' '.join(messages)}"))
+    return out
 
 
 def payment_file_import(*, payment_file_id: int, by=None, actor_label: str = "") -> PaymentFile:

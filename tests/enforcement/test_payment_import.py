@@ -115,24 +115,26 @@ def test_rejected_file_posts_nothing_and_reports_lines(cases):
 
 
 def test_a_failure_while_posting_rolls_back_the_whole_file(cases, monkeypatch):
+    from cases.exceptions import CollectionConflict
     from enforcement.services import payments
 
     calls = {"n": 0}
-    real = payments.collection_post
+    real = payments.collections_post_batch
 
-    def flaky(**kwargs):
+    def flaky(items, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 3:
-            from cases.exceptions import CollectionConflict
-
+        if calls["n"] == 2:  # the first chunk is posted, the second fails
             raise CollectionConflict("boom")
-        return real(**kwargs)
+        return real(items, **kwargs)
 
-    monkeypatch.setattr(payments, "collection_post", flaky)
-    text = payment_file([ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases])
-    imported = _import(text)
+    monkeypatch.setattr(payments, "POST_CHUNK", 2)
+    monkeypatch.setattr(payments, "collections_post_batch", flaky)
+    entries = [ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases]
+    imported = _import(payment_file(entries))
+
+    assert calls["n"] == 2
     assert imported.status == PaymentFileStatus.REJECTED
-    assert imported.report["errors"] == [{"line": 7, "reason": "entry could not be posted: boom"}]
+    assert imported.report["errors"][0]["reason"] == "entry could not be posted: boom"
     assert Collection.objects.count() == 0 and Disbursement.objects.count() == 0
 
 
