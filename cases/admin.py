@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     Address,
     Allocation,
@@ -16,6 +18,7 @@ from .models import (
     Employment,
     FviOverride,
     LedgerEntry,
+    LedgerRun,
     LocateAttempt,
     Obligation,
     OrderReview,
@@ -154,6 +157,15 @@ class CaseBalanceAdmin(SimpleHistoryAdmin):
     list_display = ("case", "monthly_obligation", "total_arrears", "months_in_arrears", "last_payment_on", "updated_at")
     search_fields = ("case__case_number",)
     raw_id_fields = ("case",)
+
+
+@admin.register(LedgerRun)
+class LedgerRunAdmin(ReadOnlyAdmin):
+    """Written by the scheduled ledger jobs: visible, never edited."""
+
+    list_display = ("kind", "run_on", "started_at", "finished_at", "error")
+    list_filter = ("kind",)
+    date_hierarchy = "started_at"
 
 
 @admin.register(WorkItem)

@@ -184,6 +184,14 @@ class LocateAttemptForm(forms.Form):
         return _not_future(self.cleaned_data["attempted_on"])
 
 
+class InterstateReferralForm(forms.Form):
+    interstate_referred_on = forms.DateField(widget=DateInput, label="Referral sent on",
+                                             help_text="The day the referral went to the other state.")
+
+    def clean_interstate_referred_on(self):
+        return _not_future(self.cleaned_data["interstate_referred_on"])
+
+
 def _staff_choices():
     return get_user_model().objects.filter(is_active=True, groups__name="caseworker").order_by("username")
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("<str:case_number>/notes/", views.NoteCreateView.as_view(), name="note_add"),
     path("<str:case_number>/locate/new/", views.LocateAttemptCreateView.as_view(), name="locate_add"),
     path("<str:case_number>/work-items/new/", views.WorkItemCreateView.as_view(), name="workitem_create"),
+    path("<str:case_number>/interstate-referral/", views.InterstateReferralView.as_view(),
+         name="interstate_referral"),
     path("<str:case_number>/reassign/", views.CaseReassignView.as_view(), name="case_reassign"),
     path("<str:case_number>/people/<int:person_id>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("<str:case_number>/people/<int:person_id>/fvi-override/", views.FviOverrideCreateView.as_view(),

@@ -259,6 +259,23 @@ class CaseReassignView(CaseFormView):
         services.case_reassign(case=self.case, to_user=form.cleaned_data["assigned_to"], by=self.request.user)
 
 
+class InterstateReferralView(CaseFormView):
+    """Record the day an initiating state sent its interstate referral (45 CFR 303.7: within 20 days)."""
+
+    permission_required = "cases.change_case"
+    case_action = "change"
+    template_name = "cases/interstate_referral_form.html"
+    form_class = forms.InterstateReferralForm
+    success_message = "Interstate referral recorded."
+
+    def get_initial(self):
+        return {"interstate_referred_on": self.case.interstate_referred_on or timezone.localdate()}
+
+    def perform(self, form):
+        services.case_interstate_referred(case=self.case, on=form.cleaned_data["interstate_referred_on"],
+                                          by=self.request.user)
+
+
 class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
     """A participant's identifying data. SSN in full only with ``cases.view_ssn``; every reveal of
     SSN, date of birth or address is logged. FVI addresses are never shown (42 USC 654(26))."""

@@ -7,6 +7,8 @@ through ``rule_revise`` (the change is audited and history kept).
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     Appearance,
     BankMatch,
@@ -70,6 +72,16 @@ class SweepRunAdmin(admin.ModelAdmin):
     inlines = [SweepChunkInline]
 
 
+@admin.register(SweepChunk)
+class SweepChunkAdmin(ReadOnlyAdmin):
+    """Written by the sweep workers: visible, never edited."""
+
+    list_display = ("run", "low", "high", "status", "worker", "finished_at", "cases_examined", "proposed", "error")
+    list_filter = ("status",)
+    search_fields = ("worker",)
+    list_select_related = ("run",)
+
+
 @admin.register(EnforcementAction)
 class EnforcementActionAdmin(SimpleHistoryAdmin):
     list_display = ("id", "case", "remedy", "status", "proposed_on", "total_arrears", "months_in_arrears",
@@ -114,6 +126,15 @@ class CourtHearingAdmin(SimpleHistoryAdmin):
     search_fields = ("petition__docket_number", "judge")
     raw_id_fields = ("petition",)
     inlines = [AppearanceInline]
+
+
+@admin.register(Appearance)
+class AppearanceAdmin(SimpleHistoryAdmin):
+    list_display = ("id", "hearing", "party", "name", "appeared", "represented_by")
+    list_filter = ("party", "appeared")
+    search_fields = ("name", "hearing__petition__docket_number")
+    raw_id_fields = ("hearing",)
+    list_select_related = ("hearing",)
 
 
 @admin.register(CriminalReferral)

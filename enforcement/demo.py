@@ -1,5 +1,7 @@
 """Demo enforcement: runs the sweep once on the demo office so the queue, the dashboard and the
-API have actions; adds a bank match, court petitions with hearings and a criminal referral.
+API have actions; adds a bank match, court petitions with hearings and a criminal referral, and the
+office's bank accounts (collections, disbursements, debit card program) so the payment, statement and
+disbursement files work on a fresh demo.
 
 The cases demo holds delinquent cases above several remedies' thresholds. If no delinquent case
 exists (the cases demo not loaded), a few are created here so the sweep always proposes actions.
@@ -16,8 +18,8 @@ from django.utils import timezone
 
 from cases.models import Case, CaseBalance, CaseParticipant, Obligation, Person, SupportOrder
 
-from .choices import ActionStatus, PetitionKind, ReferralAgency, Remedy
-from .models import BankMatch, EnforcementAction, Petition, SweepRun
+from .choices import ActionStatus, BankAccountPurpose, PetitionKind, ReferralAgency, Remedy
+from .models import BankAccount, BankMatch, EnforcementAction, Petition, SweepRun
 from .services.actions import action_contest, action_notice_issue
 from .services.courts import hearing_schedule, petition_create, referral_create
 from .services.sweep import sweep_run_inline
@@ -29,6 +31,29 @@ DEMO_DELINQUENTS = [
     (Decimal("2700.00"), Decimal("0.00"), Decimal("5.40"), 125),
     (Decimal("650.00"), Decimal("0.00"), Decimal("1.30"), 40),
 ]
+
+# The office's accounts at its bank (demo numbers; routing numbers pass the ABA check digit). The
+# disbursement file is sent from the disbursements account; payees without direct deposit are paid
+# to the debit card program.
+DEMO_BANK_ACCOUNTS = [
+    ("SDU collections", "100200300", "021000021", BankAccountPurpose.COLLECTIONS),
+    ("SDU disbursements", "555000111", "021000021", BankAccountPurpose.DISBURSEMENTS),
+    ("Debit card program", "777000999", "091000019", BankAccountPurpose.CARD_PROGRAM),
+]
+
+
+def _ensure_bank_accounts(*, stdout) -> None:
+    """One account per purpose unless the office has configured its own."""
+    created = []
+    for name, number, routing, purpose in DEMO_BANK_ACCOUNTS:
+        if BankAccount.objects.filter(purpose=purpose, active=True).exists():
+            continue
+        if BankAccount.objects.filter(account_number=number).exists():  # deactivated by someone: leave it
+            continue
+        BankAccount.objects.create(name=name, account_number=number, routing_number=routing, purpose=purpose)
+        created.append(name)
+    if created:
+        stdout.write(f"  enforcement: bank accounts {', '.join(created)}.")
 
 
 def _ensure_delinquent_cases(*, rng, stdout) -> None:
@@ -63,6 +88,7 @@ def _ensure_delinquent_cases(*, rng, stdout) -> None:
 
 def seed(*, users, rng, stdout) -> None:
     _ensure_delinquent_cases(rng=rng, stdout=stdout)
+    _ensure_bank_accounts(stdout=stdout)
     today = timezone.localdate()
     specialist, coordinator = users["enforcement_specialist"], users["coordinator"]
     top = list(CaseBalance.objects.filter(case__status="open", delinquent_since__isnull=False)

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     CriterionRule,
     Expenditure,
@@ -15,6 +17,7 @@ from .models import (
     Review,
     ReviewSample,
     Snapshot,
+    SnapshotValue,
 )
 
 
@@ -52,6 +55,16 @@ class SnapshotAdmin(admin.ModelAdmin):
     list_filter = ("fiscal_year",)
     search_fields = ("taken_on",)
     readonly_fields = ("taken_on", "fiscal_year", "started_at", "finished_at", "value_count", "lines", "errors")
+
+
+@admin.register(SnapshotValue)
+class SnapshotValueAdmin(ReadOnlyAdmin):
+    """Derived by the nightly measures run: visible, never edited."""
+
+    list_display = ("snapshot", "level", "unit_label", "measure", "numerator", "denominator", "value")
+    list_filter = ("level", "measure")
+    search_fields = ("unit_label", "unit_key")
+    list_select_related = ("snapshot",)
 
 
 @admin.register(Review)

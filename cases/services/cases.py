@@ -370,6 +370,8 @@ def case_close(*, case: Case, reason: str, by, note: str = "", on: date | None =
 def case_interstate_referred(*, case: Case, on: date, by) -> Case:
     """The initiating state sent its referral (45 CFR 303.7: within 20 calendar days)."""
     _not_future(on, "interstate_referred_on")
+    if not case.is_open:
+        raise ValidationError("The case is closed.")
     if case.interstate_role != InterstateRole.INITIATING:
         raise ValidationError({"interstate_referred_on": "Only an initiating interstate case is referred."})
     case.interstate_referred_on = on

@@ -8,6 +8,7 @@ from django.urls import reverse
 from cases.choices import CaseStage
 from cases.models import Case, Collection, SupportOrder
 from core.models import AccessLog as CoreAccessLog
+from core.models import DomainEvent
 from tests.cases.factories import AddressFactory, CaseFactory, case_with_order
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,74 @@ def test_case_page_lists_the_complaints_the_user_may_see(client, worker):
     assert "Complaints and state hearings" in html
     assert mine.number in html  # caseworkers see the complaints they filed (complaints.roles)
     assert someone_elses.number not in html
+
+
+# --- interstate referral (45 CFR 303.7: the initiating state refers within 20 days) -------------------
+
+
+def _initiating_case(**fields):
+    from cases.services.cases import case_deadline_refresh
+
+    case = CaseFactory(interstate_role="initiating", other_state="PA", interstate_needed_on=date(2026, 11, 10),
+                       **fields)
+    case_deadline_refresh(case)
+    return case
+
+
+@time_machine.travel(NOW, tick=False)
+def test_interstate_referral_deadline_shows_until_the_referral_is_recorded(client, worker):
+    # given an initiating case whose referral is due 20 days after the need was found
+    case = _initiating_case(caseworker=worker)
+    client.force_login(worker)
+    detail = reverse("cases:case_detail", args=[case.case_number])
+    assert b"Interstate referral (45 CFR 303.7): due 2026-11-30" in client.get(detail).content
+    assert b"Interstate referral" in client.get(reverse("cases:case_list")).content
+    # when the caseworker records the day the referral was sent
+    response = client.post(reverse("cases:interstate_referral", args=[case.case_number]),
+                           {"interstate_referred_on": "2026-11-20"})
+    # then it is on the case, audited, and the deadline no longer runs
+    assert response.status_code == 302 and response.url == detail
+    case.refresh_from_db()
+    assert case.interstate_referred_on == date(2026, 11, 20)
+    assert case.next_deadline_kind != "interstate_referral"
+    assert DomainEvent.objects.filter(verb="case.interstate_referred", case_id=case.pk, actor=worker).exists()
+    page = client.get(detail).content
+    assert b"referred 2026-11-20" in page and b"Interstate referral (45 CFR 303.7): due" not in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_interstate_referral_refuses_a_future_date_and_a_case_that_is_not_initiating(client, worker):
+    client.force_login(worker)
+    case = _initiating_case(caseworker=worker)
+    response = client.post(reverse("cases:interstate_referral", args=[case.case_number]),
+                           {"interstate_referred_on": "2026-11-24"})
+    assert response.status_code == 200 and response.context["form"].errors["interstate_referred_on"]
+    responding = CaseFactory(caseworker=worker, interstate_role="responding", other_state="NJ")
+    response = client.post(reverse("cases:interstate_referral", args=[responding.case_number]),
+                           {"interstate_referred_on": "2026-11-20"})
+    assert response.status_code == 200 and response.context["form"].errors["interstate_referred_on"]
+    case.refresh_from_db()
+    responding.refresh_from_db()
+    assert case.interstate_referred_on is None and responding.interstate_referred_on is None
+    assert not DomainEvent.objects.filter(verb="case.interstate_referred").exists()
+
+
+@pytest.mark.parametrize("role", ["enforcement_specialist", "ombudsperson", "hearing_officer"])
+def test_interstate_referral_denied_without_change_permission(client, role_user, role):
+    case = _initiating_case()
+    client.force_login(role_user(role))
+    url = reverse("cases:interstate_referral", args=[case.case_number])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"interstate_referred_on": "2026-11-20"}).status_code == 403
+    case.refresh_from_db()
+    assert case.interstate_referred_on is None
+
+
+def test_interstate_referral_of_a_case_out_of_county_is_not_found(client, make_user):
+    case = _initiating_case(county="Albany")
+    client.force_login(make_user("caseworker", username="erie_worker", county="Erie"))
+    url = reverse("cases:interstate_referral", args=[case.case_number])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"interstate_referred_on": "2026-11-20"}).status_code == 404
+    case.refresh_from_db()
+    assert case.interstate_referred_on is None

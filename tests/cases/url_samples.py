@@ -16,6 +16,8 @@ def url_samples(*, users) -> dict[str, dict]:
     override = FviOverride.objects.create(person=cp, case=case, court_name="Family Court", court_order_reference="X-1",
                                           ordered_on=case.opened_on)
     number = {"case_number": case.case_number}
+    initiating = CaseFactory(county="Albany", interstate_role="initiating", other_state="PA",
+                             interstate_needed_on=case.opened_on)
     return {
         "cases:case_detail": number,
         "cases:order_create": number,
@@ -25,6 +27,7 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:locate_add": number,
         "cases:workitem_create": number,
         "cases:case_reassign": number,
+        "cases:interstate_referral": {"case_number": initiating.case_number},
         "cases:person_detail": {**number, "person_id": cp.pk},
         "cases:fvi_override_create": {**number, "person_id": cp.pk},
         "cases:workitem_complete": {"pk": item.pk},

@@ -2,8 +2,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import User
+from enforcement.choices import BankAccountPurpose
+from enforcement.models import BankAccount
+from enforcement.nacha import parse
+from enforcement.services.disbursements import disbursements_export
 
 pytestmark = pytest.mark.django_db
 DEMO_USERNAMES = {"caseworker", "enforcement_specialist", "coordinator", "ombudsperson", "hearing_officer",
@@ -19,6 +24,19 @@ def test_seed_demo_creates_one_user_per_role_and_is_idempotent():
     assert first == second
     assert User.objects.get(username="caseworker").groups.filter(name="caseworker").exists()
     assert User.objects.get(username="admin").is_superuser
+
+
+def test_disbursement_file_exports_on_a_fresh_demo():
+    # given a fresh demo office (seeding twice adds no second account)
+    call_command("seed_demo", "--password", "demo-pass-123")
+    call_command("seed_demo", "--password", "demo-pass-123")
+    assert BankAccount.objects.filter(purpose=BankAccountPurpose.DISBURSEMENTS).count() == 1
+    # when the day's disbursements are exported
+    result = disbursements_export(on=timezone.localdate())
+    # then a PPD credit file is written from the office's disbursements account
+    assert result.export is not None and result.export.entry_count > 0
+    parsed = parse(result.export.content)
+    assert parsed.batches[0].sec_code == "PPD" and parsed.total_credit == result.export.total_credit
 
 
 @override_settings(DEBUG=False)

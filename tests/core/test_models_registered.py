@@ -1,0 +1,103 @@
+"""Every Caseworks model is visible in admin, and every model people edit keeps field history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import registered_models
+
+from accounts.choices import Role
+
+# Written only by code, append-only or replaced wholesale, never edited by a person: the row itself
+# (or the domain events its writer records) is the audit trail, so field history would add nothing.
+NO_HISTORY = {
+    "core.DomainEvent",  # the event log itself
+    "core.AccessLog",  # access log
+    "accounts.ApiRequestLog",  # API request log
+    "cases.LedgerRun",  # scheduled ledger job runs
+    "enforcement.SweepRun",  # enforcement sweep runs
+    "enforcement.SweepChunk",  # slices of a sweep run, written by the workers
+    "enforcement.BankTransaction",  # lines of an imported BAI2 statement; people resolve ReconciliationException
+    "complaints.Notice",  # in-app reminder notifications
+    "complaints.ReminderRun",  # daily reminder runs
+    "outreach.MediaReminder",  # media inquiry reminders
+    "outreach.ReminderRun",  # daily media reminder runs
+    "outreach.SurveyInvitation",  # issued single-use links; only marked used when answered
+    "training.TrainingReminder",  # compliance reminders
+    "training.ReminderRun",  # daily compliance reminder runs
+    "quality.Snapshot",  # nightly measure snapshots (a re-run replaces the date)
+    "quality.SnapshotValue",  # values of a snapshot
+}
+
+
+def _caseworks_models():
+    return [m for label in settings.CASEWORKS_APPS for m in apps.get_app_config(label).get_models()
+            if not m._meta.abstract and not m._meta.proxy and not m.__name__.startswith("Historical")]
+
+
+def _has_history(model) -> bool:
+    return model in registered_models.values() or hasattr(model, "history")
+
+
+def test_every_caseworks_model_is_registered_in_admin():
+    missing = [m._meta.label for m in _caseworks_models() if not admin.site.is_registered(m)]
+    assert missing == []
+
+
+def test_every_edited_model_keeps_history():
+    missing = [m._meta.label for m in _caseworks_models()
+               if m._meta.label not in NO_HISTORY and not _has_history(m)]
+    assert missing == []
+
+
+def test_history_exemptions_are_current():
+    """An exempt model that gained history (or disappeared) must leave the list."""
+    labels = {m._meta.label: m for m in _caseworks_models()}
+    stale = [label for label in sorted(NO_HISTORY) if label not in labels or _has_history(labels[label])]
+    assert stale == []
+
+
+def test_machine_written_admins_are_read_only(rf, role_user):
+    request = rf.get("/")
+    request.user = role_user(Role.ADMINISTRATOR)
+    for label in ("cases.LedgerRun", "enforcement.SweepChunk", "quality.SnapshotValue"):
+        model_admin = admin.site.get_model_admin(apps.get_model(label))
+        assert not model_admin.has_add_permission(request), label
+        assert not model_admin.has_change_permission(request), label
+        assert not model_admin.has_delete_permission(request), label
+
+
+def _one_row_each_of_the_newer_admins():
+    from cases.models import LedgerRun
+    from enforcement.models import Appearance, CourtHearing, SweepChunk, SweepRun
+    from quality.models import Snapshot, SnapshotValue
+    from tests.enforcement.factories import PetitionFactory
+
+    LedgerRun.objects.create(kind="accrual", run_on=date(2026, 11, 1), counts={"entries": 1})
+    run = SweepRun.objects.create(as_of=date(2026, 11, 23), started_at=timezone.now())
+    SweepChunk.objects.create(run=run, low=0, high=100)
+    hearing = CourtHearing.objects.create(petition=PetitionFactory(), scheduled_for=timezone.now())
+    Appearance.objects.create(hearing=hearing, party="ncp", name="A. Payer")
+    snapshot = Snapshot.objects.create(taken_on=date(2026, 11, 22), fiscal_year=2027)
+    SnapshotValue.objects.create(snapshot=snapshot, level="office", measure="paternity", numerator=1, denominator=2)
+
+
+@pytest.mark.django_db
+def test_every_admin_changelist_loads_for_a_superuser(client, role_user):
+    # given a row in the models whose admin is new, and a superuser
+    _one_row_each_of_the_newer_admins()
+    client.force_login(role_user(Role.ADMINISTRATOR))
+    # when each changelist is requested, then it loads
+    failed = {}
+    for model in _caseworks_models():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        status = client.get(url).status_code
+        if status != 200:
+            failed[model._meta.label] = status
+    assert failed == {}
