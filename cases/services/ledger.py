@@ -18,10 +18,9 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from core.business_days import add_business_days
 from core.models import DomainEvent
@@ -336,8 +335,10 @@ def collections_post_batch(items: Sequence[CollectionItem], *, by=None, actor_la
     item in order (two payments to one case see each other), in a fixed number of statements
     per batch: one read of known references, one of cases, one lock of all their balances (in
     case order, so concurrent batches cannot deadlock), then bulk inserts of collections,
-    allocations, ledger entries and disbursements (with their history rows), one balance update
-    and one domain event per collection. All or nothing: any invalid item raises a
+    allocations, ledger entries and disbursements, one balance update and one domain event per
+    collection (bulk inserts bypass simple-history: the events and the ledger are the record of a
+    receipt; later changes of a collection — release, reversal — keep their history rows).
+    All or nothing: any invalid item raises a
     ``ValidationError`` keyed ``items[<index>].<field>`` and nothing is written; a reference
     already received with other content raises ``CollectionConflict``. Results come in the
     items' order; a replay (in the database or earlier in the batch) is ``created=False``.
@@ -476,7 +477,7 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
             batch_reference=item["batch_reference"], created_by=user,
         ))
         plans.append((case, distribution))
-    bulk_create_with_history(collections, Collection, batch_size=BULK_BATCH, default_user=user)
+    Collection.objects.bulk_create(collections, batch_size=BULK_BATCH)
 
     allocations_of: dict[str, list[Allocation]] = {}
     allocations: list[Allocation] = []
@@ -504,7 +505,7 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
         ))
     Allocation.objects.bulk_create(allocations, batch_size=BULK_BATCH)
     LedgerEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
-    bulk_create_with_history(disbursements, Disbursement, batch_size=BULK_BATCH, default_user=user)
+    Disbursement.objects.bulk_create(disbursements, batch_size=BULK_BATCH)
     _balances_save(list(balances.values()))
     events_bulk_record(events)
 
@@ -523,12 +524,22 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
 
 
 def _balances_save(balances: list[CaseBalance]) -> None:
-    """The locked balance rows, written back (one statement per few hundred rows); the history of
-    balances is the ledger itself."""
-    now = timezone.now()
-    for balance in balances:
-        balance.updated_at = now
-    CaseBalance.objects.bulk_update(balances, [*_BALANCE_FIELDS, "updated_at"], batch_size=500)
+    """The locked balance rows, written back with one ``UPDATE … FROM`` a relation of their new
+    values (``bulk_update``'s CASE per column costs more than the rest of a batch); the history
+    of balances is the ledger itself."""
+    from .ledger_accrual import _rows, _t
+
+    columns = (("case_id", "bigint"), ("monthly_obligation", "numeric"), ("current_due_month", "numeric"),
+               ("current_paid_month", "numeric"), ("unassigned_arrears", "numeric"), ("assigned_arrears", "numeric"),
+               ("total_arrears", "numeric"), ("months_in_arrears", "numeric"), ("delinquent_since", "date"),
+               ("current_month", "date"), ("last_payment_on", "date"), ("last_payment_amount", "numeric"))
+    rows = [tuple(getattr(balance, name) for name, _ in columns) for balance in balances]
+    table = _t(CaseBalance)
+    assignments = ", ".join(f"{name} = v.{name}" for name, _ in columns[1:])
+    with connection.cursor() as cursor:
+        for with_clause, params in _rows(rows, columns):
+            cursor.execute(f"{with_clause} UPDATE {table} SET {assignments}, updated_at = %s"  # noqa: S608 — names only
+                           f" FROM v WHERE {table}.case_id = v.case_id", [*params, timezone.now()])
 
 
 def collection_held_amount(collection: Collection) -> Decimal:
