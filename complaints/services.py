@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import business_days
+from core.db import advisory_xact_lock
 from core.services import event_record
 
 from . import deadlines
@@ -366,8 +367,8 @@ def _send_emails(notices: list[Notice]) -> int:
 def reminders_send(*, today: date | None = None) -> ReminderRun:
     """Daily: due-soon and overdue complaints, and referrals still to forward → an in-app notice
     and an email. Set-based: existing dedupe keys are read per chunk and new notices are
-    bulk-inserted (ignoring conflicts with a concurrent run), so each notice — one per complaint,
-    due date and person — is written and emailed once; a re-run adds nothing."""
+    bulk-inserted under an advisory lock (overlapping runs take turns), so each notice — one per
+    complaint, due date and person — is written and emailed once; a re-run adds nothing."""
     from accounts.models import User
 
     today = today or _today()
@@ -377,10 +378,13 @@ def reminders_send(*, today: date | None = None) -> ReminderRun:
         candidates = _reminder_candidates(today=today, ombudspersons=ombudspersons, run=run)
         for start in range(0, len(candidates), 1000):
             chunk = candidates[start:start + 1000]
-            known = set(Notice.objects.filter(dedupe_key__in=[n.dedupe_key for n in chunk])
-                        .values_list("dedupe_key", flat=True))
-            fresh = [n for n in chunk if n.dedupe_key not in known]
             with transaction.atomic():
+                # Two overlapping runs take turns here: the second sees the first's notices as
+                # known once it commits, so no email goes out twice.
+                advisory_xact_lock("complaints.reminders")
+                known = set(Notice.objects.filter(dedupe_key__in=[n.dedupe_key for n in chunk])
+                            .values_list("dedupe_key", flat=True))
+                fresh = [n for n in chunk if n.dedupe_key not in known]
                 Notice.objects.bulk_create(fresh, ignore_conflicts=True)
             run.emails_sent += _send_emails(fresh)
     except Exception as exc:  # noqa: BLE001 — the run row records the failure

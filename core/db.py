@@ -18,3 +18,14 @@ def tables_analyze(*models) -> None:
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")
+
+
+def advisory_xact_lock(name: str) -> None:
+    """Serialise a job's critical section across processes until the transaction ends
+    (PostgreSQL ``pg_advisory_xact_lock``; SQLite has a single writer and needs nothing)."""
+    if connection.vendor != "postgresql":
+        return
+    import zlib
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])

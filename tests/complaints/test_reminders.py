@@ -8,6 +8,7 @@ from django.core import mail
 from complaints.models import Notice, ReminderRun
 from complaints.tasks import send_reminders_task
 from tests.complaints.factories import ComplaintFactory, ReferralFactory
+from tests.conftest import needs_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,36 @@ def test_the_schedule_is_declared():
     from complaints.schedules import SCHEDULES
 
     assert SCHEDULES[0].task == send_reminders_task.name
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_runs_email_each_notice_once(make_user):
+    """Two workers start the daily run at once: they take turns on an advisory lock."""
+    import threading
+
+    from django.db import connection
+
+    from complaints.services import reminders_send
+
+    ivy = make_user("ombudsperson", username="ivy", email="ivy@example.org")
+    for day in range(1, 21):
+        ComplaintFactory(investigator=ivy, received_on=date(2026, 10, 1), due_on=date(2026, 11, day))
+    barrier = threading.Barrier(2)
+    runs = []
+
+    def work():
+        barrier.wait()
+        try:
+            runs.append(reminders_send(today=date(2026, 11, 23)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Notice.objects.count() == 20
+    assert sorted(r.emails_sent for r in runs) == [0, 20] and len(mail.outbox) == 20
