@@ -29,6 +29,7 @@ from core.services import event_record, events_bulk_record
 
 from .. import allocation as rules
 from ..choices import (
+    FTI_SOURCES,
     AssistanceStatus,
     Bucket,
     CaseStatus,
@@ -500,7 +501,7 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
             verb="collection held" if held else "collection posted", subject_type=collection_type,
             subject_id=collection.pk, case_id=case.pk if case else None, actor=user,
             actor_label=actor_label if (actor_label or user) else str(by or ""),
-            summary=(f"{collection.amount} {collection.get_source_display()} ref {collection.source_reference}"
+            summary=(f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
                      + (f" — held: {collection.hold_reason}" if held else ""))[:500],
         ))
     Allocation.objects.bulk_create(allocations, batch_size=BULK_BATCH)
@@ -521,6 +522,12 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
         else:
             results.append(CollectionResult(created[reference], created=False, allocations=allocations_of[reference]))
     return results
+
+
+def _event_source(collection: Collection) -> str:
+    """Event summaries are read by everyone who sees the case: a tax-offset source is Federal Tax
+    Information (IRS Publication 1075) and is not named there."""
+    return "payment" if collection.source in FTI_SOURCES else collection.get_source_display()
 
 
 def _balances_save(balances: list[CaseBalance]) -> None:
