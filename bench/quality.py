@@ -83,7 +83,7 @@ def main() -> None:
     from django.contrib.auth.models import Group
 
     user.groups.add(Group.objects.get(name="quality_analyst"))
-    client = Client()
+    client = Client(HTTP_HOST="localhost")  # local settings allow localhost, not "testserver"
     client.force_login(user)
     client.get("/quality/")  # warm
     samples = []
