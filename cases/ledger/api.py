@@ -56,13 +56,27 @@ class CaseLedgerAPIView(PartnerGenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class CollectionCreateAPIView(PartnerAPIView):
-    """``POST /api/v1/collections/`` — 201 with the allocations on first receipt, 200 with the same
-    body on an exact replay, 409 when the reference comes again with different content."""
+class CollectionPostingAPIView(PartnerAPIView):
+    """What both posting endpoints share: the scope, the documented 409 and the error mapping."""
 
     scope_resource = "collections"
-    extra_error_responses = {"409": ("The source reference was already received with different content",
+    extra_error_responses = {"409": ("A source reference was already received with different content",
                                      ErrorSerializer)}
+
+    def post_collections(self, post):
+        """Run ``post(actor_label)``; a conflict is a 409 response, a service ValidationError a 400."""
+        agency = getattr(self.request.user, "agency", None)
+        try:
+            return post(f"API: {agency}" if agency else "API")
+        except CollectionConflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from exc
+
+
+class CollectionCreateAPIView(CollectionPostingAPIView):
+    """``POST /api/v1/collections/`` — 201 with the allocations on first receipt, 200 with the same
+    body on an exact replay, 409 when the reference comes again with different content."""
 
     @extend_schema(
         request=CollectionInSerializer,
@@ -73,30 +87,24 @@ class CollectionCreateAPIView(PartnerAPIView):
         incoming = CollectionInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        agency = getattr(request.user, "agency", None)
-        try:
+
+        def post(actor_label):
             result = collection_post(
                 case_number=data["case_number"], amount=data["amount"], received_on=data["received_on"],
                 source=data["source"], source_reference=data["source_reference"], received_via=ReceivedVia.API,
-                actor_label=f"API: {agency}" if agency else "API",
+                actor_label=actor_label,
             )
-        except CollectionConflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except ValidationError as exc:
-            raise DRFValidationError(exc.message_dict)
-        body = CollectionOutSerializer(result.collection, context={"allocations": result.allocations}).data
-        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+            body = CollectionOutSerializer(result.collection, context={"allocations": result.allocations}).data
+            return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+        return self.post_collections(post)
 
 
-class CollectionBatchAPIView(PartnerAPIView):
+class CollectionBatchAPIView(CollectionPostingAPIView):
     """``POST /api/v1/collections/batch/`` — up to 1,000 collections in one request, all or
     nothing: posted in order with the rules of ``POST /api/v1/collections/`` (an exact replay comes
     back with ``created: false``), 400 naming the item (``items.<index>.<field>``) and nothing
     written when any item is invalid, 409 when a reference comes again with different content."""
-
-    scope_resource = "collections"
-    extra_error_responses = {"409": ("A source reference was already received with different content",
-                                     ErrorSerializer)}
 
     @extend_schema(
         request=CollectionBatchInSerializer,
@@ -107,18 +115,16 @@ class CollectionBatchAPIView(PartnerAPIView):
     def post(self, request, *args, **kwargs):
         incoming = CollectionBatchInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        agency = getattr(request.user, "agency", None)
         items = [CollectionItem(received_via=ReceivedVia.API, **data) for data in incoming.validated_data["items"]]
-        try:
-            results = collections_post_batch(items, actor_label=f"API: {agency}" if agency else "API")
-        except CollectionConflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except ValidationError as exc:
-            raise DRFValidationError(exc.message_dict)
-        body = {"results": [
-            CollectionBatchResultSerializer(result.collection, context={"allocations": result.allocations,
-                                                                         "created": result.created}).data
-            for result in results
-        ]}
-        created = any(result.created for result in results)
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+        def post(actor_label):
+            results = collections_post_batch(items, actor_label=actor_label)
+            body = {"results": [
+                CollectionBatchResultSerializer(result.collection, context={"allocations": result.allocations,
+                                                                            "created": result.created}).data
+                for result in results
+            ]}
+            created = any(result.created for result in results)
+            return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+        return self.post_collections(post)
