@@ -336,3 +336,11 @@ def test_media_inquiry_deadline_before_receipt_refused(outreach_user):
     inquiry = MediaInquiry(outlet="X", reporter="Y", question="Q", received_at=now, deadline=now - timedelta(hours=1))
     with pytest.raises(ValidationError):
         services.media_inquiry_save(inquiry=inquiry, by=outreach_user)
+
+
+def test_media_reminders_run_every_hour():
+    """An inquiry received after one run and due before the next day's is still reminded."""
+    from outreach.schedules import SCHEDULES
+
+    (schedule,) = [s for s in SCHEDULES if s.task == "outreach.tasks.media_reminders_task"]
+    assert (schedule.minute, schedule.hour) == ("5", "*")
