@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.db import rows_insert, statements_unlogged, tables_analyze
+from core.db import bulk_load, rows_insert, tables_analyze
 from core.models import DomainEvent
 from core.services import events_bulk_record
 
@@ -145,7 +145,7 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
         pool = workers_by_county.get(county) or workers_by_county.get("") or []
         return rng.choice(pool) if pool else None
 
-    with transaction.atomic(), statements_unlogged():
+    with transaction.atomic(), bulk_load():
         number = _next_number(jurisdiction)
         ssn_next = _next_ssn()
         employers = [

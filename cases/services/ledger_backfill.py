@@ -26,7 +26,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.business_days import add_business_days
-from core.db import rows_insert, statements_unlogged, tables_analyze
+from core.db import bulk_load, rows_insert, tables_analyze
 from core.money import ZERO, money
 
 from .. import allocation as rules
@@ -236,7 +236,7 @@ def ledger_backfill(*, case_range: tuple[int, int], months: int = 24, through: d
     states = _load_states(case_range, seed)
     charges = collections = 0
     month = first
-    with transaction.atomic(), statements_unlogged():
+    with transaction.atomic(), bulk_load():
         while month <= through:
             last_day = min(next_month(month) - timedelta(days=1), through)
             # Derived columns (total, months in arrears, delinquent since) are refreshed once at the
