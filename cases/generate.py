@@ -16,11 +16,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.db import tables_analyze
+from core.db import bulk_load, rows_insert, tables_analyze
 from core.models import DomainEvent
 from core.services import events_bulk_record
 
@@ -75,6 +75,19 @@ EMPLOYER_KINDS = ["Logistics", "Health System", "Foods", "Construction", "Retail
                   "Hospitality", "Auto Group", "Services"]
 SSN_BASE = 900_000_000  # 9xx numbers are never issued as SSNs: synthetic and collision-free
 
+# Rows go in as tuples (``core.db.rows_insert``): model instances and ``bulk_create``'s per-value
+# preparation cost more than the inserts themselves at tens of thousands of rows.
+EMPLOYER_FIELDS = ("name", "fein", "line1", "city", "state", "postal_code", "contact_email", "phone")
+PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "ssn", "ssn_last4", "ssn_index", "sex", "phone",
+                 "preferred_language", "family_violence", "deceased_on", "born_in_wedlock", "paternity_status",
+                 "paternity_established_on", "paternity_method", "genetic_test_ordered_on", "genetic_test_result")
+PERSON_DEFAULTS = {name: Person._meta.get_field(name).get_default() for name in PERSON_FIELDS}
+CASE_FIELDS = ("case_number", "county", "jurisdiction", "assistance_status", "application_received_on", "opened_on",
+               "stage_changed_on", "caseworker_id", "locate_needed_on", "ncp_located_on", "status", "stage",
+               "closure_reason", "closed_on", "interstate_role", "other_state", "other_state_case_id",
+               "interstate_needed_on", "interstate_referred_on", "next_deadline_on", "next_deadline_kind")
+ORDER_FIELDS = ("case_id", "order_number", "kind", "court_name", "issued_on", "effective_on", "version", "status")
+
 
 @dataclass
 class GenerateResult:
@@ -101,6 +114,17 @@ def _next_ssn() -> int:
     return SSN_BASE + highest * 3 + 7
 
 
+def _orders_link(pairs: list[tuple[int, int]]) -> None:
+    """Set ``supersedes`` of each (newer, older) order pair in one statement per chunk."""
+    from .services.ledger_accrual import _rows
+
+    table = connection.ops.quote_name(SupportOrder._meta.db_table)
+    with connection.cursor() as cursor:
+        for with_clause, params in _rows(pairs, (("id", "bigint"), ("older", "bigint"))):
+            cursor.execute(f"{with_clause} UPDATE {table} SET supersedes_id = v.older FROM v"  # noqa: S608
+                           f" WHERE {table}.id = v.id", params)
+
+
 def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = True, stdout=None) -> GenerateResult:
     """Add ``cases`` synthetic cases (with people, employers, orders, locate history and,
     with ``ledger``, ``months`` months of charges and payments)."""
@@ -121,21 +145,21 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
         pool = workers_by_county.get(county) or workers_by_county.get("") or []
         return rng.choice(pool) if pool else None
 
-    with transaction.atomic():
+    with transaction.atomic(), bulk_load():
         number = _next_number(jurisdiction)
         ssn_next = _next_ssn()
         employers = [
-            Employer(name=f"{rng.choice(EMPLOYER_WORDS)} {rng.choice(EMPLOYER_KINDS)} {i + 1}",
-                     fein=f"{rng.randint(10, 99)}{rng.randint(1000000, 9999999)}",
-                     line1=f"{rng.randint(1, 999)} {rng.choice(STREETS)}", city=cities[i % len(cities)][0],
-                     state=jurisdiction, postal_code=f"{cities[i % len(cities)][1]}{rng.randint(10, 99)}",
-                     contact_email=f"payroll{seed}-{i}@employer.example", phone=f"555-01{rng.randint(10, 99)}")
+            (f"{rng.choice(EMPLOYER_WORDS)} {rng.choice(EMPLOYER_KINDS)} {i + 1}",
+             f"{rng.randint(10, 99)}{rng.randint(1000000, 9999999)}",
+             f"{rng.randint(1, 999)} {rng.choice(STREETS)}", cities[i % len(cities)][0],
+             jurisdiction, f"{cities[i % len(cities)][1]}{rng.randint(10, 99)}",
+             f"payroll{seed}-{i}@employer.example", f"555-01{rng.randint(10, 99)}")
             for i in range(max(5, cases // 25))
         ]
-        Employer.objects.bulk_create(employers, batch_size=2000)
+        employer_ids = [pk for (pk,) in rows_insert(Employer, EMPLOYER_FIELDS, employers, returning=("id",))]
 
-        people: list[Person] = []
-        plan = []  # per case: (case fields, [(role, person index)], has_order, closed)
+        people: list[dict] = []
+        plan = []  # per case: (case fields, [(role, person index)], has_order)
 
         def person(sex: str, age_low: int, age_high: int, **extra) -> int:
             nonlocal ssn_next
@@ -143,10 +167,10 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
             ssn_next += 3
             first = rng.choice(FIRST_F if sex == Sex.FEMALE else FIRST_M)
             dob = today - timedelta(days=rng.randint(age_low * 365, age_high * 365))
-            people.append(Person(first_name=first, last_name=rng.choice(LAST), date_of_birth=dob, ssn=ssn, sex=sex,
-                                 phone=f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
-                                 preferred_language=rng.choices(["English", "Spanish", "Vietnamese"], [85, 12, 3])[0],
-                                 **Person.ssn_columns(ssn), **extra))
+            people.append({**PERSON_DEFAULTS, "first_name": first, "last_name": rng.choice(LAST), "date_of_birth": dob,
+                           "ssn": ssn, "sex": sex, "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+                           "preferred_language": rng.choices(["English", "Spanish", "Vietnamese"], [85, 12, 3])[0],
+                           **Person.ssn_columns(ssn), **extra})
             return len(people) - 1
 
         for _ in range(cases):
@@ -177,8 +201,8 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
                     if rng.random() < 0.4:
                         extra.update(genetic_test_ordered_on=today - timedelta(days=rng.randint(5, 120)))
                 first = rng.choice(FIRST_F + FIRST_M)
-                people.append(Person(first_name=first, last_name=people[roles[1][1]].last_name, date_of_birth=dob,
-                                     sex=Sex.FEMALE if first in FIRST_F else Sex.MALE, **extra))
+                people.append({**PERSON_DEFAULTS, "first_name": first, "last_name": people[roles[1][1]]["last_name"],
+                               "date_of_birth": dob, "sex": Sex.FEMALE if first in FIRST_F else Sex.MALE, **extra})
                 roles.append((ParticipantRole.CHILD, len(people) - 1))
             applied = today - timedelta(days=rng.randint(10, 6 * 365))
             opened = min(today, applied + timedelta(days=rng.choices([rng.randint(1, 20), rng.randint(21, 40)], [93, 7])[0]))
@@ -219,104 +243,97 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
                         fields["interstate_referred_on"] = min(today, opened + timedelta(days=rng.randint(3, 25)))
             plan.append((fields, roles, has_order))
 
-        Person.objects.bulk_create(people, batch_size=2000)
+        person_ids = [pk for (pk,) in rows_insert(Person, PERSON_FIELDS, [tuple(p[f] for f in PERSON_FIELDS) for p in people],
+                                                  returning=("id",))]
         case_rows = []
         for fields, _roles, _has_order in plan:
-            case = Case(**fields)
+            case = Case(**fields)  # for the deadline rules; written as a row below
             upcoming = next_deadline(case)
             if upcoming:
                 case.next_deadline_on, case.next_deadline_kind = upcoming.due_on, upcoming.kind
-            case_rows.append(case)
-        Case.objects.bulk_create(case_rows, batch_size=2000)
+            case_rows.append(tuple(getattr(case, f) for f in CASE_FIELDS))
+        case_ids = [pk for (pk,) in rows_insert(Case, CASE_FIELDS, case_rows, returning=("id",))]
 
         participants, addresses, employments, orders, locates = [], [], [], [], []
-        for case, (fields, roles, has_order) in zip(case_rows, plan, strict=True):
+        for case_id, (fields, roles, has_order) in zip(case_ids, plan, strict=True):
             for role, index in roles:
-                participants.append(CaseParticipant(case=case, person=people[index], role=role))
+                participants.append((case_id, person_ids[index], role))
                 if role != ParticipantRole.CHILD:
                     city, zip3 = rng.choice(cities)
-                    addresses.append(Address(person=people[index], line1=f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
-                                             city=city, state=jurisdiction, postal_code=f"{zip3}{rng.randint(10, 99)}",
-                                             valid_from=fields["application_received_on"], source="application"))
-            ncp = people[roles[1][1]]
+                    addresses.append((person_ids[index], f"{rng.randint(1, 9999)} {rng.choice(STREETS)}", city,
+                                      jurisdiction, f"{zip3}{rng.randint(10, 99)}", fields["application_received_on"],
+                                      "application"))
+            ncp = person_ids[roles[1][1]]
             if rng.random() < 0.6:
-                employments.append(Employment(person=ncp, employer=rng.choice(employers),
-                                              started_on=today - timedelta(days=rng.randint(30, 3000)),
-                                              gross_monthly_income=_money(rng, 1800, 9000, 50)))
+                employments.append((ncp, rng.choice(employer_ids), today - timedelta(days=rng.randint(30, 3000)),
+                                    _money(rng, 1800, 9000, 50)))
             if has_order:
                 issued = min(today, (fields["ncp_located_on"] or fields["opened_on"]) + timedelta(days=rng.randint(20, 85)))
-                orders.append((case, issued))
+                orders.append((case_id, fields, issued))
             if fields["stage"] == CaseStage.LOCATE:
                 for k in range(rng.randint(0, 3)):
-                    locates.append(LocateAttempt(case=case, person=ncp, source=rng.choice(LocateSource.values),
-                                                 attempted_on=min(today, fields["locate_needed_on"] + timedelta(days=10 + 90 * k)),
-                                                 result=LocateResult.NOT_FOUND))
-        CaseParticipant.objects.bulk_create(participants, batch_size=5000)
-        Address.objects.bulk_create(addresses, batch_size=5000)
-        Employment.objects.bulk_create(employments, batch_size=5000)
-        LocateAttempt.objects.bulk_create(locates, batch_size=5000)
+                    locates.append((case_id, ncp, rng.choice(LocateSource.values),
+                                    min(today, fields["locate_needed_on"] + timedelta(days=10 + 90 * k)),
+                                    LocateResult.NOT_FOUND))
+        rows_insert(CaseParticipant, ("case_id", "person_id", "role"), participants)
+        rows_insert(Address, ("person_id", "line1", "city", "state", "postal_code", "valid_from", "source"), addresses)
+        rows_insert(Employment, ("person_id", "employer_id", "started_on", "gross_monthly_income"), employments)
+        rows_insert(LocateAttempt, ("case_id", "person_id", "source", "attempted_on", "result"), locates)
 
-        order_rows, obligation_specs = [], []
-        for case, issued in orders:
+        order_rows, obligation_specs = [], []  # obligation specs point at their order by index
+        for case_id, fields, issued in orders:
             modified = rng.random() < 0.12 and (today - issued).days > 400
             kind = OrderKind.ADMINISTRATIVE if rng.random() < 0.2 else OrderKind.COURT
-            court = "" if kind == OrderKind.ADMINISTRATIVE else f"{case.county} County Family Court"
-            base = {"case": case, "order_number": f"G{seed}-{case.case_number}", "kind": kind, "court_name": court}
+            court = "" if kind == OrderKind.ADMINISTRATIVE else f"{fields['county']} County Family Court"
+            base = (case_id, f"G{seed}-{fields['case_number']}", kind, court)
             monthly = _money(rng, 150, 1300)
             frequency = rng.choices([Frequency.MONTHLY, Frequency.BIWEEKLY, Frequency.WEEKLY, Frequency.SEMIMONTHLY],
                                     [60, 20, 15, 5])[0]
             if modified:
                 change = issued + timedelta(days=rng.randint(365, (today - issued).days))
                 change = month_start(change) if month_start(change) > issued else change
-                first = SupportOrder(**base, issued_on=issued, effective_on=issued, version=1,
-                                     status=OrderStatus.SUPERSEDED)
-                second = SupportOrder(**base, issued_on=change, effective_on=change, version=2, status=OrderStatus.ACTIVE)
-                order_rows += [first, second]
-                obligation_specs.append((first, monthly, frequency, issued, change - timedelta(days=1)))
-                obligation_specs.append((second, _money(rng, 150, 1300), frequency, change, None))
+                order_rows += [(*base, issued, issued, 1, OrderStatus.SUPERSEDED),
+                               (*base, change, change, 2, OrderStatus.ACTIVE)]
+                obligation_specs.append((len(order_rows) - 2, monthly, frequency, issued, change - timedelta(days=1)))
+                obligation_specs.append((len(order_rows) - 1, _money(rng, 150, 1300), frequency, change, None))
             else:
-                order = SupportOrder(**base, issued_on=issued, effective_on=issued, version=1, status=OrderStatus.ACTIVE)
-                order_rows.append(order)
-                obligation_specs.append((order, monthly, frequency, issued, None))
-        SupportOrder.objects.bulk_create(order_rows, batch_size=5000)
-        # Link each version 2 to its version 1 (appended in pairs).
-        links = [(order_rows[i + 1], order_rows[i]) for i in range(len(order_rows) - 1)
-                 if order_rows[i + 1].version == 2 and order_rows[i].version == 1 and order_rows[i + 1].case_id == order_rows[i].case_id]
-        for newer, older in links:
-            newer.supersedes = older
-        SupportOrder.objects.bulk_update([n for n, _ in links], ["supersedes"], batch_size=2000)
+                order_rows.append((*base, issued, issued, 1, OrderStatus.ACTIVE))
+                obligation_specs.append((len(order_rows) - 1, monthly, frequency, issued, None))
+        order_ids = [pk for (pk,) in rows_insert(SupportOrder, ORDER_FIELDS, order_rows, returning=("id",))]
+        # Each version 2 supersedes its version 1 (appended in pairs).
+        _orders_link([(order_ids[i + 1], order_ids[i]) for i in range(len(order_rows) - 1)
+                      if order_rows[i + 1][6] == 2 and order_rows[i][6] == 1 and order_rows[i + 1][0] == order_rows[i][0]])
 
         before = window_start - timedelta(days=1)
         obligations = []
-        for order, monthly, frequency, start, end in obligation_specs:
+        for index, monthly, frequency, start, end in obligation_specs:
+            order_id = order_ids[index]
             per_due = (monthly / {"monthly": 1, "biweekly": Decimal(26) / 12, "weekly": Decimal(52) / 12,
                                   "semimonthly": 2}[frequency]).quantize(Decimal("0.01"))
             accrued = before if start <= before and ledger else None
             if end is not None and accrued is not None and end < accrued:
                 accrued = end
-            obligations.append(Obligation(order=order, kind=ObligationKind.CURRENT_SUPPORT, amount=per_due,
-                                          frequency=frequency, start_on=start, end_on=end, accrued_through=accrued))
+            obligations.append((order_id, ObligationKind.CURRENT_SUPPORT, per_due, frequency, start, end, accrued))
             if rng.random() < 0.25:
-                obligations.append(Obligation(order=order, kind=ObligationKind.MEDICAL_SUPPORT,
-                                              amount=_money(rng, 25, 150), frequency=Frequency.MONTHLY, start_on=start,
-                                              end_on=end, accrued_through=accrued))
+                obligations.append((order_id, ObligationKind.MEDICAL_SUPPORT, _money(rng, 25, 150), Frequency.MONTHLY,
+                                    start, end, accrued))
             if rng.random() < 0.08:
-                obligations.append(Obligation(order=order, kind=ObligationKind.ARREARS_REPAYMENT,
-                                              amount=_money(rng, 25, 100), frequency=Frequency.MONTHLY, start_on=start,
-                                              end_on=end, accrued_through=accrued))
-        Obligation.objects.bulk_create(obligations, batch_size=5000)
+                obligations.append((order_id, ObligationKind.ARREARS_REPAYMENT, _money(rng, 25, 100), Frequency.MONTHLY,
+                                    start, end, accrued))
+        rows_insert(Obligation, ("order_id", "kind", "amount", "frequency", "start_on", "end_on", "accrued_through"),
+                    obligations)
         tables_analyze(Person, Case, CaseParticipant, SupportOrder, Obligation)
 
-        first_id, last_id = (case_rows[0].pk, case_rows[-1].pk) if case_rows else (None, None)
+        first_id, last_id = (case_ids[0], case_ids[-1]) if case_ids else (None, None)
         events_bulk_record(
-            DomainEvent(verb="case.opened", case_id=c.pk, actor_label=f"generate_office seed {seed}",
-                        summary=f"Case {c.case_number} opened (generated)", data={"generated": True})
-            for c in case_rows
+            DomainEvent(verb="case.opened", case_id=case_id, actor_label=f"generate_office seed {seed}",
+                        summary=f"Case {fields['case_number']} opened (generated)", data={"generated": True})
+            for case_id, (fields, _roles, _has_order) in zip(case_ids, plan, strict=True)
         )
     counts: dict = {}
-    if ledger and case_rows:
+    if ledger and case_ids:
         from .services.ledger_backfill import ledger_backfill
 
         run = ledger_backfill(case_range=(first_id, last_id), months=months, seed=seed)
         counts = run.counts
-    return GenerateResult(len(case_rows), first_id, last_id, len(people), len(order_rows), counts)
+    return GenerateResult(len(case_ids), first_id, last_id, len(people), len(order_rows), counts)

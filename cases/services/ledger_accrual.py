@@ -145,10 +145,11 @@ def balances_refresh_obligation(*, on: date, case_range: CaseRange = None) -> No
         )
 
 
-def balances_roll(*, to_month: date, case_range: CaseRange = None) -> int:
+def balances_roll(*, to_month: date, case_range: CaseRange = None, refresh_derived: bool = True) -> int:
     """Month end: current support left unpaid becomes arrears — assigned to the state when the
     family receives assistance (42 USC 608(a)(3)), else owed to the family. Two adjustment
-    entries per case with an unpaid balance; every behind balance moves to ``to_month``."""
+    entries per case with an unpaid balance; every behind balance moves to ``to_month``.
+    ``refresh_derived=False`` leaves the derived columns to the caller (the ledger backfill)."""
     to_month = month_start(to_month)
     b, c, e = _t(CaseBalance), _t(Case), _t(LedgerEntry)
     where, params = _range_sql("b.case_id", case_range)
@@ -180,7 +181,7 @@ def balances_roll(*, to_month: date, case_range: CaseRange = None) -> int:
             [to_month, to_month, *params_plain],
         )
         rolled = cursor.rowcount
-    if rolled:
+    if rolled and refresh_derived:
         balances_refresh_derived(on=to_month, case_range=case_range)
     return rolled
 
@@ -272,16 +273,21 @@ def _set_accrued_through(pairs: list[tuple[int, date]]) -> None:
             )
 
 
-def charges_accrue(*, through: date, case_range: CaseRange = None) -> AccrualResult:
+def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_derived: bool = True) -> AccrualResult:
     """Charge every obligation due date up to ``through`` that is not charged yet (one
     transaction). First the balances roll into ``through``'s month; a charge due in an earlier
-    month (a late run) goes straight to arrears, one due this month to current support."""
+    month (a late run) goes straight to arrears, one due this month to current support.
+
+    ``refresh_derived=False`` (only the ledger backfill, which replays months in one transaction
+    and refreshes once at the end) skips the two refreshes of total / months in arrears /
+    delinquent_since; the bucket figures move exactly as always."""
     result = AccrualResult(through=through)
     with transaction.atomic():
         _lock()
         balances_ensure(case_range=case_range, on=through)
         balances_refresh_obligation(on=through, case_range=case_range)
-        result.rolled = balances_roll(to_month=month_start(through), case_range=case_range)
+        result.rolled = balances_roll(to_month=month_start(through), case_range=case_range,
+                                      refresh_derived=refresh_derived)
         charges: list[tuple] = []
         accrued: list[tuple[int, date]] = []
         for (ob_id, case_id, kind, amount, frequency, start_on, end_on, after, assistance,
@@ -311,7 +317,8 @@ def charges_accrue(*, through: date, case_range: CaseRange = None) -> AccrualRes
                 deltas[case_id][slot] += amount
             totals[bucket or "memo"] += amount
         balances_apply_deltas({k: tuple(v) for k, v in deltas.items()})
-        balances_refresh_derived(on=through, case_ids=list(deltas))
+        if refresh_derived:
+            balances_refresh_derived(on=through, case_ids=list(deltas))
         result.charges = len(inserted)
         result.obligations = len(accrued)
         result.cases = len(deltas)

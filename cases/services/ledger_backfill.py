@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL text is built only from table names and constants; values are parameters)
 """``ledger_backfill``: months of charges and payments for synthetic cases, set-based.
 
 Called by ``manage.py generate_office`` (and the ledger bench) for a block of new cases
@@ -16,7 +17,6 @@ non-paying 15%. In March a case with arrears ≥ $500 may receive a federal tax 
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,7 +26,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.business_days import add_business_days
-from core.db import tables_analyze
+from core.db import bulk_load, rows_insert, tables_analyze
 from core.money import ZERO, money
 
 from .. import allocation as rules
@@ -44,10 +44,9 @@ from ..choices import (
 from ..ledger_dates import month_start, next_month
 from ..models import Allocation, Case, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun, Obligation
 from .ledger import DISBURSE_WITHIN_BUSINESS_DAYS, collection_content_hash
-from .ledger_accrual import _t, balances_apply_deltas, balances_refresh_derived, charges_accrue
+from .ledger_accrual import _rows, _t, balances_refresh_derived, charges_accrue
 
 PROFILES = (("steady", 45), ("partial", 25), ("sporadic", 15), ("none", 15))
-BATCH = 5000
 
 
 @dataclass
@@ -63,6 +62,7 @@ class _State:
     unassigned: Decimal = ZERO
     assigned: Decimal = ZERO
     passed_through: Decimal = ZERO
+    delinquent_since: date | None = None
 
 
 def _payments(state: _State, month: date, last_day: date) -> list[tuple[date, Decimal, str]]:
@@ -100,7 +100,11 @@ def _load_states(case_range: tuple[int, int], seed: int) -> dict[int, _State]:
     return states
 
 
-def _refresh_states(states: dict[int, _State], case_range: tuple[int, int]) -> None:
+def _refresh_states(states: dict[int, _State], case_range: tuple[int, int], month: date) -> None:
+    """Read the balances after the month's accrual. Also tracks ``delinquent_since`` as the daily
+    refresh would have set it at this month's roll (``balances_refresh_derived``: total arrears ≥
+    the monthly obligation, since the first such month, cleared when it no longer holds): every
+    backfilled charge falls due in its own month, so the arrears read here are those of the roll."""
     for case_id, monthly, due, paid, unassigned, assigned in CaseBalance.objects.filter(
         case__gte=case_range[0], case__lte=case_range[1]
     ).values_list("case_id", "monthly_obligation", "current_due_month", "current_paid_month",
@@ -110,31 +114,52 @@ def _refresh_states(states: dict[int, _State], case_range: tuple[int, int]) -> N
             state.monthly, state.current_unpaid = money(monthly), money(due - paid)
             state.unassigned, state.assigned = money(unassigned), money(assigned)
             state.passed_through = ZERO
+            if state.monthly > 0 and state.unassigned + state.assigned >= state.monthly:
+                state.delinquent_since = state.delinquent_since or month
+            else:
+                state.delinquent_since = None
 
 
-def _set_last_payments(last: dict[int, tuple[date, Decimal]]) -> None:
+def _apply_payments(rows: list[tuple[int, Decimal, Decimal, Decimal, date, Decimal]]) -> None:
+    """One update per chunk: (case, current paid +, unassigned −, assigned −, last payment day, amount)."""
     b = _t(CaseBalance)
-    pg = connection.vendor == "postgresql"
-    cast_d, cast_n = ("CAST(%s AS DATE)", "CAST(%s AS NUMERIC(14, 2))") if pg else ("%s", "%s")
-    items = list(last.items())
+    columns = (("case_id", "bigint"), ("paid", "numeric"), ("ua", "numeric"), ("aa", "numeric"),
+               ("on_day", "date"), ("amount", "numeric"))
     with connection.cursor() as cursor:
-        for start in range(0, len(items), BATCH):
-            chunk = items[start:start + BATCH]
-            values = ", ".join(f"(%s, {cast_d}, {cast_n})" for _ in chunk)
+        for with_clause, params in _rows(rows, columns):
             cursor.execute(
-                f"WITH v(case_id, on_day, amount) AS (VALUES {values})"  # noqa: S608 — constants only
-                f" UPDATE {b} SET last_payment_on = v.on_day, last_payment_amount = v.amount"
+                f"{with_clause} UPDATE {b} SET current_paid_month = {b}.current_paid_month + v.paid,"
+                f" unassigned_arrears = {b}.unassigned_arrears + v.ua,"
+                f" assigned_arrears = {b}.assigned_arrears + v.aa,"
+                f" last_payment_on = v.on_day, last_payment_amount = v.amount"
                 f" FROM v WHERE {b}.case_id = v.case_id",
-                [x for case_id, (day, amount) in chunk for x in (case_id, day, amount)],
+                params,
             )
 
 
+def _set_delinquent_since(states: dict[int, _State]) -> None:
+    b = _t(CaseBalance)
+    rows = [(case_id, state.delinquent_since) for case_id, state in states.items() if state.delinquent_since]
+    with connection.cursor() as cursor:
+        for with_clause, params in _rows(rows, (("case_id", "bigint"), ("since", "date"))):
+            cursor.execute(f"{with_clause} UPDATE {b} SET delinquent_since = v.since FROM v WHERE {b}.case_id = v.case_id",
+                           params)
+
+
+COLLECTION_FIELDS = ("source_reference", "case_id", "case_number_received", "amount", "received_on", "source",
+                     "status", "hold_reason", "received_via", "content_hash")
+ENTRY_FIELDS = ("case_id", "entry_type", "bucket", "amount", "posted_on", "collection_id", "description")
+ALLOCATION_FIELDS = ("collection_id", "case_id", "bucket", "payee", "amount", "allocated_on", "obligation_kind")
+DISBURSEMENT_FIELDS = ("case_id", "collection_id", "payee", "amount", "received_on", "due_by", "disbursed_on",
+                       "status", "is_late")
+
+
 def _post_month(states: dict[int, _State], month: date, last_day: date, seed: int, on_time: date) -> int:
-    now = timezone.now()
-    collections: list[Collection] = []
+    """Draw, distribute and write the month's payments: rows go in as tuples (``rows_insert``),
+    and each paying case's balance moves in one update (amounts and last payment)."""
+    collections: list[tuple] = []
     lines: list[tuple[int, rules.Distribution]] = []
-    deltas: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
-    last: dict[int, tuple[date, Decimal]] = {}
+    moves: dict[int, list] = {}
     for case_id, state in states.items():
         for n, (received_on, amount, source) in enumerate(_payments(state, month, last_day)):
             pass_left = ZERO
@@ -149,57 +174,52 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
                 pass_through_available=pass_left,
             )
             paid_current = result.paid(bucket=rules.CURRENT)
+            paid_unassigned = result.paid(bucket=rules.ARREARS_UNASSIGNED)
+            paid_assigned = result.paid(bucket=rules.ARREARS_ASSIGNED)
             state.current_unpaid -= paid_current
-            state.unassigned -= result.paid(bucket=rules.ARREARS_UNASSIGNED)
-            state.assigned -= result.paid(bucket=rules.ARREARS_ASSIGNED)
+            state.unassigned -= paid_unassigned
+            state.assigned -= paid_assigned
             state.passed_through += result.paid(bucket=rules.CURRENT, payee=rules.FAMILY)
-            delta = deltas[case_id]
-            delta[1] += paid_current
-            delta[2] -= result.paid(bucket=rules.ARREARS_UNASSIGNED)
-            delta[3] -= result.paid(bucket=rules.ARREARS_ASSIGNED)
-            last[case_id] = (received_on, amount)
+            move = moves.setdefault(case_id, [case_id, ZERO, ZERO, ZERO, None, None])
+            move[1] += paid_current
+            move[2] -= paid_unassigned
+            move[3] -= paid_assigned
+            move[4], move[5] = received_on, amount
             reference = f"GEN-{seed}-{case_id}-{month:%Y%m}-{n}"
-            collections.append(Collection(
-                source_reference=reference, case_id=case_id, case_number_received=state.case_number,
-                amount=amount, received_on=received_on, source=source, status=CollectionStatus.POSTED,
-                hold_reason=result.held_reason, received_via=ReceivedVia.GENERATOR, posted_at=now,
-                content_hash=collection_content_hash(case_number=state.case_number, amount=amount,
-                                                     received_on=received_on, source=source),
+            collections.append((
+                reference, case_id, state.case_number, amount, received_on, source, CollectionStatus.POSTED,
+                result.held_reason, ReceivedVia.GENERATOR,
+                collection_content_hash(case_number=state.case_number, amount=amount, received_on=received_on,
+                                        source=source),
             ))
             lines.append((case_id, result))
-    Collection.objects.bulk_create(collections, batch_size=BATCH)
+    ids = {ref: pk for pk, ref in rows_insert(Collection, COLLECTION_FIELDS, collections,
+                                              returning=("id", "source_reference"))}
     allocations, entries, disbursements = [], [], []
     for collection, (case_id, result) in zip(collections, lines, strict=True):
-        collection_id = collection.pk
-        entries.append(LedgerEntry(case_id=case_id, entry_type=EntryType.COLLECTION, amount=collection.amount,
-                                   posted_on=collection.received_on, collection_id=collection_id,
-                                   description=f"Collection received {collection.received_on}", created_at=now))
+        collection_id, amount, received_on = ids[collection[0]], collection[3], collection[4]
+        entries.append((case_id, EntryType.COLLECTION, "", amount, received_on, collection_id,
+                        f"Collection received {received_on}"))
         for line in result.lines:
-            allocations.append(Allocation(collection_id=collection_id, case_id=case_id, bucket=line.bucket,
-                                          payee=line.payee, amount=line.amount, allocated_on=collection.received_on,
-                                          obligation_kind=line.obligation_kind))
-            entries.append(LedgerEntry(case_id=case_id, entry_type=EntryType.ALLOCATION, bucket=line.bucket,
-                                       amount=-line.amount, posted_on=collection.received_on,
-                                       collection_id=collection_id, created_at=now,
-                                       description=f"Allocated to {line.bucket or 'excess'} ({line.payee})"))
+            allocations.append((collection_id, case_id, line.bucket, line.payee, line.amount, received_on,
+                                line.obligation_kind))
+            entries.append((case_id, EntryType.ALLOCATION, line.bucket, -line.amount, received_on, collection_id,
+                            f"Allocated to {line.bucket or 'excess'} ({line.payee})"))
         family = result.paid(payee=rules.FAMILY)
         if family > 0:
             state = states[case_id]
-            due_by = add_business_days(collection.received_on, DISBURSE_WITHIN_BUSINESS_DAYS, state.jurisdiction)
+            due_by = add_business_days(received_on, DISBURSE_WITHIN_BUSINESS_DAYS, state.jurisdiction)
             late = state.rng.random() < 0.03
             sent_on = due_by + timedelta(days=state.rng.randint(1, 4)) if late else due_by
             pending = sent_on >= on_time
-            disbursements.append(Disbursement(
-                case_id=case_id, collection_id=collection_id, payee=Payee.FAMILY, amount=family,
-                received_on=collection.received_on, due_by=due_by, disbursed_on=None if pending else sent_on,
-                status=DisbursementStatus.PENDING if pending else DisbursementStatus.SENT,
-                is_late=late and not pending,
+            disbursements.append((
+                case_id, collection_id, Payee.FAMILY, family, received_on, due_by, None if pending else sent_on,
+                DisbursementStatus.PENDING if pending else DisbursementStatus.SENT, late and not pending,
             ))
-    Allocation.objects.bulk_create(allocations, batch_size=BATCH)
-    LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
-    Disbursement.objects.bulk_create(disbursements, batch_size=BATCH)
-    balances_apply_deltas({k: tuple(v) for k, v in deltas.items()})
-    _set_last_payments(last)
+    rows_insert(Allocation, ALLOCATION_FIELDS, allocations)
+    rows_insert(LedgerEntry, ENTRY_FIELDS, entries)
+    rows_insert(Disbursement, DISBURSEMENT_FIELDS, disbursements)
+    _apply_payments([tuple(move) for move in moves.values()])
     return len(collections)
 
 
@@ -216,15 +236,18 @@ def ledger_backfill(*, case_range: tuple[int, int], months: int = 24, through: d
     states = _load_states(case_range, seed)
     charges = collections = 0
     month = first
-    with transaction.atomic():
+    with transaction.atomic(), bulk_load():
         while month <= through:
             last_day = min(next_month(month) - timedelta(days=1), through)
-            charges += charges_accrue(through=last_day, case_range=case_range).charges
+            # Derived columns (total, months in arrears, delinquent since) are refreshed once at the
+            # end; delinquent_since month by month in Python (_refresh_states).
+            charges += charges_accrue(through=last_day, case_range=case_range, refresh_derived=False).charges
             if month == first or month.month % 6 == 0:  # the balance rows are new; the ledger grows
                 tables_analyze(CaseBalance, LedgerEntry, Obligation, Collection)
-            _refresh_states(states, case_range)
+            _refresh_states(states, case_range, month)
             collections += _post_month(states, month, last_day, seed, on_time=through)
             month = next_month(month)
+        _set_delinquent_since(states)
         balances_refresh_derived(on=through, case_range=case_range)
         run.counts = {"cases": len(states), "months": months, "charges": charges, "collections": collections}
         run.finished_at = timezone.now()
