@@ -35,6 +35,7 @@ def advisory_xact_lock(name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
 
+
 SQLITE_LOAD_CACHE_KIB = 256 * 1024
 
 
