@@ -19,9 +19,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Case as CaseWhen
+from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
     DecimalField,
     Exists,
     F,
@@ -29,15 +29,15 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    Subquery,
-    Sum,
     Value,
     When,
 )
+from django.db.models import Case as CaseWhen
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cases.models import Case, CaseBalance, CaseParticipant, Employment, SupportOrder
+from cases.models import Case, CaseBalance, Employment, SupportOrder
 from core.models import DomainEvent
 from core.money import money
 from core.services import events_bulk_record
@@ -151,6 +151,7 @@ def _sweep_range(*, run: SweepRun, low: int, high: int) -> ChunkCounts:
     events: list[DomainEvent] = []
     counts.released = _release(run=run, low=low, high=high, events=events)
     counts.advanced = _advance(run=run, low=low, high=high, events=events)
+    _figures_fill(low=low, high=high)
     for rule in RemedyRule.objects.in_effect(as_of).filter(enabled=True).order_by("jurisdiction", "remedy"):
         counts.proposed += _propose(run=run, rule=rule, balances=balances, low=low, high=high, events=events)
     events_bulk_record(events)
@@ -215,33 +216,86 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[DomainEvent]) -
     return advanced
 
 
-def _ncp_sum(field: str, jurisdiction: str, aggregate: bool):
+FIGURES_TABLE = "enforcement_sweep_figures"  # temporary, one per connection, refilled for each chunk
+
+
+def _figures_fill(*, low: int, high: int) -> None:
+    """Write the chunk's per-case figures into a temporary table: in one statement, each open case's
+    NCP and that NCP's arrears added across the NCP's open cases of the case's jurisdiction
+    (PIQ-01-06). The totals are one GROUP BY over the chunk's NCPs, not a subquery per balance row.
+
+    The NCP of a case is its first NCP participant (lowest id). PostgreSQL drops the table at
+    commit; SQLite keeps it for the connection, so it is emptied first.
+    """
+    vendor = connection.vendor
+    on_commit = " ON COMMIT DROP" if vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {FIGURES_TABLE} (case_id bigint PRIMARY KEY, "
+            f"ncp_person_id bigint NULL, ncp_total numeric(14, 2) NULL, ncp_assigned numeric(14, 2) NULL, "
+            f"ncp_unassigned numeric(14, 2) NULL){on_commit}")
+        cursor.execute(f"DELETE FROM {FIGURES_TABLE}")  # noqa: S608 — constant table name
+        cursor.execute(
+            """
+            WITH chunk AS (
+                SELECT c.id AS case_id, c.jurisdiction,
+                       (SELECT MIN(p.id) FROM cases_caseparticipant p
+                         WHERE p.case_id = c.id AND p.role = %(ncp)s) AS ncp_participant_id
+                  FROM cases_case c
+                 WHERE c.id >= %(low)s AND c.id < %(high)s AND c.status = %(open)s
+            ),
+            chunk_ncp AS (
+                SELECT chunk.case_id, chunk.jurisdiction, p.person_id
+                  FROM chunk LEFT JOIN cases_caseparticipant p ON p.id = chunk.ncp_participant_id
+            ),
+            totals AS (
+                SELECT p.person_id, c.jurisdiction, SUM(b.total_arrears) AS total,
+                       SUM(b.assigned_arrears) AS assigned, SUM(b.unassigned_arrears) AS unassigned
+                  FROM cases_caseparticipant p
+                  JOIN cases_case c ON c.id = p.case_id
+                  JOIN cases_casebalance b ON b.case_id = p.case_id
+                 WHERE p.role = %(ncp)s AND c.status = %(open)s
+                   AND p.person_id IN (SELECT person_id FROM chunk_ncp WHERE person_id IS NOT NULL)
+                 GROUP BY p.person_id, c.jurisdiction
+            )
+            INSERT INTO enforcement_sweep_figures (case_id, ncp_person_id, ncp_total, ncp_assigned, ncp_unassigned)
+            SELECT chunk_ncp.case_id, chunk_ncp.person_id, totals.total, totals.assigned, totals.unassigned
+              FROM chunk_ncp
+              LEFT JOIN totals ON totals.person_id = chunk_ncp.person_id
+                              AND totals.jurisdiction = chunk_ncp.jurisdiction
+            """,
+            {"low": low, "high": high, "ncp": "ncp", "open": "open"},
+        )
+        if vendor == "postgresql":
+            cursor.execute(f"ANALYZE {FIGURES_TABLE}")  # a temporary table has no statistics otherwise
+
+
+def _figure(column: str, output_field=MONEY_FIELD) -> RawSQL:
+    """One column of this chunk's figures row for the balance row (a primary-key lookup)."""
+    return RawSQL(  # noqa: S611 — constant names only
+        f"SELECT f.{column} FROM {FIGURES_TABLE} f WHERE f.case_id = {CaseBalance._meta.db_table}.case_id",  # noqa: S608
+        [], output_field=output_field)
+
+
+def _ncp_sum(field: str, figure: str, aggregate: bool):
     """The case's own figure, or the NCP's figure added across the NCP's open cases (PIQ-01-06)."""
     if not aggregate:
         return F(field)
-    per_ncp = (
-        CaseBalance.objects.filter(case__status="open", case__jurisdiction=jurisdiction,
-                                   case__participants__role="ncp",
-                                   case__participants__person_id=OuterRef("ncp_person_id"))
-        .order_by()
-        .values("case__participants__person_id")
-        .annotate(total=Sum(field))
-        .values("total")[:1]
-    )
-    return Coalesce(Subquery(per_ncp, output_field=MONEY_FIELD), F(field), output_field=MONEY_FIELD)
+    return Coalesce(_figure(figure), F(field), output_field=MONEY_FIELD)
 
 
-def qualifying_balances(*, rule: RemedyRule, as_of: date, balances=None):
-    """The CaseBalance rows (annotated with the compared figures) that meet ``rule`` on ``as_of``."""
-    qs = balances if balances is not None else CaseBalance.objects.filter(case__status="open")
-    qs = qs.filter(case__jurisdiction=rule.jurisdiction)
-    ncp_of_case = CaseParticipant.objects.filter(case_id=OuterRef("case_id"), role="ncp").values("person_id")[:1]
-    qs = qs.annotate(ncp_person_id=Subquery(ncp_of_case))
+def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
+    """The CaseBalance rows (annotated with the compared figures) that meet ``rule`` on ``as_of``.
+
+    ``balances`` are rows of the chunk whose figures ``_figures_fill`` has just written.
+    """
+    qs = balances.filter(case__jurisdiction=rule.jurisdiction)
+    qs = qs.annotate(ncp_person_id=_figure("ncp_person_id", BigIntegerField()))
     agg = rule.aggregate_by_ncp
     qs = qs.annotate(
-        cmp_total=_ncp_sum("total_arrears", rule.jurisdiction, agg),
-        cmp_assigned=_ncp_sum("assigned_arrears", rule.jurisdiction, agg),
-        cmp_unassigned=_ncp_sum("unassigned_arrears", rule.jurisdiction, agg),
+        cmp_total=_ncp_sum("total_arrears", "ncp_total", agg),
+        cmp_assigned=_ncp_sum("assigned_arrears", "ncp_assigned", agg),
+        cmp_unassigned=_ncp_sum("unassigned_arrears", "ncp_unassigned", agg),
     )
     arrears_based = any(v is not None for v in (rule.arrears_min, rule.assigned_arrears_min,
                                                 rule.unassigned_arrears_min, rule.months_min,
