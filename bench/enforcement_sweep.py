@@ -3,8 +3,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cw_bench_enforce \
         .venv/bin/python bench/enforcement_sweep.py --cases 100000
 
-The office comes from the cases app's ``generate_office --cases N`` when that command exists,
-else from a small bulk generator here (cases, NCPs, orders, balances, some employers and bank
+The office comes from the cases app's ``generate_office --cases N`` when that command exists
+(unless ``--generator bench``), else from a small bulk generator here (cases, NCPs, orders, balances, some employers and bank
 matches). Workers are separate processes, each with its own database connection, taking chunk ids
 from a shared queue and calling the same ``sweep_chunk_process`` as the Celery chunk task — the
 broker is left out so the figure is the sweep's own work. For each worker count: a first sweep on
@@ -135,6 +135,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--chunk-size", type=int, default=5000)
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--generator", choices=["auto", "bench"], default="auto",
+                        help="auto: generate_office when it exists; bench: this script's quick generator")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     from cases.models import Case
@@ -144,7 +146,7 @@ def main() -> None:
     existing = Case.objects.count()
     if existing < args.cases:
         t0 = time.perf_counter()
-        if "generate_office" in get_commands():
+        if args.generator == "auto" and "generate_office" in get_commands():
             call_command("generate_office", cases=args.cases - existing, seed=args.seed)
             how = "generate_office"
         else:
