@@ -409,13 +409,16 @@ def _attname(name: str) -> str:
 
 def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, events: list[EventRow]) -> int:
     as_of = run.as_of
+    # The chunk's own range inside the subqueries bounds them whatever plan PostgreSQL picks: while
+    # the first sweep fills the table its statistics are stale, and an anti-join that scans every
+    # open action of the remedy (not the case's) would make each chunk cost grow with the office.
+    chunk_actions = EnforcementAction.objects.filter(case_id__gte=low, case_id__lt=high, remedy=rule.remedy)
     qs = qualifying_balances(rule=rule, as_of=as_of, balances=balances).filter(
-        ~Exists(EnforcementAction.objects.filter(case_id=OuterRef("case_id"), remedy=rule.remedy,
-                                                 status__in=OPEN_ACTION_STATUSES)),
+        ~Exists(chunk_actions.filter(case_id=OuterRef("case_id"), status__in=OPEN_ACTION_STATUSES)),
         # An action that ended after the balance last changed is not proposed again until it changes.
-        ~Exists(EnforcementAction.objects.filter(case_id=OuterRef("case_id"), remedy=rule.remedy,
-                                                 status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED],
-                                                 updated_at__gte=OuterRef("updated_at"))),
+        ~Exists(chunk_actions.filter(case_id=OuterRef("case_id"),
+                                     status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED],
+                                     updated_at__gte=OuterRef("updated_at"))),
     )
     rows = list(qs.values_list(
         "case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
