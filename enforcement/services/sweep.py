@@ -4,10 +4,13 @@ For each chunk ``[low, high)`` of case ids, in one transaction:
 1. release open actions of cases that are paid up (or closed);
 2. move actions on whose dates have passed (notice period over → contest window; contest window
    over → active, sent to the partner);
-3. propose an action for every case that meets a rule in effect and has no open action for that
-   remedy — one query per rule, then one bulk insert that ignores conflicts. The partial unique
+3. write the chunk's figures (each case's NCP and the NCP's arrears across the NCP's open cases)
+   into a temporary table with one statement (``_figures_fill``);
+4. propose an action for every case that meets a rule in effect and has no open action for that
+   remedy — one query per rule, then one insert that ignores conflicts. The partial unique
    index "one open action per case and remedy" makes a second run, or a redelivered chunk, a no-op.
-Each effect of these bulk writes is recorded as a domain event (``events_bulk_record``).
+Each effect of these bulk writes is recorded as a domain event, all the chunk's in one statement.
+No statement runs once per case; docs/enforcement.md has the design and the measured figures.
 """
 
 from __future__ import annotations
