@@ -4,40 +4,46 @@ For each chunk ``[low, high)`` of case ids, in one transaction:
 1. release open actions of cases that are paid up (or closed);
 2. move actions on whose dates have passed (notice period over → contest window; contest window
    over → active, sent to the partner);
-3. propose an action for every case that meets a rule in effect and has no open action for that
-   remedy — one query per rule, then one bulk insert that ignores conflicts. The partial unique
+3. write the chunk's figures (each case's NCP and the NCP's arrears across the NCP's open cases)
+   into a temporary table with one statement (``_figures_fill``);
+4. propose an action for every case that meets a rule in effect and has no open action for that
+   remedy — one query per rule, then one insert that ignores conflicts. The partial unique
    index "one open action per case and remedy" makes a second run, or a redelivered chunk, a no-op.
-Each effect of these bulk writes is recorded as a domain event (``events_bulk_record``).
+Each effect of these bulk writes is recorded as a domain event, all the chunk's in one statement.
+No statement runs once per case; docs/enforcement.md has the design and the measured figures.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Case as CaseWhen
+from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
     DecimalField,
     Exists,
     F,
+    JSONField,
     Max,
     Min,
     OuterRef,
     Q,
-    Subquery,
-    Sum,
     Value,
     When,
 )
+from django.db.models import Case as CaseWhen
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cases.models import Case, CaseBalance, CaseParticipant, Employment, SupportOrder
+from cases.models import Case, CaseBalance, Employment, SupportOrder
 from core.models import DomainEvent
 from core.money import money
 from core.services import events_bulk_record
@@ -148,18 +154,83 @@ def _sweep_range(*, run: SweepRun, low: int, high: int) -> ChunkCounts:
     counts = ChunkCounts()
     balances = CaseBalance.objects.filter(case_id__gte=low, case_id__lt=high, case__status="open")
     counts.cases_examined = balances.count()
-    events: list[DomainEvent] = []
+    events: list[EventRow] = []
     counts.released = _release(run=run, low=low, high=high, events=events)
     counts.advanced = _advance(run=run, low=low, high=high, events=events)
+    _figures_fill(low=low, high=high)
     for rule in RemedyRule.objects.in_effect(as_of).filter(enabled=True).order_by("jurisdiction", "remedy"):
         counts.proposed += _propose(run=run, rule=rule, balances=balances, low=low, high=high, events=events)
-    events_bulk_record(events)
+    _events_write(run=run, events=events)
     return counts
 
 
-def _event(*, verb: str, action_id: int, case_id: int, run: SweepRun, summary: str, data: dict) -> DomainEvent:
-    return DomainEvent(verb=verb, subject_type=_action_type(), subject_id=action_id, case_id=case_id,
-                       actor_label=f"enforcement sweep {run.pk}", summary=summary[:500], data=data)
+class EventRow(NamedTuple):
+    """One domain event about an action, written with the chunk's others in one statement."""
+
+    verb: str
+    action_id: int
+    case_id: int
+    summary: str
+    data: dict
+
+
+def _event(*, verb: str, action_id: int, case_id: int, run: SweepRun, summary: str, data: dict) -> EventRow:
+    return EventRow(verb, action_id, case_id, summary[:500], data)
+
+
+def _events_write(*, run: SweepRun, events: list[EventRow]) -> None:
+    if not events:
+        return
+    label = f"enforcement sweep {run.pk}"
+    if connection.vendor == "postgresql":
+        template = DomainEvent(subject_type=_action_type(), actor_label=label)
+        _unnest_insert(DomainEvent, template=template, varying=("verb", "subject_id", "case_id", "summary", "data"),
+                       rows=[(e.verb, e.action_id, e.case_id, e.summary, e.data) for e in events])
+        return
+    events_bulk_record(
+        DomainEvent(verb=e.verb, subject_type=_action_type(), subject_id=e.action_id, case_id=e.case_id,
+                    actor_label=label, summary=e.summary, data=e.data)
+        for e in events)
+
+
+def _unnest_insert(model, *, template, varying: tuple[str, ...], rows: list[tuple], returning: tuple[str, ...] = (),
+                   ignore_conflicts: bool = False) -> list[tuple]:
+    """PostgreSQL: insert ``rows`` in one statement, ``INSERT ... SELECT ... FROM UNNEST(arrays)``.
+
+    Each row holds the values of the ``varying`` fields; every other column takes ``template``'s
+    value (defaults, ``auto_now``). No model instance per row: at sweep volume ``bulk_create``
+    spends most of a chunk building and adapting instances. Bulk writes bypass simple-history, as
+    ``bulk_create`` does; the caller records domain events. Returns the ``returning`` columns of
+    the rows inserted (with ``ignore_conflicts``, a row that conflicts is skipped and not returned).
+    """
+    qn = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    by_name = {f.name: f for f in fields}
+    columns, select, params = [], [], []
+    for field in fields:
+        columns.append(qn(field.column))
+        if field.name in varying:
+            select.append(f"u.{qn(field.column)}" + ("::jsonb" if isinstance(field, JSONField) else ""))
+        else:
+            select.append(f"%s::{field.db_type(connection)}")
+            params.append(field.get_db_prep_save(field.pre_save(template, True), connection))
+    arrays = []
+    for i, name in enumerate(varying):
+        field = by_name[name]
+        if isinstance(field, JSONField):
+            params.append([json.dumps(row[i], cls=field.encoder) for row in rows])
+            arrays.append("%s::text[]")
+        else:
+            params.append([row[i] for row in rows])
+            arrays.append(f"%s::{field.db_type(connection)}[]")
+    aliases = ", ".join(qn(by_name[name].column) for name in varying)
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 — model's own names
+           f"SELECT {', '.join(select)} FROM UNNEST({', '.join(arrays)}) AS u({aliases})"
+           + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+           + (f" RETURNING {', '.join(qn(model._meta.get_field(n).column) for n in returning)}" if returning else ""))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if returning else []
 
 
 def _action_type() -> ContentType:
@@ -170,7 +241,7 @@ def _locked_ids(qs) -> list[tuple[int, int, str]]:
     return list(qs.select_for_update(of=("self",)).order_by("pk").values_list("pk", "case_id", "remedy"))
 
 
-def _release(*, run: SweepRun, low: int, high: int, events: list[DomainEvent]) -> int:
+def _release(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> int:
     """Release open actions (not contested: a person decides those) of paid-up or closed cases."""
     in_range = EnforcementAction.objects.filter(case_id__gte=low, case_id__lt=high,
                                                 status__in=OPEN_ACTION_STATUSES).exclude(status=ActionStatus.CONTESTED)
@@ -191,7 +262,7 @@ def _release(*, run: SweepRun, low: int, high: int, events: list[DomainEvent]) -
     return released
 
 
-def _advance(*, run: SweepRun, low: int, high: int, events: list[DomainEvent]) -> int:
+def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> int:
     """Notice period over → contest window; contest window over → active (sent to the partner)."""
     as_of = run.as_of
     in_range = EnforcementAction.objects.filter(case_id__gte=low, case_id__lt=high)
@@ -215,33 +286,86 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[DomainEvent]) -
     return advanced
 
 
-def _ncp_sum(field: str, jurisdiction: str, aggregate: bool):
+FIGURES_TABLE = "enforcement_sweep_figures"  # temporary, one per connection, refilled for each chunk
+
+
+def _figures_fill(*, low: int, high: int) -> None:
+    """Write the chunk's per-case figures into a temporary table: in one statement, each open case's
+    NCP and that NCP's arrears added across the NCP's open cases of the case's jurisdiction
+    (PIQ-01-06). The totals are one GROUP BY over the chunk's NCPs, not a subquery per balance row.
+
+    The NCP of a case is its first NCP participant (lowest id). PostgreSQL drops the table at
+    commit; SQLite keeps it for the connection, so it is emptied first.
+    """
+    vendor = connection.vendor
+    on_commit = " ON COMMIT DROP" if vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {FIGURES_TABLE} (case_id bigint PRIMARY KEY, "
+            f"ncp_person_id bigint NULL, ncp_total numeric(14, 2) NULL, ncp_assigned numeric(14, 2) NULL, "
+            f"ncp_unassigned numeric(14, 2) NULL){on_commit}")
+        cursor.execute(f"DELETE FROM {FIGURES_TABLE}")  # noqa: S608 — constant table name
+        cursor.execute(
+            """
+            WITH chunk AS (
+                SELECT c.id AS case_id, c.jurisdiction,
+                       (SELECT MIN(p.id) FROM cases_caseparticipant p
+                         WHERE p.case_id = c.id AND p.role = %(ncp)s) AS ncp_participant_id
+                  FROM cases_case c
+                 WHERE c.id >= %(low)s AND c.id < %(high)s AND c.status = %(open)s
+            ),
+            chunk_ncp AS (
+                SELECT chunk.case_id, chunk.jurisdiction, p.person_id
+                  FROM chunk LEFT JOIN cases_caseparticipant p ON p.id = chunk.ncp_participant_id
+            ),
+            totals AS (
+                SELECT p.person_id, c.jurisdiction, SUM(b.total_arrears) AS total,
+                       SUM(b.assigned_arrears) AS assigned, SUM(b.unassigned_arrears) AS unassigned
+                  FROM cases_caseparticipant p
+                  JOIN cases_case c ON c.id = p.case_id
+                  JOIN cases_casebalance b ON b.case_id = p.case_id
+                 WHERE p.role = %(ncp)s AND c.status = %(open)s
+                   AND p.person_id IN (SELECT person_id FROM chunk_ncp WHERE person_id IS NOT NULL)
+                 GROUP BY p.person_id, c.jurisdiction
+            )
+            INSERT INTO enforcement_sweep_figures (case_id, ncp_person_id, ncp_total, ncp_assigned, ncp_unassigned)
+            SELECT chunk_ncp.case_id, chunk_ncp.person_id, totals.total, totals.assigned, totals.unassigned
+              FROM chunk_ncp
+              LEFT JOIN totals ON totals.person_id = chunk_ncp.person_id
+                              AND totals.jurisdiction = chunk_ncp.jurisdiction
+            """,
+            {"low": low, "high": high, "ncp": "ncp", "open": "open"},
+        )
+        if vendor == "postgresql":
+            cursor.execute(f"ANALYZE {FIGURES_TABLE}")  # a temporary table has no statistics otherwise
+
+
+def _figure(column: str, output_field=MONEY_FIELD) -> RawSQL:
+    """One column of this chunk's figures row for the balance row (a primary-key lookup)."""
+    return RawSQL(  # noqa: S611 — constant names only
+        f"SELECT f.{column} FROM {FIGURES_TABLE} f WHERE f.case_id = {CaseBalance._meta.db_table}.case_id",  # noqa: S608
+        [], output_field=output_field)
+
+
+def _ncp_sum(field: str, figure: str, aggregate: bool):
     """The case's own figure, or the NCP's figure added across the NCP's open cases (PIQ-01-06)."""
     if not aggregate:
         return F(field)
-    per_ncp = (
-        CaseBalance.objects.filter(case__status="open", case__jurisdiction=jurisdiction,
-                                   case__participants__role="ncp",
-                                   case__participants__person_id=OuterRef("ncp_person_id"))
-        .order_by()
-        .values("case__participants__person_id")
-        .annotate(total=Sum(field))
-        .values("total")[:1]
-    )
-    return Coalesce(Subquery(per_ncp, output_field=MONEY_FIELD), F(field), output_field=MONEY_FIELD)
+    return Coalesce(_figure(figure), F(field), output_field=MONEY_FIELD)
 
 
-def qualifying_balances(*, rule: RemedyRule, as_of: date, balances=None):
-    """The CaseBalance rows (annotated with the compared figures) that meet ``rule`` on ``as_of``."""
-    qs = balances if balances is not None else CaseBalance.objects.filter(case__status="open")
-    qs = qs.filter(case__jurisdiction=rule.jurisdiction)
-    ncp_of_case = CaseParticipant.objects.filter(case_id=OuterRef("case_id"), role="ncp").values("person_id")[:1]
-    qs = qs.annotate(ncp_person_id=Subquery(ncp_of_case))
+def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
+    """The CaseBalance rows (annotated with the compared figures) that meet ``rule`` on ``as_of``.
+
+    ``balances`` are rows of the chunk whose figures ``_figures_fill`` has just written.
+    """
+    qs = balances.filter(case__jurisdiction=rule.jurisdiction)
+    qs = qs.annotate(ncp_person_id=_figure("ncp_person_id", BigIntegerField()))
     agg = rule.aggregate_by_ncp
     qs = qs.annotate(
-        cmp_total=_ncp_sum("total_arrears", rule.jurisdiction, agg),
-        cmp_assigned=_ncp_sum("assigned_arrears", rule.jurisdiction, agg),
-        cmp_unassigned=_ncp_sum("unassigned_arrears", rule.jurisdiction, agg),
+        cmp_total=_ncp_sum("total_arrears", "ncp_total", agg),
+        cmp_assigned=_ncp_sum("assigned_arrears", "ncp_assigned", agg),
+        cmp_unassigned=_ncp_sum("unassigned_arrears", "ncp_unassigned", agg),
     )
     arrears_based = any(v is not None for v in (rule.arrears_min, rule.assigned_arrears_min,
                                                 rule.unassigned_arrears_min, rule.months_min,
@@ -278,15 +402,26 @@ def qualifying_balances(*, rule: RemedyRule, as_of: date, balances=None):
     return qs
 
 
-def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, events: list[DomainEvent]) -> int:
+ACTION_VARYING = ("case", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
+                  "delinquent_since", "figures", "timeframe_start_on", "timeframe_due_on")
+
+
+def _attname(name: str) -> str:
+    return EnforcementAction._meta.get_field(name).attname
+
+
+def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, events: list[EventRow]) -> int:
     as_of = run.as_of
+    # The chunk's own range inside the subqueries bounds them whatever plan PostgreSQL picks: while
+    # the first sweep fills the table its statistics are stale, and an anti-join that scans every
+    # open action of the remedy (not the case's) would make each chunk cost grow with the office.
+    chunk_actions = EnforcementAction.objects.filter(case_id__gte=low, case_id__lt=high, remedy=rule.remedy)
     qs = qualifying_balances(rule=rule, as_of=as_of, balances=balances).filter(
-        ~Exists(EnforcementAction.objects.filter(case_id=OuterRef("case_id"), remedy=rule.remedy,
-                                                 status__in=OPEN_ACTION_STATUSES)),
+        ~Exists(chunk_actions.filter(case_id=OuterRef("case_id"), status__in=OPEN_ACTION_STATUSES)),
         # An action that ended after the balance last changed is not proposed again until it changes.
-        ~Exists(EnforcementAction.objects.filter(case_id=OuterRef("case_id"), remedy=rule.remedy,
-                                                 status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED],
-                                                 updated_at__gte=OuterRef("updated_at"))),
+        ~Exists(chunk_actions.filter(case_id=OuterRef("case_id"),
+                                     status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED],
+                                     updated_at__gte=OuterRef("updated_at"))),
     )
     rows = list(qs.values_list(
         "case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
@@ -296,6 +431,7 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     if not rows:
         return 0
     days = ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
+    thresholds = rule.threshold_text()
     actions = []
     for (case_id, total, assigned, unassigned, months, delinquent_since, identified_on, located_on, cmp_total,
          cmp_assigned, cmp_unassigned, ncp_id) in rows:
@@ -303,24 +439,34 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
         figures = {
             "as_of": as_of.isoformat(),
             "rule_version": rule.version,
-            "thresholds": rule.threshold_text(),
+            "thresholds": thresholds,
             "days_past_due": (as_of - delinquent_since).days if delinquent_since else None,
         }
         if rule.aggregate_by_ncp:
             figures.update(ncp_person_id=ncp_id, ncp_total_arrears=str(money(cmp_total)),
                            ncp_assigned_arrears=str(money(cmp_assigned)),
                            ncp_unassigned_arrears=str(money(cmp_unassigned)))
-        actions.append(EnforcementAction(
-            case_id=case_id, remedy=rule.remedy, rule=rule, status=ActionStatus.PROPOSED, sweep_run=run,
-            proposed_on=as_of, total_arrears=total, assigned_arrears=assigned, unassigned_arrears=unassigned,
-            months_in_arrears=months, delinquent_since=delinquent_since, figures=figures,
-            timeframe_start_on=start, timeframe_due_on=start + timedelta(days=days), partner=rule.partner,
-        ))
-    EnforcementAction.objects.bulk_create(actions, batch_size=2000, ignore_conflicts=True)
-    # bulk_create with ignore_conflicts returns no ids: read back what this run inserted here.
-    created = list(EnforcementAction.objects.filter(
-        sweep_run=run, remedy=rule.remedy, case_id__gte=low, case_id__lt=high, rule=rule,
-    ).values_list("pk", "case_id", "total_arrears", "months_in_arrears"))
+        actions.append((case_id, total, assigned, unassigned, months, delinquent_since, figures, start,
+                        start + timedelta(days=days)))
+    template = EnforcementAction(remedy=rule.remedy, rule=rule, status=ActionStatus.PROPOSED, sweep_run=run,
+                                 proposed_on=as_of, partner=rule.partner)
+    if connection.vendor == "postgresql":
+        # One statement; the partial unique index skips a case that got an open action meanwhile.
+        created = _unnest_insert(EnforcementAction, template=template, varying=ACTION_VARYING, rows=actions,
+                                 returning=("id", "case", "total_arrears", "months_in_arrears"),
+                                 ignore_conflicts=True)
+    else:
+        constant = {f.attname: getattr(template, f.attname) for f in template._meta.concrete_fields
+                    if not f.primary_key and f.name not in ACTION_VARYING}
+        EnforcementAction.objects.bulk_create(
+            [EnforcementAction(**constant, **{_attname(name): value for name, value in zip(ACTION_VARYING, row,
+                                                                                          strict=True)})
+             for row in actions],
+            batch_size=2000, ignore_conflicts=True)
+        # bulk_create with ignore_conflicts returns no ids: read back what this run inserted here.
+        created = list(EnforcementAction.objects.filter(
+            sweep_run=run, remedy=rule.remedy, case_id__gte=low, case_id__lt=high, rule=rule,
+        ).values_list("pk", "case_id", "total_arrears", "months_in_arrears"))
     for pk, case_id, total, months in created:
         events.append(_event(
             verb="enforcement action proposed", action_id=pk, case_id=case_id, run=run,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cases.models import Employment
+from cases.models import Case, Employment
 from enforcement.choices import Remedy
 from enforcement.models import BankMatch, EnforcementAction, RemedyRule
 from enforcement.services.rules import rule_revise
@@ -53,6 +53,23 @@ def test_tax_offset_adds_one_ncps_cases_per_category():
     assert not proposed(alone, Remedy.FEDERAL_TAX_OFFSET)
     action = EnforcementAction.objects.get(case=second, remedy=Remedy.FEDERAL_TAX_OFFSET)
     assert action.figures["ncp_unassigned_arrears"] == "500.00"
+
+
+def test_tax_offset_adds_the_ncps_cases_of_other_chunks_only_open_and_same_jurisdiction():
+    # given one NCP with cases that land in different chunks (chunk size 1)
+    first = delinquent_case(unassigned="300.00")
+    closed = delinquent_case(unassigned="900.00", ncp=first.ncp)  # closed: not added
+    Case.objects.filter(pk=closed.pk).update(status="closed", closure_reason="other", closed_on=AS_OF)
+    delinquent_case(jurisdiction="CA", unassigned="900.00", ncp=first.ncp)  # another profile: not added
+    second = delinquent_case(unassigned="200.00", ncp=first.ncp)
+    # when
+    run = sweep_run_inline(as_of=AS_OF, chunk_size=1)
+    # then
+    assert run.errors == 0, run.error_detail
+    for case in (first, second):
+        action = EnforcementAction.objects.get(case=case, remedy=Remedy.FEDERAL_TAX_OFFSET)
+        assert action.figures["ncp_unassigned_arrears"] == "500.00"
+        assert action.figures["ncp_person_id"] == first.ncp.pk
 
 
 def test_tax_offset_categories_are_not_mixed():
