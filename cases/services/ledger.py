@@ -23,6 +23,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.business_days import add_business_days
+from core.db import rows_insert
 from core.models import DomainEvent
 from core.money import ZERO, parse_amount
 from core.services import event_record, events_bulk_record
@@ -504,8 +505,18 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
             summary=(f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
                      + (f" — held: {collection.hold_reason}" if held else ""))[:500],
         ))
-    Allocation.objects.bulk_create(allocations, batch_size=BULK_BATCH)
-    LedgerEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
+    # The most numerous rows go in as tuples (no per-instance preparation of bulk_create).
+    allocation_ids = rows_insert(
+        Allocation, ("collection_id", "case_id", "obligation_kind", "bucket", "payee", "amount", "allocated_on"),
+        [(a.collection_id, a.case_id, a.obligation_kind, a.bucket, a.payee, a.amount, a.allocated_on)
+         for a in allocations], returning=("id",))
+    for allocation, (pk,) in zip(allocations, allocation_ids, strict=True):  # the results carry saved rows
+        allocation.pk = pk
+        allocation._state.adding = False
+    rows_insert(LedgerEntry, ("case_id", "entry_type", "bucket", "obligation_kind", "amount", "posted_on",
+                              "collection_id", "description"),
+                [(e.case_id, e.entry_type, e.bucket, e.obligation_kind, e.amount, e.posted_on, e.collection_id,
+                  e.description) for e in entries])
     Disbursement.objects.bulk_create(disbursements, batch_size=BULK_BATCH)
     _balances_save(list(balances.values()))
     events_bulk_record(events)

@@ -130,6 +130,9 @@ def balances_refresh_obligation(*, on: date, case_range: CaseRange = None) -> No
     kinds = ", ".join(f"'{k}'" for k in CURRENT_KINDS)
     b = _t(CaseBalance)
     where, params = _range_sql("b2.case_id", case_range)
+    # The orders' sums are limited to the same range: for a block of new cases (generate_office),
+    # summing every order of the office each month cost seconds per call at 100k cases.
+    order_where, order_params = _range_sql("so.case_id", case_range)
     # One join and a GROUP BY (no correlated subquery per balance row).
     with connection.cursor() as cursor:
         cursor.execute(
@@ -138,10 +141,10 @@ def balances_refresh_obligation(*, on: date, case_range: CaseRange = None) -> No
             f"  SELECT so.case_id, SUM(ROUND(o.amount * {factor}, 2)) AS total FROM {_t(Obligation)} o"
             f"  JOIN {_t(SupportOrder)} so ON so.id = o.order_id"
             f"  WHERE so.status = '{OrderStatus.ACTIVE}' AND o.kind IN ({kinds})"
-            f"  AND o.start_on <= %s AND (o.end_on IS NULL OR o.end_on >= %s) GROUP BY so.case_id"
+            f"  AND o.start_on <= %s AND (o.end_on IS NULL OR o.end_on >= %s){order_where} GROUP BY so.case_id"
             f" ) m ON m.case_id = b2.case_id WHERE 1 = 1{where}"
             f") x WHERE {b}.case_id = x.case_id AND {b}.monthly_obligation <> x.total",
-            [on, on, *params],
+            [on, on, *order_params, *params],
         )
 
 
