@@ -182,31 +182,6 @@ def _refresh_derived(balance: CaseBalance, *, on: date) -> None:
         balance.delinquent_since = None
 
 
-_BALANCE_FIELDS = ["current_due_month", "current_paid_month", "unassigned_arrears", "assigned_arrears",
-                   "total_arrears", "months_in_arrears", "delinquent_since", "current_month", "last_payment_on",
-                   "last_payment_amount", "monthly_obligation"]
-
-
-def _save_balance(balance: CaseBalance) -> None:
-    # One UPDATE of a locked row; the history of balances is the ledger itself.
-    CaseBalance.objects.filter(pk=balance.pk).update(
-        updated_at=timezone.now(), **{name: getattr(balance, name) for name in _BALANCE_FIELDS}
-    )
-
-
-def _pass_through_left(case: Case, balance: CaseBalance) -> Decimal:
-    if case.assistance_status != AssistanceStatus.CURRENT:
-        return ZERO
-    children = CaseParticipant.objects.filter(case=case, role=ParticipantRole.CHILD).count()
-    limit = rules.pass_through_limit(jurisdiction=case.jurisdiction, children=children, on=balance.current_month)
-    if limit <= 0:
-        return ZERO
-    passed = Allocation.objects.filter(
-        case=case, bucket=Bucket.CURRENT, payee=Payee.FAMILY, allocated_on__gte=balance.current_month
-    ).aggregate(s=Sum("amount"))["s"] or ZERO
-    return max(limit - passed, ZERO)
-
-
 # --- posting ------------------------------------------------------------------------------------
 
 def _plan(*, balance: CaseBalance, assistance_status: str, source: str, amount: Decimal,
@@ -267,7 +242,7 @@ def _write_distribution(*, collection: Collection, case: Case, balance: CaseBala
     Allocation.objects.bulk_create(allocations)
     LedgerEntry.objects.bulk_create(entries)
     _apply_to_balance(balance, distribution, received_on=collection.received_on, amount=collection.amount, on=on)
-    _save_balance(balance)
+    _balances_save([balance])
     if disbursement is not None:
         disbursement.save()
     return allocations
@@ -415,6 +390,12 @@ def _cases_and_balances(numbers: set[str], *, on: date) -> tuple[dict[str, Case]
     return cases, balances
 
 
+def _pass_through_available(case: Case, balance: CaseBalance) -> Decimal:
+    """What of this month's pass-through the family can still receive (one case)."""
+    limit, passed = _pass_through_state([case], {case.pk: balance}).get(case.pk, (ZERO, ZERO))
+    return max(limit - passed, ZERO)
+
+
 def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance]) -> dict[int, tuple[Decimal, Decimal]]:
     """(limit, already passed through this month) per case receiving assistance: two queries."""
     ids = [case.pk for case in cases if case.assistance_status == AssistanceStatus.CURRENT and case.pk in balances]
@@ -528,10 +509,9 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
         if reference in existing:
             first = existing[reference]
             results.append(CollectionResult(first, created=False, allocations=first.replayed_allocations))
-        elif seen[reference] is item:
-            results.append(CollectionResult(created[reference], created=True, allocations=allocations_of[reference]))
-        else:
-            results.append(CollectionResult(created[reference], created=False, allocations=allocations_of[reference]))
+        else:  # the batch's first item with this reference created it; a repeat is a replay of it
+            results.append(CollectionResult(created[reference], created=seen[reference] is item,
+                                            allocations=allocations_of[reference]))
     return results
 
 
@@ -543,8 +523,8 @@ def _event_source(collection: Collection) -> str:
 
 def _balances_save(balances: list[CaseBalance]) -> None:
     """The locked balance rows, written back with one ``UPDATE … FROM`` a relation of their new
-    values (``bulk_update``'s CASE per column costs more than the rest of a batch); the history
-    of balances is the ledger itself."""
+    values (``bulk_update``'s CASE per column costs more than the rest of a batch). The one writer
+    of balances for posting, release and reversal; the history of balances is the ledger itself."""
     from .ledger_accrual import _rows, _t
 
     columns = (("case_id", "bigint"), ("monthly_obligation", "numeric"), ("current_due_month", "numeric"),
@@ -584,7 +564,7 @@ def collection_release(*, collection: Collection, case: Case, by, note: str = ""
     on = timezone.localdate()
     balance = _locked_balance(case, on=on)
     distribution = _plan(balance=balance, assistance_status=case.assistance_status, source=locked.source,
-                         amount=locked.amount, pass_through_left=_pass_through_left(case, balance))
+                         amount=locked.amount, pass_through_left=_pass_through_available(case, balance))
     if distribution.held > 0:
         locked.hold_reason = distribution.held_reason
         locked.save(update_fields=["hold_reason"])
@@ -632,7 +612,7 @@ def collection_reverse(*, collection: Collection, reason: str, by=None, on: date
                 balance.assigned_arrears -= entry.amount
     LedgerEntry.objects.bulk_create(reversals)
     _refresh_derived(balance, on=on)
-    _save_balance(balance)
+    _balances_save([balance])
     cancelled = Disbursement.objects.filter(collection=locked, status=DisbursementStatus.PENDING).update(
         status=DisbursementStatus.CANCELLED)
     sent = list(Disbursement.objects.filter(collection=locked, status=DisbursementStatus.SENT)
