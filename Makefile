@@ -39,7 +39,7 @@ beat: install
 
 ## Every test (SQLite with no variables; PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
 test: install browser
-	$(PY) -m pytest -q -p no:randomly
+	$(PY) -m pytest -p no:randomly
 
 lint: install
 	$(VENV)/bin/ruff check .
