@@ -68,12 +68,15 @@ class DomainEvent(AppendOnlyModel):
     """
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Sweeps and imports append events by the hundred thousand: each index costs every insert, so
+    # only the reads' indexes are kept (mostly-NULL keys indexed only where set).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     actor_label = models.CharField(max_length=200, blank=True, help_text="Agency, task or command when no user acted.")
-    verb = models.CharField(max_length=80, db_index=True)
-    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    verb = models.CharField(max_length=80)
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
     subject_id = models.BigIntegerField(null=True, blank=True)
     case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     summary = models.CharField(max_length=500, blank=True)
@@ -81,7 +84,11 @@ class DomainEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["verb"], name="core_event_verb_idx"),
+            models.Index(fields=["actor"], condition=models.Q(actor__isnull=False), name="core_event_actor_set_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.verb}"
