@@ -6,7 +6,10 @@
 ``--office`` (the default) measures the office ``manage.py generate_office`` made (adding cases
 with it when the database holds fewer than ``--cases``); ``--loader`` uses the minimal bulk
 loader below instead (case, one active order, one or two obligations, a balance row). The month's
-accrual is measured inside a transaction that is rolled back, so a rerun measures the same work.
+accrual is measured inside transactions that are rolled back, so a rerun measures the same work,
+with the deferred foreign-key checks of their commits run inside the timing: in one process as
+one transaction, then fanned out as ``cases.accrue_charges`` runs it (a transaction per range of
+``ACCRUAL_CHUNK`` case ids) on one and on ``--workers`` processes.
 Posting: single posts through ``collection_post`` (what ``POST /api/v1/collections/`` runs), then
 ``--posts`` collections through ``collections_post_batch`` (what ``POST /api/v1/collections/batch/``
 and the payment-file import run) in batches of 1,000, in one process and in ``--workers``.
@@ -113,6 +116,49 @@ def post_batches(numbers: list[str], indexes, run_tag: str, seed: int, size: int
     return time.perf_counter() - t
 
 
+def immediate_checks() -> None:
+    """Run the deferred foreign-key checks now, inside the timing: a measured transaction that is
+    rolled back would otherwise skip what its commit costs."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def _accrue_ranges(through: date, queue, out) -> None:
+    from django.db import transaction
+
+    from cases.services.ledger_accrual import charges_accrue
+
+    connection.close()
+    charges = 0
+    # Each worker takes the next range when it is free, as Celery workers take accrue_chunk tasks;
+    # each range in its transaction, as accrue_chunk_task runs it (rolled back).
+    while (item := queue.get()) is not None:
+        low, high = item
+        with transaction.atomic():
+            charges += charges_accrue(through=through, case_range=(low, high)).charges
+            immediate_checks()
+            transaction.set_rollback(True)
+    connection.close()
+    out.put(charges)
+
+
+def accrue_in_workers(through: date, ranges: list[tuple[int, int]], workers: int) -> tuple[float, int]:
+    connection.close()
+    ctx = multiprocessing.get_context("fork")
+    out, queue = ctx.Queue(), ctx.Queue()
+    for item in [*ranges, *([None] * workers)]:
+        queue.put(item)
+    t = time.perf_counter()
+    procs = [ctx.Process(target=_accrue_ranges, args=(through, queue, out)) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    charges = sum(out.get() for _ in procs)
+    for p in procs:
+        p.join()
+    return time.perf_counter() - t, charges
+
+
 def office_cases(n: int, seed: int) -> tuple[int, int]:
     """The generate_office cases (NY-/CA- numbers), generating the missing ones."""
     from cases.models import Case
@@ -135,6 +181,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--loader", action="store_true", help="minimal bulk loader instead of generate_office")
+    parser.add_argument("--accrual-only", action="store_true", help="stop after the accrual figures")
     args = parser.parse_args()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
@@ -159,12 +206,25 @@ def main() -> None:
         with transaction.atomic():
             t = time.perf_counter()
             month = charges_accrue(through=month_end, case_range=case_range)
+            immediate_checks()
             elapsed = time.perf_counter() - t
             again = charges_accrue(through=month_end, case_range=case_range)
             transaction.set_rollback(True)
-        print(f"{label} one month (through {month_end}) for {cases_n} cases: {month.charges} charges, "
-              f"{month.rolled} balances rolled, {elapsed:.2f} s; rerun (idempotent): {again.charges} charges")
+        print(f"{label} one month (through {month_end}) for {cases_n} cases, 1 process, one transaction: "
+              f"{month.charges} charges, {month.rolled} balances rolled, {elapsed:.2f} s; "
+              f"rerun (idempotent): {again.charges} charges")
+    # The fanned-out run (cases.accrue_charges): ranges of ACCRUAL_CHUNK case ids over the workers.
+    from cases.services.ledger_accrual import ACCRUAL_CHUNK
 
+    ranges = [(max(low, first), min(low + ACCRUAL_CHUNK - 1, last))
+              for low in range(first - first % ACCRUAL_CHUNK, last + 1, ACCRUAL_CHUNK)]
+    for workers in sorted({1, args.workers}):
+        elapsed, charges = accrue_in_workers(month_end, ranges, workers)
+        print(f"ACCRUAL fanned out: {len(ranges)} ranges of {ACCRUAL_CHUNK:,} case ids on {workers} worker(s): "
+              f"{charges} charges in {elapsed:.2f} s")
+
+    if args.accrual_only:
+        return
     # 2. Posting collections: single posts (the API's POST /collections/), then batches of 1,000
     #    (POST /collections/batch/ and file imports) in one process and in --workers processes.
     numbers = list(Case.objects.filter(id__range=case_range, status="open").values_list("case_number", flat=True))

@@ -3,7 +3,8 @@ per-case balance kept current by the ledger services (cases.services ledger part
 
 Sign convention of ``LedgerEntry.amount`` (what the NCP owes): charges and upward adjustments are
 positive; allocations of collections and downward adjustments are negative; a reversal carries
-the opposite sign of the entry it reverses. ``collection`` and ``disbursement`` entries record
+the opposite sign of the entry it reverses, and its kind and due date (so a reversed charge is
+found, and netted, by the charge's own columns: quality line 24). ``collection`` and ``disbursement`` entries record
 money movement (positive) and do not change what is owed.
 """
 
@@ -39,7 +40,8 @@ class Collection(models.Model):
     identified or distributed (never dropped)."""
 
     source_reference = models.CharField(max_length=64, unique=True)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="collections")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="collections",
+                             db_index=False)  # (case, received_on) serves it
     case_number_received = models.CharField(max_length=40, blank=True)
     amount = models.DecimalField(**MONEY)
     received_on = models.DateField(db_index=True)
@@ -52,7 +54,7 @@ class Collection(models.Model):
     received_via = models.CharField(max_length=10, choices=ReceivedVia.choices, default=ReceivedVia.API)
     batch_reference = models.CharField(max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     history = HistoricalRecords()
@@ -61,7 +63,9 @@ class Collection(models.Model):
     class Meta:
         ordering = ["-received_on", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="collection_amount_positive")]
-        indexes = [models.Index(fields=["case", "received_on"]), models.Index(fields=["status", "received_on"])]
+        indexes = [models.Index(fields=["case", "received_on"]), models.Index(fields=["status", "received_on"]),
+                   models.Index(fields=["created_by"], condition=models.Q(created_by__isnull=False),
+                                name="collection_created_by_set_idx")]
 
     def __str__(self) -> str:
         return f"{self.source_reference} {self.amount}"
@@ -75,16 +79,23 @@ class Collection(models.Model):
 class LedgerEntry(models.Model):
     """Append-only; a correction is a reversing entry (``reverses``)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ledger_entries")
+    # The ledger is the largest table and every accrual, posting and roll appends to it: each
+    # index costs every insert. (case, posted_on) serves the case's lookups; the other foreign
+    # keys are indexed only where set (partial indexes below), and an obligation's entries are
+    # found through the one-entry-per-due-date constraint, whose first column it is.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ledger_entries", db_index=False)
     entry_type = models.CharField(max_length=15, choices=EntryType.choices)
-    obligation = models.ForeignKey(Obligation, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    obligation = models.ForeignKey(Obligation, null=True, blank=True, on_delete=models.PROTECT, related_name="entries",
+                                   db_index=False)
     obligation_kind = models.CharField(max_length=20, choices=ObligationKind.choices, blank=True)
     bucket = models.CharField(max_length=20, choices=Bucket.choices, blank=True)
     amount = models.DecimalField(**MONEY)
     due_on = models.DateField(null=True, blank=True)
     posted_on = models.DateField()
-    collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
-    reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.PROTECT, related_name="entries",
+                                   db_index=False)
+    reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by",
+                                 db_index=False)
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -95,11 +106,12 @@ class LedgerEntry(models.Model):
         ordering = ["-posted_on", "-id"]
         verbose_name_plural = "ledger entries"
         constraints = [
-            # Accrual is idempotent: one charge per obligation and due date.
+            # Accrual is idempotent: one charge per obligation and due date (and one reversal of
+            # it). Only rows with an obligation are indexed; it is the obligation's index too.
             models.UniqueConstraint(
-                fields=["obligation", "due_on"],
-                condition=models.Q(entry_type="charge"),
-                name="ledger_one_charge_per_due_date",
+                fields=["obligation", "due_on", "entry_type"],
+                condition=models.Q(obligation__isnull=False),
+                name="ledger_one_entry_per_obligation_due_date",
             ),
             models.CheckConstraint(
                 condition=~models.Q(entry_type="charge")
@@ -109,7 +121,10 @@ class LedgerEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["case", "posted_on"]),
-            models.Index(fields=["case", "entry_type"]),
+            models.Index(fields=["collection"], condition=models.Q(collection__isnull=False),
+                         name="ledger_collection_set_idx"),
+            models.Index(fields=["reverses"], condition=models.Q(reverses__isnull=False),
+                         name="ledger_reverses_set_idx"),
         ]
 
     def __str__(self) -> str:
@@ -122,7 +137,8 @@ class LedgerEntry(models.Model):
 
 class Allocation(models.Model):
     collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="allocations")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations",
+                             db_index=False)  # (case, allocated_on) serves it
     obligation_kind = models.CharField(max_length=20, choices=ObligationKind.choices, blank=True)
     # blank: the remainder paid to the family once every bucket is paid (42 USC 657(a)).
     bucket = models.CharField(max_length=20, choices=Bucket.choices, blank=True)
@@ -150,16 +166,17 @@ class Disbursement(models.Model):
     """Payment out to the family (or retained by the state); due within 2 business days of
     receipt (42 USC 654b(c); 45 CFR 302.32(b))."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disbursements")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disbursements",
+                             db_index=False)  # (case, received_on) serves it
     collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="disbursements")
     payee = models.CharField(max_length=10, choices=Payee.choices, default=Payee.FAMILY)
     amount = models.DecimalField(**MONEY)
     received_on = models.DateField()
-    due_by = models.DateField(db_index=True)
+    due_by = models.DateField()  # (status, due_by) serves the late and due lists
     disbursed_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=DisbursementStatus.choices, default=DisbursementStatus.PENDING)
     is_late = models.BooleanField(default=False)
-    export_batch = models.CharField(max_length=64, blank=True, db_index=True)
+    export_batch = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -168,7 +185,9 @@ class Disbursement(models.Model):
     class Meta:
         ordering = ["-received_on", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="disbursement_amount_positive")]
-        indexes = [models.Index(fields=["status", "due_by"]), models.Index(fields=["case", "received_on"])]
+        indexes = [models.Index(fields=["status", "due_by"]), models.Index(fields=["case", "received_on"]),
+                   models.Index(fields=["export_batch"], condition=~models.Q(export_batch=""),
+                                name="disbursement_batch_set_idx")]
 
     def __str__(self) -> str:
         return f"{self.case} {self.payee} {self.amount}"
@@ -194,7 +213,7 @@ class CaseBalance(models.Model):
     delinquent_since = models.DateField(
         null=True, blank=True, help_text="Date arrears first reached one month of support (45 CFR 303.6(b))."
     )
-    months_in_arrears = models.DecimalField(max_digits=8, decimal_places=2, default=0, db_index=True)
+    months_in_arrears = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     current_month = models.DateField(
         null=True, blank=True, help_text="First day of the month current_due_month/current_paid_month refer to."
     )
@@ -224,6 +243,7 @@ class LedgerRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    chunk_count = models.PositiveIntegerField(default=0, help_text="Case-id ranges the run was split into (0: one).")
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -231,3 +251,8 @@ class LedgerRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.run_on}"
+
+    @property
+    def chunks_done(self) -> int:
+        """Ranges of a fanned-out run that have ended, accrued (``counts.ranges``) or failed."""
+        return len(self.counts.get("ranges", [])) + len(self.counts.get("failed", []))

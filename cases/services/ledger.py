@@ -26,7 +26,7 @@ from core.business_days import add_business_days
 from core.db import rows_insert
 from core.models import DomainEvent
 from core.money import ZERO, parse_amount
-from core.services import event_record, events_bulk_record
+from core.services import event_record
 
 from .. import allocation as rules
 from ..choices import (
@@ -208,43 +208,51 @@ def _apply_to_balance(balance: CaseBalance, distribution: rules.Distribution, *,
     _refresh_derived(balance, on=on)
 
 
-def _distribution_rows(*, collection: Collection, case: Case, distribution: rules.Distribution,
-                       on: date) -> tuple[list[Allocation], list[LedgerEntry], Disbursement | None]:
-    """Allocations, ledger entries and the family disbursement of a planned distribution (unsaved)."""
-    allocations = [
-        Allocation(collection=collection, case=case, obligation_kind=line.obligation_kind, bucket=line.bucket,
-                   payee=line.payee, amount=line.amount, allocated_on=on)
-        for line in distribution.lines
-    ]
-    entries = [LedgerEntry(case=case, entry_type=EntryType.COLLECTION, amount=collection.amount, posted_on=on,
-                           collection=collection, description=f"Collection received {collection.received_on}")]
-    entries += [
-        LedgerEntry(case=case, entry_type=EntryType.ALLOCATION, bucket=line.bucket, amount=-line.amount,
-                    posted_on=on, collection=collection, obligation_kind=line.obligation_kind,
-                    description=f"Allocated to {line.bucket or 'excess'} ({line.payee})")
-        for line in distribution.lines
-    ]
-    disbursement = None
+COLLECTION_COLUMNS = ("source_reference", "case_id", "case_number_received", "amount", "received_on", "source",
+                      "status", "hold_reason", "content_hash", "employer_id", "received_via", "batch_reference",
+                      "created_by_id")
+ENTRY_COLUMNS = ("case_id", "entry_type", "bucket", "obligation_kind", "amount", "posted_on", "collection_id",
+                 "description")
+DISBURSEMENT_COLUMNS = ("case_id", "collection_id", "payee", "amount", "received_on", "due_by")
+
+
+def _allocations(*, collection: Collection, case: Case, distribution: rules.Distribution, on: date) -> list[Allocation]:
+    return [Allocation(collection=collection, case=case, obligation_kind=line.obligation_kind, bucket=line.bucket,
+                       payee=line.payee, amount=line.amount, allocated_on=on)
+            for line in distribution.lines]
+
+
+def _entry_rows(*, collection: Collection, case: Case, distribution: rules.Distribution, on: date) -> list[tuple]:
+    """The ledger rows of a distribution (``ENTRY_COLUMNS``): the collection received, then one
+    allocation entry per line (negative: it reduces what is owed)."""
+    rows = [(case.pk, EntryType.COLLECTION, "", "", collection.amount, on, collection.pk,
+             f"Collection received {collection.received_on}")]
+    rows += [(case.pk, EntryType.ALLOCATION, line.bucket, line.obligation_kind, -line.amount, on, collection.pk,
+              f"Allocated to {line.bucket or 'excess'} ({line.payee})") for line in distribution.lines]
+    return rows
+
+
+def _family_disbursement(*, collection: Collection, case: Case, distribution: rules.Distribution) -> tuple | None:
+    """The family's disbursement of a distribution (``DISBURSEMENT_COLUMNS``), if any is due."""
     family = distribution.paid(payee=rules.FAMILY)
-    if family > 0:
-        disbursement = Disbursement(
-            case=case, collection=collection, payee=Payee.FAMILY, amount=family, received_on=collection.received_on,
-            due_by=add_business_days(collection.received_on, DISBURSE_WITHIN_BUSINESS_DAYS, case.jurisdiction),
-        )
-    return allocations, entries, disbursement
+    if family <= 0:
+        return None
+    return (case.pk, collection.pk, Payee.FAMILY, family, collection.received_on,
+            add_business_days(collection.received_on, DISBURSE_WITHIN_BUSINESS_DAYS, case.jurisdiction))
 
 
 def _write_distribution(*, collection: Collection, case: Case, balance: CaseBalance, distribution: rules.Distribution,
                         on: date) -> list[Allocation]:
     """Write a planned distribution of one collection (release): rows, balance, disbursement."""
-    allocations, entries, disbursement = _distribution_rows(collection=collection, case=case,
-                                                            distribution=distribution, on=on)
+    allocations = _allocations(collection=collection, case=case, distribution=distribution, on=on)
     Allocation.objects.bulk_create(allocations)
-    LedgerEntry.objects.bulk_create(entries)
+    rows_insert(LedgerEntry, ENTRY_COLUMNS, _entry_rows(collection=collection, case=case, distribution=distribution,
+                                                        on=on))
     _apply_to_balance(balance, distribution, received_on=collection.received_on, amount=collection.amount, on=on)
     _balances_save([balance])
+    disbursement = _family_disbursement(collection=collection, case=case, distribution=distribution)
     if disbursement is not None:
-        disbursement.save()
+        rows_insert(Disbursement, DISBURSEMENT_COLUMNS, [disbursement])
     return allocations
 
 
@@ -460,47 +468,50 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
             batch_reference=item["batch_reference"], created_by=user,
         ))
         plans.append((case, distribution))
-    Collection.objects.bulk_create(collections, batch_size=BULK_BATCH)
+    # Every row goes in as a tuple (``rows_insert``): at file volume, bulk_create's per-field
+    # preparation of model instances costs more than the statements themselves.
+    collection_ids = rows_insert(Collection, COLLECTION_COLUMNS,
+                                 [tuple(getattr(c, name) for name in COLLECTION_COLUMNS) for c in collections],
+                                 returning=("id", "posted_at"))
+    for collection, (pk, posted_at) in zip(collections, collection_ids, strict=True):  # results carry saved rows
+        collection.pk, collection.posted_at = pk, posted_at
+        collection._state.adding = False
 
     allocations_of: dict[str, list[Allocation]] = {}
     allocations: list[Allocation] = []
-    entries: list[LedgerEntry] = []
-    disbursements: list[Disbursement] = []
-    events: list[DomainEvent] = []
-    collection_type = ContentType.objects.get_for_model(Collection)
+    entries: list[tuple] = []
+    disbursements: list[tuple] = []
+    events: list[tuple] = []
+    actor_text = actor_label if (actor_label or user) else str(by or "")
     for collection, (case, distribution) in zip(collections, plans, strict=True):
         mine: list[Allocation] = []
         if distribution is not None:
-            mine, rows, disbursement = _distribution_rows(collection=collection, case=case,
-                                                          distribution=distribution, on=on)
+            mine = _allocations(collection=collection, case=case, distribution=distribution, on=on)
             allocations += mine
-            entries += rows
+            entries += _entry_rows(collection=collection, case=case, distribution=distribution, on=on)
+            disbursement = _family_disbursement(collection=collection, case=case, distribution=distribution)
             if disbursement is not None:
                 disbursements.append(disbursement)
         allocations_of[collection.source_reference] = mine
         held = collection.status == CollectionStatus.HELD
-        events.append(DomainEvent(
-            verb="collection held" if held else "collection posted", subject_type=collection_type,
-            subject_id=collection.pk, case_id=case.pk if case else None, actor=user,
-            actor_label=actor_label if (actor_label or user) else str(by or ""),
-            summary=(f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
-                     + (f" — held: {collection.hold_reason}" if held else ""))[:500],
+        events.append((
+            "collection held" if held else "collection posted", collection.pk, case.pk if case else None,
+            (f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
+             + (f" — held: {collection.hold_reason}" if held else ""))[:500],
         ))
-    # The most numerous rows go in as tuples (no per-instance preparation of bulk_create).
     allocation_ids = rows_insert(
         Allocation, ("collection_id", "case_id", "obligation_kind", "bucket", "payee", "amount", "allocated_on"),
         [(a.collection_id, a.case_id, a.obligation_kind, a.bucket, a.payee, a.amount, a.allocated_on)
          for a in allocations], returning=("id",))
-    for allocation, (pk,) in zip(allocations, allocation_ids, strict=True):  # the results carry saved rows
+    for allocation, (pk,) in zip(allocations, allocation_ids, strict=True):
         allocation.pk = pk
         allocation._state.adding = False
-    rows_insert(LedgerEntry, ("case_id", "entry_type", "bucket", "obligation_kind", "amount", "posted_on",
-                              "collection_id", "description"),
-                [(e.case_id, e.entry_type, e.bucket, e.obligation_kind, e.amount, e.posted_on, e.collection_id,
-                  e.description) for e in entries])
-    Disbursement.objects.bulk_create(disbursements, batch_size=BULK_BATCH)
+    rows_insert(LedgerEntry, ENTRY_COLUMNS, entries)
+    rows_insert(Disbursement, DISBURSEMENT_COLUMNS, disbursements)
     _balances_save(list(balances.values()))
-    events_bulk_record(events)
+    rows_insert(DomainEvent, ("verb", "subject_id", "case_id", "summary"), events,
+                values={"subject_type": ContentType.objects.get_for_model(Collection), "actor": user,
+                        "actor_label": actor_text})
 
     created = {collection.source_reference: collection for collection in collections}
     results = []
@@ -601,7 +612,7 @@ def collection_reverse(*, collection: Collection, reason: str, by=None, on: date
             bucket = arrears_bucket_for(case.assistance_status)
         reversals.append(LedgerEntry(
             case=case, entry_type=EntryType.REVERSAL, bucket=bucket, amount=-entry.amount, posted_on=on,
-            collection=locked, reverses=entry, obligation_kind=entry.obligation_kind,
+            collection=locked, reverses=entry, obligation_kind=entry.obligation_kind, due_on=entry.due_on,
             description=f"Reversal: {reason}"))
         if entry.entry_type == EntryType.ALLOCATION:
             if bucket == Bucket.CURRENT:

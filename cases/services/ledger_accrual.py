@@ -16,7 +16,6 @@ advisory lock.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,7 +24,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.money import ZERO
+from core.db import pg_arrays
+from core.money import ZERO, money
 from core.services import event_record
 
 from ..choices import AssistanceStatus, Bucket, CaseStatus, EntryType, LedgerRunKind, ObligationKind, OrderStatus
@@ -39,6 +39,9 @@ CURRENT_KINDS = (ObligationKind.CURRENT_SUPPORT, ObligationKind.MEDICAL_SUPPORT,
 CHUNK = 2000
 PG_CHUNK = 50000
 ACCRUAL_LOCK = 0x43574C47  # "CWLG": pg_advisory_xact_lock key of ledger runs
+ACCRUAL_CHUNK = 10000  # case ids per chunk of a fanned-out accrual (and per lock block): small
+# enough that the workers finish together (the last chunk runs alone), large enough that a chunk's
+# handful of statements outweigh their setup
 
 CaseRange = tuple[int, int] | None  # inclusive case id range, or every case
 
@@ -62,10 +65,22 @@ def _t(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+def _lock(case_range: CaseRange = None) -> None:
+    """Serialise accruals that could touch the same cases (PostgreSQL; SQLite has one writer).
+
+    A whole-office run holds the accrual lock alone. A run over a range of case ids shares it and
+    holds the lock of every block of ``ACCRUAL_CHUNK`` ids the range overlaps, taken in order, so
+    runs over different blocks (the chunks of a fanned-out run) go in parallel and runs that
+    overlap wait for each other."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if case_range is None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ACCRUAL_LOCK])
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [ACCRUAL_LOCK])
+        for block in range(case_range[0] // ACCRUAL_CHUNK, case_range[1] // ACCRUAL_CHUNK + 1):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ACCRUAL_LOCK, block])
 
 
 def _range_sql(column: str, case_range: CaseRange) -> tuple[str, list]:
@@ -92,37 +107,35 @@ def balances_ensure(*, case_range: CaseRange = None, on: date) -> int:
         return cursor.rowcount
 
 
-def balances_refresh_derived(*, on: date, case_range: CaseRange = None, case_ids: Sequence[int] | None = None) -> None:
-    """total, months in arrears and delinquent_since (45 CFR 303.6(b)) from the bucket figures."""
-    where, params = _range_sql("case_id", case_range)
-    if case_ids is not None and len(case_ids) > CHUNK:
-        case_ids = None  # many cases: one statement over the range is cheaper than id lists
-    if case_ids is not None:
-        if not case_ids:
-            return
-        for start in range(0, len(case_ids), CHUNK):
-            chunk = list(case_ids[start:start + CHUNK])
-            _refresh_derived_sql(on, f" AND case_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-        return
-    _refresh_derived_sql(on, where, params)
-
-
-def _refresh_derived_sql(on: date, where: str, params: list) -> None:
-    total = "(unassigned_arrears + assigned_arrears)"
+def balances_refresh_derived(*, on: date, case_range: CaseRange = None) -> None:
+    """total, months in arrears and delinquent_since (45 CFR 303.6(b)) from the bucket figures
+    (the ledger backfill once at its end, a new case, the demo; the accrual and posting set them in
+    the statements that move the buckets)."""
+    b = _t(CaseBalance)
+    where, params = _range_sql(f"{b}.case_id", case_range)
+    total = f"({b}.unassigned_arrears + {b}.assigned_arrears)"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {_t(CaseBalance)} SET total_arrears = {total},"
-            f" months_in_arrears = CASE WHEN monthly_obligation > 0"
-            f"   THEN ROUND({_least(f'{total} / monthly_obligation', '999999.99')}, 2) ELSE 0 END,"
-            f" delinquent_since = CASE WHEN monthly_obligation > 0 AND {total} >= monthly_obligation"
-            f"   THEN COALESCE(delinquent_since, %s) ELSE NULL END,"
-            f" updated_at = %s WHERE 1 = 1{where}",
+            f"UPDATE {b} SET {_derived_sets(b, total, f'{b}.monthly_obligation')}, updated_at = %s WHERE 1 = 1{where}",
             [on, timezone.now(), *params],
         )
 
 
+def _derived_sets(table: str, total: str, monthly: str) -> str:
+    """SET clauses of the derived columns from the new total arrears and monthly obligation (SQL
+    expressions over the row's old values): total, months in arrears and delinquent_since
+    (45 CFR 303.6(b)), in the statement that moves the figures (one write of each row). One
+    parameter: the date a newly delinquent case becomes delinquent."""
+    return (f"total_arrears = {total},"
+            f" months_in_arrears = CASE WHEN {monthly} > 0"
+            f"   THEN ROUND({_least(f'{total} / {monthly}', '999999.99')}, 2) ELSE 0 END,"
+            f" delinquent_since = CASE WHEN {monthly} > 0 AND {total} >= {monthly}"
+            f"   THEN COALESCE({table}.delinquent_since, %s) ELSE NULL END")
+
+
 def balances_refresh_obligation(*, on: date, case_range: CaseRange = None) -> None:
-    """monthly_obligation = active current obligations expressed monthly (only rows that change)."""
+    """monthly_obligation = active current obligations expressed monthly, with the figures that
+    depend on it (only rows that change)."""
     from ..models import SupportOrder
 
     factor = ("CASE o.frequency WHEN 'weekly' THEN 52.0 / 12 WHEN 'biweekly' THEN 26.0 / 12"
@@ -133,18 +146,21 @@ def balances_refresh_obligation(*, on: date, case_range: CaseRange = None) -> No
     # The orders' sums are limited to the same range: for a block of new cases (generate_office),
     # summing every order of the office each month cost seconds per call at 100k cases.
     order_where, order_params = _range_sql("so.case_id", case_range)
+    # ... and so is the updated table itself (else the join reads every balance of the office).
+    target_where, target_params = _range_sql(f"{b}.case_id", case_range)
     # One join and a GROUP BY (no correlated subquery per balance row).
+    derived = _derived_sets(b, f"{b}.total_arrears", "x.total")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {b} SET monthly_obligation = x.total FROM ("
+            f"UPDATE {b} SET monthly_obligation = x.total, {derived} FROM ("
             f" SELECT b2.case_id, COALESCE(m.total, 0) AS total FROM {b} b2 LEFT JOIN ("
             f"  SELECT so.case_id, SUM(ROUND(o.amount * {factor}, 2)) AS total FROM {_t(Obligation)} o"
             f"  JOIN {_t(SupportOrder)} so ON so.id = o.order_id"
             f"  WHERE so.status = '{OrderStatus.ACTIVE}' AND o.kind IN ({kinds})"
             f"  AND o.start_on <= %s AND (o.end_on IS NULL OR o.end_on >= %s){order_where} GROUP BY so.case_id"
             f" ) m ON m.case_id = b2.case_id WHERE 1 = 1{where}"
-            f") x WHERE {b}.case_id = x.case_id AND {b}.monthly_obligation <> x.total",
-            [on, on, *order_params, *params],
+            f") x WHERE {b}.case_id = x.case_id AND {b}.monthly_obligation <> x.total{target_where}",
+            [on, on, on, *order_params, *params, *target_params],
         )
 
 
@@ -152,7 +168,8 @@ def balances_roll(*, to_month: date, case_range: CaseRange = None, refresh_deriv
     """Month end: current support left unpaid becomes arrears — assigned to the state when the
     family receives assistance (42 USC 608(a)(3)), else owed to the family. Two adjustment
     entries per case with an unpaid balance; every behind balance moves to ``to_month``.
-    ``refresh_derived=False`` leaves the derived columns to the caller (the ledger backfill)."""
+    ``refresh_derived=False`` leaves the derived columns to the caller (the ledger backfill);
+    otherwise they move in the same statement."""
     to_month = month_start(to_month)
     b, c, e = _t(CaseBalance), _t(Case), _t(LedgerEntry)
     where, params = _range_sql("b.case_id", case_range)
@@ -170,22 +187,26 @@ def balances_roll(*, to_month: date, case_range: CaseRange = None, refresh_deriv
                 f" FROM {b} b JOIN {c} c ON c.id = b.case_id WHERE {behind} AND {unpaid} > 0",
                 [to_month, description, now, to_month, *params],
             )
-        where_plain, params_plain = _range_sql("case_id", case_range)
-        status = f"(SELECT c.assistance_status FROM {c} c WHERE c.id = {b}.case_id)"
-        gap = "(current_due_month - current_paid_month)"
+        # The case's assistance status by a join (not a subquery per row); with the derived
+        # figures from the new buckets in the same statement.
+        gap = f"({b}.current_due_month - {b}.current_paid_month)"
+        to_assigned = f"CASE WHEN {gap} > 0 AND c.assistance_status = '{AssistanceStatus.CURRENT}' THEN {gap} ELSE 0 END"
+        to_unassigned = f"CASE WHEN {gap} > 0 AND c.assistance_status <> '{AssistanceStatus.CURRENT}' THEN {gap} ELSE 0 END"
+        sets = (f"assigned_arrears = {b}.assigned_arrears + {to_assigned},"
+                f" unassigned_arrears = {b}.unassigned_arrears + {to_unassigned},"
+                f" current_due_month = 0, current_paid_month = 0, current_month = %s")
+        sets_params: list = [to_month]
+        if refresh_derived:
+            total = f"({b}.unassigned_arrears + {b}.assigned_arrears + CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END)"
+            sets += f", {_derived_sets(b, total, f'{b}.monthly_obligation')}, updated_at = %s"
+            sets_params += [to_month, now]
+        where_plain, params_plain = _range_sql(f"{b}.case_id", case_range)
         cursor.execute(
-            f"UPDATE {b} SET"
-            f" assigned_arrears = assigned_arrears + CASE WHEN {gap} > 0 AND {status} = '{AssistanceStatus.CURRENT}'"
-            f"   THEN {gap} ELSE 0 END,"
-            f" unassigned_arrears = unassigned_arrears + CASE WHEN {gap} > 0 AND {status} <> '{AssistanceStatus.CURRENT}'"
-            f"   THEN {gap} ELSE 0 END,"
-            f" current_due_month = 0, current_paid_month = 0, current_month = %s"
-            f" WHERE (current_month IS NULL OR current_month < %s){where_plain}",
-            [to_month, to_month, *params_plain],
+            f"UPDATE {b} SET {sets} FROM {c} c WHERE c.id = {b}.case_id"
+            f" AND ({b}.current_month IS NULL OR {b}.current_month < %s){where_plain}",
+            [*sets_params, to_month, *params_plain],
         )
         rolled = cursor.rowcount
-    if rolled and refresh_derived:
-        balances_refresh_derived(on=to_month, case_range=case_range)
     return rolled
 
 
@@ -199,7 +220,8 @@ def _rows(rows: list[tuple], columns: tuple[tuple[str, str], ...]) -> list[tuple
         arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for _, pg_type in columns)
         for start in range(0, len(rows), PG_CHUNK):
             chunk = rows[start:start + PG_CHUNK]
-            out.append((f"WITH v({names}) AS (SELECT * FROM unnest({arrays}))", [list(col) for col in zip(*chunk, strict=True)]))
+            out.append((f"WITH v({names}) AS (SELECT * FROM unnest({arrays}))",
+                        pg_arrays(chunk, [pg_type for _, pg_type in columns])))
         return out
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
@@ -208,21 +230,34 @@ def _rows(rows: list[tuple], columns: tuple[tuple[str, str], ...]) -> list[tuple
     return out
 
 
-def balances_apply_deltas(deltas: dict[int, tuple[Decimal, Decimal, Decimal, Decimal]]) -> None:
-    """Add per-case (current due, current paid, unassigned, assigned) deltas, set-based."""
+def _delta_sets(alias: str, *, on: date | None, paid: bool) -> tuple[str, list]:
+    """SET clauses (and their parameters) adding the relation ``alias``'s per-case deltas (``due``,
+    ``paid`` when ``paid``, ``ua``, ``aa``) to the balance row; with ``on``, the derived figures
+    from the new buckets too (``on``: a new delinquency's date)."""
+    b = _t(CaseBalance)
+    sets = [f"current_due_month = {b}.current_due_month + {alias}.due",
+            *([f"current_paid_month = {b}.current_paid_month + {alias}.paid"] if paid else []),
+            f"unassigned_arrears = {b}.unassigned_arrears + {alias}.ua",
+            f"assigned_arrears = {b}.assigned_arrears + {alias}.aa"]
+    if on is None:
+        return ", ".join(sets), []
+    total = f"({b}.unassigned_arrears + {alias}.ua + {b}.assigned_arrears + {alias}.aa)"
+    sets += [_derived_sets(b, total, f"{b}.monthly_obligation"), "updated_at = %s"]
+    return ", ".join(sets), [on, timezone.now()]
+
+
+def balances_apply_deltas(deltas: dict[int, tuple[Decimal, Decimal, Decimal, Decimal]], *,
+                          on: date | None = None) -> None:
+    """Add per-case (current due, current paid, unassigned, assigned) deltas, set-based; with
+    ``on``, the derived figures move in the same statement (``on``: a new delinquency's date)."""
     items = [(case_id, *values) for case_id, values in deltas.items() if any(values)]
     b = _t(CaseBalance)
     columns = (("case_id", "bigint"), ("due", "numeric"), ("paid", "numeric"), ("ua", "numeric"), ("aa", "numeric"))
+    sets, extra = _delta_sets("v", on=on, paid=True)
     with connection.cursor() as cursor:
         for with_clause, params in _rows(items, columns):
-            cursor.execute(
-                f"{with_clause} UPDATE {b} SET current_due_month = {b}.current_due_month + v.due,"
-                f" current_paid_month = {b}.current_paid_month + v.paid,"
-                f" unassigned_arrears = {b}.unassigned_arrears + v.ua,"
-                f" assigned_arrears = {b}.assigned_arrears + v.aa"
-                f" FROM v WHERE {b}.case_id = v.case_id",
-                params,
-            )
+            cursor.execute(f"{with_clause} UPDATE {b} SET {sets} FROM v WHERE {b}.case_id = v.case_id",
+                           [*params, *extra])
 
 
 def _obligations_due(*, through: date, case_range: CaseRange):
@@ -281,12 +316,15 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
     transaction). First the balances roll into ``through``'s month; a charge due in an earlier
     month (a late run) goes straight to arrears, one due this month to current support.
 
-    ``refresh_derived=False`` (only the ledger backfill, which replays months in one transaction
-    and refreshes once at the end) skips the two refreshes of total / months in arrears /
-    delinquent_since; the bucket figures move exactly as always."""
+    Each balance row is written at most three times (its monthly obligation when that changes,
+    the roll, the month's charges), each statement setting total / months in arrears /
+    delinquent_since with the figures it moves. ``refresh_derived=False`` (only the ledger
+    backfill, which replays months in one transaction and refreshes once at the end) leaves
+    those derived figures alone in the roll and the charges; the bucket figures move exactly as
+    always."""
     result = AccrualResult(through=through)
     with transaction.atomic():
-        _lock()
+        _lock(case_range)
         balances_ensure(case_range=case_range, on=through)
         balances_refresh_obligation(on=through, case_range=case_range)
         result.rolled = balances_roll(to_month=month_start(through), case_range=case_range,
@@ -309,24 +347,75 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
                 else:
                     bucket = Bucket.ARREARS_ASSIGNED if assistance == AssistanceStatus.CURRENT else Bucket.ARREARS_UNASSIGNED
                 charges.append((case_id, ob_id, kind, bucket, amount, due_on))
-        inserted = _insert_charges(charges)
+        on = through if refresh_derived else None
+        if connection.vendor == "postgresql":
+            result.charges, result.cases, result.amounts = _charges_post_pg(charges, on=on)
+        else:
+            result.charges, result.cases, result.amounts = _charges_post(charges, on=on)
         _set_accrued_through(accrued)
-        deltas: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
-        totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for case_id, bucket, amount in inserted:
-            amount = Decimal(amount).quantize(Decimal("0.01"))
-            slot = {Bucket.CURRENT: 0, Bucket.ARREARS_UNASSIGNED: 2, Bucket.ARREARS_ASSIGNED: 3}.get(bucket)
-            if slot is not None:
-                deltas[case_id][slot] += amount
-            totals[bucket or "memo"] += amount
-        balances_apply_deltas({k: tuple(v) for k, v in deltas.items()})
-        if refresh_derived:
-            balances_refresh_derived(on=through, case_ids=list(deltas))
-        result.charges = len(inserted)
         result.obligations = len(accrued)
-        result.cases = len(deltas)
-        result.amounts = dict(totals)
     return result
+
+
+BUCKET_SLOT = {Bucket.CURRENT: 0, Bucket.ARREARS_UNASSIGNED: 2, Bucket.ARREARS_ASSIGNED: 3}
+
+
+def _charges_post(charges: list[tuple], *, on: date | None) -> tuple[int, int, dict[str, Decimal]]:
+    """Insert the charges, then move the balances by what was inserted: (charges, cases, amounts)."""
+    inserted = _insert_charges(charges)
+    deltas: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for case_id, bucket, amount in inserted:
+        amount = Decimal(amount).quantize(Decimal("0.01"))
+        slot = BUCKET_SLOT.get(bucket)
+        if slot is not None:
+            deltas[case_id][slot] += amount
+        totals[bucket or "memo"] += amount
+    balances_apply_deltas({k: tuple(v) for k, v in deltas.items()}, on=on)
+    return len(inserted), len(deltas), dict(totals)
+
+
+def _charges_post_pg(charges: list[tuple], *, on: date | None) -> tuple[int, int, dict[str, Decimal]]:
+    """PostgreSQL: insert the charges and move the balances by the rows inserted in one statement
+    per chunk (``INSERT ... RETURNING`` feeding an ``UPDATE ... FROM`` its per-case sums), so the
+    inserted rows never travel back to Python. Chunks end at a case boundary: a case's balance is
+    written once, and the per-chunk case counts add up."""
+    charges = sorted(charges, key=lambda row: row[0])
+    e, b = _t(LedgerEntry), _t(CaseBalance)
+    columns = (("case_id", "bigint"), ("obligation_id", "bigint"), ("kind", "text"), ("bucket", "text"),
+               ("amount", "numeric"), ("due_on", "date"))
+    names = ", ".join(name for name, _ in columns)
+    arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for _, pg_type in columns)
+    sums = {slot: f"SUM(CASE WHEN bucket = '{bucket}' THEN amount ELSE 0 END)" for bucket, slot in BUCKET_SLOT.items()}
+    sets, extra = _delta_sets("d", on=on, paid=False)
+    sql = (
+        f"WITH v({names}) AS (SELECT * FROM unnest({arrays})),"
+        f" ins AS (INSERT INTO {e} (case_id, entry_type, obligation_id, obligation_kind, bucket, amount, due_on,"
+        f"  posted_on, description, created_at)"
+        f"  SELECT case_id, '{EntryType.CHARGE}', obligation_id, kind, bucket, amount, due_on, due_on, '', %s FROM v"
+        f"  ON CONFLICT DO NOTHING RETURNING case_id, bucket, amount),"
+        f" d AS (SELECT case_id, {sums[0]} AS due, {sums[2]} AS ua, {sums[3]} AS aa FROM ins"
+        f"  WHERE bucket <> '' GROUP BY case_id),"
+        f" upd AS (UPDATE {b} SET {sets} FROM d WHERE {b}.case_id = d.case_id RETURNING 1)"
+        f" SELECT bucket, SUM(amount), COUNT(*), (SELECT COUNT(*) FROM upd) FROM ins GROUP BY bucket"
+    )
+    count, cases, totals = 0, 0, defaultdict(lambda: ZERO)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        start = 0
+        while start < len(charges):
+            stop = min(start + PG_CHUNK, len(charges))
+            while stop < len(charges) and charges[stop][0] == charges[stop - 1][0]:
+                stop += 1
+            chunk = charges[start:stop]
+            cursor.execute(sql, [*pg_arrays(chunk, [pg_type for _, pg_type in columns]), now, *extra])
+            rows = cursor.fetchall()
+            for bucket, amount, n, _ in rows:
+                totals[bucket or "memo"] += money(amount)
+                count += n
+            cases += rows[0][3] if rows else 0  # the balances updated: the same on every row
+            start = stop
+    return count, cases, dict(totals)
 
 
 def ledger_run_accrual(*, through: date, case_range: CaseRange = None) -> LedgerRun:
@@ -344,6 +433,76 @@ def ledger_run_accrual(*, through: date, case_range: CaseRange = None) -> Ledger
     event_record(verb="charges accrued", subject=run, actor_label="accrual",
                  summary=f"{result.charges} charges for {result.cases} cases through {through}", data=run.counts)
     return run
+
+
+def ledger_accrual_start(*, through: date, chunk_size: int = ACCRUAL_CHUNK) -> tuple[LedgerRun, list[tuple[int, int]]]:
+    """A fanned-out accrual: the run row and the case-id ranges (aligned on ``chunk_size``) that
+    ``ledger_accrual_chunk`` accrues, each in its own transaction, on as many workers as there are."""
+    from django.db.models import Max, Min
+
+    bounds = Case.objects.aggregate(low=Min("id"), high=Max("id"))
+    ranges = []
+    if bounds["low"] is not None:
+        first = bounds["low"] - bounds["low"] % chunk_size  # aligned, so a range is one lock block
+        ranges = [(low, low + chunk_size - 1) for low in range(first, bounds["high"] + 1, chunk_size)]
+    run = LedgerRun.objects.create(kind=LedgerRunKind.ACCRUAL, run_on=through, chunk_count=len(ranges),
+                                   counts={**AccrualResult(through=through).as_dict(), "ranges": [], "failed": []})
+    if not ranges:
+        _accrual_finish(run)
+    return run, ranges
+
+
+def ledger_accrual_chunk(*, run_id: int, low: int, high: int) -> LedgerRun:
+    """Accrue one range of a fanned-out run, then add its figures to the run. A redelivered chunk
+    accrues nothing new and is not counted twice; a failed chunk is recorded on the run (and
+    raised), and a retry that succeeds replaces the failure. The last chunk finishes the run and
+    records its event."""
+    run = LedgerRun.objects.get(pk=run_id)
+    key = [low, high]
+    try:
+        with transaction.atomic():
+            result = charges_accrue(through=run.run_on, case_range=(low, high))
+            run = LedgerRun.objects.select_for_update().get(pk=run_id)
+            if key not in run.counts["ranges"]:
+                _counts_add(run.counts, result)
+                run.counts["ranges"].append(key)
+                if key in run.counts["failed"]:
+                    run.counts["failed"].remove(key)
+            run.save(update_fields=["counts"])
+            _accrual_finish_if_done(run)
+    except Exception as exc:
+        with transaction.atomic():
+            run = LedgerRun.objects.select_for_update().get(pk=run_id)
+            if key not in run.counts["ranges"] and key not in run.counts["failed"]:
+                run.counts["failed"].append(key)
+            run.error = (run.error + f"[{low}, {high}]: {exc!r}\n")[-2000:]
+            run.save(update_fields=["counts", "error"])
+            _accrual_finish_if_done(run)
+        raise
+    return run
+
+
+def _accrual_finish_if_done(run: LedgerRun) -> None:
+    if run.chunks_done >= run.chunk_count and run.finished_at is None:
+        _accrual_finish(run)
+
+
+def _counts_add(counts: dict, result: AccrualResult) -> None:
+    for name in ("charges", "obligations", "cases", "rolled"):
+        counts[name] += getattr(result, name)
+    amounts = counts["amounts"]
+    for bucket, amount in result.amounts.items():
+        amounts[bucket] = str(Decimal(amounts.get(bucket, "0")) + amount)
+
+
+def _accrual_finish(run: LedgerRun) -> None:
+    run.finished_at = timezone.now()
+    run.save(update_fields=["finished_at"])
+    counts = run.counts
+    event_record(verb="charges accrued", subject=run, actor_label="accrual",
+                 summary=(f"{counts['charges']} charges for {counts['cases']} cases through {run.run_on}"
+                          + (" — with errors" if run.error else "")),
+                 data={k: v for k, v in counts.items() if k not in ("ranges", "failed")})
 
 
 def ledger_run_disbursements(*, on: date) -> LedgerRun:

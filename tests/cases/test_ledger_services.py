@@ -278,14 +278,59 @@ def test_sweep_flags_pending_disbursements_after_the_due_date_only(april, settin
     assert (on_time.status, on_time.disbursed_on, on_time.is_late) == ("sent", date(2024, 4, 15), False)
 
 
-def test_accrual_task_writes_a_run_row_and_schedules_exist(april):
+def test_accrual_task_fans_out_in_ranges_and_writes_one_run_row(april, django_capture_on_commit_callbacks):
     from cases.models import LedgerRun
     from cases.schedules import SCHEDULES
     from cases.tasks import accrue_charges_task
+    from core.models import DomainEvent
 
-    case_with_order()
-    assert accrue_charges_task()["charges"] == 3
-    assert accrue_charges_task()["charges"] == 0
-    run = LedgerRun.objects.filter(kind="accrual").first()
+    cases = [case_with_order() for _ in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = accrue_charges_task(chunk_size=2)  # the chunks run eagerly at commit in tests
+    run = LedgerRun.objects.get(pk=run_id)
+    ids = [c.pk for c in cases]
+    assert run.chunk_count == max(ids) // 2 - min(ids) // 2 + 1 and run.chunks_done == run.chunk_count
     assert run.finished_at and run.run_on == date(2024, 4, 15) and not run.error
+    assert (run.counts["charges"], run.counts["cases"]) == (15, 5)  # 3 months for each of the 5 cases
+    assert run.counts["amounts"] == {"current": "2500.00", "arrears_unassigned": "5000.00"}
+    assert DomainEvent.objects.filter(verb="charges accrued", subject_id=run.pk).count() == 1  # when the last ends
+    with django_capture_on_commit_callbacks(execute=True):
+        again_id = accrue_charges_task(chunk_size=2)
+    again = LedgerRun.objects.get(pk=again_id)
+    assert again.counts["charges"] == 0 and again.finished_at
     assert {"cases.accrue_charges", "cases.sweep_disbursements"} <= {s.task for s in SCHEDULES}
+
+
+def test_a_redelivered_chunk_is_counted_once_and_a_failed_one_is_recorded(april, monkeypatch):
+    from cases.services import ledger_accrual
+    from core.models import DomainEvent
+
+    first, second = case_with_order(), case_with_order()
+    run, ranges = ledger_accrual.ledger_accrual_start(through=date(2024, 4, 15), chunk_size=max(first.pk, second.pk))
+    assert len(ranges) == 2
+    low, high = next(r for r in ranges if r[0] <= first.pk <= r[1])
+    ledger_accrual.ledger_accrual_chunk(run_id=run.pk, low=low, high=high)
+    run = ledger_accrual.ledger_accrual_chunk(run_id=run.pk, low=low, high=high)  # redelivered
+    assert (run.chunks_done, run.counts["charges"], run.finished_at) == (1, 3, None)
+    other = next(r for r in ranges if r != (low, high))
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ledger_accrual, "charges_accrue", broken)
+    with pytest.raises(RuntimeError):
+        ledger_accrual.ledger_accrual_chunk(run_id=run.pk, low=other[0], high=other[1])
+    run.refresh_from_db()
+    assert run.finished_at and "database went away" in run.error and run.counts["failed"] == [list(other)]
+    assert DomainEvent.objects.get(verb="charges accrued", subject_id=run.pk).summary.endswith("with errors")
+    monkeypatch.undo()
+    run = ledger_accrual.ledger_accrual_chunk(run_id=run.pk, low=other[0], high=other[1])  # the retry
+    assert (run.chunks_done, run.counts["charges"], run.counts["failed"]) == (2, 6, [])
+    assert balance(second).total_arrears == D("1000.00")
+
+
+def test_a_fanned_out_accrual_of_an_office_without_cases_finishes_at_once(april):
+    from cases.services.ledger_accrual import ledger_accrual_start
+
+    run, ranges = ledger_accrual_start(through=date(2024, 4, 15))
+    assert ranges == [] and run.chunk_count == 0 and run.finished_at is not None
