@@ -30,7 +30,8 @@ class EnforcementActionQuerySet(RestrictedQuerySet):
 
 
 class EnforcementAction(models.Model):
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="enforcement_actions")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="enforcement_actions",
+                             db_index=False)  # (case, remedy, status) below serves it
     remedy = models.CharField(max_length=30, choices=Remedy.choices)
     rule = models.ForeignKey(RemedyRule, on_delete=models.PROTECT, related_name="actions",
                              help_text="The rule version that fired the action.")
@@ -54,7 +55,7 @@ class EnforcementAction(models.Model):
     # Due process.
     notice_issued_on = models.DateField(null=True, blank=True)
     notice_issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+")
+                                         related_name="+", db_index=False)
     contest_opens_on = models.DateField(null=True, blank=True)
     contest_ends_on = models.DateField(null=True, blank=True)
     next_step_on = models.DateField(null=True, blank=True, help_text="When the sweep moves the action on.")
@@ -63,7 +64,7 @@ class EnforcementAction(models.Model):
     contest_decision = models.CharField(max_length=12, choices=ContestDecision.choices, blank=True)
     contest_decided_on = models.DateField(null=True, blank=True)
     contest_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                           on_delete=models.PROTECT, related_name="+")
+                                           on_delete=models.PROTECT, related_name="+", db_index=False)
     activated_on = models.DateField(null=True, blank=True)
     partner = models.CharField(max_length=120, blank=True, help_text="Who the active action was sent to.")
     ended_on = models.DateField(null=True, blank=True)
@@ -93,6 +94,12 @@ class EnforcementAction(models.Model):
             models.Index(fields=["status", "next_step_on"]),
             models.Index(fields=["remedy", "status"]),
             models.Index(fields=["case", "remedy", "status"]),
+            # The sweep proposes actions by the hundred thousand: people's foreign keys, NULL on
+            # nearly every row, are indexed only where set.
+            models.Index(fields=["notice_issued_by"], condition=Q(notice_issued_by__isnull=False),
+                         name="enf_action_notice_by_idx"),
+            models.Index(fields=["contest_decided_by"], condition=Q(contest_decided_by__isnull=False),
+                         name="enf_action_decided_by_idx"),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,6 @@ No statement runs once per case; docs/enforcement.md has the design and the meas
 
 from __future__ import annotations
 
-import json
 import logging
 import traceback
 from dataclasses import dataclass
@@ -30,7 +29,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
-    JSONField,
     Max,
     Min,
     OuterRef,
@@ -44,9 +42,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case, CaseBalance, Employment, SupportOrder
+from core.db import rows_insert, rows_insert_select
 from core.models import DomainEvent
 from core.money import money
-from core.services import events_bulk_record
 
 from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ChunkStatus, ReleaseReason, SweepStatus
 from ..models import BankMatch, EnforcementAction, RemedyRule, SweepChunk, SweepRun
@@ -174,63 +172,18 @@ class EventRow(NamedTuple):
     data: dict
 
 
-def _event(*, verb: str, action_id: int, case_id: int, run: SweepRun, summary: str, data: dict) -> EventRow:
+def _event(*, verb: str, action_id: int, case_id: int, summary: str, data: dict) -> EventRow:
     return EventRow(verb, action_id, case_id, summary[:500], data)
 
 
 def _events_write(*, run: SweepRun, events: list[EventRow]) -> None:
+    """The chunk's events in one statement (``events_bulk_record`` builds instances; at sweep
+    volume the tuples are what is cheap)."""
     if not events:
         return
-    label = f"enforcement sweep {run.pk}"
-    if connection.vendor == "postgresql":
-        template = DomainEvent(subject_type=_action_type(), actor_label=label)
-        _unnest_insert(DomainEvent, template=template, varying=("verb", "subject_id", "case_id", "summary", "data"),
-                       rows=[(e.verb, e.action_id, e.case_id, e.summary, e.data) for e in events])
-        return
-    events_bulk_record(
-        DomainEvent(verb=e.verb, subject_type=_action_type(), subject_id=e.action_id, case_id=e.case_id,
-                    actor_label=label, summary=e.summary, data=e.data)
-        for e in events)
-
-
-def _unnest_insert(model, *, template, varying: tuple[str, ...], rows: list[tuple], returning: tuple[str, ...] = (),
-                   ignore_conflicts: bool = False) -> list[tuple]:
-    """PostgreSQL: insert ``rows`` in one statement, ``INSERT ... SELECT ... FROM UNNEST(arrays)``.
-
-    Each row holds the values of the ``varying`` fields; every other column takes ``template``'s
-    value (defaults, ``auto_now``). No model instance per row: at sweep volume ``bulk_create``
-    spends most of a chunk building and adapting instances. Bulk writes bypass simple-history, as
-    ``bulk_create`` does; the caller records domain events. Returns the ``returning`` columns of
-    the rows inserted (with ``ignore_conflicts``, a row that conflicts is skipped and not returned).
-    """
-    qn = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    by_name = {f.name: f for f in fields}
-    columns, select, params = [], [], []
-    for field in fields:
-        columns.append(qn(field.column))
-        if field.name in varying:
-            select.append(f"u.{qn(field.column)}" + ("::jsonb" if isinstance(field, JSONField) else ""))
-        else:
-            select.append(f"%s::{field.db_type(connection)}")
-            params.append(field.get_db_prep_save(field.pre_save(template, True), connection))
-    arrays = []
-    for i, name in enumerate(varying):
-        field = by_name[name]
-        if isinstance(field, JSONField):
-            params.append([json.dumps(row[i], cls=field.encoder) for row in rows])
-            arrays.append("%s::text[]")
-        else:
-            params.append([row[i] for row in rows])
-            arrays.append(f"%s::{field.db_type(connection)}[]")
-    aliases = ", ".join(qn(by_name[name].column) for name in varying)
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 — model's own names
-           f"SELECT {', '.join(select)} FROM UNNEST({', '.join(arrays)}) AS u({aliases})"
-           + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
-           + (f" RETURNING {', '.join(qn(model._meta.get_field(n).column) for n in returning)}" if returning else ""))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall() if returning else []
+    rows_insert(DomainEvent, ("verb", "subject_id", "case_id", "summary", "data"),
+                [(e.verb, e.action_id, e.case_id, e.summary, e.data) for e in events],
+                values={"subject_type": _action_type(), "actor_label": f"enforcement sweep {run.pk}"})
 
 
 def _action_type() -> ContentType:
@@ -256,7 +209,7 @@ def _release(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
             status=ActionStatus.RELEASED, release_reason=reason, ended_on=run.as_of, next_step_on=None,
             updated_at=timezone.now())
         for pk, case_id, remedy in rows:
-            events.append(_event(verb="enforcement action released", action_id=pk, case_id=case_id, run=run,
+            events.append(_event(verb="enforcement action released", action_id=pk, case_id=case_id,
                                  summary=f"{remedy} released: {reason.label}", data={"reason": reason.value}))
         released += len(rows)
     return released
@@ -273,14 +226,14 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
             status=ActionStatus.CONTEST_WINDOW, next_step_on=F("contest_ends_on"), updated_at=timezone.now())
         for pk, case_id, remedy in rows:
             events.append(_event(verb="enforcement action contest window opened", action_id=pk, case_id=case_id,
-                                 run=run, summary=f"{remedy}: notice period over, contest window open", data={}))
+                                 summary=f"{remedy}: notice period over, contest window open", data={}))
         advanced += len(rows)
     rows = _locked_ids(in_range.filter(status=ActionStatus.CONTEST_WINDOW, contest_ends_on__lte=as_of))
     if rows:
         EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
             status=ActionStatus.ACTIVE, activated_on=as_of, next_step_on=None, updated_at=timezone.now())
         for pk, case_id, remedy in rows:
-            events.append(_event(verb="enforcement action activated", action_id=pk, case_id=case_id, run=run,
+            events.append(_event(verb="enforcement action activated", action_id=pk, case_id=case_id,
                                  summary=f"{remedy}: contest window over, sent to the partner", data={}))
         advanced += len(rows)
     return advanced
@@ -294,7 +247,9 @@ def _figures_fill(*, low: int, high: int) -> None:
     NCP and that NCP's arrears added across the NCP's open cases of the case's jurisdiction
     (PIQ-01-06). The totals are one GROUP BY over the chunk's NCPs, not a subquery per balance row.
 
-    The NCP of a case is its first NCP participant (lowest id). PostgreSQL drops the table at
+    The NCP of a case is its first NCP participant (lowest id), read by a lookup on the (case, role)
+    index (a join on the participant's id hashed every participant of the office per chunk).
+    PostgreSQL drops the table at
     commit; SQLite keeps it for the connection, so it is emptied first.
     """
     vendor = connection.vendor
@@ -307,16 +262,12 @@ def _figures_fill(*, low: int, high: int) -> None:
         cursor.execute(f"DELETE FROM {FIGURES_TABLE}")  # noqa: S608 — constant table name
         cursor.execute(
             """
-            WITH chunk AS (
+            WITH chunk_ncp AS (
                 SELECT c.id AS case_id, c.jurisdiction,
-                       (SELECT MIN(p.id) FROM cases_caseparticipant p
-                         WHERE p.case_id = c.id AND p.role = %(ncp)s) AS ncp_participant_id
+                       (SELECT p.person_id FROM cases_caseparticipant p
+                         WHERE p.case_id = c.id AND p.role = %(ncp)s ORDER BY p.id LIMIT 1) AS person_id
                   FROM cases_case c
                  WHERE c.id >= %(low)s AND c.id < %(high)s AND c.status = %(open)s
-            ),
-            chunk_ncp AS (
-                SELECT chunk.case_id, chunk.jurisdiction, p.person_id
-                  FROM chunk LEFT JOIN cases_caseparticipant p ON p.id = chunk.ncp_participant_id
             ),
             totals AS (
                 SELECT p.person_id, c.jurisdiction, SUM(b.total_arrears) AS total,
@@ -406,8 +357,55 @@ ACTION_VARYING = ("case", "total_arrears", "assigned_arrears", "unassigned_arrea
                   "delinquent_since", "figures", "timeframe_start_on", "timeframe_due_on")
 
 
-def _attname(name: str) -> str:
-    return EnforcementAction._meta.get_field(name).attname
+def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs, low: int, high: int) -> int:
+    """PostgreSQL: the proposals and their events as two ``INSERT ... SELECT`` statements, the
+    figures, dates and texts computed by the database (the same values the Python branch below
+    writes on SQLite: tests/enforcement run both). Nothing per row comes back to Python."""
+    as_of = run.as_of
+    days = ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
+    inner, inner_params = qs.values_list(
+        "case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
+        "delinquent_since", "case__delinquency_identified_on", "case__ncp_located_on", "cmp_total",
+        "cmp_assigned", "cmp_unassigned", "ncp_person_id",
+    ).query.sql_with_params()
+    ncp = ("|| jsonb_build_object('ncp_person_id', r.ncp_id, 'ncp_total_arrears', ROUND(r.cmp_total, 2)::text,"
+           " 'ncp_assigned_arrears', ROUND(r.cmp_assigned, 2)::text,"
+           " 'ncp_unassigned_arrears', ROUND(r.cmp_unassigned, 2)::text)") if rule.aggregate_by_ncp else ""
+    # The timeframe starts when delinquency was identified (or began) or the NCP was located,
+    # whichever is later; as_of when neither is known.
+    # The ORM's own compiled query and constant text; every value is a parameter.
+    select = (
+        "SELECT r.case_id, r.total, r.assigned, r.unassigned, r.months, r.delinquent_since,"  # noqa: S608
+        " jsonb_build_object('as_of', %s::text, 'rule_version', %s::int, 'thresholds', %s::text,"
+        f"  'days_past_due', %s::date - r.delinquent_since) {ncp},"
+        " t.start, t.start + %s::int"
+        f" FROM ({inner}) AS r(case_id, total, assigned, unassigned, months, delinquent_since, identified_on,"
+        "  located_on, cmp_total, cmp_assigned, cmp_unassigned, ncp_id)"
+        " CROSS JOIN LATERAL (SELECT COALESCE(GREATEST(COALESCE(r.identified_on, r.delinquent_since),"
+        "  r.located_on), %s::date) AS start) t"
+    )
+    params = [as_of.isoformat(), rule.version, rule.threshold_text(), as_of, days, *inner_params, as_of]
+    created = rows_insert_select(
+        EnforcementAction, ACTION_VARYING, select, params, ignore_conflicts=True, returning=("id",),
+        values={"remedy": rule.remedy, "rule": rule, "status": ActionStatus.PROPOSED, "sweep_run": run,
+                "proposed_on": as_of, "partner": rule.partner})
+    if not created:
+        return 0
+    events = (
+        "SELECT 'enforcement action proposed', a.id, a.case_id,"
+        " LEFT(%s || ' proposed: arrears $' || to_char(a.total_arrears, 'FM999,999,999,990.00') || ', '"
+        "  || a.months_in_arrears::text || ' months (' || %s || ')', 500),"
+        " jsonb_build_object('rule_id', %s::int, 'remedy', %s::text, 'total_arrears', a.total_arrears::text,"
+        "  'months', a.months_in_arrears::text)"
+        " FROM enforcement_enforcementaction a WHERE a.sweep_run_id = %s AND a.rule_id = %s"
+        " AND a.case_id >= %s AND a.case_id < %s AND a.status = %s ORDER BY a.id"
+    )
+    rows_insert_select(
+        DomainEvent, ("verb", "subject_id", "case_id", "summary", "data"), events,
+        [rule.get_remedy_display(), rule.citation, rule.pk, rule.remedy, run.pk, rule.pk, low, high,
+         ActionStatus.PROPOSED],
+        values={"subject_type": _action_type(), "actor_label": f"enforcement sweep {run.pk}"})
+    return len(created)
 
 
 def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, events: list[EventRow]) -> int:
@@ -423,6 +421,8 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
                                      status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED],
                                      updated_at__gte=OuterRef("updated_at"))),
     )
+    if connection.vendor == "postgresql":
+        return _propose_sql(run=run, rule=rule, qs=qs, low=low, high=high)
     rows = list(qs.values_list(
         "case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
         "delinquent_since", "case__delinquency_identified_on", "case__ncp_located_on", "cmp_total",
@@ -432,12 +432,13 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
         return 0
     days = ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
     thresholds = rule.threshold_text()
+    as_of_text = as_of.isoformat()
     actions = []
     for (case_id, total, assigned, unassigned, months, delinquent_since, identified_on, located_on, cmp_total,
          cmp_assigned, cmp_unassigned, ncp_id) in rows:
         start = max([d for d in (identified_on or delinquent_since, located_on) if d is not None], default=as_of)
         figures = {
-            "as_of": as_of.isoformat(),
+            "as_of": as_of_text,
             "rule_version": rule.version,
             "thresholds": thresholds,
             "days_past_due": (as_of - delinquent_since).days if delinquent_since else None,
@@ -448,29 +449,19 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
                            ncp_unassigned_arrears=str(money(cmp_unassigned)))
         actions.append((case_id, total, assigned, unassigned, months, delinquent_since, figures, start,
                         start + timedelta(days=days)))
-    template = EnforcementAction(remedy=rule.remedy, rule=rule, status=ActionStatus.PROPOSED, sweep_run=run,
-                                 proposed_on=as_of, partner=rule.partner)
-    if connection.vendor == "postgresql":
-        # One statement; the partial unique index skips a case that got an open action meanwhile.
-        created = _unnest_insert(EnforcementAction, template=template, varying=ACTION_VARYING, rows=actions,
-                                 returning=("id", "case", "total_arrears", "months_in_arrears"),
-                                 ignore_conflicts=True)
-    else:
-        constant = {f.attname: getattr(template, f.attname) for f in template._meta.concrete_fields
-                    if not f.primary_key and f.name not in ACTION_VARYING}
-        EnforcementAction.objects.bulk_create(
-            [EnforcementAction(**constant, **{_attname(name): value for name, value in zip(ACTION_VARYING, row,
-                                                                                          strict=True)})
-             for row in actions],
-            batch_size=2000, ignore_conflicts=True)
-        # bulk_create with ignore_conflicts returns no ids: read back what this run inserted here.
-        created = list(EnforcementAction.objects.filter(
-            sweep_run=run, remedy=rule.remedy, case_id__gte=low, case_id__lt=high, rule=rule,
-        ).values_list("pk", "case_id", "total_arrears", "months_in_arrears"))
+    # One statement; the partial unique index skips a case that got an open action meanwhile.
+    created = rows_insert(
+        EnforcementAction, ACTION_VARYING, actions, ignore_conflicts=True,
+        values={"remedy": rule.remedy, "rule": rule, "status": ActionStatus.PROPOSED, "sweep_run": run,
+                "proposed_on": as_of, "partner": rule.partner},
+        returning=("id", "case", "total_arrears", "months_in_arrears"))
+    remedy = rule.get_remedy_display()
     for pk, case_id, total, months in created:
-        events.append(_event(
-            verb="enforcement action proposed", action_id=pk, case_id=case_id, run=run,
-            summary=f"{rule.get_remedy_display()} proposed: arrears ${total:,.2f}, {months} months ({rule.citation})",
-            data={"rule_id": rule.pk, "remedy": rule.remedy, "total_arrears": str(total), "months": str(months)},
+        # RETURNING skips the field converters: SQLite gives 6 for 6.00.
+        total, months = money(total), Decimal(months).quantize(Decimal("0.01"))
+        events.append(EventRow(
+            "enforcement action proposed", pk, case_id,
+            f"{remedy} proposed: arrears ${total:,.2f}, {months} months ({rule.citation})"[:500],
+            {"rule_id": rule.pk, "remedy": rule.remedy, "total_arrears": str(total), "months": str(months)},
         ))
     return len(created)

@@ -165,3 +165,43 @@ def test_a_failing_chunk_is_recorded_and_the_others_finish(office, monkeypatch):
     assert run.chunks_done == run.chunk_count
     assert not EnforcementAction.objects.filter(case=office[1]).exists()
     assert EnforcementAction.objects.filter(case=office[0]).exists()
+
+
+def test_a_proposal_records_its_figures_dates_and_event(db):
+    """Every figure of a proposal, pinned: PostgreSQL computes them in SQL and SQLite in Python,
+    and both must write exactly this."""
+    case = delinquent_case(unassigned="3000.00", days_past_due=90)
+    Case.objects.filter(pk=case.pk).update(delinquency_identified_on=AS_OF - timedelta(days=10),
+                                           ncp_located_on=AS_OF - timedelta(days=20))
+    run = sweep_run_inline(as_of=AS_OF)
+    action = EnforcementAction.objects.select_related("rule").get(case=case, remedy=Remedy.PASSPORT_DENIAL)
+    rule = action.rule
+    assert (action.status, action.proposed_on, action.sweep_run_id, action.partner) == (
+        ActionStatus.PROPOSED, AS_OF, run.pk, rule.partner)
+    assert (action.total_arrears, action.unassigned_arrears, action.months_in_arrears) == (
+        Decimal("3000.00"), Decimal("3000.00"), Decimal("6.00"))
+    # The later of identified (10 days ago) and located (20 days ago); 30 days (45 CFR 303.6(c)(2)).
+    assert action.timeframe_start_on == AS_OF - timedelta(days=10)
+    assert action.timeframe_due_on == AS_OF - timedelta(days=10) + timedelta(days=30 if not rule.service_of_process
+                                                                             else 60)
+    expected = {"as_of": AS_OF.isoformat(), "rule_version": rule.version, "thresholds": rule.threshold_text(),
+                "days_past_due": 90}
+    if rule.aggregate_by_ncp:
+        expected |= {"ncp_person_id": case.participants.get(role="ncp").person_id,
+                     "ncp_total_arrears": "3000.00", "ncp_assigned_arrears": "0.00",
+                     "ncp_unassigned_arrears": "3000.00"}
+    assert action.figures == expected
+    event = DomainEvent.objects.get(verb="enforcement action proposed", subject_id=action.pk)
+    assert event.case_id == case.pk and event.actor_label == f"enforcement sweep {run.pk}"
+    assert event.summary == (f"{rule.get_remedy_display()} proposed: arrears $3,000.00, 6.00 months "
+                             f"({rule.citation})")
+    assert event.data == {"rule_id": rule.pk, "remedy": rule.remedy, "total_arrears": "3000.00", "months": "6.00"}
+
+
+def test_a_case_neither_identified_nor_located_starts_its_timeframe_on_the_day_it_is_proposed(db):
+    case = delinquent_case(unassigned="3000.00", days_past_due=None, months="0.50")
+    Case.objects.filter(pk=case.pk).update(delinquency_identified_on=None, ncp_located_on=None)
+    CaseBalance.objects.filter(case=case).update(delinquent_since=None)
+    sweep_run_inline(as_of=AS_OF)
+    starts = set(EnforcementAction.objects.filter(case=case).values_list("timeframe_start_on", flat=True))
+    assert starts == {AS_OF}  # some rule proposed (arrears alone), and each timeframe starts today
