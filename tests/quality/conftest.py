@@ -12,7 +12,7 @@ import pytest
 from cases.models import Case, CaseParticipant
 from tests.cases.factories import CaseFactory, ChildFactory, ObligationFactory, SupportOrderFactory
 
-from .factories import ExpenditureFactory, adjustment, charge, pay, reverse_entry
+from .factories import ExpenditureFactory, adjustment, balances_from_ledger, charge, pay, reverse_entry
 
 
 def add_child(case: Case, **fields):
@@ -84,4 +84,5 @@ def office(db) -> Office:
     # An unidentified collection held in the year is not a collection of the program yet.
     pay(None, date(2026, 1, 2), "999.00", status="held")
     ExpenditureFactory(fiscal_year=2026, amount=Decimal("400.00"))
+    balances_from_ledger()
     return Office(a, b, c, d, e, f, g)

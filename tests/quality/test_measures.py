@@ -105,3 +105,38 @@ def test_no_cases_gives_no_values(db):
     assert report.lines["1"] == 0
     assert all(m.value is None and m.incentive_percentage is None for m in report.measures)
     assert {m.name for m in report.measures} == set(MeasureName.values)
+
+
+def test_line_28_reads_what_was_owed_at_the_year_end(db):
+    """Line 28 counts what the case owed after 2026-09-30 (its bucket entries up to then), read as
+    today's balance less the entries posted since: a case paid off after the year end still
+    counts; debt charged only after it, a memo charge of a repayment schedule and excess returned
+    to the family do not."""
+    from datetime import date
+
+    from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory
+
+    from .factories import adjustment, balances_from_ledger, charge, pay
+
+    opened = {"application_received_on": date(2024, 1, 2), "opened_on": date(2024, 1, 10), "participants": False}
+    paid_later = CaseFactory(case_number="NY-000011", **opened)
+    adjustment(paid_later, date(2026, 3, 1), "300.00")
+    pay(paid_later, date(2026, 10, 10), "300.00", bucket="arrears_unassigned", kind="")
+    owes_later = CaseFactory(case_number="NY-000012", **opened)
+    monthly = ObligationFactory(order=SupportOrderFactory(case=owes_later))
+    charge(owes_later, monthly, date(2026, 10, 1), "500.00")
+    memo_only = CaseFactory(case_number="NY-000013", **opened)
+    schedule = ObligationFactory(order=SupportOrderFactory(case=memo_only), kind="arrears_repayment")
+    charge(memo_only, schedule, date(2026, 5, 1), "100.00", bucket="")
+    excess = CaseFactory(case_number="NY-000014", **opened)
+    adjustment(excess, date(2026, 2, 1), "50.00")
+    pay(excess, date(2026, 2, 5), "50.00", bucket="arrears_unassigned", kind="")
+    pay(excess, date(2026, 2, 5), "80.00", bucket="", kind="")  # returned to the family: owes nothing
+    balances_from_ledger()
+
+    lines = compute_lines(fiscal_year=2026)
+    assert lines["28"] == 2  # paid_later (owed 300 at the year end) and excess (paid arrears in the year)
+    assert lines["29"] == 1  # excess
+    assert set(drilldown_cases(fiscal_year=2026, key="28").values_list("case_number", flat=True)) == {
+        "NY-000011", "NY-000014"}
+    assert lines["24"] == D("0.00")  # the October charge is FY 2027; the memo charge is not current support
