@@ -27,7 +27,21 @@ class StrictPageSizeMixin:
 
 
 class StandardPagination(StrictPageSizeMixin, PageNumberPagination):
+    """``page`` is a whole number from 1: blank, ``last`` or text is a 400 (DRF reads a blank as page 1).
+
+    A whole number past the last page stays DRF's 404.
+    """
+
     page_size = 50
+    last_page_strings = ()
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError({self.page_query_param: ["Give a whole number from 1."]})
+        return int(raw)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

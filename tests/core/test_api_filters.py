@@ -46,3 +46,15 @@ def test_valid_filters_still_filter(api_client_with):
 
     assert response.status_code == 200
     assert all(row["status"] == "overdue" for row in response.json()["results"])
+
+
+@pytest.mark.parametrize("page", ["", "x", "0", "last"])
+def test_a_page_that_is_not_a_whole_number_from_1_is_a_400(api_client_with, page):
+    response = api_client_with("court_actions:read").get(f"/api/v1/court-actions/?page={page}")
+
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Give a whole number from 1."]}
+
+
+def test_a_page_past_the_last_is_a_404(api_client_with):
+    assert api_client_with("court_actions:read").get("/api/v1/court-actions/?page=99").status_code == 404
