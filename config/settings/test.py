@@ -5,6 +5,8 @@ PostgreSQL and Redis; with no variables it runs on SQLite. Tests that need a rea
 one themselves against CELERY_BROKER_URL.
 """
 
+import os
+
 from .base import *  # noqa: F403
 from .base import LOCAL_DIR, REST_FRAMEWORK, env
 
@@ -29,3 +31,9 @@ REST_FRAMEWORK = {
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's in-memory default: the browser tests' live server then opens its own
+    # connections instead of sharing the test thread's one, which Django warns "may sometimes
+    # randomly cause the tests to fail" (it hung the suite twice in tests/e2e).
+    DATABASES["default"]["TEST"] = {"NAME": str(LOCAL_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
