@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -19,6 +20,16 @@ hypothesis_settings.register_profile("caseworks", deadline=None, suppress_health
 hypothesis_settings.load_profile("caseworks")
 
 STAFF_ROLES = [r for r in Role if r != Role.PARTNER_AGENCY]
+
+
+def pytest_sessionfinish(session):
+    """Django removes the SQLite test database file but not its WAL and shared-memory files."""
+    from django.conf import settings
+
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and test_name:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{test_name}{suffix}").unlink(missing_ok=True)
 
 
 def needs_postgres():
