@@ -168,7 +168,7 @@ def enrolment_complete(*, enrolment: Enrolment, pre_score: int | None = None, po
     """Record the result of an attended enrolment. A tested course needs pre- and post-test scores
     (0–100); a post-test under the course's passing score is recorded as not passed (no completion).
     """
-    enrolment = Enrolment.objects.select_for_update().select_related("session__course", "user").get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("session__course", "user").get(pk=enrolment.pk)
     course = enrolment.session.course
     if enrolment.attended is not True:
         raise TrainingError("Record attendance before completion.")

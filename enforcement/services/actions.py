@@ -19,7 +19,7 @@ from ..models import EnforcementAction
 
 
 def _locked(action: EnforcementAction) -> EnforcementAction:
-    return EnforcementAction.objects.select_for_update().select_related("rule", "case").get(pk=action.pk)
+    return EnforcementAction.objects.select_for_update(of=("self",)).select_related("rule", "case").get(pk=action.pk)
 
 
 def _require(action: EnforcementAction, *statuses: str, doing: str) -> None:

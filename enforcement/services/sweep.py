@@ -103,7 +103,7 @@ def sweep_chunk_process(*, chunk_id: int, worker: str = "") -> SweepChunk:
     """Process one chunk once (a redelivered or repeated chunk that is done is skipped)."""
     try:
         with transaction.atomic():
-            chunk = SweepChunk.objects.select_for_update().select_related("run").get(pk=chunk_id)
+            chunk = SweepChunk.objects.select_for_update(of=("self",)).select_related("run").get(pk=chunk_id)
             if chunk.status != ChunkStatus.PENDING:
                 return chunk
             counts = _sweep_range(run=chunk.run, low=chunk.low, high=chunk.high)
@@ -112,6 +112,10 @@ def sweep_chunk_process(*, chunk_id: int, worker: str = "") -> SweepChunk:
                 cases_examined=counts.cases_examined, proposed=counts.proposed, advanced=counts.advanced,
                 released=counts.released,
             )
+            if connection.vendor == "postgresql":
+                # The chunk's deferred foreign-key checks run now, before the run row is locked
+                # below: a parallel worker then waits for this commit only, not for the checks.
+                connection.check_constraints()
             SweepRun.objects.filter(pk=chunk.run_id).update(
                 chunks_done=F("chunks_done") + 1, cases_examined=F("cases_examined") + counts.cases_examined,
                 proposed=F("proposed") + counts.proposed, advanced=F("advanced") + counts.advanced,

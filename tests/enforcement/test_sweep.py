@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError, connections, transaction
 
 from cases.models import Case, CaseBalance
 from core.models import DomainEvent
 from enforcement.choices import ActionStatus, ChunkStatus, ReleaseReason, Remedy, SweepStatus
-from enforcement.models import EnforcementAction, SweepChunk
+from enforcement.models import EnforcementAction, SweepChunk, SweepRun
 from enforcement.services.actions import action_notice_issue
 from enforcement.services.sweep import sweep_chunk_process, sweep_run_inline, sweep_start
 from enforcement.tasks import nightly_sweep_task
+from tests.conftest import needs_postgres
 from tests.enforcement.factories import AS_OF, delinquent_case
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +208,36 @@ def test_a_case_neither_identified_nor_located_starts_its_timeframe_on_the_day_i
     sweep_run_inline(as_of=AS_OF)
     starts = set(EnforcementAction.objects.filter(case=case).values_list("timeframe_start_on", flat=True))
     assert starts == {AS_OF}  # some rule proposed (arrears alone), and each timeframe starts today
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_in_progress_leaves_the_run_row_unlocked_for_the_other_workers(office, monkeypatch):
+    """Chunks of one run go in parallel: a chunk's transaction locks its own row, not the run's
+    (a FOR UPDATE over the chunk joined to its run serialized every worker behind one row)."""
+    from enforcement.services import sweep as sweep_module
+
+    real, seen = sweep_module._sweep_range, []
+
+    def other_worker_locks_the_run(run_id):
+        try:
+            with transaction.atomic():
+                SweepRun.objects.select_for_update(nowait=True).get(pk=run_id)
+            seen.append("locked")
+        except DatabaseError:
+            seen.append("blocked")
+        finally:
+            connections.close_all()
+
+    def observed(*, run, low, high):
+        thread = threading.Thread(target=other_worker_locks_the_run, args=(run.pk,))
+        thread.start()
+        thread.join()
+        return real(run=run, low=low, high=high)
+
+    monkeypatch.setattr(sweep_module, "_sweep_range", observed)
+    run = sweep_start(as_of=AS_OF, chunk_size=10**6)
+    chunk = sweep_chunk_process(chunk_id=run.chunks.get().pk)
+
+    assert seen == ["locked"]
+    assert chunk.status == ChunkStatus.DONE and chunk.proposed > 0
