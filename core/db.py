@@ -38,6 +38,17 @@ def advisory_xact_lock(name: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
 
 
+def foreign_keys_check_now() -> None:
+    """Run the transaction's deferred foreign-key checks now instead of at commit (PostgreSQL).
+
+    Called before a row that parallel workers share is updated: the row's lock is then held for
+    the commit only, not for the checks of every row the transaction wrote. SQLite checks each
+    statement as it runs (Django's SQLite ``check_constraints`` would scan whole tables).
+    """
+    if connection.vendor == "postgresql":
+        connection.check_constraints()
+
+
 SQLITE_LOAD_CACHE_KIB = 256 * 1024
 
 

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.db import pg_arrays
+from core.db import foreign_keys_check_now, pg_arrays
 from core.money import ZERO, money
 from core.services import event_record
 
@@ -462,6 +462,7 @@ def ledger_accrual_chunk(*, run_id: int, low: int, high: int) -> LedgerRun:
     try:
         with transaction.atomic():
             result = charges_accrue(through=run.run_on, case_range=(low, high))
+            foreign_keys_check_now()  # before the run row shared by every worker is locked
             run = LedgerRun.objects.select_for_update().get(pk=run_id)
             if key not in run.counts["ranges"]:
                 _counts_add(run.counts, result)

@@ -42,7 +42,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case, CaseBalance, Employment, SupportOrder
-from core.db import rows_insert, rows_insert_select
+from core.db import foreign_keys_check_now, rows_insert, rows_insert_select
 from core.models import DomainEvent
 from core.money import money
 
@@ -112,10 +112,7 @@ def sweep_chunk_process(*, chunk_id: int, worker: str = "") -> SweepChunk:
                 cases_examined=counts.cases_examined, proposed=counts.proposed, advanced=counts.advanced,
                 released=counts.released,
             )
-            if connection.vendor == "postgresql":
-                # The chunk's deferred foreign-key checks run now, before the run row is locked
-                # below: a parallel worker then waits for this commit only, not for the checks.
-                connection.check_constraints()
+            foreign_keys_check_now()  # before the run row shared by every worker is locked
             SweepRun.objects.filter(pk=chunk.run_id).update(
                 chunks_done=F("chunks_done") + 1, cases_examined=F("cases_examined") + counts.cases_examined,
                 proposed=F("proposed") + counts.proposed, advanced=F("advanced") + counts.advanced,

@@ -13,6 +13,7 @@ from cases.models import Case, LedgerEntry
 from core.db import rows_insert
 from core.models import DomainEvent
 from tests.cases.factories import ObligationFactory
+from tests.conftest import needs_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,21 @@ def test_any_text_and_json_round_trips(text):
     first, second = DomainEvent.objects.filter(verb="t").order_by("pk")
     assert (first.summary, first.case_id, first.data) == (text, 7, {"text": text, "n": [1, None]})
     assert (second.summary, second.case_id, second.data) == ("", None, {})
+
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_deferred_foreign_keys_are_checked_when_asked_not_at_commit():
+    from django.db import IntegrityError, transaction
+
+    from core.db import foreign_keys_check_now
+
+    reached = []
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DomainEvent.objects.create(verb="orphan", subject_type_id=987654321)  # deferred: accepted for now
+        reached.append("insert")
+        foreign_keys_check_now()
+        reached.append("check")
+    assert reached == ["insert"]
+    assert not DomainEvent.objects.filter(verb="orphan").exists()
