@@ -165,26 +165,36 @@ def _constant_columns(model, given: list, values: Mapping[str, object] | None) -
     return constants
 
 
-def rows_insert_select(model, fields: Sequence[str], select_sql: str, params: Sequence, *,
-                       values: Mapping[str, object] | None = None, returning: Sequence[str] = (),
-                       ignore_conflicts: bool = False) -> list[tuple]:
-    """``WITH q AS (select_sql) INSERT INTO model (fields, the other columns) SELECT q.*, their values``:
-    rows computed by the database go in without visiting Python. ``select_sql`` yields one column
-    per name in ``fields``, in order; the other columns are filled as ``rows_insert`` fills them.
-    Returns the ``returning`` columns of the rows inserted."""
+def insert_from_sql(model, fields: Sequence[str], source: str, *, values: Mapping[str, object] | None = None,
+                    returning: Sequence[str] = (), ignore_conflicts: bool = False) -> tuple[str, list]:
+    """``(sql, params)`` of ``INSERT INTO model (fields, the other columns) SELECT source.c0, ..., their
+    values FROM source``: ``source`` names a relation (a ``WITH`` query) with one column ``c<i>`` per
+    name in ``fields``, in order; the other columns are filled as ``rows_insert`` fills them. For a
+    caller that chains inserts in one statement (data-modifying ``WITH`` queries, PostgreSQL)."""
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
     constants = _constant_columns(model, given, values)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*given, *(f for f, _ in constants)])
-    names = ", ".join(f"c{i}" for i in range(len(given)))
-    select = ", ".join([*(f"q.c{i}" for i in range(len(given))),
+    select = ", ".join([*(f"{source}.c{i}" for i in range(len(given))),
                         *(f"CAST(%s AS {f.db_type(connection)})" for f, _ in constants)])
-    sql = (f"WITH q({names}) AS ({select_sql}) INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {select} FROM q"
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {select} FROM {source}"
            + (" WHERE true ON CONFLICT DO NOTHING" if ignore_conflicts else "")
            + (f" RETURNING {', '.join(quote(meta.get_field(n).column) for n in returning)}" if returning else ""))
+    return sql, [v for _, v in constants]
+
+
+def rows_insert_select(model, fields: Sequence[str], select_sql: str, params: Sequence, *,
+                       values: Mapping[str, object] | None = None, returning: Sequence[str] = (),
+                       ignore_conflicts: bool = False) -> list[tuple]:
+    """``WITH q AS (select_sql) INSERT INTO model ... SELECT q.*, ...`` (``insert_from_sql``): rows
+    computed by the database go in without visiting Python. Returns the ``returning`` columns of
+    the rows inserted."""
+    names = ", ".join(f"c{i}" for i in range(len(fields)))
+    insert, insert_params = insert_from_sql(model, fields, "q", values=values, returning=returning,
+                                            ignore_conflicts=ignore_conflicts)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *(v for _, v in constants)])
+        cursor.execute(f"WITH q({names}) AS ({select_sql}) {insert}", [*params, *insert_params])
         return cursor.fetchall() if returning else []
 
 

@@ -42,7 +42,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case, CaseBalance, Employment, SupportOrder
-from core.db import foreign_keys_check_now, rows_insert, rows_insert_select
+from core.db import foreign_keys_check_now, insert_from_sql, rows_insert
 from core.models import DomainEvent
 from core.money import money
 
@@ -358,10 +358,11 @@ ACTION_VARYING = ("case", "total_arrears", "assigned_arrears", "unassigned_arrea
                   "delinquent_since", "figures", "timeframe_start_on", "timeframe_due_on")
 
 
-def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs, low: int, high: int) -> int:
-    """PostgreSQL: the proposals and their events as two ``INSERT ... SELECT`` statements, the
-    figures, dates and texts computed by the database (the same values the Python branch below
-    writes on SQLite: tests/enforcement run both). Nothing per row comes back to Python."""
+def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
+    """PostgreSQL: the proposals and their events in one statement (``INSERT ... SELECT`` of the
+    actions, whose ``RETURNING`` rows feed the events' insert), the figures, dates and texts
+    computed by the database (the same values the Python branch below writes on SQLite:
+    tests/enforcement run both). Nothing per row comes back to Python."""
     as_of = run.as_of
     days = ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
     inner, inner_params = qs.values_list(
@@ -386,27 +387,31 @@ def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs, low: int, high: int) ->
         "  r.located_on), %s::date) AS start) t"
     )
     params = [as_of.isoformat(), rule.version, rule.threshold_text(), as_of, days, *inner_params, as_of]
-    created = rows_insert_select(
-        EnforcementAction, ACTION_VARYING, select, params, ignore_conflicts=True, returning=("id",),
+    actions, action_params = insert_from_sql(
+        EnforcementAction, ACTION_VARYING, "q", ignore_conflicts=True,
+        returning=("id", "case", "total_arrears", "months_in_arrears"),
         values={"remedy": rule.remedy, "rule": rule, "status": ActionStatus.PROPOSED, "sweep_run": run,
                 "proposed_on": as_of, "partner": rule.partner})
-    if not created:
-        return 0
-    events = (
+    # The events are made from the RETURNING rows of the same statement (not read back).
+    event_rows = (
         "SELECT 'enforcement action proposed', a.id, a.case_id,"
         " LEFT(%s || ' proposed: arrears $' || to_char(a.total_arrears, 'FM999,999,999,990.00') || ', '"
         "  || a.months_in_arrears::text || ' months (' || %s || ')', 500),"
         " jsonb_build_object('rule_id', %s::int, 'remedy', %s::text, 'total_arrears', a.total_arrears::text,"
         "  'months', a.months_in_arrears::text)"
-        " FROM enforcement_enforcementaction a WHERE a.sweep_run_id = %s AND a.rule_id = %s"
-        " AND a.case_id >= %s AND a.case_id < %s AND a.status = %s ORDER BY a.id"
+        " FROM a ORDER BY a.id"
     )
-    rows_insert_select(
-        DomainEvent, ("verb", "subject_id", "case_id", "summary", "data"), events,
-        [rule.get_remedy_display(), rule.citation, rule.pk, rule.remedy, run.pk, rule.pk, low, high,
-         ActionStatus.PROPOSED],
+    event_params = [rule.get_remedy_display(), rule.citation, rule.pk, rule.remedy]
+    events, event_constants = insert_from_sql(
+        DomainEvent, ("verb", "subject_id", "case_id", "summary", "data"), "e",
         values={"subject_type": _action_type(), "actor_label": f"enforcement sweep {run.pk}"})
-    return len(created)
+    columns = ", ".join(f"c{i}" for i in range(len(ACTION_VARYING)))
+    with connection.cursor() as cursor:
+        cursor.execute(  # the ORM's compiled query and constant text; every value is a parameter
+            f"WITH q({columns}) AS ({select}), a AS ({actions}), e(c0, c1, c2, c3, c4) AS ({event_rows}),"  # noqa: S608
+            f" written AS ({events}) SELECT COUNT(*) FROM a",
+            [*params, *action_params, *event_params, *event_constants])
+        return cursor.fetchone()[0]
 
 
 def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, events: list[EventRow]) -> int:
@@ -423,7 +428,7 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
                                      updated_at__gte=OuterRef("updated_at"))),
     )
     if connection.vendor == "postgresql":
-        return _propose_sql(run=run, rule=rule, qs=qs, low=low, high=high)
+        return _propose_sql(run=run, rule=rule, qs=qs)
     rows = list(qs.values_list(
         "case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
         "delinquent_since", "case__delinquency_identified_on", "case__ncp_located_on", "cmp_total",
