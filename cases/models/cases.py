@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from core.models import RestrictedQuerySet, TimeStampedModel
@@ -79,6 +80,8 @@ class Case(TimeStampedModel):
             models.Index(fields=["status", "county"]),
             models.Index(fields=["assistance_status"]),
             models.Index(fields=["status", "stage"]),
+            # The caseload search matches a typed case number case-insensitively (UPPER(case_number)).
+            models.Index(Upper("case_number"), name="case_number_upper_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -35,7 +35,8 @@ def test_caseload_search_by_case_number_name_and_last4(client, worker):
     other = CaseFactory(caseworker=worker)
     client.force_login(worker)
     url = reverse("cases:case_list")
-    for q in (target.case_number, target.ncp.last_name, target.ncp.ssn_last4):
+    typed = (target.case_number.lower(), target.case_number.replace("-", ""))  # matched case-insensitively
+    for q in (target.case_number, *typed, target.ncp.last_name, target.ncp.ssn_last4):
         numbers = [c.case_number for c in client.get(url, {"q": q}).context["object_list"]]
         assert target.case_number in numbers and other.case_number not in numbers, q
 
