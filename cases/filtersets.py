@@ -8,11 +8,26 @@ from datetime import timedelta
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django_filters.constants import EMPTY_VALUES
 
 from .choices import AssistanceStatus, CaseStage, CaseStatus
 from .models import Case, CaseParticipant
 
 CASE_NUMBER_RE = re.compile(r"^(NY|CA)-?\d+$", re.IGNORECASE)
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """The chosen order, then case number: cases that tie on the chosen field (most have no
+    arrears; many share a deadline) keep one order, so consecutive pages neither repeat nor skip
+    a case."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        if not any(field.lstrip("-") == "case_number" for field in ordering):
+            ordering.append("case_number")
+        return qs.order_by(*ordering)
 
 
 class CaseFilterSet(django_filters.FilterSet):
@@ -32,7 +47,7 @@ class CaseFilterSet(django_filters.FilterSet):
     )
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
                                                      label="Updated since")
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("case_number", "case_number"), ("next_deadline_on", "deadline"), ("updated_at", "updated"),
                 ("balance__total_arrears", "arrears")),
         field_labels={"case_number": "Case number", "next_deadline_on": "Deadline", "updated_at": "Last updated",

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from cases.models import CaseBalance, FviOverride
+from cases.filtersets import CaseFilterSet
+from cases.models import Case, CaseBalance, FviOverride
 from tests.cases.factories import AddressFactory, CaseFactory, case_with_order
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,20 @@ def test_case_list_filters(api_client_with):
     assert closed.case_number in numbers(has_arrears="false")
     assert len(numbers(updated_since="2000-01-01T00:00:00Z")) == 2
     assert numbers(updated_since="2999-01-01T00:00:00Z") == []
+
+
+@pytest.mark.parametrize(("ordering", "order_by"), [
+    ("-arrears", ("-balance__total_arrears", "case_number")),
+    ("deadline", ("next_deadline_on", "case_number")),
+    ("-updated,arrears", ("-updated_at", "balance__total_arrears", "case_number")),
+    ("-case_number", ("-case_number",)),
+])
+def test_a_sort_ends_with_the_case_number_so_pages_of_ties_neither_repeat_nor_skip(ordering, order_by):
+    """Most cases tie on arrears (none) or deadline: without a unique last key, the database may
+    return tied rows in a different order for page 2 than for page 1."""
+    queryset = CaseFilterSet({"ordering": ordering}, queryset=Case.objects.all()).qs
+
+    assert queryset.query.order_by == order_by
 
 
 @pytest.mark.parametrize("params", [{"status": "maybe"}, {"updated_since": "soon"}, {"county": "x" * 61},
