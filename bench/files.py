@@ -96,7 +96,10 @@ def main() -> None:
     ncps = list(CaseParticipant.objects.filter(role="ncp", case__status="open", person__ssn_index__gt="")
                 .select_related("case", "person").order_by("?")[: args.entries * 2])
     # NACHA DED addenda refuse SSNs with a 000 area, 00 group or 0000 serial; the synthetic range has some.
-    ncps = [p for p in ncps if p.person.ssn[:3] != "000" and p.person.ssn[3:5] != "00" and p.person.ssn[5:] != "0000"]
+    # An SSN reads as "" when it was encrypted under another key (an office generated with other
+    # settings): those NCPs are left out too.
+    ncps = [p for p in ncps if len(p.person.ssn) == 9 and p.person.ssn[:3] != "000" and p.person.ssn[3:5] != "00"
+            and p.person.ssn[5:] != "0000"]
     ncps = ncps[: args.entries]
     if not ncps:
         raise SystemExit("no open cases with an NCP SSN")
