@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import models
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=4)
@@ -41,6 +44,9 @@ class EncryptedCharField(models.TextField):
         try:
             return fernet().decrypt(value.encode()).decode()
         except InvalidToken:
+            # Written under another key: the page shows a blank, and operations hear of it.
+            logger.error("An encrypted %s could not be decrypted: CASEWORKS_FIELD_ENCRYPTION_KEY (or, without it, "
+                         "SECRET_KEY) is not the key it was written with.", self.name)
             return ""
 
     def get_prep_value(self, value):

@@ -1,3 +1,5 @@
+import base64
+import logging
 from datetime import date
 from decimal import Decimal
 
@@ -28,6 +30,16 @@ def test_ssn_is_encrypted_at_rest_and_searchable_by_last4_and_blind_index():
     assert person.ssn_last4 == "6789"
     assert Person.objects.filter(ssn_index=blind_index("123456789")).get() == person
     assert person.ssn_masked == "***-**-6789"
+
+
+def test_an_ssn_written_under_another_key_reads_blank_and_is_logged(settings, caplog):
+    person = PersonFactory(ssn="123456789")
+    settings.CASEWORKS_FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+
+    with caplog.at_level(logging.ERROR, logger="core.fields"):
+        assert Person.objects.get(pk=person.pk).ssn == ""
+
+    assert "An encrypted ssn could not be decrypted" in caplog.text
 
 
 def test_closed_case_needs_a_reason_and_date():
