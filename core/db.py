@@ -169,33 +169,21 @@ def insert_from_sql(model, fields: Sequence[str], source: str, *, values: Mappin
                     returning: Sequence[str] = (), ignore_conflicts: bool = False) -> tuple[str, list]:
     """``(sql, params)`` of ``INSERT INTO model (fields, the other columns) SELECT source.c0, ..., their
     values FROM source``: ``source`` names a relation (a ``WITH`` query) with one column ``c<i>`` per
-    name in ``fields``, in order; the other columns are filled as ``rows_insert`` fills them. For a
-    caller that chains inserts in one statement (data-modifying ``WITH`` queries, PostgreSQL)."""
+    name in ``fields``, in order; the other columns take ``values``, else their defaults as
+    ``bulk_create`` gives them (``_constant_columns``). ``rows_insert`` writes through it, and a
+    caller can chain inserts in one statement with it (data-modifying ``WITH`` queries, PostgreSQL)."""
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
     constants = _constant_columns(model, given, values)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*given, *(f for f, _ in constants)])
-    select = ", ".join([*(f"{source}.c{i}" for i in range(len(given))),
-                        *(f"CAST(%s AS {f.db_type(connection)})" for f, _ in constants)])
+    # PostgreSQL types a parameter of a SELECT list as text: each constant is cast to its column.
+    typed = (lambda f: f"CAST(%s AS {f.db_type(connection)})") if connection.vendor == "postgresql" else (lambda f: "%s")
+    select = ", ".join([*(f"{source}.c{i}" for i in range(len(given))), *(typed(f) for f, _ in constants)])
     sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {select} FROM {source}"
            + (" WHERE true ON CONFLICT DO NOTHING" if ignore_conflicts else "")
            + (f" RETURNING {', '.join(quote(meta.get_field(n).column) for n in returning)}" if returning else ""))
     return sql, [v for _, v in constants]
-
-
-def rows_insert_select(model, fields: Sequence[str], select_sql: str, params: Sequence, *,
-                       values: Mapping[str, object] | None = None, returning: Sequence[str] = (),
-                       ignore_conflicts: bool = False) -> list[tuple]:
-    """``WITH q AS (select_sql) INSERT INTO model ... SELECT q.*, ...`` (``insert_from_sql``): rows
-    computed by the database go in without visiting Python. Returns the ``returning`` columns of
-    the rows inserted."""
-    names = ", ".join(f"c{i}" for i in range(len(fields)))
-    insert, insert_params = insert_from_sql(model, fields, "q", values=values, returning=returning,
-                                            ignore_conflicts=ignore_conflicts)
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH q({names}) AS ({select_sql}) {insert}", [*params, *insert_params])
-        return cursor.fetchall() if returning else []
 
 
 def rows_insert(model, fields: Sequence[str], rows: Sequence[Sequence], *, values: Mapping[str, object] | None = None,
@@ -214,46 +202,38 @@ def rows_insert(model, fields: Sequence[str], rows: Sequence[Sequence], *, value
     """
     if not rows:
         return []
-    meta = model._meta
-    given = [meta.get_field(name) for name in fields]
-    constants = _constant_columns(model, given, values)
+    given = [model._meta.get_field(name) for name in fields]
     prepare = [None if type(f) in _PLAIN_FIELDS else _json_text(f) if isinstance(f, models.JSONField)
                else partial(f.get_db_prep_save, connection=connection) for f in given]
     if any(prepare):  # column by column: one call per value of the columns that need it
         cols = [col if p is None else [p(v) for v in col] for p, col in zip(prepare, zip(*rows, strict=True),
                                                                             strict=True)]
         rows = list(zip(*cols, strict=True))
-    table = connection.ops.quote_name(meta.db_table)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [*given, *(f for f, _ in constants)])
+    insert, constant_params = insert_from_sql(model, fields, "v", values=values, returning=returning,
+                                              ignore_conflicts=ignore_conflicts)
     names = ", ".join(f"c{i}" for i in range(len(given)))
-    back = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    back += f" RETURNING {', '.join(quote(meta.get_field(n).column) for n in returning)}" if returning else ""
-    out: list[tuple] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # JSON goes in as text and is cast per row (an array of jsonb adapters is not one).
-            types = ["text" if isinstance(f, models.JSONField) else f.db_type(connection) for f in given]
-            arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for pg_type in types)
-            select = ", ".join([*(f"CAST(v.c{i} AS jsonb)" if isinstance(f, models.JSONField) else f"v.c{i}"
-                                  for i, f in enumerate(given)),
-                                *(f"CAST(%s AS {f.db_type(connection)})" for f, _ in constants)])
-            sql = f"INSERT INTO {table} ({columns}) SELECT {select} FROM unnest({arrays}) AS v({names}){back}"
-            for start in range(0, len(rows), PG_ROWS):
-                cursor.execute(sql, [*(v for _, v in constants), *pg_arrays(rows[start:start + PG_ROWS], types)])
-                if returning:
-                    out += cursor.fetchall()
-            return out
-        select = ", ".join([*(f"c{i}" for i in range(len(given))), *("%s" for _ in constants)])
+    if connection.vendor == "postgresql":
+        # JSON goes in as text and is cast per row (an array of jsonb adapters is not one).
+        types = ["text" if isinstance(f, models.JSONField) else f.db_type(connection) for f in given]
+        arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for pg_type in types)
+        source = ", ".join(f"CAST(u.c{i} AS jsonb)" if isinstance(f, models.JSONField) else f"u.c{i}"
+                           for i, f in enumerate(given))
+        sql = f"WITH v({names}) AS (SELECT {source} FROM unnest({arrays}) AS u({names})) {insert}"
+        step = PG_ROWS
+
+        def statement(chunk):
+            return sql, [*pg_arrays(chunk, types), *constant_params]
+    else:
         row_sql = "(" + ", ".join(["%s"] * len(given)) + ")"
         step = max(1, SQLITE_PARAMS // max(1, len(given)))
+
+        def statement(chunk):
+            return (f"WITH v({names}) AS (VALUES {', '.join([row_sql] * len(chunk))}) {insert}",
+                    [*(x for row in chunk for x in row), *constant_params])
+    out: list[tuple] = []
+    with connection.cursor() as cursor:
         for start in range(0, len(rows), step):
-            chunk = rows[start:start + step]
-            cursor.execute(
-                f"WITH v({names}) AS (VALUES {', '.join([row_sql] * len(chunk))})"
-                f" INSERT INTO {table} ({columns}) SELECT {select} FROM v WHERE true{back}",
-                [*(x for row in chunk for x in row), *(v for _, v in constants)],
-            )
+            cursor.execute(*statement(rows[start:start + step]))
             if returning:
                 out += cursor.fetchall()
     return out

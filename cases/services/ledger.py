@@ -50,7 +50,6 @@ from ..models import Allocation, Case, CaseBalance, CaseParticipant, Collection,
 DISBURSE_WITHIN_BUSINESS_DAYS = 2
 
 LOOKUP_CHUNK = 2000  # ids per IN list
-BULK_BATCH = 2000
 
 HOLD_UNKNOWN_CASE = "No case with this case number"
 HOLD_CLOSED_CASE = "The case is closed"

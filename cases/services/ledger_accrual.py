@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from core.db import foreign_keys_check_now, pg_arrays
@@ -217,11 +217,8 @@ def _rows(rows: list[tuple], columns: tuple[tuple[str, str], ...]) -> list[tuple
     names = ", ".join(name for name, _ in columns)
     out = []
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for _, pg_type in columns)
         for start in range(0, len(rows), PG_CHUNK):
-            chunk = rows[start:start + PG_CHUNK]
-            out.append((f"WITH v({names}) AS (SELECT * FROM unnest({arrays}))",
-                        pg_arrays(chunk, [pg_type for _, pg_type in columns])))
+            out.append(_unnest_rows(rows[start:start + PG_CHUNK], columns))
         return out
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
@@ -279,23 +276,36 @@ def _obligations_due(*, through: date, case_range: CaseRange):
     ).order_by("id").iterator(chunk_size=10000)
 
 
+def _unnest_rows(rows: list[tuple], columns: tuple[tuple[str, str], ...]) -> tuple[str, list]:
+    """PostgreSQL: ``(WITH-clause, params)`` making ``rows`` (one chunk) a relation ``v(columns)``
+    by ``unnest`` of one array per column."""
+    names = ", ".join(name for name, _ in columns)
+    arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for _, pg_type in columns)
+    return f"WITH v({names}) AS (SELECT * FROM unnest({arrays}))", pg_arrays(rows, [t for _, t in columns])
+
+
+CHARGE_COLUMNS = (("case_id", "bigint"), ("obligation_id", "bigint"), ("kind", "text"), ("bucket", "text"),
+                  ("amount", "numeric"), ("due_on", "date"))
+
+
+def _charges_insert_sql() -> str:
+    """``INSERT`` of the charges of relation ``v(CHARGE_COLUMNS)``, skipping a charge already there
+    (one per obligation and due date: never doubled), returning (case id, bucket, amount) of the
+    rows inserted. One parameter: the creation time."""
+    return (f"INSERT INTO {_t(LedgerEntry)} (case_id, entry_type, obligation_id, obligation_kind, bucket, amount,"
+            f" due_on, posted_on, description, created_at)"
+            f" SELECT case_id, '{EntryType.CHARGE}', obligation_id, kind, bucket, amount, due_on, due_on, '', %s"
+            " FROM v WHERE true ON CONFLICT DO NOTHING RETURNING case_id, bucket, amount")
+
+
 def _insert_charges(rows: list[tuple]) -> list[tuple[int, str, Decimal]]:
     """Insert (case, obligation, kind, bucket, amount, due date) charges; returns (case id, bucket,
-    amount) of the rows actually inserted (a charge already there is skipped, never doubled)."""
-    e = _t(LedgerEntry)
-    columns = (("case_id", "bigint"), ("obligation_id", "bigint"), ("kind", "text"), ("bucket", "text"),
-               ("amount", "numeric"), ("due_on", "date"))
+    amount) of the rows actually inserted."""
     inserted = []
     now = timezone.now()
     with connection.cursor() as cursor:
-        for with_clause, params in _rows(rows, columns):
-            cursor.execute(
-                f"{with_clause} INSERT INTO {e} (case_id, entry_type, obligation_id, obligation_kind, bucket, amount,"
-                f" due_on, posted_on, description, created_at)"
-                f" SELECT case_id, '{EntryType.CHARGE}', obligation_id, kind, bucket, amount, due_on, due_on, '', %s"
-                " FROM v WHERE true ON CONFLICT DO NOTHING RETURNING case_id, bucket, amount",
-                [*params, now],
-            )
+        for with_clause, params in _rows(rows, CHARGE_COLUMNS):
+            cursor.execute(f"{with_clause} {_charges_insert_sql()}", [*params, now])
             inserted += cursor.fetchall()
     return inserted
 
@@ -381,19 +391,11 @@ def _charges_post_pg(charges: list[tuple], *, on: date | None) -> tuple[int, int
     inserted rows never travel back to Python. Chunks end at a case boundary: a case's balance is
     written once, and the per-chunk case counts add up."""
     charges = sorted(charges, key=lambda row: row[0])
-    e, b = _t(LedgerEntry), _t(CaseBalance)
-    columns = (("case_id", "bigint"), ("obligation_id", "bigint"), ("kind", "text"), ("bucket", "text"),
-               ("amount", "numeric"), ("due_on", "date"))
-    names = ", ".join(name for name, _ in columns)
-    arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for _, pg_type in columns)
+    b = _t(CaseBalance)
     sums = {slot: f"SUM(CASE WHEN bucket = '{bucket}' THEN amount ELSE 0 END)" for bucket, slot in BUCKET_SLOT.items()}
     sets, extra = _delta_sets("d", on=on, paid=False)
-    sql = (
-        f"WITH v({names}) AS (SELECT * FROM unnest({arrays})),"
-        f" ins AS (INSERT INTO {e} (case_id, entry_type, obligation_id, obligation_kind, bucket, amount, due_on,"
-        f"  posted_on, description, created_at)"
-        f"  SELECT case_id, '{EntryType.CHARGE}', obligation_id, kind, bucket, amount, due_on, due_on, '', %s FROM v"
-        f"  ON CONFLICT DO NOTHING RETURNING case_id, bucket, amount),"
+    statement = (
+        f" ins AS ({_charges_insert_sql()}),"
         f" d AS (SELECT case_id, {sums[0]} AS due, {sums[2]} AS ua, {sums[3]} AS aa FROM ins"
         f"  WHERE bucket <> '' GROUP BY case_id),"
         f" upd AS (UPDATE {b} SET {sets} FROM d WHERE {b}.case_id = d.case_id RETURNING 1)"
@@ -407,8 +409,8 @@ def _charges_post_pg(charges: list[tuple], *, on: date | None) -> tuple[int, int
             stop = min(start + PG_CHUNK, len(charges))
             while stop < len(charges) and charges[stop][0] == charges[stop - 1][0]:
                 stop += 1
-            chunk = charges[start:stop]
-            cursor.execute(sql, [*pg_arrays(chunk, [pg_type for _, pg_type in columns]), now, *extra])
+            with_clause, params = _unnest_rows(charges[start:stop], CHARGE_COLUMNS)
+            cursor.execute(f"{with_clause},{statement}", [*params, now, *extra])
             rows = cursor.fetchall()
             for bucket, amount, n, _ in rows:
                 totals[bucket or "memo"] += money(amount)
@@ -438,8 +440,6 @@ def ledger_run_accrual(*, through: date, case_range: CaseRange = None) -> Ledger
 def ledger_accrual_start(*, through: date, chunk_size: int = ACCRUAL_CHUNK) -> tuple[LedgerRun, list[tuple[int, int]]]:
     """A fanned-out accrual: the run row and the case-id ranges (aligned on ``chunk_size``) that
     ``ledger_accrual_chunk`` accrues, each in its own transaction, on as many workers as there are."""
-    from django.db.models import Max, Min
-
     bounds = Case.objects.aggregate(low=Min("id"), high=Max("id"))
     ranges = []
     if bounds["low"] is not None:

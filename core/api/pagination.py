@@ -33,7 +33,6 @@ class StandardPagination(StrictPageSizeMixin, PageNumberPagination):
     """
 
     page_size = 50
-    last_page_strings = ()
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param)

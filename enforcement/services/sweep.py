@@ -250,8 +250,7 @@ def _figures_fill(*, low: int, high: int) -> None:
 
     The NCP of a case is its first NCP participant (lowest id), read by a lookup on the (case, role)
     index (a join on the participant's id hashed every participant of the office per chunk).
-    PostgreSQL drops the table at
-    commit; SQLite keeps it for the connection, so it is emptied first.
+    PostgreSQL drops the table at commit; SQLite keeps it for the connection, so it is emptied first.
     """
     vendor = connection.vendor
     on_commit = " ON COMMIT DROP" if vendor == "postgresql" else ""
@@ -354,8 +353,17 @@ def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
     return qs
 
 
+# What a rule's query gives for each proposal (``_propose_sql`` in SQL, ``_propose`` in Python).
+PROPOSAL_SOURCE = ("case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
+                   "delinquent_since", "case__delinquency_identified_on", "case__ncp_located_on", "cmp_total",
+                   "cmp_assigned", "cmp_unassigned", "ncp_person_id")
 ACTION_VARYING = ("case", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
                   "delinquent_since", "figures", "timeframe_start_on", "timeframe_due_on")
+
+
+def _timeframe_days(rule: RemedyRule) -> int:
+    """Days to take the action: 30, or 60 when service of process is needed (45 CFR 303.6(c)(2))."""
+    return ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
 
 
 def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
@@ -364,12 +372,8 @@ def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
     computed by the database (the same values the Python branch below writes on SQLite:
     tests/enforcement run both). Nothing per row comes back to Python."""
     as_of = run.as_of
-    days = ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
-    inner, inner_params = qs.values_list(
-        "case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
-        "delinquent_since", "case__delinquency_identified_on", "case__ncp_located_on", "cmp_total",
-        "cmp_assigned", "cmp_unassigned", "ncp_person_id",
-    ).query.sql_with_params()
+    days = _timeframe_days(rule)
+    inner, inner_params = qs.values_list(*PROPOSAL_SOURCE).query.sql_with_params()
     ncp = ("|| jsonb_build_object('ncp_person_id', r.ncp_id, 'ncp_total_arrears', ROUND(r.cmp_total, 2)::text,"
            " 'ncp_assigned_arrears', ROUND(r.cmp_assigned, 2)::text,"
            " 'ncp_unassigned_arrears', ROUND(r.cmp_unassigned, 2)::text)") if rule.aggregate_by_ncp else ""
@@ -429,14 +433,10 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     )
     if connection.vendor == "postgresql":
         return _propose_sql(run=run, rule=rule, qs=qs)
-    rows = list(qs.values_list(
-        "case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
-        "delinquent_since", "case__delinquency_identified_on", "case__ncp_located_on", "cmp_total",
-        "cmp_assigned", "cmp_unassigned", "ncp_person_id",
-    ))
+    rows = list(qs.values_list(*PROPOSAL_SOURCE))
     if not rows:
         return 0
-    days = ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
+    days = _timeframe_days(rule)
     thresholds = rule.threshold_text()
     as_of_text = as_of.isoformat()
     actions = []
@@ -465,9 +465,9 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     for pk, case_id, total, months in created:
         # RETURNING skips the field converters: SQLite gives 6 for 6.00.
         total, months = money(total), Decimal(months).quantize(Decimal("0.01"))
-        events.append(EventRow(
-            "enforcement action proposed", pk, case_id,
-            f"{remedy} proposed: arrears ${total:,.2f}, {months} months ({rule.citation})"[:500],
-            {"rule_id": rule.pk, "remedy": rule.remedy, "total_arrears": str(total), "months": str(months)},
+        events.append(_event(
+            verb="enforcement action proposed", action_id=pk, case_id=case_id,
+            summary=f"{remedy} proposed: arrears ${total:,.2f}, {months} months ({rule.citation})",
+            data={"rule_id": rule.pk, "remedy": rule.remedy, "total_arrears": str(total), "months": str(months)},
         ))
     return len(created)

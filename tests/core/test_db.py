@@ -7,6 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.choices import EntryType
 from cases.models import Case, LedgerEntry
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_fixed_values_defaults_and_json_columns():
     case_type = ContentType.objects.get_for_model(Case)
+    before = timezone.now()
     ids = rows_insert(DomainEvent, ("verb", "subject_id", "summary", "data"),
                       [("a", 1, "first", {"amount": "1.50", "list": [1, 2], "nested": {"k": None}}),
                        ("b", 2, "second", {})],
@@ -29,7 +31,7 @@ def test_fixed_values_defaults_and_json_columns():
     assert (first.subject_type, first.actor_label, first.subject_id) == (case_type, "test", 1)
     assert first.data == {"amount": "1.50", "list": [1, 2], "nested": {"k": None}}
     assert second.data == {}
-    assert first.occurred_at is not None  # auto_now_add column filled
+    assert before <= first.occurred_at <= timezone.now()  # auto_now_add column: the time of the insert
     assert first.case_id is None  # nullable column without a default: NULL
 
 
@@ -73,7 +75,6 @@ def test_any_text_and_json_round_trips(text):
     first, second = DomainEvent.objects.filter(verb="t").order_by("pk")
     assert (first.summary, first.case_id, first.data) == (text, 7, {"text": text, "n": [1, None]})
     assert (second.summary, second.case_id, second.data) == ("", None, {})
-
 
 
 @needs_postgres()
