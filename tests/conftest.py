@@ -22,6 +22,20 @@ hypothesis_settings.load_profile("caseworks")
 STAFF_ROLES = [r for r in Role if r != Role.PARTNER_AGENCY]
 
 
+# Tests that share one resource run on one xdist worker (``--dist loadgroup``): the browser tests
+# (one Chromium at a time keeps a 2-core machine responsive) and the tests that start a real
+# Celery worker on the shared Redis broker (two such workers would take each other's tasks).
+XDIST_GROUPS = {"browser": "browser", "redis": "broker", "chaos": "broker"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker, group in XDIST_GROUPS.items():
+            if item.get_closest_marker(marker) is not None:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+
+
 def pytest_sessionfinish(session):
     """Django removes the SQLite test database file but not its WAL and shared-memory files."""
     from django.conf import settings
