@@ -170,10 +170,10 @@ def test_fti_needs_permission_and_current_training(worker, role_user, monkeypatc
     from cases.access import can_view_fti
 
     specialist = role_user("enforcement_specialist")
-    monkeypatch.setattr("training.selectors.fti_training_current", lambda user: True)
+    monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: True)  # training current
     assert not can_view_fti(worker)  # no cases.view_fti
     assert can_view_fti(specialist)
-    monkeypatch.setattr("training.selectors.fti_training_current", lambda user: False)
+    monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: False)  # training lapsed
     assert not can_view_fti(specialist)  # training lapsed
 
 
