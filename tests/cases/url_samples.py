@@ -22,6 +22,8 @@ def url_samples(*, users) -> dict[str, dict]:
 
     look_alike = CaseFactory(county="Albany").cp
     twin = CaseFactory(county="Albany").cp
+    twin.ssn = ""  # two records of one person: one without an SSN
+    twin.save()
     merged = person_merge(survivor=look_alike, duplicate=twin, by=None, reason="walker sample")
     return {
         "cases:person_duplicates": {},
