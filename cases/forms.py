@@ -123,7 +123,7 @@ class CaseCreateForm(forms.Form):
                 order.remove(name)
                 order.insert(order.index(anchor) + 1, name)
         self.order_fields(order)
-        self._bound_fields_cache.clear()  # bound fields keep the label they were made with
+        self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # bound fields keep their first label
 
     def _existing(self, key: str):
         value = (self.cleaned_data.get(f"{key}_existing_person") or "").strip()

@@ -4,6 +4,7 @@ reassignment, closure, and the federal timeframes cached on the case (cases.dead
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 from datetime import date
 from decimal import Decimal
 
@@ -209,7 +210,7 @@ def case_create(
     case_deadline_refresh(case)
     case.save()
     for key, role, party in keyed:
-        person = existing.get(key) or _person_create(party, on=opened_on)
+        person = existing.get(key) or _person_create(cast(PartyData, party), on=opened_on)
         if key in existing and isinstance(party, PartyData) and party.family_violence and not person.family_violence:
             person.family_violence = True  # the stricter flag wins (42 USC 654(26))
             person.save(update_fields=["family_violence", "updated_at"])
