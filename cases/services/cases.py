@@ -4,9 +4,9 @@ reassignment, closure, and the federal timeframes cached on the case (cases.dead
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
