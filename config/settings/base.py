@@ -274,9 +274,20 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The office this deployment serves. Cases carry their own profile; this is the default.
 CASEWORKS_JURISDICTION = env.str("CASEWORKS_JURISDICTION", default="NY")
 CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks County Child Support Unit")
-# Key for encrypting SSNs and bank data at rest (Fernet, urlsafe base64 32 bytes). Defaults to a
-# key derived from SECRET_KEY; production should set its own and keep it out of the database host.
+# Keys for SSNs and bank data at rest (core/fields.py): Fernet keys (url-safe base64, 32 bytes),
+# comma-separated, newest first: the first encrypts, every one decrypts (MultiFernet). Production
+# refuses to start without them; rotate with `manage.py rotate_field_keys`. Keep them off the
+# database host.
+CASEWORKS_FIELD_ENCRYPTION_KEYS = env.list("CASEWORKS_FIELD_ENCRYPTION_KEYS", default=[])
+# Former single key: still decrypts (as do keys derived from SECRET_KEY and SECRET_KEY_FALLBACKS)
+# so that rotate_field_keys can re-encrypt what was written under it.
 CASEWORKS_FIELD_ENCRYPTION_KEY = env.str("CASEWORKS_FIELD_ENCRYPTION_KEY", default="")
+# Key of the SSN blind index (a keyed BLAKE2b hash for exact-match search), at least 32 characters,
+# separate from the encryption keys. Changing it: run rotate_field_keys to recompute every index.
+CASEWORKS_BLIND_INDEX_KEY = env.str("CASEWORKS_BLIND_INDEX_KEY", default="")
+# Former DJANGO_SECRET_KEY values (Django 5.1+): sessions signed with them stay valid, and values
+# encrypted under their derived key still decrypt until rotate_field_keys re-encrypts them.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 # How long audit records are kept (IRS Publication 1075 practice: 7 years).
 CASEWORKS_AUDIT_RETENTION_DAYS = env.int("CASEWORKS_AUDIT_RETENTION_DAYS", default=7 * 365)
 

@@ -1,15 +1,40 @@
-"""Production: DEBUG always off; refuses to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS."""
+"""Production: DEBUG always off; refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+CASEWORKS_FIELD_ENCRYPTION_KEYS and CASEWORKS_BLIND_INDEX_KEY."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import CASEWORKS_BLIND_INDEX_KEY, CASEWORKS_FIELD_ENCRYPTION_KEYS, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 if not SECRET_KEY or not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set in production.")
+
+
+def _require_field_keys() -> None:
+    """SSNs and bank numbers must not depend on SECRET_KEY: refuse to start without keys of their own."""
+    from cryptography.fernet import Fernet
+
+    if not CASEWORKS_FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "CASEWORKS_FIELD_ENCRYPTION_KEYS must be set in production (comma-separated Fernet keys, newest first)."
+        )
+    for position, key in enumerate(CASEWORKS_FIELD_ENCRYPTION_KEYS, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ImproperlyConfigured(  # "from None": the key itself must not reach a traceback
+                f"CASEWORKS_FIELD_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 url-safe base64 bytes)."
+            ) from None
+    if len(CASEWORKS_BLIND_INDEX_KEY) < 32:
+        raise ImproperlyConfigured("CASEWORKS_BLIND_INDEX_KEY must be set in production (at least 32 characters).")
+    if CASEWORKS_BLIND_INDEX_KEY in CASEWORKS_FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured("CASEWORKS_BLIND_INDEX_KEY must differ from the field encryption keys.")
+
+
+_require_field_keys()
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
