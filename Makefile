@@ -46,7 +46,7 @@ lint: install
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" CASEWORKS_FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" CASEWORKS_BLIND_INDEX_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 	  DJANGO_ALLOWED_HOSTS=caseworks.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 # Debian's Chromium for the browser tests (Playwright's own download cannot work here).

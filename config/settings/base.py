@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",  # multi-factor sign-in framework; Caseworks' devices live in accounts
     *CASEWORKS_APPS,
 ]
 
@@ -67,7 +68,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor given
     "core.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",  # staff pages need the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -133,6 +136,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Multi-factor sign-in (IRS Publication 1075; OWASP ASVS L2): every staff role signs in with a
+# password and a TOTP code (or a one-time recovery code). local.py and test.py turn it off by
+# default so the demo and the suite sign in with a password.
+CASEWORKS_MFA_REQUIRED = env.bool("CASEWORKS_MFA_REQUIRED", default=True)
+# Roles that sign in with a password alone (role names, comma-separated). None in production:
+# `check --deploy` warns when this is set. A user is exempt only if every role they hold is.
+CASEWORKS_MFA_EXEMPT_ROLES = env.list("CASEWORKS_MFA_EXEMPT_ROLES", default=[])
+# An enrolment begun (secret shown) but not confirmed with a code lapses after this many seconds.
+CASEWORKS_MFA_ENROLMENT_SECONDS = env.int("CASEWORKS_MFA_ENROLMENT_SECONDS", default=15 * 60)
+# Password reset by e-mail: the link works this long and once; requests are limited per client
+# address and per e-mail address (per hour). The answer never says whether the address exists.
+PASSWORD_RESET_TIMEOUT = env.int("CASEWORKS_PASSWORD_RESET_SECONDS", default=60 * 60)
+CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY = env.int("CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY", default=10)
+CASEWORKS_PASSWORD_RESET_PER_ADDRESS_HOURLY = env.int("CASEWORKS_PASSWORD_RESET_PER_ADDRESS_HOURLY", default=3)
 
 # Lockout (IRS Publication 1075 is commonly read as 3 failures; lock on the username, not only IP).
 AXES_FAILURE_LIMIT = env.int("CASEWORKS_LOCKOUT_FAILURES", default=3)

@@ -4,24 +4,52 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args, env_extra: dict,
-         drop=("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")):
+         drop=("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE",
+               "CASEWORKS_FIELD_ENCRYPTION_KEYS", "CASEWORKS_BLIND_INDEX_KEY")):
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_extra)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
-def test_production_deploy_check_passes_with_only_the_two_required_variables():
+def _field_keys() -> dict[str, str]:
+    return {"CASEWORKS_FIELD_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
+            "CASEWORKS_BLIND_INDEX_KEY": secrets.token_urlsafe(32)}
+
+
+def test_production_deploy_check_passes_with_only_the_required_variables():
     result = _run("check", "--deploy", "--fail-level", "WARNING", env_extra={
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "caseworks.example.org",
+        **_field_keys(),
     })
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("missing", "bad_value", "message"), [
+    ("CASEWORKS_FIELD_ENCRYPTION_KEYS", None, "CASEWORKS_FIELD_ENCRYPTION_KEYS must be set in production"),
+    ("CASEWORKS_FIELD_ENCRYPTION_KEYS", "not-a-key-at-all", "key 1 is not a Fernet key"),
+    ("CASEWORKS_BLIND_INDEX_KEY", None, "CASEWORKS_BLIND_INDEX_KEY must be set in production"),
+    ("CASEWORKS_BLIND_INDEX_KEY", "short", "CASEWORKS_BLIND_INDEX_KEY must be set in production"),
+])
+def test_production_refuses_to_start_without_field_keys(missing, bad_value, message):
+    env_extra = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                 "DJANGO_ALLOWED_HOSTS": "caseworks.example.org", **_field_keys()}
+    del env_extra[missing]
+    if bad_value is not None:
+        env_extra[missing] = bad_value
+    result = _run("check", "--deploy", env_extra=env_extra)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "not-a-key-at-all" not in result.stderr  # a key never reaches the log
 
 
 def test_production_refuses_to_start_without_secret_key_and_hosts():
@@ -33,5 +61,5 @@ def test_production_refuses_to_start_without_secret_key_and_hosts():
 def test_production_debug_is_always_off():
     result = _run("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env_extra={
         "DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_DEBUG": "true",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "x.example.org"})
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "x.example.org", **_field_keys()})
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
