@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ReadOnlyAdmin
 
 from .mfa import mfa_reset
-from .models import ApiKey, ApiRequestLog, AuthenticatorDevice, PartnerAgency, User
+from .models import ApiKey, ApiRequestLog, AuthenticatorDevice, PartnerAgency, RecoveryCodeDevice, User
 
 
 @admin.register(User)
@@ -85,3 +85,24 @@ class ApiRequestLogAdmin(ReadOnlyAdmin):
     search_fields = ("path", "key_prefix", "agency__name")
     date_hierarchy = "at"
     list_select_related = ("agency",)
+
+
+@admin.register(AuthenticatorDevice)
+class AuthenticatorDeviceAdmin(ReadOnlyAdmin):
+    """Who has enrolled, and when a code was last accepted. The secret is never shown; to replace
+    a lost authenticator use the users list's "Reset multi-factor sign-in" action (audited)."""
+
+    list_display = ("user", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    list_select_related = ("user",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(ReadOnlyAdmin):
+    list_display = ("user", "remaining")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    fields = ("user", "remaining")
+    readonly_fields = ("remaining",)

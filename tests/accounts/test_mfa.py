@@ -370,3 +370,15 @@ def test_deploy_check_warns_when_mfa_is_off_or_a_role_is_exempt(settings):
     settings.CASEWORKS_MFA_EXEMPT_ROLES = ["trainre"]
     assert [e.id for e in mfa_exempt_roles_are_known()] == ["accounts.E001"]
 
+
+
+def test_admin_lists_devices_without_their_secret(client, staff, role_user, clock, settings):
+    user = staff()
+    device, codes = enrol(client, user, clock)
+    settings.CASEWORKS_MFA_REQUIRED = False
+    client.force_login(role_user(Role.ADMINISTRATOR))
+    page = client.get(reverse("admin:accounts_authenticatordevice_change", args=[device.pk])).content.decode()
+    assert user.username in page and device.key not in page and device.base32_key not in page
+    recovery = RecoveryCodeDevice.objects.get(user=user)
+    page = client.get(reverse("admin:accounts_recoverycodedevice_change", args=[recovery.pk])).content.decode()
+    assert "10" in page and codes[0] not in page and recovery.hashed_codes[0] not in page
