@@ -50,7 +50,7 @@ def keys(settings):
 
 def test_every_encrypted_field_is_found():
     labels = {f"{m._meta.label}.{f.name}" for m, f in encrypted_fields()}
-    assert {"cases.Person.ssn", "enforcement.PayeeAccount.account_number"} <= labels
+    assert {"cases.Person.ssn", "enforcement.PayeeAccount.account_number", "accounts.AuthenticatorDevice.key"} <= labels
 
 
 def test_first_key_encrypts_and_every_key_decrypts(keys):
