@@ -382,3 +382,13 @@ def test_admin_lists_devices_without_their_secret(client, staff, role_user, cloc
     recovery = RecoveryCodeDevice.objects.get(user=user)
     page = client.get(reverse("admin:accounts_recoverycodedevice_change", args=[recovery.pk])).content.decode()
     assert "10" in page and codes[0] not in page and recovery.hashed_codes[0] not in page
+
+
+def test_the_menu_is_hidden_until_the_second_factor(client, staff, clock):
+    user = staff()
+    sign_in(client, user)
+    page = client.get(reverse("complaints:public_form")).content.decode()
+    assert 'id="main-nav"' not in page and reverse("password_change") not in page
+    client.get(reverse("mfa_setup"))
+    client.post(reverse("mfa_setup"), {"code": code_for(AuthenticatorDevice.objects.get(user=user))})
+    assert 'id="main-nav"' in client.get(reverse("core:home")).content.decode()
