@@ -81,23 +81,22 @@ def field_rotate(
             )
             if not batch:
                 break
+            changed = []
             for pk, raw, *indexes in batch:
                 report.read += 1
                 plaintext, current = _decrypt(raw)
                 if plaintext is None:
                     report.undecryptable.append(str(pk))
                     continue
-                changes: dict[str, str] = {}
-                if not current:
-                    changes[encrypted.name] = plaintext  # get_prep_value encrypts under the first key
-                    report.reencrypted += 1
                 wanted = blind_index(plaintext)
-                stale = [col for col, value in zip(index_columns, indexes, strict=True) if value != wanted]
-                if stale:
-                    changes.update(dict.fromkeys(stale, wanted))
-                    report.reindexed += 1
-                if changes and not dry_run:
-                    manager.filter(pk=pk).update(**changes)
+                stale = any(value != wanted for value in indexes)
+                report.reencrypted += not current
+                report.reindexed += stale
+                if not current or stale:
+                    # Saving the plaintext encrypts it under the first key (get_prep_value).
+                    changed.append(model(pk=pk, **{encrypted.name: plaintext}, **dict.fromkeys(index_columns, wanted)))
+            if changed and not dry_run:
+                manager.bulk_update(changed, [encrypted.name, *index_columns], batch_size=100)  # short CASE lists
             last_pk = batch[-1][0]
         if progress is not None:
             progress(report, last_pk)
