@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
@@ -35,4 +37,4 @@ class StaffPasswordResetForm(PasswordResetForm):
         from .tasks import password_reset_email_task
 
         for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(lambda pk=user.pk: password_reset_email_task.delay(pk))
+            transaction.on_commit(partial(password_reset_email_task.delay, user.pk))

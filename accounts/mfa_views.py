@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +21,7 @@ from core.views import LoginOnlyMixin, PublicMixin
 
 from .forms import EnrolmentForm, SecondFactorForm, StaffPasswordResetForm
 from .mfa import enrolment_confirm, enrolment_start, is_enrolled, mfa_required_for, second_factor_verify
+from .models import User
 from .password_reset import within_hourly_limit
 
 RECOVERY_CODES_LOW = 3
@@ -28,6 +31,10 @@ class MfaStepMixin(LoginOnlyMixin):
     """A page of the second sign-in step: open to a signed-in user who has not given it yet."""
 
     mfa_step = True
+    request: HttpRequest
+
+    def staff(self) -> User:
+        return cast(User, self.request.user)  # LoginRequiredMixin has let only signed-in users in
 
     def next_url(self) -> str:
         candidate = self.request.POST.get("next") or self.request.GET.get("next") or ""
@@ -42,7 +49,7 @@ class MfaStepMixin(LoginOnlyMixin):
 
     def not_needed(self) -> bool:
         user = self.request.user
-        return not mfa_required_for(user) or user.is_verified()
+        return not mfa_required_for(user) or user.is_verified()  # type: ignore[union-attr]  # OTPMiddleware
 
 
 class MfaVerifyView(MfaStepMixin, View):
@@ -65,7 +72,7 @@ class MfaVerifyView(MfaStepMixin, View):
         form = SecondFactorForm(request.POST)
         if not form.is_valid():
             return self.page(form)
-        result = second_factor_verify(request=request, user=request.user, code=form.cleaned_data["code"])
+        result = second_factor_verify(request=request, user=self.staff(), code=form.cleaned_data["code"])
         if result.ok:
             if result.recovery_left is not None:
                 level = messages.WARNING if result.recovery_left <= RECOVERY_CODES_LOW else messages.INFO
@@ -105,7 +112,7 @@ class MfaSetupView(MfaStepMixin, View):
             return redirect(self.with_next("mfa_verify"))
         form = EnrolmentForm(request.POST)
         if form.is_valid():
-            codes = enrolment_confirm(request=request, user=request.user, code=form.cleaned_data["code"])
+            codes = enrolment_confirm(request=request, user=self.staff(), code=form.cleaned_data["code"])
             if codes is not None:
                 return render(request, "registration/mfa_recovery_codes.html",
                               {"codes": codes, "next": self.next_url()})
@@ -114,7 +121,7 @@ class MfaSetupView(MfaStepMixin, View):
         return self.page(form)
 
     def page(self, form) -> HttpResponse:
-        device = enrolment_start(user=self.request.user)
+        device = enrolment_start(user=self.staff())
         qr = segno.make(device.config_url(settings.CASEWORKS_OFFICE_NAME or "Caseworks"), error="m")
         secret = device.base32_key
         return render(self.request, self.template_name, {

@@ -23,7 +23,7 @@ from core.fields import EncryptedCharField
 from .choices import AgencyKind, Role
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp devices: no related_name
     """A staff member. ``county`` scopes case access for case-level roles (blank: whole office)."""
 
     county = models.CharField(max_length=60, blank=True, db_index=True)
@@ -181,7 +181,8 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
     TOLERANCE = 1
 
     key = EncryptedCharField(help_text="Hex-encoded secret (encrypted at rest).")
-    last_t = models.BigIntegerField(default=-1, help_text="Time step of the last accepted code.")
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(
+        default=-1, help_text="Time step of the last accepted code.")
 
     class Meta(Device.Meta):
         verbose_name = "authenticator app"
