@@ -108,6 +108,10 @@ class AccessLog(AppendOnlyModel):
         PASSWORD_CHANGE = "password_change", "Password change"
         ADMIN_COMMAND = "admin_command", "Administrative command"
         OVERRIDE = "override", "Confidentiality override"
+        MFA_ENROLLED = "mfa_enrolled", "Multi-factor enrolment"
+        MFA_VERIFIED = "mfa_verified", "Multi-factor sign-in"
+        MFA_RESET = "mfa_reset", "Multi-factor reset by an administrator"
+        PASSWORD_RESET = "password_reset", "Password reset by e-mail"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)

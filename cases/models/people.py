@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.fields import EncryptedCharField, blind_index
+from core.fields import EncryptedCharField, Undecryptable, blind_index
 from core.models import RestrictedQuerySet, TimeStampedModel
 
 from ..choices import GeneticTestResult, PaternityMethod, PaternityStatus, Sex
@@ -50,6 +50,8 @@ class Person(TimeStampedModel):
 
     history = HistoricalRecords(excluded_fields=["ssn"])
     objects = RestrictedQuerySet.as_manager()
+    # Blind-index column -> the encrypted field it indexes (recomputed by manage.py rotate_field_keys).
+    blind_indexes = {"ssn_index": "ssn"}
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -81,8 +83,9 @@ class Person(TimeStampedModel):
         return {"ssn_last4": ssn[-4:] if ssn else "", "ssn_index": blind_index(ssn) if ssn else ""}
 
     def save(self, *args, **kwargs) -> None:
-        for name, value in self.ssn_columns(self.ssn or "").items():
-            setattr(self, name, value)
+        if not isinstance(self.ssn, Undecryptable):  # an unreadable SSN keeps its stored columns
+            for name, value in self.ssn_columns(self.ssn or "").items():
+                setattr(self, name, value)
         super().save(*args, **kwargs)
 
     @classmethod
