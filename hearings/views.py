@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from complaints.deadlines import presumed_received_on
 from complaints.forms import apply_service_errors
 from complaints.models import Complaint
 from complaints.services import case_lookup
@@ -57,7 +58,7 @@ class RequestCreateView(PermissionMixin, FormView):
                 "case_number": complaint.case.case_number if complaint.case_id else "",
                 "contact_email": complaint.contact_email, "contact_phone": complaint.contact_phone,
                 "issue": ISSUE_OF_CATEGORY.get(complaint.category, ""),
-                "resolution_received_on": complaint.resolved_on,
+                "resolution_received_on": presumed_received_on(complaint.resolved_on) if complaint.resolved_on else None,
                 "interpreter_language": complaint.preferred_language if complaint.interpreter_needed else "",
                 "accommodation_needs": complaint.accommodation_needs}
 

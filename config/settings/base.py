@@ -277,6 +277,9 @@ CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks Coun
 # Key for encrypting SSNs and bank data at rest (Fernet, urlsafe base64 32 bytes). Defaults to a
 # key derived from SECRET_KEY; production should set its own and keep it out of the database host.
 CASEWORKS_FIELD_ENCRYPTION_KEY = env.str("CASEWORKS_FIELD_ENCRYPTION_KEY", default="")
+# A mailed written resolution is received this many calendar days after its date; the state
+# hearing deadline runs from receipt (Cal. Code Civ. Proc. 1013(a): 5 days within the state) (confirm).
+CASEWORKS_MAILING_ALLOWANCE_DAYS = env.int("CASEWORKS_MAILING_ALLOWANCE_DAYS", default=5)
 # How long audit records are kept (IRS Publication 1075 practice: 7 years).
 CASEWORKS_AUDIT_RETENTION_DAYS = env.int("CASEWORKS_AUDIT_RETENTION_DAYS", default=7 * 365)
 
