@@ -1,3 +1,5 @@
+from decimal import Decimal as D
+
 import pytest
 from django.urls import reverse
 
@@ -126,3 +128,51 @@ def test_bad_input_is_a_400_keyed_by_the_field(api_client_with, path, payload, f
     response = api_client_with("guidelines:read").post(f"/api/v1/guidelines/{path}/", payload, format="json")
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+def test_ny_page_takes_gross_income_deductions_and_add_ons(client_as):
+    response = client_as("caseworker").get(reverse("guidelines:ny"), {
+        "payor_income": "80000", "other_income": "40000", "children": "2", "as_of": "2025-06-01",
+        "payor_fica": "6120", "payor_local_tax": "3000", "payor_maintenance_paid": "5000",
+        "payor_other_support_paid": "2000", "other_fica": "3060", "child_care_annual": "12000"})
+    result = response.context["result"]
+    assert (result.payor_obligation_monthly, result.payor_total_monthly) == (D("1330.83"), D("1964.43"))
+    text = response.content.decode()
+    assert "$63,880.00" in text and "FICA (Social Security and Medicare) actually paid" in text
+    assert reverse("guidelines:ny_pdf") in text
+
+
+def test_ny_page_without_deductions_keeps_todays_figures(client_as):
+    response = client_as("caseworker").get(reverse("guidelines:ny"), {
+        "payor_income": "60000", "other_income": "40000", "children": "2", "as_of": "2025-06-01"})
+    assert response.context["result"].payor_obligation_monthly == D("1250.00")
+
+
+def test_page_puts_the_laws_objection_on_the_field(client_as):
+    client = client_as("caseworker")
+    early = client.get(reverse("guidelines:ny"), {"payor_income": "1", "other_income": "1", "children": "1",
+                                                  "as_of": "2024-02-29"})
+    assert "result" not in early.context and "as_of" in early.context["form"].errors
+    rebutted = client.get(reverse("guidelines:ca"), {
+        "high_earner_net_monthly": "2000", "total_net_monthly": "2000", "high_earner_timeshare": "0",
+        "children": "1", "as_of": "2026-06-01", "low_income_adjustment": "rebutted"})
+    assert "rebuttal_reason" in rebutted.context["form"].errors
+
+
+def test_ca_page_shows_the_low_income_lines_and_prints_a_pdf(client_as):
+    client = client_as("enforcement_specialist")
+    params = {"high_earner_net_monthly": "2000", "total_net_monthly": "2000", "high_earner_timeshare": "0",
+              "children": "1", "as_of": "2026-06-01"}
+    page = client.get(reverse("guidelines:ca"), params)
+    assert page.context["result"].monthly_support == D("258.27")
+    assert "Low-income threshold" in page.content.decode() and "$2,929.33" in page.content.decode()
+    pdf = client.get(reverse("guidelines:ca_pdf"), params)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    ny = client.get(reverse("guidelines:ny_pdf"), {"payor_income": "60000", "other_income": "40000",
+                                                   "children": "2", "as_of": "2025-06-01"})
+    assert ny.content.startswith(b"%PDF")
+
+
+def test_pdf_without_valid_inputs_goes_back_to_the_page(client_as):
+    response = client_as("caseworker").get(reverse("guidelines:ny_pdf"), {"payor_income": "-5"})
+    assert response.status_code == 302 and response.url.startswith(reverse("guidelines:ny") + "?")
