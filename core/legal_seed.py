@@ -16,7 +16,8 @@ D = Decimal
 CSSA = "DRL 240(1-b)"
 CA_4055 = "Fam. Code 4055(b)(3)"
 SB343 = date(2024, 9, 1)  # SB 343 (Stats. 2023, ch. 213): new K bands and low-income adjustment
-CA_ORIGINAL = date(1993, 7, 1)  # first day the calculator applies the pre-SB 343 table
+CA_ORIGINAL = date(1993, 7, 1)
+FEDERAL_FROM = date(1999, 10, 1)  # FY 2000 (the date quality's seeded rule tables start)  # first day the calculator applies the pre-SB 343 table
 
 
 def _rows() -> list[dict]:
@@ -57,6 +58,12 @@ def _rows() -> list[dict]:
     add("ny.low_income.reserve_obligation_monthly", "NY", date(1989, 9, 15), "50", f"{CSSA}(d)",
         note="Minimum when paying would take the payor below the self-support reserve (or the income above it).")
 
+    # --- Federal case processing timeframes (45 CFR 303), read by quality.timeframes ------------
+    for key, days, cite in (("us.timeframe.case_opening_days", 20, "45 CFR 303.2(b)"),
+                            ("us.timeframe.locate_days", 75, "45 CFR 303.3(b)(3)"),
+                            ("us.timeframe.establishment_days", 90, "45 CFR 303.4(d)")):
+        add(key, "US", FEDERAL_FROM, days, cite, note="Calendar days; the first day applied here is a default.")
+
     # --- California guideline ---------------------------------------------------------------------
     # K fraction bands: band n covers TN up to ``upper`` (the last band has none); fraction =
     # base + TN / tn_divisor + over_tn / TN (a zero term is left out).
@@ -91,11 +98,11 @@ SEED_ROWS = _rows()
 
 
 def seed(*, LegalParameter, using: str = "default") -> int:  # noqa: N803
-    """Create the missing rows; return how many were created."""
-    created = 0
-    for row in SEED_ROWS:
-        _, made = LegalParameter.objects.using(using).get_or_create(
-            key=row["key"], jurisdiction=row["jurisdiction"], effective_on=row["effective_on"],
-            defaults={k: row[k] for k in ("value", "citation", "confirm", "note")})
-        created += made
-    return created
+    """Create the seeded rows that are missing (two queries); return how many were created.
+    Existing rows, perhaps corrected by an administrator, are left as they are."""
+    manager = LegalParameter.objects.using(using)
+    have = set(manager.values_list("key", "jurisdiction", "effective_on"))
+    missing = [LegalParameter(**row) for row in SEED_ROWS
+               if (row["key"], row["jurisdiction"], row["effective_on"]) not in have]
+    manager.bulk_create(missing)
+    return len(missing)

@@ -28,9 +28,8 @@ def ensure_reference_data(sender, using="default", **kwargs) -> None:
 
 
 def ensure(*, using: str) -> None:
-    """Core's reference data: the legal parameters (``core.legal_seed``)."""
+    """Core's reference data: the legal parameters (``core.legal_seed``); adds only missing rows."""
     from .legal_seed import seed
     from .models import LegalParameter
 
-    if not LegalParameter.objects.using(using).exists():
-        seed(LegalParameter=LegalParameter, using=using)
+    seed(LegalParameter=LegalParameter, using=using)
