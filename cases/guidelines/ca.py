@@ -73,12 +73,12 @@ class CaGuidelineResult:
             ("2", "Time factor: 1 + H% (H% ≤ 50%) or 2 − H% (H% > 50%)", f"{self.time_factor}"),
             ("3", "K (line 1 × line 2)", f"{self.k}"),
             ("4", "CS for one child: K × [HN − (H% × TN)]", dollars(self.base_amount)),
-            ("5", "Children multiplier — Fam. Code 4055(b)(4)", f"{self.multiplier}"),
+            ("5", "Children multiplier — Fam. Code 4055(b)(4)", format(self.multiplier.normalize(), "f")),
             ("6", f"Guideline support before the low-income adjustment, paid by the {payor} earner",
              dollars(self.monthly_support_before_adjustment)),
             ("7", "Obligor's net monthly disposable income", dollars(self.obligor_net_monthly)),
             ("8", "Low-income threshold: minimum wage "
-                  + (f"${self.minimum_wage_hourly}" if self.minimum_wage_hourly is not None else "—")
+                  + (dollars(self.minimum_wage_hourly) if self.minimum_wage_hourly is not None else "—")
                   + " × 40 h × 52 weeks ÷ 12 — Fam. Code 4055(b)(7)", dollars(self.low_income_threshold) or "—"),
             ("9", "Low-income fraction: (line 8 − line 7) ÷ line 8", f"{self.low_income_fraction}"),
             ("10", "Low-income reduction (line 6 × line 9"
