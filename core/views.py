@@ -197,7 +197,7 @@ class LegalParameterListView(PermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        in_force: dict[tuple[str, str], int] = {}
+        in_force = {}  # (jurisdiction, key) → pk of the row in force
         for row in context["object_list"]:  # newest first within a key: the first row not in the future
             if row.effective_on <= today:
                 in_force.setdefault((row.jurisdiction, row.key), row.pk)

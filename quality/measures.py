@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -19,7 +19,7 @@ from core.money import ZERO, money
 
 from .choices import MeasureName
 from .fiscal import fiscal_year_bounds, fiscal_year_end
-from .rules import applicable_percentage, measure_exact, measure_value, next_tier
+from .rules import applicable_percentage, measure_exact, next_tier
 from .selectors import RuleBook, expenditure_amount
 
 # Decided (docs/measures.md): current support due = child support and cash medical support ordered
@@ -197,8 +197,9 @@ def measures_from_lines(*, fiscal_year: int, lines: dict[str, object], expenditu
             num, den = lines.get("collections") or ZERO, expenditures
         else:
             num, den = lines[num_key], lines[den_key]
-        value = measure_value(name, num, den) if den is not None else None
-        exact = measure_exact(name, num, den) if den is not None else None  # the band is chosen unrounded
+        # the band is chosen on the unrounded value (the OCSE-157 lines are typed as plain objects)
+        exact = measure_exact(name, num, den) if den is not None else None  # type: ignore[arg-type]
+        value = None if exact is None else exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         prev = (previous or {}).get(name)
         bands = rules.bands_for(name)
         pct = applicable_percentage(measure=name, value=exact, bands=bands, exception=rules.exception_for(name),

@@ -6,6 +6,7 @@ input is a 400 keyed by the field (``{"as_of": [...]}``)."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,9 +17,9 @@ from core.api.views import PartnerAPIView
 from . import ca_guideline, ny_guideline
 from .tables import GuidelineInputError, TableGap
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"), "coerce_to_string": True}
-SIGNED = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
-AMOUNT = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"), "coerce_to_string": True}
+SIGNED: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
+AMOUNT: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 
 
 def _validate_as_of(value: date) -> date:

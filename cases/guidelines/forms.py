@@ -1,13 +1,14 @@
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from core.forms import DateInput
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
-OPTIONAL = {**MONEY, "required": False, "initial": Decimal("0")}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+OPTIONAL: dict[str, Any] = {**MONEY, "required": False, "initial": Decimal("0")}
 NY_DEDUCTIONS = (
     ("fica", "FICA actually paid"),
     ("local_tax", "NYC or Yonkers income tax paid"),

@@ -144,9 +144,9 @@ def _parent_income(index: int, gross: Decimal, deductions: dict | None) -> NyPar
                           cssa_income=money(gross - total))
 
 
-def ny_guideline(*, children: int, as_of: date, parent_incomes: tuple[Decimal, Decimal] | None = None,
-                 gross_incomes: tuple[Decimal, Decimal] | None = None,
-                 deductions: tuple[dict, dict] | None = None, add_ons: dict | None = None) -> NyGuidelineResult:
+def ny_guideline(*, children: int, as_of: date, parent_incomes: tuple[Decimal, ...] | None = None,
+                 gross_incomes: tuple[Decimal, ...] | None = None,
+                 deductions: tuple[dict, ...] | None = None, add_ons: dict | None = None) -> NyGuidelineResult:
     """The CSSA obligation of the payor (the first parent).
 
     Either ``parent_incomes`` (each parent's annual CSSA income, after the deductions) or
@@ -164,6 +164,9 @@ def ny_guideline(*, children: int, as_of: date, parent_incomes: tuple[Decimal, D
         pair = deductions or ({}, {})
         incomes = tuple(_parent_income(i, gross_incomes[i], pair[i]) for i in (0, 1))
     else:
+        assert parent_incomes is not None  # exactly one of the two was given (checked above)
+        if len(parent_incomes) != 2:
+            raise GuidelineInputError("parent_incomes", "Give two parents, payor first.")
         if deductions:
             raise GuidelineInputError("deductions", "Deductions go with gross_incomes.")
         incomes = tuple(_parent_income(i, Decimal(parent_incomes[i]), None) for i in (0, 1))
