@@ -307,6 +307,9 @@ CASEWORKS_BLIND_INDEX_KEY = env.str("CASEWORKS_BLIND_INDEX_KEY", default="")
 # Former DJANGO_SECRET_KEY values (Django 5.1+): sessions signed with them stay valid, and values
 # encrypted under their derived key still decrypt until rotate_field_keys re-encrypts them.
 SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+# A mailed written resolution is received this many calendar days after its date; the state
+# hearing deadline runs from receipt (Cal. Code Civ. Proc. 1013(a): 5 days within the state) (confirm).
+CASEWORKS_MAILING_ALLOWANCE_DAYS = env.int("CASEWORKS_MAILING_ALLOWANCE_DAYS", default=5)
 # How long audit records are kept (IRS Publication 1075 practice: 7 years).
 CASEWORKS_AUDIT_RETENTION_DAYS = env.int("CASEWORKS_AUDIT_RETENTION_DAYS", default=7 * 365)
 
