@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AccessLog, DomainEvent
+from .models import AccessLog, DomainEvent, Job
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,3 +31,14 @@ class AccessLogAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "outcome")
     search_fields = ("username", "path", "object_id")
     date_hierarchy = "at"
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    """Background jobs (outbox and leases): read-only; a stuck run is resumed from its run page."""
+
+    list_display = ("created_at", "task", "key", "group", "status", "attempts", "claimed_by", "expires_at",
+                    "finished_at")
+    list_filter = ("status", "task")
+    search_fields = ("key", "group", "claimed_by")
+    date_hierarchy = "created_at"

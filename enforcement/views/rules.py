@@ -12,7 +12,7 @@ from django.views.generic import ListView
 from core.views import PermissionMixin
 
 from ..models import RemedyRule, SweepRun
-from ..tasks import nightly_sweep_task
+from ..services.sweep_jobs import sweep_enqueue
 
 
 class RuleListView(PermissionMixin, ListView):
@@ -49,6 +49,7 @@ class SweepStartView(PermissionMixin, View):
     permission_required = "enforcement.run_sweep"
 
     def post(self, request):
-        nightly_sweep_task.delay()
-        messages.success(request, "Sweep started: the run appears below as its chunks finish.")
+        run = sweep_enqueue(as_of=timezone.localdate(), triggered_by=f"user {request.user.username}",
+                            by=request.user)
+        messages.success(request, f"Sweep {run.pk} started: its chunks run in the background.")
         return HttpResponseRedirect(reverse("enforcement:sweeprun_list"))
