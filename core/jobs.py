@@ -86,6 +86,8 @@ def job_dispatch(*, job_id: int) -> bool:
     job = Job.objects.filter(pk=job_id).only("task", "args", "kwargs", "status").first()
     if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
         return False
+    if job.task not in current_app.tasks:  # a web process imports the apps' tasks modules lazily
+        current_app.loader.import_default_modules()
     task = current_app.tasks[job.task]
     options = {"args": job.args, "kwargs": {**job.kwargs, "job_id": job.pk}}
     if current_app.conf.task_always_eager:
