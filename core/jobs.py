@@ -27,6 +27,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -48,6 +49,10 @@ log = logging.getLogger(__name__)
 LIMITS_FILE = {"soft_time_limit": 20 * 60, "time_limit": 25 * 60}  # payment file, bank statement
 LIMITS_CHUNK = {"soft_time_limit": 10 * 60, "time_limit": 12 * 60}  # sweep and accrual chunks
 LIMITS_RUN = {"soft_time_limit": 25 * 60, "time_limit": 30 * 60}  # export, announcement, snapshot
+
+
+BROKER_DOWN_SECONDS = 5
+_broker_down_until = 0.0  # per process: monotonic time before which a send is not even tried
 
 
 def lease_seconds() -> int:
@@ -96,11 +101,19 @@ def job_dispatch(*, job_id: int) -> bool:
             status=JobStatus.SENT, sent_at=timezone.now(), send_attempts=F("send_attempts") + 1)
         task.apply_async(**options)
         return True
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        Job.objects.filter(pk=job_id).update(send_attempts=F("send_attempts") + 1,
+                                             send_error="not sent: the broker was unreachable a moment ago")
+        return False
     try:
         # No publish retries: a request must not hang on a dead broker (the watchdog retries).
         task.apply_async(retry=False, **options)
     except Exception as exc:  # noqa: BLE001 — any broker failure leaves the job for the watchdog
         log.warning("job %s not dispatched (broker unreachable?): %r", job_id, exc)
+        # The Redis client tries for a few seconds before it gives up: later requests of this process
+        # do not wait again for BROKER_DOWN_SECONDS.
+        _broker_down_until = time.monotonic() + BROKER_DOWN_SECONDS
         Job.objects.filter(pk=job_id).update(send_attempts=F("send_attempts") + 1, send_error=repr(exc)[:500])
         return False
     now = timezone.now()

@@ -53,6 +53,7 @@ def broker_down(monkeypatch):
         raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(celery_app.Task, "apply_async", refuse)
+    monkeypatch.setattr("core.jobs._broker_down_until", 0.0)
     celery_app.conf.task_always_eager = False
     yield sent
     celery_app.conf.task_always_eager = True
@@ -126,6 +127,11 @@ def test_the_watchdog_stops_at_the_first_refused_send(broker_down):
     counts = jobs_watchdog()
     assert counts == {"dispatched": 0, "undelivered": 1, "expired": 0, "lost": 0, "failed": 0}
     assert len(broker_down) == 1
+    # a request a moment later does not wait for the dead broker again
+    job = Job.objects.create(task=PING)
+    assert job_dispatch(job_id=job.pk) is False and len(broker_down) == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.PENDING and "unreachable a moment ago" in job.send_error
 
 
 # --- the lease -----------------------------------------------------------------------------------
