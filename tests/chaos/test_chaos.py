@@ -67,33 +67,32 @@ def database_url() -> str:
 
 
 class Worker:
-    """A ``celery worker --pool=solo -B`` subprocess in its own process group (so -9 takes beat too)."""
+    """A ``celery worker --pool=solo`` subprocess in its own process group (so -9 takes its beat too).
 
-    def __init__(self, *, broker: str, log: Path, pause: str = "", mark: Path | None = None) -> None:
+    ``pause="all"``: it stops inside the first job it takes and writes ``mark`` (it is to be killed).
+    ``queue``: its default queue (the take-over worker's, so nothing it re-sends reaches the others).
+    """
+
+    def __init__(self, *, broker: str, log: Path, pause: str = "", mark: Path | None = None, queue: str = "",
+                 beat: bool = True) -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url(),
                "CELERY_BROKER_URL": broker, "CELERY_TASK_ALWAYS_EAGER": "false",
                "CASEWORKS_JOB_LEASE_SECONDS": str(LEASE), "CASEWORKS_JOB_WATCHDOG_SECONDS": str(WATCHDOG),
-               "CHAOS_WATCHDOG": str(WATCHDOG), "CHAOS_PAUSE": pause, "CHAOS_MARK": str(mark or "")}
-        schedule = log.with_suffix(".beat")
-        self.log = log
+               "CHAOS_WATCHDOG": str(WATCHDOG), "CHAOS_PAUSE": pause, "CHAOS_MARK": str(mark or ""),
+               "CHAOS_QUEUE": queue}
+        self.log, self.mark = log, mark
+        beat_args = ["-B", "-s", str(log.with_suffix(".beat"))] if beat else []
         self.process = subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
-            [sys.executable, "-m", "celery", "-A", "tests.chaos.chaos_app", "worker", "--pool=solo", "-B",
-             "-s", str(schedule), "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            [sys.executable, "-m", "celery", "-A", "tests.chaos.chaos_app", "worker", "--pool=solo", *beat_args,
+             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
              "-n", f"chaos-{log.stem}@%h"],
             cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
 
     def kill(self) -> None:
+        """SIGKILL to the worker and its children: no shutdown, no acknowledgement, no rollback sent."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=TIMEOUT)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def wait_until(check: Callable[[], object], what: str, workers: list[Worker]) -> object:
@@ -109,12 +108,12 @@ def wait_until(check: Callable[[], object], what: str, workers: list[Worker]) ->
 
 @pytest.fixture
 def broker():
-    """The app in this process sends to the chaos broker (not eagerly); the database is left clean."""
+    """The app in this process sends to the chaos broker (not eagerly); Redis is left clean."""
     url = chaos_broker()
     saved = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url")}
     celery_app.conf.update(task_always_eager=False, broker_url=url)
     with celery_app.connection_for_write() as conn:
-        conn.default_channel.client.flushdb()  # queue, unacked messages of an earlier run
+        conn.default_channel.client.flushdb()  # queues and unacknowledged messages of an earlier run
     yield url
     with celery_app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()
@@ -126,11 +125,11 @@ def broker():
 def workers(tmp_path):
     started: list[Worker] = []
 
-    def start(broker: str, pause: str = "") -> tuple[Worker, Path]:
-        mark = tmp_path / f"paused-{len(started)}"
-        worker = Worker(broker=broker, log=tmp_path / f"worker{len(started)}.log", pause=pause, mark=mark)
+    def start(broker: str, **options) -> Worker:
+        n = len(started)
+        worker = Worker(broker=broker, log=tmp_path / f"worker{n}.log", mark=tmp_path / f"paused-{n}", **options)
         started.append(worker)
-        return worker, mark
+        return worker
 
     start.all = started
     yield start
@@ -138,34 +137,56 @@ def workers(tmp_path):
         worker.kill()
 
 
-def kill_mid_job(workers, broker: str, point: str, enqueue: Callable[[], object], finished: Callable[[], object]):
-    """Start a worker that pauses inside ``point``, enqueue, kill it -9 there, start a clean worker
-    and wait until ``finished``. Returns the job that was killed."""
-    paused, mark = workers(broker, pause=point)
-    enqueue()
-    wait_until(mark.exists, f"the worker to reach {point}", workers.all)
-    killed = Job.objects.get(status=JobStatus.RUNNING)
-    paused.kill()
-    workers(broker)
-    wait_until(finished, f"the {point} job to finish after the kill", workers.all)
-    killed.refresh_from_db()
-    assert killed.status == JobStatus.DONE and killed.attempts == 2, "taken over once, then done"
-    return killed
+class Office:
+    """The worker pool of the kill tests: four workers that each stop inside the first job they
+    take, and one on its own queue that takes killed jobs over (its watchdog runs every second)."""
+
+    def __init__(self, workers, broker: str) -> None:
+        self.victims = [workers(broker, pause="all", beat=False) for _ in range(4)]
+        self.rescuer = workers(broker, queue="chaos-takeover")
+        self.all = workers.all
+
+    def kill_mid_job(self, what: str, enqueue: Callable[[], object], finished: Callable[[], bool]) -> Job:
+        """Enqueue a job, kill -9 the worker inside its transaction, and wait until another worker
+        finished it. Returns the killed job."""
+        enqueue()
+        victim = wait_until(lambda: next((w for w in self.victims if w.mark.exists()), None),
+                            f"a worker to stop inside the {what}", self.all)
+        killed = Job.objects.get(status=JobStatus.RUNNING)
+        victim.kill()
+        self.victims.remove(victim)
+        wait_until(lambda: finished() and Job.objects.filter(pk=killed.pk, status=JobStatus.DONE).exists(),
+                   f"the {what} to be finished after the kill", self.all)
+        killed.refresh_from_db()
+        assert killed.attempts == 2, f"the {what} was taken over once"
+        assert not Job.objects.exclude(status=JobStatus.DONE).exists()
+        return killed
 
 
 # --- kill -9 ------------------------------------------------------------------------------------
 
-def test_a_payment_file_import_killed_mid_posting_is_finished_once(broker, workers, client_as):
+def test_workers_killed_mid_job_lose_nothing_and_repeat_nothing(broker, workers, client_as):
+    """A payment-file import, an accrual chunk, a sweep chunk and a disbursement export, each with its
+    worker killed inside the job's transaction, each finished once by another worker."""
+    office = Office(workers, broker)
+    payment_file_import_killed(office, client_as("enforcement_specialist"))
+    accrual_chunk_killed(office)
+    disbursement_export_killed(office)
+    assert ledger_differences() == []  # (before the sweep's cases, whose balances a factory sets)
+    sweep_chunk_killed(office)
+
+
+def payment_file_import_killed(office: Office, client) -> None:
     cases = [case_with_order(monthly=Decimal("400.00")) for _ in range(4)]
     text = payment_file([ded_entry(c.case_number, f"{20 + i}.00", ssn=c.ncp.ssn) for i, c in enumerate(cases)])
-    client = client_as("enforcement_specialist")
 
     def upload():
-        response = client.post(reverse("enforcement:paymentfile_upload"), {"file": SimpleUploadedFile("p.ach", text.encode())})
+        response = client.post(reverse("enforcement:paymentfile_upload"),
+                               {"file": SimpleUploadedFile("p.ach", text.encode())})
         assert response.status_code == 302
 
-    kill_mid_job(workers, broker, "payment_import", upload,
-                 lambda: PaymentFile.objects.filter(status=PaymentFileStatus.IMPORTED).exists())
+    office.kill_mid_job("payment-file import", upload,
+                        lambda: PaymentFile.objects.filter(status=PaymentFileStatus.IMPORTED).exists())
     row = PaymentFile.objects.get()
     assert (row.entries, row.posted, row.duplicates) == (4, 4, 0)
     collections = Collection.objects.filter(batch_reference=row.reference)
@@ -174,30 +195,30 @@ def test_a_payment_file_import_killed_mid_posting_is_finished_once(broker, worke
     assert ledger_differences() == []
 
 
-def test_an_accrual_chunk_killed_mid_range_is_accrued_once(broker, workers):
+def accrual_chunk_killed(office: Office) -> None:
     from cases.models import LedgerRun
     from cases.services.accrual_jobs import accrual_enqueue
 
-    cases = [case_with_order(monthly=Decimal("300.00")) for _ in range(6)]
-    through = date.today()
-    kill_mid_job(workers, broker, "accrual_chunk",
-                 lambda: accrual_enqueue(through=through, chunk_size=max(c.pk for c in cases) + 1),
-                 lambda: LedgerRun.objects.filter(finished_at__isnull=False).exists())
-    run = LedgerRun.objects.get()
+    cases = [case_with_order(monthly=Decimal("300.00")) for _ in range(3)]
     charges = LedgerEntry.objects.filter(entry_type="charge")
-    assert run.counts["charges"] == charges.count() > 0 and run.counts["failed"] == [] and not run.error
+    before = charges.count()
+    office.kill_mid_job("accrual chunk",
+                        lambda: accrual_enqueue(through=date.today(), chunk_size=max(c.pk for c in cases) + 1),
+                        lambda: LedgerRun.objects.filter(finished_at__isnull=False).exists())
+    run = LedgerRun.objects.get()
+    assert run.counts["charges"] == charges.count() - before > 0
+    assert run.counts["failed"] == [] and not run.error and len(run.counts["ranges"]) == run.chunk_count == 1
     assert charges.values("case_id", "obligation_id", "due_on").distinct().count() == charges.count()
     assert ledger_differences() == []
 
 
-def test_a_sweep_chunk_killed_mid_chunk_is_swept_once(broker, workers):
+def sweep_chunk_killed(office: Office) -> None:
     from enforcement.services.sweep_jobs import sweep_enqueue
 
     for i in range(4):
         delinquent_case(unassigned=f"{1500 + 400 * i}.00")
-    kill_mid_job(workers, broker, "sweep_chunk",
-                 lambda: sweep_enqueue(as_of=AS_OF, chunk_size=10**6, triggered_by="chaos"),
-                 lambda: SweepRun.objects.filter(finished_at__isnull=False).exists())
+    office.kill_mid_job("sweep chunk", lambda: sweep_enqueue(as_of=AS_OF, chunk_size=10**6, triggered_by="chaos"),
+                        lambda: SweepRun.objects.filter(finished_at__isnull=False).exists())
     run = SweepRun.objects.get()
     actions = EnforcementAction.objects.all()
     assert run.errors == 0 and run.chunks_done == run.chunk_count == 1
@@ -205,7 +226,7 @@ def test_a_sweep_chunk_killed_mid_chunk_is_swept_once(broker, workers):
     assert actions.values("case_id", "remedy").distinct().count() == actions.count()
 
 
-def test_a_disbursement_export_killed_before_its_commit_exports_once(broker, workers):
+def disbursement_export_killed(office: Office) -> None:
     from cases.choices import CollectionSource, ReceivedVia
     from cases.services import collection_post
     from enforcement.services.sweep_jobs import disbursement_export_enqueue
@@ -214,19 +235,24 @@ def test_a_disbursement_export_killed_before_its_commit_exports_once(broker, wor
     BankAccountFactory(name="SDU disbursements", account_number="555000111", routing_number="021000021",
                        purpose=BankAccountPurpose.DISBURSEMENTS)
     on = date.today()
+    cases = []
     for i in range(3):
         case = case_with_order(monthly=Decimal("500.00"))
         PayeeAccount.objects.create(person=case.cp, routing_number="091000019", account_number=f"98765432{i}")
         collection_post(case_number=case.case_number, amount=Decimal("100.00"), received_on=on,
                         source=CollectionSource.DIRECT_PAYMENT, source_reference=f"CH-{case.pk}",
                         received_via=ReceivedVia.FORM)
-    kill_mid_job(workers, broker, "disbursement_export", lambda: disbursement_export_enqueue(on=on),
-                 lambda: DisbursementExport.objects.exists())
+        cases.append(case)
+    pending = Disbursement.objects.filter(payee="family", status="pending", export_batch="", received_on__lte=on)
+    exportable = set(pending.filter(case__participants__person__payee_accounts__active=True)
+                     .values_list("pk", flat=True))
+    assert len(exportable) >= 3
+    office.kill_mid_job("disbursement export", lambda: disbursement_export_enqueue(on=on),
+                        lambda: DisbursementExport.objects.exists())
     export = DisbursementExport.objects.get()
-    assert export.entry_count == 3
-    assert Disbursement.objects.filter(export_batch=export.reference, status="sent").count() == 3
-    assert not Disbursement.objects.filter(payee="family", status="pending").exists()
-    assert ledger_differences() == []
+    sent = Disbursement.objects.filter(export_batch=export.reference, status="sent")
+    assert export.entry_count == sent.count() == len(exportable)
+    assert set(sent.values_list("pk", flat=True)) == exportable
 
 
 # --- the broker goes away -----------------------------------------------------------------------
