@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.models import LedgerEntry, LedgerRun
 from cases.services.accrual_jobs import accrual_enqueue, accrual_runs_stuck
 from core.models import DomainEvent, Job, JobStatus
-from enforcement.models import SweepRun
+from enforcement.models import EnforcementAction, SweepRun
 from enforcement.services.sweep_jobs import sweep_enqueue, sweep_runs_stuck
 from tests.cases.factories import case_with_order
 from tests.enforcement.factories import AS_OF, delinquent_case
@@ -62,7 +62,7 @@ def test_stuck_runs_are_found_and_finished_runs_are_not(stuck_sweep, stuck_accru
     assert sweep_runs_stuck() == {}
 
 
-def test_the_coordinator_sees_stuck_runs_and_resumes_a_sweep(client_as, stuck_sweep, stuck_accrual):
+def test_the_coordinator_sees_stuck_runs_and_resumes_a_sweep(client_as, role_user, stuck_sweep, stuck_accrual):
     client = client_as("coordinator")
     dashboard = client.get(reverse("enforcement:dashboard"))
     assert b'data-testid="stuck-runs"' in dashboard.content
@@ -75,10 +75,11 @@ def test_the_coordinator_sees_stuck_runs_and_resumes_a_sweep(client_as, stuck_sw
     response = client.post(reverse("enforcement:sweeprun_resume", args=[stuck_sweep.pk]))
     assert response.status_code == 302
     run = SweepRun.objects.get(pk=stuck_sweep.pk)
-    assert run.finished_at is not None and run.proposed == 1 and run.chunks_done == 1
+    assert run.finished_at is not None and run.chunks_done == run.chunk_count == 1
+    assert run.proposed == EnforcementAction.objects.filter(sweep_run=run).count() > 0
     job = Job.objects.get(group=f"sweep_run:{run.pk}")
     assert (job.status, job.attempts) == (JobStatus.DONE, 2)
-    assert DomainEvent.objects.filter(verb="sweep run resumed", actor__username="coordinator").count() == 1
+    assert DomainEvent.objects.filter(verb="sweep run resumed", actor=role_user("coordinator")).count() == 1
     assert b"stuck-run-" not in client.get(reverse("enforcement:sweeprun_list")).content
     # resuming a finished run: not found
     assert client.post(reverse("enforcement:sweeprun_resume", args=[run.pk])).status_code == 404
@@ -106,7 +107,7 @@ def test_staff_who_may_not_run_them_cannot_resume(client_as, role, stuck_sweep, 
     assert LedgerRun.objects.count() == 1
 
 
-def test_the_coordinator_starts_an_accrual_by_hand(client_as, django_capture_on_commit_callbacks):
+def test_the_coordinator_starts_an_accrual_by_hand(client_as, role_user, django_capture_on_commit_callbacks):
     case_with_order(monthly=Decimal("250.00"))
     client = client_as("coordinator")
     with django_capture_on_commit_callbacks(execute=True):
@@ -114,7 +115,7 @@ def test_the_coordinator_starts_an_accrual_by_hand(client_as, django_capture_on_
     assert response.status_code == 302
     run = LedgerRun.objects.get()
     assert run.finished_at is not None and run.run_on == timezone.localdate()
-    assert DomainEvent.objects.filter(verb="accrual started", actor__username="coordinator").exists()
+    assert DomainEvent.objects.filter(verb="accrual started", actor=role_user("coordinator")).exists()
     assert set(Job.objects.filter(group=f"ledger_run:{run.pk}").values_list("status", flat=True)) == {JobStatus.DONE}
 
 

@@ -295,3 +295,50 @@ def test_the_watchdog_is_scheduled_every_watchdog_period():
     task = PeriodicTask.objects.get(task="core.jobs_watchdog")
     assert (task.interval.every, task.interval.period) == (base.CASEWORKS_JOB_WATCHDOG_SECONDS, "seconds")
     assert task.crontab is None
+
+
+# --- the other long jobs -------------------------------------------------------------------------
+
+def test_an_announcement_taken_over_sends_what_the_dead_worker_left_sending(make_user):
+    from django.core import mail
+
+    from outreach import services as outreach
+    from outreach.choices import DeliveryStatus
+    from outreach.models import AnnouncementDelivery
+    from tests.outreach.factories import AnnouncementFactory, ContactFactory
+
+    ContactFactory(email="one@org.example")
+    ContactFactory(email="two@org.example")
+    announcement = AnnouncementFactory()
+    outreach.announcement_publish(announcement=announcement, by=make_user("outreach"))
+    job = Job.objects.get(key=f"announcement:{announcement.pk}")  # not dispatched: no commit in this test
+    # the dead worker had claimed one delivery (maybe mailed, maybe not) and held the lease
+    AnnouncementDelivery.objects.filter(email="one@org.example").update(status=DeliveryStatus.SENDING)
+    expire(job)
+    assert jobs_watchdog()["dispatched"] == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["one@org.example", "two@org.example"]  # at least once
+    assert set(AnnouncementDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.DONE, 2)
+
+
+def test_a_snapshot_sent_by_beat_runs_under_a_lease_keyed_by_its_task_id():
+    from quality.models import Snapshot
+    from quality.tasks import snapshot_task
+
+    result = snapshot_task.delay("2026-11-30")
+    snapshot = Snapshot.objects.get(taken_on="2026-11-30")
+    job = Job.objects.get(key=f"celery:{result.id}")
+    assert (job.task, job.args, job.status, job.attempts, job.result) == (
+        "quality.tasks.snapshot_task", ["2026-11-30"], JobStatus.DONE, 1, snapshot.pk)
+
+
+def test_a_bank_statement_upload_goes_through_the_outbox(client_as, broker_down, django_capture_on_commit_callbacks):
+    from enforcement.models import BankStatement
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as("enforcement_specialist").post(
+            reverse("enforcement:bankstatement_upload"), {"file": SimpleUploadedFile("s.bai", b"01,x/\n")})
+    statement = BankStatement.objects.get()
+    assert response.status_code == 302 and statement.status == "pending"
+    assert Job.objects.get(key=f"enforcement.import_bank_statement:{statement.pk}").status == JobStatus.PENDING
