@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,13 +58,17 @@ def one_run(tmp: Path, entries: int, n: int) -> float:
     from tests.enforcement.nacha_files import ded_entry, payment_file
 
     company = f"1{int(time.time() * 1000) % 10**9:09d}"  # new content every run: not a duplicate
-    text = payment_file([ded_entry(f"NY-BENCH-{n}-{i}", "10.00", pay_date=date.today()) for i in range(entries)],
-                        company_id=company, effective=date.today())
+    paid = date.today() - timedelta(days=1)
+    text = payment_file([ded_entry(f"NY-BENCH-{n}-{i}", "10.00", pay_date=paid) for i in range(entries)],
+                        company_id=company, effective=date.today(), created=datetime.now())
     victim, rescuer = worker(tmp, f"victim{n}", pause=True), worker(tmp, f"rescuer{n}", pause=False)
     try:
         with transaction.atomic():
             row = payment_file_receive(name="bench.ach", content=text.encode(), via=FileVia.UPLOAD)
             job = job_enqueue(task="enforcement.import_payment_file", args=[row.pk], key=f"bench:{row.pk}")
+        job.refresh_from_db()
+        if job.status != JobStatus.SENT:
+            raise SystemExit(f"the job was not sent: {job.status} {job.send_error}")
         wait((tmp / f"victim{n}.mark").exists, "the victim to stop inside the import")
         os.killpg(victim.pid, signal.SIGKILL)
         killed_at = time.monotonic()
