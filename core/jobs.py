@@ -52,7 +52,6 @@ LIMITS_RUN = {"soft_time_limit": 25 * 60, "time_limit": 30 * 60}  # export, anno
 
 
 BROKER_DOWN_SECONDS = 5
-PENDING_GRACE_SECONDS = 5  # the watchdog leaves a job this new to the dispatch after its commit
 _broker_down_until = 0.0  # per process: monotonic time before which a send is not even tried
 
 
@@ -246,8 +245,8 @@ def _jsonable(value: Any) -> Any:
 def jobs_watchdog() -> dict[str, int]:
     """Send again every job that should be running and is not (beat, every few seconds to minutes):
 
-    - ``pending`` for ``PENDING_GRACE_SECONDS``: its dispatch failed (the broker was down) or never
-      happened;
+    - ``pending`` for ``CASEWORKS_JOB_PENDING_GRACE_SECONDS``: its dispatch failed (the broker was
+      down) or never happened;
     - ``running`` with an expired lease, not re-sent since it expired: its worker died;
     - ``sent`` and claimed by nobody for ``CASEWORKS_JOB_UNCLAIMED_SECONDS``: its message was lost
       (a broker restarted without persistence).
@@ -263,7 +262,8 @@ def jobs_watchdog() -> dict[str, int]:
     stale = now - timedelta(seconds=settings.CASEWORKS_JOB_UNCLAIMED_SECONDS)
     kinds = (
         # (not one committed a moment ago: its own process is dispatching it right now)
-        ("undelivered", Q(status=JobStatus.PENDING, created_at__lt=now - timedelta(seconds=PENDING_GRACE_SECONDS))),
+        ("undelivered", Q(status=JobStatus.PENDING,
+                          created_at__lt=now - timedelta(seconds=settings.CASEWORKS_JOB_PENDING_GRACE_SECONDS))),
         ("expired", expired & (Q(sent_at__isnull=True) | Q(sent_at__lt=F("expires_at")) | Q(sent_at__lt=stale))),
         ("lost", Q(status=JobStatus.SENT, sent_at__lt=stale)),
     )

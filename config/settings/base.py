@@ -285,6 +285,8 @@ CASEWORKS_JOB_WATCHDOG_SECONDS = env.int("CASEWORKS_JOB_WATCHDOG_SECONDS", defau
 CASEWORKS_JOB_UNCLAIMED_SECONDS = env.int("CASEWORKS_JOB_UNCLAIMED_SECONDS", default=15 * 60)
 CASEWORKS_JOB_STUCK_SECONDS = env.int("CASEWORKS_JOB_STUCK_SECONDS", default=10 * 60)
 CASEWORKS_JOB_MAX_ATTEMPTS = env.int("CASEWORKS_JOB_MAX_ATTEMPTS", default=5)
+# The watchdog leaves a job committed this recently to the process that is dispatching it.
+CASEWORKS_JOB_PENDING_GRACE_SECONDS = env.int("CASEWORKS_JOB_PENDING_GRACE_SECONDS", default=10)
 
 # Caseworks ----------------------------------------------------------------------------------
 # The office this deployment serves. Cases carry their own profile; this is the default.

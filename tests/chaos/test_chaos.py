@@ -74,12 +74,12 @@ class Worker:
     """
 
     def __init__(self, *, broker: str, log: Path, pause: str = "", mark: Path | None = None, queue: str = "",
-                 beat: bool = True) -> None:
+                 beat: bool = True, grace: int = 2) -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url(),
                "CELERY_BROKER_URL": broker, "CELERY_TASK_ALWAYS_EAGER": "false",
                "CASEWORKS_JOB_LEASE_SECONDS": str(LEASE), "CASEWORKS_JOB_WATCHDOG_SECONDS": str(WATCHDOG),
                "CHAOS_WATCHDOG": str(WATCHDOG), "CHAOS_PAUSE": pause, "CHAOS_MARK": str(mark or ""),
-               "CHAOS_QUEUE": queue}
+               "CHAOS_QUEUE": queue, "CASEWORKS_JOB_PENDING_GRACE_SECONDS": str(grace)}
         self.log, self.mark = log, mark
         beat_args = ["-B", "-s", str(log.with_suffix(".beat"))] if beat else []
         self.process = subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
@@ -143,7 +143,8 @@ class Office:
 
     def __init__(self, workers, broker: str) -> None:
         self.victims = [workers(broker, pause="all", beat=False) for _ in range(4)]
-        self.rescuer = workers(broker, queue="chaos-takeover")
+        # (its watchdog leaves new jobs alone long enough for this loaded test process to send them)
+        self.rescuer = workers(broker, queue="chaos-takeover", grace=TIMEOUT)
         self.all = workers.all
 
     def kill_mid_job(self, what: str, enqueue: Callable[[], object], finished: Callable[[], bool]) -> Job:

@@ -114,7 +114,7 @@ def test_upload_while_the_broker_is_down_answers_normally_and_imports_when_it_is
     # the broker is back: the watchdog sends it
     monkeypatch.undo()
     celery_app.conf.task_always_eager = True
-    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=10))
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=60))
     counts = jobs_watchdog()
     assert counts["undelivered"] == 1 and counts["dispatched"] == 1
     row.refresh_from_db()
@@ -126,7 +126,7 @@ def test_upload_while_the_broker_is_down_answers_normally_and_imports_when_it_is
 def test_the_watchdog_stops_at_the_first_refused_send(broker_down):
     for n in range(3):
         Job.objects.create(task=PING, args=[str(n)])
-    Job.objects.update(created_at=timezone.now() - timedelta(seconds=10))
+    Job.objects.update(created_at=timezone.now() - timedelta(seconds=60))
     counts = jobs_watchdog()
     assert counts == {"dispatched": 0, "undelivered": 1, "expired": 0, "lost": 0, "failed": 0}
     assert len(broker_down) == 1
