@@ -194,10 +194,9 @@ class Lease:
     takeover: bool  # a worker held this job before (it died or gave up): finish what it began
 
 
-def _transient(exc: BaseException) -> bool:
-    from config.celery import _transient_errors
-
-    return isinstance(exc, _transient_errors())
+def _retried(task, exc: BaseException) -> bool:
+    """Whether the task's autoretry will send it again (``CaseworksTask.autoretry_for``)."""
+    return isinstance(exc, tuple(getattr(task, "autoretry_for", None) or ()))
 
 
 def run_leased(*, task, job_id: int | None, fn: Callable[[Lease], Any], skipped: Any = None) -> Any:
@@ -213,11 +212,11 @@ def run_leased(*, task, job_id: int | None, fn: Callable[[Lease], Any], skipped:
         if not task_id:
             return fn(Lease(job_id=None, worker=worker, takeover=False))
         request = task.request
-        job, _ = Job.objects.get_or_create(
+        own, _ = Job.objects.get_or_create(
             key=f"celery:{task_id}"[:200],
             defaults={"task": task.name, "args": list(request.args or ()), "kwargs": dict(request.kwargs or {}),
                       "status": JobStatus.SENT, "sent_at": timezone.now()})
-        job_id = job.pk
+        job_id = own.pk
     job = lease_claim(job_id=job_id, worker=worker)
     if job is None:
         log.info("job %s skipped: done or leased by a live worker", job_id)
@@ -226,7 +225,7 @@ def run_leased(*, task, job_id: int | None, fn: Callable[[Lease], Any], skipped:
         with Heartbeat(job_id=job_id, worker=worker):
             result = fn(Lease(job_id=job_id, worker=worker, takeover=job.attempts > 1))
     except BaseException as exc:
-        if _transient(exc):  # the task's autoretry sends it again with the same job
+        if _retried(task, exc):  # the task's autoretry sends it again with the same job
             lease_release(job_id=job_id, worker=worker, status=JobStatus.SENT, error=repr(exc))
         else:
             lease_release(job_id=job_id, worker=worker, status=JobStatus.FAILED,
