@@ -8,7 +8,7 @@ test's own is stopped while a file is uploaded and a sweep is started by hand: b
 normally, and both run once Redis is back (the transactional outbox).
 
 Short lease settings (3 s lease, 1 s watchdog), the broker on its own Redis database, one xdist
-group. Skipped without PostgreSQL and Redis (``make test`` on SQLite); ``.ci/run`` runs them.
+group (``broker``, with the other real-worker tests). Skipped without PostgreSQL and Redis (``make test`` on SQLite); ``.ci/run`` runs them.
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ from tests.enforcement.factories import AS_OF, delinquent_case
 from tests.enforcement.nacha_files import ded_entry, payment_file
 
 pytestmark = [
+    # one xdist group with the other real-broker tests (tests/conftest.py XDIST_GROUPS)
     needs_postgres(), needs_redis(), pytest.mark.chaos, pytest.mark.redis, pytest.mark.postgres,
-    pytest.mark.xdist_group("chaos"), pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
