@@ -75,6 +75,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.add_casenote",
         "cases.add_workitem",
         "cases.change_workitem",
+        "cases.add_ledgerrun",  # start an accrual by hand, resume a stuck one (core/jobs.py)
     ],
     "ombudsperson": [*_READ_CASE, "cases.view_all_cases"],
     "hearing_officer": [*_READ_CASE, "cases.view_all_cases", "cases.override_fvi"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import run_views, views
 
 app_name = "cases"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.CaseListView.as_view(), name="case_list"),
     path("new/", views.CaseCreateView.as_view(), name="case_create"),
     path("caseloads/", views.CaseloadOverviewView.as_view(), name="caseloads"),
+    path("accrual-runs/", run_views.LedgerRunListView.as_view(), name="ledgerrun_list"),
+    path("accrual-runs/start/", run_views.AccrualStartView.as_view(), name="accrual_start"),
+    path("accrual-runs/<int:pk>/resume/", run_views.AccrualRunResumeView.as_view(), name="ledgerrun_resume"),
     path("work-items/", views.WorkItemListView.as_view(), name="workitem_list"),
     path("work-items/<int:pk>/done/", views.WorkItemCompleteView.as_view(), name="workitem_complete"),
     path("work-items/<int:pk>/reassign/", views.WorkItemReassignView.as_view(), name="workitem_reassign"),

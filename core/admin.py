@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessLog, DomainEvent, LegalParameter
+from .models import AccessLog, DomainEvent, Job, LegalParameter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -43,3 +43,14 @@ class LegalParameterAdmin(SimpleHistoryAdmin):
     search_fields = ("key", "citation", "note")
     date_hierarchy = "effective_on"
     ordering = ("jurisdiction", "key", "-effective_on")
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    """Background jobs (outbox and leases): read-only; a stuck run is resumed from its run page."""
+
+    list_display = ("created_at", "task", "key", "group", "status", "attempts", "claimed_by", "expires_at",
+                    "finished_at")
+    list_filter = ("status", "task")
+    search_fields = ("key", "group", "claimed_by")
+    date_hierarchy = "created_at"

@@ -180,3 +180,60 @@ class LegalParameter(models.Model):
     def value_text(self) -> str:
         """The value without trailing zeros and never in exponent form (183000, 0.165, 16.5)."""
         return format(self.value.normalize(), "f")
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent to the broker"
+    SENT = "sent", "Sent to the broker"
+    RUNNING = "running", "Running (leased)"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Job(models.Model):
+    """One unit of background work: the transactional outbox row and the lease of whoever runs it.
+
+    ``core.jobs.job_enqueue`` writes the row in the caller's transaction (it commits with the data
+    or not at all); the dispatcher sends it to the broker when the broker answers (``pending`` →
+    ``sent``). A worker claims it with a lease (``running``, ``claimed_by``, ``expires_at``) and
+    renews the lease by heartbeat while it runs; a worker killed mid-job stops renewing, and
+    redelivery or the watchdog (``core.tasks.jobs_watchdog_task``) re-sends it so that another
+    worker takes the expired lease over. The job's effect is idempotent (a conditional claim, a
+    unique constraint or one transaction), so a take-over finishes it exactly once.
+    """
+
+    task = models.CharField(max_length=200, help_text="Registered Celery task name.")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True,
+                           help_text="What the job is about (one job per key), e.g. payment_file:12.")
+    group = models.CharField(max_length=100, blank=True, help_text="The run it belongs to, e.g. sweep_run:7.")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveIntegerField(default=0)
+    send_error = models.CharField(max_length=500, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True, help_text="host:pid of the worker holding the lease.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Times a worker claimed it (2+: taken over).")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="core_job_status_expires_idx"),
+            models.Index(fields=["group"], condition=~Q(group=""), name="core_job_group_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.key or self.pk} ({self.get_status_display()})"
+
+    @classmethod
+    def scope_filter(cls, user, action):
+        return None  # office-wide plumbing: the permission decides

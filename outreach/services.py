@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
+from core.jobs import job_enqueue
 from core.services import event_record
 
 from .choices import (
@@ -236,15 +237,22 @@ def announcement_publish(*, announcement: Announcement, by: User) -> int:
         AnnouncementDelivery.objects.bulk_create(rows, ignore_conflicts=True)
         event_record(verb="outreach.announcement_published", subject=announcement, actor=by,
                      summary=announcement.title, data={"recipients": len(rows)})
-        from .tasks import announcement_send_task
-
-        transaction.on_commit(lambda: announcement_send_task.delay(announcement.pk))
+        # The outbox row commits with the deliveries (core.jobs): a broker outage delays the e-mails.
+        job_enqueue(task="outreach.tasks.announcement_send_task", args=[announcement.pk],
+                    key=f"announcement:{announcement.pk}")
     return len(rows)
 
 
-def announcement_send(*, announcement_id: int) -> dict[str, int]:
-    """Send every pending delivery of an announcement once. Safe to re-run: sent rows are skipped."""
+def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[str, int]:
+    """Send every pending delivery of an announcement once. Safe to re-run: sent rows are skipped.
+
+    ``takeover``: the worker that held this job died (``core.jobs``). A row it left ``sending`` may or
+    may not have reached the mail server; it is sent again (at least once: a second copy of an
+    announcement is better than none, and SMTP offers no way to ask).
+    """
     announcement = Announcement.objects.get(pk=announcement_id)
+    if takeover:
+        announcement.deliveries.filter(status=DeliveryStatus.SENDING).update(status=DeliveryStatus.PENDING)
     public_url = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/") + reverse(
         "outreach:public_announcement_detail", kwargs={"pk": announcement.pk}
     )

@@ -281,13 +281,31 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis: must exceed the longest countdown/retry delay used by a task (Redis redelivers after it).
+# Redis redelivers an unacknowledged message after its visibility timeout: it must exceed the longest
+# task (CELERY_TASK_TIME_LIMIT, the largest hard limit: core/jobs.py LIMITS_*) and the longest retry
+# delay (CaseworksTask.retry_backoff_max, 600 s), and no more: a killed worker's job is taken over by
+# the lease watchdog (CASEWORKS_JOB_*) long before, this is the broker's own last resort.
 # (The SQLAlchemy transport passes its options to create_engine, which refuses this one.)
-REDIS_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+CASEWORKS_TASK_RETRY_BACKOFF_MAX = 600  # = config.celery.CaseworksTask.retry_backoff_max (a test holds them equal)
+REDIS_TRANSPORT_OPTIONS = {"visibility_timeout": max(CELERY_TASK_TIME_LIMIT, CASEWORKS_TASK_RETRY_BACKOFF_MAX) + 60}
 CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS if CELERY_BROKER_URL.startswith("redis") else {}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Background jobs (core/jobs.py): a worker holds a job under a lease it renews every third of
+# CASEWORKS_JOB_LEASE_SECONDS; the watchdog (beat, every CASEWORKS_JOB_WATCHDOG_SECONDS) re-sends
+# jobs whose lease expired (their worker died), jobs the broker never got, and jobs sent but claimed
+# by nobody for CASEWORKS_JOB_UNCLAIMED_SECONDS. A run with a job late by CASEWORKS_JOB_STUCK_SECONDS
+# shows as stuck (dashboard, run pages) with a "resume" button. With the defaults a job whose worker
+# is killed is finished by another within about lease + watchdog period (bench/job_takeover.py).
+CASEWORKS_JOB_LEASE_SECONDS = env.int("CASEWORKS_JOB_LEASE_SECONDS", default=60)
+CASEWORKS_JOB_WATCHDOG_SECONDS = env.int("CASEWORKS_JOB_WATCHDOG_SECONDS", default=30)
+CASEWORKS_JOB_UNCLAIMED_SECONDS = env.int("CASEWORKS_JOB_UNCLAIMED_SECONDS", default=15 * 60)
+CASEWORKS_JOB_STUCK_SECONDS = env.int("CASEWORKS_JOB_STUCK_SECONDS", default=10 * 60)
+CASEWORKS_JOB_MAX_ATTEMPTS = env.int("CASEWORKS_JOB_MAX_ATTEMPTS", default=5)
+# The watchdog leaves a job committed this recently to the process that is dispatching it.
+CASEWORKS_JOB_PENDING_GRACE_SECONDS = env.int("CASEWORKS_JOB_PENDING_GRACE_SECONDS", default=10)
 
 # Caseworks ----------------------------------------------------------------------------------
 # The office this deployment serves. Cases carry their own profile; this is the default.
