@@ -65,7 +65,10 @@ def test_specialist_issues_notice_and_gets_the_pdf(client_as):
     office(1)
     action = EnforcementAction.objects.get(remedy=Remedy.PASSPORT_DENIAL)
     client = client_as("enforcement_specialist")
-    assert client.get(reverse("enforcement:action_issue_notice", args=[action.pk])).status_code == 405
+    confirm = client.get(reverse("enforcement:action_issue_notice", args=[action.pk]))
+    assert confirm.status_code == 200 and b"Yes, issue the notice" in confirm.content
+    action.refresh_from_db()
+    assert action.status == ActionStatus.PROPOSED  # asking changes nothing
     client.post(reverse("enforcement:action_issue_notice", args=[action.pk]))
     action.refresh_from_db()
     assert action.status == ActionStatus.NOTICED and action.notice_issued_by.username == "enforcement_specialist_user"
