@@ -274,6 +274,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The office this deployment serves. Cases carry their own profile; this is the default.
 CASEWORKS_JURISDICTION = env.str("CASEWORKS_JURISDICTION", default="NY")
 CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks County Child Support Unit")
+# Default role permissions the office withdraws, as "role:app.codename" (e.g. the ombudsperson's
+# complaints.extend_complaint); accounts.roles.sync_roles leaves them out.
+CASEWORKS_PERMISSIONS_WITHDRAWN = env.list("CASEWORKS_PERMISSIONS_WITHDRAWN", default=[])
 # Key for encrypting SSNs and bank data at rest (Fernet, urlsafe base64 32 bytes). Defaults to a
 # key derived from SECRET_KEY; production should set its own and keep it out of the database host.
 CASEWORKS_FIELD_ENCRYPTION_KEY = env.str("CASEWORKS_FIELD_ENCRYPTION_KEY", default="")
