@@ -22,7 +22,6 @@ from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, Public
 from . import selectors, services, throttle
 from .choices import Channel, ReferralStatus
 from .documents import bar_chart_svg, extension_letter, letter_pdf, notice_paragraphs, notice_pdf
-from .law import citation
 from .filtersets import ComplaintFilterSet
 from .forms import (
     AnswerForm,
@@ -38,6 +37,7 @@ from .forms import (
     StaffComplaintForm,
     apply_service_errors,
 )
+from .law import citation
 from .models import Complaint, Notice, Referral
 
 

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 
 from core.api.views import PartnerAPIView, PartnerReadOnlyViewSet
 
-from ..filtersets import EnforcementActionApiFilterSet, PetitionFilterSet
 from ..choices import ActionStatus
+from ..filtersets import EnforcementActionApiFilterSet, PetitionFilterSet
 from ..models import CourtHearing, EnforcementAction, Petition
 from ..services.actions import RuleNoLongerMet, action_notice_issue
 
