@@ -157,6 +157,11 @@ class ActionNoticeIssueView(ActionStepView):
         return TemplateResponse(request, "enforcement/action_issue_confirm.html",
                                 {"action": action, "check": check, "today": timezone.localdate()})
 
+    def post(self, request, pk: int):
+        if request.POST.get("confirmed") != "yes":  # a POST that skipped the question asks it
+            return self.get(request, pk)
+        return super().post(request, pk)
+
     def step(self, action, data):
         action_notice_issue(action=action, by=self.request.user)
 

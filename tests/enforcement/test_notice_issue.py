@@ -119,9 +119,13 @@ def test_confirmation_page_asks_first_and_shows_refusal(passport, client_as):
     _pay_down(passport.case, "100.00", "0.20")
     page = client.get(url)
     assert b'data-testid="rule-not-met"' in page.content and b"Yes, issue the notice" not in page.content
-    client.post(url)
+    client.post(url, {"confirmed": "yes"})
     passport.refresh_from_db()
     assert passport.status == ActionStatus.PROPOSED  # the POST is refused too, with the reason shown
+    _pay_down(passport.case, "3000.00", "6.00")
+    assert client.post(url).status_code == 200  # unconfirmed: asks, changes nothing
+    passport.refresh_from_db()
+    assert passport.status == ActionStatus.PROPOSED
 
 
 def test_confirmation_page_refused_to_a_caseworker(passport, client_as):
