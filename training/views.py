@@ -278,10 +278,16 @@ class EnrolmentCancelView(ConfirmStepMixin, ActionView):
 
     permission_required = "training.view_trainingsession"
 
+    def ask(self, request, pk):
+        enrolment = get_object_or_404(Enrolment.objects.select_related("session"), pk=pk)
+        if enrolment.user_id != request.user.pk and not request.user.has_perm("training.change_enrolment"):
+            # Asking about someone else's place: back to the session page (the POST answers 404).
+            messages.error(request, "You can cancel only your own place.")
+            return redirect("training:session_detail", pk=enrolment.session_id)
+        return super().ask(request, pk)
+
     def get_confirmation(self, request, pk) -> Confirmation:
         enrolment = get_object_or_404(Enrolment.objects.select_related("session", "user"), pk=pk)
-        if enrolment.user_id != request.user.pk and not request.user.has_perm("training.change_enrolment"):
-            raise Http404
         whose = "your place" if enrolment.user_id == request.user.pk else f"the place of {enrolment.user}"
         return Confirmation(
             title=f"Cancel {whose} in {enrolment.session}?",

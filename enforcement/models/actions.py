@@ -24,6 +24,13 @@ class EnforcementActionQuerySet(RestrictedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_ACTION_STATUSES)
 
+    def timeframe_judged(self):
+        """The actions the 45 CFR 303.6(c)(2) timeframe is judged on: taken ones, and untaken ones
+        still open (an action released or closed before it was taken, because the case paid or
+        closed, is not a missed timeframe). The dashboard and the quality timeframes page both
+        count from this one queryset."""
+        return self.exclude(taken_on__isnull=True, status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED])
+
     def timeframe_overdue(self, today: date):
         """Not yet taken and past the 45 CFR 303.6(c)(2) due date."""
         return self.filter(taken_on__isnull=True, timeframe_due_on__lt=today).exclude(
