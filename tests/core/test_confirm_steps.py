@@ -121,3 +121,20 @@ def test_database_holds_one_invitation_per_attendee(db):
 def test_sending_a_survey_refused_to_a_caseworker(client_as):
     survey = SurveyFactory(event=EventFactory())
     assert client_as("caseworker").get(reverse("outreach:survey_invite", args=[survey.pk])).status_code == 403
+
+
+def test_an_improvement_plan_is_closed_from_its_page_after_asking(client_as, role_user):
+    from quality.choices import PlanStatus
+    from quality.models import ImprovementPlan
+    from tests.quality.factories import ImprovementPlanFactory
+
+    plan = ImprovementPlanFactory()
+    url = reverse("quality:plan_close", args=[plan.pk])
+    client = client_as("quality_analyst")
+    assert _asks(client.get(url))
+    assert ImprovementPlan.objects.get(pk=plan.pk).status != PlanStatus.CLOSED
+    client.post(url, {"confirmed": "yes"})
+    client.post(url, {"confirmed": "yes"})
+    assert ImprovementPlan.objects.get(pk=plan.pk).status == PlanStatus.CLOSED
+    assert DomainEvent.objects.filter(verb="quality.plan_closed", subject_id=plan.pk).count() == 1
+    assert client_as("caseworker").get(url).status_code == 403
