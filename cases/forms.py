@@ -233,6 +233,10 @@ class PaymentForm(forms.Form):
 class CaseCloseForm(forms.Form):
     reason = forms.ChoiceField(choices=ClosureReason.choices, label="Closure reason (45 CFR 303.11(b))")
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+    confirm = forms.BooleanField(
+        label="I confirm: close this case now. Enforcement stops and open work items are finished; "
+              "this cannot be undone from this page.", required=True,
+        error_messages={"required": "Tick to confirm: closing a case cannot be undone here."})
 
 
 class NoteForm(forms.Form):

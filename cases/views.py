@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
+from core.confirm import Confirmation, ConfirmStepMixin
 from core.services import sensitive_read_record
 from core.views import FilteredListView, PermissionMixin
 
@@ -402,9 +403,18 @@ class WorkItemMixin:
         return get_object_or_404(selectors.work_items_for(user=self.request.user), pk=self.kwargs["pk"])
 
 
-class WorkItemCompleteView(PermissionMixin, WorkItemMixin, TemplateView):
-    http_method_names = ["post"]
+class WorkItemCompleteView(ConfirmStepMixin, PermissionMixin, WorkItemMixin, TemplateView):
+    """Marking a work item done asks first (14.5); a second POST changes nothing."""
+
     permission_required = "cases.change_workitem"
+
+    def get_confirmation(self, request, *args, **kwargs) -> Confirmation:
+        item = self.item
+        return Confirmation(
+            title=f"Mark “{item.title}” done?",
+            consequences=[f"The work item on case {item.case.case_number} leaves every queue as done today.",
+                          "It cannot be reopened: a new work item is needed if more work comes up."],
+            button="Yes, mark it done", cancel_url=reverse("cases:workitem_list"), danger=False)
 
     def post(self, request, *args, **kwargs):
         services.work_item_complete(item=self.item, by=request.user)

@@ -122,7 +122,9 @@ def _enforcement_spec() -> TimeframeSpec | None | str:
     model = _model("enforcement.EnforcementAction")
     if model is None or not _has_fields(model, "case", "timeframe_start_on", "timeframe_due_on", "taken_on"):
         return "enforcement actions (timeframe_start_on / timeframe_due_on / taken_on) are not on main yet"
-    rows = model.objects.annotate(_start=F("timeframe_start_on"), _done=F("taken_on"), _deadline=F("timeframe_due_on"))
+    # The same population as the enforcement dashboard's figure (EnforcementActionQuerySet.timeframe_judged).
+    rows = model.objects.timeframe_judged().annotate(_start=F("timeframe_start_on"), _done=F("taken_on"),
+                                                     _deadline=F("timeframe_due_on"))
     return TimeframeSpec(Timeframe.ENFORCEMENT, Timeframe.ENFORCEMENT.label, "45 CFR 303.6(c)(2)", rows, 0, "case__",
                          own_deadline=True)
 

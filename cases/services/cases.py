@@ -378,10 +378,13 @@ def work_item_reassign(*, item: WorkItem, to_user, by, unit: str | None = None) 
 
 
 def work_item_complete(*, item: WorkItem, by, on: date | None = None) -> WorkItem:
-    if item.status == WorkItemStatus.DONE:
+    # A conditional update: of two clicks (or two people), one marks it done and records the event.
+    done_on = on or _today()
+    changed = WorkItem.objects.filter(pk=item.pk).exclude(status=WorkItemStatus.DONE).update(
+        status=WorkItemStatus.DONE, completed_on=done_on, updated_at=timezone.now())
+    item.refresh_from_db(fields=["status", "completed_on", "updated_at"])
+    if not changed:
         return item
-    item.status, item.completed_on = WorkItemStatus.DONE, on or _today()
-    item.save(update_fields=["status", "completed_on", "updated_at"])
     event_record(verb="work_item.done", subject=item, case_id=item.case_id, actor=by, summary=item.title)
     return item
 

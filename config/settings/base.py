@@ -311,6 +311,9 @@ CASEWORKS_JOB_PENDING_GRACE_SECONDS = env.int("CASEWORKS_JOB_PENDING_GRACE_SECON
 # The office this deployment serves. Cases carry their own profile; this is the default.
 CASEWORKS_JURISDICTION = env.str("CASEWORKS_JURISDICTION", default="NY")
 CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks County Child Support Unit")
+# Default role permissions the office withdraws, as "role:app.codename" (e.g. the ombudsperson's
+# complaints.extend_complaint); accounts.roles.sync_roles leaves them out.
+CASEWORKS_PERMISSIONS_WITHDRAWN = env.list("CASEWORKS_PERMISSIONS_WITHDRAWN", default=[])
 # Keys for SSNs and bank data at rest (core/fields.py): Fernet keys (url-safe base64, 32 bytes),
 # comma-separated, newest first: the first encrypts, every one decrypts (MultiFernet). Production
 # refuses to start without them; rotate with `manage.py rotate_field_keys`. Keep them off the

@@ -119,10 +119,11 @@ def test_only_one_extension(file_complaint, role_user):
         services.complaint_extend(complaint=complaint, days=5, reason="Again", by=coordinator)
 
 
-def test_extension_needs_a_coordinator_and_a_reason(file_complaint, role_user):
+def test_extension_needs_the_permission_and_a_reason(file_complaint, role_user):
     complaint = file_complaint()
-    with pytest.raises(PermissionDenied):
-        services.complaint_extend(complaint=complaint, days=10, reason="x", by=role_user("ombudsperson"))
+    for role in ("caseworker", "hearing_officer", "quality_analyst"):
+        with pytest.raises(PermissionDenied):
+            services.complaint_extend(complaint=complaint, days=10, reason="x", by=role_user(role))
     with pytest.raises(ValidationError) as err:
         services.complaint_extend(complaint=complaint, days=10, reason="  ", by=role_user("coordinator"))
     assert "reason" in err.value.message_dict

@@ -165,10 +165,11 @@ def test_schedule_within_target_then_decide_with_compliance_actions(resolved, ro
                                        starts_at=timezone.make_aware(datetime(2027, 2, 18, 9)))
     first.refresh_from_db()
     assert first.status == HearingStatus.POSTPONED and not second.beyond_target
+    services.hearing_held_record(request=hr, by=officer, now=second.ends_at)
     hr = services.hearing_decide(request=hr, outcome="granted", decided_on=date(2027, 3, 1), summary="Recalculate.",
                                  actions=[("Recalculate arrears", date(2027, 3, 31))], by=officer, today=TODAY)
     second.refresh_from_db()
-    assert hr.status == RequestStatus.DECIDED and second.status == HearingStatus.HELD
+    assert hr.status == RequestStatus.DECIDED and second.status == HearingStatus.HELD and hr.held_on == date(2027, 2, 18)
     action = hr.actions.get()
     done = services.compliance_action_complete(action=action, done_on=date(2027, 3, 20), by=role_user("coordinator"),
                                                today=TODAY)
