@@ -132,8 +132,10 @@ class CaseCreateView(PermissionMixin, FormView):
 
 
 class CaseFormView(PermissionMixin, CaseMixin, FormView):
-    """A form about one case; ``perform(form)`` calls the service."""
+    """A form that writes to one case; ``perform(form)`` calls the service. The case is loaded for
+    a write: another county's case is a 404, a case of the county on another caseload a 403."""
 
+    case_action = "change"
     success_message = ""
 
     def perform(self, form):  # pragma: no cover - abstract
@@ -263,7 +265,6 @@ class InterstateReferralView(CaseFormView):
     """Record the day an initiating state sent its interstate referral (45 CFR 303.7: within 20 days)."""
 
     permission_required = "cases.change_case"
-    case_action = "change"
     template_name = "cases/interstate_referral_form.html"
     form_class = forms.InterstateReferralForm
     success_message = "Interstate referral recorded."
@@ -307,6 +308,7 @@ class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
 
 class FviOverrideCreateView(CaseFormView):
     permission_required = "cases.override_fvi"
+    case_action = "view"  # recording a court's order is not work on the case: the permission decides
     template_name = "cases/fvi_override_form.html"
     form_class = forms.FviOverrideForm
     success_message = "Court override recorded; it can be used once."
@@ -368,9 +370,13 @@ class WorkItemListView(PermissionMixin, ListView):
 
 
 class WorkItemMixin:
+    """The work item for a write: out of view → 404; on another caseload and not assigned to the
+    user → 403 (logged)."""
+
     @cached_property
     def item(self) -> WorkItem:
-        return get_object_or_404(selectors.work_items_for(user=self.request.user), pk=self.kwargs["pk"])
+        return WorkItem.objects.select_related("case", "assigned_to").get_for(self.request.user, "change",
+                                                                              pk=self.kwargs["pk"])
 
 
 class WorkItemCompleteView(PermissionMixin, WorkItemMixin, TemplateView):

@@ -118,7 +118,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://caseworks")}
 # Authentication -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.CaseworksModelBackend",  # ModelBackend that refuses demo accounts (User.is_demo)
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -274,6 +274,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The office this deployment serves. Cases carry their own profile; this is the default.
 CASEWORKS_JURISDICTION = env.str("CASEWORKS_JURISDICTION", default="NY")
 CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks County Child Support Unit")
+# A one-county office names its county here: staff whose own county is blank work its cases.
+# Blank (a multi-county deployment): a staff user without a county sees no case (cases.models.scope).
+CASEWORKS_OFFICE_COUNTY = env.str("CASEWORKS_OFFICE_COUNTY", default="")
+# Sign-in with the seed_demo accounts (User.is_demo). Only local settings with DEBUG on turn it on.
+CASEWORKS_DEMO_LOGINS = False
 # Key for encrypting SSNs and bank data at rest (Fernet, urlsafe base64 32 bytes). Defaults to a
 # key derived from SECRET_KEY; production should set its own and keep it out of the database host.
 CASEWORKS_FIELD_ENCRYPTION_KEY = env.str("CASEWORKS_FIELD_ENCRYPTION_KEY", default="")

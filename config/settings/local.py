@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import LOCAL_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The seed_demo accounts (published password) sign in only here, and only with DEBUG on.
+CASEWORKS_DEMO_LOGINS = DEBUG and env.bool("CASEWORKS_DEMO_LOGINS", default=True)
 LOCAL_DIR.mkdir(exist_ok=True)
 
 

@@ -66,6 +66,9 @@ class EnforcementActionViewSet(PartnerReadOnlyViewSet):
     filterset_class = EnforcementActionApiFilterSet
     queryset = EnforcementAction.objects.select_related("case", "rule").order_by("-updated_at", "-id")
 
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, "view")  # the key's counties
+
 
 @extend_schema_view(
     list=extend_schema(summary="Court actions: petitions with their hearings and outcome"),
@@ -79,3 +82,6 @@ class CourtActionViewSet(PartnerReadOnlyViewSet):
     queryset = (Petition.objects.select_related("case", "resulting_order")
                 .prefetch_related(Prefetch("hearings", queryset=CourtHearing.objects.order_by("scheduled_for")))
                 .order_by("-updated_at", "-id"))
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, "view")  # the key's counties
