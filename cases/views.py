@@ -23,6 +23,7 @@ from .deadlines import deadline_state
 from .exceptions import CollectionConflict
 from .filtersets import CaseFilterSet
 from .models import Case, FviOverride, Person, WorkItem
+from .models.scope import user_county
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -100,10 +101,16 @@ class CaseCreateView(PermissionMixin, FormView):
     form_class = forms.CaseCreateForm
 
     def get_initial(self):
-        return {"county": getattr(self.request.user, "county", "")}
+        return {"county": user_county(self.request.user)}
 
     def form_valid(self, form):
         data = form.cleaned_data
+        county = user_county(self.request.user)
+        if not self.request.user.has_perm("cases.view_all_cases") and data["county"].strip() != county:
+            # A case opened elsewhere would leave the user's scope the moment it is written.
+            form.add_error("county", f"You open cases in your county ({county})." if county
+                           else "Your account has no county: ask an administrator to set it.")
+            return self.form_invalid(form)
         child_extra = {
             "born_in_wedlock": data["child_born_in_wedlock"],
             "paternity_status": data["child_paternity_status"],
