@@ -83,8 +83,12 @@ def _allowed(response) -> bool:
 
 
 def test_every_url_for_every_role(client, role_user):
-    users = {str(role): role_user(role) for role in Role}
-    samples = collect_samples(users=users)
+    cast = {str(role): role_user(role) for role in Role}
+    samples = collect_samples(users=cast)
+    # Scope is the case rule: the roles holding any case permission (superusers bypass scope).
+    users = {role: user for role, user in cast.items()
+             if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())}
+    assert {"caseworker", "coordinator", "enforcement_specialist"} <= set(users)
     failures = []
     for route, name, p in web_patterns():
         cls = view_class(p)
@@ -165,8 +169,12 @@ def test_every_object_url_follows_county_and_caseload_scope(client, role_user, m
     from core.models import AccessLog
     from tests.conftest import CAST_COUNTY
 
-    users = {str(role): role_user(role) for role in Role}
-    samples = collect_samples(users=users)
+    cast = {str(role): role_user(role) for role in Role}
+    samples = collect_samples(users=cast)
+    # Scope is the case rule: the roles holding any case permission (superusers bypass scope).
+    users = {role: user for role, user in cast.items()
+             if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())}
+    assert {"caseworker", "coordinator", "enforcement_specialist"} <= set(users)
     urls = [(name, reverse(name, kwargs=samples[name]), view_class(p)) for route, name, p in web_patterns()
             if p.pattern.converters and name in samples]
     assert len(urls) > 20  # the walk covers the object pages of every app
@@ -180,7 +188,7 @@ def test_every_object_url_follows_county_and_caseload_scope(client, role_user, m
         return seen
 
     baseline = walk()
-    cast_ids = [u.pk for u in users.values()]
+    cast_ids = [u.pk for u in cast.values()]
     User.objects.filter(pk__in=cast_ids).update(county="")
     no_county = walk()
     User.objects.filter(pk__in=cast_ids).update(county=CAST_COUNTY)
