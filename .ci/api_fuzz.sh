@@ -23,7 +23,7 @@ $PY manage.py migrate -v0 --noinput
 export CASEWORKS_STATIC_ROOT="$WORK/static"
 $PY manage.py collectstatic -v0 --noinput
 $PY manage.py seed_demo --password "fuzz-$(date +%s)" >/dev/null
-KEY=$($PY manage.py create_partner_key "Fuzz Agency" --scopes all 2>/dev/null | tail -n1)
+KEY=$($PY manage.py create_partner_key "Fuzz Agency" --scopes all --all-counties 2>/dev/null | tail -n1)
 $PY manage.py runserver "127.0.0.1:$PORT" --noreload >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -12,11 +12,12 @@ from .models import ApiKey, ApiRequestLog, AuthenticatorDevice, PartnerAgency, R
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
-    list_display = ("username", "first_name", "last_name", "county", "unit", "is_active", "is_staff", "mfa_enrolled",
-                    "last_login")
-    list_filter = ("is_active", "is_staff", "groups", "county", "unit")
+    list_display = ("username", "first_name", "last_name", "county", "unit", "is_active", "is_staff", "is_demo",
+                    "mfa_enrolled", "last_login")
+    list_filter = ("is_active", "is_staff", "is_demo", "groups", "county", "unit")
+    readonly_fields = ("is_demo",)
     search_fields = ("username", "first_name", "last_name", "email")
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("Office", {"fields": ("county", "unit", "title")}))
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Office", {"fields": ("county", "unit", "title", "is_demo")}))
     actions = ["reset_mfa"]
 
     def get_queryset(self, request):
@@ -40,7 +41,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 class ApiKeyInline(admin.TabularInline):
     model = ApiKey
     extra = 0
-    fields = ("prefix", "name", "scopes", "created_at", "expires_at", "revoked_at", "last_used_at")
+    fields = ("prefix", "name", "scopes", "counties", "all_counties", "created_at", "expires_at", "revoked_at", "last_used_at")
     readonly_fields = ("prefix", "created_at", "last_used_at")
     can_delete = False
 
@@ -58,8 +59,8 @@ class PartnerAgencyAdmin(SimpleHistoryAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(SimpleHistoryAdmin):
-    list_display = ("prefix", "agency", "name", "scopes", "expires_at", "revoked_at", "last_used_at")
-    list_filter = ("agency__kind", "revoked_at")
+    list_display = ("prefix", "agency", "name", "scopes", "county_label", "expires_at", "revoked_at", "last_used_at")
+    list_filter = ("agency__kind", "all_counties", "revoked_at")
     search_fields = ("prefix", "agency__name", "name")
     readonly_fields = ("prefix", "digest", "created_at", "last_used_at")
     list_select_related = ("agency",)

@@ -24,9 +24,13 @@ from .choices import AgencyKind, Role
 
 
 class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp devices: no related_name
-    """A staff member. ``county`` scopes case access for case-level roles (blank: whole office)."""
+    """A staff member. ``county`` scopes case access (cases.models.scope): blank means no county's
+    cases, unless the office names its one county (``CASEWORKS_OFFICE_COUNTY``)."""
 
     county = models.CharField(max_length=60, blank=True, db_index=True)
+    is_demo = models.BooleanField(
+        default=False, editable=False,
+        help_text="Created by seed_demo with a published password: refused at sign-in unless CASEWORKS_DEMO_LOGINS.")
     unit = models.CharField(max_length=80, blank=True, help_text="Team or unit, for caseloads and training compliance.")
     title = models.CharField(max_length=120, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -101,6 +105,10 @@ class ApiKey(models.Model):
     prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
     digest = models.CharField(max_length=64, editable=False)
     scopes = models.JSONField(default=list, help_text='e.g. ["cases:read", "collections:write"] or ["all"]')
+    # Which counties' objects the key reads and writes (cases.models.scope). A key with no county
+    # and without all_counties reaches no county's objects: state-wide access is explicit.
+    counties = models.JSONField(default=list, blank=True, help_text='e.g. ["Albany", "Schenectady"]')
+    all_counties = models.BooleanField(default=False, help_text="State-wide: every county's objects.")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -137,6 +145,18 @@ class ApiKey(models.Model):
             and (self.expires_at is None or self.expires_at > now)
             and self.agency.is_active
         )
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not isinstance(self.counties, list) or not all(isinstance(c, str) and c.strip() for c in self.counties):
+            raise ValidationError({"counties": "A list of county names."})
+        if self.all_counties and self.counties:
+            raise ValidationError({"counties": "A state-wide key lists no counties."})
+
+    @property
+    def county_label(self) -> str:
+        return "all counties" if self.all_counties else (", ".join(self.counties) or "no county")
 
     def has_scope(self, scope: str) -> bool:
         return WILDCARD_SCOPE in self.scopes or scope in self.scopes

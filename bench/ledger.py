@@ -260,7 +260,8 @@ def main() -> None:
 
     from accounts.services import partner_key_create
 
-    _, raw = partner_key_create(agency_name=f"Bench {run_tag}", scopes=["cases:read"], kind="other")
+    _, raw = partner_key_create(agency_name=f"Bench {run_tag}", scopes=["cases:read"], all_counties=True,
+                                kind="other")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     sample = rng.sample(numbers, min(args.requests, len(numbers)))

@@ -88,7 +88,7 @@ def main() -> None:
         print(f"{name}: {(time.perf_counter() - t0) / 5 * 1000:.0f} ms")
 
     User.objects.get_or_create(username="bench")
-    _, raw = partner_key_create(agency_name="Bench agency", scopes=["outreach:read"], kind="other")
+    _, raw = partner_key_create(agency_name="Bench agency", scopes=["outreach:read"], all_counties=True, kind="other")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     api.get("/api/v1/outreach-events/")

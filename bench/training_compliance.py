@@ -81,7 +81,7 @@ def main() -> None:
 
     from accounts.services import partner_key_create
 
-    _, raw = partner_key_create(agency_name="Bench agency", scopes=["training:read"], kind="other")
+    _, raw = partner_key_create(agency_name="Bench agency", scopes=["training:read"], all_counties=True, kind="other")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     api.get("/api/v1/training/compliance/", {"page_size": 1}, HTTP_HOST="localhost")  # warm up imports

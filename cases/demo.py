@@ -103,6 +103,12 @@ def _parties(i: int, pair: str, rng, today: date, fvi: bool = False):
     return cp, ncp, child
 
 
+def _worker(workers, county_index: int, i: int):
+    """Home-county cases alternate between the two caseworkers (who share that county); the
+    second county's cases have no caseworker of this office (only office-wide roles see them)."""
+    return workers[i % 2] if county_index == 0 else None
+
+
 def seed(*, users, rng, stdout) -> None:
     if DomainEvent.objects.filter(verb=MARKER).exists():
         stdout.write("cases: demo office already present")
@@ -125,7 +131,7 @@ def seed(*, users, rng, stdout) -> None:
             cp, ncp, child = _parties(i, pair, rng, today, fvi=extra.get("fvi", False))
             case = case_create(county=counties[c], jurisdiction=jurisdiction, assistance_status=assistance,
                                application_received_on=applied, opened_on=applied + timedelta(days=12),
-                               cp=cp, ncp=ncp, children=[child], by=by, caseworker=workers[c],
+                               cp=cp, ncp=ncp, children=[child], by=by, caseworker=_worker(workers, c, i),
                                ncp_location_known=True,
                                interstate_role=extra.get("interstate", InterstateRole.NONE),
                                other_state="NJ" if extra.get("interstate") else "",
@@ -148,7 +154,7 @@ def seed(*, users, rng, stdout) -> None:
             cp, ncp, child = _parties(i, pair, rng, today)
             case = case_create(county=counties[c], jurisdiction=jurisdiction, assistance_status=assistance,
                                application_received_on=opened - timedelta(days=8), opened_on=opened,
-                               cp=cp, ncp=ncp, children=[child], by=by, caseworker=workers[c],
+                               cp=cp, ncp=ncp, children=[child], by=by, caseworker=_worker(workers, c, i),
                                ncp_location_known=stage not in (CaseStage.LOCATE,),
                                interstate_role=InterstateRole.INITIATING if stage == "interstate" else InterstateRole.NONE,
                                other_state="PA" if stage == "interstate" else "")

@@ -1,7 +1,10 @@
 """What each role may do in cases (see accounts/roles.py and docs/roles.md).
 
-Case scope: holders of ``cases.view_all_cases`` see every case; others see their county's cases
-when their user has a county (cases.models.scope). ``cases.view_ssn`` unmasks SSNs on the person
+Case scope (cases.models.scope): holders of ``cases.view_all_cases`` see every case; others see
+their county's cases, and a user without a county none. Writes to a case (notes, payments, work
+items, orders, participants) are limited to the user's own caseload unless the role holds
+``cases.work_any_case_in_county``: coordinators supervise the office, and enforcement specialists
+work the enforcement queue across every caseworker's cases. ``cases.view_ssn`` unmasks SSNs on the person
 page (logged); ``cases.view_fti`` (plus current FTI training) shows tax-offset sources.
 """
 
@@ -55,6 +58,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.change_collection",  # release a held collection to a case (ledger)
         *_READ_CASE,
         "cases.view_all_cases",
+        "cases.work_any_case_in_county",
         "cases.view_fti",
         "cases.add_casenote",
         "cases.add_collection",
@@ -64,6 +68,7 @@ PERMISSIONS: dict[str, list[str]] = {
     "coordinator": [
         "cases.change_collection",  # release a held collection to a case (ledger)
         "cases.view_*",
+        "cases.work_any_case_in_county",
         "cases.add_orderreview",
         "cases.change_orderreview",
         "cases.change_case",

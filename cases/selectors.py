@@ -6,7 +6,6 @@ from datetime import datetime, time
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.models import DomainEvent
@@ -17,8 +16,9 @@ from .models import Case, CaseParticipant, SupportOrder, WorkItem
 
 
 def case_get(*, user, case_number: str, action: str = "view") -> Case:
-    """The case with this number if ``user`` may see it, else 404."""
-    return get_object_or_404(Case.objects.restrict(user, action), case_number=str(case_number)[:20])
+    """The case with this number for ``action`` (``"view"`` or a write such as ``"change"``): not
+    visible to ``user`` → 404; visible but not theirs to change (another caseload) → 403, logged."""
+    return Case.objects.get_for(user, action, case_number=str(case_number)[:20])
 
 
 def case_by_number(case_number: str) -> Case | None:

@@ -24,6 +24,7 @@ from .deadlines import deadline_state
 from .exceptions import CollectionConflict
 from .filtersets import CaseFilterSet
 from .models import Case, FviOverride, Person, WorkItem
+from .models.scope import user_county
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -101,7 +102,7 @@ class CaseCreateView(PermissionMixin, FormView):
     form_class = forms.CaseCreateForm
 
     def get_initial(self):
-        return {"county": getattr(self.request.user, "county", "")}
+        return {"county": user_county(self.request.user)}
 
     def form_invalid(self, form):
         """A form sent back with a match decision shows the matches again (a reason was missing...)."""
@@ -129,6 +130,12 @@ class CaseCreateView(PermissionMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        county = user_county(self.request.user)
+        if not self.request.user.has_perm("cases.view_all_cases") and data["county"].strip() != county:
+            # A case opened elsewhere would leave the user's scope the moment it is written.
+            form.add_error("county", f"You open cases in your county ({county})." if county
+                           else "Your account has no county: ask an administrator to set it.")
+            return self.form_invalid(form)
         child_extra = {
             "born_in_wedlock": data["child_born_in_wedlock"],
             "paternity_status": data["child_paternity_status"],
@@ -162,8 +169,10 @@ class CaseCreateView(PermissionMixin, FormView):
 
 
 class CaseFormView(PermissionMixin, CaseMixin, FormView):
-    """A form about one case; ``perform(form)`` calls the service."""
+    """A form that writes to one case; ``perform(form)`` calls the service. The case is loaded for
+    a write: another county's case is a 404, a case of the county on another caseload a 403."""
 
+    case_action = "change"
     success_message = ""
 
     def perform(self, form):  # pragma: no cover - abstract
@@ -293,7 +302,6 @@ class InterstateReferralView(CaseFormView):
     """Record the day an initiating state sent its interstate referral (45 CFR 303.7: within 20 days)."""
 
     permission_required = "cases.change_case"
-    case_action = "change"
     template_name = "cases/interstate_referral_form.html"
     form_class = forms.InterstateReferralForm
     success_message = "Interstate referral recorded."
@@ -337,6 +345,7 @@ class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
 
 class FviOverrideCreateView(CaseFormView):
     permission_required = "cases.override_fvi"
+    case_action = "view"  # recording a court's order is not work on the case: the permission decides
     template_name = "cases/fvi_override_form.html"
     form_class = forms.FviOverrideForm
     success_message = "Court override recorded; it can be used once."
@@ -398,9 +407,13 @@ class WorkItemListView(PermissionMixin, ListView):
 
 
 class WorkItemMixin:
+    """The work item for a write: out of view → 404; on another caseload and not assigned to the
+    user → 403 (logged)."""
+
     @cached_property
     def item(self) -> WorkItem:
-        return get_object_or_404(selectors.work_items_for(user=self.request.user), pk=self.kwargs["pk"])
+        return WorkItem.objects.select_related("case", "assigned_to").get_for(self.request.user, "change",
+                                                                              pk=self.kwargs["pk"])
 
 
 class WorkItemCompleteView(ConfirmStepMixin, PermissionMixin, WorkItemMixin, TemplateView):

@@ -17,12 +17,35 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 
+class ScopeDenied(PermissionDenied):
+    """The object is visible to the user but out of their scope for ``action`` (403, audited).
+
+    Raised by ``RestrictedQuerySet.get_for``; the 403 handler (core.views.permission_denied)
+    writes the access-denial row naming the object."""
+
+    def __init__(self, obj: models.Model, action: str, message: str = ""):
+        self.obj = obj
+        self.action = action
+        super().__init__(message or f"You may view this {obj._meta.verbose_name} but not {action} it.")
+
+
+def is_partner(user) -> bool:
+    """A partner API principal (accounts.api.authentication.PartnerPrincipal), not a staff user."""
+    return bool(getattr(user, "is_partner", False))
+
+
 class RestrictedQuerySet(models.QuerySet):
     """A queryset that knows which rows a user may see (NetBox's RestrictedQuerySet).
 
     The model defines ``scope_filter(cls, user, action) -> Q | None``: ``None`` means every row;
     a ``Q`` limits the rows. A user without the model permission for ``action`` sees nothing.
     Base views and the API base viewset call ``restrict()``, so no page can forget it.
+
+    ``action`` is ``"view"`` or a write (``"change"``, ``"add"``, ``"delete"``): case-bound models
+    give writes a narrower scope than reads (a caseworker views the county, changes the caseload;
+    cases.models.scope). A partner API principal holds no model permissions (its key's scopes,
+    checked by ``HasScope``, decide the operation); ``scope_filter`` limits its rows (the key's
+    counties).
     """
 
     def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
@@ -31,11 +54,33 @@ class RestrictedQuerySet(models.QuerySet):
         if getattr(user, "is_superuser", False):
             return self
         opts = self.model._meta
-        if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        if not is_partner(user) and not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
             return self.none()
+        return self.in_scope(user, action)
+
+    def in_scope(self, user, action: str = "view") -> RestrictedQuerySet:
+        """The rows inside the user's scope for ``action``, without the model-permission check
+        (the caller has checked the permission for what it does, e.g. ``add_casenote`` on a case)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self
         scope = getattr(self.model, "scope_filter", None)
         q = scope(user, action) if scope else None
         return self if q is None else self.filter(q)
+
+    def get_for(self, user, action: str = "view", **lookup):
+        """The one object ``lookup`` names, for ``action``: not visible → 404 (``Http404``); visible
+        but out of scope for ``action`` → 403 (``ScopeDenied``, logged by the 403 handler)."""
+        from django.http import Http404
+
+        try:
+            obj = self.restrict(user, "view").get(**lookup)
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise Http404(f"No {self.model._meta.verbose_name} matches the given query.")
+        if action != "view" and not self.in_scope(user, action).filter(pk=obj.pk).exists():
+            raise ScopeDenied(obj, action)
+        return obj
 
 
 class TimeStampedModel(models.Model):

@@ -214,7 +214,11 @@ def _is_api(request: HttpRequest) -> bool:
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     if getattr(request, "user", None) is not None:
         try:
-            access_log_record(kind=AccessLog.Kind.ACCESS_DENIED, request=request, outcome="denied")
+            # A visible object out of the user's write scope names the object and the action.
+            obj = getattr(exception, "obj", None)
+            detail = {"action": exception.action, "reason": "out_of_scope"} if obj is not None else None
+            access_log_record(kind=AccessLog.Kind.ACCESS_DENIED, request=request, outcome="denied", obj=obj,
+                              detail=detail)
         except Exception:  # noqa: BLE001 — never turn a 403 into a 500
             logger.exception("could not record access denial")
     if _is_api(request):

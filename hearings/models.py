@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet
+from core.models import RestrictedQuerySet, is_partner
 
 from .choices import (
     MERITS_OUTCOMES,
@@ -106,9 +106,17 @@ class HearingRequest(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str) -> Q | None:
+        if is_partner(user):  # a partner key: requests on its counties' cases
+            from cases.models.scope import case_scope_q
+
+            county = case_scope_q(user, "case__", action)
+            return county if county is None else county & Q(case__isnull=False)
         if user.has_perm(VIEW_ALL):
             return None
-        return Q(created_by=user) | Q(hearings__officer=user)
+        # A subquery, not a join through the reverse relation: a postponed request has several
+        # Hearing rows, and a join would return the request once per row (and .get() would raise
+        # MultipleObjectsReturned).
+        return Q(created_by=user) | Q(pk__in=Hearing.objects.filter(officer=user).values("request_id"))
 
     @property
     def is_open(self) -> bool:
@@ -157,6 +165,8 @@ class Hearing(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str) -> Q | None:
+        if is_partner(user):
+            return Q(request__in=HearingRequest.objects.restrict(user, action).values("pk"))
         return None if user.has_perm(VIEW_ALL) else Q(officer=user)
 
 

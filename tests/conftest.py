@@ -123,10 +123,16 @@ def _clear_cache():
     cache.clear()
 
 
+# The cast works in one county (the factories' cases are in it too); pass ``county=""`` for a user
+# without one (who sees no county's cases: cases.models.scope).
+CAST_COUNTY = "Albany"
+
+
 @pytest.fixture
 def make_user(db):
     def make(role: str | None = None, username: str | None = None, **fields) -> User:
         name = username or (f"{role}_user" if role else "norole_user")
+        fields.setdefault("county", CAST_COUNTY)
         user, _ = User.objects.get_or_create(username=name, defaults={"first_name": name.title(), **fields})
         if role:
             user.groups.add(Group.objects.get(name=str(role)))
@@ -162,10 +168,13 @@ def client_as(client, role_user):
 
 @pytest.fixture
 def api_client_with(db):
-    """``api_client_with("cases:read", agency="Family Court", kind="court")`` → an APIClient with a key."""
+    """``api_client_with("cases:read", agency="Family Court", kind="court")`` → an APIClient with a key
+    for the cast's county (``counties=[...]`` for others, ``all_counties=True`` for a state-wide key)."""
 
-    def make(*scopes: str, agency: str = "Test Agency", kind: str = "other") -> APIClient:
-        key, raw = partner_key_create(agency_name=agency, scopes=list(scopes), kind=kind)
+    def make(*scopes: str, agency: str = "Test Agency", kind: str = "other", counties=(CAST_COUNTY,),
+             all_counties: bool = False) -> APIClient:
+        key, raw = partner_key_create(agency_name=agency, scopes=list(scopes), kind=kind,
+                                      counties=[] if all_counties else list(counties), all_counties=all_counties)
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         api.key = key

@@ -83,8 +83,12 @@ def _allowed(response) -> bool:
 
 
 def test_every_url_for_every_role(client, role_user):
-    users = {str(role): role_user(role) for role in Role}
-    samples = collect_samples(users=users)
+    cast = {str(role): role_user(role) for role in Role}
+    samples = collect_samples(users=cast)
+    # Scope is the case rule: the roles holding any case permission (superusers bypass scope).
+    users = {role: user for role, user in cast.items()
+             if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())}
+    assert {"caseworker", "coordinator", "enforcement_specialist"} <= set(users)
     failures = []
     for route, name, p in web_patterns():
         cls = view_class(p)
@@ -139,3 +143,95 @@ def test_every_api_endpoint_requires_a_key_and_its_scope(api_client_with, client
             if allowed.status_code in (401, 403) or allowed.status_code >= 500:
                 failures.append(f"{method.upper()} {url} with all scopes: {allowed.status_code}")
     assert not failures, "\n".join(failures)
+
+
+# Scope: the same URLs walked again with the cast's county blanked, with every case moved to
+# another caseload, then to another county (issue 12.2). Only object pages (URLs with arguments)
+# change with scope; each outcome is predicted from the baseline and the role's permissions.
+def _outcome(response) -> str:
+    if response.status_code >= 500:
+        return "error"
+    if response.status_code in (401, 403, 404):
+        return str(response.status_code)
+    if response.status_code == 302 and response.url.startswith(reverse("login")):
+        return "login"
+    return "allowed"
+
+
+def _answers_get(cls) -> bool:
+    """A POST-only view answers the walk's GET with 405 before it loads any object."""
+    return "get" in getattr(cls, "http_method_names", ["get"])
+
+
+def _writes_to_case(cls) -> bool:
+    """Views that load their case for a write (cases.views.CaseFormView and the like)."""
+    return getattr(cls, "case_action", "view") != "view" and _answers_get(cls)
+
+
+def test_every_object_url_follows_county_and_caseload_scope(client, role_user, make_user):
+    from accounts.models import User
+    from cases.models import Case
+    from core.models import AccessLog
+    from tests.conftest import CAST_COUNTY
+
+    cast = {str(role): role_user(role) for role in Role}
+    samples = collect_samples(users=cast)
+    # Scope is the case rule: the roles holding any case permission (superusers bypass scope).
+    users = {role: user for role, user in cast.items()
+             if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())}
+    assert {"caseworker", "coordinator", "enforcement_specialist"} <= set(users)
+    urls = [(name, reverse(name, kwargs=samples[name]), view_class(p)) for route, name, p in web_patterns()
+            if p.pattern.converters and name in samples]
+    assert len(urls) > 20  # the walk covers the object pages of every app
+
+    def walk() -> dict:
+        seen = {}
+        for name, url, _cls in urls:
+            for role, user in users.items():
+                client.force_login(user)
+                seen[(name, role)] = _outcome(client.get(url))
+        return seen
+
+    baseline = walk()
+    cast_ids = [u.pk for u in cast.values()]
+    User.objects.filter(pk__in=cast_ids).update(county="")
+    no_county = walk()
+    User.objects.filter(pk__in=cast_ids).update(county=CAST_COUNTY)
+    colleague = make_user("caseworker", username="colleague_elsewhere")
+    Case.objects.update(caseworker=colleague)
+    denials_before = AccessLog.objects.filter(detail__reason="out_of_scope").count()
+    other_caseload = walk()
+    scope_denials = AccessLog.objects.filter(detail__reason="out_of_scope").count() - denials_before
+    Case.objects.update(county="Elsewhere")
+    other_county = walk()
+
+    failures, expected_denials = [], 0
+    for name, url, cls in urls:
+        for role, user in users.items():
+            key, base = (name, role), baseline[(name, role)]
+            if base == "error" or "error" in (no_county[key], other_caseload[key], other_county[key]):
+                failures.append(f"{url} as {role}: a server error in one of the walks")
+                continue
+            sees_all = user.is_superuser or user.has_perm("cases.view_all_cases")
+            works_any = user.is_superuser or user.has_perm("cases.work_any_case_in_county")
+            # another caseload: a write page is 403 for a role bound to its caseload, the rest unchanged
+            want = "403" if (base == "allowed" and _writes_to_case(cls) and not works_any) else base
+            expected_denials += want == "403" and base == "allowed"
+            if other_caseload[key] != want:
+                failures.append(f"{url} as {role} on another caseload: {other_caseload[key]}, expected {want}")
+            if sees_all:
+                if no_county[key] != base:
+                    failures.append(f"{url} as {role} without a county: {no_county[key]}, expected {base}")
+                if other_county[key] != other_caseload[key]:
+                    failures.append(f"{url} as {role}, another county: {other_county[key]}, expected "
+                                    f"{other_caseload[key]} (view_all_cases)")
+            else:
+                # a user without a county sees what a county user sees of another county: no case
+                if no_county[key] != other_county[key]:
+                    failures.append(f"{url} as {role}: without a county {no_county[key]}, another county "
+                                    f"{other_county[key]} (must agree)")
+                if ("case_number" in samples[name] and _answers_get(cls) and base == "allowed"
+                        and other_county[key] != "404"):
+                    failures.append(f"{url} as {role}, another county: {other_county[key]}, expected 404")
+    assert not failures, "\n".join(failures)
+    assert scope_denials == expected_denials  # each 403 of the caseload rule wrote its denial row

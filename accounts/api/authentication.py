@@ -23,6 +23,7 @@ class PartnerPrincipal:
     is_active: bool = True
     is_superuser: bool = False
     is_staff: bool = False
+    is_partner: bool = True  # restrict() skips model permissions and scopes rows by the key's counties
     pk = None
 
     def has_perm(self, perm: str, obj=None) -> bool:

@@ -22,7 +22,7 @@ from .serializers import AddressSerializer, CaseDetailSerializer, CaseSerializer
 class CaseViewSet(PartnerListRetrieveViewSet):
     """``GET /api/v1/cases/`` (filters: status, county, assistance_status, has_arrears,
     updated_since, q, ordering) and ``GET /api/v1/cases/{case_number}/``. Cases are identified by
-    their case number; no addresses or SSNs are ever returned."""
+    their case number; no addresses or SSNs are ever returned. Only the key's counties' cases."""
 
     scope_resource = "cases"
     lookup_field = "case_number"
@@ -31,7 +31,7 @@ class CaseViewSet(PartnerListRetrieveViewSet):
 
     def get_queryset(self):
         queryset = (
-            Case.objects.select_related("balance")
+            Case.objects.restrict(self.request.user, "view").select_related("balance")
             .prefetch_related(Prefetch("participants", queryset=CaseParticipant.objects.select_related("person")))
             .order_by("case_number")
         )
@@ -61,7 +61,8 @@ class FviOverrideUseAPIView(PartnerAPIView):
     @extend_schema(request=None, responses={200: OverrideUseSerializer})
     def post(self, request, case_number: str, pk: int):
         override = get_object_or_404(FviOverride.objects.select_related("case"), pk=pk,
-                                     case__case_number=str(case_number).upper())
+                                     case__case_number=str(case_number).upper(),
+                                     case__in=Case.objects.restrict(request.user, "view").values("pk"))
         agency = getattr(request.user, "agency", None)
         if agency is None or override.agency_id != agency.pk:
             raise PermissionDenied("This override is not for your agency.")

@@ -44,7 +44,8 @@ class CaseLedgerAPIView(PartnerGenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no case in the path
             return LedgerEntry.objects.none()
-        case = get_object_or_404(Case.objects.only("id"), case_number=self.kwargs["case_number"].upper())
+        case = get_object_or_404(Case.objects.restrict(self.request.user, "view").only("id"),
+                                 case_number=self.kwargs["case_number"].upper())
         return (LedgerEntry.objects.filter(case_id=case.pk).select_related("collection")
                 .only("id", "entry_type", "bucket", "obligation_kind", "amount", "due_on", "posted_on", "description",
                       "reverses_id", "created_at", "collection_id", "collection__source_reference",
@@ -84,7 +85,7 @@ class CollectionCreateAPIView(CollectionPostingAPIView):
                    200: OpenApiResponse(CollectionOutSerializer, description="An exact replay: the first receipt")},
     )
     def post(self, request, *args, **kwargs):
-        incoming = CollectionInSerializer(data=request.data)
+        incoming = CollectionInSerializer(data=request.data, context={"user": request.user})
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
 
@@ -113,7 +114,7 @@ class CollectionBatchAPIView(CollectionPostingAPIView):
         description=f"At most {BATCH_MAX_ITEMS} items.",
     )
     def post(self, request, *args, **kwargs):
-        incoming = CollectionBatchInSerializer(data=request.data)
+        incoming = CollectionBatchInSerializer(data=request.data, context={"user": request.user})
         incoming.is_valid(raise_exception=True)
         items = [CollectionItem(received_via=ReceivedVia.API, **data) for data in incoming.validated_data["items"]]
 

@@ -44,16 +44,22 @@ class CollectionFieldsSerializer(serializers.Serializer):
         return value
 
 
-# The API refuses unknown case numbers; files hold them instead (DOMAIN.md).
+# The API refuses unknown case numbers; files hold them instead (DOMAIN.md). A case outside the
+# key's counties is unknown to it (the same answer: the key learns nothing of other counties).
 UNKNOWN_CASE_NUMBER = "Unknown case number."
+
+
+def _cases_in_scope(serializer):
+    """The cases the calling key may write to (``context["user"]``: the partner principal)."""
+    from ..models import Case
+
+    return Case.objects.restrict(serializer.context.get("user"), "change")
 
 
 class CollectionInSerializer(CollectionFieldsSerializer):
     def validate_case_number(self, value: str) -> str:
-        from ..models import Case
-
         value = super().validate_case_number(value)
-        if not Case.objects.filter(case_number=value).exists():
+        if not _cases_in_scope(self).filter(case_number=value).exists():
             raise serializers.ValidationError(UNKNOWN_CASE_NUMBER)
         return value
 
@@ -65,10 +71,8 @@ class CollectionBatchInSerializer(serializers.Serializer):
     items = CollectionFieldsSerializer(many=True, allow_empty=False, max_length=BATCH_MAX_ITEMS)
 
     def validate_items(self, items: list[dict]) -> list[dict]:
-        from ..models import Case
-
         numbers = {item["case_number"] for item in items}
-        known = set(Case.objects.filter(case_number__in=numbers).values_list("case_number", flat=True))
+        known = set(_cases_in_scope(self).filter(case_number__in=numbers).values_list("case_number", flat=True))
         errors = {str(index): {"case_number": [UNKNOWN_CASE_NUMBER]}  # keyed by index, as DRF keys field errors
                   for index, item in enumerate(items) if item["case_number"] not in known}
         if errors:

@@ -7,6 +7,7 @@ from django.views import View
 
 from core.views import FilteredListView, PermissionMixin
 
+from ..models import Case
 from ..services import collection_release
 from .filtersets import CollectionFilterSet, DisbursementFilterSet
 from .forms import ReleaseForm
@@ -39,6 +40,9 @@ class HeldCollectionReleaseView(PermissionMixin, View):
         if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return redirect("ledger:held_list")
+        # Releasing posts the payment to the case: a write, so the case must be on the user's
+        # caseload (or their role works any case): else 403, logged.
+        Case.objects.get_for(request.user, "change", pk=form.case.pk)
         try:
             collection_release(collection=collection, case=form.case, by=request.user, note=form.cleaned_data["note"])
         except ValidationError as exc:

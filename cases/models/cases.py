@@ -69,6 +69,7 @@ class Case(TimeStampedModel):
         ordering = ["case_number"]
         permissions = [
             ("view_all_cases", "See cases of every county"),
+            ("work_any_case_in_county", "Change any case in view, not only those on one's own caseload"),
             ("view_ssn", "See full SSNs in the person detail view"),
             ("view_fti", "See federal tax information (tax offset sources)"),
             ("reassign_case", "Reassign cases and work items"),
@@ -99,7 +100,7 @@ class Case(TimeStampedModel):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user)
+        return case_scope_q(user, action=action)
 
     @property
     def is_open(self) -> bool:
@@ -143,7 +144,7 @@ class CaseParticipant(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)
 
 
 class CaseNote(models.Model):
@@ -163,7 +164,7 @@ class CaseNote(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)
 
 
 class FviOverride(models.Model):

@@ -72,7 +72,7 @@ class Collection(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        q = case_scope_q(user, "case__")
+        q = case_scope_q(user, "case__", action)
         return q
 
 
@@ -132,7 +132,7 @@ class LedgerEntry(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)
 
 
 class Allocation(models.Model):
@@ -159,7 +159,7 @@ class Allocation(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)
 
 
 class Disbursement(models.Model):
@@ -194,7 +194,7 @@ class Disbursement(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)
 
 
 class CaseBalance(models.Model):
@@ -230,7 +230,7 @@ class CaseBalance(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)
 
 
 class LedgerRun(models.Model):

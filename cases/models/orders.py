@@ -54,7 +54,7 @@ class SupportOrder(TimeStampedModel):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)
 
 
 class Obligation(TimeStampedModel):
@@ -91,4 +91,4 @@ class Obligation(TimeStampedModel):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "order__case__")
+        return case_scope_q(user, "order__case__", action)

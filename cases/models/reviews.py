@@ -55,7 +55,7 @@ class OrderReview(TimeStampedModel):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)
 
     @property
     def difference(self):

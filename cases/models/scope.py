@@ -1,19 +1,53 @@
-"""Who sees which cases (one rule, reused by every case-bound model).
+"""Who sees and who changes which cases (one rule, reused by every case-bound model).
 
-Users holding ``cases.view_all_cases`` see every case. Other users see the cases of their county
-when ``user.county`` is set, else every case (a one-office deployment leaves county blank).
+Reading (``action == "view"``), staff:
+- holders of ``cases.view_all_cases`` see every county's cases;
+- everyone else sees the cases of their county: ``user.county``, or, when that is blank, the
+  office's one county (``CASEWORKS_OFFICE_COUNTY``, set by a one-county office);
+- a user with neither sees no case at all (fail closed: a blank county is not "every county").
+
+Writing (any other action: a note, a payment, a work item, an order, a participant...): what the
+user may read, and — unless their role holds ``cases.work_any_case_in_county`` (coordinators,
+enforcement specialists) — only the cases on their own caseload (``Case.caseworker``).
+
+Partner API keys (``accounts.ApiKey``): the key's counties for reads and writes alike, every
+county only for a key created with ``--all-counties``; a key with neither sees nothing.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 
+from core.models import is_partner
 
-def case_scope_q(user, prefix: str = "") -> Q | None:
-    """The filter limiting rows to the user's cases; ``prefix`` is the path to the case ("case__")."""
-    if user.has_perm("cases.view_all_cases"):
-        return None
-    county = getattr(user, "county", "")
-    if not county:
-        return None
-    return Q(**{f"{prefix}county": county})
+VIEW_ALL = "cases.view_all_cases"
+WORK_ANY = "cases.work_any_case_in_county"
+NOTHING = Q(pk__in=[])
+
+
+def user_county(user) -> str:
+    """The county whose cases a staff user works: theirs, else the one-county office's."""
+    return (getattr(user, "county", "") or "").strip() or getattr(settings, "CASEWORKS_OFFICE_COUNTY", "")
+
+
+def case_scope_q(user, prefix: str = "", action: str = "view") -> Q | None:
+    """The filter limiting rows to the cases ``user`` may ``action``; ``None`` means every row.
+
+    ``prefix`` is the path from the model to the case (``"case__"``, ``"order__case__"``)."""
+    if is_partner(user):
+        key = user.key
+        if key.all_counties:
+            return None
+        return Q(**{f"{prefix}county__in": list(key.counties)}) if key.counties else NOTHING
+    if user.has_perm(VIEW_ALL):
+        q = None
+    else:
+        county = user_county(user)
+        if not county:
+            return NOTHING
+        q = Q(**{f"{prefix}county": county})
+    if action != "view" and not user.has_perm(WORK_ANY):
+        caseload = Q(**{f"{prefix}caseworker": user})
+        q = caseload if q is None else q & caseload
+    return q

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, TimeStampedModel
+from core.models import RestrictedQuerySet, TimeStampedModel, is_partner
 
 from ..choices import LocateResult, LocateSource, WorkItemStatus
 from .cases import Case
@@ -54,8 +54,16 @@ class WorkItem(TimeStampedModel):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        q = case_scope_q(user, "case__")
-        return q if q is None else q | models.Q(case__isnull=True)
+        # An item without a case is office work, open to everyone in the app. An item assigned to
+        # the user may be worked by them wherever its case is in their view.
+        q = case_scope_q(user, "case__", action)
+        if q is None:
+            return None
+        if action != "view" and not is_partner(user):
+            view_q = case_scope_q(user, "case__")
+            assigned = models.Q(assigned_to=user) if view_q is None else view_q & models.Q(assigned_to=user)
+            q |= assigned
+        return q | models.Q(case__isnull=True)
 
 
 class LocateAttempt(models.Model):
@@ -82,4 +90,4 @@ class LocateAttempt(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)

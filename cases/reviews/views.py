@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, TemplateView
@@ -35,8 +35,7 @@ class ReviewOpenView(PermissionMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, order_id: int):
-        order = get_object_or_404(SupportOrder.objects.restrict(request.user, "view").select_related("case"),
-                                  pk=order_id)
+        order = SupportOrder.objects.select_related("case").get_for(request.user, "change", pk=order_id)
         try:
             review = review_open(order=order, by=request.user, requested_by=request.POST.get("requested_by", "agency"))
         except ValidationError as exc:
@@ -69,8 +68,7 @@ class _ReviewActionView(PermissionMixin, View):
     http_method_names = ["post"]
 
     def get_review(self, pk):
-        return get_object_or_404(OrderReview.objects.restrict(self.request.user, "change")
-                                 .select_related("case", "order"), pk=pk)
+        return OrderReview.objects.select_related("case", "order").get_for(self.request.user, "change", pk=pk)
 
     def invalid(self, review, **forms):
         view = ReviewDetailView()

@@ -122,7 +122,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://caseworks")}
 # Authentication -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.CaseworksModelBackend",  # ModelBackend that refuses demo accounts (User.is_demo)
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -311,6 +311,11 @@ CASEWORKS_JOB_PENDING_GRACE_SECONDS = env.int("CASEWORKS_JOB_PENDING_GRACE_SECON
 # The office this deployment serves. Cases carry their own profile; this is the default.
 CASEWORKS_JURISDICTION = env.str("CASEWORKS_JURISDICTION", default="NY")
 CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks County Child Support Unit")
+# A one-county office names its county here: staff whose own county is blank work its cases.
+# Blank (a multi-county deployment): a staff user without a county sees no case (cases.models.scope).
+CASEWORKS_OFFICE_COUNTY = env.str("CASEWORKS_OFFICE_COUNTY", default="")
+# Sign-in with the seed_demo accounts (User.is_demo). Only local settings with DEBUG on turn it on.
+CASEWORKS_DEMO_LOGINS = False
 # Default role permissions the office withdraws, as "role:app.codename" (e.g. the ombudsperson's
 # complaints.extend_complaint); accounts.roles.sync_roles leaves them out.
 CASEWORKS_PERMISSIONS_WITHDRAWN = env.list("CASEWORKS_PERMISSIONS_WITHDRAWN", default=[])

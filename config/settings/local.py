@@ -8,6 +8,8 @@ from .base import LOCAL_DIR, env
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # The demo signs in with a password; set CASEWORKS_MFA_REQUIRED=true to try multi-factor sign-in.
 CASEWORKS_MFA_REQUIRED = env.bool("CASEWORKS_MFA_REQUIRED", default=False)
+# The seed_demo accounts (published password) sign in only here, and only with DEBUG on.
+CASEWORKS_DEMO_LOGINS = DEBUG and env.bool("CASEWORKS_DEMO_LOGINS", default=True)
 LOCAL_DIR.mkdir(exist_ok=True)
 
 

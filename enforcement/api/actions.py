@@ -71,6 +71,9 @@ class EnforcementActionViewSet(PartnerReadOnlyViewSet):
     filterset_class = EnforcementActionApiFilterSet
     queryset = EnforcementAction.objects.select_related("case", "rule").order_by("-updated_at", "-id")
 
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, "view")  # the key's counties
+
 
 @extend_schema_view(
     list=extend_schema(summary="Court actions: petitions with their hearings and outcome"),
@@ -84,6 +87,9 @@ class CourtActionViewSet(PartnerReadOnlyViewSet):
     queryset = (Petition.objects.select_related("case", "resulting_order")
                 .prefetch_related(Prefetch("hearings", queryset=CourtHearing.objects.order_by("scheduled_for")))
                 .order_by("-updated_at", "-id"))
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, "view")  # the key's counties
 
 
 class NoticeConflictSerializer(serializers.Serializer):
@@ -106,7 +112,8 @@ class EnforcementActionIssueNoticeAPIView(PartnerAPIView):
     @extend_schema(request=None, responses={200: EnforcementActionSerializer},
                    summary="Issue the notice of a proposed enforcement action")
     def post(self, request, pk: int):
-        action = get_object_or_404(EnforcementAction.objects.select_related("case", "rule"), pk=pk)
+        action = get_object_or_404(EnforcementAction.objects.restrict(request.user, "change")  # the key's counties
+                                   .select_related("case", "rule"), pk=pk)
         if action.status != ActionStatus.PROPOSED:
             return Response({"code": "not_proposed",
                              "detail": f"The action is {action.get_status_display().lower()}: no notice to issue."},

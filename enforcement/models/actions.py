@@ -130,7 +130,7 @@ class EnforcementAction(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)
 
     @property
     def is_open(self) -> bool:

@@ -61,7 +61,7 @@ class Petition(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)
 
 
 class CourtHearing(models.Model):
@@ -83,7 +83,7 @@ class CourtHearing(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "petition__case__")
+        return case_scope_q(user, "petition__case__", action)
 
 
 class Appearance(models.Model):
@@ -136,4 +136,4 @@ class CriminalReferral(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)

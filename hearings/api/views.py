@@ -19,3 +19,6 @@ class HearingRequestViewSet(PartnerReadOnlyViewSet):
     queryset = (HearingRequest.objects.select_related("case", "complaint")
                 .prefetch_related(Prefetch("hearings", queryset=Hearing.objects.select_related("officer")))
                 .order_by("-requested_on", "-pk"))
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, "view")  # the key's counties

@@ -64,8 +64,23 @@ class AddressFactory(DjangoModelFactory):
     source = "application"
 
 
+def cast_caseworker():
+    """The cast's caseworker (tests/conftest.py ``role_user("caseworker")``), created if need be:
+    factory cases are on their caseload unless a test says otherwise (``caseworker=None``)."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+
+    user, created = User.objects.get_or_create(username="caseworker_user",
+                                               defaults={"first_name": "Caseworker_User", "county": "Albany"})
+    if created:
+        user.groups.add(Group.objects.get(name="caseworker"))
+    return user
+
+
 class CaseFactory(DjangoModelFactory):
-    """A case with a CP, an NCP and one child (pass ``participants=False`` for a bare case)."""
+    """A case with a CP, an NCP and one child (pass ``participants=False`` for a bare case), on
+    the cast caseworker's caseload."""
 
     class Meta:
         model = Case
@@ -79,6 +94,7 @@ class CaseFactory(DjangoModelFactory):
     application_received_on = date(2024, 1, 2)
     opened_on = date(2024, 1, 10)
     ncp_located_on = date(2024, 1, 10)
+    caseworker = factory.LazyFunction(cast_caseworker)
 
     @factory.post_generation
     def participants(self, create, extracted, **kwargs):

@@ -26,7 +26,7 @@ def test_case_list_filters(api_client_with):
     CaseBalance.objects.filter(case=open_case).update(total_arrears=Decimal("10.00"))
     closed = CaseFactory(county="Kings", status="closed", stage="closed", closure_reason="other",
                          closed_on=date(2026, 1, 1))
-    api = api_client_with("cases:read")
+    api = api_client_with("cases:read", all_counties=True)
 
     def numbers(**params):
         return [c["case_number"] for c in api.get("/api/v1/cases/", params).json()["results"]]

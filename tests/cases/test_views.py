@@ -43,7 +43,7 @@ def test_caseload_search_by_case_number_name_and_last4(client, worker):
 
 def test_caseload_shows_only_my_cases_unless_scope_all(client, worker):
     mine = CaseFactory(caseworker=worker)
-    theirs = CaseFactory()
+    theirs = CaseFactory(caseworker=None)
     client.force_login(worker)
     url = reverse("cases:case_list")
     assert [c.pk for c in client.get(url).context["object_list"]] == [mine.pk]

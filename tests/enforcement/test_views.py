@@ -79,8 +79,8 @@ def test_specialist_issues_notice_and_gets_the_pdf(client_as):
 
 
 def test_caseworker_sees_but_cannot_work_actions(client_as):
-    office(1)
-    action = EnforcementAction.objects.first()
+    office(2)  # the second case is in the cast caseworker's county (Albany)
+    action = EnforcementAction.objects.filter(case__county="Albany").first()
     client = client_as("caseworker")
     assert client.get(reverse("enforcement:action_detail", args=[action.pk])).status_code == 200
     url = reverse("enforcement:action_issue_notice", args=[action.pk])
