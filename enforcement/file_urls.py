@@ -9,6 +9,8 @@ urlpatterns = [
     path("payment-files/upload/", views.PaymentFileUploadView.as_view(), name="paymentfile_upload"),
     path("payment-files/<int:pk>/", views.PaymentFileDetailView.as_view(), name="paymentfile_detail"),
     path("disbursement-files/", views.DisbursementExportListView.as_view(), name="disbursementexport_list"),
+    path("disbursement-files/<int:pk>/", views.DisbursementExportDetailView.as_view(),
+         name="disbursementexport_detail"),
     path("disbursement-files/<int:pk>/download/", views.DisbursementExportDownloadView.as_view(),
          name="disbursementexport_download"),
     path("bank-statements/", views.BankStatementListView.as_view(), name="bankstatement_list"),

@@ -106,6 +106,22 @@ class DisbursementExportListView(FilteredListView):
         return super().get_base_queryset().select_related("created_by").defer("content")
 
 
+class DisbursementExportDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    """One disbursement file: its figures, what was skipped, its entries, and the download."""
+
+    model = DisbursementExport
+    permission_required = "enforcement.view_disbursementexport"
+    template_name = "enforcement/disbursementexport_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("created_by").defer("content")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["disbursements"] = selectors.disbursement_export_rows(export=self.object, user=self.request.user)
+        return context
+
+
 class DisbursementExportDownloadView(PermissionMixin, View):
     """The PPD file carries payees' bank account numbers: each download is logged."""
 

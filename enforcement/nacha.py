@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from anyascii import anyascii
+
 RECORD_LENGTH = 94
 BLOCKING_FACTOR = 10
 PADDING = "9" * RECORD_LENGTH
@@ -127,6 +129,7 @@ class NachaFile:
     entry_hash: int = 0
     total_debit: Decimal = Decimal("0.00")
     total_credit: Decimal = Decimal("0.00")
+    padded_lines: list[int] = field(default_factory=list)  # right-trimmed records padded back to 94
 
     @property
     def entries(self) -> list[Entry]:
@@ -185,7 +188,25 @@ def _cents(value: str) -> Decimal:
     return (Decimal(int(value)) * CENT).quantize(CENT)
 
 
-def _split_records(text: str) -> list[str]:
+def ascii_text(value: object, *, upper: bool = True) -> str:
+    """``value`` as printable ASCII for a NACHA alphanumeric field.
+
+    Letters are transliterated (``"José Muñoz-Peña"`` → ``"JOSE MUNOZ-PENA"``, ``"ß"`` → ``"SS"``),
+    anything left outside printable ASCII (control characters, unmapped symbols) becomes a
+    blank, and the text is upper-cased unless ``upper`` is False. The result may be longer than
+    the input (``"Œ"`` → ``"OE"``): callers cut to the field width afterwards.
+    """
+    text = "".join(ch if " " <= ch <= "~" else " " for ch in anyascii(str(value)))
+    return text.upper() if upper else text
+
+
+def _split_records(text: str) -> tuple[list[str], list[int]]:
+    """The file's records and the line numbers of right-trimmed records padded back to 94.
+
+    A payroll system or file transfer that strips trailing blanks leaves records shorter than 94
+    characters; the blanks it took are put back (and reported). Longer records stay as they are
+    and are refused by the parser.
+    """
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
@@ -193,7 +214,13 @@ def _split_records(text: str) -> list[str]:
     if len(lines) == 1 and len(lines[0]) > RECORD_LENGTH and len(lines[0]) % RECORD_LENGTH == 0:
         blob = lines[0]
         lines = [blob[i : i + RECORD_LENGTH] for i in range(0, len(blob), RECORD_LENGTH)]
-    return lines
+    padded: list[int] = []
+    if lines and _foreign_format(lines[0]) is None:
+        for index, record in enumerate(lines):
+            if 0 < len(record) < RECORD_LENGTH and _PRINTABLE.match(record):
+                lines[index] = record.ljust(RECORD_LENGTH)
+                padded.append(index + 1)
+    return lines, padded
 
 
 def _decode(data: bytes | str) -> str:
@@ -493,11 +520,12 @@ class _Parser:
 
 def parse(data: bytes | str) -> NachaFile:
     """Parse and validate a whole NACHA file; raise ``NachaInvalid`` listing every problem."""
-    lines = _split_records(_decode(data))
+    lines, padded = _split_records(_decode(data))
     parser = _Parser(lines)
     nacha = parser.run()
     if parser.errors or nacha is None:
         raise NachaInvalid(parser.errors or [(1, "not a NACHA file")])
+    nacha.padded_lines = padded
     return nacha
 
 
@@ -632,8 +660,9 @@ class BatchSpec:
     company_discretionary: str = ""
 
 
-def _a(value: str, width: int) -> str:
-    return str(value).upper()[:width].ljust(width)
+def _field(value: str, width: int, *, upper: bool = True) -> str:
+    """An alphanumeric field: printable ASCII, cut to ``width`` and blank-filled."""
+    return ascii_text(value, upper=upper)[:width].ljust(width)
 
 
 def _n(value: int, width: int) -> str:
@@ -658,8 +687,18 @@ def build_file(
     file_id_modifier: str = "A",
     reference_code: str = "",
     line_ending: str = "\n",
+    uppercase: bool = True,
 ) -> str:
-    """Write a valid NACHA file with controls, hashes and filler records computed."""
+    """Write a valid NACHA file with controls, hashes and filler records computed.
+
+    Every text field is transliterated to printable ASCII (``ascii_text``) and, unless
+    ``uppercase`` is False, upper-cased, so a payee named "José Muñoz-Peña" cannot make a record
+    longer than 94 bytes. The addenda text keeps its case (DED case ids are matched as sent).
+    """
+
+    def _a(value: str, width: int) -> str:
+        return _field(value, width, upper=uppercase)
+
     records = [
         "101"
         + _a(" " + destination if len(destination) == 9 else destination, 10)
@@ -714,7 +753,7 @@ def build_file(
             elif item.transaction_code in CREDIT_CODES:
                 credit += item.amount
             if item.addenda:
-                records.append("705" + item.addenda.ljust(80)[:80] + "0001" + trace[-7:])
+                records.append("705" + _field(item.addenda, 80, upper=False) + "0001" + trace[-7:])
                 count += 1
         records.append(
             "8"

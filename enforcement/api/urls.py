@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .actions import CourtActionViewSet, EnforcementActionViewSet
+from .disbursement_files import DisbursementFileContentAPIView
 from .payment_files import PaymentFileImportAPIView
 
 router = SimpleRouter(trailing_slash=True, use_regex_path=False)
@@ -11,4 +12,6 @@ router.register("court-actions", CourtActionViewSet, basename="court-action")
 urlpatterns = [
     *router.urls,
     path("payment-files/", PaymentFileImportAPIView.as_view(), name="payment_files_import"),
+    path("disbursement-files/<int:pk>/content/", DisbursementFileContentAPIView.as_view(),
+         name="disbursement_files_content"),
 ]

@@ -35,9 +35,11 @@ def url_samples(*, users) -> dict[str, dict]:
 
 def _file_samples() -> dict[str, dict]:
     exception = ReconciliationExceptionFactory()
+    export = DisbursementExportFactory()
     return {
         "enforcement:paymentfile_detail": {"pk": PaymentFileFactory().pk},
-        "enforcement:disbursementexport_download": {"pk": DisbursementExportFactory().pk},
+        "enforcement:disbursementexport_download": {"pk": export.pk},
+        "enforcement:disbursementexport_detail": {"pk": export.pk},
         "enforcement:bankstatement_detail": {"pk": BankStatementFactory().pk},
         "enforcement:reconciliationexception_detail": {"pk": exception.pk},
         "enforcement:reconciliationexception_note": {"pk": exception.pk},
