@@ -89,7 +89,7 @@ def _account_problem(spec: EntrySpec) -> str:
     routing, account = spec.routing, str(spec.account).strip()
     if len(routing) != 9 or not routing.isdigit() or routing_check_digit(routing[:8]) != routing[8]:
         return "the payee's bank routing number is not a valid 9-digit ABA number"
-    if not account or len(account) > 17 or not ascii_text(account).strip() == account.upper():
+    if not account or len(account) > 17 or ascii_text(account).strip() != account.upper():
         return "the payee's bank account number is blank, longer than 17 characters or not plain ASCII"
     return ""
 
