@@ -73,3 +73,16 @@ def disbursement_export_rows(*, export, user, limit: int = 500) -> dict:
             .order_by("pk"))
     shown = list(rows[:limit])
     return {"rows": shown, "more": len(shown) == limit and rows[limit:limit + 1].exists()}
+
+
+def disbursement_returns_held() -> dict:
+    """Returned disbursements whose money the office holds undistributed: count and total."""
+    from cases.choices import DisbursementStatus
+
+    from .choices import ReturnOutcome
+    from .models import DisbursementReturn
+
+    row = DisbursementReturn.objects.filter(outcome=ReturnOutcome.HELD,
+                                            disbursement__status=DisbursementStatus.RETURNED).aggregate(
+        count=Count("id"), total=Sum("amount"))
+    return {"count": row["count"], "total": row["total"] or Decimal("0.00")}

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from .actions import CourtActionViewSet, EnforcementActionViewSet
 from .disbursement_files import DisbursementFileContentAPIView
+from .nacha_returns import NachaReturnImportAPIView
 from .payment_files import PaymentFileImportAPIView
 
 router = SimpleRouter(trailing_slash=True, use_regex_path=False)
@@ -12,6 +13,7 @@ router.register("court-actions", CourtActionViewSet, basename="court-action")
 urlpatterns = [
     *router.urls,
     path("payment-files/", PaymentFileImportAPIView.as_view(), name="payment_files_import"),
+    path("nacha-returns/", NachaReturnImportAPIView.as_view(), name="nacha_returns_import"),
     path("disbursement-files/<int:pk>/content/", DisbursementFileContentAPIView.as_view(),
          name="disbursement_files_content"),
 ]

@@ -30,7 +30,7 @@ from core.models import DomainEvent
 from core.services import event_record, events_bulk_record
 
 from ..choices import BankAccountPurpose, PayeeAccountType
-from ..models import BankAccount, DisbursementExport, PayeeAccount
+from ..models import BankAccount, DisbursementExport, DisbursementExportEntry, PayeeAccount
 from ..nacha import BatchSpec, EntrySpec, NachaInvalid, ascii_text, build_file, parse, routing_check_digit
 
 
@@ -69,6 +69,7 @@ class _FileBuilder:
     reference: str
     on: date
     uppercase: bool = True
+    first_trace: int = 1
 
     def __call__(self, specs: list[EntrySpec]) -> str:
         company_id, company_name = _originator()
@@ -78,10 +79,20 @@ class _FileBuilder:
             uppercase=self.uppercase,
             batches=[BatchSpec(company_name=company_name, company_id=company_id, sec_code="PPD",
                                entry_description="CHILD SUPP", effective_date=self.on,
-                               odfi=self.source.routing_number[:8], entries=specs)],
+                               odfi=self.source.routing_number[:8], entries=specs,
+                               first_trace=self.first_trace)],
         )
         file_check(content, specs)
         return content
+
+
+def _first_trace(odfi: str, count: int) -> int:
+    """The sequence (last 7 digits) of this file's first trace number: after the last file's, so a
+    return, which names its entry by trace number, finds one entry among all files."""
+    last = (DisbursementExportEntry.objects.filter(trace_number__startswith=odfi)
+            .order_by("-pk").values_list("trace_number", flat=True).first())
+    first = int(last[8:]) + 1 if last else 1
+    return 1 if first + count > 9_999_999 else first
 
 
 def _account_problem(spec: EntrySpec) -> str:
@@ -145,6 +156,7 @@ def disbursements_export(*, on: date, by=None, uppercase: bool = True) -> Export
                  .only("first_name", "last_name")}
     accounts = {a.person_id: a for a in PayeeAccount.objects.filter(person_id__in=set(cps.values()), active=True)}
     entries: list[tuple[dict, EntrySpec]] = []
+    payee_accounts: dict[int, int] = {}  # disbursement → payee account paid into
     skipped: list[dict] = []
     for row in pending:
         person = cps.get(row["case_id"])
@@ -165,11 +177,15 @@ def disbursements_export(*, on: date, by=None, uppercase: bool = True) -> Export
         if problem:
             skipped.append({"disbursement": row["pk"], "case_number": row["case__case_number"], "reason": problem})
             continue
+        if account is not None:
+            payee_accounts[row["pk"]] = account.pk
         entries.append((row, spec))
     if not entries:
         return ExportResult(export=None, skipped=skipped)
     reference = _next_reference(on)
-    build = _FileBuilder(source=source, reference=reference, on=on, uppercase=uppercase)
+    odfi = source.routing_number[:8]
+    build = _FileBuilder(source=source, reference=reference, on=on, uppercase=uppercase,
+                         first_trace=_first_trace(odfi, len(entries)))
     content = build([spec for _, spec in entries])  # validated before anything is marked sent
     ids = [row["pk"] for row, _ in entries]
     claimed = Disbursement.objects.filter(
@@ -193,6 +209,10 @@ def disbursements_export(*, on: date, by=None, uppercase: bool = True) -> Export
     export.report = {"skipped": skipped, "late": Disbursement.objects.filter(export_batch=reference, is_late=True).count()}
     export.full_clean()
     export.save()
+    DisbursementExportEntry.objects.bulk_create(
+        DisbursementExportEntry(export=export, disbursement_id=row["pk"], payee_account_id=payee_accounts.get(row["pk"]),
+                                trace_number=f"{odfi}{build.first_trace + index:07d}", amount=spec.amount)
+        for index, (row, spec) in enumerate(entries))
     result.export = export
     user = by if getattr(by, "is_authenticated", False) else None
     events_bulk_record(
