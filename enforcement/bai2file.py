@@ -107,7 +107,7 @@ class _Record:
     fields: list[str]
     physical: int  # physical records (the record and its 88 continuations)
     raw: str
-    rows: list[str] = field(default_factory=list)  # each physical record's body, "/" removed
+    rows: list[str] | None = None  # account records (03): each physical record's body, "/" removed
 
 
 def _date(value: str) -> date | None:
@@ -196,7 +196,7 @@ class _Parser:
                     continue
                 self.continue_record(records[-1], body)
                 continue
-            records.append(_Record(number, code, [], 1, body, [body]))
+            records.append(_Record(number, code, [], 1, body, [body] if code == "03" else None))
         for record in records:
             raw = record.raw
             if raw.endswith("/"):
@@ -204,7 +204,8 @@ class _Parser:
             elif record.code != "16":  # 16 text may run to the end of the record without a slash
                 self.err(record.line, f"record {record.code} must end with '/'")
             record.fields = raw.split(",")
-            record.rows = [row[:-1] if row.endswith("/") else row for row in record.rows]
+            if record.rows is not None:
+                record.rows = [row[:-1] if row.endswith("/") else row for row in record.rows]
         return records
 
     @staticmethod
@@ -218,7 +219,8 @@ class _Parser:
             previous.raw = previous.raw[:-1] + "," + body
         else:
             previous.raw += (" " if previous.code == "16" else "") + body
-        previous.rows.append(body)
+        if previous.rows is not None:
+            previous.rows.append(body)
         previous.physical += 1
 
     # --- field helpers ----------------------------------------------------------------------
@@ -281,7 +283,7 @@ class _Parser:
         is an account with no summary. Reading the joined record instead would shift every
         group after such a field.
         """
-        for number, row in enumerate(record.rows):
+        for number, row in enumerate(record.rows or ()):
             fields = row.split(",")
             if number == 0:
                 fields = fields[2:]  # account number, currency
