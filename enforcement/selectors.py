@@ -85,4 +85,4 @@ def disbursement_returns_held() -> dict:
     row = DisbursementReturn.objects.filter(outcome=ReturnOutcome.HELD,
                                             disbursement__status=DisbursementStatus.RETURNED).aggregate(
         count=Count("id"), total=Sum("amount"))
-    return {"count": row["count"], "total": row["total"] or Decimal("0.00")}
+    return {"count": row["count"], "total": (row["total"] or Decimal("0")).quantize(Decimal("0.01"))}
