@@ -42,17 +42,26 @@ class Person(TimeStampedModel):
     paternity_method = models.CharField(max_length=30, choices=PaternityMethod.choices, blank=True)
     genetic_test_ordered_on = models.DateField(null=True, blank=True)
     genetic_test_result = models.CharField(max_length=10, choices=GeneticTestResult.choices, blank=True)
+    # A duplicate merged into another record (cases.services.people.person_merge) is kept, pointing
+    # at its survivor, so the merge can be undone; it no longer appears in searches or matches.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_records", editable=False)
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["ssn"])
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
+        permissions = [("merge_person", "Merge duplicate person records (and undo a merge the same day)")]
+        # Matching a person being entered reads candidates by date of birth (cases.people).
+        indexes = [models.Index(fields=["date_of_birth"], name="person_birth_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(paternity_status="established") | models.Q(paternity_established_on__isnull=False),
                 name="person_paternity_established_has_date",
             ),
+            models.CheckConstraint(condition=~models.Q(merged_into=models.F("pk")), name="person_not_merged_into_self"),
         ]
 
     def __str__(self) -> str:
