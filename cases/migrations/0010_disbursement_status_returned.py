@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_case_number_upper_index'),
+        ('cases', '0009_person_merge_and_matching'),
     ]
 
     operations = [
