@@ -161,7 +161,7 @@ class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.errors: list[tuple[int, str]] = []
-        self.statement: Statement | None = None
+        self.statement = Statement(sender="", receiver="", created_on=None, created_time="", file_id="")
         self.group: Group | None = None
         self.account: Account | None = None
         self.group_records = 0

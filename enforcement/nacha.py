@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from anyascii import anyascii
 
@@ -781,7 +782,7 @@ def return_entries(nacha: NachaFile) -> list[ReturnItem]:
             if not (_DIGITS.match(trace) and len(trace) == 15):
                 errors.append((addenda.line, f"original entry trace number must be 15 digits, found {trace!r}"))
                 continue
-            common = {"line": entry.line, "code": code, "original_trace": trace, "original_rdfi": rdfi.strip(),
+            common: dict[str, Any] = {"line": entry.line, "code": code, "original_trace": trace, "original_rdfi": rdfi.strip(),
                       "amount": entry.amount, "transaction_code": entry.transaction_code,
                       "identification": entry.identification}
             if addenda.type_code == "99":

@@ -42,7 +42,7 @@ class NachaReturnReportSerializer(serializers.Serializer):
     duplicates = serializers.IntegerField()
     unmatched = serializers.IntegerField()
     held_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
-    errors = ImportErrorSerializer(many=True)
+    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]  # a field named like Serializer.errors
     items = ReturnItemSerializer(many=True)
 
 

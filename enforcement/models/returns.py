@@ -14,8 +14,6 @@ from core.models import RestrictedQuerySet
 
 from ..choices import FileVia, ReturnFileStatus, ReturnKind, ReturnOutcome
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class DisbursementExportEntry(models.Model):
     """One entry of a disbursement file: which disbursement went out under which trace number."""
@@ -25,7 +23,7 @@ class DisbursementExportEntry(models.Model):
     payee_account = models.ForeignKey("enforcement.PayeeAccount", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="+", help_text="Empty when paid to the debit card program.")
     trace_number = models.CharField(max_length=15, unique=True)
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -86,7 +84,7 @@ class DisbursementReturn(models.Model):
     kind = models.CharField(max_length=6, choices=ReturnKind.choices)
     code = models.CharField(max_length=3)
     reason = models.CharField(max_length=120)
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
     received_on = models.DateField()
     corrected_data = models.CharField(max_length=29, blank=True)
     information = models.CharField(max_length=44, blank=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -175,7 +176,7 @@ def _import(items: list[ReturnItem], *, name: str, content: bytes, via: str, by,
     entries = DisbursementExportEntry.objects.in_bulk([i.original_trace for i in items], field_name="trace_number")
     return_file = _store(name=name, content=content, via=via, by=by, actor_label=actor_label, report=report)
     on = timezone.localdate()
-    held = 0
+    held = Decimal("0.00")
     for item in items:
         entry = entries.get(item.original_trace)
         if entry is None:
