@@ -73,6 +73,8 @@ SCOPE_RESOURCES = [
     "enforcement",
     "court_actions",
     "payment_files",
+    "disbursement_files",
+    "nacha_returns",
     "complaints",
     "hearings",
     "outreach",

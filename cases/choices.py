@@ -163,6 +163,7 @@ class DisbursementStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
     CANCELLED = "cancelled", "Cancelled (collection reversed)"
+    RETURNED = "returned", "Returned by the bank (held undistributed)"
 
 
 class WorkItemStatus(models.TextChoices):

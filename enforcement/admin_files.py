@@ -9,6 +9,9 @@ from .models import (
     BankStatement,
     BankTransaction,
     DisbursementExport,
+    DisbursementExportEntry,
+    DisbursementReturn,
+    NachaReturnFile,
     PayeeAccount,
     PaymentFile,
     ReconciliationException,
@@ -43,6 +46,28 @@ class DisbursementExportAdmin(_ReadOnlyAdmin):
     list_filter = ("export_date",)
     search_fields = ("reference",)
     exclude = ("content",)
+
+
+@admin.register(DisbursementExportEntry)
+class DisbursementExportEntryAdmin(_ReadOnlyAdmin):
+    list_display = ("trace_number", "export", "disbursement", "amount")
+    search_fields = ("trace_number", "export__reference")
+    raw_id_fields = ("export", "disbursement", "payee_account")
+
+
+@admin.register(NachaReturnFile)
+class NachaReturnFileAdmin(_ReadOnlyAdmin):
+    list_display = ("name", "status", "via", "returns", "notifications", "duplicates", "unmatched", "created_at")
+    list_filter = ("status", "via")
+    search_fields = ("name", "sha256")
+    exclude = ("content",)
+
+
+@admin.register(DisbursementReturn)
+class DisbursementReturnAdmin(_ReadOnlyAdmin):
+    list_display = ("received_on", "kind", "code", "reason", "amount", "outcome", "disbursement")
+    list_filter = ("kind", "outcome", "code")
+    raw_id_fields = ("return_file", "export_entry", "disbursement", "work_item")
 
 
 @admin.register(BankStatement)

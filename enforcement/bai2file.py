@@ -107,6 +107,7 @@ class _Record:
     fields: list[str]
     physical: int  # physical records (the record and its 88 continuations)
     raw: str
+    rows: list[str] | None = None  # account records (03): each physical record's body, "/" removed
 
 
 def _date(value: str) -> date | None:
@@ -134,22 +135,50 @@ def _decode(data: bytes | str) -> str:
         raise Bai2Invalid([(line, "the file contains non-ASCII bytes: not a BAI2 statement")]) from exc
 
 
+def _physical_lines(text: str) -> list[str]:
+    """The file's lines without trailing blank lines and a DOS end-of-file mark (Ctrl-Z)."""
+    lines = text.rstrip("\x1a").splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines and lines[-1].endswith("\x1a"):
+        lines[-1] = lines[-1].rstrip("\x1a")
+    return lines
+
+
+# Availability fields that follow a funds type: S (0/1/>1 day), V (value date and time),
+# D (a count, then day/amount pairs: counted from the data).
+_AVAILABILITY_FIELDS = {"S": 3, "V": 2}
+_FUNDS_TYPES = {"", "Z", "0", "1", "2", "S", "V", "D"}
+
+
 class _Parser:
+    """Validates a whole statement; one handler per record code (``_HANDLERS``).
+
+    State while reading: the statement, the open group and account, and the physical record
+    counts of each (trailers are checked against them). Every problem is recorded with its line.
+    """
+
     def __init__(self, text: str):
         self.text = text
         self.errors: list[tuple[int, str]] = []
+        self.statement = Statement(sender="", receiver="", created_on=None, created_time="", file_id="")
+        self.group: Group | None = None
+        self.account: Account | None = None
+        self.group_records = 0
+        self.account_records = 0
+        self.file_records = 0
+        self.closed_line = 0
 
     def err(self, line: int, reason: str) -> None:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append((line, reason))
 
+    # --- physical records → logical records ---------------------------------------------------
+
     def records(self) -> list[_Record]:
-        physical = self.text.splitlines()
-        while physical and not physical[-1].strip():
-            physical.pop()
         records: list[_Record] = []
-        for number, raw in enumerate(physical, start=1):
-            line = raw.rstrip()
+        for number, raw in enumerate(_physical_lines(self.text), start=1):
+            line = raw.rstrip()  # fixed-length (e.g. 80-column) records are blank-padded after "/"
             if not _PRINTABLE.match(line):
                 self.err(number, "the record contains control or non-printable characters")
                 continue
@@ -165,12 +194,9 @@ class _Parser:
                 if not records:
                     self.err(number, "continuation record (88) without a record to continue")
                     continue
-                previous = records[-1]
-                joiner = "," if previous.raw.endswith("/") else ("" if previous.code != "16" else " ")
-                previous.raw = (previous.raw[:-1] if previous.raw.endswith("/") else previous.raw) + joiner + body
-                previous.physical += 1
+                self.continue_record(records[-1], body)
                 continue
-            records.append(_Record(number, code, [], 1, body))
+            records.append(_Record(number, code, [], 1, body, [body] if code == "03" else None))
         for record in records:
             raw = record.raw
             if raw.endswith("/"):
@@ -178,7 +204,26 @@ class _Parser:
             elif record.code != "16":  # 16 text may run to the end of the record without a slash
                 self.err(record.line, f"record {record.code} must end with '/'")
             record.fields = raw.split(",")
+            if record.rows is not None:
+                record.rows = [row[:-1] if row.endswith("/") else row for row in record.rows]
         return records
+
+    @staticmethod
+    def continue_record(previous: _Record, body: str) -> None:
+        """Join an 88 to the record it continues (as the ``bai2`` package does).
+
+        A continued record that ends with "/" ends with a whole field: the continuation starts
+        the next field. One that does not (16 text running on) continues the text after a blank.
+        """
+        if previous.raw.endswith("/"):
+            previous.raw = previous.raw[:-1] + "," + body
+        else:
+            previous.raw += (" " if previous.code == "16" else "") + body
+        if previous.rows is not None:
+            previous.rows.append(body)
+        previous.physical += 1
+
+    # --- field helpers ----------------------------------------------------------------------
 
     def amount(self, line: int, value: str, what: str, *, signed: bool = False) -> Decimal:
         if value == "":
@@ -205,14 +250,13 @@ class _Parser:
         """Funds type at ``index``; returns (type, index after its availability fields, value date)."""
         funds = fields[index] if index < len(fields) else ""
         index += 1
-        value_date = None
-        if funds in {"", "Z", "0", "1", "2"}:
+        if funds not in _FUNDS_TYPES:
+            self.err(record.line, f"unknown funds type {funds!r}")
             return funds, index, None
         if funds == "S":
             for offset in range(3):
                 self.amount(record.line, fields[index + offset] if index + offset < len(fields) else "x",
                             "availability amount", signed=True)
-            return funds, index + 3, None
         if funds == "V":
             value_date = _date(fields[index] if index < len(fields) else "")
             if value_date is None:
@@ -221,8 +265,7 @@ class _Parser:
         if funds == "D":
             count = self.integer(record.line, fields[index] if index < len(fields) else "", "distribution count")
             return funds, index + 1 + 2 * (count or 0), None
-        self.err(record.line, f"unknown funds type {funds!r}")
-        return funds, index, None
+        return funds, index + _AVAILABILITY_FIELDS.get(funds, 0), None
 
     def type_code(self, record: _Record, value: str) -> int | None:
         if not _TYPE_CODE.match(value):
@@ -230,174 +273,229 @@ class _Parser:
             return None
         return int(value)
 
-    def run(self) -> Statement | None:
+    def summaries(self, record: _Record, account: Account) -> None:
+        """The account record's summary groups (type code, amount, item count, funds type and
+        its availability), read physical record by physical record.
+
+        A group does not run across records, so each physical record is read on its own: a
+        trailing empty field before its "/" (``010,1000,,,/``) is a delimiter some banks write,
+        not the start of a group, and a group whose fields are all empty (``03,1234567,USD,,,,/``)
+        is an account with no summary. Reading the joined record instead would shift every
+        group after such a field.
+        """
+        for number, row in enumerate(record.rows or ()):
+            fields = row.split(",")
+            if number == 0:
+                fields = fields[2:]  # account number, currency
+            index = 0
+            while index < len(fields):
+                group = fields[index:index + 4]
+                if not any(group):
+                    if len(group) < 4 or not any(fields[index:]):
+                        break  # trailing empty fields
+                    index += 4  # an empty (defaulted) summary group
+                    continue
+                code_value = self.type_code(record, group[0])
+                amount = self.amount(record.line, group[1] if len(group) > 1 else "", "summary amount", signed=True)
+                if len(group) > 2 and group[2]:
+                    self.integer(record.line, group[2], "item count")
+                _, index, _ = self.funds(record, fields, index + 3)
+                if code_value is not None:
+                    account.summaries.append((code_value, amount))
+
+    # --- one handler per record code --------------------------------------------------------
+
+    def file_header(self, record: _Record) -> Statement:
+        header = self.need(record, 8)
+        created = _date(header[2])
+        if created is None:
+            self.err(record.line, f"file creation date is not a valid YYMMDD date: {header[2]!r}")
+        if not _time(header[3]):
+            self.err(record.line, f"file creation time is not HHMM: {header[3]!r}")
+        for value, what in ((header[5], "physical record length"), (header[6], "block size")):
+            if value and not _UNSIGNED.match(value):
+                self.err(record.line, f"{what} must be a whole number, found {value!r}")
+        if header[7] != "2":
+            self.err(record.line, f"only BAI version 2 is accepted, found version {header[7]!r}")
+        return Statement(sender=header[0], receiver=header[1], created_on=created, created_time=header[3],
+                         file_id=header[4])
+
+    def group_header(self, record: _Record) -> None:
+        if self.group is not None:
+            self.err(record.line, f"group header before the trailer (98) of the group at line {self.group.line}")
+        fields = self.need(record, 6)
+        as_of = _date(fields[3])
+        if as_of is None:
+            self.err(record.line, f"as-of date is not a valid YYMMDD date: {fields[3]!r}")
+        if not _time(fields[4]):
+            self.err(record.line, f"as-of time is not HHMM: {fields[4]!r}")
+        if fields[2] not in {"1", "2", "3", "4"}:
+            self.err(record.line, f"group status must be 1-4, found {fields[2]!r}")
+        self.group = Group(record.line, fields[0], fields[1], fields[2], as_of, fields[4], fields[5] or "USD")
+        self.statement.groups.append(self.group)
+        self.group_records = record.physical
+
+    def account_identifier(self, record: _Record) -> None:
+        group = self.group
+        if group is None:
+            self.err(record.line, "account record (03) outside a group")
+            return
+        if self.account is not None:
+            self.err(record.line, f"account record before the trailer (49) of the account at line {self.account.line}")
+        fields = self.need(record, 2)
+        if not fields[0].strip():
+            self.err(record.line, "the account number is blank")
+        account = Account(record.line, fields[0].strip(), fields[1] or group.currency)
+        self.summaries(record, account)
+        group.accounts.append(account)
+        self.account, self.account_records = account, record.physical
+
+    def transaction_detail(self, record: _Record) -> None:
+        account = self.account
+        if account is None:
+            self.err(record.line, "transaction record (16) outside an account")
+            return
+        fields = self.need(record, 3)
+        code_value = self.type_code(record, fields[0])
+        amount = self.amount(record.line, fields[1], "transaction amount")
+        funds, index, value_date = self.funds(record, fields, 2)
+        tail = fields[index:]
+        bank_ref = tail[0] if tail else ""
+        customer_ref = tail[1] if len(tail) > 1 else ""
+        text = ",".join(tail[2:]) if len(tail) > 2 else ""
+        if len(bank_ref) > 64 or len(customer_ref) > 64:
+            self.err(record.line, "a reference is longer than 64 characters")
+        if code_value is not None:
+            account.transactions.append(Transaction(record.line, code_value, amount, funds, bank_ref.strip(),
+                                                    customer_ref.strip(), text.strip()[:500], value_date))
+
+    def account_trailer(self, record: _Record) -> None:
+        account = self.account
+        if account is None:
+            self.err(record.line, "account trailer (49) without an account")
+            return
+        fields = self.need(record, 2)
+        total = self.amount(record.line, fields[0], "account control total", signed=True)
+        count = self.integer(record.line, fields[1], "account record count")
+        found = sum((a for _, a in account.summaries), Decimal("0.00")) + sum(
+            (t.amount for t in account.transactions), Decimal("0.00"))
+        account.control_total = total
+        account.record_count = self.account_records
+        where = f"account trailer for account {account.number} (line {account.line})"
+        if total != found:
+            self.err(record.line, f"{where}: control total says {total}, the records total {found}")
+        if count is not None and count != self.account_records:
+            self.err(record.line, f"{where}: record count says {count}, the account has {self.account_records}")
+        self.account = None
+
+    def group_trailer(self, record: _Record) -> None:
+        group = self.group
+        if group is None:
+            self.err(record.line, "group trailer (98) without a group")
+            return
+        if self.account is not None:
+            self.err(record.line, f"group trailer reached but the account at line {self.account.line} has no trailer (49)")
+            self.account = None
+        fields = self.need(record, 3)
+        total = self.amount(record.line, fields[0], "group control total", signed=True)
+        accounts = self.integer(record.line, fields[1], "number of accounts")
+        count = self.integer(record.line, fields[2], "group record count")
+        found = sum((a.control_total for a in group.accounts), Decimal("0.00"))
+        group.control_total = total
+        where = f"group trailer for the group at line {group.line}"
+        if total != found:
+            self.err(record.line, f"{where}: control total says {total}, the accounts total {found}")
+        if accounts is not None and accounts != len(group.accounts):
+            self.err(record.line, f"{where}: number of accounts says {accounts}, the group has {len(group.accounts)}")
+        if count is not None and count != self.group_records:
+            self.err(record.line, f"{where}: record count says {count}, the group has {self.group_records}")
+        if not group.accounts:
+            self.err(record.line, f"{where}: the group has no accounts")
+        self.group = None
+
+    def file_trailer(self, record: _Record) -> None:
+        statement = self.statement
+        if self.group is not None:
+            self.err(record.line, f"file trailer reached but the group at line {self.group.line} has no trailer (98)")
+            self.group = None
+        fields = self.need(record, 3)
+        total = self.amount(record.line, fields[0], "file control total", signed=True)
+        groups = self.integer(record.line, fields[1], "number of groups")
+        count = self.integer(record.line, fields[2], "file record count")
+        found = sum((g.control_total for g in statement.groups), Decimal("0.00"))
+        statement.control_total = total
+        statement.record_count = self.file_records
+        if total != found:
+            self.err(record.line, f"file trailer: control total says {total}, the groups total {found}")
+        if groups is not None and groups != len(statement.groups):
+            self.err(record.line, f"file trailer: number of groups says {groups}, the file has {len(statement.groups)}")
+        if count is not None and count != self.file_records:
+            self.err(record.line, f"file trailer: record count says {count}, the file has {self.file_records}")
+        self.closed_line = record.line
+
+    def second_file_header(self, record: _Record) -> None:
+        self.err(record.line, "a second file header (01)")
+
+    _HANDLERS = {
+        "01": second_file_header,
+        "02": group_header,
+        "03": account_identifier,
+        "16": transaction_detail,
+        "49": account_trailer,
+        "98": group_trailer,
+        "99": file_trailer,
+    }
+
+    # --- the whole file ---------------------------------------------------------------------
+
+    def foreign(self) -> bool:
+        """Refuse what is not a BAI2 statement at all (empty, NACHA, anything else)."""
         text = self.text
-        first = text.lstrip()[:3]
         if not text.strip():
             self.err(1, "the file is empty")
-            return None
-        if first != "01,":
+            return True
+        if text.lstrip()[:3] != "01,":
             if len(text.splitlines()[0].rstrip("\r\n")) == 94 and text.startswith("1"):
                 self.err(1, "this looks like a NACHA file, not a BAI2 bank statement")
             else:
                 self.err(1, "not a BAI2 statement: the first record must be a file header (01)")
+            return True
+        return False
+
+    def count(self, record: _Record) -> None:
+        self.file_records += record.physical
+        if self.group is not None:
+            self.group_records += record.physical
+        if self.account is not None:
+            self.account_records += record.physical
+
+    def run(self) -> Statement | None:
+        if self.foreign():
             return None
         records = self.records()
         if not records or records[0].code != "01":
             self.err(1, "the first record must be a file header (01)")
             return None
-        header = self.need(records[0], 8)
-        created = _date(header[2])
-        if created is None:
-            self.err(records[0].line, f"file creation date is not a valid YYMMDD date: {header[2]!r}")
-        if not _time(header[3]):
-            self.err(records[0].line, f"file creation time is not HHMM: {header[3]!r}")
-        if header[7] != "2":
-            self.err(records[0].line, f"only BAI version 2 is accepted, found version {header[7]!r}")
-        statement = Statement(sender=header[0], receiver=header[1], created_on=created, created_time=header[3],
-                              file_id=header[4])
-        group: Group | None = None
-        account: Account | None = None
-        group_records = account_records = 0
-        closed_line = 0
-        file_records = records[0].physical
+        self.statement = self.file_header(records[0])
+        self.file_records = records[0].physical
         for record in records[1:]:
-            if closed_line:
+            if self.closed_line:
                 self.err(record.line, "records after the file trailer (99)")
                 continue
-            file_records += record.physical
-            if group is not None:
-                group_records += record.physical
-            if account is not None:
-                account_records += record.physical
-            code = record.code
-            if code == "02":
-                if group is not None:
-                    self.err(record.line, f"group header before the trailer (98) of the group at line {group.line}")
-                fields = self.need(record, 6)
-                as_of = _date(fields[3])
-                if as_of is None:
-                    self.err(record.line, f"as-of date is not a valid YYMMDD date: {fields[3]!r}")
-                if not _time(fields[4]):
-                    self.err(record.line, f"as-of time is not HHMM: {fields[4]!r}")
-                if fields[2] not in {"1", "2", "3", "4"}:
-                    self.err(record.line, f"group status must be 1-4, found {fields[2]!r}")
-                group = Group(record.line, fields[0], fields[1], fields[2], as_of, fields[4], fields[5] or "USD")
-                statement.groups.append(group)
-                group_records = record.physical
-            elif code == "03":
-                if group is None:
-                    self.err(record.line, "account record (03) outside a group")
-                    continue
-                if account is not None:
-                    self.err(record.line, f"account record before the trailer (49) of the account at line {account.line}")
-                fields = self.need(record, 2)
-                if not fields[0].strip():
-                    self.err(record.line, "the account number is blank")
-                account = Account(record.line, fields[0].strip(), fields[1] or group.currency)
-                account_records = record.physical
-                rest = fields[2:]
-                if rest and rest[-1] == "" and len(rest) % 4 == 1:
-                    rest = rest[:-1]
-                index = 0
-                while index < len(rest):
-                    if rest[index] == "" and index + 4 > len(rest):
-                        break
-                    code_value = self.type_code(record, rest[index])
-                    amount = self.amount(record.line, rest[index + 1] if index + 1 < len(rest) else "", "summary amount", signed=True)
-                    if index + 2 < len(rest) and rest[index + 2]:
-                        self.integer(record.line, rest[index + 2], "item count")
-                    _, index, _ = self.funds(record, rest, index + 3)
-                    if code_value is not None:
-                        account.summaries.append((code_value, amount))
-                group.accounts.append(account)
-            elif code == "16":
-                if account is None:
-                    self.err(record.line, "transaction record (16) outside an account")
-                    continue
-                fields = self.need(record, 3)
-                code_value = self.type_code(record, fields[0])
-                amount = self.amount(record.line, fields[1], "transaction amount")
-                funds, index, value_date = self.funds(record, fields, 2)
-                tail = fields[index:]
-                bank_ref = tail[0] if tail else ""
-                customer_ref = tail[1] if len(tail) > 1 else ""
-                text_ = ",".join(tail[2:]) if len(tail) > 2 else ""
-                if len(bank_ref) > 64 or len(customer_ref) > 64:
-                    self.err(record.line, "a reference is longer than 64 characters")
-                if code_value is not None:
-                    account.transactions.append(Transaction(record.line, code_value, amount, funds, bank_ref.strip(),
-                                                            customer_ref.strip(), text_.strip()[:500], value_date))
-            elif code == "49":
-                if account is None:
-                    self.err(record.line, "account trailer (49) without an account")
-                    continue
-                fields = self.need(record, 2)
-                total = self.amount(record.line, fields[0], "account control total", signed=True)
-                count = self.integer(record.line, fields[1], "account record count")
-                found = sum((a for _, a in account.summaries), Decimal("0.00")) + sum(
-                    (t.amount for t in account.transactions), Decimal("0.00"))
-                account.control_total = total
-                account.record_count = account_records
-                where = f"account trailer for account {account.number} (line {account.line})"
-                if total != found:
-                    self.err(record.line, f"{where}: control total says {total}, the records total {found}")
-                if count is not None and count != account_records:
-                    self.err(record.line, f"{where}: record count says {count}, the account has {account_records}")
-                account = None
-            elif code == "98":
-                if group is None:
-                    self.err(record.line, "group trailer (98) without a group")
-                    continue
-                if account is not None:
-                    self.err(record.line, f"group trailer reached but the account at line {account.line} has no trailer (49)")
-                    account = None
-                fields = self.need(record, 3)
-                total = self.amount(record.line, fields[0], "group control total", signed=True)
-                accounts = self.integer(record.line, fields[1], "number of accounts")
-                count = self.integer(record.line, fields[2], "group record count")
-                found = sum((a.control_total for a in group.accounts), Decimal("0.00"))
-                group.control_total = total
-                where = f"group trailer for the group at line {group.line}"
-                if total != found:
-                    self.err(record.line, f"{where}: control total says {total}, the accounts total {found}")
-                if accounts is not None and accounts != len(group.accounts):
-                    self.err(record.line, f"{where}: number of accounts says {accounts}, the group has {len(group.accounts)}")
-                if count is not None and count != group_records:
-                    self.err(record.line, f"{where}: record count says {count}, the group has {group_records}")
-                if not group.accounts:
-                    self.err(record.line, f"{where}: the group has no accounts")
-                group = None
-            elif code == "99":
-                if group is not None:
-                    self.err(record.line, f"file trailer reached but the group at line {group.line} has no trailer (98)")
-                    group = None
-                fields = self.need(record, 3)
-                total = self.amount(record.line, fields[0], "file control total", signed=True)
-                groups = self.integer(record.line, fields[1], "number of groups")
-                count = self.integer(record.line, fields[2], "file record count")
-                found = sum((g.control_total for g in statement.groups), Decimal("0.00"))
-                statement.control_total = total
-                statement.record_count = file_records
-                if total != found:
-                    self.err(record.line, f"file trailer: control total says {total}, the groups total {found}")
-                if groups is not None and groups != len(statement.groups):
-                    self.err(record.line, f"file trailer: number of groups says {groups}, the file has {len(statement.groups)}")
-                if count is not None and count != file_records:
-                    self.err(record.line, f"file trailer: record count says {count}, the file has {file_records}")
-                closed_line = record.line
-            elif code == "01":
-                self.err(record.line, "a second file header (01)")
-        last = records[-1].line if records else 1
-        if account is not None:
-            self.err(last, f"truncated: the account at line {account.line} has no trailer (49)")
-        if group is not None:
-            self.err(last, f"truncated: the group at line {group.line} has no trailer (98)")
-        if not closed_line:
+            self.count(record)
+            self._HANDLERS[record.code](self, record)
+        self.finish(records[-1].line)
+        return self.statement
+
+    def finish(self, last: int) -> None:
+        if self.account is not None:
+            self.err(last, f"truncated: the account at line {self.account.line} has no trailer (49)")
+        if self.group is not None:
+            self.err(last, f"truncated: the group at line {self.group.line} has no trailer (98)")
+        if not self.closed_line:
             self.err(last, "truncated: no file trailer (99)")
-        if not statement.groups and closed_line:
+        if not self.statement.groups and self.closed_line:
             self.err(1, "the statement has no groups")
-        return statement
 
 
 def parse(data: bytes | str) -> Statement:

@@ -194,3 +194,20 @@ class ExceptionKind(models.TextChoices):
 class ExceptionStatus(models.TextChoices):
     OPEN = "open", "Open"
     RESOLVED = "resolved", "Resolved"
+
+
+class ReturnFileStatus(models.TextChoices):
+    IMPORTED = "imported", "Imported"
+    DUPLICATE = "duplicate", "Seen before (nothing changed)"
+    REJECTED = "rejected", "Rejected"
+
+
+class ReturnKind(models.TextChoices):
+    RETURN = "return", "Return"
+    NOC = "noc", "Notification of change"
+
+
+class ReturnOutcome(models.TextChoices):
+    HELD = "held", "Returned: money held undistributed"
+    CORRECTED = "corrected", "Bank details corrected"
+    NOTED = "noted", "Noted (nothing to correct)"

@@ -31,6 +31,11 @@ class BankStatementUploadForm(_UploadForm):
     file = forms.FileField(label="BAI2 bank statement", help_text="At most 25 MB.")
 
 
+class NachaReturnUploadForm(_UploadForm):
+    file = forms.FileField(label="NACHA return file", help_text="Returns (R01–R85) and notifications of change "
+                                                                "for the office's disbursement files. At most 5 MB.")
+
+
 class ExceptionNoteForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, label="Working note")
 

@@ -10,6 +10,7 @@ from core.navigation import HomeCard, MenuGroup, MenuItem
 MENU = MenuGroup("Payments & bank", [
     MenuItem("Employer payment files", "enforcement:paymentfile_list", "enforcement.view_paymentfile"),
     MenuItem("Disbursement files", "enforcement:disbursementexport_list", "enforcement.view_disbursementexport"),
+    MenuItem("Disbursement returns", "enforcement:nachareturnfile_list", "enforcement.view_nachareturnfile"),
     MenuItem("Bank statements", "enforcement:bankstatement_list", "enforcement.view_bankstatement"),
     MenuItem("Daily reconciliation", "enforcement:reconciliation_report", "enforcement.view_bankstatement"),
     MenuItem("Reconciliation exceptions", "enforcement:reconciliationexception_list",

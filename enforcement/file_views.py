@@ -24,14 +24,16 @@ from .file_forms import (
     BankTransactionFilterSet,
     ExceptionNoteForm,
     ExceptionResolveForm,
+    NachaReturnUploadForm,
     PaymentFileFilterSet,
     PaymentFileUploadForm,
     ReconciliationDayForm,
     ReconciliationExceptionFilterSet,
 )
-from .models import BankStatement, DisbursementExport, PaymentFile, ReconciliationException
+from .models import BankStatement, DisbursementExport, NachaReturnFile, PaymentFile, ReconciliationException
 from .services.bank import bank_statement_receive, reconciliation_exception_note, reconciliation_exception_resolve
 from .services.payments import payment_file_receive
+from .services.returns import nacha_return_import
 
 
 class PaymentFileListView(FilteredListView):
@@ -108,6 +110,22 @@ class DisbursementExportListView(FilteredListView):
         return super().get_base_queryset().select_related("created_by").defer("content")
 
 
+class DisbursementExportDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    """One disbursement file: its figures, what was skipped, its entries, and the download."""
+
+    model = DisbursementExport
+    permission_required = "enforcement.view_disbursementexport"
+    template_name = "enforcement/disbursementexport_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("created_by").defer("content")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["disbursements"] = selectors.disbursement_export_rows(export=self.object, user=self.request.user)
+        return context
+
+
 class DisbursementExportDownloadView(PermissionMixin, View):
     """The PPD file carries payees' bank account numbers: each download is logged."""
 
@@ -120,6 +138,47 @@ class DisbursementExportDownloadView(PermissionMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+class NachaReturnFileListView(FilteredListView):
+    model = NachaReturnFile
+    permission_required = "enforcement.view_nachareturnfile"
+    template_name = "enforcement/nachareturnfile_list.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("uploaded_by").defer("content", "report")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["held"] = selectors.disbursement_returns_held()
+        return context
+
+
+class NachaReturnUploadView(PermissionMixin, FormView):
+    """Return files are small: imported at once (validated whole, one transaction)."""
+
+    permission_required = "enforcement.add_nachareturnfile"
+    form_class = NachaReturnUploadForm
+    template_name = "enforcement/upload.html"
+    extra_context = {"title": "Upload a NACHA return file"}
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            row = nacha_return_import(name=upload.name, content=upload.read(), via=FileVia.UPLOAD, by=self.request.user)
+        except ValidationError as exc:
+            form.add_error("file", " ".join(exc.messages))
+            return self.form_invalid(form)
+        return HttpResponseRedirect(reverse("enforcement:nachareturnfile_detail", args=[row.pk]))
+
+
+class NachaReturnFileDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    model = NachaReturnFile
+    permission_required = "enforcement.view_nachareturnfile"
+    template_name = "enforcement/nachareturnfile_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("uploaded_by").defer("content")
 
 
 class BankStatementListView(FilteredListView):

@@ -24,6 +24,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
+
+from anyascii import anyascii
 
 RECORD_LENGTH = 94
 BLOCKING_FACTOR = 10
@@ -34,7 +37,13 @@ CREDIT_CODES = {"22", "32", "42", "52"}
 DEBIT_CODES = {"27", "37", "47", "55"}
 PRENOTE_CODES = {"23", "28", "33", "38", "43", "48", "53"}
 ZERO_CODES = {"24", "29", "34", "39", "44", "49"}
-TRANSACTION_CODES = CREDIT_CODES | DEBIT_CODES | PRENOTE_CODES | ZERO_CODES
+# Automated returns and notifications of change (NOC) of credits (x1) and debits (x6): they
+# count as credits and debits in the controls, but they are never payments.
+RETURN_CREDIT_CODES = {"21", "31", "41", "51"}
+RETURN_DEBIT_CODES = {"26", "36", "46", "56"}
+TRANSACTION_CODES = CREDIT_CODES | DEBIT_CODES | PRENOTE_CODES | ZERO_CODES | RETURN_CREDIT_CODES | RETURN_DEBIT_CODES
+TOTAL_CREDIT_CODES = CREDIT_CODES | RETURN_CREDIT_CODES
+TOTAL_DEBIT_CODES = DEBIT_CODES | RETURN_DEBIT_CODES
 SERVICE_CLASSES = {"200": "mixed", "220": "credits", "225": "debits"}
 CENT = Decimal("0.01")
 
@@ -127,6 +136,7 @@ class NachaFile:
     entry_hash: int = 0
     total_debit: Decimal = Decimal("0.00")
     total_credit: Decimal = Decimal("0.00")
+    padded_lines: list[int] = field(default_factory=list)  # right-trimmed records padded back to 94
 
     @property
     def entries(self) -> list[Entry]:
@@ -185,7 +195,25 @@ def _cents(value: str) -> Decimal:
     return (Decimal(int(value)) * CENT).quantize(CENT)
 
 
-def _split_records(text: str) -> list[str]:
+def ascii_text(value: object, *, upper: bool = True) -> str:
+    """``value`` as printable ASCII for a NACHA alphanumeric field.
+
+    Letters are transliterated (``"José Muñoz-Peña"`` → ``"JOSE MUNOZ-PENA"``, ``"ß"`` → ``"SS"``),
+    anything left outside printable ASCII (control characters, unmapped symbols) becomes a
+    blank, and the text is upper-cased unless ``upper`` is False. The result may be longer than
+    the input (``"Œ"`` → ``"OE"``): callers cut to the field width afterwards.
+    """
+    text = "".join(ch if " " <= ch <= "~" else " " for ch in anyascii(str(value)))
+    return text.upper() if upper else text
+
+
+def _split_records(text: str) -> tuple[list[str], list[int]]:
+    """The file's records and the line numbers of right-trimmed records padded back to 94.
+
+    A payroll system or file transfer that strips trailing blanks leaves records shorter than 94
+    characters; the blanks it took are put back (and reported). Longer records stay as they are
+    and are refused by the parser.
+    """
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
@@ -193,7 +221,13 @@ def _split_records(text: str) -> list[str]:
     if len(lines) == 1 and len(lines[0]) > RECORD_LENGTH and len(lines[0]) % RECORD_LENGTH == 0:
         blob = lines[0]
         lines = [blob[i : i + RECORD_LENGTH] for i in range(0, len(blob), RECORD_LENGTH)]
-    return lines
+    padded: list[int] = []
+    if lines and _foreign_format(lines[0]) is None:
+        for index, record in enumerate(lines):
+            if 0 < len(record) < RECORD_LENGTH and _PRINTABLE.match(record):
+                lines[index] = record.ljust(RECORD_LENGTH)
+                padded.append(index + 1)
+    return lines, padded
 
 
 def _decode(data: bytes | str) -> str:
@@ -432,6 +466,13 @@ class _Parser:
             self.err(line, f"addenda type code must be 05, found {type_code!r}")
         if entry.addenda_indicator != "1":
             self.err(line, "addenda record follows an entry whose addenda indicator is 0")
+        if type_code in {"98", "99"}:  # NOC / return addenda: they end with the entry's own trace number
+            if r[79:94] != entry.trace:
+                self.err(line, f"the addenda's trace number {r[79:94]!r} differs from its entry's {entry.trace}")
+            if entry.addenda:
+                self.err(line, "a return or notification of change carries one addenda record")
+            entry.addenda.append(Addenda(line, type_code, r[3:79], 1, entry.trace[-7:]))
+            return
         sequence, entry_sequence = r[83:87], r[87:94]
         if self.digits(line, sequence, "addenda sequence number") and int(sequence) != len(entry.addenda) + 1:
             self.err(line, f"addenda sequence number should be {len(entry.addenda) + 1}, found {int(sequence)}")
@@ -445,8 +486,8 @@ class _Parser:
         entries = batch.entries
         count = len(entries) + sum(len(e.addenda) for e in entries)
         entry_hash = sum(int(e.rdfi) for e in entries) % 10**10
-        debit = sum((e.amount for e in entries if e.transaction_code in DEBIT_CODES), Decimal("0.00"))
-        credit = sum((e.amount for e in entries if e.transaction_code in CREDIT_CODES), Decimal("0.00"))
+        debit = sum((e.amount for e in entries if e.transaction_code in TOTAL_DEBIT_CODES), Decimal("0.00"))
+        credit = sum((e.amount for e in entries if e.transaction_code in TOTAL_CREDIT_CODES), Decimal("0.00"))
         batch.entry_hash, batch.total_debit, batch.total_credit = entry_hash, debit, credit
         where = f"batch control for the batch at line {batch.line}"
         if r[1:4] != batch.service_class:
@@ -493,11 +534,12 @@ class _Parser:
 
 def parse(data: bytes | str) -> NachaFile:
     """Parse and validate a whole NACHA file; raise ``NachaInvalid`` listing every problem."""
-    lines = _split_records(_decode(data))
+    lines, padded = _split_records(_decode(data))
     parser = _Parser(lines)
     nacha = parser.run()
     if parser.errors or nacha is None:
         raise NachaInvalid(parser.errors or [(1, "not a NACHA file")])
+    nacha.padded_lines = padded
     return nacha
 
 
@@ -575,6 +617,10 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
         for entry in batch.entries:
             if entry.is_prenote or entry.transaction_code in ZERO_CODES:
                 continue
+            if entry.transaction_code in RETURN_CREDIT_CODES | RETURN_DEBIT_CODES:
+                errors.append((entry.line, f"transaction code {entry.transaction_code} is a return or notification of "
+                                           "change; import return files as returns, not payments"))
+                continue
             if not entry.is_credit:
                 errors.append((entry.line, f"transaction code {entry.transaction_code} is a debit; a payment file carries credits"))
                 continue
@@ -605,6 +651,166 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
 
 
 # ----------------------------------------------------------------------------------------------
+# returns and notifications of change (NOC) sent back by the bank for the office's entries
+
+RETURN_REASONS = {
+    "R01": "Insufficient funds", "R02": "Account closed", "R03": "No account / unable to locate account",
+    "R04": "Invalid account number", "R05": "Unauthorized debit to consumer account using corporate SEC code",
+    "R06": "Returned per ODFI's request", "R07": "Authorization revoked by customer", "R08": "Payment stopped",
+    "R09": "Uncollected funds", "R10": "Customer advises not authorized", "R11": "Entry not in accordance with "
+    "the terms of the authorization", "R12": "Account sold to another DFI", "R13": "Invalid ACH routing number",
+    "R14": "Representative payee deceased or unable to continue", "R15": "Beneficiary or account holder deceased",
+    "R16": "Account frozen / returned per OFAC instruction", "R17": "File record edit criteria",
+    "R18": "Improper effective entry date", "R19": "Amount field error", "R20": "Non-transaction account",
+    "R21": "Invalid company identification", "R22": "Invalid individual ID number",
+    "R23": "Credit entry refused by receiver", "R24": "Duplicate entry", "R25": "Addenda error",
+    "R26": "Mandatory field error", "R27": "Trace number error", "R28": "Routing number check digit error",
+    "R29": "Corporate customer advises not authorized", "R31": "Permissible return entry",
+    "R32": "RDFI non-settlement", "R33": "Return of XCK entry", "R34": "Limited participation DFI",
+    "R35": "Return of improper debit entry", "R36": "Return of improper credit entry",
+    "R37": "Source document presented for payment", "R38": "Stop payment on source document",
+    "R39": "Improper source document", "R61": "Misrouted return", "R62": "Return of erroneous or reversing debit",
+    "R67": "Duplicate return", "R68": "Untimely return", "R69": "Field error(s)",
+    "R70": "Permissible return entry not accepted", "R80": "IAT entry coding error",
+    "R81": "Non-participant in IAT program", "R82": "Invalid foreign receiving DFI identification",
+    "R83": "Foreign receiving DFI unable to settle", "R84": "Entry not processed by gateway",
+    "R85": "Incorrectly coded outbound international payment",
+}
+NOC_REASONS = {
+    "C01": "Incorrect DFI account number", "C02": "Incorrect routing number",
+    "C03": "Incorrect routing number and DFI account number", "C04": "Incorrect individual name",
+    "C05": "Incorrect transaction code", "C06": "Incorrect DFI account number and transaction code",
+    "C07": "Incorrect routing number, DFI account number and transaction code",
+    "C08": "Incorrect receiving DFI identification (IAT)", "C09": "Incorrect individual identification number",
+    "C13": "Addenda format error", "C14": "Incorrect SEC code for outbound international payment",
+}
+_RETURN_CODE = re.compile(r"R(0[1-9]|[1-7]\d|8[0-5])\Z")
+
+
+@dataclass(frozen=True)
+class ReturnItem:
+    """One return (addenda 99, reason R01–R85) or notification of change (addenda 98, C-code)."""
+
+    line: int
+    kind: str  # "return" or "noc"
+    code: str
+    reason: str
+    original_trace: str
+    original_rdfi: str
+    amount: Decimal
+    transaction_code: str
+    identification: str
+    corrected_data: str = ""
+    information: str = ""
+    date_of_death: date | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a NOC corrects: any of routing number, account number, transaction code."""
+
+    routing: str = ""
+    account: str = ""
+    transaction_code: str = ""
+
+
+def return_addenda(*, code: str, original_trace: str, original_rdfi: str, information: str = "",
+                   date_of_death: date | None = None) -> str:
+    """The 76 characters of a return addenda (type 99) after its type code."""
+    death = date_of_death.strftime("%y%m%d") if date_of_death else ""
+    return f"{code:3}{original_trace:15}{death:6}{original_rdfi:8}{information[:44]:44}"
+
+
+def noc_addenda(*, code: str, original_trace: str, original_rdfi: str, corrected_data: str) -> str:
+    """The 76 characters of a notification-of-change addenda (type 98) after its type code."""
+    return f"{code:3}{original_trace:15}{'':6}{original_rdfi:8}{corrected_data[:29]:29}{'':15}"
+
+
+def noc_correction(code: str, data: str) -> Correction:
+    """The corrected data of a NOC (NACHA layout per change code); ``ValueError`` when malformed.
+
+    C01 account (17) · C02 routing (9) · C03 routing (9), 3 blanks, account (17) · C05 transaction
+    code (2) · C06 account (17), 3 blanks, transaction code (2) · C07 routing (9), account (17),
+    transaction code (2). Other codes correct nothing held as bank details.
+    """
+    def routing(value: str) -> str:
+        if not (_DIGITS.match(value) and len(value) == 9 and routing_check_digit(value[:8]) == value[8]):
+            raise ValueError(f"corrected routing number {value!r} is not a valid 9-digit ABA number")
+        return value
+
+    def account(value: str) -> str:
+        if not value.strip():
+            raise ValueError("corrected account number is blank")
+        return value.strip()
+
+    def code_(value: str) -> str:
+        if value not in CREDIT_CODES | DEBIT_CODES | PRENOTE_CODES:
+            raise ValueError(f"corrected transaction code {value!r} is not a transaction code")
+        return value
+
+    if code == "C01":
+        return Correction(account=account(data[:17]))
+    if code == "C02":
+        return Correction(routing=routing(data[:9]))
+    if code == "C03":
+        return Correction(routing=routing(data[:9]), account=account(data[12:29]))
+    if code == "C05":
+        return Correction(transaction_code=code_(data[:2]))
+    if code == "C06":
+        return Correction(account=account(data[:17]), transaction_code=code_(data[20:22]))
+    if code == "C07":
+        return Correction(routing=routing(data[:9]), account=account(data[9:26]), transaction_code=code_(data[26:28]))
+    return Correction()
+
+
+def return_entries(nacha: NachaFile) -> list[ReturnItem]:
+    """The returns and NOCs of a parsed file; raise ``NachaInvalid`` on anything else in it."""
+    errors: list[tuple[int, str]] = []
+    items: list[ReturnItem] = []
+    for batch in nacha.batches:
+        for entry in batch.entries:
+            if entry.transaction_code not in RETURN_CREDIT_CODES | RETURN_DEBIT_CODES:
+                errors.append((entry.line, f"transaction code {entry.transaction_code} is not a return or "
+                                           "notification of change (21, 26, 31, 36, 41, 46, 51, 56)"))
+                continue
+            addenda = entry.addenda[0] if entry.addenda else None
+            if addenda is None or addenda.type_code not in {"98", "99"}:
+                errors.append((entry.line, "a return carries a return (99) or notification of change (98) addenda"))
+                continue
+            info = addenda.payment_info
+            code, trace, rdfi = info[0:3], info[3:18], info[24:32]
+            if not (_DIGITS.match(trace) and len(trace) == 15):
+                errors.append((addenda.line, f"original entry trace number must be 15 digits, found {trace!r}"))
+                continue
+            common: dict[str, Any] = {"line": entry.line, "code": code, "original_trace": trace, "original_rdfi": rdfi.strip(),
+                      "amount": entry.amount, "transaction_code": entry.transaction_code,
+                      "identification": entry.identification}
+            if addenda.type_code == "99":
+                if not _RETURN_CODE.match(code):
+                    errors.append((addenda.line, f"return reason code must be R01 to R85, found {code!r}"))
+                    continue
+                items.append(ReturnItem(kind="return", reason=RETURN_REASONS.get(code, f"Return reason {code}"),
+                                        information=info[32:76].strip(), date_of_death=_yymmdd(info[18:24]),
+                                        **common))
+            else:
+                if code not in NOC_REASONS:
+                    errors.append((addenda.line, f"change code must be one of {', '.join(NOC_REASONS)}, found {code!r}"))
+                    continue
+                try:
+                    noc_correction(code, info[32:61])
+                except ValueError as exc:
+                    errors.append((addenda.line, str(exc)))
+                    continue
+                items.append(ReturnItem(kind="noc", reason=NOC_REASONS[code], corrected_data=info[32:61].rstrip(),
+                                        **common))
+        if len(errors) >= MAX_ERRORS:
+            break
+    if errors:
+        raise NachaInvalid(errors)
+    return items
+
+
+# ----------------------------------------------------------------------------------------------
 # writer
 
 
@@ -617,6 +823,7 @@ class EntrySpec:
     name: str = ""
     transaction_code: str = "22"
     addenda: str = ""  # payment-related information (80), e.g. ded_format(...)
+    addenda_type: str = "05"  # 98 (NOC) and 99 (return): ``addenda`` is the 76 characters after the type
 
 
 @dataclass
@@ -630,10 +837,12 @@ class BatchSpec:
     entries: list[EntrySpec]
     service_class: str = "220"
     company_discretionary: str = ""
+    first_trace: int = 1  # sequence part of the first entry's trace number (unique across files)
 
 
-def _a(value: str, width: int) -> str:
-    return str(value).upper()[:width].ljust(width)
+def _field(value: str, width: int, *, upper: bool = True) -> str:
+    """An alphanumeric field: printable ASCII, cut to ``width`` and blank-filled."""
+    return ascii_text(value, upper=upper)[:width].ljust(width)
 
 
 def _n(value: int, width: int) -> str:
@@ -658,8 +867,18 @@ def build_file(
     file_id_modifier: str = "A",
     reference_code: str = "",
     line_ending: str = "\n",
+    uppercase: bool = True,
 ) -> str:
-    """Write a valid NACHA file with controls, hashes and filler records computed."""
+    """Write a valid NACHA file with controls, hashes and filler records computed.
+
+    Every text field is transliterated to printable ASCII (``ascii_text``) and, unless
+    ``uppercase`` is False, upper-cased, so a payee named "José Muñoz-Peña" cannot make a record
+    longer than 94 bytes. The addenda text keeps its case (DED case ids are matched as sent).
+    """
+
+    def _a(value: str, width: int) -> str:
+        return _field(value, width, upper=uppercase)
+
     records = [
         "101"
         + _a(" " + destination if len(destination) == 9 else destination, 10)
@@ -692,7 +911,7 @@ def build_file(
         )
         count = entry_hash = 0
         debit = credit = Decimal("0")
-        for sequence, item in enumerate(spec.entries, start=1):
+        for sequence, item in enumerate(spec.entries, start=spec.first_trace):
             trace = _a(spec.odfi, 8) + _n(sequence, 7)
             records.append(
                 "6"
@@ -709,12 +928,15 @@ def build_file(
             )
             count += 1
             entry_hash += int(item.routing[:8])
-            if item.transaction_code in DEBIT_CODES:
+            if item.transaction_code in TOTAL_DEBIT_CODES:
                 debit += item.amount
-            elif item.transaction_code in CREDIT_CODES:
+            elif item.transaction_code in TOTAL_CREDIT_CODES:
                 credit += item.amount
-            if item.addenda:
-                records.append("705" + item.addenda.ljust(80)[:80] + "0001" + trace[-7:])
+            if item.addenda and item.addenda_type in {"98", "99"}:
+                records.append("7" + item.addenda_type + _field(item.addenda, 76, upper=False) + trace)
+                count += 1
+            elif item.addenda:
+                records.append("705" + _field(item.addenda, 80, upper=False) + "0001" + trace[-7:])
                 count += 1
         records.append(
             "8"

@@ -14,6 +14,7 @@ _PAYMENT_FILE_WORK = [
     "enforcement.view_bankaccount", "enforcement.view_bankstatement", "enforcement.add_bankstatement",
     "enforcement.view_banktransaction", "enforcement.view_reconciliationexception",
     "enforcement.change_reconciliationexception",
+    "enforcement.view_nachareturnfile", "enforcement.add_nachareturnfile", "enforcement.view_disbursementreturn",
 ]
 
 PERMISSIONS: dict[str, list[str]] = {

@@ -62,3 +62,27 @@ def reconciliation_day(*, day: date) -> dict:
         "open_by_age": ages,
         "open_total": sum(a["count"] for a in ages),
     }
+
+
+def disbursement_export_rows(*, export, user, limit: int = 500) -> dict:
+    """The disbursements of one disbursement file that ``user`` may see (case scope), first ``limit``."""
+    from cases.models import Disbursement
+
+    rows = (Disbursement.objects.restrict(user, "view").filter(export_batch=export.reference)
+            .select_related("case").only("case__case_number", "amount", "status", "is_late", "due_by")
+            .order_by("pk"))
+    shown = list(rows[:limit])
+    return {"rows": shown, "more": len(shown) == limit and rows[limit:limit + 1].exists()}
+
+
+def disbursement_returns_held() -> dict:
+    """Returned disbursements whose money the office holds undistributed: count and total."""
+    from cases.choices import DisbursementStatus
+
+    from .choices import ReturnOutcome
+    from .models import DisbursementReturn
+
+    row = DisbursementReturn.objects.filter(outcome=ReturnOutcome.HELD,
+                                            disbursement__status=DisbursementStatus.RETURNED).aggregate(
+        count=Count("id"), total=Sum("amount"))
+    return {"count": row["count"], "total": (row["total"] or Decimal("0")).quantize(Decimal("0.01"))}

@@ -53,6 +53,8 @@ class PaymentFileReportSerializer(serializers.Serializer):
     duplicates = serializers.IntegerField()
     late = serializers.IntegerField(help_text="Remitted more than 7 business days after the pay date "
                                               "(42 USC 666(b)(6)(A)(i)).")
+    padded = serializers.IntegerField(help_text="Records shorter than 94 characters (trailing blanks stripped "
+                                                "in transfer) that were padded with blanks before validation.")
     total_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     errors = ImportErrorSerializer(many=True)
     held_entries = HeldEntrySerializer(many=True)

@@ -2,6 +2,8 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .actions import CourtActionViewSet, EnforcementActionIssueNoticeAPIView, EnforcementActionViewSet
+from .disbursement_files import DisbursementFileContentAPIView
+from .nacha_returns import NachaReturnImportAPIView
 from .payment_files import PaymentFileImportAPIView
 
 router = SimpleRouter(trailing_slash=True, use_regex_path=False)
@@ -13,4 +15,7 @@ urlpatterns = [
     path("enforcement-actions/<int:pk>/issue-notice/", EnforcementActionIssueNoticeAPIView.as_view(),
          name="enforcement_action_issue_notice"),
     path("payment-files/", PaymentFileImportAPIView.as_view(), name="payment_files_import"),
+    path("nacha-returns/", NachaReturnImportAPIView.as_view(), name="nacha_returns_import"),
+    path("disbursement-files/<int:pk>/content/", DisbursementFileContentAPIView.as_view(),
+         name="disbursement_files_content"),
 ]

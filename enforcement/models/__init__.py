@@ -11,6 +11,7 @@ from .actions import BankMatch, EnforcementAction
 from .bank import BankAccount, BankStatement, BankTransaction, ReconciliationException
 from .courts import Appearance, CourtHearing, CriminalReferral, Petition
 from .payments import DisbursementExport, PayeeAccount, PaymentFile
+from .returns import DisbursementExportEntry, DisbursementReturn, NachaReturnFile
 from .rules import RemedyRule
 from .sweeps import SweepChunk, SweepRun
 
@@ -23,7 +24,10 @@ __all__ = [
     "CourtHearing",
     "CriminalReferral",
     "DisbursementExport",
+    "DisbursementExportEntry",
+    "DisbursementReturn",
     "EnforcementAction",
+    "NachaReturnFile",
     "PayeeAccount",
     "PaymentFile",
     "Petition",

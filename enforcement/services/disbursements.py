@@ -1,5 +1,12 @@
 """The family disbursement file: pending family disbursements as a NACHA PPD credit file.
 
+The order inside the one transaction: lock the pending rows, build the file (every text field
+transliterated to printable ASCII, upper-cased by default), validate it with the project's own
+NACHA parser (record lengths, counts, hashes and totals checked against what was meant to be
+sent), and only then mark the disbursements sent and store the file. A file that does not
+validate raises ``ValidationError`` and changes nothing; the stored file can be downloaded again
+at any time (page and partner API).
+
 A disbursement goes out once: rows are claimed with a conditional update (still pending, no
 export batch) that marks them sent in this export; a second run finds nothing to claim.
 Disbursement is due within 2 business days of receipt (42 USC 654b(c)); one sent after its
@@ -23,8 +30,8 @@ from core.models import DomainEvent
 from core.services import event_record, events_bulk_record
 
 from ..choices import BankAccountPurpose, PayeeAccountType
-from ..models import BankAccount, DisbursementExport, PayeeAccount
-from ..nacha import BatchSpec, EntrySpec, build_file
+from ..models import BankAccount, DisbursementExport, DisbursementExportEntry, PayeeAccount
+from ..nacha import BatchSpec, EntrySpec, NachaInvalid, ascii_text, build_file, parse, routing_check_digit
 
 
 @dataclass
@@ -53,9 +60,77 @@ def _next_reference(on: date) -> str:
     return f"{prefix}{count + 1:03d}"
 
 
+@dataclass
+class _FileBuilder:
+    """Build the PPD file for some entries and validate it with ``nacha.parse``."""
+
+    source: BankAccount
+    reference: str
+    on: date
+    uppercase: bool = True
+    first_trace: int = 1
+
+    def __call__(self, specs: list[EntrySpec]) -> str:
+        company_id, company_name = _originator()
+        content = build_file(
+            destination=self.source.routing_number, origin=company_id, destination_name=self.source.name,
+            origin_name=company_name, created=timezone.localtime(), reference_code=self.reference[-8:],
+            uppercase=self.uppercase,
+            batches=[BatchSpec(company_name=company_name, company_id=company_id, sec_code="PPD",
+                               entry_description="CHILD SUPP", effective_date=self.on,
+                               odfi=self.source.routing_number[:8], entries=specs,
+                               first_trace=self.first_trace)],
+        )
+        file_check(content, specs)
+        return content
+
+
+def _first_trace(odfi: str, count: int) -> int:
+    """The sequence (last 7 digits) of this file's first trace number: after the last file's, so a
+    return, which names its entry by trace number, finds one entry among all files."""
+    last = (DisbursementExportEntry.objects.filter(trace_number__startswith=odfi)
+            .order_by("-pk").values_list("trace_number", flat=True).first())
+    first = int(last[8:]) + 1 if last else 1
+    return 1 if first + count > 9_999_999 else first
+
+
+def _account_problem(spec: EntrySpec) -> str:
+    """Why the payee's bank details cannot go in a NACHA entry ('' when they can)."""
+    routing, account = spec.routing, str(spec.account).strip()
+    if len(routing) != 9 or not routing.isdigit() or routing_check_digit(routing[:8]) != routing[8]:
+        return "the payee's bank routing number is not a valid 9-digit ABA number"
+    if not account or len(account) > 17 or ascii_text(account).strip() != account.upper():
+        return "the payee's bank account number is blank, longer than 17 characters or not plain ASCII"
+    return ""
+
+
+def file_check(content: str, specs: list[EntrySpec]) -> None:
+    """Refuse a built file that the NACHA parser refuses or that says other than ``specs``.
+
+    Raises ``ValidationError`` (listing the parser's line-numbered reasons) so the export's
+    transaction rolls back and no disbursement is marked sent.
+    """
+    try:
+        parsed = parse(content)
+    except NachaInvalid as exc:
+        reasons = "; ".join(f"line {line}: {reason}" for line, reason in exc.errors[:10])
+        raise ValidationError({"file": f"The disbursement file does not validate: {reasons}"}) from exc
+    if not content.isascii():  # the parser refuses any non-printable record; this is belt and braces
+        raise ValidationError({"file": "The disbursement file is not plain ASCII."})
+    got = [(e.routing, e.amount, e.transaction_code) for e in parsed.entries]
+    meant = [(s.routing, Decimal(s.amount).quantize(Decimal("0.01")), s.transaction_code) for s in specs]
+    if got != meant:
+        raise ValidationError({"file": "The disbursement file's entries differ from the disbursements claimed."})
+
+
 @transaction.atomic
-def disbursements_export(*, on: date, by=None) -> ExportResult:
-    """Write the pending family disbursements received up to ``on`` as one PPD credit file."""
+def disbursements_export(*, on: date, by=None, uppercase: bool = True) -> ExportResult:
+    """Write the pending family disbursements received up to ``on`` as one PPD credit file.
+
+    Text fields (payee names, case numbers, the office's names) are transliterated to printable
+    ASCII and upper-cased unless ``uppercase`` is False. The file is validated before anything is
+    marked sent; a file that does not validate raises ``ValidationError`` and changes nothing.
+    """
     from cases.choices import DisbursementStatus, ParticipantRole, Payee
     from cases.models import CaseParticipant, Disbursement
 
@@ -80,6 +155,7 @@ def disbursements_export(*, on: date, by=None) -> ExportResult:
                  .only("first_name", "last_name")}
     accounts = {a.person_id: a for a in PayeeAccount.objects.filter(person_id__in=set(cps.values()), active=True)}
     entries: list[tuple[dict, EntrySpec]] = []
+    payee_accounts: dict[int, int] = {}  # disbursement → payee account paid into
     skipped: list[dict] = []
     for row in pending:
         person = cps.get(row["case_id"])
@@ -96,27 +172,31 @@ def disbursements_export(*, on: date, by=None) -> ExportResult:
             skipped.append({"disbursement": row["pk"], "case_number": row["case__case_number"],
                             "reason": "no direct-deposit account and no debit card program configured"})
             continue
+        problem = _account_problem(spec)
+        if problem:
+            skipped.append({"disbursement": row["pk"], "case_number": row["case__case_number"], "reason": problem})
+            continue
+        if account is not None:
+            payee_accounts[row["pk"]] = account.pk
         entries.append((row, spec))
     if not entries:
         return ExportResult(export=None, skipped=skipped)
     reference = _next_reference(on)
+    odfi = source.routing_number[:8]
+    build = _FileBuilder(source=source, reference=reference, on=on, uppercase=uppercase,
+                         first_trace=_first_trace(odfi, len(entries)))
+    content = build([spec for _, spec in entries])  # validated before anything is marked sent
     ids = [row["pk"] for row, _ in entries]
     claimed = Disbursement.objects.filter(
         pk__in=ids, status=DisbursementStatus.PENDING, export_batch=""
     ).update(status=DisbursementStatus.SENT, export_batch=reference, disbursed_on=on,
              is_late=When_(When(due_by__lt=on, then=True), default=False))
-    if claimed != len(ids):  # another export took some: keep only ours
+    if claimed != len(ids):  # another export took some: keep only ours, and build the file again
         ours = set(Disbursement.objects.filter(pk__in=ids, export_batch=reference).values_list("pk", flat=True))
         entries = [(row, spec) for row, spec in entries if row["pk"] in ours]
-    company_id, company_name = _originator()
-    now = timezone.localtime()
-    content = build_file(
-        destination=source.routing_number, origin=company_id, destination_name=source.name,
-        origin_name=company_name, created=now, reference_code=reference[-8:],
-        batches=[BatchSpec(company_name=company_name, company_id=company_id, sec_code="PPD",
-                           entry_description="CHILD SUPP", effective_date=on, odfi=source.routing_number[:8],
-                           entries=[spec for _, spec in entries])],
-    )
+        if not entries:
+            return ExportResult(export=None, skipped=skipped)
+        content = build([spec for _, spec in entries])
     total = sum((spec.amount for _, spec in entries), Decimal("0.00"))
     entry_hash = sum(int(spec.routing[:8]) for _, spec in entries) % 10**10
     result = ExportResult(export=None, skipped=skipped)
@@ -128,6 +208,10 @@ def disbursements_export(*, on: date, by=None) -> ExportResult:
     export.report = {"skipped": skipped, "late": Disbursement.objects.filter(export_batch=reference, is_late=True).count()}
     export.full_clean()
     export.save()
+    DisbursementExportEntry.objects.bulk_create(
+        DisbursementExportEntry(export=export, disbursement_id=row["pk"], payee_account_id=payee_accounts.get(row["pk"]),
+                                trace_number=f"{odfi}{build.first_trace + index:07d}", amount=spec.amount)
+        for index, (row, spec) in enumerate(entries))
     result.export = export
     user = by if getattr(by, "is_authenticated", False) else None
     events_bulk_record(

@@ -60,6 +60,7 @@ class ImportReport:
     held: int = 0
     duplicates: int = 0
     late: int = 0
+    padded: int = 0  # right-trimmed records (shorter than 94) padded with blanks before validation
     total_amount: Decimal = Decimal("0.00")
     errors: list[dict] = field(default_factory=list)
     held_entries: list[dict] = field(default_factory=list)
@@ -75,6 +76,7 @@ class ImportReport:
             "held": self.held,
             "duplicates": self.duplicates,
             "late": self.late,
+            "padded": self.padded,
             "total_amount": str(self.total_amount),
             "errors": self.errors,
             "held_entries": self.held_entries,
@@ -247,6 +249,7 @@ def payment_file_import(*, payment_file_id: int, by=None, actor_label: str = "",
         report.status = PaymentFileStatus.REJECTED
         report.errors = [{"line": line, "reason": reason} for line, reason in exc.errors]
         return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
+    report.padded = len(nacha_file.padded_lines)
     payment_file.employer_name = (nacha_file.batches[0].company_name if nacha_file.batches else "")[:100]
     payment_file.file_created_on = nacha_file.created_on
     report.entries = len(payments)
@@ -266,12 +269,12 @@ def payment_file_import(*, payment_file_id: int, by=None, actor_label: str = "",
             _finish(payment_file, report)
     except NachaInvalid as exc:
         report = ImportReport(status=PaymentFileStatus.REJECTED, file=payment_file.pk, reference=payment_file.reference,
-                              entries=len(payments),
+                              entries=len(payments), padded=report.padded,
                               errors=[{"line": line, "reason": reason} for line, reason in exc.errors])
     except IntegrityError:
         # the same file was imported concurrently: everything here was rolled back
         report = ImportReport(status=PaymentFileStatus.DUPLICATE, file=payment_file.pk, reference=payment_file.reference,
-                              entries=len(payments), duplicates=len(payments))
+                              entries=len(payments), duplicates=len(payments), padded=report.padded)
     return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
 
 
@@ -282,7 +285,8 @@ def _payment_file_done(payment_file: PaymentFile, report: ImportReport, *, by, a
     event_record(
         verb=f"payment file {report.status}", subject=payment_file, actor=by, actor_label=actor_label,
         summary=(f"{payment_file.name}: {report.entries} entries, {report.posted} posted, {report.held} held, "
-                 f"{report.duplicates} duplicates, {report.late} late, {len(report.errors)} errors"),
+                 f"{report.duplicates} duplicates, {report.late} late, {len(report.errors)} errors"
+                 + (f"; {report.padded} right-trimmed records padded to 94 characters" if report.padded else "")),
         data={k: v for k, v in report.as_dict().items() if k not in {"held_entries", "late_entries"}},
     )
     return payment_file

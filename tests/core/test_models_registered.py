@@ -27,6 +27,8 @@ NO_HISTORY = {
     "enforcement.SweepRun",  # enforcement sweep runs
     "enforcement.SweepChunk",  # slices of a sweep run, written by the workers
     "enforcement.BankTransaction",  # lines of an imported BAI2 statement; people resolve ReconciliationException
+    "enforcement.DisbursementExportEntry",  # entries of a stored disbursement file (trace numbers), written once
+    "enforcement.NachaReturnFile",  # a received return file and its report, written by the import only
     "complaints.Notice",  # in-app reminder notifications
     "complaints.ReminderRun",  # daily reminder runs
     "outreach.MediaReminder",  # media inquiry reminders

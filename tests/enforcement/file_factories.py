@@ -15,6 +15,7 @@ from enforcement.choices import (
     FileVia,
     MatchStatus,
     PaymentFileStatus,
+    ReturnFileStatus,
     StatementStatus,
 )
 from enforcement.models import (
@@ -22,6 +23,7 @@ from enforcement.models import (
     BankStatement,
     BankTransaction,
     DisbursementExport,
+    NachaReturnFile,
     PaymentFile,
     ReconciliationException,
 )
@@ -101,3 +103,15 @@ class ReconciliationExceptionFactory(DjangoModelFactory):
     amount = Decimal("250.00")
     difference = Decimal("250.00")
     opened_on = date(2026, 11, 20)
+
+
+class NachaReturnFileFactory(DjangoModelFactory):
+    class Meta:
+        model = NachaReturnFile
+
+    name = factory.Sequence(lambda n: f"returns-{n}.ach")
+    content = b"x"
+    sha256 = factory.Sequence(lambda n: hashlib.sha256(f"returns{n}".encode()).hexdigest())
+    status = ReturnFileStatus.IMPORTED
+    via = FileVia.UPLOAD
+    report = factory.LazyAttribute(lambda o: {"status": o.status, "errors": [], "items": [], "held_amount": "0.00"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import bai2.bai2 as bai2_library
 import pytest
@@ -165,3 +166,110 @@ def test_fuzz_dropped_or_duplicated_records(ops):
         else:
             lines.insert(index, lines[index])
     _parse_or_invalid("\n".join(lines))
+
+
+# --- layouts banks send (issue 13.5): every fixture read by this reader and by the bai2 package ---
+
+FIXTURES = Path(__file__).parent / "bai2_fixtures"
+
+
+def _fixture(name: str) -> str:
+    return (FIXTURES / name).read_bytes().decode("ascii")
+
+
+def _ours(text: str) -> list[tuple]:
+    statement = parse(text)
+    return [
+        (a.number, [(code, amount) for code, amount in a.summaries], a.control_total,
+         [(t.type_code, t.amount, t.bank_reference, t.customer_reference, t.text) for t in a.transactions])
+        for g in statement.groups for a in g.accounts
+    ]
+
+
+def _library(text: str) -> list[tuple]:
+    """The same view of the statement through the ``bai2`` package (the oracle).
+
+    The package keeps an all-empty summary group as a summary without a type code; such a group
+    says nothing, so it is left out here as the project's reader leaves it out.
+    """
+    library = bai2_library.parse_from_string(text.replace("\x1a", ""))
+    cents = Decimal("0.01")
+    return [
+        (a.header.customer_account_number,
+         [(int(s.type_code.code), (Decimal(s.amount) * cents).quantize(cents))
+          for s in a.header.summary_items if s.type_code is not None],
+         (Decimal(a.trailer.account_control_total) * cents).quantize(cents),
+         [(int(t.type_code.code), (Decimal(t.amount) * cents).quantize(cents), t.bank_reference or "",
+           t.customer_reference or "", t.text or "") for t in a.children])
+        for g in library.children for a in g.children
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.bai")))
+def test_every_fixture_reads_as_the_bai2_package_reads_it(name):
+    text = _fixture(name)
+    assert _ours(text) == _library(text)
+
+
+def test_empty_summary_groups_are_accounts_without_summaries():
+    for name in ("empty_summary_with_currency.bai", "empty_summary_without_currency.bai"):
+        [(number, summaries, total, transactions)] = _ours(_fixture(name))
+        assert (number, summaries, total) == ("1234567", [], Decimal("500.00"))
+        assert transactions == [(165, Decimal("500.00"), "B1", "PF-1", "ACH CREDIT")]
+
+
+def test_a_continued_account_record_keeps_its_summary_groups_in_place():
+    [(_, summaries, total, _)] = _ours(_fixture("account_continued_after_trailing_empty_field.bai"))
+    assert summaries == [(10, Decimal("1000.00")), (15, Decimal("2000.00"))]
+    assert total == Decimal("3500.00")
+    [(_, summaries, _, _)] = _ours(_fixture("account_continued_twice.bai"))
+    assert summaries == [(10, Decimal("1000.00")), (15, Decimal("2000.00")), (40, Decimal("-50.00"))]
+
+
+def test_continued_details_join_text_and_start_new_fields():
+    [(_, _, _, transactions)] = _ours(_fixture("detail_continued_text_and_fields.bai"))
+    assert transactions == [
+        (165, Decimal("500.00"), "B1", "PF-1", "ACH CREDIT EMPLOYER ACME PAYROLL CHILD SUPPORT"),
+        (455, Decimal("200.00"), "B2", "DX-20261120-001", "DISBURSEMENT FILE"),
+    ]
+
+
+def test_availability_crlf_and_a_dos_end_of_file_mark():
+    statement = parse(_fixture("availability_crlf_ctrl_z.bai"))
+    details = statement.groups[0].accounts[0].transactions
+    assert [(t.funds_type, t.value_date) for t in details] == [("V", date(2026, 11, 19)), ("S", None), ("D", None)]
+    assert statement.record_count == 9
+
+
+def test_fixed_length_records_and_bank_header_variants():
+    statement = parse(_fixture("fixed_length_80_two_accounts.bai"))
+    group = statement.groups[0]
+    assert (statement.created_time, group.as_of_time, group.currency) == ("9999", "2400", "USD")
+    assert [a.number for a in group.accounts] == ["1234567", "7654321"]
+    assert [a.record_count for a in group.accounts] == [4, 3]
+
+
+def test_an_account_summary_with_split_availability_continued():
+    # S availability inside a summary group, then a trailing empty field, then an 88: the bai2
+    # package cannot read this layout (it counts commas in fours); the BAI2 rules allow it.
+    text = (
+        "01,BANK,SDU,261120,0800,1,,,2/\n02,SDU,BANK,1,261120,,USD,2/\n"
+        "03,1234567,USD,010,100000,,S,50000,25000,25000,/\n88,015,200000,,Z/\n"
+        "49,300000,3/\n98,300000,1,5/\n99,300000,1,7/\n"
+    )
+    [(_, summaries, total, _)] = _ours(text)
+    assert summaries == [(10, Decimal("1000.00")), (15, Decimal("2000.00"))] and total == Decimal("3000.00")
+
+
+def test_wrong_totals_after_continuations_are_still_refused_with_lines():
+    text = _fixture("account_continued_twice.bai").replace("49,345000,5/", "49,345001,5/")
+    assert _errors(text)[0] == (7, "account trailer for account 1234567 (line 3): control total says 3450.01, "
+                                   "the records total 3450.00")
+    text = _fixture("account_continued_twice.bai").replace("49,345000,5/", "49,345000,4/")
+    assert _errors(text)[0] == (7, "account trailer for account 1234567 (line 3): record count says 4, "
+                                   "the account has 5")
+
+
+def test_a_summary_group_with_a_bad_type_code_is_refused():
+    text = _fixture("account_continued_twice.bai").replace("88,015,200000,,/", "88,15,200000,,/")
+    assert (3, "type code must be 3 digits, found '15'") in _errors(text)

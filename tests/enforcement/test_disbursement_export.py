@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cases.choices import CollectionSource, ReceivedVia
-from cases.models import Disbursement
+from cases.models import Disbursement, Person
 from cases.services import collection_post
 from core.models import AccessLog
 from enforcement.choices import BankAccountPurpose
@@ -114,3 +115,126 @@ def test_download_is_logged_as_a_sensitive_read(office_accounts, client_as):
     response = client_as("coordinator").get(reverse("enforcement:disbursementexport_download", args=[export.pk]))
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     assert AccessLog.objects.filter(kind="sensitive_read").exists()
+
+
+# --- 13.4: the file reaches the bank ------------------------------------------------------------
+
+
+def _named_case(first: str, last: str, **kwargs):
+    case = _paid_case(**kwargs)
+    Person.objects.filter(pk=case.cp.pk).update(first_name=first, last_name=last)
+    return case
+
+
+def test_accented_names_are_transliterated_to_upper_case_ascii(office_accounts, tmp_path):
+    # given a payee named José Muñoz-Peña (and one whose name has no ASCII letters at all)
+    _named_case("José", "Muñoz-Peña")
+    _named_case("Zoë", "Straße")
+    out = tmp_path / "dx.ach"
+    # when the file is exported by the command
+    call_command("export_disbursements", "--date", "2026-11-23", "--output", str(out))
+    # then every record is 94 printable ASCII bytes, the names read in plain upper case,
+    # and the stored file is what was written
+    raw = out.read_bytes()
+    assert raw.isascii() and {len(line) for line in raw.splitlines()} == {94}
+    export = DisbursementExport.objects.get()
+    assert raw.decode() == export.content
+    assert {e.name for e in parse(raw).entries} == {"MUNOZ-PENA JOSE", "STRASSE ZOE"}
+    assert set(Disbursement.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_keep_case_transliterates_without_upper_casing(office_accounts):
+    _named_case("José", "Muñoz-Peña")
+    export = disbursements_export(on=date(2026, 11, 23), uppercase=False).export
+    assert [e.name for e in parse(export.content).entries] == ["Munoz-Pena Jose"]
+
+
+def test_a_file_that_does_not_validate_marks_nothing_sent(office_accounts, monkeypatch):
+    # given a writer that produces a broken record (the bug this guards against)
+    from enforcement.services import disbursements as service
+
+    real = service.build_file
+    monkeypatch.setattr(service, "build_file", lambda **kw: real(**kw).replace("CHILD SUPPORT SDU", "CHILD SUPPORT SDÜ", 1))
+    _paid_case()
+    # when the export runs, then it is refused with the parser's line-numbered reason
+    with pytest.raises(ValidationError) as info:
+        disbursements_export(on=date(2026, 11, 23))
+    assert "line 1: the record contains control or non-printable characters" in str(info.value)
+    # and nothing changed: the disbursement is still pending, no file stored
+    assert Disbursement.objects.get().status == "pending"
+    assert Disbursement.objects.get().export_batch == ""
+    assert DisbursementExport.objects.count() == 0
+
+
+def test_a_file_whose_entries_differ_from_the_claim_is_refused():
+    from enforcement.services import disbursements as service
+
+    spec = service.EntrySpec(routing="091000019", account="1", amount=Decimal("100.00"))
+    content = service.build_file(destination="021000021", origin="1999999999", destination_name="B",
+                                 origin_name="O", created=datetime(2026, 11, 23, 10),
+                                 batches=[service.BatchSpec(company_name="O", company_id="1999999999",
+                                                            sec_code="PPD", entry_description="X",
+                                                            effective_date=date(2026, 11, 23), odfi="02100002",
+                                                            entries=[spec])])
+    other = service.EntrySpec(routing="091000019", account="1", amount=Decimal("100.01"))
+    with pytest.raises(ValidationError, match="differ from the disbursements claimed"):
+        service.file_check(content, [other])
+    service.file_check(content, [spec])  # the same entries pass
+
+
+def test_payee_with_an_invalid_routing_number_is_skipped_not_fatal(office_accounts):
+    bad = _paid_case()
+    PayeeAccount.objects.filter(person=bad.cp).update(routing_number="091000018")  # wrong check digit
+    good = _paid_case("60.00")
+    result = disbursements_export(on=date(2026, 11, 23))
+    assert result.export.entry_count == 1
+    assert result.skipped == [{"disbursement": Disbursement.objects.get(case=bad).pk, "case_number": bad.case_number,
+                               "reason": "the payee's bank routing number is not a valid 9-digit ABA number"}]
+    assert Disbursement.objects.get(case=bad).status == "pending"
+    assert Disbursement.objects.get(case=good).status == "sent"
+
+
+def test_command_that_cannot_write_keeps_the_stored_file(office_accounts, tmp_path):
+    _paid_case()
+    with pytest.raises(CommandError, match="could not be written"):
+        call_command("export_disbursements", "--date", "2026-11-23", "--output", str(tmp_path / "no" / "dx.ach"))
+    export = DisbursementExport.objects.get()
+    assert parse(export.content).total_credit == Decimal("100.00")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_file_page_shows_figures_entries_and_download(office_accounts, client_as):
+    case = _named_case("José", "Muñoz-Peña")
+    export = disbursements_export(on=date(2026, 11, 23)).export
+    page = client_as("coordinator").get(reverse("enforcement:disbursementexport_detail", args=[export.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert export.reference in body and case.case_number in body and "100.00" in body
+    assert reverse("enforcement:disbursementexport_download", args=[export.pk]) in body
+    download = client_as("coordinator").get(reverse("enforcement:disbursementexport_download", args=[export.pk]))
+    assert download.content.decode("ascii") == export.content
+
+
+API = "/api/v1/disbursement-files/{}/content/"
+
+
+def test_api_returns_the_stored_file_and_logs_the_read(office_accounts, api_client_with):
+    _named_case("José", "Muñoz-Peña")
+    export = disbursements_export(on=date(2026, 11, 23)).export
+    api = api_client_with("disbursement_files:read", agency="SDU Bank")
+    response = api.get(API.format(export.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=us-ascii"
+    assert response.content.decode("ascii") == export.content
+    assert parse(response.content).total_credit == Decimal("100.00")
+    log = AccessLog.objects.get(kind="sensitive_read")
+    assert (log.username, log.object_id, log.fields) == ("api:SDU Bank", str(export.pk), ["content"])
+
+
+def test_api_needs_the_disbursement_files_scope_and_answers_json_404(office_accounts, api_client_with):
+    _paid_case()
+    export = disbursements_export(on=date(2026, 11, 23)).export
+    assert api_client_with("payment_files:read").get(API.format(export.pk)).status_code == 403
+    missing = api_client_with("disbursement_files:read").get(API.format(export.pk + 1000))
+    assert missing.status_code == 404 and missing.json() == {"detail": "Not found."}
+    assert not AccessLog.objects.filter(kind="sensitive_read").exists()

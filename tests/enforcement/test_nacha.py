@@ -89,11 +89,38 @@ def test_wrong_counts_are_rejected(valid):
     assert errors == [(line, "batch control for the batch at line 2: entry/addenda count says 5, the batch has 4")]
 
 
-def test_wrong_record_length_is_rejected(valid):
+def test_record_longer_than_94_is_rejected(valid):
     lines = _lines(valid)
-    lines[2] = lines[2][:-1]
+    lines[2] = lines[2] + " "
     errors = _errors("\n".join(lines))
-    assert errors == [(3, "record is 93 characters long; NACHA records are 94")]
+    assert errors == [(3, "record is 95 characters long; NACHA records are 94")]
+
+
+def test_right_trimmed_records_are_padded_and_reported(valid):
+    # given a file whose transfer stripped every record's trailing blanks
+    trimmed = "\n".join(line.rstrip(" ") for line in _lines(valid)) + "\n"
+    short = [n for n, line in enumerate(_lines(trimmed), 1) if len(line) < 94]
+    assert short  # the header, batch records and file control end in blanks
+    # when it is parsed, then it reads as the untrimmed file and says which lines were padded
+    parsed = parse(trimmed)
+    assert parsed.padded_lines == short
+    assert [p.ded.case_id for p in payment_entries(parsed)] == ["NY-000001", "NY-000002"]
+    assert parsed.total_credit == parse(valid).total_credit == Decimal("350.50")
+    assert parse(valid).padded_lines == []
+
+
+def test_a_trimmed_record_that_lost_content_is_still_refused(valid):
+    lines = _lines(valid)
+    lines[2] = lines[2][:-1]  # the last trace digit, not a blank
+    errors = _errors("\n".join(lines))
+    assert (3, "trace number must be digits, found '09100001000000 '") in errors
+
+
+def test_trimmed_file_with_a_wrong_count_is_still_refused(valid):
+    line = next(i for i, r in enumerate(_lines(valid), 1) if r.startswith("8"))
+    trimmed = "\n".join(r.rstrip(" ") for r in _lines(_set(valid, line, 4, "000005")))
+    errors = _errors(trimmed)
+    assert errors == [(line, "batch control for the batch at line 2: entry/addenda count says 5, the batch has 4")]
 
 
 def test_unknown_record_type_is_rejected(valid):

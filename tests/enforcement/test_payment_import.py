@@ -57,6 +57,28 @@ def test_valid_file_posts_every_entry_through_the_ledger(cases):
     assert Disbursement.objects.filter(collection__in=collections).count() == 3
 
 
+def _trimmed(text: str) -> str:
+    return "\n".join(line.rstrip(" ") for line in text.splitlines()) + "\n"
+
+
+def test_right_trimmed_file_is_padded_posted_and_reported(cases, client_as, capsys, tmp_path):
+    # given a payroll file whose transfer stripped trailing blanks from every record
+    text = _trimmed(payment_file([ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases]))
+    short = sum(1 for line in text.splitlines() if len(line) < 94)
+    # when it is imported
+    imported = _import(text)
+    # then it posts like the untrimmed file and the report says how many records were padded
+    assert (imported.status, imported.posted, imported.report["padded"]) == ("imported", 3, short)
+    assert short == 2  # the file header (reference code) and the file control (39 reserved blanks)
+    page = client_as("enforcement_specialist").get(reverse("enforcement:paymentfile_detail", args=[imported.pk]))
+    assert f"{short} records shorter than 94 characters".encode() in page.content
+
+
+def test_untrimmed_file_reports_nothing_padded(cases):
+    imported = _import(payment_file([ded_entry(cases[0].case_number, "200.00", ssn=_ssn(cases[0]))]))
+    assert imported.report["padded"] == 0
+
+
 def test_same_file_twice_posts_nothing_and_counts_duplicates(cases):
     text = payment_file([ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases])
     _import(text)
@@ -197,6 +219,25 @@ def test_api_answers_201_then_200_for_the_same_file(cases, api_client_with):
     second = _upload(api, text)
     assert second.status_code == 200
     assert (second.json()["duplicates"], second.json()["posted"]) == (3, 0)
+
+
+def test_api_reports_padded_records(cases, api_client_with):
+    api = api_client_with("payment_files:write", agency="Acme Payroll")
+    text = "\n".join(r.rstrip(" ") for r in payment_file([ded_entry(cases[0].case_number, "20.00",
+                                                                     ssn=_ssn(cases[0]))]).splitlines())
+    response = _upload(api, text)
+    assert response.status_code == 201
+    assert response.json()["padded"] == sum(1 for r in text.splitlines() if len(r) < 94) > 0
+
+
+def test_api_refuses_a_record_longer_than_94(cases, api_client_with):
+    api = api_client_with("payment_files:write")
+    lines = payment_file([ded_entry(cases[0].case_number, "20.00", ssn=_ssn(cases[0]))]).splitlines()
+    lines[1] += "X"
+    response = _upload(api, "\n".join(lines))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"line": 2, "reason": "record is 95 characters long; NACHA records are 94"}]
+    assert Collection.objects.count() == 0
 
 
 def test_api_answers_400_with_the_report_for_a_bad_file(api_client_with):

@@ -7,6 +7,7 @@ from tests.enforcement.factories import AS_OF, CriminalReferralFactory, Petition
 from tests.enforcement.file_factories import (
     BankStatementFactory,
     DisbursementExportFactory,
+    NachaReturnFileFactory,
     PaymentFileFactory,
     ReconciliationExceptionFactory,
 )
@@ -36,9 +37,12 @@ def url_samples(*, users) -> dict[str, dict]:
 
 def _file_samples() -> dict[str, dict]:
     exception = ReconciliationExceptionFactory()
+    export = DisbursementExportFactory()
     return {
         "enforcement:paymentfile_detail": {"pk": PaymentFileFactory().pk},
-        "enforcement:disbursementexport_download": {"pk": DisbursementExportFactory().pk},
+        "enforcement:disbursementexport_download": {"pk": export.pk},
+        "enforcement:disbursementexport_detail": {"pk": export.pk},
+        "enforcement:nachareturnfile_detail": {"pk": NachaReturnFileFactory().pk},
         "enforcement:bankstatement_detail": {"pk": BankStatementFactory().pk},
         "enforcement:reconciliationexception_detail": {"pk": exception.pk},
         "enforcement:reconciliationexception_note": {"pk": exception.pk},

@@ -36,6 +36,8 @@ class Command(BaseCommand):
                 f"{file.name}: {report['status']} — {report['entries']} entries, {report['posted']} posted, "
                 f"{report['held']} held, {report['duplicates']} duplicates, {report['late']} late, "
                 f"{len(report['errors'])} errors")
+            if report.get("padded"):
+                self.stdout.write(f"  {report['padded']} right-trimmed records were padded with blanks to 94 characters")
             for error in report["errors"]:
                 self.stdout.write(f"  line {error['line']}: {error['reason']}")
             for held in report["held_entries"]:

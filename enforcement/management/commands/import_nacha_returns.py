@@ -1,0 +1,50 @@
+"""Import a NACHA return file for the office's disbursements:
+``manage.py import_nacha_returns FILE [--json]``.
+
+Prints the report; exits non-zero when the file is rejected (nothing changed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from enforcement.choices import FileVia, ReturnFileStatus
+from enforcement.services.returns import nacha_return_import
+
+
+class Command(BaseCommand):
+    help = "Import a NACHA return/NOC file for the office's disbursement files and print its report."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+
+    def handle(self, *args, file: Path, **options):
+        try:
+            content = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
+        try:
+            row = nacha_return_import(name=file.name, content=content, via=FileVia.COMMAND,
+                                      actor_label="import_nacha_returns")
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        report = row.report
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2))
+        else:
+            self.stdout.write(f"{file.name}: {report['status']} — {report['returns']} returns "
+                              f"({report['held_amount']} held undistributed), {report['notifications']} "
+                              f"notifications of change, {report['duplicates']} duplicates, "
+                              f"{report['unmatched']} unmatched, {len(report['errors'])} errors")
+            for item in report["items"]:
+                self.stdout.write(f"  line {item['line']} {item['code']} {item['case_number']}: {item['outcome']}"
+                                  + (f" ({item['reason']})" if item.get("reason") else ""))
+            for error in report["errors"]:
+                self.stdout.write(f"  line {error['line']}: {error['reason']}")
+        if row.status == ReturnFileStatus.REJECTED:
+            raise CommandError("The file was rejected; nothing changed.")

@@ -1,0 +1,114 @@
+"""NACHA returns and notifications of change for the office's disbursement files.
+
+Each entry of a disbursement file is recorded with its trace number (unique across files) so a
+return, which names the original entry by its trace, finds its disbursement exactly.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from core.models import RestrictedQuerySet
+
+from ..choices import FileVia, ReturnFileStatus, ReturnKind, ReturnOutcome
+
+
+class DisbursementExportEntry(models.Model):
+    """One entry of a disbursement file: which disbursement went out under which trace number."""
+
+    export = models.ForeignKey("enforcement.DisbursementExport", on_delete=models.PROTECT, related_name="entries")
+    disbursement = models.ForeignKey("cases.Disbursement", on_delete=models.PROTECT, related_name="export_entries")
+    payee_account = models.ForeignKey("enforcement.PayeeAccount", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", help_text="Empty when paid to the debit card program.")
+    trace_number = models.CharField(max_length=15, unique=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["export", "trace_number"]
+        verbose_name_plural = "disbursement export entries"
+
+    def __str__(self) -> str:
+        return f"{self.trace_number} ({self.amount})"
+
+    @classmethod
+    def scope_filter(cls, user, action):
+        return None
+
+
+class NachaReturnFile(models.Model):
+    """One received return/NOC file and its import report (at most one imported per content)."""
+
+    name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    content = models.BinaryField(help_text="The file exactly as received.")
+    status = models.CharField(max_length=12, choices=ReturnFileStatus.choices)
+    via = models.CharField(max_length=10, choices=FileVia.choices)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_by_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    returns = models.PositiveIntegerField(default=0)
+    notifications = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sha256"], condition=models.Q(status="imported"),
+                                    name="enf_returnfile_imported_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+    @classmethod
+    def scope_filter(cls, user, action):
+        return None  # office-wide: the permission decides
+
+
+class DisbursementReturn(models.Model):
+    """A disbursement the bank returned (R-code) or whose bank details it corrected (NOC)."""
+
+    return_file = models.ForeignKey(NachaReturnFile, on_delete=models.PROTECT, related_name="items")
+    export_entry = models.ForeignKey(DisbursementExportEntry, on_delete=models.PROTECT, related_name="returns")
+    disbursement = models.ForeignKey("cases.Disbursement", on_delete=models.PROTECT, related_name="returns")
+    kind = models.CharField(max_length=6, choices=ReturnKind.choices)
+    code = models.CharField(max_length=3)
+    reason = models.CharField(max_length=120)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    received_on = models.DateField()
+    corrected_data = models.CharField(max_length=29, blank=True)
+    information = models.CharField(max_length=44, blank=True)
+    outcome = models.CharField(max_length=10, choices=ReturnOutcome.choices)
+    work_item = models.ForeignKey("cases.WorkItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["export_entry"], condition=models.Q(kind="return"),
+                                    name="enf_return_once_per_entry"),
+            models.UniqueConstraint(fields=["export_entry", "code", "corrected_data"], condition=models.Q(kind="noc"),
+                                    name="enf_noc_once_per_change"),
+        ]
+        indexes = [models.Index(fields=["outcome", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.reason} ({self.amount})"
+
+    @classmethod
+    def scope_filter(cls, user, action):
+        from cases.models.scope import case_scope_q
+
+        return case_scope_q(user, "disbursement__case__")

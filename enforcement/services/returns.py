@@ -1,0 +1,202 @@
+"""NACHA return files for the office's disbursements: returns (R01–R85) and notifications of
+change (NOC, C-codes), imported in one transaction.
+
+- The file is validated whole (the NACHA parser's counts, hashes and totals, then every entry a
+  return or NOC with a valid reason/change code) before anything changes; a bad file changes
+  nothing and is reported line by line.
+- A return names the original entry by its trace number; disbursement files give every entry a
+  trace number unique across files (``DisbursementExportEntry``), so the match is exact.
+- A return marks the disbursement ``returned`` with its reason; the money stays with the office
+  as undistributed (the return row is the hold) and the case's caseworker gets a work item to
+  get correct bank details and pay again.
+- A NOC corrects the payee's direct-deposit account (routing number, account number, account
+  type); the change is audited (the account's history and a domain event, account masked).
+- Replays change nothing: the same file is a duplicate; the same return or NOC in another file
+  is counted as a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.business_days import add_business_days
+from core.services import event_record
+
+from ..choices import FileVia, PayeeAccountType, ReturnFileStatus, ReturnKind, ReturnOutcome
+from ..models import DisbursementExportEntry, DisbursementReturn, NachaReturnFile, PayeeAccount
+from ..nacha import NachaInvalid, ReturnItem, noc_correction, parse, return_entries
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# Work item: the caseworker gets correct bank details within 2 business days, as a disbursement
+# is due within 2 business days of receipt (42 USC 654b(c)).
+WORK_ITEM_BUSINESS_DAYS = 2
+SAVINGS_CODES = {"32", "33", "37", "38"}
+
+
+@dataclass
+class ReturnReport:
+    status: str
+    file: int | None = None
+    returns: int = 0
+    notifications: int = 0
+    duplicates: int = 0
+    unmatched: int = 0
+    held_amount: str = "0.00"
+    errors: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "status": self.status, "returns": self.returns,
+                "notifications": self.notifications, "duplicates": self.duplicates, "unmatched": self.unmatched,
+                "held_amount": self.held_amount, "errors": self.errors, "items": self.items}
+
+
+def _mask(account: str) -> str:
+    return f"…{account[-4:]}" if account else ""
+
+
+def _correct_account(*, account: PayeeAccount, item: ReturnItem, by, actor_label: str, case_id: int) -> list[str]:
+    """Apply a NOC to the payee's account; return the names of the fields changed."""
+    correction = noc_correction(item.code, item.corrected_data)
+    changed: dict[str, tuple[str, str]] = {}
+    if correction.routing and correction.routing != account.routing_number:
+        changed["routing_number"] = (account.routing_number, correction.routing)
+        account.routing_number = correction.routing
+    if correction.account and correction.account != account.account_number:
+        changed["account_number"] = (_mask(account.account_number), _mask(correction.account))
+        account.account_number = correction.account
+    if correction.transaction_code:
+        kind = PayeeAccountType.SAVINGS if correction.transaction_code in SAVINGS_CODES else PayeeAccountType.CHECKING
+        if kind != account.account_type:
+            changed["account_type"] = (account.account_type, kind)
+            account.account_type = kind
+    if changed:
+        account.full_clean()
+        account.save()
+        event_record(verb="payee bank details corrected", subject=account, case_id=case_id, actor=by,
+                     actor_label=actor_label,
+                     summary=f"Notification of change {item.code} ({item.reason}): "
+                             + ", ".join(f"{name} {old} → {new}" for name, (old, new) in changed.items()),
+                     data={"code": item.code, "changed": {k: list(v) for k, v in changed.items()}})
+    return list(changed)
+
+
+def _apply(item: ReturnItem, entry: DisbursementExportEntry, *, return_file: NachaReturnFile, on: date, by,
+           actor_label: str, report: ReturnReport) -> None:
+    from cases.choices import DisbursementStatus
+    from cases.models import Disbursement
+    from cases.services import work_item_create
+
+    disbursement = Disbursement.objects.select_for_update().select_related("case").get(pk=entry.disbursement_id)
+    case = disbursement.case
+    row = DisbursementReturn(return_file=return_file, export_entry=entry, disbursement=disbursement, kind=item.kind,
+                             code=item.code, reason=item.reason[:120], amount=entry.amount, received_on=on,
+                             corrected_data=item.corrected_data, information=item.information[:44])
+    if DisbursementReturn.objects.filter(
+            export_entry=entry, kind=item.kind,
+            **({} if item.kind == ReturnKind.RETURN else {"code": item.code, "corrected_data": item.corrected_data})
+    ).exists():
+        report.duplicates += 1
+        report.items.append({"line": item.line, "code": item.code, "case_number": case.case_number,
+                             "outcome": "duplicate"})
+        return
+    if item.kind == ReturnKind.RETURN:
+        row.outcome = ReturnOutcome.HELD
+        disbursement.status = DisbursementStatus.RETURNED
+        disbursement.save(update_fields=["status"])
+        row.work_item = work_item_create(
+            case=case, kind="disbursement_returned", due_on=add_business_days(on, WORK_ITEM_BUSINESS_DAYS),
+            title=f"Disbursement of {entry.amount} returned by the bank ({item.code} {item.reason}): get correct "
+                  "bank details and pay again"[:200],
+            dedupe_key=f"disbursement-return:{entry.pk}", by=by)
+        report.returns += 1
+        event_record(verb="disbursement returned", subject=disbursement, case_id=case.pk, actor=by,
+                     actor_label=actor_label,
+                     summary=f"{entry.amount} returned by the bank: {item.code} {item.reason}; held undistributed",
+                     data={"code": item.code, "trace": entry.trace_number, "disbursement": disbursement.pk})
+    else:
+        account = PayeeAccount.objects.select_for_update().filter(pk=entry.payee_account_id).first()
+        changed = _correct_account(account=account, item=item, by=by, actor_label=actor_label,
+                                   case_id=case.pk) if account else []
+        row.outcome = ReturnOutcome.CORRECTED if changed else ReturnOutcome.NOTED
+        report.notifications += 1
+    row.full_clean(exclude=["return_file", "export_entry", "disbursement", "work_item"])
+    row.save()
+    report.items.append({"line": item.line, "code": item.code, "case_number": case.case_number,
+                         "outcome": row.outcome, "amount": str(entry.amount)})
+
+
+def _store(*, name: str, content: bytes, via: str, by, actor_label: str, report: ReturnReport) -> NachaReturnFile:
+    row = NachaReturnFile(
+        name=(name or "returns")[:200].replace("\x00", ""), sha256=hashlib.sha256(content).hexdigest(),
+        content=content, via=via, uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        uploaded_by_label=actor_label[:200], status=report.status, returns=report.returns,
+        notifications=report.notifications, duplicates=report.duplicates, unmatched=report.unmatched,
+        error_count=len(report.errors))
+    row.report = report.as_dict()
+    row.save()
+    report.file = row.pk
+    row.report = report.as_dict()
+    row.save(update_fields=["report"])
+    return row
+
+
+def nacha_return_import(*, name: str, content: bytes, via: str = FileVia.COMMAND, by=None,
+                        actor_label: str = "") -> NachaReturnFile:
+    """Validate a return/NOC file whole, then apply every item in one transaction (idempotent)."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError({"file": f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."})
+    try:
+        items = return_entries(parse(content))
+    except NachaInvalid as exc:
+        report = ReturnReport(status=ReturnFileStatus.REJECTED,
+                              errors=[{"line": line, "reason": reason} for line, reason in exc.errors])
+        return _store(name=name, content=content, via=via, by=by, actor_label=actor_label, report=report)
+    sha256 = hashlib.sha256(content).hexdigest()
+    if NachaReturnFile.objects.filter(sha256=sha256, status=ReturnFileStatus.IMPORTED).exists():
+        report = ReturnReport(status=ReturnFileStatus.DUPLICATE, duplicates=len(items))
+        return _store(name=name, content=content, via=via, by=by, actor_label=actor_label, report=report)
+    try:
+        return _import(items, name=name, content=content, via=via, by=by, actor_label=actor_label)
+    except IntegrityError:  # the same file (or item) imported concurrently: everything here rolled back
+        report = ReturnReport(status=ReturnFileStatus.DUPLICATE, duplicates=len(items))
+        return _store(name=name, content=content, via=via, by=by, actor_label=actor_label, report=report)
+
+
+@transaction.atomic
+def _import(items: list[ReturnItem], *, name: str, content: bytes, via: str, by, actor_label: str) -> NachaReturnFile:
+    report = ReturnReport(status=ReturnFileStatus.IMPORTED)
+    entries = DisbursementExportEntry.objects.in_bulk([i.original_trace for i in items], field_name="trace_number")
+    return_file = _store(name=name, content=content, via=via, by=by, actor_label=actor_label, report=report)
+    on = timezone.localdate()
+    held = Decimal("0.00")
+    for item in items:
+        entry = entries.get(item.original_trace)
+        if entry is None:
+            report.unmatched += 1
+            report.items.append({"line": item.line, "code": item.code, "case_number": item.identification,
+                                 "outcome": "unmatched",
+                                 "reason": f"no disbursement of the office has trace number {item.original_trace}"})
+            continue
+        before = report.returns
+        _apply(item, entry, return_file=return_file, on=on, by=by, actor_label=actor_label, report=report)
+        if report.returns > before:
+            held += entry.amount
+    report.held_amount = f"{held:.2f}" if held else "0.00"
+    report.file = return_file.pk
+    for name_ in ("returns", "notifications", "duplicates", "unmatched"):
+        setattr(return_file, name_, getattr(report, name_))
+    return_file.report = report.as_dict()
+    return_file.save()
+    event_record(verb="nacha return file imported", subject=return_file, actor=by, actor_label=actor_label,
+                 summary=f"{return_file.name}: {report.returns} returns ({report.held_amount} held), "
+                         f"{report.notifications} notifications of change, {report.duplicates} duplicates, "
+                         f"{report.unmatched} unmatched")
+    return return_file

@@ -1,0 +1,262 @@
+"""NACHA return files for the office's disbursements (issue 13.7): returns R01–R85 hold the
+money undistributed with a work item; notifications of change correct the payee's account;
+replays change nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from cases.models import Disbursement, WorkItem
+from cases.services import collection_post
+from core.models import DomainEvent
+from enforcement.choices import BankAccountPurpose, FileVia
+from enforcement.models import DisbursementExportEntry, DisbursementReturn, NachaReturnFile, PayeeAccount
+from enforcement.nacha import (
+    BatchSpec,
+    EntrySpec,
+    NachaInvalid,
+    build_file,
+    noc_addenda,
+    parse,
+    payment_entries,
+    return_addenda,
+)
+from enforcement.services.disbursements import disbursements_export
+from enforcement.services.returns import nacha_return_import
+from tests.cases.factories import case_with_order
+from tests.enforcement.file_factories import BankAccountFactory
+
+pytestmark = pytest.mark.django_db
+ODFI = "02100002"
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(datetime(2026, 11, 25, 15, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def exported(role_user):
+    """Two family disbursements sent in one disbursement file; the cases have a caseworker."""
+    BankAccountFactory(name="SDU disbursements", account_number="555000111", routing_number="021000021",
+                       purpose=BankAccountPurpose.DISBURSEMENTS)
+    worker = role_user("caseworker")
+    cases = []
+    for amount in ("100.00", "60.25"):
+        case = case_with_order(monthly=Decimal("500.00"), caseworker=worker)
+        PayeeAccount.objects.create(person=case.cp, routing_number="091000019", account_number="987654321")
+        collection_post(case_number=case.case_number, amount=Decimal(amount), received_on=date(2026, 11, 20),
+                        source="direct_payment", source_reference=f"T-{case.pk}", received_via="form")
+        cases.append(case)
+    export = disbursements_export(on=date(2026, 11, 23)).export
+    return export, cases
+
+
+def _entry(case) -> DisbursementExportEntry:
+    return DisbursementExportEntry.objects.get(disbursement__case=case)
+
+
+def _return_spec(case, code: str = "R03") -> EntrySpec:
+    entry = _entry(case)
+    return EntrySpec(routing="091000019", account="987654321", amount=entry.amount, identification=case.case_number,
+                     name="PAYEE", transaction_code="21", addenda_type="99",
+                     addenda=return_addenda(code=code, original_trace=entry.trace_number, original_rdfi="09100001"))
+
+
+def _noc_spec(case, code: str, data: str) -> EntrySpec:
+    entry = _entry(case)
+    return EntrySpec(routing="091000019", account="987654321", amount=Decimal("0"), identification=case.case_number,
+                     transaction_code="21", addenda_type="98",
+                     addenda=noc_addenda(code=code, original_trace=entry.trace_number, original_rdfi="09100001",
+                                         corrected_data=data))
+
+
+def _file(specs: list[EntrySpec], *, sec: str = "PPD", minute: int = 0) -> bytes:
+    text = build_file(destination="021000021", origin="1999999999", destination_name="SDU BANK",
+                      origin_name="CHILD SUPPORT SDU", created=datetime(2026, 11, 25, 9, minute),
+                      batches=[BatchSpec(company_name="CHILD SUPPORT SDU", company_id="1999999999", sec_code=sec,
+                                         entry_description="RETURN", effective_date=date(2026, 11, 25),
+                                         odfi="09100001", entries=specs)])
+    return text.encode()
+
+
+def _import(content: bytes) -> NachaReturnFile:
+    return nacha_return_import(name="returns.ach", content=content, via=FileVia.COMMAND, actor_label="test")
+
+
+def test_trace_numbers_are_unique_across_disbursement_files(exported):
+    export, _ = exported
+    first = list(export.entries.values_list("trace_number", flat=True))
+    assert first == [f"{ODFI}0000001", f"{ODFI}0000002"]
+    assert [e.trace for e in parse(export.content).entries] == first
+    later = case_with_order()
+    PayeeAccount.objects.create(person=later.cp, routing_number="091000019", account_number="1")
+    collection_post(case_number=later.case_number, amount=Decimal("10.00"), received_on=date(2026, 11, 24),
+                    source="direct_payment", source_reference="T-later", received_via="form")
+    second = disbursements_export(on=date(2026, 11, 25)).export
+    assert [e.trace for e in parse(second.content).entries] == [f"{ODFI}0000003"]
+
+
+def test_a_return_holds_the_money_and_gives_the_caseworker_a_work_item(exported):
+    export, (returned, paid) = exported
+    # when the bank returns the first disbursement: no account (R03)
+    row = _import(_file([_return_spec(returned, "R03")]))
+    # then the file is imported and the disbursement is returned with its reason
+    assert (row.status, row.returns, row.notifications, row.unmatched) == ("imported", 1, 0, 0)
+    assert row.report["held_amount"] == "100.00"
+    disbursement = Disbursement.objects.get(case=returned)
+    assert disbursement.status == "returned"
+    assert Disbursement.objects.get(case=paid).status == "sent"
+    item = DisbursementReturn.objects.get()
+    assert (item.kind, item.code, item.reason, item.amount, item.outcome) == (
+        "return", "R03", "No account / unable to locate account", Decimal("100.00"), "held")
+    # and the caseworker has a work item due in 2 business days
+    work = WorkItem.objects.get(kind="disbursement_returned")
+    # Wed 25 Nov + 2 business days: Thanksgiving (26th) is a holiday → Fri 27th, Mon 30th
+    assert (work.case_id, work.assigned_to, work.due_on) == (returned.pk, returned.caseworker, date(2026, 11, 30))
+    assert item.work_item == work
+    assert DomainEvent.objects.filter(verb="disbursement returned", case_id=returned.pk).count() == 1
+
+
+def test_replaying_the_file_or_the_return_changes_nothing(exported):
+    _, (returned, _) = exported
+    content = _file([_return_spec(returned)])
+    _import(content)
+    again = _import(content)
+    assert (again.status, again.returns, again.duplicates) == ("duplicate", 0, 1)
+    other_file = _import(_file([_return_spec(returned)], minute=30))  # same return, another file
+    assert (other_file.status, other_file.returns, other_file.duplicates) == ("imported", 0, 1)
+    assert DisbursementReturn.objects.count() == 1
+    assert WorkItem.objects.filter(kind="disbursement_returned").count() == 1
+    assert DomainEvent.objects.filter(verb="disbursement returned").count() == 1
+
+
+@pytest.mark.parametrize(("code", "data", "expected"), [
+    ("C01", "11223344", ("091000019", "11223344", "checking")),
+    ("C02", "021000021", ("021000021", "987654321", "checking")),
+    ("C03", "021000021   55667788", ("021000021", "55667788", "checking")),
+    ("C05", "32", ("091000019", "987654321", "savings")),
+    ("C06", "44556677".ljust(17) + "   32", ("091000019", "44556677", "savings")),
+    ("C07", "021000021" + "998877".ljust(17) + "32", ("021000021", "998877", "savings")),
+])
+def test_a_notification_of_change_corrects_the_payees_account(exported, code, data, expected):
+    _, (corrected, _) = exported
+    row = _import(_file([_noc_spec(corrected, code, data)], sec="COR"))
+    assert (row.status, row.notifications, row.returns) == ("imported", 1, 0)
+    account = PayeeAccount.objects.get(person=corrected.cp)
+    assert (account.routing_number, account.account_number, account.account_type) == expected
+    assert DisbursementReturn.objects.get().outcome == "corrected"
+    assert Disbursement.objects.get(case=corrected).status == "sent"  # a NOC returns no money
+    # audited: the account's history and an event that never shows a whole account number
+    assert account.history.count() == 2
+    event = DomainEvent.objects.get(verb="payee bank details corrected")
+    assert event.case_id == corrected.pk and code in event.summary
+    assert "987654321" not in event.summary and "55667788" not in event.summary
+
+
+def test_a_replayed_notification_of_change_changes_nothing(exported):
+    _, (corrected, _) = exported
+    _import(_file([_noc_spec(corrected, "C01", "11223344")], sec="COR"))
+    PayeeAccount.objects.filter(person=corrected.cp).update(account_number="55555")  # the payee changed it since
+    again = _import(_file([_noc_spec(corrected, "C01", "11223344")], sec="COR", minute=5))
+    assert (again.notifications, again.duplicates) == (0, 1)
+    assert PayeeAccount.objects.get(person=corrected.cp).account_number == "55555"
+
+
+def test_an_unknown_trace_number_is_reported_and_changes_nothing(exported):
+    _, (case, _) = exported
+    spec = _return_spec(case)
+    spec.addenda = return_addenda(code="R01", original_trace=f"{ODFI}0999999", original_rdfi="09100001")
+    row = _import(_file([spec]))
+    assert (row.status, row.unmatched, row.returns) == ("imported", 1, 0)
+    assert "no disbursement of the office has trace number 021000020999999" in row.report["items"][0]["reason"]
+    assert Disbursement.objects.filter(status="returned").count() == 0
+
+
+@pytest.mark.parametrize(("mutate", "line", "reason"), [
+    (lambda lines: lines.__setitem__(3, lines[3][:3] + "R86" + lines[3][6:]), 4,
+     "return reason code must be R01 to R85, found 'R86'"),
+    (lambda lines: lines.__setitem__(4, lines[4][:4] + "000003" + lines[4][10:]), 5,
+     "batch control for the batch at line 2: entry/addenda count says 3, the batch has 2"),
+    (lambda lines: lines.__setitem__(2, lines[2][:1] + "22" + lines[2][3:]), 3,
+     "transaction code 22 is not a return or notification of change (21, 26, 31, 36, 41, 46, 51, 56)"),
+])
+def test_a_bad_file_is_rejected_line_by_line_and_changes_nothing(exported, mutate, line, reason):
+    _, (case, _) = exported
+    lines = _file([_return_spec(case)]).decode().splitlines()
+    mutate(lines)
+    row = _import("\n".join(lines).encode())
+    assert row.status == "rejected"
+    assert {"line": line, "reason": reason} in row.report["errors"]
+    assert DisbursementReturn.objects.count() == 0
+    assert Disbursement.objects.filter(status="returned").count() == 0
+
+
+def test_a_return_file_is_never_posted_as_payments(exported):
+    _, (case, _) = exported
+    with pytest.raises(NachaInvalid, match="is a return or notification of change"):
+        payment_entries(parse(_file([_return_spec(case)], sec="CCD")))
+
+
+def test_command_prints_the_report_and_fails_on_a_rejected_file(exported, tmp_path, capsys):
+    _, (case, _) = exported
+    good = tmp_path / "r.ach"
+    good.write_bytes(_file([_return_spec(case, "R02")]))
+    call_command("import_nacha_returns", str(good))
+    out = capsys.readouterr().out
+    assert "imported — 1 returns (100.00 held undistributed)" in out and f"R02 {case.case_number}: held" in out
+    bad = tmp_path / "bad.ach"
+    bad.write_bytes(b"garbage")
+    with pytest.raises(CommandError, match="rejected"):
+        call_command("import_nacha_returns", str(bad))
+
+
+URL = "/api/v1/nacha-returns/"
+
+
+def _upload(api, content: bytes):
+    return api.post(URL, {"file": SimpleUploadedFile("r.ach", content)}, format="multipart")
+
+
+def test_api_answers_201_then_200_and_needs_its_scope(exported, api_client_with):
+    _, (case, _) = exported
+    content = _file([_return_spec(case)])
+    assert _upload(api_client_with("payment_files:write"), content).status_code == 403
+    api = api_client_with("nacha_returns:write", agency="SDU Bank")
+    first = _upload(api, content)
+    assert first.status_code == 201 and first.json()["returns"] == 1
+    assert first.json()["items"][0]["outcome"] == "held"
+    second = _upload(api, content)
+    assert second.status_code == 200 and second.json()["duplicates"] == 1
+    bad = _upload(api, b"nope")
+    assert bad.status_code == 400 and bad.json()["status"] == "rejected"
+    missing = api.post(URL, {}, format="multipart")
+    assert missing.status_code == 400 and missing.json()["errors"][0]["line"] == 0
+
+
+def test_upload_page_imports_and_the_list_shows_what_is_held(exported, client_as):
+    _, (case, _) = exported
+    client = client_as("enforcement_specialist")
+    response = client.post(reverse("enforcement:nachareturnfile_upload"),
+                           {"file": SimpleUploadedFile("r.ach", _file([_return_spec(case)]))})
+    assert response.status_code == 302
+    detail = client.get(response.url)
+    assert b"held" in detail.content and case.case_number.encode() in detail.content
+    listing = client.get(reverse("enforcement:nachareturnfile_list")).content.decode()
+    held = listing[listing.index('data-testid="held-total"'):]
+    assert "1 returned disbursement, 100.00" in held[:200], held[:200]
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("enforcement_specialist", True), ("coordinator", True),
+                                               ("caseworker", False), ("quality_analyst", False)])
+def test_who_may_upload_return_files(client_as, role, allowed):
+    response = client_as(role).get(reverse("enforcement:nachareturnfile_upload"))
+    assert response.status_code == (200 if allowed else 403)
