@@ -17,7 +17,7 @@ from core.services import sensitive_read_record
 from core.views import FilteredListView, PermissionMixin
 
 from . import forms, selectors, services
-from .access import can_view_ssn
+from .access import can_view_ssn, fti_reads_record
 from .choices import CaseStatus, ParticipantRole, WorkItemKind, WorkItemStatus
 from .deadlines import deadline_state
 from .exceptions import CollectionConflict
@@ -91,6 +91,8 @@ class CaseDetailView(PermissionMixin, CaseMixin, TemplateView):
             context["fallback_statement"] = selectors.case_statement_basic(case=self.case, user=self.request.user)
         else:
             context["statement"] = case_statement(case=self.case, user=self.request.user)
+        shown = (context["statement"] or context.get("fallback_statement") or {}).get("entries", [])
+        fti_reads_record(request=self.request, collections={e.collection for e in shown if e.shown_source})
         context["note_form"] = forms.NoteForm()
         return context
 
