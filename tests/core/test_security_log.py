@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fti_current(monkeypatch):
-    monkeypatch.setattr("training.selectors.fti_training_current", lambda user: True)
+    monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: True)  # training current
 
 
 def _tax_offset(case, ref="TOP-1"):
@@ -50,7 +50,7 @@ def test_seeing_a_tax_offset_on_the_case_page_writes_a_sensitive_read_naming_the
 @pytest.mark.parametrize("role", ["caseworker", "enforcement_specialist"])
 def test_no_fti_read_is_logged_when_the_source_is_not_shown(client_as, monkeypatch, role):
     # a caseworker has no cases.view_fti; the specialist's FTI training has lapsed
-    monkeypatch.setattr("training.selectors.fti_training_current", lambda user: False)
+    monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: False)  # training lapsed
     case = case_with_order(monthly=Decimal("500.00"))
     _tax_offset(case)
 
