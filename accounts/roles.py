@@ -10,7 +10,9 @@ Each app lists what each role may do in ``<app>/roles.py``::
 The groups are created by a data migration (accounts 0002); ``sync_roles`` then sets each group's
 permissions to exactly the union of the apps' lists after every ``migrate`` (post_migrate), so a
 permission added by a later app migration reaches its roles. ``administrator`` holds every
-permission. The matrix is written out in docs/roles.md.
+permission. The matrix is written out in docs/roles.md. An office withdraws a default permission
+from a role with the setting ``CASEWORKS_PERMISSIONS_WITHDRAWN`` ("role:app.codename" items), which
+the sync honours, so a later migrate does not give it back.
 """
 
 from __future__ import annotations
@@ -60,6 +62,17 @@ def resolve(patterns: list[str], available: dict[str, object]) -> set[str]:
     return chosen
 
 
+def withdrawn_permissions() -> dict[str, set[str]]:
+    """Role → permissions the office withdrew (``CASEWORKS_PERMISSIONS_WITHDRAWN``)."""
+    withdrawn: dict[str, set[str]] = {}
+    for item in getattr(settings, "CASEWORKS_PERMISSIONS_WITHDRAWN", []):
+        role, _, perm = item.partition(":")
+        if str(role) not in {str(r) for r in Role} or "." not in perm:
+            raise ValueError(f"CASEWORKS_PERMISSIONS_WITHDRAWN: {item!r} is not role:app.codename")
+        withdrawn.setdefault(role, set()).add(perm)
+    return withdrawn
+
+
 def sync_roles(*, using: str = "default") -> dict[str, int]:
     """Give every role group exactly its declared permissions. Returns role → permission count."""
     from django.contrib.auth.models import Group, Permission
@@ -69,9 +82,10 @@ def sync_roles(*, using: str = "default") -> dict[str, int]:
         for p in Permission.objects.using(using).select_related("content_type")
     }
     counts = {}
+    withdrawn = withdrawn_permissions()
     for role, patterns in declared_permissions().items():
         group, _ = Group.objects.using(using).get_or_create(name=role)
-        wanted = resolve(patterns, available)
+        wanted = resolve(patterns, available) - withdrawn.get(role, set())
         group.permissions.set([available[name] for name in sorted(wanted)])
         counts[role] = len(wanted)
     return counts

@@ -70,9 +70,12 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.reassign_case",
         "cases.close_case",
         "cases.override_fvi",
+        "cases.merge_person",  # one person, one record: merge duplicates (and undo the same day)
+        "cases.change_person",
         "cases.add_casenote",
         "cases.add_workitem",
         "cases.change_workitem",
+        "cases.add_ledgerrun",  # start an accrual by hand, resume a stuck one (core/jobs.py)
     ],
     "ombudsperson": [*_READ_CASE, "cases.view_all_cases"],
     "hearing_officer": [*_READ_CASE, "cases.view_all_cases", "cases.override_fvi"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import run_views, views
 
 app_name = "cases"
 
@@ -8,9 +8,15 @@ urlpatterns = [
     path("", views.CaseListView.as_view(), name="case_list"),
     path("new/", views.CaseCreateView.as_view(), name="case_create"),
     path("caseloads/", views.CaseloadOverviewView.as_view(), name="caseloads"),
+    path("accrual-runs/", run_views.LedgerRunListView.as_view(), name="ledgerrun_list"),
+    path("accrual-runs/start/", run_views.AccrualStartView.as_view(), name="accrual_start"),
+    path("accrual-runs/<int:pk>/resume/", run_views.AccrualRunResumeView.as_view(), name="ledgerrun_resume"),
     path("work-items/", views.WorkItemListView.as_view(), name="workitem_list"),
     path("work-items/<int:pk>/done/", views.WorkItemCompleteView.as_view(), name="workitem_complete"),
     path("work-items/<int:pk>/reassign/", views.WorkItemReassignView.as_view(), name="workitem_reassign"),
+    path("people/duplicates/", views.PersonDuplicatesView.as_view(), name="person_duplicates"),
+    path("people/merge/<int:first>/<int:second>/", views.PersonMergeView.as_view(), name="person_merge"),
+    path("people/merges/<int:event_id>/undo/", views.PersonMergeUndoView.as_view(), name="person_merge_undo"),
     path("fvi-overrides/<int:pk>/use/", views.FviOverrideUseView.as_view(), name="fvi_override_use"),
     path("<str:case_number>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<str:case_number>/orders/new/", views.OrderCreateView.as_view(), name="order_create"),

@@ -9,6 +9,7 @@ extend it once, by up to 30 days, with a reason.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import date, timedelta
 
@@ -36,6 +37,8 @@ from .choices import (
     ReminderKind,
 )
 from .models import Communication, Complaint, Notice, Referral, ReminderRun
+
+logger = logging.getLogger(__name__)
 
 
 def _today() -> date:
@@ -153,10 +156,13 @@ def complaint_assign(*, complaint: Complaint, investigator, by) -> Complaint:
 
 @transaction.atomic
 def complaint_extend(*, complaint: Complaint, days: int, reason: str, by) -> Complaint:
-    """One extension of up to 30 days (Fam. Code 17800), by a coordinator, with a reason.
-    The new due date counts from the statutory 30 days (received + 30 + extension), rolled."""
+    """One extension of up to 30 days (Fam. Code 17800: the director "may extend"; the ombudsperson and
+    the coordinator act as the director's designees through ``complaints.extend_complaint``, which an
+    office may withdraw), with a reason. The new due date counts from the statutory 30 days
+    (received + 30 + extension), rolled. The complainant receives an extension letter: emailed with
+    its PDF when there is an address, else printed and mailed (the event says which)."""
     if not by.has_perm("complaints.extend_complaint"):
-        raise PermissionDenied("Only a coordinator may extend a complaint's due date.")
+        raise PermissionDenied("You may not extend a complaint's due date (permission complaints.extend_complaint).")
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     limit = deadlines.days_for(DeadlineKey.EXTENSION_MAX, jurisdiction=complaint.jurisdiction, on=complaint.received_on)
     if complaint.was_extended:
@@ -178,7 +184,31 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by) -> Com
     event_record(verb="complaint extended", subject=complaint, case_id=complaint.case_id, actor=by,
                  summary=f"{complaint.number} extended {days} days to {complaint.due_on:%Y-%m-%d}",
                  data={"days": days, "reason": complaint.extension_reason})
+    _extension_letter_send(complaint=complaint, by=by)
     return complaint
+
+
+def _extension_letter_send(*, complaint: Complaint, by) -> None:
+    """Email the extension letter (PDF attached) after commit, or leave it to print; record which."""
+    from .documents import extension_letter, letter_pdf
+
+    letter = extension_letter(complaint)
+    email = complaint.contact_email.strip()
+    event_record(verb="complaint extension letter", subject=complaint, case_id=complaint.case_id, actor=by,
+                 summary=f"{complaint.number}: extension letter " + ("emailed" if email else "to print and mail"),
+                 data={"channel": "email" if email else "mail"})
+    if not email:
+        return
+    body = "\n\n".join(text for _, text in letter.sections)
+    message = EmailMessage(subject=letter.subject, body=body, to=[email])
+    message.attach(f"extension-{complaint.number}.pdf", letter_pdf(letter), "application/pdf")
+    def send() -> None:
+        try:
+            message.send(fail_silently=False)
+        except OSError:  # the extension stands; the mail room prints the letter instead
+            logger.exception("Extension letter for %s not emailed", complaint.number)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -266,7 +296,8 @@ def referral_answer(*, referral: Referral, answered_on: date, answer_summary: st
 def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, resolved_on: date, by,
                       today: date | None = None) -> Complaint:
     """Written resolution. The notice states the state hearing right and its deadline: 90 days
-    after the resolution is received (Fam. Code 17801), rolled to a business day."""
+    after the resolution is received (Fam. Code 17801) — its date plus the mailing allowance —
+    rolled to a business day."""
     today = today or _today()
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     if not complaint.is_open:
@@ -280,7 +311,8 @@ def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, r
     complaint.resolved_on = resolved_on
     complaint.resolved_by = by
     complaint.status = ComplaintStatus.WITHDRAWN if outcome == "withdrawn" else ComplaintStatus.RESOLVED
-    complaint.hearing_deadline = deadlines.due_after(resolved_on, DeadlineKey.HEARING_REQUEST,
+    complaint.hearing_deadline = deadlines.due_after(deadlines.presumed_received_on(resolved_on),
+                                                     DeadlineKey.HEARING_REQUEST,
                                                      jurisdiction=complaint.jurisdiction)
     complaint.full_clean()
     complaint.save()

@@ -23,6 +23,8 @@ urlpatterns = [
     path("<str:number>/communications/", views.CommunicationAddView.as_view(), name="communication_add"),
     path("<str:number>/referrals/", views.ReferralAddView.as_view(), name="referral_add"),
     path("<str:number>/resolve/", views.ComplaintResolveView.as_view(), name="complaint_resolve"),
+    path("<str:number>/extension-letter/", views.ExtensionLetterView.as_view(), name="extension_letter"),
+    path("<str:number>/extension-letter.pdf", views.ExtensionLetterPdfView.as_view(), name="extension_letter_pdf"),
     path("<str:number>/notice/", views.ResolutionNoticeView.as_view(), name="resolution_notice"),
     path("<str:number>/notice.pdf", views.ResolutionNoticePdfView.as_view(), name="resolution_notice_pdf"),
 ]

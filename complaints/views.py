@@ -22,7 +22,7 @@ from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, Public
 
 from . import selectors, services, throttle
 from .choices import Channel, ReferralStatus
-from .documents import bar_chart_svg, notice_paragraphs, notice_pdf
+from .documents import bar_chart_svg, extension_letter, letter_pdf, notice_paragraphs, notice_pdf
 from .filtersets import ComplaintFilterSet
 from .forms import (
     AnswerForm,
@@ -37,6 +37,7 @@ from .forms import (
     ResolveForm,
     StaffComplaintForm,
 )
+from .law import citation
 from .models import Complaint, Notice, Referral
 
 
@@ -177,6 +178,7 @@ class ComplaintDetailView(PermissionMixin, ComplaintMixin, TemplateView):
             answer_form=AnswerForm(initial={"answered_on": today}),
             can_change_referral=user.has_perm("complaints.change_referral"),
             ReferralStatus=ReferralStatus,
+            complaint_law=citation("complaint", complaint.jurisdiction),
         )
         return context
 
@@ -241,6 +243,37 @@ class ComplaintExtendView(ComplaintActionView):
     def perform(self, data):
         services.complaint_extend(complaint=self.get_complaint(), days=data["days"], reason=data["reason"],
                                   by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("complaints:extension_letter", kwargs={"number": self.get_complaint().number})
+
+
+class ExtensionLetterView(PermissionMixin, ComplaintMixin, TemplateView):
+    """The extension letter to the complainant (page; the PDF has the same lines)."""
+
+    permission_required = "complaints.view_complaint"
+    template_name = "complaints/letter.html"
+
+    def get(self, request, *args, **kwargs):
+        complaint = self.get_complaint()
+        if not complaint.was_extended:
+            messages.info(request, "The extension letter exists once the complaint is extended.")
+            return redirect("complaints:complaint_detail", number=complaint.number)
+        return self.render_to_response({
+            "letter": extension_letter(complaint),
+            "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+            "pdf_url": reverse("complaints:extension_letter_pdf", kwargs={"number": complaint.number}),
+        })
+
+
+class ExtensionLetterPdfView(ExtensionLetterView):
+    def get(self, request, *args, **kwargs):
+        complaint = self.get_complaint()
+        if not complaint.was_extended:
+            return super().get(request, *args, **kwargs)
+        response = HttpResponse(letter_pdf(extension_letter(complaint)), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="extension-{complaint.number}.pdf"'
+        return response
 
 
 class CommunicationAddView(ComplaintPostView):

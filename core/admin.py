@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessLog, DomainEvent
+from .models import AccessLog, DomainEvent, Job, LegalParameter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,3 +32,25 @@ class AccessLogAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "outcome")
     search_fields = ("username", "path", "object_id")
     date_hierarchy = "at"
+
+
+@admin.register(LegalParameter)
+class LegalParameterAdmin(SimpleHistoryAdmin):
+    """Administrators add next year's figure as a new dated row; every change keeps its history."""
+
+    list_display = ("key", "jurisdiction", "effective_on", "value", "citation", "confirm")
+    list_filter = ("jurisdiction", "confirm")
+    search_fields = ("key", "citation", "note")
+    date_hierarchy = "effective_on"
+    ordering = ("jurisdiction", "key", "-effective_on")
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    """Background jobs (outbox and leases): read-only; a stuck run is resumed from its run page."""
+
+    list_display = ("created_at", "task", "key", "group", "status", "attempts", "claimed_by", "expires_at",
+                    "finished_at")
+    list_filter = ("status", "task")
+    search_fields = ("key", "group", "claimed_by")
+    date_hierarchy = "created_at"

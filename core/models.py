@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class ObjectOutOfScope(Exception):  # noqa: N818 — raised as the model's DoesNotExist, named for what it means
@@ -158,6 +159,10 @@ class AccessLog(AppendOnlyModel):
         PASSWORD_CHANGE = "password_change", "Password change"
         ADMIN_COMMAND = "admin_command", "Administrative command"
         OVERRIDE = "override", "Confidentiality override"
+        MFA_ENROLLED = "mfa_enrolled", "Multi-factor enrolment"
+        MFA_VERIFIED = "mfa_verified", "Multi-factor sign-in"
+        MFA_RESET = "mfa_reset", "Multi-factor reset by an administrator"
+        PASSWORD_RESET = "password_reset", "Password reset by e-mail"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
@@ -186,3 +191,100 @@ def q_any(*qs: Q) -> Q:
     for q in qs:
         result |= q
     return result
+
+
+class Jurisdiction(models.TextChoices):
+    """Whose law a legal parameter is: a state profile, or federal law for both."""
+
+    NY = "NY", "New York"
+    CA = "CA", "California"
+    US = "US", "Federal"
+
+
+class LegalParameter(models.Model):
+    """One legal number, dated: the value of ``key`` in ``jurisdiction`` from ``effective_on`` until
+    the next row of the same key. Adding next year's figure is a new row, never a code change; a row
+    marked ``confirm`` comes from a secondary source and should be checked against the law cited.
+    Read through ``core.legal`` (``legal_parameter``, ``ParameterSet``)."""
+
+    key = models.CharField(max_length=80, help_text="Dotted name read by the code, e.g. ny.cssa.income_cap.")
+    jurisdiction = models.CharField(max_length=2, choices=Jurisdiction.choices)
+    effective_on = models.DateField(help_text="The first day this value applies.")
+    value = models.DecimalField(max_digits=16, decimal_places=6)
+    citation = models.CharField(max_length=200, help_text="The statute, regulation or published chart.")
+    confirm = models.BooleanField(default=False, help_text="From a secondary source: check against the citation.")
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("jurisdiction", "key", "effective_on")
+        constraints = [
+            models.UniqueConstraint(fields=("key", "jurisdiction", "effective_on"),
+                                    name="legal_parameter_one_value_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} {self.key} from {self.effective_on:%Y-%m-%d}: {self.value_text}"
+
+    @property
+    def value_text(self) -> str:
+        """The value without trailing zeros and never in exponent form (183000, 0.165, 16.5)."""
+        return format(self.value.normalize(), "f")
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent to the broker"
+    SENT = "sent", "Sent to the broker"
+    RUNNING = "running", "Running (leased)"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Job(models.Model):
+    """One unit of background work: the transactional outbox row and the lease of whoever runs it.
+
+    ``core.jobs.job_enqueue`` writes the row in the caller's transaction (it commits with the data
+    or not at all); the dispatcher sends it to the broker when the broker answers (``pending`` →
+    ``sent``). A worker claims it with a lease (``running``, ``claimed_by``, ``expires_at``) and
+    renews the lease by heartbeat while it runs; a worker killed mid-job stops renewing, and
+    redelivery or the watchdog (``core.tasks.jobs_watchdog_task``) re-sends it so that another
+    worker takes the expired lease over. The job's effect is idempotent (a conditional claim, a
+    unique constraint or one transaction), so a take-over finishes it exactly once.
+    """
+
+    task = models.CharField(max_length=200, help_text="Registered Celery task name.")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True,
+                           help_text="What the job is about (one job per key), e.g. payment_file:12.")
+    group = models.CharField(max_length=100, blank=True, help_text="The run it belongs to, e.g. sweep_run:7.")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveIntegerField(default=0)
+    send_error = models.CharField(max_length=500, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True, help_text="host:pid of the worker holding the lease.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Times a worker claimed it (2+: taken over).")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="core_job_status_expires_idx"),
+            models.Index(fields=["group"], condition=~Q(group=""), name="core_job_group_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.key or self.pk} ({self.get_status_display()})"
+
+    @classmethod
+    def scope_filter(cls, user, action):
+        return None  # office-wide plumbing: the permission decides

@@ -31,5 +31,10 @@ def parse_amount(value: object, *, allow_zero: bool = False) -> Decimal:
     return amount.quantize(CENT)
 
 
-def fmt(value: Decimal | None) -> str:
-    return f"{(value or ZERO):,.2f}"
+def fmt(value: Decimal | str | None) -> str:
+    """``1,234.50``. A figure read back from JSON is a string: it is read as a Decimal, not failed on."""
+    if value is None or value == "":
+        return f"{ZERO:,.2f}"
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return f"{value:,.2f}"

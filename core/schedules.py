@@ -26,6 +26,7 @@ class Schedule:
     day_of_month: str = "*"
     month_of_year: str = "*"
     description: str = ""
+    every_seconds: int | None = None  # an interval instead of the crontab fields (e.g. the jobs watchdog)
 
 
 def declared_schedules() -> list[Schedule]:
@@ -42,11 +43,18 @@ def declared_schedules() -> list[Schedule]:
 
 
 def sync_schedules(*, using: str = "default") -> int:
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
     created = 0
     for item in declared_schedules():
         if PeriodicTask.objects.using(using).filter(name=item.name).exists():
+            continue
+        if item.every_seconds:
+            interval, _ = IntervalSchedule.objects.using(using).get_or_create(
+                every=item.every_seconds, period=IntervalSchedule.SECONDS)
+            PeriodicTask.objects.using(using).create(
+                name=item.name, task=item.task, interval=interval, description=item.description)
+            created += 1
             continue
         crontab, _ = CrontabSchedule.objects.using(using).get_or_create(
             minute=item.minute, hour=item.hour, day_of_week=item.day_of_week,
@@ -65,3 +73,12 @@ def sync_schedules_after_migrate(sender, using="default", **kwargs) -> None:
 
         if "django_celery_beat_periodictask" in connections[using].introspection.table_names():
             sync_schedules(using=using)
+
+
+# The jobs watchdog (core/jobs.py): its period is CASEWORKS_JOB_WATCHDOG_SECONDS when the row is
+# first created; an administrator may change it afterwards like any schedule.
+SCHEDULES = [
+    Schedule("Jobs watchdog", "core.jobs_watchdog", every_seconds=settings.CASEWORKS_JOB_WATCHDOG_SECONDS,
+             description="Re-sends background jobs whose worker died (expired lease) or that the broker "
+                         "never received (transactional outbox)."),
+]

@@ -35,12 +35,12 @@ def actions_by_remedy_and_stage(*, actions) -> dict:
 
 def timeframe_compliance(*, actions, today: date) -> dict:
     """45 CFR 303.6(c)(2): share of actions taken within their 30 (or 60) days, counting overdue
-    untaken actions as missed."""
-    row = actions.aggregate(
+    untaken actions as missed; over ``timeframe_judged`` (the population the quality timeframes
+    page counts too)."""
+    row = actions.timeframe_judged().aggregate(
         met=Count("id", filter=Q(taken_on__isnull=False, taken_on__lte=F("timeframe_due_on"))),
         late=Count("id", filter=Q(taken_on__isnull=False, taken_on__gt=F("timeframe_due_on"))),
-        overdue=Count("id", filter=Q(taken_on__isnull=True, timeframe_due_on__lt=today,
-                                     status__in=OPEN_ACTION_STATUSES)),
+        overdue=Count("id", filter=Q(taken_on__isnull=True, timeframe_due_on__lt=today)),
     )
     measured = row["met"] + row["late"] + row["overdue"]
     row["measured"] = measured

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
+from core.jobs import job_enqueue
 from core.services import sensitive_read_record
 from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
 
@@ -44,7 +45,7 @@ class PaymentFileListView(FilteredListView):
 
 
 class _UploadView(PermissionMixin, FormView):
-    """Store the uploaded file, then import it in a Celery task enqueued after commit."""
+    """Store the uploaded file and its import job (``core.jobs``) in one transaction."""
 
     template_name = "enforcement/upload.html"
     detail_url_name = ""
@@ -61,7 +62,8 @@ class _UploadView(PermissionMixin, FormView):
         try:
             with transaction.atomic():
                 row = self.receive(name=upload.name, content=upload.read())
-                transaction.on_commit(lambda: task.delay(row.pk))
+                # The outbox row commits with the file: a broker outage delays the import, never loses it.
+                job_enqueue(task=task.name, args=[row.pk], key=f"{task.name}:{row.pk}")
         except ValidationError as exc:
             form.add_error("file", " ".join(exc.messages))
             return self.form_invalid(form)

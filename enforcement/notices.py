@@ -1,6 +1,8 @@
 """The notice letter of an enforcement action: its lines (shared by the HTML page and the PDF).
 
-The letter shows the rule, the figures on the day the action fired and the due-process dates.
+The letter shows the rule, the arrears on the notice date, the figures on the day the action fired
+(labelled as such) and the due-process dates. It cites the rule's own legal authority, which is
+the law of the case's jurisdiction (rules are per jurisdiction profile).
 It never shows an address of a person with the family violence indicator (42 USC 654(26)): the
 letter carries names and the case number only; the mailing label is printed by the mail room.
 """
@@ -29,20 +31,32 @@ class NoticeLetter:
 def notice_letter(action: EnforcementAction) -> NoticeLetter:
     rule = action.rule
     case = action.case
-    ncp = case.ncp
+    ncp_person = case.ncp
     remedy = action.get_remedy_display()
-    figures = [
-        ("Total arrears on " + action.proposed_on.isoformat(), f"${fmt(action.total_arrears)}"),
-        ("Assigned arrears (owed to the state)", f"${fmt(action.assigned_arrears)}"),
-        ("Unassigned arrears (owed to the family)", f"${fmt(action.unassigned_arrears)}"),
-        ("Months of support in arrears", f"{action.months_in_arrears}"),
+    figures = []
+    if action.notice_issued_on and action.notice_total_arrears is not None:
+        on = action.notice_issued_on.isoformat()
+        figures += [
+            (f"Total arrears on {on} (the date of this notice)", f"${fmt(action.notice_total_arrears)}"),
+            ("Assigned arrears (owed to the state)", f"${fmt(action.notice_assigned_arrears)}"),
+            ("Unassigned arrears (owed to the family)", f"${fmt(action.notice_unassigned_arrears)}"),
+            ("Months of support in arrears", f"{action.notice_months_in_arrears}"),
+        ]
+    fired = f"when the rule fired on {action.proposed_on.isoformat()}"
+    figures += [
+        (f"Total arrears {fired}", f"${fmt(action.total_arrears)}"),
+        (f"Assigned arrears {fired}", f"${fmt(action.assigned_arrears)}"),
+        (f"Unassigned arrears {fired}", f"${fmt(action.unassigned_arrears)}"),
+        (f"Months of support in arrears {fired}", f"{action.months_in_arrears}"),
     ]
     if action.delinquent_since:
         figures.append(("Delinquent since", action.delinquent_since.isoformat()))
-    for key, label in (("ncp_assigned_arrears", "Assigned arrears on all your cases"),
-                       ("ncp_unassigned_arrears", "Unassigned arrears on all your cases")):
-        if key in action.figures:
-            figures.append((label, f"${fmt(action.figures[key])}"))
+    ncp = action.ncp_figures
+    if ncp:
+        for key, label in (("assigned_arrears", "Assigned arrears on all your cases"),
+                           ("unassigned_arrears", "Unassigned arrears on all your cases")):
+            if ncp[key] is not None:
+                figures.append((f"{label} {fired}", f"${fmt(ncp[key])}"))
     dates = []
     if action.notice_issued_on:
         dates.append(f"This notice is dated {action.notice_issued_on:%B %d, %Y}.")
@@ -61,7 +75,7 @@ def notice_letter(action: EnforcementAction) -> NoticeLetter:
         title=f"Notice of intended enforcement action — {remedy}",
         reference=action.reference,
         heading=[("Office", settings.CASEWORKS_OFFICE_NAME), ("Case number", case.case_number),
-                 ("To", ncp.display_name if ncp else "Noncustodial parent"), ("Notice reference", action.reference)],
+                 ("To", ncp_person.display_name if ncp_person else "Noncustodial parent"), ("Notice reference", action.reference)],
         paragraphs=paragraphs,
         figures=figures,
     )

@@ -1,46 +1,73 @@
-"""Enforcement Celery tasks: thin — load by id, call a service, idempotent."""
+"""Enforcement Celery tasks: thin — load by id, call a service, idempotent.
+
+Long tasks run under a job lease (``core.jobs.run_leased``): a worker killed mid-job is replaced by
+another after the lease expires, and the job's effect happens once.
+"""
 
 from __future__ import annotations
 
-import socket
 from datetime import date
 
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from .services.sweep import DEFAULT_CHUNK_SIZE, sweep_chunk_process, sweep_start
+from core.jobs import LIMITS_CHUNK, LIMITS_FILE, LIMITS_RUN, run_leased
+
+from .services.sweep import DEFAULT_CHUNK_SIZE, sweep_chunk_process
 
 
-@shared_task(name="enforcement.tasks.nightly_sweep_task")
+@shared_task(name="enforcement.tasks.nightly_sweep_task", **LIMITS_CHUNK)
 def nightly_sweep_task(as_of: str | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE) -> int:
-    """Beat entry point: write the run and its chunks, then fan the chunks out to the workers."""
+    """Beat entry point: write the run, its chunks and one job per chunk (an outbox row each, sent to
+    the workers after the commit)."""
+    from .services.sweep_jobs import sweep_enqueue
+
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
-    with transaction.atomic():
-        run = sweep_start(as_of=day, chunk_size=chunk_size, triggered_by="beat")
-        chunk_ids = list(run.chunks.order_by("low").values_list("id", flat=True))
-        transaction.on_commit(lambda: [sweep_chunk_task.delay(chunk_id) for chunk_id in chunk_ids])
-    return run.pk
+    return sweep_enqueue(as_of=day, chunk_size=chunk_size, triggered_by="beat").pk
 
 
-@shared_task(name="enforcement.tasks.sweep_chunk_task")
-def sweep_chunk_task(chunk_id: int) -> dict:
+@shared_task(name="enforcement.tasks.sweep_chunk_task", bind=True, **LIMITS_CHUNK)
+def sweep_chunk_task(self, chunk_id: int, job_id: int | None = None) -> dict | None:
     """One chunk; a chunk already done is skipped, so redelivery repeats nothing."""
-    chunk = sweep_chunk_process(chunk_id=chunk_id, worker=f"{socket.gethostname()}")
-    return {"chunk": chunk.pk, "status": chunk.status, "proposed": chunk.proposed}
+
+    def run(lease):
+        chunk = sweep_chunk_process(chunk_id=chunk_id, worker=lease.worker)
+        return {"chunk": chunk.pk, "status": chunk.status, "proposed": chunk.proposed}
+
+    return run_leased(task=self, job_id=job_id, fn=run)
 
 
-@shared_task(name="enforcement.import_payment_file")
-def import_payment_file(payment_file_id: int) -> str:
-    """Import an uploaded employer payment file (a claimed file is never imported twice)."""
+@shared_task(name="enforcement.import_payment_file", bind=True, **LIMITS_FILE)
+def import_payment_file(self, payment_file_id: int, job_id: int | None = None) -> str | None:
+    """Import an uploaded employer payment file (a claimed file is never imported twice; a file whose
+    worker died is taken over once its lease expired)."""
     from .services.payments import payment_file_import
 
-    return payment_file_import(payment_file_id=payment_file_id).status
+    return run_leased(task=self, job_id=job_id, fn=lambda lease: payment_file_import(
+        payment_file_id=payment_file_id, resume=lease.takeover).status)
 
 
-@shared_task(name="enforcement.import_bank_statement")
-def import_bank_statement(statement_id: int) -> str:
+@shared_task(name="enforcement.import_bank_statement", bind=True, **LIMITS_FILE)
+def import_bank_statement(self, statement_id: int, job_id: int | None = None) -> str | None:
     """Import an uploaded BAI2 statement (a finished statement is left as it is)."""
     from .services.bank import bank_statement_import
 
-    return bank_statement_import(statement_id=statement_id).status
+    return run_leased(task=self, job_id=job_id,
+                      fn=lambda lease: bank_statement_import(statement_id=statement_id).status)
+
+
+@shared_task(name="enforcement.export_disbursements", bind=True, **LIMITS_RUN)
+def export_disbursements_task(self, on: str, by_id: int | None = None, job_id: int | None = None) -> dict | None:
+    """Write the family disbursement file for ``on``: the file and the disbursements it marks sent
+    commit together, so a killed export leaves nothing half-done and its take-over exports once."""
+    from django.contrib.auth import get_user_model
+
+    from .services import disbursements
+
+    def run(lease):
+        by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
+        with transaction.atomic():
+            return disbursements.disbursements_export(on=date.fromisoformat(on), by=by).as_dict()
+
+    return run_leased(task=self, job_id=job_id, fn=run)

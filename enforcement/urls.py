@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("rules/", rules.RuleListView.as_view(), name="rule_list"),
     path("sweeps/", rules.SweepRunListView.as_view(), name="sweeprun_list"),
     path("sweeps/start/", rules.SweepStartView.as_view(), name="sweep_start"),
+    path("sweeps/<int:pk>/resume/", rules.SweepRunResumeView.as_view(), name="sweeprun_resume"),
     path("court/petitions/", courts.PetitionListView.as_view(), name="petition_list"),
     path("court/petitions/new/", courts.PetitionCreateView.as_view(), name="petition_create"),
     path("court/petitions/<int:pk>/", courts.PetitionDetailView.as_view(), name="petition_detail"),

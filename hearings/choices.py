@@ -32,13 +32,17 @@ class Basis(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
+    """Where the request is (docs/hearings.md has the state machine). ``DECIDED`` is the one
+    closed state; ``Outcome`` says how it closed."""
+
     REQUESTED = "requested", "Requested"
     OUT_OF_JURISDICTION = "out_of_jurisdiction", "Out of jurisdiction (alternate route offered)"
-    SCHEDULED = "scheduled", "Scheduled"
-    DECIDED = "decided", "Decided"
+    SCHEDULED = "scheduled", "Hearing scheduled"
+    HELD = "held", "Hearing held: decision pending"
+    DECIDED = "decided", "Closed"
 
 
-OPEN_REQUEST_STATUSES = [RequestStatus.REQUESTED, RequestStatus.SCHEDULED]
+OPEN_REQUEST_STATUSES = [RequestStatus.REQUESTED, RequestStatus.SCHEDULED, RequestStatus.HELD]
 
 
 class GoodCause(models.TextChoices):
@@ -54,17 +58,42 @@ class Mode(models.TextChoices):
 
 
 class HearingStatus(models.TextChoices):
+    """One sitting: scheduled → held, or postponed (rescheduled), cancelled (request withdrawn),
+    not held (its time passed without a hearing: the request was dismissed)."""
+
     SCHEDULED = "scheduled", "Scheduled"
     HELD = "held", "Held"
     POSTPONED = "postponed", "Postponed"
     CANCELLED = "cancelled", "Cancelled"
+    NOT_HELD = "not_held", "Not held"
+
+
+# Sittings that occupy their officer and their room or phone bridge.
+BOOKED_HEARING_STATUSES = [HearingStatus.SCHEDULED, HearingStatus.HELD]
 
 
 class Outcome(models.TextChoices):
+    """How a request closed. Granted and denied are decisions on the merits: they need a held
+    hearing dated on or before the decision. Withdrawn: any time. Dismissed: once the hearing's
+    time has passed (or for a late request without good cause)."""
+
     GRANTED = "granted", "Granted"
     DENIED = "denied", "Denied"
     DISMISSED = "dismissed", "Dismissed"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+MERITS_OUTCOMES = [Outcome.GRANTED, Outcome.DENIED]
+
+
+class LetterKind(models.TextChoices):
+    NOTICE = "notice", "Notice of hearing"
+    DECISION = "decision", "Decision"
+
+
+class Party(models.TextChoices):
+    APPELLANT = "appellant", "The person who asked for the hearing"
+    AGENCY = "agency", "The child support agency"
 
 
 class ActionStatus(models.TextChoices):

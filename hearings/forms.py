@@ -57,6 +57,8 @@ def officers():
 class ScheduleForm(forms.Form):
     officer = forms.ModelChoiceField(label="Hearing officer", queryset=User.objects.none())
     starts_at = forms.DateTimeField(label="Date and time", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480, initial=60, required=False,
+                                 help_text="The officer and the room or bridge are booked for this time.")
     mode = forms.ChoiceField(choices=Mode.choices)
     location = forms.CharField(label="Place, phone bridge or video link", max_length=300)
     interpreter_language = forms.CharField(max_length=60, required=False)
@@ -66,32 +68,45 @@ class ScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers()
 
+    def clean_minutes(self):
+        return self.cleaned_data.get("minutes") or 60
+
 
 class DecideForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Outcome.choices)
+    outcome = forms.ChoiceField(choices=Outcome.choices, help_text=(
+        "Granted or denied: after the hearing was held. Dismissed: once the hearing time has passed. "
+        "Withdrawn: at any time."))
     decided_on = forms.DateField(label="Decision date", widget=DateInput)
     summary = forms.CharField(label="Decision", max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
-    actions = forms.CharField(
-        label="Compliance actions ordered", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line: YYYY-MM-DD due date, a space, then what the agency must do.")
 
-    def clean_actions(self):
-        from datetime import date
 
-        parsed = []
-        for number, line in enumerate(self.cleaned_data.get("actions", "").splitlines(), start=1):
-            line = line.strip()
-            if not line:
-                continue
-            head, _, text = line.partition(" ")
-            try:
-                due_on = date.fromisoformat(head)
-            except ValueError:
-                raise ValidationError(f"Line {number}: start with a date as YYYY-MM-DD.") from None
-            if not text.strip():
-                raise ValidationError(f"Line {number}: say what must be done.")
-            parsed.append((text.strip()[:1000], due_on))
-        return parsed
+class ComplianceActionForm(forms.Form):
+    """One compliance action a decision orders: what, who, by when."""
+
+    description = forms.CharField(label="What the agency must do", max_length=1000, required=False)
+    assigned_to = forms.ModelChoiceField(label="Who", queryset=User.objects.none(), required=False)
+    due_on = forms.DateField(label="Due date", widget=DateInput, required=False,
+                             help_text="A weekend or holiday moves to the next business day.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = (User.objects.filter(is_active=True).exclude(groups=None)
+                                               .distinct().order_by("last_name", "first_name", "username"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("description") and not data.get("due_on"):
+            self.add_error("due_on", "Give the due date.")
+        if data.get("due_on") and not data.get("description"):
+            self.add_error("description", "Say what must be done.")
+        return data
+
+
+ComplianceActionFormSet = forms.formset_factory(ComplianceActionForm, extra=3, max_num=20, validate_max=True)
+
+
+class HeldForm(forms.Form):
+    confirm = forms.BooleanField(label="The hearing took place", required=True)
 
 
 class ActionDoneForm(forms.Form):

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from core.models import RestrictedQuerySet
 
 from .choices import (
+    MERITS_OUTCOMES,
     OPEN_REQUEST_STATUSES,
     ActionStatus,
     Basis,
     GoodCause,
     HearingStatus,
     Issue,
+    LetterKind,
     Mode,
     Outcome,
+    Party,
     RequestStatus,
 )
 
@@ -62,6 +65,7 @@ class HearingRequest(models.Model):
     decide_by = models.DateField(help_text="Target: decision by (requested + 75 days, confirm).")
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.REQUESTED,
                               db_index=True)
+    held_on = models.DateField(null=True, blank=True, help_text="The day the hearing was held.")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     decision_summary = models.TextField(max_length=10000, blank=True)
@@ -86,6 +90,14 @@ class HearingRequest(models.Model):
                                    name="hearing_out_of_jurisdiction_has_route"),
             models.CheckConstraint(condition=Q(status="decided", outcome__gt="") | ~Q(status="decided"),
                                    name="hearing_decided_has_outcome"),
+            # The order of a request (docs/hearings.md), held by the database as well as the services.
+            models.CheckConstraint(condition=Q(outcome="") | Q(status="decided", decided_on__isnull=False),
+                                   name="hearing_outcome_is_closed_and_dated"),
+            models.CheckConstraint(condition=~Q(status="held") | Q(held_on__isnull=False),
+                                   name="hearing_held_has_date"),
+            models.CheckConstraint(
+                condition=~Q(outcome__in=MERITS_OUTCOMES) | Q(held_on__isnull=False, decided_on__gte=F("held_on")),
+                name="hearing_merits_decision_after_held_hearing"),
         ]
         indexes = [models.Index(fields=["status", "hold_by"], name="hearing_status_hold")]
 
@@ -113,8 +125,12 @@ class Hearing(models.Model):
     request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="hearings")
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hearings_presiding")
     starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
     mode = models.CharField(max_length=10, choices=Mode.choices)
     location = models.CharField(max_length=300, help_text="Room and address, phone bridge or video link.")
+    resource_key = models.CharField(
+        max_length=300, blank=True, editable=False,
+        help_text="The room or phone bridge, normalised: one sitting at a time (blank for video links).")
     interpreter_language = models.CharField(max_length=60, blank=True)
     accommodation_needs = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=HearingStatus.choices, default=HearingStatus.SCHEDULED,
@@ -128,7 +144,13 @@ class Hearing(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["officer", "starts_at"], name="hearing_officer_start")]
+        indexes = [models.Index(fields=["officer", "starts_at"], name="hearing_officer_start"),
+                   models.Index(fields=["resource_key", "starts_at"], name="hearing_resource_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="hearing_ends_after_start"),
+            # No double booking of an officer, room or bridge: the services check it on every
+            # database; on PostgreSQL exclusion constraints hold it too (migration 0002).
+        ]
 
     def __str__(self) -> str:
         return f"{self.request} {self.starts_at:%Y-%m-%d %H:%M}"
@@ -136,6 +158,47 @@ class Hearing(models.Model):
     @classmethod
     def scope_filter(cls, user, action: str) -> Q | None:
         return None if user.has_perm(VIEW_ALL) else Q(officer=user)
+
+
+def resource_key_of(mode: str, location: str) -> str:
+    """The booked resource of a sitting: a room or a phone bridge, compared without case or spacing."""
+    return "" if mode == Mode.VIDEO else " ".join(location.lower().split())
+
+
+class HearingLetter(models.Model):
+    """A letter the request produced: a notice of hearing to each party when a hearing is
+    scheduled, a decision letter to each party when the request closes. The text is made from the
+    request and the hearing (``hearings.letters``); the row records that it was issued, and to whom."""
+
+    request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="letters")
+    hearing = models.ForeignKey(Hearing, null=True, blank=True, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=10, choices=LetterKind.choices)
+    party = models.CharField(max_length=10, choices=Party.choices)
+    addressee = models.CharField(max_length=200)
+    issued_on = models.DateField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hearing", "party"], condition=Q(kind="notice"),
+                                    name="hearing_one_notice_per_party"),
+            models.UniqueConstraint(fields=["request", "party"], condition=Q(kind="decision"),
+                                    name="hearing_one_decision_letter_per_party"),
+            models.CheckConstraint(condition=~Q(kind="notice") | Q(hearing__isnull=False),
+                                   name="hearing_notice_names_its_hearing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.request} to {self.addressee}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        return Q(request__in=HearingRequest.objects.restrict(user, action))
 
 
 class ComplianceAction(models.Model):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .choices import ActionStatus, HearingStatus
-from .models import ComplianceAction, Hearing, HearingRequest
+from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
 
 
 def request_list(*, user):
@@ -23,6 +23,7 @@ def request_get(*, user, number: str) -> HearingRequest:
         request_list(user=user).select_related("good_cause_decided_by", "decided_by", "created_by").prefetch_related(
             Prefetch("hearings", queryset=Hearing.objects.select_related("officer")),
             Prefetch("actions", queryset=ComplianceAction.objects.select_related("assigned_to")),
+            Prefetch("letters", queryset=HearingLetter.objects.order_by("created_at", "pk")),
         ),
         number=number,
     )

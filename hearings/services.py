@@ -10,28 +10,34 @@ belong to the court, so such requests are recorded with the alternate route offe
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from complaints import deadlines
 from complaints.choices import ComplaintStatus, DeadlineKey
 from complaints.models import Complaint
+from core import business_days
 from core.numbering import save_with_unique_number
 from core.services import event_record
 
 from .choices import (
+    BOOKED_HEARING_STATUSES,
     COURT_MATTERS,
+    MERITS_OUTCOMES,
     ActionStatus,
     Basis,
     GoodCause,
     HearingStatus,
+    LetterKind,
     Outcome,
+    Party,
     RequestStatus,
 )
-from .models import ComplianceAction, Hearing, HearingRequest
+from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest, resource_key_of
 
 DEFAULT_COURT_ROUTE = (
     "The court that made the order decides the support amount, custody and visitation: the person may "
@@ -86,7 +92,8 @@ def hearing_request_create(
         jurisdiction = complaint.jurisdiction
         resolved = complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.WITHDRAWN)
         if resolved:
-            resolution_received_on = resolution_received_on or complaint.resolved_on
+            assert complaint.resolved_on is not None  # a resolved complaint has its date
+            resolution_received_on = resolution_received_on or deadlines.presumed_received_on(complaint.resolved_on)
             if resolution_received_on < complaint.resolved_on:
                 raise ValidationError({"resolution_received_on": "The resolution cannot be received before it was made."})
         else:
@@ -171,36 +178,83 @@ def hearing_good_cause_decide(*, request: HearingRequest, found: bool, reason: s
         request.decision_summary = f"Dismissed: filed after the deadline without good cause. {reason.strip()}"
     request.full_clean()
     request.save()
+    if not found:
+        letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=today)
     event_record(verb="hearing good cause decided", subject=request, case_id=request.case_id, actor=by,
                  summary=f"{request.number}: {request.get_good_cause_display()}")
     return request
 
 
+DEFAULT_SITTING_MINUTES = 60
+
+
+def _double_booked(*, officer, resource_key: str, starts_at: datetime, ends_at: datetime,
+                   exclude_request: HearingRequest) -> dict[str, str]:
+    """What a new sitting would clash with: the officer, or the room or bridge, already booked for an
+    overlapping time (a half-open interval: one may end at 10:00 and the next start at 10:00)."""
+    booked = Hearing.objects.filter(status__in=BOOKED_HEARING_STATUSES, starts_at__lt=ends_at,
+                                    ends_at__gt=starts_at).exclude(request=exclude_request, status=HearingStatus.SCHEDULED)
+    errors = {}
+    clash = booked.filter(officer=officer).select_related("request").first()
+    if clash:
+        errors["officer"] = (f"{officer} already has hearing {clash.request.number} from "
+                             f"{timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M} to "
+                             f"{timezone.localtime(clash.ends_at):%H:%M}.")
+    if resource_key:
+        clash = booked.filter(resource_key=resource_key).select_related("request").first()
+        if clash:
+            errors["location"] = (f"{clash.location} is already booked for hearing {clash.request.number} from "
+                                  f"{timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M} to "
+                                  f"{timezone.localtime(clash.ends_at):%H:%M}.")
+    return errors
+
+
 @transaction.atomic
 def hearing_schedule(*, request: HearingRequest, officer, starts_at: datetime, mode: str, location: str,
-                     interpreter_language: str = "", accommodation_needs: str = "", by) -> Hearing:
-    """Schedule (or reschedule) the hearing. A date after the 45-day target is allowed and flagged."""
+                     minutes: int = DEFAULT_SITTING_MINUTES, interpreter_language: str = "",
+                     accommodation_needs: str = "", by) -> Hearing:
+    """Schedule (or reschedule) the hearing: requested or scheduled → scheduled. A date after the
+    45-day target is allowed and flagged. An officer, a room or a phone bridge is never booked twice
+    for overlapping times (checked here; on PostgreSQL an exclusion constraint holds it too). Each
+    party receives a notice of hearing (``HearingLetter``)."""
     _require(by, "hearings.schedule_hearing", "schedule hearings")
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
-    if not request.is_open:
-        raise ValidationError({"starts_at": "Only an open, in-jurisdiction request can be scheduled."})
+    if request.status not in (RequestStatus.REQUESTED, RequestStatus.SCHEDULED):
+        raise ValidationError({"starts_at": "Only an open, in-jurisdiction request whose hearing is not yet held "
+                                            "can be scheduled."})
     if request.needs_good_cause:
         raise ValidationError({"starts_at": "Decide good cause for this late request first."})
     if not officer.has_perm("hearings.decide_hearing"):
         raise ValidationError({"officer": "Choose a hearing officer."})
     if timezone.localdate(starts_at) < request.requested_on:
         raise ValidationError({"starts_at": "The hearing cannot be before the request."})
+    if not 15 <= minutes <= 8 * 60:
+        raise ValidationError({"minutes": "A sitting lasts between 15 minutes and 8 hours."})
+    ends_at = starts_at + timedelta(minutes=minutes)
+    key = resource_key_of(mode, location)
+    # Serialise bookings of this officer (the lock) so two schedulers cannot both pass the check.
+    type(officer).objects.select_for_update().filter(pk=officer.pk).first()
+    clashes = _double_booked(officer=officer, resource_key=key, starts_at=starts_at, ends_at=ends_at,
+                             exclude_request=request)
+    if clashes:
+        raise ValidationError(clashes)
     request.hearings.filter(status=HearingStatus.SCHEDULED).update(status=HearingStatus.POSTPONED)
     hearing = Hearing(
-        request=request, officer=officer, starts_at=starts_at, mode=mode, location=location.strip(),
+        request=request, officer=officer, starts_at=starts_at, ends_at=ends_at, mode=mode,
+        location=location.strip(), resource_key=key,
         interpreter_language=(interpreter_language or request.interpreter_language).strip(),
         accommodation_needs=(accommodation_needs or request.accommodation_needs).strip(),
         beyond_target=timezone.localdate(starts_at) > request.hold_by, scheduled_by=by,
     )
     hearing.full_clean()
-    hearing.save()
+    try:
+        with transaction.atomic():
+            hearing.save()
+    except IntegrityError as exc:  # PostgreSQL's exclusion constraint: a booking raced this one
+        raise ValidationError({"starts_at": "The officer, room or bridge was just booked for this time."}) from exc
     request.status = RequestStatus.SCHEDULED
     request.save(update_fields=["status"])
+    letters_issue(request=request, hearing=hearing, kind=LetterKind.NOTICE, by=by)
     event_record(verb="hearing scheduled", subject=request, case_id=request.case_id, actor=by,
                  summary=f"{request.number}: {timezone.localtime(starts_at):%Y-%m-%d %H:%M}, {hearing.get_mode_display()}"
                          + (" (after the 45-day target)" if hearing.beyond_target else ""))
@@ -208,20 +262,77 @@ def hearing_schedule(*, request: HearingRequest, officer, starts_at: datetime, m
 
 
 @transaction.atomic
-def hearing_decide(*, request: HearingRequest, outcome: str, decided_on: date, summary: str, by,
-                   actions: list[tuple[str, date]] = (), today: date | None = None) -> HearingRequest:
-    """Record the decision (granted, denied, dismissed, withdrawn) and the compliance actions it orders."""
-    _require(by, "hearings.decide_hearing", "decide hearings")
-    today = today or _today()
+def hearing_held_record(*, request: HearingRequest, by, now: datetime | None = None) -> Hearing:
+    """The scheduled hearing took place: scheduled → held. Only once its start time has come."""
+    _require(by, "hearings.decide_hearing", "record a hearing as held")
+    now = now or timezone.now()
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
-    if request.status == RequestStatus.DECIDED:
-        raise ValidationError({"outcome": "This request is already decided."})
+    if request.status != RequestStatus.SCHEDULED:
+        raise ValidationError({"held": "Only a scheduled hearing can be recorded as held."})
+    hearing = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+    if hearing is None or hearing.starts_at > now:
+        raise ValidationError({"held": "The hearing has not started yet."})
+    hearing.status = HearingStatus.HELD
+    hearing.save(update_fields=["status"])
+    request.status = RequestStatus.HELD
+    request.held_on = timezone.localdate(hearing.starts_at)
+    request.full_clean()
+    request.save(update_fields=["status", "held_on"])
+    event_record(verb="hearing held", subject=request, case_id=request.case_id, actor=by,
+                 summary=f"{request.number}: held {request.held_on:%Y-%m-%d}")
+    return hearing
+
+
+def _decision_allowed(request: HearingRequest, outcome: str, decided_on: date, now: datetime) -> None:
+    """The order of a request (docs/hearings.md): granted or denied need a held hearing dated on or
+    before the decision; withdrawn any time; dismissed once the hearing's time has passed."""
+    if outcome in MERITS_OUTCOMES:
+        if request.status != RequestStatus.HELD or request.held_on is None:
+            raise ValidationError({"outcome": f"{Outcome(outcome).label} needs a hearing that was held: record "
+                                              "the hearing as held first."})
+        if decided_on < request.held_on:
+            raise ValidationError({"decided_on": f"The decision cannot be dated before the hearing "
+                                                 f"({request.held_on:%B %d, %Y})."})
+    elif outcome == Outcome.DISMISSED:
+        if request.status == RequestStatus.HELD:
+            if decided_on < request.held_on:
+                raise ValidationError({"decided_on": "The dismissal cannot be dated before the hearing."})
+            return
+        sitting = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+        if request.status != RequestStatus.SCHEDULED or sitting is None or sitting.ends_at > now:
+            raise ValidationError({"outcome": "A request is dismissed once the time of its hearing has passed."})
+        if decided_on < timezone.localdate(sitting.starts_at):
+            raise ValidationError({"decided_on": "The dismissal cannot be dated before the hearing time."})
+    elif outcome != Outcome.WITHDRAWN:
+        raise ValidationError({"outcome": "Choose an outcome."})
+
+
+@transaction.atomic
+def hearing_decide(*, request: HearingRequest, outcome: str, decided_on: date, summary: str, by,
+                   actions: list = (), today: date | None = None, now: datetime | None = None) -> HearingRequest:
+    """Close the request: granted or denied (after a held hearing), dismissed (its hearing's time
+    passed), withdrawn (any time). Records the compliance actions a decision orders (each: what,
+    who, due date; a due date on a non-business day moves to the next business day) and issues
+    the decision letter to each party."""
+    _require(by, "hearings.decide_hearing", "decide hearings")
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    if not request.is_open:
+        raise ValidationError({"outcome": "This request is already closed." if request.status == RequestStatus.DECIDED
+                               else "This request is not open to a decision."})
     if request.needs_good_cause and outcome != Outcome.WITHDRAWN:
         raise ValidationError({"outcome": "Decide good cause for this late request first."})
     if decided_on > today or decided_on < request.requested_on:
         raise ValidationError({"decided_on": "The decision date must be between the request and today."})
     if not summary.strip():
         raise ValidationError({"summary": "Summarise the decision."})
+    _decision_allowed(request, outcome, decided_on, now)
+    if actions and outcome not in MERITS_OUTCOMES:
+        raise ValidationError({"outcome": "Only a decision on the merits orders compliance actions."})
+    sitting_end = {Outcome.WITHDRAWN: HearingStatus.CANCELLED, Outcome.DISMISSED: HearingStatus.NOT_HELD}
+    if outcome in sitting_end:
+        request.hearings.filter(status=HearingStatus.SCHEDULED).update(status=sitting_end[outcome])
     request.status = RequestStatus.DECIDED
     request.outcome = outcome
     request.decided_on = decided_on
@@ -229,10 +340,12 @@ def hearing_decide(*, request: HearingRequest, outcome: str, decided_on: date, s
     request.decided_by = by
     request.full_clean()
     request.save()
-    request.hearings.filter(status=HearingStatus.SCHEDULED, starts_at__date__lte=decided_on).update(
-        status=HearingStatus.HELD)
-    for description, due_on in actions:
-        compliance_action_add(request=request, description=description, due_on=due_on, by=by)
+    for item in actions:
+        # (description, due_on) or (description, due_on, assigned_to)
+        description, due_on, *rest = item
+        compliance_action_add(request=request, description=description, due_on=due_on,
+                              assigned_to=rest[0] if rest else None, by=by)
+    letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=decided_on)
     event_record(verb="hearing decided", subject=request, case_id=request.case_id, actor=by,
                  summary=f"{request.number}: {request.get_outcome_display()}",
                  data={"within_target": decided_on <= request.decide_by, "actions": len(actions)})
@@ -241,13 +354,34 @@ def hearing_decide(*, request: HearingRequest, outcome: str, decided_on: date, s
 
 def compliance_action_add(*, request: HearingRequest, description: str, due_on: date, assigned_to=None,
                           by) -> ComplianceAction:
-    action = ComplianceAction(request=request, description=description.strip(), due_on=due_on,
+    """One action a decision orders. A due date on a weekend or holiday of the request's
+    jurisdiction moves to the next business day (core.business_days; DOMAIN.md)."""
+    rolled = business_days.roll_forward(due_on, request.jurisdiction)
+    action = ComplianceAction(request=request, description=description.strip(), due_on=rolled,
                               assigned_to=assigned_to)
     action.full_clean()
     action.save()
     event_record(verb="hearing compliance ordered", subject=request, case_id=request.case_id, actor=by,
-                 summary=f"{request.number}: {action.description[:200]} by {due_on:%Y-%m-%d}")
+                 summary=f"{request.number}: {action.description[:200]} by {rolled:%Y-%m-%d}"
+                         + (f" (moved from {due_on:%Y-%m-%d}, not a business day)" if rolled != due_on else "")
+                         + (f", assigned to {assigned_to}" if assigned_to else ""))
     return action
+
+
+def letters_issue(*, request: HearingRequest, kind: str, by, hearing: Hearing | None = None,
+                  on: date | None = None) -> list[HearingLetter]:
+    """A letter of ``kind`` to each party: the person who asked and the child support agency."""
+    on = on or _today()
+    agency = settings.CASEWORKS_OFFICE_NAME
+    letters = [HearingLetter(request=request, hearing=hearing, kind=kind, party=party, addressee=name,
+                             issued_on=on, issued_by=by if getattr(by, "pk", None) else None)
+               for party, name in ((Party.APPELLANT, request.requester_name), (Party.AGENCY, agency))]
+    for letter in letters:
+        letter.full_clean()
+    HearingLetter.objects.bulk_create(letters)
+    event_record(verb=f"hearing {kind} letters issued", subject=request, case_id=request.case_id, actor=by,
+                 summary=f"{request.number}: {LetterKind(kind).label} to " + " and ".join(letter.addressee for letter in letters))
+    return letters
 
 
 @transaction.atomic

@@ -7,21 +7,34 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from cases.selectors import case_by_number
+from complaints.deadlines import presumed_received_on
+from complaints.documents import letter_pdf
 from complaints.models import Complaint
 from core.forms import apply_service_errors
 from core.views import FilteredListView, PermissionMixin
 
 from . import selectors, services
-from .choices import ISSUE_OF_CATEGORY, ActionStatus
+from .choices import ISSUE_OF_CATEGORY, ActionStatus, HearingStatus, RequestStatus
 from .filtersets import HearingRequestFilterSet
-from .forms import ActionDoneForm, DecideForm, GoodCauseForm, HearingRequestForm, ScheduleForm, officers
-from .models import ComplianceAction, HearingRequest
+from .forms import (
+    ActionDoneForm,
+    ComplianceActionFormSet,
+    DecideForm,
+    GoodCauseForm,
+    HearingRequestForm,
+    HeldForm,
+    ScheduleForm,
+    officers,
+)
+from .letters import hearing_letter
+from .models import ComplianceAction, HearingLetter, HearingRequest
 
 
 class RequestListView(FilteredListView):
@@ -57,7 +70,7 @@ class RequestCreateView(PermissionMixin, FormView):
                 "case_number": complaint.case.case_number if complaint.case_id else "",
                 "contact_email": complaint.contact_email, "contact_phone": complaint.contact_phone,
                 "issue": ISSUE_OF_CATEGORY.get(complaint.category, ""),
-                "resolution_received_on": complaint.resolved_on,
+                "resolution_received_on": presumed_received_on(complaint.resolved_on) if complaint.resolved_on else None,
                 "interpreter_language": complaint.preferred_language if complaint.interpreter_needed else "",
                 "accommodation_needs": complaint.accommodation_needs}
 
@@ -112,6 +125,8 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
             "good_cause_form": GoodCauseForm() if user.has_perm("hearings.decide_hearing") else None,
             "done_form": ActionDoneForm(initial={"done_on": today}),
             "can_complete": user.has_perm("hearings.change_complianceaction"), "ActionStatus": ActionStatus,
+            "can_record_held": user.has_perm("hearings.decide_hearing") and request.status == RequestStatus.SCHEDULED
+            and any(h.status == HearingStatus.SCHEDULED and h.starts_at <= timezone.now() for h in request.hearings.all()),
         }
 
 
@@ -169,18 +184,79 @@ class ScheduleView(RequestActionView):
 
 
 class DecideView(RequestActionView):
+    """The decision, with each compliance action it orders as its own fields (a formset)."""
+
     permission_required = "hearings.decide_hearing"
     form_class = DecideForm
     title = "Record the decision"
-    success_message = "Decision recorded."
+    success_message = "Decision recorded: the decision letters are ready to print."
 
     def get_initial(self):
         return {"decided_on": timezone.localdate()}
 
+    def get_formset(self):
+        if not hasattr(self, "_formset"):
+            data = self.request.POST if self.request.method == "POST" else None
+            self._formset = ComplianceActionFormSet(data, prefix="actions")
+        return self._formset
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "formset": self.get_formset()}
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        formset = self.get_formset()
+        if form.is_valid() and formset.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
     def perform(self, data):
+        actions = [(f["description"], f["due_on"], f.get("assigned_to"))
+                   for f in self.get_formset().cleaned_data if f.get("description")]
         services.hearing_decide(request=self.get_hearing_request(), outcome=data["outcome"],
-                                decided_on=data["decided_on"], summary=data["summary"], actions=data["actions"],
+                                decided_on=data["decided_on"], summary=data["summary"], actions=actions,
                                 by=self.request.user)
+
+
+class HeldView(RequestActionView):
+    """Record that the scheduled hearing took place (a step of its own, asked for before saving)."""
+
+    permission_required = "hearings.decide_hearing"
+    form_class = HeldForm
+    title = "Record the hearing as held"
+    success_message = "Hearing recorded as held: the decision can now be recorded."
+
+    def perform(self, data):
+        services.hearing_held_record(request=self.get_hearing_request(), by=self.request.user)
+
+
+class LetterView(PermissionMixin, TemplateView):
+    """A notice of hearing or a decision letter (page; the PDF has the same lines)."""
+
+    permission_required = "hearings.view_hearingrequest"
+    template_name = "complaints/letter.html"
+
+    def get_letter(self) -> HearingLetter:
+        # A letter is seen by whoever may see its request.
+        visible = HearingRequest.objects.restrict(self.request.user, "view")
+        return get_object_or_404(
+            HearingLetter.objects.filter(request__in=visible)
+            .select_related("request", "request__case", "hearing", "hearing__officer"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        letter = self.get_letter()
+        return {**super().get_context_data(**kwargs), "letter": hearing_letter(letter),
+                "back_url": reverse("hearings:request_detail", kwargs={"number": letter.request.number}),
+                "pdf_url": reverse("hearings:letter_pdf", kwargs={"pk": letter.pk})}
+
+
+class LetterPdfView(LetterView):
+    def get(self, request, *args, **kwargs):
+        letter = self.get_letter()
+        response = HttpResponse(letter_pdf(hearing_letter(letter)), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{letter.request.number}-{letter.kind}-{letter.party}.pdf"'
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class ActionDoneView(RequestActionView):

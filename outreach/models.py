@@ -434,6 +434,11 @@ class SurveyInvitation(Unscoped, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # Never two links to one attendee for one survey (issue 14.5: re-sending doubled them).
+            models.UniqueConstraint(fields=["survey", "registration"], condition=models.Q(registration__isnull=False),
+                                    name="outreach_one_invitation_per_registration"),
+        ]
 
     def __str__(self) -> str:
         return f"Invitation {self.pk} to {self.survey_id}"

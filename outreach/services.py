@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
+from core.jobs import job_enqueue
 from core.services import event_record
 
 from .choices import (
@@ -236,15 +237,22 @@ def announcement_publish(*, announcement: Announcement, by: User) -> int:
         AnnouncementDelivery.objects.bulk_create(rows, ignore_conflicts=True)
         event_record(verb="outreach.announcement_published", subject=announcement, actor=by,
                      summary=announcement.title, data={"recipients": len(rows)})
-        from .tasks import announcement_send_task
-
-        transaction.on_commit(lambda: announcement_send_task.delay(announcement.pk))
+        # The outbox row commits with the deliveries (core.jobs): a broker outage delays the e-mails.
+        job_enqueue(task="outreach.tasks.announcement_send_task", args=[announcement.pk],
+                    key=f"announcement:{announcement.pk}")
     return len(rows)
 
 
-def announcement_send(*, announcement_id: int) -> dict[str, int]:
-    """Send every pending delivery of an announcement once. Safe to re-run: sent rows are skipped."""
+def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[str, int]:
+    """Send every pending delivery of an announcement once. Safe to re-run: sent rows are skipped.
+
+    ``takeover``: the worker that held this job died (``core.jobs``). A row it left ``sending`` may or
+    may not have reached the mail server; it is sent again (at least once: a second copy of an
+    announcement is better than none, and SMTP offers no way to ask).
+    """
     announcement = Announcement.objects.get(pk=announcement_id)
+    if takeover:
+        announcement.deliveries.filter(status=DeliveryStatus.SENDING).update(status=DeliveryStatus.PENDING)
     public_url = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/") + reverse(
         "outreach:public_announcement_detail", kwargs={"pk": announcement.pk}
     )
@@ -425,19 +433,39 @@ def survey_invitations_issue(*, survey: Survey, count: int, by: User) -> list[Is
     return issued
 
 
+def survey_attendees_to_invite(*, survey: Survey) -> list[Registration]:
+    """Attendees of the survey's event with an address who have neither answered nor been sent a
+    link: no invitation for the registration, nor for another registration with the same e-mail
+    (a person registered twice gets one link). One registration per address."""
+    sent = survey.invitations.exclude(registration=None)
+    sent_ids = set(sent.values_list("registration_id", flat=True))
+    sent_emails = {e.strip().lower() for e in sent.values_list("registration__email", flat=True) if e}
+    chosen: dict[str, Registration] = {}
+    for reg in survey.event.registrations.filter(attended=True).exclude(email="").order_by("pk"):
+        email = reg.email.strip().lower()
+        if reg.pk in sent_ids or email in sent_emails or email in chosen:
+            continue
+        chosen[email] = reg
+    return list(chosen.values())
+
+
 def survey_invite_attendees(*, survey: Survey, by: User) -> int:
-    """E-mail a single-use link to every attendee of the survey's event not yet invited. Returns invitations sent."""
+    """E-mail a single-use link to every attendee of the survey's event who has neither answered nor
+    been sent one (``survey_attendees_to_invite``). Returns invitations sent. Sending again sends
+    only to attendees added since; two sends at once are serialised on the survey row, and the
+    database holds one invitation per registration."""
     if survey.event_id is None:
         raise ValidationError("The survey is not tied to an event.")
-    invited = set(survey.invitations.exclude(registration=None).values_list("registration_id", flat=True))
-    regs = [r for r in survey.event.registrations.filter(attended=True).exclude(email="") if r.pk not in invited]
     messages = []
     with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        regs = survey_attendees_to_invite(survey=survey)
         for reg in regs:
             raw = secrets.token_urlsafe(24)
             SurveyInvitation.objects.create(survey=survey, token_hash=token_hash(raw), registration=reg)
             messages.append((reg.email, raw))
-        event_record(verb="outreach.survey_attendees_invited", subject=survey, actor=by, summary=f"{len(regs)} invited")
+        event_record(verb="outreach.survey_attendees_invited", subject=survey, actor=by, summary=f"{len(regs)} invited",
+                     data={"sent": len(regs)})
 
     def send():
         base = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/")

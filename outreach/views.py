@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 from django.views.generic.edit import ProcessFormView
 
+from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_response
 from core.views import FilteredListView, PermissionMixin, PublicMixin, ScopedQuerysetMixin
 
@@ -754,8 +755,21 @@ class SurveyLinksView(PermissionMixin, ParentObjectMixin, FormView):
         return self.render_to_response(self.get_context_data(form=InvitationBatchForm(), links=links))
 
 
-class SurveyInviteAttendeesView(PostActionView):
+class SurveyInviteAttendeesView(ConfirmStepMixin, PostActionView):
+    """Sending the survey asks first (14.5); it goes only to attendees who have neither answered
+    nor been sent a link."""
+
     permission_required = "outreach.add_surveyinvitation"
+
+    def get_confirmation(self, request, pk) -> Confirmation:
+        survey = scoped_object(Survey, request, pk)
+        pending = services.survey_attendees_to_invite(survey=survey) if survey.event_id else []
+        return Confirmation(
+            title=f"E-mail the survey “{survey}”?",
+            consequences=[f"{len(pending)} attendee(s) receive a single-use link by e-mail now.",
+                          "Attendees who already answered or were already sent a link get nothing."],
+            button=f"Yes, send {len(pending)} link(s)", danger=False,
+            cancel_url=reverse("outreach:survey_detail", kwargs={"pk": survey.pk}))
 
     def post(self, request, pk):
         survey = scoped_object(Survey, request, pk)

@@ -243,8 +243,12 @@ def plan_note_add(*, plan: ImprovementPlan, text: str, by) -> PlanNote:
 
 
 def plan_close(*, plan: ImprovementPlan, by) -> ImprovementPlan:
+    """Close the plan (from its page, after a confirmation); closing twice records nothing more."""
+    if not ImprovementPlan.objects.filter(pk=plan.pk).exclude(status=PlanStatus.CLOSED).update(
+            status=PlanStatus.CLOSED):
+        plan.refresh_from_db(fields=["status"])
+        return plan
     plan.status = PlanStatus.CLOSED
-    plan.save(update_fields=["status"])
     event_record(verb="quality.plan_closed", subject=plan, actor=by, summary=plan.title)
     return plan
 

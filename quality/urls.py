@@ -25,6 +25,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("plans/<int:pk>/actions/", views.PlanActionAddView.as_view(), name="plan_action_add"),
     path("plans/<int:pk>/notes/", views.PlanNoteAddView.as_view(), name="plan_note_add"),
+    path("plans/<int:pk>/close/", views.PlanCloseView.as_view(), name="plan_close"),
     path("actions/<int:pk>/complete/", views.PlanActionCompleteView.as_view(), name="action_complete"),
     path("goals/", views.GoalListView.as_view(), name="goal_list"),
     path("goals/new/", views.GoalCreateView.as_view(), name="goal_create"),

@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_response
 from core.money import money
 from core.views import PermissionMixin
@@ -560,6 +561,25 @@ class PlanNoteAddView(PermissionMixin, View):
             messages.success(request, "Note added.")
         else:
             messages.error(request, "Write a note first.")
+        return redirect("quality:plan_detail", pk=pk)
+
+
+class PlanCloseView(ConfirmStepMixin, PermissionMixin, View):
+    """Close an improvement plan from its page (14.4), after a confirmation (14.5)."""
+
+    permission_required = "quality.change_improvementplan"
+
+    def get_confirmation(self, request, pk) -> Confirmation:
+        plan = get_object_or_404(ImprovementPlan.objects.restrict(request.user, "view"), pk=pk)
+        return Confirmation(title=f"Close the improvement plan “{plan.title}”?",
+                            consequences=["The plan leaves the list of open plans; its actions and notes stay."],
+                            button="Yes, close the plan", danger=False,
+                            cancel_url=reverse("quality:plan_detail", kwargs={"pk": pk}))
+
+    def post(self, request, pk):
+        plan = get_object_or_404(ImprovementPlan.objects.restrict(request.user, "view"), pk=pk)
+        services.plan_close(plan=plan, by=request.user)
+        messages.success(request, "Plan closed.")
         return redirect("quality:plan_detail", pk=pk)
 
 

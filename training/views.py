@@ -10,10 +10,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
+from core.confirm import Confirmation, ConfirmStepMixin
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin
 
 from . import selectors, services
@@ -211,8 +213,20 @@ class SessionCreateView(PermissionMixin, FormView):
         return redirect("training:session_detail", pk=session.pk)
 
 
-class SessionCancelView(ActionView):
+class SessionCancelView(ConfirmStepMixin, ActionView):
+    """Cancelling a session asks first (14.5); the service refuses a second cancel."""
+
     permission_required = "training.change_trainingsession"
+
+    def get_confirmation(self, request, pk) -> Confirmation:
+        session = get_object_or_404(TrainingSession.objects.restrict(request.user, "change").select_related("course"),
+                                    pk=pk)
+        enrolled = session.enrolments.count()
+        return Confirmation(
+            title=f"Cancel the session {session}?",
+            consequences=[f"The session is cancelled for everyone enrolled or waiting ({enrolled}).",
+                          "It cannot be reopened: schedule a new session instead."],
+            button="Yes, cancel the session", cancel_url=reverse("training:session_detail", kwargs={"pk": pk}))
 
     def post(self, request, pk):
         session = get_object_or_404(TrainingSession.objects.restrict(request.user, "change"), pk=pk)
@@ -259,10 +273,28 @@ class SessionEnrolOtherView(ActionView):
         return redirect("training:session_detail", pk=pk)
 
 
-class EnrolmentCancelView(ActionView):
-    """Own enrolment, or any enrolment for a trainer."""
+class EnrolmentCancelView(ConfirmStepMixin, ActionView):
+    """Own enrolment, or any enrolment for a trainer. Asks first (14.5)."""
 
     permission_required = "training.view_trainingsession"
+
+    def ask(self, request, pk):
+        enrolment = get_object_or_404(Enrolment.objects.select_related("session"), pk=pk)
+        if enrolment.user_id != request.user.pk and not request.user.has_perm("training.change_enrolment"):
+            # Asking about someone else's place: back to the session page (the POST answers 404).
+            messages.error(request, "You can cancel only your own place.")
+            return redirect("training:session_detail", pk=enrolment.session_id)
+        return super().ask(request, pk)
+
+    def get_confirmation(self, request, pk) -> Confirmation:
+        enrolment = get_object_or_404(Enrolment.objects.select_related("session", "user"), pk=pk)
+        whose = "your place" if enrolment.user_id == request.user.pk else f"the place of {enrolment.user}"
+        return Confirmation(
+            title=f"Cancel {whose} in {enrolment.session}?",
+            consequences=["The place goes to the first person on the waitlist, if any.",
+                          "Enrolling again puts the person at the end of the waitlist when the session is full."],
+            button="Yes, cancel the place",
+            cancel_url=reverse("training:session_detail", kwargs={"pk": enrolment.session_id}))
 
     def post(self, request, pk):
         enrolment = get_object_or_404(Enrolment.objects.select_related("session"), pk=pk)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",  # multi-factor sign-in framework; Caseworks' devices live in accounts
     *CASEWORKS_APPS,
 ]
 
@@ -68,7 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor given
     "core.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",  # staff pages need the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -93,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.caseworks",
+                "accounts.context_processors.mfa",
             ],
         },
     },
@@ -134,6 +138,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Multi-factor sign-in (IRS Publication 1075; OWASP ASVS L2): every staff role signs in with a
+# password and a TOTP code (or a one-time recovery code). local.py and test.py turn it off by
+# default so the demo and the suite sign in with a password.
+CASEWORKS_MFA_REQUIRED = env.bool("CASEWORKS_MFA_REQUIRED", default=True)
+# Roles that sign in with a password alone (role names, comma-separated). None in production:
+# `check --deploy` warns when this is set. A user is exempt only if every role they hold is.
+CASEWORKS_MFA_EXEMPT_ROLES = env.list("CASEWORKS_MFA_EXEMPT_ROLES", default=[])
+# An enrolment begun (secret shown) but not confirmed with a code lapses after this many seconds.
+CASEWORKS_MFA_ENROLMENT_SECONDS = env.int("CASEWORKS_MFA_ENROLMENT_SECONDS", default=15 * 60)
+# Password reset by e-mail: the link works this long and once; requests are limited per client
+# address and per e-mail address (per hour). The answer never says whether the address exists.
+PASSWORD_RESET_TIMEOUT = env.int("CASEWORKS_PASSWORD_RESET_SECONDS", default=60 * 60)
+CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY = env.int("CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY", default=10)
+CASEWORKS_PASSWORD_RESET_PER_ADDRESS_HOURLY = env.int("CASEWORKS_PASSWORD_RESET_PER_ADDRESS_HOURLY", default=3)
 
 # Lockout (IRS Publication 1075 is commonly read as 3 failures; lock on the username, not only IP).
 AXES_FAILURE_LIMIT = env.int("CASEWORKS_LOCKOUT_FAILURES", default=3)
@@ -263,21 +282,56 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis: must exceed the longest countdown/retry delay used by a task (Redis redelivers after it).
+# Redis redelivers an unacknowledged message after its visibility timeout: it must exceed the longest
+# task (CELERY_TASK_TIME_LIMIT, the largest hard limit: core/jobs.py LIMITS_*) and the longest retry
+# delay (CaseworksTask.retry_backoff_max, 600 s), and no more: a killed worker's job is taken over by
+# the lease watchdog (CASEWORKS_JOB_*) long before, this is the broker's own last resort.
 # (The SQLAlchemy transport passes its options to create_engine, which refuses this one.)
-REDIS_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+CASEWORKS_TASK_RETRY_BACKOFF_MAX = 600  # = config.celery.CaseworksTask.retry_backoff_max (a test holds them equal)
+REDIS_TRANSPORT_OPTIONS = {"visibility_timeout": max(CELERY_TASK_TIME_LIMIT, CASEWORKS_TASK_RETRY_BACKOFF_MAX) + 60}
 CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS if CELERY_BROKER_URL.startswith("redis") else {}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
+# Background jobs (core/jobs.py): a worker holds a job under a lease it renews every third of
+# CASEWORKS_JOB_LEASE_SECONDS; the watchdog (beat, every CASEWORKS_JOB_WATCHDOG_SECONDS) re-sends
+# jobs whose lease expired (their worker died), jobs the broker never got, and jobs sent but claimed
+# by nobody for CASEWORKS_JOB_UNCLAIMED_SECONDS. A run with a job late by CASEWORKS_JOB_STUCK_SECONDS
+# shows as stuck (dashboard, run pages) with a "resume" button. With the defaults a job whose worker
+# is killed is finished by another within about lease + watchdog period (bench/job_takeover.py).
+CASEWORKS_JOB_LEASE_SECONDS = env.int("CASEWORKS_JOB_LEASE_SECONDS", default=60)
+CASEWORKS_JOB_WATCHDOG_SECONDS = env.int("CASEWORKS_JOB_WATCHDOG_SECONDS", default=30)
+CASEWORKS_JOB_UNCLAIMED_SECONDS = env.int("CASEWORKS_JOB_UNCLAIMED_SECONDS", default=15 * 60)
+CASEWORKS_JOB_STUCK_SECONDS = env.int("CASEWORKS_JOB_STUCK_SECONDS", default=10 * 60)
+CASEWORKS_JOB_MAX_ATTEMPTS = env.int("CASEWORKS_JOB_MAX_ATTEMPTS", default=5)
+# The watchdog leaves a job committed this recently to the process that is dispatching it.
+CASEWORKS_JOB_PENDING_GRACE_SECONDS = env.int("CASEWORKS_JOB_PENDING_GRACE_SECONDS", default=10)
+
 # Caseworks ----------------------------------------------------------------------------------
 # The office this deployment serves. Cases carry their own profile; this is the default.
 CASEWORKS_JURISDICTION = env.str("CASEWORKS_JURISDICTION", default="NY")
 CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks County Child Support Unit")
-# Key for encrypting SSNs and bank data at rest (Fernet, urlsafe base64 32 bytes). Defaults to a
-# key derived from SECRET_KEY; production should set its own and keep it out of the database host.
+# Default role permissions the office withdraws, as "role:app.codename" (e.g. the ombudsperson's
+# complaints.extend_complaint); accounts.roles.sync_roles leaves them out.
+CASEWORKS_PERMISSIONS_WITHDRAWN = env.list("CASEWORKS_PERMISSIONS_WITHDRAWN", default=[])
+# Keys for SSNs and bank data at rest (core/fields.py): Fernet keys (url-safe base64, 32 bytes),
+# comma-separated, newest first: the first encrypts, every one decrypts (MultiFernet). Production
+# refuses to start without them; rotate with `manage.py rotate_field_keys`. Keep them off the
+# database host.
+CASEWORKS_FIELD_ENCRYPTION_KEYS = env.list("CASEWORKS_FIELD_ENCRYPTION_KEYS", default=[])
+# Former single key: still decrypts (as do keys derived from SECRET_KEY and SECRET_KEY_FALLBACKS)
+# so that rotate_field_keys can re-encrypt what was written under it.
 CASEWORKS_FIELD_ENCRYPTION_KEY = env.str("CASEWORKS_FIELD_ENCRYPTION_KEY", default="")
+# Key of the SSN blind index (a keyed BLAKE2b hash for exact-match search), at least 32 characters,
+# separate from the encryption keys. Changing it: run rotate_field_keys to recompute every index.
+CASEWORKS_BLIND_INDEX_KEY = env.str("CASEWORKS_BLIND_INDEX_KEY", default="")
+# Former DJANGO_SECRET_KEY values (Django 5.1+): sessions signed with them stay valid, and values
+# encrypted under their derived key still decrypt until rotate_field_keys re-encrypts them.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+# A mailed written resolution is received this many calendar days after its date; the state
+# hearing deadline runs from receipt (Cal. Code Civ. Proc. 1013(a): 5 days within the state) (confirm).
+CASEWORKS_MAILING_ALLOWANCE_DAYS = env.int("CASEWORKS_MAILING_ALLOWANCE_DAYS", default=5)
 # How long audit records are kept (IRS Publication 1075 practice: 7 years).
 CASEWORKS_AUDIT_RETENTION_DAYS = env.int("CASEWORKS_AUDIT_RETENTION_DAYS", default=7 * 365)
 

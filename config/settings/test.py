@@ -15,12 +15,15 @@ SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
 ALLOWED_HOSTS = ["*"]
 LOCAL_DIR.mkdir(exist_ok=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The suite signs in with a password; MFA tests turn this on (settings fixture).
+CASEWORKS_MFA_REQUIRED = env.bool("CASEWORKS_MFA_REQUIRED", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = True
+# The chaos tests start real workers with these settings and CELERY_TASK_ALWAYS_EAGER=false.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_RESULT_BACKEND = "cache+memory://"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

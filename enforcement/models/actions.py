@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +23,13 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class EnforcementActionQuerySet(RestrictedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_ACTION_STATUSES)
+
+    def timeframe_judged(self):
+        """The actions the 45 CFR 303.6(c)(2) timeframe is judged on: taken ones, and untaken ones
+        still open (an action released or closed before it was taken, because the case paid or
+        closed, is not a missed timeframe). The dashboard and the quality timeframes page both
+        count from this one queryset."""
+        return self.exclude(taken_on__isnull=True, status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED])
 
     def timeframe_overdue(self, today: date):
         """Not yet taken and past the 45 CFR 303.6(c)(2) due date."""
@@ -56,6 +64,11 @@ class EnforcementAction(models.Model):
     notice_issued_on = models.DateField(null=True, blank=True)
     notice_issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="+", db_index=False)
+    # The figures on the notice date (the letter states these; the ones above fired the rule).
+    notice_total_arrears = models.DecimalField(**MONEY, null=True, blank=True)
+    notice_assigned_arrears = models.DecimalField(**MONEY, null=True, blank=True)
+    notice_unassigned_arrears = models.DecimalField(**MONEY, null=True, blank=True)
+    notice_months_in_arrears = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     contest_opens_on = models.DateField(null=True, blank=True)
     contest_ends_on = models.DateField(null=True, blank=True)
     next_step_on = models.DateField(null=True, blank=True, help_text="When the sweep moves the action on.")
@@ -85,6 +98,11 @@ class EnforcementAction(models.Model):
                                     name="enf_one_open_action_per_case_remedy"),
             models.CheckConstraint(condition=Q(total_arrears__gte=0) | Q(remedy=Remedy.INCOME_WITHHOLDING),
                                    name="enf_action_arrears_not_negative"),
+            # A notice states the arrears on its date: issued ⇔ those figures are recorded.
+            models.CheckConstraint(
+                condition=Q(notice_issued_on__isnull=True, notice_total_arrears__isnull=True)
+                | Q(notice_issued_on__isnull=False, notice_total_arrears__isnull=False),
+                name="enf_action_notice_has_figures"),
         ]
         permissions = [
             ("work_enforcementaction", "Work enforcement actions (notices, contests, activation, release)"),
@@ -121,6 +139,23 @@ class EnforcementAction(models.Model):
     @property
     def reference(self) -> str:
         return f"EA-{self.pk:07d}"
+
+    def figure_amount(self, key: str) -> Decimal | None:
+        """A money figure stored in ``figures`` (JSON keeps it as a string) as a ``Decimal``."""
+        value = (self.figures or {}).get(key)
+        if value in (None, ""):
+            return None
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return None
+
+    @property
+    def ncp_figures(self) -> dict[str, Decimal] | None:
+        """The NCP's arrears added across the NCP's cases when the rule fired (aggregate rules)."""
+        keys = ("ncp_total_arrears", "ncp_assigned_arrears", "ncp_unassigned_arrears")
+        values = {key.removeprefix("ncp_"): self.figure_amount(key) for key in keys}
+        return values if any(v is not None for v in values.values()) else None
 
     def timeframe_met(self) -> bool | None:
         if self.taken_on is None:

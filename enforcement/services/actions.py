@@ -6,6 +6,7 @@ with a contested branch that stops the action until a person decides the contest
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -27,16 +28,44 @@ def _require(action: EnforcementAction, *statuses: str, doing: str) -> None:
         raise ValidationError(f"Cannot {doing}: the action is {action.get_status_display().lower()}.")
 
 
+class RuleNoLongerMet(ValidationError):
+    """Issuing refused: on the notice date the case no longer meets the rule that fired the action."""
+
+    code = "rule_no_longer_met"
+
+    def __init__(self, reason: str):
+        super().__init__(reason, code=self.code)
+        self.reason = reason
+
+
 @transaction.atomic
-def action_notice_issue(*, action: EnforcementAction, by, on: date | None = None) -> EnforcementAction:
+def action_notice_issue(*, action: EnforcementAction, by, on: date | None = None,
+                        agency=None) -> EnforcementAction:
     """Issue the notice: the action is *taken* (45 CFR 303.6(c)(2)); the notice period and the
-    contest window are counted from today with the rule version that fired the action."""
+    contest window are counted from today with the rule version in effect today.
+
+    The one way a notice is issued (action page, its confirmation step, the API, any bulk issue).
+    The case is checked again on the notice date with the sweep's own query: if it no longer meets
+    the rule (paid down, closed, rule withdrawn), issuing is refused with the reason
+    (``RuleNoLongerMet``) and nothing changes. The notice states the arrears on its date; the
+    figures that fired the rule stay on the action, labelled as such."""
+    from ..rule_check import rule_check  # the sweep module imports this package
+
     action = _locked(action)
     _require(action, ActionStatus.PROPOSED, doing="issue a notice")
     today = on or timezone.localdate()
-    rule = action.rule
+    if today < action.proposed_on:
+        raise ValidationError("A notice cannot be dated before the action was proposed.")
+    check = rule_check(action=action, as_of=today)
+    if not check.met:
+        raise RuleNoLongerMet(check.reason)
+    rule = check.rule
     action.notice_issued_on = today
     action.notice_issued_by = by
+    action.notice_total_arrears = check.total_arrears
+    action.notice_assigned_arrears = check.assigned_arrears
+    action.notice_unassigned_arrears = check.unassigned_arrears
+    action.notice_months_in_arrears = check.months_in_arrears
     action.taken_on = today
     action.contest_opens_on = today + timedelta(days=rule.notice_days)
     action.contest_ends_on = action.contest_opens_on + timedelta(days=rule.contest_days)
@@ -44,10 +73,32 @@ def action_notice_issue(*, action: EnforcementAction, by, on: date | None = None
     action.next_step_on = action.contest_opens_on
     action.full_clean()
     action.save()
-    event_record(verb="enforcement notice issued", subject=action, case_id=action.case_id, actor=by,
-                 summary=f"{action.get_remedy_display()} notice {action.reference}: contest by {action.contest_ends_on}",
-                 data={"contest_opens_on": str(action.contest_opens_on), "contest_ends_on": str(action.contest_ends_on)})
+    actor = {"actor": by} if by is not None else {"actor_label": f"API: {agency}" if agency else ""}
+    event_record(verb="enforcement notice issued", subject=action, case_id=action.case_id, **actor,
+                 summary=f"{action.get_remedy_display()} notice {action.reference}: arrears "
+                         f"${check.total_arrears:,.2f} on {today}, contest by {action.contest_ends_on}",
+                 data={"contest_opens_on": str(action.contest_opens_on), "contest_ends_on": str(action.contest_ends_on),
+                       "rule_id": rule.pk, "rule_version": rule.version,
+                       "total_arrears": str(check.total_arrears), "months": str(check.months_in_arrears)})
     return action
+
+
+@dataclass(frozen=True)
+class BulkNoticeResult:
+    issued: list[EnforcementAction]
+    refused: list[tuple[EnforcementAction, str]]
+
+
+def actions_notice_issue_bulk(*, actions, by, on: date | None = None) -> BulkNoticeResult:
+    """Issue the notices of many actions through ``action_notice_issue``, each in its own
+    transaction: one refused (rule no longer met, already issued) never stops or undoes the others."""
+    issued, refused = [], []
+    for action in actions:
+        try:
+            issued.append(action_notice_issue(action=action, by=by, on=on))
+        except ValidationError as exc:
+            refused.append((action, " ".join(exc.messages)))
+    return BulkNoticeResult(issued=issued, refused=refused)
 
 
 @transaction.atomic

@@ -224,13 +224,15 @@ def _item_errors(exc: ValidationError, lines: list[int]) -> list[tuple[int, str]
     return out
 
 
-def payment_file_import(*, payment_file_id: int, by=None, actor_label: str = "") -> PaymentFile:
+def payment_file_import(*, payment_file_id: int, by=None, actor_label: str = "", resume: bool = False) -> PaymentFile:
     """Validate a received file whole, then post its entries in one transaction (idempotent).
 
     A file already claimed (processing or finished) is returned as it is, so a redelivered task
-    repeats nothing.
+    repeats nothing. ``resume``: the caller took over the job's expired lease (``core.jobs``), so a
+    file left ``processing`` by a worker that died is imported (its posting rolled back with it).
     """
-    claimed = PaymentFile.objects.filter(pk=payment_file_id, status=PaymentFileStatus.PENDING).update(
+    claimable = [PaymentFileStatus.PENDING, PaymentFileStatus.PROCESSING] if resume else [PaymentFileStatus.PENDING]
+    claimed = PaymentFile.objects.filter(pk=payment_file_id, status__in=claimable).update(
         status=PaymentFileStatus.PROCESSING, started_at=timezone.now())
     payment_file = PaymentFile.objects.get(pk=payment_file_id)
     if not claimed:
@@ -255,6 +257,11 @@ def payment_file_import(*, payment_file_id: int, by=None, actor_label: str = "")
         return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
     try:
         with transaction.atomic():
+            # Locked, so a worker that lost its lease while alive and the one that took over never
+            # both post: the second waits here, then finds the file finished.
+            if not PaymentFile.objects.select_for_update().filter(
+                    pk=payment_file.pk, status=PaymentFileStatus.PROCESSING).exists():
+                return PaymentFile.objects.get(pk=payment_file.pk)
             _post_all(payment_file, payments, report, by=by, actor_label=actor_label)
             _finish(payment_file, report)
     except NachaInvalid as exc:

@@ -156,6 +156,7 @@ def _sweep_range(*, run: SweepRun, low: int, high: int) -> ChunkCounts:
     events: list[EventRow] = []
     counts.released = _release(run=run, low=low, high=high, events=events)
     counts.advanced = _advance(run=run, low=low, high=high, events=events)
+    _delinquency_identify(low=low, high=high, as_of=as_of)
     _figures_fill(low=low, high=high)
     for rule in RemedyRule.objects.in_effect(as_of).filter(enabled=True).order_by("jurisdiction", "remedy"):
         counts.proposed += _propose(run=run, rule=rule, balances=balances, low=low, high=high, events=events)
@@ -238,6 +239,17 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
                                  summary=f"{remedy}: contest window over, sent to the partner", data={}))
         advanced += len(rows)
     return advanced
+
+
+def _delinquency_identify(*, low: int, high: int, as_of: date) -> int:
+    """Record the day the system first identified each delinquency of the chunk (one UPDATE): the
+    start of the action timeframe (45 CFR 303.6(c)(2)); a case no longer delinquent forgets it, so
+    a later delinquency starts its own timeframe."""
+    cases = Case.objects.filter(pk__gte=low, pk__lt=high, status="open")
+    delinquent = Q(balance__delinquent_since__isnull=False, balance__delinquent_since__lte=as_of)
+    marked = cases.filter(delinquent, delinquency_identified_on__isnull=True).update(delinquency_identified_on=as_of)
+    cases.filter(~delinquent, delinquency_identified_on__isnull=False).update(delinquency_identified_on=None)
+    return marked
 
 
 FIGURES_TABLE = "enforcement_sweep_figures"  # temporary, one per connection, refilled for each chunk
@@ -377,8 +389,9 @@ def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
     ncp = ("|| jsonb_build_object('ncp_person_id', r.ncp_id, 'ncp_total_arrears', ROUND(r.cmp_total, 2)::text,"
            " 'ncp_assigned_arrears', ROUND(r.cmp_assigned, 2)::text,"
            " 'ncp_unassigned_arrears', ROUND(r.cmp_unassigned, 2)::text)") if rule.aggregate_by_ncp else ""
-    # The timeframe starts when delinquency was identified (or began) or the NCP was located,
-    # whichever is later; as_of when neither is known.
+    # The timeframe starts when the system first identified the delinquency or the NCP was located,
+    # whichever is later (45 CFR 303.6(c)(2)). A delinquency never identified before is identified
+    # by this run: as_of, never the day it began years earlier (``_delinquency_identify`` records it).
     # The ORM's own compiled query and constant text; every value is a parameter.
     select = (
         "SELECT r.case_id, r.total, r.assigned, r.unassigned, r.months, r.delinquent_since,"  # noqa: S608
@@ -387,8 +400,7 @@ def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
         " t.start, t.start + %s::int"
         f" FROM ({inner}) AS r(case_id, total, assigned, unassigned, months, delinquent_since, identified_on,"
         "  located_on, cmp_total, cmp_assigned, cmp_unassigned, ncp_id)"
-        " CROSS JOIN LATERAL (SELECT COALESCE(GREATEST(COALESCE(r.identified_on, r.delinquent_since),"
-        "  r.located_on), %s::date) AS start) t"
+        " CROSS JOIN LATERAL (SELECT GREATEST(COALESCE(r.identified_on, %s::date), r.located_on) AS start) t"
     )
     params = [as_of.isoformat(), rule.version, rule.threshold_text(), as_of, days, *inner_params, as_of]
     actions, action_params = insert_from_sql(
@@ -442,7 +454,7 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     actions = []
     for (case_id, total, assigned, unassigned, months, delinquent_since, identified_on, located_on, cmp_total,
          cmp_assigned, cmp_unassigned, ncp_id) in rows:
-        start = max([d for d in (identified_on or delinquent_since, located_on) if d is not None], default=as_of)
+        start = max(d for d in (identified_on or as_of, located_on) if d is not None)
         figures = {
             "as_of": as_of_text,
             "rule_version": rule.version,

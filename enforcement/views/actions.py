@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView
@@ -19,6 +21,7 @@ from ..filtersets import EnforcementActionFilterSet
 from ..forms import ActionEndForm, ContestDecisionForm, ContestForm
 from ..models import EnforcementAction
 from ..notices import notice_letter, notice_pdf
+from ..rule_check import rule_check
 from ..services.actions import (
     action_activate,
     action_contest,
@@ -136,7 +139,28 @@ class ActionStepView(PermissionMixin, View):
 
 
 class ActionNoticeIssueView(ActionStepView):
+    """Issuing a notice cannot be undone: GET shows what the letter will state (the arrears today,
+    the figures that fired the rule, whether the case still meets it) and asks to confirm; POST
+    issues through ``action_notice_issue``, which checks the rule again."""
+
+    http_method_names = ["get", "post"]
     done_message = "Notice issued: print the letter and mail it."
+
+    def get(self, request, pk: int):
+        action = get_object_or_404(EnforcementAction.objects.restrict(request.user, "view")
+                                   .select_related("case", "rule"), pk=pk)
+        if action.status != ActionStatus.PROPOSED:
+            messages.info(request, "The notice of this action was already issued.")
+            return HttpResponseRedirect(action.get_absolute_url())
+        with transaction.atomic():  # the rule check's temporary table lives in a transaction
+            check = rule_check(action=action, as_of=timezone.localdate())
+        return TemplateResponse(request, "enforcement/action_issue_confirm.html",
+                                {"action": action, "check": check, "today": timezone.localdate()})
+
+    def post(self, request, pk: int):
+        if request.POST.get("confirmed") != "yes":  # a POST that skipped the question asks it
+            return self.get(request, pk)
+        return super().post(request, pk)
 
     def step(self, action, data):
         action_notice_issue(action=action, by=self.request.user)

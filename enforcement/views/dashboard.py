@@ -10,11 +10,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
+from cases.services.accrual_jobs import accrual_runs_stuck
 from core.views import PermissionMixin
 
 from .. import action_selectors as sel
 from ..charts import compare_chart, stacked_by_remedy_chart
 from ..models import EnforcementAction
+from ..services.sweep_jobs import sweep_runs_stuck
 
 
 def _url(name: str, **query) -> str:
@@ -71,6 +73,8 @@ class CoordinatorDashboardView(PermissionMixin, TemplateView):
             collections_url=_url("cases:collection_list", received_from=collections["since"].isoformat()),
             recon=recon,
             recon_url=_url("enforcement:reconciliationexception_list", status="open"),
+            stuck_sweeps=sweep_runs_stuck(),
+            stuck_accruals=accrual_runs_stuck() if user.has_perm("cases.view_ledgerrun") else {},
         )
         return context
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -12,7 +13,7 @@ from django.views.generic import ListView
 from core.views import PermissionMixin
 
 from ..models import RemedyRule, SweepRun
-from ..tasks import nightly_sweep_task
+from ..services.sweep_jobs import sweep_enqueue, sweep_run_resume, sweep_runs_stuck
 
 
 class RuleListView(PermissionMixin, ListView):
@@ -41,6 +42,15 @@ class SweepRunListView(PermissionMixin, ListView):
     def get_queryset(self):
         return SweepRun.objects.restrict(self.request.user).select_related("started_by")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        runs = list(context["object_list"])
+        stuck = sweep_runs_stuck(run_ids=[run.pk for run in runs])
+        for run in runs:
+            run.stuck_chunks = stuck.get(run.pk, 0)
+        context["object_list"] = runs
+        return context
+
 
 class SweepStartView(PermissionMixin, View):
     """Start a sweep now: the same fanned-out task as the nightly beat entry."""
@@ -49,6 +59,20 @@ class SweepStartView(PermissionMixin, View):
     permission_required = "enforcement.run_sweep"
 
     def post(self, request):
-        nightly_sweep_task.delay()
-        messages.success(request, "Sweep started: the run appears below as its chunks finish.")
+        run = sweep_enqueue(as_of=timezone.localdate(), triggered_by=f"user {request.user.username}",
+                            by=request.user)
+        messages.success(request, f"Sweep {run.pk} started: its chunks run in the background.")
+        return HttpResponseRedirect(reverse("enforcement:sweeprun_list"))
+
+
+class SweepRunResumeView(PermissionMixin, View):
+    """Send a stuck run's unfinished chunks to the workers again (each chunk still runs once)."""
+
+    http_method_names = ["post"]
+    permission_required = "enforcement.run_sweep"
+
+    def post(self, request, pk: int):
+        run = get_object_or_404(SweepRun.objects.restrict(request.user), pk=pk, finished_at__isnull=True)
+        sent = sweep_run_resume(run=run, by=request.user)
+        messages.success(request, f"Sweep {run.pk} resumed: {sent} chunk(s) sent to the workers.")
         return HttpResponseRedirect(reverse("enforcement:sweeprun_list"))

@@ -124,7 +124,10 @@ def test_close_case_requires_reason(client, worker):
     client.force_login(worker)
     url = reverse("cases:case_close", kwargs={"case_number": case.case_number})
     assert client.post(url, {"reason": ""}).status_code == 200
-    assert client.post(url, {"reason": "recipient_request"}).status_code == 302
+    assert client.post(url, {"reason": "recipient_request"}).status_code == 200  # not confirmed: asks
+    case.refresh_from_db()
+    assert case.is_open
+    assert client.post(url, {"reason": "recipient_request", "confirm": "on"}).status_code == 302
     case.refresh_from_db()
     assert case.closure_reason == "recipient_request" and not case.is_open
 

@@ -119,10 +119,11 @@ def test_only_one_extension(file_complaint, role_user):
         services.complaint_extend(complaint=complaint, days=5, reason="Again", by=coordinator)
 
 
-def test_extension_needs_a_coordinator_and_a_reason(file_complaint, role_user):
+def test_extension_needs_the_permission_and_a_reason(file_complaint, role_user):
     complaint = file_complaint()
-    with pytest.raises(PermissionDenied):
-        services.complaint_extend(complaint=complaint, days=10, reason="x", by=role_user("ombudsperson"))
+    for role in ("caseworker", "hearing_officer", "quality_analyst"):
+        with pytest.raises(PermissionDenied):
+            services.complaint_extend(complaint=complaint, days=10, reason="x", by=role_user(role))
     with pytest.raises(ValidationError) as err:
         services.complaint_extend(complaint=complaint, days=10, reason="  ", by=role_user("coordinator"))
     assert "reason" in err.value.message_dict
@@ -172,7 +173,9 @@ def test_resolution_states_the_hearing_deadline(file_complaint, role_user):
                                           resolved_on=date(2026, 11, 20), by=role_user("ombudsperson"),
                                           today=date(2026, 11, 23))
     assert resolved.status == ComplaintStatus.RESOLVED
-    assert resolved.hearing_deadline == date(2027, 2, 18)  # Nov 20 + 90 days, a Thursday
+    # Received Nov 20 + 5 days' mailing allowance = Nov 25; + 90 days = Feb 23 (Tuesday). (The old
+    # figure, Feb 18, ran from the resolution's date, not its receipt.)
+    assert resolved.hearing_deadline == date(2027, 2, 23)
     with pytest.raises(ValidationError):
         services.complaint_resolve(complaint=resolved, outcome="upheld", explanation="x",
                                    resolved_on=date(2026, 11, 21), by=role_user("ombudsperson"),

@@ -135,8 +135,9 @@ def test_queue_access_by_role(client_as, role, code):
     assert client_as(role).get(reverse("complaints:complaint_list")).status_code == code
 
 
-@pytest.mark.parametrize(("role", "code"), [("coordinator", 200), ("ombudsperson", 403), ("caseworker", 403)])
-def test_only_coordinators_open_the_extension_form(client_as, role, code):
+@pytest.mark.parametrize(("role", "code"), [("coordinator", 200), ("ombudsperson", 200), ("caseworker", 403),
+                                            ("hearing_officer", 403)])
+def test_coordinators_and_ombudspersons_open_the_extension_form(client_as, role, code):
     complaint = ComplaintFactory()
     assert client_as(role).get(reverse("complaints:complaint_extend", args=[complaint.number])).status_code == code
 
@@ -191,7 +192,10 @@ def test_resolve_then_notice_and_pdf(client_as, file_complaint):
     assert response.status_code == 302 and response.url.endswith("/notice/")
     notice = client.get(response.url)
     text = notice.content.decode()
-    assert "state hearing" in text and "February 22, 2027" in text  # Nov 23 + 90 = Feb 21 (Sunday) → Monday
+    # Received Nov 23 + 5 days' mailing allowance = Nov 28; + 90 = Feb 26 (Friday). (Was Feb 22: from the date.)
+    assert "fair hearing" in text and "Family Code" not in text  # a New York office (11.9)
+    assert "February 26, 2027" in text
+    assert "counted as received 5 days after the date above" in text
     pdf = client.get(reverse("complaints:resolution_notice_pdf", args=[complaint.number]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 

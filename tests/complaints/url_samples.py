@@ -23,6 +23,8 @@ def url_samples(*, users) -> dict[str, dict]:
         "complaints:complaint_resolve": number,
         "complaints:resolution_notice": number,
         "complaints:resolution_notice_pdf": number,
+        "complaints:extension_letter": number,
+        "complaints:extension_letter_pdf": number,
         "complaints:referral_forward": {"pk": referral.pk},
         "complaints:referral_answer": {"pk": referral.pk},
         "complaints:notice_read": {"pk": notice.pk},

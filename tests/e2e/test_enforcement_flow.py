@@ -30,7 +30,9 @@ def test_sweep_queue_notice_active(sign_in, live_server):
 
     expect(page.get_by_test_id("action-status")).to_have_text("Proposed")
     expect(page.get_by_test_id("action-arrears")).to_have_text("$800.00")
-    page.get_by_role("button", name="Issue notice").click()
+    page.get_by_role("link", name="Issue notice…").click()  # asks first (14.5), figures of today shown
+    expect(page.get_by_test_id("rule-still-met")).to_be_visible()
+    page.get_by_role("button", name="Yes, issue the notice").click()
     expect(page.get_by_test_id("action-status")).to_have_text("Notice issued")
     page.get_by_role("link", name="letter").click()
     expect(page.get_by_test_id("notice-figures")).to_contain_text("$800.00")

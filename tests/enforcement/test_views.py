@@ -65,8 +65,11 @@ def test_specialist_issues_notice_and_gets_the_pdf(client_as):
     office(1)
     action = EnforcementAction.objects.get(remedy=Remedy.PASSPORT_DENIAL)
     client = client_as("enforcement_specialist")
-    assert client.get(reverse("enforcement:action_issue_notice", args=[action.pk])).status_code == 405
-    client.post(reverse("enforcement:action_issue_notice", args=[action.pk]))
+    confirm = client.get(reverse("enforcement:action_issue_notice", args=[action.pk]))
+    assert confirm.status_code == 200 and b"Yes, issue the notice" in confirm.content
+    action.refresh_from_db()
+    assert action.status == ActionStatus.PROPOSED  # asking changes nothing
+    client.post(reverse("enforcement:action_issue_notice", args=[action.pk]), {"confirmed": "yes"})
     action.refresh_from_db()
     assert action.status == ActionStatus.NOTICED and action.notice_issued_by.username == "enforcement_specialist_user"
     letter = client.get(reverse("enforcement:action_notice", args=[action.pk]))
@@ -80,7 +83,8 @@ def test_caseworker_sees_but_cannot_work_actions(client_as):
     action = EnforcementAction.objects.first()
     client = client_as("caseworker")
     assert client.get(reverse("enforcement:action_detail", args=[action.pk])).status_code == 200
-    assert client.post(reverse("enforcement:action_issue_notice", args=[action.pk])).status_code == 403
+    url = reverse("enforcement:action_issue_notice", args=[action.pk])
+    assert client.post(url, {"confirmed": "yes"}).status_code == 403
     action.refresh_from_db()
     assert action.status == ActionStatus.PROPOSED
 
@@ -89,7 +93,7 @@ def test_only_a_contest_decider_decides(client_as):
     office(1)
     action = EnforcementAction.objects.get(remedy=Remedy.PASSPORT_DENIAL)
     specialist = client_as("enforcement_specialist")
-    specialist.post(reverse("enforcement:action_issue_notice", args=[action.pk]))
+    specialist.post(reverse("enforcement:action_issue_notice", args=[action.pk]), {"confirmed": "yes"})
     specialist.post(reverse("enforcement:action_contest", args=[action.pk]), {"reason": "Not mine"})
     action.refresh_from_db()
     assert action.status == ActionStatus.CONTESTED

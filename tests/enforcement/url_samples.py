@@ -17,7 +17,8 @@ def url_samples(*, users) -> dict[str, dict]:
     rule = RemedyRule.objects.get(remedy="passport_denial", jurisdiction="NY")
     action = EnforcementAction.objects.create(
         case=case, remedy=rule.remedy, rule=rule, proposed_on=AS_OF, total_arrears=3000, months_in_arrears=6,
-        timeframe_start_on=AS_OF, timeframe_due_on=AS_OF, notice_issued_on=AS_OF, status="noticed")
+        timeframe_start_on=AS_OF, timeframe_due_on=AS_OF, notice_issued_on=AS_OF, notice_total_arrears=3000,
+        status="noticed")
     petition = PetitionFactory(case=case)
     hearing = CourtHearing.objects.create(petition=petition, scheduled_for=datetime(2026, 12, 1, 15, tzinfo=UTC))
     referral = CriminalReferralFactory(case=case)

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -33,7 +33,7 @@ def test_request_from_a_complaint_is_prefilled(client_as, resolved):
     page = client_as("ombudsperson").get(reverse("hearings:request_create"), {"complaint": resolved.number})
     initial = page.context["form"].initial
     assert initial["complaint_number"] == resolved.number and initial["issue"] == "distribution"
-    assert initial["resolution_received_on"] == date(2026, 11, 20)
+    assert initial["resolution_received_on"] == date(2026, 11, 25)  # resolved Nov 20 + 5 days' mailing
 
 
 def test_request_form_records_a_court_matter_with_the_alternate_route(client_as, resolved):
@@ -88,15 +88,23 @@ def test_schedule_decide_and_docket(client_as, role_user, resolved):
     docket = client.get(reverse("hearings:docket"), {"start": "2027-01-11"})
     day_rows = dict(docket.context["days"])
     assert [h.request for h in day_rows[date(2027, 1, 14)]] == [hr]
-    response = client.post(reverse("hearings:decide", args=[hr.number]), {
-        "outcome": "granted", "decided_on": "2027-01-11", "summary": "Recalculate",
-        "actions": "2027-02-01 Recalculate arrears\nnot-a-date oops"})
-    assert response.status_code == 200 and b"Line 2" in response.content
-    response = client.post(reverse("hearings:decide", args=[hr.number]), {
-        "outcome": "granted", "decided_on": "2027-01-11", "summary": "Recalculate",
-        "actions": "2027-02-01 Recalculate arrears"})
+    hearing = hr.hearings.get()
+    with time_machine.travel(hearing.ends_at):
+        client.force_login(officer)  # a session from today has expired by then
+        assert client.post(reverse("hearings:held", args=[hr.number]), {"confirm": "on"}).status_code == 302
+        formset = {"actions-TOTAL_FORMS": "2", "actions-INITIAL_FORMS": "0"}
+        response = client.post(reverse("hearings:decide", args=[hr.number]), {
+            "outcome": "granted", "decided_on": "2027-01-14", "summary": "Recalculate", **formset,
+            "actions-0-description": "Recalculate arrears", "actions-0-due_on": "2027-02-01",
+            "actions-1-description": "Refund", "actions-1-due_on": ""})
+        assert response.status_code == 200 and b"Give the due date" in response.content
+        response = client.post(reverse("hearings:decide", args=[hr.number]), {
+            "outcome": "granted", "decided_on": "2027-01-14", "summary": "Recalculate", **formset,
+            "actions-0-description": "Recalculate arrears", "actions-0-due_on": "2027-02-01",
+            "actions-0-assigned_to": officer.pk})
     hr.refresh_from_db()
     assert response.status_code == 302 and hr.outcome == "granted" and hr.actions.count() == 1
+    assert hr.actions.get().assigned_to == officer
     docket = client.get(reverse("hearings:docket"))
     assert [a.description for a in docket.context["actions"]] == ["Recalculate arrears"]
 
@@ -105,7 +113,8 @@ def test_docket_query_count(client_as, role_user, django_assert_max_num_queries)
     officer = role_user("hearing_officer")
     for day in range(1, 12):
         request = HearingRequestFactory()
-        request.hearings.create(officer=officer, starts_at=timezone.make_aware(datetime(2027, 1, 11 + day, 9)),
+        starts_at = timezone.make_aware(datetime(2027, 1, 11 + day, 9))
+        request.hearings.create(officer=officer, starts_at=starts_at, ends_at=starts_at + timedelta(hours=1),
                                 mode="phone", location="Bridge")
         ComplianceActionFactory(request=request)
     client = client_as("hearing_officer")
@@ -162,7 +171,8 @@ def test_hearings_api_query_count(api_client_with, django_assert_max_num_queries
     officer = role_user("hearing_officer")
     for _ in range(rows):
         request = HearingRequestFactory(case=CaseFactory(participants=False), complaint=ComplaintFactory())
-        request.hearings.create(officer=officer, starts_at=timezone.now(), mode="phone", location="Bridge")
+        request.hearings.create(officer=officer, starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=1),
+                                mode="phone", location="Bridge")
     api = api_client_with("hearings:read")
     with django_assert_max_num_queries(8):
         assert api.get("/api/v1/hearings/").status_code == 200
@@ -179,6 +189,7 @@ def test_home_cards_for_the_hearing_officer(client_as, role_user):
     officer = role_user("hearing_officer")
     request = HearingRequestFactory(is_late=True, good_cause="pending")
     request.hearings.create(officer=officer, starts_at=timezone.make_aware(datetime(2027, 1, 13, 9)),
+                            ends_at=timezone.make_aware(datetime(2027, 1, 13, 10)),
                             mode="phone", location="Bridge")
     page = client_as("hearing_officer").get(reverse("core:home"))
     cards = {card.title: card.value for _, group in page.context["sections"] for card in group}

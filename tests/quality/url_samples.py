@@ -24,5 +24,6 @@ def url_samples(*, users) -> dict[str, dict]:
         "quality:plan_detail": {"pk": plan.pk},
         "quality:plan_action_add": {"pk": plan.pk},
         "quality:plan_note_add": {"pk": plan.pk},
+        "quality:plan_close": {"pk": plan.pk},
         "quality:action_complete": {"pk": action.pk},
     }

@@ -112,7 +112,8 @@ def test_dashboard_counts_and_last_run(client_as, role_user):
 def test_cancel_session_by_trainer_only(client_as):
     session = SessionFactory(course=CourseFactory())
     url = reverse("training:session_cancel", args=[session.pk])
-    assert client_as("caseworker").post(url).status_code == 403
-    client_as("trainer").post(url)
+    assert client_as("caseworker").post(url, {"confirmed": "yes"}).status_code == 403
+    assert client_as("caseworker").get(url).status_code == 403
+    client_as("trainer").post(url, {"confirmed": "yes"})
     session.refresh_from_db()
     assert session.status == "cancelled"

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_lean_insert_indexes'),
+        ('core', '0006_job_lease_outbox'),
     ]
 
     operations = [

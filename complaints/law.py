@@ -1,0 +1,33 @@
+"""The law a complaint or hearing letter cites, by the office's jurisdiction profile.
+
+A New York office never cites the California Family Code or 22 CCR (issue 11.9): each letter and
+page asks ``citation(key, jurisdiction)`` instead of writing a section number. California: Family
+Code 17800 (complaint, resolution within 30 days, extension by 30), 17801 (state hearing);
+22 CCR 120100. New York: the federal administrative complaint procedure every IV-D agency must
+have (45 CFR 303.35) and the state fair hearing (N.Y. Social Services Law 22; 18 NYCRR Part 358),
+marked *confirm* as DOMAIN.md gives no New York source for them.
+"""
+
+from __future__ import annotations
+
+from .deadlines import profile
+
+CITATIONS: dict[str, dict[str, str]] = {
+    "CA": {
+        "complaint": "Fam. Code 17800; 22 CCR 120100",
+        "extension": "Fam. Code 17800",
+        "hearing": "Fam. Code 17801",
+        "hearing_body": "a state hearing",
+    },
+    "NY": {
+        "complaint": "45 CFR 303.35",
+        "extension": "45 CFR 303.35 (office complaint procedure)",
+        "hearing": "N.Y. Social Services Law 22; 18 NYCRR Part 358 (confirm)",
+        "hearing_body": "a fair hearing",
+    },
+}
+
+
+def citation(key: str, jurisdiction: str | None = None) -> str:
+    """The citation for ``key`` (complaint, extension, hearing) in the jurisdiction's own law."""
+    return CITATIONS[profile(jurisdiction)][key]

@@ -1,0 +1,162 @@
+"""Issuing a notice (issue 11.9): arrears as of the notice date, the rule checked again, one service
+for the page, its confirmation step, the API and bulk issue; notice pages never fail on JSON figures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from cases.models import Case, CaseBalance
+from core.models import DomainEvent
+from enforcement.choices import ActionStatus, Remedy
+from enforcement.models import EnforcementAction
+from enforcement.notices import notice_letter, notice_pdf
+from enforcement.services.actions import RuleNoLongerMet, action_notice_issue, actions_notice_issue_bulk
+from enforcement.services.sweep import sweep_run_inline
+from tests.enforcement.factories import AS_OF, delinquent_case
+
+pytestmark = pytest.mark.django_db
+LATER = AS_OF + timedelta(days=10)
+
+
+@pytest.fixture
+def passport():
+    case = delinquent_case(unassigned="3000.00")
+    sweep_run_inline(as_of=AS_OF)
+    return EnforcementAction.objects.get(case=case, remedy=Remedy.PASSPORT_DENIAL)
+
+
+def _pay_down(case, total: str, months: str):
+    CaseBalance.objects.filter(case=case).update(total_arrears=Decimal(total), unassigned_arrears=Decimal(total),
+                                                 months_in_arrears=Decimal(months))
+
+
+def test_notice_after_payments_states_arrears_on_its_date_and_the_fired_figures(passport, make_user):
+    # given: $3,000 fired the passport rule (> $2,500); $200 paid since
+    _pay_down(passport.case, "2800.00", "5.60")
+    # when
+    action = action_notice_issue(action=passport, by=make_user("enforcement_specialist"), on=LATER)
+    # then: the notice states $2,800 on its date; the $3,000 that fired it stays, labelled
+    assert (action.notice_total_arrears, action.notice_months_in_arrears) == (Decimal("2800.00"), Decimal("5.60"))
+    assert action.total_arrears == Decimal("3000.00")
+    figures = dict(notice_letter(action).figures)
+    assert figures["Total arrears on 2026-12-03 (the date of this notice)"] == "$2,800.00"
+    assert figures["Total arrears when the rule fired on 2026-11-23"] == "$3,000.00"
+    event = DomainEvent.objects.get(verb="enforcement notice issued", subject_id=action.pk)
+    assert event.data["total_arrears"] == "2800.00" and event.data["rule_version"] == action.rule.version
+
+
+def test_notice_refused_when_the_case_no_longer_meets_the_rule(passport, make_user):
+    _pay_down(passport.case, "2500.00", "5.00")  # the rule is "more than $2,500": exactly $2,500 no longer meets it
+    with pytest.raises(RuleNoLongerMet) as refused:
+        action_notice_issue(action=passport, by=make_user("enforcement_specialist"), on=LATER)
+    assert "$2,500.00" in refused.value.reason and "more than" in refused.value.reason
+    passport.refresh_from_db()
+    assert passport.status == ActionStatus.PROPOSED and passport.notice_issued_on is None  # nothing changed
+    assert not DomainEvent.objects.filter(verb="enforcement notice issued").exists()
+
+
+def test_notice_just_over_the_threshold_is_issued(passport):
+    _pay_down(passport.case, "2500.01", "5.00")
+    assert action_notice_issue(action=passport, by=None, on=LATER).notice_total_arrears == Decimal("2500.01")
+
+
+def test_notice_refused_for_a_closed_case(passport):
+    Case.objects.filter(pk=passport.case_id).update(status="closed", closed_on=LATER, closure_reason="other")
+    with pytest.raises(RuleNoLongerMet, match="not open"):
+        action_notice_issue(action=passport, by=None, on=LATER)
+
+
+def test_notice_refused_when_no_longer_delinquent(passport):
+    credit = EnforcementAction.objects.get(case=passport.case, remedy=Remedy.CREDIT_BUREAU)  # needs delinquency
+    CaseBalance.objects.filter(case=passport.case).update(delinquent_since=None)
+    with pytest.raises(RuleNoLongerMet, match="no longer delinquent"):
+        action_notice_issue(action=credit, by=None, on=LATER)
+
+
+def test_database_refuses_an_issued_notice_without_its_figures(passport):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnforcementAction.objects.filter(pk=passport.pk).update(notice_issued_on=LATER)
+
+
+def test_bulk_issue_goes_through_the_same_service(passport, make_user):
+    paid = delinquent_case(unassigned="3000.00")
+    sweep_run_inline(as_of=AS_OF)
+    other = EnforcementAction.objects.get(case=paid, remedy=Remedy.PASSPORT_DENIAL)
+    _pay_down(paid, "100.00", "0.20")
+    result = actions_notice_issue_bulk(actions=[passport, other], by=make_user("enforcement_specialist"), on=LATER)
+    assert [a.pk for a in result.issued] == [passport.pk]
+    assert [a.pk for a, _ in result.refused] == [other.pk] and "$100.00" in result.refused[0][1]
+    other.refresh_from_db()
+    assert other.status == ActionStatus.PROPOSED
+
+
+def test_notice_pages_read_json_figures_as_decimals(client_as):
+    # given: an aggregate rule (federal tax offset) stores the NCP's figures as JSON strings
+    case = delinquent_case(assigned="600.00")
+    sweep_run_inline(as_of=AS_OF)
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.FEDERAL_TAX_OFFSET)
+    assert action.figures["ncp_assigned_arrears"] == "600.00"
+    action_notice_issue(action=action, by=None, on=LATER)
+    client = client_as("enforcement_specialist")
+    # then: the page, the letter and the PDF answer (today they failed with "Unknown format code 'f'")
+    for name in ("enforcement:action_detail", "enforcement:action_notice", "enforcement:action_notice_pdf"):
+        assert client.get(reverse(name, args=[action.pk])).status_code == 200
+    letter = client.get(reverse("enforcement:action_notice", args=[action.pk]))
+    assert b"Assigned arrears on all your cases when the rule fired on 2026-11-23" in letter.content
+    assert b"$600.00" in letter.content
+
+
+def test_confirmation_page_asks_first_and_shows_refusal(passport, client_as):
+    client = client_as("enforcement_specialist")
+    url = reverse("enforcement:action_issue_notice", args=[passport.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and b'data-testid="rule-still-met"' in page.content
+    _pay_down(passport.case, "100.00", "0.20")
+    page = client.get(url)
+    assert b'data-testid="rule-not-met"' in page.content and b"Yes, issue the notice" not in page.content
+    client.post(url, {"confirmed": "yes"})
+    passport.refresh_from_db()
+    assert passport.status == ActionStatus.PROPOSED  # the POST is refused too, with the reason shown
+    _pay_down(passport.case, "3000.00", "6.00")
+    assert client.post(url).status_code == 200  # unconfirmed: asks, changes nothing
+    passport.refresh_from_db()
+    assert passport.status == ActionStatus.PROPOSED
+
+
+def test_confirmation_page_refused_to_a_caseworker(passport, client_as):
+    assert client_as("caseworker").get(reverse("enforcement:action_issue_notice", args=[passport.pk])).status_code == 403
+
+
+def test_api_issues_the_notice(passport, api_client_with):
+    api = api_client_with("enforcement:write", agency="State Office")
+    response = api.post(f"/api/v1/enforcement-actions/{passport.pk}/issue-notice/")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "noticed" and response.json()["notice_total_arrears"] == "3000.00"
+    again = api.post(f"/api/v1/enforcement-actions/{passport.pk}/issue-notice/")
+    assert again.status_code == 409 and again.json()["code"] == "not_proposed"
+
+
+def test_api_answers_409_rule_no_longer_met(passport, api_client_with):
+    _pay_down(passport.case, "100.00", "0.20")
+    api = api_client_with("enforcement:write", agency="State Office")
+    response = api.post(f"/api/v1/enforcement-actions/{passport.pk}/issue-notice/")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "rule_no_longer_met" and "$100.00" in body["detail"]
+    passport.refresh_from_db()
+    assert passport.status == ActionStatus.PROPOSED
+
+
+def test_api_issue_needs_the_write_scope(passport, api_client_with):
+    api = api_client_with("enforcement:read", agency="Reader")
+    assert api.post(f"/api/v1/enforcement-actions/{passport.pk}/issue-notice/").status_code == 403
+
+
+def test_pdf_of_an_issued_notice(passport):
+    action = action_notice_issue(action=passport, by=None, on=LATER)
+    assert notice_pdf(action).startswith(b"%PDF")
