@@ -17,3 +17,26 @@ def can_view_fti(user) -> bool:
 
 def can_view_ssn(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.has_perm("cases.view_ssn")
+
+
+def fti_reads_record(*, request, collections, user=None) -> int:
+    """IRS Publication 1075: each display of federal tax information is logged. One
+    ``sensitive_read`` row per tax-offset collection whose source was shown, naming the obligor
+    (the case's NCP) and the field read; written now, in the request, never batched. Collections
+    whose source was not shown (the viewer may not see FTI) are not FTI reads."""
+    from core.services import sensitive_read_record
+
+    from .choices import FTI_SOURCES, ParticipantRole
+    from .models import CaseParticipant, Person
+
+    shown = [c for c in collections if c is not None and c.source in FTI_SOURCES]
+    if not shown or not can_view_fti(user if user is not None else request.user):
+        return 0
+    payers = dict(CaseParticipant.objects.filter(case_id__in={c.case_id for c in shown}, role=ParticipantRole.NCP)
+                  .values_list("case_id", "person_id"))
+    people = Person.objects.in_bulk(set(payers.values()))
+    for collection in shown:
+        sensitive_read_record(request=request, obj=collection, fields=["fti_source"],
+                              person=people.get(payers.get(collection.case_id)),
+                              detail={"source": collection.source, "amount": str(collection.amount)})
+    return len(shown)

@@ -26,6 +26,28 @@ from .models import (
     SupportOrder,
     WorkItem,
 )
+from .redaction import protected_q, protects, withheld_fields
+
+
+class WhereaboutsAdminMixin:
+    """Admin applies ``cases.redaction`` like every other channel: an FVI person's whereabouts rows
+    are not listed, searched or opened, their whereabouts columns are left out of the person's form,
+    and the change history of any of it (whose diffs carry the values) is refused."""
+
+    hide_protected_rows = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.exclude(protected_q("person__")) if self.hide_protected_rows else queryset
+
+    def get_exclude(self, request, obj=None):
+        excluded = tuple(super().get_exclude(request, obj) or ())
+        return excluded + tuple(f for f in withheld_fields(obj) if f not in excluded) if obj is not None else excluded
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        if obj is not None and protects(obj):
+            return False
+        return super().has_view_history_or_change_history_permission(request, obj)
 
 
 class ParticipantInline(admin.TabularInline):
@@ -35,7 +57,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
     list_display = ("last_name", "first_name", "ssn_last4", "date_of_birth", "family_violence", "paternity_status")
     list_filter = ("family_violence", "paternity_status", "sex")
     search_fields = ("last_name", "first_name", "ssn_last4")
@@ -43,7 +65,8 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(SimpleHistoryAdmin):
+class AddressAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
+    hide_protected_rows = True
     list_display = ("person", "city", "state", "valid_from", "valid_to", "source")
     list_filter = ("state", "source")
     search_fields = ("person__last_name", "city", "postal_code")
@@ -91,7 +114,8 @@ class EmployerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Employment)
-class EmploymentAdmin(SimpleHistoryAdmin):
+class EmploymentAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
+    hide_protected_rows = True
     list_display = ("person", "employer", "started_on", "ended_on", "gross_monthly_income")
     list_filter = ("ended_on",)
     search_fields = ("person__last_name", "employer__name")
@@ -177,7 +201,7 @@ class WorkItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LocateAttempt)
-class LocateAttemptAdmin(SimpleHistoryAdmin):
+class LocateAttemptAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
     list_display = ("case", "person", "source", "attempted_on", "result")
     list_filter = ("source", "result")
     search_fields = ("case__case_number", "person__last_name")

@@ -13,6 +13,7 @@ from core.models import DomainEvent
 from .choices import CaseStatus, WorkItemStatus
 from .deadlines import pending_deadlines
 from .models import Case, CaseParticipant, SupportOrder, WorkItem
+from .redaction import locate_notes
 
 
 def case_get(*, user, case_number: str, action: str = "view") -> Case:
@@ -66,9 +67,17 @@ def case_detail(*, case: Case, user) -> dict:
         "deadlines": deadlines,
         "notes": list(case.notes.select_related("author")[:20]),
         "work_items": list(case.work_items.select_related("assigned_to").filter(status=WorkItemStatus.OPEN)),
-        "locate_attempts": list(case.locate_attempts.all()[:12]),
+        "locate_attempts": _locate_attempts_shown(case),
         "events": list(DomainEvent.objects.filter(case_id=case.pk).select_related("actor")[:30]),
     }
+
+
+def _locate_attempts_shown(case: Case) -> list:
+    """The latest attempts, each with ``notes_shown``: notes about an FVI person are withheld."""
+    attempts = list(case.locate_attempts.select_related("person")[:12])
+    for attempt in attempts:
+        attempt.notes_shown = locate_notes(attempt)
+    return attempts
 
 
 def work_items_for(*, user) -> QuerySet[WorkItem]:

@@ -18,13 +18,14 @@ from core.services import sensitive_read_record
 from core.views import FilteredListView, PermissionMixin
 
 from . import forms, selectors, services
-from .access import can_view_ssn
+from .access import can_view_ssn, fti_reads_record
 from .choices import CaseStatus, ParticipantRole, WorkItemKind, WorkItemStatus
 from .deadlines import deadline_state
 from .exceptions import CollectionConflict
 from .filtersets import CaseFilterSet
 from .models import Case, FviOverride, Person, WorkItem
 from .models.scope import user_county
+from .redaction import person_card
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -92,6 +93,8 @@ class CaseDetailView(PermissionMixin, CaseMixin, TemplateView):
             context["fallback_statement"] = selectors.case_statement_basic(case=self.case, user=self.request.user)
         else:
             context["statement"] = case_statement(case=self.case, user=self.request.user)
+        shown = (context["statement"] or context.get("fallback_statement") or {}).get("entries", [])
+        fti_reads_record(request=self.request, collections={e.collection for e in shown if e.shown_source})
         context["note_form"] = forms.NoteForm()
         return context
 
@@ -316,7 +319,8 @@ class InterstateReferralView(CaseFormView):
 
 class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
     """A participant's identifying data. SSN in full only with ``cases.view_ssn``; every reveal of
-    SSN, date of birth or address is logged. FVI addresses are never shown (42 USC 654(26))."""
+    SSN, date of birth or whereabouts is logged. What of the whereabouts may be shown is decided by
+    ``cases.redaction`` (an FVI person's: nothing, 42 USC 654(26))."""
 
     permission_required = "cases.view_person"
     template_name = "cases/person_detail.html"
@@ -326,18 +330,16 @@ class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
         participant = get_object_or_404(self.case.participants.select_related("person"), person_id=self.kwargs["person_id"])
         person: Person = participant.person
         show_ssn = can_view_ssn(self.request.user)
-        addresses = [] if person.family_violence else list(person.addresses.all())
+        card = person_card(person=person, user=self.request.user)
         revealed = ["date_of_birth"] if person.date_of_birth else []
         if show_ssn and person.ssn:
             revealed.append("ssn")
-        if addresses:
-            revealed.append("addresses")
+        revealed += card.revealed_fields
         if revealed:
             sensitive_read_record(request=self.request, obj=person, fields=revealed)
         context.update({
-            "participant": participant, "person": person, "show_ssn": show_ssn, "addresses": addresses,
-            "overrides": list(person.fvi_overrides.filter(used_at__isnull=True)) if person.family_violence else [],
-            "employments": list(person.employments.select_related("employer")),
+            "participant": participant, "person": person, "show_ssn": show_ssn, "card": card,
+            "overrides": list(person.fvi_overrides.filter(used_at__isnull=True)) if card.protected else [],
             "is_child": participant.role == ParticipantRole.CHILD,
         })
         return context

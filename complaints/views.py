@@ -3,7 +3,6 @@ the resolution notice (printable and PDF) and the periodic report (CSV and chart
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from csp.decorators import csp_replace
@@ -17,6 +16,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from core.csv import csv_response
 from core.forms import apply_service_errors
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, PublicMixin
 
@@ -404,10 +404,7 @@ class ComplaintReportCsvView(PermissionMixin, View):
     def get(self, request):
         _, start, end = report_period(request.GET)
         report = selectors.complaint_report(start=start, end=end)
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="complaints-{start}-{end}.csv"'
-        csv.writer(response).writerows(report.rows)
-        return response
+        return csv_response(f"complaints-{start}-{end}.csv", None, report.rows, stream=False)
 
 
 @method_decorator(csp_replace({"style-src": ["'self'", "'unsafe-inline'"], "script-src": ["'none'"]}), name="dispatch")

@@ -17,6 +17,27 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class SecurityLogFilterForm(forms.Form):
+    """The security report's filters; every field optional, every value validated."""
+
+    username = forms.CharField(label="User", max_length=150, required=False)
+    kind = forms.ChoiceField(label="Kind", required=False)
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        from .models import AccessLog
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any"), *AccessLog.Kind.choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("The start date is after the end date.")
+        return data
+
+
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the field when the form has it, else on top."""
     if hasattr(exc, "error_dict"):

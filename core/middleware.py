@@ -62,3 +62,20 @@ class NoStoreMiddleware:
         if not request.path.startswith(settings.STATIC_URL) and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class ApiJsonNotFoundMiddleware:
+    """Under ``/api/`` a 404 is DRF's JSON ``{"detail": "Not found."}``, whoever produced it: a path no
+    route matches, an ``<int:...>`` parameter given a non-integer (no route matches either), or a
+    view's own ``Http404``. ``handler404`` covers this with DEBUG off; this also holds with DEBUG on
+    (Django's technical 404 page) and for any HTML 404 a non-API view under /api/ might return."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (response.status_code == 404 and request.path.startswith("/api/")
+                and not response.get("Content-Type", "").startswith("application/json")):
+            return JsonResponse({"detail": "Not found."}, status=404)
+        return response

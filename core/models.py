@@ -34,6 +34,33 @@ def is_partner(user) -> bool:
     return bool(getattr(user, "is_partner", False))
 
 
+class ObjectOutOfScope(Exception):  # noqa: N818 — raised as the model's DoesNotExist, named for what it means
+    """``get()`` on a restricted queryset found no row, but the row exists: it is out of the user's
+    scope. Raised as a subclass of the model's ``DoesNotExist``, so every caller still answers 404
+    (``get_object_or_404``, DRF's ``get_object``); the 404 handlers find it in the exception chain
+    and log an access denial (core.views.page_not_found, core.api.exceptions)."""
+
+    model: type[models.Model]
+    object_pk: Any
+    user: Any
+    action: str
+
+
+def _remembers_scope(restrict):
+    """Mark a restricted queryset with who it was restricted for, so ``get()`` can tell "out of
+    scope" from "no such row". A queryset ``restrict`` returns unchanged (every row visible) is
+    left unmarked."""
+
+    def wrapper(self, user, action: str = "view"):
+        restricted = restrict(self, user, action)
+        if restricted is not self:
+            restricted._scope = (user, action)
+        return restricted
+
+    wrapper.__doc__ = restrict.__doc__
+    return wrapper
+
+
 class RestrictedQuerySet(models.QuerySet):
     """A queryset that knows which rows a user may see (NetBox's RestrictedQuerySet).
 
@@ -48,6 +75,9 @@ class RestrictedQuerySet(models.QuerySet):
     counties).
     """
 
+    _scope: tuple[Any, str] | None = None
+
+    @_remembers_scope
     def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
@@ -81,6 +111,26 @@ class RestrictedQuerySet(models.QuerySet):
         if action != "view" and not self.in_scope(user, action).filter(pk=obj.pk).exists():
             raise ScopeDenied(obj, action)
         return obj
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scope = self._scope
+        return clone
+
+    def get(self, *args: Any, **kwargs: Any):
+        try:
+            return super().get(*args, **kwargs)
+        except self.model.DoesNotExist as missing:
+            if self._scope is None:
+                raise
+            pk = self.model._base_manager.filter(*args, **kwargs).values_list("pk", flat=True).first()
+            user, action = self._scope
+            if pk is None or RestrictedQuerySet(self.model, using=self.db).restrict(user, action).filter(pk=pk).exists():
+                raise  # no such row, or in scope and only left out by the caller's other filters
+            out_of_scope = type("OutOfScope", (self.model.DoesNotExist, ObjectOutOfScope), {})(*missing.args)
+            out_of_scope.model, out_of_scope.object_pk, out_of_scope.user, out_of_scope.action = (
+                self.model, pk, user, action)
+            raise out_of_scope from None
 
 
 class TimeStampedModel(models.Model):
@@ -174,6 +224,7 @@ class AccessLog(AppendOnlyModel):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        permissions = [("view_security_log", "See the security report (who read or was denied what, from where)")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"

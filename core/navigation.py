@@ -87,7 +87,7 @@ def home_cards_for(request) -> list[tuple[str, list[HomeCard]]]:
 MENU = MenuGroup(
     "Audit",
     [
-        MenuItem("Security log", "core:audit_access", "core.view_accesslog"),
+        MenuItem("Security log", "core:audit_access", "core.view_security_log"),
         MenuItem("Domain events", "core:audit_events", "core.view_domainevent"),
         MenuItem("Change history", "core:audit_changes", "core.view_domainevent"),
     ],

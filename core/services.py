@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
-from .models import AccessLog, DomainEvent
+from .models import AccessLog, DomainEvent, ObjectOutOfScope
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -80,6 +80,36 @@ def access_log_record(
     )
 
 
-def sensitive_read_record(*, request: HttpRequest, obj: models.Model, fields: Iterable[str]) -> AccessLog:
-    """Log that ``request.user`` saw sensitive fields (SSN, date of birth, address, bank data)."""
-    return access_log_record(kind=AccessLog.Kind.SENSITIVE_READ, request=request, obj=obj, fields=fields)
+def sensitive_read_record(*, request: HttpRequest, obj: models.Model, fields: Iterable[str], person=None,
+                          detail: dict[str, Any] | None = None) -> AccessLog:
+    """Log that ``request.user`` saw sensitive fields (SSN, date of birth, whereabouts, FTI, bank
+    data) of ``obj``; the row names the person they are about (``person``, or ``obj`` itself when
+    it is the person), so the security report can answer "who read X's SSN?"."""
+    person = person if person is not None else (obj if obj._meta.label == "cases.Person" else None)
+    named = {"person_id": person.pk, "person": str(person)} if person is not None else {}
+    return access_log_record(kind=AccessLog.Kind.SENSITIVE_READ, request=request, obj=obj, fields=fields,
+                             detail={**named, **(detail or {})})
+
+
+def out_of_scope_in(exception: BaseException | None) -> ObjectOutOfScope | None:
+    """The "object exists but is out of scope" behind a 404, if that is what caused it."""
+    seen = 0
+    while exception is not None and seen < 10:
+        if isinstance(exception, ObjectOutOfScope):
+            return exception
+        exception = exception.__cause__ or exception.__context__
+        seen += 1
+    return None
+
+
+def access_denial_record(*, request: HttpRequest, exception: BaseException | None) -> AccessLog | None:
+    """A 404 because the object is out of the user's (or key's) scope is an access denial: log
+    who, what, the path and the address. A 404 for a row that does not exist is not logged."""
+    denied = out_of_scope_in(exception)
+    if denied is None:
+        return None
+    user = denied.user
+    username = user.get_username() if hasattr(user, "get_username") else str(user or "")
+    return access_log_record(kind=AccessLog.Kind.ACCESS_DENIED, request=request, user=user, username=username,
+                             obj=denied.model(pk=denied.object_pk), outcome="not_found",
+                             detail={"reason": "out_of_scope", "action": denied.action})

@@ -10,6 +10,7 @@ Object pages read through ``Model.objects.restrict(user, action)``: out of scope
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -22,9 +23,11 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 from simple_history.models import registered_models
 
+from .csv import csv_response
+from .forms import SecurityLogFilterForm
 from .models import AccessLog, DomainEvent, Jurisdiction, LegalParameter
 from .navigation import home_cards_for
-from .services import access_log_record
+from .services import access_denial_record, access_log_record
 
 logger = logging.getLogger(__name__)
 
@@ -125,25 +128,51 @@ class HealthView(PublicMixin, View):
 
 
 class AuditTrailView(PermissionMixin, ListView):
-    """Security events (sign-ins, denials, sensitive reads): read-only, newest first."""
+    """The security report: sign-ins, denials (403s and out-of-scope 404s), sensitive reads (SSN,
+    whereabouts under a court override, FTI), permission and password changes, administrative
+    commands. Filter by user, kind and date; ``?format=csv`` exports the filtered rows. Read-only.
+    For the security officer: ``core.view_security_log`` (administrators hold every permission; an
+    administrator grants it to the officer), not a supervisor's role, whose reads it audits."""
 
-    permission_required = "core.view_accesslog"
+    permission_required = "core.view_security_log"
     template_name = "core/audit_access.html"
     paginate_by = 50
+    csv_header = ["at", "kind", "username", "ip_address", "path", "object_type", "object_id", "fields", "person_id",
+                  "person", "outcome", "detail"]
 
     def get_queryset(self):
-        qs = AccessLog.objects.select_related("user")
-        kind = self.request.GET.get("kind")
-        if kind in AccessLog.Kind.values:
-            qs = qs.filter(kind=kind)
-        username = self.request.GET.get("username", "").strip()
-        if username:
-            qs = qs.filter(username__iexact=username[:150])
+        self.form = SecurityLogFilterForm(self.request.GET or None)
+        qs = AccessLog.objects.all()
+        if not self.form.is_bound:
+            return qs
+        if not self.form.is_valid():
+            return qs.none()
+        data = self.form.cleaned_data
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["username"].strip():
+            qs = qs.filter(username__iexact=data["username"].strip())
+        if data["date_from"]:
+            qs = qs.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            qs = qs.filter(at__date__lte=data["date_to"])
         return qs
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("format") == "csv":
+            rows = ([r.at.isoformat(), r.kind, r.username, r.ip_address, r.path, r.object_type, r.object_id,
+                     ";".join(r.fields), r.detail.get("person_id"), r.detail.get("person", ""), r.outcome,
+                     json.dumps(r.detail, sort_keys=True)]
+                    for r in self.object_list.iterator(chunk_size=2000))
+            return csv_response(f"security-log-{timezone.localdate()}.csv", self.csv_header, rows)
+        return super().render_to_response(context, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["kinds"] = AccessLog.Kind.choices
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["format"] = "csv"
+        context.update(form=self.form, csv_query=query.urlencode())
         return context
 
 
@@ -227,6 +256,10 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    try:
+        access_denial_record(request=request, exception=exception)
+    except Exception:  # noqa: BLE001 — never turn a 404 into a 500
+        logger.exception("could not record access denial")
     if _is_api(request):
         return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)

@@ -87,10 +87,3 @@ def export_feedback(data):
 
 EXPORTS = {"events": export_events, "media": export_media, "feedback": export_feedback}
 
-
-def csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) and show empty cells for missing values."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

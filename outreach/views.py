@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from django.views.generic.edit import ProcessFormView
 
 from core.confirm import Confirmation, ConfirmStepMixin
+from core.csv import csv_response
 from core.views import FilteredListView, PermissionMixin, PublicMixin, ScopedQuerysetMixin
 
 from . import charts, selectors, services
@@ -877,10 +877,4 @@ class DashboardExportView(PermissionMixin, View):
         if dataset not in exports:
             raise Http404("No such export.")
         header, rows = exports[dataset](dashboard_data())
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="outreach-{dataset}-{timezone.localdate()}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([charts.csv_safe(v) for v in row])
-        return response
+        return csv_response(f"outreach-{dataset}-{timezone.localdate()}.csv", header, rows, stream=False)

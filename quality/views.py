@@ -3,7 +3,6 @@ expenditures, self-assessment reviews, improvement plans and goals."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -11,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from core.confirm import Confirmation, ConfirmStepMixin
+from core.csv import csv_response
 from core.money import money
 from core.views import PermissionMixin
 
@@ -161,23 +161,6 @@ LINE_LABELS = {
 }
 
 
-def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-
-    def stream():
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 class CaseListBase(PermissionMixin, ListView):
     """A paginated list of the cases behind a figure (restricted to the user's case scope), as CSV
     with ``?format=csv``."""
@@ -214,7 +197,7 @@ class CaseListBase(PermissionMixin, ListView):
                         row += [money(c.current_due), money(c.current_paid)]
                     yield row
 
-            return _csv_response(f"{self.csv_name()}.csv", header, rows())
+            return csv_response(f"{self.csv_name()}.csv", header, rows())
         return super().render_to_response(context, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -485,7 +468,7 @@ class ReviewExportView(PermissionMixin, View):
 
         header = ["criterion", "benchmark_pct", "compliance_pct", "case_number", "stratum", "result", "answers",
                   "notes", "scored_by", "scored_at"]
-        return _csv_response(f"review-{review.pk}.csv", header, rows())
+        return csv_response(f"review-{review.pk}.csv", header, rows())
 
 
 # ---- improvement plans ---------------------------------------------------------------------------

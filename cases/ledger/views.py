@@ -7,6 +7,7 @@ from django.views import View
 
 from core.views import FilteredListView, PermissionMixin
 
+from ..access import fti_reads_record
 from ..models import Case
 from ..services import collection_release
 from .filtersets import CollectionFilterSet, DisbursementFilterSet
@@ -26,6 +27,8 @@ class HeldCollectionListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["fti"] = can_view_fti(self.request.user)
+        if context["fti"]:
+            fti_reads_record(request=self.request, collections=context["object_list"])
         context["release_form"] = ReleaseForm()
         return context
 

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.models import AccessLog, DomainEvent
-from core.services import access_log_record, event_record, events_bulk_record
+from core.services import access_log_record, event_record, events_bulk_record, sensitive_read_record
 
 from ..choices import CaseStage, CaseStatus, WorkItemKind
 from ..deadlines import LOCATE_REPEAT_MONTHS
@@ -94,6 +94,8 @@ def fvi_override_use(*, override: FviOverride, via: str, user=None, agency=None,
                       fields=["addresses"],
                       detail={"action": "used", "via": via, "agency": getattr(agency, "name", ""),
                               "person_id": override.person_id})
+    sensitive_read_record(request=request, obj=override.person, fields=["addresses"],
+                          detail={"via": "fvi_override", "override_id": override.pk, "agency": getattr(agency, "name", "")})
     event_record(verb="fvi.override_used", subject=override, case_id=override.case_id, actor=user,
                  actor_label=getattr(agency, "name", ""), summary=f"FVI override used via {via}")
     return list(Address.objects.filter(person_id=override.person_id).order_by("-valid_from", "-id"))

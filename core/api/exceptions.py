@@ -11,6 +11,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.services import access_denial_record
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,6 +30,12 @@ def exception_handler(exc, context):
         logger.warning("API DataError turned into 400: %s", exc)
         exc = exceptions.ValidationError({"detail": "A value is out of range."})
     elif isinstance(exc, Http404):
+        request = context.get("request")
+        if request is not None:
+            try:
+                access_denial_record(request=getattr(request, "_request", request), exception=exc)
+            except Exception:  # noqa: BLE001 — never turn a 404 into a 500
+                logger.exception("could not record access denial")
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

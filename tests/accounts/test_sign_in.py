@@ -73,9 +73,12 @@ def test_password_change_is_logged(client, make_user):
 
 
 def test_navigation_shows_only_what_the_role_may_open(client_as, role_user):
+    # The security log is the security officer's (core.view_security_log), not a supervisor's whose reads it audits.
+    administrator_items = [i.url_name for _, items in menu_for(role_user("administrator")) for i in items]
     coordinator_items = [i.url_name for _, items in menu_for(role_user("coordinator")) for i in items]
     trainer_items = [i.url_name for _, items in menu_for(role_user("trainer")) for i in items]
-    assert "core:audit_access" in coordinator_items
+    assert "core:audit_access" in administrator_items
+    assert "core:audit_access" not in coordinator_items and "core:audit_events" in coordinator_items
     assert "core:audit_access" not in trainer_items
     page = client_as("trainer").get(reverse("core:home")).content.decode()
     assert reverse("core:audit_access") not in page

@@ -294,14 +294,6 @@ def test_csv_exports(client_as, role_user):
     assert f"{month},1,9.0,9.0,1" in media
 
 
-def test_csv_neutralises_formulas():
-    from outreach.charts import csv_safe
-
-    assert csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert csv_safe(None) == ""
-    assert csv_safe(4.5) == "4.5"
-
-
 # Home cards ----------------------------------------------------------------------------------
 def test_home_cards_show_overdue_and_due_soon_media(client_as):
     now = timezone.now()

@@ -1,0 +1,168 @@
+"""FVI (42 USC 654(26)): no channel shows a protected person's whereabouts.
+
+The sweep gives every person in the every-URL samples the family violence indicator and
+whereabouts that carry a marker (``zqxfvi``), then fetches every page (plain, as CSV, searched),
+every PDF, every admin list/change/history page and every partner API response, and asserts the
+marker appears in none of them. It is built from the URL registry and the admin and API routes,
+so a new page, export, endpoint or admin is swept without changes here.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+
+from accounts.choices import Role
+from cases.models import Address, Case, Employer, Employment, LocateAttempt, Person
+from tests.sweeps import EXPORT_QUERIES, api_patterns, body, fetch_all, view_class, web_urls
+
+pytestmark = pytest.mark.django_db
+
+MARKER = re.compile(rb"zqxfvi|\b99887\b", re.IGNORECASE)
+# The employer's own admin pages list employers, not who works there: an employer alone locates no one.
+NOT_ABOUT_A_PERSON = {"cases.employer"}
+
+
+def _pdf_text(content: bytes) -> bytes:
+    """The page streams of a PDF, inflated (fpdf2 compresses them)."""
+    out = [content]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.DOTALL):
+        try:
+            out.append(zlib.decompress(stream))
+        except zlib.error:
+            out.append(stream)
+    return b"\n".join(out)
+
+
+def _protect_everyone() -> list[Person]:
+    """Every person gets the FVI and marked whereabouts, through saves (so history rows hold them too)."""
+    employer = Employer.objects.create(name="Zqxfvi Covert Widgets", line1="1 Zqxfvi Plaza", city="Zqxfviburg",
+                                       state="NY", postal_code="99887", contact_email="hr@zqxfvi.example",
+                                       phone="555-0199 zqxfvi")
+    people = list(Person.objects.all())
+    for person in people:
+        person.phone = f"518-555-{person.pk:04d} zqxfvi"
+        person.email = f"zqxfvi{person.pk}@hidden.example"
+        person.save()  # a history row with the values, before the indicator is set
+        person.family_violence = True
+        person.save()
+        Address.objects.create(person=person, line1=f"{person.pk} Zqxfvi Hidden Lane", city="Zqxfviville", state="NY",
+                               postal_code="99887", valid_from=date(2026, 1, 1), source="dmv")
+        Employment.objects.create(person=person, employer=employer, started_on=date(2026, 1, 1))
+    for case in Case.objects.prefetch_related("participants"):
+        for participant in case.participants.all():
+            LocateAttempt.objects.create(case=case, person_id=participant.person_id, source="dmv",
+                                         attempted_on=date(2026, 2, 1), result="found",
+                                         notes=f"Lives at {participant.person_id} Zqxfvi Hidden Lane, Zqxfviville 99887")
+    return people
+
+
+def _leaks(label: str, response) -> list[str]:
+    content = body(response)
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        content = _pdf_text(content)
+    return [f"{label}: {m.group(0).decode()!r}" for m in MARKER.finditer(content)][:1]
+
+
+def _admin_urls() -> list[str]:
+    urls = []
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        if model._meta.label_lower in NOT_ABOUT_A_PERSON:
+            continue
+        changelist = reverse("admin:{}_{}_changelist".format(*info))
+        # Searches by part of a value, so the echoed search term itself is no marker.
+        urls += [changelist, changelist + "?q=fviville", changelist + "?q=9988"]
+        if model._meta.app_label != "cases":
+            continue
+        for pk in model._default_manager.values_list("pk", flat=True)[:40]:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[pk]))
+            if hasattr(model_admin, "history_view"):
+                urls.append(reverse("admin:{}_{}_history".format(*info), args=[pk]))
+                history = getattr(model, "history", None)
+                if history is not None:
+                    for version in history.filter(**{model._meta.pk.attname: pk}).values_list("history_id", flat=True):
+                        urls.append(reverse("admin:{}_{}_simple_history".format(*info), args=[pk, version]))
+    return urls
+
+
+def _api_urls() -> list[str]:
+    """Every GET endpoint, its detail routes filled with every case's number or every row's key."""
+    case_numbers = list(Case.objects.values_list("case_number", flat=True))
+    urls = []
+    for route, name, pattern in api_patterns():
+        params = list(pattern.pattern.converters)
+        if not params:
+            urls.append("/" + route)
+            continue
+        cls = view_class(pattern)
+        values: list[dict] = []
+        if params == ["case_number"]:
+            values = [{"case_number": n} for n in case_numbers]
+        elif len(params) == 1 and getattr(cls, "queryset", None) is not None:
+            lookup = getattr(cls, "lookup_field", "pk")
+            values = [{params[0]: v} for v in cls.queryset.model._default_manager.values_list(lookup, flat=True)[:40]]
+        urls += [reverse(name, kwargs=kw) for kw in values]
+    return urls
+
+
+def test_no_channel_shows_an_fvi_persons_whereabouts(role_user, api_client_with):
+    users = {str(role): role_user(role) for role in Role}
+    urls = web_urls(users=users)
+    people = _protect_everyone()
+    assert people, "the URL samples hold no person: nothing would be swept"
+    client = Client(raise_request_exception=False)
+    client.force_login(users["administrator"])  # a superuser: every permission, every county, every branch
+
+    leaks, seen = [], 0
+    search = tuple(f"?q={p.last_name}" for p in people[:3])
+    for _name, url, response in fetch_all(client, urls, EXPORT_QUERIES + search):
+        seen += 1
+        leaks += _leaks(url, response)
+    for url in _admin_urls():
+        response = client.get(url)
+        if response.status_code == 200:
+            seen += 1
+            leaks += _leaks(url, response)
+    api = api_client_with("all")
+    api_seen = 0
+    for url in _api_urls():
+        response = api.get(url)
+        if response.status_code == 200:
+            api_seen += 1
+            leaks += _leaks(url, response)
+
+    assert seen > 100 and api_seen >= len(people) // 3  # the sweep reached pages and API answers
+    if leaks:
+        Path("/tmp/sec-redact-fvi-leaks.txt").write_text("\n".join(leaks))
+    assert leaks == []
+
+
+def test_the_sweep_would_see_whereabouts_that_are_shown(client_as):
+    """The control: the same marked values, without the indicator, do show on the person page."""
+    from tests.cases.factories import CaseFactory
+
+    case = CaseFactory(county="Albany")
+    person = case.cp
+    person.phone, person.email = "518-555-0100 zqxfvi", "zqxfvi@shown.example"
+    person.save()
+    Address.objects.create(person=person, line1="9 Zqxfvi Shown Street", city="Zqxfviville", state="NY", postal_code="99887",
+                           valid_from=date(2026, 1, 1))
+    url = reverse("cases:person_detail", kwargs={"case_number": case.case_number, "person_id": person.pk})
+    client = client_as("caseworker")
+
+    shown = client.get(url)
+    person.family_violence = True
+    person.save()
+    withheld = client.get(url)
+
+    assert len(MARKER.findall(shown.content)) >= 4
+    assert MARKER.findall(withheld.content) == []
+    assert b"Withheld (family violence indicator)" in withheld.content
