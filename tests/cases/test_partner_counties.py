@@ -113,6 +113,7 @@ def test_postponed_hearing_does_not_duplicate_the_request(make_user):
     for day in (1, 8):
         Hearing.objects.create(request=request, officer=officer, mode="phone", location="Bridge",
                                starts_at=timezone.make_aware(datetime(2026, 12, day, 10)),
+                               ends_at=timezone.make_aware(datetime(2026, 12, day, 11)),
                                status="postponed" if day == 1 else "scheduled")
     # then the request is in scope once, and fetching it does not raise MultipleObjectsReturned
     scoped = HearingRequest.objects.restrict(officer, "view")
