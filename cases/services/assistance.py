@@ -77,6 +77,9 @@ def case_assistance_change(*, case: Case, status: str, effective_on: date, by) -
     if effective_on > timezone.localdate():
         raise ValidationError({"effective_on": "A change of assistance cannot take effect in the future."})
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not AssistanceSpell.objects.filter(case=locked).exists():
+        # A case loaded without spells: its present status has held since it opened.
+        case_assistance_open(case=locked)
     open_spell = AssistanceSpell.objects.select_for_update().filter(case=locked, end_on__isnull=True).first()
     if open_spell is not None:
         if open_spell.status == status:

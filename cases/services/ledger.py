@@ -493,10 +493,12 @@ def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance]) -> 
                     .values("case_id").annotate(n=Count("id")).values_list("case_id", "n"))
     earliest = min(balances[case_id].current_month for case_id in ids)
     passed: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for case_id, allocated_on, amount in Allocation.objects.filter(
+    # The month's pass-through is what was passed through of current support *collected* this
+    # month (45 CFR 302.51: the month of collection), read through the recent allocations.
+    for case_id, collected_on, amount in Allocation.objects.filter(
         case_id__in=ids, bucket=Bucket.CURRENT, payee=Payee.FAMILY, allocated_on__gte=earliest, reversed_on__isnull=True
-    ).values_list("case_id", "allocated_on", "amount"):
-        if allocated_on >= balances[case_id].current_month:
+    ).values_list("case_id", "collection__collected_on", "amount"):
+        if collected_on >= balances[case_id].current_month:
             passed[case_id] += amount
     by_id = {case.pk: case for case in cases}
     return {

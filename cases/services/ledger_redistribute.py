@@ -142,7 +142,8 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
     children = CaseParticipant.objects.filter(case=case, role=ParticipantRole.CHILD).aggregate(n=Count("id"))["n"]
     passed_now = sum((a.amount for a in Allocation.objects.filter(
         case=case, bucket=Bucket.CURRENT, payee=Payee.FAMILY, reversed_on__isnull=True,
-        allocated_on__gte=balance.current_month).exclude(collection_id__in=ids)), ZERO)
+        allocated_on__gte=balance.current_month, collection__collected_on__gte=balance.current_month)
+        .exclude(collection_id__in=ids)), ZERO)
 
     plans: dict[int, tuple[rules.Distribution, date, bool, str]] = {}
     for collection in redo:
