@@ -19,7 +19,8 @@ arrears bucket, so the balance stays the sum of its entries (``verify_ledger``).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Sum
@@ -40,7 +41,16 @@ from ..choices import (
     Payee,
 )
 from ..ledger_dates import month_start, next_month
-from ..models import Allocation, Case, CaseBalance, CaseParticipant, Collection, Disbursement, LedgerEntry
+from ..models import (
+    Allocation,
+    AssistanceSpell,
+    Case,
+    CaseBalance,
+    CaseParticipant,
+    Collection,
+    Disbursement,
+    LedgerEntry,
+)
 from .ledger import (
     DISBURSE_WITHIN_BUSINESS_DAYS,
     ENTRY_COLUMNS,
@@ -278,3 +288,92 @@ def _write(*, case, redo, plans, live_allocations, live_entries, received, on, b
                      data={"reason": reason, "changes": changes})
     return result
 
+
+
+# --- re-derivation of existing ledgers (issue 11, item 10) ----------------------------------------
+
+ROLL_DESCRIPTION = "Unpaid current support becomes arrears"
+REASSIGN_PREFIX = "Reassigned by month of assistance"
+
+
+@dataclass
+class RederiveResult:
+    case_id: int
+    spells_opened: int = 0
+    months_reassigned: int = 0
+    amount_reassigned: Decimal = ZERO
+    collections_redistributed: int = 0
+
+
+def _reassign(case: Case, balance: CaseBalance, spells: SpellMap, on: date, by) -> tuple[int, Decimal]:
+    """Arrears of each closed month go to the bucket of that month's assistance status (42 USC
+    608(a)(3)): a month closed out into the other bucket is corrected by an adjustment pair (out
+    of the bucket it went to, as far as that bucket still holds it, into the right one), dated
+    by the month (``due_on``) so a rerun sees it done."""
+    done = set(LedgerEntry.objects.filter(case=case, entry_type=EntryType.ADJUSTMENT,
+                                          description__startswith=REASSIGN_PREFIX).values_list("due_on", flat=True))
+    rows: list[tuple] = []
+    months, total = 0, ZERO
+    rolls = (LedgerEntry.objects.filter(case=case, entry_type=EntryType.ADJUSTMENT, description=ROLL_DESCRIPTION,
+                                        bucket__in=(Bucket.ARREARS_ASSIGNED, Bucket.ARREARS_UNASSIGNED),
+                                        reversed_by__isnull=True)
+             .values_list("posted_on", "bucket").annotate(s=Sum("amount")).order_by("posted_on"))
+    for posted_on, bucket, amount in rolls:
+        month = month_start(posted_on - timedelta(days=1))  # a roll is posted the first day of the next month
+        if month in done or amount <= 0:
+            continue
+        right = arrears_bucket_for(status_in(spells, case, month))
+        if right == bucket:
+            continue
+        held = balance.assigned_arrears if bucket == Bucket.ARREARS_ASSIGNED else balance.unassigned_arrears
+        moved = min(amount, max(held, ZERO))
+        if moved <= 0:
+            continue
+        text = f"{REASSIGN_PREFIX}: {month:%Y-%m} closed out as {bucket}, month status decides {right}"
+        rows += [(case.pk, EntryType.ADJUSTMENT, bucket, "", month, -moved, on, None, text[:200]),
+                 (case.pk, EntryType.ADJUSTMENT, right, "", month, moved, on, None, text[:200])]
+        _move(balance, bucket, -moved)
+        _move(balance, right, moved)
+        months += 1
+        total += moved
+    if rows:
+        rows_insert(LedgerEntry, (*ENTRY_COLUMNS[:4], "due_on", *ENTRY_COLUMNS[4:]), rows)
+        event_record(verb="arrears reassigned", subject=case, case_id=case.pk, actor=by,
+                     summary=f"{months} month(s), {total:.2f} moved to the bucket of the month's assistance status",
+                     data={"months": months, "amount": str(total)})
+    return months, total
+
+
+def ledger_rederive(*, case: Case, on: date, by=None) -> RederiveResult:
+    """Re-derive one case's ledger by the law (issue 11, item 10), through the same reversal and
+    new-entry services as a posting: assistance spells where the case has none (its present
+    status since it opened), the assignment of each closed month by its month of assistance,
+    then the distribution by month of collection from the first collection that was distributed
+    in another month than it was collected. Events record what changed; rerunning changes
+    nothing. Call inside a transaction (``manage.py ledger_rederive`` runs one per case)."""
+    from .assistance import case_assistance_open
+    from .ledger import _locked_balance
+
+    ledger_writer()
+    result = RederiveResult(case_id=case.pk)
+    if not AssistanceSpell.objects.filter(case=case).exists():
+        case_assistance_open(case=case)
+        result.spells_opened = 1
+    spells = spells_of([case.pk])
+    balance = _locked_balance(case, on=on, spells=spells)
+    result.months_reassigned, result.amount_reassigned = _reassign(case, balance, spells, on, by)
+    first = None
+    for collected_on, allocated_on in (Allocation.objects.filter(
+            case=case, reversed_on__isnull=True, collection__status=CollectionStatus.POSTED)
+            .values_list("collection__collected_on", "allocated_on").order_by("collection__collected_on")):
+        if month_start(collected_on) != month_start(allocated_on):
+            first = collected_on
+            break
+    if first is not None:
+        done = case_redistribute(case=case, balance=balance, from_date=first, on=on, by=by,
+                                 spells=spells, reason="ledger re-derived by month of collection")
+        result.collections_redistributed = len(done)
+    else:
+        _refresh_derived(balance, on=on)
+        _balances_save([balance])
+    return result
