@@ -52,6 +52,16 @@ class AssistanceSpellInline(admin.TabularInline):
         return False
 
 
+@admin.register(AssistanceSpell)
+class AssistanceSpellAdmin(MoneyAdmin):
+    """Spells change only through ``case_assistance_change`` (the case's admin page uses it)."""
+
+    list_display = ("case", "status", "start_on", "end_on", "created_by", "created_at")
+    list_filter = ("status",)
+    search_fields = ("case__case_number",)
+    raw_id_fields = ("case",)
+
+
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
     list_display = ("last_name", "first_name", "ssn_last4", "date_of_birth", "family_violence", "paternity_status")

@@ -36,14 +36,14 @@ DROP FUNCTION IF EXISTS cases_ledgerentry_immutable();
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
-    schema_editor.execute(TRIGGER)
+    schema_editor.execute(FUNCTION, params=None)
+    schema_editor.execute(TRIGGER, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(DROP)
+    schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

@@ -291,6 +291,7 @@ class AssistanceSpell(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", db_index=False)
 
+    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
