@@ -452,7 +452,8 @@ def _existing_collections(references: list[str]) -> dict[str, Collection]:
             found[collection.source_reference] = collection
     if found:
         allocations: dict[int, list[Allocation]] = defaultdict(list)
-        for allocation in Allocation.objects.filter(collection__in=list(found.values())).order_by("pk"):
+        for allocation in Allocation.objects.filter(collection__in=list(found.values()),
+                                                    reversed_on__isnull=True).order_by("pk"):
             allocations[allocation.collection_id].append(allocation)
         for collection in found.values():
             collection.replayed_allocations = allocations[collection.pk]
@@ -623,6 +624,7 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
             for collection in collections:
                 if collection.pk in done:
                     allocations_of[collection.source_reference] = done[collection.pk]
+                    collection.refresh_from_db(fields=["hold_reason", "overpayment_policy"])
 
     created = {collection.source_reference: collection for collection in collections}
     results = []

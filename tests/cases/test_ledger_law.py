@@ -351,3 +351,47 @@ def month_before(day: date) -> date:
     from datetime import timedelta
 
     return day.replace(day=1) - timedelta(days=1)
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+def test_the_case_page_changes_assistance_through_the_service(client_as):
+    from django.urls import reverse
+
+    case = case_from(date(2024, 11, 1), assistance=AssistanceStatus.NEVER)
+    client = client_as("caseworker")
+    url = reverse("cases:assistance_change", args=[case.case_number])
+    with time_machine.travel(at(date(2024, 12, 10)), tick=False):
+        page = client.get(url)
+        assert page.status_code == 200 and b"assistance-spells" in page.content
+        bad = client.post(url, {"status": "current", "effective_on": "2099-01-01"})
+        assert bad.status_code == 200 and AssistanceSpell.objects.filter(case=case).count() == 1
+        done = client.post(url, {"status": "current", "effective_on": "2024-12-01"})
+    assert done.status_code == 302
+    assert list(AssistanceSpell.objects.filter(case=case).order_by("start_on").values_list("status", "end_on")) == [
+        ("never", date(2024, 11, 30)), ("current", None)]
+
+
+def test_the_case_page_refuses_an_assistance_change_to_a_read_only_role(client_as):
+    from django.urls import reverse
+
+    case = case_from(date(2024, 11, 1))
+    response = client_as("quality_analyst").post(reverse("cases:assistance_change", args=[case.case_number]),
+                                                 {"status": "current", "effective_on": "2024-12-01"})
+    assert response.status_code in (302, 403)
+    assert AssistanceSpell.objects.filter(case=case).count() == 1
+
+
+def test_the_payment_form_takes_the_date_of_collection(client_as):
+    from django.urls import reverse
+
+    case = case_from(date(2024, 11, 1))
+    client = client_as("caseworker")
+    with time_machine.travel(at(date(2024, 12, 2)), tick=False):
+        charges_accrue(through=date(2024, 12, 2))
+        response = client.post(reverse("cases:payment_create", args=[case.case_number]), {
+            "amount": "500.00", "received_on": "2024-12-02", "source": "direct_payment", "source_reference": "F-1",
+            "collected_on": "2024-11-30"}, follow=True)
+    assert response.status_code == 200 and b"collected 2024-11-30" in response.content
+    assert Collection.objects.get(source_reference="F-1").collected_on == date(2024, 11, 30)
+    assert bal(case).unassigned_arrears == D("0.00")
