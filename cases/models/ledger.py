@@ -79,6 +79,11 @@ class Collection(models.Model):
     def __str__(self) -> str:
         return f"{self.source_reference} {self.amount}"
 
+    def save(self, *args, **kwargs):
+        if self.collected_on is None:  # the received date when nothing earlier is known
+            self.collected_on = self.received_on
+        super().save(*args, **kwargs)
+
     @classmethod
     def scope_filter(cls, user, action: str):
         q = case_scope_q(user, "case__")

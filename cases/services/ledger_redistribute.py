@@ -216,7 +216,12 @@ def _write(*, case, redo, plans, live_allocations, live_entries, received, on, b
         new = sorted((line.bucket, line.payee, line.amount) for line in distribution.lines)
         first_time = collection.pk not in received
         hold_reason = distribution.held_reason
-        if not first_time and old == new and collection.hold_reason == hold_reason:
+        # What the entries do to the buckets, before and after: the same allocation lines can
+        # move another bucket (current support of this month vs of a closed month's arrears).
+        old_effect = sorted((bucket, -entry.amount) for entry, bucket in live_entries.get(collection.pk, []))
+        new_effect = sorted((month_bucket if closed and line.bucket == rules.CURRENT else line.bucket, line.amount)
+                            for line in distribution.lines)
+        if not first_time and old == new and old_effect == new_effect and collection.hold_reason == hold_reason:
             continue
         for entry, bucket in live_entries.get(collection.pk, []):
             reversals.append(LedgerEntry(

@@ -395,3 +395,20 @@ def test_the_payment_form_takes_the_date_of_collection(client_as):
     assert response.status_code == 200 and b"collected 2024-11-30" in response.content
     assert Collection.objects.get(source_reference="F-1").collected_on == date(2024, 11, 30)
     assert bal(case).unassigned_arrears == D("0.00")
+
+
+def test_a_collection_recorded_in_the_wrong_month_is_moved_to_its_month_of_collection():
+    # Legacy: a payment withheld in November was distributed to December's current support
+    # (its date of collection corrected afterwards). The next November payment redistributes
+    # both to November: same allocation lines ("current"), but the entries now reduce
+    # November's arrears, and the balance still equals its entries.
+    case = case_from(date(2024, 11, 1))
+    with time_machine.travel(at(date(2024, 12, 3)), tick=False):
+        charges_accrue(through=date(2024, 12, 3))
+        legacy = post(case, "100.00", "LEGACY", received_on=date(2024, 12, 3)).collection
+        Collection.objects.filter(pk=legacy.pk).update(collected_on=date(2024, 11, 28))
+        post(case, "50.00", "NOV", received_on=date(2024, 12, 3), collected_on=date(2024, 11, 29))
+    b = bal(case)
+    assert (b.current_paid_month, b.unassigned_arrears) == (D("0.00"), D("350.00"))
+    assert LedgerEntry.objects.filter(collection=legacy, entry_type=EntryType.REVERSAL).count() == 1
+    assert ledger_differences() == []
