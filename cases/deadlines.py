@@ -43,7 +43,7 @@ class Deadline:
 
 def due_soon_days() -> int:
     """How many days ahead a deadline counts as "due soon" (an office setting, not a legal rule)."""
-    return getattr(settings, "CASES_DUE_SOON_DAYS", 7)
+    return settings.CASES_DUE_SOON_DAYS
 
 
 def deadline_state(due_on: date | None, today: date) -> str:

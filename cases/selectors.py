@@ -19,6 +19,12 @@ def case_get(*, user, case_number: str, action: str = "view") -> Case:
     return get_object_or_404(Case.objects.restrict(user, action), case_number=str(case_number)[:20])
 
 
+def case_by_number(case_number: str) -> Case | None:
+    """The case with this number (any case: callers keep unknown or unseen numbers flagged), or None."""
+    number = (case_number or "").strip()
+    return Case.objects.filter(case_number__iexact=number).first() if number else None
+
+
 def case_list(*, user) -> QuerySet[Case]:
     """Cases in the user's scope, with what a list row shows (constant number of queries)."""
     return (

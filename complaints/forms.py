@@ -23,15 +23,6 @@ def clean_phone(value: str) -> str:
     return value
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def staff_investigators():
     return (User.objects.filter(is_active=True, groups__name__in=["ombudsperson", "coordinator"])
             .distinct().order_by("last_name", "first_name", "username"))
@@ -113,10 +104,10 @@ class StaffComplaintForm(PublicComplaintForm):
         return self.cleaned_data.get("known_on")
 
     def clean(self):
-        from .services import case_lookup
+        from cases.selectors import case_by_number
 
         data = super().clean()
-        case = case_lookup(data.get("case_number", ""))
+        case = case_by_number(data.get("case_number", ""))
         data["case"] = case
         investigator = data.get("investigator")
         if investigator and case is not None and case.caseworker_id == investigator.pk:

@@ -34,22 +34,6 @@ def complaint_for_status_page(*, number: str, secret: str) -> Complaint | None:
     return complaint
 
 
-def for_case(*, user, case) -> dict:
-    """A case's complaints and hearing requests, as far as ``user`` may see them (for the case page:
-    ``{% include "complaints/partials/case_complaints.html" %}`` with this as ``complaints_block``)."""
-    from hearings.models import HearingRequest
-
-    complaints = list(Complaint.objects.restrict(user, "view").filter(case=case)
-                      .select_related("investigator").order_by("-received_on", "-pk"))
-    hearings = list(HearingRequest.objects.restrict(user, "view").filter(case=case).order_by("-requested_on", "-pk"))
-    return {
-        "complaints": complaints,
-        "hearings": hearings,
-        "can_see_complaints": user.has_perm("complaints.view_complaint"),
-        "can_see_hearings": user.has_perm("hearings.view_hearingrequest"),
-    }
-
-
 def unread_notices(*, user):
     return Notice.objects.filter(user=user, read_at__isnull=True)
 

@@ -15,13 +15,15 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.selectors import case_by_number
 from core import business_days
 from core.db import advisory_xact_lock
+from core.numbering import save_with_unique_number
 from core.services import event_record
 
 from . import deadlines
@@ -35,45 +37,15 @@ from .choices import (
 )
 from .models import Communication, Complaint, Notice, Referral, ReminderRun
 
-NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out on the phone
-
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def random_number(prefix: str) -> str:
-    """A confirmation number that cannot be guessed from the previous one (``CMP-7KQ2-M9XD``)."""
-    chars = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
-    return f"{prefix}-{chars[:4]}-{chars[4:]}"
-
-
-def _save_with_number(obj, prefix: str) -> None:
-    for _ in range(5):
-        obj.number = random_number(prefix)
-        try:
-            with transaction.atomic():
-                obj.save()
-            return
-        except IntegrityError:
-            if type(obj).objects.filter(number=obj.number).exists():
-                continue
-            raise
-    raise RuntimeError("could not allocate a unique number")
 
 
 def _actor(by, agency) -> dict:
     if by is not None:
         return {"actor": by}
     return {"actor_label": f"Partner agency: {agency}" if agency else "Public web form"}
-
-
-def case_lookup(case_number: str):
-    """The case with this number, or None (unknown numbers are kept on the complaint, flagged)."""
-    from cases.models import Case
-
-    number = (case_number or "").strip()
-    return Case.objects.filter(case_number__iexact=number).first() if number else None
 
 
 @transaction.atomic
@@ -110,7 +82,7 @@ def complaint_file(
     if errors:
         raise ValidationError(errors)
     if case is None:
-        case = case_lookup(case_number)
+        case = case_by_number(case_number)
     jurisdiction = deadlines.profile(getattr(case, "jurisdiction", None))
     due_on = deadlines.due_after(received_on, DeadlineKey.RESOLUTION, jurisdiction=jurisdiction)
     known_limit = deadlines.days_for(DeadlineKey.KNOWN_LIMIT, jurisdiction=jurisdiction, on=received_on)
@@ -144,7 +116,7 @@ def complaint_file(
         complaint.secret_hash = make_password(raw_secret)
     complaint.number = "pending"
     complaint.full_clean(exclude=["number"])
-    _save_with_number(complaint, "CMP")
+    save_with_unique_number(complaint, "CMP")
     complaint.raw_secret = raw_secret
     event_record(
         verb="complaint received", subject=complaint, case_id=complaint.case_id,

@@ -17,6 +17,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from core.forms import apply_service_errors
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, PublicMixin
 
 from . import selectors, services, throttle
@@ -35,7 +36,6 @@ from .forms import (
     ReportForm,
     ResolveForm,
     StaffComplaintForm,
-    apply_service_errors,
 )
 from .models import Complaint, Notice, Referral
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from complaints import deadlines
 from complaints.choices import ComplaintStatus, DeadlineKey
 from complaints.models import Complaint
-from complaints.services import _save_with_number
+from core.numbering import save_with_unique_number
 from core.services import event_record
 
 from .choices import (
@@ -132,7 +132,7 @@ def hearing_request_create(
     )
     request.number = "pending"
     request.full_clean(exclude=["number"])
-    _save_with_number(request, "HRG")
+    save_with_unique_number(request, "HRG")
     event_record(
         verb="hearing requested", subject=request, case_id=request.case_id, actor=by,
         summary=f"{request.number}: {request.get_issue_display()}"

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from complaints.forms import apply_service_errors
+from cases.selectors import case_by_number
 from complaints.models import Complaint
-from complaints.services import case_lookup
+from core.forms import apply_service_errors
 from core.views import FilteredListView, PermissionMixin
 
 from . import selectors, services
@@ -72,7 +72,7 @@ class RequestCreateView(PermissionMixin, FormView):
             return self.form_invalid(form)
         try:
             request = services.hearing_request_create(
-                complaint=complaint, case=None if complaint else case_lookup(data["case_number"]),
+                complaint=complaint, case=None if complaint else case_by_number(data["case_number"]),
                 requester_name=data["requester_name"], contact_email=data["contact_email"],
                 contact_phone=data["contact_phone"], issue=data["issue"], statement=data["statement"],
                 requested_on=data["requested_on"], complaint_made_on=data["complaint_made_on"],

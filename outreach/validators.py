@@ -27,7 +27,7 @@ CONTENT_TYPES = {
 
 
 def max_material_bytes() -> int:
-    return getattr(settings, "CASEWORKS_OUTREACH_MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.CASEWORKS_OUTREACH_MATERIAL_MAX_BYTES
 
 
 def validate_material_file(value) -> None:

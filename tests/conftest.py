@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,13 +27,75 @@ hypothesis_settings.load_profile("caseworks")
 STAFF_ROLES = [r for r in Role if r != Role.PARTNER_AGENCY]
 
 
+# Tests that share one resource run on one xdist worker (``--dist loadgroup``): the browser tests
+# (one Chromium at a time keeps a 2-core machine responsive) and the tests that start a real
+# Celery worker on the shared Redis broker (two such workers would take each other's tasks).
+XDIST_GROUPS = {"browser": "browser", "redis": "broker", "chaos": "broker"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker, group in XDIST_GROUPS.items():
+            if item.get_closest_marker(marker) is not None:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sqlite_template() -> Path:
+    """A migrated SQLite database, built once per set of migrations and copied for each test run.
+
+    Applying the migrations renders Django's model states operation by operation: about a minute of
+    CPU that every run and every xdist worker would otherwise pay again. The template is keyed by
+    the migration files and Django's version and built under a lock (one worker builds, the others
+    wait and copy); the run itself still migrates its copy (nothing left to apply) so the
+    post-migrate set-up (roles, schedules, reference data) runs as usual."""
+    import django
+
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    local = ROOT / ".local"
+    local.mkdir(exist_ok=True)
+    template = local / f"test-template-{digest.hexdigest()[:16]}.sqlite3"
+    with open(local / "test-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            building = template.with_suffix(".building")
+            building.unlink(missing_ok=True)
+            env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": f"sqlite:///{building}"}
+            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+            for old in local.glob("test-template-*.sqlite3"):
+                old.unlink()
+            building.rename(template)
+    return template
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings):
+    """On SQLite, start from the migrated template (see ``_sqlite_template``) unless --create-db."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    reuse = bool(request.config.getvalue("reuse_db")) and not request.config.getvalue("create_db")
+    if not database["ENGINE"].endswith("sqlite3") or request.config.getvalue("create_db") or reuse:
+        return reuse
+    name = database["TEST"]["NAME"]
+    shutil.copyfile(_sqlite_template(), name)
+    request.config._caseworks_copied_db = name
+    return True
+
+
 def pytest_sessionfinish(session):
-    """Django removes the SQLite test database file but not its WAL and shared-memory files."""
+    """Remove the SQLite test database (a template copy is kept by keepdb) and its WAL files."""
     from django.conf import settings
 
     test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and test_name:
-        for suffix in ("-wal", "-shm"):
+        suffixes = ("-wal", "-shm", "") if getattr(session.config, "_caseworks_copied_db", None) else ("-wal", "-shm")
+        for suffix in suffixes:
             Path(f"{test_name}{suffix}").unlink(missing_ok=True)
 
 

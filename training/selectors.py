@@ -35,7 +35,7 @@ def today() -> date:
 
 
 def due_soon_days() -> int:
-    return int(getattr(settings, "TRAINING_DUE_SOON_DAYS", 30))
+    return settings.TRAINING_DUE_SOON_DAYS
 
 
 def due_date(*, last_completed: date, months: int) -> date:

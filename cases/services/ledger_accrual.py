@@ -546,7 +546,7 @@ def ledger_run_disbursements(*, on: date) -> LedgerRun:
 
     run = LedgerRun.objects.create(kind=LedgerRunKind.DISBURSEMENT, run_on=on)
     try:
-        counts = disbursements_sweep(on=on, mark_sent=getattr(settings, "CASEWORKS_DISBURSE_DIRECTLY", False))
+        counts = disbursements_sweep(on=on, mark_sent=settings.CASEWORKS_DISBURSE_DIRECTLY)
     except Exception as exc:
         LedgerRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), error=repr(exc)[:2000])
         raise

@@ -308,3 +308,18 @@ CASEWORKS_PUBLIC_BASE_URL = env.str("CASEWORKS_PUBLIC_BASE_URL", default="http:/
 CASEWORKS_OUTREACH_MEDIA_DUE_SOON_HOURS = env.int("CASEWORKS_OUTREACH_MEDIA_DUE_SOON_HOURS", default=24)
 CASEWORKS_OUTREACH_MATERIAL_MAX_BYTES = env.int("CASEWORKS_OUTREACH_MATERIAL_MAX_BYTES", default=10 * 1024 * 1024)
 CASEWORKS_OUTREACH_MAX_LINKS_PER_BATCH = 200
+
+# Work queues and batch windows (office practice, not legal numbers) -----------------------------
+CASES_DUE_SOON_DAYS = env.int("CASEWORKS_CASES_DUE_SOON_DAYS", default=7)
+TRAINING_DUE_SOON_DAYS = env.int("CASEWORKS_TRAINING_DUE_SOON_DAYS", default=30)
+CASEWORKS_RECONCILIATION_WINDOW_DAYS = env.int("CASEWORKS_RECONCILIATION_WINDOW_DAYS", default=3)
+# Mark the nightly disbursements sent when they are created (an office whose SDU pays directly)
+# instead of when the NACHA export file is written.
+CASEWORKS_DISBURSE_DIRECTLY = env.bool("CASEWORKS_DISBURSE_DIRECTLY", default=False)
+
+# The office's ACH originator on NACHA disbursement files (batch header company id, 10 characters,
+# usually "1" + the agency's EIN; company name up to 16). The placeholder below is for local and test
+# runs only: production refuses to start with it (config/settings/production.py).
+ACH_PLACEHOLDER_COMPANY_ID = "1999999999"
+CASEWORKS_ACH_COMPANY_ID = env.str("CASEWORKS_ACH_COMPANY_ID", default=ACH_PLACEHOLDER_COMPANY_ID)
+CASEWORKS_ACH_COMPANY_NAME = env.str("CASEWORKS_ACH_COMPANY_NAME", default="CHILD SUPPORT SDU")

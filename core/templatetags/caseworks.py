@@ -47,3 +47,20 @@ def query_replace(context, **kwargs) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def case_panels(context, case):
+    """The panels other apps contribute to the case page (``core.hooks.case_panels``), in order."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from core.hooks import case_panels_for
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    return mark_safe("".join(  # noqa: S308 - each panel is a rendered, autoescaped template
+        render_to_string(panel.template, {**panel.context, "case": case}, request=request)
+        for panel in case_panels_for(user=user, case=case)))

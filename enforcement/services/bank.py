@@ -38,7 +38,7 @@ MAX_FILE_BYTES = 25 * 1024 * 1024
 def date_window_days() -> int:
     """Calendar days either side of a bank item's date in which a book item of the same amount
     may match it (an office setting, default 3)."""
-    return int(getattr(settings, "CASEWORKS_RECONCILIATION_WINDOW_DAYS", 3))
+    return settings.CASEWORKS_RECONCILIATION_WINDOW_DAYS
 
 
 def deposit_reference(batch_reference: str, received_on: date) -> str:

@@ -44,8 +44,7 @@ class ExportResult:
 
 
 def _originator() -> tuple[str, str]:
-    return (getattr(settings, "CASEWORKS_ACH_COMPANY_ID", "1999999999"),
-            getattr(settings, "CASEWORKS_ACH_COMPANY_NAME", "CHILD SUPPORT SDU"))
+    return settings.CASEWORKS_ACH_COMPANY_ID, settings.CASEWORKS_ACH_COMPANY_NAME
 
 
 def _next_reference(on: date) -> str:

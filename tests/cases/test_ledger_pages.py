@@ -71,7 +71,7 @@ def test_held_queue_hides_the_tax_offset_source_from_users_without_fti(client_as
     filtered = client.get(reverse("ledger:held_list"), {"source": "federal_tax_offset"}).content.decode()
     assert "TOP-9" not in filtered
     # a holder of cases.view_fti with current FTI training (IRS Publication 1075) may filter by it
-    monkeypatch.setattr("training.selectors.fti_training_current", lambda user: True)
+    monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: True)  # training current
     assert "TOP-9" in client_as("enforcement_specialist").get(reverse("ledger:held_list"),
                                                                {"source": "federal_tax_offset"}).content.decode()
 

@@ -6,15 +6,26 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+NO_CHROMIUM = "no /usr/bin/chromium (as root `make browser` installs it: apt-get install -y chromium)"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    """Mark every browser test (the root conftest then groups them on one xdist worker); without
+    Chromium they skip, and the run says so once in its summary."""
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
             if not CHROMIUM.exists():
-                item.add_marker(pytest.mark.skip(reason="needs /usr/bin/chromium: apt-get install -y chromium"))
+                item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """One line, not one per test (read from the reports, so it works under xdist too)."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if NO_CHROMIUM in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(f"browser tests: {len(skipped)} skipped, {NO_CHROMIUM}")
 
 
 @pytest.fixture(scope="session")

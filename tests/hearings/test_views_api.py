@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.choices import ComplaintStatus
-from complaints.selectors import for_case
+from core.hooks import case_panels_for
 from hearings import services
 from hearings.models import HearingRequest
 from tests.cases.factories import CaseFactory
@@ -129,26 +129,17 @@ def test_good_cause_via_the_page(client_as, resolved):
 
 # Case page block ------------------------------------------------------------------------------
 
-def test_case_block_shows_what_the_user_may_see(role_user):
+def test_case_panels_show_what_the_user_may_see(role_user):
     case = CaseFactory(participants=False)
     filed = ComplaintFactory(case=case, filed_by=role_user("caseworker"))
     other = ComplaintFactory(case=case)
-    HearingRequestFactory(case=case)
-    assert set(for_case(user=role_user("ombudsperson"), case=case)["complaints"]) == {filed, other}
-    caseworker_view = for_case(user=role_user("caseworker"), case=case)
-    assert caseworker_view["complaints"] == [filed] and caseworker_view["hearings"] == []
-    assert not caseworker_view["can_see_hearings"]
-    assert for_case(user=role_user("trainer"), case=case)["complaints"] == []
-
-
-def test_case_block_template_renders(role_user):
-    from django.template.loader import render_to_string
-
-    case = CaseFactory(participants=False)
-    complaint = ComplaintFactory(case=case, description="<b>x</b>")
-    html = render_to_string("complaints/partials/case_complaints.html",
-                            {"block": for_case(user=role_user("coordinator"), case=case)})
-    assert complaint.number in html and "Complaints and state hearings" in html
+    request = HearingRequestFactory(case=case)
+    ombudsperson = {p.template: p.context for p in case_panels_for(user=role_user("ombudsperson"), case=case)}
+    assert set(ombudsperson["complaints/partials/case_complaints.html"]["complaints"]) == {filed, other}
+    assert ombudsperson["hearings/partials/case_hearings.html"]["hearing_requests"] == [request]
+    caseworker = {p.template: p.context for p in case_panels_for(user=role_user("caseworker"), case=case)}
+    assert caseworker == {"complaints/partials/case_complaints.html": {"complaints": [filed]}}
+    assert case_panels_for(user=role_user("trainer"), case=case) == []
 
 
 # API ------------------------------------------------------------------------------------------
@@ -194,16 +185,17 @@ def test_home_cards_for_the_hearing_officer(client_as, role_user):
     assert cards["My hearings, next 7 days"] == "1" and cards["Late: good cause to decide"] == "1"
 
 
-def test_case_block_template_tag(rf, role_user):
+def test_case_panels_template_tag(rf, role_user):
     from django.template import Context, Template
 
     case = CaseFactory(participants=False)
-    complaint = ComplaintFactory(case=case)
+    complaint = ComplaintFactory(case=case, description="<b>x</b>")
+    hearing_request = HearingRequestFactory(case=case)
     request = rf.get("/")
-    request.user = role_user("ombudsperson")
-    html = Template("{% load complaints_case %}{% case_complaints case %}").render(
-        Context({"request": request, "case": case}))
-    assert complaint.number in html
+    request.user = role_user("coordinator")
+    html = Template("{% load caseworks %}{% case_panels case %}").render(Context({"request": request, "case": case}))
+    assert complaint.number in html and hearing_request.number in html
+    assert html.index("Complaints") < html.index("State hearing requests")
     request.user = role_user("trainer")
-    assert "Complaints and state hearings" not in Template("{% load complaints_case %}{% case_complaints case %}").render(
-        Context({"request": request, "case": case}))
+    assert Template("{% load caseworks %}{% case_panels case %}").render(
+        Context({"request": request, "case": case})).strip() == ""

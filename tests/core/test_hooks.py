@@ -1,0 +1,41 @@
+"""core.hooks: extension points that keep the dependency rule (no lower app imports an upper one)."""
+
+import pytest
+
+from cases.access import can_view_fti
+from core import hooks
+
+
+@pytest.mark.django_db
+def test_fti_access_fails_closed_without_a_registered_check(monkeypatch, role_user):
+    user = role_user("enforcement_specialist")  # holds cases.view_fti
+    monkeypatch.setattr(hooks, "fti_access_checks", hooks.Hook("empty"))
+    assert can_view_fti(user) is False
+
+
+@pytest.mark.django_db
+def test_fti_access_needs_every_registered_check_and_the_permission(monkeypatch, role_user):
+    checks = hooks.Hook("test")
+    monkeypatch.setattr(hooks, "fti_access_checks", checks)
+    checks.register(lambda user: True)
+    assert can_view_fti(role_user("enforcement_specialist")) is True
+    assert can_view_fti(role_user("caseworker")) is False  # no cases.view_fti
+    checks.register(lambda user: False)
+    assert can_view_fti(role_user("enforcement_specialist")) is False
+
+
+def test_training_registers_its_fti_check():
+    from training.selectors import fti_training_current
+
+    assert fti_training_current in list(hooks.fti_access_checks)
+
+
+def test_a_hook_registers_a_callable_once():
+    hook = hooks.Hook("x")
+
+    def fn(user):
+        return True
+
+    hook.register(fn)
+    hook.register(fn)
+    assert len(hook) == 1
