@@ -133,7 +133,21 @@ def test_trigger_lets_a_declared_ledger_writer_through_only_in_its_transaction(l
         LedgerEntry.objects.filter(pk=entry.pk).update(description="corrected by the service")
     entry.refresh_from_db()
     assert entry.description == "corrected by the service"
-    # SET LOCAL ends with the (sub)transaction that set it: the next statement is refused again.
+
+
+@needs_postgres()
+def test_the_ledger_writer_permission_ends_with_its_transaction_or_savepoint(ledger):
+    # SET LOCAL lasts until its transaction ends; rolled back to a savepoint before it, it is gone
+    # (the test itself runs inside one transaction, so the savepoint stands for a transaction).
+    entry = LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).first()
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        ledger_writer()
+        LedgerEntry.objects.filter(pk=entry.pk).update(description="inside")
+        raise Rollback
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         LedgerEntry.objects.filter(pk=entry.pk).update(description="again")
     # a wrong value of the setting is not a writer
