@@ -238,7 +238,7 @@ class CaseBalance(models.Model):
         null=True, blank=True, help_text="Latest date of collection distributed (an earlier one redistributes)."
     )
     unreimbursed_assistance = models.DecimalField(
-        **MONEY, null=True, blank=True,
+        max_digits=12, decimal_places=2, null=True, blank=True,
         help_text="URA: assistance paid to the family not yet repaid by retained support (42 USC 657(a)(1)); "
                   "blank until the assistance paid is recorded.",
     )

@@ -541,8 +541,10 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
         reason = _hold_reason_for(case, case_number=item["case_number"], hold_reason=item["hold_reason"])
         distribution = None
         if not reason:
+            assert case is not None  # no hold reason: an open case
             balance = balances[case.pk]
             collected_on = item["collected_on"]
+            assert balance.current_month is not None  # rolled into the month of ``on``
             if (case.pk in redistribute_from or month_start(collected_on) < balance.current_month
                     or (balance.last_collected_on is not None and collected_on < balance.last_collected_on)):
                 redistribute_from[case.pk] = min(redistribute_from.get(case.pk, collected_on), collected_on)
@@ -726,7 +728,7 @@ def collection_reverse(*, collection: Collection, reason: str, by=None, on: date
     for entry in originals:
         bucket = entry.bucket
         month = month_start(entry.due_on or entry.posted_on)
-        if bucket == Bucket.CURRENT and month < balance.current_month:
+        if bucket == Bucket.CURRENT and month < (balance.current_month or month_start(on)):
             # paid in a month since closed out: owed again as that month's arrears (42 USC 608(a)(3))
             bucket = arrears_bucket_for(status_in(spells, case, month))
         reversals.append(LedgerEntry(

@@ -147,20 +147,21 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
             if allocation.payee == Payee.STATE and balance.unreimbursed_assistance is not None:
                 balance.unreimbursed_assistance += allocation.amount
 
-    closed_months = {month_start(c.collected_on) for c in redo if month_start(c.collected_on) < balance.current_month}
+    this_month = balance.current_month or month_start(on)
+    closed_months = {month_start(c.collected_on) for c in redo if month_start(c.collected_on) < this_month}
     due, paid, passed = _months_due_and_paid(case, closed_months, ids)
     children = CaseParticipant.objects.filter(case=case, role=ParticipantRole.CHILD).aggregate(n=Count("id"))["n"]
     passed_now = sum((a.amount for a in Allocation.objects.filter(
         case=case, bucket=Bucket.CURRENT, payee=Payee.FAMILY, reversed_on__isnull=True,
-        allocated_on__gte=balance.current_month, collection__collected_on__gte=balance.current_month)
+        allocated_on__gte=this_month, collection__collected_on__gte=this_month)
         .exclude(collection_id__in=ids)), ZERO)
 
     plans: dict[int, tuple[rules.Distribution, date, bool, str]] = {}
     for collection in redo:
         month = month_start(collection.collected_on)
         status = status_in(spells, case, month)
-        closed = month < balance.current_month
-        arrears = {Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
+        closed = month < this_month
+        arrears: dict[str, Decimal] = {Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
                    Bucket.ARREARS_ASSIGNED: max(balance.assigned_arrears, ZERO)}
         month_bucket = arrears_bucket_for(status)
         if closed:
