@@ -61,6 +61,7 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  DJANGO_ALLOWED_HOSTS=caseworks.example.org CASEWORKS_ACH_COMPANY_ID=1234567890 CASEWORKS_ACH_COMPANY_NAME="CHECK COUNTY SDU" \
+	  CASEWORKS_FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" CASEWORKS_BLIND_INDEX_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # Debian's Chromium for the browser tests (Playwright's own download cannot work here).

@@ -1,19 +1,40 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import ApiKey, ApiRequestLog, PartnerAgency, User
+from .mfa import mfa_reset
+from .models import ApiKey, ApiRequestLog, AuthenticatorDevice, PartnerAgency, RecoveryCodeDevice, User
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
-    list_display = ("username", "first_name", "last_name", "county", "unit", "is_active", "is_staff", "last_login")
+    list_display = ("username", "first_name", "last_name", "county", "unit", "is_active", "is_staff", "mfa_enrolled",
+                    "last_login")
     list_filter = ("is_active", "is_staff", "groups", "county", "unit")
     search_fields = ("username", "first_name", "last_name", "email")
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Office", {"fields": ("county", "unit", "title")}))
+    actions = ["reset_mfa"]
+
+    def get_queryset(self, request):
+        enrolled = AuthenticatorDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(_mfa_enrolled=Exists(enrolled))
+
+    @admin.display(boolean=True, description="MFA", ordering="_mfa_enrolled")
+    def mfa_enrolled(self, obj) -> bool:
+        return obj._mfa_enrolled
+
+    @admin.action(description="Reset multi-factor sign-in (they enrol again at next sign-in)", permissions=["change"])
+    def reset_mfa(self, request, queryset):
+        count = 0
+        for user in queryset:
+            mfa_reset(user=user, by=request.user, request=request)
+            count += 1
+        messages.success(request, f"Multi-factor sign-in reset for {count} user(s); each enrols again at the next "
+                                  "sign-in. The reset is in the security log.")
 
 
 class ApiKeyInline(admin.TabularInline):
@@ -64,3 +85,24 @@ class ApiRequestLogAdmin(ReadOnlyAdmin):
     search_fields = ("path", "key_prefix", "agency__name")
     date_hierarchy = "at"
     list_select_related = ("agency",)
+
+
+@admin.register(AuthenticatorDevice)
+class AuthenticatorDeviceAdmin(ReadOnlyAdmin):
+    """Who has enrolled, and when a code was last accepted. The secret is never shown; to replace
+    a lost authenticator use the users list's "Reset multi-factor sign-in" action (audited)."""
+
+    list_display = ("user", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    list_select_related = ("user",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(ReadOnlyAdmin):
+    list_display = ("user", "remaining")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    fields = ("user", "remaining")
+    readonly_fields = ("remaining",)

@@ -1,8 +1,13 @@
-"""Every API call is logged with the agency, the endpoint and the outcome."""
+"""Every API call is logged with the agency, the endpoint and the outcome; staff pages need MFA."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from core.services import client_ip
 
@@ -28,3 +33,37 @@ class ApiRequestLogMiddleware:
                 ip_address=client_ip(request),
             )
         return response
+
+
+class MfaRequiredMiddleware:
+    """Staff pages open only after the second factor (accounts.mfa).
+
+    A signed-in user who must give a second factor and has not is sent to enrol (no authenticator
+    yet) or to enter a code. Let through: public views (sign-in, sign-out, password reset, public
+    forms), the MFA pages themselves (``mfa_step = True``) and the partner API, which
+    authenticates by key and ignores the session. Must come after OTPMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not settings.CASEWORKS_MFA_REQUIRED:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        view = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None) or view_func
+        if getattr(view, "access", None) == "public" or getattr(view, "mfa_step", False):
+            return None
+        if request.path.startswith("/api/"):
+            return None
+        from .mfa import is_enrolled, mfa_required_for
+
+        if not mfa_required_for(user):
+            return None
+        target = reverse("mfa_verify" if is_enrolled(user) else "mfa_setup")
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

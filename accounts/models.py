@@ -5,16 +5,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from base64 import b32encode
+from binascii import unhexlify
+from urllib.parse import quote, urlencode
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+from django_otp.util import random_hex
 from simple_history.models import HistoricalRecords
+
+from core.fields import EncryptedCharField
 
 from .choices import AgencyKind, Role
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp devices: no related_name
     """A staff member. ``county`` scopes case access for case-level roles (blank: whole office)."""
 
     county = models.CharField(max_length=60, blank=True, db_index=True)
@@ -150,3 +159,134 @@ class ApiRequestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.method} {self.path} {self.status_code}"
+
+
+# Multi-factor sign-in (issue 12.4; IRS Publication 1075, OWASP ASVS L2) ---------------------------
+# Devices of django-otp's framework (its Device, ThrottlingMixin, OATH TOTP, OTPMiddleware), kept
+# here rather than in its otp_totp/otp_static plugins because those store the TOTP secret and the
+# recovery codes in clear: a database dump would then defeat the second factor.
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A TOTP authenticator app (RFC 6238: 30-second steps, 6 digits, SHA-1, one step of drift).
+
+    The secret is encrypted at rest (``EncryptedCharField``, rotated by ``rotate_field_keys``).
+    ``last_t`` is the time step of the last accepted code: a code is accepted once, never replayed.
+    An unconfirmed device is an enrolment in progress; it lapses after
+    ``CASEWORKS_MFA_ENROLMENT_SECONDS`` and is then replaced with a new secret.
+    """
+
+    STEP = 30
+    DIGITS = 6
+    TOLERANCE = 1
+
+    key = EncryptedCharField(help_text="Hex-encoded secret (encrypted at rest).")
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(
+        default=-1, help_text="Time step of the last accepted code.")
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator app"
+        constraints = [models.UniqueConstraint(fields=["user"], name="accounts_one_authenticator_per_user")]
+
+    @classmethod
+    def new_key(cls) -> str:
+        return random_hex(20)  # 160 bits, RFC 4226's recommended length
+
+    @property
+    def bin_key(self) -> bytes:
+        return unhexlify(self.key.encode())
+
+    @property
+    def base32_key(self) -> str:
+        return b32encode(self.bin_key).decode()
+
+    def config_url(self, issuer: str) -> str:
+        """The otpauth:// address an authenticator app reads from the QR code."""
+        issuer = issuer.replace(":", "")
+        label = quote(f"{issuer}:{self.user.get_username()}")
+        params = urlencode({"secret": self.base32_key, "issuer": issuer, "algorithm": "SHA1",
+                            "digits": self.DIGITS, "period": self.STEP})
+        return f"otpauth://totp/{label}?{params}"
+
+    def verify_token(self, token) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        token = str(token).strip()
+        verified = False
+        if len(token) == self.DIGITS and token.isdigit():
+            totp = TOTP(self.bin_key, self.STEP, 0, self.DIGITS, 0)
+            totp.time = time.time()
+            verified = totp.verify(int(token), self.TOLERANCE, self.last_t + 1)
+            if verified:
+                self.last_t = totp.t()
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def get_throttle_factor(self) -> int:
+        return 1  # waits of 1, 2, 4, 8 ... seconds between wrong codes, on top of the sign-in lockout
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """One-time recovery codes for a lost authenticator. Each code works once.
+
+    Codes carry 50 bits; below ASVS's 112 bits they must be stored salted and hashed
+    (ASVS 4.0 2.6.2), so only ``salt$sha256`` strings are kept. The codes are shown once.
+    """
+
+    COUNT = 10
+    ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and typed by hand
+    LENGTH = 10
+
+    hashed_codes = models.JSONField(default=list, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery codes"
+        constraints = [models.UniqueConstraint(fields=["user"], name="accounts_one_recovery_set_per_user")]
+
+    @staticmethod
+    def normalize(code: str) -> str:
+        return "".join(ch for ch in str(code).lower() if ch.isalnum())
+
+    @staticmethod
+    def _hash(code: str, salt: str) -> str:
+        return hashlib.sha256(f"{salt}${code}".encode()).hexdigest()
+
+    @classmethod
+    def hashed(cls, code: str) -> str:
+        salt = secrets.token_hex(8)
+        return f"{salt}${cls._hash(cls.normalize(code), salt)}"
+
+    @classmethod
+    def generate_codes(cls) -> list[str]:
+        codes = ["".join(secrets.choice(cls.ALPHABET) for _ in range(cls.LENGTH)) for _ in range(cls.COUNT)]
+        return [f"{c[:5]}-{c[5:]}" for c in codes]
+
+    @property
+    def remaining(self) -> int:
+        return len(self.hashed_codes)
+
+    def verify_token(self, token) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        code = self.normalize(token)
+        match = None
+        for entry in self.hashed_codes:
+            salt, digest = entry.split("$", 1)
+            if hmac.compare_digest(digest, self._hash(code, salt)):
+                match = entry
+        if match is None:
+            self.throttle_increment(commit=True)
+            return False
+        self.hashed_codes = [e for e in self.hashed_codes if e != match]  # used once, then gone
+        self.throttle_reset(commit=False)
+        self.save()
+        return True
+
+    def get_throttle_factor(self) -> int:
+        return 1

@@ -77,6 +77,10 @@ FIRST_NCP = ["James", "Michael", "Carlos", "David", "Kevin", "Anthony", "Brandon
 CHILDREN = ["Mia", "Noah", "Emma", "Liam", "Ava", "Elijah", "Sofia", "Lucas", "Isabella", "Mateo", "Amelia", "Leo"]
 
 
+# Demo people get random birth dates: a chance look-alike is a new person, said so on the case.
+DEMO_REASON = "Demo office: generated person"
+
+
 def _ssn(n: int) -> str:
     return f"{987650000 + n:09d}"  # 9xx: never issued, collision-free with generate_office's range
 
@@ -84,14 +88,14 @@ def _ssn(n: int) -> str:
 def _parties(i: int, pair: str, rng, today: date, fvi: bool = False):
     cp_last, ncp_last = pair.split("/")
     cp = PartyData(FIRST_CP[i % len(FIRST_CP)], cp_last, today - timedelta(days=rng.randint(24, 40) * 365),
-                   _ssn(2 * i), family_violence=fvi,
+                   _ssn(2 * i), family_violence=fvi, new_person_reason=DEMO_REASON,
                    address={"line1": f"{10 + i} Maple St", "city": "Albany", "state": "NY", "postal_code": "12203"})
     ncp = PartyData(FIRST_NCP[i % len(FIRST_NCP)], ncp_last, today - timedelta(days=rng.randint(25, 45) * 365),
-                    _ssn(2 * i + 1),
+                    _ssn(2 * i + 1), new_person_reason=DEMO_REASON,
                     address={"line1": f"{200 + i} River Rd", "city": "Troy", "state": "NY", "postal_code": "12180"})
     born = today - timedelta(days=rng.randint(2, 15) * 365)
     wedlock = i % 3 == 0
-    child = PartyData(CHILDREN[i % len(CHILDREN)], ncp_last, born, extra={
+    child = PartyData(CHILDREN[i % len(CHILDREN)], ncp_last, born, new_person_reason=DEMO_REASON, extra={
         "born_in_wedlock": wedlock, "paternity_status": "established",
         "paternity_established_on": born if wedlock else born + timedelta(days=30),
         "paternity_method": "marital_presumption" if wedlock else ("voluntary_acknowledgment" if i % 2 else "genetic_test"),

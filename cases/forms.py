@@ -90,10 +90,57 @@ class CaseCreateForm(forms.Form):
     interstate_role = forms.ChoiceField(choices=InterstateRole.choices, initial=InterstateRole.NONE)
     other_state = forms.CharField(max_length=2, required=False, label="Other state (2 letters)")
     other_state_case_id = forms.CharField(max_length=40, required=False)
+    # The caseworker's answer about possible matches (shown only when the service found some).
+    cp_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
+    cp_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    ncp_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
+    ncp_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    child_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
+    child_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    PARTIES = {"cp": "Custodial parent", "ncp": "Noncustodial parent", "child": "Child"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].initial = settings.CASEWORKS_JURISDICTION
+
+    def offer_matches(self, matches: dict, *, case_counts: dict[int, int]) -> None:
+        """Show each party's possible matches as a choice, with "a new person" and its reason,
+        right after that party's fields."""
+        order = list(self.fields)
+        for key, people in matches.items():
+            if key not in self.PARTIES:
+                continue
+            label = self.PARTIES[key]
+            choices = [(str(p.pk), _match_label(p, case_counts.get(p.pk, 0))) for p in people]
+            choices.append(("new", "None of these: a new person (say why below)"))
+            self.fields[f"{key}_existing_person"].widget = forms.RadioSelect(choices=choices)
+            self.fields[f"{key}_existing_person"].label = f"{label}: already on file?"
+            self.fields[f"{key}_new_person_reason"].widget = forms.TextInput()
+            self.fields[f"{key}_new_person_reason"].label = f"{label}: why a new record"
+            anchor = "child_date_of_birth" if key == "child" else f"{key}_ssn"
+            for name in (f"{key}_new_person_reason", f"{key}_existing_person"):
+                order.remove(name)
+                order.insert(order.index(anchor) + 1, name)
+        self.order_fields(order)
+        self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # bound fields keep their first label
+
+    def _existing(self, key: str):
+        value = (self.cleaned_data.get(f"{key}_existing_person") or "").strip()
+        if value in ("", "new"):
+            return value
+        if not value.isdigit():
+            raise forms.ValidationError("Pick one of the records shown, or a new person.")
+        return int(value)
+
+    def clean_cp_existing_person(self):
+        return self._existing("cp")
+
+    def clean_ncp_existing_person(self):
+        return self._existing("ncp")
+
+    def clean_child_existing_person(self):
+        return self._existing("child")
 
     def clean_application_received_on(self):
         return _not_future(self.cleaned_data["application_received_on"])
@@ -113,7 +160,25 @@ class CaseCreateForm(forms.Form):
                 self.add_error("child_paternity_established_on", "Give the date paternity was established.")
             if not data.get("child_paternity_method"):
                 self.add_error("child_paternity_method", "Say how paternity was established.")
+        for key in self.PARTIES:
+            if data.get(f"{key}_existing_person") == "new" and not (data.get(f"{key}_new_person_reason") or "").strip():
+                self.add_error(f"{key}_new_person_reason", "Say why this is a new person and not one of the records shown.")
         return data
+
+    def party_decision(self, key: str) -> dict:
+        """``existing_person_id`` / ``new_person_reason`` for ``services.PartyData``."""
+        existing = self.cleaned_data.get(f"{key}_existing_person")
+        if existing == "new":
+            return {"new_person_reason": self.cleaned_data.get(f"{key}_new_person_reason", "")}
+        return {"existing_person_id": existing} if isinstance(existing, int) else {}
+
+
+def _match_label(person, case_count: int) -> str:
+    """How a possible match is described: enough to tell people apart, no whereabouts."""
+    born = person.date_of_birth.strftime("%Y-%m-%d") if person.date_of_birth else "birth date unknown"
+    ssn = f", SSN ending {person.ssn_last4}" if person.ssn_last4 else ""
+    cases = f", on {case_count} case{'s' if case_count != 1 else ''}"
+    return f"{person.display_name} (born {born}{ssn}{cases}; person {person.pk})"
 
 
 class OrderForm(forms.Form):
@@ -247,3 +312,14 @@ class FviOverrideForm(forms.Form):
     def clean_ordered_on(self):
         return _not_future(self.cleaned_data["ordered_on"])
 
+
+
+class PersonMergeForm(forms.Form):
+    survivor = forms.ChoiceField(widget=forms.RadioSelect, label="The record that stays")
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             label="Why these are the same person",
+                             help_text="For example: same SSN on the birth certificate; same person with a misspelt name.")
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].choices = [(str(p.pk), f"{p.display_name} (person {p.pk})") for p in people]

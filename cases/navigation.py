@@ -16,6 +16,7 @@ MENU = MenuGroup(
         MenuItem("Open a case", "cases:case_create", "cases.add_case"),
         MenuItem("My work items", "cases:workitem_list", "cases.view_workitem"),
         MenuItem("Caseloads", "cases:caseloads", "cases.reassign_case"),
+        MenuItem("Duplicate people", "cases:person_duplicates", "cases.merge_person"),
     ],
 )
 

@@ -70,6 +70,8 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.reassign_case",
         "cases.close_case",
         "cases.override_fvi",
+        "cases.merge_person",  # one person, one record: merge duplicates (and undo the same day)
+        "cases.change_person",
         "cases.add_casenote",
         "cases.add_workitem",
         "cases.change_workitem",

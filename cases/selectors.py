@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -23,6 +25,22 @@ def case_by_number(case_number: str) -> Case | None:
     """The case with this number (any case: callers keep unknown or unseen numbers flagged), or None."""
     number = (case_number or "").strip()
     return Case.objects.filter(case_number__iexact=number).first() if number else None
+
+
+def person_case_counts(*, person_ids) -> dict[int, int]:
+    """How many cases each person is on (one query, for the possible-match choices)."""
+    rows = (CaseParticipant.objects.filter(person_id__in=person_ids).values("person_id")
+            .annotate(n=Count("case_id", distinct=True)).values_list("person_id", "n"))
+    return dict(rows)
+
+
+def person_merges_today():
+    """Today's person merges (the survivors' events), newest first: the ones that can be undone."""
+    from .services.people import MERGE_VERB
+
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return (DomainEvent.objects.filter(verb=MERGE_VERB, occurred_at__gte=start)
+            .exclude(data__has_key="merge_event_id").select_related("actor").order_by("-occurred_at", "-pk"))
 
 
 def case_list(*, user) -> QuerySet[Case]:

@@ -102,6 +102,30 @@ class CaseCreateView(PermissionMixin, FormView):
     def get_initial(self):
         return {"county": getattr(self.request.user, "county", "")}
 
+    def form_invalid(self, form):
+        """A form sent back with a match decision shows the matches again (a reason was missing...)."""
+        from .people import person_matches
+
+        if not getattr(form, "matches_offered", False):
+            matches = {}
+            for key in forms.CaseCreateForm.PARTIES:
+                if not form.data.get(f"{key}_existing_person"):
+                    continue
+                found = person_matches(first_name=form.data.get(f"{key}_first_name", ""),
+                                       last_name=form.data.get(f"{key}_last_name", ""),
+                                       date_of_birth=form.cleaned_data.get(f"{key}_date_of_birth"))
+                if found.probable:
+                    matches[key] = found.probable
+            if matches:
+                self._offer(form, matches)
+        return super().form_invalid(form)
+
+    @staticmethod
+    def _offer(form, matches):
+        form.offer_matches(matches, case_counts=selectors.person_case_counts(
+            person_ids=[p.pk for people in matches.values() for p in people]))
+        form.matches_offered = True
+
     def form_valid(self, form):
         data = form.cleaned_data
         child_extra = {
@@ -115,15 +139,20 @@ class CaseCreateView(PermissionMixin, FormView):
                 county=data["county"], jurisdiction=data["jurisdiction"], assistance_status=data["assistance_status"],
                 application_received_on=data["application_received_on"],
                 cp=services.PartyData(data["cp_first_name"], data["cp_last_name"], data["cp_date_of_birth"],
-                                      data["cp_ssn"], data["cp_family_violence"]),
+                                      data["cp_ssn"], data["cp_family_violence"], **form.party_decision("cp")),
                 ncp=services.PartyData(data["ncp_first_name"], data["ncp_last_name"], data["ncp_date_of_birth"],
-                                       data["ncp_ssn"]),
+                                       data["ncp_ssn"], **form.party_decision("ncp")),
                 children=[services.PartyData(data["child_first_name"], data["child_last_name"],
-                                             data["child_date_of_birth"], extra=child_extra)],
+                                             data["child_date_of_birth"], extra=child_extra,
+                                             **form.party_decision("child"))],
                 by=self.request.user, caseworker=self.request.user,
                 ncp_location_known=data["ncp_location_known"], interstate_role=data["interstate_role"],
                 other_state=data["other_state"], other_state_case_id=data["other_state_case_id"],
             )
+        except services.ProbableMatches as exc:
+            self._offer(form, exc.matches)
+            _form_errors(form, exc)
+            return self.form_invalid(form)
         except ValidationError as exc:
             _form_errors(form, exc)
             return self.form_invalid(form)
@@ -442,3 +471,93 @@ class CaseloadOverviewView(PermissionMixin, ListView):
         context["unassigned"] = Case.objects.restrict(self.request.user).filter(
             status=CaseStatus.OPEN, caseworker__isnull=True).count()
         return context
+
+
+# One person, one record: the duplicates report, merging and undoing a merge ---------------------
+
+class PersonDuplicatesView(PermissionMixin, TemplateView):
+    """Probable duplicate people in the office, each pair with a merge action, and today's merges."""
+
+    permission_required = "cases.merge_person"
+    template_name = "cases/person_duplicates.html"
+
+    def get_context_data(self, **kwargs):
+        from .people import duplicate_pairs
+        from .services.people import merge_undo_refusal
+
+        pairs = duplicate_pairs(limit=200)
+        counts = selectors.person_case_counts(person_ids={p.pk for pair in pairs for p in (pair.first, pair.second)})
+        for pair in pairs:
+            for person in (pair.first, pair.second):
+                person.case_count = counts.get(person.pk, 0)
+        today_merges = [e for e in selectors.person_merges_today() if not merge_undo_refusal(e)]
+        return super().get_context_data(pairs=pairs, merges=today_merges, **kwargs)
+
+
+class PersonMergeView(PermissionMixin, FormView):
+    """Merge two people: the coordinator picks the record that stays and says why (confirmation page)."""
+
+    permission_required = "cases.merge_person"
+    template_name = "cases/person_merge.html"
+    form_class = forms.PersonMergeForm
+
+    @cached_property
+    def people(self) -> list[Person]:
+        ids = [self.kwargs["first"], self.kwargs["second"]]
+        found = Person.objects.restrict(self.request.user, "change").filter(pk__in=ids, merged_into__isnull=True)
+        people = {p.pk: p for p in found}
+        if len(people) != 2 or ids[0] == ids[1]:
+            raise Http404("No such pair of people.")
+        return [people[i] for i in ids]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "people": self.people}
+
+    def get_context_data(self, **kwargs):
+        counts = selectors.person_case_counts(person_ids=[p.pk for p in self.people])
+        for person in self.people:
+            person.case_count = counts.get(person.pk, 0)
+        return super().get_context_data(people=self.people, **kwargs)
+
+    def form_valid(self, form):
+        survivor = next(p for p in self.people if str(p.pk) == form.cleaned_data["survivor"])
+        duplicate = next(p for p in self.people if p is not survivor)
+        try:
+            services.person_merge(survivor=survivor, duplicate=duplicate, by=self.request.user,
+                                  reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{duplicate.display_name} (person {duplicate.pk}) merged into "
+                                       f"{survivor.display_name} (person {survivor.pk}). You can undo it today "
+                                       "from the duplicates report.")
+        return HttpResponseRedirect(reverse("cases:person_duplicates"))
+
+
+class PersonMergeUndoView(PermissionMixin, TemplateView):
+    """Undo a merge the day it was made (GET asks first, POST undoes)."""
+
+    permission_required = "cases.merge_person"
+    template_name = "cases/person_merge_undo.html"
+
+    @cached_property
+    def event(self):
+        from core.models import DomainEvent
+
+        from .services.people import MERGE_VERB
+
+        return get_object_or_404(DomainEvent, pk=self.kwargs["event_id"], verb=MERGE_VERB)
+
+    def get_context_data(self, **kwargs):
+        from .services.people import merge_undo_refusal
+
+        return super().get_context_data(event=self.event, refusal=merge_undo_refusal(self.event), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            duplicate = services.person_merge_undo(event=self.event, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(reverse("cases:person_duplicates"))
+        messages.success(request, f"Merge undone: {duplicate.display_name} (person {duplicate.pk}) is a record again.")
+        return HttpResponseRedirect(reverse("cases:person_duplicates"))

@@ -11,7 +11,7 @@ holiday moves to the next business day). Values marked *(confirm)* come from a s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 
@@ -56,6 +56,12 @@ def days_for(key: str, *, jurisdiction: str | None = None, on: date | None = Non
         .first()
     )
     return row if row is not None else DEFAULTS[key].days
+
+
+def presumed_received_on(mailed_on: date) -> date:
+    """When a mailed written resolution is presumed received: its date plus the mailing allowance
+    (``CASEWORKS_MAILING_ALLOWANCE_DAYS``, calendar days; Cal. Code Civ. Proc. 1013(a)) (confirm)."""
+    return mailed_on + timedelta(days=settings.CASEWORKS_MAILING_ALLOWANCE_DAYS)
 
 
 def due_after(start: date, key: str, *, jurisdiction: str | None = None) -> date:

@@ -10,7 +10,8 @@ from .models import Complaint
 
 HEARING_RIGHT = (
     "If you are not satisfied with this resolution, you have the right to ask for a state hearing "
-    "(Family Code 17801). Ask within 90 days after you receive this notice: at the latest by {deadline}. "
+    "(Family Code 17801). Ask within 90 days after you receive this notice: at the latest by {deadline} "
+    "(a mailed notice is counted as received {allowance} days after the date above). "
     "A state hearing can decide a denied or delayed application, a case action taken in violation of the law "
     "or not in time, a wrong distribution, disbursement or arrears calculation, and a decision to close your case. "
     "It cannot change a court-ordered support amount, custody or visitation: those belong to the court. "
@@ -30,7 +31,7 @@ def notice_paragraphs(complaint: Complaint) -> dict:
         "category": complaint.get_category_display(),
         "outcome": complaint.get_outcome_display(),
         "explanation": complaint.resolution_explanation,
-        "hearing_right": HEARING_RIGHT.format(deadline=deadline),
+        "hearing_right": HEARING_RIGHT.format(deadline=deadline, allowance=settings.CASEWORKS_MAILING_ALLOWANCE_DAYS),
         "deadline": deadline,
     }
 

@@ -266,7 +266,8 @@ def referral_answer(*, referral: Referral, answered_on: date, answer_summary: st
 def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, resolved_on: date, by,
                       today: date | None = None) -> Complaint:
     """Written resolution. The notice states the state hearing right and its deadline: 90 days
-    after the resolution is received (Fam. Code 17801), rolled to a business day."""
+    after the resolution is received (Fam. Code 17801) — its date plus the mailing allowance —
+    rolled to a business day."""
     today = today or _today()
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     if not complaint.is_open:
@@ -280,7 +281,8 @@ def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, r
     complaint.resolved_on = resolved_on
     complaint.resolved_by = by
     complaint.status = ComplaintStatus.WITHDRAWN if outcome == "withdrawn" else ComplaintStatus.RESOLVED
-    complaint.hearing_deadline = deadlines.due_after(resolved_on, DeadlineKey.HEARING_REQUEST,
+    complaint.hearing_deadline = deadlines.due_after(deadlines.presumed_received_on(resolved_on),
+                                                     DeadlineKey.HEARING_REQUEST,
                                                      jurisdiction=complaint.jurisdiction)
     complaint.full_clean()
     complaint.save()

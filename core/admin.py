@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessLog, DomainEvent
+from .models import AccessLog, DomainEvent, LegalParameter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,3 +48,14 @@ class AccessLogAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "outcome")
     search_fields = ("username", "path", "object_id")
     date_hierarchy = "at"
+
+
+@admin.register(LegalParameter)
+class LegalParameterAdmin(SimpleHistoryAdmin):
+    """Administrators add next year's figure as a new dated row; every change keeps its history."""
+
+    list_display = ("key", "jurisdiction", "effective_on", "value", "citation", "confirm")
+    list_filter = ("jurisdiction", "confirm")
+    search_fields = ("key", "citation", "note")
+    date_hierarchy = "effective_on"
+    ordering = ("jurisdiction", "key", "-effective_on")

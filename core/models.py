@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -108,6 +109,10 @@ class AccessLog(AppendOnlyModel):
         PASSWORD_CHANGE = "password_change", "Password change"
         ADMIN_COMMAND = "admin_command", "Administrative command"
         OVERRIDE = "override", "Confidentiality override"
+        MFA_ENROLLED = "mfa_enrolled", "Multi-factor enrolment"
+        MFA_VERIFIED = "mfa_verified", "Multi-factor sign-in"
+        MFA_RESET = "mfa_reset", "Multi-factor reset by an administrator"
+        PASSWORD_RESET = "password_reset", "Password reset by e-mail"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
@@ -135,3 +140,43 @@ def q_any(*qs: Q) -> Q:
     for q in qs:
         result |= q
     return result
+
+
+class Jurisdiction(models.TextChoices):
+    """Whose law a legal parameter is: a state profile, or federal law for both."""
+
+    NY = "NY", "New York"
+    CA = "CA", "California"
+    US = "US", "Federal"
+
+
+class LegalParameter(models.Model):
+    """One legal number, dated: the value of ``key`` in ``jurisdiction`` from ``effective_on`` until
+    the next row of the same key. Adding next year's figure is a new row, never a code change; a row
+    marked ``confirm`` comes from a secondary source and should be checked against the law cited.
+    Read through ``core.legal`` (``legal_parameter``, ``ParameterSet``)."""
+
+    key = models.CharField(max_length=80, help_text="Dotted name read by the code, e.g. ny.cssa.income_cap.")
+    jurisdiction = models.CharField(max_length=2, choices=Jurisdiction.choices)
+    effective_on = models.DateField(help_text="The first day this value applies.")
+    value = models.DecimalField(max_digits=16, decimal_places=6)
+    citation = models.CharField(max_length=200, help_text="The statute, regulation or published chart.")
+    confirm = models.BooleanField(default=False, help_text="From a secondary source: check against the citation.")
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("jurisdiction", "key", "effective_on")
+        constraints = [
+            models.UniqueConstraint(fields=("key", "jurisdiction", "effective_on"),
+                                    name="legal_parameter_one_value_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} {self.key} from {self.effective_on:%Y-%m-%d}: {self.value_text}"
+
+    @property
+    def value_text(self) -> str:
+        """The value without trailing zeros and never in exponent form (183000, 0.165, 16.5)."""
+        return format(self.value.normalize(), "f")

@@ -22,6 +22,14 @@ def ensure_reference_data(sender, using="default", **kwargs) -> None:
         if exc.name != f"{sender.name}.reference_data":
             raise
         return
-    ensure = getattr(module, "ensure", None)
-    if ensure is not None:  # (core's own module is this file)
-        ensure(using=using)
+    ensure_app = getattr(module, "ensure", None)
+    if ensure_app is not None:  # (core's own is ``ensure`` below)
+        ensure_app(using=using)
+
+
+def ensure(*, using: str) -> None:
+    """Core's reference data: the legal parameters (``core.legal_seed``); adds only missing rows."""
+    from .legal_seed import seed
+    from .models import LegalParameter
+
+    seed(LegalParameter=LegalParameter, using=using)

@@ -27,6 +27,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         user=None,
         username=str(credentials.get("username", ""))[:150],
         outcome="failure",
+        # "mfa" when the password was right and the second factor wrong (accounts.mfa)
+        detail={"stage": credentials["stage"]} if credentials.get("stage") else None,
     )
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("audit/", views.AuditTrailView.as_view(), name="audit_access"),
     path("audit/events/", views.DomainEventListView.as_view(), name="audit_events"),
     path("audit/changes/", views.ChangeHistoryView.as_view(), name="audit_changes"),
+    path("legal-parameters/", views.LegalParameterListView.as_view(), name="legal_parameters"),
 ]

@@ -17,11 +17,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 from simple_history.models import registered_models
 
-from .models import AccessLog, DomainEvent
+from .models import AccessLog, DomainEvent, Jurisdiction, LegalParameter
 from .navigation import home_cards_for
 from .services import access_log_record
 
@@ -176,6 +177,32 @@ class ChangeHistoryView(PermissionMixin, TemplateView):
             model = models[labels.index(chosen)]
             rows = list(model.history.select_related("history_user").order_by("-history_date")[: self.page_size])
         context.update({"model_labels": labels, "chosen": chosen, "rows": rows})
+        return context
+
+
+class LegalParameterListView(PermissionMixin, ListView):
+    """Every legal number the code uses, dated and cited (read-only; administrators edit in admin).
+    Rows from a secondary source carry a visible "confirm" marker."""
+
+    permission_required = "core.view_legalparameter"
+    template_name = "core/legal_parameters.html"
+
+    def get_queryset(self):
+        qs = LegalParameter.objects.order_by("jurisdiction", "key", "-effective_on")
+        jurisdiction = self.request.GET.get("jurisdiction", "")
+        if jurisdiction in Jurisdiction.values:
+            qs = qs.filter(jurisdiction=jurisdiction)
+        return qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        in_force = {}  # (jurisdiction, key) → pk of the row in force
+        for row in context["object_list"]:  # newest first within a key: the first row not in the future
+            if row.effective_on <= today:
+                in_force.setdefault((row.jurisdiction, row.key), row.pk)
+        context.update(in_force=set(in_force.values()), jurisdictions=Jurisdiction.choices,
+                       chosen=self.request.GET.get("jurisdiction", ""), today=today)
         return context
 
 

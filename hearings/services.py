@@ -86,7 +86,8 @@ def hearing_request_create(
         jurisdiction = complaint.jurisdiction
         resolved = complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.WITHDRAWN)
         if resolved:
-            resolution_received_on = resolution_received_on or complaint.resolved_on
+            assert complaint.resolved_on is not None  # a resolved complaint has its date
+            resolution_received_on = resolution_received_on or deadlines.presumed_received_on(complaint.resolved_on)
             if resolution_received_on < complaint.resolved_on:
                 raise ValidationError({"resolution_received_on": "The resolution cannot be received before it was made."})
         else:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from cases.selectors import case_by_number
+from complaints.deadlines import presumed_received_on
 from complaints.models import Complaint
 from core.forms import apply_service_errors
 from core.views import FilteredListView, PermissionMixin
@@ -57,7 +58,7 @@ class RequestCreateView(PermissionMixin, FormView):
                 "case_number": complaint.case.case_number if complaint.case_id else "",
                 "contact_email": complaint.contact_email, "contact_phone": complaint.contact_phone,
                 "issue": ISSUE_OF_CATEGORY.get(complaint.category, ""),
-                "resolution_received_on": complaint.resolved_on,
+                "resolution_received_on": presumed_received_on(complaint.resolved_on) if complaint.resolved_on else None,
                 "interpreter_language": complaint.preferred_language if complaint.interpreter_needed else "",
                 "accommodation_needs": complaint.accommodation_needs}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -19,7 +19,7 @@ from core.money import ZERO, money
 
 from .choices import MeasureName
 from .fiscal import fiscal_year_bounds, fiscal_year_end
-from .rules import applicable_percentage, measure_value, next_tier
+from .rules import applicable_percentage, measure_exact, next_tier
 from .selectors import RuleBook, expenditure_amount
 
 # Decided (docs/measures.md): current support due = child support and cash medical support ordered
@@ -189,6 +189,7 @@ class MeasureResult:
     denominator_line: str
     next_tier: object = None
     previous_value: Decimal | None = None
+    exact_value: Decimal | None = None  # unrounded: the band is chosen on this (45 CFR 305.33)
     citations: list[str] = field(default_factory=list)
 
 
@@ -200,22 +201,25 @@ def measures_from_lines(*, fiscal_year: int, lines: dict[str, object], expenditu
             num, den = lines.get("collections") or ZERO, expenditures
         else:
             num, den = lines[num_key], lines[den_key]
-        value = measure_value(name, num, den) if den is not None else None
+        # the band is chosen on the unrounded value (the OCSE-157 lines are typed as plain objects)
+        exact = measure_exact(name, num, den) if den is not None else None  # type: ignore[arg-type]
+        value = None if exact is None else exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         prev = (previous or {}).get(name)
         bands = rules.bands_for(name)
-        pct = applicable_percentage(measure=name, value=value, bands=bands, exception=rules.exception_for(name),
+        pct = applicable_percentage(measure=name, value=exact, bands=bands, exception=rules.exception_for(name),
                                     previous_value=prev)
         tier = next_tier(measure=name, numerator=num, denominator=den, bands=bands) if den else None
         results.append(MeasureResult(name=name, label=MeasureName(name).label, numerator=num, denominator=den,
                                      value=value, incentive_percentage=pct, numerator_line=num_key,
-                                     denominator_line=den_key, next_tier=tier, previous_value=prev))
+                                     denominator_line=den_key, next_tier=tier, exact_value=exact,
+                                     previous_value=None if prev is None else prev.quantize(Decimal("0.01"))))
     return results
 
 
 def _needs_previous(results: list[MeasureResult], rules: RuleBook) -> bool:
     for r in results:
         exc = rules.exception_for(r.name)
-        if exc is not None and r.value is not None and r.value < exc.below:
+        if exc is not None and r.exact_value is not None and r.exact_value < exc.below:
             return True
     return False
 
@@ -238,7 +242,7 @@ def ocse157(*, fiscal_year: int, case_filter: Q | None = None) -> Ocse157:
     if _needs_previous(results, rules):
         prev_lines = compute_lines(fiscal_year=fiscal_year - 1, case_filter=case_filter)
         prev_spend = expenditure_amount(fiscal_year=fiscal_year - 1) if case_filter is None else None
-        prev = {r.name: r.value for r in measures_from_lines(fiscal_year=fiscal_year - 1, lines=prev_lines,
+        prev = {r.name: r.exact_value for r in measures_from_lines(fiscal_year=fiscal_year - 1, lines=prev_lines,
                                                              expenditures=prev_spend, rules=rules)}
         results = measures_from_lines(fiscal_year=fiscal_year, lines=lines, expenditures=spend, rules=rules,
                                       previous=prev)

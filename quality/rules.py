@@ -138,15 +138,20 @@ HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
 
 
-def measure_value(measure: str, numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
-    """The measure's value: a percentage with two decimals, or a ratio for cost-effectiveness.
+def measure_exact(measure: str, numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    """The unrounded value: a percentage, or a ratio for cost-effectiveness. The band is chosen on
+    this (45 CFR 305.33: 79.996% is "at least 79% but less than 80%", never rounded up to 80%).
     None when the denominator is zero (no actual count, no estimate — OCSE-157)."""
     if not denominator:
         return None
     ratio = Decimal(numerator) / Decimal(denominator)
-    if measure not in RATIO_MEASURES:
-        ratio *= HUNDRED
-    return ratio.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return ratio if measure in RATIO_MEASURES else ratio * HUNDRED
+
+
+def measure_value(measure: str, numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    """The measure's value as shown: a percentage with two decimals, or a ratio for cost-effectiveness."""
+    exact = measure_exact(measure, numerator, denominator)
+    return None if exact is None else exact.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def band_floor(measure: str, value: Decimal) -> Decimal:
@@ -191,7 +196,7 @@ def next_tier(*, measure: str, numerator: Decimal | int, denominator: Decimal | 
               bands: Iterable[Band]) -> NextTier | None:
     """How much more numerator (orders, paternities, dollars of current support …), with the
     denominator unchanged, moves the measure to the next band that pays more. None at the top."""
-    value = measure_value(measure, numerator, denominator)
+    value = measure_exact(measure, numerator, denominator)
     if value is None:
         return None
     ordered = sorted(bands, key=lambda b: b.floor)

@@ -18,6 +18,7 @@ from django.db.models import Count, DateField, ExpressionWrapper, F, Min, OuterR
 from django.db.models.functions import Cast, Coalesce
 
 from core.business_days import roll_forward
+from core.legal import legal_parameter
 
 from .choices import Timeframe
 
@@ -73,13 +74,19 @@ def _as_date(expr):
     return Cast(ExpressionWrapper(expr, output_field=DateField()), DateField())
 
 
-def _cases_specs() -> list[TimeframeSpec]:
+def _days(key: str, on: date) -> int:
+    """A federal timeframe in calendar days, from the dated legal parameters (``core.legal``)."""
+    return int(legal_parameter(key, jurisdiction="US", on=on))
+
+
+def _cases_specs(on: date) -> list[TimeframeSpec]:
     Case = _model("cases.Case")
     if Case is None:
         return []
     specs = [TimeframeSpec(
         Timeframe.CASE_OPENING, Timeframe.CASE_OPENING.label, "45 CFR 303.2(b)",
-        Case.objects.annotate(_start=F("application_received_on"), _done=F("opened_on")), 20, "")]
+        Case.objects.annotate(_start=F("application_received_on"), _done=F("opened_on")),
+        _days("us.timeframe.case_opening_days", on), "")]
     attempt_model = _model("cases.LocateAttempt")
     first_attempt = None
     if attempt_model is not None:
@@ -88,7 +95,8 @@ def _cases_specs() -> list[TimeframeSpec]:
                                  output_field=DateField())
     done = Coalesce(first_attempt, F("ncp_located_on")) if first_attempt is not None else F("ncp_located_on")
     specs.append(TimeframeSpec(Timeframe.LOCATE, Timeframe.LOCATE.label, "45 CFR 303.3(b)(3)",
-                               Case.objects.annotate(_start=F("locate_needed_on"), _done=done), 75, ""))
+                               Case.objects.annotate(_start=F("locate_needed_on"), _done=done),
+                               _days("us.timeframe.locate_days", on), ""))
     Order = _model("cases.SupportOrder")
     if Order is not None:
         first_order = Subquery(Order.objects.filter(case=OuterRef("pk")).order_by().values("case")
@@ -96,7 +104,7 @@ def _cases_specs() -> list[TimeframeSpec]:
         rows = (Case.objects.annotate(_start=F("ncp_located_on"), _done=first_order)
                 .exclude(_done__lt=F("ncp_located_on")))  # an order before location needs no establishment
         specs.append(TimeframeSpec(Timeframe.ESTABLISHMENT, Timeframe.ESTABLISHMENT.label, "45 CFR 303.4(d)",
-                                   rows, 90, ""))
+                                   rows, _days("us.timeframe.establishment_days", on), ""))
     Disbursement = _model("cases.Disbursement")
     if Disbursement is not None:
         specs.append(TimeframeSpec(
@@ -141,8 +149,9 @@ def _complaint_spec() -> TimeframeSpec | None | str:
     return "the complaint model has no received/resolved dates this report understands"
 
 
-def timeframe_specs() -> tuple[list[TimeframeSpec], dict[str, str]]:
-    specs = _cases_specs()
+def timeframe_specs(*, on: date) -> tuple[list[TimeframeSpec], dict[str, str]]:
+    """The timeframes with the day limits in force on ``on`` (a report's last day)."""
+    specs = _cases_specs(on)
     skipped: dict[str, str] = {}
     if not specs:
         skipped[Timeframe.CASE_OPENING] = "cases are not on main yet"
@@ -190,7 +199,7 @@ def compliance(*, start: date, end: date, today: date, case_filter: Q | None = N
                group: str | None = None) -> tuple[list[TimeframeResult], dict[str, str], dict]:
     """Rates per timeframe for rows starting in [start, end]; with ``group`` (a case field) also
     the counts per group value: {code: {group value: (total, met)}}."""
-    specs, skipped = timeframe_specs()
+    specs, skipped = timeframe_specs(on=end)
     results, grouped = [], {}
     for spec in specs:
         rows = _window(spec, start, end, today)
@@ -231,7 +240,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
 
 def failing_case_ids(*, code: str, start: date, end: date, today: date) -> QuerySet | None:
     """The case ids of rows that missed the timeframe (None when the source is not available)."""
-    specs, _ = timeframe_specs()
+    specs, _ = timeframe_specs(on=end)
     spec = next((s for s in specs if s.code == code), None)
     if spec is None or spec.case_prefix == "-":
         return None

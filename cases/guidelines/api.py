@@ -1,8 +1,12 @@
 """POST /api/v1/guidelines/ny/ and /ca/: the calculators for partners (scope guidelines:read —
-a calculation reads tables and writes nothing)."""
+a calculation reads tables and writes nothing).
+
+Every input added for the full guidelines is optional, so today's calls keep their meaning; bad
+input is a 400 keyed by the field (``{"as_of": [...]}``)."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -11,9 +15,11 @@ from rest_framework.response import Response
 from core.api.views import PartnerAPIView
 
 from . import ca_guideline, ny_guideline
-from .tables import TableGap
+from .tables import GuidelineInputError, TableGap
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"), "coerce_to_string": True}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"), "coerce_to_string": True}
+SIGNED: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
+AMOUNT: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 
 
 def _validate_as_of(value: date) -> date:
@@ -22,12 +28,52 @@ def _validate_as_of(value: date) -> date:
     return value
 
 
+class ParameterSerializer(serializers.Serializer):
+    """A legal parameter row the calculation used."""
+
+    key = serializers.CharField()
+    effective_on = serializers.DateField()
+    value = serializers.CharField(help_text="The value as a decimal string.")
+    citation = serializers.CharField()
+    confirm = serializers.BooleanField(help_text="From a secondary source: check against the citation.")
+
+
+class NyDeductionsInput(serializers.Serializer):
+    fica = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
+    local_tax = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"),
+                                         help_text="New York City or Yonkers income tax actually paid.")
+    maintenance_paid = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
+    other_support_paid = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
+
+
+class NyAddOnsInput(serializers.Serializer):
+    child_care_annual = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
+    health_insurance_annual = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
+    unreimbursed_health_annual = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
+    education_annual = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
+
+
 class NyGuidelineInput(serializers.Serializer):
     parent_incomes = serializers.ListField(
-        child=serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0")),
-        min_length=2, max_length=2, help_text="Two annual incomes after the statutory deductions, payor first.")
+        child=serializers.DecimalField(**AMOUNT), min_length=2, max_length=2, required=False,
+        help_text="Two annual incomes after the statutory deductions, payor first. Or give gross_incomes.")
+    gross_incomes = serializers.ListField(
+        child=serializers.DecimalField(**AMOUNT), min_length=2, max_length=2, required=False,
+        help_text="Two annual gross incomes, payor first (instead of parent_incomes).")
+    deductions = serializers.ListField(child=NyDeductionsInput(), min_length=2, max_length=2, required=False,
+                                       help_text="With gross_incomes: each parent's annual deductions, payor first.")
+    add_ons = NyAddOnsInput(required=False, help_text="Annual costs for the children paid by the custodial parent; "
+                                                      "the payor's income share of each is added.")
     children = serializers.IntegerField(min_value=1, max_value=20)
     as_of = serializers.DateField(validators=[_validate_as_of])
+
+    def validate(self, attrs):
+        if ("parent_incomes" in attrs) == ("gross_incomes" in attrs):
+            field = "gross_incomes" if "gross_incomes" in attrs else "parent_incomes"
+            raise serializers.ValidationError({field: ["Give either parent_incomes or gross_incomes (not both)."]})
+        if "deductions" in attrs and "gross_incomes" not in attrs:
+            raise serializers.ValidationError({"deductions": ["Deductions go with gross_incomes."]})
+        return attrs
 
 
 class NyGuidelineOutput(serializers.Serializer):
@@ -37,10 +83,28 @@ class NyGuidelineOutput(serializers.Serializer):
     basic_obligation_annual = serializers.DecimalField(**MONEY)
     payor_share = serializers.DecimalField(max_digits=6, decimal_places=4, coerce_to_string=True)
     payor_obligation_annual = serializers.DecimalField(**MONEY)
-    payor_obligation_monthly = serializers.DecimalField(**MONEY)
+    payor_obligation_monthly = serializers.DecimalField(**MONEY, help_text="Basic obligation after the low-income rules.")
     cap = serializers.DecimalField(**MONEY)
     cap_effective_on = serializers.DateField()
+    cssa_incomes = serializers.ListField(child=serializers.DecimalField(**MONEY),
+                                         help_text="Each parent's income after the deductions, payor first.")
+    poverty_guideline = serializers.DecimalField(**MONEY)
+    self_support_reserve = serializers.DecimalField(**MONEY)
+    low_income_rule = serializers.ChoiceField(choices=["", "poverty", "reserve"])
+    above_cap = serializers.BooleanField()
+    all_income_basic_annual = serializers.DecimalField(**MONEY)
+    payor_obligation_all_income_annual = serializers.DecimalField(**MONEY)
+    payor_obligation_all_income_monthly = serializers.DecimalField(**MONEY)
+    payor_add_ons_annual = serializers.DecimalField(**MONEY)
+    payor_add_ons_monthly = serializers.DecimalField(**MONEY)
+    payor_total_monthly = serializers.DecimalField(**MONEY, help_text="Basic obligation plus add-ons.")
+    parameters = ParameterSerializer(many=True)
     notes = serializers.ListField(child=serializers.CharField())
+
+
+class CaAddOnsInput(serializers.Serializer):
+    child_care_monthly = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
+    uninsured_health_monthly = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
 
 
 class CaGuidelineInput(serializers.Serializer):
@@ -50,20 +114,36 @@ class CaGuidelineInput(serializers.Serializer):
                                                      max_value=Decimal("1"))
     children = serializers.IntegerField(min_value=1, max_value=10)
     as_of = serializers.DateField(validators=[_validate_as_of])
+    low_income_adjustment = serializers.ChoiceField(choices=["apply", "rebutted"], required=False, default="apply")
+    rebuttal_reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=500)
+    add_ons = CaAddOnsInput(required=False, help_text="Monthly costs shared in proportion to net incomes "
+                                                      "(Fam. Code 4061–4062).")
 
     def validate(self, attrs):
         if attrs["high_earner_net_monthly"] > attrs["total_net_monthly"]:
             raise serializers.ValidationError(
                 {"high_earner_net_monthly": ["Cannot exceed total_net_monthly."]})
+        if attrs.get("low_income_adjustment") == "rebutted" and not attrs.get("rebuttal_reason", "").strip():
+            raise serializers.ValidationError({"rebuttal_reason": ["Record why the presumption is rebutted."]})
         return attrs
 
 
 class CaGuidelineOutput(serializers.Serializer):
     k = serializers.DecimalField(max_digits=8, decimal_places=4, coerce_to_string=True)
-    base_amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
+    fraction = serializers.DecimalField(max_digits=8, decimal_places=4, coerce_to_string=True,
+                                        help_text="The income-band fraction of the table in force.")
+    table_effective_on = serializers.DateField()
+    base_amount = serializers.DecimalField(**SIGNED)
     multiplier = serializers.DecimalField(max_digits=6, decimal_places=3, coerce_to_string=True)
-    monthly_support = serializers.DecimalField(**MONEY)
+    monthly_support_before_adjustment = serializers.DecimalField(**MONEY)
+    low_income_adjustment = serializers.ChoiceField(choices=["applied", "rebutted", "not_applicable"])
+    low_income_threshold = serializers.DecimalField(**MONEY, allow_null=True)
+    low_income_reduction = serializers.DecimalField(**MONEY)
+    monthly_support = serializers.DecimalField(**MONEY, help_text="Guideline amount after the low-income adjustment.")
     payor = serializers.ChoiceField(choices=["high_earner", "low_earner"])
+    payor_add_ons_monthly = serializers.DecimalField(**MONEY)
+    payor_total_monthly = serializers.DecimalField(**MONEY)
+    parameters = ParameterSerializer(many=True)
     notes = serializers.ListField(child=serializers.CharField())
 
 
@@ -76,31 +156,45 @@ class _GuidelineAPIView(PartnerAPIView):
         data.is_valid(raise_exception=True)
         try:
             result = self.calculate(data.validated_data)
-        except (TableGap, ValueError) as exc:
-            raise serializers.ValidationError({"detail": str(exc)})
-        return Response(self.output_class(result).data)
+        except GuidelineInputError as exc:
+            raise serializers.ValidationError({exc.field: [str(exc)]})
+        except TableGap as exc:
+            raise serializers.ValidationError({"as_of": [str(exc)]})
+        return Response(self.output_class(self.represent(result)).data)
+
+    def represent(self, result) -> dict:
+        return {**vars(result), "parameters": [p.as_dict() for p in result.parameters]}
 
 
 class NyGuidelineAPIView(_GuidelineAPIView):
     input_class, output_class = NyGuidelineInput, NyGuidelineOutput
 
     @extend_schema(request=NyGuidelineInput, responses={200: NyGuidelineOutput}, operation_id="guidelines_ny",
-                   summary="New York CSSA basic child support obligation (DRL 240(1-b))")
+                   summary="New York CSSA child support obligation (DRL 240(1-b))")
     def post(self, request):
         return super().post(request)
 
     def calculate(self, data):
-        return ny_guideline(parent_incomes=tuple(data["parent_incomes"]), children=data["children"],
-                            as_of=data["as_of"])
+        incomes = {"parent_incomes": tuple(data["parent_incomes"])} if "parent_incomes" in data else {
+            "gross_incomes": tuple(data["gross_incomes"]),
+            "deductions": tuple(data["deductions"]) if "deductions" in data else None}
+        return ny_guideline(children=data["children"], as_of=data["as_of"], add_ons=data.get("add_ons"), **incomes)
+
+    def represent(self, result) -> dict:
+        return {**super().represent(result), "cssa_incomes": [i.cssa_income for i in result.incomes],
+                "above_cap": result.above_cap}
 
 
 class CaGuidelineAPIView(_GuidelineAPIView):
     input_class, output_class = CaGuidelineInput, CaGuidelineOutput
 
     @extend_schema(request=CaGuidelineInput, responses={200: CaGuidelineOutput}, operation_id="guidelines_ca",
-                   summary="California guideline child support (Fam. Code 4055)")
+                   summary="California guideline child support (Fam. Code 4055 as amended by SB 343)")
     def post(self, request):
         return super().post(request)
 
     def calculate(self, data):
         return ca_guideline(**data)
+
+    def represent(self, result) -> dict:
+        return {**super().represent(result), "fraction": result.band_fraction}

@@ -1,4 +1,11 @@
-"""California statewide uniform guideline (Family Code 4055): CS = K × [HN − (H% × TN)]."""
+"""California statewide uniform guideline (Family Code 4055): CS = K × [HN − (H% × TN)].
+
+K = (1 + H%) if H% ≤ 50%, else (2 − H%), times the income-band fraction of the table in force
+(SB 343's table from 2024-09-01, the earlier one before). The low-income adjustment
+(4055(b)(7) as amended by SB 343) is presumed when the obligor's net disposable income is below
+full-time minimum-wage earnings; at most CS × (threshold − obligor's net) ÷ threshold. Add-ons
+(4061–4062) are shared in proportion to net incomes. Every number is a dated ``LegalParameter``.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from core.legal import ParameterSet, UsedParameter
 from core.money import money
 
-from .tables import CA_BAND_TABLES, CA_CHILD_MULTIPLIERS, CA_SB343_EFFECTIVE, row_for
+from .tables import GuidelineInputError, WorksheetLine, dollars, nonnegative
+
+ZERO = Decimal("0")
+ONE = Decimal("1")
+HALF = Decimal("0.5")
+APPLY, REBUTTED = "apply", "rebutted"
+ADD_ONS = (
+    ("child_care_monthly", "Child care for employment or education — Fam. Code 4062(a)(1)"),
+    ("uninsured_health_monthly", "Uninsured health costs for the children — Fam. Code 4062(a)(2)"),
+)
+
+
+@dataclass(frozen=True)
+class CaAddOn:
+    key: str
+    label: str
+    monthly: Decimal
+    payor_monthly: Decimal
 
 
 @dataclass(frozen=True)
@@ -18,51 +43,150 @@ class CaGuidelineResult:
     time_factor: Decimal  # (1 + H%) or (2 − H%)
     base_amount: Decimal  # K × [HN − (H% × TN)], signed: negative means the lower earner pays
     multiplier: Decimal
-    monthly_support: Decimal  # what the payor pays each month (never negative)
+    monthly_support: Decimal  # what the payor pays each month after the low-income adjustment
     payor: str  # "high_earner" or "low_earner"
     table_effective_on: date
     notes: list[str] = field(default_factory=list)
+    table_name: str = ""
+    band: int = 0
+    obligor_net_monthly: Decimal = ZERO
+    monthly_support_before_adjustment: Decimal = ZERO
+    low_income_adjustment: str = "not_applicable"  # "applied", "rebutted" or "not_applicable"
+    rebuttal_reason: str = ""
+    minimum_wage_hourly: Decimal | None = None
+    low_income_threshold: Decimal | None = None
+    low_income_fraction: Decimal = ZERO  # (threshold − obligor's net) ÷ threshold, when below it
+    low_income_reduction: Decimal = ZERO
+    add_ons: tuple[CaAddOn, ...] = ()
+    payor_add_ons_monthly: Decimal = ZERO
+    payor_total_monthly: Decimal = ZERO
+    parameters: tuple[UsedParameter, ...] = ()
+
+    @property
+    def fraction(self) -> Decimal:
+        return self.band_fraction
+
+    def lines(self) -> list[WorksheetLine]:
+        payor = "higher" if self.payor == "high_earner" else "lower"
+        rows = [
+            ("1", f"Income band fraction: band {self.band} of the {self.table_name}", f"{self.band_fraction}"),
+            ("2", "Time factor: 1 + H% (H% ≤ 50%) or 2 − H% (H% > 50%)", f"{self.time_factor}"),
+            ("3", "K (line 1 × line 2)", f"{self.k}"),
+            ("4", "CS for one child: K × [HN − (H% × TN)]", dollars(self.base_amount)),
+            ("5", "Children multiplier — Fam. Code 4055(b)(4)", format(self.multiplier.normalize(), "f")),
+            ("6", f"Guideline support before the low-income adjustment, paid by the {payor} earner",
+             dollars(self.monthly_support_before_adjustment)),
+            ("7", "Obligor's net monthly disposable income", dollars(self.obligor_net_monthly)),
+            ("8", "Low-income threshold: minimum wage "
+                  + (dollars(self.minimum_wage_hourly) if self.minimum_wage_hourly is not None else "—")
+                  + " × 40 h × 52 weeks ÷ 12 — Fam. Code 4055(b)(7)", dollars(self.low_income_threshold) or "—"),
+            ("9", "Low-income fraction: (line 8 − line 7) ÷ line 8", f"{self.low_income_fraction}"),
+            ("10", "Low-income reduction (line 6 × line 9"
+                   + ("; presumption rebutted" if self.low_income_adjustment == REBUTTED else "") + ")",
+             dollars(self.low_income_reduction)),
+        ]
+        lines = [WorksheetLine(n, label, (value,)) for n, label, value in rows]
+        lines.append(WorksheetLine("11", "Guideline child support (line 6 − line 10)",
+                                   (dollars(self.monthly_support),), total=True))
+        for n, add_on in enumerate(self.add_ons, start=12):
+            lines.append(WorksheetLine(str(n), f"{add_on.label}: {dollars(add_on.monthly)} a month, obligor's share "
+                                               "in proportion to net incomes", (dollars(add_on.payor_monthly),)))
+        lines.append(WorksheetLine("14", "Total monthly child support (line 11 plus lines 12–13)",
+                                   (dollars(self.payor_total_monthly),), total=True))
+        return lines
+
+
+def _band(params: ParameterSet, tn: Decimal) -> tuple[int, Decimal]:
+    """The band containing TN and its fraction: base + TN ÷ divisor + numerator ÷ TN."""
+    count = int(params.value("ca.k.band_count"))
+    for n in range(1, count + 1):
+        if n == count or tn <= params.value(f"ca.k.band.{n}.upper"):
+            fraction = params.value(f"ca.k.band.{n}.base")
+            divisor = params.value(f"ca.k.band.{n}.tn_divisor")
+            over = params.value(f"ca.k.band.{n}.over_tn")
+            if divisor:
+                fraction += tn / divisor
+            if over:
+                fraction += over / tn
+            return n, fraction
+    raise AssertionError("unreachable: the last band has no upper bound")
 
 
 def ca_guideline(
     *, high_earner_net_monthly: Decimal, total_net_monthly: Decimal, high_earner_timeshare: Decimal,
-    children: int, as_of: date,
+    children: int, as_of: date, low_income_adjustment: str = APPLY, rebuttal_reason: str = "",
+    add_ons: dict | None = None,
 ) -> CaGuidelineResult:
-    hn = Decimal(high_earner_net_monthly)
+    hn = nonnegative("high_earner_net_monthly", high_earner_net_monthly, "Net income")
     tn = Decimal(total_net_monthly)
     h = Decimal(high_earner_timeshare)
-    if hn < 0 or tn <= 0:
-        raise ValueError("Net incomes must be positive.")
+    if not tn.is_finite() or tn <= 0:
+        raise GuidelineInputError("total_net_monthly", "The total net income must be positive.")
     if hn > tn:
-        raise ValueError("The high earner's net income cannot exceed the total net income.")
-    if not Decimal("0") <= h <= Decimal("1"):
-        raise ValueError("The timeshare is a fraction from 0 to 1.")
-    if children not in CA_CHILD_MULTIPLIERS:
-        raise ValueError("Children must be from 1 to 10.")
-    table = row_for(CA_BAND_TABLES, as_of)
-    band = next(b for b in table.bands if b.contains(tn))
-    fraction = band.fraction(tn)
-    time_factor = (Decimal("1") + h) if h <= Decimal("0.5") else (Decimal("2") - h)  # 4055(b)(3)
+        raise GuidelineInputError("high_earner_net_monthly", "The high earner's net income cannot exceed the total.")
+    if not h.is_finite() or not ZERO <= h <= ONE:
+        raise GuidelineInputError("high_earner_timeshare", "The timeshare is a fraction from 0 to 1.")
+    if not 1 <= children <= 10:
+        raise GuidelineInputError("children", "Children must be from 1 to 10.")
+    if low_income_adjustment not in (APPLY, REBUTTED):
+        raise GuidelineInputError("low_income_adjustment", 'Choose "apply" or "rebutted".')
+    if low_income_adjustment == REBUTTED and not rebuttal_reason.strip():
+        raise GuidelineInputError("rebuttal_reason", "Record why the low-income presumption is rebutted.")
+    costs = dict(add_ons or {})
+    unknown = set(costs) - {key for key, _ in ADD_ONS}
+    if unknown:
+        raise GuidelineInputError("add_ons", f"Unknown add-on(s): {', '.join(sorted(unknown))}.")
+    costs = {key: nonnegative("add_ons", costs.get(key) or ZERO, "An add-on") for key, _ in ADD_ONS}
+
+    params = ParameterSet(jurisdiction="CA", on=as_of, prefix="ca.")
+    table_row = params.row("ca.k.band_count")
+    band, fraction = _band(params, tn)
+    time_factor = (ONE + h) if h <= HALF else (2 - h)  # 4055(b)(3)
     k = time_factor * fraction
     base = k * (hn - h * tn)
-    multiplier = CA_CHILD_MULTIPLIERS[children]
+    multiplier = params.value(f"ca.children_multiplier.{children}") if children > 1 else ONE
     support = base * multiplier
-    notes = []
-    if as_of >= CA_SB343_EFFECTIVE and table.effective_on < CA_SB343_EFFECTIVE:
-        notes.append(
-            "SB 343 replaced the income bands from 2024-09-01; the new table is not configured yet, so the "
-            "earlier table was applied (confirm)."
-        )
-    if support < 0:
+    high_pays = support >= 0
+    obligor_net = hn if high_pays else tn - hn
+    before = money(abs(support))
+    table_name = (f"table in force from {table_row.effective_on:%Y-%m-%d} ({table_row.citation})")
+    notes = [f"K used the {table_name}."]
+    if not high_pays:
         notes.append("The result is negative: the lower earner pays the higher earner (Fam. Code 4055(b)(6)).")
+
+    wage = threshold = None
+    lia_fraction = reduction = ZERO
+    status = "not_applicable"
+    if params.has("ca.low_income.hours_per_year"):
+        wage = params.value("ca.minimum_wage_hourly")
+        threshold = money(wage * params.value("ca.low_income.hours_per_year") / 12)
+        if obligor_net < threshold:
+            lia_fraction = ((threshold - obligor_net) / threshold).quantize(Decimal("0.0001"))
+            maximum = money(before * (threshold - obligor_net) / threshold)
+            if low_income_adjustment == APPLY:
+                status, reduction = "applied", maximum
+                notes.append(f"The obligor's net income is below the low-income threshold ({dollars(threshold)}): "
+                             f"the adjustment is applied at its maximum, {dollars(maximum)} (Fam. Code 4055(b)(7)).")
+            else:
+                status = REBUTTED
+                notes.append(f"The low-income presumption is rebutted ({rebuttal_reason.strip()}): the unadjusted "
+                             f"amount stands (the maximum adjustment would have been {dollars(maximum)}).")
+    else:
+        notes.append("Before 2024-09-01 the low-income adjustment used a threshold set each year by the Judicial "
+                     "Council, which is not configured here: no low-income adjustment was calculated.")
+    monthly = before - reduction
+    payor_share = obligor_net / tn
+    lines = tuple(CaAddOn(key=key, label=label, monthly=money(costs[key]), payor_monthly=money(costs[key] * payor_share))
+                  for key, label in ADD_ONS)
+    add_on_total = sum((a.payor_monthly for a in lines), ZERO)
     return CaGuidelineResult(
-        k=k.quantize(Decimal("0.0001")),
-        band_fraction=fraction.quantize(Decimal("0.0001")),
-        time_factor=time_factor.quantize(Decimal("0.0001")),
-        base_amount=money(base),
-        multiplier=multiplier,
-        monthly_support=money(abs(support)),
-        payor="high_earner" if support >= 0 else "low_earner",
-        table_effective_on=table.effective_on,
-        notes=notes,
+        k=k.quantize(Decimal("0.0001")), band_fraction=fraction.quantize(Decimal("0.0001")),
+        time_factor=time_factor.quantize(Decimal("0.0001")), base_amount=money(base), multiplier=multiplier,
+        monthly_support=monthly, payor="high_earner" if high_pays else "low_earner",
+        table_effective_on=table_row.effective_on, notes=notes, table_name=table_name, band=band,
+        obligor_net_monthly=money(obligor_net), monthly_support_before_adjustment=before,
+        low_income_adjustment=status, rebuttal_reason=rebuttal_reason.strip() if status == REBUTTED else "",
+        minimum_wage_hourly=wage, low_income_threshold=threshold, low_income_fraction=lia_fraction,
+        low_income_reduction=reduction, add_ons=lines, payor_add_ons_monthly=money(add_on_total),
+        payor_total_monthly=money(monthly + add_on_total), parameters=tuple(params.used),
     )

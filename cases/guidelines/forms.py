@@ -1,28 +1,58 @@
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from core.forms import DateInput
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+OPTIONAL: dict[str, Any] = {**MONEY, "required": False, "initial": Decimal("0")}
+NY_DEDUCTIONS = (
+    ("fica", "FICA actually paid"),
+    ("local_tax", "NYC or Yonkers income tax paid"),
+    ("maintenance_paid", "Maintenance paid to the other parent"),
+    ("other_support_paid", "Support paid for other children"),
+)
+NY_ADD_ONS = (
+    ("child_care_annual", "Child care (annual)"),
+    ("health_insurance_annual", "Health insurance premiums for the children (annual)"),
+    ("unreimbursed_health_annual", "Unreimbursed health expenses (annual)"),
+    ("education_annual", "Education (annual, as the court directs)"),
+)
 
 
 class NyGuidelineForm(forms.Form):
-    payor_income = forms.DecimalField(label="Payor's annual income after deductions", **MONEY,
-                                      help_text="Gross income minus FICA, NYC/Yonkers tax, maintenance and other "
-                                                "children's support paid (DRL 240(1-b)(b)(5)).")
-    other_income = forms.DecimalField(label="Other parent's annual income after deductions", **MONEY)
+    payor_income = forms.DecimalField(label="Payor's annual gross income", **MONEY,
+                                      help_text="Before the deductions below (DRL 240(1-b)(b)(5)).")
+    other_income = forms.DecimalField(label="Other parent's annual gross income", **MONEY)
     children = forms.IntegerField(min_value=1, max_value=20, initial=1)
     as_of = forms.DateField(label="As of", widget=DateInput, initial=timezone.localdate,
-                            help_text="The date whose income cap applies.")
+                            help_text="The date whose cap, poverty guideline and self-support reserve apply.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for who, whose in (("payor", "Payor"), ("other", "Other parent")):
+            for key, label in NY_DEDUCTIONS:
+                self.fields[f"{who}_{key}"] = forms.DecimalField(label=f"{whose}: {label} (annual)", **OPTIONAL)
+        for key, label in NY_ADD_ONS:
+            self.fields[key] = forms.DecimalField(
+                label=label, **OPTIONAL, help_text="Paid by the custodial parent; the payor's income share is added.")
 
     def clean_as_of(self):
         value = self.cleaned_data["as_of"]
         if value < date(1989, 9, 15):
             raise forms.ValidationError("The CSSA applies from 1989-09-15.")
         return value
+
+    def calculator_kwargs(self) -> dict:
+        data = self.cleaned_data
+        deductions = tuple({key: data.get(f"{who}_{key}") or Decimal("0") for key, _ in NY_DEDUCTIONS}
+                           for who in ("payor", "other"))
+        return {"gross_incomes": (data["payor_income"], data["other_income"]), "deductions": deductions,
+                "add_ons": {key: data.get(key) or Decimal("0") for key, _ in NY_ADD_ONS},
+                "children": data["children"]}
 
 
 class CaGuidelineForm(forms.Form):
@@ -34,10 +64,31 @@ class CaGuidelineForm(forms.Form):
         min_value=Decimal("0"), max_value=Decimal("1"), help_text="A fraction from 0 to 1, e.g. 0.20 for 20%.")
     children = forms.IntegerField(min_value=1, max_value=10, initial=1)
     as_of = forms.DateField(label="As of", widget=DateInput, initial=timezone.localdate)
+    low_income_adjustment = forms.ChoiceField(
+        label="Low-income adjustment", required=False, initial="apply",
+        choices=[("apply", "Apply (the presumption)"), ("rebutted", "Presumption rebutted")],
+        help_text="Fam. Code 4055(b)(7): applied at its maximum unless the presumption is rebutted.")
+    rebuttal_reason = forms.CharField(label="Why the presumption is rebutted", required=False, max_length=500)
+    child_care_monthly = forms.DecimalField(label="Child care (monthly)", **OPTIONAL,
+                                            help_text="Shared in proportion to net incomes (Fam. Code 4061–4062).")
+    uninsured_health_monthly = forms.DecimalField(label="Uninsured health costs (monthly)", **OPTIONAL)
 
     def clean(self):
         cleaned = super().clean()
         hn, tn = cleaned.get("high_earner_net_monthly"), cleaned.get("total_net_monthly")
         if hn is not None and tn is not None and hn > tn:
             self.add_error("high_earner_net_monthly", "Cannot exceed the total net monthly income.")
+        cleaned["low_income_adjustment"] = cleaned.get("low_income_adjustment") or "apply"
+        if cleaned["low_income_adjustment"] == "rebutted" and not (cleaned.get("rebuttal_reason") or "").strip():
+            self.add_error("rebuttal_reason", "Record why the presumption is rebutted.")
         return cleaned
+
+    def calculator_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "high_earner_net_monthly": data["high_earner_net_monthly"], "total_net_monthly": data["total_net_monthly"],
+            "high_earner_timeshare": data["high_earner_timeshare"], "children": data["children"],
+            "low_income_adjustment": data["low_income_adjustment"], "rebuttal_reason": data.get("rebuttal_reason", ""),
+            "add_ons": {"child_care_monthly": data.get("child_care_monthly") or Decimal("0"),
+                        "uninsured_health_monthly": data.get("uninsured_health_monthly") or Decimal("0")},
+        }

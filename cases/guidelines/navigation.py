@@ -6,5 +6,6 @@ MENU = MenuGroup(
         MenuItem("NY CSSA calculator", "guidelines:ny"),
         MenuItem("CA guideline calculator", "guidelines:ca"),
         MenuItem("Order reviews", "reviews:list", "cases.view_orderreview"),
+        MenuItem("Legal parameters", "core:legal_parameters", "core.view_legalparameter"),
     ],
 )

@@ -1,4 +1,10 @@
-"""New York Child Support Standards Act (DRL 240(1-b); FCA 413; worksheet form 4-SM-3)."""
+"""New York Child Support Standards Act (DRL 240(1-b); FCA 413; worksheet form 4-SM-3).
+
+Gross income → CSSA income (each statutory deduction a line, DRL 240(1-b)(b)(5)(vii)) → combined
+income up to the cap × the child support percentage → each parent's pro-rata share → the low-income
+rules (DRL 240(1-b)(d)) → add-ons prorated by income share (DRL 240(1-b)(c)(4), (5), (7)).
+Every legal number is a dated ``LegalParameter`` row; the result lists the rows it used.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,39 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from core.legal import ParameterSet, UsedParameter
 from core.money import money
 
-from .tables import (
-    NY_INCOME_CAPS,
-    NY_LOW_INCOME,
-    NY_PERCENTAGES,
-    NY_POVERTY_FLOOR_MONTHLY,
-    NY_RESERVE_FLOOR_MONTHLY,
-    TableGap,
-    row_for,
+from .tables import GuidelineInputError, WorksheetLine, dollars, nonnegative
+
+ZERO = Decimal("0")
+DEDUCTIONS = (  # DRL 240(1-b)(b)(5)(vii): what is deducted from gross income, in the worksheet's order
+    ("fica", "FICA (Social Security and Medicare) actually paid", "(b)(5)(vii)(H)"),
+    ("local_tax", "New York City or Yonkers income tax actually paid", "(b)(5)(vii)(G)"),
+    ("maintenance_paid", "Maintenance paid to the other parent", "(b)(5)(vii)(C)"),
+    ("other_support_paid", "Child support actually paid for other children", "(b)(5)(vii)(D)"),
 )
+ADD_ONS = (  # key, worksheet label, DRL 240(1-b) paragraph
+    ("child_care_annual", "Child care while the custodial parent works or studies", "(c)(4), (c)(6)"),
+    ("health_insurance_annual", "Health insurance premiums for the children", "(c)(5)(ii)"),
+    ("unreimbursed_health_annual", "Reasonable unreimbursed health expenses", "(c)(5)(v)"),
+    ("education_annual", "Educational expenses (as the court directs)", "(c)(7)"),
+)
+
+
+@dataclass(frozen=True)
+class NyParentIncome:
+    gross: Decimal
+    deductions: dict[str, Decimal]
+    cssa_income: Decimal
+
+
+@dataclass(frozen=True)
+class NyAddOn:
+    key: str
+    label: str
+    annual: Decimal
+    payor_annual: Decimal
 
 
 @dataclass(frozen=True)
@@ -29,74 +57,183 @@ class NyGuidelineResult:
     percentage: Decimal  # e.g. 17.00 (per cent)
     basic_obligation_annual: Decimal
     payor_share: Decimal  # e.g. 0.6000
-    payor_obligation_annual: Decimal
+    payor_obligation_annual: Decimal  # after the low-income rules
     payor_obligation_monthly: Decimal
     notes: list[str] = field(default_factory=list)
+    incomes: tuple[NyParentIncome, ...] = ()
+    payor_prorated_annual: Decimal = ZERO  # share × basic, before the low-income rules
+    poverty_guideline: Decimal = ZERO
+    self_support_reserve: Decimal = ZERO
+    low_income_rule: str = ""  # "", "poverty" or "reserve"
+    all_income_basic_annual: Decimal = ZERO  # combined income × percentage, no cap
+    payor_obligation_all_income_annual: Decimal = ZERO
+    payor_obligation_all_income_monthly: Decimal = ZERO
+    add_ons: tuple[NyAddOn, ...] = ()
+    payor_add_ons_annual: Decimal = ZERO
+    payor_add_ons_monthly: Decimal = ZERO
+    payor_total_monthly: Decimal = ZERO  # basic (after the low-income rules) plus add-ons
+    parameters: tuple[UsedParameter, ...] = ()
+
+    @property
+    def above_cap(self) -> bool:
+        return self.combined_income > self.cap
+
+    def lines(self) -> list[WorksheetLine]:
+        """The worksheet, numbered like the court's form: income, obligation, low income, add-ons."""
+        payor, other = self.incomes
+        lines = [WorksheetLine("1", "Gross income", (dollars(payor.gross), dollars(other.gross),
+                                                       dollars(payor.gross + other.gross)))]
+        for n, (key, label, para) in enumerate(DEDUCTIONS, start=2):
+            lines.append(WorksheetLine(str(n), f"Less: {label} — DRL 240(1-b){para}",
+                                       (dollars(payor.deductions[key]), dollars(other.deductions[key]), "")))
+        lines += [
+            WorksheetLine("6", "CSSA income (line 1 minus lines 2–5)",
+                          (dollars(payor.cssa_income), dollars(other.cssa_income), dollars(self.combined_income))),
+            WorksheetLine("7", f"Income cap in effect from {self.cap_effective_on:%Y-%m-%d}"
+                          + (" (confirm)" if self.cap_confirm else ""), ("", "", dollars(self.cap))),
+            WorksheetLine("8", "Combined income up to the cap", ("", "", dollars(self.capped_income))),
+            WorksheetLine("9", "Child support percentage", ("", "", f"{self.percentage}%")),
+            WorksheetLine("10", "Basic child support obligation (line 8 × line 9)",
+                          ("", "", dollars(self.basic_obligation_annual))),
+            WorksheetLine("11", "Payor's pro-rata share of income", ("", "", f"{self.payor_share}")),
+            WorksheetLine("12", "Payor's share of the basic obligation (line 10 × line 11)",
+                          ("", "", dollars(self.payor_prorated_annual))),
+            WorksheetLine("13", "Poverty guideline, single person", ("", "", dollars(self.poverty_guideline))),
+            WorksheetLine("14", "Self-support reserve", ("", "", dollars(self.self_support_reserve))),
+            WorksheetLine("15", "Payor's CSSA income after paying line 12 (line 6 minus line 12)",
+                          ("", "", dollars(payor.cssa_income - self.payor_prorated_annual))),
+            WorksheetLine("16", "Payor's annual basic obligation after the low-income rules — DRL 240(1-b)(d)",
+                          ("", "", dollars(self.payor_obligation_annual)), total=True),
+            WorksheetLine("17", "Payor's monthly basic obligation", ("", "", dollars(self.payor_obligation_monthly)),
+                          total=True),
+        ]
+        if self.above_cap:
+            lines += [
+                WorksheetLine("18", "Above the cap: basic obligation on all combined income",
+                              ("", "", dollars(self.all_income_basic_annual))),
+                WorksheetLine("19", "Above the cap: payor's annual share on all income",
+                              ("", "", dollars(self.payor_obligation_all_income_annual))),
+                WorksheetLine("20", "Above the cap: payor's monthly share on all income",
+                              ("", "", dollars(self.payor_obligation_all_income_monthly))),
+            ]
+        for n, add_on in enumerate(self.add_ons, start=21):
+            lines.append(WorksheetLine(str(n), f"Add-on: {add_on.label} (annual {dollars(add_on.annual)}), "
+                                               "payor's share", ("", "", dollars(add_on.payor_annual))))
+        lines += [
+            WorksheetLine("25", "Payor's add-ons, annual", ("", "", dollars(self.payor_add_ons_annual))),
+            WorksheetLine("26", "Payor's add-ons, monthly", ("", "", dollars(self.payor_add_ons_monthly))),
+            WorksheetLine("27", "Payor's total monthly obligation (line 17 plus line 26)",
+                          ("", "", dollars(self.payor_total_monthly)), total=True),
+        ]
+        return lines
 
 
-def ny_guideline(*, parent_incomes: tuple[Decimal, Decimal], children: int, as_of: date) -> NyGuidelineResult:
-    """Basic child support obligation on income up to the cap, shared pro rata.
+def _parent_income(index: int, gross: Decimal, deductions: dict | None) -> NyParentIncome:
+    gross = nonnegative("gross_incomes", gross, "Income")
+    given = dict(deductions or {})
+    unknown = set(given) - {key for key, _, _ in DEDUCTIONS}
+    if unknown:
+        raise GuidelineInputError("deductions", f"Unknown deduction(s): {', '.join(sorted(unknown))}.")
+    amounts = {key: nonnegative("deductions", given.get(key) or ZERO, "A deduction") for key, _, _ in DEDUCTIONS}
+    total = sum(amounts.values(), ZERO)
+    if total > gross:
+        who = "payor" if index == 0 else "other parent"
+        raise GuidelineInputError("deductions", f"The {who}'s deductions ({dollars(total)}) exceed the gross "
+                                                f"income ({dollars(gross)}).")
+    return NyParentIncome(gross=money(gross), deductions={k: money(v) for k, v in amounts.items()},
+                          cssa_income=money(gross - total))
 
-    ``parent_incomes``: each parent's annual income after the statutory deductions (FICA,
-    NYC/Yonkers tax, maintenance and other children's support paid), payor first.
+
+def ny_guideline(*, children: int, as_of: date, parent_incomes: tuple[Decimal, ...] | None = None,
+                 gross_incomes: tuple[Decimal, ...] | None = None,
+                 deductions: tuple[dict, ...] | None = None, add_ons: dict | None = None) -> NyGuidelineResult:
+    """The CSSA obligation of the payor (the first parent).
+
+    Either ``parent_incomes`` (each parent's annual CSSA income, after the deductions) or
+    ``gross_incomes`` with ``deductions`` (two dicts of annual ``fica``, ``local_tax``,
+    ``maintenance_paid``, ``other_support_paid``). ``add_ons``: annual costs for the children paid
+    by the custodial parent (``child_care_annual`` …), of which the payor's income share is added.
     """
-    payor, other = (Decimal(parent_incomes[0]), Decimal(parent_incomes[1]))
-    if payor < 0 or other < 0:
-        raise ValueError("Incomes cannot be negative.")
+    if (parent_incomes is None) == (gross_incomes is None):
+        raise GuidelineInputError("gross_incomes", "Give either parent_incomes or gross_incomes, not both.")
     if children < 1:
-        raise ValueError("At least one child.")
+        raise GuidelineInputError("children", "At least one child.")
+    if gross_incomes is not None:
+        if len(gross_incomes) != 2 or (deductions is not None and len(deductions) != 2):
+            raise GuidelineInputError("gross_incomes", "Give two parents, payor first.")
+        pair = deductions or ({}, {})
+        incomes = tuple(_parent_income(i, gross_incomes[i], pair[i]) for i in (0, 1))
+    else:
+        assert parent_incomes is not None  # exactly one of the two was given (checked above)
+        if len(parent_incomes) != 2:
+            raise GuidelineInputError("parent_incomes", "Give two parents, payor first.")
+        if deductions:
+            raise GuidelineInputError("deductions", "Deductions go with gross_incomes.")
+        incomes = tuple(_parent_income(i, Decimal(parent_incomes[i]), None) for i in (0, 1))
+    costs = dict(add_ons or {})
+    unknown = set(costs) - {key for key, _, _ in ADD_ONS}
+    if unknown:
+        raise GuidelineInputError("add_ons", f"Unknown add-on(s): {', '.join(sorted(unknown))}.")
+    costs = {key: nonnegative("add_ons", costs.get(key) or ZERO, "An add-on") for key, _, _ in ADD_ONS}
+
+    params = ParameterSet(jurisdiction="NY", on=as_of, prefix="ny.")
+    payor, other = incomes[0].cssa_income, incomes[1].cssa_income
     combined = payor + other
-    cap_row = row_for(NY_INCOME_CAPS, as_of)
-    capped = min(combined, cap_row.cap)
-    pct = NY_PERCENTAGES[min(children, 5)]  # DRL 240(1-b)(b)(3); 5+ children: at least 35%
+    cap_row = params.row("ny.cssa.income_cap")
+    capped = min(combined, cap_row.value)
+    pct = params.value(f"ny.cssa.percentage.{min(children, 5)}")  # DRL 240(1-b)(b)(3)
     basic = money(capped * pct)
-    share = (payor / combined) if combined else Decimal("0")
-    annual = money(basic * share)
+    share = (payor / combined) if combined else ZERO
+    prorated = money(basic * share)
     notes = []
-    if combined > cap_row.cap:
+    if combined > cap_row.value:
         notes.append(
-            f"Combined income exceeds the ${cap_row.cap:,.0f} cap: the court may apply the percentage to income "
-            "above the cap using the factors of DRL 240(1-b)(f)."
-        )
+            f"Combined income exceeds the {dollars(cap_row.value)} cap: the court applies the percentage to income "
+            "above the cap, or not, using the factors of DRL 240(1-b)(f); both figures are shown.")
     if children > 5:
         notes.append("Five or more children: the percentage is no less than 35% (DRL 240(1-b)(b)(3)(v)).")
-    annual = _low_income_floor(payor_income=payor, annual=annual, as_of=as_of, notes=notes)
+    poverty = params.value("ny.poverty_guideline")
+    reserve = params.value("ny.self_support_reserve")
+    annual, rule = _low_income(params=params, payor_income=payor, annual=prorated, poverty=poverty, reserve=reserve,
+                               notes=notes)
+    all_basic = money(combined * pct)
+    all_payor = money(all_basic * share)
+    monthly = money(annual / 12)
+    lines = tuple(NyAddOn(key=key, label=label, annual=money(costs[key]), payor_annual=money(costs[key] * share))
+                  for key, label, _ in ADD_ONS)
+    add_on_annual = sum((a.payor_annual for a in lines), ZERO)
+    add_on_monthly = money(add_on_annual / 12)
     return NyGuidelineResult(
-        combined_income=money(combined),
-        capped_income=money(capped),
-        cap=cap_row.cap,
-        cap_effective_on=cap_row.effective_on,
-        cap_confirm=cap_row.confirm,
-        percentage=money(pct * 100),
-        basic_obligation_annual=basic,
-        payor_share=share.quantize(Decimal("0.0001")),
-        payor_obligation_annual=annual,
-        payor_obligation_monthly=money(annual / 12),
-        notes=notes,
+        combined_income=money(combined), capped_income=money(capped), cap=cap_row.value,
+        cap_effective_on=cap_row.effective_on, cap_confirm=cap_row.confirm, percentage=money(pct * 100),
+        basic_obligation_annual=basic, payor_share=share.quantize(Decimal("0.0001")),
+        payor_obligation_annual=annual, payor_obligation_monthly=monthly, notes=notes, incomes=incomes,
+        payor_prorated_annual=prorated, poverty_guideline=poverty, self_support_reserve=reserve,
+        low_income_rule=rule, all_income_basic_annual=all_basic, payor_obligation_all_income_annual=all_payor,
+        payor_obligation_all_income_monthly=money(all_payor / 12), add_ons=lines,
+        payor_add_ons_annual=money(add_on_annual), payor_add_ons_monthly=add_on_monthly,
+        payor_total_monthly=money(monthly + add_on_monthly), parameters=tuple(params.used),
     )
 
 
-def _low_income_floor(*, payor_income: Decimal, annual: Decimal, as_of: date, notes: list[str]) -> Decimal:
-    """DRL 240(1-b)(d): below the poverty guideline → $25/month; below the self-support reserve →
-    the greater of $50/month or the income above the reserve (18 NYCRR 347.10) (confirm)."""
-    try:
-        row = row_for(NY_LOW_INCOME, as_of)
-    except TableGap:
-        notes.append("No poverty guideline / self-support reserve is configured for this date: low-income "
-                     "floors were not applied.")
-        return annual
+def _low_income(*, params: ParameterSet, payor_income: Decimal, annual: Decimal, poverty: Decimal,
+                reserve: Decimal, notes: list[str]) -> tuple[Decimal, str]:
+    """DRL 240(1-b)(d): if paying the basic obligation would take the payor's income below the
+    poverty guideline, $25/month; if below the self-support reserve but not the poverty guideline,
+    the greater of $50/month or the income above the reserve. "Below" is strict: income left
+    exactly at a figure is not below it."""
     remaining = payor_income - annual
-    if remaining < row.poverty_guideline:
-        notes.append(
-            f"Paying this would leave the payor below the poverty guideline (${row.poverty_guideline:,.0f}): "
-            f"the obligation is ${NY_POVERTY_FLOOR_MONTHLY}/month."
-        )
-        return money(NY_POVERTY_FLOOR_MONTHLY * 12)
-    if remaining < row.self_support_reserve:
-        floor = max(NY_RESERVE_FLOOR_MONTHLY * 12, payor_income - row.self_support_reserve)
-        notes.append(
-            f"Paying this would leave the payor below the self-support reserve (${row.self_support_reserve:,.0f}): "
-            f"the obligation is the greater of ${NY_RESERVE_FLOOR_MONTHLY}/month or the income above the reserve."
-        )
-        return money(floor)
-    return annual
+    if remaining < poverty:
+        floor = params.value("ny.low_income.poverty_obligation_monthly")
+        notes.append(f"Paying {dollars(annual)} would leave the payor {dollars(remaining)}, below the poverty "
+                     f"guideline ({dollars(poverty)}): the basic obligation is {dollars(floor)}/month "
+                     "(DRL 240(1-b)(d)).")
+        return money(floor * 12), "poverty"
+    if remaining < reserve:
+        floor = params.value("ny.low_income.reserve_obligation_monthly")
+        amount = max(floor * 12, payor_income - reserve)
+        notes.append(f"Paying {dollars(annual)} would leave the payor {dollars(remaining)}, below the self-support "
+                     f"reserve ({dollars(reserve)}): the basic obligation is the greater of {dollars(floor)}/month or "
+                     f"the income above the reserve (DRL 240(1-b)(d)).")
+        return money(amount), "reserve"
+    return annual, ""

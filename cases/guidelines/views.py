@@ -1,11 +1,19 @@
-"""Worksheet pages for the guideline calculators (any signed-in staff member; no personal data)."""
+"""Worksheet pages for the guideline calculators (any signed-in staff member; no personal data),
+and the same worksheet as a PDF laid out like the state's form."""
 
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import FormView
 
 from core.views import LoginOnlyMixin
 
-from . import ca_guideline, ny_guideline, tables
+from . import ca_guideline, ny_guideline
 from .forms import CaGuidelineForm, NyGuidelineForm
+from .pdf import worksheet_pdf
+from .tables import GuidelineInputError, TableGap
+
+FIELD_OF = {"gross_incomes": "payor_income", "parent_incomes": "payor_income"}
 
 
 class _CalculatorView(LoginOnlyMixin, FormView):
@@ -21,36 +29,74 @@ class _CalculatorView(LoginOnlyMixin, FormView):
             return self.form_valid(form)
         return self.render_to_response(self.get_context_data(form=form))
 
+    def result_or_errors(self, form):
+        """The calculation, or None with the law's objection added to the form field it concerns."""
+        try:
+            return self.calculate(form.calculator_kwargs(), form.cleaned_data["as_of"])
+        except TableGap as exc:
+            form.add_error("as_of", str(exc))
+        except GuidelineInputError as exc:
+            field = FIELD_OF.get(exc.field, exc.field)
+            form.add_error(field if field in form.fields else None, str(exc))
+        return None
+
     def form_valid(self, form):
-        return self.render_to_response(self.get_context_data(form=form, result=self.calculate(form.cleaned_data)))
+        result = self.result_or_errors(form)
+        if result is None:
+            return self.render_to_response(self.get_context_data(form=form))
+        pdf_url = f"{reverse(self.pdf_url_name)}?{self.request.GET.urlencode()}" if self.request.GET else ""
+        return self.render_to_response(self.get_context_data(form=form, result=result, lines=result.lines(),
+                                                             pdf_url=pdf_url))
 
 
 class NyGuidelineView(_CalculatorView):
     template_name = "cases/guidelines/ny.html"
     form_class = NyGuidelineForm
+    pdf_url_name = "guidelines:ny_pdf"
+    columns = ("Payor", "Other parent", "Combined")
+    title = "New York Child Support Standards Act worksheet"
+    subtitle = "DRL 240(1-b); FCA 413; laid out after form 4-SM-3"
 
-    def calculate(self, data):
-        return ny_guideline(parent_incomes=(data["payor_income"], data["other_income"]),
-                            children=data["children"], as_of=data["as_of"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(caps=tables.NY_INCOME_CAPS, low_income=tables.NY_LOW_INCOME,
-                       percentages=sorted(tables.NY_PERCENTAGES.items()))
-        return context
+    def calculate(self, kwargs, as_of):
+        return ny_guideline(as_of=as_of, **kwargs)
 
 
 class CaGuidelineView(_CalculatorView):
     template_name = "cases/guidelines/ca.html"
     form_class = CaGuidelineForm
+    pdf_url_name = "guidelines:ca_pdf"
+    columns = ("Amount",)
+    title = "California guideline child support worksheet"
+    subtitle = "Family Code 4055 as amended by SB 343; add-ons 4061-4062"
 
-    def calculate(self, data):
-        return ca_guideline(high_earner_net_monthly=data["high_earner_net_monthly"],
-                            total_net_monthly=data["total_net_monthly"],
-                            high_earner_timeshare=data["high_earner_timeshare"],
-                            children=data["children"], as_of=data["as_of"])
+    def calculate(self, kwargs, as_of):
+        return ca_guideline(as_of=as_of, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(band_tables=tables.CA_BAND_TABLES, multipliers=sorted(tables.CA_CHILD_MULTIPLIERS.items()))
-        return context
+
+class _WorksheetPdfMixin:
+    """The worksheet as a PDF; without valid inputs, back to the page (which shows the errors)."""
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        result = self.result_or_errors(form) if request.GET and form.is_valid() else None
+        if result is None:
+            page = reverse(self.page_url_name)
+            return redirect(f"{page}?{request.GET.urlencode()}" if request.GET else page)
+        inputs = [(str(form.fields[name].label), str(value)) for name, value in form.cleaned_data.items()
+                  if value not in (None, "") and not (hasattr(value, "is_zero") and value.is_zero())]
+        body = worksheet_pdf(title=self.title, subtitle=self.subtitle, inputs=inputs, columns=self.columns,
+                             lines=result.lines(), notes=result.notes, parameters=result.parameters)
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{self.filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class NyWorksheetPdfView(_WorksheetPdfMixin, NyGuidelineView):
+    page_url_name = "guidelines:ny"
+    filename = "cssa-worksheet.pdf"
+
+
+class CaWorksheetPdfView(_WorksheetPdfMixin, CaGuidelineView):
+    page_url_name = "guidelines:ca"
+    filename = "ca-guideline-worksheet.pdf"

@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.fields import EncryptedCharField, blind_index
+from core.fields import EncryptedCharField, Undecryptable, blind_index
 from core.models import RestrictedQuerySet, TimeStampedModel
 
 from ..choices import GeneticTestResult, PaternityMethod, PaternityStatus, Sex
@@ -42,17 +42,28 @@ class Person(TimeStampedModel):
     paternity_method = models.CharField(max_length=30, choices=PaternityMethod.choices, blank=True)
     genetic_test_ordered_on = models.DateField(null=True, blank=True)
     genetic_test_result = models.CharField(max_length=10, choices=GeneticTestResult.choices, blank=True)
+    # A duplicate merged into another record (cases.services.people.person_merge) is kept, pointing
+    # at its survivor, so the merge can be undone; it no longer appears in searches or matches.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_records", editable=False)
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["ssn"])
     objects = RestrictedQuerySet.as_manager()
+    # Blind-index column -> the encrypted field it indexes (recomputed by manage.py rotate_field_keys).
+    blind_indexes = {"ssn_index": "ssn"}
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
+        permissions = [("merge_person", "Merge duplicate person records (and undo a merge the same day)")]
+        # Matching a person being entered reads candidates by date of birth (cases.people).
+        indexes = [models.Index(fields=["date_of_birth"], name="person_birth_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(paternity_status="established") | models.Q(paternity_established_on__isnull=False),
                 name="person_paternity_established_has_date",
             ),
+            models.CheckConstraint(condition=~models.Q(merged_into=models.F("pk")), name="person_not_merged_into_self"),
         ]
 
     def __str__(self) -> str:
@@ -72,8 +83,9 @@ class Person(TimeStampedModel):
         return {"ssn_last4": ssn[-4:] if ssn else "", "ssn_index": blind_index(ssn) if ssn else ""}
 
     def save(self, *args, **kwargs) -> None:
-        for name, value in self.ssn_columns(self.ssn or "").items():
-            setattr(self, name, value)
+        if not isinstance(self.ssn, Undecryptable):  # an unreadable SSN keeps its stored columns
+            for name, value in self.ssn_columns(self.ssn or "").items():
+                setattr(self, name, value)
         super().save(*args, **kwargs)
 
     @classmethod

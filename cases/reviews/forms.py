@@ -13,8 +13,8 @@ class NyReviewInputsForm(NyGuidelineForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["payor_income"].label = "NCP's annual income after deductions"
-        self.fields["other_income"].label = "CP's annual income after deductions"
+        self.fields["payor_income"].label = "NCP's annual gross income"
+        self.fields["other_income"].label = "CP's annual gross income"
 
 
 class CaReviewInputsForm(CaGuidelineForm):

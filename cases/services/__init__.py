@@ -10,6 +10,7 @@ from .cases import (
     CLOSURE_LOW_ARREARS_LIMIT,
     ObligationData,
     PartyData,
+    ProbableMatches,
     case_close,
     case_create,
     case_deadline_refresh,
@@ -25,6 +26,7 @@ from .cases import (
     work_item_reassign,
 )
 from .locate import fvi_override_grant, fvi_override_use, locate_due_sweep, locate_next_due
+from .people import person_merge, person_merge_undo
 from .work import work_item_create
 
 __all__ = [
@@ -34,6 +36,9 @@ __all__ = [
     "case_assistance_paid",
     "ObligationData",
     "PartyData",
+    "ProbableMatches",
+    "person_merge",
+    "person_merge_undo",
     "case_close",
     "case_create",
     "case_deadline_refresh",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -82,6 +83,63 @@ class PartyData:
     family_violence: bool = False
     extra: dict = field(default_factory=dict)
     address: dict | None = None
+    # The caseworker's answer when the person may already exist (cases.people.person_matches):
+    # the existing person picked from the probable matches, or why a new record is right anyway.
+    existing_person_id: int | None = None
+    new_person_reason: str = ""
+
+
+class ProbableMatches(ValidationError):
+    """Some parties may already exist: the caseworker must pick the person or confirm a new one.
+
+    ``matches`` maps the party's key (``cp``, ``ncp``, ``child``, ``child2`` …) to its candidates;
+    the error is keyed ``<key>_existing_person`` so a form shows it on that party's choice."""
+
+    def __init__(self, matches: dict[str, list[Person]]) -> None:
+        self.matches = matches
+        super().__init__({f"{key}_existing_person": ValidationError(
+            "This person may already be on file: pick the existing record, or confirm a new one and say why.",
+            code="probable_match") for key in matches})
+
+
+def _party_key(role: str, index: int) -> str:
+    return role if index == 0 else f"{role}{index + 1}"
+
+
+def _parties_resolve(parties: list[tuple[str, PartyData | Person]]) -> tuple[dict[str, Person], list[dict]]:
+    """Find each new party among the people on file before anyone is created (one person, one
+    record): an SSN match through the blind index is the same person and is reused; probable
+    matches (same birth date, same or similar name) need the caseworker's answer, or the whole
+    case is refused with ``ProbableMatches`` and nothing is written."""
+    from ..people import person_matches
+
+    found: dict[str, Person] = {}
+    notes: list[dict] = []
+    undecided: dict[str, list[Person]] = {}
+    for key, party in parties:
+        if isinstance(party, Person):
+            found[key] = party
+            continue
+        matches = person_matches(first_name=party.first_name, last_name=party.last_name,
+                                 date_of_birth=party.date_of_birth, ssn=party.ssn)
+        if matches.exact is not None:
+            found[key] = matches.exact
+            notes.append({"party": key, "person_id": matches.exact.pk, "how": "same SSN"})
+        elif party.existing_person_id is not None:
+            chosen = next((p for p in matches.probable if p.pk == party.existing_person_id), None)
+            if chosen is None:
+                raise ValidationError({f"{key}_existing_person": "That person is not one of the possible matches."})
+            found[key] = chosen
+            notes.append({"party": key, "person_id": chosen.pk, "how": "picked by the caseworker"})
+        elif matches.probable and not party.new_person_reason.strip():
+            undecided[key] = matches.probable
+        elif matches.probable:
+            notes.append({"party": key, "how": "new despite possible matches",
+                          "candidates": [p.pk for p in matches.probable],
+                          "reason": party.new_person_reason.strip()[:500]})
+    if undecided:
+        raise ProbableMatches(undecided)
+    return found, notes
 
 
 def _person_create(data: PartyData, *, on: date) -> Person:
@@ -145,18 +203,26 @@ def case_create(
         locate_needed_on=None if ncp_location_known else opened_on,
     )
     case.full_clean()
+    keyed = [(_party_key(role, i), role, party)
+             for role, group in ((ParticipantRole.CP, [cp]), (ParticipantRole.NCP, [ncp]),
+                                 (ParticipantRole.CHILD, children))
+             for i, party in enumerate(group)]
+    existing, match_notes = _parties_resolve([(key, party) for key, _, party in keyed])
     case_deadline_refresh(case)
     case.save()
-    for role, parties in ((ParticipantRole.CP, [cp]), (ParticipantRole.NCP, [ncp]), (ParticipantRole.CHILD, children)):
-        for party in parties:
-            person = party if isinstance(party, Person) else _person_create(party, on=opened_on)
-            CaseParticipant.objects.create(case=case, person=person, role=role)
+    for key, role, party in keyed:
+        person = existing.get(key) or _person_create(cast(PartyData, party), on=opened_on)
+        if key in existing and isinstance(party, PartyData) and party.family_violence and not person.family_violence:
+            person.family_violence = True  # the stricter flag wins (42 USC 654(26))
+            person.save(update_fields=["family_violence", "updated_at"])
+        CaseParticipant.objects.create(case=case, person=person, role=role)
     CaseBalance.objects.get_or_create(case=case)
     case_assistance_open(case=case, by=by)
     event_record(verb="case.opened", subject=case, case_id=case.pk, actor=by,
                  summary=f"Case {case.case_number} opened ({case.get_stage_display()})",
                  data={"application_received_on": application_received_on.isoformat(),
-                       "opened_on": opened_on.isoformat(), "stage": case.stage})
+                       "opened_on": opened_on.isoformat(), "stage": case.stage,
+                       **({"people_matched": match_notes} if match_notes else {})})
     return case
 
 

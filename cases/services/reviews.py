@@ -53,6 +53,17 @@ def review_open(*, order: SupportOrder, by, requested_by: str = ReviewRequester.
     return review
 
 
+def _json_safe(value):
+    """A worksheet value as JSON: amounts and dates as strings, nested rows as lists of dicts."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, bool | str):
+        return value
+    return str(value)
+
+
 def current_monthly_support(order: SupportOrder) -> Decimal:
     return money(sum((o.monthly_amount for o in order.obligations.all()
                       if o.kind in CURRENT_KINDS and o.end_on is None), Decimal("0")))
@@ -69,22 +80,35 @@ def review_calculate(*, review: OrderReview, inputs: dict, by, as_of: date | Non
     if review.status != ReviewStatus.OPEN:
         raise ValidationError("This review is completed.")
     as_of = as_of or timezone.localdate()
+    def amount(key: str) -> Decimal:
+        return Decimal(str(inputs.get(key) or "0"))
+
     try:
         if review.guideline == "NY":
-            result = ny_guideline(parent_incomes=(Decimal(inputs["payor_income"]), Decimal(inputs["other_income"])),
-                                  children=int(inputs["children"]), as_of=as_of)
+            deductions = tuple({key: amount(f"{who}_{key}") for key in ("fica", "local_tax", "maintenance_paid",
+                                                                          "other_support_paid")}
+                               for who in ("payor", "other"))
+            add_ons = {key: amount(key) for key in ("child_care_annual", "health_insurance_annual",
+                                                    "unreimbursed_health_annual", "education_annual")}
+            result = ny_guideline(gross_incomes=(Decimal(inputs["payor_income"]), Decimal(inputs["other_income"])),
+                                  deductions=deductions, add_ons=add_ons, children=int(inputs["children"]),
+                                  as_of=as_of)
             monthly = result.payor_obligation_monthly
         else:
             result = ca_guideline(high_earner_net_monthly=Decimal(inputs["high_earner_net_monthly"]),
                                   total_net_monthly=Decimal(inputs["total_net_monthly"]),
                                   high_earner_timeshare=Decimal(inputs["high_earner_timeshare"]),
-                                  children=int(inputs["children"]), as_of=as_of)
+                                  children=int(inputs["children"]), as_of=as_of,
+                                  low_income_adjustment=inputs.get("low_income_adjustment") or "apply",
+                                  rebuttal_reason=inputs.get("rebuttal_reason") or "",
+                                  add_ons={key: amount(key) for key in ("child_care_monthly",
+                                                                        "uninsured_health_monthly")})
             ncp_pays = (result.payor == "high_earner") == bool(inputs.get("payor_is_high_earner", True))
             monthly = result.monthly_support if ncp_pays else Decimal("0.00")
     except (KeyError, ValueError, TableGap) as exc:
         raise ValidationError(f"The guideline could not be calculated: {exc}")
-    review.inputs = {k: str(v) for k, v in inputs.items()}
-    review.worksheet = {k: (str(v) if not isinstance(v, list) else v) for k, v in asdict(result).items()}
+    review.inputs = {k: str(v) for k, v in inputs.items() if v is not None}
+    review.worksheet = {k: _json_safe(v) for k, v in asdict(result).items()}
     review.guideline_monthly = monthly
     review.current_monthly = current_monthly_support(review.order)
     review.calculated_on = as_of

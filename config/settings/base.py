@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",  # multi-factor sign-in framework; Caseworks' devices live in accounts
     *CASEWORKS_APPS,
 ]
 
@@ -67,7 +68,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor given
     "core.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",  # staff pages need the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -92,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.caseworks",
+                "accounts.context_processors.mfa",
             ],
         },
     },
@@ -133,6 +137,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Multi-factor sign-in (IRS Publication 1075; OWASP ASVS L2): every staff role signs in with a
+# password and a TOTP code (or a one-time recovery code). local.py and test.py turn it off by
+# default so the demo and the suite sign in with a password.
+CASEWORKS_MFA_REQUIRED = env.bool("CASEWORKS_MFA_REQUIRED", default=True)
+# Roles that sign in with a password alone (role names, comma-separated). None in production:
+# `check --deploy` warns when this is set. A user is exempt only if every role they hold is.
+CASEWORKS_MFA_EXEMPT_ROLES = env.list("CASEWORKS_MFA_EXEMPT_ROLES", default=[])
+# An enrolment begun (secret shown) but not confirmed with a code lapses after this many seconds.
+CASEWORKS_MFA_ENROLMENT_SECONDS = env.int("CASEWORKS_MFA_ENROLMENT_SECONDS", default=15 * 60)
+# Password reset by e-mail: the link works this long and once; requests are limited per client
+# address and per e-mail address (per hour). The answer never says whether the address exists.
+PASSWORD_RESET_TIMEOUT = env.int("CASEWORKS_PASSWORD_RESET_SECONDS", default=60 * 60)
+CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY = env.int("CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY", default=10)
+CASEWORKS_PASSWORD_RESET_PER_ADDRESS_HOURLY = env.int("CASEWORKS_PASSWORD_RESET_PER_ADDRESS_HOURLY", default=3)
 
 # Lockout (IRS Publication 1075 is commonly read as 3 failures; lock on the username, not only IP).
 AXES_FAILURE_LIMIT = env.int("CASEWORKS_LOCKOUT_FAILURES", default=3)
@@ -274,9 +293,23 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The office this deployment serves. Cases carry their own profile; this is the default.
 CASEWORKS_JURISDICTION = env.str("CASEWORKS_JURISDICTION", default="NY")
 CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks County Child Support Unit")
-# Key for encrypting SSNs and bank data at rest (Fernet, urlsafe base64 32 bytes). Defaults to a
-# key derived from SECRET_KEY; production should set its own and keep it out of the database host.
+# Keys for SSNs and bank data at rest (core/fields.py): Fernet keys (url-safe base64, 32 bytes),
+# comma-separated, newest first: the first encrypts, every one decrypts (MultiFernet). Production
+# refuses to start without them; rotate with `manage.py rotate_field_keys`. Keep them off the
+# database host.
+CASEWORKS_FIELD_ENCRYPTION_KEYS = env.list("CASEWORKS_FIELD_ENCRYPTION_KEYS", default=[])
+# Former single key: still decrypts (as do keys derived from SECRET_KEY and SECRET_KEY_FALLBACKS)
+# so that rotate_field_keys can re-encrypt what was written under it.
 CASEWORKS_FIELD_ENCRYPTION_KEY = env.str("CASEWORKS_FIELD_ENCRYPTION_KEY", default="")
+# Key of the SSN blind index (a keyed BLAKE2b hash for exact-match search), at least 32 characters,
+# separate from the encryption keys. Changing it: run rotate_field_keys to recompute every index.
+CASEWORKS_BLIND_INDEX_KEY = env.str("CASEWORKS_BLIND_INDEX_KEY", default="")
+# Former DJANGO_SECRET_KEY values (Django 5.1+): sessions signed with them stay valid, and values
+# encrypted under their derived key still decrypt until rotate_field_keys re-encrypts them.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+# A mailed written resolution is received this many calendar days after its date; the state
+# hearing deadline runs from receipt (Cal. Code Civ. Proc. 1013(a): 5 days within the state) (confirm).
+CASEWORKS_MAILING_ALLOWANCE_DAYS = env.int("CASEWORKS_MAILING_ALLOWANCE_DAYS", default=5)
 # How long audit records are kept (IRS Publication 1075 practice: 7 years).
 CASEWORKS_AUDIT_RETENTION_DAYS = env.int("CASEWORKS_AUDIT_RETENTION_DAYS", default=7 * 365)
 # What happens to a collection's amount beyond everything owed (no federal rule; office policy,

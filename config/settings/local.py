@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import LOCAL_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The demo signs in with a password; set CASEWORKS_MFA_REQUIRED=true to try multi-factor sign-in.
+CASEWORKS_MFA_REQUIRED = env.bool("CASEWORKS_MFA_REQUIRED", default=False)
 LOCAL_DIR.mkdir(exist_ok=True)
 
 

@@ -1,9 +1,10 @@
-"""Production: DEBUG always off; refuses to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS."""
+"""Production: DEBUG always off; refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+the office's ACH originator, CASEWORKS_FIELD_ENCRYPTION_KEYS and CASEWORKS_BLIND_INDEX_KEY."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ACH_PLACEHOLDER_COMPANY_ID, env
+from .base import ACH_PLACEHOLDER_COMPANY_ID, CASEWORKS_BLIND_INDEX_KEY, CASEWORKS_FIELD_ENCRYPTION_KEYS, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -19,6 +20,30 @@ if (len(CASEWORKS_ACH_COMPANY_ID) != 10 or CASEWORKS_ACH_COMPANY_ID == ACH_PLACE
     raise ImproperlyConfigured(
         "CASEWORKS_ACH_COMPANY_ID (10 characters, the office's ACH company id, not the placeholder "
         f"{ACH_PLACEHOLDER_COMPANY_ID}) and CASEWORKS_ACH_COMPANY_NAME (1-16 characters) must be set in production.")
+
+
+def _require_field_keys() -> None:
+    """SSNs and bank numbers must not depend on SECRET_KEY: refuse to start without keys of their own."""
+    from cryptography.fernet import Fernet
+
+    if not CASEWORKS_FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "CASEWORKS_FIELD_ENCRYPTION_KEYS must be set in production (comma-separated Fernet keys, newest first)."
+        )
+    for position, key in enumerate(CASEWORKS_FIELD_ENCRYPTION_KEYS, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ImproperlyConfigured(  # "from None": the key itself must not reach a traceback
+                f"CASEWORKS_FIELD_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 url-safe base64 bytes)."
+            ) from None
+    if len(CASEWORKS_BLIND_INDEX_KEY) < 32:
+        raise ImproperlyConfigured("CASEWORKS_BLIND_INDEX_KEY must be set in production (at least 32 characters).")
+    if CASEWORKS_BLIND_INDEX_KEY in CASEWORKS_FIELD_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured("CASEWORKS_BLIND_INDEX_KEY must differ from the field encryption keys.")
+
+
+_require_field_keys()
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)

@@ -15,6 +15,8 @@ SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
 ALLOWED_HOSTS = ["*"]
 LOCAL_DIR.mkdir(exist_ok=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The suite signs in with a password; MFA tests turn this on (settings fixture).
+CASEWORKS_MFA_REQUIRED = env.bool("CASEWORKS_MFA_REQUIRED", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,3 +1,5 @@
+from decimal import Decimal as D
+
 import pytest
 from django.urls import reverse
 
@@ -70,3 +72,107 @@ def test_worksheet_page_shows_field_errors(client_as):
     assert response.status_code == 200
     assert "result" not in response.context
     assert response.context["form"].errors.keys() >= {"high_earner_timeshare"}
+
+
+def test_ny_endpoint_takes_gross_incomes_deductions_and_add_ons(api_client_with):
+    # CSSA incomes 63,880 / 36,940 (see test_guidelines_law): basic 1,330.83/month. Child care 12,000 × 0.633604
+    # = 7,603.25/yr → 633.60/month; total 1,964.43.
+    response = api_client_with("guidelines:read").post("/api/v1/guidelines/ny/", {
+        "gross_incomes": ["80000", "40000"], "children": 2, "as_of": "2025-06-01",
+        "deductions": [{"fica": "6120", "local_tax": "3000", "maintenance_paid": "5000", "other_support_paid": "2000"},
+                       {"fica": "3060"}],
+        "add_ons": {"child_care_annual": "12000"}}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["cssa_incomes"] == ["63880.00", "36940.00"]
+    assert (body["payor_obligation_monthly"], body["payor_add_ons_annual"], body["payor_add_ons_monthly"],
+            body["payor_total_monthly"]) == ("1330.83", "7603.25", "633.60", "1964.43")
+    assert (body["poverty_guideline"], body["self_support_reserve"]) == ("15650.00", "21128.00")
+    cap = next(p for p in body["parameters"] if p["key"] == "ny.cssa.income_cap")
+    assert cap == {"key": "ny.cssa.income_cap", "effective_on": "2024-03-01", "value": "183000",
+                   "citation": "SSL 111-i(2)(b) CPI-U adjustment", "confirm": False}
+
+
+def test_ca_endpoint_low_income_and_add_ons(api_client_with):
+    api = api_client_with("guidelines:read")
+    payload = {"high_earner_net_monthly": "2000", "total_net_monthly": "2000", "high_earner_timeshare": "0",
+               "children": 1, "as_of": "2026-06-01", "add_ons": {"child_care_monthly": "300"}}
+    body = api.post("/api/v1/guidelines/ca/", payload, format="json").json()
+    # See test_ca_low_income_adjustment_applied_at_its_maximum; child care: obligor has all net income → 300.
+    assert {k: body[k] for k in ("fraction", "table_effective_on", "low_income_threshold", "low_income_reduction",
+                                 "monthly_support_before_adjustment", "monthly_support", "payor_add_ons_monthly",
+                                 "payor_total_monthly")} == {
+        "fraction": "0.1891", "table_effective_on": "2024-09-01", "low_income_threshold": "2929.33",
+        "low_income_reduction": "120.01", "monthly_support_before_adjustment": "378.28", "monthly_support": "258.27",
+        "payor_add_ons_monthly": "300.00", "payor_total_monthly": "558.27"}
+    rebutted = api.post("/api/v1/guidelines/ca/", {**payload, "low_income_adjustment": "rebutted",
+                                                   "rebuttal_reason": "Assets"}, format="json").json()
+    assert (rebutted["monthly_support"], rebutted["low_income_reduction"]) == ("378.28", "0.00")
+
+
+@pytest.mark.parametrize(("path", "payload", "field"), [
+    ("ny", {"parent_incomes": ["1", "2"], "gross_incomes": ["1", "2"], "children": 1, "as_of": "2025-06-01"},
+     "gross_incomes"),
+    ("ny", {"parent_incomes": ["-1", "2"], "children": 1, "as_of": "2025-06-01"}, "parent_incomes"),
+    ("ny", {"parent_incomes": ["1", "2"], "children": 1, "as_of": "2024-02-29"}, "as_of"),
+    ("ny", {"gross_incomes": ["100", "0"], "deductions": [{"fica": "200"}, {}], "children": 1,
+            "as_of": "2025-06-01"}, "deductions"),
+    ("ca", {"high_earner_net_monthly": "600", "total_net_monthly": "1000", "high_earner_timeshare": "1.5",
+            "children": 1, "as_of": "2025-06-01"}, "high_earner_timeshare"),
+    ("ca", {"high_earner_net_monthly": "600", "total_net_monthly": "1000", "high_earner_timeshare": "0.2",
+            "children": 1, "as_of": "1993-06-30"}, "as_of"),
+    ("ca", {"high_earner_net_monthly": "600", "total_net_monthly": "1000", "high_earner_timeshare": "0.2",
+            "children": 1, "as_of": "2025-06-01", "low_income_adjustment": "rebutted"}, "rebuttal_reason"),
+])
+def test_bad_input_is_a_400_keyed_by_the_field(api_client_with, path, payload, field):
+    response = api_client_with("guidelines:read").post(f"/api/v1/guidelines/{path}/", payload, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_ny_page_takes_gross_income_deductions_and_add_ons(client_as):
+    response = client_as("caseworker").get(reverse("guidelines:ny"), {
+        "payor_income": "80000", "other_income": "40000", "children": "2", "as_of": "2025-06-01",
+        "payor_fica": "6120", "payor_local_tax": "3000", "payor_maintenance_paid": "5000",
+        "payor_other_support_paid": "2000", "other_fica": "3060", "child_care_annual": "12000"})
+    result = response.context["result"]
+    assert (result.payor_obligation_monthly, result.payor_total_monthly) == (D("1330.83"), D("1964.43"))
+    text = response.content.decode()
+    assert "$63,880.00" in text and "FICA (Social Security and Medicare) actually paid" in text
+    assert reverse("guidelines:ny_pdf") in text
+
+
+def test_ny_page_without_deductions_keeps_todays_figures(client_as):
+    response = client_as("caseworker").get(reverse("guidelines:ny"), {
+        "payor_income": "60000", "other_income": "40000", "children": "2", "as_of": "2025-06-01"})
+    assert response.context["result"].payor_obligation_monthly == D("1250.00")
+
+
+def test_page_puts_the_laws_objection_on_the_field(client_as):
+    client = client_as("caseworker")
+    early = client.get(reverse("guidelines:ny"), {"payor_income": "1", "other_income": "1", "children": "1",
+                                                  "as_of": "2024-02-29"})
+    assert "result" not in early.context and "as_of" in early.context["form"].errors
+    rebutted = client.get(reverse("guidelines:ca"), {
+        "high_earner_net_monthly": "2000", "total_net_monthly": "2000", "high_earner_timeshare": "0",
+        "children": "1", "as_of": "2026-06-01", "low_income_adjustment": "rebutted"})
+    assert "rebuttal_reason" in rebutted.context["form"].errors
+
+
+def test_ca_page_shows_the_low_income_lines_and_prints_a_pdf(client_as):
+    client = client_as("enforcement_specialist")
+    params = {"high_earner_net_monthly": "2000", "total_net_monthly": "2000", "high_earner_timeshare": "0",
+              "children": "1", "as_of": "2026-06-01"}
+    page = client.get(reverse("guidelines:ca"), params)
+    assert page.context["result"].monthly_support == D("258.27")
+    assert "Low-income threshold" in page.content.decode() and "$2,929.33" in page.content.decode()
+    pdf = client.get(reverse("guidelines:ca_pdf"), params)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    ny = client.get(reverse("guidelines:ny_pdf"), {"payor_income": "60000", "other_income": "40000",
+                                                   "children": "2", "as_of": "2025-06-01"})
+    assert ny.content.startswith(b"%PDF")
+
+
+def test_pdf_without_valid_inputs_goes_back_to_the_page(client_as):
+    response = client_as("caseworker").get(reverse("guidelines:ny_pdf"), {"payor_income": "-5"})
+    assert response.status_code == 302 and response.url.startswith(reverse("guidelines:ny") + "?")

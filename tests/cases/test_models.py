@@ -33,8 +33,9 @@ def test_ssn_is_encrypted_at_rest_and_searchable_by_last4_and_blind_index():
 
 
 def test_an_ssn_written_under_another_key_reads_blank_and_is_logged(settings, caplog):
-    person = PersonFactory(ssn="123456789")
-    settings.CASEWORKS_FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+    person = PersonFactory(ssn="123456789")  # under the SECRET_KEY-derived key
+    settings.CASEWORKS_FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(b"k" * 32).decode()]
+    settings.SECRET_KEY = "another secret key, so the derived key that wrote the SSN is gone 0123"
 
     with caplog.at_level(logging.ERROR, logger="core.fields"):
         assert Person.objects.get(pk=person.pk).ssn == ""

@@ -18,7 +18,17 @@ def url_samples(*, users) -> dict[str, dict]:
     number = {"case_number": case.case_number}
     initiating = CaseFactory(county="Albany", interstate_role="initiating", other_state="PA",
                              interstate_needed_on=case.opened_on)
+    from cases.services import person_merge
+
+    look_alike = CaseFactory(county="Albany").cp
+    twin = CaseFactory(county="Albany").cp
+    twin.ssn = ""  # two records of one person: one without an SSN
+    twin.save()
+    merged = person_merge(survivor=look_alike, duplicate=twin, by=None, reason="walker sample")
     return {
+        "cases:person_duplicates": {},
+        "cases:person_merge": {"first": cp.pk, "second": case.ncp.pk},
+        "cases:person_merge_undo": {"event_id": merged.pk},
         "cases:case_detail": number,
         "cases:order_create": number,
         "cases:payment_create": number,

@@ -172,7 +172,9 @@ def test_resolution_states_the_hearing_deadline(file_complaint, role_user):
                                           resolved_on=date(2026, 11, 20), by=role_user("ombudsperson"),
                                           today=date(2026, 11, 23))
     assert resolved.status == ComplaintStatus.RESOLVED
-    assert resolved.hearing_deadline == date(2027, 2, 18)  # Nov 20 + 90 days, a Thursday
+    # Received Nov 20 + 5 days' mailing allowance = Nov 25; + 90 days = Feb 23 (Tuesday). (The old
+    # figure, Feb 18, ran from the resolution's date, not its receipt.)
+    assert resolved.hearing_deadline == date(2027, 2, 23)
     with pytest.raises(ValidationError):
         services.complaint_resolve(complaint=resolved, outcome="upheld", explanation="x",
                                    resolved_on=date(2026, 11, 21), by=role_user("ombudsperson"),

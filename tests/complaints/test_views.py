@@ -191,7 +191,9 @@ def test_resolve_then_notice_and_pdf(client_as, file_complaint):
     assert response.status_code == 302 and response.url.endswith("/notice/")
     notice = client.get(response.url)
     text = notice.content.decode()
-    assert "state hearing" in text and "February 22, 2027" in text  # Nov 23 + 90 = Feb 21 (Sunday) → Monday
+    # Received Nov 23 + 5 days' mailing allowance = Nov 28; + 90 = Feb 26 (Friday). (Was Feb 22: from the date.)
+    assert "state hearing" in text and "February 26, 2027" in text
+    assert "counted as received 5 days after the date above" in text
     pdf = client.get(reverse("complaints:resolution_notice_pdf", args=[complaint.number]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 

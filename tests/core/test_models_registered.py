@@ -20,6 +20,8 @@ NO_HISTORY = {
     "core.DomainEvent",  # the event log itself
     "core.AccessLog",  # access log
     "accounts.ApiRequestLog",  # API request log
+    "accounts.AuthenticatorDevice",  # written at sign-in; enrolment and resets are in the access log
+    "accounts.RecoveryCodeDevice",  # written at sign-in; enrolment, use and resets are in the access log
     "cases.LedgerRun",  # scheduled ledger job runs
     "enforcement.SweepRun",  # enforcement sweep runs
     "enforcement.SweepChunk",  # slices of a sweep run, written by the workers

@@ -4,15 +4,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args, env_extra: dict,
-         drop=("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")):
+         drop=("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE",
+               "CASEWORKS_FIELD_ENCRYPTION_KEYS", "CASEWORKS_BLIND_INDEX_KEY")):
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_extra)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
+
+
+def _field_keys() -> dict[str, str]:
+    return {"CASEWORKS_FIELD_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
+            "CASEWORKS_BLIND_INDEX_KEY": secrets.token_urlsafe(32)}
 
 
 def _production(**extra) -> dict:
@@ -23,6 +32,7 @@ def _production(**extra) -> dict:
         "DJANGO_ALLOWED_HOSTS": "caseworks.example.org",
         "CASEWORKS_ACH_COMPANY_ID": "1234567890",
         "CASEWORKS_ACH_COMPANY_NAME": "ALBANY CO SDU",
+        **_field_keys(),
         **extra,
     }
 
@@ -39,6 +49,23 @@ def test_production_refuses_the_placeholder_ach_originator():
         result = _run("check", env_extra=_production(**extra))
         # then production does not start, and says which variable
         assert result.returncode != 0 and "CASEWORKS_ACH_COMPANY_ID" in result.stderr, extra
+
+
+@pytest.mark.parametrize(("missing", "bad_value", "message"), [
+    ("CASEWORKS_FIELD_ENCRYPTION_KEYS", None, "CASEWORKS_FIELD_ENCRYPTION_KEYS must be set in production"),
+    ("CASEWORKS_FIELD_ENCRYPTION_KEYS", "not-a-key-at-all", "key 1 is not a Fernet key"),
+    ("CASEWORKS_BLIND_INDEX_KEY", None, "CASEWORKS_BLIND_INDEX_KEY must be set in production"),
+    ("CASEWORKS_BLIND_INDEX_KEY", "short", "CASEWORKS_BLIND_INDEX_KEY must be set in production"),
+])
+def test_production_refuses_to_start_without_field_keys(missing, bad_value, message):
+    env_extra = _production()
+    del env_extra[missing]
+    if bad_value is not None:
+        env_extra[missing] = bad_value
+    result = _run("check", "--deploy", env_extra=env_extra)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "not-a-key-at-all" not in result.stderr  # a key never reaches the log
 
 
 def test_production_refuses_to_start_without_secret_key_and_hosts():

@@ -38,13 +38,22 @@ def request(**fields):
 # Filing deadline ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("requested_on", "late"), [
-    (date(2027, 2, 17), False), (date(2027, 2, 18), False), (date(2027, 2, 19), True),
+    (date(2027, 2, 22), False), (date(2027, 2, 23), False), (date(2027, 2, 24), True),
 ])
 def test_deadline_is_90_days_after_the_resolution_was_received(resolved, requested_on, late):
+    # Law: the 90 days run from receipt. Resolved (mailed) Nov 20 + 5 days' mailing allowance
+    # (CCP 1013(a)) = received Nov 25; + 90 = Feb 23 (Tuesday). The old test ran from Nov 20.
     hr = request(complaint=resolved, requested_on=requested_on)
-    assert hr.basis == Basis.RESOLUTION and hr.filing_deadline == date(2027, 2, 18)
+    assert hr.resolution_received_on == date(2026, 11, 25)
+    assert hr.basis == Basis.RESOLUTION and hr.filing_deadline == date(2027, 2, 23)
     assert hr.is_late is late
     assert hr.good_cause == (GoodCause.PENDING if late else "")
+
+
+def test_mailing_allowance_is_a_setting(resolved, settings):
+    settings.CASEWORKS_MAILING_ALLOWANCE_DAYS = 0  # e.g. handed over in person
+    hr = request(complaint=resolved, requested_on=date(2027, 2, 18))
+    assert (hr.resolution_received_on, hr.filing_deadline) == (date(2026, 11, 20), date(2027, 2, 18))
 
 
 def test_deadline_counts_from_when_the_resolution_was_received(resolved):
@@ -89,7 +98,7 @@ def test_late_resolution_never_shortens_the_time(complaint, role_user):
                                                 resolved_on=date(2026, 12, 10), by=role_user("ombudsperson"),
                                                 today=date(2026, 12, 10))
     hr = request(complaint=late, requested_on=date(2027, 1, 5))
-    assert hr.filing_deadline == date(2027, 3, 10)  # Dec 10 + 90, later than Feb 1
+    assert hr.filing_deadline == date(2027, 3, 15)  # received Dec 10 + 5 = Dec 15; + 90 = Mar 15, later than Feb 1
 
 
 def test_late_request_is_accepted_with_a_flag_never_dropped(resolved):

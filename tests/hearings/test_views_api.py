@@ -33,7 +33,7 @@ def test_request_from_a_complaint_is_prefilled(client_as, resolved):
     page = client_as("ombudsperson").get(reverse("hearings:request_create"), {"complaint": resolved.number})
     initial = page.context["form"].initial
     assert initial["complaint_number"] == resolved.number and initial["issue"] == "distribution"
-    assert initial["resolution_received_on"] == date(2026, 11, 20)
+    assert initial["resolution_received_on"] == date(2026, 11, 25)  # resolved Nov 20 + 5 days' mailing
 
 
 def test_request_form_records_a_court_matter_with_the_alternate_route(client_as, resolved):

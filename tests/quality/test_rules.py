@@ -132,3 +132,31 @@ def test_seeded_tables_match_the_defaults_and_come_back_after_a_flush():
 def pct_from(book, measure, value):
     return applicable_percentage(measure=measure, value=D(value), bands=book.bands_for(measure),
                                  exception=book.exception_for(measure))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("numerator", "shown", "percentage"), [
+    (79_996, D("80.00"), 98),  # 79.996% shows as 80.00% but is "at least 79% but less than 80%" → 98
+    (79_999, D("80.00"), 98),  # just under 80%
+    (80_000, D("80.00"), 100),  # at 80%
+    (80_001, D("80.00"), 100),  # just over
+])
+def test_measure_is_placed_in_its_band_on_the_unrounded_value(numerator, shown, percentage):
+    from quality.measures import measures_from_lines
+    from quality.selectors import RuleBook
+
+    book = RuleBook(on=__import__("datetime").date(2026, 9, 30))
+    lines = {"1": 100_000, "2": numerator, "5a": 1, "6": 1, "24": D("1"), "25": D("1"), "28": 1, "29": 1,
+             "collections": D("5")}
+    orders = next(r for r in measures_from_lines(fiscal_year=2026, lines=lines, expenditures=D("1"), rules=book)
+                  if r.name == M.ORDERS)
+    assert (orders.value, orders.incentive_percentage) == (shown, percentage)
+
+
+def test_collections_just_under_40_percent_is_below_the_table():
+    # 39.996% shows as 40.00% but earns 0 (not 50) without the improvement exception.
+    from quality.rules import measure_exact
+
+    assert measure_value(M.CURRENT_COLLECTIONS, D("39996"), D("100000")) == D("40.00")
+    assert pct(M.CURRENT_COLLECTIONS, measure_exact(M.CURRENT_COLLECTIONS, D("39996"), D("100000"))) == 0
+    assert pct(M.CURRENT_COLLECTIONS, "40") == 50

@@ -68,3 +68,16 @@ def test_complaint_resolution_against_the_complaints_due_date():
     ComplaintFactory(case=case, received_on=date(2026, 3, 2), due_on=date(2026, 5, 1), resolved_on=None)  # extended
     r = result("complaint")
     assert r.available and (r.met, r.total) == (1, 3)
+
+
+def test_timeframe_limits_are_dated_legal_parameters():
+    from core.models import LegalParameter
+
+    # given a case opened on day 25 (a Friday, no rolling) and the 20-day rule in force
+    opened(date(2026, 3, 2), date(2026, 3, 27))
+    assert (result("case_opening").met, result("case_opening").total) == (0, 1)
+    # when a new dated row (an amended rule) sets 30 days from before the report's end
+    LegalParameter.objects.create(key="us.timeframe.case_opening_days", jurisdiction="US",
+                                  effective_on=date(2026, 1, 1), value=30, citation="test amendment")
+    # then the report reads it: day 25 is within 30
+    assert result("case_opening").met == 1

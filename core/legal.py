@@ -1,0 +1,108 @@
+"""Reading legal parameters: the value of a dated legal number on the day it applies.
+
+Every legal number the code uses (caps, percentages, band fractions, poverty guidelines, minimum
+wages …) is a ``core.models.LegalParameter`` row: key, jurisdiction, effective date, value,
+citation. A date before the first row of a key is an error (``LegalParameterMissing``), never a
+silent default. Calculations read through a ``ParameterSet`` so they can report the rows they used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .models import LegalParameter
+
+
+class LegalParameterMissing(LookupError):
+    """No row of a legal parameter is in force on the date asked for."""
+
+    def __init__(self, key: str, jurisdiction: str, on: date, first: date | None):
+        self.key, self.jurisdiction, self.on, self.first = key, jurisdiction, on, first
+        if first is None:
+            message = f"No {jurisdiction} legal parameter {key!r} is configured."
+        else:
+            message = (f"{jurisdiction} legal parameter {key!r} starts on {first:%Y-%m-%d}: "
+                       f"no value is in force on {on:%Y-%m-%d}.")
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class UsedParameter:
+    """A row a calculation read, as reported with its result."""
+
+    key: str
+    jurisdiction: str
+    effective_on: date
+    value: Decimal
+    citation: str
+    confirm: bool
+    note: str = ""
+
+    @classmethod
+    def of(cls, row: LegalParameter) -> UsedParameter:
+        return cls(key=row.key, jurisdiction=row.jurisdiction, effective_on=row.effective_on,
+                   value=row.value, citation=row.citation, confirm=row.confirm, note=row.note)
+
+    @property
+    def value_text(self) -> str:
+        return format(self.value.normalize(), "f")
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "effective_on": self.effective_on.isoformat(), "value": self.value_text,
+                "citation": self.citation, "confirm": self.confirm}
+
+
+def legal_parameter_row(key: str, *, jurisdiction: str, on: date) -> LegalParameter:
+    """The row of ``key`` in force on ``on`` (the latest effective on or before it)."""
+    row = (LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction, effective_on__lte=on)
+           .order_by("-effective_on").first())
+    if row is None:
+        first = (LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction)
+                 .order_by("effective_on").values_list("effective_on", flat=True).first())
+        raise LegalParameterMissing(key, jurisdiction, on, first)
+    return row
+
+
+def legal_parameter(key: str, *, jurisdiction: str, on: date) -> Decimal:
+    """The value of ``key`` in ``jurisdiction`` on ``on``; ``LegalParameterMissing`` before its first row."""
+    return legal_parameter_row(key, jurisdiction=jurisdiction, on=on).value
+
+
+class ParameterSet:
+    """The rows of one jurisdiction (and federal rows) in force on a date, read in one query, with
+    a record of which ones a calculation used, in the order it used them."""
+
+    def __init__(self, *, jurisdiction: str, on: date, prefix: str = ""):
+        self.jurisdiction, self.on = jurisdiction, on
+        rows = (LegalParameter.objects.filter(jurisdiction__in=(jurisdiction, "US"), key__startswith=prefix)
+                .order_by("key", "effective_on"))
+        self._current: dict[tuple[str, str], LegalParameter] = {}
+        self._first: dict[tuple[str, str], date] = {}
+        for row in rows:
+            ident = (row.jurisdiction, row.key)
+            self._first.setdefault(ident, row.effective_on)
+            if row.effective_on <= on:
+                self._current[ident] = row
+        self._used: dict[tuple[str, str], UsedParameter] = {}
+
+    def row(self, key: str, *, jurisdiction: str | None = None) -> UsedParameter:
+        ident = (jurisdiction or self.jurisdiction, key)
+        row = self._current.get(ident)
+        if row is None:
+            raise LegalParameterMissing(key, ident[0], self.on, self._first.get(ident))
+        used = self._used.get(ident)
+        if used is None:
+            used = self._used[ident] = UsedParameter.of(row)
+        return used
+
+    def value(self, key: str, *, jurisdiction: str | None = None) -> Decimal:
+        return self.row(key, jurisdiction=jurisdiction).value
+
+    def has(self, key: str, *, jurisdiction: str | None = None) -> bool:
+        return ((jurisdiction or self.jurisdiction), key) in self._current
+
+    @property
+    def used(self) -> list[UsedParameter]:
+        return list(self._used.values())

@@ -1,0 +1,33 @@
+"""The guideline worksheets and the Legal parameters page in a browser, wide and narrow."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SHOTS = os.environ.get("CASEWORKS_SCREENSHOT_DIR")  # set to keep screenshots for a look
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_ny_worksheet_and_legal_parameters(sign_in, live_server, width):
+    page = sign_in("caseworker")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/guidelines/ny/?payor_income=80000&other_income=40000&children=2&as_of=2025-06-01"
+              "&payor_fica=6120&other_fica=3060&child_care_annual=12000")
+    worksheet = page.get_by_test_id("ny-worksheet")
+    assert "CSSA income" in worksheet.inner_text()
+    assert page.get_by_role("link", name="Print worksheet (PDF)").is_visible()
+    shot(page, f"ny-{width}")
+    page.goto(f"{live_server.url}/guidelines/ca/?high_earner_net_monthly=2000&total_net_monthly=2000"
+              "&high_earner_timeshare=0&children=1&as_of=2026-06-01&child_care_monthly=300")
+    assert page.get_by_test_id("ca-monthly").inner_text() == "$258.27"
+    shot(page, f"ca-{width}")
+    page.goto(f"{live_server.url}/legal-parameters/?jurisdiction=NY")
+    assert page.get_by_test_id("confirm").first.is_visible()
+    shot(page, f"legal-{width}")
