@@ -231,12 +231,12 @@ class PaymentCreateView(CaseFormView):
             form.add_error("source_reference", "This reference was already recorded: nothing was posted again.")
             return self.form_invalid(form)
         collection = result.collection
-        text = f"Payment of {collection.amount} recorded"
+        text = f"Payment of {collection.amount} recorded."
         if collection.collected_on != collection.received_on:
-            text += f", collected {collection.collected_on:%Y-%m-%d}"
+            text += f" Collected {collection.collected_on:%Y-%m-%d} (it pays that month's support)."
         if collection.overpayment_policy:  # the receipt says which overpayment policy applied
-            text += f"; more than was owed: {collection.get_overpayment_policy_display().lower()} (office policy)"
-        messages.success(self.request, text + ".")
+            text += f" More than was owed: {collection.get_overpayment_policy_display().lower()} (office policy)."
+        messages.success(self.request, text)
         return HttpResponseRedirect(self.case_url())
 
 

@@ -485,9 +485,13 @@ def _cases_and_balances(numbers: set[str], *, on: date) -> tuple[dict[str, Case]
     return cases, balances, spells
 
 
-def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance]) -> dict[int, tuple[Decimal, Decimal]]:
-    """(limit, already passed through this month) per case receiving assistance: two queries."""
-    ids = [case.pk for case in cases if case.assistance_status == AssistanceStatus.CURRENT and case.pk in balances]
+def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance],
+                        spells: SpellMap) -> dict[int, tuple[Decimal, Decimal]]:
+    """(limit, already passed through this month) per case whose month is a month of assistance
+    (by its spells, as the distribution itself decides): two queries."""
+    ids = [case.pk for case in cases if case.pk in balances
+           and status_in(spells, case, balances[case.pk].current_month or month_start(timezone.localdate()))
+           == AssistanceStatus.CURRENT]
     if not ids:
         return {}
     children = dict(CaseParticipant.objects.filter(case_id__in=ids, role=ParticipantRole.CHILD)
@@ -526,7 +530,7 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
             raise CollectionConflict(f"Source reference {reference!r} was already received with different content.")
     cases, balances, spells = _cases_and_balances({item["case_number"] for item in fresh if item["case_number"]},
                                                   on=on)
-    pass_through = _pass_through_state(list(cases.values()), balances)
+    pass_through = _pass_through_state(list(cases.values()), balances, spells)
     user = by if getattr(by, "is_authenticated", False) else None
     policy = overpayment_policy()
 
