@@ -84,16 +84,27 @@ def load_cases(n: int, seed: int) -> tuple[int, int]:
     return ids[0], ids[-1]
 
 
-def post_many(numbers: list[str], indexes, run_tag: str, seed: int) -> float:
+def posting_dates(late: bool = False) -> tuple[date, date]:
+    """A day's posting: received today and collected today (the fast path), or — ``late`` —
+    withheld on the last day of the previous month (closed out): each such post redistributes
+    its case by month of collection (45 CFR 302.51)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today, (today.replace(day=1) - timedelta(days=1)) if late else today
+
+
+def post_many(numbers: list[str], indexes, run_tag: str, seed: int, late: bool = False) -> float:
     from cases.services import collection_post
 
     connection.close()  # a forked worker opens its own connection
     rng = random.Random(seed)
     sources = ["income_withholding"] * 7 + ["direct_payment"] * 2 + ["federal_tax_offset"]
     t = time.perf_counter()
+    received_on, collected_on = posting_dates(late)
     for i in indexes:
         collection_post(case_number=rng.choice(numbers), amount=Decimal(rng.randint(1000, 90000)) / 100,
-                        received_on=date(2026, 11, rng.randint(1, 20)), source=rng.choice(sources),
+                        received_on=received_on, collected_on=collected_on, source=rng.choice(sources),
                         source_reference=f"BENCH-{run_tag}-{i}", received_via="file")
     return time.perf_counter() - t
 
@@ -106,10 +117,11 @@ def post_batches(numbers: list[str], indexes, run_tag: str, seed: int, size: int
     sources = ["income_withholding"] * 7 + ["direct_payment"] * 2 + ["federal_tax_offset"]
     indexes = list(indexes)
     t = time.perf_counter()
+    received_on, collected_on = posting_dates()
     for start in range(0, len(indexes), size):
         collections_post_batch([
             CollectionItem(case_number=rng.choice(numbers), amount=Decimal(rng.randint(1000, 90000)) / 100,
-                           received_on=date(2026, 11, rng.randint(1, 20)), source=rng.choice(sources),
+                           received_on=received_on, collected_on=collected_on, source=rng.choice(sources),
                            source_reference=f"BENCH-{run_tag}-{i}", received_via="file")
             for i in indexes[start:start + size]
         ])
@@ -234,6 +246,10 @@ def main() -> None:
     elapsed = post_many(numbers, range(single), run_tag, args.seed)
     print(f"POSTING one at a time (collection_post, 1 process): {single} collections in {elapsed:.1f} s"
           f" = {single / elapsed:.0f}/s")
+    late = max(1, single // 4)
+    elapsed = post_many(numbers, range(late), f"{run_tag}-late", args.seed + 1, late=True)
+    print(f"POSTING one at a time, withheld in the closed month before (each redistributes its case by month of"
+          f" collection): {late} collections in {elapsed:.1f} s = {late / elapsed:.1f}/s")
     half = args.posts // 2
     batch_one = range(single, single + half)
     elapsed = post_batches(numbers, batch_one, run_tag, args.seed)

@@ -1,13 +1,15 @@
 """Cases admin registrations (history on every model via SimpleHistoryAdmin)."""
 
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import MoneyAdmin, ReadOnlyAdmin
 
 from .models import (
     Address,
     Allocation,
+    AssistanceSpell,
     Case,
     CaseBalance,
     CaseNote,
@@ -56,6 +58,32 @@ class ParticipantInline(admin.TabularInline):
     raw_id_fields = ("person",)
 
 
+class AssistanceSpellInline(admin.TabularInline):
+    """The family's assistance history: written only by ``case_assistance_change``."""
+
+    model = AssistanceSpell
+    extra = 0
+    fields = ("status", "start_on", "end_on", "created_by", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AssistanceSpell)
+class AssistanceSpellAdmin(MoneyAdmin):
+    """Spells change only through ``case_assistance_change`` (the case's admin page uses it)."""
+
+    list_display = ("case", "status", "start_on", "end_on", "created_by", "created_at")
+    list_filter = ("status",)
+    search_fields = ("case__case_number",)
+    raw_id_fields = ("case",)
+
+
 @admin.register(Person)
 class PersonAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
     list_display = ("last_name", "first_name", "ssn_last4", "date_of_birth", "family_violence", "paternity_status")
@@ -80,7 +108,21 @@ class CaseAdmin(SimpleHistoryAdmin):
     search_fields = ("case_number", "other_state_case_id")
     list_select_related = ("caseworker",)
     raw_id_fields = ("caseworker",)
-    inlines = [ParticipantInline]
+    inlines = [ParticipantInline, AssistanceSpellInline]
+
+    def save_model(self, request, obj, form, change):
+        """A change of assistance status goes through ``case_assistance_change`` (it closes the
+        open spell and opens the next from today), never as a bare column edit."""
+        if change and "assistance_status" in form.changed_data:
+            from .services import case_assistance_change
+
+            status = obj.assistance_status
+            obj.assistance_status = form.initial["assistance_status"]
+            super().save_model(request, obj, form, change)
+            case_assistance_change(case=obj, status=status, effective_on=timezone.localdate(), by=request.user)
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(CaseParticipant)
@@ -145,7 +187,7 @@ class ObligationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(SimpleHistoryAdmin):
+class LedgerEntryAdmin(MoneyAdmin):
     list_display = ("case", "entry_type", "bucket", "amount", "due_on", "posted_on")
     list_filter = ("entry_type", "bucket", "obligation_kind")
     search_fields = ("case__case_number",)
@@ -153,23 +195,24 @@ class LedgerEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(SimpleHistoryAdmin):
-    list_display = ("source_reference", "case", "amount", "received_on", "source", "status", "received_via")
+class CollectionAdmin(MoneyAdmin):
+    list_display = ("source_reference", "case", "amount", "collected_on", "received_on", "source", "status",
+                    "received_via", "overpayment_policy")
     list_filter = ("status", "source", "received_via")
     search_fields = ("source_reference", "case_number_received", "batch_reference")
     raw_id_fields = ("case", "employer")
 
 
 @admin.register(Allocation)
-class AllocationAdmin(SimpleHistoryAdmin):
-    list_display = ("collection", "case", "bucket", "payee", "amount", "allocated_on")
+class AllocationAdmin(MoneyAdmin):
+    list_display = ("collection", "case", "bucket", "payee", "amount", "allocated_on", "reversed_on")
     list_filter = ("bucket", "payee")
     search_fields = ("collection__source_reference", "case__case_number")
     raw_id_fields = ("collection", "case")
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(SimpleHistoryAdmin):
+class DisbursementAdmin(MoneyAdmin):
     list_display = ("case", "payee", "amount", "received_on", "due_by", "disbursed_on", "status", "is_late")
     list_filter = ("status", "is_late", "payee")
     search_fields = ("case__case_number", "export_batch")
@@ -177,7 +220,7 @@ class DisbursementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseBalance)
-class CaseBalanceAdmin(SimpleHistoryAdmin):
+class CaseBalanceAdmin(MoneyAdmin):
     list_display = ("case", "monthly_obligation", "total_arrears", "months_in_arrears", "last_payment_on", "updated_at")
     search_fields = ("case__case_number",)
     raw_id_fields = ("case",)

@@ -15,7 +15,11 @@ write what it returns. The rules (DOMAIN.md "Ledger and distribution"):
   first; what exceeds the past-due support is held (it is refunded to the obligor, not kept).
 
 Invariants (tested with hypothesis): sum(lines) + held == amount; no line is negative; no bucket
-is paid more than is due in it; only the family remainder line is unbounded.
+is paid more than is due in it; only the family remainder line is unbounded; the state's lines
+never add up to more than the unreimbursed assistance (URA) when one is given.
+
+More than is owed (an overpayment) follows the office policy: paid to the family (the remainder
+line), or held with the reason "held for review" or "to be refunded to the payor".
 """
 
 from __future__ import annotations
@@ -44,6 +48,16 @@ FEDERAL_TAX_OFFSET = "federal_tax_offset"
 
 TAX_OFFSET_EXCESS_REASON = "Federal tax refund offset exceeds past-due support (refund due to the obligor)"
 
+# What happens to more than is owed: an office policy (CASEWORKS_OVERPAYMENT_POLICY), no federal rule.
+OVERPAYMENT_HOLD = "hold"
+OVERPAYMENT_REFUND = "refund"
+OVERPAYMENT_FAMILY = "family"
+OVERPAYMENT_POLICIES = (OVERPAYMENT_HOLD, OVERPAYMENT_REFUND, OVERPAYMENT_FAMILY)
+OVERPAYMENT_REASONS = {
+    OVERPAYMENT_HOLD: "Overpayment: more than is owed, held for review (office policy)",
+    OVERPAYMENT_REFUND: "Overpayment: more than is owed, to be refunded to the payor (office policy)",
+}
+
 
 @dataclass(frozen=True)
 class Slice:
@@ -67,6 +81,8 @@ class Distribution:
     lines: tuple[Line, ...]
     held: Decimal = ZERO
     held_reason: str = ""
+    overpayment: Decimal = ZERO  # what was more than owed (paid to the family, held or refunded)
+    overpayment_policy: str = ""  # the policy applied to it; blank when nothing was over
 
     @property
     def total(self) -> Decimal:
@@ -153,13 +169,23 @@ def distribute(
     current_due: Sequence[Slice] = (),
     arrears: Sequence[Slice] = (),
     pass_through_available: Decimal = ZERO,
+    ura_available: Decimal | None = None,
+    overpayment_policy: str = OVERPAYMENT_FAMILY,
 ) -> Distribution:
     """Allocate ``amount`` (42 USC 657; DOMAIN.md "Ledger and distribution").
 
-    ``current_due``: current support still unpaid this month, in payment priority order.
+    ``current_due``: current support still unpaid in the month of collection, in priority order.
     ``arrears``: unpaid arrears slices (ARREARS_UNASSIGNED / ARREARS_ASSIGNED), oldest first.
-    ``pass_through_available``: what remains of this month's pass-through (current assistance).
+    ``pass_through_available``: what remains of the month's pass-through (current assistance).
+    ``ura_available``: the family's unreimbursed assistance; what the state retains never
+    exceeds it (42 USC 657(a)(1)) and the rest of a state line goes to the family. ``None``: no
+    URA figure recorded for the case (no cap).
+    ``overpayment_policy``: what happens to more than is owed (``family`` pays it to the
+    family, ``hold`` and ``refund`` hold it with the reason); a tax offset's excess is always
+    held for refund to the obligor.
     """
+    if overpayment_policy not in OVERPAYMENT_POLICIES:
+        raise ValueError(f"Unknown overpayment policy {overpayment_policy!r}")
     if assistance_status not in ASSISTANCE_STATUSES:
         raise ValueError(f"Unknown assistance status {assistance_status!r}")
     if amount <= 0:
@@ -179,7 +205,7 @@ def distribute(
         paid, left = _pay([*_of(arrears, ARREARS_ASSIGNED), *_of(arrears, ARREARS_UNASSIGNED)], left, _payee_of_bucket)
         lines += paid
         reason = TAX_OFFSET_EXCESS_REASON if left > 0 else ""
-        return Distribution(_merge(lines), held=left, held_reason=reason)
+        return Distribution(_merge(_cap_state(lines, ura_available)), held=left, held_reason=reason)
 
     if assistance_status == NEVER:
         # 42 USC 657(a)(3): current support, then arrears (oldest first), all to the family.
@@ -218,6 +244,31 @@ def distribute(
         paid, left = _pay(_of(arrears, ARREARS_UNASSIGNED), left, _payee_of_bucket)
         lines += paid
 
-    if left > 0:
+    lines = _cap_state(lines, ura_available)
+    if left <= 0:
+        return Distribution(_merge(lines))
+    if overpayment_policy == OVERPAYMENT_FAMILY:
         lines.append(Line(EXCESS, FAMILY, left))
-    return Distribution(_merge(lines))
+        return Distribution(_merge(lines), overpayment=left, overpayment_policy=overpayment_policy)
+    return Distribution(_merge(lines), held=left, held_reason=OVERPAYMENT_REASONS[overpayment_policy],
+                        overpayment=left, overpayment_policy=overpayment_policy)
+
+
+def _cap_state(lines: list[Line], ura_available: Decimal | None) -> list[Line]:
+    """What the state retains never exceeds the unreimbursed assistance (42 USC 657(a)(1)): a
+    state line beyond it pays the same bucket, to the family."""
+    if ura_available is None:
+        return lines
+    room = max(ura_available, ZERO)
+    capped: list[Line] = []
+    for line in lines:
+        if line.payee != STATE:
+            capped.append(line)
+            continue
+        kept = min(line.amount, room)
+        room -= kept
+        if kept > 0:
+            capped.append(Line(line.bucket, STATE, kept, line.obligation_kind))
+        if line.amount - kept > 0:
+            capped.append(Line(line.bucket, FAMILY, line.amount - kept, line.obligation_kind))
+    return capped

@@ -159,6 +159,15 @@ class Payee(models.TextChoices):
     STATE = "state", "State"
 
 
+class OverpaymentPolicy(models.TextChoices):
+    """What happens to more than is owed (no federal rule: an office policy,
+    ``CASEWORKS_OVERPAYMENT_POLICY``)."""
+
+    HOLD = "hold", "Held for review"
+    REFUND = "refund", "Refunded to the payor"
+    FAMILY = "family", "Paid to the family"
+
+
 class DisbursementStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"

@@ -222,9 +222,20 @@ class PaymentForm(forms.Form):
     source = forms.ChoiceField(choices=CollectionSource.choices, initial=CollectionSource.DIRECT_PAYMENT)
     source_reference = forms.CharField(max_length=64, label="Receipt or reference number",
                                        help_text="Unique: the same reference is never posted twice.")
+    collected_on = forms.DateField(
+        widget=DateInput, required=False, label="Date of collection",
+        help_text="When the employer withheld it or another state received it (45 CFR 302.51(a)(1)); "
+                  "leave blank when it is the day received. It decides the month the payment pays.")
 
     def clean_received_on(self):
         return _not_future(self.cleaned_data["received_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        collected, received = cleaned.get("collected_on"), cleaned.get("received_on")
+        if collected and received and collected > received:
+            self.add_error("collected_on", "The date of collection cannot be after the date received.")
+        return cleaned
 
     def clean_source_reference(self):
         return self.cleaned_data["source_reference"].strip()
@@ -251,6 +262,17 @@ class LocateAttemptForm(forms.Form):
 
     def clean_attempted_on(self):
         return _not_future(self.cleaned_data["attempted_on"])
+
+
+class AssistanceChangeForm(forms.Form):
+    """A change of the family's assistance status (cases.services.case_assistance_change)."""
+
+    status = forms.ChoiceField(choices=AssistanceStatus.choices, label="Assistance status")
+    effective_on = forms.DateField(widget=DateInput, label="From",
+                                   help_text="The first day of the new status (the open period ends the day before).")
+
+    def clean_effective_on(self):
+        return _not_future(self.cleaned_data["effective_on"])
 
 
 class InterstateReferralForm(forms.Form):

@@ -232,7 +232,7 @@ class PaymentCreateView(CaseFormView):
             result = services.collection_post(
                 case_number=self.case.case_number, amount=data["amount"], received_on=data["received_on"],
                 source=data["source"], source_reference=data["source_reference"], received_via="form",
-                by=self.request.user,
+                by=self.request.user, collected_on=data.get("collected_on"),
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -243,7 +243,13 @@ class PaymentCreateView(CaseFormView):
         if not result.created:
             form.add_error("source_reference", "This reference was already recorded: nothing was posted again.")
             return self.form_invalid(form)
-        messages.success(self.request, f"Payment of {result.collection.amount} recorded.")
+        collection = result.collection
+        text = f"Payment of {collection.amount} recorded."
+        if collection.collected_on != collection.received_on:
+            text += f" Collected {collection.collected_on:%Y-%m-%d} (it pays that month's support)."
+        if collection.overpayment_policy:  # the receipt says which overpayment policy applied
+            text += f" More than was owed: {collection.get_overpayment_policy_display().lower()} (office policy)."
+        messages.success(self.request, text)
         return HttpResponseRedirect(self.case_url())
 
 
@@ -299,6 +305,29 @@ class CaseReassignView(CaseFormView):
 
     def perform(self, form):
         services.case_reassign(case=self.case, to_user=form.cleaned_data["assigned_to"], by=self.request.user)
+
+
+class AssistanceChangeView(CaseFormView):
+    """Change the family's assistance status from a date (42 USC 608(a)(3)): the open spell
+    closes the day before and the next opens; months of assistance stay assigned."""
+
+    permission_required = "cases.change_case"
+    case_action = "change"
+    template_name = "cases/assistance_form.html"
+    form_class = forms.AssistanceChangeForm
+    success_message = "Assistance status changed."
+
+    def get_initial(self):
+        return {"effective_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["spells"] = self.case.assistance_spells.order_by("-start_on")
+        return context
+
+    def perform(self, form):
+        services.case_assistance_change(case=self.case, status=form.cleaned_data["status"],
+                                        effective_on=form.cleaned_data["effective_on"], by=self.request.user)
 
 
 class InterstateReferralView(CaseFormView):

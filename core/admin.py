@@ -17,6 +17,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class MoneyAdmin(SimpleHistoryAdmin):
+    """Money (ledger entries, collections, allocations, disbursements, balances, payment and bank
+    files) is visible in admin with its history and never added, changed, deleted or reverted
+    there: corrections go through the ledger services (reversal, redistribution, release) with a
+    reason. No delete permission also removes the "delete selected" bulk action."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DomainEvent)
 class DomainEventAdmin(ReadOnlyAdmin):
     list_display = ("occurred_at", "verb", "summary", "actor", "actor_label", "case_id")

@@ -237,3 +237,22 @@ def rows_insert(model, fields: Sequence[str], rows: Sequence[Sequence], *, value
             if returning:
                 out += cursor.fetchall()
     return out
+
+
+LEDGER_WRITER_SETTING = "caseworks.ledger_writer"
+
+
+def ledger_writer() -> None:
+    """Declare that the running transaction may UPDATE or DELETE ledger entries.
+
+    On PostgreSQL a trigger (cases migration ``ledger_entries_immutable``) refuses UPDATE and
+    DELETE on ``cases_ledgerentry`` unless the transaction ran ``SET LOCAL caseworks.ledger_writer
+    = 'on'``: only the ledger services and the bulk loaders call this, and a hand edit (admin,
+    ``psql``, a stray ``.update()``) is refused. ``SET LOCAL`` ends with the transaction, so the
+    permission never leaks to the next one on a pooled connection. Must run inside a transaction
+    (``transaction.atomic``). SQLite has no triggers of this kind and needs nothing.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL {LEDGER_WRITER_SETTING} = 'on'")

@@ -81,7 +81,8 @@ def _order_exists(end: date):
 def _arrears_paid(start: date, end: date, case_ref: str = "pk"):
     m = _models()
     return Exists(m.Allocation.objects.filter(case=OuterRef(case_ref), bucket__in=ARREARS_BUCKETS,
-                                              allocated_on__range=(start, end), amount__gt=0))
+                                              allocated_on__range=(start, end), amount__gt=0,
+                                              reversed_on__isnull=True))
 
 
 def _owed_after(end: date):
@@ -119,7 +120,10 @@ def line_specs(fiscal_year: int) -> dict[str, LineSpec]:
     line6 = children.filter(open_during(start, end, "case__"), person__paternity_status="established").filter(
         Q(person__paternity_established_on__lte=end) | Q(person__paternity_established_on__isnull=True))
     line24 = _current_due_rows(start, end)
-    line25 = m.Allocation.objects.filter(bucket="current", allocated_on__range=(start, end))
+    # Line 25 counts current support in its month of collection (45 CFR 302.51(a)): a payment
+    # withheld on September 30 and posted October 2 is collected in the year it was withheld.
+    line25 = m.Allocation.objects.filter(bucket="current", collection__collected_on__range=(start, end),
+                                         reversed_on__isnull=True)
     in_year = m.Case.objects.filter(open_during(start, end))
     line29 = in_year.filter(_arrears_paid(start, end))
     line28 = in_year.annotate(owed_after_end=_owed_after(end)).filter(
@@ -285,7 +289,8 @@ def drilldown_cases(*, fiscal_year: int, key: str) -> QuerySet:
         return cases.filter(open_at(prev_end)).filter(Exists(missing))
     if key in ("24", "25", "unpaid_current"):
         due = (_current_due_rows(start, end).filter(case=OuterRef("pk")).order_by().values("case").annotate(t=Sum("amount")).values("t"))
-        paid = (m.Allocation.objects.filter(case=OuterRef("pk"), bucket="current", allocated_on__range=(start, end))
+        paid = (m.Allocation.objects.filter(case=OuterRef("pk"), bucket="current", reversed_on__isnull=True,
+                                            collection__collected_on__range=(start, end))
                 .order_by().values("case").annotate(t=Sum("amount")).values("t"))
         annotated = cases.annotate(
             current_due=Coalesce(Subquery(due, output_field=MONEY), Value(ZERO, output_field=MONEY)),

@@ -93,7 +93,7 @@ class CollectionCreateAPIView(CollectionPostingAPIView):
             result = collection_post(
                 case_number=data["case_number"], amount=data["amount"], received_on=data["received_on"],
                 source=data["source"], source_reference=data["source_reference"], received_via=ReceivedVia.API,
-                actor_label=actor_label,
+                actor_label=actor_label, collected_on=data.get("collected_on"),
             )
             body = CollectionOutSerializer(result.collection, context={"allocations": result.allocations}).data
             return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)

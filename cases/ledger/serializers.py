@@ -34,9 +34,20 @@ class CollectionFieldsSerializer(serializers.Serializer):
     received_on = serializers.DateField()
     source = serializers.ChoiceField(choices=CollectionSource.choices)
     source_reference = serializers.CharField(max_length=64)
+    collected_on = serializers.DateField(
+        required=False,
+        help_text="Date of collection (45 CFR 302.51(a)(1)): the day the employer withheld it or another state "
+                  "received it; the received date when left out. It decides the month whose support it pays.")
 
     def validate_case_number(self, value: str) -> str:
         return value.strip().upper()
+
+    def validate(self, attrs):
+        collected, received = attrs.get("collected_on"), attrs.get("received_on")
+        if collected is not None and received is not None and collected > received:
+            raise serializers.ValidationError({"collected_on": ["The date of collection cannot be after the date "
+                                                                "received."]})
+        return attrs
 
     def validate_received_on(self, value):
         if value > timezone.localdate():
@@ -95,8 +106,8 @@ class CollectionOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Collection
-        fields = ["source_reference", "case_number", "amount", "received_on", "source", "status", "hold_reason",
-                  "held_amount", "allocations"]
+        fields = ["source_reference", "case_number", "amount", "received_on", "collected_on", "source", "status",
+                  "hold_reason", "overpayment_policy", "held_amount", "allocations"]
 
     def get_allocations(self, collection) -> list[dict]:
         return AllocationOutSerializer(self.context["allocations"], many=True).data

@@ -1,7 +1,7 @@
 """Cases models (re-exported here: ``from cases.models import Case``)."""
 
 from .cases import Case, CaseNote, CaseParticipant, FviOverride
-from .ledger import Allocation, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun
+from .ledger import Allocation, AssistanceSpell, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun
 from .orders import MONTHLY_FACTOR, Obligation, SupportOrder
 from .people import Address, Employer, Employment, Person
 from .reviews import OrderReview
@@ -11,6 +11,7 @@ __all__ = [
     "MONTHLY_FACTOR",
     "Address",
     "Allocation",
+    "AssistanceSpell",
     "Case",
     "CaseBalance",
     "CaseNote",

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from core.models import RestrictedQuerySet
 
 from ..choices import (
+    AssistanceStatus,
     Bucket,
     CollectionSource,
     CollectionStatus,
@@ -24,6 +25,7 @@ from ..choices import (
     EntryType,
     LedgerRunKind,
     ObligationKind,
+    OverpaymentPolicy,
     Payee,
     ReceivedVia,
 )
@@ -45,10 +47,17 @@ class Collection(models.Model):
     case_number_received = models.CharField(max_length=40, blank=True)
     amount = models.DecimalField(**MONEY)
     received_on = models.DateField(db_index=True)
+    # The date of collection (45 CFR 302.51(a)(1)): the day the employer withheld it (the DED pay
+    # date), the day the agency received it, or the day another state received it — apart from
+    # the day it is posted. It decides the month whose current support the collection pays.
+    collected_on = models.DateField(help_text="Date of collection (45 CFR 302.51(a)(1)); decides the month it pays.")
     source = models.CharField(max_length=30, choices=CollectionSource.choices)
     status = models.CharField(max_length=10, choices=CollectionStatus.choices, default=CollectionStatus.POSTED)
     hold_reason = models.CharField(max_length=200, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
+    # The office policy (CASEWORKS_OVERPAYMENT_POLICY) that decided what happened to more than was
+    # owed: blank when nothing was left over.
+    overpayment_policy = models.CharField(max_length=10, choices=OverpaymentPolicy.choices, blank=True)
     employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="collections")
     posted_at = models.DateTimeField(auto_now_add=True)
     received_via = models.CharField(max_length=10, choices=ReceivedVia.choices, default=ReceivedVia.API)
@@ -69,6 +78,11 @@ class Collection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_reference} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if self.collected_on is None:  # the received date when nothing earlier is known
+            self.collected_on = self.received_on
+        super().save(*args, **kwargs)
 
     @classmethod
     def scope_filter(cls, user, action: str):
@@ -145,6 +159,9 @@ class Allocation(models.Model):
     payee = models.CharField(max_length=10, choices=Payee.choices)
     amount = models.DecimalField(**MONEY)
     allocated_on = models.DateField()
+    # Set when the collection is redistributed (a collection of an earlier month posted later) or
+    # reversed: the allocation no longer stands; its ledger entries were reversed that day.
+    reversed_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
@@ -217,6 +234,14 @@ class CaseBalance(models.Model):
     current_month = models.DateField(
         null=True, blank=True, help_text="First day of the month current_due_month/current_paid_month refer to."
     )
+    last_collected_on = models.DateField(
+        null=True, blank=True, help_text="Latest date of collection distributed (an earlier one redistributes)."
+    )
+    unreimbursed_assistance = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text="URA: assistance paid to the family not yet repaid by retained support (42 USC 657(a)(1)); "
+                  "blank until the assistance paid is recorded.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -256,3 +281,37 @@ class LedgerRun(models.Model):
     def chunks_done(self) -> int:
         """Ranges of a fanned-out run that have ended, accrued (``counts.ranges``) or failed."""
         return len(self.counts.get("ranges", [])) + len(self.counts.get("failed", []))
+
+
+class AssistanceSpell(models.Model):
+    """A dated period of the family's assistance status (42 USC 608(a)(3)): support due for a
+    month in which assistance was paid is assigned. Changed only through
+    ``cases.services.case_assistance_change`` (it closes the open spell and opens the next)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assistance_spells")
+    status = models.CharField(max_length=10, choices=AssistanceStatus.choices)
+    start_on = models.DateField()
+    end_on = models.DateField(null=True, blank=True, help_text="Last day of the spell; blank while it is open.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", db_index=False)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "start_on"]
+        indexes = [models.Index(fields=["case", "start_on"], name="assistance_spell_case_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(end_on__isnull=True),
+                                    name="assistance_one_open_spell_per_case"),
+            models.CheckConstraint(condition=models.Q(end_on__isnull=True) | models.Q(end_on__gte=models.F("start_on")),
+                                   name="assistance_spell_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.status} {self.start_on}–{self.end_on or ''}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user, "case__")

@@ -5,6 +5,7 @@ A package so the case life cycle (``cases.services.cases``), work items
 helper) live in separate modules; everything callers use is re-exported here.
 """
 
+from .assistance import assistance_by_month, case_assistance_change, case_assistance_paid
 from .cases import (
     CLOSURE_LOW_ARREARS_LIMIT,
     ObligationData,
@@ -30,6 +31,9 @@ from .work import work_item_create
 
 __all__ = [
     "CLOSURE_LOW_ARREARS_LIMIT",
+    "assistance_by_month",
+    "case_assistance_change",
+    "case_assistance_paid",
     "ObligationData",
     "PartyData",
     "ProbableMatches",

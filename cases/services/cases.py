@@ -38,6 +38,7 @@ from ..models import (
     SupportOrder,
     WorkItem,
 )
+from .assistance import case_assistance_open
 
 # 45 CFR 303.11(b)(1): no current order and arrears under $500 (DOMAIN.md).
 CLOSURE_LOW_ARREARS_LIMIT = Decimal("500.00")
@@ -216,6 +217,7 @@ def case_create(
             person.save(update_fields=["family_violence", "updated_at"])
         CaseParticipant.objects.create(case=case, person=person, role=role)
     CaseBalance.objects.get_or_create(case=case)
+    case_assistance_open(case=case, by=by)
     event_record(verb="case.opened", subject=case, case_id=case.pk, actor=by,
                  summary=f"Case {case.case_number} opened ({case.get_stage_display()})",
                  data={"application_received_on": application_received_on.isoformat(),

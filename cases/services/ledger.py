@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -23,7 +24,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.business_days import add_business_days
-from core.db import rows_insert
+from core.db import ledger_writer, rows_insert
 from core.models import DomainEvent
 from core.money import ZERO, parse_amount
 from core.services import event_record
@@ -44,7 +45,17 @@ from ..choices import (
 )
 from ..exceptions import CollectionConflict
 from ..ledger_dates import month_start
-from ..models import Allocation, Case, CaseBalance, CaseParticipant, Collection, Disbursement, LedgerEntry
+from ..models import (
+    Allocation,
+    AssistanceSpell,
+    Case,
+    CaseBalance,
+    CaseParticipant,
+    Collection,
+    Disbursement,
+    LedgerEntry,
+)
+from .assistance import spell_status_in_month
 
 # 42 USC 654b(c)(1); 45 CFR 302.32(b): distribute and disburse within 2 business days of receipt.
 DISBURSE_WITHIN_BUSINESS_DAYS = 2
@@ -77,7 +88,7 @@ def _text(value: object, *, name: str, max_length: int, required: bool) -> str:
 
 
 def _validated(*, case_number, amount, received_on, source, source_reference, received_via, hold_reason,
-               batch_reference) -> dict:
+               batch_reference, collected_on=None) -> dict:
     errors: dict[str, str] = {}
     cleaned: dict = {}
     for name, value, max_length, required in (
@@ -102,6 +113,15 @@ def _validated(*, case_number, amount, received_on, source, source_reference, re
     elif received_on > timezone.localdate():
         errors["received_on"] = "A collection cannot be received in the future."
     cleaned["received_on"] = received_on
+    # 45 CFR 302.51(a)(1): the date of collection — withheld by the employer, received by the
+    # agency or by another state — on or before the day the agency received it.
+    if collected_on is None:
+        collected_on = received_on
+    if not isinstance(collected_on, date):
+        errors["collected_on"] = "Enter a date."
+    elif isinstance(received_on, date) and collected_on > received_on:
+        errors["collected_on"] = "The date of collection cannot be after the date received."
+    cleaned["collected_on"] = collected_on
     if source not in CollectionSource.values:
         errors["source"] = f"Unknown source; one of {', '.join(CollectionSource.values)}."
     cleaned["source"] = source
@@ -113,10 +133,39 @@ def _validated(*, case_number, amount, received_on, source, source_reference, re
     return cleaned
 
 
-def collection_content_hash(*, case_number: str, amount: Decimal, received_on: date, source: str) -> str:
-    """What makes two receipts of one source reference "the same" (a replay, not a conflict)."""
+def collection_content_hash(*, case_number: str, amount: Decimal, received_on: date, source: str,
+                            collected_on: date | None = None) -> str:
+    """What makes two receipts of one source reference "the same" (a replay, not a conflict).
+    The date of collection counts only when it differs from the received date (so receipts
+    hashed before it existed keep their hash)."""
     text = f"{case_number.strip().upper()}|{amount:.2f}|{received_on.isoformat()}|{source}"
+    if collected_on is not None and collected_on != received_on:
+        text += f"|{collected_on.isoformat()}"
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def overpayment_policy() -> str:
+    """The office's overpayment policy (``CASEWORKS_OVERPAYMENT_POLICY``: hold, refund, family)."""
+    return getattr(settings, "CASEWORKS_OVERPAYMENT_POLICY", rules.OVERPAYMENT_FAMILY) or rules.OVERPAYMENT_FAMILY
+
+
+SpellMap = dict[int, list[tuple[str, date, "date | None"]]]
+
+
+def spells_of(case_ids) -> SpellMap:
+    """The assistance spells of these cases (one query) for ``status_in``."""
+    spells: SpellMap = defaultdict(list)
+    ids = list(case_ids)
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        for case_id, status, start_on, end_on in AssistanceSpell.objects.filter(
+                case_id__in=ids[start:start + LOOKUP_CHUNK]).values_list("case_id", "status", "start_on", "end_on"):
+            spells[case_id].append((status, start_on, end_on))
+    return spells
+
+
+def status_in(spells: SpellMap, case: Case, month: date) -> str:
+    """The assistance status that governs ``month`` for the case (42 USC 608(a)(3))."""
+    return spell_status_in_month(spells.get(case.pk, ()), month, case.assistance_status)
 
 
 # --- balances -----------------------------------------------------------------------------------
@@ -133,7 +182,7 @@ def months_in_arrears(total: Decimal, monthly: Decimal) -> Decimal:
     return min(total / monthly, Decimal("999999.99")).quantize(Decimal("0.01"))
 
 
-def _locked_balance(case: Case, *, on: date) -> CaseBalance:
+def _locked_balance(case: Case, *, on: date, spells: SpellMap | None = None) -> CaseBalance:
     """The case's balance row, locked, rolled into the month of ``on`` if it is behind."""
     balance = CaseBalance.objects.select_for_update().filter(case=case).first()
     if balance is None:
@@ -144,16 +193,19 @@ def _locked_balance(case: Case, *, on: date) -> CaseBalance:
             pass
         balance = CaseBalance.objects.select_for_update().get(case=case)
     if balance.current_month is None or balance.current_month < month_start(on):
-        _roll_one(balance, case=case, to_month=month_start(on))
+        spells = spells if spells is not None else spells_of([case.pk])
+        _roll_one(balance, case=case, to_month=month_start(on),
+                  status=status_in(spells, case, balance.current_month or month_start(on)))
     return balance
 
 
-def _roll_one(balance: CaseBalance, *, case: Case, to_month: date) -> None:
+def _roll_one(balance: CaseBalance, *, case: Case, to_month: date, status: str) -> None:
     """Current support left unpaid when its month ends becomes arrears (one case; the set-based
-    version for every case is ``ledger_accrual.balances_roll``)."""
+    version for every case is ``ledger_accrual.balances_roll``): assigned when the month closed
+    out was a month of assistance (``status``, from the spells), whatever day it is closed."""
     unpaid = balance.current_due_month - balance.current_paid_month
     if unpaid > 0:
-        bucket = arrears_bucket_for(case.assistance_status)
+        bucket = arrears_bucket_for(status)
         LedgerEntry.objects.bulk_create([
             LedgerEntry(case=case, entry_type=EntryType.ADJUSTMENT, bucket=Bucket.CURRENT, amount=-unpaid,
                         posted_on=to_month, description="Unpaid current support becomes arrears"),
@@ -184,7 +236,8 @@ def _refresh_derived(balance: CaseBalance, *, on: date) -> None:
 # --- posting ------------------------------------------------------------------------------------
 
 def _plan(*, balance: CaseBalance, assistance_status: str, source: str, amount: Decimal,
-          pass_through_left: Decimal) -> rules.Distribution:
+          pass_through_left: Decimal, policy: str | None = None) -> rules.Distribution:
+    """A collection of the balance's own month: current support due this month first."""
     return rules.distribute(
         assistance_status=assistance_status,
         source=source,
@@ -193,23 +246,35 @@ def _plan(*, balance: CaseBalance, assistance_status: str, source: str, amount: 
         arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, max(balance.unassigned_arrears, ZERO)),
                  rules.Slice(rules.ARREARS_ASSIGNED, max(balance.assigned_arrears, ZERO))],
         pass_through_available=pass_through_left,
+        ura_available=balance.unreimbursed_assistance,
+        overpayment_policy=policy or overpayment_policy(),
     )
 
 
 def _apply_to_balance(balance: CaseBalance, distribution: rules.Distribution, *, received_on: date, amount: Decimal,
-                      on: date) -> None:
+                      on: date, collected_on: date | None = None) -> None:
     balance.current_paid_month += distribution.paid(bucket=rules.CURRENT)
     balance.unassigned_arrears -= distribution.paid(bucket=rules.ARREARS_UNASSIGNED)
     balance.assigned_arrears -= distribution.paid(bucket=rules.ARREARS_ASSIGNED)
-    if balance.last_payment_on is None or received_on >= balance.last_payment_on:
-        balance.last_payment_on = received_on
-        balance.last_payment_amount = amount
+    _after_payment(balance, distribution, received_on=received_on, amount=amount, collected_on=collected_on)
     _refresh_derived(balance, on=on)
 
 
-COLLECTION_COLUMNS = ("source_reference", "case_id", "case_number_received", "amount", "received_on", "source",
-                      "status", "hold_reason", "content_hash", "employer_id", "received_via", "batch_reference",
-                      "created_by_id")
+def _after_payment(balance: CaseBalance, distribution: rules.Distribution, *, received_on: date, amount: Decimal,
+                   collected_on: date | None) -> None:
+    """URA repaid by what the state retained; the latest payment and date of collection."""
+    if balance.unreimbursed_assistance is not None:
+        balance.unreimbursed_assistance -= distribution.paid(payee=rules.STATE)
+    if balance.last_payment_on is None or received_on >= balance.last_payment_on:
+        balance.last_payment_on = received_on
+        balance.last_payment_amount = amount
+    if collected_on is not None and (balance.last_collected_on is None or collected_on > balance.last_collected_on):
+        balance.last_collected_on = collected_on
+
+
+COLLECTION_COLUMNS = ("source_reference", "case_id", "case_number_received", "amount", "received_on", "collected_on",
+                      "source", "status", "hold_reason", "overpayment_policy", "content_hash", "employer_id",
+                      "received_via", "batch_reference", "created_by_id")
 ENTRY_COLUMNS = ("case_id", "entry_type", "bucket", "obligation_kind", "amount", "posted_on", "collection_id",
                  "description")
 DISBURSEMENT_COLUMNS = ("case_id", "collection_id", "payee", "amount", "received_on", "due_by")
@@ -225,10 +290,34 @@ def _entry_rows(*, collection: Collection, case: Case, distribution: rules.Distr
     """The ledger rows of a distribution (``ENTRY_COLUMNS``): the collection received, then one
     allocation entry per line (negative: it reduces what is owed)."""
     rows = [(case.pk, EntryType.COLLECTION, "", "", collection.amount, on, collection.pk,
-             f"Collection received {collection.received_on}")]
+             collection_entry_description(collection, distribution))]
     rows += [(case.pk, EntryType.ALLOCATION, line.bucket, line.obligation_kind, -line.amount, on, collection.pk,
-              f"Allocated to {line.bucket or 'excess'} ({line.payee})") for line in distribution.lines]
+              allocation_description(line, distribution)) for line in distribution.lines]
     return rows
+
+
+def collection_entry_description(collection: Collection, distribution: rules.Distribution | None) -> str:
+    """The collection entry names its date of collection and, when more than was owed came in,
+    the overpayment policy that applied (the ledger says which)."""
+    text = f"Collection received {collection.received_on}"
+    if collection.collected_on != collection.received_on:
+        text += f", collected {collection.collected_on}"
+    if distribution is not None and distribution.overpayment > 0:
+        label = dict(rules_policy_labels())[distribution.overpayment_policy]
+        text += f"; overpayment {distribution.overpayment:.2f}: {label.lower()} (office policy)"
+    return text[:200]
+
+
+def rules_policy_labels():
+    from ..choices import OverpaymentPolicy
+
+    return OverpaymentPolicy.choices
+
+
+def allocation_description(line: rules.Line, distribution: rules.Distribution) -> str:
+    if line.bucket == rules.EXCESS and distribution.overpayment_policy:
+        return f"Overpayment to the family ({line.payee}; office policy: {distribution.overpayment_policy})"
+    return f"Allocated to {line.bucket or 'excess'} ({line.payee})"
 
 
 def _family_disbursement(*, collection: Collection, case: Case, distribution: rules.Distribution) -> tuple | None:
@@ -238,21 +327,6 @@ def _family_disbursement(*, collection: Collection, case: Case, distribution: ru
         return None
     return (case.pk, collection.pk, Payee.FAMILY, family, collection.received_on,
             add_business_days(collection.received_on, DISBURSE_WITHIN_BUSINESS_DAYS, case.jurisdiction))
-
-
-def _write_distribution(*, collection: Collection, case: Case, balance: CaseBalance, distribution: rules.Distribution,
-                        on: date) -> list[Allocation]:
-    """Write a planned distribution of one collection (release): rows, balance, disbursement."""
-    allocations = _allocations(collection=collection, case=case, distribution=distribution, on=on)
-    Allocation.objects.bulk_create(allocations)
-    rows_insert(LedgerEntry, ENTRY_COLUMNS, _entry_rows(collection=collection, case=case, distribution=distribution,
-                                                        on=on))
-    _apply_to_balance(balance, distribution, received_on=collection.received_on, amount=collection.amount, on=on)
-    _balances_save([balance])
-    disbursement = _family_disbursement(collection=collection, case=case, distribution=distribution)
-    if disbursement is not None:
-        rows_insert(Disbursement, DISBURSEMENT_COLUMNS, [disbursement])
-    return allocations
 
 
 def _hold_reason_for(case: Case | None, *, case_number: str, hold_reason: str) -> str:
@@ -280,6 +354,7 @@ class CollectionItem:
     employer: object = None
     hold_reason: str = ""
     batch_reference: str = ""
+    collected_on: date | None = None  # the date of collection; the received date when not given
 
 
 def collection_post(
@@ -296,6 +371,7 @@ def collection_post(
     hold_reason: str = "",
     batch_reference: str = "",
     posted_on: date | None = None,
+    collected_on: date | None = None,
 ) -> CollectionResult:
     """Record a collection once per source reference and distribute it (42 USC 657).
 
@@ -305,10 +381,16 @@ def collection_post(
     becomes a pending disbursement due 2 business days after receipt (42 USC 654b(c)).
     Field errors name the field (``amount``, ``received_on`` …). A batch of one: see
     ``collections_post_batch``.
+
+    ``collected_on`` is the date of collection (45 CFR 302.51(a)(1): the employer's withholding
+    date, the day the agency or another state received it), the received date when not given. The
+    collection pays current support due in that month first; one collected in a month already
+    closed out, or before collections already distributed, redistributes the case by month of
+    collection (reversals and new entries, an event).
     """
     item = CollectionItem(case_number=case_number, amount=amount, received_on=received_on, source=source,
                           source_reference=source_reference, received_via=received_via, employer=employer,
-                          hold_reason=hold_reason, batch_reference=batch_reference)
+                          hold_reason=hold_reason, batch_reference=batch_reference, collected_on=collected_on)
     cleaned = _cleaned_item(item)
     return _post_cleaned([cleaned], on=posted_on or timezone.localdate(), by=by, actor_label=actor_label)[0]
 
@@ -344,10 +426,12 @@ def collections_post_batch(items: Sequence[CollectionItem], *, by=None, actor_la
 def _cleaned_item(item: CollectionItem) -> dict:
     cleaned = _validated(case_number=item.case_number, amount=item.amount, received_on=item.received_on,
                          source=item.source, source_reference=item.source_reference, received_via=item.received_via,
-                         hold_reason=item.hold_reason, batch_reference=item.batch_reference)
+                         hold_reason=item.hold_reason, batch_reference=item.batch_reference,
+                         collected_on=item.collected_on)
     cleaned["employer"] = item.employer
     cleaned["content_hash"] = collection_content_hash(case_number=cleaned["case_number"], amount=cleaned["amount"],
-                                                      received_on=cleaned["received_on"], source=cleaned["source"])
+                                                      received_on=cleaned["received_on"], source=cleaned["source"],
+                                                      collected_on=cleaned["collected_on"])
     return cleaned
 
 
@@ -368,20 +452,22 @@ def _existing_collections(references: list[str]) -> dict[str, Collection]:
             found[collection.source_reference] = collection
     if found:
         allocations: dict[int, list[Allocation]] = defaultdict(list)
-        for allocation in Allocation.objects.filter(collection__in=list(found.values())).order_by("pk"):
+        for allocation in Allocation.objects.filter(collection__in=list(found.values()),
+                                                    reversed_on__isnull=True).order_by("pk"):
             allocations[allocation.collection_id].append(allocation)
         for collection in found.values():
             collection.replayed_allocations = allocations[collection.pk]
     return found
 
 
-def _cases_and_balances(numbers: set[str], *, on: date) -> tuple[dict[str, Case], dict[int, CaseBalance]]:
+def _cases_and_balances(numbers: set[str], *, on: date) -> tuple[dict[str, Case], dict[int, CaseBalance], SpellMap]:
     """The cases with these numbers, and their balance rows locked (created when missing) and
-    rolled into the month of ``on``."""
+    rolled into the month of ``on``, and the open cases' assistance spells."""
     cases = {case.case_number: case for case in Case.objects.filter(case_number__in=numbers)} if numbers else {}
     open_ids = sorted(case.pk for case in cases.values() if case.status == CaseStatus.OPEN)
     if not open_ids:
-        return cases, {}
+        return cases, {}, {}
+    spells = spells_of(open_ids)
     locked = CaseBalance.objects.select_for_update().filter(case_id__in=open_ids).order_by("case_id")
     balances = {balance.case_id: balance for balance in locked}
     missing = [case_id for case_id in open_ids if case_id not in balances]
@@ -393,29 +479,31 @@ def _cases_and_balances(numbers: set[str], *, on: date) -> tuple[dict[str, Case]
     by_id = {case.pk: case for case in cases.values()}
     for balance in balances.values():
         if balance.current_month is None or balance.current_month < month_start(on):
-            _roll_one(balance, case=by_id[balance.case_id], to_month=month_start(on))
-    return cases, balances
+            case = by_id[balance.case_id]
+            _roll_one(balance, case=case, to_month=month_start(on),
+                      status=status_in(spells, case, balance.current_month or month_start(on)))
+    return cases, balances, spells
 
 
-def _pass_through_available(case: Case, balance: CaseBalance) -> Decimal:
-    """What of this month's pass-through the family can still receive (one case)."""
-    limit, passed = _pass_through_state([case], {case.pk: balance}).get(case.pk, (ZERO, ZERO))
-    return max(limit - passed, ZERO)
-
-
-def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance]) -> dict[int, tuple[Decimal, Decimal]]:
-    """(limit, already passed through this month) per case receiving assistance: two queries."""
-    ids = [case.pk for case in cases if case.assistance_status == AssistanceStatus.CURRENT and case.pk in balances]
+def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance],
+                        spells: SpellMap) -> dict[int, tuple[Decimal, Decimal]]:
+    """(limit, already passed through this month) per case whose month is a month of assistance
+    (by its spells, as the distribution itself decides): two queries."""
+    ids = [case.pk for case in cases if case.pk in balances
+           and status_in(spells, case, balances[case.pk].current_month or month_start(timezone.localdate()))
+           == AssistanceStatus.CURRENT]
     if not ids:
         return {}
     children = dict(CaseParticipant.objects.filter(case_id__in=ids, role=ParticipantRole.CHILD)
                     .values("case_id").annotate(n=Count("id")).values_list("case_id", "n"))
     earliest = min(balances[case_id].current_month for case_id in ids)
     passed: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for case_id, allocated_on, amount in Allocation.objects.filter(
-        case_id__in=ids, bucket=Bucket.CURRENT, payee=Payee.FAMILY, allocated_on__gte=earliest
-    ).values_list("case_id", "allocated_on", "amount"):
-        if allocated_on >= balances[case_id].current_month:
+    # The month's pass-through is what was passed through of current support *collected* this
+    # month (45 CFR 302.51: the month of collection), read through the recent allocations.
+    for case_id, collected_on, amount in Allocation.objects.filter(
+        case_id__in=ids, bucket=Bucket.CURRENT, payee=Payee.FAMILY, allocated_on__gte=earliest, reversed_on__isnull=True
+    ).values_list("case_id", "collection__collected_on", "amount"):
+        if collected_on >= balances[case_id].current_month:
             passed[case_id] += amount
     by_id = {case.pk: case for case in cases}
     return {
@@ -440,29 +528,46 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
         first_hash = first.content_hash if isinstance(first, Collection) else first["content_hash"]
         if first_hash != item["content_hash"]:
             raise CollectionConflict(f"Source reference {reference!r} was already received with different content.")
-    cases, balances = _cases_and_balances({item["case_number"] for item in fresh if item["case_number"]}, on=on)
-    pass_through = _pass_through_state(list(cases.values()), balances)
+    cases, balances, spells = _cases_and_balances({item["case_number"] for item in fresh if item["case_number"]},
+                                                  on=on)
+    pass_through = _pass_through_state(list(cases.values()), balances, spells)
     user = by if getattr(by, "is_authenticated", False) else None
+    policy = overpayment_policy()
 
     collections: list[Collection] = []
     plans: list[tuple[Case | None, rules.Distribution | None]] = []
+    # Collections of a month already closed out, or collected before one already distributed to
+    # the case, are distributed after the bulk writes by redistributing the case by month of
+    # collection (and so is every later item of that case in the batch, to keep their order).
+    redistribute_from: dict[int, date] = {}
     for item in fresh:
         case = cases.get(item["case_number"])
         reason = _hold_reason_for(case, case_number=item["case_number"], hold_reason=item["hold_reason"])
         distribution = None
         if not reason:
+            assert case is not None  # no hold reason: an open case
             balance = balances[case.pk]
-            limit, passed = pass_through.get(case.pk, (ZERO, ZERO))
-            distribution = _plan(balance=balance, assistance_status=case.assistance_status, source=item["source"],
-                                 amount=item["amount"], pass_through_left=max(limit - passed, ZERO))
-            if case.pk in pass_through:
-                pass_through[case.pk] = (limit, passed + distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY))
-            _apply_to_balance(balance, distribution, received_on=item["received_on"], amount=item["amount"], on=on)
+            collected_on = item["collected_on"]
+            assert balance.current_month is not None  # rolled into the month of ``on``
+            if (case.pk in redistribute_from or month_start(collected_on) < balance.current_month
+                    or (balance.last_collected_on is not None and collected_on < balance.last_collected_on)):
+                redistribute_from[case.pk] = min(redistribute_from.get(case.pk, collected_on), collected_on)
+            else:
+                limit, passed = pass_through.get(case.pk, (ZERO, ZERO))
+                distribution = _plan(balance=balance, assistance_status=status_in(spells, case, balance.current_month),
+                                     source=item["source"], amount=item["amount"],
+                                     pass_through_left=max(limit - passed, ZERO), policy=policy)
+                if case.pk in pass_through:
+                    pass_through[case.pk] = (limit,
+                                             passed + distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY))
+                _apply_to_balance(balance, distribution, received_on=item["received_on"], amount=item["amount"],
+                                  on=on, collected_on=collected_on)
         collections.append(Collection(
             source_reference=item["source_reference"], case=case, case_number_received=item["case_number"],
-            amount=item["amount"], received_on=item["received_on"], source=item["source"],
-            status=CollectionStatus.HELD if reason else CollectionStatus.POSTED,
+            amount=item["amount"], received_on=item["received_on"], collected_on=item["collected_on"],
+            source=item["source"], status=CollectionStatus.HELD if reason else CollectionStatus.POSTED,
             hold_reason=reason or (distribution.held_reason if distribution else ""),
+            overpayment_policy=distribution.overpayment_policy if distribution else "",
             content_hash=item["content_hash"], employer=item["employer"], received_via=item["received_via"],
             batch_reference=item["batch_reference"], created_by=user,
         ))
@@ -492,6 +597,9 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
             if disbursement is not None:
                 disbursements.append(disbursement)
         allocations_of[collection.source_reference] = mine
+        if case is not None and case.pk in redistribute_from and distribution is None \
+                and collection.status == CollectionStatus.POSTED:
+            continue  # its event comes with its distribution, after the bulk writes
         held = collection.status == CollectionStatus.HELD
         events.append((
             "collection held" if held else "collection posted", collection.pk, case.pk if case else None,
@@ -511,6 +619,18 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
     rows_insert(DomainEvent, ("verb", "subject_id", "case_id", "summary"), events,
                 values={"subject_type": ContentType.objects.get_for_model(Collection), "actor": user,
                         "actor_label": actor_text})
+    if redistribute_from:
+        from .ledger_redistribute import case_redistribute
+
+        by_id = {case.pk: case for case in cases.values()}
+        for case_id, from_date in redistribute_from.items():
+            done = case_redistribute(case=by_id[case_id], balance=balances[case_id], from_date=from_date, on=on,
+                                     by=by, actor_label=actor_text, spells=spells, policy=policy,
+                                     reason="collection of an earlier date posted")
+            for collection in collections:
+                if collection.pk in done:
+                    allocations_of[collection.source_reference] = done[collection.pk]
+                    collection.refresh_from_db(fields=["hold_reason", "overpayment_policy"])
 
     created = {collection.source_reference: collection for collection in collections}
     results = []
@@ -540,7 +660,8 @@ def _balances_save(balances: list[CaseBalance]) -> None:
     columns = (("case_id", "bigint"), ("monthly_obligation", "numeric"), ("current_due_month", "numeric"),
                ("current_paid_month", "numeric"), ("unassigned_arrears", "numeric"), ("assigned_arrears", "numeric"),
                ("total_arrears", "numeric"), ("months_in_arrears", "numeric"), ("delinquent_since", "date"),
-               ("current_month", "date"), ("last_payment_on", "date"), ("last_payment_amount", "numeric"))
+               ("current_month", "date"), ("last_payment_on", "date"), ("last_payment_amount", "numeric"),
+               ("last_collected_on", "date"), ("unreimbursed_assistance", "numeric"))
     rows = [tuple(getattr(balance, name) for name, _ in columns) for balance in balances]
     table = _t(CaseBalance)
     assignments = ", ".join(f"{name} = v.{name}" for name, _ in columns[1:])
@@ -554,7 +675,7 @@ def collection_held_amount(collection: Collection) -> Decimal:
     """What of a collection is not allocated (the whole of a held one; a tax-offset excess)."""
     if collection.status == CollectionStatus.HELD:
         return collection.amount
-    allocated = collection.allocations.aggregate(s=Sum("amount"))["s"] or ZERO
+    allocated = collection.allocations.filter(reversed_on__isnull=True).aggregate(s=Sum("amount"))["s"] or ZERO
     return collection.amount - allocated
 
 
@@ -572,13 +693,14 @@ def collection_release(*, collection: Collection, case: Case, by, note: str = ""
     locked.hold_reason = ""
     locked.save(update_fields=["case", "status", "hold_reason"])
     on = timezone.localdate()
-    balance = _locked_balance(case, on=on)
-    distribution = _plan(balance=balance, assistance_status=case.assistance_status, source=locked.source,
-                         amount=locked.amount, pass_through_left=_pass_through_available(case, balance))
-    if distribution.held > 0:
-        locked.hold_reason = distribution.held_reason
-        locked.save(update_fields=["hold_reason"])
-    allocations = _write_distribution(collection=locked, case=case, balance=balance, distribution=distribution, on=on)
+    spells = spells_of([case.pk])
+    balance = _locked_balance(case, on=on, spells=spells)
+    # Distributed by its month of collection, in order with the case's other collections.
+    from .ledger_redistribute import case_redistribute
+
+    allocations = case_redistribute(case=case, balance=balance, from_date=locked.collected_on, on=on, by=by,
+                                    spells=spells, reason="held collection released").get(locked.pk, [])
+    locked.refresh_from_db()
     event_record(verb="collection released", subject=locked, case_id=case.pk, actor=by,
                  summary=f"{locked.amount} ref {locked.source_reference} released to {case.case_number}"
                          f" (was held: {previous_reason}). {note}".strip(),
@@ -601,14 +723,18 @@ def collection_reverse(*, collection: Collection, reason: str, by=None, on: date
     if locked.status != CollectionStatus.POSTED or locked.case_id is None:
         raise ValidationError({"collection": "Only a posted collection can be reversed."})
     case = locked.case
-    balance = _locked_balance(case, on=on)
+    ledger_writer()
+    spells = spells_of([case.pk])
+    balance = _locked_balance(case, on=on, spells=spells)
     originals = list(LedgerEntry.objects.filter(
         collection=locked, entry_type__in=[EntryType.COLLECTION, EntryType.ALLOCATION], reversed_by__isnull=True))
     reversals = []
     for entry in originals:
         bucket = entry.bucket
-        if bucket == Bucket.CURRENT and entry.posted_on < balance.current_month:
-            bucket = arrears_bucket_for(case.assistance_status)
+        month = month_start(entry.due_on or entry.posted_on)
+        if bucket == Bucket.CURRENT and month < (balance.current_month or month_start(on)):
+            # paid in a month since closed out: owed again as that month's arrears (42 USC 608(a)(3))
+            bucket = arrears_bucket_for(status_in(spells, case, month))
         reversals.append(LedgerEntry(
             case=case, entry_type=EntryType.REVERSAL, bucket=bucket, amount=-entry.amount, posted_on=on,
             collection=locked, reverses=entry, obligation_kind=entry.obligation_kind, due_on=entry.due_on,
@@ -621,6 +747,10 @@ def collection_reverse(*, collection: Collection, reason: str, by=None, on: date
             elif bucket == Bucket.ARREARS_ASSIGNED:
                 balance.assigned_arrears -= entry.amount
     LedgerEntry.objects.bulk_create(reversals)
+    live = Allocation.objects.filter(collection=locked, reversed_on__isnull=True)
+    if balance.unreimbursed_assistance is not None:
+        balance.unreimbursed_assistance += live.filter(payee=Payee.STATE).aggregate(s=Sum("amount"))["s"] or ZERO
+    live.update(reversed_on=on)
     _refresh_derived(balance, on=on)
     _balances_save([balance])
     cancelled = Disbursement.objects.filter(collection=locked, status=DisbursementStatus.PENDING).update(

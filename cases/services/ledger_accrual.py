@@ -30,7 +30,8 @@ from core.services import event_record
 
 from ..choices import AssistanceStatus, Bucket, CaseStatus, EntryType, LedgerRunKind, ObligationKind, OrderStatus
 from ..ledger_dates import due_dates, month_start
-from ..models import Case, CaseBalance, LedgerEntry, LedgerRun, Obligation
+from ..models import AssistanceSpell, Case, CaseBalance, LedgerEntry, LedgerRun, Obligation
+from .assistance import spell_status_in_month
 
 # Obligation kinds that are "current support" (monthly_obligation, the current bucket). An
 # arrears repayment schedule is a payment plan on existing arrears, not new debt: its due dates
@@ -164,6 +165,24 @@ def balances_refresh_obligation(*, on: date, case_range: CaseRange = None) -> No
         )
 
 
+def _assisted_sql(balance_ref: str) -> str:
+    """SQL truth value: the month the balance row is in (``current_month``, the month being
+    closed out) was a month of assistance — a *current* spell overlaps it (42 USC 608(a)(3)),
+    whatever day the month is closed. A case without spells (rows loaded in bulk) falls back on
+    its present status."""
+    spell = _t(AssistanceSpell)
+    month = f"{balance_ref}.current_month"
+    if connection.vendor == "postgresql":
+        following = f"({month} + interval '1 month')::date"
+    else:
+        following = f"date({month}, '+1 month')"
+    return (f"(CASE WHEN {month} IS NULL OR NOT EXISTS (SELECT 1 FROM {spell} s0 WHERE s0.case_id = {balance_ref}.case_id)"
+            f" THEN c.assistance_status = '{AssistanceStatus.CURRENT}'"
+            f" ELSE EXISTS (SELECT 1 FROM {spell} s WHERE s.case_id = {balance_ref}.case_id"
+            f" AND s.status = '{AssistanceStatus.CURRENT}' AND s.start_on < {following}"
+            f" AND (s.end_on IS NULL OR s.end_on >= {month})) END)")
+
+
 def balances_roll(*, to_month: date, case_range: CaseRange = None, refresh_derived: bool = True) -> int:
     """Month end: current support left unpaid becomes arrears — assigned to the state when the
     family receives assistance (42 USC 608(a)(3)), else owed to the family. Two adjustment
@@ -175,7 +194,7 @@ def balances_roll(*, to_month: date, case_range: CaseRange = None, refresh_deriv
     where, params = _range_sql("b.case_id", case_range)
     behind = f"(b.current_month IS NULL OR b.current_month < %s){where}"
     unpaid = "(b.current_due_month - b.current_paid_month)"
-    arrears_bucket = (f"CASE WHEN c.assistance_status = '{AssistanceStatus.CURRENT}'"
+    arrears_bucket = (f"CASE WHEN {_assisted_sql('b')}"
                       f" THEN '{Bucket.ARREARS_ASSIGNED}' ELSE '{Bucket.ARREARS_UNASSIGNED}' END")
     now = timezone.now()
     description = "Unpaid current support becomes arrears"
@@ -190,8 +209,9 @@ def balances_roll(*, to_month: date, case_range: CaseRange = None, refresh_deriv
         # The case's assistance status by a join (not a subquery per row); with the derived
         # figures from the new buckets in the same statement.
         gap = f"({b}.current_due_month - {b}.current_paid_month)"
-        to_assigned = f"CASE WHEN {gap} > 0 AND c.assistance_status = '{AssistanceStatus.CURRENT}' THEN {gap} ELSE 0 END"
-        to_unassigned = f"CASE WHEN {gap} > 0 AND c.assistance_status <> '{AssistanceStatus.CURRENT}' THEN {gap} ELSE 0 END"
+        assisted = _assisted_sql(b)
+        to_assigned = f"CASE WHEN {gap} > 0 AND {assisted} THEN {gap} ELSE 0 END"
+        to_unassigned = f"CASE WHEN {gap} > 0 AND NOT {assisted} THEN {gap} ELSE 0 END"
         sets = (f"assigned_arrears = {b}.assigned_arrears + {to_assigned},"
                 f" unassigned_arrears = {b}.unassigned_arrears + {to_unassigned},"
                 f" current_due_month = 0, current_paid_month = 0, current_month = %s")
@@ -340,6 +360,7 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
         result.rolled = balances_roll(to_month=month_start(through), case_range=case_range,
                                       refresh_derived=refresh_derived)
         charges: list[tuple] = []
+        late: list[tuple[int, int, str, date]] = []
         accrued: list[tuple[int, date]] = []
         for (ob_id, case_id, kind, amount, frequency, start_on, end_on, after, assistance,
              current_month) in _obligations_due(through=through, case_range=case_range):
@@ -355,8 +376,19 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
                 elif current_month is not None and due_on >= current_month:
                     bucket = Bucket.CURRENT
                 else:
-                    bucket = Bucket.ARREARS_ASSIGNED if assistance == AssistanceStatus.CURRENT else Bucket.ARREARS_UNASSIGNED
+                    bucket = None  # due in a month already closed out: its month's assistance decides
+                    late.append((len(charges), case_id, assistance, due_on))
                 charges.append((case_id, ob_id, kind, bucket, amount, due_on))
+        if late:
+            spells: dict[int, list] = defaultdict(list)
+            for spell_case, status, start_on, end_on in AssistanceSpell.objects.filter(
+                    case_id__in={case_id for _, case_id, _, _ in late}).values_list("case_id", "status", "start_on",
+                                                                                    "end_on"):
+                spells[spell_case].append((status, start_on, end_on))
+            for index, case_id, assistance, due_on in late:
+                status = spell_status_in_month(spells.get(case_id, ()), due_on, assistance)
+                bucket = Bucket.ARREARS_ASSIGNED if status == AssistanceStatus.CURRENT else Bucket.ARREARS_UNASSIGNED
+                charges[index] = (*charges[index][:3], bucket, *charges[index][4:])
         on = through if refresh_derived else None
         if connection.vendor == "postgresql":
             result.charges, result.cases, result.amounts = _charges_post_pg(charges, on=on)

@@ -131,7 +131,7 @@ def _apply_payments(rows: list[tuple[int, Decimal, Decimal, Decimal, date, Decim
                 f"{with_clause} UPDATE {b} SET current_paid_month = {b}.current_paid_month + v.paid,"
                 f" unassigned_arrears = {b}.unassigned_arrears + v.ua,"
                 f" assigned_arrears = {b}.assigned_arrears + v.aa,"
-                f" last_payment_on = v.on_day, last_payment_amount = v.amount"
+                f" last_payment_on = v.on_day, last_payment_amount = v.amount, last_collected_on = v.on_day"
                 f" FROM v WHERE {b}.case_id = v.case_id",
                 params,
             )
@@ -146,8 +146,8 @@ def _set_delinquent_since(states: dict[int, _State]) -> None:
                            params)
 
 
-COLLECTION_FIELDS = ("source_reference", "case_id", "case_number_received", "amount", "received_on", "source",
-                     "status", "hold_reason", "received_via", "content_hash")
+COLLECTION_FIELDS = ("source_reference", "case_id", "case_number_received", "amount", "received_on", "collected_on",
+                     "source", "status", "hold_reason", "overpayment_policy", "received_via", "content_hash")
 ENTRY_FIELDS = ("case_id", "entry_type", "bucket", "amount", "posted_on", "collection_id", "description")
 ALLOCATION_FIELDS = ("collection_id", "case_id", "bucket", "payee", "amount", "allocated_on", "obligation_kind")
 DISBURSEMENT_FIELDS = ("case_id", "collection_id", "payee", "amount", "received_on", "due_by", "disbursed_on",
@@ -187,8 +187,8 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
             move[4], move[5] = received_on, amount
             reference = f"GEN-{seed}-{case_id}-{month:%Y%m}-{n}"
             collections.append((
-                reference, case_id, state.case_number, amount, received_on, source, CollectionStatus.POSTED,
-                result.held_reason, ReceivedVia.GENERATOR,
+                reference, case_id, state.case_number, amount, received_on, received_on, source,
+                CollectionStatus.POSTED, result.held_reason, result.overpayment_policy, ReceivedVia.GENERATOR,
                 collection_content_hash(case_number=state.case_number, amount=amount, received_on=received_on,
                                         source=source),
             ))

@@ -339,6 +339,14 @@ SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 CASEWORKS_MAILING_ALLOWANCE_DAYS = env.int("CASEWORKS_MAILING_ALLOWANCE_DAYS", default=5)
 # How long audit records are kept (IRS Publication 1075 practice: 7 years).
 CASEWORKS_AUDIT_RETENTION_DAYS = env.int("CASEWORKS_AUDIT_RETENTION_DAYS", default=7 * 365)
+# What happens to a collection's amount beyond everything owed (no federal rule; office policy,
+# DOMAIN.md "Ledger and distribution"): "hold" for review, "refund" to the payor, or "family"
+# (paid to the family, the default). The receipt and the ledger entry name the policy applied.
+CASEWORKS_OVERPAYMENT_POLICY = env.str("CASEWORKS_OVERPAYMENT_POLICY", default="family").strip().lower()
+if CASEWORKS_OVERPAYMENT_POLICY not in ("hold", "refund", "family"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("CASEWORKS_OVERPAYMENT_POLICY must be one of hold, refund, family.")
 
 LOGGING = {
     "version": 1,

@@ -190,6 +190,9 @@ def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: I
             source=CollectionSource.INCOME_WITHHOLDING, source_reference=ref, received_via=ReceivedVia.FILE,
             employer=employers.get(payment.batch.company_id[-9:]), hold_reason=hold_reason,
             batch_reference=payment_file.reference,
+            # 45 CFR 302.51(a)(1): an employer's payment is collected on the day it withheld it,
+            # the DED pay date (never after the day the agency received it).
+            collected_on=min(ded.pay_date, received_on),
         )))
     total = len(payments)
     done = total - len(pending)

@@ -199,3 +199,34 @@ def test_batch_queries_do_not_grow_with_items(api_client_with, case, size, djang
     items = [body(case, source_reference=f"Q-{n}", amount="10.00") for n in range(size)]
     with django_assert_max_num_queries(26):
         assert api.post(BATCH_URL, {"items": items}, format="json").status_code == 201
+
+
+def test_collected_on_is_taken_and_returned_and_pays_its_month(api_client_with, case):
+    # Case from 2024-02 at $500: February and March closed out → 1,000 arrears; April current 500.
+    # Withheld March 29, received April 12: pays March's current support out of its arrears.
+    api = api_client_with("collections:write")
+    response = api.post(URL, body(case, amount="500.00", collected_on="2024-03-29"), format="json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["collected_on"], data["overpayment_policy"]) == ("2024-03-29", "")
+    assert data["allocations"] == [{"bucket": "current", "payee": "family", "obligation_kind": "", "amount": "500.00"}]
+    balance = case.balance
+    balance.refresh_from_db()
+    assert (balance.current_paid_month, balance.unassigned_arrears) == (Decimal("0.00"), Decimal("500.00"))
+    # default: the received date
+    other = api.post(URL, body(case, amount="10.00", source_reference="EMP-2"), format="json").json()
+    assert other["collected_on"] == "2024-04-12"
+
+
+def test_collected_after_received_is_a_400_on_the_field(api_client_with, case):
+    response = api_client_with("collections:write").post(URL, body(case, collected_on="2024-04-13"), format="json")
+    assert response.status_code == 400 and "collected_on" in response.json()
+    assert not Collection.objects.exists()
+
+
+def test_the_receipt_names_the_overpayment_policy(api_client_with, case, settings):
+    settings.CASEWORKS_OVERPAYMENT_POLICY = "refund"
+    # Owed: April 500 + unassigned arrears 1,000 (former assistance) = 1,500; 1,600 → 100 over.
+    data = api_client_with("collections:write").post(URL, body(case, amount="1600.00"), format="json").json()
+    assert (data["overpayment_policy"], data["held_amount"]) == ("refund", "100.00")
+    assert "refunded to the payor" in data["hold_reason"]

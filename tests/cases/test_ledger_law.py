@@ -1,0 +1,414 @@
+"""Issue 11 items 5–7 and 10: month of collection (45 CFR 302.51), assignment by month of
+assistance (42 USC 608(a)(3)), URA cap (42 USC 657(a)(1)), the overpayment policy, re-derivation."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from cases import allocation as rules
+from cases.choices import AssistanceStatus, Bucket, CollectionStatus, DisbursementStatus, EntryType, Payee
+from cases.ledger_verify import ledger_differences
+from cases.models import Allocation, AssistanceSpell, CaseBalance, Collection, Disbursement, LedgerEntry
+from cases.services import (
+    case_assistance_change,
+    case_assistance_paid,
+    charges_accrue,
+    collection_post,
+    collection_reverse,
+)
+from core.models import DomainEvent
+from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 17, 0, tzinfo=UTC)
+
+
+def case_from(start: date, monthly: str = "500.00", assistance: str = AssistanceStatus.NEVER, spell: bool = True):
+    """A case whose one monthly obligation starts on ``start``; with its first assistance spell."""
+    case = CaseFactory(assistance_status=assistance, opened_on=date(2024, 1, 10))
+    order = SupportOrderFactory(case=case, issued_on=start, effective_on=start)
+    ObligationFactory(order=order, amount=D(monthly))
+    CaseBalance.objects.get_or_create(case=case, defaults={"monthly_obligation": D(monthly)})
+    if spell:
+        AssistanceSpell.objects.create(case=case, status=assistance, start_on=date(2024, 1, 10))
+    return case
+
+
+def post(case, amount, ref, *, received_on, collected_on=None, source="income_withholding", **kw):
+    return collection_post(case_number=case.case_number, amount=D(amount), received_on=received_on,
+                           collected_on=collected_on, source=source, source_reference=ref, received_via="api", **kw)
+
+
+def live(collection) -> list[tuple[str, str, Decimal]]:
+    return sorted(Allocation.objects.filter(collection=collection, reversed_on__isnull=True)
+                  .values_list("bucket", "payee", "amount"))
+
+
+def bal(case) -> CaseBalance:
+    return CaseBalance.objects.get(case=case)
+
+
+# --- 11.5 month of collection -------------------------------------------------------------------
+
+def test_payment_withheld_on_the_last_day_of_a_month_and_posted_in_the_next_pays_that_month():
+    # Order of $500 a month from November. November closes out unpaid ($500 → arrears) when
+    # December is accrued; a payment withheld November 30 and posted December 2 pays November's
+    # current support (45 CFR 302.51(a)(2)), not December's.
+    case = case_from(date(2024, 11, 1))
+    with time_machine.travel(at(date(2024, 12, 2)), tick=False):
+        charges_accrue(through=date(2024, 12, 2))
+        b = bal(case)
+        assert (b.current_due_month, b.unassigned_arrears) == (D("500.00"), D("500.00"))
+        result = post(case, "500.00", "WH-1130", received_on=date(2024, 12, 2), collected_on=date(2024, 11, 30))
+    assert [(a.bucket, a.payee, a.amount) for a in result.allocations] == [("current", "family", D("500.00"))]
+    b = bal(case)
+    # November's arrears are paid; December's current support is still fully due.
+    assert (b.current_due_month, b.current_paid_month, b.unassigned_arrears, b.total_arrears) == (
+        D("500.00"), D("0.00"), D("0.00"), D("0.00"))
+    entry = LedgerEntry.objects.get(collection=result.collection, entry_type=EntryType.ALLOCATION)
+    assert (entry.bucket, entry.due_on, entry.amount) == (Bucket.ARREARS_UNASSIGNED, date(2024, 11, 1), D("-500.00"))
+    assert "2024-11" in entry.description
+    assert result.collection.collected_on == date(2024, 11, 30)
+    assert DomainEvent.objects.filter(verb="collection posted", case_id=case.pk).count() == 1
+    assert ledger_differences() == []
+
+
+def test_the_same_payment_collected_in_december_pays_december():
+    case = case_from(date(2024, 11, 1))
+    with time_machine.travel(at(date(2024, 12, 2)), tick=False):
+        charges_accrue(through=date(2024, 12, 2))
+        post(case, "500.00", "WH-1202", received_on=date(2024, 12, 2))
+    b = bal(case)
+    assert (b.current_paid_month, b.unassigned_arrears) == (D("500.00"), D("500.00"))
+    assert ledger_differences() == []
+
+
+def test_a_late_collection_redistributes_the_later_ones_with_reversals_and_an_event():
+    # $500 a month from November. A ($700, collected Dec 5) first pays December 500 and November's
+    # arrears 200. Then B ($500, collected Nov 29) is posted: in order of collection B pays
+    # November 500, and A pays December 500 and, nothing else being owed, $200 excess to the family.
+    case = case_from(date(2024, 11, 1))
+    with time_machine.travel(at(date(2024, 12, 6)), tick=False):
+        charges_accrue(through=date(2024, 12, 6))
+        a = post(case, "700.00", "A", received_on=date(2024, 12, 5)).collection
+        assert live(a) == [("arrears_unassigned", "family", D("200.00")), ("current", "family", D("500.00"))]
+        b = post(case, "500.00", "B", received_on=date(2024, 12, 6), collected_on=date(2024, 11, 29)).collection
+    assert live(b) == [("current", "family", D("500.00"))]
+    assert live(a) == [("", "family", D("200.00")), ("current", "family", D("500.00"))]
+    assert Allocation.objects.filter(collection=a, reversed_on=date(2024, 12, 6)).count() == 2
+    reversals = LedgerEntry.objects.filter(collection=a, entry_type=EntryType.REVERSAL)
+    assert reversals.count() == 2 and all(r.reverses_id for r in reversals)
+    event = DomainEvent.objects.get(verb="collections redistributed", case_id=case.pk)
+    assert event.data["changes"][0]["collection"] == "A"
+    b_ = bal(case)
+    assert (b_.current_paid_month, b_.unassigned_arrears, b_.total_arrears) == (D("500.00"), D("0.00"), D("0.00"))
+    # The family disbursement of A is replaced: 700 in all, one pending row.
+    pending = Disbursement.objects.filter(collection=a, status=DisbursementStatus.PENDING)
+    assert [d.amount for d in pending] == [D("700.00")]
+    assert ledger_differences() == []
+
+
+def test_collected_on_after_received_is_refused_and_nothing_is_written():
+    case = case_from(date(2024, 11, 1))
+    with time_machine.travel(at(date(2024, 12, 2)), tick=False), pytest.raises(ValidationError) as error:
+        post(case, "10.00", "X", received_on=date(2024, 12, 1), collected_on=date(2024, 12, 2))
+    assert "collected_on" in error.value.message_dict
+    assert not Collection.objects.exists()
+
+
+def test_ocse157_line_25_counts_current_support_in_its_month_of_collection():
+    from quality.measures import line_specs
+
+    case = case_from(date(2024, 9, 1))
+    with time_machine.travel(at(date(2024, 10, 2)), tick=False):
+        charges_accrue(through=date(2024, 10, 2))
+        post(case, "500.00", "WH-0930", received_on=date(2024, 10, 2), collected_on=date(2024, 9, 30))
+    # Federal fiscal year 2024 ends September 30: the payment withheld that day counts in FY2024.
+    fy2024 = line_specs(2024)["25"].rows.aggregate(s=__import__("django.db.models").db.models.Sum("amount"))["s"]
+    fy2025 = line_specs(2025)["25"].rows.count()
+    assert (fy2024, fy2025) == (D("500.00"), 0)
+
+
+# --- 11.6 assistance spells, assignment, URA ---------------------------------------------------
+
+def test_a_month_of_assistance_closed_out_after_the_family_left_is_assigned():
+    # On assistance through November; the family leaves from December 1 (recorded that day).
+    # November is closed out on December 2: its unpaid support is assigned (assistance was paid
+    # for November), December's, closed out in January, is not.
+    case = case_from(date(2024, 11, 1), assistance=AssistanceStatus.CURRENT)
+    with time_machine.travel(at(date(2024, 11, 20)), tick=False):
+        charges_accrue(through=date(2024, 11, 20))
+    with time_machine.travel(at(date(2024, 12, 1)), tick=False):
+        case_assistance_change(case=case, status=AssistanceStatus.FORMER, effective_on=date(2024, 12, 1), by=None)
+    case.refresh_from_db()
+    assert case.assistance_status == AssistanceStatus.FORMER
+    with time_machine.travel(at(date(2024, 12, 2)), tick=False):
+        charges_accrue(through=date(2024, 12, 2))
+    b = bal(case)
+    assert (b.assigned_arrears, b.unassigned_arrears) == (D("500.00"), D("0.00"))
+    with time_machine.travel(at(date(2025, 1, 2)), tick=False):
+        charges_accrue(through=date(2025, 1, 2))
+    b = bal(case)
+    assert (b.assigned_arrears, b.unassigned_arrears) == (D("500.00"), D("500.00"))
+    assert ledger_differences() == []
+
+
+def test_the_posting_roll_uses_the_month_of_assistance_too():
+    # The same close-out done by a posting (no accrual run in December yet).
+    case = case_from(date(2024, 11, 1), assistance=AssistanceStatus.CURRENT)
+    with time_machine.travel(at(date(2024, 11, 20)), tick=False):
+        charges_accrue(through=date(2024, 11, 20))
+    with time_machine.travel(at(date(2024, 12, 3)), tick=False):
+        case_assistance_change(case=case, status=AssistanceStatus.FORMER, effective_on=date(2024, 12, 1), by=None)
+        post(case, "100.00", "P1", received_on=date(2024, 12, 3))
+    b = bal(case)
+    # November's 500 was assigned at the roll; then former assistance pays assigned arrears
+    # (no unassigned, no December charge accrued yet) to the state: 400 left.
+    assert (b.assigned_arrears, b.unassigned_arrears) == (D("400.00"), D("0.00"))
+    assert ledger_differences() == []
+
+
+def test_case_assistance_change_closes_the_open_spell_and_refuses_bad_changes():
+    case = case_from(date(2024, 11, 1), assistance=AssistanceStatus.NEVER, spell=False)
+    with time_machine.travel(at(date(2024, 12, 10)), tick=False):
+        spell = case_assistance_change(case=case, status=AssistanceStatus.CURRENT, effective_on=date(2024, 12, 1),
+                                       by=None)
+        spells = list(AssistanceSpell.objects.filter(case=case).values_list("status", "start_on", "end_on"))
+        assert spells == [("never", date(2024, 1, 10), date(2024, 11, 30)), ("current", date(2024, 12, 1), None)]
+        assert spell.status == AssistanceStatus.CURRENT
+        for status, effective_on, field in ((AssistanceStatus.CURRENT, date(2024, 12, 5), "status"),
+                                            (AssistanceStatus.FORMER, date(2024, 12, 1), "effective_on"),
+                                            (AssistanceStatus.FORMER, date(2024, 12, 11), "effective_on"),
+                                            ("bogus", date(2024, 12, 5), "status")):
+            with pytest.raises(ValidationError) as error:
+                case_assistance_change(case=case, status=status, effective_on=effective_on, by=None)
+            assert field in error.value.message_dict
+    assert AssistanceSpell.objects.filter(case=case).count() == 2
+    assert DomainEvent.objects.filter(verb="assistance changed", case_id=case.pk).count() == 1
+
+
+def test_what_the_state_retains_never_exceeds_the_ura_and_the_excess_goes_to_the_family():
+    # Current assistance, NY, one child: pass-through $100. November due 500 → assigned arrears
+    # 500 at the December roll; December current 500. URA recorded: $300.
+    # A $1,000 payment in December: current 500 → family 100 (pass-through) + state 400, capped
+    # at the URA 300 → state 300 and family 100 more; assigned arrears 500 → family (URA gone).
+    case = case_from(date(2024, 11, 1), assistance=AssistanceStatus.CURRENT)
+    with time_machine.travel(at(date(2024, 12, 3)), tick=False):
+        charges_accrue(through=date(2024, 12, 3))
+        assert case_assistance_paid(case=case, amount="300.00", paid_for=date(2024, 12, 1), by=None) == D("300.00")
+        result = post(case, "1000.00", "URA-1", received_on=date(2024, 12, 3))
+    lines = live(result.collection)
+    assert sum(a for _, p, a in lines if p == "state") == D("300.00")
+    assert sum(a for _, p, a in lines if p == "family") == D("700.00")
+    assert ("arrears_assigned", "family", D("500.00")) in lines
+    b = bal(case)
+    assert (b.unreimbursed_assistance, b.assigned_arrears, b.current_paid_month) == (D("0.00"), D("0.00"),
+                                                                                     D("500.00"))
+    # Reversing the collection gives the URA back.
+    with time_machine.travel(at(date(2024, 12, 4)), tick=False):
+        collection_reverse(collection=result.collection, reason="returned item", by=None)
+    assert bal(case).unreimbursed_assistance == D("300.00")
+    assert ledger_differences() == []
+
+
+def test_distribute_caps_state_lines_at_the_ura():
+    d = rules.distribute(assistance_status="current", source="income_withholding", amount=D("250"),
+                         current_due=[rules.Slice(rules.CURRENT, D("100"))],
+                         arrears=[rules.Slice(rules.ARREARS_ASSIGNED, D("200"))], ura_available=D("120"))
+    assert d.paid(payee=rules.STATE) == D("120")
+    assert d.paid(payee=rules.FAMILY) == D("130")
+    assert d.paid(bucket=rules.ARREARS_ASSIGNED) == D("150")
+
+
+# --- 11.7 overpayment policy ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("policy", "held", "excess_line", "reason_part"), [
+    ("family", D("0.00"), True, ""),
+    ("hold", D("200.00"), False, "held for review"),
+    ("refund", D("200.00"), False, "refunded to the payor"),
+])
+def test_each_overpayment_policy(settings, policy, held, excess_line, reason_part):
+    from cases.services.ledger import collection_held_amount
+
+    settings.CASEWORKS_OVERPAYMENT_POLICY = policy
+    case = case_from(date(2024, 12, 1))
+    with time_machine.travel(at(date(2024, 12, 3)), tick=False):
+        charges_accrue(through=date(2024, 12, 3))
+        result = post(case, "700.00", f"OP-{policy}", received_on=date(2024, 12, 3))
+    collection = Collection.objects.get(pk=result.collection.pk)
+    assert collection.overpayment_policy == policy
+    assert collection.status == CollectionStatus.POSTED
+    assert collection_held_amount(collection) == held
+    assert (("", "family", D("200.00")) in live(collection)) is excess_line
+    assert reason_part in collection.hold_reason
+    entry = LedgerEntry.objects.get(collection=collection, entry_type=EntryType.COLLECTION)
+    assert f"overpayment 200.00: {dict(collection._meta.get_field('overpayment_policy').choices)[policy].lower()}" \
+        in entry.description
+    family = Disbursement.objects.get(collection=collection, payee=Payee.FAMILY).amount
+    assert family == D("700.00") - held
+    assert ledger_differences() == []
+
+
+def test_no_overpayment_leaves_the_policy_blank(settings):
+    settings.CASEWORKS_OVERPAYMENT_POLICY = "hold"
+    case = case_from(date(2024, 12, 1))
+    with time_machine.travel(at(date(2024, 12, 3)), tick=False):
+        charges_accrue(through=date(2024, 12, 3))
+        result = post(case, "500.00", "EXACT", received_on=date(2024, 12, 3))
+    assert (result.collection.overpayment_policy, result.collection.hold_reason) == ("", "")
+
+
+# --- property: the order of posting does not change the distribution ------------------------------
+
+PAYDAYS = [date(2024, 10, 3), date(2024, 10, 31), date(2024, 11, 15), date(2024, 11, 30), date(2024, 12, 1),
+           date(2024, 12, 4)]
+
+
+@pytest.fixture
+def property_case():
+    return case_from(date(2024, 9, 1), monthly="300.00")
+
+
+@hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payments=st.lists(st.tuples(st.sampled_from(PAYDAYS), st.integers(min_value=1, max_value=900)),
+                         min_size=1, max_size=5),
+       order=st.randoms(use_true_random=False),
+       assistance=st.sampled_from(["never", "former", "current"]))
+def test_posting_in_any_order_gives_the_allocation_of_collection_date_order(property_case, payments, order,
+                                                                           assistance):
+    case = property_case
+    items = [(f"R{i:02d}", day, D(amount)) for i, (day, amount) in enumerate(payments)]
+
+    def run(sequence):
+        sid = transaction.savepoint()
+        try:
+            AssistanceSpell.objects.filter(case=case).update(status=assistance)
+            with time_machine.travel(at(date(2024, 12, 5)), tick=False):
+                charges_accrue(through=date(2024, 12, 5))
+                for ref, day, amount in sequence:
+                    post(case, amount, ref, received_on=date(2024, 12, 5), collected_on=day)
+            assert ledger_differences() == []
+            b = bal(case)
+            return ({ref: live(Collection.objects.get(source_reference=ref)) for ref, _, _ in sequence},
+                    (b.current_paid_month, b.unassigned_arrears, b.assigned_arrears))
+        finally:
+            transaction.savepoint_rollback(sid)
+
+    reference = run(sorted(items, key=lambda item: (item[1], item[0])))
+    shuffled = list(items)
+    order.shuffle(shuffled)
+    assert run(shuffled) == reference
+
+
+# --- 11.10 re-derivation of existing ledgers ------------------------------------------------------
+
+def test_ledger_rederive_on_a_generated_office_leaves_verify_ledger_at_zero():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cases.generate import office_generate
+
+    with time_machine.travel(at(date(2024, 12, 10)), tick=False):
+        office_generate(cases=12, seed=3, months=6)
+        assert ledger_differences() == []
+        # Legacy data the law corrects: a family on assistance in months closed out unassigned,
+        # and a payment recorded as received in the month after it was withheld.
+        never = (CaseBalance.objects.filter(case__assistance_status="never", unassigned_arrears__gt=0)
+                 .select_related("case").first().case)
+        AssistanceSpell.objects.create(case=never, status="current", start_on=date(2024, 1, 1),
+                                       end_on=date(2024, 10, 31))
+        AssistanceSpell.objects.create(case=never, status="never", start_on=date(2024, 11, 1))
+        paid = Collection.objects.filter(status="posted", received_on__day__lte=10).exclude(case=never).first()
+        Collection.objects.filter(pk=paid.pk).update(collected_on=month_before(paid.received_on))
+        out = StringIO()
+        call_command("ledger_rederive", stdout=out)
+        assert "Re-derived; every balance matches" in out.getvalue()
+        assert ledger_differences() == []
+        assert DomainEvent.objects.filter(verb="arrears reassigned", case_id=never.pk).exists()
+        assert LedgerEntry.objects.filter(case=never, description__startswith="Reassigned").exists()
+        # Every case has its spells now; a rerun changes nothing.
+        assert not CaseBalance.objects.exclude(case__assistance_spells__isnull=False).exists()
+        entries = LedgerEntry.objects.count()
+        again = StringIO()
+        call_command("ledger_rederive", stdout=again)
+        assert "months_reassigned=0" in again.getvalue() and "collections_redistributed=0" in again.getvalue()
+        assert LedgerEntry.objects.count() == entries
+
+
+def month_before(day: date) -> date:
+    from datetime import timedelta
+
+    return day.replace(day=1) - timedelta(days=1)
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+def test_the_case_page_changes_assistance_through_the_service(client_as):
+    from django.urls import reverse
+
+    case = case_from(date(2024, 11, 1), assistance=AssistanceStatus.NEVER)
+    client = client_as("caseworker")
+    url = reverse("cases:assistance_change", args=[case.case_number])
+    with time_machine.travel(at(date(2024, 12, 10)), tick=False):
+        page = client.get(url)
+        assert page.status_code == 200 and b"assistance-spells" in page.content
+        bad = client.post(url, {"status": "current", "effective_on": "2099-01-01"})
+        assert bad.status_code == 200 and AssistanceSpell.objects.filter(case=case).count() == 1
+        done = client.post(url, {"status": "current", "effective_on": "2024-12-01"})
+    assert done.status_code == 302
+    assert list(AssistanceSpell.objects.filter(case=case).order_by("start_on").values_list("status", "end_on")) == [
+        ("never", date(2024, 11, 30)), ("current", None)]
+
+
+def test_the_case_page_refuses_an_assistance_change_to_a_read_only_role(client_as):
+    from django.urls import reverse
+
+    case = case_from(date(2024, 11, 1))
+    response = client_as("quality_analyst").post(reverse("cases:assistance_change", args=[case.case_number]),
+                                                 {"status": "current", "effective_on": "2024-12-01"})
+    assert response.status_code in (302, 403)
+    assert AssistanceSpell.objects.filter(case=case).count() == 1
+
+
+def test_the_payment_form_takes_the_date_of_collection(client_as):
+    from django.urls import reverse
+
+    case = case_from(date(2024, 11, 1))
+    client = client_as("caseworker")
+    with time_machine.travel(at(date(2024, 12, 2)), tick=False):
+        charges_accrue(through=date(2024, 12, 2))
+        response = client.post(reverse("cases:payment_create", args=[case.case_number]), {
+            "amount": "500.00", "received_on": "2024-12-02", "source": "direct_payment", "source_reference": "F-1",
+            "collected_on": "2024-11-30"}, follow=True)
+    assert response.status_code == 200 and b"Collected 2024-11-30" in response.content
+    assert Collection.objects.get(source_reference="F-1").collected_on == date(2024, 11, 30)
+    assert bal(case).unassigned_arrears == D("0.00")
+
+
+def test_a_collection_recorded_in_the_wrong_month_is_moved_to_its_month_of_collection():
+    # Legacy: a payment withheld in November was distributed to December's current support
+    # (its date of collection corrected afterwards). The next November payment redistributes
+    # both to November: same allocation lines ("current"), but the entries now reduce
+    # November's arrears, and the balance still equals its entries.
+    case = case_from(date(2024, 11, 1))
+    with time_machine.travel(at(date(2024, 12, 3)), tick=False):
+        charges_accrue(through=date(2024, 12, 3))
+        legacy = post(case, "100.00", "LEGACY", received_on=date(2024, 12, 3)).collection
+        Collection.objects.filter(pk=legacy.pk).update(collected_on=date(2024, 11, 30))
+        post(case, "50.00", "NOV", received_on=date(2024, 12, 3), collected_on=date(2024, 11, 29))
+    b = bal(case)
+    assert (b.current_paid_month, b.unassigned_arrears) == (D("0.00"), D("350.00"))
+    assert LedgerEntry.objects.filter(collection=legacy, entry_type=EntryType.REVERSAL).count() == 1
+    assert ledger_differences() == []
