@@ -48,6 +48,6 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("cases", "0010_assistance_spells_collected_on_overpayment")]
+    dependencies = [("cases", "0012_assistance_spells_collected_on_overpayment")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_ledger_entries_immutable'),
+        ('cases', '0013_ledger_entries_immutable'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -33,7 +33,7 @@ def spells_drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_person_merge_and_matching'),
+        ('cases', '0011_disbursement_status_returned'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
