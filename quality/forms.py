@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -15,7 +16,7 @@ from .models import PLAN_TOPIC_CHOICES, TRACKED_CHOICES
 
 User = get_user_model()
 YEAR = {"min_value": FIRST_FISCAL_YEAR, "max_value": LAST_FISCAL_YEAR}
-AMOUNT = {"max_digits": 14, "decimal_places": 2}
+AMOUNT: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 def staff_choices():

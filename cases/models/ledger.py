@@ -10,6 +10,8 @@ money movement (positive) and do not change what is owed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -34,7 +36,7 @@ from .orders import Obligation
 from .people import Employer
 from .scope import case_scope_q
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 class Collection(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +18,7 @@ from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, Conte
 from .rules import RemedyRule
 from .sweeps import SweepRun
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 class EnforcementActionQuerySet(RestrictedQuerySet):

@@ -3,6 +3,8 @@ and the bank accounts payees are paid into."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -12,7 +14,7 @@ from core.models import RestrictedQuerySet
 
 from ..choices import FileVia, PayeeAccountType, PaymentFileStatus
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class PaymentFile(models.Model):
