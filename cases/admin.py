@@ -195,7 +195,7 @@ class LedgerEntryAdmin(MoneyAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(MoneyAdmin):
+class CollectionAdmin(WhereaboutsAdminMixin, MoneyAdmin):
     list_display = ("source_reference", "case", "amount", "collected_on", "received_on", "source", "status",
                     "received_via", "overpayment_policy")
     list_filter = ("status", "source", "received_via")

@@ -72,10 +72,21 @@ def protects(obj: Model) -> bool:
     return person_id is not None and Person.objects.filter(pk=person_id, family_violence=True).exists()
 
 
+def _payor_protected(collection) -> bool:
+    """A collection's employer locates its payor (the case's NCP): withheld when the NCP has the FVI."""
+    from .choices import ParticipantRole
+
+    return bool(collection.case_id) and Person.objects.filter(
+        participations__case_id=collection.case_id, participations__role=ParticipantRole.NCP,
+        family_violence=True).exists()
+
+
 def withheld_fields(obj: Model) -> tuple[str, ...]:
     """The columns of ``obj`` that must not be shown (empty when nothing is protected)."""
     instance = getattr(obj, "instance", obj) if hasattr(obj, "history_id") else obj
     model = type(instance)
+    if model._meta.label == "cases.Collection":
+        return ("employer",) if _payor_protected(instance) else ()
     if not protects(instance):
         return ()
     if model is Person:
