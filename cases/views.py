@@ -441,6 +441,8 @@ class WorkItemMixin:
     """The work item for a write: out of view → 404; on another caseload and not assigned to the
     user → 403 (logged)."""
 
+    case_action = "change"  # read by the scope walker: these pages write to the case's work
+
     @cached_property
     def item(self) -> WorkItem:
         return WorkItem.objects.select_related("case", "assigned_to").get_for(self.request.user, "change",

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ComplianceAction, Hearing, HearingRequest
+from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
 
 
 class HearingInline(admin.TabularInline):
@@ -42,3 +42,21 @@ class ComplianceActionAdmin(SimpleHistoryAdmin):
     list_display = ["request", "description", "due_on", "status", "done_on"]
     list_filter = ["status"]
     search_fields = ["request__number", "description"]
+
+
+@admin.register(HearingLetter)
+class HearingLetterAdmin(admin.ModelAdmin):
+    """Letters sent (notices of hearing, decisions): written once by the services, read-only here."""
+
+    list_display = ["request", "kind", "party", "addressee", "issued_on"]
+    list_filter = ["kind", "party"]
+    search_fields = ["request__number", "addressee"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

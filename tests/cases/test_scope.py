@@ -153,13 +153,13 @@ def test_work_item_on_another_caseload_is_403_unless_assigned(client_as, role_us
     theirs = WorkItemFactory(case=cases["colleague"])
     mine = WorkItemFactory(case=cases["colleague"], assigned_to=worker)
     client = client_as("caseworker")
-    assert client.post(reverse("cases:workitem_complete", args=[theirs.pk])).status_code == 403
-    assert client.post(reverse("cases:workitem_complete", args=[mine.pk])).status_code == 302
+    assert client.post(reverse("cases:workitem_complete", args=[theirs.pk]), {"confirmed": "yes"}).status_code == 403
+    assert client.post(reverse("cases:workitem_complete", args=[mine.pk]), {"confirmed": "yes"}).status_code == 302
     theirs.refresh_from_db()
     mine.refresh_from_db()
     assert (theirs.status, mine.status) == ("open", "done")
     elsewhere = WorkItemFactory(case=cases["other_county"], assigned_to=worker)
-    assert client.post(reverse("cases:workitem_complete", args=[elsewhere.pk])).status_code == 404
+    assert client.post(reverse("cases:workitem_complete", args=[elsewhere.pk]), {"confirmed": "yes"}).status_code == 404
     assert WorkItem.objects.get(pk=elsewhere.pk).status == "open"
 
 

@@ -29,6 +29,7 @@ NO_HISTORY = {
     "enforcement.BankTransaction",  # lines of an imported BAI2 statement; people resolve ReconciliationException
     "enforcement.DisbursementExportEntry",  # entries of a stored disbursement file (trace numbers), written once
     "enforcement.NachaReturnFile",  # a received return file and its report, written by the import only
+    "hearings.HearingLetter",  # a letter sent: written once when a hearing is scheduled or decided
     "complaints.Notice",  # in-app reminder notifications
     "complaints.ReminderRun",  # daily reminder runs
     "outreach.MediaReminder",  # media inquiry reminders

@@ -65,7 +65,7 @@ def test_ocse157_page_and_drilldown_with_csv(office, client_as):
     csv = client.get(reverse("quality:drilldown", args=[2026, "unpaid_current"]), {"format": "csv"})
     text = b"".join(csv.streaming_content).decode()
     assert text.splitlines()[0].startswith("case_number,county")
-    assert "NY-000001,Albany,,open,2024-01-10,,1000.00,500.00" in text
+    assert "NY-000001,Albany,caseworker_user,open,2024-01-10,,1000.00,500.00" in text  # on the cast caseload
     assert client.get(reverse("quality:drilldown", args=[2026, "nope"])).status_code == 404
     assert client.get(reverse("quality:drilldown", args=[1999, "1"])).status_code == 404
     assert client.get(reverse("quality:ocse157"), {"fiscal_year": "20x6"}).status_code == 404
