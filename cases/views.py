@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
 from core.confirm import Confirmation, ConfirmStepMixin
+from core.forms import apply_service_errors
 from core.services import sensitive_read_record
 from core.views import FilteredListView, PermissionMixin
 
@@ -26,15 +27,6 @@ from .filtersets import CaseFilterSet
 from .models import Case, FviOverride, Person, WorkItem
 from .models.scope import user_county
 from .redaction import person_card
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form (unknown field names go to the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class CaseMixin:
@@ -162,10 +154,10 @@ class CaseCreateView(PermissionMixin, FormView):
             )
         except services.ProbableMatches as exc:
             self._offer(form, exc.matches)
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"Case {case.case_number} opened.")
         return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_number": case.case_number}))
@@ -186,7 +178,7 @@ class CaseFormView(PermissionMixin, CaseMixin, FormView):
             with transaction.atomic():
                 self.perform(form)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message)
@@ -235,7 +227,7 @@ class PaymentCreateView(CaseFormView):
                 by=self.request.user, collected_on=data.get("collected_on"),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         except CollectionConflict as exc:
             form.add_error("source_reference", str(exc))
@@ -553,7 +545,7 @@ class PersonMergeView(PermissionMixin, FormView):
             services.person_merge(survivor=survivor, duplicate=duplicate, by=self.request.user,
                                   reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{duplicate.display_name} (person {duplicate.pk}) merged into "
                                        f"{survivor.display_name} (person {survivor.pk}). You can undo it today "

@@ -13,8 +13,6 @@ set on the survivor. Two different SSNs are two people: such a merge is refused.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -136,14 +134,3 @@ def person_merge_undo(*, event: DomainEvent, by) -> Person:
         event_record(verb=UNDO_VERB, subject=subject, actor=by, summary=summary,
                      data={"merge_event_id": event.pk})
     return duplicate
-
-
-def merge_events_for(person: Person, *, within: timedelta | None = None):
-    """The merge events on ``person`` (newest first), for its page."""
-    from django.contrib.contenttypes.models import ContentType
-
-    events = DomainEvent.objects.filter(subject_type=ContentType.objects.get_for_model(Person),
-                                        subject_id=person.pk, verb__in=[MERGE_VERB, UNDO_VERB])
-    if within is not None:
-        events = events.filter(occurred_at__gte=timezone.now() - within)
-    return events.order_by("-occurred_at", "-pk")
