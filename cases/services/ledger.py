@@ -540,6 +540,23 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
     # the case, are distributed after the bulk writes by redistributing the case by month of
     # collection (and so is every later item of that case in the batch, to keep their order).
     redistribute_from: dict[int, date] = {}
+    # Planned in order of collection, so a file's own entries never redistribute each other; a
+    # collection of a closed month collected after every one already distributed to its case
+    # pays its month without redistributing (``ledger_closed_month``).
+    from .ledger_closed_month import (
+        CLOSED_ENTRY_COLUMNS,
+        closed_month_eligible,
+        closed_month_entry_rows,
+        closed_month_plan,
+        closed_months_read,
+    )
+
+    fresh = sorted(fresh, key=lambda item: (item["collected_on"], item["source_reference"]))
+    closed_state = closed_months_read({
+        (cases[item["case_number"]].pk, month_start(item["collected_on"])) for item in fresh
+        if item["case_number"] in cases and cases[item["case_number"]].pk in balances
+        and month_start(item["collected_on"]) < (balances[cases[item["case_number"]].pk].current_month or date.max)})
+    closed_buckets: dict[int, str] = {}  # index in ``collections`` -> the closed month's arrears bucket
     for item in fresh:
         case = cases.get(item["case_number"])
         reason = _hold_reason_for(case, case_number=item["case_number"], hold_reason=item["hold_reason"])
@@ -549,9 +566,17 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
             balance = balances[case.pk]
             collected_on = item["collected_on"]
             assert balance.current_month is not None  # rolled into the month of ``on``
-            if (case.pk in redistribute_from or month_start(collected_on) < balance.current_month
-                    or (balance.last_collected_on is not None and collected_on < balance.last_collected_on)):
+            closed = month_start(collected_on) < balance.current_month
+            if (case.pk in redistribute_from
+                    or (balance.last_collected_on is not None and collected_on < balance.last_collected_on)
+                    or (closed and not closed_month_eligible(case=case, balance=balance, collected_on=collected_on,
+                                                             spells=spells))):
                 redistribute_from[case.pk] = min(redistribute_from.get(case.pk, collected_on), collected_on)
+            elif closed:
+                distribution, closed_buckets[len(collections)] = closed_month_plan(
+                    case=case, balance=balance, collected_on=collected_on, received_on=item["received_on"],
+                    source=item["source"], amount=item["amount"], spells=spells, state=closed_state,
+                    policy=policy, on=on)
             else:
                 limit, passed = pass_through.get(case.pk, (ZERO, ZERO))
                 distribution = _plan(balance=balance, assistance_status=status_in(spells, case, balance.current_month),
@@ -587,12 +612,19 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
     disbursements: list[tuple] = []
     events: list[tuple] = []
     actor_text = actor_label if (actor_label or user) else str(by or "")
-    for collection, (case, distribution) in zip(collections, plans, strict=True):
+    closed_entries: list[tuple] = []
+    for index, (collection, (case, distribution)) in enumerate(zip(collections, plans, strict=True)):
         mine: list[Allocation] = []
         if distribution is not None:
             mine = _allocations(collection=collection, case=case, distribution=distribution, on=on)
             allocations += mine
-            entries += _entry_rows(collection=collection, case=case, distribution=distribution, on=on)
+            rows = _entry_rows(collection=collection, case=case, distribution=distribution, on=on)
+            if index in closed_buckets:
+                entries.append(rows[0])  # the collection received; its allocations pay a closed month
+                closed_entries += closed_month_entry_rows(collection=collection, case=case, distribution=distribution,
+                                                          month_bucket=closed_buckets[index], on=on)
+            else:
+                entries += rows
             disbursement = _family_disbursement(collection=collection, case=case, distribution=distribution)
             if disbursement is not None:
                 disbursements.append(disbursement)
@@ -614,6 +646,7 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
         allocation.pk = pk
         allocation._state.adding = False
     rows_insert(LedgerEntry, ENTRY_COLUMNS, entries)
+    rows_insert(LedgerEntry, CLOSED_ENTRY_COLUMNS, closed_entries)
     rows_insert(Disbursement, DISBURSEMENT_COLUMNS, disbursements)
     _balances_save(list(balances.values()))
     rows_insert(DomainEvent, ("verb", "subject_id", "case_id", "summary"), events,

@@ -22,7 +22,9 @@ from cases.services import (
     charges_accrue,
     collection_post,
     collection_reverse,
+    collections_post_batch,
 )
+from cases.services.ledger import CollectionItem
 from core.models import DomainEvent
 from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory
 
@@ -311,6 +313,72 @@ def test_posting_in_any_order_gives_the_allocation_of_collection_date_order(prop
     shuffled = list(items)
     order.shuffle(shuffled)
     assert run(shuffled) == reference
+
+
+@hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payments=st.lists(st.tuples(st.sampled_from(PAYDAYS), st.integers(min_value=1, max_value=900)),
+                         min_size=1, max_size=5, unique_by=lambda payment: payment[0]),
+       earlier=st.integers(min_value=0, max_value=2),
+       order=st.randoms(use_true_random=False),
+       assistance=st.sampled_from(["never", "former", "current"]))
+def test_a_payment_file_in_any_order_gives_the_allocation_of_posting_one_by_one_in_date_order(
+        property_case, payments, earlier, order, assistance):
+    # A payment file (one batch) posted December 5, after ``earlier`` of its payments were posted
+    # one by one: its collections of closed months (October, November) pay their own month, planned
+    # in the batch without redistributing the case unless one already distributed is dated later.
+    case = property_case
+    items = [(f"R{i:02d}", day, D(amount)) for i, (day, amount) in enumerate(payments)]
+
+    def run(singles, batch):
+        sid = transaction.savepoint()
+        try:
+            AssistanceSpell.objects.filter(case=case).update(status=assistance)
+            with time_machine.travel(at(date(2024, 12, 5)), tick=False):
+                charges_accrue(through=date(2024, 12, 5))
+                for ref, day, amount in singles:
+                    post(case, amount, ref, received_on=date(2024, 12, 5), collected_on=day)
+                collections_post_batch([
+                    CollectionItem(case_number=case.case_number, amount=amount, received_on=date(2024, 12, 5),
+                                   collected_on=day, source="income_withholding", source_reference=ref,
+                                   received_via="file") for ref, day, amount in batch])
+            assert ledger_differences() == []
+            b = bal(case)
+            return ({ref: live(Collection.objects.get(source_reference=ref)) for ref, _, _ in items},
+                    (b.current_paid_month, b.unassigned_arrears, b.assigned_arrears))
+        finally:
+            transaction.savepoint_rollback(sid)
+
+    reference = run(sorted(items, key=lambda item: (item[1], item[0])), [])
+    shuffled = list(items)
+    order.shuffle(shuffled)
+    assert run(shuffled[:earlier], shuffled[earlier:]) == reference
+
+
+def test_a_file_of_late_november_pay_dates_pays_november_without_redistributing():
+    # $500 a month from November; November closed out unpaid on December 2 ($500 → arrears). A
+    # file received December 2 lists pay dates November 30 ($300) and November 28 ($300). In order
+    # of collection: Nov 28 pays November's current support 300; Nov 30 pays the 200 left of it.
+    # December's current support is paid only by collections of December (302.51(a)(2)), and no
+    # arrears are left, so Nov 30's last 100 is an overpayment (the default policy: the family).
+    case = case_from(date(2024, 11, 1))
+    with time_machine.travel(at(date(2024, 12, 2)), tick=False):
+        charges_accrue(through=date(2024, 12, 2))
+        results = collections_post_batch([
+            CollectionItem(case_number=case.case_number, amount=D("300.00"), received_on=date(2024, 12, 2),
+                           collected_on=day, source="income_withholding", source_reference=ref, received_via="file")
+            for ref, day in (("N30", date(2024, 11, 30)), ("N28", date(2024, 11, 28)))])
+    by_ref = {r.collection.source_reference: r for r in results}
+    assert [(a.bucket, a.payee, a.amount) for a in by_ref["N28"].allocations] == [("current", "family", D("300.00"))]
+    assert sorted((a.bucket, a.payee, a.amount) for a in by_ref["N30"].allocations) == [
+        ("", "family", D("100.00")), ("current", "family", D("200.00"))]
+    entries = LedgerEntry.objects.filter(collection__source_reference="N28", entry_type=EntryType.ALLOCATION)
+    assert [(e.bucket, e.due_on, e.amount) for e in entries] == [
+        (Bucket.ARREARS_UNASSIGNED, date(2024, 11, 1), D("-300.00"))]
+    b = bal(case)
+    assert (b.current_due_month, b.current_paid_month, b.unassigned_arrears) == (D("500.00"), D("0.00"), D("0.00"))
+    assert not DomainEvent.objects.filter(verb="collections redistributed", case_id=case.pk).exists()
+    assert not LedgerEntry.objects.filter(case=case, entry_type=EntryType.REVERSAL).exists()
+    assert ledger_differences() == []
 
 
 # --- 11.10 re-derivation of existing ledgers ------------------------------------------------------

@@ -1,0 +1,126 @@
+"""A batch's collections of a month already closed out, distributed without redistributing the case.
+
+A payment file received on December 2 carries pay dates of late November: under 45 CFR
+302.51(a)(2) each pays the current support due in its *month of collection* first. When no
+collection dated later than it has been distributed to the case (the usual case), nothing has
+to be distributed again: the collection pays what is left unpaid of its month's current support
+— which the month's close-out moved into the arrears bucket of that month's assistance status —
+and then arrears in the federal order. This module plans those collections in memory for a whole
+batch, with two queries for every (case, month) the batch touches, exactly as
+``ledger_redistribute.case_redistribute`` would plan a single collection collected after every
+other one; only collections collected *before* one already distributed still go through that
+redistribution.
+
+A month of current assistance (pass-through per month) is left to the redistribution.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from core.money import ZERO
+
+from .. import allocation as rules
+from ..choices import Bucket, EntryType
+from ..ledger_dates import month_start, next_month
+from ..models import Allocation, Case, CaseBalance, Collection, LedgerEntry
+from .ledger import (
+    SpellMap,
+    _after_payment,
+    _refresh_derived,
+    allocation_description,
+    arrears_bucket_for,
+    status_in,
+)
+from .ledger_redistribute import CURRENT_KINDS, _move
+
+#: The columns of a closed month's rows: ``ENTRY_COLUMNS`` with ``due_on`` (the month paid).
+CLOSED_ENTRY_COLUMNS = ("case_id", "entry_type", "bucket", "obligation_kind", "due_on", "amount", "posted_on",
+                        "collection_id", "description")
+
+
+@dataclass
+class ClosedMonths:
+    """Current support due in each (case, closed month), and what was already paid of it."""
+
+    due: dict[tuple[int, date], Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    paid: dict[tuple[int, date], Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+
+
+def closed_months_read(pairs: set[tuple[int, date]]) -> ClosedMonths:
+    """Due and paid for every (case id, month) of ``pairs``: two queries for the batch."""
+    state = ClosedMonths()
+    if not pairs:
+        return state
+    case_ids = sorted({case_id for case_id, _ in pairs})
+    first, end = min(month for _, month in pairs), next_month(max(month for _, month in pairs))
+    for case_id, due_on, amount in (LedgerEntry.objects.filter(
+            case_id__in=case_ids, entry_type__in=(EntryType.CHARGE, EntryType.REVERSAL),
+            obligation_kind__in=CURRENT_KINDS, due_on__gte=first, due_on__lt=end)
+            .exclude(bucket="").values_list("case_id", "due_on", "amount")):
+        key = (case_id, month_start(due_on))
+        if key in pairs:
+            state.due[key] += amount
+    for case_id, collected_on, amount in (Allocation.objects.filter(
+            case_id__in=case_ids, bucket=Bucket.CURRENT, reversed_on__isnull=True,
+            collection__collected_on__gte=first, collection__collected_on__lt=end)
+            .values_list("case_id", "collection__collected_on", "amount")):
+        key = (case_id, month_start(collected_on))
+        if key in pairs:
+            state.paid[key] += amount
+    return state
+
+
+def closed_month_eligible(*, case: Case, balance: CaseBalance, collected_on: date, spells: SpellMap) -> bool:
+    """Whether a collection of a closed month can be planned here: its month is not a month of
+    current assistance (the per-month pass-through is the redistribution's)."""
+    return status_in(spells, case, month_start(collected_on)) != rules.CURRENT_ASSISTANCE
+
+
+def closed_month_plan(*, case: Case, balance: CaseBalance, collected_on: date, received_on: date, source: str,
+                      amount: Decimal, spells: SpellMap, state: ClosedMonths, policy: str,
+                      on: date) -> tuple[rules.Distribution, str]:
+    """Distribute one collection of a closed month and apply it to ``balance`` and ``state``.
+    Returns the distribution and the arrears bucket the month's current support went to."""
+    month = month_start(collected_on)
+    key = (case.pk, month)
+    month_bucket = arrears_bucket_for(status_in(spells, case, month))
+    arrears = {Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
+               Bucket.ARREARS_ASSIGNED: max(balance.assigned_arrears, ZERO)}
+    offer = max(min(state.due[key] - state.paid[key], arrears[month_bucket]), ZERO)
+    arrears[month_bucket] -= offer
+    distribution = rules.distribute(
+        assistance_status=status_in(spells, case, month), source=source, amount=amount,
+        current_due=[rules.Slice(rules.CURRENT, offer)],
+        arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, arrears[Bucket.ARREARS_UNASSIGNED]),
+                 rules.Slice(rules.ARREARS_ASSIGNED, arrears[Bucket.ARREARS_ASSIGNED])],
+        pass_through_available=ZERO, ura_available=balance.unreimbursed_assistance, overpayment_policy=policy)
+    current = distribution.paid(bucket=rules.CURRENT)
+    _move(balance, month_bucket, -current)
+    state.paid[key] += current
+    balance.unassigned_arrears -= distribution.paid(bucket=rules.ARREARS_UNASSIGNED)
+    balance.assigned_arrears -= distribution.paid(bucket=rules.ARREARS_ASSIGNED)
+    _after_payment(balance, distribution, received_on=received_on, amount=amount, collected_on=collected_on)
+    _refresh_derived(balance, on=on)
+    return distribution, month_bucket
+
+
+def closed_month_entry_rows(*, collection: Collection, case: Case, distribution: rules.Distribution,
+                            month_bucket: str, on: date) -> list[tuple]:
+    """The allocation rows (``CLOSED_ENTRY_COLUMNS``) of a closed month's collection: current
+    support of that month is paid out of the arrears its close-out created, dated by the month,
+    as ``case_redistribute`` writes it."""
+    month = month_start(collection.collected_on)
+    rows = []
+    for line in distribution.lines:
+        bucket, due_on, text = line.bucket, None, allocation_description(line, distribution)
+        if line.bucket == rules.CURRENT:
+            bucket, due_on = month_bucket, month
+            text = (f"Current support of {month:%Y-%m} (month of collection, closed out) "
+                    f"paid from that month's arrears ({line.payee})")
+        rows.append((case.pk, EntryType.ALLOCATION, bucket, line.obligation_kind, due_on, -line.amount, on,
+                     collection.pk, text[:200]))
+    return rows
