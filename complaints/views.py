@@ -193,7 +193,7 @@ class ComplaintActionView(ServiceActionView):
     template_name = "complaints/complaint_action.html"
     context_object_name = "complaint"
 
-    def get_object(self) -> Complaint:
+    def get_object(self):
         return selectors.complaint_get(user=self.request.user, number=self.kwargs["number"])
 
     def get_complaint(self) -> Complaint:
@@ -286,7 +286,7 @@ class ReferralAddView(ComplaintPostView):
 class ReferralActionView(ComplaintPostView):
     permission_required = "complaints.change_referral"
 
-    def get_object(self) -> Referral:
+    def get_object(self):
         visible = Complaint.objects.restrict(self.request.user, "view")
         return get_object_or_404(Referral.objects.select_related("complaint").filter(complaint__in=visible),
                                  pk=self.kwargs["pk"])

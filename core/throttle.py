@@ -11,6 +11,8 @@ for accounts (that is django-axes).
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -29,7 +31,8 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def public_rate() -> tuple[int, int]:
     """(requests, seconds) allowed per client address in one window."""
-    rate = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get("public") or DEFAULT_RATE
+    rest_framework = cast(dict[str, Any], settings.REST_FRAMEWORK)
+    rate = rest_framework.get("DEFAULT_THROTTLE_RATES", {}).get("public") or DEFAULT_RATE
     return parse_rate(rate)
 
 

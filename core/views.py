@@ -96,7 +96,8 @@ class ServiceActionView(PermissionMixin, FormView):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # A button answers only POST (GET 405), unless a confirmation page asks first on GET.
-        if cls.post_only and not any(c.__name__ == "ConfirmStepMixin" for c in cls.__mro__):
+        if (cls.post_only and "http_method_names" not in cls.__dict__
+                and not any(c.__name__ == "ConfirmStepMixin" for c in cls.__mro__)):
             cls.http_method_names = ["post"]
 
     # -- the object ---------------------------------------------------------------------------
@@ -166,7 +167,7 @@ def form_errors_text(form: forms.BaseForm) -> str:
     """A form's errors as one line for a message: ``Label: error`` per field, form-wide errors bare."""
     parts = []
     for name, errors in form.errors.items():
-        text = " ".join(errors)
+        text = " ".join(str(error) for error in errors)
         field = form.fields.get(name)
         parts.append(f"{field.label or name}: {text}" if field is not None else text)
     return "; ".join(parts)

@@ -130,7 +130,7 @@ class RequestActionView(ServiceActionView):
     template_name = "hearings/request_action.html"
     context_object_name = "req"
 
-    def get_object(self) -> HearingRequest:
+    def get_object(self):
         return selectors.request_get(user=self.request.user, number=self.kwargs["number"])
 
     def get_hearing_request(self) -> HearingRequest:
@@ -252,7 +252,7 @@ class ActionDoneView(RequestActionView):
     error_prefix = "Not saved — "
     success_message = "Compliance action done."
 
-    def get_object(self) -> ComplianceAction:
+    def get_object(self):
         visible = HearingRequest.objects.restrict(self.request.user, "view")
         return get_object_or_404(ComplianceAction.objects.select_related("request").filter(request__in=visible),
                                  pk=self.kwargs["pk"])

@@ -545,14 +545,19 @@ class PlanActionCompleteView(ServiceActionView):
         return reverse("quality:plan_detail", kwargs={"pk": self.object.plan_id})
 
 
-class PlanNoteAddView(PlanActionAddView):
+class PlanNoteAddView(ServiceActionView):
     permission_required = "quality.add_plannote"
+    model = ImprovementPlan
+    post_only = True
     form_class = PlanNoteForm
     error_prefix = "Write a note first. "
     success_message = "Note added."
 
     def perform(self, data):
         services.plan_note_add(plan=self.object, text=data["text"], by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("quality:plan_detail", kwargs={"pk": self.object.pk})
 
 
 class PlanCloseView(ConfirmStepMixin, ServiceActionView):

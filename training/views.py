@@ -362,7 +362,7 @@ class SessionEvaluateView(ServiceActionView):
 
     @cached_property
     def enrolment(self) -> Enrolment | None:
-        return (Enrolment.objects.filter(session=self.object, user=self.request.user, attended=True)
+        return (Enrolment.objects.filter(session=self.object, user_id=self.request.user.pk, attended=True)
                 .select_related("evaluation").first())
 
     def get_context_data(self, **kwargs):
