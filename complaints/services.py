@@ -26,7 +26,7 @@ from cases.selectors import case_by_number
 from core import business_days
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -148,11 +148,8 @@ def complaint_assign(*, complaint: Complaint, investigator, by: User) -> Complai
     if problem:
         raise ValidationError({"investigator": problem})
     complaint.investigator = investigator
-    complaint.full_clean()
-    complaint.save()
-    event_record(verb="complaint.assigned", subject=complaint, case_id=complaint.case_id, actor=by,
-                 summary=f"{complaint.number} assigned to {investigator}")
-    return complaint
+    return saved_with_event(complaint, by=by, verb="complaint.assigned",
+                            summary=f"{complaint.number} assigned to {investigator}")
 
 
 @transaction.atomic
@@ -315,12 +312,9 @@ def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, r
     complaint.hearing_deadline = deadlines.due_after(deadlines.presumed_received_on(resolved_on),
                                                      DeadlineKey.HEARING_REQUEST,
                                                      jurisdiction=complaint.jurisdiction)
-    complaint.full_clean()
-    complaint.save()
-    event_record(verb="complaint.resolved", subject=complaint, case_id=complaint.case_id, actor=by,
-                 summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
-                 data={"within_due": resolved_on <= complaint.due_on})
-    return complaint
+    return saved_with_event(complaint, by=by, verb="complaint.resolved",
+                            summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
+                            data={"within_due": resolved_on <= complaint.due_on})
 
 
 # Reminders ------------------------------------------------------------------------------------

@@ -1,30 +1,50 @@
 """The vocabulary of domain events: every verb a service writes, with the words people read.
 
-Each app lists its verbs in ``<app>/events.py`` as a ``TextChoices`` (``CaseEvent``,
-``EnforcementEvent``...) in one style, ``<subject>.<what happened>`` in lower case
-(``case.opened``, ``collection.posted``), with a human label ("Collection posted"). ``core``
-imports no domain app: the modules are found by name, as ``schedules.py`` and ``navigation.py``
-are. Old rows were rewritten to this style by ``core`` migration 0008.
+Each app lists its verbs in its ``choices.py`` as a ``TextChoices`` made by ``event_choices``
+(``CaseEvent``, ``EnforcementEvent``...) and named by ``EVENT_VERBS``, in one style:
+``<subject>.<what happened>`` in lower case (``case.opened``, ``collection.posted``). The label
+is the verb in words ("Collection posted"), derived by ``humanise`` (acronyms in capitals), or
+given where the words need more than that.
+``core`` imports no domain app: the modules are found by name (``core.hooks.app_modules``), as
+``schedules.py`` and ``navigation.py`` are. Old rows were rewritten to this style by ``core``
+migration 0008.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from django.db import models
 
 from .hooks import app_modules
 
+ACRONYMS = {"fvi": "FVI", "mfa": "MFA", "api": "API", "nacha": "NACHA", "ura": "URA", "ocse": "OCSE"}
+VERB_STYLE = re.compile(r"^[a-z][a-z_]*\.[a-z0-9_]+$")
+
+
+def humanise(verb: str) -> str:
+    """"collection.posted" → "Collection posted"; "fvi.override_granted" → "FVI override granted"."""
+    words = [ACRONYMS.get(word, word) for word in re.split(r"[._\s]+", verb.strip()) if word]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def event_choices(name: str, verbs: str, *, labels: dict[str, str] | None = None) -> type[models.TextChoices]:
+    """The ``TextChoices`` of an app's event verbs (whitespace-separated in ``verbs``), each
+    labelled ``labels[verb]`` or in words (``humanise``). A verb out of style is refused at import."""
+    members = []
+    for verb in verbs.split():
+        if not VERB_STYLE.match(verb):
+            raise ValueError(f"Event verb {verb!r} is not <subject>.<what_happened> in lower case.")
+        members.append((re.sub(r"\W+", "_", verb).upper(), (verb, (labels or {}).get(verb) or humanise(verb))))
+    return models.TextChoices(name, members)  # type: ignore[return-value]
+
 
 @cache
 def verb_choices() -> tuple[type[models.TextChoices], ...]:
-    """Every app's event ``TextChoices`` (the classes defined in ``<app>/events.py``)."""
-    found = []
-    for _app, module in app_modules("events"):
-        found += [value for value in vars(module).values()
-                  if isinstance(value, type) and issubclass(value, models.TextChoices)
-                  and value is not models.TextChoices and value.__module__ == module.__name__]
-    return tuple(found)
+    """Every app's event ``TextChoices`` (``EVENT_VERBS`` in ``<app>/choices.py``)."""
+    return tuple(module.EVENT_VERBS for _app, module in app_modules("choices") if hasattr(module, "EVENT_VERBS"))
 
 
 @cache
@@ -36,11 +56,7 @@ def verb_labels() -> dict[str, str]:
 def label_for(verb: str) -> str:
     """The words for ``verb`` ("collection.posted" → "Collection posted"); an unlisted verb (an
     event written before this vocabulary, or by a newer release) is spelled out from its parts."""
-    label = verb_labels().get(verb)
-    if label:
-        return label
-    words = verb.replace(".", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    return verb_labels().get(verb) or humanise(verb)
 
 
 def known_verbs() -> frozenset[str]:

@@ -45,6 +45,17 @@ def event_record(
     )
 
 
+def saved_with_event(obj: models.Model, *, verb: str, by=None, summary: str = "", actor_label: str = "",
+                     data: dict[str, Any] | None = None) -> Any:
+    """The last steps of most services: validate (``full_clean``), save, and append the domain
+    event about the object (on its case when it has one). Returns the object."""
+    obj.full_clean()
+    obj.save()
+    event_record(verb=verb, subject=obj, case_id=getattr(obj, "case_id", None), actor=by, actor_label=actor_label,
+                 summary=summary, data=data)
+    return obj
+
+
 def events_bulk_record(events: Iterable[DomainEvent] = (), *, fields: Sequence[str] = (),
                        rows: Iterable[Sequence[Any]] = (), values: Mapping[str, Any] | None = None) -> int:
     """Append many events in a few statements (sweeps, imports, batches): the one bulk writer of

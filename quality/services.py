@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from .choices import Criterion, MeasureName, PlanStatus, ReviewStatus, SampleResult, SnapshotLevel
 from .fiscal import fiscal_year_bounds, fiscal_year_end, fiscal_year_of
@@ -182,11 +182,8 @@ def sample_score(*, sample: ReviewSample, answers: dict[str, bool], result: str,
         raise ValidationError({"result": "A case with a 'no' answer cannot pass."})
     sample.answers, sample.result, sample.notes = answers, result, notes
     sample.scored_by, sample.scored_at = by, timezone.now()
-    sample.full_clean()
-    sample.save()
-    event_record(verb="quality.sample_scored", subject=sample, case_id=sample.case_id, actor=by,
-                 summary=f"{sample.get_criterion_display()}: {sample.get_result_display()}")
-    return sample
+    return saved_with_event(sample, by=by, verb="quality.sample_scored",
+                            summary=f"{sample.get_criterion_display()}: {sample.get_result_display()}")
 
 
 def review_complete(*, review: Review, by: User) -> Review:

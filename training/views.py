@@ -361,8 +361,9 @@ class SessionEvaluateView(ServiceActionView):
         return TrainingSession.objects.select_related("course")
 
     @cached_property
-    def enrolment(self) -> Enrolment | None:
-        return (Enrolment.objects.filter(session=self.object, user_id=self.request.user.pk, attended=True)
+    def enrolment(self):
+        """The user's attended enrolment in the session, or None (only they may evaluate it)."""
+        return (Enrolment.objects.filter(session=self.object, user=self.request.user, attended=True)
                 .select_related("evaluation").first())
 
     def get_context_data(self, **kwargs):

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.money import money
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from ..choices import ObligationKind, OrderKind, OrderStatus, ReviewOutcome, ReviewRequester, ReviewStatus
 from ..guidelines import ca_guideline, ny_guideline
@@ -113,12 +113,9 @@ def review_calculate(*, review: OrderReview, inputs: dict, by: User, as_of: date
     review.guideline_monthly = monthly
     review.current_monthly = current_monthly_support(review.order)
     review.calculated_on = as_of
-    review.full_clean()
-    review.save()
-    event_record(verb="order.review_calculated", subject=review, case_id=review.case_id, actor=by,
-                 summary=f"Guideline {monthly} vs current {review.current_monthly} per month",
-                 data={"guideline_monthly": str(monthly), "current_monthly": str(review.current_monthly)})
-    return review
+    return saved_with_event(review, by=by, verb="order.review_calculated",
+                            summary=f"Guideline {monthly} vs current {review.current_monthly} per month",
+                            data={"guideline_monthly": str(monthly), "current_monthly": str(review.current_monthly)})
 
 
 @transaction.atomic
@@ -148,13 +145,9 @@ def review_complete(*, review: OrderReview, outcome: str, reason: str, by: User,
     review.outcome_reason = reason.strip()
     review.completed_on = today
     review.reviewer = by if getattr(by, "pk", None) else review.reviewer
-    review.full_clean()
-    review.save()
-    event_record(verb=f"order.review_{outcome}", subject=review, case_id=review.case_id, actor=by,
-                 summary=f"Review of {review.order}: {review.get_outcome_display()}",
-                 data={"reason": review.outcome_reason,
-                       "new_order_id": review.new_order_id})
-    return review
+    return saved_with_event(review, by=by, verb=f"order.review_{outcome}",
+                            summary=f"Review of {review.order}: {review.get_outcome_display()}",
+                            data={"reason": review.outcome_reason, "new_order_id": review.new_order_id})
 
 
 def _order_new_version(*, order: SupportOrder, monthly: Decimal, effective_on: date,

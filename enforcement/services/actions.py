@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from ..choices import ActionStatus, ContestDecision, ReleaseReason
 from ..models import EnforcementAction
@@ -116,11 +116,8 @@ def action_contest(*, action: EnforcementAction, reason: str, by: User, on: date
     action.contested_on = today
     action.contest_reason = reason.strip()[:2000]
     action.next_step_on = None
-    action.full_clean()
-    action.save()
-    event_record(verb="enforcement.action_contested", subject=action, case_id=action.case_id, actor=by,
-                 summary=f"{action.get_remedy_display()} contested: {action.contest_reason[:200]}")
-    return action
+    return saved_with_event(action, by=by, verb="enforcement.action_contested",
+                            summary=f"{action.get_remedy_display()} contested: {action.contest_reason[:200]}")
 
 
 @transaction.atomic
@@ -143,11 +140,8 @@ def action_contest_decide(*, action: EnforcementAction, decision: str, note: str
         action.status = ActionStatus.RELEASED
         action.release_reason = ReleaseReason.CONTEST_SUSTAINED
         action.ended_on = today
-    action.full_clean()
-    action.save()
-    event_record(verb="enforcement.contest_decided", subject=action, case_id=action.case_id, actor=by,
-                 summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}", data={"note": note[:300]})
-    return action
+    return saved_with_event(action, by=by, verb="enforcement.contest_decided",
+                            summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}", data={"note": note[:300]})
 
 
 @transaction.atomic
@@ -162,11 +156,8 @@ def action_activate(*, action: EnforcementAction, by: User, on: date | None = No
     action.status = ActionStatus.ACTIVE
     action.activated_on = today
     action.next_step_on = None
-    action.full_clean()
-    action.save()
-    event_record(verb="enforcement.action_activated", subject=action, case_id=action.case_id, actor=by,
-                 summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
-    return action
+    return saved_with_event(action, by=by, verb="enforcement.action_activated",
+                            summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
 
 
 @transaction.atomic
@@ -183,8 +174,5 @@ def action_end(*, action: EnforcementAction, by: User, release: bool, reason: st
     action.ended_on = on or timezone.localdate()
     action.end_note = note.strip()[:300]
     action.next_step_on = None
-    action.full_clean()
-    action.save()
-    event_record(verb=f"enforcement.action_{'released' if release else 'closed'}", subject=action,
-                 case_id=action.case_id, actor=by, summary=f"{action.get_remedy_display()}: {note[:200]}")
-    return action
+    return saved_with_event(action, by=by, verb=f"enforcement.action_{'released' if release else 'closed'}",
+                            summary=f"{action.get_remedy_display()}: {note[:200]}")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from ..choices import (
     OPEN_PETITION_STATUSES,
@@ -79,11 +79,8 @@ def petition_update(*, petition: Petition, by: User, docket_number: str | None =
             raise ValidationError({"served_on": "Record the filing first."})
         petition.served_on = served_on
         petition.status = PetitionStatus.SERVED
-    petition.full_clean()
-    petition.save()
-    event_record(verb="court.petition_updated", subject=petition, case_id=petition.case_id, actor=by,
-                 summary=f"{petition}: {petition.get_status_display()}")
-    return petition
+    return saved_with_event(petition, by=by, verb="court.petition_updated",
+                            summary=f"{petition}: {petition.get_status_display()}")
 
 
 @transaction.atomic
@@ -106,12 +103,9 @@ def petition_decide(*, petition: Petition, outcome: str, outcome_on: date, by: U
         petition.resulting_order = order_create_from_court(
             case=petition.case, order_number=order_number, court_name=petition.court_name, monthly=monthly_amount,
             effective_on=effective_on, issued_on=outcome_on, by=by)
-    petition.full_clean()
-    petition.save()
-    event_record(verb="court.petition_decided", subject=petition, case_id=petition.case_id, actor=by,
-                 summary=f"{petition}: {petition.get_outcome_display()}"
-                         f"{' → order ' + str(petition.resulting_order) if petition.resulting_order else ''}")
-    return petition
+    return saved_with_event(petition, by=by, verb="court.petition_decided",
+                            summary=f"{petition}: {petition.get_outcome_display()}"
+                                    f"{' → order ' + str(petition.resulting_order) if petition.resulting_order else ''}")
 
 
 @transaction.atomic
@@ -184,9 +178,6 @@ def referral_update(*, referral: CriminalReferral, status: str, by: User, outcom
         referral.reference_number = reference_number[:60]
     if notes is not None:
         referral.notes = notes[:4000]
-    referral.full_clean()
-    referral.save()
-    event_record(verb="criminal.referral_updated", subject=referral, case_id=referral.case_id, actor=by,
-                 summary=f"Referral to {referral.agency_name}: {referral.get_status_display()}"
-                         f"{' — ' + referral.get_outcome_display() if outcome else ''}")
-    return referral
+    return saved_with_event(referral, by=by, verb="criminal.referral_updated",
+                            summary=f"Referral to {referral.agency_name}: {referral.get_status_display()}"
+                                    f"{' — ' + referral.get_outcome_display() if outcome else ''}")

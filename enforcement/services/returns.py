@@ -63,7 +63,7 @@ def _mask(account: str) -> str:
     return f"…{account[-4:]}" if account else ""
 
 
-def _correct_account(*, account: PayeeAccount, item: ReturnItem, by: User, actor_label: str, case_id: int) -> list[str]:
+def _correct_account(*, account: PayeeAccount, item: ReturnItem, by: User | None, actor_label: str, case_id: int) -> list[str]:
     """Apply a NOC to the payee's account; return the names of the fields changed."""
     correction = noc_correction(item.code, item.corrected_data)
     changed: dict[str, tuple[str, str]] = {}

@@ -39,12 +39,12 @@ def test_every_registered_verb_is_dotted_lower_case_and_has_words():
 def test_every_verb_the_code_writes_is_registered():
     unknown = sorted({(name, verb) for name, text in _app_sources() for verb in WRITTEN.findall(text)
                       if verb not in known_verbs()})
-    assert unknown == [], "Verbs written but not listed in <app>/events.py: " + repr(unknown)
+    assert unknown == [], "Verbs written but not listed in <app>/choices.py EVENT_VERBS: " + repr(unknown)
 
 
 def test_each_app_names_its_own_choices():
     modules = {choices.__module__ for choices in verb_choices()}
-    assert {"cases.events", "enforcement.events", "complaints.events", "hearings.events"} <= modules
+    assert {"cases.choices", "enforcement.choices", "complaints.choices", "hearings.choices"} <= modules
 
 
 def test_label_for_reads_the_registry_and_spells_out_an_unknown_verb():
