@@ -40,8 +40,6 @@ from .models import (
     NeedsSurvey,
     PolicyDocument,
     PolicyVersion,
-    ReminderRun,
-    TrainingReminder,
     TrainingSession,
 )
 
@@ -62,13 +60,7 @@ class MyTrainingView(LoginOnlyMixin, TemplateView):
         user = self.request.user
         context.update(
             required=selectors.my_required_training(user=user),
-            enrolments=list(
-                Enrolment.objects.filter(user=user).exclude(status=EnrolmentStatus.CANCELLED)
-                .select_related("session__course", "evaluation", "completion").order_by("-session__starts_at")[:50]
-            ),
-            completions=list(CourseCompletion.objects.filter(user=user).select_related("course")[:100]),
-            reminders=list(TrainingReminder.objects.filter(user=user, read_at__isnull=True)
-                           .select_related("course")[:20]),
+            **selectors.my_training_lists(user=user),
             policies=selectors.policies_to_acknowledge(user=user),
             fti_current=selectors.fti_training_current(user),
             can_see_fti=user.has_perm("cases.view_fti"),
@@ -480,14 +472,11 @@ class DashboardView(PermissionMixin, TemplateView):
         counts = dict.fromkeys(ComplianceStatus.values, 0)
         for row in rows:
             counts[row.status] += 1
-        recent = (
-            TrainingSession.objects.filter(starts_at__lt=timezone.now()).select_related("course", "trainer")
-            .order_by("-starts_at")[:10]
-        )
+        recent = selectors.recent_sessions(limit=10)
         context.update(
             upcoming=selectors.upcoming_sessions()[:10], recent=recent, counts=counts,
             statuses=ComplianceStatus, chart=compliance_chart(rows),
-            last_run=ReminderRun.objects.first(),
+            last_run=selectors.reminder_run_latest(),
             attention=[r for r in rows if r.status in (ComplianceStatus.OVERDUE, ComplianceStatus.NEVER)][:20],
         )
         return context
@@ -507,9 +496,7 @@ class NeedsSurveyListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["answered"] = set(
-            NeedsSurvey.objects.filter(responses__respondent=self.request.user).values_list("pk", flat=True)
-        )
+        context["answered"] = selectors.needs_surveys_answered(user=self.request.user)
         context["today"] = selectors.today()
         return context
 
