@@ -173,6 +173,26 @@ def form_errors_text(form: forms.BaseForm) -> str:
     return "; ".join(parts)
 
 
+class RunListView(PermissionMixin, ListView):
+    """The runs of a fanned-out background job (accrual, enforcement sweep), newest first, each
+    with the number of its parts stuck (``core.jobs``) set as ``stuck_attr`` for the page."""
+
+    paginate_by = 25
+    stuck_attr = "stuck"
+
+    def stuck_counts(self, run_ids: list[int]) -> dict[int, int]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        runs = list(context["object_list"])
+        stuck = self.stuck_counts([run.pk for run in runs])
+        for run in runs:
+            setattr(run, self.stuck_attr, stuck.get(run.pk, 0))
+        context["object_list"] = runs
+        return context
+
+
 class FilteredListView(PermissionMixin, ScopedQuerysetMixin, ListView):
     """A paginated list filtered by a django-filter FilterSet shared with the API."""
 
