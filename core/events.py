@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any, cast
 
 from django.db import models
 
@@ -38,7 +39,8 @@ def event_choices(name: str, verbs: str, *, labels: dict[str, str] | None = None
         if not VERB_STYLE.match(verb):
             raise ValueError(f"Event verb {verb!r} is not <subject>.<what_happened> in lower case.")
         members.append((re.sub(r"\W+", "_", verb).upper(), (verb, (labels or {}).get(verb) or humanise(verb))))
-    return models.TextChoices(name, members)  # type: ignore[return-value]
+    # Enum's functional API, TextChoices(name, [(member, (value, label))]): the stubs know only the class form.
+    return cast(Any, models.TextChoices)(name, members)
 
 
 @cache
