@@ -1,5 +1,7 @@
 from django.db import models
 
+from core.events import event_choices
+
 
 class Role(models.TextChoices):
     """The office's roles; each is a Django group with exactly the permissions of docs/roles.md."""
@@ -22,3 +24,10 @@ class AgencyKind(models.TextChoices):
     COUNTY_ATTORNEY = "county_attorney", "County attorney"
     EMPLOYER = "employer", "Employer"
     OTHER = "other", "Other"
+
+
+# The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
+AccountEvent = event_choices("AccountEvent", """
+    api_key.created user.mfa_reset
+""")
+EVENT_VERBS = AccountEvent

@@ -18,9 +18,10 @@ the sync honours, so a later migrate does not give it back.
 from __future__ import annotations
 
 import fnmatch
-from importlib import import_module
 
 from django.conf import settings
+
+from core.hooks import app_modules
 
 from .choices import Role
 
@@ -35,13 +36,7 @@ PERMISSIONS: dict[str, list[str]] = {
 def declared_permissions() -> dict[str, list[str]]:
     """Role name → permission patterns, gathered from every Caseworks app's roles.py."""
     merged: dict[str, list[str]] = {str(role): [] for role in Role}
-    for app in settings.CASEWORKS_APPS:
-        try:
-            module = import_module(f"{app}.roles")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.roles":
-                raise
-            continue
+    for app, module in app_modules("roles"):
         for role, patterns in getattr(module, "PERMISSIONS", {}).items():
             if str(role) not in merged:
                 raise ValueError(f"{app}/roles.py names an unknown role {role!r}")

@@ -187,7 +187,7 @@ class ObligationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(MoneyAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin):  # no field history: the ledger is its own (docs/ledger.md)
     list_display = ("case", "entry_type", "bucket", "amount", "due_on", "posted_on")
     list_filter = ("entry_type", "bucket", "obligation_kind")
     search_fields = ("case__case_number",)
@@ -204,7 +204,7 @@ class CollectionAdmin(WhereaboutsAdminMixin, MoneyAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(MoneyAdmin):
+class AllocationAdmin(ReadOnlyAdmin):  # no field history: the ledger is its own (docs/ledger.md)
     list_display = ("collection", "case", "bucket", "payee", "amount", "allocated_on", "reversed_on")
     list_filter = ("bucket", "payee")
     search_fields = ("collection__source_reference", "case__case_number")
@@ -220,7 +220,7 @@ class DisbursementAdmin(MoneyAdmin):
 
 
 @admin.register(CaseBalance)
-class CaseBalanceAdmin(MoneyAdmin):
+class CaseBalanceAdmin(ReadOnlyAdmin):  # no field history: the ledger is its own (docs/ledger.md)
     list_display = ("case", "monthly_obligation", "total_arrears", "months_in_arrears", "last_payment_on", "updated_at")
     search_fields = ("case__case_number",)
     raw_id_fields = ("case",)

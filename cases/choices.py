@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from core.events import event_choices
+
 
 class Sex(models.TextChoices):
     FEMALE = "F", "Female"
@@ -232,3 +234,16 @@ class LedgerRunKind(models.TextChoices):
     ACCRUAL = "accrual", "Accrual of charges"
     DISBURSEMENT = "disbursement", "Disbursement sweep"
     BACKFILL = "backfill", "Ledger backfill"
+
+
+# The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
+CaseEvent = event_choices("CaseEvent", """
+    accrual.run_resumed accrual.started arrears.reassigned assistance.changed assistance.paid_recorded
+    case.closed case.interstate_referred case.note_added case.opened case.reassigned case.stage_changed
+    charges.accrued collection.held collection.posted collection.released collection.reversed
+    collections.redistributed demo.cases_seeded disbursements.swept fvi.override_granted fvi.override_used
+    locate.attempted order.created order.established order.modified order.review_adjustment
+    order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
+    person.merged work_item.created work_item.done work_item.reassigned
+""")
+EVENT_VERBS = CaseEvent

@@ -6,7 +6,6 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.forms import apply_service_errors
 from core.services import sensitive_read_record
-from core.views import FilteredListView, PermissionMixin
+from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import forms, selectors, services
 from .access import can_view_ssn, fti_reads_record
@@ -163,26 +162,14 @@ class CaseCreateView(PermissionMixin, FormView):
         return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_number": case.case_number}))
 
 
-class CaseFormView(PermissionMixin, CaseMixin, FormView):
-    """A form that writes to one case; ``perform(form)`` calls the service. The case is loaded for
+class CaseFormView(CaseMixin, ServiceActionView):
+    """A form that writes to one case; ``perform(data)`` calls the service. The case is loaded for
     a write: another county's case is a 404, a case of the county on another caseload a 403."""
 
     case_action = "change"
-    success_message = ""
 
-    def perform(self, form):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                self.perform(form)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
+    def get_object(self) -> Case:
+        return self.case
 
     def get_success_url(self):
         return self.case_url()
@@ -200,11 +187,10 @@ class OrderCreateView(CaseFormView):
             return HttpResponseRedirect(self.case_url())
         return super().dispatch(request, *args, **kwargs)
 
-    def perform(self, form):
-        data = form.cleaned_data
+    def perform(self, data):
         services.order_create(case=self.case, order_number=data["order_number"], kind=data["kind"],
                               court_name=data["court_name"], issued_on=data["issued_on"],
-                              effective_on=data["effective_on"], obligations=form.obligation_lines(),
+                              effective_on=data["effective_on"], obligations=self.form.obligation_lines(),
                               by=self.request.user)
 
 
@@ -215,34 +201,28 @@ class PaymentCreateView(CaseFormView):
     template_name = "cases/payment_form.html"
     form_class = forms.PaymentForm
 
-    def form_valid(self, form):
+    def perform(self, data):
         if not self.case.is_open:
-            form.add_error(None, "The case is closed: payments cannot be recorded on it.")
-            return self.form_invalid(form)
-        data = form.cleaned_data
+            raise ValidationError("The case is closed: payments cannot be recorded on it.")
         try:
             result = services.collection_post(
                 case_number=self.case.case_number, amount=data["amount"], received_on=data["received_on"],
                 source=data["source"], source_reference=data["source_reference"], received_via="form",
                 by=self.request.user, collected_on=data.get("collected_on"),
             )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
         except CollectionConflict as exc:
-            form.add_error("source_reference", str(exc))
-            return self.form_invalid(form)
+            raise ValidationError({"source_reference": str(exc)}) from exc
         if not result.created:
-            form.add_error("source_reference", "This reference was already recorded: nothing was posted again.")
-            return self.form_invalid(form)
-        collection = result.collection
+            raise ValidationError({"source_reference": "This reference was already recorded: nothing was posted again."})
+        return result.collection
+
+    def get_success_message(self, collection):
         text = f"Payment of {collection.amount} recorded."
         if collection.collected_on != collection.received_on:
             text += f" Collected {collection.collected_on:%Y-%m-%d} (it pays that month's support)."
         if collection.overpayment_policy:  # the receipt says which overpayment policy applied
             text += f" More than was owed: {collection.get_overpayment_policy_display().lower()} (office policy)."
-        messages.success(self.request, text)
-        return HttpResponseRedirect(self.case_url())
+        return text
 
 
 class CaseCloseView(CaseFormView):
@@ -251,8 +231,8 @@ class CaseCloseView(CaseFormView):
     form_class = forms.CaseCloseForm
     success_message = "Case closed."
 
-    def perform(self, form):
-        services.case_close(case=self.case, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"],
+    def perform(self, data):
+        services.case_close(case=self.case, reason=data["reason"], note=data["note"],
                             by=self.request.user)
 
 
@@ -263,8 +243,8 @@ class NoteCreateView(CaseFormView):
     template_name = "cases/note_form.html"
     success_message = "Note added."
 
-    def perform(self, form):
-        services.case_note_add(case=self.case, body=form.cleaned_data["body"], by=self.request.user)
+    def perform(self, data):
+        services.case_note_add(case=self.case, body=data["body"], by=self.request.user)
 
 
 class LocateAttemptCreateView(CaseFormView):
@@ -273,8 +253,8 @@ class LocateAttemptCreateView(CaseFormView):
     form_class = forms.LocateAttemptForm
     success_message = "Locate attempt recorded."
 
-    def perform(self, form):
-        services.locate_attempt_record(case=self.case, by=self.request.user, **form.cleaned_data)
+    def perform(self, data):
+        services.locate_attempt_record(case=self.case, by=self.request.user, **data)
 
 
 class WorkItemCreateView(CaseFormView):
@@ -283,8 +263,7 @@ class WorkItemCreateView(CaseFormView):
     form_class = forms.WorkItemForm
     success_message = "Work item added."
 
-    def perform(self, form):
-        data = form.cleaned_data
+    def perform(self, data):
         services.work_item_create(case=self.case, title=data["title"], kind=WorkItemKind.MANUAL,
                                   due_on=data["due_on"], notes=data["notes"], by=self.request.user)
 
@@ -295,8 +274,8 @@ class CaseReassignView(CaseFormView):
     form_class = forms.ReassignForm
     success_message = "Case reassigned."
 
-    def perform(self, form):
-        services.case_reassign(case=self.case, to_user=form.cleaned_data["assigned_to"], by=self.request.user)
+    def perform(self, data):
+        services.case_reassign(case=self.case, to_user=data["assigned_to"], by=self.request.user)
 
 
 class AssistanceChangeView(CaseFormView):
@@ -317,9 +296,9 @@ class AssistanceChangeView(CaseFormView):
         context["spells"] = self.case.assistance_spells.order_by("-start_on")
         return context
 
-    def perform(self, form):
-        services.case_assistance_change(case=self.case, status=form.cleaned_data["status"],
-                                        effective_on=form.cleaned_data["effective_on"], by=self.request.user)
+    def perform(self, data):
+        services.case_assistance_change(case=self.case, status=data["status"],
+                                        effective_on=data["effective_on"], by=self.request.user)
 
 
 class InterstateReferralView(CaseFormView):
@@ -333,8 +312,8 @@ class InterstateReferralView(CaseFormView):
     def get_initial(self):
         return {"interstate_referred_on": self.case.interstate_referred_on or timezone.localdate()}
 
-    def perform(self, form):
-        services.case_interstate_referred(case=self.case, on=form.cleaned_data["interstate_referred_on"],
+    def perform(self, data):
+        services.case_interstate_referred(case=self.case, on=data["interstate_referred_on"],
                                           by=self.request.user)
 
 
@@ -380,9 +359,9 @@ class FviOverrideCreateView(CaseFormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "person": self.person}
 
-    def perform(self, form):
+    def perform(self, data):
         services.fvi_override_grant(person=self.person, case=self.case, by=self.request.user, request=self.request,
-                                    **form.cleaned_data)
+                                    **data)
 
     def get_success_url(self):
         return reverse("cases:person_detail", kwargs={"case_number": self.case.case_number, "person_id": self.person.pk})

@@ -1,5 +1,7 @@
 from django.db import models
 
+from core.events import event_choices
+
 
 class Channel(models.TextChoices):
     WALK_IN = "walk_in", "Walk-in"
@@ -94,3 +96,12 @@ class ReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", "Due soon"
     OVERDUE = "overdue", "Overdue"
     REFERRAL = "referral", "Referral to forward"
+
+
+# The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
+ComplaintEvent = event_choices("ComplaintEvent", """
+    complaint.assigned complaint.communication_logged complaint.extended complaint.extension_letter
+    complaint.received complaint.referred complaint.reminders_sent complaint.resolved referral.answered
+    referral.forwarded
+""")
+EVENT_VERBS = ComplaintEvent

@@ -21,11 +21,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from cases.selectors import case_by_number
 from core import business_days
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -45,7 +46,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _actor(by, agency) -> dict:
+def _actor(by: User | None, agency) -> dict:
     if by is not None:
         return {"actor": by}
     return {"actor_label": f"Partner agency: {agency}" if agency else "Public web form"}
@@ -68,7 +69,7 @@ def complaint_file(
     preferred_language: str = "",
     interpreter_needed: bool = False,
     accommodation_needs: str = "",
-    by=None,
+    by: User | None = None,
     agency=None,
     today: date | None = None,
 ) -> Complaint:
@@ -122,7 +123,7 @@ def complaint_file(
     save_with_unique_number(complaint, "CMP")
     complaint.raw_secret = raw_secret
     event_record(
-        verb="complaint received", subject=complaint, case_id=complaint.case_id,
+        verb="complaint.received", subject=complaint, case_id=complaint.case_id,
         summary=f"{complaint.number} ({complaint.get_channel_display()}), due {due_on:%Y-%m-%d}",
         data={"unknown_case": complaint.unknown_case, "past_known_limit": complaint.past_known_limit},
         **_actor(by, agency),
@@ -139,7 +140,7 @@ def investigator_allowed(*, complaint: Complaint, investigator) -> str | None:
 
 
 @transaction.atomic
-def complaint_assign(*, complaint: Complaint, investigator, by) -> Complaint:
+def complaint_assign(*, complaint: Complaint, investigator, by: User) -> Complaint:
     complaint = Complaint.objects.select_for_update(of=("self",)).select_related("case").get(pk=complaint.pk)
     if not complaint.is_open:
         raise ValidationError({"investigator": "This complaint is closed."})
@@ -147,15 +148,12 @@ def complaint_assign(*, complaint: Complaint, investigator, by) -> Complaint:
     if problem:
         raise ValidationError({"investigator": problem})
     complaint.investigator = investigator
-    complaint.full_clean()
-    complaint.save()
-    event_record(verb="complaint assigned", subject=complaint, case_id=complaint.case_id, actor=by,
-                 summary=f"{complaint.number} assigned to {investigator}")
-    return complaint
+    return saved_with_event(complaint, by=by, verb="complaint.assigned",
+                            summary=f"{complaint.number} assigned to {investigator}")
 
 
 @transaction.atomic
-def complaint_extend(*, complaint: Complaint, days: int, reason: str, by) -> Complaint:
+def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) -> Complaint:
     """One extension of up to 30 days (Fam. Code 17800: the director "may extend"; the ombudsperson and
     the coordinator act as the director's designees through ``complaints.extend_complaint``, which an
     office may withdraw), with a reason. The new due date counts from the statutory 30 days
@@ -181,20 +179,20 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by) -> Com
     complaint.extended_at = timezone.now()
     complaint.full_clean()
     complaint.save()
-    event_record(verb="complaint extended", subject=complaint, case_id=complaint.case_id, actor=by,
+    event_record(verb="complaint.extended", subject=complaint, case_id=complaint.case_id, actor=by,
                  summary=f"{complaint.number} extended {days} days to {complaint.due_on:%Y-%m-%d}",
                  data={"days": days, "reason": complaint.extension_reason})
     _extension_letter_send(complaint=complaint, by=by)
     return complaint
 
 
-def _extension_letter_send(*, complaint: Complaint, by) -> None:
+def _extension_letter_send(*, complaint: Complaint, by: User) -> None:
     """Email the extension letter (PDF attached) after commit, or leave it to print; record which."""
     from .documents import extension_letter, letter_pdf
 
     letter = extension_letter(complaint)
     email = complaint.contact_email.strip()
-    event_record(verb="complaint extension letter", subject=complaint, case_id=complaint.case_id, actor=by,
+    event_record(verb="complaint.extension_letter", subject=complaint, case_id=complaint.case_id, actor=by,
                  summary=f"{complaint.number}: extension letter " + ("emailed" if email else "to print and mail"),
                  data={"channel": "email" if email else "mail"})
     if not email:
@@ -213,7 +211,7 @@ def _extension_letter_send(*, complaint: Complaint, by) -> None:
 
 @transaction.atomic
 def communication_add(*, complaint: Complaint, occurred_on: date, direction: str, party: str, channel: str,
-                      summary: str, party_name: str = "", by=None, today: date | None = None) -> Communication:
+                      summary: str, party_name: str = "", by: User | None = None, today: date | None = None) -> Communication:
     today = today or _today()
     if occurred_on > today:
         raise ValidationError({"occurred_on": "The date cannot be in the future."})
@@ -221,13 +219,13 @@ def communication_add(*, complaint: Complaint, occurred_on: date, direction: str
                          party_name=party_name.strip(), channel=channel, summary=summary, recorded_by=by)
     item.full_clean()
     item.save()
-    event_record(verb="complaint communication logged", subject=complaint, case_id=complaint.case_id, actor=by,
+    event_record(verb="complaint.communication_logged", subject=complaint, case_id=complaint.case_id, actor=by,
                  summary=f"{complaint.number}: {item.get_direction_display()} {item.get_party_display()}")
     return item
 
 
 @transaction.atomic
-def referral_create(*, complaint: Complaint, target_kind: str, target_name: str, reason: str, by,
+def referral_create(*, complaint: Complaint, target_kind: str, target_name: str, reason: str, by: User,
                     today: date | None = None) -> Referral:
     """Refer to another unit, agency or county: forward within 5 days of receipt (confirm)."""
     today = today or _today()
@@ -243,13 +241,13 @@ def referral_create(*, complaint: Complaint, target_kind: str, target_name: str,
     referral.save()
     Complaint.objects.filter(pk=complaint.pk).update(status=ComplaintStatus.REFERRED)
     complaint.status = ComplaintStatus.REFERRED
-    event_record(verb="complaint referred", subject=complaint, case_id=complaint.case_id, actor=by,
+    event_record(verb="complaint.referred", subject=complaint, case_id=complaint.case_id, actor=by,
                  summary=f"{complaint.number} referred to {referral.target_name}, forward by {referral.forward_by}")
     return referral
 
 
 @transaction.atomic
-def referral_forward(*, referral: Referral, forwarded_on: date, by, today: date | None = None) -> Referral:
+def referral_forward(*, referral: Referral, forwarded_on: date, by: User, today: date | None = None) -> Referral:
     today = today or _today()
     referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     if referral.status != ReferralStatus.PENDING:
@@ -261,13 +259,13 @@ def referral_forward(*, referral: Referral, forwarded_on: date, by, today: date 
     referral.status = ReferralStatus.FORWARDED
     referral.full_clean()
     referral.save()
-    event_record(verb="referral forwarded", subject=referral.complaint, case_id=referral.complaint.case_id, actor=by,
+    event_record(verb="referral.forwarded", subject=referral.complaint, case_id=referral.complaint.case_id, actor=by,
                  summary=f"Forwarded to {referral.target_name}" + (" (late)" if referral.forwarded_late else ""))
     return referral
 
 
 @transaction.atomic
-def referral_answer(*, referral: Referral, answered_on: date, answer_summary: str, by,
+def referral_answer(*, referral: Referral, answered_on: date, answer_summary: str, by: User,
                     today: date | None = None) -> Referral:
     today = today or _today()
     referral = Referral.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=referral.pk)
@@ -287,13 +285,13 @@ def referral_answer(*, referral: Referral, answered_on: date, answer_summary: st
         status=ReferralStatus.ANSWERED
     ).exists():
         Complaint.objects.filter(pk=complaint.pk).update(status=ComplaintStatus.OPEN)
-    event_record(verb="referral answered", subject=complaint, case_id=complaint.case_id, actor=by,
+    event_record(verb="referral.answered", subject=complaint, case_id=complaint.case_id, actor=by,
                  summary=f"Answer from {referral.target_name}")
     return referral
 
 
 @transaction.atomic
-def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, resolved_on: date, by,
+def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, resolved_on: date, by: User,
                       today: date | None = None) -> Complaint:
     """Written resolution. The notice states the state hearing right and its deadline: 90 days
     after the resolution is received (Fam. Code 17801) — its date plus the mailing allowance —
@@ -314,12 +312,9 @@ def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, r
     complaint.hearing_deadline = deadlines.due_after(deadlines.presumed_received_on(resolved_on),
                                                      DeadlineKey.HEARING_REQUEST,
                                                      jurisdiction=complaint.jurisdiction)
-    complaint.full_clean()
-    complaint.save()
-    event_record(verb="complaint resolved", subject=complaint, case_id=complaint.case_id, actor=by,
-                 summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
-                 data={"within_due": resolved_on <= complaint.due_on})
-    return complaint
+    return saved_with_event(complaint, by=by, verb="complaint.resolved",
+                            summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
+                            data={"within_due": resolved_on <= complaint.due_on})
 
 
 # Reminders ------------------------------------------------------------------------------------
@@ -395,11 +390,11 @@ def reminders_send(*, today: date | None = None) -> ReminderRun:
         run.errors = [repr(exc)[:500]]
     run.finished_at = timezone.now()
     run.save()
-    event_record(verb="complaint reminders sent", subject=run, actor_label="complaints.tasks.send_reminders_task",
+    event_record(verb="complaint.reminders_sent", subject=run, actor_label="complaints.tasks.send_reminders_task",
                  summary=f"{run.overdue} overdue, {run.due_soon} due soon, {run.referrals} referrals; "
                          f"{run.emails_sent} emails", data={"errors": run.errors})
     return run
 
 
-def notice_mark_read(*, user, notice_id: int) -> int:
+def notice_mark_read(*, user: User, notice_id: int) -> int:
     return Notice.objects.filter(Q(pk=notice_id), user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -8,6 +8,7 @@ from datetime import date
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,11 +17,12 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from core import throttle
 from core.csv import csv_response
 from core.forms import apply_service_errors
-from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, PublicMixin
+from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, PublicMixin, ServiceActionView
 
-from . import selectors, services, throttle
+from . import selectors, services
 from .choices import Channel, ReferralStatus
 from .documents import bar_chart_svg, extension_letter, letter_pdf, notice_paragraphs, notice_pdf
 from .filtersets import ComplaintFilterSet
@@ -114,38 +116,40 @@ class ComplaintListView(FilteredListView):
         return {**super().get_context_data(**kwargs), "today": timezone.localdate()}
 
 
-class ComplaintCreateView(PermissionMixin, FormView):
+class ComplaintCreateView(ServiceActionView):
     permission_required = "complaints.add_complaint"
     template_name = "complaints/complaint_form.html"
     form_class = StaffComplaintForm
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            complaint = services.complaint_file(
-                channel=data["channel"], complainant_name=data["complainant_name"],
-                contact_email=data["contact_email"], contact_phone=data["contact_phone"],
-                case_number=data["case_number"], case=data["case"], complainant_person=data["complainant_person"],
-                category=data["category"], description=data["description"], received_on=data["received_on"],
-                known_on=data["known_on"], preferred_language=data["preferred_language"],
-                interpreter_needed=data["interpreter_needed"], accommodation_needs=data["accommodation_needs"],
-                by=self.request.user,
-            )
-            if data.get("investigator"):
-                services.complaint_assign(complaint=complaint, investigator=data["investigator"], by=self.request.user)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
+    @transaction.atomic
+    def perform(self, data):
+        # One transaction: a refused assignment leaves no complaint behind.
+        complaint = services.complaint_file(
+            channel=data["channel"], complainant_name=data["complainant_name"],
+            contact_email=data["contact_email"], contact_phone=data["contact_phone"],
+            case_number=data["case_number"], case=data["case"], complainant_person=data["complainant_person"],
+            category=data["category"], description=data["description"], received_on=data["received_on"],
+            known_on=data["known_on"], preferred_language=data["preferred_language"],
+            interpreter_needed=data["interpreter_needed"], accommodation_needs=data["accommodation_needs"],
+            by=self.request.user,
+        )
+        if data.get("investigator"):
+            services.complaint_assign(complaint=complaint, investigator=data["investigator"], by=self.request.user)
+        return complaint
+
+    def get_success_message(self, complaint):
         notes = []
         if complaint.unknown_case:
             notes.append("the case number is not known: recorded without a case")
         if complaint.past_known_limit:
             notes.append("made more than 90 days after the person knew (flagged, accepted)")
-        messages.success(self.request, f"Complaint {complaint.number} recorded, due {complaint.due_on:%b %d, %Y}"
-                         + (f" — {'; '.join(notes)}." if notes else "."))
+        return (f"Complaint {complaint.number} recorded, due {complaint.due_on:%b %d, %Y}"
+                + (f" — {'; '.join(notes)}." if notes else "."))
+
+    def get_success_url(self):
         if self.request.user.has_perm("complaints.view_complaint"):
-            return redirect("complaints:complaint_detail", number=complaint.number)
-        return redirect("core:home")
+            return reverse("complaints:complaint_detail", kwargs={"number": self.result.number})
+        return reverse("core:home")
 
 
 class ComplaintMixin:
@@ -183,42 +187,27 @@ class ComplaintDetailView(PermissionMixin, ComplaintMixin, TemplateView):
         return context
 
 
-class ComplaintActionView(PermissionMixin, ComplaintMixin, FormView):
+class ComplaintActionView(ServiceActionView):
     """A form acting on one complaint through a service; service errors land on the form."""
 
     template_name = "complaints/complaint_action.html"
-    title = ""
-    success_message = ""
+    context_object_name = "complaint"
 
-    def perform(self, data: dict) -> None:
-        raise NotImplementedError
+    def get_object(self):
+        return selectors.complaint_get(user=self.request.user, number=self.kwargs["number"])
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "complaint": self.get_complaint(), "title": self.title}
+    def get_complaint(self) -> Complaint:
+        return self.object
 
     def get_success_url(self):
         return reverse("complaints:complaint_detail", kwargs={"number": self.get_complaint().number})
-
-    def form_valid(self, form):
-        try:
-            self.perform(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url())
 
 
 class ComplaintPostView(ComplaintActionView):
     """POST-only action from the complaint page (GET answers 405): errors come back as a message."""
 
-    http_method_names = ["post"]
-
-    def form_invalid(self, form):
-        errors = [f"{form.fields[name].label or name}: {' '.join(errs)}" if name in form.fields else " ".join(errs)
-                  for name, errs in form.errors.items()]
-        messages.error(self.request, "Not saved — " + "; ".join(errors))
-        return redirect(self.get_success_url())
+    post_only = True
+    error_prefix = "Not saved — "
 
 
 class ComplaintAssignView(ComplaintPostView):
@@ -297,13 +286,13 @@ class ReferralAddView(ComplaintPostView):
 class ReferralActionView(ComplaintPostView):
     permission_required = "complaints.change_referral"
 
+    def get_object(self):
+        visible = Complaint.objects.restrict(self.request.user, "view")
+        return get_object_or_404(Referral.objects.select_related("complaint").filter(complaint__in=visible),
+                                 pk=self.kwargs["pk"])
+
     def get_referral(self) -> Referral:
-        if not hasattr(self, "_referral"):
-            visible = Complaint.objects.restrict(self.request.user, "view")
-            self._referral = get_object_or_404(Referral.objects.select_related("complaint").filter(
-                complaint__in=visible), pk=self.kwargs["pk"])
-            self._complaint = self._referral.complaint
-        return self._referral
+        return self.object
 
     def get_complaint(self):
         return self.get_referral().complaint

@@ -4,10 +4,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import AccessLog, DomainEvent, Job, LegalParameter
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit rows are visible in admin and never editable or deletable there."""
+class NoEditMixin:
+    """Visible in admin, never added, changed or deleted there (no delete permission also removes
+    the "delete selected" bulk action): rows written only by services."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -17,20 +18,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class MoneyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(NoEditMixin, admin.ModelAdmin):
+    """Audit rows (and other rows only services write, without field history) in admin: read-only."""
+
+
+class MoneyAdmin(NoEditMixin, SimpleHistoryAdmin):
     """Money (ledger entries, collections, allocations, disbursements, balances, payment and bank
     files) is visible in admin with its history and never added, changed, deleted or reverted
     there: corrections go through the ledger services (reversal, redistribution, release) with a
     reason. No delete permission also removes the "delete selected" bulk action."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DomainEvent)

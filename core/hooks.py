@@ -14,9 +14,34 @@ upper app registers it here from its ``AppConfig.ready()``, as ``navigation.py``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
 from typing import Any
+
+from django.conf import settings
+
+
+def app_module(name: str) -> ModuleType | None:
+    """The module ``name`` (``"cases.schedules"``), or None when it does not exist. A module that
+    exists but fails to import raises: a broken contribution must not vanish silently."""
+    try:
+        return import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
+def app_modules(submodule: str, *, apps: list[str] | None = None) -> Iterator[tuple[str, ModuleType]]:
+    """``(app, module)`` for each Caseworks app (``settings.CASEWORKS_APPS``) that has
+    ``<app>.<submodule>``: how apps contribute by convention (``schedules``, ``roles``, ``demo``,
+    ``events``, ``navigation``, ``reference_data``) without ``core`` importing them by name."""
+    for app in settings.CASEWORKS_APPS if apps is None else apps:
+        module = app_module(f"{app}.{submodule}")
+        if module is not None:
+            yield app, module
 
 
 class Hook:

@@ -9,10 +9,11 @@ shows a user only the items whose permission the user holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.conf import settings
 from django.urls import reverse
+
+from .hooks import app_module
 
 # Menus of parts that live inside an app but stand on their own in the navigation.
 EXTRA_NAVIGATION_MODULES = ("cases.guidelines.navigation", "enforcement.file_navigation", "cases.ledger.navigation")
@@ -50,11 +51,9 @@ class HomeCard:
 def _app_modules():
     names = [f"{app}.navigation" for app in settings.CASEWORKS_APPS] + list(EXTRA_NAVIGATION_MODULES)
     for name in names:
-        try:
-            yield import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        module = app_module(name)
+        if module is not None:
+            yield module
 
 
 def menu_for(user) -> list[tuple[str, list[MenuItem]]]:

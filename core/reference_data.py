@@ -8,19 +8,16 @@ called after every ``migrate`` and ``flush`` (both send post_migrate).
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.conf import settings
+
+from .hooks import app_module
 
 
 def ensure_reference_data(sender, using="default", **kwargs) -> None:
     if sender.name not in settings.CASEWORKS_APPS:
         return
-    try:
-        module = import_module(f"{sender.name}.reference_data")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{sender.name}.reference_data":
-            raise
+    module = app_module(f"{sender.name}.reference_data")
+    if module is None:
         return
     ensure_app = getattr(module, "ensure", None)
     if ensure_app is not None:  # (core's own is ``ensure`` below)

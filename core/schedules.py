@@ -11,9 +11,10 @@ edited them (time, enabled), so a deploy never undoes an office's choice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.conf import settings
+
+from .hooks import app_modules
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,7 @@ class Schedule:
 
 def declared_schedules() -> list[Schedule]:
     found = []
-    for app in settings.CASEWORKS_APPS:
-        try:
-            module = import_module(f"{app}.schedules")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.schedules":
-                raise
-            continue
+    for _app, module in app_modules("schedules"):
         found.extend(getattr(module, "SCHEDULES", []))
     return found
 

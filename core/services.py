@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,7 +31,7 @@ def event_record(
     summary: str = "",
     data: dict[str, Any] | None = None,
 ) -> DomainEvent:
-    """Append one domain event ("order modified", "hearing scheduled", ...)."""
+    """Append one domain event ("order.modified", "hearing.scheduled", ...)."""
     user = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
     return DomainEvent.objects.create(
         verb=verb,
@@ -45,11 +45,35 @@ def event_record(
     )
 
 
-def events_bulk_record(events: Iterable[DomainEvent]) -> int:
-    """Append many events in one statement (sweeps and imports)."""
-    rows = list(events)
-    DomainEvent.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+def saved_with_event(obj: models.Model, *, verb: str, by=None, summary: str = "", actor_label: str = "",
+                     data: dict[str, Any] | None = None) -> Any:
+    """The last steps of most services: validate (``full_clean``), save, and append the domain
+    event about the object (on its case when it has one). Returns the object."""
+    obj.full_clean()
+    obj.save()
+    event_record(verb=verb, subject=obj, case_id=getattr(obj, "case_id", None), actor=by, actor_label=actor_label,
+                 summary=summary, data=data)
+    return obj
+
+
+def events_bulk_record(events: Iterable[DomainEvent] = (), *, fields: Sequence[str] = (),
+                       rows: Iterable[Sequence[Any]] = (), values: Mapping[str, Any] | None = None) -> int:
+    """Append many events in a few statements (sweeps, imports, batches): the one bulk writer of
+    ``DomainEvent``.
+
+    Either ``events`` (unsaved ``DomainEvent`` instances, ``bulk_create``), or, at sweep and file
+    volume where building instances costs more than the insert, ``rows``: tuples of ``fields``
+    written with ``core.db.rows_insert``, ``values`` giving every row the same ``actor``,
+    ``actor_label`` or ``subject_type``."""
+    if fields:
+        from .db import rows_insert
+
+        tuples = list(rows)
+        rows_insert(DomainEvent, fields, tuples, values=values)
+        return len(tuples)
+    instances = list(events)
+    DomainEvent.objects.bulk_create(instances, batch_size=2000)
+    return len(instances)
 
 
 def access_log_record(

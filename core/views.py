@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 from simple_history.models import registered_models
 
 from .csv import csv_response
-from .forms import SecurityLogFilterForm
+from .forms import SecurityLogFilterForm, apply_service_errors
 from .models import AccessLog, DomainEvent, Jurisdiction, LegalParameter
 from .navigation import home_cards_for
 from .services import access_denial_record, access_log_record
@@ -56,6 +59,138 @@ class ScopedQuerysetMixin:
 
     def get_queryset(self):
         return self.model.objects.restrict(self.request.user, self.scope_action)
+
+
+class ServiceActionView(PermissionMixin, FormView):
+    """One action on one object through a service: the one shape of every write page.
+
+    1. The permission check (``permission_required``) runs first: no permission → 403.
+    2. The object (``model`` + ``lookup_field`` from the URL) is read through
+       ``Model.objects.get_for(user, scope_action, ...)``: not visible → 404, visible but out of the
+       user's write scope → 403 (both audited by the handlers). ``model = None``: no object (a
+       create page). Override ``get_object_queryset`` to narrow or ``select_related``, or
+       ``get_object`` to load it another way (through a selector that restricts).
+    3. ``form_class`` validates the input (the default, an empty form, suits a button).
+    4. ``perform(data)`` calls the service(s) in one transaction; a ``ValidationError`` it raises
+       lands on the form (``core.forms.apply_service_errors``) and nothing is saved.
+    5. Success: ``get_success_message(result)``, then a redirect to ``get_success_url()``.
+
+    GET renders the form on ``template_name`` (``object`` and ``title`` in the context).
+    ``post_only = True``: a button on another page (GET answers 405); invalid input or a refusal
+    comes back as an error message on ``get_return_url()`` (by default the success URL).
+    Irreversible actions put ``core.confirm.ConfirmStepMixin`` first:
+    ``class X(ConfirmStepMixin, ServiceActionView)``: ``get_confirmation`` may use ``self.object``.
+    """
+
+    model: type | None = None
+    scope_action = "view"
+    lookup_field = "pk"
+    lookup_url_kwarg: str | None = None
+    context_object_name: str | None = None
+    form_class: type[forms.BaseForm] = forms.Form
+    title = ""
+    success_message = ""
+    error_prefix = ""
+    post_only = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A button answers only POST (GET 405), unless a confirmation page asks first on GET.
+        if (cls.post_only and "http_method_names" not in cls.__dict__
+                and not any(c.__name__ == "ConfirmStepMixin" for c in cls.__mro__)):
+            cls.http_method_names = ["post"]
+
+    # -- the object ---------------------------------------------------------------------------
+    def get_object_queryset(self):
+        assert self.model is not None
+        return self.model._default_manager.all()
+
+    def get_object(self) -> Any:
+        if self.model is None:
+            return None
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        return self.get_object_queryset().get_for(self.request.user, self.scope_action,
+                                                  **{self.lookup_field: value})
+
+    @property
+    def object(self) -> Any:
+        if "_object" not in self.__dict__:
+            self.__dict__["_object"] = self.get_object()
+        return self.__dict__["_object"]
+
+    # -- the action ---------------------------------------------------------------------------
+    def perform(self, data: dict[str, Any]) -> Any:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError(f"{type(self).__name__} must define perform(data).")
+
+    def get_success_message(self, result: Any) -> str:
+        return self.success_message
+
+    def get_success_url(self) -> str:
+        if self.success_url:
+            return str(self.success_url)
+        if self.object is not None and hasattr(self.object, "get_absolute_url"):
+            return self.object.get_absolute_url()
+        raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url().")
+
+    def get_return_url(self) -> str:
+        return self.get_success_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("object", self.object)
+        if self.context_object_name:
+            context.setdefault(self.context_object_name, self.object)
+        context.setdefault("title", self.title)
+        return context
+
+    def form_valid(self, form):
+        self.form = form  # for ``perform`` that needs more than cleaned_data (a formset, a helper)
+        try:
+            with transaction.atomic():  # a view that calls two services saves both or neither
+                self.result = self.perform(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        message = self.get_success_message(self.result)
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        if not self.post_only:
+            return super().form_invalid(form)
+        messages.error(self.request, self.error_prefix + form_errors_text(form))
+        return HttpResponseRedirect(self.get_return_url())
+
+
+def form_errors_text(form: forms.BaseForm) -> str:
+    """A form's errors as one line for a message: ``Label: error`` per field, form-wide errors bare."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(str(error) for error in errors)
+        field = form.fields.get(name)
+        parts.append(f"{field.label or name}: {text}" if field is not None else text)
+    return "; ".join(parts)
+
+
+class RunListView(PermissionMixin, ListView):
+    """The runs of a fanned-out background job (accrual, enforcement sweep), newest first, each
+    with the number of its parts stuck (``core.jobs``) set as ``stuck_attr`` for the page."""
+
+    paginate_by = 25
+    stuck_attr = "stuck"
+
+    def stuck_counts(self, run_ids: list[int]) -> dict[int, int]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        runs = list(context["object_list"])
+        stuck = self.stuck_counts([run.pk for run in runs])
+        for run in runs:
+            setattr(run, self.stuck_attr, stuck.get(run.pk, 0))
+        context["object_list"] = runs
+        return context
 
 
 class FilteredListView(PermissionMixin, ScopedQuerysetMixin, ListView):

@@ -4,6 +4,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import NoEditMixin, ReadOnlyAdmin
+
 from .models import (
     BankAccount,
     BankStatement,
@@ -18,17 +20,8 @@ from .models import (
 )
 
 
-class _ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Import records are written by services only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class _ReadOnlyAdmin(NoEditMixin, SimpleHistoryAdmin):
+    """Import records are written by services only (their history stays visible)."""
 
 
 @admin.register(PaymentFile)
@@ -79,20 +72,11 @@ class BankStatementAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(BankTransaction)
-class BankTransactionAdmin(admin.ModelAdmin):
+class BankTransactionAdmin(ReadOnlyAdmin):
     list_display = ("as_of_date", "account", "type_code", "direction", "amount", "customer_reference", "match_status",
                     "book_reference")
     list_filter = ("match_status", "direction", "account")
     search_fields = ("customer_reference", "bank_reference", "book_reference")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BankAccount)

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from core.events import event_choices
+
 
 class Jurisdiction(models.TextChoices):
     """Jurisdiction profile of a rule (the same values as ``cases.choices.Jurisdiction``)."""
@@ -211,3 +213,17 @@ class ReturnOutcome(models.TextChoices):
     HELD = "held", "Returned: money held undistributed"
     CORRECTED = "corrected", "Bank details corrected"
     NOTED = "noted", "Noted (nothing to correct)"
+
+
+# The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
+EnforcementEvent = event_choices("EnforcementEvent", """
+    bank.statement_imported court.hearing_recorded court.hearing_scheduled court.petition_decided
+    court.petition_opened court.petition_updated criminal.non_support_referral criminal.referral_updated
+    disbursement.file_exported disbursement.returned disbursement.sent enforcement.action_activated
+    enforcement.action_closed enforcement.action_contest_window_opened enforcement.action_contested
+    enforcement.action_proposed enforcement.action_released enforcement.contest_decided
+    enforcement.notice_issued enforcement.rule_revised nacha.return_file_imported payee.bank_details_corrected
+    payment.file_duplicate payment.file_failed payment.file_imported payment.file_rejected
+    reconciliation.exception_noted reconciliation.exception_resolved sweep.run_resumed
+""")
+EVENT_VERBS = EnforcementEvent

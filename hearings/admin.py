@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
 
 
@@ -45,18 +47,9 @@ class ComplianceActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HearingLetter)
-class HearingLetterAdmin(admin.ModelAdmin):
+class HearingLetterAdmin(ReadOnlyAdmin):
     """Letters sent (notices of hearing, decisions): written once by the services, read-only here."""
 
     list_display = ["request", "kind", "party", "addressee", "issued_on"]
     list_filter = ["kind", "party"]
     search_fields = ["request__number", "addressee"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,7 @@
 from django.db import models
 
+from core.events import event_choices
+
 
 class Issue(models.TextChoices):
     """What the hearing is about. The first four are within state hearing jurisdiction
@@ -99,3 +101,11 @@ class Party(models.TextChoices):
 class ActionStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
+
+
+# The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
+HearingEvent = event_choices("HearingEvent", """
+    hearing.compliance_done hearing.compliance_ordered hearing.decided hearing.decision_letters_issued
+    hearing.good_cause_decided hearing.held hearing.notice_letters_issued hearing.requested hearing.scheduled
+""")
+EVENT_VERBS = HearingEvent

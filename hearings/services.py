@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from complaints import deadlines
 from complaints.choices import ComplaintStatus, DeadlineKey
 from complaints.models import Complaint
@@ -78,7 +79,7 @@ def hearing_request_create(
     alternate_route: str = "",
     interpreter_language: str = "",
     accommodation_needs: str = "",
-    by=None,
+    by: User | None = None,
     today: date | None = None,
 ) -> HearingRequest:
     """Record a state hearing request. Never drops one: late → flagged for a good-cause decision;
@@ -141,7 +142,7 @@ def hearing_request_create(
     request.full_clean(exclude=["number"])
     save_with_unique_number(request, "HRG")
     event_record(
-        verb="hearing requested", subject=request, case_id=request.case_id, actor=by,
+        verb="hearing.requested", subject=request, case_id=request.case_id, actor=by,
         summary=f"{request.number}: {request.get_issue_display()}"
                 + (" — late, good cause needed" if is_late else "")
                 + ("" if in_jurisdiction else " — court matter, alternate route offered"),
@@ -150,13 +151,13 @@ def hearing_request_create(
     return request
 
 
-def _require(user, perm: str, what: str) -> None:
+def _require(user: User, perm: str, what: str) -> None:
     if not user.has_perm(perm):
         raise PermissionDenied(f"You may not {what}.")
 
 
 @transaction.atomic
-def hearing_good_cause_decide(*, request: HearingRequest, found: bool, reason: str, by,
+def hearing_good_cause_decide(*, request: HearingRequest, found: bool, reason: str, by: User,
                               today: date | None = None) -> HearingRequest:
     """Decide whether a late request had good cause; without it the request is dismissed."""
     _require(by, "hearings.decide_hearing", "decide good cause")
@@ -180,7 +181,7 @@ def hearing_good_cause_decide(*, request: HearingRequest, found: bool, reason: s
     request.save()
     if not found:
         letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=today)
-    event_record(verb="hearing good cause decided", subject=request, case_id=request.case_id, actor=by,
+    event_record(verb="hearing.good_cause_decided", subject=request, case_id=request.case_id, actor=by,
                  summary=f"{request.number}: {request.get_good_cause_display()}")
     return request
 
@@ -212,7 +213,7 @@ def _double_booked(*, officer, resource_key: str, starts_at: datetime, ends_at: 
 @transaction.atomic
 def hearing_schedule(*, request: HearingRequest, officer, starts_at: datetime, mode: str, location: str,
                      minutes: int = DEFAULT_SITTING_MINUTES, interpreter_language: str = "",
-                     accommodation_needs: str = "", by) -> Hearing:
+                     accommodation_needs: str = "", by: User) -> Hearing:
     """Schedule (or reschedule) the hearing: requested or scheduled → scheduled. A date after the
     45-day target is allowed and flagged. An officer, a room or a phone bridge is never booked twice
     for overlapping times (checked here; on PostgreSQL an exclusion constraint holds it too). Each
@@ -255,14 +256,14 @@ def hearing_schedule(*, request: HearingRequest, officer, starts_at: datetime, m
     request.status = RequestStatus.SCHEDULED
     request.save(update_fields=["status"])
     letters_issue(request=request, hearing=hearing, kind=LetterKind.NOTICE, by=by)
-    event_record(verb="hearing scheduled", subject=request, case_id=request.case_id, actor=by,
+    event_record(verb="hearing.scheduled", subject=request, case_id=request.case_id, actor=by,
                  summary=f"{request.number}: {timezone.localtime(starts_at):%Y-%m-%d %H:%M}, {hearing.get_mode_display()}"
                          + (" (after the 45-day target)" if hearing.beyond_target else ""))
     return hearing
 
 
 @transaction.atomic
-def hearing_held_record(*, request: HearingRequest, by, now: datetime | None = None) -> Hearing:
+def hearing_held_record(*, request: HearingRequest, by: User, now: datetime | None = None) -> Hearing:
     """The scheduled hearing took place: scheduled → held. Only once its start time has come."""
     _require(by, "hearings.decide_hearing", "record a hearing as held")
     now = now or timezone.now()
@@ -278,7 +279,7 @@ def hearing_held_record(*, request: HearingRequest, by, now: datetime | None = N
     request.held_on = timezone.localdate(hearing.starts_at)
     request.full_clean()
     request.save(update_fields=["status", "held_on"])
-    event_record(verb="hearing held", subject=request, case_id=request.case_id, actor=by,
+    event_record(verb="hearing.held", subject=request, case_id=request.case_id, actor=by,
                  summary=f"{request.number}: held {request.held_on:%Y-%m-%d}")
     return hearing
 
@@ -308,7 +309,7 @@ def _decision_allowed(request: HearingRequest, outcome: str, decided_on: date, n
 
 
 @transaction.atomic
-def hearing_decide(*, request: HearingRequest, outcome: str, decided_on: date, summary: str, by,
+def hearing_decide(*, request: HearingRequest, outcome: str, decided_on: date, summary: str, by: User,
                    actions: list = (), today: date | None = None, now: datetime | None = None) -> HearingRequest:
     """Close the request: granted or denied (after a held hearing), dismissed (its hearing's time
     passed), withdrawn (any time). Records the compliance actions a decision orders (each: what,
@@ -346,14 +347,14 @@ def hearing_decide(*, request: HearingRequest, outcome: str, decided_on: date, s
         compliance_action_add(request=request, description=description, due_on=due_on,
                               assigned_to=rest[0] if rest else None, by=by)
     letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=decided_on)
-    event_record(verb="hearing decided", subject=request, case_id=request.case_id, actor=by,
+    event_record(verb="hearing.decided", subject=request, case_id=request.case_id, actor=by,
                  summary=f"{request.number}: {request.get_outcome_display()}",
                  data={"within_target": decided_on <= request.decide_by, "actions": len(actions)})
     return request
 
 
 def compliance_action_add(*, request: HearingRequest, description: str, due_on: date, assigned_to=None,
-                          by) -> ComplianceAction:
+                          by: User) -> ComplianceAction:
     """One action a decision orders. A due date on a weekend or holiday of the request's
     jurisdiction moves to the next business day (core.business_days; DOMAIN.md)."""
     rolled = business_days.roll_forward(due_on, request.jurisdiction)
@@ -361,14 +362,14 @@ def compliance_action_add(*, request: HearingRequest, description: str, due_on: 
                               assigned_to=assigned_to)
     action.full_clean()
     action.save()
-    event_record(verb="hearing compliance ordered", subject=request, case_id=request.case_id, actor=by,
+    event_record(verb="hearing.compliance_ordered", subject=request, case_id=request.case_id, actor=by,
                  summary=f"{request.number}: {action.description[:200]} by {rolled:%Y-%m-%d}"
                          + (f" (moved from {due_on:%Y-%m-%d}, not a business day)" if rolled != due_on else "")
                          + (f", assigned to {assigned_to}" if assigned_to else ""))
     return action
 
 
-def letters_issue(*, request: HearingRequest, kind: str, by, hearing: Hearing | None = None,
+def letters_issue(*, request: HearingRequest, kind: str, by: User, hearing: Hearing | None = None,
                   on: date | None = None) -> list[HearingLetter]:
     """A letter of ``kind`` to each party: the person who asked and the child support agency."""
     on = on or _today()
@@ -379,13 +380,13 @@ def letters_issue(*, request: HearingRequest, kind: str, by, hearing: Hearing | 
     for letter in letters:
         letter.full_clean()
     HearingLetter.objects.bulk_create(letters)
-    event_record(verb=f"hearing {kind} letters issued", subject=request, case_id=request.case_id, actor=by,
+    event_record(verb=f"hearing.{kind}_letters_issued", subject=request, case_id=request.case_id, actor=by,
                  summary=f"{request.number}: {LetterKind(kind).label} to " + " and ".join(letter.addressee for letter in letters))
     return letters
 
 
 @transaction.atomic
-def compliance_action_complete(*, action: ComplianceAction, done_on: date, note: str = "", by,
+def compliance_action_complete(*, action: ComplianceAction, done_on: date, note: str = "", by: User,
                                today: date | None = None) -> ComplianceAction:
     today = today or _today()
     action = ComplianceAction.objects.select_for_update(of=("self",)).select_related("request").get(pk=action.pk)
@@ -398,6 +399,6 @@ def compliance_action_complete(*, action: ComplianceAction, done_on: date, note:
     action.done_note = note.strip()
     action.full_clean()
     action.save()
-    event_record(verb="hearing compliance done", subject=action.request, case_id=action.request.case_id, actor=by,
+    event_record(verb="hearing.compliance_done", subject=action.request, case_id=action.request.case_id, actor=by,
                  summary=f"{action.request.number}: {action.description[:200]}")
     return action

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from cases.selectors import case_by_number
 from complaints.deadlines import presumed_received_on
 from complaints.documents import letter_pdf
 from complaints.models import Complaint
-from core.forms import apply_service_errors
-from core.views import FilteredListView, PermissionMixin
+from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import selectors, services
 from .choices import ISSUE_OF_CATEGORY, ActionStatus, HearingStatus, RequestStatus
@@ -50,7 +48,7 @@ class RequestListView(FilteredListView):
         return {**super().get_context_data(**kwargs), "today": timezone.localdate()}
 
 
-class RequestCreateView(PermissionMixin, FormView):
+class RequestCreateView(ServiceActionView):
     permission_required = "hearings.add_hearingrequest"
     template_name = "hearings/request_form.html"
     form_class = HearingRequestForm
@@ -77,32 +75,30 @@ class RequestCreateView(PermissionMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "complaint": self.get_complaint()}
 
-    def form_valid(self, form):
-        data = form.cleaned_data
+    def perform(self, data):
         complaint = self.get_complaint()
         if data["complaint_number"] and complaint is None:
-            form.add_error("complaint_number", "No complaint you can see has this number.")
-            return self.form_invalid(form)
-        try:
-            request = services.hearing_request_create(
-                complaint=complaint, case=None if complaint else case_by_number(data["case_number"]),
-                requester_name=data["requester_name"], contact_email=data["contact_email"],
-                contact_phone=data["contact_phone"], issue=data["issue"], statement=data["statement"],
-                requested_on=data["requested_on"], complaint_made_on=data["complaint_made_on"],
-                resolution_received_on=data["resolution_received_on"], alternate_route=data["alternate_route"],
-                interpreter_language=data["interpreter_language"], accommodation_needs=data["accommodation_needs"],
-                by=self.request.user,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
+            raise ValidationError({"complaint_number": "No complaint you can see has this number."})
+        return services.hearing_request_create(
+            complaint=complaint, case=None if complaint else case_by_number(data["case_number"]),
+            requester_name=data["requester_name"], contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"], issue=data["issue"], statement=data["statement"],
+            requested_on=data["requested_on"], complaint_made_on=data["complaint_made_on"],
+            resolution_received_on=data["resolution_received_on"], alternate_route=data["alternate_route"],
+            interpreter_language=data["interpreter_language"], accommodation_needs=data["accommodation_needs"],
+            by=self.request.user,
+        )
+
+    def get_success_message(self, request):
         note = f"Hearing request {request.number} recorded."
         if request.is_late:
             note += f" It is after the filing deadline ({request.filing_deadline:%b %d, %Y}): accepted, flagged, good cause to decide."
         if not request.in_jurisdiction:
             note += " The matter belongs to the court: recorded with the alternate route offered."
-        messages.success(self.request, note)
-        return redirect("hearings:request_detail", number=request.number)
+        return note
+
+    def get_success_url(self):
+        return reverse("hearings:request_detail", kwargs={"number": self.result.number})
 
 
 class RequestMixin:
@@ -130,28 +126,18 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
         }
 
 
-class RequestActionView(PermissionMixin, RequestMixin, FormView):
+class RequestActionView(ServiceActionView):
     template_name = "hearings/request_action.html"
-    title = ""
-    success_message = ""
+    context_object_name = "req"
 
-    def perform(self, data):
-        raise NotImplementedError
+    def get_object(self):
+        return selectors.request_get(user=self.request.user, number=self.kwargs["number"])
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "req": self.get_hearing_request(), "title": self.title}
+    def get_hearing_request(self) -> HearingRequest:
+        return self.object
 
     def get_success_url(self):
         return reverse("hearings:request_detail", kwargs={"number": self.get_hearing_request().number})
-
-    def form_valid(self, form):
-        try:
-            self.perform(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url())
 
 
 class GoodCauseView(RequestActionView):
@@ -262,23 +248,20 @@ class LetterPdfView(LetterView):
 class ActionDoneView(RequestActionView):
     permission_required = "hearings.change_complianceaction"
     form_class = ActionDoneForm
-    http_method_names = ["post"]
+    post_only = True
+    error_prefix = "Not saved — "
     success_message = "Compliance action done."
 
+    def get_object(self):
+        visible = HearingRequest.objects.restrict(self.request.user, "view")
+        return get_object_or_404(ComplianceAction.objects.select_related("request").filter(request__in=visible),
+                                 pk=self.kwargs["pk"])
+
     def get_action(self) -> ComplianceAction:
-        if not hasattr(self, "_action"):
-            visible = HearingRequest.objects.restrict(self.request.user, "view")
-            self._action = get_object_or_404(ComplianceAction.objects.select_related("request")
-                                             .filter(request__in=visible), pk=self.kwargs["pk"])
-            self._hearing_request = self._action.request
-        return self._action
+        return self.object
 
     def get_hearing_request(self):
         return self.get_action().request
-
-    def form_invalid(self, form):
-        messages.error(self.request, "Not saved — " + " ".join(" ".join(e) for e in form.errors.values()))
-        return redirect(self.get_success_url())
 
     def perform(self, data):
         services.compliance_action_complete(action=self.get_action(), done_on=data["done_on"], note=data["note"],

@@ -15,9 +15,11 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 from django.views.generic.edit import ProcessFormView
 
+from core import throttle
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_response
-from core.views import FilteredListView, PermissionMixin, PublicMixin, ScopedQuerysetMixin
+from core.forms import apply_service_errors
+from core.views import FilteredListView, PermissionMixin, PublicMixin, ScopedQuerysetMixin, ServiceActionView
 
 from . import charts, selectors, services
 from .choices import AnnouncementStatus, Audience, InquiryStatus
@@ -52,17 +54,7 @@ from .models import (
     Organisation,
     Survey,
 )
-from .throttling import public_request_allowed
 from .validators import CONTENT_TYPES
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (unknown fields become form-wide errors)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def scoped_object(model, request, pk: int, action: str = "view"):
@@ -83,7 +75,7 @@ class ServiceFormMixin:
         try:
             self.object = self.perform(form)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
@@ -131,10 +123,22 @@ class EditExistingMixin:
         return ProcessFormView.post(self, request, *args, **kwargs)
 
 
-class PostActionView(PermissionMixin, View):
-    """A POST-only action (GET answers 405)."""
+class PostActionView(ServiceActionView):
+    """A button on an outreach page (GET answers 405); a refusal comes back as an error message."""
 
-    http_method_names = ["post"]
+    post_only = True
+
+
+class ParentFormView(ServiceActionView):
+    """A form that adds something under one object (a contact log to an organisation, a
+    registration to an event): the object is ``model``, read in scope; the page is ``outreach/form.html``."""
+
+    template_name = "outreach/form.html"
+    heading_template = ""
+    success_message = "Saved."
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading_template.format(obj=self.object), **kwargs)
 
 
 # Organisations ------------------------------------------------------------------------------
@@ -219,29 +223,26 @@ class ContactUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMixin, 
         return reverse("outreach:organisation_detail", kwargs={"pk": self.object.organisation_id})
 
 
-class ContactLogCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, FormView):
+class ContactLogCreateView(ParentFormView):
     form_class = ContactLogForm
     permission_required = "outreach.add_contactlog"
     success_message = "Contact recorded."
-
-    parent_model = Organisation
-    parent_attr = "organisation"
+    model = Organisation
+    heading_template = "Record a contact with {obj}"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organisation": self.organisation}
+        return {**super().get_form_kwargs(), "organisation": self.object}
 
     def get_initial(self):
         return {"occurred_on": timezone.localdate()}
 
-    heading_template = "Record a contact with {obj}"
-
-    def perform(self, form):
-        log = form.save(commit=False)
-        log.organisation = self.organisation
+    def perform(self, data):
+        log = self.form.save(commit=False)
+        log.organisation = self.object
         return services.contact_log_record(log=log, by=self.request.user)
 
     def get_success_url(self):
-        return reverse("outreach:organisation_detail", kwargs={"pk": self.organisation.pk})
+        return reverse("outreach:organisation_detail", kwargs={"pk": self.object.pk})
 
 
 class MediaContactListView(FilteredListView):
@@ -358,36 +359,35 @@ class EventUpdateView(EditExistingMixin, EventCreateView, UpdateView):
         return Event.objects.restrict(self.request.user, "change")
 
 
-class RegistrationCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, FormView):
+class RegistrationCreateView(ParentFormView):
     form_class = RegistrationForm
     permission_required = "outreach.add_registration"
     success_message = "Registered."
-
-    parent_model = Event
-    parent_attr = "event"
-
+    model = Event
     heading_template = "Register someone for {obj}"
 
-    def perform(self, form):
-        return services.registration_add(event=self.event, by=self.request.user, **form.cleaned_data)
+    def perform(self, data):
+        return services.registration_add(event=self.object, by=self.request.user, **data)
 
     def get_success_url(self):
-        return reverse("outreach:event_detail", kwargs={"pk": self.event.pk})
+        return reverse("outreach:event_detail", kwargs={"pk": self.object.pk})
 
 
 class AttendanceUpdateView(PostActionView):
     permission_required = "outreach.change_registration"
+    model = Event
 
-    def post(self, request, pk):
-        event = scoped_object(Event, request, pk)
+    def perform(self, data):
+        event = self.object
         valid = set(event.registrations.values_list("pk", flat=True))
-        chosen = set()
-        for raw in request.POST.getlist("attended"):
-            if raw.isdigit() and int(raw) in valid:
-                chosen.add(int(raw))
-        count = services.attendance_record(event=event, attended_ids=chosen, by=request.user)
-        messages.success(request, f"Attendance saved: {count} attended.")
-        return redirect("outreach:event_detail", pk=event.pk)
+        chosen = {int(raw) for raw in self.request.POST.getlist("attended") if raw.isdigit() and int(raw) in valid}
+        return services.attendance_record(event=event, attended_ids=chosen, by=self.request.user)
+
+    def get_success_message(self, count):
+        return f"Attendance saved: {count} attended."
+
+    def get_success_url(self):
+        return reverse("outreach:event_detail", kwargs={"pk": self.object.pk})
 
 
 class FollowUpCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, CreateView):
@@ -410,11 +410,14 @@ class FollowUpCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, C
 
 class FollowUpCompleteView(PostActionView):
     permission_required = "outreach.change_followup"
+    model = FollowUp
+    scope_action = "change"
 
-    def post(self, request, pk):
-        follow_up = scoped_object(FollowUp, request, pk, "change")
-        services.follow_up_complete(follow_up=follow_up, by=request.user)
-        return redirect("outreach:event_detail", pk=follow_up.event_id)
+    def perform(self, data):
+        services.follow_up_complete(follow_up=self.object, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("outreach:event_detail", kwargs={"pk": self.object.event_id})
 
 
 # Materials ----------------------------------------------------------------------------------
@@ -477,38 +480,41 @@ class MaterialDownloadView(PermissionMixin, View):
         return response
 
 
-class MaterialDistributeView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, FormView):
+class MaterialDistributeView(ParentFormView):
     form_class = DistributionForm
     permission_required = "outreach.add_materialdistribution"
     success_message = "Distribution recorded."
-
-    parent_model = Material
-    parent_attr = "material"
+    model = Material
+    heading_template = "Distribute {obj} ({obj.stock} in stock)"
 
     def get_initial(self):
         return {"distributed_on": timezone.localdate()}
 
-    heading_template = "Distribute {obj} ({obj.stock} in stock)"
-
-    def perform(self, form):
-        return services.material_distribute(material=self.material, by=self.request.user, **form.cleaned_data)
+    def perform(self, data):
+        return services.material_distribute(material=self.object, by=self.request.user, **data)
 
     def get_success_url(self):
-        return reverse("outreach:material_detail", kwargs={"pk": self.material.pk})
+        return reverse("outreach:material_detail", kwargs={"pk": self.object.pk})
 
 
 class MaterialRestockView(PostActionView):
     permission_required = "outreach.change_material"
+    model = Material
+    scope_action = "change"
+    form_class = RestockForm
 
-    def post(self, request, pk):
-        material = scoped_object(Material, request, pk, "change")
-        form = RestockForm(request.POST)
-        if form.is_valid():
-            services.material_restock(material=material, quantity=form.cleaned_data["quantity"], by=request.user)
-            messages.success(request, f"Stock is now {material.stock}.")
-        else:
-            messages.error(request, "Give the number of copies received (1 or more).")
-        return redirect("outreach:material_detail", pk=material.pk)
+    def perform(self, data):
+        services.material_restock(material=self.object, quantity=data["quantity"], by=self.request.user)
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Give the number of copies received (1 or more).")
+        return redirect(self.get_return_url())
+
+    def get_success_message(self, result):
+        return f"Stock is now {self.object.stock}."
+
+    def get_success_url(self):
+        return reverse("outreach:material_detail", kwargs={"pk": self.object.pk})
 
 
 # Announcements ------------------------------------------------------------------------------
@@ -558,16 +564,16 @@ class AnnouncementUpdateView(EditExistingMixin, AnnouncementCreateView, UpdateVi
 
 class AnnouncementPublishView(PostActionView):
     permission_required = "outreach.publish_announcement"
+    model = Announcement
 
-    def post(self, request, pk):
-        announcement = scoped_object(Announcement, request, pk)
-        try:
-            count = services.announcement_publish(announcement=announcement, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Published; e-mail queued for {count} recipients.")
-        return redirect("outreach:announcement_detail", pk=announcement.pk)
+    def perform(self, data):
+        return services.announcement_publish(announcement=self.object, by=self.request.user)
+
+    def get_success_message(self, count):
+        return f"Published; e-mail queued for {count} recipients."
+
+    def get_success_url(self):
+        return reverse("outreach:announcement_detail", kwargs={"pk": self.object.pk})
 
 
 class PublicAnnouncementListView(PublicMixin, ListView):
@@ -647,18 +653,18 @@ class MediaInquiryUpdateView(EditExistingMixin, MediaInquiryCreateView, UpdateVi
 class MediaInquiryActionView(PostActionView):
     action = ""
     permission_required = "outreach.change_mediainquiry"
+    model = MediaInquiry
 
-    def post(self, request, pk):
-        inquiry = scoped_object(MediaInquiry, request, pk)
+    def perform(self, data):
         service = {"approve": services.media_inquiry_approve, "respond": services.media_inquiry_respond,
                    "decline": services.media_inquiry_decline}[self.action]
-        try:
-            service(inquiry=inquiry, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Inquiry {inquiry.get_status_display().lower()}.")
-        return redirect("outreach:mediainquiry_detail", pk=inquiry.pk)
+        service(inquiry=self.object, by=self.request.user)
+
+    def get_success_message(self, result):
+        return f"Inquiry {self.object.get_status_display().lower()}."
+
+    def get_success_url(self):
+        return reverse("outreach:mediainquiry_detail", kwargs={"pk": self.object.pk})
 
 
 # Surveys ------------------------------------------------------------------------------------
@@ -713,21 +719,18 @@ class SurveyUpdateView(EditExistingMixin, SurveyCreateView, UpdateView):
         return Survey.objects.restrict(self.request.user, "change")
 
 
-class SurveyQuestionCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, FormView):
+class SurveyQuestionCreateView(ParentFormView):
     form_class = SurveyQuestionForm
     permission_required = "outreach.add_surveyquestion"
     success_message = "Question added."
-
-    parent_model = Survey
-    parent_attr = "survey"
-
+    model = Survey
     heading_template = "Add a question to {obj}"
 
-    def perform(self, form):
-        return services.survey_question_add(survey=self.survey, **form.cleaned_data)
+    def perform(self, data):
+        return services.survey_question_add(survey=self.object, **data)
 
     def get_success_url(self):
-        return reverse("outreach:survey_detail", kwargs={"pk": self.survey.pk})
+        return reverse("outreach:survey_detail", kwargs={"pk": self.object.pk})
 
 
 class SurveyLinksView(PermissionMixin, ParentObjectMixin, FormView):
@@ -748,7 +751,7 @@ class SurveyLinksView(PermissionMixin, ParentObjectMixin, FormView):
             issued = services.survey_invitations_issue(survey=self.survey, count=form.cleaned_data["count"],
                                                        by=self.request.user)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         links = [self.request.build_absolute_uri(reverse("outreach:feedback_form", kwargs={"token": i.token}))
                  for i in issued]
@@ -760,9 +763,10 @@ class SurveyInviteAttendeesView(ConfirmStepMixin, PostActionView):
     nor been sent a link."""
 
     permission_required = "outreach.add_surveyinvitation"
+    model = Survey
 
     def get_confirmation(self, request, pk) -> Confirmation:
-        survey = scoped_object(Survey, request, pk)
+        survey = self.object
         pending = services.survey_attendees_to_invite(survey=survey) if survey.event_id else []
         return Confirmation(
             title=f"E-mail the survey “{survey}”?",
@@ -771,15 +775,14 @@ class SurveyInviteAttendeesView(ConfirmStepMixin, PostActionView):
             button=f"Yes, send {len(pending)} link(s)", danger=False,
             cancel_url=reverse("outreach:survey_detail", kwargs={"pk": survey.pk}))
 
-    def post(self, request, pk):
-        survey = scoped_object(Survey, request, pk)
-        try:
-            count = services.survey_invite_attendees(survey=survey, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Feedback links e-mailed to {count} attendees.")
-        return redirect("outreach:survey_detail", pk=survey.pk)
+    def perform(self, data):
+        return services.survey_invite_attendees(survey=self.object, by=self.request.user)
+
+    def get_success_message(self, count):
+        return f"Feedback links e-mailed to {count} attendees."
+
+    def get_success_url(self):
+        return reverse("outreach:survey_detail", kwargs={"pk": self.object.pk})
 
 
 class FeedbackFormView(PublicMixin, View):
@@ -788,11 +791,11 @@ class FeedbackFormView(PublicMixin, View):
     template_name = "outreach/feedback_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not public_request_allowed(request, bucket="feedback"):
+        if not throttle.allow(request, "feedback"):
             response = render(request, "outreach/feedback_refused.html",
                               {"reason": "Too many requests from your connection. Please try again later."},
                               status=429)
-            response["Retry-After"] = "3600"
+            response["Retry-After"] = str(throttle.retry_after())
             return response
         return super().dispatch(request, *args, **kwargs)
 
@@ -818,7 +821,7 @@ class FeedbackFormView(PublicMixin, View):
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "bad_token":
                     return self.refused(request)
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 return redirect("outreach:feedback_thanks")
         return render(request, self.template_name, {"form": form, "survey": invitation.survey}, status=400)

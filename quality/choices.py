@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from core.events import event_choices
+
 
 class MeasureName(models.TextChoices):
     """The five federal performance measures (42 USC 658a; 45 CFR 305.2)."""
@@ -64,3 +66,12 @@ class PlanStatus(models.TextChoices):
 class GoalLevel(models.TextChoices):
     UNIT = "unit", "Unit"
     CASEWORKER = "caseworker", "Caseworker"
+
+
+# The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
+QualityEvent = event_choices("QualityEvent", """
+    quality.expenditure_recorded quality.goal_set quality.plan_action_added quality.plan_action_completed
+    quality.plan_closed quality.plan_created quality.plan_note_added quality.review_completed
+    quality.review_created quality.review_sampled quality.sample_scored quality.snapshot_taken
+""")
+EVENT_VERBS = QualityEvent

@@ -6,9 +6,9 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 
-from .choices import SnapshotLevel
+from .choices import SampleResult, SnapshotLevel
 from .models import (
     CriterionRule,
     Expenditure,
@@ -16,6 +16,7 @@ from .models import (
     ImprovementPlan,
     IncentiveRate,
     PlanAction,
+    ReviewSample,
     Snapshot,
     SnapshotValue,
 )
@@ -63,6 +64,23 @@ def snapshot_latest(*, as_of: date | None = None) -> Snapshot | None:
     if as_of is not None:
         qs = qs.filter(taken_on__lte=as_of)
     return qs.order_by("-taken_on").first()
+
+
+def snapshot_dates(*, limit: int = 60) -> list[date]:
+    """The dates of finished snapshots, newest first (the dashboard's "as of" choices)."""
+    return list(Snapshot.objects.filter(finished_at__isnull=False).values_list("taken_on", flat=True)[:limit])
+
+
+def dashboard_values(*, snapshot: Snapshot, drill_measures: list[str]) -> list[SnapshotValue]:
+    """The office's values plus every unit's values of the measures that drill down, lowest first."""
+    return list(SnapshotValue.objects.filter(snapshot=snapshot).filter(
+        Q(level=SnapshotLevel.OFFICE) | Q(measure__in=drill_measures)).order_by("value", "unit_label"))
+
+
+def review_next_pending_sample(*, review) -> int | None:
+    """The id of the review's next sample to score (by criterion, then id), or None when all are scored."""
+    return (ReviewSample.objects.filter(review=review, result=SampleResult.PENDING)
+            .order_by("criterion", "id").values_list("pk", flat=True).first())
 
 
 def snapshot_values(*, snapshot: Snapshot, level: str = SnapshotLevel.OFFICE) -> list[SnapshotValue]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core.services import event_record
+from accounts.models import User
+from core.services import event_record, saved_with_event
 
 from .choices import Criterion, MeasureName, PlanStatus, ReviewStatus, SampleResult, SnapshotLevel
 from .fiscal import fiscal_year_bounds, fiscal_year_end, fiscal_year_of
@@ -32,10 +32,8 @@ from .sampling import stratified_sample
 from .selectors import RuleBook, criterion_rules
 from .timeframes import compliance
 
-User = get_user_model()
 
-
-def expenditure_save(*, fiscal_year: int, amount: Decimal, source: str = "", by=None) -> Expenditure:
+def expenditure_save(*, fiscal_year: int, amount: Decimal, source: str = "", by: User | None = None) -> Expenditure:
     """Record (or correct) the fiscal year's total IV-D expenditures (cost-effectiveness, 45 CFR 305.2)."""
     expenditure = Expenditure.objects.filter(fiscal_year=fiscal_year).first() or Expenditure(fiscal_year=fiscal_year)
     expenditure.amount, expenditure.source, expenditure.entered_by = amount, source, by
@@ -144,7 +142,7 @@ def criterion_population(*, criterion: str, start: date, end: date):
     raise ValueError(f"Unknown criterion {criterion!r}")
 
 
-def review_create(*, title: str, period_start: date, period_end: date, sample_size: int, seed: int, by) -> Review:
+def review_create(*, title: str, period_start: date, period_end: date, sample_size: int, seed: int, by: User) -> Review:
     review = Review(title=title, period_start=period_start, period_end=period_end, sample_size=sample_size, seed=seed,
                     created_by=by)
     review.full_clean()
@@ -154,7 +152,7 @@ def review_create(*, title: str, period_start: date, period_end: date, sample_si
 
 
 @transaction.atomic
-def review_draw_sample(*, review: Review, by=None) -> int:
+def review_draw_sample(*, review: Review, by: User | None = None) -> int:
     """Draw the seeded stratified (by county) sample per criterion. Reproducible: the same review
     period, size and seed draw the same cases. Drawing again is refused once a case is scored."""
     review = Review.objects.select_for_update().get(pk=review.pk)
@@ -175,7 +173,7 @@ def review_draw_sample(*, review: Review, by=None) -> int:
     return len(rows)
 
 
-def sample_score(*, sample: ReviewSample, answers: dict[str, bool], result: str, notes: str = "", by) -> ReviewSample:
+def sample_score(*, sample: ReviewSample, answers: dict[str, bool], result: str, notes: str = "", by: User) -> ReviewSample:
     """Score one sampled case. A case passes only if every checklist question is answered yes;
     ``excluded`` (criterion not applicable) takes it out of the compliance rate."""
     if result not in SampleResult.values or result == SampleResult.PENDING:
@@ -184,14 +182,11 @@ def sample_score(*, sample: ReviewSample, answers: dict[str, bool], result: str,
         raise ValidationError({"result": "A case with a 'no' answer cannot pass."})
     sample.answers, sample.result, sample.notes = answers, result, notes
     sample.scored_by, sample.scored_at = by, timezone.now()
-    sample.full_clean()
-    sample.save()
-    event_record(verb="quality.sample_scored", subject=sample, case_id=sample.case_id, actor=by,
-                 summary=f"{sample.get_criterion_display()}: {sample.get_result_display()}")
-    return sample
+    return saved_with_event(sample, by=by, verb="quality.sample_scored",
+                            summary=f"{sample.get_criterion_display()}: {sample.get_result_display()}")
 
 
-def review_complete(*, review: Review, by) -> Review:
+def review_complete(*, review: Review, by: User) -> Review:
     if review.samples.filter(result=SampleResult.PENDING).exists():
         raise ValidationError("Score every sampled case before completing the review.")
     review.status = ReviewStatus.COMPLETED
@@ -206,7 +201,7 @@ def review_benchmarks(*, review: Review) -> dict:
 
 # ---- improvement plans and goals ----------------------------------------------------------------
 
-def plan_create(*, title: str, topic: str, baseline: Decimal, target: Decimal, target_on: date, owner, by
+def plan_create(*, title: str, topic: str, baseline: Decimal, target: Decimal, target_on: date, owner, by: User
                 ) -> ImprovementPlan:
     plan = ImprovementPlan(title=title, topic=topic, baseline=baseline, target=target, target_on=target_on,
                            owner=owner)
@@ -216,7 +211,7 @@ def plan_create(*, title: str, topic: str, baseline: Decimal, target: Decimal, t
     return plan
 
 
-def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: date, by) -> PlanAction:
+def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: date, by: User) -> PlanAction:
     action = PlanAction(plan=plan, description=description, owner=owner, due_on=due_on)
     action.full_clean()
     action.save()
@@ -224,7 +219,7 @@ def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: d
     return action
 
 
-def plan_action_complete(*, action: PlanAction, completed_on: date, by) -> PlanAction:
+def plan_action_complete(*, action: PlanAction, completed_on: date, by: User) -> PlanAction:
     if action.completed_on is not None:
         return action
     action.completed_on = completed_on
@@ -234,7 +229,7 @@ def plan_action_complete(*, action: PlanAction, completed_on: date, by) -> PlanA
     return action
 
 
-def plan_note_add(*, plan: ImprovementPlan, text: str, by) -> PlanNote:
+def plan_note_add(*, plan: ImprovementPlan, text: str, by: User) -> PlanNote:
     note = PlanNote(plan=plan, text=text, author=by)
     note.full_clean()
     note.save()
@@ -242,7 +237,7 @@ def plan_note_add(*, plan: ImprovementPlan, text: str, by) -> PlanNote:
     return note
 
 
-def plan_close(*, plan: ImprovementPlan, by) -> ImprovementPlan:
+def plan_close(*, plan: ImprovementPlan, by: User) -> ImprovementPlan:
     """Close the plan (from its page, after a confirmation); closing twice records nothing more."""
     if not ImprovementPlan.objects.filter(pk=plan.pk).exclude(status=PlanStatus.CLOSED).update(
             status=PlanStatus.CLOSED):
@@ -254,7 +249,7 @@ def plan_close(*, plan: ImprovementPlan, by) -> ImprovementPlan:
 
 
 def goal_create(*, level: str, measure: str, fiscal_year: int, target: Decimal, unit: str = "", caseworker=None,
-                by) -> PerformanceGoal:
+                by: User) -> PerformanceGoal:
     goal = PerformanceGoal(level=level, unit=unit, caseworker=caseworker, measure=measure, fiscal_year=fiscal_year,
                            target=target)
     goal.full_clean()

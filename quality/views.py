@@ -8,11 +8,10 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
@@ -21,7 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_response
 from core.money import money
-from core.views import PermissionMixin
+from core.views import PermissionMixin, ServiceActionView
 
 from . import selectors, services
 from .charts import trend_chart
@@ -37,8 +36,6 @@ from .models import (
     PlanAction,
     Review,
     ReviewSample,
-    Snapshot,
-    SnapshotValue,
 )
 from .rules import DEFAULT_BANDS, TABLE_OF_MEASURE, incentive_estimate
 from .timeframes import compliance, failing_case_ids
@@ -97,12 +94,10 @@ class DashboardView(PermissionMixin, TemplateView):
         as_of = _as_of(self.request)
         snapshot = selectors.snapshot_latest(as_of=as_of)
         context.update(snapshot=snapshot, as_of=as_of,
-                       snapshot_dates=list(Snapshot.objects.filter(finished_at__isnull=False)
-                                           .values_list("taken_on", flat=True)[:60]))
+                       snapshot_dates=selectors.snapshot_dates(limit=60))
         if snapshot is None:
             return context
-        values = list(SnapshotValue.objects.filter(snapshot=snapshot).filter(
-            Q(level=SnapshotLevel.OFFICE) | Q(measure__in=MEASURE_DRILL.keys())).order_by("value", "unit_label"))
+        values = selectors.dashboard_values(snapshot=snapshot, drill_measures=list(MEASURE_DRILL))
         office = {v.measure: v for v in values if v.level == SnapshotLevel.OFFICE}
         measures = []
         for name, label in MeasureName.choices:
@@ -378,43 +373,45 @@ class ReviewDetailView(PermissionMixin, TemplateView):
         return context
 
 
-class ReviewSampleDrawView(PermissionMixin, View):
+class ReviewSampleDrawView(ServiceActionView):
     permission_required = "quality.change_review"
-    http_method_names = ["post"]
+    model = Review
+    scope_action = "change"
+    post_only = True
 
-    def post(self, request, pk):
-        review = get_object_or_404(Review.objects.restrict(request.user, "change"), pk=pk)
-        try:
-            count = services.review_draw_sample(review=review, by=request.user)
-            messages.success(request, f"{count} cases drawn with seed {review.seed}.")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("quality:review_detail", pk=pk)
+    def perform(self, data):
+        return services.review_draw_sample(review=self.object, by=self.request.user)
 
+    def get_success_message(self, count):
+        return f"{count} cases drawn with seed {self.object.seed}."
 
-class ReviewCompleteView(PermissionMixin, View):
-    permission_required = "quality.change_review"
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        review = get_object_or_404(Review.objects.restrict(request.user, "change"), pk=pk)
-        try:
-            services.review_complete(review=review, by=request.user)
-            messages.success(request, "Review completed.")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("quality:review_detail", pk=pk)
+    def get_success_url(self):
+        return reverse("quality:review_detail", kwargs={"pk": self.object.pk})
 
 
-class SampleScoreView(PermissionMixin, FormView):
+class ReviewCompleteView(ReviewSampleDrawView):
+    success_message = "Review completed."
+
+    def perform(self, data):
+        services.review_complete(review=self.object, by=self.request.user)
+
+    def get_success_message(self, result):
+        return self.success_message
+
+
+class SampleScoreView(ServiceActionView):
     permission_required = "quality.change_reviewsample"
     template_name = "quality/sample_score.html"
     form_class = ScoreForm
+    model = ReviewSample
+    context_object_name = "sample"
 
-    @cached_property
+    def get_object_queryset(self):
+        return ReviewSample.objects.select_related("review", "case")
+
+    @property
     def sample(self) -> ReviewSample:
-        return get_object_or_404(ReviewSample.objects.restrict(self.request.user, "view")
-                                 .select_related("review", "case"), pk=self.kwargs["pk"])
+        return self.object
 
     @cached_property
     def rule(self):
@@ -433,22 +430,19 @@ class SampleScoreView(PermissionMixin, FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(sample=self.sample, rule=self.rule)
-        return context
+        return super().get_context_data(rule=self.rule, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.sample_score(sample=self.sample, answers=form.answers(), result=form.cleaned_data["result"],
-                                  notes=form.cleaned_data["notes"], by=self.request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{self.sample.case.case_number} scored.")
-        nxt = (ReviewSample.objects.filter(review=self.sample.review, result=SampleResult.PENDING)
-               .order_by("criterion", "id").values_list("pk", flat=True).first())
-        return redirect("quality:sample_score", pk=nxt) if nxt else redirect("quality:review_detail",
-                                                                               pk=self.sample.review_id)
+    def perform(self, data):
+        services.sample_score(sample=self.sample, answers=self.form.answers(), result=data["result"],
+                              notes=data["notes"], by=self.request.user)
+
+    def get_success_message(self, result):
+        return f"{self.sample.case.case_number} scored."
+
+    def get_success_url(self):
+        nxt = selectors.review_next_pending_sample(review=self.sample.review)
+        return (reverse("quality:sample_score", kwargs={"pk": nxt}) if nxt
+                else reverse("quality:review_detail", kwargs={"pk": self.sample.review_id}))
 
 
 class ReviewExportView(PermissionMixin, View):
@@ -522,65 +516,70 @@ class PlanDetailView(PermissionMixin, TemplateView):
         return context
 
 
-class PlanActionAddView(PermissionMixin, View):
+class PlanActionAddView(ServiceActionView):
     permission_required = "quality.add_planaction"
-    http_method_names = ["post"]
+    model = ImprovementPlan
+    form_class = PlanActionForm
+    post_only = True
+    error_prefix = "The action was not added: "
+    success_message = "Action added."
 
-    def post(self, request, pk):
-        plan = get_object_or_404(ImprovementPlan.objects.restrict(request.user, "view"), pk=pk)
-        form = PlanActionForm(request.POST)
-        if form.is_valid():
-            services.plan_action_add(plan=plan, by=request.user, **form.cleaned_data)
-            messages.success(request, "Action added.")
-        else:
-            messages.error(request, "The action was not added: " + "; ".join(
-                f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-        return redirect("quality:plan_detail", pk=pk)
+    def perform(self, data):
+        services.plan_action_add(plan=self.object, by=self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("quality:plan_detail", kwargs={"pk": self.object.pk})
 
 
-class PlanActionCompleteView(PermissionMixin, View):
+class PlanActionCompleteView(ServiceActionView):
     permission_required = "quality.change_planaction"
-    http_method_names = ["post"]
+    model = PlanAction
+    scope_action = "change"
+    post_only = True
+    success_message = "Action marked done."
 
-    def post(self, request, pk):
-        action = get_object_or_404(PlanAction.objects.restrict(request.user, "change"), pk=pk)
-        services.plan_action_complete(action=action, completed_on=timezone.localdate(), by=request.user)
-        messages.success(request, "Action marked done.")
-        return redirect("quality:plan_detail", pk=action.plan_id)
+    def perform(self, data):
+        services.plan_action_complete(action=self.object, completed_on=timezone.localdate(), by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("quality:plan_detail", kwargs={"pk": self.object.plan_id})
 
 
-class PlanNoteAddView(PermissionMixin, View):
+class PlanNoteAddView(ServiceActionView):
     permission_required = "quality.add_plannote"
-    http_method_names = ["post"]
+    model = ImprovementPlan
+    post_only = True
+    form_class = PlanNoteForm
+    error_prefix = "Write a note first. "
+    success_message = "Note added."
 
-    def post(self, request, pk):
-        plan = get_object_or_404(ImprovementPlan.objects.restrict(request.user, "view"), pk=pk)
-        form = PlanNoteForm(request.POST)
-        if form.is_valid():
-            services.plan_note_add(plan=plan, text=form.cleaned_data["text"], by=request.user)
-            messages.success(request, "Note added.")
-        else:
-            messages.error(request, "Write a note first.")
-        return redirect("quality:plan_detail", pk=pk)
+    def perform(self, data):
+        services.plan_note_add(plan=self.object, text=data["text"], by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("quality:plan_detail", kwargs={"pk": self.object.pk})
 
 
-class PlanCloseView(ConfirmStepMixin, PermissionMixin, View):
+class PlanCloseView(ConfirmStepMixin, ServiceActionView):
     """Close an improvement plan from its page (14.4), after a confirmation (14.5)."""
 
     permission_required = "quality.change_improvementplan"
+    model = ImprovementPlan
+    post_only = True
+    success_message = "Plan closed."
 
     def get_confirmation(self, request, pk) -> Confirmation:
-        plan = get_object_or_404(ImprovementPlan.objects.restrict(request.user, "view"), pk=pk)
+        plan = self.object
         return Confirmation(title=f"Close the improvement plan “{plan.title}”?",
                             consequences=["The plan leaves the list of open plans; its actions and notes stay."],
                             button="Yes, close the plan", danger=False,
                             cancel_url=reverse("quality:plan_detail", kwargs={"pk": pk}))
 
-    def post(self, request, pk):
-        plan = get_object_or_404(ImprovementPlan.objects.restrict(request.user, "view"), pk=pk)
-        services.plan_close(plan=plan, by=request.user)
-        messages.success(request, "Plan closed.")
-        return redirect("quality:plan_detail", pk=pk)
+    def perform(self, data):
+        services.plan_close(plan=self.object, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("quality:plan_detail", kwargs={"pk": self.object.pk})
 
 
 # ---- goals ---------------------------------------------------------------------------------------
@@ -600,23 +599,17 @@ class GoalListView(PermissionMixin, ListView):
         return context
 
 
-class GoalCreateView(PermissionMixin, FormView):
+class GoalCreateView(ServiceActionView):
     permission_required = "quality.add_performancegoal"
     template_name = "quality/form.html"
     form_class = GoalForm
-    extra_context = {"title": "New performance goal"}
+    title = "New performance goal"
+    success_url = reverse_lazy("quality:goal_list")
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
+    def perform(self, data):
+        data = dict(data)
         if data["level"] == "unit":
             data["caseworker"] = None
         else:
             data["unit"] = ""
-        try:
-            services.goal_create(by=self.request.user, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        return HttpResponseRedirect(reverse("quality:goal_list"))
-
-
+        services.goal_create(by=self.request.user, **data)

@@ -1,5 +1,7 @@
 from django.db import models
 
+from core.events import event_choices
+
 
 class CourseLevel(models.TextChoices):
     STATE = "state", "State course"
@@ -41,3 +43,13 @@ class ComplianceStatus(models.TextChoices):
 class CompletionSource(models.TextChoices):
     SESSION = "session", "Session"
     RECORDED = "recorded", "Recorded by trainer (e.g. state online course)"
+
+
+# The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
+TrainingEvent = event_choices("TrainingEvent", """
+    policy.acknowledged training.attendance_recorded training.completed training.completion_recorded
+    training.course_created training.enrolment_cancelled training.evaluation_submitted
+    training.needs_survey_answered training.not_passed training.promoted_from_waitlist training.reminder_sent
+    training.session_cancelled training.session_scheduled training.waitlisted
+""")
+EVENT_VERBS = TrainingEvent

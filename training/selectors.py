@@ -23,6 +23,8 @@ from .models import (
     NeedsSurvey,
     PolicyAcknowledgement,
     PolicyVersion,
+    ReminderRun,
+    TrainingReminder,
     TrainingSession,
 )
 
@@ -348,3 +350,31 @@ def days_until(day: date | None, *, on: date | None = None) -> int | None:
     if day is None:
         return None
     return (day - (on or today())) // timedelta(days=1)
+
+
+def my_training_lists(*, user) -> dict[str, list]:
+    """A staff member's own training page: enrolments (newest session first, cancelled left out),
+    completions and unread reminders."""
+    return {
+        "enrolments": list(Enrolment.objects.filter(user=user).exclude(status=EnrolmentStatus.CANCELLED)
+                           .select_related("session__course", "evaluation", "completion")
+                           .order_by("-session__starts_at")[:50]),
+        "completions": list(CourseCompletion.objects.filter(user=user).select_related("course")[:100]),
+        "reminders": list(TrainingReminder.objects.filter(user=user, read_at__isnull=True)
+                          .select_related("course")[:20]),
+    }
+
+
+def recent_sessions(*, limit: int = 10) -> list[TrainingSession]:
+    """Sessions already started, latest first (the trainer dashboard)."""
+    return list(TrainingSession.objects.filter(starts_at__lt=timezone.now()).select_related("course", "trainer")
+                .order_by("-starts_at")[:limit])
+
+
+def reminder_run_latest() -> ReminderRun | None:
+    return ReminderRun.objects.first()
+
+
+def needs_surveys_answered(*, user) -> set[int]:
+    """Ids of the needs surveys ``user`` has answered."""
+    return set(NeedsSurvey.objects.filter(responses__respondent=user).values_list("pk", flat=True))

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from core.services import event_record, events_bulk_record
 
 from .choices import (
@@ -55,41 +56,41 @@ def _check_score(name: str, value: int | None, *, required: bool) -> None:
 
 # --- courses and sessions ------------------------------------------------------------------------
 
-def course_save(*, course: Course, by) -> Course:
+def course_save(*, course: Course, by: User) -> Course:
     created = course.pk is None
     course.full_clean()
     course.save()
-    event_record(verb="training course created" if created else "training course changed", subject=course,
+    event_record(verb="training.course_created" if created else "training course changed", subject=course,
                  actor=by, summary=course.title)
     return course
 
 
 @transaction.atomic
 def session_schedule(*, course: Course, starts_at: datetime, ends_at: datetime, trainer, capacity: int,
-                     location: str = "", online_url: str = "", notes: str = "", by) -> TrainingSession:
+                     location: str = "", online_url: str = "", notes: str = "", by: User) -> TrainingSession:
     session = TrainingSession(course=course, starts_at=starts_at, ends_at=ends_at, trainer=trainer, capacity=capacity,
                               location=location, online_url=online_url, notes=notes)
     session.full_clean()
     session.save()
-    event_record(verb="training session scheduled", subject=session, actor=by, summary=str(session))
+    event_record(verb="training.session_scheduled", subject=session, actor=by, summary=str(session))
     return session
 
 
 @transaction.atomic
-def session_cancel(*, session: TrainingSession, by) -> TrainingSession:
+def session_cancel(*, session: TrainingSession, by: User) -> TrainingSession:
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.SCHEDULED:
         raise TrainingError("Only a scheduled session can be cancelled.")
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status", "updated_at"])
-    event_record(verb="training session cancelled", subject=session, actor=by, summary=str(session))
+    event_record(verb="training.session_cancelled", subject=session, actor=by, summary=str(session))
     return session
 
 
 # --- enrolment -----------------------------------------------------------------------------------
 
 @transaction.atomic
-def enrolment_create(*, session: TrainingSession, user, by) -> Enrolment:
+def enrolment_create(*, session: TrainingSession, user: User, by: User) -> Enrolment:
     """Enrol ``user``: a seat while the session has room, otherwise the waitlist (in order of arrival).
 
     A second active enrolment of the same person in the same session is refused.
@@ -112,13 +113,13 @@ def enrolment_create(*, session: TrainingSession, user, by) -> Enrolment:
             enrolment.save()
     except IntegrityError:
         raise TrainingError("Already enrolled (or waitlisted) in this session.")
-    event_record(verb="training waitlisted" if full else "training enrolled", subject=enrolment, actor=by,
+    event_record(verb="training.waitlisted" if full else "training enrolled", subject=enrolment, actor=by,
                  summary=f"{user} · {session}")
     return enrolment
 
 
 @transaction.atomic
-def enrolment_cancel(*, enrolment: Enrolment, by) -> Enrolment | None:
+def enrolment_cancel(*, enrolment: Enrolment, by: User) -> Enrolment | None:
     """Cancel a place; a freed seat goes to the first person on the waitlist (returned)."""
     session = TrainingSession.objects.select_for_update().get(pk=enrolment.session_id)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
@@ -129,7 +130,7 @@ def enrolment_cancel(*, enrolment: Enrolment, by) -> Enrolment | None:
     freed_seat = enrolment.status == EnrolmentStatus.ENROLLED
     enrolment.status = EnrolmentStatus.CANCELLED
     enrolment.save(update_fields=["status", "updated_at"])
-    event_record(verb="training enrolment cancelled", subject=enrolment, actor=by, summary=str(enrolment))
+    event_record(verb="training.enrolment_cancelled", subject=enrolment, actor=by, summary=str(enrolment))
     promoted = None
     if freed_seat and session.status == SessionStatus.SCHEDULED:
         promoted = (
@@ -138,14 +139,14 @@ def enrolment_cancel(*, enrolment: Enrolment, by) -> Enrolment | None:
         if promoted is not None:
             promoted.status = EnrolmentStatus.ENROLLED
             promoted.save(update_fields=["status", "updated_at"])
-            event_record(verb="training promoted from waitlist", subject=promoted, actor=by, summary=str(promoted))
+            event_record(verb="training.promoted_from_waitlist", subject=promoted, actor=by, summary=str(promoted))
             _notify(user=promoted.user, subject=f"A place opened for you: {session.course.title}",
                     body=f"You were on the waitlist and now have a place in {session}.")
     return promoted
 
 
 @transaction.atomic
-def enrolment_attendance_record(*, enrolment: Enrolment, attended: bool, by) -> Enrolment:
+def enrolment_attendance_record(*, enrolment: Enrolment, attended: bool, by: User) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().select_related("session").get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise TrainingError("Only an enrolled participant (not waitlisted or cancelled) can attend.")
@@ -157,14 +158,14 @@ def enrolment_attendance_record(*, enrolment: Enrolment, attended: bool, by) -> 
     elif enrolment.result == EnrolmentResult.ABSENT:
         enrolment.result = EnrolmentResult.PENDING
     enrolment.save(update_fields=["attended", "result", "updated_at"])
-    event_record(verb="training attendance recorded", subject=enrolment, actor=by,
+    event_record(verb="training.attendance_recorded", subject=enrolment, actor=by,
                  summary=f"{enrolment.user}: {'present' if attended else 'absent'}")
     return enrolment
 
 
 @transaction.atomic
 def enrolment_complete(*, enrolment: Enrolment, pre_score: int | None = None, post_score: int | None = None,
-                       by) -> CourseCompletion | None:
+                       by: User) -> CourseCompletion | None:
     """Record the result of an attended enrolment. A tested course needs pre- and post-test scores
     (0–100); a post-test under the course's passing score is recorded as not passed (no completion).
     """
@@ -184,7 +185,7 @@ def enrolment_complete(*, enrolment: Enrolment, pre_score: int | None = None, po
     if enrolment.session.status == SessionStatus.SCHEDULED:
         TrainingSession.objects.filter(pk=enrolment.session_id).update(status=SessionStatus.HELD)
     if not passed:
-        event_record(verb="training not passed", subject=enrolment, actor=by,
+        event_record(verb="training.not_passed", subject=enrolment, actor=by,
                      summary=f"{enrolment.user}: post-test {post_score} < {course.passing_score}")
         return None
     completion = CourseCompletion(
@@ -194,11 +195,11 @@ def enrolment_complete(*, enrolment: Enrolment, pre_score: int | None = None, po
     completion.full_clean()
     completion.save()
     fti_training_forget(enrolment.user)
-    event_record(verb="training completed", subject=completion, actor=by, summary=f"{enrolment.user} · {course}")
+    event_record(verb="training.completed", subject=completion, actor=by, summary=f"{enrolment.user} · {course}")
     return completion
 
 
-def completion_record(*, user, course: Course, completed_on: date, score: int | None = None, by) -> CourseCompletion:
+def completion_record(*, user: User, course: Course, completed_on: date, score: int | None = None, by: User) -> CourseCompletion:
     """Record a completion outside a session (the state's online course, a transfer from another office)."""
     if completed_on > today():
         raise TrainingError({"completed_on": "A completion cannot be in the future."})
@@ -208,14 +209,14 @@ def completion_record(*, user, course: Course, completed_on: date, score: int | 
     completion.full_clean()
     completion.save()
     fti_training_forget(user)
-    event_record(verb="training completion recorded", subject=completion, actor=by, summary=f"{user} · {course}")
+    event_record(verb="training.completion_recorded", subject=completion, actor=by, summary=f"{user} · {course}")
     return completion
 
 
 # --- evaluations and needs ---------------------------------------------------------------------
 
 def evaluation_submit(*, enrolment: Enrolment, content_rating: int, trainer_rating: int, relevance_rating: int,
-                      comments: str = "", by) -> SessionEvaluation:
+                      comments: str = "", by: User) -> SessionEvaluation:
     if enrolment.user_id != by.pk:
         raise TrainingError("Only the participant can evaluate their session.")
     if enrolment.attended is not True:
@@ -226,7 +227,7 @@ def evaluation_submit(*, enrolment: Enrolment, content_rating: int, trainer_rati
                                    relevance_rating=relevance_rating, comments=comments)
     evaluation.full_clean()
     evaluation.save()
-    event_record(verb="training evaluation submitted", subject=evaluation, actor=by)
+    event_record(verb="training.evaluation_submitted", subject=evaluation, actor=by)
     return evaluation
 
 
@@ -251,14 +252,14 @@ def needs_response_submit(*, survey: NeedsSurvey, respondent, priorities: dict[i
     NeedsRating.objects.bulk_create(
         [NeedsRating(response=response, topic=topics[pk], priority=value) for pk, value in priorities.items()]
     )
-    event_record(verb="training needs survey answered", subject=response, actor=respondent,
+    event_record(verb="training.needs_survey_answered", subject=response, actor=respondent,
                  data={"topics": len(priorities)})
     return response
 
 
 # --- policies ------------------------------------------------------------------------------------
 
-def policy_acknowledge(*, version: PolicyVersion, user) -> PolicyAcknowledgement:
+def policy_acknowledge(*, version: PolicyVersion, user: User) -> PolicyAcknowledgement:
     """Record that ``user`` read this version (idempotent: a second acknowledgement returns the first)."""
     existing = PolicyAcknowledgement.objects.filter(version=version, user=user).first()
     if existing is not None:
@@ -268,13 +269,13 @@ def policy_acknowledge(*, version: PolicyVersion, user) -> PolicyAcknowledgement
             ack = PolicyAcknowledgement.objects.create(version=version, user=user)
     except IntegrityError:
         return PolicyAcknowledgement.objects.get(version=version, user=user)
-    event_record(verb="policy acknowledged", subject=version, actor=user, summary=str(version))
+    event_record(verb="policy.acknowledged", subject=version, actor=user, summary=str(version))
     return ack
 
 
 # --- reminders -----------------------------------------------------------------------------------
 
-def _notify(*, user, subject: str, body: str) -> bool:
+def _notify(*, user: User, subject: str, body: str) -> bool:
     if not user.email:
         return False
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
@@ -332,7 +333,7 @@ def _reminder_event(reminder: TrainingReminder):
     from core.models import DomainEvent
 
     return DomainEvent(
-        verb="training reminder sent", actor_label="training.tasks.compliance_reminders_task",
+        verb="training.reminder_sent", actor_label="training.tasks.compliance_reminders_task",
         subject_type=ContentType.objects.get_for_model(TrainingReminder), subject_id=reminder.pk,
         summary=f"{reminder.user} · {reminder.course} · {reminder.status}",
         data={"user": reminder.user_id, "course": reminder.course_id, "status": reminder.status,
@@ -356,7 +357,7 @@ def _reminder_text(reminder: TrainingReminder) -> str:
             f"See your training: {reverse('training:my_training')}\n")
 
 
-def reminder_mark_read(*, user, reminder_ids: list[int] | None = None) -> int:
+def reminder_mark_read(*, user: User, reminder_ids: list[int] | None = None) -> int:
     qs = TrainingReminder.objects.filter(user=user, read_at__isnull=True)
     if reminder_ids is not None:
         qs = qs.filter(pk__in=reminder_ids)

@@ -10,13 +10,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
+from django.views.generic import DetailView, TemplateView
 
 from core.confirm import Confirmation, ConfirmStepMixin
-from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin
+from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, ServiceActionView
 
 from . import selectors, services
 from .certificates import certificate_pdf
@@ -39,23 +40,14 @@ from .models import (
     NeedsSurvey,
     PolicyDocument,
     PolicyVersion,
-    ReminderRun,
-    TrainingReminder,
     TrainingSession,
 )
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+class ActionView(ServiceActionView):
+    """A button on a training page (GET answers 405); a refusal comes back as an error message."""
 
-
-class ActionView(PermissionMixin, View):
-    """A POST-only action (GET answers 405)."""
-
-    http_method_names = ["post"]
-
-    def back(self, fallback: str) -> HttpResponseRedirect:
-        return HttpResponseRedirect(fallback)
+    post_only = True
 
 
 # --- my training ---------------------------------------------------------------------------------
@@ -68,13 +60,7 @@ class MyTrainingView(LoginOnlyMixin, TemplateView):
         user = self.request.user
         context.update(
             required=selectors.my_required_training(user=user),
-            enrolments=list(
-                Enrolment.objects.filter(user=user).exclude(status=EnrolmentStatus.CANCELLED)
-                .select_related("session__course", "evaluation", "completion").order_by("-session__starts_at")[:50]
-            ),
-            completions=list(CourseCompletion.objects.filter(user=user).select_related("course")[:100]),
-            reminders=list(TrainingReminder.objects.filter(user=user, read_at__isnull=True)
-                           .select_related("course")[:20]),
+            **selectors.my_training_lists(user=user),
             policies=selectors.policies_to_acknowledge(user=user),
             fti_current=selectors.fti_training_current(user),
             can_see_fti=user.has_perm("cases.view_fti"),
@@ -116,37 +102,27 @@ class CourseDetailView(PermissionMixin, DetailView):
         return context
 
 
-class CourseCreateView(PermissionMixin, CreateView):
+class CourseCreateView(ServiceActionView):
     permission_required = "training.add_course"
     form_class = CourseForm
     template_name = "training/form.html"
-    extra_context = {"title": "New course"}
+    title = "New course"
 
-    def form_valid(self, form):
-        try:
-            self.object = services.course_save(course=form.save(commit=False), by=self.request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        return redirect("training:course_detail", pk=self.object.pk)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def perform(self, data):
+        return services.course_save(course=self.form.save(commit=False), by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("training:course_detail", kwargs={"pk": self.result.pk})
 
 
-class CourseUpdateView(PermissionMixin, UpdateView):
+class CourseUpdateView(CourseCreateView):
     permission_required = "training.change_course"
-    form_class = CourseForm
-    template_name = "training/form.html"
-    extra_context = {"title": "Edit course"}
-
-    def get_queryset(self):
-        return Course.objects.restrict(self.request.user, "change")
-
-    def form_valid(self, form):
-        try:
-            self.object = services.course_save(course=form.save(commit=False), by=self.request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        return redirect("training:course_detail", pk=self.object.pk)
+    model = Course
+    scope_action = "change"
+    title = "Edit course"
 
 
 # --- sessions ------------------------------------------------------------------------------------
@@ -190,11 +166,12 @@ class SessionDetailView(PermissionMixin, DetailView):
         return context
 
 
-class SessionCreateView(PermissionMixin, FormView):
+class SessionCreateView(ServiceActionView):
     permission_required = "training.add_trainingsession"
     form_class = SessionForm
     template_name = "training/form.html"
-    extra_context = {"title": "Schedule a session"}
+    title = "Schedule a session"
+    success_message = "Session scheduled."
 
     def get_initial(self):
         initial = {"trainer": self.request.user.pk}
@@ -203,24 +180,26 @@ class SessionCreateView(PermissionMixin, FormView):
             initial["course"] = int(course)
         return initial
 
-    def form_valid(self, form):
-        try:
-            session = services.session_schedule(**form.cleaned_data, by=self.request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Session scheduled.")
-        return redirect("training:session_detail", pk=session.pk)
+    def perform(self, data):
+        return services.session_schedule(**data, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("training:session_detail", kwargs={"pk": self.result.pk})
 
 
 class SessionCancelView(ConfirmStepMixin, ActionView):
     """Cancelling a session asks first (14.5); the service refuses a second cancel."""
 
     permission_required = "training.change_trainingsession"
+    model = TrainingSession
+    scope_action = "change"
+    success_message = "Session cancelled."
+
+    def get_object_queryset(self):
+        return TrainingSession.objects.select_related("course")
 
     def get_confirmation(self, request, pk) -> Confirmation:
-        session = get_object_or_404(TrainingSession.objects.restrict(request.user, "change").select_related("course"),
-                                    pk=pk)
+        session = self.object
         enrolled = session.enrolments.count()
         return Confirmation(
             title=f"Cancel the session {session}?",
@@ -228,66 +207,73 @@ class SessionCancelView(ConfirmStepMixin, ActionView):
                           "It cannot be reopened: schedule a new session instead."],
             button="Yes, cancel the session", cancel_url=reverse("training:session_detail", kwargs={"pk": pk}))
 
-    def post(self, request, pk):
-        session = get_object_or_404(TrainingSession.objects.restrict(request.user, "change"), pk=pk)
-        try:
-            services.session_cancel(session=session, by=request.user)
-            messages.success(request, "Session cancelled.")
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        return redirect("training:session_detail", pk=pk)
+    def perform(self, data):
+        services.session_cancel(session=self.object, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("training:session_detail", kwargs={"pk": self.object.pk})
 
 
 class SessionEnrolView(ActionView):
     """A staff member enrols themselves (or joins the waitlist)."""
 
     permission_required = "training.view_trainingsession"
+    model = TrainingSession
 
-    def post(self, request, pk):
-        session = get_object_or_404(TrainingSession.objects.restrict(request.user, "view"), pk=pk)
-        try:
-            enrolment = services.enrolment_create(session=session, user=request.user, by=request.user)
-            if enrolment.status == EnrolmentStatus.WAITLISTED:
-                messages.warning(request, "The session is full: you are on the waitlist.")
-            else:
-                messages.success(request, "You are enrolled.")
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        return redirect("training:session_detail", pk=pk)
+    def enrolled_user(self, data):
+        return self.request.user
+
+    def perform(self, data):
+        return services.enrolment_create(session=self.object, user=self.enrolled_user(data), by=self.request.user)
+
+    def get_success_message(self, enrolment):
+        if enrolment.status == EnrolmentStatus.WAITLISTED:
+            # A warning, not a success: the person has no seat yet.
+            messages.warning(self.request, "The session is full: you are on the waitlist.")
+            return ""
+        return "You are enrolled."
+
+    def get_success_url(self):
+        return reverse("training:session_detail", kwargs={"pk": self.object.pk})
 
 
-class SessionEnrolOtherView(ActionView):
+class SessionEnrolOtherView(SessionEnrolView):
     permission_required = "training.add_enrolment"
+    form_class = EnrolOtherForm
 
-    def post(self, request, pk):
-        session = get_object_or_404(TrainingSession.objects.restrict(request.user, "view"), pk=pk)
-        form = EnrolOtherForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Choose a staff member.")
-            return redirect("training:session_detail", pk=pk)
-        try:
-            enrolment = services.enrolment_create(session=session, user=form.cleaned_data["user"], by=request.user)
-            messages.success(request, f"{enrolment.user}: {enrolment.get_status_display().lower()}.")
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        return redirect("training:session_detail", pk=pk)
+    def enrolled_user(self, data):
+        return data["user"]
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Choose a staff member.")
+        return HttpResponseRedirect(self.get_return_url())
+
+    def get_success_message(self, enrolment):
+        return f"{enrolment.user}: {enrolment.get_status_display().lower()}."
 
 
 class EnrolmentCancelView(ConfirmStepMixin, ActionView):
     """Own enrolment, or any enrolment for a trainer. Asks first (14.5)."""
 
     permission_required = "training.view_trainingsession"
+    model = Enrolment
+
+    def get_object(self) -> Enrolment:
+        # One's own place needs no scope; another's needs change_enrolment (else 404 on POST).
+        return get_object_or_404(Enrolment.objects.select_related("session", "user"), pk=self.kwargs["pk"])
+
+    def may_cancel(self) -> bool:
+        return self.object.user_id == self.request.user.pk or self.request.user.has_perm("training.change_enrolment")
 
     def ask(self, request, pk):
-        enrolment = get_object_or_404(Enrolment.objects.select_related("session"), pk=pk)
-        if enrolment.user_id != request.user.pk and not request.user.has_perm("training.change_enrolment"):
+        if not self.may_cancel():
             # Asking about someone else's place: back to the session page (the POST answers 404).
             messages.error(request, "You can cancel only your own place.")
-            return redirect("training:session_detail", pk=enrolment.session_id)
+            return redirect("training:session_detail", pk=self.object.session_id)
         return super().ask(request, pk)
 
     def get_confirmation(self, request, pk) -> Confirmation:
-        enrolment = get_object_or_404(Enrolment.objects.select_related("session", "user"), pk=pk)
+        enrolment = self.object
         whose = "your place" if enrolment.user_id == request.user.pk else f"the place of {enrolment.user}"
         return Confirmation(
             title=f"Cancel {whose} in {enrolment.session}?",
@@ -296,100 +282,90 @@ class EnrolmentCancelView(ConfirmStepMixin, ActionView):
             button="Yes, cancel the place",
             cancel_url=reverse("training:session_detail", kwargs={"pk": enrolment.session_id}))
 
-    def post(self, request, pk):
-        enrolment = get_object_or_404(Enrolment.objects.select_related("session"), pk=pk)
-        if enrolment.user_id != request.user.pk and not request.user.has_perm("training.change_enrolment"):
+    def perform(self, data):
+        if not self.may_cancel():
             raise Http404
-        try:
-            promoted = services.enrolment_cancel(enrolment=enrolment, by=request.user)
-            messages.success(request, "Enrolment cancelled." + (f" {promoted.user} moved from the waitlist."
-                                                                 if promoted else ""))
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        return redirect("training:session_detail", pk=enrolment.session_id)
+        return services.enrolment_cancel(enrolment=self.object, by=self.request.user)
+
+    def get_success_message(self, promoted):
+        return "Enrolment cancelled." + (f" {promoted.user} moved from the waitlist." if promoted else "")
+
+    def get_success_url(self):
+        return reverse("training:session_detail", kwargs={"pk": self.object.session_id})
 
 
 class EnrolmentAttendanceView(ActionView):
     permission_required = "training.change_enrolment"
+    model = Enrolment
+    scope_action = "change"
 
-    def post(self, request, pk):
-        enrolment = get_object_or_404(Enrolment.objects.restrict(request.user, "change"), pk=pk)
-        attended = request.POST.get("attended") == "yes"
-        try:
-            services.enrolment_attendance_record(enrolment=enrolment, attended=attended, by=request.user)
-            messages.success(request, f"{enrolment.user}: {'present' if attended else 'absent'}.")
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        return redirect("training:session_detail", pk=enrolment.session_id)
+    def attended(self) -> bool:
+        return self.request.POST.get("attended") == "yes"
+
+    def perform(self, data):
+        services.enrolment_attendance_record(enrolment=self.object, attended=self.attended(), by=self.request.user)
+
+    def get_success_message(self, result):
+        return f"{self.object.user}: {'present' if self.attended() else 'absent'}."
+
+    def get_success_url(self):
+        return reverse("training:session_detail", kwargs={"pk": self.object.session_id})
 
 
-class EnrolmentCompleteView(PermissionMixin, FormView):
+class EnrolmentCompleteView(ServiceActionView):
     permission_required = "training.change_enrolment"
     form_class = CompletionForm
     template_name = "training/enrolment_complete.html"
+    model = Enrolment
+    scope_action = "change"
+    context_object_name = "enrolment"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm(self.permission_required):
-            self.enrolment = get_object_or_404(
-                Enrolment.objects.restrict(request.user, "change").select_related("session__course", "user"),
-                pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object_queryset(self):
+        return Enrolment.objects.select_related("session__course", "user")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(enrolment=self.enrolment, **kwargs)
+    def perform(self, data):
+        return services.enrolment_complete(enrolment=self.object, by=self.request.user, **data)
 
-    def form_valid(self, form):
-        try:
-            completion = services.enrolment_complete(enrolment=self.enrolment, by=self.request.user,
-                                                     **form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-            return self.form_invalid(form)
+    def get_success_message(self, completion):
         if completion is None:
-            messages.warning(self.request, f"{self.enrolment.user} did not reach the passing score.")
-        else:
-            messages.success(self.request, f"{self.enrolment.user} completed {completion.course}.")
-        return redirect("training:session_detail", pk=self.enrolment.session_id)
+            messages.warning(self.request, f"{self.object.user} did not reach the passing score.")
+            return ""
+        return f"{self.object.user} completed {completion.course}."
+
+    def get_success_url(self):
+        return reverse("training:session_detail", kwargs={"pk": self.object.session_id})
 
 
 # --- evaluations and outcomes --------------------------------------------------------------------
 
-class SessionEvaluateView(PermissionMixin, FormView):
+class SessionEvaluateView(ServiceActionView):
     """A participant who attended rates the session (once)."""
 
     permission_required = "training.view_trainingsession"
     form_class = EvaluationForm
     template_name = "training/session_evaluate.html"
+    model = TrainingSession
+    context_object_name = "session"
+    success_message = "Thank you for your feedback."
+    success_url = reverse_lazy("training:my_training")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm(self.permission_required):
-            self.session = get_object_or_404(
-                TrainingSession.objects.restrict(request.user, "view").select_related("course"), pk=kwargs["pk"])
-            self.enrolment = (
-                Enrolment.objects.filter(session=self.session, user=request.user, attended=True)
-                .select_related("evaluation").first()
-            )
-        return super().dispatch(request, *args, **kwargs)
+    def get_object_queryset(self):
+        return TrainingSession.objects.select_related("course")
+
+    @cached_property
+    def enrolment(self):
+        """The user's attended enrolment in the session, or None (only they may evaluate it)."""
+        return (Enrolment.objects.filter(session=self.object, user=self.request.user, attended=True)
+                .select_related("evaluation").first())
 
     def get_context_data(self, **kwargs):
         already = self.enrolment is not None and hasattr(self.enrolment, "evaluation")
-        return super().get_context_data(session=self.session, enrolment=self.enrolment, already=already, **kwargs)
+        return super().get_context_data(enrolment=self.enrolment, already=already, **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, data):
         if self.enrolment is None:
-            form.add_error(None, "Only participants who attended can evaluate the session.")
-            return self.form_invalid(form)
-        try:
-            services.evaluation_submit(enrolment=self.enrolment, by=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Thank you for your feedback.")
-        return redirect("training:my_training")
+            raise ValidationError("Only participants who attended can evaluate the session.")
+        services.evaluation_submit(enrolment=self.enrolment, by=self.request.user, **data)
 
 
 class SessionOutcomesView(PermissionMixin, DetailView):
@@ -445,20 +421,18 @@ class ComplianceView(PermissionMixin, TemplateView):
         return context
 
 
-class CompletionRecordView(PermissionMixin, FormView):
+class CompletionRecordView(ServiceActionView):
     permission_required = "training.add_coursecompletion"
     form_class = CompletionRecordForm
     template_name = "training/form.html"
-    extra_context = {"title": "Record a completion (outside a session)"}
+    title = "Record a completion (outside a session)"
+    success_message = "Completion recorded."
 
-    def form_valid(self, form):
-        try:
-            services.completion_record(**form.cleaned_data, by=self.request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Completion recorded.")
-        return redirect("training:person_record", user_id=form.cleaned_data["user"].pk)
+    def perform(self, data):
+        services.completion_record(**data, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("training:person_record", kwargs={"user_id": self.form.cleaned_data["user"].pk})
 
 
 # --- certificates --------------------------------------------------------------------------------
@@ -498,14 +472,11 @@ class DashboardView(PermissionMixin, TemplateView):
         counts = dict.fromkeys(ComplianceStatus.values, 0)
         for row in rows:
             counts[row.status] += 1
-        recent = (
-            TrainingSession.objects.filter(starts_at__lt=timezone.now()).select_related("course", "trainer")
-            .order_by("-starts_at")[:10]
-        )
+        recent = selectors.recent_sessions(limit=10)
         context.update(
             upcoming=selectors.upcoming_sessions()[:10], recent=recent, counts=counts,
             statuses=ComplianceStatus, chart=compliance_chart(rows),
-            last_run=ReminderRun.objects.first(),
+            last_run=selectors.reminder_run_latest(),
             attention=[r for r in rows if r.status in (ComplianceStatus.OVERDUE, ComplianceStatus.NEVER)][:20],
         )
         return context
@@ -525,39 +496,31 @@ class NeedsSurveyListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["answered"] = set(
-            NeedsSurvey.objects.filter(responses__respondent=self.request.user).values_list("pk", flat=True)
-        )
+        context["answered"] = selectors.needs_surveys_answered(user=self.request.user)
         context["today"] = selectors.today()
         return context
 
 
-class NeedsSurveyRespondView(PermissionMixin, FormView):
+class NeedsSurveyRespondView(ServiceActionView):
     permission_required = "training.view_needssurvey"
     template_name = "training/needs_respond.html"
+    form_class = NeedsResponseForm
+    model = NeedsSurvey
+    context_object_name = "survey"
+    success_message = "Thank you: your answers were recorded."
+    success_url = reverse_lazy("training:needs_list")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm(self.permission_required):
-            self.survey = get_object_or_404(NeedsSurvey.objects.restrict(request.user, "view"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form(self, form_class=None):
-        return NeedsResponseForm(**self.get_form_kwargs(), survey=self.survey)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "survey": self.object}
 
     def get_context_data(self, **kwargs):
-        answered = self.survey.responses.filter(respondent=self.request.user).exists()
-        return super().get_context_data(survey=self.survey, answered=answered,
-                                        is_open=self.survey.is_open_on(selectors.today()), **kwargs)
+        answered = self.object.responses.filter(respondent=self.request.user).exists()
+        return super().get_context_data(answered=answered, is_open=self.object.is_open_on(selectors.today()),
+                                        **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.needs_response_submit(survey=self.survey, respondent=self.request.user,
-                                           priorities=form.priorities(), comments=form.cleaned_data["comments"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Thank you: your answers were recorded.")
-        return redirect("training:needs_list")
+    def perform(self, data):
+        services.needs_response_submit(survey=self.object, respondent=self.request.user,
+                                       priorities=self.form.priorities(), comments=data["comments"])
 
 
 class NeedsResultsView(PermissionMixin, DetailView):
@@ -610,12 +573,16 @@ class PolicyDetailView(PermissionMixin, DetailView):
 
 class PolicyAcknowledgeView(ActionView):
     permission_required = "training.view_policyversion"
+    model = PolicyVersion
 
-    def post(self, request, pk):
-        version = get_object_or_404(PolicyVersion.objects.restrict(request.user, "view"), pk=pk)
-        services.policy_acknowledge(version=version, user=request.user)
-        messages.success(request, f"You acknowledged {version}.")
-        return redirect("training:policy_detail", pk=version.document_id)
+    def perform(self, data):
+        services.policy_acknowledge(version=self.object, user=self.request.user)
+
+    def get_success_message(self, result):
+        return f"You acknowledged {self.object}."
+
+    def get_success_url(self):
+        return reverse("training:policy_detail", kwargs={"pk": self.object.document_id})
 
 
 class PolicyUnacknowledgedView(PermissionMixin, TemplateView):

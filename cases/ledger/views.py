@@ -1,11 +1,9 @@
 """Caseworker pages of the ledger: held collections (release to a case), late disbursements."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.views import View
+from django.shortcuts import get_object_or_404
+from django.urls import reverse_lazy
 
-from core.views import FilteredListView, PermissionMixin
+from core.views import FilteredListView, ServiceActionView
 
 from ..access import fti_reads_record
 from ..models import Case
@@ -33,26 +31,27 @@ class HeldCollectionListView(FilteredListView):
         return context
 
 
-class HeldCollectionReleaseView(PermissionMixin, View):
+class HeldCollectionReleaseView(ServiceActionView):
     permission_required = "cases.change_collection"
-    http_method_names = ["post"]
+    form_class = ReleaseForm
+    post_only = True
+    success_url = reverse_lazy("ledger:held_list")
 
-    def post(self, request, pk: int):
-        collection = get_object_or_404(collections_held(user=request.user), pk=pk)
-        form = ReleaseForm(request.POST, user=request.user)
-        if not form.is_valid():
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-            return redirect("ledger:held_list")
+    def get_object(self):
+        return get_object_or_404(collections_held(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, data):
+        case = self.form.case
         # Releasing posts the payment to the case: a write, so the case must be on the user's
         # caseload (or their role works any case): else 403, logged.
-        Case.objects.get_for(request.user, "change", pk=form.case.pk)
-        try:
-            collection_release(collection=collection, case=form.case, by=request.user, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("ledger:held_list")
-        messages.success(request, f"Payment {collection.source_reference} released to {form.case.case_number}.")
-        return redirect("ledger:held_list")
+        Case.objects.get_for(self.request.user, "change", pk=case.pk)
+        return collection_release(collection=self.object, case=case, by=self.request.user, note=data["note"])
+
+    def get_success_message(self, result):
+        return f"Payment {self.object.source_reference} released to {self.form.case.case_number}."
 
 
 class LateDisbursementListView(FilteredListView):

@@ -115,7 +115,9 @@ class LedgerEntry(models.Model):
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    # No field history (issue 18.5): the ledger is its own history. Entries are never updated or
+    # deleted (a PostgreSQL trigger refuses it, core.db.ledger_writer); a correction is a reversing
+    # entry (``reverses``). See docs/ledger.md, "Audit".
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -165,7 +167,8 @@ class Allocation(models.Model):
     # reversed: the allocation no longer stands; its ledger entries were reversed that day.
     reversed_on = models.DateField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    # No field history (18.5): allocations are written in bulk (core.db.rows_insert, no signals)
+    # and the one change, ``reversed_on``, comes with reversing ledger entries and a domain event.
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -246,7 +249,8 @@ class CaseBalance(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # No field history (18.5): a balance is derived from the ledger, written back in bulk
+    # (``UPDATE … FROM``, which no signal sees); ``verify_ledger`` recomputes it from the entries.
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:

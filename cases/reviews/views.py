@@ -1,22 +1,15 @@
 """Review and adjustment pages (45 CFR 303.8)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from core.views import PermissionMixin, ScopedQuerysetMixin
+from core.views import PermissionMixin, ScopedQuerysetMixin, ServiceActionView
 
 from ..models import OrderReview, SupportOrder
 from ..services.reviews import review_calculate, review_complete, review_open
 from .forms import CaReviewInputsForm, NyReviewInputsForm, ReviewCompleteForm
 from .selectors import orders_due_for_review, reviews_open
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 class ReviewListView(PermissionMixin, TemplateView):
@@ -30,19 +23,28 @@ class ReviewListView(PermissionMixin, TemplateView):
         return context
 
 
-class ReviewOpenView(PermissionMixin, View):
+class ReviewOpenView(ServiceActionView):
     permission_required = "cases.add_orderreview"
-    http_method_names = ["post"]
+    model = SupportOrder
+    lookup_url_kwarg = "order_id"
+    scope_action = "change"
+    post_only = True
 
-    def post(self, request, order_id: int):
-        order = SupportOrder.objects.select_related("case").get_for(request.user, "change", pk=order_id)
-        try:
-            review = review_open(order=order, by=request.user, requested_by=request.POST.get("requested_by", "agency"))
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-            return redirect("reviews:list")
-        messages.success(request, f"Review of order {order} opened.")
-        return redirect("reviews:detail", pk=review.pk)
+    def get_object_queryset(self):
+        return SupportOrder.objects.select_related("case")
+
+    def perform(self, data):
+        return review_open(order=self.object, by=self.request.user,
+                           requested_by=self.request.POST.get("requested_by", "agency"))
+
+    def get_success_message(self, review):
+        return f"Review of order {self.object} opened."
+
+    def get_success_url(self):
+        return reverse("reviews:detail", kwargs={"pk": self.result.pk})
+
+    def get_return_url(self):
+        return reverse("reviews:list")
 
 
 class ReviewDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
@@ -63,47 +65,44 @@ class ReviewDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class _ReviewActionView(PermissionMixin, View):
+class _ReviewActionView(ServiceActionView):
+    """A form of the review page: invalid input or a refusal shows the page again with the form's
+    errors (``form_name`` is its name in the page's context)."""
+
     permission_required = "cases.change_orderreview"
     http_method_names = ["post"]
+    model = OrderReview
+    scope_action = "change"
+    form_name = ""
 
-    def get_review(self, pk):
-        return OrderReview.objects.select_related("case", "order").get_for(self.request.user, "change", pk=pk)
+    def get_object_queryset(self):
+        return OrderReview.objects.select_related("case", "order")
 
-    def invalid(self, review, **forms):
+    def form_invalid(self, form):
         view = ReviewDetailView()
-        view.setup(self.request, pk=review.pk)
-        view.object = review
-        return view.render_to_response(view.get_context_data(**forms))
+        view.setup(self.request, pk=self.object.pk)
+        view.object = self.object
+        return view.render_to_response(view.get_context_data(**{self.form_name: form}))
+
+    def get_success_url(self):
+        return reverse("reviews:detail", kwargs={"pk": self.object.pk})
 
 
 class ReviewCalculateView(_ReviewActionView):
-    def post(self, request, pk: int):
-        review = self.get_review(pk)
-        form = (NyReviewInputsForm if review.guideline == "NY" else CaReviewInputsForm)(request.POST)
-        if not form.is_valid():
-            return self.invalid(review, inputs_form=form)
-        try:
-            review_calculate(review=review, inputs=form.cleaned_data, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        return redirect("reviews:detail", pk=review.pk)
+    form_name = "inputs_form"
+
+    def get_form_class(self):
+        return NyReviewInputsForm if self.object.guideline == "NY" else CaReviewInputsForm
+
+    def perform(self, data):
+        review_calculate(review=self.object, inputs=data, by=self.request.user)
 
 
 class ReviewCompleteView(_ReviewActionView):
-    def post(self, request, pk: int):
-        review = self.get_review(pk)
-        form = ReviewCompleteForm(request.POST)
-        if not form.is_valid():
-            return self.invalid(review, complete_form=form)
-        try:
-            review_complete(review=review, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"],
-                            effective_on=form.cleaned_data["effective_on"], by=request.user)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else []:
-                form.add_error(field if field in form.fields else None, errors)
-            if not hasattr(exc, "error_dict"):
-                form.add_error(None, exc.messages)
-            return self.invalid(review, complete_form=form)
-        messages.success(request, "Review completed.")
-        return redirect("reviews:detail", pk=review.pk)
+    form_class = ReviewCompleteForm
+    form_name = "complete_form"
+    success_message = "Review completed."
+
+    def perform(self, data):
+        review_complete(review=self.object, outcome=data["outcome"], reason=data["reason"],
+                        effective_on=data["effective_on"], by=self.request.user)

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db import transaction
 
+from accounts.models import User
 from core.jobs import job_enqueue, job_group_resume, jobs_stuck
 from core.services import event_record
 
@@ -28,13 +29,13 @@ def _range_jobs(run: LedgerRun, ranges: list[tuple[int, int]]) -> None:
 
 
 @transaction.atomic
-def accrual_enqueue(*, through: date, chunk_size: int = ACCRUAL_CHUNK, by=None) -> LedgerRun:
+def accrual_enqueue(*, through: date, chunk_size: int = ACCRUAL_CHUNK, by: User | None = None) -> LedgerRun:
     """Start an accrual: the run and a job per range of case ids commit together; the ranges go to the
     workers after the commit, or when the broker is back (the watchdog sends what is left)."""
     run, ranges = ledger_accrual_start(through=through, chunk_size=chunk_size)
     _range_jobs(run, ranges)
     if by is not None:
-        event_record(verb="accrual started", subject=run, actor=by,
+        event_record(verb="accrual.started", subject=run, actor=by,
                      summary=f"Accrual through {through} started by hand ({len(ranges)} ranges)")
     return run
 
@@ -48,8 +49,8 @@ def accrual_runs_stuck(*, run_ids=None) -> dict[int, int]:
     return {pk: n for pk, n in stuck.items() if pk in unfinished}
 
 
-def accrual_run_resume(*, run: LedgerRun, by) -> int:
+def accrual_run_resume(*, run: LedgerRun, by: User) -> int:
     """Send the run's unfinished ranges again (a range running under a live lease is left to its
     worker; a range already accrued is recorded once). Returns the ranges sent."""
-    event_record(verb="accrual run resumed", subject=run, actor=by, summary=f"Accrual run {run.pk} resumed")
+    event_record(verb="accrual.run_resumed", subject=run, actor=by, summary=f"Accrual run {run.pk} resumed")
     return job_group_resume(group=accrual_group(run.pk))

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.money import ZERO, parse_amount
 from core.services import event_record
 
@@ -62,7 +63,7 @@ def assistance_by_month(cases: Iterable[Case], months: Iterable[date]) -> dict[t
 
 
 @transaction.atomic
-def case_assistance_change(*, case: Case, status: str, effective_on: date, by) -> AssistanceSpell:
+def case_assistance_change(*, case: Case, status: str, effective_on: date, by: User) -> AssistanceSpell:
     """Record that the family's assistance status is ``status`` from ``effective_on``.
 
     Closes the open spell on the day before and opens the next. A date before the open spell
@@ -94,13 +95,13 @@ def case_assistance_change(*, case: Case, status: str, effective_on: date, by) -
     locked.assistance_status = status
     locked.save(update_fields=["assistance_status", "updated_at"])
     case.assistance_status = status
-    event_record(verb="assistance changed", subject=locked, case_id=locked.pk, actor=by,
+    event_record(verb="assistance.changed", subject=locked, case_id=locked.pk, actor=by,
                  summary=f"Assistance {previous} → {status} from {effective_on}",
                  data={"from": previous, "to": status, "effective_on": effective_on.isoformat()})
     return spell
 
 
-def case_assistance_open(*, case: Case, by=None) -> AssistanceSpell:
+def case_assistance_open(*, case: Case, by: User | None = None) -> AssistanceSpell:
     """The first spell of a new case (``case_create``): its status from the day it opened."""
     user = by if getattr(by, "is_authenticated", False) else None
     return AssistanceSpell.objects.create(case=case, status=case.assistance_status,
@@ -108,7 +109,7 @@ def case_assistance_open(*, case: Case, by=None) -> AssistanceSpell:
 
 
 @transaction.atomic
-def case_assistance_paid(*, case: Case, amount, paid_for: date, by) -> Decimal:
+def case_assistance_paid(*, case: Case, amount, paid_for: date, by: User) -> Decimal:
     """Add assistance paid to the family for the month of ``paid_for`` to the case's URA (as the
     TANF agency reports it). What the state retains from collections never exceeds the URA
     (42 USC 657(a)(1)); the excess goes to the family. Returns the new URA."""
@@ -122,7 +123,7 @@ def case_assistance_paid(*, case: Case, amount, paid_for: date, by) -> Decimal:
         case=case, defaults={"current_month": month_start(timezone.localdate())})
     balance.unreimbursed_assistance = (balance.unreimbursed_assistance or ZERO) + value
     balance.save(update_fields=["unreimbursed_assistance", "updated_at"])
-    event_record(verb="assistance paid recorded", subject=case, case_id=case.pk, actor=by,
+    event_record(verb="assistance.paid_recorded", subject=case, case_id=case.pk, actor=by,
                  summary=f"Assistance paid for {month_start(paid_for):%Y-%m}: {value}; URA {balance.unreimbursed_assistance}",
                  data={"amount": str(value), "month": month_start(paid_for).isoformat(),
                        "ura": str(balance.unreimbursed_assistance)})

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import User
 from core.services import event_record
 
 from ..choices import (
@@ -164,7 +165,7 @@ def case_create(
     cp: PartyData | Person,
     ncp: PartyData | Person,
     children: list[PartyData | Person],
-    by,
+    by: User,
     caseworker=None,
     ncp_location_known: bool = False,
     interstate_role: str = InterstateRole.NONE,
@@ -226,7 +227,7 @@ def case_create(
     return case
 
 
-def case_stage_change(*, case: Case, stage: str, on: date | None = None, by=None, actor_label: str = "",
+def case_stage_change(*, case: Case, stage: str, on: date | None = None, by: User | None = None, actor_label: str = "",
                       reason: str = "") -> Case:
     """Move the case to ``stage`` on ``on`` (a dated domain event) and refresh its deadlines."""
     on = on or _today()
@@ -253,7 +254,7 @@ def _has_active_order(case: Case) -> bool:
 
 
 @transaction.atomic
-def case_ncp_located(*, case: Case, on: date, by=None) -> Case:
+def case_ncp_located(*, case: Case, on: date, by: User | None = None) -> Case:
     """The NCP is located: the 90-day establishment clock starts (45 CFR 303.4(d)), or
     enforcement when an order already exists."""
     _not_future(on, "attempted_on")
@@ -266,7 +267,7 @@ def case_ncp_located(*, case: Case, on: date, by=None) -> Case:
 
 
 @transaction.atomic
-def locate_attempt_record(*, case: Case, source: str, attempted_on: date, result: str, by=None,
+def locate_attempt_record(*, case: Case, source: str, attempted_on: date, result: str, by: User | None = None,
                           notes: str = "", person: Person | None = None) -> LocateAttempt:
     """Record a locate attempt (45 CFR 303.3(b)); a ``found`` result locates the NCP."""
     _not_future(attempted_on, "attempted_on")
@@ -299,7 +300,7 @@ class ObligationData:
 
 @transaction.atomic
 def order_create(*, case: Case, order_number: str, kind: str, issued_on: date, effective_on: date,
-                 obligations: list[ObligationData], by, court_name: str = "") -> SupportOrder:
+                 obligations: list[ObligationData], by: User, court_name: str = "") -> SupportOrder:
     """Record a support order with its obligation lines; refused on a closed case. An order
     completes establishment (45 CFR 303.4(d)): the case moves to enforcement."""
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -340,7 +341,7 @@ def _balance_obligation_refresh(case: Case) -> None:
     balances_refresh_derived(on=today, case_range=(case.pk, case.pk))
 
 
-def case_note_add(*, case: Case, body: str, by) -> CaseNote:
+def case_note_add(*, case: Case, body: str, by: User) -> CaseNote:
     note = CaseNote(case=case, body=body.strip(), author=by)
     note.full_clean()
     note.save()
@@ -349,7 +350,7 @@ def case_note_add(*, case: Case, body: str, by) -> CaseNote:
 
 
 @transaction.atomic
-def case_reassign(*, case: Case, to_user, by, move_open_items: bool = True) -> Case:
+def case_reassign(*, case: Case, to_user, by: User, move_open_items: bool = True) -> Case:
     """A coordinator moves a case (and its open work items) to another worker (audited)."""
     previous = case.caseworker
     if previous == to_user:
@@ -366,7 +367,7 @@ def case_reassign(*, case: Case, to_user, by, move_open_items: bool = True) -> C
     return case
 
 
-def work_item_reassign(*, item: WorkItem, to_user, by, unit: str | None = None) -> WorkItem:
+def work_item_reassign(*, item: WorkItem, to_user, by: User, unit: str | None = None) -> WorkItem:
     previous = item.assigned_to
     item.assigned_to = to_user
     if unit is not None:
@@ -379,7 +380,7 @@ def work_item_reassign(*, item: WorkItem, to_user, by, unit: str | None = None) 
     return item
 
 
-def work_item_complete(*, item: WorkItem, by, on: date | None = None) -> WorkItem:
+def work_item_complete(*, item: WorkItem, by: User, on: date | None = None) -> WorkItem:
     # A conditional update: of two clicks (or two people), one marks it done and records the event.
     done_on = on or _today()
     changed = WorkItem.objects.filter(pk=item.pk).exclude(status=WorkItemStatus.DONE).update(
@@ -414,7 +415,7 @@ def _closure_check(case: Case, reason: str, note: str) -> None:
 
 
 @transaction.atomic
-def case_close(*, case: Case, reason: str, by, note: str = "", on: date | None = None) -> Case:
+def case_close(*, case: Case, reason: str, by: User, note: str = "", on: date | None = None) -> Case:
     """Close a case with a recorded reason (45 CFR 303.11); open work items are finished."""
     on = on or _today()
     _not_future(on, "closed_on")
@@ -438,7 +439,7 @@ def case_close(*, case: Case, reason: str, by, note: str = "", on: date | None =
 
 
 @transaction.atomic
-def case_interstate_referred(*, case: Case, on: date, by) -> Case:
+def case_interstate_referred(*, case: Case, on: date, by: User) -> Case:
     """The initiating state sent its referral (45 CFR 303.7: within 20 calendar days)."""
     _not_future(on, "interstate_referred_on")
     if not case.is_open:

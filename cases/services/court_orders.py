@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.services import event_record
 
 from ..choices import Frequency, ObligationKind, OrderKind, OrderStatus
@@ -23,7 +24,7 @@ from .reviews import _order_new_version
 
 @transaction.atomic
 def order_create_from_court(*, case: Case, order_number: str, court_name: str, monthly: Decimal,
-                            effective_on: date, by=None, issued_on: date | None = None) -> SupportOrder:
+                            effective_on: date, by: User | None = None, issued_on: date | None = None) -> SupportOrder:
     """Record the order a court issued on a petition; returns the new (or new version of the) order."""
     if monthly < 0:
         raise ValidationError({"monthly_amount": "The amount cannot be negative."})

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -23,11 +24,11 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from accounts.models import User
 from core.business_days import add_business_days
 from core.db import ledger_writer, rows_insert
-from core.models import DomainEvent
 from core.money import ZERO, parse_amount
-from core.services import event_record
+from core.services import event_record, events_bulk_record
 
 from .. import allocation as rules
 from ..choices import (
@@ -56,6 +57,9 @@ from ..models import (
     LedgerEntry,
 )
 from .assistance import spell_status_in_month
+
+if TYPE_CHECKING:
+    from .ledger_closed_month import ClosedMonths
 
 # 42 USC 654b(c)(1); 45 CFR 302.32(b): distribute and disburse within 2 business days of receipt.
 DISBURSE_WITHIN_BUSINESS_DAYS = 2
@@ -365,7 +369,7 @@ def collection_post(
     source: str,
     source_reference: str,
     received_via: str,
-    by=None,
+    by: User | None = None,
     actor_label: str = "",
     employer=None,
     hold_reason: str = "",
@@ -395,7 +399,7 @@ def collection_post(
     return _post_cleaned([cleaned], on=posted_on or timezone.localdate(), by=by, actor_label=actor_label)[0]
 
 
-def collections_post_batch(items: Sequence[CollectionItem], *, by=None, actor_label: str = "",
+def collections_post_batch(items: Sequence[CollectionItem], *, by: User | None = None, actor_label: str = "",
                            posted_on: date | None = None) -> list[CollectionResult]:
     """Post many collections in one transaction, with the rules of ``collection_post`` item by
     item in order (two payments to one case see each other), in a fixed number of statements
@@ -435,7 +439,7 @@ def _cleaned_item(item: CollectionItem) -> dict:
     return cleaned
 
 
-def _post_cleaned(items: list[dict], *, on: date, by, actor_label: str) -> list[CollectionResult]:
+def _post_cleaned(items: list[dict], *, on: date, by: User | None, actor_label: str) -> list[CollectionResult]:
     try:
         return _post_batch(items, on=on, by=by, actor_label=actor_label)
     except IntegrityError:
@@ -513,9 +517,43 @@ def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance],
     }
 
 
+@dataclass
+class _BatchPlan:
+    """What a batch will write, decided before any write (``_batch_plan``): the new collections
+    (unsaved) with their distributions, the balances already moved in memory, and the cases whose
+    collections are distributed afterwards by redistribution (``redistribute_from``)."""
+
+    existing: dict[str, Collection]
+    seen: dict[str, dict]
+    cases: dict[str, Case]
+    balances: dict[int, CaseBalance]
+    spells: SpellMap
+    policy: str
+    user: object
+    actor_text: str
+    collections: list[Collection] = field(default_factory=list)
+    plans: list[tuple[Case | None, rules.Distribution | None]] = field(default_factory=list)
+    # Collections of a month already closed out, or collected before one already distributed to
+    # the case, are distributed after the bulk writes by redistributing the case by month of
+    # collection (and so is every later item of that case in the batch, to keep their order).
+    redistribute_from: dict[int, date] = field(default_factory=dict)
+    # A collection of a closed month collected after every one already distributed to its case
+    # pays its month in the batch (``ledger_closed_month``): its index -> that month's bucket.
+    closed_state: ClosedMonths | None = None
+    closed_buckets: dict[int, str] = field(default_factory=dict)
+
+
 @transaction.atomic
-def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[CollectionResult]:
-    existing = _existing_collections([item["source_reference"] for item in items])
+def _post_batch(items: list[dict], *, on: date, by: User | None, actor_label: str) -> list[CollectionResult]:
+    """Post cleaned items in three steps: plan (read and decide), write (bulk rows), result."""
+    plan = _batch_plan(items, on=on, by=by, actor_label=actor_label)
+    allocations_of = _batch_write(plan, on=on, by=by)
+    return _batch_results(items, plan, allocations_of)
+
+
+def _fresh_items(items: list[dict], existing: dict[str, Collection]) -> tuple[list[dict], dict[str, dict]]:
+    """The items that create a collection (the first of each new reference), and the first item of
+    each reference; a repeated reference with other content is a conflict (nothing is posted)."""
     fresh: list[dict] = []
     seen: dict[str, dict] = {}
     for item in items:
@@ -528,66 +566,32 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
         first_hash = first.content_hash if isinstance(first, Collection) else first["content_hash"]
         if first_hash != item["content_hash"]:
             raise CollectionConflict(f"Source reference {reference!r} was already received with different content.")
+    return fresh, seen
+
+
+def _batch_plan(items: list[dict], *, on: date, by: User | None, actor_label: str) -> _BatchPlan:
+    from .ledger_closed_month import closed_months_read
+
+    existing = _existing_collections([item["source_reference"] for item in items])
+    fresh, seen = _fresh_items(items, existing)
     cases, balances, spells = _cases_and_balances({item["case_number"] for item in fresh if item["case_number"]},
                                                   on=on)
     pass_through = _pass_through_state(list(cases.values()), balances, spells)
     user = by if getattr(by, "is_authenticated", False) else None
-    policy = overpayment_policy()
-
-    collections: list[Collection] = []
-    plans: list[tuple[Case | None, rules.Distribution | None]] = []
-    # Collections of a month already closed out, or collected before one already distributed to
-    # the case, are distributed after the bulk writes by redistributing the case by month of
-    # collection (and so is every later item of that case in the batch, to keep their order).
-    redistribute_from: dict[int, date] = {}
-    # Planned in order of collection, so a file's own entries never redistribute each other; a
-    # collection of a closed month collected after every one already distributed to its case
-    # pays its month without redistributing (``ledger_closed_month``).
-    from .ledger_closed_month import (
-        CLOSED_ENTRY_COLUMNS,
-        closed_month_eligible,
-        closed_month_entry_rows,
-        closed_month_plan,
-        closed_months_read,
-    )
-
+    plan = _BatchPlan(existing=existing, seen=seen, cases=cases, balances=balances, spells=spells,
+                      policy=overpayment_policy(), user=user,
+                      actor_text=actor_label if (actor_label or user) else str(by or ""))
+    # In order of collection, so a file's own entries never redistribute each other.
     fresh = sorted(fresh, key=lambda item: (item["collected_on"], item["source_reference"]))
-    closed_state = closed_months_read({
-        (cases[item["case_number"]].pk, month_start(item["collected_on"])) for item in fresh
-        if item["case_number"] in cases and cases[item["case_number"]].pk in balances
-        and month_start(item["collected_on"]) < (balances[cases[item["case_number"]].pk].current_month or date.max)})
-    closed_buckets: dict[int, str] = {}  # index in ``collections`` -> the closed month's arrears bucket
+    plan.closed_state = closed_months_read({
+        (case.pk, month_start(item["collected_on"])) for item in fresh
+        if (case := cases.get(item["case_number"])) is not None and case.pk in balances
+        and month_start(item["collected_on"]) < (balances[case.pk].current_month or date.max)})
     for item in fresh:
         case = cases.get(item["case_number"])
         reason = _hold_reason_for(case, case_number=item["case_number"], hold_reason=item["hold_reason"])
-        distribution = None
-        if not reason:
-            assert case is not None  # no hold reason: an open case
-            balance = balances[case.pk]
-            collected_on = item["collected_on"]
-            assert balance.current_month is not None  # rolled into the month of ``on``
-            closed = month_start(collected_on) < balance.current_month
-            if (case.pk in redistribute_from
-                    or (balance.last_collected_on is not None and collected_on < balance.last_collected_on)
-                    or (closed and not closed_month_eligible(case=case, balance=balance, collected_on=collected_on,
-                                                             spells=spells))):
-                redistribute_from[case.pk] = min(redistribute_from.get(case.pk, collected_on), collected_on)
-            elif closed:
-                distribution, closed_buckets[len(collections)] = closed_month_plan(
-                    case=case, balance=balance, collected_on=collected_on, received_on=item["received_on"],
-                    source=item["source"], amount=item["amount"], spells=spells, state=closed_state,
-                    policy=policy, on=on)
-            else:
-                limit, passed = pass_through.get(case.pk, (ZERO, ZERO))
-                distribution = _plan(balance=balance, assistance_status=status_in(spells, case, balance.current_month),
-                                     source=item["source"], amount=item["amount"],
-                                     pass_through_left=max(limit - passed, ZERO), policy=policy)
-                if case.pk in pass_through:
-                    pass_through[case.pk] = (limit,
-                                             passed + distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY))
-                _apply_to_balance(balance, distribution, received_on=item["received_on"], amount=item["amount"],
-                                  on=on, collected_on=collected_on)
-        collections.append(Collection(
+        distribution = None if reason else _plan_item(plan, item, case=case, pass_through=pass_through, on=on)
+        plan.collections.append(Collection(
             source_reference=item["source_reference"], case=case, case_number_received=item["case_number"],
             amount=item["amount"], received_on=item["received_on"], collected_on=item["collected_on"],
             source=item["source"], status=CollectionStatus.HELD if reason else CollectionStatus.POSTED,
@@ -596,7 +600,52 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
             content_hash=item["content_hash"], employer=item["employer"], received_via=item["received_via"],
             batch_reference=item["batch_reference"], created_by=user,
         ))
-        plans.append((case, distribution))
+        plan.plans.append((case, distribution))
+    return plan
+
+
+def _plan_item(plan: _BatchPlan, item: dict, *, case: Case | None, pass_through: dict[int, tuple[Decimal, Decimal]],
+               on: date) -> rules.Distribution | None:
+    """The distribution of one collection on an open case, applied to its balance in memory; None
+    when the case is left to redistribution (collected before one already distributed, or in a
+    closed month of current assistance). A closed month's collection otherwise pays its month."""
+    assert case is not None  # no hold reason: an open case
+    balance = plan.balances[case.pk]
+    collected_on = item["collected_on"]
+    assert balance.current_month is not None  # rolled into the month of ``on``
+    from .ledger_closed_month import closed_month_eligible, closed_month_plan
+
+    closed = month_start(collected_on) < balance.current_month
+    if (case.pk in plan.redistribute_from
+            or (balance.last_collected_on is not None and collected_on < balance.last_collected_on)
+            or (closed and not closed_month_eligible(case=case, collected_on=collected_on, spells=plan.spells))):
+        plan.redistribute_from[case.pk] = min(plan.redistribute_from.get(case.pk, collected_on), collected_on)
+        return None
+    if closed:
+        closed_state = plan.closed_state
+        assert closed_state is not None  # read by ``_batch_plan`` for every closed month of the batch
+        distribution, plan.closed_buckets[len(plan.collections)] = closed_month_plan(
+            case=case, balance=balance, collected_on=collected_on, received_on=item["received_on"],
+            source=item["source"], amount=item["amount"], spells=plan.spells, state=closed_state,
+            policy=plan.policy, on=on)
+        return distribution
+    limit, passed = pass_through.get(case.pk, (ZERO, ZERO))
+    distribution = _plan(balance=balance, assistance_status=status_in(plan.spells, case, balance.current_month),
+                         source=item["source"], amount=item["amount"],
+                         pass_through_left=max(limit - passed, ZERO), policy=plan.policy)
+    if case.pk in pass_through:
+        pass_through[case.pk] = (limit, passed + distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY))
+    _apply_to_balance(balance, distribution, received_on=item["received_on"], amount=item["amount"],
+                      on=on, collected_on=collected_on)
+    return distribution
+
+
+def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, list[Allocation]]:
+    """Write the plan: collections, allocations, ledger entries, disbursements, balances and
+    events in bulk, then the redistributions. Returns each new reference's allocations."""
+    from .ledger_closed_month import CLOSED_ENTRY_COLUMNS, closed_month_entry_rows
+
+    collections = plan.collections
     # Every row goes in as a tuple (``rows_insert``): at file volume, bulk_create's per-field
     # preparation of model instances costs more than the statements themselves.
     collection_ids = rows_insert(Collection, COLLECTION_COLUMNS,
@@ -611,33 +660,27 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
     entries: list[tuple] = []
     disbursements: list[tuple] = []
     events: list[tuple] = []
-    actor_text = actor_label if (actor_label or user) else str(by or "")
     closed_entries: list[tuple] = []
-    for index, (collection, (case, distribution)) in enumerate(zip(collections, plans, strict=True)):
+    for index, (collection, (case, distribution)) in enumerate(zip(collections, plan.plans, strict=True)):
         mine: list[Allocation] = []
         if distribution is not None:
             mine = _allocations(collection=collection, case=case, distribution=distribution, on=on)
             allocations += mine
             rows = _entry_rows(collection=collection, case=case, distribution=distribution, on=on)
-            if index in closed_buckets:
+            if index in plan.closed_buckets:
                 entries.append(rows[0])  # the collection received; its allocations pay a closed month
                 closed_entries += closed_month_entry_rows(collection=collection, case=case, distribution=distribution,
-                                                          month_bucket=closed_buckets[index], on=on)
+                                                          month_bucket=plan.closed_buckets[index], on=on)
             else:
                 entries += rows
             disbursement = _family_disbursement(collection=collection, case=case, distribution=distribution)
             if disbursement is not None:
                 disbursements.append(disbursement)
         allocations_of[collection.source_reference] = mine
-        if case is not None and case.pk in redistribute_from and distribution is None \
+        if case is not None and case.pk in plan.redistribute_from and distribution is None \
                 and collection.status == CollectionStatus.POSTED:
             continue  # its event comes with its distribution, after the bulk writes
-        held = collection.status == CollectionStatus.HELD
-        events.append((
-            "collection held" if held else "collection posted", collection.pk, case.pk if case else None,
-            (f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
-             + (f" — held: {collection.hold_reason}" if held else ""))[:500],
-        ))
+        events.append(_collection_event(collection, case))
     allocation_ids = rows_insert(
         Allocation, ("collection_id", "case_id", "obligation_kind", "bucket", "payee", "amount", "allocated_on"),
         [(a.collection_id, a.case_id, a.obligation_kind, a.bucket, a.payee, a.amount, a.allocated_on)
@@ -648,32 +691,52 @@ def _post_batch(items: list[dict], *, on: date, by, actor_label: str) -> list[Co
     rows_insert(LedgerEntry, ENTRY_COLUMNS, entries)
     rows_insert(LedgerEntry, CLOSED_ENTRY_COLUMNS, closed_entries)
     rows_insert(Disbursement, DISBURSEMENT_COLUMNS, disbursements)
-    _balances_save(list(balances.values()))
-    rows_insert(DomainEvent, ("verb", "subject_id", "case_id", "summary"), events,
-                values={"subject_type": ContentType.objects.get_for_model(Collection), "actor": user,
-                        "actor_label": actor_text})
-    if redistribute_from:
-        from .ledger_redistribute import case_redistribute
+    _balances_save(list(plan.balances.values()))
+    events_bulk_record(fields=("verb", "subject_id", "case_id", "summary"), rows=events,
+                       values={"subject_type": ContentType.objects.get_for_model(Collection), "actor": plan.user,
+                               "actor_label": plan.actor_text})
+    if plan.redistribute_from:
+        _batch_redistribute(plan, allocations_of, on=on, by=by)
+    return allocations_of
 
-        by_id = {case.pk: case for case in cases.values()}
-        for case_id, from_date in redistribute_from.items():
-            done = case_redistribute(case=by_id[case_id], balance=balances[case_id], from_date=from_date, on=on,
-                                     by=by, actor_label=actor_text, spells=spells, policy=policy,
-                                     reason="collection of an earlier date posted")
-            for collection in collections:
-                if collection.pk in done:
-                    allocations_of[collection.source_reference] = done[collection.pk]
-                    collection.refresh_from_db(fields=["hold_reason", "overpayment_policy"])
 
-    created = {collection.source_reference: collection for collection in collections}
+def _collection_event(collection: Collection, case: Case | None) -> tuple:
+    """The (verb, subject, case, summary) of a collection's posted-or-held event."""
+    held = collection.status == CollectionStatus.HELD
+    return (
+        "collection.held" if held else "collection.posted", collection.pk, case.pk if case else None,
+        (f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
+         + (f" — held: {collection.hold_reason}" if held else ""))[:500],
+    )
+
+
+def _batch_redistribute(plan: _BatchPlan, allocations_of: dict[str, list[Allocation]], *, on: date,
+                        by: User | None) -> None:
+    from .ledger_redistribute import case_redistribute
+
+    by_id = {case.pk: case for case in plan.cases.values()}
+    for case_id, from_date in plan.redistribute_from.items():
+        done = case_redistribute(case=by_id[case_id], balance=plan.balances[case_id], from_date=from_date, on=on,
+                                 by=by, actor_label=plan.actor_text, spells=plan.spells, policy=plan.policy,
+                                 reason="collection of an earlier date posted")
+        for collection in plan.collections:
+            if collection.pk in done:
+                allocations_of[collection.source_reference] = done[collection.pk]
+                collection.refresh_from_db(fields=["hold_reason", "overpayment_policy"])
+
+
+def _batch_results(items: list[dict], plan: _BatchPlan,
+                   allocations_of: dict[str, list[Allocation]]) -> list[CollectionResult]:
+    """One result per item, in order: created, or a replay of the collection its reference names."""
+    created = {collection.source_reference: collection for collection in plan.collections}
     results = []
     for item in items:
         reference = item["source_reference"]
-        if reference in existing:
-            first = existing[reference]
+        if reference in plan.existing:
+            first = plan.existing[reference]
             results.append(CollectionResult(first, created=False, allocations=first.replayed_allocations))
         else:  # the batch's first item with this reference created it; a repeat is a replay of it
-            results.append(CollectionResult(created[reference], created=seen[reference] is item,
+            results.append(CollectionResult(created[reference], created=plan.seen[reference] is item,
                                             allocations=allocations_of[reference]))
     return results
 
@@ -713,7 +776,7 @@ def collection_held_amount(collection: Collection) -> Decimal:
 
 
 @transaction.atomic
-def collection_release(*, collection: Collection, case: Case, by, note: str = "") -> CollectionResult:
+def collection_release(*, collection: Collection, case: Case, by: User, note: str = "") -> CollectionResult:
     """A person identifies the case of a held collection; it is then distributed as on receipt."""
     locked = Collection.objects.select_for_update().get(pk=collection.pk)
     if locked.status != CollectionStatus.HELD:
@@ -734,7 +797,7 @@ def collection_release(*, collection: Collection, case: Case, by, note: str = ""
     allocations = case_redistribute(case=case, balance=balance, from_date=locked.collected_on, on=on, by=by,
                                     spells=spells, reason="held collection released").get(locked.pk, [])
     locked.refresh_from_db()
-    event_record(verb="collection released", subject=locked, case_id=case.pk, actor=by,
+    event_record(verb="collection.released", subject=locked, case_id=case.pk, actor=by,
                  summary=f"{locked.amount} ref {locked.source_reference} released to {case.case_number}"
                          f" (was held: {previous_reason}). {note}".strip(),
                  data={"previous_hold_reason": previous_reason, "note": note})
@@ -742,7 +805,8 @@ def collection_release(*, collection: Collection, case: Case, by, note: str = ""
 
 
 @transaction.atomic
-def collection_reverse(*, collection: Collection, reason: str, by=None, on: date | None = None) -> list[LedgerEntry]:
+def collection_reverse(*, collection: Collection, reason: str, by: User | None = None,
+                       on: date | None = None) -> list[LedgerEntry]:
     """Correct a posted collection (a returned cheque, a misapplied payment) with reversing entries.
 
     Every allocation entry gets an opposite entry; what it paid becomes owed again. Current
@@ -792,7 +856,7 @@ def collection_reverse(*, collection: Collection, reason: str, by=None, on: date
                 .values_list("pk", "amount"))
     locked.status = CollectionStatus.REVERSED
     locked.save(update_fields=["status"])
-    event_record(verb="collection reversed", subject=locked, case_id=case.pk, actor=by,
+    event_record(verb="collection.reversed", subject=locked, case_id=case.pk, actor=by,
                  summary=f"{locked.amount} ref {locked.source_reference} reversed: {reason}"
                          + (f"; {len(sent)} disbursement(s) already sent — recover the overpayment" if sent else ""),
                  data={"reason": reason, "cancelled_disbursements": cancelled,

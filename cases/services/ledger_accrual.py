@@ -464,7 +464,7 @@ def ledger_run_accrual(*, through: date, case_range: CaseRange = None) -> Ledger
     run.counts = result.as_dict()
     run.finished_at = timezone.now()
     run.save(update_fields=["counts", "finished_at"])
-    event_record(verb="charges accrued", subject=run, actor_label="accrual",
+    event_record(verb="charges.accrued", subject=run, actor_label="accrual",
                  summary=f"{result.charges} charges for {result.cases} cases through {through}", data=run.counts)
     return run
 
@@ -532,7 +532,7 @@ def _accrual_finish(run: LedgerRun) -> None:
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     counts = run.counts
-    event_record(verb="charges accrued", subject=run, actor_label="accrual",
+    event_record(verb="charges.accrued", subject=run, actor_label="accrual",
                  summary=(f"{counts['charges']} charges for {counts['cases']} cases through {run.run_on}"
                           + (" — with errors" if run.error else "")),
                  data={k: v for k, v in counts.items() if k not in ("ranges", "failed")})
@@ -552,6 +552,6 @@ def ledger_run_disbursements(*, on: date) -> LedgerRun:
         raise
     run.counts, run.finished_at = counts, timezone.now()
     run.save(update_fields=["counts", "finished_at"])
-    event_record(verb="disbursements swept", subject=run, actor_label="disbursement sweep",
+    event_record(verb="disbursements.swept", subject=run, actor_label="disbursement sweep",
                  summary=f"{counts['sent']} sent, {counts['flagged_late']} newly late", data=counts)
     return run

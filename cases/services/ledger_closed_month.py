@@ -74,7 +74,7 @@ def closed_months_read(pairs: set[tuple[int, date]]) -> ClosedMonths:
     return state
 
 
-def closed_month_eligible(*, case: Case, balance: CaseBalance, collected_on: date, spells: SpellMap) -> bool:
+def closed_month_eligible(*, case: Case, collected_on: date, spells: SpellMap) -> bool:
     """Whether a collection of a closed month can be planned here: its month is not a month of
     current assistance (the per-month pass-through is the redistribution's)."""
     return status_in(spells, case, month_start(collected_on)) != rules.CURRENT_ASSISTANCE

@@ -264,7 +264,7 @@ def _write(*, case, redo, plans, live_allocations, live_entries, received, on, b
             for name, value in updates.items():
                 setattr(collection, name, value)
         if first_time:
-            event_record(verb="collection posted", subject=collection, case_id=case.pk, actor=by,
+            event_record(verb="collection.posted", subject=collection, case_id=case.pk, actor=by,
                          actor_label=actor_label,
                          summary=(f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
                                   f" collected {collection.collected_on}, distributed by month of collection")[:500])
@@ -286,7 +286,7 @@ def _write(*, case, redo, plans, live_allocations, live_entries, received, on, b
             result.setdefault(collection.pk, [])
     if changes:
         recover = [c for c in changes if Decimal(c["family_to_recover"]) > 0]
-        event_record(verb="collections redistributed", subject=case, case_id=case.pk, actor=by,
+        event_record(verb="collections.redistributed", subject=case, case_id=case.pk, actor=by,
                      actor_label=actor_label,
                      summary=(f"{len(changes)} collection(s) redistributed by month of collection: {reason}"
                               + (f"; {len(recover)} with family payments already sent to recover" if recover else ""))
@@ -344,7 +344,7 @@ def _reassign(case: Case, balance: CaseBalance, spells: SpellMap, on: date, by) 
         total += moved
     if rows:
         rows_insert(LedgerEntry, (*ENTRY_COLUMNS[:4], "due_on", *ENTRY_COLUMNS[4:]), rows)
-        event_record(verb="arrears reassigned", subject=case, case_id=case.pk, actor=by,
+        event_record(verb="arrears.reassigned", subject=case, case_id=case.pk, actor=by,
                      summary=f"{months} month(s), {total:.2f} moved to the bucket of the month's assistance status",
                      data={"months": months, "amount": str(total)})
     return months, total

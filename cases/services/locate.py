@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import User
 from core.models import AccessLog, DomainEvent
 from core.services import access_log_record, event_record, events_bulk_record, sensitive_read_record
 
@@ -60,7 +61,7 @@ def locate_due_sweep(*, today: date | None = None) -> int:
     return len(fresh)
 
 
-def fvi_override_grant(*, person: Person, court_name: str, court_order_reference: str, ordered_on: date, by,
+def fvi_override_grant(*, person: Person, court_name: str, court_order_reference: str, ordered_on: date, by: User,
                        case: Case | None = None, agency=None, request=None) -> FviOverride:
     """Record a court order allowing one release of an FVI-protected person's whereabouts
     (42 USC 654(26)(c)); the grant is logged."""
@@ -81,7 +82,7 @@ def fvi_override_grant(*, person: Person, court_name: str, court_order_reference
     return override
 
 
-def fvi_override_use(*, override: FviOverride, via: str, user=None, agency=None, request=None) -> list[Address]:
+def fvi_override_use(*, override: FviOverride, via: str, user: User | None = None, agency=None, request=None) -> list[Address]:
     """Use the override once: returns the person's addresses and marks it used (a conditional
     update, so two simultaneous uses cannot both succeed). Logged."""
     if via == "api" and (agency is None or override.agency_id != agency.pk):

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.models import DomainEvent
 from core.services import event_record
 
@@ -36,7 +37,7 @@ def _relations():
 
 
 @transaction.atomic
-def person_merge(*, survivor: Person, duplicate: Person, by, reason: str) -> DomainEvent:
+def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) -> DomainEvent:
     """Merge ``duplicate`` into ``survivor`` (see the module docstring); returns the merge event."""
     reason = (reason or "").strip()
     if not reason:
@@ -104,7 +105,7 @@ def merge_undo_refusal(event: DomainEvent, *, on=None) -> str:
 
 
 @transaction.atomic
-def person_merge_undo(*, event: DomainEvent, by) -> Person:
+def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     """Undo the merge recorded by ``event`` (the survivor's merge event), on the day it was made."""
     event = DomainEvent.objects.select_for_update().get(pk=event.pk)
     refusal = merge_undo_refusal(event)

@@ -19,8 +19,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import User
 from core.money import money
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from ..choices import ObligationKind, OrderKind, OrderStatus, ReviewOutcome, ReviewRequester, ReviewStatus
 from ..guidelines import ca_guideline, ny_guideline
@@ -32,7 +33,7 @@ REVIEW_CYCLE_MONTHS = 36  # 45 CFR 303.8(b)(1): at least every three years
 CURRENT_KINDS = (ObligationKind.CURRENT_SUPPORT,)
 
 
-def review_open(*, order: SupportOrder, by, requested_by: str = ReviewRequester.AGENCY,
+def review_open(*, order: SupportOrder, by: User, requested_by: str = ReviewRequester.AGENCY,
                 requested_on: date | None = None) -> OrderReview:
     if order.status != OrderStatus.ACTIVE:
         raise ValidationError({"order": "Only an active order can be reviewed."})
@@ -70,7 +71,7 @@ def current_monthly_support(order: SupportOrder) -> Decimal:
 
 
 @transaction.atomic
-def review_calculate(*, review: OrderReview, inputs: dict, by, as_of: date | None = None) -> OrderReview:
+def review_calculate(*, review: OrderReview, inputs: dict, by: User, as_of: date | None = None) -> OrderReview:
     """Run the case's guideline on ``inputs`` and store the worksheet.
 
     NY inputs: ``payor_income``, ``other_income`` (annual, after deductions), ``children``.
@@ -112,16 +113,13 @@ def review_calculate(*, review: OrderReview, inputs: dict, by, as_of: date | Non
     review.guideline_monthly = monthly
     review.current_monthly = current_monthly_support(review.order)
     review.calculated_on = as_of
-    review.full_clean()
-    review.save()
-    event_record(verb="order.review_calculated", subject=review, case_id=review.case_id, actor=by,
-                 summary=f"Guideline {monthly} vs current {review.current_monthly} per month",
-                 data={"guideline_monthly": str(monthly), "current_monthly": str(review.current_monthly)})
-    return review
+    return saved_with_event(review, by=by, verb="order.review_calculated",
+                            summary=f"Guideline {monthly} vs current {review.current_monthly} per month",
+                            data={"guideline_monthly": str(monthly), "current_monthly": str(review.current_monthly)})
 
 
 @transaction.atomic
-def review_complete(*, review: OrderReview, outcome: str, reason: str, by,
+def review_complete(*, review: OrderReview, outcome: str, reason: str, by: User,
                     effective_on: date | None = None) -> OrderReview:
     review = OrderReview.objects.select_for_update().get(pk=review.pk)
     if review.status != ReviewStatus.OPEN:
@@ -147,16 +145,13 @@ def review_complete(*, review: OrderReview, outcome: str, reason: str, by,
     review.outcome_reason = reason.strip()
     review.completed_on = today
     review.reviewer = by if getattr(by, "pk", None) else review.reviewer
-    review.full_clean()
-    review.save()
-    event_record(verb=f"order.review_{outcome}", subject=review, case_id=review.case_id, actor=by,
-                 summary=f"Review of {review.order}: {review.get_outcome_display()}",
-                 data={"reason": review.outcome_reason,
-                       "new_order_id": review.new_order_id})
-    return review
+    return saved_with_event(review, by=by, verb=f"order.review_{outcome}",
+                            summary=f"Review of {review.order}: {review.get_outcome_display()}",
+                            data={"reason": review.outcome_reason, "new_order_id": review.new_order_id})
 
 
-def _order_new_version(*, order: SupportOrder, monthly: Decimal, effective_on: date, by) -> SupportOrder:
+def _order_new_version(*, order: SupportOrder, monthly: Decimal, effective_on: date,
+                       by: User | None) -> SupportOrder:
     obligations = list(order.obligations.select_for_update())
     last_charged = max((o.accrued_through for o in obligations if o.accrued_through), default=None)
     if last_charged and effective_on <= last_charged:

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from core.services import event_record
 
 from ..models import Case, WorkItem
@@ -20,7 +21,7 @@ def work_item_create(
     assigned_to=None,
     unit: str = "",
     dedupe_key: str | None = None,
-    by=None,
+    by: User | None = None,
     notes: str = "",
 ) -> WorkItem:
     """Create a work item; with a ``dedupe_key`` already used, return the existing item instead."""

@@ -64,3 +64,11 @@ def case_panels(context, case):
     return mark_safe("".join(  # noqa: S308 - each panel is a rendered, autoescaped template
         render_to_string(panel.template, {**panel.context, "case": case}, request=request)
         for panel in case_panels_for(user=user, case=case)))
+
+
+@register.filter
+def verb_label(verb: str) -> str:
+    """A domain event's verb in words ("collection.posted" → "Collection posted"): core.events."""
+    from core.events import label_for
+
+    return label_for(str(verb or ""))

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.services import event_record
+from accounts.models import User
+from core.services import event_record, saved_with_event
 
 from ..choices import ActionStatus, ContestDecision, ReleaseReason
 from ..models import EnforcementAction
@@ -39,7 +41,7 @@ class RuleNoLongerMet(ValidationError):
 
 
 @transaction.atomic
-def action_notice_issue(*, action: EnforcementAction, by, on: date | None = None,
+def action_notice_issue(*, action: EnforcementAction, by: User | None, on: date | None = None,
                         agency=None) -> EnforcementAction:
     """Issue the notice: the action is *taken* (45 CFR 303.6(c)(2)); the notice period and the
     contest window are counted from today with the rule version in effect today.
@@ -73,8 +75,8 @@ def action_notice_issue(*, action: EnforcementAction, by, on: date | None = None
     action.next_step_on = action.contest_opens_on
     action.full_clean()
     action.save()
-    actor = {"actor": by} if by is not None else {"actor_label": f"API: {agency}" if agency else ""}
-    event_record(verb="enforcement notice issued", subject=action, case_id=action.case_id, **actor,
+    actor: dict[str, Any] = {"actor": by} if by is not None else {"actor_label": f"API: {agency}" if agency else ""}
+    event_record(verb="enforcement.notice_issued", subject=action, case_id=action.case_id, **actor,
                  summary=f"{action.get_remedy_display()} notice {action.reference}: arrears "
                          f"${check.total_arrears:,.2f} on {today}, contest by {action.contest_ends_on}",
                  data={"contest_opens_on": str(action.contest_opens_on), "contest_ends_on": str(action.contest_ends_on),
@@ -89,7 +91,7 @@ class BulkNoticeResult:
     refused: list[tuple[EnforcementAction, str]]
 
 
-def actions_notice_issue_bulk(*, actions, by, on: date | None = None) -> BulkNoticeResult:
+def actions_notice_issue_bulk(*, actions, by: User, on: date | None = None) -> BulkNoticeResult:
     """Issue the notices of many actions through ``action_notice_issue``, each in its own
     transaction: one refused (rule no longer met, already issued) never stops or undoes the others."""
     issued, refused = [], []
@@ -102,7 +104,7 @@ def actions_notice_issue_bulk(*, actions, by, on: date | None = None) -> BulkNot
 
 
 @transaction.atomic
-def action_contest(*, action: EnforcementAction, reason: str, by, on: date | None = None) -> EnforcementAction:
+def action_contest(*, action: EnforcementAction, reason: str, by: User, on: date | None = None) -> EnforcementAction:
     """Record the NCP's contest: the action stops until a person decides it."""
     action = _locked(action)
     today = on or timezone.localdate()
@@ -114,15 +116,12 @@ def action_contest(*, action: EnforcementAction, reason: str, by, on: date | Non
     action.contested_on = today
     action.contest_reason = reason.strip()[:2000]
     action.next_step_on = None
-    action.full_clean()
-    action.save()
-    event_record(verb="enforcement action contested", subject=action, case_id=action.case_id, actor=by,
-                 summary=f"{action.get_remedy_display()} contested: {action.contest_reason[:200]}")
-    return action
+    return saved_with_event(action, by=by, verb="enforcement.action_contested",
+                            summary=f"{action.get_remedy_display()} contested: {action.contest_reason[:200]}")
 
 
 @transaction.atomic
-def action_contest_decide(*, action: EnforcementAction, decision: str, note: str, by,
+def action_contest_decide(*, action: EnforcementAction, decision: str, note: str, by: User,
                           on: date | None = None) -> EnforcementAction:
     """A person decides the contest: upheld → the action goes on (active); sustained → released."""
     action = _locked(action)
@@ -141,15 +140,12 @@ def action_contest_decide(*, action: EnforcementAction, decision: str, note: str
         action.status = ActionStatus.RELEASED
         action.release_reason = ReleaseReason.CONTEST_SUSTAINED
         action.ended_on = today
-    action.full_clean()
-    action.save()
-    event_record(verb="enforcement contest decided", subject=action, case_id=action.case_id, actor=by,
-                 summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}", data={"note": note[:300]})
-    return action
+    return saved_with_event(action, by=by, verb="enforcement.contest_decided",
+                            summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}", data={"note": note[:300]})
 
 
 @transaction.atomic
-def action_activate(*, action: EnforcementAction, by, on: date | None = None) -> EnforcementAction:
+def action_activate(*, action: EnforcementAction, by: User, on: date | None = None) -> EnforcementAction:
     """Send the action to the partner now that the notice period and contest window are over
     (the sweep does the same at night)."""
     action = _locked(action)
@@ -160,15 +156,12 @@ def action_activate(*, action: EnforcementAction, by, on: date | None = None) ->
     action.status = ActionStatus.ACTIVE
     action.activated_on = today
     action.next_step_on = None
-    action.full_clean()
-    action.save()
-    event_record(verb="enforcement action activated", subject=action, case_id=action.case_id, actor=by,
-                 summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
-    return action
+    return saved_with_event(action, by=by, verb="enforcement.action_activated",
+                            summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
 
 
 @transaction.atomic
-def action_end(*, action: EnforcementAction, by, release: bool, reason: str = ReleaseReason.WITHDRAWN,
+def action_end(*, action: EnforcementAction, by: User, release: bool, reason: str = ReleaseReason.WITHDRAWN,
                note: str = "", on: date | None = None) -> EnforcementAction:
     """Release (withdraw) or close an open action; contested actions are decided, not ended."""
     action = _locked(action)
@@ -181,8 +174,5 @@ def action_end(*, action: EnforcementAction, by, release: bool, reason: str = Re
     action.ended_on = on or timezone.localdate()
     action.end_note = note.strip()[:300]
     action.next_step_on = None
-    action.full_clean()
-    action.save()
-    event_record(verb=f"enforcement action {'released' if release else 'closed'}", subject=action,
-                 case_id=action.case_id, actor=by, summary=f"{action.get_remedy_display()}: {note[:200]}")
-    return action
+    return saved_with_event(action, by=by, verb=f"enforcement.action_{'released' if release else 'closed'}",
+                            summary=f"{action.get_remedy_display()}: {note[:200]}")

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.models import User
 from core.services import event_record
 
 from ..bai2file import Bai2Invalid, Statement, parse
@@ -74,7 +75,7 @@ def bank_statement_check(content: bytes) -> Statement:
     return parse(content)
 
 
-def bank_statement_receive(*, name: str, content: bytes, via: str, by=None) -> BankStatement:
+def bank_statement_receive(*, name: str, content: bytes, via: str, by: User | None = None) -> BankStatement:
     """Store an uploaded statement (pending) for the import task."""
     if len(content) > MAX_FILE_BYTES:
         raise ValidationError({"file": f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."})
@@ -224,7 +225,7 @@ def _done(statement: BankStatement, report: StatementReport) -> BankStatement:
     return statement
 
 
-def bank_statement_import(*, statement_id: int, by=None) -> BankStatement:
+def bank_statement_import(*, statement_id: int, by: User | None = None) -> BankStatement:
     """Validate, store and match a received statement (idempotent: a finished one is returned)."""
     with transaction.atomic():
         statement = BankStatement.objects.select_for_update().get(pk=statement_id)
@@ -242,7 +243,7 @@ def bank_statement_import(*, statement_id: int, by=None) -> BankStatement:
             return _done(statement, report)
         _store(statement, parsed, report)
         _done(statement, report)
-        event_record(verb="bank statement imported", subject=statement, actor=by or statement.uploaded_by,
+        event_record(verb="bank.statement_imported", subject=statement, actor=by or statement.uploaded_by,
                      summary=f"{statement.name}: {report.stored} items, {report.matched} matched, "
                              f"{report.partial} partial, {report.unmatched} unmatched, "
                              f"{len(report.skipped_accounts)} unconfigured account(s) skipped",
@@ -250,7 +251,7 @@ def bank_statement_import(*, statement_id: int, by=None) -> BankStatement:
     return statement
 
 
-def bank_statement_import_now(*, name: str, content: bytes, via: str, by=None) -> tuple[BankStatement | None, StatementReport]:
+def bank_statement_import_now(*, name: str, content: bytes, via: str, by: User | None = None) -> tuple[BankStatement | None, StatementReport]:
     """The command's import: refuse a bad file with nothing stored; a known file changes nothing."""
     try:
         bank_statement_check(content)
@@ -268,7 +269,7 @@ def bank_statement_import_now(*, name: str, content: bytes, via: str, by=None) -
 
 
 @transaction.atomic
-def reconciliation_exception_note(*, exception: ReconciliationException, note: str, by) -> ReconciliationException:
+def reconciliation_exception_note(*, exception: ReconciliationException, note: str, by: User) -> ReconciliationException:
     """A specialist's working note on an open exception."""
     note = (note or "").replace("\x00", "").strip()
     if not note or len(note) > 1000:
@@ -280,12 +281,12 @@ def reconciliation_exception_note(*, exception: ReconciliationException, note: s
     locked.notes = f"{locked.notes}\n{stamp}".strip()
     locked.full_clean()
     locked.save(update_fields=["notes"])
-    event_record(verb="reconciliation exception noted", subject=locked, actor=by, summary=note[:200])
+    event_record(verb="reconciliation.exception_noted", subject=locked, actor=by, summary=note[:200])
     return locked
 
 
 @transaction.atomic
-def reconciliation_exception_resolve(*, exception: ReconciliationException, reason: str, by) -> ReconciliationException:
+def reconciliation_exception_resolve(*, exception: ReconciliationException, reason: str, by: User) -> ReconciliationException:
     """The coordinator closes an exception with a reason (history and a domain event keep it)."""
     reason = (reason or "").replace("\x00", "").strip()
     if len(reason) < 5 or len(reason) > 1000:
@@ -299,6 +300,6 @@ def reconciliation_exception_resolve(*, exception: ReconciliationException, reas
     locked.resolved_at = timezone.now()
     locked.full_clean()
     locked.save()
-    event_record(verb="reconciliation exception resolved", subject=locked, actor=by,
+    event_record(verb="reconciliation.exception_resolved", subject=locked, actor=by,
                  summary=f"{locked.get_kind_display()} {locked.amount}: {reason[:200]}")
     return locked

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.services import event_record
+from accounts.models import User
+from core.services import event_record, saved_with_event
 
 from ..choices import (
     OPEN_PETITION_STATUSES,
@@ -24,7 +25,7 @@ from ..models import Appearance, CourtHearing, CriminalReferral, Petition
 
 
 @transaction.atomic
-def petition_create(*, case, kind: str, by, court_name: str = "", docket_number: str = "",
+def petition_create(*, case, kind: str, by: User, court_name: str = "", docket_number: str = "",
                     filed_on: date | None = None, reason: str = "", origin: str = "",
                     service_needed: bool = True) -> Petition:
     """Open a petition (establishment, modification, violation/enforcement, paternity).
@@ -42,7 +43,7 @@ def petition_create(*, case, kind: str, by, court_name: str = "", docket_number:
     )
     petition.full_clean()
     petition.save()
-    event_record(verb="court petition opened", subject=petition, case_id=case.pk, actor=by,
+    event_record(verb="court.petition_opened", subject=petition, case_id=case.pk, actor=by,
                  actor_label="" if by else (origin or "system"),
                  summary=f"{petition.get_kind_display()} petition, {petition.court_name}"
                          f"{' ' + petition.docket_number if petition.docket_number else ''}")
@@ -61,7 +62,7 @@ def _open(petition: Petition) -> Petition:
 
 
 @transaction.atomic
-def petition_update(*, petition: Petition, by, docket_number: str | None = None, filed_on: date | None = None,
+def petition_update(*, petition: Petition, by: User, docket_number: str | None = None, filed_on: date | None = None,
                     served_on: date | None = None) -> Petition:
     petition = _open(petition)
     today = timezone.localdate()
@@ -78,15 +79,12 @@ def petition_update(*, petition: Petition, by, docket_number: str | None = None,
             raise ValidationError({"served_on": "Record the filing first."})
         petition.served_on = served_on
         petition.status = PetitionStatus.SERVED
-    petition.full_clean()
-    petition.save()
-    event_record(verb="court petition updated", subject=petition, case_id=petition.case_id, actor=by,
-                 summary=f"{petition}: {petition.get_status_display()}")
-    return petition
+    return saved_with_event(petition, by=by, verb="court.petition_updated",
+                            summary=f"{petition}: {petition.get_status_display()}")
 
 
 @transaction.atomic
-def petition_decide(*, petition: Petition, outcome: str, outcome_on: date, by, notes: str = "",
+def petition_decide(*, petition: Petition, outcome: str, outcome_on: date, by: User, notes: str = "",
                     order_number: str = "", monthly_amount: Decimal | None = None,
                     effective_on: date | None = None) -> Petition:
     """Record the outcome; an order the court issued goes into the case's orders."""
@@ -105,29 +103,26 @@ def petition_decide(*, petition: Petition, outcome: str, outcome_on: date, by, n
         petition.resulting_order = order_create_from_court(
             case=petition.case, order_number=order_number, court_name=petition.court_name, monthly=monthly_amount,
             effective_on=effective_on, issued_on=outcome_on, by=by)
-    petition.full_clean()
-    petition.save()
-    event_record(verb="court petition decided", subject=petition, case_id=petition.case_id, actor=by,
-                 summary=f"{petition}: {petition.get_outcome_display()}"
-                         f"{' → order ' + str(petition.resulting_order) if petition.resulting_order else ''}")
-    return petition
+    return saved_with_event(petition, by=by, verb="court.petition_decided",
+                            summary=f"{petition}: {petition.get_outcome_display()}"
+                                    f"{' → order ' + str(petition.resulting_order) if petition.resulting_order else ''}")
 
 
 @transaction.atomic
-def hearing_schedule(*, petition: Petition, scheduled_for: datetime, by, court_part: str = "",
+def hearing_schedule(*, petition: Petition, scheduled_for: datetime, by: User, court_part: str = "",
                      judge: str = "") -> CourtHearing:
     petition = _open(petition)
     hearing = CourtHearing(petition=petition, scheduled_for=scheduled_for, court_part=court_part[:80],
                            judge=judge[:120])
     hearing.full_clean()
     hearing.save()
-    event_record(verb="court hearing scheduled", subject=hearing, case_id=petition.case_id, actor=by,
+    event_record(verb="court.hearing_scheduled", subject=hearing, case_id=petition.case_id, actor=by,
                  summary=f"{petition}: hearing {timezone.localtime(scheduled_for):%Y-%m-%d %H:%M}")
     return hearing
 
 
 @transaction.atomic
-def hearing_record(*, hearing: CourtHearing, result: str, by, notes: str = "",
+def hearing_record(*, hearing: CourtHearing, result: str, by: User, notes: str = "",
                    appearances: dict[str, bool] | None = None, agency_attorney: str = "") -> CourtHearing:
     """Record what happened at a hearing and who appeared."""
     hearing = CourtHearing.objects.select_for_update().select_related("petition").get(pk=hearing.pk)
@@ -142,14 +137,14 @@ def hearing_record(*, hearing: CourtHearing, result: str, by, notes: str = "",
         for party, appeared in appearances.items():
             Appearance.objects.create(hearing=hearing, party=party, appeared=appeared,
                                       represented_by=agency_attorney[:200] if party == AppearanceParty.AGENCY else "")
-    event_record(verb="court hearing recorded", subject=hearing, case_id=hearing.petition.case_id, actor=by,
+    event_record(verb="court.hearing_recorded", subject=hearing, case_id=hearing.petition.case_id, actor=by,
                  summary=f"{hearing.petition}: hearing {hearing.get_result_display().lower()}",
                  data={"appearances": appearances or {}})
     return hearing
 
 
 @transaction.atomic
-def referral_create(*, case, agency: str, agency_name: str, referred_on: date, by, reference_number: str = "",
+def referral_create(*, case, agency: str, agency_name: str, referred_on: date, by: User, reference_number: str = "",
                     notes: str = "") -> CriminalReferral:
     if referred_on > timezone.localdate():
         raise ValidationError({"referred_on": "The date cannot be in the future."})
@@ -162,13 +157,13 @@ def referral_create(*, case, agency: str, agency_name: str, referred_on: date, b
     )
     referral.full_clean()
     referral.save()
-    event_record(verb="criminal non-support referral", subject=referral, case_id=case.pk, actor=by,
+    event_record(verb="criminal.non_support_referral", subject=referral, case_id=case.pk, actor=by,
                  summary=f"Referred to {referral.agency_name} (arrears {referral.arrears_at_referral})")
     return referral
 
 
 @transaction.atomic
-def referral_update(*, referral: CriminalReferral, status: str, by, outcome: str = "",
+def referral_update(*, referral: CriminalReferral, status: str, by: User, outcome: str = "",
                     outcome_on: date | None = None, reference_number: str | None = None,
                     notes: str | None = None) -> CriminalReferral:
     referral = CriminalReferral.objects.select_for_update().get(pk=referral.pk)
@@ -183,9 +178,6 @@ def referral_update(*, referral: CriminalReferral, status: str, by, outcome: str
         referral.reference_number = reference_number[:60]
     if notes is not None:
         referral.notes = notes[:4000]
-    referral.full_clean()
-    referral.save()
-    event_record(verb="criminal referral updated", subject=referral, case_id=referral.case_id, actor=by,
-                 summary=f"Referral to {referral.agency_name}: {referral.get_status_display()}"
-                         f"{' — ' + referral.get_outcome_display() if outcome else ''}")
-    return referral
+    return saved_with_event(referral, by=by, verb="criminal.referral_updated",
+                            summary=f"Referral to {referral.agency_name}: {referral.get_status_display()}"
+                                    f"{' — ' + referral.get_outcome_display() if outcome else ''}")

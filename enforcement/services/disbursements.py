@@ -26,6 +26,7 @@ from django.db.models import Case as When_
 from django.db.models import When
 from django.utils import timezone
 
+from accounts.models import User
 from core.models import DomainEvent
 from core.services import event_record, events_bulk_record
 
@@ -124,7 +125,7 @@ def file_check(content: str, specs: list[EntrySpec]) -> None:
 
 
 @transaction.atomic
-def disbursements_export(*, on: date, by=None, uppercase: bool = True) -> ExportResult:
+def disbursements_export(*, on: date, by: User | None = None, uppercase: bool = True) -> ExportResult:
     """Write the pending family disbursements received up to ``on`` as one PPD credit file.
 
     Text fields (payee names, case numbers, the office's names) are transliterated to printable
@@ -215,12 +216,12 @@ def disbursements_export(*, on: date, by=None, uppercase: bool = True) -> Export
     result.export = export
     user = by if getattr(by, "is_authenticated", False) else None
     events_bulk_record(
-        DomainEvent(verb="disbursement sent", case_id=row["case_id"], actor=user,
+        DomainEvent(verb="disbursement.sent", case_id=row["case_id"], actor=user,
                     actor_label="" if user else "export_disbursements",
                     summary=f"{row['amount']} to the family in {reference}", data={"disbursement": row["pk"]})
         for row, _ in entries
     )
-    event_record(verb="disbursement file exported", subject=export, actor=by,
+    event_record(verb="disbursement.file_exported", subject=export, actor=by,
                  actor_label="" if user else "export_disbursements",
                  summary=f"{reference}: {len(entries)} entries, {total}; {len(skipped)} skipped")
     return result

@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from cases.choices import CollectionSource, CollectionStatus, ParticipantRole, ReceivedVia
 from cases.exceptions import CollectionConflict
 from cases.models import Case, CaseParticipant, Collection, Employer
@@ -96,7 +97,7 @@ def remit_due_by(pay_date: date) -> date:
     return add_business_days(pay_date, EMPLOYER_REMIT_BUSINESS_DAYS)
 
 
-def payment_file_receive(*, name: str, content: bytes, via: str, by=None, actor_label: str = "") -> PaymentFile:
+def payment_file_receive(*, name: str, content: bytes, via: str, by: User | None = None, actor_label: str = "") -> PaymentFile:
     """Store a received file (pending); ``payment_file_import`` validates and posts it."""
     if len(content) > MAX_FILE_BYTES:
         raise ValidationError({"file": f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."})
@@ -151,7 +152,7 @@ def _ncp_ssn_indexes(case_ids: set[str]) -> tuple[set[str], dict[str, set[str]]]
     return known, ncps
 
 
-def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: ImportReport, *, by, actor_label: str) -> None:
+def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: ImportReport, *, by: User, actor_label: str) -> None:
     today = timezone.localdate()
     occurrences: Counter[tuple] = Counter()
     refs: list[str] = []
@@ -229,7 +230,7 @@ def _item_errors(exc: ValidationError, lines: list[int]) -> list[tuple[int, str]
     return out
 
 
-def payment_file_import(*, payment_file_id: int, by=None, actor_label: str = "", resume: bool = False) -> PaymentFile:
+def payment_file_import(*, payment_file_id: int, by: User | None = None, actor_label: str = "", resume: bool = False) -> PaymentFile:
     """Validate a received file whole, then post its entries in one transaction (idempotent).
 
     A file already claimed (processing or finished) is returned as it is, so a redelivered task
@@ -281,12 +282,12 @@ def payment_file_import(*, payment_file_id: int, by=None, actor_label: str = "",
     return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
 
 
-def _payment_file_done(payment_file: PaymentFile, report: ImportReport, *, by, actor_label: str) -> PaymentFile:
+def _payment_file_done(payment_file: PaymentFile, report: ImportReport, *, by: User, actor_label: str) -> PaymentFile:
     if payment_file.status != report.status or report.status != PaymentFileStatus.IMPORTED:
         _finish(payment_file, report)
     _progress(payment_file.pk, report.entries, report.entries)
     event_record(
-        verb=f"payment file {report.status}", subject=payment_file, actor=by, actor_label=actor_label,
+        verb=f"payment.file_{report.status}", subject=payment_file, actor=by, actor_label=actor_label,
         summary=(f"{payment_file.name}: {report.entries} entries, {report.posted} posted, {report.held} held, "
                  f"{report.duplicates} duplicates, {report.late} late, {len(report.errors)} errors"
                  + (f"; {report.padded} right-trimmed records padded to 94 characters" if report.padded else "")),
@@ -295,7 +296,7 @@ def _payment_file_done(payment_file: PaymentFile, report: ImportReport, *, by, a
     return payment_file
 
 
-def payment_file_import_now(*, name: str, content: bytes, via: str = FileVia.COMMAND, by=None,
+def payment_file_import_now(*, name: str, content: bytes, via: str = FileVia.COMMAND, by: User | None = None,
                             actor_label: str = "") -> PaymentFile:
     """Receive and import at once (command and API)."""
     payment_file = payment_file_receive(name=name, content=content, via=via, by=by, actor_label=actor_label)

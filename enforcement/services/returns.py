@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.business_days import add_business_days
 from core.services import event_record
 
@@ -62,7 +63,7 @@ def _mask(account: str) -> str:
     return f"…{account[-4:]}" if account else ""
 
 
-def _correct_account(*, account: PayeeAccount, item: ReturnItem, by, actor_label: str, case_id: int) -> list[str]:
+def _correct_account(*, account: PayeeAccount, item: ReturnItem, by: User | None, actor_label: str, case_id: int) -> list[str]:
     """Apply a NOC to the payee's account; return the names of the fields changed."""
     correction = noc_correction(item.code, item.corrected_data)
     changed: dict[str, tuple[str, str]] = {}
@@ -80,7 +81,7 @@ def _correct_account(*, account: PayeeAccount, item: ReturnItem, by, actor_label
     if changed:
         account.full_clean()
         account.save()
-        event_record(verb="payee bank details corrected", subject=account, case_id=case_id, actor=by,
+        event_record(verb="payee.bank_details_corrected", subject=account, case_id=case_id, actor=by,
                      actor_label=actor_label,
                      summary=f"Notification of change {item.code} ({item.reason}): "
                              + ", ".join(f"{name} {old} → {new}" for name, (old, new) in changed.items()),
@@ -88,7 +89,7 @@ def _correct_account(*, account: PayeeAccount, item: ReturnItem, by, actor_label
     return list(changed)
 
 
-def _apply(item: ReturnItem, entry: DisbursementExportEntry, *, return_file: NachaReturnFile, on: date, by,
+def _apply(item: ReturnItem, entry: DisbursementExportEntry, *, return_file: NachaReturnFile, on: date, by: User | None,
            actor_label: str, report: ReturnReport) -> None:
     from cases.choices import DisbursementStatus
     from cases.models import Disbursement
@@ -117,7 +118,7 @@ def _apply(item: ReturnItem, entry: DisbursementExportEntry, *, return_file: Nac
                   "bank details and pay again"[:200],
             dedupe_key=f"disbursement-return:{entry.pk}", by=by)
         report.returns += 1
-        event_record(verb="disbursement returned", subject=disbursement, case_id=case.pk, actor=by,
+        event_record(verb="disbursement.returned", subject=disbursement, case_id=case.pk, actor=by,
                      actor_label=actor_label,
                      summary=f"{entry.amount} returned by the bank: {item.code} {item.reason}; held undistributed",
                      data={"code": item.code, "trace": entry.trace_number, "disbursement": disbursement.pk})
@@ -133,7 +134,7 @@ def _apply(item: ReturnItem, entry: DisbursementExportEntry, *, return_file: Nac
                          "outcome": row.outcome, "amount": str(entry.amount)})
 
 
-def _store(*, name: str, content: bytes, via: str, by, actor_label: str, report: ReturnReport) -> NachaReturnFile:
+def _store(*, name: str, content: bytes, via: str, by: User | None, actor_label: str, report: ReturnReport) -> NachaReturnFile:
     row = NachaReturnFile(
         name=(name or "returns")[:200].replace("\x00", ""), sha256=hashlib.sha256(content).hexdigest(),
         content=content, via=via, uploaded_by=by if getattr(by, "is_authenticated", False) else None,
@@ -148,7 +149,7 @@ def _store(*, name: str, content: bytes, via: str, by, actor_label: str, report:
     return row
 
 
-def nacha_return_import(*, name: str, content: bytes, via: str = FileVia.COMMAND, by=None,
+def nacha_return_import(*, name: str, content: bytes, via: str = FileVia.COMMAND, by: User | None = None,
                         actor_label: str = "") -> NachaReturnFile:
     """Validate a return/NOC file whole, then apply every item in one transaction (idempotent)."""
     if len(content) > MAX_FILE_BYTES:
@@ -171,7 +172,7 @@ def nacha_return_import(*, name: str, content: bytes, via: str = FileVia.COMMAND
 
 
 @transaction.atomic
-def _import(items: list[ReturnItem], *, name: str, content: bytes, via: str, by, actor_label: str) -> NachaReturnFile:
+def _import(items: list[ReturnItem], *, name: str, content: bytes, via: str, by: User | None, actor_label: str) -> NachaReturnFile:
     report = ReturnReport(status=ReturnFileStatus.IMPORTED)
     entries = DisbursementExportEntry.objects.in_bulk([i.original_trace for i in items], field_name="trace_number")
     return_file = _store(name=name, content=content, via=via, by=by, actor_label=actor_label, report=report)
@@ -195,7 +196,7 @@ def _import(items: list[ReturnItem], *, name: str, content: bytes, via: str, by,
         setattr(return_file, name_, getattr(report, name_))
     return_file.report = report.as_dict()
     return_file.save()
-    event_record(verb="nacha return file imported", subject=return_file, actor=by, actor_label=actor_label,
+    event_record(verb="nacha.return_file_imported", subject=return_file, actor=by, actor_label=actor_label,
                  summary=f"{return_file.name}: {report.returns} returns ({report.held_amount} held), "
                          f"{report.notifications} notifications of change, {report.duplicates} duplicates, "
                          f"{report.unmatched} unmatched")

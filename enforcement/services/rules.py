@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from accounts.models import User
 from core.services import event_record
 
 from ..models import RemedyRule
@@ -21,7 +22,7 @@ REVISABLE_FIELDS = {
 
 
 @transaction.atomic
-def rule_revise(*, rule: RemedyRule, effective_from: date, reason: str, by=None, **changes: Any) -> RemedyRule:
+def rule_revise(*, rule: RemedyRule, effective_from: date, reason: str, by: User | None = None, **changes: Any) -> RemedyRule:
     """Write a new version of ``rule`` effective from ``effective_from`` with ``changes`` applied.
 
     The version in effect on a day is the one with the latest ``effective_from`` on or before it, so
@@ -45,7 +46,7 @@ def rule_revise(*, rule: RemedyRule, effective_from: date, reason: str, by=None,
     new.full_clean()
     new.save()
     event_record(
-        verb="enforcement rule revised", subject=new, actor=by, actor_label="" if by else "system",
+        verb="enforcement.rule_revised", subject=new, actor=by, actor_label="" if by else "system",
         summary=f"{new} (was v{rule.version}): {reason.strip()[:200]}",
         data={"previous_version": rule.version, "changes": {k: str(v) for k, v in changes.items()},
               "effective_from": effective_from.isoformat()},

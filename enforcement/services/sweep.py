@@ -41,10 +41,12 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import User
 from cases.models import Case, CaseBalance, Employment, SupportOrder
 from core.db import foreign_keys_check_now, insert_from_sql, rows_insert
 from core.models import DomainEvent
 from core.money import money
+from core.services import events_bulk_record
 
 from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ChunkStatus, ReleaseReason, SweepStatus
 from ..models import BankMatch, EnforcementAction, RemedyRule, SweepChunk, SweepRun
@@ -69,7 +71,7 @@ class ChunkCounts:
 # --- starting and finishing a run -------------------------------------------------------------
 
 @transaction.atomic
-def sweep_start(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "", by=None) -> SweepRun:
+def sweep_start(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "", by: User | None = None) -> SweepRun:
     """Create the run row and its chunks (case id ranges covering every case)."""
     if chunk_size < 1:
         raise ValueError("chunk_size must be positive")
@@ -137,7 +139,7 @@ def sweep_chunk_process(*, chunk_id: int, worker: str = "") -> SweepChunk:
 
 
 def sweep_run_inline(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "command",
-                     by=None) -> SweepRun:
+                     by: User | None = None) -> SweepRun:
     """The whole sweep in this process (``manage.py run_sweep``, tests, the demo)."""
     run = sweep_start(as_of=as_of, chunk_size=chunk_size, triggered_by=triggered_by, by=by)
     for chunk_id in run.chunks.order_by("low").values_list("id", flat=True):
@@ -179,13 +181,12 @@ def _event(*, verb: str, action_id: int, case_id: int, summary: str, data: dict)
 
 
 def _events_write(*, run: SweepRun, events: list[EventRow]) -> None:
-    """The chunk's events in one statement (``events_bulk_record`` builds instances; at sweep
-    volume the tuples are what is cheap)."""
+    """The chunk's events in one statement (tuples: at sweep volume they are what is cheap)."""
     if not events:
         return
-    rows_insert(DomainEvent, ("verb", "subject_id", "case_id", "summary", "data"),
-                [(e.verb, e.action_id, e.case_id, e.summary, e.data) for e in events],
-                values={"subject_type": _action_type(), "actor_label": f"enforcement sweep {run.pk}"})
+    events_bulk_record(fields=("verb", "subject_id", "case_id", "summary", "data"),
+                       rows=[(e.verb, e.action_id, e.case_id, e.summary, e.data) for e in events],
+                       values={"subject_type": _action_type(), "actor_label": f"enforcement sweep {run.pk}"})
 
 
 def _action_type() -> ContentType:
@@ -211,7 +212,7 @@ def _release(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
             status=ActionStatus.RELEASED, release_reason=reason, ended_on=run.as_of, next_step_on=None,
             updated_at=timezone.now())
         for pk, case_id, remedy in rows:
-            events.append(_event(verb="enforcement action released", action_id=pk, case_id=case_id,
+            events.append(_event(verb="enforcement.action_released", action_id=pk, case_id=case_id,
                                  summary=f"{remedy} released: {reason.label}", data={"reason": reason.value}))
         released += len(rows)
     return released
@@ -227,7 +228,7 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
         EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
             status=ActionStatus.CONTEST_WINDOW, next_step_on=F("contest_ends_on"), updated_at=timezone.now())
         for pk, case_id, remedy in rows:
-            events.append(_event(verb="enforcement action contest window opened", action_id=pk, case_id=case_id,
+            events.append(_event(verb="enforcement.action_contest_window_opened", action_id=pk, case_id=case_id,
                                  summary=f"{remedy}: notice period over, contest window open", data={}))
         advanced += len(rows)
     rows = _locked_ids(in_range.filter(status=ActionStatus.CONTEST_WINDOW, contest_ends_on__lte=as_of))
@@ -235,7 +236,7 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
         EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
             status=ActionStatus.ACTIVE, activated_on=as_of, next_step_on=None, updated_at=timezone.now())
         for pk, case_id, remedy in rows:
-            events.append(_event(verb="enforcement action activated", action_id=pk, case_id=case_id,
+            events.append(_event(verb="enforcement.action_activated", action_id=pk, case_id=case_id,
                                  summary=f"{remedy}: contest window over, sent to the partner", data={}))
         advanced += len(rows)
     return advanced
@@ -410,7 +411,7 @@ def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
                 "proposed_on": as_of, "partner": rule.partner})
     # The events are made from the RETURNING rows of the same statement (not read back).
     event_rows = (
-        "SELECT 'enforcement action proposed', a.id, a.case_id,"
+        "SELECT 'enforcement.action_proposed', a.id, a.case_id,"
         " LEFT(%s || ' proposed: arrears $' || to_char(a.total_arrears, 'FM999,999,999,990.00') || ', '"
         "  || a.months_in_arrears::text || ' months (' || %s || ')', 500),"
         " jsonb_build_object('rule_id', %s::int, 'remedy', %s::text, 'total_arrears', a.total_arrears::text,"
@@ -478,7 +479,7 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
         # RETURNING skips the field converters: SQLite gives 6 for 6.00.
         total, months = money(total), Decimal(months).quantize(Decimal("0.01"))
         events.append(_event(
-            verb="enforcement action proposed", action_id=pk, case_id=case_id,
+            verb="enforcement.action_proposed", action_id=pk, case_id=case_id,
             summary=f"{remedy} proposed: arrears ${total:,.2f}, {months} months ({rule.citation})",
             data={"rule_id": rule.pk, "remedy": rule.remedy, "total_arrears": str(total), "months": str(months)},
         ))

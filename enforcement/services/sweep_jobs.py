@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db import transaction
 
+from accounts.models import User
 from core.jobs import job_enqueue, job_group_resume, jobs_stuck
 from core.services import event_record
 
@@ -29,7 +30,7 @@ def _chunk_jobs(run: SweepRun) -> int:
 
 
 @transaction.atomic
-def sweep_enqueue(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "", by=None) -> SweepRun:
+def sweep_enqueue(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "", by: User | None = None) -> SweepRun:
     """Start a sweep: the run, its chunks and a job per chunk commit together; the chunks go to the
     workers after the commit, or when the broker is back (the watchdog sends what is left)."""
     run = sweep_start(as_of=as_of, chunk_size=chunk_size, triggered_by=triggered_by, by=by)
@@ -46,16 +47,16 @@ def sweep_runs_stuck(*, run_ids=None) -> dict[int, int]:
     return {int(g.split(":")[1]): n for g, n in stuck.items() if int(g.split(":")[1]) in unfinished}
 
 
-def sweep_run_resume(*, run: SweepRun, by) -> int:
+def sweep_run_resume(*, run: SweepRun, by: User) -> int:
     """Send the run's unfinished chunks again (a chunk still running under a live lease is left to its
     worker; a done chunk is skipped by its worker). Returns the chunks sent."""
     with transaction.atomic():
         _chunk_jobs(run)  # chunks of a run started before jobs existed get theirs
-        event_record(verb="sweep run resumed", subject=run, actor=by, summary=f"Sweep {run.pk} resumed")
+        event_record(verb="sweep.run_resumed", subject=run, actor=by, summary=f"Sweep {run.pk} resumed")
     return job_group_resume(group=sweep_group(run.pk))
 
 
-def disbursement_export_enqueue(*, on: date, by=None) -> None:
+def disbursement_export_enqueue(*, on: date, by: User | None = None) -> None:
     """Export the family disbursements of ``on`` in the background (through the outbox)."""
     job_enqueue(task="enforcement.export_disbursements", args=[on.isoformat()],
-                kwargs={"by_id": by.pk} if getattr(by, "pk", None) else {}, group=f"disbursement_export:{on}")
+                kwargs={"by_id": by.pk} if by is not None and by.pk else {}, group=f"disbursement_export:{on}")

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views import View
 from django.views.generic import DetailView
 
 from core.models import DomainEvent
-from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
+from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin, ServiceActionView
 
 from ..choices import ActionStatus
 from ..filtersets import EnforcementActionFilterSet
@@ -112,30 +109,28 @@ class ActionNoticePdfView(ActionNoticeView):
         return response
 
 
-class ActionStepView(PermissionMixin, View):
+class ActionStepView(ServiceActionView):
     """Base of the POST-only life-cycle steps: load in scope, call the service, back to the page."""
 
-    http_method_names = ["post"]
     permission_required = WORK
-    form_class = None
+    model = EnforcementAction
+    post_only = True
     done_message = ""
 
-    def post(self, request, pk: int):
-        action = get_object_or_404(EnforcementAction.objects.restrict(request.user, "view"), pk=pk)
-        form = self.form_class(request.POST) if self.form_class else None
-        if form is not None and not form.is_valid():
-            messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-            return HttpResponseRedirect(action.get_absolute_url())
-        try:
-            self.step(action, form.cleaned_data if form else {})
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, self.done_message)
-        return HttpResponseRedirect(action.get_absolute_url())
+    def get_object_queryset(self):
+        return EnforcementAction.objects.select_related("case", "rule")
+
+    def perform(self, data):
+        return self.step(self.object, data)
 
     def step(self, action, data):  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def get_success_message(self, result):
+        return self.done_message
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
 
 
 class ActionNoticeIssueView(ActionStepView):
@@ -147,8 +142,7 @@ class ActionNoticeIssueView(ActionStepView):
     done_message = "Notice issued: print the letter and mail it."
 
     def get(self, request, pk: int):
-        action = get_object_or_404(EnforcementAction.objects.restrict(request.user, "view")
-                                   .select_related("case", "rule"), pk=pk)
+        action = self.object
         if action.status != ActionStatus.PROPOSED:
             messages.info(request, "The notice of this action was already issued.")
             return HttpResponseRedirect(action.get_absolute_url())

@@ -7,14 +7,13 @@ from datetime import date, datetime, time, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views import View
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from cases.models import Case
-from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
+from core.forms import apply_service_errors
+from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin, ServiceActionView
 
 from ..filtersets import PetitionFilterSet
 from ..forms import (
@@ -38,18 +37,6 @@ from ..services.courts import (
 )
 
 
-def _case_in_scope(user, case_number: str) -> Case | None:
-    return Case.objects.restrict(user, "view").filter(case_number__iexact=case_number.strip()).first()
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class PetitionListView(FilteredListView):
     model = Petition
     permission_required = "enforcement.view_petition"
@@ -60,30 +47,35 @@ class PetitionListView(FilteredListView):
         return super().get_base_queryset().select_related("case", "resulting_order")
 
 
-class PetitionCreateView(PermissionMixin, FormView):
-    permission_required = "enforcement.add_petition"
-    form_class = PetitionForm
+class CaseNumberFormView(ServiceActionView):
+    """A form that starts something on a case named by its number (a petition, a referral): the case
+    must be one the user can see, else the number field says so and nothing is written."""
+
     template_name = "enforcement/form_page.html"
-    extra_context = {"title": "New court petition"}
 
     def get_initial(self):
         return {"case_number": self.request.GET.get("case", "")[:20]}
 
-    def form_valid(self, form):
-        case = _case_in_scope(self.request.user, form.cleaned_data["case_number"])
+    def case_for(self, data) -> Case:
+        case = Case.objects.restrict(self.request.user, "view").filter(
+            case_number__iexact=data["case_number"].strip()).first()
         if case is None:
-            form.add_error("case_number", "No such case in your scope.")
-            return self.form_invalid(form)
-        data = form.cleaned_data
-        try:
-            petition = petition_create(case=case, kind=data["kind"], by=self.request.user,
-                                       court_name=data["court_name"], docket_number=data["docket_number"] or "",
-                                       filed_on=data["filed_on"], reason=data["reason"],
-                                       service_needed=data["service_needed"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-            return self.form_invalid(form)
-        return HttpResponseRedirect(reverse("enforcement:petition_detail", args=[petition.pk]))
+            raise ValidationError({"case_number": "No such case in your scope."})
+        return case
+
+
+class PetitionCreateView(CaseNumberFormView):
+    permission_required = "enforcement.add_petition"
+    form_class = PetitionForm
+    title = "New court petition"
+
+    def perform(self, data):
+        return petition_create(case=self.case_for(data), kind=data["kind"], by=self.request.user,
+                               court_name=data["court_name"], docket_number=data["docket_number"] or "",
+                               filed_on=data["filed_on"], reason=data["reason"], service_needed=data["service_needed"])
+
+    def get_success_url(self):
+        return reverse("enforcement:petition_detail", args=[self.result.pk])
 
 
 class PetitionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
@@ -107,42 +99,34 @@ class PetitionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class _PetitionPost(PermissionMixin, View):
-    http_method_names = ["post"]
+class _PetitionPost(ServiceActionView):
+    """A form on the petition page (GET answers 405); errors come back as a message there."""
+
     permission_required = "enforcement.change_petition"
-    form_class = None
+    model = Petition
+    post_only = True
+    success_message = "Saved."
 
-    def post(self, request, pk: int):
-        petition = get_object_or_404(Petition.objects.restrict(request.user, "view"), pk=pk)
-        form = self.get_form(petition)
-        if form.is_valid():
-            try:
-                self.apply(petition, form.cleaned_data)
-                messages.success(request, "Saved.")
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-        else:
-            messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-        return HttpResponseRedirect(reverse("enforcement:petition_detail", args=[petition.pk]))
-
-    def get_form(self, petition):
-        return self.form_class(self.request.POST)
+    def get_success_url(self):
+        return reverse("enforcement:petition_detail", args=[self.object.pk])
 
 
 class PetitionUpdateView(_PetitionPost):
-    def get_form(self, petition):
-        return PetitionUpdateForm(self.request.POST, instance=Petition(case=petition.case))
+    form_class = PetitionUpdateForm
 
-    def apply(self, petition, data):
-        petition_update(petition=petition, by=self.request.user, docket_number=data.get("docket_number") or "",
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Petition(case=self.object.case)}
+
+    def perform(self, data):
+        petition_update(petition=self.object, by=self.request.user, docket_number=data.get("docket_number") or "",
                         filed_on=data.get("filed_on"), served_on=data.get("served_on"))
 
 
 class PetitionOutcomeView(_PetitionPost):
     form_class = PetitionOutcomeForm
 
-    def apply(self, petition, data):
-        petition_decide(petition=petition, outcome=data["outcome"], outcome_on=data["outcome_on"],
+    def perform(self, data):
+        petition_decide(petition=self.object, outcome=data["outcome"], outcome_on=data["outcome_on"],
                         by=self.request.user, notes=data["notes"], order_number=data["order_number"],
                         monthly_amount=data["monthly_amount"], effective_on=data["effective_on"])
 
@@ -151,28 +135,28 @@ class HearingCreateView(_PetitionPost):
     permission_required = "enforcement.add_courthearing"
     form_class = HearingForm
 
-    def apply(self, petition, data):
-        hearing_schedule(petition=petition, scheduled_for=data["scheduled_for"], by=self.request.user,
+    def perform(self, data):
+        hearing_schedule(petition=self.object, scheduled_for=data["scheduled_for"], by=self.request.user,
                          court_part=data["court_part"], judge=data["judge"])
 
 
-class HearingResultView(PermissionMixin, View):
-    http_method_names = ["post"]
+class HearingResultView(ServiceActionView):
     permission_required = "enforcement.change_courthearing"
+    model = CourtHearing
+    form_class = HearingResultForm
+    post_only = True
+    success_message = "Hearing recorded."
 
-    def post(self, request, pk: int):
-        hearing = get_object_or_404(CourtHearing.objects.restrict(request.user, "view").select_related("petition"),
-                                    pk=pk)
-        form = HearingResultForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            hearing_record(hearing=hearing, result=data["result"], by=request.user, notes=data["notes"],
-                           appearances={party: data[name] for party, name in HearingResultForm.PARTIES},
-                           agency_attorney=data["agency_attorney"])
-            messages.success(request, "Hearing recorded.")
-        else:
-            messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-        return HttpResponseRedirect(reverse("enforcement:petition_detail", args=[hearing.petition_id]))
+    def get_object_queryset(self):
+        return CourtHearing.objects.select_related("petition")
+
+    def perform(self, data):
+        hearing_record(hearing=self.object, result=data["result"], by=self.request.user, notes=data["notes"],
+                       appearances={party: data[name] for party, name in HearingResultForm.PARTIES},
+                       agency_attorney=data["agency_attorney"])
+
+    def get_success_url(self):
+        return reverse("enforcement:petition_detail", args=[self.object.petition_id])
 
 
 class CourtCalendarView(PermissionMixin, TemplateView):
@@ -211,26 +195,21 @@ class ReferralListView(FilteredListView):
         return super().get_base_queryset().select_related("case")
 
 
-class ReferralCreateView(PermissionMixin, FormView):
+class ReferralCreateView(CaseNumberFormView):
     permission_required = "enforcement.add_criminalreferral"
     form_class = ReferralForm
-    template_name = "enforcement/form_page.html"
-    extra_context = {"title": "Refer for criminal non-support"}
+    title = "Refer for criminal non-support"
 
-    def form_valid(self, form):
-        case = _case_in_scope(self.request.user, form.cleaned_data["case_number"])
-        if case is None:
-            form.add_error("case_number", "No such case in your scope.")
-            return self.form_invalid(form)
-        data = form.cleaned_data
-        try:
-            referral = referral_create(case=case, agency=data["agency"], agency_name=data["agency_name"],
-                                       referred_on=data["referred_on"], by=self.request.user,
-                                       reference_number=data["reference_number"], notes=data["notes"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-            return self.form_invalid(form)
-        return HttpResponseRedirect(reverse("enforcement:referral_detail", args=[referral.pk]))
+    def get_initial(self):
+        return {}
+
+    def perform(self, data):
+        return referral_create(case=self.case_for(data), agency=data["agency"], agency_name=data["agency_name"],
+                               referred_on=data["referred_on"], by=self.request.user,
+                               reference_number=data["reference_number"], notes=data["notes"])
+
+    def get_success_url(self):
+        return reverse("enforcement:referral_detail", args=[self.result.pk])
 
 
 class ReferralDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
@@ -264,7 +243,7 @@ class ReferralDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
                                 outcome=data["outcome"], outcome_on=data["outcome_on"],
                                 reference_number=data["reference_number"], notes=data["notes"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "Referral updated.")
                 return HttpResponseRedirect(reverse("enforcement:referral_detail", args=[self.object.pk]))

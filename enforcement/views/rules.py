@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
-from django.views import View
 from django.views.generic import ListView
 
-from core.views import PermissionMixin
+from core.views import PermissionMixin, RunListView, ServiceActionView
 
 from ..models import RemedyRule, SweepRun
 from ..services.sweep_jobs import sweep_enqueue, sweep_run_resume, sweep_runs_stuck
@@ -34,45 +31,42 @@ class RuleListView(PermissionMixin, ListView):
         return context
 
 
-class SweepRunListView(PermissionMixin, ListView):
+class SweepRunListView(RunListView):
     permission_required = "enforcement.view_sweeprun"
     template_name = "enforcement/sweeprun_list.html"
-    paginate_by = 25
+    stuck_attr = "stuck_chunks"
 
     def get_queryset(self):
         return SweepRun.objects.restrict(self.request.user).select_related("started_by")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        runs = list(context["object_list"])
-        stuck = sweep_runs_stuck(run_ids=[run.pk for run in runs])
-        for run in runs:
-            run.stuck_chunks = stuck.get(run.pk, 0)
-        context["object_list"] = runs
-        return context
+    def stuck_counts(self, run_ids):
+        return sweep_runs_stuck(run_ids=run_ids)
 
 
-class SweepStartView(PermissionMixin, View):
+class SweepStartView(ServiceActionView):
     """Start a sweep now: the same fanned-out task as the nightly beat entry."""
 
-    http_method_names = ["post"]
     permission_required = "enforcement.run_sweep"
+    post_only = True
+    success_url = reverse_lazy("enforcement:sweeprun_list")
 
-    def post(self, request):
-        run = sweep_enqueue(as_of=timezone.localdate(), triggered_by=f"user {request.user.username}",
-                            by=request.user)
-        messages.success(request, f"Sweep {run.pk} started: its chunks run in the background.")
-        return HttpResponseRedirect(reverse("enforcement:sweeprun_list"))
+    def perform(self, data):
+        return sweep_enqueue(as_of=timezone.localdate(), triggered_by=f"user {self.request.user.get_username()}",
+                             by=self.request.user)
+
+    def get_success_message(self, run):
+        return f"Sweep {run.pk} started: its chunks run in the background."
 
 
-class SweepRunResumeView(PermissionMixin, View):
+class SweepRunResumeView(SweepStartView):
     """Send a stuck run's unfinished chunks to the workers again (each chunk still runs once)."""
 
-    http_method_names = ["post"]
-    permission_required = "enforcement.run_sweep"
+    def get_object(self):
+        return get_object_or_404(SweepRun.objects.restrict(self.request.user), pk=self.kwargs["pk"],
+                                 finished_at__isnull=True)
 
-    def post(self, request, pk: int):
-        run = get_object_or_404(SweepRun.objects.restrict(request.user), pk=pk, finished_at__isnull=True)
-        sent = sweep_run_resume(run=run, by=request.user)
-        messages.success(request, f"Sweep {run.pk} resumed: {sent} chunk(s) sent to the workers.")
-        return HttpResponseRedirect(reverse("enforcement:sweeprun_list"))
+    def perform(self, data):
+        return sweep_run_resume(run=self.object, by=self.request.user)
+
+    def get_success_message(self, sent):
+        return f"Sweep {self.object.pk} resumed: {sent} chunk(s) sent to the workers."

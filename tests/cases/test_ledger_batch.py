@@ -48,7 +48,7 @@ def test_two_payments_to_one_case_in_a_batch_see_each_other(april):
     balance = CaseBalance.objects.get(case=case)
     assert (balance.current_paid_month, balance.unassigned_arrears) == (D("100.00"), D("180.00"))
     assert balance.last_payment_amount == D("60.00")
-    assert DomainEvent.objects.filter(verb="collection posted").count() == 2
+    assert DomainEvent.objects.filter(verb="collection.posted").count() == 2
     assert Disbursement.objects.count() == 2  # never assistance: the family's share goes out
     assert ledger_differences() == []
 

@@ -82,7 +82,7 @@ def test_payment_withheld_on_the_last_day_of_a_month_and_posted_in_the_next_pays
     assert (entry.bucket, entry.due_on, entry.amount) == (Bucket.ARREARS_UNASSIGNED, date(2024, 11, 1), D("-500.00"))
     assert "2024-11" in entry.description
     assert result.collection.collected_on == date(2024, 11, 30)
-    assert DomainEvent.objects.filter(verb="collection posted", case_id=case.pk).count() == 1
+    assert DomainEvent.objects.filter(verb="collection.posted", case_id=case.pk).count() == 1
     assert ledger_differences() == []
 
 
@@ -111,7 +111,7 @@ def test_a_late_collection_redistributes_the_later_ones_with_reversals_and_an_ev
     assert Allocation.objects.filter(collection=a, reversed_on=date(2024, 12, 6)).count() == 2
     reversals = LedgerEntry.objects.filter(collection=a, entry_type=EntryType.REVERSAL)
     assert reversals.count() == 2 and all(r.reverses_id for r in reversals)
-    event = DomainEvent.objects.get(verb="collections redistributed", case_id=case.pk)
+    event = DomainEvent.objects.get(verb="collections.redistributed", case_id=case.pk)
     assert event.data["changes"][0]["collection"] == "A"
     b_ = bal(case)
     assert (b_.current_paid_month, b_.unassigned_arrears, b_.total_arrears) == (D("500.00"), D("0.00"), D("0.00"))
@@ -197,7 +197,7 @@ def test_case_assistance_change_closes_the_open_spell_and_refuses_bad_changes():
                 case_assistance_change(case=case, status=status, effective_on=effective_on, by=None)
             assert field in error.value.message_dict
     assert AssistanceSpell.objects.filter(case=case).count() == 2
-    assert DomainEvent.objects.filter(verb="assistance changed", case_id=case.pk).count() == 1
+    assert DomainEvent.objects.filter(verb="assistance.changed", case_id=case.pk).count() == 1
 
 
 def test_what_the_state_retains_never_exceeds_the_ura_and_the_excess_goes_to_the_family():
@@ -376,7 +376,7 @@ def test_a_file_of_late_november_pay_dates_pays_november_without_redistributing(
         (Bucket.ARREARS_UNASSIGNED, date(2024, 11, 1), D("-300.00"))]
     b = bal(case)
     assert (b.current_due_month, b.current_paid_month, b.unassigned_arrears) == (D("500.00"), D("0.00"), D("0.00"))
-    assert not DomainEvent.objects.filter(verb="collections redistributed", case_id=case.pk).exists()
+    assert not DomainEvent.objects.filter(verb="collections.redistributed", case_id=case.pk).exists()
     assert not LedgerEntry.objects.filter(case=case, entry_type=EntryType.REVERSAL).exists()
     assert ledger_differences() == []
 
@@ -406,7 +406,7 @@ def test_ledger_rederive_on_a_generated_office_leaves_verify_ledger_at_zero():
         call_command("ledger_rederive", stdout=out)
         assert "Re-derived; every balance matches" in out.getvalue()
         assert ledger_differences() == []
-        assert DomainEvent.objects.filter(verb="arrears reassigned", case_id=never.pk).exists()
+        assert DomainEvent.objects.filter(verb="arrears.reassigned", case_id=never.pk).exists()
         assert LedgerEntry.objects.filter(case=never, description__startswith="Reassigned").exists()
         # Every case has its spells now; a rerun changes nothing.
         assert not CaseBalance.objects.exclude(case__assistance_spells__isnull=False).exists()

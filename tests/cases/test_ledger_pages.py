@@ -41,7 +41,7 @@ def test_held_queue_lists_unidentified_payments_and_release_distributes(client_a
     assert response.status_code == 302
     collection.refresh_from_db()
     assert collection.status == CollectionStatus.POSTED and collection.case == case
-    assert DomainEvent.objects.filter(verb="collection released").exists()
+    assert DomainEvent.objects.filter(verb="collection.released").exists()
     assert b"No held collections." in client.get(reverse("ledger:held_list")).content
 
 

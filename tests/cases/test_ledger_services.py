@@ -241,7 +241,7 @@ def test_release_of_a_held_collection_distributes_it_and_is_audited(april, role_
     result = collection_release(collection=held, case=case, by=role_user("caseworker"), note="Matched by name")
     assert result.collection.status == CollectionStatus.POSTED and result.collection.case == case
     assert balance(case).current_paid_month == D("300.00")
-    assert DomainEvent.objects.filter(verb="collection released", case_id=case.pk).exists()
+    assert DomainEvent.objects.filter(verb="collection.released", case_id=case.pk).exists()
     with pytest.raises(ValidationError):
         collection_release(collection=held, case=case, by=role_user("caseworker"))
 
@@ -295,7 +295,7 @@ def test_accrual_task_fans_out_in_ranges_and_writes_one_run_row(april, django_ca
     assert run.finished_at and run.run_on == date(2024, 4, 15) and not run.error
     assert (run.counts["charges"], run.counts["cases"]) == (15, 5)  # 3 months for each of the 5 cases
     assert run.counts["amounts"] == {"current": "2500.00", "arrears_unassigned": "5000.00"}
-    assert DomainEvent.objects.filter(verb="charges accrued", subject_id=run.pk).count() == 1  # when the last ends
+    assert DomainEvent.objects.filter(verb="charges.accrued", subject_id=run.pk).count() == 1  # when the last ends
     with django_capture_on_commit_callbacks(execute=True):
         again_id = accrue_charges_task(chunk_size=2)
     again = LedgerRun.objects.get(pk=again_id)
@@ -324,7 +324,7 @@ def test_a_redelivered_chunk_is_counted_once_and_a_failed_one_is_recorded(april,
         ledger_accrual.ledger_accrual_chunk(run_id=run.pk, low=other[0], high=other[1])
     run.refresh_from_db()
     assert run.finished_at and "database went away" in run.error and run.counts["failed"] == [list(other)]
-    assert DomainEvent.objects.get(verb="charges accrued", subject_id=run.pk).summary.endswith("with errors")
+    assert DomainEvent.objects.get(verb="charges.accrued", subject_id=run.pk).summary.endswith("with errors")
     monkeypatch.undo()
     run = ledger_accrual.ledger_accrual_chunk(run_id=run.pk, low=other[0], high=other[1])  # the retry
     assert (run.chunks_done, run.counts["charges"], run.counts["failed"]) == (2, 6, [])

@@ -55,7 +55,7 @@ def test_ombudsperson_extends_with_a_reason_and_the_complainant_is_emailed_the_l
     assert message.to == ["dana@example.org"] and "more time" in message.subject
     assert "Waiting for the SDU's records" in message.body and "December 14, 2026" in message.body
     assert message.attachments[0][0] == f"extension-{complaint.number}.pdf"
-    event = DomainEvent.objects.get(verb="complaint extension letter", subject_id=complaint.pk)
+    event = DomainEvent.objects.get(verb="complaint.extension_letter", subject_id=complaint.pk)
     assert event.data == {"channel": "email"}
 
 
@@ -64,14 +64,14 @@ def test_without_an_email_the_letter_is_to_print(file_complaint, role_user, djan
     with django_capture_on_commit_callbacks(execute=True):
         services.complaint_extend(complaint=complaint, days=5, reason="Bank records", by=role_user("coordinator"))
     assert mail.outbox == []
-    assert DomainEvent.objects.get(verb="complaint extension letter").data == {"channel": "mail"}
+    assert DomainEvent.objects.get(verb="complaint.extension_letter").data == {"channel": "mail"}
 
 
 def test_refused_extension_sends_nothing(file_complaint, role_user):
     complaint = file_complaint(contact_email="dana@example.org")
     with pytest.raises(PermissionDenied):
         services.complaint_extend(complaint=complaint, days=5, reason="x", by=role_user("caseworker"))
-    assert mail.outbox == [] and not DomainEvent.objects.filter(verb="complaint extension letter").exists()
+    assert mail.outbox == [] and not DomainEvent.objects.filter(verb="complaint.extension_letter").exists()
 
 
 @pytest.mark.parametrize(("jurisdiction", "cites", "never"), [

@@ -55,7 +55,7 @@ def test_web_complaint_secret_is_stored_hashed(file_complaint):
     assert complaint.raw_secret and complaint.raw_secret not in complaint.secret_hash
     assert complaint.secret_matches(complaint.raw_secret)
     assert not complaint.secret_matches("wrong")
-    assert DomainEvent.objects.filter(verb="complaint received", actor_label="Public web form").exists()
+    assert DomainEvent.objects.filter(verb="complaint.received", actor_label="Public web form").exists()
 
 
 # Investigator rule -----------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def test_the_coordinator_sees_stuck_runs_and_resumes_a_sweep(client_as, role_use
     assert run.proposed == EnforcementAction.objects.filter(sweep_run=run).count() > 0
     job = Job.objects.get(group=f"sweep_run:{run.pk}")
     assert (job.status, job.attempts) == (JobStatus.DONE, 2)
-    assert DomainEvent.objects.filter(verb="sweep run resumed", actor=role_user("coordinator")).count() == 1
+    assert DomainEvent.objects.filter(verb="sweep.run_resumed", actor=role_user("coordinator")).count() == 1
     assert b"stuck-run-" not in client.get(reverse("enforcement:sweeprun_list")).content
     # resuming a finished run: not found
     assert client.post(reverse("enforcement:sweeprun_resume", args=[run.pk])).status_code == 404
@@ -115,7 +115,7 @@ def test_the_coordinator_starts_an_accrual_by_hand(client_as, role_user, django_
     assert response.status_code == 302
     run = LedgerRun.objects.get()
     assert run.finished_at is not None and run.run_on == timezone.localdate()
-    assert DomainEvent.objects.filter(verb="accrual started", actor=role_user("coordinator")).exists()
+    assert DomainEvent.objects.filter(verb="accrual.started", actor=role_user("coordinator")).exists()
     assert set(Job.objects.filter(group=f"ledger_run:{run.pk}").values_list("status", flat=True)) == {JobStatus.DONE}
 
 

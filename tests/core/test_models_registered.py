@@ -24,6 +24,9 @@ NO_HISTORY = {
     "accounts.AuthenticatorDevice",  # written at sign-in; enrolment and resets are in the access log
     "accounts.RecoveryCodeDevice",  # written at sign-in; enrolment, use and resets are in the access log
     "cases.LedgerRun",  # scheduled ledger job runs
+    "cases.LedgerEntry",  # append-only (a PostgreSQL trigger refuses UPDATE/DELETE); corrections reverse
+    "cases.Allocation",  # written in bulk with its collection; a reversal reverses entries and records an event
+    "cases.CaseBalance",  # derived from the ledger, written back in bulk; verify_ledger recomputes it
     "enforcement.SweepRun",  # enforcement sweep runs
     "enforcement.SweepChunk",  # slices of a sweep run, written by the workers
     "enforcement.BankTransaction",  # lines of an imported BAI2 statement; people resolve ReconciliationException

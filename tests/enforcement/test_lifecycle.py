@@ -74,7 +74,7 @@ def test_contested_action_stops_until_a_person_decides(passport_action, make_use
     a = action_contest_decide(action=a, decision=ContestDecision.UPHELD, note="No receipt", by=coordinator,
                               on=AS_OF + timedelta(days=61))
     assert a.status == ActionStatus.ACTIVE and a.activated_on == AS_OF + timedelta(days=61)
-    assert DomainEvent.objects.filter(verb="enforcement contest decided", subject_id=a.pk).exists()
+    assert DomainEvent.objects.filter(verb="enforcement.contest_decided", subject_id=a.pk).exists()
 
 
 def test_sustained_contest_releases_the_action(passport_action, make_user):

@@ -123,7 +123,7 @@ def test_a_return_holds_the_money_and_gives_the_caseworker_a_work_item(exported)
     # Wed 25 Nov + 2 business days: Thanksgiving (26th) is a holiday → Fri 27th, Mon 30th
     assert (work.case_id, work.assigned_to, work.due_on) == (returned.pk, returned.caseworker, date(2026, 11, 30))
     assert item.work_item == work
-    assert DomainEvent.objects.filter(verb="disbursement returned", case_id=returned.pk).count() == 1
+    assert DomainEvent.objects.filter(verb="disbursement.returned", case_id=returned.pk).count() == 1
 
 
 def test_replaying_the_file_or_the_return_changes_nothing(exported):
@@ -136,7 +136,7 @@ def test_replaying_the_file_or_the_return_changes_nothing(exported):
     assert (other_file.status, other_file.returns, other_file.duplicates) == ("imported", 0, 1)
     assert DisbursementReturn.objects.count() == 1
     assert WorkItem.objects.filter(kind="disbursement_returned").count() == 1
-    assert DomainEvent.objects.filter(verb="disbursement returned").count() == 1
+    assert DomainEvent.objects.filter(verb="disbursement.returned").count() == 1
 
 
 @pytest.mark.parametrize(("code", "data", "expected"), [
@@ -157,7 +157,7 @@ def test_a_notification_of_change_corrects_the_payees_account(exported, code, da
     assert Disbursement.objects.get(case=corrected).status == "sent"  # a NOC returns no money
     # audited: the account's history and an event that never shows a whole account number
     assert account.history.count() == 2
-    event = DomainEvent.objects.get(verb="payee bank details corrected")
+    event = DomainEvent.objects.get(verb="payee.bank_details_corrected")
     assert event.case_id == corrected.pk and code in event.summary
     assert "987654321" not in event.summary and "55667788" not in event.summary
 

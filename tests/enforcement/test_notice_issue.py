@@ -46,7 +46,7 @@ def test_notice_after_payments_states_arrears_on_its_date_and_the_fired_figures(
     figures = dict(notice_letter(action).figures)
     assert figures["Total arrears on 2026-12-03 (the date of this notice)"] == "$2,800.00"
     assert figures["Total arrears when the rule fired on 2026-11-23"] == "$3,000.00"
-    event = DomainEvent.objects.get(verb="enforcement notice issued", subject_id=action.pk)
+    event = DomainEvent.objects.get(verb="enforcement.notice_issued", subject_id=action.pk)
     assert event.data["total_arrears"] == "2800.00" and event.data["rule_version"] == action.rule.version
 
 
@@ -57,7 +57,7 @@ def test_notice_refused_when_the_case_no_longer_meets_the_rule(passport, make_us
     assert "$2,500.00" in refused.value.reason and "more than" in refused.value.reason
     passport.refresh_from_db()
     assert passport.status == ActionStatus.PROPOSED and passport.notice_issued_on is None  # nothing changed
-    assert not DomainEvent.objects.filter(verb="enforcement notice issued").exists()
+    assert not DomainEvent.objects.filter(verb="enforcement.notice_issued").exists()
 
 
 def test_notice_just_over_the_threshold_is_issued(passport):

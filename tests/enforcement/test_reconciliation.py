@@ -215,7 +215,7 @@ def test_specialist_notes_and_coordinator_resolves(client_as, role_user):
     assert exception.status == ExceptionStatus.RESOLVED and exception.resolution == "Bank fee, booked"
     assert "Called the bank" in exception.notes
     assert exception.history.count() >= 2
-    assert DomainEvent.objects.filter(verb="reconciliation exception resolved").exists()
+    assert DomainEvent.objects.filter(verb="reconciliation.exception_resolved").exists()
 
 
 def test_resolution_needs_a_reason_and_happens_once(role_user):

@@ -44,7 +44,7 @@ def test_sweep_twice_proposes_nothing_new(office):
     assert first.proposed == len(before) > 0
     assert second.proposed == 0 and second.released == 0
     assert snapshot() == before
-    assert DomainEvent.objects.filter(verb="enforcement action proposed").count() == len(before)
+    assert DomainEvent.objects.filter(verb="enforcement.action_proposed").count() == len(before)
 
 
 def test_chunk_size_does_not_change_the_actions(office, django_db_blocker):
@@ -96,7 +96,7 @@ def test_paid_up_case_gets_its_actions_released(office):
     actions = EnforcementAction.objects.filter(case=case)
     assert run.released == actions.count() > 0
     assert set(actions.values_list("status", "release_reason")) == {(ActionStatus.RELEASED, ReleaseReason.PAID_UP)}
-    assert DomainEvent.objects.filter(verb="enforcement action released", case_id=case.pk).count() == run.released
+    assert DomainEvent.objects.filter(verb="enforcement.action_released", case_id=case.pk).count() == run.released
 
 
 def test_closed_case_gets_its_actions_released(office):
@@ -194,7 +194,7 @@ def test_a_proposal_records_its_figures_dates_and_event(db):
                      "ncp_total_arrears": "3000.00", "ncp_assigned_arrears": "0.00",
                      "ncp_unassigned_arrears": "3000.00"}
     assert action.figures == expected
-    event = DomainEvent.objects.get(verb="enforcement action proposed", subject_id=action.pk)
+    event = DomainEvent.objects.get(verb="enforcement.action_proposed", subject_id=action.pk)
     assert event.case_id == case.pk and event.actor_label == f"enforcement sweep {run.pk}"
     assert event.summary == (f"{rule.get_remedy_display()} proposed: arrears $3,000.00, 6.00 months "
                              f"({rule.citation})")

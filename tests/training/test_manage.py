@@ -28,7 +28,7 @@ def test_trainer_creates_a_recurring_course(client_as):
     assert response.status_code == 302
     course = Course.objects.get(code="new-course")
     assert (course.recurrence_months, course.audience_roles) == (24, ["caseworker"])
-    assert DomainEvent.objects.filter(verb="training course created").exists()
+    assert DomainEvent.objects.filter(verb="training.course_created").exists()
 
 
 def test_recurring_course_needs_months(client_as):

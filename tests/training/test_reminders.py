@@ -46,7 +46,7 @@ def test_reminder_task_sends_once_per_status_and_due_date(staff, mailoutbox, dja
     assert ReminderRun.objects.count() == 3
     run = ReminderRun.objects.first()
     assert run.finished_at is not None and run.reminders_created == 1 and run.errors == []
-    assert DomainEvent.objects.filter(verb="training reminder sent").count() == 3
+    assert DomainEvent.objects.filter(verb="training.reminder_sent").count() == 3
 
 
 def test_reminder_without_email_is_still_in_app(make_user, mailoutbox):

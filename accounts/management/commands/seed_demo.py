@@ -1,11 +1,11 @@
 import random
-from importlib import import_module
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import seed_users
+from core.hooks import app_modules
 from core.models import AccessLog
 from core.services import access_log_record
 
@@ -28,13 +28,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         with transaction.atomic():
             users = seed_users(password=password)
-            for app in settings.CASEWORKS_APPS:
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
+            for _app, module in app_modules("demo"):
                 hook = getattr(module, "seed", None)
                 if hook is not None:
                     hook(users=users, rng=rng, stdout=self.stdout)

@@ -7,35 +7,27 @@ stored); a statement imported before changes nothing (exit 0).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from enforcement.choices import FileVia, StatementStatus
+from enforcement.management.file_command import FileImportCommand
 from enforcement.services.bank import bank_statement_import_now
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = "Import a BAI2 bank statement, match it to the books and print its report."
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
-
-    def handle(self, *args, file: Path, **options):
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
-        _, report = bank_statement_import_now(name=file.name, content=content, via=FileVia.COMMAND)
+    def import_file(self, name: str, content: bytes, *, as_json: bool) -> None:
+        _, report = bank_statement_import_now(name=name, content=content, via=FileVia.COMMAND)
         data = report.as_dict()
-        if options["json"]:
+        if as_json:
             self.stdout.write(json.dumps(data, indent=2))
         elif report.status == StatementStatus.DUPLICATE:
-            self.stdout.write(f"{file.name}: imported before (statement {report.statement}); nothing changed.")
+            self.stdout.write(f"{name}: imported before (statement {report.statement}); nothing changed.")
         else:
             self.stdout.write(
-                f"{file.name}: {report.status} — {report.stored} items stored ({report.already_known} known before), "
+                f"{name}: {report.status} — {report.stored} items stored ({report.already_known} known before), "
                 f"{report.matched} matched, {report.partial} partial, {report.unmatched} unmatched")
             for account in report.skipped_accounts:
                 self.stdout.write(f"  skipped account {account['account']} (line {account['line']}, "
@@ -43,4 +35,4 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stdout.write(f"  line {error['line']}: {error['reason']}")
         if report.status == StatementStatus.REFUSED:
-            raise CommandError(f"{file.name} was refused: nothing was stored.")
+            raise CommandError(f"{name} was refused: nothing was stored.")

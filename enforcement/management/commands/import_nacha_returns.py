@@ -7,37 +7,29 @@ Prints the report; exits non-zero when the file is rejected (nothing changed).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from enforcement.choices import FileVia, ReturnFileStatus
+from enforcement.management.file_command import FileImportCommand
 from enforcement.services.returns import nacha_return_import
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = "Import a NACHA return/NOC file for the office's disbursement files and print its report."
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
-
-    def handle(self, *args, file: Path, **options):
+    def import_file(self, name: str, content: bytes, *, as_json: bool) -> None:
         try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
-        try:
-            row = nacha_return_import(name=file.name, content=content, via=FileVia.COMMAND,
+            row = nacha_return_import(name=name, content=content, via=FileVia.COMMAND,
                                       actor_label="import_nacha_returns")
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         report = row.report
-        if options["json"]:
+        if as_json:
             self.stdout.write(json.dumps(report, indent=2))
         else:
-            self.stdout.write(f"{file.name}: {report['status']} — {report['returns']} returns "
+            self.stdout.write(f"{name}: {report['status']} — {report['returns']} returns "
                               f"({report['held_amount']} held undistributed), {report['notifications']} "
                               f"notifications of change, {report['duplicates']} duplicates, "
                               f"{report['unmatched']} unmatched, {len(report['errors'])} errors")
