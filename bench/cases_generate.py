@@ -27,6 +27,7 @@ parser.add_argument("--months", type=int, default=24)
 parser.add_argument("--seed", type=int, default=7)
 parser.add_argument("--chunk", type=int, default=10000)
 parser.add_argument("--no-pages", action="store_true")
+parser.add_argument("--rebuild-indexes", choices=("auto", "yes", "no"), default="auto")
 parser.add_argument("--verify", action="store_true", help="run verify_ledger on the generated cases (timed)")
 ARGS = parser.parse_args()
 
@@ -66,6 +67,7 @@ def main() -> None:
     if ARGS.cases:
         started = time.perf_counter()
         result = office_generate(cases=ARGS.cases, seed=ARGS.seed, months=ARGS.months, chunk=ARGS.chunk,
+                                 rebuild_indexes={"auto": None, "yes": True, "no": False}[ARGS.rebuild_indexes],
                                  stdout=sys.stdout)
         wall = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -678,7 +678,7 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
                 done += size
                 if stdout is not None:
                     stdout.write(f"{done}/{cases} cases, {office.counts['entries']} ledger entries "
-                                 f"({time.perf_counter() - started:.0f} s)")
+                                 f"({time.perf_counter() - started:.0f} s)\n")
         if not rebuild_indexes:
             tables_analyze(*LOADED)
         counts = {}
