@@ -5,7 +5,7 @@
 
 On the generated office (``--cases``: generated first with ``generate_office`` when the database
 has fewer cases), for each worker count it starts that many real ``celery worker`` processes
-(prefork, concurrency 1) on the broker and runs, one after the other, what the office runs each
+(solo pool: one task at a time each) on the broker and runs, one after the other, what the office runs each
 night: the month's accrual on a roll night (``cases.accrue_charges`` fanned out in
 ``cases.accrue_chunk`` tasks; each worker count accrues a further month, so each does a full
 roll), the enforcement sweep first and repeated (``enforcement.tasks.nightly_sweep_task`` and its
@@ -49,10 +49,15 @@ def start_workers(n: int, tag: str) -> list[subprocess.Popen]:
     for i in range(n):
         log = open(BASE / ".local" / f"nightly-worker-{tag}-{i}.log", "w")  # noqa: SIM115
         procs.append(subprocess.Popen(
-            ["nice", "-n", "10", str(BASE / ".venv" / "bin" / "celery"), "-A", "config", "worker", "-c", "1",
-             "-P", "prefork", "--without-gossip", "--without-mingle", "-n", f"nightly{tag}{i}@%h", "-l", "WARNING"],
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",  # one task at a time each
+             "--without-gossip", "--without-mingle", "-n", f"nightly{tag}{i}@%h", "--loglevel=WARNING"],
             cwd=BASE, env=env, stdout=log, stderr=subprocess.STDOUT))
-    time.sleep(8)  # the workers connect to the broker
+    from config.celery import app
+
+    deadline = time.time() + 300
+    while time.time() < deadline:  # until every worker answers a ping (a loaded host boots slowly)
+        if len(app.control.ping(timeout=2) or []) >= n:
+            break
     return procs
 
 

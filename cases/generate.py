@@ -147,6 +147,8 @@ REBUILD_FROM = 50000  # cases: from this size (and at least the office's size) a
 # partial 25% (40–90% of it), sporadic 15% (a third of the months, one to two months' worth),
 # non-paying 15%. In March a case with arrears ≥ $500 may receive a federal tax refund offset.
 PROFILES = (("steady", 45), ("partial", 25), ("sporadic", 15), ("none", 15))
+PROFILE_NAMES: tuple[str, ...] = tuple(name for name, _ in PROFILES)
+PROFILE_WEIGHTS: tuple[int, ...] = tuple(weight for _, weight in PROFILES)
 CENT = Decimal("0.01")
 # Monthly equivalents exactly as balances_refresh_obligation computes them in PostgreSQL
 # (numeric 52.0 / 12 and 26.0 / 12), rounded half away from zero like ROUND(numeric, 2).
@@ -495,7 +497,11 @@ class _Office:
         return limit
 
     def _ledger(self, cases: list[_Case], *, open_ids: set[int]) -> None:
-        balances, collections, entries, allocations, disbursements = [], [], [], [], []
+        balances: list[tuple] = []
+        collections: list[tuple] = []
+        entries: list[tuple] = []
+        allocations: list[tuple] = []
+        disbursements: list[tuple] = []
         out = (collections, entries, allocations, disbursements)
         for case in cases:
             if case.id in open_ids and case.obligations:
@@ -517,8 +523,7 @@ class _Office:
         collections, entries, allocations, disbursements = out
         today, seed = self.today, self.seed
         rng = random.Random(seed * 1_000_003 + case.id)
-        names, weights = zip(*PROFILES, strict=True)
-        profile = rng.choices(names, weights)[0]
+        profile = rng.choices(PROFILE_NAMES, PROFILE_WEIGHTS)[0]
         due = paid = unassigned = assigned = ZERO
         since: date | None = None
         last_on: date | None = None
@@ -560,7 +565,7 @@ class _Office:
                 if not dates:
                     continue
                 ob.accrued = dates[-1]
-                bucket = Bucket.CURRENT if ob.kind in CURRENT_KINDS else ""
+                bucket: str = Bucket.CURRENT if ob.kind in CURRENT_KINDS else ""
                 for due_on in dates:
                     entries.append((case.id, EntryType.CHARGE, ob.id, ob.kind, bucket, ob.amount, due_on, due_on, None,
                                     ""))
@@ -639,7 +644,7 @@ class _Office:
         if monthly > 0:
             amount = ZERO
             if profile == "steady" and rng.random() < 0.93:
-                amount = monthly * Decimal(rng.choice([1, 1, 1, 1, "1.1", "1.25"]))
+                amount = monthly * Decimal(rng.choice(["1", "1", "1", "1", "1.1", "1.25"]))
             elif profile == "partial" and rng.random() < 0.85:
                 amount = monthly * Decimal(rng.randint(40, 90)) / 100
             elif profile == "sporadic" and rng.random() < 0.33:

@@ -67,7 +67,7 @@ class StreamCursorPagination(StrictPageSizeMixin, CursorPagination):
         return result
 
 
-class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):
+class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):  # type: ignore[misc]
     """``?pagination=cursor``: keyset pages on an indexed, unique ordering (``ordering`` of the
     view's ``cursor_ordering``); ``next``/``previous`` links carry the position, no ``count``: a
     page costs the same at the millionth row as at the first (no ``OFFSET``, no ``COUNT(*)``)."""
