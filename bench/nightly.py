@@ -146,6 +146,11 @@ def ensure_bank_account() -> None:
 
     BankAccount.objects.get_or_create(account_number="BENCH-NIGHTLY-1", defaults={
         "name": "Disbursements (bench)", "routing_number": "021000021", "purpose": BankAccountPurpose.DISBURSEMENTS})
+    # Generated families have no direct-deposit account: the debit card program takes them all, so
+    # the export writes one entry per pending disbursement (as the floor marks every one sent).
+    BankAccount.objects.get_or_create(account_number="BENCH-NIGHTLY-CARD", defaults={
+        "name": "Debit card program (bench)", "routing_number": "021000021",
+        "purpose": BankAccountPurpose.CARD_PROGRAM})
 
 
 def main() -> None:

@@ -179,3 +179,27 @@ def test_schema_documents_the_pagination_modes(api_client_with):
         names = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
         assert names["pagination"]["schema"]["enum"] == ["page", "cursor"]
         assert "cursor" in names and "page" in names
+
+
+def test_case_list_rows_are_exactly_what_the_case_serializer_gives(api_client_with):
+    """17.3: the list builds its rows from .values() — the same JSON as CaseSerializer on model
+    instances (decimals, dates, datetimes in the office's zone, a case without a balance row,
+    participants in their order)."""
+    import json
+
+    from cases.api.serializers import CaseSerializer
+
+    with_order = case_with_order(county="Albany", assistance_status="former")
+    CaseBalance.objects.filter(case=with_order).update(total_arrears=Decimal("1234.50"),
+                                                       months_in_arrears=Decimal("2.47"),
+                                                       last_payment_on=date(2026, 1, 5))
+    bare = CaseFactory(county="Albany")
+    CaseBalance.objects.filter(case=bare).delete()
+    api = api_client_with("cases:read", all_counties=True)
+    for params in ({}, {"pagination": "cursor"}, {"ordering": "-arrears"}):
+        listed = api.get("/api/v1/cases/", params).json()["results"]
+        numbers = [row["case_number"] for row in listed]
+        cases = sorted(Case.objects.filter(case_number__in=numbers), key=lambda c: numbers.index(c.case_number))
+        expected = json.loads(json.dumps(CaseSerializer(cases, many=True).data, default=str))
+        assert listed == expected
+    assert any(row["balance"] is None for row in listed) and any(row["participants"] for row in listed)
