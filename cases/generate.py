@@ -565,12 +565,12 @@ class _Office:
                 if not dates:
                     continue
                 ob.accrued = dates[-1]
-                bucket: str = Bucket.CURRENT if ob.kind in CURRENT_KINDS else ""
+                charge_bucket: str = Bucket.CURRENT if ob.kind in CURRENT_KINDS else ""
                 for due_on in dates:
-                    entries.append((case.id, EntryType.CHARGE, ob.id, ob.kind, bucket, ob.amount, due_on, due_on, None,
-                                    ""))
+                    entries.append((case.id, EntryType.CHARGE, ob.id, ob.kind, charge_bucket, ob.amount, due_on, due_on,
+                                    None, ""))
                 self.counts["charges"] += len(dates)
-                if bucket:
+                if charge_bucket:
                     due += ob.amount * len(dates)
             # delinquent_since as the daily refresh sets it at the roll (45 CFR 303.6(b)).
             if monthly > 0 and unassigned + assigned >= monthly:
