@@ -8,10 +8,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from core.services import client_ip
 
-from .models import ApiRequestLog
+from .request_log import request_log_add
 
 
 class ApiRequestLogMiddleware:
@@ -24,13 +25,16 @@ class ApiRequestLogMiddleware:
         response = self.get_response(request)
         if request.path.startswith(self.PREFIX):
             key = getattr(request, "caseworks_api_key", None)
-            ApiRequestLog.objects.create(
+            # Successful reads are written in batches (accounts.request_log); writes and
+            # denials at once.
+            request_log_add(
                 agency_id=key.agency_id if key else None,
                 key_prefix=key.prefix if key else "",
                 method=request.method[:10],
                 path=request.path[:500],
                 status_code=response.status_code,
                 ip_address=client_ip(request),
+                at=timezone.now(),
             )
         return response
 

@@ -1,15 +1,17 @@
-"""Time ``generate_office`` and the caseload page / case API on the generated office.
+"""Time ``generate_office`` (wall time, peak memory, database size), then the caseload page and
+case pages on the generated office.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cw_bench_cases .venv/bin/python bench/cases_generate.py 10000
-(with no DATABASE_URL: a fresh SQLite file under .local/). ``0`` as the number of cases skips the
-generation and measures the pages on the office already in the database:
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cw_bench .venv/bin/python bench/cases_generate.py 0
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cw_scale_1m nice .venv/bin/python bench/cases_generate.py --cases 1000000
+(with no DATABASE_URL: a fresh SQLite file under .local/). ``--cases 0`` skips the generation and
+measures the pages on the office already in the database; ``--no-pages`` skips the pages.
 Prints figures; not a test.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import resource
 import statistics
 import sys
 import time
@@ -18,8 +20,20 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-if not os.environ.get("DATABASE_URL") and sys.argv[1:2] != ["0"]:
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--cases", type=int, default=10000)
+parser.add_argument("--months", type=int, default=24)
+parser.add_argument("--seed", type=int, default=7)
+parser.add_argument("--chunk", type=int, default=10000)
+parser.add_argument("--no-pages", action="store_true")
+parser.add_argument("--rebuild-indexes", choices=("auto", "yes", "no"), default="auto")
+parser.add_argument("--verify", action="store_true", help="run verify_ledger on the generated cases (timed)")
+ARGS = parser.parse_args()
+
+if not os.environ.get("DATABASE_URL") and ARGS.cases:
     db = BASE / ".local" / "bench_cases.sqlite3"
+    db.parent.mkdir(exist_ok=True)
     db.unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
 
@@ -28,31 +42,48 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 
+def _size() -> str:
+    if connection.vendor != "postgresql":
+        return f"{os.path.getsize(connection.settings_dict['NAME']) / 2**20:.0f} MB (SQLite file)"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cursor.fetchone()[0]
+        cursor.execute("SELECT relname, pg_size_pretty(pg_total_relation_size(oid)) FROM pg_class"
+                       " WHERE relkind = 'r' ORDER BY pg_total_relation_size(oid) DESC LIMIT 6")
+        return f"{size} (pg_database_size); largest: " + ", ".join(f"{n} {s}" for n, s in cursor.fetchall())
+
+
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
-    months = int(sys.argv[2]) if len(sys.argv) > 2 else 24
     call_command("migrate", verbosity=0)
     from cases.generate import office_generate
     from cases.models import Case
 
-    if n:
+    vendor = connection.vendor
+    if ARGS.cases:
         started = time.perf_counter()
-        base = office_generate(cases=n, seed=7, months=months, ledger=False)
-        t_base = time.perf_counter() - started
-        from cases.services.ledger_backfill import ledger_backfill
+        result = office_generate(cases=ARGS.cases, seed=ARGS.seed, months=ARGS.months, chunk=ARGS.chunk,
+                                 rebuild_indexes={"auto": None, "yes": True, "no": False}[ARGS.rebuild_indexes],
+                                 stdout=sys.stdout)
+        wall = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"generate_office --cases {ARGS.cases} --months {ARGS.months} ({vendor}): {wall:.1f} s wall, "
+              f"peak RSS {peak:.0f} MB (this process), {result.people} people, {result.orders} orders, "
+              f"ledger {result.ledger_counts}")
+        print(f"database size: {_size()}")
+        if ARGS.verify:
+            from cases.ledger_verify import ledger_differences
 
-        started = time.perf_counter()
-        if months:
-            ledger_backfill(case_range=(base.first_case_id, base.last_case_id), months=months, seed=7)
-        t_ledger = time.perf_counter() - started
-        print(f"generate_office {n} cases: office {t_base:.1f} s + ledger {months} months {t_ledger:.1f} s "
-              f"= {t_base + t_ledger:.1f} s ({os.environ['DATABASE_URL'].split(':')[0]})")
-    print(f"pages on {Case.objects.count()} cases ({os.environ.get('DATABASE_URL', 'sqlite').split(':')[0]}):")
-
+            started = time.perf_counter()
+            differences = ledger_differences(case_range=(result.first_case_id, result.last_case_id))
+            print(f"verify_ledger: {len(differences)} differences ({time.perf_counter() - started:.1f} s)")
+    if ARGS.no_pages:
+        return
+    print(f"pages on {Case.objects.count()} cases ({vendor}):")
     setup_test_environment()
     from accounts.models import User
 

@@ -1,18 +1,34 @@
-"""A realistic synthetic office, written with bulk inserts (``manage.py generate_office``).
+"""A realistic synthetic office (``manage.py generate_office``), computed in memory and written once.
 
 Adds to whatever the database holds (demo data included): case numbers continue from the
 highest in use, SSNs come from a range no demo or factory uses (9xx-prefixed numbers are never
-issued as SSNs). Two years of charges and payments come from the ledger's set-based
-``ledger_backfill`` so that ``verify_ledger`` finds no difference. Orders older than the ledger
-window start charging at the window (their earlier history is not generated).
+issued as SSNs). Orders older than the ledger window start charging at the window (their
+earlier history is not generated).
+
+How (issue 17.1): the office is built a chunk of cases at a time (``chunk``, memory stays flat).
+Each chunk's rows — people (SSNs encrypted and blind-indexed as the model does), cases,
+participants, addresses, jobs, locate attempts, orders, obligations, assistance spells — and its
+``months`` months of ledger history are computed in Python: month by month, per case, the same
+steps the nightly jobs take (the obligation refresh, the month roll that moves unpaid current
+support to arrears assigned or not by the month's assistance spells — 42 USC 608(a)(3) —, the
+accrual's due dates from ``ledger_dates.due_dates``, payments distributed with the real rules
+``cases.allocation.distribute`` under the status the month's spells give, disbursements due in
+two business days — 45 CFR 302.32(b)). Each table is then written ONCE: PostgreSQL ``COPY``
+(``core.db.rows_copy``), SQLite multi-row inserts. No balance row is rewritten month after month:
+each ``CaseBalance`` is written once with its final figures. Primary keys the other rows point at
+come from ``core.db.IdBlock``. A large load (``rebuild_indexes``) drops the secondary indexes and
+constraints of the tables it fills and builds them once at the end (``core.db.indexes_rebuilt``),
+then ``ANALYZE``. One transaction: an error leaves the database as it was. ``verify_ledger``
+finds no difference.
 """
 
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
-from datetime import timedelta
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,17 +36,25 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.db import bulk_load, rows_insert, tables_analyze
+from core.business_days import add_business_days
+from core.db import IdBlock, bulk_load, indexes_rebuilt, rows_copy, tables_analyze
 from core.models import DomainEvent
-from core.services import events_bulk_record
+from core.money import ZERO
 
+from . import allocation as rules
 from .choices import (
     AssistanceStatus,
+    Bucket,
     CaseStage,
     CaseStatus,
     ClosureReason,
+    CollectionSource,
+    CollectionStatus,
+    DisbursementStatus,
+    EntryType,
     Frequency,
     InterstateRole,
+    LedgerRunKind,
     LocateResult,
     LocateSource,
     ObligationKind,
@@ -39,21 +63,33 @@ from .choices import (
     ParticipantRole,
     PaternityMethod,
     PaternityStatus,
+    Payee,
+    ReceivedVia,
     Sex,
 )
 from .deadlines import next_deadline
-from .ledger_dates import month_start
+from .ledger_dates import due_dates, month_start, next_month
 from .models import (
     Address,
+    Allocation,
+    AssistanceSpell,
     Case,
+    CaseBalance,
     CaseParticipant,
+    Collection,
+    Disbursement,
     Employer,
     Employment,
+    LedgerEntry,
+    LedgerRun,
     LocateAttempt,
     Obligation,
     Person,
     SupportOrder,
 )
+from .services.assistance import spell_status_in_month
+from .services.ledger import DISBURSE_WITHIN_BUSINESS_DAYS, collection_content_hash
+from .services.ledger_accrual import CURRENT_KINDS
 
 COUNTIES = {"NY": ["Albany", "Schenectady", "Rensselaer", "Saratoga"], "CA": ["Sacramento", "Placer", "Yolo", "El Dorado"]}
 CITIES = {"NY": [("Albany", "122"), ("Schenectady", "123"), ("Troy", "121"), ("Saratoga Springs", "128")],
@@ -86,7 +122,38 @@ CASE_FIELDS = ("case_number", "county", "jurisdiction", "assistance_status", "ap
                "stage_changed_on", "caseworker_id", "locate_needed_on", "ncp_located_on", "status", "stage",
                "closure_reason", "closed_on", "interstate_role", "other_state", "other_state_case_id",
                "interstate_needed_on", "interstate_referred_on", "next_deadline_on", "next_deadline_kind")
-ORDER_FIELDS = ("case_id", "order_number", "kind", "court_name", "issued_on", "effective_on", "version", "status")
+ORDER_FIELDS = ("id", "case_id", "order_number", "kind", "court_name", "issued_on", "effective_on", "version", "status",
+                "supersedes_id")
+OBLIGATION_FIELDS = ("id", "order_id", "kind", "amount", "frequency", "start_on", "end_on", "accrued_through")
+SPELL_FIELDS = ("case_id", "status", "start_on", "end_on")
+BALANCE_FIELDS = ("case_id", "monthly_obligation", "current_due_month", "current_paid_month", "unassigned_arrears",
+                  "assigned_arrears", "total_arrears", "last_payment_on", "last_payment_amount", "delinquent_since",
+                  "months_in_arrears", "current_month", "last_collected_on")
+COLLECTION_FIELDS = ("id", "source_reference", "case_id", "case_number_received", "amount", "received_on",
+                     "collected_on", "source", "status", "hold_reason", "overpayment_policy", "received_via",
+                     "content_hash")
+ENTRY_FIELDS = ("case_id", "entry_type", "obligation_id", "obligation_kind", "bucket", "amount", "due_on", "posted_on",
+                "collection_id", "description")
+ALLOCATION_FIELDS = ("collection_id", "case_id", "bucket", "payee", "amount", "allocated_on", "obligation_kind")
+DISBURSEMENT_FIELDS = ("case_id", "collection_id", "payee", "amount", "received_on", "due_by", "disbursed_on",
+                       "status", "is_late")
+EVENT_FIELDS = ("case_id", "verb", "actor_label", "summary", "data")
+# The tables a large load fills: their secondary indexes and constraints are built once at the end.
+LOADED = (Person, Case, CaseParticipant, Address, Employment, LocateAttempt, SupportOrder, Obligation, AssistanceSpell,
+          CaseBalance, Collection, LedgerEntry, Allocation, Disbursement, DomainEvent)
+REBUILD_FROM = 50000  # cases: from this size (and at least the office's size) a load rebuilds indexes
+
+# Payer profiles (weights): steady 45% (pays the month's support, sometimes a little extra),
+# partial 25% (40–90% of it), sporadic 15% (a third of the months, one to two months' worth),
+# non-paying 15%. In March a case with arrears ≥ $500 may receive a federal tax refund offset.
+PROFILES = (("steady", 45), ("partial", 25), ("sporadic", 15), ("none", 15))
+PROFILE_NAMES: tuple[str, ...] = tuple(name for name, _ in PROFILES)
+PROFILE_WEIGHTS: tuple[int, ...] = tuple(weight for _, weight in PROFILES)
+CENT = Decimal("0.01")
+# Monthly equivalents exactly as balances_refresh_obligation computes them in PostgreSQL
+# (numeric 52.0 / 12 and 26.0 / 12), rounded half away from zero like ROUND(numeric, 2).
+MONTHLY_FACTOR = {Frequency.MONTHLY: Decimal(1), Frequency.WEEKLY: Decimal("4.3333333333333333"),
+                  Frequency.BIWEEKLY: Decimal("2.1666666666666667"), Frequency.SEMIMONTHLY: Decimal(2)}
 
 
 @dataclass
@@ -114,72 +181,113 @@ def _next_ssn() -> int:
     return SSN_BASE + highest * 3 + 7
 
 
-def _orders_link(pairs: list[tuple[int, int]]) -> None:
-    """Set ``supersedes`` of each (newer, older) order pair in one statement per chunk."""
-    from .services.ledger_accrual import _rows
+@dataclass
+class _Obligation:
+    id: int
+    kind: str
+    amount: Decimal
+    frequency: str
+    start_on: date
+    end_on: date | None
+    accrued: date | None  # accrued_through: the last due date charged
+    active: bool  # its order is active (a superseded order accrues up to its obligations' end)
 
-    table = connection.ops.quote_name(SupportOrder._meta.db_table)
-    with connection.cursor() as cursor:
-        for with_clause, params in _rows(pairs, (("id", "bigint"), ("older", "bigint"))):
-            cursor.execute(f"{with_clause} UPDATE {table} SET supersedes_id = v.older FROM v"  # noqa: S608
-                           f" WHERE {table}.id = v.id", params)
+
+@dataclass
+class _Case:
+    id: int
+    number: str
+    jurisdiction: str
+    children: int
+    status_today: str
+    spells: list  # (status, start_on, end_on)
+    obligations: list
 
 
-def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = True, stdout=None) -> GenerateResult:
-    """Add ``cases`` synthetic cases (with people, employers, orders, locate history and,
-    with ``ledger``, ``months`` months of charges and payments)."""
-    rng = random.Random(seed)
-    today = timezone.localdate()
-    jurisdiction = settings.CASEWORKS_JURISDICTION
-    counties = COUNTIES.get(jurisdiction, COUNTIES["NY"])
-    cities = CITIES.get(jurisdiction, CITIES["NY"])
-    window_start = month_start(today)
-    for _ in range(months - 1):
-        window_start = month_start(window_start - timedelta(days=1))
-    User = get_user_model()
-    workers_by_county: dict[str, list] = {}
-    for user_id, county in User.objects.filter(groups__name="caseworker", is_active=True).values_list("id", "county"):
-        workers_by_county.setdefault(county or "", []).append(user_id)
+class _Office:
+    """The generation's running state: the random stream, the id blocks, the counters."""
 
-    def worker_for(county: str):
-        pool = workers_by_county.get(county) or workers_by_county.get("") or []
-        return rng.choice(pool) if pool else None
+    def __init__(self, *, seed: int, months: int, ledger: bool, today: date):
+        self.rng = random.Random(seed)
+        self.seed, self.months, self.ledger, self.today = seed, months, ledger, today
+        self.jurisdiction = settings.CASEWORKS_JURISDICTION
+        self.counties = COUNTIES.get(self.jurisdiction, COUNTIES["NY"])
+        self.cities = CITIES.get(self.jurisdiction, CITIES["NY"])
+        window = month_start(today)
+        for _ in range(months - 1):
+            window = month_start(window - timedelta(days=1))
+        self.window_start = window
+        self.month_list = []
+        month = window
+        while month <= today:
+            self.month_list.append(month)
+            month = next_month(month)
+        self.ids = {model: IdBlock(model) for model in (Person, Case, SupportOrder, Obligation, Collection)}
+        self.number = _next_number(self.jurisdiction)
+        self.ssn_next = _next_ssn()
+        self.workers: dict[str, list] = {}
+        for user_id, county in get_user_model().objects.filter(groups__name="caseworker", is_active=True).values_list(
+                "id", "county"):
+            self.workers.setdefault(county or "", []).append(user_id)
+        self.employer_ids: list[int] = []
+        self.counts = {"cases": 0, "people": 0, "orders": 0, "charges": 0, "collections": 0, "entries": 0,
+                       "spells": 0}
+        self.first_case_id: int | None = None
+        self.last_case_id: int | None = None
+        self._due_by: dict[date, date] = {}
+        self._pass_through: dict[tuple[int, date], Decimal] = {}
 
-    with transaction.atomic(), bulk_load():
-        number = _next_number(jurisdiction)
-        ssn_next = _next_ssn()
-        employers = [
+    def worker_for(self, county: str):
+        pool = self.workers.get(county) or self.workers.get("") or []
+        return self.rng.choice(pool) if pool else None
+
+    def employers(self, cases: int) -> None:
+        rng, cities, jurisdiction = self.rng, self.cities, self.jurisdiction
+        rows = [
             (f"{rng.choice(EMPLOYER_WORDS)} {rng.choice(EMPLOYER_KINDS)} {i + 1}",
              f"{rng.randint(10, 99)}{rng.randint(1000000, 9999999)}",
              f"{rng.randint(1, 999)} {rng.choice(STREETS)}", cities[i % len(cities)][0],
              jurisdiction, f"{cities[i % len(cities)][1]}{rng.randint(10, 99)}",
-             f"payroll{seed}-{i}@employer.example", f"555-01{rng.randint(10, 99)}")
+             f"payroll{self.seed}-{i}@employer.example", f"555-01{rng.randint(10, 99)}")
             for i in range(max(5, cases // 25))
         ]
-        employer_ids = [pk for (pk,) in rows_insert(Employer, EMPLOYER_FIELDS, employers, returning=("id",))]
+        block = IdBlock(Employer, size=len(rows))
+        self.employer_ids = [block() for _ in rows]
+        rows_copy(Employer, ("id", *EMPLOYER_FIELDS), [(pk, *row) for pk, row in zip(self.employer_ids, rows,
+                                                                                    strict=True)])
 
-        people: list[dict] = []
-        plan = []  # per case: (case fields, [(role, person index)], has_order)
+    # --- one chunk of cases -------------------------------------------------------------------
+
+    def chunk(self, n: int) -> None:
+        rng, today, jurisdiction = self.rng, self.today, self.jurisdiction
+        person_id, case_id_of = self.ids[Person], self.ids[Case]
+        people: list[tuple] = []
+        cases: list[tuple] = []
+        participants, addresses, employments, locates, spells, events = [], [], [], [], [], []
+        plans: list[tuple[int, dict, int, bool]] = []  # (case id, fields, NCP id, has order)
+        children_of: dict[int, int] = {}
 
         def person(sex: str, age_low: int, age_high: int, **extra) -> int:
-            nonlocal ssn_next
-            ssn = f"{ssn_next:09d}"
-            ssn_next += 3
+            ssn = f"{self.ssn_next:09d}"
+            self.ssn_next += 3
             first = rng.choice(FIRST_F if sex == Sex.FEMALE else FIRST_M)
             dob = today - timedelta(days=rng.randint(age_low * 365, age_high * 365))
-            people.append({**PERSON_DEFAULTS, "first_name": first, "last_name": rng.choice(LAST), "date_of_birth": dob,
-                           "ssn": ssn, "sex": sex, "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
-                           "preferred_language": rng.choices(["English", "Spanish", "Vietnamese"], [85, 12, 3])[0],
-                           **Person.ssn_columns(ssn), **extra})
-            return len(people) - 1
+            row = {**PERSON_DEFAULTS, "first_name": first, "last_name": rng.choice(LAST), "date_of_birth": dob,
+                   "ssn": ssn, "sex": sex, "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+                   "preferred_language": rng.choices(["English", "Spanish", "Vietnamese"], [85, 12, 3])[0],
+                   **Person.ssn_columns(ssn), **extra}
+            pk = person_id()
+            people.append((pk, *(row[f] for f in PERSON_FIELDS)))
+            return pk
 
-        for _ in range(cases):
-            county = rng.choice(counties)
+        for _ in range(n):
+            county = rng.choice(self.counties)
             cp_sex = Sex.FEMALE if rng.random() < 0.85 else Sex.MALE
             ncp_sex = Sex.MALE if cp_sex == Sex.FEMALE else Sex.FEMALE
-            roles = [(ParticipantRole.CP, person(cp_sex, 20, 50, family_violence=rng.random() < 0.03)),
-                     (ParticipantRole.NCP, person(ncp_sex, 20, 55,
-                                                  deceased_on=today - timedelta(days=400) if rng.random() < 0.003 else None))]
+            cp = person(cp_sex, 20, 50, family_violence=rng.random() < 0.03)
+            ncp = person(ncp_sex, 20, 55, deceased_on=today - timedelta(days=400) if rng.random() < 0.003 else None)
+            ncp_last = people[-1][1 + PERSON_FIELDS.index("last_name")]
+            roles = [(ParticipantRole.CP, cp), (ParticipantRole.NCP, ncp)]
             for _child in range(rng.choices([1, 2, 3], [60, 30, 10])[0]):
                 age_days = rng.randint(90, 17 * 365)
                 dob = today - timedelta(days=age_days)
@@ -195,29 +303,34 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
                     extra.update(paternity_status=PaternityStatus.ESTABLISHED, paternity_established_on=established,
                                  paternity_method=method)
                     if method == PaternityMethod.GENETIC_TEST:
-                        extra.update(genetic_test_ordered_on=established - timedelta(days=45), genetic_test_result="positive")
+                        extra.update(genetic_test_ordered_on=established - timedelta(days=45),
+                                     genetic_test_result="positive")
                 else:
                     extra.update(paternity_status=PaternityStatus.PENDING)
                     if rng.random() < 0.4:
                         extra.update(genetic_test_ordered_on=today - timedelta(days=rng.randint(5, 120)))
                 first = rng.choice(FIRST_F + FIRST_M)
-                people.append({**PERSON_DEFAULTS, "first_name": first, "last_name": people[roles[1][1]]["last_name"],
-                               "date_of_birth": dob, "sex": Sex.FEMALE if first in FIRST_F else Sex.MALE, **extra})
-                roles.append((ParticipantRole.CHILD, len(people) - 1))
+                row = {**PERSON_DEFAULTS, "first_name": first, "last_name": ncp_last, "date_of_birth": dob,
+                       "sex": Sex.FEMALE if first in FIRST_F else Sex.MALE, **extra}
+                pk = person_id()
+                people.append((pk, *(row[f] for f in PERSON_FIELDS)))
+                roles.append((ParticipantRole.CHILD, pk))
             applied = today - timedelta(days=rng.randint(10, 6 * 365))
-            opened = min(today, applied + timedelta(days=rng.choices([rng.randint(1, 20), rng.randint(21, 40)], [93, 7])[0]))
+            opened = min(today, applied + timedelta(days=rng.choices([rng.randint(1, 20), rng.randint(21, 40)],
+                                                                     [93, 7])[0]))
             closed = rng.random() < 0.08
             has_order = not closed and rng.random() < 0.75
             located = has_order or rng.random() < 0.55
+            status_today = rng.choices(AssistanceStatus.values, [15, 35, 50])[0]
             fields = {
-                "case_number": f"{jurisdiction}-{number:06d}", "county": county, "jurisdiction": jurisdiction,
-                "assistance_status": rng.choices(AssistanceStatus.values, [15, 35, 50])[0],
+                "case_number": f"{jurisdiction}-{self.number:06d}", "county": county, "jurisdiction": jurisdiction,
+                "assistance_status": status_today,
                 "application_received_on": applied, "opened_on": opened, "stage_changed_on": opened,
-                "caseworker_id": worker_for(county),
+                "caseworker_id": self.worker_for(county),
                 "locate_needed_on": None if located and has_order else opened,
                 "ncp_located_on": opened + timedelta(days=rng.randint(5, 120)) if located else None,
             }
-            number += 1
+            self.number += 1
             if fields["ncp_located_on"] and fields["ncp_located_on"] > today:
                 fields["ncp_located_on"] = today
             if closed:
@@ -241,99 +354,343 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
                     fields["interstate_needed_on"] = opened
                     if rng.random() < 0.8:
                         fields["interstate_referred_on"] = min(today, opened + timedelta(days=rng.randint(3, 25)))
-            plan.append((fields, roles, has_order))
-
-        person_ids = [pk for (pk,) in rows_insert(Person, PERSON_FIELDS, [tuple(p[f] for f in PERSON_FIELDS) for p in people],
-                                                  returning=("id",))]
-        case_rows = []
-        for fields, _roles, _has_order in plan:
             case = Case(**fields)  # for the deadline rules; written as a row below
             upcoming = next_deadline(case)
             if upcoming:
                 case.next_deadline_on, case.next_deadline_kind = upcoming.due_on, upcoming.kind
-            case_rows.append(tuple(getattr(case, f) for f in CASE_FIELDS))
-        case_ids = [pk for (pk,) in rows_insert(Case, CASE_FIELDS, case_rows, returning=("id",))]
-
-        participants, addresses, employments, orders, locates = [], [], [], [], []
-        for case_id, (fields, roles, has_order) in zip(case_ids, plan, strict=True):
-            for role, index in roles:
-                participants.append((case_id, person_ids[index], role))
+            pk = case_id_of()
+            cases.append((pk, *(getattr(case, f) for f in CASE_FIELDS)))
+            spells += [(pk, *spell) for spell in self._spells(status_today, opened)]
+            children_of[pk] = len(roles) - 2
+            for role, person_pk in roles:
+                participants.append((pk, person_pk, role))
                 if role != ParticipantRole.CHILD:
-                    city, zip3 = rng.choice(cities)
-                    addresses.append((person_ids[index], f"{rng.randint(1, 9999)} {rng.choice(STREETS)}", city,
-                                      jurisdiction, f"{zip3}{rng.randint(10, 99)}", fields["application_received_on"],
-                                      "application"))
-            ncp = person_ids[roles[1][1]]
+                    city, zip3 = rng.choice(self.cities)
+                    addresses.append((person_pk, f"{rng.randint(1, 9999)} {rng.choice(STREETS)}", city,
+                                      jurisdiction, f"{zip3}{rng.randint(10, 99)}", applied, "application"))
             if rng.random() < 0.6:
-                employments.append((ncp, rng.choice(employer_ids), today - timedelta(days=rng.randint(30, 3000)),
+                employments.append((ncp, rng.choice(self.employer_ids), today - timedelta(days=rng.randint(30, 3000)),
                                     _money(rng, 1800, 9000, 50)))
-            if has_order:
-                issued = min(today, (fields["ncp_located_on"] or fields["opened_on"]) + timedelta(days=rng.randint(20, 85)))
-                orders.append((case_id, fields, issued))
             if fields["stage"] == CaseStage.LOCATE:
                 for k in range(rng.randint(0, 3)):
-                    locates.append((case_id, ncp, rng.choice(LocateSource.values),
+                    locates.append((pk, ncp, rng.choice(LocateSource.values),
                                     min(today, fields["locate_needed_on"] + timedelta(days=10 + 90 * k)),
                                     LocateResult.NOT_FOUND))
-        rows_insert(CaseParticipant, ("case_id", "person_id", "role"), participants)
-        rows_insert(Address, ("person_id", "line1", "city", "state", "postal_code", "valid_from", "source"), addresses)
-        rows_insert(Employment, ("person_id", "employer_id", "started_on", "gross_monthly_income"), employments)
-        rows_insert(LocateAttempt, ("case_id", "person_id", "source", "attempted_on", "result"), locates)
+            events.append((pk, "case.opened", f"generate_office seed {self.seed}",
+                           f"Case {fields['case_number']} opened (generated)", {"generated": True}))
+            plans.append((pk, fields, ncp, has_order))
 
-        order_rows, obligation_specs = [], []  # obligation specs point at their order by index
-        for case_id, fields, issued in orders:
+        orders, obligations, by_case = self._orders(plans)
+        rows_copy(Person, ("id", *PERSON_FIELDS), people)
+        rows_copy(Case, ("id", *CASE_FIELDS), cases)
+        rows_copy(CaseParticipant, ("case_id", "person_id", "role"), participants)
+        rows_copy(Address, ("person_id", "line1", "city", "state", "postal_code", "valid_from", "source"), addresses)
+        rows_copy(Employment, ("person_id", "employer_id", "started_on", "gross_monthly_income"), employments)
+        rows_copy(LocateAttempt, ("case_id", "person_id", "source", "attempted_on", "result"), locates)
+        rows_copy(AssistanceSpell, SPELL_FIELDS, spells)
+        rows_copy(DomainEvent, EVENT_FIELDS, events)
+        if self.ledger:
+            spells_of: dict[int, list] = {}
+            for case_pk, *spell in spells:
+                spells_of.setdefault(case_pk, []).append(tuple(spell))
+            ledger_cases = [_Case(pk, fields["case_number"], jurisdiction, children_of[pk],
+                                  fields["assistance_status"], spells_of.get(pk, []), by_case.get(pk, []))
+                            for pk, fields, _ncp, _has_order in plans]
+            self._ledger(ledger_cases, open_ids={pk for pk, fields, _n, _h in plans
+                                                 if fields.get("status", CaseStatus.OPEN) == CaseStatus.OPEN})
+            for ob in (ob for items in by_case.values() for ob in items):
+                obligations[ob.index] = (*obligations[ob.index][:7], ob.accrued)
+        rows_copy(SupportOrder, ORDER_FIELDS, orders)
+        rows_copy(Obligation, OBLIGATION_FIELDS, obligations)
+        self.counts["cases"] += len(cases)
+        self.counts["people"] += len(people)
+        self.counts["orders"] += len(orders)
+        self.counts["spells"] += len(spells)
+        if cases:
+            self.first_case_id = self.first_case_id or cases[0][0]
+            self.last_case_id = cases[-1][0]
+
+    def _spells(self, status_today: str, opened: date) -> list[tuple]:
+        """The family's assistance spells since the case opened, ending in ``status_today`` (as
+        ``case_assistance_change`` writes them: each closes the day before the next begins).
+        A former-assistance family received assistance once: half of them while the case was
+        open (a current spell, then the former one); some families on assistance today went on
+        it after the case opened."""
+        rng, today = self.rng, self.today
+        span = (today - opened).days
+        changes = span > 60 and ((status_today == AssistanceStatus.FORMER and rng.random() < 0.5)
+                                 or (status_today == AssistanceStatus.CURRENT and rng.random() < 0.2))
+        if not changes:
+            return [(status_today, opened, None)]
+        change = opened + timedelta(days=rng.randint(30, span - 1))
+        before = AssistanceStatus.CURRENT if status_today == AssistanceStatus.FORMER else rng.choice(
+            [AssistanceStatus.NEVER, AssistanceStatus.FORMER])
+        return [(before, opened, change - timedelta(days=1)), (status_today, change, None)]
+
+    def _orders(self, plans) -> tuple[list[tuple], list[tuple], dict[int, list]]:
+        rng, today, seed = self.rng, self.today, self.seed
+        order_id, obligation_id = self.ids[SupportOrder], self.ids[Obligation]
+        before = self.window_start - timedelta(days=1)
+        orders: list[tuple] = []
+        obligations: list[tuple] = []
+        by_case: dict[int, list[_Obligation]] = {}
+
+        def add(case_pk: int, order_pk: int, active: bool, monthly: Decimal, frequency: str, start: date,
+                end: date | None) -> None:
+            per_due = (monthly / {"monthly": 1, "biweekly": Decimal(26) / 12, "weekly": Decimal(52) / 12,
+                                  "semimonthly": 2}[frequency]).quantize(Decimal("0.01"))
+            accrued = before if start <= before and self.ledger else None
+            if end is not None and accrued is not None and end < accrued:
+                accrued = end
+            specs = [(ObligationKind.CURRENT_SUPPORT, per_due, frequency)]
+            if rng.random() < 0.25:
+                specs.append((ObligationKind.MEDICAL_SUPPORT, _money(rng, 25, 150), Frequency.MONTHLY))
+            if rng.random() < 0.08:
+                specs.append((ObligationKind.ARREARS_REPAYMENT, _money(rng, 25, 100), Frequency.MONTHLY))
+            for kind, amount, freq in specs:
+                pk = obligation_id()
+                ob = _Obligation(pk, kind, amount, freq, start, end, accrued, active)
+                ob.index = len(obligations)  # type: ignore[attr-defined]
+                obligations.append((pk, order_pk, kind, amount, freq, start, end, accrued))
+                by_case.setdefault(case_pk, []).append(ob)
+
+        for case_pk, fields, _ncp, has_order in plans:
+            if not has_order:
+                continue
+            issued = min(today, (fields["ncp_located_on"] or fields["opened_on"]) + timedelta(days=rng.randint(20, 85)))
             modified = rng.random() < 0.12 and (today - issued).days > 400
             kind = OrderKind.ADMINISTRATIVE if rng.random() < 0.2 else OrderKind.COURT
             court = "" if kind == OrderKind.ADMINISTRATIVE else f"{fields['county']} County Family Court"
-            base = (case_id, f"G{seed}-{fields['case_number']}", kind, court)
+            number = f"G{seed}-{fields['case_number']}"
             monthly = _money(rng, 150, 1300)
             frequency = rng.choices([Frequency.MONTHLY, Frequency.BIWEEKLY, Frequency.WEEKLY, Frequency.SEMIMONTHLY],
                                     [60, 20, 15, 5])[0]
             if modified:
                 change = issued + timedelta(days=rng.randint(365, (today - issued).days))
                 change = month_start(change) if month_start(change) > issued else change
-                order_rows += [(*base, issued, issued, 1, OrderStatus.SUPERSEDED),
-                               (*base, change, change, 2, OrderStatus.ACTIVE)]
-                obligation_specs.append((len(order_rows) - 2, monthly, frequency, issued, change - timedelta(days=1)))
-                obligation_specs.append((len(order_rows) - 1, _money(rng, 150, 1300), frequency, change, None))
+                first, second = order_id(), order_id()
+                orders += [(first, case_pk, number, kind, court, issued, issued, 1, OrderStatus.SUPERSEDED, None),
+                           (second, case_pk, number, kind, court, change, change, 2, OrderStatus.ACTIVE, first)]
+                add(case_pk, first, False, monthly, frequency, issued, change - timedelta(days=1))
+                add(case_pk, second, True, _money(rng, 150, 1300), frequency, change, None)
             else:
-                order_rows.append((*base, issued, issued, 1, OrderStatus.ACTIVE))
-                obligation_specs.append((len(order_rows) - 1, monthly, frequency, issued, None))
-        order_ids = [pk for (pk,) in rows_insert(SupportOrder, ORDER_FIELDS, order_rows, returning=("id",))]
-        # Each version 2 supersedes its version 1 (appended in pairs).
-        _orders_link([(order_ids[i + 1], order_ids[i]) for i in range(len(order_rows) - 1)
-                      if order_rows[i + 1][6] == 2 and order_rows[i][6] == 1 and order_rows[i + 1][0] == order_rows[i][0]])
+                pk = order_id()
+                orders.append((pk, case_pk, number, kind, court, issued, issued, 1, OrderStatus.ACTIVE, None))
+                add(case_pk, pk, True, monthly, frequency, issued, None)
+        return orders, obligations, by_case
 
-        before = window_start - timedelta(days=1)
-        obligations = []
-        for index, monthly, frequency, start, end in obligation_specs:
-            order_id = order_ids[index]
-            per_due = (monthly / {"monthly": 1, "biweekly": Decimal(26) / 12, "weekly": Decimal(52) / 12,
-                                  "semimonthly": 2}[frequency]).quantize(Decimal("0.01"))
-            accrued = before if start <= before and ledger else None
-            if end is not None and accrued is not None and end < accrued:
-                accrued = end
-            obligations.append((order_id, ObligationKind.CURRENT_SUPPORT, per_due, frequency, start, end, accrued))
-            if rng.random() < 0.25:
-                obligations.append((order_id, ObligationKind.MEDICAL_SUPPORT, _money(rng, 25, 150), Frequency.MONTHLY,
-                                    start, end, accrued))
-            if rng.random() < 0.08:
-                obligations.append((order_id, ObligationKind.ARREARS_REPAYMENT, _money(rng, 25, 100), Frequency.MONTHLY,
-                                    start, end, accrued))
-        rows_insert(Obligation, ("order_id", "kind", "amount", "frequency", "start_on", "end_on", "accrued_through"),
-                    obligations)
-        tables_analyze(Person, Case, CaseParticipant, SupportOrder, Obligation)
+    # --- the ledger: months of history per case, in memory ------------------------------------
 
-        first_id, last_id = (case_ids[0], case_ids[-1]) if case_ids else (None, None)
-        events_bulk_record(
-            DomainEvent(verb="case.opened", case_id=case_id, actor_label=f"generate_office seed {seed}",
-                        summary=f"Case {fields['case_number']} opened (generated)", data={"generated": True})
-            for case_id, (fields, _roles, _has_order) in zip(case_ids, plan, strict=True)
-        )
-    counts: dict = {}
-    if ledger and case_ids:
-        from .services.ledger_backfill import ledger_backfill
+    def _due_by_of(self, received_on: date) -> date:
+        due = self._due_by.get(received_on)
+        if due is None:
+            due = self._due_by[received_on] = add_business_days(received_on, DISBURSE_WITHIN_BUSINESS_DAYS,
+                                                                self.jurisdiction)
+        return due
 
-        run = ledger_backfill(case_range=(first_id, last_id), months=months, seed=seed)
-        counts = run.counts
-    return GenerateResult(len(case_ids), first_id, last_id, len(people), len(order_rows), counts)
+    def _pass_through_of(self, children: int, month: date) -> Decimal:
+        key = (children, month)
+        limit = self._pass_through.get(key)
+        if limit is None:
+            limit = self._pass_through[key] = rules.pass_through_limit(jurisdiction=self.jurisdiction,
+                                                                       children=children, on=month)
+        return limit
+
+    def _ledger(self, cases: list[_Case], *, open_ids: set[int]) -> None:
+        balances: list[tuple] = []
+        collections: list[tuple] = []
+        entries: list[tuple] = []
+        allocations: list[tuple] = []
+        disbursements: list[tuple] = []
+        out = (collections, entries, allocations, disbursements)
+        for case in cases:
+            if case.id in open_ids and case.obligations:
+                balances.append(self._case_history(case, out))
+            else:  # no order (or closed): a balance row of zeros, as balances_ensure makes it
+                balances.append((case.id, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, None, None, None, ZERO,
+                                 month_start(self.today), None))
+        rows_copy(CaseBalance, BALANCE_FIELDS, balances)
+        rows_copy(Collection, COLLECTION_FIELDS, collections)
+        rows_copy(LedgerEntry, ENTRY_FIELDS, entries)
+        rows_copy(Allocation, ALLOCATION_FIELDS, allocations)
+        rows_copy(Disbursement, DISBURSEMENT_FIELDS, disbursements)
+        self.counts["collections"] += len(collections)
+        self.counts["entries"] += len(entries)
+
+    def _case_history(self, case: _Case, out) -> tuple:
+        """The case's months: what ``charges_accrue`` (obligation refresh, month roll, charges) and
+        the posting of each payment would have done, in that order; returns its balance row."""
+        collections, entries, allocations, disbursements = out
+        today, seed = self.today, self.seed
+        rng = random.Random(seed * 1_000_003 + case.id)
+        profile = rng.choices(PROFILE_NAMES, PROFILE_WEIGHTS)[0]
+        due = paid = unassigned = assigned = ZERO
+        since: date | None = None
+        last_on: date | None = None
+        last_amount: Decimal | None = None
+        monthly = ZERO
+        current_month: date | None = None
+        new_id = self.ids[Collection]
+        for month in self.month_list:
+            last_day = min(next_month(month) - timedelta(days=1), today)
+            monthly = sum(((ob.amount * MONTHLY_FACTOR[ob.frequency]).quantize(CENT, ROUND_HALF_UP)
+                           for ob in case.obligations
+                           if ob.active and ob.kind in CURRENT_KINDS and ob.start_on <= last_day
+                           and (ob.end_on is None or ob.end_on >= last_day)), ZERO)
+            if current_month is not None and current_month < month:
+                # The roll (balances_roll): unpaid current support becomes arrears, assigned when a
+                # current assistance spell overlaps the month closed out (42 USC 608(a)(3)).
+                unpaid = due - paid
+                if unpaid > 0:
+                    on_assistance = any(status == AssistanceStatus.CURRENT and start < next_month(current_month)
+                                        and (end is None or end >= current_month)
+                                        for status, start, end in case.spells) if case.spells else (
+                        case.status_today == AssistanceStatus.CURRENT)
+                    bucket = Bucket.ARREARS_ASSIGNED if on_assistance else Bucket.ARREARS_UNASSIGNED
+                    entries.append((case.id, EntryType.ADJUSTMENT, None, "", Bucket.CURRENT, -unpaid, None, month, None,
+                                    "Unpaid current support becomes arrears"))
+                    entries.append((case.id, EntryType.ADJUSTMENT, None, "", bucket, unpaid, None, month, None,
+                                    "Unpaid current support becomes arrears"))
+                    if on_assistance:
+                        assigned += unpaid
+                    else:
+                        unassigned += unpaid
+                due = paid = ZERO
+            current_month = month
+            for ob in case.obligations:
+                if not (ob.active or ob.end_on) or ob.start_on > last_day:
+                    continue
+                dates = due_dates(frequency=ob.frequency, start_on=ob.start_on, end_on=ob.end_on, after=ob.accrued,
+                                  through=last_day)
+                if not dates:
+                    continue
+                ob.accrued = dates[-1]
+                charge_bucket: str = Bucket.CURRENT if ob.kind in CURRENT_KINDS else ""
+                for due_on in dates:
+                    entries.append((case.id, EntryType.CHARGE, ob.id, ob.kind, charge_bucket, ob.amount, due_on, due_on,
+                                    None, ""))
+                self.counts["charges"] += len(dates)
+                if charge_bucket:
+                    due += ob.amount * len(dates)
+            # delinquent_since as the daily refresh sets it at the roll (45 CFR 303.6(b)).
+            if monthly > 0 and unassigned + assigned >= monthly:
+                since = since or month
+            else:
+                since = None
+            status = spell_status_in_month(case.spells, month, case.status_today)
+            passed = ZERO
+            for n, (received_on, amount, source) in enumerate(
+                    self._payments(rng, profile, monthly, unassigned + assigned, month, last_day)):
+                pass_left = ZERO
+                if status == rules.CURRENT_ASSISTANCE:
+                    pass_left = max(self._pass_through_of(case.children, month) - passed, ZERO)
+                result = rules.distribute(
+                    assistance_status=status, source=source, amount=amount,
+                    current_due=[rules.Slice(rules.CURRENT, max(due - paid, ZERO))],
+                    arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, max(unassigned, ZERO)),
+                             rules.Slice(rules.ARREARS_ASSIGNED, max(assigned, ZERO))],
+                    pass_through_available=pass_left,
+                )
+                family = ZERO
+                collection_id = new_id()
+                collections.append((
+                    collection_id, f"GEN-{seed}-{case.id}-{month:%Y%m}-{n}", case.id, case.number, amount,
+                    received_on, received_on, source, CollectionStatus.POSTED, result.held_reason,
+                    result.overpayment_policy, ReceivedVia.GENERATOR,
+                    collection_content_hash(case_number=case.number, amount=amount, received_on=received_on,
+                                            source=source),
+                ))
+                entries.append((case.id, EntryType.COLLECTION, None, "", "", amount, None, received_on, collection_id,
+                                f"Collection received {received_on}"))
+                for line in result.lines:
+                    if line.bucket == rules.CURRENT:
+                        paid += line.amount
+                        if line.payee == rules.FAMILY:
+                            passed += line.amount
+                    elif line.bucket == rules.ARREARS_UNASSIGNED:
+                        unassigned -= line.amount
+                    elif line.bucket == rules.ARREARS_ASSIGNED:
+                        assigned -= line.amount
+                    if line.payee == rules.FAMILY:
+                        family += line.amount
+                    allocations.append((collection_id, case.id, line.bucket, line.payee, line.amount, received_on,
+                                        line.obligation_kind))
+                    entries.append((case.id, EntryType.ALLOCATION, None, "", line.bucket, -line.amount, None,
+                                    received_on, collection_id, f"Allocated to {line.bucket or 'excess'} ({line.payee})"))
+                if family > 0:
+                    due_by = self._due_by_of(received_on)
+                    late = rng.random() < 0.03
+                    sent_on = due_by + timedelta(days=rng.randint(1, 4)) if late else due_by
+                    pending = sent_on >= today
+                    disbursements.append((case.id, collection_id, Payee.FAMILY, family, received_on, due_by,
+                                          None if pending else sent_on,
+                                          DisbursementStatus.PENDING if pending else DisbursementStatus.SENT,
+                                          late and not pending))
+                last_on, last_amount = received_on, amount
+        total = unassigned + assigned
+        if monthly > 0 and total >= monthly:  # balances_refresh_derived
+            since = since or today
+            months_behind = min(total / monthly, Decimal("999999.99")).quantize(CENT, ROUND_HALF_UP)
+        else:
+            since, months_behind = None, ZERO
+        return (case.id, monthly, due, paid, unassigned, assigned, total, last_on, last_amount, since, months_behind,
+                current_month, last_on)
+
+    @staticmethod
+    def _payments(rng: random.Random, profile: str, monthly: Decimal, arrears: Decimal, month: date,
+                  last_day: date) -> list[tuple[date, Decimal, str]]:
+        out: list[tuple[date, Decimal, str]] = []
+        days = (last_day - month).days
+        if monthly > 0:
+            amount = ZERO
+            if profile == "steady" and rng.random() < 0.93:
+                amount = monthly * Decimal(rng.choice(["1", "1", "1", "1", "1.1", "1.25"]))
+            elif profile == "partial" and rng.random() < 0.85:
+                amount = monthly * Decimal(rng.randint(40, 90)) / 100
+            elif profile == "sporadic" and rng.random() < 0.33:
+                amount = monthly * Decimal(rng.choice(["1", "1.5", "2"]))
+            amount = amount.quantize(CENT, ROUND_HALF_UP)
+            if amount > 0:
+                source = CollectionSource.INCOME_WITHHOLDING if rng.random() < 0.7 else CollectionSource.DIRECT_PAYMENT
+                out.append((month + timedelta(days=rng.randint(0, days)), amount, source))
+        if month.month == 3 and arrears >= 500 and rng.random() < 0.4:
+            amount = min(arrears, Decimal(rng.randint(200, 2500))).quantize(CENT, ROUND_HALF_UP)
+            out.append((month + timedelta(days=rng.randint(0, days)), amount, CollectionSource.FEDERAL_TAX_OFFSET))
+        return sorted(out)
+
+
+def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = True, stdout=None,
+                    chunk: int = 10000, rebuild_indexes: bool | None = None) -> GenerateResult:
+    """Add ``cases`` synthetic cases (people, employers, orders, assistance spells, locate history
+    and, with ``ledger``, ``months`` months of charges, payments and their balances), ``chunk``
+    cases at a time, in one transaction. ``rebuild_indexes`` (default: from ``REBUILD_FROM``
+    cases when the office is not already larger) drops the loaded tables' secondary indexes
+    and constraints for the load and builds them once at the end (PostgreSQL)."""
+    today = timezone.localdate()
+    months = max(months, 1)
+    with transaction.atomic(), bulk_load():
+        if rebuild_indexes is None:
+            rebuild_indexes = (connection.vendor == "postgresql" and cases >= REBUILD_FROM
+                               and cases >= Case.objects.count())
+        with indexes_rebuilt(*LOADED, enabled=rebuild_indexes):
+            office = _Office(seed=seed, months=months, ledger=ledger, today=today)
+            office.employers(cases)
+            done = 0
+            started = time.perf_counter()
+            while done < cases:
+                size = min(chunk, cases - done)
+                office.chunk(size)
+                done += size
+                if stdout is not None:
+                    stdout.write(f"{done}/{cases} cases, {office.counts['entries']} ledger entries "
+                                 f"({time.perf_counter() - started:.0f} s)\n")
+        if not rebuild_indexes:
+            tables_analyze(*LOADED)
+        counts = {}
+        if ledger and office.first_case_id is not None:
+            counts = {"cases": office.counts["cases"], "months": months, "charges": office.counts["charges"],
+                      "collections": office.counts["collections"], "spells": office.counts["spells"]}
+            LedgerRun.objects.create(kind=LedgerRunKind.BACKFILL, run_on=today, counts=counts,
+                                     finished_at=timezone.now())
+    return GenerateResult(office.counts["cases"], office.first_case_id, office.last_case_id, office.counts["people"],
+                          office.counts["orders"], counts)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.views.generic import FormView, ListView, TemplateView
 
 from core.confirm import Confirmation, ConfirmStepMixin
@@ -64,8 +65,12 @@ class CaseListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
+        # One reverse() for the page instead of one per row (17.3): the detail URL's parts around
+        # the case number; a case number is letters, digits and dashes (no escaping needed).
+        prefix, _, suffix = reverse("cases:case_detail", args=["0"]).rpartition("0")
         for case in context["object_list"]:
             case.deadline_state = deadline_state(case.next_deadline_on, today)
+            case.detail_url = f"{prefix}{iri_to_uri(case.case_number)}{suffix}"
         context["scope_all"] = self.request.GET.get("scope") == "all"
         return context
 

@@ -256,3 +256,112 @@ def ledger_writer() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL {LEDGER_WRITER_SETTING} = 'on'")
+
+
+class IdBlock:
+    """Primary keys handed out in Python for rows written later (``rows_copy``), so that rows of
+    other tables can point at them before anything is written.
+
+    PostgreSQL: blocks of ``size`` values taken from the table's sequence (``setval`` of
+    ``nextval + size - 1`` in one statement; a block is never handed out twice, and the unused
+    end of the last block is a gap, as a rolled-back insert leaves). SQLite (one writer): the
+    values after the highest id in the table when the block is made.
+    """
+
+    def __init__(self, model, size: int = 50000):
+        self.model, self.size = model, size
+        self.next = self.stop = 0
+        if connection.vendor != "postgresql":
+            table = connection.ops.quote_name(model._meta.db_table)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {table}")
+                self.next = cursor.fetchone()[0] + 1
+            self.stop = 1 << 62
+
+    def _refill(self) -> None:
+        table, column = self.model._meta.db_table, self.model._meta.pk.column
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), nextval(pg_get_serial_sequence(%s, %s)) + %s)",
+                           [table, column, table, column, self.size - 1])
+            last = cursor.fetchone()[0]
+        self.next, self.stop = last - self.size + 1, last + 1
+
+    def __call__(self) -> int:
+        if self.next >= self.stop:
+            self._refill()
+        value = self.next
+        self.next += 1
+        return value
+
+
+def rows_copy(model, fields: Sequence[str], rows: Sequence[Sequence], *, values: Mapping[str, object] | None = None) -> int:
+    """Write ``rows`` (tuples of values for ``fields``) into ``model``'s table: PostgreSQL ``COPY
+    ... FROM STDIN`` (psycopg 3 ``cursor.copy``, one row at a time through the driver's adapters:
+    no statement text, no parameter arrays); SQLite: ``rows_insert``. Columns as ``rows_insert``
+    gives them (``values`` for every row, else defaults; ``auto_now``: now); values of fields
+    that are not plain (encrypted, JSON, datetimes) prepared as ``bulk_create`` would. Skips
+    ``save()`` and signals. Returns the number of rows."""
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        rows_insert(model, fields, rows, values=values)
+        return len(rows)
+    meta = model._meta
+    given = [meta.get_field(name) for name in fields]
+    constants = _constant_columns(model, given, values)
+    prepare = [None if type(f) in _PLAIN_FIELDS else _json_text(f) if isinstance(f, models.JSONField)
+               else partial(f.get_db_prep_save, connection=connection) for f in given]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in [*given, *(f for f, _ in constants)])
+    tail = tuple(v for _, v in constants)  # prepared values (psycopg adapts a JSON wrapper too)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            if any(prepare):
+                for row in rows:
+                    copy.write_row((*(v if p is None else p(v) for p, v in zip(prepare, row, strict=True)), *tail))
+            elif tail:
+                for row in rows:
+                    copy.write_row((*row, *tail))
+            else:
+                for row in rows:
+                    copy.write_row(row)
+    return len(rows)
+
+
+@contextmanager
+def indexes_rebuilt(*models, enabled: bool = True):
+    """Drop the secondary indexes, unique and foreign-key constraints of ``models``' tables for
+    the block (a bulk load), then build them again from their own definitions
+    (``pg_get_indexdef`` / ``pg_get_constraintdef``) and ``ANALYZE``.
+
+    Building an index once over the loaded rows costs a fraction of maintaining it row by row,
+    and a foreign key added after the load is checked by one join instead of one trigger event
+    per row queued until commit. The primary keys, check constraints and triggers stay. Runs
+    inside the caller's transaction: on an error nothing is dropped. PostgreSQL only (SQLite: no
+    change; its offices are small)."""
+    if connection.vendor != "postgresql" or not enabled or not models:
+        yield
+        return
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
+            " WHERE c.conrelid = ANY(CAST(%s AS regclass[])) AND c.contype IN ('f', 'u') ORDER BY c.contype DESC",
+            [tables])
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " WHERE i.indrelid = ANY(CAST(%s AS regclass[])) AND NOT i.indisprimary"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)", [tables])
+        indexes = cursor.fetchall()
+        for table, name, _ in constraints:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in reversed(constraints):  # unique before foreign keys
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+    tables_analyze(*models)

@@ -34,6 +34,7 @@ class SessionLifetimeMiddleware:
     """
 
     KEY = "caseworks_session_started"
+    SEEN = "caseworks_session_seen"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,6 +49,12 @@ class SessionLifetimeMiddleware:
             elif now - started > settings.CASEWORKS_SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
+            # The idle timeout slides with activity without a session write on every GET (issue
+            # 17.3): the session is saved — and its expiry moved SESSION_COOKIE_AGE ahead — when
+            # the last save is CASEWORKS_SESSION_TOUCH_SECONDS old. A session thus ends at most
+            # that much earlier than SESSION_COOKIE_AGE after the last request, never later.
+            if now - request.session.get(self.SEEN, 0) >= settings.CASEWORKS_SESSION_TOUCH_SECONDS:
+                request.session[self.SEEN] = now
         return self.get_response(request)
 
 

@@ -70,3 +70,34 @@ class OverrideUseSerializer(serializers.Serializer):
     person_id = serializers.IntegerField()
     court_order_reference = serializers.CharField()
     addresses = AddressSerializer(many=True)
+
+
+def case_rows_represent(rows: list[dict], participants: list[dict]) -> list[dict]:
+    """The list's representation of ``rows`` (``CASE_LIST_VALUES`` from ``.values()``) and their
+    ``participants`` (``PARTICIPANT_VALUES``), identical to ``CaseSerializer`` — each value goes
+    through the serializer's own field ``to_representation`` — without model instances or DRF's
+    attribute walk per field (issue 17.3: that walk cost four times the rows' queries)."""
+    case = CaseSerializer()
+    case_fields = [(name, case.fields[name].to_representation) for name in CaseSerializer.Meta.fields[:-2]]
+    balance = BalanceSerializer()
+    balance_fields = [(name, f"balance__{name}", balance.fields[name].to_representation)
+                      for name in BalanceSerializer.Meta.fields]
+    people: dict[int, list[dict]] = {}
+    for p in participants:
+        people.setdefault(p["case_id"], []).append({
+            "role": p["role"], "person_id": p["person_id"], "first_name": p["person__first_name"],
+            "last_name": p["person__last_name"], "family_violence": p["person__family_violence"]})
+    out = []
+    for row in rows:
+        item = {name: None if row[name] is None else show(row[name]) for name, show in case_fields}
+        item["balance"] = None if row["balance__case_id"] is None else {
+            name: None if row[column] is None else show(row[column]) for name, column, show in balance_fields}
+        item["participants"] = people.get(row["id"], [])
+        out.append(item)
+    return out
+
+
+CASE_LIST_VALUES = ("id", *CaseSerializer.Meta.fields[:-2], "balance__case_id",
+                    *(f"balance__{name}" for name in BalanceSerializer.Meta.fields))
+PARTICIPANT_VALUES = ("case_id", "role", "person_id", "person__first_name", "person__last_name",
+                      "person__family_violence")

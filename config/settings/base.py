@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "core.middleware.ApiJsonNotFoundMiddleware",
+    "config.db_router.ReplicaReadsMiddleware",  # the partner API's GETs read the replica, if any
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,6 +117,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
+# A streaming replica for the partner API's reads and the reports (config/db_router.py); with none
+# declared every query goes to the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://caseworks")}
@@ -169,7 +178,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
 
 # Sessions: idle timeout (Pub 1075: 30 minutes) and an absolute lifetime.
 SESSION_COOKIE_AGE = env.int("CASEWORKS_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# No session write per request: SessionLifetimeMiddleware saves the session (sliding the idle
+# expiry) when its last save is CASEWORKS_SESSION_TOUCH_SECONDS old.
+SESSION_SAVE_EVERY_REQUEST = False
+CASEWORKS_SESSION_TOUCH_SECONDS = env.int("CASEWORKS_SESSION_TOUCH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CASEWORKS_SESSION_ABSOLUTE_SECONDS = env.int("CASEWORKS_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
@@ -265,6 +277,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The partner API's request log (accounts.request_log): successful reads are written in batches of
+# this many rows (1: every row at once) or when the oldest waiting row is this many seconds old.
+CASEWORKS_API_LOG_BATCH = env.int("CASEWORKS_API_LOG_BATCH", default=100)
+CASEWORKS_API_LOG_FLUSH_SECONDS = env.float("CASEWORKS_API_LOG_FLUSH_SECONDS", default=5.0)
+
 # Celery -------------------------------------------------------------------------------------
 # With no CELERY_BROKER_URL the broker is an SQLite file through kombu's SQLAlchemy transport, so a
 # worker and beat run with no server. Production sets redis://.
@@ -291,6 +308,27 @@ CASEWORKS_TASK_RETRY_BACKOFF_MAX = 600  # = config.celery.CaseworksTask.retry_ba
 REDIS_TRANSPORT_OPTIONS = {"visibility_timeout": max(CELERY_TASK_TIME_LIMIT, CASEWORKS_TASK_RETRY_BACKOFF_MAX) + 60}
 CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS if CELERY_BROKER_URL.startswith("redis") else {}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queues per kind of work (docs/operations.md): ``interactive`` (what a person waits for: e-mail,
+# announcements, the watchdog), ``files`` (payment files, bank statements, disbursement exports)
+# and ``nightly`` (accrual, sweeps, snapshots, reminders), each with its own workers so a nightly
+# fan-out never queues a caseworker's upload behind ten thousand chunks. Off by default (one
+# worker without -Q serves everything, as in development and the tests); a state deployment sets
+# CASEWORKS_CELERY_QUEUES=true and starts CASEWORKS_WORKERS workers per queue (-Q <queue>).
+CASEWORKS_CELERY_QUEUES = env.bool("CASEWORKS_CELERY_QUEUES", default=False)
+CASEWORKS_WORKERS = {"interactive": env.int("CASEWORKS_WORKERS_INTERACTIVE", default=2),
+                     "files": env.int("CASEWORKS_WORKERS_FILES", default=1),
+                     "nightly": env.int("CASEWORKS_WORKERS_NIGHTLY", default=4)}
+CASEWORKS_TASK_QUEUES = {
+    "files": ["enforcement.import_payment_file", "enforcement.import_bank_statement",
+              "enforcement.export_disbursements"],
+    "nightly": ["cases.accrue_charges", "cases.accrue_chunk", "cases.sweep_disbursements", "cases.locate_due_sweep",
+                "enforcement.tasks.nightly_sweep_task", "enforcement.tasks.sweep_chunk_task",
+                "quality.tasks.snapshot_task", "complaints.tasks.send_reminders_task",
+                "outreach.tasks.media_reminders_task", "training.tasks.compliance_reminders_task"],
+}
+if CASEWORKS_CELERY_QUEUES:
+    CELERY_TASK_DEFAULT_QUEUE = "interactive"
+    CELERY_TASK_ROUTES = {task: {"queue": queue} for queue, tasks in CASEWORKS_TASK_QUEUES.items() for task in tasks}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 

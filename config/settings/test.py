@@ -31,6 +31,9 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"api_key": "10000/minute", "public": "1000/hour"},
 }
+# Rows written at once, so that a test's rows never wait into the next test's transaction; the
+# batching has its own tests (override_settings).
+CASEWORKS_API_LOG_BATCH = 1
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -65,3 +65,66 @@ class StreamCursorPagination(StrictPageSizeMixin, CursorPagination):
         result = super().get_paginated_response_schema(schema)
         result["properties"] = {"count": {"type": "integer", "nullable": True}, **result["properties"]}
         return result
+
+
+class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):  # type: ignore[misc]
+    """``?pagination=cursor``: keyset pages on an indexed, unique ordering (``ordering`` of the
+    view's ``cursor_ordering``); ``next``/``previous`` links carry the position, no ``count``: a
+    page costs the same at the millionth row as at the first (no ``OFFSET``, no ``COUNT(*)``)."""
+
+    page_size = 50
+
+    def __init__(self, ordering: tuple[str, ...] = ("-id",)):
+        self.ordering = ordering
+
+
+class PageOrCursorPagination(StandardPagination):
+    """The list envelope existing clients know (``?page=`` with ``count``), or keyset pages with
+    ``?pagination=cursor`` (issue 17.3). The view names its cursor ordering (``cursor_ordering``,
+    a unique indexed column first); in cursor mode the view's own ``ordering`` filter is not
+    applied (a sort given with it is a 400, not ignored)."""
+
+    mode_query_param = "pagination"
+    modes = ("page", "cursor")
+
+    def _mode(self, request) -> str:
+        mode = request.query_params.get(self.mode_query_param, "page")
+        if mode not in self.modes:
+            raise ValidationError({self.mode_query_param: ["Give page or cursor."]})
+        return mode
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.cursor_mode = self._mode(request) == "cursor"
+        if not self.cursor_mode:
+            if "cursor" in request.query_params:
+                raise ValidationError({"cursor": ["A cursor needs pagination=cursor."]})
+            return super().paginate_queryset(queryset, request, view)
+        if request.query_params.get("ordering") or request.query_params.get(self.page_query_param):
+            raise ValidationError({self.mode_query_param: ["With pagination=cursor give neither ordering nor page."]})
+        self.cursor = KeysetCursorPagination(getattr(view, "cursor_ordering", ("-id",)))
+        return self.cursor.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if getattr(self, "cursor_mode", False):
+            return self.cursor.get_paginated_response(data)
+        return super().get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["required"] = ["next", "previous", "results"]
+        result["properties"]["count"]["description"] = "Rows matching (page mode only; absent with pagination=cursor)."
+        return result
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        ordering = ", ".join(getattr(view, "cursor_ordering", ("-id",)))
+        return [*parameters, {
+            "name": self.mode_query_param, "required": False, "in": "query",
+            "description": f"page (default: ?page= with count) or cursor (keyset pages ordered by {ordering}; "
+                           "follow next/previous; no count)",
+            "schema": {"type": "string", "enum": list(self.modes)},
+        }, {
+            "name": "cursor", "required": False, "in": "query",
+            "description": "The position of a cursor page, from a next/previous link (pagination=cursor).",
+            "schema": {"type": "string"},
+        }]

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from core.api.pagination import PageOrCursorPagination
 from core.api.views import PartnerAPIView, PartnerReadOnlyViewSet
 
 from ..choices import ActionStatus
@@ -69,6 +70,8 @@ class EnforcementActionViewSet(PartnerReadOnlyViewSet):
     lookup_value_converter = "int"
     serializer_class = EnforcementActionSerializer
     filterset_class = EnforcementActionApiFilterSet
+    pagination_class = PageOrCursorPagination
+    cursor_ordering = ("-id",)  # the primary key: keyset pages (?pagination=cursor), newest first
     queryset = EnforcementAction.objects.select_related("case", "rule").order_by("-updated_at", "-id")
 
     def get_queryset(self):

@@ -103,3 +103,28 @@ def test_over_the_rate_limit_is_a_429():
     api_settings.reload()
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     assert codes == [200, 200, 429]
+
+
+def test_successful_reads_are_logged_in_batches_and_denials_at_once(django_assert_num_queries):
+    """17.3: no request-log INSERT per successful GET; the batch goes in with one statement, and
+    a denial is written on its request path after what waits (the order requests were answered)."""
+    from accounts.request_log import request_log_flush
+
+    raw = create_key("Court", "--scopes", "cases:read")
+    client = client_with(raw)
+    with override_settings(CASEWORKS_API_LOG_BATCH=3, CASEWORKS_API_LOG_FLUSH_SECONDS=3600):
+        client.get(URL)
+        client.get(URL)
+        assert ApiRequestLog.objects.count() == 0  # waiting in the buffer
+        client.get(URL)  # the third fills the batch
+        assert list(ApiRequestLog.objects.values_list("status_code", flat=True)) == [200, 200, 200]
+        client.get(URL)
+        APIClient().get(URL)  # a 401: written at once, after the GET that waited
+        rows = list(ApiRequestLog.objects.order_by("id").values_list("status_code", "agency__name"))
+        assert rows[3:] == [(200, "Court"), (401, None)]
+        client.get(URL)
+        with django_assert_num_queries(1):
+            assert request_log_flush() == 1
+        assert request_log_flush() == 0
+    assert ApiRequestLog.objects.count() == 6
+    assert ApiRequestLog.objects.filter(at__isnull=True).count() == 0

@@ -41,7 +41,8 @@ def test_passwords_are_hashed_with_argon2_in_production():
 
 
 def test_session_expires_after_inactivity_and_absolute_lifetime(client_as):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and not settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.CASEWORKS_SESSION_TOUCH_SECONDS <= 60
     client = client_as("caseworker")
     assert client.get(reverse("core:home")).status_code == 200
     session = client.session
@@ -112,3 +113,24 @@ def test_role_groups_hold_exactly_their_declared_permissions():
     assert counts["partner_agency"] == 0
     assert Group.objects.get(name="coordinator").permissions.filter(codename="view_accesslog").exists()
     assert not Group.objects.get(name="caseworker").permissions.filter(codename="view_accesslog").exists()
+
+
+def test_a_plain_get_does_not_write_the_session_but_activity_slides_the_idle_expiry(client_as):
+    """17.3: no session write per page; the idle expiry still moves with activity (at most
+    CASEWORKS_SESSION_TOUCH_SECONDS late), so an active user is not signed out at 30 minutes."""
+    from django.contrib.sessions.models import Session
+
+    client = client_as("caseworker")
+    assert client.get(reverse("core:home")).status_code == 200
+    key = client.session.session_key
+    expiry = Session.objects.get(session_key=key).expire_date
+    Session.objects.filter(session_key=key).update(expire_date=expiry)  # unchanged baseline
+    assert client.get(reverse("core:home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == expiry  # touched < 60 s ago: no write
+    session = client.session
+    session["caseworks_session_seen"] = int(time.time()) - settings.CASEWORKS_SESSION_TOUCH_SECONDS
+    session.save()
+    saved = Session.objects.get(session_key=key).expire_date
+    assert client.get(reverse("core:home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date >= saved  # slid ahead
+    assert client.session["caseworks_session_seen"] >= int(time.time()) - 5

@@ -99,3 +99,107 @@ def test_court_key_uses_fvi_override_once(api_client_with):
     first = court.post(url)
     assert first.status_code == 200 and first.json()["addresses"][0]["line1"] == "1 Secret Road"
     assert court.post(url).status_code == 409
+
+
+@pytest.fixture
+def sixty_cases(db):
+    return [case_with_order() for _ in range(60)]
+
+
+def _pages(api, url, params, depth):
+    """The response at ``depth`` (1: the first page), following ``next`` links."""
+    response = api.get(url, params)
+    for _ in range(depth - 1):
+        response = api.get(response.json()["next"])
+    return response
+
+
+@pytest.mark.parametrize("page_size", [10, 25])
+@pytest.mark.parametrize("depth", [1, 2])
+@pytest.mark.parametrize("mode", ["page", "cursor"])
+def test_case_list_query_budget_at_two_sizes_and_depths(api_client_with, django_assert_max_num_queries, sixty_cases,
+                                                        page_size, depth, mode):
+    """17.3: the same few queries whatever the page size, the depth and the pagination (no query
+    per row; the cursor pages have no COUNT)."""
+    api = api_client_with("cases:read")
+    params = {"page_size": page_size, **({"pagination": "cursor"} if mode == "cursor" else {})}
+    url = "/api/v1/cases/"
+    if depth > 1:
+        url = api.get(url, params).json()["next"]
+        params = {}
+    with django_assert_max_num_queries(9 if mode == "page" else 8) as captured:
+        response = api.get(url, params)
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body["results"]) == page_size
+    if mode == "cursor":
+        assert "count" not in body and body["next"] and "cursor=" in body["next"]
+        assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+        assert (body["previous"] is None) == (depth == 1)
+    else:
+        assert body["count"] == 60
+    # never the encrypted SSN: the person's columns are the four returned ones
+    assert not any("ssn" in q["sql"].lower() and "participant" in q["sql"].lower() for q in captured.captured_queries)
+
+
+def test_case_list_cursor_pages_walk_every_case_once_in_case_number_order(api_client_with, sixty_cases):
+    api = api_client_with("cases:read")
+    seen, response = [], api.get("/api/v1/cases/", {"pagination": "cursor", "page_size": 7})
+    while True:
+        body = response.json()
+        seen += [c["case_number"] for c in body["results"]]
+        if not body["next"]:
+            break
+        response = api.get(body["next"])
+    assert seen == sorted(c.case_number for c in sixty_cases)
+    back = api.get(body["previous"]).json()
+    assert [c["case_number"] for c in back["results"]] == seen[-4 - 7:-4]
+
+
+@pytest.mark.parametrize("params", [{"pagination": "keyset"}, {"pagination": "cursor", "ordering": "-arrears"},
+                                    {"pagination": "cursor", "page": "2"}, {"cursor": "abc"},
+                                    {"pagination": "cursor", "cursor": "not-a-cursor"}])
+def test_case_list_bad_pagination_is_400(api_client_with, params):
+    response = api_client_with("cases:read").get("/api/v1/cases/", params)
+    assert response.status_code in (400, 404)
+    assert response.status_code == 400 or params.get("cursor") == "not-a-cursor"
+
+
+def test_case_list_cursor_is_scoped_like_the_pages(api_client_with, sixty_cases):
+    other = api_client_with("cases:read", counties=["Nowhere"])
+    body = other.get("/api/v1/cases/", {"pagination": "cursor"}).json()
+    assert body["results"] == [] and body["next"] is None
+
+
+def test_schema_documents_the_pagination_modes(api_client_with):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path in ("/api/v1/cases/", "/api/v1/enforcement-actions/"):
+        names = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+        assert names["pagination"]["schema"]["enum"] == ["page", "cursor"]
+        assert "cursor" in names and "page" in names
+
+
+def test_case_list_rows_are_exactly_what_the_case_serializer_gives(api_client_with):
+    """17.3: the list builds its rows from .values() — the same JSON as CaseSerializer on model
+    instances (decimals, dates, datetimes in the office's zone, a case without a balance row,
+    participants in their order)."""
+    import json
+
+    from cases.api.serializers import CaseSerializer
+
+    with_order = case_with_order(county="Albany", assistance_status="former")
+    CaseBalance.objects.filter(case=with_order).update(total_arrears=Decimal("1234.50"),
+                                                       months_in_arrears=Decimal("2.47"),
+                                                       last_payment_on=date(2026, 1, 5))
+    bare = CaseFactory(county="Albany")
+    CaseBalance.objects.filter(case=bare).delete()
+    api = api_client_with("cases:read", all_counties=True)
+    for params in ({}, {"pagination": "cursor"}, {"ordering": "-arrears"}):
+        listed = api.get("/api/v1/cases/", params).json()["results"]
+        numbers = [row["case_number"] for row in listed]
+        cases = sorted(Case.objects.filter(case_number__in=numbers), key=lambda c: numbers.index(c.case_number))
+        expected = json.loads(json.dumps(CaseSerializer(cases, many=True).data, default=str))
+        assert listed == expected
+    assert any(row["balance"] is None for row in listed) and any(row["participants"] for row in listed)

@@ -44,3 +44,37 @@ def test_generate_office_command_rejects_bad_arguments():
 
     with pytest.raises(CommandError):
         call_command("generate_office", cases=0, stdout=StringIO())
+
+
+def test_generate_office_writes_spells_consistent_with_the_ledger_assignment():
+    """17.1: every case has assistance spells ending in its present status; the ledger the
+    generator computed in memory is what the ledger services derive from those spells (a
+    re-derivation changes nothing) and verify_ledger finds no difference."""
+    from datetime import timedelta
+
+    from cases.models import AssistanceSpell, Collection, LedgerEntry, Obligation
+
+    result = office_generate(cases=120, seed=5, months=8, chunk=50)  # several chunks
+    assert result.cases == 120 and result.ledger_counts["collections"] > 0
+    cases = list(Case.objects.filter(pk__range=(result.first_case_id, result.last_case_id)))
+    for case in cases:
+        spells = list(AssistanceSpell.objects.filter(case=case).order_by("start_on"))
+        assert spells and spells[0].start_on == case.opened_on and spells[-1].end_on is None
+        assert spells[-1].status == case.assistance_status
+        for earlier, later in zip(spells, spells[1:], strict=False):
+            assert earlier.end_on == later.start_on - timedelta(days=1)
+    assert AssistanceSpell.objects.filter(end_on__isnull=False).exists()  # some families changed status
+    assert CaseBalance.objects.filter(case__in=cases).count() == 120  # one balance row per case, written once
+    assert CaseBalance.objects.filter(assigned_arrears__gt=0).exists()
+    # accrued_through is the last due date charged
+    for ob in Obligation.objects.filter(order__case__in=cases, accrued_through__isnull=False)[:20]:
+        last = LedgerEntry.objects.filter(obligation=ob, entry_type="charge").order_by("-due_on").first()
+        assert last is None or last.due_on == ob.accrued_through
+    assert Collection.objects.filter(case__in=cases, received_via="generator").count() == \
+        result.ledger_counts["collections"]
+    assert ledger_differences() == []
+    out = StringIO()
+    call_command("ledger_rederive", stdout=out)
+    assert "spells_opened=0 months_reassigned=0 collections_redistributed=0" in out.getvalue()
+    assert ledger_differences() == []
+

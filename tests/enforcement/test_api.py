@@ -76,3 +76,30 @@ def test_court_actions_list_query_count(api_client_with, django_assert_max_num_q
 def test_read_only(api_client_with):
     api = api_client_with("enforcement:read", "enforcement:write")
     assert api.post(ACTIONS, {}, format="json").status_code == 405
+
+
+@pytest.mark.parametrize("page_size", [2, 4])
+@pytest.mark.parametrize("depth", [1, 2])
+@pytest.mark.parametrize("mode", ["page", "cursor"])
+def test_actions_list_query_budget_at_two_sizes_and_depths(api_client_with, django_assert_max_num_queries,
+                                                           page_size, depth, mode):
+    """17.3: the action list's queries stay the same at two page sizes and two depths, by page
+    and by keyset cursor (no count in cursor mode)."""
+    office(5)
+    total = EnforcementAction.objects.count()
+    assert total > 2 * page_size
+    api = api_client_with("enforcement:read")
+    params = {"page_size": page_size, **({"pagination": "cursor"} if mode == "cursor" else {})}
+    url = ACTIONS
+    if depth > 1:
+        url, params = api.get(url, params).json()["next"], {}
+    with django_assert_max_num_queries(8):
+        response = api.get(url, params)
+    body = response.json()
+    assert response.status_code == 200 and len(body["results"]) == page_size
+    if mode == "cursor":
+        assert "count" not in body and body["next"]
+        ids = [a["id"] for a in body["results"]]
+        assert ids == sorted(ids, reverse=True)
+    else:
+        assert body["count"] == total
