@@ -17,7 +17,8 @@ CSSA = "DRL 240(1-b)"
 CA_4055 = "Fam. Code 4055(b)(3)"
 SB343 = date(2024, 9, 1)  # SB 343 (Stats. 2023, ch. 213): new K bands and low-income adjustment
 CA_ORIGINAL = date(1993, 7, 1)
-FEDERAL_FROM = date(1999, 10, 1)  # FY 2000 (the date quality's seeded rule tables start)  # first day the calculator applies the pre-SB 343 table
+FEDERAL_FROM = date(1999, 10, 1)  # FY 2000: the first day of the federal tables (quality's rule tables start here too)
+PASSPORT_DRA = date(2006, 10, 1)  # Deficit Reduction Act of 2005 s. 7303: passport threshold $5,000 -> $2,500
 
 
 def _rows() -> list[dict]:
@@ -91,10 +92,53 @@ def _rows() -> list[dict]:
             note="State minimum wage per hour (all employers).")
     add("ca.low_income.hours_per_year", "CA", SB343, "2080", "Fam. Code 4055(b)(7) as amended by SB 343",
         note="Full-time minimum-wage earnings: hourly wage × 40 hours × 52 weeks ÷ 12 = the monthly threshold.")
+
+    # --- Enforcement timeframe (45 CFR 303.6(c)(2)), read by enforcement.services.sweep -------------
+    add("us.enforcement.action_days", "US", FEDERAL_FROM, 30, "45 CFR 303.6(c)(2)",
+        note="Calendar days to take an enforcement action after the delinquency is identified or the NCP "
+             "located, whichever is later.")
+    add("us.enforcement.action_days_service", "US", FEDERAL_FROM, 60, "45 CFR 303.6(c)(2)",
+        note="The same timeframe when service of process is needed.")
+
+    # --- State remedy thresholds (the office's remedy rules may be stricter, never looser) -------
+    add("ny.remedy.credit_bureau.notice_days", "NY", FEDERAL_FROM, 10, "42 USC 666(a)(7); NY SSL 111-c(2)(h)",
+        note="Least number of days' notice before reporting to a consumer reporting agency.")
+    add("ny.remedy.license_suspension.months_min", "NY", FEDERAL_FROM, 4, "NY DRL 244-b; FCA 458-a",
+        note="Arrears of at least this many months of support (retroactive support excluded).")
+    add("ca.remedy.license_suspension.days_past_due", "CA", FEDERAL_FROM, 30, "Fam. Code 17520", confirm=True,
+        note="Listed when more than this many days delinquent.")
+    add("ca.remedy.license_suspension.months_min", "CA", FEDERAL_FROM, 4, "Fam. Code 17520", confirm=True,
+        note="Suspension after more than this many months of arrears.")
+    add("ca.remedy.state_collection.days_past_due", "CA", FEDERAL_FROM, 60, "Fam. Code 17500(c)",
+        note="Transfer to state collection when more than this many days past due …")
+    add("ca.remedy.state_collection.arrears_min", "CA", FEDERAL_FROM, 100, "Fam. Code 17500(c)",
+        note="… and more than this amount is owed.")
+
+    # --- Federal remedy thresholds ----------------------------------------------------------------
+    add("us.remedy.offset.assigned_min", "US", FEDERAL_FROM, 150, "45 CFR 303.72(a)(1)",
+        note="Federal tax refund offset: past-due support assigned to the state of at least this amount "
+             "(may be added across one NCP's cases, PIQ-01-06).")
+    add("us.remedy.offset.unassigned_min", "US", FEDERAL_FROM, 500, "45 CFR 303.72(a)(2)",
+        note="Federal tax refund offset: past-due support owed to the family (not assigned) of at least this "
+             "amount (may be added across one NCP's cases, PIQ-01-06).")
+    add("us.remedy.passport.min", "US", FEDERAL_FROM, 5000, "42 USC 652(k)(1) as enacted by PRWORA 1996",
+        note="Passport denial: arrears exceeding this amount (before the Deficit Reduction Act of 2005).")
+    add("us.remedy.passport.min", "US", PASSPORT_DRA, 2500, "42 USC 652(k)(1) as amended by DRA 2005 s. 7303",
+        note="Passport denial: arrears exceeding this amount (from October 1, 2006; OCSE DCL of March 29, 2006).")
     return rows
 
 
 SEED_ROWS = _rows()
+
+
+def seed_value(key: str, jurisdiction: str, on: date | None = None) -> Decimal:
+    """The seeded value of ``key`` in force on ``on`` (the latest seeded one without a date): the
+    default other apps' seed data (e.g. the remedy rules) take, so a number is written down once."""
+    rows = [r for r in SEED_ROWS if r["key"] == key and r["jurisdiction"] == jurisdiction
+            and (on is None or r["effective_on"] <= on)]
+    if not rows:
+        raise LookupError(f"No seeded {jurisdiction} legal parameter {key!r}.")
+    return max(rows, key=lambda r: r["effective_on"])["value"]
 
 
 def seed(*, LegalParameter, using: str = "default") -> int:  # noqa: N803
