@@ -18,6 +18,7 @@ CA_4055 = "Fam. Code 4055(b)(3)"
 SB343 = date(2024, 9, 1)  # SB 343 (Stats. 2023, ch. 213): new K bands and low-income adjustment
 CA_ORIGINAL = date(1993, 7, 1)
 FEDERAL_FROM = date(1999, 10, 1)  # FY 2000: the first day of the federal tables (quality's rule tables start here too)
+COMPLAINTS_FROM = date(2000, 1, 1)  # Fam. Code 17800-17801 (Stats. 1999) in force
 PASSPORT_DRA = date(2006, 10, 1)  # Deficit Reduction Act of 2005 s. 7303: passport threshold $5,000 -> $2,500
 
 
@@ -92,6 +93,41 @@ def _rows() -> list[dict]:
             note="State minimum wage per hour (all employers).")
     add("ca.low_income.hours_per_year", "CA", SB343, "2080", "Fam. Code 4055(b)(7) as amended by SB 343",
         note="Full-time minimum-wage earnings: hourly wage × 40 hours × 52 weeks ÷ 12 = the monthly threshold.")
+
+    # --- Complaints and state hearings (core.deadlines), per jurisdiction profile --------------------
+    # California: Fam. Code 17800-17801 (Stats. 1999, in force 2000-01-01). New York keeps the same
+    # workflow with its own rows, which mirror California's until the office confirms them.
+    for key, days, cite, confirm in (
+        ("complaint.resolution_days", 30, "Fam. Code 17800; 22 CCR 120100", False),
+        ("complaint.extension_max_days", 30, "Fam. Code 17800 (the director may extend by 30 days)", False),
+        ("complaint.known_limit_days", 90, "Fam. Code 17800", False),
+        ("complaint.referral_forward_days", 5, "DOMAIN.md: a complaint about another county is forwarded", True),
+        ("hearing.request_days", 90, "Fam. Code 17801", False),
+        ("hearing.no_resolution_days", 30, "Fam. Code 17801", False),
+        ("hearing.held_days", 45, "DOMAIN.md: hearing held within 45 days of the request", True),
+        ("hearing.decision_days", 75, "DOMAIN.md: decision within 75 days of the request", True),
+    ):
+        add(f"ca.{key}", "CA", COMPLAINTS_FROM, days, cite, confirm=confirm,
+            note="Calendar days; a deadline on a weekend or holiday moves to the next business day.")
+        add(f"ny.{key}", "NY", COMPLAINTS_FROM, days, f"NY profile, same workflow as California ({cite})",
+            confirm=True, note="Mirrors California until the office confirms its own timeframe.")
+
+    # --- Pass-through (cases.allocation.pass_through_table): the state's election ---------------------
+    # 42 USC 657(a)(7)(B) lets a state pass current support through to a family on assistance, the
+    # federal share waived up to $100 a month for one child and $200 for two or more. DOMAIN.md gives
+    # no amounts: these are the elected defaults, to be confirmed by the office.
+    add("ny.pass_through.one_child", "NY", FEDERAL_FROM, 0, "42 USC 657(a)(7)(B); NY SSL 131-a", confirm=True,
+        note="No NY amount was configured before 2008: 0 (confirm the state's election for these years).")
+    add("ny.pass_through.two_or_more", "NY", FEDERAL_FROM, 0, "42 USC 657(a)(7)(B); NY SSL 131-a", confirm=True,
+        note="No NY amount was configured before 2008: 0 (confirm the state's election for these years).")
+    add("ny.pass_through.one_child", "NY", date(2008, 1, 1), 100, "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)",
+        confirm=True, note="Monthly, one child.")
+    add("ny.pass_through.two_or_more", "NY", date(2008, 1, 1), 200,
+        "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)", confirm=True, note="Monthly, two or more children.")
+    add("ca.pass_through.one_child", "CA", date(1999, 1, 1), 50, "CA Welf. & Inst. Code 11475.3", confirm=True,
+        note="Monthly, one child.")
+    add("ca.pass_through.two_or_more", "CA", date(1999, 1, 1), 50, "CA Welf. & Inst. Code 11475.3", confirm=True,
+        note="Monthly, two or more children (the same $50).")
 
     # --- Enforcement timeframe (45 CFR 303.6(c)(2)), read by enforcement.services.sweep -------------
     add("us.enforcement.action_days", "US", FEDERAL_FROM, 30, "45 CFR 303.6(c)(2)",

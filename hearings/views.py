@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from cases.selectors import case_by_number
-from complaints.deadlines import presumed_received_on
 from complaints.documents import letter_pdf
 from complaints.models import Complaint
 from core.forms import apply_service_errors
@@ -22,6 +21,7 @@ from core.views import FilteredListView, PermissionMixin
 
 from . import selectors, services
 from .choices import ISSUE_OF_CATEGORY, ActionStatus, HearingStatus, RequestStatus
+from .deadlines import presumed_received_on
 from .filtersets import HearingRequestFilterSet
 from .forms import (
     ActionDoneForm,

@@ -506,9 +506,10 @@ def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance],
         if collected_on >= balances[case_id].current_month:
             passed[case_id] += amount
     by_id = {case.pk: case for case in cases}
+    table = rules.pass_through_table()
     return {
         case_id: (rules.pass_through_limit(jurisdiction=by_id[case_id].jurisdiction, children=children.get(case_id, 0),
-                                           on=balances[case_id].current_month), passed[case_id])
+                                           on=balances[case_id].current_month, table=table), passed[case_id])
         for case_id in ids
     }
 

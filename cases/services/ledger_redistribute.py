@@ -157,6 +157,7 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
         .exclude(collection_id__in=ids)), ZERO)
 
     plans: dict[int, tuple[rules.Distribution, date, bool, str]] = {}
+    pass_through = rules.pass_through_table((case.jurisdiction,))
     for collection in redo:
         month = month_start(collection.collected_on)
         status = status_in(spells, case, month)
@@ -171,7 +172,8 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
             offer = max(balance.current_due_month - balance.current_paid_month, ZERO)
         pass_left = ZERO
         if status == rules.CURRENT_ASSISTANCE:
-            limit = rules.pass_through_limit(jurisdiction=case.jurisdiction, children=children, on=month)
+            limit = rules.pass_through_limit(jurisdiction=case.jurisdiction, children=children, on=month,
+                                             table=pass_through)
             pass_left = max(limit - (passed[month] if closed else passed_now), ZERO)
         distribution = rules.distribute(
             assistance_status=status, source=collection.source, amount=collection.amount,
