@@ -129,6 +129,58 @@ def _rows() -> list[dict]:
     add("ca.pass_through.two_or_more", "CA", date(1999, 1, 1), 50, "CA Welf. & Inst. Code 11475.3", confirm=True,
         note="Monthly, two or more children (the same $50).")
 
+    # --- Federal incentive tables (45 CFR 305.33), read by quality.selectors.RuleBook --------------
+    # Band n of a table (1 = the highest): a measure at or above ``floor`` (whole percent, or the
+    # cost-effectiveness ratio) earns ``percentage``; ``band_count`` says how many bands the version
+    # has. The band is chosen on the unrounded value (79.996% is in the 79% band).
+    def incentive_table(table, cite, pairs):
+        add(f"us.incentive.{table}.band_count", "US", FEDERAL_FROM, len(pairs), cite)
+        for n, (floor, pct, confirm) in enumerate(pairs, start=1):
+            add(f"us.incentive.{table}.band.{n}.floor", "US", FEDERAL_FROM, floor, cite, confirm=confirm,
+                note="Lowest value of the band.")
+            add(f"us.incentive.{table}.band.{n}.percentage", "US", FEDERAL_FROM, pct, cite, confirm=confirm,
+                note="Applicable (incentive) percentage of the band.")
+
+    # Table 1 (paternity, orders): >=80 -> 100; 2 points less per percent to 70 -> 80; then 1 point
+    # less: 69 -> 79 ... 50 -> 60 (58 and below (confirm) in DOMAIN.md); below 50 -> 0.
+    incentive_table("establishment", "45 CFR 305.33, table 1",
+          [(80, 100, False)] + [(p, 100 - 2 * (80 - p), False) for p in range(79, 69, -1)]
+          + [(p, p + 10, p < 59) for p in range(69, 49, -1)] + [(0, 0, False)])
+    # Table 2 (collections): the same shape down to 40 -> 50 (upper rows (confirm)); below 40 -> 0.
+    incentive_table("collections", "45 CFR 305.33, table 2",
+          [(80, 100, True)] + [(p, 100 - 2 * (80 - p), True) for p in range(79, 69, -1)]
+          + [(p, p + 10, p != 40) for p in range(69, 39, -1)] + [(0, 0, False)])
+    incentive_table("cost_effectiveness", "45 CFR 305.33, table 3",
+          [("5.00", 100, False), ("4.50", 90, False), ("4.00", 80, False), ("3.50", 70, False), ("3.00", 60, False),
+           ("2.50", 50, False), ("2.00", 40, False), ("0.00", 0, False)])
+    # Improvement exceptions: below ``below`` a measure earns ``percentage`` when it rose at least
+    # ``min_gain`` points over the preceding fiscal year.
+    for measure, below, gain, cite, confirm in (
+        ("paternity", 50, 10, "45 CFR 305.33(b)", False),
+        ("orders", 50, 5, "45 CFR 305.33(d)", False),
+        ("current_collections", 40, 5, "45 CFR 305.33; 42 USC 658a(b)(6)", True),
+        ("arrears_collections", 40, 5, "45 CFR 305.33; 42 USC 658a(b)(6)", True),
+    ):
+        add(f"us.incentive.exception.{measure}.below", "US", FEDERAL_FROM, below, cite, confirm=confirm,
+            note="The exception applies below this value.")
+        add(f"us.incentive.exception.{measure}.min_gain", "US", FEDERAL_FROM, gain, cite, confirm=confirm,
+            note="Points of improvement over the preceding fiscal year needed.")
+        add(f"us.incentive.exception.{measure}.percentage", "US", FEDERAL_FROM, 50, cite, confirm=confirm,
+            note="Applicable percentage earned under the exception.")
+    # Self-assessment benchmarks (45 CFR 308.2): closure 90%, establishment 75% verified; others (confirm).
+    for criterion, benchmark, cite, confirm in (
+        ("case_closure", 90, "45 CFR 308.2(a); 303.11", False),
+        ("establishment", 75, "45 CFR 308.2(b); 303.4(d)", False),
+        ("enforcement", 75, "45 CFR 308.2(c); 303.6(c)(2)", True),
+        ("disbursement", 75, "45 CFR 308.2(d); 42 USC 654b(c)", True),
+        ("medical_support", 75, "45 CFR 308.2(e); 303.31", True),
+        ("review_adjustment", 75, "45 CFR 308.2(f); 303.8(b)", True),
+        ("interstate", 75, "45 CFR 308.2(g); 303.7", True),
+        ("expedited", 75, "45 CFR 308.2(h); 303.101(b)(2)(i)", True),
+    ):
+        add(f"us.self_assessment.{criterion}.benchmark", "US", FEDERAL_FROM, benchmark, cite, confirm=confirm,
+            note="Compliance (%) a self-assessment review must reach for the criterion.")
+
     # --- Enforcement timeframe (45 CFR 303.6(c)(2)), read by enforcement.services.sweep -------------
     add("us.enforcement.action_days", "US", FEDERAL_FROM, 30, "45 CFR 303.6(c)(2)",
         note="Calendar days to take an enforcement action after the delinquency is identified or the NCP "
