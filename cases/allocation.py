@@ -9,7 +9,7 @@ write what it returns. The rules (DOMAIN.md "Ledger and distribution"):
 - former assistance: current support to the family, then unassigned arrears to the family, then
   assigned arrears to the state, remainder to the family;
 - current assistance: collections repay assistance — current support is retained by the state
-  except the monthly pass-through the state elects (a dated table, ``PASS_THROUGH``), then
+  except the monthly pass-through the state elects (dated legal parameters, ``pass_through_table``), then
   assigned arrears to the state, then unassigned arrears to the family, excess to the family;
 - federal tax refund offset: never to current support; past-due support only, assigned arrears
   first; what exceeds the past-due support is held (it is refunded to the obligor, not kept).
@@ -112,23 +112,48 @@ class PassThroughRule:
     source: str
 
 
-# Dated, replaceable table (newest last per jurisdiction). DOMAIN.md does not give these amounts:
-# they are the elected defaults, to be confirmed by the office.
-PASS_THROUGH: tuple[PassThroughRule, ...] = (
-    PassThroughRule("NY", date(2008, 1, 1), Decimal("100.00"), Decimal("200.00"),
-                    "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B) (confirm)"),
-    PassThroughRule("CA", date(1999, 1, 1), Decimal("50.00"), Decimal("50.00"),
-                    "CA Welf. & Inst. Code 11475.3 (confirm)"),
-)
+PASS_THROUGH_NAMES = ("one_child", "two_or_more")
+
+
+def pass_through_table(jurisdictions: Iterable[str] = ("NY", "CA")) -> tuple[PassThroughRule, ...]:
+    """The dated pass-through amounts, read in one query from the legal parameters
+    ``<jur>.pass_through.one_child`` and ``<jur>.pass_through.two_or_more`` (``core.legal_seed``;
+    the office's election, 42 USC 657(a)(7)(B)). Callers that distribute many collections read it
+    once and pass it to ``pass_through_limit``."""
+    from core.models import LegalParameter
+
+    keys = {f"{j.lower()}.pass_through.{name}": (j, name) for j in jurisdictions for name in PASS_THROUGH_NAMES}
+    rows = LegalParameter.objects.filter(key__in=keys).order_by("effective_on")
+    by_jurisdiction: dict[str, list] = {}
+    for row in rows:
+        by_jurisdiction.setdefault(keys[row.key][0], []).append(row)
+    table = []
+    for jurisdiction, items in by_jurisdiction.items():
+        current: dict[str, Decimal] = {}
+        sources: dict[str, str] = {}
+        for day in sorted({r.effective_on for r in items}):
+            for r in items:
+                if r.effective_on == day:
+                    name = keys[r.key][1]
+                    current[name], sources[name] = r.value, r.citation
+            if len(current) == len(PASS_THROUGH_NAMES):
+                table.append(PassThroughRule(jurisdiction, day, current["one_child"], current["two_or_more"],
+                                             sources["one_child"]))
+    return tuple(table)
 
 
 def pass_through_limit(*, jurisdiction: str, children: int, on: date,
-                       table: Iterable[PassThroughRule] = PASS_THROUGH) -> Decimal:
-    """Monthly pass-through in force on ``on`` for the jurisdiction (0 when none)."""
+                       table: Iterable[PassThroughRule] | None = None) -> Decimal:
+    """Monthly pass-through in force on ``on`` for the jurisdiction; ``LegalParameterMissing``
+    before the first row (never a silent 0)."""
+    from core.legal import LegalParameterMissing
+
+    table = pass_through_table((jurisdiction,)) if table is None else tuple(table)
     rules = sorted((r for r in table if r.jurisdiction == jurisdiction and r.effective_on <= on),
                    key=lambda r: r.effective_on)
     if not rules:
-        return ZERO
+        first = min((r.effective_on for r in table if r.jurisdiction == jurisdiction), default=None)
+        raise LegalParameterMissing(f"{jurisdiction.lower()}.pass_through.one_child", jurisdiction, on, first)
     rule = rules[-1]
     return rule.two_or_more if children >= 2 else rule.one_child
 

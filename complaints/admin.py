@@ -3,14 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Communication, Complaint, DeadlineSetting, Notice, Referral, ReminderRun
-
-
-@admin.register(DeadlineSetting)
-class DeadlineSettingAdmin(SimpleHistoryAdmin):
-    list_display = ["jurisdiction", "key", "days", "effective_from", "source", "needs_confirmation"]
-    list_filter = ["jurisdiction", "key", "needs_confirmation"]
-    search_fields = ["source"]
+from .models import Communication, Complaint, Notice, Referral, ReminderRun
 
 
 class CommunicationInline(admin.TabularInline):

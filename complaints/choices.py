@@ -78,20 +78,6 @@ class ReferralStatus(models.TextChoices):
     ANSWERED = "answered", "Answered"
 
 
-class DeadlineKey(models.TextChoices):
-    """Every complaint and hearing timeframe, looked up per jurisdiction and date (DeadlineSetting)."""
-
-    RESOLUTION = "resolution", "Written resolution after receipt (days)"
-    EXTENSION_MAX = "extension_max", "Longest extension of the resolution (days)"
-    KNOWN_LIMIT = "known_limit", "Complaint window after the person knew of the action (days)"
-    REFERRAL_FORWARD = "referral_forward", "Forward a referral to another county/agency (days)"
-    DUE_SOON = "due_soon", "Due-soon reminder before the due date (days)"
-    HEARING_REQUEST = "hearing_request", "State hearing request after the resolution (days)"
-    NO_RESOLUTION = "no_resolution", "No resolution: hearing may be requested after (days)"
-    HEARING_HELD = "hearing_held", "Hearing held after the request (days)"
-    HEARING_DECISION = "hearing_decision", "Hearing decision after the request (days)"
-
-
 class ReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", "Due soon"
     OVERDUE = "overdue", "Overdue"

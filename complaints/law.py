@@ -10,7 +10,7 @@ marked *confirm* as DOMAIN.md gives no New York source for them.
 
 from __future__ import annotations
 
-from .deadlines import profile
+from core.deadlines import profile
 
 CITATIONS: dict[str, dict[str, str]] = {
     "CA": {

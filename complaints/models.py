@@ -23,7 +23,6 @@ from .choices import (
     Channel,
     CommChannel,
     ComplaintStatus,
-    DeadlineKey,
     Direction,
     Outcome,
     Party,
@@ -33,28 +32,6 @@ from .choices import (
 )
 
 VIEW_ALL = "complaints.view_all_complaints"
-
-
-class DeadlineSetting(models.Model):
-    """One dated timeframe for one jurisdiction profile (complaints and hearings)."""
-
-    jurisdiction = models.CharField(max_length=2, choices=[("NY", "New York"), ("CA", "California")])
-    key = models.CharField(max_length=30, choices=DeadlineKey.choices)
-    days = models.PositiveSmallIntegerField()
-    effective_from = models.DateField()
-    source = models.CharField(max_length=200)
-    needs_confirmation = models.BooleanField(default=False, help_text="From a secondary source: confirm.")
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["jurisdiction", "key", "-effective_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "key", "effective_from"], name="uniq_deadline_setting"),
-            models.CheckConstraint(condition=Q(days__gte=1), name="deadline_days_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.jurisdiction} {self.get_key_display()}: {self.days} from {self.effective_from}"
 
 
 class ComplaintQuerySet(RestrictedQuerySet):

@@ -33,7 +33,6 @@ from .choices import (
     OPEN_STATUSES,
     Channel,
     ComplaintStatus,
-    DeadlineKey,
     ReferralStatus,
     ReminderKind,
 )
@@ -88,8 +87,8 @@ def complaint_file(
     if case is None:
         case = case_by_number(case_number)
     jurisdiction = deadlines.profile(getattr(case, "jurisdiction", None))
-    due_on = deadlines.due_after(received_on, DeadlineKey.RESOLUTION, jurisdiction=jurisdiction)
-    known_limit = deadlines.days_for(DeadlineKey.KNOWN_LIMIT, jurisdiction=jurisdiction, on=received_on)
+    due_on = deadlines.due_after(received_on, deadlines.Deadline.RESOLUTION, jurisdiction=jurisdiction)
+    known_limit = deadlines.days_for(deadlines.Deadline.KNOWN_LIMIT, jurisdiction=jurisdiction, on=received_on)
     complaint = Complaint(
         channel=channel,
         jurisdiction=jurisdiction,
@@ -162,7 +161,7 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) 
     if not by.has_perm("complaints.extend_complaint"):
         raise PermissionDenied("You may not extend a complaint's due date (permission complaints.extend_complaint).")
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
-    limit = deadlines.days_for(DeadlineKey.EXTENSION_MAX, jurisdiction=complaint.jurisdiction, on=complaint.received_on)
+    limit = deadlines.days_for(deadlines.Deadline.EXTENSION_MAX, jurisdiction=complaint.jurisdiction, on=complaint.received_on)
     if complaint.was_extended:
         raise ValidationError({"days": "This complaint was already extended once; only one extension is allowed."})
     if not complaint.is_open:
@@ -171,7 +170,7 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) 
         raise ValidationError({"days": f"An extension is between 1 and {limit} days."})
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the extension."})
-    base = deadlines.days_for(DeadlineKey.RESOLUTION, jurisdiction=complaint.jurisdiction, on=complaint.received_on)
+    base = deadlines.days_for(deadlines.Deadline.RESOLUTION, jurisdiction=complaint.jurisdiction, on=complaint.received_on)
     complaint.due_on = business_days.add_calendar_days(complaint.received_on, base + days, complaint.jurisdiction)
     complaint.extension_days = days
     complaint.extension_reason = reason.strip()
@@ -234,7 +233,7 @@ def referral_create(*, complaint: Complaint, target_kind: str, target_name: str,
     referral = Referral(
         complaint=complaint, target_kind=target_kind, target_name=target_name.strip(), reason=reason.strip(),
         created_on=today, created_by=by,
-        forward_by=deadlines.due_after(complaint.received_on, DeadlineKey.REFERRAL_FORWARD,
+        forward_by=deadlines.due_after(complaint.received_on, deadlines.Deadline.REFERRAL_FORWARD,
                                        jurisdiction=complaint.jurisdiction),
     )
     referral.full_clean()
@@ -310,7 +309,7 @@ def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, r
     complaint.resolved_by = by
     complaint.status = ComplaintStatus.WITHDRAWN if outcome == "withdrawn" else ComplaintStatus.RESOLVED
     complaint.hearing_deadline = deadlines.due_after(deadlines.presumed_received_on(resolved_on),
-                                                     DeadlineKey.HEARING_REQUEST,
+                                                     deadlines.Deadline.HEARING_REQUEST,
                                                      jurisdiction=complaint.jurisdiction)
     return saved_with_event(complaint, by=by, verb="complaint.resolved",
                             summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
@@ -324,7 +323,7 @@ def _recipients(complaint: Complaint, ombudspersons: list) -> list:
 
 
 def _reminder_candidates(*, today: date, ombudspersons: list, run: ReminderRun) -> list[Notice]:
-    lead = max(deadlines.days_for(DeadlineKey.DUE_SOON, jurisdiction=j, on=today) for j in ("NY", "CA"))
+    lead = deadlines.due_soon_days()
     notices = []
     complaints = (Complaint.objects.filter(status__in=OPEN_STATUSES, due_on__lte=today + timedelta(days=lead))
                   .select_related("investigator").order_by("due_on", "pk"))

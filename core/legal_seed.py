@@ -17,7 +17,9 @@ CSSA = "DRL 240(1-b)"
 CA_4055 = "Fam. Code 4055(b)(3)"
 SB343 = date(2024, 9, 1)  # SB 343 (Stats. 2023, ch. 213): new K bands and low-income adjustment
 CA_ORIGINAL = date(1993, 7, 1)
-FEDERAL_FROM = date(1999, 10, 1)  # FY 2000 (the date quality's seeded rule tables start)  # first day the calculator applies the pre-SB 343 table
+FEDERAL_FROM = date(1999, 10, 1)  # FY 2000: the first day of the federal tables (quality's rule tables start here too)
+COMPLAINTS_FROM = date(2000, 1, 1)  # Fam. Code 17800-17801 (Stats. 1999) in force
+PASSPORT_DRA = date(2006, 10, 1)  # Deficit Reduction Act of 2005 s. 7303: passport threshold $5,000 -> $2,500
 
 
 def _rows() -> list[dict]:
@@ -91,10 +93,140 @@ def _rows() -> list[dict]:
             note="State minimum wage per hour (all employers).")
     add("ca.low_income.hours_per_year", "CA", SB343, "2080", "Fam. Code 4055(b)(7) as amended by SB 343",
         note="Full-time minimum-wage earnings: hourly wage × 40 hours × 52 weeks ÷ 12 = the monthly threshold.")
+
+    # --- Complaints and state hearings (core.deadlines), per jurisdiction profile --------------------
+    # California: Fam. Code 17800-17801 (Stats. 1999, in force 2000-01-01). New York keeps the same
+    # workflow with its own rows, which mirror California's until the office confirms them.
+    for key, days, cite, confirm in (
+        ("complaint.resolution_days", 30, "Fam. Code 17800; 22 CCR 120100", False),
+        ("complaint.extension_max_days", 30, "Fam. Code 17800 (the director may extend by 30 days)", False),
+        ("complaint.known_limit_days", 90, "Fam. Code 17800", False),
+        ("complaint.referral_forward_days", 5, "DOMAIN.md: a complaint about another county is forwarded", True),
+        ("hearing.request_days", 90, "Fam. Code 17801", False),
+        ("hearing.no_resolution_days", 30, "Fam. Code 17801", False),
+        ("hearing.held_days", 45, "DOMAIN.md: hearing held within 45 days of the request", True),
+        ("hearing.decision_days", 75, "DOMAIN.md: decision within 75 days of the request", True),
+    ):
+        add(f"ca.{key}", "CA", COMPLAINTS_FROM, days, cite, confirm=confirm,
+            note="Calendar days; a deadline on a weekend or holiday moves to the next business day.")
+        add(f"ny.{key}", "NY", COMPLAINTS_FROM, days, f"NY profile, same workflow as California ({cite})",
+            confirm=True, note="Mirrors California until the office confirms its own timeframe.")
+
+    # --- Pass-through (cases.allocation.pass_through_table): the state's election ---------------------
+    # 42 USC 657(a)(7)(B) lets a state pass current support through to a family on assistance, the
+    # federal share waived up to $100 a month for one child and $200 for two or more. DOMAIN.md gives
+    # no amounts: these are the elected defaults, to be confirmed by the office.
+    add("ny.pass_through.one_child", "NY", FEDERAL_FROM, 0, "42 USC 657(a)(7)(B); NY SSL 131-a", confirm=True,
+        note="No NY amount was configured before 2008: 0 (confirm the state's election for these years).")
+    add("ny.pass_through.two_or_more", "NY", FEDERAL_FROM, 0, "42 USC 657(a)(7)(B); NY SSL 131-a", confirm=True,
+        note="No NY amount was configured before 2008: 0 (confirm the state's election for these years).")
+    add("ny.pass_through.one_child", "NY", date(2008, 1, 1), 100, "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)",
+        confirm=True, note="Monthly, one child.")
+    add("ny.pass_through.two_or_more", "NY", date(2008, 1, 1), 200,
+        "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)", confirm=True, note="Monthly, two or more children.")
+    add("ca.pass_through.one_child", "CA", date(1999, 1, 1), 50, "CA Welf. & Inst. Code 11475.3", confirm=True,
+        note="Monthly, one child.")
+    add("ca.pass_through.two_or_more", "CA", date(1999, 1, 1), 50, "CA Welf. & Inst. Code 11475.3", confirm=True,
+        note="Monthly, two or more children (the same $50).")
+
+    # --- Federal incentive tables (45 CFR 305.33), read by quality.selectors.RuleBook --------------
+    # Band n of a table (1 = the highest): a measure at or above ``floor`` (whole percent, or the
+    # cost-effectiveness ratio) earns ``percentage``; ``band_count`` says how many bands the version
+    # has. The band is chosen on the unrounded value (79.996% is in the 79% band).
+    def incentive_table(table, cite, pairs):
+        add(f"us.incentive.{table}.band_count", "US", FEDERAL_FROM, len(pairs), cite)
+        for n, (floor, pct, confirm) in enumerate(pairs, start=1):
+            add(f"us.incentive.{table}.band.{n}.floor", "US", FEDERAL_FROM, floor, cite, confirm=confirm,
+                note="Lowest value of the band.")
+            add(f"us.incentive.{table}.band.{n}.percentage", "US", FEDERAL_FROM, pct, cite, confirm=confirm,
+                note="Applicable (incentive) percentage of the band.")
+
+    # Table 1 (paternity, orders): >=80 -> 100; 2 points less per percent to 70 -> 80; then 1 point
+    # less: 69 -> 79 ... 50 -> 60 (58 and below (confirm) in DOMAIN.md); below 50 -> 0.
+    incentive_table("establishment", "45 CFR 305.33, table 1",
+          [(80, 100, False)] + [(p, 100 - 2 * (80 - p), False) for p in range(79, 69, -1)]
+          + [(p, p + 10, p < 59) for p in range(69, 49, -1)] + [(0, 0, False)])
+    # Table 2 (collections): the same shape down to 40 -> 50 (upper rows (confirm)); below 40 -> 0.
+    incentive_table("collections", "45 CFR 305.33, table 2",
+          [(80, 100, True)] + [(p, 100 - 2 * (80 - p), True) for p in range(79, 69, -1)]
+          + [(p, p + 10, p != 40) for p in range(69, 39, -1)] + [(0, 0, False)])
+    incentive_table("cost_effectiveness", "45 CFR 305.33, table 3",
+          [("5.00", 100, False), ("4.50", 90, False), ("4.00", 80, False), ("3.50", 70, False), ("3.00", 60, False),
+           ("2.50", 50, False), ("2.00", 40, False), ("0.00", 0, False)])
+    # Improvement exceptions: below ``below`` a measure earns ``percentage`` when it rose at least
+    # ``min_gain`` points over the preceding fiscal year.
+    for measure, below, gain, cite, confirm in (
+        ("paternity", 50, 10, "45 CFR 305.33(b)", False),
+        ("orders", 50, 5, "45 CFR 305.33(d)", False),
+        ("current_collections", 40, 5, "45 CFR 305.33; 42 USC 658a(b)(6)", True),
+        ("arrears_collections", 40, 5, "45 CFR 305.33; 42 USC 658a(b)(6)", True),
+    ):
+        add(f"us.incentive.exception.{measure}.below", "US", FEDERAL_FROM, below, cite, confirm=confirm,
+            note="The exception applies below this value.")
+        add(f"us.incentive.exception.{measure}.min_gain", "US", FEDERAL_FROM, gain, cite, confirm=confirm,
+            note="Points of improvement over the preceding fiscal year needed.")
+        add(f"us.incentive.exception.{measure}.percentage", "US", FEDERAL_FROM, 50, cite, confirm=confirm,
+            note="Applicable percentage earned under the exception.")
+    # Self-assessment benchmarks (45 CFR 308.2): closure 90%, establishment 75% verified; others (confirm).
+    for criterion, benchmark, cite, confirm in (
+        ("case_closure", 90, "45 CFR 308.2(a); 303.11", False),
+        ("establishment", 75, "45 CFR 308.2(b); 303.4(d)", False),
+        ("enforcement", 75, "45 CFR 308.2(c); 303.6(c)(2)", True),
+        ("disbursement", 75, "45 CFR 308.2(d); 42 USC 654b(c)", True),
+        ("medical_support", 75, "45 CFR 308.2(e); 303.31", True),
+        ("review_adjustment", 75, "45 CFR 308.2(f); 303.8(b)", True),
+        ("interstate", 75, "45 CFR 308.2(g); 303.7", True),
+        ("expedited", 75, "45 CFR 308.2(h); 303.101(b)(2)(i)", True),
+    ):
+        add(f"us.self_assessment.{criterion}.benchmark", "US", FEDERAL_FROM, benchmark, cite, confirm=confirm,
+            note="Compliance (%) a self-assessment review must reach for the criterion.")
+
+    # --- Enforcement timeframe (45 CFR 303.6(c)(2)), read by enforcement.services.sweep -------------
+    add("us.enforcement.action_days", "US", FEDERAL_FROM, 30, "45 CFR 303.6(c)(2)",
+        note="Calendar days to take an enforcement action after the delinquency is identified or the NCP "
+             "located, whichever is later.")
+    add("us.enforcement.action_days_service", "US", FEDERAL_FROM, 60, "45 CFR 303.6(c)(2)",
+        note="The same timeframe when service of process is needed.")
+
+    # --- State remedy thresholds (the office's remedy rules may be stricter, never looser) -------
+    add("ny.remedy.credit_bureau.notice_days", "NY", FEDERAL_FROM, 10, "42 USC 666(a)(7); NY SSL 111-c(2)(h)",
+        note="Least number of days' notice before reporting to a consumer reporting agency.")
+    add("ny.remedy.license_suspension.months_min", "NY", FEDERAL_FROM, 4, "NY DRL 244-b; FCA 458-a",
+        note="Arrears of at least this many months of support (retroactive support excluded).")
+    add("ca.remedy.license_suspension.days_past_due", "CA", FEDERAL_FROM, 30, "Fam. Code 17520", confirm=True,
+        note="Listed when more than this many days delinquent.")
+    add("ca.remedy.license_suspension.months_min", "CA", FEDERAL_FROM, 4, "Fam. Code 17520", confirm=True,
+        note="Suspension after more than this many months of arrears.")
+    add("ca.remedy.state_collection.days_past_due", "CA", FEDERAL_FROM, 60, "Fam. Code 17500(c)",
+        note="Transfer to state collection when more than this many days past due …")
+    add("ca.remedy.state_collection.arrears_min", "CA", FEDERAL_FROM, 100, "Fam. Code 17500(c)",
+        note="… and more than this amount is owed.")
+
+    # --- Federal remedy thresholds ----------------------------------------------------------------
+    add("us.remedy.offset.assigned_min", "US", FEDERAL_FROM, 150, "45 CFR 303.72(a)(1)",
+        note="Federal tax refund offset: past-due support assigned to the state of at least this amount "
+             "(may be added across one NCP's cases, PIQ-01-06).")
+    add("us.remedy.offset.unassigned_min", "US", FEDERAL_FROM, 500, "45 CFR 303.72(a)(2)",
+        note="Federal tax refund offset: past-due support owed to the family (not assigned) of at least this "
+             "amount (may be added across one NCP's cases, PIQ-01-06).")
+    add("us.remedy.passport.min", "US", FEDERAL_FROM, 5000, "42 USC 652(k)(1) as enacted by PRWORA 1996",
+        note="Passport denial: arrears exceeding this amount (before the Deficit Reduction Act of 2005).")
+    add("us.remedy.passport.min", "US", PASSPORT_DRA, 2500, "42 USC 652(k)(1) as amended by DRA 2005 s. 7303",
+        note="Passport denial: arrears exceeding this amount (from October 1, 2006; OCSE DCL of March 29, 2006).")
     return rows
 
 
 SEED_ROWS = _rows()
+
+
+def seed_value(key: str, jurisdiction: str, on: date | None = None) -> Decimal:
+    """The seeded value of ``key`` in force on ``on`` (the latest seeded one without a date): the
+    default other apps' seed data (e.g. the remedy rules) take, so a number is written down once."""
+    rows = [r for r in SEED_ROWS if r["key"] == key and r["jurisdiction"] == jurisdiction
+            and (on is None or r["effective_on"] <= on)]
+    if not rows:
+        raise LookupError(f"No seeded {jurisdiction} legal parameter {key!r}.")
+    return max(rows, key=lambda r: r["effective_on"])["value"]
 
 
 def seed(*, LegalParameter, using: str = "default") -> int:  # noqa: N803

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from cases.models import CaseBalance
 
+from .legal_floors import rule_under_law
 from .models import EnforcementAction, RemedyRule
 from .services.sweep import _figures_fill, qualifying_balances
 
@@ -84,6 +85,7 @@ def rule_check(*, action: EnforcementAction, as_of: date) -> RuleCheck:
     if rule is None:
         return RuleCheck(met=False, rule=None, as_of=as_of, **figures,
                          reasons=[f"No {action.get_remedy_display().lower()} rule is in effect on {as_of:%B %d, %Y}."])
+    rule = rule_under_law(rule, on=as_of)  # the stricter of the office's and the law's thresholds
     _figures_fill(low=action.case_id, high=action.case_id + 1)
     balances = CaseBalance.objects.filter(case_id=action.case_id, case__status="open")
     met = qualifying_balances(rule=rule, as_of=as_of, balances=balances).exists()

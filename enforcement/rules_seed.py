@@ -7,7 +7,8 @@ are office defaults that an administrator revises as a dated new version.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+
+from core.legal_seed import seed_value
 
 SEED_EFFECTIVE_FROM = date(2000, 1, 1)
 CONFIRM = "Not fixed by DOMAIN.md: office default, confirm locally and revise as a dated version."
@@ -20,20 +21,20 @@ _FEDERAL = [
               "(42 USC 666(b)(6)(A)(i)). Contest period: " + CONFIRM, "to_confirm": True,
     },
     {
-        "remedy": "federal_tax_offset", "requires_delinquency": False, "assigned_arrears_min": Decimal("150.00"),
-        "unassigned_arrears_min": Decimal("500.00"), "aggregate_by_ncp": True, "notice_days": 0, "contest_days": 30,
-        "partner": "OCSE Federal Offset Program (U.S. Treasury)", "citation": "45 CFR 303.72; PIQ-01-06",
+        "remedy": "federal_tax_offset", "requires_delinquency": False, "assigned_arrears_min": seed_value("us.remedy.offset.assigned_min", "US"),
+        "unassigned_arrears_min": seed_value("us.remedy.offset.unassigned_min", "US"), "aggregate_by_ncp": True,
+        "notice_days": 0, "contest_days": 30, "partner": "OCSE Federal Offset Program (U.S. Treasury)", "citation": "45 CFR 303.72; PIQ-01-06",
         "notes": "Arrears >= $150 assigned or >= $500 unassigned, added across one NCP's cases per category. "
               "Pre-offset notice contest period: " + CONFIRM, "to_confirm": True,
     },
     {
-        "remedy": "state_tax_offset", "requires_delinquency": False, "assigned_arrears_min": Decimal("150.00"),
-        "unassigned_arrears_min": Decimal("500.00"), "aggregate_by_ncp": True, "notice_days": 0, "contest_days": 30,
-        "partner": "State tax department", "citation": "42 USC 666(a)(3); state tax offset program",
+        "remedy": "state_tax_offset", "requires_delinquency": False, "assigned_arrears_min": seed_value("us.remedy.offset.assigned_min", "US"),
+        "unassigned_arrears_min": seed_value("us.remedy.offset.unassigned_min", "US"), "aggregate_by_ncp": True,
+        "notice_days": 0, "contest_days": 30, "partner": "State tax department", "citation": "42 USC 666(a)(3); state tax offset program",
         "notes": "Thresholds copied from the federal offset: " + CONFIRM, "to_confirm": True,
     },
     {
-        "remedy": "passport_denial", "requires_delinquency": False, "arrears_min": Decimal("2500.00"),
+        "remedy": "passport_denial", "requires_delinquency": False, "arrears_min": seed_value("us.remedy.passport.min", "US"),
         "arrears_comparison": "gt", "notice_days": 0, "contest_days": 30,
         "partner": "U.S. Department of State (through OCSE)", "citation": "42 USC 652(k)",
         "notes": "Arrears > $2,500. Contest period: " + CONFIRM, "to_confirm": True,
@@ -48,12 +49,13 @@ _FEDERAL = [
 
 _NY = [
     {
-        "remedy": "credit_bureau", "requires_delinquency": True, "notice_days": 10, "contest_days": 0,
+        "remedy": "credit_bureau", "requires_delinquency": True,
+        "notice_days": int(seed_value("ny.remedy.credit_bureau.notice_days", "NY")), "contest_days": 0,
         "partner": "Consumer reporting agencies", "citation": "42 USC 666(a)(7); NY SSL 111-c(2)(h)",
         "notes": "Reported after notice and a chance to contest; NY notice at least 10 days.",
     },
     {
-        "remedy": "license_suspension", "requires_delinquency": False, "months_min": Decimal("4"), "months_comparison": "gte",
+        "remedy": "license_suspension", "requires_delinquency": False, "months_min": seed_value("ny.remedy.license_suspension.months_min", "NY"), "months_comparison": "gte",
         "notice_days": 45, "contest_days": 0, "partner": "NY DMV", "citation": "NY DRL 244-b; FCA 458-a",
         "notes": "Arrears of at least 4 months of support (retroactive support excluded). Notice period: " + CONFIRM,
         "to_confirm": True,
@@ -68,15 +70,15 @@ _CA = [
         "to_confirm": True,
     },
     {
-        "remedy": "license_suspension", "requires_delinquency": False, "days_past_due_min": 30, "days_comparison": "gt",
-        "months_min": Decimal("4"), "months_comparison": "gt", "notice_days": 150, "contest_days": 0, "partner": "CA DMV",
+        "remedy": "license_suspension", "requires_delinquency": False, "days_past_due_min": int(seed_value("ca.remedy.license_suspension.days_past_due", "CA")),
+        "days_comparison": "gt", "months_min": seed_value("ca.remedy.license_suspension.months_min", "CA"), "months_comparison": "gt", "notice_days": 150, "contest_days": 0, "partner": "CA DMV",
         "citation": "Fam. Code 17520",
         "notes": "Listed when > 30 days delinquent; 150-day temporary licence (the notice period); suspension "
               "after > 4 months of arrears (confirm).", "to_confirm": True,
     },
     {
-        "remedy": "state_collection", "requires_delinquency": False, "days_past_due_min": 60, "days_comparison": "gt",
-        "arrears_min": Decimal("100.00"), "arrears_comparison": "gt", "notice_days": 0, "contest_days": 0,
+        "remedy": "state_collection", "requires_delinquency": False, "days_past_due_min": int(seed_value("ca.remedy.state_collection.days_past_due", "CA")),
+        "days_comparison": "gt", "arrears_min": seed_value("ca.remedy.state_collection.arrears_min", "CA"), "arrears_comparison": "gt", "notice_days": 0, "contest_days": 0,
         "partner": "Franchise Tax Board (state collection)", "citation": "Fam. Code 17500(c)",
         "notes": "More than 60 days past due and more than $100. Days past due are counted from the date the "
               "case became delinquent.",

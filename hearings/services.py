@@ -18,8 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from complaints import deadlines
-from complaints.choices import ComplaintStatus, DeadlineKey
+from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
 from core import business_days
 from core.numbering import save_with_unique_number
@@ -38,6 +37,14 @@ from .choices import (
     Party,
     RequestStatus,
 )
+from .deadlines import (
+    decide_by,
+    filing_deadline,
+    hold_by,
+    no_resolution_window_end,
+    presumed_received_on,
+    profile,
+)
 from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest, resource_key_of
 
 DEFAULT_COURT_ROUTE = (
@@ -48,19 +55,6 @@ DEFAULT_COURT_ROUTE = (
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def filing_deadline(*, basis: str, complaint_made_on: date, resolution_received_on: date | None,
-                    jurisdiction: str) -> date:
-    """90 days after the resolution was received; with no resolution within 30 days, 90 days after
-    the complaint (Fam. Code 17801). A resolution that came late never shortens the time."""
-    after_complaint = deadlines.due_after(complaint_made_on, DeadlineKey.HEARING_REQUEST, jurisdiction=jurisdiction)
-    if basis == Basis.RESOLUTION and resolution_received_on:
-        after_resolution = deadlines.due_after(resolution_received_on, DeadlineKey.HEARING_REQUEST,
-                                               jurisdiction=jurisdiction)
-        window_end = deadlines.due_after(complaint_made_on, DeadlineKey.NO_RESOLUTION, jurisdiction=jurisdiction)
-        return max(after_resolution, after_complaint) if resolution_received_on > window_end else after_resolution
-    return after_complaint
 
 
 @transaction.atomic
@@ -94,13 +88,13 @@ def hearing_request_create(
         resolved = complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.WITHDRAWN)
         if resolved:
             assert complaint.resolved_on is not None  # a resolved complaint has its date
-            resolution_received_on = resolution_received_on or deadlines.presumed_received_on(complaint.resolved_on)
+            resolution_received_on = resolution_received_on or presumed_received_on(complaint.resolved_on)
             if resolution_received_on < complaint.resolved_on:
                 raise ValidationError({"resolution_received_on": "The resolution cannot be received before it was made."})
         else:
             resolution_received_on = None
     else:
-        jurisdiction = deadlines.profile(getattr(case, "jurisdiction", None))
+        jurisdiction = profile(getattr(case, "jurisdiction", None))
         resolved = resolution_received_on is not None
         if complaint_made_on is None:
             raise ValidationError({"complaint_made_on": "Give the date of the complaint: the complaint process "
@@ -109,7 +103,7 @@ def hearing_request_create(
         raise ValidationError({"complaint_made_on": "The complaint cannot be after the hearing request."})
     if not resolved:
         # Without a resolution the person may go to a hearing once the 30 days have passed.
-        window_end = deadlines.due_after(complaint_made_on, DeadlineKey.NO_RESOLUTION, jurisdiction=jurisdiction)
+        window_end = no_resolution_window_end(complaint_made_on, jurisdiction=jurisdiction)
         if requested_on <= window_end:
             raise ValidationError({"requested_on": (
                 f"The complaint process comes first: the written resolution is due by {window_end:%B %d, %Y}. "
@@ -133,8 +127,8 @@ def hearing_request_create(
         alternate_route=(alternate_route.strip() or (DEFAULT_COURT_ROUTE if not in_jurisdiction else "")),
         filing_deadline=deadline, is_late=is_late, good_cause=GoodCause.PENDING if is_late else "",
         interpreter_language=interpreter_language.strip(), accommodation_needs=accommodation_needs.strip(),
-        hold_by=deadlines.due_after(requested_on, DeadlineKey.HEARING_HELD, jurisdiction=jurisdiction),
-        decide_by=deadlines.due_after(requested_on, DeadlineKey.HEARING_DECISION, jurisdiction=jurisdiction),
+        hold_by=hold_by(requested_on, jurisdiction=jurisdiction),
+        decide_by=decide_by(requested_on, jurisdiction=jurisdiction),
         status=RequestStatus.REQUESTED if in_jurisdiction else RequestStatus.OUT_OF_JURISDICTION,
         created_by=by,
     )

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from cases.selectors import case_by_number
-from complaints.deadlines import presumed_received_on
 from complaints.documents import letter_pdf
 from complaints.models import Complaint
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import selectors, services
 from .choices import ISSUE_OF_CATEGORY, ActionStatus, HearingStatus, RequestStatus
+from .deadlines import presumed_received_on
 from .filtersets import HearingRequestFilterSet
 from .forms import (
     ActionDoneForm,

@@ -8,9 +8,7 @@ from core.admin import ReadOnlyAdmin
 from .models import (
     CriterionRule,
     Expenditure,
-    ImprovementException,
     ImprovementPlan,
-    IncentiveRate,
     PerformanceGoal,
     PlanAction,
     PlanNote,
@@ -21,23 +19,9 @@ from .models import (
 )
 
 
-@admin.register(IncentiveRate)
-class IncentiveRateAdmin(SimpleHistoryAdmin):
-    list_display = ("table", "effective_from", "floor", "percentage", "citation", "needs_confirmation")
-    list_filter = ("table", "effective_from", "needs_confirmation")
-    search_fields = ("citation",)
-
-
-@admin.register(ImprovementException)
-class ImprovementExceptionAdmin(SimpleHistoryAdmin):
-    list_display = ("measure", "effective_from", "below", "min_gain", "percentage", "citation", "needs_confirmation")
-    list_filter = ("measure", "needs_confirmation")
-    search_fields = ("citation",)
-
-
 @admin.register(CriterionRule)
 class CriterionRuleAdmin(SimpleHistoryAdmin):
-    list_display = ("criterion", "effective_from", "benchmark", "citation", "needs_confirmation")
+    list_display = ("criterion", "effective_from", "citation", "needs_confirmation")
     list_filter = ("criterion", "needs_confirmation")
     search_fields = ("citation",)
 

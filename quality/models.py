@@ -55,60 +55,17 @@ class IncentiveTable(models.TextChoices):
     COST_EFFECTIVENESS = "cost_effectiveness", "Table 3: cost-effectiveness"
 
 
-class IncentiveRate(OfficeWide, models.Model):
-    """One band of an incentive table (45 CFR 305.33): a measure at or above ``floor`` (whole
-    percent, or a ratio for cost-effectiveness) earns ``percentage``. A table version is the set of
-    rows sharing an ``effective_from``; lookups use the latest version in force at the year end."""
-
-    table = models.CharField(max_length=30, choices=IncentiveTable.choices)
-    effective_from = models.DateField()
-    floor = models.DecimalField(max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
-    percentage = models.DecimalField(max_digits=5, decimal_places=2,
-                                     validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))])
-    citation = models.CharField(max_length=200)
-    needs_confirmation = models.BooleanField(default=False, help_text="From a secondary source (confirm).")
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["table", "-effective_from", "-floor"]
-        constraints = [models.UniqueConstraint(fields=["table", "effective_from", "floor"], name="quality_rate_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.get_table_display()} ≥ {self.floor} → {self.percentage} (from {self.effective_from})"
-
-
-class ImprovementException(OfficeWide, models.Model):
-    """Below ``below`` a measure earns ``percentage`` when it rose ≥ ``min_gain`` points over the
-    preceding fiscal year (45 CFR 305.33(b), (d); collections (confirm))."""
-
-    measure = models.CharField(max_length=30, choices=MeasureName.choices)
-    effective_from = models.DateField()
-    below = models.DecimalField(max_digits=5, decimal_places=2)
-    min_gain = models.DecimalField(max_digits=5, decimal_places=2)
-    percentage = models.DecimalField(max_digits=5, decimal_places=2)
-    citation = models.CharField(max_length=200)
-    needs_confirmation = models.BooleanField(default=False)
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["measure", "-effective_from"]
-        constraints = [models.UniqueConstraint(fields=["measure", "effective_from"], name="quality_exception_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.get_measure_display()}: below {self.below}, +{self.min_gain} → {self.percentage}"
-
-
 class CriterionRule(OfficeWide, models.Model):
-    """A self-assessment criterion's benchmark and checklist (45 CFR 308.2), dated."""
+    """A self-assessment criterion's checklist (the questions a reviewer answers), dated. Its
+    benchmark (45 CFR 308.2) is a legal number: the row ``us.self_assessment.<criterion>.benchmark``,
+    set on the instance by ``quality.selectors.criterion_rules``."""
+
+    benchmark: Decimal | None = None
+    benchmark_citation = ""
+    benchmark_confirm = False
 
     criterion = models.CharField(max_length=30, choices=Criterion.choices)
     effective_from = models.DateField()
-    benchmark = models.DecimalField(max_digits=5, decimal_places=2,
-                                    validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))])
     checklist = models.JSONField(default=list, help_text="Questions a reviewer answers for each sampled case.")
     citation = models.CharField(max_length=200)
     needs_confirmation = models.BooleanField(default=False)
@@ -121,7 +78,7 @@ class CriterionRule(OfficeWide, models.Model):
         constraints = [models.UniqueConstraint(fields=["criterion", "effective_from"], name="quality_criterion_unique")]
 
     def __str__(self) -> str:
-        return f"{self.get_criterion_display()} {self.benchmark}%"
+        return f"{self.get_criterion_display()} from {self.effective_from}"
 
 
 class Expenditure(OfficeWide, models.Model):

@@ -1,35 +1,27 @@
-"""The legal tables (45 CFR 305.33 incentive tables and exceptions, 45 CFR 308.2 benchmarks),
-seeded by migration 0002 and restored after a flush (see core.reference_data). Existing rows —
-possibly corrected by an administrator — are never overwritten."""
+"""The self-assessment checklists (office text for the 45 CFR 308.2 criteria), seeded by migration
+0002 and restored after a flush (see core.reference_data). The legal numbers of the quality function
+(incentive tables, exceptions, benchmarks) are ``core.LegalParameter`` rows (``core.legal_seed``).
+Existing rows, possibly corrected by an administrator, are never overwritten."""
 
 from __future__ import annotations
 
 
-def seed(*, IncentiveRate, ImprovementException, CriterionRule, using: str = "default") -> None:  # noqa: N803
-    from quality.rules import DEFAULT_BANDS, DEFAULT_CRITERIA, DEFAULT_EXCEPTIONS, RULES_EFFECTIVE_FROM
+def seed(*, CriterionRule, using: str = "default", **extra) -> None:  # noqa: N803
+    """``extra``: more defaults for a historical model (migration 0002's ``benchmark``)."""
+    from quality.rules import DEFAULT_CRITERIA, RULES_EFFECTIVE_FROM
 
-    for table, bands in DEFAULT_BANDS.items():
-        for band in bands:
-            IncentiveRate.objects.using(using).get_or_create(
-                table=table, effective_from=RULES_EFFECTIVE_FROM, floor=band.floor,
-                defaults={"percentage": band.percentage, "citation": band.citation,
-                          "needs_confirmation": band.needs_confirmation})
-    for measure, exc in DEFAULT_EXCEPTIONS.items():
-        ImprovementException.objects.using(using).get_or_create(
-            measure=str(measure), effective_from=RULES_EFFECTIVE_FROM,
-            defaults={"below": exc.below, "min_gain": exc.min_gain, "percentage": exc.percentage,
-                      "citation": exc.citation, "needs_confirmation": exc.needs_confirmation})
     for criterion, rule in DEFAULT_CRITERIA.items():
+        defaults = {"checklist": rule["checklist"], "citation": rule["citation"],
+                    "needs_confirmation": rule["needs_confirmation"]}
+        for name, value_of in extra.items():
+            defaults[name] = value_of(str(criterion))
         CriterionRule.objects.using(using).get_or_create(
-            criterion=str(criterion), effective_from=RULES_EFFECTIVE_FROM,
-            defaults={"benchmark": rule["benchmark"], "checklist": rule["checklist"], "citation": rule["citation"],
-                      "needs_confirmation": rule["needs_confirmation"]})
+            criterion=str(criterion), effective_from=RULES_EFFECTIVE_FROM, defaults=defaults)
 
 
 def ensure(*, using: str) -> None:
-    from quality.models import CriterionRule, ImprovementException, IncentiveRate
+    from quality.models import CriterionRule
 
-    if IncentiveRate.objects.using(using).exists() and CriterionRule.objects.using(using).exists():
+    if CriterionRule.objects.using(using).exists():
         return
-    seed(IncentiveRate=IncentiveRate, ImprovementException=ImprovementException, CriterionRule=CriterionRule,
-         using=using)
+    seed(CriterionRule=CriterionRule, using=using)

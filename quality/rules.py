@@ -1,8 +1,12 @@
-"""Legal numbers of the quality function, as dated default rows with citations.
+"""The quality function's legal numbers and the pure lookups on them.
 
-These constants seed the ``IncentiveRate``, ``ImprovementException`` and ``CriterionRule`` tables
-(data migration); an administrator may add dated rows (admin) when a rule changes or a
-**(confirm)** value is corrected — the lookups always read the table, never these constants.
+The incentive tables (45 CFR 305.33), improvement exceptions and self-assessment benchmarks
+(45 CFR 308.2) are dated ``core.LegalParameter`` rows (keys ``us.incentive.<table>.band.<n>.floor``
+/ ``.percentage`` with ``us.incentive.<table>.band_count``, ``us.incentive.exception.<measure>.*``,
+``us.self_assessment.<criterion>.benchmark``), seeded in ``core.legal_seed``; ``RuleBook``
+(selectors) reads the rows in force on a date through ``book_from``. ``DEFAULT_BANDS`` and
+``DEFAULT_EXCEPTIONS`` are the seeded rows read the same way (for the pure tests and the "what
+would it take" table); the checklists of the review criteria are office text, not legal numbers.
 The pure functions here do the table lookups so they can be tested at every boundary.
 """
 
@@ -52,84 +56,97 @@ class Exception_:
     needs_confirmation: bool = False
 
 
-def _establishment_bands() -> list[Band]:
-    cite = "45 CFR 305.33, table 1"
-    bands = [Band(Decimal(80), Decimal(100), cite)]
-    bands += [Band(Decimal(p), Decimal(100 - 2 * (80 - p)), cite) for p in range(79, 69, -1)]  # 79→98 … 70→80
-    # 69→79 … 59→69 verified; 58→68 … 50→60 are (confirm) in DOMAIN.md.
-    bands += [Band(Decimal(p), Decimal(p + 10), cite, needs_confirmation=p < 59) for p in range(69, 49, -1)]
-    bands.append(Band(Decimal(0), Decimal(0), cite))
-    return bands
+def bands_from(lookup, table: str) -> list[Band]:
+    """The bands of ``table`` from ``lookup`` (a ``core.legal.ParameterSet`` or ``SeedLookup``)."""
+    prefix = f"us.incentive.{table}"
+    count = int(lookup.value(f"{prefix}.band_count", jurisdiction="US"))
+    result = []
+    for n in range(1, count + 1):
+        floor = lookup.row(f"{prefix}.band.{n}.floor", jurisdiction="US")
+        pct = lookup.row(f"{prefix}.band.{n}.percentage", jurisdiction="US")
+        result.append(Band(floor.value, pct.value, floor.citation, floor.confirm or pct.confirm))
+    return result
 
 
-def _collections_bands() -> list[Band]:
-    cite = "45 CFR 305.33, table 2"
-    # Same shape as table 1 (confirm upper rows); 40% → 50 and below 40% → 0 are verified.
-    bands = [Band(Decimal(80), Decimal(100), cite, needs_confirmation=True)]
-    bands += [Band(Decimal(p), Decimal(100 - 2 * (80 - p)), cite, True) for p in range(79, 69, -1)]
-    bands += [Band(Decimal(p), Decimal(p + 10), cite, needs_confirmation=p != 40) for p in range(69, 39, -1)]
-    bands.append(Band(Decimal(0), Decimal(0), cite))
-    return bands
+def exception_from(lookup, measure: str) -> Exception_ | None:
+    prefix = f"us.incentive.exception.{measure}"
+    if not lookup.has(f"{prefix}.below", jurisdiction="US"):
+        return None
+    below = lookup.row(f"{prefix}.below", jurisdiction="US")
+    return Exception_(below.value, lookup.value(f"{prefix}.min_gain", jurisdiction="US"),
+                      lookup.value(f"{prefix}.percentage", jurisdiction="US"), below.citation, below.confirm)
 
 
-def _cost_bands() -> list[Band]:
-    cite = "45 CFR 305.33, table 3"
-    pairs = [("5.00", 100), ("4.50", 90), ("4.00", 80), ("3.50", 70), ("3.00", 60), ("2.50", 50), ("2.00", 40),
-             ("0.00", 0)]
-    return [Band(Decimal(f), Decimal(p), cite) for f, p in pairs]
+def benchmark_key(criterion: str) -> str:
+    return f"us.self_assessment.{criterion}.benchmark"
 
 
-DEFAULT_BANDS: dict[str, list[Band]] = {
-    TABLE_ESTABLISHMENT: _establishment_bands(),
-    TABLE_COLLECTIONS: _collections_bands(),
-    TABLE_COST: _cost_bands(),
-}
+class SeedLookup:
+    """The latest seeded row of each key (``core.legal_seed``), with a ``ParameterSet``'s reading
+    methods: the defaults as data, written down once."""
 
+    def __init__(self) -> None:
+        from core.legal import UsedParameter
+        from core.legal_seed import SEED_ROWS
+
+        self._rows: dict[tuple[str, str], UsedParameter] = {}
+        for row in sorted(SEED_ROWS, key=lambda r: r["effective_on"]):
+            self._rows[(row["jurisdiction"], row["key"])] = UsedParameter(**row)
+
+    def row(self, key: str, *, jurisdiction: str = "US"):
+        return self._rows[(jurisdiction, key)]
+
+    def value(self, key: str, *, jurisdiction: str = "US") -> Decimal:
+        return self.row(key, jurisdiction=jurisdiction).value
+
+    def has(self, key: str, *, jurisdiction: str = "US") -> bool:
+        return (jurisdiction, key) in self._rows
+
+
+_SEED = SeedLookup()
+DEFAULT_BANDS: dict[str, list[Band]] = {table: bands_from(_SEED, table)
+                                        for table in (TABLE_ESTABLISHMENT, TABLE_COLLECTIONS, TABLE_COST)}
 DEFAULT_EXCEPTIONS: dict[str, Exception_] = {
-    MeasureName.PATERNITY: Exception_(Decimal(50), Decimal(10), Decimal(50), "45 CFR 305.33(b)"),
-    MeasureName.ORDERS: Exception_(Decimal(50), Decimal(5), Decimal(50), "45 CFR 305.33(d)"),
-    MeasureName.CURRENT_COLLECTIONS: Exception_(Decimal(40), Decimal(5), Decimal(50), "45 CFR 305.33; 42 USC 658a(b)(6)",
-                                                needs_confirmation=True),
-    MeasureName.ARREARS_COLLECTIONS: Exception_(Decimal(40), Decimal(5), Decimal(50), "45 CFR 305.33; 42 USC 658a(b)(6)",
-                                                needs_confirmation=True),
+    m: e for m in (MeasureName.PATERNITY, MeasureName.ORDERS, MeasureName.CURRENT_COLLECTIONS,
+                   MeasureName.ARREARS_COLLECTIONS) if (e := exception_from(_SEED, m)) is not None
 }
 
-# Self-assessment benchmarks (45 CFR 308.2): closure 90%, establishment 75% verified; the others (confirm).
+# Self-assessment review checklists (office text). The benchmarks are legal rows (benchmark_key).
 DEFAULT_CRITERIA: dict[str, dict] = {
     Criterion.CASE_CLOSURE: {
-        "benchmark": Decimal(90), "citation": "45 CFR 308.2(a); 303.11", "needs_confirmation": False,
+        "citation": "45 CFR 308.2(a); 303.11", "needs_confirmation": False,
         "checklist": ["The closure reason is one of the 45 CFR 303.11 criteria",
                       "The facts supporting the reason are documented",
                       "The pre-closure notice was sent when required"],
     },
     Criterion.ESTABLISHMENT: {
-        "benchmark": Decimal(75), "citation": "45 CFR 308.2(b); 303.4(d)", "needs_confirmation": False,
+        "citation": "45 CFR 308.2(b); 303.4(d)", "needs_confirmation": False,
         "checklist": ["An order was established or service completed within 90 days of locating the NCP",
                       "Paternity was established or acknowledged where needed"],
     },
     Criterion.ENFORCEMENT: {
-        "benchmark": Decimal(75), "citation": "45 CFR 308.2(c); 303.6(c)(2)", "needs_confirmation": True,
+        "citation": "45 CFR 308.2(c); 303.6(c)(2)", "needs_confirmation": True,
         "checklist": ["Income withholding was used where an employer is known",
                       "An enforcement action was taken within 30 days of the delinquency"],
     },
     Criterion.DISBURSEMENT: {
-        "benchmark": Decimal(75), "citation": "45 CFR 308.2(d); 42 USC 654b(c)", "needs_confirmation": True,
+        "citation": "45 CFR 308.2(d); 42 USC 654b(c)", "needs_confirmation": True,
         "checklist": ["Collections were disbursed within 2 business days of receipt"],
     },
     Criterion.MEDICAL_SUPPORT: {
-        "benchmark": Decimal(75), "citation": "45 CFR 308.2(e); 303.31", "needs_confirmation": True,
+        "citation": "45 CFR 308.2(e); 303.31", "needs_confirmation": True,
         "checklist": ["The order provides for medical support", "Medical support was enforced"],
     },
     Criterion.REVIEW_ADJUSTMENT: {
-        "benchmark": Decimal(75), "citation": "45 CFR 308.2(f); 303.8(b)", "needs_confirmation": True,
+        "citation": "45 CFR 308.2(f); 303.8(b)", "needs_confirmation": True,
         "checklist": ["A review was offered or done within 3 years", "Notice of the right to request a review was sent"],
     },
     Criterion.INTERSTATE: {
-        "benchmark": Decimal(75), "citation": "45 CFR 308.2(g); 303.7", "needs_confirmation": True,
+        "citation": "45 CFR 308.2(g); 303.7", "needs_confirmation": True,
         "checklist": ["The initiating state referred the case within 20 days", "Status requests were answered"],
     },
     Criterion.EXPEDITED: {
-        "benchmark": Decimal(75), "citation": "45 CFR 308.2(h); 303.101(b)(2)(i)", "needs_confirmation": True,
+        "citation": "45 CFR 308.2(h); 303.101(b)(2)(i)", "needs_confirmation": True,
         "checklist": ["Service to disposition within 6 months (75%) / 12 months (90%)"],
     },
 }

@@ -8,37 +8,32 @@ from decimal import Decimal
 
 from django.db.models import Max, Prefetch, Q
 
+from core.legal import ParameterSet
+
 from .choices import SampleResult, SnapshotLevel
 from .models import (
     CriterionRule,
     Expenditure,
-    ImprovementException,
     ImprovementPlan,
-    IncentiveRate,
     PlanAction,
     ReviewSample,
     Snapshot,
     SnapshotValue,
 )
-from .rules import TABLE_OF_MEASURE, Band, Exception_
+from .rules import TABLE_OF_MEASURE, Band, Exception_, bands_from, benchmark_key, exception_from
 
 
 class RuleBook:
-    """The incentive tables and improvement exceptions in force on a date (two queries)."""
+    """The incentive tables and improvement exceptions in force on a date: the dated legal rows
+    (``core.LegalParameter``, one query); ``LegalParameterMissing`` before the first row."""
 
     def __init__(self, *, on: date):
         self.on = on
-        rows = list(IncentiveRate.objects.filter(effective_from__lte=on).order_by("table", "-effective_from", "-floor"))
-        latest: dict[str, date] = {}
-        self.bands: dict[str, list[Band]] = defaultdict(list)
-        for r in rows:
-            latest.setdefault(r.table, r.effective_from)
-            if r.effective_from == latest[r.table]:
-                self.bands[r.table].append(Band(r.floor, r.percentage, r.citation, r.needs_confirmation))
-        self.exceptions: dict[str, Exception_] = {}
-        for e in ImprovementException.objects.filter(effective_from__lte=on).order_by("measure", "-effective_from"):
-            self.exceptions.setdefault(e.measure, Exception_(e.below, e.min_gain, e.percentage, e.citation,
-                                                             e.needs_confirmation))
+        params = ParameterSet(jurisdiction="US", on=on, prefix="us.incentive.")
+        self.bands: dict[str, list[Band]] = {table: bands_from(params, table) for table in set(TABLE_OF_MEASURE.values())}
+        self.exceptions: dict[str, Exception_] = {
+            m: e for m in TABLE_OF_MEASURE if (e := exception_from(params, m)) is not None}
+        self.used = params.used
 
     def bands_for(self, measure: str) -> list[Band]:
         return self.bands.get(TABLE_OF_MEASURE[measure], [])
@@ -48,10 +43,17 @@ class RuleBook:
 
 
 def criterion_rules(*, on: date) -> dict[str, CriterionRule]:
-    """Criterion → the rule (benchmark, checklist) in force on ``on``."""
+    """Criterion → the rule (checklist) in force on ``on``, with ``benchmark`` (and its citation and
+    confirm flag) from the legal row ``us.self_assessment.<criterion>.benchmark`` in force on ``on``."""
+    params = ParameterSet(jurisdiction="US", on=on, prefix="us.self_assessment.")
     rules: dict[str, CriterionRule] = {}
     for rule in CriterionRule.objects.filter(effective_from__lte=on).order_by("criterion", "-effective_from"):
-        rules.setdefault(rule.criterion, rule)
+        if rule.criterion in rules:
+            continue
+        row = params.row(benchmark_key(rule.criterion))
+        rule.benchmark = row.value.quantize(Decimal("0.01"))  # a percentage, shown with two decimals
+        rule.benchmark_citation, rule.benchmark_confirm = row.citation, row.confirm
+        rules[rule.criterion] = rule
     return rules
 
 

@@ -67,9 +67,10 @@ def _as_of(request) -> date | None:
         raise Http404("as_of must be a date (YYYY-MM-DD).") from exc
 
 
-def _top_floor(measure: str) -> Decimal:
-    """The value that earns 100% (the dashboard's default target)."""
-    bands = DEFAULT_BANDS[TABLE_OF_MEASURE[measure]]
+def _top_floor(measure: str, book: selectors.RuleBook | None = None) -> Decimal:
+    """The value that earns 100% (the dashboard's default target), in the legal table in force
+    (``book``; the seeded table without one)."""
+    bands = book.bands_for(measure) if book is not None else DEFAULT_BANDS[TABLE_OF_MEASURE[measure]]
     return min(b.floor for b in bands if b.percentage == max(x.percentage for x in bands))
 
 
@@ -100,11 +101,13 @@ class DashboardView(PermissionMixin, TemplateView):
         values = selectors.dashboard_values(snapshot=snapshot, drill_measures=list(MEASURE_DRILL))
         office = {v.measure: v for v in values if v.level == SnapshotLevel.OFFICE}
         measures = []
+        book = selectors.RuleBook(on=snapshot.taken_on)
         for name, label in MeasureName.choices:
             v = office.get(name)
             drill = MEASURE_DRILL.get(name)
-            measures.append({"name": name, "label": label, "v": v, "target": _top_floor(name), "drill": drill,
-                             "met": v is not None and v.value is not None and v.value >= _top_floor(name)})
+            target = _top_floor(name, book)
+            measures.append({"name": name, "label": label, "v": v, "target": target, "drill": drill,
+                             "met": v is not None and v.value is not None and v.value >= target})
         context["measures"] = measures
         context["incentive"] = incentive_estimate({n: (office[n].incentive_percentage if n in office else None)
                                                    for n in MeasureName.values})

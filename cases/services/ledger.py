@@ -510,9 +510,10 @@ def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance],
         if collected_on >= balances[case_id].current_month:
             passed[case_id] += amount
     by_id = {case.pk: case for case in cases}
+    table = rules.pass_through_table()
     return {
         case_id: (rules.pass_through_limit(jurisdiction=by_id[case_id].jurisdiction, children=children.get(case_id, 0),
-                                           on=balances[case_id].current_month), passed[case_id])
+                                           on=balances[case_id].current_month, table=table), passed[case_id])
         for case_id in ids
     }
 
@@ -856,11 +857,21 @@ def collection_reverse(*, collection: Collection, reason: str, by: User | None =
                 .values_list("pk", "amount"))
     locked.status = CollectionStatus.REVERSED
     locked.save(update_fields=["status"])
+    # The collections of the case collected on or after this one were distributed with this one's
+    # payment in front of them: distribute them again in order of collection (45 CFR 302.51), by
+    # reversal and new entries (never an UPDATE), recorded in this one event.
+    from .ledger_redistribute import case_redistribute
+
+    changes: list[dict] = []
+    case_redistribute(case=case, balance=balance, from_date=locked.collected_on, on=on, by=by, spells=spells,
+                      reason=f"collection {locked.source_reference} reversed", changes_out=changes)
     event_record(verb="collection.reversed", subject=locked, case_id=case.pk, actor=by,
-                 summary=f"{locked.amount} ref {locked.source_reference} reversed: {reason}"
-                         + (f"; {len(sent)} disbursement(s) already sent — recover the overpayment" if sent else ""),
+                 summary=(f"{locked.amount} ref {locked.source_reference} reversed: {reason}"
+                          + (f"; {len(sent)} disbursement(s) already sent — recover the overpayment" if sent else "")
+                          + (f"; {len(changes)} later collection(s) redistributed" if changes else ""))[:500],
                  data={"reason": reason, "cancelled_disbursements": cancelled,
-                       "sent_disbursements": [[pk, str(amount)] for pk, amount in sent]})
+                       "sent_disbursements": [[pk, str(amount)] for pk, amount in sent],
+                       "redistributed": changes})
     return reversals
 
 

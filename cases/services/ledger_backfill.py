@@ -158,13 +158,15 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
     """Draw, distribute and write the month's payments: rows go in as tuples (``rows_insert``),
     and each paying case's balance moves in one update (amounts and last payment)."""
     collections: list[tuple] = []
+    pass_through = rules.pass_through_table()
     lines: list[tuple[int, rules.Distribution]] = []
     moves: dict[int, list] = {}
     for case_id, state in states.items():
         for n, (received_on, amount, source) in enumerate(_payments(state, month, last_day)):
             pass_left = ZERO
             if state.assistance == rules.CURRENT_ASSISTANCE:
-                limit = rules.pass_through_limit(jurisdiction=state.jurisdiction, children=state.children, on=month)
+                limit = rules.pass_through_limit(jurisdiction=state.jurisdiction, children=state.children, on=month,
+                                                 table=pass_through)
                 pass_left = max(limit - state.passed_through, ZERO)
             result = rules.distribute(
                 assistance_status=state.assistance, source=source, amount=amount,

@@ -116,7 +116,7 @@ def _months_due_and_paid(case: Case, months: set[date], exclude: list[int]):
 
 def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: date, by=None, actor_label: str = "",
                       spells: SpellMap | None = None, policy: str | None = None,
-                      reason: str) -> dict[int, list[Allocation]]:
+                      reason: str, changes_out: list | None = None) -> dict[int, list[Allocation]]:
     """Distribute again, in order of collection, every posted collection of ``case`` collected on
     or after ``from_date`` (see the module docstring). ``balance`` is the case's balance row,
     locked by the caller and in the month of ``on``. Returns the new allocations of each
@@ -157,6 +157,7 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
         .exclude(collection_id__in=ids)), ZERO)
 
     plans: dict[int, tuple[rules.Distribution, date, bool, str]] = {}
+    pass_through = rules.pass_through_table((case.jurisdiction,))
     for collection in redo:
         month = month_start(collection.collected_on)
         status = status_in(spells, case, month)
@@ -171,7 +172,8 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
             offer = max(balance.current_due_month - balance.current_paid_month, ZERO)
         pass_left = ZERO
         if status == rules.CURRENT_ASSISTANCE:
-            limit = rules.pass_through_limit(jurisdiction=case.jurisdiction, children=children, on=month)
+            limit = rules.pass_through_limit(jurisdiction=case.jurisdiction, children=children, on=month,
+                                             table=pass_through)
             pass_left = max(limit - (passed[month] if closed else passed_now), ZERO)
         distribution = rules.distribute(
             assistance_status=status, source=collection.source, amount=collection.amount,
@@ -196,13 +198,13 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
         plans[collection.pk] = (distribution, month, closed, month_bucket)
 
     result = _write(case=case, redo=redo, plans=plans, live_allocations=live_allocations, live_entries=live_entries,
-                    received=received, on=on, by=by, actor_label=actor_label, reason=reason)
+                    received=received, on=on, by=by, actor_label=actor_label, reason=reason, changes_out=changes_out)
     _refresh_derived(balance, on=on)
     _balances_save([balance])
     return result
 
 
-def _write(*, case, redo, plans, live_allocations, live_entries, received, on, by, actor_label,
+def _write(*, case, redo, plans, live_allocations, live_entries, received, on, by, actor_label, changes_out=None,
            reason) -> dict[int, list[Allocation]]:
     reversals: list[LedgerEntry] = []
     entries: list[tuple] = []
@@ -284,7 +286,9 @@ def _write(*, case, redo, plans, live_allocations, live_entries, received, on, b
     for collection in redo:
         if collection.pk not in received:
             result.setdefault(collection.pk, [])
-    if changes:
+    if changes_out is not None:
+        changes_out.extend(changes)
+    elif changes:
         recover = [c for c in changes if Decimal(c["family_to_recover"]) > 0]
         event_record(verb="collections.redistributed", subject=case, case_id=case.pk, actor=by,
                      actor_label=actor_label,

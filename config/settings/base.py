@@ -375,6 +375,8 @@ SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 # A mailed written resolution is received this many calendar days after its date; the state
 # hearing deadline runs from receipt (Cal. Code Civ. Proc. 1013(a): 5 days within the state) (confirm).
 CASEWORKS_MAILING_ALLOWANCE_DAYS = env.int("CASEWORKS_MAILING_ALLOWANCE_DAYS", default=5)
+# Office practice (not a legal number): remind a complaint's investigator this many days before it is due.
+CASEWORKS_COMPLAINT_DUE_SOON_DAYS = env.int("CASEWORKS_COMPLAINT_DUE_SOON_DAYS", default=5)
 # How long audit records are kept (IRS Publication 1075 practice: 7 years).
 CASEWORKS_AUDIT_RETENTION_DAYS = env.int("CASEWORKS_AUDIT_RETENTION_DAYS", default=7 * 365)
 # What happens to a collection's amount beyond everything owed (no federal rule; office policy,

@@ -97,6 +97,18 @@ class RemedyRule(models.Model):
     def scope_filter(cls, user, action):
         return None
 
+    def clean(self) -> None:
+        """The law's thresholds (``core.LegalParameter`` rows in force on ``effective_from``) are a
+        floor: an empty threshold takes the law's value, a lower one is refused (``legal_floors``)."""
+        from django.core.exceptions import ValidationError
+
+        from ..legal_floors import floor_errors
+
+        super().clean()
+        errors = floor_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
     def threshold_text(self) -> str:
         """The conditions in words, for the rules page and the notice letter."""
         parts = []

@@ -44,18 +44,22 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Case, CaseBalance, Employment, SupportOrder
 from core.db import foreign_keys_check_now, insert_from_sql, rows_insert
+from core.legal import legal_parameter
 from core.models import DomainEvent
 from core.money import money
 from core.services import events_bulk_record
 
 from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ChunkStatus, ReleaseReason, SweepStatus
+from ..legal_floors import rule_under_law
 from ..models import BankMatch, EnforcementAction, RemedyRule, SweepChunk, SweepRun
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 5000
-ACTION_TIMEFRAME_DAYS = 30  # 45 CFR 303.6(c)(2): action within 30 calendar days ...
-ACTION_TIMEFRAME_SERVICE_DAYS = 60  # ... or 60 when service of process is needed
+# 45 CFR 303.6(c)(2): action within 30 calendar days, or 60 when service of process is needed: the
+# dated rows ``us.enforcement.action_days`` and ``us.enforcement.action_days_service``.
+ACTION_TIMEFRAME_KEY = "us.enforcement.action_days"
+ACTION_TIMEFRAME_SERVICE_KEY = "us.enforcement.action_days_service"
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Decimal("0.00")
 
@@ -160,7 +164,9 @@ def _sweep_range(*, run: SweepRun, low: int, high: int) -> ChunkCounts:
     counts.advanced = _advance(run=run, low=low, high=high, events=events)
     _delinquency_identify(low=low, high=high, as_of=as_of)
     _figures_fill(low=low, high=high)
-    for rule in RemedyRule.objects.in_effect(as_of).filter(enabled=True).order_by("jurisdiction", "remedy"):
+    for office_rule in RemedyRule.objects.in_effect(as_of).filter(enabled=True).order_by("jurisdiction", "remedy"):
+        # The stricter of the office's thresholds and the law's in force on the run date.
+        rule = rule_under_law(office_rule, on=as_of)
         counts.proposed += _propose(run=run, rule=rule, balances=balances, low=low, high=high, events=events)
     _events_write(run=run, events=events)
     return counts
@@ -374,9 +380,11 @@ ACTION_VARYING = ("case", "total_arrears", "assigned_arrears", "unassigned_arrea
                   "delinquent_since", "figures", "timeframe_start_on", "timeframe_due_on")
 
 
-def _timeframe_days(rule: RemedyRule) -> int:
-    """Days to take the action: 30, or 60 when service of process is needed (45 CFR 303.6(c)(2))."""
-    return ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
+def _timeframe_days(rule: RemedyRule, on: date) -> int:
+    """Days to take the action: 30, or 60 when service of process is needed (45 CFR 303.6(c)(2)),
+    the legal rows in force on ``on``."""
+    key = ACTION_TIMEFRAME_SERVICE_KEY if rule.service_of_process else ACTION_TIMEFRAME_KEY
+    return int(legal_parameter(key, jurisdiction="US", on=on))
 
 
 def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
@@ -385,7 +393,7 @@ def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
     computed by the database (the same values the Python branch below writes on SQLite:
     tests/enforcement run both). Nothing per row comes back to Python."""
     as_of = run.as_of
-    days = _timeframe_days(rule)
+    days = _timeframe_days(rule, as_of)
     inner, inner_params = qs.values_list(*PROPOSAL_SOURCE).query.sql_with_params()
     ncp = ("|| jsonb_build_object('ncp_person_id', r.ncp_id, 'ncp_total_arrears', ROUND(r.cmp_total, 2)::text,"
            " 'ncp_assigned_arrears', ROUND(r.cmp_assigned, 2)::text,"
@@ -449,7 +457,7 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     rows = list(qs.values_list(*PROPOSAL_SOURCE))
     if not rows:
         return 0
-    days = _timeframe_days(rule)
+    days = _timeframe_days(rule, as_of)
     thresholds = rule.threshold_text()
     as_of_text = as_of.isoformat()
     actions = []

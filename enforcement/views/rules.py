@@ -7,8 +7,10 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.generic import ListView
 
+from core.legal import LegalParameterMissing
 from core.views import PermissionMixin, RunListView, ServiceActionView
 
+from ..legal_floors import floor_values
 from ..models import RemedyRule, SweepRun
 from ..services.sweep_jobs import sweep_enqueue, sweep_run_resume, sweep_runs_stuck
 
@@ -27,7 +29,14 @@ class RuleListView(PermissionMixin, ListView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         in_effect = set(RemedyRule.objects.in_effect(today).values_list("pk", flat=True))
-        context.update(today=today, in_effect=in_effect)
+        rules = list(context["object_list"])
+        for rule in rules:
+            # The law's floor under each threshold, in force on the rule's own date and today.
+            try:
+                rule.law_floors = floor_values(rule, on=max(today, rule.effective_from))
+            except LegalParameterMissing as exc:
+                rule.law_floors, rule.law_missing = [], str(exc)
+        context.update(today=today, in_effect=in_effect, object_list=rules, rule_list=rules)
         return context
 
 

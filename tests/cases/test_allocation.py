@@ -21,6 +21,7 @@ from cases.allocation import (
     distribute,
     pass_through_limit,
 )
+from core.legal import LegalParameterMissing
 
 D = Decimal
 UNASSIGNED = Slice(ARREARS_UNASSIGNED, D("300.00"))
@@ -188,8 +189,39 @@ def test_pass_through_table_is_dated_and_counts_children():
     assert pass_through_limit(jurisdiction="NY", children=1, on=date(2024, 12, 31), table=table) == D("50.00")
     assert pass_through_limit(jurisdiction="NY", children=1, on=date(2025, 1, 1), table=table) == D("100.00")
     assert pass_through_limit(jurisdiction="NY", children=2, on=date(2025, 1, 1), table=table) == D("200.00")
-    assert pass_through_limit(jurisdiction="NY", children=1, on=date(2019, 1, 1), table=table) == 0
-    assert pass_through_limit(jurisdiction="CA", children=1, on=date(2025, 1, 1), table=table) == 0
+    # before the first row (or no row at all) is an error, never a silent 0
+    with pytest.raises(LegalParameterMissing, match="starts on 2020-01-01"):
+        pass_through_limit(jurisdiction="NY", children=1, on=date(2019, 12, 31), table=table)
+    with pytest.raises(LegalParameterMissing, match="is configured"):
+        pass_through_limit(jurisdiction="CA", children=1, on=date(2025, 1, 1), table=table)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("jurisdiction", "on", "children", "amount"), [
+    ("NY", date(2007, 12, 31), 1, D("0")), ("NY", date(2008, 1, 1), 1, D("100")), ("NY", date(2008, 1, 1), 2, D("200")),
+    ("NY", date(2008, 1, 2), 3, D("200")), ("CA", date(1999, 1, 1), 1, D("50")), ("CA", date(2026, 11, 1), 2, D("50")),
+])
+def test_pass_through_is_read_from_the_legal_parameters(jurisdiction, on, children, amount):
+    assert pass_through_limit(jurisdiction=jurisdiction, children=children, on=on) == amount
+
+
+@pytest.mark.django_db
+def test_pass_through_before_the_first_legal_row_is_an_error():
+    with pytest.raises(LegalParameterMissing):
+        pass_through_limit(jurisdiction="CA", children=1, on=date(1998, 12, 31))
+    with pytest.raises(LegalParameterMissing):
+        pass_through_limit(jurisdiction="NY", children=1, on=date(1999, 9, 30))
+
+
+@pytest.mark.django_db
+def test_a_new_pass_through_row_is_data_not_code():
+    from core.models import LegalParameter
+
+    LegalParameter.objects.create(key="ca.pass_through.one_child", jurisdiction="CA", effective_on=date(2027, 1, 1),
+                                  value=D("100"), citation="test")
+    assert pass_through_limit(jurisdiction="CA", children=1, on=date(2027, 1, 1)) == D("100")
+    assert pass_through_limit(jurisdiction="CA", children=2, on=date(2027, 1, 1)) == D("50")  # the older row stays
+    assert pass_through_limit(jurisdiction="CA", children=1, on=date(2026, 12, 31)) == D("50")
 
 
 # --- properties -----------------------------------------------------------------------------

@@ -483,3 +483,56 @@ def test_a_collection_recorded_in_the_wrong_month_is_moved_to_its_month_of_colle
     assert (b.current_paid_month, b.unassigned_arrears) == (D("0.00"), D("350.00"))
     assert LedgerEntry.objects.filter(collection=legacy, entry_type=EntryType.REVERSAL).count() == 1
     assert ledger_differences() == []
+
+
+# --- 11.5 reversing a collection redistributes the later ones --------------------------------------
+
+def test_reversing_a_collection_redistributes_the_later_collections_in_one_event():
+    # $500 a month from November. C ($100, collected Nov 20) pays November current. At the December
+    # roll November's unpaid $400 becomes arrears. A ($500, Dec 1) pays December current; B ($500,
+    # Dec 3) pays November's $400 arrears and $100 excess to the family. Reversing A (returned item)
+    # must redistribute B as if A never came: B pays December current $500 (45 CFR 302.51(a)(2));
+    # November's $400 is owed again. C, collected before A, is left as it was.
+    case = case_from(date(2024, 11, 1))
+    with time_machine.travel(at(date(2024, 11, 20)), tick=False):
+        charges_accrue(through=date(2024, 11, 20))
+        c = post(case, "100.00", "C-1120", received_on=date(2024, 11, 20)).collection
+    c_allocations = sorted(Allocation.objects.filter(collection=c).values_list("pk", flat=True))
+    with time_machine.travel(at(date(2024, 12, 3)), tick=False):
+        charges_accrue(through=date(2024, 12, 3))
+        a = post(case, "500.00", "A-1201", received_on=date(2024, 12, 1)).collection
+        b = post(case, "500.00", "B-1203", received_on=date(2024, 12, 3)).collection
+    assert live(b) == [("", "family", D("100.00")), ("arrears_unassigned", "family", D("400.00"))]
+    b_entries = set(LedgerEntry.objects.filter(collection=b).values_list("pk", "amount"))
+    with time_machine.travel(at(date(2024, 12, 10)), tick=False):
+        collection_reverse(collection=a, reason="returned item", by=None)
+    assert live(b) == [("current", "family", D("500.00"))]
+    balance = bal(case)
+    assert (balance.current_due_month, balance.current_paid_month, balance.unassigned_arrears) == (
+        D("500.00"), D("500.00"), D("400.00"))
+    # C untouched; B's old entries are still there, unchanged, each reversed by a new entry
+    assert sorted(Allocation.objects.filter(collection=c, reversed_on__isnull=True).values_list("pk", flat=True)) == (
+        c_allocations)
+    assert b_entries <= set(LedgerEntry.objects.filter(collection=b).values_list("pk", "amount"))
+    assert LedgerEntry.objects.filter(collection=b, entry_type=EntryType.REVERSAL).exists()
+    # one event: the reversal, carrying what it redistributed
+    event = DomainEvent.objects.get(verb="collection.reversed")
+    assert [change["collection"] for change in event.data["redistributed"]] == [b.source_reference]
+    assert "1 later collection(s) redistributed" in event.summary
+    assert not DomainEvent.objects.filter(verb="collections.redistributed").exists()
+    assert Collection.objects.get(pk=a.pk).status == CollectionStatus.REVERSED
+    assert ledger_differences() == []
+
+
+def test_reversing_the_last_collection_changes_no_other():
+    case = case_from(date(2024, 11, 1))
+    with time_machine.travel(at(date(2024, 11, 20)), tick=False):
+        charges_accrue(through=date(2024, 11, 20))
+        first = post(case, "200.00", "F-1", received_on=date(2024, 11, 10)).collection
+        last = post(case, "100.00", "L-1", received_on=date(2024, 11, 20)).collection
+        before = live(first)
+        collection_reverse(collection=last, reason="misapplied", by=None)
+    assert live(first) == before
+    assert DomainEvent.objects.get(verb="collection.reversed").data["redistributed"] == []
+    assert bal(case).current_paid_month == D("200.00")
+    assert ledger_differences() == []

@@ -6,11 +6,14 @@ from datetime import date
 import pytest
 
 from complaints import deadlines
-from complaints.choices import DeadlineKey
-from complaints.models import DeadlineSetting
+from core.deadlines import Deadline, legal_key
+from core.legal import LegalParameterMissing
+from core.models import LegalParameter
+from hearings import deadlines as hearings_deadlines
 from tests.cases.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
+CONFIRMED_IN_DOMAIN = {Deadline.REFERRAL_FORWARD, Deadline.HEARING_HELD, Deadline.HEARING_DECISION}
 
 
 @pytest.mark.parametrize(
@@ -29,7 +32,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_resolution_due_date_rolls_to_next_business_day(received, jurisdiction, due):
-    assert deadlines.due_after(received, DeadlineKey.RESOLUTION, jurisdiction=jurisdiction) == due
+    assert deadlines.due_after(received, Deadline.RESOLUTION, jurisdiction=jurisdiction) == due
 
 
 def test_due_date_uses_the_case_profile(file_complaint):
@@ -40,19 +43,43 @@ def test_due_date_uses_the_case_profile(file_complaint):
 
 
 def test_a_dated_row_changes_the_timeframe_from_its_effective_date():
-    DeadlineSetting.objects.create(jurisdiction="NY", key=DeadlineKey.RESOLUTION, days=20,
-                                   effective_from=date(2027, 1, 1), source="test")
-    assert deadlines.due_after(date(2026, 12, 31), DeadlineKey.RESOLUTION, jurisdiction="NY") == date(2027, 2, 1)
-    assert deadlines.due_after(date(2027, 1, 4), DeadlineKey.RESOLUTION, jurisdiction="NY") == date(2027, 1, 25)
+    LegalParameter.objects.create(key="ny.complaint.resolution_days", jurisdiction="NY", value=20,
+                                  effective_on=date(2027, 1, 1), citation="test")
+    # Dec 31 + 30 = Jan 30 (Saturday) -> Monday Feb 1; from Jan 1 the 20-day row: Jan 4 + 20 = Jan 24 (Sunday) -> 25
+    assert deadlines.due_after(date(2026, 12, 31), Deadline.RESOLUTION, jurisdiction="NY") == date(2027, 2, 1)
+    assert deadlines.due_after(date(2027, 1, 4), Deadline.RESOLUTION, jurisdiction="NY") == date(2027, 1, 25)
 
 
-def test_both_profiles_have_every_timeframe_seeded():
-    for jurisdiction in ("NY", "CA"):
-        keys = set(DeadlineSetting.objects.filter(jurisdiction=jurisdiction).values_list("key", flat=True))
-        assert keys == set(DeadlineKey.values)
-    assert DeadlineSetting.objects.get(jurisdiction="CA", key=DeadlineKey.HEARING_HELD).needs_confirmation
+@pytest.mark.parametrize("deadline", list(Deadline))
+@pytest.mark.parametrize("jurisdiction", ["NY", "CA"])
+def test_every_timeframe_is_a_legal_row_from_2000(deadline, jurisdiction):
+    # Fam. Code 17800-17801 in force 2000-01-01: a day before is an error, never a silent default
+    row = LegalParameter.objects.get(key=legal_key(deadline, jurisdiction), jurisdiction=jurisdiction)
+    assert row.effective_on == date(2000, 1, 1) and row.citation
+    assert row.confirm is (jurisdiction == "NY" or deadline in CONFIRMED_IN_DOMAIN)
+    assert deadlines.days_for(deadline, jurisdiction=jurisdiction, on=date(2000, 1, 1)) == row.value
+    with pytest.raises(LegalParameterMissing):
+        deadlines.days_for(deadline, jurisdiction=jurisdiction, on=date(1999, 12, 31))
 
 
-def test_missing_row_falls_back_to_the_default():
-    DeadlineSetting.objects.filter(key=DeadlineKey.HEARING_REQUEST).delete()
-    assert deadlines.days_for(DeadlineKey.HEARING_REQUEST, jurisdiction="CA") == 90
+@pytest.mark.parametrize(("deadline", "days"), [
+    (Deadline.RESOLUTION, 30), (Deadline.EXTENSION_MAX, 30), (Deadline.KNOWN_LIMIT, 90),
+    (Deadline.REFERRAL_FORWARD, 5), (Deadline.HEARING_REQUEST, 90), (Deadline.NO_RESOLUTION, 30),
+    (Deadline.HEARING_HELD, 45), (Deadline.HEARING_DECISION, 75),
+])
+def test_california_values(deadline, days):
+    assert deadlines.days_for(deadline, jurisdiction="CA", on=date(2026, 11, 23)) == days
+
+
+def test_the_reminder_lead_time_is_an_office_setting(settings):
+    settings.CASEWORKS_COMPLAINT_DUE_SOON_DAYS = 9
+    assert deadlines.due_soon_days() == 9
+
+
+def test_hearing_deadlines_come_from_hearings_not_complaints():
+    import hearings.services as hearing_services
+
+    assert not hasattr(hearing_services, "deadlines")
+    assert hearings_deadlines.hold_by(date(2026, 11, 2), jurisdiction="CA") == date(2026, 12, 17)  # +45, Thursday
+    # +75 = Jan 16 2027 (Saturday); Monday Jan 18 is Martin Luther King Jr. Day -> Tuesday Jan 19
+    assert hearings_deadlines.decide_by(date(2026, 11, 2), jurisdiction="CA") == date(2027, 1, 19)

@@ -1,9 +1,11 @@
 """Incentive tables (45 CFR 305.33) at every boundary, improvement exceptions and next tier."""
 
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
 
+from core.legal import LegalParameterMissing
 from quality.choices import MeasureName as M
 from quality.rules import (
     DEFAULT_BANDS,
@@ -13,6 +15,7 @@ from quality.rules import (
     measure_value,
     next_tier,
 )
+from quality.selectors import RuleBook
 
 
 def pct(measure, value, previous=None):
@@ -119,14 +122,55 @@ def test_next_tier_for_cost_effectiveness_in_collection_dollars():
 def test_seeded_tables_match_the_defaults_and_come_back_after_a_flush():
     from django.core.management import call_command
 
-    from quality.models import IncentiveRate
+    from core.models import LegalParameter
     from quality.selectors import RuleBook
 
-    book = RuleBook(on=__import__("datetime").date(2026, 9, 30))
+    book = RuleBook(on=date(2026, 9, 30))
     assert pct_from(book, M.ORDERS, "79.50") == 98
-    assert IncentiveRate.objects.filter(needs_confirmation=True).exists()
+    assert book.bands == DEFAULT_BANDS and book.exceptions == DEFAULT_EXCEPTIONS
+    assert LegalParameter.objects.filter(key__startswith="us.incentive.", confirm=True).exists()
     call_command("flush", interactive=False, verbosity=0)
-    assert IncentiveRate.objects.count() == sum(len(b) for b in DEFAULT_BANDS.values())
+    assert LegalParameter.objects.filter(key__startswith="us.incentive.").count() == (
+        sum(2 * len(b) + 1 for b in DEFAULT_BANDS.values()) + 3 * len(DEFAULT_EXCEPTIONS))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("on", [date(1999, 10, 1), date(2026, 9, 30)])
+def test_rule_book_reads_the_legal_rows_of_the_day(on):
+    book = RuleBook(on=on)
+    assert [(b.floor, b.percentage) for b in book.bands_for(M.COST_EFFECTIVENESS)][:2] == [(5, 100), (D("4.50"), 90)]
+    assert {p.key for p in book.used} >= {"us.incentive.establishment.band_count", "us.incentive.exception.orders.below"}
+
+
+@pytest.mark.django_db
+def test_rule_book_before_the_first_row_is_an_error():
+    with pytest.raises(LegalParameterMissing, match="starts on 1999-10-01"):
+        RuleBook(on=date(1999, 9, 30))
+
+
+@pytest.mark.django_db
+def test_a_new_table_version_is_data_not_code():
+    # given a 2027 version of table 3 with only two bands: >= 3.00 -> 100, else 0
+    from core.models import LegalParameter
+
+    on = date(2027, 10, 1)
+    for key, value in (("band_count", 2), ("band.1.floor", 3), ("band.1.percentage", 100), ("band.2.floor", 0),
+                       ("band.2.percentage", 0)):
+        LegalParameter.objects.create(key=f"us.incentive.cost_effectiveness.{key}", jurisdiction="US",
+                                      effective_on=on, value=value, citation="test")
+    # just before it the seeded table applies (2.99 -> 50); from it, the new one (2.99 -> 0, 3.00 -> 100)
+    assert pct_from(RuleBook(on=on - timedelta(days=1)), M.COST_EFFECTIVENESS, "2.99") == 50
+    assert pct_from(RuleBook(on=on), M.COST_EFFECTIVENESS, "2.99") == 0
+    assert pct_from(RuleBook(on=on), M.COST_EFFECTIVENESS, "3.00") == 100
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("criterion", "benchmark"), [("case_closure", 90), ("establishment", 75), ("expedited", 75)])
+def test_benchmarks_are_legal_rows(criterion, benchmark):
+    from quality.selectors import criterion_rules
+
+    rule = criterion_rules(on=date(2026, 9, 30))[criterion]
+    assert rule.benchmark == benchmark and rule.benchmark_citation.startswith("45 CFR 308.2")
 
 
 def pct_from(book, measure, value):

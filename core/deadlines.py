@@ -1,0 +1,64 @@
+"""Legal day-count deadlines of complaints and state hearings, read from ``core.LegalParameter``.
+
+Each timeframe is a dated row per jurisdiction profile, key ``<jur>.<Deadline value>`` (e.g.
+``ca.complaint.resolution_days``), seeded in ``core.legal_seed`` with its citation: California
+Family Code 17800 (complaint within 90 days of knowing; written resolution within 30 days of
+receipt, extendable by 30) and 17801 (state hearing request within 90 days of receiving the
+resolution, or of the complaint when none came within 30 days). A deadline that falls on a weekend
+or holiday moves to the next business day (22 CCR 120100; DOMAIN.md applies it everywhere). A date
+before a table's first row raises ``LegalParameterMissing``. Complaints use the complaint keys,
+hearings the hearing keys (``hearings.deadlines``); the hearing request deadline is also printed on
+the complaint's resolution letter, which is why both read it here and neither imports the other.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.utils import timezone
+
+from . import business_days
+from .legal import legal_parameter
+
+
+class Deadline(StrEnum):
+    """The key of each timeframe after the jurisdiction prefix."""
+
+    RESOLUTION = "complaint.resolution_days"
+    EXTENSION_MAX = "complaint.extension_max_days"
+    KNOWN_LIMIT = "complaint.known_limit_days"
+    REFERRAL_FORWARD = "complaint.referral_forward_days"
+    HEARING_REQUEST = "hearing.request_days"
+    NO_RESOLUTION = "hearing.no_resolution_days"
+    HEARING_HELD = "hearing.held_days"
+    HEARING_DECISION = "hearing.decision_days"
+
+
+def profile(jurisdiction: str | None) -> str:
+    return (jurisdiction or settings.CASEWORKS_JURISDICTION).upper()
+
+
+def legal_key(deadline: Deadline | str, jurisdiction: str | None = None) -> str:
+    return f"{profile(jurisdiction).lower()}.{Deadline(deadline).value}"
+
+
+def days_for(deadline: Deadline | str, *, jurisdiction: str | None = None, on: date | None = None) -> int:
+    """The number of days of ``deadline`` in ``jurisdiction`` in force on ``on`` (today by default)."""
+    on = on or timezone.localdate()
+    return int(legal_parameter(legal_key(deadline, jurisdiction), jurisdiction=profile(jurisdiction), on=on))
+
+
+def due_after(start: date, deadline: Deadline | str, *, jurisdiction: str | None = None) -> date:
+    """``start`` + the timeframe's calendar days in force on ``start``, moved to the next business
+    day (22 CCR 120100)."""
+    days = days_for(deadline, jurisdiction=jurisdiction, on=start)
+    return business_days.add_calendar_days(start, days, profile(jurisdiction))
+
+
+def presumed_received_on(mailed_on: date) -> date:
+    """When a mailed written resolution is presumed received: its date plus the mailing allowance
+    (``CASEWORKS_MAILING_ALLOWANCE_DAYS``, calendar days; Cal. Code Civ. Proc. 1013(a)) (confirm).
+    An office setting, not a legal-parameter row (issue 11.8)."""
+    return mailed_on + timedelta(days=settings.CASEWORKS_MAILING_ALLOWANCE_DAYS)

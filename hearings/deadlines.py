@@ -1,0 +1,38 @@
+"""State-hearing timeframes (Fam. Code 17801; hearing held within 45 days and decided within 75
+(confirm)), dated rows read through ``core.deadlines``: hearings no longer uses complaints'
+helpers (issue 18.2)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.deadlines import Deadline, due_after, presumed_received_on, profile
+
+from .choices import Basis
+
+__all__ = ["decide_by", "filing_deadline", "hold_by", "no_resolution_window_end", "presumed_received_on", "profile"]
+
+
+def no_resolution_window_end(complaint_made_on: date, *, jurisdiction: str) -> date:
+    """The day the written resolution is due: after it, with none, a hearing may be requested."""
+    return due_after(complaint_made_on, Deadline.NO_RESOLUTION, jurisdiction=jurisdiction)
+
+
+def filing_deadline(*, basis: str, complaint_made_on: date, resolution_received_on: date | None,
+                    jurisdiction: str) -> date:
+    """90 days after the resolution was received; with no resolution within 30 days, 90 days after
+    the complaint (Fam. Code 17801). A resolution that came late never shortens the time."""
+    after_complaint = due_after(complaint_made_on, Deadline.HEARING_REQUEST, jurisdiction=jurisdiction)
+    if basis == Basis.RESOLUTION and resolution_received_on:
+        after_resolution = due_after(resolution_received_on, Deadline.HEARING_REQUEST, jurisdiction=jurisdiction)
+        window_end = no_resolution_window_end(complaint_made_on, jurisdiction=jurisdiction)
+        return max(after_resolution, after_complaint) if resolution_received_on > window_end else after_resolution
+    return after_complaint
+
+
+def hold_by(requested_on: date, *, jurisdiction: str) -> date:
+    return due_after(requested_on, Deadline.HEARING_HELD, jurisdiction=jurisdiction)
+
+
+def decide_by(requested_on: date, *, jurisdiction: str) -> date:
+    return due_after(requested_on, Deadline.HEARING_DECISION, jurisdiction=jurisdiction)
