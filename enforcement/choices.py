@@ -211,3 +211,28 @@ class ReturnOutcome(models.TextChoices):
     HELD = "held", "Returned: money held undistributed"
     CORRECTED = "corrected", "Bank details corrected"
     NOTED = "noted", "Noted (nothing to correct)"
+
+
+class PartnerFileDirection(models.TextChoices):
+    INBOUND = "in", "Received from a partner"
+    OUTBOUND = "out", "Sent to a partner"
+
+
+class PartnerFileStatus(models.TextChoices):
+    RECEIVED = "received", "Received (waiting to be imported)"
+    PROCESSING = "processing", "Importing"
+    ACCEPTED = "accepted", "Accepted"
+    REFUSED = "refused", "Refused (nothing recorded)"
+    REPLAY = "replay", "Already imported (nothing changed)"
+    READY = "ready", "Ready (waiting for the state office to fetch it)"
+    SENT = "sent", "Sent"
+
+
+PARTNER_FILE_IN_PROGRESS = (PartnerFileStatus.RECEIVED, PartnerFileStatus.PROCESSING)
+
+
+class PartnerRoute(models.TextChoices):
+    """Where a file kind goes (``CASEWORKS_PARTNER_ROUTES``): the partner itself, or the state office."""
+
+    DIRECT = "direct", "Direct with the partner"
+    STATE = "state", "Through the state office"
