@@ -91,6 +91,15 @@ def _rows() -> list[dict]:
             note="State minimum wage per hour (all employers).")
     add("ca.low_income.hours_per_year", "CA", SB343, "2080", "Fam. Code 4055(b)(7) as amended by SB 343",
         note="Full-time minimum-wage earnings: hourly wage × 40 hours × 52 weeks ÷ 12 = the monthly threshold.")
+    # --- Federal remedy thresholds
+    federal = date(1999, 10, 1)
+    add("us.remedy.offset.assigned_min", "US", federal, "150", "45 CFR 303.72(a)(1)",
+        note="Federal tax refund offset: past-due support assigned to the state (TANF, foster care) of at least this.")
+    add("us.remedy.offset.unassigned_min", "US", federal, "500", "45 CFR 303.72(a)(2)",
+        note="Federal tax refund offset: past-due support owed to a family not on assistance of at least this.")
+    add("us.remedy.passport.min", "US", federal, "2500", "42 USC 652(k)",
+        note="Passport denial: arrearage exceeding this (the amount since the Deficit Reduction Act of 2005, sec. 7303; "
+             "OCSE applied it from 1 October 2006).")
     return rows
 
 

@@ -236,3 +236,24 @@ class PartnerRoute(models.TextChoices):
 
     DIRECT = "direct", "Direct with the partner"
     STATE = "state", "Through the state office"
+
+
+class OffsetCaseType(models.TextChoices):
+    """Federal Offset Program case type (Chart E-1): the arrears certified per NCP and type."""
+
+    TANF = "A", "TANF (assigned arrears)"
+    NON_TANF = "N", "Non-TANF (owed to the family)"
+
+
+class OffsetTransaction(models.TextChoices):
+    ADD = "A", "Add"
+    MODIFY = "M", "Modify arrearage"
+    DELETE = "D", "Delete"
+
+
+class OffsetCollectionStatus(models.TextChoices):
+    POSTED = "posted", "Posted (distributed by the offset rules)"
+    HELD = "held", "Held (joint return: injured spouse claim possible)"
+    RELEASED = "released", "Released after the joint-return hold"
+    UNMATCHED = "unmatched", "Held: no case for the SSN"
+    ADJUSTMENT = "adjustment", "Adjustment (to be recovered)"

@@ -81,3 +81,11 @@ def import_partner_file(self, partner_file_id: int, job_id: int | None = None) -
 
     return run_leased(task=self, job_id=job_id, fn=lambda lease: partner_file_import(
         partner_file_id=partner_file_id, resume=lease.takeover).status)
+
+
+@shared_task(name="enforcement.offset_joint_holds_release")
+def offset_joint_holds_release_task() -> int:
+    """Daily: release joint-return federal tax offsets whose hold ended (45 CFR 303.72(h))."""
+    from .services.partner_kinds.offset import offset_joint_holds_release
+
+    return offset_joint_holds_release()

@@ -241,6 +241,9 @@ class FileLayout:
     check: StructureCheck | None = None
     pad_short_lines: bool = True  # transfers strip trailing blanks: a short line is padded, then read
     description: str = ""
+    # A layout whose record types are not told by one column range (the FOP detail record has no
+    # record id: its control record says "CTL" where a detail has its local code) names them here.
+    identify: Callable[[str], str] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "records", tuple(self.records))
@@ -248,7 +251,7 @@ class FileLayout:
         if len(set(ids)) != len(ids):
             raise ValueError(f"{self.name}: two record types share an id")
         for r in self.records:  # type: ignore[union-attr]
-            if len(r.record_id) != self.id_length:
+            if self.identify is None and len(r.record_id) != self.id_length:
                 raise ValueError(f"{self.name}.{r.name}: record id {r.record_id!r} is not {self.id_length} long")
 
     def record(self, name: str) -> RecordLayout:
@@ -287,11 +290,12 @@ def read(lines: Iterable[str], layout: FileLayout) -> list[Record]:
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue  # blank lines (a trailing newline, padding blocks of spaces) carry nothing
-        record_layout = by_id.get(line[lo:hi])
+        record_id = layout.identify(line) if layout.identify is not None else line[lo:hi]
+        record_layout = by_id.get(record_id)
         if record_layout is None:
             total_errors += 1
             _error(errors, number, "record_id",
-                   f"unknown record type {line[lo:hi]!r} (expected one of {', '.join(sorted(by_id))})")
+                   f"unknown record type {record_id!r} (expected one of {', '.join(sorted(by_id))})")
             continue
         if len(line) < record_layout.length and layout.pad_short_lines:
             line = line.ljust(record_layout.length)

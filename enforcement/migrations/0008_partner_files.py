@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='partnerfile',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['accepted', 'ready', 'sent'])), fields=('kind', 'direction', 'sha256'), name='enf_partnerfile_content_once'),
+            constraint=models.UniqueConstraint(condition=models.Q(('direction', 'in'), ('status__in', ['accepted', 'ready', 'sent'])), fields=('kind', 'direction', 'sha256'), name='enf_partnerfile_content_once'),
         ),
         migrations.AddConstraint(
             model_name='partnerfile',

@@ -62,7 +62,9 @@ class PartnerFile(models.Model):
         constraints = [
             # Replay detection rests on these: one accepted file per kind and content, and per
             # kind and control number (control numbers are never reused).
-            models.UniqueConstraint(fields=["kind", "direction", "sha256"], condition=Q(status__in=ACCEPTED_LIKE),
+            # (an outbound file may repeat an earlier one's content: two empty certifications)
+            models.UniqueConstraint(fields=["kind", "direction", "sha256"],
+                                    condition=Q(status__in=ACCEPTED_LIKE, direction="in"),
                                     name="enf_partnerfile_content_once"),
             models.UniqueConstraint(fields=["kind", "direction", "control_number"],
                                     condition=Q(status__in=ACCEPTED_LIKE) & ~Q(control_number=""),

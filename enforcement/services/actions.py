@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from core.services import event_record
 
-from ..choices import ActionStatus, ContestDecision, ReleaseReason
-from ..models import EnforcementAction
+from ..choices import ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
+from ..models import BankMatch, EnforcementAction
 
 
 def _locked(action: EnforcementAction) -> EnforcementAction:
@@ -164,6 +164,8 @@ def action_activate(*, action: EnforcementAction, by, on: date | None = None) ->
     action.save()
     event_record(verb="enforcement action activated", subject=action, case_id=action.case_id, actor=by,
                  summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
+    if action.remedy == Remedy.BANK_LEVY:  # the levy reaches the account(s) it was proposed on
+        BankMatch.objects.filter(action=action, status=BankMatchStatus.OPEN).update(status=BankMatchStatus.LEVIED)
     return action
 
 
@@ -185,4 +187,7 @@ def action_end(*, action: EnforcementAction, by, release: bool, reason: str = Re
     action.save()
     event_record(verb=f"enforcement action {'released' if release else 'closed'}", subject=action,
                  case_id=action.case_id, actor=by, summary=f"{action.get_remedy_display()}: {note[:200]}")
+    if action.remedy == Remedy.BANK_LEVY:  # a released levy releases the account
+        BankMatch.objects.filter(action=action).exclude(status=BankMatchStatus.RELEASED).update(
+            status=BankMatchStatus.RELEASED)
     return action

@@ -4,6 +4,7 @@ input is refused with the line and the field."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -80,7 +81,7 @@ def test_write_then_read_gives_the_same_records(layout_name, record_name):
     layout = LAYOUTS[layout_name]
     record = layout.record(record_name)
     # The structure check (header first, counts) is the file's, not one record's: test records alone.
-    bare = FileLayout(layout.name, records=layout.records, id_start=layout.id_start, id_length=layout.id_length)
+    bare = dataclasses.replace(layout, check=None)
 
     @settings(max_examples=60, deadline=None)
     @given(st.lists(record_strategy(record), min_size=1, max_size=4))
