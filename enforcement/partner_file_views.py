@@ -41,7 +41,7 @@ class PartnerFileUploadForm(forms.Form):
 class PartnerFileListView(FilteredListView):
     model = PartnerFile
     permission_required = "enforcement.view_partnerfile"
-    filterset_class = PartnerFileFilterSet
+    filterset_class = PartnerFileFilterSet  # type: ignore[assignment]
     template_name = "enforcement/partnerfile_list.html"
 
     def get_base_queryset(self):

@@ -14,6 +14,7 @@ state office's key.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
@@ -55,7 +56,7 @@ class PartnerFileReportSerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField(),
                                    help_text="What the import did, e.g. {\"matched\": 3, \"unmatched\": 97}.")
     totals = serializers.DictField(child=serializers.CharField(), help_text="Money totals, as decimal strings.")
-    errors = PartnerFileErrorSerializer(many=True)
+    errors = PartnerFileErrorSerializer(many=True)  # type: ignore[assignment]
     replay_of = serializers.IntegerField(allow_null=True, help_text="The file first accepted with this content.")
     created_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
@@ -93,7 +94,7 @@ def _report_response(partner_file, code: int, **extra) -> Response:
 
 def _refused(reasons: list[str], kind: str) -> Response:
     """A request without a usable file: the report shape, line 0, nothing stored."""
-    body = {"id": None, "kind": kind, "direction": PartnerFileDirection.INBOUND, "name": "",
+    body: dict[str, Any] = {"id": None, "kind": kind, "direction": PartnerFileDirection.INBOUND, "name": "",
             "status": PartnerFileStatus.REFUSED, "control_number": "", "records": 0, "counts": {}, "totals": {},
             "errors": [{"line": 0, "reason": r} for r in reasons], "replay_of": None, "created_at": None,
             "finished_at": None}

@@ -34,7 +34,7 @@ import importlib
 import logging
 import pkgutil
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -96,7 +96,7 @@ class ExportResult:
     ``on_stored(partner_file)`` runs in the export's transaction once the file row exists (link
     the rows it certified, mark control numbers used ...)."""
 
-    records: list[Record | Mapping[str, Any]]
+    records: Sequence[Record | Mapping[str, Any]]
     counts: dict[str, int] = field(default_factory=dict)
     totals: dict[str, Decimal] = field(default_factory=dict)
     control_number: str = ""

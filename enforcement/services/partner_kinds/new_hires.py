@@ -48,6 +48,7 @@ from core.models import DomainEvent
 from core.services import events_bulk_record
 
 from ...choices import OPEN_ACTION_STATUSES, ActionStatus, PartnerFileDirection, Remedy
+from ...interchange.fixedwidth import Record
 from ...interchange.layouts.ndnh_w4 import control_number
 from ...models import EnforcementAction, RemedyRule
 from ..partner_files import ImportContext, register_partner_file_kind
@@ -115,7 +116,7 @@ def new_hires_import(context: ImportContext) -> None:
     if not matched:
         return
     # One hire per person: the latest hire date in the file decides the employer withheld from.
-    latest: dict[int, object] = {}
+    latest: dict[int, Record] = {}
     for r in matched:
         for person_id, *_ in ncp_cases[index_of[r["employee_ssn"]]]:
             current = latest.get(person_id)

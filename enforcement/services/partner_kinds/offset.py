@@ -134,7 +134,7 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
     records: list[dict] = []
     rows: list[OffsetCertification] = []
     counts: Counter = Counter()
-    amounts = {OffsetCaseType.TANF: 0, OffsetCaseType.NON_TANF: 0}
+    amounts: dict[str, int] = {OffsetCaseType.TANF: 0, OffsetCaseType.NON_TANF: 0}
     for (person_id, case_type), transaction, data in changes:
         person = people[person_id]
         ssn = person.ssn if isinstance(person.ssn, str) else ""
