@@ -225,5 +225,53 @@ EnforcementEvent = event_choices("EnforcementEvent", """
     enforcement.notice_issued enforcement.rule_revised nacha.return_file_imported payee.bank_details_corrected
     payment.file_duplicate payment.file_failed payment.file_imported payment.file_rejected
     reconciliation.exception_noted reconciliation.exception_resolved sweep.run_resumed
+    new_hire.matched partner_file.accepted partner_file.fetched partner_file.processing partner_file.received
+    partner_file.refused partner_file.replay partner_file.ready partner_file.sent
 """)
 EVENT_VERBS = EnforcementEvent
+
+
+class PartnerFileDirection(models.TextChoices):
+    INBOUND = "in", "Received from a partner"
+    OUTBOUND = "out", "Sent to a partner"
+
+
+class PartnerFileStatus(models.TextChoices):
+    RECEIVED = "received", "Received (waiting to be imported)"
+    PROCESSING = "processing", "Importing"
+    ACCEPTED = "accepted", "Accepted"
+    REFUSED = "refused", "Refused (nothing recorded)"
+    REPLAY = "replay", "Already imported (nothing changed)"
+    READY = "ready", "Ready (waiting for the state office to fetch it)"
+    SENT = "sent", "Sent"
+
+
+PARTNER_FILE_IN_PROGRESS = (PartnerFileStatus.RECEIVED, PartnerFileStatus.PROCESSING)
+
+
+class PartnerRoute(models.TextChoices):
+    """Where a file kind goes (``CASEWORKS_PARTNER_ROUTES``): the partner itself, or the state office."""
+
+    DIRECT = "direct", "Direct with the partner"
+    STATE = "state", "Through the state office"
+
+
+class OffsetCaseType(models.TextChoices):
+    """Federal Offset Program case type (Chart E-1): the arrears certified per NCP and type."""
+
+    TANF = "A", "TANF (assigned arrears)"
+    NON_TANF = "N", "Non-TANF (owed to the family)"
+
+
+class OffsetTransaction(models.TextChoices):
+    ADD = "A", "Add"
+    MODIFY = "M", "Modify arrearage"
+    DELETE = "D", "Delete"
+
+
+class OffsetCollectionStatus(models.TextChoices):
+    POSTED = "posted", "Posted (distributed by the offset rules)"
+    HELD = "held", "Held (joint return: injured spouse claim possible)"
+    RELEASED = "released", "Released after the joint-return hold"
+    UNMATCHED = "unmatched", "Held: no case for the SSN"
+    ADJUSTMENT = "adjustment", "Adjustment (to be recovered)"

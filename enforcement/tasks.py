@@ -71,3 +71,21 @@ def export_disbursements_task(self, on: str, by_id: int | None = None, job_id: i
             return disbursements.disbursements_export(on=date.fromisoformat(on), by=by).as_dict()
 
     return run_leased(task=self, job_id=job_id, fn=run)
+
+
+@shared_task(name="enforcement.import_partner_file", bind=True, **LIMITS_FILE)
+def import_partner_file(self, partner_file_id: int, job_id: int | None = None) -> str | None:
+    """Import a received partner file (new hires, offset collections, FIDM, e-IWO acknowledgements):
+    a claimed file is never imported twice; one whose worker died is taken over after its lease."""
+    from .services.partner_files import partner_file_import
+
+    return run_leased(task=self, job_id=job_id, fn=lambda lease: partner_file_import(
+        partner_file_id=partner_file_id, resume=lease.takeover).status)
+
+
+@shared_task(name="enforcement.offset_joint_holds_release")
+def offset_joint_holds_release_task() -> int:
+    """Daily: release joint-return federal tax offsets whose hold ended (45 CFR 303.72(h))."""
+    from .services.partner_kinds.offset import offset_joint_holds_release
+
+    return offset_joint_holds_release()

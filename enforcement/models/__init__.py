@@ -10,6 +10,8 @@ Other modules of the app (payment files, bank reconciliation) live beside these.
 from .actions import BankMatch, EnforcementAction
 from .bank import BankAccount, BankStatement, BankTransaction, ReconciliationException
 from .courts import Appearance, CourtHearing, CriminalReferral, Petition
+from .offset import OffsetCertification, OffsetCollection
+from .partner_files import PartnerFile
 from .payments import DisbursementExport, PayeeAccount, PaymentFile
 from .returns import DisbursementExportEntry, DisbursementReturn, NachaReturnFile
 from .rules import RemedyRule
@@ -28,6 +30,9 @@ __all__ = [
     "DisbursementReturn",
     "EnforcementAction",
     "NachaReturnFile",
+    "OffsetCertification",
+    "OffsetCollection",
+    "PartnerFile",
     "PayeeAccount",
     "PaymentFile",
     "Petition",

@@ -12,6 +12,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models.scope import case_scope_q
+from core.fields import EncryptedCharField
 from core.models import RestrictedQuerySet
 
 from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
@@ -180,13 +181,30 @@ class BankMatch(models.Model):
     matched_on = models.DateField()
     status = models.CharField(max_length=10, choices=BankMatchStatus.choices, default=BankMatchStatus.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
+    # From a FIDM match file (issue 16.4). The account number is bank data (45 CFR 303.21):
+    # encrypted at rest; ``account_key`` (a keyed hash of institution and number) finds a match
+    # seen before without decrypting.
+    institution_fein = models.CharField(max_length=9, blank=True)
+    account_number = EncryptedCharField(blank=True)
+    account_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    account_type = models.CharField(max_length=2, blank=True)
+    balance = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    trust_fund = models.BooleanField(default=False, help_text="A trust or custodial account: reviewed before a levy.")
+    partner_file = models.ForeignKey("enforcement.PartnerFile", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="bank_matches")
+    action = models.ForeignKey("enforcement.EnforcementAction", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="bank_matches", help_text="The bank levy proposed on this match.")
 
     objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["account_number"])
 
     class Meta:
         ordering = ["-matched_on", "id"]
         indexes = [models.Index(fields=["person", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "account_key"], condition=Q(status="open") & ~Q(account_key=""),
+                                    name="enf_bankmatch_open_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.institution} match {self.matched_on}"

@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from core.services import event_record, saved_with_event
 
-from ..choices import ActionStatus, ContestDecision, ReleaseReason
-from ..models import EnforcementAction
+from ..choices import ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
+from ..models import BankMatch, EnforcementAction
 
 
 def _locked(action: EnforcementAction) -> EnforcementAction:
@@ -156,8 +156,11 @@ def action_activate(*, action: EnforcementAction, by: User, on: date | None = No
     action.status = ActionStatus.ACTIVE
     action.activated_on = today
     action.next_step_on = None
-    return saved_with_event(action, by=by, verb="enforcement.action_activated",
-                            summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
+    saved = saved_with_event(action, by=by, verb="enforcement.action_activated",
+                             summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
+    if action.remedy == Remedy.BANK_LEVY:  # the levy reaches the account(s) it was proposed on
+        BankMatch.objects.filter(action=action, status=BankMatchStatus.OPEN).update(status=BankMatchStatus.LEVIED)
+    return saved
 
 
 @transaction.atomic
@@ -174,5 +177,9 @@ def action_end(*, action: EnforcementAction, by: User, release: bool, reason: st
     action.ended_on = on or timezone.localdate()
     action.end_note = note.strip()[:300]
     action.next_step_on = None
-    return saved_with_event(action, by=by, verb=f"enforcement.action_{'released' if release else 'closed'}",
-                            summary=f"{action.get_remedy_display()}: {note[:200]}")
+    saved = saved_with_event(action, by=by, verb=f"enforcement.action_{'released' if release else 'closed'}",
+                             summary=f"{action.get_remedy_display()}: {note[:200]}")
+    if action.remedy == Remedy.BANK_LEVY:  # a released levy releases the account
+        BankMatch.objects.filter(action=action).exclude(status=BankMatchStatus.RELEASED).update(
+            status=BankMatchStatus.RELEASED)
+    return saved

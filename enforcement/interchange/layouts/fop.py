@@ -1,0 +1,142 @@
+"""Federal tax refund offset and passport denial: the Federal Offset Program (FOP; since 2022 the
+"Federal Collection and Enforcement" program, OCSE) record layouts (issue 16.3).
+
+Follows the FCE/FOP "Input Record Specifications" (Appendix E: Chart E-1 Case Submission and Update
+Record, Chart E-2 Case Submission and Update Control Record) and "Output Record Specifications"
+(Appendix F: Chart F-4 Collection and Adjustment Record, Chart F-5 its Control Record), OMB
+0970-0161, the 2022 renewal of the Federal Offset Program User Guide, and the release notes of FOP
+05-01 (injured spouse indicator in position 225) and 06-01 (passport threshold $2,500). Records
+are 245 characters (the output control record's filler ends at 245).
+
+Confirmed against the published charts: submitting state 1-2, local code 3-5, SSN 6-14, case ID
+15-29, last name 30-49, first name 50-64, arrearage amount 65-72 (whole dollars), transaction type
+73; the control records' state 1-2 and "CTL" 3-5 and the reject control counts 6-59; the injured
+spouse indicator at 225. Every field marked ``confirmed=False`` is our best reading of the charts
+we could not see whole (listed in docs/partner-files.md): its position must be checked against
+the current spec before production.
+"""
+
+from __future__ import annotations
+
+from ..fixedwidth import Field, FileLayout, Record, RecordLayout, register_layout
+
+VERSION_IN = ("OCSE Federal Collection and Enforcement (Federal Offset Program) Input Record Specifications, "
+              "Chart E-1/E-2, OMB 0970-0161 (2022)")
+VERSION_OUT = ("OCSE Federal Collection and Enforcement (Federal Offset Program) Output Record Specifications, "
+               "Chart F-4/F-5, OMB 0970-0161 (2022); FOP release 05-01 (injured spouse, position 225)")
+LENGTH = 245
+TRANSACTIONS = ("A", "D", "M")  # add, delete, modify arrearage (B name, L local code, ... are not sent here)
+CASE_TYPES = ("A", "N")  # A: TANF (assigned), N: non-TANF
+EXCLUSIONS = ("ADM", "RET", "VEN", "SAL", "TAX", "PAS", "FIN", "INS")
+
+
+def _identify(line: str) -> str:
+    return "CTL" if line[2:5] == "CTL" else "DTL"
+
+
+CASE = RecordLayout("case", record_id="DTL", length=LENGTH, description="Case Submission and Update (Chart E-1)",
+                    fields=[
+    Field("state", 1, 2, "alpha", required=True),
+    Field("local_code", 3, 3, "alnum"),
+    Field("ssn", 6, 9, "numeric", required=True),
+    Field("case_id", 15, 15, "alnum"),
+    Field("last_name", 30, 20, "alnum", required=True),
+    Field("first_name", 50, 15, "alnum"),
+    Field("arrears", 65, 8, "integer", required=True, description="Whole dollars"),
+    Field("transaction", 73, 1, "alnum", required=True, choices=TRANSACTIONS),
+    Field("case_type", 74, 1, "alnum", required=True, choices=CASE_TYPES, confirmed=False),
+    Field("transfer_state", 75, 2, "alnum", confirmed=False),
+    Field("process_year", 77, 4, "numeric", confirmed=False),
+    Field("address_1", 81, 30, "alnum", confirmed=False),
+    Field("address_2", 111, 30, "alnum", confirmed=False),
+    Field("city", 141, 25, "alnum", confirmed=False),
+    Field("address_state", 166, 2, "alnum", confirmed=False),
+    Field("zip", 168, 9, "alnum", confirmed=False),
+    Field("exclusions", 177, 40, "alnum", confirmed=False,
+          description="Exclusion indicators (ADM RET VEN SAL TAX PAS FIN INS), three letters each, blank-separated"),
+    Field("filler", 217, 29, "filler", confirmed=False),
+])
+
+CASE_CONTROL = RecordLayout("control", record_id="CTL", length=LENGTH,
+                            description="Case Submission and Update Control (Chart E-2)", fields=[
+    Field("state", 1, 2, "alpha", required=True),
+    Field("record_id", 3, 3, "constant", value="CTL"),
+    Field("tanf_records", 6, 9, "integer", required=True, confirmed=False),
+    Field("non_tanf_records", 15, 9, "integer", required=True, confirmed=False),
+    Field("tanf_amount", 24, 11, "integer", required=True, confirmed=False),
+    Field("non_tanf_amount", 35, 11, "integer", required=True, confirmed=False),
+    Field("filler", 46, 200, "filler"),
+])
+
+
+def _control_check(kind_field: str, amount_field: str):
+    def check(records: list[Record]) -> list[dict]:
+        controls = [r for r in records if r.type == "control"]
+        details = [r for r in records if r.type != "control"]
+        if len(controls) != 1 or records[-1].type != "control":
+            line = controls[1].line if len(controls) > 1 else (records[-1].line if records else 0)
+            return [{"line": line, "field": "record_id", "reason": "one control record (CTL) ends the file"}]
+        control = controls[0]
+        errors = []
+        for case_type, prefix in (("A", "tanf"), ("N", "non_tanf")):
+            mine = [r for r in details if r[kind_field] == case_type]
+            if control[f"{prefix}_records"] != len(mine):
+                errors.append({"line": control.line, "field": f"{prefix}_records",
+                               "reason": f"{prefix}_records says {control[f'{prefix}_records']}, the file has {len(mine)}"})
+            total = sum(int(r[amount_field]) for r in mine)
+            if control[f"{prefix}_amount"] != total:
+                errors.append({"line": control.line, "field": f"{prefix}_amount",
+                               "reason": f"{prefix}_amount says {control[f'{prefix}_amount']}, the records add to {total}"})
+        return errors
+
+    return check
+
+
+CASE_SUBMISSION = register_layout(FileLayout(
+    "fop-case-submission", records=[CASE, CASE_CONTROL], id_length=3, identify=_identify, version=VERSION_IN,
+    check=_control_check("case_type", "arrears"),
+    description="Certification of past-due support for federal tax refund offset and passport denial"))
+
+
+COLLECTION = RecordLayout("collection", record_id="DTL", length=LENGTH,
+                          description="Collection and Adjustment (Chart F-4)", fields=[
+    Field("state", 1, 2, "alpha", required=True),
+    Field("local_code", 3, 3, "alnum"),
+    Field("ssn", 6, 9, "numeric", required=True),
+    Field("case_id", 15, 15, "alnum"),
+    Field("last_name", 30, 20, "alnum"),
+    Field("first_name", 50, 15, "alnum"),
+    Field("amount", 65, 8, "amount", required=True, confirmed=False, description="Dollars and cents"),
+    Field("transaction", 73, 1, "alnum", required=True, choices=("C", "A"), confirmed=False,
+          description="C: collection, A: adjustment (a collection reversed by FMS/IRS)"),
+    Field("case_type", 74, 1, "alnum", required=True, choices=CASE_TYPES, confirmed=False),
+    Field("offset_date", 75, 8, "date", required=True, confirmed=False),
+    Field("tax_year", 83, 4, "numeric", confirmed=False),
+    Field("joint_return", 87, 1, "alnum", choices=("Y", "N"), confirmed=False),
+    Field("filler_1", 88, 137, "filler", confirmed=False),
+    Field("injured_spouse", 225, 1, "alnum", choices=("Y", "N")),
+    Field("filler_2", 226, 20, "filler"),
+])
+
+COLLECTION_CONTROL = RecordLayout("control", record_id="CTL", length=LENGTH,
+                                  description="Collection and Adjustment Control (Chart F-5)", fields=[
+    Field("state", 1, 2, "alpha", required=True),
+    Field("record_id", 3, 3, "constant", value="CTL"),
+    Field("tanf_records", 6, 9, "integer", required=True, confirmed=False),
+    Field("non_tanf_records", 15, 9, "integer", required=True, confirmed=False),
+    Field("tanf_amount", 24, 11, "integer", required=True, confirmed=False, description="Whole dollars (cents dropped)"),
+    Field("non_tanf_amount", 35, 11, "integer", required=True, confirmed=False),
+    Field("batch_date", 46, 8, "date", required=True, confirmed=False),
+    Field("filler", 54, 192, "filler"),
+])
+
+
+def _collections_check(records: list[Record]) -> list[dict]:
+    # The control's amounts are whole dollars of the records' amounts (cents dropped per record).
+    return _control_check("case_type", "amount")(records)
+
+
+COLLECTIONS = register_layout(FileLayout(
+    "fop-collections", records=[COLLECTION, COLLECTION_CONTROL], id_length=3, identify=_identify,
+    version=VERSION_OUT, check=_collections_check,
+    description="Federal tax refund offset collections and adjustments"))

@@ -1,0 +1,158 @@
+"""Bank matches (issue 16.4): a Multistate/State FIDM match file is matched by SSN; each match
+records the account at the institution (``BankMatch``: account number encrypted at rest) and
+proposes a bank levy under the remedy rule in effect (42 USC 666(a)(17); ``RemedyRule`` bank levy:
+a delinquent case, the rule's arrears/months/days conditions); the levy's notice, contest,
+activation (the match becomes ``levied``) and release (``released``) follow the action's life cycle
+(``enforcement.services.actions``).
+
+A trust or custodial account (trust fund indicator) is recorded but not levied without review: a
+work item asks a person to look at it. A match already open for the same account (keyed hash of
+institution and account number) is updated (balance, date), not repeated. FVI (42 USC 654(26)):
+the action's partner and the work item's title name no institution for a protected NCP.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from cases.choices import CaseStatus, ParticipantRole
+from cases.models import CaseBalance, CaseParticipant, WorkItem
+from core.fields import blind_index
+
+from ...choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, PartnerFileDirection, Remedy
+from ...models import BankMatch, EnforcementAction, RemedyRule
+from ..partner_files import ImportContext, register_partner_file_kind
+from ..sweep import ACTION_TIMEFRAME_DAYS, ACTION_TIMEFRAME_SERVICE_DAYS
+
+CHUNK = 20_000
+
+
+def _compare(value, comparison: str, threshold) -> bool:
+    return value > threshold if comparison == "gt" else value >= threshold
+
+
+def bank_levy_rule_met(rule: RemedyRule, balance: CaseBalance, *, as_of: date) -> bool:
+    """The bank levy rule's conditions on one case's balance (the sweep's, for a few cases; the
+    open bank match it requires is the one just recorded)."""
+    if balance.total_arrears <= 0:
+        return False
+    if rule.requires_delinquency and (balance.delinquent_since is None or balance.delinquent_since > as_of):
+        return False
+    if rule.arrears_min is not None and not _compare(balance.total_arrears, rule.arrears_comparison, rule.arrears_min):
+        return False
+    if rule.months_min is not None and not _compare(balance.months_in_arrears, rule.months_comparison, rule.months_min):
+        return False
+    if rule.days_past_due_min is not None:
+        if balance.delinquent_since is None:
+            return False
+        days = (as_of - balance.delinquent_since).days
+        if not _compare(days, rule.days_comparison, rule.days_past_due_min):
+            return False
+    return True
+
+
+def fidm_import(context: ImportContext) -> None:
+    today = timezone.localdate()
+    institution = context.records[0]
+    accounts = [r for r in context.records if r.type == "account"]
+    index_of = {ssn: blind_index(ssn) for ssn in {r["ssn"] for r in accounts}}
+    ncp_cases: dict[str, list[tuple]] = defaultdict(list)
+    indexes = sorted(set(index_of.values()))
+    for start in range(0, len(indexes), CHUNK):
+        for row in (CaseParticipant.objects
+                    .filter(context.case_q("case__"), role=ParticipantRole.NCP, case__status=CaseStatus.OPEN,
+                            person__ssn_index__in=indexes[start:start + CHUNK], person__merged_into__isnull=True)
+                    .values_list("person__ssn_index", "person_id", "person__family_violence", "case_id",
+                                 "case__jurisdiction", "case__caseworker_id").order_by("case_id")):
+            ncp_cases[row[0]].append(row[1:])
+    matched = [r for r in accounts if index_of[r["ssn"]] in ncp_cases]
+    context.counts["matched"] = len(matched)
+    context.counts["unmatched"] = len(accounts) - len(matched)
+    if not matched:
+        return
+    fein = institution["fein"]
+    name = institution["name"][:120]
+    keyed = {(row[0], blind_index(f"{fein}:{r['account_number']}")): (r, row)
+             for r in matched for row in ncp_cases[index_of[r["ssn"]]][:1]}  # one match per person and account
+    open_matches = {(m.person_id, m.account_key): m for m in BankMatch.objects.filter(
+        person_id__in={k[0] for k in keyed}, status=BankMatchStatus.OPEN, account_key__in={k[1] for k in keyed})}
+    new, updated = [], []
+    for (person_id, key), (r, _) in keyed.items():
+        existing = open_matches.get((person_id, key))
+        if existing is not None:
+            existing.balance, existing.matched_on, existing.partner_file = r["balance"], today, context.partner_file
+            updated.append(existing)
+            continue
+        new.append(BankMatch(person_id=person_id, institution=name, institution_fein=fein,
+                             account_number=r["account_number"], account_last4=r["account_number"][-4:],
+                             account_key=key, account_type=r["account_type"], balance=r["balance"],
+                             trust_fund=r["trust_fund"] in ("1", "2"), matched_on=today,
+                             partner_file=context.partner_file))
+    for match in new:
+        match.full_clean(exclude=["person", "partner_file", "action"])
+    BankMatch.objects.bulk_create(new, batch_size=2000)
+    BankMatch.objects.bulk_update(updated, ["balance", "matched_on", "partner_file"], batch_size=500)
+    context.counts["accounts_recorded"] = len(new)
+    context.counts["accounts_updated"] = len(updated)
+    if new and any(m.pk is None for m in new):
+        new = list(BankMatch.objects.filter(partner_file=context.partner_file, account_key__in=[m.account_key for m in new]))
+    _propose_levies(context, matches=new, ncp_cases=ncp_cases, institution_name=name, today=today)
+
+
+def _propose_levies(context: ImportContext, *, matches: list[BankMatch], ncp_cases, institution_name: str,
+                    today: date) -> None:
+    by_person: dict[int, list[BankMatch]] = defaultdict(list)
+    for match in matches:
+        by_person[match.person_id].append(match)
+    cases = [row for rows in ncp_cases.values() for row in rows if row[0] in by_person]
+    case_ids = [row[2] for row in cases]
+    balances = CaseBalance.objects.in_bulk(case_ids)
+    open_levies = set(EnforcementAction.objects.filter(case_id__in=case_ids, remedy=Remedy.BANK_LEVY,
+                                                       status__in=OPEN_ACTION_STATUSES).values_list("case_id", flat=True))
+    rules = {r.jurisdiction: r for r in RemedyRule.objects.in_effect(today).filter(remedy=Remedy.BANK_LEVY, enabled=True)}
+    proposed, review = [], []
+    for person_id, fvi, case_id, jurisdiction, caseworker_id in cases:
+        levyable = [m for m in by_person[person_id] if not m.trust_fund]
+        for match in by_person[person_id]:
+            if match.trust_fund:
+                review.append(WorkItem(
+                    case_id=case_id, kind="fidm_review", due_on=today + timedelta(days=5), assigned_to_id=caseworker_id,
+                    title="Bank match on a trust or custodial account: review before any levy",
+                    dedupe_key=f"fidm-review:{match.pk}:{case_id}"))
+        rule, balance = rules.get(jurisdiction), balances.get(case_id)
+        if not levyable or rule is None or balance is None or case_id in open_levies:
+            continue
+        if not bank_levy_rule_met(rule, balance, as_of=today):
+            context.counts["levy_rule_not_met"] += 1
+            continue
+        days = ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
+        action = EnforcementAction(
+            case_id=case_id, remedy=Remedy.BANK_LEVY, rule=rule, status=ActionStatus.PROPOSED, proposed_on=today,
+            total_arrears=balance.total_arrears, assigned_arrears=balance.assigned_arrears,
+            unassigned_arrears=balance.unassigned_arrears, months_in_arrears=balance.months_in_arrears,
+            delinquent_since=balance.delinquent_since, timeframe_start_on=today,
+            timeframe_due_on=today + timedelta(days=days),
+            partner="the financial institution" if fvi else institution_name,
+            figures={"source": "FIDM match", "partner_file": context.partner_file.pk, "rule_version": rule.version,
+                     "thresholds": rule.threshold_text(), "bank_match_ids": [m.pk for m in levyable],
+                     "balance": str(sum((m.balance or 0) for m in levyable))})
+        proposed.append((action, levyable))
+        open_levies.add(case_id)
+    EnforcementAction.objects.bulk_create([a for a, _ in proposed], batch_size=1000)
+    for action, levyable in proposed:
+        BankMatch.objects.filter(pk__in=[m.pk for m in levyable], action__isnull=True).update(action=action)
+    WorkItem.objects.bulk_create(review, ignore_conflicts=True)
+    context.counts["levies_proposed"] = len(proposed)
+    if review:
+        context.counts["trust_accounts_for_review"] = len(review)
+
+
+register_partner_file_kind(
+    "fidm", label="Bank matches (Multistate/State FIDM)", layout="msfidm-match", direction=PartnerFileDirection.INBOUND,
+    importer=fidm_import, command="import_fidm",
+    control_number=lambda records: f"{records[0]['fein']}-{records[0]['period']:%Y%m}",
+    description="Accounts of NCPs found at a financial institution: recorded (account numbers encrypted) and a "
+                "bank levy proposed under the remedy rule (42 USC 666(a)(17)).")

@@ -1,0 +1,260 @@
+"""New hires (issue 16.2): the State Directory of New Hires' W-4 records start withholding.
+
+For each W-4 record of the file, matched by SSN to the noncustodial parents of open cases through
+the SSN blind index (set-based: the file's SSNs are hashed in Python and looked up in a few
+``IN`` queries of 20,000, never a query per record):
+
+- a locate result (``LocateAttempt``, source new hire, found) per matched case; a case whose NCP
+  was not yet located is located (its establishment or enforcement clock starts);
+- the employer (by FEIN; created from the record when unknown) and an open employment at it
+  (created when the NCP has none there);
+- where the case has an active support order, income withholding is proposed to the new
+  employer: an ``EnforcementAction`` (remedy income withholding, under the rule in effect) due
+  within 2 business days of the date the new hire entered the directory — 42 USC 653a(g)(1):
+  "within 2 business days after the date information regarding a newly hired employee is entered
+  into the State Directory of New Hires, the State agency ... shall transmit a notice to the
+  employer of the employee directing the employer to withhold" — with a work item on the queue
+  due that day. The file's date stamp stands for the date of entry (the directory enters a record
+  at the latest the day it transmits it), so a late file shows as overdue, never as more time.
+  An open withholding action on the case is pointed at the new employer instead.
+- Unmatched records are counted, never stored apart from the file itself.
+
+FVI (42 USC 654(26)): a matched NCP with the family violence indicator gets the same locate and
+employment rows (the redaction layer withholds them on pages) but the queue titles and the
+action's partner name no employer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.utils import timezone
+
+from cases.choices import CaseStatus, LocateResult, LocateSource, OrderStatus, ParticipantRole, WorkItemStatus
+from cases.models import (
+    Address,
+    CaseBalance,
+    CaseParticipant,
+    Employer,
+    Employment,
+    LocateAttempt,
+    SupportOrder,
+    WorkItem,
+)
+from core.business_days import add_business_days
+from core.fields import blind_index
+from core.models import DomainEvent
+from core.services import events_bulk_record
+
+from ...choices import OPEN_ACTION_STATUSES, ActionStatus, PartnerFileDirection, Remedy
+from ...interchange.fixedwidth import Record
+from ...interchange.layouts.ndnh_w4 import control_number
+from ...models import EnforcementAction, RemedyRule
+from ..partner_files import ImportContext, register_partner_file_kind
+
+CHUNK = 20_000
+# 42 USC 653a(g)(1): the notice to withhold goes to the employer within 2 business days.
+NEW_HIRE_IWO_BUSINESS_DAYS = 2
+WORK_ITEM_KIND = "iwo_new_hire"
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _employers(records, context: ImportContext) -> dict[str, Employer]:
+    """The employers of the matched records by FEIN: found, or created from the record."""
+    feins = sorted({r["employer_fein"] for r in records})
+    known: dict[str, Employer] = {}
+    for chunk in _chunks(feins):
+        for employer in Employer.objects.filter(fein__in=chunk).order_by("pk"):
+            known.setdefault(employer.fein, employer)
+    new: dict[str, Employer] = {}
+    for r in records:
+        fein = r["employer_fein"]
+        if fein in known or fein in new:
+            continue
+        new[fein] = Employer(
+            name=r["employer_name"][:200], fein=fein, line1=r["employer_address_1"][:120],
+            line2=" ".join(x for x in (r["employer_address_2"], r["employer_address_3"]) if x)[:120],
+            city=r["employer_city"][:80], state=r["employer_state"][:2],
+            postal_code=r["employer_zip"] + (f"-{r['employer_zip4']}" if r["employer_zip4"] else ""))
+    if new:
+        Employer.objects.bulk_create(new.values(), batch_size=2000)
+        context.counts["employers_created"] += len(new)
+        if any(e.pk is None for e in new.values()):  # a database without RETURNING
+            for employer in Employer.objects.filter(fein__in=list(new)).order_by("pk"):
+                known.setdefault(employer.fein, employer)
+        else:
+            known.update(new)
+    return known
+
+
+def new_hires_import(context: ImportContext) -> None:
+    header = context.records[0]
+    entered_on: date = min(header["date_stamp"], timezone.localdate())
+    today = timezone.localdate()
+    w4s = [r for r in context.records if r.type == "w4"]
+    index_of = {ssn: blind_index(ssn) for ssn in {r["employee_ssn"] for r in w4s}}
+
+    # The NCPs of open cases with these SSNs (within the file's reach), a few IN queries.
+    ncp_cases: dict[str, list[tuple]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(index_of.values()))):
+        rows = (CaseParticipant.objects
+                .filter(context.case_q("case__"), role=ParticipantRole.NCP, person__ssn_index__in=chunk,
+                        person__merged_into__isnull=True, case__status=CaseStatus.OPEN)
+                .values_list("person__ssn_index", "person_id", "person__family_violence", "case_id",
+                             "case__jurisdiction", "case__ncp_located_on", "case__caseworker_id"))
+        for index, *rest in rows:
+            ncp_cases[index].append(tuple(rest))
+
+    matched = [r for r in w4s if index_of[r["employee_ssn"]] in ncp_cases]
+    context.counts["matched"] = len(matched)
+    context.counts["unmatched"] = len(w4s) - len(matched)
+    if not matched:
+        return
+    # One hire per person: the latest hire date in the file decides the employer withheld from.
+    latest: dict[int, Record] = {}
+    for r in matched:
+        for person_id, *_ in ncp_cases[index_of[r["employee_ssn"]]]:
+            current = latest.get(person_id)
+            if current is None or r["employee_hire_date"] >= current["employee_hire_date"]:
+                latest[person_id] = r
+    employers = _employers(matched, context)
+    person_ids = sorted(latest)
+    case_rows = {row[2]: row for rows in ncp_cases.values() for row in rows}  # case_id → row
+    case_ids = sorted(case_rows)
+
+    # Employment: an open one at the employer, else a new one from the hire date.
+    open_jobs: set[tuple[int, int]] = set()
+    for chunk in _chunks(person_ids):
+        open_jobs.update(Employment.objects.filter(person_id__in=chunk, ended_on__isnull=True)
+                         .values_list("person_id", "employer_id"))
+    jobs = []
+    for r in matched:
+        employer = employers[r["employer_fein"]]
+        for person_id, *_ in ncp_cases[index_of[r["employee_ssn"]]]:
+            if (person_id, employer.pk) not in open_jobs:
+                open_jobs.add((person_id, employer.pk))
+                jobs.append(Employment(person_id=person_id, employer=employer,
+                                       started_on=min(r["employee_hire_date"], today)))
+    Employment.objects.bulk_create(jobs, batch_size=2000)
+    context.counts["employments_created"] = len(jobs)
+
+    # A current address for a person who has none (the employee's own address on the W-4).
+    has_address: set[int] = set()
+    for chunk in _chunks(person_ids):
+        has_address.update(Address.objects.filter(person_id__in=chunk, valid_to__isnull=True)
+                           .values_list("person_id", flat=True))
+    addresses = [
+        Address(person_id=person_id, line1=r["employee_address_1"][:120],
+                line2=" ".join(x for x in (r["employee_address_2"], r["employee_address_3"]) if x)[:120],
+                city=r["employee_city"][:80], state=r["employee_state"][:2],
+                postal_code=r["employee_zip"] + (f"-{r['employee_zip4']}" if r["employee_zip4"] else ""),
+                valid_from=min(r["employee_hire_date"], today), source="new hire")
+        for person_id, r in latest.items()
+        if person_id not in has_address and r["employee_zip"] and r["employee_city"] and r["employee_state"]]
+    Address.objects.bulk_create(addresses, batch_size=2000)
+    context.counts["addresses_added"] = len(addresses)
+
+    # Locate results, one per matched case.
+    attempts = []
+    for case_id, (person_id, fvi, _, _, _, _) in case_rows.items():
+        r = latest[person_id]
+        attempts.append(LocateAttempt(
+            case_id=case_id, person_id=person_id, source=LocateSource.NEW_HIRE, attempted_on=entered_on,
+            result=LocateResult.FOUND,
+            notes=("New hire reported" if fvi else
+                   f"New hire: {r['employer_name']} (FEIN {r['employer_fein']}), hired "
+                   f"{r['employee_hire_date']:%Y-%m-%d}")))
+    LocateAttempt.objects.bulk_create(attempts, batch_size=2000)
+    context.counts["located"] = len(attempts)
+    for chunk in _chunks(case_ids):
+        WorkItem.objects.filter(case_id__in=chunk, kind="locate", status=WorkItemStatus.OPEN).update(
+            status=WorkItemStatus.DONE, completed_on=entered_on)
+    unlocated = [case_id for case_id, row in case_rows.items() if row[4] is None]
+    if unlocated:
+        # Few (a located NCP stays located): each starts its next clock through the case service.
+        from cases.models import Case
+        from cases.services import case_ncp_located
+
+        for case in Case.objects.filter(pk__in=unlocated).order_by("pk"):
+            case_ncp_located(case=case, on=entered_on, by=context.by)
+    context.counts["newly_located"] = len(unlocated)
+
+    _propose_withholding(context, latest=latest, employers=employers, case_rows=case_rows, entered_on=entered_on)
+    events_bulk_record(DomainEvent(
+        verb="new_hire.matched", case_id=case_id, actor_label=context.actor_label or "new hire file",
+        summary="New hire reported by the State Directory of New Hires",
+        data={"partner_file": context.partner_file.pk, "person_id": row[0]})
+        for case_id, row in case_rows.items())
+
+
+def _propose_withholding(context: ImportContext, *, latest, employers, case_rows, entered_on: date) -> None:
+    case_ids = sorted(case_rows)
+    with_order: set[int] = set()
+    for chunk in _chunks(case_ids):
+        with_order.update(SupportOrder.objects.filter(case_id__in=chunk, status=OrderStatus.ACTIVE)
+                          .values_list("case_id", flat=True))
+    if not with_order:
+        return
+    rules = {rule.jurisdiction: rule for rule in RemedyRule.objects.in_effect(entered_on).filter(
+        remedy=Remedy.INCOME_WITHHOLDING, enabled=True)}
+    open_actions: dict[int, EnforcementAction] = {}
+    balances: dict[int, tuple] = {}
+    for chunk in _chunks(sorted(with_order)):
+        for action in EnforcementAction.objects.filter(case_id__in=chunk, remedy=Remedy.INCOME_WITHHOLDING,
+                                                       status__in=OPEN_ACTION_STATUSES):
+            open_actions[action.case_id] = action
+        for row in CaseBalance.objects.filter(case_id__in=chunk).values_list(
+                "case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
+                "delinquent_since"):
+            balances[row[0]] = row[1:]
+    new_actions, moved, items = [], [], []
+    no_rule = 0
+    for case_id in sorted(with_order):
+        person_id, fvi, _, jurisdiction, _, caseworker_id = case_rows[case_id]
+        r = latest[person_id]
+        employer = employers[r["employer_fein"]]
+        due_on = add_business_days(entered_on, NEW_HIRE_IWO_BUSINESS_DAYS, jurisdiction)
+        partner = "the new employer" if fvi else employer.name[:120]
+        figures = {"source": "new hire", "employer_id": employer.pk, "hire_date": r["employee_hire_date"].isoformat(),
+                   "new_hire_entered_on": entered_on.isoformat(), "partner_file": context.partner_file.pk,
+                   "deadline": "42 USC 653a(g)(1): 2 business days"}
+        action = open_actions.get(case_id)
+        if action is not None:
+            action.figures = {**(action.figures or {}), **figures}
+            action.partner = partner
+            moved.append(action)
+        elif jurisdiction in rules:
+            total, assigned, unassigned, months, delinquent_since = balances.get(case_id, (0, 0, 0, 0, None))
+            new_actions.append(EnforcementAction(
+                case_id=case_id, remedy=Remedy.INCOME_WITHHOLDING, rule=rules[jurisdiction],
+                status=ActionStatus.PROPOSED, proposed_on=entered_on, total_arrears=total, assigned_arrears=assigned,
+                unassigned_arrears=unassigned, months_in_arrears=months, delinquent_since=delinquent_since,
+                figures=figures, timeframe_start_on=entered_on, timeframe_due_on=due_on, partner=partner))
+        else:
+            no_rule += 1
+            continue
+        items.append(WorkItem(
+            case_id=case_id, kind=WORK_ITEM_KIND, due_on=due_on, assigned_to_id=caseworker_id,
+            title=("Send the income withholding order to the new employer (new hire; 42 USC 653a(g)(1))" if fvi else
+                   f"Send the income withholding order to {employer.name[:80]} (new hire; 42 USC 653a(g)(1))"),
+            dedupe_key=f"iwo-new-hire:{case_id}:{employer.pk}"[:120]))
+    EnforcementAction.objects.bulk_create(new_actions, batch_size=2000)
+    EnforcementAction.objects.bulk_update(moved, ["figures", "partner", "updated_at"], batch_size=500)
+    WorkItem.objects.bulk_create(items, batch_size=2000, ignore_conflicts=True)
+    context.counts["withholding_proposed"] = len(new_actions)
+    context.counts["withholding_redirected"] = len(moved)
+    if no_rule:
+        context.counts["withholding_no_rule"] = no_rule
+
+
+register_partner_file_kind(
+    "new-hires", label="New hires (State Directory of New Hires, W-4 records)", layout="ndnh-w4",
+    direction=PartnerFileDirection.INBOUND, importer=new_hires_import, control_number=control_number,
+    command="import_new_hires",
+    description="Matched by SSN to the noncustodial parents of open cases; a match with an order proposes income "
+                "withholding to the new employer, due within 2 business days (42 USC 653a(g)(1)).")

@@ -1,0 +1,121 @@
+"""Bank matches (issue 16.4): a FIDM match file records the account (number encrypted at rest)
+and proposes a bank levy under the remedy rule; the levy and its release follow the action."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+
+from cases.models import CaseParticipant, Person, WorkItem
+from enforcement.choices import ActionStatus, FileVia, PartnerFileStatus, Remedy
+from enforcement.interchange.fixedwidth import get_layout, write_text
+from enforcement.models import BankMatch, EnforcementAction
+from enforcement.services.actions import action_activate, action_end, action_notice_issue
+from enforcement.services.partner_files import partner_file_submit
+from tests.enforcement.factories import delinquent_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(date(2026, 11, 24), tick=False):
+        yield
+
+
+def ncp_of(case) -> Person:
+    return CaseParticipant.objects.get(case=case, role="ncp").person
+
+
+def account(ssn: str, number: str = "000123456789", *, balance: str = "1500.00", trust: str = "0") -> dict:
+    return {"type": "account", "period": date(2026, 10, 1), "ssn": ssn, "last_name": "DOE", "first_name": "JOHN",
+            "account_number": number, "account_type": "04", "trust_fund": trust, "balance": Decimal(balance),
+            "match_flag": "1"}
+
+
+def fidm_file(accounts: list[dict], *, period: date = date(2026, 10, 1)) -> bytes:
+    rows = [{"type": "institution", "period": period, "fein": "131234567", "name": "FIRST EMPIRE BANK",
+             "city": "ALBANY", "state": "NY"}, *accounts, {"type": "total", "account_count": len(accounts)}]
+    return write_text(rows, get_layout("msfidm-match")).encode("ascii")
+
+
+def submit(content: bytes):
+    return partner_file_submit(kind="fidm", name="fidm.txt", content=content, via=FileVia.COMMAND)[0]
+
+
+def test_a_match_records_the_account_encrypted_and_proposes_a_levy():
+    case = delinquent_case(unassigned="1200.00")
+    ncp = ncp_of(case)
+    partner_file = submit(fidm_file([account(ncp.ssn), account("999001111")]))
+    assert partner_file.status == PartnerFileStatus.ACCEPTED, partner_file.errors
+    assert partner_file.counts["matched"] == 1 and partner_file.counts["unmatched"] == 1
+    match = BankMatch.objects.get(person=ncp)
+    assert match.account_number == "000123456789" and match.account_last4 == "6789"
+    assert match.institution == "FIRST EMPIRE BANK" and match.balance == Decimal("1500.00")
+    with connection.cursor() as cursor:  # encrypted at rest
+        cursor.execute("SELECT account_number FROM enforcement_bankmatch WHERE id = %s", [match.pk])
+        assert "000123456789" not in cursor.fetchone()[0]
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY)
+    assert action.status == ActionStatus.PROPOSED and action.partner == "FIRST EMPIRE BANK"
+    assert match.action_id == action.pk and partner_file.counts["levies_proposed"] == 1
+
+
+def test_the_levy_and_its_release_follow_the_action_life_cycle():
+    case = delinquent_case(unassigned="1200.00")
+    submit(fidm_file([account(ncp_of(case).ssn)]))
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY)
+    action = action_notice_issue(action=action, by=None)
+    with time_machine.travel(date(2027, 1, 30), tick=False):
+        action = action_activate(action=action, by=None)
+    assert BankMatch.objects.get(action=action).status == "levied"
+    action_end(action=action, by=None, release=True, reason="paid_up", note="paid")
+    assert BankMatch.objects.get(action=action).status == "released"
+
+
+def test_no_levy_when_the_rule_is_not_met():
+    case = delinquent_case(unassigned="0.00")  # not delinquent
+    partner_file = submit(fidm_file([account(ncp_of(case).ssn)]))
+    assert partner_file.counts["matched"] == 1 and partner_file.counts.get("levies_proposed") == 0
+    assert not EnforcementAction.objects.filter(case=case, remedy=Remedy.BANK_LEVY).exists()
+
+
+def test_a_trust_account_goes_to_review_not_to_a_levy():
+    case = delinquent_case(unassigned="1200.00")
+    submit(fidm_file([account(ncp_of(case).ssn, trust="1")]))
+    assert WorkItem.objects.filter(case=case, kind="fidm_review").exists()
+    assert not EnforcementAction.objects.filter(case=case, remedy=Remedy.BANK_LEVY).exists()
+
+
+def test_the_same_account_next_quarter_updates_the_open_match():
+    case = delinquent_case(unassigned="1200.00")
+    submit(fidm_file([account(ncp_of(case).ssn)]))
+    second = submit(fidm_file([account(ncp_of(case).ssn, balance="90.00")], period=date(2027, 1, 1)))
+    assert second.counts["accounts_updated"] == 1 and second.counts["accounts_recorded"] == 0
+    assert BankMatch.objects.get().balance == Decimal("90.00")
+    assert EnforcementAction.objects.filter(case=case, remedy=Remedy.BANK_LEVY).count() == 1
+
+
+def test_an_fvi_ncps_levy_names_no_institution():
+    case = delinquent_case(unassigned="1200.00")
+    Person.objects.filter(pk=ncp_of(case).pk).update(family_violence=True)
+    submit(fidm_file([account(ncp_of(case).ssn)]))
+    assert EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY).partner == "the financial institution"
+
+
+def test_import_fidm_command(tmp_path):
+    case = delinquent_case(unassigned="1200.00")
+    path = tmp_path / "fidm.txt"
+    path.write_bytes(fidm_file([account(ncp_of(case).ssn)]))
+    out = StringIO()
+    call_command("import_fidm", str(path), stdout=out)
+    last = out.getvalue().strip().splitlines()[-1]
+    assert last.startswith("fidm accepted: records 3, matched 1, unmatched 0") and "levies proposed 1" in last
+    out = StringIO()
+    call_command("import_fidm", str(path), stdout=out)
+    assert "already imported" in out.getvalue()

@@ -1,0 +1,172 @@
+"""New hires start withholding within two business days (issue 16.2; 42 USC 653a(g)(1))."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cases.models import CaseParticipant, Employer, Employment, LocateAttempt, Person, WorkItem
+from enforcement.choices import ActionStatus, FileVia, PartnerFileStatus, Remedy
+from enforcement.models import EnforcementAction, PartnerFile
+from enforcement.services.partner_files import partner_file_submit
+from tests.cases.factories import CaseFactory
+from tests.enforcement.factories import delinquent_case
+from tests.enforcement.partner_files_data import new_hire_file, w4
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 24)  # a Tuesday; the file is stamped Monday 2026-11-23
+
+
+def ncp_of(case) -> Person:
+    return CaseParticipant.objects.get(case=case, role="ncp").person
+
+
+def submit(content: bytes, **kwargs):
+    return partner_file_submit(kind="new-hires", name="nh.txt", content=content, via=FileVia.COMMAND, **kwargs)[0]
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(date(2026, 11, 24), tick=False):
+        yield
+
+
+def test_a_match_locates_records_employment_and_proposes_withholding_due_in_two_business_days():
+    case = delinquent_case(unassigned="1200.00")
+    ncp = ncp_of(case)
+    partner_file = submit(new_hire_file([w4(ncp.ssn), w4("999887777")]))
+    assert partner_file.status == PartnerFileStatus.ACCEPTED, partner_file.errors
+    assert partner_file.counts["matched"] == 1 and partner_file.counts["unmatched"] == 1
+    employer = Employer.objects.get(fein="141234567")
+    assert Employment.objects.filter(person=ncp, employer=employer, started_on=date(2026, 11, 16)).exists()
+    attempt = LocateAttempt.objects.get(case=case)
+    assert attempt.source == "new_hire" and attempt.result == "found" and attempt.attempted_on == date(2026, 11, 23)
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.INCOME_WITHHOLDING)
+    assert action.status == ActionStatus.PROPOSED and action.partner == "ACME WIDGETS INC"
+    # entered Monday 23 November 2026 → 2 business days → Wednesday 25 November (Thanksgiving is the 26th)
+    assert action.timeframe_due_on == date(2026, 11, 25)
+    assert action.total_arrears == 1200 and action.figures["employer_id"] == employer.pk
+    item = WorkItem.objects.get(case=case, kind="iwo_new_hire")
+    assert item.due_on == date(2026, 11, 25) and "ACME WIDGETS INC" in item.title
+    # the unmatched SSN is counted, not stored anywhere but the file
+    assert not Person.objects.filter(ssn_last4="7777").exists()
+
+
+def test_the_deadline_skips_weekends_and_holidays():
+    case = delinquent_case()
+    submit(new_hire_file([w4(ncp_of(case).ssn)], stamp=date(2026, 11, 20)))  # a Friday
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.INCOME_WITHHOLDING)
+    assert action.timeframe_due_on == date(2026, 11, 24)  # Monday, Tuesday
+
+
+def test_a_match_without_an_order_locates_but_proposes_nothing():
+    case = CaseFactory(ncp_located_on=None, stage="locate")
+    partner_file = submit(new_hire_file([w4(ncp_of(case).ssn)]))
+    assert partner_file.counts["matched"] == 1 and partner_file.counts.get("withholding_proposed", 0) == 0
+    case.refresh_from_db()
+    assert case.ncp_located_on == date(2026, 11, 23)
+    assert partner_file.counts["newly_located"] == 1
+    assert not EnforcementAction.objects.filter(case=case).exists()
+
+
+def test_an_open_withholding_action_is_pointed_at_the_new_employer():
+    case = delinquent_case()
+    first = submit(new_hire_file([w4(ncp_of(case).ssn)]))
+    assert first.counts["withholding_proposed"] == 1
+    second = submit(new_hire_file([w4(ncp_of(case).ssn, fein="227654321", employer="GLOBEX CORP")], batch="000002"))
+    assert second.counts["withholding_redirected"] == 1
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.INCOME_WITHHOLDING)
+    assert action.partner == "GLOBEX CORP"
+    assert WorkItem.objects.filter(case=case, kind="iwo_new_hire").count() == 2
+
+
+def test_a_replayed_file_changes_nothing():
+    case = delinquent_case()
+    content = new_hire_file([w4(ncp_of(case).ssn)])
+    submit(content)
+    counts = (Employment.objects.count(), LocateAttempt.objects.count(), EnforcementAction.objects.count(),
+              WorkItem.objects.count())
+    again = submit(content)
+    assert again.status == PartnerFileStatus.REPLAY
+    # the same batch re-sent with other bytes (a changed trailing blank) is a replay by control number
+    assert submit(content.replace(b"\r\n", b"\n")).status == PartnerFileStatus.REPLAY
+    assert (Employment.objects.count(), LocateAttempt.objects.count(), EnforcementAction.objects.count(),
+            WorkItem.objects.count()) == counts
+
+
+def test_a_bad_record_refuses_the_whole_file():
+    case = delinquent_case()
+    good = new_hire_file([w4(ncp_of(case).ssn), w4("123456789")]).decode()
+    lines = good.split("\r\n")
+    lines[2] = lines[2][:279] + "20261340" + lines[2][287:]  # hire date 2026-13-40
+    partner_file = submit("\r\n".join(lines).encode())
+    assert partner_file.status == PartnerFileStatus.REFUSED
+    assert partner_file.errors == [{"line": 3, "reason": "employee_hire_date (columns 280-287): a date CCYYMMDD"}]
+    assert not Employment.objects.exists() and not EnforcementAction.objects.exists()
+
+
+def test_matching_reaches_only_the_sending_keys_counties(api_client_with):
+    albany = delinquent_case()
+    other = delinquent_case(county="Schenectady")
+    api = api_client_with("partner_files:write", counties=["Schenectady"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = new_hire_file([w4(ncp_of(albany).ssn), w4(ncp_of(other).ssn)])
+    response = api.post("/api/v1/partner-files/new-hires/", {"file": SimpleUploadedFile("nh.txt", content)},
+                        format="multipart")
+    assert response.status_code == 201, response.content
+    assert response.json()["counts"]["matched"] == 1 and response.json()["counts"]["unmatched"] == 1
+    assert not LocateAttempt.objects.filter(case=albany).exists()
+    assert LocateAttempt.objects.filter(case=other).exists()
+
+
+def test_an_fvi_ncp_is_matched_but_no_queue_title_or_action_names_the_employer():
+    case = delinquent_case()
+    ncp = ncp_of(case)
+    Person.objects.filter(pk=ncp.pk).update(family_violence=True)
+    submit(new_hire_file([w4(ncp.ssn)]))
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.INCOME_WITHHOLDING)
+    assert action.partner == "the new employer"
+    assert "ACME" not in WorkItem.objects.get(case=case, kind="iwo_new_hire").title
+    assert "ACME" not in LocateAttempt.objects.get(case=case).notes
+
+
+def test_the_file_is_matched_in_a_number_of_queries_flat_in_its_size(django_assert_max_num_queries):
+    cases = [delinquent_case() for _ in range(12)]
+    small = new_hire_file([w4(ncp_of(c).ssn) for c in cases[:2]], batch="000001")
+    large = new_hire_file([w4(ncp_of(c).ssn, fein=f"1{i:08d}", employer=f"EMPLOYER {i}") for i, c in
+                           enumerate(cases[2:])] + [w4(f"9{i:08d}") for i in range(40)], batch="000002")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert submit(small).counts["matched"] == 2
+    with CaptureQueriesContext(connection) as many:
+        assert submit(large).counts["matched"] == 10
+    assert len(many.captured_queries) <= len(few.captured_queries) + 2
+
+
+def test_command_prints_matched_and_unmatched_last_and_exits_0_then_already_imported(tmp_path):
+    case = delinquent_case()
+    path = tmp_path / "nh.txt"
+    path.write_bytes(new_hire_file([w4(ncp_of(case).ssn), w4("999887777")]))
+    out = StringIO()
+    call_command("import_new_hires", str(path), stdout=out)
+    last = out.getvalue().strip().splitlines()[-1]
+    assert last.startswith("new-hires accepted:") and "matched 1" in last and "unmatched 1" in last
+    out = StringIO()
+    call_command("import_new_hires", str(path), stdout=out)
+    assert "already imported" in out.getvalue() and "matched 1" in out.getvalue().strip().splitlines()[-1]
+    assert PartnerFile.objects.filter(kind="new-hires").count() == 2
+
+
+def test_command_refuses_a_bad_file_non_zero_with_the_line(tmp_path):
+    path = tmp_path / "nh.txt"
+    path.write_bytes(new_hire_file([w4("123456789")], count=3))
+    with pytest.raises(CommandError, match="line 3: employee_record_count"):
+        call_command("import_new_hires", str(path), stdout=StringIO())

@@ -1,0 +1,216 @@
+"""Federal tax refund offset and passport denial (issue 16.3): certification of changes only,
+thresholds from the legal parameters, passport by office rule, collections posted by the offset
+rules (FTI), joint-return collections held."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases.models import CaseParticipant, Collection, Person, WorkItem
+from enforcement.choices import ActionStatus, FileVia, PartnerFileStatus, Remedy
+from enforcement.interchange.fixedwidth import get_layout, read, write_text
+from enforcement.models import EnforcementAction, OffsetCertification, OffsetCollection, PartnerFile, RemedyRule
+from enforcement.services.partner_files import partner_file_export, partner_file_submit
+from enforcement.services.partner_kinds.offset import offset_joint_holds_release
+from tests.enforcement.factories import delinquent_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(date(2026, 11, 24), tick=False):
+        yield
+
+
+def active(case, remedy=Remedy.FEDERAL_TAX_OFFSET):
+    rule = RemedyRule.objects.filter(remedy=remedy).order_by("pk").first()
+    return EnforcementAction.objects.create(
+        case=case, remedy=remedy, rule=rule, status=ActionStatus.ACTIVE, proposed_on=date(2026, 9, 1),
+        total_arrears=0, timeframe_start_on=date(2026, 9, 1), timeframe_due_on=date(2026, 10, 1),
+        notice_issued_on=date(2026, 9, 2), notice_total_arrears=0, taken_on=date(2026, 9, 2),
+        activated_on=date(2026, 10, 15))
+
+
+def ncp_of(case) -> Person:
+    return CaseParticipant.objects.get(case=case, role="ncp").person
+
+
+def certify():
+    partner_file = partner_file_export(kind="offset-certification", actor_label="test")
+    return partner_file, read(bytes(partner_file.content).decode().splitlines(), get_layout("fop-case-submission"))
+
+
+def test_only_active_actions_over_the_thresholds_are_certified_by_case_type():
+    tanf = delinquent_case(assigned="150.99", unassigned="499.00")  # TANF 150 ≥ 150; non-TANF 499 < 500
+    active(tanf)
+    family = delinquent_case(unassigned="800.00")
+    active(family)
+    delinquent_case(unassigned="9000.00")  # no active offset action: not yet through due process
+    partner_file, records = certify()
+    details = [r for r in records if r.type == "case"]
+    assert [(r["ssn"], r["case_type"], r["arrears"], r["transaction"]) for r in details] == [
+        (ncp_of(tanf).ssn, "A", 150, "A"), (ncp_of(family).ssn, "N", 800, "A")]
+    control = records[-1]
+    assert (control["tanf_records"], control["non_tanf_records"], control["tanf_amount"],
+            control["non_tanf_amount"]) == (1, 1, 150, 800)
+    assert partner_file.counts == {"added": 2, "passport": 0}
+    assert all(r["exclusions"] == "PAS" for r in details)  # no passport action: excluded by office rule
+    assert OffsetCertification.objects.filter(current=True).count() == 2
+
+
+def test_the_next_certification_sends_only_modifications_and_deletions():
+    one = delinquent_case(unassigned="800.00")
+    two = delinquent_case(unassigned="900.00")
+    active(one), active(two)
+    certify()
+    _, nothing = certify()
+    assert [r.type for r in nothing] == ["control"]
+    from cases.models import CaseBalance
+
+    CaseBalance.objects.filter(case=one).update(unassigned_arrears=Decimal("1000.00"))
+    CaseBalance.objects.filter(case=two).update(unassigned_arrears=Decimal("100.00"))
+    _, records = certify()
+    assert [(r["ssn"], r["transaction"], r["arrears"]) for r in records if r.type == "case"] == [
+        (ncp_of(one).ssn, "M", 1000), (ncp_of(two).ssn, "D", 0)]
+    history = OffsetCertification.objects.filter(person=ncp_of(one)).order_by("pk")
+    assert [(h.transaction, h.amount, h.current) for h in history] == [("A", 800, False), ("M", 1000, True)]
+    assert all(h.certified_on == timezone.localdate() for h in history)
+
+
+def test_passport_denial_follows_the_office_rule_and_the_2500_threshold():
+    over = delinquent_case(unassigned="2600.00")
+    active(over), active(over, Remedy.PASSPORT_DENIAL)
+    at = delinquent_case(unassigned="2500.00")  # must exceed $2,500 (42 USC 652(k))
+    active(at), active(at, Remedy.PASSPORT_DENIAL)
+    partner_file, records = certify()
+    by_ssn = {r["ssn"]: r["exclusions"] for r in records if r.type == "case"}
+    assert by_ssn[ncp_of(over).ssn] == "" and by_ssn[ncp_of(at).ssn] == "PAS"
+    assert partner_file.counts["passport"] == 1
+
+
+def test_an_fvi_ncps_address_is_never_sent():
+    from tests.cases.factories import AddressFactory
+
+    case = delinquent_case(unassigned="800.00")
+    active(case)
+    ncp = ncp_of(case)
+    AddressFactory(person=ncp, line1="7 SECRET LANE", city="HIDDEN")
+    Person.objects.filter(pk=ncp.pk).update(family_violence=True)
+    partner_file, records = certify()
+    assert records[0]["address_1"] == "" and b"SECRET" not in bytes(partner_file.content)
+
+
+def test_export_command_writes_the_file_and_prints_counts(tmp_path):
+    active(delinquent_case(unassigned="800.00"))
+    out = StringIO()
+    call_command("export_offset_certification", "--output", str(tmp_path / "fop.txt"), stdout=out)
+    assert out.getvalue().strip().splitlines()[-1].startswith("offset-certification sent: records 2, added 1")
+    assert len((tmp_path / "fop.txt").read_bytes().splitlines()[0]) == 245
+
+
+# --- collections -------------------------------------------------------------------------------
+
+def collection(ssn: str, amount: str, *, joint: str = "N", injured: str = "N", case_type: str = "N",
+               transaction: str = "C", case_id: str = "") -> dict:
+    return {"type": "collection", "state": "NY", "ssn": ssn, "case_id": case_id, "last_name": "DOE",
+            "amount": Decimal(amount), "transaction": transaction, "case_type": case_type,
+            "offset_date": date(2026, 11, 20), "tax_year": "2025", "joint_return": joint, "injured_spouse": injured}
+
+
+def collections_file(records: list[dict], batch: date = date(2026, 11, 21)) -> bytes:
+    tanf = [r for r in records if r["case_type"] == "A"]
+    rows = [*records, {"type": "control", "state": "NY", "tanf_records": len(tanf),
+                       "non_tanf_records": len(records) - len(tanf),
+                       "tanf_amount": sum(int(r["amount"]) for r in tanf),
+                       "non_tanf_amount": sum(int(r["amount"]) for r in records if r["case_type"] == "N"),
+                       "batch_date": batch}]
+    return write_text(rows, get_layout("fop-collections")).encode("ascii")
+
+
+def submit(content: bytes):
+    return partner_file_submit(kind="offset-collections", name="fop.txt", content=content, via=FileVia.COMMAND)[0]
+
+
+def test_an_offset_pays_past_due_support_only_never_current():
+    case = delinquent_case(unassigned="300.00")
+    partner_file = submit(collections_file([collection(ncp_of(case).ssn, "450.00")]))
+    assert partner_file.status == PartnerFileStatus.ACCEPTED, partner_file.errors
+    assert partner_file.counts == {"posted": 1} and partner_file.totals == {"collected": "450.00"}
+    posted = Collection.objects.get(source="federal_tax_offset")
+    assert posted.case == case and posted.collected_on == date(2026, 11, 20)
+    assert OffsetCollection.objects.get().collection == posted
+    # 42 USC 657(a)(2)(B)(iv): the offset pays the 300.00 of arrears; the excess is not current support
+    assert sum(a.amount for a in posted.allocations.all()) == Decimal("300.00")
+
+
+def test_a_joint_return_offset_is_held_then_released():
+    case = delinquent_case(unassigned="300.00")
+    submit(collections_file([collection(ncp_of(case).ssn, "200.00", joint="Y")]))
+    row = OffsetCollection.objects.get()
+    assert row.status == "held" and row.held_until == date(2027, 5, 19)
+    assert row.collection.status == "held" and "303.72(h)" in row.collection.hold_reason
+    assert offset_joint_holds_release(on=date(2027, 5, 18)) == 0
+    assert offset_joint_holds_release(on=date(2027, 5, 19)) == 1
+    row.refresh_from_db()
+    assert row.status == "released" and row.collection.status == "posted"
+
+
+def test_an_injured_spouse_claim_processed_is_not_held():
+    case = delinquent_case(unassigned="300.00")
+    submit(collections_file([collection(ncp_of(case).ssn, "200.00", joint="Y", injured="Y")]))
+    assert OffsetCollection.objects.get().status == "posted"
+
+
+def test_unknown_ssns_are_held_never_dropped_and_adjustments_queued():
+    case = delinquent_case(unassigned="300.00")
+    partner_file = submit(collections_file([collection("123450000", "75.00"),
+                                            collection(ncp_of(case).ssn, "20.00", transaction="A")]))
+    assert partner_file.counts == {"unmatched": 1, "adjustments": 1}
+    assert Collection.objects.get().status == "held"
+    assert WorkItem.objects.filter(kind="offset_adjustment", case=case).exists()
+
+
+def test_a_replayed_collections_file_posts_nothing_twice():
+    case = delinquent_case(unassigned="300.00")
+    content = collections_file([collection(ncp_of(case).ssn, "100.00")])
+    submit(content)
+    assert submit(content).status == PartnerFileStatus.REPLAY
+    assert Collection.objects.count() == 1
+
+
+def test_control_totals_must_agree():
+    content = collections_file([collection("123450000", "75.00")]).decode().split("\r\n")
+    content[1] = content[1][:14] + "000000002" + content[1][23:]
+    partner_file = submit("\r\n".join(content).encode())
+    assert partner_file.status == PartnerFileStatus.REFUSED
+    assert partner_file.errors[0] == {"line": 2, "reason": "non_tanf_records says 2, the file has 1"}
+    assert not Collection.objects.exists()
+
+
+def test_the_collections_file_download_needs_fti_clearance(client_as):
+    partner_file = submit(collections_file([collection("123450000", "75.00")]))
+    client = client_as("enforcement_specialist")
+    response = client.get(f"/enforcement/partner-files/{partner_file.pk}/download/")
+    from cases.access import can_view_fti
+    from tests.conftest import CAST_COUNTY  # noqa: F401
+
+    user = response.wsgi_request.user
+    assert response.status_code == (200 if can_view_fti(user) else 403)
+    assert PartnerFile.objects.get(pk=partner_file.pk).kind == "offset-collections"
+
+
+def test_import_command_last_line(tmp_path):
+    case = delinquent_case(unassigned="300.00")
+    path = tmp_path / "fop.txt"
+    path.write_bytes(collections_file([collection(ncp_of(case).ssn, "100.00")]))
+    out = StringIO()
+    call_command("import_offset_collections", str(path), stdout=out)
+    assert out.getvalue().strip().splitlines()[-1] == "offset-collections accepted: records 2, posted 1, collected 100.00"
