@@ -10,7 +10,6 @@ extend it once, by up to 30 days, with a reason.
 from __future__ import annotations
 
 import logging
-import secrets
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
@@ -37,6 +36,7 @@ from .choices import (
     ReminderKind,
 )
 from .models import Communication, Complaint, Notice, Referral, ReminderRun
+from .secrets import normalise_secret, status_secret
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +115,8 @@ def complaint_file(
     )
     raw_secret = ""
     if channel == Channel.WEB:
-        raw_secret = secrets.token_urlsafe(12)
-        complaint.secret_hash = make_password(raw_secret)
+        raw_secret = status_secret()
+        complaint.secret_hash = make_password(normalise_secret(raw_secret))
     complaint.number = "pending"
     complaint.full_clean(exclude=["number"])
     save_with_unique_number(complaint, "CMP")
