@@ -1,6 +1,7 @@
 """Cases models (re-exported here: ``from cases.models import Case``)."""
 
 from .cases import Case, CaseNote, CaseParticipant, FviOverride
+from .letters import LetterChannel, SentLetter
 from .ledger import Allocation, AssistanceSpell, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun
 from .orders import MONTHLY_FACTOR, Obligation, SupportOrder
 from .people import Address, Employer, Employment, Person
@@ -22,6 +23,8 @@ __all__ = [
     "Employment",
     "FviOverride",
     "LedgerEntry",
+    "LetterChannel",
+    "SentLetter",
     "LedgerRun",
     "LocateAttempt",
     "Obligation",
