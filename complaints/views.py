@@ -18,11 +18,19 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from core.csv import csv_response
 from core.forms import apply_service_errors
+from core.letters import letter_context
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, PublicMixin
 
 from . import selectors, services, throttle
 from .choices import Channel, ReferralStatus
-from .documents import bar_chart_svg, extension_letter, letter_pdf, notice_paragraphs, notice_pdf
+from .documents import (
+    acknowledgement_letter,
+    bar_chart_svg,
+    extension_letter,
+    letter_pdf,
+    notice_pdf,
+    resolution_letter,
+)
 from .filtersets import ComplaintFilterSet
 from .forms import (
     AnswerForm,
@@ -252,7 +260,7 @@ class ExtensionLetterView(PermissionMixin, ComplaintMixin, TemplateView):
     """The extension letter to the complainant (page; the PDF has the same lines)."""
 
     permission_required = "complaints.view_complaint"
-    template_name = "complaints/letter.html"
+    template_name = "core/letter_page.html"
 
     def get(self, request, *args, **kwargs):
         complaint = self.get_complaint()
@@ -260,7 +268,7 @@ class ExtensionLetterView(PermissionMixin, ComplaintMixin, TemplateView):
             messages.info(request, "The extension letter exists once the complaint is extended.")
             return redirect("complaints:complaint_detail", number=complaint.number)
         return self.render_to_response({
-            "letter": extension_letter(complaint),
+            **letter_context(extension_letter(complaint)),
             "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
             "pdf_url": reverse("complaints:extension_letter_pdf", kwargs={"number": complaint.number}),
         })
@@ -273,6 +281,29 @@ class ExtensionLetterPdfView(ExtensionLetterView):
             return super().get(request, *args, **kwargs)
         response = HttpResponse(letter_pdf(extension_letter(complaint)), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="extension-{complaint.number}.pdf"'
+        return response
+
+
+class AcknowledgementLetterView(PermissionMixin, ComplaintMixin, TemplateView):
+    """The acknowledgement letter to the complainant (page; the PDF has the same lines)."""
+
+    permission_required = "complaints.view_complaint"
+    template_name = "core/letter_page.html"
+
+    def get(self, request, *args, **kwargs):
+        complaint = self.get_complaint()
+        return self.render_to_response({
+            **letter_context(acknowledgement_letter(complaint)),
+            "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+            "pdf_url": reverse("complaints:acknowledgement_letter_pdf", kwargs={"number": complaint.number}),
+        })
+
+
+class AcknowledgementLetterPdfView(AcknowledgementLetterView):
+    def get(self, request, *args, **kwargs):
+        complaint = self.get_complaint()
+        response = HttpResponse(letter_pdf(acknowledgement_letter(complaint)), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="acknowledgement-{complaint.number}.pdf"'
         return response
 
 
@@ -348,14 +379,18 @@ class ResolutionNoticeView(PermissionMixin, ComplaintMixin, TemplateView):
     """The printable resolution letter (states the state hearing right and its deadline)."""
 
     permission_required = "complaints.view_complaint"
-    template_name = "complaints/resolution_notice.html"
+    template_name = "core/letter_page.html"
 
     def get(self, request, *args, **kwargs):
         complaint = self.get_complaint()
         if complaint.resolved_on is None:
             messages.info(request, "The notice exists once the complaint is resolved.")
             return redirect("complaints:complaint_detail", number=complaint.number)
-        return self.render_to_response({"complaint": complaint, "notice": notice_paragraphs(complaint)})
+        return self.render_to_response({
+            **letter_context(resolution_letter(complaint)), "complaint": complaint,
+            "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+            "pdf_url": reverse("complaints:resolution_notice_pdf", kwargs={"number": complaint.number}),
+        })
 
 
 class ResolutionNoticePdfView(ResolutionNoticeView):

@@ -1,8 +1,8 @@
 """Cases models (re-exported here: ``from cases.models import Case``)."""
 
 from .cases import Case, CaseNote, CaseParticipant, FviOverride
-from .letters import LetterChannel, SentLetter
 from .ledger import Allocation, AssistanceSpell, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun
+from .letters import LetterChannel, SentLetter
 from .orders import MONTHLY_FACTOR, Obligation, SupportOrder
 from .people import Address, Employer, Employment, Person
 from .reviews import OrderReview
