@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -59,6 +60,7 @@ def too_many(request) -> HttpResponse:
 
 class PublicComplaintView(PublicMixin, FormView):
     """The public complaint form: no account, rate-limited per client address."""
+    public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
 
     template_name = "complaints/public_form.html"
     form_class = PublicComplaintForm
@@ -87,6 +89,7 @@ class PublicComplaintView(PublicMixin, FormView):
 
 class PublicStatusView(PublicMixin, FormView):
     """Status of a web complaint: its number plus the secret code (never in the URL)."""
+    public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
 
     template_name = "complaints/public_status.html"
     form_class = PublicStatusForm
@@ -100,7 +103,7 @@ class PublicStatusView(PublicMixin, FormView):
         complaint = selectors.complaint_for_status_page(number=form.cleaned_data["number"],
                                                         secret=form.cleaned_data["secret"])
         if complaint is None:
-            form.add_error(None, "No complaint matches this confirmation number and secret code.")
+            form.add_error(None, gettext("No complaint matches this confirmation number and secret code."))
             return self.form_invalid(form)
         return render(self.request, self.template_name, {"form": None, "complaint": complaint})
 

@@ -75,12 +75,16 @@ class Letterhead:
     hours: str
 
 
-def letterhead() -> Letterhead:
+def letterhead(language: str | None = None) -> Letterhead:
+    """The office as letters print it; the hours in ``language`` (``CASEWORKS_OFFICE_HOURS_<CODE>``)."""
+    hours = settings.CASEWORKS_OFFICE_HOURS
+    if language:
+        hours = getattr(settings, "CASEWORKS_OFFICE_HOURS_BY_LANGUAGE", {}).get(language, hours)
     return Letterhead(
         name=settings.CASEWORKS_OFFICE_NAME,
         address_lines=[line.strip() for line in settings.CASEWORKS_OFFICE_ADDRESS.split("|") if line.strip()],
         phone=settings.CASEWORKS_OFFICE_PHONE,
-        hours=settings.CASEWORKS_OFFICE_HOURS,
+        hours=hours,
     )
 
 
@@ -168,7 +172,7 @@ class _LetterPDF(FPDF):
 
 
 def letter_pdf(letter: Letter) -> bytes:
-    head = letterhead()
+    head = letterhead(letter.language)
     labels = _labels(letter.language)
     pdf = _LetterPDF(letter, head, labels)
     pdf.set_title(letter.subject)
@@ -245,7 +249,7 @@ def letter_pdf(letter: Letter) -> bytes:
 def letter_text(letter: Letter) -> str:
     """The same letter as the body of an e-mail: no mailing block (the e-mail address is the
     address), letterhead as the signature."""
-    head = letterhead()
+    head = letterhead(letter.language)
     labels = _labels(letter.language)
     parts = [letter.subject, ""]
     if letter.date:
@@ -270,7 +274,25 @@ def letter_text(letter: Letter) -> str:
 
 def letter_context(letter: Letter) -> dict:
     """What ``templates/core/_letter.html`` needs."""
-    head = letterhead()
+    head = letterhead(letter.language)
     labels = _labels(letter.language)
     labels["questions_html"] = labels["questions"] % {"phone": head.phone, "hours": head.hours}
     return {"letter": letter, "letterhead": head, "letter_labels": labels}
+
+
+def multilingual_email(build) -> tuple[str, str]:
+    """Subject and body of an e-mail to a member of the public whose language is unknown (a
+    subscriber, an event registrant): the letter ``build(language)`` returns, in every language the
+    office writes in (``LANGUAGES``), the default first, under a line in each other language saying
+    where to read it."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    default = letter_language(None)
+    languages.sort(key=lambda code: code != default)
+    letters = [build(code) for code in languages]
+    pointers = []
+    for letter in letters[1:]:
+        with translation.override(letter.language):
+            pointers.append(_("(The same message in your language is below.)"))
+    subject = " / ".join(dict.fromkeys(letter.subject for letter in letters))
+    parts = [*pointers, "", *(letter_text(letter) + "\n" + "—" * 20 + "\n" for letter in letters)]
+    return subject[:250], "\n".join(parts).strip() + "\n"

@@ -84,7 +84,11 @@ class ApiJsonNotFoundMiddleware:
 class PublicLanguageMiddleware:
     """``?lang=es`` (the public pages' language switch): the language for this request and, through
     Django's language cookie, the ones after it. It runs before ``LocaleMiddleware``, which then picks
-    the cookie over ``Accept-Language``. An unknown code is ignored (the browser's language holds)."""
+    the cookie over ``Accept-Language``. An unknown code is ignored (the browser's language holds).
+
+    Only views that declare ``public_language = True`` (the complaint form, the status lookup, the
+    survey, public announcements) follow the reader's language: staff pages stay in the office's
+    default language (issue 15.6), so their ``lang`` attribute stays true to their text."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -101,3 +105,12 @@ class PublicLanguageMiddleware:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, max_age=365 * 24 * 3600, samesite="Lax",
                             secure=request.is_secure(), httponly=True)
         return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        from django.utils import translation
+
+        view_class = getattr(view_func, "view_class", None)
+        if not getattr(view_class, "public_language", False):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
+        return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.formats import time_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from cases.languages import language_code
@@ -64,8 +64,9 @@ def _notice(letter: HearingLetter, language: str) -> Letter:
     body = citation("hearing_body", request.jurisdiction)
     law = citation("hearing", request.jurisdiction)
     starts = timezone.localtime(hearing.starts_at)
-    when = _("%(date)s at %(time)s") % {"date": letter_date(starts.date(), language),
-                                        "time": time_format(starts.time(), "TIME_FORMAT")}
+    when = _("%(weekday)s, %(date)s at %(time)s") % {
+        "weekday": date_format(starts, "l"), "date": letter_date(starts.date(), language),
+        "time": time_format(starts.time(), "TIME_FORMAT")}
     sections = [
         ("", _("%(body)s on the request of %(name)s (%(law)s) is scheduled for %(when)s, %(where)s. The hearing "
                "officer is %(officer)s.") % {"body": body[0].upper() + body[1:], "name": request.requester_name,

@@ -329,6 +329,12 @@ CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks Coun
 CASEWORKS_OFFICE_ADDRESS = env.str("CASEWORKS_OFFICE_ADDRESS", default="100 Main Street|Anytown, NY 12207")
 CASEWORKS_OFFICE_PHONE = env.str("CASEWORKS_OFFICE_PHONE", default="(555) 010-0100")
 CASEWORKS_OFFICE_HOURS = env.str("CASEWORKS_OFFICE_HOURS", default="Monday to Friday, 8:30 a.m. to 4:30 p.m.")
+# The hours as letters in another language print them: CASEWORKS_OFFICE_HOURS_<CODE> (e.g. _ES).
+CASEWORKS_OFFICE_HOURS_BY_LANGUAGE = {
+    code: env.str(f"CASEWORKS_OFFICE_HOURS_{code.upper().replace('-', '_')}",
+                  default={"es": "de lunes a viernes, de 8:30 a. m. a 4:30 p. m."}.get(code, CASEWORKS_OFFICE_HOURS))
+    for code, _name in LANGUAGES
+}
 # Letters to a person with the family violence indicator never print their address
 # (42 USC 654(26)): the mailing block carries this arrangement instead ("|" separates lines), e.g.
 # the office's confidential mail unit, which forwards under its own procedure.
