@@ -25,8 +25,10 @@ CITATIONS: dict[str, dict[str, Any]] = {
     },
     "NY": {
         "complaint": "45 CFR 303.35",
-        "extension": "45 CFR 303.35 (office complaint procedure)",
-        "hearing": "N.Y. Social Services Law 22; 18 NYCRR Part 358 (confirm)",
+        # (No English words in a citation: it is printed as is in every language.)
+        "extension": "45 CFR 303.35",
+        # Marked *confirm* here (see above), not on the letter a parent reads.
+        "hearing": "N.Y. Social Services Law 22; 18 NYCRR Part 358",
         "hearing_body": _("a fair hearing"),
     },
 }

@@ -205,23 +205,23 @@ def letter_pdf(letter: Letter) -> bytes:
         pdf.multi_cell(right_w, 4.8, value or "—", new_x="LMARGIN", new_y="NEXT")
     pdf.set_xy(pdf.l_margin, max(block_bottom, pdf.get_y()) + 8)
     pdf.use(12.5, bold=True)
-    pdf.multi_cell(0, 6.5, letter.subject, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6.5, letter.subject, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     for heading, text in letter.sections:
         if heading:
             pdf.ln(1)
             pdf.use(10.5, bold=True)
-            pdf.multi_cell(0, 5.5, heading, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5.5, heading, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.use(10.5)
-        pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
     if letter.figures:
         pdf.ln(1)
         if letter.figures_heading:
             pdf.use(10.5, bold=True)
-            pdf.multi_cell(0, 5.5, letter.figures_heading, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5.5, letter.figures_heading, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.use(10)
-        value_w = 38
+        value_w = 46
         label_w = pdf.epw - value_w
         with pdf.table(col_widths=(label_w, value_w), text_align=("LEFT", "RIGHT"), first_row_as_headings=False,
                        line_height=5.5, borders_layout="HORIZONTAL_LINES") as table:
@@ -230,18 +230,18 @@ def letter_pdf(letter: Letter) -> bytes:
                 row.cell(label)
                 row.cell(value)
         pdf.ln(3)
+    if letter.citation:
+        pdf.use(9)
+        pdf.multi_cell(0, 4.8, f"{labels['authority']}: {letter.citation}", align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
     pdf.use(10.5)
-    pdf.multi_cell(0, 5.5, labels["questions"] % {"phone": head.phone, "hours": head.hours},
+    pdf.multi_cell(0, 5.5, labels["questions"] % {"phone": head.phone, "hours": head.hours}, align="L",
                    new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.multi_cell(0, 5.5, labels["closing"], new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.use(10.5, bold=True)
     pdf.multi_cell(0, 5.5, head.name, new_x="LMARGIN", new_y="NEXT")
-    if letter.citation:
-        pdf.ln(5)
-        pdf.use(8.5)
-        pdf.multi_cell(0, 4.5, f"{labels['authority']}: {letter.citation}", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -265,10 +265,10 @@ def letter_text(letter: Letter) -> str:
             parts.append(letter.figures_heading)
         parts += [f"  {label}: {value}" for label, value in letter.figures]
         parts.append("")
+    if letter.citation:
+        parts += [f"{labels['authority']}: {letter.citation}", ""]
     parts += [labels["questions"] % {"phone": head.phone, "hours": head.hours}, "", labels["closing"], head.name,
               *head.address_lines, f"{labels['phone']}: {head.phone}"]
-    if letter.citation:
-        parts += ["", f"{labels['authority']}: {letter.citation}"]
     return "\n".join(parts).strip() + "\n"
 
 

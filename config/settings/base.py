@@ -336,11 +336,11 @@ CASEWORKS_OFFICE_HOURS_BY_LANGUAGE = {
     for code, _name in LANGUAGES
 }
 # Letters to a person with the family violence indicator never print their address
-# (42 USC 654(26)): the mailing block carries this arrangement instead ("|" separates lines), e.g.
-# the office's confidential mail unit, which forwards under its own procedure.
+# (42 USC 654(26)): the mailing block carries this arrangement instead ("|" separates lines): by
+# default in care of the office's confidential mail unit, which forwards under its own procedure.
 CASEWORKS_FVI_MAILING_ARRANGEMENT = env.str(
     "CASEWORKS_FVI_MAILING_ARRANGEMENT",
-    default="Confidential address — forwarded by the office's confidential mail unit|(address withheld, 42 USC 654(26))",
+    default="c/o Confidential Mail Unit|100 Main Street|Anytown, NY 12207",
 )
 # The Unicode TrueType fonts embedded in letters so names such as "Nguyễn" print (Debian
 # fonts-dejavu-core; `make fonts` installs it). A letter is refused rather than printed with "?".

@@ -295,7 +295,7 @@ def _all_letters(role_user, make_user, noticed) -> list[tuple[Letter, list[str]]
     decision_row = HearingLetter.objects.get(request=request, kind=LetterKind.DECISION, party=Party.APPELLANT)
     ncp = _ncp(noticed.case)
     common = [*_office_data(), complaint.number, "Dana Parent", complaint.contact_email, "NY", "USC", "CFR", "NYCRR",
-              "Fam", "Code", "Social Services Law", "Part", "confirm", "ombudsperson", "a. m.", "p. m."]
+              "Fam", "Code", "Social Services Law", "Part", "ombudsperson", "a. m.", "p. m."]
     letters = [
         (notice_letter(noticed, language="es"),
          [noticed.case.case_number, noticed.reference, ncp.display_name, "12 Elm Street", "Albany", "NY 12207",

@@ -107,7 +107,7 @@ def test_notice_pages_read_json_figures_as_decimals(client_as):
     for name in ("enforcement:action_detail", "enforcement:action_notice", "enforcement:action_notice_pdf"):
         assert client.get(reverse(name, args=[action.pk])).status_code == 200
     letter = client.get(reverse("enforcement:action_notice", args=[action.pk]))
-    assert b"Assigned arrears on all your cases when the rule fired on 2026-11-23" in letter.content
+    assert b"Assigned arrears on all your cases when the rule applied on November 23, 2026" in letter.content
     assert b"$600.00" in letter.content
 
 
