@@ -42,7 +42,7 @@ def _recipient(complaint: Complaint) -> tuple[MailingBlock, Address | None]:
 
 def _references(complaint: Complaint, language: str) -> list[tuple[str, str]]:
     return [(_("Complaint"), complaint.number), (_("Received"), letter_date(complaint.received_on, language)),
-            (_("Case"), complaint.case.case_number if complaint.case_id else _("none given"))]
+            (_("Case"), complaint.case.case_number if complaint.case is not None else _("none given"))]
 
 
 def acknowledgement_letter(complaint: Complaint, *, language: str | None = None) -> Letter:

@@ -35,7 +35,7 @@ def hearing_letter_language(letter: HearingLetter) -> str:
     if letter.party != Party.APPELLANT:
         return letter_language(None)
     request = letter.request
-    if request.complaint_id:
+    if request.complaint is not None:
         return complaint_language(request.complaint)
     return letter_language(language_code(request.interpreter_language))
 
@@ -43,7 +43,7 @@ def hearing_letter_language(letter: HearingLetter) -> str:
 def hearing_recipient(letter: HearingLetter) -> tuple[MailingBlock, Address | None]:
     request = letter.request
     if letter.party == Party.APPELLANT:
-        person = request.complaint.complainant_person if request.complaint_id else None
+        person = request.complaint.complainant_person if request.complaint is not None else None
         if person is not None:
             return recipient_block(person, name=letter.addressee)
         return MailingBlock(name=letter.addressee, lines=[request.contact_email] if request.contact_email else []), None
@@ -54,13 +54,15 @@ def hearing_recipient(letter: HearingLetter) -> tuple[MailingBlock, Address | No
 def _references(letter: HearingLetter) -> list[tuple[str, str]]:
     request = letter.request
     refs = [(_("Hearing request"), request.number), (_("About"), str(request.get_issue_display()))]
-    if request.case_id:
+    if request.case is not None:
         refs.append((_("Case"), request.case.case_number))
     return refs
 
 
 def _notice(letter: HearingLetter, language: str) -> Letter:
     request, hearing = letter.request, letter.hearing
+    if hearing is None:  # the database refuses a notice without its hearing (hearing_notice_names_its_hearing)
+        raise ValueError(f"Hearing letter {letter.pk} is a notice without a hearing.")
     body = citation("hearing_body", request.jurisdiction)
     law = citation("hearing", request.jurisdiction)
     starts = timezone.localtime(hearing.starts_at)

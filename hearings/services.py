@@ -396,7 +396,7 @@ def _letters_record(letters: list[HearingLetter], *, by) -> None:
             continue
         request = row.request
         _block, address = hearing_recipient(row)
-        person = request.complaint.complainant_person if request.complaint_id else None
+        person = request.complaint.complainant_person if request.complaint is not None else None
         letter_record(letter=hearing_letter(row), case=request.case if request.case_id else None, person=person,
                       address=address, reference=request.number, by=by if getattr(by, "pk", None) else None)
 

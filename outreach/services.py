@@ -274,14 +274,16 @@ def survey_invitation_email(*, survey: Survey, email: str, link: str) -> tuple[s
     """The survey invitation e-mail, in the shared letter layout and in every language offered."""
     from core.letters import Letter, MailingBlock, multilingual_email
 
+    title = survey.event.title if survey.event is not None else survey.title
+
     def build(language: str) -> Letter:
         with translation.override(language):
             return Letter(
                 kind="survey_invitation",
-                subject=gettext("How was %(event)s?") % {"event": survey.event.title},
+                subject=gettext("How was %(event)s?") % {"event": title},
                 recipient=MailingBlock(name=email), date=timezone.localdate(), language=language,
                 sections=[("", gettext("Thank you for coming to %(event)s. Please tell us in two minutes how it went: "
-                                       "%(link)s") % {"event": survey.event.title, "link": link}),
+                                       "%(link)s") % {"event": title, "link": link}),
                           ("", gettext("The link works once. Your answers are anonymous unless you write your name."))])
 
     return multilingual_email(build)

@@ -315,7 +315,7 @@ def test_every_letter_renders_in_spanish_with_no_english_template_string(role_us
     with marked_spanish():
         letters = _all_letters(role_user, make_user, noticed)
         texts = [(letter, letter_text(letter), data) for letter, data in letters]
-        survey = SimpleNamespace(event=SimpleNamespace(title="Feria de padres"))
+        survey = SimpleNamespace(event=SimpleNamespace(title="Feria de padres"), title="Encuesta")
         _subject, invitation = survey_invitation_email(survey=survey, email="a@example.org", link="https://x.test/f/1")
         announcement = SimpleNamespace(body="Texto del anuncio.")
         _subject, news = announcement_email(announcement=announcement, subject="Nuevo horario",
