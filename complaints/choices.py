@@ -26,10 +26,10 @@ class Category(models.TextChoices):
 
 
 class ComplaintStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    REFERRED = "referred", "Referred"
-    RESOLVED = "resolved", "Resolved"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open", _("Open")
+    REFERRED = "referred", _("Referred")
+    RESOLVED = "resolved", _("Resolved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 OPEN_STATUSES = [ComplaintStatus.OPEN, ComplaintStatus.REFERRED]

@@ -222,6 +222,18 @@ def test_public_pages_follow_accept_language_and_the_lang_switch(client):
     assert "Make a complaint" in client.get(url + "?lang=xx", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
+def test_status_lookup_in_spanish_with_a_secret_typed_loosely(client):
+    today = timezone.localdate()
+    complaint = complaint_services.complaint_file(
+        channel=Channel.WEB, complainant_name="Rosa Díaz", contact_email="rosa@example.org",
+        category=Category.DISTRIBUTION, description="d", received_on=today, today=today)
+    typed = complaint.raw_secret.lower().replace("-", " ")
+    response = client.post(reverse("complaints:public_status") + "?lang=es",
+                           {"number": complaint.number, "secret": typed})
+    body = response.content.decode()
+    assert "Estado de la queja" in body and "Abierta" in body and complaint.number in body
+
+
 def test_staff_pages_stay_english_for_a_spanish_browser(client_as):
     page = client_as("caseworker").get(reverse("cases:workitem_list"), HTTP_ACCEPT_LANGUAGE="es")
     assert page.status_code == 200 and '<html lang="en">' in page.content.decode()
