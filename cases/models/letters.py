@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from core.models import RestrictedQuerySet
 
@@ -42,6 +43,7 @@ class SentLetter(models.Model):
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
 
+    history = HistoricalRecords()  # marking returned mail edits the row
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
