@@ -8,7 +8,7 @@ PORT ?= 8000
 # The embedded SQLite broker wants a single-process worker; Redis can take a pool.
 WORKER_POOL ?= $(if $(findstring redis://,$(CELERY_BROKER_URL)),prefork --concurrency=2,solo)
 
-.PHONY: run install migrate demo web worker beat test test-fast lint typecheck typecheck-sync check browser api-fuzz bench clean
+.PHONY: run install migrate demo web worker beat test test-fast lint typecheck typecheck-sync check browser fonts messages api-fuzz bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-migrate: install
+migrate: install messages fonts
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -40,7 +40,7 @@ beat: install
 ## Every test, in parallel (SQLite with no variables; PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
 # Each xdist worker has its own database; browser tests and real-worker tests run as groups (tests/conftest.py).
 TEST_WORKERS ?= auto
-test: install browser
+test: install browser fonts messages
 	$(PY) -m pytest -p no:randomly -n $(TEST_WORKERS) --dist loadgroup
 
 ## ruff, the import contracts (.importlinter) and mypy against its committed baseline (may only shrink)
@@ -70,6 +70,19 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
 	    || echo "chromium could not be installed: browser tests will be skipped"; \
 	  else echo "run 'sudo apt-get install -y chromium' for the browser tests (skipped without it)"; fi; \
+	fi
+
+# Compiled catalogues (locale/*/LC_MESSAGES/*.mo) from the .po files with polib: no network and no
+# GNU gettext needed. The .mo files are committed as well; `--check` in CI fails on a stale one.
+messages: install
+	$(PY) tools/compile_catalogues.py
+
+# DejaVu Sans for letters (CASEWORKS_LETTER_FONT): Debian's fonts-dejavu-core. Font files are not committed.
+fonts:
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core) >/dev/null \
+	    || echo "fonts-dejavu-core could not be installed: letters will be refused until CASEWORKS_LETTER_FONT points at a TTF"; \
+	  else echo "run 'sudo apt-get install -y fonts-dejavu-core' (letters need a Unicode TrueType font)"; fi; \
 	fi
 
 ## Schemathesis against the live API (needs a server: see .ci/api_fuzz.sh)

@@ -25,6 +25,7 @@ from .models import (
     Obligation,
     OrderReview,
     Person,
+    SentLetter,
     SupportOrder,
     WorkItem,
 )
@@ -95,10 +96,21 @@ class PersonAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
 @admin.register(Address)
 class AddressAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
     hide_protected_rows = True
-    list_display = ("person", "city", "state", "valid_from", "valid_to", "source")
+    list_display = ("person", "city", "state", "valid_from", "valid_to", "source", "undeliverable_on")
     list_filter = ("state", "source")
     search_fields = ("person__last_name", "city", "postal_code")
     raw_id_fields = ("person",)
+
+
+@admin.register(SentLetter)
+class SentLetterAdmin(ReadOnlyAdmin):
+    """The letter log: read-only (a returned letter is marked on the case page). ``address_text`` is
+    the block as printed: for an FVI person the confidential arrangement, never an address."""
+
+    list_display = ("sent_at", "kind", "recipient_name", "case", "channel", "language", "confidential", "returned_on")
+    list_filter = ("kind", "channel", "language", "confidential")
+    search_fields = ("reference", "recipient_name", "case__case_number")
+    raw_id_fields = ("case", "person", "address")
 
 
 @admin.register(Case)

@@ -242,7 +242,7 @@ CaseEvent = event_choices("CaseEvent", """
     case.closed case.interstate_referred case.note_added case.opened case.reassigned case.stage_changed
     charges.accrued collection.held collection.posted collection.released collection.reversed
     collections.redistributed demo.cases_seeded disbursements.swept fvi.override_granted fvi.override_used
-    locate.attempted order.created order.established order.modified order.review_adjustment
+    letter.returned letter.sent locate.attempted order.created order.established order.modified order.review_adjustment
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
     person.merged work_item.created work_item.done work_item.reassigned
 """)

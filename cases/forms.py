@@ -327,3 +327,9 @@ class PersonMergeForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["survivor"].choices = [(str(p.pk), f"{p.display_name} (person {p.pk})") for p in people]
+
+
+class LetterReturnedForm(forms.Form):
+    returned_on = forms.DateField(widget=DateInput, label="Date the mail came back")
+    reason = forms.CharField(max_length=200, required=False, label="Reason on the envelope",
+                             help_text="For example: moved, no forwarding address; addressee unknown.")

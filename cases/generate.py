@@ -115,8 +115,15 @@ SSN_BASE = 900_000_000  # 9xx numbers are never issued as SSNs: synthetic and co
 # preparation cost more than the inserts themselves at tens of thousands of rows.
 EMPLOYER_FIELDS = ("name", "fein", "line1", "city", "state", "postal_code", "contact_email", "phone")
 PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "ssn", "ssn_last4", "ssn_index", "sex", "phone",
-                 "preferred_language", "family_violence", "deceased_on", "born_in_wedlock", "paternity_status",
+                 "preferred_language", "needs_interpreter", "language_note", "family_violence", "deceased_on", "born_in_wedlock", "paternity_status",
                  "paternity_established_on", "paternity_method", "genetic_test_ordered_on", "genetic_test_result")
+# Codes as Person.preferred_language holds them (issue 15.6); Vietnamese is not a language the
+# default office writes in, so it asks for an interpreter.
+LANGUAGE_MIX = [
+    {"preferred_language": "en", "needs_interpreter": False, "language_note": ""},
+    {"preferred_language": "es", "needs_interpreter": False, "language_note": ""},
+    {"preferred_language": "vi", "needs_interpreter": True, "language_note": "Vietnamese"},
+]
 PERSON_DEFAULTS = {name: Person._meta.get_field(name).get_default() for name in PERSON_FIELDS}
 CASE_FIELDS = ("case_number", "county", "jurisdiction", "assistance_status", "application_received_on", "opened_on",
                "stage_changed_on", "caseworker_id", "locate_needed_on", "ncp_located_on", "status", "stage",
@@ -274,7 +281,7 @@ class _Office:
             dob = today - timedelta(days=rng.randint(age_low * 365, age_high * 365))
             row = {**PERSON_DEFAULTS, "first_name": first, "last_name": rng.choice(LAST), "date_of_birth": dob,
                    "ssn": ssn, "sex": sex, "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
-                   "preferred_language": rng.choices(["English", "Spanish", "Vietnamese"], [85, 12, 3])[0],
+                   **LANGUAGE_MIX[rng.choices(range(len(LANGUAGE_MIX)), [85, 12, 3])[0]],
                    **Person.ssn_columns(ssn), **extra}
             pk = person_id()
             people.append((pk, *(row[f] for f in PERSON_FIELDS)))

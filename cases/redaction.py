@@ -112,10 +112,12 @@ def locate_notes(attempt: LocateAttempt) -> str:
 
 def mailing_address(person: Person) -> Address | None:
     """The current address a letter to ``person`` may print, or ``None``: an FVI person's letters
-    carry no address (the mail room addresses them under the override procedure)."""
+    carry no address (``cases.letters.recipient_block`` prints the office's confidential mailing
+    arrangement instead). An address mail came back from (``undeliverable_on``) is not used."""
     if not whereabouts_shown(person):
         return None
-    return person.addresses.filter(valid_to__isnull=True).order_by("-valid_from", "-id").first()
+    return (person.addresses.filter(valid_to__isnull=True, undeliverable_on__isnull=True)
+            .order_by("-valid_from", "-id").first())
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ def case_detail(*, case: Case, user) -> dict:
         "notes": list(case.notes.select_related("author")[:20]),
         "work_items": list(case.work_items.select_related("assigned_to").filter(status=WorkItemStatus.OPEN)),
         "locate_attempts": _locate_attempts_shown(case),
+        "letters": list(case.letters.select_related("sent_by", "returned_by")[:50]),
         "events": list(DomainEvent.objects.filter(case_id=case.pk).select_related("actor")[:30]),
     }
 

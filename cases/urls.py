@@ -24,6 +24,7 @@ urlpatterns = [
     path("<str:case_number>/close/", views.CaseCloseView.as_view(), name="case_close"),
     path("<str:case_number>/notes/", views.NoteCreateView.as_view(), name="note_add"),
     path("<str:case_number>/locate/new/", views.LocateAttemptCreateView.as_view(), name="locate_add"),
+    path("<str:case_number>/letters/<int:pk>/returned/", views.LetterReturnedView.as_view(), name="letter_returned"),
     path("<str:case_number>/work-items/new/", views.WorkItemCreateView.as_view(), name="workitem_create"),
     path("<str:case_number>/interstate-referral/", views.InterstateReferralView.as_view(),
          name="interstate_referral"),

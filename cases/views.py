@@ -262,6 +262,32 @@ class LocateAttemptCreateView(CaseFormView):
         services.locate_attempt_record(case=self.case, by=self.request.user, **data)
 
 
+class LetterReturnedView(CaseFormView):
+    """Returned mail (issue 15.7): the letter is marked returned, the address it went to is marked
+    undeliverable and a locate work item opens (``cases.services.letter_mark_returned``). The form
+    page says so before anything happens; a second marking is refused."""
+
+    permission_required = "cases.add_locateattempt"
+    template_name = "cases/letter_returned_form.html"
+    form_class = forms.LetterReturnedForm
+    success_message = "Letter marked returned: the address is marked undeliverable and a locate work item is open."
+
+    @cached_property
+    def sent(self):
+        from .models import SentLetter
+
+        return get_object_or_404(SentLetter.objects.select_related("address"), pk=self.kwargs["pk"], case=self.case)
+
+    def get_initial(self):
+        return {"returned_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sent": self.sent}
+
+    def perform(self, form):
+        services.letter_mark_returned(sent=self.sent, by=self.request.user, **form.cleaned_data)
+
+
 class WorkItemCreateView(CaseFormView):
     permission_required = "cases.add_workitem"
     template_name = "cases/workitem_form.html"

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.events import event_choices
 
@@ -16,32 +17,32 @@ STAFF_CHANNELS = [Channel.WALK_IN, Channel.PHONE, Channel.MAIL, Channel.EMAIL]
 
 
 class Category(models.TextChoices):
-    DISTRIBUTION = "distribution", "Distribution / arrears calculation"
-    CASE_ACTION = "case_action", "Case action or inaction"
-    CLOSURE = "closure", "Case closure"
-    APPLICATION = "application", "Application denied or not acted on"
-    SERVICE = "service", "Customer service"
-    STAFF_CONDUCT = "staff_conduct", "Staff conduct"
-    OUT_OF_JURISDICTION = "out_of_jurisdiction", "Out of jurisdiction (court matter or other agency)"
-    OTHER = "other", "Other"
+    DISTRIBUTION = "distribution", _("Distribution / arrears calculation")
+    CASE_ACTION = "case_action", _("Case action or inaction")
+    CLOSURE = "closure", _("Case closure")
+    APPLICATION = "application", _("Application denied or not acted on")
+    SERVICE = "service", _("Customer service")
+    STAFF_CONDUCT = "staff_conduct", _("Staff conduct")
+    OUT_OF_JURISDICTION = "out_of_jurisdiction", _("Out of jurisdiction (court matter or other agency)")
+    OTHER = "other", _("Other")
 
 
 class ComplaintStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    REFERRED = "referred", "Referred"
-    RESOLVED = "resolved", "Resolved"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open", _("Open")
+    REFERRED = "referred", _("Referred")
+    RESOLVED = "resolved", _("Resolved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 OPEN_STATUSES = [ComplaintStatus.OPEN, ComplaintStatus.REFERRED]
 
 
 class Outcome(models.TextChoices):
-    UPHELD = "upheld", "Upheld (action taken)"
-    PARTLY_UPHELD = "partly_upheld", "Partly upheld"
-    NOT_UPHELD = "not_upheld", "Not upheld (no error found)"
-    REFERRED_OUT = "referred_out", "Referred elsewhere"
-    WITHDRAWN = "withdrawn", "Withdrawn by the complainant"
+    UPHELD = "upheld", _("Upheld (action taken)")
+    PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+    NOT_UPHELD = "not_upheld", _("Not upheld (no error found)")
+    REFERRED_OUT = "referred_out", _("Referred elsewhere")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the complainant")
 
 
 class Party(models.TextChoices):

@@ -1,5 +1,6 @@
-"""Letters to the people of a complaint or hearing (printable page and PDF with fpdf2, one layout:
-``Letter`` + ``letter_pdf`` + ``complaints/letter.html``) and the report's charts (pygal).
+"""Letters to the people of a complaint (acknowledgement, extension, resolution) in the shared
+letter layout (``core.letters``: page, PDF, e-mail text), in the complainant's language, and the
+report's charts (pygal).
 
 Every letter cites the law of its jurisdiction profile (``complaints.law``): a New York office
 never cites the California Family Code or 22 CCR.
@@ -7,138 +8,136 @@ never cites the California Family Code or 22 CCR.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
-from django.utils import timezone
-from fpdf import FPDF
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cases.languages import language_code
+from cases.letters import person_language, recipient_block
+from cases.models import Address
+from core.letters import Letter, MailingBlock, letter_date, letter_language, letter_pdf
 
 from .law import citation
 from .models import Complaint
 
-HEARING_RIGHT = (
-    "If you are not satisfied with this resolution, you have the right to ask for {hearing_body} "
-    "({hearing_law}). Ask within 90 days after you receive this notice: at the latest by {deadline} "
-    "(a mailed notice is counted as received {allowance} days after the date above). "
-    "A hearing can decide a denied or delayed application, a case action taken in violation of the law "
-    "or not in time, a wrong distribution, disbursement or arrears calculation, and a decision to close your case. "
-    "It cannot change a court-ordered support amount, custody or visitation: those belong to the court. "
-    "The ombudsperson can help you ask for a hearing and arrange an interpreter, free of charge."
-)
+__all__ = ["Letter", "acknowledgement_letter", "extension_letter", "letter_pdf", "notice_pdf", "resolution_letter"]
+
+def complaint_language(complaint: Complaint) -> str:
+    """The language of letters about ``complaint``: the complainant's (a case person's code, else the
+    language written on the complaint), when the office writes in it."""
+    person = complaint.complainant_person
+    if person is not None and person.preferred_language:
+        return person_language(person)
+    return letter_language(language_code(complaint.preferred_language))
 
 
-def notice_paragraphs(complaint: Complaint) -> dict:
-    deadline = complaint.hearing_deadline.strftime("%B %d, %Y") if complaint.hearing_deadline else ""
-    return {
-        "office": settings.CASEWORKS_OFFICE_NAME,
-        "date": (complaint.resolved_on or timezone.localdate()).strftime("%B %d, %Y"),
-        "to": complaint.complainant_name,
-        "subject": f"Resolution of your complaint {complaint.number}",
-        "received": complaint.received_on.strftime("%B %d, %Y"),
-        "case_number": complaint.case.case_number if complaint.case_id else "",
-        "category": complaint.get_category_display(),
-        "outcome": complaint.get_outcome_display(),
-        "explanation": complaint.resolution_explanation,
-        "hearing_right": HEARING_RIGHT.format(deadline=deadline, allowance=settings.CASEWORKS_MAILING_ALLOWANCE_DAYS,
-                                              hearing_body=citation("hearing_body", complaint.jurisdiction),
-                                              hearing_law=citation("hearing", complaint.jurisdiction)),
-        "hearing_heading": f"Your right to {citation('hearing_body', complaint.jurisdiction)}",
-        "deadline": deadline,
-    }
+def _recipient(complaint: Complaint) -> tuple[MailingBlock, Address | None]:
+    """A case person's mailing block (through the shared redaction: FVI → the confidential
+    arrangement); someone else gets the name, and the letter goes to the contact they gave."""
+    if complaint.complainant_person is not None:
+        return recipient_block(complaint.complainant_person, name=complaint.complainant_name)
+    lines = [complaint.contact_email] if complaint.contact_email else []
+    return MailingBlock(name=complaint.complainant_name, lines=lines), None
 
 
-def _latin1(text: str) -> str:
-    # The core PDF fonts are Latin-1: replace what they cannot draw rather than fail.
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _references(complaint: Complaint, language: str) -> list[tuple[str, str]]:
+    return [(_("Complaint"), complaint.number), (_("Received"), letter_date(complaint.received_on, language)),
+            (_("Case"), complaint.case.case_number if complaint.case is not None else _("none given"))]
 
 
-def notice_pdf(complaint: Complaint) -> bytes:
-    p = notice_paragraphs(complaint)
-    pdf = FPDF(format="Letter")
-    pdf.set_title(p["subject"])
-    pdf.set_author(p["office"])
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.multi_cell(0, 8, _latin1(p["office"]), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=11)
-    pdf.ln(4)
-    for line in (p["date"], "", f"To: {p['to']}", f"Complaint: {complaint.number}",
-                 f"Received: {p['received']}", f"Case: {p['case_number'] or 'none given'}",
-                 f"About: {p['category']}"):
-        pdf.multi_cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.multi_cell(0, 7, _latin1(p["subject"]), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, _latin1(f"Outcome: {p['outcome']}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.multi_cell(0, 6, _latin1(p["explanation"]), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.multi_cell(0, 7, _latin1(p["hearing_heading"]), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, _latin1(p["hearing_right"]), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+def acknowledgement_letter(complaint: Complaint, *, language: str | None = None) -> Letter:
+    """The acknowledgement: we received the complaint, by when we answer in writing, how to follow it."""
+    language = language or complaint_language(complaint)
+    law = citation("complaint", complaint.jurisdiction)
+    with translation.override(language):
+        block, _address = _recipient(complaint)
+        sections = [
+            ("", _("We received your complaint on %(received)s about: %(category)s. Someone other than your "
+                   "caseworker will look into it.") % {"received": letter_date(complaint.received_on, language),
+                                                      "category": complaint.get_category_display()}),
+            (_("When we will answer"), _("We will send you our written resolution by %(due)s (%(law)s).")
+             % {"due": letter_date(complaint.due_on, language), "law": law}),
+            (_("Following your complaint"), _(
+                "Keep this letter. With your complaint number and the secret code you received you can check its "
+                "status on our website, or call us. The ombudsperson can answer your questions and arrange an "
+                "interpreter, free of charge.")),
+        ]
+        return Letter(kind="complaint_acknowledgement",
+                      subject=_("We received your complaint %(number)s") % {"number": complaint.number},
+                      recipient=block, date=complaint.received_on, language=language,
+                      references=_references(complaint, language), sections=sections, citation=law)
 
 
-@dataclass
-class Letter:
-    """One letter in the shared layout: office, date, addressee, references, then sections."""
-
-    subject: str
-    to: str
-    date: str
-    references: list[tuple[str, str]]
-    sections: list[tuple[str, str]] = field(default_factory=list)  # (heading or "", text)
-    office: str = ""
-
-    def __post_init__(self):
-        self.office = self.office or settings.CASEWORKS_OFFICE_NAME
-
-
-def letter_pdf(letter: Letter) -> bytes:
-    pdf = FPDF(format="Letter")
-    pdf.set_title(_latin1(letter.subject))
-    pdf.set_author(_latin1(letter.office))
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.multi_cell(0, 8, _latin1(letter.office), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=11)
-    pdf.ln(4)
-    for line in (letter.date, "", f"To: {letter.to}", *(f"{label}: {value}" for label, value in letter.references)):
-        pdf.multi_cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.multi_cell(0, 7, _latin1(letter.subject), new_x="LMARGIN", new_y="NEXT")
-    for heading, text in letter.sections:
-        if heading:
-            pdf.ln(2)
-            pdf.set_font("Helvetica", "B", 11)
-            pdf.multi_cell(0, 7, _latin1(heading), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=11)
-        pdf.multi_cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(2)
-    return bytes(pdf.output())
+def resolution_letter(complaint: Complaint, *, language: str | None = None) -> Letter:
+    """The written resolution, with the hearing right and its deadline (Fam. Code 17801 in
+    California; the office's own law elsewhere)."""
+    language = language or complaint_language(complaint)
+    with translation.override(language):
+        block, _address = _recipient(complaint)
+        body = citation("hearing_body", complaint.jurisdiction)
+        deadline = letter_date(complaint.hearing_deadline, language) if complaint.hearing_deadline else ""
+        sections = [
+            ("", _("We have finished looking into your complaint of %(received)s about: %(category)s.")
+             % {"received": letter_date(complaint.received_on, language), "category": complaint.get_category_display()}),
+            (_("Outcome"), str(complaint.get_outcome_display())),
+            (_("Explanation"), complaint.resolution_explanation),
+            (_("Your right to %(hearing_body)s") % {"hearing_body": body}, _(
+                "If you are not satisfied with this resolution, you have the right to ask for %(hearing_body)s "
+                "(%(hearing_law)s). Ask within 90 days after you receive this notice: at the latest by %(deadline)s "
+                "(a mailed notice is counted as received %(allowance)s days after the date above). "
+                "A hearing can decide a denied or delayed application, a case action taken in violation of the law "
+                "or not in time, a wrong distribution, disbursement or arrears calculation, and a decision to close "
+                "your case. It cannot change a court-ordered support amount, custody or visitation: those belong to "
+                "the court. The ombudsperson can help you ask for a hearing and arrange an interpreter, free of "
+                "charge.") % {"hearing_body": body, "hearing_law": citation("hearing", complaint.jurisdiction),
+                              "deadline": deadline, "allowance": settings.CASEWORKS_MAILING_ALLOWANCE_DAYS}),
+        ]
+        return Letter(kind="complaint_resolution",
+                      subject=_("Resolution of your complaint %(number)s") % {"number": complaint.number},
+                      recipient=block, date=complaint.resolved_on or timezone.localdate(), language=language,
+                      references=[*_references(complaint, language), (_("About"), str(complaint.get_category_display()))],
+                      sections=sections, citation=f"{citation('complaint', complaint.jurisdiction)}; "
+                                                   f"{citation('hearing', complaint.jurisdiction)}")
 
 
-def extension_letter(complaint: Complaint) -> Letter:
+def notice_pdf(complaint: Complaint, *, language: str | None = None) -> bytes:
+    return letter_pdf(resolution_letter(complaint, language=language))
+
+
+def extension_letter(complaint: Complaint, *, language: str | None = None) -> Letter:
     """The letter telling the complainant the resolution date was extended, why, and the new date."""
+    language = language or complaint_language(complaint)
     law = citation("extension", complaint.jurisdiction)
-    return Letter(
-        subject=f"Your complaint {complaint.number}: we need more time to resolve it",
-        to=complaint.complainant_name,
-        date=timezone.localtime(complaint.extended_at).strftime("%B %d, %Y") if complaint.extended_at else "",
-        references=[("Complaint", complaint.number), ("Received", complaint.received_on.strftime("%B %d, %Y")),
-                    ("Case", complaint.case.case_number if complaint.case_id else "none given")],
-        sections=[
-            ("", f"We received your complaint on {complaint.received_on:%B %d, %Y}. We need more time to look into it "
-                 f"and have extended the date of our written resolution by {complaint.extension_days} days, "
-                 f"to {complaint.due_on:%B %d, %Y} ({law})."),
-            ("Why we need more time", complaint.extension_reason),
-            ("", "You do not need to do anything. If you have new information, or questions, contact the "
-                 "ombudsperson; an interpreter is free of charge."),
-        ],
-    )
+    with translation.override(language):
+        block, _address = _recipient(complaint)
+        return Letter(
+            kind="complaint_extension",
+            subject=_("Your complaint %(number)s: we need more time to resolve it") % {"number": complaint.number},
+            recipient=block,
+            date=timezone.localtime(complaint.extended_at).date() if complaint.extended_at else None,
+            language=language,
+            references=_references(complaint, language),
+            sections=[
+                ("", _("We received your complaint on %(received)s. We need more time to look into it and have "
+                       "extended the date of our written resolution by %(days)s days, to %(due)s (%(law)s).")
+                 % {"received": letter_date(complaint.received_on, language), "days": complaint.extension_days,
+                    "due": letter_date(complaint.due_on, language), "law": law}),
+                (_("Why we need more time"), complaint.extension_reason),
+                ("", _("You do not need to do anything. If you have new information, or questions, contact the "
+                       "ombudsperson; an interpreter is free of charge.")),
+            ],
+            citation=law,
+        )
+
+
+def complaint_letter_record(*, complaint: Complaint, letter: Letter, channel: str, by) -> None:
+    """Log a letter about a complaint on its case (or on no case: the complaint keeps its own events)."""
+    from cases.services import letter_record
+
+    _block, address = _recipient(complaint)
+    letter_record(letter=letter, case=complaint.case if complaint.case_id else None,
+                  person=complaint.complainant_person, address=address if channel == "mail" else None,
+                  reference=complaint.number, channel=channel, by=by if getattr(by, "pk", None) else None)
 
 
 def bar_chart_svg(title: str, rows: list[tuple[str, int]]) -> bytes:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import DateInput
@@ -37,34 +40,40 @@ class ContactMixin(forms.Form):
         optional = getattr(self, "contact_optional", False)
         if not optional and not data.get("contact_email") and not data.get("contact_phone") \
                 and "contact_phone" not in self.errors:
-            self.add_error("contact_email", "Give an email address or a phone number so we can reach you.")
+            self.add_error("contact_email", _("Give an email address or a phone number so we can reach you."))
         return data
 
 
 class PublicComplaintForm(ContactMixin):
-    complainant_name = forms.CharField(label="Your name", max_length=200)
-    contact_email = forms.EmailField(label="Email", required=False)
-    contact_phone = forms.CharField(label="Phone", max_length=30, required=False)
-    case_number = forms.CharField(label="Case number (if you know it)", max_length=40, required=False)
-    category = forms.ChoiceField(label="What is it about?", choices=Category.choices)
-    description = forms.CharField(label="Tell us what happened", widget=forms.Textarea(attrs={"rows": 6}),
+    complainant_name = forms.CharField(label=_("Your name"), max_length=200)
+    contact_email = forms.EmailField(label=_("Email"), required=False)
+    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    case_number = forms.CharField(label=_("Case number (if you know it)"), max_length=40, required=False)
+    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
+    description = forms.CharField(label=_("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 6}),
                                   max_length=10000)
-    known_on = forms.DateField(label="When did you learn of the action? (optional)", required=False, widget=DateInput,
-                               help_text="Complaints are normally made within 90 days; we accept later ones too.")
-    preferred_language = forms.CharField(label="Preferred language", max_length=60, required=False, initial="English")
-    interpreter_needed = forms.BooleanField(label="I need an interpreter", required=False)
-    accommodation_needs = forms.CharField(label="Accommodation needs (optional)", max_length=500, required=False)
+    known_on = forms.DateField(label=_("When did you learn of the action? (optional)"), required=False, widget=DateInput,
+                               help_text=_("Complaints are normally made within 90 days; we accept later ones too."))
+    preferred_language = forms.CharField(label=_("Preferred language"), max_length=60, required=False, initial="English",
+                                         help_text=_("Our letters to you will be in this language when we can."))
+    interpreter_needed = forms.BooleanField(label=_("I need an interpreter"), required=False)
+    accommodation_needs = forms.CharField(label=_("Accommodation needs (optional)"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The language the reader is using is the likeliest answer (their letters follow it).
+        self.fields["preferred_language"].initial = dict(settings.LANGUAGES).get(get_language() or "en", "English")
 
     def clean_known_on(self):
         known_on = self.cleaned_data.get("known_on")
         if known_on and known_on > timezone.localdate():
-            raise ValidationError("This date cannot be in the future.")
+            raise ValidationError(_("This date cannot be in the future."))
         return known_on
 
 
 class PublicStatusForm(forms.Form):
-    number = forms.CharField(label="Confirmation number", max_length=20)
-    secret = forms.CharField(label="Secret code", max_length=100, widget=forms.PasswordInput(render_value=False))
+    number = forms.CharField(label=_("Confirmation number"), max_length=20)
+    secret = forms.CharField(label=_("Secret code"), max_length=100, widget=forms.PasswordInput(render_value=False))
 
 
 class PARTY:

@@ -10,24 +10,30 @@ marked *confirm* as DOMAIN.md gives no New York source for them.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
 from core.deadlines import profile
 
-CITATIONS: dict[str, dict[str, str]] = {
+CITATIONS: dict[str, dict[str, Any]] = {
     "CA": {
         "complaint": "Fam. Code 17800; 22 CCR 120100",
         "extension": "Fam. Code 17800",
         "hearing": "Fam. Code 17801",
-        "hearing_body": "a state hearing",
+        "hearing_body": _("a state hearing"),
     },
     "NY": {
         "complaint": "45 CFR 303.35",
-        "extension": "45 CFR 303.35 (office complaint procedure)",
-        "hearing": "N.Y. Social Services Law 22; 18 NYCRR Part 358 (confirm)",
-        "hearing_body": "a fair hearing",
+        # (No English words in a citation: it is printed as is in every language.)
+        "extension": "45 CFR 303.35",
+        # Marked *confirm* here (see above), not on the letter a parent reads.
+        "hearing": "N.Y. Social Services Law 22; 18 NYCRR Part 358",
+        "hearing_body": _("a fair hearing"),
     },
 }
 
 
 def citation(key: str, jurisdiction: str | None = None) -> str:
     """The citation for ``key`` (complaint, extension, hearing) in the jurisdiction's own law."""
-    return CITATIONS[profile(jurisdiction)][key]
+    return str(CITATIONS[profile(jurisdiction)][key])  # the body's name in the active language

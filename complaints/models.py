@@ -137,7 +137,16 @@ class Complaint(models.Model):
         return (self.resolved_on - self.received_on).days if self.resolved_on else None
 
     def secret_matches(self, raw: str) -> bool:
-        return bool(self.secret_hash) and check_password(raw, self.secret_hash)
+        """The secret as typed, or as read aloud: case and dashes/spaces do not matter for the grouped
+        secrets (``complaints.secrets``); older ``token_urlsafe`` secrets still match exactly as given."""
+        if not self.secret_hash or not raw:
+            return False
+        from .secrets import normalise_secret
+
+        normalised = normalise_secret(raw)
+        if normalised and check_password(normalised, self.secret_hash):
+            return True
+        return normalised != raw and check_password(raw, self.secret_hash)
 
 
 class Communication(models.Model):

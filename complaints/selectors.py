@@ -86,10 +86,10 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
         report.average_days = _one_decimal(Decimal(sum((done - got).days for got, done, _ in spans)) / len(spans))
     got = dict(received.values_list("category").annotate(n=Count("pk")).order_by())
     done = dict(resolved.values_list("category").annotate(n=Count("pk")).order_by())
-    report.by_category = [(c.value, c.label, got.get(c.value, 0), done.get(c.value, 0)) for c in Category
+    report.by_category = [(c.value, str(c.label), got.get(c.value, 0), done.get(c.value, 0)) for c in Category
                           if got.get(c.value) or done.get(c.value)]
     outcomes = dict(resolved.values_list("outcome").annotate(n=Count("pk")).order_by())
-    report.by_outcome = [(o.value, o.label, outcomes[o.value]) for o in Outcome if outcomes.get(o.value)]
+    report.by_outcome = [(o.value, str(o.label), outcomes[o.value]) for o in Outcome if outcomes.get(o.value)]
     return report
 
 

@@ -10,7 +10,6 @@ extend it once, by up to 30 days, with a reason.
 from __future__ import annotations
 
 import logging
-import secrets
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
@@ -37,6 +36,7 @@ from .choices import (
     ReminderKind,
 )
 from .models import Communication, Complaint, Notice, Referral, ReminderRun
+from .secrets import normalise_secret, status_secret
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +115,8 @@ def complaint_file(
     )
     raw_secret = ""
     if channel == Channel.WEB:
-        raw_secret = secrets.token_urlsafe(12)
-        complaint.secret_hash = make_password(raw_secret)
+        raw_secret = status_secret()
+        complaint.secret_hash = make_password(normalise_secret(raw_secret))
     complaint.number = "pending"
     complaint.full_clean(exclude=["number"])
     save_with_unique_number(complaint, "CMP")
@@ -127,7 +127,19 @@ def complaint_file(
         data={"unknown_case": complaint.unknown_case, "past_known_limit": complaint.past_known_limit},
         **_actor(by, agency),
     )
+    _acknowledgement_record(complaint=complaint, by=by)
     return complaint
+
+
+def _acknowledgement_record(*, complaint: Complaint, by) -> None:
+    """A complainant who is a person of the case is mailed the acknowledgement letter: logged with the
+    address it is printed for (or the confidential arrangement). Anyone else gets it on the confirmation
+    page or printed from the complaint page (``complaints:acknowledgement_letter``)."""
+    if complaint.complainant_person_id is None:
+        return
+    from .documents import acknowledgement_letter, complaint_letter_record
+
+    complaint_letter_record(complaint=complaint, letter=acknowledgement_letter(complaint), channel="mail", by=by)
 
 
 def investigator_allowed(*, complaint: Complaint, investigator) -> str | None:
@@ -187,17 +199,19 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) 
 
 def _extension_letter_send(*, complaint: Complaint, by: User) -> None:
     """Email the extension letter (PDF attached) after commit, or leave it to print; record which."""
-    from .documents import extension_letter, letter_pdf
+    from core.letters import letter_text
+
+    from .documents import complaint_letter_record, extension_letter, letter_pdf
 
     letter = extension_letter(complaint)
     email = complaint.contact_email.strip()
     event_record(verb="complaint.extension_letter", subject=complaint, case_id=complaint.case_id, actor=by,
                  summary=f"{complaint.number}: extension letter " + ("emailed" if email else "to print and mail"),
                  data={"channel": "email" if email else "mail"})
+    complaint_letter_record(complaint=complaint, letter=letter, channel="email" if email else "mail", by=by)
     if not email:
         return
-    body = "\n\n".join(text for _, text in letter.sections)
-    message = EmailMessage(subject=letter.subject, body=body, to=[email])
+    message = EmailMessage(subject=letter.subject, body=letter_text(letter), to=[email])
     message.attach(f"extension-{complaint.number}.pdf", letter_pdf(letter), "application/pdf")
     def send() -> None:
         try:
@@ -311,9 +325,13 @@ def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, r
     complaint.hearing_deadline = deadlines.due_after(deadlines.presumed_received_on(resolved_on),
                                                      deadlines.Deadline.HEARING_REQUEST,
                                                      jurisdiction=complaint.jurisdiction)
-    return saved_with_event(complaint, by=by, verb="complaint.resolved",
-                            summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
-                            data={"within_due": resolved_on <= complaint.due_on})
+    saved_with_event(complaint, by=by, verb="complaint.resolved",
+                     summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
+                     data={"within_due": resolved_on <= complaint.due_on})
+    from .documents import complaint_letter_record, resolution_letter
+
+    complaint_letter_record(complaint=complaint, letter=resolution_letter(complaint), channel="mail", by=by)
+    return complaint
 
 
 # Reminders ------------------------------------------------------------------------------------

@@ -26,5 +26,8 @@ urlpatterns = [
     path("<str:number>/extension-letter/", views.ExtensionLetterView.as_view(), name="extension_letter"),
     path("<str:number>/extension-letter.pdf", views.ExtensionLetterPdfView.as_view(), name="extension_letter_pdf"),
     path("<str:number>/notice/", views.ResolutionNoticeView.as_view(), name="resolution_notice"),
+    path("<str:number>/acknowledgement/", views.AcknowledgementLetterView.as_view(), name="acknowledgement_letter"),
+    path("<str:number>/acknowledgement.pdf", views.AcknowledgementLetterPdfView.as_view(),
+         name="acknowledgement_letter_pdf"),
     path("<str:number>/notice.pdf", views.ResolutionNoticePdfView.as_view(), name="resolution_notice_pdf"),
 ]

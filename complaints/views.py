@@ -14,17 +14,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from core import throttle
 from core.csv import csv_response
 from core.forms import apply_service_errors
+from core.letters import letter_context
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, PublicMixin, ServiceActionView
 
 from . import selectors, services
 from .choices import Channel, ReferralStatus
-from .documents import bar_chart_svg, extension_letter, letter_pdf, notice_paragraphs, notice_pdf
+from .documents import (
+    acknowledgement_letter,
+    bar_chart_svg,
+    extension_letter,
+    letter_pdf,
+    notice_pdf,
+    resolution_letter,
+)
 from .filtersets import ComplaintFilterSet
 from .forms import (
     AnswerForm,
@@ -53,6 +62,7 @@ def too_many(request) -> HttpResponse:
 
 class PublicComplaintView(PublicMixin, FormView):
     """The public complaint form: no account, rate-limited per client address."""
+    public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
 
     template_name = "complaints/public_form.html"
     form_class = PublicComplaintForm
@@ -81,6 +91,7 @@ class PublicComplaintView(PublicMixin, FormView):
 
 class PublicStatusView(PublicMixin, FormView):
     """Status of a web complaint: its number plus the secret code (never in the URL)."""
+    public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
 
     template_name = "complaints/public_status.html"
     form_class = PublicStatusForm
@@ -94,7 +105,7 @@ class PublicStatusView(PublicMixin, FormView):
         complaint = selectors.complaint_for_status_page(number=form.cleaned_data["number"],
                                                         secret=form.cleaned_data["secret"])
         if complaint is None:
-            form.add_error(None, "No complaint matches this confirmation number and secret code.")
+            form.add_error(None, gettext("No complaint matches this confirmation number and secret code."))
             return self.form_invalid(form)
         return render(self.request, self.template_name, {"form": None, "complaint": complaint})
 
@@ -241,7 +252,7 @@ class ExtensionLetterView(PermissionMixin, ComplaintMixin, TemplateView):
     """The extension letter to the complainant (page; the PDF has the same lines)."""
 
     permission_required = "complaints.view_complaint"
-    template_name = "complaints/letter.html"
+    template_name = "core/letter_page.html"
 
     def get(self, request, *args, **kwargs):
         complaint = self.get_complaint()
@@ -249,7 +260,7 @@ class ExtensionLetterView(PermissionMixin, ComplaintMixin, TemplateView):
             messages.info(request, "The extension letter exists once the complaint is extended.")
             return redirect("complaints:complaint_detail", number=complaint.number)
         return self.render_to_response({
-            "letter": extension_letter(complaint),
+            **letter_context(extension_letter(complaint)),
             "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
             "pdf_url": reverse("complaints:extension_letter_pdf", kwargs={"number": complaint.number}),
         })
@@ -262,6 +273,29 @@ class ExtensionLetterPdfView(ExtensionLetterView):
             return super().get(request, *args, **kwargs)
         response = HttpResponse(letter_pdf(extension_letter(complaint)), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="extension-{complaint.number}.pdf"'
+        return response
+
+
+class AcknowledgementLetterView(PermissionMixin, ComplaintMixin, TemplateView):
+    """The acknowledgement letter to the complainant (page; the PDF has the same lines)."""
+
+    permission_required = "complaints.view_complaint"
+    template_name = "core/letter_page.html"
+
+    def get(self, request, *args, **kwargs):
+        complaint = self.get_complaint()
+        return self.render_to_response({
+            **letter_context(acknowledgement_letter(complaint)),
+            "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+            "pdf_url": reverse("complaints:acknowledgement_letter_pdf", kwargs={"number": complaint.number}),
+        })
+
+
+class AcknowledgementLetterPdfView(AcknowledgementLetterView):
+    def get(self, request, *args, **kwargs):
+        complaint = self.get_complaint()
+        response = HttpResponse(letter_pdf(acknowledgement_letter(complaint)), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="acknowledgement-{complaint.number}.pdf"'
         return response
 
 
@@ -337,14 +371,18 @@ class ResolutionNoticeView(PermissionMixin, ComplaintMixin, TemplateView):
     """The printable resolution letter (states the state hearing right and its deadline)."""
 
     permission_required = "complaints.view_complaint"
-    template_name = "complaints/resolution_notice.html"
+    template_name = "core/letter_page.html"
 
     def get(self, request, *args, **kwargs):
         complaint = self.get_complaint()
         if complaint.resolved_on is None:
             messages.info(request, "The notice exists once the complaint is resolved.")
             return redirect("complaints:complaint_detail", number=complaint.number)
-        return self.render_to_response({"complaint": complaint, "notice": notice_paragraphs(complaint)})
+        return self.render_to_response({
+            **letter_context(resolution_letter(complaint)), "complaint": complaint,
+            "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+            "pdf_url": reverse("complaints:resolution_notice_pdf", kwargs={"number": complaint.number}),
+        })
 
 
 class ResolutionNoticePdfView(ResolutionNoticeView):

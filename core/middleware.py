@@ -86,3 +86,38 @@ class ApiJsonNotFoundMiddleware:
                 and not response.get("Content-Type", "").startswith("application/json")):
             return JsonResponse({"detail": "Not found."}, status=404)
         return response
+
+
+class PublicLanguageMiddleware:
+    """``?lang=es`` (the public pages' language switch): the language for this request and, through
+    Django's language cookie, the ones after it. It runs before ``LocaleMiddleware``, which then picks
+    the cookie over ``Accept-Language``. An unknown code is ignored (the browser's language holds).
+
+    Only views that declare ``public_language = True`` (the complaint form, the status lookup, the
+    survey, public announcements) follow the reader's language: staff pages stay in the office's
+    default language (issue 15.6), so their ``lang`` attribute stays true to their text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.translation import check_for_language
+
+        chosen = (request.GET.get("lang") or "").strip().lower()[:10]
+        known = {code for code, _ in settings.LANGUAGES}
+        if chosen not in known or not check_for_language(chosen):
+            return self.get_response(request)
+        request.COOKIES = {**request.COOKIES, settings.LANGUAGE_COOKIE_NAME: chosen}
+        response = self.get_response(request)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=request.is_secure(), httponly=True)
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        from django.utils import translation
+
+        view_class = getattr(view_func, "view_class", None)
+        if not getattr(view_class, "public_language", False):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
+        return None

@@ -1,6 +1,7 @@
 """Enforcement choices (remedies, action stages, court actions)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.events import event_choices
 
@@ -13,19 +14,19 @@ class Jurisdiction(models.TextChoices):
 
 
 class Remedy(models.TextChoices):
-    INCOME_WITHHOLDING = "income_withholding", "Income withholding"
-    FEDERAL_TAX_OFFSET = "federal_tax_offset", "Federal tax refund offset"
-    STATE_TAX_OFFSET = "state_tax_offset", "State tax refund offset"
-    PASSPORT_DENIAL = "passport_denial", "Passport denial"
-    CREDIT_BUREAU = "credit_bureau", "Credit bureau reporting"
-    LICENSE_SUSPENSION = "license_suspension", "Driver licence suspension"
-    BANK_LEVY = "bank_levy", "Bank levy (financial institution data match)"
-    STATE_COLLECTION = "state_collection", "Transfer to state collection"
+    INCOME_WITHHOLDING = "income_withholding", _("Income withholding")
+    FEDERAL_TAX_OFFSET = "federal_tax_offset", _("Federal tax refund offset")
+    STATE_TAX_OFFSET = "state_tax_offset", _("State tax refund offset")
+    PASSPORT_DENIAL = "passport_denial", _("Passport denial")
+    CREDIT_BUREAU = "credit_bureau", _("Credit bureau reporting")
+    LICENSE_SUSPENSION = "license_suspension", _("Driver licence suspension")
+    BANK_LEVY = "bank_levy", _("Bank levy (financial institution data match)")
+    STATE_COLLECTION = "state_collection", _("Transfer to state collection")
 
 
 class Comparison(models.TextChoices):
-    AT_LEAST = "gte", "at least"
-    MORE_THAN = "gt", "more than"
+    AT_LEAST = "gte", _("at least")
+    MORE_THAN = "gt", _("more than")
 
 
 class ActionStatus(models.TextChoices):

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.events import event_choices
 
@@ -7,13 +8,13 @@ class Issue(models.TextChoices):
     """What the hearing is about. The first four are within state hearing jurisdiction
     (Fam. Code 17801); the court decides the order amount, custody and visitation."""
 
-    APPLICATION = "application", "Application denied or not acted on in time"
-    CASE_ACTION = "case_action", "Case acted on in violation of law/regulation, or not in time"
-    DISTRIBUTION = "distribution", "Wrong distribution, disbursement or arrears calculation"
-    CLOSURE = "closure", "Decision to close the case"
-    ORDER_AMOUNT = "order_amount", "Court-ordered support amount"
-    CUSTODY = "custody", "Custody"
-    VISITATION = "visitation", "Visitation"
+    APPLICATION = "application", _("Application denied or not acted on in time")
+    CASE_ACTION = "case_action", _("Case acted on in violation of law/regulation, or not in time")
+    DISTRIBUTION = "distribution", _("Wrong distribution, disbursement or arrears calculation")
+    CLOSURE = "closure", _("Decision to close the case")
+    ORDER_AMOUNT = "order_amount", _("Court-ordered support amount")
+    CUSTODY = "custody", _("Custody")
+    VISITATION = "visitation", _("Visitation")
 
 
 IN_JURISDICTION = {Issue.APPLICATION, Issue.CASE_ACTION, Issue.DISTRIBUTION, Issue.CLOSURE}
@@ -54,9 +55,9 @@ class GoodCause(models.TextChoices):
 
 
 class Mode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Telephone"
-    VIDEO = "video", "Video"
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Telephone")
+    VIDEO = "video", _("Video")
 
 
 class HearingStatus(models.TextChoices):
@@ -79,10 +80,10 @@ class Outcome(models.TextChoices):
     hearing dated on or before the decision. Withdrawn: any time. Dismissed: once the hearing's
     time has passed (or for a late request without good cause)."""
 
-    GRANTED = "granted", "Granted"
-    DENIED = "denied", "Denied"
-    DISMISSED = "dismissed", "Dismissed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    GRANTED = "granted", _("Granted")
+    DENIED = "denied", _("Denied")
+    DISMISSED = "dismissed", _("Dismissed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 MERITS_OUTCOMES = [Outcome.GRANTED, Outcome.DENIED]

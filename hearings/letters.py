@@ -1,78 +1,124 @@
-"""The letters a hearing request produces, in the shared letter layout (``complaints.documents``):
-the notice of hearing (when, where, how, the rights of the parties) and the decision letter
-(outcome, reasons, the compliance actions ordered). Each cites the law of the request's
-jurisdiction (``complaints.law``): a New York office never cites the California Family Code."""
+"""The letters a hearing request produces, in the shared letter layout (``core.letters``): the
+notice of hearing (when, where, how, the rights of the parties) and the decision letter (outcome,
+reasons, the compliance actions ordered). Each cites the law of the request's jurisdiction
+(``complaints.law``): a New York office never cites the California Family Code. The appellant's
+letters are in their language (the complaint's, else the interpreter language asked for); the
+agency's copy is in the office's default language."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
 
-from complaints.documents import Letter
+from cases.languages import language_code
+from cases.letters import recipient_block
+from cases.models import Address
+from complaints.documents import complaint_language
 from complaints.law import citation
+from core.letters import Letter, MailingBlock, letter_date, letter_language
 
 from .choices import LetterKind, Mode, Outcome, Party
 from .models import HearingLetter
 
-WHERE = {
-    Mode.IN_PERSON: "in person at {location}",
-    Mode.PHONE: "by telephone: call {location}",
-    Mode.VIDEO: "by video: {location}",
-}
+
+def _where(mode: str, location: str) -> str:
+    return {
+        Mode.IN_PERSON: _("in person at %(location)s"),
+        Mode.PHONE: _("by telephone: call %(location)s"),
+        Mode.VIDEO: _("by video: %(location)s"),
+    }[Mode(mode)] % {"location": location}
+
+
+def hearing_letter_language(letter: HearingLetter) -> str:
+    if letter.party != Party.APPELLANT:
+        return letter_language(None)
+    request = letter.request
+    if request.complaint is not None:
+        return complaint_language(request.complaint)
+    return letter_language(language_code(request.interpreter_language))
+
+
+def hearing_recipient(letter: HearingLetter) -> tuple[MailingBlock, Address | None]:
+    request = letter.request
+    if letter.party == Party.APPELLANT:
+        person = request.complaint.complainant_person if request.complaint is not None else None
+        if person is not None:
+            return recipient_block(person, name=letter.addressee)
+        return MailingBlock(name=letter.addressee, lines=[request.contact_email] if request.contact_email else []), None
+    lines = [line.strip() for line in settings.CASEWORKS_OFFICE_ADDRESS.split("|") if line.strip()]
+    return MailingBlock(name=letter.addressee, lines=lines), None
 
 
 def _references(letter: HearingLetter) -> list[tuple[str, str]]:
     request = letter.request
-    refs = [("Hearing request", request.number), ("About", request.get_issue_display())]
-    if request.case_id:
-        refs.append(("Case", request.case.case_number))
+    refs = [(_("Hearing request"), request.number), (_("About"), str(request.get_issue_display()))]
+    if request.case is not None:
+        refs.append((_("Case"), request.case.case_number))
     return refs
 
 
-def _notice(letter: HearingLetter) -> Letter:
+def _notice(letter: HearingLetter, language: str) -> Letter:
     request, hearing = letter.request, letter.hearing
+    if hearing is None:  # the database refuses a notice without its hearing (hearing_notice_names_its_hearing)
+        raise ValueError(f"Hearing letter {letter.pk} is a notice without a hearing.")
     body = citation("hearing_body", request.jurisdiction)
     law = citation("hearing", request.jurisdiction)
     starts = timezone.localtime(hearing.starts_at)
-    where = WHERE[hearing.mode].format(location=hearing.location)
+    when = _("%(weekday)s, %(date)s at %(time)s") % {
+        "weekday": date_format(starts, "l"), "date": letter_date(starts.date(), language),
+        "time": time_format(starts.time(), "TIME_FORMAT")}
     sections = [
-        ("", f"{body[0].upper()}{body[1:]} on the request of {request.requester_name} ({law}) is scheduled for "
-             f"{starts:%A, %B %d, %Y at %I:%M %p}, {where}. The hearing officer is {hearing.officer}."),
-        ("What happens", "Each party may explain, bring documents and witnesses, and see the documents the other "
-                         "party relies on. The hearing officer decides in writing after the hearing."),
+        ("", _("%(body)s on the request of %(name)s (%(law)s) is scheduled for %(when)s, %(where)s. The hearing "
+               "officer is %(officer)s.") % {"body": body[0].upper() + body[1:], "name": request.requester_name,
+                                             "law": law, "when": when, "where": _where(hearing.mode, hearing.location),
+                                             "officer": hearing.officer}),
+        (_("What happens"), _("Each party may explain, bring documents and witnesses, and see the documents the "
+                              "other party relies on. The hearing officer decides in writing after the hearing.")),
     ]
     if hearing.interpreter_language:
-        sections.append(("Interpreter", f"An interpreter in {hearing.interpreter_language} will be present, free "
-                                        "of charge."))
+        sections.append((_("Interpreter"), _("An interpreter in %(language)s will be present, free of charge.")
+                         % {"language": hearing.interpreter_language}))
     if hearing.accommodation_needs:
-        sections.append(("Accommodation", hearing.accommodation_needs))
+        sections.append((_("Accommodation"), hearing.accommodation_needs))
     if letter.party == Party.APPELLANT:
-        sections.append(("If you cannot come", "Tell the office as soon as you can: the hearing can be rescheduled. "
-                                               "You may withdraw your request at any time."))
+        sections.append((_("If you cannot come"), _("Tell the office as soon as you can: the hearing can be "
+                                                    "rescheduled. You may withdraw your request at any time.")))
     else:
-        sections.append(("The agency", "Send a representative with the case record and a written position "
-                                       "statement."))
-    return Letter(subject=f"Notice of hearing — {request.number}", to=letter.addressee,
-                  date=letter.issued_on.strftime("%B %d, %Y"), references=_references(letter), sections=sections)
+        sections.append((_("The agency"), _("Send a representative with the case record and a written position "
+                                            "statement.")))
+    block, _address = hearing_recipient(letter)
+    return Letter(kind="hearing_notice", subject=_("Notice of hearing: %(number)s") % {"number": request.number},
+                  recipient=block, date=letter.issued_on, language=language, references=_references(letter),
+                  sections=sections, citation=law)
 
 
-def _decision(letter: HearingLetter) -> Letter:
+def _decision(letter: HearingLetter, language: str) -> Letter:
     request = letter.request
     law = citation("hearing", request.jurisdiction)
     outcome = Outcome(request.outcome)
+    held = {"date": letter_date(request.held_on, language) if request.held_on else ""}
     opening = {
-        Outcome.GRANTED: f"After the hearing held on {request.held_on:%B %d, %Y}, the request is granted.",
-        Outcome.DENIED: f"After the hearing held on {request.held_on:%B %d, %Y}, the request is denied.",
-        Outcome.DISMISSED: "The request is dismissed.",
-        Outcome.WITHDRAWN: "The request was withdrawn: no hearing will be held.",
+        Outcome.GRANTED: _("After the hearing held on %(date)s, the request is granted.") % held,
+        Outcome.DENIED: _("After the hearing held on %(date)s, the request is denied.") % held,
+        Outcome.DISMISSED: _("The request is dismissed."),
+        Outcome.WITHDRAWN: _("The request was withdrawn: no hearing will be held."),
     }[outcome]
-    sections = [("", f"{opening} ({law})"), ("The decision", request.decision_summary)]
+    sections = [("", f"{opening} ({law})"), (_("The decision"), request.decision_summary)]
     actions = list(request.actions.select_related("assigned_to").order_by("due_on", "pk"))
     if actions:
-        sections.append(("What the agency must do", "\n".join(
-            f"- {a.description} — by {a.due_on:%B %d, %Y}" for a in actions)))
-    return Letter(subject=f"Decision — {request.number}: {outcome.label}", to=letter.addressee,
-                  date=request.decided_on.strftime("%B %d, %Y"), references=_references(letter), sections=sections)
+        sections.append((_("What the agency must do"), "\n".join(
+            _("- %(action)s, by %(date)s") % {"action": a.description, "date": letter_date(a.due_on, language)}
+            for a in actions)))
+    block, _address = hearing_recipient(letter)
+    return Letter(kind="hearing_decision",
+                  subject=_("Decision on %(number)s: %(outcome)s") % {"number": request.number, "outcome": outcome.label},
+                  recipient=block, date=request.decided_on, language=language, references=_references(letter),
+                  sections=sections, citation=law)
 
 
-def hearing_letter(letter: HearingLetter) -> Letter:
-    return _notice(letter) if letter.kind == LetterKind.NOTICE else _decision(letter)
+def hearing_letter(letter: HearingLetter, *, language: str | None = None) -> Letter:
+    language = language or hearing_letter_language(letter)
+    with translation.override(language):
+        return _notice(letter, language) if letter.kind == LetterKind.NOTICE else _decision(letter, language)

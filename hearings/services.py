@@ -374,9 +374,26 @@ def letters_issue(*, request: HearingRequest, kind: str, by: User, hearing: Hear
     for letter in letters:
         letter.full_clean()
     HearingLetter.objects.bulk_create(letters)
+    _letters_record(letters, by=by)
     event_record(verb=f"hearing.{kind}_letters_issued", subject=request, case_id=request.case_id, actor=by,
                  summary=f"{request.number}: {LetterKind(kind).label} to " + " and ".join(letter.addressee for letter in letters))
     return letters
+
+
+def _letters_record(letters: list[HearingLetter], *, by) -> None:
+    """Each letter to the appellant is logged on the case (what, to whom, the address printed)."""
+    from cases.services import letter_record
+
+    from .letters import hearing_letter, hearing_recipient
+
+    for row in letters:
+        if row.party != Party.APPELLANT:
+            continue
+        request = row.request
+        _block, address = hearing_recipient(row)
+        person = request.complaint.complainant_person if request.complaint is not None else None
+        letter_record(letter=hearing_letter(row), case=request.case if request.case_id else None, person=person,
+                      address=address, reference=request.number, by=by if getattr(by, "pk", None) else None)
 
 
 @transaction.atomic

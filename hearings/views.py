@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from cases.selectors import case_by_number
-from complaints.documents import letter_pdf
 from complaints.models import Complaint
+from core.letters import letter_context, letter_pdf
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import selectors, services
@@ -220,7 +220,7 @@ class LetterView(PermissionMixin, TemplateView):
     """A notice of hearing or a decision letter (page; the PDF has the same lines)."""
 
     permission_required = "hearings.view_hearingrequest"
-    template_name = "complaints/letter.html"
+    template_name = "core/letter_page.html"
 
     def get_letter(self) -> HearingLetter:
         # A letter is seen by whoever may see its request.
@@ -231,7 +231,7 @@ class LetterView(PermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         letter = self.get_letter()
-        return {**super().get_context_data(**kwargs), "letter": hearing_letter(letter),
+        return {**super().get_context_data(**kwargs), **letter_context(hearing_letter(letter)),
                 "back_url": reverse("hearings:request_detail", kwargs={"number": letter.request.number}),
                 "pdf_url": reverse("hearings:letter_pdf", kwargs={"pk": letter.pk})}
 

@@ -23,7 +23,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.choices import Role
 from accounts.models import User
@@ -243,6 +244,51 @@ def announcement_publish(*, announcement: Announcement, by: User) -> int:
     return len(rows)
 
 
+def announcement_email(*, announcement: Announcement, subject: str, email: str, public_url: str) -> tuple[str, str]:
+    """The announcement e-mail in the shared letter layout (``core.letters``), in every language the
+    office writes in: the announcement's own text (as the office wrote it) in the default
+    language's part, and in the others where to read it and how to ask for it in their language."""
+    from core.letters import Letter, MailingBlock, letter_language, multilingual_email
+
+    default = letter_language(None)
+
+    def build(language: str) -> Letter:
+        with translation.override(language):
+            sections = [("", announcement.body)] if language == default else [
+                ("", gettext("This announcement was written in English. To have it read to you in your language, "
+                             "call us: an interpreter is free of charge."))]
+            sections += [
+                ("", gettext("Read it online: %(url)s") % {"url": public_url}),
+                ("", gettext("You receive this because you asked the office for program announcements. "
+                             "Reply to this message to stop receiving them.")),
+            ]
+            return Letter(kind="announcement", subject=subject if language == default else
+                          gettext("Announcement: %(subject)s") % {"subject": subject},
+                          recipient=MailingBlock(name=email), date=timezone.localdate(), language=language,
+                          sections=sections)
+
+    return multilingual_email(build)
+
+
+def survey_invitation_email(*, survey: Survey, email: str, link: str) -> tuple[str, str]:
+    """The survey invitation e-mail, in the shared letter layout and in every language offered."""
+    from core.letters import Letter, MailingBlock, multilingual_email
+
+    title = survey.event.title if survey.event is not None else survey.title
+
+    def build(language: str) -> Letter:
+        with translation.override(language):
+            return Letter(
+                kind="survey_invitation",
+                subject=gettext("How was %(event)s?") % {"event": title},
+                recipient=MailingBlock(name=email), date=timezone.localdate(), language=language,
+                sections=[("", gettext("Thank you for coming to %(event)s. Please tell us in two minutes how it went: "
+                                       "%(link)s") % {"event": title, "link": link}),
+                          ("", gettext("The link works once. Your answers are anonymous unless you write your name."))])
+
+    return multilingual_email(build)
+
+
 def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[str, int]:
     """Send every pending delivery of an announcement once. Safe to re-run: sent rows are skipped.
 
@@ -263,11 +309,10 @@ def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[s
                 status=DeliveryStatus.SENDING) != 1:
             continue
         delivery = AnnouncementDelivery.objects.get(pk=delivery_id)
-        body = f"{announcement.body}\n\nRead it online: {public_url}\n\n" \
-               "You receive this because you asked the office for program announcements. " \
-               "Reply to this message to stop receiving them."
+        subject, body = announcement_email(announcement=announcement, subject=delivery.subject,
+                                           email=delivery.email, public_url=public_url)
         try:
-            send_mail(delivery.subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.email])
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.email])
         except Exception as exc:  # noqa: BLE001 — record the failure on the row, keep sending
             AnnouncementDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED,
                                                                        error=str(exc)[:500])
@@ -471,8 +516,8 @@ def survey_invite_attendees(*, survey: Survey, by: User) -> int:
         base = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/")
         for email, raw in messages:
             link = base + reverse("outreach:feedback_form", kwargs={"token": raw})
-            send_mail(f"How was {survey.event.title}?", f"Please tell us in two minutes: {link}\n"
-                      "The link works once.", settings.DEFAULT_FROM_EMAIL, [email])
+            subject, body = survey_invitation_email(survey=survey, email=email, link=link)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
 
     transaction.on_commit(send)
     return len(messages)

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 from django.views.generic.edit import ProcessFormView
@@ -787,13 +788,14 @@ class SurveyInviteAttendeesView(ConfirmStepMixin, PostActionView):
 
 class FeedbackFormView(PublicMixin, View):
     """The public response form: no account, a single-use token in the link, rate-limited per address."""
+    public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
 
     template_name = "outreach/feedback_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         if not throttle.allow(request, "feedback"):
             response = render(request, "outreach/feedback_refused.html",
-                              {"reason": "Too many requests from your connection. Please try again later."},
+                              {"reason": _("Too many requests from your connection. Please try again later.")},
                               status=429)
             response["Retry-After"] = str(throttle.retry_after())
             return response
@@ -801,7 +803,7 @@ class FeedbackFormView(PublicMixin, View):
 
     def refused(self, request):
         return render(request, "outreach/feedback_refused.html",
-                      {"reason": "This feedback link is not valid or has already been used."}, status=404)
+                      {"reason": _("This feedback link is not valid or has already been used.")}, status=404)
 
     def get(self, request, token: str):
         invitation = services.survey_invitation_find(token=token)
@@ -828,6 +830,7 @@ class FeedbackFormView(PublicMixin, View):
 
 
 class FeedbackThanksView(PublicMixin, TemplateView):
+    public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
     template_name = "outreach/feedback_thanks.html"
 
 

@@ -2,6 +2,7 @@
 
 from .cases import Case, CaseNote, CaseParticipant, FviOverride
 from .ledger import Allocation, AssistanceSpell, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun
+from .letters import LetterChannel, SentLetter
 from .orders import MONTHLY_FACTOR, Obligation, SupportOrder
 from .people import Address, Employer, Employment, Person
 from .reviews import OrderReview
@@ -22,6 +23,8 @@ __all__ = [
     "Employment",
     "FviOverride",
     "LedgerEntry",
+    "LetterChannel",
+    "SentLetter",
     "LedgerRun",
     "LocateAttempt",
     "Obligation",

@@ -12,6 +12,8 @@ from core.models import RestrictedQuerySet, TimeStampedModel
 from ..choices import GeneticTestResult, PaternityMethod, PaternityStatus, Sex
 
 ssn_validator = RegexValidator(r"^\d{9}$", "Enter the 9 digits of the SSN, without dashes.")
+language_code_validator = RegexValidator(r"^([a-z]{2,3}(-[a-z0-9]{2,8})?)?$",
+                                         "Enter a language code such as en, es or zh-hant.")
 
 
 class Person(TimeStampedModel):
@@ -28,7 +30,14 @@ class Person(TimeStampedModel):
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
-    preferred_language = models.CharField(max_length=40, blank=True, default="English")
+    # A language code (en, es, vi, ...): letters and e-mails go out in it when the office offers it
+    # (settings.LANGUAGES), else in the default language with ``needs_interpreter`` shown to staff.
+    preferred_language = models.CharField(max_length=10, blank=True, default="en",
+                                          validators=[language_code_validator])
+    needs_interpreter = models.BooleanField(default=False)
+    # The language as the person or an earlier record gave it, when it is not a language the office
+    # writes in ("Vietnamese", "ASL"...).
+    language_note = models.CharField(max_length=60, blank=True)
     family_violence = models.BooleanField(
         default=False, help_text="Family Violence Indicator (42 USC 654(26)): whereabouts never released."
     )
@@ -106,6 +115,9 @@ class Address(TimeStampedModel):
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=40, blank=True)
+    # Mail to this address came back (cases.services.letter_mark_returned): no letter uses it again.
+    undeliverable_on = models.DateField(null=True, blank=True)
+    undeliverable_reason = models.CharField(max_length=200, blank=True)
 
     history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()

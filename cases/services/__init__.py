@@ -25,6 +25,7 @@ from .cases import (
     work_item_complete,
     work_item_reassign,
 )
+from .letters import letter_mark_returned, letter_record
 from .locate import fvi_override_grant, fvi_override_use, locate_due_sweep, locate_next_due
 from .people import person_merge, person_merge_undo
 from .work import work_item_create
@@ -50,6 +51,8 @@ __all__ = [
     "case_stage_change",
     "fvi_override_grant",
     "fvi_override_use",
+    "letter_mark_returned",
+    "letter_record",
     "locate_attempt_record",
     "locate_due_sweep",
     "locate_next_due",

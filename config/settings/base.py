@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "core.middleware.ApiJsonNotFoundMiddleware",
     "config.db_router.ReplicaReadsMiddleware",  # the partner API's GETs read the replica, if any
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.PublicLanguageMiddleware",  # ?lang=es on public pages, remembered in a cookie
+    "django.middleware.locale.LocaleMiddleware",  # Accept-Language (after the session, before common)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -94,6 +96,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGES for the public language switch
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.caseworks",
@@ -209,7 +212,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Internationalisation -----------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# Public pages (complaint form, status lookup, survey) and every letter and e-mail to a parent or
+# member of the public follow the reader's language (django.middleware.locale.LocaleMiddleware,
+# ``?lang=`` via core.middleware.PublicLanguageMiddleware, Person.preferred_language). An office adds
+# its threshold languages here as "code:Name" pairs once their catalogue exists under locale/.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    tuple(item.split(":", 1)) if ":" in item else (item, item)
+    for item in env.list("CASEWORKS_LANGUAGES", default=["en:English", "es:Español"])
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -352,6 +364,28 @@ CASEWORKS_JURISDICTION = env.str("CASEWORKS_JURISDICTION", default="NY")
 CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks County Child Support Unit")
 # A one-county office names its county here: staff whose own county is blank work its cases.
 # Blank (a multi-county deployment): a staff user without a county sees no case (cases.models.scope).
+# The letterhead of every letter (core.letters): address lines separated by "|".
+CASEWORKS_OFFICE_ADDRESS = env.str("CASEWORKS_OFFICE_ADDRESS", default="100 Main Street|Anytown, NY 12207")
+CASEWORKS_OFFICE_PHONE = env.str("CASEWORKS_OFFICE_PHONE", default="(555) 010-0100")
+CASEWORKS_OFFICE_HOURS = env.str("CASEWORKS_OFFICE_HOURS", default="Monday to Friday, 8:30 a.m. to 4:30 p.m.")
+# The hours as letters in another language print them: CASEWORKS_OFFICE_HOURS_<CODE> (e.g. _ES).
+CASEWORKS_OFFICE_HOURS_BY_LANGUAGE = {
+    code: env.str(f"CASEWORKS_OFFICE_HOURS_{code.upper().replace('-', '_')}",
+                  default={"es": "de lunes a viernes, de 8:30 a. m. a 4:30 p. m."}.get(code, CASEWORKS_OFFICE_HOURS))
+    for code, _name in LANGUAGES
+}
+# Letters to a person with the family violence indicator never print their address
+# (42 USC 654(26)): the mailing block carries this arrangement instead ("|" separates lines): by
+# default in care of the office's confidential mail unit, which forwards under its own procedure.
+CASEWORKS_FVI_MAILING_ARRANGEMENT = env.str(
+    "CASEWORKS_FVI_MAILING_ARRANGEMENT",
+    default="c/o Confidential Mail Unit|100 Main Street|Anytown, NY 12207",
+)
+# The Unicode TrueType fonts embedded in letters so names such as "Nguyễn" print (Debian
+# fonts-dejavu-core; `make fonts` installs it). A letter is refused rather than printed with "?".
+CASEWORKS_LETTER_FONT = env.path("CASEWORKS_LETTER_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+CASEWORKS_LETTER_FONT_BOLD = env.path("CASEWORKS_LETTER_FONT_BOLD",
+                                      default="/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 CASEWORKS_OFFICE_COUNTY = env.str("CASEWORKS_OFFICE_COUNTY", default="")
 # Sign-in with the seed_demo accounts (User.is_demo). Only local settings with DEBUG on turn it on.
 CASEWORKS_DEMO_LOGINS = False

@@ -110,27 +110,36 @@ class RemedyRule(models.Model):
             raise ValidationError(errors)
 
     def threshold_text(self) -> str:
-        """The conditions in words, for the rules page and the notice letter."""
+        """The conditions in words, for the rules page and the notice letter (in the active
+        language: the letter renders under the reader's)."""
+        from django.utils.translation import gettext as _
+
+        def money(value) -> str:
+            return f"${value:,.2f}"
+
         parts = []
         if self.requires_delinquency:
-            parts.append("delinquent (one month of support unpaid)")
+            parts.append(_("delinquent (one month of support unpaid)"))
         if self.arrears_min is not None:
-            parts.append(f"arrears {self.get_arrears_comparison_display()} ${self.arrears_min:,.2f}")
+            parts.append(_("arrears %(comparison)s %(amount)s") % {
+                "comparison": self.get_arrears_comparison_display(), "amount": money(self.arrears_min)})
         if self.assigned_arrears_min is not None or self.unassigned_arrears_min is not None:
             either = []
             if self.assigned_arrears_min is not None:
-                either.append(f"assigned arrears at least ${self.assigned_arrears_min:,.2f}")
+                either.append(_("assigned arrears at least %(amount)s") % {"amount": money(self.assigned_arrears_min)})
             if self.unassigned_arrears_min is not None:
-                either.append(f"unassigned arrears at least ${self.unassigned_arrears_min:,.2f}")
-            parts.append(" or ".join(either))
+                either.append(_("unassigned arrears at least %(amount)s") % {"amount": money(self.unassigned_arrears_min)})
+            parts.append(_(" or ").join(either))
         if self.aggregate_by_ncp:
-            parts.append("added across the NCP's cases")
+            parts.append(_("added across the NCP's cases"))
         if self.months_min is not None:
-            parts.append(f"{self.get_months_comparison_display()} {self.months_min.normalize():f} months of support in arrears")
+            parts.append(_("%(comparison)s %(months)s months of support in arrears") % {
+                "comparison": self.get_months_comparison_display(), "months": f"{self.months_min.normalize():f}"})
         if self.days_past_due_min is not None:
-            parts.append(f"{self.get_days_comparison_display()} {self.days_past_due_min} days past due")
+            parts.append(_("%(comparison)s %(days)s days past due") % {
+                "comparison": self.get_days_comparison_display(), "days": self.days_past_due_min})
         if self.requires_employer:
-            parts.append("a current employer is known")
+            parts.append(_("a current employer is known"))
         if self.requires_bank_match:
-            parts.append("an open financial institution data match")
-        return "; ".join(parts) or "no condition"
+            parts.append(_("an open financial institution data match"))
+        return "; ".join(str(p) for p in parts) or _("no condition")

@@ -82,7 +82,19 @@ def action_notice_issue(*, action: EnforcementAction, by: User | None, on: date 
                  data={"contest_opens_on": str(action.contest_opens_on), "contest_ends_on": str(action.contest_ends_on),
                        "rule_id": rule.pk, "rule_version": rule.version,
                        "total_arrears": str(check.total_arrears), "months": str(check.months_in_arrears)})
+    _notice_letter_record(action=action, by=by)
     return action
+
+
+def _notice_letter_record(*, action: EnforcementAction, by) -> None:
+    """The notice is a letter to the NCP: logged on the case with the address it is mailed to."""
+    from cases.services import letter_record
+
+    from ..notices import notice_letter_addressed
+
+    letter, address = notice_letter_addressed(action)
+    letter_record(letter=letter, case=action.case, person=action.case.ncp, address=address,
+                  reference=action.reference, by=by if getattr(by, "pk", None) else None)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import DetailView
 
+from core.letters import letter_context
 from core.models import DomainEvent
 from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin, ServiceActionView
 
@@ -97,13 +99,19 @@ class ActionNoticeView(PermissionMixin, ScopedQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["letter"] = notice_letter(self.object)
+        context.update(letter_context(notice_letter(self.object, language=self.letter_language())))
+        context["letter_languages"] = settings.LANGUAGES
         return context
+
+    def letter_language(self) -> str | None:
+        """The NCP's language by default; staff may look at (or reprint) it in another offered one."""
+        chosen = self.request.GET.get("letter_lang", "")
+        return chosen if chosen in {code for code, _name in settings.LANGUAGES} else None
 
 
 class ActionNoticePdfView(ActionNoticeView):
     def render_to_response(self, context, **response_kwargs):
-        response = HttpResponse(notice_pdf(self.object), content_type="application/pdf")
+        response = HttpResponse(notice_pdf(self.object, language=self.letter_language()), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="notice-{self.object.reference}.pdf"'
         response["Cache-Control"] = "no-store"
         return response

@@ -58,8 +58,8 @@ class CoordinatorDashboardView(PermissionMixin, TemplateView):
             delinquent_url=reverse("enforcement:delinquent_cases"),
             stages=grid["stages"], rows=rows,
             remedy_chart=stacked_by_remedy_chart(
-                title="Open actions by remedy and stage", remedies=[r["remedy"].label for r in rows],
-                series=[(stage.label, [r["cells"][i]["n"] for r in rows]) for i, stage in enumerate(grid["stages"])]),
+                title="Open actions by remedy and stage", remedies=[str(r["remedy"].label) for r in rows],
+                series=[(str(stage.label), [r["cells"][i]["n"] for r in rows]) for i, stage in enumerate(grid["stages"])]),
             due=sel.actions_due(actions=actions, today=today),
             due_url=_url(queue, open="on", due_before=(today + timedelta(days=7)).isoformat()),
             compliance=compliance,

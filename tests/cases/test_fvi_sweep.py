@@ -31,13 +31,25 @@ NOT_ABOUT_A_PERSON = {"cases.employer"}
 
 
 def _pdf_text(content: bytes) -> bytes:
-    """The page streams of a PDF, inflated (fpdf2 compresses them)."""
+    """The page streams of a PDF, inflated (fpdf2 compresses them), and the text of strings drawn in an
+    embedded TrueType font (letters: DejaVu Sans, ``core.letters``), which are glyph ids: decoded with
+    every ToUnicode map of the file (a marker found under any of them counts)."""
     out = [content]
+    streams = []
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.DOTALL):
         try:
-            out.append(zlib.decompress(stream))
+            streams.append(zlib.decompress(stream))
         except zlib.error:
-            out.append(stream)
+            streams.append(stream)
+    out += streams
+    maps = [{int(code, 16): chr(int(char, 16)) for code, char in re.findall(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4})>", s)}
+            for s in streams if b"begincmap" in s]
+    if maps:
+        for stream in streams:
+            for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", stream, re.DOTALL):
+                raw = re.sub(rb"\\(.)", lambda m: {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m.group(1), m.group(1)), literal)
+                codes = [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)]
+                out += ["".join(cmap.get(code, "?") for code in codes).encode() for cmap in maps]
     return b"\n".join(out)
 
 

@@ -25,6 +25,12 @@ def url_samples(*, users) -> dict[str, dict]:
     twin.ssn = ""  # two records of one person: one without an SSN
     twin.save()
     merged = person_merge(survivor=look_alike, duplicate=twin, by=None, reason="walker sample")
+    from django.utils import timezone
+
+    from cases.models import SentLetter
+
+    letter = SentLetter.objects.create(case=case, person=case.ncp, kind="sample", subject="Sample letter",
+                                       recipient_name="Sample", sent_at=timezone.now())
     return {
         "cases:person_duplicates": {},
         "cases:person_merge": {"first": cp.pk, "second": case.ncp.pk},
@@ -44,4 +50,5 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:workitem_complete": {"pk": item.pk},
         "cases:workitem_reassign": {"pk": item.pk},
         "cases:fvi_override_use": {"pk": override.pk},
+        "cases:letter_returned": {**number, "pk": letter.pk},
     }

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.roles import sync_roles
 from complaints import services
-from complaints.documents import extension_letter, letter_pdf, notice_paragraphs
+from complaints.documents import extension_letter, letter_pdf, resolution_letter
 from core.models import DomainEvent
 
 pytestmark = pytest.mark.django_db
@@ -91,9 +91,11 @@ def test_extension_letter_cites_the_office_law(file_complaint, role_user, jurisd
 def test_ny_resolution_notice_never_cites_the_california_family_code(file_complaint):
     complaint = file_complaint()
     assert complaint.jurisdiction == "NY"
-    notice = notice_paragraphs(complaint)
-    assert "Family Code" not in notice["hearing_right"] and "Social Services Law 22" in notice["hearing_right"]
-    assert notice["hearing_heading"] == "Your right to a fair hearing"
+    letter = resolution_letter(complaint)
+    sections = dict(letter.sections)
+    right = sections["Your right to a fair hearing"]
+    assert "Family Code" not in right and "Social Services Law 22" in right
+    assert "Family Code" not in letter.citation
 
 
 @time_machine.travel("2026-11-23 15:00Z")

@@ -192,3 +192,30 @@ def test_resolution_needs_an_explanation_and_a_sane_date(file_complaint, role_us
         services.complaint_resolve(complaint=complaint, outcome="upheld", explanation="ok",
                                    resolved_on=date(2026, 11, 1), by=role_user("ombudsperson"),
                                    today=date(2026, 11, 23))
+
+
+def test_status_secret_has_no_confusable_characters_and_is_grouped(file_complaint):
+    import re
+
+    complaint = file_complaint(channel=Channel.WEB)
+    secret = complaint.raw_secret
+    assert re.fullmatch(r"[2-9A-Z]{4}(-[2-9A-Z]{4}){3}", secret)
+    assert not set(secret) & set("0O1IlU")
+
+
+def test_status_secret_lookup_ignores_case_dashes_and_spaces(file_complaint):
+    complaint = file_complaint(channel=Channel.WEB)
+    secret = complaint.raw_secret
+    assert complaint.secret_matches(secret.lower())
+    assert complaint.secret_matches(secret.replace("-", " "))
+    assert complaint.secret_matches(secret.replace("-", ""))
+    assert not complaint.secret_matches(secret[:-1])
+
+
+def test_an_older_url_safe_secret_keeps_working(file_complaint):
+    from django.contrib.auth.hashers import make_password
+
+    complaint = file_complaint()
+    complaint.secret_hash = make_password("aB-c_d1lO0xY")
+    assert complaint.secret_matches("aB-c_d1lO0xY")
+    assert not complaint.secret_matches("AB-C_D1LO0XY")

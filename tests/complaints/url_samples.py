@@ -22,6 +22,8 @@ def url_samples(*, users) -> dict[str, dict]:
         "complaints:referral_add": number,
         "complaints:complaint_resolve": number,
         "complaints:resolution_notice": number,
+        "complaints:acknowledgement_letter": number,
+        "complaints:acknowledgement_letter_pdf": number,
         "complaints:resolution_notice_pdf": number,
         "complaints:extension_letter": number,
         "complaints:extension_letter_pdf": number,

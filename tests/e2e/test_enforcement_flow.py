@@ -35,7 +35,7 @@ def test_sweep_queue_notice_active(sign_in, live_server):
     page.get_by_role("button", name="Yes, issue the notice").click()
     expect(page.get_by_test_id("action-status")).to_have_text("Notice issued")
     page.get_by_role("link", name="letter").click()
-    expect(page.get_by_test_id("notice-figures")).to_contain_text("$800.00")
+    expect(page.get_by_test_id("letter-figures")).to_contain_text("$800.00")
     page.go_back()
 
     page.get_by_role("button", name=re.compile("^Send to")).click()

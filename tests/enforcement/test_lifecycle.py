@@ -52,10 +52,11 @@ def test_notice_sets_the_windows_and_takes_the_action(passport_action, make_user
 def test_notice_letter_carries_the_figures_and_dates(passport_action, make_user):
     a = action_notice_issue(action=passport_action, by=make_user("enforcement_specialist"), on=AS_OF)
     letter = notice_letter(a)
-    assert ("Total arrears on 2026-11-23 (the date of this notice)", "$3,000.00") in letter.figures
-    assert ("Total arrears when the rule fired on 2026-11-23", "$3,000.00") in letter.figures
-    assert any("42 USC 652(k)" in p for p in letter.paragraphs)
-    assert any(f"{a.contest_ends_on:%B %d, %Y}" in p for p in letter.paragraphs)
+    assert ("Total arrears on November 23, 2026 (the date of this notice)", "$3,000.00") in letter.figures
+    assert ("Total arrears when the rule applied on November 23, 2026", "$3,000.00") in letter.figures
+    texts = [text for _heading, text in letter.sections]
+    assert any("42 USC 652(k)" in p for p in texts) and letter.citation == a.rule.citation
+    assert any(f"{a.contest_ends_on:%B} {a.contest_ends_on.day}, {a.contest_ends_on.year}" in p for p in texts)
     assert notice_pdf(a).startswith(b"%PDF")
 
 

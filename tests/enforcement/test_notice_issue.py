@@ -44,8 +44,8 @@ def test_notice_after_payments_states_arrears_on_its_date_and_the_fired_figures(
     assert (action.notice_total_arrears, action.notice_months_in_arrears) == (Decimal("2800.00"), Decimal("5.60"))
     assert action.total_arrears == Decimal("3000.00")
     figures = dict(notice_letter(action).figures)
-    assert figures["Total arrears on 2026-12-03 (the date of this notice)"] == "$2,800.00"
-    assert figures["Total arrears when the rule fired on 2026-11-23"] == "$3,000.00"
+    assert figures["Total arrears on December 3, 2026 (the date of this notice)"] == "$2,800.00"
+    assert figures["Total arrears when the rule applied on November 23, 2026"] == "$3,000.00"
     event = DomainEvent.objects.get(verb="enforcement.notice_issued", subject_id=action.pk)
     assert event.data["total_arrears"] == "2800.00" and event.data["rule_version"] == action.rule.version
 
@@ -107,7 +107,7 @@ def test_notice_pages_read_json_figures_as_decimals(client_as):
     for name in ("enforcement:action_detail", "enforcement:action_notice", "enforcement:action_notice_pdf"):
         assert client.get(reverse(name, args=[action.pk])).status_code == 200
     letter = client.get(reverse("enforcement:action_notice", args=[action.pk]))
-    assert b"Assigned arrears on all your cases when the rule fired on 2026-11-23" in letter.content
+    assert b"Assigned arrears on all your cases when the rule applied on November 23, 2026" in letter.content
     assert b"$600.00" in letter.content
 
 

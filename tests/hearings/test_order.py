@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from complaints import services as complaint_services
 from complaints.choices import Category, Channel
-from complaints.documents import letter_pdf
+from core.letters import letter_pdf
 from hearings import services
 from hearings.choices import HearingStatus, LetterKind, Outcome, Party, RequestStatus
 from hearings.letters import hearing_letter
@@ -235,7 +235,7 @@ def test_scheduling_issues_a_notice_to_each_party(scheduled):
     assert sorted((letter.party, letter.hearing_id) for letter in letters) == [
         (Party.AGENCY, hearing.pk), (Party.APPELLANT, hearing.pk)]
     text = " ".join(t for _, t in hearing_letter(letters.get(party=Party.APPELLANT)).sections)
-    assert "Wednesday, February 10, 2027 at 10:00 AM" in text and "Bridge 4411" in text
+    assert "Wednesday, February 10, 2027 at 10 a.m." in text and "Bridge 4411" in text
     assert "Family Code" not in text and "Social Services Law 22" in text  # a New York office (11.9)
 
 
@@ -249,7 +249,7 @@ def test_decision_issues_a_decision_letter_to_each_party(scheduled, officer):
     letter = hearing_letter(letters.get(party=Party.APPELLANT))
     text = " ".join(t for _, t in letter.sections)
     assert "held on February 10, 2027" in text and "granted" in text
-    assert "Recalculate the arrears — by March 08, 2027" in text  # Saturday → Monday
+    assert "Recalculate the arrears, by March 8, 2027" in text  # Saturday → Monday
     assert letter_pdf(letter).startswith(b"%PDF")
 
 

@@ -1,0 +1,40 @@
+"""Addressing letters to the people of a case (issue 15.7): the mailing block, through the shared
+redaction, and the language the person reads (issue 15.6).
+
+A letter to a person with the family violence indicator carries the office's confidential mailing
+arrangement (``CASEWORKS_FVI_MAILING_ARRANGEMENT``) and never their address (42 USC 654(26)):
+``cases.redaction.mailing_address`` returns nothing for them, and nothing here reads an address
+any other way.
+"""
+
+from __future__ import annotations
+
+from core.letters import MailingBlock, fvi_mailing_lines, letter_language
+
+from .models import Address, Person
+from .redaction import mailing_address, whereabouts_shown
+
+
+def address_lines(address: Address) -> list[str]:
+    lines = [address.line1]
+    if address.line2:
+        lines.append(address.line2)
+    lines.append(f"{address.city}, {address.state} {address.postal_code}".strip())
+    return lines
+
+
+def recipient_block(person: Person, *, name: str | None = None) -> tuple[MailingBlock, Address | None]:
+    """The mailing block of a letter to ``person`` and the address row it prints (``None`` for an
+    FVI person, or when no deliverable address is on file)."""
+    name = name or person.display_name
+    if not whereabouts_shown(person):
+        return MailingBlock(name=name, lines=fvi_mailing_lines(), confidential=True), None
+    address = mailing_address(person)
+    if address is None:
+        return MailingBlock(name=name, lines=[]), None
+    return MailingBlock(name=name, lines=address_lines(address)), address
+
+
+def person_language(person: Person | None) -> str:
+    """The language of letters to ``person``: their code if the office writes in it, else the default."""
+    return letter_language(person.preferred_language if person is not None else None)
