@@ -1,14 +1,29 @@
 from django import template
 from django.forms import CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, SelectMultiple
 
-from core.money import fmt
+from core.dates import display_date
+from core.money import display
 
 register = template.Library()
 
 
 @register.filter
 def money(value) -> str:
-    return "" if value is None else f"${fmt(value)}"
+    """The one amount format: ``$1,250.00``, ``-$650.00`` (``core.money.display``)."""
+    try:
+        return display(value)
+    except ValueError:
+        return ""
+
+
+@register.filter
+def fdate(value, arg: str = "") -> str:
+    """The one date format for pages and letters: ``Mar 3, 2026``; ``|fdate:"time"`` adds ``14:05``
+    (``core.dates.display_date``)."""
+    try:
+        return display_date(value, with_time=arg == "time")
+    except (AttributeError, TypeError, ValueError):
+        return ""
 
 
 @register.filter
