@@ -78,7 +78,7 @@ SSN_BASE = 900_000_000  # 9xx numbers are never issued as SSNs: synthetic and co
 # Rows go in as tuples (``core.db.rows_insert``): model instances and ``bulk_create``'s per-value
 # preparation cost more than the inserts themselves at tens of thousands of rows.
 EMPLOYER_FIELDS = ("name", "fein", "line1", "city", "state", "postal_code", "contact_email", "phone")
-PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "ssn", "ssn_last4", "ssn_index", "sex", "phone",
+PERSON_FIELDS = ("first_name", "last_name", "name_search", "date_of_birth", "ssn", "ssn_last4", "ssn_index", "sex", "phone",
                  "preferred_language", "family_violence", "deceased_on", "born_in_wedlock", "paternity_status",
                  "paternity_established_on", "paternity_method", "genetic_test_ordered_on", "genetic_test_result")
 PERSON_DEFAULTS = {name: Person._meta.get_field(name).get_default() for name in PERSON_FIELDS}
@@ -167,7 +167,9 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
             ssn_next += 3
             first = rng.choice(FIRST_F if sex == Sex.FEMALE else FIRST_M)
             dob = today - timedelta(days=rng.randint(age_low * 365, age_high * 365))
-            people.append({**PERSON_DEFAULTS, "first_name": first, "last_name": rng.choice(LAST), "date_of_birth": dob,
+            last = rng.choice(LAST)
+            people.append({**PERSON_DEFAULTS, "first_name": first, "last_name": last, "date_of_birth": dob,
+                           "name_search": Person.search_key(first, last),
                            "ssn": ssn, "sex": sex, "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
                            "preferred_language": rng.choices(["English", "Spanish", "Vietnamese"], [85, 12, 3])[0],
                            **Person.ssn_columns(ssn), **extra})

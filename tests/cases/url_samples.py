@@ -45,3 +45,4 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:workitem_reassign": {"pk": item.pk},
         "cases:fvi_override_use": {"pk": override.pk},
     }
+
