@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import run_views, views
+from .ledger import statement_views
 
 app_name = "cases"
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("<str:case_number>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<str:case_number>/orders/new/", views.OrderCreateView.as_view(), name="order_create"),
     path("<str:case_number>/payments/new/", views.PaymentCreateView.as_view(), name="payment_create"),
+    path("<str:case_number>/statement/", statement_views.CaseStatementView.as_view(), name="case_statement"),
+    path("<str:case_number>/statement.pdf", statement_views.CaseStatementPdfView.as_view(), name="case_statement_pdf"),
     path("<str:case_number>/close/", views.CaseCloseView.as_view(), name="case_close"),
     path("<str:case_number>/notes/", views.NoteCreateView.as_view(), name="note_add"),
     path("<str:case_number>/locate/new/", views.LocateAttemptCreateView.as_view(), name="locate_add"),

@@ -43,7 +43,8 @@ class MoneyField(forms.DecimalField):
     def __init__(self, *, allow_zero: bool = False, allow_negative: bool = False, **kwargs):
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
-        self.allow_zero = allow_zero
+        minimum = kwargs.get("min_value")
+        self.allow_zero = allow_zero or (minimum is not None and minimum <= 0)
         self.allow_negative = allow_negative
         kwargs.pop("localize", None)
         super().__init__(**kwargs)
