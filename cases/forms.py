@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from core.forms import DateInput, MoneyField
-from core.money import parse_amount
 
 from .choices import (
     AssistanceStatus,

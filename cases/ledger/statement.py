@@ -134,7 +134,7 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
         raise ValueError(f"A statement covers at most {MAX_YEARS} years.")
     fti = can_view_fti(user) if user is not None else False
     bucketed = LedgerEntry.objects.filter(case=case).exclude(bucket="")
-    opening_buckets = {b: ZERO for b in Bucket.values}
+    opening_buckets = dict.fromkeys(Bucket.values, ZERO)
     for row in bucketed.filter(posted_on__lt=start).values("bucket").annotate(total=Sum("amount")).order_by():
         opening_buckets[row["bucket"]] = row["total"] or ZERO
     entries = (bucketed.filter(posted_on__gte=start, posted_on__lte=end).select_related("collection", "obligation")
