@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from core.forms import DateInput, MoneyField
+from core.forms import DateInput, MoneyField, SelectedRowsForm
 
 from .choices import (
     AssistanceStatus,
@@ -21,6 +21,7 @@ from .choices import (
     OrderKind,
     PaternityMethod,
     PaternityStatus,
+    WorkItemPriority,
 )
 
 
@@ -279,7 +280,12 @@ class ReassignForm(forms.Form):
 class WorkItemForm(forms.Form):
     title = forms.CharField(max_length=200)
     due_on = forms.DateField(widget=DateInput)
+    priority = forms.TypedChoiceField(choices=WorkItemPriority.choices, coerce=int, initial=WorkItemPriority.NORMAL)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+
+
+class BulkReassignForm(SelectedRowsForm, ReassignForm):
+    """Reassign the rows ticked on a list (cases or work items); each row is checked again."""
 
 
 class FviOverrideForm(forms.Form):

@@ -92,3 +92,24 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class SelectedRowsForm(forms.Form):
+    """The rows ticked on a list for a bulk action: ids only (each is checked again per row)."""
+
+    MAX_ROWS = 200
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, label="Selected rows", error_messages={
+        "required": "Tick at least one row.", "invalid_choice": "A selected row is not a number."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any positive integer may be chosen here: whether the user may act on it is decided per row.
+        data = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(v, v) for v in data[: self.MAX_ROWS * 2] if str(v).isdigit() and len(str(v)) < 12]
+
+    def clean_ids(self):
+        ids = list(dict.fromkeys(self.cleaned_data["ids"]))
+        if len(ids) > self.MAX_ROWS:
+            raise forms.ValidationError(f"Select at most {self.MAX_ROWS} rows at a time.")
+        return ids

@@ -18,6 +18,7 @@ from complaints.deadlines import presumed_received_on
 from complaints.documents import letter_pdf
 from complaints.models import Complaint
 from core.forms import apply_service_errors
+from core.lists import ListViewMixin
 from core.views import FilteredListView, PermissionMixin
 
 from . import selectors, services
@@ -37,7 +38,17 @@ from .letters import hearing_letter
 from .models import ComplianceAction, HearingLetter, HearingRequest
 
 
-class RequestListView(FilteredListView):
+class RequestListView(ListViewMixin, FilteredListView):
+    """Hearing requests, earliest hearing target first; sortable, filterable, ``?export=csv``."""
+
+    sort_fields = {"number": ("number",), "requested": ("requested_on",), "requester": ("requester_name",),
+                   "issue": ("issue", "hold_by"), "status": ("status", "hold_by"), "hold_by": ("hold_by",),
+                   "decide_by": ("decide_by",)}
+    default_sort = "hold_by"
+    csv_filename = "hearing-requests.csv"
+    csv_columns = (("number", "number"), ("requested_on", "requested_on"), ("requester", "requester_name"),
+                   ("issue", "get_issue_display"), ("status", "get_status_display"), ("hold_by", "hold_by"),
+                   ("decide_by", "decide_by"), ("case_number", lambda r: r.case.case_number if r.case_id else ""))
     model = HearingRequest
     permission_required = "hearings.view_hearingrequest"
     filterset_class = HearingRequestFilterSet

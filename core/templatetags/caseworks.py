@@ -79,3 +79,23 @@ def case_panels(context, case):
     return mark_safe("".join(  # noqa: S308 - each panel is a rendered, autoescaped template
         render_to_string(panel.template, {**panel.context, "case": case}, request=request)
         for panel in case_panels_for(user=user, case=case)))
+
+
+@register.simple_tag(takes_context=True)
+def sortable_th(context, key: str, label: str, css_class: str = "") -> str:
+    """A sortable column header (``core.lists.ListViewMixin``): a link that sorts by ``key`` (and
+    reverses when already sorted by it), ``aria-sort`` on the sorted column; keeps the filters."""
+    from django.template.loader import render_to_string
+
+    active = context.get("sort_key") == key
+    descending = bool(context.get("sort_desc")) if active else False
+    if key not in context.get("sortable", ()):
+        from django.utils.html import format_html
+
+        return format_html('<th scope="col"{}>{}</th>', format_html(' class="{}"', css_class) if css_class else "", label)
+    query = context["request"].GET.copy()
+    query["sort"] = key if (not active or descending) else f"-{key}"
+    query.pop("page", None)
+    query.pop("export", None)
+    return render_to_string("partials/sortable_th.html", {
+        "label": label, "active": active, "descending": descending, "query": query.urlencode(), "class": css_class})
