@@ -147,8 +147,11 @@ class BulkActionMixin:
 
         from .services import access_log_record
 
+        from .confirm import CONFIRM_FIELD
+
         form = self.bulk_form()
-        if not form.is_valid():
+        # Asks first whatever the class order (ConfirmStepMixin wraps only a ``post`` its subclasses define).
+        if not form.is_valid() or request.POST.get(CONFIRM_FIELD) != "yes":
             return self.ask(request, *args, **kwargs)
         done, refused = [], []
         for pk in form.cleaned_data["ids"]:
