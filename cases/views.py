@@ -622,7 +622,7 @@ class WorkItemDetailView(PermissionMixin, FormView):
     permission_required = "cases.view_workitem"
     template_name = "cases/workitem_detail.html"
     form_class = forms.WorkItemForm
-    case_action = "change"  # the POST writes to the case's work
+    # GET is a read (anyone who may see the case); the POST is checked for a write (get_for "change").
 
     @cached_property
     def item(self) -> WorkItem:
