@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .csv import csv_response
 
@@ -40,11 +41,11 @@ def _get(row: Any, getter: Getter) -> Any:
 class ListViewMixin:
     """Sort whitelist, CSV export and the context the sortable headers need (see module doc)."""
 
+    request: HttpRequest
     sort_fields: dict[str, Sequence[str]] = {}
     default_sort: str = ""
     csv_columns: Sequence[tuple[str, Getter]] = ()
     csv_filename: str = "export.csv"
-    paginate_by = 25
 
     # -- sorting ------------------------------------------------------------------------------
     def current_sort(self) -> tuple[str, bool]:
@@ -74,8 +75,8 @@ class ListViewMixin:
         return self.request.GET.get("export") == "csv" and bool(self.csv_columns)
 
     def csv_rows(self, queryset) -> Iterator[list[Any]]:
-        for row in queryset.iterator(chunk_size=500) if isinstance(queryset, QuerySet) and not \
-                queryset._prefetch_related_lookups else queryset:
+        # iterator() with a chunk size keeps prefetch_related (Django >= 4.1) and memory flat.
+        for row in queryset.iterator(chunk_size=500) if isinstance(queryset, QuerySet) else queryset:
             yield [_get(row, getter) for _header, getter in self.csv_columns]
 
     def export_csv(self):
@@ -107,8 +108,9 @@ class BulkActionMixin:
     ``ObjectDoesNotExist``/``PermissionDenied``/``Http404`` for a row out of scope, ``ValidationError``
     for a row the rule refuses), ``confirmation_for(form)`` and ``list_url_name``."""
 
-    http_method_names = ["post"]
-    template_name = "core/bulk_result.html"
+    request: HttpRequest
+    http_method_names: Sequence[str] = ["post"]
+    template_name: str | None = "core/bulk_result.html"
     form_class: Any = None
     list_url_name = ""
     title = "Bulk action"
@@ -145,9 +147,8 @@ class BulkActionMixin:
         from django.http import Http404
         from django.urls import reverse
 
-        from .services import access_log_record
-
         from .confirm import CONFIRM_FIELD
+        from .services import access_log_record
 
         form = self.bulk_form()
         # Asks first whatever the class order (ConfirmStepMixin wraps only a ``post`` its subclasses define).

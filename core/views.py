@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 
+import django_filters
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -61,7 +62,7 @@ class ScopedQuerysetMixin:
 class FilteredListView(PermissionMixin, ScopedQuerysetMixin, ListView):
     """A paginated list filtered by a django-filter FilterSet shared with the API."""
 
-    filterset_class = None
+    filterset_class: type[django_filters.FilterSet] | None = None
     paginate_by = 25
 
     def get_base_queryset(self):

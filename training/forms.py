@@ -61,7 +61,8 @@ class SessionForm(forms.ModelForm):
 class BulkEnrolForm(SelectedRowsForm):
     """Enrol the staff ticked on the compliance list in one upcoming session (each row checked again)."""
 
-    session = forms.ModelChoiceField(queryset=None, label="Enrol the ticked staff in the session")
+    session: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None,
+                                                             label="Enrol the ticked staff in the session")
 
     def __init__(self, *args, user=None, **kwargs):
         from django.utils import timezone

@@ -115,11 +115,11 @@ def _describe(entry: LedgerEntry, fti: bool) -> tuple[str, str]:
     if entry.entry_type == EntryType.CHARGE:
         due = entry.due_on or entry.posted_on
         return "charge", f"{entry.get_obligation_kind_display() or 'Support'} due {due:%b} {due.day}, {due.year}"
-    if entry.collection_id and entry.entry_type == EntryType.ALLOCATION:
-        source = shown_source(entry.collection.source, fti=fti)
-        label = entry.collection.get_source_display() if source else "Payment"
-        return "payment", f"Payment {entry.collection.source_reference} ({label})" if source else \
-            f"Payment {entry.collection.source_reference}"
+    collection = entry.collection
+    if collection is not None and entry.entry_type == EntryType.ALLOCATION:
+        if shown_source(collection.source, fti=fti):
+            return "payment", f"Payment {collection.source_reference} ({collection.get_source_display()})"
+        return "payment", f"Payment {collection.source_reference}"
     if entry.entry_type == EntryType.REVERSAL:
         return "adjustment", f"Correction: {entry.description or 'reversal of an earlier entry'}"
     bucket = entry.get_bucket_display()
@@ -159,8 +159,9 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
                 line.amount += entry.amount
                 line.balance = running
                 continue
-            if entry.collection.source != shown_source(entry.collection.source, fti=False) and fti:
-                fti_shown[entry.collection_id] = entry.collection
+            collection = entry.collection
+            if collection is not None and fti and shown_source(collection.source, fti=False) is None:
+                fti_shown[collection.pk] = collection
         line = Line(posted_on=entry.posted_on, kind=kind, description=description, amount=entry.amount,
                     balance=running, collection=entry.collection if entry.collection_id else None)
         if kind == "payment":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -23,6 +23,7 @@ class StatementMixin(PermissionMixin):
     (default: the last twelve months through today)."""
 
     permission_required = "cases.view_case"
+    request: HttpRequest
 
     @cached_property
     def case(self):
