@@ -666,6 +666,7 @@ class BulkReassignMixin(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Temp
 
     permission_required = "cases.reassign_case"
     form_class = forms.BulkReassignForm
+    http_method_names = ["post"]  # noqa: RUF012
     noun = "rows"
     case_action = "change"
 

@@ -104,12 +104,11 @@ class BulkActionMixin:
     never undoes another's success). The result page lists what was done and each refusal with its
     reason; a refusal for scope is logged as an access denial.
 
-    Subclasses give ``form_class`` (with an ``ids`` field), ``act_on(pk, form) -> label`` (raise
+    Subclasses set ``http_method_names = ["post"]`` and give ``form_class`` (with an ``ids`` field), ``act_on(pk, form) -> label`` (raise
     ``ObjectDoesNotExist``/``PermissionDenied``/``Http404`` for a row out of scope, ``ValidationError``
     for a row the rule refuses), ``confirmation_for(form)`` and ``list_url_name``."""
 
     request: HttpRequest
-    http_method_names: Sequence[str] = ["post"]
     template_name: str | None = "core/bulk_result.html"
     form_class: Any = None
     list_url_name = ""

@@ -275,6 +275,7 @@ class BulkEnrolView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Template
 
     permission_required = "training.add_enrolment"
     list_url_name = "training:compliance"
+    http_method_names = ["post"]  # noqa: RUF012
     title = "Enrol staff"
 
     def bulk_form(self):

@@ -80,6 +80,7 @@ class ActionBulkIssueView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Te
 
     permission_required = WORK
     form_class = SelectedRowsForm
+    http_method_names = ["post"]  # noqa: RUF012
     list_url_name = "enforcement:action_list"
     title = "Issue notices"
 
