@@ -177,6 +177,15 @@ class DisbursementStatus(models.TextChoices):
     RETURNED = "returned", "Returned by the bank (held undistributed)"
 
 
+class WorkItemPriority(models.IntegerChoices):
+    """Lower sorts first: the most urgent work at the top of a queue."""
+
+    URGENT = 1, "Urgent"
+    HIGH = 2, "High"
+    NORMAL = 3, "Normal"
+    LOW = 4, "Low"
+
+
 class WorkItemStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"

@@ -10,8 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 
-from .choices import AssistanceStatus, CaseStage, CaseStatus
-from .models import Case, CaseParticipant
+from .choices import AssistanceStatus, CaseStage, CaseStatus, WorkItemKind, WorkItemPriority
+from .models import Case, CaseParticipant, WorkItem
 
 CASE_NUMBER_RE = re.compile(r"^(NY|CA)-?\d+$", re.IGNORECASE)
 
@@ -91,4 +91,32 @@ class CaseFilterSet(django_filters.FilterSet):
         if value == "due_soon":
             return queryset.filter(next_deadline_on__gte=today,
                                    next_deadline_on__lte=today + timedelta(days=due_soon_days()))
+        return queryset
+
+
+class WorkItemFilterSet(django_filters.FilterSet):
+    """The work-item queue's filters (issue 15.2); each label says what it filters."""
+
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains", max_length=80)
+    kind = django_filters.ChoiceFilter(label="Kind of work", empty_label="Any kind",
+                                       choices=WorkItemKind.choices)
+    priority = django_filters.ChoiceFilter(label="Priority", empty_label="Any priority",
+                                           choices=WorkItemPriority.choices)
+    deadline = django_filters.ChoiceFilter(
+        method="filter_deadline", label="Due",
+        choices=[("overdue", "Overdue"), ("due_soon", "Due soon")], empty_label="Any due date",
+    )
+
+    class Meta:
+        model = WorkItem
+        fields = ["q", "kind", "priority"]
+
+    def filter_deadline(self, queryset, name, value):
+        from .deadlines import due_soon_days
+
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.filter(due_on__lt=today)
+        if value == "due_soon":
+            return queryset.filter(due_on__gte=today, due_on__lte=today + timedelta(days=due_soon_days()))
         return queryset

@@ -7,8 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from core.forms import DateInput
-from core.money import parse_amount
+from core.forms import DateInput, MoneyField, SelectedRowsForm
 
 from .choices import (
     AssistanceStatus,
@@ -22,6 +21,7 @@ from .choices import (
     OrderKind,
     PaternityMethod,
     PaternityStatus,
+    WorkItemPriority,
 )
 
 
@@ -29,24 +29,6 @@ def _not_future(value):
     if value and value > timezone.localdate():
         raise forms.ValidationError("The date cannot be in the future.")
     return value
-
-
-class AmountField(forms.CharField):
-    """An amount of money: positive, at most two decimals (core.money.parse_amount)."""
-
-    def __init__(self, *, allow_zero: bool = False, **kwargs):
-        self.allow_zero = allow_zero
-        kwargs.setdefault("max_length", 15)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None):
-            return None
-        try:
-            return parse_amount(value, allow_zero=self.allow_zero)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
 
 
 class SSNField(forms.CharField):
@@ -187,11 +169,11 @@ class OrderForm(forms.Form):
     court_name = forms.CharField(max_length=200, required=False)
     issued_on = forms.DateField(widget=DateInput)
     effective_on = forms.DateField(widget=DateInput)
-    current_support = AmountField(allow_zero=True, label="Current child support amount",
+    current_support = MoneyField(allow_zero=True, label="Current child support amount",
                                   help_text="0 for a zero order.")
     frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
-    medical_support = AmountField(required=False, allow_zero=True, label="Medical support (monthly)")
-    arrears_repayment = AmountField(required=False, allow_zero=True, label="Arrears repayment (monthly)")
+    medical_support = MoneyField(required=False, allow_zero=True, label="Medical support (monthly)")
+    arrears_repayment = MoneyField(required=False, allow_zero=True, label="Arrears repayment (monthly)")
 
     def clean_issued_on(self):
         return _not_future(self.cleaned_data["issued_on"])
@@ -217,7 +199,7 @@ class OrderForm(forms.Form):
 class PaymentForm(forms.Form):
     """A payment received at the office; posted through cases.services.collection_post."""
 
-    amount = AmountField()
+    amount = MoneyField()
     received_on = forms.DateField(widget=DateInput)
     source = forms.ChoiceField(choices=CollectionSource.choices, initial=CollectionSource.DIRECT_PAYMENT)
     source_reference = forms.CharField(max_length=64, label="Receipt or reference number",
@@ -298,7 +280,12 @@ class ReassignForm(forms.Form):
 class WorkItemForm(forms.Form):
     title = forms.CharField(max_length=200)
     due_on = forms.DateField(widget=DateInput)
+    priority = forms.TypedChoiceField(choices=WorkItemPriority.choices, coerce=int, initial=WorkItemPriority.NORMAL)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+
+
+class BulkReassignForm(SelectedRowsForm, ReassignForm):
+    """Reassign the rows ticked on a list (cases or work items); each row is checked again."""
 
 
 class FviOverrideForm(forms.Form):

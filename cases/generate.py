@@ -114,7 +114,7 @@ SSN_BASE = 900_000_000  # 9xx numbers are never issued as SSNs: synthetic and co
 # Rows go in as tuples (``core.db.rows_insert``): model instances and ``bulk_create``'s per-value
 # preparation cost more than the inserts themselves at tens of thousands of rows.
 EMPLOYER_FIELDS = ("name", "fein", "line1", "city", "state", "postal_code", "contact_email", "phone")
-PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "ssn", "ssn_last4", "ssn_index", "sex", "phone",
+PERSON_FIELDS = ("first_name", "last_name", "name_search", "date_of_birth", "ssn", "ssn_last4", "ssn_index", "sex", "phone",
                  "preferred_language", "needs_interpreter", "language_note", "family_violence", "deceased_on", "born_in_wedlock", "paternity_status",
                  "paternity_established_on", "paternity_method", "genetic_test_ordered_on", "genetic_test_result")
 # Codes as Person.preferred_language holds them (issue 15.6); Vietnamese is not a language the
@@ -279,7 +279,9 @@ class _Office:
             self.ssn_next += 3
             first = rng.choice(FIRST_F if sex == Sex.FEMALE else FIRST_M)
             dob = today - timedelta(days=rng.randint(age_low * 365, age_high * 365))
-            row = {**PERSON_DEFAULTS, "first_name": first, "last_name": rng.choice(LAST), "date_of_birth": dob,
+            last = rng.choice(LAST)
+            row = {**PERSON_DEFAULTS, "first_name": first, "last_name": last, "date_of_birth": dob,
+                   "name_search": Person.search_key(first, last),
                    "ssn": ssn, "sex": sex, "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
                    **LANGUAGE_MIX[rng.choices(range(len(LANGUAGE_MIX)), [85, 12, 3])[0]],
                    **Person.ssn_columns(ssn), **extra}
@@ -318,6 +320,7 @@ class _Office:
                         extra.update(genetic_test_ordered_on=today - timedelta(days=rng.randint(5, 120)))
                 first = rng.choice(FIRST_F + FIRST_M)
                 row = {**PERSON_DEFAULTS, "first_name": first, "last_name": ncp_last, "date_of_birth": dob,
+                       "name_search": Person.search_key(first, ncp_last),
                        "sex": Sex.FEMALE if first in FIRST_F else Sex.MALE, **extra}
                 pk = person_id()
                 people.append((pk, *(row[f] for f in PERSON_FIELDS)))

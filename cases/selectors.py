@@ -85,6 +85,14 @@ def work_items_for(*, user) -> QuerySet[WorkItem]:
     return WorkItem.objects.restrict(user, "view").select_related("case", "assigned_to")
 
 
+def work_item_events(*, item: WorkItem) -> QuerySet[DomainEvent]:
+    """What happened to a work item (created, edited, reassigned, done), newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return (DomainEvent.objects.filter(subject_type=ContentType.objects.get_for_model(WorkItem), subject_id=item.pk)
+            .select_related("actor").order_by("-occurred_at", "-id")[:50])
+
+
 def caseloads(*, user) -> QuerySet:
     """Each caseworker with open cases, overdue deadlines and open work items (one query)."""
     today = timezone.localdate()

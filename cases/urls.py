@@ -1,17 +1,21 @@
 from django.urls import path
 
 from . import run_views, views
+from .ledger import statement_views
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.CaseListView.as_view(), name="case_list"),
     path("new/", views.CaseCreateView.as_view(), name="case_create"),
+    path("reassign/", views.CaseBulkReassignView.as_view(), name="case_bulk_reassign"),
     path("caseloads/", views.CaseloadOverviewView.as_view(), name="caseloads"),
     path("accrual-runs/", run_views.LedgerRunListView.as_view(), name="ledgerrun_list"),
     path("accrual-runs/start/", run_views.AccrualStartView.as_view(), name="accrual_start"),
     path("accrual-runs/<int:pk>/resume/", run_views.AccrualRunResumeView.as_view(), name="ledgerrun_resume"),
     path("work-items/", views.WorkItemListView.as_view(), name="workitem_list"),
+    path("work-items/reassign/", views.WorkItemBulkReassignView.as_view(), name="workitem_bulk_reassign"),
+    path("work-items/<int:pk>/", views.WorkItemDetailView.as_view(), name="workitem_detail"),
     path("work-items/<int:pk>/done/", views.WorkItemCompleteView.as_view(), name="workitem_complete"),
     path("work-items/<int:pk>/reassign/", views.WorkItemReassignView.as_view(), name="workitem_reassign"),
     path("people/duplicates/", views.PersonDuplicatesView.as_view(), name="person_duplicates"),
@@ -21,6 +25,8 @@ urlpatterns = [
     path("<str:case_number>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<str:case_number>/orders/new/", views.OrderCreateView.as_view(), name="order_create"),
     path("<str:case_number>/payments/new/", views.PaymentCreateView.as_view(), name="payment_create"),
+    path("<str:case_number>/statement/", statement_views.CaseStatementView.as_view(), name="case_statement"),
+    path("<str:case_number>/statement.pdf", statement_views.CaseStatementPdfView.as_view(), name="case_statement_pdf"),
     path("<str:case_number>/close/", views.CaseCloseView.as_view(), name="case_close"),
     path("<str:case_number>/notes/", views.NoteCreateView.as_view(), name="note_add"),
     path("<str:case_number>/locate/new/", views.LocateAttemptCreateView.as_view(), name="locate_add"),

@@ -15,6 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.forms import apply_service_errors
+from core.lists import BulkActionMixin, ListViewMixin
 from core.services import sensitive_read_record
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
@@ -23,7 +24,7 @@ from .access import can_view_ssn, fti_reads_record
 from .choices import CaseStatus, ParticipantRole, WorkItemKind, WorkItemStatus
 from .deadlines import deadline_state
 from .exceptions import CollectionConflict
-from .filtersets import CaseFilterSet
+from .filtersets import CaseFilterSet, WorkItemFilterSet
 from .models import Case, FviOverride, Person, WorkItem
 from .models.scope import user_county
 from .redaction import person_card
@@ -48,13 +49,28 @@ class CaseMixin:
         return reverse("cases:case_detail", kwargs={"case_number": self.case.case_number})
 
 
-class CaseListView(FilteredListView):
-    """My caseload (or every case in scope with ``?scope=all``): filter, sort, search, paginated."""
+class CaseListView(ListViewMixin, FilteredListView):
+    """My caseload (or every case in scope with ``?scope=all``): filter, sort by any column, paginated,
+    ``?export=csv`` of the filtered rows; coordinators reassign the ticked cases."""
 
     permission_required = "cases.view_case"
     model = Case
     filterset_class = CaseFilterSet
     template_name = "cases/case_list.html"
+    sort_fields = {"case": ("case_number",), "county": ("county", "case_number"), "stage": ("stage", "case_number"),
+                   "assistance": ("assistance_status", "case_number"),
+                   "arrears": ("balance__total_arrears", "case_number"),
+                   "deadline": ("next_deadline_on", "case_number"),
+                   "caseworker": ("caseworker__last_name", "caseworker__username", "case_number")}
+    csv_filename = "caseload.csv"
+    csv_columns = (
+        ("case_number", "case_number"), ("custodial_parent", lambda c: c.cp.display_name if c.cp else ""),
+        ("noncustodial_parent", lambda c: c.ncp.display_name if c.ncp else ""), ("county", "county"),
+        ("stage", "get_stage_display"), ("assistance", "assistance_status"),
+        ("arrears", lambda c: c.balance.total_arrears if hasattr(c, "balance") else None),
+        ("next_deadline", "next_deadline_on"), ("deadline_kind", "get_next_deadline_kind_display"),
+        ("caseworker", lambda c: str(c.caseworker) if c.caseworker else ""), ("status", "status"),
+    )
 
     def get_base_queryset(self):
         queryset = selectors.case_list(user=self.request.user)
@@ -72,6 +88,8 @@ class CaseListView(FilteredListView):
             case.deadline_state = deadline_state(case.next_deadline_on, today)
             case.detail_url = f"{prefix}{iri_to_uri(case.case_number)}{suffix}"
         context["scope_all"] = self.request.GET.get("scope") == "all"
+        if self.request.user.has_perm("cases.reassign_case"):
+            context["bulk_form"] = forms.BulkReassignForm()
         return context
 
 
@@ -296,7 +314,8 @@ class WorkItemCreateView(CaseFormView):
 
     def perform(self, data):
         services.work_item_create(case=self.case, title=data["title"], kind=WorkItemKind.MANUAL,
-                                  due_on=data["due_on"], notes=data["notes"], by=self.request.user)
+                                  due_on=data["due_on"], notes=data["notes"], priority=data.get("priority"),
+                                  by=self.request.user)
 
 
 class CaseReassignView(CaseFormView):
@@ -417,14 +436,26 @@ class FviOverrideUseView(PermissionMixin, TemplateView):
         return self.render_to_response({"override": override, "addresses": addresses})
 
 
-class WorkItemListView(PermissionMixin, ListView):
-    """My open work items (``?scope=all``: every open item in scope)."""
+class WorkItemListView(ListViewMixin, FilteredListView):
+    """My open work items (``?scope=all``: every open item in scope): filter, sort, export, and
+    reassign the ticked items."""
 
     permission_required = "cases.view_workitem"
+    model = WorkItem
+    filterset_class = WorkItemFilterSet
     template_name = "cases/workitem_list.html"
-    paginate_by = 25
+    sort_fields = {"due": ("due_on",), "priority": ("priority", "due_on"), "title": ("title",),
+                   "kind": ("kind", "due_on"), "case": ("case__case_number",),
+                   "assigned": ("assigned_to__last_name", "assigned_to__username", "unit", "due_on")}
+    default_sort = "due"
+    csv_filename = "work-items.csv"
+    csv_columns = (
+        ("due_on", "due_on"), ("priority", "get_priority_display"), ("title", "title"), ("kind", "kind"),
+        ("case_number", lambda i: i.case.case_number if i.case_id else ""),
+        ("assigned_to", lambda i: str(i.assigned_to) if i.assigned_to_id else i.unit), ("status", "status"),
+    )
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         queryset = selectors.work_items_for(user=self.request.user).filter(status=WorkItemStatus.OPEN)
         if self.request.GET.get("scope") != "all":
             queryset = queryset.filter(assigned_to=self.request.user)
@@ -436,6 +467,8 @@ class WorkItemListView(PermissionMixin, ListView):
         for item in context["object_list"]:
             item.deadline_state = deadline_state(item.due_on, today)
         context["scope_all"] = self.request.GET.get("scope") == "all"
+        if self.request.user.has_perm("cases.reassign_case"):
+            context["bulk_form"] = forms.BulkReassignForm()
         return context
 
 
@@ -590,3 +623,92 @@ class PersonMergeUndoView(PermissionMixin, TemplateView):
             return HttpResponseRedirect(reverse("cases:person_duplicates"))
         messages.success(request, f"Merge undone: {duplicate.display_name} (person {duplicate.pk}) is a record again.")
         return HttpResponseRedirect(reverse("cases:person_duplicates"))
+
+
+class WorkItemDetailView(PermissionMixin, FormView):
+    """A work item: open it, edit title, due date, priority and notes (``cases.change_workitem``,
+    on a case the user may work), mark it done or reassign it. Out of view: 404."""
+
+    permission_required = "cases.view_workitem"
+    template_name = "cases/workitem_detail.html"
+    form_class = forms.WorkItemForm
+    # GET is a read (anyone who may see the case); the POST is checked for a write (get_for "change").
+
+    @cached_property
+    def item(self) -> WorkItem:
+        return WorkItem.objects.select_related("case", "assigned_to", "created_by").get_for(
+            self.request.user, "view", pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        item = self.item
+        return {"title": item.title, "due_on": item.due_on, "priority": item.priority, "notes": item.notes}
+
+    def can_edit(self) -> bool:
+        user = self.request.user
+        return (user.has_perm("cases.change_workitem") and self.item.status == WorkItemStatus.OPEN
+                and WorkItem.objects.restrict(user, "change").filter(pk=self.item.pk).exists())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update({"item": self.item, "can_edit": self.can_edit(),
+                        "events": list(selectors.work_item_events(item=self.item))})
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("cases.change_workitem"):
+            raise PermissionDenied("You may not edit work items.")
+        WorkItem.objects.get_for(request.user, "change", pk=self.kwargs["pk"])  # 403/404 (logged) off the caseload
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.work_item_update(item=self.item, by=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Work item saved.")
+        return HttpResponseRedirect(reverse("cases:workitem_detail", args=[self.item.pk]))
+
+
+class BulkReassignMixin(BulkActionMixin, ConfirmStepMixin, PermissionMixin, TemplateView):
+    """Reassign the ticked rows of a list through the single reassignment's scope and service
+    (``core.lists.BulkActionMixin``: asks first, one transaction per row, refusals per row)."""
+
+    permission_required = "cases.reassign_case"
+    form_class = forms.BulkReassignForm
+    http_method_names = ["post"]  # noqa: RUF012
+    noun = "rows"
+    case_action = "change"
+
+    def confirmation_for(self, form) -> Confirmation:
+        count, to = len(form.cleaned_data["ids"]), form.cleaned_data["assigned_to"]
+        self.title = f"Reassign {self.noun} to {to}"
+        return Confirmation(
+            title=f"Reassign {count} {self.noun} to {to}?",
+            consequences=[f"Each of the {count} selected {self.noun} moves to {to}; each is checked on its own, "
+                          "and any you may not reassign is listed and left as it is."],
+            button="Yes, reassign them", cancel_url=reverse(self.list_url_name), danger=False)
+
+    def post(self, request, *args, **kwargs):
+        self.title = f"Reassign {self.noun}"
+        return super().post(request, *args, **kwargs)
+
+
+class CaseBulkReassignView(BulkReassignMixin):
+    noun = "cases"
+    list_url_name = "cases:case_list"
+
+    def act_on(self, pk: int, form) -> str:
+        case = Case.objects.get_for(self.request.user, "change", pk=pk)
+        services.case_reassign(case=case, to_user=form.cleaned_data["assigned_to"], by=self.request.user)
+        return case.case_number
+
+
+class WorkItemBulkReassignView(BulkReassignMixin):
+    noun = "work items"
+    list_url_name = "cases:workitem_list"
+
+    def act_on(self, pk: int, form) -> str:
+        item = WorkItem.objects.select_related("case").get_for(self.request.user, "change", pk=pk)
+        services.work_item_reassign(item=item, to_user=form.cleaned_data["assigned_to"], by=self.request.user)
+        return f"{item.title} ({item.case.case_number})" if item.case_id else item.title

@@ -22,6 +22,7 @@ from core import throttle
 from core.csv import csv_response
 from core.forms import apply_service_errors
 from core.letters import letter_context
+from core.lists import ListViewMixin
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, PublicMixin, ServiceActionView
 
 from . import selectors, services
@@ -112,9 +113,19 @@ class PublicStatusView(PublicMixin, FormView):
 
 # Staff ----------------------------------------------------------------------------------------
 
-class ComplaintListView(FilteredListView):
-    """The ombudsperson queue, earliest due first."""
+class ComplaintListView(ListViewMixin, FilteredListView):
+    """The ombudsperson queue, earliest due first; sortable, filterable, ``?export=csv``."""
 
+    sort_fields = {"number": ("number",), "due": ("due_on",), "status": ("status", "due_on"),
+                   "complainant": ("complainant_name",), "category": ("category", "due_on"),
+                   "case": ("case__case_number",), "investigator": ("investigator__username", "due_on")}
+    default_sort = "due"
+    csv_filename = "complaints.csv"
+    csv_columns = (("number", "number"), ("due_on", "due_on"), ("status", "get_status_display"),
+                   ("complainant", "complainant_name"), ("category", "get_category_display"),
+                   ("case_number", lambda c: c.case.case_number if c.case_id else c.case_number_received),
+                   ("investigator", lambda c: str(c.investigator) if c.investigator_id else ""),
+                   ("received_on", "received_on"))
     model = Complaint
     permission_required = "complaints.view_complaint"
     filterset_class = ComplaintFilterSet

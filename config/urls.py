@@ -13,6 +13,7 @@ api_v1 = [path("", include(f"{app}.api.urls")) for app in AREA_APPS] + [path("",
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("cases.search_urls")),  # /search/ and /people/<id>/ (issue 15.1)
     path("healthz", HealthView.as_view(), name="healthz"),
     *[path(f"{app}/", include(f"{app}.urls")) for app in AREA_APPS],
     path("guidelines/", include("cases.guidelines.urls")),

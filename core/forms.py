@@ -17,6 +17,53 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class MoneyInput(forms.TextInput):
+    """A text box (not ``type=number``, which refuses ``$1,250.00``) with the decimal keypad on phones."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        from decimal import Decimal
+
+        if isinstance(value, Decimal):
+            return f"{value:.2f}"
+        return super().format_value(value)
+
+
+class MoneyField(forms.DecimalField):
+    """Every money input: accepts ``$1,250.00``, ``1,250``, ``1250.5`` (``core.money.parse_money_input``).
+
+    Positive by default; ``allow_zero``/``allow_negative`` for the few inputs that take them.
+    """
+
+    widget = MoneyInput
+    default_error_messages = {"invalid": "Enter an amount such as $1,250.00."}
+
+    def __init__(self, *, allow_zero: bool = False, allow_negative: bool = False, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        minimum = kwargs.get("min_value")
+        self.allow_zero = allow_zero or (minimum is not None and minimum <= 0)
+        self.allow_negative = allow_negative
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        from core.money import parse_money_input
+
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return parse_money_input(value, allow_zero=self.allow_zero, allow_negative=self.allow_negative)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+    def widget_attrs(self, widget):
+        # DecimalField adds step/min/max for number inputs; a text box takes none of them.
+        return {} if isinstance(widget, MoneyInput) else super().widget_attrs(widget)
+
+
 class SecurityLogFilterForm(forms.Form):
     """The security report's filters; every field optional, every value validated."""
 
@@ -45,3 +92,24 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class SelectedRowsForm(forms.Form):
+    """The rows ticked on a list for a bulk action: ids only (each is checked again per row)."""
+
+    MAX_ROWS = 200
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, label="Selected rows", error_messages={
+        "required": "Tick at least one row.", "invalid_choice": "A selected row is not a number."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any positive integer may be chosen here: whether the user may act on it is decided per row.
+        data = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(v, v) for v in data[: self.MAX_ROWS * 2] if str(v).isdigit() and len(str(v)) < 12]
+
+    def clean_ids(self):
+        ids = list(dict.fromkeys(self.cleaned_data["ids"]))
+        if len(ids) > self.MAX_ROWS:
+            raise forms.ValidationError(f"Select at most {self.MAX_ROWS} rows at a time.")
+        return ids

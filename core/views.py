@@ -14,6 +14,7 @@ import json
 import logging
 from typing import Any
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -196,7 +197,7 @@ class RunListView(PermissionMixin, ListView):
 class FilteredListView(PermissionMixin, ScopedQuerysetMixin, ListView):
     """A paginated list filtered by a django-filter FilterSet shared with the API."""
 
-    filterset_class = None
+    filterset_class: type[django_filters.FilterSet] | None = None
     paginate_by = 25
 
     def get_base_queryset(self):

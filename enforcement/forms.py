@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from core.forms import DateInput
+from core.forms import DateInput, MoneyField
 
 from .choices import (
     AppearanceParty,
@@ -62,7 +62,7 @@ class PetitionOutcomeForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False)
     order_number = forms.CharField(max_length=40, required=False,
                                    help_text="When the court issued an order: its number (creates the case's order).")
-    monthly_amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
+    monthly_amount = MoneyField(max_digits=12, decimal_places=2, min_value=0, required=False,
                                         help_text="Monthly current support of the new order.")
     effective_on = forms.DateField(widget=DateInput(), required=False)
 

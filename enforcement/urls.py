@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("delinquent-cases/", dashboard.DelinquentCaseListView.as_view(), name="delinquent_cases"),
     path("actions/", actions.ActionQueueView.as_view(), name="action_list"),
     path("actions/<int:pk>/", actions.ActionDetailView.as_view(), name="action_detail"),
+    path("actions/issue-notices/", actions.ActionBulkIssueView.as_view(), name="action_bulk_issue"),
     path("actions/<int:pk>/notice/", actions.ActionNoticeView.as_view(), name="action_notice"),
     path("actions/<int:pk>/notice.pdf", actions.ActionNoticePdfView.as_view(), name="action_notice_pdf"),
     path("actions/<int:pk>/issue-notice/", actions.ActionNoticeIssueView.as_view(), name="action_issue_notice"),

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from cases.selectors import case_by_number
 from complaints.models import Complaint
 from core.letters import letter_context, letter_pdf
+from core.lists import ListViewMixin
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import selectors, services
@@ -35,7 +36,17 @@ from .letters import hearing_letter
 from .models import ComplianceAction, HearingLetter, HearingRequest
 
 
-class RequestListView(FilteredListView):
+class RequestListView(ListViewMixin, FilteredListView):
+    """Hearing requests, earliest hearing target first; sortable, filterable, ``?export=csv``."""
+
+    sort_fields = {"number": ("number",), "requested": ("requested_on",), "requester": ("requester_name",),
+                   "issue": ("issue", "hold_by"), "status": ("status", "hold_by"), "hold_by": ("hold_by",),
+                   "decide_by": ("decide_by",)}
+    default_sort = "hold_by"
+    csv_filename = "hearing-requests.csv"
+    csv_columns = (("number", "number"), ("requested_on", "requested_on"), ("requester", "requester_name"),
+                   ("issue", "get_issue_display"), ("status", "get_status_display"), ("hold_by", "hold_by"),
+                   ("decide_by", "decide_by"), ("case_number", lambda r: r.case.case_number if r.case_id else ""))
     model = HearingRequest
     permission_required = "hearings.view_hearingrequest"
     filterset_class = HearingRequestFilterSet

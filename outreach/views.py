@@ -20,6 +20,7 @@ from core import throttle
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_response
 from core.forms import apply_service_errors
+from core.lists import ListViewMixin
 from core.views import FilteredListView, PermissionMixin, PublicMixin, ScopedQuerysetMixin, ServiceActionView
 
 from . import charts, selectors, services
@@ -279,7 +280,17 @@ class MediaContactUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMi
 
 
 # Events -------------------------------------------------------------------------------------
-class EventListView(FilteredListView):
+class EventListView(ListViewMixin, FilteredListView):
+    """Outreach events, newest first: sortable, filterable, ``?export=csv``."""
+
+    sort_fields = {"when": ("starts_at",), "title": ("title", "starts_at"), "kind": ("kind", "starts_at"),
+                   "audience": ("audience", "starts_at"), "registered": ("registered", "starts_at"),
+                   "attended": ("attendees", "starts_at"), "status": ("status", "starts_at")}
+    default_sort = "-when"
+    csv_filename = "outreach-events.csv"
+    csv_columns = (("starts_at", "starts_at"), ("title", "title"), ("kind", "get_kind_display"),
+                   ("audience", "get_audience_display"), ("where", lambda e: "Online" if e.is_online else e.location),
+                   ("registered", "registered"), ("attended", "attendees"), ("status", "get_status_display"))
     model = Event
     permission_required = "outreach.view_event"
     filterset_class = EventFilterSet

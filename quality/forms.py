@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from core.forms import DateInput
+from core.forms import DateInput, MoneyField
 
 from .choices import GoalLevel, SampleResult
 from .fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
@@ -29,7 +29,7 @@ class FiscalYearForm(forms.Form):
 
 class ExpenditureForm(forms.Form):
     fiscal_year = forms.IntegerField(label="Fiscal year", **YEAR)
-    amount = forms.DecimalField(label="Total IV-D expenditures ($)", min_value=Decimal("0.01"), **AMOUNT)
+    amount = MoneyField(label="Total IV-D expenditures ($)", min_value=Decimal("0.01"), **AMOUNT)
     source = forms.CharField(max_length=200, required=False, help_text="Where the figure comes from (e.g. OCSE-396).")
 
 

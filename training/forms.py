@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts.choices import Role
-from core.forms import DateInput
+from core.forms import DateInput, SelectedRowsForm
 
 from .models import Course, NeedsSurvey, SessionEvaluation, TrainingSession
 
@@ -56,6 +56,24 @@ class SessionForm(forms.ModelForm):
         self.fields["course"].queryset = Course.objects.filter(is_active=True)
         self.fields["trainer"].queryset = get_user_model().objects.filter(
             is_active=True, groups__name=Role.TRAINER).distinct().order_by("last_name", "username")
+
+
+class BulkEnrolForm(SelectedRowsForm):
+    """Enrol the staff ticked on the compliance list in one upcoming session (each row checked again)."""
+
+    session: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None,
+                                                             label="Enrol the ticked staff in the session")
+
+    def __init__(self, *args, user=None, **kwargs):
+        from django.utils import timezone
+
+        from .choices import SessionStatus
+        from .models import TrainingSession
+
+        super().__init__(*args, **kwargs)
+        sessions = TrainingSession.objects.restrict(user, "view") if user is not None else TrainingSession.objects.none()
+        self.fields["session"].queryset = (sessions.filter(status=SessionStatus.SCHEDULED, starts_at__gte=timezone.now())
+                                           .select_related("course").order_by("starts_at"))
 
 
 class EnrolOtherForm(forms.Form):

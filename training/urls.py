@@ -24,6 +24,7 @@ urlpatterns = [
     path("enrolments/<int:pk>/attendance/", views.EnrolmentAttendanceView.as_view(), name="enrolment_attendance"),
     path("enrolments/<int:pk>/complete/", views.EnrolmentCompleteView.as_view(), name="enrolment_complete"),
     path("people/<int:user_id>/", views.PersonRecordView.as_view(), name="person_record"),
+    path("compliance/enrol/", views.BulkEnrolView.as_view(), name="bulk_enrol"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("completions/record/", views.CompletionRecordView.as_view(), name="completion_record"),
     path("certificates/<uuid:number>/", views.CertificateView.as_view(), name="certificate"),

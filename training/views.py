@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from core.confirm import Confirmation, ConfirmStepMixin
+from core.lists import BulkActionMixin, ListViewMixin
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, ServiceActionView
 
 from . import selectors, services
@@ -25,6 +26,7 @@ from .charts import compliance_chart
 from .choices import ComplianceStatus, EnrolmentStatus, SessionStatus
 from .filtersets import ComplianceFilterSet
 from .forms import (
+    BulkEnrolForm,
     CompletionForm,
     CompletionRecordForm,
     CourseForm,
@@ -127,7 +129,17 @@ class CourseUpdateView(CourseCreateView):
 
 # --- sessions ------------------------------------------------------------------------------------
 
-class SessionListView(FilteredListView):
+class SessionListView(ListViewMixin, FilteredListView):
+    """Upcoming (or past) sessions: sortable, ``?export=csv``."""
+
+    sort_fields = {"course": ("course__title", "starts_at"), "starts": ("starts_at",),
+                   "trainer": ("trainer__last_name", "trainer__username", "starts_at"),
+                   "seats": ("enrolled_count", "starts_at"), "waitlist": ("waitlist_count", "starts_at"),
+                   "status": ("status", "starts_at")}
+    csv_filename = "training-sessions.csv"
+    csv_columns = (("course", "course.title"), ("starts_at", "starts_at"), ("trainer", lambda s: str(s.trainer or "")),
+                   ("place", lambda s: "Online" if s.is_online else s.location), ("capacity", "capacity"),
+                   ("enrolled", "enrolled_count"), ("waitlisted", "waitlist_count"), ("status", "get_status_display"))
     model = TrainingSession
     permission_required = "training.view_trainingsession"
     template_name = "training/session_list.html"
@@ -235,6 +247,39 @@ class SessionEnrolView(ActionView):
 
     def get_success_url(self):
         return reverse("training:session_detail", kwargs={"pk": self.object.pk})
+
+
+class BulkEnrolView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, TemplateView):
+    """Enrol the staff ticked on the compliance list in one session, each through
+    ``enrolment_create`` (the single enrolment's service: seat or waitlist, no double enrolment),
+    in a transaction of its own; refusals listed per person."""
+
+    permission_required = "training.add_enrolment"
+    list_url_name = "training:compliance"
+    http_method_names = ["post"]  # noqa: RUF012
+    title = "Enrol staff"
+
+    def bulk_form(self):
+        return BulkEnrolForm(self.request.POST, user=self.request.user)
+
+    def confirmation_for(self, form) -> Confirmation:
+        count, session = len(form.cleaned_data["ids"]), form.cleaned_data["session"]
+        self.title = f"Enrol staff in {session}"
+        return Confirmation(
+            title=f"Enrol {count} staff member{'s' if count != 1 else ''} in {session}?",
+            consequences=[f"Each selected person gets a seat while {session} has room, then a waitlist place; "
+                          "anyone already enrolled is listed and left as they are.",
+                          "Each is told of the enrolment as when enrolled one by one."],
+            button="Yes, enrol them", cancel_url=reverse(self.list_url_name), danger=False)
+
+    def post(self, request, *args, **kwargs):
+        self.title = "Enrol staff"
+        return super().post(request, *args, **kwargs)
+
+    def act_on(self, pk: int, form) -> str:
+        person = get_user_model().objects.get(pk=pk, is_active=True)
+        enrolment = services.enrolment_create(session=form.cleaned_data["session"], user=person, by=self.request.user)
+        return f"{person}: {enrolment.get_status_display().lower()}"
 
 
 class SessionEnrolOtherView(SessionEnrolView):
@@ -415,6 +460,8 @@ class ComplianceView(PermissionMixin, TemplateView):
         rows = selectors.compliance_rows(users=users, **filterset.row_filters())
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         summary = selectors.compliance_summary(rows)
+        if self.request.user.has_perm("training.add_enrolment"):
+            context["bulk_enrol_form"] = BulkEnrolForm(user=self.request.user)
         context.update(filter=filterset, page_obj=page, rows=page.object_list, is_paginated=page.has_other_pages(),
                        summary=summary, statuses=ComplianceStatus, total=len(rows),
                        chart=compliance_chart(rows))

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput
+from core.forms import DateInput, MoneyField
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 OPTIONAL: dict[str, Any] = {**MONEY, "required": False, "initial": Decimal("0")}
@@ -24,9 +24,9 @@ NY_ADD_ONS = (
 
 
 class NyGuidelineForm(forms.Form):
-    payor_income = forms.DecimalField(label="Payor's annual gross income", **MONEY,
+    payor_income = MoneyField(label="Payor's annual gross income", **MONEY,
                                       help_text="Before the deductions below (DRL 240(1-b)(b)(5)).")
-    other_income = forms.DecimalField(label="Other parent's annual gross income", **MONEY)
+    other_income = MoneyField(label="Other parent's annual gross income", **MONEY)
     children = forms.IntegerField(min_value=1, max_value=20, initial=1)
     as_of = forms.DateField(label="As of", widget=DateInput, initial=timezone.localdate,
                             help_text="The date whose cap, poverty guideline and self-support reserve apply.")
@@ -35,9 +35,9 @@ class NyGuidelineForm(forms.Form):
         super().__init__(*args, **kwargs)
         for who, whose in (("payor", "Payor"), ("other", "Other parent")):
             for key, label in NY_DEDUCTIONS:
-                self.fields[f"{who}_{key}"] = forms.DecimalField(label=f"{whose}: {label} (annual)", **OPTIONAL)
+                self.fields[f"{who}_{key}"] = MoneyField(label=f"{whose}: {label} (annual)", **OPTIONAL)
         for key, label in NY_ADD_ONS:
-            self.fields[key] = forms.DecimalField(
+            self.fields[key] = MoneyField(
                 label=label, **OPTIONAL, help_text="Paid by the custodial parent; the payor's income share is added.")
 
     def clean_as_of(self):
@@ -56,8 +56,8 @@ class NyGuidelineForm(forms.Form):
 
 
 class CaGuidelineForm(forms.Form):
-    high_earner_net_monthly = forms.DecimalField(label="High earner's net monthly income", **MONEY)
-    total_net_monthly = forms.DecimalField(label="Total net monthly income of both parents", max_digits=12,
+    high_earner_net_monthly = MoneyField(label="High earner's net monthly income", **MONEY)
+    total_net_monthly = MoneyField(label="Total net monthly income of both parents", max_digits=12,
                                            decimal_places=2, min_value=Decimal("0.01"))
     high_earner_timeshare = forms.DecimalField(
         label="High earner's share of parenting time", max_digits=5, decimal_places=4,
@@ -69,9 +69,9 @@ class CaGuidelineForm(forms.Form):
         choices=[("apply", "Apply (the presumption)"), ("rebutted", "Presumption rebutted")],
         help_text="Fam. Code 4055(b)(7): applied at its maximum unless the presumption is rebutted.")
     rebuttal_reason = forms.CharField(label="Why the presumption is rebutted", required=False, max_length=500)
-    child_care_monthly = forms.DecimalField(label="Child care (monthly)", **OPTIONAL,
+    child_care_monthly = MoneyField(label="Child care (monthly)", **OPTIONAL,
                                             help_text="Shared in proportion to net incomes (Fam. Code 4061–4062).")
-    uninsured_health_monthly = forms.DecimalField(label="Uninsured health costs (monthly)", **OPTIONAL)
+    uninsured_health_monthly = MoneyField(label="Uninsured health costs (monthly)", **OPTIONAL)
 
     def clean(self):
         cleaned = super().clean()

@@ -95,3 +95,7 @@ def worksheet_pdf(*, title: str, subtitle: str, inputs: list[tuple[str, str]], c
         pdf.multi_cell(0, 4.5, pdf.text_(f"{p.key} = {p.value_text}, from {p.effective_on:%Y-%m-%d}: "
                                          f"{p.citation}{flag}"), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+# The one PDF base with the Unicode font handling (DejaVu Sans when installed): statements use it too.
+UnicodePdf = _Worksheet

@@ -20,3 +20,26 @@ class ReleaseForm(forms.Form):
             raise forms.ValidationError("The case is closed: release to an open case.")
         self.case = case
         return number
+
+
+class StatementRangeForm(forms.Form):
+    """The dates a statement covers (both included); every value validated, nothing required."""
+
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self):
+        from datetime import date
+
+        from .statement import MAX_YEARS
+
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        for name in ("start", "end"):
+            if data.get(name) and not date(1900, 1, 1) <= data[name] <= date(2100, 12, 31):
+                self.add_error(name, "Enter a date between 1900 and 2100.")
+        if start and end and start > end:
+            raise forms.ValidationError("The start date is after the end date.")
+        if start and end and (end - start).days > MAX_YEARS * 366:
+            raise forms.ValidationError(f"A statement covers at most {MAX_YEARS} years.")
+        return data

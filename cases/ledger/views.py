@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 
+from core.lists import ListViewMixin
 from core.views import FilteredListView, ServiceActionView
 
 from ..access import fti_reads_record
@@ -14,7 +15,23 @@ from .fti import can_view_fti
 from .selectors import collections_held, disbursements_late
 
 
-class HeldCollectionListView(FilteredListView):
+def _source_without_fti(collection) -> str:
+    # An export never carries federal tax information (IRS Publication 1075): a tax offset is "Payment".
+    from ..choices import FTI_SOURCES
+
+    return "Payment" if collection.source in FTI_SOURCES else collection.get_source_display()
+
+
+class HeldCollectionListView(ListViewMixin, FilteredListView):
+    """Held collections: sortable, filterable, ``?export=csv`` (without FTI sources)."""
+
+    sort_fields = {"received": ("received_on",), "reference": ("source_reference",),
+                   "case_given": ("case_number_received", "received_on"), "amount": ("amount", "received_on")}
+    default_sort = "received"
+    csv_filename = "held-collections.csv"
+    csv_columns = (("received_on", "received_on"), ("reference", "source_reference"),
+                   ("case_number_given", "case_number_received"), ("source", _source_without_fti),
+                   ("amount", "amount"), ("reason", "hold_reason"))
     permission_required = "cases.view_collection"
     template_name = "cases/ledger/held_list.html"
     filterset_class = CollectionFilterSet

@@ -27,6 +27,9 @@ class Person(TimeStampedModel):
     ssn = EncryptedCharField(blank=True, validators=[ssn_validator])
     ssn_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
     ssn_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    # The name as search compares it (``cases.people.name_key``: lower case, accents and punctuation
+    # gone, " first middle last "): "Peña Jose" finds "José Peña". Trigram-indexed on PostgreSQL.
+    name_search = models.CharField(max_length=260, blank=True, editable=False, default="")
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
@@ -95,7 +98,22 @@ class Person(TimeStampedModel):
         if not isinstance(self.ssn, Undecryptable):  # an unreadable SSN keeps its stored columns
             for name, value in self.ssn_columns(self.ssn or "").items():
                 setattr(self, name, value)
+        self.name_search = self.search_key(self.first_name, self.middle_name, self.last_name)
+        if kwargs.get("update_fields") is not None and {"first_name", "middle_name", "last_name"} & set(kwargs["update_fields"]):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_search"}
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def search_key(*parts: str) -> str:
+        """`` jose pena `` for "José", "Peña": spaces around every word, so a word prefix is a
+        ``LIKE '% pe%'`` match."""
+        from anyascii import anyascii
+
+        from cases.people import name_key
+
+        # anyascii first: NFKD leaves "Đ", "ø", "ß" alone; anyascii spells them "D", "o", "ss".
+        key = name_key(*(anyascii(p or "") for p in parts))
+        return f" {key} " if key else ""
 
     @classmethod
     def scope_filter(cls, user, action: str):

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import RestrictedQuerySet, TimeStampedModel, is_partner
 
-from ..choices import LocateResult, LocateSource, WorkItemStatus
+from ..choices import LocateResult, LocateSource, WorkItemPriority, WorkItemStatus
 from .cases import Case
 from .people import Person
 from .scope import case_scope_q
@@ -33,6 +33,7 @@ class WorkItem(TimeStampedModel):
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
     notes = models.TextField(blank=True, max_length=2000)
     completed_on = models.DateField(null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(choices=WorkItemPriority.choices, default=WorkItemPriority.NORMAL)
 
     history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
@@ -42,6 +43,7 @@ class WorkItem(TimeStampedModel):
         indexes = [
             models.Index(fields=["assigned_to", "status", "due_on"]),
             models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["status", "priority", "due_on"], name="workitem_status_priority_idx"),
             models.Index(fields=["unit", "status"]),
         ]
 

@@ -23,6 +23,7 @@ def work_item_create(
     dedupe_key: str | None = None,
     by: User | None = None,
     notes: str = "",
+    priority: int | None = None,
 ) -> WorkItem:
     """Create a work item; with a ``dedupe_key`` already used, return the existing item instead."""
     if dedupe_key:
@@ -41,6 +42,7 @@ def work_item_create(
         dedupe_key=dedupe_key or None,
         created_by=by if getattr(by, "pk", None) else None,
         notes=notes,
+        **({"priority": priority} if priority is not None else {}),
     )
     item.full_clean()
     try:
@@ -60,4 +62,33 @@ def work_item_create(
         if dedupe_key:
             return WorkItem.objects.get(dedupe_key=dedupe_key)
         raise
+    return item
+
+
+WORK_ITEM_EDITABLE = ("title", "due_on", "priority", "notes")
+
+
+@transaction.atomic
+def work_item_update(*, item: WorkItem, by, **changes) -> WorkItem:
+    """Edit an open work item's title, due date, priority or notes (issue 15.2); the change is a
+    domain event naming each field's old and new value. A done item is not edited."""
+    from django.core.exceptions import ValidationError
+
+    from ..choices import WorkItemStatus
+
+    unknown = set(changes) - set(WORK_ITEM_EDITABLE)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    if item.status != WorkItemStatus.OPEN:
+        raise ValidationError("This work item is done: it can no longer be edited.")
+    changed = {name: (getattr(item, name), value) for name, value in changes.items() if getattr(item, name) != value}
+    if not changed:
+        return item
+    for name, (_old, value) in changed.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save(update_fields=[*changed, "updated_at"])
+    event_record(verb="work_item.edited", subject=item, case_id=item.case_id, actor=by,
+                 summary=f"{item.title}: " + ", ".join(f"{name} {old} → {new}" for name, (old, new) in changed.items()),
+                 data={name: [str(old), str(new)] for name, (old, new) in changed.items()})
     return item

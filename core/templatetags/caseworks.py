@@ -1,14 +1,29 @@
 from django import template
 from django.forms import CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, SelectMultiple
 
-from core.money import fmt
+from core.dates import display_date
+from core.money import display
 
 register = template.Library()
 
 
 @register.filter
 def money(value) -> str:
-    return "" if value is None else f"${fmt(value)}"
+    """The one amount format: ``$1,250.00``, ``-$650.00`` (``core.money.display``)."""
+    try:
+        return display(value)
+    except ValueError:
+        return ""
+
+
+@register.filter
+def fdate(value, arg: str = "") -> str:
+    """The one date format for pages and letters: ``Mar 3, 2026``; ``|fdate:"time"`` adds ``14:05``
+    (``core.dates.display_date``)."""
+    try:
+        return display_date(value, with_time=arg == "time")
+    except (AttributeError, TypeError, ValueError):
+        return ""
 
 
 @register.filter
@@ -72,3 +87,21 @@ def verb_label(verb: str) -> str:
     from core.events import label_for
 
     return label_for(str(verb or ""))
+@register.simple_tag(takes_context=True)
+def sortable_th(context, key: str, label: str, css_class: str = "") -> str:
+    """A sortable column header (``core.lists.ListViewMixin``): a link that sorts by ``key`` (and
+    reverses when already sorted by it), ``aria-sort`` on the sorted column; keeps the filters."""
+    from django.template.loader import render_to_string
+
+    active = context.get("sort_key") == key
+    descending = bool(context.get("sort_desc")) if active else False
+    if key not in context.get("sortable", ()):
+        from django.utils.html import format_html
+
+        return format_html('<th scope="col"{}>{}</th>', format_html(' class="{}"', css_class) if css_class else "", label)
+    query = context["request"].GET.copy()
+    query["sort"] = key if (not active or descending) else f"-{key}"
+    query.pop("page", None)
+    query.pop("export", None)
+    return render_to_string("partials/sortable_th.html", {
+        "label": label, "active": active, "descending": descending, "query": query.urlencode(), "class": css_class})

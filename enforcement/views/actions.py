@@ -5,13 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 
+from core.confirm import Confirmation, ConfirmStepMixin
+from core.forms import SelectedRowsForm
 from core.letters import letter_context
+from core.lists import BulkActionMixin, ListViewMixin
 from core.models import DomainEvent
 from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin, ServiceActionView
 
@@ -32,9 +37,20 @@ from ..services.actions import (
 WORK = "enforcement.work_enforcementaction"
 
 
-class ActionQueueView(FilteredListView):
-    """Enforcement specialists' queue: open actions first by due date; overdue highlighted."""
+class ActionQueueView(ListViewMixin, FilteredListView):
+    """Enforcement specialists' queue: open actions first by due date; overdue highlighted; sortable,
+    ``?export=csv``; issue notices for the ticked proposed actions (``ActionBulkIssueView``)."""
 
+    sort_fields = {"action": ("id",), "case": ("case__case_number",), "county": ("case__county", "timeframe_due_on"),
+                   "remedy": ("remedy", "timeframe_due_on"), "stage": ("status", "timeframe_due_on"),
+                   "arrears": ("total_arrears",), "months": ("months_in_arrears",), "proposed": ("proposed_on",),
+                   "act_by": ("timeframe_due_on",), "next_step": ("next_step_on",)}
+    default_sort = "act_by"
+    csv_filename = "enforcement-queue.csv"
+    csv_columns = (("action", "reference"), ("case_number", "case.case_number"), ("county", "case.county"),
+                   ("remedy", "get_remedy_display"), ("stage", "get_status_display"), ("arrears", "total_arrears"),
+                   ("months_in_arrears", "months_in_arrears"), ("proposed_on", "proposed_on"),
+                   ("act_by", "timeframe_due_on"), ("next_step_on", "next_step_on"))
     model = EnforcementAction
     permission_required = "enforcement.view_enforcementaction"
     filterset_class = EnforcementActionFilterSet
@@ -52,7 +68,40 @@ class ActionQueueView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["today"] = timezone.localdate()
+        context["can_bulk_issue"] = self.request.user.has_perm(WORK)
         return context
+
+
+class ActionBulkIssueView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, TemplateView):
+    """Issue the notices of the ticked proposed actions: each through ``action_notice_issue`` (the
+    one notice-issuing service, which checks the rule again for that case today), in its own
+    transaction; an action no longer proposed, out of scope, or no longer meeting its rule is
+    refused on its row and the others go on."""
+
+    permission_required = WORK
+    form_class = SelectedRowsForm
+    http_method_names = ["post"]  # noqa: RUF012
+    list_url_name = "enforcement:action_list"
+    title = "Issue notices"
+
+    def confirmation_for(self, form) -> Confirmation:
+        count = len(form.cleaned_data["ids"])
+        return Confirmation(
+            title=f"Issue {count} notice{'s' if count != 1 else ''}?",
+            consequences=[f"A notice is issued for each of the {count} selected actions that is still proposed and "
+                          "whose case still meets its rule today; the notice period starts today.",
+                          "Each one must then be printed and mailed. Any refused action is listed with the reason."],
+            button="Yes, issue the notices", cancel_url=reverse(self.list_url_name))
+
+    def act_on(self, pk: int, form) -> str:
+        action = EnforcementAction.objects.restrict(self.request.user, "view").select_related("case").get(pk=pk)
+        if action.status != ActionStatus.PROPOSED:
+            raise ValidationError(f"{action.reference}: the notice was already issued.")
+        try:
+            action_notice_issue(action=action, by=self.request.user)
+        except ValidationError as exc:
+            raise ValidationError(f"{action.reference}: {' '.join(exc.messages)}") from exc
+        return f"{action.reference} (case {action.case.case_number})"
 
 
 class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):

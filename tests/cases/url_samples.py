@@ -52,3 +52,4 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:fvi_override_use": {"pk": override.pk},
         "cases:letter_returned": {**number, "pk": letter.pk},
     }
+

@@ -1,0 +1,172 @@
+"""A statement of account for any date range (issue 15.3): every charge, payment and adjustment
+with a running balance, grouped by month, and what is owed at the end by bucket.
+
+Read from the ledger (``LedgerEntry``, docs/ledger.md): signs are what the NCP owes (charges +,
+allocations −, adjustments ±, a reversal the opposite of what it reverses). Only entries with a
+bucket move a balance; collection entries and excess allocations (no bucket) record money movement
+and are not lines here. A payment's allocations across buckets are one line ("Payment, reference"),
+as a parent sees one payment.
+
+Three queries, whatever the length of the history: the opening balance by bucket (an aggregate of
+the entries before the range), the entries in the range (index ``(case, posted_on)``), and nothing
+else — the closing buckets are the opening plus the lines. A tax offset's source is shown only to
+users who may see federal tax information (IRS Publication 1075); the view logs each one shown.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from core.money import ZERO
+
+from ..choices import Bucket, EntryType
+from ..models import Case, LedgerEntry
+from .fti import can_view_fti, shown_source
+
+MAX_YEARS = 30
+
+
+@dataclass
+class Line:
+    posted_on: date
+    kind: str  # "charge", "payment", "adjustment"
+    description: str
+    amount: Decimal  # + raises what is owed, − lowers it
+    balance: Decimal = ZERO
+    collection: object | None = None
+
+    @property
+    def charge(self) -> Decimal | None:
+        return self.amount if self.kind == "charge" else None
+
+    @property
+    def credit(self) -> Decimal | None:
+        return -self.amount if self.kind == "payment" else None
+
+    @property
+    def adjustment(self) -> Decimal | None:
+        return self.amount if self.kind == "adjustment" else None
+
+
+@dataclass
+class Month:
+    month: date  # the first of the month
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def charges(self) -> Decimal:
+        return sum((ln.amount for ln in self.lines if ln.kind == "charge"), ZERO)
+
+    @property
+    def payments(self) -> Decimal:
+        return sum((-ln.amount for ln in self.lines if ln.kind == "payment"), ZERO)
+
+    @property
+    def adjustments(self) -> Decimal:
+        return sum((ln.amount for ln in self.lines if ln.kind == "adjustment"), ZERO)
+
+    @property
+    def closing(self) -> Decimal:
+        return self.lines[-1].balance
+
+
+@dataclass
+class Statement:
+    case: Case
+    start: date
+    end: date
+    opening: Decimal
+    opening_buckets: dict[str, Decimal]
+    closing_buckets: dict[str, Decimal]
+    months: list[Month]
+    fti_collections: list = field(default_factory=list)
+
+    @property
+    def closing(self) -> Decimal:
+        return sum(self.closing_buckets.values(), ZERO)
+
+    @property
+    def charges(self) -> Decimal:
+        return sum((m.charges for m in self.months), ZERO)
+
+    @property
+    def payments(self) -> Decimal:
+        return sum((m.payments for m in self.months), ZERO)
+
+    @property
+    def adjustments(self) -> Decimal:
+        return sum((m.adjustments for m in self.months), ZERO)
+
+    @property
+    def arrears(self) -> list[tuple[str, Decimal]]:
+        """What is owed at the end of the range, by bucket, in the order a parent reads it."""
+        labels = dict(Bucket.choices)
+        return [(labels[b], self.closing_buckets.get(b, ZERO))
+                for b in (Bucket.CURRENT, Bucket.ARREARS_UNASSIGNED, Bucket.ARREARS_ASSIGNED)]
+
+
+def _describe(entry: LedgerEntry, fti: bool) -> tuple[str, str]:
+    """(line kind, description) for an entry."""
+    if entry.entry_type == EntryType.CHARGE:
+        due = entry.due_on or entry.posted_on
+        return "charge", f"{entry.get_obligation_kind_display() or 'Support'} due {due:%b} {due.day}, {due.year}"
+    collection = entry.collection
+    if collection is not None and entry.entry_type == EntryType.ALLOCATION:
+        if shown_source(collection.source, fti=fti):
+            return "payment", f"Payment {collection.source_reference} ({collection.get_source_display()})"
+        return "payment", f"Payment {collection.source_reference}"
+    if entry.entry_type == EntryType.REVERSAL:
+        return "adjustment", f"Correction: {entry.description or 'reversal of an earlier entry'}"
+    bucket = entry.get_bucket_display()
+    return "adjustment", entry.description or f"Adjustment ({bucket})"
+
+
+def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -> Statement:
+    """The statement of ``case`` from ``start`` to ``end`` (both included)."""
+    if start > end:
+        raise ValueError("The start date is after the end date.")
+    if (end - start).days > MAX_YEARS * 366:
+        raise ValueError(f"A statement covers at most {MAX_YEARS} years.")
+    fti = can_view_fti(user) if user is not None else False
+    bucketed = LedgerEntry.objects.filter(case=case).exclude(bucket="")
+    opening_buckets = dict.fromkeys(Bucket.values, ZERO)
+    for row in bucketed.filter(posted_on__lt=start).values("bucket").annotate(total=Sum("amount")).order_by():
+        opening_buckets[row["bucket"]] = row["total"] or ZERO
+    entries = (bucketed.filter(posted_on__gte=start, posted_on__lte=end).select_related("collection", "obligation")
+               .order_by("posted_on", "id"))
+
+    closing_buckets = dict(opening_buckets)
+    months: OrderedDict[date, Month] = OrderedDict()
+    fti_shown: dict[int, object] = {}
+    opening = sum(opening_buckets.values(), ZERO)
+    running = opening
+    payment_lines: dict[tuple[int, date], Line] = {}
+    for entry in entries:
+        closing_buckets[entry.bucket] = closing_buckets.get(entry.bucket, ZERO) + entry.amount
+        running += entry.amount
+        key = entry.posted_on.replace(day=1)
+        month = months.setdefault(key, Month(month=key))
+        kind, description = _describe(entry, fti)
+        if kind == "payment":
+            pay_key = (entry.collection_id, entry.posted_on)
+            line = payment_lines.get(pay_key)
+            if line is not None and month.lines and month.lines[-1] is line:
+                line.amount += entry.amount
+                line.balance = running
+                continue
+            collection = entry.collection
+            if collection is not None and fti and shown_source(collection.source, fti=False) is None:
+                fti_shown[collection.pk] = collection
+        line = Line(posted_on=entry.posted_on, kind=kind, description=description, amount=entry.amount,
+                    balance=running, collection=entry.collection if entry.collection_id else None)
+        if kind == "payment":
+            payment_lines[(entry.collection_id, entry.posted_on)] = line
+        month.lines.append(line)
+    return Statement(case=case, start=start, end=end, opening=opening, opening_buckets=opening_buckets,
+                     closing_buckets=closing_buckets, months=list(months.values()),
+                     fti_collections=list(fti_shown.values()))

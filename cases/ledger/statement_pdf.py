@@ -1,0 +1,78 @@
+"""The statement of account as a PDF (fpdf2), with the project's Unicode font handling
+(``cases.guidelines.pdf.UnicodePdf``: DejaVu Sans when installed)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+from core.dates import display_date
+from core.money import display
+
+from ..guidelines.pdf import UnicodePdf
+from .statement import Statement
+
+
+class _StatementPdf(UnicodePdf):
+    def footer(self):
+        self.set_y(-12)
+        self.use(8)
+        self.cell(0, 5, self.text_(f"Page {self.page_no()} of {{nb}}"), align="C")
+
+
+def statement_pdf(statement: Statement) -> bytes:
+    case = statement.case
+    pdf = _StatementPdf()
+    pdf.alias_nb_pages()
+    title = f"Statement of account: case {case.case_number}"
+    pdf.set_title(title)
+    pdf.set_author(settings.CASEWORKS_OFFICE_NAME)
+    pdf.add_page()
+    pdf.use(14, bold=True)
+    pdf.multi_cell(0, 8, pdf.text_(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.use(9)
+    pdf.multi_cell(0, 5, pdf.text_(
+        f"{settings.CASEWORKS_OFFICE_NAME} · {display_date(statement.start)} to {display_date(statement.end)} · "
+        f"printed {display_date(timezone.localdate())}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    widths = (24, pdf.epw - 24 - 26 * 4, 26, 26, 26, 26)
+    heads = ("Date", "Description", "Charge", "Payment", "Adjustment", "Balance")
+
+    def row(cells, bold=False, border=""):
+        pdf.use(8.5, bold=bold)
+        for i, (w, text) in enumerate(zip(widths, cells, strict=True)):
+            pdf.cell(w, 5.2, pdf.text_(text)[:70], border=border, align="R" if i >= 2 else "L")
+        pdf.ln()
+
+    row(heads, bold=True, border="B")
+    row(("", "Balance at the start", "", "", "", display(statement.opening)), bold=True)
+    for month in statement.months:
+        pdf.use(9, bold=True)
+        pdf.cell(0, 6, pdf.text_(f"{month.month:%B %Y}"), new_x="LMARGIN", new_y="NEXT")
+        for line in month.lines:
+            row((display_date(line.posted_on), line.description, display(line.charge) if line.charge is not None else "",
+                 display(line.credit) if line.credit is not None else "",
+                 display(line.adjustment) if line.adjustment is not None else "", display(line.balance)))
+        row(("", f"{month.month:%B %Y} totals", display(month.charges), display(month.payments),
+             display(month.adjustments), display(month.closing)), bold=True, border="T")
+    if not statement.months:
+        row(("", "No charges, payments or adjustments in these dates.", "", "", "", ""))
+    pdf.ln(2)
+    row(("", "Balance at the end", display(statement.charges), display(statement.payments),
+         display(statement.adjustments), display(statement.closing)), bold=True, border="TB")
+    pdf.ln(3)
+    pdf.use(10, bold=True)
+    pdf.cell(0, 6, pdf.text_(f"Owed on {display_date(statement.end)}, by kind"), new_x="LMARGIN", new_y="NEXT")
+    for label, amount in statement.arrears:
+        pdf.use(9)
+        pdf.cell(90, 5, pdf.text_(label))
+        pdf.cell(30, 5, pdf.text_(display(amount)), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(9, bold=True)
+    pdf.cell(90, 5, "Total")
+    pdf.cell(30, 5, pdf.text_(display(statement.closing)), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.use(8)
+    pdf.multi_cell(0, 4.5, pdf.text_(
+        "Charges raise what is owed; payments and credits lower it. A negative balance is a credit. "
+        "Questions about this statement: contact your caseworker."), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -1,0 +1,168 @@
+"""Lists people can work (issue 15.2): one piece that every staff list uses.
+
+``ListViewMixin`` goes before a ``ListView`` (or ``core.views.FilteredListView``) and gives:
+
+- **sorting** by ``?sort=<key>`` / ``?sort=-<key>``, only the keys in ``sort_fields`` (a whitelist:
+  anything else is ignored, never passed to ``order_by``), ties broken by ``pk`` so pages neither
+  repeat nor skip a row; the headers are ``{% sortable_th "key" "Label" %}`` (a link, with
+  ``aria-sort`` on the sorted ``<th>``; ``templates/partials/sortable_th.html``);
+- **filters** through the view's django-filter filterset (unchanged);
+- **pagination** (``paginate_by``; ``templates/partials/pagination.html``);
+- **CSV export** of the filtered, sorted rows on the same URL with ``?export=csv``, through the one
+  formula-safe writer (``core.csv``), streamed; ``csv_columns`` lists ``(header, getter)`` where a
+  getter is an attribute path (``"case.case_number"``) or a callable taking the row. A list shows
+  in its CSV only what it shows on the page (no extra column leaks whereabouts or FTI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .csv import csv_response
+
+Getter = str | Callable[[Any], Any]
+
+
+def _get(row: Any, getter: Getter) -> Any:
+    if callable(getter):
+        return getter(row)
+    value = row
+    for part in getter.split("."):
+        value = getattr(value, part, None) if value is not None else None
+        if callable(value) and not hasattr(value, "all"):
+            value = value()
+    return value
+
+
+class ListViewMixin:
+    """Sort whitelist, CSV export and the context the sortable headers need (see module doc)."""
+
+    request: HttpRequest
+    sort_fields: dict[str, Sequence[str]] = {}
+    default_sort: str = ""
+    csv_columns: Sequence[tuple[str, Getter]] = ()
+    csv_filename: str = "export.csv"
+
+    # -- sorting ------------------------------------------------------------------------------
+    def current_sort(self) -> tuple[str, bool]:
+        """(key, descending) from ``?sort=``, falling back to ``default_sort``."""
+        for raw in (self.request.GET.get("sort", ""), self.default_sort):
+            raw = (raw or "").strip()
+            key = raw.lstrip("-")
+            if key in self.sort_fields:
+                return key, raw.startswith("-")
+        return "", False
+
+    def sort_queryset(self, queryset: QuerySet) -> QuerySet:
+        key, descending = self.current_sort()
+        if not key:
+            return queryset
+        fields = [f"-{f}" if descending and not f.startswith("-") else f.lstrip("-") if descending else f
+                  for f in self.sort_fields[key]]
+        if not any(f.lstrip("-") in ("pk", "id") for f in fields):
+            fields.append("-pk" if descending else "pk")
+        return queryset.order_by(*fields)
+
+    def get_queryset(self):
+        return self.sort_queryset(super().get_queryset())  # type: ignore[misc]
+
+    # -- export -------------------------------------------------------------------------------
+    def wants_csv(self) -> bool:
+        return self.request.GET.get("export") == "csv" and bool(self.csv_columns)
+
+    def csv_rows(self, queryset) -> Iterator[list[Any]]:
+        # iterator() with a chunk size keeps prefetch_related (Django >= 4.1) and memory flat.
+        for row in queryset.iterator(chunk_size=500) if isinstance(queryset, QuerySet) else queryset:
+            yield [_get(row, getter) for _header, getter in self.csv_columns]
+
+    def export_csv(self):
+        queryset = self.get_queryset()
+        return csv_response(self.csv_filename, [header for header, _getter in self.csv_columns], self.csv_rows(queryset))
+
+    def get(self, request, *args, **kwargs):
+        if self.wants_csv():
+            self.object_list = None
+            return self.export_csv()
+        return super().get(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        key, descending = self.current_sort()
+        context.update({"sort_key": key, "sort_desc": descending, "sortable": set(self.sort_fields),
+                        "csv_export": bool(self.csv_columns)})
+        return context
+
+
+class BulkActionMixin:
+    """A bulk action on the rows ticked on a list (issue 15.2). Put before ``PermissionMixin`` and a
+    ``TemplateView``; POST-only, asks first (``core.confirm``), then each row goes through the same
+    scope check and service as the single action, **in a transaction of its own** (one row's refusal
+    never undoes another's success). The result page lists what was done and each refusal with its
+    reason; a refusal for scope is logged as an access denial.
+
+    Subclasses set ``http_method_names = ["post"]`` and give ``form_class`` (with an ``ids`` field), ``act_on(pk, form) -> label`` (raise
+    ``ObjectDoesNotExist``/``PermissionDenied``/``Http404`` for a row out of scope, ``ValidationError``
+    for a row the rule refuses), ``confirmation_for(form)`` and ``list_url_name``."""
+
+    request: HttpRequest
+    template_name: str | None = "core/bulk_result.html"
+    form_class: Any = None
+    list_url_name = ""
+    title = "Bulk action"
+
+    def bulk_form(self):
+        return self.form_class(self.request.POST)
+
+    def confirmation_for(self, form):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def get_confirmation(self, request, *args, **kwargs):
+        from django.urls import reverse
+
+        from .confirm import Confirmation
+
+        form = self.bulk_form()
+        if not form.is_valid():
+            return Confirmation(title="Nothing was done", button="Try again", cancel_url=reverse(self.list_url_name),
+                                consequences=[str(e) for errors in form.errors.values() for e in errors], danger=False)
+        return self.confirmation_for(form)
+
+    def ask(self, request, *args, **kwargs):
+        response = super().ask(request, *args, **kwargs)  # type: ignore[misc]
+        if not self.bulk_form().is_valid():
+            response.status_code = 400
+        return response
+
+    def act_on(self, pk: int, form) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+        from django.db import transaction
+        from django.http import Http404
+        from django.urls import reverse
+
+        from .confirm import CONFIRM_FIELD
+        from .services import access_log_record
+
+        form = self.bulk_form()
+        # Asks first whatever the class order (ConfirmStepMixin wraps only a ``post`` its subclasses define).
+        if not form.is_valid() or request.POST.get(CONFIRM_FIELD) != "yes":
+            return self.ask(request, *args, **kwargs)
+        done, refused = [], []
+        for pk in form.cleaned_data["ids"]:
+            try:
+                with transaction.atomic():
+                    done.append(self.act_on(pk, form))
+            except (PermissionDenied, ObjectDoesNotExist, Http404):
+                refused.append((pk, "Not found, or not yours to act on."))
+                access_log_record(kind="access_denied", request=request, outcome="denied",
+                                  detail={"bulk": self.title, "id": pk})
+            except ValidationError as exc:
+                refused.append((pk, "; ".join(exc.messages)))
+        return self.render_to_response({  # type: ignore[attr-defined]
+            "title": self.title, "done": done, "refused": refused, "back": reverse(self.list_url_name)})

@@ -1,0 +1,187 @@
+"""Lists people can work (issue 15.2): sort, filter, paginate, export, bulk reassign, work items."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.choices import WorkItemPriority
+from cases.models import Case, WorkItem
+from core.models import AccessLog, DomainEvent
+from tests.cases.factories import CaseFactory, WorkItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_of(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.reader(io.StringIO(body.decode())))
+
+
+def test_caseload_sorts_by_a_header_link_with_aria_sort(client_as):
+    a = CaseFactory(county="Albany", case_number="NY-000101")
+    b = CaseFactory(county="Albany", case_number="NY-000102")
+    client = client_as("caseworker")
+    page = client.get(reverse("cases:case_list"), {"sort": "-case"}).content.decode()
+    assert page.index(b.case_number) < page.index(a.case_number)
+    assert 'aria-sort="descending"' in page and "?sort=case" in page  # clicking again reverses
+    page = client.get(reverse("cases:case_list"), {"sort": "case"}).content.decode()
+    assert page.index(a.case_number) < page.index(b.case_number) and 'aria-sort="ascending"' in page
+
+
+def test_an_unknown_sort_key_is_ignored_not_passed_to_the_database(client_as):
+    CaseFactory()
+    response = client_as("caseworker").get(reverse("cases:case_list"), {"sort": "caseworker__password"})
+    assert response.status_code == 200 and "aria-sort" not in response.content.decode()
+
+
+def test_export_is_the_filtered_list_as_formula_safe_csv(client_as):
+    mine = CaseFactory()
+    ncp = mine.ncp
+    ncp.first_name, ncp.last_name = "=HYPERLINK(1)", "Evil"
+    ncp.save()
+    CaseFactory(status="closed", stage="closed", closure_reason="other", closed_on=date(2024, 3, 1))
+    rows = csv_of(client_as("caseworker").get(reverse("cases:case_list"), {"status": "open", "export": "csv"}))
+    assert rows[0][0] == "case_number" and [r[0] for r in rows[1:]] == [mine.case_number]
+    assert rows[1][2].startswith("'=")
+
+
+def test_export_never_leaves_the_users_scope(client_as):
+    CaseFactory(county="Bronx")
+    rows = csv_of(client_as("caseworker").get(reverse("cases:case_list"), {"scope": "all", "export": "csv"}))
+    assert rows[1:] == []
+
+
+@pytest.mark.parametrize("sort", ["case", "-arrears", "deadline", "caseworker", "county"])
+def test_caseload_query_count_is_flat_in_rows(client_as, sort):
+    client = client_as("caseworker")
+    counts = []
+    for rows in (1, 15):
+        while Case.objects.count() < rows:
+            CaseFactory()
+        client.get(reverse("cases:case_list"), {"sort": sort})
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("cases:case_list"), {"sort": sort})
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("sort", ["due", "-priority", "title", "case", "assigned"])
+def test_work_item_list_query_count_is_flat_in_rows(client_as, role_user, sort):
+    client = client_as("caseworker")
+    me = role_user("caseworker")
+    counts = []
+    for rows in (1, 15):
+        while WorkItem.objects.count() < rows:
+            WorkItemFactory(case=CaseFactory(), assigned_to=me)
+        client.get(reverse("cases:workitem_list"), {"sort": sort})
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("cases:workitem_list"), {"sort": sort})
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_work_items_filter_by_priority_and_sort_by_it(client_as, role_user):
+    me = role_user("caseworker")
+    low = WorkItemFactory(case=CaseFactory(), assigned_to=me, title="Low one", priority=WorkItemPriority.LOW)
+    urgent = WorkItemFactory(case=CaseFactory(), assigned_to=me, title="Urgent one", priority=WorkItemPriority.URGENT)
+    client = client_as("caseworker")
+    page = client.get(reverse("cases:workitem_list"), {"sort": "priority"}).content.decode()
+    assert page.index(urgent.title) < page.index(low.title)
+    page = client.get(reverse("cases:workitem_list"), {"priority": "4"}).content.decode()
+    assert low.title in page and urgent.title not in page
+    assert "Kind of work" in page and "[invalid name]" not in page
+
+
+def test_work_item_detail_edits_priority_due_date_and_records_it(client_as, role_user):
+    me = role_user("caseworker")
+    item = WorkItemFactory(case=CaseFactory(), assigned_to=me, title="Call employer")
+    client = client_as("caseworker")
+    url = reverse("cases:workitem_detail", args=[item.pk])
+    assert "Call employer" in client.get(url).content.decode()
+    new_due = timezone.localdate() + timedelta(days=9)
+    response = client.post(url, {"title": "Call the employer", "due_on": new_due.isoformat(), "priority": "1",
+                                 "notes": "ask for HR"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.due_on, item.priority) == ("Call the employer", new_due, WorkItemPriority.URGENT)
+    assert DomainEvent.objects.filter(verb="work_item.edited", subject_id=item.pk).exists()
+    bad = client.post(url, {"title": "", "due_on": "not a date", "priority": "9"})
+    assert bad.status_code == 200
+    item.refresh_from_db()
+    assert item.title == "Call the employer"
+
+
+def test_work_item_of_another_county_is_404_and_another_caseload_cannot_be_edited(client_as, make_user):
+    elsewhere = WorkItemFactory(case=CaseFactory(county="Bronx"))
+    client = client_as("caseworker")
+    assert client.get(reverse("cases:workitem_detail", args=[elsewhere.pk])).status_code == 404
+    colleague = make_user("caseworker", username="colleague")
+    theirs = WorkItemFactory(case=CaseFactory(caseworker=colleague), assigned_to=colleague, title="Theirs")
+    assert client.post(reverse("cases:workitem_detail", args=[theirs.pk]),
+                       {"title": "Mine now", "due_on": "2030-01-01", "priority": "3"}).status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.title == "Theirs"
+
+
+def test_bulk_reassign_asks_first_then_reports_each_refusal(client_as, make_user):
+    target = make_user("caseworker", username="newworker")
+    mine = [CaseFactory(), CaseFactory()]
+    client = client_as("coordinator")
+    url = reverse("cases:case_bulk_reassign")
+    ids = [str(c.pk) for c in mine] + ["999998", "999999"]
+    ask = client.post(url, {"ids": ids, "assigned_to": target.pk})
+    assert ask.status_code == 200 and "Reassign 4 cases" in ask.content.decode()
+    assert ask.content.decode().count('name="ids"') == 4  # every selected row carried to the confirmation
+    assert not Case.objects.filter(caseworker=target).exists()
+    done = client.post(url, {"ids": ids, "assigned_to": target.pk, "confirmed": "yes"})
+    page = done.content.decode()
+    assert "2 done, 2 refused" in page and "Row 999999" in page
+    assert set(Case.objects.filter(caseworker=target)) == set(mine)
+    assert AccessLog.objects.filter(kind="access_denied", detail__bulk="Reassign cases").count() == 2
+
+
+def test_bulk_reassign_keeps_each_rows_scope(client, make_user):
+    """A county user allowed to reassign (but not to work any case of the county) moves only the
+    cases on their own caseload: another county's case and a colleague's case are refused."""
+    from django.contrib.auth.models import Permission
+
+    lead = make_user("caseworker", username="teamlead")
+    lead.user_permissions.add(Permission.objects.get(codename="reassign_case"))
+    target = make_user("caseworker", username="newworker4")
+    own = CaseFactory(caseworker=lead)
+    colleagues = CaseFactory()
+    elsewhere = CaseFactory(county="Bronx", caseworker=lead)
+    client.force_login(lead)
+    page = client.post(reverse("cases:case_bulk_reassign"), {
+        "ids": [own.pk, colleagues.pk, elsewhere.pk], "assigned_to": target.pk, "confirmed": "yes"}).content.decode()
+    assert "1 done, 2 refused" in page
+    assert list(Case.objects.filter(caseworker=target)) == [own]
+
+
+def test_bulk_reassign_is_refused_to_caseworkers_and_bad_input_changes_nothing(client_as, make_user):
+    target = make_user("caseworker", username="newworker2")
+    case = CaseFactory()
+    assert client_as("caseworker").post(reverse("cases:case_bulk_reassign"),
+                                        {"ids": [case.pk], "assigned_to": target.pk}).status_code == 403
+    coordinator = client_as("coordinator")
+    response = coordinator.post(reverse("cases:workitem_bulk_reassign"), {"ids": ["x"], "assigned_to": target.pk,
+                                                                         "confirmed": "yes"})
+    assert response.status_code == 400
+
+
+def test_bulk_reassign_work_items(client_as, make_user, role_user):
+    target = make_user("caseworker", username="newworker3")
+    items = [WorkItemFactory(case=CaseFactory()) for _ in range(3)]
+    response = client_as("coordinator").post(reverse("cases:workitem_bulk_reassign"),
+                                             {"ids": [i.pk for i in items], "assigned_to": target.pk,
+                                              "confirmed": "yes"})
+    assert "3 done" in response.content.decode()
+    assert WorkItem.objects.filter(assigned_to=target).count() == 3
