@@ -13,6 +13,7 @@ migration 0008.
 from __future__ import annotations
 
 import re
+import sys
 from functools import cache
 from typing import Any, cast
 
@@ -40,7 +41,8 @@ def event_choices(name: str, verbs: str, *, labels: dict[str, str] | None = None
             raise ValueError(f"Event verb {verb!r} is not <subject>.<what_happened> in lower case.")
         members.append((re.sub(r"\W+", "_", verb).upper(), (verb, (labels or {}).get(verb) or humanise(verb))))
     # Enum's functional API, TextChoices(name, [(member, (value, label))]): the stubs know only the class form.
-    return cast(Any, models.TextChoices)(name, members)
+    module = sys._getframe(1).f_globals.get("__name__")  # the app's choices module, for repr and pickling
+    return cast(Any, models.TextChoices)(name, members, module=module)
 
 
 @cache
