@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.views.generic import FormView, ListView, TemplateView
 
+from accounts.models import User
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.forms import apply_service_errors
 from core.lists import BulkActionMixin, ListViewMixin
@@ -700,7 +702,7 @@ class CaseBulkReassignView(BulkReassignMixin):
 
     def act_on(self, pk: int, form) -> str:
         case = Case.objects.get_for(self.request.user, "change", pk=pk)
-        services.case_reassign(case=case, to_user=form.cleaned_data["assigned_to"], by=self.request.user)
+        services.case_reassign(case=case, to_user=form.cleaned_data["assigned_to"], by=cast(User, self.request.user))
         return case.case_number
 
 
@@ -710,5 +712,5 @@ class WorkItemBulkReassignView(BulkReassignMixin):
 
     def act_on(self, pk: int, form) -> str:
         item = WorkItem.objects.select_related("case").get_for(self.request.user, "change", pk=pk)
-        services.work_item_reassign(item=item, to_user=form.cleaned_data["assigned_to"], by=self.request.user)
+        services.work_item_reassign(item=item, to_user=form.cleaned_data["assigned_to"], by=cast(User, self.request.user))
         return f"{item.title} ({item.case.case_number})" if item.case_id else item.title

@@ -3,6 +3,8 @@ policies library, certificates and the trainer dashboard."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from accounts.models import User
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.lists import BulkActionMixin, ListViewMixin
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, ServiceActionView
@@ -278,7 +281,7 @@ class BulkEnrolView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Template
 
     def act_on(self, pk: int, form) -> str:
         person = get_user_model().objects.get(pk=pk, is_active=True)
-        enrolment = services.enrolment_create(session=form.cleaned_data["session"], user=person, by=self.request.user)
+        enrolment = services.enrolment_create(session=form.cleaned_data["session"], user=person, by=cast(User, self.request.user))
         return f"{person}: {enrolment.get_status_display().lower()}"
 
 

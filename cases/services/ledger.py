@@ -669,6 +669,7 @@ def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, li
             allocations += mine
             rows = _entry_rows(collection=collection, case=case, distribution=distribution, on=on)
             if index in plan.closed_buckets:
+                assert case is not None  # a closed month's collection is on an open case
                 entries.append(rows[0])  # the collection received; its allocations pay a closed month
                 closed_entries += closed_month_entry_rows(collection=collection, case=case, distribution=distribution,
                                                           month_bucket=plan.closed_buckets[index], on=on)

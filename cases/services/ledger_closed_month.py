@@ -88,7 +88,7 @@ def closed_month_plan(*, case: Case, balance: CaseBalance, collected_on: date, r
     month = month_start(collected_on)
     key = (case.pk, month)
     month_bucket = arrears_bucket_for(status_in(spells, case, month))
-    arrears = {Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
+    arrears: dict[str, Decimal] = {Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
                Bucket.ARREARS_ASSIGNED: max(balance.assigned_arrears, ZERO)}
     offer = max(min(state.due[key] - state.paid[key], arrears[month_bucket]), ZERO)
     arrears[month_bucket] -= offer

@@ -380,7 +380,7 @@ ACTION_VARYING = ("case", "total_arrears", "assigned_arrears", "unassigned_arrea
                   "delinquent_since", "figures", "timeframe_start_on", "timeframe_due_on")
 
 
-def _timeframe_days(rule: RemedyRule, on: date) -> int:
+def action_timeframe_days(rule: RemedyRule, on: date) -> int:
     """Days to take the action: 30, or 60 when service of process is needed (45 CFR 303.6(c)(2)),
     the legal rows in force on ``on``."""
     key = ACTION_TIMEFRAME_SERVICE_KEY if rule.service_of_process else ACTION_TIMEFRAME_KEY
@@ -393,7 +393,7 @@ def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
     computed by the database (the same values the Python branch below writes on SQLite:
     tests/enforcement run both). Nothing per row comes back to Python."""
     as_of = run.as_of
-    days = _timeframe_days(rule, as_of)
+    days = action_timeframe_days(rule, as_of)
     inner, inner_params = qs.values_list(*PROPOSAL_SOURCE).query.sql_with_params()
     ncp = ("|| jsonb_build_object('ncp_person_id', r.ncp_id, 'ncp_total_arrears', ROUND(r.cmp_total, 2)::text,"
            " 'ncp_assigned_arrears', ROUND(r.cmp_assigned, 2)::text,"
@@ -457,7 +457,7 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     rows = list(qs.values_list(*PROPOSAL_SOURCE))
     if not rows:
         return 0
-    days = _timeframe_days(rule, as_of)
+    days = action_timeframe_days(rule, as_of)
     thresholds = rule.threshold_text()
     as_of_text = as_of.isoformat()
     actions = []

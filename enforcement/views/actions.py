@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
+from accounts.models import User
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.forms import SelectedRowsForm
 from core.letters import letter_context
@@ -98,7 +101,7 @@ class ActionBulkIssueView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Te
         if action.status != ActionStatus.PROPOSED:
             raise ValidationError(f"{action.reference}: the notice was already issued.")
         try:
-            action_notice_issue(action=action, by=self.request.user)
+            action_notice_issue(action=action, by=cast(User, self.request.user))
         except ValidationError as exc:
             raise ValidationError(f"{action.reference}: {' '.join(exc.messages)}") from exc
         return f"{action.reference} (case {action.case.case_number})"

@@ -25,7 +25,7 @@ from core.fields import blind_index
 from ...choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, PartnerFileDirection, Remedy
 from ...models import BankMatch, EnforcementAction, RemedyRule
 from ..partner_files import ImportContext, register_partner_file_kind
-from ..sweep import ACTION_TIMEFRAME_DAYS, ACTION_TIMEFRAME_SERVICE_DAYS
+from ..sweep import action_timeframe_days
 
 CHUNK = 20_000
 
@@ -37,6 +37,9 @@ def _compare(value, comparison: str, threshold) -> bool:
 def bank_levy_rule_met(rule: RemedyRule, balance: CaseBalance, *, as_of: date) -> bool:
     """The bank levy rule's conditions on one case's balance (the sweep's, for a few cases; the
     open bank match it requires is the one just recorded)."""
+    from ...legal_floors import rule_under_law
+
+    rule = rule_under_law(rule, on=as_of)  # the stricter of the office's and the law's values
     if balance.total_arrears <= 0:
         return False
     if rule.requires_delinquency and (balance.delinquent_since is None or balance.delinquent_since > as_of):
@@ -128,7 +131,7 @@ def _propose_levies(context: ImportContext, *, matches: list[BankMatch], ncp_cas
         if not bank_levy_rule_met(rule, balance, as_of=today):
             context.counts["levy_rule_not_met"] += 1
             continue
-        days = ACTION_TIMEFRAME_SERVICE_DAYS if rule.service_of_process else ACTION_TIMEFRAME_DAYS
+        days = action_timeframe_days(rule, today)
         action = EnforcementAction(
             case_id=case_id, remedy=Remedy.BANK_LEVY, rule=rule, status=ActionStatus.PROPOSED, proposed_on=today,
             total_arrears=balance.total_arrears, assigned_arrears=balance.assigned_arrears,
