@@ -91,6 +91,20 @@ def _rows() -> list[dict]:
             note="State minimum wage per hour (all employers).")
     add("ca.low_income.hours_per_year", "CA", SB343, "2080", "Fam. Code 4055(b)(7) as amended by SB 343",
         note="Full-time minimum-wage earnings: hourly wage × 40 hours × 52 weeks ÷ 12 = the monthly threshold.")
+    # --- Federal: income withholding (IWO form, OMB 0970-0154) ----------------------------------
+    ccpa = date(1970, 7, 1)  # Consumer Credit Protection Act Title III in force
+    add("us.ccpa.limit_supporting_other_family_pct", "US", ccpa, "50", "15 USC 1673(b)(2)(A)",
+        note="Share of disposable earnings that may be withheld when the obligor supports another spouse or child.")
+    add("us.ccpa.limit_not_supporting_other_family_pct", "US", ccpa, "60", "15 USC 1673(b)(2)(B)",
+        note="Share of disposable earnings that may be withheld when the obligor supports no other spouse or child.")
+    add("us.ccpa.arrears_12_weeks_addition_pct", "US", ccpa, "5", "15 USC 1673(b)(2)",
+        note="Added to either limit when the support is more than 12 weeks in arrears.")
+    add("us.iwo.arrears_weeks", "US", ccpa, "12", "15 USC 1673(b)(2); IWO form field 6",
+        note="Weeks of support in arrears above which the higher CCPA limit applies.")
+    add("us.iwo.remit_business_days", "US", date(1996, 8, 22), "7", "42 USC 666(b)(6)(A)(i)",
+        note="The employer remits within this many business days of the pay date.")
+    add("us.iwo.start_days", "US", date(1996, 8, 22), "14", "42 USC 666(b)(6)(A)(i); IWO form",
+        note="Withholding begins no later than the first pay period that occurs this many days after the IWO date.")
     return rows
 
 

@@ -211,3 +211,30 @@ class ReturnOutcome(models.TextChoices):
     HELD = "held", "Returned: money held undistributed"
     CORRECTED = "corrected", "Bank details corrected"
     NOTED = "noted", "Noted (nothing to correct)"
+
+
+# --- income withholding (IWO, OMB 0970-0154; e-IWO, OCSE Appendix D) ---------------------------
+
+
+class IwoKind(models.TextChoices):
+    """The IWO form's first boxes (1a-1d) and the e-IWO DTL "Document Action Code"."""
+
+    ORIGINAL = "ORG", "Original"
+    AMENDED = "AMD", "Amended"
+    LUMP_SUM = "LUM", "One-time order for a lump sum payment"
+    TERMINATION = "TRM", "Termination"
+
+
+class IwoDelivery(models.TextChoices):
+    PAPER = "paper", "Paper (PDF, mailed)"
+    EIWO = "eiwo", "e-IWO batch"
+
+
+class IwoAckStatus(models.TextChoices):
+    """What the employer answered (e-IWO acknowledgment record, Disposition Status Code)."""
+
+    NONE = "", "Awaiting acknowledgment"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    NOT_EMPLOYED = "not_employed", "Employee no longer employed"
+    LUMP_SUM = "lump_sum", "Lump sum notice"

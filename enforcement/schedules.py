@@ -3,4 +3,7 @@ from core.schedules import Schedule
 SCHEDULES = [
     Schedule("Nightly enforcement sweep", "enforcement.tasks.nightly_sweep_task", hour="2", minute="30",
              description="Propose, move on and release enforcement actions (set-based, fanned out in chunks)."),
+    Schedule("Income withholding orders", "enforcement.tasks.withholding_orders_task", hour="3", minute="30",
+             description="Issue IWOs to employers: originals for newly active income withholding actions, "
+                         "amendments on order changes, terminations for ended actions (42 USC 666(b))."),
 ]

@@ -3,7 +3,8 @@
 - ``rules``: remedy rules as dated, versioned data;
 - ``sweeps``: nightly sweep runs and their chunks;
 - ``actions``: enforcement actions and bank matches;
-- ``courts``: petitions, hearings, appearances, criminal referrals.
+- ``courts``: petitions, hearings, appearances, criminal referrals;
+- ``withholding``: income withholding orders sent to employers (IWO, e-IWO).
 Other modules of the app (payment files, bank reconciliation) live beside these.
 """
 
@@ -14,6 +15,7 @@ from .payments import DisbursementExport, PayeeAccount, PaymentFile
 from .returns import DisbursementExportEntry, DisbursementReturn, NachaReturnFile
 from .rules import RemedyRule
 from .sweeps import SweepChunk, SweepRun
+from .withholding import IncomeWithholdingOrder
 
 __all__ = [
     "Appearance",
@@ -27,6 +29,7 @@ __all__ = [
     "DisbursementExportEntry",
     "DisbursementReturn",
     "EnforcementAction",
+    "IncomeWithholdingOrder",
     "NachaReturnFile",
     "PayeeAccount",
     "PaymentFile",

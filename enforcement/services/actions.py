@@ -15,12 +15,21 @@ from django.utils import timezone
 
 from core.services import event_record
 
-from ..choices import ActionStatus, ContestDecision, ReleaseReason
+from ..choices import ActionStatus, ContestDecision, ReleaseReason, Remedy
 from ..models import EnforcementAction
 
 
 def _locked(action: EnforcementAction) -> EnforcementAction:
     return EnforcementAction.objects.select_for_update(of=("self",)).select_related("rule", "case").get(pk=action.pk)
+
+
+def _withholding_follow(action: EnforcementAction, *, by, on: date) -> None:
+    """An income withholding action reaching or leaving "active" issues its order to the employer
+    (original / termination: ``enforcement.services.withholding``)."""
+    if action.remedy == Remedy.INCOME_WITHHOLDING:
+        from .withholding import iwo_reconcile_action
+
+        iwo_reconcile_action(action=action, by=by, on=on)
 
 
 def _require(action: EnforcementAction, *statuses: str, doing: str) -> None:
@@ -145,6 +154,7 @@ def action_contest_decide(*, action: EnforcementAction, decision: str, note: str
     action.save()
     event_record(verb="enforcement contest decided", subject=action, case_id=action.case_id, actor=by,
                  summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}", data={"note": note[:300]})
+    _withholding_follow(action, by=by, on=today)
     return action
 
 
@@ -164,6 +174,7 @@ def action_activate(*, action: EnforcementAction, by, on: date | None = None) ->
     action.save()
     event_record(verb="enforcement action activated", subject=action, case_id=action.case_id, actor=by,
                  summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
+    _withholding_follow(action, by=by, on=today)
     return action
 
 
@@ -185,4 +196,5 @@ def action_end(*, action: EnforcementAction, by, release: bool, reason: str = Re
     action.save()
     event_record(verb=f"enforcement action {'released' if release else 'closed'}", subject=action,
                  case_id=action.case_id, actor=by, summary=f"{action.get_remedy_display()}: {note[:200]}")
+    _withholding_follow(action, by=by, on=action.ended_on)
     return action
