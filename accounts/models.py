@@ -75,6 +75,7 @@ SCOPE_RESOURCES = [
     "payment_files",
     "disbursement_files",
     "nacha_returns",
+    "partner_files",
     "complaints",
     "hearings",
     "outreach",

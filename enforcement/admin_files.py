@@ -12,6 +12,7 @@ from .models import (
     DisbursementExportEntry,
     DisbursementReturn,
     NachaReturnFile,
+    PartnerFile,
     PayeeAccount,
     PaymentFile,
     ReconciliationException,
@@ -117,3 +118,14 @@ class ReconciliationExceptionAdmin(SimpleHistoryAdmin):
     search_fields = ("transaction__customer_reference", "resolution")
     readonly_fields = ("transaction", "kind", "amount", "difference", "opened_on", "status", "resolution",
                        "resolved_by", "resolved_at")
+
+
+@admin.register(PartnerFile)
+class PartnerFileAdmin(_ReadOnlyAdmin):
+    """Partner files are written by the import and export services only (the content, which holds
+    SSNs and FTI, is downloaded from the file's page, where each download is logged)."""
+
+    list_display = ("kind", "direction", "name", "status", "record_count", "control_number", "county", "created_at")
+    list_filter = ("kind", "direction", "status")
+    search_fields = ("name", "sha256", "control_number")
+    exclude = ("content",)

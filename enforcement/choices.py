@@ -238,3 +238,28 @@ class IwoAckStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
     NOT_EMPLOYED = "not_employed", "Employee no longer employed"
     LUMP_SUM = "lump_sum", "Lump sum notice"
+
+
+class PartnerFileDirection(models.TextChoices):
+    INBOUND = "in", "Received from a partner"
+    OUTBOUND = "out", "Sent to a partner"
+
+
+class PartnerFileStatus(models.TextChoices):
+    RECEIVED = "received", "Received (waiting to be imported)"
+    PROCESSING = "processing", "Importing"
+    ACCEPTED = "accepted", "Accepted"
+    REFUSED = "refused", "Refused (nothing recorded)"
+    REPLAY = "replay", "Already imported (nothing changed)"
+    READY = "ready", "Ready (waiting for the state office to fetch it)"
+    SENT = "sent", "Sent"
+
+
+PARTNER_FILE_IN_PROGRESS = (PartnerFileStatus.RECEIVED, PartnerFileStatus.PROCESSING)
+
+
+class PartnerRoute(models.TextChoices):
+    """Where a file kind goes (``CASEWORKS_PARTNER_ROUTES``): the partner itself, or the state office."""
+
+    DIRECT = "direct", "Direct with the partner"
+    STATE = "state", "Through the state office"

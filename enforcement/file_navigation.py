@@ -13,6 +13,7 @@ MENU = MenuGroup("Payments & bank", [
     MenuItem("Disbursement returns", "enforcement:nachareturnfile_list", "enforcement.view_nachareturnfile"),
     MenuItem("Bank statements", "enforcement:bankstatement_list", "enforcement.view_bankstatement"),
     MenuItem("Daily reconciliation", "enforcement:reconciliation_report", "enforcement.view_bankstatement"),
+    MenuItem("Partner files", "enforcement:partnerfile_list", "enforcement.view_partnerfile"),
     MenuItem("Reconciliation exceptions", "enforcement:reconciliationexception_list",
              "enforcement.view_reconciliationexception"),
 ])

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import file_views as views
+from . import partner_file_views
 
 urlpatterns = [
     path("payment-files/", views.PaymentFileListView.as_view(), name="paymentfile_list"),
@@ -19,6 +20,12 @@ urlpatterns = [
     path("bank-statements/", views.BankStatementListView.as_view(), name="bankstatement_list"),
     path("bank-statements/upload/", views.BankStatementUploadView.as_view(), name="bankstatement_upload"),
     path("bank-statements/<int:pk>/", views.BankStatementDetailView.as_view(), name="bankstatement_detail"),
+    path("partner-files/", partner_file_views.PartnerFileListView.as_view(), name="partnerfile_list"),
+    path("partner-files/<int:pk>/", partner_file_views.PartnerFileDetailView.as_view(), name="partnerfile_detail"),
+    path("partner-files/<int:pk>/download/", partner_file_views.PartnerFileDownloadView.as_view(),
+         name="partnerfile_download"),
+    path("partner-files/<slug:kind>/upload/", partner_file_views.PartnerFileUploadView.as_view(),
+         name="partnerfile_upload"),
     path("reconciliation/", views.ReconciliationReportView.as_view(), name="reconciliation_report"),
     path("reconciliation/exceptions/", views.ReconciliationExceptionListView.as_view(),
          name="reconciliationexception_list"),

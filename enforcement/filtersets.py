@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from core.forms import DateInput
 
-from .choices import ActionStatus, PetitionKind, PetitionStatus, Remedy
-from .models import EnforcementAction, Petition
+from .choices import ActionStatus, PartnerFileDirection, PartnerFileStatus, PetitionKind, PetitionStatus, Remedy
+from .models import EnforcementAction, PartnerFile, Petition
 
 no_nul = RegexValidator(r"^[^\x00]*$", "Invalid character.")
 
@@ -67,3 +67,23 @@ class PetitionFilterSet(django_filters.FilterSet):
     class Meta:
         model = Petition
         fields = ["case_number", "kind", "status", "docket_number", "updated_since"]
+
+
+def _partner_kind_choices():
+    from .services.partner_files import partner_file_kinds
+
+    return [(k, entry.label) for k, entry in sorted(partner_file_kinds().items())]
+
+
+class PartnerFileFilterSet(django_filters.FilterSet):
+    """Partner files: the list page and ``GET /api/v1/partner-files/`` (``kind``, ``direction``, ``since``)."""
+
+    kind = django_filters.ChoiceFilter(choices=_partner_kind_choices)
+    direction = django_filters.ChoiceFilter(choices=PartnerFileDirection.choices)
+    status = django_filters.ChoiceFilter(choices=PartnerFileStatus.choices)
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
+                                             label="Created at or after (ISO 8601 date-time)")
+
+    class Meta:
+        model = PartnerFile
+        fields = ["kind", "direction", "status", "since"]

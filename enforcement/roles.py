@@ -15,6 +15,7 @@ _PAYMENT_FILE_WORK = [
     "enforcement.view_banktransaction", "enforcement.view_reconciliationexception",
     "enforcement.change_reconciliationexception",
     "enforcement.view_nachareturnfile", "enforcement.add_nachareturnfile", "enforcement.view_disbursementreturn",
+    "enforcement.view_partnerfile", "enforcement.add_partnerfile",
 ]
 
 PERMISSIONS: dict[str, list[str]] = {

@@ -82,3 +82,13 @@ def withholding_orders_task(on: str | None = None) -> dict:
     from .services.withholding import iwo_reconcile
 
     return iwo_reconcile(on=date.fromisoformat(on) if on else timezone.localdate())
+
+
+@shared_task(name="enforcement.import_partner_file", bind=True, **LIMITS_FILE)
+def import_partner_file(self, partner_file_id: int, job_id: int | None = None) -> str | None:
+    """Import a received partner file (new hires, offset collections, FIDM, e-IWO acknowledgements):
+    a claimed file is never imported twice; one whose worker died is taken over after its lease."""
+    from .services.partner_files import partner_file_import
+
+    return run_leased(task=self, job_id=job_id, fn=lambda lease: partner_file_import(
+        partner_file_id=partner_file_id, resume=lease.takeover).status)

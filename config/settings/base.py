@@ -398,3 +398,26 @@ CASEWORKS_SDU = env.json("CASEWORKS_SDU", default={
 CASEWORKS_OFFICE_ADDRESS = env.list("CASEWORKS_OFFICE_ADDRESS", default=["80 Wolf Road", "Albany, NY 12205"])
 CASEWORKS_OFFICE_PHONE = env.str("CASEWORKS_OFFICE_PHONE", default="(518) 555-0100")
 CASEWORKS_OFFICE_EIN = env.str("CASEWORKS_OFFICE_EIN", default="")
+
+
+# Partner files (issue 16; docs/partner-files.md) ------------------------------------------------
+# Where each file kind is exchanged: "direct" with the partner, or "state" — through the state
+# office, whose API key fetches outbound files and sends inbound ones. Unlisted kinds are direct.
+# Environment: CASEWORKS_PARTNER_ROUTES="new-hires=state,offset-certification=state".
+CASEWORKS_PARTNER_ROUTES = env.dict("CASEWORKS_PARTNER_ROUTES", default={})
+_bad_routes = {k: v for k, v in CASEWORKS_PARTNER_ROUTES.items() if v not in ("direct", "state")}
+if _bad_routes:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"CASEWORKS_PARTNER_ROUTES: each kind is direct or state, not {_bad_routes}.")
+# A received file larger than this is imported by a background job (the API answers 202 with a
+# status URL); smaller ones are imported during the request or command.
+CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES = env.int("CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES", default=2 * 1024 * 1024)
+CASEWORKS_PARTNER_FILE_MAX_BYTES = env.int("CASEWORKS_PARTNER_FILE_MAX_BYTES", default=200 * 1024 * 1024)
+# 45 CFR 303.72(h)(3)-(5): a federal tax offset from a joint return may be held until the injured
+# spouse's claim is settled, up to six months (OCSE lets states release it sooner, FOP 05-01).
+CASEWORKS_OFFSET_JOINT_HOLD_DAYS = env.int("CASEWORKS_OFFSET_JOINT_HOLD_DAYS", default=180)
+# Federal offset certification: the submitting state's abbreviation and the office's local code
+# (FOP Case Submission and Update record, positions 1-2 and 3-5).
+CASEWORKS_OFFSET_STATE_CODE = env.str("CASEWORKS_OFFSET_STATE_CODE", default="")
+CASEWORKS_OFFSET_LOCAL_CODE = env.str("CASEWORKS_OFFSET_LOCAL_CODE", default="")

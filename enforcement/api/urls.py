@@ -4,11 +4,13 @@ from rest_framework.routers import SimpleRouter
 from .actions import CourtActionViewSet, EnforcementActionIssueNoticeAPIView, EnforcementActionViewSet
 from .disbursement_files import DisbursementFileContentAPIView
 from .nacha_returns import NachaReturnImportAPIView
+from .partner_files import PartnerFileContentAPIView, PartnerFileImportAPIView, PartnerFileViewSet
 from .payment_files import PaymentFileImportAPIView
 
 router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("enforcement-actions", EnforcementActionViewSet, basename="enforcement-action")
 router.register("court-actions", CourtActionViewSet, basename="court-action")
+router.register("partner-files", PartnerFileViewSet, basename="partner-file")
 
 urlpatterns = [
     *router.urls,
@@ -16,6 +18,8 @@ urlpatterns = [
          name="enforcement_action_issue_notice"),
     path("payment-files/", PaymentFileImportAPIView.as_view(), name="payment_files_import"),
     path("nacha-returns/", NachaReturnImportAPIView.as_view(), name="nacha_returns_import"),
+    path("partner-files/<int:pk>/content/", PartnerFileContentAPIView.as_view(), name="partner_files_content"),
+    path("partner-files/<slug:kind>/", PartnerFileImportAPIView.as_view(), name="partner_files_import"),
     path("disbursement-files/<int:pk>/content/", DisbursementFileContentAPIView.as_view(),
          name="disbursement_files_content"),
 ]

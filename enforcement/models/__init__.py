@@ -11,6 +11,7 @@ Other modules of the app (payment files, bank reconciliation) live beside these.
 from .actions import BankMatch, EnforcementAction
 from .bank import BankAccount, BankStatement, BankTransaction, ReconciliationException
 from .courts import Appearance, CourtHearing, CriminalReferral, Petition
+from .partner_files import PartnerFile
 from .payments import DisbursementExport, PayeeAccount, PaymentFile
 from .returns import DisbursementExportEntry, DisbursementReturn, NachaReturnFile
 from .rules import RemedyRule
@@ -31,6 +32,7 @@ __all__ = [
     "EnforcementAction",
     "IncomeWithholdingOrder",
     "NachaReturnFile",
+    "PartnerFile",
     "PayeeAccount",
     "PaymentFile",
     "Petition",

@@ -47,4 +47,18 @@ def _file_samples() -> dict[str, dict]:
         "enforcement:reconciliationexception_detail": {"pk": exception.pk},
         "enforcement:reconciliationexception_note": {"pk": exception.pk},
         "enforcement:reconciliationexception_resolve": {"pk": exception.pk},
+        **_partner_file_samples(),
+    }
+
+
+def _partner_file_samples() -> dict[str, dict]:
+    from enforcement.models import PartnerFile
+
+    partner_file = PartnerFile.objects.create(
+        kind="new-hires", direction="in", status="refused", name="nh.txt", content=b"H4", size=2, sha256="0" * 64,
+        via="upload", errors=[{"line": 1, "reason": "record is 2 characters, expected 801"}])
+    return {
+        "enforcement:partnerfile_detail": {"pk": partner_file.pk},
+        "enforcement:partnerfile_download": {"pk": partner_file.pk},
+        "enforcement:partnerfile_upload": {"kind": "new-hires"},
     }

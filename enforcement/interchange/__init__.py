@@ -1,0 +1,1 @@
+"""Partner file interchange: fixed-width layouts (``fixedwidth``) declared in ``layouts/``."""

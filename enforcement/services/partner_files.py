@@ -1,0 +1,413 @@
+"""Every partner file the same way (issue 16.5): one registry of kinds, one import pipeline, one export.
+
+A kind (``new-hires``, ``offset-collections``, ``fidm``, ``eiwo-acks``, ``offset-certification``,
+``eiwo`` ...) is registered once, in a module of ``enforcement/services/partner_kinds/``::
+
+    register_partner_file_kind("new-hires", label="New hires (SDNH/NDNH W-4)", direction="in",
+                               layout="ndnh-w4", importer=new_hires_import,
+                               control_number=lambda records: ...)
+
+Import pipeline (``partner_file_submit`` → ``partner_file_import``):
+
+1. receive: the file is stored as received with its SHA-256 (``PartnerFile``, ``received``);
+2. replay: a file of the same kind and content already accepted is answered ``replay`` — nothing
+   changes, the report names the first file;
+3. parse: the kind's fixed-width layout (``enforcement.interchange.fixedwidth.read``); any error
+   refuses the whole file with ``[{line, reason}]``; a control number already accepted is a replay;
+4. import: the kind's importer runs in ONE transaction; it may refuse the file
+   (``PartnerFileRefused``), which rolls everything back;
+5. report: status, counts, totals, errors; a domain event.
+
+A file larger than ``CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES`` is imported by a background job
+(``core.jobs``: the job row commits with the file; the task runs under a lease), and the API answers
+202 with the file's status URL.
+
+Routing (issue 16.6): ``CASEWORKS_PARTNER_ROUTES`` names, per kind, ``direct`` or ``state``. With
+``state`` an outbound file waits (``ready``) until the state office's key fetches it through the
+API, and an inbound file is accepted through the API only from a state office's key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import pkgutil
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.services import event_record
+
+from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerRoute
+from ..interchange.fixedwidth import FixedWidthError, Record, decode, get_layout, read, write
+
+log = logging.getLogger(__name__)
+
+IMPORT_TASK = "enforcement.import_partner_file"
+
+
+class PartnerFileRefused(Exception):
+    """An importer's refusal of the whole file: ``errors`` is ``[{line, reason}]``."""
+
+    def __init__(self, errors: list[dict] | str, line: int = 0) -> None:
+        self.errors = [{"line": line, "reason": errors}] if isinstance(errors, str) else errors
+        super().__init__("; ".join(f"line {e['line']}: {e['reason']}" for e in self.errors[:5]))
+
+
+@dataclass
+class ImportContext:
+    """What an importer gets: the file, its typed records, who sent it, and what it may reach.
+
+    ``counties`` limits the cases a file may touch (a county key's file reaches its counties'
+    cases only); ``None`` is every county. Importers add to ``counts`` and ``totals``."""
+
+    partner_file: Any
+    records: list[Record]
+    by: Any = None
+    agency: Any = None
+    actor_label: str = ""
+    counties: list[str] | None = None
+    counts: Counter = field(default_factory=Counter)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+    def case_q(self, prefix: str = "") -> Q:
+        """The filter limiting ``Case`` rows (through ``prefix``) to what the file may reach."""
+        if self.counties is None:
+            return Q()
+        return Q(**{f"{prefix}county__in": self.counties})
+
+    def add_total(self, name: str, amount: Decimal) -> None:
+        self.totals[name] = self.totals.get(name, Decimal("0.00")) + amount
+
+
+@dataclass
+class ExportResult:
+    """What an exporter returns: the records to write, and what to say about them.
+
+    ``on_stored(partner_file)`` runs in the export's transaction once the file row exists (link
+    the rows it certified, mark control numbers used ...)."""
+
+    records: list[Record | Mapping[str, Any]]
+    counts: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    control_number: str = ""
+    name: str = ""
+    county: str = ""
+    on_stored: Callable[[Any], None] | None = None
+
+
+Importer = Callable[[ImportContext], None]
+Exporter = Callable[..., ExportResult]
+
+
+@dataclass(frozen=True)
+class PartnerFileKind:
+    kind: str
+    label: str
+    direction: str
+    layout: str
+    importer: Importer | None = None
+    exporter: Exporter | None = None
+    control_number: Callable[[list[Record]], str] | None = None
+    command: str = ""
+    fti: bool = False  # the file carries federal tax information (IRS Publication 1075)
+    description: str = ""
+
+    @property
+    def route(self) -> str:
+        return partner_route(self.kind)
+
+
+_KINDS: dict[str, PartnerFileKind] = {}
+_loaded = False
+
+
+def register_partner_file_kind(kind: str, *, label: str, layout: str, direction: str = PartnerFileDirection.INBOUND,
+                               importer: Importer | None = None, exporter: Exporter | None = None,
+                               control_number: Callable[[list[Record]], str] | None = None, command: str = "",
+                               fti: bool = False, description: str = "") -> PartnerFileKind:
+    if direction == PartnerFileDirection.INBOUND and importer is None:
+        raise ValueError(f"{kind}: an inbound kind needs an importer")
+    if direction == PartnerFileDirection.OUTBOUND and exporter is None:
+        raise ValueError(f"{kind}: an outbound kind needs an exporter")
+    entry = PartnerFileKind(kind=kind, label=label, direction=str(direction), layout=layout, importer=importer,
+                            exporter=exporter, control_number=control_number, command=command, fti=fti,
+                            description=description)
+    if kind in _KINDS and _KINDS[kind] != entry:
+        raise ValueError(f"partner file kind {kind!r} registered twice")
+    _KINDS[kind] = entry
+    return entry
+
+
+def partner_file_kinds() -> dict[str, PartnerFileKind]:
+    """Every registered kind (importing each module of ``partner_kinds``)."""
+    global _loaded
+    if not _loaded:
+        from . import partner_kinds
+
+        for module in pkgutil.iter_modules(partner_kinds.__path__):
+            importlib.import_module(f"{partner_kinds.__name__}.{module.name}")
+        _loaded = True
+    return dict(_KINDS)
+
+
+def partner_file_kind(kind: str) -> PartnerFileKind:
+    kinds = partner_file_kinds()
+    if kind not in kinds:
+        raise ValidationError({"kind": f"Unknown partner file kind {kind!r}."})
+    return kinds[kind]
+
+
+def inbound_kinds() -> list[PartnerFileKind]:
+    return [k for k in partner_file_kinds().values() if k.direction == PartnerFileDirection.INBOUND]
+
+
+def partner_route(kind: str) -> str:
+    return (settings.CASEWORKS_PARTNER_ROUTES or {}).get(kind, PartnerRoute.DIRECT)
+
+
+def _counties_of(agency_key) -> list[str] | None:
+    """The counties a partner key reaches (``None``: every county)."""
+    if agency_key is None or agency_key.all_counties:
+        return None
+    return list(agency_key.counties)
+
+
+def _as_strings(totals: Mapping[str, Decimal]) -> dict[str, str]:
+    return {k: str(Decimal(v).quantize(Decimal("0.01"))) for k, v in totals.items()}
+
+
+# --- receiving and importing --------------------------------------------------------------------
+
+def partner_file_receive(*, kind: str, name: str, content: bytes, via: str, by=None, agency=None, key=None,
+                         actor_label: str = "") -> Any:
+    """Store a received file (``received``); ``partner_file_import`` imports it.
+
+    ``key``: the partner API key that sent it — the file reaches that key's counties only."""
+    from ..models import PartnerFile
+
+    entry = partner_file_kind(kind)
+    if entry.direction != PartnerFileDirection.INBOUND:
+        raise ValidationError({"kind": f"{kind} files are sent by the office, not received."})
+    if not content:
+        raise ValidationError({"file": "The file is empty."})
+    if len(content) > settings.CASEWORKS_PARTNER_FILE_MAX_BYTES:
+        raise ValidationError({"file": f"The file is larger than {settings.CASEWORKS_PARTNER_FILE_MAX_BYTES} bytes."})
+    counties = _counties_of(key)
+    partner_file = PartnerFile(
+        kind=kind, direction=PartnerFileDirection.INBOUND, status=PartnerFileStatus.RECEIVED,
+        name=(name or kind).replace("\x00", "")[:200], content=content, size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), layout=entry.layout, via=via,
+        created_by=by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None,
+        agency=agency, actor_label=actor_label[:200],
+        county=counties[0] if counties and len(counties) == 1 else "",
+        reach=counties,  # the counties a key's file may reach travel with it (a job may import it later)
+    )
+    partner_file.full_clean(exclude=["content", "replay_of", "job", "agency", "created_by"])
+    partner_file.save()
+    return partner_file
+
+
+def _finish(partner_file, *, status: str, counts: Mapping[str, int] | None = None,
+            totals: Mapping[str, Decimal] | None = None, errors: list[dict] | None = None, replay_of=None,
+            record_count: int | None = None, control_number: str | None = None) -> Any:
+    partner_file.status = status
+    partner_file.finished_at = timezone.now()
+    partner_file.counts = dict(counts or {})
+    partner_file.totals = _as_strings(totals or {})
+    partner_file.errors = [{"line": e.get("line", 0), "reason": e.get("reason", "")} for e in (errors or [])]
+    if replay_of is not None:
+        partner_file.replay_of = replay_of
+    if record_count is not None:
+        partner_file.record_count = record_count
+    if control_number is not None:
+        partner_file.control_number = control_number[:40]
+    partner_file.save(update_fields=["status", "finished_at", "counts", "totals", "errors", "replay_of",
+                                     "record_count", "control_number"])
+    return partner_file
+
+
+def _event(partner_file, *, by=None, actor_label: str = "") -> None:
+    counts = ", ".join(f"{k} {v}" for k, v in (partner_file.counts or {}).items())
+    event_record(verb=f"partner file {partner_file.status}", subject=partner_file, actor=by,
+                 actor_label=actor_label or partner_file.actor_label,
+                 summary=f"{partner_file.kind} {partner_file.name}: {counts or 'no records'}"
+                         + (f"; {len(partner_file.errors)} errors" if partner_file.errors else ""),
+                 data={"kind": partner_file.kind, "counts": partner_file.counts, "totals": partner_file.totals,
+                       "errors": partner_file.errors[:20]})
+
+
+def _accepted(kind: str, **lookup) -> Any:
+    from ..models import PartnerFile
+    from ..models.partner_files import ACCEPTED_LIKE
+
+    return (PartnerFile.objects.filter(kind=kind, direction=PartnerFileDirection.INBOUND, status__in=ACCEPTED_LIKE,
+                                       **lookup).order_by("pk").first())
+
+
+def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
+    """Import a received file: replay check, parse, the kind's importer in one transaction, report.
+
+    Idempotent: a file already claimed (importing or finished) is returned as it is, so a
+    redelivered task repeats nothing; ``resume`` (the job's lease was taken over) imports a file
+    left ``processing`` by a worker that died (its transaction rolled back with it)."""
+    from ..models import PartnerFile
+
+    claimable = [PartnerFileStatus.RECEIVED, PartnerFileStatus.PROCESSING] if resume else [PartnerFileStatus.RECEIVED]
+    claimed = PartnerFile.objects.filter(pk=partner_file_id, status__in=claimable).update(
+        status=PartnerFileStatus.PROCESSING, started_at=timezone.now())
+    partner_file = PartnerFile.objects.select_related("created_by", "agency").get(pk=partner_file_id)
+    if not claimed:
+        return partner_file
+    entry = partner_file_kind(partner_file.kind)
+    counties = partner_file.reach
+    by = partner_file.created_by
+
+    prior = _accepted(partner_file.kind, sha256=partner_file.sha256)
+    if prior is not None:
+        _finish(partner_file, status=PartnerFileStatus.REPLAY, replay_of=prior, counts=prior.counts,
+                totals={k: Decimal(v) for k, v in (prior.totals or {}).items()}, record_count=prior.record_count,
+                control_number=prior.control_number)
+        _event(partner_file, by=by)
+        return partner_file
+    try:
+        records = read(decode(bytes(partner_file.content)), get_layout(entry.layout))
+    except FixedWidthError as exc:
+        _finish(partner_file, status=PartnerFileStatus.REFUSED, errors=exc.errors)
+        _event(partner_file, by=by)
+        return partner_file
+    control = entry.control_number(records) if entry.control_number else ""
+    if control:
+        prior = _accepted(partner_file.kind, control_number=control)
+        if prior is not None:
+            _finish(partner_file, status=PartnerFileStatus.REPLAY, replay_of=prior, counts=prior.counts,
+                    totals={k: Decimal(v) for k, v in (prior.totals or {}).items()},
+                    record_count=prior.record_count, control_number=control)
+            _event(partner_file, by=by)
+            return partner_file
+    context = ImportContext(partner_file=partner_file, records=records, by=by, agency=partner_file.agency,
+                            actor_label=partner_file.actor_label, counties=counties)
+    try:
+        with transaction.atomic():
+            # Locked, so a worker that lost its lease while alive and the one that took over never
+            # both import: the second waits here, then finds the file finished.
+            if not PartnerFile.objects.select_for_update().filter(
+                    pk=partner_file.pk, status=PartnerFileStatus.PROCESSING).exists():
+                return PartnerFile.objects.get(pk=partner_file.pk)
+            assert entry.importer is not None
+            entry.importer(context)
+            _finish(partner_file, status=PartnerFileStatus.ACCEPTED, counts=dict(context.counts),
+                    totals=context.totals, record_count=len(records), control_number=control)
+    except PartnerFileRefused as exc:
+        partner_file.refresh_from_db()
+        _finish(partner_file, status=PartnerFileStatus.REFUSED, errors=exc.errors, record_count=len(records),
+                control_number="")
+    except IntegrityError:
+        # The same file (or control number) was accepted concurrently: everything here rolled back.
+        partner_file.refresh_from_db()
+        prior = _accepted(partner_file.kind, sha256=partner_file.sha256) or (
+            _accepted(partner_file.kind, control_number=control) if control else None)
+        if prior is None:
+            raise
+        _finish(partner_file, status=PartnerFileStatus.REPLAY, replay_of=prior, counts=prior.counts,
+                record_count=prior.record_count)
+    _event(partner_file, by=by)
+    return partner_file
+
+
+def partner_file_submit(*, kind: str, name: str, content: bytes, via: str = FileVia.COMMAND, by=None, agency=None,
+                        key=None, actor_label: str = "", background: bool | None = None) -> tuple[Any, bool]:
+    """Receive a file and import it now, or — larger than ``CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES``
+    (or ``background=True``) — through a leased background job. Returns ``(file, queued)``."""
+    from core.jobs import job_enqueue
+
+    if background is None:
+        background = len(content) > settings.CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES
+    with transaction.atomic():
+        partner_file = partner_file_receive(kind=kind, name=name, content=content, via=via, by=by, agency=agency,
+                                            key=key, actor_label=actor_label)
+        if background:
+            # The outbox row commits with the file: a broker outage delays the import, never loses it.
+            job = job_enqueue(task=IMPORT_TASK, args=[partner_file.pk], key=f"partner_file:{partner_file.pk}")
+            partner_file.job = job
+            partner_file.save(update_fields=["job"])
+    if background:
+        partner_file.refresh_from_db()
+        return partner_file, True
+    return partner_file_import(partner_file_id=partner_file.pk), False
+
+
+# --- exporting ----------------------------------------------------------------------------------
+
+def partner_file_export(*, kind: str, by=None, actor_label: str = "", via: str = FileVia.COMMAND,
+                        **options) -> Any:
+    """Build an outbound file with the kind's exporter, validate it with the project's own reader,
+    and store it: ``ready`` (routed through the state office, which fetches it through the API)
+    or ``sent`` (direct: the office transmits the file it gets)."""
+    from ..models import PartnerFile
+
+    entry = partner_file_kind(kind)
+    if entry.direction != PartnerFileDirection.OUTBOUND or entry.exporter is None:
+        raise ValidationError({"kind": f"{kind} files are received, not sent."})
+    layout = get_layout(entry.layout)
+    with transaction.atomic():
+        result = entry.exporter(by=by, **options)
+        try:
+            lines = write(result.records, layout)
+            read(lines, layout)  # the reader the partner's answer goes through agrees with what we wrote
+        except FixedWidthError as exc:
+            raise ValidationError([f"line {e['line']}: {e['reason']}" for e in exc.errors]) from exc
+        content = "".join(line + "\r\n" for line in lines).encode("ascii")
+        routed = partner_route(kind) == PartnerRoute.STATE
+        partner_file = PartnerFile(
+            kind=kind, direction=PartnerFileDirection.OUTBOUND,
+            status=PartnerFileStatus.READY if routed else PartnerFileStatus.SENT,
+            name=(result.name or f"{kind}-{timezone.localdate():%Y%m%d}.txt")[:200], content=content,
+            size=len(content), sha256=hashlib.sha256(content).hexdigest(), control_number=result.control_number[:40],
+            layout=entry.layout, record_count=len(lines), counts=dict(result.counts),
+            totals=_as_strings(result.totals), county=result.county, via=via,
+            created_by=by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None,
+            actor_label=actor_label[:200], finished_at=timezone.now(),
+        )
+        partner_file.save()
+        if result.on_stored is not None:
+            result.on_stored(partner_file)
+        _event(partner_file, by=by, actor_label=actor_label)
+    return partner_file
+
+
+def partner_file_fetched(*, partner_file, agency=None) -> Any:
+    """The state office (or the partner) fetched an outbound file through the API: ``ready`` →
+    ``sent``, the first fetch's time and agency kept."""
+    from ..models import PartnerFile
+
+    if partner_file.direction != PartnerFileDirection.OUTBOUND:
+        return partner_file
+    now = timezone.now()
+    updated = PartnerFile.objects.filter(pk=partner_file.pk, fetched_at__isnull=True).update(
+        fetched_at=now, agency=agency, status=PartnerFileStatus.SENT)
+    if updated:
+        partner_file.refresh_from_db()
+        event_record(verb="partner file fetched", subject=partner_file, actor_label=str(agency or "API"),
+                     summary=f"{partner_file.kind} {partner_file.name} fetched by {agency or 'a partner key'}")
+    return partner_file
+
+
+def count_line(partner_file) -> str:
+    """The last line a command prints: the file's counts."""
+    parts = [f"records {partner_file.record_count}",
+             *(f"{k.replace('_', ' ')} {v}" for k, v in (partner_file.counts or {}).items())]
+    parts += [f"{k.replace('_', ' ')} {v}" for k, v in (partner_file.totals or {}).items()]
+    if partner_file.errors:
+        parts.append(f"errors {len(partner_file.errors)}")
+    return f"{partner_file.kind} {partner_file.status}: " + ", ".join(parts)
+
