@@ -347,7 +347,7 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
              "contact information below (or answer in your e-IWO acknowledgment file).", size=7.8, h=3.6)
     pdf.ln(1)
     half = pdf.epw / 2
-    for left, right in (("This person has never worked for this employer nor received periodic income.", ""),
+    for left, _right in (("This person has never worked for this employer nor received periodic income.", ""),
                         ("This person no longer works for this employer nor receives periodic income.", "")):
         pdf.box(False, left, pdf.epw, size=7.8)
         pdf.ln(5)

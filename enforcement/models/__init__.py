@@ -16,7 +16,7 @@ from .payments import DisbursementExport, PayeeAccount, PaymentFile
 from .returns import DisbursementExportEntry, DisbursementReturn, NachaReturnFile
 from .rules import RemedyRule
 from .sweeps import SweepChunk, SweepRun
-from .withholding import IncomeWithholdingOrder
+from .withholding import EiwoControl, IncomeWithholdingOrder
 
 __all__ = [
     "Appearance",
@@ -29,6 +29,7 @@ __all__ = [
     "DisbursementExport",
     "DisbursementExportEntry",
     "DisbursementReturn",
+    "EiwoControl",
     "EnforcementAction",
     "IncomeWithholdingOrder",
     "NachaReturnFile",

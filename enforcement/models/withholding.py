@@ -128,6 +128,11 @@ class IncomeWithholdingOrder(models.Model):
     def __str__(self) -> str:
         return f"IWO {self.control_number or '(new)'} {self.kind} to {self.employer_name}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("enforcement:iwo_detail", kwargs={"pk": self.pk})
+
     @classmethod
     def scope_filter(cls, user, action: str):
         return case_scope_q(user, "case__", action)
@@ -140,7 +145,31 @@ class IncomeWithholdingOrder(models.Model):
     def obligor_name(self) -> str:
         return " ".join(p for p in (self.obligor_first_name, self.obligor_middle_name, self.obligor_last_name) if p)
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
-        return reverse("enforcement:iwo_detail", kwargs={"pk": self.pk})
+class EiwoControl(models.Model):
+    """A control number of an e-IWO file or employer batch. Appendix D: "cannot reuse previously
+    submitted control numbers" — each is drawn from this table's id sequence (never reused; SQLite
+    AUTOINCREMENT) and unique, and stays after its file (a refused build rolls back its rows,
+    and its numbers were never sent)."""
+
+    FILE, BATCH = "file", "batch"
+    kind = models.CharField(max_length=5, choices=[(FILE, "File"), (BATCH, "Employer batch")])
+    employer = models.ForeignKey("cases.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    control_number = models.CharField(max_length=22, unique=True, null=True, blank=True)
+    partner_file = models.ForeignKey("enforcement.PartnerFile", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="eiwo_controls")
+    record_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "e-IWO control number"
+
+    def __str__(self) -> str:
+        return self.control_number or f"({self.kind})"
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return None

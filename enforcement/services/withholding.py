@@ -36,7 +36,7 @@ from ..models import EnforcementAction, IncomeWithholdingOrder
 CENT = Decimal("0.01")
 # Pay periods per month of each frequency, to restate the order's total for another pay cycle
 # (the form's "If the employer's pay cycle does not match the ordered payment cycle" amounts).
-PERIODS_PER_MONTH = {key: factor for key, factor in MONTHLY_FACTOR.items()}
+PERIODS_PER_MONTH = dict(MONTHLY_FACTOR)
 # The amounts the form compares (an amendment is issued when one of them changes).
 AMOUNT_FIELDS = ("current_support", "past_due_support", "current_medical", "past_due_medical", "current_spousal",
                  "past_due_spousal", "other_amount", "total_per_frequency", "order_frequency")
@@ -254,7 +254,7 @@ def iwo_reconcile(*, on: date | None = None, by=None) -> dict[str, int]:
                                                      kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]).values("action_id")
     actions = (EnforcementAction.objects.filter(remedy=Remedy.INCOME_WITHHOLDING)
                .filter(Q(status=ActionStatus.ACTIVE) | Q(pk__in=in_force)).order_by("pk"))
-    counts = {kind: 0 for kind in IwoKind.values} | {"errors": 0}
+    counts = dict.fromkeys(IwoKind.values, 0) | {"errors": 0}
     for action in actions.iterator(chunk_size=500):
         try:
             for iwo in iwo_reconcile_action(action=action, by=by, on=today):

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView
 
+from cases.redaction import WITHHELD, whereabouts_shown
 from core.models import DomainEvent
 from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
 
-from ..choices import ActionStatus
+from ..choices import ActionStatus, Remedy
 from ..filtersets import EnforcementActionFilterSet
 from ..forms import ActionEndForm, ContestDecisionForm, ContestForm
 from ..models import EnforcementAction
@@ -64,7 +65,7 @@ class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("case", "rule", "sweep_run", "notice_issued_by",
-                                                     "contest_decided_by")
+                                                     "contest_decided_by").prefetch_related("case__participants__person")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -84,6 +85,16 @@ class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
             can_end=can_work and action.is_open and action.status != ActionStatus.CONTESTED,
             contest_form=ContestForm(), decision_form=ContestDecisionForm(), end_form=ActionEndForm(),
         )
+        if action.remedy == Remedy.INCOME_WITHHOLDING:
+            from .withholding import LumpSumForm
+
+            ncp = action.case.ncp
+            context.update(
+                withholding_orders=action.withholding_orders.select_related("supersedes").order_by("-id"),
+                employer_shown=ncp is None or whereabouts_shown(ncp), withheld=WITHHELD,
+                can_issue_iwo=can_work and action.status in (ActionStatus.ACTIVE, ActionStatus.RELEASED,
+                                                              ActionStatus.CLOSED),
+                can_lump_sum=can_work and action.status == ActionStatus.ACTIVE, lump_sum_form=LumpSumForm())
         return context
 
 
