@@ -162,27 +162,27 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.cell(half - 3, 3.5, pdf.t("Employer/Income Withholder's Name"))
     pdf.set_x(pdf.l_margin + half)
     pdf.cell(half, 3.5, "RE:", new_x="LMARGIN", new_y="NEXT")
-    left = [iwo.employer_name, *_employer_lines(iwo), f"Employer/Income Withholder's FEIN: {iwo.employer_fein or '-'}"]
+    left_lines = [iwo.employer_name, *_employer_lines(iwo), f"Employer/Income Withholder's FEIN: {iwo.employer_fein or '-'}"]
     children = iwo.children or []
-    right = [f"Employee/Obligor's Name (Last, First, Middle): {iwo.obligor_last_name}, {iwo.obligor_first_name}"
+    right_lines = [f"Employee/Obligor's Name (Last, First, Middle): {iwo.obligor_last_name}, {iwo.obligor_first_name}"
              f"{(' ' + iwo.obligor_middle_name) if iwo.obligor_middle_name else ''}",
              f"Employee/Obligor's Social Security Number: {_ssn(iwo)}",
              f"Employee/Obligor's Date of Birth: {_d(iwo.obligor_birth_date) or '-'}",
              f"Custodial Party/Obligee's Name (Last, First, Middle): {iwo.custodial_party_name or '-'}"]
     y = pdf.get_y()
     pdf.use(9, bold=True)
-    for n, line in enumerate(left):
+    for n, line in enumerate(left_lines):
         if n == 1:
             pdf.use(9)
         pdf.set_xy(pdf.l_margin, y + 4.3 * n)
         pdf.cell(half - 3, 4.3, pdf.t(line))
     pdf.use(8)
     ry = y
-    for line in right:
+    for line in right_lines:
         pdf.set_xy(pdf.l_margin + half, ry)
         pdf.multi_cell(half, 3.9, pdf.t(line), new_x="LMARGIN", new_y="NEXT")
         ry = pdf.get_y()
-    bottom = max(y + 4.3 * len(left), ry) + 1.5
+    bottom = max(y + 4.3 * len(left_lines), ry) + 1.5
     pdf.set_xy(pdf.l_margin, bottom)
     pdf.use(7)
     pdf.cell(half * 1.3, 3.5, pdf.t("Child(ren)'s Name(s) (Last, First, Middle)"))

@@ -23,8 +23,10 @@ A replayed file (same content or file control number) is a no-op (the pipeline's
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -35,6 +37,7 @@ from cases.services.work import work_item_create
 from core.services import event_record
 
 from ..choices import IwoAckStatus, IwoDelivery, IwoKind
+from ..interchange.fixedwidth import Record
 from ..models import EiwoControl, IncomeWithholdingOrder
 from .partner_files import ExportResult, ImportContext, PartnerFileRefused
 
@@ -128,7 +131,7 @@ def eiwo_export(*, by=None, on: date | None = None, **options) -> ExportResult:
     file_control = _control(EiwoControl.FILE)
     fips = f"{_office_fips()}000"
     stamp = {"state_fips": fips, "created_on": today, "created_time": now.strftime("%H%M%S")}
-    records: list[dict] = [{"type": "fhi", "control_number": file_control.control_number, **stamp}]
+    records: list[Record | Mapping[str, Any]] = [{"type": "fhi", "control_number": file_control.control_number, **stamp}]
     by_employer: dict[int, list[IncomeWithholdingOrder]] = defaultdict(list)
     for iwo in pending:
         by_employer[iwo.employer_id].append(iwo)
@@ -163,7 +166,7 @@ def eiwo_export(*, by=None, on: date | None = None, **options) -> ExportResult:
             IncomeWithholdingOrder.objects.filter(pk__in=[o.pk for o in orders]).update(
                 eiwo_batch_control_number=batch.control_number, eiwo_exported_at=exported)
 
-    return ExportResult(records=records, control_number=file_control.control_number,
+    return ExportResult(records=records, control_number=file_control.control_number or "",
                         name=f"eiwo-{today:%Y%m%d}-{file_control.control_number}.txt",
                         counts={"orders": len(pending), "employers": len(batches),
                                 **{k.lower(): v for k, v in counts.items()}},

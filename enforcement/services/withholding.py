@@ -221,9 +221,12 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
         return issued
     if action.status != ActionStatus.ACTIVE:
         return issued
+    employments = current_employments(case=action.case, on=today)
+    if not employments:
+        return issued
     figures = iwo_figures(case=action.case, on=today)
     by_employer = {iwo.employer_id: iwo for iwo in in_force}
-    for employment in current_employments(case=action.case, on=today):
+    for employment in employments:
         current = by_employer.get(employment.employer_id)
         if current is None:
             if IncomeWithholdingOrder.objects.filter(action=action, employer=employment.employer,

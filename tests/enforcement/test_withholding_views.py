@@ -14,8 +14,8 @@ from tests.enforcement.iwo_factories import active_withholding_action
 
 pytestmark = pytest.mark.django_db
 ON = date(2026, 11, 30)
-SEE = ["caseworker", "enforcement_specialist", "coordinator", "administrator"]
-REFUSED = ["ombudsperson", "hearing_officer", "outreach", "trainer"]
+SEE = ["caseworker", "enforcement_specialist", "coordinator", "ombudsperson", "quality_analyst", "administrator"]
+REFUSED = ["hearing_officer", "outreach", "trainer"]
 
 
 @pytest.fixture

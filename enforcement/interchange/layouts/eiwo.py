@@ -22,6 +22,7 @@ D before a file is exchanged with the federal e-IWO portal.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from ..fixedwidth import Field, FileLayout, Record, RecordLayout, register_layout
 
@@ -79,7 +80,7 @@ def _detail_fields() -> list[Field]:
         Field("employer_line1", 160, 25, "alnum", required=True),
     ]
     position = 185
-    for name, length, type_, extra in [
+    spec: list[tuple[str, int, str, dict[str, Any]]] = [
         ("employer_line2", 25, "alnum", {}), ("employer_city", 22, "alnum", {}), ("employer_state", 2, "alnum", {}),
         ("employer_zip", 5, "numeric", {}), ("employer_zip4", 4, "numeric", {}),
         ("employer_fein", 9, "numeric", {"required": True}),
@@ -111,7 +112,8 @@ def _detail_fields() -> list[Field]:
         ("nmsn_indicator", 1, "alnum", {"choices": ("Y", "N")}),
         ("copy_to_employee", 1, "alnum", {"choices": ("Y", "N")}),
         ("issuer_name", 57, "alnum", {}), ("issuer_phone", 20, "alnum", {}),
-    ]:
+    ]
+    for name, length, type_, extra in spec:
         fields.append(_u(name, position, length, type_, **extra))
         position += length
     fields.append(Field("filler", position, LENGTH - position + 1, "filler"))
@@ -165,7 +167,8 @@ def batched_check(file_header: str, batch_header: str, detail: str, batch_traile
             errors.append({"line": records[-1].line, "field": "record_id", "reason": f"the last record must be {file_trailer.upper()}"})
             return errors
         batch = None
-        batches, details, seen = 0, Counter(), set()
+        batches, seen = 0, set()
+        details: Counter[int] = Counter()
         for record in records[1:-1]:
             if record.type in (file_header, file_trailer):
                 errors.append({"line": record.line, "field": "record_id", "reason": f"a second {record.type.upper()}"})
