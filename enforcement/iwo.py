@@ -43,7 +43,7 @@ class _Form(FPDF):
     def __init__(self, *, title: str, footer: str):
         super().__init__(format="Letter")
         self.set_auto_page_break(auto=True, margin=16)
-        self.set_margins(14, 12, 14)
+        self.set_margins(14, 10, 14)
         self.unicode = (DEJAVU / "DejaVuSans.ttf").exists() and (DEJAVU / "DejaVuSans-Bold.ttf").exists()
         if self.unicode:
             self.add_font("DejaVu", "", str(DEJAVU / "DejaVuSans.ttf"))
@@ -129,22 +129,20 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.cell(0, 7, "INCOME WITHHOLDING FOR SUPPORT", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     top = pdf.get_y()
-    pdf.box(iwo.kind == IwoKind.ORIGINAL, "ORIGINAL INCOME WITHHOLDING ORDER/NOTICE FOR SUPPORT (IWO)", width * 0.62, bold=True)
-    pdf.ln(5.2)
-    pdf.box(iwo.kind == IwoKind.AMENDED, "AMENDED IWO", width * 0.62, bold=True)
-    pdf.ln(5.2)
-    pdf.box(iwo.kind == IwoKind.LUMP_SUM, "ONE-TIME ORDER/NOTICE FOR LUMP SUM PAYMENT", width * 0.62, bold=True)
-    pdf.ln(5.2)
-    pdf.box(iwo.kind == IwoKind.TERMINATION, "TERMINATION of IWO", width * 0.62, bold=True)
+    for kind, label in ((IwoKind.ORIGINAL, "ORIGINAL INCOME WITHHOLDING ORDER/NOTICE FOR SUPPORT (IWO)"),
+                        (IwoKind.AMENDED, "AMENDED IWO"), (IwoKind.LUMP_SUM, "ONE-TIME ORDER/NOTICE FOR LUMP SUM PAYMENT"),
+                        (IwoKind.TERMINATION, "TERMINATION of IWO")):
+        pdf.box(iwo.kind == kind, label, width * 0.62, size=8, bold=True)
+        pdf.ln(4.7)
     pdf.set_xy(pdf.l_margin + width * 0.64, top)
     pdf.label_value("Date", _d(iwo.issued_on), width * 0.36)
     pdf.set_xy(pdf.l_margin + width * 0.64, top + 10)
     pdf.label_value("Document tracking identifier", iwo.control_number or "", width * 0.36)
-    pdf.set_xy(pdf.l_margin, top + 21.5)
+    pdf.set_xy(pdf.l_margin, top + 20)
     for checked, label, w in ((True, "Child Support Agency (CSA)", 50), (False, "Court", 22), (False, "Attorney", 25),
-                              (False, "Private Individual/Entity (check the box above, Return to Sender)", 90)):
+                              (False, "Private Individual/Entity", 60)):
         pdf.box(checked, label, w, size=8)
-    pdf.ln(7)
+    pdf.ln(6)
     half = width / 2
     rows = [("State/Tribe/Territory", state, "Remittance Identifier (include w/payment)", iwo.remittance_id),
             ("City/County/Dist./Tribe", iwo.issuing_jurisdiction, "Order Identifier", iwo.order_identifier),
@@ -154,7 +152,7 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         pdf.label_value(left_label, left, half - 3)
         pdf.set_x(pdf.l_margin + half)
         pdf.label_value(right_label, right, half)
-        pdf.set_xy(pdf.l_margin, y + 9.5)
+        pdf.set_xy(pdf.l_margin, y + 8.6)
     # Employer (left) and the employee/obligor (right), as on the form.
     y = pdf.get_y() + 1
     pdf.set_xy(pdf.l_margin, y)
@@ -180,7 +178,7 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     ry = y
     for line in right_lines:
         pdf.set_xy(pdf.l_margin + half, ry)
-        pdf.multi_cell(half, 3.9, pdf.t(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(half, 3.9, pdf.t(line), align="L", new_x="LMARGIN", new_y="NEXT")
         ry = pdf.get_y()
     bottom = max(y + 4.3 * len(left_lines), ry) + 1.5
     pdf.set_xy(pdf.l_margin, bottom)
@@ -215,16 +213,16 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
                  (iwo.other_amount, "other (must specify)")]
         for amount, label in lines:
             pdf.use(8.5)
-            pdf.cell(6, 4.4, "$")
-            pdf.cell(24, 4.4, "" if lump else _m(amount), border="B", align="R")
-            pdf.cell(10, 4.4, " Per", align="L")
-            pdf.cell(24, 4.4, "" if lump else pdf.t(per), border="B")
-            pdf.cell(50, 4.4, pdf.t(" " + label))
+            pdf.cell(6, 4.1, "$")
+            pdf.cell(24, 4.1, "" if lump else _m(amount), border="B", align="R")
+            pdf.cell(10, 4.1, " Per", align="L")
+            pdf.cell(24, 4.1, "" if lump else pdf.t(per), border="B")
+            pdf.cell(50, 4.1, pdf.t(" " + label))
             if label == "past-due child support":
-                pdf.cell(42, 4.4, pdf.t("- Arrears greater than 12 weeks?"))
+                pdf.cell(54, 4.1, pdf.t("- Arrears greater than 12 weeks?"))
                 pdf.box(not lump and iwo.arrears_over_12_weeks, "Yes", 14)
                 pdf.box(not lump and not iwo.arrears_over_12_weeks, "No", 12)
-            pdf.ln(4.8)
+            pdf.ln(4.4)
         pdf.use(8.5, bold=True)
         pdf.cell(62, 5, pdf.t("for a Total Amount to Withhold of $"))
         pdf.cell(26, 5, "" if lump else _m(iwo.total_per_frequency), border="B", align="R")
@@ -261,38 +259,35 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         f"support for any or all orders for this employee/obligor, withhold up to {limit}% of disposable income for "
         f"all orders. If the employee/obligor's principal place of employment is not {state}, obtain withholding "
         f"limitations, time requirements, and any allowable employer fees for the employee/obligor's principal "
-        f"place of employment (the OCSS employer contacts pages list them).")
-    pdf.ln(0.5)
+        f"place of employment (the OCSS employer contacts pages list them).", size=7.8, h=3.4)
     pdf.para(
         f"Consumer Credit Protection Act limit (15 U.S.C. 1673(b)): withhold no more than 50% of disposable "
         f"earnings if the employee/obligor supports a second family (spouse or child not in this order), 60% if not; "
         f"add 5% (55% or 65%) when the support is more than 12 weeks in arrears. "
-        f"Arrears greater than 12 weeks on this order: {'yes' if iwo.arrears_over_12_weeks else 'no'}.", size=8)
-    pdf.ln(0.5)
+        f"Arrears greater than 12 weeks on this order: {'yes' if iwo.arrears_over_12_weeks else 'no'}.", size=7.8, h=3.4)
     example = add_business_days(iwo.issued_on, iwo.remit_business_days, iwo.case.jurisdiction)
-    pdf.use(8.5)
-    pdf.multi_cell(0, 4.2, pdf.t(
+    pdf.use(8)
+    pdf.multi_cell(0, 3.7, pdf.t(
         f"Remit payment to {sdu.get('payee', 'the State Disbursement Unit')} (SDU/Tribal Order Payee) at "
         f"{', '.join(sdu.get('address', []))} (SDU/Tribal Payee Address). Include the Remittance Identifier "
         f"{iwo.remittance_id} with the payment (on an electronic payment, the case identifier of the DED addenda). "
         f"Example: wages paid on {_d(iwo.issued_on)} are due at the SDU by {_d(example)}."),
         new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1)
+    pdf.ln(0.5)
     pdf.box(False, "Return to Sender [Completed by Employer/Income Withholder]. Payment must be directed to an SDU "
                    "(42 USC 666(b)(5), (b)(6)).", width, size=7.5)
-    pdf.ln(6)
+    pdf.ln(5.5)
     y = pdf.get_y()
     pdf.label_value("Print Name of the Issuing Official", settings.CASEWORKS_OFFICE_NAME, half - 3)
     pdf.set_x(pdf.l_margin + half)
     pdf.label_value("Title of Issuing Official / Date", f"IV-D agency, {_d(iwo.issued_on)}", half)
-    pdf.set_xy(pdf.l_margin, y + 10)
+    pdf.set_xy(pdf.l_margin, y + 9)
     pdf.box(True, "If checked, you are required to provide a copy of this form to the employee/obligor.", width, size=8)
-    pdf.ln(6)
+    pdf.ln(5)
     if iwo.health_coverage_required:
-        pdf.use(8, bold=True)
-        pdf.multi_cell(0, 4, pdf.t("A National Medical Support Notice (OMB 0970-0222) is enclosed: the order requires "
-                                   "the employee/obligor to provide health care coverage for the child(ren)."),
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.use(7.5, bold=True)
+        pdf.cell(0, 4, pdf.t("Enclosed: National Medical Support Notice (OMB 0970-0222) - the order requires health "
+                             "care coverage for the child(ren)."), new_x="LMARGIN", new_y="NEXT")
 
 
 def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:

@@ -20,7 +20,7 @@ from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
 from ..choices import ActionStatus, Remedy
 from ..filtersets import EnforcementActionFilterSet
 from ..forms import ActionEndForm, ContestDecisionForm, ContestForm
-from ..models import EnforcementAction
+from ..models import EnforcementAction, IncomeWithholdingOrder
 from ..notices import notice_letter, notice_pdf
 from ..rule_check import rule_check
 from ..services.actions import (
@@ -90,7 +90,8 @@ class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
 
             ncp = action.case.ncp
             context.update(
-                withholding_orders=action.withholding_orders.select_related("supersedes").order_by("-id"),
+                withholding_orders=IncomeWithholdingOrder.objects.restrict(user, "view").filter(action=action)
+                .order_by("-id"),
                 employer_shown=ncp is None or whereabouts_shown(ncp), withheld=WITHHELD,
                 can_issue_iwo=can_work and action.status in (ActionStatus.ACTIVE, ActionStatus.RELEASED,
                                                               ActionStatus.CLOSED),

@@ -25,7 +25,7 @@ from ..iwo import iwo_pdf
 from ..models import EnforcementAction, IncomeWithholdingOrder
 from ..services.withholding import iwo_lump_sum_request, iwo_reconcile_action
 
-VIEW = "enforcement.view_enforcementaction"
+VIEW = "enforcement.view_incomewithholdingorder"
 WORK = "enforcement.work_enforcementaction"
 
 
