@@ -162,8 +162,8 @@ class FviOverrideAdmin(SimpleHistoryAdmin):
 
 @admin.register(Employer)
 class EmployerAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "fein", "city", "state", "contact_email")
-    list_filter = ("state",)
+    list_display = ("name", "fein", "city", "state", "contact_email", "eiwo_enrolled")
+    list_filter = ("state", "eiwo_enrolled")
     search_fields = ("name", "fein")
 
 
@@ -183,8 +183,9 @@ class ObligationInline(admin.TabularInline):
 
 @admin.register(SupportOrder)
 class SupportOrderAdmin(SimpleHistoryAdmin):
-    list_display = ("order_number", "version", "case", "kind", "status", "issued_on", "effective_on")
-    list_filter = ("kind", "status")
+    list_display = ("order_number", "version", "case", "kind", "status", "issued_on", "effective_on",
+                    "health_coverage_required")
+    list_filter = ("kind", "status", "health_coverage_required")
     search_fields = ("order_number", "case__case_number")
     raw_id_fields = ("case", "supersedes")
     inlines = [ObligationInline]

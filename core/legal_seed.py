@@ -213,6 +213,20 @@ def _rows() -> list[dict]:
         note="Passport denial: arrears exceeding this amount (before the Deficit Reduction Act of 2005).")
     add("us.remedy.passport.min", "US", PASSPORT_DRA, 2500, "42 USC 652(k)(1) as amended by DRA 2005 s. 7303",
         note="Passport denial: arrears exceeding this amount (from October 1, 2006; OCSE DCL of March 29, 2006).")
+    # --- Federal: income withholding (IWO form, OMB 0970-0154) ----------------------------------
+    ccpa = date(1970, 7, 1)  # Consumer Credit Protection Act Title III in force
+    add("us.ccpa.limit_supporting_other_family_pct", "US", ccpa, "50", "15 USC 1673(b)(2)(A)",
+        note="Share of disposable earnings that may be withheld when the obligor supports another spouse or child.")
+    add("us.ccpa.limit_not_supporting_other_family_pct", "US", ccpa, "60", "15 USC 1673(b)(2)(B)",
+        note="Share of disposable earnings that may be withheld when the obligor supports no other spouse or child.")
+    add("us.ccpa.arrears_12_weeks_addition_pct", "US", ccpa, "5", "15 USC 1673(b)(2)",
+        note="Added to either limit when the support is more than 12 weeks in arrears.")
+    add("us.iwo.arrears_weeks", "US", ccpa, "12", "15 USC 1673(b)(2); IWO form field 6",
+        note="Weeks of support in arrears above which the higher CCPA limit applies.")
+    add("us.iwo.remit_business_days", "US", date(1996, 8, 22), "7", "42 USC 666(b)(6)(A)(i)",
+        note="The employer remits within this many business days of the pay date.")
+    add("us.iwo.start_days", "US", date(1996, 8, 22), "14", "42 USC 666(b)(6)(A)(i); IWO form",
+        note="Withholding begins no later than the first pay period that occurs this many days after the IWO date.")
     return rows
 
 

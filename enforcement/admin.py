@@ -14,7 +14,9 @@ from .models import (
     BankMatch,
     CourtHearing,
     CriminalReferral,
+    EiwoControl,
     EnforcementAction,
+    IncomeWithholdingOrder,
     Petition,
     RemedyRule,
     SweepChunk,
@@ -146,3 +148,26 @@ class CriminalReferralAdmin(SimpleHistoryAdmin):
 
 
 from . import admin_files  # noqa: E402,F401  payment files and bank reconciliation
+
+
+@admin.register(IncomeWithholdingOrder)
+class IncomeWithholdingOrderAdmin(ReadOnlyAdmin):
+    """Issued documents are never edited (a change is an amended order). The employer's name and
+    address are left out here: for an NCP with the family violence indicator they are whereabouts
+    (the order's page shows them through ``cases.redaction``)."""
+
+    list_display = ("control_number", "kind", "case", "issued_on", "delivery", "eiwo_batch_control_number",
+                    "ack_status", "ended_on")
+    list_filter = ("kind", "delivery", "ack_status")
+    search_fields = ("control_number", "remittance_id", "eiwo_batch_control_number")
+    list_select_related = ("case",)
+    exclude = ("employer", "employment", "employer_name", "employer_line1", "employer_line2", "employer_city",
+               "employer_state", "employer_postal_code", "employer_fein")
+
+
+@admin.register(EiwoControl)
+class EiwoControlAdmin(ReadOnlyAdmin):
+    list_display = ("control_number", "kind", "partner_file", "record_count", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("control_number",)
+    exclude = ("employer",)

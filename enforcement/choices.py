@@ -227,9 +227,35 @@ EnforcementEvent = event_choices("EnforcementEvent", """
     payment.file_duplicate payment.file_failed payment.file_imported payment.file_rejected
     reconciliation.exception_noted reconciliation.exception_resolved sweep.run_resumed
     new_hire.matched partner_file.accepted partner_file.fetched partner_file.processing partner_file.received
-    partner_file.refused partner_file.replay partner_file.ready partner_file.sent
+    partner_file.refused partner_file.replay partner_file.ready partner_file.sent withholding.order_issued
+    withholding.order_printed
 """)
 EVENT_VERBS = EnforcementEvent
+# --- income withholding (IWO, OMB 0970-0154; e-IWO, OCSE Appendix D) ---------------------------
+
+
+class IwoKind(models.TextChoices):
+    """The IWO form's first boxes (1a-1d) and the e-IWO DTL "Document Action Code"."""
+
+    ORIGINAL = "ORG", "Original"
+    AMENDED = "AMD", "Amended"
+    LUMP_SUM = "LUM", "One-time order for a lump sum payment"
+    TERMINATION = "TRM", "Termination"
+
+
+class IwoDelivery(models.TextChoices):
+    PAPER = "paper", "Paper (PDF, mailed)"
+    EIWO = "eiwo", "e-IWO batch"
+
+
+class IwoAckStatus(models.TextChoices):
+    """What the employer answered (e-IWO acknowledgment record, Disposition Status Code)."""
+
+    NONE = "", "Awaiting acknowledgment"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    NOT_EMPLOYED = "not_employed", "Employee no longer employed"
+    LUMP_SUM = "lump_sum", "Lump sum notice"
 
 
 class PartnerFileDirection(models.TextChoices):

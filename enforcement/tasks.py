@@ -73,6 +73,17 @@ def export_disbursements_task(self, on: str, by_id: int | None = None, job_id: i
     return run_leased(task=self, job_id=job_id, fn=run)
 
 
+@shared_task(name="enforcement.tasks.withholding_orders_task", **LIMITS_RUN)
+def withholding_orders_task(on: str | None = None) -> dict:
+    """Beat (after the sweep): issue the income withholding orders the night's changes call for —
+    originals for actions the sweep made active, amendments for changed orders, terminations for
+    ended actions. Idempotent (``iwo_reconcile``: one original per action and employer, one
+    successor per order), so a redelivered task issues nothing twice."""
+    from .services.withholding import iwo_reconcile
+
+    return iwo_reconcile(on=date.fromisoformat(on) if on else timezone.localdate())
+
+
 @shared_task(name="enforcement.import_partner_file", bind=True, **LIMITS_FILE)
 def import_partner_file(self, partner_file_id: int, job_id: int | None = None) -> str | None:
     """Import a received partner file (new hires, offset collections, FIDM, e-IWO acknowledgements):

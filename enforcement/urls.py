@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import actions, courts, dashboard, rules
+from .views import actions, courts, dashboard, rules, withholding
 
 app_name = "enforcement"
 
@@ -17,6 +17,11 @@ urlpatterns: list = [
     path("actions/<int:pk>/decide/", actions.ActionDecideView.as_view(), name="action_decide"),
     path("actions/<int:pk>/activate/", actions.ActionActivateView.as_view(), name="action_activate"),
     path("actions/<int:pk>/end/", actions.ActionEndView.as_view(), name="action_end"),
+    path("actions/<int:pk>/withholding/issue/", withholding.ActionIwoIssueView.as_view(), name="action_iwo_issue"),
+    path("actions/<int:pk>/withholding/lump-sum/", withholding.ActionIwoLumpSumView.as_view(),
+         name="action_iwo_lump_sum"),
+    path("withholding-orders/<int:pk>/", withholding.IwoDetailView.as_view(), name="iwo_detail"),
+    path("withholding-orders/<int:pk>/iwo.pdf", withholding.IwoPdfView.as_view(), name="iwo_pdf"),
     path("rules/", rules.RuleListView.as_view(), name="rule_list"),
     path("sweeps/", rules.SweepRunListView.as_view(), name="sweeprun_list"),
     path("sweeps/start/", rules.SweepStartView.as_view(), name="sweep_start"),

@@ -37,6 +37,9 @@ class SupportOrder(TimeStampedModel):
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
+    # The order directs the obligor to provide health care coverage for the children: the income
+    # withholding order then goes with a National Medical Support Notice (45 CFR 303.32).
+    health_coverage_required = models.BooleanField(default=False)
 
     history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()

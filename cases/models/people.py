@@ -167,12 +167,18 @@ class Employer(TimeStampedModel):
     postal_code = models.CharField(max_length=10, blank=True)
     contact_email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
+    # e-IWO (OCSE Appendix D): an enrolled employer receives its income withholding orders as
+    # records of the office's e-IWO batch file instead of paper (enforcement.services.eiwo).
+    eiwo_enrolled = models.BooleanField("enrolled in e-IWO", default=False)
+    eiwo_enrolled_on = models.DateField("e-IWO enrolment date", null=True, blank=True)
 
     history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["eiwo_enrolled"], condition=models.Q(eiwo_enrolled=True),
+                                name="employer_eiwo_enrolled_idx")]
 
     def __str__(self) -> str:
         return self.name

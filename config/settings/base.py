@@ -458,6 +458,22 @@ ACH_PLACEHOLDER_COMPANY_ID = "1999999999"
 CASEWORKS_ACH_COMPANY_ID = env.str("CASEWORKS_ACH_COMPANY_ID", default=ACH_PLACEHOLDER_COMPANY_ID)
 CASEWORKS_ACH_COMPANY_NAME = env.str("CASEWORKS_ACH_COMPANY_NAME", default="CHILD SUPPORT SDU")
 
+# Income withholding (IWO, OMB 0970-0154) -----------------------------------------------------
+# Where employers send withheld support (the State Disbursement Unit, 42 USC 654b), per
+# jurisdiction profile, printed on every IWO with the case identifier to put on payments. An
+# office overrides it with a JSON object of the same shape in CASEWORKS_SDU.
+CASEWORKS_SDU = env.json("CASEWORKS_SDU", default={
+    "NY": {"state": "New York", "fips": "36", "payee": "NYS Child Support Processing Center",
+           "address": ["PO Box 15363", "Albany, NY 12212-5363"]},
+    "CA": {"state": "California", "fips": "06", "payee": "California State Disbursement Unit",
+           "address": ["PO Box 989067", "West Sacramento, CA 95798-9067"]},
+})
+# The issuing office as the IWO names it (the "sender" block and contact for employers).
+CASEWORKS_OFFICE_ADDRESS = env.list("CASEWORKS_OFFICE_ADDRESS", default=["80 Wolf Road", "Albany, NY 12205"])
+CASEWORKS_OFFICE_PHONE = env.str("CASEWORKS_OFFICE_PHONE", default="(518) 555-0100")
+CASEWORKS_OFFICE_EIN = env.str("CASEWORKS_OFFICE_EIN", default="")
+
+
 # Partner files (issue 16; docs/partner-files.md) ------------------------------------------------
 # Where each file kind is exchanged: "direct" with the partner, or "state" — through the state
 # office, whose API key fetches outbound files and sends inbound ones. Unlisted kinds are direct.

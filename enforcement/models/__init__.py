@@ -3,7 +3,8 @@
 - ``rules``: remedy rules as dated, versioned data;
 - ``sweeps``: nightly sweep runs and their chunks;
 - ``actions``: enforcement actions and bank matches;
-- ``courts``: petitions, hearings, appearances, criminal referrals.
+- ``courts``: petitions, hearings, appearances, criminal referrals;
+- ``withholding``: income withholding orders sent to employers (IWO, e-IWO).
 Other modules of the app (payment files, bank reconciliation) live beside these.
 """
 
@@ -16,6 +17,7 @@ from .payments import DisbursementExport, PayeeAccount, PaymentFile
 from .returns import DisbursementExportEntry, DisbursementReturn, NachaReturnFile
 from .rules import RemedyRule
 from .sweeps import SweepChunk, SweepRun
+from .withholding import EiwoControl, IncomeWithholdingOrder
 
 __all__ = [
     "Appearance",
@@ -28,7 +30,9 @@ __all__ = [
     "DisbursementExport",
     "DisbursementExportEntry",
     "DisbursementReturn",
+    "EiwoControl",
     "EnforcementAction",
+    "IncomeWithholdingOrder",
     "NachaReturnFile",
     "OffsetCertification",
     "OffsetCollection",

@@ -25,6 +25,15 @@ def _locked(action: EnforcementAction) -> EnforcementAction:
     return EnforcementAction.objects.select_for_update(of=("self",)).select_related("rule", "case").get(pk=action.pk)
 
 
+def _withholding_follow(action: EnforcementAction, *, by, on: date) -> None:
+    """An income withholding action reaching or leaving "active" issues its order to the employer
+    (original / termination: ``enforcement.services.withholding``)."""
+    if action.remedy == Remedy.INCOME_WITHHOLDING:
+        from .withholding import iwo_reconcile_action
+
+        iwo_reconcile_action(action=action, by=by, on=on)
+
+
 def _require(action: EnforcementAction, *statuses: str, doing: str) -> None:
     if action.status not in statuses:
         raise ValidationError(f"Cannot {doing}: the action is {action.get_status_display().lower()}.")
@@ -152,8 +161,10 @@ def action_contest_decide(*, action: EnforcementAction, decision: str, note: str
         action.status = ActionStatus.RELEASED
         action.release_reason = ReleaseReason.CONTEST_SUSTAINED
         action.ended_on = today
-    return saved_with_event(action, by=by, verb="enforcement.contest_decided",
-                            summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}", data={"note": note[:300]})
+    saved_with_event(action, by=by, verb="enforcement.contest_decided",
+                     summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}", data={"note": note[:300]})
+    _withholding_follow(action, by=by, on=today)
+    return action
 
 
 @transaction.atomic
@@ -168,11 +179,12 @@ def action_activate(*, action: EnforcementAction, by: User, on: date | None = No
     action.status = ActionStatus.ACTIVE
     action.activated_on = today
     action.next_step_on = None
-    saved = saved_with_event(action, by=by, verb="enforcement.action_activated",
-                             summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
+    saved_with_event(action, by=by, verb="enforcement.action_activated",
+                     summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
     if action.remedy == Remedy.BANK_LEVY:  # the levy reaches the account(s) it was proposed on
         BankMatch.objects.filter(action=action, status=BankMatchStatus.OPEN).update(status=BankMatchStatus.LEVIED)
-    return saved
+    _withholding_follow(action, by=by, on=today)
+    return action
 
 
 @transaction.atomic
@@ -189,9 +201,10 @@ def action_end(*, action: EnforcementAction, by: User, release: bool, reason: st
     action.ended_on = on or timezone.localdate()
     action.end_note = note.strip()[:300]
     action.next_step_on = None
-    saved = saved_with_event(action, by=by, verb=f"enforcement.action_{'released' if release else 'closed'}",
-                             summary=f"{action.get_remedy_display()}: {note[:200]}")
+    saved_with_event(action, by=by, verb=f"enforcement.action_{'released' if release else 'closed'}",
+                     summary=f"{action.get_remedy_display()}: {note[:200]}")
     if action.remedy == Remedy.BANK_LEVY:  # a released levy releases the account
         BankMatch.objects.filter(action=action).exclude(status=BankMatchStatus.RELEASED).update(
             status=BankMatchStatus.RELEASED)
-    return saved
+    _withholding_follow(action, by=by, on=action.ended_on)
+    return action

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from accounts.models import User
+from cases.redaction import WITHHELD, whereabouts_shown
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.forms import SelectedRowsForm
 from core.letters import letter_context
@@ -23,10 +24,10 @@ from core.lists import BulkActionMixin, ListViewMixin
 from core.models import DomainEvent
 from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin, ServiceActionView
 
-from ..choices import ActionStatus
+from ..choices import ActionStatus, Remedy
 from ..filtersets import EnforcementActionFilterSet
 from ..forms import ActionEndForm, ContestDecisionForm, ContestForm
-from ..models import EnforcementAction
+from ..models import EnforcementAction, IncomeWithholdingOrder
 from ..notices import notice_letter, notice_pdf
 from ..rule_check import rule_check
 from ..services.actions import (
@@ -115,7 +116,7 @@ class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("case", "rule", "sweep_run", "notice_issued_by",
-                                                     "contest_decided_by")
+                                                     "contest_decided_by").prefetch_related("case__participants__person")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -135,6 +136,17 @@ class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
             can_end=can_work and action.is_open and action.status != ActionStatus.CONTESTED,
             contest_form=ContestForm(), decision_form=ContestDecisionForm(), end_form=ActionEndForm(),
         )
+        if action.remedy == Remedy.INCOME_WITHHOLDING:
+            from .withholding import LumpSumForm
+
+            ncp = action.case.ncp
+            context.update(
+                withholding_orders=IncomeWithholdingOrder.objects.restrict(user, "view").filter(action=action)
+                .order_by("-id"),
+                employer_shown=ncp is None or whereabouts_shown(ncp), withheld=WITHHELD,
+                can_issue_iwo=can_work and action.status in (ActionStatus.ACTIVE, ActionStatus.RELEASED,
+                                                              ActionStatus.CLOSED),
+                can_lump_sum=can_work and action.status == ActionStatus.ACTIVE, lump_sum_form=LumpSumForm())
         return context
 
 

@@ -1,0 +1,289 @@
+"""Issuing income withholding orders (the federal IWO form, OMB 0970-0154) to employers.
+
+The rule (42 USC 666(b); DOMAIN.md "Partner interchange"): an income withholding order goes to the
+employer of an NCP whose income withholding action is active, and again on every change of the
+order (amended), when withholding ends (termination) and for a one-time lump sum. The employer
+withholds within the Consumer Credit Protection Act limits (15 USC 1673(b)(2)) and remits to the
+State Disbursement Unit within 7 business days of the pay date (42 USC 666(b)(6)(A)(i)).
+
+``iwo_reconcile_action`` is the one place deciding what an action needs; it is idempotent (the
+database allows one original per action and employer, one successor per order), so the life-cycle
+steps, the nightly task and the e-IWO export may all call it. Employers enrolled in e-IWO get the
+order as a DTL record of the next e-IWO batch (``enforcement.services.eiwo``), others the PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.choices import Frequency, ObligationKind, OrderStatus
+from cases.models import Case, CaseBalance, Employment, SupportOrder
+from cases.models.orders import MONTHLY_FACTOR
+from core.legal import legal_parameter
+from core.services import event_record
+
+from ..choices import ActionStatus, IwoDelivery, IwoKind, Remedy
+from ..models import EnforcementAction, IncomeWithholdingOrder
+
+CENT = Decimal("0.01")
+# Pay periods per month of each frequency, to restate the order's total for another pay cycle
+# (the form's "If the employer's pay cycle does not match the ordered payment cycle" amounts).
+PERIODS_PER_MONTH = dict(MONTHLY_FACTOR)
+# The amounts the form compares (an amendment is issued when one of them changes).
+AMOUNT_FIELDS = ("current_support", "past_due_support", "current_medical", "past_due_medical", "current_spousal",
+                 "past_due_spousal", "other_amount", "total_per_frequency", "order_frequency")
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def sdu_for(jurisdiction: str) -> dict:
+    """The State Disbursement Unit (42 USC 654b) of a jurisdiction profile: state name, FIPS code,
+    payee and address (setting ``CASEWORKS_SDU``)."""
+    try:
+        return settings.CASEWORKS_SDU[jurisdiction]
+    except KeyError as exc:
+        raise ValidationError(f"No State Disbursement Unit is configured for {jurisdiction} (CASEWORKS_SDU).") from exc
+
+
+@dataclass
+class IwoFigures:
+    """What the form's "Order Information" and "Amounts to Withhold" state for a case on a date."""
+
+    order: SupportOrder | None
+    order_frequency: str = Frequency.MONTHLY
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    total_per_frequency: Decimal = Decimal("0.00")
+    per: dict[str, Decimal] = field(default_factory=dict)
+    arrears_total: Decimal = Decimal("0.00")
+    arrears_over_12_weeks: bool = False
+    health_coverage_required: bool = False
+    withholding_limit_percent: int = 50
+    remit_business_days: int = 7
+
+
+def active_order(case: Case, on: date) -> SupportOrder | None:
+    return (SupportOrder.objects.filter(case=case, status=OrderStatus.ACTIVE, effective_on__lte=on)
+            .prefetch_related("obligations").order_by("-effective_on", "-version", "-id").first())
+
+
+def iwo_figures(*, case: Case, on: date) -> IwoFigures:
+    """The amounts of the active order on ``on``, per its own frequency and restated per pay cycle.
+
+    Obligation kinds map to the form's lines: current child support, past-due child support (the
+    order's arrears repayment), current cash medical support, current spousal support. The order's
+    frequency is the current support obligation's (monthly when it has none); other obligations are
+    restated in it through their monthly amount. Arrears "greater than 12 weeks" compares the case's
+    arrears with 12 weeks of the monthly obligation (15 USC 1673(b)(2)), which also raises the CCPA
+    limit the form states by 5 points."""
+    order = active_order(case, on)
+    figures = IwoFigures(order=order)
+    monthly = {"current_support": Decimal(0), "past_due_support": Decimal(0), "current_medical": Decimal(0),
+               "past_due_medical": Decimal(0), "current_spousal": Decimal(0), "past_due_spousal": Decimal(0),
+               "other_amount": Decimal(0)}
+    if order is not None:
+        lines = [o for o in order.obligations.all() if o.start_on <= on and (o.end_on is None or o.end_on >= on)]
+        current = [o for o in lines if o.kind == ObligationKind.CURRENT_SUPPORT]
+        figures.order_frequency = current[0].frequency if current else Frequency.MONTHLY
+        target = {ObligationKind.CURRENT_SUPPORT: "current_support", ObligationKind.ARREARS_REPAYMENT: "past_due_support",
+                  ObligationKind.MEDICAL_SUPPORT: "current_medical", ObligationKind.SPOUSAL_SUPPORT: "current_spousal"}
+        for line in lines:
+            monthly[target.get(line.kind, "other_amount")] += line.amount * MONTHLY_FACTOR[line.frequency]
+        figures.health_coverage_required = order.health_coverage_required
+    factor = PERIODS_PER_MONTH[figures.order_frequency]
+    figures.amounts = {key: _money(value / factor) for key, value in monthly.items()}
+    total_monthly = sum(monthly.values(), Decimal(0))
+    figures.total_per_frequency = sum(figures.amounts.values(), Decimal(0))
+    figures.per = {freq: _money(total_monthly / PERIODS_PER_MONTH[freq]) for freq in Frequency.values}
+    balance = CaseBalance.objects.filter(case=case).values("total_arrears", "monthly_obligation").first()
+    if balance:
+        figures.arrears_total = max(balance["total_arrears"], Decimal(0))
+        weeks = legal_parameter("us.iwo.arrears_weeks", jurisdiction="US", on=on)
+        support_monthly = balance["monthly_obligation"] or monthly["current_support"]
+        twelve_weeks = support_monthly * Decimal(12) / Decimal(52) * weeks
+        figures.arrears_over_12_weeks = support_monthly > 0 and figures.arrears_total > twelve_weeks
+    limit = legal_parameter("us.ccpa.limit_supporting_other_family_pct", jurisdiction="US", on=on)
+    if figures.arrears_over_12_weeks:
+        limit += legal_parameter("us.ccpa.arrears_12_weeks_addition_pct", jurisdiction="US", on=on)
+    figures.withholding_limit_percent = int(limit)
+    figures.remit_business_days = int(legal_parameter("us.iwo.remit_business_days", jurisdiction="US", on=on))
+    return figures
+
+
+def control_number_for(iwo: IncomeWithholdingOrder) -> str:
+    """The IWO's document control number: the state FIPS code and the row id (never reused)."""
+    fips = sdu_for(iwo.case.jurisdiction)["fips"]
+    return f"{fips}IWO{iwo.pk:012d}"
+
+
+def _issue(*, action: EnforcementAction, employment: Employment, kind: str, on: date, by=None,
+           supersedes: IncomeWithholdingOrder | None = None, lump_sum: Decimal | None = None,
+           figures: IwoFigures | None = None) -> IncomeWithholdingOrder:
+    case = action.case
+    figures = figures or iwo_figures(case=case, on=on)
+    sdu = sdu_for(case.jurisdiction)
+    ncp, cp = case.ncp, case.cp
+    if ncp is None:
+        raise ValidationError("The case has no noncustodial parent to withhold from.")
+    employer = employment.employer
+    iwo = IncomeWithholdingOrder(
+        action=action, case=case, employer=employer, employment=employment, order=figures.order,
+        supersedes=supersedes, kind=kind, issued_on=on, issued_by=by,
+        delivery=IwoDelivery.EIWO if employer.eiwo_enrolled else IwoDelivery.PAPER,
+        issuing_state=sdu["state"], issuing_jurisdiction=(case.county or "")[:35],
+        remittance_id=case.case_number, order_identifier=figures.order.order_number if figures.order else "",
+        employer_name=employer.name, employer_line1=employer.line1, employer_line2=employer.line2,
+        employer_city=employer.city, employer_state=employer.state, employer_postal_code=employer.postal_code,
+        employer_fein=employer.fein,
+        obligor_first_name=ncp.first_name, obligor_middle_name=ncp.middle_name, obligor_last_name=ncp.last_name,
+        obligor_birth_date=ncp.date_of_birth,
+        custodial_party_name=cp.display_name if cp else "",
+        children=[{"name": child.display_name, "birth_date": child.date_of_birth.isoformat() if child.date_of_birth else ""}
+                  for child in case.children],
+        order_frequency=figures.order_frequency, total_per_frequency=figures.total_per_frequency,
+        per_weekly=figures.per[Frequency.WEEKLY], per_biweekly=figures.per[Frequency.BIWEEKLY],
+        per_semimonthly=figures.per[Frequency.SEMIMONTHLY], per_monthly=figures.per[Frequency.MONTHLY],
+        lump_sum_amount=lump_sum, arrears_total=figures.arrears_total,
+        arrears_over_12_weeks=figures.arrears_over_12_weeks,
+        health_coverage_required=figures.health_coverage_required and kind != IwoKind.TERMINATION,
+        withholding_limit_percent=figures.withholding_limit_percent,
+        remit_business_days=figures.remit_business_days,
+        **figures.amounts,
+    )
+    iwo.full_clean(exclude=["control_number"])
+    iwo.save()
+    iwo.control_number = control_number_for(iwo)
+    IncomeWithholdingOrder.objects.filter(pk=iwo.pk).update(control_number=iwo.control_number)
+    if supersedes is not None:
+        IncomeWithholdingOrder.objects.filter(pk=supersedes.pk).update(ended_on=on)
+    label = IwoKind(kind).label.lower()
+    amount = f"lump sum ${lump_sum:,.2f}" if lump_sum else f"${iwo.total_per_frequency:,.2f} {iwo.get_order_frequency_display().lower()}"
+    event_record(verb="withholding.order_issued", subject=action, case_id=case.pk, actor=by,
+                 actor_label="" if by else "income withholding",
+                 summary=f"{label.capitalize()} income withholding order {iwo.control_number}: {amount}, "
+                         f"{iwo.get_delivery_display()}",
+                 data={"iwo_id": iwo.pk, "control_number": iwo.control_number, "kind": kind,
+                       "nmsn": iwo.health_coverage_required})
+    return iwo
+
+
+def current_employments(*, case: Case, on: date) -> list[Employment]:
+    ncp = case.ncp
+    if ncp is None:
+        return []
+    return list(Employment.objects.filter(person=ncp, started_on__lte=on)
+                .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)).select_related("employer").order_by("id"))
+
+
+def _in_force(action: EnforcementAction) -> list[IncomeWithholdingOrder]:
+    return list(IncomeWithholdingOrder.objects.filter(action=action, ended_on__isnull=True,
+                                                      kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]).order_by("id"))
+
+
+def _changed(iwo: IncomeWithholdingOrder, figures: IwoFigures) -> bool:
+    now = {**figures.amounts, "total_per_frequency": figures.total_per_frequency,
+           "order_frequency": figures.order_frequency}
+    if (figures.order.pk if figures.order else None) != iwo.order_id:
+        return True
+    if figures.health_coverage_required != iwo.health_coverage_required:
+        return True
+    return any(getattr(iwo, key) != now[key] for key in AMOUNT_FIELDS)
+
+
+@transaction.atomic
+def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None = None) -> list[IncomeWithholdingOrder]:
+    """Issue what an income withholding action needs on ``on`` and return the orders issued:
+
+    - active, NCP employed, no order in force at that employer → original (ORG);
+    - active, an order in force whose order or amounts changed → amended (AMD);
+    - ended (released or closed) with orders in force → termination (TRM) of each.
+    An order at an employer the NCP left is ended by the employer's acknowledgment (the employee no
+    longer works there), not terminated: there is no one left to stop withholding."""
+    if action.remedy != Remedy.INCOME_WITHHOLDING:
+        return []
+    action = EnforcementAction.objects.select_for_update(of=("self",)).select_related("case").get(pk=action.pk)
+    today = on or timezone.localdate()
+    issued: list[IncomeWithholdingOrder] = []
+    in_force = _in_force(action)
+    if action.status in (ActionStatus.RELEASED, ActionStatus.CLOSED):
+        for iwo in in_force:
+            issued.append(_issue(action=action, employment=iwo.employment or _employment_of(iwo), kind=IwoKind.TERMINATION,
+                                 on=today, by=by, supersedes=iwo))
+        return issued
+    if action.status != ActionStatus.ACTIVE:
+        return issued
+    employments = current_employments(case=action.case, on=today)
+    if not employments:
+        return issued
+    figures = iwo_figures(case=action.case, on=today)
+    by_employer = {iwo.employer_id: iwo for iwo in in_force}
+    for employment in employments:
+        current = by_employer.get(employment.employer_id)
+        if current is None:
+            if IncomeWithholdingOrder.objects.filter(action=action, employer=employment.employer,
+                                                     kind=IwoKind.ORIGINAL).exists():
+                continue  # the employer's order ended (employee left, rejected): a person decides
+            issued.append(_issue(action=action, employment=employment, kind=IwoKind.ORIGINAL, on=today, by=by,
+                                 figures=figures))
+        elif _changed(current, figures):
+            issued.append(_issue(action=action, employment=employment, kind=IwoKind.AMENDED, on=today, by=by,
+                                 supersedes=current, figures=figures))
+    return issued
+
+
+def _employment_of(iwo: IncomeWithholdingOrder) -> Employment:
+    found = Employment.objects.filter(person__participations__case=iwo.case, person__participations__role="ncp",
+                                      employer=iwo.employer).order_by("-started_on").first()
+    if found is None:
+        raise ValidationError(f"No employment of the NCP at {iwo.employer_name} to terminate.")
+    return found
+
+
+def iwo_reconcile(*, on: date | None = None, by=None) -> dict[str, int]:
+    """Every income withholding action that may need a document: active ones, and ended ones with
+    an order still in force. Each action in its own transaction (one failing never stops the rest).
+    Returns counts by kind (and ``errors``)."""
+    today = on or timezone.localdate()
+    in_force = IncomeWithholdingOrder.objects.filter(ended_on__isnull=True,
+                                                     kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]).values("action_id")
+    actions = (EnforcementAction.objects.filter(remedy=Remedy.INCOME_WITHHOLDING)
+               .filter(Q(status=ActionStatus.ACTIVE) | Q(pk__in=in_force)).order_by("pk"))
+    counts = dict.fromkeys(IwoKind.values, 0) | {"errors": 0}
+    for action in actions.iterator(chunk_size=500):
+        try:
+            for iwo in iwo_reconcile_action(action=action, by=by, on=today):
+                counts[iwo.kind] += 1
+        except ValidationError:
+            counts["errors"] += 1
+    return counts
+
+
+@transaction.atomic
+def iwo_lump_sum_request(*, action: EnforcementAction, amount: Decimal, by, on: date | None = None,
+                         employment: Employment | None = None) -> IncomeWithholdingOrder:
+    """A one-time order to withhold from a lump sum payment (IWO box 1c; e-IWO "LUM"), sent to the
+    NCP's current employer (or the one named). Does not stop the order in force."""
+    today = on or timezone.localdate()
+    action = EnforcementAction.objects.select_for_update(of=("self",)).select_related("case").get(pk=action.pk)
+    if action.remedy != Remedy.INCOME_WITHHOLDING or action.status != ActionStatus.ACTIVE:
+        raise ValidationError("A lump sum order needs an active income withholding action.")
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": "Enter the amount to withhold from the lump sum."})
+    employments = current_employments(case=action.case, on=today)
+    if employment is None:
+        if not employments:
+            raise ValidationError("The NCP has no current employer to send the lump sum order to.")
+        employment = employments[0]
+    elif employment.pk not in {e.pk for e in employments}:
+        raise ValidationError("That employment is not current.")
+    return _issue(action=action, employment=employment, kind=IwoKind.LUMP_SUM, on=today, by=by,
+                  lump_sum=_money(Decimal(amount)))

@@ -1,0 +1,159 @@
+"""Income withholding orders: issued when the action is active, amended, terminated, lump sums,
+the PDF laid out like the federal form (OMB 0970-0154) with the NMSN where coverage is ordered."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from cases.models import Employment
+from core.models import DomainEvent
+from enforcement.choices import IwoDelivery, IwoKind
+from enforcement.iwo import iwo_pdf
+from enforcement.models import IncomeWithholdingOrder
+from enforcement.services.actions import action_end
+from enforcement.services.withholding import iwo_figures, iwo_lump_sum_request, iwo_reconcile, iwo_reconcile_action
+from tests.enforcement.iwo_factories import active_withholding_action, add_obligation, set_arrears
+
+pytestmark = pytest.mark.django_db
+ON = date(2026, 11, 30)
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text as a reader sees it (poppler's pdftotext: the DejaVu glyphs are embedded as
+    CIDs, so the raw streams do not carry the letters)."""
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def test_an_active_action_for_an_employed_ncp_issues_one_original():
+    action = active_withholding_action()
+    issued = iwo_reconcile_action(action=action, on=ON)
+    assert [iwo.kind for iwo in issued] == [IwoKind.ORIGINAL]
+    iwo = issued[0]
+    assert iwo.control_number == f"36IWO{iwo.pk:012d}"
+    assert iwo.remittance_id == action.case.case_number  # the DED addenda's case id
+    assert iwo.delivery == IwoDelivery.PAPER
+    assert iwo.current_support == Decimal("433.33") and iwo.order_frequency == "monthly"
+    assert iwo.per_weekly == Decimal("100.00") and iwo.per_biweekly == Decimal("200.00")
+    assert iwo.per_semimonthly == Decimal("216.67") and iwo.per_monthly == Decimal("433.33")
+    # 2,600 of arrears against 12 weeks of 433.33 a month (1,200): more than 12 weeks → 55 %.
+    assert iwo.arrears_over_12_weeks and iwo.withholding_limit_percent == 55
+    assert DomainEvent.objects.filter(verb="withholding.order_issued", data__kind="ORG", case_id=action.case_id).count() == 1
+    # Idempotent: again issues nothing.
+    assert iwo_reconcile_action(action=action, on=ON) == []
+    assert IncomeWithholdingOrder.objects.count() == 1
+
+
+def test_arrears_within_12_weeks_keep_the_50_percent_limit():
+    action = active_withholding_action(arrears="1000.00")
+    iwo = iwo_reconcile_action(action=action, on=ON)[0]
+    assert not iwo.arrears_over_12_weeks and iwo.withholding_limit_percent == 50
+
+
+def test_an_action_not_yet_active_or_an_unemployed_ncp_issues_nothing():
+    proposed = active_withholding_action(status="noticed")
+    assert iwo_reconcile_action(action=proposed, on=ON) == []
+    active = active_withholding_action()
+    Employment.objects.filter(person=active.case.ncp).update(ended_on=date(2026, 10, 1))
+    assert iwo_reconcile_action(action=active, on=ON) == []
+
+
+def test_an_order_change_issues_an_amendment_that_supersedes_the_original():
+    action = active_withholding_action()
+    original = iwo_reconcile_action(action=action, on=ON)[0]
+    add_obligation(action.case, kind="arrears_repayment", amount="86.67")
+    amended = iwo_reconcile_action(action=action, on=ON)
+    assert [iwo.kind for iwo in amended] == [IwoKind.AMENDED]
+    assert amended[0].supersedes_id == original.pk and amended[0].past_due_support == Decimal("86.67")
+    assert amended[0].total_per_frequency == Decimal("520.00") and amended[0].per_weekly == Decimal("120.00")
+    original.refresh_from_db()
+    assert original.ended_on == ON
+    assert iwo_reconcile_action(action=action, on=ON) == []
+
+
+def test_weekly_orders_state_their_amounts_per_week():
+    action = active_withholding_action(monthly="0.00")
+    obligation = action.case.orders.get().obligations.get()
+    obligation.amount, obligation.frequency = Decimal("120.00"), "weekly"
+    obligation.save()
+    figures = iwo_figures(case=action.case, on=ON)
+    assert figures.order_frequency == "weekly" and figures.total_per_frequency == Decimal("120.00")
+    assert figures.per == {"weekly": Decimal("120.00"), "biweekly": Decimal("240.00"),
+                           "semimonthly": Decimal("260.00"), "monthly": Decimal("520.00")}
+
+
+def test_ending_the_action_terminates_the_order_in_force():
+    action = active_withholding_action()
+    original = iwo_reconcile_action(action=action, on=ON)[0]
+    action_end(action=action, by=None, release=True, reason="paid_up", note="paid in full", on=ON)
+    terminations = IncomeWithholdingOrder.objects.filter(kind=IwoKind.TERMINATION)
+    assert [t.supersedes_id for t in terminations] == [original.pk]
+    assert iwo_reconcile(on=ON)["TRM"] == 0  # already done
+
+
+def test_a_lump_sum_goes_to_the_current_employer_without_stopping_the_order():
+    action = active_withholding_action()
+    original = iwo_reconcile_action(action=action, on=ON)[0]
+    lump = iwo_lump_sum_request(action=action, amount=Decimal("1500"), by=None, on=ON)
+    assert lump.kind == IwoKind.LUMP_SUM and lump.lump_sum_amount == Decimal("1500.00")
+    original.refresh_from_db()
+    assert original.in_force
+    with pytest.raises(ValidationError):
+        iwo_lump_sum_request(action=action, amount=Decimal("0"), by=None, on=ON)
+
+
+def test_the_pdf_reads_like_the_federal_form():
+    action = active_withholding_action(health=False)
+    iwo = iwo_reconcile_action(action=action, on=ON)[0]
+    content = iwo_pdf(iwo)
+    assert content.startswith(b"%PDF")
+    assert iwo_pdf(iwo) == content  # the same document every time it is printed
+    text = pdf_text(content)
+    assert "INCOME WITHHOLDING FOR SUPPORT" in text and "OMB No.: 0970-0154" in text
+    assert iwo.control_number in text and action.case.case_number in text
+    assert "433.33" in text and "100.00" in text and "216.67" in text  # per month, per week, twice a month
+    assert "NYS Child Support Processing Center" in text and "PO Box 15363" in text
+    assert "7 working days of the pay date" in text and "55% of disposable income" in text
+    assert "15 U.S.C. 1673(b)" in text
+    assert "44 Elm Street" not in text  # the IWO carries no address of the obligor
+    assert "NATIONAL MEDICAL SUPPORT NOTICE" not in text
+
+
+def test_an_order_requiring_health_coverage_sends_the_nmsn_without_the_custodial_parents_address():
+    action = active_withholding_action(health=True)
+    cp = action.case.cp
+    from cases.models import Address
+
+    Address.objects.create(person=cp, line1="9 Secret Court", city="Troy", state="NY", postal_code="12180",
+                           valid_from=date(2024, 1, 1))
+    iwo = iwo_reconcile_action(action=action, on=ON)[0]
+    assert iwo.health_coverage_required
+    text = pdf_text(iwo_pdf(iwo))
+    assert "NATIONAL MEDICAL SUPPORT NOTICE" in text and "OMB No.: 0970-0222" in text
+    assert "44 Elm Street" in text  # Part A asks for the employee's mailing address
+    assert "Secret Court" not in text and "80 Wolf Road" in text  # the agency stands in for the custodial parent
+
+
+def test_iwo_pdf_command_writes_the_latest_order_and_refuses_an_unknown_action(tmp_path):
+    action = active_withholding_action()
+    out = tmp_path / "iwo.pdf"
+    stdout = StringIO()
+    call_command("iwo_pdf", str(action.pk), "--output", str(out), stdout=stdout)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert IncomeWithholdingOrder.objects.filter(action=action, kind="ORG").count() == 1
+    assert "ORG" in stdout.getvalue()
+    with pytest.raises(CommandError):
+        call_command("iwo_pdf", "999999", "--output", str(tmp_path / "x.pdf"))
+
+
+def test_arrears_figure_follows_the_balance():
+    action = active_withholding_action(arrears="100.00")
+    set_arrears(action.case, "5000.00")
+    assert iwo_figures(case=action.case, on=ON).arrears_over_12_weeks
