@@ -232,3 +232,12 @@ class LedgerRunKind(models.TextChoices):
     ACCRUAL = "accrual", "Accrual of charges"
     DISBURSEMENT = "disbursement", "Disbursement sweep"
     BACKFILL = "backfill", "Ledger backfill"
+
+
+class DocumentKind(models.TextChoices):
+    COURT_ORDER = "court_order", "Court order"
+    PETITION = "petition", "Petition or filing"
+    CORRESPONDENCE = "correspondence", "Correspondence"
+    EVIDENCE = "evidence", "Evidence (pay stubs, receipts, records)"
+    IDENTITY = "identity", "Identity or birth record"
+    OTHER = "other", "Other"

@@ -1,5 +1,5 @@
 """Letters to the people of a complaint or hearing (printable page and PDF with fpdf2, one layout:
-``Letter`` + ``letter_pdf`` + ``complaints/letter.html``) and the report's charts (pygal).
+``Letter`` + ``letter_pdf`` + ``complaints/letter.html``) and the report's charts (``core.charts``).
 
 Every letter cites the law of its jurisdiction profile (``complaints.law``): a New York office
 never cites the California Family Code or 22 CCR.
@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
+
+from core.charts import Chart
 
 from .law import citation
 from .models import Complaint
@@ -141,11 +143,14 @@ def extension_letter(complaint: Complaint) -> Letter:
     )
 
 
-def bar_chart_svg(title: str, rows: list[tuple[str, int]]) -> bytes:
-    import pygal
-
-    chart = pygal.HorizontalBar(title=title, show_legend=False, js=[], disable_xml_declaration=False,
-                                width=700, height=max(200, 60 + 40 * len(rows)), print_values=True)
-    chart.x_labels = [label for label, _ in rows]
-    chart.add(title, [value for _, value in rows])
-    return chart.render()
+def report_chart(report, kind: str) -> Chart:
+    """The complaint report's charts (drawn by the shared ``core.charts`` helper)."""
+    if kind == "outcome":
+        rows = [(str(label), n) for _, label, n in report.by_outcome]
+        return Chart(name="outcome", kind="hbar", title="Resolved by outcome", labels=[r[0] for r in rows],
+                     series=[("Resolved", [r[1] for r in rows])],
+                     alt="Bar chart of complaints resolved by outcome; the table below gives the figures.")
+    rows = [(str(label), n) for _, label, n, _ in report.by_category]
+    return Chart(name="category", kind="hbar", title="Received by category", labels=[r[0] for r in rows],
+                 series=[("Received", [r[1] for r in rows])],
+                 alt="Bar chart of complaints received by category; the table below gives the figures.")

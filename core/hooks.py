@@ -59,3 +59,27 @@ def fti_checks_pass(user) -> bool:
 def case_panels_for(*, user, case) -> list[CasePanel]:
     panels = [panel for fn in case_panels if (panel := fn(user=user, case=case)) is not None]
     return sorted(panels, key=lambda p: p.order)
+
+
+# Domain event labels (issue 15.5: people read events in words, not codes such as ``work_item.created``).
+# Apps may register their own wording from ``ready()`` with ``event_labels.update({...})``; any verb
+# without one reads as its words ("work_item.reassigned" -> "Work item reassigned").
+event_labels: dict[str, str] = {
+    "case.document_attached": "Document attached",
+    "case.note_added": "Note added",
+    "case.interstate_referred": "Referred to another state",
+    "fvi.override_granted": "Court override of the family violence indicator recorded",
+    "fvi.override_used": "Court override of the family violence indicator used",
+    "locate.attempted": "Locate attempt recorded",
+    "api_key.created": "Partner API key created",
+    "user.mfa_reset": "Multi-factor sign-in reset",
+    "work_item.done": "Work item completed",
+}
+
+
+def event_label(verb: str) -> str:
+    """The words for a domain event's ``verb``."""
+    if verb in event_labels:
+        return event_labels[verb]
+    words = " ".join(part.replace("_", " ").strip() for part in verb.split(".") if part.strip())
+    return (words[:1].upper() + words[1:]) if words else verb

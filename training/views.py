@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
+from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin
 
@@ -423,7 +424,7 @@ class PersonRecordView(PermissionMixin, TemplateView):
 
 # --- compliance ----------------------------------------------------------------------------------
 
-class ComplianceView(PermissionMixin, TemplateView):
+class ComplianceView(PermissionMixin, ChartPageMixin, TemplateView):
     """Who is overdue or due soon for required training, by unit and role."""
 
     permission_required = "training.view_coursecompletion"
@@ -441,8 +442,11 @@ class ComplianceView(PermissionMixin, TemplateView):
         summary = selectors.compliance_summary(rows)
         context.update(filter=filterset, page_obj=page, rows=page.object_list, is_paginated=page.has_other_pages(),
                        summary=summary, statuses=ComplianceStatus, total=len(rows),
-                       chart=compliance_chart(rows))
+                       compliance_rows=rows)
         return context
+
+    def get_charts(self, context):
+        return [compliance_chart(context["compliance_rows"])]
 
 
 class CompletionRecordView(PermissionMixin, FormView):
@@ -488,7 +492,7 @@ class CertificatePdfView(CertificateMixin, View):
 
 # --- trainer dashboard ---------------------------------------------------------------------------
 
-class DashboardView(PermissionMixin, TemplateView):
+class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
     permission_required = "training.view_enrolment"
     template_name = "training/dashboard.html"
 
@@ -504,11 +508,14 @@ class DashboardView(PermissionMixin, TemplateView):
         )
         context.update(
             upcoming=selectors.upcoming_sessions()[:10], recent=recent, counts=counts,
-            statuses=ComplianceStatus, chart=compliance_chart(rows),
+            statuses=ComplianceStatus, compliance_rows=rows,
             last_run=ReminderRun.objects.first(),
             attention=[r for r in rows if r.status in (ComplianceStatus.OVERDUE, ComplianceStatus.NEVER)][:20],
         )
         return context
+
+    def get_charts(self, context):
+        return [compliance_chart(context["compliance_rows"])]
 
 
 # --- needs assessment ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Cases models (re-exported here: ``from cases.models import Case``)."""
 
 from .cases import Case, CaseNote, CaseParticipant, FviOverride
+from .documents import CaseDocument
 from .ledger import Allocation, AssistanceSpell, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun
 from .orders import MONTHLY_FACTOR, Obligation, SupportOrder
 from .people import Address, Employer, Employment, Person
@@ -14,6 +15,7 @@ __all__ = [
     "AssistanceSpell",
     "Case",
     "CaseBalance",
+    "CaseDocument",
     "CaseNote",
     "CaseParticipant",
     "Collection",

@@ -383,3 +383,7 @@ CASEWORKS_DISBURSE_DIRECTLY = env.bool("CASEWORKS_DISBURSE_DIRECTLY", default=Fa
 ACH_PLACEHOLDER_COMPANY_ID = "1999999999"
 CASEWORKS_ACH_COMPANY_ID = env.str("CASEWORKS_ACH_COMPANY_ID", default=ACH_PLACEHOLDER_COMPANY_ID)
 CASEWORKS_ACH_COMPANY_NAME = env.str("CASEWORKS_ACH_COMPANY_NAME", default="CHILD SUPPORT SDU")
+
+# Documents on a case (issue 15.8): the largest file staff may attach. Scanned court orders run to a
+# few MB; 10 MB keeps a multi-page scan while bounding what one upload can store.
+CASEWORKS_DOCUMENT_MAX_BYTES = env.int("CASEWORKS_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -64,3 +64,11 @@ def case_panels(context, case):
     return mark_safe("".join(  # noqa: S308 - each panel is a rendered, autoescaped template
         render_to_string(panel.template, {**panel.context, "case": case}, request=request)
         for panel in case_panels_for(user=user, case=case)))
+
+
+@register.filter
+def event_label(verb: str) -> str:
+    """``{{ event.verb|event_label }}``: a domain event in words (``core.hooks.event_labels``)."""
+    from core.hooks import event_label as label
+
+    return label(str(verb or ""))

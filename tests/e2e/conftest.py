@@ -57,3 +57,59 @@ def sign_in(live_server, page, make_user):
         return page
 
     return go
+
+
+# Accessibility (issue 15.5; Section 508 / WCAG 2.1 AA, 28 CFR 35.200): axe-core runs on every page a
+# browser test opens, and serious or critical violations fail the test. The script is vendored
+# (tests/e2e/vendor, offline) and injected into a context that bypasses the CSP — in tests only; the
+# site itself never carries inline or third-party script.
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_FAILS_ON = {"serious", "critical"}
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations'],
+                                          runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                      nodes: v.nodes.slice(0, 4).map(n => n.target.join(' '))}));
+}"""
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def axe_violations(page) -> list[dict]:
+    """The serious and critical axe-core violations on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return [v for v in page.evaluate(AXE_RUN) if v["impact"] in AXE_FAILS_ON]
+
+
+@pytest.fixture(autouse=True)
+def accessibility_and_console_checked(request):
+    """Every page the test's browser loads is checked by axe when it has loaded; console errors
+    (a missing favicon, a CSP refusal, a script error) fail the test too."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    from playwright.sync_api import Error
+
+    page = request.getfixturevalue("page")
+    found: dict[str, list[dict]] = {}
+    console: list[str] = []
+
+    def on_load(_page):
+        try:
+            violations = axe_violations(page)
+        except Error:  # the page navigated on before the check finished: its successor is checked
+            return
+        if violations:
+            found[page.url] = violations
+
+    page.on("load", on_load)
+    page.on("console", lambda msg: console.append(f"{page.url}: {msg.text}") if msg.type == "error" else None)
+    yield
+    report = "\n".join(f"{url}\n" + "\n".join(f"  [{v['impact']}] {v['id']}: {v['help']} at {v['nodes']}" for v in vs)
+                       for url, vs in found.items())
+    assert not found, f"axe-core found serious or critical violations:\n{report}"
+    assert not console, "console errors:\n" + "\n".join(console)
