@@ -21,11 +21,13 @@ def _no_nul(value):
 class ComplianceFilterSet(django_filters.FilterSet):
     """Filters the staff (unit, role); ``course`` and ``status`` filter the computed rows."""
 
-    unit = django_filters.CharFilter(field_name="unit", lookup_expr="iexact", max_length=80, validators=[_no_nul])
+    unit = django_filters.CharFilter(field_name="unit", lookup_expr="iexact", max_length=80, validators=[_no_nul],
+                                     label="Unit")
     role = django_filters.ChoiceFilter(field_name="groups__name", choices=[(r.value, r.label) for r in Role],
-                                       distinct=True)
-    course = django_filters.ModelChoiceFilter(queryset=Course.objects.filter(is_active=True), method="keep_course")
-    status = django_filters.ChoiceFilter(choices=ComplianceStatus.choices, method="keep")
+                                       distinct=True, label="Role")
+    course = django_filters.ModelChoiceFilter(queryset=Course.objects.filter(is_active=True), method="keep_course",
+                                              label="Required course")
+    status = django_filters.ChoiceFilter(choices=ComplianceStatus.choices, method="keep", label="Training status")
 
     class Meta:
         model = get_user_model()

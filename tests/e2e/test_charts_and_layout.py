@@ -11,8 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from enforcement.services.sweep import sweep_run_inline
-from tests.enforcement.factories import AS_OF, delinquent_case
+from tests.enforcement.factories import delinquent_case
 
 SHOTS = Path(os.environ.get("CASEWORKS_SHOTS", "/work/shots/ui"))
 
@@ -34,11 +33,10 @@ def not_uniform(png: bytes) -> tuple[int, float]:
 def test_enforcement_dashboard_chart_is_drawn_beside_not_over_its_table(sign_in, live_server):
     for i in range(3):
         delinquent_case(unassigned=f"{3000 + i}.00", county="Albany")
-    sweep_run_inline(as_of=AS_OF)
     page = sign_in("coordinator")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/enforcement/dashboard/")
-    chart = page.get_by_test_id("chart-remedy").locator("img")
+    chart = page.get_by_test_id("chart-collections").locator("img")
     expect(chart).to_be_visible()
     chart.scroll_into_view_if_needed()
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
@@ -46,7 +44,7 @@ def test_enforcement_dashboard_chart_is_drawn_beside_not_over_its_table(sign_in,
     colours, top_share = not_uniform(chart.screenshot())
     assert colours > 8 and top_share < 0.97, (colours, top_share)  # drawn, not a black (or blank) box
     # the chart neither overlaps the table nor is shrunk: it is shown at least near its drawn size
-    table = page.get_by_test_id("remedy-stage-grid").bounding_box()
+    table = page.get_by_test_id("collections-figures").bounding_box()
     box = chart.bounding_box()
     assert box["y"] >= table["y"] + table["height"] or box["x"] >= table["x"] + table["width"]
     assert box["width"] >= 600
