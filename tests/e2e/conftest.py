@@ -98,6 +98,7 @@ def accessibility_and_console_checked(request):
         yield
         return
     page = request.getfixturevalue("page")
+    page.set_default_navigation_timeout(90_000)  # a busy 2-core machine: the first page of a run is slow
     found: dict[str, list[dict]] = {}
     checked: list[str] = []
     console: list[str] = []
