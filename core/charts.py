@@ -102,9 +102,10 @@ class Chart:
     def pixel_height(self) -> int:
         if self.height:
             return self.height
+        legend = 0 if len(self.series) < 2 else 30 * -(-len(self.series) // 4)  # one 30 px row per 4 series
         if self.horizontal:  # one band per label, 40 px each, plus title, axis and legend
-            return max(240, 130 + 40 * len(self.labels))
-        return 360
+            return max(240, 130 + 40 * len(self.labels)) + legend
+        return 360 + legend
 
     def table(self) -> dict[str, Any]:
         """The figures as a table: a header row and one row per label."""
@@ -122,7 +123,8 @@ class Chart:
             "disable_xml_declaration": False, "truncate_label": -1, "truncate_legend": -1,
             "margin": 12, "spacing": 12,
         }
-        if not self.horizontal and longest > 8:
+        # Labels that would not fit side by side (about 9 px a character at 14 px) are turned.
+        if not self.horizontal and longest * 9 * len(self.labels) > self.width - 100:
             config["x_label_rotation"] = 30
         if self.value_range:
             config["range"] = self.value_range
