@@ -12,6 +12,7 @@ from .models import (
     AssistanceSpell,
     Case,
     CaseBalance,
+    CaseDocument,
     CaseNote,
     CaseParticipant,
     Collection,
@@ -150,6 +151,38 @@ class CaseNoteAdmin(SimpleHistoryAdmin):
     list_display = ("case", "author", "created_at")
     search_fields = ("case__case_number", "body")
     raw_id_fields = ("case",)
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(SimpleHistoryAdmin):
+    """Read-only: documents are attached on the case page (checked by content) and opened only through
+    ``cases:document_download`` (scope, FVI, audit); admin shows who added what, never the file's link.
+    A document showing an FVI person's whereabouts has its file name and history withheld."""
+
+    list_display = ("case", "title", "kind", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("kind", "content_type")
+    search_fields = ("case__case_number", "title")
+    readonly_fields = ("case", "person", "kind", "title", "original_name", "content_type", "size", "sha256",
+                       "shows_whereabouts_of", "uploaded_by", "uploaded_at")
+    exclude = ("file",)
+
+    def get_exclude(self, request, obj=None):
+        return ("file", *(f for f in withheld_fields(obj) if f != "file")) if obj is not None else ("file",)
+
+    def get_readonly_fields(self, request, obj=None):
+        withheld = set(withheld_fields(obj)) if obj is not None else set()
+        return tuple(f for f in self.readonly_fields if f not in withheld)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        if obj is not None and withheld_fields(obj):
+            return False
+        return super().has_view_history_or_change_history_permission(request, obj)
 
 
 @admin.register(FviOverride)

@@ -253,6 +253,21 @@ CaseEvent = event_choices("CaseEvent", """
     collections.redistributed demo.cases_seeded disbursements.swept fvi.override_granted fvi.override_used
     letter.returned letter.sent locate.attempted order.created order.established order.modified order.review_adjustment
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
-    person.merged work_item.created work_item.done work_item.reassigned
-""")
+    person.merged work_item.created work_item.done work_item.reassigned case.document_attached
+""", labels={
+    "case.document_attached": "Document attached",
+    "case.note_added": "Note added",
+    "case.interstate_referred": "Referred to another state",
+    "fvi.override_granted": "Court override of the family violence indicator recorded",
+    "fvi.override_used": "Court override of the family violence indicator used",
+    "locate.attempted": "Locate attempt recorded",
+    "work_item.done": "Work item completed",
+})
 EVENT_VERBS = CaseEvent
+class DocumentKind(models.TextChoices):
+    COURT_ORDER = "court_order", "Court order"
+    PETITION = "petition", "Petition or filing"
+    CORRESPONDENCE = "correspondence", "Correspondence"
+    EVIDENCE = "evidence", "Evidence (pay stubs, receipts, records)"
+    IDENTITY = "identity", "Identity or birth record"
+    OTHER = "other", "Other"

@@ -13,6 +13,7 @@ from .choices import (
     AssistanceStatus,
     ClosureReason,
     CollectionSource,
+    DocumentKind,
     Frequency,
     InterstateRole,
     Jurisdiction,
@@ -234,6 +235,32 @@ class CaseCloseForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Note")
+
+
+class DocumentForm(forms.Form):
+    """Attach a document to a case; the service checks the file by its content (PDF, PNG, JPEG, TIFF)."""
+
+    file = forms.FileField(label="File (PDF, PNG, JPEG or TIFF)", allow_empty_file=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}))
+    kind = forms.ChoiceField(label="Kind of document", choices=[("", "Choose…"), *DocumentKind.choices])
+    title = forms.CharField(max_length=200, required=False, label="Title",
+                            help_text="What it is, e.g. \"Order of support, Family Court, March 2026\". Never an "
+                                      "address. Left empty, the file name is used.")
+    person = forms.TypedChoiceField(label="About", required=False, coerce=int, empty_value=None,
+                                    help_text="The person on the case the document is about, if any.")
+    shows_whereabouts_of = forms.TypedChoiceField(
+        label="Shows where this person lives or works", required=False, coerce=int, empty_value=None,
+        help_text="Mark it when the document shows an address, employer or phone of a person on the case. While that "
+                  "person has the family violence indicator the document is withheld from everyone (42 USC 654(26)).")
+
+    def __init__(self, *args, participants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        people = sorted({(p.person_id, f"{p.person.display_name} ({p.get_role_display()})") for p in participants},
+                        key=lambda x: x[1])
+        self.fields["person"].choices = [("", "The whole case"), *people]
+        self.fields["shows_whereabouts_of"].choices = [("", "No one's whereabouts"), *people]
+        self.fields["file"].help_text = (f"At most {settings.CASEWORKS_DOCUMENT_MAX_BYTES / (1024 * 1024):g} MB. "
+                                         "Checked by its content, not its name.")
 
 
 class LocateAttemptForm(forms.Form):

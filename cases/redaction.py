@@ -12,7 +12,7 @@ logged response and nowhere else.
 Callers ask here instead of reading ``person.family_violence`` themselves:
 - pages and letters: ``person_card(person=..., user=...)`` gives what may be shown;
 - querysets of whereabouts rows: ``visible_addresses`` / ``visible_employments``;
-- any object (admin, history): ``protects(obj)``;
+- any object (admin, history): ``protects(obj)``; documents on a case: ``document_shown(document)``;
 - serializers and exports: ``redact_person_data(person, data)``; letters: ``mailing_address(person)``.
 """
 
@@ -39,6 +39,14 @@ def whereabouts_shown(person: Person, *, user=None) -> bool:
     """Whether ``user`` may see where ``person`` is. No role may for an FVI person (the court's
     override is a separate, one-time, logged release); anyone who may open the person otherwise."""
     return not person.family_violence
+
+
+def document_shown(document, *, user=None) -> bool:
+    """Whether ``user`` may open a document on a case (``cases.CaseDocument``). A document marked as
+    showing the whereabouts of a person is withheld while that person has the FVI (read now, so a
+    document attached before the indicator was set is withheld too)."""
+    person = document.shows_whereabouts_of
+    return person is None or whereabouts_shown(person, user=user)
 
 
 def protected_q(prefix: str = "") -> Q:
@@ -87,6 +95,8 @@ def withheld_fields(obj: Model) -> tuple[str, ...]:
     model = type(instance)
     if model._meta.label == "cases.Collection":
         return ("employer",) if _payor_protected(instance) else ()
+    if model._meta.label == "cases.CaseDocument":
+        return () if document_shown(instance) else ("file", "original_name", "sha256")
     if not protects(instance):
         return ()
     if model is Person:

@@ -25,6 +25,7 @@ _READ_CASE = [
     "cases.view_address",
     "cases.view_locateattempt",
     "cases.view_workitem",
+    "cases.view_casedocument",  # documents on a case (FVI whereabouts withheld by cases.redaction)
 ]
 
 PERMISSIONS: dict[str, list[str]] = {
@@ -40,6 +41,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.add_address",
         "cases.add_caseparticipant",
         "cases.add_casenote",
+        "cases.add_casedocument",
         "cases.add_supportorder",
         "cases.change_supportorder",
         "cases.add_obligation",
@@ -61,6 +63,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.work_any_case_in_county",
         "cases.view_fti",
         "cases.add_casenote",
+        "cases.add_casedocument",
         "cases.add_collection",
         "cases.add_workitem",
         "cases.change_workitem",
@@ -78,6 +81,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.merge_person",  # one person, one record: merge duplicates (and undo the same day)
         "cases.change_person",
         "cases.add_casenote",
+        "cases.add_casedocument",
         "cases.add_workitem",
         "cases.change_workitem",
         "cases.add_ledgerrun",  # start an accrual by hand, resume a stuck one (core/jobs.py)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import run_views, views
+from . import documents, run_views, views
 from .ledger import statement_views
 
 app_name = "cases"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/duplicates/", views.PersonDuplicatesView.as_view(), name="person_duplicates"),
     path("people/merge/<int:first>/<int:second>/", views.PersonMergeView.as_view(), name="person_merge"),
     path("people/merges/<int:event_id>/undo/", views.PersonMergeUndoView.as_view(), name="person_merge_undo"),
+    path("documents/<int:pk>/download/", documents.DocumentDownloadView.as_view(), name="document_download"),
     path("fvi-overrides/<int:pk>/use/", views.FviOverrideUseView.as_view(), name="fvi_override_use"),
     path("<str:case_number>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<str:case_number>/orders/new/", views.OrderCreateView.as_view(), name="order_create"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("<str:case_number>/statement.pdf", statement_views.CaseStatementPdfView.as_view(), name="case_statement_pdf"),
     path("<str:case_number>/close/", views.CaseCloseView.as_view(), name="case_close"),
     path("<str:case_number>/notes/", views.NoteCreateView.as_view(), name="note_add"),
+    path("<str:case_number>/documents/new/", documents.DocumentAttachView.as_view(), name="document_attach"),
     path("<str:case_number>/locate/new/", views.LocateAttemptCreateView.as_view(), name="locate_add"),
     path("<str:case_number>/letters/<int:pk>/returned/", views.LetterReturnedView.as_view(), name="letter_returned"),
     path("<str:case_number>/work-items/new/", views.WorkItemCreateView.as_view(), name="workitem_create"),

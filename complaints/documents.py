@@ -1,6 +1,6 @@
 """Letters to the people of a complaint (acknowledgement, extension, resolution) in the shared
 letter layout (``core.letters``: page, PDF, e-mail text), in the complainant's language, and the
-report's charts (pygal).
+report's charts (``core.charts``).
 
 Every letter cites the law of its jurisdiction profile (``complaints.law``): a New York office
 never cites the California Family Code or 22 CCR.
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cases.languages import language_code
 from cases.letters import person_language, recipient_block
 from cases.models import Address
+from core.charts import Chart
 from core.letters import Letter, MailingBlock, letter_date, letter_language, letter_pdf
 
 from .law import citation
@@ -140,11 +141,14 @@ def complaint_letter_record(*, complaint: Complaint, letter: Letter, channel: st
                   reference=complaint.number, channel=channel, by=by if getattr(by, "pk", None) else None)
 
 
-def bar_chart_svg(title: str, rows: list[tuple[str, int]]) -> bytes:
-    import pygal
-
-    chart = pygal.HorizontalBar(title=title, show_legend=False, js=[], disable_xml_declaration=False,
-                                width=700, height=max(200, 60 + 40 * len(rows)), print_values=True)
-    chart.x_labels = [label for label, _ in rows]
-    chart.add(title, [value for _, value in rows])
-    return chart.render()
+def report_chart(report, kind: str) -> Chart:
+    """The complaint report's charts (drawn by the shared ``core.charts`` helper)."""
+    if kind == "outcome":
+        rows = [(str(label), n) for _, label, n in report.by_outcome]
+        return Chart(name="outcome", kind="hbar", title="Resolved by outcome", labels=[r[0] for r in rows],
+                     series=[("Resolved", [r[1] for r in rows])],
+                     alt="Bar chart of complaints resolved by outcome; the table below gives the figures.")
+    rows = [(str(label), n) for _, label, n, _ in report.by_category]
+    return Chart(name="category", kind="hbar", title="Received by category", labels=[r[0] for r in rows],
+                 series=[("Received", [r[1] for r in rows])],
+                 alt="Bar chart of complaints received by category; the table below gives the figures.")

@@ -1,30 +1,10 @@
-"""Dashboard charts (pygal, server-side SVG, no JavaScript) and the matching CSV exports."""
+"""Dashboard charts (drawn by the shared ``core.charts`` helper) and the matching CSV exports."""
 
 from __future__ import annotations
 
-import re
-
-import pygal
-from pygal.style import Style
+from core.charts import Chart
 
 from .choices import Audience
-
-STYLE = Style(background="white", plot_background="white", font_family="system-ui, sans-serif",
-              colors=("#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#d63384"))
-
-
-def _config(**kwargs):
-    # js=[]: pygal would otherwise reference its tooltip script from a CDN.
-    return {"style": STYLE, "js": [], "width": 800, "height": 360, "x_label_rotation": 30,
-            "legend_at_bottom": True, "print_values": False, **kwargs}
-
-
-SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
-
-
-def _svg(chart) -> str:
-    """pygal always embeds a small config script for its optional tooltips: drop it (no JS, CSP)."""
-    return SCRIPT.sub("", chart.render(is_unicode=True))
 
 
 def _label(month) -> str:
@@ -42,28 +22,28 @@ def events_table(rows: list[dict]) -> list[dict]:
     return [{**m, "cells": [m["cells"].get(a, (0, 0)) for a in Audience.values]} for m in months.values()]
 
 
-def events_chart(data: dict) -> str:
+def events_chart(data: dict) -> Chart:
     table = events_table(data["events"])
-    chart = pygal.StackedBar(**_config(title="Attendees (reach) by month and audience"))
-    chart.x_labels = [_label(m["month"]) for m in table]
-    for i, (_, label) in enumerate(Audience.choices):
-        chart.add(str(label), [m["cells"][i][1] for m in table])
-    return _svg(chart)
+    return Chart(name="events", kind="stacked_bar", title="Attendees (reach) by month and audience",
+                 labels=[_label(m["month"]) for m in table],
+                 series=[(str(label), [m["cells"][i][1] for m in table]) for i, (_, label) in enumerate(Audience.choices)],
+                 alt="Stacked bar chart of attendees by month and audience; the table beside it gives the figures.")
 
 
-def media_chart(data: dict) -> str:
-    chart = pygal.Bar(**_config(title="Media inquiries: average hours to respond"))
-    chart.x_labels = [_label(r["month"]) for r in data["media"]]
-    chart.add("Average hours", [r["average_hours"] for r in data["media"]])
-    chart.add("Longest", [r["max_hours"] for r in data["media"]])
-    return _svg(chart)
+def media_chart(data: dict) -> Chart:
+    return Chart(name="media", kind="bar", title="Media inquiries: hours to respond",
+                 labels=[_label(r["month"]) for r in data["media"]],
+                 series=[("Average hours", [r["average_hours"] for r in data["media"]]),
+                         ("Longest", [r["max_hours"] for r in data["media"]])],
+                 alt="Bar chart of average and longest hours to respond to media inquiries by month; the table "
+                     "beside it gives the figures.")
 
 
-def feedback_chart(data: dict) -> str:
-    chart = pygal.Line(**_config(title="Feedback: average satisfaction (1–5)", range=(1, 5), include_x_axis=False))
-    chart.x_labels = [_label(r["month"]) for r in data["feedback"]]
-    chart.add("Average score", [r["average"] for r in data["feedback"]])
-    return _svg(chart)
+def feedback_chart(data: dict) -> Chart:
+    return Chart(name="feedback", kind="line", title="Feedback: average satisfaction (1 to 5)",
+                 labels=[_label(r["month"]) for r in data["feedback"]],
+                 series=[("Average score", [r["average"] for r in data["feedback"]])], value_range=(1, 5),
+                 alt="Line chart of the average feedback score (1 to 5) by month; the table beside it gives the figures.")
 
 
 CHARTS = {"events": events_chart, "media": media_chart, "feedback": feedback_chart}

@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_response
 from core.money import money
@@ -84,7 +85,7 @@ def _unit_case_filter(request) -> tuple[Q | None, str]:
     return None, ""
 
 
-class DashboardView(PermissionMixin, TemplateView):
+class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
     """Measures vs targets, incentive estimate, trends, timeframes, worst areas — from a snapshot."""
 
     permission_required = "quality.view_snapshot"
@@ -125,9 +126,15 @@ class DashboardView(PermissionMixin, TemplateView):
         context["trend_labels"] = labels
         context["trend_rows"] = [(MeasureName(n).label, trend["series"][n]) for n in MeasureName.values
                                  if n != MeasureName.COST_EFFECTIVENESS]
-        context["trend_chart"] = trend_chart(title="Measures by month (%)", labels=[str(x) for x in labels],
-                                             series=dict(context["trend_rows"]))
         return context
+
+    def get_charts(self, context):
+        if "trend_rows" not in context:  # no snapshot yet
+            return []
+        return [trend_chart(title="Measures by month (%)", labels=[str(x) for x in context["trend_labels"]],
+                            series={str(k): v for k, v in context["trend_rows"]},
+                            alt="Line chart of each performance measure by month, in percent; the table beside "
+                                "it holds the same figures.")]
 
 
 class Ocse157View(PermissionMixin, TemplateView):
@@ -274,7 +281,7 @@ class TimeframeCasesView(CaseListBase):
         return context
 
 
-class TrendView(PermissionMixin, TemplateView):
+class TrendView(PermissionMixin, ChartPageMixin, TemplateView):
     permission_required = "quality.view_snapshot"
     template_name = "quality/trends.html"
 
@@ -290,10 +297,16 @@ class TrendView(PermissionMixin, TemplateView):
         points = selectors.monthly_trend(measure=measure, level=level, unit_key=unit, months=24, until=_as_of(self.request))
         labels = [p.snapshot.taken_on.strftime("%Y-%m") for p in points]
         context.update(measure=measure, measure_label=TRACKED_LABELS[measure], level=level, unit=unit, points=points,
-                       measures=TRACKED_CHOICES, levels=SnapshotLevel.choices,
-                       chart=trend_chart(title=TRACKED_LABELS[measure], labels=labels,
-                                         series={TRACKED_LABELS[measure]: [p.value for p in points]}) if points else "")
+                       measures=TRACKED_CHOICES, levels=SnapshotLevel.choices, labels=labels)
         return context
+
+    def get_charts(self, context):
+        if not context["points"]:
+            return []
+        label = str(context["measure_label"])
+        return [trend_chart(title=label, labels=context["labels"], series={label: [p.value for p in context["points"]]},
+                            alt=f"Line chart of {label} by month, in percent; the table beside it holds the same "
+                                "figures.")]
 
 
 # ---- expenditures --------------------------------------------------------------------------------
@@ -496,7 +509,7 @@ class PlanCreateView(PermissionMixin, FormView):
         return redirect("quality:plan_detail", pk=plan.pk)
 
 
-class PlanDetailView(PermissionMixin, TemplateView):
+class PlanDetailView(PermissionMixin, ChartPageMixin, TemplateView):
     permission_required = "quality.view_improvementplan"
     template_name = "quality/plan_detail.html"
 
@@ -511,12 +524,17 @@ class PlanDetailView(PermissionMixin, TemplateView):
             points = selectors.monthly_trend(measure=plan.topic, months=24)
         context.update(plan=plan, actions=actions, notes=list(plan.notes.select_related("author")),
                        overdue=[a for a in actions if a.is_overdue(today)], today=today, points=points,
-                       action_form=PlanActionForm(), note_form=PlanNoteForm(),
-                       chart=trend_chart(title=plan.get_topic_display(), labels=[p.snapshot.taken_on.strftime("%Y-%m")
-                                                                                  for p in points],
-                                         series={"Actual": [p.value for p in points],
-                                                 "Target": [plan.target for _ in points]}) if points else "")
+                       action_form=PlanActionForm(), note_form=PlanNoteForm())
         return context
+
+    def get_charts(self, context):
+        plan, points = context["plan"], context["points"]
+        if not points:
+            return []
+        return [trend_chart(title=plan.get_topic_display(), labels=[p.snapshot.taken_on.strftime("%Y-%m") for p in points],
+                            series={"Actual": [p.value for p in points], "Target": [plan.target for _ in points]},
+                            alt="Line chart of the measure by month against the plan's target, in percent; the table "
+                                "below holds the same figures.")]
 
 
 class PlanActionAddView(ServiceActionView):

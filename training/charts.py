@@ -1,29 +1,21 @@
-"""Server-side SVG charts (pygal: no JavaScript, CSP-safe); each page shows a data table beside them."""
+"""Training charts, drawn by the shared helper (``core.charts``): each page shows them as a same-origin
+SVG image with its figures in a table."""
 
 from __future__ import annotations
 
-import pygal
-from django.utils.safestring import mark_safe
-from pygal.style import Style
+from core.charts import Chart
 
 from .choices import ComplianceStatus
 
-STYLE = Style(background="white", plot_background="white", colors=("#198754", "#ffc107", "#dc3545", "#6c757d"))
 
-
-def compliance_chart(rows) -> str:
+def compliance_chart(rows) -> Chart:
     """Stacked bars: required-course rows per unit by status."""
     units = sorted({row.user.unit or "(no unit)" for row in rows})
-    if not units:
-        return ""
-    chart = pygal.StackedBar(style=STYLE, height=320, width=720, disable_xml_declaration=True, show_legend=True,
-                             legend_at_bottom=True, js=[], x_label_rotation=20, title="Required training by unit")
-    chart.x_labels = units
-    for status in ComplianceStatus:
-        counts = dict.fromkeys(units, 0)
-        for row in rows:
-            if row.status == status:
-                counts[row.user.unit or "(no unit)"] += 1
-        chart.add(status.label, [counts[u] for u in units])
-    # pygal escapes labels and values itself; the SVG carries no script (js=[]).
-    return mark_safe(chart.render(is_unicode=True))  # noqa: S308
+    counts = {status: dict.fromkeys(units, 0) for status in ComplianceStatus}
+    for row in rows:
+        counts[ComplianceStatus(row.status)][row.user.unit or "(no unit)"] += 1
+    return Chart(name="compliance", kind="stacked_bar", title="Required training by unit",
+                 labels=units, series=[(str(status.label), [counts[status][u] for u in units])
+                                       for status in ComplianceStatus],
+                 alt="Stacked bar chart of required-training rows for each unit, split into current, due soon, "
+                     "overdue and never completed; the figures follow in a table.")

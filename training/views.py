@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from accounts.models import User
+from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.lists import BulkActionMixin, ListViewMixin
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, ServiceActionView
@@ -447,7 +448,7 @@ class PersonRecordView(PermissionMixin, TemplateView):
 
 # --- compliance ----------------------------------------------------------------------------------
 
-class ComplianceView(PermissionMixin, TemplateView):
+class ComplianceView(PermissionMixin, ChartPageMixin, TemplateView):
     """Who is overdue or due soon for required training, by unit and role."""
 
     permission_required = "training.view_coursecompletion"
@@ -467,8 +468,11 @@ class ComplianceView(PermissionMixin, TemplateView):
             context["bulk_enrol_form"] = BulkEnrolForm(user=self.request.user)
         context.update(filter=filterset, page_obj=page, rows=page.object_list, is_paginated=page.has_other_pages(),
                        summary=summary, statuses=ComplianceStatus, total=len(rows),
-                       chart=compliance_chart(rows))
+                       compliance_rows=rows)
         return context
+
+    def get_charts(self, context):
+        return [compliance_chart(context["compliance_rows"])]
 
 
 class CompletionRecordView(ServiceActionView):
@@ -512,7 +516,7 @@ class CertificatePdfView(CertificateMixin, View):
 
 # --- trainer dashboard ---------------------------------------------------------------------------
 
-class DashboardView(PermissionMixin, TemplateView):
+class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
     permission_required = "training.view_enrolment"
     template_name = "training/dashboard.html"
 
@@ -525,11 +529,14 @@ class DashboardView(PermissionMixin, TemplateView):
         recent = selectors.recent_sessions(limit=10)
         context.update(
             upcoming=selectors.upcoming_sessions()[:10], recent=recent, counts=counts,
-            statuses=ComplianceStatus, chart=compliance_chart(rows),
+            statuses=ComplianceStatus, compliance_rows=rows,
             last_run=selectors.reminder_run_latest(),
             attention=[r for r in rows if r.status in (ComplianceStatus.OVERDUE, ComplianceStatus.NEVER)][:20],
         )
         return context
+
+    def get_charts(self, context):
+        return [compliance_chart(context["compliance_rows"])]
 
 
 # --- needs assessment ----------------------------------------------------------------------------

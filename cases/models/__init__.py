@@ -1,6 +1,7 @@
 """Cases models (re-exported here: ``from cases.models import Case``)."""
 
 from .cases import Case, CaseNote, CaseParticipant, FviOverride
+from .documents import CaseDocument
 from .ledger import Allocation, AssistanceSpell, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun
 from .letters import LetterChannel, SentLetter
 from .orders import MONTHLY_FACTOR, Obligation, SupportOrder
@@ -15,6 +16,7 @@ __all__ = [
     "AssistanceSpell",
     "Case",
     "CaseBalance",
+    "CaseDocument",
     "CaseNote",
     "CaseParticipant",
     "Collection",

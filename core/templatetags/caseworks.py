@@ -82,11 +82,14 @@ def case_panels(context, case):
 
 
 @register.filter
-def verb_label(verb: str) -> str:
-    """A domain event's verb in words ("collection.posted" → "Collection posted"): core.events."""
+def event_label(verb: str) -> str:
+    """``{{ event.verb|event_label }}``: a domain event in words (``core.events.label_for``: the
+    labels of each app's ``EVENT_VERBS``)."""
     from core.events import label_for
 
     return label_for(str(verb or ""))
+
+
 @register.simple_tag(takes_context=True)
 def sortable_th(context, key: str, label: str, css_class: str = "") -> str:
     """A sortable column header (``core.lists.ListViewMixin``): a link that sorts by ``key`` (and

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from cases.services.accrual_jobs import accrual_runs_stuck
+from core.charts import Chart, ChartPageMixin
 from core.views import PermissionMixin
 
 from .. import action_selectors as sel
-from ..charts import compare_chart, stacked_by_remedy_chart
 from ..models import EnforcementAction
 from ..services.sweep_jobs import sweep_runs_stuck
 
@@ -27,7 +27,7 @@ def _url(name: str, **query) -> str:
     return f"{base}?{urlencode(query)}" if query else base
 
 
-class CoordinatorDashboardView(PermissionMixin, TemplateView):
+class CoordinatorDashboardView(PermissionMixin, ChartPageMixin, TemplateView):
     permission_required = ("enforcement.view_sweeprun", "enforcement.view_enforcementaction")
     template_name = "enforcement/dashboard.html"
 
@@ -57,9 +57,6 @@ class CoordinatorDashboardView(PermissionMixin, TemplateView):
             delinquent=delinquent_totals,
             delinquent_url=reverse("enforcement:delinquent_cases"),
             stages=grid["stages"], rows=rows,
-            remedy_chart=stacked_by_remedy_chart(
-                title="Open actions by remedy and stage", remedies=[str(r["remedy"].label) for r in rows],
-                series=[(str(stage.label), [r["cells"][i]["n"] for r in rows]) for i, stage in enumerate(grid["stages"])]),
             due=sel.actions_due(actions=actions, today=today),
             due_url=_url(queue, open="on", due_before=(today + timedelta(days=7)).isoformat()),
             compliance=compliance,
@@ -67,9 +64,6 @@ class CoordinatorDashboardView(PermissionMixin, TemplateView):
             runs=sel.last_sweep_runs(),
             runs_url=reverse("enforcement:sweeprun_list"),
             collections=collections,
-            collections_chart=compare_chart(title="This month: current support", pairs=[
-                ("Due", float(collections["current_due"])), ("Paid", float(collections["current_paid"])),
-                ("All collections", float(collections["collected"]))]),
             collections_url=_url("cases:collection_list", received_from=collections["since"].isoformat()),
             recon=recon,
             recon_url=_url("enforcement:reconciliationexception_list", status="open"),
@@ -77,6 +71,24 @@ class CoordinatorDashboardView(PermissionMixin, TemplateView):
             stuck_accruals=accrual_runs_stuck() if user.has_perm("cases.view_ledgerrun") else {},
         )
         return context
+
+    def get_charts(self, context):
+        rows, collections = context["rows"], context["collections"]
+        return [
+            Chart(name="remedy", kind="stacked_hbar", title="Open actions by remedy and stage",
+                  labels=[str(r["remedy"].label) for r in rows],
+                  series=[(str(stage.label), [r["cells"][i]["n"] for r in rows])
+                          for i, stage in enumerate(context["stages"])],
+                  alt="Stacked bar chart of open enforcement actions for each remedy, split by stage; "
+                      "the table above gives every figure."),
+            Chart(name="collections", kind="bar", title="This month: current support (dollars)",
+                  labels=["Due", "Paid", "All collections"],
+                  series=[("Dollars", [collections["current_due"], collections["current_paid"],
+                                       collections["collected"]])],
+                  alt=f"Bar chart: current support due this month {collections['current_due']:,.2f} dollars, "
+                      f"paid {collections['current_paid']:,.2f} dollars, all collections "
+                      f"{collections['collected']:,.2f} dollars."),
+        ]
 
 
 class DelinquentCaseListView(PermissionMixin, ListView):

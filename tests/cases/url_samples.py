@@ -31,7 +31,18 @@ def url_samples(*, users) -> dict[str, dict]:
 
     letter = SentLetter.objects.create(case=case, person=case.ncp, kind="sample", subject="Sample letter",
                                        recipient_name="Sample", sent_at=timezone.now())
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from fpdf import FPDF
+
+    from cases.services.documents import document_attach
+
+    pdf = FPDF()
+    pdf.add_page()
+    document = document_attach(case=case, file=SimpleUploadedFile("order.pdf", bytes(pdf.output())),
+                               kind="court_order", title="Order of support", by=None)
     return {
+        "cases:document_attach": number,
+        "cases:document_download": {"pk": document.pk},
         "cases:person_duplicates": {},
         "cases:person_merge": {"first": cp.pk, "second": case.ncp.pk},
         "cases:person_merge_undo": {"event_id": merged.pk},

@@ -57,3 +57,66 @@ def sign_in(live_server, page, make_user):
         return page
 
     return go
+
+
+# Accessibility (issue 15.5; Section 508 / WCAG 2.1 AA, 28 CFR 35.200): axe-core runs on every page a
+# browser test opens, and serious or critical violations fail the test. The script is vendored
+# (tests/e2e/vendor, offline) and injected into a context that bypasses the CSP — in tests only; the
+# site itself never carries inline or third-party script.
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_FAILS_ON = {"serious", "critical"}
+# Runs in every page of the test's browser context once it has loaded, and reports back to Python.
+AXE_ON_LOAD = """
+window.addEventListener('load', async () => {
+  let found = [];
+  try {
+    const result = await axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag',
+      values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+    found = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+      .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 4).map(n => n.target.join(' '))}));
+  } catch (e) {
+    found = [{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}];
+  }
+  await window.__axeReport(location.href, found);
+  window.__axeDone = true;
+});
+"""
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture(autouse=True)
+def accessibility_and_console_checked(request):
+    """axe-core checks every page the test's browser loads (the script is added to the context, and
+    each page reports when its check is done); the page open at the end is always waited for.
+    Serious or critical violations fail the test, and so do console errors (a missing favicon, a CSP
+    refusal, a script error)."""
+    if "page" not in request.fixturenames or os.environ.get("CASEWORKS_AXE") == "0":
+        yield
+        return
+    page = request.getfixturevalue("page")
+    page.set_default_navigation_timeout(90_000)  # a busy 2-core machine: the first page of a run is slow
+    found: dict[str, list[dict]] = {}
+    checked: list[str] = []
+    console: list[str] = []
+
+    def report(_source, url, violations):
+        checked.append(url)
+        if violations:
+            found[url] = violations
+
+    page.context.expose_binding("__axeReport", report)
+    page.context.add_init_script(path=str(AXE))
+    page.context.add_init_script(script=AXE_ON_LOAD)
+    page.on("console", lambda msg: console.append(f"{page.url}: {msg.text}") if msg.type == "error" else None)
+    yield
+    if page.url.startswith("http"):
+        page.wait_for_function("() => window.__axeDone === true", timeout=60_000)
+    assert checked, "axe-core checked no page"
+    report_text = "\n".join(f"{url}\n" + "\n".join(f"  [{v['impact']}] {v['id']}: {v['help']} at {v['nodes']}"
+                                                   for v in vs) for url, vs in found.items())
+    assert not found, f"axe-core found serious or critical violations:\n{report_text}"
+    assert not console, "console errors:\n" + "\n".join(console)

@@ -154,7 +154,10 @@ def test_dashboard_figures_and_query_count(client_as, django_assert_max_num_quer
     assert page.context["compliance"]["overdue"] == n and page.context["compliance"]["rate"] == 0.0
     grid = {row["remedy"]: row["n"] for row in page.context["rows"]}
     assert grid[Remedy.PASSPORT_DENIAL] == n
-    assert b"data:image/svg+xml;base64," in page.content
+    remedy_chart = page.context["charts"]["remedy"]
+    assert remedy_chart.url.encode().replace(b"&", b"&amp;") in page.content
+    svg = client.get(remedy_chart.url)
+    assert svg["Content-Type"] == "image/svg+xml" and str(Remedy.PASSPORT_DENIAL.label).encode() in svg.content
     assert reverse("enforcement:delinquent_cases").encode() in page.content
     listing = client.get(reverse("enforcement:delinquent_cases"))
     assert len(listing.context["object_list"]) == n

@@ -1,0 +1,74 @@
+"""Documents on a case: scanned court orders, correspondence and evidence (issue 15.8).
+
+The file is stored under ``MEDIA_ROOT`` with a random name (``case_documents/<year>/<32 hex>.<ext>``,
+the extension from the detected type, never the uploader's file name), so a path can be neither
+guessed nor made to say anything; it is only ever sent by ``cases:document_download``, which reads the
+row through ``restrict()`` and asks ``cases.redaction`` before sending it.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from core.models import RestrictedQuerySet
+
+from ..choices import DocumentKind
+from .cases import Case
+from .people import Person
+from .scope import case_scope_q
+
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/tiff": "tif"}
+TYPE_LABELS = {"application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image", "image/tiff": "TIFF image"}
+
+
+def document_path(instance: CaseDocument, filename: str) -> str:
+    ext = EXTENSIONS.get(instance.content_type, "bin")
+    return f"case_documents/{timezone.now():%Y}/{secrets.token_hex(16)}.{ext}"
+
+
+class CaseDocument(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="documents",
+                               help_text="The person on the case the document is about, if it is about one.")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices, db_index=True)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = models.CharField(max_length=200, help_text="The name of the file as uploaded (shown, never used "
+                                                                "as a path).")
+    content_type = models.CharField(max_length=40, help_text="Detected from the file's content.")
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    sha256 = models.CharField(max_length=64)
+    shows_whereabouts_of = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="A person whose whereabouts (address, employer, phone...) the document shows: while that person has "
+                  "the family violence indicator, the document is withheld (42 USC 654(26)).")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="cases_document_not_empty"),
+            models.CheckConstraint(condition=Q(content_type__in=list(EXTENSIONS)), name="cases_document_known_type"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.title}"
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS.get(self.content_type, self.content_type)
+
+    @classmethod
+    def scope_filter(cls, user, action: str):
+        return case_scope_q(user, "case__", action)
