@@ -70,6 +70,10 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--entries", type=int, default=10000)
     parser.add_argument("--lines", type=int, default=10000)
+    parser.add_argument("--pay-dates", choices=("spread", "today"), default="spread",
+                        help="spread: DED pay dates over the last six days (across a month end, some before "
+                             "collections already distributed, which 45 CFR 302.51 redistributes); today: every "
+                             "pay date today (the file-parsing and posting path alone)")
     args = parser.parse_args()
 
     import django
@@ -104,13 +108,14 @@ def main() -> None:
     if not ncps:
         raise SystemExit("no open cases with an NCP SSN")
     today = date.today()
-    effective = today - timedelta(days=1)
+    effective = today if args.pay_dates == "today" else today - timedelta(days=1)
     company = f"1{rng.randrange(10**8, 10**9)}"
     entries = []
     for i in range(args.entries):
         participant = ncps[i % len(ncps)]
         amount = Decimal(rng.randrange(2500, 60000)) / 100
-        ded = Ded(case_id=participant.case.case_number, pay_date=effective - timedelta(days=rng.randrange(0, 6)),
+        pay_date = effective if args.pay_dates == "today" else effective - timedelta(days=rng.randrange(0, 6))
+        ded = Ded(case_id=participant.case.case_number, pay_date=pay_date,
                   amount=amount, ssn=participant.person.ssn, medical=False)
         entries.append(EntrySpec(routing="021000021", account="SDU00001", amount=amount, name="STATE SDU",
                                  addenda=ded_format(ded)))
