@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 
 from accounts.demo import demo_home_county
 from accounts.models import User
@@ -76,6 +77,27 @@ def test_every_home_card_opens_a_list_of_as_many_rows(client):
                 mismatches.append(f"{user.username}: {card.title} shows {card.value}, {card.url} lists {rows}")
         if user.username == "caseworker":  # a caseworker with a caseload: the caseload card is not empty
             assert any(card.title == "My open cases" and int(card.value) > 0 for card in _cards(client, user))
+        if user.has_perms(("enforcement.view_sweeprun", "enforcement.view_enforcementaction")):
+            for title, value, url in _enforcement_dashboard_figures(client):
+                response = client.get(url)
+                assert response.status_code == 200, f"{user.username}: dashboard {title} → {url}"
+                checked += 1
+                if _rows(response) != value:
+                    mismatches.append(f"{user.username}: dashboard {title} shows {value}, {url} lists {_rows(response)}")
     assert not mismatches, "\n".join(mismatches)
     assert checked >= 20 and nonzero >= 5  # the demo office exercises the cards, not only zeros
 
+
+def _enforcement_dashboard_figures(client):
+    """(title, figure, link) for every counted figure of the enforcement dashboard."""
+    context = client.get(reverse("enforcement:dashboard")).context
+    yield "delinquent cases", context["delinquent"]["n"], context["delinquent_url"]
+    yield "due in 7 days", context["due"], context["due_url"]
+    yield "past the timeframe", context["compliance"]["overdue"], context["overdue_url"]
+    if context["recon"] and context["recon_url"]:
+        yield "open reconciliation exceptions", context["recon"]["count"], context["recon_url"]
+    for row in context["rows"]:
+        yield f"{row['remedy'].label} open", row["n"], row["url"]
+        for stage, cell in zip(context["stages"], row["cells"], strict=True):
+            if cell["n"]:
+                yield f"{row['remedy'].label} {stage.label}", cell["n"], cell["url"]
