@@ -24,6 +24,8 @@ ROWS_IN_CONTEXT = {"/training/my/": "required", "/hearings/docket/": "hearings"}
 
 def _rows(response) -> int:
     context = response.context
+    if "/training/compliance/" in response.request["PATH_INFO"]:
+        return context["total"]  # paginated by hand: the number of rows over all pages
     paginator = context.get("paginator")
     if paginator is not None:
         return paginator.count
@@ -84,6 +86,13 @@ def test_every_home_card_opens_a_list_of_as_many_rows(client):
                 checked += 1
                 if _rows(response) != value:
                     mismatches.append(f"{user.username}: dashboard {title} shows {value}, {url} lists {_rows(response)}")
+        if user.has_perm("training.view_enrolment"):
+            for title, value, url in _training_dashboard_figures(client):
+                response = client.get(url)
+                assert response.status_code == 200, f"{user.username}: training dashboard {title} → {url}"
+                checked += 1
+                if _rows(response) != value:
+                    mismatches.append(f"{user.username}: training {title} shows {value}, {url} lists {_rows(response)}")
     assert not mismatches, "\n".join(mismatches)
     assert checked >= 20 and nonzero >= 5  # the demo office exercises the cards, not only zeros
 
@@ -101,3 +110,10 @@ def _enforcement_dashboard_figures(client):
         for stage, cell in zip(context["stages"], row["cells"], strict=True):
             if cell["n"]:
                 yield f"{row['remedy'].label} {stage.label}", cell["n"], cell["url"]
+
+
+def _training_dashboard_figures(client):
+    """(title, figure, link) for each compliance status count of the training dashboard."""
+    context = client.get(reverse("training:dashboard")).context
+    for status, value in context["counts"].items():
+        yield status, value, f"{reverse('training:compliance')}?status={status}"
