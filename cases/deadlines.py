@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 
 from core.business_days import add_calendar_days
+from core.legal import legal_parameter
 
 from .choices import CaseStage, CaseStatus, DeadlineKind, InterstateRole
 
@@ -20,7 +21,11 @@ TIMEFRAME_DAYS: dict[str, int] = {
     DeadlineKind.OPEN: 20,  # 45 CFR 303.2(b): open the case within 20 calendar days of application
     DeadlineKind.LOCATE: 75,  # 45 CFR 303.3(b)(3): all appropriate locate sources within 75 days
     DeadlineKind.ESTABLISH: 90,  # 45 CFR 303.4(d): order established or service completed within 90 days
-    DeadlineKind.INTERSTATE_REFERRAL: 20,  # 45 CFR 303.7: initiating state refers within 20 days
+}
+# Read from core.LegalParameter on the day the clock starts (issue 11.1): 45 CFR 303.7(b)(2) (1988),
+# 303.7(c)(4) (from 2011-01-03): the initiating State refers within 20 calendar days.
+LEGAL_TIMEFRAME_KEYS: dict[str, str] = {
+    DeadlineKind.INTERSTATE_REFERRAL: "us.timeframe.interstate_referral_days",
 }
 # 45 CFR 303.3(b)(3): repeat locate attempts quarterly while the NCP stays unlocated.
 LOCATE_REPEAT_MONTHS = 3
@@ -56,8 +61,16 @@ def deadline_state(due_on: date | None, today: date) -> str:
     return "on_track"
 
 
+def timeframe_days(kind: str, start: date) -> int:
+    """Calendar days of the timeframe ``kind`` whose clock starts on ``start``."""
+    key = LEGAL_TIMEFRAME_KEYS.get(kind)
+    if key is None:
+        return TIMEFRAME_DAYS[kind]
+    return int(legal_parameter(key, jurisdiction="US", on=start))
+
+
 def due_date(kind: str, start: date, jurisdiction: str) -> date:
-    return add_calendar_days(start, TIMEFRAME_DAYS[kind], jurisdiction)
+    return add_calendar_days(start, timeframe_days(kind, start), jurisdiction)
 
 
 def pending_deadlines(case) -> list[Deadline]:

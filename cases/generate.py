@@ -88,7 +88,7 @@ from .models import (
     SupportOrder,
 )
 from .services.assistance import spell_status_in_month
-from .services.ledger import DISBURSE_WITHIN_BUSINESS_DAYS, collection_content_hash
+from .services.ledger import collection_content_hash, disburse_within_business_days
 from .services.ledger_accrual import CURRENT_KINDS
 
 COUNTIES = {"NY": ["Albany", "Schenectady", "Rensselaer", "Saratoga"], "CA": ["Sacramento", "Placer", "Yolo", "El Dorado"]}
@@ -494,8 +494,8 @@ class _Office:
     def _due_by_of(self, received_on: date) -> date:
         due = self._due_by.get(received_on)
         if due is None:
-            due = self._due_by[received_on] = add_business_days(received_on, DISBURSE_WITHIN_BUSINESS_DAYS,
-                                                                self.jurisdiction)
+            due = self._due_by[received_on] = add_business_days(
+                received_on, disburse_within_business_days(received_on), self.jurisdiction)
         return due
 
     def _pass_through_of(self, children: int, month: date) -> Decimal:

@@ -16,7 +16,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
     investigator = django_filters.ModelChoiceFilter(
         queryset=User.objects.filter(groups__name__in=["ombudsperson", "coordinator"]).distinct())
     due = django_filters.ChoiceFilter(label="Due", method="filter_due", empty_label="Any",
-                                      choices=[("overdue", "Overdue"), ("week", "Due within 7 days"),
+                                      choices=[("open", "Open"), ("overdue", "Overdue"), ("week", "Due within 7 days"),
                                                ("unassigned", "Open, no investigator")])
     flagged = django_filters.ChoiceFilter(label="Flag", method="filter_flag", empty_label="Any",
                                           choices=[("late", "Past 90 days"), ("unknown_case", "Unknown case number"),
@@ -34,6 +34,8 @@ class ComplaintFilterSet(django_filters.FilterSet):
     def filter_due(self, queryset, name, value):
         today = timezone.localdate()
         open_qs = queryset.filter(status__in=OPEN_STATUSES)
+        if value == "open":  # the home card "Open complaints" (selectors.queue_counts)
+            return open_qs
         if value == "overdue":
             return open_qs.filter(due_on__lt=today)
         if value == "week":

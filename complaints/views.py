@@ -468,6 +468,8 @@ class NoticeListView(LoginOnlyMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        if self.request.GET.get("unread") == "on":  # the home card "Unread notices"
+            return selectors.unread_notices(user=self.request.user).select_related("complaint")
         return Notice.objects.filter(user=self.request.user).select_related("complaint")
 
 

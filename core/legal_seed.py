@@ -19,6 +19,10 @@ SB343 = date(2024, 9, 1)  # SB 343 (Stats. 2023, ch. 213): new K bands and low-i
 CA_ORIGINAL = date(1993, 7, 1)
 FEDERAL_FROM = date(1999, 10, 1)  # FY 2000: the first day of the federal tables (quality's rule tables start here too)
 COMPLAINTS_FROM = date(2000, 1, 1)  # Fam. Code 17800-17801 (Stats. 1999) in force
+INTERSTATE_1988 = date(1988, 2, 22)  # OCSE-AT-88-02: the interstate rule (45 CFR 303.7) in force
+INTERGOVERNMENTAL_2011 = date(2011, 1, 3)  # 75 FR 38612: the intergovernmental rule in force
+PRWORA = date(1996, 8, 22)  # Pub. L. 104-193 enacted
+SDU_FROM = date(1998, 10, 1)  # 42 USC 654b(a)(1): State disbursement units from October 1, 1998
 PASSPORT_DRA = date(2006, 10, 1)  # Deficit Reduction Act of 2005 s. 7303: passport threshold $5,000 -> $2,500
 
 
@@ -65,6 +69,29 @@ def _rows() -> list[dict]:
                             ("us.timeframe.locate_days", 75, "45 CFR 303.3(b)(3)"),
                             ("us.timeframe.establishment_days", 90, "45 CFR 303.4(d)")):
         add(key, "US", FEDERAL_FROM, days, cite, note="Calendar days; the first day applied here is a default.")
+
+    # --- The last timeframes of cases and enforcement (issue 11.1) --------------------------------
+    # Interstate referral: 20 calendar days from determining the NCP is in another State. The 1988
+    # interstate rule (OCSE-AT-88-02, in force 1988-02-22) put it in 303.7(b)(2); the 2010
+    # intergovernmental rule (75 FR 38612, in force 2011-01-03) kept 20 days in 303.7(c)(4).
+    add("us.timeframe.interstate_referral_days", "US", INTERSTATE_1988, 20, "45 CFR 303.7(b)(2) (OCSE-AT-88-02)",
+        note="Calendar days from determining that the noncustodial parent is in another State.")
+    add("us.timeframe.interstate_referral_days", "US", INTERGOVERNMENTAL_2011, 20,
+        "45 CFR 303.7(c)(4) as revised by 75 FR 38612 (July 2, 2010)",
+        note="Calendar days from determining that the noncustodial parent is in another State (and receipt "
+             "of any information needed to process the case).")
+    # Order review: at least every 3 years (36 months), on request or, for TANF cases, automatically.
+    add("us.review.cycle_months", "US", PRWORA, 36, "42 USC 666(a)(10)(A)(i); 45 CFR 303.8(b)(1)", confirm=True,
+        note="Months between reviews of an order; PRWORA 1996 s. 351 text. The first day applied here is a "
+             "default (the Family Support Act of 1988 already required 3-yearly reviews): confirm.")
+    # Income withholding: the employer pays the State disbursement unit within 7 business days after
+    # the day the employee would have been paid.
+    add("us.withholding.employer_remit_business_days", "US", PRWORA, 7, "42 USC 666(b)(6)(A)(i)", confirm=True,
+        note="Business days after the pay date; PRWORA 1996 text. The first day applied here is a default: confirm.")
+    # The State disbursement unit distributes and disburses within 2 business days of receipt.
+    add("us.disbursement.business_days", "US", SDU_FROM, 2, "42 USC 654b(c)(1); 45 CFR 302.32(b)",
+        note="Business days after receipt by the State disbursement unit (SDUs required from 1998-10-01, "
+             "42 USC 654b as enacted by PRWORA 1996 s. 312).")
 
     # --- California guideline ---------------------------------------------------------------------
     # K fraction bands: band n covers TN up to ``upper`` (the last band has none); fraction =

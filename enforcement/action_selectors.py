@@ -48,10 +48,16 @@ def timeframe_compliance(*, actions, today: date) -> dict:
     return row
 
 
-def actions_due(*, actions, today: date, within_days: int = 7) -> int:
+def actions_due_within(actions, *, today: date, within_days: int = 7):
+    """Open actions whose timeframe (untaken) or next step falls within ``within_days``: the
+    dashboard's "due" figure and the queue's ``?due_within=7`` rows (one condition for both)."""
     horizon = today + timedelta(days=within_days)
     return actions.filter(status__in=OPEN_ACTION_STATUSES).filter(
-        Q(taken_on__isnull=True, timeframe_due_on__lte=horizon) | Q(next_step_on__lte=horizon)).count()
+        Q(taken_on__isnull=True, timeframe_due_on__lte=horizon) | Q(next_step_on__lte=horizon))
+
+
+def actions_due(*, actions, today: date, within_days: int = 7) -> int:
+    return actions_due_within(actions, today=today, within_days=within_days).count()
 
 
 def collections_month(*, user, today: date) -> dict:
@@ -76,10 +82,11 @@ def last_sweep_runs(limit: int = 5):
     return list(SweepRun.objects.select_related("started_by")[:limit])
 
 
-def reconciliation_exceptions() -> dict | None:
-    """Open reconciliation exceptions (from the payment-files part of the app, when present)."""
+def reconciliation_exceptions(user=None) -> dict | None:
+    """Open reconciliation exceptions (from the payment-files part of the app, when present); with
+    ``user``, those in the user's scope (the rows the exception list shows)."""
     try:
         from .selectors import reconciliation_open_exceptions
     except ImportError:
         return None
-    return reconciliation_open_exceptions()
+    return reconciliation_open_exceptions(user)

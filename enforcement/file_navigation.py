@@ -24,7 +24,7 @@ def home_cards(request) -> list[HomeCard]:
         return []
     from .selectors import reconciliation_open_exceptions
 
-    info = reconciliation_open_exceptions()
+    info = reconciliation_open_exceptions(request.user)
     age = info["oldest_age_days"]
     return [HomeCard(
         title="Open reconciliation exceptions",

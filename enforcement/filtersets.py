@@ -32,18 +32,27 @@ class EnforcementActionFilterSet(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only",
                                            widget=forms.CheckboxInput)
     open = django_filters.BooleanFilter(method="filter_open", label="Open only", widget=forms.CheckboxInput)
+    due_within = django_filters.ChoiceFilter(method="filter_due_within", label="Due or next step within",
+                                             empty_label="Any time", choices=[("7", "7 days")])
     sweep_run = django_filters.NumberFilter(field_name="sweep_run_id", min_value=1, max_value=2**31 - 1,
                                             widget=forms.HiddenInput)
 
     class Meta:
         model = EnforcementAction
-        fields = ["case_number", "remedy", "status", "county", "due_before", "overdue", "open", "sweep_run"]
+        fields = ["case_number", "remedy", "status", "county", "due_before", "overdue", "open", "sweep_run",
+                  "due_within"]
 
     def filter_overdue(self, queryset, name, value):
         return queryset.timeframe_overdue(timezone.localdate()) if value else queryset
 
     def filter_open(self, queryset, name, value):
         return queryset.open() if value else queryset
+
+    def filter_due_within(self, queryset, name, value):
+        """The dashboard's "due in 7 days" (``action_selectors.actions_due_within``)."""
+        from .action_selectors import actions_due_within
+
+        return actions_due_within(queryset, today=timezone.localdate(), within_days=int(value)) if value else queryset
 
 
 class EnforcementActionApiFilterSet(django_filters.FilterSet):

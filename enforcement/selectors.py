@@ -13,12 +13,14 @@ from django.utils import timezone
 EXCEPTION_AGE_BUCKETS = ((0, 2, "0–2 days"), (3, 7, "3–7 days"), (8, 30, "8–30 days"), (31, None, "over 30 days"))
 
 
-def reconciliation_open_exceptions() -> dict:
-    """Open reconciliation exceptions for the coordinator dashboard: count and oldest age (days)."""
+def reconciliation_open_exceptions(user=None) -> dict:
+    """Open reconciliation exceptions for the coordinator dashboard: count and oldest age (days).
+    With ``user``: those in the user's scope, the rows the exception list (``?status=open``) shows."""
     from .choices import ExceptionStatus
     from .models import ReconciliationException
 
-    row = ReconciliationException.objects.filter(status=ExceptionStatus.OPEN).aggregate(
+    base = ReconciliationException.objects.all() if user is None else ReconciliationException.objects.restrict(user)
+    row = base.filter(status=ExceptionStatus.OPEN).aggregate(
         count=Count("id"), oldest=Min("opened_on"))
     oldest = row["oldest"]
     return {

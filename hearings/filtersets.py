@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from .choices import Issue, Outcome, RequestStatus
 from .models import HearingRequest
+from .selectors import QUEUE_FILTERS
 
 
 class HearingRequestFilterSet(django_filters.FilterSet):
@@ -12,11 +13,17 @@ class HearingRequestFilterSet(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
     is_late = django_filters.BooleanFilter(label="Late")
     in_jurisdiction = django_filters.BooleanFilter(label="In jurisdiction")
+    queue = django_filters.ChoiceFilter(label="Queue", method="filter_queue", empty_label="Any",
+                                        choices=[(k, label) for k, (label, _) in QUEUE_FILTERS.items()])
 
     class Meta:
         model = HearingRequest
-        fields = ["q", "status", "issue", "outcome", "is_late", "in_jurisdiction"]
+        fields = ["q", "status", "issue", "outcome", "is_late", "in_jurisdiction", "queue"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(number__iexact=value) | Q(requester_name__icontains=value)) if value else queryset
+
+    def filter_queue(self, queryset, name, value):
+        """The home cards' queues (``selectors.QUEUE_FILTERS``): the same condition as the figure."""
+        return queryset.filter(QUEUE_FILTERS[value][1]()) if value in QUEUE_FILTERS else queryset

@@ -14,10 +14,7 @@ MENU = MenuGroup(
 
 
 def home_cards(request) -> list[HomeCard]:
-    from django.db.models import Count, Q
-
-    from .choices import OPEN_REQUEST_STATUSES, GoodCause
-    from .models import HearingRequest
+    from .selectors import queue_counts
 
     user = request.user
     if not user.has_perm("hearings.view_all_hearings"):
@@ -28,17 +25,13 @@ def home_cards(request) -> list[HomeCard]:
         from .selectors import docket
 
         mine = docket(user=user, officer=user, start=today, days=7).count()
-        cards.append(HomeCard("My hearings, next 7 days", str(mine), reverse("hearings:docket")))
-    counts = HearingRequest.objects.restrict(user, "view").aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN_REQUEST_STATUSES)),
-        good_cause=Count("pk", filter=Q(is_late=True, good_cause=GoodCause.PENDING)),
-        past_target=Count("pk", filter=Q(status__in=OPEN_REQUEST_STATUSES, hold_by__lt=today)),
-    )
+        cards.append(HomeCard("My hearings, next 7 days", str(mine), reverse("hearings:docket") + "?days=7"))
+    counts = queue_counts(user=user)
     url = reverse("hearings:request_list")
     return cards + [
-        HomeCard("Open hearing requests", str(counts["open"]), url),
-        HomeCard("Late: good cause to decide", str(counts["good_cause"]), f"{url}?is_late=true",
+        HomeCard("Open hearing requests", str(counts["open"]), f"{url}?queue=open"),
+        HomeCard("Late: good cause to decide", str(counts["good_cause"]), f"{url}?queue=good_cause",
                  tone="warning" if counts["good_cause"] else "secondary"),
-        HomeCard("Past the 45-day target", str(counts["past_target"]), url,
+        HomeCard("Past the 45-day target", str(counts["past_target"]), f"{url}?queue=past_target",
                  tone="danger" if counts["past_target"] else "secondary"),
     ]

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .choices import ActionStatus, HearingStatus
+from .choices import OPEN_REQUEST_STATUSES, ActionStatus, GoodCause, HearingStatus
 from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
+
+# The home cards' queues: ``?queue=<key>`` on the request list filters with the very condition the
+# card counts (issue 14.4: a figure opens a list of that many rows).
+QUEUE_FILTERS = {
+    "open": ("Open", lambda: Q(status__in=OPEN_REQUEST_STATUSES)),
+    "good_cause": ("Late: good cause to decide", lambda: Q(is_late=True, good_cause=GoodCause.PENDING)),
+    "past_target": ("Past the 45-day target",
+                    lambda: Q(status__in=OPEN_REQUEST_STATUSES, hold_by__lt=timezone.localdate())),
+}
+
+
+def queue_counts(*, user) -> dict[str, int]:
+    """The home cards' figures: requests in the user's scope in each of ``QUEUE_FILTERS``."""
+    return HearingRequest.objects.restrict(user, "view").aggregate(
+        **{key: Count("pk", filter=condition()) for key, (_, condition) in QUEUE_FILTERS.items()})
 
 
 def request_list(*, user):

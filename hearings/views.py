@@ -296,11 +296,14 @@ class DocketView(PermissionMixin, TemplateView):
         officer = next((o for o in officer_list if str(o.pk) == officer_id), None)
         if officer is None and not officer_id and user in officer_list:
             officer = user
-        hearings = list(selectors.docket(user=user, officer=officer, start=start, days=14))
+        # ``?days=7``: the home card "My hearings, next 7 days" opens the same week it counts.
+        span = 7 if self.request.GET.get("days") == "7" else 14
+        hearings = list(selectors.docket(user=user, officer=officer, start=start, days=span))
         days = []
-        for offset in range(14):
+        for offset in range(span):
             day = start + timedelta(days=offset)
             days.append((day, [h for h in hearings if timezone.localdate(h.starts_at) == day]))
         return {**super().get_context_data(**kwargs), "days": days, "start": start, "officer": officer,
+                "hearings": hearings, "span": span,
                 "officers": officer_list, "previous": start - timedelta(days=14), "next": start + timedelta(days=14),
                 "actions": list(selectors.open_actions(user=user)[:50]), "today": timezone.localdate()}

@@ -31,10 +31,18 @@ class EventFilterSet(django_filters.FilterSet):
     date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label="To",
                                         widget=DateInput())
     is_online = django_filters.BooleanFilter(widget=forms.NullBooleanSelect, label="Online")
+    upcoming = django_filters.ChoiceFilter(label="Coming up", method="filter_upcoming", empty_label="Any time",
+                                           choices=[("30", "Scheduled, next 30 days")])
 
     class Meta:
         model = Event
-        fields = ["q", "audience", "kind", "status", "date_from", "date_to", "is_online"]
+        fields = ["q", "audience", "kind", "status", "date_from", "date_to", "is_online", "upcoming"]
+
+    def filter_upcoming(self, queryset, name, value):
+        """The home card "Outreach events, next 30 days": the events ``selectors.upcoming_events`` counts."""
+        from .selectors import upcoming_events
+
+        return queryset.filter(pk__in=upcoming_events(days=int(value)).values("pk")) if value else queryset
 
 
 class OrganisationFilterSet(django_filters.FilterSet):

@@ -32,8 +32,11 @@ def home_cards(request) -> list[HomeCard]:
         upcoming = list(upcoming_events(days=30)[:3])
         count = upcoming_events(days=30).count()
         note = "; ".join(f"{timezone.localtime(e.starts_at):%b %d} {e.title}" for e in upcoming)
-        cards.append(HomeCard("Outreach events, next 30 days", str(count), reverse("outreach:event_calendar"),
-                              note=note[:200]))
+        # The list of exactly those events where the user may open it (issue 14.4: a figure opens a
+        # list of as many rows); without that permission the figure has no link (a month's calendar
+        # is not the same 30 days).
+        url = reverse("outreach:event_list") + "?upcoming=30" if user.has_perm("outreach.view_event") else ""
+        cards.append(HomeCard("Outreach events, next 30 days", str(count), url, note=note[:200]))
     if user.has_perm("outreach.view_mediainquiry"):
         due = media_inquiries_due()
         url = reverse("outreach:mediainquiry_list")

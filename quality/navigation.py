@@ -20,8 +20,8 @@ MENU = MenuGroup("Quality", [
 
 def home_cards(request) -> list[HomeCard]:
     from .choices import MeasureName, SnapshotLevel
-    from .models import PlanAction, SnapshotValue
-    from .selectors import snapshot_latest
+    from .models import SnapshotValue
+    from .selectors import plans_with_overdue_actions, snapshot_latest
 
     user = request.user
     if not user.has_perm("quality.view_snapshot"):
@@ -40,8 +40,8 @@ def home_cards(request) -> list[HomeCard]:
                                       note=f"Snapshot {snapshot.taken_on}; incentive {v.incentive_percentage}",
                                       tone="success" if v.value >= 80 else "warning"))
     if user.has_perm("quality.view_planaction"):
-        overdue = PlanAction.objects.filter(completed_on__isnull=True, due_on__lt=timezone.localdate(),
-                                            plan__status="active").count()
-        cards.append(HomeCard(title="Overdue plan actions", value=str(overdue), url=reverse("quality:plan_list"),
+        overdue = plans_with_overdue_actions(user=user, today=timezone.localdate()).count()
+        cards.append(HomeCard(title="Plans with overdue actions", value=str(overdue),
+                              url=reverse("quality:plan_list") + "?overdue=on",
                               tone="danger" if overdue else "secondary"))
     return cards

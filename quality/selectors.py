@@ -103,6 +103,21 @@ def monthly_trend(*, measure: str, level: str = SnapshotLevel.OFFICE, unit_key: 
     return list(values)
 
 
+def cases_visible_to(user, case_ids) -> set[int]:
+    """The ids among ``case_ids`` of the cases ``user`` may see (``restrict``), in one query: a
+    drill-down row links to its case only for these."""
+    from cases.models import Case
+
+    return set(Case.objects.restrict(user, "view").filter(pk__in=set(case_ids)).values_list("pk", flat=True))
+
+
+def plans_with_overdue_actions(*, user, today):
+    """Improvement plans in the user's scope with an open action past its due date: the home card's
+    figure and the plan list's ``?overdue=on`` rows."""
+    overdue = PlanAction.objects.filter(completed_on__isnull=True, due_on__lt=today).values("plan_id")
+    return ImprovementPlan.objects.restrict(user, "view").filter(status="active", pk__in=overdue)
+
+
 def plan_list():
     return ImprovementPlan.objects.select_related("owner").prefetch_related(
         Prefetch("actions", queryset=PlanAction.objects.select_related("owner"))

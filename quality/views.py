@@ -385,7 +385,15 @@ class ReviewDetailView(PermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         review = get_object_or_404(Review.objects.restrict(self.request.user, "view"), pk=self.kwargs["pk"])
-        context.update(review=review, criteria=review_summary(review))
+        criteria = review_summary(review)
+        # Each sampled case links to its page only where the user may see the case (issue 14.4);
+        # otherwise its number is shown without a link. One query for the whole sample.
+        samples = [s for c in criteria for s in c["samples"]]
+        visible = selectors.cases_visible_to(self.request.user, [s.case_id for s in samples])
+        for sample in samples:
+            sample.case_url = (reverse("cases:case_detail", args=[sample.case.case_number])
+                               if sample.case_id in visible else "")
+        context.update(review=review, criteria=criteria)
         return context
 
 
@@ -490,7 +498,10 @@ class PlanListView(PermissionMixin, ListView):
 
     def get_queryset(self):
         today = timezone.localdate()
-        return selectors.plan_list().filter(pk__in=ImprovementPlan.objects.restrict(self.request.user, "view")).annotate(
+        scope = ImprovementPlan.objects.restrict(self.request.user, "view")
+        if self.request.GET.get("overdue") == "on":  # the home card "Plans with overdue actions"
+            scope = selectors.plans_with_overdue_actions(user=self.request.user, today=today)
+        return selectors.plan_list().filter(pk__in=scope).annotate(
             overdue=Count("actions", filter=Q(actions__completed_on__isnull=True, actions__due_on__lt=today))
         ).order_by("status", "target_on", "id")
 

@@ -58,14 +58,26 @@ class ActionView(ServiceActionView):
 
 # --- my training ---------------------------------------------------------------------------------
 
+MY_TRAINING_FILTERS = {
+    "overdue": (ComplianceStatus.OVERDUE, ComplianceStatus.NEVER),
+    "due_soon": (ComplianceStatus.DUE_SOON,),
+}
+
+
 class MyTrainingView(LoginOnlyMixin, TemplateView):
     template_name = "training/my_training.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        required = selectors.my_required_training(user=user)
+        # ``?status=overdue`` / ``?status=due_soon``: the rows the home cards count (navigation.py).
+        shown = MY_TRAINING_FILTERS.get(self.request.GET.get("status", ""))
+        if shown is not None:
+            required = [r for r in required if r.status in shown]
         context.update(
-            required=selectors.my_required_training(user=user),
+            required=required,
+            required_filter=self.request.GET.get("status", "") if shown is not None else "",
             **selectors.my_training_lists(user=user),
             policies=selectors.policies_to_acknowledge(user=user),
             fti_current=selectors.fti_training_current(user),

@@ -8,13 +8,13 @@ from core.dates import add_months
 
 from ..choices import CaseStatus, OrderStatus, ReviewStatus
 from ..models import OrderReview, SupportOrder
-from ..services.reviews import REVIEW_CYCLE_MONTHS
+from ..services.reviews import review_cycle_months
 
 
 def orders_due_for_review(*, user, as_of: date) -> QuerySet[SupportOrder]:
-    """Active orders of open cases in effect for 36 months or more (45 CFR 303.8(b)(1)) with no
-    open review and no review completed in the last 36 months."""
-    cutoff = add_months(as_of, -REVIEW_CYCLE_MONTHS)
+    """Active orders of open cases in effect for the review cycle or more (36 months: 42 USC
+    666(a)(10)(A)(i); 45 CFR 303.8(b)(1)) with no open review and none completed within the cycle."""
+    cutoff = add_months(as_of, -review_cycle_months(as_of))
     recent_or_open = OrderReview.objects.filter(order__case=OuterRef("case")).filter(
         Q(status=ReviewStatus.OPEN) | Q(completed_on__gt=cutoff))
     return (

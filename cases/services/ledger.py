@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.business_days import add_business_days
 from core.db import ledger_writer, rows_insert
+from core.legal import legal_parameter
 from core.money import ZERO, parse_amount
 from core.services import event_record, events_bulk_record
 
@@ -61,8 +62,17 @@ from .assistance import spell_status_in_month
 if TYPE_CHECKING:
     from .ledger_closed_month import ClosedMonths
 
-# 42 USC 654b(c)(1); 45 CFR 302.32(b): distribute and disburse within 2 business days of receipt.
-DISBURSE_WITHIN_BUSINESS_DAYS = 2
+
+def disburse_within_business_days(received_on: date) -> int:
+    """Business days the State disbursement unit has to distribute and disburse a collection received
+    on ``received_on``: 2 under 42 USC 654b(c)(1) and 45 CFR 302.32(b), read from
+    ``core.LegalParameter`` ``us.disbursement.business_days`` on the day of receipt (issue 11.1)."""
+    return int(legal_parameter("us.disbursement.business_days", jurisdiction="US", on=received_on))
+
+
+def disbursement_due_by(received_on: date, jurisdiction: str) -> date:
+    """The day a family disbursement of a collection received on ``received_on`` is due."""
+    return add_business_days(received_on, disburse_within_business_days(received_on), jurisdiction)
 
 LOOKUP_CHUNK = 2000  # ids per IN list
 
@@ -330,7 +340,7 @@ def _family_disbursement(*, collection: Collection, case: Case, distribution: ru
     if family <= 0:
         return None
     return (case.pk, collection.pk, Payee.FAMILY, family, collection.received_on,
-            add_business_days(collection.received_on, DISBURSE_WITHIN_BUSINESS_DAYS, case.jurisdiction))
+            disbursement_due_by(collection.received_on, case.jurisdiction))
 
 
 def _hold_reason_for(case: Case | None, *, case_number: str, hold_reason: str) -> str:

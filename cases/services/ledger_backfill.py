@@ -43,7 +43,7 @@ from ..choices import (
 )
 from ..ledger_dates import month_start, next_month
 from ..models import Allocation, Case, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun, Obligation
-from .ledger import DISBURSE_WITHIN_BUSINESS_DAYS, collection_content_hash
+from .ledger import collection_content_hash, disburse_within_business_days
 from .ledger_accrual import _rows, _t, balances_refresh_derived, charges_accrue
 
 PROFILES = (("steady", 45), ("partial", 25), ("sporadic", 15), ("none", 15))
@@ -161,6 +161,7 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
     pass_through = rules.pass_through_table()
     lines: list[tuple[int, rules.Distribution]] = []
     moves: dict[int, list] = {}
+    disburse_days: dict[date, int] = {}
     for case_id, state in states.items():
         for n, (received_on, amount, source) in enumerate(_payments(state, month, last_day)):
             pass_left = ZERO
@@ -210,7 +211,10 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
         family = result.paid(payee=rules.FAMILY)
         if family > 0:
             state = states[case_id]
-            due_by = add_business_days(received_on, DISBURSE_WITHIN_BUSINESS_DAYS, state.jurisdiction)
+            days = disburse_days.get(received_on)
+            if days is None:  # one read of the legal parameter per receipt day, not per collection
+                days = disburse_days[received_on] = disburse_within_business_days(received_on)
+            due_by = add_business_days(received_on, days, state.jurisdiction)
             late = state.rng.random() < 0.03
             sent_on = due_by + timedelta(days=state.rng.randint(1, 4)) if late else due_by
             pending = sent_on >= on_time

@@ -25,7 +25,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from core.business_days import add_business_days
 from core.db import ledger_writer, rows_insert
 from core.money import ZERO
 from core.services import event_record
@@ -52,7 +51,6 @@ from ..models import (
     LedgerEntry,
 )
 from .ledger import (
-    DISBURSE_WITHIN_BUSINESS_DAYS,
     ENTRY_COLUMNS,
     SpellMap,
     _after_payment,
@@ -62,6 +60,7 @@ from .ledger import (
     allocation_description,
     arrears_bucket_for,
     collection_entry_description,
+    disbursement_due_by,
     overpayment_policy,
     spells_of,
     status_in,
@@ -255,7 +254,7 @@ def _write(*, case, redo, plans, live_allocations, live_entries, received, on, b
             disbursements.append(Disbursement(
                 case=case, collection=collection, payee=Payee.FAMILY, amount=family - sent,
                 received_on=collection.received_on,
-                due_by=add_business_days(collection.received_on, DISBURSE_WITHIN_BUSINESS_DAYS, case.jurisdiction)))
+                due_by=disbursement_due_by(collection.received_on, case.jurisdiction)))
         updates = {}
         if collection.hold_reason != hold_reason:
             updates["hold_reason"] = hold_reason

@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from core.legal import legal_parameter
 from core.money import money
 from core.services import event_record, saved_with_event
 
@@ -29,7 +30,12 @@ from ..guidelines.tables import TableGap
 from ..models import Obligation, OrderReview, SupportOrder
 from .work import work_item_create
 
-REVIEW_CYCLE_MONTHS = 36  # 45 CFR 303.8(b)(1): at least every three years
+
+def review_cycle_months(on: date) -> int:
+    """Months between reviews of an order: at least every 3 years (42 USC 666(a)(10)(A)(i); 45 CFR
+    303.8(b)(1)), read from ``core.LegalParameter`` ``us.review.cycle_months`` on ``on``."""
+    return int(legal_parameter("us.review.cycle_months", jurisdiction="US", on=on))
+
 CURRENT_KINDS = (ObligationKind.CURRENT_SUPPORT,)
 
 

@@ -36,6 +36,7 @@ from cases.models import Case, CaseParticipant, Collection, Employer
 from cases.services import CollectionItem, collections_post_batch
 from core.business_days import add_business_days
 from core.fields import blind_index
+from core.legal import legal_parameter
 from core.services import event_record
 
 from ..choices import FileVia, PaymentFileStatus
@@ -44,8 +45,6 @@ from ..nacha import NachaInvalid, PaymentEntry, parse, payment_entries
 
 log = logging.getLogger(__name__)
 
-# 42 USC 666(b)(6)(A)(i): the employer pays the SDU within 7 business days after the pay date.
-EMPLOYER_REMIT_BUSINESS_DAYS = 7
 HOLD_SSN_MISMATCH = "SSN in the payment does not match the case's NCP: review"
 MAX_FILE_BYTES = 25 * 1024 * 1024
 POST_CHUNK = 1000  # entries per collections_post_batch call (all inside the file's one transaction)
@@ -93,8 +92,14 @@ def entry_source_reference(payment: PaymentEntry, occurrence: int) -> str:
     return "IWO-" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
+def employer_remit_business_days(pay_date: date) -> int:
+    """42 USC 666(b)(6)(A)(i): the employer pays the SDU within 7 business days after the pay date;
+    read from ``core.LegalParameter`` ``us.withholding.employer_remit_business_days`` on the pay date."""
+    return int(legal_parameter("us.withholding.employer_remit_business_days", jurisdiction="US", on=pay_date))
+
+
 def remit_due_by(pay_date: date) -> date:
-    return add_business_days(pay_date, EMPLOYER_REMIT_BUSINESS_DAYS)
+    return add_business_days(pay_date, employer_remit_business_days(pay_date))
 
 
 def payment_file_receive(*, name: str, content: bytes, via: str, by: User | None = None, actor_label: str = "") -> PaymentFile:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Count, Sum
@@ -51,14 +50,14 @@ class CoordinatorDashboardView(PermissionMixin, ChartPageMixin, TemplateView):
                          "n": sum(c["n"] for c in cells), "arrears": sum(c["arrears"] for c in cells)})
         compliance = sel.timeframe_compliance(actions=actions, today=today)
         collections = sel.collections_month(user=user, today=today)
-        recon = sel.reconciliation_exceptions()
+        recon = sel.reconciliation_exceptions(user)
         context.update(
             today=today,
             delinquent=delinquent_totals,
             delinquent_url=reverse("enforcement:delinquent_cases"),
             stages=grid["stages"], rows=rows,
             due=sel.actions_due(actions=actions, today=today),
-            due_url=_url(queue, open="on", due_before=(today + timedelta(days=7)).isoformat()),
+            due_url=_url(queue, due_within="7"),
             compliance=compliance,
             overdue_url=_url(queue, overdue="on"),
             runs=sel.last_sweep_runs(),
@@ -66,7 +65,9 @@ class CoordinatorDashboardView(PermissionMixin, ChartPageMixin, TemplateView):
             collections=collections,
             collections_url=_url("cases:collection_list", received_from=collections["since"].isoformat()),
             recon=recon,
-            recon_url=_url("enforcement:reconciliationexception_list", status="open"),
+            # A figure links only to a list the user may open (the quality analyst may not).
+            recon_url=(_url("enforcement:reconciliationexception_list", status="open")
+                       if user.has_perm("enforcement.view_reconciliationexception") else ""),
             stuck_sweeps=sweep_runs_stuck(),
             stuck_accruals=accrual_runs_stuck() if user.has_perm("cases.view_ledgerrun") else {},
         )
