@@ -253,7 +253,7 @@ CaseEvent = event_choices("CaseEvent", """
     collections.redistributed demo.cases_seeded disbursements.swept fvi.override_granted fvi.override_used
     letter.returned letter.sent locate.attempted order.created order.established order.modified order.review_adjustment
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
-    person.merged work_item.created work_item.done work_item.reassigned case.document_attached
+    person.merged work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
 """, labels={
     "case.document_attached": "Document attached",
     "case.note_added": "Note added",

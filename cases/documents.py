@@ -44,8 +44,7 @@ class DocumentAttachView(CaseFormView):
         participants = CaseParticipant.objects.filter(case=self.case).select_related("person")
         return {**super().get_form_kwargs(), "participants": list(participants)}
 
-    def perform(self, form):
-        data = form.cleaned_data
+    def perform(self, data):
         people = {p.pk: p for p in Person.objects.filter(pk__in=[pk for pk in (data["person"],
                                                                                  data["shows_whereabouts_of"]) if pk])}
         document_attach(case=self.case, file=data["file"], kind=data["kind"], title=data["title"],

@@ -304,8 +304,8 @@ class LetterReturnedView(CaseFormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "sent": self.sent}
 
-    def perform(self, form):
-        services.letter_mark_returned(sent=self.sent, by=self.request.user, **form.cleaned_data)
+    def perform(self, data):
+        services.letter_mark_returned(sent=self.sent, by=cast(User, self.request.user), **data)
 
 
 class WorkItemCreateView(CaseFormView):

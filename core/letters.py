@@ -75,6 +75,11 @@ class Letterhead:
     hours: str
 
 
+def office_address_lines() -> list[str]:
+    """The office's address lines (``CASEWORKS_OFFICE_ADDRESS``, lines separated by "|")."""
+    return [line.strip() for line in settings.CASEWORKS_OFFICE_ADDRESS.split("|") if line.strip()]
+
+
 def letterhead(language: str | None = None) -> Letterhead:
     """The office as letters print it; the hours in ``language`` (``CASEWORKS_OFFICE_HOURS_<CODE>``)."""
     hours = settings.CASEWORKS_OFFICE_HOURS
@@ -82,7 +87,7 @@ def letterhead(language: str | None = None) -> Letterhead:
         hours = getattr(settings, "CASEWORKS_OFFICE_HOURS_BY_LANGUAGE", {}).get(language, hours)
     return Letterhead(
         name=settings.CASEWORKS_OFFICE_NAME,
-        address_lines=[line.strip() for line in settings.CASEWORKS_OFFICE_ADDRESS.split("|") if line.strip()],
+        address_lines=office_address_lines(),
         phone=settings.CASEWORKS_OFFICE_PHONE,
         hours=hours,
     )

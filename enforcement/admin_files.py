@@ -14,6 +14,8 @@ from .models import (
     DisbursementExportEntry,
     DisbursementReturn,
     NachaReturnFile,
+    OffsetCertification,
+    OffsetCollection,
     PartnerFile,
     PayeeAccount,
     PaymentFile,
@@ -113,3 +115,20 @@ class PartnerFileAdmin(_ReadOnlyAdmin):
     list_filter = ("kind", "direction", "status")
     search_fields = ("name", "sha256", "control_number")
     exclude = ("content",)
+
+
+@admin.register(OffsetCertification)
+class OffsetCertificationAdmin(_ReadOnlyAdmin):
+    """What was certified to the Federal Offset Program, with its date (read-only: written by the export)."""
+
+    list_display = ("certified_on", "case", "case_type", "transaction", "amount", "exclusions", "partner_file")
+    list_filter = ("case_type", "transaction")
+    date_hierarchy = "certified_on"
+
+
+@admin.register(OffsetCollection)
+class OffsetCollectionAdmin(_ReadOnlyAdmin):
+    """Federal tax offset collections as imported (FTI: IRS Publication 1075; read-only, administrators only)."""
+
+    list_display = ("offset_date", "case", "case_type", "transaction", "status", "joint_return", "partner_file")
+    list_filter = ("status", "case_type", "joint_return")

@@ -30,6 +30,7 @@ from fpdf import FPDF
 
 from cases.redaction import WITHHELD, mailing_address
 from core.business_days import add_business_days
+from core.letters import office_address_lines
 
 from .choices import IwoKind
 from .models import IncomeWithholdingOrder
@@ -358,7 +359,7 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
             pdf.label_value(fields[n + 1][0], fields[n + 1][1], half)
         pdf.set_xy(pdf.l_margin, y + 9.2)
     pdf.heading("CONTACT INFORMATION")
-    address = ", ".join(settings.CASEWORKS_OFFICE_ADDRESS)
+    address = ", ".join(office_address_lines())
     pdf.para(f"To Employer/Income Withholder: if you have questions, contact {office} by telephone "
              f"{settings.CASEWORKS_OFFICE_PHONE}; send this form to {office}, {address}.", size=7.8, h=3.6)
     pdf.para(f"To Employee/Obligor: if the employee/obligor has questions, contact {office} by telephone "
@@ -369,7 +370,7 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     """National Medical Support Notice, Part A: Notice to Withhold for Health Care Coverage
     (45 CFR 303.32(a); OMB 0970-0222)."""
     office = settings.CASEWORKS_OFFICE_NAME
-    office_address = ", ".join(settings.CASEWORKS_OFFICE_ADDRESS)
+    office_address = ", ".join(office_address_lines())
     ncp = iwo.case.ncp
     address = mailing_address(ncp) if ncp is not None else None
     if ncp is not None and ncp.family_violence:

@@ -94,7 +94,7 @@ def import_partner_file(self, partner_file_id: int, job_id: int | None = None) -
         partner_file_id=partner_file_id, resume=lease.takeover).status)
 
 
-@shared_task(name="enforcement.offset_joint_holds_release")
+@shared_task(name="enforcement.tasks.offset_joint_holds_release_task")
 def offset_joint_holds_release_task() -> int:
     """Daily: release joint-return federal tax offsets whose hold ended (45 CFR 303.72(h))."""
     from .services.partner_kinds.offset import offset_joint_holds_release

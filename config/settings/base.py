@@ -286,6 +286,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "cases.choices.OrderStatus",
         "ObligationKindEnum": "cases.choices.ObligationKind",
         "CollectionStatusEnum": "cases.choices.CollectionStatus",
+        "PartnerFileStatusEnum": "enforcement.choices.PartnerFileStatus",
     },
 }
 
@@ -332,11 +333,12 @@ CASEWORKS_WORKERS = {"interactive": env.int("CASEWORKS_WORKERS_INTERACTIVE", def
                      "nightly": env.int("CASEWORKS_WORKERS_NIGHTLY", default=4)}
 CASEWORKS_TASK_QUEUES = {
     "files": ["enforcement.import_payment_file", "enforcement.import_bank_statement",
-              "enforcement.export_disbursements"],
+              "enforcement.export_disbursements", "enforcement.import_partner_file"],
     "nightly": ["cases.accrue_charges", "cases.accrue_chunk", "cases.sweep_disbursements", "cases.locate_due_sweep",
                 "enforcement.tasks.nightly_sweep_task", "enforcement.tasks.sweep_chunk_task",
                 "quality.tasks.snapshot_task", "complaints.tasks.send_reminders_task",
-                "outreach.tasks.media_reminders_task", "training.tasks.compliance_reminders_task"],
+                "outreach.tasks.media_reminders_task", "training.tasks.compliance_reminders_task",
+                "enforcement.tasks.withholding_orders_task", "enforcement.tasks.offset_joint_holds_release_task"],
 }
 if CASEWORKS_CELERY_QUEUES:
     CELERY_TASK_DEFAULT_QUEUE = "interactive"
@@ -468,9 +470,7 @@ CASEWORKS_SDU = env.json("CASEWORKS_SDU", default={
     "CA": {"state": "California", "fips": "06", "payee": "California State Disbursement Unit",
            "address": ["PO Box 989067", "West Sacramento, CA 95798-9067"]},
 })
-# The issuing office as the IWO names it (the "sender" block and contact for employers).
-CASEWORKS_OFFICE_ADDRESS = env.list("CASEWORKS_OFFICE_ADDRESS", default=["80 Wolf Road", "Albany, NY 12205"])
-CASEWORKS_OFFICE_PHONE = env.str("CASEWORKS_OFFICE_PHONE", default="(518) 555-0100")
+# The issuing office as the IWO names it: CASEWORKS_OFFICE_NAME, _ADDRESS and _PHONE above (the letterhead), and its EIN.
 CASEWORKS_OFFICE_EIN = env.str("CASEWORKS_OFFICE_EIN", default="")
 
 

@@ -50,7 +50,8 @@ def test_each_app_names_its_own_choices():
 def test_label_for_reads_the_registry_and_spells_out_an_unknown_verb():
     assert label_for("collection.posted") == "Collection posted"
     assert label_for("enforcement.action_contest_window_opened") == "Enforcement action contest window opened"
-    assert label_for("fvi.override_granted") == "FVI override granted"
+    assert label_for("fvi.override_granted") == "Court override of the family violence indicator recorded"
+    assert label_for("fvi.merge_something") == "FVI merge something"  # an unlisted verb, spelled out
     assert label_for("someapp.thing_done") == "Someapp thing done"
 
 

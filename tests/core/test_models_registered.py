@@ -17,6 +17,7 @@ from accounts.choices import Role
 # Written only by code, append-only or replaced wholesale, never edited by a person: the row itself
 # (or the domain events its writer records) is the audit trail, so field history would add nothing.
 NO_HISTORY = {
+    "enforcement.EiwoControl",  # a control number drawn once from a sequence, never edited
     "core.DomainEvent",  # the event log itself
     "core.AccessLog",  # access log
     "core.Job",  # background job outbox and leases, written by workers (a heartbeat every few seconds)
