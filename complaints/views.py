@@ -20,6 +20,7 @@ from core import throttle
 from core.charts import svg_response
 from core.csv import csv_response
 from core.forms import apply_service_errors
+from core.http import content_disposition
 from core.letters import letter_context
 from core.lists import ListViewMixin
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, PublicMixin, ServiceActionView
@@ -282,7 +283,7 @@ class ExtensionLetterPdfView(ExtensionLetterView):
         if not complaint.was_extended:
             return super().get(request, *args, **kwargs)
         response = HttpResponse(letter_pdf(extension_letter(complaint)), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="extension-{complaint.number}.pdf"'
+        response["Content-Disposition"] = content_disposition(f"extension-{complaint.number}.pdf", inline=True)
         return response
 
 
@@ -305,7 +306,7 @@ class AcknowledgementLetterPdfView(AcknowledgementLetterView):
     def get(self, request, *args, **kwargs):
         complaint = self.get_complaint()
         response = HttpResponse(letter_pdf(acknowledgement_letter(complaint)), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="acknowledgement-{complaint.number}.pdf"'
+        response["Content-Disposition"] = content_disposition(f"acknowledgement-{complaint.number}.pdf", inline=True)
         return response
 
 
@@ -401,7 +402,7 @@ class ResolutionNoticePdfView(ResolutionNoticeView):
         if complaint.resolved_on is None:
             return super().get(request, *args, **kwargs)
         response = HttpResponse(notice_pdf(complaint), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="resolution-{complaint.number}.pdf"'
+        response["Content-Disposition"] = content_disposition(f"resolution-{complaint.number}.pdf", inline=True)
         return response
 
 

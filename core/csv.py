@@ -22,6 +22,8 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 
+from core.http import safe_filename
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
@@ -79,7 +81,7 @@ def csv_response(filename: str, header: Sequence[Any] | None, rows: Iterable[Ite
                  stream: bool = True) -> HttpResponse | StreamingHttpResponse:
     """A ``text/csv`` attachment. Streamed by default, so ``rows`` may be a generator read while
     sending (a list view's whole queryset); ``stream=False`` for a small report held in memory."""
-    safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename) or "export.csv"
+    safe_name = safe_filename(filename, default="export.csv")
     lines = csv_lines(header, rows)
     content_type = "text/csv; charset=utf-8"
     response = (StreamingHttpResponse(lines, content_type=content_type) if stream

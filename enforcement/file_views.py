@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.models import User
+from core.http import content_disposition
 from core.jobs import job_enqueue
 from core.services import sensitive_read_record
 from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
@@ -141,7 +142,7 @@ class DisbursementExportDownloadView(PermissionMixin, View):
         export = get_object_or_404(DisbursementExport.objects.restrict(request.user, "view"), pk=pk)
         sensitive_read_record(request=request, obj=export, fields=["content"])
         response = HttpResponse(export.content, content_type="text/plain; charset=us-ascii")
-        response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+        response["Content-Disposition"] = content_disposition(f"{export.file_name}")
         response["Cache-Control"] = "no-store"
         return response
 

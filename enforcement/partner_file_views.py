@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from cases.access import can_view_fti
+from core.http import content_disposition
 from core.services import sensitive_read_record
 from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
 
@@ -118,7 +119,7 @@ class PartnerFileDownloadView(PermissionMixin, View):
         sensitive_read_record(request=request, obj=partner_file, fields=["content"],
                               detail={"kind": partner_file.kind})
         response = HttpResponse(bytes(partner_file.content), content_type="text/plain; charset=us-ascii")
-        response["Content-Disposition"] = f'attachment; filename="{partner_file.name}"'
+        response["Content-Disposition"] = content_disposition(f"{partner_file.name}")
         response["Cache-Control"] = "no-store"
         return response
 

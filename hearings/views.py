@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from cases.selectors import case_by_number
 from complaints.models import Complaint
+from core.http import content_disposition
 from core.letters import letter_context, letter_pdf
 from core.lists import ListViewMixin
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
@@ -251,7 +252,7 @@ class LetterPdfView(LetterView):
     def get(self, request, *args, **kwargs):
         letter = self.get_letter()
         response = HttpResponse(letter_pdf(hearing_letter(letter)), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{letter.request.number}-{letter.kind}-{letter.party}.pdf"'
+        response["Content-Disposition"] = content_disposition(f"{letter.request.number}-{letter.kind}-{letter.party}.pdf", inline=True)
         response["Cache-Control"] = "no-store"
         return response
 

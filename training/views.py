@@ -21,6 +21,7 @@ from django.views.generic import DetailView, TemplateView
 from accounts.models import User
 from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
+from core.http import content_disposition
 from core.lists import BulkActionMixin, ListViewMixin
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, ServiceActionView
 
@@ -522,7 +523,7 @@ class CertificatePdfView(CertificateMixin, View):
     def get(self, request, number):
         completion = self.get_completion()
         response = HttpResponse(certificate_pdf(completion), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="certificate-{completion.certificate_number}.pdf"'
+        response["Content-Disposition"] = content_disposition(f"certificate-{completion.certificate_number}.pdf", inline=True)
         return response
 
 

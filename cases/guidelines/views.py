@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView
 
+from core.http import content_disposition
 from core.views import LoginOnlyMixin
 
 from . import ca_guideline, ny_guideline
@@ -87,7 +88,7 @@ class _WorksheetPdfMixin:
         body = worksheet_pdf(title=self.title, subtitle=self.subtitle, inputs=inputs, columns=self.columns,
                              lines=result.lines(), notes=result.notes, parameters=result.parameters)
         response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{self.filename}"'
+        response["Content-Disposition"] = content_disposition(f"{self.filename}", inline=True)
         response["Cache-Control"] = "no-store"
         return response
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.dates import add_months
+from core.http import content_disposition
 from core.views import PermissionMixin
 
 from .. import selectors
@@ -82,7 +83,7 @@ class CaseStatementPdfView(StatementMixin, TemplateView):
         body = statement_pdf(statement)
         response = HttpResponse(body, content_type="application/pdf")
         name = f"statement-{self.case.case_number}-{statement.start:%Y%m%d}-{statement.end:%Y%m%d}.pdf"
-        response["Content-Disposition"] = f'inline; filename="{name}"'
+        response["Content-Disposition"] = content_disposition(f"{name}", inline=True)
         response["Cache-Control"] = "no-store"
         return response
 

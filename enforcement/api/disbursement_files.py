@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from core.api.views import PartnerAPIView
+from core.http import content_disposition
 from core.models import AccessLog
 from core.services import access_log_record
 
@@ -55,6 +56,6 @@ class DisbursementFileContentAPIView(PartnerAPIView):
         access_log_record(kind=AccessLog.Kind.SENSITIVE_READ, request=request._request,
                           username=f"api:{self.agency or 'partner'}"[:150], obj=export, fields=["content"])
         response = HttpResponse(export.content.encode("ascii"), content_type="text/plain; charset=us-ascii")
-        response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+        response["Content-Disposition"] = content_disposition(f"{export.file_name}")
         response["Cache-Control"] = "no-store"
         return response

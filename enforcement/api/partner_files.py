@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from accounts.choices import AgencyKind
 from core.api.views import PartnerAPIView, PartnerListRetrieveViewSet
+from core.http import content_disposition
 from core.models import AccessLog
 from core.services import access_log_record
 
@@ -104,6 +105,11 @@ def _refused(reasons: list[str], kind: str) -> Response:
 class PartnerFileImportAPIView(PartnerAPIView):
     scope_resource = "partner_files"
     parser_classes = [MultiPartParser, FormParser]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if kwargs.get("kind") not in {k.kind for k in inbound_kinds()}:
+            raise Http404  # no such kind, whatever the method (``/partner-files/abc/`` is not a file either)
 
     @extend_schema(
         operation_id="partner_files_import",
@@ -197,6 +203,6 @@ class PartnerFileContentAPIView(PartnerAPIView):
         if partner_file.direction == PartnerFileDirection.OUTBOUND:
             partner_file_fetched(partner_file=partner_file, agency=self.agency)
         response = HttpResponse(bytes(partner_file.content), content_type="text/plain; charset=us-ascii")
-        response["Content-Disposition"] = f'attachment; filename="{partner_file.name}"'
+        response["Content-Disposition"] = content_disposition(f"{partner_file.name}")
         response["Cache-Control"] = "no-store"
         return response

@@ -19,6 +19,7 @@ from accounts.models import User
 from cases.redaction import WITHHELD, whereabouts_shown
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.forms import SelectedRowsForm
+from core.http import content_disposition
 from core.letters import letter_context
 from core.lists import BulkActionMixin, ListViewMixin
 from core.models import DomainEvent
@@ -176,7 +177,7 @@ class ActionNoticeView(PermissionMixin, ScopedQuerysetMixin, DetailView):
 class ActionNoticePdfView(ActionNoticeView):
     def render_to_response(self, context, **response_kwargs):
         response = HttpResponse(notice_pdf(self.object, language=self.letter_language()), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="notice-{self.object.reference}.pdf"'
+        response["Content-Disposition"] = content_disposition(f"notice-{self.object.reference}.pdf", inline=True)
         response["Cache-Control"] = "no-store"
         return response
 

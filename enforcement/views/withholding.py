@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import DetailView
 
 from cases.redaction import WITHHELD, whereabouts_shown
+from core.http import content_disposition
 from core.services import sensitive_read_record
 from core.views import PermissionMixin, ScopedQuerysetMixin
 
@@ -65,7 +66,7 @@ class IwoPdfView(IwoDetailView):
         sensitive_read_record(request=self.request, obj=iwo, fields=["obligor_ssn", "obligor_birth_date", "employer"],
                               person=iwo.case.ncp, detail={"document": "IWO PDF", "control_number": iwo.control_number})
         response = HttpResponse(iwo_pdf(iwo), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="iwo-{iwo.control_number}.pdf"'
+        response["Content-Disposition"] = content_disposition(f"iwo-{iwo.control_number}.pdf", inline=True)
         response["Cache-Control"] = "no-store"
         return response
 

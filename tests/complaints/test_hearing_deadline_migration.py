@@ -22,8 +22,23 @@ def test_stated_deadlines_are_lengthened_never_shortened():
                              hearing_deadline=date(2027, 3, 31), outcome="not_upheld", resolution_explanation="e")
     open_one = ComplaintFactory()
     migration = import_module("complaints.migrations.0003_hearing_deadline_from_receipt")
-    migration.lengthen(apps, SimpleNamespace(connection=connection))
+    migration.lengthen(_AppsWithoutDeadlineRows(), SimpleNamespace(connection=connection))
     for c in (short, later, open_one):
         c.refresh_from_db()
     assert (short.hearing_deadline, later.hearing_deadline, open_one.hearing_deadline) == (
         date(2027, 2, 23), date(2027, 3, 31), None)
+
+
+class _NoRows:
+    """``DeadlineSetting.objects`` as migration 0003 saw it on an office that never changed a row
+    (the table itself is gone since complaints 0004 moved deadlines to core.LegalParameter)."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None if name == "first" else self
+
+
+class _AppsWithoutDeadlineRows:
+    def get_model(self, app_label, model_name):
+        if model_name == "DeadlineSetting":
+            return SimpleNamespace(objects=_NoRows())
+        return apps.get_model(app_label, model_name)
