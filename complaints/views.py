@@ -273,6 +273,7 @@ class ExtensionLetterView(PermissionMixin, ComplaintMixin, TemplateView):
         return self.render_to_response({
             **letter_context(extension_letter(complaint)),
             "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+            "back_label": "Back to the complaint",
             "pdf_url": reverse("complaints:extension_letter_pdf", kwargs={"number": complaint.number}),
         })
 
@@ -298,6 +299,7 @@ class AcknowledgementLetterView(PermissionMixin, ComplaintMixin, TemplateView):
         return self.render_to_response({
             **letter_context(acknowledgement_letter(complaint)),
             "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+            "back_label": "Back to the complaint",
             "pdf_url": reverse("complaints:acknowledgement_letter_pdf", kwargs={"number": complaint.number}),
         })
 
@@ -392,6 +394,7 @@ class ResolutionNoticeView(PermissionMixin, ComplaintMixin, TemplateView):
         return self.render_to_response({
             **letter_context(resolution_letter(complaint)), "complaint": complaint,
             "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+            "back_label": "Back to the complaint",
             "pdf_url": reverse("complaints:resolution_notice_pdf", kwargs={"number": complaint.number}),
         })
 

@@ -72,7 +72,7 @@ _PREFIXES = itertools.cycle(FORMULA_STARTS)
 def _free_text_fields(model) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields
             if isinstance(f, models.CharField | models.TextField) and not f.choices and not f.primary_key
-            and f.name not in ("password", "number", "jurisdiction")  # numbers and profiles are the system's own
+            and f.name not in ("password", "number", "jurisdiction", "criterion", "key")  # codes the system keys on
             and type(f).__module__.startswith("django.")]
 
 

@@ -44,7 +44,7 @@ def test_enrol_attend_complete_certificate(sign_in, live_server, make_user):
     # the caseworker finds the certificate on "my training"
     page = sign_in("caseworker")
     page.get_by_role("link", name="My training").click()
-    page.get_by_role("link", name="Certificate: Distribution rules in practice").click()
+    page.get_by_role("link", name="View certificate: Distribution rules in practice", exact=True).click()
     assert page.get_by_test_id("certificate-name").inner_text() == "Caseworker_User"
     assert page.get_by_test_id("certificate-course").inner_text() == "Distribution rules in practice"
     completion = CourseCompletion.objects.get()

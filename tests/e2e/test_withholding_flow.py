@@ -38,6 +38,6 @@ def test_active_action_shows_its_iwo_and_takes_a_lump_sum(sign_in, live_server):
     page.get_by_label("Amount to withhold from the lump sum").fill("1250.00")
     page.get_by_role("button", name="Issue lump sum order").click()
     expect(page.get_by_test_id("iwo-table")).to_contain_text("LUM")
-    page.get_by_role("link", name=iwo.control_number).click()
+    page.get_by_role("link", name=iwo.control_number, exact=True).click()
     expect(page.get_by_test_id("iwo-remittance")).to_have_text(action.case.case_number)
     _shots(page, "iwo-detail")
