@@ -125,6 +125,8 @@ class PartnerFileImportAPIView(PartnerAPIView):
                                  description="Too large to import during the request: queued; poll `status_url`."),
             400: OpenApiResponse(PartnerFileReportSerializer,
                                  description="Refused: `errors` lists each problem with its line; nothing recorded."),
+            405: OpenApiResponse(description="The path names a stored file (a number), not a kind: a file "
+                                             "takes no POST."),
         },
         description="Send a partner file. The whole file is checked against its published layout before "
                     "anything is recorded; a file with any error is refused whole.",
