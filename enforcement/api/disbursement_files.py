@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -52,6 +52,8 @@ class DisbursementFileContentAPIView(PartnerAPIView):
         description="Download a family disbursement file again, at any time.",
     )
     def get(self, request, pk: int):
+        if request.query_params.get("format", "txt") not in ("json", "txt"):
+            raise Http404  # an unknown or empty ``format`` names no representation (as DRF answers an unknown one)
         export = get_object_or_404(DisbursementExport.objects.only("pk", "file_name", "content"), pk=pk)
         access_log_record(kind=AccessLog.Kind.SENSITIVE_READ, request=request._request,
                           username=f"api:{self.agency or 'partner'}"[:150], obj=export, fields=["content"])

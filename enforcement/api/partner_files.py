@@ -198,6 +198,8 @@ class PartnerFileContentAPIView(PartnerAPIView):
         description="Download a partner file. Every fetch is written to the access log with the agency's name.",
     )
     def get(self, request, pk: int):
+        if request.query_params.get("format", "txt") not in ("json", "txt"):
+            raise Http404  # an unknown or empty ``format`` names no representation (as DRF answers an unknown one)
         partner_file = get_object_or_404(PartnerFile.objects.restrict(request.user, "view"), pk=pk)
         access_log_record(kind=AccessLog.Kind.SENSITIVE_READ, request=request._request,
                           username=f"api:{self.agency or 'partner'}"[:150], obj=partner_file, fields=["content"],
