@@ -4,9 +4,17 @@ Subclass these for every partner endpoint and set ``scope_resource``: GET needs
 ``<resource>:read`` and writes need ``<resource>:write`` (accounts.api.permissions.HasScope).
 """
 
+import json
+
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpResponse
 from rest_framework import generics, mixins, viewsets
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
+
+from core.http import content_disposition
+from core.models import AccessLog
+from core.services import access_log_record
 
 
 class PartnerViewMixin:
@@ -44,3 +52,37 @@ class PartnerReadOnlyViewSet(PartnerViewMixin, viewsets.ReadOnlyModelViewSet):
 class PartnerListRetrieveViewSet(PartnerViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                  viewsets.GenericViewSet):
     pass
+
+
+class PlainTextFileRenderer(BaseRenderer):
+    """Lets a client ask for ``text/plain``; errors are still JSON text."""
+
+    media_type = "text/plain"
+    format = "txt"
+    charset = "us-ascii"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, str | bytes):
+            return data
+        return json.dumps(data)
+
+
+class StoredFileAPIView(PartnerAPIView):
+    """``GET …/<id>/content/``: a stored file byte for byte (``text/plain``), each fetch written to
+    the access log with the agency's name. ``?format=`` names ``txt`` or ``json`` (errors) only."""
+
+    renderer_classes = [JSONRenderer, PlainTextFileRenderer]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.query_params.get("format", "txt") not in ("json", "txt"):
+            raise Http404  # an unknown or empty format names no representation (as DRF answers an unknown one)
+
+    def file_response(self, obj, *, content: bytes, name: str, detail: dict | None = None) -> HttpResponse:
+        access_log_record(kind=AccessLog.Kind.SENSITIVE_READ, request=self.request._request,
+                          username=f"api:{self.agency or 'partner'}"[:150], obj=obj, fields=["content"],
+                          detail=detail or {})
+        response = HttpResponse(content, content_type="text/plain; charset=us-ascii")
+        response["Content-Disposition"] = content_disposition(name)
+        response["Cache-Control"] = "no-store"
+        return response

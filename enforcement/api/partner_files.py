@@ -13,25 +13,20 @@ state office's key.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from accounts.choices import AgencyKind
-from core.api.views import PartnerAPIView, PartnerListRetrieveViewSet
-from core.http import content_disposition
-from core.models import AccessLog
-from core.services import access_log_record
+from core.api.views import PartnerAPIView, PartnerListRetrieveViewSet, StoredFileAPIView
 
 from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerRoute
 from ..filtersets import PartnerFileFilterSet
@@ -173,22 +168,8 @@ class PartnerFileViewSet(PartnerListRetrieveViewSet):
         return super().get_queryset().restrict(self.request.user, "view")  # the key's counties
 
 
-class PartnerFileRenderer(BaseRenderer):
-    """Lets a client ask for ``text/plain``; errors are still JSON text."""
-
-    media_type = "text/plain"
-    format = "txt"
-    charset = "us-ascii"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, str | bytes):
-            return data
-        return json.dumps(data)
-
-
-class PartnerFileContentAPIView(PartnerAPIView):
+class PartnerFileContentAPIView(StoredFileAPIView):
     scope_resource = "partner_files"
-    renderer_classes = [JSONRenderer, PartnerFileRenderer]
 
     @extend_schema(
         operation_id="partner_files_content",
@@ -198,15 +179,8 @@ class PartnerFileContentAPIView(PartnerAPIView):
         description="Download a partner file. Every fetch is written to the access log with the agency's name.",
     )
     def get(self, request, pk: int):
-        if request.query_params.get("format", "txt") not in ("json", "txt"):
-            raise Http404  # an unknown or empty ``format`` names no representation (as DRF answers an unknown one)
         partner_file = get_object_or_404(PartnerFile.objects.restrict(request.user, "view"), pk=pk)
-        access_log_record(kind=AccessLog.Kind.SENSITIVE_READ, request=request._request,
-                          username=f"api:{self.agency or 'partner'}"[:150], obj=partner_file, fields=["content"],
-                          detail={"kind": partner_file.kind, "direction": partner_file.direction})
         if partner_file.direction == PartnerFileDirection.OUTBOUND:
             partner_file_fetched(partner_file=partner_file, agency=self.agency)
-        response = HttpResponse(bytes(partner_file.content), content_type="text/plain; charset=us-ascii")
-        response["Content-Disposition"] = content_disposition(f"{partner_file.name}")
-        response["Cache-Control"] = "no-store"
-        return response
+        return self.file_response(partner_file, content=bytes(partner_file.content), name=partner_file.name,
+                                  detail={"kind": partner_file.kind, "direction": partner_file.direction})

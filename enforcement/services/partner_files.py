@@ -33,7 +33,7 @@ import hashlib
 import importlib
 import logging
 import pkgutil
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -45,10 +45,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.choices import CaseStatus, ParticipantRole
+from cases.models import CaseParticipant
+from core.fields import blind_index
 from core.services import event_record
 
 from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerRoute
 from ..interchange.fixedwidth import FixedWidthError, Record, decode, get_layout, read, write
+
+SSN_CHUNK = 20_000  # SSNs per IN query when a file is matched to NCPs
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +89,22 @@ class ImportContext:
         if self.counties is None:
             return Q()
         return Q(**{f"{prefix}county__in": self.counties})
+
+    def ncp_cases_by_ssn(self, ssns, *fields: str) -> tuple[dict[str, str], dict[str, list[tuple]]]:
+        """Match a file's SSNs to the NCPs of open cases within the file's reach, through the blind
+        index, set-based (one ``IN`` query per 20,000 SSNs, not one per record). Returns the blind
+        index of each SSN and, per index, a tuple of ``fields`` (``values_list`` names) per case."""
+        index_of = {ssn: blind_index(ssn) for ssn in set(ssns)}
+        indexes = sorted(set(index_of.values()))
+        cases: dict[str, list[tuple]] = defaultdict(list)
+        for start in range(0, len(indexes), SSN_CHUNK):
+            for index, *rest in (CaseParticipant.objects
+                                 .filter(self.case_q("case__"), role=ParticipantRole.NCP, case__status=CaseStatus.OPEN,
+                                         person__ssn_index__in=indexes[start:start + SSN_CHUNK],
+                                         person__merged_into__isnull=True)
+                                 .values_list("person__ssn_index", *fields).order_by("case_id")):
+                cases[index].append(tuple(rest))
+        return index_of, cases
 
     def add_total(self, name: str, amount: Decimal) -> None:
         self.totals[name] = self.totals.get(name, Decimal("0.00")) + amount

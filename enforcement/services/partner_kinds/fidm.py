@@ -18,16 +18,13 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from cases.choices import CaseStatus, ParticipantRole
-from cases.models import CaseBalance, CaseParticipant, WorkItem
+from cases.models import CaseBalance, WorkItem
 from core.fields import blind_index
 
 from ...choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, PartnerFileDirection, Remedy
 from ...models import BankMatch, EnforcementAction, RemedyRule
 from ..partner_files import ImportContext, register_partner_file_kind
 from ..sweep import action_timeframe_days
-
-CHUNK = 20_000
 
 
 def _compare(value, comparison: str, threshold) -> bool:
@@ -61,16 +58,9 @@ def fidm_import(context: ImportContext) -> None:
     today = timezone.localdate()
     institution = context.records[0]
     accounts = [r for r in context.records if r.type == "account"]
-    index_of = {ssn: blind_index(ssn) for ssn in {r["ssn"] for r in accounts}}
-    ncp_cases: dict[str, list[tuple]] = defaultdict(list)
-    indexes = sorted(set(index_of.values()))
-    for start in range(0, len(indexes), CHUNK):
-        for row in (CaseParticipant.objects
-                    .filter(context.case_q("case__"), role=ParticipantRole.NCP, case__status=CaseStatus.OPEN,
-                            person__ssn_index__in=indexes[start:start + CHUNK], person__merged_into__isnull=True)
-                    .values_list("person__ssn_index", "person_id", "person__family_violence", "case_id",
-                                 "case__jurisdiction", "case__caseworker_id").order_by("case_id")):
-            ncp_cases[row[0]].append(row[1:])
+    index_of, ncp_cases = context.ncp_cases_by_ssn(
+        (r["ssn"] for r in accounts), "person_id", "person__family_violence", "case_id", "case__jurisdiction",
+        "case__caseworker_id")
     matched = [r for r in accounts if index_of[r["ssn"]] in ncp_cases]
     context.counts["matched"] = len(matched)
     context.counts["unmatched"] = len(accounts) - len(matched)

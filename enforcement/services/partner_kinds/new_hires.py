@@ -26,16 +26,14 @@ action's partner name no employer.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 from django.utils import timezone
 
-from cases.choices import CaseStatus, LocateResult, LocateSource, OrderStatus, ParticipantRole, WorkItemStatus
+from cases.choices import LocateResult, LocateSource, OrderStatus, WorkItemStatus
 from cases.models import (
     Address,
     CaseBalance,
-    CaseParticipant,
     Employer,
     Employment,
     LocateAttempt,
@@ -43,7 +41,6 @@ from cases.models import (
     WorkItem,
 )
 from core.business_days import add_business_days
-from core.fields import blind_index
 from core.models import DomainEvent
 from core.services import events_bulk_record
 
@@ -97,18 +94,10 @@ def new_hires_import(context: ImportContext) -> None:
     entered_on: date = min(header["date_stamp"], timezone.localdate())
     today = timezone.localdate()
     w4s = [r for r in context.records if r.type == "w4"]
-    index_of = {ssn: blind_index(ssn) for ssn in {r["employee_ssn"] for r in w4s}}
-
     # The NCPs of open cases with these SSNs (within the file's reach), a few IN queries.
-    ncp_cases: dict[str, list[tuple]] = defaultdict(list)
-    for chunk in _chunks(sorted(set(index_of.values()))):
-        rows = (CaseParticipant.objects
-                .filter(context.case_q("case__"), role=ParticipantRole.NCP, person__ssn_index__in=chunk,
-                        person__merged_into__isnull=True, case__status=CaseStatus.OPEN)
-                .values_list("person__ssn_index", "person_id", "person__family_violence", "case_id",
-                             "case__jurisdiction", "case__ncp_located_on", "case__caseworker_id"))
-        for index, *rest in rows:
-            ncp_cases[index].append(tuple(rest))
+    index_of, ncp_cases = context.ncp_cases_by_ssn(
+        (r["employee_ssn"] for r in w4s), "person_id", "person__family_violence", "case_id", "case__jurisdiction",
+        "case__ncp_located_on", "case__caseworker_id")
 
     matched = [r for r in w4s if index_of[r["employee_ssn"]] in ncp_cases]
     context.counts["matched"] = len(matched)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -42,7 +42,6 @@ from django.utils import timezone
 from cases.choices import CaseStatus, CollectionSource, ParticipantRole, ReceivedVia
 from cases.models import Address, CaseParticipant, Person, WorkItem
 from cases.services import CollectionItem, collections_post_batch
-from core.fields import blind_index
 from core.legal import legal_parameter
 
 from ...choices import (
@@ -193,17 +192,9 @@ def _reference(record, occurrence: int) -> str:
 def offset_collections_import(context: ImportContext) -> None:
     today = timezone.localdate()
     records = [r for r in context.records if r.type == "collection"]
-    index_of = {ssn: blind_index(ssn) for ssn in {r["ssn"] for r in records}}
-    ncp_cases: dict[str, list[tuple]] = defaultdict(list)
-    indexes = sorted(set(index_of.values()))
-    for start in range(0, len(indexes), CHUNK):
-        for row in (CaseParticipant.objects
-                    .filter(context.case_q("case__"), role=ParticipantRole.NCP, case__status=CaseStatus.OPEN,
-                            person__ssn_index__in=indexes[start:start + CHUNK], person__merged_into__isnull=True)
-                    .values_list("person__ssn_index", "person_id", "case_id", "case__case_number",
-                                 "case__balance__assigned_arrears", "case__balance__unassigned_arrears")
-                    .order_by("case_id")):
-            ncp_cases[row[0]].append(row[1:])
+    index_of, ncp_cases = context.ncp_cases_by_ssn(
+        (r["ssn"] for r in records), "person_id", "case_id", "case__case_number", "case__balance__assigned_arrears",
+        "case__balance__unassigned_arrears")
     occurrences: Counter = Counter()
     items: list[CollectionItem] = []
     rows: list[OffsetCollection] = []
