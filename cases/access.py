@@ -40,3 +40,22 @@ def fti_reads_record(*, request, collections, user=None) -> int:
                               person=people.get(payers.get(collection.case_id)),
                               detail={"source": collection.source, "amount": str(collection.amount)})
     return len(shown)
+
+
+def person_shown(*, request, person):
+    """What a person page shows of ``person`` to ``request.user``: whether the SSN is shown, and
+    the FVI-redacted card (``cases.redaction.person_card``). The date of birth, an SSN shown and
+    the card's revealed fields are recorded as one sensitive read."""
+    from core.services import sensitive_read_record
+
+    from .redaction import person_card
+
+    show_ssn = can_view_ssn(request.user)
+    card = person_card(person=person, user=request.user)
+    revealed = ["date_of_birth"] if person.date_of_birth else []
+    if show_ssn and person.ssn:
+        revealed.append("ssn")
+    revealed += card.revealed_fields
+    if revealed:
+        sensitive_read_record(request=request, obj=person, fields=revealed)
+    return show_ssn, card

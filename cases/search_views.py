@@ -6,13 +6,13 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from core.models import DomainEvent
-from core.services import access_log_record, sensitive_read_record
+from core.services import access_log_record
 from core.views import PermissionMixin
 
-from .access import can_view_ssn
+from .access import person_shown
 from .choices import ParticipantRole
 from .models import CaseParticipant, LocateAttempt, Person
-from .redaction import locate_notes, person_card
+from .redaction import locate_notes
 from .search import SearchQueryError, search, visible_cases, visible_people
 
 
@@ -78,14 +78,7 @@ class PersonView(PermissionMixin, TemplateView):
             attempt.notes_shown = locate_notes(attempt)
         events = list(DomainEvent.objects.filter(subject_type__app_label="cases", subject_type__model="person",
                                                  subject_id=person.pk).select_related("actor")[:50])
-        show_ssn = can_view_ssn(user)
-        card = person_card(person=person, user=user)
-        revealed = ["date_of_birth"] if person.date_of_birth else []
-        if show_ssn and person.ssn:
-            revealed.append("ssn")
-        revealed += card.revealed_fields
-        if revealed:
-            sensitive_read_record(request=self.request, obj=person, fields=revealed)
+        show_ssn, card = person_shown(request=self.request, person=person)
         context.update({
             "person": person, "participations": participations, "attempts": attempts, "events": events,
             "show_ssn": show_ssn, "card": card,

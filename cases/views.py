@@ -18,18 +18,16 @@ from accounts.models import User
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.forms import apply_service_errors
 from core.lists import BulkActionMixin, ListViewMixin
-from core.services import sensitive_read_record
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import forms, selectors, services
-from .access import can_view_ssn, fti_reads_record
+from .access import fti_reads_record, person_shown
 from .choices import CaseStatus, ParticipantRole, WorkItemKind, WorkItemStatus
 from .deadlines import deadline_state
 from .exceptions import CollectionConflict
 from .filtersets import CaseFilterSet, WorkItemFilterSet
 from .models import Case, FviOverride, Person, WorkItem
 from .models.scope import user_county
-from .redaction import person_card
 
 
 class CaseMixin:
@@ -381,14 +379,7 @@ class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         participant = get_object_or_404(self.case.participants.select_related("person"), person_id=self.kwargs["person_id"])
         person: Person = participant.person
-        show_ssn = can_view_ssn(self.request.user)
-        card = person_card(person=person, user=self.request.user)
-        revealed = ["date_of_birth"] if person.date_of_birth else []
-        if show_ssn and person.ssn:
-            revealed.append("ssn")
-        revealed += card.revealed_fields
-        if revealed:
-            sensitive_read_record(request=self.request, obj=person, fields=revealed)
+        show_ssn, card = person_shown(request=self.request, person=person)
         context.update({
             "participant": participant, "person": person, "show_ssn": show_ssn, "card": card,
             "overrides": list(person.fvi_overrides.filter(used_at__isnull=True)) if card.protected else [],
