@@ -15,7 +15,7 @@ from django.db import connection
 from cases.models import CaseParticipant, Person, WorkItem
 from enforcement.choices import ActionStatus, FileVia, PartnerFileStatus, Remedy
 from enforcement.interchange.fixedwidth import get_layout, write_text
-from enforcement.models import BankMatch, EnforcementAction
+from enforcement.models import BankMatch, EnforcementAction, RemedyRule
 from enforcement.services.actions import action_activate, action_end, action_notice_issue
 from enforcement.services.partner_files import partner_file_submit
 from tests.enforcement.factories import delinquent_case
@@ -83,6 +83,22 @@ def test_no_levy_when_the_rule_is_not_met():
     partner_file = submit(fidm_file([account(ncp_of(case).ssn)]))
     assert partner_file.counts["matched"] == 1 and partner_file.counts.get("levies_proposed") == 0
     assert not EnforcementAction.objects.filter(case=case, remedy=Remedy.BANK_LEVY).exists()
+
+
+def test_the_levy_rule_is_the_sweeps_own_query_with_arrears_added_across_the_ncps_cases():
+    # The office's bank levy rule: arrears of at least $2,000 added across one NCP's open cases of
+    # the jurisdiction (PIQ-01-06). Each of the NCP's two cases owes $1,200: alone neither meets
+    # it, together ($2,400) both do; another NCP owing $1,200 on one case does not.
+    RemedyRule.objects.filter(remedy=Remedy.BANK_LEVY).update(
+        arrears_min=Decimal("2000.00"), arrears_comparison="gte", aggregate_by_ncp=True)
+    first = delinquent_case(unassigned="1200.00")
+    second = delinquent_case(unassigned="1200.00", ncp=ncp_of(first))
+    alone = delinquent_case(unassigned="1200.00")
+    partner_file = submit(fidm_file([account(ncp_of(first).ssn), account(ncp_of(alone).ssn, "000987654321")]))
+    assert partner_file.status == PartnerFileStatus.ACCEPTED, partner_file.errors
+    levied = set(EnforcementAction.objects.filter(remedy=Remedy.BANK_LEVY).values_list("case_id", flat=True))
+    assert levied == {first.pk, second.pk}
+    assert partner_file.counts["levy_rule_not_met"] == 1
 
 
 def test_a_trust_account_goes_to_review_not_to_a_levy():

@@ -22,36 +22,25 @@ from cases.models import CaseBalance, WorkItem
 from core.fields import blind_index
 
 from ...choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, PartnerFileDirection, Remedy
+from ...legal_floors import rule_under_law
 from ...models import BankMatch, EnforcementAction, RemedyRule
 from ..partner_files import ImportContext, register_partner_file_kind
-from ..sweep import action_timeframe_days
+from ..sweep import _figures_fill, action_timeframe_days, qualifying_balances
 
 
-def _compare(value, comparison: str, threshold) -> bool:
-    return value > threshold if comparison == "gt" else value >= threshold
-
-
-def bank_levy_rule_met(rule: RemedyRule, balance: CaseBalance, *, as_of: date) -> bool:
-    """The bank levy rule's conditions on one case's balance (the sweep's, for a few cases; the
-    open bank match it requires is the one just recorded)."""
-    from ...legal_floors import rule_under_law
-
-    rule = rule_under_law(rule, on=as_of)  # the stricter of the office's and the law's values
-    if balance.total_arrears <= 0:
-        return False
-    if rule.requires_delinquency and (balance.delinquent_since is None or balance.delinquent_since > as_of):
-        return False
-    if rule.arrears_min is not None and not _compare(balance.total_arrears, rule.arrears_comparison, rule.arrears_min):
-        return False
-    if rule.months_min is not None and not _compare(balance.months_in_arrears, rule.months_comparison, rule.months_min):
-        return False
-    if rule.days_past_due_min is not None:
-        if balance.delinquent_since is None:
-            return False
-        days = (as_of - balance.delinquent_since).days
-        if not _compare(days, rule.days_comparison, rule.days_past_due_min):
-            return False
-    return True
+def levy_rule_met_case_ids(rules: dict[str, RemedyRule], case_ids: list[int], *, as_of: date) -> set[int]:
+    """The cases among ``case_ids`` that meet their jurisdiction's bank levy rule on ``as_of``, by
+    the sweep's own query (``qualifying_balances``: NCP aggregation, every threshold, the open bank
+    match the rule requires), against the stricter of the office's and the law's values."""
+    if not case_ids or not rules:
+        return set()
+    _figures_fill(low=min(case_ids), high=max(case_ids) + 1)
+    balances = CaseBalance.objects.filter(case_id__in=case_ids, case__status="open")
+    met: set[int] = set()
+    for rule in rules.values():
+        met |= set(qualifying_balances(rule=rule_under_law(rule, on=as_of), as_of=as_of, balances=balances)
+                   .values_list("case_id", flat=True))
+    return met
 
 
 def fidm_import(context: ImportContext) -> None:
@@ -106,6 +95,7 @@ def _propose_levies(context: ImportContext, *, matches: list[BankMatch], ncp_cas
     open_levies = set(EnforcementAction.objects.filter(case_id__in=case_ids, remedy=Remedy.BANK_LEVY,
                                                        status__in=OPEN_ACTION_STATUSES).values_list("case_id", flat=True))
     rules = {r.jurisdiction: r for r in RemedyRule.objects.in_effect(today).filter(remedy=Remedy.BANK_LEVY, enabled=True)}
+    rule_met = levy_rule_met_case_ids(rules, case_ids, as_of=today)
     proposed, review = [], []
     for person_id, fvi, case_id, jurisdiction, caseworker_id in cases:
         levyable = [m for m in by_person[person_id] if not m.trust_fund]
@@ -118,7 +108,7 @@ def _propose_levies(context: ImportContext, *, matches: list[BankMatch], ncp_cas
         rule, balance = rules.get(jurisdiction), balances.get(case_id)
         if not levyable or rule is None or balance is None or case_id in open_levies:
             continue
-        if not bank_levy_rule_met(rule, balance, as_of=today):
+        if case_id not in rule_met:
             context.counts["levy_rule_not_met"] += 1
             continue
         days = action_timeframe_days(rule, today)
