@@ -82,6 +82,13 @@ def case_panels(context, case):
 
 
 @register.filter
+def words(name) -> str:
+    """A stored key in words for a heading: "employers_created" → "Employers created"."""
+    text = str(name or "").replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
 def event_label(verb: str) -> str:
     """``{{ event.verb|event_label }}``: a domain event in words (``core.events.label_for``: the
     labels of each app's ``EVENT_VERBS``)."""
