@@ -10,6 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 
+from core.api.filters import UtcIsoDateTimeFilter
+
 from .choices import AssistanceStatus, CaseStage, CaseStatus, WorkItemKind, WorkItemPriority
 from .models import Case, CaseParticipant, WorkItem
 
@@ -45,7 +47,7 @@ class CaseFilterSet(django_filters.FilterSet):
         method="filter_deadline", label="Deadline",
         choices=[("overdue", "Overdue"), ("due_soon", "Due soon")], empty_label="Any deadline",
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
                                                      label="Updated since")
     ordering = StableOrderingFilter(
         fields=(("case_number", "case_number"), ("next_deadline_on", "deadline"), ("updated_at", "updated"),

@@ -8,6 +8,9 @@ silent default. Calculations read through a ``ParameterSet`` so they can report 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -54,10 +57,46 @@ class UsedParameter:
                 "citation": self.citation, "confirm": self.confirm}
 
 
+# (key, jurisdiction) -> that key's rows, oldest first; set only inside ``legal_parameters_read_once``.
+_memo: ContextVar[dict[tuple[str, str], list[LegalParameter]] | None] = ContextVar("legal_parameter_memo",
+                                                                                  default=None)
+
+
+@contextmanager
+def legal_parameters_read_once() -> Iterator[None]:
+    """Within the block each key's rows are read once (a batch asking the same date-dependent number
+    for each of its rows makes one query per key, not one per row). Scoped to one unit of work, so
+    a row an administrator adds is seen by the next batch, never stale."""
+    token = _memo.set({}) if _memo.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _memo.reset(token)
+
+
+def _memoised_row(memo: dict[tuple[str, str], list[LegalParameter]], key: str, jurisdiction: str,
+                  on: date) -> LegalParameter | None:
+    rows = memo.get((key, jurisdiction))
+    if rows is None:
+        rows = memo[(key, jurisdiction)] = list(
+            LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction).order_by("effective_on"))
+    in_force = None
+    for row in rows:
+        if row.effective_on > on:
+            break
+        in_force = row
+    return in_force
+
+
 def legal_parameter_row(key: str, *, jurisdiction: str, on: date) -> LegalParameter:
     """The row of ``key`` in force on ``on`` (the latest effective on or before it)."""
-    row = (LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction, effective_on__lte=on)
-           .order_by("-effective_on").first())
+    memo = _memo.get()
+    if memo is not None:
+        row = _memoised_row(memo, key, jurisdiction, on)
+    else:
+        row = (LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction, effective_on__lte=on)
+               .order_by("-effective_on").first())
     if row is None:
         first = (LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction)
                  .order_by("effective_on").values_list("effective_on", flat=True).first())

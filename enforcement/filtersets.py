@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from core.api.filters import UtcIsoDateTimeFilter
 from core.forms import DateInput
 
 from .choices import ActionStatus, PartnerFileDirection, PartnerFileStatus, PetitionKind, PetitionStatus, Remedy
@@ -59,7 +60,7 @@ class EnforcementActionApiFilterSet(django_filters.FilterSet):
     case_number = NulSafeCharFilter(field_name="case__case_number", lookup_expr="iexact")
     remedy = django_filters.ChoiceFilter(choices=Remedy.choices)
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = EnforcementAction
@@ -71,7 +72,7 @@ class PetitionFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=PetitionKind.choices)
     status = django_filters.ChoiceFilter(choices=PetitionStatus.choices)
     docket_number = NulSafeCharFilter(lookup_expr="iexact")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Petition
@@ -90,7 +91,7 @@ class PartnerFileFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=_partner_kind_choices)
     direction = django_filters.ChoiceFilter(choices=PartnerFileDirection.choices)
     status = django_filters.ChoiceFilter(choices=PartnerFileStatus.choices)
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
+    since = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
                                              label="Created at or after (ISO 8601 date-time)")
 
     class Meta:

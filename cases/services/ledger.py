@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.business_days import add_business_days
 from core.db import ledger_writer, rows_insert
-from core.legal import legal_parameter
+from core.legal import legal_parameter, legal_parameters_read_once
 from core.money import ZERO, parse_amount
 from core.services import event_record, events_bulk_record
 
@@ -557,8 +557,9 @@ class _BatchPlan:
 @transaction.atomic
 def _post_batch(items: list[dict], *, on: date, by: User | None, actor_label: str) -> list[CollectionResult]:
     """Post cleaned items in three steps: plan (read and decide), write (bulk rows), result."""
-    plan = _batch_plan(items, on=on, by=by, actor_label=actor_label)
-    allocations_of = _batch_write(plan, on=on, by=by)
+    with legal_parameters_read_once():
+        plan = _batch_plan(items, on=on, by=by, actor_label=actor_label)
+        allocations_of = _batch_write(plan, on=on, by=by)
     return _batch_results(items, plan, allocations_of)
 
 

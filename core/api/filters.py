@@ -8,7 +8,11 @@ FilterSets serve the pages, where the lenient reading stays.
 
 from __future__ import annotations
 
-from django_filters import BooleanFilter
+from datetime import UTC
+
+from django import forms
+from django_filters import BooleanFilter, IsoDateTimeFilter
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
@@ -53,3 +57,25 @@ def _parameter_names(name, filter_) -> list[str]:
     if suffixes:
         return [f"{name}_{suffix}" if suffix else name for suffix in suffixes]
     return [name]
+
+
+class _UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 instant read as UTC. Python accepts offsets up to ±23:59 and years to 9999; the
+    database takes offsets to ±15:59 only, and the instant in UTC may fall outside year 1–9999: both
+    are a field error here, never a database error later."""
+
+    def to_python(self, value):
+        instant = super().to_python(value)
+        if instant is None or instant.tzinfo is None:
+            return instant
+        try:
+            return instant.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a date and time within years 1 to 9999.", code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(IsoDateTimeFilter):
+    """``IsoDateTimeFilter`` whose value is normalised to UTC (``updated_since``, ``since``)."""
+
+    field_class = _UtcIsoDateTimeField
+
