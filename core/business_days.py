@@ -48,6 +48,13 @@ def add_business_days(start: date, days: int, jurisdiction: str | None = None) -
     """``days`` business days after ``start`` (``start`` itself is not counted)."""
     if days < 0:
         raise ValueError("days must not be negative")
+    return _add_business_days(start, days, _profile(jurisdiction))
+
+
+@lru_cache(maxsize=4096)
+def _add_business_days(start: date, days: int, jurisdiction: str) -> date:
+    # Pure in its arguments (the holiday calendar is fixed by the library's version): a batch of
+    # payments received the same day asks the same question thousands of times.
     day = start
     remaining = days
     while remaining:

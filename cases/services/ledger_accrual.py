@@ -380,13 +380,21 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
                     late.append((len(charges), case_id, assistance, due_on))
                 charges.append((case_id, ob_id, kind, bucket, amount, due_on))
         if late:
+            # The spells of the late charges' cases: one query over their id range (an IN list of
+            # thousands of ids costs more to build than the few spells outside it cost to skip).
+            late_cases = {case_id for _, case_id, _, _ in late}
             spells: dict[int, list] = defaultdict(list)
             for spell_case, status, start_on, end_on in AssistanceSpell.objects.filter(
-                    case_id__in={case_id for _, case_id, _, _ in late}).values_list("case_id", "status", "start_on",
-                                                                                    "end_on"):
-                spells[spell_case].append((status, start_on, end_on))
+                    case_id__gte=min(late_cases), case_id__lte=max(late_cases)).values_list("case_id", "status", "start_on",
+                                                                                   "end_on"):
+                if spell_case in late_cases:
+                    spells[spell_case].append((status, start_on, end_on))
+            month_status: dict[tuple[int, date], str] = {}  # weekly charges ask the same month 4-5 times
             for index, case_id, assistance, due_on in late:
-                status = spell_status_in_month(spells.get(case_id, ()), due_on, assistance)
+                key = (case_id, due_on.replace(day=1))
+                status = month_status.get(key)
+                if status is None:
+                    status = month_status[key] = spell_status_in_month(spells.get(case_id, ()), due_on, assistance)
                 bucket = Bucket.ARREARS_ASSIGNED if status == AssistanceStatus.CURRENT else Bucket.ARREARS_UNASSIGNED
                 charges[index] = (*charges[index][:3], bucket, *charges[index][4:])
         on = through if refresh_derived else None
