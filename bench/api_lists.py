@@ -32,9 +32,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from _client import client_environment  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
 FIELDS = ["case_number", "county", "jurisdiction", "assistance_status", "status", "stage", "closure_reason", "closed_on",
@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--page-size", type=int, default=50)
     args = parser.parse_args()
-    setup_test_environment()
+    client_environment()
     from accounts.services import partner_key_create
     from cases.models import Case
 

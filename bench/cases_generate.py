@@ -41,10 +41,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from _client import client_environment  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 
 def _size() -> str:
@@ -84,7 +84,7 @@ def main() -> None:
     if ARGS.no_pages:
         return
     print(f"pages on {Case.objects.count()} cases ({vendor}):")
-    setup_test_environment()
+    client_environment()
     from accounts.models import User
 
     admin, _ = User.objects.get_or_create(username="bench_admin", defaults={"is_superuser": True, "is_staff": True})

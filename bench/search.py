@@ -26,8 +26,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from _client import client_environment  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 
 def p95(times: list[float]) -> float:
@@ -41,7 +41,7 @@ def main() -> None:
     from accounts.models import User
     from cases.models import Case, Employer, Person
 
-    setup_test_environment()
+    client_environment()
     rng = random.Random(15)
     cases = Case.objects.count()
     people = list(Person.objects.order_by("?").values_list("first_name", "last_name", "date_of_birth", "ssn_last4")[:40])

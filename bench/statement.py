@@ -23,8 +23,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from _client import client_environment  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 
 def p95(times: list[float]) -> float:
@@ -33,7 +33,7 @@ def p95(times: list[float]) -> float:
 
 
 def main() -> None:
-    from datetime import date
+    from datetime import date, timedelta
 
     from django.utils import timezone
 
@@ -42,12 +42,20 @@ def main() -> None:
     from cases.models import LedgerEntry
     from cases.services.ledger_backfill import ledger_backfill
 
-    setup_test_environment()
+    client_environment()
     result = office_generate(cases=1, seed=1510, months=120, ledger=False)
-    ledger_backfill(case_range=(result.first_case_id, result.last_case_id), months=120, seed=1510)
-    from cases.models import Case
+    from cases.ledger_dates import month_start
+    from cases.models import Case, Obligation, SupportOrder
 
     case = Case.objects.get(pk=result.first_case_id)
+    # The generator starts an order somewhere in its window: this case's order starts at the
+    # window's first month, so the statement covers all ten years.
+    start = month_start(timezone.localdate())
+    for _ in range(119):
+        start = month_start(start - timedelta(days=1))
+    SupportOrder.objects.filter(case=case).update(issued_on=start, effective_on=start)
+    Obligation.objects.filter(order__case=case).update(start_on=start, accrued_through=None)
+    ledger_backfill(case_range=(result.first_case_id, result.last_case_id), months=120, seed=1510)
     entries = LedgerEntry.objects.filter(case=case).count()
     first = LedgerEntry.objects.filter(case=case).order_by("posted_on").values_list("posted_on", flat=True).first()
     admin, _ = User.objects.get_or_create(username="bench_statement_admin",
