@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from .filtersets import CASE_NUMBER_RE
 from .models import Case, CaseParticipant, Collection, Employer, Person
@@ -105,7 +106,10 @@ def _cases(queryset: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def _people(queryset: QuerySet[Person]) -> QuerySet[Person]:
-    return queryset.order_by("last_name", "first_name", "id")
+    # Sorted on lower(name), which no index serves: on PostgreSQL an ORDER BY last_name made the
+    # planner walk the last-name index through every person to find 26 "Garcia"s (about a second
+    # at 100,000 cases) instead of taking the few thousand from the trigram index and sorting them.
+    return queryset.order_by(Lower("last_name"), Lower("first_name"), "id")
 
 
 def search(*, user, query: str) -> SearchResults:
