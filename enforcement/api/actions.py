@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from core.api.pagination import PageOrCursorPagination
-from core.api.views import PartnerAPIView, PartnerReadOnlyViewSet
+from core.api.views import PartnerAPIView, PartnerReadOnlyViewSet, RestrictedQuerysetMixin
 
 from ..choices import ActionStatus
 from ..filtersets import EnforcementActionApiFilterSet, PetitionFilterSet
@@ -65,7 +65,7 @@ class CourtActionSerializer(serializers.ModelSerializer):
     list=extend_schema(summary="Enforcement actions (filter by case_number, remedy, status, updated_since)"),
     retrieve=extend_schema(summary="One enforcement action"),
 )
-class EnforcementActionViewSet(PartnerReadOnlyViewSet):
+class EnforcementActionViewSet(RestrictedQuerysetMixin, PartnerReadOnlyViewSet):  # the key's counties
     scope_resource = "enforcement"
     lookup_value_converter = "int"
     serializer_class = EnforcementActionSerializer
@@ -74,15 +74,12 @@ class EnforcementActionViewSet(PartnerReadOnlyViewSet):
     cursor_ordering = ("-id",)  # the primary key: keyset pages (?pagination=cursor), newest first
     queryset = EnforcementAction.objects.select_related("case", "rule").order_by("-updated_at", "-id")
 
-    def get_queryset(self):
-        return super().get_queryset().restrict(self.request.user, "view")  # the key's counties
-
 
 @extend_schema_view(
     list=extend_schema(summary="Court actions: petitions with their hearings and outcome"),
     retrieve=extend_schema(summary="One court action"),
 )
-class CourtActionViewSet(PartnerReadOnlyViewSet):
+class CourtActionViewSet(RestrictedQuerysetMixin, PartnerReadOnlyViewSet):  # the key's counties
     scope_resource = "court_actions"
     lookup_value_converter = "int"
     serializer_class = CourtActionSerializer
@@ -90,9 +87,6 @@ class CourtActionViewSet(PartnerReadOnlyViewSet):
     queryset = (Petition.objects.select_related("case", "resulting_order")
                 .prefetch_related(Prefetch("hearings", queryset=CourtHearing.objects.order_by("scheduled_for")))
                 .order_by("-updated_at", "-id"))
-
-    def get_queryset(self):
-        return super().get_queryset().restrict(self.request.user, "view")  # the key's counties
 
 
 class NoticeConflictSerializer(serializers.Serializer):

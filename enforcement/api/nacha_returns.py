@@ -3,26 +3,19 @@ disbursement files (returns R01–R85 and notifications of change)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import serializers
 
-from core.api.views import PartnerAPIView
-
-from ..choices import FileVia, ReturnFileStatus
+from ..choices import ReturnFileStatus
 from ..services.returns import MAX_FILE_BYTES, ReturnReport, nacha_return_import
 from .payment_files import ImportErrorSerializer
+from .uploads import FileImportAPIView, FileUploadSerializer, file_import_schema
 
 
-class NachaReturnUploadSerializer(serializers.Serializer):
+class NachaReturnUploadSerializer(FileUploadSerializer):
     file = serializers.FileField(help_text="The NACHA return file (returns and notifications of change), at most 5 MB.")
-
-    def validate_file(self, upload):
-        if upload.size > MAX_FILE_BYTES:
-            raise serializers.ValidationError("The file is larger than 5 MB.")
-        return upload
+    max_bytes = MAX_FILE_BYTES
+    too_large = "The file is larger than 5 MB."
 
 
 class ReturnItemSerializer(serializers.Serializer):
@@ -46,39 +39,19 @@ class NachaReturnReportSerializer(serializers.Serializer):
     items = ReturnItemSerializer(many=True)
 
 
-class NachaReturnImportAPIView(PartnerAPIView):
+@extend_schema_view(post=file_import_schema(
+    operation_id="nacha_returns_import", upload=NachaReturnUploadSerializer, report=NachaReturnReportSerializer,
+    imported="Imported: returns held, details corrected.",
+    duplicate="The same file was imported before: nothing changed.",
+    rejected="Rejected: each error with its line; nothing changed. A missing or "
+             "oversized `file` field is reported the same way, with line 0.",
+    description="Import a NACHA return file for the office's disbursement files. The whole file is validated "
+                "before anything changes; returns and notifications seen before change nothing.",
+))
+class NachaReturnImportAPIView(FileImportAPIView):
     scope_resource = "nacha_returns"
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(
-        operation_id="nacha_returns_import",
-        request={"multipart/form-data": NachaReturnUploadSerializer},
-        responses={
-            201: OpenApiResponse(NachaReturnReportSerializer, description="Imported: returns held, details corrected."),
-            200: OpenApiResponse(NachaReturnReportSerializer,
-                                 description="The same file was imported before: nothing changed."),
-            400: OpenApiResponse(NachaReturnReportSerializer,
-                                 description="Rejected: each error with its line; nothing changed. A missing or "
-                                             "oversized `file` field is reported the same way, with line 0."),
-        },
-        description="Import a NACHA return file for the office's disbursement files. The whole file is validated "
-                    "before anything changes; returns and notifications seen before change nothing.",
-    )
-    def post(self, request):
-        serializer = NachaReturnUploadSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _rejected([f"file: {' '.join(map(str, errors))}" for errors in serializer.errors.values()])
-        upload = serializer.validated_data["file"]
-        try:
-            row = nacha_return_import(name=upload.name or "returns", content=upload.read(), via=FileVia.API,
-                                      actor_label=str(self.agency or "API"))
-        except DjangoValidationError as exc:
-            return _rejected(exc.messages)
-        code = {ReturnFileStatus.IMPORTED: status.HTTP_201_CREATED,
-                ReturnFileStatus.DUPLICATE: status.HTTP_200_OK}.get(row.status, status.HTTP_400_BAD_REQUEST)
-        return Response(row.report, status=code)
-
-
-def _rejected(reasons: list[str]) -> Response:
-    report = ReturnReport(status=ReturnFileStatus.REJECTED, errors=[{"line": 0, "reason": r} for r in reasons])
-    return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST)
+    upload_serializer_class = NachaReturnUploadSerializer
+    import_service = staticmethod(nacha_return_import)
+    statuses = ReturnFileStatus
+    report_class = ReturnReport
+    default_name = "returns"

@@ -26,7 +26,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.choices import AgencyKind
-from core.api.views import PartnerAPIView, PartnerListRetrieveViewSet, StoredFileAPIView
+from core.api.views import PartnerAPIView, PartnerListRetrieveViewSet, RestrictedQuerysetMixin, StoredFileAPIView
 
 from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerRoute
 from ..filtersets import PartnerFileFilterSet
@@ -157,15 +157,12 @@ class PartnerFileImportAPIView(PartnerAPIView):
     list=extend_schema(summary="Partner files, newest first (filter by kind, direction, since)"),
     retrieve=extend_schema(summary="One partner file: its status and report (the status URL of a queued import)"),
 )
-class PartnerFileViewSet(PartnerListRetrieveViewSet):
+class PartnerFileViewSet(RestrictedQuerysetMixin, PartnerListRetrieveViewSet):  # the key's counties
     scope_resource = "partner_files"
     lookup_value_converter = "int"
     serializer_class = PartnerFileSerializer
     filterset_class = PartnerFileFilterSet
     queryset = PartnerFile.objects.defer("content").order_by("-created_at", "-id")
-
-    def get_queryset(self):
-        return super().get_queryset().restrict(self.request.user, "view")  # the key's counties
 
 
 class PartnerFileContentAPIView(StoredFileAPIView):

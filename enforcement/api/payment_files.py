@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import serializers
 
-from core.api.views import PartnerAPIView
-
-from ..choices import FileVia, PaymentFileStatus
+from ..choices import PaymentFileStatus
 from ..services.payments import MAX_FILE_BYTES, ImportReport, payment_file_import_now
+from .uploads import FileImportAPIView, FileUploadSerializer, file_import_schema
 
 
-class PaymentFileUploadSerializer(serializers.Serializer):
+class PaymentFileUploadSerializer(FileUploadSerializer):
     file = serializers.FileField(help_text="The NACHA CCD+ file (DED addenda), at most 25 MB.")
-
-    def validate_file(self, upload):
-        if upload.size > MAX_FILE_BYTES:
-            raise serializers.ValidationError("The file is larger than 25 MB.")
-        return upload
+    max_bytes = MAX_FILE_BYTES
+    too_large = "The file is larger than 25 MB."
 
 
 class ImportErrorSerializer(serializers.Serializer):
@@ -61,42 +54,20 @@ class PaymentFileReportSerializer(serializers.Serializer):
     late_entries = LateEntrySerializer(many=True)
 
 
-class PaymentFileImportAPIView(PartnerAPIView):
+@extend_schema_view(post=file_import_schema(
+    operation_id="payment_files_import", upload=PaymentFileUploadSerializer, report=PaymentFileReportSerializer,
+    imported="Imported: entries posted or held.",
+    duplicate="The same file was imported before: its entries are counted as "
+              "duplicates and nothing is posted.",
+    rejected="Rejected: the report lists each error with its line; nothing posted. "
+             "A missing or oversized `file` field is reported the same way, with line 0.",
+    description="Import an employer NACHA CCD+ child support payment file (DED addenda). The whole file is "
+                "validated before anything is posted.",
+))
+class PaymentFileImportAPIView(FileImportAPIView):
     scope_resource = "payment_files"
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(
-        operation_id="payment_files_import",
-        request={"multipart/form-data": PaymentFileUploadSerializer},
-        responses={
-            201: OpenApiResponse(PaymentFileReportSerializer, description="Imported: entries posted or held."),
-            200: OpenApiResponse(PaymentFileReportSerializer,
-                                 description="The same file was imported before: its entries are counted as "
-                                             "duplicates and nothing is posted."),
-            400: OpenApiResponse(PaymentFileReportSerializer,
-                                 description="Rejected: the report lists each error with its line; nothing posted. "
-                                             "A missing or oversized `file` field is reported the same way, with line 0."),
-        },
-        description="Import an employer NACHA CCD+ child support payment file (DED addenda). The whole file is "
-                    "validated before anything is posted.",
-    )
-    def post(self, request):
-        serializer = PaymentFileUploadSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _rejected([f"file: {' '.join(map(str, errors))}" for errors in serializer.errors.values()])
-        upload = serializer.validated_data["file"]
-        agency = getattr(request.user, "agency", None)
-        try:
-            payment_file = payment_file_import_now(name=upload.name or "payment-file", content=upload.read(),
-                                                   via=FileVia.API, actor_label=str(agency or "API"))
-        except DjangoValidationError as exc:
-            return _rejected(exc.messages)
-        code = {PaymentFileStatus.IMPORTED: status.HTTP_201_CREATED,
-                PaymentFileStatus.DUPLICATE: status.HTTP_200_OK}.get(payment_file.status, status.HTTP_400_BAD_REQUEST)
-        return Response(payment_file.report, status=code)
-
-
-def _rejected(reasons: list[str]) -> Response:
-    """A request without a usable file: the report shape, line 0, nothing stored."""
-    report = ImportReport(status=PaymentFileStatus.REJECTED, errors=[{"line": 0, "reason": r} for r in reasons])
-    return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST)
+    upload_serializer_class = PaymentFileUploadSerializer
+    import_service = staticmethod(payment_file_import_now)
+    statuses = PaymentFileStatus
+    report_class = ImportReport
+    default_name = "payment-file"
