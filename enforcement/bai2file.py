@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from .bankdates import yymmdd
+
 MAX_ERRORS = 200
 CENT = Decimal("0.01")
 _SIGNED = re.compile(r"[+-]?\d+\Z")
@@ -108,15 +110,6 @@ class _Record:
     physical: int  # physical records (the record and its 88 continuations)
     raw: str
     rows: list[str] | None = None  # account records (03): each physical record's body, "/" removed
-
-
-def _date(value: str) -> date | None:
-    if len(value) != 6 or not _UNSIGNED.match(value):
-        return None
-    try:
-        return datetime.strptime(value, "%y%m%d").date()
-    except ValueError:
-        return None
 
 
 def _time(value: str) -> bool:
@@ -258,7 +251,7 @@ class _Parser:
                 self.amount(record.line, fields[index + offset] if index + offset < len(fields) else "x",
                             "availability amount", signed=True)
         if funds == "V":
-            value_date = _date(fields[index] if index < len(fields) else "")
+            value_date = yymmdd(fields[index] if index < len(fields) else "")
             if value_date is None:
                 self.err(record.line, "value-dated funds need a YYMMDD value date")
             return funds, index + 2, value_date
@@ -307,7 +300,7 @@ class _Parser:
 
     def file_header(self, record: _Record) -> Statement:
         header = self.need(record, 8)
-        created = _date(header[2])
+        created = yymmdd(header[2])
         if created is None:
             self.err(record.line, f"file creation date is not a valid YYMMDD date: {header[2]!r}")
         if not _time(header[3]):
@@ -324,7 +317,7 @@ class _Parser:
         if self.group is not None:
             self.err(record.line, f"group header before the trailer (98) of the group at line {self.group.line}")
         fields = self.need(record, 6)
-        as_of = _date(fields[3])
+        as_of = yymmdd(fields[3])
         if as_of is None:
             self.err(record.line, f"as-of date is not a valid YYMMDD date: {fields[3]!r}")
         if not _time(fields[4]):
