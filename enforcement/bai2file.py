@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from .bankdates import yymmdd
+from .bankformat import NonAsciiFile, ascii_decode, yymmdd
 
 MAX_ERRORS = 200
 CENT = Decimal("0.01")
@@ -119,13 +119,10 @@ def _time(value: str) -> bool:
 
 
 def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
     try:
-        return data.decode("ascii")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise Bai2Invalid([(line, "the file contains non-ASCII bytes: not a BAI2 statement")]) from exc
+        return ascii_decode(data)
+    except NonAsciiFile as exc:
+        raise Bai2Invalid([(exc.line, "the file contains non-ASCII bytes: not a BAI2 statement")]) from exc
 
 
 def _physical_lines(text: str) -> list[str]:

@@ -28,7 +28,7 @@ from typing import Any
 
 from anyascii import anyascii
 
-from .bankdates import yymmdd
+from .bankformat import NonAsciiFile, ascii_decode, yymmdd
 
 RECORD_LENGTH = 94
 BLOCKING_FACTOR = 10
@@ -224,13 +224,10 @@ def _split_records(text: str) -> tuple[list[str], list[int]]:
 
 
 def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
     try:
-        return data.decode("ascii")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise NachaInvalid([(line, "the file contains non-ASCII bytes: not a NACHA file")]) from exc
+        return ascii_decode(data)
+    except NonAsciiFile as exc:
+        raise NachaInvalid([(exc.line, "the file contains non-ASCII bytes: not a NACHA file")]) from exc
 
 
 def _foreign_format(first: str) -> str | None:
