@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from .bankformat import NonAsciiFile, ascii_decode, yymmdd
+
 MAX_ERRORS = 200
 CENT = Decimal("0.01")
 _SIGNED = re.compile(r"[+-]?\d+\Z")
@@ -110,15 +112,6 @@ class _Record:
     rows: list[str] | None = None  # account records (03): each physical record's body, "/" removed
 
 
-def _date(value: str) -> date | None:
-    if len(value) != 6 or not _UNSIGNED.match(value):
-        return None
-    try:
-        return datetime.strptime(value, "%y%m%d").date()
-    except ValueError:
-        return None
-
-
 def _time(value: str) -> bool:
     if value == "" or value in {"9999", "2400"}:
         return True
@@ -126,13 +119,10 @@ def _time(value: str) -> bool:
 
 
 def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
     try:
-        return data.decode("ascii")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise Bai2Invalid([(line, "the file contains non-ASCII bytes: not a BAI2 statement")]) from exc
+        return ascii_decode(data)
+    except NonAsciiFile as exc:
+        raise Bai2Invalid([(exc.line, "the file contains non-ASCII bytes: not a BAI2 statement")]) from exc
 
 
 def _physical_lines(text: str) -> list[str]:
@@ -258,7 +248,7 @@ class _Parser:
                 self.amount(record.line, fields[index + offset] if index + offset < len(fields) else "x",
                             "availability amount", signed=True)
         if funds == "V":
-            value_date = _date(fields[index] if index < len(fields) else "")
+            value_date = yymmdd(fields[index] if index < len(fields) else "")
             if value_date is None:
                 self.err(record.line, "value-dated funds need a YYMMDD value date")
             return funds, index + 2, value_date
@@ -307,7 +297,7 @@ class _Parser:
 
     def file_header(self, record: _Record) -> Statement:
         header = self.need(record, 8)
-        created = _date(header[2])
+        created = yymmdd(header[2])
         if created is None:
             self.err(record.line, f"file creation date is not a valid YYMMDD date: {header[2]!r}")
         if not _time(header[3]):
@@ -324,7 +314,7 @@ class _Parser:
         if self.group is not None:
             self.err(record.line, f"group header before the trailer (98) of the group at line {self.group.line}")
         fields = self.need(record, 6)
-        as_of = _date(fields[3])
+        as_of = yymmdd(fields[3])
         if as_of is None:
             self.err(record.line, f"as-of date is not a valid YYMMDD date: {fields[3]!r}")
         if not _time(fields[4]):

@@ -28,6 +28,8 @@ from typing import Any
 
 from anyascii import anyascii
 
+from .bankformat import NonAsciiFile, ascii_decode, yymmdd
+
 RECORD_LENGTH = 94
 BLOCKING_FACTOR = 10
 PADDING = "9" * RECORD_LENGTH
@@ -182,15 +184,6 @@ def routing_check_digit(first8: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def _yymmdd(value: str) -> date | None:
-    if not _DIGITS.match(value) or len(value) != 6:
-        return None
-    try:
-        return datetime.strptime(value, "%y%m%d").date()
-    except ValueError:
-        return None
-
-
 def _cents(value: str) -> Decimal:
     return (Decimal(int(value)) * CENT).quantize(CENT)
 
@@ -231,13 +224,10 @@ def _split_records(text: str) -> tuple[list[str], list[int]]:
 
 
 def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
     try:
-        return data.decode("ascii")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise NachaInvalid([(line, "the file contains non-ASCII bytes: not a NACHA file")]) from exc
+        return ascii_decode(data)
+    except NonAsciiFile as exc:
+        raise NachaInvalid([(exc.line, "the file contains non-ASCII bytes: not a NACHA file")]) from exc
 
 
 def _foreign_format(first: str) -> str | None:
@@ -368,7 +358,7 @@ class _Parser:
             self.err(line, f"immediate destination must be a routing number, found {destination!r}")
         if not origin.strip():
             self.err(line, "immediate origin is blank")
-        created = _yymmdd(r[23:29])
+        created = yymmdd(r[23:29])
         if created is None:
             self.err(line, f"file creation date is not a valid YYMMDD date: {r[23:29]!r}")
         time_ = r[29:33]
@@ -400,7 +390,7 @@ class _Parser:
         sec = r[50:53]
         if not sec.isalpha():
             self.err(line, f"standard entry class code is not valid: {sec!r}")
-        effective = _yymmdd(r[69:75])
+        effective = yymmdd(r[69:75])
         if effective is None:
             self.err(line, f"effective entry date is not a valid YYMMDD date: {r[69:75]!r}")
         self.digits(line, r[79:87], "originating DFI identification")
@@ -563,7 +553,7 @@ def ded_parse(text: str) -> Ded:
         raise ValueError(f"DED application identifier must be CS, found {application!r}")
     if not _CASE_ID.match(case_id):
         raise ValueError(f"DED case identifier must be 1-20 letters, digits or hyphens, found {case_id!r}")
-    pay_date = _yymmdd(pay)
+    pay_date = yymmdd(pay)
     if pay_date is None:
         raise ValueError(f"DED pay date is not a valid YYMMDD date: {pay!r}")
     if not (_DIGITS.match(amount) and len(amount) <= 10):
@@ -790,7 +780,7 @@ def return_entries(nacha: NachaFile) -> list[ReturnItem]:
                     errors.append((addenda.line, f"return reason code must be R01 to R85, found {code!r}"))
                     continue
                 items.append(ReturnItem(kind="return", reason=RETURN_REASONS.get(code, f"Return reason {code}"),
-                                        information=info[32:76].strip(), date_of_death=_yymmdd(info[18:24]),
+                                        information=info[32:76].strip(), date_of_death=yymmdd(info[18:24]),
                                         **common))
             else:
                 if code not in NOC_REASONS:

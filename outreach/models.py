@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import RestrictedQuerySet, TimeStampedModel
@@ -62,6 +63,9 @@ class Organisation(Unscoped, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:organisation_detail", kwargs={"pk": self.pk})
 
 
 class Contact(Unscoped, TimeStampedModel):
@@ -149,6 +153,9 @@ class Material(Unscoped, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.title} ({self.get_language_display()}, v{self.version})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:material_detail", kwargs={"pk": self.pk})
+
 
 class MaterialDistribution(Unscoped, models.Model):
     material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="distributions")
@@ -207,6 +214,9 @@ class Event(Unscoped, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:event_detail", kwargs={"pk": self.pk})
 
 
 class Registration(Unscoped, models.Model):
@@ -275,6 +285,9 @@ class Announcement(Unscoped, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:announcement_detail", kwargs={"pk": self.pk})
+
 
 class AnnouncementDelivery(Unscoped, models.Model):
     """What went to whom: one row per recipient address, claimed before sending (idempotent)."""
@@ -336,6 +349,9 @@ class MediaInquiry(Unscoped, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.outlet}: {self.question[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:mediainquiry_detail", kwargs={"pk": self.pk})
 
     @property
     def is_open(self) -> bool:
@@ -401,6 +417,9 @@ class Survey(Unscoped, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:survey_detail", kwargs={"pk": self.pk})
 
 
 class SurveyQuestion(Unscoped, models.Model):

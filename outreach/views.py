@@ -178,9 +178,6 @@ class OrganisationCreateView(PermissionMixin, ServiceFormMixin, CreateView):
     def perform(self, form):
         return services.organisation_save(organisation=form.instance, by=self.request.user)
 
-    def get_success_url(self):
-        return reverse("outreach:organisation_detail", kwargs={"pk": self.object.pk})
-
 
 class OrganisationUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
     model = Organisation
@@ -190,9 +187,6 @@ class OrganisationUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMi
 
     def perform(self, form):
         return services.organisation_save(organisation=form.instance, by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("outreach:organisation_detail", kwargs={"pk": self.object.pk})
 
 
 class ContactCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, CreateView):
@@ -243,9 +237,6 @@ class ContactLogCreateView(ParentFormView):
         log = self.form.save(commit=False)
         log.organisation = self.object
         return services.contact_log_record(log=log, by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("outreach:organisation_detail", kwargs={"pk": self.object.pk})
 
 
 class MediaContactListView(FilteredListView):
@@ -359,9 +350,6 @@ class EventCreateView(PermissionMixin, ServiceFormMixin, CreateView):
         return services.event_save(event=form.save(commit=False), by=self.request.user,
                                    presenters=form.cleaned_data["presenters"], materials=form.cleaned_data["materials"])
 
-    def get_success_url(self):
-        return reverse("outreach:event_detail", kwargs={"pk": self.object.pk})
-
 
 class EventUpdateView(EditExistingMixin, EventCreateView, UpdateView):
     permission_required = "outreach.change_event"
@@ -382,9 +370,6 @@ class RegistrationCreateView(ParentFormView):
     def perform(self, data):
         return services.registration_add(event=self.object, by=self.request.user, **data)
 
-    def get_success_url(self):
-        return reverse("outreach:event_detail", kwargs={"pk": self.object.pk})
-
 
 class AttendanceUpdateView(PostActionView):
     permission_required = "outreach.change_registration"
@@ -398,9 +383,6 @@ class AttendanceUpdateView(PostActionView):
 
     def get_success_message(self, count):
         return f"Attendance saved: {count} attended."
-
-    def get_success_url(self):
-        return reverse("outreach:event_detail", kwargs={"pk": self.object.pk})
 
 
 class FollowUpCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, CreateView):
@@ -466,9 +448,6 @@ class MaterialCreateView(PermissionMixin, ServiceFormMixin, CreateView):
     def perform(self, form):
         return services.material_save(material=form.instance, by=self.request.user)
 
-    def get_success_url(self):
-        return reverse("outreach:material_detail", kwargs={"pk": self.object.pk})
-
 
 class MaterialUpdateView(EditExistingMixin, MaterialCreateView, UpdateView):
     form_class = MaterialUpdateForm
@@ -506,9 +485,6 @@ class MaterialDistributeView(ParentFormView):
     def perform(self, data):
         return services.material_distribute(material=self.object, by=self.request.user, **data)
 
-    def get_success_url(self):
-        return reverse("outreach:material_detail", kwargs={"pk": self.object.pk})
-
 
 class MaterialRestockView(PostActionView):
     permission_required = "outreach.change_material"
@@ -525,9 +501,6 @@ class MaterialRestockView(PostActionView):
 
     def get_success_message(self, result):
         return f"Stock is now {self.object.stock}."
-
-    def get_success_url(self):
-        return reverse("outreach:material_detail", kwargs={"pk": self.object.pk})
 
 
 # Announcements ------------------------------------------------------------------------------
@@ -563,9 +536,6 @@ class AnnouncementCreateView(PermissionMixin, ServiceFormMixin, CreateView):
     def perform(self, form):
         return services.announcement_save(announcement=form.instance, by=self.request.user)
 
-    def get_success_url(self):
-        return reverse("outreach:announcement_detail", kwargs={"pk": self.object.pk})
-
 
 class AnnouncementUpdateView(EditExistingMixin, AnnouncementCreateView, UpdateView):
     permission_required = "outreach.change_announcement"
@@ -584,9 +554,6 @@ class AnnouncementPublishView(PostActionView):
 
     def get_success_message(self, count):
         return f"Published; e-mail queued for {count} recipients."
-
-    def get_success_url(self):
-        return reverse("outreach:announcement_detail", kwargs={"pk": self.object.pk})
 
 
 class PublicAnnouncementListView(PublicMixin, ListView):
@@ -650,9 +617,6 @@ class MediaInquiryCreateView(PermissionMixin, ServiceFormMixin, CreateView):
     def perform(self, form):
         return services.media_inquiry_save(inquiry=form.instance, by=self.request.user)
 
-    def get_success_url(self):
-        return reverse("outreach:mediainquiry_detail", kwargs={"pk": self.object.pk})
-
 
 class MediaInquiryUpdateView(EditExistingMixin, MediaInquiryCreateView, UpdateView):
     permission_required = "outreach.change_mediainquiry"
@@ -675,9 +639,6 @@ class MediaInquiryActionView(PostActionView):
 
     def get_success_message(self, result):
         return f"Inquiry {self.object.get_status_display().lower()}."
-
-    def get_success_url(self):
-        return reverse("outreach:mediainquiry_detail", kwargs={"pk": self.object.pk})
 
 
 # Surveys ------------------------------------------------------------------------------------
@@ -720,9 +681,6 @@ class SurveyCreateView(PermissionMixin, ServiceFormMixin, CreateView):
     def perform(self, form):
         return services.survey_save(survey=form.instance, by=self.request.user)
 
-    def get_success_url(self):
-        return reverse("outreach:survey_detail", kwargs={"pk": self.object.pk})
-
 
 class SurveyUpdateView(EditExistingMixin, SurveyCreateView, UpdateView):
     permission_required = "outreach.change_survey"
@@ -741,9 +699,6 @@ class SurveyQuestionCreateView(ParentFormView):
 
     def perform(self, data):
         return services.survey_question_add(survey=self.object, **data)
-
-    def get_success_url(self):
-        return reverse("outreach:survey_detail", kwargs={"pk": self.object.pk})
 
 
 class SurveyLinksView(PermissionMixin, ParentObjectMixin, FormView):
@@ -793,9 +748,6 @@ class SurveyInviteAttendeesView(ConfirmStepMixin, PostActionView):
 
     def get_success_message(self, count):
         return f"Feedback links e-mailed to {count} attendees."
-
-    def get_success_url(self):
-        return reverse("outreach:survey_detail", kwargs={"pk": self.object.pk})
 
 
 class FeedbackFormView(PublicMixin, View):

@@ -33,6 +33,16 @@ class PartnerViewMixin:
         return getattr(self.request.user, "agency", None)
 
 
+# Rule 5 (STYLE.md): a viewset over a scoped model lists and fetches only the rows the key's counties
+# allow (``Model.objects.restrict``), so no endpoint can forget it. A comment, not a docstring: the
+# schema would show it as every subclass's description.
+class RestrictedQuerysetMixin:
+    scope_action = "view"
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, self.scope_action)  # type: ignore[misc]
+
+
 class PartnerAPIView(PartnerViewMixin, APIView):
     pass
 

@@ -1,11 +1,17 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .actions import CourtActionViewSet, EnforcementActionIssueNoticeAPIView, EnforcementActionViewSet
-from .disbursement_files import DisbursementFileContentAPIView
-from .nacha_returns import NachaReturnImportAPIView
-from .partner_files import PartnerFileContentAPIView, PartnerFileImportAPIView, PartnerFileViewSet
-from .payment_files import PaymentFileImportAPIView
+from .views import (
+    CourtActionViewSet,
+    DisbursementFileContentAPIView,
+    EnforcementActionIssueNoticeAPIView,
+    EnforcementActionViewSet,
+    NachaReturnImportAPIView,
+    PartnerFileContentAPIView,
+    PartnerFileImportAPIView,
+    PartnerFileViewSet,
+    PaymentFileImportAPIView,
+)
 
 router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("enforcement-actions", EnforcementActionViewSet, basename="enforcement-action")

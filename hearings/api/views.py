@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from core.api.views import PartnerReadOnlyViewSet
+from core.api.views import PartnerReadOnlyViewSet, RestrictedQuerysetMixin
 from hearings.filtersets import HearingRequestFilterSet
 from hearings.models import Hearing, HearingRequest
 
@@ -10,7 +10,7 @@ from .serializers import HearingRequestSerializer
 
 @extend_schema_view(list=extend_schema(summary="State hearing requests (no contact details)"),
                     retrieve=extend_schema(summary="One state hearing request"))
-class HearingRequestViewSet(PartnerReadOnlyViewSet):
+class HearingRequestViewSet(RestrictedQuerysetMixin, PartnerReadOnlyViewSet):  # the key's counties
     scope_resource = "hearings"
     serializer_class = HearingRequestSerializer
     filterset_class = HearingRequestFilterSet
@@ -19,6 +19,3 @@ class HearingRequestViewSet(PartnerReadOnlyViewSet):
     queryset = (HearingRequest.objects.select_related("case", "complaint")
                 .prefetch_related(Prefetch("hearings", queryset=Hearing.objects.select_related("officer")))
                 .order_by("-requested_on", "-pk"))
-
-    def get_queryset(self):
-        return super().get_queryset().restrict(self.request.user, "view")  # the key's counties

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import CaseLedgerAPIView, CollectionBatchAPIView, CollectionCreateAPIView
+from .views import CaseLedgerAPIView, CollectionBatchAPIView, CollectionCreateAPIView
 
 urlpatterns = [
     path("cases/<str:case_number>/ledger/", CaseLedgerAPIView.as_view(), name="api-case-ledger"),

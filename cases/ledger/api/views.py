@@ -13,10 +13,10 @@ from core.api.pagination import StreamCursorPagination
 from core.api.schema import ErrorSerializer
 from core.api.views import PartnerAPIView, PartnerGenericAPIView
 
-from ..choices import ReceivedVia
-from ..exceptions import CollectionConflict
-from ..models import Case, LedgerEntry
-from ..services import CollectionItem, collection_post, collections_post_batch
+from ...choices import ReceivedVia
+from ...exceptions import CollectionConflict
+from ...models import Case, LedgerEntry
+from ...services import CollectionItem, collection_post, collections_post_batch
 from .serializers import (
     BATCH_MAX_ITEMS,
     CollectionBatchInSerializer,

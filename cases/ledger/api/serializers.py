@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.utils import timezone
 from rest_framework import serializers
 
-from ..choices import Bucket, CollectionSource, CollectionStatus, ObligationKind, Payee
-from ..models import Collection, LedgerEntry
-from .fti import shown_source
+from ...choices import Bucket, CollectionSource, CollectionStatus, ObligationKind, Payee
+from ...models import Collection, LedgerEntry
+from ..fti import shown_source
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
@@ -62,7 +62,7 @@ UNKNOWN_CASE_NUMBER = "Unknown case number."
 
 def _cases_in_scope(serializer):
     """The cases the calling key may write to (``context["user"]``: the partner principal)."""
-    from ..models import Case
+    from ...models import Case
 
     return Case.objects.restrict(serializer.context.get("user"), "change")
 

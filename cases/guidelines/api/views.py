@@ -14,8 +14,8 @@ from rest_framework.response import Response
 
 from core.api.views import PartnerAPIView
 
-from . import ca_guideline, ny_guideline
-from .tables import GuidelineInputError, TableGap
+from .. import ca_guideline, ny_guideline
+from ..tables import GuidelineInputError, TableGap
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"), "coerce_to_string": True}
 SIGNED: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}

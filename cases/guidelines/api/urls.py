@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import CaGuidelineAPIView, NyGuidelineAPIView
+from .views import CaGuidelineAPIView, NyGuidelineAPIView
 
 urlpatterns = [
     path("guidelines/ny/", NyGuidelineAPIView.as_view(), name="api-guidelines-ny"),

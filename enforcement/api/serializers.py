@@ -1,0 +1,200 @@
+"""Serializers of the enforcement partner API: enforcement and court actions, payment files, NACHA
+return files and partner files (their reports, uploads and rows)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from ..choices import PartnerFileDirection, PartnerFileStatus, PaymentFileStatus, ReturnFileStatus
+from ..models import CourtHearing, EnforcementAction, PartnerFile, Petition
+from ..services.payments import MAX_FILE_BYTES as PAYMENT_FILE_MAX_BYTES
+from ..services.returns import MAX_FILE_BYTES as RETURN_FILE_MAX_BYTES
+
+
+# ---- actions -----------------------------------------------------------------------------------------------
+class RuleRefSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    effective_from = serializers.DateField()
+    citation = serializers.CharField()
+    conditions = serializers.CharField(source="threshold_text")
+
+
+class EnforcementActionSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.case_number")
+    rule = RuleRefSerializer()
+    reference = serializers.CharField()
+
+    class Meta:
+        model = EnforcementAction
+        fields = [
+            "id", "reference", "case_number", "remedy", "status", "rule", "proposed_on", "total_arrears",
+            "assigned_arrears", "unassigned_arrears", "months_in_arrears", "delinquent_since",
+            "notice_issued_on", "notice_total_arrears", "notice_months_in_arrears", "contest_opens_on", "contest_ends_on", "contested_on", "contest_decision",
+            "activated_on", "partner", "ended_on", "release_reason", "timeframe_due_on", "taken_on", "updated_at",
+        ]
+
+
+class CourtHearingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CourtHearing
+        fields = ["scheduled_for", "court_part", "judge", "result"]
+
+
+class CourtActionSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.case_number")
+    hearings = CourtHearingSerializer(many=True)
+    resulting_order = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Petition
+        fields = ["id", "case_number", "kind", "status", "court_name", "docket_number", "filed_on", "served_on",
+                  "outcome", "outcome_on", "resulting_order", "hearings", "updated_at"]
+
+    def get_resulting_order(self, obj) -> str | None:
+        order = obj.resulting_order
+        return f"{order.order_number} v{order.version}" if order else None
+
+
+class NoticeConflictSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["rule_no_longer_met", "not_proposed"],
+                                   help_text="rule_no_longer_met: the case no longer meets the rule on the notice "
+                                             "date; not_proposed: the notice was already issued or the action ended.")
+    detail = serializers.CharField(help_text="Why, in words (e.g. the arrears today and the rule's threshold).")
+
+
+# ---- uploads -----------------------------------------------------------------------------------------------
+# A multipart ``file`` of at most ``max_bytes``; subclasses declare ``file`` with its help text. (A comment,
+# not a docstring: drf-spectacular would print a docstring as each subclass's schema description.)
+class FileUploadSerializer(serializers.Serializer):
+    max_bytes: ClassVar[int]
+    too_large: ClassVar[str]
+
+    def validate_file(self, upload):
+        if upload.size > self.max_bytes:
+            raise serializers.ValidationError(self.too_large)
+        return upload
+
+
+# ---- payment files -----------------------------------------------------------------------------------------
+class PaymentFileUploadSerializer(FileUploadSerializer):
+    file = serializers.FileField(help_text="The NACHA CCD+ file (DED addenda), at most 25 MB.")
+    max_bytes = PAYMENT_FILE_MAX_BYTES
+    too_large = "The file is larger than 25 MB."
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Line of the file (0: the request itself).")
+    reason = serializers.CharField()
+
+
+class HeldEntrySerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    case_id = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    reason = serializers.CharField()
+
+
+class LateEntrySerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    case_id = serializers.CharField()
+    pay_date = serializers.DateField()
+    due_by = serializers.DateField()
+    received_on = serializers.DateField()
+
+
+class PaymentFileReportSerializer(serializers.Serializer):
+    file = serializers.IntegerField(allow_null=True)
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=PaymentFileStatus.choices)
+    entries = serializers.IntegerField()
+    posted = serializers.IntegerField()
+    held = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    late = serializers.IntegerField(help_text="Remitted more than 7 business days after the pay date "
+                                              "(42 USC 666(b)(6)(A)(i)).")
+    padded = serializers.IntegerField(help_text="Records shorter than 94 characters (trailing blanks stripped "
+                                                "in transfer) that were padded with blanks before validation.")
+    total_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    errors = ImportErrorSerializer(many=True)
+    held_entries = HeldEntrySerializer(many=True)
+    late_entries = LateEntrySerializer(many=True)
+
+
+# ---- nacha returns -----------------------------------------------------------------------------------------
+class NachaReturnUploadSerializer(FileUploadSerializer):
+    file = serializers.FileField(help_text="The NACHA return file (returns and notifications of change), at most 5 MB.")
+    max_bytes = RETURN_FILE_MAX_BYTES
+    too_large = "The file is larger than 5 MB."
+
+
+class ReturnItemSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    code = serializers.CharField(help_text="Return reason (R01–R85) or change code (C01–C14).")
+    case_number = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["held", "corrected", "noted", "duplicate", "unmatched"])
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    reason = serializers.CharField(required=False)
+
+
+class NachaReturnReportSerializer(serializers.Serializer):
+    file = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=ReturnFileStatus.choices)
+    returns = serializers.IntegerField()
+    notifications = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    unmatched = serializers.IntegerField()
+    held_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]  # a field named like Serializer.errors
+    items = ReturnItemSerializer(many=True)
+
+
+# ---- partner files -----------------------------------------------------------------------------------------
+class PartnerFileErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Line of the file (0: the file as a whole, or the request).")
+    reason = serializers.CharField(help_text="What is wrong, naming the field and its columns.")
+
+
+class PartnerFileReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    kind = serializers.CharField()
+    direction = serializers.ChoiceField(choices=PartnerFileDirection.choices)
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=PartnerFileStatus.choices)
+    control_number = serializers.CharField(allow_blank=True)
+    records = serializers.IntegerField(help_text="Records in the file (header and trailer included).")
+    counts = serializers.DictField(child=serializers.IntegerField(),
+                                   help_text="What the import did, e.g. {\"matched\": 3, \"unmatched\": 97}.")
+    totals = serializers.DictField(child=serializers.CharField(), help_text="Money totals, as decimal strings.")
+    errors = PartnerFileErrorSerializer(many=True)  # type: ignore[assignment]
+    replay_of = serializers.IntegerField(allow_null=True, help_text="The file first accepted with this content.")
+    created_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class QueuedReportSerializer(PartnerFileReportSerializer):
+    status_url = serializers.CharField(help_text="GET it until status is no longer received or processing.")
+
+
+class PartnerFileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The partner file, fixed-width ASCII records.")
+
+
+class PartnerFileSerializer(serializers.ModelSerializer):
+    """A partner file's status and report (the content is fetched separately)."""
+
+    report = serializers.SerializerMethodField()
+    content_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PartnerFile
+        fields = ["id", "kind", "direction", "status", "name", "size", "sha256", "control_number", "layout",
+                  "county", "created_at", "finished_at", "fetched_at", "report", "content_url"]
+
+    def get_report(self, obj) -> PartnerFileReportSerializer:
+        return obj.report
+
+    def get_content_url(self, obj) -> str:
+        return reverse("partner_files_content", kwargs={"pk": obj.pk})
