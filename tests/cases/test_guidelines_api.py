@@ -176,3 +176,15 @@ def test_ca_page_shows_the_low_income_lines_and_prints_a_pdf(client_as):
 def test_pdf_without_valid_inputs_goes_back_to_the_page(client_as):
     response = client_as("caseworker").get(reverse("guidelines:ny_pdf"), {"payor_income": "-5"})
     assert response.status_code == 302 and response.url.startswith(reverse("guidelines:ny") + "?")
+
+
+def test_ny_endpoint_low_income_amount_includes_the_add_ons(api_client_with):
+    # See test_ny_low_income_rules_test_the_obligation_with_its_add_ons: 30,000 alone, child care 9,250.01
+    # leaves 15,649.99 < 15,650 → max(300, 30,000 − 21,128) = 8,872/yr = 739.33/month, add-ons inside it.
+    body = api_client_with("guidelines:read").post("/api/v1/guidelines/ny/", {
+        "parent_incomes": ["30000", "0"], "children": 1, "as_of": "2025-06-01",
+        "add_ons": {"child_care_annual": "9250.01"}}, format="json").json()
+    assert {k: body[k] for k in ("low_income_rule", "payor_obligation_monthly", "payor_add_ons_annual",
+                                 "payor_add_ons_monthly", "payor_total_monthly")} == {
+        "low_income_rule": "poverty", "payor_obligation_monthly": "739.33", "payor_add_ons_annual": "0.00",
+        "payor_add_ons_monthly": "0.00", "payor_total_monthly": "739.33"}
