@@ -2,15 +2,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
-from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.dates import add_months, display_date
-from core.money import display
 
 from ..choices import CaseStatus, OrderStatus, ReviewStatus
+from ..guidelines.forms import labelled_inputs
 from ..guidelines.stored import WORKSHEETS, StoredResultError, stored_result
 from ..models import OrderReview, SupportOrder
 from ..services.reviews import review_cycle_months
@@ -69,29 +67,4 @@ def _labelled_inputs(review: OrderReview) -> list[tuple[str, str]]:
     from .forms import CaReviewInputsForm, NyReviewInputsForm  # the labels the reviewer saw
 
     form = NyReviewInputsForm() if review.guideline == "NY" else CaReviewInputsForm()
-    shown = []
-    for name, raw in (review.inputs or {}).items():
-        field = form.fields.get(name)
-        if field is None or raw in (None, ""):
-            continue
-        if isinstance(field, forms.BooleanField):
-            value = "Yes" if str(raw) == "True" else "No"
-        elif isinstance(field, forms.ChoiceField):
-            value = str(dict(field.choices).get(raw, raw))
-        elif name == "high_earner_timeshare":
-            try:
-                value = f"{(Decimal(str(raw)) * 100).normalize():f}%"
-            except InvalidOperation:
-                continue
-        elif isinstance(field, forms.DecimalField):
-            try:
-                amount = Decimal(str(raw))
-            except InvalidOperation:
-                continue
-            if not amount:
-                continue
-            value = display(amount)
-        else:
-            value = str(raw)
-        shown.append((str(field.label), value))
-    return shown
+    return labelled_inputs(form, review.inputs or {})
