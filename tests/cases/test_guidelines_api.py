@@ -230,3 +230,10 @@ def test_long_worksheet_breaks_between_lines_and_repeats_the_header():
         assert f"\n{n} Line {n} " in f"\n{text}"
     assert text.count("$1,234,567.89") == 80
     assert all(page.splitlines()[0] == "Line Payor Other parent Combined" for page in pages[1:])
+
+
+def test_ny_page_says_the_low_income_amount_includes_the_add_ons(client_as):
+    page = client_as("caseworker").get(reverse("guidelines:ny"), {
+        "payor_income": "30000", "other_income": "0", "children": "1", "as_of": "2025-06-01",
+        "child_care_annual": "9250.01"}).content.decode()
+    assert "low-income rule of DRL 240(1-b)(d), add-ons included" in page and "$739.33" in page
