@@ -188,3 +188,23 @@ def test_review_without_a_readable_worksheet_has_no_pdf(client_as, role_user):
     assert client.get(reverse("reviews:worksheet_pdf", args=[review.pk])).status_code == 404
     fresh = review_open(order=order_in_effect_since(date(2020, 1, 1)), by=role_user("caseworker"))
     assert client.get(reverse("reviews:worksheet_pdf", args=[fresh.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("guideline", ["NY", "CA"])
+def test_a_stored_worksheet_reads_back_as_the_same_result(guideline):
+    from dataclasses import asdict
+
+    from cases.guidelines import ca_guideline, ny_guideline
+    from cases.guidelines.stored import stored_result
+    from cases.services.reviews import _json_safe
+
+    if guideline == "NY":
+        result = ny_guideline(gross_incomes=(Decimal("30000"), Decimal("0")), children=1, as_of=date(2025, 6, 1),
+                              deductions=({"fica": Decimal("2295")}, {}), add_ons={"child_care_annual": Decimal("900")})
+    else:
+        result = ca_guideline(high_earner_net_monthly=Decimal("2000"), total_net_monthly=Decimal("2000"),
+                              high_earner_timeshare=Decimal("0"), children=1, as_of=date(2026, 6, 1),
+                              add_ons={"child_care_monthly": Decimal("300")})
+    stored = {k: _json_safe(v) for k, v in asdict(result).items()}
+    assert stored_result(guideline, stored) == result
+    assert stored_result(guideline, stored).lines() == result.lines()
