@@ -1,11 +1,13 @@
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
+from core.dates import display_date
 from core.forms import DateInput, MoneyField
+from core.money import display
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 OPTIONAL: dict[str, Any] = {**MONEY, "required": False, "initial": Decimal("0")}
@@ -92,3 +94,37 @@ class CaGuidelineForm(forms.Form):
             "add_ons": {"child_care_monthly": data.get("child_care_monthly") or Decimal("0"),
                         "uninsured_health_monthly": data.get("uninsured_health_monthly") or Decimal("0")},
         }
+
+
+def labelled_inputs(form: forms.Form, values: dict) -> list[tuple[str, str]]:
+    """The inputs of a calculation as a person reads them, in the form's order: each field's label in
+    words (the field name when it has none), amounts as ``$1,250.00``, choices by their label, the
+    parenting-time share as a percentage, yes/no; empty and zero optional amounts left out. ``values``
+    are the form's cleaned data or the strings a review stored."""
+    shown = []
+    for name, field in form.fields.items():
+        raw = values.get(name)
+        if raw is None or raw == "":
+            continue
+        label = str(form[name].label)
+        if isinstance(field, forms.BooleanField):
+            value = "Yes" if raw is True or str(raw) == "True" else "No"
+        elif isinstance(field, forms.ChoiceField):
+            value = str(dict(field.choices).get(raw, raw))
+        elif isinstance(field, forms.DateField):
+            value = display_date(raw if isinstance(raw, date) else date.fromisoformat(str(raw)))
+        elif isinstance(field, forms.DecimalField):
+            try:
+                amount = Decimal(str(raw))
+            except InvalidOperation:
+                continue
+            if isinstance(field, MoneyField):
+                if not amount and not field.required:
+                    continue
+                value = display(amount)
+            else:  # the parenting-time share, a fraction from 0 to 1
+                value = f"{(amount * 100).normalize():f}%"
+        else:
+            value = str(raw)
+        shown.append((label, value))
+    return shown

@@ -2,7 +2,8 @@
 
 Gross income → CSSA income (each statutory deduction a line, DRL 240(1-b)(b)(5)(vii)) → combined
 income up to the cap × the child support percentage → each parent's pro-rata share → the low-income
-rules (DRL 240(1-b)(d)) → add-ons prorated by income share (DRL 240(1-b)(c)(4), (5), (7)).
+rules (DRL 240(1-b)(d)), tested on the basic obligation with the add-ons prorated by income share
+(DRL 240(1-b)(c)(4)-(7)) as (b)(1) defines it → the add-ons on top, unless a low-income rule set the whole.
 Every legal number is a dated ``LegalParameter`` row; the result lists the rows it used.
 """
 
@@ -65,11 +66,13 @@ class NyGuidelineResult:
     poverty_guideline: Decimal = ZERO
     self_support_reserve: Decimal = ZERO
     low_income_rule: str = ""  # "", "poverty" or "reserve"
+    low_income_floor_monthly: Decimal = ZERO  # $25 or $50 (DRL 240(1-b)(d)) when a rule applies
     all_income_basic_annual: Decimal = ZERO  # combined income × percentage, no cap
     payor_obligation_all_income_annual: Decimal = ZERO
     payor_obligation_all_income_monthly: Decimal = ZERO
     add_ons: tuple[NyAddOn, ...] = ()
-    payor_add_ons_annual: Decimal = ZERO
+    payor_add_on_shares_annual: Decimal = ZERO  # the payor's shares of the add-ons, before DRL 240(1-b)(d)
+    payor_add_ons_annual: Decimal = ZERO  # what is added on top: 0 when a low-income rule applies
     payor_add_ons_monthly: Decimal = ZERO
     payor_total_monthly: Decimal = ZERO  # basic (after the low-income rules) plus add-ons
     parameters: tuple[UsedParameter, ...] = ()
@@ -77,6 +80,17 @@ class NyGuidelineResult:
     @property
     def above_cap(self) -> bool:
         return self.combined_income > self.cap
+
+    def _line_16_label(self) -> str:
+        if self.low_income_rule == "poverty":
+            return ("Payor's annual child support obligation, add-ons included: line 15 is below line 13, so "
+                    f"{dollars(self.low_income_floor_monthly)} a month or line 6 minus line 14, whichever is greater — DRL 240(1-b)(d), first sentence")
+        if self.low_income_rule == "reserve":
+            return ("Payor's annual child support obligation, add-ons included: line 15 is below line 14 but not "
+                    f"line 13, so {dollars(self.low_income_floor_monthly)} a month or line 6 minus line 14, whichever is greater — DRL 240(1-b)(d), "
+                    "second sentence")
+        return ("Payor's annual basic obligation (line 12): line 15 is not below line 13 or line 14, so the "
+                "low-income rules do not apply — DRL 240(1-b)(d)")
 
     def lines(self) -> list[WorksheetLine]:
         """The worksheet, numbered like the court's form: income, obligation, low income, add-ons."""
@@ -100,11 +114,12 @@ class NyGuidelineResult:
                           ("", "", dollars(self.payor_prorated_annual))),
             WorksheetLine("13", "Poverty guideline, single person", ("", "", dollars(self.poverty_guideline))),
             WorksheetLine("14", "Self-support reserve", ("", "", dollars(self.self_support_reserve))),
-            WorksheetLine("15", "Payor's CSSA income after paying line 12 (line 6 minus line 12)",
-                          ("", "", dollars(payor.cssa_income - self.payor_prorated_annual))),
-            WorksheetLine("16", "Payor's annual basic obligation after the low-income rules — DRL 240(1-b)(d)",
-                          ("", "", dollars(self.payor_obligation_annual)), total=True),
-            WorksheetLine("17", "Payor's monthly basic obligation", ("", "", dollars(self.payor_obligation_monthly)),
+            WorksheetLine("15", "Payor's CSSA income after paying line 12 and the payor's add-on shares (line 6 "
+                          "minus line 12 minus lines 21–24) — DRL 240(1-b)(b)(1), (d)",
+                          ("", "", dollars(payor.cssa_income - self.payor_prorated_annual
+                                           - self.payor_add_on_shares_annual))),
+            WorksheetLine("16", self._line_16_label(), ("", "", dollars(self.payor_obligation_annual)), total=True),
+            WorksheetLine("17", "Payor's monthly obligation (line 16 ÷ 12)", ("", "", dollars(self.payor_obligation_monthly)),
                           total=True),
         ]
         if self.above_cap:
@@ -116,12 +131,19 @@ class NyGuidelineResult:
                 WorksheetLine("20", "Above the cap: payor's monthly share on all income",
                               ("", "", dollars(self.payor_obligation_all_income_monthly))),
             ]
+        paragraphs = {key: para for key, _, para in ADD_ONS}
         for n, add_on in enumerate(self.add_ons, start=21):
-            lines.append(WorksheetLine(str(n), f"Add-on: {add_on.label} (annual {dollars(add_on.annual)}), "
-                                               "payor's share", ("", "", dollars(add_on.payor_annual))))
+            lines.append(WorksheetLine(str(n), f"Add-on: {add_on.label} (annual {dollars(add_on.annual)}), payor's "
+                                               f"share — DRL 240(1-b){paragraphs[add_on.key]}",
+                                       ("", "", dollars(add_on.payor_annual))))
+        if self.low_income_rule:
+            added = ("Payor's add-ons added on top, annual: none — line 16 is the whole obligation, add-ons "
+                     "included (DRL 240(1-b)(b)(1), (d))")
+        else:
+            added = "Payor's add-ons, annual (lines 21–24) — DRL 240(1-b)(c)(4)–(7)"
         lines += [
-            WorksheetLine("25", "Payor's add-ons, annual", ("", "", dollars(self.payor_add_ons_annual))),
-            WorksheetLine("26", "Payor's add-ons, monthly", ("", "", dollars(self.payor_add_ons_monthly))),
+            WorksheetLine("25", added, ("", "", dollars(self.payor_add_ons_annual))),
+            WorksheetLine("26", "Payor's add-ons, monthly (line 25 ÷ 12)", ("", "", dollars(self.payor_add_ons_monthly))),
             WorksheetLine("27", "Payor's total monthly obligation (line 17 plus line 26)",
                           ("", "", dollars(self.payor_total_monthly)), total=True),
         ]
@@ -194,14 +216,25 @@ def ny_guideline(*, children: int, as_of: date, parent_incomes: tuple[Decimal, .
         notes.append("Five or more children: the percentage is no less than 35% (DRL 240(1-b)(b)(3)(v)).")
     poverty = params.value("ny.poverty_guideline")
     reserve = params.value("ny.self_support_reserve")
-    annual, rule = _low_income(params=params, payor_income=payor, annual=prorated, poverty=poverty, reserve=reserve,
-                               notes=notes)
+    lines = tuple(NyAddOn(key=key, label=label, annual=money(costs[key]), payor_annual=money(costs[key] * share))
+                  for key, label, _ in ADD_ONS)
+    shares_annual = money(sum((a.payor_annual for a in lines), ZERO))
+    # DRL 240(1-b)(d) tests the basic child support obligation as (b)(1) defines it, add-ons of (c)(4)-(7)
+    # included, and the amount it sets replaces all of it: under either low-income rule nothing is added on top.
+    annual, rule, floor = _low_income(params=params, payor_income=payor, annual=prorated + shares_annual, poverty=poverty,
+                               reserve=reserve, notes=notes)
+    if rule:
+        add_on_annual = ZERO
+        if shares_annual:
+            notes.append(f"The payor's add-on shares ({dollars(shares_annual)} a year) are not added on top: the "
+                         "low-income amount is the whole basic child support obligation, which DRL 240(1-b)(b)(1) "
+                         "defines to include the add-ons of (c)(4)-(7); the court may depart from it only under "
+                         "paragraph (f).")
+    else:
+        annual, add_on_annual = prorated, shares_annual
     all_basic = money(combined * pct)
     all_payor = money(all_basic * share)
     monthly = money(annual / 12)
-    lines = tuple(NyAddOn(key=key, label=label, annual=money(costs[key]), payor_annual=money(costs[key] * share))
-                  for key, label, _ in ADD_ONS)
-    add_on_annual = sum((a.payor_annual for a in lines), ZERO)
     add_on_monthly = money(add_on_annual / 12)
     return NyGuidelineResult(
         combined_income=money(combined), capped_income=money(capped), cap=cap_row.value,
@@ -209,31 +242,44 @@ def ny_guideline(*, children: int, as_of: date, parent_incomes: tuple[Decimal, .
         basic_obligation_annual=basic, payor_share=share.quantize(Decimal("0.0001")),
         payor_obligation_annual=annual, payor_obligation_monthly=monthly, notes=notes, incomes=incomes,
         payor_prorated_annual=prorated, poverty_guideline=poverty, self_support_reserve=reserve,
-        low_income_rule=rule, all_income_basic_annual=all_basic, payor_obligation_all_income_annual=all_payor,
+        low_income_rule=rule, low_income_floor_monthly=floor, all_income_basic_annual=all_basic, payor_obligation_all_income_annual=all_payor,
         payor_obligation_all_income_monthly=money(all_payor / 12), add_ons=lines,
-        payor_add_ons_annual=money(add_on_annual), payor_add_ons_monthly=add_on_monthly,
+        payor_add_on_shares_annual=shares_annual, payor_add_ons_annual=money(add_on_annual),
+        payor_add_ons_monthly=add_on_monthly,
         payor_total_monthly=money(monthly + add_on_monthly), parameters=tuple(params.used),
     )
 
 
 def _low_income(*, params: ParameterSet, payor_income: Decimal, annual: Decimal, poverty: Decimal,
-                reserve: Decimal, notes: list[str]) -> tuple[Decimal, str]:
-    """DRL 240(1-b)(d): if paying the basic obligation would take the payor's income below the
-    poverty guideline, $25/month; if below the self-support reserve but not the poverty guideline,
-    the greater of $50/month or the income above the reserve. "Below" is strict: income left
-    exactly at a figure is not below it."""
+                reserve: Decimal, notes: list[str]) -> tuple[Decimal, str, Decimal]:
+    """DRL 240(1-b)(d). ``annual`` is the payor's share of the basic child support obligation as
+    (b)(1) defines it: the amounts of (c)(2) and (c)(3) "as increased pursuant to subparagraphs four,
+    five, six and seven", i.e. the add-ons included. Both sentences of (d) apply "notwithstanding the
+    provisions of paragraph (c)", so the amount they set is the whole obligation, add-ons included.
+
+    - First sentence: if paying it would reduce the payor's income below the poverty income
+      guidelines amount for a single person, the obligation is $25/month "or the difference between
+      the non-custodial parent's income and the self-support reserve, whichever is greater" (text of
+      (d) as in force since L.1989 c.567, quoted in Senate bill S5582 of 2011; DOMAIN.md gives $25 alone).
+    - Second sentence: if it would reduce it below the self-support reserve but not below the poverty
+      guideline, $50/month or the income above the reserve, whichever is greater.
+    "Below" is strict: income left exactly at a figure is not below it."""
     remaining = payor_income - annual
+    above_reserve = payor_income - reserve
     if remaining < poverty:
         floor = params.value("ny.low_income.poverty_obligation_monthly")
-        notes.append(f"Paying {dollars(annual)} would leave the payor {dollars(remaining)}, below the poverty "
-                     f"guideline ({dollars(poverty)}): the basic obligation is {dollars(floor)}/month "
-                     "(DRL 240(1-b)(d)).")
-        return money(floor * 12), "poverty"
+        amount = max(floor * 12, above_reserve)
+        notes.append(f"Paying {dollars(annual)} a year would leave the payor {dollars(remaining)}, below the poverty "
+                     f"guideline ({dollars(poverty)}): the basic child support obligation, add-ons included, is "
+                     f"{dollars(floor)}/month or the income above the self-support reserve, whichever is greater "
+                     "(DRL 240(1-b)(d), first sentence).")
+        return money(amount), "poverty", floor
     if remaining < reserve:
         floor = params.value("ny.low_income.reserve_obligation_monthly")
-        amount = max(floor * 12, payor_income - reserve)
-        notes.append(f"Paying {dollars(annual)} would leave the payor {dollars(remaining)}, below the self-support "
-                     f"reserve ({dollars(reserve)}): the basic obligation is the greater of {dollars(floor)}/month or "
-                     f"the income above the reserve (DRL 240(1-b)(d)).")
-        return money(amount), "reserve"
-    return annual, ""
+        amount = max(floor * 12, above_reserve)
+        notes.append(f"Paying {dollars(annual)} a year would leave the payor {dollars(remaining)}, below the "
+                     f"self-support reserve ({dollars(reserve)}): the basic child support obligation, add-ons "
+                     f"included, is {dollars(floor)}/month or the income above the reserve, whichever is greater "
+                     "(DRL 240(1-b)(d), second sentence).")
+        return money(amount), "reserve", floor
+    return annual, "", ZERO

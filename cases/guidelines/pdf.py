@@ -18,6 +18,8 @@ ASCII = str.maketrans({"×": "x", "−": "-", "≤": "<=", "÷": "/", "—": "-"
 
 
 class _Worksheet(FPDF):
+    footer_text = ""
+
     def __init__(self):
         super().__init__(format="Letter")
         self.set_auto_page_break(auto=True, margin=15)
@@ -35,49 +37,88 @@ class _Worksheet(FPDF):
     def use(self, size: float, bold: bool = False) -> None:
         self.set_font(self.family, "B" if bold else "", size)
 
+    def footer(self) -> None:
+        if not self.footer_text:
+            return
+        self.set_y(-12)
+        self.use(7)
+        self.cell(0, 4, self.text_(f"{self.footer_text} · page {self.page_no()} of {{nb}}"), align="C")
+
+    def height_of(self, width: float, line_height: float, text: str) -> float:
+        """The height ``multi_cell`` will take for ``text`` (left-aligned), without drawing it."""
+        return line_height * len(self.multi_cell(width, line_height, self.text_(text), align="L", dry_run=True,
+                                                 output="LINES"))
+
+    def room_for(self, height: float) -> bool:
+        return self.get_y() + height <= self.page_break_trigger
+
+    def fitted_cell(self, width: float, height: float, text: str) -> None:
+        """A right-aligned amount, in a smaller size rather than spilling into the next column."""
+        size = original = self.font_size_pt
+        text = self.text_(text)
+        while size > 5 and self.get_string_width(text) > width - 1:
+            size -= 0.5
+            self.set_font_size(size)
+        self.cell(width, height, text, align="R")
+        self.set_font_size(original)
+
 
 def worksheet_pdf(*, title: str, subtitle: str, inputs: list[tuple[str, str]], columns: tuple[str, ...],
                   lines: list[WorksheetLine], notes: list[str], parameters) -> bytes:
     pdf = _Worksheet()
     pdf.set_title(title)
     pdf.set_author(settings.CASEWORKS_OFFICE_NAME)
+    pdf.footer_text = f"{title} · printed {timezone.localdate():%Y-%m-%d}"
     pdf.add_page()
     pdf.use(14, bold=True)
-    pdf.multi_cell(0, 8, pdf.text_(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, pdf.text_(title), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.use(9)
     pdf.multi_cell(0, 5, pdf.text_(f"{settings.CASEWORKS_OFFICE_NAME} · {subtitle} · printed "
-                                   f"{timezone.localdate():%Y-%m-%d}"), new_x="LMARGIN", new_y="NEXT")
+                                   f"{timezone.localdate():%Y-%m-%d}"), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.use(9, bold=True)
     pdf.cell(0, 5, "Inputs", new_x="LMARGIN", new_y="NEXT")
     pdf.use(9)
+    label_in = 110
     for label, value in inputs:
-        pdf.cell(90, 5, pdf.text_(label))
-        pdf.cell(0, 5, pdf.text_(value), new_x="LMARGIN", new_y="NEXT")
+        height = max(pdf.height_of(label_in, 4.5, label), pdf.height_of(pdf.epw - label_in, 4.5, value))
+        if not pdf.room_for(height):
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.multi_cell(label_in, 4.5, pdf.text_(label), align="L", new_x="RIGHT", new_y="TOP")
+        pdf.multi_cell(pdf.epw - label_in, 4.5, pdf.text_(value), align="L", new_x="LMARGIN", new_y="TOP")
+        pdf.set_xy(pdf.l_margin, y + height)
     pdf.ln(3)
     width = pdf.epw
-    amount_w = 30
-    label_w = width - 10 - amount_w * len(columns)
-    pdf.use(9, bold=True)
-    pdf.cell(10, 6, "Line", border="B")
-    pdf.cell(label_w, 6, "", border="B")
-    for column in columns:
-        pdf.cell(amount_w, 6, pdf.text_(column), border="B", align="R")
-    pdf.ln()
+    number_w, amount_w = 9, 27 if len(columns) > 1 else 30  # "$1,234,567.89" still fits at 8.5 pt
+    label_w = width - number_w - amount_w * len(columns)
+
+    def header() -> None:
+        pdf.use(8.5, bold=True)
+        pdf.cell(number_w, 6, "Line", border="B")
+        pdf.cell(label_w, 6, "", border="B")
+        for column in columns:
+            pdf.cell(amount_w, 6, pdf.text_(column), border="B", align="R")
+        pdf.ln()
+
+    header()
+    row = 4.4  # line height of a worksheet row, in mm
     for line in lines:
-        pdf.use(9, bold=line.total)
-        y = pdf.get_y()
-        pdf.set_x(pdf.l_margin + 10)
-        pdf.multi_cell(label_w, 5, pdf.text_(line.label), new_x="RIGHT", new_y="TOP")
-        height = max(pdf.get_y() - y, 5)
-        bottom = pdf.get_y()  # multi_cell moved to the right of the label, at its top
-        pdf.set_xy(pdf.l_margin, y)
-        pdf.cell(10, 5, line.number)
-        pdf.set_xy(pdf.l_margin + 10 + label_w, y)
+        pdf.use(8.5, bold=line.total)
+        height = max(pdf.height_of(label_w - 2, row, line.label), row) + 0.8
+        if not pdf.room_for(height):  # a line is never split across pages; the header is repeated
+            pdf.add_page()
+            header()
+            pdf.use(8.5, bold=line.total)
+        y = pdf.get_y() + 0.4
+        pdf.set_y(y)
+        pdf.cell(number_w, row, line.number)
+        pdf.multi_cell(label_w - 2, row, pdf.text_(line.label), align="L", new_x="LMARGIN", new_y="TOP")
+        pdf.set_xy(pdf.l_margin + number_w + label_w, y)
         cells = line.cells if len(line.cells) == len(columns) else ("",) * (len(columns) - len(line.cells)) + line.cells
         for cell in cells:
-            pdf.cell(amount_w, 5, pdf.text_(cell), align="R")
-        pdf.set_xy(pdf.l_margin, max(bottom, y + height, y + 5))
+            pdf.fitted_cell(amount_w, row, cell)
+        pdf.set_xy(pdf.l_margin, y - 0.4 + height)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
     if notes:
         pdf.ln(3)
@@ -85,7 +126,8 @@ def worksheet_pdf(*, title: str, subtitle: str, inputs: list[tuple[str, str]], c
         pdf.cell(0, 5, "Notes", new_x="LMARGIN", new_y="NEXT")
         pdf.use(9)
         for note in notes:
-            pdf.multi_cell(0, 5, pdf.text_(f"• {note}" if pdf.unicode else f"- {note}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, pdf.text_(f"• {note}" if pdf.unicode else f"- {note}"), align="L",
+                           new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.use(9, bold=True)
     pdf.cell(0, 5, "Legal parameters used", new_x="LMARGIN", new_y="NEXT")
@@ -93,7 +135,7 @@ def worksheet_pdf(*, title: str, subtitle: str, inputs: list[tuple[str, str]], c
     for p in parameters:
         flag = " (confirm)" if p.confirm else ""
         pdf.multi_cell(0, 4.5, pdf.text_(f"{p.key} = {p.value_text}, from {p.effective_on:%Y-%m-%d}: "
-                                         f"{p.citation}{flag}"), new_x="LMARGIN", new_y="NEXT")
+                                         f"{p.citation}{flag}"), align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -10,8 +10,9 @@ from core.http import content_disposition
 from core.views import LoginOnlyMixin
 
 from . import ca_guideline, ny_guideline
-from .forms import CaGuidelineForm, NyGuidelineForm
+from .forms import CaGuidelineForm, NyGuidelineForm, labelled_inputs
 from .pdf import worksheet_pdf
+from .stored import WORKSHEETS
 from .tables import GuidelineInputError, TableGap
 
 FIELD_OF = {"gross_incomes": "payor_income", "parent_incomes": "payor_income"}
@@ -54,9 +55,7 @@ class NyGuidelineView(_CalculatorView):
     template_name = "cases/guidelines/ny.html"
     form_class = NyGuidelineForm
     pdf_url_name = "guidelines:ny_pdf"
-    columns = ("Payor", "Other parent", "Combined")
-    title = "New York Child Support Standards Act worksheet"
-    subtitle = "DRL 240(1-b); FCA 413; laid out after form 4-SM-3"
+    _, columns, title, subtitle = WORKSHEETS["NY"]
 
     def calculate(self, kwargs, as_of):
         return ny_guideline(as_of=as_of, **kwargs)
@@ -66,9 +65,7 @@ class CaGuidelineView(_CalculatorView):
     template_name = "cases/guidelines/ca.html"
     form_class = CaGuidelineForm
     pdf_url_name = "guidelines:ca_pdf"
-    columns = ("Amount",)
-    title = "California guideline child support worksheet"
-    subtitle = "Family Code 4055 as amended by SB 343; add-ons 4061-4062"
+    _, columns, title, subtitle = WORKSHEETS["CA"]
 
     def calculate(self, kwargs, as_of):
         return ca_guideline(as_of=as_of, **kwargs)
@@ -83,8 +80,7 @@ class _WorksheetPdfMixin:
         if result is None:
             page = reverse(self.page_url_name)
             return redirect(f"{page}?{request.GET.urlencode()}" if request.GET else page)
-        inputs = [(str(form.fields[name].label), str(value)) for name, value in form.cleaned_data.items()
-                  if value not in (None, "") and not (hasattr(value, "is_zero") and value.is_zero())]
+        inputs = labelled_inputs(form, form.cleaned_data)
         body = worksheet_pdf(title=self.title, subtitle=self.subtitle, inputs=inputs, columns=self.columns,
                              lines=result.lines(), notes=result.notes, parameters=result.parameters)
         response = HttpResponse(body, content_type="application/pdf")

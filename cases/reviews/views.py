@@ -1,15 +1,18 @@
 """Review and adjustment pages (45 CFR 303.8)."""
 
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
+from core.http import content_disposition
 from core.views import PermissionMixin, ScopedQuerysetMixin, ServiceActionView
 
+from ..guidelines.pdf import worksheet_pdf
 from ..models import OrderReview, SupportOrder
 from ..services.reviews import review_calculate, review_complete, review_open
 from .forms import CaReviewInputsForm, NyReviewInputsForm, ReviewCompleteForm
-from .selectors import orders_due_for_review, reviews_open
+from .selectors import orders_due_for_review, review_worksheet, reviews_open
 
 
 class ReviewListView(PermissionMixin, TemplateView):
@@ -62,7 +65,31 @@ class ReviewDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         context.setdefault("inputs_form", form_class(initial=review.inputs or None))
         context.setdefault("complete_form", ReviewCompleteForm())
         context["obligations"] = review.order.obligations.all()
+        context["worksheet"] = worksheet = review_worksheet(review)
+        if worksheet:
+            context["worksheet_pdf_url"] = reverse("reviews:worksheet_pdf", kwargs={"pk": review.pk})
         return context
+
+
+class ReviewWorksheetPdfView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    """The review's stored calculation as the guideline's PDF worksheet (numbered lines, notes, the
+    legal parameters used); 404 when nothing was calculated."""
+
+    permission_required = "cases.view_orderreview"
+    model = OrderReview
+
+    def get(self, request, *args, **kwargs):
+        review = self.get_object()
+        worksheet = review_worksheet(review)
+        if worksheet is None:
+            raise Http404("This review has no worksheet to print.")
+        body = worksheet_pdf(title=worksheet.title, subtitle=f"Review of order {review.order} · {worksheet.subtitle}",
+                             inputs=worksheet.inputs, columns=worksheet.columns, lines=worksheet.lines,
+                             notes=worksheet.result.notes, parameters=worksheet.result.parameters)
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition(f"review-{review.pk}-worksheet.pdf", inline=True)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class _ReviewActionView(ServiceActionView):

@@ -176,3 +176,64 @@ def test_ca_page_shows_the_low_income_lines_and_prints_a_pdf(client_as):
 def test_pdf_without_valid_inputs_goes_back_to_the_page(client_as):
     response = client_as("caseworker").get(reverse("guidelines:ny_pdf"), {"payor_income": "-5"})
     assert response.status_code == 302 and response.url.startswith(reverse("guidelines:ny") + "?")
+
+
+def test_ny_endpoint_low_income_amount_includes_the_add_ons(api_client_with):
+    # See test_ny_low_income_rules_test_the_obligation_with_its_add_ons: 30,000 alone, child care 9,250.01
+    # leaves 15,649.99 < 15,650 → max(300, 30,000 − 21,128) = 8,872/yr = 739.33/month, add-ons inside it.
+    body = api_client_with("guidelines:read").post("/api/v1/guidelines/ny/", {
+        "parent_incomes": ["30000", "0"], "children": 1, "as_of": "2025-06-01",
+        "add_ons": {"child_care_annual": "9250.01"}}, format="json").json()
+    assert {k: body[k] for k in ("low_income_rule", "payor_obligation_monthly", "payor_add_ons_annual",
+                                 "payor_add_ons_monthly", "payor_total_monthly")} == {
+        "low_income_rule": "poverty", "payor_obligation_monthly": "739.33", "payor_add_ons_annual": "0.00",
+        "payor_add_ons_monthly": "0.00", "payor_total_monthly": "739.33"}
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
+
+
+def test_ny_low_income_pdf_reads_as_the_form(client_as):
+    # The low-income case of test_ny_low_income_rules_test_the_obligation_with_its_add_ons, as printed.
+    pages = pdf_pages(client_as("caseworker").get(reverse("guidelines:ny_pdf"), {
+        "payor_income": "30000", "other_income": "0", "children": "1", "as_of": "2025-06-01",
+        "child_care_annual": "9250.01"}).content)
+    first = pages[0].splitlines()
+    # inputs in words, amounts as money, no "None" label; every line starts with its number; the table on page 1
+    assert {"Payor's annual gross income $30,000.00", "Children 1", "As of Jun 1, 2025",
+            "Child care (annual) $9,250.01"} <= set(first)
+    assert "None" not in pages[0]
+    for number, start in (("1", "Gross income"), ("15", "Payor's CSSA income"), ("16", "Payor's annual child support"),
+                          ("27", "Payor's total monthly obligation")):
+        assert any(line.startswith(f"{number} {start}") for line in first), number
+    assert "$8,872.00" in pages[0] and "DRL 240(1-b)(d), first sentence" in pages[0].replace("\n", " ")
+    assert all(f"page {n} of {len(pages)}" in text for n, text in enumerate(pages, start=1))
+
+
+def test_long_worksheet_breaks_between_lines_and_repeats_the_header():
+    from cases.guidelines.pdf import worksheet_pdf
+    from cases.guidelines.tables import WorksheetLine
+
+    lines = [WorksheetLine(str(n), f"Line {n} " + "words that wrap " * (n % 4 * 5), ("$1,234,567.89", "", "$0.00"))
+             for n in range(1, 81)]
+    pages = pdf_pages(worksheet_pdf(title="T", subtitle="S", inputs=[("Label", "$1.00")],
+                                    columns=("Payor", "Other parent", "Combined"), lines=lines, notes=[],
+                                    parameters=[]))
+    assert len(pages) > 2
+    text = "\n".join(pages)
+    for n in range(1, 81):  # every line whole, with its amount uncut
+        assert f"\n{n} Line {n} " in f"\n{text}"
+    assert text.count("$1,234,567.89") == 80
+    assert all(page.splitlines()[0] == "Line Payor Other parent Combined" for page in pages[1:])
+
+
+def test_ny_page_says_the_low_income_amount_includes_the_add_ons(client_as):
+    page = client_as("caseworker").get(reverse("guidelines:ny"), {
+        "payor_income": "30000", "other_income": "0", "children": "1", "as_of": "2025-06-01",
+        "child_care_annual": "9250.01"}).content.decode()
+    assert "low-income rule of DRL 240(1-b)(d), add-ons included" in page and "$739.33" in page

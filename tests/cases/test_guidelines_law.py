@@ -256,3 +256,73 @@ def test_ny_bad_input_names_the_field(kwargs, field):
     with pytest.raises(GuidelineInputError) as err:
         ny_guideline(children=1, as_of=AFTER_SB343, **kwargs)
     assert err.value.field == field
+
+
+# --- New York low income with add-ons (DRL 240(1-b)(b)(1) and (d)) -----------------------------
+# (b)(1): the "basic child support obligation" is the (c)(2)+(c)(3) amount "as increased pursuant to
+# subparagraphs four, five, six and seven" (the add-ons). (d) tests that whole amount and, "notwithstanding
+# paragraph (c)", sets it: under either low-income rule nothing is added on top.
+# Payor alone (share 1), 1 child, 30,000 CSSA income, 2025 figures (poverty 15,650, reserve 21,128):
+# basic 30,000 × 17% = 5,100; left before add-ons 24,900; income above the reserve 30,000 − 21,128 = 8,872.
+
+def ny_alone_with_child_care(child_care):
+    return ny_guideline(parent_incomes=(D("30000"), D("0")), children=1, as_of=AFTER_SB343,
+                        add_ons={"child_care_annual": D(child_care)})
+
+
+@pytest.mark.parametrize(("child_care", "rule", "monthly", "add_ons_monthly", "total"), [
+    # poverty edge: left = 24,900 − child care; 15,650 at 9,250.
+    ("9250.01", "poverty", "739.33", "0.00", "739.33"),  # left 15,649.99 < 15,650 → max(25 × 12 = 300, 8,872)
+    #                                                    = 8,872/yr → 739.33/month; the add-on is inside it
+    ("9250.00", "reserve", "739.33", "0.00", "739.33"),  # left 15,650.00: not below poverty, below the reserve
+    #                                                    → max(50 × 12 = 600, 8,872) = 8,872 → 739.33
+    ("9249.99", "reserve", "739.33", "0.00", "739.33"),  # left 15,650.01: the same
+    # reserve edge: 21,128 left at child care 3,772.
+    ("3772.01", "reserve", "739.33", "0.00", "739.33"),  # left 21,127.99 < 21,128 → 8,872 → 739.33, no add-on
+    ("3772.00", "", "425.00", "314.33", "739.33"),  # left 21,128.00: no rule; 5,100/12 = 425.00 plus
+    #                                                 3,772/12 = 314.33 → 739.33
+    ("3771.99", "", "425.00", "314.33", "739.33"),  # left 21,128.01: 3,771.99/12 = 314.3325 → 314.33
+])
+def test_ny_low_income_rules_test_the_obligation_with_its_add_ons(child_care, rule, monthly, add_ons_monthly, total):
+    r = ny_alone_with_child_care(child_care)
+    assert (r.low_income_rule, r.payor_obligation_monthly, r.payor_add_ons_monthly, r.payor_total_monthly) == (
+        rule, D(monthly), D(add_ons_monthly), D(total))
+    assert r.payor_add_on_shares_annual == D(child_care)  # the share is shown on line 21 either way
+
+
+def test_ny_low_income_worksheet_says_which_rule_and_that_no_add_on_is_added():
+    r = ny_alone_with_child_care("9250.01")
+    lines = {line.number: line for line in r.lines()}
+    # line 15: 30,000 − 5,100 − 9,250.01 = 15,649.99
+    assert lines["15"].cells[2] == "$15,649.99" and "DRL 240(1-b)(b)(1), (d)" in lines["15"].label
+    assert lines["16"].cells[2] == "$8,872.00" and "DRL 240(1-b)(d), first sentence" in lines["16"].label
+    assert "$25.00 a month or line 6 minus line 14, whichever is greater" in lines["16"].label
+    assert lines["21"].cells[2] == "$9,250.01" and "DRL 240(1-b)(c)(4), (c)(6)" in lines["21"].label
+    assert lines["25"].cells[2] == "$0.00" and "none" in lines["25"].label
+    assert lines["27"].cells[2] == "$739.33"
+    assert any("not added on top" in note for note in r.notes)
+    reserve = {line.number: line for line in ny_alone_with_child_care("3772.01").lines()}
+    assert "DRL 240(1-b)(d), second sentence" in reserve["16"].label
+    assert "$50.00 a month" in reserve["16"].label
+    plain = {line.number: line for line in ny_alone_with_child_care("3772.00").lines()}
+    assert "do not apply" in plain["16"].label and plain["25"].cells[2] == "$3,772.00"
+
+
+def test_ny_add_on_shares_are_prorated_before_the_low_income_test():
+    # 20,000 / 10,000, 1 child: basic 30,000 × 17% = 5,100 × 2/3 = 3,400. Child care 3,000 × 2/3 = 2,000.
+    # Left 20,000 − 3,400 − 2,000 = 14,600 < 15,650 → max(300, 20,000 − 21,128 < 0) = 300 → $25/month, total $25.
+    # (Without the add-on the payor keeps 16,600 and the reserve rule gives $50, as in test_guidelines.py.)
+    r = ny_guideline(parent_incomes=(D("20000"), D("10000")), children=1, as_of=AFTER_SB343,
+                     add_ons={"child_care_annual": D("3000")})
+    assert (r.payor_add_on_shares_annual, r.low_income_rule, r.payor_total_monthly) == (
+        D("2000.00"), "poverty", D("25.00"))
+
+
+def test_ny_poverty_rule_takes_the_income_above_the_reserve_when_greater():
+    # DRL 240(1-b)(d), first sentence: "$25 per month or the difference between the non-custodial parent's
+    # income and the self-support reserve, whichever is greater" (DOMAIN.md said $25 alone).
+    # 22,000 alone, 5 children (35%): 7,700; left 14,300 < 15,650 → max(300, 22,000 − 21,128 = 872) = 872
+    # → 72.67/month.
+    r = ny_guideline(parent_incomes=(D("22000"), D("0")), children=5, as_of=AFTER_SB343)
+    assert (r.low_income_rule, r.payor_obligation_annual, r.payor_obligation_monthly) == (
+        "poverty", D("872.00"), D("72.67"))

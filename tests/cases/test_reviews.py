@@ -128,3 +128,83 @@ def test_review_list_query_count_does_not_grow(client_as, django_assert_max_num_
         order_in_effect_since(date(2020, 1, 1))
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("reviews:list"))
+
+
+def ny_review_calculated(role_user, **inputs):
+    order = order_in_effect_since(date(2020, 1, 1), monthly="500.00")
+    review = review_open(order=order, by=role_user("caseworker"))
+    return review_calculate(review=review, by=role_user("caseworker"), as_of=date(2025, 6, 1), inputs={
+        "payor_income": Decimal("60000"), "other_income": Decimal("40000"), "children": 2, **inputs})
+
+
+def test_review_page_shows_the_worksheet_as_numbered_lines_in_words(client_as, role_user):
+    # 60,000 / 40,000, 2 children (2025): basic 25,000 × 60% = 15,000/yr = 1,250.00/month;
+    # child care 10,000 × 60% = 6,000/yr = 500.00/month; total 1,750.00.
+    review = ny_review_calculated(role_user, child_care_annual=Decimal("10000"))
+    response = client_as("caseworker").get(reverse("reviews:detail", args=[review.pk]))
+    text = response.content.decode()
+    lines = {line.number: line for line in response.context["worksheet"].lines}
+    assert lines["17"].cells[2] == "$1,250.00" and lines["27"].cells[2] == "$1,750.00"
+    assert 'data-testid="review-worksheet"' in text
+    for words in ("Payor&#x27;s total monthly obligation (line 17 plus line 26)", "$1,750.00",
+                  "Child care while the custodial parent works or studies", "DRL 240(1-b)(c)(4), (c)(6)",
+                  "Legal parameters used", "ny.cssa.income_cap", "SSL 111-i(2)(b)",
+                  "NCP&#x27;s annual gross income", "$60,000.00", "Child care (annual)", "Jun 1, 2025"):
+        assert words in text, words
+    for raw in ("payor_add_ons_monthly", "payor_obligation_annual", "{&#x27;", "[{", "{'", "Decimal("):
+        assert raw not in text, raw
+    assert reverse("reviews:worksheet_pdf", args=[review.pk]) in text
+
+
+def test_review_worksheet_pdf_prints_the_stored_calculation(client_as, role_user):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    review = ny_review_calculated(role_user)
+    response = client_as("caseworker").get(reverse("reviews:worksheet_pdf", args=[review.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "New York Child Support Standards Act worksheet" in text and "$1,250.00" in text
+    assert "NCP's annual gross income" in text and "ny.cssa.income_cap" in text
+
+
+def test_review_worksheet_is_the_stored_one_not_a_recalculation(client_as, role_user):
+    # A stored figure is shown as stored, whatever today's tables would give.
+    review = ny_review_calculated(role_user)
+    review.worksheet = {**review.worksheet, "payor_obligation_monthly": "1249.99"}
+    review.save()
+    response = client_as("caseworker").get(reverse("reviews:detail", args=[review.pk]))
+    assert "$1,249.99" in response.content.decode()
+
+
+def test_review_without_a_readable_worksheet_has_no_pdf(client_as, role_user):
+    review = ny_review_calculated(role_user)
+    review.worksheet = {"payor_obligation_monthly": "oops"}
+    review.save()
+    client = client_as("caseworker")
+    page = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
+    assert "cannot be shown line by line" in page and "oops" not in page
+    assert client.get(reverse("reviews:worksheet_pdf", args=[review.pk])).status_code == 404
+    fresh = review_open(order=order_in_effect_since(date(2020, 1, 1)), by=role_user("caseworker"))
+    assert client.get(reverse("reviews:worksheet_pdf", args=[fresh.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("guideline", ["NY", "CA"])
+def test_a_stored_worksheet_reads_back_as_the_same_result(guideline):
+    from dataclasses import asdict
+
+    from cases.guidelines import ca_guideline, ny_guideline
+    from cases.guidelines.stored import stored_result
+    from cases.services.reviews import _json_safe
+
+    if guideline == "NY":
+        result = ny_guideline(gross_incomes=(Decimal("30000"), Decimal("0")), children=1, as_of=date(2025, 6, 1),
+                              deductions=({"fica": Decimal("2295")}, {}), add_ons={"child_care_annual": Decimal("900")})
+    else:
+        result = ca_guideline(high_earner_net_monthly=Decimal("2000"), total_net_monthly=Decimal("2000"),
+                              high_earner_timeshare=Decimal("0"), children=1, as_of=date(2026, 6, 1),
+                              add_ons={"child_care_monthly": Decimal("300")})
+    stored = {k: _json_safe(v) for k, v in asdict(result).items()}
+    assert stored_result(guideline, stored) == result
+    assert stored_result(guideline, stored).lines() == result.lines()

@@ -31,3 +31,29 @@ def test_ny_worksheet_and_legal_parameters(sign_in, live_server, width):
     page.goto(f"{live_server.url}/legal-parameters/?jurisdiction=NY")
     assert page.get_by_test_id("confirm").first.is_visible()
     shot(page, f"legal-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_order_review_shows_its_worksheet_in_words(sign_in, live_server, make_user, width):
+    from datetime import date
+    from decimal import Decimal
+
+    from cases.choices import OrderKind
+    from cases.services.reviews import review_calculate, review_open
+    from tests.cases.factories import case_with_order
+
+    page = sign_in("caseworker")
+    order = case_with_order(monthly=Decimal("500.00")).orders.get()
+    order.kind, order.effective_on = OrderKind.ADMINISTRATIVE, date(2020, 1, 1)
+    order.save()
+    review = review_open(order=order, by=make_user("caseworker"))
+    review_calculate(review=review, by=make_user("caseworker"), as_of=date(2025, 6, 1), inputs={
+        "payor_income": Decimal("60000"), "other_income": Decimal("40000"), "children": 2,
+        "child_care_annual": Decimal("10000")})
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/reviews/{review.pk}/")
+    worksheet = page.get_by_test_id("review-worksheet")
+    assert "Payor's total monthly obligation" in worksheet.inner_text()
+    assert "payor_add_ons" not in page.content()
+    assert page.get_by_role("link", name="Print worksheet (PDF)").is_visible()
+    shot(page, f"review-{width}")

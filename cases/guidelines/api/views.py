@@ -95,7 +95,9 @@ class NyGuidelineOutput(serializers.Serializer):
     all_income_basic_annual = serializers.DecimalField(**MONEY)
     payor_obligation_all_income_annual = serializers.DecimalField(**MONEY)
     payor_obligation_all_income_monthly = serializers.DecimalField(**MONEY)
-    payor_add_ons_annual = serializers.DecimalField(**MONEY)
+    payor_add_ons_annual = serializers.DecimalField(**MONEY, help_text=(
+        "Add-ons added on top of the basic obligation: 0 when a low-income rule applies, whose amount is the "
+        "whole obligation, add-ons included (DRL 240(1-b)(b)(1), (d))."))
     payor_add_ons_monthly = serializers.DecimalField(**MONEY)
     payor_total_monthly = serializers.DecimalField(**MONEY, help_text="Basic obligation plus add-ons.")
     parameters = ParameterSerializer(many=True)
