@@ -1,4 +1,4 @@
-"""17.3: Schemathesis on the large list operations (cases, enforcement actions): every request
+"""17.3: Schemathesis on the large list operations (cases, enforcement actions, people, collections): every request
 generated from the OpenAPI schema — page and cursor modes, page sizes, filters, junk — answers
 without a server error, with a documented status and a body matching the documented schema."""
 
@@ -14,7 +14,8 @@ from tests.cases.factories import case_with_order
 
 pytestmark = pytest.mark.django_db
 
-OPERATIONS = [("/api/v1/cases/", "cases:read"), ("/api/v1/enforcement-actions/", "enforcement:read")]
+OPERATIONS = [("/api/v1/cases/", "cases:read"), ("/api/v1/enforcement-actions/", "enforcement:read"),
+              ("/api/v1/people/", "cases:read"), ("/api/v1/collections/", "collections:read")]
 
 
 @pytest.mark.parametrize(("path", "scope"), OPERATIONS)
