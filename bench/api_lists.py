@@ -1,17 +1,21 @@
 """Partner API list latency at several cursor positions, and throughput beside a bare Django view.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cw_scale nice .venv/bin/python bench/api_lists.py --requests 30
+    ... bench/api_lists.py --lists people,collections   # some of the lists only
 
 Runs on the office already in the database (``bench/cases_generate.py`` builds one). Through the
-full middleware stack (``django.test.Client``, a state-wide partner key), it times:
-- ``GET /api/v1/cases/?pagination=cursor`` with the cursor at 0%, 25%, 50%, 75% and 99% of the
-  case numbers (p50/p95 per position) — a keyset page should cost the same anywhere;
+full middleware stack (``django.test.Client``, a state-wide partner key), for each large list —
+``/api/v1/cases/`` (cursor by case number), ``/api/v1/people/`` (by id) and
+``/api/v1/collections/`` (by id, newest first) — it times:
+- ``?pagination=cursor`` with the cursor at 0%, 25%, 50%, 75% and 99% of the list's order
+  (p50/p95 per position) — a keyset page should cost the same anywhere;
 - ``?page=1`` and a deep ``?page=`` for comparison (OFFSET + COUNT);
 - throughput (requests/s, sequential) of the cursor endpoint against a bare view written here
-  (not in the app): the same page of cases, balance and participants from ``.values()``, as JSON,
-  through the same middleware.
+  (not in the app): the same page of rows from ``.values()``, as JSON, through the same
+  middleware (no scope, no serializer, no redaction, no sensitive-read log).
 Aim (issue 17.3): p95 < 100 ms at any position, throughput ≥ 0.8× the bare view. Prints figures;
-not a test.
+not a test. (The people list writes one sensitive-read row per person shown, as it must: the
+bench adds them to the access log.)
 """
 
 from __future__ import annotations
@@ -64,10 +68,65 @@ def bare_cases(request):
     return JsonResponse({"next": None, "previous": None, "results": results})
 
 
-urlpatterns = [path("bench/bare-cases/", bare_cases), path("", include("config.urls"))]
+PEOPLE = ["id", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "deceased_on", "family_violence",
+          "preferred_language", "needs_interpreter", "paternity_status", "phone", "email", "updated_at"]
 
 
-def cursor_for(number: str) -> str:
+def bare_people(request):
+    """The floor of the people list: a page of people in scope (any participation) by id, and their cases."""
+    from django.db.models import Exists, OuterRef
+
+    from cases.models import CaseParticipant, Person
+
+    after = int(request.GET.get("after", 0))
+    size = int(request.GET.get("page_size", 50))
+    rows = list(Person.objects.filter(Exists(CaseParticipant.objects.filter(person_id=OuterRef("pk"))), pk__gt=after)
+                .order_by("id").values(*PEOPLE)[:size])
+    cases: dict[int, list] = {}
+    for p in CaseParticipant.objects.filter(person_id__in=[r["id"] for r in rows]).values(
+            "person_id", "case__case_number", "role"):
+        cases.setdefault(p.pop("person_id"), []).append(p)
+    return JsonResponse({"next": None, "previous": None,
+                         "results": [{**row, "cases": cases.get(row["id"], [])} for row in rows]})
+
+
+COLLECTION = ["source_reference", "case__case_number", "case_number_received", "amount", "received_on", "collected_on",
+              "source", "status", "hold_reason", "received_via", "posted_at"]
+
+
+def bare_collections(request):
+    """The floor of the collections list: a page of collections by id, newest first."""
+    from cases.models import Collection
+
+    before = int(request.GET.get("before", 2**62))
+    size = int(request.GET.get("page_size", 50))
+    rows = list(Collection.objects.filter(pk__lt=before).order_by("-id").values(*COLLECTION)[:size])
+    return JsonResponse({"next": None, "previous": None, "results": rows})
+
+
+urlpatterns = [path("bench/bare-cases/", bare_cases), path("bench/bare-people/", bare_people),
+               path("bench/bare-collections/", bare_collections), path("", include("config.urls"))]
+
+
+def positions(name: str) -> list:
+    """The list's cursor values in its order (case numbers; person ids; collection ids newest first)."""
+    from cases.models import Case, Collection, Person
+
+    if name == "cases":
+        return list(Case.objects.order_by("case_number").values_list("case_number", flat=True))
+    if name == "people":
+        return list(Person.objects.filter(participations__isnull=False, merged_into__isnull=True).distinct()
+                    .order_by("id").values_list("id", flat=True))
+    return list(Collection.objects.order_by("-id").values_list("id", flat=True))
+
+
+# name -> (API path, the bare view's path and its position parameter)
+LISTS = {"cases": ("/api/v1/cases/", "/bench/bare-cases/", "after"),
+         "people": ("/api/v1/people/", "/bench/bare-people/", "after"),
+         "collections": ("/api/v1/collections/", "/bench/bare-collections/", "before")}
+
+
+def cursor_for(number) -> str:
     """DRF's cursor encoding (rest_framework.pagination.CursorPagination.encode_cursor)."""
     return base64.b64encode(urlencode({"p": number}).encode("ascii")).decode("ascii")
 
@@ -91,37 +150,46 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--page-size", type=int, default=50)
+    parser.add_argument("--lists", default=",".join(LISTS), help=f"comma-separated, of {', '.join(LISTS)}")
     args = parser.parse_args()
+    names = [name.strip() for name in args.lists.split(",") if name.strip()]
+    unknown = [name for name in names if name not in LISTS]
+    if unknown:
+        parser.error(f"unknown list(s): {', '.join(unknown)}")
     client_environment()
     from accounts.services import partner_key_create
-    from cases.models import Case
 
-    _, raw = partner_key_create(agency_name="Bench statewide", scopes=["cases:read"], all_counties=True,
-                                actor_label="bench/api_lists.py")
+    _, raw = partner_key_create(agency_name="Bench statewide", scopes=["cases:read", "collections:read"],
+                                all_counties=True, actor_label="bench/api_lists.py")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    numbers = list(Case.objects.order_by("case_number").values_list("case_number", flat=True))
-    total = len(numbers)
     size = args.page_size
-    print(f"{total} cases; page_size {size}; {args.requests} requests per figure")
     client = Client()
     with override_settings(ROOT_URLCONF=__name__, CASEWORKS_API_LOG_BATCH=100):
-        for share in (0, 0.25, 0.5, 0.75, 0.99):
-            index = min(total - 1, int(total * share))
-            url = f"/api/v1/cases/?pagination=cursor&page_size={size}"
-            if index:
-                url += f"&cursor={cursor_for(numbers[index])}"
-            times = timed(client, url, args.requests, **auth)
-            print(f"cursor at {share:>4.0%}: p50 {statistics.median(times):6.1f} ms  p95 {p95(times):6.1f} ms")
-        for page in (1, max(1, total // size // 2)):
-            times = timed(client, f"/api/v1/cases/?page={page}&page_size={size}", args.requests, **auth)
-            print(f"page={page:<6}: p50 {statistics.median(times):6.1f} ms  p95 {p95(times):6.1f} ms")
-        middle = numbers[total // 2]
-        api = timed(client, f"/api/v1/cases/?pagination=cursor&page_size={size}&cursor={cursor_for(middle)}",
-                    args.requests * 3, **auth)
-        bare = timed(client, f"/bench/bare-cases/?page_size={size}&after={middle}", args.requests * 3, **auth)
-        api_rate, bare_rate = 1000 / statistics.mean(api), 1000 / statistics.mean(bare)
-        print(f"throughput (sequential): API cursor {api_rate:.1f} req/s, bare .values() view {bare_rate:.1f} req/s, "
-              f"ratio {api_rate / bare_rate:.2f}")
+        for name in names:
+            api_path, bare_path, bare_param = LISTS[name]
+            order = positions(name)
+            total = len(order)
+            print(f"{api_path}: {total} rows; page_size {size}; {args.requests} requests per figure")
+            if not total:
+                print("  (empty: nothing to time)")
+                continue
+            for share in (0, 0.25, 0.5, 0.75, 0.99):
+                index = min(total - 1, int(total * share))
+                url = f"{api_path}?pagination=cursor&page_size={size}"
+                if index:
+                    url += f"&cursor={cursor_for(order[index])}"
+                times = timed(client, url, args.requests, **auth)
+                print(f"  cursor at {share:>4.0%}: p50 {statistics.median(times):6.1f} ms  p95 {p95(times):6.1f} ms")
+            for page in (1, max(1, total // size // 2)):
+                times = timed(client, f"{api_path}?page={page}&page_size={size}", args.requests, **auth)
+                print(f"  page={page:<6}: p50 {statistics.median(times):6.1f} ms  p95 {p95(times):6.1f} ms")
+            middle = order[total // 2]
+            api = timed(client, f"{api_path}?pagination=cursor&page_size={size}&cursor={cursor_for(middle)}",
+                        args.requests * 3, **auth)
+            bare = timed(client, f"{bare_path}?page_size={size}&{bare_param}={middle}", args.requests * 3, **auth)
+            api_rate, bare_rate = 1000 / statistics.mean(api), 1000 / statistics.mean(bare)
+            print(f"  throughput (sequential): API cursor {api_rate:.1f} req/s, bare .values() view "
+                  f"{bare_rate:.1f} req/s, ratio {api_rate / bare_rate:.2f}")
 
 
 if __name__ == "__main__":

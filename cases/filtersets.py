@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
@@ -13,7 +14,7 @@ from django_filters.constants import EMPTY_VALUES
 from core.api.filters import UtcIsoDateTimeFilter
 
 from .choices import AssistanceStatus, CaseStage, CaseStatus, WorkItemKind, WorkItemPriority
-from .models import Case, CaseParticipant, WorkItem
+from .models import Case, CaseParticipant, Person, WorkItem
 
 CASE_NUMBER_RE = re.compile(r"^(NY|CA)-?\d+$", re.IGNORECASE)
 
@@ -122,3 +123,24 @@ class WorkItemFilterSet(django_filters.FilterSet):
         if value == "due_soon":
             return queryset.filter(due_on__gte=today, due_on__lte=today + timedelta(days=due_soon_days()))
         return queryset
+
+
+class PersonApiFilterSet(django_filters.FilterSet):
+    """The partner API's people list (``GET /api/v1/people/``, issue 17.3)."""
+
+    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+                                         help_text="People whose record changed at or after this instant (ISO 8601).")
+    case_number = django_filters.CharFilter(method="filter_case_number", max_length=40,
+                                            validators=[RegexValidator(r"^[^\x00]*$", "Invalid character.")],
+                                            help_text="The participants of this case (one of the key's counties).")
+
+    class Meta:
+        model = Person
+        fields = ["updated_since", "case_number"]
+
+    def filter_case_number(self, queryset, name, value):
+        # Only a case the caller may see: a person of an Albany case who is also on a Kings case is
+        # not found by the Kings case's number with an Albany key.
+        participants = CaseParticipant.objects.restrict(getattr(self.request, "user", None), "view").filter(
+            case__case_number=value.strip().upper())
+        return queryset.filter(pk__in=participants.values("person_id"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import Address, Case, CaseBalance, CaseParticipant, Obligation, SupportOrder
+from ..models import Address, Case, CaseBalance, CaseParticipant, Obligation, Person, SupportOrder
+from ..redaction import PERSON_WHEREABOUTS_FIELDS, WITHHELD, redact_person_data
 
 
 class BalanceSerializer(serializers.ModelSerializer):
@@ -101,3 +102,59 @@ CASE_LIST_VALUES = ("id", *CaseSerializer.Meta.fields[:-2], "balance__case_id",
                     *(f"balance__{name}" for name in BalanceSerializer.Meta.fields))
 PARTICIPANT_VALUES = ("case_id", "role", "person_id", "person__first_name", "person__last_name",
                       "person__family_violence")
+
+
+class PersonCaseSerializer(serializers.Serializer):
+    case_number = serializers.CharField()
+    role = serializers.ChoiceField(choices=CaseParticipant._meta.get_field("role").choices)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person of the key's cases (``GET /api/v1/people/``). ``id`` is the ``person_id`` of the
+    cases API. No SSN and no address; ``phone`` and ``email`` say ``WITHHELD`` for a person with the
+    family violence indicator (cases.redaction). Date of birth, phone and e-mail are sensitive
+    reads, logged per person shown."""
+
+    phone = serializers.CharField(help_text=f'"{WITHHELD}" when family_violence is true and one is on file.')
+    email = serializers.CharField(help_text=f'"{WITHHELD}" when family_violence is true and one is on file.')
+    cases = PersonCaseSerializer(many=True, read_only=True,
+                                 help_text="The person's roles on cases of the key's counties only.")
+
+    class Meta:
+        model = Person
+        fields = ["id", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "deceased_on",
+                  "family_violence", "preferred_language", "needs_interpreter", "paternity_status", "phone", "email",
+                  "updated_at", "cases"]
+
+
+PERSON_LIST_VALUES = tuple(PersonSerializer.Meta.fields[:-1])
+PERSON_SENSITIVE_FIELDS = ("date_of_birth", *PERSON_WHEREABOUTS_FIELDS)
+
+
+def person_rows_represent(rows: list[dict], participations: list[dict]) -> list[dict]:
+    """The people list's representation of ``rows`` (``PERSON_LIST_VALUES`` from ``.values()``) and
+    their ``participations`` (``person_id``, ``case__case_number``, ``role``), as ``PersonSerializer``
+    would give it, whereabouts redacted by ``cases.redaction.redact_person_data``."""
+    person = PersonSerializer()
+    fields = [(name, person.fields[name].to_representation) for name in PERSON_LIST_VALUES]
+    cases: dict[int, list[dict]] = {}
+    for p in participations:
+        cases.setdefault(p["person_id"], []).append({"case_number": p["case__case_number"], "role": p["role"]})
+    out = []
+    for row in rows:
+        item = {name: None if row[name] is None else show(row[name]) for name, show in fields}
+        item = redact_person_data(Person(pk=row["id"], family_violence=row["family_violence"]), item)
+        item["cases"] = cases.get(row["id"], [])
+        out.append(item)
+    return out
+
+
+def person_rows_revealed(items: list[dict]) -> list[tuple[int, list[str], dict]]:
+    """What each represented person's row revealed (for the sensitive-read log): the date of birth
+    and the whereabouts actually shown (not empty, not withheld)."""
+    reads = []
+    for item in items:
+        fields = [name for name in PERSON_SENSITIVE_FIELDS if item.get(name) and item[name] != WITHHELD]
+        name = " ".join(part for part in (item["first_name"], item["middle_name"], item["last_name"]) if part)
+        reads.append((item["id"], fields, {"person_id": item["id"], "person": name, "via": "api"}))
+    return reads

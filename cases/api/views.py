@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api.pagination import PageOrCursorPagination
 from core.api.schema import ErrorSerializer
-from core.api.views import PartnerAPIView, PartnerListRetrieveViewSet
+from core.api.views import PartnerAPIView, PartnerGenericViewSet, PartnerListRetrieveViewSet
+from core.services import sensitive_reads_bulk_record
 
-from ..filtersets import CaseFilterSet
-from ..models import Case, CaseParticipant, FviOverride, Obligation, SupportOrder
+from ..filtersets import CaseFilterSet, PersonApiFilterSet
+from ..models import Case, CaseParticipant, FviOverride, Obligation, Person, SupportOrder
 from ..services import fvi_override_use
 from .serializers import (
     CASE_LIST_VALUES,
@@ -25,7 +26,10 @@ from .serializers import (
     CaseDetailSerializer,
     CaseSerializer,
     OverrideUseSerializer,
+    PersonSerializer,
     case_rows_represent,
+    person_rows_represent,
+    person_rows_revealed,
 )
 
 
@@ -77,6 +81,62 @@ class CaseViewSet(PartnerListRetrieveViewSet):
 
     def get_serializer_class(self):
         return CaseDetailSerializer if self.action == "retrieve" else CaseSerializer
+
+
+# drf-spectacular wraps a list's example row in the page envelope.
+PERSON_EXAMPLES = [
+    OpenApiExample("A custodial parent", response_only=True, value={
+        "id": 812, "first_name": "Dana", "middle_name": "", "last_name": "Reyes", "date_of_birth": "1988-04-02",
+        "sex": "F", "deceased_on": None, "family_violence": False, "preferred_language": "en",
+        "needs_interpreter": False, "paternity_status": "not_needed", "phone": "518-555-0142",
+        "email": "dana@example.org", "updated_at": "2026-11-30T14:02:11Z",
+        "cases": [{"case_number": "NY-000123", "role": "cp"}]}),
+    OpenApiExample("A person with the FVI", response_only=True, value={
+        "id": 813, "first_name": "Sam", "middle_name": "", "last_name": "Reyes", "date_of_birth": "1985-09-17",
+        "sex": "M", "deceased_on": None, "family_violence": True, "preferred_language": "en",
+        "needs_interpreter": False, "paternity_status": "not_needed",
+        "phone": "Withheld (family violence indicator, 42 USC 654(26))", "email": "",
+        "updated_at": "2026-11-29T09:40:00Z", "cases": [{"case_number": "NY-000123", "role": "ncp"}]}),
+]
+
+
+@extend_schema_view(list=extend_schema(
+    summary="People of the key's cases (filter by updated_since, case_number)",
+    description="Parties and children of the cases in the key's counties, by ``id`` (the ``person_id`` of "
+                "the cases API). No SSN and no address; phone and e-mail are withheld for a person with the "
+                "family violence indicator (42 USC 654(26)). Each person shown is logged as a sensitive read "
+                "(date of birth, phone, e-mail). Scope ``cases:read``. ``?pagination=cursor`` gives keyset pages "
+                "by ``id``.",
+    examples=PERSON_EXAMPLES,
+))
+class PersonViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
+    """``GET /api/v1/people/`` (filters: updated_since, case_number): the people of the key's
+    counties' cases (issue 17.3)."""
+
+    scope_resource = "cases"
+    serializer_class = PersonSerializer
+    filterset_class = PersonApiFilterSet
+    pagination_class = PageOrCursorPagination
+    cursor_ordering = ("id",)  # the primary key: unique and indexed
+
+    def get_queryset(self):
+        # A person is in scope through a case in scope (Person has no county of its own); a merged
+        # duplicate is gone from every list (its survivor is listed).
+        in_scope = CaseParticipant.objects.restrict(self.request.user, "view").filter(person_id=OuterRef("pk"))
+        return Person.objects.filter(Exists(in_scope), merged_into__isnull=True).order_by("id")
+
+    def list(self, request, *args, **kwargs):
+        """The page's rows from ``.values()`` (no SSN read, nothing decrypted), their cases in one
+        more query (only cases in scope), the sensitive reads in one INSERT."""
+        rows = self.filter_queryset(self.get_queryset()).values(*PersonSerializer.Meta.fields[:-1])
+        rows = list(self.paginate_queryset(rows))
+        participations = (CaseParticipant.objects.restrict(request.user, "view")
+                          .filter(person_id__in=[row["id"] for row in rows])
+                          .order_by("case__case_number", "role").values("person_id", "case__case_number", "role"))
+        items = person_rows_represent(rows, list(participations))
+        sensitive_reads_bulk_record(request=request._request, username=f"api:{self.agency or 'partner'}",
+                                    object_type=Person._meta.label, reads=person_rows_revealed(items))
+        return self.get_paginated_response(items)
 
 
 class FviOverrideUseAPIView(PartnerAPIView):

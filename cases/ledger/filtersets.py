@@ -2,9 +2,10 @@
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 
-from ..choices import FTI_SOURCES, CollectionSource, DisbursementStatus
+from ..choices import FTI_SOURCES, CollectionSource, CollectionStatus, DisbursementStatus
 from ..models import Collection, Disbursement
 from .fti import can_view_fti
 
@@ -42,3 +43,28 @@ class DisbursementFilterSet(_ReceivedBetween):
     class Meta:
         model = Disbursement
         fields = ["status", "received_from", "received_to"]
+
+
+class CollectionApiFilterSet(django_filters.FilterSet):
+    """The partner API's collections list (``GET /api/v1/collections/``, issue 17.3). No partner key
+    sees federal tax information: a tax-offset ``source`` is not a choice here (a 400), as it is not
+    shown in the rows (IRS Publication 1075)."""
+
+    case_number = django_filters.CharFilter(method="filter_case_number", max_length=40,
+                                            validators=[RegexValidator(r"^[^\x00]*$", "Invalid character.")],
+                                            help_text="The collections of this case.")
+    received_since = django_filters.DateFilter(field_name="received_on", lookup_expr="gte",
+                                               help_text="Received on or after this date.")
+    collected_since = django_filters.DateFilter(field_name="collected_on", lookup_expr="gte",
+                                                help_text="Date of collection (45 CFR 302.51) on or after this date.")
+    status = django_filters.ChoiceFilter(choices=CollectionStatus.choices)
+    source = django_filters.ChoiceFilter(choices=[c for c in CollectionSource.choices if c[0] not in FTI_SOURCES],
+                                         help_text="Federal tax refund offsets are federal tax information: not "
+                                                   "a filter, and their source is null.")
+
+    class Meta:
+        model = Collection
+        fields = ["case_number", "received_since", "collected_since", "status", "source"]
+
+    def filter_case_number(self, queryset, name, value):
+        return queryset.filter(case__case_number=value.strip().upper())

@@ -43,7 +43,10 @@ class CaseworksAutoSchema(AutoSchema):
                 responses[code] = self._get_response_for_code(
                     OpenApiResponse(response=serializer, description=description), code
                 )
-        for code, (description, serializer) in getattr(self.view, "extra_error_responses", {}).items():
+        # ``extra_error_responses`` are the view's write operations' (a 409 conflict); a GET on the
+        # same path (a list beside its POST) does not answer them.
+        extra = {} if self.method == "GET" else getattr(self.view, "extra_error_responses", {})
+        for code, (description, serializer) in extra.items():
             responses.setdefault(
                 code, self._get_response_for_code(OpenApiResponse(response=serializer, description=description), code)
             )

@@ -129,3 +129,42 @@ class CollectionBatchResultSerializer(CollectionOutSerializer):
 
 class CollectionBatchOutSerializer(serializers.Serializer):
     results = CollectionBatchResultSerializer(many=True)
+
+
+class CollectionListSerializer(serializers.ModelSerializer):
+    """A row of ``GET /api/v1/collections/``: no employer (it locates an FVI payor), and for a
+    federal tax refund offset neither the source nor the hold reason (both would say so; FTI,
+    IRS Publication 1075: no partner scope grants it)."""
+
+    case_number = serializers.CharField(allow_null=True,
+                                        help_text="The case it was posted to; null while unidentified.")
+    case_number_received = serializers.CharField(help_text="The case number as the payment came in.")
+    source = serializers.ChoiceField(choices=CollectionSource.choices, allow_null=True,
+                                     help_text="Collection source; null for federal tax information.")
+    hold_reason = serializers.CharField(allow_null=True, help_text="Why it is held; null for federal tax information.")
+
+    class Meta:
+        model = Collection
+        fields = ["source_reference", "case_number", "case_number_received", "amount", "received_on", "collected_on",
+                  "source", "status", "hold_reason", "received_via", "posted_at"]
+
+
+COLLECTION_LIST_VALUES = ("id", "source_reference", "case__case_number", "case_number_received", "amount",
+                          "received_on", "collected_on", "source", "status", "hold_reason", "received_via",
+                          "posted_at")
+
+
+def collection_rows_represent(rows: list[dict]) -> list[dict]:
+    """``CollectionListSerializer``'s representation of ``rows`` (``COLLECTION_LIST_VALUES``), built
+    from ``.values()`` without model instances; tax-offset sources hidden (``fti.shown_source``)."""
+    serializer = CollectionListSerializer()
+    fields = [(name, "case__case_number" if name == "case_number" else name, serializer.fields[name].to_representation)
+              for name in CollectionListSerializer.Meta.fields]
+    out = []
+    for row in rows:
+        item = {name: None if row[column] is None else show(row[column]) for name, column, show in fields}
+        item["source"] = shown_source(row["source"], fti=False)
+        if item["source"] is None:
+            item["hold_reason"] = None
+        out.append(item)
+    return out

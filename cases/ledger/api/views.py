@@ -4,27 +4,31 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from core.api.pagination import StreamCursorPagination
+from core.api.pagination import PageOrCursorPagination, StreamCursorPagination
 from core.api.schema import ErrorSerializer
 from core.api.views import PartnerAPIView, PartnerGenericAPIView
 
 from ...choices import ReceivedVia
 from ...exceptions import CollectionConflict
-from ...models import Case, LedgerEntry
+from ...models import Case, Collection, LedgerEntry
 from ...services import CollectionItem, collection_post, collections_post_batch
+from ..filtersets import CollectionApiFilterSet
 from .serializers import (
     BATCH_MAX_ITEMS,
+    COLLECTION_LIST_VALUES,
     CollectionBatchInSerializer,
     CollectionBatchOutSerializer,
     CollectionBatchResultSerializer,
     CollectionInSerializer,
+    CollectionListSerializer,
     CollectionOutSerializer,
     LedgerEntrySerializer,
+    collection_rows_represent,
 )
 
 
@@ -75,11 +79,49 @@ class CollectionPostingAPIView(PartnerAPIView):
             raise DRFValidationError(exc.message_dict) from exc
 
 
-class CollectionCreateAPIView(CollectionPostingAPIView):
-    """``POST /api/v1/collections/`` — 201 with the allocations on first receipt, 200 with the same
-    body on an exact replay, 409 when the reference comes again with different content."""
+# drf-spectacular wraps a list's example row in the page envelope.
+COLLECTION_EXAMPLES = [
+    OpenApiExample("An income withholding", response_only=True, value={
+        "source_reference": "DED-2026-11-000417", "case_number": "NY-000123", "case_number_received": "NY-000123",
+        "amount": "250.00", "received_on": "2026-11-20", "collected_on": "2026-11-18", "source": "income_withholding",
+        "status": "posted", "hold_reason": "", "received_via": "file", "posted_at": "2026-11-20T13:05:22Z"}),
+    OpenApiExample("A federal tax refund offset", response_only=True, value={
+        "source_reference": "FTO-3f1c0a9d5e", "case_number": "NY-000123", "case_number_received": "NY-000123",
+        "amount": "612.00", "received_on": "2026-03-02", "collected_on": "2026-02-27", "source": None,
+        "status": "posted", "hold_reason": None, "received_via": "file", "posted_at": "2026-03-02T08:00:00Z"}),
+]
+
+
+class CollectionCreateAPIView(CollectionPostingAPIView, PartnerGenericAPIView):
+    """``GET /api/v1/collections/`` (scope ``collections:read``) — the collections of the key's
+    counties' cases, newest first; page or cursor pages (issue 17.3). ``POST`` (``collections:write``)
+    — 201 with the allocations on first receipt, 200 with the same body on an exact replay, 409 when
+    the reference comes again with different content."""
+
+    serializer_class = CollectionListSerializer
+    filterset_class = CollectionApiFilterSet
+    pagination_class = PageOrCursorPagination
+    cursor_ordering = ("-id",)  # the primary key: unique and indexed, newest first
+
+    def get_queryset(self):
+        return Collection.objects.restrict(self.request.user, "view").order_by("-id")
 
     @extend_schema(
+        summary="Collections of the key's cases (filter by case_number, received_since, collected_since, status, "
+                "source)",
+        description="Newest first. No employer; a federal tax refund offset's source and hold reason are null "
+                    "(federal tax information). ``?pagination=cursor`` gives keyset pages by id, newest first.",
+        responses=CollectionListSerializer(many=True),
+        examples=COLLECTION_EXAMPLES,
+    )
+    def get(self, request, *args, **kwargs):
+        rows = self.filter_queryset(self.get_queryset()).values(*COLLECTION_LIST_VALUES)
+        page = list(self.paginate_queryset(rows))
+        return self.get_paginated_response(collection_rows_represent(page))
+
+    @extend_schema(
+        description="201 with the allocations on first receipt, 200 with the same body on an exact replay, 409 "
+                    "when the reference comes again with different content.",
         request=CollectionInSerializer,
         responses={201: OpenApiResponse(CollectionOutSerializer, description="Recorded and distributed (or held)"),
                    200: OpenApiResponse(CollectionOutSerializer, description="An exact replay: the first receipt")},
