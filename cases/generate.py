@@ -33,7 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from core.business_days import add_business_days
@@ -178,9 +178,12 @@ def _money(rng: random.Random, low: int, high: int, step: int = 5) -> Decimal:
 
 
 def _next_number(prefix: str) -> int:
-    highest = (Case.objects.filter(case_number__startswith=f"{prefix}-").aggregate(m=Max("case_number"))["m"])
-    tail = highest.split("-", 1)[1] if highest else "0"
-    return int(tail) + 1 if tail.isdigit() else 1
+    """One past the highest numeric case number of ``prefix`` (``NY-000123``): numbers of another
+    shape (a bench's ``NY-B96405034``) are skipped, and a longer number is a higher one."""
+    highest = (Case.objects.filter(case_number__regex=rf"^{prefix}-[0-9]+$")
+               .order_by(Length("case_number").desc(), "-case_number")
+               .values_list("case_number", flat=True).first())
+    return int(highest.split("-", 1)[1]) + 1 if highest else 1
 
 
 def _next_ssn() -> int:

@@ -78,3 +78,12 @@ def test_generate_office_writes_spells_consistent_with_the_ledger_assignment():
     assert "spells_opened=0 months_reassigned=0 collections_redistributed=0" in out.getvalue()
     assert ledger_differences() == []
 
+
+
+def test_generate_office_numbers_after_the_highest_numeric_case_number():
+    # A case number of another shape (a partner's or a bench's) sorts above every numeric one as
+    # text; it used to restart the numbering at NY-000001 and collide.
+    office_generate(cases=2, seed=5, months=1, ledger=False)
+    Case.objects.filter(pk=Case.objects.order_by("pk").first().pk).update(case_number="NY-B96405034")
+    result = office_generate(cases=1, seed=6, months=1, ledger=False)
+    assert Case.objects.get(pk=result.first_case_id).case_number == "NY-000003"
