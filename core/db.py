@@ -239,6 +239,59 @@ def rows_insert(model, fields: Sequence[str], rows: Sequence[Sequence], *, value
     return out
 
 
+def rows_update(model, fields: Sequence[str], rows: Sequence[Sequence]) -> int:
+    """Set ``fields`` of many rows, each to its own values, in a few statements: ``rows`` are
+    ``(pk, value, ...)`` tuples. ``UPDATE ... FROM`` a relation of the new values (PostgreSQL:
+    ``unnest`` of one array per column; SQLite 3.33+: ``VALUES``), where ``bulk_update`` builds a
+    ``CASE WHEN pk = ...`` per row and column, whose construction cost more than the update at tens of
+    thousands of rows. Like ``bulk_update`` it skips ``save()`` and signals (an ``auto_now`` column is
+    set only if named). Returns the number of rows updated."""
+    if not rows:
+        return 0
+    meta = model._meta
+    given = [meta.pk, *(meta.get_field(name) for name in fields)]
+    prepare = [None if type(f) in _PLAIN_FIELDS else _json_text(f) if isinstance(f, models.JSONField)
+               else partial(f.get_db_prep_save, connection=connection) for f in given]
+    if any(prepare):
+        cols = [col if p is None else [p(v) for v in col] for p, col in zip(prepare, zip(*rows, strict=True),
+                                                                            strict=True)]
+        rows = list(zip(*cols, strict=True))
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    names = ", ".join(f"c{i}" for i in range(len(given)))
+    assignments = ", ".join(f"{quote(f.column)} = v.c{i}" for i, f in enumerate(given) if i)
+
+    def update(source: str) -> str:
+        return f"UPDATE {table} SET {assignments} FROM {source} WHERE {table}.{quote(meta.pk.column)} = v.c0"
+
+    if connection.vendor == "postgresql":
+        types = ["text" if isinstance(f, models.JSONField) else f.db_type(connection) for f in given]
+        arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for pg_type in types)
+        columns = ", ".join(f"CAST(u.c{i} AS jsonb)" if isinstance(f, models.JSONField) else f"u.c{i}"
+                            for i, f in enumerate(given))
+        sql = update(f"(SELECT {columns} FROM unnest({arrays}) AS u({names})) AS v({names})")
+        step = PG_ROWS
+
+        def statement(chunk):
+            return sql, pg_arrays(chunk, types)
+    else:
+        # VALUES names its columns column1, column2, ...; the statement starts with UPDATE (not
+        # WITH), so sqlite3 reports its rowcount.
+        row_sql = "(" + ", ".join(["%s"] * len(given)) + ")"
+        renamed = ", ".join(f"column{i + 1} AS c{i}" for i in range(len(given)))
+        step = max(1, SQLITE_PARAMS // len(given))
+
+        def statement(chunk):
+            values = ", ".join([row_sql] * len(chunk))
+            return update(f"(SELECT {renamed} FROM (VALUES {values})) AS v"), [x for row in chunk for x in row]
+    updated = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), step):
+            cursor.execute(*statement(rows[start:start + step]))
+            updated += cursor.rowcount
+    return updated
+
+
 LEDGER_WRITER_SETTING = "caseworks.ledger_writer"
 
 

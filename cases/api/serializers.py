@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ..choices import ParticipantRole
 from ..models import Address, Case, CaseBalance, CaseParticipant, Obligation, Person, SupportOrder
 from ..redaction import PERSON_WHEREABOUTS_FIELDS, WITHHELD, redact_person_data
 
@@ -106,7 +107,7 @@ PARTICIPANT_VALUES = ("case_id", "role", "person_id", "person__first_name", "per
 
 class PersonCaseSerializer(serializers.Serializer):
     case_number = serializers.CharField()
-    role = serializers.ChoiceField(choices=CaseParticipant._meta.get_field("role").choices)
+    role = serializers.ChoiceField(choices=ParticipantRole.choices)
 
 
 class PersonSerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -110,7 +111,7 @@ def labelled_inputs(form: forms.Form, values: dict) -> list[tuple[str, str]]:
         if isinstance(field, forms.BooleanField):
             value = "Yes" if raw is True or str(raw) == "True" else "No"
         elif isinstance(field, forms.ChoiceField):
-            value = str(dict(field.choices).get(raw, raw))
+            value = str(dict(cast(Iterable[tuple[Any, Any]], field.choices)).get(raw, raw))
         elif isinstance(field, forms.DateField):
             value = display_date(raw if isinstance(raw, date) else date.fromisoformat(str(raw)))
         elif isinstance(field, forms.DecimalField):

@@ -6,6 +6,7 @@ cannot draw replaced."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.utils import timezone
@@ -46,8 +47,9 @@ class _Worksheet(FPDF):
 
     def height_of(self, width: float, line_height: float, text: str) -> float:
         """The height ``multi_cell`` will take for ``text`` (left-aligned), without drawing it."""
-        return line_height * len(self.multi_cell(width, line_height, self.text_(text), align="L", dry_run=True,
-                                                 output="LINES"))
+        lines = cast(list[str], self.multi_cell(width, line_height, self.text_(text), align="L", dry_run=True,
+                                                output="LINES"))
+        return line_height * len(lines)
 
     def room_for(self, height: float) -> bool:
         return self.get_y() + height <= self.page_break_trigger

@@ -1,4 +1,5 @@
-"""core.db.rows_insert: tuples in, the same rows as bulk_create would write, on both vendors."""
+"""core.db.rows_insert and rows_update: tuples in, the same rows as bulk_create / bulk_update would
+write, on both vendors."""
 
 from datetime import date
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from cases.choices import EntryType
 from cases.models import Case, LedgerEntry
-from core.db import rows_insert
+from core.db import rows_insert, rows_update
 from core.models import DomainEvent
 from tests.cases.factories import ObligationFactory
 from tests.conftest import needs_postgres
@@ -92,3 +93,19 @@ def test_deferred_foreign_keys_are_checked_when_asked_not_at_commit():
         reached.append("check")
     assert reached == ["insert"]
     assert not DomainEvent.objects.filter(verb="orphan").exists()
+
+
+@pytest.mark.parametrize("text", ['plain', 'quote " inside', "back\\slash", "{braces}, commas", "NULL", "unicode é ✓"])
+def test_rows_update_sets_each_row_its_own_values_and_leaves_the_rest(text):
+    ids = [pk for (pk,) in rows_insert(DomainEvent, ("verb", "summary", "data"),
+                                       [("u", f"s{i}", {"i": i}) for i in range(3)], returning=("id",))]
+    other = DomainEvent.objects.create(verb="other", summary="kept", data={"k": 1})
+    with CaptureQueriesContext(connection) as ctx:
+        updated = rows_update(DomainEvent, ["summary", "data"],
+                              [(ids[0], text, {"text": text}), (ids[2], "", {"n": [1, None]})])
+    assert updated == 2 and len(ctx.captured_queries) == 1
+    rows = {e.pk: (e.summary, e.data) for e in DomainEvent.objects.filter(verb="u")}
+    assert rows == {ids[0]: (text, {"text": text}), ids[1]: ("s1", {"i": 1}), ids[2]: ("", {"n": [1, None]})}
+    other.refresh_from_db()
+    assert (other.summary, other.data) == ("kept", {"k": 1})
+    assert rows_update(DomainEvent, ["summary"], []) == 0

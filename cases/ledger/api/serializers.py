@@ -139,7 +139,9 @@ class CollectionListSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(allow_null=True,
                                         help_text="The case it was posted to; null while unidentified.")
     case_number_received = serializers.CharField(help_text="The case number as the payment came in.")
-    source = serializers.ChoiceField(choices=CollectionSource.choices, allow_null=True,
+    # A declared field named "source" (DRF moves it out of the class attributes; the stubs see it
+    # shadow Field.source).
+    source = serializers.ChoiceField(choices=CollectionSource.choices, allow_null=True,  # type: ignore[assignment]
                                      help_text="Collection source; null for federal tax information.")
     hold_reason = serializers.CharField(allow_null=True, help_text="Why it is held; null for federal tax information.")
 

@@ -41,6 +41,7 @@ from cases.models import (
     WorkItem,
 )
 from core.business_days import add_business_days
+from core.db import rows_insert, rows_update
 from core.models import DomainEvent
 from core.services import events_bulk_record
 
@@ -121,15 +122,15 @@ def new_hires_import(context: ImportContext) -> None:
     for chunk in _chunks(person_ids):
         open_jobs.update(Employment.objects.filter(person_id__in=chunk, ended_on__isnull=True)
                          .values_list("person_id", "employer_id"))
+    # Rows, not instances (rows_insert): tens of thousands of model instances cost more than their insert.
     jobs = []
     for r in matched:
         employer = employers[r["employer_fein"]]
         for person_id, *_ in ncp_cases[index_of[r["employee_ssn"]]]:
             if (person_id, employer.pk) not in open_jobs:
                 open_jobs.add((person_id, employer.pk))
-                jobs.append(Employment(person_id=person_id, employer=employer,
-                                       started_on=min(r["employee_hire_date"], today)))
-    Employment.objects.bulk_create(jobs, batch_size=2000)
+                jobs.append((person_id, employer.pk, min(r["employee_hire_date"], today)))
+    rows_insert(Employment, ["person_id", "employer_id", "started_on"], jobs)
     context.counts["employments_created"] = len(jobs)
 
     # A current address for a person who has none (the employee's own address on the W-4).
@@ -138,27 +139,27 @@ def new_hires_import(context: ImportContext) -> None:
         has_address.update(Address.objects.filter(person_id__in=chunk, valid_to__isnull=True)
                            .values_list("person_id", flat=True))
     addresses = [
-        Address(person_id=person_id, line1=r["employee_address_1"][:120],
-                line2=" ".join(x for x in (r["employee_address_2"], r["employee_address_3"]) if x)[:120],
-                city=r["employee_city"][:80], state=r["employee_state"][:2],
-                postal_code=r["employee_zip"] + (f"-{r['employee_zip4']}" if r["employee_zip4"] else ""),
-                valid_from=min(r["employee_hire_date"], today), source="new hire")
+        (person_id, r["employee_address_1"][:120],
+         " ".join(x for x in (r["employee_address_2"], r["employee_address_3"]) if x)[:120],
+         r["employee_city"][:80], r["employee_state"][:2],
+         r["employee_zip"] + (f"-{r['employee_zip4']}" if r["employee_zip4"] else ""),
+         min(r["employee_hire_date"], today), "new hire")
         for person_id, r in latest.items()
         if person_id not in has_address and r["employee_zip"] and r["employee_city"] and r["employee_state"]]
-    Address.objects.bulk_create(addresses, batch_size=2000)
+    rows_insert(Address, ["person_id", "line1", "line2", "city", "state", "postal_code", "valid_from", "source"],
+                addresses)
     context.counts["addresses_added"] = len(addresses)
 
     # Locate results, one per matched case.
     attempts = []
     for case_id, (person_id, fvi, _, _, _, _) in case_rows.items():
         r = latest[person_id]
-        attempts.append(LocateAttempt(
-            case_id=case_id, person_id=person_id, source=LocateSource.NEW_HIRE, attempted_on=entered_on,
-            result=LocateResult.FOUND,
-            notes=("New hire reported" if fvi else
-                   f"New hire: {r['employer_name']} (FEIN {r['employer_fein']}), hired "
-                   f"{r['employee_hire_date']:%Y-%m-%d}")))
-    LocateAttempt.objects.bulk_create(attempts, batch_size=2000)
+        attempts.append((case_id, person_id, entered_on,
+                         "New hire reported" if fvi else
+                         f"New hire: {r['employer_name']} (FEIN {r['employer_fein']}), hired "
+                         f"{r['employee_hire_date']:%Y-%m-%d}"))
+    rows_insert(LocateAttempt, ["case_id", "person_id", "attempted_on", "notes"], attempts,
+                values={"source": LocateSource.NEW_HIRE, "result": LocateResult.FOUND})
     context.counts["located"] = len(attempts)
     for chunk in _chunks(case_ids):
         WorkItem.objects.filter(case_id__in=chunk, kind="locate", status=WorkItemStatus.OPEN).update(
@@ -219,22 +220,25 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
             moved.append(action)
         elif jurisdiction in rules:
             total, assigned, unassigned, months, delinquent_since = balances.get(case_id, (0, 0, 0, 0, None))
-            new_actions.append(EnforcementAction(
-                case_id=case_id, remedy=Remedy.INCOME_WITHHOLDING, rule=rules[jurisdiction],
-                status=ActionStatus.PROPOSED, proposed_on=entered_on, total_arrears=total, assigned_arrears=assigned,
-                unassigned_arrears=unassigned, months_in_arrears=months, delinquent_since=delinquent_since,
-                figures=figures, timeframe_start_on=entered_on, timeframe_due_on=due_on, partner=partner))
+            new_actions.append((case_id, rules[jurisdiction].pk, total, assigned, unassigned, months,
+                                delinquent_since, figures, due_on, partner))
         else:
             no_rule += 1
             continue
-        items.append(WorkItem(
-            case_id=case_id, kind=WORK_ITEM_KIND, due_on=due_on, assigned_to_id=caseworker_id,
-            title=("Send the income withholding order to the new employer (new hire; 42 USC 653a(g)(1))" if fvi else
-                   f"Send the income withholding order to {employer.name[:80]} (new hire; 42 USC 653a(g)(1))"),
-            dedupe_key=f"iwo-new-hire:{case_id}:{employer.pk}"[:120]))
-    EnforcementAction.objects.bulk_create(new_actions, batch_size=2000)
-    EnforcementAction.objects.bulk_update(moved, ["figures", "partner", "updated_at"], batch_size=500)
-    WorkItem.objects.bulk_create(items, batch_size=2000, ignore_conflicts=True)
+        items.append((
+            case_id, due_on, caseworker_id,
+            "Send the income withholding order to the new employer (new hire; 42 USC 653a(g)(1))" if fvi else
+            f"Send the income withholding order to {employer.name[:80]} (new hire; 42 USC 653a(g)(1))",
+            f"iwo-new-hire:{case_id}:{employer.pk}"[:120]))
+    rows_insert(EnforcementAction, ["case_id", "rule_id", "total_arrears", "assigned_arrears", "unassigned_arrears",
+                                    "months_in_arrears", "delinquent_since", "figures", "timeframe_due_on", "partner"],
+                new_actions, values={"remedy": Remedy.INCOME_WITHHOLDING, "status": ActionStatus.PROPOSED,
+                                     "proposed_on": entered_on, "timeframe_start_on": entered_on})
+    now = timezone.now()
+    rows_update(EnforcementAction, ["figures", "partner", "updated_at"],
+                [(action.pk, action.figures, action.partner, now) for action in moved])
+    rows_insert(WorkItem, ["case_id", "due_on", "assigned_to_id", "title", "dedupe_key"], items,
+                values={"kind": WORK_ITEM_KIND}, ignore_conflicts=True)
     context.counts["withholding_proposed"] = len(new_actions)
     context.counts["withholding_redirected"] = len(moved)
     if no_rule:
