@@ -36,7 +36,7 @@ from cases.models import Case, CaseParticipant, Collection, Employer
 from cases.services import CollectionItem, collections_post_batch
 from core.business_days import add_business_days
 from core.fields import blind_index
-from core.legal import legal_parameter
+from core.legal import legal_parameter, legal_parameters_read_once
 from core.services import event_record
 
 from ..choices import FileVia, PaymentFileStatus
@@ -157,6 +157,7 @@ def _ncp_ssn_indexes(case_ids: set[str]) -> tuple[set[str], dict[str, set[str]]]
     return known, ncps
 
 
+@legal_parameters_read_once()  # each entry's remittance deadline reads a dated legal number
 def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: ImportReport, *, by: User, actor_label: str) -> None:
     today = timezone.localdate()
     occurrences: Counter[tuple] = Counter()
