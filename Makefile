@@ -41,7 +41,7 @@ beat: install
 # Each xdist worker has its own database; browser tests and real-worker tests run as groups (tests/conftest.py).
 TEST_WORKERS ?= auto
 test: install browser fonts messages
-	$(PY) -m pytest -p no:randomly -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -p no:randomly -n $(TEST_WORKERS) --dist loadgroup --durations=25
 
 ## ruff, the import contracts (.importlinter) and mypy against its committed baseline (may only shrink)
 lint: install
