@@ -121,12 +121,16 @@ def test_role_walk_every_menu_page_passes_axe_at_both_widths(sign_in, live_serve
     paths = list(dict.fromkeys(p for p in menu if p.startswith("/") and not p.startswith("/admin")))
     assert len(paths) >= 3, paths  # home and the role's own pages
     paths += _records(role, role_user(role))
+    sideways = []
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         for path in paths:
             response = goto_checked(page, f"{live_server.url}{path}")
             assert response.status == 200, (path, response.status)
+            if width == 390 and page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1"):
+                sideways.append(path)
             shot(page, f"walk-{role}{path.replace('/', '-').rstrip('-') or '-home'}-{width}")
+    assert not sideways, f"at 390 px these pages scroll sideways (a wide table outside a scroll box): {sideways}"
 
 
 @pytest.mark.parametrize("width", [390])
