@@ -16,6 +16,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.models import User
 from core.confirm import Confirmation, ConfirmStepMixin
+from core.dates import display_date
 from core.forms import apply_service_errors
 from core.lists import BulkActionMixin, ListViewMixin
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
@@ -242,7 +243,7 @@ class PaymentCreateView(CaseFormView):
     def get_success_message(self, collection):
         text = f"Payment of {collection.amount} recorded."
         if collection.collected_on != collection.received_on:
-            text += f" Collected {collection.collected_on:%Y-%m-%d} (it pays that month's support)."
+            text += f" Collected {display_date(collection.collected_on)} (it pays that month's support)."
         if collection.overpayment_policy:  # the receipt says which overpayment policy applied
             text += f" More than was owed: {collection.get_overpayment_policy_display().lower()} (office policy)."
         return text

@@ -81,12 +81,14 @@ def office_address_lines() -> list[str]:
 
 
 def letterhead(language: str | None = None) -> Letterhead:
-    """The office as letters print it; the hours in ``language`` (``CASEWORKS_OFFICE_HOURS_<CODE>``)."""
-    hours = settings.CASEWORKS_OFFICE_HOURS
+    """The office as letters print it; its name and hours in ``language``
+    (``CASEWORKS_OFFICE_NAME_<CODE>``, ``CASEWORKS_OFFICE_HOURS_<CODE>``)."""
+    name, hours = settings.CASEWORKS_OFFICE_NAME, settings.CASEWORKS_OFFICE_HOURS
     if language:
+        name = getattr(settings, "CASEWORKS_OFFICE_NAME_BY_LANGUAGE", {}).get(language, name)
         hours = getattr(settings, "CASEWORKS_OFFICE_HOURS_BY_LANGUAGE", {}).get(language, hours)
     return Letterhead(
-        name=settings.CASEWORKS_OFFICE_NAME,
+        name=name,
         address_lines=office_address_lines(),
         phone=settings.CASEWORKS_OFFICE_PHONE,
         hours=hours,

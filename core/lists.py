@@ -12,6 +12,9 @@
   formula-safe writer (``core.csv``), streamed; ``csv_columns`` lists ``(header, getter)`` where a
   getter is an attribute path (``"case.case_number"``) or a callable taking the row. A list shows
   in its CSV only what it shows on the page (no extra column leaks whereabouts or FTI).
+
+A list computed in Python (``get_queryset`` returns a list, e.g. the training compliance rows) sorts
+the same way: ``sort_fields`` then holds attribute paths (``"user.last_name"``), read by ``sort_rows``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,22 @@ def _get(row: Any, getter: Getter) -> Any:
     return value
 
 
+def sort_rows(rows: Sequence[Any], fields: Sequence[str], *, descending: bool = False) -> list[Any]:
+    """A computed list sorted by attribute paths (text case-insensitively; empty values last, or
+    first when descending, as PostgreSQL orders NULLs); stable, so equal rows keep their order."""
+
+    def key(row: Any) -> list[tuple[bool, Any]]:
+        values = []
+        for field in fields:
+            value = _get(row, field)
+            if isinstance(value, str):
+                value = value.casefold()
+            values.append((value is None or value == "", value if value not in (None, "") else 0))
+        return values
+
+    return sorted(rows, key=key, reverse=descending)
+
+
 class ListViewMixin:
     """Sort whitelist, CSV export and the context the sortable headers need (see module doc)."""
 
@@ -61,6 +80,8 @@ class ListViewMixin:
         key, descending = self.current_sort()
         if not key:
             return queryset
+        if not isinstance(queryset, QuerySet):
+            return sort_rows(queryset, self.sort_fields[key], descending=descending)
         fields = [f"-{f}" if descending and not f.startswith("-") else f.lstrip("-") if descending else f
                   for f in self.sort_fields[key]]
         if not any(f.lstrip("-") in ("pk", "id") for f in fields):

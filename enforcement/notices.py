@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.letters import person_language, recipient_block
 from cases.models import Address
@@ -21,6 +22,25 @@ from core.money import fmt
 from .models import EnforcementAction
 
 KIND = "enforcement_notice"
+
+# The partners the seeded rules name (``rules_seed``), marked for the catalogue so that a notice in
+# Spanish names them in Spanish. A partner an office types into a rule of its own prints as typed.
+SEEDED_PARTNERS = frozenset({
+    gettext_noop("Employer"),
+    gettext_noop("OCSE Federal Offset Program (U.S. Treasury)"),
+    gettext_noop("State tax department"),
+    gettext_noop("U.S. Department of State (through OCSE)"),
+    gettext_noop("Financial institution"),
+    gettext_noop("Consumer reporting agencies"),
+    gettext_noop("NY DMV"),
+    gettext_noop("CA DMV"),
+    gettext_noop("Franchise Tax Board (state collection)"),
+})
+
+
+def partner_in_words(partner: str) -> str:
+    """``partner`` in the active language when it is one the seeded rules name; else as typed."""
+    return _(partner) if partner in SEEDED_PARTNERS else partner
 
 
 def _money(value) -> str:
@@ -71,7 +91,8 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
                     figures.append((label % fired, _money(totals[key])))
         sections = [
             ("", _("The child support office intends to take the following action: %(remedy)s, sent to %(partner)s.")
-             % {"remedy": remedy, "partner": action.partner or rule.partner or _("the responsible agency")}),
+             % {"remedy": remedy,
+               "partner": partner_in_words(action.partner or rule.partner) or _("the responsible agency")}),
             (_("Why"), _("The rule: %(rule)s. Legal authority: %(citation)s.")
              % {"rule": rule.threshold_text(), "citation": rule.citation}),
         ]

@@ -55,6 +55,15 @@ def _session(i):
     SessionFactory(location=f"=room{i}")
 
 
+def _compliance(i):
+    from django.contrib.auth.models import Group
+
+    from tests.training.factories import UserFactory
+
+    user = UserFactory(username=f"compliance{i}", unit=f"=unit{i}")  # program basics is required of caseworkers
+    user.groups.add(Group.objects.get(name="caseworker"))
+
+
 def _event(i):
     from tests.outreach.factories import EventFactory
 
@@ -67,6 +76,7 @@ LISTS = [
     ("ledger:held_list", "coordinator", _held),
     ("enforcement:action_list", "enforcement_specialist", _action),
     ("training:session_list", "trainer", _session),
+    ("training:compliance", "coordinator", _compliance),
     ("outreach:event_list", "outreach", _event),
 ]
 

@@ -85,6 +85,9 @@ def course_audience(course: Course, *, fti_roles: set[str]) -> set[str]:
     return roles
 
 
+STATUS_URGENCY = (ComplianceStatus.NEVER, ComplianceStatus.OVERDUE, ComplianceStatus.DUE_SOON, ComplianceStatus.CURRENT)
+
+
 @dataclass(frozen=True)
 class ComplianceRow:
     user: object
@@ -97,6 +100,11 @@ class ComplianceRow:
     @property
     def status_label(self) -> str:
         return ComplianceStatus(self.status).label
+
+    @property
+    def status_rank(self) -> int:
+        """Most urgent first when sorted: never completed, overdue, due soon, current."""
+        return STATUS_URGENCY.index(self.status)
 
     @property
     def needs_attention(self) -> bool:

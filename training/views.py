@@ -461,25 +461,49 @@ class PersonRecordView(PermissionMixin, TemplateView):
 
 # --- compliance ----------------------------------------------------------------------------------
 
-class ComplianceView(PermissionMixin, ChartPageMixin, TemplateView):
-    """Who is overdue or due soon for required training, by unit and role."""
+class ComplianceView(PermissionMixin, ListViewMixin, ChartPageMixin, TemplateView):
+    """Who is overdue or due soon for required training, by unit and role: the rows sort by their
+    column headers and export as CSV (``?export=csv``) like every staff list (``core.lists``)."""
 
     permission_required = "training.view_coursecompletion"
     template_name = "training/compliance.html"
     paginate_by = 50
+    # The rows are computed (``selectors.compliance_rows``), so these are attribute paths (``sort_rows``).
+    sort_fields = {"name": ("user.last_name", "user.first_name", "user.username", "course.title"),
+                   "unit": ("user.unit", "user.last_name", "user.first_name", "user.username", "course.title"),
+                   "roles": ("roles", "user.last_name", "user.first_name", "course.title"),
+                   "course": ("course.title", "user.last_name", "user.first_name", "user.username"),
+                   "status": ("status_rank", "due_on", "user.last_name", "user.first_name"),
+                   "last_completed": ("last_completed", "user.last_name", "user.first_name", "course.title"),
+                   "due": ("due_on", "user.last_name", "user.first_name", "course.title")}
+    csv_filename = "training-compliance.csv"
+    csv_columns = (("name", lambda r: str(r.user)), ("unit", "user.unit"), ("roles", lambda r: ", ".join(r.roles)),
+                   ("course", "course.title"), ("status", "status_label"), ("last_completed", "last_completed"),
+                   ("due", "due_on"))
+
+    @cached_property
+    def filterset(self) -> ComplianceFilterSet:
+        return ComplianceFilterSet(self.request.GET or None, queryset=get_user_model().objects.all(),
+                                   request=self.request)
+
+    @cached_property
+    def all_rows(self) -> list[selectors.ComplianceRow]:
+        filterset = self.filterset
+        users = filterset.qs if filterset.is_bound and filterset.is_valid() else (
+            get_user_model().objects.none() if filterset.is_bound else get_user_model().objects.all())
+        return selectors.compliance_rows(users=users, **filterset.row_filters())
+
+    def get_queryset(self):
+        return self.sort_queryset(self.all_rows)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = ComplianceFilterSet(self.request.GET or None, queryset=get_user_model().objects.all(),
-                                        request=self.request)
-        users = filterset.qs if filterset.is_bound and filterset.is_valid() else (
-            get_user_model().objects.none() if filterset.is_bound else get_user_model().objects.all())
-        rows = selectors.compliance_rows(users=users, **filterset.row_filters())
-        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = self.all_rows
+        page = Paginator(self.get_queryset(), self.paginate_by).get_page(self.request.GET.get("page"))
         summary = selectors.compliance_summary(rows)
         if self.request.user.has_perm("training.add_enrolment"):
             context["bulk_enrol_form"] = BulkEnrolForm(user=self.request.user)
-        context.update(filter=filterset, page_obj=page, rows=page.object_list, is_paginated=page.has_other_pages(),
+        context.update(filter=self.filterset, page_obj=page, rows=page.object_list, is_paginated=page.has_other_pages(),
                        summary=summary, statuses=ComplianceStatus, total=len(rows),
                        compliance_rows=rows)
         return context

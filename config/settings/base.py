@@ -364,6 +364,10 @@ CASEWORKS_JOB_PENDING_GRACE_SECONDS = env.int("CASEWORKS_JOB_PENDING_GRACE_SECON
 # The office this deployment serves. Cases carry their own profile; this is the default.
 CASEWORKS_JURISDICTION = env.str("CASEWORKS_JURISDICTION", default="NY")
 CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks County Child Support Unit")
+# The name as letters in another language print it: CASEWORKS_OFFICE_NAME_<CODE> (e.g. _ES). Without
+# it, an office that renamed itself keeps its own name; the default name has its Spanish default.
+_DEFAULT_OFFICE_NAME_BY_LANGUAGE = {"es": "Unidad de Manutención de Menores del Condado de Caseworks"} \
+    if CASEWORKS_OFFICE_NAME == "Caseworks County Child Support Unit" else {}
 # A one-county office names its county here: staff whose own county is blank work its cases.
 # Blank (a multi-county deployment): a staff user without a county sees no case (cases.models.scope).
 # The letterhead of every letter (core.letters): address lines separated by "|".
@@ -374,6 +378,11 @@ CASEWORKS_OFFICE_HOURS = env.str("CASEWORKS_OFFICE_HOURS", default="Monday to Fr
 CASEWORKS_OFFICE_HOURS_BY_LANGUAGE = {
     code: env.str(f"CASEWORKS_OFFICE_HOURS_{code.upper().replace('-', '_')}",
                   default={"es": "de lunes a viernes, de 8:30 a. m. a 4:30 p. m."}.get(code, CASEWORKS_OFFICE_HOURS))
+    for code, _name in LANGUAGES
+}
+CASEWORKS_OFFICE_NAME_BY_LANGUAGE = {
+    code: env.str(f"CASEWORKS_OFFICE_NAME_{code.upper().replace('-', '_')}",
+                  default=_DEFAULT_OFFICE_NAME_BY_LANGUAGE.get(code, CASEWORKS_OFFICE_NAME))
     for code, _name in LANGUAGES
 }
 # Letters to a person with the family violence indicator never print their address

@@ -17,6 +17,7 @@ from cases.choices import ParticipantRole
 from cases.models import CaseDocument
 from cases.services.documents import detect_content_type, document_attach
 from core.models import AccessLog, DomainEvent
+from core.templatetags.caseworks import fdate
 from tests.cases.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +147,7 @@ def test_caseworker_attaches_and_the_case_lists_it(client, case, role_user):
     assert document.uploaded_by == role_user("caseworker") and document.person == ncp(case)
     page = client.get(reverse("cases:case_detail", args=[case.case_number])).content.decode()
     assert reverse("cases:document_download", args=[document.pk]) in page
-    assert "Order" in page and "Court order" in page and document.uploaded_at.strftime("%Y-%m-%d") in page
+    assert "Order" in page and "Court order" in page and fdate(document.uploaded_at, "time") in page
 
 
 def test_bad_file_gives_a_field_error_and_changes_nothing(client, case, role_user):

@@ -26,6 +26,7 @@ from cases.services import (
 )
 from cases.services.ledger import CollectionItem
 from core.models import DomainEvent
+from core.templatetags.caseworks import fdate
 from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -463,7 +464,7 @@ def test_the_payment_form_takes_the_date_of_collection(client_as):
         response = client.post(reverse("cases:payment_create", args=[case.case_number]), {
             "amount": "500.00", "received_on": "2024-12-02", "source": "direct_payment", "source_reference": "F-1",
             "collected_on": "2024-11-30"}, follow=True)
-    assert response.status_code == 200 and b"Collected 2024-11-30" in response.content
+    assert response.status_code == 200 and f"Collected {fdate(date(2024, 11, 30))}".encode() in response.content
     assert Collection.objects.get(source_reference="F-1").collected_on == date(2024, 11, 30)
     assert bal(case).unassigned_arrears == D("0.00")
 

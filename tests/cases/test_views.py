@@ -9,6 +9,7 @@ from cases.choices import CaseStage
 from cases.models import Case, Collection, SupportOrder
 from core.models import AccessLog as CoreAccessLog
 from core.models import DomainEvent
+from core.templatetags.caseworks import fdate
 from tests.cases.factories import AddressFactory, CaseFactory, case_with_order
 
 pytestmark = pytest.mark.django_db
@@ -234,7 +235,7 @@ def test_interstate_referral_deadline_shows_until_the_referral_is_recorded(clien
     case = _initiating_case(caseworker=worker)
     client.force_login(worker)
     detail = reverse("cases:case_detail", args=[case.case_number])
-    assert b"Interstate referral (45 CFR 303.7): due 2026-11-30" in client.get(detail).content
+    assert f"Interstate referral (45 CFR 303.7): due {fdate(date(2026, 11, 30))}" in client.get(detail).content.decode()
     assert b"Interstate referral" in client.get(reverse("cases:case_list")).content
     # when the caseworker records the day the referral was sent
     response = client.post(reverse("cases:interstate_referral", args=[case.case_number]),
@@ -246,7 +247,7 @@ def test_interstate_referral_deadline_shows_until_the_referral_is_recorded(clien
     assert case.next_deadline_kind != "interstate_referral"
     assert DomainEvent.objects.filter(verb="case.interstate_referred", case_id=case.pk, actor=worker).exists()
     page = client.get(detail).content
-    assert b"referred 2026-11-20" in page and b"Interstate referral (45 CFR 303.7): due" not in page
+    assert f"referred {fdate(date(2026, 11, 20))}".encode() in page and b"Interstate referral (45 CFR 303.7): due" not in page
 
 
 @time_machine.travel(NOW, tick=False)

@@ -274,7 +274,8 @@ def _leftover(text: str, data: list[str]) -> list[str]:
 
 
 def _office_data() -> list[str]:
-    return [settings.CASEWORKS_OFFICE_NAME, *settings.CASEWORKS_OFFICE_ADDRESS.split("|"),
+    # The office's name as Spanish letters print it (CASEWORKS_OFFICE_NAME_ES): the English name is a leak.
+    return [settings.CASEWORKS_OFFICE_NAME_BY_LANGUAGE["es"], *settings.CASEWORKS_OFFICE_ADDRESS.split("|"),
             settings.CASEWORKS_OFFICE_PHONE, settings.CASEWORKS_OFFICE_HOURS_BY_LANGUAGE["es"],
             *settings.CASEWORKS_FVI_MAILING_ARRANGEMENT.split("|")]
 
@@ -311,7 +312,7 @@ def _all_letters(role_user, make_user, noticed) -> list[tuple[Letter, list[str]]
     letters = [
         (notice_letter(noticed, language="es"),
          [noticed.case.case_number, noticed.reference, ncp.display_name, "12 Elm Street", "Albany", "NY 12207",
-          noticed.rule.citation, noticed.partner or noticed.rule.partner, "NCP"]),
+          noticed.rule.citation, "NCP"]),  # the partner is named in Spanish, not data
         (acknowledgement_letter(complaint, language="es"), []),
         (extension_letter(complaint, language="es"), ["Registros del SDU"]),
         (resolution_letter(complaint, language="es"), ["Revisamos los pagos."]),
@@ -350,3 +351,30 @@ def test_spanish_letters_print_no_english_sentence_of_the_catalogue(role_user, m
     for letter, _data in _all_letters(role_user, make_user, noticed):
         text = letter_text(letter)
         assert not [msgid for msgid in english if msgid in text], letter.kind
+
+
+def test_every_remedy_notice_names_its_partner_in_spanish(noticed):
+    # given: the notice of each seeded rule (NY and CA), with the partner the rule names
+    from enforcement.models import RemedyRule
+
+    rules = list(RemedyRule.objects.exclude(partner="").order_by("jurisdiction", "remedy", "pk"))
+    assert {r.jurisdiction for r in rules} >= {"NY", "CA"} and len({r.partner for r in rules}) >= 8
+    ncp = _ncp(noticed.case)
+    for rule in rules:
+        action = EnforcementAction.objects.get(pk=noticed.pk)
+        action.rule, action.remedy, action.partner = rule, rule.remedy, ""
+        # when: built and rendered in Spanish under the marking gettext
+        with marked_spanish():
+            text = letter_text(notice_letter(action, language="es"))
+        data = [noticed.case.case_number, noticed.reference, ncp.display_name, "12 Elm Street", "Albany", "NY 12207",
+                rule.citation, "NCP", *_office_data()]
+        # then: no English word is left, the partner's included
+        assert _leftover(text, data) == [], (rule.jurisdiction, rule.remedy, _leftover(text, data))
+        assert settings.CASEWORKS_OFFICE_NAME not in text
+
+
+def test_the_letterhead_names_the_office_in_the_reader_s_language(noticed):
+    assert settings.CASEWORKS_OFFICE_NAME_BY_LANGUAGE["es"] in letter_text(notice_letter(noticed, language="es"))
+    assert settings.CASEWORKS_OFFICE_NAME in letter_text(notice_letter(noticed, language="en"))
+    with override_settings(CASEWORKS_OFFICE_NAME_BY_LANGUAGE={}):  # no name configured for a language: the name
+        assert settings.CASEWORKS_OFFICE_NAME in letter_text(notice_letter(noticed, language="es"))

@@ -83,6 +83,14 @@ window.addEventListener('load', async () => {
 """
 
 
+def goto_checked(page, url: str):
+    """``page.goto(url)`` and wait until axe-core has checked the page (a walk that moves on at once
+    would leave the page unchecked: the check of a page still running is lost when it unloads)."""
+    response = page.goto(url)
+    page.wait_for_function("() => window.__axeDone === true", timeout=60_000)
+    return response
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True}

@@ -11,6 +11,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import goto_checked
+
 SHOTS = Path(os.environ.get("CASEWORKS_SHOTS", "/work/shots/ui"))
 
 
@@ -72,6 +74,63 @@ def test_page_kinds_pass_axe_at_both_widths(sign_in, live_server, role):
                 continue  # a page kind this install does not have
             page.wait_for_function("() => window.__axeDone === true", timeout=60_000)
             shot(page, f"{role}{path.replace('/', '-').rstrip('-') or '-home'}-{width}")
+
+
+# The role walks (issue 15.5): every page a role's menu opens, and the record pages its work leads to,
+# checked by axe at 1280 and 390 px. The menu is read from the page, so a new menu item is walked too.
+WALK_ROLES = ["caseworker", "coordinator", "ombudsperson", "hearing_officer", "trainer", "quality_analyst"]
+
+
+def _records(role: str, user) -> list[str]:
+    """Record pages (a case, a complaint, a hearing request, a session...) the role's work opens."""
+    from django.urls import reverse
+
+    if role in ("caseworker", "coordinator"):
+        from cases.choices import ParticipantRole
+        from cases.models import CaseParticipant
+        from tests.cases.factories import CaseFactory
+
+        case = CaseFactory(caseworker=user) if role == "caseworker" else CaseFactory()
+        person = CaseParticipant.objects.filter(case=case, role=ParticipantRole.NCP).first()
+        pages = [reverse("cases:case_detail", args=[case.case_number])]
+        if person is not None:
+            pages += [reverse("cases:person_detail", args=[case.case_number, person.person_id]),
+                      f"/people/{person.person_id}/"]
+        return pages
+    if role == "ombudsperson":
+        from tests.complaints.factories import ComplaintFactory
+
+        return [reverse("complaints:complaint_detail", args=[ComplaintFactory().number])]
+    if role == "hearing_officer":
+        from tests.hearings.factories import HearingRequestFactory
+
+        return [reverse("hearings:request_detail", args=[HearingRequestFactory().number])]
+    if role == "trainer":
+        from tests.training.factories import SessionFactory
+
+        session = SessionFactory()
+        return [reverse("training:session_detail", args=[session.pk]),
+                reverse("training:course_detail", args=[session.course_id])]
+    return []
+
+
+@pytest.mark.parametrize("role", WALK_ROLES)
+def test_role_walk_every_menu_page_passes_axe_at_both_widths(sign_in, live_server, role_user, role):
+    page = sign_in(role)
+    menu = page.locator("#main-nav a.nav-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    paths = list(dict.fromkeys(p for p in menu if p.startswith("/") and not p.startswith("/admin")))
+    assert len(paths) >= 3, paths  # home and the role's own pages
+    paths += _records(role, role_user(role))
+    sideways = []
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in paths:
+            response = goto_checked(page, f"{live_server.url}{path}")
+            assert response.status == 200, (path, response.status)
+            if width == 390 and page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1"):
+                sideways.append(path)
+            shot(page, f"walk-{role}{path.replace('/', '-').rstrip('-') or '-home'}-{width}")
+    assert not sideways, f"at 390 px these pages scroll sideways (a wide table outside a scroll box): {sideways}"
 
 
 @pytest.mark.parametrize("width", [390])

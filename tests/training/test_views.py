@@ -132,6 +132,29 @@ def test_compliance_page_permissions_and_values(client_as, role_user, fti_role):
     assert client_as("trainer").get(reverse("training:compliance"), {"status": "x"}).status_code == 200
 
 
+def test_compliance_rows_sort_by_status_and_due_date(client_as, make_user):
+    # given: two caseworkers who never took program basics (a once-only course) and one who did
+    never = make_user("caseworker", username="sort-never", last_name="Adams")
+    current = make_user("caseworker", username="sort-current", last_name="Baker")
+    overdue = make_user("caseworker", username="sort-never-too", last_name="Clark")
+    CompletionFactory(user=current, course=basics_course(), completed_on=date.today())
+    client = client_as("coordinator")
+    mine = {never.pk, current.pk, overdue.pk}
+
+    def order(sort):
+        response = client.get(reverse("training:compliance"), {"sort": sort, "course": basics_course().pk})
+        return response, [row.user.pk for row in response.context["rows"] if row.user.pk in mine]
+
+    # when / then: by status, the most urgent first; reversed, the current first
+    response, pks = order("status")
+    assert pks == [never.pk, overdue.pk, current.pk]
+    assert 'aria-sort="ascending"' in response.content.decode()
+    assert order("-status")[1][0] == current.pk
+    assert order("name")[1] == [never.pk, current.pk, overdue.pk]
+    assert order("-name")[1] == [overdue.pk, current.pk, never.pk]
+    assert order("bogus")[0].status_code == 200  # an unknown key is ignored, never passed on
+
+
 def test_certificate_page_and_pdf(client_as, role_user):
     user = role_user("caseworker")
     completion = CompletionFactory(user=user, course=basics_course(), score=88)
