@@ -46,6 +46,7 @@ test: install browser fonts messages
 ## ruff, the import contracts (.importlinter) and mypy against its committed baseline (may only shrink)
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(MAKE) --no-print-directory typecheck
 

@@ -12,8 +12,18 @@ from .models import ApiKey, ApiRequestLog, AuthenticatorDevice, PartnerAgency, R
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
-    list_display = ("username", "first_name", "last_name", "county", "unit", "is_active", "is_staff", "is_demo",
-                    "mfa_enrolled", "last_login")
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "county",
+        "unit",
+        "is_active",
+        "is_staff",
+        "is_demo",
+        "mfa_enrolled",
+        "last_login",
+    )
     list_filter = ("is_active", "is_staff", "is_demo", "groups", "county", "unit")
     readonly_fields = ("is_demo",)
     search_fields = ("username", "first_name", "last_name", "email")
@@ -34,14 +44,27 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         for user in queryset:
             mfa_reset(user=user, by=request.user, request=request)
             count += 1
-        messages.success(request, f"Multi-factor sign-in reset for {count} user(s); each enrols again at the next "
-                                  "sign-in. The reset is in the security log.")
+        messages.success(
+            request,
+            f"Multi-factor sign-in reset for {count} user(s); each enrols again at the next "
+            "sign-in. The reset is in the security log.",
+        )
 
 
 class ApiKeyInline(admin.TabularInline):
     model = ApiKey
     extra = 0
-    fields = ("prefix", "name", "scopes", "counties", "all_counties", "created_at", "expires_at", "revoked_at", "last_used_at")
+    fields = (
+        "prefix",
+        "name",
+        "scopes",
+        "counties",
+        "all_counties",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
     readonly_fields = ("prefix", "created_at", "last_used_at")
     can_delete = False
 

@@ -34,6 +34,11 @@ class CaseworksModelBackend(ModelBackend):
 
         user = User.objects.filter(username=username, is_demo=True).first()
         if user is not None and password and user.check_password(password):
-            access_log_record(kind=AccessLog.Kind.ACCESS_DENIED, request=request, user=None, username=username[:150],
-                              outcome="denied", detail={"reason": "demo_account",
-                                                        "rule": "CASEWORKS_DEMO_LOGINS is off"})
+            access_log_record(
+                kind=AccessLog.Kind.ACCESS_DENIED,
+                request=request,
+                user=None,
+                username=username[:150],
+                outcome="denied",
+                detail={"reason": "demo_account", "rule": "CASEWORKS_DEMO_LOGINS is off"},
+            )

@@ -13,8 +13,13 @@ from .choices import Role
 def mfa_exempt_roles_are_known(app_configs=None, **kwargs):
     unknown = sorted(set(map(str, settings.CASEWORKS_MFA_EXEMPT_ROLES)) - set(Role.values))
     if unknown:
-        return [Error(f"CASEWORKS_MFA_EXEMPT_ROLES names unknown role(s): {', '.join(unknown)}.",
-                      hint=f"Known roles: {', '.join(Role.values)}.", id="accounts.E001")]
+        return [
+            Error(
+                f"CASEWORKS_MFA_EXEMPT_ROLES names unknown role(s): {', '.join(unknown)}.",
+                hint=f"Known roles: {', '.join(Role.values)}.",
+                id="accounts.E001",
+            )
+        ]
     return []
 
 
@@ -22,16 +27,23 @@ def mfa_exempt_roles_are_known(app_configs=None, **kwargs):
 def mfa_required_for_every_role(app_configs=None, **kwargs):
     problems = []
     if not settings.CASEWORKS_MFA_REQUIRED:
-        problems.append(Warning("CASEWORKS_MFA_REQUIRED is off: staff sign in with a password alone.",
-                                hint="IRS Publication 1075 and ASVS L2 ask for multi-factor sign-in.",
-                                id="accounts.W001"))
+        problems.append(
+            Warning(
+                "CASEWORKS_MFA_REQUIRED is off: staff sign in with a password alone.",
+                hint="IRS Publication 1075 and ASVS L2 ask for multi-factor sign-in.",
+                id="accounts.W001",
+            )
+        )
     if settings.CASEWORKS_MFA_EXEMPT_ROLES:
-        problems.append(Warning(
-            f"CASEWORKS_MFA_EXEMPT_ROLES exempts {', '.join(map(str, settings.CASEWORKS_MFA_EXEMPT_ROLES))} from "
-            "multi-factor sign-in.", hint="No role is exempt in production.", id="accounts.W002"))
+        problems.append(
+            Warning(
+                f"CASEWORKS_MFA_EXEMPT_ROLES exempts {', '.join(map(str, settings.CASEWORKS_MFA_EXEMPT_ROLES))} from "
+                "multi-factor sign-in.",
+                hint="No role is exempt in production.",
+                id="accounts.W002",
+            )
+        )
     return problems
-
-
 
 
 @register(Tags.security, deploy=True)
@@ -40,19 +52,30 @@ def demo_accounts_check(app_configs=None, **kwargs):
     accounts (their password is published in the README)."""
     messages = []
     if getattr(settings, "CASEWORKS_DEMO_LOGINS", False) and not settings.DEBUG:
-        messages.append(Error("CASEWORKS_DEMO_LOGINS is on while DEBUG is off.",
-                              hint="Only config/settings/local.py with DEBUG on may turn demo sign-in on.",
-                              id="accounts.E002"))
+        messages.append(
+            Error(
+                "CASEWORKS_DEMO_LOGINS is on while DEBUG is off.",
+                hint="Only config/settings/local.py with DEBUG on may turn demo sign-in on.",
+                id="accounts.E002",
+            )
+        )
     from .models import User
 
     try:
-        demo = list(User.objects.filter(is_demo=True, is_active=True).order_by("username")
-                    .values_list("username", flat=True)[:10])
+        demo = list(
+            User.objects.filter(is_demo=True, is_active=True)
+            .order_by("username")
+            .values_list("username", flat=True)[:10]
+        )
     except DatabaseError:  # no database or not migrated yet: nothing to report
         demo = []
     if demo:
-        messages.append(Warning(
-            f"Demo accounts exist: {', '.join(demo)}. They cannot sign in while CASEWORKS_DEMO_LOGINS is off, "
-            "but a production office should not hold them.",
-            hint="Deactivate or delete them in the admin (users, filter 'is demo').", id="accounts.W003"))
+        messages.append(
+            Warning(
+                f"Demo accounts exist: {', '.join(demo)}. They cannot sign in while CASEWORKS_DEMO_LOGINS is off, "
+                "but a production office should not hold them.",
+                hint="Deactivate or delete them in the admin (users, filter 'is demo').",
+                id="accounts.W003",
+            )
+        )
     return messages

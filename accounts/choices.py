@@ -27,7 +27,11 @@ class AgencyKind(models.TextChoices):
 
 
 # The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
-AccountEvent = event_choices("AccountEvent", """
+AccountEvent = event_choices(
+    "AccountEvent",
+    """
     api_key.created user.mfa_reset
-""", labels={"api_key.created": "Partner API key created", "user.mfa_reset": "Multi-factor sign-in reset"})
+""",
+    labels={"api_key.created": "Partner API key created", "user.mfa_reset": "Multi-factor sign-in reset"},
+)
 EVENT_VERBS = AccountEvent

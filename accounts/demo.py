@@ -41,8 +41,14 @@ def seed_users(*, password: str) -> dict[str, User]:
     for username, role, first, last, unit, county in DEMO_STAFF + EXTRA_STAFF:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "unit": unit, "county": county or home,
-                      "email": f"{username}@caseworks.example", "is_demo": True},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "unit": unit,
+                "county": county or home,
+                "email": f"{username}@caseworks.example",
+                "is_demo": True,
+            },
         )
         is_admin = role == Role.ADMINISTRATOR
         if created or user.is_staff != is_admin or user.is_superuser != is_admin or not user.is_demo or not user.county:
@@ -58,6 +64,10 @@ def seed_users(*, password: str) -> dict[str, User]:
 
 
 def seed(*, users, rng, stdout) -> None:
-    for name, kind in [("Family Court", "court"), ("County Attorney", "county_attorney"),
-                       ("State Office of Child Support", "state_office"), ("Acme Manufacturing", "employer")]:
+    for name, kind in [
+        ("Family Court", "court"),
+        ("County Attorney", "county_attorney"),
+        ("State Office of Child Support", "state_office"),
+        ("Acme Manufacturing", "employer"),
+    ]:
         PartnerAgency.objects.get_or_create(name=name, defaults={"kind": kind})

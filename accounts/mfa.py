@@ -63,8 +63,9 @@ def enrolment_start(*, user: User) -> AuthenticatorDevice:
         return device
     if device is not None:
         device.delete()
-    return AuthenticatorDevice.objects.create(user=user, name="Authenticator app", confirmed=False,
-                                              key=AuthenticatorDevice.new_key())
+    return AuthenticatorDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=False, key=AuthenticatorDevice.new_key()
+    )
 
 
 @transaction.atomic
@@ -78,17 +79,24 @@ def enrolment_confirm(*, request: HttpRequest, user: User, code: str) -> list[st
     device.save(update_fields=["confirmed"])
     codes = RecoveryCodeDevice.generate_codes()
     RecoveryCodeDevice.objects.filter(user=user).delete()
-    RecoveryCodeDevice.objects.create(user=user, name="Recovery codes",
-                                      hashed_codes=[RecoveryCodeDevice.hashed(c) for c in codes])
+    RecoveryCodeDevice.objects.create(
+        user=user, name="Recovery codes", hashed_codes=[RecoveryCodeDevice.hashed(c) for c in codes]
+    )
     _signed_in_with(request, device)
-    access_log_record(kind=AccessLog.Kind.MFA_ENROLLED, request=request, user=user, obj=user,
-                      detail={"device": "totp", "recovery_codes": len(codes)})
+    access_log_record(
+        kind=AccessLog.Kind.MFA_ENROLLED,
+        request=request,
+        user=user,
+        obj=user,
+        detail={"device": "totp", "recovery_codes": len(codes)},
+    )
     return codes
 
 
 class VerifyResult:
-    def __init__(self, *, ok: bool, method: str = "", wait_until=None, locked_out: bool = False,
-                 recovery_left: int | None = None):
+    def __init__(
+        self, *, ok: bool, method: str = "", wait_until=None, locked_out: bool = False, recovery_left: int | None = None
+    ):
         self.ok, self.method, self.wait_until = ok, method, wait_until
         self.locked_out, self.recovery_left = locked_out, recovery_left
 
@@ -115,11 +123,16 @@ def second_factor_verify(*, request: HttpRequest, user: User, code: str) -> Veri
         if verified is not None:
             _signed_in_with(request, verified)
             left = verified.remaining if isinstance(verified, RecoveryCodeDevice) else None
-            access_log_record(kind=AccessLog.Kind.MFA_VERIFIED, request=request, user=user,
-                              detail={"method": method, **({"recovery_codes_left": left} if left is not None else {})})
+            access_log_record(
+                kind=AccessLog.Kind.MFA_VERIFIED,
+                request=request,
+                user=user,
+                detail={"method": method, **({"recovery_codes_left": left} if left is not None else {})},
+            )
             return VerifyResult(ok=True, method=method, recovery_left=left)
-    user_login_failed.send(sender=__name__, credentials={"username": user.get_username(), "stage": "mfa"},
-                           request=request)
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.get_username(), "stage": "mfa"}, request=request
+    )
     return VerifyResult(ok=False, method=method, locked_out=bool(getattr(request, "axes_locked_out", False)))
 
 
@@ -138,8 +151,14 @@ def mfa_reset(*, user: User, by: User, request: HttpRequest | None = None) -> in
     for model in (AuthenticatorDevice, RecoveryCodeDevice):
         count, _ = model.objects.filter(user=user).delete()
         removed += count
-    access_log_record(kind=AccessLog.Kind.MFA_RESET, request=request, user=by, obj=user,
-                      detail={"target": user.get_username(), "devices_removed": removed})
-    event_record(verb="user.mfa_reset", subject=user, actor=by,
-                 summary=f"Multi-factor sign-in reset for {user.get_username()}")
+    access_log_record(
+        kind=AccessLog.Kind.MFA_RESET,
+        request=request,
+        user=by,
+        obj=user,
+        detail={"target": user.get_username(), "devices_removed": removed},
+    )
+    event_record(
+        verb="user.mfa_reset", subject=user, actor=by, summary=f"Multi-factor sign-in reset for {user.get_username()}"
+    )
     return removed

@@ -76,8 +76,12 @@ class MfaVerifyView(MfaStepMixin, View):
         if result.ok:
             if result.recovery_left is not None:
                 level = messages.WARNING if result.recovery_left <= RECOVERY_CODES_LOW else messages.INFO
-                messages.add_message(request, level, f"Recovery code accepted; {result.recovery_left} left. "
-                                     "Lost your authenticator? Ask an administrator to reset it.")
+                messages.add_message(
+                    request,
+                    level,
+                    f"Recovery code accepted; {result.recovery_left} left. "
+                    "Lost your authenticator? Ask an administrator to reset it.",
+                )
             return redirect(self.next_url())
         if result.locked_out:
             # Too many wrong codes: the same lockout as wrong passwords. AxesMiddleware answers.
@@ -114,23 +118,38 @@ class MfaSetupView(MfaStepMixin, View):
         if form.is_valid():
             codes = enrolment_confirm(request=request, user=self.staff(), code=form.cleaned_data["code"])
             if codes is not None:
-                return render(request, "registration/mfa_recovery_codes.html",
-                              {"codes": codes, "next": self.next_url()})
-            form.add_error("code", "That code is not valid, or this enrolment lapsed. Scan the code below "
-                                   "(it may be new) and enter the 6 digits the app shows now.")
+                return render(
+                    request, "registration/mfa_recovery_codes.html", {"codes": codes, "next": self.next_url()}
+                )
+            form.add_error(
+                "code",
+                "That code is not valid, or this enrolment lapsed. Scan the code below "
+                "(it may be new) and enter the 6 digits the app shows now.",
+            )
         return self.page(form)
 
     def page(self, form) -> HttpResponse:
         device = enrolment_start(user=self.staff())
         qr = segno.make(device.config_url(settings.CASEWORKS_OFFICE_NAME or "Caseworks"), error="m")
         secret = device.base32_key
-        return render(self.request, self.template_name, {
-            "form": form, "next": self.next_url(),
-            "qr_svg": qr.svg_inline(scale=4, border=4, title="QR code for your authenticator app",
-                                    svgclass="mfa-qr", dark="#000", light="#fff"),
-            "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
-            "lapses_minutes": settings.CASEWORKS_MFA_ENROLMENT_SECONDS // 60,
-        })
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "next": self.next_url(),
+                "qr_svg": qr.svg_inline(
+                    scale=4,
+                    border=4,
+                    title="QR code for your authenticator app",
+                    svgclass="mfa-qr",
+                    dark="#000",
+                    light="#fff",
+                ),
+                "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+                "lapses_minutes": settings.CASEWORKS_MFA_ENROLMENT_SECONDS // 60,
+            },
+        )
 
 
 class PasswordResetView(PublicMixin, auth_views.PasswordResetView):
@@ -141,17 +160,23 @@ class PasswordResetView(PublicMixin, auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def post(self, request, *args, **kwargs):
-        if not within_hourly_limit(bucket="ip", key=client_ip(request) or "unknown",
-                                   limit=settings.CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY):
+        if not within_hourly_limit(
+            bucket="ip", key=client_ip(request) or "unknown", limit=settings.CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY
+        ):
             return render(request, "registration/password_reset_limited.html", status=429)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         address = form.cleaned_data["email"].strip().lower()
-        allowed = within_hourly_limit(bucket="address", key=address,
-                                      limit=settings.CASEWORKS_PASSWORD_RESET_PER_ADDRESS_HOURLY)
-        access_log_record(kind=AccessLog.Kind.PASSWORD_RESET, request=self.request, user=None,
-                          detail={"stage": "requested", "address": address[:254], "rate_limited": not allowed})
+        allowed = within_hourly_limit(
+            bucket="address", key=address, limit=settings.CASEWORKS_PASSWORD_RESET_PER_ADDRESS_HOURLY
+        )
+        access_log_record(
+            kind=AccessLog.Kind.PASSWORD_RESET,
+            request=self.request,
+            user=None,
+            detail={"stage": "requested", "address": address[:254], "rate_limited": not allowed},
+        )
         if not allowed:
             return redirect(self.get_success_url())  # the same answer as a sent link
         return super().form_valid(form)
@@ -173,8 +198,9 @@ class PasswordResetConfirmView(PublicMixin, auth_views.PasswordResetConfirmView)
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        access_log_record(kind=AccessLog.Kind.PASSWORD_RESET, request=self.request, user=form.user,
-                          detail={"stage": "completed"})
+        access_log_record(
+            kind=AccessLog.Kind.PASSWORD_RESET, request=self.request, user=form.user, detail={"stage": "completed"}
+        )
         return response
 
 

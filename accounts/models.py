@@ -29,8 +29,10 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp 
 
     county = models.CharField(max_length=60, blank=True, db_index=True)
     is_demo = models.BooleanField(
-        default=False, editable=False,
-        help_text="Created by seed_demo with a published password: refused at sign-in unless CASEWORKS_DEMO_LOGINS.")
+        default=False,
+        editable=False,
+        help_text="Created by seed_demo with a published password: refused at sign-in unless CASEWORKS_DEMO_LOGINS.",
+    )
     unit = models.CharField(max_length=80, blank=True, help_text="Team or unit, for caseloads and training compliance.")
     title = models.CharField(max_length=120, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -143,11 +145,7 @@ class ApiKey(models.Model):
     @property
     def is_usable(self) -> bool:
         now = timezone.now()
-        return (
-            self.revoked_at is None
-            and (self.expires_at is None or self.expires_at > now)
-            and self.agency.is_active
-        )
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.agency.is_active
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -205,7 +203,8 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
 
     key = EncryptedCharField(help_text="Hex-encoded secret (encrypted at rest).")
     last_t: models.BigIntegerField[int, int] = models.BigIntegerField(
-        default=-1, help_text="Time step of the last accepted code.")
+        default=-1, help_text="Time step of the last accepted code."
+    )
 
     class Meta(Device.Meta):
         verbose_name = "authenticator app"
@@ -227,8 +226,15 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
         """The otpauth:// address an authenticator app reads from the QR code."""
         issuer = issuer.replace(":", "")
         label = quote(f"{issuer}:{self.user.get_username()}")
-        params = urlencode({"secret": self.base32_key, "issuer": issuer, "algorithm": "SHA1",
-                            "digits": self.DIGITS, "period": self.STEP})
+        params = urlencode(
+            {
+                "secret": self.base32_key,
+                "issuer": issuer,
+                "algorithm": "SHA1",
+                "digits": self.DIGITS,
+                "period": self.STEP,
+            }
+        )
         return f"otpauth://totp/{label}?{params}"
 
     def verify_token(self, token) -> bool:

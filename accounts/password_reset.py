@@ -43,11 +43,19 @@ def password_reset_email_send(*, user_id: int) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email or not user.has_usable_password():
         return False
-    path = reverse("password_reset_confirm", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)})
-    context = {"user": user, "link": settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/") + path,
-               "office_name": settings.CASEWORKS_OFFICE_NAME,
-               "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "link": settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/") + path,
+        "office_name": settings.CASEWORKS_OFFICE_NAME,
+        "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+    }
     subject = render_to_string("registration/password_reset_subject.txt", context).strip().replace("\n", " ")
     body = render_to_string("registration/password_reset_email.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

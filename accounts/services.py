@@ -40,8 +40,14 @@ def parse_counties(text: str) -> list[str]:
 
 @transaction.atomic
 def partner_key_create(
-    *, agency_name: str, scopes: list[str], counties: list[str] | None = None, all_counties: bool = False,
-    kind: str | None = None, expires_at: datetime | None = None, name: str = "",
+    *,
+    agency_name: str,
+    scopes: list[str],
+    counties: list[str] | None = None,
+    all_counties: bool = False,
+    kind: str | None = None,
+    expires_at: datetime | None = None,
+    name: str = "",
     actor_label: str = "manage.py create_partner_key",
 ) -> tuple[ApiKey, str]:
     """Create a key for the agency (creating the agency if the name is new). Returns the key row
@@ -52,19 +58,29 @@ def partner_key_create(
     counties = list(counties or [])
     if all_counties == bool(counties):
         raise ValueError("A key needs its counties, or all_counties for a state-wide key (not both).")
-    agency, created = PartnerAgency.objects.get_or_create(
-        name=agency_name.strip(), defaults={"kind": kind or "other"}
-    )
+    agency, created = PartnerAgency.objects.get_or_create(name=agency_name.strip(), defaults={"kind": kind or "other"})
     if not created and kind and agency.kind != kind:
         agency.kind = kind
         agency.full_clean()
         agency.save(update_fields=["kind"])
     raw, prefix = ApiKey.generate()
-    key = ApiKey(agency=agency, prefix=prefix, digest=ApiKey.digest_of(raw), scopes=scopes,
-                 counties=counties, all_counties=all_counties, expires_at=expires_at, name=name)
+    key = ApiKey(
+        agency=agency,
+        prefix=prefix,
+        digest=ApiKey.digest_of(raw),
+        scopes=scopes,
+        counties=counties,
+        all_counties=all_counties,
+        expires_at=expires_at,
+        name=name,
+    )
     key.full_clean()
     key.save()
-    event_record(verb="api_key.created", subject=key, actor_label=actor_label,
-                 summary=f"Key {prefix}… for {agency.name} ({key.county_label})",
-                 data={"scopes": scopes, "counties": counties, "all_counties": all_counties})
+    event_record(
+        verb="api_key.created",
+        subject=key,
+        actor_label=actor_label,
+        summary=f"Key {prefix}… for {agency.name} ({key.county_label})",
+        data={"scopes": scopes, "counties": counties, "all_counties": all_counties},
+    )
     return key, raw

@@ -12,7 +12,8 @@ urlpatterns = [
     # Password reset by e-mail (Django's token views).
     path("password/reset/", mfa_views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", mfa_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("password/reset/<uidb64>/<token>/", mfa_views.PasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
+    path(
+        "password/reset/<uidb64>/<token>/", mfa_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+    ),
     path("password/reset/done/", mfa_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -41,11 +41,37 @@ from django.http import JsonResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
-FIELDS = ["case_number", "county", "jurisdiction", "assistance_status", "status", "stage", "closure_reason", "closed_on",
-          "application_received_on", "opened_on", "interstate_role", "other_state", "other_state_case_id",
-          "interstate_referred_on", "next_deadline_on", "next_deadline_kind", "updated_at"]
-BALANCE = ["monthly_obligation", "current_due_month", "current_paid_month", "unassigned_arrears", "assigned_arrears",
-           "total_arrears", "months_in_arrears", "last_payment_on", "last_payment_amount", "delinquent_since"]
+FIELDS = [
+    "case_number",
+    "county",
+    "jurisdiction",
+    "assistance_status",
+    "status",
+    "stage",
+    "closure_reason",
+    "closed_on",
+    "application_received_on",
+    "opened_on",
+    "interstate_role",
+    "other_state",
+    "other_state_case_id",
+    "interstate_referred_on",
+    "next_deadline_on",
+    "next_deadline_kind",
+    "updated_at",
+]
+BALANCE = [
+    "monthly_obligation",
+    "current_due_month",
+    "current_paid_month",
+    "unassigned_arrears",
+    "assigned_arrears",
+    "total_arrears",
+    "months_in_arrears",
+    "last_payment_on",
+    "last_payment_amount",
+    "delinquent_since",
+]
 
 
 def bare_cases(request):
@@ -54,11 +80,15 @@ def bare_cases(request):
 
     after = request.GET.get("after", "")
     size = int(request.GET.get("page_size", 50))
-    rows = list(Case.objects.filter(case_number__gt=after).order_by("case_number")
-                .values("id", *FIELDS, *(f"balance__{b}" for b in BALANCE))[:size])
+    rows = list(
+        Case.objects.filter(case_number__gt=after)
+        .order_by("case_number")
+        .values("id", *FIELDS, *(f"balance__{b}" for b in BALANCE))[:size]
+    )
     people: dict[int, list] = {}
     for p in CaseParticipant.objects.filter(case_id__in=[r["id"] for r in rows]).values(
-            "case_id", "role", "person_id", "person__first_name", "person__last_name", "person__family_violence"):
+        "case_id", "role", "person_id", "person__first_name", "person__last_name", "person__family_violence"
+    ):
         people.setdefault(p.pop("case_id"), []).append(p)
     results = []
     for row in rows:
@@ -68,8 +98,22 @@ def bare_cases(request):
     return JsonResponse({"next": None, "previous": None, "results": results})
 
 
-PEOPLE = ["id", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "deceased_on", "family_violence",
-          "preferred_language", "needs_interpreter", "paternity_status", "phone", "email", "updated_at"]
+PEOPLE = [
+    "id",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "deceased_on",
+    "family_violence",
+    "preferred_language",
+    "needs_interpreter",
+    "paternity_status",
+    "phone",
+    "email",
+    "updated_at",
+]
 
 
 def bare_people(request):
@@ -80,18 +124,34 @@ def bare_people(request):
 
     after = int(request.GET.get("after", 0))
     size = int(request.GET.get("page_size", 50))
-    rows = list(Person.objects.filter(Exists(CaseParticipant.objects.filter(person_id=OuterRef("pk"))), pk__gt=after)
-                .order_by("id").values(*PEOPLE)[:size])
+    rows = list(
+        Person.objects.filter(Exists(CaseParticipant.objects.filter(person_id=OuterRef("pk"))), pk__gt=after)
+        .order_by("id")
+        .values(*PEOPLE)[:size]
+    )
     cases: dict[int, list] = {}
     for p in CaseParticipant.objects.filter(person_id__in=[r["id"] for r in rows]).values(
-            "person_id", "case__case_number", "role"):
+        "person_id", "case__case_number", "role"
+    ):
         cases.setdefault(p.pop("person_id"), []).append(p)
-    return JsonResponse({"next": None, "previous": None,
-                         "results": [{**row, "cases": cases.get(row["id"], [])} for row in rows]})
+    return JsonResponse(
+        {"next": None, "previous": None, "results": [{**row, "cases": cases.get(row["id"], [])} for row in rows]}
+    )
 
 
-COLLECTION = ["source_reference", "case__case_number", "case_number_received", "amount", "received_on", "collected_on",
-              "source", "status", "hold_reason", "received_via", "posted_at"]
+COLLECTION = [
+    "source_reference",
+    "case__case_number",
+    "case_number_received",
+    "amount",
+    "received_on",
+    "collected_on",
+    "source",
+    "status",
+    "hold_reason",
+    "received_via",
+    "posted_at",
+]
 
 
 def bare_collections(request):
@@ -104,8 +164,12 @@ def bare_collections(request):
     return JsonResponse({"next": None, "previous": None, "results": rows})
 
 
-urlpatterns = [path("bench/bare-cases/", bare_cases), path("bench/bare-people/", bare_people),
-               path("bench/bare-collections/", bare_collections), path("", include("config.urls"))]
+urlpatterns = [
+    path("bench/bare-cases/", bare_cases),
+    path("bench/bare-people/", bare_people),
+    path("bench/bare-collections/", bare_collections),
+    path("", include("config.urls")),
+]
 
 
 def positions(name: str) -> list:
@@ -115,15 +179,21 @@ def positions(name: str) -> list:
     if name == "cases":
         return list(Case.objects.order_by("case_number").values_list("case_number", flat=True))
     if name == "people":
-        return list(Person.objects.filter(participations__isnull=False, merged_into__isnull=True).distinct()
-                    .order_by("id").values_list("id", flat=True))
+        return list(
+            Person.objects.filter(participations__isnull=False, merged_into__isnull=True)
+            .distinct()
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
     return list(Collection.objects.order_by("-id").values_list("id", flat=True))
 
 
 # name -> (API path, the bare view's path and its position parameter)
-LISTS = {"cases": ("/api/v1/cases/", "/bench/bare-cases/", "after"),
-         "people": ("/api/v1/people/", "/bench/bare-people/", "after"),
-         "collections": ("/api/v1/collections/", "/bench/bare-collections/", "before")}
+LISTS = {
+    "cases": ("/api/v1/cases/", "/bench/bare-cases/", "after"),
+    "people": ("/api/v1/people/", "/bench/bare-people/", "after"),
+    "collections": ("/api/v1/collections/", "/bench/bare-collections/", "before"),
+}
 
 
 def cursor_for(number) -> str:
@@ -159,8 +229,12 @@ def main() -> None:
     client_environment()
     from accounts.services import partner_key_create
 
-    _, raw = partner_key_create(agency_name="Bench statewide", scopes=["cases:read", "collections:read"],
-                                all_counties=True, actor_label="bench/api_lists.py")
+    _, raw = partner_key_create(
+        agency_name="Bench statewide",
+        scopes=["cases:read", "collections:read"],
+        all_counties=True,
+        actor_label="bench/api_lists.py",
+    )
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     size = args.page_size
     client = Client()
@@ -184,12 +258,18 @@ def main() -> None:
                 times = timed(client, f"{api_path}?page={page}&page_size={size}", args.requests, **auth)
                 print(f"  page={page:<6}: p50 {statistics.median(times):6.1f} ms  p95 {p95(times):6.1f} ms")
             middle = order[total // 2]
-            api = timed(client, f"{api_path}?pagination=cursor&page_size={size}&cursor={cursor_for(middle)}",
-                        args.requests * 3, **auth)
+            api = timed(
+                client,
+                f"{api_path}?pagination=cursor&page_size={size}&cursor={cursor_for(middle)}",
+                args.requests * 3,
+                **auth,
+            )
             bare = timed(client, f"{bare_path}?page_size={size}&{bare_param}={middle}", args.requests * 3, **auth)
             api_rate, bare_rate = 1000 / statistics.mean(api), 1000 / statistics.mean(bare)
-            print(f"  throughput (sequential): API cursor {api_rate:.1f} req/s, bare .values() view "
-                  f"{bare_rate:.1f} req/s, ratio {api_rate / bare_rate:.2f}")
+            print(
+                f"  throughput (sequential): API cursor {api_rate:.1f} req/s, bare .values() view "
+                f"{bare_rate:.1f} req/s, ratio {api_rate / bare_rate:.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,10 @@ def _size() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cursor.fetchone()[0]
-        cursor.execute("SELECT relname, pg_size_pretty(pg_total_relation_size(oid)) FROM pg_class"
-                       " WHERE relkind = 'r' ORDER BY pg_total_relation_size(oid) DESC LIMIT 6")
+        cursor.execute(
+            "SELECT relname, pg_size_pretty(pg_total_relation_size(oid)) FROM pg_class"
+            " WHERE relkind = 'r' ORDER BY pg_total_relation_size(oid) DESC LIMIT 6"
+        )
         return f"{size} (pg_database_size); largest: " + ", ".join(f"{n} {s}" for n, s in cursor.fetchall())
 
 
@@ -66,14 +68,21 @@ def main() -> None:
     vendor = connection.vendor
     if ARGS.cases:
         started = time.perf_counter()
-        result = office_generate(cases=ARGS.cases, seed=ARGS.seed, months=ARGS.months, chunk=ARGS.chunk,
-                                 rebuild_indexes={"auto": None, "yes": True, "no": False}[ARGS.rebuild_indexes],
-                                 stdout=sys.stdout)
+        result = office_generate(
+            cases=ARGS.cases,
+            seed=ARGS.seed,
+            months=ARGS.months,
+            chunk=ARGS.chunk,
+            rebuild_indexes={"auto": None, "yes": True, "no": False}[ARGS.rebuild_indexes],
+            stdout=sys.stdout,
+        )
         wall = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"generate_office --cases {ARGS.cases} --months {ARGS.months} ({vendor}): {wall:.1f} s wall, "
-              f"peak RSS {peak:.0f} MB (this process), {result.people} people, {result.orders} orders, "
-              f"ledger {result.ledger_counts}")
+        print(
+            f"generate_office --cases {ARGS.cases} --months {ARGS.months} ({vendor}): {wall:.1f} s wall, "
+            f"peak RSS {peak:.0f} MB (this process), {result.people} people, {result.orders} orders, "
+            f"ledger {result.ledger_counts}"
+        )
         print(f"database size: {_size()}")
         if ARGS.verify:
             from cases.ledger_verify import ledger_differences
@@ -91,9 +100,11 @@ def main() -> None:
     client = Client()
     client.force_login(admin)
     numbers = list(Case.objects.order_by("?").values_list("case_number", flat=True)[:50])
-    for label, urls in [("caseload page", [f"/cases/?scope=all&page={p}" for p in range(1, 51)]),
-                        ("caseload search", [f"/cases/?scope=all&q={num}" for num in numbers]),
-                        ("case detail page", [f"/cases/{num}/" for num in numbers])]:
+    for label, urls in [
+        ("caseload page", [f"/cases/?scope=all&page={p}" for p in range(1, 51)]),
+        ("caseload search", [f"/cases/?scope=all&q={num}" for num in numbers]),
+        ("case detail page", [f"/cases/{num}/" for num in numbers]),
+    ]:
         times = []
         client.get(urls[0])  # warm-up (template and URL caches)
         for url in urls:

@@ -54,29 +54,44 @@ def main() -> None:
         due = received + timedelta(days=30)
         resolved = rng.random() < 0.85 and received + timedelta(days=5) < today
         done = min(today, received + timedelta(days=rng.randint(3, 45))) if resolved else None
-        rows.append(Complaint(
-            number=f"BEN-{i:08d}", channel="phone", jurisdiction="NY", complainant_name=f"Person {i}",
-            contact_phone="518-555-0100", category=rng.choice(Category.values), description="bench",
-            received_on=received, due_on=due, original_due_on=due,
-            status=ComplaintStatus.RESOLVED if resolved else ComplaintStatus.OPEN, resolved_on=done,
-            outcome=rng.choice(Outcome.values[:3]) if resolved else "",
-            investigator=ombud if rng.random() < 0.5 else None,
-        ))
+        rows.append(
+            Complaint(
+                number=f"BEN-{i:08d}",
+                channel="phone",
+                jurisdiction="NY",
+                complainant_name=f"Person {i}",
+                contact_phone="518-555-0100",
+                category=rng.choice(Category.values),
+                description="bench",
+                received_on=received,
+                due_on=due,
+                original_due_on=due,
+                status=ComplaintStatus.RESOLVED if resolved else ComplaintStatus.OPEN,
+                resolved_on=done,
+                outcome=rng.choice(Outcome.values[:3]) if resolved else "",
+                investigator=ombud if rng.random() < 0.5 else None,
+            )
+        )
     started = time.perf_counter()
     Complaint.objects.bulk_create(rows, batch_size=5000)
     print(f"inserted {len(rows)} complaints in {time.perf_counter() - started:.2f}s")
 
-    for label, start, end in [("month", date(2026, 10, 1), date(2026, 10, 31)),
-                              ("quarter", date(2026, 7, 1), date(2026, 9, 30))]:
+    for label, start, end in [
+        ("month", date(2026, 10, 1), date(2026, 10, 31)),
+        ("quarter", date(2026, 7, 1), date(2026, 9, 30)),
+    ]:
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             report = complaint_report(start=start, end=end)
-        print(f"report ({label}): {time.perf_counter() - started:.3f}s, {len(queries)} queries, "
-              f"received={report.received} resolved={report.resolved} within%={report.within_pct}")
+        print(
+            f"report ({label}): {time.perf_counter() - started:.3f}s, {len(queries)} queries, "
+            f"received={report.received} resolved={report.resolved} within%={report.within_pct}"
+        )
 
     started = time.perf_counter()
-    first_page = list(complaint_queue(user=User.objects.filter(is_superuser=True).first() or ombud)
-                      .filter(status="open")[:25])
+    first_page = list(
+        complaint_queue(user=User.objects.filter(is_superuser=True).first() or ombud).filter(status="open")[:25]
+    )
     print(f"queue first page (open, by due date): {time.perf_counter() - started:.3f}s, {len(first_page)} rows")
 
     mail.outbox = []
@@ -85,8 +100,10 @@ def main() -> None:
     print(f"reminder sweep: {time.perf_counter() - started:.2f}s, overdue={run.overdue} due_soon={run.due_soon}")
     started = time.perf_counter()
     reminders_send(today=today)
-    print(f"reminder sweep re-run (idempotent): {time.perf_counter() - started:.2f}s, "
-          f"notices={Notice.objects.filter(user=ombud).count()}")
+    print(
+        f"reminder sweep re-run (idempotent): {time.perf_counter() - started:.2f}s, "
+        f"notices={Notice.objects.filter(user=ombud).count()}"
+    )
 
 
 if __name__ == "__main__":

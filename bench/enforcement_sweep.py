@@ -50,19 +50,41 @@ def generate(n: int, seed: int) -> None:
     for low in range(0, n, batch):
         size = min(batch, n - low)
         people = Person.objects.bulk_create(
-            [Person(first_name="Ncp", last_name=f"Bench{start + low + i}") for i in range(size)])
-        cases = Case.objects.bulk_create([
-            Case(case_number=f"{'CA' if i % 3 == 0 else 'NY'}-B{start + low + i:07d}", county=f"County{i % 12}",
-                 jurisdiction="CA" if i % 3 == 0 else "NY", stage="enforcement",
-                 application_received_on=AS_OF - timedelta(days=900), opened_on=AS_OF - timedelta(days=890),
-                 ncp_located_on=AS_OF - timedelta(days=800))
-            for i in range(size)])
-        CaseParticipant.objects.bulk_create([
-            CaseParticipant(case=c, person=people[i - 1 if i % 10 == 9 else i], role="ncp")
-            for i, c in enumerate(cases)])
-        SupportOrder.objects.bulk_create([
-            SupportOrder(case=c, order_number=f"B-{c.pk}", kind="court", issued_on=AS_OF - timedelta(days=850),
-                         effective_on=AS_OF - timedelta(days=850), status="active") for c in cases])
+            [Person(first_name="Ncp", last_name=f"Bench{start + low + i}") for i in range(size)]
+        )
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    case_number=f"{'CA' if i % 3 == 0 else 'NY'}-B{start + low + i:07d}",
+                    county=f"County{i % 12}",
+                    jurisdiction="CA" if i % 3 == 0 else "NY",
+                    stage="enforcement",
+                    application_received_on=AS_OF - timedelta(days=900),
+                    opened_on=AS_OF - timedelta(days=890),
+                    ncp_located_on=AS_OF - timedelta(days=800),
+                )
+                for i in range(size)
+            ]
+        )
+        CaseParticipant.objects.bulk_create(
+            [
+                CaseParticipant(case=c, person=people[i - 1 if i % 10 == 9 else i], role="ncp")
+                for i, c in enumerate(cases)
+            ]
+        )
+        SupportOrder.objects.bulk_create(
+            [
+                SupportOrder(
+                    case=c,
+                    order_number=f"B-{c.pk}",
+                    kind="court",
+                    issued_on=AS_OF - timedelta(days=850),
+                    effective_on=AS_OF - timedelta(days=850),
+                    status="active",
+                )
+                for c in cases
+            ]
+        )
         balances = []
         for c in cases:
             monthly = Decimal(rng.choice([250, 400, 500, 750]))
@@ -70,15 +92,28 @@ def generate(n: int, seed: int) -> None:
             total = Decimal(0) if roll < 0.5 else (monthly * Decimal(rng.uniform(0.2, 14))).quantize(Decimal("0.01"))
             assigned = (total * Decimal(rng.choice([0, 0, 0.5, 1]))).quantize(Decimal("0.01"))
             months = (total / monthly).quantize(Decimal("0.01"))
-            balances.append(CaseBalance(
-                case=c, monthly_obligation=monthly, total_arrears=total, assigned_arrears=assigned,
-                unassigned_arrears=total - assigned, months_in_arrears=months,
-                delinquent_since=AS_OF - timedelta(days=int(months * 30)) if months >= 1 else None))
+            balances.append(
+                CaseBalance(
+                    case=c,
+                    monthly_obligation=monthly,
+                    total_arrears=total,
+                    assigned_arrears=assigned,
+                    unassigned_arrears=total - assigned,
+                    months_in_arrears=months,
+                    delinquent_since=AS_OF - timedelta(days=int(months * 30)) if months >= 1 else None,
+                )
+            )
         CaseBalance.objects.bulk_create(balances)
-        Employment.objects.bulk_create([Employment(person=p, employer=employer, started_on=AS_OF - timedelta(days=400))
-                                        for p in people if rng.random() < 0.3])
-        BankMatch.objects.bulk_create([BankMatch(person=p, institution="Bench Bank", matched_on=AS_OF)
-                                       for p in people if rng.random() < 0.05])
+        Employment.objects.bulk_create(
+            [
+                Employment(person=p, employer=employer, started_on=AS_OF - timedelta(days=400))
+                for p in people
+                if rng.random() < 0.3
+            ]
+        )
+        BankMatch.objects.bulk_create(
+            [BankMatch(person=p, institution="Bench Bank", matched_on=AS_OF) for p in people if rng.random() < 0.05]
+        )
 
 
 def _worker(queue) -> None:
@@ -135,8 +170,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--chunk-size", type=int, default=5000)
     parser.add_argument("--workers", default="1,2")
-    parser.add_argument("--generator", choices=["auto", "bench"], default="auto",
-                        help="auto: generate_office when it exists; bench: this script's quick generator")
+    parser.add_argument(
+        "--generator",
+        choices=["auto", "bench"],
+        default="auto",
+        help="auto: generate_office when it exists; bench: this script's quick generator",
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     from cases.models import Case
@@ -154,28 +193,41 @@ def main() -> None:
             how = "bench generator"
         print(f"office: {args.cases - existing} cases added by {how} in {time.perf_counter() - t0:.1f} s")
     cases = Case.objects.count()
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; cases: {cases}; "
-          f"chunk size {args.chunk_size}")
+    print(
+        f"database: {connection.vendor} {connection.settings_dict['NAME']}; cases: {cases}; "
+        f"chunk size {args.chunk_size}"
+    )
     results = []
     for workers in [int(w) for w in args.workers.split(",")]:
         # One DELETE per table: Model.delete() would write a history row per deleted action.
-        for qs in (EnforcementAction.history.model.objects.all(), EnforcementAction.objects.all(),
-                   DomainEvent.objects.filter(verb__startswith="enforcement"), SweepChunk.objects.all(),
-                   SweepRun.objects.all()):
+        for qs in (
+            EnforcementAction.history.model.objects.all(),
+            EnforcementAction.objects.all(),
+            DomainEvent.objects.filter(verb__startswith="enforcement"),
+            SweepChunk.objects.all(),
+            SweepRun.objects.all(),
+        ):
             qs._raw_delete(qs.db)
         vacuum_analyze()
         first, t_first = sweep(workers, args.chunk_size)
         again, t_again = sweep(workers, args.chunk_size)
         results.append((workers, first, t_first, again, t_again))
-        print(f"{workers} worker(s): first sweep {t_first:.2f} s (examined {first.cases_examined}, proposed "
-              f"{first.proposed}, errors {first.errors}); repeat sweep {t_again:.2f} s (proposed {again.proposed}, "
-              f"advanced {again.advanced}, released {again.released}, errors {again.errors})", flush=True)
+        print(
+            f"{workers} worker(s): first sweep {t_first:.2f} s (examined {first.cases_examined}, proposed "
+            f"{first.proposed}, errors {first.errors}); repeat sweep {t_again:.2f} s (proposed {again.proposed}, "
+            f"advanced {again.advanced}, released {again.released}, errors {again.errors})",
+            flush=True,
+        )
     print()
-    print(f"{'cases':>8} {'workers':>7} {'first s':>8} {'proposed':>9} {'cases/s':>8} {'repeat s':>8} "
-          f"{'proposed':>9} {'cases/s':>8}")
+    print(
+        f"{'cases':>8} {'workers':>7} {'first s':>8} {'proposed':>9} {'cases/s':>8} {'repeat s':>8} "
+        f"{'proposed':>9} {'cases/s':>8}"
+    )
     for workers, first, t_first, again, t_again in results:
-        print(f"{cases:>8} {workers:>7} {t_first:>8.2f} {first.proposed:>9} {cases / t_first:>8.0f} "
-              f"{t_again:>8.2f} {again.proposed:>9} {cases / t_again:>8.0f}")
+        print(
+            f"{cases:>8} {workers:>7} {t_first:>8.2f} {first.proposed:>9} {cases / t_first:>8.0f} "
+            f"{t_again:>8.2f} {again.proposed:>9} {cases / t_again:>8.0f}"
+        )
 
 
 if __name__ == "__main__":

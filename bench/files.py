@@ -50,18 +50,31 @@ def _bulk_cases(count: int) -> None:
         for i in range(count):
             k = start + i
             ssn = f"{700 + k // 989901 % 99:03d}{k // 9999 % 99 + 1:02d}{k % 9999 + 1:04d}"
-            people.append(Person(first_name="Pat", last_name=f"Payer{i}", ssn=ssn, ssn_last4=ssn[-4:],
-                                 ssn_index=blind_index(ssn)))
+            people.append(
+                Person(first_name="Pat", last_name=f"Payer{i}", ssn=ssn, ssn_last4=ssn[-4:], ssn_index=blind_index(ssn))
+            )
             people.append(Person(first_name="Cory", last_name=f"Parent{i}"))
         Person.objects.bulk_create(people, batch_size=2000)
-        cases = Case.objects.bulk_create([
-            Case(case_number=f"BN-{start + i:06d}", county="Albany", jurisdiction="NY", assistance_status="never",
-                 status="open", stage="enforcement", application_received_on=date(2024, 1, 2))
-            for i in range(count)], batch_size=2000)
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    case_number=f"BN-{start + i:06d}",
+                    county="Albany",
+                    jurisdiction="NY",
+                    assistance_status="never",
+                    status="open",
+                    stage="enforcement",
+                    application_received_on=date(2024, 1, 2),
+                )
+                for i in range(count)
+            ],
+            batch_size=2000,
+        )
         CaseParticipant.objects.bulk_create(
             [CaseParticipant(case=c, person=people[2 * i], role="ncp") for i, c in enumerate(cases)]
             + [CaseParticipant(case=c, person=people[2 * i + 1], role="cp") for i, c in enumerate(cases)],
-            batch_size=2000)
+            batch_size=2000,
+        )
         CaseBalance.objects.bulk_create([CaseBalance(case=c) for c in cases], batch_size=2000)
 
 
@@ -70,10 +83,14 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--entries", type=int, default=10000)
     parser.add_argument("--lines", type=int, default=10000)
-    parser.add_argument("--pay-dates", choices=("spread", "today"), default="spread",
-                        help="spread: DED pay dates over the last six days (across a month end, some before "
-                             "collections already distributed, which 45 CFR 302.51 redistributes); today: every "
-                             "pay date today (the file-parsing and posting path alone)")
+    parser.add_argument(
+        "--pay-dates",
+        choices=("spread", "today"),
+        default="spread",
+        help="spread: DED pay dates over the last six days (across a month end, some before "
+        "collections already distributed, which 45 CFR 302.51 redistributes); today: every "
+        "pay date today (the file-parsing and posting path alone)",
+    )
     args = parser.parse_args()
 
     import django
@@ -97,13 +114,22 @@ def main() -> None:
     print(f"office ready in {time.perf_counter() - t:.1f} s")
 
     rng = random.Random()
-    ncps = list(CaseParticipant.objects.filter(role="ncp", case__status="open", person__ssn_index__gt="")
-                .select_related("case", "person").order_by("?")[: args.entries * 2])
+    ncps = list(
+        CaseParticipant.objects.filter(role="ncp", case__status="open", person__ssn_index__gt="")
+        .select_related("case", "person")
+        .order_by("?")[: args.entries * 2]
+    )
     # NACHA DED addenda refuse SSNs with a 000 area, 00 group or 0000 serial; the synthetic range has some.
     # An SSN reads as "" when it was encrypted under another key (an office generated with other
     # settings): those NCPs are left out too.
-    ncps = [p for p in ncps if len(p.person.ssn) == 9 and p.person.ssn[:3] != "000" and p.person.ssn[3:5] != "00"
-            and p.person.ssn[5:] != "0000"]
+    ncps = [
+        p
+        for p in ncps
+        if len(p.person.ssn) == 9
+        and p.person.ssn[:3] != "000"
+        and p.person.ssn[3:5] != "00"
+        and p.person.ssn[5:] != "0000"
+    ]
     ncps = ncps[: args.entries]
     if not ncps:
         raise SystemExit("no open cases with an NCP SSN")
@@ -115,39 +141,80 @@ def main() -> None:
         participant = ncps[i % len(ncps)]
         amount = Decimal(rng.randrange(2500, 60000)) / 100
         pay_date = effective if args.pay_dates == "today" else effective - timedelta(days=rng.randrange(0, 6))
-        ded = Ded(case_id=participant.case.case_number, pay_date=pay_date,
-                  amount=amount, ssn=participant.person.ssn, medical=False)
-        entries.append(EntrySpec(routing="021000021", account="SDU00001", amount=amount, name="STATE SDU",
-                                 addenda=ded_format(ded)))
-    batches = [BatchSpec(company_name="BENCH EMPLOYER", company_id=company, sec_code="CCD",
-                         entry_description="CHILD SUPP", effective_date=effective, odfi="09100001",
-                         entries=entries[i:i + 1000]) for i in range(0, len(entries), 1000)]
-    text = build_file(destination="021000021", origin=company, destination_name="SDU BANK",
-                      origin_name="BENCH EMPLOYER", created=datetime.now() - timedelta(hours=1), batches=batches)
+        ded = Ded(
+            case_id=participant.case.case_number,
+            pay_date=pay_date,
+            amount=amount,
+            ssn=participant.person.ssn,
+            medical=False,
+        )
+        entries.append(
+            EntrySpec(routing="021000021", account="SDU00001", amount=amount, name="STATE SDU", addenda=ded_format(ded))
+        )
+    batches = [
+        BatchSpec(
+            company_name="BENCH EMPLOYER",
+            company_id=company,
+            sec_code="CCD",
+            entry_description="CHILD SUPP",
+            effective_date=effective,
+            odfi="09100001",
+            entries=entries[i : i + 1000],
+        )
+        for i in range(0, len(entries), 1000)
+    ]
+    text = build_file(
+        destination="021000021",
+        origin=company,
+        destination_name="SDU BANK",
+        origin_name="BENCH EMPLOYER",
+        created=datetime.now() - timedelta(hours=1),
+        batches=batches,
+    )
 
     t = time.perf_counter()
-    imported = payment_file_import_now(name=f"bench-{company}.ach", content=text.encode(), via=FileVia.COMMAND,
-                                       actor_label="bench")
+    imported = payment_file_import_now(
+        name=f"bench-{company}.ach", content=text.encode(), via=FileVia.COMMAND, actor_label="bench"
+    )
     elapsed = time.perf_counter() - t
     report = imported.report
-    print(f"NACHA import: {report['entries']} entries ({report['posted']} posted, {report['held']} held, "
-          f"{report['duplicates']} duplicates, {len(report['errors'])} errors) in {elapsed:.2f} s "
-          f"= {report['entries'] / elapsed:,.0f} entries/s")
+    print(
+        f"NACHA import: {report['entries']} entries ({report['posted']} posted, {report['held']} held, "
+        f"{report['duplicates']} duplicates, {len(report['errors'])} errors) in {elapsed:.2f} s "
+        f"= {report['entries'] / elapsed:,.0f} entries/s"
+    )
 
-    account, _ = BankAccount.objects.get_or_create(account_number="BENCH-COLL", defaults={
-        "name": "Bench collections", "purpose": BankAccountPurpose.COLLECTIONS, "routing_number": "021000021"})
+    account, _ = BankAccount.objects.get_or_create(
+        account_number="BENCH-COLL",
+        defaults={
+            "name": "Bench collections",
+            "purpose": BankAccountPurpose.COLLECTIONS,
+            "routing_number": "021000021",
+        },
+    )
     lines = [TransactionSpec(165, Decimal(imported.total_amount), f"B{company}", imported.reference)]
     for i in range(args.lines - 1):
-        lines.append(TransactionSpec(rng.choice([165, 301, 455]), Decimal(rng.randrange(100, 900000)) / 100,
-                                     f"B{company}{i}", f"C{i}"))
-    statement = build_statement(sender="BANK", receiver="SDU", as_of=effective, file_id=company,
-                                accounts=[AccountSpec(account.account_number, lines)])
+        lines.append(
+            TransactionSpec(
+                rng.choice([165, 301, 455]), Decimal(rng.randrange(100, 900000)) / 100, f"B{company}{i}", f"C{i}"
+            )
+        )
+    statement = build_statement(
+        sender="BANK",
+        receiver="SDU",
+        as_of=effective,
+        file_id=company,
+        accounts=[AccountSpec(account.account_number, lines)],
+    )
     t = time.perf_counter()
-    _, bank_report = bank_statement_import_now(name=f"bench-{company}.bai", content=statement.encode(),
-                                               via=FileVia.COMMAND)
+    _, bank_report = bank_statement_import_now(
+        name=f"bench-{company}.bai", content=statement.encode(), via=FileVia.COMMAND
+    )
     elapsed = time.perf_counter() - t
-    print(f"BAI2 reconciliation: {bank_report.stored} lines ({bank_report.matched} matched, {bank_report.partial} "
-          f"partial, {bank_report.unmatched} unmatched) in {elapsed:.2f} s = {bank_report.stored / elapsed:,.0f} lines/s")
+    print(
+        f"BAI2 reconciliation: {bank_report.stored} lines ({bank_report.matched} matched, {bank_report.partial} "
+        f"partial, {bank_report.unmatched} unmatched) in {elapsed:.2f} s = {bank_report.stored / elapsed:,.0f} lines/s"
+    )
 
 
 if __name__ == "__main__":

@@ -30,14 +30,37 @@ os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
 
 
 def worker(tmp: Path, name: str, *, pause: bool) -> subprocess.Popen:
-    env = {**os.environ, "CHAOS_PAUSE": "payment_import" if pause else "", "CHAOS_MARK": str(tmp / f"{name}.mark"),
-           "CHAOS_QUEUE": "" if pause else "bench-takeover"}
+    env = {
+        **os.environ,
+        "CHAOS_PAUSE": "payment_import" if pause else "",
+        "CHAOS_MARK": str(tmp / f"{name}.mark"),
+        "CHAOS_QUEUE": "" if pause else "bench-takeover",
+    }
     env.pop("CHAOS_WATCHDOG", None)
     beat = [] if pause else ["-B", "-s", str(tmp / f"{name}.beat")]
     return subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
-        [sys.executable, "-m", "celery", "-A", "tests.chaos.chaos_app", "worker", "--pool=solo", *beat,
-         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h"],
-        cwd=ROOT, env=env, stdout=(tmp / f"{name}.log").open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.chaos.chaos_app",
+            "worker",
+            "--pool=solo",
+            *beat,
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{name}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(tmp / f"{name}.log").open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def wait(check, what: str, timeout: float = 600) -> None:
@@ -59,8 +82,12 @@ def one_run(tmp: Path, entries: int, n: int) -> float:
 
     company = f"1{int(time.time() * 1000) % 10**9:09d}"  # new content every run: not a duplicate
     paid = date.today() - timedelta(days=1)
-    text = payment_file([ded_entry(f"NY-BENCH-{n}-{i}", "10.00", pay_date=paid) for i in range(entries)],
-                        company_id=company, effective=date.today(), created=datetime.now())
+    text = payment_file(
+        [ded_entry(f"NY-BENCH-{n}-{i}", "10.00", pay_date=paid) for i in range(entries)],
+        company_id=company,
+        effective=date.today(),
+        created=datetime.now(),
+    )
     victim, rescuer = worker(tmp, f"victim{n}", pause=True), worker(tmp, f"rescuer{n}", pause=False)
     try:
         with transaction.atomic():
@@ -101,13 +128,17 @@ def main() -> None:
 
     watchdog = PeriodicTask.objects.get(task="core.jobs_watchdog")
     lease = settings.CASEWORKS_JOB_LEASE_SECONDS
-    print(f"lease {lease} s (heartbeat every {lease / 3:.0f} s), watchdog every {watchdog.interval.every} s "
-          f"(schedule '{watchdog.name}'), payment file of {args.entries} entries")
+    print(
+        f"lease {lease} s (heartbeat every {lease / 3:.0f} s), watchdog every {watchdog.interval.every} s "
+        f"(schedule '{watchdog.name}'), payment file of {args.entries} entries"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(args.runs):
             seconds = one_run(Path(tmp), args.entries, n)
-            print(f"run {n + 1}: kill -9 -> job done by another worker in {seconds:.1f} s "
-                  f"(bound: lease {lease} + watchdog {watchdog.interval.every} + the import)")
+            print(
+                f"run {n + 1}: kill -9 -> job done by another worker in {seconds:.1f} s "
+                f"(bound: lease {lease} + watchdog {watchdog.interval.every} + the import)"
+            )
 
 
 if __name__ == "__main__":

@@ -55,26 +55,52 @@ def load_cases(n: int, seed: int) -> tuple[int, int]:
     batch = 5000
     for start in range(existing_n, n, batch):
         stop = min(start + batch, n)
-        cases = Case.objects.bulk_create([
-            Case(case_number=f"{PREFIX}-{i:07d}", county=rng.choice(["Albany", "Kings", "Erie", "Monroe"]),
-                 jurisdiction="NY", assistance_status=rng.choices(["never", "former", "current"], [60, 30, 10])[0],
-                 stage="enforcement", application_received_on=date(2023, 1, 2), opened_on=date(2023, 1, 10))
-            for i in range(start, stop)
-        ])
-        orders = SupportOrder.objects.bulk_create([
-            SupportOrder(case=c, order_number=f"O-{c.case_number}", issued_on=date(2023, 3, 1),
-                         effective_on=date(2023, 3, 1)) for c in cases
-        ])
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    case_number=f"{PREFIX}-{i:07d}",
+                    county=rng.choice(["Albany", "Kings", "Erie", "Monroe"]),
+                    jurisdiction="NY",
+                    assistance_status=rng.choices(["never", "former", "current"], [60, 30, 10])[0],
+                    stage="enforcement",
+                    application_received_on=date(2023, 1, 2),
+                    opened_on=date(2023, 1, 10),
+                )
+                for i in range(start, stop)
+            ]
+        )
+        orders = SupportOrder.objects.bulk_create(
+            [
+                SupportOrder(
+                    case=c, order_number=f"O-{c.case_number}", issued_on=date(2023, 3, 1), effective_on=date(2023, 3, 1)
+                )
+                for c in cases
+            ]
+        )
         obligations = []
         for o in orders:
             frequency = rng.choices(["monthly", "weekly", "biweekly", "semimonthly"], [55, 25, 15, 5])[0]
             amount = Decimal(rng.randint(50, 400)) if frequency != "monthly" else Decimal(rng.randint(150, 1200))
             # Orders in effect from August 2026: the setup accrual stays small; the measured month is October.
-            obligations.append(Obligation(order=o, kind="current_support", amount=amount, frequency=frequency,
-                                          start_on=date(2026, 8, 1) + timedelta(days=rng.randint(0, 27))))
+            obligations.append(
+                Obligation(
+                    order=o,
+                    kind="current_support",
+                    amount=amount,
+                    frequency=frequency,
+                    start_on=date(2026, 8, 1) + timedelta(days=rng.randint(0, 27)),
+                )
+            )
             if rng.random() < 0.2:
-                obligations.append(Obligation(order=o, kind="medical_support", amount=Decimal(rng.randint(20, 120)),
-                                              frequency="monthly", start_on=date(2026, 8, 1)))
+                obligations.append(
+                    Obligation(
+                        order=o,
+                        kind="medical_support",
+                        amount=Decimal(rng.randint(20, 120)),
+                        frequency="monthly",
+                        start_on=date(2026, 8, 1),
+                    )
+                )
         Obligation.objects.bulk_create(obligations)
         CaseBalance.objects.bulk_create([CaseBalance(case=c) for c in cases])
     print(f"loaded {n - existing_n} cases with the bench loader in {time.perf_counter() - t:.1f} s")
@@ -103,9 +129,15 @@ def post_many(numbers: list[str], indexes, run_tag: str, seed: int, late: bool =
     t = time.perf_counter()
     received_on, collected_on = posting_dates(late)
     for i in indexes:
-        collection_post(case_number=rng.choice(numbers), amount=Decimal(rng.randint(1000, 90000)) / 100,
-                        received_on=received_on, collected_on=collected_on, source=rng.choice(sources),
-                        source_reference=f"BENCH-{run_tag}-{i}", received_via="file")
+        collection_post(
+            case_number=rng.choice(numbers),
+            amount=Decimal(rng.randint(1000, 90000)) / 100,
+            received_on=received_on,
+            collected_on=collected_on,
+            source=rng.choice(sources),
+            source_reference=f"BENCH-{run_tag}-{i}",
+            received_via="file",
+        )
     return time.perf_counter() - t
 
 
@@ -119,12 +151,20 @@ def post_batches(numbers: list[str], indexes, run_tag: str, seed: int, size: int
     t = time.perf_counter()
     received_on, collected_on = posting_dates()
     for start in range(0, len(indexes), size):
-        collections_post_batch([
-            CollectionItem(case_number=rng.choice(numbers), amount=Decimal(rng.randint(1000, 90000)) / 100,
-                           received_on=received_on, collected_on=collected_on, source=rng.choice(sources),
-                           source_reference=f"BENCH-{run_tag}-{i}", received_via="file")
-            for i in indexes[start:start + size]
-        ])
+        collections_post_batch(
+            [
+                CollectionItem(
+                    case_number=rng.choice(numbers),
+                    amount=Decimal(rng.randint(1000, 90000)) / 100,
+                    received_on=received_on,
+                    collected_on=collected_on,
+                    source=rng.choice(sources),
+                    source_reference=f"BENCH-{run_tag}-{i}",
+                    received_via="file",
+                )
+                for i in indexes[start : start + size]
+            ]
+        )
     return time.perf_counter() - t
 
 
@@ -222,18 +262,24 @@ def main() -> None:
             elapsed = time.perf_counter() - t
             again = charges_accrue(through=month_end, case_range=case_range)
             transaction.set_rollback(True)
-        print(f"{label} one month (through {month_end}) for {cases_n} cases, 1 process, one transaction: "
-              f"{month.charges} charges, {month.rolled} balances rolled, {elapsed:.2f} s; "
-              f"rerun (idempotent): {again.charges} charges")
+        print(
+            f"{label} one month (through {month_end}) for {cases_n} cases, 1 process, one transaction: "
+            f"{month.charges} charges, {month.rolled} balances rolled, {elapsed:.2f} s; "
+            f"rerun (idempotent): {again.charges} charges"
+        )
     # The fanned-out run (cases.accrue_charges): ranges of ACCRUAL_CHUNK case ids over the workers.
     from cases.services.ledger_accrual import ACCRUAL_CHUNK
 
-    ranges = [(max(low, first), min(low + ACCRUAL_CHUNK - 1, last))
-              for low in range(first - first % ACCRUAL_CHUNK, last + 1, ACCRUAL_CHUNK)]
+    ranges = [
+        (max(low, first), min(low + ACCRUAL_CHUNK - 1, last))
+        for low in range(first - first % ACCRUAL_CHUNK, last + 1, ACCRUAL_CHUNK)
+    ]
     for workers in sorted({1, args.workers}):
         elapsed, charges = accrue_in_workers(month_end, ranges, workers)
-        print(f"ACCRUAL fanned out: {len(ranges)} ranges of {ACCRUAL_CHUNK:,} case ids on {workers} worker(s): "
-              f"{charges} charges in {elapsed:.2f} s")
+        print(
+            f"ACCRUAL fanned out: {len(ranges)} ranges of {ACCRUAL_CHUNK:,} case ids on {workers} worker(s): "
+            f"{charges} charges in {elapsed:.2f} s"
+        )
 
     if args.accrual_only:
         return
@@ -244,31 +290,51 @@ def main() -> None:
     run_tag = f"{int(time.time())}"
     single = min(2000, max(1, args.posts // 50))
     elapsed = post_many(numbers, range(single), run_tag, args.seed)
-    print(f"POSTING one at a time (collection_post, 1 process): {single} collections in {elapsed:.1f} s"
-          f" = {single / elapsed:.0f}/s")
+    print(
+        f"POSTING one at a time (collection_post, 1 process): {single} collections in {elapsed:.1f} s"
+        f" = {single / elapsed:.0f}/s"
+    )
     late = max(1, single // 4)
     elapsed = post_many(numbers, range(late), f"{run_tag}-late", args.seed + 1, late=True)
-    print(f"POSTING one at a time, withheld in the closed month before (each redistributes its case by month of"
-          f" collection): {late} collections in {elapsed:.1f} s = {late / elapsed:.1f}/s")
+    print(
+        f"POSTING one at a time, withheld in the closed month before (each redistributes its case by month of"
+        f" collection): {late} collections in {elapsed:.1f} s = {late / elapsed:.1f}/s"
+    )
     half = args.posts // 2
     batch_one = range(single, single + half)
     elapsed = post_batches(numbers, batch_one, run_tag, args.seed)
-    print(f"POSTING batches of 1,000 (collections_post_batch, 1 process): {len(batch_one)} collections in "
-          f"{elapsed:.1f} s = {len(batch_one) / elapsed:.0f}/s")
+    print(
+        f"POSTING batches of 1,000 (collections_post_batch, 1 process): {len(batch_one)} collections in "
+        f"{elapsed:.1f} s = {len(batch_one) / elapsed:.0f}/s"
+    )
     rest = range(single + half, single + args.posts)
     connection.close()
     context = multiprocessing.get_context("fork")
-    shares = [rest[w::args.workers] for w in range(args.workers)]
+    shares = [rest[w :: args.workers] for w in range(args.workers)]
     t = time.perf_counter()
     with context.Pool(args.workers) as pool:
         pool.starmap(post_batches, [(numbers, share, run_tag, args.seed + w) for w, share in enumerate(shares)])
     elapsed = time.perf_counter() - t
-    print(f"POSTING batches of 1,000 ({args.workers} processes): {len(rest)} collections in {elapsed:.1f} s"
-          f" = {len(rest) / elapsed:.0f}/s")
-    replay = collection_post(case_number=numbers[0], amount=Decimal("1.00"), received_on=date(2026, 11, 1),
-                             source="other", source_reference=f"BENCH-{run_tag}-replay", received_via="file")
-    replay2 = collection_post(case_number=numbers[0], amount=Decimal("1.00"), received_on=date(2026, 11, 1),
-                              source="other", source_reference=f"BENCH-{run_tag}-replay", received_via="file")
+    print(
+        f"POSTING batches of 1,000 ({args.workers} processes): {len(rest)} collections in {elapsed:.1f} s"
+        f" = {len(rest) / elapsed:.0f}/s"
+    )
+    replay = collection_post(
+        case_number=numbers[0],
+        amount=Decimal("1.00"),
+        received_on=date(2026, 11, 1),
+        source="other",
+        source_reference=f"BENCH-{run_tag}-replay",
+        received_via="file",
+    )
+    replay2 = collection_post(
+        case_number=numbers[0],
+        amount=Decimal("1.00"),
+        received_on=date(2026, 11, 1),
+        source="other",
+        source_reference=f"BENCH-{run_tag}-replay",
+        received_via="file",
+    )
     assert replay.created and not replay2.created
 
     # 3. The case ledger endpoint.
@@ -276,8 +342,7 @@ def main() -> None:
 
     from accounts.services import partner_key_create
 
-    _, raw = partner_key_create(agency_name=f"Bench {run_tag}", scopes=["cases:read"], all_counties=True,
-                                kind="other")
+    _, raw = partner_key_create(agency_name=f"Bench {run_tag}", scopes=["cases:read"], all_counties=True, kind="other")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     sample = rng.sample(numbers, min(args.requests, len(numbers)))
@@ -291,14 +356,18 @@ def main() -> None:
         assert response.status_code == 200, response.content[:200]
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"LEDGER ENDPOINT GET /api/v1/cases/<n>/ledger/ x{len(timings)}: median {statistics.median(timings):.1f} ms,"
-          f" p95 {p95:.1f} ms")
+    print(
+        f"LEDGER ENDPOINT GET /api/v1/cases/<n>/ledger/ x{len(timings)}: median {statistics.median(timings):.1f} ms,"
+        f" p95 {p95:.1f} ms"
+    )
 
     t = time.perf_counter()
     differences = ledger_differences(case_range=case_range)
     # (collections received "today" in a month the rolled-back accrual never charged are fine.)
-    print(f"verify_ledger over the bench cases: {len(differences)} differences in {time.perf_counter() - t:.1f} s "
-          f"({LedgerEntry.objects.filter(case_id__gte=first, case_id__lte=last).count()} entries)")
+    print(
+        f"verify_ledger over the bench cases: {len(differences)} differences in {time.perf_counter() - t:.1f} s "
+        f"({LedgerEntry.objects.filter(case_id__gte=first, case_id__lte=last).count()} entries)"
+    )
 
 
 if __name__ == "__main__":

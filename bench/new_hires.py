@@ -52,30 +52,58 @@ def main() -> None:
     print(f"office ready in {time.perf_counter() - t:.1f} s")
     rng = random.Random()
     want = int(args.records * args.matched)
-    ssns = [s for s in CaseParticipant.objects.filter(role="ncp", case__status="open", person__ssn_index__gt="")
-            .values_list("person__ssn", flat=True)[: want] if isinstance(s, str) and len(s) == 9]
+    ssns = [
+        s
+        for s in CaseParticipant.objects.filter(role="ncp", case__status="open", person__ssn_index__gt="").values_list(
+            "person__ssn", flat=True
+        )[:want]
+        if isinstance(s, str) and len(s) == 9
+    ]
     records = []
     for i in range(args.records):
         ssn = ssns[i] if i < len(ssns) else f"9{rng.randrange(10**8):08d}"
-        records.append({"type": "w4", "employee_ssn": ssn, "employee_first_name": "PAT", "employee_last_name": "PAYER",
-                        "employee_address_1": f"{i} MAIN ST", "employee_city": "ALBANY", "employee_state": "NY",
-                        "employee_zip": "12207", "employee_hire_date": date.today(),
-                        "employer_fein": f"{rng.randrange(10**8, 10**9)}"[:9],
-                        "employer_name": f"EMPLOYER {i % 5000}", "employer_address_1": "1 FACTORY RD",
-                        "employer_city": "TROY", "employer_state": "NY", "employer_zip": "12180"})
+        records.append(
+            {
+                "type": "w4",
+                "employee_ssn": ssn,
+                "employee_first_name": "PAT",
+                "employee_last_name": "PAYER",
+                "employee_address_1": f"{i} MAIN ST",
+                "employee_city": "ALBANY",
+                "employee_state": "NY",
+                "employee_zip": "12207",
+                "employee_hire_date": date.today(),
+                "employer_fein": f"{rng.randrange(10**8, 10**9)}"[:9],
+                "employer_name": f"EMPLOYER {i % 5000}",
+                "employer_address_1": "1 FACTORY RD",
+                "employer_city": "TROY",
+                "employer_state": "NY",
+                "employer_zip": "12180",
+            }
+        )
     t = time.perf_counter()
-    rows = [{"type": "header", "transmitter_state_code": "36", "date_stamp": date.today(),
-             "batch_number": f"{rng.randrange(10**6):06d}"}, *records,
-            {"type": "trailer", "employee_record_count": len(records)}]
+    rows = [
+        {
+            "type": "header",
+            "transmitter_state_code": "36",
+            "date_stamp": date.today(),
+            "batch_number": f"{rng.randrange(10**6):06d}",
+        },
+        *records,
+        {"type": "trailer", "employee_record_count": len(records)},
+    ]
     content = write_text(rows, get_layout("ndnh-w4")).encode("ascii")
     print(f"file of {len(records)} records ({len(content) / 1e6:.1f} MB) written in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        partner_file, _ = partner_file_submit(kind="new-hires", name="bench-nh.txt", content=content,
-                                              via=FileVia.COMMAND, background=False)
+        partner_file, _ = partner_file_submit(
+            kind="new-hires", name="bench-nh.txt", content=content, via=FileVia.COMMAND, background=False
+        )
     elapsed = time.perf_counter() - t
-    print(f"import: {partner_file.status} in {elapsed:.1f} s ({len(records) / elapsed:,.0f} records/s), "
-          f"{len(queries.captured_queries)} SQL statements")
+    print(
+        f"import: {partner_file.status} in {elapsed:.1f} s ({len(records) / elapsed:,.0f} records/s), "
+        f"{len(queries.captured_queries)} SQL statements"
+    )
     print(f"counts: {partner_file.counts}")
 
 

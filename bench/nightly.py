@@ -48,10 +48,28 @@ def start_workers(n: int, tag: str) -> list[subprocess.Popen]:
     procs = []
     for i in range(n):
         log = open(BASE / ".local" / f"nightly-worker-{tag}-{i}.log", "w")  # noqa: SIM115
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",  # one task at a time each
-             "--without-gossip", "--without-mingle", "-n", f"nightly{tag}{i}@%h", "--loglevel=WARNING"],
-            cwd=BASE, env=env, stdout=log, stderr=subprocess.STDOUT))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool=solo",  # one task at a time each
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-n",
+                    f"nightly{tag}{i}@%h",
+                    "--loglevel=WARNING",
+                ],
+                cwd=BASE,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
     from config.celery import app
 
     deadline = time.time() + 300
@@ -82,8 +100,11 @@ def wait_for(check, timeout: float = 3600) -> float:
 
 def floor(name: str, **params) -> float:
     sql = (FLOORS / f"{name}.sql").read_text()
-    statements = [s for s in sql.split(";\n") if s.strip() and not all(
-        line.strip().startswith("--") or not line.strip() for line in s.splitlines())]
+    statements = [
+        s
+        for s in sql.split(";\n")
+        if s.strip() and not all(line.strip().startswith("--") or not line.strip() for line in s.splitlines())
+    ]
     started = time.perf_counter()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -109,8 +130,10 @@ def step_accrual(through: date) -> float:
         run = accrual_enqueue(through=through)
     wait_for(lambda: LedgerRun.objects.filter(pk=run.pk, finished_at__isnull=False).exists())
     run.refresh_from_db()
-    print(f"    accrual through {through}: {run.counts.get('charges')} charges, {run.counts.get('rolled')} rolled, "
-          f"{run.chunk_count} chunks{' — ERRORS ' + run.error[:200] if run.error else ''}")
+    print(
+        f"    accrual through {through}: {run.counts.get('charges')} charges, {run.counts.get('rolled')} rolled, "
+        f"{run.chunk_count} chunks{' — ERRORS ' + run.error[:200] if run.error else ''}"
+    )
     return time.perf_counter() - started
 
 
@@ -144,13 +167,24 @@ def ensure_bank_account() -> None:
     from enforcement.choices import BankAccountPurpose
     from enforcement.models import BankAccount
 
-    BankAccount.objects.get_or_create(account_number="BENCH-NIGHTLY-1", defaults={
-        "name": "Disbursements (bench)", "routing_number": "021000021", "purpose": BankAccountPurpose.DISBURSEMENTS})
+    BankAccount.objects.get_or_create(
+        account_number="BENCH-NIGHTLY-1",
+        defaults={
+            "name": "Disbursements (bench)",
+            "routing_number": "021000021",
+            "purpose": BankAccountPurpose.DISBURSEMENTS,
+        },
+    )
     # Generated families have no direct-deposit account: the debit card program takes them all, so
     # the export writes one entry per pending disbursement (as the floor marks every one sent).
-    BankAccount.objects.get_or_create(account_number="BENCH-NIGHTLY-CARD", defaults={
-        "name": "Debit card program (bench)", "routing_number": "021000021",
-        "purpose": BankAccountPurpose.CARD_PROGRAM})
+    BankAccount.objects.get_or_create(
+        account_number="BENCH-NIGHTLY-CARD",
+        defaults={
+            "name": "Debit card program (bench)",
+            "routing_number": "021000021",
+            "purpose": BankAccountPurpose.CARD_PROGRAM,
+        },
+    )
 
 
 def main() -> None:
@@ -198,8 +232,11 @@ def main() -> None:
     for name, floor_s in floors.items():
         cells = " ".join(f"{totals[w][name]:14.1f} {totals[w][name] / floor_s:6.1f}" for w in totals)
         print(f"{name:24} {cells}   {floor_s:10.1f}")
-    print(f"{'total':24} " + " ".join(f"{sum(totals[w].values()):14.1f}       " for w in totals)
-          + f"   {sum(floors.values()):10.1f}")
+    print(
+        f"{'total':24} "
+        + " ".join(f"{sum(totals[w].values()):14.1f}       " for w in totals)
+        + f"   {sum(floors.values()):10.1f}"
+    )
 
 
 if __name__ == "__main__":

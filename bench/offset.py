@@ -51,29 +51,52 @@ def main() -> None:
     rng = random.Random(7)
     rule = RemedyRule.objects.filter(remedy=Remedy.FEDERAL_TAX_OFFSET).order_by("pk").first()
     case_ids = list(Case.objects.filter(status="open").values_list("pk", flat=True)[: args.cases])
-    have = set(EnforcementAction.objects.filter(remedy=Remedy.FEDERAL_TAX_OFFSET, status=ActionStatus.ACTIVE)
-               .values_list("case_id", flat=True))
+    have = set(
+        EnforcementAction.objects.filter(remedy=Remedy.FEDERAL_TAX_OFFSET, status=ActionStatus.ACTIVE).values_list(
+            "case_id", flat=True
+        )
+    )
     today = date.today()
     t = time.perf_counter()
     EnforcementAction.objects.filter(case_id__in=case_ids, remedy=Remedy.FEDERAL_TAX_OFFSET).exclude(
-        status=ActionStatus.ACTIVE).delete()
-    EnforcementAction.objects.bulk_create([
-        EnforcementAction(case_id=pk, remedy=Remedy.FEDERAL_TAX_OFFSET, rule=rule, status=ActionStatus.ACTIVE,
-                          proposed_on=today, total_arrears=0, timeframe_start_on=today, timeframe_due_on=today,
-                          notice_issued_on=today, notice_total_arrears=0, activated_on=today)
-        for pk in case_ids if pk not in have], batch_size=5000, ignore_conflicts=True)
+        status=ActionStatus.ACTIVE
+    ).delete()
+    EnforcementAction.objects.bulk_create(
+        [
+            EnforcementAction(
+                case_id=pk,
+                remedy=Remedy.FEDERAL_TAX_OFFSET,
+                rule=rule,
+                status=ActionStatus.ACTIVE,
+                proposed_on=today,
+                total_arrears=0,
+                timeframe_start_on=today,
+                timeframe_due_on=today,
+                notice_issued_on=today,
+                notice_total_arrears=0,
+                activated_on=today,
+            )
+            for pk in case_ids
+            if pk not in have
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
     for start in range(0, len(case_ids), 5000):
-        chunk = case_ids[start:start + 5000]
-        CaseBalance.objects.filter(case_id__in=chunk).update(unassigned_arrears=Decimal(rng.randrange(100, 5000)),
-                                                             assigned_arrears=Decimal(rng.randrange(0, 400)))
+        chunk = case_ids[start : start + 5000]
+        CaseBalance.objects.filter(case_id__in=chunk).update(
+            unassigned_arrears=Decimal(rng.randrange(100, 5000)), assigned_arrears=Decimal(rng.randrange(0, 400))
+        )
     print(f"{len(case_ids)} cases with arrears and an active offset action in {time.perf_counter() - t:.1f} s")
     for label in ("first certification", "next certification (1% changed)"):
         t = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             partner_file = partner_file_export(kind="offset-certification", actor_label="bench")
         elapsed = time.perf_counter() - t
-        print(f"{label}: {partner_file.record_count} records in {elapsed:.1f} s, "
-              f"{len(queries.captured_queries)} SQL statements; counts {partner_file.counts}")
+        print(
+            f"{label}: {partner_file.record_count} records in {elapsed:.1f} s, "
+            f"{len(queries.captured_queries)} SQL statements; counts {partner_file.counts}"
+        )
         changed = case_ids[: max(1, len(case_ids) // 100)]
         CaseBalance.objects.filter(case_id__in=changed).update(unassigned_arrears=Decimal("4321.00"))
 

@@ -55,8 +55,10 @@ def main() -> None:
         call_command("generate_office", cases=args.cases - have, seed=args.seed)
         print(f"generate_office --cases {args.cases - have}: {time.perf_counter() - started:.1f} s")
     fy = args.fiscal_year or fiscal_year_of(timezone.localdate())
-    print(f"database: {connection.vendor}; cases {Case.objects.count():,}; ledger entries "
-          f"{LedgerEntry.objects.count():,}; fiscal year {fy}")
+    print(
+        f"database: {connection.vendor}; cases {Case.objects.count():,}; ledger entries "
+        f"{LedgerEntry.objects.count():,}; fiscal year {fy}"
+    )
     Expenditure.objects.get_or_create(fiscal_year=fy, defaults={"amount": Decimal("25000000.00"), "source": "bench"})
 
     for key, spec in line_specs(fy).items():
@@ -69,11 +71,15 @@ def main() -> None:
             started = time.perf_counter()
             report = ocse157(fiscal_year=fy)
             timings.append(time.perf_counter() - started)
-    print(f"all lines + measures: median {statistics.median(timings):.2f} s over 3 runs "
-          f"({len(queries.captured_queries)} queries)")
+    print(
+        f"all lines + measures: median {statistics.median(timings):.2f} s over 3 runs "
+        f"({len(queries.captured_queries)} queries)"
+    )
     print("  lines:", {k: str(v) for k, v in report.lines.items()})
     for m in report.measures:
-        print(f"  {m.name:<20} {m.numerator!s:>14} / {m.denominator!s:<14} = {m.value!s:>7}  incentive {m.incentive_percentage}")
+        print(
+            f"  {m.name:<20} {m.numerator!s:>14} / {m.denominator!s:<14} = {m.value!s:>7}  incentive {m.incentive_percentage}"
+        )
 
     started = time.perf_counter()
     snapshot = snapshot_take(taken_on=timezone.localdate())
@@ -95,8 +101,10 @@ def main() -> None:
         assert response.status_code == 200, response.status_code
     samples.sort()
     p95 = samples[max(0, int(round(0.95 * len(samples))) - 1)]
-    print(f"dashboard from snapshot: median {statistics.median(samples):.0f} ms, p95 {p95:.0f} ms "
-          f"over {len(samples)} requests")
+    print(
+        f"dashboard from snapshot: median {statistics.median(samples):.0f} ms, p95 {p95:.0f} ms "
+        f"over {len(samples)} requests"
+    )
 
 
 if __name__ == "__main__":

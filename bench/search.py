@@ -44,7 +44,9 @@ def main() -> None:
     client_environment()
     rng = random.Random(15)
     cases = Case.objects.count()
-    people = list(Person.objects.order_by("?").values_list("first_name", "last_name", "date_of_birth", "ssn_last4")[:40])
+    people = list(
+        Person.objects.order_by("?").values_list("first_name", "last_name", "date_of_birth", "ssn_last4")[:40]
+    )
     numbers = list(Case.objects.order_by("?").values_list("case_number", flat=True)[:40])
     employers = list(Employer.objects.order_by("?").values_list("name", flat=True)[:20])
     queries = {
@@ -56,13 +58,16 @@ def main() -> None:
         "employer": [name.split()[0] for name in employers],
     }
     county = Case.objects.values_list("county", flat=True).first() or "Albany"
-    statewide, _ = User.objects.get_or_create(username="bench_search_admin",
-                                              defaults={"is_superuser": True, "is_staff": True})
+    statewide, _ = User.objects.get_or_create(
+        username="bench_search_admin", defaults={"is_superuser": True, "is_staff": True}
+    )
     worker, created = User.objects.get_or_create(username="bench_search_worker", defaults={"county": county})
     if created:
         worker.groups.add(Group.objects.get(name="caseworker"))
-    print(f"search on {cases} cases, {Person.objects.count()} people "
-          f"({os.environ.get('DATABASE_URL', 'sqlite').split(':')[0]}); load {os.getloadavg()[0]:.1f}")
+    print(
+        f"search on {cases} cases, {Person.objects.count()} people "
+        f"({os.environ.get('DATABASE_URL', 'sqlite').split(':')[0]}); load {os.getloadavg()[0]:.1f}"
+    )
     for label, user in (("statewide user", statewide), (f"caseworker ({county})", worker)):
         client = Client()
         client.force_login(user)
@@ -77,11 +82,15 @@ def main() -> None:
                 assert response.status_code == 200, (text, response.status_code)
             every += times
             if times:
-                print(f"  {label:28} {kind:20} n={len(times):3} median {statistics.median(times):7.1f} ms"
-                      f"  p95 {p95(times):7.1f} ms")
+                print(
+                    f"  {label:28} {kind:20} n={len(times):3} median {statistics.median(times):7.1f} ms"
+                    f"  p95 {p95(times):7.1f} ms"
+                )
         rng.shuffle(every)
-        print(f"  {label:28} ALL                  n={len(every):3} median {statistics.median(every):7.1f} ms"
-              f"  p95 {p95(every):7.1f} ms")
+        print(
+            f"  {label:28} ALL                  n={len(every):3} median {statistics.median(every):7.1f} ms"
+            f"  p95 {p95(every):7.1f} ms"
+        )
 
 
 if __name__ == "__main__":

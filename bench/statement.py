@@ -58,20 +58,31 @@ def main() -> None:
     ledger_backfill(case_range=(result.first_case_id, result.last_case_id), months=120, seed=1510)
     entries = LedgerEntry.objects.filter(case=case).count()
     first = LedgerEntry.objects.filter(case=case).order_by("posted_on").values_list("posted_on", flat=True).first()
-    admin, _ = User.objects.get_or_create(username="bench_statement_admin",
-                                          defaults={"is_superuser": True, "is_staff": True})
+    admin, _ = User.objects.get_or_create(
+        username="bench_statement_admin", defaults={"is_superuser": True, "is_staff": True}
+    )
     client = Client()
     client.force_login(admin)
     today = timezone.localdate()
     url = f"/cases/{case.case_number}/statement/"
-    print(f"statement of {case.case_number}: {entries} ledger entries from {first} "
-          f"({os.environ.get('DATABASE_URL', 'sqlite').split(':')[0]}); load {os.getloadavg()[0]:.1f}")
+    print(
+        f"statement of {case.case_number}: {entries} ledger entries from {first} "
+        f"({os.environ.get('DATABASE_URL', 'sqlite').split(':')[0]}); load {os.getloadavg()[0]:.1f}"
+    )
     for label, path, params, n in (
-        ("10 years, page", url, {"start": f"{(first or date(today.year - 10, 1, 1)):%Y-%m-%d}",
-                                 "end": f"{today:%Y-%m-%d}"}, 40),
+        (
+            "10 years, page",
+            url,
+            {"start": f"{(first or date(today.year - 10, 1, 1)):%Y-%m-%d}", "end": f"{today:%Y-%m-%d}"},
+            40,
+        ),
         ("last 12 months, page", url, {}, 40),
-        ("10 years, PDF", f"/cases/{case.case_number}/statement.pdf",
-         {"start": f"{(first or date(today.year - 10, 1, 1)):%Y-%m-%d}", "end": f"{today:%Y-%m-%d}"}, 10),
+        (
+            "10 years, PDF",
+            f"/cases/{case.case_number}/statement.pdf",
+            {"start": f"{(first or date(today.year - 10, 1, 1)):%Y-%m-%d}", "end": f"{today:%Y-%m-%d}"},
+            10,
+        ),
     ):
         client.get(path, params)
         times = []
@@ -80,8 +91,10 @@ def main() -> None:
             response = client.get(path, params)
             times.append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200, response.status_code
-        print(f"  {label:22} n={n:3} median {statistics.median(times):7.1f} ms  p95 {p95(times):7.1f} ms "
-              f"({len(response.content) // 1024} KiB)")
+        print(
+            f"  {label:22} n={n:3} median {statistics.median(times):7.1f} ms  p95 {p95(times):7.1f} ms "
+            f"({len(response.content) // 1024} KiB)"
+        )
 
 
 if __name__ == "__main__":

@@ -52,19 +52,34 @@ def main() -> None:
     basics = Course.objects.get(code="program-basics")
     if have < args.staff:
         t = time.perf_counter()
-        users = User.objects.bulk_create([
-            User(username=f"bench_staff_{i}", first_name="Bench", last_name=str(i), unit=f"Unit {i % 12}",
-                 email=f"bench{i}@caseworks.example")
-            for i in range(have, args.staff)
-        ])
+        users = User.objects.bulk_create(
+            [
+                User(
+                    username=f"bench_staff_{i}",
+                    first_name="Bench",
+                    last_name=str(i),
+                    unit=f"Unit {i % 12}",
+                    email=f"bench{i}@caseworks.example",
+                )
+                for i in range(have, args.staff)
+            ]
+        )
         memberships = [User.groups.through(user_id=u.pk, group_id=rng.choice(groups).pk) for u in users]
         User.groups.through.objects.bulk_create(memberships, ignore_conflicts=True)
         today = date.today()
-        CourseCompletion.objects.bulk_create([
-            CourseCompletion(user=u, course=rng.choice([fti, basics]), source="recorded",
-                             completed_on=today - timedelta(days=rng.randint(0, 730)))
-            for u in users for _ in range(3)
-        ], batch_size=5000)
+        CourseCompletion.objects.bulk_create(
+            [
+                CourseCompletion(
+                    user=u,
+                    course=rng.choice([fti, basics]),
+                    source="recorded",
+                    completed_on=today - timedelta(days=rng.randint(0, 730)),
+                )
+                for u in users
+                for _ in range(3)
+            ],
+            batch_size=5000,
+        )
         print(f"created {len(users)} staff + {3 * len(users)} completions in {time.perf_counter() - t:.1f}s")
 
     for label, fn in [
@@ -89,15 +104,19 @@ def main() -> None:
         t = time.perf_counter()
         response = api.get("/api/v1/training/compliance/", {"page_size": 200}, HTTP_HOST="localhost")
         elapsed = time.perf_counter() - t
-    print(f"API page of 200 (of {response.json().get('count')}): {elapsed * 1000:.0f} ms, "
-          f"{len(ctx.captured_queries)} queries, status {response.status_code}")
+    print(
+        f"API page of 200 (of {response.json().get('count')}): {elapsed * 1000:.0f} ms, "
+        f"{len(ctx.captured_queries)} queries, status {response.status_code}"
+    )
 
     TrainingReminder.objects.filter(user__username__startswith="bench_staff_").delete()
     for attempt in ("first", "second (idempotent)"):
         t = time.perf_counter()
         run = compliance_reminders_send()
-        print(f"reminder run, {attempt}: {run.rows_checked} rows checked, {run.reminders_created} reminders, "
-              f"{run.emails_sent} emails in {time.perf_counter() - t:.1f}s")
+        print(
+            f"reminder run, {attempt}: {run.rows_checked} rows checked, {run.reminders_created} reminders, "
+            f"{run.emails_sent} emails in {time.perf_counter() - t:.1f}s"
+        )
 
 
 if __name__ == "__main__":

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 def can_view_fti(user) -> bool:
     """Federal tax information (tax-offset sources; IRS Publication 1075): holders of
-    ``cases.view_fti`` whose FTI awareness training is current. Everyone else sees the payment's
-   date and amount only. The training check is registered by the training app
-    (``core.hooks.fti_access_checks``); with no check registered, access fails closed."""
+     ``cases.view_fti`` whose FTI awareness training is current. Everyone else sees the payment's
+    date and amount only. The training check is registered by the training app
+     (``core.hooks.fti_access_checks``); with no check registered, access fails closed."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.has_perm("cases.view_fti"):
         return False
     from core.hooks import fti_checks_pass
@@ -32,13 +32,20 @@ def fti_reads_record(*, request, collections, user=None) -> int:
     shown = [c for c in collections if c is not None and c.source in FTI_SOURCES]
     if not shown or not can_view_fti(user if user is not None else request.user):
         return 0
-    payers = dict(CaseParticipant.objects.filter(case_id__in={c.case_id for c in shown}, role=ParticipantRole.NCP)
-                  .values_list("case_id", "person_id"))
+    payers = dict(
+        CaseParticipant.objects.filter(case_id__in={c.case_id for c in shown}, role=ParticipantRole.NCP).values_list(
+            "case_id", "person_id"
+        )
+    )
     people = Person.objects.in_bulk(set(payers.values()))
     for collection in shown:
-        sensitive_read_record(request=request, obj=collection, fields=["fti_source"],
-                              person=people.get(payers.get(collection.case_id)),
-                              detail={"source": collection.source, "amount": str(collection.amount)})
+        sensitive_read_record(
+            request=request,
+            obj=collection,
+            fields=["fti_source"],
+            person=people.get(payers.get(collection.case_id)),
+            detail={"source": collection.source, "amount": str(collection.amount)},
+        )
     return len(shown)
 
 

@@ -162,8 +162,19 @@ class CaseDocumentAdmin(SimpleHistoryAdmin):
     list_display = ("case", "title", "kind", "content_type", "size", "uploaded_by", "uploaded_at")
     list_filter = ("kind", "content_type")
     search_fields = ("case__case_number", "title")
-    readonly_fields = ("case", "person", "kind", "title", "original_name", "content_type", "size", "sha256",
-                       "shows_whereabouts_of", "uploaded_by", "uploaded_at")
+    readonly_fields = (
+        "case",
+        "person",
+        "kind",
+        "title",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "shows_whereabouts_of",
+        "uploaded_by",
+        "uploaded_at",
+    )
     exclude = ("file",)
 
     def get_exclude(self, request, obj=None):
@@ -216,8 +227,16 @@ class ObligationInline(admin.TabularInline):
 
 @admin.register(SupportOrder)
 class SupportOrderAdmin(SimpleHistoryAdmin):
-    list_display = ("order_number", "version", "case", "kind", "status", "issued_on", "effective_on",
-                    "health_coverage_required")
+    list_display = (
+        "order_number",
+        "version",
+        "case",
+        "kind",
+        "status",
+        "issued_on",
+        "effective_on",
+        "health_coverage_required",
+    )
     list_filter = ("kind", "status", "health_coverage_required")
     search_fields = ("order_number", "case__case_number")
     raw_id_fields = ("case", "supersedes")
@@ -242,8 +261,17 @@ class LedgerEntryAdmin(ReadOnlyAdmin):  # no field history: the ledger is its ow
 
 @admin.register(Collection)
 class CollectionAdmin(WhereaboutsAdminMixin, MoneyAdmin):
-    list_display = ("source_reference", "case", "amount", "collected_on", "received_on", "source", "status",
-                    "received_via", "overpayment_policy")
+    list_display = (
+        "source_reference",
+        "case",
+        "amount",
+        "collected_on",
+        "received_on",
+        "source",
+        "status",
+        "received_via",
+        "overpayment_policy",
+    )
     list_filter = ("status", "source", "received_via")
     search_fields = ("source_reference", "case_number_received", "batch_reference")
     raw_id_fields = ("case", "employer")
@@ -299,8 +327,16 @@ class LocateAttemptAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(OrderReview)
 class OrderReviewAdmin(SimpleHistoryAdmin):
-    list_display = ("case", "order", "status", "requested_on", "guideline_monthly", "current_monthly", "outcome",
-                    "completed_on")
+    list_display = (
+        "case",
+        "order",
+        "status",
+        "requested_on",
+        "guideline_monthly",
+        "current_monthly",
+        "outcome",
+        "completed_on",
+    )
     list_filter = ("status", "outcome", "guideline", "requested_by")
     search_fields = ("case__case_number", "order__order_number")
     list_select_related = ("case", "order")

@@ -137,20 +137,25 @@ def pass_through_table(jurisdictions: Iterable[str] = ("NY", "CA")) -> tuple[Pas
                     name = keys[r.key][1]
                     current[name], sources[name] = r.value, r.citation
             if len(current) == len(PASS_THROUGH_NAMES):
-                table.append(PassThroughRule(jurisdiction, day, current["one_child"], current["two_or_more"],
-                                             sources["one_child"]))
+                table.append(
+                    PassThroughRule(
+                        jurisdiction, day, current["one_child"], current["two_or_more"], sources["one_child"]
+                    )
+                )
     return tuple(table)
 
 
-def pass_through_limit(*, jurisdiction: str, children: int, on: date,
-                       table: Iterable[PassThroughRule] | None = None) -> Decimal:
+def pass_through_limit(
+    *, jurisdiction: str, children: int, on: date, table: Iterable[PassThroughRule] | None = None
+) -> Decimal:
     """Monthly pass-through in force on ``on`` for the jurisdiction; ``LegalParameterMissing``
     before the first row (never a silent 0)."""
     from core.legal import LegalParameterMissing
 
     table = pass_through_table((jurisdiction,)) if table is None else tuple(table)
-    rules = sorted((r for r in table if r.jurisdiction == jurisdiction and r.effective_on <= on),
-                   key=lambda r: r.effective_on)
+    rules = sorted(
+        (r for r in table if r.jurisdiction == jurisdiction and r.effective_on <= on), key=lambda r: r.effective_on
+    )
     if not rules:
         first = min((r.effective_on for r in table if r.jurisdiction == jurisdiction), default=None)
         raise LegalParameterMissing(f"{jurisdiction.lower()}.pass_through.one_child", jurisdiction, on, first)
@@ -275,8 +280,13 @@ def distribute(
     if overpayment_policy == OVERPAYMENT_FAMILY:
         lines.append(Line(EXCESS, FAMILY, left))
         return Distribution(_merge(lines), overpayment=left, overpayment_policy=overpayment_policy)
-    return Distribution(_merge(lines), held=left, held_reason=OVERPAYMENT_REASONS[overpayment_policy],
-                        overpayment=left, overpayment_policy=overpayment_policy)
+    return Distribution(
+        _merge(lines),
+        held=left,
+        held_reason=OVERPAYMENT_REASONS[overpayment_policy],
+        overpayment=left,
+        overpayment_policy=overpayment_policy,
+    )
 
 
 def _cap_state(lines: list[Line], ura_available: Decimal | None) -> list[Line]:

@@ -246,7 +246,9 @@ class LedgerRunKind(models.TextChoices):
 
 
 # The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
-CaseEvent = event_choices("CaseEvent", """
+CaseEvent = event_choices(
+    "CaseEvent",
+    """
     accrual.run_resumed accrual.started arrears.reassigned assistance.changed assistance.paid_recorded
     case.closed case.interstate_referred case.note_added case.opened case.reassigned case.stage_changed
     charges.accrued collection.held collection.posted collection.released collection.reversed
@@ -254,16 +256,20 @@ CaseEvent = event_choices("CaseEvent", """
     letter.returned letter.sent locate.attempted order.created order.established order.modified order.review_adjustment
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
     person.merged work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
-""", labels={
-    "case.document_attached": "Document attached",
-    "case.note_added": "Note added",
-    "case.interstate_referred": "Referred to another state",
-    "fvi.override_granted": "Court override of the family violence indicator recorded",
-    "fvi.override_used": "Court override of the family violence indicator used",
-    "locate.attempted": "Locate attempt recorded",
-    "work_item.done": "Work item completed",
-})
+""",
+    labels={
+        "case.document_attached": "Document attached",
+        "case.note_added": "Note added",
+        "case.interstate_referred": "Referred to another state",
+        "fvi.override_granted": "Court override of the family violence indicator recorded",
+        "fvi.override_used": "Court override of the family violence indicator used",
+        "locate.attempted": "Locate attempt recorded",
+        "work_item.done": "Work item completed",
+    },
+)
 EVENT_VERBS = CaseEvent
+
+
 class DocumentKind(models.TextChoices):
     COURT_ORDER = "court_order", "Court order"
     PETITION = "petition", "Petition or filing"

@@ -68,12 +68,62 @@ OTHER_CASES = [
     ("Evans/Gray", 0, "never", "closed", 300),
     ("Adams/Hughes", 1, "former", "closed", 500),
 ]
-FIRST_CP = ["Maria", "Ashley", "Keisha", "Laura", "Rosa", "Emily", "Tanya", "Grace", "Carmen", "Denise", "Monica",
-            "Olivia", "Fatima", "Linh", "Sarah", "Heather", "Nicole", "Amanda", "Brianna", "Jessica", "Irene",
-            "Paula", "Vanessa", "Alicia", "Rachel", "Diana"]
-FIRST_NCP = ["James", "Michael", "Carlos", "David", "Kevin", "Anthony", "Brandon", "Tyrone", "Luis", "Daniel",
-             "Marcus", "Eric", "Jason", "Andre", "Omar", "Victor", "Tyler", "Brian", "Sean", "Ray", "Derek", "Nate",
-             "Paul", "Frank", "Gary", "Hugo"]
+FIRST_CP = [
+    "Maria",
+    "Ashley",
+    "Keisha",
+    "Laura",
+    "Rosa",
+    "Emily",
+    "Tanya",
+    "Grace",
+    "Carmen",
+    "Denise",
+    "Monica",
+    "Olivia",
+    "Fatima",
+    "Linh",
+    "Sarah",
+    "Heather",
+    "Nicole",
+    "Amanda",
+    "Brianna",
+    "Jessica",
+    "Irene",
+    "Paula",
+    "Vanessa",
+    "Alicia",
+    "Rachel",
+    "Diana",
+]
+FIRST_NCP = [
+    "James",
+    "Michael",
+    "Carlos",
+    "David",
+    "Kevin",
+    "Anthony",
+    "Brandon",
+    "Tyrone",
+    "Luis",
+    "Daniel",
+    "Marcus",
+    "Eric",
+    "Jason",
+    "Andre",
+    "Omar",
+    "Victor",
+    "Tyler",
+    "Brian",
+    "Sean",
+    "Ray",
+    "Derek",
+    "Nate",
+    "Paul",
+    "Frank",
+    "Gary",
+    "Hugo",
+]
 CHILDREN = ["Mia", "Noah", "Emma", "Liam", "Ava", "Elijah", "Sofia", "Lucas", "Isabella", "Mateo", "Amelia", "Leo"]
 
 
@@ -87,19 +137,39 @@ def _ssn(n: int) -> str:
 
 def _parties(i: int, pair: str, rng, today: date, fvi: bool = False):
     cp_last, ncp_last = pair.split("/")
-    cp = PartyData(FIRST_CP[i % len(FIRST_CP)], cp_last, today - timedelta(days=rng.randint(24, 40) * 365),
-                   _ssn(2 * i), family_violence=fvi, new_person_reason=DEMO_REASON,
-                   address={"line1": f"{10 + i} Maple St", "city": "Albany", "state": "NY", "postal_code": "12203"})
-    ncp = PartyData(FIRST_NCP[i % len(FIRST_NCP)], ncp_last, today - timedelta(days=rng.randint(25, 45) * 365),
-                    _ssn(2 * i + 1), new_person_reason=DEMO_REASON,
-                    address={"line1": f"{200 + i} River Rd", "city": "Troy", "state": "NY", "postal_code": "12180"})
+    cp = PartyData(
+        FIRST_CP[i % len(FIRST_CP)],
+        cp_last,
+        today - timedelta(days=rng.randint(24, 40) * 365),
+        _ssn(2 * i),
+        family_violence=fvi,
+        new_person_reason=DEMO_REASON,
+        address={"line1": f"{10 + i} Maple St", "city": "Albany", "state": "NY", "postal_code": "12203"},
+    )
+    ncp = PartyData(
+        FIRST_NCP[i % len(FIRST_NCP)],
+        ncp_last,
+        today - timedelta(days=rng.randint(25, 45) * 365),
+        _ssn(2 * i + 1),
+        new_person_reason=DEMO_REASON,
+        address={"line1": f"{200 + i} River Rd", "city": "Troy", "state": "NY", "postal_code": "12180"},
+    )
     born = today - timedelta(days=rng.randint(2, 15) * 365)
     wedlock = i % 3 == 0
-    child = PartyData(CHILDREN[i % len(CHILDREN)], ncp_last, born, new_person_reason=DEMO_REASON, extra={
-        "born_in_wedlock": wedlock, "paternity_status": "established",
-        "paternity_established_on": born if wedlock else born + timedelta(days=30),
-        "paternity_method": "marital_presumption" if wedlock else ("voluntary_acknowledgment" if i % 2 else "genetic_test"),
-    })
+    child = PartyData(
+        CHILDREN[i % len(CHILDREN)],
+        ncp_last,
+        born,
+        new_person_reason=DEMO_REASON,
+        extra={
+            "born_in_wedlock": wedlock,
+            "paternity_status": "established",
+            "paternity_established_on": born if wedlock else born + timedelta(days=30),
+            "paternity_method": "marital_presumption"
+            if wedlock
+            else ("voluntary_acknowledgment" if i % 2 else "genetic_test"),
+        },
+    )
     return cp, ncp, child
 
 
@@ -119,65 +189,128 @@ def seed(*, users, rng, stdout) -> None:
     workers = [users.get("caseworker"), users.get("caseworker2") or users.get("caseworker")]
     by = users.get("caseworker")
     with transaction.atomic():
-        employers = [Employer.objects.create(name=name, fein=fein, city="Albany", state="NY", postal_code="12207",
-                                             contact_email=f"payroll@{slug}.example")
-                     for name, fein, slug in [("Capital Region Health", "141234567", "crh"),
-                                              ("Hudson Valley Logistics", "142345678", "hvl"),
-                                              ("Empire Foods", "143456789", "empire")]]
+        employers = [
+            Employer.objects.create(
+                name=name,
+                fein=fein,
+                city="Albany",
+                state="NY",
+                postal_code="12207",
+                contact_email=f"payroll@{slug}.example",
+            )
+            for name, fein, slug in [
+                ("Capital Region Health", "141234567", "crh"),
+                ("Hudson Valley Logistics", "142345678", "hvl"),
+                ("Empire Foods", "143456789", "empire"),
+            ]
+        ]
         payers: list[tuple[Case, Decimal, str, date]] = []
         for i, (pair, c, assistance, monthly, months, profile, extra) in enumerate(ENFORCEMENT_CASES):
             start = month_start(today) - relativedelta(months=months)
             applied = start - timedelta(days=120)
             cp, ncp, child = _parties(i, pair, rng, today, fvi=extra.get("fvi", False))
-            case = case_create(county=counties[c], jurisdiction=jurisdiction, assistance_status=assistance,
-                               application_received_on=applied, opened_on=applied + timedelta(days=12),
-                               cp=cp, ncp=ncp, children=[child], by=by, caseworker=_worker(workers, c, i),
-                               ncp_location_known=True,
-                               interstate_role=extra.get("interstate", InterstateRole.NONE),
-                               other_state="NJ" if extra.get("interstate") else "",
-                               other_state_case_id="NJ-77812" if extra.get("interstate") else "")
+            case = case_create(
+                county=counties[c],
+                jurisdiction=jurisdiction,
+                assistance_status=assistance,
+                application_received_on=applied,
+                opened_on=applied + timedelta(days=12),
+                cp=cp,
+                ncp=ncp,
+                children=[child],
+                by=by,
+                caseworker=_worker(workers, c, i),
+                ncp_location_known=True,
+                interstate_role=extra.get("interstate", InterstateRole.NONE),
+                other_state="NJ" if extra.get("interstate") else "",
+                other_state_case_id="NJ-77812" if extra.get("interstate") else "",
+            )
             frequency = "weekly" if extra.get("weekly") else "monthly"
-            amount = Decimal(monthly) if frequency == "monthly" else (Decimal(monthly) * 12 / 52).quantize(Decimal("0.01"))
+            amount = (
+                Decimal(monthly) if frequency == "monthly" else (Decimal(monthly) * 12 / 52).quantize(Decimal("0.01"))
+            )
             lines = [ObligationData("current_support", amount, frequency, start)]
             if i % 4 == 1:
                 lines.append(ObligationData("medical_support", Decimal("75.00"), "monthly", start))
-            order_create(case=case, order_number=f"DEMO-{i + 1:03d}", kind="court" if i % 3 else "administrative",
-                         court_name=f"{counties[c]} County Family Court" if i % 3 else "", issued_on=start - timedelta(days=10),
-                         effective_on=start, obligations=lines, by=by)
-            Employment.objects.create(person=case.ncp, employer=employers[i % 3], started_on=start - timedelta(days=200),
-                                      gross_monthly_income=Decimal(monthly) * 6 or Decimal("2500.00"))
+            order_create(
+                case=case,
+                order_number=f"DEMO-{i + 1:03d}",
+                kind="court" if i % 3 else "administrative",
+                court_name=f"{counties[c]} County Family Court" if i % 3 else "",
+                issued_on=start - timedelta(days=10),
+                effective_on=start,
+                obligations=lines,
+                by=by,
+            )
+            Employment.objects.create(
+                person=case.ncp,
+                employer=employers[i % 3],
+                started_on=start - timedelta(days=200),
+                gross_monthly_income=Decimal(monthly) * 6 or Decimal("2500.00"),
+            )
             payers.append((case, Decimal(monthly) + (Decimal("75.00") if i % 4 == 1 else 0), profile, start))
         offset = len(ENFORCEMENT_CASES)
         for j, (pair, c, assistance, stage, age) in enumerate(OTHER_CASES):
             i = offset + j
             opened = today - timedelta(days=age)
             cp, ncp, child = _parties(i, pair, rng, today)
-            case = case_create(county=counties[c], jurisdiction=jurisdiction, assistance_status=assistance,
-                               application_received_on=opened - timedelta(days=8), opened_on=opened,
-                               cp=cp, ncp=ncp, children=[child], by=by, caseworker=_worker(workers, c, i),
-                               ncp_location_known=stage not in (CaseStage.LOCATE,),
-                               interstate_role=InterstateRole.INITIATING if stage == "interstate" else InterstateRole.NONE,
-                               other_state="PA" if stage == "interstate" else "")
+            case = case_create(
+                county=counties[c],
+                jurisdiction=jurisdiction,
+                assistance_status=assistance,
+                application_received_on=opened - timedelta(days=8),
+                opened_on=opened,
+                cp=cp,
+                ncp=ncp,
+                children=[child],
+                by=by,
+                caseworker=_worker(workers, c, i),
+                ncp_location_known=stage not in (CaseStage.LOCATE,),
+                interstate_role=InterstateRole.INITIATING if stage == "interstate" else InterstateRole.NONE,
+                other_state="PA" if stage == "interstate" else "",
+            )
             if stage == CaseStage.LOCATE and age > 30:
-                locate_attempt_record(case=case, source="new_hire", attempted_on=opened + timedelta(days=5),
-                                      result=LocateResult.NOT_FOUND, by=by)
+                locate_attempt_record(
+                    case=case,
+                    source="new_hire",
+                    attempted_on=opened + timedelta(days=5),
+                    result=LocateResult.NOT_FOUND,
+                    by=by,
+                )
             if stage == "closed":
-                case_close(case=case, reason="recipient_request", on=opened + timedelta(days=60), by=by,
-                           note="The custodial parent asked to close the case.")
+                case_close(
+                    case=case,
+                    reason="recipient_request",
+                    on=opened + timedelta(days=60),
+                    by=by,
+                    note="The custodial parent asked to close the case.",
+                )
         # An application received but not yet opened (the 20-day clock of 45 CFR 303.2(b) runs).
-        pending = case_create(county=counties[0], jurisdiction=jurisdiction, assistance_status="never",
-                              application_received_on=today - timedelta(days=16), opened_on=today - timedelta(days=16),
-                              cp=PartyData("Irene", "Castillo"), ncp=PartyData("Hugo", "Castillo"),
-                              children=[PartyData("Leo", "Castillo", today - timedelta(days=900))], by=by,
-                              caseworker=workers[0])
+        pending = case_create(
+            county=counties[0],
+            jurisdiction=jurisdiction,
+            assistance_status="never",
+            application_received_on=today - timedelta(days=16),
+            opened_on=today - timedelta(days=16),
+            cp=PartyData("Irene", "Castillo"),
+            ncp=PartyData("Hugo", "Castillo"),
+            children=[PartyData("Leo", "Castillo", today - timedelta(days=900))],
+            by=by,
+            caseworker=workers[0],
+        )
         Case.objects.filter(pk=pending.pk).update(opened_on=None, stage=CaseStage.OPENED, locate_needed_on=None)
         from .services import case_deadline_refresh
 
         case_deadline_refresh(Case.objects.get(pk=pending.pk))
         _ledger_history(payers, today, rng)
         for case, _m, _profile, _s in payers[:4]:
-            work_item_create(case=case, title="Review enforcement options", kind="manual",
-                             due_on=today + timedelta(days=rng.randint(-3, 10)), by=by)
+            work_item_create(
+                case=case,
+                title="Review enforcement options",
+                kind="manual",
+                due_on=today + timedelta(days=rng.randint(-3, 10)),
+                by=by,
+            )
         event_record(verb=MARKER, actor_label="seed_demo", summary=f"{Case.objects.count()} cases in the demo office")
     stdout.write(f"cases: demo office with {len(ENFORCEMENT_CASES) + len(OTHER_CASES) + 1} cases")
 
@@ -203,10 +336,16 @@ def _ledger_history(payers, today: date, rng) -> None:
             paid_on = min(month + timedelta(days=14), today)
             if paid_on > today or amount <= 0:
                 continue
-            collection_post(case_number=case.case_number, amount=amount, received_on=paid_on,
-                            source=CollectionSource.INCOME_WITHHOLDING if profile == "steady" else CollectionSource.DIRECT_PAYMENT,
-                            source_reference=f"DEMO-{case.case_number}-{month:%Y%m}", received_via="generator",
-                            actor_label="seed_demo", posted_on=paid_on)
+            collection_post(
+                case_number=case.case_number,
+                amount=amount,
+                received_on=paid_on,
+                source=CollectionSource.INCOME_WITHHOLDING if profile == "steady" else CollectionSource.DIRECT_PAYMENT,
+                source_reference=f"DEMO-{case.case_number}-{month:%Y%m}",
+                received_via="generator",
+                actor_label="seed_demo",
+                posted_on=paid_on,
+            )
         month = next_month(month)
     balances_refresh_derived(on=today, case_range=case_range)
     del rng

@@ -24,14 +24,22 @@ def documents_panel(*, user, case) -> CasePanel | None:
     whereabouts is listed (who added what, when) but never linked."""
     if not user.has_perm("cases.view_casedocument"):
         return None
-    documents = list(CaseDocument.objects.restrict(user, "view").filter(case=case)
-                     .select_related("uploaded_by", "person", "shows_whereabouts_of"))
+    documents = list(
+        CaseDocument.objects.restrict(user, "view")
+        .filter(case=case)
+        .select_related("uploaded_by", "person", "shows_whereabouts_of")
+    )
     for document in documents:
         document.shown = document_shown(document, user=user)
-    can_add = (user.has_perm("cases.add_casedocument")
-               and type(case).objects.in_scope(user, "change").filter(pk=case.pk).exists())
-    return CasePanel("cases/_documents_panel.html", {"documents": documents, "can_add_document": can_add,
-                                                     "withheld": WITHHELD}, order=5)
+    can_add = (
+        user.has_perm("cases.add_casedocument")
+        and type(case).objects.in_scope(user, "change").filter(pk=case.pk).exists()
+    )
+    return CasePanel(
+        "cases/_documents_panel.html",
+        {"documents": documents, "can_add_document": can_add, "withheld": WITHHELD},
+        order=5,
+    )
 
 
 class DocumentAttachView(CaseFormView):
@@ -45,11 +53,19 @@ class DocumentAttachView(CaseFormView):
         return {**super().get_form_kwargs(), "participants": list(participants)}
 
     def perform(self, data):
-        people = {p.pk: p for p in Person.objects.filter(pk__in=[pk for pk in (data["person"],
-                                                                                 data["shows_whereabouts_of"]) if pk])}
-        document_attach(case=self.case, file=data["file"], kind=data["kind"], title=data["title"],
-                        person=people.get(data["person"]), shows_whereabouts_of=people.get(data["shows_whereabouts_of"]),
-                        by=self.request.user)
+        people = {
+            p.pk: p
+            for p in Person.objects.filter(pk__in=[pk for pk in (data["person"], data["shows_whereabouts_of"]) if pk])
+        }
+        document_attach(
+            case=self.case,
+            file=data["file"],
+            kind=data["kind"],
+            title=data["title"],
+            person=people.get(data["person"]),
+            shows_whereabouts_of=people.get(data["shows_whereabouts_of"]),
+            by=self.request.user,
+        )
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -65,14 +81,29 @@ class DocumentDownloadView(PermissionMixin, View):
     def get(self, request, pk: int):
         document = CaseDocument.objects.get_for(request.user, "view", pk=pk)
         if not document_shown(document, user=request.user):
-            access_log_record(kind=AccessLog.Kind.ACCESS_DENIED, request=request, obj=document, outcome="denied",
-                              detail={"reason": "fvi_whereabouts", "person_id": document.shows_whereabouts_of_id})
-            return render(request, "cases/document_withheld.html", {"document": document, "withheld": WITHHELD},
-                          status=403)
-        sensitive_read_record(request=request, obj=document, fields=["file"], person=document.person,
-                              detail={"document_id": document.pk, "case": document.case.case_number})
-        response = FileResponse(document.file.open("rb"), as_attachment=True, filename=download_name(document),
-                                content_type=document.content_type)
+            access_log_record(
+                kind=AccessLog.Kind.ACCESS_DENIED,
+                request=request,
+                obj=document,
+                outcome="denied",
+                detail={"reason": "fvi_whereabouts", "person_id": document.shows_whereabouts_of_id},
+            )
+            return render(
+                request, "cases/document_withheld.html", {"document": document, "withheld": WITHHELD}, status=403
+            )
+        sensitive_read_record(
+            request=request,
+            obj=document,
+            fields=["file"],
+            person=document.person,
+            detail={"document_id": document.pk, "case": document.case.case_number},
+        )
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=download_name(document),
+            content_type=document.content_type,
+        )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -35,26 +35,40 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="filter_search", label="Search", max_length=80,
+        method="filter_search",
+        label="Search",
+        max_length=80,
         help_text="Case number, participant name, or last 4 digits of an SSN.",
     )
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, empty_label="Any status")
-    stage = django_filters.ChoiceFilter(choices=[c for c in CaseStage.choices if c[0] != "closed"], empty_label="Any stage")
+    stage = django_filters.ChoiceFilter(
+        choices=[c for c in CaseStage.choices if c[0] != "closed"], empty_label="Any stage"
+    )
     county = django_filters.CharFilter(field_name="county", lookup_expr="iexact", max_length=60)
     assistance_status = django_filters.ChoiceFilter(choices=AssistanceStatus.choices, empty_label="Any assistance")
-    has_arrears = django_filters.ChoiceFilter(method="filter_has_arrears", label="Has arrears",
-                                              choices=[("true", "Yes"), ("false", "No")], empty_label="Any")
-    deadline = django_filters.ChoiceFilter(
-        method="filter_deadline", label="Deadline",
-        choices=[("overdue", "Overdue"), ("due_soon", "Due soon")], empty_label="Any deadline",
+    has_arrears = django_filters.ChoiceFilter(
+        method="filter_has_arrears", label="Has arrears", choices=[("true", "Yes"), ("false", "No")], empty_label="Any"
     )
-    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
-                                                     label="Updated since")
+    deadline = django_filters.ChoiceFilter(
+        method="filter_deadline",
+        label="Deadline",
+        choices=[("overdue", "Overdue"), ("due_soon", "Due soon")],
+        empty_label="Any deadline",
+    )
+    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated since")
     ordering = StableOrderingFilter(
-        fields=(("case_number", "case_number"), ("next_deadline_on", "deadline"), ("updated_at", "updated"),
-                ("balance__total_arrears", "arrears")),
-        field_labels={"case_number": "Case number", "next_deadline_on": "Deadline", "updated_at": "Last updated",
-                      "balance__total_arrears": "Arrears"},
+        fields=(
+            ("case_number", "case_number"),
+            ("next_deadline_on", "deadline"),
+            ("updated_at", "updated"),
+            ("balance__total_arrears", "arrears"),
+        ),
+        field_labels={
+            "case_number": "Case number",
+            "next_deadline_on": "Deadline",
+            "updated_at": "Last updated",
+            "balance__total_arrears": "Arrears",
+        },
         label="Sort",
     )
 
@@ -83,7 +97,11 @@ class CaseFilterSet(django_filters.FilterSet):
     def filter_has_arrears(self, queryset, name, value):
         if value not in ("true", "false"):
             return queryset
-        return queryset.filter(balance__total_arrears__gt=0) if value == "true" else queryset.exclude(balance__total_arrears__gt=0)
+        return (
+            queryset.filter(balance__total_arrears__gt=0)
+            if value == "true"
+            else queryset.exclude(balance__total_arrears__gt=0)
+        )
 
     def filter_deadline(self, queryset, name, value):
         from .deadlines import due_soon_days
@@ -92,8 +110,9 @@ class CaseFilterSet(django_filters.FilterSet):
         if value == "overdue":
             return queryset.filter(next_deadline_on__lt=today)
         if value == "due_soon":
-            return queryset.filter(next_deadline_on__gte=today,
-                                   next_deadline_on__lte=today + timedelta(days=due_soon_days()))
+            return queryset.filter(
+                next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=due_soon_days())
+            )
         return queryset
 
 
@@ -101,13 +120,15 @@ class WorkItemFilterSet(django_filters.FilterSet):
     """The work-item queue's filters (issue 15.2); each label says what it filters."""
 
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains", max_length=80)
-    kind = django_filters.ChoiceFilter(label="Kind of work", empty_label="Any kind",
-                                       choices=WorkItemKind.choices)
-    priority = django_filters.ChoiceFilter(label="Priority", empty_label="Any priority",
-                                           choices=WorkItemPriority.choices)
+    kind = django_filters.ChoiceFilter(label="Kind of work", empty_label="Any kind", choices=WorkItemKind.choices)
+    priority = django_filters.ChoiceFilter(
+        label="Priority", empty_label="Any priority", choices=WorkItemPriority.choices
+    )
     deadline = django_filters.ChoiceFilter(
-        method="filter_deadline", label="Due",
-        choices=[("overdue", "Overdue"), ("due_soon", "Due soon")], empty_label="Any due date",
+        method="filter_deadline",
+        label="Due",
+        choices=[("overdue", "Overdue"), ("due_soon", "Due soon")],
+        empty_label="Any due date",
     )
 
     class Meta:
@@ -128,11 +149,17 @@ class WorkItemFilterSet(django_filters.FilterSet):
 class PersonApiFilterSet(django_filters.FilterSet):
     """The partner API's people list (``GET /api/v1/people/``, issue 17.3)."""
 
-    updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
-                                         help_text="People whose record changed at or after this instant (ISO 8601).")
-    case_number = django_filters.CharFilter(method="filter_case_number", max_length=40,
-                                            validators=[RegexValidator(r"^[^\x00]*$", "Invalid character.")],
-                                            help_text="The participants of this case (one of the key's counties).")
+    updated_since = UtcIsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="People whose record changed at or after this instant (ISO 8601).",
+    )
+    case_number = django_filters.CharFilter(
+        method="filter_case_number",
+        max_length=40,
+        validators=[RegexValidator(r"^[^\x00]*$", "Invalid character.")],
+        help_text="The participants of this case (one of the key's counties).",
+    )
 
     class Meta:
         model = Person
@@ -142,5 +169,6 @@ class PersonApiFilterSet(django_filters.FilterSet):
         # Only a case the caller may see: a person of an Albany case who is also on a Kings case is
         # not found by the Kings case's number with an Albany key.
         participants = CaseParticipant.objects.restrict(getattr(self.request, "user", None), "view").filter(
-            case__case_number=value.strip().upper())
+            case__case_number=value.strip().upper()
+        )
         return queryset.filter(pk__in=participants.values("person_id"))

@@ -65,11 +65,13 @@ class CaseCreateForm(forms.Form):
     child_last_name = forms.CharField(max_length=80, label="Child: last name")
     child_date_of_birth = forms.DateField(widget=DateInput, label="Child: date of birth")
     child_born_in_wedlock = forms.NullBooleanField(required=False, label="Child born in wedlock")
-    child_paternity_status = forms.ChoiceField(choices=PaternityStatus.choices, initial=PaternityStatus.PENDING,
-                                               label="Paternity")
+    child_paternity_status = forms.ChoiceField(
+        choices=PaternityStatus.choices, initial=PaternityStatus.PENDING, label="Paternity"
+    )
     child_paternity_established_on = forms.DateField(widget=DateInput, required=False, label="Paternity established on")
-    child_paternity_method = forms.ChoiceField(choices=[("", "—"), *PaternityMethod.choices], required=False,
-                                               label="Paternity established by")
+    child_paternity_method = forms.ChoiceField(
+        choices=[("", "—"), *PaternityMethod.choices], required=False, label="Paternity established by"
+    )
     interstate_role = forms.ChoiceField(choices=InterstateRole.choices, initial=InterstateRole.NONE)
     other_state = forms.CharField(max_length=2, required=False, label="Other state (2 letters)")
     other_state_case_id = forms.CharField(max_length=40, required=False)
@@ -145,7 +147,9 @@ class CaseCreateForm(forms.Form):
                 self.add_error("child_paternity_method", "Say how paternity was established.")
         for key in self.PARTIES:
             if data.get(f"{key}_existing_person") == "new" and not (data.get(f"{key}_new_person_reason") or "").strip():
-                self.add_error(f"{key}_new_person_reason", "Say why this is a new person and not one of the records shown.")
+                self.add_error(
+                    f"{key}_new_person_reason", "Say why this is a new person and not one of the records shown."
+                )
         return data
 
     def party_decision(self, key: str) -> dict:
@@ -170,8 +174,7 @@ class OrderForm(forms.Form):
     court_name = forms.CharField(max_length=200, required=False)
     issued_on = forms.DateField(widget=DateInput)
     effective_on = forms.DateField(widget=DateInput)
-    current_support = MoneyField(allow_zero=True, label="Current child support amount",
-                                  help_text="0 for a zero order.")
+    current_support = MoneyField(allow_zero=True, label="Current child support amount", help_text="0 for a zero order.")
     frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
     medical_support = MoneyField(required=False, allow_zero=True, label="Medical support (monthly)")
     arrears_repayment = MoneyField(required=False, allow_zero=True, label="Arrears repayment (monthly)")
@@ -181,7 +184,11 @@ class OrderForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("issued_on") and data.get("effective_on") and data["effective_on"].year < data["issued_on"].year - 30:
+        if (
+            data.get("issued_on")
+            and data.get("effective_on")
+            and data["effective_on"].year < data["issued_on"].year - 30
+        ):
             self.add_error("effective_on", "The effective date is implausibly old.")
         return data
 
@@ -203,12 +210,18 @@ class PaymentForm(forms.Form):
     amount = MoneyField()
     received_on = forms.DateField(widget=DateInput)
     source = forms.ChoiceField(choices=CollectionSource.choices, initial=CollectionSource.DIRECT_PAYMENT)
-    source_reference = forms.CharField(max_length=64, label="Receipt or reference number",
-                                       help_text="Unique: the same reference is never posted twice.")
+    source_reference = forms.CharField(
+        max_length=64,
+        label="Receipt or reference number",
+        help_text="Unique: the same reference is never posted twice.",
+    )
     collected_on = forms.DateField(
-        widget=DateInput, required=False, label="Date of collection",
+        widget=DateInput,
+        required=False,
+        label="Date of collection",
         help_text="When the employer withheld it or another state received it (45 CFR 302.51(a)(1)); "
-                  "leave blank when it is the day received. It decides the month the payment pays.")
+        "leave blank when it is the day received. It decides the month the payment pays.",
+    )
 
     def clean_received_on(self):
         return _not_future(self.cleaned_data["received_on"])
@@ -229,8 +242,10 @@ class CaseCloseForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
     confirm = forms.BooleanField(
         label="I confirm: close this case now. Enforcement stops and open work items are finished; "
-              "this cannot be undone from this page.", required=True,
-        error_messages={"required": "Tick to confirm: closing a case cannot be undone here."})
+        "this cannot be undone from this page.",
+        required=True,
+        error_messages={"required": "Tick to confirm: closing a case cannot be undone here."},
+    )
 
 
 class NoteForm(forms.Form):
@@ -240,27 +255,47 @@ class NoteForm(forms.Form):
 class DocumentForm(forms.Form):
     """Attach a document to a case; the service checks the file by its content (PDF, PNG, JPEG, TIFF)."""
 
-    file = forms.FileField(label="File (PDF, PNG, JPEG or TIFF)", allow_empty_file=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}))
+    file = forms.FileField(
+        label="File (PDF, PNG, JPEG or TIFF)",
+        allow_empty_file=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}),
+    )
     kind = forms.ChoiceField(label="Kind of document", choices=[("", "Choose…"), *DocumentKind.choices])
-    title = forms.CharField(max_length=200, required=False, label="Title",
-                            help_text="What it is, e.g. \"Order of support, Family Court, March 2026\". Never an "
-                                      "address. Left empty, the file name is used.")
-    person = forms.TypedChoiceField(label="About", required=False, coerce=int, empty_value=None,
-                                    help_text="The person on the case the document is about, if any.")
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Title",
+        help_text='What it is, e.g. "Order of support, Family Court, March 2026". Never an '
+        "address. Left empty, the file name is used.",
+    )
+    person = forms.TypedChoiceField(
+        label="About",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="The person on the case the document is about, if any.",
+    )
     shows_whereabouts_of = forms.TypedChoiceField(
-        label="Shows where this person lives or works", required=False, coerce=int, empty_value=None,
+        label="Shows where this person lives or works",
+        required=False,
+        coerce=int,
+        empty_value=None,
         help_text="Mark it when the document shows an address, employer or phone of a person on the case. While that "
-                  "person has the family violence indicator the document is withheld from everyone (42 USC 654(26)).")
+        "person has the family violence indicator the document is withheld from everyone (42 USC 654(26)).",
+    )
 
     def __init__(self, *args, participants=(), **kwargs):
         super().__init__(*args, **kwargs)
-        people = sorted({(p.person_id, f"{p.person.display_name} ({p.get_role_display()})") for p in participants},
-                        key=lambda x: x[1])
+        people = sorted(
+            {(p.person_id, f"{p.person.display_name} ({p.get_role_display()})") for p in participants},
+            key=lambda x: x[1],
+        )
         self.fields["person"].choices = [("", "The whole case"), *people]
         self.fields["shows_whereabouts_of"].choices = [("", "No one's whereabouts"), *people]
-        self.fields["file"].help_text = (f"At most {settings.CASEWORKS_DOCUMENT_MAX_BYTES / (1024 * 1024):g} MB. "
-                                         "Checked by its content, not its name.")
+        self.fields["file"].help_text = (
+            f"At most {settings.CASEWORKS_DOCUMENT_MAX_BYTES / (1024 * 1024):g} MB. "
+            "Checked by its content, not its name."
+        )
 
 
 class LocateAttemptForm(forms.Form):
@@ -277,16 +312,20 @@ class AssistanceChangeForm(forms.Form):
     """A change of the family's assistance status (cases.services.case_assistance_change)."""
 
     status = forms.ChoiceField(choices=AssistanceStatus.choices, label="Assistance status")
-    effective_on = forms.DateField(widget=DateInput, label="From",
-                                   help_text="The first day of the new status (the open period ends the day before).")
+    effective_on = forms.DateField(
+        widget=DateInput,
+        label="From",
+        help_text="The first day of the new status (the open period ends the day before).",
+    )
 
     def clean_effective_on(self):
         return _not_future(self.cleaned_data["effective_on"])
 
 
 class InterstateReferralForm(forms.Form):
-    interstate_referred_on = forms.DateField(widget=DateInput, label="Referral sent on",
-                                             help_text="The day the referral went to the other state.")
+    interstate_referred_on = forms.DateField(
+        widget=DateInput, label="Referral sent on", help_text="The day the referral went to the other state."
+    )
 
     def clean_interstate_referred_on(self):
         return _not_future(self.cleaned_data["interstate_referred_on"])
@@ -331,12 +370,14 @@ class FviOverrideForm(forms.Form):
         return _not_future(self.cleaned_data["ordered_on"])
 
 
-
 class PersonMergeForm(forms.Form):
     survivor = forms.ChoiceField(widget=forms.RadioSelect, label="The record that stays")
-    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                             label="Why these are the same person",
-                             help_text="For example: same SSN on the birth certificate; same person with a misspelt name.")
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why these are the same person",
+        help_text="For example: same SSN on the birth certificate; same person with a misspelt name.",
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -345,5 +386,9 @@ class PersonMergeForm(forms.Form):
 
 class LetterReturnedForm(forms.Form):
     returned_on = forms.DateField(widget=DateInput, label="Date the mail came back")
-    reason = forms.CharField(max_length=200, required=False, label="Reason on the envelope",
-                             help_text="For example: moved, no forwarding address; addressee unknown.")
+    reason = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Reason on the envelope",
+        help_text="For example: moved, no forwarding address; addressee unknown.",
+    )

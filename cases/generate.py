@@ -91,32 +91,166 @@ from .services.assistance import spell_status_in_month
 from .services.ledger import collection_content_hash, disburse_within_business_days
 from .services.ledger_accrual import CURRENT_KINDS
 
-COUNTIES = {"NY": ["Albany", "Schenectady", "Rensselaer", "Saratoga"], "CA": ["Sacramento", "Placer", "Yolo", "El Dorado"]}
-CITIES = {"NY": [("Albany", "122"), ("Schenectady", "123"), ("Troy", "121"), ("Saratoga Springs", "128")],
-          "CA": [("Sacramento", "958"), ("Roseville", "956"), ("Davis", "956"), ("Placerville", "956")]}
+COUNTIES = {
+    "NY": ["Albany", "Schenectady", "Rensselaer", "Saratoga"],
+    "CA": ["Sacramento", "Placer", "Yolo", "El Dorado"],
+}
+CITIES = {
+    "NY": [("Albany", "122"), ("Schenectady", "123"), ("Troy", "121"), ("Saratoga Springs", "128")],
+    "CA": [("Sacramento", "958"), ("Roseville", "956"), ("Davis", "956"), ("Placerville", "956")],
+}
 OTHER_STATES = ["NJ", "PA", "CT", "MA", "FL", "TX", "NV", "OR", "AZ", "WA"]
-FIRST_F = ["Maria", "Ashley", "Jessica", "Tanya", "Keisha", "Laura", "Rosa", "Emily", "Sarah", "Nicole", "Amanda",
-           "Grace", "Linh", "Fatima", "Carmen", "Denise", "Monica", "Heather", "Brianna", "Olivia"]
-FIRST_M = ["James", "Michael", "Robert", "Carlos", "Jose", "David", "Kevin", "Anthony", "Brandon", "Tyrone", "Luis",
-           "Daniel", "Marcus", "Eric", "Jason", "Andre", "Minh", "Omar", "Victor", "Tyler"]
-LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-        "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-        "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker",
-        "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores"]
-STREETS = ["Main St", "Oak Ave", "Maple St", "Washington Ave", "Lake Rd", "Hillside Dr", "Park Pl", "Elm St",
-           "Central Ave", "River Rd", "2nd St", "Pine St"]
-EMPLOYER_WORDS = ["Valley", "Capital", "Summit", "Harbor", "Pioneer", "Riverside", "Empire", "Golden", "Northern",
-                  "Union"]
-EMPLOYER_KINDS = ["Logistics", "Health System", "Foods", "Construction", "Retail", "Manufacturing", "Staffing",
-                  "Hospitality", "Auto Group", "Services"]
+FIRST_F = [
+    "Maria",
+    "Ashley",
+    "Jessica",
+    "Tanya",
+    "Keisha",
+    "Laura",
+    "Rosa",
+    "Emily",
+    "Sarah",
+    "Nicole",
+    "Amanda",
+    "Grace",
+    "Linh",
+    "Fatima",
+    "Carmen",
+    "Denise",
+    "Monica",
+    "Heather",
+    "Brianna",
+    "Olivia",
+]
+FIRST_M = [
+    "James",
+    "Michael",
+    "Robert",
+    "Carlos",
+    "Jose",
+    "David",
+    "Kevin",
+    "Anthony",
+    "Brandon",
+    "Tyrone",
+    "Luis",
+    "Daniel",
+    "Marcus",
+    "Eric",
+    "Jason",
+    "Andre",
+    "Minh",
+    "Omar",
+    "Victor",
+    "Tyler",
+]
+LAST = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+]
+STREETS = [
+    "Main St",
+    "Oak Ave",
+    "Maple St",
+    "Washington Ave",
+    "Lake Rd",
+    "Hillside Dr",
+    "Park Pl",
+    "Elm St",
+    "Central Ave",
+    "River Rd",
+    "2nd St",
+    "Pine St",
+]
+EMPLOYER_WORDS = [
+    "Valley",
+    "Capital",
+    "Summit",
+    "Harbor",
+    "Pioneer",
+    "Riverside",
+    "Empire",
+    "Golden",
+    "Northern",
+    "Union",
+]
+EMPLOYER_KINDS = [
+    "Logistics",
+    "Health System",
+    "Foods",
+    "Construction",
+    "Retail",
+    "Manufacturing",
+    "Staffing",
+    "Hospitality",
+    "Auto Group",
+    "Services",
+]
 SSN_BASE = 900_000_000  # 9xx numbers are never issued as SSNs: synthetic and collision-free
 
 # Rows go in as tuples (``core.db.rows_insert``): model instances and ``bulk_create``'s per-value
 # preparation cost more than the inserts themselves at tens of thousands of rows.
 EMPLOYER_FIELDS = ("name", "fein", "line1", "city", "state", "postal_code", "contact_email", "phone")
-PERSON_FIELDS = ("first_name", "last_name", "name_search", "date_of_birth", "ssn", "ssn_last4", "ssn_index", "sex", "phone",
-                 "preferred_language", "needs_interpreter", "language_note", "family_violence", "deceased_on", "born_in_wedlock", "paternity_status",
-                 "paternity_established_on", "paternity_method", "genetic_test_ordered_on", "genetic_test_result")
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "name_search",
+    "date_of_birth",
+    "ssn",
+    "ssn_last4",
+    "ssn_index",
+    "sex",
+    "phone",
+    "preferred_language",
+    "needs_interpreter",
+    "language_note",
+    "family_violence",
+    "deceased_on",
+    "born_in_wedlock",
+    "paternity_status",
+    "paternity_established_on",
+    "paternity_method",
+    "genetic_test_ordered_on",
+    "genetic_test_result",
+)
 # Codes as Person.preferred_language holds them (issue 15.6); Vietnamese is not a language the
 # default office writes in, so it asks for an interpreter.
 LANGUAGE_MIX = [
@@ -125,29 +259,116 @@ LANGUAGE_MIX = [
     {"preferred_language": "vi", "needs_interpreter": True, "language_note": "Vietnamese"},
 ]
 PERSON_DEFAULTS = {name: Person._meta.get_field(name).get_default() for name in PERSON_FIELDS}
-CASE_FIELDS = ("case_number", "county", "jurisdiction", "assistance_status", "application_received_on", "opened_on",
-               "stage_changed_on", "caseworker_id", "locate_needed_on", "ncp_located_on", "status", "stage",
-               "closure_reason", "closed_on", "interstate_role", "other_state", "other_state_case_id",
-               "interstate_needed_on", "interstate_referred_on", "next_deadline_on", "next_deadline_kind")
-ORDER_FIELDS = ("id", "case_id", "order_number", "kind", "court_name", "issued_on", "effective_on", "version", "status",
-                "supersedes_id")
+CASE_FIELDS = (
+    "case_number",
+    "county",
+    "jurisdiction",
+    "assistance_status",
+    "application_received_on",
+    "opened_on",
+    "stage_changed_on",
+    "caseworker_id",
+    "locate_needed_on",
+    "ncp_located_on",
+    "status",
+    "stage",
+    "closure_reason",
+    "closed_on",
+    "interstate_role",
+    "other_state",
+    "other_state_case_id",
+    "interstate_needed_on",
+    "interstate_referred_on",
+    "next_deadline_on",
+    "next_deadline_kind",
+)
+ORDER_FIELDS = (
+    "id",
+    "case_id",
+    "order_number",
+    "kind",
+    "court_name",
+    "issued_on",
+    "effective_on",
+    "version",
+    "status",
+    "supersedes_id",
+)
 OBLIGATION_FIELDS = ("id", "order_id", "kind", "amount", "frequency", "start_on", "end_on", "accrued_through")
 SPELL_FIELDS = ("case_id", "status", "start_on", "end_on")
-BALANCE_FIELDS = ("case_id", "monthly_obligation", "current_due_month", "current_paid_month", "unassigned_arrears",
-                  "assigned_arrears", "total_arrears", "last_payment_on", "last_payment_amount", "delinquent_since",
-                  "months_in_arrears", "current_month", "last_collected_on")
-COLLECTION_FIELDS = ("id", "source_reference", "case_id", "case_number_received", "amount", "received_on",
-                     "collected_on", "source", "status", "hold_reason", "overpayment_policy", "received_via",
-                     "content_hash")
-ENTRY_FIELDS = ("case_id", "entry_type", "obligation_id", "obligation_kind", "bucket", "amount", "due_on", "posted_on",
-                "collection_id", "description")
+BALANCE_FIELDS = (
+    "case_id",
+    "monthly_obligation",
+    "current_due_month",
+    "current_paid_month",
+    "unassigned_arrears",
+    "assigned_arrears",
+    "total_arrears",
+    "last_payment_on",
+    "last_payment_amount",
+    "delinquent_since",
+    "months_in_arrears",
+    "current_month",
+    "last_collected_on",
+)
+COLLECTION_FIELDS = (
+    "id",
+    "source_reference",
+    "case_id",
+    "case_number_received",
+    "amount",
+    "received_on",
+    "collected_on",
+    "source",
+    "status",
+    "hold_reason",
+    "overpayment_policy",
+    "received_via",
+    "content_hash",
+)
+ENTRY_FIELDS = (
+    "case_id",
+    "entry_type",
+    "obligation_id",
+    "obligation_kind",
+    "bucket",
+    "amount",
+    "due_on",
+    "posted_on",
+    "collection_id",
+    "description",
+)
 ALLOCATION_FIELDS = ("collection_id", "case_id", "bucket", "payee", "amount", "allocated_on", "obligation_kind")
-DISBURSEMENT_FIELDS = ("case_id", "collection_id", "payee", "amount", "received_on", "due_by", "disbursed_on",
-                       "status", "is_late")
+DISBURSEMENT_FIELDS = (
+    "case_id",
+    "collection_id",
+    "payee",
+    "amount",
+    "received_on",
+    "due_by",
+    "disbursed_on",
+    "status",
+    "is_late",
+)
 EVENT_FIELDS = ("case_id", "verb", "actor_label", "summary", "data")
 # The tables a large load fills: their secondary indexes and constraints are built once at the end.
-LOADED = (Person, Case, CaseParticipant, Address, Employment, LocateAttempt, SupportOrder, Obligation, AssistanceSpell,
-          CaseBalance, Collection, LedgerEntry, Allocation, Disbursement, DomainEvent)
+LOADED = (
+    Person,
+    Case,
+    CaseParticipant,
+    Address,
+    Employment,
+    LocateAttempt,
+    SupportOrder,
+    Obligation,
+    AssistanceSpell,
+    CaseBalance,
+    Collection,
+    LedgerEntry,
+    Allocation,
+    Disbursement,
+    DomainEvent,
+)
 REBUILD_FROM = 50000  # cases: from this size (and at least the office's size) a load rebuilds indexes
 
 # Payer profiles (weights): steady 45% (pays the month's support, sometimes a little extra),
@@ -159,8 +380,12 @@ PROFILE_WEIGHTS: tuple[int, ...] = tuple(weight for _, weight in PROFILES)
 CENT = Decimal("0.01")
 # Monthly equivalents exactly as balances_refresh_obligation computes them in PostgreSQL
 # (numeric 52.0 / 12 and 26.0 / 12), rounded half away from zero like ROUND(numeric, 2).
-MONTHLY_FACTOR = {Frequency.MONTHLY: Decimal(1), Frequency.WEEKLY: Decimal("4.3333333333333333"),
-                  Frequency.BIWEEKLY: Decimal("2.1666666666666667"), Frequency.SEMIMONTHLY: Decimal(2)}
+MONTHLY_FACTOR = {
+    Frequency.MONTHLY: Decimal(1),
+    Frequency.WEEKLY: Decimal("4.3333333333333333"),
+    Frequency.BIWEEKLY: Decimal("2.1666666666666667"),
+    Frequency.SEMIMONTHLY: Decimal(2),
+}
 
 
 @dataclass
@@ -180,9 +405,12 @@ def _money(rng: random.Random, low: int, high: int, step: int = 5) -> Decimal:
 def _next_number(prefix: str) -> int:
     """One past the highest numeric case number of ``prefix`` (``NY-000123``): numbers of another
     shape (a bench's ``NY-B96405034``) are skipped, and a longer number is a higher one."""
-    highest = (Case.objects.filter(case_number__regex=rf"^{prefix}-[0-9]+$")
-               .order_by(Length("case_number").desc(), "-case_number")
-               .values_list("case_number", flat=True).first())
+    highest = (
+        Case.objects.filter(case_number__regex=rf"^{prefix}-[0-9]+$")
+        .order_by(Length("case_number").desc(), "-case_number")
+        .values_list("case_number", flat=True)
+        .first()
+    )
     return int(highest.split("-", 1)[1]) + 1 if highest else 1
 
 
@@ -236,12 +464,12 @@ class _Office:
         self.number = _next_number(self.jurisdiction)
         self.ssn_next = _next_ssn()
         self.workers: dict[str, list] = {}
-        for user_id, county in get_user_model().objects.filter(groups__name="caseworker", is_active=True).values_list(
-                "id", "county"):
+        for user_id, county in (
+            get_user_model().objects.filter(groups__name="caseworker", is_active=True).values_list("id", "county")
+        ):
             self.workers.setdefault(county or "", []).append(user_id)
         self.employer_ids: list[int] = []
-        self.counts = {"cases": 0, "people": 0, "orders": 0, "charges": 0, "collections": 0, "entries": 0,
-                       "spells": 0}
+        self.counts = {"cases": 0, "people": 0, "orders": 0, "charges": 0, "collections": 0, "entries": 0, "spells": 0}
         self.first_case_id: int | None = None
         self.last_case_id: int | None = None
         self._due_by: dict[date, date] = {}
@@ -254,17 +482,23 @@ class _Office:
     def employers(self, cases: int) -> None:
         rng, cities, jurisdiction = self.rng, self.cities, self.jurisdiction
         rows = [
-            (f"{rng.choice(EMPLOYER_WORDS)} {rng.choice(EMPLOYER_KINDS)} {i + 1}",
-             f"{rng.randint(10, 99)}{rng.randint(1000000, 9999999)}",
-             f"{rng.randint(1, 999)} {rng.choice(STREETS)}", cities[i % len(cities)][0],
-             jurisdiction, f"{cities[i % len(cities)][1]}{rng.randint(10, 99)}",
-             f"payroll{self.seed}-{i}@employer.example", f"555-01{rng.randint(10, 99)}")
+            (
+                f"{rng.choice(EMPLOYER_WORDS)} {rng.choice(EMPLOYER_KINDS)} {i + 1}",
+                f"{rng.randint(10, 99)}{rng.randint(1000000, 9999999)}",
+                f"{rng.randint(1, 999)} {rng.choice(STREETS)}",
+                cities[i % len(cities)][0],
+                jurisdiction,
+                f"{cities[i % len(cities)][1]}{rng.randint(10, 99)}",
+                f"payroll{self.seed}-{i}@employer.example",
+                f"555-01{rng.randint(10, 99)}",
+            )
             for i in range(max(5, cases // 25))
         ]
         block = IdBlock(Employer, size=len(rows))
         self.employer_ids = [block() for _ in rows]
-        rows_copy(Employer, ("id", *EMPLOYER_FIELDS), [(pk, *row) for pk, row in zip(self.employer_ids, rows,
-                                                                                    strict=True)])
+        rows_copy(
+            Employer, ("id", *EMPLOYER_FIELDS), [(pk, *row) for pk, row in zip(self.employer_ids, rows, strict=True)]
+        )
 
     # --- one chunk of cases -------------------------------------------------------------------
 
@@ -283,11 +517,19 @@ class _Office:
             first = rng.choice(FIRST_F if sex == Sex.FEMALE else FIRST_M)
             dob = today - timedelta(days=rng.randint(age_low * 365, age_high * 365))
             last = rng.choice(LAST)
-            row = {**PERSON_DEFAULTS, "first_name": first, "last_name": last, "date_of_birth": dob,
-                   "name_search": Person.search_key(first, last),
-                   "ssn": ssn, "sex": sex, "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
-                   **LANGUAGE_MIX[rng.choices(range(len(LANGUAGE_MIX)), [85, 12, 3])[0]],
-                   **Person.ssn_columns(ssn), **extra}
+            row = {
+                **PERSON_DEFAULTS,
+                "first_name": first,
+                "last_name": last,
+                "date_of_birth": dob,
+                "name_search": Person.search_key(first, last),
+                "ssn": ssn,
+                "sex": sex,
+                "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+                **LANGUAGE_MIX[rng.choices(range(len(LANGUAGE_MIX)), [85, 12, 3])[0]],
+                **Person.ssn_columns(ssn),
+                **extra,
+            }
             pk = person_id()
             people.append((pk, *(row[f] for f in PERSON_FIELDS)))
             return pk
@@ -306,39 +548,63 @@ class _Office:
                 wedlock = rng.random() < 0.4
                 extra = {"born_in_wedlock": wedlock}
                 if wedlock:
-                    extra.update(paternity_status=PaternityStatus.ESTABLISHED, paternity_established_on=dob,
-                                 paternity_method=PaternityMethod.MARITAL_PRESUMPTION)
+                    extra.update(
+                        paternity_status=PaternityStatus.ESTABLISHED,
+                        paternity_established_on=dob,
+                        paternity_method=PaternityMethod.MARITAL_PRESUMPTION,
+                    )
                 elif rng.random() < 0.75:
-                    method = rng.choices([PaternityMethod.VOLUNTARY_ACKNOWLEDGMENT, PaternityMethod.GENETIC_TEST,
-                                          PaternityMethod.COURT_ORDER], [60, 25, 15])[0]
+                    method = rng.choices(
+                        [
+                            PaternityMethod.VOLUNTARY_ACKNOWLEDGMENT,
+                            PaternityMethod.GENETIC_TEST,
+                            PaternityMethod.COURT_ORDER,
+                        ],
+                        [60, 25, 15],
+                    )[0]
                     established = min(today, dob + timedelta(days=rng.randint(0, 900)))
-                    extra.update(paternity_status=PaternityStatus.ESTABLISHED, paternity_established_on=established,
-                                 paternity_method=method)
+                    extra.update(
+                        paternity_status=PaternityStatus.ESTABLISHED,
+                        paternity_established_on=established,
+                        paternity_method=method,
+                    )
                     if method == PaternityMethod.GENETIC_TEST:
-                        extra.update(genetic_test_ordered_on=established - timedelta(days=45),
-                                     genetic_test_result="positive")
+                        extra.update(
+                            genetic_test_ordered_on=established - timedelta(days=45), genetic_test_result="positive"
+                        )
                 else:
                     extra.update(paternity_status=PaternityStatus.PENDING)
                     if rng.random() < 0.4:
                         extra.update(genetic_test_ordered_on=today - timedelta(days=rng.randint(5, 120)))
                 first = rng.choice(FIRST_F + FIRST_M)
-                row = {**PERSON_DEFAULTS, "first_name": first, "last_name": ncp_last, "date_of_birth": dob,
-                       "name_search": Person.search_key(first, ncp_last),
-                       "sex": Sex.FEMALE if first in FIRST_F else Sex.MALE, **extra}
+                row = {
+                    **PERSON_DEFAULTS,
+                    "first_name": first,
+                    "last_name": ncp_last,
+                    "date_of_birth": dob,
+                    "name_search": Person.search_key(first, ncp_last),
+                    "sex": Sex.FEMALE if first in FIRST_F else Sex.MALE,
+                    **extra,
+                }
                 pk = person_id()
                 people.append((pk, *(row[f] for f in PERSON_FIELDS)))
                 roles.append((ParticipantRole.CHILD, pk))
             applied = today - timedelta(days=rng.randint(10, 6 * 365))
-            opened = min(today, applied + timedelta(days=rng.choices([rng.randint(1, 20), rng.randint(21, 40)],
-                                                                     [93, 7])[0]))
+            opened = min(
+                today, applied + timedelta(days=rng.choices([rng.randint(1, 20), rng.randint(21, 40)], [93, 7])[0])
+            )
             closed = rng.random() < 0.08
             has_order = not closed and rng.random() < 0.75
             located = has_order or rng.random() < 0.55
             status_today = rng.choices(AssistanceStatus.values, [15, 35, 50])[0]
             fields = {
-                "case_number": f"{jurisdiction}-{self.number:06d}", "county": county, "jurisdiction": jurisdiction,
+                "case_number": f"{jurisdiction}-{self.number:06d}",
+                "county": county,
+                "jurisdiction": jurisdiction,
                 "assistance_status": status_today,
-                "application_received_on": applied, "opened_on": opened, "stage_changed_on": opened,
+                "application_received_on": applied,
+                "opened_on": opened,
+                "stage_changed_on": opened,
                 "caseworker_id": self.worker_for(county),
                 "locate_needed_on": None if located and has_order else opened,
                 "ncp_located_on": opened + timedelta(days=rng.randint(5, 120)) if located else None,
@@ -347,10 +613,20 @@ class _Office:
             if fields["ncp_located_on"] and fields["ncp_located_on"] > today:
                 fields["ncp_located_on"] = today
             if closed:
-                reason = rng.choice([ClosureReason.RECIPIENT_REQUEST, ClosureReason.LOCATION_UNKNOWN,
-                                     ClosureReason.NO_ORDER_LOW_ARREARS, ClosureReason.RECIPIENT_UNREACHABLE])
-                fields.update(status=CaseStatus.CLOSED, stage=CaseStage.CLOSED, closure_reason=reason,
-                              closed_on=min(today, opened + timedelta(days=rng.randint(60, 900))))
+                reason = rng.choice(
+                    [
+                        ClosureReason.RECIPIENT_REQUEST,
+                        ClosureReason.LOCATION_UNKNOWN,
+                        ClosureReason.NO_ORDER_LOW_ARREARS,
+                        ClosureReason.RECIPIENT_UNREACHABLE,
+                    ]
+                )
+                fields.update(
+                    status=CaseStatus.CLOSED,
+                    stage=CaseStage.CLOSED,
+                    closure_reason=reason,
+                    closed_on=min(today, opened + timedelta(days=rng.randint(60, 900))),
+                )
             elif has_order:
                 fields["stage"] = CaseStage.ENFORCEMENT
             elif located:
@@ -361,8 +637,11 @@ class _Office:
                 fields["locate_needed_on"] = today - timedelta(days=rng.randint(1, 400))
             if rng.random() < 0.06:
                 role = rng.choice([InterstateRole.INITIATING, InterstateRole.RESPONDING])
-                fields.update(interstate_role=role, other_state=rng.choice(OTHER_STATES),
-                              other_state_case_id=f"X{rng.randint(100000, 999999)}")
+                fields.update(
+                    interstate_role=role,
+                    other_state=rng.choice(OTHER_STATES),
+                    other_state_case_id=f"X{rng.randint(100000, 999999)}",
+                )
                 if role == InterstateRole.INITIATING:
                     fields["interstate_needed_on"] = opened
                     if rng.random() < 0.8:
@@ -379,18 +658,46 @@ class _Office:
                 participants.append((pk, person_pk, role))
                 if role != ParticipantRole.CHILD:
                     city, zip3 = rng.choice(self.cities)
-                    addresses.append((person_pk, f"{rng.randint(1, 9999)} {rng.choice(STREETS)}", city,
-                                      jurisdiction, f"{zip3}{rng.randint(10, 99)}", applied, "application"))
+                    addresses.append(
+                        (
+                            person_pk,
+                            f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
+                            city,
+                            jurisdiction,
+                            f"{zip3}{rng.randint(10, 99)}",
+                            applied,
+                            "application",
+                        )
+                    )
             if rng.random() < 0.6:
-                employments.append((ncp, rng.choice(self.employer_ids), today - timedelta(days=rng.randint(30, 3000)),
-                                    _money(rng, 1800, 9000, 50)))
+                employments.append(
+                    (
+                        ncp,
+                        rng.choice(self.employer_ids),
+                        today - timedelta(days=rng.randint(30, 3000)),
+                        _money(rng, 1800, 9000, 50),
+                    )
+                )
             if fields["stage"] == CaseStage.LOCATE:
                 for k in range(rng.randint(0, 3)):
-                    locates.append((pk, ncp, rng.choice(LocateSource.values),
-                                    min(today, fields["locate_needed_on"] + timedelta(days=10 + 90 * k)),
-                                    LocateResult.NOT_FOUND))
-            events.append((pk, "case.opened", f"generate_office seed {self.seed}",
-                           f"Case {fields['case_number']} opened (generated)", {"generated": True}))
+                    locates.append(
+                        (
+                            pk,
+                            ncp,
+                            rng.choice(LocateSource.values),
+                            min(today, fields["locate_needed_on"] + timedelta(days=10 + 90 * k)),
+                            LocateResult.NOT_FOUND,
+                        )
+                    )
+            events.append(
+                (
+                    pk,
+                    "case.opened",
+                    f"generate_office seed {self.seed}",
+                    f"Case {fields['case_number']} opened (generated)",
+                    {"generated": True},
+                )
+            )
             plans.append((pk, fields, ncp, has_order))
 
         orders, obligations, by_case = self._orders(plans)
@@ -406,11 +713,24 @@ class _Office:
             spells_of: dict[int, list] = {}
             for case_pk, *spell in spells:
                 spells_of.setdefault(case_pk, []).append(tuple(spell))
-            ledger_cases = [_Case(pk, fields["case_number"], jurisdiction, children_of[pk],
-                                  fields["assistance_status"], spells_of.get(pk, []), by_case.get(pk, []))
-                            for pk, fields, _ncp, _has_order in plans]
-            self._ledger(ledger_cases, open_ids={pk for pk, fields, _n, _h in plans
-                                                 if fields.get("status", CaseStatus.OPEN) == CaseStatus.OPEN})
+            ledger_cases = [
+                _Case(
+                    pk,
+                    fields["case_number"],
+                    jurisdiction,
+                    children_of[pk],
+                    fields["assistance_status"],
+                    spells_of.get(pk, []),
+                    by_case.get(pk, []),
+                )
+                for pk, fields, _ncp, _has_order in plans
+            ]
+            self._ledger(
+                ledger_cases,
+                open_ids={
+                    pk for pk, fields, _n, _h in plans if fields.get("status", CaseStatus.OPEN) == CaseStatus.OPEN
+                },
+            )
             for ob in (ob for items in by_case.values() for ob in items):
                 obligations[ob.index] = (*obligations[ob.index][:7], ob.accrued)
         rows_copy(SupportOrder, ORDER_FIELDS, orders)
@@ -431,13 +751,18 @@ class _Office:
         it after the case opened."""
         rng, today = self.rng, self.today
         span = (today - opened).days
-        changes = span > 60 and ((status_today == AssistanceStatus.FORMER and rng.random() < 0.5)
-                                 or (status_today == AssistanceStatus.CURRENT and rng.random() < 0.2))
+        changes = span > 60 and (
+            (status_today == AssistanceStatus.FORMER and rng.random() < 0.5)
+            or (status_today == AssistanceStatus.CURRENT and rng.random() < 0.2)
+        )
         if not changes:
             return [(status_today, opened, None)]
         change = opened + timedelta(days=rng.randint(30, span - 1))
-        before = AssistanceStatus.CURRENT if status_today == AssistanceStatus.FORMER else rng.choice(
-            [AssistanceStatus.NEVER, AssistanceStatus.FORMER])
+        before = (
+            AssistanceStatus.CURRENT
+            if status_today == AssistanceStatus.FORMER
+            else rng.choice([AssistanceStatus.NEVER, AssistanceStatus.FORMER])
+        )
         return [(before, opened, change - timedelta(days=1)), (status_today, change, None)]
 
     def _orders(self, plans) -> tuple[list[tuple], list[tuple], dict[int, list]]:
@@ -448,10 +773,13 @@ class _Office:
         obligations: list[tuple] = []
         by_case: dict[int, list[_Obligation]] = {}
 
-        def add(case_pk: int, order_pk: int, active: bool, monthly: Decimal, frequency: str, start: date,
-                end: date | None) -> None:
-            per_due = (monthly / {"monthly": 1, "biweekly": Decimal(26) / 12, "weekly": Decimal(52) / 12,
-                                  "semimonthly": 2}[frequency]).quantize(Decimal("0.01"))
+        def add(
+            case_pk: int, order_pk: int, active: bool, monthly: Decimal, frequency: str, start: date, end: date | None
+        ) -> None:
+            per_due = (
+                monthly
+                / {"monthly": 1, "biweekly": Decimal(26) / 12, "weekly": Decimal(52) / 12, "semimonthly": 2}[frequency]
+            ).quantize(Decimal("0.01"))
             accrued = before if start <= before and self.ledger else None
             if end is not None and accrued is not None and end < accrued:
                 accrued = end
@@ -476,14 +804,17 @@ class _Office:
             court = "" if kind == OrderKind.ADMINISTRATIVE else f"{fields['county']} County Family Court"
             number = f"G{seed}-{fields['case_number']}"
             monthly = _money(rng, 150, 1300)
-            frequency = rng.choices([Frequency.MONTHLY, Frequency.BIWEEKLY, Frequency.WEEKLY, Frequency.SEMIMONTHLY],
-                                    [60, 20, 15, 5])[0]
+            frequency = rng.choices(
+                [Frequency.MONTHLY, Frequency.BIWEEKLY, Frequency.WEEKLY, Frequency.SEMIMONTHLY], [60, 20, 15, 5]
+            )[0]
             if modified:
                 change = issued + timedelta(days=rng.randint(365, (today - issued).days))
                 change = month_start(change) if month_start(change) > issued else change
                 first, second = order_id(), order_id()
-                orders += [(first, case_pk, number, kind, court, issued, issued, 1, OrderStatus.SUPERSEDED, None),
-                           (second, case_pk, number, kind, court, change, change, 2, OrderStatus.ACTIVE, first)]
+                orders += [
+                    (first, case_pk, number, kind, court, issued, issued, 1, OrderStatus.SUPERSEDED, None),
+                    (second, case_pk, number, kind, court, change, change, 2, OrderStatus.ACTIVE, first),
+                ]
                 add(case_pk, first, False, monthly, frequency, issued, change - timedelta(days=1))
                 add(case_pk, second, True, _money(rng, 150, 1300), frequency, change, None)
             else:
@@ -498,15 +829,17 @@ class _Office:
         due = self._due_by.get(received_on)
         if due is None:
             due = self._due_by[received_on] = add_business_days(
-                received_on, disburse_within_business_days(received_on), self.jurisdiction)
+                received_on, disburse_within_business_days(received_on), self.jurisdiction
+            )
         return due
 
     def _pass_through_of(self, children: int, month: date) -> Decimal:
         key = (children, month)
         limit = self._pass_through.get(key)
         if limit is None:
-            limit = self._pass_through[key] = rules.pass_through_limit(jurisdiction=self.jurisdiction,
-                                                                       children=children, on=month)
+            limit = self._pass_through[key] = rules.pass_through_limit(
+                jurisdiction=self.jurisdiction, children=children, on=month
+            )
         return limit
 
     def _ledger(self, cases: list[_Case], *, open_ids: set[int]) -> None:
@@ -520,8 +853,9 @@ class _Office:
             if case.id in open_ids and case.obligations:
                 balances.append(self._case_history(case, out))
             else:  # no order (or closed): a balance row of zeros, as balances_ensure makes it
-                balances.append((case.id, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, None, None, None, ZERO,
-                                 month_start(self.today), None))
+                balances.append(
+                    (case.id, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, None, None, None, ZERO, month_start(self.today), None)
+                )
         rows_copy(CaseBalance, BALANCE_FIELDS, balances)
         rows_copy(Collection, COLLECTION_FIELDS, collections)
         rows_copy(LedgerEntry, ENTRY_FIELDS, entries)
@@ -546,24 +880,61 @@ class _Office:
         new_id = self.ids[Collection]
         for month in self.month_list:
             last_day = min(next_month(month) - timedelta(days=1), today)
-            monthly = sum(((ob.amount * MONTHLY_FACTOR[ob.frequency]).quantize(CENT, ROUND_HALF_UP)
-                           for ob in case.obligations
-                           if ob.active and ob.kind in CURRENT_KINDS and ob.start_on <= last_day
-                           and (ob.end_on is None or ob.end_on >= last_day)), ZERO)
+            monthly = sum(
+                (
+                    (ob.amount * MONTHLY_FACTOR[ob.frequency]).quantize(CENT, ROUND_HALF_UP)
+                    for ob in case.obligations
+                    if ob.active
+                    and ob.kind in CURRENT_KINDS
+                    and ob.start_on <= last_day
+                    and (ob.end_on is None or ob.end_on >= last_day)
+                ),
+                ZERO,
+            )
             if current_month is not None and current_month < month:
                 # The roll (balances_roll): unpaid current support becomes arrears, assigned when a
                 # current assistance spell overlaps the month closed out (42 USC 608(a)(3)).
                 unpaid = due - paid
                 if unpaid > 0:
-                    on_assistance = any(status == AssistanceStatus.CURRENT and start < next_month(current_month)
-                                        and (end is None or end >= current_month)
-                                        for status, start, end in case.spells) if case.spells else (
-                        case.status_today == AssistanceStatus.CURRENT)
+                    on_assistance = (
+                        any(
+                            status == AssistanceStatus.CURRENT
+                            and start < next_month(current_month)
+                            and (end is None or end >= current_month)
+                            for status, start, end in case.spells
+                        )
+                        if case.spells
+                        else (case.status_today == AssistanceStatus.CURRENT)
+                    )
                     bucket = Bucket.ARREARS_ASSIGNED if on_assistance else Bucket.ARREARS_UNASSIGNED
-                    entries.append((case.id, EntryType.ADJUSTMENT, None, "", Bucket.CURRENT, -unpaid, None, month, None,
-                                    "Unpaid current support becomes arrears"))
-                    entries.append((case.id, EntryType.ADJUSTMENT, None, "", bucket, unpaid, None, month, None,
-                                    "Unpaid current support becomes arrears"))
+                    entries.append(
+                        (
+                            case.id,
+                            EntryType.ADJUSTMENT,
+                            None,
+                            "",
+                            Bucket.CURRENT,
+                            -unpaid,
+                            None,
+                            month,
+                            None,
+                            "Unpaid current support becomes arrears",
+                        )
+                    )
+                    entries.append(
+                        (
+                            case.id,
+                            EntryType.ADJUSTMENT,
+                            None,
+                            "",
+                            bucket,
+                            unpaid,
+                            None,
+                            month,
+                            None,
+                            "Unpaid current support becomes arrears",
+                        )
+                    )
                     if on_assistance:
                         assigned += unpaid
                     else:
@@ -573,15 +944,17 @@ class _Office:
             for ob in case.obligations:
                 if not (ob.active or ob.end_on) or ob.start_on > last_day:
                     continue
-                dates = due_dates(frequency=ob.frequency, start_on=ob.start_on, end_on=ob.end_on, after=ob.accrued,
-                                  through=last_day)
+                dates = due_dates(
+                    frequency=ob.frequency, start_on=ob.start_on, end_on=ob.end_on, after=ob.accrued, through=last_day
+                )
                 if not dates:
                     continue
                 ob.accrued = dates[-1]
                 charge_bucket: str = Bucket.CURRENT if ob.kind in CURRENT_KINDS else ""
                 for due_on in dates:
-                    entries.append((case.id, EntryType.CHARGE, ob.id, ob.kind, charge_bucket, ob.amount, due_on, due_on,
-                                    None, ""))
+                    entries.append(
+                        (case.id, EntryType.CHARGE, ob.id, ob.kind, charge_bucket, ob.amount, due_on, due_on, None, "")
+                    )
                 self.counts["charges"] += len(dates)
                 if charge_bucket:
                     due += ob.amount * len(dates)
@@ -593,28 +966,57 @@ class _Office:
             status = spell_status_in_month(case.spells, month, case.status_today)
             passed = ZERO
             for n, (received_on, amount, source) in enumerate(
-                    self._payments(rng, profile, monthly, unassigned + assigned, month, last_day)):
+                self._payments(rng, profile, monthly, unassigned + assigned, month, last_day)
+            ):
                 pass_left = ZERO
                 if status == rules.CURRENT_ASSISTANCE:
                     pass_left = max(self._pass_through_of(case.children, month) - passed, ZERO)
                 result = rules.distribute(
-                    assistance_status=status, source=source, amount=amount,
+                    assistance_status=status,
+                    source=source,
+                    amount=amount,
                     current_due=[rules.Slice(rules.CURRENT, max(due - paid, ZERO))],
-                    arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, max(unassigned, ZERO)),
-                             rules.Slice(rules.ARREARS_ASSIGNED, max(assigned, ZERO))],
+                    arrears=[
+                        rules.Slice(rules.ARREARS_UNASSIGNED, max(unassigned, ZERO)),
+                        rules.Slice(rules.ARREARS_ASSIGNED, max(assigned, ZERO)),
+                    ],
                     pass_through_available=pass_left,
                 )
                 family = ZERO
                 collection_id = new_id()
-                collections.append((
-                    collection_id, f"GEN-{seed}-{case.id}-{month:%Y%m}-{n}", case.id, case.number, amount,
-                    received_on, received_on, source, CollectionStatus.POSTED, result.held_reason,
-                    result.overpayment_policy, ReceivedVia.GENERATOR,
-                    collection_content_hash(case_number=case.number, amount=amount, received_on=received_on,
-                                            source=source),
-                ))
-                entries.append((case.id, EntryType.COLLECTION, None, "", "", amount, None, received_on, collection_id,
-                                f"Collection received {received_on}"))
+                collections.append(
+                    (
+                        collection_id,
+                        f"GEN-{seed}-{case.id}-{month:%Y%m}-{n}",
+                        case.id,
+                        case.number,
+                        amount,
+                        received_on,
+                        received_on,
+                        source,
+                        CollectionStatus.POSTED,
+                        result.held_reason,
+                        result.overpayment_policy,
+                        ReceivedVia.GENERATOR,
+                        collection_content_hash(
+                            case_number=case.number, amount=amount, received_on=received_on, source=source
+                        ),
+                    )
+                )
+                entries.append(
+                    (
+                        case.id,
+                        EntryType.COLLECTION,
+                        None,
+                        "",
+                        "",
+                        amount,
+                        None,
+                        received_on,
+                        collection_id,
+                        f"Collection received {received_on}",
+                    )
+                )
                 for line in result.lines:
                     if line.bucket == rules.CURRENT:
                         paid += line.amount
@@ -626,19 +1028,49 @@ class _Office:
                         assigned -= line.amount
                     if line.payee == rules.FAMILY:
                         family += line.amount
-                    allocations.append((collection_id, case.id, line.bucket, line.payee, line.amount, received_on,
-                                        line.obligation_kind))
-                    entries.append((case.id, EntryType.ALLOCATION, None, "", line.bucket, -line.amount, None,
-                                    received_on, collection_id, f"Allocated to {line.bucket or 'excess'} ({line.payee})"))
+                    allocations.append(
+                        (
+                            collection_id,
+                            case.id,
+                            line.bucket,
+                            line.payee,
+                            line.amount,
+                            received_on,
+                            line.obligation_kind,
+                        )
+                    )
+                    entries.append(
+                        (
+                            case.id,
+                            EntryType.ALLOCATION,
+                            None,
+                            "",
+                            line.bucket,
+                            -line.amount,
+                            None,
+                            received_on,
+                            collection_id,
+                            f"Allocated to {line.bucket or 'excess'} ({line.payee})",
+                        )
+                    )
                 if family > 0:
                     due_by = self._due_by_of(received_on)
                     late = rng.random() < 0.03
                     sent_on = due_by + timedelta(days=rng.randint(1, 4)) if late else due_by
                     pending = sent_on >= today
-                    disbursements.append((case.id, collection_id, Payee.FAMILY, family, received_on, due_by,
-                                          None if pending else sent_on,
-                                          DisbursementStatus.PENDING if pending else DisbursementStatus.SENT,
-                                          late and not pending))
+                    disbursements.append(
+                        (
+                            case.id,
+                            collection_id,
+                            Payee.FAMILY,
+                            family,
+                            received_on,
+                            due_by,
+                            None if pending else sent_on,
+                            DisbursementStatus.PENDING if pending else DisbursementStatus.SENT,
+                            late and not pending,
+                        )
+                    )
                 last_on, last_amount = received_on, amount
         total = unassigned + assigned
         if monthly > 0 and total >= monthly:  # balances_refresh_derived
@@ -646,12 +1078,26 @@ class _Office:
             months_behind = min(total / monthly, Decimal("999999.99")).quantize(CENT, ROUND_HALF_UP)
         else:
             since, months_behind = None, ZERO
-        return (case.id, monthly, due, paid, unassigned, assigned, total, last_on, last_amount, since, months_behind,
-                current_month, last_on)
+        return (
+            case.id,
+            monthly,
+            due,
+            paid,
+            unassigned,
+            assigned,
+            total,
+            last_on,
+            last_amount,
+            since,
+            months_behind,
+            current_month,
+            last_on,
+        )
 
     @staticmethod
-    def _payments(rng: random.Random, profile: str, monthly: Decimal, arrears: Decimal, month: date,
-                  last_day: date) -> list[tuple[date, Decimal, str]]:
+    def _payments(
+        rng: random.Random, profile: str, monthly: Decimal, arrears: Decimal, month: date, last_day: date
+    ) -> list[tuple[date, Decimal, str]]:
         out: list[tuple[date, Decimal, str]] = []
         days = (last_day - month).days
         if monthly > 0:
@@ -672,8 +1118,16 @@ class _Office:
         return sorted(out)
 
 
-def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = True, stdout=None,
-                    chunk: int = 10000, rebuild_indexes: bool | None = None) -> GenerateResult:
+def office_generate(
+    *,
+    cases: int,
+    seed: int,
+    months: int = 24,
+    ledger: bool = True,
+    stdout=None,
+    chunk: int = 10000,
+    rebuild_indexes: bool | None = None,
+) -> GenerateResult:
     """Add ``cases`` synthetic cases (people, employers, orders, assistance spells, locate history
     and, with ``ledger``, ``months`` months of charges, payments and their balances), ``chunk``
     cases at a time, in one transaction. ``rebuild_indexes`` (default: from ``REBUILD_FROM``
@@ -683,8 +1137,9 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
     months = max(months, 1)
     with transaction.atomic(), bulk_load():
         if rebuild_indexes is None:
-            rebuild_indexes = (connection.vendor == "postgresql" and cases >= REBUILD_FROM
-                               and cases >= Case.objects.count())
+            rebuild_indexes = (
+                connection.vendor == "postgresql" and cases >= REBUILD_FROM and cases >= Case.objects.count()
+            )
         with indexes_rebuilt(*LOADED, enabled=rebuild_indexes):
             office = _Office(seed=seed, months=months, ledger=ledger, today=today)
             office.employers(cases)
@@ -695,15 +1150,29 @@ def office_generate(*, cases: int, seed: int, months: int = 24, ledger: bool = T
                 office.chunk(size)
                 done += size
                 if stdout is not None:
-                    stdout.write(f"{done}/{cases} cases, {office.counts['entries']} ledger entries "
-                                 f"({time.perf_counter() - started:.0f} s)\n")
+                    stdout.write(
+                        f"{done}/{cases} cases, {office.counts['entries']} ledger entries "
+                        f"({time.perf_counter() - started:.0f} s)\n"
+                    )
         if not rebuild_indexes:
             tables_analyze(*LOADED)
         counts = {}
         if ledger and office.first_case_id is not None:
-            counts = {"cases": office.counts["cases"], "months": months, "charges": office.counts["charges"],
-                      "collections": office.counts["collections"], "spells": office.counts["spells"]}
-            LedgerRun.objects.create(kind=LedgerRunKind.BACKFILL, run_on=today, counts=counts,
-                                     finished_at=timezone.now())
-    return GenerateResult(office.counts["cases"], office.first_case_id, office.last_case_id, office.counts["people"],
-                          office.counts["orders"], counts)
+            counts = {
+                "cases": office.counts["cases"],
+                "months": months,
+                "charges": office.counts["charges"],
+                "collections": office.counts["collections"],
+                "spells": office.counts["spells"],
+            }
+            LedgerRun.objects.create(
+                kind=LedgerRunKind.BACKFILL, run_on=today, counts=counts, finished_at=timezone.now()
+            )
+    return GenerateResult(
+        office.counts["cases"],
+        office.first_case_id,
+        office.last_case_id,
+        office.counts["people"],
+        office.counts["orders"],
+        counts,
+    )

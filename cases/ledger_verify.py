@@ -44,12 +44,22 @@ def ledger_differences(*, case_range: tuple[int, int] | None = None) -> list[Dif
         case_id: money(total or 0)
         for case_id, total in entries.filter(
             entry_type=EntryType.CHARGE, bucket=Bucket.CURRENT, due_on__gte=F("case__balance__current_month")
-        ).values_list("case_id").annotate(s=Sum("amount")).order_by()
+        )
+        .values_list("case_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
     }
     differences = []
     seen = set()
-    for row in balances.values_list("case_id", "case__case_number", "current_due_month", "current_paid_month",
-                                    "unassigned_arrears", "assigned_arrears", "total_arrears").order_by("case_id"):
+    for row in balances.values_list(
+        "case_id",
+        "case__case_number",
+        "current_due_month",
+        "current_paid_month",
+        "unassigned_arrears",
+        "assigned_arrears",
+        "total_arrears",
+    ).order_by("case_id"):
         case_id, number, due, paid, unassigned, assigned, total = row
         seen.add(case_id)
         sums = by_bucket.get(case_id, {})
@@ -58,12 +68,17 @@ def ledger_differences(*, case_range: tuple[int, int] | None = None) -> list[Dif
             "assigned_arrears": (assigned, sums.get(Bucket.ARREARS_ASSIGNED, ZERO)),
             "current_unpaid": (due - paid, sums.get(Bucket.CURRENT, ZERO)),
             "current_due_month": (due, due_now.get(case_id, ZERO)),
-            "total_arrears": (total, sums.get(Bucket.ARREARS_UNASSIGNED, ZERO) + sums.get(Bucket.ARREARS_ASSIGNED, ZERO)),
+            "total_arrears": (
+                total,
+                sums.get(Bucket.ARREARS_UNASSIGNED, ZERO) + sums.get(Bucket.ARREARS_ASSIGNED, ZERO),
+            ),
         }
         for figure, (stored, recomputed) in expected.items():
             if money(stored) != money(recomputed):
                 differences.append(Difference(case_id, number, figure, money(stored), money(recomputed)))
     for case_id in sorted(set(by_bucket) - seen):
         if any(by_bucket[case_id].values()):
-            differences.append(Difference(case_id, "", "balance_row_missing", ZERO, sum(by_bucket[case_id].values(), ZERO)))
+            differences.append(
+                Difference(case_id, "", "balance_row_missing", ZERO, sum(by_bucket[case_id].values(), ZERO))
+            )
     return differences

@@ -37,8 +37,18 @@ def home_cards(request) -> list[HomeCard]:
     caseload = reverse("cases:case_list")
     return [
         HomeCard("My open cases", str(mine.count()), caseload + "?status=open"),
-        HomeCard("Overdue deadlines", str(overdue), caseload + "?status=open&deadline=overdue",
-                 note="Federal timeframes (45 CFR 303)", tone="danger" if overdue else "secondary"),
-        HomeCard("Open work items", str(items.count()), reverse("cases:workitem_list"),
-                 note=f"{items_overdue} overdue" if items_overdue else "", tone="warning" if items_overdue else "secondary"),
+        HomeCard(
+            "Overdue deadlines",
+            str(overdue),
+            caseload + "?status=open&deadline=overdue",
+            note="Federal timeframes (45 CFR 303)",
+            tone="danger" if overdue else "secondary",
+        ),
+        HomeCard(
+            "Open work items",
+            str(items.count()),
+            reverse("cases:workitem_list"),
+            note=f"{items_overdue} overdue" if items_overdue else "",
+            tone="warning" if items_overdue else "secondary",
+        ),
     ]

@@ -55,8 +55,11 @@ def name_similarity(first_a: str, last_a: str, first_b: str, last_b: str) -> flo
 
 
 def is_probable_match(a: Person, b: Person) -> bool:
-    return (a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
-            and name_similarity(a.first_name, a.last_name, b.first_name, b.last_name) >= NAME_SIMILARITY)
+    return (
+        a.date_of_birth is not None
+        and a.date_of_birth == b.date_of_birth
+        and name_similarity(a.first_name, a.last_name, b.first_name, b.last_name) >= NAME_SIMILARITY
+    )
 
 
 @dataclass
@@ -74,8 +77,9 @@ def _live_people():
     return Person.objects.filter(merged_into__isnull=True)
 
 
-def person_matches(*, first_name: str, last_name: str, date_of_birth: date | None, ssn: str = "",
-                   exclude_ids: Iterable[int] = ()) -> Matches:
+def person_matches(
+    *, first_name: str, last_name: str, date_of_birth: date | None, ssn: str = "", exclude_ids: Iterable[int] = ()
+) -> Matches:
     """The existing people this entry may be: at most two queries, whatever the office's size."""
     exclude = set(exclude_ids)
     exact = None
@@ -86,8 +90,11 @@ def person_matches(*, first_name: str, last_name: str, date_of_birth: date | Non
         candidates = _live_people().filter(date_of_birth=date_of_birth).exclude(pk__in=exclude)
         if exact is not None:
             candidates = candidates.exclude(pk=exact.pk)
-        probable = [p for p in candidates.order_by("last_name", "first_name", "pk")
-                    if name_similarity(first_name, last_name, p.first_name, p.last_name) >= NAME_SIMILARITY]
+        probable = [
+            p
+            for p in candidates.order_by("last_name", "first_name", "pk")
+            if name_similarity(first_name, last_name, p.first_name, p.last_name) >= NAME_SIMILARITY
+        ]
     return Matches(exact=exact, probable=probable)
 
 
@@ -101,11 +108,18 @@ class DuplicatePair:
 def duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
     """Probable duplicate pairs in the office (same SSN, or same birth date and similar name)."""
     pairs: dict[tuple[int, int], str] = {}
-    shared_ssn = (_live_people().exclude(ssn_index="").values("ssn_index").annotate(n=Count("pk"))
-                  .filter(n__gt=1).values("ssn_index"))
+    shared_ssn = (
+        _live_people()
+        .exclude(ssn_index="")
+        .values("ssn_index")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("ssn_index")
+    )
     by_index: dict[str, list[int]] = defaultdict(list)
-    for index, pk in (_live_people().filter(ssn_index__in=shared_ssn).order_by("ssn_index", "pk")
-                      .values_list("ssn_index", "pk")):
+    for index, pk in (
+        _live_people().filter(ssn_index__in=shared_ssn).order_by("ssn_index", "pk").values_list("ssn_index", "pk")
+    ):
         by_index[index].append(pk)
     for ids in by_index.values():
         for other in ids[1:]:
@@ -140,12 +154,17 @@ def _same_birth_candidate_pairs() -> Iterable[tuple[Person, Person]]:
             yield people[a], people[b]
         return
     by_birth: dict[date, list[Person]] = defaultdict(list)
-    shared = (_live_people().exclude(date_of_birth=None).values("date_of_birth")
-              .annotate(n=Count("pk")).filter(n__gt=1)
-              .values("date_of_birth"))
+    shared = (
+        _live_people()
+        .exclude(date_of_birth=None)
+        .values("date_of_birth")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("date_of_birth")
+    )
     for person in _live_people().filter(date_of_birth__in=shared).order_by("date_of_birth", "pk"):
         by_birth[person.date_of_birth].append(person)
     for group in by_birth.values():
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 yield a, b

@@ -84,9 +84,12 @@ def _payor_protected(collection) -> bool:
     """A collection's employer locates its payor (the case's NCP): withheld when the NCP has the FVI."""
     from .choices import ParticipantRole
 
-    return bool(collection.case_id) and Person.objects.filter(
-        participations__case_id=collection.case_id, participations__role=ParticipantRole.NCP,
-        family_violence=True).exists()
+    return (
+        bool(collection.case_id)
+        and Person.objects.filter(
+            participations__case_id=collection.case_id, participations__role=ParticipantRole.NCP, family_violence=True
+        ).exists()
+    )
 
 
 def withheld_fields(obj: Model) -> tuple[str, ...]:
@@ -126,8 +129,11 @@ def mailing_address(person: Person) -> Address | None:
     arrangement instead). An address mail came back from (``undeliverable_on``) is not used."""
     if not whereabouts_shown(person):
         return None
-    return (person.addresses.filter(valid_to__isnull=True, undeliverable_on__isnull=True)
-            .order_by("-valid_from", "-id").first())
+    return (
+        person.addresses.filter(valid_to__isnull=True, undeliverable_on__isnull=True)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -158,14 +164,29 @@ def person_card(*, person: Person, user=None) -> PersonCard:
     if not whereabouts_shown(person, user=user):
         return PersonCard(person=person, protected=True)
     return PersonCard(
-        person=person, protected=False, phone=person.phone, email=person.email,
+        person=person,
+        protected=False,
+        phone=person.phone,
+        email=person.email,
         addresses=list(person.addresses.all()),
         employments=list(person.employments.select_related("employer")),
     )
 
 
 __all__ = [
-    "PERSON_WHEREABOUTS_FIELDS", "WHEREABOUTS_MODELS", "WHEREABOUTS_TEXT_FIELDS", "WITHHELD", "PersonCard",
-    "locate_notes", "mailing_address", "person_card", "protected_q", "protects", "redact_person_data",
-    "visible_addresses", "visible_employments", "whereabouts_shown", "withheld_fields",
+    "PERSON_WHEREABOUTS_FIELDS",
+    "WHEREABOUTS_MODELS",
+    "WHEREABOUTS_TEXT_FIELDS",
+    "WITHHELD",
+    "PersonCard",
+    "locate_notes",
+    "mailing_address",
+    "person_card",
+    "protected_q",
+    "protects",
+    "redact_person_data",
+    "visible_addresses",
+    "visible_employments",
+    "whereabouts_shown",
+    "withheld_fields",
 ]

@@ -3,10 +3,25 @@
 from core.schedules import Schedule
 
 SCHEDULES = [
-    Schedule("Accrue charges", "cases.accrue_charges", minute="15", hour="1",
-             description="Charges for every obligation due date up to today; idempotent."),
-    Schedule("Disbursement sweep", "cases.sweep_disbursements", minute="0", hour="6",
-             description="Flags family disbursements past 2 business days (42 USC 654b(c))."),
-    Schedule("Locate repeats due", "cases.locate_due_sweep", minute="30", hour="5",
-             description="Work item for each unlocated NCP whose quarterly locate attempt is due (45 CFR 303.3(b)(3))."),
+    Schedule(
+        "Accrue charges",
+        "cases.accrue_charges",
+        minute="15",
+        hour="1",
+        description="Charges for every obligation due date up to today; idempotent.",
+    ),
+    Schedule(
+        "Disbursement sweep",
+        "cases.sweep_disbursements",
+        minute="0",
+        hour="6",
+        description="Flags family disbursements past 2 business days (42 USC 654b(c)).",
+    ),
+    Schedule(
+        "Locate repeats due",
+        "cases.locate_due_sweep",
+        minute="30",
+        hour="5",
+        description="Work item for each unlocated NCP whose quarterly locate attempt is due (45 CFR 303.3(b)(3)).",
+    ),
 ]

@@ -35,8 +35,19 @@ MAX_QUERY = 100
 MAX_WORDS = 4
 
 # Dates of birth as people type them (US order first: 03/04/1990 is March 4).
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y", "%Y/%m/%d", "%b %d %Y", "%B %d %Y",
-                "%d %b %Y", "%d %B %Y", "%m%d%Y")
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%m-%d-%Y",
+    "%m.%d.%Y",
+    "%m/%d/%y",
+    "%Y/%m/%d",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%m%d%Y",
+)
 SSN_LAST4_RE = re.compile(r"^(?:(?:\*{3}|x{3})-?(?:\*{2}|x{2})-?|ssn:?\s*)?(\d{4})$", re.IGNORECASE)
 
 
@@ -100,9 +111,11 @@ def _limited(queryset) -> tuple[list, bool]:
 
 def _cases(queryset: QuerySet[Case]) -> QuerySet[Case]:
     participants = CaseParticipant.objects.select_related("person").order_by("role", "id")
-    return (queryset.select_related("balance", "caseworker")
-            .prefetch_related(Prefetch("participants", queryset=participants))
-            .order_by("case_number"))
+    return (
+        queryset.select_related("balance", "caseworker")
+        .prefetch_related(Prefetch("participants", queryset=participants))
+        .order_by("case_number")
+    )
 
 
 def _people(queryset: QuerySet[Person]) -> QuerySet[Person]:
@@ -154,9 +167,12 @@ def search(*, user, query: str) -> SearchResults:
 
     # A payment reference (the source's own reference, or the batch it came in).
     if len(text) >= 4 and " " not in text:
-        payments = (Collection.objects.filter(case__in=cases)
-                    .filter(Q(source_reference__iexact=text) | Q(batch_reference__iexact=text))
-                    .select_related("case").order_by("-received_on", "-id"))
+        payments = (
+            Collection.objects.filter(case__in=cases)
+            .filter(Q(source_reference__iexact=text) | Q(batch_reference__iexact=text))
+            .select_related("case")
+            .order_by("-received_on", "-id")
+        )
         rows, more = _limited(payments)
         if rows:
             results.read_as.append("payment_reference")
@@ -175,9 +191,12 @@ def search(*, user, query: str) -> SearchResults:
         # FVI person (an employer locates them during the working day).
         if len(text) >= 3:
             employers = Employer.objects.filter(name__icontains=text)
-            employed = (visible_employments()
-                        .filter(employer__in=employers, ended_on__isnull=True, person__in=people)
-                        .select_related("employer", "person").order_by("employer__name", "person__last_name", "id"))
+            employed = (
+                visible_employments()
+                .filter(employer__in=employers, ended_on__isnull=True, person__in=people)
+                .select_related("employer", "person")
+                .order_by("employer__name", "person__last_name", "id")
+            )
             rows, more = _limited(employed)
             if rows:
                 results.read_as.append("employer")

@@ -39,7 +39,9 @@ class SearchView(PermissionMixin, TemplateView):
                 if group.kind == "employers":
                     found.update({e.person.pk: e.person for e in group.rows})
             access_log_record(
-                kind="sensitive_read", request=self.request, fields=sensitive,
+                kind="sensitive_read",
+                request=self.request,
+                fields=sensitive,
                 detail={"search": sensitive, "person_ids": sorted(found), "matches": len(found)},
             )
         context.update({"q": results.query, "results": results, "error": ""})
@@ -61,8 +63,13 @@ class PersonView(PermissionMixin, TemplateView):
         person = visible_people(user).filter(pk=self.kwargs["person_id"]).first()
         if person is None:
             if Person.objects.filter(pk=self.kwargs["person_id"]).exists():
-                access_log_record(kind="access_denied", request=self.request, obj=Person(pk=self.kwargs["person_id"]),
-                                  outcome="denied", detail={"reason": "no case of this person is in the user's scope"})
+                access_log_record(
+                    kind="access_denied",
+                    request=self.request,
+                    obj=Person(pk=self.kwargs["person_id"]),
+                    outcome="denied",
+                    detail={"reason": "no case of this person is in the user's scope"},
+                )
             raise Http404("No such person.")
         cases = visible_cases(user)
         participations = list(
@@ -72,19 +79,31 @@ class PersonView(PermissionMixin, TemplateView):
         )
         for p in participations:
             p.case_balance = getattr(p.case, "balance", None)
-        attempts = list(LocateAttempt.objects.filter(person=person, case__in=cases)
-                        .select_related("case", "recorded_by", "person").order_by("-attempted_on", "-id")[:50])
+        attempts = list(
+            LocateAttempt.objects.filter(person=person, case__in=cases)
+            .select_related("case", "recorded_by", "person")
+            .order_by("-attempted_on", "-id")[:50]
+        )
         for attempt in attempts:
             attempt.notes_shown = locate_notes(attempt)
-        events = list(DomainEvent.objects.filter(subject_type__app_label="cases", subject_type__model="person",
-                                                 subject_id=person.pk).select_related("actor")[:50])
+        events = list(
+            DomainEvent.objects.filter(
+                subject_type__app_label="cases", subject_type__model="person", subject_id=person.pk
+            ).select_related("actor")[:50]
+        )
         show_ssn, card = person_shown(request=self.request, person=person)
-        context.update({
-            "person": person, "participations": participations, "attempts": attempts, "events": events,
-            "show_ssn": show_ssn, "card": card,
-            "first_case": participations[0].case if participations else None,
-            "is_child": any(p.role == ParticipantRole.CHILD for p in participations),
-        })
+        context.update(
+            {
+                "person": person,
+                "participations": participations,
+                "attempts": attempts,
+                "events": events,
+                "show_ssn": show_ssn,
+                "card": card,
+                "first_case": participations[0].case if participations else None,
+                "is_child": any(p.role == ParticipantRole.CHILD for p in participations),
+            }
+        )
         return context
 
 

@@ -30,8 +30,12 @@ def case_by_number(case_number: str) -> Case | None:
 
 def person_case_counts(*, person_ids) -> dict[int, int]:
     """How many cases each person is on (one query, for the possible-match choices)."""
-    rows = (CaseParticipant.objects.filter(person_id__in=person_ids).values("person_id")
-            .annotate(n=Count("case_id", distinct=True)).values_list("person_id", "n"))
+    rows = (
+        CaseParticipant.objects.filter(person_id__in=person_ids)
+        .values("person_id")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("person_id", "n")
+    )
     return dict(rows)
 
 
@@ -40,8 +44,12 @@ def person_merges_today():
     from .services.people import MERGE_VERB
 
     start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    return (DomainEvent.objects.filter(verb=MERGE_VERB, occurred_at__gte=start)
-            .exclude(data__has_key="merge_event_id").select_related("actor").order_by("-occurred_at", "-pk"))
+    return (
+        DomainEvent.objects.filter(verb=MERGE_VERB, occurred_at__gte=start)
+        .exclude(data__has_key="merge_event_id")
+        .select_related("actor")
+        .order_by("-occurred_at", "-pk")
+    )
 
 
 def case_list(*, user) -> QuerySet[Case]:
@@ -57,7 +65,9 @@ def case_detail(*, case: Case, user) -> dict:
     """Everything the case page shows apart from the statement of account."""
     participants = list(case.participants.select_related("person").order_by("role", "id"))
     orders = list(
-        SupportOrder.objects.filter(case=case).prefetch_related("obligations").order_by("-status", "-effective_on", "-version")
+        SupportOrder.objects.filter(case=case)
+        .prefetch_related("obligations")
+        .order_by("-status", "-effective_on", "-version")
     )
     today = timezone.localdate()
     deadlines = [(d, d.state(today)) for d in pending_deadlines(case)]
@@ -89,8 +99,11 @@ def work_item_events(*, item: WorkItem) -> QuerySet[DomainEvent]:
     """What happened to a work item (created, edited, reassigned, done), newest first."""
     from django.contrib.contenttypes.models import ContentType
 
-    return (DomainEvent.objects.filter(subject_type=ContentType.objects.get_for_model(WorkItem), subject_id=item.pk)
-            .select_related("actor").order_by("-occurred_at", "-id")[:50])
+    return (
+        DomainEvent.objects.filter(subject_type=ContentType.objects.get_for_model(WorkItem), subject_id=item.pk)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")[:50]
+    )
 
 
 def caseloads(*, user) -> QuerySet:
@@ -98,11 +111,15 @@ def caseloads(*, user) -> QuerySet:
     today = timezone.localdate()
     scope = Case.objects.restrict(user, "view").values("pk")
     return (
-        get_user_model().objects.filter(is_active=True, groups__name="caseworker")
+        get_user_model()
+        .objects.filter(is_active=True, groups__name="caseworker")
         .annotate(
             open_cases=Count("caseload", filter=Q(caseload__status=CaseStatus.OPEN, caseload__in=scope), distinct=True),
-            overdue=Count("caseload", filter=Q(caseload__status=CaseStatus.OPEN, caseload__in=scope,
-                                               caseload__next_deadline_on__lt=today), distinct=True),
+            overdue=Count(
+                "caseload",
+                filter=Q(caseload__status=CaseStatus.OPEN, caseload__in=scope, caseload__next_deadline_on__lt=today),
+                distinct=True,
+            ),
             open_items=Count("work_items", filter=Q(work_items__status=WorkItemStatus.OPEN), distinct=True),
         )
         .order_by("last_name", "username")
@@ -120,7 +137,9 @@ def case_statement_basic(*, case: Case, user, limit: int = 20) -> dict:
     entries = list(LedgerEntry.objects.filter(case=case).select_related("collection").order_by("-id")[:limit])
     for entry in entries:
         source = entry.collection.source if entry.collection_id else ""
-        entry.shown_source = entry.collection.get_source_display() if source and (fti or source not in FTI_SOURCES) else ""
+        entry.shown_source = (
+            entry.collection.get_source_display() if source and (fti or source not in FTI_SOURCES) else ""
+        )
     return {"balance": CaseBalance.objects.filter(case=case).first(), "entries": entries}
 
 

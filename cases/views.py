@@ -38,8 +38,9 @@ class CaseMixin:
 
     @cached_property
     def case(self) -> Case:
-        return selectors.case_get(user=self.request.user, case_number=self.kwargs["case_number"],
-                                  action=self.case_action)
+        return selectors.case_get(
+            user=self.request.user, case_number=self.kwargs["case_number"], action=self.case_action
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -58,19 +59,28 @@ class CaseListView(ListViewMixin, FilteredListView):
     model = Case
     filterset_class = CaseFilterSet
     template_name = "cases/case_list.html"
-    sort_fields = {"case": ("case_number",), "county": ("county", "case_number"), "stage": ("stage", "case_number"),
-                   "assistance": ("assistance_status", "case_number"),
-                   "arrears": ("balance__total_arrears", "case_number"),
-                   "deadline": ("next_deadline_on", "case_number"),
-                   "caseworker": ("caseworker__last_name", "caseworker__username", "case_number")}
+    sort_fields = {
+        "case": ("case_number",),
+        "county": ("county", "case_number"),
+        "stage": ("stage", "case_number"),
+        "assistance": ("assistance_status", "case_number"),
+        "arrears": ("balance__total_arrears", "case_number"),
+        "deadline": ("next_deadline_on", "case_number"),
+        "caseworker": ("caseworker__last_name", "caseworker__username", "case_number"),
+    }
     csv_filename = "caseload.csv"
     csv_columns = (
-        ("case_number", "case_number"), ("custodial_parent", lambda c: c.cp.display_name if c.cp else ""),
-        ("noncustodial_parent", lambda c: c.ncp.display_name if c.ncp else ""), ("county", "county"),
-        ("stage", "get_stage_display"), ("assistance", "assistance_status"),
+        ("case_number", "case_number"),
+        ("custodial_parent", lambda c: c.cp.display_name if c.cp else ""),
+        ("noncustodial_parent", lambda c: c.ncp.display_name if c.ncp else ""),
+        ("county", "county"),
+        ("stage", "get_stage_display"),
+        ("assistance", "assistance_status"),
         ("arrears", lambda c: c.balance.total_arrears if hasattr(c, "balance") else None),
-        ("next_deadline", "next_deadline_on"), ("deadline_kind", "get_next_deadline_kind_display"),
-        ("caseworker", lambda c: str(c.caseworker) if c.caseworker else ""), ("status", "status"),
+        ("next_deadline", "next_deadline_on"),
+        ("deadline_kind", "get_next_deadline_kind_display"),
+        ("caseworker", lambda c: str(c.caseworker) if c.caseworker else ""),
+        ("status", "status"),
     )
 
     def get_base_queryset(self):
@@ -131,9 +141,11 @@ class CaseCreateView(PermissionMixin, FormView):
             for key in forms.CaseCreateForm.PARTIES:
                 if not form.data.get(f"{key}_existing_person"):
                     continue
-                found = person_matches(first_name=form.data.get(f"{key}_first_name", ""),
-                                       last_name=form.data.get(f"{key}_last_name", ""),
-                                       date_of_birth=form.cleaned_data.get(f"{key}_date_of_birth"))
+                found = person_matches(
+                    first_name=form.data.get(f"{key}_first_name", ""),
+                    last_name=form.data.get(f"{key}_last_name", ""),
+                    date_of_birth=form.cleaned_data.get(f"{key}_date_of_birth"),
+                )
                 if found.probable:
                     matches[key] = found.probable
             if matches:
@@ -142,8 +154,10 @@ class CaseCreateView(PermissionMixin, FormView):
 
     @staticmethod
     def _offer(form, matches):
-        form.offer_matches(matches, case_counts=selectors.person_case_counts(
-            person_ids=[p.pk for people in matches.values() for p in people]))
+        form.offer_matches(
+            matches,
+            case_counts=selectors.person_case_counts(person_ids=[p.pk for people in matches.values() for p in people]),
+        )
         form.matches_offered = True
 
     def form_valid(self, form):
@@ -151,8 +165,12 @@ class CaseCreateView(PermissionMixin, FormView):
         county = user_county(self.request.user)
         if not self.request.user.has_perm("cases.view_all_cases") and data["county"].strip() != county:
             # A case opened elsewhere would leave the user's scope the moment it is written.
-            form.add_error("county", f"You open cases in your county ({county})." if county
-                           else "Your account has no county: ask an administrator to set it.")
+            form.add_error(
+                "county",
+                f"You open cases in your county ({county})."
+                if county
+                else "Your account has no county: ask an administrator to set it.",
+            )
             return self.form_invalid(form)
         child_extra = {
             "born_in_wedlock": data["child_born_in_wedlock"],
@@ -162,18 +180,40 @@ class CaseCreateView(PermissionMixin, FormView):
         }
         try:
             case = services.case_create(
-                county=data["county"], jurisdiction=data["jurisdiction"], assistance_status=data["assistance_status"],
+                county=data["county"],
+                jurisdiction=data["jurisdiction"],
+                assistance_status=data["assistance_status"],
                 application_received_on=data["application_received_on"],
-                cp=services.PartyData(data["cp_first_name"], data["cp_last_name"], data["cp_date_of_birth"],
-                                      data["cp_ssn"], data["cp_family_violence"], **form.party_decision("cp")),
-                ncp=services.PartyData(data["ncp_first_name"], data["ncp_last_name"], data["ncp_date_of_birth"],
-                                       data["ncp_ssn"], **form.party_decision("ncp")),
-                children=[services.PartyData(data["child_first_name"], data["child_last_name"],
-                                             data["child_date_of_birth"], extra=child_extra,
-                                             **form.party_decision("child"))],
-                by=self.request.user, caseworker=self.request.user,
-                ncp_location_known=data["ncp_location_known"], interstate_role=data["interstate_role"],
-                other_state=data["other_state"], other_state_case_id=data["other_state_case_id"],
+                cp=services.PartyData(
+                    data["cp_first_name"],
+                    data["cp_last_name"],
+                    data["cp_date_of_birth"],
+                    data["cp_ssn"],
+                    data["cp_family_violence"],
+                    **form.party_decision("cp"),
+                ),
+                ncp=services.PartyData(
+                    data["ncp_first_name"],
+                    data["ncp_last_name"],
+                    data["ncp_date_of_birth"],
+                    data["ncp_ssn"],
+                    **form.party_decision("ncp"),
+                ),
+                children=[
+                    services.PartyData(
+                        data["child_first_name"],
+                        data["child_last_name"],
+                        data["child_date_of_birth"],
+                        extra=child_extra,
+                        **form.party_decision("child"),
+                    )
+                ],
+                by=self.request.user,
+                caseworker=self.request.user,
+                ncp_location_known=data["ncp_location_known"],
+                interstate_role=data["interstate_role"],
+                other_state=data["other_state"],
+                other_state_case_id=data["other_state_case_id"],
             )
         except services.ProbableMatches as exc:
             self._offer(form, exc.matches)
@@ -212,10 +252,16 @@ class OrderCreateView(CaseFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def perform(self, data):
-        services.order_create(case=self.case, order_number=data["order_number"], kind=data["kind"],
-                              court_name=data["court_name"], issued_on=data["issued_on"],
-                              effective_on=data["effective_on"], obligations=self.form.obligation_lines(),
-                              by=self.request.user)
+        services.order_create(
+            case=self.case,
+            order_number=data["order_number"],
+            kind=data["kind"],
+            court_name=data["court_name"],
+            issued_on=data["issued_on"],
+            effective_on=data["effective_on"],
+            obligations=self.form.obligation_lines(),
+            by=self.request.user,
+        )
 
 
 class PaymentCreateView(CaseFormView):
@@ -230,14 +276,21 @@ class PaymentCreateView(CaseFormView):
             raise ValidationError("The case is closed: payments cannot be recorded on it.")
         try:
             result = services.collection_post(
-                case_number=self.case.case_number, amount=data["amount"], received_on=data["received_on"],
-                source=data["source"], source_reference=data["source_reference"], received_via="form",
-                by=self.request.user, collected_on=data.get("collected_on"),
+                case_number=self.case.case_number,
+                amount=data["amount"],
+                received_on=data["received_on"],
+                source=data["source"],
+                source_reference=data["source_reference"],
+                received_via="form",
+                by=self.request.user,
+                collected_on=data.get("collected_on"),
             )
         except CollectionConflict as exc:
             raise ValidationError({"source_reference": str(exc)}) from exc
         if not result.created:
-            raise ValidationError({"source_reference": "This reference was already recorded: nothing was posted again."})
+            raise ValidationError(
+                {"source_reference": "This reference was already recorded: nothing was posted again."}
+            )
         return result.collection
 
     def get_success_message(self, collection):
@@ -256,8 +309,7 @@ class CaseCloseView(CaseFormView):
     success_message = "Case closed."
 
     def perform(self, data):
-        services.case_close(case=self.case, reason=data["reason"], note=data["note"],
-                            by=self.request.user)
+        services.case_close(case=self.case, reason=data["reason"], note=data["note"], by=self.request.user)
 
 
 class NoteCreateView(CaseFormView):
@@ -314,9 +366,15 @@ class WorkItemCreateView(CaseFormView):
     success_message = "Work item added."
 
     def perform(self, data):
-        services.work_item_create(case=self.case, title=data["title"], kind=WorkItemKind.MANUAL,
-                                  due_on=data["due_on"], notes=data["notes"], priority=data.get("priority"),
-                                  by=self.request.user)
+        services.work_item_create(
+            case=self.case,
+            title=data["title"],
+            kind=WorkItemKind.MANUAL,
+            due_on=data["due_on"],
+            notes=data["notes"],
+            priority=data.get("priority"),
+            by=self.request.user,
+        )
 
 
 class CaseReassignView(CaseFormView):
@@ -348,8 +406,9 @@ class AssistanceChangeView(CaseFormView):
         return context
 
     def perform(self, data):
-        services.case_assistance_change(case=self.case, status=data["status"],
-                                        effective_on=data["effective_on"], by=self.request.user)
+        services.case_assistance_change(
+            case=self.case, status=data["status"], effective_on=data["effective_on"], by=self.request.user
+        )
 
 
 class InterstateReferralView(CaseFormView):
@@ -364,8 +423,7 @@ class InterstateReferralView(CaseFormView):
         return {"interstate_referred_on": self.case.interstate_referred_on or timezone.localdate()}
 
     def perform(self, data):
-        services.case_interstate_referred(case=self.case, on=data["interstate_referred_on"],
-                                          by=self.request.user)
+        services.case_interstate_referred(case=self.case, on=data["interstate_referred_on"], by=self.request.user)
 
 
 class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
@@ -378,14 +436,21 @@ class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        participant = get_object_or_404(self.case.participants.select_related("person"), person_id=self.kwargs["person_id"])
+        participant = get_object_or_404(
+            self.case.participants.select_related("person"), person_id=self.kwargs["person_id"]
+        )
         person: Person = participant.person
         show_ssn, card = person_shown(request=self.request, person=person)
-        context.update({
-            "participant": participant, "person": person, "show_ssn": show_ssn, "card": card,
-            "overrides": list(person.fvi_overrides.filter(used_at__isnull=True)) if card.protected else [],
-            "is_child": participant.role == ParticipantRole.CHILD,
-        })
+        context.update(
+            {
+                "participant": participant,
+                "person": person,
+                "show_ssn": show_ssn,
+                "card": card,
+                "overrides": list(person.fvi_overrides.filter(used_at__isnull=True)) if card.protected else [],
+                "is_child": participant.role == ParticipantRole.CHILD,
+            }
+        )
         return context
 
 
@@ -404,11 +469,14 @@ class FviOverrideCreateView(CaseFormView):
         return {**super().get_context_data(**kwargs), "person": self.person}
 
     def perform(self, data):
-        services.fvi_override_grant(person=self.person, case=self.case, by=self.request.user, request=self.request,
-                                    **data)
+        services.fvi_override_grant(
+            person=self.person, case=self.case, by=self.request.user, request=self.request, **data
+        )
 
     def get_success_url(self):
-        return reverse("cases:person_detail", kwargs={"case_number": self.case.case_number, "person_id": self.person.pk})
+        return reverse(
+            "cases:person_detail", kwargs={"case_number": self.case.case_number, "person_id": self.person.pk}
+        )
 
 
 class FviOverrideUseView(PermissionMixin, TemplateView):
@@ -438,15 +506,24 @@ class WorkItemListView(ListViewMixin, FilteredListView):
     model = WorkItem
     filterset_class = WorkItemFilterSet
     template_name = "cases/workitem_list.html"
-    sort_fields = {"due": ("due_on",), "priority": ("priority", "due_on"), "title": ("title",),
-                   "kind": ("kind", "due_on"), "case": ("case__case_number",),
-                   "assigned": ("assigned_to__last_name", "assigned_to__username", "unit", "due_on")}
+    sort_fields = {
+        "due": ("due_on",),
+        "priority": ("priority", "due_on"),
+        "title": ("title",),
+        "kind": ("kind", "due_on"),
+        "case": ("case__case_number",),
+        "assigned": ("assigned_to__last_name", "assigned_to__username", "unit", "due_on"),
+    }
     default_sort = "due"
     csv_filename = "work-items.csv"
     csv_columns = (
-        ("due_on", "due_on"), ("priority", "get_priority_display"), ("title", "title"), ("kind", "kind"),
+        ("due_on", "due_on"),
+        ("priority", "get_priority_display"),
+        ("title", "title"),
+        ("kind", "kind"),
         ("case_number", lambda i: i.case.case_number if i.case_id else ""),
-        ("assigned_to", lambda i: str(i.assigned_to) if i.assigned_to_id else i.unit), ("status", "status"),
+        ("assigned_to", lambda i: str(i.assigned_to) if i.assigned_to_id else i.unit),
+        ("status", "status"),
     )
 
     def get_base_queryset(self):
@@ -474,8 +551,9 @@ class WorkItemMixin:
 
     @cached_property
     def item(self) -> WorkItem:
-        return WorkItem.objects.select_related("case", "assigned_to").get_for(self.request.user, "change",
-                                                                              pk=self.kwargs["pk"])
+        return WorkItem.objects.select_related("case", "assigned_to").get_for(
+            self.request.user, "change", pk=self.kwargs["pk"]
+        )
 
 
 class WorkItemCompleteView(ConfirmStepMixin, PermissionMixin, WorkItemMixin, TemplateView):
@@ -487,15 +565,23 @@ class WorkItemCompleteView(ConfirmStepMixin, PermissionMixin, WorkItemMixin, Tem
         item = self.item
         return Confirmation(
             title=f"Mark “{item.title}” done?",
-            consequences=[f"The work item on case {item.case.case_number} leaves every queue as done today.",
-                          "It cannot be reopened: a new work item is needed if more work comes up."],
-            button="Yes, mark it done", cancel_url=reverse("cases:workitem_list"), danger=False)
+            consequences=[
+                f"The work item on case {item.case.case_number} leaves every queue as done today.",
+                "It cannot be reopened: a new work item is needed if more work comes up.",
+            ],
+            button="Yes, mark it done",
+            cancel_url=reverse("cases:workitem_list"),
+            danger=False,
+        )
 
     def post(self, request, *args, **kwargs):
         services.work_item_complete(item=self.item, by=request.user)
         messages.success(request, "Work item done.")
-        return HttpResponseRedirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/cases/")
-                                    else reverse("cases:workitem_list"))
+        return HttpResponseRedirect(
+            request.POST.get("next")
+            if str(request.POST.get("next", "")).startswith("/cases/")
+            else reverse("cases:workitem_list")
+        )
 
 
 class WorkItemReassignView(PermissionMixin, WorkItemMixin, FormView):
@@ -524,12 +610,14 @@ class CaseloadOverviewView(PermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["unassigned"] = Case.objects.restrict(self.request.user).filter(
-            status=CaseStatus.OPEN, caseworker__isnull=True).count()
+        context["unassigned"] = (
+            Case.objects.restrict(self.request.user).filter(status=CaseStatus.OPEN, caseworker__isnull=True).count()
+        )
         return context
 
 
 # One person, one record: the duplicates report, merging and undoing a merge ---------------------
+
 
 class PersonDuplicatesView(PermissionMixin, TemplateView):
     """Probable duplicate people in the office, each pair with a merge action, and today's merges."""
@@ -579,14 +667,18 @@ class PersonMergeView(PermissionMixin, FormView):
         survivor = next(p for p in self.people if str(p.pk) == form.cleaned_data["survivor"])
         duplicate = next(p for p in self.people if p is not survivor)
         try:
-            services.person_merge(survivor=survivor, duplicate=duplicate, by=self.request.user,
-                                  reason=form.cleaned_data["reason"])
+            services.person_merge(
+                survivor=survivor, duplicate=duplicate, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"{duplicate.display_name} (person {duplicate.pk}) merged into "
-                                       f"{survivor.display_name} (person {survivor.pk}). You can undo it today "
-                                       "from the duplicates report.")
+        messages.success(
+            self.request,
+            f"{duplicate.display_name} (person {duplicate.pk}) merged into "
+            f"{survivor.display_name} (person {survivor.pk}). You can undo it today "
+            "from the duplicates report.",
+        )
         return HttpResponseRedirect(reverse("cases:person_duplicates"))
 
 
@@ -631,7 +723,8 @@ class WorkItemDetailView(PermissionMixin, FormView):
     @cached_property
     def item(self) -> WorkItem:
         return WorkItem.objects.select_related("case", "assigned_to", "created_by").get_for(
-            self.request.user, "view", pk=self.kwargs["pk"])
+            self.request.user, "view", pk=self.kwargs["pk"]
+        )
 
     def get_initial(self):
         item = self.item
@@ -639,13 +732,17 @@ class WorkItemDetailView(PermissionMixin, FormView):
 
     def can_edit(self) -> bool:
         user = self.request.user
-        return (user.has_perm("cases.change_workitem") and self.item.status == WorkItemStatus.OPEN
-                and WorkItem.objects.restrict(user, "change").filter(pk=self.item.pk).exists())
+        return (
+            user.has_perm("cases.change_workitem")
+            and self.item.status == WorkItemStatus.OPEN
+            and WorkItem.objects.restrict(user, "change").filter(pk=self.item.pk).exists()
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update({"item": self.item, "can_edit": self.can_edit(),
-                        "events": list(selectors.work_item_events(item=self.item))})
+        context.update(
+            {"item": self.item, "can_edit": self.can_edit(), "events": list(selectors.work_item_events(item=self.item))}
+        )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -679,9 +776,14 @@ class BulkReassignMixin(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Temp
         self.title = f"Reassign {self.noun} to {to}"
         return Confirmation(
             title=f"Reassign {count} {self.noun} to {to}?",
-            consequences=[f"Each of the {count} selected {self.noun} moves to {to}; each is checked on its own, "
-                          "and any you may not reassign is listed and left as it is."],
-            button="Yes, reassign them", cancel_url=reverse(self.list_url_name), danger=False)
+            consequences=[
+                f"Each of the {count} selected {self.noun} moves to {to}; each is checked on its own, "
+                "and any you may not reassign is listed and left as it is."
+            ],
+            button="Yes, reassign them",
+            cancel_url=reverse(self.list_url_name),
+            danger=False,
+        )
 
     def post(self, request, *args, **kwargs):
         self.title = f"Reassign {self.noun}"
@@ -704,5 +806,7 @@ class WorkItemBulkReassignView(BulkReassignMixin):
 
     def act_on(self, pk: int, form) -> str:
         item = WorkItem.objects.select_related("case").get_for(self.request.user, "change", pk=pk)
-        services.work_item_reassign(item=item, to_user=form.cleaned_data["assigned_to"], by=cast(User, self.request.user))
+        services.work_item_reassign(
+            item=item, to_user=form.cleaned_data["assigned_to"], by=cast(User, self.request.user)
+        )
         return f"{item.title} ({item.case.case_number})" if item.case_id else item.title

@@ -18,8 +18,16 @@ class ReferralInline(admin.TabularInline):
 
 @admin.register(Complaint)
 class ComplaintAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "status", "category", "received_on", "due_on", "investigator", "unknown_case",
-                    "past_known_limit"]
+    list_display = [
+        "number",
+        "status",
+        "category",
+        "received_on",
+        "due_on",
+        "investigator",
+        "unknown_case",
+        "past_known_limit",
+    ]
     list_filter = ["status", "category", "channel", "jurisdiction", "unknown_case", "past_known_limit"]
     search_fields = ["number", "complainant_name", "case_number_received"]
     raw_id_fields = ["case", "complainant_person", "investigator", "extended_by", "resolved_by", "filed_by"]

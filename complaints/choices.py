@@ -86,9 +86,12 @@ class ReminderKind(models.TextChoices):
 
 
 # The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
-ComplaintEvent = event_choices("ComplaintEvent", """
+ComplaintEvent = event_choices(
+    "ComplaintEvent",
+    """
     complaint.assigned complaint.communication_logged complaint.extended complaint.extension_letter
     complaint.received complaint.referred complaint.reminders_sent complaint.resolved referral.answered
     referral.forwarded
-""")
+""",
+)
 EVENT_VERBS = ComplaintEvent

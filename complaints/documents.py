@@ -23,6 +23,7 @@ from .models import Complaint
 
 __all__ = ["Letter", "acknowledgement_letter", "extension_letter", "letter_pdf", "notice_pdf", "resolution_letter"]
 
+
 def complaint_language(complaint: Complaint) -> str:
     """The language of letters about ``complaint``: the complainant's (a case person's code, else the
     language written on the complaint), when the office writes in it."""
@@ -42,8 +43,11 @@ def _recipient(complaint: Complaint) -> tuple[MailingBlock, Address | None]:
 
 
 def _references(complaint: Complaint, language: str) -> list[tuple[str, str]]:
-    return [(_("Complaint"), complaint.number), (_("Received"), letter_date(complaint.received_on, language)),
-            (_("Case"), complaint.case.case_number if complaint.case is not None else _("none given"))]
+    return [
+        (_("Complaint"), complaint.number),
+        (_("Received"), letter_date(complaint.received_on, language)),
+        (_("Case"), complaint.case.case_number if complaint.case is not None else _("none given")),
+    ]
 
 
 def acknowledgement_letter(complaint: Complaint, *, language: str | None = None) -> Letter:
@@ -53,20 +57,41 @@ def acknowledgement_letter(complaint: Complaint, *, language: str | None = None)
     with translation.override(language):
         block, _address = _recipient(complaint)
         sections = [
-            ("", _("We received your complaint on %(received)s about: %(category)s. Someone other than your "
-                   "caseworker will look into it.") % {"received": letter_date(complaint.received_on, language),
-                                                      "category": complaint.get_category_display()}),
-            (_("When we will answer"), _("We will send you our written resolution by %(due)s (%(law)s).")
-             % {"due": letter_date(complaint.due_on, language), "law": law}),
-            (_("Following your complaint"), _(
-                "Keep this letter. With your complaint number and the secret code you received you can check its "
-                "status on our website, or call us. The ombudsperson can answer your questions and arrange an "
-                "interpreter, free of charge.")),
+            (
+                "",
+                _(
+                    "We received your complaint on %(received)s about: %(category)s. Someone other than your "
+                    "caseworker will look into it."
+                )
+                % {
+                    "received": letter_date(complaint.received_on, language),
+                    "category": complaint.get_category_display(),
+                },
+            ),
+            (
+                _("When we will answer"),
+                _("We will send you our written resolution by %(due)s (%(law)s).")
+                % {"due": letter_date(complaint.due_on, language), "law": law},
+            ),
+            (
+                _("Following your complaint"),
+                _(
+                    "Keep this letter. With your complaint number and the secret code you received you can check its "
+                    "status on our website, or call us. The ombudsperson can answer your questions and arrange an "
+                    "interpreter, free of charge."
+                ),
+            ),
         ]
-        return Letter(kind="complaint_acknowledgement",
-                      subject=_("We received your complaint %(number)s") % {"number": complaint.number},
-                      recipient=block, date=complaint.received_on, language=language,
-                      references=_references(complaint, language), sections=sections, citation=law)
+        return Letter(
+            kind="complaint_acknowledgement",
+            subject=_("We received your complaint %(number)s") % {"number": complaint.number},
+            recipient=block,
+            date=complaint.received_on,
+            language=language,
+            references=_references(complaint, language),
+            sections=sections,
+            citation=law,
+        )
 
 
 def resolution_letter(complaint: Complaint, *, language: str | None = None) -> Letter:
@@ -78,27 +103,46 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
         body = citation("hearing_body", complaint.jurisdiction)
         deadline = letter_date(complaint.hearing_deadline, language) if complaint.hearing_deadline else ""
         sections = [
-            ("", _("We have finished looking into your complaint of %(received)s about: %(category)s.")
-             % {"received": letter_date(complaint.received_on, language), "category": complaint.get_category_display()}),
+            (
+                "",
+                _("We have finished looking into your complaint of %(received)s about: %(category)s.")
+                % {
+                    "received": letter_date(complaint.received_on, language),
+                    "category": complaint.get_category_display(),
+                },
+            ),
             (_("Outcome"), str(complaint.get_outcome_display())),
             (_("Explanation"), complaint.resolution_explanation),
-            (_("Your right to %(hearing_body)s") % {"hearing_body": body}, _(
-                "If you are not satisfied with this resolution, you have the right to ask for %(hearing_body)s "
-                "(%(hearing_law)s). Ask within 90 days after you receive this notice: at the latest by %(deadline)s "
-                "(a mailed notice is counted as received %(allowance)s days after the date above). "
-                "A hearing can decide a denied or delayed application, a case action taken in violation of the law "
-                "or not in time, a wrong distribution, disbursement or arrears calculation, and a decision to close "
-                "your case. It cannot change a court-ordered support amount, custody or visitation: those belong to "
-                "the court. The ombudsperson can help you ask for a hearing and arrange an interpreter, free of "
-                "charge.") % {"hearing_body": body, "hearing_law": citation("hearing", complaint.jurisdiction),
-                              "deadline": deadline, "allowance": settings.CASEWORKS_MAILING_ALLOWANCE_DAYS}),
+            (
+                _("Your right to %(hearing_body)s") % {"hearing_body": body},
+                _(
+                    "If you are not satisfied with this resolution, you have the right to ask for %(hearing_body)s "
+                    "(%(hearing_law)s). Ask within 90 days after you receive this notice: at the latest by %(deadline)s "
+                    "(a mailed notice is counted as received %(allowance)s days after the date above). "
+                    "A hearing can decide a denied or delayed application, a case action taken in violation of the law "
+                    "or not in time, a wrong distribution, disbursement or arrears calculation, and a decision to close "
+                    "your case. It cannot change a court-ordered support amount, custody or visitation: those belong to "
+                    "the court. The ombudsperson can help you ask for a hearing and arrange an interpreter, free of "
+                    "charge."
+                )
+                % {
+                    "hearing_body": body,
+                    "hearing_law": citation("hearing", complaint.jurisdiction),
+                    "deadline": deadline,
+                    "allowance": settings.CASEWORKS_MAILING_ALLOWANCE_DAYS,
+                },
+            ),
         ]
-        return Letter(kind="complaint_resolution",
-                      subject=_("Resolution of your complaint %(number)s") % {"number": complaint.number},
-                      recipient=block, date=complaint.resolved_on or timezone.localdate(), language=language,
-                      references=[*_references(complaint, language), (_("About"), str(complaint.get_category_display()))],
-                      sections=sections, citation=f"{citation('complaint', complaint.jurisdiction)}; "
-                                                   f"{citation('hearing', complaint.jurisdiction)}")
+        return Letter(
+            kind="complaint_resolution",
+            subject=_("Resolution of your complaint %(number)s") % {"number": complaint.number},
+            recipient=block,
+            date=complaint.resolved_on or timezone.localdate(),
+            language=language,
+            references=[*_references(complaint, language), (_("About"), str(complaint.get_category_display()))],
+            sections=sections,
+            citation=f"{citation('complaint', complaint.jurisdiction)}; {citation('hearing', complaint.jurisdiction)}",
+        )
 
 
 def notice_pdf(complaint: Complaint, *, language: str | None = None) -> bytes:
@@ -119,13 +163,27 @@ def extension_letter(complaint: Complaint, *, language: str | None = None) -> Le
             language=language,
             references=_references(complaint, language),
             sections=[
-                ("", _("We received your complaint on %(received)s. We need more time to look into it and have "
-                       "extended the date of our written resolution by %(days)s days, to %(due)s (%(law)s).")
-                 % {"received": letter_date(complaint.received_on, language), "days": complaint.extension_days,
-                    "due": letter_date(complaint.due_on, language), "law": law}),
+                (
+                    "",
+                    _(
+                        "We received your complaint on %(received)s. We need more time to look into it and have "
+                        "extended the date of our written resolution by %(days)s days, to %(due)s (%(law)s)."
+                    )
+                    % {
+                        "received": letter_date(complaint.received_on, language),
+                        "days": complaint.extension_days,
+                        "due": letter_date(complaint.due_on, language),
+                        "law": law,
+                    },
+                ),
                 (_("Why we need more time"), complaint.extension_reason),
-                ("", _("You do not need to do anything. If you have new information, or questions, contact the "
-                       "ombudsperson; an interpreter is free of charge.")),
+                (
+                    "",
+                    _(
+                        "You do not need to do anything. If you have new information, or questions, contact the "
+                        "ombudsperson; an interpreter is free of charge."
+                    ),
+                ),
             ],
             citation=law,
         )
@@ -136,19 +194,35 @@ def complaint_letter_record(*, complaint: Complaint, letter: Letter, channel: st
     from cases.services import letter_record
 
     _block, address = _recipient(complaint)
-    letter_record(letter=letter, case=complaint.case if complaint.case_id else None,
-                  person=complaint.complainant_person, address=address if channel == "mail" else None,
-                  reference=complaint.number, channel=channel, by=by if getattr(by, "pk", None) else None)
+    letter_record(
+        letter=letter,
+        case=complaint.case if complaint.case_id else None,
+        person=complaint.complainant_person,
+        address=address if channel == "mail" else None,
+        reference=complaint.number,
+        channel=channel,
+        by=by if getattr(by, "pk", None) else None,
+    )
 
 
 def report_chart(report, kind: str) -> Chart:
     """The complaint report's charts (drawn by the shared ``core.charts`` helper)."""
     if kind == "outcome":
         rows = [(str(label), n) for _, label, n in report.by_outcome]
-        return Chart(name="outcome", kind="hbar", title="Resolved by outcome", labels=[r[0] for r in rows],
-                     series=[("Resolved", [r[1] for r in rows])],
-                     alt="Bar chart of complaints resolved by outcome; the table below gives the figures.")
+        return Chart(
+            name="outcome",
+            kind="hbar",
+            title="Resolved by outcome",
+            labels=[r[0] for r in rows],
+            series=[("Resolved", [r[1] for r in rows])],
+            alt="Bar chart of complaints resolved by outcome; the table below gives the figures.",
+        )
     rows = [(str(label), n) for _, label, n, _ in report.by_category]
-    return Chart(name="category", kind="hbar", title="Received by category", labels=[r[0] for r in rows],
-                 series=[("Received", [r[1] for r in rows])],
-                 alt="Bar chart of complaints received by category; the table below gives the figures.")
+    return Chart(
+        name="category",
+        kind="hbar",
+        title="Received by category",
+        labels=[r[0] for r in rows],
+        series=[("Received", [r[1] for r in rows])],
+        alt="Bar chart of complaints received by category; the table below gives the figures.",
+    )

@@ -14,13 +14,25 @@ class ComplaintFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     investigator = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(groups__name__in=["ombudsperson", "coordinator"]).distinct())
-    due = django_filters.ChoiceFilter(label="Due", method="filter_due", empty_label="Any",
-                                      choices=[("open", "Open"), ("overdue", "Overdue"), ("week", "Due within 7 days"),
-                                               ("unassigned", "Open, no investigator")])
-    flagged = django_filters.ChoiceFilter(label="Flag", method="filter_flag", empty_label="Any",
-                                          choices=[("late", "Past 90 days"), ("unknown_case", "Unknown case number"),
-                                                   ("extended", "Extended")])
+        queryset=User.objects.filter(groups__name__in=["ombudsperson", "coordinator"]).distinct()
+    )
+    due = django_filters.ChoiceFilter(
+        label="Due",
+        method="filter_due",
+        empty_label="Any",
+        choices=[
+            ("open", "Open"),
+            ("overdue", "Overdue"),
+            ("week", "Due within 7 days"),
+            ("unassigned", "Open, no investigator"),
+        ],
+    )
+    flagged = django_filters.ChoiceFilter(
+        label="Flag",
+        method="filter_flag",
+        empty_label="Any",
+        choices=[("late", "Past 90 days"), ("unknown_case", "Unknown case number"), ("extended", "Extended")],
+    )
 
     class Meta:
         model = Complaint
@@ -28,8 +40,13 @@ class ComplaintFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(number__iexact=value) | Q(complainant_name__icontains=value)
-                               | Q(case_number_received__iexact=value)) if value else queryset
+        return (
+            queryset.filter(
+                Q(number__iexact=value) | Q(complainant_name__icontains=value) | Q(case_number_received__iexact=value)
+            )
+            if value
+            else queryset
+        )
 
     def filter_due(self, queryset, name, value):
         today = timezone.localdate()

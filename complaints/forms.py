@@ -27,8 +27,11 @@ def clean_phone(value: str) -> str:
 
 
 def staff_investigators():
-    return (User.objects.filter(is_active=True, groups__name__in=["ombudsperson", "coordinator"])
-            .distinct().order_by("last_name", "first_name", "username"))
+    return (
+        User.objects.filter(is_active=True, groups__name__in=["ombudsperson", "coordinator"])
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 class ContactMixin(forms.Form):
@@ -38,8 +41,12 @@ class ContactMixin(forms.Form):
     def clean(self):
         data = super().clean()
         optional = getattr(self, "contact_optional", False)
-        if not optional and not data.get("contact_email") and not data.get("contact_phone") \
-                and "contact_phone" not in self.errors:
+        if (
+            not optional
+            and not data.get("contact_email")
+            and not data.get("contact_phone")
+            and "contact_phone" not in self.errors
+        ):
             self.add_error("contact_email", _("Give an email address or a phone number so we can reach you."))
         return data
 
@@ -50,12 +57,22 @@ class PublicComplaintForm(ContactMixin):
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     case_number = forms.CharField(label=_("Case number (if you know it)"), max_length=40, required=False)
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
-    description = forms.CharField(label=_("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 6}),
-                                  max_length=10000)
-    known_on = forms.DateField(label=_("When did you learn of the action? (optional)"), required=False, widget=DateInput,
-                               help_text=_("Complaints are normally made within 90 days; we accept later ones too."))
-    preferred_language = forms.CharField(label=_("Preferred language"), max_length=60, required=False, initial="English",
-                                         help_text=_("Our letters to you will be in this language when we can."))
+    description = forms.CharField(
+        label=_("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000
+    )
+    known_on = forms.DateField(
+        label=_("When did you learn of the action? (optional)"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Complaints are normally made within 90 days; we accept later ones too."),
+    )
+    preferred_language = forms.CharField(
+        label=_("Preferred language"),
+        max_length=60,
+        required=False,
+        initial="English",
+        help_text=_("Our letters to you will be in this language when we can."),
+    )
     interpreter_needed = forms.BooleanField(label=_("I need an interpreter"), required=False)
     accommodation_needs = forms.CharField(label=_("Accommodation needs (optional)"), max_length=500, required=False)
 
@@ -86,16 +103,38 @@ class StaffComplaintForm(PublicComplaintForm):
     channel = forms.ChoiceField(label="Received by", choices=[(c.value, c.label) for c in STAFF_CHANNELS])
     complainant_name = forms.CharField(label="Complainant's name", max_length=200)
     complainant_party = forms.ChoiceField(
-        label="Complainant is", required=False,
-        choices=[(PARTY.NONE, "Not a party (or unknown)"), (PARTY.CP, "The case's custodial parent"),
-                 (PARTY.NCP, "The case's noncustodial parent")])
+        label="Complainant is",
+        required=False,
+        choices=[
+            (PARTY.NONE, "Not a party (or unknown)"),
+            (PARTY.CP, "The case's custodial parent"),
+            (PARTY.NCP, "The case's noncustodial parent"),
+        ],
+    )
     received_on = forms.DateField(label="Date received", widget=DateInput)
-    known_on = forms.DateField(label="Date the person knew of the action", required=False, widget=DateInput,
-                               help_text="More than 90 days before receipt is flagged (Fam. Code 17800), never refused.")
+    known_on = forms.DateField(
+        label="Date the person knew of the action",
+        required=False,
+        widget=DateInput,
+        help_text="More than 90 days before receipt is flagged (Fam. Code 17800), never refused.",
+    )
     investigator = forms.ModelChoiceField(label="Investigator", queryset=User.objects.none(), required=False)
-    field_order = ["channel", "received_on", "complainant_name", "complainant_party", "contact_email", "contact_phone",
-                   "case_number", "category", "description", "known_on", "preferred_language", "interpreter_needed",
-                   "accommodation_needs", "investigator"]
+    field_order = [
+        "channel",
+        "received_on",
+        "complainant_name",
+        "complainant_party",
+        "contact_email",
+        "contact_phone",
+        "case_number",
+        "category",
+        "description",
+        "known_on",
+        "preferred_language",
+        "interpreter_needed",
+        "accommodation_needs",
+        "investigator",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,8 +221,9 @@ class AnswerForm(forms.Form):
 class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices)
     resolved_on = forms.DateField(label="Resolution date", widget=DateInput)
-    explanation = forms.CharField(label="Explanation (goes on the written notice)", max_length=10000,
-                                  widget=forms.Textarea(attrs={"rows": 6}))
+    explanation = forms.CharField(
+        label="Explanation (goes on the written notice)", max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
 
 class ReportForm(forms.Form):

@@ -41,14 +41,19 @@ class ComplaintQuerySet(RestrictedQuerySet):
 
 class Complaint(models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False)
-    secret_hash = models.CharField(max_length=128, blank=True, editable=False,
-                                   help_text="Hash of the status-page secret given to a web complainant.")
+    secret_hash = models.CharField(
+        max_length=128,
+        blank=True,
+        editable=False,
+        help_text="Hash of the status-page secret given to a web complainant.",
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     jurisdiction = models.CharField(max_length=2, default="NY")
     # Complainant: a case party (person) or anyone else.
     complainant_name = models.CharField(max_length=200)
-    complainant_person = models.ForeignKey("cases.Person", null=True, blank=True, on_delete=models.PROTECT,
-                                           related_name="+")
+    complainant_person = models.ForeignKey(
+        "cases.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
     preferred_language = models.CharField(max_length=60, blank=True, default="English")
@@ -62,31 +67,44 @@ class Complaint(models.Model):
     description = models.TextField(max_length=10000)
     received_on = models.DateField(db_index=True)
     known_on = models.DateField(null=True, blank=True)
-    past_known_limit = models.BooleanField(default=False, db_index=True,
-                                           help_text="Made more than 90 days after the person knew (Fam. Code 17800): "
-                                                     "flagged, never refused.")
-    status = models.CharField(max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN,
-                              db_index=True)
-    investigator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="complaints_investigating")
+    past_known_limit = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="Made more than 90 days after the person knew (Fam. Code 17800): flagged, never refused.",
+    )
+    status = models.CharField(
+        max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN, db_index=True
+    )
+    investigator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_investigating",
+    )
     due_on = models.DateField(db_index=True)
     original_due_on = models.DateField()
     extended_at = models.DateTimeField(null=True, blank=True)
-    extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     extension_days = models.PositiveSmallIntegerField(null=True, blank=True)
     extension_reason = models.CharField(max_length=1000, blank=True)
     resolved_on = models.DateField(null=True, blank=True, db_index=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, db_index=True)
     resolution_explanation = models.TextField(max_length=10000, blank=True)
-    hearing_deadline = models.DateField(null=True, blank=True,
-                                        help_text="Stated on the resolution notice (Fam. Code 17801).")
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="complaints_filed")
-    filed_by_agency = models.ForeignKey("accounts.PartnerAgency", null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="+")
+    hearing_deadline = models.DateField(
+        null=True, blank=True, help_text="Stated on the resolution notice (Fam. Code 17801)."
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_filed"
+    )
+    filed_by_agency = models.ForeignKey(
+        "accounts.PartnerAgency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["secret_hash"])
@@ -104,7 +122,9 @@ class Complaint(models.Model):
         ]
         indexes = [models.Index(fields=["status", "due_on"], name="complaint_status_due")]
         constraints = [
-            models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="complaint_due_after_received"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("received_on")), name="complaint_due_after_received"
+            ),
             models.CheckConstraint(
                 condition=Q(status="resolved", resolved_on__isnull=False) | ~Q(status="resolved"),
                 name="complaint_resolved_has_date",
@@ -159,8 +179,9 @@ class Communication(models.Model):
     party_name = models.CharField(max_length=200, blank=True)
     channel = models.CharField(max_length=10, choices=CommChannel.choices)
     summary = models.TextField(max_length=5000)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -184,10 +205,12 @@ class Referral(models.Model):
     forwarded_late = models.BooleanField(default=False)
     answered_on = models.DateField(null=True, blank=True)
     answer_summary = models.TextField(max_length=5000, blank=True)
-    status = models.CharField(max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING,
-                              db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -22,17 +22,26 @@ def home_cards(request) -> list[HomeCard]:
     cards = []
     unread = unread_notices(user=user).count()
     if unread:
-        cards.append(HomeCard("Unread notices", str(unread), reverse("complaints:notice_list") + "?unread=on",
-                              tone="warning"))
+        cards.append(
+            HomeCard("Unread notices", str(unread), reverse("complaints:notice_list") + "?unread=on", tone="warning")
+        )
     if not user.has_perm("complaints.view_all_complaints"):
         return cards
     counts = queue_counts(user=user, today=timezone.localdate())
     url = reverse("complaints:complaint_list")
     cards += [
         HomeCard("Open complaints", str(counts["open"]), f"{url}?due=open"),
-        HomeCard("Overdue complaints", str(counts["overdue"]), f"{url}?due=overdue",
-                 tone="danger" if counts["overdue"] else "secondary"),
-        HomeCard("Without investigator", str(counts["unassigned"]), f"{url}?due=unassigned",
-                 tone="warning" if counts["unassigned"] else "secondary"),
+        HomeCard(
+            "Overdue complaints",
+            str(counts["overdue"]),
+            f"{url}?due=overdue",
+            tone="danger" if counts["overdue"] else "secondary",
+        ),
+        HomeCard(
+            "Without investigator",
+            str(counts["unassigned"]),
+            f"{url}?due=unassigned",
+            tone="warning" if counts["unassigned"] else "secondary",
+        ),
     ]
     return cards

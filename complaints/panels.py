@@ -11,6 +11,10 @@ def complaints_panel(*, user, case) -> CasePanel | None:
     """The case's complaints as far as ``user`` may see them; nothing for users who see no complaints."""
     if not user.has_perm("complaints.view_complaint"):
         return None
-    complaints = list(Complaint.objects.restrict(user, "view").filter(case=case)
-                      .select_related("investigator").order_by("-received_on", "-pk"))
+    complaints = list(
+        Complaint.objects.restrict(user, "view")
+        .filter(case=case)
+        .select_related("investigator")
+        .order_by("-received_on", "-pk")
+    )
     return CasePanel("complaints/partials/case_complaints.html", {"complaints": complaints}, order=10)

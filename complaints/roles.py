@@ -8,10 +8,19 @@ they filed or investigate); hearing officers read the complaint behind a hearing
 
 PERMISSIONS: dict[str, list[str]] = {
     "ombudsperson": [
-        "complaints.add_complaint", "complaints.change_complaint", "complaints.view_complaint",
-        "complaints.view_all_complaints", "complaints.assign_complaint", "complaints.resolve_complaint",
-        "complaints.view_complaint_report", "complaints.extend_complaint", "complaints.add_communication", "complaints.view_communication",
-        "complaints.add_referral", "complaints.change_referral", "complaints.view_referral",
+        "complaints.add_complaint",
+        "complaints.change_complaint",
+        "complaints.view_complaint",
+        "complaints.view_all_complaints",
+        "complaints.assign_complaint",
+        "complaints.resolve_complaint",
+        "complaints.view_complaint_report",
+        "complaints.extend_complaint",
+        "complaints.add_communication",
+        "complaints.view_communication",
+        "complaints.add_referral",
+        "complaints.change_referral",
+        "complaints.view_referral",
     ],
     "coordinator": ["complaints.view_*", "complaints.extend_complaint", "complaints.assign_complaint"],
     "hearing_officer": ["complaints.view_complaint", "complaints.view_all_complaints"],

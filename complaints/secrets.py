@@ -20,7 +20,7 @@ _SEPARATORS = re.compile(r"[\s\-–—_.]+")
 def status_secret() -> str:
     """A new secret, grouped for reading aloud."""
     chars = [secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_SIZE)]
-    return "-".join("".join(chars[i:i + GROUP_SIZE]) for i in range(0, len(chars), GROUP_SIZE))
+    return "-".join("".join(chars[i : i + GROUP_SIZE]) for i in range(0, len(chars), GROUP_SIZE))
 
 
 def normalise_secret(raw: str) -> str:

@@ -14,16 +14,16 @@ from .models import Complaint, Notice
 
 def complaint_queue(*, user):
     """The ombudsperson queue: complaints the user may see, earliest due first."""
-    return (Complaint.objects.restrict(user, "view")
-            .select_related("case", "investigator")
-            .order_by("due_on", "pk"))
+    return Complaint.objects.restrict(user, "view").select_related("case", "investigator").order_by("due_on", "pk")
 
 
 def complaint_get(*, user, number: str) -> Complaint:
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(complaint_queue(user=user).select_related("extended_by", "resolved_by", "filed_by",
-                                                                       "filed_by_agency"), number=number)
+    return get_object_or_404(
+        complaint_queue(user=user).select_related("extended_by", "resolved_by", "filed_by", "filed_by_agency"),
+        number=number,
+    )
 
 
 def complaint_for_status_page(*, number: str, secret: str) -> Complaint | None:
@@ -40,6 +40,7 @@ def unread_notices(*, user):
 
 # Report ---------------------------------------------------------------------------------------
 
+
 @dataclass
 class ComplaintReport:
     start: date
@@ -55,11 +56,16 @@ class ComplaintReport:
     @property
     def rows(self) -> list[list]:
         """Flat rows for the CSV export."""
-        out = [["measure", "key", "value"], ["period", "start", self.start.isoformat()],
-               ["period", "end", self.end.isoformat()], ["total", "received", self.received],
-               ["total", "resolved", self.resolved], ["total", "resolved_within_30_days", self.resolved_within],
-               ["total", "within_30_days_pct", "" if self.within_pct is None else self.within_pct],
-               ["total", "average_days_to_resolve", "" if self.average_days is None else self.average_days]]
+        out = [
+            ["measure", "key", "value"],
+            ["period", "start", self.start.isoformat()],
+            ["period", "end", self.end.isoformat()],
+            ["total", "received", self.received],
+            ["total", "resolved", self.resolved],
+            ["total", "resolved_within_30_days", self.resolved_within],
+            ["total", "within_30_days_pct", "" if self.within_pct is None else self.within_pct],
+            ["total", "average_days_to_resolve", "" if self.average_days is None else self.average_days],
+        ]
         out += [["received_by_category", value, received] for value, _, received, _ in self.by_category]
         out += [["resolved_by_category", value, resolved] for value, _, _, resolved in self.by_category]
         out += [["resolved_by_outcome", value, count] for value, _, count in self.by_outcome]
@@ -75,8 +81,9 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
     due date (received + 30 days rolled, before any extension; Fam. Code 17800)."""
     report = ComplaintReport(start=start, end=end)
     received = Complaint.objects.filter(received_on__range=(start, end))
-    resolved = Complaint.objects.filter(resolved_on__range=(start, end),
-                                        status__in=[ComplaintStatus.RESOLVED, ComplaintStatus.WITHDRAWN])
+    resolved = Complaint.objects.filter(
+        resolved_on__range=(start, end), status__in=[ComplaintStatus.RESOLVED, ComplaintStatus.WITHDRAWN]
+    )
     report.received = received.count()
     spans = list(resolved.values_list("received_on", "resolved_on", "original_due_on"))
     report.resolved = len(spans)
@@ -86,8 +93,11 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
         report.average_days = _one_decimal(Decimal(sum((done - got).days for got, done, _ in spans)) / len(spans))
     got = dict(received.values_list("category").annotate(n=Count("pk")).order_by())
     done = dict(resolved.values_list("category").annotate(n=Count("pk")).order_by())
-    report.by_category = [(c.value, str(c.label), got.get(c.value, 0), done.get(c.value, 0)) for c in Category
-                          if got.get(c.value) or done.get(c.value)]
+    report.by_category = [
+        (c.value, str(c.label), got.get(c.value, 0), done.get(c.value, 0))
+        for c in Category
+        if got.get(c.value) or done.get(c.value)
+    ]
     outcomes = dict(resolved.values_list("outcome").annotate(n=Count("pk")).order_by())
     report.by_outcome = [(o.value, str(o.label), outcomes[o.value]) for o in Outcome if outcomes.get(o.value)]
     return report

@@ -122,7 +122,9 @@ def complaint_file(
     save_with_unique_number(complaint, "CMP")
     complaint.raw_secret = raw_secret
     event_record(
-        verb="complaint.received", subject=complaint, case_id=complaint.case_id,
+        verb="complaint.received",
+        subject=complaint,
+        case_id=complaint.case_id,
         summary=f"{complaint.number} ({complaint.get_channel_display()}), due {due_on:%Y-%m-%d}",
         data={"unknown_case": complaint.unknown_case, "past_known_limit": complaint.past_known_limit},
         **_actor(by, agency),
@@ -159,8 +161,9 @@ def complaint_assign(*, complaint: Complaint, investigator, by: User) -> Complai
     if problem:
         raise ValidationError({"investigator": problem})
     complaint.investigator = investigator
-    return saved_with_event(complaint, by=by, verb="complaint.assigned",
-                            summary=f"{complaint.number} assigned to {investigator}")
+    return saved_with_event(
+        complaint, by=by, verb="complaint.assigned", summary=f"{complaint.number} assigned to {investigator}"
+    )
 
 
 @transaction.atomic
@@ -173,7 +176,9 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) 
     if not by.has_perm("complaints.extend_complaint"):
         raise PermissionDenied("You may not extend a complaint's due date (permission complaints.extend_complaint).")
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
-    limit = deadlines.days_for(deadlines.Deadline.EXTENSION_MAX, jurisdiction=complaint.jurisdiction, on=complaint.received_on)
+    limit = deadlines.days_for(
+        deadlines.Deadline.EXTENSION_MAX, jurisdiction=complaint.jurisdiction, on=complaint.received_on
+    )
     if complaint.was_extended:
         raise ValidationError({"days": "This complaint was already extended once; only one extension is allowed."})
     if not complaint.is_open:
@@ -182,7 +187,9 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) 
         raise ValidationError({"days": f"An extension is between 1 and {limit} days."})
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the extension."})
-    base = deadlines.days_for(deadlines.Deadline.RESOLUTION, jurisdiction=complaint.jurisdiction, on=complaint.received_on)
+    base = deadlines.days_for(
+        deadlines.Deadline.RESOLUTION, jurisdiction=complaint.jurisdiction, on=complaint.received_on
+    )
     complaint.due_on = business_days.add_calendar_days(complaint.received_on, base + days, complaint.jurisdiction)
     complaint.extension_days = days
     complaint.extension_reason = reason.strip()
@@ -190,9 +197,14 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) 
     complaint.extended_at = timezone.now()
     complaint.full_clean()
     complaint.save()
-    event_record(verb="complaint.extended", subject=complaint, case_id=complaint.case_id, actor=by,
-                 summary=f"{complaint.number} extended {days} days to {complaint.due_on:%Y-%m-%d}",
-                 data={"days": days, "reason": complaint.extension_reason})
+    event_record(
+        verb="complaint.extended",
+        subject=complaint,
+        case_id=complaint.case_id,
+        actor=by,
+        summary=f"{complaint.number} extended {days} days to {complaint.due_on:%Y-%m-%d}",
+        data={"days": days, "reason": complaint.extension_reason},
+    )
     _extension_letter_send(complaint=complaint, by=by)
     return complaint
 
@@ -205,14 +217,20 @@ def _extension_letter_send(*, complaint: Complaint, by: User) -> None:
 
     letter = extension_letter(complaint)
     email = complaint.contact_email.strip()
-    event_record(verb="complaint.extension_letter", subject=complaint, case_id=complaint.case_id, actor=by,
-                 summary=f"{complaint.number}: extension letter " + ("emailed" if email else "to print and mail"),
-                 data={"channel": "email" if email else "mail"})
+    event_record(
+        verb="complaint.extension_letter",
+        subject=complaint,
+        case_id=complaint.case_id,
+        actor=by,
+        summary=f"{complaint.number}: extension letter " + ("emailed" if email else "to print and mail"),
+        data={"channel": "email" if email else "mail"},
+    )
     complaint_letter_record(complaint=complaint, letter=letter, channel="email" if email else "mail", by=by)
     if not email:
         return
     message = EmailMessage(subject=letter.subject, body=letter_text(letter), to=[email])
     message.attach(f"extension-{complaint.number}.pdf", letter_pdf(letter), "application/pdf")
+
     def send() -> None:
         try:
             message.send(fail_silently=False)
@@ -223,39 +241,73 @@ def _extension_letter_send(*, complaint: Complaint, by: User) -> None:
 
 
 @transaction.atomic
-def communication_add(*, complaint: Complaint, occurred_on: date, direction: str, party: str, channel: str,
-                      summary: str, party_name: str = "", by: User | None = None, today: date | None = None) -> Communication:
+def communication_add(
+    *,
+    complaint: Complaint,
+    occurred_on: date,
+    direction: str,
+    party: str,
+    channel: str,
+    summary: str,
+    party_name: str = "",
+    by: User | None = None,
+    today: date | None = None,
+) -> Communication:
     today = today or _today()
     if occurred_on > today:
         raise ValidationError({"occurred_on": "The date cannot be in the future."})
-    item = Communication(complaint=complaint, occurred_on=occurred_on, direction=direction, party=party,
-                         party_name=party_name.strip(), channel=channel, summary=summary, recorded_by=by)
+    item = Communication(
+        complaint=complaint,
+        occurred_on=occurred_on,
+        direction=direction,
+        party=party,
+        party_name=party_name.strip(),
+        channel=channel,
+        summary=summary,
+        recorded_by=by,
+    )
     item.full_clean()
     item.save()
-    event_record(verb="complaint.communication_logged", subject=complaint, case_id=complaint.case_id, actor=by,
-                 summary=f"{complaint.number}: {item.get_direction_display()} {item.get_party_display()}")
+    event_record(
+        verb="complaint.communication_logged",
+        subject=complaint,
+        case_id=complaint.case_id,
+        actor=by,
+        summary=f"{complaint.number}: {item.get_direction_display()} {item.get_party_display()}",
+    )
     return item
 
 
 @transaction.atomic
-def referral_create(*, complaint: Complaint, target_kind: str, target_name: str, reason: str, by: User,
-                    today: date | None = None) -> Referral:
+def referral_create(
+    *, complaint: Complaint, target_kind: str, target_name: str, reason: str, by: User, today: date | None = None
+) -> Referral:
     """Refer to another unit, agency or county: forward within 5 days of receipt (confirm)."""
     today = today or _today()
     if not complaint.is_open:
         raise ValidationError({"target_name": "This complaint is closed."})
     referral = Referral(
-        complaint=complaint, target_kind=target_kind, target_name=target_name.strip(), reason=reason.strip(),
-        created_on=today, created_by=by,
-        forward_by=deadlines.due_after(complaint.received_on, deadlines.Deadline.REFERRAL_FORWARD,
-                                       jurisdiction=complaint.jurisdiction),
+        complaint=complaint,
+        target_kind=target_kind,
+        target_name=target_name.strip(),
+        reason=reason.strip(),
+        created_on=today,
+        created_by=by,
+        forward_by=deadlines.due_after(
+            complaint.received_on, deadlines.Deadline.REFERRAL_FORWARD, jurisdiction=complaint.jurisdiction
+        ),
     )
     referral.full_clean()
     referral.save()
     Complaint.objects.filter(pk=complaint.pk).update(status=ComplaintStatus.REFERRED)
     complaint.status = ComplaintStatus.REFERRED
-    event_record(verb="complaint.referred", subject=complaint, case_id=complaint.case_id, actor=by,
-                 summary=f"{complaint.number} referred to {referral.target_name}, forward by {referral.forward_by}")
+    event_record(
+        verb="complaint.referred",
+        subject=complaint,
+        case_id=complaint.case_id,
+        actor=by,
+        summary=f"{complaint.number} referred to {referral.target_name}, forward by {referral.forward_by}",
+    )
     return referral
 
 
@@ -272,14 +324,20 @@ def referral_forward(*, referral: Referral, forwarded_on: date, by: User, today:
     referral.status = ReferralStatus.FORWARDED
     referral.full_clean()
     referral.save()
-    event_record(verb="referral.forwarded", subject=referral.complaint, case_id=referral.complaint.case_id, actor=by,
-                 summary=f"Forwarded to {referral.target_name}" + (" (late)" if referral.forwarded_late else ""))
+    event_record(
+        verb="referral.forwarded",
+        subject=referral.complaint,
+        case_id=referral.complaint.case_id,
+        actor=by,
+        summary=f"Forwarded to {referral.target_name}" + (" (late)" if referral.forwarded_late else ""),
+    )
     return referral
 
 
 @transaction.atomic
-def referral_answer(*, referral: Referral, answered_on: date, answer_summary: str, by: User,
-                    today: date | None = None) -> Referral:
+def referral_answer(
+    *, referral: Referral, answered_on: date, answer_summary: str, by: User, today: date | None = None
+) -> Referral:
     today = today or _today()
     referral = Referral.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=referral.pk)
     if referral.status != ReferralStatus.FORWARDED:
@@ -294,18 +352,25 @@ def referral_answer(*, referral: Referral, answered_on: date, answer_summary: st
     referral.full_clean()
     referral.save()
     complaint = referral.complaint
-    if complaint.status == ComplaintStatus.REFERRED and not complaint.referrals.exclude(
-        status=ReferralStatus.ANSWERED
-    ).exists():
+    if (
+        complaint.status == ComplaintStatus.REFERRED
+        and not complaint.referrals.exclude(status=ReferralStatus.ANSWERED).exists()
+    ):
         Complaint.objects.filter(pk=complaint.pk).update(status=ComplaintStatus.OPEN)
-    event_record(verb="referral.answered", subject=complaint, case_id=complaint.case_id, actor=by,
-                 summary=f"Answer from {referral.target_name}")
+    event_record(
+        verb="referral.answered",
+        subject=complaint,
+        case_id=complaint.case_id,
+        actor=by,
+        summary=f"Answer from {referral.target_name}",
+    )
     return referral
 
 
 @transaction.atomic
-def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, resolved_on: date, by: User,
-                      today: date | None = None) -> Complaint:
+def complaint_resolve(
+    *, complaint: Complaint, outcome: str, explanation: str, resolved_on: date, by: User, today: date | None = None
+) -> Complaint:
     """Written resolution. The notice states the state hearing right and its deadline: 90 days
     after the resolution is received (Fam. Code 17801) — its date plus the mailing allowance —
     rolled to a business day."""
@@ -322,12 +387,18 @@ def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, r
     complaint.resolved_on = resolved_on
     complaint.resolved_by = by
     complaint.status = ComplaintStatus.WITHDRAWN if outcome == "withdrawn" else ComplaintStatus.RESOLVED
-    complaint.hearing_deadline = deadlines.due_after(deadlines.presumed_received_on(resolved_on),
-                                                     deadlines.Deadline.HEARING_REQUEST,
-                                                     jurisdiction=complaint.jurisdiction)
-    saved_with_event(complaint, by=by, verb="complaint.resolved",
-                     summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
-                     data={"within_due": resolved_on <= complaint.due_on})
+    complaint.hearing_deadline = deadlines.due_after(
+        deadlines.presumed_received_on(resolved_on),
+        deadlines.Deadline.HEARING_REQUEST,
+        jurisdiction=complaint.jurisdiction,
+    )
+    saved_with_event(
+        complaint,
+        by=by,
+        verb="complaint.resolved",
+        summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
+        data={"within_due": resolved_on <= complaint.due_on},
+    )
     from .documents import complaint_letter_record, resolution_letter
 
     complaint_letter_record(complaint=complaint, letter=resolution_letter(complaint), channel="mail", by=by)
@@ -336,6 +407,7 @@ def complaint_resolve(*, complaint: Complaint, outcome: str, explanation: str, r
 
 # Reminders ------------------------------------------------------------------------------------
 
+
 def _recipients(complaint: Complaint, ombudspersons: list) -> list:
     return [complaint.investigator] if complaint.investigator_id else ombudspersons
 
@@ -343,28 +415,48 @@ def _recipients(complaint: Complaint, ombudspersons: list) -> list:
 def _reminder_candidates(*, today: date, ombudspersons: list, run: ReminderRun) -> list[Notice]:
     lead = deadlines.due_soon_days()
     notices = []
-    complaints = (Complaint.objects.filter(status__in=OPEN_STATUSES, due_on__lte=today + timedelta(days=lead))
-                  .select_related("investigator").order_by("due_on", "pk"))
+    complaints = (
+        Complaint.objects.filter(status__in=OPEN_STATUSES, due_on__lte=today + timedelta(days=lead))
+        .select_related("investigator")
+        .order_by("due_on", "pk")
+    )
     for complaint in complaints.iterator(chunk_size=2000):
         if complaint.due_on < today:
-            kind, message = ReminderKind.OVERDUE, f"Complaint {complaint.number} is overdue (due {complaint.due_on:%b %d, %Y})"
+            kind, message = (
+                ReminderKind.OVERDUE,
+                f"Complaint {complaint.number} is overdue (due {complaint.due_on:%b %d, %Y})",
+            )
             run.overdue += 1
         else:
             kind, message = ReminderKind.DUE_SOON, f"Complaint {complaint.number} is due {complaint.due_on:%b %d, %Y}"
             run.due_soon += 1
-        notices += [Notice(user=user, complaint=complaint, kind=kind, message=message,
-                           dedupe_key=f"{kind}:{complaint.pk}:{complaint.due_on}:{user.pk}")
-                    for user in _recipients(complaint, ombudspersons)]
-    referrals = (Referral.objects.filter(status=ReferralStatus.PENDING, forward_by__lte=today + timedelta(days=1))
-                 .select_related("complaint", "created_by", "complaint__investigator"))
+        notices += [
+            Notice(
+                user=user,
+                complaint=complaint,
+                kind=kind,
+                message=message,
+                dedupe_key=f"{kind}:{complaint.pk}:{complaint.due_on}:{user.pk}",
+            )
+            for user in _recipients(complaint, ombudspersons)
+        ]
+    referrals = Referral.objects.filter(
+        status=ReferralStatus.PENDING, forward_by__lte=today + timedelta(days=1)
+    ).select_related("complaint", "created_by", "complaint__investigator")
     for referral in referrals:
         run.referrals += 1
         users = [referral.created_by] if referral.created_by_id else _recipients(referral.complaint, ombudspersons)
-        notices += [Notice(user=user, complaint=referral.complaint, kind=ReminderKind.REFERRAL,
-                           message=f"Forward the referral of {referral.complaint.number} to "
-                                   f"{referral.target_name} by {referral.forward_by:%b %d, %Y}",
-                           dedupe_key=f"referral:{referral.pk}:{user.pk}")
-                    for user in users]
+        notices += [
+            Notice(
+                user=user,
+                complaint=referral.complaint,
+                kind=ReminderKind.REFERRAL,
+                message=f"Forward the referral of {referral.complaint.number} to "
+                f"{referral.target_name} by {referral.forward_by:%b %d, %Y}",
+                dedupe_key=f"referral:{referral.pk}:{user.pk}",
+            )
+            for user in users
+        ]
     return notices
 
 
@@ -373,8 +465,11 @@ def _send_emails(notices: list[Notice]) -> int:
     for notice in notices:
         if notice.user.email:
             link = reverse("complaints:complaint_detail", kwargs={"number": notice.complaint.number})
-            messages.append(EmailMessage(subject=f"Caseworks: {notice.message}", body=f"{notice.message}\n\n{link}",
-                                         to=[notice.user.email]))
+            messages.append(
+                EmailMessage(
+                    subject=f"Caseworks: {notice.message}", body=f"{notice.message}\n\n{link}", to=[notice.user.email]
+                )
+            )
     if messages:
         get_connection(fail_silently=True).send_messages(messages)
     return len(messages)
@@ -393,13 +488,16 @@ def reminders_send(*, today: date | None = None) -> ReminderRun:
     try:
         candidates = _reminder_candidates(today=today, ombudspersons=ombudspersons, run=run)
         for start in range(0, len(candidates), 1000):
-            chunk = candidates[start:start + 1000]
+            chunk = candidates[start : start + 1000]
             with transaction.atomic():
                 # Two overlapping runs take turns here: the second sees the first's notices as
                 # known once it commits, so no email goes out twice.
                 advisory_xact_lock("complaints.reminders")
-                known = set(Notice.objects.filter(dedupe_key__in=[n.dedupe_key for n in chunk])
-                            .values_list("dedupe_key", flat=True))
+                known = set(
+                    Notice.objects.filter(dedupe_key__in=[n.dedupe_key for n in chunk]).values_list(
+                        "dedupe_key", flat=True
+                    )
+                )
                 fresh = [n for n in chunk if n.dedupe_key not in known]
                 Notice.objects.bulk_create(fresh, ignore_conflicts=True)
             run.emails_sent += _send_emails(fresh)
@@ -407,9 +505,13 @@ def reminders_send(*, today: date | None = None) -> ReminderRun:
         run.errors = [repr(exc)[:500]]
     run.finished_at = timezone.now()
     run.save()
-    event_record(verb="complaint.reminders_sent", subject=run, actor_label="complaints.tasks.send_reminders_task",
-                 summary=f"{run.overdue} overdue, {run.due_soon} due soon, {run.referrals} referrals; "
-                         f"{run.emails_sent} emails", data={"errors": run.errors})
+    event_record(
+        verb="complaint.reminders_sent",
+        subject=run,
+        actor_label="complaints.tasks.send_reminders_task",
+        summary=f"{run.overdue} overdue, {run.due_soon} due soon, {run.referrals} referrals; {run.emails_sent} emails",
+        data={"errors": run.errors},
+    )
     return run
 
 

@@ -11,7 +11,9 @@ urlpatterns = [
     path("new/", views.ComplaintCreateView.as_view(), name="complaint_create"),
     path("report/", views.ComplaintReportView.as_view(), name="report"),
     path("report/export.csv", views.ComplaintReportCsvView.as_view(), name="report_csv"),
-    path("report/by-category.svg", views.ComplaintReportChartView.as_view(kind="category"), name="report_chart_category"),
+    path(
+        "report/by-category.svg", views.ComplaintReportChartView.as_view(kind="category"), name="report_chart_category"
+    ),
     path("report/by-outcome.svg", views.ComplaintReportChartView.as_view(kind="outcome"), name="report_chart_outcome"),
     path("notices/", views.NoticeListView.as_view(), name="notice_list"),
     path("notices/<int:pk>/read/", views.NoticeReadView.as_view(), name="notice_read"),
@@ -27,7 +29,10 @@ urlpatterns = [
     path("<str:number>/extension-letter.pdf", views.ExtensionLetterPdfView.as_view(), name="extension_letter_pdf"),
     path("<str:number>/notice/", views.ResolutionNoticeView.as_view(), name="resolution_notice"),
     path("<str:number>/acknowledgement/", views.AcknowledgementLetterView.as_view(), name="acknowledgement_letter"),
-    path("<str:number>/acknowledgement.pdf", views.AcknowledgementLetterPdfView.as_view(),
-         name="acknowledgement_letter_pdf"),
+    path(
+        "<str:number>/acknowledgement.pdf",
+        views.AcknowledgementLetterPdfView.as_view(),
+        name="acknowledgement_letter_pdf",
+    ),
     path("<str:number>/notice.pdf", views.ResolutionNoticePdfView.as_view(), name="resolution_notice_pdf"),
 ]

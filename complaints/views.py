@@ -61,8 +61,10 @@ def too_many(request) -> HttpResponse:
 
 # Public ---------------------------------------------------------------------------------------
 
+
 class PublicComplaintView(PublicMixin, FormView):
     """The public complaint form: no account, rate-limited per client address."""
+
     public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
 
     template_name = "complaints/public_form.html"
@@ -77,21 +79,32 @@ class PublicComplaintView(PublicMixin, FormView):
         data = form.cleaned_data
         try:
             complaint = services.complaint_file(
-                channel=Channel.WEB, complainant_name=data["complainant_name"], contact_email=data["contact_email"],
-                contact_phone=data["contact_phone"], case_number=data["case_number"], category=data["category"],
-                description=data["description"], received_on=timezone.localdate(), known_on=data["known_on"],
-                preferred_language=data["preferred_language"], interpreter_needed=data["interpreter_needed"],
+                channel=Channel.WEB,
+                complainant_name=data["complainant_name"],
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                case_number=data["case_number"],
+                category=data["category"],
+                description=data["description"],
+                received_on=timezone.localdate(),
+                known_on=data["known_on"],
+                preferred_language=data["preferred_language"],
+                interpreter_needed=data["interpreter_needed"],
                 accommodation_needs=data["accommodation_needs"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return self.form_invalid(form)
-        return render(self.request, "complaints/public_confirmation.html",
-                      {"complaint": complaint, "secret": complaint.raw_secret})
+        return render(
+            self.request,
+            "complaints/public_confirmation.html",
+            {"complaint": complaint, "secret": complaint.raw_secret},
+        )
 
 
 class PublicStatusView(PublicMixin, FormView):
     """Status of a web complaint: its number plus the secret code (never in the URL)."""
+
     public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
 
     template_name = "complaints/public_status.html"
@@ -103,8 +116,9 @@ class PublicStatusView(PublicMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        complaint = selectors.complaint_for_status_page(number=form.cleaned_data["number"],
-                                                        secret=form.cleaned_data["secret"])
+        complaint = selectors.complaint_for_status_page(
+            number=form.cleaned_data["number"], secret=form.cleaned_data["secret"]
+        )
         if complaint is None:
             form.add_error(None, gettext("No complaint matches this confirmation number and secret code."))
             return self.form_invalid(form)
@@ -113,19 +127,31 @@ class PublicStatusView(PublicMixin, FormView):
 
 # Staff ----------------------------------------------------------------------------------------
 
+
 class ComplaintListView(ListViewMixin, FilteredListView):
     """The ombudsperson queue, earliest due first; sortable, filterable, ``?export=csv``."""
 
-    sort_fields = {"number": ("number",), "due": ("due_on",), "status": ("status", "due_on"),
-                   "complainant": ("complainant_name",), "category": ("category", "due_on"),
-                   "case": ("case__case_number",), "investigator": ("investigator__username", "due_on")}
+    sort_fields = {
+        "number": ("number",),
+        "due": ("due_on",),
+        "status": ("status", "due_on"),
+        "complainant": ("complainant_name",),
+        "category": ("category", "due_on"),
+        "case": ("case__case_number",),
+        "investigator": ("investigator__username", "due_on"),
+    }
     default_sort = "due"
     csv_filename = "complaints.csv"
-    csv_columns = (("number", "number"), ("due_on", "due_on"), ("status", "get_status_display"),
-                   ("complainant", "complainant_name"), ("category", "get_category_display"),
-                   ("case_number", lambda c: c.case.case_number if c.case_id else c.case_number_received),
-                   ("investigator", lambda c: str(c.investigator) if c.investigator_id else ""),
-                   ("received_on", "received_on"))
+    csv_columns = (
+        ("number", "number"),
+        ("due_on", "due_on"),
+        ("status", "get_status_display"),
+        ("complainant", "complainant_name"),
+        ("category", "get_category_display"),
+        ("case_number", lambda c: c.case.case_number if c.case_id else c.case_number_received),
+        ("investigator", lambda c: str(c.investigator) if c.investigator_id else ""),
+        ("received_on", "received_on"),
+    )
     model = Complaint
     permission_required = "complaints.view_complaint"
     filterset_class = ComplaintFilterSet
@@ -147,12 +173,20 @@ class ComplaintCreateView(ServiceActionView):
     def perform(self, data):
         # One transaction: a refused assignment leaves no complaint behind.
         complaint = services.complaint_file(
-            channel=data["channel"], complainant_name=data["complainant_name"],
-            contact_email=data["contact_email"], contact_phone=data["contact_phone"],
-            case_number=data["case_number"], case=data["case"], complainant_person=data["complainant_person"],
-            category=data["category"], description=data["description"], received_on=data["received_on"],
-            known_on=data["known_on"], preferred_language=data["preferred_language"],
-            interpreter_needed=data["interpreter_needed"], accommodation_needs=data["accommodation_needs"],
+            channel=data["channel"],
+            complainant_name=data["complainant_name"],
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"],
+            case_number=data["case_number"],
+            case=data["case"],
+            complainant_person=data["complainant_person"],
+            category=data["category"],
+            description=data["description"],
+            received_on=data["received_on"],
+            known_on=data["known_on"],
+            preferred_language=data["preferred_language"],
+            interpreter_needed=data["interpreter_needed"],
+            accommodation_needs=data["accommodation_needs"],
             by=self.request.user,
         )
         if data.get("investigator"):
@@ -165,8 +199,9 @@ class ComplaintCreateView(ServiceActionView):
             notes.append("the case number is not known: recorded without a case")
         if complaint.past_known_limit:
             notes.append("made more than 90 days after the person knew (flagged, accepted)")
-        return (f"Complaint {complaint.number} recorded, due {complaint.due_on:%b %d, %Y}"
-                + (f" — {'; '.join(notes)}." if notes else "."))
+        return f"Complaint {complaint.number} recorded, due {complaint.due_on:%b %d, %Y}" + (
+            f" — {'; '.join(notes)}." if notes else "."
+        )
 
     def get_success_url(self):
         if self.request.user.has_perm("complaints.view_complaint"):
@@ -198,7 +233,8 @@ class ComplaintDetailView(PermissionMixin, ComplaintMixin, TemplateView):
             hearing_requests=complaint.hearing_requests.all() if user.has_perm("hearings.view_hearingrequest") else [],
             assign_form=AssignForm(complaint=complaint) if user.has_perm("complaints.assign_complaint") else None,
             communication_form=CommunicationForm(initial={"occurred_on": today})
-            if user.has_perm("complaints.add_communication") else None,
+            if user.has_perm("complaints.add_communication")
+            else None,
             referral_form=ReferralForm() if user.has_perm("complaints.add_referral") else None,
             forward_form=ForwardForm(initial={"forwarded_on": today}),
             answer_form=AnswerForm(initial={"answered_on": today}),
@@ -241,8 +277,9 @@ class ComplaintAssignView(ComplaintPostView):
         return {**super().get_form_kwargs(), "complaint": self.get_complaint()}
 
     def perform(self, data):
-        services.complaint_assign(complaint=self.get_complaint(), investigator=data["investigator"],
-                                  by=self.request.user)
+        services.complaint_assign(
+            complaint=self.get_complaint(), investigator=data["investigator"], by=self.request.user
+        )
 
 
 class ComplaintExtendView(ComplaintActionView):
@@ -252,8 +289,9 @@ class ComplaintExtendView(ComplaintActionView):
     success_message = "Due date extended."
 
     def perform(self, data):
-        services.complaint_extend(complaint=self.get_complaint(), days=data["days"], reason=data["reason"],
-                                  by=self.request.user)
+        services.complaint_extend(
+            complaint=self.get_complaint(), days=data["days"], reason=data["reason"], by=self.request.user
+        )
 
     def get_success_url(self):
         return reverse("complaints:extension_letter", kwargs={"number": self.get_complaint().number})
@@ -270,12 +308,14 @@ class ExtensionLetterView(PermissionMixin, ComplaintMixin, TemplateView):
         if not complaint.was_extended:
             messages.info(request, "The extension letter exists once the complaint is extended.")
             return redirect("complaints:complaint_detail", number=complaint.number)
-        return self.render_to_response({
-            **letter_context(extension_letter(complaint)),
-            "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
-            "back_label": "Back to the complaint",
-            "pdf_url": reverse("complaints:extension_letter_pdf", kwargs={"number": complaint.number}),
-        })
+        return self.render_to_response(
+            {
+                **letter_context(extension_letter(complaint)),
+                "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+                "back_label": "Back to the complaint",
+                "pdf_url": reverse("complaints:extension_letter_pdf", kwargs={"number": complaint.number}),
+            }
+        )
 
 
 class ExtensionLetterPdfView(ExtensionLetterView):
@@ -296,12 +336,14 @@ class AcknowledgementLetterView(PermissionMixin, ComplaintMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         complaint = self.get_complaint()
-        return self.render_to_response({
-            **letter_context(acknowledgement_letter(complaint)),
-            "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
-            "back_label": "Back to the complaint",
-            "pdf_url": reverse("complaints:acknowledgement_letter_pdf", kwargs={"number": complaint.number}),
-        })
+        return self.render_to_response(
+            {
+                **letter_context(acknowledgement_letter(complaint)),
+                "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+                "back_label": "Back to the complaint",
+                "pdf_url": reverse("complaints:acknowledgement_letter_pdf", kwargs={"number": complaint.number}),
+            }
+        )
 
 
 class AcknowledgementLetterPdfView(AcknowledgementLetterView):
@@ -335,8 +377,9 @@ class ReferralActionView(ComplaintPostView):
 
     def get_object(self):
         visible = Complaint.objects.restrict(self.request.user, "view")
-        return get_object_or_404(Referral.objects.select_related("complaint").filter(complaint__in=visible),
-                                 pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Referral.objects.select_related("complaint").filter(complaint__in=visible), pk=self.kwargs["pk"]
+        )
 
     def get_referral(self) -> Referral:
         return self.object
@@ -350,8 +393,7 @@ class ReferralForwardView(ReferralActionView):
     success_message = "Forwarding recorded."
 
     def perform(self, data):
-        services.referral_forward(referral=self.get_referral(), forwarded_on=data["forwarded_on"],
-                                  by=self.request.user)
+        services.referral_forward(referral=self.get_referral(), forwarded_on=data["forwarded_on"], by=self.request.user)
 
 
 class ReferralAnswerView(ReferralActionView):
@@ -372,9 +414,13 @@ class ComplaintResolveView(ComplaintActionView):
         return {"resolved_on": timezone.localdate()}
 
     def perform(self, data):
-        services.complaint_resolve(complaint=self.get_complaint(), outcome=data["outcome"],
-                                   explanation=data["explanation"], resolved_on=data["resolved_on"],
-                                   by=self.request.user)
+        services.complaint_resolve(
+            complaint=self.get_complaint(),
+            outcome=data["outcome"],
+            explanation=data["explanation"],
+            resolved_on=data["resolved_on"],
+            by=self.request.user,
+        )
 
     def get_success_url(self):
         return reverse("complaints:resolution_notice", kwargs={"number": self.get_complaint().number})
@@ -391,12 +437,15 @@ class ResolutionNoticeView(PermissionMixin, ComplaintMixin, TemplateView):
         if complaint.resolved_on is None:
             messages.info(request, "The notice exists once the complaint is resolved.")
             return redirect("complaints:complaint_detail", number=complaint.number)
-        return self.render_to_response({
-            **letter_context(resolution_letter(complaint)), "complaint": complaint,
-            "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
-            "back_label": "Back to the complaint",
-            "pdf_url": reverse("complaints:resolution_notice_pdf", kwargs={"number": complaint.number}),
-        })
+        return self.render_to_response(
+            {
+                **letter_context(resolution_letter(complaint)),
+                "complaint": complaint,
+                "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
+                "back_label": "Back to the complaint",
+                "pdf_url": reverse("complaints:resolution_notice_pdf", kwargs={"number": complaint.number}),
+            }
+        )
 
 
 class ResolutionNoticePdfView(ResolutionNoticeView):
@@ -410,6 +459,7 @@ class ResolutionNoticePdfView(ResolutionNoticeView):
 
 
 # Report ---------------------------------------------------------------------------------------
+
 
 def report_period(params) -> tuple[ReportForm, date, date]:
     today = timezone.localdate()
@@ -439,8 +489,7 @@ class ComplaintReportView(PermissionMixin, TemplateView):
         charts = {kind: report_chart(report, kind) for kind in ("category", "outcome")}
         for kind, chart in charts.items():
             chart.url = f"{reverse(f'complaints:report_chart_{kind}')}?{query}"
-        return {**super().get_context_data(**kwargs), "form": form, "report": report, "query": query,
-                "charts": charts}
+        return {**super().get_context_data(**kwargs), "form": form, "report": report, "query": query, "charts": charts}
 
 
 class ComplaintReportCsvView(PermissionMixin, View):
@@ -466,6 +515,7 @@ class ComplaintReportChartView(PermissionMixin, View):
 
 
 # In-app notices -------------------------------------------------------------------------------
+
 
 class NoticeListView(LoginOnlyMixin, ListView):
     template_name = "complaints/notice_list.html"

@@ -8,7 +8,10 @@ from core.views import HealthView
 # Apps whose urls.py / api/urls.py are mounted; each app owns its own URL space.
 AREA_APPS = ["cases", "enforcement", "complaints", "hearings", "outreach", "training", "quality"]
 
-api_v1 = [path("", include(f"{app}.api.urls")) for app in AREA_APPS] + [path("", include("cases.guidelines.api.urls")), path("", include("cases.ledger.api.urls"))]
+api_v1 = [path("", include(f"{app}.api.urls")) for app in AREA_APPS] + [
+    path("", include("cases.guidelines.api.urls")),
+    path("", include("cases.ledger.api.urls")),
+]
 
 urlpatterns = [
     path("", include("core.urls")),

@@ -61,8 +61,17 @@ class LegalParameterAdmin(SimpleHistoryAdmin):
 class JobAdmin(ReadOnlyAdmin):
     """Background jobs (outbox and leases): read-only; a stuck run is resumed from its run page."""
 
-    list_display = ("created_at", "task", "key", "group", "status", "attempts", "claimed_by", "expires_at",
-                    "finished_at")
+    list_display = (
+        "created_at",
+        "task",
+        "key",
+        "group",
+        "status",
+        "attempts",
+        "claimed_by",
+        "expires_at",
+        "finished_at",
+    )
     list_filter = ("status", "task")
     search_fields = ("key", "group", "claimed_by")
     date_hierarchy = "created_at"

@@ -35,16 +35,29 @@ WIDTH = 720
 COLORS = ("#0b5ed7", "#b35c00", "#146c43", "#b02a37", "#495057", "#59359a", "#0f766e", "#8a6d00")
 
 STYLE = Style(
-    background="white", plot_background="white", foreground="#212529", foreground_strong="#212529",
-    foreground_subtle="#6c757d", font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-    title_font_size=18, label_font_size=14, major_label_font_size=14, legend_font_size=14,
-    value_font_size=14, value_label_font_size=14, tooltip_font_size=14, no_data_font_size=18,
+    background="white",
+    plot_background="white",
+    foreground="#212529",
+    foreground_strong="#212529",
+    foreground_subtle="#6c757d",
+    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    title_font_size=18,
+    label_font_size=14,
+    major_label_font_size=14,
+    legend_font_size=14,
+    value_font_size=14,
+    value_label_font_size=14,
+    tooltip_font_size=14,
+    no_data_font_size=18,
     colors=COLORS,
 )
 
 KINDS = {
-    "bar": pygal.Bar, "stacked_bar": pygal.StackedBar, "hbar": pygal.HorizontalBar,
-    "stacked_hbar": pygal.HorizontalStackedBar, "line": pygal.Line,
+    "bar": pygal.Bar,
+    "stacked_bar": pygal.StackedBar,
+    "hbar": pygal.HorizontalBar,
+    "stacked_hbar": pygal.HorizontalStackedBar,
+    "line": pygal.Line,
 }
 
 # The chart response's own policy: nothing may load, no script; only the SVG's inline <style>.
@@ -110,18 +123,30 @@ class Chart:
     def table(self) -> dict[str, Any]:
         """The figures as a table: a header row and one row per label."""
         header = [name for name, _ in self.series]
-        rows = [(label, [values[i] if i < len(values) else None for _, values in self.series])
-                for i, label in enumerate(self.labels)]
+        rows = [
+            (label, [values[i] if i < len(values) else None for _, values in self.series])
+            for i, label in enumerate(self.labels)
+        ]
         return {"header": header, "rows": rows}
 
     def svg(self) -> bytes:
         longest = max((len(str(label)) for label in self.labels), default=0)
         config: dict[str, Any] = {
-            "style": STYLE, "js": [], "width": self.width, "height": self.pixel_height, "title": self.title,
-            "explicit_size": True, "show_legend": len(self.series) > 1, "legend_at_bottom": True,
-            "legend_at_bottom_columns": min(4, max(1, len(self.series))), "print_values": False,
-            "disable_xml_declaration": False, "truncate_label": -1, "truncate_legend": -1,
-            "margin": 12, "spacing": 12,
+            "style": STYLE,
+            "js": [],
+            "width": self.width,
+            "height": self.pixel_height,
+            "title": self.title,
+            "explicit_size": True,
+            "show_legend": len(self.series) > 1,
+            "legend_at_bottom": True,
+            "legend_at_bottom_columns": min(4, max(1, len(self.series))),
+            "print_values": False,
+            "disable_xml_declaration": False,
+            "truncate_label": -1,
+            "truncate_legend": -1,
+            "margin": 12,
+            "spacing": 12,
         }
         # Labels that would not fit side by side (about 9 px a character at 14 px) are turned.
         if not self.horizontal and longest * 9 * len(self.labels) > self.width - 100:
@@ -152,9 +177,12 @@ def svg_response(svg: bytes) -> HttpResponse:
 
 def chart_url(path: str, query: dict[str, Any] | Any, name: str) -> str:
     """The page's own URL and filters, plus ``chart=<name>``."""
-    params = [(k, v) for k, values in (query.lists() if hasattr(query, "lists") else
-                                      ((k, [v]) for k, v in dict(query).items())) for v in values
-              if k not in ("chart", "page", "export")]
+    params = [
+        (k, v)
+        for k, values in (query.lists() if hasattr(query, "lists") else ((k, [v]) for k, v in dict(query).items()))
+        for v in values
+        if k not in ("chart", "page", "export")
+    ]
     params.append(("chart", name))
     return f"{path}?{urlencode(params)}"
 

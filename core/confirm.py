@@ -67,5 +67,6 @@ class ConfirmStepMixin:
 
     def ask(self, request, *args, **kwargs):
         confirmation = self.get_confirmation(request, *args, **kwargs)
-        return TemplateResponse(request, self.confirm_template,
-                                {"confirmation": confirmation, "confirm_field": CONFIRM_FIELD})
+        return TemplateResponse(
+            request, self.confirm_template, {"confirmation": confirmation, "confirm_field": CONFIRM_FIELD}
+        )

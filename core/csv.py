@@ -77,14 +77,18 @@ def csv_lines(header: Sequence[Any] | None, rows: Iterable[Iterable[Any]]) -> It
         yield writer.writerow(row)
 
 
-def csv_response(filename: str, header: Sequence[Any] | None, rows: Iterable[Iterable[Any]], *,
-                 stream: bool = True) -> HttpResponse | StreamingHttpResponse:
+def csv_response(
+    filename: str, header: Sequence[Any] | None, rows: Iterable[Iterable[Any]], *, stream: bool = True
+) -> HttpResponse | StreamingHttpResponse:
     """A ``text/csv`` attachment. Streamed by default, so ``rows`` may be a generator read while
     sending (a list view's whole queryset); ``stream=False`` for a small report held in memory."""
     safe_name = safe_filename(filename, default="export.csv")
     lines = csv_lines(header, rows)
     content_type = "text/csv; charset=utf-8"
-    response = (StreamingHttpResponse(lines, content_type=content_type) if stream
-                else HttpResponse("".join(lines), content_type=content_type))
+    response = (
+        StreamingHttpResponse(lines, content_type=content_type)
+        if stream
+        else HttpResponse("".join(lines), content_type=content_type)
+    )
     response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     return response

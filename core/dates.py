@@ -38,8 +38,7 @@ def display_date(value: date | datetime | None, *, with_time: bool = False) -> s
     active = translation.get_language() or "en"
     language = active.split("-")[0]
     month = _month_abbreviations(active)[value.month - 1]
-    text = (f"{value.day} {month} {value.year:04d}" if language == "es"
-            else f"{month} {value.day}, {value.year:04d}")
+    text = f"{value.day} {month} {value.year:04d}" if language == "es" else f"{month} {value.day}, {value.year:04d}"
     if with_time and isinstance(value, datetime):
         text = f"{text} {value.hour:02d}:{value.minute:02d}"
     return text

@@ -64,8 +64,9 @@ def bulk_load():
     - SQLite: a page cache of up to 256 MiB for the block (default 2 MiB), so that the indexes the
       load touches on every row stay in memory instead of being evicted and read back.
     """
-    unlogged = (connection.queries_logged and not connection.force_debug_cursor
-                and "make_debug_cursor" not in vars(connection))  # not already inside a bulk_load
+    unlogged = (
+        connection.queries_logged and not connection.force_debug_cursor and "make_debug_cursor" not in vars(connection)
+    )  # not already inside a bulk_load
     if unlogged:
         connection.make_debug_cursor = connection.make_cursor
     cache = None
@@ -87,9 +88,20 @@ def bulk_load():
 # date): ``rows_insert`` passes them through; any other field prepares its values (datetimes,
 # JSON, encrypted columns...) with ``get_db_prep_save``, as ``bulk_create`` would.
 _PLAIN_FIELDS = {
-    models.CharField, models.TextField, models.EmailField, models.SlugField, models.DateField, models.DecimalField,
-    models.IntegerField, models.BigIntegerField, models.SmallIntegerField, models.PositiveIntegerField,
-    models.PositiveSmallIntegerField, models.PositiveBigIntegerField, models.BooleanField, models.ForeignKey,
+    models.CharField,
+    models.TextField,
+    models.EmailField,
+    models.SlugField,
+    models.DateField,
+    models.DecimalField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+    models.BooleanField,
+    models.ForeignKey,
     models.OneToOneField,
 }
 
@@ -133,8 +145,10 @@ _UNQUOTED_TYPES = ("bigint", "integer", "smallint", "numeric", "date", "boolean"
 def pg_arrays(rows: Sequence[Sequence], types: Sequence[str]) -> list[str]:
     """One array literal per column of ``rows`` (``types``: each column's PostgreSQL type, as in
     ``CAST(%s AS type[])``), for ``unnest`` of a chunk of rows."""
-    return [pg_array(col, quote=pg_type.split("(")[0] not in _UNQUOTED_TYPES)
-            for col, pg_type in zip(zip(*rows, strict=True), types, strict=True)]
+    return [
+        pg_array(col, quote=pg_type.split("(")[0] not in _UNQUOTED_TYPES)
+        for col, pg_type in zip(zip(*rows, strict=True), types, strict=True)
+    ]
 
 
 SQLITE_PARAMS = 30000  # per statement (SQLite's default limit is 32,766 host parameters)
@@ -165,8 +179,15 @@ def _constant_columns(model, given: list, values: Mapping[str, object] | None) -
     return constants
 
 
-def insert_from_sql(model, fields: Sequence[str], source: str, *, values: Mapping[str, object] | None = None,
-                    returning: Sequence[str] = (), ignore_conflicts: bool = False) -> tuple[str, list]:
+def insert_from_sql(
+    model,
+    fields: Sequence[str],
+    source: str,
+    *,
+    values: Mapping[str, object] | None = None,
+    returning: Sequence[str] = (),
+    ignore_conflicts: bool = False,
+) -> tuple[str, list]:
     """``(sql, params)`` of ``INSERT INTO model (fields, the other columns) SELECT source.c0, ..., their
     values FROM source``: ``source`` names a relation (a ``WITH`` query) with one column ``c<i>`` per
     name in ``fields``, in order; the other columns take ``values``, else their defaults as
@@ -178,16 +199,27 @@ def insert_from_sql(model, fields: Sequence[str], source: str, *, values: Mappin
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*given, *(f for f, _ in constants)])
     # PostgreSQL types a parameter of a SELECT list as text: each constant is cast to its column.
-    typed = (lambda f: f"CAST(%s AS {f.db_type(connection)})") if connection.vendor == "postgresql" else (lambda f: "%s")
+    typed = (
+        (lambda f: f"CAST(%s AS {f.db_type(connection)})") if connection.vendor == "postgresql" else (lambda f: "%s")
+    )
     select = ", ".join([*(f"{source}.c{i}" for i in range(len(given))), *(typed(f) for f, _ in constants)])
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {select} FROM {source}"
-           + (" WHERE true ON CONFLICT DO NOTHING" if ignore_conflicts else "")
-           + (f" RETURNING {', '.join(quote(meta.get_field(n).column) for n in returning)}" if returning else ""))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {select} FROM {source}"
+        + (" WHERE true ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+        + (f" RETURNING {', '.join(quote(meta.get_field(n).column) for n in returning)}" if returning else "")
+    )
     return sql, [v for _, v in constants]
 
 
-def rows_insert(model, fields: Sequence[str], rows: Sequence[Sequence], *, values: Mapping[str, object] | None = None,
-                returning: Sequence[str] = (), ignore_conflicts: bool = False) -> list[tuple]:
+def rows_insert(
+    model,
+    fields: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    values: Mapping[str, object] | None = None,
+    returning: Sequence[str] = (),
+    ignore_conflicts: bool = False,
+) -> list[tuple]:
     """Insert ``rows`` (tuples of values for ``fields``, given by field name or attname) into
     ``model``'s table with a few multi-row statements, without model instances.
 
@@ -203,21 +235,30 @@ def rows_insert(model, fields: Sequence[str], rows: Sequence[Sequence], *, value
     if not rows:
         return []
     given = [model._meta.get_field(name) for name in fields]
-    prepare = [None if type(f) in _PLAIN_FIELDS else _json_text(f) if isinstance(f, models.JSONField)
-               else partial(f.get_db_prep_save, connection=connection) for f in given]
+    prepare = [
+        None
+        if type(f) in _PLAIN_FIELDS
+        else _json_text(f)
+        if isinstance(f, models.JSONField)
+        else partial(f.get_db_prep_save, connection=connection)
+        for f in given
+    ]
     if any(prepare):  # column by column: one call per value of the columns that need it
-        cols = [col if p is None else [p(v) for v in col] for p, col in zip(prepare, zip(*rows, strict=True),
-                                                                            strict=True)]
+        cols = [
+            col if p is None else [p(v) for v in col] for p, col in zip(prepare, zip(*rows, strict=True), strict=True)
+        ]
         rows = list(zip(*cols, strict=True))
-    insert, constant_params = insert_from_sql(model, fields, "v", values=values, returning=returning,
-                                              ignore_conflicts=ignore_conflicts)
+    insert, constant_params = insert_from_sql(
+        model, fields, "v", values=values, returning=returning, ignore_conflicts=ignore_conflicts
+    )
     names = ", ".join(f"c{i}" for i in range(len(given)))
     if connection.vendor == "postgresql":
         # JSON goes in as text and is cast per row (an array of jsonb adapters is not one).
         types = ["text" if isinstance(f, models.JSONField) else f.db_type(connection) for f in given]
         arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for pg_type in types)
-        source = ", ".join(f"CAST(u.c{i} AS jsonb)" if isinstance(f, models.JSONField) else f"u.c{i}"
-                           for i, f in enumerate(given))
+        source = ", ".join(
+            f"CAST(u.c{i} AS jsonb)" if isinstance(f, models.JSONField) else f"u.c{i}" for i, f in enumerate(given)
+        )
         sql = f"WITH v({names}) AS (SELECT {source} FROM unnest({arrays}) AS u({names})) {insert}"
         step = PG_ROWS
 
@@ -228,12 +269,15 @@ def rows_insert(model, fields: Sequence[str], rows: Sequence[Sequence], *, value
         step = max(1, SQLITE_PARAMS // max(1, len(given)))
 
         def statement(chunk):
-            return (f"WITH v({names}) AS (VALUES {', '.join([row_sql] * len(chunk))}) {insert}",
-                    [*(x for row in chunk for x in row), *constant_params])
+            return (
+                f"WITH v({names}) AS (VALUES {', '.join([row_sql] * len(chunk))}) {insert}",
+                [*(x for row in chunk for x in row), *constant_params],
+            )
+
     out: list[tuple] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), step):
-            cursor.execute(*statement(rows[start:start + step]))
+            cursor.execute(*statement(rows[start : start + step]))
             if returning:
                 out += cursor.fetchall()
     return out
@@ -250,11 +294,18 @@ def rows_update(model, fields: Sequence[str], rows: Sequence[Sequence]) -> int:
         return 0
     meta = model._meta
     given = [meta.pk, *(meta.get_field(name) for name in fields)]
-    prepare = [None if type(f) in _PLAIN_FIELDS else _json_text(f) if isinstance(f, models.JSONField)
-               else partial(f.get_db_prep_save, connection=connection) for f in given]
+    prepare = [
+        None
+        if type(f) in _PLAIN_FIELDS
+        else _json_text(f)
+        if isinstance(f, models.JSONField)
+        else partial(f.get_db_prep_save, connection=connection)
+        for f in given
+    ]
     if any(prepare):
-        cols = [col if p is None else [p(v) for v in col] for p, col in zip(prepare, zip(*rows, strict=True),
-                                                                            strict=True)]
+        cols = [
+            col if p is None else [p(v) for v in col] for p, col in zip(prepare, zip(*rows, strict=True), strict=True)
+        ]
         rows = list(zip(*cols, strict=True))
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
@@ -267,8 +318,9 @@ def rows_update(model, fields: Sequence[str], rows: Sequence[Sequence]) -> int:
     if connection.vendor == "postgresql":
         types = ["text" if isinstance(f, models.JSONField) else f.db_type(connection) for f in given]
         arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for pg_type in types)
-        columns = ", ".join(f"CAST(u.c{i} AS jsonb)" if isinstance(f, models.JSONField) else f"u.c{i}"
-                            for i, f in enumerate(given))
+        columns = ", ".join(
+            f"CAST(u.c{i} AS jsonb)" if isinstance(f, models.JSONField) else f"u.c{i}" for i, f in enumerate(given)
+        )
         sql = update(f"(SELECT {columns} FROM unnest({arrays}) AS u({names})) AS v({names})")
         step = PG_ROWS
 
@@ -284,10 +336,11 @@ def rows_update(model, fields: Sequence[str], rows: Sequence[Sequence]) -> int:
         def statement(chunk):
             values = ", ".join([row_sql] * len(chunk))
             return update(f"(SELECT {renamed} FROM (VALUES {values})) AS v"), [x for row in chunk for x in row]
+
     updated = 0
     with connection.cursor() as cursor:
         for start in range(0, len(rows), step):
-            cursor.execute(*statement(rows[start:start + step]))
+            cursor.execute(*statement(rows[start : start + step]))
             updated += cursor.rowcount
     return updated
 
@@ -335,8 +388,10 @@ class IdBlock:
     def _refill(self) -> None:
         table, column = self.model._meta.db_table, self.model._meta.pk.column
         with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), nextval(pg_get_serial_sequence(%s, %s)) + %s)",
-                           [table, column, table, column, self.size - 1])
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, %s), nextval(pg_get_serial_sequence(%s, %s)) + %s)",
+                [table, column, table, column, self.size - 1],
+            )
             last = cursor.fetchone()[0]
         self.next, self.stop = last - self.size + 1, last + 1
 
@@ -348,7 +403,9 @@ class IdBlock:
         return value
 
 
-def rows_copy(model, fields: Sequence[str], rows: Sequence[Sequence], *, values: Mapping[str, object] | None = None) -> int:
+def rows_copy(
+    model, fields: Sequence[str], rows: Sequence[Sequence], *, values: Mapping[str, object] | None = None
+) -> int:
     """Write ``rows`` (tuples of values for ``fields``) into ``model``'s table: PostgreSQL ``COPY
     ... FROM STDIN`` (psycopg 3 ``cursor.copy``, one row at a time through the driver's adapters:
     no statement text, no parameter arrays); SQLite: ``rows_insert``. Columns as ``rows_insert``
@@ -363,21 +420,30 @@ def rows_copy(model, fields: Sequence[str], rows: Sequence[Sequence], *, values:
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
     constants = _constant_columns(model, given, values)
-    prepare = [None if type(f) in _PLAIN_FIELDS else _json_text(f) if isinstance(f, models.JSONField)
-               else partial(f.get_db_prep_save, connection=connection) for f in given]
+    prepare = [
+        None
+        if type(f) in _PLAIN_FIELDS
+        else _json_text(f)
+        if isinstance(f, models.JSONField)
+        else partial(f.get_db_prep_save, connection=connection)
+        for f in given
+    ]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*given, *(f for f, _ in constants)])
     tail = tuple(v for _, v in constants)  # prepared values (psycopg adapts a JSON wrapper too)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            if any(prepare):
-                for row in rows:
-                    copy.write_row((*(v if p is None else p(v) for p, v in zip(prepare, row, strict=True)), *tail))
-            elif tail:
-                for row in rows:
-                    copy.write_row((*row, *tail))
-            else:
-                for row in rows:
-                    copy.write_row(row)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        if any(prepare):
+            for row in rows:
+                copy.write_row((*(v if p is None else p(v) for p, v in zip(prepare, row, strict=True)), *tail))
+        elif tail:
+            for row in rows:
+                copy.write_row((*row, *tail))
+        else:
+            for row in rows:
+                copy.write_row(row)
     return len(rows)
 
 
@@ -400,12 +466,15 @@ def indexes_rebuilt(*models, enabled: bool = True):
         cursor.execute(
             "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
             " WHERE c.conrelid = ANY(CAST(%s AS regclass[])) AND c.contype IN ('f', 'u') ORDER BY c.contype DESC",
-            [tables])
+            [tables],
+        )
         constraints = cursor.fetchall()
         cursor.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
             " WHERE i.indrelid = ANY(CAST(%s AS regclass[])) AND NOT i.indisprimary"
-            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)", [tables])
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [tables],
+        )
         indexes = cursor.fetchall()
         for table, name, _ in constraints:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")

@@ -26,7 +26,7 @@ VERB_STYLE = re.compile(r"^[a-z][a-z_]*\.[a-z0-9_]+$")
 
 
 def humanise(verb: str) -> str:
-    """"collection.posted" → "Collection posted"; "fvi.override_granted" → "FVI override granted"."""
+    """ "collection.posted" → "Collection posted"; "fvi.override_granted" → "FVI override granted"."""
     words = [ACRONYMS.get(word, word) for word in re.split(r"[._\s]+", verb.strip()) if word]
     text = " ".join(words)
     return text[:1].upper() + text[1:]

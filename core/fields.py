@@ -85,7 +85,11 @@ def primary_fernet() -> Fernet:
 
 
 def _blind_index_key() -> bytes:
-    key = getattr(settings, "CASEWORKS_BLIND_INDEX_KEY", "") or settings.CASEWORKS_FIELD_ENCRYPTION_KEY or settings.SECRET_KEY
+    key = (
+        getattr(settings, "CASEWORKS_BLIND_INDEX_KEY", "")
+        or settings.CASEWORKS_FIELD_ENCRYPTION_KEY
+        or settings.SECRET_KEY
+    )
     return key.encode()[:64]  # BLAKE2b takes keys of up to 64 bytes
 
 
@@ -128,8 +132,11 @@ class EncryptedCharField(models.TextField):
         except InvalidToken:
             # Written under a key that is no longer configured: the page shows a blank, the stored
             # value is kept, and operations hear of it (rotate_field_keys lists every such row).
-            logger.error("An encrypted %s could not be decrypted under any configured key "
-                         "(CASEWORKS_FIELD_ENCRYPTION_KEYS and the legacy keys).", self.name)
+            logger.error(
+                "An encrypted %s could not be decrypted under any configured key "
+                "(CASEWORKS_FIELD_ENCRYPTION_KEYS and the legacy keys).",
+                self.name,
+            )
             return Undecryptable(value)
 
     def get_prep_value(self, value):

@@ -99,14 +99,19 @@ class SelectedRowsForm(forms.Form):
 
     MAX_ROWS = 200
 
-    ids = forms.TypedMultipleChoiceField(coerce=int, label="Selected rows", error_messages={
-        "required": "Tick at least one row.", "invalid_choice": "A selected row is not a number."})
+    ids = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="Selected rows",
+        error_messages={"required": "Tick at least one row.", "invalid_choice": "A selected row is not a number."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any positive integer may be chosen here: whether the user may act on it is decided per row.
         data = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
-        self.fields["ids"].choices = [(v, v) for v in data[: self.MAX_ROWS * 2] if str(v).isdigit() and len(str(v)) < 12]
+        self.fields["ids"].choices = [
+            (v, v) for v in data[: self.MAX_ROWS * 2] if str(v).isdigit() and len(str(v)) < 12
+        ]
 
     def clean_ids(self):
         ids = list(dict.fromkeys(self.cleaned_data["ids"]))

@@ -65,8 +65,10 @@ def worker_name() -> str:
 
 # --- the outbox ---------------------------------------------------------------------------------
 
-def job_enqueue(*, task: str, args: Iterable[Any] = (), kwargs: dict | None = None, key: str | None = None,
-                group: str = "") -> Job:
+
+def job_enqueue(
+    *, task: str, args: Iterable[Any] = (), kwargs: dict | None = None, key: str | None = None, group: str = ""
+) -> Job:
     """Write the job in the current transaction and dispatch it after the commit.
 
     With a ``key`` there is one job per key: enqueueing it again returns the existing job.
@@ -98,13 +100,15 @@ def job_dispatch(*, job_id: int) -> bool:
     if current_app.conf.task_always_eager:
         # Tests and single-process trials: the task runs here, its errors propagate as they would.
         Job.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
-            status=JobStatus.SENT, sent_at=timezone.now(), send_attempts=F("send_attempts") + 1)
+            status=JobStatus.SENT, sent_at=timezone.now(), send_attempts=F("send_attempts") + 1
+        )
         task.apply_async(**options)
         return True
     global _broker_down_until
     if time.monotonic() < _broker_down_until:
-        Job.objects.filter(pk=job_id).update(send_attempts=F("send_attempts") + 1,
-                                             send_error="not sent: the broker was unreachable a moment ago")
+        Job.objects.filter(pk=job_id).update(
+            send_attempts=F("send_attempts") + 1, send_error="not sent: the broker was unreachable a moment ago"
+        )
         return False
     try:
         # No publish retries: a request must not hang on a dead broker (the watchdog retries).
@@ -124,26 +128,36 @@ def job_dispatch(*, job_id: int) -> bool:
 
 # --- the lease ----------------------------------------------------------------------------------
 
+
 def lease_claim(*, job_id: int, worker: str) -> Job | None:
     """Take the job if nobody holds a live lease on it (a fresh job, or an expired lease: the
     worker that held it died). Returns the claimed job, or ``None`` (running elsewhere, or over)."""
     now = timezone.now()
     claimable = Q(status__in=[JobStatus.PENDING, JobStatus.SENT]) | Q(status=JobStatus.RUNNING, expires_at__lt=now)
     claimed = Job.objects.filter(claimable, pk=job_id).update(
-        status=JobStatus.RUNNING, claimed_by=worker[:200], claimed_at=now, heartbeat_at=now,
-        expires_at=now + timedelta(seconds=lease_seconds()), attempts=F("attempts") + 1)
+        status=JobStatus.RUNNING,
+        claimed_by=worker[:200],
+        claimed_at=now,
+        heartbeat_at=now,
+        expires_at=now + timedelta(seconds=lease_seconds()),
+        attempts=F("attempts") + 1,
+    )
     return Job.objects.get(pk=job_id) if claimed else None
 
 
 def lease_heartbeat(*, job_id: int, worker: str) -> bool:
     """Renew the lease; ``False`` when this worker no longer holds it."""
     now = timezone.now()
-    return bool(Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, claimed_by=worker).update(
-        heartbeat_at=now, expires_at=now + timedelta(seconds=lease_seconds())))
+    return bool(
+        Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, claimed_by=worker).update(
+            heartbeat_at=now, expires_at=now + timedelta(seconds=lease_seconds())
+        )
+    )
 
 
-def lease_release(*, job_id: int, worker: str, status: str = JobStatus.DONE, result: Any = None,
-                  error: str = "") -> bool:
+def lease_release(
+    *, job_id: int, worker: str, status: str = JobStatus.DONE, result: Any = None, error: str = ""
+) -> bool:
     """End this worker's lease: done, failed, or back to ``sent`` (a retry is on its way)."""
     values: dict[str, Any] = {"status": status, "expires_at": None, "error": error[-4000:]}
     if status in (JobStatus.DONE, JobStatus.FAILED):
@@ -214,8 +228,14 @@ def run_leased(*, task, job_id: int | None, fn: Callable[[Lease], Any], skipped:
         request = task.request
         own, _ = Job.objects.get_or_create(
             key=f"celery:{task_id}"[:200],
-            defaults={"task": task.name, "args": list(request.args or ()), "kwargs": dict(request.kwargs or {}),
-                      "status": JobStatus.SENT, "sent_at": timezone.now()})
+            defaults={
+                "task": task.name,
+                "args": list(request.args or ()),
+                "kwargs": dict(request.kwargs or {}),
+                "status": JobStatus.SENT,
+                "sent_at": timezone.now(),
+            },
+        )
         job_id = own.pk
     job = lease_claim(job_id=job_id, worker=worker)
     if job is None:
@@ -228,8 +248,12 @@ def run_leased(*, task, job_id: int | None, fn: Callable[[Lease], Any], skipped:
         if _retried(task, exc):  # the task's autoretry sends it again with the same job
             lease_release(job_id=job_id, worker=worker, status=JobStatus.SENT, error=repr(exc))
         else:
-            lease_release(job_id=job_id, worker=worker, status=JobStatus.FAILED,
-                          error="".join(traceback.format_exception_only(exc)))
+            lease_release(
+                job_id=job_id,
+                worker=worker,
+                status=JobStatus.FAILED,
+                error="".join(traceback.format_exception_only(exc)),
+            )
         raise
     lease_release(job_id=job_id, worker=worker, result=_jsonable(result))
     return result
@@ -240,6 +264,7 @@ def _jsonable(value: Any) -> Any:
 
 
 # --- the watchdog -------------------------------------------------------------------------------
+
 
 def jobs_watchdog() -> dict[str, int]:
     """Send again every job that should be running and is not (beat, every few seconds to minutes):
@@ -256,13 +281,21 @@ def jobs_watchdog() -> dict[str, int]:
     counts = {"dispatched": 0, "undelivered": 0, "expired": 0, "lost": 0, "failed": 0}
     expired = Q(status=JobStatus.RUNNING, expires_at__lt=now)
     counts["failed"] = Job.objects.filter(expired, attempts__gte=settings.CASEWORKS_JOB_MAX_ATTEMPTS).update(
-        status=JobStatus.FAILED, finished_at=now, expires_at=None,
-        error=f"gave up after {settings.CASEWORKS_JOB_MAX_ATTEMPTS} attempts (its worker never finished)")
+        status=JobStatus.FAILED,
+        finished_at=now,
+        expires_at=None,
+        error=f"gave up after {settings.CASEWORKS_JOB_MAX_ATTEMPTS} attempts (its worker never finished)",
+    )
     stale = now - timedelta(seconds=settings.CASEWORKS_JOB_UNCLAIMED_SECONDS)
     kinds = (
         # (not one committed a moment ago: its own process is dispatching it right now)
-        ("undelivered", Q(status=JobStatus.PENDING,
-                          created_at__lt=now - timedelta(seconds=settings.CASEWORKS_JOB_PENDING_GRACE_SECONDS))),
+        (
+            "undelivered",
+            Q(
+                status=JobStatus.PENDING,
+                created_at__lt=now - timedelta(seconds=settings.CASEWORKS_JOB_PENDING_GRACE_SECONDS),
+            ),
+        ),
         ("expired", expired & (Q(sent_at__isnull=True) | Q(sent_at__lt=F("expires_at")) | Q(sent_at__lt=stale))),
         ("lost", Q(status=JobStatus.SENT, sent_at__lt=stale)),
     )
@@ -280,6 +313,7 @@ def jobs_watchdog() -> dict[str, int]:
 
 # --- runs made of jobs: stuck or not, and resuming them ---------------------------------------
 
+
 def jobs_stuck(*, groups: Iterable[str] | None = None, prefix: str = "") -> dict[str, int]:
     """Groups (runs) with a job unfinished past ``CASEWORKS_JOB_STUCK_SECONDS`` — waiting, or
     running under an expired lease — or failed: group → number of such jobs."""
@@ -287,8 +321,11 @@ def jobs_stuck(*, groups: Iterable[str] | None = None, prefix: str = "") -> dict
 
     threshold = timezone.now() - timedelta(seconds=settings.CASEWORKS_JOB_STUCK_SECONDS)
     now = timezone.now()
-    late = (Q(status__in=[JobStatus.PENDING, JobStatus.SENT], created_at__lt=threshold)
-            | Q(status=JobStatus.RUNNING, expires_at__lt=now) | Q(status=JobStatus.FAILED))
+    late = (
+        Q(status__in=[JobStatus.PENDING, JobStatus.SENT], created_at__lt=threshold)
+        | Q(status=JobStatus.RUNNING, expires_at__lt=now)
+        | Q(status=JobStatus.FAILED)
+    )
     qs = Job.objects.filter(late).exclude(group="")
     if groups is not None:
         qs = qs.filter(group__in=list(groups))
@@ -303,8 +340,12 @@ def job_group_resume(*, group: str) -> int:
     now = timezone.now()
     with transaction.atomic():
         Job.objects.filter(group=group, status=JobStatus.FAILED).update(
-            status=JobStatus.PENDING, attempts=0, error="", finished_at=None)
-        ids = list(Job.objects.filter(group=group).filter(
-            Q(status__in=[JobStatus.PENDING, JobStatus.SENT]) | Q(status=JobStatus.RUNNING, expires_at__lt=now))
-            .order_by("pk").values_list("pk", flat=True))
+            status=JobStatus.PENDING, attempts=0, error="", finished_at=None
+        )
+        ids = list(
+            Job.objects.filter(group=group)
+            .filter(Q(status__in=[JobStatus.PENDING, JobStatus.SENT]) | Q(status=JobStatus.RUNNING, expires_at__lt=now))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     return sum(1 for job_id in ids if job_dispatch(job_id=job_id))

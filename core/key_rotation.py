@@ -60,14 +60,20 @@ def _decrypt(raw: str) -> tuple[str | None, bool]:
 
 
 def field_rotate(
-    *, model: type[models.Model], encrypted: EncryptedCharField, batch_size: int = 500, dry_run: bool = False,
+    *,
+    model: type[models.Model],
+    encrypted: EncryptedCharField,
+    batch_size: int = 500,
+    dry_run: bool = False,
     progress: Callable[[FieldRotation, object], None] | None = None,
 ) -> FieldRotation:
     """Re-encrypt one field's values under the first key and recompute the blind indexes built on it."""
     index_columns = [idx for idx, source in getattr(model, "blind_indexes", {}).items() if source == encrypted.name]
     manager = model._base_manager
     rows = manager.exclude(**{f"{encrypted.attname}__isnull": True}).exclude(**{encrypted.attname: ""})
-    report = FieldRotation(label=f"{model._meta.label}.{encrypted.name}", table=model._meta.db_table, total=rows.count())
+    report = FieldRotation(
+        label=f"{model._meta.label}.{encrypted.name}", table=model._meta.db_table, total=rows.count()
+    )
     last_pk = None
     while True:
         with transaction.atomic():

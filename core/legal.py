@@ -26,8 +26,10 @@ class LegalParameterMissing(LookupError):
         if first is None:
             message = f"No {jurisdiction} legal parameter {key!r} is configured."
         else:
-            message = (f"{jurisdiction} legal parameter {key!r} starts on {first:%Y-%m-%d}: "
-                       f"no value is in force on {on:%Y-%m-%d}.")
+            message = (
+                f"{jurisdiction} legal parameter {key!r} starts on {first:%Y-%m-%d}: "
+                f"no value is in force on {on:%Y-%m-%d}."
+            )
         super().__init__(message)
 
 
@@ -45,21 +47,32 @@ class UsedParameter:
 
     @classmethod
     def of(cls, row: LegalParameter) -> UsedParameter:
-        return cls(key=row.key, jurisdiction=row.jurisdiction, effective_on=row.effective_on,
-                   value=row.value, citation=row.citation, confirm=row.confirm, note=row.note)
+        return cls(
+            key=row.key,
+            jurisdiction=row.jurisdiction,
+            effective_on=row.effective_on,
+            value=row.value,
+            citation=row.citation,
+            confirm=row.confirm,
+            note=row.note,
+        )
 
     @property
     def value_text(self) -> str:
         return format(self.value.normalize(), "f")
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "effective_on": self.effective_on.isoformat(), "value": self.value_text,
-                "citation": self.citation, "confirm": self.confirm}
+        return {
+            "key": self.key,
+            "effective_on": self.effective_on.isoformat(),
+            "value": self.value_text,
+            "citation": self.citation,
+            "confirm": self.confirm,
+        }
 
 
 # (key, jurisdiction) -> that key's rows, oldest first; set only inside ``legal_parameters_read_once``.
-_memo: ContextVar[dict[tuple[str, str], list[LegalParameter]] | None] = ContextVar("legal_parameter_memo",
-                                                                                  default=None)
+_memo: ContextVar[dict[tuple[str, str], list[LegalParameter]] | None] = ContextVar("legal_parameter_memo", default=None)
 
 
 @contextmanager
@@ -75,12 +88,14 @@ def legal_parameters_read_once() -> Iterator[None]:
             _memo.reset(token)
 
 
-def _memoised_row(memo: dict[tuple[str, str], list[LegalParameter]], key: str, jurisdiction: str,
-                  on: date) -> LegalParameter | None:
+def _memoised_row(
+    memo: dict[tuple[str, str], list[LegalParameter]], key: str, jurisdiction: str, on: date
+) -> LegalParameter | None:
     rows = memo.get((key, jurisdiction))
     if rows is None:
         rows = memo[(key, jurisdiction)] = list(
-            LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction).order_by("effective_on"))
+            LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction).order_by("effective_on")
+        )
     in_force = None
     for row in rows:
         if row.effective_on > on:
@@ -95,11 +110,18 @@ def legal_parameter_row(key: str, *, jurisdiction: str, on: date) -> LegalParame
     if memo is not None:
         row = _memoised_row(memo, key, jurisdiction, on)
     else:
-        row = (LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction, effective_on__lte=on)
-               .order_by("-effective_on").first())
+        row = (
+            LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction, effective_on__lte=on)
+            .order_by("-effective_on")
+            .first()
+        )
     if row is None:
-        first = (LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction)
-                 .order_by("effective_on").values_list("effective_on", flat=True).first())
+        first = (
+            LegalParameter.objects.filter(key=key, jurisdiction=jurisdiction)
+            .order_by("effective_on")
+            .values_list("effective_on", flat=True)
+            .first()
+        )
         raise LegalParameterMissing(key, jurisdiction, on, first)
     return row
 
@@ -115,8 +137,9 @@ class ParameterSet:
 
     def __init__(self, *, jurisdiction: str, on: date, prefix: str = ""):
         self.jurisdiction, self.on = jurisdiction, on
-        rows = (LegalParameter.objects.filter(jurisdiction__in=(jurisdiction, "US"), key__startswith=prefix)
-                .order_by("key", "effective_on"))
+        rows = LegalParameter.objects.filter(jurisdiction__in=(jurisdiction, "US"), key__startswith=prefix).order_by(
+            "key", "effective_on"
+        )
         self._current: dict[tuple[str, str], LegalParameter] = {}
         self._first: dict[tuple[str, str], date] = {}
         for row in rows:

@@ -30,8 +30,17 @@ def _rows() -> list[dict]:
     rows: list[dict] = []
 
     def add(key, jurisdiction, effective_on, value, citation, *, confirm=False, note=""):
-        rows.append({"key": key, "jurisdiction": jurisdiction, "effective_on": effective_on, "value": D(value),
-                     "citation": citation, "confirm": confirm, "note": note})
+        rows.append(
+            {
+                "key": key,
+                "jurisdiction": jurisdiction,
+                "effective_on": effective_on,
+                "value": D(value),
+                "citation": citation,
+                "confirm": confirm,
+                "note": note,
+            }
+        )
 
     # --- New York CSSA --------------------------------------------------------------------------
     caps = [
@@ -47,62 +56,152 @@ def _rows() -> list[dict]:
         (date(2026, 3, 1), "193000", "SSL 111-i(2)(b) CPI-U adjustment", True),
     ]
     for on, cap, cite, confirm in caps:
-        add("ny.cssa.income_cap", "NY", on, cap, cite, confirm=confirm,
-            note="Combined parental income cap; confirm against the state's published chart." if confirm else
-            "Combined parental income cap.")
+        add(
+            "ny.cssa.income_cap",
+            "NY",
+            on,
+            cap,
+            cite,
+            confirm=confirm,
+            note="Combined parental income cap; confirm against the state's published chart."
+            if confirm
+            else "Combined parental income cap.",
+        )
     for children, pct in ((1, "0.17"), (2, "0.25"), (3, "0.29"), (4, "0.31"), (5, "0.35")):
-        add(f"ny.cssa.percentage.{children}", "NY", date(1989, 9, 15), pct, f"{CSSA}(b)(3)",
-            note="Five or more children: no less than 35%." if children == 5 else "")
-    for year, poverty, reserve, confirm in ((2024, "15060", "20331", False), (2025, "15650", "21128", False),
-                                            (2026, "15960", "21546", True)):
-        add("ny.poverty_guideline", "NY", date(year, 3, 1), poverty, f"{CSSA}(b)(6); SSL 111-i(2)(a)",
-            confirm=confirm, note="Federal poverty guideline for a single person, annual, effective each March 1.")
-        add("ny.self_support_reserve", "NY", date(year, 3, 1), reserve, f"{CSSA}(b)(6); SSL 111-i(2)(a)",
-            confirm=confirm, note="135% of the single-person poverty guideline, annual, effective each March 1.")
-    add("ny.low_income.poverty_obligation_monthly", "NY", date(1989, 9, 15), "25", f"{CSSA}(d)",
-        note="Basic obligation when paying would take the payor below the poverty guideline.")
-    add("ny.low_income.reserve_obligation_monthly", "NY", date(1989, 9, 15), "50", f"{CSSA}(d)",
-        note="Minimum when paying would take the payor below the self-support reserve (or the income above it).")
+        add(
+            f"ny.cssa.percentage.{children}",
+            "NY",
+            date(1989, 9, 15),
+            pct,
+            f"{CSSA}(b)(3)",
+            note="Five or more children: no less than 35%." if children == 5 else "",
+        )
+    for year, poverty, reserve, confirm in (
+        (2024, "15060", "20331", False),
+        (2025, "15650", "21128", False),
+        (2026, "15960", "21546", True),
+    ):
+        add(
+            "ny.poverty_guideline",
+            "NY",
+            date(year, 3, 1),
+            poverty,
+            f"{CSSA}(b)(6); SSL 111-i(2)(a)",
+            confirm=confirm,
+            note="Federal poverty guideline for a single person, annual, effective each March 1.",
+        )
+        add(
+            "ny.self_support_reserve",
+            "NY",
+            date(year, 3, 1),
+            reserve,
+            f"{CSSA}(b)(6); SSL 111-i(2)(a)",
+            confirm=confirm,
+            note="135% of the single-person poverty guideline, annual, effective each March 1.",
+        )
+    add(
+        "ny.low_income.poverty_obligation_monthly",
+        "NY",
+        date(1989, 9, 15),
+        "25",
+        f"{CSSA}(d)",
+        note="Basic obligation when paying would take the payor below the poverty guideline.",
+    )
+    add(
+        "ny.low_income.reserve_obligation_monthly",
+        "NY",
+        date(1989, 9, 15),
+        "50",
+        f"{CSSA}(d)",
+        note="Minimum when paying would take the payor below the self-support reserve (or the income above it).",
+    )
 
     # --- Federal case processing timeframes (45 CFR 303), read by quality.timeframes ------------
-    for key, days, cite in (("us.timeframe.case_opening_days", 20, "45 CFR 303.2(b)"),
-                            ("us.timeframe.locate_days", 75, "45 CFR 303.3(b)(3)"),
-                            ("us.timeframe.establishment_days", 90, "45 CFR 303.4(d)")):
+    for key, days, cite in (
+        ("us.timeframe.case_opening_days", 20, "45 CFR 303.2(b)"),
+        ("us.timeframe.locate_days", 75, "45 CFR 303.3(b)(3)"),
+        ("us.timeframe.establishment_days", 90, "45 CFR 303.4(d)"),
+    ):
         add(key, "US", FEDERAL_FROM, days, cite, note="Calendar days; the first day applied here is a default.")
 
     # --- The last timeframes of cases and enforcement (issue 11.1) --------------------------------
     # Interstate referral: 20 calendar days from determining the NCP is in another State. The 1988
     # interstate rule (OCSE-AT-88-02, in force 1988-02-22) put it in 303.7(b)(2); the 2010
     # intergovernmental rule (75 FR 38612, in force 2011-01-03) kept 20 days in 303.7(c)(4).
-    add("us.timeframe.interstate_referral_days", "US", INTERSTATE_1988, 20, "45 CFR 303.7(b)(2) (OCSE-AT-88-02)",
-        note="Calendar days from determining that the noncustodial parent is in another State.")
-    add("us.timeframe.interstate_referral_days", "US", INTERGOVERNMENTAL_2011, 20,
+    add(
+        "us.timeframe.interstate_referral_days",
+        "US",
+        INTERSTATE_1988,
+        20,
+        "45 CFR 303.7(b)(2) (OCSE-AT-88-02)",
+        note="Calendar days from determining that the noncustodial parent is in another State.",
+    )
+    add(
+        "us.timeframe.interstate_referral_days",
+        "US",
+        INTERGOVERNMENTAL_2011,
+        20,
         "45 CFR 303.7(c)(4) as revised by 75 FR 38612 (July 2, 2010)",
         note="Calendar days from determining that the noncustodial parent is in another State (and receipt "
-             "of any information needed to process the case).")
+        "of any information needed to process the case).",
+    )
     # Order review: at least every 3 years (36 months), on request or, for TANF cases, automatically.
-    add("us.review.cycle_months", "US", PRWORA, 36, "42 USC 666(a)(10)(A)(i); 45 CFR 303.8(b)(1)", confirm=True,
+    add(
+        "us.review.cycle_months",
+        "US",
+        PRWORA,
+        36,
+        "42 USC 666(a)(10)(A)(i); 45 CFR 303.8(b)(1)",
+        confirm=True,
         note="Months between reviews of an order; PRWORA 1996 s. 351 text. The first day applied here is a "
-             "default (the Family Support Act of 1988 already required 3-yearly reviews): confirm.")
+        "default (the Family Support Act of 1988 already required 3-yearly reviews): confirm.",
+    )
     # Income withholding: the employer pays the State disbursement unit within 7 business days after
     # the day the employee would have been paid.
-    add("us.withholding.employer_remit_business_days", "US", PRWORA, 7, "42 USC 666(b)(6)(A)(i)", confirm=True,
-        note="Business days after the pay date; PRWORA 1996 text. The first day applied here is a default: confirm.")
+    add(
+        "us.withholding.employer_remit_business_days",
+        "US",
+        PRWORA,
+        7,
+        "42 USC 666(b)(6)(A)(i)",
+        confirm=True,
+        note="Business days after the pay date; PRWORA 1996 text. The first day applied here is a default: confirm.",
+    )
     # The State disbursement unit distributes and disburses within 2 business days of receipt.
-    add("us.disbursement.business_days", "US", SDU_FROM, 2, "42 USC 654b(c)(1); 45 CFR 302.32(b)",
+    add(
+        "us.disbursement.business_days",
+        "US",
+        SDU_FROM,
+        2,
+        "42 USC 654b(c)(1); 45 CFR 302.32(b)",
         note="Business days after receipt by the State disbursement unit (SDUs required from 1998-10-01, "
-             "42 USC 654b as enacted by PRWORA 1996 s. 312).")
+        "42 USC 654b as enacted by PRWORA 1996 s. 312).",
+    )
 
     # --- California guideline ---------------------------------------------------------------------
     # K fraction bands: band n covers TN up to ``upper`` (the last band has none); fraction =
     # base + TN / tn_divisor + over_tn / TN (a zero term is left out).
-    before = [("800", "0.20", "16000", "0"), ("6666", "0.25", "0", "0"), ("10000", "0.10", "0", "1000"),
-              (None, "0.12", "0", "800")]
-    after = [("2900", "0.165", "82857", "0"), ("5000", "0.131", "42149", "0"), ("10000", "0.25", "0", "0"),
-             ("15000", "0.10", "0", "1499"), (None, "0.12", "0", "1200")]
+    before = [
+        ("800", "0.20", "16000", "0"),
+        ("6666", "0.25", "0", "0"),
+        ("10000", "0.10", "0", "1000"),
+        (None, "0.12", "0", "800"),
+    ]
+    after = [
+        ("2900", "0.165", "82857", "0"),
+        ("5000", "0.131", "42149", "0"),
+        ("10000", "0.25", "0", "0"),
+        ("15000", "0.10", "0", "1499"),
+        (None, "0.12", "0", "1200"),
+    ]
     for on, bands, cite, confirm, note in (
-        (CA_ORIGINAL, before, f"{CA_4055} (before SB 343)", True,
-         "Table before 2024-09-01; the first day it is applied here is a default (confirm)."),
+        (
+            CA_ORIGINAL,
+            before,
+            f"{CA_4055} (before SB 343)",
+            True,
+            "Table before 2024-09-01; the first day it is applied here is a default (confirm).",
+        ),
         (SB343, after, f"{CA_4055} as amended by SB 343 (Stats. 2023, ch. 213)", False, "SB 343 table."),
     ):
         add("ca.k.band_count", "CA", on, len(bands), cite, confirm=confirm, note=note)
@@ -112,14 +211,35 @@ def _rows() -> list[dict]:
             add(f"ca.k.band.{n}.base", "CA", on, base, cite, confirm=confirm)
             add(f"ca.k.band.{n}.tn_divisor", "CA", on, divisor, cite, confirm=confirm, note="TN ÷ this (0: none).")
             add(f"ca.k.band.{n}.over_tn", "CA", on, over, cite, confirm=confirm, note="This ÷ TN (0: none).")
-    for children, mult in ((2, "1.6"), (3, "2"), (4, "2.3"), (5, "2.5"), (6, "2.625"), (7, "2.75"), (8, "2.813"),
-                           (9, "2.844"), (10, "2.86")):
+    for children, mult in (
+        (2, "1.6"),
+        (3, "2"),
+        (4, "2.3"),
+        (5, "2.5"),
+        (6, "2.625"),
+        (7, "2.75"),
+        (8, "2.813"),
+        (9, "2.844"),
+        (10, "2.86"),
+    ):
         add(f"ca.children_multiplier.{children}", "CA", CA_ORIGINAL, mult, "Fam. Code 4055(b)(4)")
     for year, wage in ((2024, "16.00"), (2025, "16.50"), (2026, "16.90")):
-        add("ca.minimum_wage_hourly", "CA", date(year, 1, 1), wage, "Labor Code 1182.12",
-            note="State minimum wage per hour (all employers).")
-    add("ca.low_income.hours_per_year", "CA", SB343, "2080", "Fam. Code 4055(b)(7) as amended by SB 343",
-        note="Full-time minimum-wage earnings: hourly wage × 40 hours × 52 weeks ÷ 12 = the monthly threshold.")
+        add(
+            "ca.minimum_wage_hourly",
+            "CA",
+            date(year, 1, 1),
+            wage,
+            "Labor Code 1182.12",
+            note="State minimum wage per hour (all employers).",
+        )
+    add(
+        "ca.low_income.hours_per_year",
+        "CA",
+        SB343,
+        "2080",
+        "Fam. Code 4055(b)(7) as amended by SB 343",
+        note="Full-time minimum-wage earnings: hourly wage × 40 hours × 52 weeks ÷ 12 = the monthly threshold.",
+    )
 
     # --- Complaints and state hearings (core.deadlines), per jurisdiction profile --------------------
     # California: Fam. Code 17800-17801 (Stats. 1999, in force 2000-01-01). New York keeps the same
@@ -134,27 +254,83 @@ def _rows() -> list[dict]:
         ("hearing.held_days", 45, "DOMAIN.md: hearing held within 45 days of the request", True),
         ("hearing.decision_days", 75, "DOMAIN.md: decision within 75 days of the request", True),
     ):
-        add(f"ca.{key}", "CA", COMPLAINTS_FROM, days, cite, confirm=confirm,
-            note="Calendar days; a deadline on a weekend or holiday moves to the next business day.")
-        add(f"ny.{key}", "NY", COMPLAINTS_FROM, days, f"NY profile, same workflow as California ({cite})",
-            confirm=True, note="Mirrors California until the office confirms its own timeframe.")
+        add(
+            f"ca.{key}",
+            "CA",
+            COMPLAINTS_FROM,
+            days,
+            cite,
+            confirm=confirm,
+            note="Calendar days; a deadline on a weekend or holiday moves to the next business day.",
+        )
+        add(
+            f"ny.{key}",
+            "NY",
+            COMPLAINTS_FROM,
+            days,
+            f"NY profile, same workflow as California ({cite})",
+            confirm=True,
+            note="Mirrors California until the office confirms its own timeframe.",
+        )
 
     # --- Pass-through (cases.allocation.pass_through_table): the state's election ---------------------
     # 42 USC 657(a)(7)(B) lets a state pass current support through to a family on assistance, the
     # federal share waived up to $100 a month for one child and $200 for two or more. DOMAIN.md gives
     # no amounts: these are the elected defaults, to be confirmed by the office.
-    add("ny.pass_through.one_child", "NY", FEDERAL_FROM, 0, "42 USC 657(a)(7)(B); NY SSL 131-a", confirm=True,
-        note="No NY amount was configured before 2008: 0 (confirm the state's election for these years).")
-    add("ny.pass_through.two_or_more", "NY", FEDERAL_FROM, 0, "42 USC 657(a)(7)(B); NY SSL 131-a", confirm=True,
-        note="No NY amount was configured before 2008: 0 (confirm the state's election for these years).")
-    add("ny.pass_through.one_child", "NY", date(2008, 1, 1), 100, "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)",
-        confirm=True, note="Monthly, one child.")
-    add("ny.pass_through.two_or_more", "NY", date(2008, 1, 1), 200,
-        "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)", confirm=True, note="Monthly, two or more children.")
-    add("ca.pass_through.one_child", "CA", date(1999, 1, 1), 50, "CA Welf. & Inst. Code 11475.3", confirm=True,
-        note="Monthly, one child.")
-    add("ca.pass_through.two_or_more", "CA", date(1999, 1, 1), 50, "CA Welf. & Inst. Code 11475.3", confirm=True,
-        note="Monthly, two or more children (the same $50).")
+    add(
+        "ny.pass_through.one_child",
+        "NY",
+        FEDERAL_FROM,
+        0,
+        "42 USC 657(a)(7)(B); NY SSL 131-a",
+        confirm=True,
+        note="No NY amount was configured before 2008: 0 (confirm the state's election for these years).",
+    )
+    add(
+        "ny.pass_through.two_or_more",
+        "NY",
+        FEDERAL_FROM,
+        0,
+        "42 USC 657(a)(7)(B); NY SSL 131-a",
+        confirm=True,
+        note="No NY amount was configured before 2008: 0 (confirm the state's election for these years).",
+    )
+    add(
+        "ny.pass_through.one_child",
+        "NY",
+        date(2008, 1, 1),
+        100,
+        "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)",
+        confirm=True,
+        note="Monthly, one child.",
+    )
+    add(
+        "ny.pass_through.two_or_more",
+        "NY",
+        date(2008, 1, 1),
+        200,
+        "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)",
+        confirm=True,
+        note="Monthly, two or more children.",
+    )
+    add(
+        "ca.pass_through.one_child",
+        "CA",
+        date(1999, 1, 1),
+        50,
+        "CA Welf. & Inst. Code 11475.3",
+        confirm=True,
+        note="Monthly, one child.",
+    )
+    add(
+        "ca.pass_through.two_or_more",
+        "CA",
+        date(1999, 1, 1),
+        50,
+        "CA Welf. & Inst. Code 11475.3",
+        confirm=True,
+        note="Monthly, two or more children (the same $50).",
+    )
 
     # --- Federal incentive tables (45 CFR 305.33), read by quality.selectors.RuleBook --------------
     # Band n of a table (1 = the highest): a measure at or above ``floor`` (whole percent, or the
@@ -163,23 +339,58 @@ def _rows() -> list[dict]:
     def incentive_table(table, cite, pairs):
         add(f"us.incentive.{table}.band_count", "US", FEDERAL_FROM, len(pairs), cite)
         for n, (floor, pct, confirm) in enumerate(pairs, start=1):
-            add(f"us.incentive.{table}.band.{n}.floor", "US", FEDERAL_FROM, floor, cite, confirm=confirm,
-                note="Lowest value of the band.")
-            add(f"us.incentive.{table}.band.{n}.percentage", "US", FEDERAL_FROM, pct, cite, confirm=confirm,
-                note="Applicable (incentive) percentage of the band.")
+            add(
+                f"us.incentive.{table}.band.{n}.floor",
+                "US",
+                FEDERAL_FROM,
+                floor,
+                cite,
+                confirm=confirm,
+                note="Lowest value of the band.",
+            )
+            add(
+                f"us.incentive.{table}.band.{n}.percentage",
+                "US",
+                FEDERAL_FROM,
+                pct,
+                cite,
+                confirm=confirm,
+                note="Applicable (incentive) percentage of the band.",
+            )
 
     # Table 1 (paternity, orders): >=80 -> 100; 2 points less per percent to 70 -> 80; then 1 point
     # less: 69 -> 79 ... 50 -> 60 (58 and below (confirm) in DOMAIN.md); below 50 -> 0.
-    incentive_table("establishment", "45 CFR 305.33, table 1",
-          [(80, 100, False)] + [(p, 100 - 2 * (80 - p), False) for p in range(79, 69, -1)]
-          + [(p, p + 10, p < 59) for p in range(69, 49, -1)] + [(0, 0, False)])
+    incentive_table(
+        "establishment",
+        "45 CFR 305.33, table 1",
+        [(80, 100, False)]
+        + [(p, 100 - 2 * (80 - p), False) for p in range(79, 69, -1)]
+        + [(p, p + 10, p < 59) for p in range(69, 49, -1)]
+        + [(0, 0, False)],
+    )
     # Table 2 (collections): the same shape down to 40 -> 50 (upper rows (confirm)); below 40 -> 0.
-    incentive_table("collections", "45 CFR 305.33, table 2",
-          [(80, 100, True)] + [(p, 100 - 2 * (80 - p), True) for p in range(79, 69, -1)]
-          + [(p, p + 10, p != 40) for p in range(69, 39, -1)] + [(0, 0, False)])
-    incentive_table("cost_effectiveness", "45 CFR 305.33, table 3",
-          [("5.00", 100, False), ("4.50", 90, False), ("4.00", 80, False), ("3.50", 70, False), ("3.00", 60, False),
-           ("2.50", 50, False), ("2.00", 40, False), ("0.00", 0, False)])
+    incentive_table(
+        "collections",
+        "45 CFR 305.33, table 2",
+        [(80, 100, True)]
+        + [(p, 100 - 2 * (80 - p), True) for p in range(79, 69, -1)]
+        + [(p, p + 10, p != 40) for p in range(69, 39, -1)]
+        + [(0, 0, False)],
+    )
+    incentive_table(
+        "cost_effectiveness",
+        "45 CFR 305.33, table 3",
+        [
+            ("5.00", 100, False),
+            ("4.50", 90, False),
+            ("4.00", 80, False),
+            ("3.50", 70, False),
+            ("3.00", 60, False),
+            ("2.50", 50, False),
+            ("2.00", 40, False),
+            ("0.00", 0, False),
+        ],
+    )
     # Improvement exceptions: below ``below`` a measure earns ``percentage`` when it rose at least
     # ``min_gain`` points over the preceding fiscal year.
     for measure, below, gain, cite, confirm in (
@@ -188,12 +399,33 @@ def _rows() -> list[dict]:
         ("current_collections", 40, 5, "45 CFR 305.33; 42 USC 658a(b)(6)", True),
         ("arrears_collections", 40, 5, "45 CFR 305.33; 42 USC 658a(b)(6)", True),
     ):
-        add(f"us.incentive.exception.{measure}.below", "US", FEDERAL_FROM, below, cite, confirm=confirm,
-            note="The exception applies below this value.")
-        add(f"us.incentive.exception.{measure}.min_gain", "US", FEDERAL_FROM, gain, cite, confirm=confirm,
-            note="Points of improvement over the preceding fiscal year needed.")
-        add(f"us.incentive.exception.{measure}.percentage", "US", FEDERAL_FROM, 50, cite, confirm=confirm,
-            note="Applicable percentage earned under the exception.")
+        add(
+            f"us.incentive.exception.{measure}.below",
+            "US",
+            FEDERAL_FROM,
+            below,
+            cite,
+            confirm=confirm,
+            note="The exception applies below this value.",
+        )
+        add(
+            f"us.incentive.exception.{measure}.min_gain",
+            "US",
+            FEDERAL_FROM,
+            gain,
+            cite,
+            confirm=confirm,
+            note="Points of improvement over the preceding fiscal year needed.",
+        )
+        add(
+            f"us.incentive.exception.{measure}.percentage",
+            "US",
+            FEDERAL_FROM,
+            50,
+            cite,
+            confirm=confirm,
+            note="Applicable percentage earned under the exception.",
+        )
     # Self-assessment benchmarks (45 CFR 308.2): closure 90%, establishment 75% verified; others (confirm).
     for criterion, benchmark, cite, confirm in (
         ("case_closure", 90, "45 CFR 308.2(a); 303.11", False),
@@ -205,55 +437,172 @@ def _rows() -> list[dict]:
         ("interstate", 75, "45 CFR 308.2(g); 303.7", True),
         ("expedited", 75, "45 CFR 308.2(h); 303.101(b)(2)(i)", True),
     ):
-        add(f"us.self_assessment.{criterion}.benchmark", "US", FEDERAL_FROM, benchmark, cite, confirm=confirm,
-            note="Compliance (%) a self-assessment review must reach for the criterion.")
+        add(
+            f"us.self_assessment.{criterion}.benchmark",
+            "US",
+            FEDERAL_FROM,
+            benchmark,
+            cite,
+            confirm=confirm,
+            note="Compliance (%) a self-assessment review must reach for the criterion.",
+        )
 
     # --- Enforcement timeframe (45 CFR 303.6(c)(2)), read by enforcement.services.sweep -------------
-    add("us.enforcement.action_days", "US", FEDERAL_FROM, 30, "45 CFR 303.6(c)(2)",
+    add(
+        "us.enforcement.action_days",
+        "US",
+        FEDERAL_FROM,
+        30,
+        "45 CFR 303.6(c)(2)",
         note="Calendar days to take an enforcement action after the delinquency is identified or the NCP "
-             "located, whichever is later.")
-    add("us.enforcement.action_days_service", "US", FEDERAL_FROM, 60, "45 CFR 303.6(c)(2)",
-        note="The same timeframe when service of process is needed.")
+        "located, whichever is later.",
+    )
+    add(
+        "us.enforcement.action_days_service",
+        "US",
+        FEDERAL_FROM,
+        60,
+        "45 CFR 303.6(c)(2)",
+        note="The same timeframe when service of process is needed.",
+    )
 
     # --- State remedy thresholds (the office's remedy rules may be stricter, never looser) -------
-    add("ny.remedy.credit_bureau.notice_days", "NY", FEDERAL_FROM, 10, "42 USC 666(a)(7); NY SSL 111-c(2)(h)",
-        note="Least number of days' notice before reporting to a consumer reporting agency.")
-    add("ny.remedy.license_suspension.months_min", "NY", FEDERAL_FROM, 4, "NY DRL 244-b; FCA 458-a",
-        note="Arrears of at least this many months of support (retroactive support excluded).")
-    add("ca.remedy.license_suspension.days_past_due", "CA", FEDERAL_FROM, 30, "Fam. Code 17520", confirm=True,
-        note="Listed when more than this many days delinquent.")
-    add("ca.remedy.license_suspension.months_min", "CA", FEDERAL_FROM, 4, "Fam. Code 17520", confirm=True,
-        note="Suspension after more than this many months of arrears.")
-    add("ca.remedy.state_collection.days_past_due", "CA", FEDERAL_FROM, 60, "Fam. Code 17500(c)",
-        note="Transfer to state collection when more than this many days past due …")
-    add("ca.remedy.state_collection.arrears_min", "CA", FEDERAL_FROM, 100, "Fam. Code 17500(c)",
-        note="… and more than this amount is owed.")
+    add(
+        "ny.remedy.credit_bureau.notice_days",
+        "NY",
+        FEDERAL_FROM,
+        10,
+        "42 USC 666(a)(7); NY SSL 111-c(2)(h)",
+        note="Least number of days' notice before reporting to a consumer reporting agency.",
+    )
+    add(
+        "ny.remedy.license_suspension.months_min",
+        "NY",
+        FEDERAL_FROM,
+        4,
+        "NY DRL 244-b; FCA 458-a",
+        note="Arrears of at least this many months of support (retroactive support excluded).",
+    )
+    add(
+        "ca.remedy.license_suspension.days_past_due",
+        "CA",
+        FEDERAL_FROM,
+        30,
+        "Fam. Code 17520",
+        confirm=True,
+        note="Listed when more than this many days delinquent.",
+    )
+    add(
+        "ca.remedy.license_suspension.months_min",
+        "CA",
+        FEDERAL_FROM,
+        4,
+        "Fam. Code 17520",
+        confirm=True,
+        note="Suspension after more than this many months of arrears.",
+    )
+    add(
+        "ca.remedy.state_collection.days_past_due",
+        "CA",
+        FEDERAL_FROM,
+        60,
+        "Fam. Code 17500(c)",
+        note="Transfer to state collection when more than this many days past due …",
+    )
+    add(
+        "ca.remedy.state_collection.arrears_min",
+        "CA",
+        FEDERAL_FROM,
+        100,
+        "Fam. Code 17500(c)",
+        note="… and more than this amount is owed.",
+    )
 
     # --- Federal remedy thresholds ----------------------------------------------------------------
-    add("us.remedy.offset.assigned_min", "US", FEDERAL_FROM, 150, "45 CFR 303.72(a)(1)",
+    add(
+        "us.remedy.offset.assigned_min",
+        "US",
+        FEDERAL_FROM,
+        150,
+        "45 CFR 303.72(a)(1)",
         note="Federal tax refund offset: past-due support assigned to the state of at least this amount "
-             "(may be added across one NCP's cases, PIQ-01-06).")
-    add("us.remedy.offset.unassigned_min", "US", FEDERAL_FROM, 500, "45 CFR 303.72(a)(2)",
+        "(may be added across one NCP's cases, PIQ-01-06).",
+    )
+    add(
+        "us.remedy.offset.unassigned_min",
+        "US",
+        FEDERAL_FROM,
+        500,
+        "45 CFR 303.72(a)(2)",
         note="Federal tax refund offset: past-due support owed to the family (not assigned) of at least this "
-             "amount (may be added across one NCP's cases, PIQ-01-06).")
-    add("us.remedy.passport.min", "US", FEDERAL_FROM, 5000, "42 USC 652(k)(1) as enacted by PRWORA 1996",
-        note="Passport denial: arrears exceeding this amount (before the Deficit Reduction Act of 2005).")
-    add("us.remedy.passport.min", "US", PASSPORT_DRA, 2500, "42 USC 652(k)(1) as amended by DRA 2005 s. 7303",
-        note="Passport denial: arrears exceeding this amount (from October 1, 2006; OCSE DCL of March 29, 2006).")
+        "amount (may be added across one NCP's cases, PIQ-01-06).",
+    )
+    add(
+        "us.remedy.passport.min",
+        "US",
+        FEDERAL_FROM,
+        5000,
+        "42 USC 652(k)(1) as enacted by PRWORA 1996",
+        note="Passport denial: arrears exceeding this amount (before the Deficit Reduction Act of 2005).",
+    )
+    add(
+        "us.remedy.passport.min",
+        "US",
+        PASSPORT_DRA,
+        2500,
+        "42 USC 652(k)(1) as amended by DRA 2005 s. 7303",
+        note="Passport denial: arrears exceeding this amount (from October 1, 2006; OCSE DCL of March 29, 2006).",
+    )
     # --- Federal: income withholding (IWO form, OMB 0970-0154) ----------------------------------
     ccpa = date(1970, 7, 1)  # Consumer Credit Protection Act Title III in force
-    add("us.ccpa.limit_supporting_other_family_pct", "US", ccpa, "50", "15 USC 1673(b)(2)(A)",
-        note="Share of disposable earnings that may be withheld when the obligor supports another spouse or child.")
-    add("us.ccpa.limit_not_supporting_other_family_pct", "US", ccpa, "60", "15 USC 1673(b)(2)(B)",
-        note="Share of disposable earnings that may be withheld when the obligor supports no other spouse or child.")
-    add("us.ccpa.arrears_12_weeks_addition_pct", "US", ccpa, "5", "15 USC 1673(b)(2)",
-        note="Added to either limit when the support is more than 12 weeks in arrears.")
-    add("us.iwo.arrears_weeks", "US", ccpa, "12", "15 USC 1673(b)(2); IWO form field 6",
-        note="Weeks of support in arrears above which the higher CCPA limit applies.")
-    add("us.iwo.remit_business_days", "US", date(1996, 8, 22), "7", "42 USC 666(b)(6)(A)(i)",
-        note="The employer remits within this many business days of the pay date.")
-    add("us.iwo.start_days", "US", date(1996, 8, 22), "14", "42 USC 666(b)(6)(A)(i); IWO form",
-        note="Withholding begins no later than the first pay period that occurs this many days after the IWO date.")
+    add(
+        "us.ccpa.limit_supporting_other_family_pct",
+        "US",
+        ccpa,
+        "50",
+        "15 USC 1673(b)(2)(A)",
+        note="Share of disposable earnings that may be withheld when the obligor supports another spouse or child.",
+    )
+    add(
+        "us.ccpa.limit_not_supporting_other_family_pct",
+        "US",
+        ccpa,
+        "60",
+        "15 USC 1673(b)(2)(B)",
+        note="Share of disposable earnings that may be withheld when the obligor supports no other spouse or child.",
+    )
+    add(
+        "us.ccpa.arrears_12_weeks_addition_pct",
+        "US",
+        ccpa,
+        "5",
+        "15 USC 1673(b)(2)",
+        note="Added to either limit when the support is more than 12 weeks in arrears.",
+    )
+    add(
+        "us.iwo.arrears_weeks",
+        "US",
+        ccpa,
+        "12",
+        "15 USC 1673(b)(2); IWO form field 6",
+        note="Weeks of support in arrears above which the higher CCPA limit applies.",
+    )
+    add(
+        "us.iwo.remit_business_days",
+        "US",
+        date(1996, 8, 22),
+        "7",
+        "42 USC 666(b)(6)(A)(i)",
+        note="The employer remits within this many business days of the pay date.",
+    )
+    add(
+        "us.iwo.start_days",
+        "US",
+        date(1996, 8, 22),
+        "14",
+        "42 USC 666(b)(6)(A)(i); IWO form",
+        note="Withholding begins no later than the first pay period that occurs this many days after the IWO date.",
+    )
     return rows
 
 
@@ -263,8 +612,11 @@ SEED_ROWS = _rows()
 def seed_value(key: str, jurisdiction: str, on: date | None = None) -> Decimal:
     """The seeded value of ``key`` in force on ``on`` (the latest seeded one without a date): the
     default other apps' seed data (e.g. the remedy rules) take, so a number is written down once."""
-    rows = [r for r in SEED_ROWS if r["key"] == key and r["jurisdiction"] == jurisdiction
-            and (on is None or r["effective_on"] <= on)]
+    rows = [
+        r
+        for r in SEED_ROWS
+        if r["key"] == key and r["jurisdiction"] == jurisdiction and (on is None or r["effective_on"] <= on)
+    ]
     if not rows:
         raise LookupError(f"No seeded {jurisdiction} legal parameter {key!r}.")
     return max(rows, key=lambda r: r["effective_on"])["value"]
@@ -275,7 +627,8 @@ def seed(*, LegalParameter, using: str = "default") -> int:  # noqa: N803
     Existing rows, perhaps corrected by an administrator, are left as they are."""
     manager = LegalParameter.objects.using(using)
     have = set(manager.values_list("key", "jurisdiction", "effective_on"))
-    missing = [LegalParameter(**row) for row in SEED_ROWS
-               if (row["key"], row["jurisdiction"], row["effective_on"]) not in have]
+    missing = [
+        LegalParameter(**row) for row in SEED_ROWS if (row["key"], row["jurisdiction"], row["effective_on"]) not in have
+    ]
     manager.bulk_create(missing)
     return len(missing)

@@ -135,7 +135,8 @@ def _font_paths() -> tuple[Path, Path]:
     if missing:
         raise LetterFontMissing(
             f"Letter font not found: {', '.join(missing)}. Install Debian's fonts-dejavu-core (`make fonts`) or "
-            "set CASEWORKS_LETTER_FONT / CASEWORKS_LETTER_FONT_BOLD to a Unicode TrueType font.")
+            "set CASEWORKS_LETTER_FONT / CASEWORKS_LETTER_FONT_BOLD to a Unicode TrueType font."
+        )
     return regular, bold
 
 
@@ -161,13 +162,20 @@ class _LetterPDF(FPDF):
             self.use(9)
             for line in self.head.address_lines:
                 self.cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
-            self.cell(0, 4.5, f"{self.labels['phone']}: {self.head.phone} · {self.labels['hours']}: {self.head.hours}",
-                      new_x="LMARGIN", new_y="NEXT")
+            self.cell(
+                0,
+                4.5,
+                f"{self.labels['phone']}: {self.head.phone} · {self.labels['hours']}: {self.head.hours}",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
             self.ln(1)
         else:
             self.use(8)
             refs = " · ".join(value for _label, value in self.letter.references[:2])
-            self.cell(0, 4.5, f"{self.head.name} — {self.letter.recipient.name} — {refs}", new_x="LMARGIN", new_y="NEXT")
+            self.cell(
+                0, 4.5, f"{self.head.name} — {self.letter.recipient.name} — {refs}", new_x="LMARGIN", new_y="NEXT"
+            )
         self.set_draw_color(120, 120, 120)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(4)
@@ -230,8 +238,13 @@ def letter_pdf(letter: Letter) -> bytes:
         pdf.use(10)
         value_w = 46
         label_w = pdf.epw - value_w
-        with pdf.table(col_widths=(label_w, value_w), text_align=("LEFT", "RIGHT"), first_row_as_headings=False,
-                       line_height=5.5, borders_layout="HORIZONTAL_LINES") as table:
+        with pdf.table(
+            col_widths=(label_w, value_w),
+            text_align=("LEFT", "RIGHT"),
+            first_row_as_headings=False,
+            line_height=5.5,
+            borders_layout="HORIZONTAL_LINES",
+        ) as table:
             for label, value in letter.figures:
                 row = table.row()
                 row.cell(label)
@@ -242,8 +255,14 @@ def letter_pdf(letter: Letter) -> bytes:
         pdf.multi_cell(0, 4.8, f"{labels['authority']}: {letter.citation}", align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
     pdf.use(10.5)
-    pdf.multi_cell(0, 5.5, labels["questions"] % {"phone": head.phone, "hours": head.hours}, align="L",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5.5,
+        labels["questions"] % {"phone": head.phone, "hours": head.hours},
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(4)
     pdf.multi_cell(0, 5.5, labels["closing"], new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
@@ -274,8 +293,14 @@ def letter_text(letter: Letter) -> str:
         parts.append("")
     if letter.citation:
         parts += [f"{labels['authority']}: {letter.citation}", ""]
-    parts += [labels["questions"] % {"phone": head.phone, "hours": head.hours}, "", labels["closing"], head.name,
-              *head.address_lines, f"{labels['phone']}: {head.phone}"]
+    parts += [
+        labels["questions"] % {"phone": head.phone, "hours": head.hours},
+        "",
+        labels["closing"],
+        head.name,
+        *head.address_lines,
+        f"{labels['phone']}: {head.phone}",
+    ]
     return "\n".join(parts).strip() + "\n"
 
 

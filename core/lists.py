@@ -82,8 +82,10 @@ class ListViewMixin:
             return queryset
         if not isinstance(queryset, QuerySet):
             return sort_rows(queryset, self.sort_fields[key], descending=descending)
-        fields = [f"-{f}" if descending and not f.startswith("-") else f.lstrip("-") if descending else f
-                  for f in self.sort_fields[key]]
+        fields = [
+            f"-{f}" if descending and not f.startswith("-") else f.lstrip("-") if descending else f
+            for f in self.sort_fields[key]
+        ]
         if not any(f.lstrip("-") in ("pk", "id") for f in fields):
             fields.append("-pk" if descending else "pk")
         return queryset.order_by(*fields)
@@ -102,7 +104,9 @@ class ListViewMixin:
 
     def export_csv(self):
         queryset = self.get_queryset()
-        return csv_response(self.csv_filename, [header for header, _getter in self.csv_columns], self.csv_rows(queryset))
+        return csv_response(
+            self.csv_filename, [header for header, _getter in self.csv_columns], self.csv_rows(queryset)
+        )
 
     def get(self, request, *args, **kwargs):
         if self.wants_csv():
@@ -113,8 +117,14 @@ class ListViewMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         key, descending = self.current_sort()
-        context.update({"sort_key": key, "sort_desc": descending, "sortable": set(self.sort_fields),
-                        "csv_export": bool(self.csv_columns)})
+        context.update(
+            {
+                "sort_key": key,
+                "sort_desc": descending,
+                "sortable": set(self.sort_fields),
+                "csv_export": bool(self.csv_columns),
+            }
+        )
         return context
 
 
@@ -148,8 +158,13 @@ class BulkActionMixin:
 
         form = self.bulk_form()
         if not form.is_valid():
-            return Confirmation(title="Nothing was done", button="Try again", cancel_url=reverse(self.list_url_name),
-                                consequences=[str(e) for errors in form.errors.values() for e in errors], danger=False)
+            return Confirmation(
+                title="Nothing was done",
+                button="Try again",
+                cancel_url=reverse(self.list_url_name),
+                consequences=[str(e) for errors in form.errors.values() for e in errors],
+                danger=False,
+            )
         return self.confirmation_for(form)
 
     def ask(self, request, *args, **kwargs):
@@ -181,9 +196,16 @@ class BulkActionMixin:
                     done.append(self.act_on(pk, form))
             except (PermissionDenied, ObjectDoesNotExist, Http404):
                 refused.append((pk, "Not found, or not yours to act on."))
-                access_log_record(kind="access_denied", request=request, outcome="denied",
-                                  detail={"bulk": self.title, "id": pk})
+                access_log_record(
+                    kind="access_denied", request=request, outcome="denied", detail={"bulk": self.title, "id": pk}
+                )
             except ValidationError as exc:
                 refused.append((pk, "; ".join(exc.messages)))
-        return self.render_to_response({  # type: ignore[attr-defined]
-            "title": self.title, "done": done, "refused": refused, "back": reverse(self.list_url_name)})
+        return self.render_to_response(
+            {  # type: ignore[attr-defined]
+                "title": self.title,
+                "done": done,
+                "refused": refused,
+                "back": reverse(self.list_url_name),
+            }
+        )

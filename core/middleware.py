@@ -82,8 +82,11 @@ class ApiJsonNotFoundMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (response.status_code == 404 and request.path.startswith("/api/")
-                and not response.get("Content-Type", "").startswith("application/json")):
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
             return JsonResponse({"detail": "Not found."}, status=404)
         return response
 
@@ -109,8 +112,14 @@ class PublicLanguageMiddleware:
             return self.get_response(request)
         request.COOKIES = {**request.COOKIES, settings.LANGUAGE_COOKIE_NAME: chosen}
         response = self.get_response(request)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, max_age=365 * 24 * 3600, samesite="Lax",
-                            secure=request.is_secure(), httponly=True)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):

@@ -125,11 +125,18 @@ class RestrictedQuerySet(models.QuerySet):
                 raise
             pk = self.model._base_manager.filter(*args, **kwargs).values_list("pk", flat=True).first()
             user, action = self._scope
-            if pk is None or RestrictedQuerySet(self.model, using=self.db).restrict(user, action).filter(pk=pk).exists():
+            if (
+                pk is None
+                or RestrictedQuerySet(self.model, using=self.db).restrict(user, action).filter(pk=pk).exists()
+            ):
                 raise  # no such row, or in scope and only left out by the caller's other filters
             out_of_scope = type("OutOfScope", (self.model.DoesNotExist, ObjectOutOfScope), {})(*missing.args)
             out_of_scope.model, out_of_scope.object_pk, out_of_scope.user, out_of_scope.action = (
-                self.model, pk, user, action)
+                self.model,
+                pk,
+                user,
+                action,
+            )
             raise out_of_scope from None
 
 
@@ -171,8 +178,9 @@ class DomainEvent(AppendOnlyModel):
     )
     actor_label = models.CharField(max_length=200, blank=True, help_text="Agency, task or command when no user acted.")
     verb = models.CharField(max_length=80)
-    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                     db_index=False)
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     subject_id = models.BigIntegerField(null=True, blank=True)
     case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     summary = models.CharField(max_length=500, blank=True)
@@ -211,7 +219,9 @@ class AccessLog(AppendOnlyModel):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     username = models.CharField(max_length=150, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     path = models.CharField(max_length=500, blank=True)
@@ -265,8 +275,9 @@ class LegalParameter(models.Model):
     class Meta:
         ordering = ("jurisdiction", "key", "effective_on")
         constraints = [
-            models.UniqueConstraint(fields=("key", "jurisdiction", "effective_on"),
-                                    name="legal_parameter_one_value_per_day"),
+            models.UniqueConstraint(
+                fields=("key", "jurisdiction", "effective_on"), name="legal_parameter_one_value_per_day"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -301,8 +312,13 @@ class Job(models.Model):
     task = models.CharField(max_length=200, help_text="Registered Celery task name.")
     args = models.JSONField(default=list, blank=True)
     kwargs = models.JSONField(default=dict, blank=True)
-    key = models.CharField(max_length=200, null=True, blank=True, unique=True,
-                           help_text="What the job is about (one job per key), e.g. payment_file:12.")
+    key = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="What the job is about (one job per key), e.g. payment_file:12.",
+    )
     group = models.CharField(max_length=100, blank=True, help_text="The run it belongs to, e.g. sweep_run:7.")
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)

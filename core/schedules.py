@@ -46,14 +46,20 @@ def sync_schedules(*, using: str = "default") -> int:
             continue
         if item.every_seconds:
             interval, _ = IntervalSchedule.objects.using(using).get_or_create(
-                every=item.every_seconds, period=IntervalSchedule.SECONDS)
+                every=item.every_seconds, period=IntervalSchedule.SECONDS
+            )
             PeriodicTask.objects.using(using).create(
-                name=item.name, task=item.task, interval=interval, description=item.description)
+                name=item.name, task=item.task, interval=interval, description=item.description
+            )
             created += 1
             continue
         crontab, _ = CrontabSchedule.objects.using(using).get_or_create(
-            minute=item.minute, hour=item.hour, day_of_week=item.day_of_week,
-            day_of_month=item.day_of_month, month_of_year=item.month_of_year, timezone=settings.TIME_ZONE,
+            minute=item.minute,
+            hour=item.hour,
+            day_of_week=item.day_of_week,
+            day_of_month=item.day_of_month,
+            month_of_year=item.month_of_year,
+            timezone=settings.TIME_ZONE,
         )
         PeriodicTask.objects.using(using).create(
             name=item.name, task=item.task, crontab=crontab, description=item.description
@@ -73,7 +79,11 @@ def sync_schedules_after_migrate(sender, using="default", **kwargs) -> None:
 # The jobs watchdog (core/jobs.py): its period is CASEWORKS_JOB_WATCHDOG_SECONDS when the row is
 # first created; an administrator may change it afterwards like any schedule.
 SCHEDULES = [
-    Schedule("Jobs watchdog", "core.jobs_watchdog", every_seconds=settings.CASEWORKS_JOB_WATCHDOG_SECONDS,
-             description="Re-sends background jobs whose worker died (expired lease) or that the broker "
-                         "never received (transactional outbox)."),
+    Schedule(
+        "Jobs watchdog",
+        "core.jobs_watchdog",
+        every_seconds=settings.CASEWORKS_JOB_WATCHDOG_SECONDS,
+        description="Re-sends background jobs whose worker died (expired lease) or that the broker "
+        "never received (transactional outbox).",
+    ),
 ]

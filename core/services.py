@@ -45,19 +45,38 @@ def event_record(
     )
 
 
-def saved_with_event(obj: models.Model, *, verb: str, by=None, summary: str = "", actor_label: str = "",
-                     data: dict[str, Any] | None = None) -> Any:
+def saved_with_event(
+    obj: models.Model,
+    *,
+    verb: str,
+    by=None,
+    summary: str = "",
+    actor_label: str = "",
+    data: dict[str, Any] | None = None,
+) -> Any:
     """The last steps of most services: validate (``full_clean``), save, and append the domain
     event about the object (on its case when it has one). Returns the object."""
     obj.full_clean()
     obj.save()
-    event_record(verb=verb, subject=obj, case_id=getattr(obj, "case_id", None), actor=by, actor_label=actor_label,
-                 summary=summary, data=data)
+    event_record(
+        verb=verb,
+        subject=obj,
+        case_id=getattr(obj, "case_id", None),
+        actor=by,
+        actor_label=actor_label,
+        summary=summary,
+        data=data,
+    )
     return obj
 
 
-def events_bulk_record(events: Iterable[DomainEvent] = (), *, fields: Sequence[str] = (),
-                       rows: Iterable[Sequence[Any]] = (), values: Mapping[str, Any] | None = None) -> int:
+def events_bulk_record(
+    events: Iterable[DomainEvent] = (),
+    *,
+    fields: Sequence[str] = (),
+    rows: Iterable[Sequence[Any]] = (),
+    values: Mapping[str, Any] | None = None,
+) -> int:
     """Append many events in a few statements (sweeps, imports, batches): the one bulk writer of
     ``DomainEvent``.
 
@@ -104,26 +123,40 @@ def access_log_record(
     )
 
 
-def sensitive_read_record(*, request: HttpRequest, obj: models.Model, fields: Iterable[str], person=None,
-                          detail: dict[str, Any] | None = None) -> AccessLog:
+def sensitive_read_record(
+    *, request: HttpRequest, obj: models.Model, fields: Iterable[str], person=None, detail: dict[str, Any] | None = None
+) -> AccessLog:
     """Log that ``request.user`` saw sensitive fields (SSN, date of birth, whereabouts, FTI, bank
     data) of ``obj``; the row names the person they are about (``person``, or ``obj`` itself when
     it is the person), so the security report can answer "who read X's SSN?"."""
     person = person if person is not None else (obj if obj._meta.label == "cases.Person" else None)
     named = {"person_id": person.pk, "person": str(person)} if person is not None else {}
-    return access_log_record(kind=AccessLog.Kind.SENSITIVE_READ, request=request, obj=obj, fields=fields,
-                             detail={**named, **(detail or {})})
+    return access_log_record(
+        kind=AccessLog.Kind.SENSITIVE_READ, request=request, obj=obj, fields=fields, detail={**named, **(detail or {})}
+    )
 
 
-def sensitive_reads_bulk_record(*, request: HttpRequest, username: str, object_type: str,
-                                reads: Iterable[tuple[Any, Iterable[str], dict[str, Any]]]) -> int:
+def sensitive_reads_bulk_record(
+    *, request: HttpRequest, username: str, object_type: str, reads: Iterable[tuple[Any, Iterable[str], dict[str, Any]]]
+) -> int:
     """``sensitive_read_record`` for the rows of one list response, in one INSERT: ``reads`` is
     ``(object_id, fields, detail)`` per object shown (``detail`` names the person). Written now, in
     the request (never batched later): a list's query count stays flat in its page size."""
     ip, path = client_ip(request), request.get_full_path()[:500]
-    rows = [AccessLog(kind=AccessLog.Kind.SENSITIVE_READ, username=username[:150], ip_address=ip, path=path,
-                      object_type=object_type, object_id=str(object_id), fields=list(fields), detail=detail)
-            for object_id, fields, detail in reads if fields]
+    rows = [
+        AccessLog(
+            kind=AccessLog.Kind.SENSITIVE_READ,
+            username=username[:150],
+            ip_address=ip,
+            path=path,
+            object_type=object_type,
+            object_id=str(object_id),
+            fields=list(fields),
+            detail=detail,
+        )
+        for object_id, fields, detail in reads
+        if fields
+    ]
     AccessLog.objects.bulk_create(rows)
     return len(rows)
 
@@ -147,6 +180,12 @@ def access_denial_record(*, request: HttpRequest, exception: BaseException | Non
         return None
     user = denied.user
     username = user.get_username() if hasattr(user, "get_username") else str(user or "")
-    return access_log_record(kind=AccessLog.Kind.ACCESS_DENIED, request=request, user=user, username=username,
-                             obj=denied.model(pk=denied.object_pk), outcome="not_found",
-                             detail={"reason": "out_of_scope", "action": denied.action})
+    return access_log_record(
+        kind=AccessLog.Kind.ACCESS_DENIED,
+        request=request,
+        user=user,
+        username=username,
+        obj=denied.model(pk=denied.object_pk),
+        outcome="not_found",
+        detail={"reason": "out_of_scope", "action": denied.action},
+    )

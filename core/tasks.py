@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 def ping_task(self, value: str = "ping", job_id: int | None = None) -> dict | None:
     from .jobs import run_leased
 
-    return run_leased(task=self, job_id=job_id,
-                      fn=lambda lease: {"echo": value, "users": get_user_model().objects.count()})
+    return run_leased(
+        task=self, job_id=job_id, fn=lambda lease: {"echo": value, "users": get_user_model().objects.count()}
+    )
 
 
 @shared_task(name="core.jobs_watchdog", soft_time_limit=60, time_limit=90, ignore_result=True)

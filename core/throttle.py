@@ -24,7 +24,7 @@ DEFAULT_RATE = "10/hour"
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """"10/hour" → (10, 3600); the period is read by its first letter (s, m, h, d)."""
+    """ "10/hour" → (10, 3600); the period is read by its first letter (s, m, h, d)."""
     count, period = rate.split("/")
     return int(count), PERIODS[period.strip()[0].lower()]
 

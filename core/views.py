@@ -97,8 +97,11 @@ class ServiceActionView(PermissionMixin, FormView):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # A button answers only POST (GET 405), unless a confirmation page asks first on GET.
-        if (cls.post_only and "http_method_names" not in cls.__dict__
-                and not any(c.__name__ == "ConfirmStepMixin" for c in cls.__mro__)):
+        if (
+            cls.post_only
+            and "http_method_names" not in cls.__dict__
+            and not any(c.__name__ == "ConfirmStepMixin" for c in cls.__mro__)
+        ):
             cls.http_method_names = ["post"]
 
     # -- the object ---------------------------------------------------------------------------
@@ -110,8 +113,7 @@ class ServiceActionView(PermissionMixin, FormView):
         if self.model is None:
             return None
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        return self.get_object_queryset().get_for(self.request.user, self.scope_action,
-                                                  **{self.lookup_field: value})
+        return self.get_object_queryset().get_for(self.request.user, self.scope_action, **{self.lookup_field: value})
 
     @property
     def object(self) -> Any:
@@ -209,8 +211,10 @@ class FilteredListView(PermissionMixin, ScopedQuerysetMixin, ListView):
             self.filterset = None
             return queryset
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
-        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else (
-            queryset if not self.filterset.is_bound else queryset.none()
+        return (
+            self.filterset.qs
+            if self.filterset.is_bound and self.filterset.is_valid()
+            else (queryset if not self.filterset.is_bound else queryset.none())
         )
 
     def get_context_data(self, **kwargs):
@@ -258,7 +262,10 @@ class HealthView(PublicMixin, View):
         checks = {"database": _database_reachable(), "broker": _broker_reachable()}
         ok = all(checks.values())
         return JsonResponse(
-            {"status": "ok" if ok else "unavailable", "checks": {k: "ok" if v else "failed" for k, v in checks.items()}},
+            {
+                "status": "ok" if ok else "unavailable",
+                "checks": {k: "ok" if v else "failed" for k, v in checks.items()},
+            },
             status=200 if ok else 503,
         )
 
@@ -273,8 +280,20 @@ class AuditTrailView(PermissionMixin, ListView):
     permission_required = "core.view_security_log"
     template_name = "core/audit_access.html"
     paginate_by = 50
-    csv_header = ["at", "kind", "username", "ip_address", "path", "object_type", "object_id", "fields", "person_id",
-                  "person", "outcome", "detail"]
+    csv_header = [
+        "at",
+        "kind",
+        "username",
+        "ip_address",
+        "path",
+        "object_type",
+        "object_id",
+        "fields",
+        "person_id",
+        "person",
+        "outcome",
+        "detail",
+    ]
 
     def get_queryset(self):
         self.form = SecurityLogFilterForm(self.request.GET or None)
@@ -296,10 +315,23 @@ class AuditTrailView(PermissionMixin, ListView):
 
     def render_to_response(self, context, **kwargs):
         if self.request.GET.get("format") == "csv":
-            rows = ([r.at.isoformat(), r.kind, r.username, r.ip_address, r.path, r.object_type, r.object_id,
-                     ";".join(r.fields), r.detail.get("person_id"), r.detail.get("person", ""), r.outcome,
-                     json.dumps(r.detail, sort_keys=True)]
-                    for r in self.object_list.iterator(chunk_size=2000))
+            rows = (
+                [
+                    r.at.isoformat(),
+                    r.kind,
+                    r.username,
+                    r.ip_address,
+                    r.path,
+                    r.object_type,
+                    r.object_id,
+                    ";".join(r.fields),
+                    r.detail.get("person_id"),
+                    r.detail.get("person", ""),
+                    r.outcome,
+                    json.dumps(r.detail, sort_keys=True),
+                ]
+                for r in self.object_list.iterator(chunk_size=2000)
+            )
             return csv_response(f"security-log-{timezone.localdate()}.csv", self.csv_header, rows)
         return super().render_to_response(context, **kwargs)
 
@@ -366,8 +398,12 @@ class LegalParameterListView(PermissionMixin, ListView):
         for row in context["object_list"]:  # newest first within a key: the first row not in the future
             if row.effective_on <= today:
                 in_force.setdefault((row.jurisdiction, row.key), row.pk)
-        context.update(in_force=set(in_force.values()), jurisdictions=Jurisdiction.choices,
-                       chosen=self.request.GET.get("jurisdiction", ""), today=today)
+        context.update(
+            in_force=set(in_force.values()),
+            jurisdictions=Jurisdiction.choices,
+            chosen=self.request.GET.get("jurisdiction", ""),
+            today=today,
+        )
         return context
 
 
@@ -382,8 +418,9 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
             # A visible object out of the user's write scope names the object and the action.
             obj = getattr(exception, "obj", None)
             detail = {"action": exception.action, "reason": "out_of_scope"} if obj is not None else None
-            access_log_record(kind=AccessLog.Kind.ACCESS_DENIED, request=request, outcome="denied", obj=obj,
-                              detail=detail)
+            access_log_record(
+                kind=AccessLog.Kind.ACCESS_DENIED, request=request, outcome="denied", obj=obj, detail=detail
+            )
         except Exception:  # noqa: BLE001 — never turn a 403 into a 500
             logger.exception("could not record access denial")
     if _is_api(request):

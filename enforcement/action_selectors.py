@@ -26,8 +26,12 @@ def delinquent_balances(*, user):
 
 def actions_by_remedy_and_stage(*, actions) -> dict:
     """Open actions: count and arrears per remedy × stage (one grouped query)."""
-    rows = (actions.filter(status__in=OPEN_ACTION_STATUSES).order_by().values("remedy", "status")
-            .annotate(n=Count("id"), arrears=Sum("total_arrears")))
+    rows = (
+        actions.filter(status__in=OPEN_ACTION_STATUSES)
+        .order_by()
+        .values("remedy", "status")
+        .annotate(n=Count("id"), arrears=Sum("total_arrears"))
+    )
     cells = {(r["remedy"], r["status"]): (r["n"], r["arrears"] or ZERO) for r in rows}
     remedies = [r for r in Remedy if any(key[0] == r for key in cells)]
     return {"cells": cells, "remedies": remedies, "stages": [ActionStatus(s) for s in OPEN_ACTION_STATUSES]}
@@ -53,7 +57,8 @@ def actions_due_within(actions, *, today: date, within_days: int = 7):
     dashboard's "due" figure and the queue's ``?due_within=7`` rows (one condition for both)."""
     horizon = today + timedelta(days=within_days)
     return actions.filter(status__in=OPEN_ACTION_STATUSES).filter(
-        Q(taken_on__isnull=True, timeframe_due_on__lte=horizon) | Q(next_step_on__lte=horizon))
+        Q(taken_on__isnull=True, timeframe_due_on__lte=horizon) | Q(next_step_on__lte=horizon)
+    )
 
 
 def actions_due(*, actions, today: date, within_days: int = 7) -> int:

@@ -27,8 +27,18 @@ from .services.rules import REVISABLE_FIELDS, rule_revise
 
 @admin.register(RemedyRule)
 class RemedyRuleAdmin(SimpleHistoryAdmin):
-    list_display = ("remedy", "jurisdiction", "version", "effective_from", "enabled", "arrears_min",
-                    "months_min", "notice_days", "contest_days", "citation")
+    list_display = (
+        "remedy",
+        "jurisdiction",
+        "version",
+        "effective_from",
+        "enabled",
+        "arrears_min",
+        "months_min",
+        "notice_days",
+        "contest_days",
+        "citation",
+    )
     list_filter = ("jurisdiction", "remedy", "enabled", "to_confirm")
     search_fields = ("citation", "notes", "change_reason")
     readonly_fields = ("version", "changed_by", "created_at")
@@ -44,16 +54,20 @@ class RemedyRuleAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        base = (RemedyRule.objects.filter(remedy=obj.remedy, jurisdiction=obj.jurisdiction)
-                .order_by("-version").first())
+        base = RemedyRule.objects.filter(remedy=obj.remedy, jurisdiction=obj.jurisdiction).order_by("-version").first()
         if base is None:
             obj.changed_by = request.user
             obj.full_clean()
             obj.save()
             return
         changes = {name: form.cleaned_data[name] for name in REVISABLE_FIELDS if name in form.cleaned_data}
-        new = rule_revise(rule=base, effective_from=obj.effective_from, reason=obj.change_reason or "Admin change",
-                          by=request.user, **changes)
+        new = rule_revise(
+            rule=base,
+            effective_from=obj.effective_from,
+            reason=obj.change_reason or "Admin change",
+            by=request.user,
+            **changes,
+        )
         obj.pk = new.pk
 
 
@@ -66,8 +80,18 @@ class SweepChunkInline(admin.TabularInline):
 
 @admin.register(SweepRun)
 class SweepRunAdmin(admin.ModelAdmin):
-    list_display = ("id", "as_of", "started_at", "finished_at", "status", "cases_examined", "proposed", "advanced",
-                    "released", "errors")
+    list_display = (
+        "id",
+        "as_of",
+        "started_at",
+        "finished_at",
+        "status",
+        "cases_examined",
+        "proposed",
+        "advanced",
+        "released",
+        "errors",
+    )
     list_filter = ("status",)
     search_fields = ("triggered_by",)
     readonly_fields = [f.name for f in SweepRun._meta.concrete_fields]
@@ -86,8 +110,17 @@ class SweepChunkAdmin(ReadOnlyAdmin):
 
 @admin.register(EnforcementAction)
 class EnforcementActionAdmin(SimpleHistoryAdmin):
-    list_display = ("id", "case", "remedy", "status", "proposed_on", "total_arrears", "months_in_arrears",
-                    "timeframe_due_on", "taken_on")
+    list_display = (
+        "id",
+        "case",
+        "remedy",
+        "status",
+        "proposed_on",
+        "total_arrears",
+        "months_in_arrears",
+        "timeframe_due_on",
+        "taken_on",
+    )
     list_filter = ("status", "remedy", "rule__jurisdiction")
     search_fields = ("case__case_number",)
     raw_id_fields = ("case", "rule", "sweep_run", "notice_issued_by", "contest_decided_by")
@@ -156,13 +189,30 @@ class IncomeWithholdingOrderAdmin(ReadOnlyAdmin):
     address are left out here: for an NCP with the family violence indicator they are whereabouts
     (the order's page shows them through ``cases.redaction``)."""
 
-    list_display = ("control_number", "kind", "case", "issued_on", "delivery", "eiwo_batch_control_number",
-                    "ack_status", "ended_on")
+    list_display = (
+        "control_number",
+        "kind",
+        "case",
+        "issued_on",
+        "delivery",
+        "eiwo_batch_control_number",
+        "ack_status",
+        "ended_on",
+    )
     list_filter = ("kind", "delivery", "ack_status")
     search_fields = ("control_number", "remittance_id", "eiwo_batch_control_number")
     list_select_related = ("case",)
-    exclude = ("employer", "employment", "employer_name", "employer_line1", "employer_line2", "employer_city",
-               "employer_state", "employer_postal_code", "employer_fein")
+    exclude = (
+        "employer",
+        "employment",
+        "employer_name",
+        "employer_line1",
+        "employer_line2",
+        "employer_city",
+        "employer_state",
+        "employer_postal_code",
+        "employer_fein",
+    )
 
 
 @admin.register(EiwoControl)

@@ -29,8 +29,18 @@ class _ReadOnlyAdmin(NoEditMixin, SimpleHistoryAdmin):
 
 @admin.register(PaymentFile)
 class PaymentFileAdmin(_ReadOnlyAdmin):
-    list_display = ("name", "status", "via", "employer_name", "entries", "posted", "held", "duplicates", "late",
-                    "created_at")
+    list_display = (
+        "name",
+        "status",
+        "via",
+        "employer_name",
+        "entries",
+        "posted",
+        "held",
+        "duplicates",
+        "late",
+        "created_at",
+    )
     list_filter = ("status", "via")
     search_fields = ("name", "reference", "sha256", "employer_name")
     exclude = ("content",)
@@ -76,8 +86,16 @@ class BankStatementAdmin(_ReadOnlyAdmin):
 
 @admin.register(BankTransaction)
 class BankTransactionAdmin(ReadOnlyAdmin):
-    list_display = ("as_of_date", "account", "type_code", "direction", "amount", "customer_reference", "match_status",
-                    "book_reference")
+    list_display = (
+        "as_of_date",
+        "account",
+        "type_code",
+        "direction",
+        "amount",
+        "customer_reference",
+        "match_status",
+        "book_reference",
+    )
     list_filter = ("match_status", "direction", "account")
     search_fields = ("customer_reference", "bank_reference", "book_reference")
 
@@ -102,8 +120,17 @@ class ReconciliationExceptionAdmin(SimpleHistoryAdmin):
     list_display = ("opened_on", "kind", "amount", "difference", "status", "resolved_by")
     list_filter = ("status", "kind")
     search_fields = ("transaction__customer_reference", "resolution")
-    readonly_fields = ("transaction", "kind", "amount", "difference", "opened_on", "status", "resolution",
-                       "resolved_by", "resolved_at")
+    readonly_fields = (
+        "transaction",
+        "kind",
+        "amount",
+        "difference",
+        "opened_on",
+        "status",
+        "resolution",
+        "resolved_by",
+        "resolved_at",
+    )
 
 
 @admin.register(PartnerFile)

@@ -245,8 +245,12 @@ class _Parser:
             return funds, index, None
         if funds == "S":
             for offset in range(3):
-                self.amount(record.line, fields[index + offset] if index + offset < len(fields) else "x",
-                            "availability amount", signed=True)
+                self.amount(
+                    record.line,
+                    fields[index + offset] if index + offset < len(fields) else "x",
+                    "availability amount",
+                    signed=True,
+                )
         if funds == "V":
             value_date = yymmdd(fields[index] if index < len(fields) else "")
             if value_date is None:
@@ -279,7 +283,7 @@ class _Parser:
                 fields = fields[2:]  # account number, currency
             index = 0
             while index < len(fields):
-                group = fields[index:index + 4]
+                group = fields[index : index + 4]
                 if not any(group):
                     if len(group) < 4 or not any(fields[index:]):
                         break  # trailing empty fields
@@ -307,8 +311,9 @@ class _Parser:
                 self.err(record.line, f"{what} must be a whole number, found {value!r}")
         if header[7] != "2":
             self.err(record.line, f"only BAI version 2 is accepted, found version {header[7]!r}")
-        return Statement(sender=header[0], receiver=header[1], created_on=created, created_time=header[3],
-                         file_id=header[4])
+        return Statement(
+            sender=header[0], receiver=header[1], created_on=created, created_time=header[3], file_id=header[4]
+        )
 
     def group_header(self, record: _Record) -> None:
         if self.group is not None:
@@ -356,8 +361,18 @@ class _Parser:
         if len(bank_ref) > 64 or len(customer_ref) > 64:
             self.err(record.line, "a reference is longer than 64 characters")
         if code_value is not None:
-            account.transactions.append(Transaction(record.line, code_value, amount, funds, bank_ref.strip(),
-                                                    customer_ref.strip(), text.strip()[:500], value_date))
+            account.transactions.append(
+                Transaction(
+                    record.line,
+                    code_value,
+                    amount,
+                    funds,
+                    bank_ref.strip(),
+                    customer_ref.strip(),
+                    text.strip()[:500],
+                    value_date,
+                )
+            )
 
     def account_trailer(self, record: _Record) -> None:
         account = self.account
@@ -368,7 +383,8 @@ class _Parser:
         total = self.amount(record.line, fields[0], "account control total", signed=True)
         count = self.integer(record.line, fields[1], "account record count")
         found = sum((a for _, a in account.summaries), Decimal("0.00")) + sum(
-            (t.amount for t in account.transactions), Decimal("0.00"))
+            (t.amount for t in account.transactions), Decimal("0.00")
+        )
         account.control_total = total
         account.record_count = self.account_records
         where = f"account trailer for account {account.number} (line {account.line})"
@@ -384,7 +400,9 @@ class _Parser:
             self.err(record.line, "group trailer (98) without a group")
             return
         if self.account is not None:
-            self.err(record.line, f"group trailer reached but the account at line {self.account.line} has no trailer (49)")
+            self.err(
+                record.line, f"group trailer reached but the account at line {self.account.line} has no trailer (49)"
+            )
             self.account = None
         fields = self.need(record, 3)
         total = self.amount(record.line, fields[0], "group control total", signed=True)
@@ -522,13 +540,21 @@ def _cents(value: Decimal) -> str:
 
 
 def build_statement(
-    *, sender: str, receiver: str, as_of: date, accounts: list[AccountSpec], created: datetime | None = None,
-    file_id: str = "1", line_ending: str = "\n",
+    *,
+    sender: str,
+    receiver: str,
+    as_of: date,
+    accounts: list[AccountSpec],
+    created: datetime | None = None,
+    file_id: str = "1",
+    line_ending: str = "\n",
 ) -> str:
     """Write a valid BAI2 statement with one group and trailers computed."""
     created = created or datetime.combine(as_of, datetime.min.time())
-    lines = [f"01,{sender},{receiver},{created:%y%m%d},{created:%H%M},{file_id},,,2/",
-             f"02,{receiver},{sender},1,{as_of:%y%m%d},,USD,2/"]
+    lines = [
+        f"01,{sender},{receiver},{created:%y%m%d},{created:%H%M},{file_id},,,2/",
+        f"02,{receiver},{sender},1,{as_of:%y%m%d},,USD,2/",
+    ]
     group_total = Decimal("0")
     for spec in accounts:
         summary = f",010,{_cents(spec.opening_balance)},,Z" if spec.opening_balance is not None else ""
@@ -536,7 +562,9 @@ def build_statement(
         total = spec.opening_balance or Decimal("0")
         for t in spec.transactions:
             text = f",{t.text}" if t.text else ""
-            account_lines.append(f"16,{t.type_code:03d},{_cents(t.amount)},Z,{t.bank_reference},{t.customer_reference}{text}/")
+            account_lines.append(
+                f"16,{t.type_code:03d},{_cents(t.amount)},Z,{t.bank_reference},{t.customer_reference}{text}/"
+            )
             total += t.amount
         account_lines.append(f"49,{_cents(total)},{len(account_lines) + 1}/")
         lines.extend(account_lines)

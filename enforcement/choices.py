@@ -217,7 +217,9 @@ class ReturnOutcome(models.TextChoices):
 
 
 # The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
-EnforcementEvent = event_choices("EnforcementEvent", """
+EnforcementEvent = event_choices(
+    "EnforcementEvent",
+    """
     bank.statement_imported court.hearing_recorded court.hearing_scheduled court.petition_decided
     court.petition_opened court.petition_updated criminal.non_support_referral criminal.referral_updated
     disbursement.file_exported disbursement.returned disbursement.sent enforcement.action_activated
@@ -229,7 +231,8 @@ EnforcementEvent = event_choices("EnforcementEvent", """
     new_hire.matched partner_file.accepted partner_file.fetched partner_file.processing partner_file.received
     partner_file.refused partner_file.replay partner_file.ready partner_file.sent withholding.order_issued
     withholding.order_printed
-""")
+""",
+)
 EVENT_VERBS = EnforcementEvent
 # --- income withholding (IWO, OMB 0970-0154; e-IWO, OCSE Appendix D) ---------------------------
 

@@ -65,24 +65,47 @@ def _ensure_delinquent_cases(*, rng, stdout) -> None:
         number = f"{jurisdiction}-99{i:04d}"
         if Case.objects.filter(case_number=number).exists():
             continue
-        case = Case.objects.create(case_number=number, county="Albany" if jurisdiction == "NY" else "Sacramento",
-                                   jurisdiction=jurisdiction, stage="enforcement",
-                                   application_received_on=today - timedelta(days=700),
-                                   opened_on=today - timedelta(days=690), ncp_located_on=today - timedelta(days=600),
-                                   delinquency_identified_on=today - timedelta(days=days))
+        case = Case.objects.create(
+            case_number=number,
+            county="Albany" if jurisdiction == "NY" else "Sacramento",
+            jurisdiction=jurisdiction,
+            stage="enforcement",
+            application_received_on=today - timedelta(days=700),
+            opened_on=today - timedelta(days=690),
+            ncp_located_on=today - timedelta(days=600),
+            delinquency_identified_on=today - timedelta(days=days),
+        )
         ncp = Person.objects.create(first_name=rng.choice(["Dale", "Marcus", "Ray", "Tomas"]), last_name=f"Demo{i}")
         cp = Person.objects.create(first_name=rng.choice(["Ana", "Beth", "Carla"]), last_name=f"Demo{i}")
         CaseParticipant.objects.create(case=case, person=ncp, role="ncp")
         CaseParticipant.objects.create(case=case, person=cp, role="cp")
-        order = SupportOrder.objects.create(case=case, order_number=f"DEMO-ENF-{i}", kind="court",
-                                            court_name="Family Court", issued_on=today - timedelta(days=680),
-                                            effective_on=today - timedelta(days=680), status="active")
-        Obligation.objects.create(order=order, kind="current_support", amount=Decimal("500.00"), frequency="monthly",
-                                  start_on=order.effective_on)
-        CaseBalance.objects.update_or_create(case=case, defaults={
-            "monthly_obligation": Decimal("500.00"), "unassigned_arrears": unassigned, "assigned_arrears": assigned,
-            "total_arrears": unassigned + assigned, "months_in_arrears": months,
-            "delinquent_since": today - timedelta(days=days)})
+        order = SupportOrder.objects.create(
+            case=case,
+            order_number=f"DEMO-ENF-{i}",
+            kind="court",
+            court_name="Family Court",
+            issued_on=today - timedelta(days=680),
+            effective_on=today - timedelta(days=680),
+            status="active",
+        )
+        Obligation.objects.create(
+            order=order,
+            kind="current_support",
+            amount=Decimal("500.00"),
+            frequency="monthly",
+            start_on=order.effective_on,
+        )
+        CaseBalance.objects.update_or_create(
+            case=case,
+            defaults={
+                "monthly_obligation": Decimal("500.00"),
+                "unassigned_arrears": unassigned,
+                "assigned_arrears": assigned,
+                "total_arrears": unassigned + assigned,
+                "months_in_arrears": months,
+                "delinquent_since": today - timedelta(days=days),
+            },
+        )
     stdout.write("  enforcement: no delinquent demo case found; created 4.")
 
 
@@ -91,32 +114,63 @@ def seed(*, users, rng, stdout) -> None:
     _ensure_bank_accounts(stdout=stdout)
     today = timezone.localdate()
     specialist, coordinator = users["enforcement_specialist"], users["coordinator"]
-    top = list(CaseBalance.objects.filter(case__status="open", delinquent_since__isnull=False)
-               .select_related("case").order_by("-total_arrears", "case_id")[:3])
+    top = list(
+        CaseBalance.objects.filter(case__status="open", delinquent_since__isnull=False)
+        .select_related("case")
+        .order_by("-total_arrears", "case_id")[:3]
+    )
     if top and not BankMatch.objects.exists():
         ncp = CaseParticipant.objects.filter(case=top[0].case, role="ncp").first()
         if ncp:
-            BankMatch.objects.create(person=ncp.person, institution="Hudson Valley Savings", account_last4="4417",
-                                     matched_on=today - timedelta(days=3))
+            BankMatch.objects.create(
+                person=ncp.person,
+                institution="Hudson Valley Savings",
+                account_last4="4417",
+                matched_on=today - timedelta(days=3),
+            )
     if not SweepRun.objects.exists():
         run = sweep_run_inline(as_of=today, triggered_by="seed_demo")
         stdout.write(f"  enforcement sweep: {run.cases_examined} cases examined, {run.proposed} actions proposed.")
-        passports = list(EnforcementAction.objects.filter(remedy=Remedy.PASSPORT_DENIAL,
-                                                          status=ActionStatus.PROPOSED).order_by("id")[:2])
+        passports = list(
+            EnforcementAction.objects.filter(remedy=Remedy.PASSPORT_DENIAL, status=ActionStatus.PROPOSED).order_by(
+                "id"
+            )[:2]
+        )
         for action in passports:
             action_notice_issue(action=action, by=specialist, on=today)
         if len(passports) == 2:
-            action_contest(action=passports[1], reason="Says the arrears were paid in cash (demo).", by=specialist,
-                           on=today)
+            action_contest(
+                action=passports[1], reason="Says the arrears were paid in cash (demo).", by=specialist, on=today
+            )
     if top and not Petition.objects.exists():
-        petition = petition_create(case=top[0].case, kind=PetitionKind.VIOLATION, by=specialist,
-                                   docket_number=f"V-{rng.randint(1000, 9999)}-26", filed_on=today - timedelta(days=10),
-                                   reason="Violation of the support order: arrears over four months.")
-        hearing_schedule(petition=petition, by=specialist, court_part="Part 2", judge="Support Magistrate",
-                         scheduled_for=timezone.make_aware(datetime.combine(today + timedelta(days=7), time(10))))
+        petition = petition_create(
+            case=top[0].case,
+            kind=PetitionKind.VIOLATION,
+            by=specialist,
+            docket_number=f"V-{rng.randint(1000, 9999)}-26",
+            filed_on=today - timedelta(days=10),
+            reason="Violation of the support order: arrears over four months.",
+        )
+        hearing_schedule(
+            petition=petition,
+            by=specialist,
+            court_part="Part 2",
+            judge="Support Magistrate",
+            scheduled_for=timezone.make_aware(datetime.combine(today + timedelta(days=7), time(10))),
+        )
         if len(top) > 1:
-            petition_create(case=top[1].case, kind=PetitionKind.MODIFICATION, by=coordinator,
-                            origin="review and adjustment", reason="Review found a change of income.")
-            referral_create(case=top[0].case, agency=ReferralAgency.DISTRICT_ATTORNEY,
-                            agency_name="County District Attorney", referred_on=today - timedelta(days=5),
-                            by=coordinator, notes="Wilful non-payment over two years (demo).")
+            petition_create(
+                case=top[1].case,
+                kind=PetitionKind.MODIFICATION,
+                by=coordinator,
+                origin="review and adjustment",
+                reason="Review found a change of income.",
+            )
+            referral_create(
+                case=top[0].case,
+                agency=ReferralAgency.DISTRICT_ATTORNEY,
+                agency_name="County District Attorney",
+                referred_on=today - timedelta(days=5),
+                by=coordinator,
+                notes="Wilful non-payment over two years (demo).",
+            )

@@ -23,8 +23,9 @@ class _UploadForm(forms.Form):
 
 
 class PaymentFileUploadForm(_UploadForm):
-    file = forms.FileField(label="NACHA CCD+ payment file", help_text="Employer child support payments with DED "
-                                                                     "addenda. At most 25 MB.")
+    file = forms.FileField(
+        label="NACHA CCD+ payment file", help_text="Employer child support payments with DED addenda. At most 25 MB."
+    )
 
 
 class BankStatementUploadForm(_UploadForm):
@@ -32,8 +33,10 @@ class BankStatementUploadForm(_UploadForm):
 
 
 class NachaReturnUploadForm(_UploadForm):
-    file = forms.FileField(label="NACHA return file", help_text="Returns (R01–R85) and notifications of change "
-                                                                "for the office's disbursement files. At most 5 MB.")
+    file = forms.FileField(
+        label="NACHA return file",
+        help_text="Returns (R01–R85) and notifications of change for the office's disbursement files. At most 5 MB.",
+    )
 
 
 class ExceptionNoteForm(forms.Form):
@@ -41,8 +44,9 @@ class ExceptionNoteForm(forms.Form):
 
 
 class ExceptionResolveForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), min_length=5, max_length=1000,
-                             label="Resolution reason")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), min_length=5, max_length=1000, label="Resolution reason"
+    )
 
 
 class ReconciliationDayForm(forms.Form):

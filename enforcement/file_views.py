@@ -225,12 +225,17 @@ class BankStatementDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         from django.core.paginator import Paginator
 
         context = super().get_context_data(**kwargs)
-        filterset = BankTransactionFilterSet(self.request.GET or None,
-                                             queryset=self.object.transactions.select_related("account"))
+        filterset = BankTransactionFilterSet(
+            self.request.GET or None, queryset=self.object.transactions.select_related("account")
+        )
         rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
         page = Paginator(rows, 50).get_page(self.request.GET.get("page"))
-        context.update(filter=filterset, page_obj=page, is_paginated=page.has_other_pages(),
-                       in_progress=self.object.status == StatementStatus.PENDING)
+        context.update(
+            filter=filterset,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            in_progress=self.object.status == StatementStatus.PENDING,
+        )
         return context
 
 
@@ -256,10 +261,12 @@ class ReconciliationExceptionDetailView(PermissionMixin, ScopedQuerysetMixin, De
         context = super().get_context_data(**kwargs)
         user = self.request.user
         is_open = self.object.status == ExceptionStatus.OPEN
-        context["note_form"] = ExceptionNoteForm() if is_open and user.has_perm(
-            "enforcement.change_reconciliationexception") else None
-        context["resolve_form"] = ExceptionResolveForm() if is_open and user.has_perm(
-            "enforcement.resolve_reconciliationexception") else None
+        context["note_form"] = (
+            ExceptionNoteForm() if is_open and user.has_perm("enforcement.change_reconciliationexception") else None
+        )
+        context["resolve_form"] = (
+            ExceptionResolveForm() if is_open and user.has_perm("enforcement.resolve_reconciliationexception") else None
+        )
         return context
 
 

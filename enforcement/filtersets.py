@@ -28,20 +28,31 @@ class EnforcementActionFilterSet(django_filters.FilterSet):
     remedy = django_filters.ChoiceFilter(choices=Remedy.choices)
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices, label="Stage")
     county = NulSafeCharFilter(field_name="case__county", lookup_expr="iexact")
-    due_before = django_filters.DateFilter(field_name="timeframe_due_on", lookup_expr="lte", label="Due by",
-                                           widget=DateInput())
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only",
-                                           widget=forms.CheckboxInput)
+    due_before = django_filters.DateFilter(
+        field_name="timeframe_due_on", lookup_expr="lte", label="Due by", widget=DateInput()
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only", widget=forms.CheckboxInput)
     open = django_filters.BooleanFilter(method="filter_open", label="Open only", widget=forms.CheckboxInput)
-    due_within = django_filters.ChoiceFilter(method="filter_due_within", label="Due or next step within",
-                                             empty_label="Any time", choices=[("7", "7 days")])
-    sweep_run = django_filters.NumberFilter(field_name="sweep_run_id", min_value=1, max_value=2**31 - 1,
-                                            widget=forms.HiddenInput)
+    due_within = django_filters.ChoiceFilter(
+        method="filter_due_within", label="Due or next step within", empty_label="Any time", choices=[("7", "7 days")]
+    )
+    sweep_run = django_filters.NumberFilter(
+        field_name="sweep_run_id", min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = EnforcementAction
-        fields = ["case_number", "remedy", "status", "county", "due_before", "overdue", "open", "sweep_run",
-                  "due_within"]
+        fields = [
+            "case_number",
+            "remedy",
+            "status",
+            "county",
+            "due_before",
+            "overdue",
+            "open",
+            "sweep_run",
+            "due_within",
+        ]
 
     def filter_overdue(self, queryset, name, value):
         return queryset.timeframe_overdue(timezone.localdate()) if value else queryset
@@ -91,8 +102,9 @@ class PartnerFileFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=_partner_kind_choices)
     direction = django_filters.ChoiceFilter(choices=PartnerFileDirection.choices)
     status = django_filters.ChoiceFilter(choices=PartnerFileStatus.choices)
-    since = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
-                                             label="Created at or after (ISO 8601 date-time)")
+    since = UtcIsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", label="Created at or after (ISO 8601 date-time)"
+    )
 
     class Meta:
         model = PartnerFile

@@ -32,8 +32,9 @@ class ContestDecisionForm(forms.Form):
 class ActionEndForm(forms.Form):
     END_CHOICES = [("release", "Release"), ("close", "Close (remedy completed)")]
     end = forms.ChoiceField(choices=END_CHOICES, widget=forms.RadioSelect, initial="release")
-    reason = forms.ChoiceField(choices=ReleaseReason.choices, initial=ReleaseReason.WITHDRAWN,
-                               help_text="Reason when releasing.")
+    reason = forms.ChoiceField(
+        choices=ReleaseReason.choices, initial=ReleaseReason.WITHDRAWN, help_text="Reason when releasing."
+    )
     note = forms.CharField(max_length=300, required=False)
 
 
@@ -60,10 +61,18 @@ class PetitionOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(choices=PetitionOutcome.choices)
     outcome_on = forms.DateField(label="Decided on", widget=DateInput())
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False)
-    order_number = forms.CharField(max_length=40, required=False,
-                                   help_text="When the court issued an order: its number (creates the case's order).")
-    monthly_amount = MoneyField(max_digits=12, decimal_places=2, min_value=0, required=False,
-                                        help_text="Monthly current support of the new order.")
+    order_number = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="When the court issued an order: its number (creates the case's order).",
+    )
+    monthly_amount = MoneyField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="Monthly current support of the new order.",
+    )
     effective_on = forms.DateField(widget=DateInput(), required=False)
 
     def clean(self):
@@ -74,8 +83,9 @@ class PetitionOutcomeForm(forms.Form):
 
 
 class HearingForm(forms.ModelForm):
-    scheduled_for = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    scheduled_for = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
 
     class Meta:
         model = CourtHearing
@@ -90,8 +100,11 @@ class HearingResultForm(forms.Form):
     agency_appeared = forms.BooleanField(required=False, initial=True, label="Agency attorney appeared")
     agency_attorney = forms.CharField(max_length=200, required=False)
 
-    PARTIES = ((AppearanceParty.CP, "cp_appeared"), (AppearanceParty.NCP, "ncp_appeared"),
-               (AppearanceParty.AGENCY, "agency_appeared"))
+    PARTIES = (
+        (AppearanceParty.CP, "cp_appeared"),
+        (AppearanceParty.NCP, "ncp_appeared"),
+        (AppearanceParty.AGENCY, "agency_appeared"),
+    )
 
 
 class ReferralForm(forms.ModelForm):

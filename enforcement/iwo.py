@@ -130,9 +130,12 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.cell(0, 7, "INCOME WITHHOLDING FOR SUPPORT", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     top = pdf.get_y()
-    for kind, label in ((IwoKind.ORIGINAL, "ORIGINAL INCOME WITHHOLDING ORDER/NOTICE FOR SUPPORT (IWO)"),
-                        (IwoKind.AMENDED, "AMENDED IWO"), (IwoKind.LUMP_SUM, "ONE-TIME ORDER/NOTICE FOR LUMP SUM PAYMENT"),
-                        (IwoKind.TERMINATION, "TERMINATION of IWO")):
+    for kind, label in (
+        (IwoKind.ORIGINAL, "ORIGINAL INCOME WITHHOLDING ORDER/NOTICE FOR SUPPORT (IWO)"),
+        (IwoKind.AMENDED, "AMENDED IWO"),
+        (IwoKind.LUMP_SUM, "ONE-TIME ORDER/NOTICE FOR LUMP SUM PAYMENT"),
+        (IwoKind.TERMINATION, "TERMINATION of IWO"),
+    ):
         pdf.box(iwo.kind == kind, label, width * 0.62, size=8, bold=True)
         pdf.ln(4.7)
     pdf.set_xy(pdf.l_margin + width * 0.64, top)
@@ -140,14 +143,20 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.set_xy(pdf.l_margin + width * 0.64, top + 10)
     pdf.label_value("Document tracking identifier", iwo.control_number or "", width * 0.36)
     pdf.set_xy(pdf.l_margin, top + 20)
-    for checked, label, w in ((True, "Child Support Agency (CSA)", 50), (False, "Court", 22), (False, "Attorney", 25),
-                              (False, "Private Individual/Entity", 60)):
+    for checked, label, w in (
+        (True, "Child Support Agency (CSA)", 50),
+        (False, "Court", 22),
+        (False, "Attorney", 25),
+        (False, "Private Individual/Entity", 60),
+    ):
         pdf.box(checked, label, w, size=8)
     pdf.ln(6)
     half = width / 2
-    rows = [("State/Tribe/Territory", state, "Remittance Identifier (include w/payment)", iwo.remittance_id),
-            ("City/County/Dist./Tribe", iwo.issuing_jurisdiction, "Order Identifier", iwo.order_identifier),
-            ("Private Individual/Entity", "", "Case Identifier", iwo.remittance_id)]
+    rows = [
+        ("State/Tribe/Territory", state, "Remittance Identifier (include w/payment)", iwo.remittance_id),
+        ("City/County/Dist./Tribe", iwo.issuing_jurisdiction, "Order Identifier", iwo.order_identifier),
+        ("Private Individual/Entity", "", "Case Identifier", iwo.remittance_id),
+    ]
     for left_label, left, right_label, right in rows:
         y = pdf.get_y()
         pdf.label_value(left_label, left, half - 3)
@@ -161,13 +170,19 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.cell(half - 3, 3.5, pdf.t("Employer/Income Withholder's Name"))
     pdf.set_x(pdf.l_margin + half)
     pdf.cell(half, 3.5, "RE:", new_x="LMARGIN", new_y="NEXT")
-    left_lines = [iwo.employer_name, *_employer_lines(iwo), f"Employer/Income Withholder's FEIN: {iwo.employer_fein or '-'}"]
+    left_lines = [
+        iwo.employer_name,
+        *_employer_lines(iwo),
+        f"Employer/Income Withholder's FEIN: {iwo.employer_fein or '-'}",
+    ]
     children = iwo.children or []
-    right_lines = [f"Employee/Obligor's Name (Last, First, Middle): {iwo.obligor_last_name}, {iwo.obligor_first_name}"
-             f"{(' ' + iwo.obligor_middle_name) if iwo.obligor_middle_name else ''}",
-             f"Employee/Obligor's Social Security Number: {_ssn(iwo)}",
-             f"Employee/Obligor's Date of Birth: {_d(iwo.obligor_birth_date) or '-'}",
-             f"Custodial Party/Obligee's Name (Last, First, Middle): {iwo.custodial_party_name or '-'}"]
+    right_lines = [
+        f"Employee/Obligor's Name (Last, First, Middle): {iwo.obligor_last_name}, {iwo.obligor_first_name}"
+        f"{(' ' + iwo.obligor_middle_name) if iwo.obligor_middle_name else ''}",
+        f"Employee/Obligor's Social Security Number: {_ssn(iwo)}",
+        f"Employee/Obligor's Date of Birth: {_d(iwo.obligor_birth_date) or '-'}",
+        f"Custodial Party/Obligee's Name (Last, First, Middle): {iwo.custodial_party_name or '-'}",
+    ]
     y = pdf.get_y()
     pdf.use(9, bold=True)
     for n, line in enumerate(left_lines):
@@ -196,22 +211,30 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
 
     pdf.heading("ORDER INFORMATION")
     if iwo.kind == IwoKind.TERMINATION:
-        pdf.para(f"This document terminates the income withholding order {iwo.supersedes.control_number if iwo.supersedes else ''}"
-                 f" for the case identifier above. Stop withholding for this order from the next pay period; "
-                 f"send any amount already withheld to the State Disbursement Unit below. Do not stop any other "
-                 f"order for this employee.", size=8.5, h=4.2)
+        pdf.para(
+            f"This document terminates the income withholding order {iwo.supersedes.control_number if iwo.supersedes else ''}"
+            f" for the case identifier above. Stop withholding for this order from the next pay period; "
+            f"send any amount already withheld to the State Disbursement Unit below. Do not stop any other "
+            f"order for this employee.",
+            size=8.5,
+            h=4.2,
+        )
     else:
-        pdf.para(f"This document is based on the support or withholding order from {state}. You are required by law "
-                 f"to deduct these amounts from the employee/obligor's income until further notice.")
+        pdf.para(
+            f"This document is based on the support or withholding order from {state}. You are required by law "
+            f"to deduct these amounts from the employee/obligor's income until further notice."
+        )
         per = FREQUENCY_WORD.get(iwo.order_frequency, iwo.order_frequency)
         lump = iwo.kind == IwoKind.LUMP_SUM
-        lines = [(iwo.current_support, "current child support"),
-                 (iwo.past_due_support, "past-due child support"),
-                 (iwo.current_medical, "current cash medical support"),
-                 (iwo.past_due_medical, "past-due cash medical support"),
-                 (iwo.current_spousal, "current spousal support"),
-                 (iwo.past_due_spousal, "past-due spousal support"),
-                 (iwo.other_amount, "other (must specify)")]
+        lines = [
+            (iwo.current_support, "current child support"),
+            (iwo.past_due_support, "past-due child support"),
+            (iwo.current_medical, "current cash medical support"),
+            (iwo.past_due_medical, "past-due cash medical support"),
+            (iwo.current_spousal, "current spousal support"),
+            (iwo.past_due_spousal, "past-due spousal support"),
+            (iwo.other_amount, "other (must specify)"),
+        ]
         for amount, label in lines:
             pdf.use(8.5)
             pdf.cell(6, 4.1, "$")
@@ -230,25 +253,49 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         pdf.cell(10, 5, " per")
         pdf.cell(26, 5, "" if lump else pdf.t(per), border="B", new_x="LMARGIN", new_y="NEXT")
         pdf.use(7.5)
-        pdf.cell(0, 4, pdf.t(f"Arrears owed on the case on {_d(iwo.issued_on)}: ${_m(iwo.arrears_total)} "
-                             f"(stated for information; withhold only the amounts above)."), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            4,
+            pdf.t(
+                f"Arrears owed on the case on {_d(iwo.issued_on)}: ${_m(iwo.arrears_total)} "
+                f"(stated for information; withhold only the amounts above)."
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
 
         pdf.heading("AMOUNTS TO WITHHOLD")
-        pdf.para("You do not have to vary your pay cycle to be in compliance with the Order Information. If your pay "
-                 "cycle does not match the ordered payment cycle, withhold one of the following amounts:")
-        cells = [(iwo.per_weekly, "per weekly pay period"), (iwo.per_semimonthly, "per semimonthly pay period (twice a month)"),
-                 (iwo.per_biweekly, "per biweekly pay period (every two weeks)"), (iwo.per_monthly, "per monthly pay period")]
+        pdf.para(
+            "You do not have to vary your pay cycle to be in compliance with the Order Information. If your pay "
+            "cycle does not match the ordered payment cycle, withhold one of the following amounts:"
+        )
+        cells = [
+            (iwo.per_weekly, "per weekly pay period"),
+            (iwo.per_semimonthly, "per semimonthly pay period (twice a month)"),
+            (iwo.per_biweekly, "per biweekly pay period (every two weeks)"),
+            (iwo.per_monthly, "per monthly pay period"),
+        ]
         for n, (amount, label) in enumerate(cells):
             pdf.use(8.5)
             pdf.cell(4, 4.6, "$")
             pdf.cell(22, 4.6, "" if lump else _m(amount), border="B", align="R")
-            pdf.cell(half - 26 if n % 2 == 0 else 0, 4.6, pdf.t(" " + label),
-                     new_x="RIGHT" if n % 2 == 0 else "LMARGIN", new_y="TOP" if n % 2 == 0 else "NEXT")
+            pdf.cell(
+                half - 26 if n % 2 == 0 else 0,
+                4.6,
+                pdf.t(" " + label),
+                new_x="RIGHT" if n % 2 == 0 else "LMARGIN",
+                new_y="TOP" if n % 2 == 0 else "NEXT",
+            )
         pdf.use(8.5, bold=lump)
         pdf.cell(4, 4.8, "$")
         pdf.cell(22, 4.8, _m(iwo.lump_sum_amount) if lump else "", border="B", align="R")
-        pdf.cell(0, 4.8, pdf.t(" Lump Sum Payment: Do not stop any existing IWO unless you receive a termination order."),
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            4.8,
+            pdf.t(" Lump Sum Payment: Do not stop any existing IWO unless you receive a termination order."),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
 
     pdf.heading("REMITTANCE INFORMATION")
     limit = iwo.withholding_limit_percent
@@ -260,23 +307,40 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         f"support for any or all orders for this employee/obligor, withhold up to {limit}% of disposable income for "
         f"all orders. If the employee/obligor's principal place of employment is not {state}, obtain withholding "
         f"limitations, time requirements, and any allowable employer fees for the employee/obligor's principal "
-        f"place of employment (the OCSS employer contacts pages list them).", size=7.8, h=3.4)
+        f"place of employment (the OCSS employer contacts pages list them).",
+        size=7.8,
+        h=3.4,
+    )
     pdf.para(
         f"Consumer Credit Protection Act limit (15 U.S.C. 1673(b)): withhold no more than 50% of disposable "
         f"earnings if the employee/obligor supports a second family (spouse or child not in this order), 60% if not; "
         f"add 5% (55% or 65%) when the support is more than 12 weeks in arrears. "
-        f"Arrears greater than 12 weeks on this order: {'yes' if iwo.arrears_over_12_weeks else 'no'}.", size=7.8, h=3.4)
+        f"Arrears greater than 12 weeks on this order: {'yes' if iwo.arrears_over_12_weeks else 'no'}.",
+        size=7.8,
+        h=3.4,
+    )
     example = add_business_days(iwo.issued_on, iwo.remit_business_days, iwo.case.jurisdiction)
     pdf.use(8)
-    pdf.multi_cell(0, 3.7, pdf.t(
-        f"Remit payment to {sdu.get('payee', 'the State Disbursement Unit')} (SDU/Tribal Order Payee) at "
-        f"{', '.join(sdu.get('address', []))} (SDU/Tribal Payee Address). Include the Remittance Identifier "
-        f"{iwo.remittance_id} with the payment (on an electronic payment, the case identifier of the DED addenda). "
-        f"Example: wages paid on {_d(iwo.issued_on)} are due at the SDU by {_d(example)}."),
-        new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        3.7,
+        pdf.t(
+            f"Remit payment to {sdu.get('payee', 'the State Disbursement Unit')} (SDU/Tribal Order Payee) at "
+            f"{', '.join(sdu.get('address', []))} (SDU/Tribal Payee Address). Include the Remittance Identifier "
+            f"{iwo.remittance_id} with the payment (on an electronic payment, the case identifier of the DED addenda). "
+            f"Example: wages paid on {_d(iwo.issued_on)} are due at the SDU by {_d(example)}."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(0.5)
-    pdf.box(False, "Return to Sender [Completed by Employer/Income Withholder]. Payment must be directed to an SDU "
-                   "(42 USC 666(b)(5), (b)(6)).", width, size=7.5)
+    pdf.box(
+        False,
+        "Return to Sender [Completed by Employer/Income Withholder]. Payment must be directed to an SDU "
+        "(42 USC 666(b)(5), (b)(6)).",
+        width,
+        size=7.5,
+    )
     pdf.ln(5.5)
     y = pdf.get_y()
     pdf.label_value("Print Name of the Issuing Official", settings.CASEWORKS_OFFICE_NAME, half - 3)
@@ -287,8 +351,16 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.ln(5)
     if iwo.health_coverage_required:
         pdf.use(7.5, bold=True)
-        pdf.cell(0, 4, pdf.t("Enclosed: National Medical Support Notice (OMB 0970-0222) - the order requires health "
-                             "care coverage for the child(ren)."), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            4,
+            pdf.t(
+                "Enclosed: National Medical Support Notice (OMB 0970-0222) - the order requires health "
+                "care coverage for the child(ren)."
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
 
 
 def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
@@ -297,40 +369,75 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.use(11, bold=True)
     pdf.cell(0, 6, "ADDITIONAL INFORMATION FOR EMPLOYERS/INCOME WITHHOLDERS", new_x="LMARGIN", new_y="NEXT")
     pdf.use(8)
-    pdf.cell(0, 4, pdf.t(f"Employee/Obligor's Name: {iwo.obligor_name}    Case Identifier: {iwo.remittance_id}    "
-                         f"Document tracking identifier: {iwo.control_number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        4,
+        pdf.t(
+            f"Employee/Obligor's Name: {iwo.obligor_name}    Case Identifier: {iwo.remittance_id}    "
+            f"Document tracking identifier: {iwo.control_number}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     items = [
-        ("Priority", "Withholding for support has priority over any other legal process under State law against the "
-                     "same income (42 USC 666(b)(7)). Federal tax levies in effect before receipt of this order may "
-                     "have priority."),
-        ("Combining Payments", "When remitting payments to an SDU, you may combine withheld amounts from more than one "
-                               "employee/obligor's income in a single payment. You must, however, separately identify "
-                               "each employee/obligor's portion of the payment (by the Remittance Identifier)."),
-        ("Payments To SDU", "You must send child support payments payable by income withholding to the appropriate "
-                            "SDU or to a tribal CSA. Payments are due within "
-                            f"{iwo.remit_business_days} working days of the pay date."),
-        ("Reporting the Pay Date", "You must report the pay date when sending the payment. The pay date is the date on "
-                                   "which the amount was withheld from the employee/obligor's wages."),
-        ("Multiple IWOs", "If there is more than one IWO against this employee/obligor and you are unable to fully "
-                          "honor all IWOs due to federal, state, or tribal withholding limits, you must honor all IWOs "
-                          "to the greatest extent possible, giving priority to current support before payment of any "
-                          "past-due support."),
-        ("Lump Sum Payments", "You may be required to notify a CSA of upcoming lump sum payments to this employee/obligor "
-                              "such as bonuses, commissions, or severance pay. Contact the sender to determine if you "
-                              "are required to report and/or withhold lump sum payments."),
-        ("Liability", "If you have any doubts about the validity of this IWO, contact the sender. If you fail to withhold "
-                      "income from the employee/obligor's income as the IWO directs, you are liable for both the "
-                      "accumulated amount you should have withheld and any penalties set by State or tribal law/procedure."),
-        ("Anti-discrimination", "You are subject to a fine determined under State or tribal law for discharging an "
-                                "employee/obligor from employment, refusing to employ, or taking disciplinary action "
-                                "against an employee/obligor because of this IWO."),
-        ("Withholding Limits", "You may not withhold more than the lesser of: 1) the amounts allowed by the Federal "
-                               "Consumer Credit Protection Act (15 U.S.C. 1673(b)); or 2) the amounts allowed by the "
-                               "State or tribe of the employee/obligor's principal place of employment. Disposable "
-                               "income is the net income left after making mandatory deductions such as State, Federal, "
-                               "local taxes, Social Security taxes, statutory pension contributions, and Medicare taxes. "
-                               "The federal limit is 50% of disposable income if the obligor is supporting another "
-                               "family and 60% if the obligor is not, plus 5% if the arrears are more than 12 weeks."),
+        (
+            "Priority",
+            "Withholding for support has priority over any other legal process under State law against the "
+            "same income (42 USC 666(b)(7)). Federal tax levies in effect before receipt of this order may "
+            "have priority.",
+        ),
+        (
+            "Combining Payments",
+            "When remitting payments to an SDU, you may combine withheld amounts from more than one "
+            "employee/obligor's income in a single payment. You must, however, separately identify "
+            "each employee/obligor's portion of the payment (by the Remittance Identifier).",
+        ),
+        (
+            "Payments To SDU",
+            "You must send child support payments payable by income withholding to the appropriate "
+            "SDU or to a tribal CSA. Payments are due within "
+            f"{iwo.remit_business_days} working days of the pay date.",
+        ),
+        (
+            "Reporting the Pay Date",
+            "You must report the pay date when sending the payment. The pay date is the date on "
+            "which the amount was withheld from the employee/obligor's wages.",
+        ),
+        (
+            "Multiple IWOs",
+            "If there is more than one IWO against this employee/obligor and you are unable to fully "
+            "honor all IWOs due to federal, state, or tribal withholding limits, you must honor all IWOs "
+            "to the greatest extent possible, giving priority to current support before payment of any "
+            "past-due support.",
+        ),
+        (
+            "Lump Sum Payments",
+            "You may be required to notify a CSA of upcoming lump sum payments to this employee/obligor "
+            "such as bonuses, commissions, or severance pay. Contact the sender to determine if you "
+            "are required to report and/or withhold lump sum payments.",
+        ),
+        (
+            "Liability",
+            "If you have any doubts about the validity of this IWO, contact the sender. If you fail to withhold "
+            "income from the employee/obligor's income as the IWO directs, you are liable for both the "
+            "accumulated amount you should have withheld and any penalties set by State or tribal law/procedure.",
+        ),
+        (
+            "Anti-discrimination",
+            "You are subject to a fine determined under State or tribal law for discharging an "
+            "employee/obligor from employment, refusing to employ, or taking disciplinary action "
+            "against an employee/obligor because of this IWO.",
+        ),
+        (
+            "Withholding Limits",
+            "You may not withhold more than the lesser of: 1) the amounts allowed by the Federal "
+            "Consumer Credit Protection Act (15 U.S.C. 1673(b)); or 2) the amounts allowed by the "
+            "State or tribe of the employee/obligor's principal place of employment. Disposable "
+            "income is the net income left after making mandatory deductions such as State, Federal, "
+            "local taxes, Social Security taxes, statutory pension contributions, and Medicare taxes. "
+            "The federal limit is 50% of disposable income if the obligor is supporting another "
+            "family and 60% if the obligor is not, plus 5% if the arrears are more than 12 weeks.",
+        ),
     ]
     for title, text in items:
         pdf.use(8, bold=True)
@@ -338,19 +445,32 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         pdf.para(text, size=7.8, h=3.6)
         pdf.ln(0.6)
     pdf.heading("NOTIFICATION OF EMPLOYMENT TERMINATION OR INCOME STATUS")
-    pdf.para("If this employee/obligor never worked for you or you are no longer withholding income for this "
-             "employee/obligor, you must promptly notify the CSA by returning this form to the address listed in the "
-             "contact information below (or answer in your e-IWO acknowledgment file).", size=7.8, h=3.6)
+    pdf.para(
+        "If this employee/obligor never worked for you or you are no longer withholding income for this "
+        "employee/obligor, you must promptly notify the CSA by returning this form to the address listed in the "
+        "contact information below (or answer in your e-IWO acknowledgment file).",
+        size=7.8,
+        h=3.6,
+    )
     pdf.ln(1)
     half = pdf.epw / 2
-    for left, _right in (("This person has never worked for this employer nor received periodic income.", ""),
-                        ("This person no longer works for this employer nor receives periodic income.", "")):
+    for left, _right in (
+        ("This person has never worked for this employer nor received periodic income.", ""),
+        ("This person no longer works for this employer nor receives periodic income.", ""),
+    ):
         pdf.box(False, left, pdf.epw, size=7.8)
         pdf.ln(5)
-    fields = [("Employee/Obligor's Name", iwo.obligor_name), ("Case Identifier", iwo.remittance_id),
-              ("Date of Separation from Employer", ""), ("Last Known Telephone Number", ""),
-              ("Last Known Address", ""), ("Final Payment Date to SDU/Tribal Payee", ""),
-              ("Final Payment Amount", ""), ("New Employer's Name", ""), ("New Employer's Address", "")]
+    fields = [
+        ("Employee/Obligor's Name", iwo.obligor_name),
+        ("Case Identifier", iwo.remittance_id),
+        ("Date of Separation from Employer", ""),
+        ("Last Known Telephone Number", ""),
+        ("Last Known Address", ""),
+        ("Final Payment Date to SDU/Tribal Payee", ""),
+        ("Final Payment Amount", ""),
+        ("New Employer's Name", ""),
+        ("New Employer's Address", ""),
+    ]
     for n in range(0, len(fields), 2):
         y = pdf.get_y()
         pdf.label_value(fields[n][0], fields[n][1], half - 3)
@@ -360,10 +480,18 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         pdf.set_xy(pdf.l_margin, y + 9.2)
     pdf.heading("CONTACT INFORMATION")
     address = ", ".join(office_address_lines())
-    pdf.para(f"To Employer/Income Withholder: if you have questions, contact {office} by telephone "
-             f"{settings.CASEWORKS_OFFICE_PHONE}; send this form to {office}, {address}.", size=7.8, h=3.6)
-    pdf.para(f"To Employee/Obligor: if the employee/obligor has questions, contact {office} by telephone "
-             f"{settings.CASEWORKS_OFFICE_PHONE}.", size=7.8, h=3.6)
+    pdf.para(
+        f"To Employer/Income Withholder: if you have questions, contact {office} by telephone "
+        f"{settings.CASEWORKS_OFFICE_PHONE}; send this form to {office}, {address}.",
+        size=7.8,
+        h=3.6,
+    )
+    pdf.para(
+        f"To Employee/Obligor: if the employee/obligor has questions, contact {office} by telephone "
+        f"{settings.CASEWORKS_OFFICE_PHONE}.",
+        size=7.8,
+        h=3.6,
+    )
 
 
 def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
@@ -376,8 +504,9 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     if ncp is not None and ncp.family_violence:
         employee_address = WITHHELD
     elif address is not None:
-        employee_address = ", ".join(p for p in (address.line1, address.line2, address.city,
-                                                 f"{address.state} {address.postal_code}") if p)
+        employee_address = ", ".join(
+            p for p in (address.line1, address.line2, address.city, f"{address.state} {address.postal_code}") if p
+        )
     else:
         employee_address = "Not known to the agency (use the address in your payroll records)."
     pdf.add_page()
@@ -387,18 +516,28 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.cell(0, 6.5, "NATIONAL MEDICAL SUPPORT NOTICE", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.use(10, bold=True)
     pdf.cell(0, 5.5, "Part A - Notice to Withhold for Health Care Coverage", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.para("This Notice is issued under section 466(a)(19) of the Social Security Act, section 609(a)(5)(C) of the "
-             "Employee Retirement Income Security Act of 1974, and for State and local government and church plans, "
-             "sections 401(e) and (f) of the Child Support Performance and Incentive Act of 1998 (45 CFR 303.32).",
-             size=7.8, h=3.6)
+    pdf.para(
+        "This Notice is issued under section 466(a)(19) of the Social Security Act, section 609(a)(5)(C) of the "
+        "Employee Retirement Income Security Act of 1974, and for State and local government and church plans, "
+        "sections 401(e) and (f) of the Child Support Performance and Incentive Act of 1998 (45 CFR 303.32).",
+        size=7.8,
+        h=3.6,
+    )
     half = pdf.epw / 2
-    rows = [("Issuing Agency", office, "Court or Administrative Authority of Order", iwo.issuing_state),
-            ("Issuing Agency Address", office_address, "Support Order Number", iwo.order_identifier),
-            ("Date of Notice", _d(iwo.issued_on), "Case Number", iwo.remittance_id),
-            ("Employer Name", iwo.employer_name, "Employer FEIN", iwo.employer_fein or "-"),
-            ("Employer Address", ", ".join(_employer_lines(iwo)), "Telephone Number (agency)", settings.CASEWORKS_OFFICE_PHONE),
-            ("Employee Name", iwo.obligor_name, "Employee SSN", _ssn(iwo)),
-            ("Employee Mailing Address", employee_address, "", "")]
+    rows = [
+        ("Issuing Agency", office, "Court or Administrative Authority of Order", iwo.issuing_state),
+        ("Issuing Agency Address", office_address, "Support Order Number", iwo.order_identifier),
+        ("Date of Notice", _d(iwo.issued_on), "Case Number", iwo.remittance_id),
+        ("Employer Name", iwo.employer_name, "Employer FEIN", iwo.employer_fein or "-"),
+        (
+            "Employer Address",
+            ", ".join(_employer_lines(iwo)),
+            "Telephone Number (agency)",
+            settings.CASEWORKS_OFFICE_PHONE,
+        ),
+        ("Employee Name", iwo.obligor_name, "Employee SSN", _ssn(iwo)),
+        ("Employee Mailing Address", employee_address, "", ""),
+    ]
     for left_label, left, right_label, right in rows:
         y = pdf.get_y()
         pdf.label_value(left_label, left, half - 3)
@@ -423,21 +562,27 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         pdf.cell(0, 4.2, pdf.t("c/o the issuing agency"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.heading("EMPLOYER RESPONSE")
-    pdf.para("The order requires the employee to provide health care coverage for the child(ren) named above. Within "
-             "20 business days of the date of this Notice, transfer Part B (Medical Support Notice to Plan "
-             "Administrator) to the administrator of each appropriate group health plan for which the child(ren) may "
-             "be eligible, or complete this Response and return it to the issuing agency if: the employee is not "
-             "employed by you; you do not maintain or contribute to plans providing dependent or family health care "
-             "coverage; or the employee is among a class of employees not eligible for family health coverage. "
-             "Withhold the employee contributions the plan administrator determines, within the withholding limits "
-             "of the Consumer Credit Protection Act (15 U.S.C. 1673(b)); the Income Withholding for Support has "
-             "priority where both cannot be honoured, unless State law provides otherwise.", size=7.8, h=3.6)
+    pdf.para(
+        "The order requires the employee to provide health care coverage for the child(ren) named above. Within "
+        "20 business days of the date of this Notice, transfer Part B (Medical Support Notice to Plan "
+        "Administrator) to the administrator of each appropriate group health plan for which the child(ren) may "
+        "be eligible, or complete this Response and return it to the issuing agency if: the employee is not "
+        "employed by you; you do not maintain or contribute to plans providing dependent or family health care "
+        "coverage; or the employee is among a class of employees not eligible for family health coverage. "
+        "Withhold the employee contributions the plan administrator determines, within the withholding limits "
+        "of the Consumer Credit Protection Act (15 U.S.C. 1673(b)); the Income Withholding for Support has "
+        "priority where both cannot be honoured, unless State law provides otherwise.",
+        size=7.8,
+        h=3.6,
+    )
     pdf.ln(1)
-    for label in ("Employee is not employed by this employer.",
-                  "Employer does not offer dependent or family health coverage.",
-                  "Employee is among a class of employees not eligible for family health coverage.",
-                  "Enrollment cannot be completed because of State or Federal withholding limits or priorities.",
-                  "Part B has been sent to the plan administrator."):
+    for label in (
+        "Employee is not employed by this employer.",
+        "Employer does not offer dependent or family health coverage.",
+        "Employee is among a class of employees not eligible for family health coverage.",
+        "Enrollment cannot be completed because of State or Federal withholding limits or priorities.",
+        "Part B has been sent to the plan administrator.",
+    ):
         pdf.box(False, label, pdf.epw, size=8)
         pdf.ln(5.2)
     pdf.ln(1)
@@ -451,11 +596,16 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
 def iwo_pdf(iwo: IncomeWithholdingOrder) -> bytes:
     """The IWO (and the NMSN Part A where the order requires health coverage) as a PDF."""
     kind = IwoKind(iwo.kind).label
-    pdf = _Form(title=f"Income Withholding for Support - {kind} - {iwo.control_number}",
-                footer=f"Income Withholding for Support (OMB 0970-0154) - {iwo.control_number} - {iwo.remittance_id}")
+    pdf = _Form(
+        title=f"Income Withholding for Support - {kind} - {iwo.control_number}",
+        footer=f"Income Withholding for Support (OMB 0970-0154) - {iwo.control_number} - {iwo.remittance_id}",
+    )
     # A reissued copy is the same document: fix the creation date to the issue date.
-    pdf.set_creation_date(timezone.make_aware(datetime.combine(iwo.issued_on, time(9)))
-                          if settings.USE_TZ else datetime.combine(iwo.issued_on, time(9)))
+    pdf.set_creation_date(
+        timezone.make_aware(datetime.combine(iwo.issued_on, time(9)))
+        if settings.USE_TZ
+        else datetime.combine(iwo.issued_on, time(9))
+    )
     _page_one(pdf, iwo)
     _page_two(pdf, iwo)
     if iwo.health_coverage_required and iwo.kind != IwoKind.TERMINATION:

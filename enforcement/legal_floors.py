@@ -44,24 +44,64 @@ class Floor:
 FLOORS: tuple[Floor, ...] = (
     Floor(Remedy.FEDERAL_TAX_OFFSET, None, "assigned_arrears_min", "us.remedy.offset.assigned_min", "US"),
     Floor(Remedy.FEDERAL_TAX_OFFSET, None, "unassigned_arrears_min", "us.remedy.offset.unassigned_min", "US"),
-    Floor(Remedy.PASSPORT_DENIAL, None, "arrears_min", "us.remedy.passport.min", "US", "arrears_comparison",
-          strict=True),
+    Floor(
+        Remedy.PASSPORT_DENIAL, None, "arrears_min", "us.remedy.passport.min", "US", "arrears_comparison", strict=True
+    ),
     Floor(Remedy.CREDIT_BUREAU, "NY", "notice_days", "ny.remedy.credit_bureau.notice_days", "NY"),
-    Floor(Remedy.LICENSE_SUSPENSION, "NY", "months_min", "ny.remedy.license_suspension.months_min", "NY",
-          "months_comparison"),
-    Floor(Remedy.LICENSE_SUSPENSION, "CA", "days_past_due_min", "ca.remedy.license_suspension.days_past_due", "CA",
-          "days_comparison", strict=True),
-    Floor(Remedy.LICENSE_SUSPENSION, "CA", "months_min", "ca.remedy.license_suspension.months_min", "CA",
-          "months_comparison", strict=True),
-    Floor(Remedy.STATE_COLLECTION, "CA", "days_past_due_min", "ca.remedy.state_collection.days_past_due", "CA",
-          "days_comparison", strict=True),
-    Floor(Remedy.STATE_COLLECTION, "CA", "arrears_min", "ca.remedy.state_collection.arrears_min", "CA",
-          "arrears_comparison", strict=True),
+    Floor(
+        Remedy.LICENSE_SUSPENSION,
+        "NY",
+        "months_min",
+        "ny.remedy.license_suspension.months_min",
+        "NY",
+        "months_comparison",
+    ),
+    Floor(
+        Remedy.LICENSE_SUSPENSION,
+        "CA",
+        "days_past_due_min",
+        "ca.remedy.license_suspension.days_past_due",
+        "CA",
+        "days_comparison",
+        strict=True,
+    ),
+    Floor(
+        Remedy.LICENSE_SUSPENSION,
+        "CA",
+        "months_min",
+        "ca.remedy.license_suspension.months_min",
+        "CA",
+        "months_comparison",
+        strict=True,
+    ),
+    Floor(
+        Remedy.STATE_COLLECTION,
+        "CA",
+        "days_past_due_min",
+        "ca.remedy.state_collection.days_past_due",
+        "CA",
+        "days_comparison",
+        strict=True,
+    ),
+    Floor(
+        Remedy.STATE_COLLECTION,
+        "CA",
+        "arrears_min",
+        "ca.remedy.state_collection.arrears_min",
+        "CA",
+        "arrears_comparison",
+        strict=True,
+    ),
 )
 
-LABELS = {"assigned_arrears_min": "Assigned arrears", "unassigned_arrears_min": "Unassigned arrears",
-          "arrears_min": "Arrears", "notice_days": "Notice (days)", "months_min": "Months of support in arrears",
-          "days_past_due_min": "Days past due"}
+LABELS = {
+    "assigned_arrears_min": "Assigned arrears",
+    "unassigned_arrears_min": "Unassigned arrears",
+    "arrears_min": "Arrears",
+    "notice_days": "Notice (days)",
+    "months_min": "Months of support in arrears",
+    "days_past_due_min": "Days past due",
+}
 INTEGER_FIELDS = {"notice_days", "days_past_due_min"}
 
 
@@ -118,10 +158,17 @@ def floor_values(rule, *, on: date) -> list[FloorValue]:
     for floor in floors_for(rule.remedy, rule.jurisdiction):
         row = legal_parameter_row(floor.key, jurisdiction=floor.key_jurisdiction, on=on)
         office = getattr(rule, floor.field)
-        values.append(FloorValue(
-            floor=floor, legal=row.value, citation=row.citation, confirm=row.confirm, effective_on=row.effective_on,
-            office=None if office is None else Decimal(office),
-            office_comparison=getattr(rule, floor.comparison) if floor.comparison else None))
+        values.append(
+            FloorValue(
+                floor=floor,
+                legal=row.value,
+                citation=row.citation,
+                confirm=row.confirm,
+                effective_on=row.effective_on,
+                office=None if office is None else Decimal(office),
+                office_comparison=getattr(rule, floor.comparison) if floor.comparison else None,
+            )
+        )
     return values
 
 
@@ -145,12 +192,18 @@ def floor_errors(rule) -> dict[str, list[str]]:
         if value.office < value.legal:
             errors.setdefault(floor.field, []).append(
                 f"The law requires {value.legal_text} ({value.citation}); an office may set a stricter value, "
-                f"never a lower one.")
-        elif (floor.strict and floor.comparison and value.office == value.legal
-              and value.office_comparison != Comparison.MORE_THAN):
+                f"never a lower one."
+            )
+        elif (
+            floor.strict
+            and floor.comparison
+            and value.office == value.legal
+            and value.office_comparison != Comparison.MORE_THAN
+        ):
             errors.setdefault(floor.comparison, []).append(
                 f"The law says {value.legal_text} ({value.citation}): at the law's value the comparison must "
-                f"be \"more than\".")
+                f'be "more than".'
+            )
     return errors
 
 
@@ -166,8 +219,7 @@ def rule_under_law(rule, *, on: date):
         if value.office is None or value.office < value.legal:
             setattr(effective, floor.field, _value(floor, value.legal))
             if floor.comparison:
-                setattr(effective, floor.comparison,
-                        Comparison.MORE_THAN if floor.strict else Comparison.AT_LEAST)
-        elif (floor.strict and floor.comparison and value.office == value.legal):
+                setattr(effective, floor.comparison, Comparison.MORE_THAN if floor.strict else Comparison.AT_LEAST)
+        elif floor.strict and floor.comparison and value.office == value.legal:
             setattr(effective, floor.comparison, Comparison.MORE_THAN)
     return effective

@@ -329,7 +329,9 @@ class _Parser:
                 batch, entry, broken_entry = None, None, False
             elif kind == "9":
                 if batch is not None:
-                    self.err(number, f"file control reached but the batch at line {batch.line} has no batch control (8)")
+                    self.err(
+                        number, f"file control reached but the batch at line {batch.line} has no batch control (8)"
+                    )
                     batch = None
                 file_control_line = number
                 self.file_control(number, record, nacha)
@@ -467,10 +469,15 @@ class _Parser:
         if self.digits(line, sequence, "addenda sequence number") and int(sequence) != len(entry.addenda) + 1:
             self.err(line, f"addenda sequence number should be {len(entry.addenda) + 1}, found {int(sequence)}")
         if self.digits(line, entry_sequence, "entry detail sequence number") and entry_sequence != entry.trace[-7:]:
-            self.err(line, f"entry detail sequence number {entry_sequence} does not match the entry's trace number {entry.trace}")
+            self.err(
+                line,
+                f"entry detail sequence number {entry_sequence} does not match the entry's trace number {entry.trace}",
+            )
         if batch is not None and batch.sec_code in {"CCD", "PPD"} and entry.addenda:
             self.err(line, f"{batch.sec_code} entries carry at most one addenda record")
-        entry.addenda.append(Addenda(line, type_code, r[3:83], int(sequence) if sequence.isdigit() else 0, entry_sequence))
+        entry.addenda.append(
+            Addenda(line, type_code, r[3:83], int(sequence) if sequence.isdigit() else 0, entry_sequence)
+        )
 
     def batch_control(self, line: int, r: str, batch: Batch) -> None:
         entries = batch.entries
@@ -517,7 +524,10 @@ class _Parser:
         for raw, expected, what in checks:
             if self.digits(line, raw, f"file control {what}") and int(raw) != expected:
                 self.err(line, f"file control {what} says {int(raw)}, the file has {expected}")
-        for raw, expected, what in ((r[31:43], nacha.total_debit, "total debit"), (r[43:55], nacha.total_credit, "total credit")):
+        for raw, expected, what in (
+            (r[31:43], nacha.total_debit, "total debit"),
+            (r[43:55], nacha.total_credit, "total credit"),
+        ):
             if self.digits(line, raw, f"file control {what}") and _cents(raw) != expected:
                 self.err(line, f"file control {what} says {_cents(raw)}, the batches total {expected}")
 
@@ -585,7 +595,15 @@ def ded_parse(text: str) -> Ded:
 def ded_format(ded: Ded) -> str:
     """The DED segment text (trailing optional elements omitted)."""
     cents = int((ded.amount / CENT).to_integral_value())
-    parts = ["DED", "CS", ded.case_id, ded.pay_date.strftime("%y%m%d"), str(cents), ded.ssn, "Y" if ded.medical else "N"]
+    parts = [
+        "DED",
+        "CS",
+        ded.case_id,
+        ded.pay_date.strftime("%y%m%d"),
+        str(cents),
+        ded.ssn,
+        "Y" if ded.medical else "N",
+    ]
     optional = [ded.name, ded.fips, "Y" if ded.terminated else ""]
     while optional and not optional[-1]:
         optional.pop()
@@ -608,11 +626,21 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
             if entry.is_prenote or entry.transaction_code in ZERO_CODES:
                 continue
             if entry.transaction_code in RETURN_CREDIT_CODES | RETURN_DEBIT_CODES:
-                errors.append((entry.line, f"transaction code {entry.transaction_code} is a return or notification of "
-                                           "change; import return files as returns, not payments"))
+                errors.append(
+                    (
+                        entry.line,
+                        f"transaction code {entry.transaction_code} is a return or notification of "
+                        "change; import return files as returns, not payments",
+                    )
+                )
                 continue
             if not entry.is_credit:
-                errors.append((entry.line, f"transaction code {entry.transaction_code} is a debit; a payment file carries credits"))
+                errors.append(
+                    (
+                        entry.line,
+                        f"transaction code {entry.transaction_code} is a debit; a payment file carries credits",
+                    )
+                )
                 continue
             if not entry.addenda:
                 errors.append((entry.line, "the entry has no DED addenda record"))
@@ -630,7 +658,9 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
                 errors.append((addenda.line, f"DED amount {ded.amount} differs from the entry amount {entry.amount}"))
                 continue
             if nacha.created_on and ded.pay_date > nacha.created_on:
-                errors.append((addenda.line, f"DED pay date {ded.pay_date} is after the file creation date {nacha.created_on}"))
+                errors.append(
+                    (addenda.line, f"DED pay date {ded.pay_date} is after the file creation date {nacha.created_on}")
+                )
                 continue
             payments.append(PaymentEntry(line=entry.line, batch=batch, entry=entry, ded=ded))
         if len(errors) >= MAX_ERRORS:
@@ -644,35 +674,69 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
 # returns and notifications of change (NOC) sent back by the bank for the office's entries
 
 RETURN_REASONS = {
-    "R01": "Insufficient funds", "R02": "Account closed", "R03": "No account / unable to locate account",
-    "R04": "Invalid account number", "R05": "Unauthorized debit to consumer account using corporate SEC code",
-    "R06": "Returned per ODFI's request", "R07": "Authorization revoked by customer", "R08": "Payment stopped",
-    "R09": "Uncollected funds", "R10": "Customer advises not authorized", "R11": "Entry not in accordance with "
-    "the terms of the authorization", "R12": "Account sold to another DFI", "R13": "Invalid ACH routing number",
-    "R14": "Representative payee deceased or unable to continue", "R15": "Beneficiary or account holder deceased",
-    "R16": "Account frozen / returned per OFAC instruction", "R17": "File record edit criteria",
-    "R18": "Improper effective entry date", "R19": "Amount field error", "R20": "Non-transaction account",
-    "R21": "Invalid company identification", "R22": "Invalid individual ID number",
-    "R23": "Credit entry refused by receiver", "R24": "Duplicate entry", "R25": "Addenda error",
-    "R26": "Mandatory field error", "R27": "Trace number error", "R28": "Routing number check digit error",
-    "R29": "Corporate customer advises not authorized", "R31": "Permissible return entry",
-    "R32": "RDFI non-settlement", "R33": "Return of XCK entry", "R34": "Limited participation DFI",
-    "R35": "Return of improper debit entry", "R36": "Return of improper credit entry",
-    "R37": "Source document presented for payment", "R38": "Stop payment on source document",
-    "R39": "Improper source document", "R61": "Misrouted return", "R62": "Return of erroneous or reversing debit",
-    "R67": "Duplicate return", "R68": "Untimely return", "R69": "Field error(s)",
-    "R70": "Permissible return entry not accepted", "R80": "IAT entry coding error",
-    "R81": "Non-participant in IAT program", "R82": "Invalid foreign receiving DFI identification",
-    "R83": "Foreign receiving DFI unable to settle", "R84": "Entry not processed by gateway",
+    "R01": "Insufficient funds",
+    "R02": "Account closed",
+    "R03": "No account / unable to locate account",
+    "R04": "Invalid account number",
+    "R05": "Unauthorized debit to consumer account using corporate SEC code",
+    "R06": "Returned per ODFI's request",
+    "R07": "Authorization revoked by customer",
+    "R08": "Payment stopped",
+    "R09": "Uncollected funds",
+    "R10": "Customer advises not authorized",
+    "R11": "Entry not in accordance with the terms of the authorization",
+    "R12": "Account sold to another DFI",
+    "R13": "Invalid ACH routing number",
+    "R14": "Representative payee deceased or unable to continue",
+    "R15": "Beneficiary or account holder deceased",
+    "R16": "Account frozen / returned per OFAC instruction",
+    "R17": "File record edit criteria",
+    "R18": "Improper effective entry date",
+    "R19": "Amount field error",
+    "R20": "Non-transaction account",
+    "R21": "Invalid company identification",
+    "R22": "Invalid individual ID number",
+    "R23": "Credit entry refused by receiver",
+    "R24": "Duplicate entry",
+    "R25": "Addenda error",
+    "R26": "Mandatory field error",
+    "R27": "Trace number error",
+    "R28": "Routing number check digit error",
+    "R29": "Corporate customer advises not authorized",
+    "R31": "Permissible return entry",
+    "R32": "RDFI non-settlement",
+    "R33": "Return of XCK entry",
+    "R34": "Limited participation DFI",
+    "R35": "Return of improper debit entry",
+    "R36": "Return of improper credit entry",
+    "R37": "Source document presented for payment",
+    "R38": "Stop payment on source document",
+    "R39": "Improper source document",
+    "R61": "Misrouted return",
+    "R62": "Return of erroneous or reversing debit",
+    "R67": "Duplicate return",
+    "R68": "Untimely return",
+    "R69": "Field error(s)",
+    "R70": "Permissible return entry not accepted",
+    "R80": "IAT entry coding error",
+    "R81": "Non-participant in IAT program",
+    "R82": "Invalid foreign receiving DFI identification",
+    "R83": "Foreign receiving DFI unable to settle",
+    "R84": "Entry not processed by gateway",
     "R85": "Incorrectly coded outbound international payment",
 }
 NOC_REASONS = {
-    "C01": "Incorrect DFI account number", "C02": "Incorrect routing number",
-    "C03": "Incorrect routing number and DFI account number", "C04": "Incorrect individual name",
-    "C05": "Incorrect transaction code", "C06": "Incorrect DFI account number and transaction code",
+    "C01": "Incorrect DFI account number",
+    "C02": "Incorrect routing number",
+    "C03": "Incorrect routing number and DFI account number",
+    "C04": "Incorrect individual name",
+    "C05": "Incorrect transaction code",
+    "C06": "Incorrect DFI account number and transaction code",
     "C07": "Incorrect routing number, DFI account number and transaction code",
-    "C08": "Incorrect receiving DFI identification (IAT)", "C09": "Incorrect individual identification number",
-    "C13": "Addenda format error", "C14": "Incorrect SEC code for outbound international payment",
+    "C08": "Incorrect receiving DFI identification (IAT)",
+    "C09": "Incorrect individual identification number",
+    "C13": "Addenda format error",
+    "C14": "Incorrect SEC code for outbound international payment",
 }
 _RETURN_CODE = re.compile(r"R(0[1-9]|[1-7]\d|8[0-5])\Z")
 
@@ -704,8 +768,9 @@ class Correction:
     transaction_code: str = ""
 
 
-def return_addenda(*, code: str, original_trace: str, original_rdfi: str, information: str = "",
-                   date_of_death: date | None = None) -> str:
+def return_addenda(
+    *, code: str, original_trace: str, original_rdfi: str, information: str = "", date_of_death: date | None = None
+) -> str:
     """The 76 characters of a return addenda (type 99) after its type code."""
     death = date_of_death.strftime("%y%m%d") if date_of_death else ""
     return f"{code:3}{original_trace:15}{death:6}{original_rdfi:8}{information[:44]:44}"
@@ -723,6 +788,7 @@ def noc_correction(code: str, data: str) -> Correction:
     code (2) · C06 account (17), 3 blanks, transaction code (2) · C07 routing (9), account (17),
     transaction code (2). Other codes correct nothing held as bank details.
     """
+
     def routing(value: str) -> str:
         if not (_DIGITS.match(value) and len(value) == 9 and routing_check_digit(value[:8]) == value[8]):
             raise ValueError(f"corrected routing number {value!r} is not a valid 9-digit ABA number")
@@ -760,8 +826,13 @@ def return_entries(nacha: NachaFile) -> list[ReturnItem]:
     for batch in nacha.batches:
         for entry in batch.entries:
             if entry.transaction_code not in RETURN_CREDIT_CODES | RETURN_DEBIT_CODES:
-                errors.append((entry.line, f"transaction code {entry.transaction_code} is not a return or "
-                                           "notification of change (21, 26, 31, 36, 41, 46, 51, 56)"))
+                errors.append(
+                    (
+                        entry.line,
+                        f"transaction code {entry.transaction_code} is not a return or "
+                        "notification of change (21, 26, 31, 36, 41, 46, 51, 56)",
+                    )
+                )
                 continue
             addenda = entry.addenda[0] if entry.addenda else None
             if addenda is None or addenda.type_code not in {"98", "99"}:
@@ -772,27 +843,42 @@ def return_entries(nacha: NachaFile) -> list[ReturnItem]:
             if not (_DIGITS.match(trace) and len(trace) == 15):
                 errors.append((addenda.line, f"original entry trace number must be 15 digits, found {trace!r}"))
                 continue
-            common: dict[str, Any] = {"line": entry.line, "code": code, "original_trace": trace, "original_rdfi": rdfi.strip(),
-                      "amount": entry.amount, "transaction_code": entry.transaction_code,
-                      "identification": entry.identification}
+            common: dict[str, Any] = {
+                "line": entry.line,
+                "code": code,
+                "original_trace": trace,
+                "original_rdfi": rdfi.strip(),
+                "amount": entry.amount,
+                "transaction_code": entry.transaction_code,
+                "identification": entry.identification,
+            }
             if addenda.type_code == "99":
                 if not _RETURN_CODE.match(code):
                     errors.append((addenda.line, f"return reason code must be R01 to R85, found {code!r}"))
                     continue
-                items.append(ReturnItem(kind="return", reason=RETURN_REASONS.get(code, f"Return reason {code}"),
-                                        information=info[32:76].strip(), date_of_death=yymmdd(info[18:24]),
-                                        **common))
+                items.append(
+                    ReturnItem(
+                        kind="return",
+                        reason=RETURN_REASONS.get(code, f"Return reason {code}"),
+                        information=info[32:76].strip(),
+                        date_of_death=yymmdd(info[18:24]),
+                        **common,
+                    )
+                )
             else:
                 if code not in NOC_REASONS:
-                    errors.append((addenda.line, f"change code must be one of {', '.join(NOC_REASONS)}, found {code!r}"))
+                    errors.append(
+                        (addenda.line, f"change code must be one of {', '.join(NOC_REASONS)}, found {code!r}")
+                    )
                     continue
                 try:
                     noc_correction(code, info[32:61])
                 except ValueError as exc:
                     errors.append((addenda.line, str(exc)))
                     continue
-                items.append(ReturnItem(kind="noc", reason=NOC_REASONS[code], corrected_data=info[32:61].rstrip(),
-                                        **common))
+                items.append(
+                    ReturnItem(kind="noc", reason=NOC_REASONS[code], corrected_data=info[32:61].rstrip(), **common)
+                )
         if len(errors) >= MAX_ERRORS:
             break
     if errors:

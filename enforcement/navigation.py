@@ -7,15 +7,18 @@ from django.utils import timezone
 
 from core.navigation import HomeCard, MenuGroup, MenuItem
 
-MENU = MenuGroup("Enforcement", [
-    MenuItem("Coordinator dashboard", "enforcement:dashboard", "enforcement.view_sweeprun"),
-    MenuItem("Enforcement queue", "enforcement:action_list", "enforcement.view_enforcementaction"),
-    MenuItem("Court petitions", "enforcement:petition_list", "enforcement.view_petition"),
-    MenuItem("Court calendar", "enforcement:court_calendar", "enforcement.view_courthearing"),
-    MenuItem("Criminal referrals", "enforcement:referral_list", "enforcement.view_criminalreferral"),
-    MenuItem("Sweep runs", "enforcement:sweeprun_list", "enforcement.view_sweeprun"),
-    MenuItem("Remedy rules", "enforcement:rule_list", "enforcement.view_remedyrule"),
-])
+MENU = MenuGroup(
+    "Enforcement",
+    [
+        MenuItem("Coordinator dashboard", "enforcement:dashboard", "enforcement.view_sweeprun"),
+        MenuItem("Enforcement queue", "enforcement:action_list", "enforcement.view_enforcementaction"),
+        MenuItem("Court petitions", "enforcement:petition_list", "enforcement.view_petition"),
+        MenuItem("Court calendar", "enforcement:court_calendar", "enforcement.view_courthearing"),
+        MenuItem("Criminal referrals", "enforcement:referral_list", "enforcement.view_criminalreferral"),
+        MenuItem("Sweep runs", "enforcement:sweeprun_list", "enforcement.view_sweeprun"),
+        MenuItem("Remedy rules", "enforcement:rule_list", "enforcement.view_remedyrule"),
+    ],
+)
 
 
 def home_cards(request) -> list[HomeCard]:
@@ -32,8 +35,18 @@ def home_cards(request) -> list[HomeCard]:
     queue = reverse("enforcement:action_list")
     return [
         HomeCard("Proposed actions", str(proposed), f"{queue}?status=proposed", "Issue the notices."),
-        HomeCard("Past the 30-day timeframe", str(overdue), f"{queue}?overdue=on",
-                 "45 CFR 303.6(c)(2)", "danger" if overdue else "secondary"),
-        HomeCard("Contested", str(contested), f"{queue}?status=contested", "Waiting for a decision.",
-                 "warning" if contested else "secondary"),
+        HomeCard(
+            "Past the 30-day timeframe",
+            str(overdue),
+            f"{queue}?overdue=on",
+            "45 CFR 303.6(c)(2)",
+            "danger" if overdue else "secondary",
+        ),
+        HomeCard(
+            "Contested",
+            str(contested),
+            f"{queue}?status=contested",
+            "Waiting for a decision.",
+            "warning" if contested else "secondary",
+        ),
     ]

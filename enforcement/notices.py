@@ -25,17 +25,19 @@ KIND = "enforcement_notice"
 
 # The partners the seeded rules name (``rules_seed``), marked for the catalogue so that a notice in
 # Spanish names them in Spanish. A partner an office types into a rule of its own prints as typed.
-SEEDED_PARTNERS = frozenset({
-    gettext_noop("Employer"),
-    gettext_noop("OCSE Federal Offset Program (U.S. Treasury)"),
-    gettext_noop("State tax department"),
-    gettext_noop("U.S. Department of State (through OCSE)"),
-    gettext_noop("Financial institution"),
-    gettext_noop("Consumer reporting agencies"),
-    gettext_noop("NY DMV"),
-    gettext_noop("CA DMV"),
-    gettext_noop("Franchise Tax Board (state collection)"),
-})
+SEEDED_PARTNERS = frozenset(
+    {
+        gettext_noop("Employer"),
+        gettext_noop("OCSE Federal Offset Program (U.S. Treasury)"),
+        gettext_noop("State tax department"),
+        gettext_noop("U.S. Department of State (through OCSE)"),
+        gettext_noop("Financial institution"),
+        gettext_noop("Consumer reporting agencies"),
+        gettext_noop("NY DMV"),
+        gettext_noop("CA DMV"),
+        gettext_noop("Franchise Tax Board (state collection)"),
+    }
+)
 
 
 def partner_in_words(partner: str) -> str:
@@ -67,8 +69,10 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
         if action.notice_issued_on and action.notice_total_arrears is not None:
             on = letter_date(action.notice_issued_on, language)
             figures += [
-                (_("Total arrears on %(date)s (the date of this notice)") % {"date": on},
-                 _money(action.notice_total_arrears)),
+                (
+                    _("Total arrears on %(date)s (the date of this notice)") % {"date": on},
+                    _money(action.notice_total_arrears),
+                ),
                 (_("Assigned arrears (owed to the state)"), _money(action.notice_assigned_arrears)),
                 (_("Unassigned arrears (owed to the family)"), _money(action.notice_unassigned_arrears)),
                 (_("Months of support in arrears"), f"{action.notice_months_in_arrears}"),
@@ -78,29 +82,47 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
             (_("Total arrears when the rule applied on %(date)s") % fired, _money(action.total_arrears)),
             (_("Assigned arrears when the rule applied on %(date)s") % fired, _money(action.assigned_arrears)),
             (_("Unassigned arrears when the rule applied on %(date)s") % fired, _money(action.unassigned_arrears)),
-            (_("Months of support in arrears when the rule applied on %(date)s") % fired, f"{action.months_in_arrears}"),
+            (
+                _("Months of support in arrears when the rule applied on %(date)s") % fired,
+                f"{action.months_in_arrears}",
+            ),
         ]
         if action.delinquent_since:
             figures.append((_("Delinquent since"), letter_date(action.delinquent_since, language)))
         totals = action.ncp_figures
         if totals:
-            for key, label in (("assigned_arrears", _("Assigned arrears on all your cases when the rule applied on %(date)s")),
-                               ("unassigned_arrears",
-                                _("Unassigned arrears on all your cases when the rule applied on %(date)s"))):
+            for key, label in (
+                ("assigned_arrears", _("Assigned arrears on all your cases when the rule applied on %(date)s")),
+                ("unassigned_arrears", _("Unassigned arrears on all your cases when the rule applied on %(date)s")),
+            ):
                 if totals[key] is not None:
                     figures.append((label % fired, _money(totals[key])))
         sections = [
-            ("", _("The child support office intends to take the following action: %(remedy)s, sent to %(partner)s.")
-             % {"remedy": remedy,
-               "partner": partner_in_words(action.partner or rule.partner) or _("the responsible agency")}),
-            (_("Why"), _("The rule: %(rule)s. Legal authority: %(citation)s.")
-             % {"rule": rule.threshold_text(), "citation": rule.citation}),
+            (
+                "",
+                _("The child support office intends to take the following action: %(remedy)s, sent to %(partner)s.")
+                % {
+                    "remedy": remedy,
+                    "partner": partner_in_words(action.partner or rule.partner) or _("the responsible agency"),
+                },
+            ),
+            (
+                _("Why"),
+                _("The rule: %(rule)s. Legal authority: %(citation)s.")
+                % {"rule": rule.threshold_text(), "citation": rule.citation},
+            ),
         ]
         if action.contest_ends_on:
-            sections.append((_("Your right to contest"), _(
-                "You may contest this action until %(date)s by contacting the office and giving your reason "
-                "(for example, a mistake in the amount owed or in your identity).")
-                % {"date": letter_date(action.contest_ends_on, language)}))
+            sections.append(
+                (
+                    _("Your right to contest"),
+                    _(
+                        "You may contest this action until %(date)s by contacting the office and giving your reason "
+                        "(for example, a mistake in the amount owed or in your identity)."
+                    )
+                    % {"date": letter_date(action.contest_ends_on, language)},
+                )
+            )
         sections.append(("", _("If you pay the arrears in full the action will be released.")))
         letter = Letter(
             kind=KIND,

@@ -97,8 +97,14 @@ class PartnerFileUploadView(PermissionMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            partner_file, _ = partner_file_submit(kind=self.entry.kind, name=upload.name, content=upload.read(),
-                                                  via=FileVia.UPLOAD, by=self.request.user, background=True)
+            partner_file, _ = partner_file_submit(
+                kind=self.entry.kind,
+                name=upload.name,
+                content=upload.read(),
+                via=FileVia.UPLOAD,
+                by=self.request.user,
+                background=True,
+            )
         except ValidationError as exc:
             form.add_error("file", " ".join(exc.messages))
             return self.form_invalid(form)
@@ -116,12 +122,8 @@ class PartnerFileDownloadView(PermissionMixin, View):
         entry = partner_file_kinds().get(partner_file.kind)
         if entry is not None and entry.fti and not can_view_fti(request.user):
             raise PermissionDenied("This file holds federal tax information.")
-        sensitive_read_record(request=request, obj=partner_file, fields=["content"],
-                              detail={"kind": partner_file.kind})
+        sensitive_read_record(request=request, obj=partner_file, fields=["content"], detail={"kind": partner_file.kind})
         response = HttpResponse(bytes(partner_file.content), content_type="text/plain; charset=us-ascii")
         response["Content-Disposition"] = content_disposition(f"{partner_file.name}")
         response["Cache-Control"] = "no-store"
         return response
-
-
-

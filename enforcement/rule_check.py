@@ -42,8 +42,11 @@ class RuleCheck:
 
 def rule_for_notice(*, action: EnforcementAction, on: date) -> RemedyRule | None:
     """The enabled version of the action's rule (remedy and jurisdiction) in effect on ``on``."""
-    return (RemedyRule.objects.in_effect(on)
-            .filter(remedy=action.remedy, jurisdiction=action.rule.jurisdiction, enabled=True).first())
+    return (
+        RemedyRule.objects.in_effect(on)
+        .filter(remedy=action.remedy, jurisdiction=action.rule.jurisdiction, enabled=True)
+        .first()
+    )
 
 
 def _unmet(rule: RemedyRule, balance: CaseBalance, as_of: date) -> list[str]:
@@ -56,14 +59,18 @@ def _unmet(rule: RemedyRule, balance: CaseBalance, as_of: date) -> list[str]:
     if rule.arrears_min is not None and not rule.aggregate_by_ncp:
         below = total < rule.arrears_min if rule.arrears_comparison == "gte" else total <= rule.arrears_min
         if below:
-            reasons.append(f"Arrears are ${total:,.2f} on {as_of:%B %d, %Y}; the rule needs "
-                           f"{rule.get_arrears_comparison_display()} ${rule.arrears_min:,.2f}.")
+            reasons.append(
+                f"Arrears are ${total:,.2f} on {as_of:%B %d, %Y}; the rule needs "
+                f"{rule.get_arrears_comparison_display()} ${rule.arrears_min:,.2f}."
+            )
     if rule.months_min is not None:
         months = balance.months_in_arrears
         below = months < rule.months_min if rule.months_comparison == "gte" else months <= rule.months_min
         if below:
-            reasons.append(f"{months.normalize():f} months of support are in arrears; the rule needs "
-                           f"{rule.get_months_comparison_display()} {rule.months_min.normalize():f}.")
+            reasons.append(
+                f"{months.normalize():f} months of support are in arrears; the rule needs "
+                f"{rule.get_months_comparison_display()} {rule.months_min.normalize():f}."
+            )
     if total <= 0 and not reasons:
         reasons.append(f"The case has no arrears on {as_of:%B %d, %Y}.")
     return reasons
@@ -78,17 +85,29 @@ def rule_check(*, action: EnforcementAction, as_of: date) -> RuleCheck:
     balance = CaseBalance.objects.filter(case_id=action.case_id).select_related("case").first()
     if balance is None:
         return RuleCheck(met=False, rule=rule, as_of=as_of, reasons=["The case has no balance."])
-    figures = {"total_arrears": balance.total_arrears, "assigned_arrears": balance.assigned_arrears,
-               "unassigned_arrears": balance.unassigned_arrears, "months_in_arrears": balance.months_in_arrears}
+    figures = {
+        "total_arrears": balance.total_arrears,
+        "assigned_arrears": balance.assigned_arrears,
+        "unassigned_arrears": balance.unassigned_arrears,
+        "months_in_arrears": balance.months_in_arrears,
+    }
     if balance.case.status != "open":
         return RuleCheck(met=False, rule=rule, as_of=as_of, reasons=["The case is not open."], **figures)
     if rule is None:
-        return RuleCheck(met=False, rule=None, as_of=as_of, **figures,
-                         reasons=[f"No {action.get_remedy_display().lower()} rule is in effect on {as_of:%B %d, %Y}."])
+        return RuleCheck(
+            met=False,
+            rule=None,
+            as_of=as_of,
+            **figures,
+            reasons=[f"No {action.get_remedy_display().lower()} rule is in effect on {as_of:%B %d, %Y}."],
+        )
     rule = rule_under_law(rule, on=as_of)  # the stricter of the office's and the law's thresholds
     _figures_fill(low=action.case_id, high=action.case_id + 1)
     balances = CaseBalance.objects.filter(case_id=action.case_id, case__status="open")
     met = qualifying_balances(rule=rule, as_of=as_of, balances=balances).exists()
-    reasons = [] if met else (_unmet(rule, balance, as_of)
-                              or [f"The case no longer meets the rule: {rule.threshold_text()}."])
+    reasons = (
+        []
+        if met
+        else (_unmet(rule, balance, as_of) or [f"The case no longer meets the rule: {rule.threshold_text()}."])
+    )
     return RuleCheck(met=met, rule=rule, as_of=as_of, reasons=reasons, **figures)

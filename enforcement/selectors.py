@@ -20,8 +20,7 @@ def reconciliation_open_exceptions(user=None) -> dict:
     from .models import ReconciliationException
 
     base = ReconciliationException.objects.all() if user is None else ReconciliationException.objects.restrict(user)
-    row = base.filter(status=ExceptionStatus.OPEN).aggregate(
-        count=Count("id"), oldest=Min("opened_on"))
+    row = base.filter(status=ExceptionStatus.OPEN).aggregate(count=Count("id"), oldest=Min("opened_on"))
     oldest = row["oldest"]
     return {
         "count": row["count"],
@@ -42,24 +41,37 @@ def reconciliation_day(*, day: date) -> dict:
     book_debits = DisbursementExport.objects.filter(export_date=day).aggregate(s=Sum("total_credit"))["s"] or zero
     bank = {
         (row["direction"], row["match_status"]): (row["total"], row["n"])
-        for row in BankTransaction.objects.filter(as_of_date=day).values("direction", "match_status")
-        .annotate(total=Sum("amount"), n=Count("id")).order_by()
+        for row in BankTransaction.objects.filter(as_of_date=day)
+        .values("direction", "match_status")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by()
     }
     bank_credits = sum((v[0] for k, v in bank.items() if k[0] == "credit"), zero)
     bank_debits = sum((v[0] for k, v in bank.items() if k[0] == "debit"), zero)
     statuses = {status: sum(v[1] for k, v in bank.items() if k[1] == status) for status in MatchStatus.values}
     today = timezone.localdate()
-    open_dates = list(ReconciliationException.objects.filter(status=ExceptionStatus.OPEN)
-                      .values("opened_on").annotate(n=Count("id")).order_by())
+    open_dates = list(
+        ReconciliationException.objects.filter(status=ExceptionStatus.OPEN)
+        .values("opened_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     ages = []
     for low, high, label in EXCEPTION_AGE_BUCKETS:
-        n = sum(row["n"] for row in open_dates
-                if (today - row["opened_on"]).days >= low and (high is None or (today - row["opened_on"]).days <= high))
+        n = sum(
+            row["n"]
+            for row in open_dates
+            if (today - row["opened_on"]).days >= low and (high is None or (today - row["opened_on"]).days <= high)
+        )
         ages.append({"label": label, "low": low, "high": high, "count": n})
     return {
         "day": day,
-        "book_credits": book_credits, "bank_credits": bank_credits, "credit_difference": bank_credits - book_credits,
-        "book_debits": book_debits, "bank_debits": bank_debits, "debit_difference": bank_debits - book_debits,
+        "book_credits": book_credits,
+        "bank_credits": bank_credits,
+        "credit_difference": bank_credits - book_credits,
+        "book_debits": book_debits,
+        "bank_debits": bank_debits,
+        "debit_difference": bank_debits - book_debits,
         "match_counts": statuses,
         "open_by_age": ages,
         "open_total": sum(a["count"] for a in ages),
@@ -70,11 +82,15 @@ def disbursement_export_rows(*, export, user, limit: int = 500) -> dict:
     """The disbursements of one disbursement file that ``user`` may see (case scope), first ``limit``."""
     from cases.models import Disbursement
 
-    rows = (Disbursement.objects.restrict(user, "view").filter(export_batch=export.reference)
-            .select_related("case").only("case__case_number", "amount", "status", "is_late", "due_by")
-            .order_by("pk"))
+    rows = (
+        Disbursement.objects.restrict(user, "view")
+        .filter(export_batch=export.reference)
+        .select_related("case")
+        .only("case__case_number", "amount", "status", "is_late", "due_by")
+        .order_by("pk")
+    )
     shown = list(rows[:limit])
-    return {"rows": shown, "more": len(shown) == limit and rows[limit:limit + 1].exists()}
+    return {"rows": shown, "more": len(shown) == limit and rows[limit : limit + 1].exists()}
 
 
 def disbursement_returns_held() -> dict:
@@ -84,7 +100,7 @@ def disbursement_returns_held() -> dict:
     from .choices import ReturnOutcome
     from .models import DisbursementReturn
 
-    row = DisbursementReturn.objects.filter(outcome=ReturnOutcome.HELD,
-                                            disbursement__status=DisbursementStatus.RETURNED).aggregate(
-        count=Count("id"), total=Sum("amount"))
+    row = DisbursementReturn.objects.filter(
+        outcome=ReturnOutcome.HELD, disbursement__status=DisbursementStatus.RETURNED
+    ).aggregate(count=Count("id"), total=Sum("amount"))
     return {"count": row["count"], "total": (row["total"] or Decimal("0")).quantize(Decimal("0.01"))}

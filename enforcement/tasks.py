@@ -44,8 +44,11 @@ def import_payment_file(self, payment_file_id: int, job_id: int | None = None) -
     worker died is taken over once its lease expired)."""
     from .services.payments import payment_file_import
 
-    return run_leased(task=self, job_id=job_id, fn=lambda lease: payment_file_import(
-        payment_file_id=payment_file_id, resume=lease.takeover).status)
+    return run_leased(
+        task=self,
+        job_id=job_id,
+        fn=lambda lease: payment_file_import(payment_file_id=payment_file_id, resume=lease.takeover).status,
+    )
 
 
 @shared_task(name="enforcement.import_bank_statement", bind=True, **LIMITS_FILE)
@@ -53,8 +56,9 @@ def import_bank_statement(self, statement_id: int, job_id: int | None = None) ->
     """Import an uploaded BAI2 statement (a finished statement is left as it is)."""
     from .services.bank import bank_statement_import
 
-    return run_leased(task=self, job_id=job_id,
-                      fn=lambda lease: bank_statement_import(statement_id=statement_id).status)
+    return run_leased(
+        task=self, job_id=job_id, fn=lambda lease: bank_statement_import(statement_id=statement_id).status
+    )
 
 
 @shared_task(name="enforcement.export_disbursements", bind=True, **LIMITS_RUN)
@@ -90,8 +94,11 @@ def import_partner_file(self, partner_file_id: int, job_id: int | None = None) -
     a claimed file is never imported twice; one whose worker died is taken over after its lease."""
     from .services.partner_files import partner_file_import
 
-    return run_leased(task=self, job_id=job_id, fn=lambda lease: partner_file_import(
-        partner_file_id=partner_file_id, resume=lease.takeover).status)
+    return run_leased(
+        task=self,
+        job_id=job_id,
+        fn=lambda lease: partner_file_import(partner_file_id=partner_file_id, resume=lease.takeover).status,
+    )
 
 
 @shared_task(name="enforcement.tasks.offset_joint_holds_release_task")

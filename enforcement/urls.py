@@ -18,8 +18,9 @@ urlpatterns: list = [
     path("actions/<int:pk>/activate/", actions.ActionActivateView.as_view(), name="action_activate"),
     path("actions/<int:pk>/end/", actions.ActionEndView.as_view(), name="action_end"),
     path("actions/<int:pk>/withholding/issue/", withholding.ActionIwoIssueView.as_view(), name="action_iwo_issue"),
-    path("actions/<int:pk>/withholding/lump-sum/", withholding.ActionIwoLumpSumView.as_view(),
-         name="action_iwo_lump_sum"),
+    path(
+        "actions/<int:pk>/withholding/lump-sum/", withholding.ActionIwoLumpSumView.as_view(), name="action_iwo_lump_sum"
+    ),
     path("withholding-orders/<int:pk>/", withholding.IwoDetailView.as_view(), name="iwo_detail"),
     path("withholding-orders/<int:pk>/iwo.pdf", withholding.IwoPdfView.as_view(), name="iwo_pdf"),
     path("rules/", rules.RuleListView.as_view(), name="rule_list"),

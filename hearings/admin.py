@@ -22,8 +22,16 @@ class ComplianceActionInline(admin.TabularInline):
 
 @admin.register(HearingRequest)
 class HearingRequestAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "status", "issue", "requested_on", "filing_deadline", "is_late", "in_jurisdiction",
-                    "outcome"]
+    list_display = [
+        "number",
+        "status",
+        "issue",
+        "requested_on",
+        "filing_deadline",
+        "is_late",
+        "in_jurisdiction",
+        "outcome",
+    ]
     list_filter = ["status", "issue", "is_late", "in_jurisdiction", "outcome", "jurisdiction"]
     search_fields = ["number", "requester_name", "complaint__number"]
     raw_id_fields = ["complaint", "case", "good_cause_decided_by", "decided_by", "created_by"]

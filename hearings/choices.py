@@ -105,8 +105,11 @@ class ActionStatus(models.TextChoices):
 
 
 # The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
-HearingEvent = event_choices("HearingEvent", """
+HearingEvent = event_choices(
+    "HearingEvent",
+    """
     hearing.compliance_done hearing.compliance_ordered hearing.decided hearing.decision_letters_issued
     hearing.good_cause_decided hearing.held hearing.notice_letters_issued hearing.requested hearing.scheduled
-""")
+""",
+)
 EVENT_VERBS = HearingEvent

@@ -18,8 +18,9 @@ def no_resolution_window_end(complaint_made_on: date, *, jurisdiction: str) -> d
     return due_after(complaint_made_on, Deadline.NO_RESOLUTION, jurisdiction=jurisdiction)
 
 
-def filing_deadline(*, basis: str, complaint_made_on: date, resolution_received_on: date | None,
-                    jurisdiction: str) -> date:
+def filing_deadline(
+    *, basis: str, complaint_made_on: date, resolution_received_on: date | None, jurisdiction: str
+) -> date:
     """90 days after the resolution was received; with no resolution within 30 days, 90 days after
     the complaint (Fam. Code 17801). A resolution that came late never shortens the time."""
     after_complaint = due_after(complaint_made_on, Deadline.HEARING_REQUEST, jurisdiction=jurisdiction)

@@ -19,11 +19,20 @@ def seed(*, users, rng, stdout) -> None:
         return
     today = timezone.localdate()
     request = hearing_request_create(
-        complaint=complaint, requester_name=complaint.complainant_name, issue="closure",
-        statement="I disagree with the closure of my case.", requested_on=today, by=users["ombudsperson"],
+        complaint=complaint,
+        requester_name=complaint.complainant_name,
+        issue="closure",
+        statement="I disagree with the closure of my case.",
+        requested_on=today,
+        by=users["ombudsperson"],
     )
     day = roll_forward(today + timedelta(days=14), request.jurisdiction)
-    hearing_schedule(request=request, officer=users["hearing_officer"], mode="phone",
-                     location="Conference line 1-800-555-0100, code 4411",
-                     starts_at=timezone.make_aware(datetime.combine(day, time(10, 0))), by=users["hearing_officer"])
+    hearing_schedule(
+        request=request,
+        officer=users["hearing_officer"],
+        mode="phone",
+        location="Conference line 1-800-555-0100, code 4411",
+        starts_at=timezone.make_aware(datetime.combine(day, time(10, 0))),
+        by=users["hearing_officer"],
+    )
     stdout.write("hearings: 1 demo hearing request, scheduled")

@@ -13,8 +13,12 @@ class HearingRequestFilterSet(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
     is_late = django_filters.BooleanFilter(label="Late")
     in_jurisdiction = django_filters.BooleanFilter(label="In jurisdiction")
-    queue = django_filters.ChoiceFilter(label="Queue", method="filter_queue", empty_label="Any",
-                                        choices=[(k, label) for k, (label, _) in QUEUE_FILTERS.items()])
+    queue = django_filters.ChoiceFilter(
+        label="Queue",
+        method="filter_queue",
+        empty_label="Any",
+        choices=[(k, label) for k, (label, _) in QUEUE_FILTERS.items()],
+    )
 
     class Meta:
         model = HearingRequest

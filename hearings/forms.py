@@ -12,8 +12,12 @@ from .choices import Issue, Mode, Outcome
 
 
 class HearingRequestForm(ContactMixin):
-    complaint_number = forms.CharField(label="Complaint number", max_length=20, required=False,
-                                       help_text="Leave empty for a request made directly (no resolution within 30 days).")
+    complaint_number = forms.CharField(
+        label="Complaint number",
+        max_length=20,
+        required=False,
+        help_text="Leave empty for a request made directly (no resolution within 30 days).",
+    )
     case_number = forms.CharField(label="Case number", max_length=40, required=False)
     requester_name = forms.CharField(label="Requester's name", max_length=200)
     contact_email = forms.EmailField(label="Email", required=False)
@@ -21,12 +25,18 @@ class HearingRequestForm(ContactMixin):
     issue = forms.ChoiceField(label="What should the hearing decide?", choices=Issue.choices)
     statement = forms.CharField(label="Statement", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     requested_on = forms.DateField(label="Date requested", widget=DateInput)
-    complaint_made_on = forms.DateField(label="Date the complaint was made (direct requests)", required=False,
-                                        widget=DateInput)
-    resolution_received_on = forms.DateField(label="Date the written resolution was received", required=False,
-                                             widget=DateInput)
-    alternate_route = forms.CharField(label="Alternate route offered (court matters)", required=False, max_length=1000,
-                                      widget=forms.Textarea(attrs={"rows": 2}))
+    complaint_made_on = forms.DateField(
+        label="Date the complaint was made (direct requests)", required=False, widget=DateInput
+    )
+    resolution_received_on = forms.DateField(
+        label="Date the written resolution was received", required=False, widget=DateInput
+    )
+    alternate_route = forms.CharField(
+        label="Alternate route offered (court matters)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     interpreter_language = forms.CharField(label="Interpreter language", max_length=60, required=False)
     accommodation_needs = forms.CharField(max_length=500, required=False)
 
@@ -44,21 +54,33 @@ class HearingRequestForm(ContactMixin):
 
 
 class GoodCauseForm(forms.Form):
-    found = forms.TypedChoiceField(label="Good cause for the late request?", coerce=lambda v: v == "yes",
-                                   choices=[("yes", "Yes: accept the request"), ("no", "No: dismiss it")])
+    found = forms.TypedChoiceField(
+        label="Good cause for the late request?",
+        coerce=lambda v: v == "yes",
+        choices=[("yes", "Yes: accept the request"), ("no", "No: dismiss it")],
+    )
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def officers():
-    return (User.objects.filter(is_active=True, groups__name="hearing_officer")
-            .distinct().order_by("last_name", "first_name", "username"))
+    return (
+        User.objects.filter(is_active=True, groups__name="hearing_officer")
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 class ScheduleForm(forms.Form):
     officer = forms.ModelChoiceField(label="Hearing officer", queryset=User.objects.none())
     starts_at = forms.DateTimeField(label="Date and time", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480, initial=60, required=False,
-                                 help_text="The officer and the room or bridge are booked for this time.")
+    minutes = forms.IntegerField(
+        label="Length (minutes)",
+        min_value=15,
+        max_value=480,
+        initial=60,
+        required=False,
+        help_text="The officer and the room or bridge are booked for this time.",
+    )
     mode = forms.ChoiceField(choices=Mode.choices)
     location = forms.CharField(label="Place, phone bridge or video link", max_length=300)
     interpreter_language = forms.CharField(max_length=60, required=False)
@@ -73,9 +95,13 @@ class ScheduleForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Outcome.choices, help_text=(
-        "Granted or denied: after the hearing was held. Dismissed: once the hearing time has passed. "
-        "Withdrawn: at any time."))
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices,
+        help_text=(
+            "Granted or denied: after the hearing was held. Dismissed: once the hearing time has passed. "
+            "Withdrawn: at any time."
+        ),
+    )
     decided_on = forms.DateField(label="Decision date", widget=DateInput)
     summary = forms.CharField(label="Decision", max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -85,13 +111,21 @@ class ComplianceActionForm(forms.Form):
 
     description = forms.CharField(label="What the agency must do", max_length=1000, required=False)
     assigned_to = forms.ModelChoiceField(label="Who", queryset=User.objects.none(), required=False)
-    due_on = forms.DateField(label="Due date", widget=DateInput, required=False,
-                             help_text="A weekend or holiday moves to the next business day.")
+    due_on = forms.DateField(
+        label="Due date",
+        widget=DateInput,
+        required=False,
+        help_text="A weekend or holiday moves to the next business day.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = (User.objects.filter(is_active=True).exclude(groups=None)
-                                               .distinct().order_by("last_name", "first_name", "username"))
+        self.fields["assigned_to"].queryset = (
+            User.objects.filter(is_active=True)
+            .exclude(groups=None)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
 
     def clean(self):
         data = super().clean()

@@ -67,31 +67,69 @@ def _notice(letter: HearingLetter, language: str) -> Letter:
     law = citation("hearing", request.jurisdiction)
     starts = timezone.localtime(hearing.starts_at)
     when = _("%(weekday)s, %(date)s at %(time)s") % {
-        "weekday": date_format(starts, "l"), "date": letter_date(starts.date(), language),
-        "time": time_format(starts.time(), "TIME_FORMAT")}
+        "weekday": date_format(starts, "l"),
+        "date": letter_date(starts.date(), language),
+        "time": time_format(starts.time(), "TIME_FORMAT"),
+    }
     sections = [
-        ("", _("%(body)s on the request of %(name)s (%(law)s) is scheduled for %(when)s, %(where)s. The hearing "
-               "officer is %(officer)s.") % {"body": body[0].upper() + body[1:], "name": request.requester_name,
-                                             "law": law, "when": when, "where": _where(hearing.mode, hearing.location),
-                                             "officer": hearing.officer}),
-        (_("What happens"), _("Each party may explain, bring documents and witnesses, and see the documents the "
-                              "other party relies on. The hearing officer decides in writing after the hearing.")),
+        (
+            "",
+            _(
+                "%(body)s on the request of %(name)s (%(law)s) is scheduled for %(when)s, %(where)s. The hearing "
+                "officer is %(officer)s."
+            )
+            % {
+                "body": body[0].upper() + body[1:],
+                "name": request.requester_name,
+                "law": law,
+                "when": when,
+                "where": _where(hearing.mode, hearing.location),
+                "officer": hearing.officer,
+            },
+        ),
+        (
+            _("What happens"),
+            _(
+                "Each party may explain, bring documents and witnesses, and see the documents the "
+                "other party relies on. The hearing officer decides in writing after the hearing."
+            ),
+        ),
     ]
     if hearing.interpreter_language:
-        sections.append((_("Interpreter"), _("An interpreter in %(language)s will be present, free of charge.")
-                         % {"language": hearing.interpreter_language}))
+        sections.append(
+            (
+                _("Interpreter"),
+                _("An interpreter in %(language)s will be present, free of charge.")
+                % {"language": hearing.interpreter_language},
+            )
+        )
     if hearing.accommodation_needs:
         sections.append((_("Accommodation"), hearing.accommodation_needs))
     if letter.party == Party.APPELLANT:
-        sections.append((_("If you cannot come"), _("Tell the office as soon as you can: the hearing can be "
-                                                    "rescheduled. You may withdraw your request at any time.")))
+        sections.append(
+            (
+                _("If you cannot come"),
+                _(
+                    "Tell the office as soon as you can: the hearing can be "
+                    "rescheduled. You may withdraw your request at any time."
+                ),
+            )
+        )
     else:
-        sections.append((_("The agency"), _("Send a representative with the case record and a written position "
-                                            "statement.")))
+        sections.append(
+            (_("The agency"), _("Send a representative with the case record and a written position statement."))
+        )
     block, _address = hearing_recipient(letter)
-    return Letter(kind="hearing_notice", subject=_("Notice of hearing: %(number)s") % {"number": request.number},
-                  recipient=block, date=letter.issued_on, language=language, references=_references(letter),
-                  sections=sections, citation=law)
+    return Letter(
+        kind="hearing_notice",
+        subject=_("Notice of hearing: %(number)s") % {"number": request.number},
+        recipient=block,
+        date=letter.issued_on,
+        language=language,
+        references=_references(letter),
+        sections=sections,
+        citation=law,
+    )
 
 
 def _decision(letter: HearingLetter, language: str) -> Letter:
@@ -108,14 +146,26 @@ def _decision(letter: HearingLetter, language: str) -> Letter:
     sections = [("", f"{opening} ({law})"), (_("The decision"), request.decision_summary)]
     actions = list(request.actions.select_related("assigned_to").order_by("due_on", "pk"))
     if actions:
-        sections.append((_("What the agency must do"), "\n".join(
-            _("- %(action)s, by %(date)s") % {"action": a.description, "date": letter_date(a.due_on, language)}
-            for a in actions)))
+        sections.append(
+            (
+                _("What the agency must do"),
+                "\n".join(
+                    _("- %(action)s, by %(date)s") % {"action": a.description, "date": letter_date(a.due_on, language)}
+                    for a in actions
+                ),
+            )
+        )
     block, _address = hearing_recipient(letter)
-    return Letter(kind="hearing_decision",
-                  subject=_("Decision on %(number)s: %(outcome)s") % {"number": request.number, "outcome": outcome.label},
-                  recipient=block, date=request.decided_on, language=language, references=_references(letter),
-                  sections=sections, citation=law)
+    return Letter(
+        kind="hearing_decision",
+        subject=_("Decision on %(number)s: %(outcome)s") % {"number": request.number, "outcome": outcome.label},
+        recipient=block,
+        date=request.decided_on,
+        language=language,
+        references=_references(letter),
+        sections=sections,
+        citation=law,
+    )
 
 
 def hearing_letter(letter: HearingLetter, *, language: str | None = None) -> Letter:

@@ -36,10 +36,12 @@ VIEW_ALL = "hearings.view_all_hearings"
 class HearingRequest(models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False)
     jurisdiction = models.CharField(max_length=2, default="NY")
-    complaint = models.ForeignKey("complaints.Complaint", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="hearing_requests")
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="hearing_requests")
+    complaint = models.ForeignKey(
+        "complaints.Complaint", null=True, blank=True, on_delete=models.PROTECT, related_name="hearing_requests"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="hearing_requests"
+    )
     requester_name = models.CharField(max_length=200)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
@@ -50,29 +52,34 @@ class HearingRequest(models.Model):
     complaint_made_on = models.DateField(help_text="When the complaint was made (from the complaint when linked).")
     resolution_received_on = models.DateField(null=True, blank=True)
     in_jurisdiction = models.BooleanField(default=True, db_index=True)
-    alternate_route = models.CharField(max_length=1000, blank=True,
-                                       help_text="Where an out-of-jurisdiction matter goes (e.g. the family court).")
+    alternate_route = models.CharField(
+        max_length=1000, blank=True, help_text="Where an out-of-jurisdiction matter goes (e.g. the family court)."
+    )
     filing_deadline = models.DateField()
     is_late = models.BooleanField(default=False, db_index=True)
     good_cause = models.CharField(max_length=10, choices=GoodCause.choices, blank=True)
     good_cause_reason = models.CharField(max_length=2000, blank=True)
-    good_cause_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                              on_delete=models.PROTECT, related_name="+")
+    good_cause_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     good_cause_decided_on = models.DateField(null=True, blank=True)
     interpreter_language = models.CharField(max_length=60, blank=True)
     accommodation_needs = models.CharField(max_length=500, blank=True)
     hold_by = models.DateField(help_text="Target: hearing held by (requested + 45 days, confirm).")
     decide_by = models.DateField(help_text="Target: decision by (requested + 75 days, confirm).")
-    status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.REQUESTED,
-                              db_index=True)
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.REQUESTED, db_index=True
+    )
     held_on = models.DateField(null=True, blank=True, help_text="The day the hearing was held.")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     decision_summary = models.TextField(max_length=10000, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -86,18 +93,24 @@ class HearingRequest(models.Model):
             ("decide_hearing", "Can decide a hearing and its good cause"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(in_jurisdiction=True) | ~Q(alternate_route=""),
-                                   name="hearing_out_of_jurisdiction_has_route"),
-            models.CheckConstraint(condition=Q(status="decided", outcome__gt="") | ~Q(status="decided"),
-                                   name="hearing_decided_has_outcome"),
+            models.CheckConstraint(
+                condition=Q(in_jurisdiction=True) | ~Q(alternate_route=""), name="hearing_out_of_jurisdiction_has_route"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="decided", outcome__gt="") | ~Q(status="decided"), name="hearing_decided_has_outcome"
+            ),
             # The order of a request (docs/hearings.md), held by the database as well as the services.
-            models.CheckConstraint(condition=Q(outcome="") | Q(status="decided", decided_on__isnull=False),
-                                   name="hearing_outcome_is_closed_and_dated"),
-            models.CheckConstraint(condition=~Q(status="held") | Q(held_on__isnull=False),
-                                   name="hearing_held_has_date"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(status="decided", decided_on__isnull=False),
+                name="hearing_outcome_is_closed_and_dated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(held_on__isnull=False), name="hearing_held_has_date"
+            ),
             models.CheckConstraint(
                 condition=~Q(outcome__in=MERITS_OUTCOMES) | Q(held_on__isnull=False, decided_on__gte=F("held_on")),
-                name="hearing_merits_decision_after_held_hearing"),
+                name="hearing_merits_decision_after_held_hearing",
+            ),
         ]
         indexes = [models.Index(fields=["status", "hold_by"], name="hearing_status_hold")]
 
@@ -137,23 +150,30 @@ class Hearing(models.Model):
     mode = models.CharField(max_length=10, choices=Mode.choices)
     location = models.CharField(max_length=300, help_text="Room and address, phone bridge or video link.")
     resource_key = models.CharField(
-        max_length=300, blank=True, editable=False,
-        help_text="The room or phone bridge, normalised: one sitting at a time (blank for video links).")
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="The room or phone bridge, normalised: one sitting at a time (blank for video links).",
+    )
     interpreter_language = models.CharField(max_length=60, blank=True)
     accommodation_needs = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=10, choices=HearingStatus.choices, default=HearingStatus.SCHEDULED,
-                              db_index=True)
+    status = models.CharField(
+        max_length=10, choices=HearingStatus.choices, default=HearingStatus.SCHEDULED, db_index=True
+    )
     beyond_target = models.BooleanField(default=False, help_text="Scheduled after the 45-day target.")
-    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["officer", "starts_at"], name="hearing_officer_start"),
-                   models.Index(fields=["resource_key", "starts_at"], name="hearing_resource_start")]
+        indexes = [
+            models.Index(fields=["officer", "starts_at"], name="hearing_officer_start"),
+            models.Index(fields=["resource_key", "starts_at"], name="hearing_resource_start"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="hearing_ends_after_start"),
             # No double booking of an officer, room or bridge: the services check it on every
@@ -186,8 +206,9 @@ class HearingLetter(models.Model):
     party = models.CharField(max_length=10, choices=Party.choices)
     addressee = models.CharField(max_length=200)
     issued_on = models.DateField()
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -195,12 +216,15 @@ class HearingLetter(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["hearing", "party"], condition=Q(kind="notice"),
-                                    name="hearing_one_notice_per_party"),
-            models.UniqueConstraint(fields=["request", "party"], condition=Q(kind="decision"),
-                                    name="hearing_one_decision_letter_per_party"),
-            models.CheckConstraint(condition=~Q(kind="notice") | Q(hearing__isnull=False),
-                                   name="hearing_notice_names_its_hearing"),
+            models.UniqueConstraint(
+                fields=["hearing", "party"], condition=Q(kind="notice"), name="hearing_one_notice_per_party"
+            ),
+            models.UniqueConstraint(
+                fields=["request", "party"], condition=Q(kind="decision"), name="hearing_one_decision_letter_per_party"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="notice") | Q(hearing__isnull=False), name="hearing_notice_names_its_hearing"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -217,8 +241,9 @@ class ComplianceAction(models.Model):
     request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=1000)
     due_on = models.DateField(db_index=True)
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=5, choices=ActionStatus.choices, default=ActionStatus.OPEN, db_index=True)
     done_on = models.DateField(null=True, blank=True)
     done_note = models.CharField(max_length=1000, blank=True)
@@ -227,8 +252,9 @@ class ComplianceAction(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(status="done", done_on__isnull=False) | Q(status="open"),
-                                   name="compliance_done_has_date"),
+            models.CheckConstraint(
+                condition=Q(status="done", done_on__isnull=False) | Q(status="open"), name="compliance_done_has_date"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,8 +30,16 @@ def home_cards(request) -> list[HomeCard]:
     url = reverse("hearings:request_list")
     return cards + [
         HomeCard("Open hearing requests", str(counts["open"]), f"{url}?queue=open"),
-        HomeCard("Late: good cause to decide", str(counts["good_cause"]), f"{url}?queue=good_cause",
-                 tone="warning" if counts["good_cause"] else "secondary"),
-        HomeCard("Past the 45-day target", str(counts["past_target"]), f"{url}?queue=past_target",
-                 tone="danger" if counts["past_target"] else "secondary"),
+        HomeCard(
+            "Late: good cause to decide",
+            str(counts["good_cause"]),
+            f"{url}?queue=good_cause",
+            tone="warning" if counts["good_cause"] else "secondary",
+        ),
+        HomeCard(
+            "Past the 45-day target",
+            str(counts["past_target"]),
+            f"{url}?queue=past_target",
+            tone="danger" if counts["past_target"] else "secondary",
+        ),
     ]

@@ -16,26 +16,29 @@ from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
 QUEUE_FILTERS = {
     "open": ("Open", lambda: Q(status__in=OPEN_REQUEST_STATUSES)),
     "good_cause": ("Late: good cause to decide", lambda: Q(is_late=True, good_cause=GoodCause.PENDING)),
-    "past_target": ("Past the 45-day target",
-                    lambda: Q(status__in=OPEN_REQUEST_STATUSES, hold_by__lt=timezone.localdate())),
+    "past_target": (
+        "Past the 45-day target",
+        lambda: Q(status__in=OPEN_REQUEST_STATUSES, hold_by__lt=timezone.localdate()),
+    ),
 }
 
 
 def queue_counts(*, user) -> dict[str, int]:
     """The home cards' figures: requests in the user's scope in each of ``QUEUE_FILTERS``."""
     return HearingRequest.objects.restrict(user, "view").aggregate(
-        **{key: Count("pk", filter=condition()) for key, (_, condition) in QUEUE_FILTERS.items()})
+        **{key: Count("pk", filter=condition()) for key, (_, condition) in QUEUE_FILTERS.items()}
+    )
 
 
 def request_list(*, user):
-    return (HearingRequest.objects.restrict(user, "view")
-            .select_related("complaint", "case")
-            .order_by("hold_by", "pk"))
+    return HearingRequest.objects.restrict(user, "view").select_related("complaint", "case").order_by("hold_by", "pk")
 
 
 def request_get(*, user, number: str) -> HearingRequest:
     return get_object_or_404(
-        request_list(user=user).select_related("good_cause_decided_by", "decided_by", "created_by").prefetch_related(
+        request_list(user=user)
+        .select_related("good_cause_decided_by", "decided_by", "created_by")
+        .prefetch_related(
             Prefetch("hearings", queryset=Hearing.objects.select_related("officer")),
             Prefetch("actions", queryset=ComplianceAction.objects.select_related("assigned_to")),
             Prefetch("letters", queryset=HearingLetter.objects.order_by("created_at", "pk")),
@@ -47,15 +50,24 @@ def request_get(*, user, number: str) -> HearingRequest:
 def docket(*, user, officer=None, start: date, days: int = 14):
     """Scheduled hearings from ``start`` for ``days`` days (one officer, or all the user may see)."""
     begin = timezone.make_aware(datetime.combine(start, time.min))
-    qs = (Hearing.objects.restrict(user, "view")
-          .filter(starts_at__gte=begin, starts_at__lt=begin + timedelta(days=days),
-                  status__in=[HearingStatus.SCHEDULED, HearingStatus.HELD])
-          .select_related("request", "officer", "request__case")
-          .order_by("starts_at", "pk"))
+    qs = (
+        Hearing.objects.restrict(user, "view")
+        .filter(
+            starts_at__gte=begin,
+            starts_at__lt=begin + timedelta(days=days),
+            status__in=[HearingStatus.SCHEDULED, HearingStatus.HELD],
+        )
+        .select_related("request", "officer", "request__case")
+        .order_by("starts_at", "pk")
+    )
     return qs.filter(officer=officer) if officer is not None else qs
 
 
 def open_actions(*, user):
-    return (ComplianceAction.objects.filter(status=ActionStatus.OPEN,
-                                            request__in=HearingRequest.objects.restrict(user, "view"))
-            .select_related("request", "assigned_to").order_by("due_on", "pk"))
+    return (
+        ComplianceAction.objects.filter(
+            status=ActionStatus.OPEN, request__in=HearingRequest.objects.restrict(user, "view")
+        )
+        .select_related("request", "assigned_to")
+        .order_by("due_on", "pk")
+    )

@@ -90,43 +90,69 @@ def hearing_request_create(
             assert complaint.resolved_on is not None  # a resolved complaint has its date
             resolution_received_on = resolution_received_on or presumed_received_on(complaint.resolved_on)
             if resolution_received_on < complaint.resolved_on:
-                raise ValidationError({"resolution_received_on": "The resolution cannot be received before it was made."})
+                raise ValidationError(
+                    {"resolution_received_on": "The resolution cannot be received before it was made."}
+                )
         else:
             resolution_received_on = None
     else:
         jurisdiction = profile(getattr(case, "jurisdiction", None))
         resolved = resolution_received_on is not None
         if complaint_made_on is None:
-            raise ValidationError({"complaint_made_on": "Give the date of the complaint: the complaint process "
-                                                        "comes first (Fam. Code 17801)."})
+            raise ValidationError(
+                {
+                    "complaint_made_on": "Give the date of the complaint: the complaint process "
+                    "comes first (Fam. Code 17801)."
+                }
+            )
     if complaint_made_on > requested_on:
         raise ValidationError({"complaint_made_on": "The complaint cannot be after the hearing request."})
     if not resolved:
         # Without a resolution the person may go to a hearing once the 30 days have passed.
         window_end = no_resolution_window_end(complaint_made_on, jurisdiction=jurisdiction)
         if requested_on <= window_end:
-            raise ValidationError({"requested_on": (
-                f"The complaint process comes first: the written resolution is due by {window_end:%B %d, %Y}. "
-                "A hearing may be requested after that date if none arrives (Fam. Code 17801)."
-            )})
+            raise ValidationError(
+                {
+                    "requested_on": (
+                        f"The complaint process comes first: the written resolution is due by {window_end:%B %d, %Y}. "
+                        "A hearing may be requested after that date if none arrives (Fam. Code 17801)."
+                    )
+                }
+            )
     if not (contact_email or "").strip() and not (contact_phone or "").strip():
         if complaint is not None:
             contact_email, contact_phone = complaint.contact_email, complaint.contact_phone
         else:
             raise ValidationError({"contact_email": "Give an email address or a phone number."})
     basis = Basis.RESOLUTION if resolved else Basis.NO_RESOLUTION
-    deadline = filing_deadline(basis=basis, complaint_made_on=complaint_made_on,
-                               resolution_received_on=resolution_received_on, jurisdiction=jurisdiction)
+    deadline = filing_deadline(
+        basis=basis,
+        complaint_made_on=complaint_made_on,
+        resolution_received_on=resolution_received_on,
+        jurisdiction=jurisdiction,
+    )
     in_jurisdiction = issue not in COURT_MATTERS
     is_late = requested_on > deadline
     request = HearingRequest(
-        jurisdiction=jurisdiction, complaint=complaint, case=case, requester_name=requester_name.strip(),
-        contact_email=(contact_email or "").strip(), contact_phone=(contact_phone or "").strip(), issue=issue,
-        statement=statement, requested_on=requested_on, basis=basis, complaint_made_on=complaint_made_on,
-        resolution_received_on=resolution_received_on, in_jurisdiction=in_jurisdiction,
+        jurisdiction=jurisdiction,
+        complaint=complaint,
+        case=case,
+        requester_name=requester_name.strip(),
+        contact_email=(contact_email or "").strip(),
+        contact_phone=(contact_phone or "").strip(),
+        issue=issue,
+        statement=statement,
+        requested_on=requested_on,
+        basis=basis,
+        complaint_made_on=complaint_made_on,
+        resolution_received_on=resolution_received_on,
+        in_jurisdiction=in_jurisdiction,
         alternate_route=(alternate_route.strip() or (DEFAULT_COURT_ROUTE if not in_jurisdiction else "")),
-        filing_deadline=deadline, is_late=is_late, good_cause=GoodCause.PENDING if is_late else "",
-        interpreter_language=interpreter_language.strip(), accommodation_needs=accommodation_needs.strip(),
+        filing_deadline=deadline,
+        is_late=is_late,
+        good_cause=GoodCause.PENDING if is_late else "",
+        interpreter_language=interpreter_language.strip(),
+        accommodation_needs=accommodation_needs.strip(),
         hold_by=hold_by(requested_on, jurisdiction=jurisdiction),
         decide_by=decide_by(requested_on, jurisdiction=jurisdiction),
         status=RequestStatus.REQUESTED if in_jurisdiction else RequestStatus.OUT_OF_JURISDICTION,
@@ -136,10 +162,13 @@ def hearing_request_create(
     request.full_clean(exclude=["number"])
     save_with_unique_number(request, "HRG")
     event_record(
-        verb="hearing.requested", subject=request, case_id=request.case_id, actor=by,
+        verb="hearing.requested",
+        subject=request,
+        case_id=request.case_id,
+        actor=by,
         summary=f"{request.number}: {request.get_issue_display()}"
-                + (" — late, good cause needed" if is_late else "")
-                + ("" if in_jurisdiction else " — court matter, alternate route offered"),
+        + (" — late, good cause needed" if is_late else "")
+        + ("" if in_jurisdiction else " — court matter, alternate route offered"),
         data={"filing_deadline": deadline.isoformat(), "is_late": is_late, "in_jurisdiction": in_jurisdiction},
     )
     return request
@@ -151,8 +180,9 @@ def _require(user: User, perm: str, what: str) -> None:
 
 
 @transaction.atomic
-def hearing_good_cause_decide(*, request: HearingRequest, found: bool, reason: str, by: User,
-                              today: date | None = None) -> HearingRequest:
+def hearing_good_cause_decide(
+    *, request: HearingRequest, found: bool, reason: str, by: User, today: date | None = None
+) -> HearingRequest:
     """Decide whether a late request had good cause; without it the request is dismissed."""
     _require(by, "hearings.decide_hearing", "decide good cause")
     today = today or _today()
@@ -175,39 +205,59 @@ def hearing_good_cause_decide(*, request: HearingRequest, found: bool, reason: s
     request.save()
     if not found:
         letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=today)
-    event_record(verb="hearing.good_cause_decided", subject=request, case_id=request.case_id, actor=by,
-                 summary=f"{request.number}: {request.get_good_cause_display()}")
+    event_record(
+        verb="hearing.good_cause_decided",
+        subject=request,
+        case_id=request.case_id,
+        actor=by,
+        summary=f"{request.number}: {request.get_good_cause_display()}",
+    )
     return request
 
 
 DEFAULT_SITTING_MINUTES = 60
 
 
-def _double_booked(*, officer, resource_key: str, starts_at: datetime, ends_at: datetime,
-                   exclude_request: HearingRequest) -> dict[str, str]:
+def _double_booked(
+    *, officer, resource_key: str, starts_at: datetime, ends_at: datetime, exclude_request: HearingRequest
+) -> dict[str, str]:
     """What a new sitting would clash with: the officer, or the room or bridge, already booked for an
     overlapping time (a half-open interval: one may end at 10:00 and the next start at 10:00)."""
-    booked = Hearing.objects.filter(status__in=BOOKED_HEARING_STATUSES, starts_at__lt=ends_at,
-                                    ends_at__gt=starts_at).exclude(request=exclude_request, status=HearingStatus.SCHEDULED)
+    booked = Hearing.objects.filter(
+        status__in=BOOKED_HEARING_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exclude(request=exclude_request, status=HearingStatus.SCHEDULED)
     errors = {}
     clash = booked.filter(officer=officer).select_related("request").first()
     if clash:
-        errors["officer"] = (f"{officer} already has hearing {clash.request.number} from "
-                             f"{timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M} to "
-                             f"{timezone.localtime(clash.ends_at):%H:%M}.")
+        errors["officer"] = (
+            f"{officer} already has hearing {clash.request.number} from "
+            f"{timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M} to "
+            f"{timezone.localtime(clash.ends_at):%H:%M}."
+        )
     if resource_key:
         clash = booked.filter(resource_key=resource_key).select_related("request").first()
         if clash:
-            errors["location"] = (f"{clash.location} is already booked for hearing {clash.request.number} from "
-                                  f"{timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M} to "
-                                  f"{timezone.localtime(clash.ends_at):%H:%M}.")
+            errors["location"] = (
+                f"{clash.location} is already booked for hearing {clash.request.number} from "
+                f"{timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M} to "
+                f"{timezone.localtime(clash.ends_at):%H:%M}."
+            )
     return errors
 
 
 @transaction.atomic
-def hearing_schedule(*, request: HearingRequest, officer, starts_at: datetime, mode: str, location: str,
-                     minutes: int = DEFAULT_SITTING_MINUTES, interpreter_language: str = "",
-                     accommodation_needs: str = "", by: User) -> Hearing:
+def hearing_schedule(
+    *,
+    request: HearingRequest,
+    officer,
+    starts_at: datetime,
+    mode: str,
+    location: str,
+    minutes: int = DEFAULT_SITTING_MINUTES,
+    interpreter_language: str = "",
+    accommodation_needs: str = "",
+    by: User,
+) -> Hearing:
     """Schedule (or reschedule) the hearing: requested or scheduled → scheduled. A date after the
     45-day target is allowed and flagged. An officer, a room or a phone bridge is never booked twice
     for overlapping times (checked here; on PostgreSQL an exclusion constraint holds it too). Each
@@ -215,8 +265,9 @@ def hearing_schedule(*, request: HearingRequest, officer, starts_at: datetime, m
     _require(by, "hearings.schedule_hearing", "schedule hearings")
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.status not in (RequestStatus.REQUESTED, RequestStatus.SCHEDULED):
-        raise ValidationError({"starts_at": "Only an open, in-jurisdiction request whose hearing is not yet held "
-                                            "can be scheduled."})
+        raise ValidationError(
+            {"starts_at": "Only an open, in-jurisdiction request whose hearing is not yet held can be scheduled."}
+        )
     if request.needs_good_cause:
         raise ValidationError({"starts_at": "Decide good cause for this late request first."})
     if not officer.has_perm("hearings.decide_hearing"):
@@ -229,17 +280,24 @@ def hearing_schedule(*, request: HearingRequest, officer, starts_at: datetime, m
     key = resource_key_of(mode, location)
     # Serialise bookings of this officer (the lock) so two schedulers cannot both pass the check.
     type(officer).objects.select_for_update().filter(pk=officer.pk).first()
-    clashes = _double_booked(officer=officer, resource_key=key, starts_at=starts_at, ends_at=ends_at,
-                             exclude_request=request)
+    clashes = _double_booked(
+        officer=officer, resource_key=key, starts_at=starts_at, ends_at=ends_at, exclude_request=request
+    )
     if clashes:
         raise ValidationError(clashes)
     request.hearings.filter(status=HearingStatus.SCHEDULED).update(status=HearingStatus.POSTPONED)
     hearing = Hearing(
-        request=request, officer=officer, starts_at=starts_at, ends_at=ends_at, mode=mode,
-        location=location.strip(), resource_key=key,
+        request=request,
+        officer=officer,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        mode=mode,
+        location=location.strip(),
+        resource_key=key,
         interpreter_language=(interpreter_language or request.interpreter_language).strip(),
         accommodation_needs=(accommodation_needs or request.accommodation_needs).strip(),
-        beyond_target=timezone.localdate(starts_at) > request.hold_by, scheduled_by=by,
+        beyond_target=timezone.localdate(starts_at) > request.hold_by,
+        scheduled_by=by,
     )
     hearing.full_clean()
     try:
@@ -250,9 +308,14 @@ def hearing_schedule(*, request: HearingRequest, officer, starts_at: datetime, m
     request.status = RequestStatus.SCHEDULED
     request.save(update_fields=["status"])
     letters_issue(request=request, hearing=hearing, kind=LetterKind.NOTICE, by=by)
-    event_record(verb="hearing.scheduled", subject=request, case_id=request.case_id, actor=by,
-                 summary=f"{request.number}: {timezone.localtime(starts_at):%Y-%m-%d %H:%M}, {hearing.get_mode_display()}"
-                         + (" (after the 45-day target)" if hearing.beyond_target else ""))
+    event_record(
+        verb="hearing.scheduled",
+        subject=request,
+        case_id=request.case_id,
+        actor=by,
+        summary=f"{request.number}: {timezone.localtime(starts_at):%Y-%m-%d %H:%M}, {hearing.get_mode_display()}"
+        + (" (after the 45-day target)" if hearing.beyond_target else ""),
+    )
     return hearing
 
 
@@ -273,8 +336,13 @@ def hearing_held_record(*, request: HearingRequest, by: User, now: datetime | No
     request.held_on = timezone.localdate(hearing.starts_at)
     request.full_clean()
     request.save(update_fields=["status", "held_on"])
-    event_record(verb="hearing.held", subject=request, case_id=request.case_id, actor=by,
-                 summary=f"{request.number}: held {request.held_on:%Y-%m-%d}")
+    event_record(
+        verb="hearing.held",
+        subject=request,
+        case_id=request.case_id,
+        actor=by,
+        summary=f"{request.number}: held {request.held_on:%Y-%m-%d}",
+    )
     return hearing
 
 
@@ -283,11 +351,16 @@ def _decision_allowed(request: HearingRequest, outcome: str, decided_on: date, n
     before the decision; withdrawn any time; dismissed once the hearing's time has passed."""
     if outcome in MERITS_OUTCOMES:
         if request.status != RequestStatus.HELD or request.held_on is None:
-            raise ValidationError({"outcome": f"{Outcome(outcome).label} needs a hearing that was held: record "
-                                              "the hearing as held first."})
+            raise ValidationError(
+                {
+                    "outcome": f"{Outcome(outcome).label} needs a hearing that was held: record "
+                    "the hearing as held first."
+                }
+            )
         if decided_on < request.held_on:
-            raise ValidationError({"decided_on": f"The decision cannot be dated before the hearing "
-                                                 f"({request.held_on:%B %d, %Y})."})
+            raise ValidationError(
+                {"decided_on": f"The decision cannot be dated before the hearing ({request.held_on:%B %d, %Y})."}
+            )
     elif outcome == Outcome.DISMISSED:
         if request.status == RequestStatus.HELD:
             if decided_on < request.held_on:
@@ -303,8 +376,17 @@ def _decision_allowed(request: HearingRequest, outcome: str, decided_on: date, n
 
 
 @transaction.atomic
-def hearing_decide(*, request: HearingRequest, outcome: str, decided_on: date, summary: str, by: User,
-                   actions: list = (), today: date | None = None, now: datetime | None = None) -> HearingRequest:
+def hearing_decide(
+    *,
+    request: HearingRequest,
+    outcome: str,
+    decided_on: date,
+    summary: str,
+    by: User,
+    actions: list = (),
+    today: date | None = None,
+    now: datetime | None = None,
+) -> HearingRequest:
     """Close the request: granted or denied (after a held hearing), dismissed (its hearing's time
     passed), withdrawn (any time). Records the compliance actions a decision orders (each: what,
     who, due date; a due date on a non-business day moves to the next business day) and issues
@@ -314,8 +396,13 @@ def hearing_decide(*, request: HearingRequest, outcome: str, decided_on: date, s
     today = today or timezone.localdate(now)
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if not request.is_open:
-        raise ValidationError({"outcome": "This request is already closed." if request.status == RequestStatus.DECIDED
-                               else "This request is not open to a decision."})
+        raise ValidationError(
+            {
+                "outcome": "This request is already closed."
+                if request.status == RequestStatus.DECIDED
+                else "This request is not open to a decision."
+            }
+        )
     if request.needs_good_cause and outcome != Outcome.WITHDRAWN:
         raise ValidationError({"outcome": "Decide good cause for this late request first."})
     if decided_on > today or decided_on < request.requested_on:
@@ -338,45 +425,72 @@ def hearing_decide(*, request: HearingRequest, outcome: str, decided_on: date, s
     for item in actions:
         # (description, due_on) or (description, due_on, assigned_to)
         description, due_on, *rest = item
-        compliance_action_add(request=request, description=description, due_on=due_on,
-                              assigned_to=rest[0] if rest else None, by=by)
+        compliance_action_add(
+            request=request, description=description, due_on=due_on, assigned_to=rest[0] if rest else None, by=by
+        )
     letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=decided_on)
-    event_record(verb="hearing.decided", subject=request, case_id=request.case_id, actor=by,
-                 summary=f"{request.number}: {request.get_outcome_display()}",
-                 data={"within_target": decided_on <= request.decide_by, "actions": len(actions)})
+    event_record(
+        verb="hearing.decided",
+        subject=request,
+        case_id=request.case_id,
+        actor=by,
+        summary=f"{request.number}: {request.get_outcome_display()}",
+        data={"within_target": decided_on <= request.decide_by, "actions": len(actions)},
+    )
     return request
 
 
-def compliance_action_add(*, request: HearingRequest, description: str, due_on: date, assigned_to=None,
-                          by: User) -> ComplianceAction:
+def compliance_action_add(
+    *, request: HearingRequest, description: str, due_on: date, assigned_to=None, by: User
+) -> ComplianceAction:
     """One action a decision orders. A due date on a weekend or holiday of the request's
     jurisdiction moves to the next business day (core.business_days; DOMAIN.md)."""
     rolled = business_days.roll_forward(due_on, request.jurisdiction)
-    action = ComplianceAction(request=request, description=description.strip(), due_on=rolled,
-                              assigned_to=assigned_to)
+    action = ComplianceAction(request=request, description=description.strip(), due_on=rolled, assigned_to=assigned_to)
     action.full_clean()
     action.save()
-    event_record(verb="hearing.compliance_ordered", subject=request, case_id=request.case_id, actor=by,
-                 summary=f"{request.number}: {action.description[:200]} by {rolled:%Y-%m-%d}"
-                         + (f" (moved from {due_on:%Y-%m-%d}, not a business day)" if rolled != due_on else "")
-                         + (f", assigned to {assigned_to}" if assigned_to else ""))
+    event_record(
+        verb="hearing.compliance_ordered",
+        subject=request,
+        case_id=request.case_id,
+        actor=by,
+        summary=f"{request.number}: {action.description[:200]} by {rolled:%Y-%m-%d}"
+        + (f" (moved from {due_on:%Y-%m-%d}, not a business day)" if rolled != due_on else "")
+        + (f", assigned to {assigned_to}" if assigned_to else ""),
+    )
     return action
 
 
-def letters_issue(*, request: HearingRequest, kind: str, by: User, hearing: Hearing | None = None,
-                  on: date | None = None) -> list[HearingLetter]:
+def letters_issue(
+    *, request: HearingRequest, kind: str, by: User, hearing: Hearing | None = None, on: date | None = None
+) -> list[HearingLetter]:
     """A letter of ``kind`` to each party: the person who asked and the child support agency."""
     on = on or _today()
     agency = settings.CASEWORKS_OFFICE_NAME
-    letters = [HearingLetter(request=request, hearing=hearing, kind=kind, party=party, addressee=name,
-                             issued_on=on, issued_by=by if getattr(by, "pk", None) else None)
-               for party, name in ((Party.APPELLANT, request.requester_name), (Party.AGENCY, agency))]
+    letters = [
+        HearingLetter(
+            request=request,
+            hearing=hearing,
+            kind=kind,
+            party=party,
+            addressee=name,
+            issued_on=on,
+            issued_by=by if getattr(by, "pk", None) else None,
+        )
+        for party, name in ((Party.APPELLANT, request.requester_name), (Party.AGENCY, agency))
+    ]
     for letter in letters:
         letter.full_clean()
     HearingLetter.objects.bulk_create(letters)
     _letters_record(letters, by=by)
-    event_record(verb=f"hearing.{kind}_letters_issued", subject=request, case_id=request.case_id, actor=by,
-                 summary=f"{request.number}: {LetterKind(kind).label} to " + " and ".join(letter.addressee for letter in letters))
+    event_record(
+        verb=f"hearing.{kind}_letters_issued",
+        subject=request,
+        case_id=request.case_id,
+        actor=by,
+        summary=f"{request.number}: {LetterKind(kind).label} to "
+        + " and ".join(letter.addressee for letter in letters),
+    )
     return letters
 
 
@@ -392,13 +506,20 @@ def _letters_record(letters: list[HearingLetter], *, by) -> None:
         request = row.request
         _block, address = hearing_recipient(row)
         person = request.complaint.complainant_person if request.complaint is not None else None
-        letter_record(letter=hearing_letter(row), case=request.case if request.case_id else None, person=person,
-                      address=address, reference=request.number, by=by if getattr(by, "pk", None) else None)
+        letter_record(
+            letter=hearing_letter(row),
+            case=request.case if request.case_id else None,
+            person=person,
+            address=address,
+            reference=request.number,
+            by=by if getattr(by, "pk", None) else None,
+        )
 
 
 @transaction.atomic
-def compliance_action_complete(*, action: ComplianceAction, done_on: date, note: str = "", by: User,
-                               today: date | None = None) -> ComplianceAction:
+def compliance_action_complete(
+    *, action: ComplianceAction, done_on: date, note: str = "", by: User, today: date | None = None
+) -> ComplianceAction:
     today = today or _today()
     action = ComplianceAction.objects.select_for_update(of=("self",)).select_related("request").get(pk=action.pk)
     if action.status == ActionStatus.DONE:
@@ -410,6 +531,11 @@ def compliance_action_complete(*, action: ComplianceAction, done_on: date, note:
     action.done_note = note.strip()
     action.full_clean()
     action.save()
-    event_record(verb="hearing.compliance_done", subject=action.request, case_id=action.request.case_id, actor=by,
-                 summary=f"{action.request.number}: {action.description[:200]}")
+    event_record(
+        verb="hearing.compliance_done",
+        subject=action.request,
+        case_id=action.request.case_id,
+        actor=by,
+        summary=f"{action.request.number}: {action.description[:200]}",
+    )
     return action

@@ -40,14 +40,27 @@ from .models import ComplianceAction, HearingLetter, HearingRequest
 class RequestListView(ListViewMixin, FilteredListView):
     """Hearing requests, earliest hearing target first; sortable, filterable, ``?export=csv``."""
 
-    sort_fields = {"number": ("number",), "requested": ("requested_on",), "requester": ("requester_name",),
-                   "issue": ("issue", "hold_by"), "status": ("status", "hold_by"), "hold_by": ("hold_by",),
-                   "decide_by": ("decide_by",)}
+    sort_fields = {
+        "number": ("number",),
+        "requested": ("requested_on",),
+        "requester": ("requester_name",),
+        "issue": ("issue", "hold_by"),
+        "status": ("status", "hold_by"),
+        "hold_by": ("hold_by",),
+        "decide_by": ("decide_by",),
+    }
     default_sort = "hold_by"
     csv_filename = "hearing-requests.csv"
-    csv_columns = (("number", "number"), ("requested_on", "requested_on"), ("requester", "requester_name"),
-                   ("issue", "get_issue_display"), ("status", "get_status_display"), ("hold_by", "hold_by"),
-                   ("decide_by", "decide_by"), ("case_number", lambda r: r.case.case_number if r.case_id else ""))
+    csv_columns = (
+        ("number", "number"),
+        ("requested_on", "requested_on"),
+        ("requester", "requester_name"),
+        ("issue", "get_issue_display"),
+        ("status", "get_status_display"),
+        ("hold_by", "hold_by"),
+        ("decide_by", "decide_by"),
+        ("case_number", lambda r: r.case.case_number if r.case_id else ""),
+    )
     model = HearingRequest
     permission_required = "hearings.view_hearingrequest"
     filterset_class = HearingRequestFilterSet
@@ -69,20 +82,28 @@ class RequestCreateView(ServiceActionView):
         number = (self.request.POST.get("complaint_number") or self.request.GET.get("complaint") or "").strip()[:20]
         if not number:
             return None
-        return Complaint.objects.restrict(self.request.user, "view").select_related("case").filter(
-            number__iexact=number).first()
+        return (
+            Complaint.objects.restrict(self.request.user, "view")
+            .select_related("case")
+            .filter(number__iexact=number)
+            .first()
+        )
 
     def get_initial(self):
         complaint = self.get_complaint()
         if complaint is None:
             return {}
-        return {"complaint_number": complaint.number, "requester_name": complaint.complainant_name,
-                "case_number": complaint.case.case_number if complaint.case_id else "",
-                "contact_email": complaint.contact_email, "contact_phone": complaint.contact_phone,
-                "issue": ISSUE_OF_CATEGORY.get(complaint.category, ""),
-                "resolution_received_on": presumed_received_on(complaint.resolved_on) if complaint.resolved_on else None,
-                "interpreter_language": complaint.preferred_language if complaint.interpreter_needed else "",
-                "accommodation_needs": complaint.accommodation_needs}
+        return {
+            "complaint_number": complaint.number,
+            "requester_name": complaint.complainant_name,
+            "case_number": complaint.case.case_number if complaint.case_id else "",
+            "contact_email": complaint.contact_email,
+            "contact_phone": complaint.contact_phone,
+            "issue": ISSUE_OF_CATEGORY.get(complaint.category, ""),
+            "resolution_received_on": presumed_received_on(complaint.resolved_on) if complaint.resolved_on else None,
+            "interpreter_language": complaint.preferred_language if complaint.interpreter_needed else "",
+            "accommodation_needs": complaint.accommodation_needs,
+        }
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "complaint": self.get_complaint()}
@@ -92,12 +113,19 @@ class RequestCreateView(ServiceActionView):
         if data["complaint_number"] and complaint is None:
             raise ValidationError({"complaint_number": "No complaint you can see has this number."})
         return services.hearing_request_create(
-            complaint=complaint, case=None if complaint else case_by_number(data["case_number"]),
-            requester_name=data["requester_name"], contact_email=data["contact_email"],
-            contact_phone=data["contact_phone"], issue=data["issue"], statement=data["statement"],
-            requested_on=data["requested_on"], complaint_made_on=data["complaint_made_on"],
-            resolution_received_on=data["resolution_received_on"], alternate_route=data["alternate_route"],
-            interpreter_language=data["interpreter_language"], accommodation_needs=data["accommodation_needs"],
+            complaint=complaint,
+            case=None if complaint else case_by_number(data["case_number"]),
+            requester_name=data["requester_name"],
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"],
+            issue=data["issue"],
+            statement=data["statement"],
+            requested_on=data["requested_on"],
+            complaint_made_on=data["complaint_made_on"],
+            resolution_received_on=data["resolution_received_on"],
+            alternate_route=data["alternate_route"],
+            interpreter_language=data["interpreter_language"],
+            accommodation_needs=data["accommodation_needs"],
             by=self.request.user,
         )
 
@@ -129,12 +157,18 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
         request = self.get_hearing_request()
         today = timezone.localdate()
         return {
-            **super().get_context_data(**kwargs), "req": request, "today": today,
+            **super().get_context_data(**kwargs),
+            "req": request,
+            "today": today,
             "good_cause_form": GoodCauseForm() if user.has_perm("hearings.decide_hearing") else None,
             "done_form": ActionDoneForm(initial={"done_on": today}),
-            "can_complete": user.has_perm("hearings.change_complianceaction"), "ActionStatus": ActionStatus,
-            "can_record_held": user.has_perm("hearings.decide_hearing") and request.status == RequestStatus.SCHEDULED
-            and any(h.status == HearingStatus.SCHEDULED and h.starts_at <= timezone.now() for h in request.hearings.all()),
+            "can_complete": user.has_perm("hearings.change_complianceaction"),
+            "ActionStatus": ActionStatus,
+            "can_record_held": user.has_perm("hearings.decide_hearing")
+            and request.status == RequestStatus.SCHEDULED
+            and any(
+                h.status == HearingStatus.SCHEDULED and h.starts_at <= timezone.now() for h in request.hearings.all()
+            ),
         }
 
 
@@ -159,8 +193,9 @@ class GoodCauseView(RequestActionView):
     success_message = "Good-cause decision recorded."
 
     def perform(self, data):
-        services.hearing_good_cause_decide(request=self.get_hearing_request(), found=data["found"],
-                                           reason=data["reason"], by=self.request.user)
+        services.hearing_good_cause_decide(
+            request=self.get_hearing_request(), found=data["found"], reason=data["reason"], by=self.request.user
+        )
 
 
 class ScheduleView(RequestActionView):
@@ -171,8 +206,10 @@ class ScheduleView(RequestActionView):
 
     def get_initial(self):
         request = self.get_hearing_request()
-        initial = {"interpreter_language": request.interpreter_language,
-                   "accommodation_needs": request.accommodation_needs}
+        initial = {
+            "interpreter_language": request.interpreter_language,
+            "accommodation_needs": request.accommodation_needs,
+        }
         if self.request.user in officers():
             initial["officer"] = self.request.user
         return initial
@@ -209,11 +246,19 @@ class DecideView(RequestActionView):
         return self.form_invalid(form)
 
     def perform(self, data):
-        actions = [(f["description"], f["due_on"], f.get("assigned_to"))
-                   for f in self.get_formset().cleaned_data if f.get("description")]
-        services.hearing_decide(request=self.get_hearing_request(), outcome=data["outcome"],
-                                decided_on=data["decided_on"], summary=data["summary"], actions=actions,
-                                by=self.request.user)
+        actions = [
+            (f["description"], f["due_on"], f.get("assigned_to"))
+            for f in self.get_formset().cleaned_data
+            if f.get("description")
+        ]
+        services.hearing_decide(
+            request=self.get_hearing_request(),
+            outcome=data["outcome"],
+            decided_on=data["decided_on"],
+            summary=data["summary"],
+            actions=actions,
+            by=self.request.user,
+        )
 
 
 class HeldView(RequestActionView):
@@ -238,21 +283,29 @@ class LetterView(PermissionMixin, TemplateView):
         # A letter is seen by whoever may see its request.
         visible = HearingRequest.objects.restrict(self.request.user, "view")
         return get_object_or_404(
-            HearingLetter.objects.filter(request__in=visible)
-            .select_related("request", "request__case", "hearing", "hearing__officer"), pk=self.kwargs["pk"])
+            HearingLetter.objects.filter(request__in=visible).select_related(
+                "request", "request__case", "hearing", "hearing__officer"
+            ),
+            pk=self.kwargs["pk"],
+        )
 
     def get_context_data(self, **kwargs):
         letter = self.get_letter()
-        return {**super().get_context_data(**kwargs), **letter_context(hearing_letter(letter)),
-                "back_url": reverse("hearings:request_detail", kwargs={"number": letter.request.number}),
-                "pdf_url": reverse("hearings:letter_pdf", kwargs={"pk": letter.pk})}
+        return {
+            **super().get_context_data(**kwargs),
+            **letter_context(hearing_letter(letter)),
+            "back_url": reverse("hearings:request_detail", kwargs={"number": letter.request.number}),
+            "pdf_url": reverse("hearings:letter_pdf", kwargs={"pk": letter.pk}),
+        }
 
 
 class LetterPdfView(LetterView):
     def get(self, request, *args, **kwargs):
         letter = self.get_letter()
         response = HttpResponse(letter_pdf(hearing_letter(letter)), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"{letter.request.number}-{letter.kind}-{letter.party}.pdf", inline=True)
+        response["Content-Disposition"] = content_disposition(
+            f"{letter.request.number}-{letter.kind}-{letter.party}.pdf", inline=True
+        )
         response["Cache-Control"] = "no-store"
         return response
 
@@ -266,8 +319,9 @@ class ActionDoneView(RequestActionView):
 
     def get_object(self):
         visible = HearingRequest.objects.restrict(self.request.user, "view")
-        return get_object_or_404(ComplianceAction.objects.select_related("request").filter(request__in=visible),
-                                 pk=self.kwargs["pk"])
+        return get_object_or_404(
+            ComplianceAction.objects.select_related("request").filter(request__in=visible), pk=self.kwargs["pk"]
+        )
 
     def get_action(self) -> ComplianceAction:
         return self.object
@@ -276,8 +330,9 @@ class ActionDoneView(RequestActionView):
         return self.get_action().request
 
     def perform(self, data):
-        services.compliance_action_complete(action=self.get_action(), done_on=data["done_on"], note=data["note"],
-                                            by=self.request.user)
+        services.compliance_action_complete(
+            action=self.get_action(), done_on=data["done_on"], note=data["note"], by=self.request.user
+        )
 
 
 class DocketView(PermissionMixin, TemplateView):
@@ -304,7 +359,16 @@ class DocketView(PermissionMixin, TemplateView):
         for offset in range(span):
             day = start + timedelta(days=offset)
             days.append((day, [h for h in hearings if timezone.localdate(h.starts_at) == day]))
-        return {**super().get_context_data(**kwargs), "days": days, "start": start, "officer": officer,
-                "hearings": hearings, "span": span,
-                "officers": officer_list, "previous": start - timedelta(days=14), "next": start + timedelta(days=14),
-                "actions": list(selectors.open_actions(user=user)[:50]), "today": timezone.localdate()}
+        return {
+            **super().get_context_data(**kwargs),
+            "days": days,
+            "start": start,
+            "officer": officer,
+            "hearings": hearings,
+            "span": span,
+            "officers": officer_list,
+            "previous": start - timedelta(days=14),
+            "next": start + timedelta(days=14),
+            "actions": list(selectors.open_actions(user=user)[:50]),
+            "today": timezone.localdate(),
+        }

@@ -24,26 +24,41 @@ def events_table(rows: list[dict]) -> list[dict]:
 
 def events_chart(data: dict) -> Chart:
     table = events_table(data["events"])
-    return Chart(name="events", kind="stacked_bar", title="Attendees (reach) by month and audience",
-                 labels=[_label(m["month"]) for m in table],
-                 series=[(str(label), [m["cells"][i][1] for m in table]) for i, (_, label) in enumerate(Audience.choices)],
-                 alt="Stacked bar chart of attendees by month and audience; the table beside it gives the figures.")
+    return Chart(
+        name="events",
+        kind="stacked_bar",
+        title="Attendees (reach) by month and audience",
+        labels=[_label(m["month"]) for m in table],
+        series=[(str(label), [m["cells"][i][1] for m in table]) for i, (_, label) in enumerate(Audience.choices)],
+        alt="Stacked bar chart of attendees by month and audience; the table beside it gives the figures.",
+    )
 
 
 def media_chart(data: dict) -> Chart:
-    return Chart(name="media", kind="bar", title="Media inquiries: hours to respond",
-                 labels=[_label(r["month"]) for r in data["media"]],
-                 series=[("Average hours", [r["average_hours"] for r in data["media"]]),
-                         ("Longest", [r["max_hours"] for r in data["media"]])],
-                 alt="Bar chart of average and longest hours to respond to media inquiries by month; the table "
-                     "beside it gives the figures.")
+    return Chart(
+        name="media",
+        kind="bar",
+        title="Media inquiries: hours to respond",
+        labels=[_label(r["month"]) for r in data["media"]],
+        series=[
+            ("Average hours", [r["average_hours"] for r in data["media"]]),
+            ("Longest", [r["max_hours"] for r in data["media"]]),
+        ],
+        alt="Bar chart of average and longest hours to respond to media inquiries by month; the table "
+        "beside it gives the figures.",
+    )
 
 
 def feedback_chart(data: dict) -> Chart:
-    return Chart(name="feedback", kind="line", title="Feedback: average satisfaction (1 to 5)",
-                 labels=[_label(r["month"]) for r in data["feedback"]],
-                 series=[("Average score", [r["average"] for r in data["feedback"]])], value_range=(1, 5),
-                 alt="Line chart of the average feedback score (1 to 5) by month; the table beside it gives the figures.")
+    return Chart(
+        name="feedback",
+        kind="line",
+        title="Feedback: average satisfaction (1 to 5)",
+        labels=[_label(r["month"]) for r in data["feedback"]],
+        series=[("Average score", [r["average"] for r in data["feedback"]])],
+        value_range=(1, 5),
+        alt="Line chart of the average feedback score (1 to 5) by month; the table beside it gives the figures.",
+    )
 
 
 CHARTS = {"events": events_chart, "media": media_chart, "feedback": feedback_chart}
@@ -56,8 +71,9 @@ def export_events(data):
 
 def export_media(data):
     header = ["month", "answered", "average_hours", "longest_hours", "answered_after_deadline"]
-    return header, [(r["month"].isoformat(), r["answered"], r["average_hours"], r["max_hours"], r["late"])
-                    for r in data["media"]]
+    return header, [
+        (r["month"].isoformat(), r["answered"], r["average_hours"], r["max_hours"], r["late"]) for r in data["media"]
+    ]
 
 
 def export_feedback(data):
@@ -66,4 +82,3 @@ def export_feedback(data):
 
 
 EXPORTS = {"events": export_events, "media": export_media, "feedback": export_feedback}
-

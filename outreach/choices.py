@@ -99,11 +99,14 @@ class QuestionKind(models.TextChoices):
 
 
 # The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
-OutreachEvent = event_choices("OutreachEvent", """
+OutreachEvent = event_choices(
+    "OutreachEvent",
+    """
     outreach.announcement_published outreach.announcement_sent outreach.attendance_recorded
     outreach.contact_added outreach.event_scheduled outreach.feedback_received outreach.follow_up_done
     outreach.material_added outreach.material_distributed outreach.material_restocked outreach.media_declined
     outreach.media_inquiry_received outreach.media_responded outreach.media_response_approved
     outreach.organisation_created outreach.survey_attendees_invited outreach.survey_links_issued
-""")
+""",
+)
 EVENT_VERBS = OutreachEvent

@@ -26,13 +26,14 @@ class EventFilterSet(django_filters.FilterSet):
     audience = django_filters.ChoiceFilter(choices=Audience.choices)
     kind = django_filters.ChoiceFilter(choices=EventKind.choices)
     status = django_filters.ChoiceFilter(choices=EventStatus.choices)
-    date_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", label="From",
-                                          widget=DateInput())
-    date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label="To",
-                                        widget=DateInput())
+    date_from = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__gte", label="From", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label="To", widget=DateInput())
     is_online = django_filters.BooleanFilter(widget=forms.NullBooleanSelect, label="Online")
-    upcoming = django_filters.ChoiceFilter(label="Coming up", method="filter_upcoming", empty_label="Any time",
-                                           choices=[("30", "Scheduled, next 30 days")])
+    upcoming = django_filters.ChoiceFilter(
+        label="Coming up", method="filter_upcoming", empty_label="Any time", choices=[("30", "Scheduled, next 30 days")]
+    )
 
     class Meta:
         model = Event
@@ -67,8 +68,11 @@ class MaterialFilterSet(django_filters.FilterSet):
 class MediaInquiryFilterSet(django_filters.FilterSet):
     q = SafeCharFilter(field_name="outlet", label="Outlet")
     status = django_filters.ChoiceFilter(choices=InquiryStatus.choices)
-    due = django_filters.ChoiceFilter(choices=[("overdue", "Overdue"), ("due_soon", "Due soon"), ("open", "Open")],
-                                      method="filter_due", label="Deadline")
+    due = django_filters.ChoiceFilter(
+        choices=[("overdue", "Overdue"), ("due_soon", "Due soon"), ("open", "Open")],
+        method="filter_due",
+        label="Deadline",
+    )
 
     class Meta:
         model = MediaInquiry

@@ -36,6 +36,7 @@ def staff_users():
 
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https", max_length=200)
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "address", "phone", "website", "notes", "is_active"]
@@ -66,8 +67,14 @@ class MediaContactForm(forms.ModelForm):
 
 
 class EventForm(forms.ModelForm):
-    online_url = forms.URLField(required=False, assume_scheme="https", max_length=200, label="Online URL",
-                                help_text="Meeting link for registrants; never published by the API.")
+    online_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        label="Online URL",
+        help_text="Meeting link for registrants; never published by the API.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenters"].queryset = staff_users()
@@ -75,10 +82,28 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = ["title", "kind", "audience", "description", "starts_at", "ends_at", "is_online", "location",
-                  "online_url", "host_organisation", "presenters", "materials", "capacity", "status"]
-        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput(),
-                   "presenters": forms.CheckboxSelectMultiple, "materials": forms.CheckboxSelectMultiple}
+        fields = [
+            "title",
+            "kind",
+            "audience",
+            "description",
+            "starts_at",
+            "ends_at",
+            "is_online",
+            "location",
+            "online_url",
+            "host_organisation",
+            "presenters",
+            "materials",
+            "capacity",
+            "status",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "presenters": forms.CheckboxSelectMultiple,
+            "materials": forms.CheckboxSelectMultiple,
+        }
 
     def clean(self):
         data = super().clean()
@@ -147,8 +172,17 @@ class MediaInquiryForm(forms.ModelForm):
 
     class Meta:
         model = MediaInquiry
-        fields = ["outlet", "reporter", "reporter_email", "reporter_phone", "question", "received_at", "deadline",
-                  "spokesperson", "draft_response"]
+        fields = [
+            "outlet",
+            "reporter",
+            "reporter_email",
+            "reporter_phone",
+            "question",
+            "received_at",
+            "deadline",
+            "spokesperson",
+            "draft_response",
+        ]
         widgets = {"received_at": DateTimeInput(), "deadline": DateTimeInput()}
 
     def clean(self):
@@ -192,17 +226,26 @@ class FeedbackForm(forms.Form):
             name = f"q_{q.pk}"
             if q.kind == QuestionKind.RATING:
                 self.fields[name] = forms.TypedChoiceField(
-                    label=q.text, choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, required=q.required,
+                    label=q.text,
+                    choices=RATING_CHOICES,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    required=q.required,
                     help_text="1 = very poor, 5 = excellent",
                 )
             elif q.kind == QuestionKind.YES_NO:
                 self.fields[name] = forms.TypedChoiceField(
-                    label=q.text, choices=YES_NO_CHOICES, coerce=lambda v: v == "yes", widget=forms.RadioSelect,
-                    required=q.required, empty_value=None,
+                    label=q.text,
+                    choices=YES_NO_CHOICES,
+                    coerce=lambda v: v == "yes",
+                    widget=forms.RadioSelect,
+                    required=q.required,
+                    empty_value=None,
                 )
             else:
-                self.fields[name] = forms.CharField(label=q.text, widget=forms.Textarea(attrs={"rows": 3}),
-                                                    max_length=2000, required=q.required)
+                self.fields[name] = forms.CharField(
+                    label=q.text, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=q.required
+                )
 
     def answers(self) -> dict[int, object]:
         return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}

@@ -172,7 +172,9 @@ class MaterialDistribution(Unscoped, models.Model):
 
     class Meta:
         ordering = ["-distributed_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="outreach_distribution_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="outreach_distribution_quantity_positive")
+        ]
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.material_id} at {self.location}"
@@ -298,8 +300,9 @@ class AnnouncementDelivery(Unscoped, models.Model):
     recipient_kind = models.CharField(max_length=10, choices=RecipientKind.choices)
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     media_contact = models.ForeignKey(MediaContact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING,
-                              db_index=True)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True
+    )
     subject = models.CharField(max_length=250, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
@@ -343,7 +346,9 @@ class MediaInquiry(Unscoped, TimeStampedModel):
         verbose_name_plural = "media inquiries"
         permissions = [("approve_mediainquiry", "Can approve a media response")]
         constraints = [
-            models.CheckConstraint(condition=Q(deadline__gte=F("received_at")), name="outreach_inquiry_deadline_after_receipt"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("received_at")), name="outreach_inquiry_deadline_after_receipt"
+            ),
         ]
         indexes = [models.Index(fields=["status", "deadline"])]
 
@@ -455,8 +460,11 @@ class SurveyInvitation(Unscoped, models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             # Never two links to one attendee for one survey (issue 14.5: re-sending doubled them).
-            models.UniqueConstraint(fields=["survey", "registration"], condition=models.Q(registration__isnull=False),
-                                    name="outreach_one_invitation_per_registration"),
+            models.UniqueConstraint(
+                fields=["survey", "registration"],
+                condition=models.Q(registration__isnull=False),
+                name="outreach_one_invitation_per_registration",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -40,8 +40,21 @@ def home_cards(request) -> list[HomeCard]:
     if user.has_perm("outreach.view_mediainquiry"):
         due = media_inquiries_due()
         url = reverse("outreach:mediainquiry_list")
-        cards.append(HomeCard("Media inquiries overdue", str(due["overdue"]), f"{url}?due=overdue",
-                              note=f"{due['open']} open", tone="danger" if due["overdue"] else "secondary"))
-        cards.append(HomeCard("Media inquiries due soon", str(due["due_soon"]), f"{url}?due=due_soon",
-                              tone="warning" if due["due_soon"] else "secondary"))
+        cards.append(
+            HomeCard(
+                "Media inquiries overdue",
+                str(due["overdue"]),
+                f"{url}?due=overdue",
+                note=f"{due['open']} open",
+                tone="danger" if due["overdue"] else "secondary",
+            )
+        )
+        cards.append(
+            HomeCard(
+                "Media inquiries due soon",
+                str(due["due_soon"]),
+                f"{url}?due=due_soon",
+                tone="warning" if due["due_soon"] else "secondary",
+            )
+        )
     return cards

@@ -9,6 +9,15 @@ stay with outreach.
 PERMISSIONS: dict[str, list[str]] = {
     "outreach": ["outreach.*"],
     "coordinator": ["outreach.view_*"],
-    **{role: ["outreach.view_calendar"] for role in (
-        "caseworker", "enforcement_specialist", "ombudsperson", "hearing_officer", "trainer", "quality_analyst")},
+    **{
+        role: ["outreach.view_calendar"]
+        for role in (
+            "caseworker",
+            "enforcement_specialist",
+            "ombudsperson",
+            "hearing_officer",
+            "trainer",
+            "quality_analyst",
+        )
+    },
 }

@@ -40,8 +40,9 @@ def media_inquiries_due(*, now: datetime | None = None) -> dict[str, int]:
 
 def upcoming_events(*, now: datetime | None = None, days: int = 30) -> QuerySet[Event]:
     now = now or timezone.now()
-    return Event.objects.filter(status=EventStatus.SCHEDULED, starts_at__gte=now,
-                                starts_at__lt=now + timedelta(days=days)).order_by("starts_at")
+    return Event.objects.filter(
+        status=EventStatus.SCHEDULED, starts_at__gte=now, starts_at__lt=now + timedelta(days=days)
+    ).order_by("starts_at")
 
 
 # Calendar ------------------------------------------------------------------------------------
@@ -59,14 +60,149 @@ def calendar_month(*, year: int, month: int) -> list[list[CalendarDay]]:
     start = timezone.make_aware(datetime.combine(weeks[0][0], time.min), tz)
     end = timezone.make_aware(datetime.combine(weeks[-1][-1] + timedelta(days=1), time.min), tz)
     by_day: dict[date, list[Event]] = {}
-    for event in (Event.objects.filter(starts_at__gte=start, starts_at__lt=end)
-                  .exclude(status=EventStatus.CANCELLED).order_by("starts_at")):
+    for event in (
+        Event.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=EventStatus.CANCELLED)
+        .order_by("starts_at")
+    ):
         by_day.setdefault(timezone.localtime(event.starts_at, tz).date(), []).append(event)
     return [[CalendarDay(d, d.month == month, by_day.get(d, [])) for d in week] for week in weeks]
 
 
 # Surveys -------------------------------------------------------------------------------------
-STOPWORDS = {"a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even", "few", "for", "from", "further", "get", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "really", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "much", "lot", "lots", "thing", "things", "one", "us", "make", "made"}
+STOPWORDS = {
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "even",
+    "few",
+    "for",
+    "from",
+    "further",
+    "get",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "more",
+    "most",
+    "my",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "really",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "much",
+    "lot",
+    "lots",
+    "thing",
+    "things",
+    "one",
+    "us",
+    "make",
+    "made",
+}
 WORD = re.compile(r"[a-zA-Z][a-zA-Z'-]{2,}")
 
 
@@ -96,9 +232,9 @@ def survey_results(*, survey: Survey) -> dict:
     questions = list(survey.questions.all())
     results = {q.pk: QuestionResult(question=q) for q in questions}
     answers = SurveyAnswer.objects.filter(response__survey=survey)
-    for row in answers.values("question_id").annotate(n=Count("pk"), avg=Avg("rating"),
-                                                      yes=Count("pk", filter=Q(yes_no=True)),
-                                                      no=Count("pk", filter=Q(yes_no=False))):
+    for row in answers.values("question_id").annotate(
+        n=Count("pk"), avg=Avg("rating"), yes=Count("pk", filter=Q(yes_no=True)), no=Count("pk", filter=Q(yes_no=False))
+    ):
         r = results[row["question_id"]]
         r.count, r.yes, r.no = row["n"], row["yes"], row["no"]
         r.average = round(row["avg"], 2) if row["avg"] is not None else None
@@ -144,14 +280,20 @@ def _aware(d: date) -> datetime:
 
 def events_by_month(*, start: date, end: date) -> list[dict]:
     """Held and scheduled events per month and audience, with attendees (reach)."""
-    qs = (Event.objects.filter(starts_at__gte=_aware(start), starts_at__lt=_aware(end + timedelta(days=1)))
-          .exclude(status=EventStatus.CANCELLED)
-          .annotate(month=TruncMonth("starts_at"))
-          .values("month", "audience")
-          .annotate(events=Count("pk", distinct=True),
-                    reach=Count("registrations", filter=Q(registrations__attended=True))))
-    grid = {(m, a): {"month": m, "audience": a, "events": 0, "reach": 0}
-            for m in _month_range(start, end) for a in Audience.values}
+    qs = (
+        Event.objects.filter(starts_at__gte=_aware(start), starts_at__lt=_aware(end + timedelta(days=1)))
+        .exclude(status=EventStatus.CANCELLED)
+        .annotate(month=TruncMonth("starts_at"))
+        .values("month", "audience")
+        .annotate(
+            events=Count("pk", distinct=True), reach=Count("registrations", filter=Q(registrations__attended=True))
+        )
+    )
+    grid = {
+        (m, a): {"month": m, "audience": a, "events": 0, "reach": 0}
+        for m in _month_range(start, end)
+        for a in Audience.values
+    }
     for row in qs:
         month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
         cell = grid.get((month, row["audience"]))
@@ -163,10 +305,13 @@ def events_by_month(*, start: date, end: date) -> list[dict]:
 
 def media_response_by_month(*, start: date, end: date) -> list[dict]:
     """Answered inquiries per month received: count, average and longest hours to respond, late ones."""
-    rows = {m: {"month": m, "answered": 0, "average_hours": None, "max_hours": None, "late": 0, "_hours": []}
-            for m in _month_range(start, end)}
-    qs = MediaInquiry.objects.filter(status=InquiryStatus.RESPONDED, received_at__gte=_aware(start),
-                                     received_at__lt=_aware(end + timedelta(days=1)))
+    rows = {
+        m: {"month": m, "answered": 0, "average_hours": None, "max_hours": None, "late": 0, "_hours": []}
+        for m in _month_range(start, end)
+    }
+    qs = MediaInquiry.objects.filter(
+        status=InquiryStatus.RESPONDED, received_at__gte=_aware(start), received_at__lt=_aware(end + timedelta(days=1))
+    )
     for received_at, responded_at, deadline in qs.values_list("received_at", "responded_at", "deadline"):
         month = timezone.localtime(received_at).date().replace(day=1)
         if month not in rows:
@@ -187,9 +332,12 @@ def feedback_by_month(*, start: date, end: date) -> list[dict]:
     """Average rating and number of responses per month submitted."""
     grid = {m: {"month": m, "responses": 0, "ratings": 0, "average": None} for m in _month_range(start, end)}
     window = Q(response__submitted_at__gte=_aware(start), response__submitted_at__lt=_aware(end + timedelta(days=1)))
-    qs = (SurveyAnswer.objects.filter(window, rating__isnull=False)
-          .annotate(month=TruncMonth("response__submitted_at")).values("month")
-          .annotate(avg=Avg("rating"), n=Count("pk"), responses=Count("response", distinct=True)))
+    qs = (
+        SurveyAnswer.objects.filter(window, rating__isnull=False)
+        .annotate(month=TruncMonth("response__submitted_at"))
+        .values("month")
+        .annotate(avg=Avg("rating"), n=Count("pk"), responses=Count("response", distinct=True))
+    )
     for row in qs:
         month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
         if month in grid:

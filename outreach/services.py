@@ -74,8 +74,12 @@ def _save(obj, *, exclude: list[str] | None = None):
 def organisation_save(*, organisation: Organisation, by: User) -> Organisation:
     created = organisation.pk is None
     _save(organisation)
-    event_record(verb="outreach.organisation_created" if created else "outreach.organisation_changed",
-                 subject=organisation, actor=by, summary=organisation.name)
+    event_record(
+        verb="outreach.organisation_created" if created else "outreach.organisation_changed",
+        subject=organisation,
+        actor=by,
+        summary=organisation.name,
+    )
     return organisation
 
 
@@ -109,13 +113,25 @@ def event_save(*, event: Event, by: User, presenters=None, materials=None) -> Ev
             event.presenters.set(presenters)
         if materials is not None:
             event.materials.set(materials)
-        event_record(verb="outreach.event_scheduled" if created else "outreach.event_changed",
-                     subject=event, actor=by, summary=event.title)
+        event_record(
+            verb="outreach.event_scheduled" if created else "outreach.event_changed",
+            subject=event,
+            actor=by,
+            summary=event.title,
+        )
     return event
 
 
-def registration_add(*, event: Event, name: str, email: str = "", phone: str = "", organisation_name: str = "",
-                     walk_in: bool = False, by: User | None = None) -> Registration:
+def registration_add(
+    *,
+    event: Event,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    organisation_name: str = "",
+    walk_in: bool = False,
+    by: User | None = None,
+) -> Registration:
     """Register someone; a walk-in is marked as attended. Capacity, when set, is a hard limit."""
     if event.status == EventStatus.CANCELLED:
         raise ValidationError("The event is cancelled.")
@@ -126,8 +142,15 @@ def registration_add(*, event: Event, name: str, email: str = "", phone: str = "
             raise ValidationError(f"The event is full ({locked.capacity} places).")
         if email and locked.registrations.filter(email=email).exists():
             raise ValidationError({"email": "This e-mail address is already registered for the event."})
-        registration = Registration(event=locked, name=name.strip(), email=email, phone=phone.strip(),
-                                    organisation_name=organisation_name.strip(), walk_in=walk_in, attended=walk_in)
+        registration = Registration(
+            event=locked,
+            name=name.strip(),
+            email=email,
+            phone=phone.strip(),
+            organisation_name=organisation_name.strip(),
+            walk_in=walk_in,
+            attended=walk_in,
+        )
         _save(registration)
     return registration
 
@@ -142,8 +165,13 @@ def attendance_record(*, event: Event, attended_ids: set[int], by: User) -> int:
     if event.status == EventStatus.SCHEDULED and event.starts_at <= timezone.now():
         Event.objects.filter(pk=event.pk).update(status=EventStatus.HELD)
     # update() bypasses the history signals: record the effect explicitly.
-    event_record(verb="outreach.attendance_recorded", subject=event, actor=by,
-                 summary=f"{count} attended", data={"attended_ids": sorted(attended_ids)})
+    event_record(
+        verb="outreach.attendance_recorded",
+        subject=event,
+        actor=by,
+        summary=f"{count} attended",
+        data={"attended_ids": sorted(attended_ids)},
+    )
     return count
 
 
@@ -162,14 +190,26 @@ def follow_up_complete(*, follow_up: FollowUp, by: User) -> bool:
 def material_save(*, material: Material, by: User) -> Material:
     created = material.pk is None
     _save(material)
-    event_record(verb="outreach.material_added" if created else "outreach.material_changed",
-                 subject=material, actor=by, summary=str(material))
+    event_record(
+        verb="outreach.material_added" if created else "outreach.material_changed",
+        subject=material,
+        actor=by,
+        summary=str(material),
+    )
     return material
 
 
 @transaction.atomic
-def material_distribute(*, material: Material, quantity: int, distributed_on: date, location: str, by: User,
-                        event: Event | None = None, organisation: Organisation | None = None) -> MaterialDistribution:
+def material_distribute(
+    *,
+    material: Material,
+    quantity: int,
+    distributed_on: date,
+    location: str,
+    by: User,
+    event: Event | None = None,
+    organisation: Organisation | None = None,
+) -> MaterialDistribution:
     """Record copies handed out and take them off the stock in one transaction; never below zero."""
     if quantity <= 0:
         raise ValidationError({"quantity": "Distribute at least one copy."})
@@ -178,13 +218,24 @@ def material_distribute(*, material: Material, quantity: int, distributed_on: da
     if taken != 1:
         on_hand = Material.objects.filter(pk=material.pk).values_list("stock", flat=True).first()
         raise ValidationError({"quantity": f"Only {on_hand or 0} copies are in stock."})
-    distribution = MaterialDistribution(material=material, quantity=quantity, distributed_on=distributed_on,
-                                        location=location.strip(), event=event, organisation=organisation,
-                                        recorded_by=by)
+    distribution = MaterialDistribution(
+        material=material,
+        quantity=quantity,
+        distributed_on=distributed_on,
+        location=location.strip(),
+        event=event,
+        organisation=organisation,
+        recorded_by=by,
+    )
     _save(distribution)
     material.refresh_from_db(fields=["stock"])
-    event_record(verb="outreach.material_distributed", subject=material, actor=by,
-                 summary=f"{quantity} copies to {distribution.location}", data={"stock_after": material.stock})
+    event_record(
+        verb="outreach.material_distributed",
+        subject=material,
+        actor=by,
+        summary=f"{quantity} copies to {distribution.location}",
+        data={"stock_after": material.stock},
+    )
     return distribution
 
 
@@ -194,8 +245,13 @@ def material_restock(*, material: Material, quantity: int, by: User) -> Material
         raise ValidationError({"quantity": "Add at least one copy."})
     Material.objects.filter(pk=material.pk).update(stock=F("stock") + quantity)
     material.refresh_from_db(fields=["stock"])
-    event_record(verb="outreach.material_restocked", subject=material, actor=by,
-                 summary=f"+{quantity} copies", data={"stock_after": material.stock})
+    event_record(
+        verb="outreach.material_restocked",
+        subject=material,
+        actor=by,
+        summary=f"+{quantity} copies",
+        data={"stock_after": material.stock},
+    )
     return material
 
 
@@ -212,14 +268,21 @@ def announcement_recipients(*, announcement: Announcement) -> list[dict[str, Any
     """Opted-in, active addresses, each once (a contact wins over a media contact with the same address)."""
     found: dict[str, dict[str, Any]] = {}
     if announcement.send_to_contacts:
-        for c in Contact.objects.filter(wants_announcements=True, is_active=True, organisation__is_active=True) \
-                .exclude(email="").order_by("pk"):
-            found.setdefault(c.email.lower(), {"email": c.email.lower(), "name": c.name,
-                                               "recipient_kind": RecipientKind.CONTACT, "contact": c})
+        for c in (
+            Contact.objects.filter(wants_announcements=True, is_active=True, organisation__is_active=True)
+            .exclude(email="")
+            .order_by("pk")
+        ):
+            found.setdefault(
+                c.email.lower(),
+                {"email": c.email.lower(), "name": c.name, "recipient_kind": RecipientKind.CONTACT, "contact": c},
+            )
     if announcement.send_to_media:
         for m in MediaContact.objects.filter(wants_announcements=True, is_active=True).exclude(email="").order_by("pk"):
-            found.setdefault(m.email.lower(), {"email": m.email.lower(), "name": m.name,
-                                               "recipient_kind": RecipientKind.MEDIA, "media_contact": m})
+            found.setdefault(
+                m.email.lower(),
+                {"email": m.email.lower(), "name": m.name, "recipient_kind": RecipientKind.MEDIA, "media_contact": m},
+            )
     return list(found.values())
 
 
@@ -233,14 +296,22 @@ def announcement_publish(*, announcement: Announcement, by: User) -> int:
             raise ValidationError("This announcement is already published.")
         announcement.refresh_from_db()
         subject = f"[{settings.CASEWORKS_OFFICE_NAME}] {announcement.title}"[:250]
-        rows = [AnnouncementDelivery(announcement=announcement, subject=subject, **r)
-                for r in announcement_recipients(announcement=announcement)]
+        rows = [
+            AnnouncementDelivery(announcement=announcement, subject=subject, **r)
+            for r in announcement_recipients(announcement=announcement)
+        ]
         AnnouncementDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-        event_record(verb="outreach.announcement_published", subject=announcement, actor=by,
-                     summary=announcement.title, data={"recipients": len(rows)})
+        event_record(
+            verb="outreach.announcement_published",
+            subject=announcement,
+            actor=by,
+            summary=announcement.title,
+            data={"recipients": len(rows)},
+        )
         # The outbox row commits with the deliveries (core.jobs): a broker outage delays the e-mails.
-        job_enqueue(task="outreach.tasks.announcement_send_task", args=[announcement.pk],
-                    key=f"announcement:{announcement.pk}")
+        job_enqueue(
+            task="outreach.tasks.announcement_send_task", args=[announcement.pk], key=f"announcement:{announcement.pk}"
+        )
     return len(rows)
 
 
@@ -254,18 +325,37 @@ def announcement_email(*, announcement: Announcement, subject: str, email: str, 
 
     def build(language: str) -> Letter:
         with translation.override(language):
-            sections = [("", announcement.body)] if language == default else [
-                ("", gettext("This announcement was written in English. To have it read to you in your language, "
-                             "call us: an interpreter is free of charge."))]
+            sections = (
+                [("", announcement.body)]
+                if language == default
+                else [
+                    (
+                        "",
+                        gettext(
+                            "This announcement was written in English. To have it read to you in your language, "
+                            "call us: an interpreter is free of charge."
+                        ),
+                    )
+                ]
+            )
             sections += [
                 ("", gettext("Read it online: %(url)s") % {"url": public_url}),
-                ("", gettext("You receive this because you asked the office for program announcements. "
-                             "Reply to this message to stop receiving them.")),
+                (
+                    "",
+                    gettext(
+                        "You receive this because you asked the office for program announcements. "
+                        "Reply to this message to stop receiving them."
+                    ),
+                ),
             ]
-            return Letter(kind="announcement", subject=subject if language == default else
-                          gettext("Announcement: %(subject)s") % {"subject": subject},
-                          recipient=MailingBlock(name=email), date=timezone.localdate(), language=language,
-                          sections=sections)
+            return Letter(
+                kind="announcement",
+                subject=subject if language == default else gettext("Announcement: %(subject)s") % {"subject": subject},
+                recipient=MailingBlock(name=email),
+                date=timezone.localdate(),
+                language=language,
+                sections=sections,
+            )
 
     return multilingual_email(build)
 
@@ -281,10 +371,20 @@ def survey_invitation_email(*, survey: Survey, email: str, link: str) -> tuple[s
             return Letter(
                 kind="survey_invitation",
                 subject=gettext("How was %(event)s?") % {"event": title},
-                recipient=MailingBlock(name=email), date=timezone.localdate(), language=language,
-                sections=[("", gettext("Thank you for coming to %(event)s. Please tell us in two minutes how it went: "
-                                       "%(link)s") % {"event": title, "link": link}),
-                          ("", gettext("The link works once. Your answers are anonymous unless you write your name."))])
+                recipient=MailingBlock(name=email),
+                date=timezone.localdate(),
+                language=language,
+                sections=[
+                    (
+                        "",
+                        gettext(
+                            "Thank you for coming to %(event)s. Please tell us in two minutes how it went: %(link)s"
+                        )
+                        % {"event": title, "link": link},
+                    ),
+                    ("", gettext("The link works once. Your answers are anonymous unless you write your name.")),
+                ],
+            )
 
     return multilingual_email(build)
 
@@ -305,24 +405,35 @@ def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[s
     counts = {"sent": 0, "failed": 0}
     for delivery_id in list(announcement.deliveries.filter(status=DeliveryStatus.PENDING).values_list("pk", flat=True)):
         # Claim: only one worker moves a row from pending to sending.
-        if AnnouncementDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.SENDING) != 1:
+        if (
+            AnnouncementDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
+                status=DeliveryStatus.SENDING
+            )
+            != 1
+        ):
             continue
         delivery = AnnouncementDelivery.objects.get(pk=delivery_id)
-        subject, body = announcement_email(announcement=announcement, subject=delivery.subject,
-                                           email=delivery.email, public_url=public_url)
+        subject, body = announcement_email(
+            announcement=announcement, subject=delivery.subject, email=delivery.email, public_url=public_url
+        )
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.email])
         except Exception as exc:  # noqa: BLE001 — record the failure on the row, keep sending
-            AnnouncementDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED,
-                                                                       error=str(exc)[:500])
+            AnnouncementDelivery.objects.filter(pk=delivery_id).update(
+                status=DeliveryStatus.FAILED, error=str(exc)[:500]
+            )
             counts["failed"] += 1
             continue
         AnnouncementDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
         counts["sent"] += 1
     if counts["sent"] or counts["failed"]:
-        event_record(verb="outreach.announcement_sent", subject=announcement, actor_label="announcement_send_task",
-                     summary=f"{counts['sent']} sent, {counts['failed']} failed", data=counts)
+        event_record(
+            verb="outreach.announcement_sent",
+            subject=announcement,
+            actor_label="announcement_send_task",
+            summary=f"{counts['sent']} sent, {counts['failed']} failed",
+            data=counts,
+        )
     return counts
 
 
@@ -340,8 +451,12 @@ def media_inquiry_save(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
     if inquiry.status == InquiryStatus.OPEN and inquiry.draft_response.strip():
         inquiry.status = InquiryStatus.DRAFTED
     _save(inquiry)
-    event_record(verb="outreach.media_inquiry_received" if created else "outreach.media_inquiry_changed",
-                 subject=inquiry, actor=by, summary=f"{inquiry.outlet} ({inquiry.reporter})")
+    event_record(
+        verb="outreach.media_inquiry_received" if created else "outreach.media_inquiry_changed",
+        subject=inquiry,
+        actor=by,
+        summary=f"{inquiry.outlet} ({inquiry.reporter})",
+    )
     return inquiry
 
 
@@ -373,8 +488,13 @@ def media_inquiry_respond(*, inquiry: MediaInquiry, by: User, responded_at: date
     if updated != 1:
         raise ValidationError("Only an approved response can be sent.")
     inquiry.refresh_from_db()
-    event_record(verb="outreach.media_responded", subject=inquiry, actor=by, summary=inquiry.outlet,
-                 data={"response_hours": inquiry.response_hours})
+    event_record(
+        verb="outreach.media_responded",
+        subject=inquiry,
+        actor=by,
+        summary=inquiry.outlet,
+        data={"response_hours": inquiry.response_hours},
+    )
     return inquiry
 
 
@@ -396,8 +516,12 @@ def due_soon_window() -> timedelta:
 def _reminder_recipients(inquiry: MediaInquiry) -> list[str]:
     if inquiry.spokesperson_id and inquiry.spokesperson.email:
         return [inquiry.spokesperson.email]
-    return sorted(User.objects.filter(groups__name=str(Role.OUTREACH), is_active=True).exclude(email="")
-                  .values_list("email", flat=True).distinct())
+    return sorted(
+        User.objects.filter(groups__name=str(Role.OUTREACH), is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
 
 
 def media_reminders_run(*, now: datetime | None = None) -> ReminderRun:
@@ -405,8 +529,10 @@ def media_reminders_run(*, now: datetime | None = None) -> ReminderRun:
     now = now or timezone.now()
     run = ReminderRun.objects.create()
     open_qs = MediaInquiry.objects.filter(status__in=OPEN_INQUIRY_STATUSES).select_related("spokesperson")
-    plan = [(ReminderKind.OVERDUE, open_qs.filter(deadline__lt=now)),
-            (ReminderKind.DUE_SOON, open_qs.filter(deadline__gte=now, deadline__lte=now + due_soon_window()))]
+    plan = [
+        (ReminderKind.OVERDUE, open_qs.filter(deadline__lt=now)),
+        (ReminderKind.DUE_SOON, open_qs.filter(deadline__gte=now, deadline__lte=now + due_soon_window())),
+    ]
     counts = {ReminderKind.OVERDUE: 0, ReminderKind.DUE_SOON: 0}
     errors: list[str] = []
     for kind, qs in plan:
@@ -422,7 +548,8 @@ def media_reminders_run(*, now: datetime | None = None) -> ReminderRun:
                             f"Media inquiry from {inquiry.outlet} {label}",
                             f"Deadline: {timezone.localtime(inquiry.deadline):%Y-%m-%d %H:%M}\n"
                             f"Reporter: {inquiry.reporter}\nQuestion: {inquiry.question[:500]}",
-                            settings.DEFAULT_FROM_EMAIL, recipients,
+                            settings.DEFAULT_FROM_EMAIL,
+                            recipients,
                         )
             except IntegrityError:
                 continue
@@ -431,8 +558,10 @@ def media_reminders_run(*, now: datetime | None = None) -> ReminderRun:
                 continue
             counts[kind] += 1
     ReminderRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), due_soon_count=counts[ReminderKind.DUE_SOON],
-        overdue_count=counts[ReminderKind.OVERDUE], errors=errors,
+        finished_at=timezone.now(),
+        due_soon_count=counts[ReminderKind.DUE_SOON],
+        overdue_count=counts[ReminderKind.OVERDUE],
+        errors=errors,
     )
     run.refresh_from_db()
     return run
@@ -451,8 +580,7 @@ def survey_question_add(*, survey: Survey, text: str, kind: str, required: bool 
     with transaction.atomic():
         Survey.objects.select_for_update().filter(pk=survey.pk).first()
         last = survey.questions.order_by("-position").values_list("position", flat=True).first() or 0
-        return _save(SurveyQuestion(survey=survey, position=last + 1, text=text.strip(), kind=kind,
-                                    required=required))
+        return _save(SurveyQuestion(survey=survey, position=last + 1, text=text.strip(), kind=kind, required=required))
 
 
 def token_hash(token: str) -> str:
@@ -469,7 +597,9 @@ class IssuedLink:
 def survey_invitations_issue(*, survey: Survey, count: int, by: User) -> list[IssuedLink]:
     """Make ``count`` single-use links. The raw tokens are returned once and not stored."""
     if not 1 <= count <= settings.CASEWORKS_OUTREACH_MAX_LINKS_PER_BATCH:
-        raise ValidationError({"count": f"Issue between 1 and {settings.CASEWORKS_OUTREACH_MAX_LINKS_PER_BATCH} links."})
+        raise ValidationError(
+            {"count": f"Issue between 1 and {settings.CASEWORKS_OUTREACH_MAX_LINKS_PER_BATCH} links."}
+        )
     issued = []
     for _ in range(count):
         raw = secrets.token_urlsafe(24)
@@ -509,8 +639,13 @@ def survey_invite_attendees(*, survey: Survey, by: User) -> int:
             raw = secrets.token_urlsafe(24)
             SurveyInvitation.objects.create(survey=survey, token_hash=token_hash(raw), registration=reg)
             messages.append((reg.email, raw))
-        event_record(verb="outreach.survey_attendees_invited", subject=survey, actor=by, summary=f"{len(regs)} invited",
-                     data={"sent": len(regs)})
+        event_record(
+            verb="outreach.survey_attendees_invited",
+            subject=survey,
+            actor=by,
+            summary=f"{len(regs)} invited",
+            data={"sent": len(regs)},
+        )
 
     def send():
         base = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/")
@@ -527,8 +662,11 @@ def survey_invitation_find(*, token: str) -> SurveyInvitation | None:
     """The unused invitation for a token, or None (unknown, used, or the survey is closed)."""
     if not token or len(token) > 100:
         return None
-    return (SurveyInvitation.objects.select_related("survey")
-            .filter(token_hash=token_hash(token), used_at__isnull=True, survey__is_open=True).first())
+    return (
+        SurveyInvitation.objects.select_related("survey")
+        .filter(token_hash=token_hash(token), used_at__isnull=True, survey__is_open=True)
+        .first()
+    )
 
 
 def survey_response_submit(*, token: str, answers: dict[int, Any]) -> SurveyResponse:
@@ -580,6 +718,10 @@ def survey_response_submit(*, token: str, answers: dict[int, Any]) -> SurveyResp
             answer.response = response
             answer.full_clean()
         SurveyAnswer.objects.bulk_create(rows)
-        event_record(verb="outreach.feedback_received", subject=invitation.survey, actor_label="public feedback form",
-                     data={"answers": len(rows)})
+        event_record(
+            verb="outreach.feedback_received",
+            subject=invitation.survey,
+            actor_label="public feedback form",
+            data={"answers": len(rows)},
+        )
     return response

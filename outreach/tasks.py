@@ -10,8 +10,11 @@ from . import services
 @shared_task(name="outreach.tasks.announcement_send_task", bind=True, **LIMITS_RUN)
 def announcement_send_task(self, announcement_id: int, job_id: int | None = None) -> dict | None:
     """Send the pending e-mails of one announcement (rows are claimed, so a re-run sends nothing twice)."""
-    return run_leased(task=self, job_id=job_id, fn=lambda lease: services.announcement_send(
-        announcement_id=announcement_id, takeover=lease.takeover))
+    return run_leased(
+        task=self,
+        job_id=job_id,
+        fn=lambda lease: services.announcement_send(announcement_id=announcement_id, takeover=lease.takeover),
+    )
 
 
 @shared_task(name="outreach.tasks.media_reminders_task", **LIMITS_RUN)

@@ -47,13 +47,17 @@ urlpatterns = [
     path("media/new/", views.MediaInquiryCreateView.as_view(), name="mediainquiry_create"),
     path("media/<int:pk>/", views.MediaInquiryDetailView.as_view(), name="mediainquiry_detail"),
     path("media/<int:pk>/edit/", views.MediaInquiryUpdateView.as_view(), name="mediainquiry_update"),
-    path("media/<int:pk>/approve/",
-         views.MediaInquiryActionView.as_view(action="approve", permission_required="outreach.approve_mediainquiry"),
-         name="mediainquiry_approve"),
-    path("media/<int:pk>/respond/", views.MediaInquiryActionView.as_view(action="respond"),
-         name="mediainquiry_respond"),
-    path("media/<int:pk>/decline/", views.MediaInquiryActionView.as_view(action="decline"),
-         name="mediainquiry_decline"),
+    path(
+        "media/<int:pk>/approve/",
+        views.MediaInquiryActionView.as_view(action="approve", permission_required="outreach.approve_mediainquiry"),
+        name="mediainquiry_approve",
+    ),
+    path(
+        "media/<int:pk>/respond/", views.MediaInquiryActionView.as_view(action="respond"), name="mediainquiry_respond"
+    ),
+    path(
+        "media/<int:pk>/decline/", views.MediaInquiryActionView.as_view(action="decline"), name="mediainquiry_decline"
+    ),
     # Feedback
     path("surveys/", views.SurveyListView.as_view(), name="survey_list"),
     path("surveys/new/", views.SurveyCreateView.as_view(), name="survey_create"),

@@ -35,9 +35,7 @@ def validate_material_file(value) -> None:
         return
     suffix = Path(value.name).suffix.lower()
     if suffix not in ALLOWED_SIGNATURES:
-        raise ValidationError(
-            "Upload a PDF, PNG, JPEG, Word (.docx) or PowerPoint (.pptx) file.", code="file_type"
-        )
+        raise ValidationError("Upload a PDF, PNG, JPEG, Word (.docx) or PowerPoint (.pptx) file.", code="file_type")
     limit = max_material_bytes()
     if value.size is not None and value.size > limit:
         raise ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.", code="file_size")

@@ -275,14 +275,27 @@ class MediaContactUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMi
 class EventListView(ListViewMixin, FilteredListView):
     """Outreach events, newest first: sortable, filterable, ``?export=csv``."""
 
-    sort_fields = {"when": ("starts_at",), "title": ("title", "starts_at"), "kind": ("kind", "starts_at"),
-                   "audience": ("audience", "starts_at"), "registered": ("registered", "starts_at"),
-                   "attended": ("attendees", "starts_at"), "status": ("status", "starts_at")}
+    sort_fields = {
+        "when": ("starts_at",),
+        "title": ("title", "starts_at"),
+        "kind": ("kind", "starts_at"),
+        "audience": ("audience", "starts_at"),
+        "registered": ("registered", "starts_at"),
+        "attended": ("attendees", "starts_at"),
+        "status": ("status", "starts_at"),
+    }
     default_sort = "-when"
     csv_filename = "outreach-events.csv"
-    csv_columns = (("starts_at", "starts_at"), ("title", "title"), ("kind", "get_kind_display"),
-                   ("audience", "get_audience_display"), ("where", lambda e: "Online" if e.is_online else e.location),
-                   ("registered", "registered"), ("attended", "attendees"), ("status", "get_status_display"))
+    csv_columns = (
+        ("starts_at", "starts_at"),
+        ("title", "title"),
+        ("kind", "get_kind_display"),
+        ("audience", "get_audience_display"),
+        ("where", lambda e: "Online" if e.is_online else e.location),
+        ("registered", "registered"),
+        ("attended", "attendees"),
+        ("status", "get_status_display"),
+    )
     model = Event
     permission_required = "outreach.view_event"
     filterset_class = EventFilterSet
@@ -311,10 +324,15 @@ class EventCalendarView(PermissionMixin, TemplateView):
             pass
         prev_month = (first.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
         next_month = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
-        context.update(first=first, weeks=selectors.calendar_month(year=first.year, month=first.month),
-                       prev_month=prev_month, next_month=next_month, today=today,
-                       can_open=self.request.user.has_perm("outreach.view_event"),
-                       weekdays=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+        context.update(
+            first=first,
+            weeks=selectors.calendar_month(year=first.year, month=first.month),
+            prev_month=prev_month,
+            next_month=next_month,
+            today=today,
+            can_open=self.request.user.has_perm("outreach.view_event"),
+            weekdays=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        )
         return context
 
 
@@ -324,8 +342,16 @@ class EventDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
     template_name = "outreach/event_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("host_organisation").prefetch_related(
-            "presenters", "materials", Prefetch("follow_ups", queryset=FollowUp.objects.select_related("assigned_to")))
+        return (
+            super()
+            .get_queryset()
+            .select_related("host_organisation")
+            .prefetch_related(
+                "presenters",
+                "materials",
+                Prefetch("follow_ups", queryset=FollowUp.objects.select_related("assigned_to")),
+            )
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -347,8 +373,12 @@ class EventCreateView(PermissionMixin, ServiceFormMixin, CreateView):
     heading = "New outreach event"
 
     def perform(self, form):
-        return services.event_save(event=form.save(commit=False), by=self.request.user,
-                                   presenters=form.cleaned_data["presenters"], materials=form.cleaned_data["materials"])
+        return services.event_save(
+            event=form.save(commit=False),
+            by=self.request.user,
+            presenters=form.cleaned_data["presenters"],
+            materials=form.cleaned_data["materials"],
+        )
 
 
 class EventUpdateView(EditExistingMixin, EventCreateView, UpdateView):
@@ -423,7 +453,9 @@ class MaterialListView(FilteredListView):
     template_name = "outreach/material_list.html"
 
     def get_base_queryset(self):
-        return super().get_base_queryset().annotate(distributed=Count("distributions")).order_by("title", "language", "id")
+        return (
+            super().get_base_queryset().annotate(distributed=Count("distributions")).order_by("title", "language", "id")
+        )
 
 
 class MaterialDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
@@ -466,9 +498,12 @@ class MaterialDownloadView(PermissionMixin, View):
         if not material.file:
             raise Http404("No file for this material.")
         suffix = "." + material.file.name.rsplit(".", 1)[-1].lower()
-        response = FileResponse(material.file.open("rb"), as_attachment=True,
-                                filename=material.file.name.rsplit("/", 1)[-1],
-                                content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"))
+        response = FileResponse(
+            material.file.open("rb"),
+            as_attachment=True,
+            filename=material.file.name.rsplit("/", 1)[-1],
+            content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
+        )
         return response
 
 
@@ -510,8 +545,12 @@ class AnnouncementListView(FilteredListView):
     template_name = "outreach/announcement_list.html"
 
     def get_base_queryset(self):
-        return super().get_base_queryset().annotate(
-            recipients=Count("deliveries"), sent=Count("deliveries", filter=Q(deliveries__status="sent"))).order_by("-published_at", "-id")
+        return (
+            super()
+            .get_base_queryset()
+            .annotate(recipients=Count("deliveries"), sent=Count("deliveries", filter=Q(deliveries__status="sent")))
+            .order_by("-published_at", "-id")
+        )
 
 
 class AnnouncementDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
@@ -624,7 +663,8 @@ class MediaInquiryUpdateView(EditExistingMixin, MediaInquiryCreateView, UpdateVi
 
     def get_queryset(self):
         return MediaInquiry.objects.restrict(self.request.user, "change").exclude(
-            status__in=[InquiryStatus.RESPONDED, InquiryStatus.DECLINED])
+            status__in=[InquiryStatus.RESPONDED, InquiryStatus.DECLINED]
+        )
 
 
 class MediaInquiryActionView(PostActionView):
@@ -633,8 +673,11 @@ class MediaInquiryActionView(PostActionView):
     model = MediaInquiry
 
     def perform(self, data):
-        service = {"approve": services.media_inquiry_approve, "respond": services.media_inquiry_respond,
-                   "decline": services.media_inquiry_decline}[self.action]
+        service = {
+            "approve": services.media_inquiry_approve,
+            "respond": services.media_inquiry_respond,
+            "decline": services.media_inquiry_decline,
+        }[self.action]
         service(inquiry=self.object, by=self.request.user)
 
     def get_success_message(self, result):
@@ -648,8 +691,15 @@ class SurveyListView(FilteredListView):
     template_name = "outreach/survey_list.html"
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("event").annotate(
-            response_count=Count("responses", distinct=True), question_count=Count("questions", distinct=True)).order_by("-created_at", "-id")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("event")
+            .annotate(
+                response_count=Count("responses", distinct=True), question_count=Count("questions", distinct=True)
+            )
+            .order_by("-created_at", "-id")
+        )
 
 
 class SurveyDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
@@ -716,13 +766,16 @@ class SurveyLinksView(PermissionMixin, ParentObjectMixin, FormView):
 
     def form_valid(self, form):
         try:
-            issued = services.survey_invitations_issue(survey=self.survey, count=form.cleaned_data["count"],
-                                                       by=self.request.user)
+            issued = services.survey_invitations_issue(
+                survey=self.survey, count=form.cleaned_data["count"], by=self.request.user
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return self.form_invalid(form)
-        links = [self.request.build_absolute_uri(reverse("outreach:feedback_form", kwargs={"token": i.token}))
-                 for i in issued]
+        links = [
+            self.request.build_absolute_uri(reverse("outreach:feedback_form", kwargs={"token": i.token}))
+            for i in issued
+        ]
         return self.render_to_response(self.get_context_data(form=InvitationBatchForm(), links=links))
 
 
@@ -738,10 +791,14 @@ class SurveyInviteAttendeesView(ConfirmStepMixin, PostActionView):
         pending = services.survey_attendees_to_invite(survey=survey) if survey.event_id else []
         return Confirmation(
             title=f"E-mail the survey “{survey}”?",
-            consequences=[f"{len(pending)} attendee(s) receive a single-use link by e-mail now.",
-                          "Attendees who already answered or were already sent a link get nothing."],
-            button=f"Yes, send {len(pending)} link(s)", danger=False,
-            cancel_url=reverse("outreach:survey_detail", kwargs={"pk": survey.pk}))
+            consequences=[
+                f"{len(pending)} attendee(s) receive a single-use link by e-mail now.",
+                "Attendees who already answered or were already sent a link get nothing.",
+            ],
+            button=f"Yes, send {len(pending)} link(s)",
+            danger=False,
+            cancel_url=reverse("outreach:survey_detail", kwargs={"pk": survey.pk}),
+        )
 
     def perform(self, data):
         return services.survey_invite_attendees(survey=self.object, by=self.request.user)
@@ -752,22 +809,30 @@ class SurveyInviteAttendeesView(ConfirmStepMixin, PostActionView):
 
 class FeedbackFormView(PublicMixin, View):
     """The public response form: no account, a single-use token in the link, rate-limited per address."""
+
     public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
 
     template_name = "outreach/feedback_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         if not throttle.allow(request, "feedback"):
-            response = render(request, "outreach/feedback_refused.html",
-                              {"reason": _("Too many requests from your connection. Please try again later.")},
-                              status=429)
+            response = render(
+                request,
+                "outreach/feedback_refused.html",
+                {"reason": _("Too many requests from your connection. Please try again later.")},
+                status=429,
+            )
             response["Retry-After"] = str(throttle.retry_after())
             return response
         return super().dispatch(request, *args, **kwargs)
 
     def refused(self, request):
-        return render(request, "outreach/feedback_refused.html",
-                      {"reason": _("This feedback link is not valid or has already been used.")}, status=404)
+        return render(
+            request,
+            "outreach/feedback_refused.html",
+            {"reason": _("This feedback link is not valid or has already been used.")},
+            status=404,
+        )
 
     def get(self, request, token: str):
         invitation = services.survey_invitation_find(token=token)

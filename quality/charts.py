@@ -8,7 +8,9 @@ from decimal import Decimal
 from core.charts import Chart
 
 
-def trend_chart(*, name: str = "trend", title: str, labels: list[str], series: dict[str, list[Decimal | None]],
-                alt: str) -> Chart:
-    return Chart(name=name, kind="line", title=title, labels=labels, series=list(series.items()), alt=alt,
-                 value_suffix="%")
+def trend_chart(
+    *, name: str = "trend", title: str, labels: list[str], series: dict[str, list[Decimal | None]], alt: str
+) -> Chart:
+    return Chart(
+        name=name, kind="line", title=title, labels=labels, series=list(series.items()), alt=alt, value_suffix="%"
+    )

@@ -69,9 +69,12 @@ class GoalLevel(models.TextChoices):
 
 
 # The domain events this app writes (``DomainEvent.verb``), labelled in words by core.events.
-QualityEvent = event_choices("QualityEvent", """
+QualityEvent = event_choices(
+    "QualityEvent",
+    """
     quality.expenditure_recorded quality.goal_set quality.plan_action_added quality.plan_action_completed
     quality.plan_closed quality.plan_created quality.plan_note_added quality.review_completed
     quality.review_created quality.review_sampled quality.sample_scored quality.snapshot_taken
-""")
+""",
+)
 EVENT_VERBS = QualityEvent

@@ -24,21 +24,38 @@ def seed(*, users, rng, stdout) -> None:
     title = f"Self-assessment FY {fy - 1}"
     if not Review.objects.filter(title=title).exists():
         start, end = fiscal_year_bounds(fy - 1)
-        review = services.review_create(title=title, period_start=start, period_end=end, sample_size=5,
-                                        seed=rng.randint(1, 99999), by=analyst)
+        review = services.review_create(
+            title=title, period_start=start, period_end=end, sample_size=5, seed=rng.randint(1, 99999), by=analyst
+        )
         services.review_draw_sample(review=review, by=analyst)
         first = review.samples.order_by("criterion", "id").first()
         if first is not None:
             services.sample_score(sample=first, answers={}, result="pass", notes="Demo score", by=analyst)
     plan_title = "Raise support order establishment to 80%"
     if not ImprovementPlan.objects.filter(title=plan_title).exists():
-        plan = services.plan_create(title=plan_title, topic="orders", baseline=Decimal("72.00"),
-                                    target=Decimal("80.00"), target_on=fiscal_year_bounds(fy)[1], owner=analyst,
-                                    by=analyst)
+        plan = services.plan_create(
+            title=plan_title,
+            topic="orders",
+            baseline=Decimal("72.00"),
+            target=Decimal("80.00"),
+            target_on=fiscal_year_bounds(fy)[1],
+            owner=analyst,
+            by=analyst,
+        )
         owner = users.get("coordinator") or analyst
-        services.plan_action_add(plan=plan, description="Weekly list of located NCPs without an order",
-                                 owner=owner, due_on=today - timedelta(days=7), by=analyst)
-        services.plan_action_add(plan=plan, description="Book establishment hearings in bulk", owner=owner,
-                                 due_on=today + timedelta(days=30), by=analyst)
+        services.plan_action_add(
+            plan=plan,
+            description="Weekly list of located NCPs without an order",
+            owner=owner,
+            due_on=today - timedelta(days=7),
+            by=analyst,
+        )
+        services.plan_action_add(
+            plan=plan,
+            description="Book establishment hearings in bulk",
+            owner=owner,
+            due_on=today + timedelta(days=30),
+            by=analyst,
+        )
         services.plan_note_add(plan=plan, text="Baseline from the latest snapshot.", by=analyst)
     stdout.write("quality: expenditures, snapshot, review and plan ready\n")

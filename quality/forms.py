@@ -38,8 +38,9 @@ class ReviewForm(forms.Form):
     period_start = forms.DateField(widget=DateInput())
     period_end = forms.DateField(widget=DateInput())
     sample_size = forms.IntegerField(min_value=1, max_value=500, initial=20, help_text="Cases drawn per criterion.")
-    seed = forms.IntegerField(min_value=0, max_value=2**31 - 1,
-                              help_text="The same seed always draws the same cases (reproducible sample).")
+    seed = forms.IntegerField(
+        min_value=0, max_value=2**31 - 1, help_text="The same seed always draws the same cases (reproducible sample)."
+    )
 
     def clean(self):
         data = super().clean()
@@ -51,8 +52,9 @@ class ReviewForm(forms.Form):
 class ScoreForm(forms.Form):
     """One yes/no per checklist question, a result and notes."""
 
-    result = forms.ChoiceField(choices=[c for c in SampleResult.choices if c[0] != SampleResult.PENDING],
-                               widget=forms.RadioSelect)
+    result = forms.ChoiceField(
+        choices=[c for c in SampleResult.choices if c[0] != SampleResult.PENDING], widget=forms.RadioSelect
+    )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
 
     def __init__(self, *args, checklist: list[str], **kwargs):
@@ -102,7 +104,9 @@ class PlanNoteForm(forms.Form):
 class GoalForm(forms.Form):
     level = forms.ChoiceField(choices=GoalLevel.choices)
     unit = forms.CharField(max_length=80, required=False, help_text="For a unit goal.")
-    caseworker = forms.ModelChoiceField(queryset=User.objects.none(), required=False, help_text="For a caseworker goal.")
+    caseworker = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, help_text="For a caseworker goal."
+    )
     measure = forms.ChoiceField(choices=TRACKED_CHOICES)
     fiscal_year = forms.IntegerField(**YEAR)
     target = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0, help_text="Percentage (or ratio).")

@@ -74,15 +74,20 @@ class LineSpec:
 def _order_exists(end: date):
     m = _models()
     # Any order issued by the year end that has not been terminated (zero and medical-only orders count).
-    return Exists(m.SupportOrder.objects.filter(case=OuterRef("pk"), issued_on__lte=end)
-                  .exclude(status="terminated"))
+    return Exists(m.SupportOrder.objects.filter(case=OuterRef("pk"), issued_on__lte=end).exclude(status="terminated"))
 
 
 def _arrears_paid(start: date, end: date, case_ref: str = "pk"):
     m = _models()
-    return Exists(m.Allocation.objects.filter(case=OuterRef(case_ref), bucket__in=ARREARS_BUCKETS,
-                                              allocated_on__range=(start, end), amount__gt=0,
-                                              reversed_on__isnull=True))
+    return Exists(
+        m.Allocation.objects.filter(
+            case=OuterRef(case_ref),
+            bucket__in=ARREARS_BUCKETS,
+            allocated_on__range=(start, end),
+            amount__gt=0,
+            reversed_on__isnull=True,
+        )
+    )
 
 
 def _owed_after(end: date):
@@ -93,11 +98,18 @@ def _owed_after(end: date):
     ``end``: one index range per case over the months since the year end, not a sum over the
     whole ledger (cases/ledger_verify.py states the balance = ledger identity this relies on)."""
     m = _models()
-    later = (m.LedgerEntry.objects.filter(case=OuterRef("pk"), posted_on__gt=end).exclude(bucket="")
-             .order_by().values("case").annotate(s=Sum("amount")).values("s"))
+    later = (
+        m.LedgerEntry.objects.filter(case=OuterRef("pk"), posted_on__gt=end)
+        .exclude(bucket="")
+        .order_by()
+        .values("case")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
     today = F("balance__total_arrears") + F("balance__current_due_month") - F("balance__current_paid_month")
-    return (Coalesce(today, Value(ZERO, output_field=MONEY), output_field=MONEY)
-            - Coalesce(Subquery(later, output_field=MONEY), Value(ZERO, output_field=MONEY)))
+    return Coalesce(today, Value(ZERO, output_field=MONEY), output_field=MONEY) - Coalesce(
+        Subquery(later, output_field=MONEY), Value(ZERO, output_field=MONEY)
+    )
 
 
 def _current_due_rows(start: date, end: date):
@@ -105,8 +117,9 @@ def _current_due_rows(start: date, end: date):
     reversal carries the kind and due date of the entry it reverses (cases/models/ledger.py), so
     one filter on the entry's own columns finds both."""
     m = _models()
-    return m.LedgerEntry.objects.filter(entry_type__in=("charge", "reversal"), obligation_kind__in=CURRENT_SUPPORT_KINDS,
-                                        due_on__range=(start, end))
+    return m.LedgerEntry.objects.filter(
+        entry_type__in=("charge", "reversal"), obligation_kind__in=CURRENT_SUPPORT_KINDS, due_on__range=(start, end)
+    )
 
 
 def line_specs(fiscal_year: int) -> dict[str, LineSpec]:
@@ -118,16 +131,19 @@ def line_specs(fiscal_year: int) -> dict[str, LineSpec]:
     children = m.CaseParticipant.objects.filter(role="child", person__born_in_wedlock=False)
     line5a = children.filter(open_at(prev_end, "case__"))
     line6 = children.filter(open_during(start, end, "case__"), person__paternity_status="established").filter(
-        Q(person__paternity_established_on__lte=end) | Q(person__paternity_established_on__isnull=True))
+        Q(person__paternity_established_on__lte=end) | Q(person__paternity_established_on__isnull=True)
+    )
     line24 = _current_due_rows(start, end)
     # Line 25 counts current support in its month of collection (45 CFR 302.51(a)): a payment
     # withheld on September 30 and posted October 2 is collected in the year it was withheld.
-    line25 = m.Allocation.objects.filter(bucket="current", collection__collected_on__range=(start, end),
-                                         reversed_on__isnull=True)
+    line25 = m.Allocation.objects.filter(
+        bucket="current", collection__collected_on__range=(start, end), reversed_on__isnull=True
+    )
     in_year = m.Case.objects.filter(open_during(start, end))
     line29 = in_year.filter(_arrears_paid(start, end))
     line28 = in_year.annotate(owed_after_end=_owed_after(end)).filter(
-        Q(owed_after_end__gt=0) | _arrears_paid(start, end))
+        Q(owed_after_end__gt=0) | _arrears_paid(start, end)
+    )
     collections = m.Collection.objects.filter(status="posted", received_on__range=(start, end))
     n = Count("pk")
     kids = Count("person_id", distinct=True)
@@ -193,8 +209,14 @@ class MeasureResult:
     citations: list[str] = field(default_factory=list)
 
 
-def measures_from_lines(*, fiscal_year: int, lines: dict[str, object], expenditures: Decimal | None,
-                        rules: RuleBook, previous: dict[str, Decimal | None] | None = None) -> list[MeasureResult]:
+def measures_from_lines(
+    *,
+    fiscal_year: int,
+    lines: dict[str, object],
+    expenditures: Decimal | None,
+    rules: RuleBook,
+    previous: dict[str, Decimal | None] | None = None,
+) -> list[MeasureResult]:
     results = []
     for name, (num_key, den_key) in MEASURE_LINES.items():
         if name == MeasureName.COST_EFFECTIVENESS:
@@ -206,13 +228,25 @@ def measures_from_lines(*, fiscal_year: int, lines: dict[str, object], expenditu
         value = None if exact is None else exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         prev = (previous or {}).get(name)
         bands = rules.bands_for(name)
-        pct = applicable_percentage(measure=name, value=exact, bands=bands, exception=rules.exception_for(name),
-                                    previous_value=prev)
+        pct = applicable_percentage(
+            measure=name, value=exact, bands=bands, exception=rules.exception_for(name), previous_value=prev
+        )
         tier = next_tier(measure=name, numerator=num, denominator=den, bands=bands) if den else None
-        results.append(MeasureResult(name=name, label=MeasureName(name).label, numerator=num, denominator=den,
-                                     value=value, incentive_percentage=pct, numerator_line=num_key,
-                                     denominator_line=den_key, next_tier=tier, exact_value=exact,
-                                     previous_value=None if prev is None else prev.quantize(Decimal("0.01"))))
+        results.append(
+            MeasureResult(
+                name=name,
+                label=MeasureName(name).label,
+                numerator=num,
+                denominator=den,
+                value=value,
+                incentive_percentage=pct,
+                numerator_line=num_key,
+                denominator_line=den_key,
+                next_tier=tier,
+                exact_value=exact,
+                previous_value=None if prev is None else prev.quantize(Decimal("0.01")),
+            )
+        )
     return results
 
 
@@ -242,12 +276,18 @@ def ocse157(*, fiscal_year: int, case_filter: Q | None = None) -> Ocse157:
     if _needs_previous(results, rules):
         prev_lines = compute_lines(fiscal_year=fiscal_year - 1, case_filter=case_filter)
         prev_spend = expenditure_amount(fiscal_year=fiscal_year - 1) if case_filter is None else None
-        prev = {r.name: r.exact_value for r in measures_from_lines(fiscal_year=fiscal_year - 1, lines=prev_lines,
-                                                             expenditures=prev_spend, rules=rules)}
-        results = measures_from_lines(fiscal_year=fiscal_year, lines=lines, expenditures=spend, rules=rules,
-                                      previous=prev)
-    return Ocse157(fiscal_year=fiscal_year, lines={k: lines[k] for k in LINE_KEYS}, measures=results,
-                   expenditures=spend)
+        prev = {
+            r.name: r.exact_value
+            for r in measures_from_lines(
+                fiscal_year=fiscal_year - 1, lines=prev_lines, expenditures=prev_spend, rules=rules
+            )
+        }
+        results = measures_from_lines(
+            fiscal_year=fiscal_year, lines=lines, expenditures=spend, rules=rules, previous=prev
+        )
+    return Ocse157(
+        fiscal_year=fiscal_year, lines={k: lines[k] for k in LINE_KEYS}, measures=results, expenditures=spend
+    )
 
 
 # ---- drill-down: the cases behind each figure ----------------------------------------------------
@@ -282,19 +322,38 @@ def drilldown_cases(*, fiscal_year: int, key: str) -> QuerySet:
     if key in ("5a", "6"):
         return cases.filter(pk__in=specs[key].rows.values("case_id"))
     if key == "no_paternity":
-        missing = m.CaseParticipant.objects.filter(role="child", person__born_in_wedlock=False,
-                                                   case=OuterRef("pk")).exclude(
+        missing = m.CaseParticipant.objects.filter(
+            role="child", person__born_in_wedlock=False, case=OuterRef("pk")
+        ).exclude(
             Q(person__paternity_status="established")
-            & (Q(person__paternity_established_on__lte=end) | Q(person__paternity_established_on__isnull=True)))
+            & (Q(person__paternity_established_on__lte=end) | Q(person__paternity_established_on__isnull=True))
+        )
         return cases.filter(open_at(prev_end)).filter(Exists(missing))
     if key in ("24", "25", "unpaid_current"):
-        due = (_current_due_rows(start, end).filter(case=OuterRef("pk")).order_by().values("case").annotate(t=Sum("amount")).values("t"))
-        paid = (m.Allocation.objects.filter(case=OuterRef("pk"), bucket="current", reversed_on__isnull=True,
-                                            collection__collected_on__range=(start, end))
-                .order_by().values("case").annotate(t=Sum("amount")).values("t"))
+        due = (
+            _current_due_rows(start, end)
+            .filter(case=OuterRef("pk"))
+            .order_by()
+            .values("case")
+            .annotate(t=Sum("amount"))
+            .values("t")
+        )
+        paid = (
+            m.Allocation.objects.filter(
+                case=OuterRef("pk"),
+                bucket="current",
+                reversed_on__isnull=True,
+                collection__collected_on__range=(start, end),
+            )
+            .order_by()
+            .values("case")
+            .annotate(t=Sum("amount"))
+            .values("t")
+        )
         annotated = cases.annotate(
             current_due=Coalesce(Subquery(due, output_field=MONEY), Value(ZERO, output_field=MONEY)),
-            current_paid=Coalesce(Subquery(paid, output_field=MONEY), Value(ZERO, output_field=MONEY)))
+            current_paid=Coalesce(Subquery(paid, output_field=MONEY), Value(ZERO, output_field=MONEY)),
+        )
         if key == "24":
             return annotated.filter(current_due__gt=0)
         if key == "25":
@@ -303,4 +362,3 @@ def drilldown_cases(*, fiscal_year: int, key: str) -> QuerySet:
     if key == "not_paying_arrears":
         return cases.filter(pk__in=specs["28"].rows.values("pk")).exclude(pk__in=specs["29"].rows.values("pk"))
     raise KeyError(key)
-

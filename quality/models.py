@@ -38,7 +38,10 @@ TRACKED_CHOICES = [
     *MeasureName.choices,
     *[(f"timeframe_{v}", f"Timeframe: {label}") for v, label in Timeframe.choices],
 ]
-PLAN_TOPIC_CHOICES = [*TRACKED_CHOICES, *[(f"criterion_{v}", f"Self-assessment: {label}") for v, label in Criterion.choices]]
+PLAN_TOPIC_CHOICES = [
+    *TRACKED_CHOICES,
+    *[(f"criterion_{v}", f"Self-assessment: {label}") for v, label in Criterion.choices],
+]
 
 
 class OfficeWide:
@@ -87,8 +90,9 @@ class Expenditure(OfficeWide, models.Model):
     fiscal_year = models.PositiveIntegerField(unique=True, validators=FISCAL_YEAR_VALIDATORS)
     amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
     source = models.CharField(max_length=200, blank=True, help_text="Where the figure comes from (e.g. OCSE-396).")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -139,8 +143,11 @@ class SnapshotValue(OfficeWide, models.Model):
 
     class Meta:
         ordering = ["level", "unit_label", "measure"]
-        constraints = [models.UniqueConstraint(fields=["snapshot", "level", "unit_key", "measure"],
-                                               name="quality_snapshot_value_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "level", "unit_key", "measure"], name="quality_snapshot_value_unique"
+            )
+        ]
         indexes = [models.Index(fields=["level", "unit_key", "measure"])]
 
     def __str__(self) -> str:
@@ -153,12 +160,14 @@ class Review(OfficeWide, models.Model):
     title = models.CharField(max_length=200)
     period_start = models.DateField()
     period_end = models.DateField()
-    sample_size = models.PositiveIntegerField(default=20, validators=[MinValueValidator(1), MaxValueValidator(500)],
-                                              help_text="Cases drawn per criterion.")
+    sample_size = models.PositiveIntegerField(
+        default=20, validators=[MinValueValidator(1), MaxValueValidator(500)], help_text="Cases drawn per criterion."
+    )
     seed = models.PositiveIntegerField(help_text="Random seed: the same seed always draws the same sample.")
     status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sampled_at = models.DateTimeField(null=True, blank=True)
 
@@ -167,8 +176,11 @@ class Review(OfficeWide, models.Model):
 
     class Meta:
         ordering = ["-period_end", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
-                                              name="quality_review_period_order")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="quality_review_period_order"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -184,8 +196,9 @@ class ReviewSample(OfficeWide, models.Model):
     result = models.CharField(max_length=10, choices=SampleResult.choices, default=SampleResult.PENDING)
     answers = models.JSONField(default=dict, blank=True)
     notes = models.TextField(blank=True, max_length=4000)
-    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     scored_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -208,8 +221,9 @@ class ImprovementPlan(OfficeWide, models.Model):
     baseline = models.DecimalField(max_digits=10, decimal_places=2)
     target = models.DecimalField(max_digits=10, decimal_places=2)
     target_on = models.DateField()
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -265,8 +279,9 @@ class PerformanceGoal(OfficeWide, models.Model):
 
     level = models.CharField(max_length=12, choices=GoalLevel.choices)
     unit = models.CharField(max_length=80, blank=True)
-    caseworker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     measure = models.CharField(max_length=40, choices=TRACKED_CHOICES)
     fiscal_year = models.PositiveIntegerField(validators=FISCAL_YEAR_VALIDATORS)
     target = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
@@ -282,8 +297,9 @@ class PerformanceGoal(OfficeWide, models.Model):
                 | (Q(level="caseworker") & Q(caseworker__isnull=False)),
                 name="quality_goal_level_subject",
             ),
-            models.UniqueConstraint(fields=["level", "unit", "caseworker", "measure", "fiscal_year"],
-                                    name="quality_goal_unique"),
+            models.UniqueConstraint(
+                fields=["level", "unit", "caseworker", "measure", "fiscal_year"], name="quality_goal_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,15 +7,18 @@ from django.utils import timezone
 
 from core.navigation import HomeCard, MenuGroup, MenuItem
 
-MENU = MenuGroup("Quality", [
-    MenuItem("Performance dashboard", "quality:dashboard", "quality.view_snapshot"),
-    MenuItem("OCSE-157 measures", "quality:ocse157", "quality.view_snapshot"),
-    MenuItem("Timeframe compliance", "quality:timeframes", "quality.view_snapshot"),
-    MenuItem("Self-assessment reviews", "quality:review_list", "quality.view_review"),
-    MenuItem("Improvement plans", "quality:plan_list", "quality.view_improvementplan"),
-    MenuItem("Performance goals", "quality:goal_list", "quality.view_performancegoal"),
-    MenuItem("Expenditures", "quality:expenditure_list", "quality.view_expenditure"),
-])
+MENU = MenuGroup(
+    "Quality",
+    [
+        MenuItem("Performance dashboard", "quality:dashboard", "quality.view_snapshot"),
+        MenuItem("OCSE-157 measures", "quality:ocse157", "quality.view_snapshot"),
+        MenuItem("Timeframe compliance", "quality:timeframes", "quality.view_snapshot"),
+        MenuItem("Self-assessment reviews", "quality:review_list", "quality.view_review"),
+        MenuItem("Improvement plans", "quality:plan_list", "quality.view_improvementplan"),
+        MenuItem("Performance goals", "quality:goal_list", "quality.view_performancegoal"),
+        MenuItem("Expenditures", "quality:expenditure_list", "quality.view_expenditure"),
+    ],
+)
 
 
 def home_cards(request) -> list[HomeCard]:
@@ -29,19 +32,34 @@ def home_cards(request) -> list[HomeCard]:
     cards = []
     snapshot = snapshot_latest()
     if snapshot is not None:
-        office = {v.measure: v for v in SnapshotValue.objects.filter(
-            snapshot=snapshot, level=SnapshotLevel.OFFICE, measure__in=[MeasureName.ORDERS,
-                                                                        MeasureName.CURRENT_COLLECTIONS])}
+        office = {
+            v.measure: v
+            for v in SnapshotValue.objects.filter(
+                snapshot=snapshot,
+                level=SnapshotLevel.OFFICE,
+                measure__in=[MeasureName.ORDERS, MeasureName.CURRENT_COLLECTIONS],
+            )
+        }
         for name in (MeasureName.ORDERS, MeasureName.CURRENT_COLLECTIONS):
             v = office.get(name)
             if v is not None and v.value is not None:
-                cards.append(HomeCard(title=MeasureName(name).label, value=f"{v.value}%",
-                                      url=reverse("quality:dashboard"),
-                                      note=f"Snapshot {snapshot.taken_on}; incentive {v.incentive_percentage}",
-                                      tone="success" if v.value >= 80 else "warning"))
+                cards.append(
+                    HomeCard(
+                        title=MeasureName(name).label,
+                        value=f"{v.value}%",
+                        url=reverse("quality:dashboard"),
+                        note=f"Snapshot {snapshot.taken_on}; incentive {v.incentive_percentage}",
+                        tone="success" if v.value >= 80 else "warning",
+                    )
+                )
     if user.has_perm("quality.view_planaction"):
         overdue = plans_with_overdue_actions(user=user, today=timezone.localdate()).count()
-        cards.append(HomeCard(title="Plans with overdue actions", value=str(overdue),
-                              url=reverse("quality:plan_list") + "?overdue=on",
-                              tone="danger" if overdue else "secondary"))
+        cards.append(
+            HomeCard(
+                title="Plans with overdue actions",
+                value=str(overdue),
+                url=reverse("quality:plan_list") + "?overdue=on",
+                tone="danger" if overdue else "secondary",
+            )
+        )
     return cards

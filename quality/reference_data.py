@@ -11,12 +11,16 @@ def seed(*, CriterionRule, using: str = "default", **extra) -> None:  # noqa: N8
     from quality.rules import DEFAULT_CRITERIA, RULES_EFFECTIVE_FROM
 
     for criterion, rule in DEFAULT_CRITERIA.items():
-        defaults = {"checklist": rule["checklist"], "citation": rule["citation"],
-                    "needs_confirmation": rule["needs_confirmation"]}
+        defaults = {
+            "checklist": rule["checklist"],
+            "citation": rule["citation"],
+            "needs_confirmation": rule["needs_confirmation"],
+        }
         for name, value_of in extra.items():
             defaults[name] = value_of(str(criterion))
         CriterionRule.objects.using(using).get_or_create(
-            criterion=str(criterion), effective_from=RULES_EFFECTIVE_FROM, defaults=defaults)
+            criterion=str(criterion), effective_from=RULES_EFFECTIVE_FROM, defaults=defaults
+        )
 
 
 def ensure(*, using: str) -> None:

@@ -73,8 +73,13 @@ def exception_from(lookup, measure: str) -> Exception_ | None:
     if not lookup.has(f"{prefix}.below", jurisdiction="US"):
         return None
     below = lookup.row(f"{prefix}.below", jurisdiction="US")
-    return Exception_(below.value, lookup.value(f"{prefix}.min_gain", jurisdiction="US"),
-                      lookup.value(f"{prefix}.percentage", jurisdiction="US"), below.citation, below.confirm)
+    return Exception_(
+        below.value,
+        lookup.value(f"{prefix}.min_gain", jurisdiction="US"),
+        lookup.value(f"{prefix}.percentage", jurisdiction="US"),
+        below.citation,
+        below.confirm,
+    )
 
 
 def benchmark_key(criterion: str) -> str:
@@ -104,49 +109,73 @@ class SeedLookup:
 
 
 _SEED = SeedLookup()
-DEFAULT_BANDS: dict[str, list[Band]] = {table: bands_from(_SEED, table)
-                                        for table in (TABLE_ESTABLISHMENT, TABLE_COLLECTIONS, TABLE_COST)}
+DEFAULT_BANDS: dict[str, list[Band]] = {
+    table: bands_from(_SEED, table) for table in (TABLE_ESTABLISHMENT, TABLE_COLLECTIONS, TABLE_COST)
+}
 DEFAULT_EXCEPTIONS: dict[str, Exception_] = {
-    m: e for m in (MeasureName.PATERNITY, MeasureName.ORDERS, MeasureName.CURRENT_COLLECTIONS,
-                   MeasureName.ARREARS_COLLECTIONS) if (e := exception_from(_SEED, m)) is not None
+    m: e
+    for m in (
+        MeasureName.PATERNITY,
+        MeasureName.ORDERS,
+        MeasureName.CURRENT_COLLECTIONS,
+        MeasureName.ARREARS_COLLECTIONS,
+    )
+    if (e := exception_from(_SEED, m)) is not None
 }
 
 # Self-assessment review checklists (office text). The benchmarks are legal rows (benchmark_key).
 DEFAULT_CRITERIA: dict[str, dict] = {
     Criterion.CASE_CLOSURE: {
-        "citation": "45 CFR 308.2(a); 303.11", "needs_confirmation": False,
-        "checklist": ["The closure reason is one of the 45 CFR 303.11 criteria",
-                      "The facts supporting the reason are documented",
-                      "The pre-closure notice was sent when required"],
+        "citation": "45 CFR 308.2(a); 303.11",
+        "needs_confirmation": False,
+        "checklist": [
+            "The closure reason is one of the 45 CFR 303.11 criteria",
+            "The facts supporting the reason are documented",
+            "The pre-closure notice was sent when required",
+        ],
     },
     Criterion.ESTABLISHMENT: {
-        "citation": "45 CFR 308.2(b); 303.4(d)", "needs_confirmation": False,
-        "checklist": ["An order was established or service completed within 90 days of locating the NCP",
-                      "Paternity was established or acknowledged where needed"],
+        "citation": "45 CFR 308.2(b); 303.4(d)",
+        "needs_confirmation": False,
+        "checklist": [
+            "An order was established or service completed within 90 days of locating the NCP",
+            "Paternity was established or acknowledged where needed",
+        ],
     },
     Criterion.ENFORCEMENT: {
-        "citation": "45 CFR 308.2(c); 303.6(c)(2)", "needs_confirmation": True,
-        "checklist": ["Income withholding was used where an employer is known",
-                      "An enforcement action was taken within 30 days of the delinquency"],
+        "citation": "45 CFR 308.2(c); 303.6(c)(2)",
+        "needs_confirmation": True,
+        "checklist": [
+            "Income withholding was used where an employer is known",
+            "An enforcement action was taken within 30 days of the delinquency",
+        ],
     },
     Criterion.DISBURSEMENT: {
-        "citation": "45 CFR 308.2(d); 42 USC 654b(c)", "needs_confirmation": True,
+        "citation": "45 CFR 308.2(d); 42 USC 654b(c)",
+        "needs_confirmation": True,
         "checklist": ["Collections were disbursed within 2 business days of receipt"],
     },
     Criterion.MEDICAL_SUPPORT: {
-        "citation": "45 CFR 308.2(e); 303.31", "needs_confirmation": True,
+        "citation": "45 CFR 308.2(e); 303.31",
+        "needs_confirmation": True,
         "checklist": ["The order provides for medical support", "Medical support was enforced"],
     },
     Criterion.REVIEW_ADJUSTMENT: {
-        "citation": "45 CFR 308.2(f); 303.8(b)", "needs_confirmation": True,
-        "checklist": ["A review was offered or done within 3 years", "Notice of the right to request a review was sent"],
+        "citation": "45 CFR 308.2(f); 303.8(b)",
+        "needs_confirmation": True,
+        "checklist": [
+            "A review was offered or done within 3 years",
+            "Notice of the right to request a review was sent",
+        ],
     },
     Criterion.INTERSTATE: {
-        "citation": "45 CFR 308.2(g); 303.7", "needs_confirmation": True,
+        "citation": "45 CFR 308.2(g); 303.7",
+        "needs_confirmation": True,
         "checklist": ["The initiating state referred the case within 20 days", "Status requests were answered"],
     },
     Criterion.EXPEDITED: {
-        "citation": "45 CFR 308.2(h); 303.101(b)(2)(i)", "needs_confirmation": True,
+        "citation": "45 CFR 308.2(h); 303.101(b)(2)(i)",
+        "needs_confirmation": True,
         "checklist": ["Service to disposition within 6 months (75%) / 12 months (90%)"],
     },
 }
@@ -186,7 +215,11 @@ def band_for(measure: str, value: Decimal, bands: Iterable[Band]) -> Band | None
 
 
 def applicable_percentage(
-    *, measure: str, value: Decimal | None, bands: Iterable[Band], exception: Exception_ | None = None,
+    *,
+    measure: str,
+    value: Decimal | None,
+    bands: Iterable[Band],
+    exception: Exception_ | None = None,
     previous_value: Decimal | None = None,
 ) -> Decimal | None:
     """Incentive (applicable) percentage for a measure's value (45 CFR 305.33), with the
@@ -196,8 +229,12 @@ def applicable_percentage(
         return None
     band = band_for(measure, value, bands)
     percentage = band.percentage if band else Decimal(0)
-    if (exception is not None and value < exception.below and previous_value is not None
-            and value - previous_value >= exception.min_gain):
+    if (
+        exception is not None
+        and value < exception.below
+        and previous_value is not None
+        and value - previous_value >= exception.min_gain
+    ):
         percentage = max(percentage, exception.percentage)
     return percentage
 
@@ -209,8 +246,9 @@ class NextTier:
     needed: Decimal  # more numerator units (cases, children, dollars) to get there
 
 
-def next_tier(*, measure: str, numerator: Decimal | int, denominator: Decimal | int,
-              bands: Iterable[Band]) -> NextTier | None:
+def next_tier(
+    *, measure: str, numerator: Decimal | int, denominator: Decimal | int, bands: Iterable[Band]
+) -> NextTier | None:
     """How much more numerator (orders, paternities, dollars of current support …), with the
     denominator unchanged, moves the measure to the next band that pays more. None at the top."""
     value = measure_exact(measure, numerator, denominator)

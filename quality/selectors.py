@@ -30,9 +30,12 @@ class RuleBook:
     def __init__(self, *, on: date):
         self.on = on
         params = ParameterSet(jurisdiction="US", on=on, prefix="us.incentive.")
-        self.bands: dict[str, list[Band]] = {table: bands_from(params, table) for table in set(TABLE_OF_MEASURE.values())}
+        self.bands: dict[str, list[Band]] = {
+            table: bands_from(params, table) for table in set(TABLE_OF_MEASURE.values())
+        }
         self.exceptions: dict[str, Exception_] = {
-            m: e for m in TABLE_OF_MEASURE if (e := exception_from(params, m)) is not None}
+            m: e for m in TABLE_OF_MEASURE if (e := exception_from(params, m)) is not None
+        }
         self.used = params.used
 
     def bands_for(self, measure: str) -> list[Band]:
@@ -75,31 +78,45 @@ def snapshot_dates(*, limit: int = 60) -> list[date]:
 
 def dashboard_values(*, snapshot: Snapshot, drill_measures: list[str]) -> list[SnapshotValue]:
     """The office's values plus every unit's values of the measures that drill down, lowest first."""
-    return list(SnapshotValue.objects.filter(snapshot=snapshot).filter(
-        Q(level=SnapshotLevel.OFFICE) | Q(measure__in=drill_measures)).order_by("value", "unit_label"))
+    return list(
+        SnapshotValue.objects.filter(snapshot=snapshot)
+        .filter(Q(level=SnapshotLevel.OFFICE) | Q(measure__in=drill_measures))
+        .order_by("value", "unit_label")
+    )
 
 
 def review_next_pending_sample(*, review) -> int | None:
     """The id of the review's next sample to score (by criterion, then id), or None when all are scored."""
-    return (ReviewSample.objects.filter(review=review, result=SampleResult.PENDING)
-            .order_by("criterion", "id").values_list("pk", flat=True).first())
+    return (
+        ReviewSample.objects.filter(review=review, result=SampleResult.PENDING)
+        .order_by("criterion", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def snapshot_values(*, snapshot: Snapshot, level: str = SnapshotLevel.OFFICE) -> list[SnapshotValue]:
     return list(snapshot.values.filter(level=level))
 
 
-def monthly_trend(*, measure: str, level: str = SnapshotLevel.OFFICE, unit_key: str = "", months: int = 24,
-                  until: date | None = None) -> list[SnapshotValue]:
+def monthly_trend(
+    *, measure: str, level: str = SnapshotLevel.OFFICE, unit_key: str = "", months: int = 24, until: date | None = None
+) -> list[SnapshotValue]:
     """The last snapshot value of each month (oldest first): two queries, whatever the span."""
     snaps = Snapshot.objects.filter(finished_at__isnull=False)
     if until is not None:
         snaps = snaps.filter(taken_on__lte=until)
-    last_days = (snaps.values("taken_on__year", "taken_on__month").annotate(day=Max("taken_on"))
-                 .order_by("-taken_on__year", "-taken_on__month")[:months])
+    last_days = (
+        snaps.values("taken_on__year", "taken_on__month")
+        .annotate(day=Max("taken_on"))
+        .order_by("-taken_on__year", "-taken_on__month")[:months]
+    )
     days = [row["day"] for row in last_days]
-    values = (SnapshotValue.objects.filter(snapshot__taken_on__in=days, level=level, unit_key=unit_key, measure=measure)
-              .select_related("snapshot").order_by("snapshot__taken_on"))
+    values = (
+        SnapshotValue.objects.filter(snapshot__taken_on__in=days, level=level, unit_key=unit_key, measure=measure)
+        .select_related("snapshot")
+        .order_by("snapshot__taken_on")
+    )
     return list(values)
 
 
@@ -124,19 +141,37 @@ def plan_list():
     )
 
 
-def monthly_trends(*, measures: list[str], level: str = SnapshotLevel.OFFICE, unit_key: str = "", months: int = 12,
-                   until: date | None = None) -> dict:
+def monthly_trends(
+    *,
+    measures: list[str],
+    level: str = SnapshotLevel.OFFICE,
+    unit_key: str = "",
+    months: int = 12,
+    until: date | None = None,
+) -> dict:
     """Several measures by month (last snapshot of each month), aligned on the same months."""
     snaps = Snapshot.objects.filter(finished_at__isnull=False)
     if until is not None:
         snaps = snaps.filter(taken_on__lte=until)
-    days = sorted(row["day"] for row in snaps.values("taken_on__year", "taken_on__month").annotate(day=Max("taken_on"))
-                  .order_by("-taken_on__year", "-taken_on__month")[:months])
-    found = {(v["snapshot__taken_on"], v["measure"]): v["value"] for v in SnapshotValue.objects.filter(
-        snapshot__taken_on__in=days, level=level, unit_key=unit_key, measure__in=measures,
-    ).values("snapshot__taken_on", "measure", "value")}
-    return {"labels": [d.strftime("%Y-%m") for d in days],
-            "series": {m: [found.get((d, m)) for d in days] for m in measures}}
+    days = sorted(
+        row["day"]
+        for row in snaps.values("taken_on__year", "taken_on__month")
+        .annotate(day=Max("taken_on"))
+        .order_by("-taken_on__year", "-taken_on__month")[:months]
+    )
+    found = {
+        (v["snapshot__taken_on"], v["measure"]): v["value"]
+        for v in SnapshotValue.objects.filter(
+            snapshot__taken_on__in=days,
+            level=level,
+            unit_key=unit_key,
+            measure__in=measures,
+        ).values("snapshot__taken_on", "measure", "value")
+    }
+    return {
+        "labels": [d.strftime("%Y-%m") for d in days],
+        "series": {m: [found.get((d, m)) for d in days] for m in measures},
+    }
 
 
 def goal_actuals(*, goals: list, snapshot: Snapshot | None) -> list[tuple]:
@@ -149,8 +184,11 @@ def goal_actuals(*, goals: list, snapshot: Snapshot | None) -> list[tuple]:
     if snapshot is None or not goals:
         return [(g, None) for g in goals]
     measures = {g.measure for g in goals}
-    values = list(SnapshotValue.objects.filter(snapshot=snapshot, level=SnapshotLevel.CASEWORKER, measure__in=measures)
-                  .values("unit_key", "measure", "numerator", "denominator", "value"))
+    values = list(
+        SnapshotValue.objects.filter(snapshot=snapshot, level=SnapshotLevel.CASEWORKER, measure__in=measures).values(
+            "unit_key", "measure", "numerator", "denominator", "value"
+        )
+    )
     units = {str(pk): unit for pk, unit in get_user_model().objects.exclude(unit="").values_list("pk", "unit")}
     by_worker = {(v["unit_key"], v["measure"]): v["value"] for v in values}
     sums: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])

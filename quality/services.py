@@ -39,24 +39,47 @@ def expenditure_save(*, fiscal_year: int, amount: Decimal, source: str = "", by:
     expenditure.amount, expenditure.source, expenditure.entered_by = amount, source, by
     expenditure.full_clean()
     expenditure.save()
-    event_record(verb="quality.expenditure_recorded", subject=expenditure, actor=by,
-                 summary=f"FY {fiscal_year} expenditures {amount}")
+    event_record(
+        verb="quality.expenditure_recorded",
+        subject=expenditure,
+        actor=by,
+        summary=f"FY {fiscal_year} expenditures {amount}",
+    )
     return expenditure
 
 
 # ---- snapshots ----------------------------------------------------------------------------------
 
+
 def _measure_rows(snapshot, level, key, label, measures) -> list[SnapshotValue]:
-    return [SnapshotValue(snapshot=snapshot, level=level, unit_key=str(key), unit_label=label, measure=m.name,
-                          numerator=Decimal(m.numerator or 0), denominator=Decimal(m.denominator or 0), value=m.value,
-                          incentive_percentage=m.incentive_percentage)
-            for m in measures if m.denominator is not None]
+    return [
+        SnapshotValue(
+            snapshot=snapshot,
+            level=level,
+            unit_key=str(key),
+            unit_label=label,
+            measure=m.name,
+            numerator=Decimal(m.numerator or 0),
+            denominator=Decimal(m.denominator or 0),
+            value=m.value,
+            incentive_percentage=m.incentive_percentage,
+        )
+        for m in measures
+        if m.denominator is not None
+    ]
 
 
 def _timeframe_row(snapshot, level, key, label, code, total, met) -> SnapshotValue:
-    return SnapshotValue(snapshot=snapshot, level=level, unit_key=str(key), unit_label=label,
-                         measure=f"timeframe_{code}", numerator=Decimal(met), denominator=Decimal(total),
-                         value=measure_value("timeframe", met, total))
+    return SnapshotValue(
+        snapshot=snapshot,
+        level=level,
+        unit_key=str(key),
+        unit_label=label,
+        measure=f"timeframe_{code}",
+        numerator=Decimal(met),
+        denominator=Decimal(total),
+        value=measure_value("timeframe", met, total),
+    )
 
 
 def _unit_measures(lines, rules):
@@ -75,15 +98,22 @@ def snapshot_take(*, taken_on: date, fiscal_year: int | None = None) -> Snapshot
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     snapshot.values.all().delete()
     snapshot.fiscal_year, snapshot.started_at, snapshot.finished_at, snapshot.errors = (
-        fiscal_year, timezone.now(), None, [])
+        fiscal_year,
+        timezone.now(),
+        None,
+        [],
+    )
     rules = RuleBook(on=fiscal_year_end(fiscal_year))
     report = ocse157(fiscal_year=fiscal_year)
     rows = _measure_rows(snapshot, SnapshotLevel.OFFICE, "", "Office", report.measures)
     start, end = fiscal_year_bounds(fiscal_year)
     tf_end = min(end, taken_on)
     results, skipped, _ = compliance(start=start, end=tf_end, today=taken_on)
-    rows += [_timeframe_row(snapshot, SnapshotLevel.OFFICE, "", "Office", r.code, r.total, r.met)
-             for r in results if r.available]
+    rows += [
+        _timeframe_row(snapshot, SnapshotLevel.OFFICE, "", "Office", r.code, r.total, r.met)
+        for r in results
+        if r.available
+    ]
     names = dict(User.objects.values_list("pk", "username"))
     full = {u.pk: (u.get_full_name() or u.username) for u in User.objects.only("first_name", "last_name", "username")}
     for level, field in ((SnapshotLevel.COUNTY, "county"), (SnapshotLevel.CASEWORKER, "caseworker_id")):
@@ -105,12 +135,17 @@ def snapshot_take(*, taken_on: date, fiscal_year: int | None = None) -> Snapshot
     snapshot.value_count = len(rows)
     snapshot.finished_at = timezone.now()
     snapshot.save()
-    event_record(verb="quality.snapshot_taken", subject=snapshot, actor_label="quality.tasks.snapshot_task",
-                 summary=f"{len(rows)} values for {taken_on} (FY {fiscal_year})")
+    event_record(
+        verb="quality.snapshot_taken",
+        subject=snapshot,
+        actor_label="quality.tasks.snapshot_task",
+        summary=f"{len(rows)} values for {taken_on} (FY {fiscal_year})",
+    )
     return snapshot
 
 
 # ---- self-assessment reviews ----------------------------------------------------------------------
+
 
 def criterion_population(*, criterion: str, start: date, end: date):
     """The cases a criterion is reviewed on, for a review period (45 CFR 308.2)."""
@@ -143,8 +178,9 @@ def criterion_population(*, criterion: str, start: date, end: date):
 
 
 def review_create(*, title: str, period_start: date, period_end: date, sample_size: int, seed: int, by: User) -> Review:
-    review = Review(title=title, period_start=period_start, period_end=period_end, sample_size=sample_size, seed=seed,
-                    created_by=by)
+    review = Review(
+        title=title, period_start=period_start, period_end=period_end, sample_size=sample_size, seed=seed, created_by=by
+    )
     review.full_clean()
     review.save()
     event_record(verb="quality.review_created", subject=review, actor=by, summary=title)
@@ -168,12 +204,19 @@ def review_draw_sample(*, review: Review, by: User | None = None) -> int:
     ReviewSample.objects.bulk_create(rows)
     review.status, review.sampled_at = ReviewStatus.SAMPLED, timezone.now()
     review.save(update_fields=["status", "sampled_at"])
-    event_record(verb="quality.review_sampled", subject=review, actor=by,
-                 summary=f"{len(rows)} cases drawn (seed {review.seed})", data={"count": len(rows)})
+    event_record(
+        verb="quality.review_sampled",
+        subject=review,
+        actor=by,
+        summary=f"{len(rows)} cases drawn (seed {review.seed})",
+        data={"count": len(rows)},
+    )
     return len(rows)
 
 
-def sample_score(*, sample: ReviewSample, answers: dict[str, bool], result: str, notes: str = "", by: User) -> ReviewSample:
+def sample_score(
+    *, sample: ReviewSample, answers: dict[str, bool], result: str, notes: str = "", by: User
+) -> ReviewSample:
     """Score one sampled case. A case passes only if every checklist question is answered yes;
     ``excluded`` (criterion not applicable) takes it out of the compliance rate."""
     if result not in SampleResult.values or result == SampleResult.PENDING:
@@ -182,8 +225,12 @@ def sample_score(*, sample: ReviewSample, answers: dict[str, bool], result: str,
         raise ValidationError({"result": "A case with a 'no' answer cannot pass."})
     sample.answers, sample.result, sample.notes = answers, result, notes
     sample.scored_by, sample.scored_at = by, timezone.now()
-    return saved_with_event(sample, by=by, verb="quality.sample_scored",
-                            summary=f"{sample.get_criterion_display()}: {sample.get_result_display()}")
+    return saved_with_event(
+        sample,
+        by=by,
+        verb="quality.sample_scored",
+        summary=f"{sample.get_criterion_display()}: {sample.get_result_display()}",
+    )
 
 
 def review_complete(*, review: Review, by: User) -> Review:
@@ -201,10 +248,11 @@ def review_benchmarks(*, review: Review) -> dict:
 
 # ---- improvement plans and goals ----------------------------------------------------------------
 
-def plan_create(*, title: str, topic: str, baseline: Decimal, target: Decimal, target_on: date, owner, by: User
-                ) -> ImprovementPlan:
-    plan = ImprovementPlan(title=title, topic=topic, baseline=baseline, target=target, target_on=target_on,
-                           owner=owner)
+
+def plan_create(
+    *, title: str, topic: str, baseline: Decimal, target: Decimal, target_on: date, owner, by: User
+) -> ImprovementPlan:
+    plan = ImprovementPlan(title=title, topic=topic, baseline=baseline, target=target, target_on=target_on, owner=owner)
     plan.full_clean()
     plan.save()
     event_record(verb="quality.plan_created", subject=plan, actor=by, summary=title)
@@ -239,8 +287,11 @@ def plan_note_add(*, plan: ImprovementPlan, text: str, by: User) -> PlanNote:
 
 def plan_close(*, plan: ImprovementPlan, by: User) -> ImprovementPlan:
     """Close the plan (from its page, after a confirmation); closing twice records nothing more."""
-    if not ImprovementPlan.objects.filter(pk=plan.pk).exclude(status=PlanStatus.CLOSED).update(
-            status=PlanStatus.CLOSED):
+    if (
+        not ImprovementPlan.objects.filter(pk=plan.pk)
+        .exclude(status=PlanStatus.CLOSED)
+        .update(status=PlanStatus.CLOSED)
+    ):
         plan.refresh_from_db(fields=["status"])
         return plan
     plan.status = PlanStatus.CLOSED
@@ -248,13 +299,13 @@ def plan_close(*, plan: ImprovementPlan, by: User) -> ImprovementPlan:
     return plan
 
 
-def goal_create(*, level: str, measure: str, fiscal_year: int, target: Decimal, unit: str = "", caseworker=None,
-                by: User) -> PerformanceGoal:
-    goal = PerformanceGoal(level=level, unit=unit, caseworker=caseworker, measure=measure, fiscal_year=fiscal_year,
-                           target=target)
+def goal_create(
+    *, level: str, measure: str, fiscal_year: int, target: Decimal, unit: str = "", caseworker=None, by: User
+) -> PerformanceGoal:
+    goal = PerformanceGoal(
+        level=level, unit=unit, caseworker=caseworker, measure=measure, fiscal_year=fiscal_year, target=target
+    )
     goal.full_clean()
     goal.save()
     event_record(verb="quality.goal_set", subject=goal, actor=by, summary=str(goal))
     return goal
-
-

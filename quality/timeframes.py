@@ -83,35 +83,76 @@ def _cases_specs(on: date) -> list[TimeframeSpec]:
     Case = _model("cases.Case")
     if Case is None:
         return []
-    specs = [TimeframeSpec(
-        Timeframe.CASE_OPENING, Timeframe.CASE_OPENING.label, "45 CFR 303.2(b)",
-        Case.objects.annotate(_start=F("application_received_on"), _done=F("opened_on")),
-        _days("us.timeframe.case_opening_days", on), "")]
+    specs = [
+        TimeframeSpec(
+            Timeframe.CASE_OPENING,
+            Timeframe.CASE_OPENING.label,
+            "45 CFR 303.2(b)",
+            Case.objects.annotate(_start=F("application_received_on"), _done=F("opened_on")),
+            _days("us.timeframe.case_opening_days", on),
+            "",
+        )
+    ]
     attempt_model = _model("cases.LocateAttempt")
     first_attempt = None
     if attempt_model is not None:
-        first_attempt = Subquery(attempt_model.objects.filter(case=OuterRef("pk"), attempted_on__gte=OuterRef("locate_needed_on"))
-                                 .order_by().values("case").annotate(d=Min("attempted_on")).values("d"),
-                                 output_field=DateField())
+        first_attempt = Subquery(
+            attempt_model.objects.filter(case=OuterRef("pk"), attempted_on__gte=OuterRef("locate_needed_on"))
+            .order_by()
+            .values("case")
+            .annotate(d=Min("attempted_on"))
+            .values("d"),
+            output_field=DateField(),
+        )
     done = Coalesce(first_attempt, F("ncp_located_on")) if first_attempt is not None else F("ncp_located_on")
-    specs.append(TimeframeSpec(Timeframe.LOCATE, Timeframe.LOCATE.label, "45 CFR 303.3(b)(3)",
-                               Case.objects.annotate(_start=F("locate_needed_on"), _done=done),
-                               _days("us.timeframe.locate_days", on), ""))
+    specs.append(
+        TimeframeSpec(
+            Timeframe.LOCATE,
+            Timeframe.LOCATE.label,
+            "45 CFR 303.3(b)(3)",
+            Case.objects.annotate(_start=F("locate_needed_on"), _done=done),
+            _days("us.timeframe.locate_days", on),
+            "",
+        )
+    )
     Order = _model("cases.SupportOrder")
     if Order is not None:
-        first_order = Subquery(Order.objects.filter(case=OuterRef("pk")).order_by().values("case")
-                               .annotate(d=Min("issued_on")).values("d"), output_field=DateField())
-        rows = (Case.objects.annotate(_start=F("ncp_located_on"), _done=first_order)
-                .exclude(_done__lt=F("ncp_located_on")))  # an order before location needs no establishment
-        specs.append(TimeframeSpec(Timeframe.ESTABLISHMENT, Timeframe.ESTABLISHMENT.label, "45 CFR 303.4(d)",
-                                   rows, _days("us.timeframe.establishment_days", on), ""))
+        first_order = Subquery(
+            Order.objects.filter(case=OuterRef("pk"))
+            .order_by()
+            .values("case")
+            .annotate(d=Min("issued_on"))
+            .values("d"),
+            output_field=DateField(),
+        )
+        rows = Case.objects.annotate(_start=F("ncp_located_on"), _done=first_order).exclude(
+            _done__lt=F("ncp_located_on")
+        )  # an order before location needs no establishment
+        specs.append(
+            TimeframeSpec(
+                Timeframe.ESTABLISHMENT,
+                Timeframe.ESTABLISHMENT.label,
+                "45 CFR 303.4(d)",
+                rows,
+                _days("us.timeframe.establishment_days", on),
+                "",
+            )
+        )
     Disbursement = _model("cases.Disbursement")
     if Disbursement is not None:
-        specs.append(TimeframeSpec(
-            Timeframe.DISBURSEMENT, Timeframe.DISBURSEMENT.label, "42 USC 654b(c); 45 CFR 302.32(b)",
-            Disbursement.objects.filter(payee="family").annotate(_start=F("received_on"), _done=F("disbursed_on"),
-                                                                 _deadline=F("due_by")),
-            0, "case__", own_deadline=True))
+        specs.append(
+            TimeframeSpec(
+                Timeframe.DISBURSEMENT,
+                Timeframe.DISBURSEMENT.label,
+                "42 USC 654b(c); 45 CFR 302.32(b)",
+                Disbursement.objects.filter(payee="family").annotate(
+                    _start=F("received_on"), _done=F("disbursed_on"), _deadline=F("due_by")
+                ),
+                0,
+                "case__",
+                own_deadline=True,
+            )
+        )
     return specs
 
 
@@ -123,10 +164,12 @@ def _enforcement_spec() -> TimeframeSpec | None | str:
     if model is None or not _has_fields(model, "case", "timeframe_start_on", "timeframe_due_on", "taken_on"):
         return "enforcement actions (timeframe_start_on / timeframe_due_on / taken_on) are not on main yet"
     # The same population as the enforcement dashboard's figure (EnforcementActionQuerySet.timeframe_judged).
-    rows = model.objects.timeframe_judged().annotate(_start=F("timeframe_start_on"), _done=F("taken_on"),
-                                                     _deadline=F("timeframe_due_on"))
-    return TimeframeSpec(Timeframe.ENFORCEMENT, Timeframe.ENFORCEMENT.label, "45 CFR 303.6(c)(2)", rows, 0, "case__",
-                         own_deadline=True)
+    rows = model.objects.timeframe_judged().annotate(
+        _start=F("timeframe_start_on"), _done=F("taken_on"), _deadline=F("timeframe_due_on")
+    )
+    return TimeframeSpec(
+        Timeframe.ENFORCEMENT, Timeframe.ENFORCEMENT.label, "45 CFR 303.6(c)(2)", rows, 0, "case__", own_deadline=True
+    )
 
 
 def _complaint_spec() -> TimeframeSpec | None | str:
@@ -137,17 +180,30 @@ def _complaint_spec() -> TimeframeSpec | None | str:
     if _has_fields(model, "case", "received_on", "resolved_on", "due_on"):
         # due_on is kept by the complaints app: 30 days, rolled, plus any extension the director granted.
         rows = model.objects.annotate(_start=F("received_on"), _done=F("resolved_on"), _deadline=F("due_on"))
-        return TimeframeSpec(Timeframe.COMPLAINT, Timeframe.COMPLAINT.label, "Fam. Code 17800; 22 CCR 120100",
-                             rows, 0, "case__", own_deadline=True)
-    for start, done in (("received_on", "resolved_on"), ("received_on", "resolution_sent_on"), ("received_on", "closed_on")):
+        return TimeframeSpec(
+            Timeframe.COMPLAINT,
+            Timeframe.COMPLAINT.label,
+            "Fam. Code 17800; 22 CCR 120100",
+            rows,
+            0,
+            "case__",
+            own_deadline=True,
+        )
+    for start, done in (
+        ("received_on", "resolved_on"),
+        ("received_on", "resolution_sent_on"),
+        ("received_on", "closed_on"),
+    ):
         if _has_fields(model, start, done):
             prefix = "case__" if _has_fields(model, "case") else None
             rows = model.objects.annotate(_start=F(start), _done=F(done))
             if prefix is None:
-                return TimeframeSpec(Timeframe.COMPLAINT, Timeframe.COMPLAINT.label, "Fam. Code 17800; 22 CCR 120100",
-                                     rows, 30, "-")
-            return TimeframeSpec(Timeframe.COMPLAINT, Timeframe.COMPLAINT.label, "Fam. Code 17800; 22 CCR 120100",
-                                 rows, 30, prefix)
+                return TimeframeSpec(
+                    Timeframe.COMPLAINT, Timeframe.COMPLAINT.label, "Fam. Code 17800; 22 CCR 120100", rows, 30, "-"
+                )
+            return TimeframeSpec(
+                Timeframe.COMPLAINT, Timeframe.COMPLAINT.label, "Fam. Code 17800; 22 CCR 120100", rows, 30, prefix
+            )
     return "the complaint model has no received/resolved dates this report understands"
 
 
@@ -197,8 +253,9 @@ def _rolled_met(rows: QuerySet, extra: tuple[str, ...] = ()) -> list[dict]:
     return found
 
 
-def compliance(*, start: date, end: date, today: date, case_filter: Q | None = None,
-               group: str | None = None) -> tuple[list[TimeframeResult], dict[str, str], dict]:
+def compliance(
+    *, start: date, end: date, today: date, case_filter: Q | None = None, group: str | None = None
+) -> tuple[list[TimeframeResult], dict[str, str], dict]:
     """Rates per timeframe for rows starting in [start, end]; with ``group`` (a case field) also
     the counts per group value: {code: {group value: (total, met)}}."""
     specs, skipped = timeframe_specs(on=end)
@@ -209,12 +266,15 @@ def compliance(*, start: date, end: date, today: date, case_filter: Q | None = N
             rows = rows.filter(_prefixed(case_filter, spec.case_prefix)) if spec.case_prefix != "-" else rows.none()
         counts = rows.aggregate(total=Count("pk"), met=Count("pk", filter=_met_q()))
         rolled = _rolled_met(_borderline(rows, spec))
-        results.append(TimeframeResult(spec.code, spec.label, spec.citation, counts["total"],
-                                       counts["met"] + len(rolled)))
+        results.append(
+            TimeframeResult(spec.code, spec.label, spec.citation, counts["total"], counts["met"] + len(rolled))
+        )
         if group and spec.case_prefix != "-":
             field = f"{spec.case_prefix}{group}"
-            per = {r[field]: [r["total"], r["met"]] for r in rows.order_by().values(field).annotate(
-                total=Count("pk"), met=Count("pk", filter=_met_q()))}
+            per = {
+                r[field]: [r["total"], r["met"]]
+                for r in rows.order_by().values(field).annotate(total=Count("pk"), met=Count("pk", filter=_met_q()))
+            }
             for r in _rolled_met(_borderline(rows, spec), (field,)):
                 per[r[field]][1] += 1
             grouped[spec.code] = per
@@ -250,4 +310,3 @@ def failing_case_ids(*, code: str, start: date, end: date, today: date) -> Query
     rolled = [r["pk"] for r in _rolled_met(_borderline(rows, spec))]
     failing = rows.exclude(_met_q()).exclude(pk__in=rolled)
     return failing.values_list(f"{spec.case_prefix}pk" if spec.case_prefix else "pk", flat=True)
-

@@ -95,8 +95,7 @@ class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         as_of = _as_of(self.request)
         snapshot = selectors.snapshot_latest(as_of=as_of)
-        context.update(snapshot=snapshot, as_of=as_of,
-                       snapshot_dates=selectors.snapshot_dates(limit=60))
+        context.update(snapshot=snapshot, as_of=as_of, snapshot_dates=selectors.snapshot_dates(limit=60))
         if snapshot is None:
             return context
         values = selectors.dashboard_values(snapshot=snapshot, drill_measures=list(MEASURE_DRILL))
@@ -107,34 +106,58 @@ class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
             v = office.get(name)
             drill = MEASURE_DRILL.get(name)
             target = _top_floor(name, book)
-            measures.append({"name": name, "label": label, "v": v, "target": target, "drill": drill,
-                             "met": v is not None and v.value is not None and v.value >= target})
+            measures.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "v": v,
+                    "target": target,
+                    "drill": drill,
+                    "met": v is not None and v.value is not None and v.value >= target,
+                }
+            )
         context["measures"] = measures
-        context["incentive"] = incentive_estimate({n: (office[n].incentive_percentage if n in office else None)
-                                                   for n in MeasureName.values})
+        context["incentive"] = incentive_estimate(
+            {n: (office[n].incentive_percentage if n in office else None) for n in MeasureName.values}
+        )
         context["timeframes"] = [office[f"timeframe_{c}"] for c in Timeframe.values if f"timeframe_{c}" in office]
         worst = []
         for level in (SnapshotLevel.COUNTY, SnapshotLevel.CASEWORKER):
             for name in MEASURE_DRILL:
                 rows = [v for v in values if v.level == level and v.measure == name and v.value is not None][:3]
                 param = "county" if level == SnapshotLevel.COUNTY else "caseworker"
-                worst += [{"v": v, "url": reverse("quality:drilldown", args=[snapshot.fiscal_year, MEASURE_DRILL[name][2]])
-                           + "?" + urlencode({param: v.unit_key})} for v in rows]
+                worst += [
+                    {
+                        "v": v,
+                        "url": reverse("quality:drilldown", args=[snapshot.fiscal_year, MEASURE_DRILL[name][2]])
+                        + "?"
+                        + urlencode({param: v.unit_key}),
+                    }
+                    for v in rows
+                ]
         context["worst"] = worst
         trend = selectors.monthly_trends(measures=MeasureName.values, until=snapshot.taken_on, months=12)
         labels = trend["labels"]
         context["trend_labels"] = labels
-        context["trend_rows"] = [(MeasureName(n).label, trend["series"][n]) for n in MeasureName.values
-                                 if n != MeasureName.COST_EFFECTIVENESS]
+        context["trend_rows"] = [
+            (MeasureName(n).label, trend["series"][n])
+            for n in MeasureName.values
+            if n != MeasureName.COST_EFFECTIVENESS
+        ]
         return context
 
     def get_charts(self, context):
         if "trend_rows" not in context:  # no snapshot yet
             return []
-        return [trend_chart(title="Measures by month (%)", labels=[str(x) for x in context["trend_labels"]],
-                            series={str(k): v for k, v in context["trend_rows"]},
-                            alt="Line chart of each performance measure by month, in percent; the table beside "
-                                "it holds the same figures.")]
+        return [
+            trend_chart(
+                title="Measures by month (%)",
+                labels=[str(x) for x in context["trend_labels"]],
+                series={str(k): v for k, v in context["trend_rows"]},
+                alt="Line chart of each performance measure by month, in percent; the table beside "
+                "it holds the same figures.",
+            )
+        ]
 
 
 class Ocse157View(PermissionMixin, TemplateView):
@@ -148,9 +171,15 @@ class Ocse157View(PermissionMixin, TemplateView):
         fiscal_year = _fiscal_year(self.request)
         report = ocse157(fiscal_year=fiscal_year)
         start, end = fiscal_year_bounds(fiscal_year)
-        context.update(report=report, fiscal_year=fiscal_year, start=start, end=end, drill=MEASURE_DRILL,
-                       line_labels=LINE_LABELS,
-                       incentive=incentive_estimate({m.name: m.incentive_percentage for m in report.measures}))
+        context.update(
+            report=report,
+            fiscal_year=fiscal_year,
+            start=start,
+            end=end,
+            drill=MEASURE_DRILL,
+            line_labels=LINE_LABELS,
+            incentive=incentive_estimate({m.name: m.incentive_percentage for m in report.measures}),
+        )
         return context
 
 
@@ -196,8 +225,14 @@ class CaseListBase(PermissionMixin, ListView):
 
             def rows():
                 for c in self.object_list.iterator(chunk_size=2000):
-                    row = [c.case_number, c.county, c.caseworker.username if c.caseworker else "", c.status,
-                           c.opened_on or "", c.closed_on or ""]
+                    row = [
+                        c.case_number,
+                        c.county,
+                        c.caseworker.username if c.caseworker else "",
+                        c.status,
+                        c.opened_on or "",
+                        c.closed_on or "",
+                    ]
                     if self.amount_columns:
                         row += [money(c.current_due), money(c.current_paid)]
                     yield row
@@ -207,8 +242,9 @@ class CaseListBase(PermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(amount_columns=self.amount_columns, unit_label=self.unit_label,
-                       csv_query=_with_format(self.request))
+        context.update(
+            amount_columns=self.amount_columns, unit_label=self.unit_label, csv_query=_with_format(self.request)
+        )
         return context
 
 
@@ -232,8 +268,11 @@ class DrilldownView(CaseListBase):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(title=DRILLDOWNS[self.kwargs["key"]], fiscal_year=self.fiscal_year,
-                       back=reverse("quality:ocse157") + f"?fiscal_year={self.fiscal_year}")
+        context.update(
+            title=DRILLDOWNS[self.kwargs["key"]],
+            fiscal_year=self.fiscal_year,
+            back=reverse("quality:ocse157") + f"?fiscal_year={self.fiscal_year}",
+        )
         return context
 
 
@@ -275,9 +314,11 @@ class TimeframeCasesView(CaseListBase):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(title=f"Cases that missed: {Timeframe(self.kwargs['code']).label}",
-                       fiscal_year=self.fiscal_year,
-                       back=reverse("quality:timeframes") + f"?fiscal_year={self.fiscal_year}")
+        context.update(
+            title=f"Cases that missed: {Timeframe(self.kwargs['code']).label}",
+            fiscal_year=self.fiscal_year,
+            back=reverse("quality:timeframes") + f"?fiscal_year={self.fiscal_year}",
+        )
         return context
 
 
@@ -294,22 +335,38 @@ class TrendView(PermissionMixin, ChartPageMixin, TemplateView):
         if level not in SnapshotLevel.values:
             raise Http404("Unknown level.")
         unit = self.request.GET.get("unit", "")[:80].replace("\x00", "") if level != SnapshotLevel.OFFICE else ""
-        points = selectors.monthly_trend(measure=measure, level=level, unit_key=unit, months=24, until=_as_of(self.request))
+        points = selectors.monthly_trend(
+            measure=measure, level=level, unit_key=unit, months=24, until=_as_of(self.request)
+        )
         labels = [p.snapshot.taken_on.strftime("%Y-%m") for p in points]
-        context.update(measure=measure, measure_label=TRACKED_LABELS[measure], level=level, unit=unit, points=points,
-                       measures=TRACKED_CHOICES, levels=SnapshotLevel.choices, labels=labels)
+        context.update(
+            measure=measure,
+            measure_label=TRACKED_LABELS[measure],
+            level=level,
+            unit=unit,
+            points=points,
+            measures=TRACKED_CHOICES,
+            levels=SnapshotLevel.choices,
+            labels=labels,
+        )
         return context
 
     def get_charts(self, context):
         if not context["points"]:
             return []
         label = str(context["measure_label"])
-        return [trend_chart(title=label, labels=context["labels"], series={label: [p.value for p in context["points"]]},
-                            alt=f"Line chart of {label} by month, in percent; the table beside it holds the same "
-                                "figures.")]
+        return [
+            trend_chart(
+                title=label,
+                labels=context["labels"],
+                series={label: [p.value for p in context["points"]]},
+                alt=f"Line chart of {label} by month, in percent; the table beside it holds the same figures.",
+            )
+        ]
 
 
 # ---- expenditures --------------------------------------------------------------------------------
+
 
 class ExpenditureListView(PermissionMixin, ListView):
     permission_required = "quality.view_expenditure"
@@ -334,14 +391,20 @@ class ExpenditureCreateView(PermissionMixin, FormView):
 
 # ---- self-assessment reviews ---------------------------------------------------------------------
 
+
 class ReviewListView(PermissionMixin, ListView):
     permission_required = "quality.view_review"
     template_name = "quality/review_list.html"
     paginate_by = 25
 
     def get_queryset(self):
-        return Review.objects.restrict(self.request.user, "view").order_by("-period_end", "-id").annotate(
-            sampled=Count("samples"), scored=Count("samples", filter=~Q(samples__result=SampleResult.PENDING)))
+        return (
+            Review.objects.restrict(self.request.user, "view")
+            .order_by("-period_end", "-id")
+            .annotate(
+                sampled=Count("samples"), scored=Count("samples", filter=~Q(samples__result=SampleResult.PENDING))
+            )
+        )
 
 
 class ReviewCreateView(PermissionMixin, FormView):
@@ -371,10 +434,20 @@ def review_summary(review: Review) -> list[dict]:
         rate = (Decimal(passed) * 100 / judged).quantize(Decimal("0.01")) if judged else None
         rule = rules.get(code)
         benchmark = rule.benchmark if rule else None
-        rows.append({"code": code, "label": label, "samples": mine, "passed": passed, "failed": failed,
-                     "pending": sum(1 for s in mine if s.result == SampleResult.PENDING), "rate": rate,
-                     "benchmark": benchmark, "rule": rule,
-                     "meets": rate is not None and benchmark is not None and rate >= benchmark})
+        rows.append(
+            {
+                "code": code,
+                "label": label,
+                "samples": mine,
+                "passed": passed,
+                "failed": failed,
+                "pending": sum(1 for s in mine if s.result == SampleResult.PENDING),
+                "rate": rate,
+                "benchmark": benchmark,
+                "rule": rule,
+                "meets": rate is not None and benchmark is not None and rate >= benchmark,
+            }
+        )
     return rows
 
 
@@ -391,8 +464,9 @@ class ReviewDetailView(PermissionMixin, TemplateView):
         samples = [s for c in criteria for s in c["samples"]]
         visible = selectors.cases_visible_to(self.request.user, [s.case_id for s in samples])
         for sample in samples:
-            sample.case_url = (reverse("cases:case_detail", args=[sample.case.case_number])
-                               if sample.case_id in visible else "")
+            sample.case_url = (
+                reverse("cases:case_detail", args=[sample.case.case_number]) if sample.case_id in visible else ""
+            )
         context.update(review=review, criteria=criteria)
         return context
 
@@ -449,24 +523,35 @@ class SampleScoreView(ServiceActionView):
         kwargs = super().get_form_kwargs()
         kwargs["checklist"] = self.checklist
         if self.sample.result != SampleResult.PENDING:
-            kwargs["initial"] = {"result": self.sample.result, "notes": self.sample.notes,
-                                 **{f"q{i}": self.sample.answers.get(q, False) for i, q in enumerate(self.checklist)}}
+            kwargs["initial"] = {
+                "result": self.sample.result,
+                "notes": self.sample.notes,
+                **{f"q{i}": self.sample.answers.get(q, False) for i, q in enumerate(self.checklist)},
+            }
         return kwargs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(rule=self.rule, **kwargs)
 
     def perform(self, data):
-        services.sample_score(sample=self.sample, answers=self.form.answers(), result=data["result"],
-                              notes=data["notes"], by=self.request.user)
+        services.sample_score(
+            sample=self.sample,
+            answers=self.form.answers(),
+            result=data["result"],
+            notes=data["notes"],
+            by=self.request.user,
+        )
 
     def get_success_message(self, result):
         return f"{self.sample.case.case_number} scored."
 
     def get_success_url(self):
         nxt = selectors.review_next_pending_sample(review=self.sample.review)
-        return (reverse("quality:sample_score", kwargs={"pk": nxt}) if nxt
-                else reverse("quality:review_detail", kwargs={"pk": self.sample.review_id}))
+        return (
+            reverse("quality:sample_score", kwargs={"pk": nxt})
+            if nxt
+            else reverse("quality:review_detail", kwargs={"pk": self.sample.review_id})
+        )
 
 
 class ReviewExportView(PermissionMixin, View):
@@ -479,17 +564,36 @@ class ReviewExportView(PermissionMixin, View):
         def rows():
             for crit in summary:
                 for s in crit["samples"]:
-                    yield [crit["label"], crit["benchmark"], crit["rate"] if crit["rate"] is not None else "",
-                           s.case.case_number, s.stratum, s.get_result_display(),
-                           "; ".join(f"{q}: {'yes' if a else 'no'}" for q, a in s.answers.items()), s.notes,
-                           s.scored_by.username if s.scored_by else "", s.scored_at or ""]
+                    yield [
+                        crit["label"],
+                        crit["benchmark"],
+                        crit["rate"] if crit["rate"] is not None else "",
+                        s.case.case_number,
+                        s.stratum,
+                        s.get_result_display(),
+                        "; ".join(f"{q}: {'yes' if a else 'no'}" for q, a in s.answers.items()),
+                        s.notes,
+                        s.scored_by.username if s.scored_by else "",
+                        s.scored_at or "",
+                    ]
 
-        header = ["criterion", "benchmark_pct", "compliance_pct", "case_number", "stratum", "result", "answers",
-                  "notes", "scored_by", "scored_at"]
+        header = [
+            "criterion",
+            "benchmark_pct",
+            "compliance_pct",
+            "case_number",
+            "stratum",
+            "result",
+            "answers",
+            "notes",
+            "scored_by",
+            "scored_at",
+        ]
         return csv_response(f"review-{review.pk}.csv", header, rows())
 
 
 # ---- improvement plans ---------------------------------------------------------------------------
+
 
 class PlanListView(PermissionMixin, ListView):
     permission_required = "quality.view_improvementplan"
@@ -501,9 +605,12 @@ class PlanListView(PermissionMixin, ListView):
         scope = ImprovementPlan.objects.restrict(self.request.user, "view")
         if self.request.GET.get("overdue") == "on":  # the home card "Plans with overdue actions"
             scope = selectors.plans_with_overdue_actions(user=self.request.user, today=today)
-        return selectors.plan_list().filter(pk__in=scope).annotate(
-            overdue=Count("actions", filter=Q(actions__completed_on__isnull=True, actions__due_on__lt=today))
-        ).order_by("status", "target_on", "id")
+        return (
+            selectors.plan_list()
+            .filter(pk__in=scope)
+            .annotate(overdue=Count("actions", filter=Q(actions__completed_on__isnull=True, actions__due_on__lt=today)))
+            .order_by("status", "target_on", "id")
+        )
 
 
 class PlanCreateView(PermissionMixin, FormView):
@@ -526,26 +633,39 @@ class PlanDetailView(PermissionMixin, ChartPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = get_object_or_404(ImprovementPlan.objects.restrict(self.request.user, "view").select_related("owner"),
-                                 pk=self.kwargs["pk"])
+        plan = get_object_or_404(
+            ImprovementPlan.objects.restrict(self.request.user, "view").select_related("owner"), pk=self.kwargs["pk"]
+        )
         today = timezone.localdate()
         actions = list(plan.actions.select_related("owner"))
         points = []
         if plan.topic in TRACKED_LABELS:
             points = selectors.monthly_trend(measure=plan.topic, months=24)
-        context.update(plan=plan, actions=actions, notes=list(plan.notes.select_related("author")),
-                       overdue=[a for a in actions if a.is_overdue(today)], today=today, points=points,
-                       action_form=PlanActionForm(), note_form=PlanNoteForm())
+        context.update(
+            plan=plan,
+            actions=actions,
+            notes=list(plan.notes.select_related("author")),
+            overdue=[a for a in actions if a.is_overdue(today)],
+            today=today,
+            points=points,
+            action_form=PlanActionForm(),
+            note_form=PlanNoteForm(),
+        )
         return context
 
     def get_charts(self, context):
         plan, points = context["plan"], context["points"]
         if not points:
             return []
-        return [trend_chart(title=plan.get_topic_display(), labels=[p.snapshot.taken_on.strftime("%Y-%m") for p in points],
-                            series={"Actual": [p.value for p in points], "Target": [plan.target for _ in points]},
-                            alt="Line chart of the measure by month against the plan's target, in percent; the table "
-                                "below holds the same figures.")]
+        return [
+            trend_chart(
+                title=plan.get_topic_display(),
+                labels=[p.snapshot.taken_on.strftime("%Y-%m") for p in points],
+                series={"Actual": [p.value for p in points], "Target": [plan.target for _ in points]},
+                alt="Line chart of the measure by month against the plan's target, in percent; the table "
+                "below holds the same figures.",
+            )
+        ]
 
 
 class PlanActionAddView(ServiceActionView):
@@ -602,10 +722,13 @@ class PlanCloseView(ConfirmStepMixin, ServiceActionView):
 
     def get_confirmation(self, request, pk) -> Confirmation:
         plan = self.object
-        return Confirmation(title=f"Close the improvement plan “{plan.title}”?",
-                            consequences=["The plan leaves the list of open plans; its actions and notes stay."],
-                            button="Yes, close the plan", danger=False,
-                            cancel_url=reverse("quality:plan_detail", kwargs={"pk": pk}))
+        return Confirmation(
+            title=f"Close the improvement plan “{plan.title}”?",
+            consequences=["The plan leaves the list of open plans; its actions and notes stay."],
+            button="Yes, close the plan",
+            danger=False,
+            cancel_url=reverse("quality:plan_detail", kwargs={"pk": pk}),
+        )
 
     def perform(self, data):
         services.plan_close(plan=self.object, by=self.request.user)
@@ -615,6 +738,7 @@ class PlanCloseView(ConfirmStepMixin, ServiceActionView):
 
 
 # ---- goals ---------------------------------------------------------------------------------------
+
 
 class GoalListView(PermissionMixin, ListView):
     permission_required = "quality.view_performancegoal"

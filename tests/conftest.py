@@ -70,7 +70,11 @@ def _sqlite_template() -> Path:
         if not template.exists():
             building = template.with_suffix(".building")
             building.unlink(missing_ok=True)
-            env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": f"sqlite:///{building}"}
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "config.settings.test",
+                "DATABASE_URL": f"sqlite:///{building}",
+            }
             subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
             for old in local.glob("test-template-*.sqlite3"):
                 old.unlink()
@@ -176,10 +180,20 @@ def api_client_with(db):
     """``api_client_with("cases:read", agency="Family Court", kind="court")`` → an APIClient with a key
     for the cast's county (``counties=[...]`` for others, ``all_counties=True`` for a state-wide key)."""
 
-    def make(*scopes: str, agency: str = "Test Agency", kind: str = "other", counties=(CAST_COUNTY,),
-             all_counties: bool = False) -> APIClient:
-        key, raw = partner_key_create(agency_name=agency, scopes=list(scopes), kind=kind,
-                                      counties=[] if all_counties else list(counties), all_counties=all_counties)
+    def make(
+        *scopes: str,
+        agency: str = "Test Agency",
+        kind: str = "other",
+        counties=(CAST_COUNTY,),
+        all_counties: bool = False,
+    ) -> APIClient:
+        key, raw = partner_key_create(
+            agency_name=agency,
+            scopes=list(scopes),
+            kind=kind,
+            counties=[] if all_counties else list(counties),
+            all_counties=all_counties,
+        )
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         api.key = key

@@ -32,9 +32,16 @@ def _hearing(i):
 def _held(i):
     from cases.models import Collection
 
-    Collection.objects.create(source_reference=f"=HELD{i}", amount=Decimal("10.00") + i, received_on=date(2026, 1, 2),
-                              collected_on=date(2026, 1, 2), source="direct_payment", status="held",
-                              hold_reason="Unknown case", case_number_received="NY-UNKNOWN")
+    Collection.objects.create(
+        source_reference=f"=HELD{i}",
+        amount=Decimal("10.00") + i,
+        received_on=date(2026, 1, 2),
+        collected_on=date(2026, 1, 2),
+        source="direct_payment",
+        status="held",
+        hold_reason="Unknown case",
+        case_number_received="NY-UNKNOWN",
+    )
 
 
 def _action(i):
@@ -44,9 +51,17 @@ def _action(i):
 
     rule = RemedyRule.objects.filter(jurisdiction="NY").first()
     start = date(2026, 11, 1)
-    EnforcementAction.objects.create(case=CaseFactory(), remedy=rule.remedy, rule=rule, proposed_on=start,
-                                     total_arrears=3000 + i, months_in_arrears=6, timeframe_start_on=start,
-                                     timeframe_due_on=start + timedelta(days=30), status=ActionStatus.PROPOSED)
+    EnforcementAction.objects.create(
+        case=CaseFactory(),
+        remedy=rule.remedy,
+        rule=rule,
+        proposed_on=start,
+        total_arrears=3000 + i,
+        months_in_arrears=6,
+        timeframe_start_on=start,
+        timeframe_due_on=start + timedelta(days=30),
+        status=ActionStatus.PROPOSED,
+    )
 
 
 def _session(i):
@@ -125,8 +140,9 @@ def test_bulk_issue_of_notices_goes_through_the_service_row_by_row(client_as):
     sweep_run_inline(as_of=AS_OF)
     a = EnforcementAction.objects.get(case=meets, remedy=Remedy.PASSPORT_DENIAL)
     b = EnforcementAction.objects.get(case=paid, remedy=Remedy.PASSPORT_DENIAL)
-    CaseBalance.objects.filter(case=paid).update(total_arrears=Decimal("100.00"), unassigned_arrears=Decimal("100.00"),
-                                                 months_in_arrears=Decimal("0.20"))
+    CaseBalance.objects.filter(case=paid).update(
+        total_arrears=Decimal("100.00"), unassigned_arrears=Decimal("100.00"), months_in_arrears=Decimal("0.20")
+    )
     client = client_as("enforcement_specialist")
     url = reverse("enforcement:action_bulk_issue")
     ask = client.post(url, {"ids": [a.pk, b.pk]})

@@ -86,8 +86,11 @@ def test_every_url_for_every_role(client, role_user):
     cast = {str(role): role_user(role) for role in Role}
     samples = collect_samples(users=cast)
     # Scope is the case rule: the roles holding any case permission (superusers bypass scope).
-    users = {role: user for role, user in cast.items()
-             if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())}
+    users = {
+        role: user
+        for role, user in cast.items()
+        if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())
+    }
     assert {"caseworker", "coordinator", "enforcement_specialist"} <= set(users)
     failures = []
     for route, name, p in web_patterns():
@@ -177,11 +180,17 @@ def test_every_object_url_follows_county_and_caseload_scope(client, role_user, m
     cast = {str(role): role_user(role) for role in Role}
     samples = collect_samples(users=cast)
     # Scope is the case rule: the roles holding any case permission (superusers bypass scope).
-    users = {role: user for role, user in cast.items()
-             if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())}
+    users = {
+        role: user
+        for role, user in cast.items()
+        if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())
+    }
     assert {"caseworker", "coordinator", "enforcement_specialist"} <= set(users)
-    urls = [(name, reverse(name, kwargs=samples[name]), view_class(p)) for route, name, p in web_patterns()
-            if p.pattern.converters and name in samples]
+    urls = [
+        (name, reverse(name, kwargs=samples[name]), view_class(p))
+        for route, name, p in web_patterns()
+        if p.pattern.converters and name in samples
+    ]
     assert len(urls) > 20  # the walk covers the object pages of every app
 
     def walk() -> dict:
@@ -223,15 +232,23 @@ def test_every_object_url_follows_county_and_caseload_scope(client, role_user, m
                 if no_county[key] != base:
                     failures.append(f"{url} as {role} without a county: {no_county[key]}, expected {base}")
                 if other_county[key] != other_caseload[key]:
-                    failures.append(f"{url} as {role}, another county: {other_county[key]}, expected "
-                                    f"{other_caseload[key]} (view_all_cases)")
+                    failures.append(
+                        f"{url} as {role}, another county: {other_county[key]}, expected "
+                        f"{other_caseload[key]} (view_all_cases)"
+                    )
             else:
                 # a user without a county sees what a county user sees of another county: no case
                 if no_county[key] != other_county[key]:
-                    failures.append(f"{url} as {role}: without a county {no_county[key]}, another county "
-                                    f"{other_county[key]} (must agree)")
-                if ("case_number" in samples[name] and _answers_get(cls) and base == "allowed"
-                        and other_county[key] != "404"):
+                    failures.append(
+                        f"{url} as {role}: without a county {no_county[key]}, another county "
+                        f"{other_county[key]} (must agree)"
+                    )
+                if (
+                    "case_number" in samples[name]
+                    and _answers_get(cls)
+                    and base == "allowed"
+                    and other_county[key] != "404"
+                ):
                     failures.append(f"{url} as {role}, another county: {other_county[key]}, expected 404")
     assert not failures, "\n".join(failures)
     assert scope_denials == expected_denials  # each 403 of the caseload rule wrote its denial row

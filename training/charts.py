@@ -14,8 +14,12 @@ def compliance_chart(rows) -> Chart:
     counts = {status: dict.fromkeys(units, 0) for status in ComplianceStatus}
     for row in rows:
         counts[ComplianceStatus(row.status)][row.user.unit or "(no unit)"] += 1
-    return Chart(name="compliance", kind="stacked_bar", title="Required training by unit",
-                 labels=units, series=[(str(status.label), [counts[status][u] for u in units])
-                                       for status in ComplianceStatus],
-                 alt="Stacked bar chart of required-training rows for each unit, split into current, due soon, "
-                     "overdue and never completed; the figures follow in a table.")
+    return Chart(
+        name="compliance",
+        kind="stacked_bar",
+        title="Required training by unit",
+        labels=units,
+        series=[(str(status.label), [counts[status][u] for u in units]) for status in ComplianceStatus],
+        alt="Stacked bar chart of required-training rows for each unit, split into current, due soon, "
+        "overdue and never completed; the figures follow in a table.",
+    )

@@ -22,14 +22,22 @@ class ComplianceFilterSet(django_filters.FilterSet):
     """Filters the staff (unit, role); ``course`` and ``status`` filter the computed rows."""
 
     # Labels say what they filter (django-filter would print "Groups name" and "[invalid name]").
-    unit = django_filters.CharFilter(field_name="unit", lookup_expr="iexact", max_length=80, validators=[_no_nul],
-                                     label="Unit")
-    role = django_filters.ChoiceFilter(field_name="groups__name", choices=[(r.value, r.label) for r in Role],
-                                       distinct=True, label="Role", empty_label="Any role")
-    course = django_filters.ModelChoiceFilter(queryset=Course.objects.filter(is_active=True), method="keep_course",
-                                              label="Course", empty_label="Any course")
-    status = django_filters.ChoiceFilter(choices=ComplianceStatus.choices, method="keep", label="Training status",
-                                         empty_label="Any status")
+    unit = django_filters.CharFilter(
+        field_name="unit", lookup_expr="iexact", max_length=80, validators=[_no_nul], label="Unit"
+    )
+    role = django_filters.ChoiceFilter(
+        field_name="groups__name",
+        choices=[(r.value, r.label) for r in Role],
+        distinct=True,
+        label="Role",
+        empty_label="Any role",
+    )
+    course = django_filters.ModelChoiceFilter(
+        queryset=Course.objects.filter(is_active=True), method="keep_course", label="Course", empty_label="Any course"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=ComplianceStatus.choices, method="keep", label="Training status", empty_label="Any status"
+    )
 
     class Meta:
         model = get_user_model()

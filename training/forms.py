@@ -27,14 +27,27 @@ def _no_nul(value: str) -> str:
 
 
 class CourseForm(forms.ModelForm):
-    audience_roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, required=False,
-                                               widget=forms.CheckboxSelectMultiple, label="Audience roles")
+    audience_roles = forms.MultipleChoiceField(
+        choices=ROLE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple, label="Audience roles"
+    )
 
     class Meta:
         model = Course
-        fields = ["code", "title", "level", "description", "policy_references", "audience_roles",
-                  "audience_fti_roles", "duration_minutes", "requirement", "recurrence_months", "has_test",
-                  "passing_score", "is_active"]
+        fields = [
+            "code",
+            "title",
+            "level",
+            "description",
+            "policy_references",
+            "audience_roles",
+            "audience_fti_roles",
+            "duration_minutes",
+            "requirement",
+            "recurrence_months",
+            "has_test",
+            "passing_score",
+            "is_active",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -54,15 +67,20 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = Course.objects.filter(is_active=True)
-        self.fields["trainer"].queryset = get_user_model().objects.filter(
-            is_active=True, groups__name=Role.TRAINER).distinct().order_by("last_name", "username")
+        self.fields["trainer"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=Role.TRAINER)
+            .distinct()
+            .order_by("last_name", "username")
+        )
 
 
 class BulkEnrolForm(SelectedRowsForm):
     """Enrol the staff ticked on the compliance list in one upcoming session (each row checked again)."""
 
-    session: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None,
-                                                             label="Enrol the ticked staff in the session")
+    session: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label="Enrol the ticked staff in the session"
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         from django.utils import timezone
@@ -71,9 +89,14 @@ class BulkEnrolForm(SelectedRowsForm):
         from .models import TrainingSession
 
         super().__init__(*args, **kwargs)
-        sessions = TrainingSession.objects.restrict(user, "view") if user is not None else TrainingSession.objects.none()
-        self.fields["session"].queryset = (sessions.filter(status=SessionStatus.SCHEDULED, starts_at__gte=timezone.now())
-                                           .select_related("course").order_by("starts_at"))
+        sessions = (
+            TrainingSession.objects.restrict(user, "view") if user is not None else TrainingSession.objects.none()
+        )
+        self.fields["session"].queryset = (
+            sessions.filter(status=SessionStatus.SCHEDULED, starts_at__gte=timezone.now())
+            .select_related("course")
+            .order_by("starts_at")
+        )
 
 
 class EnrolOtherForm(forms.Form):
@@ -81,8 +104,12 @@ class EnrolOtherForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.filter(
-            is_active=True, groups__isnull=False).distinct().order_by("last_name", "username")
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__isnull=False)
+            .distinct()
+            .order_by("last_name", "username")
+        )
 
 
 class CompletionForm(forms.Form):
@@ -98,20 +125,27 @@ class CompletionRecordForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.filter(
-            is_active=True, groups__isnull=False).distinct().order_by("last_name", "username")
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__isnull=False)
+            .distinct()
+            .order_by("last_name", "username")
+        )
 
 
 RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]
 
 
 class EvaluationForm(forms.ModelForm):
-    content_rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
-                                            label="Content (1 poor – 5 excellent)")
-    trainer_rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
-                                            label="Trainer (1–5)")
-    relevance_rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
-                                              label="Relevance to your work (1–5)")
+    content_rating = forms.TypedChoiceField(
+        choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label="Content (1 poor – 5 excellent)"
+    )
+    trainer_rating = forms.TypedChoiceField(
+        choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label="Trainer (1–5)"
+    )
+    relevance_rating = forms.TypedChoiceField(
+        choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect, label="Relevance to your work (1–5)"
+    )
 
     class Meta:
         model = SessionEvaluation
@@ -132,7 +166,9 @@ class NeedsResponseForm(forms.Form):
         self.topics = list(survey.topics.all())
         for topic in self.topics:
             self.fields[f"topic_{topic.pk}"] = forms.TypedChoiceField(
-                choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
+                choices=RATING_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect,
                 label=f"{topic.title} — priority (1 low – 5 high)",
             )
         self.order_fields([f"topic_{t.pk}" for t in self.topics] + ["comments"])

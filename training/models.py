@@ -44,10 +44,14 @@ class Course(TimeStampedModel):
     is_fti_awareness = models.BooleanField(
         default=False, help_text="Completing this course keeps access to tax offset details (IRS Pub. 1075)."
     )
-    duration_minutes = models.PositiveIntegerField(default=60, validators=[MinValueValidator(1), MaxValueValidator(10_000)])
+    duration_minutes = models.PositiveIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(10_000)]
+    )
     requirement = models.CharField(max_length=10, choices=Requirement.choices, default=Requirement.OPTIONAL)
     recurrence_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(120)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="For recurring courses: renew every N months.",
     )
     has_test = models.BooleanField(default=False, help_text="Pre- and post-test scored 0–100.")
@@ -61,12 +65,17 @@ class Course(TimeStampedModel):
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(requirement="recurring", recurrence_months__isnull=False)
-                           | (~Q(requirement="recurring") & Q(recurrence_months__isnull=True))),
+                condition=(
+                    Q(requirement="recurring", recurrence_months__isnull=False)
+                    | (~Q(requirement="recurring") & Q(recurrence_months__isnull=True))
+                ),
                 name="training_course_recurrence_months_iff_recurring",
             ),
-            models.UniqueConstraint(fields=["is_fti_awareness"], condition=Q(is_fti_awareness=True),
-                                    name="training_course_one_fti_awareness"),
+            models.UniqueConstraint(
+                fields=["is_fti_awareness"],
+                condition=Q(is_fti_awareness=True),
+                name="training_course_one_fti_awareness",
+            ),
         ]
         indexes = [models.Index(fields=["requirement", "is_active"])]
 
@@ -102,8 +111,9 @@ class TrainingSession(TimeStampedModel):
     capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(1000)])
     location = models.CharField(max_length=200, blank=True)
     online_url = models.URLField(blank=True)
-    status = models.CharField(max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED,
-                              db_index=True)
+    status = models.CharField(
+        max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED, db_index=True
+    )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -113,7 +123,9 @@ class TrainingSession(TimeStampedModel):
         ordering = ["-starts_at"]
         verbose_name = "training session"
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="training_session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="training_session_ends_after_start"
+            ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="training_session_capacity_positive"),
         ]
 
@@ -149,12 +161,18 @@ class Enrolment(TimeStampedModel):
     class Meta:
         ordering = ["session", "created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "user"], condition=~Q(status="cancelled"),
-                                    name="training_enrolment_one_active_per_user"),
-            models.CheckConstraint(condition=Q(pre_score__isnull=True) | Q(pre_score__lte=100),
-                                   name="training_enrolment_pre_score_range"),
-            models.CheckConstraint(condition=Q(post_score__isnull=True) | Q(post_score__lte=100),
-                                   name="training_enrolment_post_score_range"),
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=~Q(status="cancelled"),
+                name="training_enrolment_one_active_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(pre_score__isnull=True) | Q(pre_score__lte=100), name="training_enrolment_pre_score_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(post_score__isnull=True) | Q(post_score__lte=100),
+                name="training_enrolment_post_score_range",
+            ),
         ]
         indexes = [models.Index(fields=["session", "status", "waitlisted_at"])]
 
@@ -178,12 +196,14 @@ class CourseCompletion(TimeStampedModel):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
     completed_on = models.DateField()
     source = models.CharField(max_length=10, choices=CompletionSource.choices, default=CompletionSource.SESSION)
-    enrolment = models.OneToOneField(Enrolment, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="completion")
+    enrolment = models.OneToOneField(
+        Enrolment, null=True, blank=True, on_delete=models.PROTECT, related_name="completion"
+    )
     score = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE_VALIDATORS)
     certificate_number = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()
@@ -191,8 +211,9 @@ class CourseCompletion(TimeStampedModel):
     class Meta:
         ordering = ["-completed_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__lte=100),
-                                   name="training_completion_score_range"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=100), name="training_completion_score_range"
+            ),
         ]
         indexes = [models.Index(fields=["user", "course", "completed_on"])]
 
@@ -216,8 +237,14 @@ class SessionEvaluation(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(content_rating__gte=1, content_rating__lte=5, trainer_rating__gte=1, trainer_rating__lte=5,
-                            relevance_rating__gte=1, relevance_rating__lte=5),
+                condition=Q(
+                    content_rating__gte=1,
+                    content_rating__lte=5,
+                    trainer_rating__gte=1,
+                    trainer_rating__lte=5,
+                    relevance_rating__gte=1,
+                    relevance_rating__lte=5,
+                ),
                 name="training_evaluation_ratings_range",
             ),
         ]
@@ -239,8 +266,11 @@ class NeedsSurvey(TimeStampedModel):
     class Meta:
         ordering = ["-opens_on"]
         verbose_name = "training needs survey"
-        constraints = [models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")),
-                                              name="training_needssurvey_closes_after_opens")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="training_needssurvey_closes_after_opens"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -315,8 +345,9 @@ class TrainingReminder(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "course", "cycle_key"],
-                                               name="training_reminder_once_per_cycle")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course", "cycle_key"], name="training_reminder_once_per_cycle")
+        ]
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:
@@ -346,8 +377,9 @@ class PolicyDocument(TimeStampedModel):
 
     code = models.SlugField(max_length=40, unique=True)
     title = models.CharField(max_length=200)
-    courses = models.ManyToManyField(Course, blank=True, related_name="policies",
-                                     help_text="Courses that teach this policy.")
+    courses = models.ManyToManyField(
+        Course, blank=True, related_name="policies", help_text="Courses that teach this policy."
+    )
     history = HistoricalRecords(m2m_fields=[courses])
 
     objects = RestrictedQuerySet.as_manager()

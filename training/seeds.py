@@ -15,7 +15,7 @@ REQUIRED_COURSES = [
             "FTI and renewed every year; a lapse removes access to tax offset details until renewed."
         ),
         "policy_references": "IRS Publication 1075 (disclosure awareness training before access to FTI and annually)\n"
-                             "45 CFR 303.21 (safeguarding confidential information)",
+        "45 CFR 303.21 (safeguarding confidential information)",
         "audience_roles": [],
         "audience_fti_roles": True,
         "is_fti_awareness": True,
@@ -31,9 +31,9 @@ REQUIRED_COURSES = [
         "level": "local",
         "description": "Case processing timeframes, distribution, enforcement remedies and confidentiality.",
         "policy_references": "45 CFR 303 (standards for program operations)\n"
-                             "42 USC 654b; 45 CFR 302.32 (collection and disbursement)\n"
-                             "42 USC 657 (distribution)\n"
-                             "45 CFR 303.21 (confidentiality)",
+        "42 USC 654b; 45 CFR 302.32 (collection and disbursement)\n"
+        "42 USC 657 (distribution)\n"
+        "45 CFR 303.21 (confidentiality)",
         "audience_roles": ["caseworker"],
         "audience_fti_roles": False,
         "is_fti_awareness": False,

@@ -65,12 +65,14 @@ def status_for(*, course: Course, last_completed: date | None, on: date) -> tupl
 
 # --- who must take what ---------------------------------------------------------------------------
 
+
 def fti_role_names() -> set[str]:
     """Roles whose group holds ``cases.view_fti`` (read at run time from the group permissions)."""
     app_label, codename = FTI_PERMISSION
     return set(
-        Group.objects.filter(permissions__content_type__app_label=app_label, permissions__codename=codename)
-        .values_list("name", flat=True)
+        Group.objects.filter(
+            permissions__content_type__app_label=app_label, permissions__codename=codename
+        ).values_list("name", flat=True)
     )
 
 
@@ -137,8 +139,9 @@ def compliance_rows(
     # Only staff holding an audience role; roles read as plain tuples (no per-user prefetch managers).
     users = users.filter(pk__in=User.groups.through.objects.filter(group__name__in=everyone).values("user_id"))
     user_list = list(
-        users.only("id", "username", "first_name", "last_name", "unit", "email", "is_active")
-        .order_by("unit", "last_name", "first_name", "username")
+        users.only("id", "username", "first_name", "last_name", "unit", "email", "is_active").order_by(
+            "unit", "last_name", "first_name", "username"
+        )
     )
     role_map: dict[int, list[str]] = defaultdict(list)
     latest: dict[tuple[int, int], date] = {}
@@ -149,7 +152,8 @@ def compliance_rows(
             role_map[user_id].append(role)
         completions = (
             CourseCompletion.objects.filter(course__in=[c.pk for c in courses], user__in=users.values("pk"))
-            .values("user_id", "course_id").annotate(last=Max("completed_on"))
+            .values("user_id", "course_id")
+            .annotate(last=Max("completed_on"))
         )
         latest = {(c["user_id"], c["course_id"]): c["last"] for c in completions}
     wanted = set(statuses) if statuses else None
@@ -162,8 +166,9 @@ def compliance_rows(
             last = latest.get((user.pk, c.pk))
             status, due = status_for(course=c, last_completed=last, on=on)
             if wanted is None or status in wanted:
-                rows.append(ComplianceRow(user=user, roles=roles, course=c, status=status, due_on=due,
-                                          last_completed=last))
+                rows.append(
+                    ComplianceRow(user=user, roles=roles, course=c, status=status, due_on=due, last_completed=last)
+                )
     return rows
 
 
@@ -183,6 +188,7 @@ def my_required_training(*, user, on: date | None = None) -> list[ComplianceRow]
 
 # --- the FTI gate ------------------------------------------------------------------------------
 
+
 def fti_training_current(user, *, on: date | None = None) -> bool:
     """Whether ``user``'s required FTI awareness training (IRS Publication 1075) is current.
 
@@ -201,10 +207,9 @@ def fti_training_current(user, *, on: date | None = None) -> bool:
     course = Course.objects.filter(is_fti_awareness=True, is_active=True).first()
     current = False
     if course is not None:
-        last = (
-            CourseCompletion.objects.filter(user_id=user.pk, course=course)
-            .aggregate(last=Max("completed_on"))["last"]
-        )
+        last = CourseCompletion.objects.filter(user_id=user.pk, course=course).aggregate(last=Max("completed_on"))[
+            "last"
+        ]
         status, _ = status_for(course=course, last_completed=last, on=on)
         current = status in (ComplianceStatus.CURRENT, ComplianceStatus.DUE_SOON)
     cache[on] = current
@@ -217,6 +222,7 @@ def fti_training_forget(user) -> None:
 
 
 # --- sessions, outcomes ------------------------------------------------------------------------
+
 
 def session_roster(*, session: TrainingSession) -> tuple[list[Enrolment], list[Enrolment]]:
     """(enrolled, waitlist in order) of a session."""
@@ -257,17 +263,25 @@ def session_outcomes(*, session: TrainingSession) -> dict:
         return None if value is None else round(value, 1)
 
     return {
-        "enrolled": tests["enrolled"], "attended": tests["attended"], "completed": tests["completed"],
-        "avg_pre": r(tests["avg_pre"]), "avg_post": r(tests["avg_post"]), "paired": tests["paired"], "gain": gain,
-        "responses": feedback["responses"], "avg_content": r(feedback["content"]),
-        "avg_trainer": r(feedback["trainer"]), "avg_relevance": r(feedback["relevance"]),
+        "enrolled": tests["enrolled"],
+        "attended": tests["attended"],
+        "completed": tests["completed"],
+        "avg_pre": r(tests["avg_pre"]),
+        "avg_post": r(tests["avg_post"]),
+        "paired": tests["paired"],
+        "gain": gain,
+        "responses": feedback["responses"],
+        "avg_content": r(feedback["content"]),
+        "avg_trainer": r(feedback["trainer"]),
+        "avg_relevance": r(feedback["relevance"]),
     }
 
 
 def session_comments(*, session: TrainingSession) -> list[str]:
     return list(
         session.enrolments.filter(evaluation__isnull=False)
-        .exclude(evaluation__comments="").values_list("evaluation__comments", flat=True)
+        .exclude(evaluation__comments="")
+        .values_list("evaluation__comments", flat=True)
     )
 
 
@@ -275,7 +289,8 @@ def person_record(*, user) -> dict:
     """A person's training record: completions with scores, enrolments, required-course status."""
     completions = list(CourseCompletion.objects.filter(user=user).select_related("course", "enrolment"))
     enrolments = list(
-        Enrolment.objects.filter(user=user).select_related("session__course", "session__trainer", "completion")
+        Enrolment.objects.filter(user=user)
+        .select_related("session__course", "session__trainer", "completion")
         .order_by("-session__starts_at")
     )
     return {"completions": completions, "enrolments": enrolments, "required": my_required_training(user=user)}
@@ -286,13 +301,16 @@ def upcoming_sessions(*, on: date | None = None):
     return (
         TrainingSession.objects.filter(starts_at__gte=start, status="scheduled")
         .select_related("course", "trainer")
-        .annotate(enrolled_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
-                  waitlist_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)))
+        .annotate(
+            enrolled_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
+            waitlist_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)),
+        )
         .order_by("starts_at")
     )
 
 
 # --- needs assessment ---------------------------------------------------------------------------
+
 
 def needs_ranking(*, survey: NeedsSurvey) -> list[dict]:
     """Topics ranked by mean priority (then by how many rated it 4 or 5, then by title)."""
@@ -305,12 +323,14 @@ def needs_ranking(*, survey: NeedsSurvey) -> list[dict]:
     ranked = []
     for topic in survey.topics.all():
         r = by_topic.get(topic.pk)
-        ranked.append({
-            "topic": topic,
-            "mean": round(r["mean"], 2) if r else None,
-            "votes": r["votes"] if r else 0,
-            "high": r["high"] if r else 0,
-        })
+        ranked.append(
+            {
+                "topic": topic,
+                "mean": round(r["mean"], 2) if r else None,
+                "votes": r["votes"] if r else 0,
+                "high": r["high"] if r else 0,
+            }
+        )
     ranked.sort(key=lambda x: (-(x["mean"] or 0), -x["high"], x["topic"].title))
     for i, row in enumerate(ranked, start=1):
         row["rank"] = i
@@ -318,6 +338,7 @@ def needs_ranking(*, survey: NeedsSurvey) -> list[dict]:
 
 
 # --- policies -------------------------------------------------------------------------------------
+
 
 def policy_current_version(*, document, on: date | None = None) -> PolicyVersion | None:
     on = on or today()
@@ -328,7 +349,8 @@ def policy_versions_current(*, on: date | None = None) -> list[PolicyVersion]:
     """The version in effect of every document (one query)."""
     on = on or today()
     versions = (
-        PolicyVersion.objects.filter(effective_on__lte=on).select_related("document")
+        PolicyVersion.objects.filter(effective_on__lte=on)
+        .select_related("document")
         .order_by("document_id", "-effective_on", "-id")
     )
     seen, current = set(), []
@@ -343,7 +365,8 @@ def policy_unacknowledged(*, version: PolicyVersion):
     """Active staff (anyone with a role) who have not acknowledged ``version``."""
     User = get_user_model()
     return (
-        User.objects.filter(is_active=True, groups__isnull=False).distinct()
+        User.objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
         .exclude(pk__in=PolicyAcknowledgement.objects.filter(version=version).values("user_id"))
         .order_by("unit", "last_name", "username")
     )
@@ -364,19 +387,26 @@ def my_training_lists(*, user) -> dict[str, list]:
     """A staff member's own training page: enrolments (newest session first, cancelled left out),
     completions and unread reminders."""
     return {
-        "enrolments": list(Enrolment.objects.filter(user=user).exclude(status=EnrolmentStatus.CANCELLED)
-                           .select_related("session__course", "evaluation", "completion")
-                           .order_by("-session__starts_at")[:50]),
+        "enrolments": list(
+            Enrolment.objects.filter(user=user)
+            .exclude(status=EnrolmentStatus.CANCELLED)
+            .select_related("session__course", "evaluation", "completion")
+            .order_by("-session__starts_at")[:50]
+        ),
         "completions": list(CourseCompletion.objects.filter(user=user).select_related("course")[:100]),
-        "reminders": list(TrainingReminder.objects.filter(user=user, read_at__isnull=True)
-                          .select_related("course")[:20]),
+        "reminders": list(
+            TrainingReminder.objects.filter(user=user, read_at__isnull=True).select_related("course")[:20]
+        ),
     }
 
 
 def recent_sessions(*, limit: int = 10) -> list[TrainingSession]:
     """Sessions already started, latest first (the trainer dashboard)."""
-    return list(TrainingSession.objects.filter(starts_at__lt=timezone.now()).select_related("course", "trainer")
-                .order_by("-starts_at")[:limit])
+    return list(
+        TrainingSession.objects.filter(starts_at__lt=timezone.now())
+        .select_related("course", "trainer")
+        .order_by("-starts_at")[:limit]
+    )
 
 
 def reminder_run_latest() -> ReminderRun | None:

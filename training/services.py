@@ -56,20 +56,43 @@ def _check_score(name: str, value: int | None, *, required: bool) -> None:
 
 # --- courses and sessions ------------------------------------------------------------------------
 
+
 def course_save(*, course: Course, by: User) -> Course:
     created = course.pk is None
     course.full_clean()
     course.save()
-    event_record(verb="training.course_created" if created else "training course changed", subject=course,
-                 actor=by, summary=course.title)
+    event_record(
+        verb="training.course_created" if created else "training course changed",
+        subject=course,
+        actor=by,
+        summary=course.title,
+    )
     return course
 
 
 @transaction.atomic
-def session_schedule(*, course: Course, starts_at: datetime, ends_at: datetime, trainer, capacity: int,
-                     location: str = "", online_url: str = "", notes: str = "", by: User) -> TrainingSession:
-    session = TrainingSession(course=course, starts_at=starts_at, ends_at=ends_at, trainer=trainer, capacity=capacity,
-                              location=location, online_url=online_url, notes=notes)
+def session_schedule(
+    *,
+    course: Course,
+    starts_at: datetime,
+    ends_at: datetime,
+    trainer,
+    capacity: int,
+    location: str = "",
+    online_url: str = "",
+    notes: str = "",
+    by: User,
+) -> TrainingSession:
+    session = TrainingSession(
+        course=course,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        trainer=trainer,
+        capacity=capacity,
+        location=location,
+        online_url=online_url,
+        notes=notes,
+    )
     session.full_clean()
     session.save()
     event_record(verb="training.session_scheduled", subject=session, actor=by, summary=str(session))
@@ -89,6 +112,7 @@ def session_cancel(*, session: TrainingSession, by: User) -> TrainingSession:
 
 # --- enrolment -----------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def enrolment_create(*, session: TrainingSession, user: User, by: User) -> Enrolment:
     """Enrol ``user``: a seat while the session has room, otherwise the waitlist (in order of arrival).
@@ -104,7 +128,8 @@ def enrolment_create(*, session: TrainingSession, user: User, by: User) -> Enrol
     seats_taken = session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
     full = seats_taken >= session.capacity
     enrolment = Enrolment(
-        session=session, user=user,
+        session=session,
+        user=user,
         status=EnrolmentStatus.WAITLISTED if full else EnrolmentStatus.ENROLLED,
         waitlisted_at=timezone.now() if full else None,
     )
@@ -113,8 +138,12 @@ def enrolment_create(*, session: TrainingSession, user: User, by: User) -> Enrol
             enrolment.save()
     except IntegrityError:
         raise TrainingError("Already enrolled (or waitlisted) in this session.")
-    event_record(verb="training.waitlisted" if full else "training enrolled", subject=enrolment, actor=by,
-                 summary=f"{user} · {session}")
+    event_record(
+        verb="training.waitlisted" if full else "training enrolled",
+        subject=enrolment,
+        actor=by,
+        summary=f"{user} · {session}",
+    )
     return enrolment
 
 
@@ -133,15 +162,16 @@ def enrolment_cancel(*, enrolment: Enrolment, by: User) -> Enrolment | None:
     event_record(verb="training.enrolment_cancelled", subject=enrolment, actor=by, summary=str(enrolment))
     promoted = None
     if freed_seat and session.status == SessionStatus.SCHEDULED:
-        promoted = (
-            session.enrolments.filter(status=EnrolmentStatus.WAITLISTED).order_by("waitlisted_at", "id").first()
-        )
+        promoted = session.enrolments.filter(status=EnrolmentStatus.WAITLISTED).order_by("waitlisted_at", "id").first()
         if promoted is not None:
             promoted.status = EnrolmentStatus.ENROLLED
             promoted.save(update_fields=["status", "updated_at"])
             event_record(verb="training.promoted_from_waitlist", subject=promoted, actor=by, summary=str(promoted))
-            _notify(user=promoted.user, subject=f"A place opened for you: {session.course.title}",
-                    body=f"You were on the waitlist and now have a place in {session}.")
+            _notify(
+                user=promoted.user,
+                subject=f"A place opened for you: {session.course.title}",
+                body=f"You were on the waitlist and now have a place in {session}.",
+            )
     return promoted
 
 
@@ -158,18 +188,25 @@ def enrolment_attendance_record(*, enrolment: Enrolment, attended: bool, by: Use
     elif enrolment.result == EnrolmentResult.ABSENT:
         enrolment.result = EnrolmentResult.PENDING
     enrolment.save(update_fields=["attended", "result", "updated_at"])
-    event_record(verb="training.attendance_recorded", subject=enrolment, actor=by,
-                 summary=f"{enrolment.user}: {'present' if attended else 'absent'}")
+    event_record(
+        verb="training.attendance_recorded",
+        subject=enrolment,
+        actor=by,
+        summary=f"{enrolment.user}: {'present' if attended else 'absent'}",
+    )
     return enrolment
 
 
 @transaction.atomic
-def enrolment_complete(*, enrolment: Enrolment, pre_score: int | None = None, post_score: int | None = None,
-                       by: User) -> CourseCompletion | None:
+def enrolment_complete(
+    *, enrolment: Enrolment, pre_score: int | None = None, post_score: int | None = None, by: User
+) -> CourseCompletion | None:
     """Record the result of an attended enrolment. A tested course needs pre- and post-test scores
     (0–100); a post-test under the course's passing score is recorded as not passed (no completion).
     """
-    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("session__course", "user").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("session__course", "user").get(pk=enrolment.pk)
+    )
     course = enrolment.session.course
     if enrolment.attended is not True:
         raise TrainingError("Record attendance before completion.")
@@ -185,12 +222,21 @@ def enrolment_complete(*, enrolment: Enrolment, pre_score: int | None = None, po
     if enrolment.session.status == SessionStatus.SCHEDULED:
         TrainingSession.objects.filter(pk=enrolment.session_id).update(status=SessionStatus.HELD)
     if not passed:
-        event_record(verb="training.not_passed", subject=enrolment, actor=by,
-                     summary=f"{enrolment.user}: post-test {post_score} < {course.passing_score}")
+        event_record(
+            verb="training.not_passed",
+            subject=enrolment,
+            actor=by,
+            summary=f"{enrolment.user}: post-test {post_score} < {course.passing_score}",
+        )
         return None
     completion = CourseCompletion(
-        user=enrolment.user, course=course, enrolment=enrolment, source=CompletionSource.SESSION,
-        completed_on=timezone.localdate(enrolment.session.ends_at), score=post_score, recorded_by=by,
+        user=enrolment.user,
+        course=course,
+        enrolment=enrolment,
+        source=CompletionSource.SESSION,
+        completed_on=timezone.localdate(enrolment.session.ends_at),
+        score=post_score,
+        recorded_by=by,
     )
     completion.full_clean()
     completion.save()
@@ -199,13 +245,21 @@ def enrolment_complete(*, enrolment: Enrolment, pre_score: int | None = None, po
     return completion
 
 
-def completion_record(*, user: User, course: Course, completed_on: date, score: int | None = None, by: User) -> CourseCompletion:
+def completion_record(
+    *, user: User, course: Course, completed_on: date, score: int | None = None, by: User
+) -> CourseCompletion:
     """Record a completion outside a session (the state's online course, a transfer from another office)."""
     if completed_on > today():
         raise TrainingError({"completed_on": "A completion cannot be in the future."})
     _check_score("score", score, required=False)
-    completion = CourseCompletion(user=user, course=course, completed_on=completed_on, score=score,
-                                  source=CompletionSource.RECORDED, recorded_by=by)
+    completion = CourseCompletion(
+        user=user,
+        course=course,
+        completed_on=completed_on,
+        score=score,
+        source=CompletionSource.RECORDED,
+        recorded_by=by,
+    )
     completion.full_clean()
     completion.save()
     fti_training_forget(user)
@@ -215,16 +269,29 @@ def completion_record(*, user: User, course: Course, completed_on: date, score: 
 
 # --- evaluations and needs ---------------------------------------------------------------------
 
-def evaluation_submit(*, enrolment: Enrolment, content_rating: int, trainer_rating: int, relevance_rating: int,
-                      comments: str = "", by: User) -> SessionEvaluation:
+
+def evaluation_submit(
+    *,
+    enrolment: Enrolment,
+    content_rating: int,
+    trainer_rating: int,
+    relevance_rating: int,
+    comments: str = "",
+    by: User,
+) -> SessionEvaluation:
     if enrolment.user_id != by.pk:
         raise TrainingError("Only the participant can evaluate their session.")
     if enrolment.attended is not True:
         raise TrainingError("Only participants who attended can evaluate the session.")
     if SessionEvaluation.objects.filter(enrolment=enrolment).exists():
         raise TrainingError("You have already evaluated this session.")
-    evaluation = SessionEvaluation(enrolment=enrolment, content_rating=content_rating, trainer_rating=trainer_rating,
-                                   relevance_rating=relevance_rating, comments=comments)
+    evaluation = SessionEvaluation(
+        enrolment=enrolment,
+        content_rating=content_rating,
+        trainer_rating=trainer_rating,
+        relevance_rating=relevance_rating,
+        comments=comments,
+    )
     evaluation.full_clean()
     evaluation.save()
     event_record(verb="training.evaluation_submitted", subject=evaluation, actor=by)
@@ -232,8 +299,9 @@ def evaluation_submit(*, enrolment: Enrolment, content_rating: int, trainer_rati
 
 
 @transaction.atomic
-def needs_response_submit(*, survey: NeedsSurvey, respondent, priorities: dict[int, int], comments: str = "",
-                          on: date | None = None) -> NeedsResponse:
+def needs_response_submit(
+    *, survey: NeedsSurvey, respondent, priorities: dict[int, int], comments: str = "", on: date | None = None
+) -> NeedsResponse:
     """One response per person per survey: a priority 1–5 for each topic of the survey."""
     on = on or today()
     if not survey.is_open_on(on):
@@ -252,12 +320,14 @@ def needs_response_submit(*, survey: NeedsSurvey, respondent, priorities: dict[i
     NeedsRating.objects.bulk_create(
         [NeedsRating(response=response, topic=topics[pk], priority=value) for pk, value in priorities.items()]
     )
-    event_record(verb="training.needs_survey_answered", subject=response, actor=respondent,
-                 data={"topics": len(priorities)})
+    event_record(
+        verb="training.needs_survey_answered", subject=response, actor=respondent, data={"topics": len(priorities)}
+    )
     return response
 
 
 # --- policies ------------------------------------------------------------------------------------
+
 
 def policy_acknowledge(*, version: PolicyVersion, user: User) -> PolicyAcknowledgement:
     """Record that ``user`` read this version (idempotent: a second acknowledgement returns the first)."""
@@ -274,6 +344,7 @@ def policy_acknowledge(*, version: PolicyVersion, user: User) -> PolicyAcknowled
 
 
 # --- reminders -----------------------------------------------------------------------------------
+
 
 def _notify(*, user: User, subject: str, body: str) -> bool:
     if not user.email:
@@ -294,27 +365,35 @@ def compliance_reminders_send(*, on: date | None = None) -> ReminderRun:
     run = ReminderRun.objects.create(run_on=on)
     rows = compliance_rows(on=on, statuses=REMINDED)
     wanted = [
-        TrainingReminder(user=row.user, course=row.course, status=row.status, due_on=row.due_on, run=run,
-                         cycle_key=f"{row.status}:{row.due_on.isoformat() if row.due_on else 'none'}")
+        TrainingReminder(
+            user=row.user,
+            course=row.course,
+            status=row.status,
+            due_on=row.due_on,
+            run=run,
+            cycle_key=f"{row.status}:{row.due_on.isoformat() if row.due_on else 'none'}",
+        )
         for row in rows
     ]
     TrainingReminder.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=1000)
     created = TrainingReminder.objects.filter(run=run).count()
     if created:
         events_bulk_record(
-            [
-                _reminder_event(r)
-                for r in TrainingReminder.objects.filter(run=run).select_related("user", "course")
-            ]
+            [_reminder_event(r) for r in TrainingReminder.objects.filter(run=run).select_related("user", "course")]
         )
     emails, errors = 0, []
     pending = TrainingReminder.objects.filter(emailed_at__isnull=True, user__is_active=True).exclude(user__email="")
     for reminder in pending.select_related("user", "course").order_by("pk"):
-        if not TrainingReminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+        if not TrainingReminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        ):
             continue  # another run claimed it
         try:
-            _notify(user=reminder.user, subject=f"Training {reminder.get_status_display().lower()}: {reminder.course}",
-                    body=_reminder_text(reminder))
+            _notify(
+                user=reminder.user,
+                subject=f"Training {reminder.get_status_display().lower()}: {reminder.course}",
+                body=_reminder_text(reminder),
+            )
             emails += 1
         except Exception as exc:  # noqa: BLE001 — release the claim so the next run retries
             TrainingReminder.objects.filter(pk=reminder.pk).update(emailed_at=None)
@@ -333,11 +412,17 @@ def _reminder_event(reminder: TrainingReminder):
     from core.models import DomainEvent
 
     return DomainEvent(
-        verb="training.reminder_sent", actor_label="training.tasks.compliance_reminders_task",
-        subject_type=ContentType.objects.get_for_model(TrainingReminder), subject_id=reminder.pk,
+        verb="training.reminder_sent",
+        actor_label="training.tasks.compliance_reminders_task",
+        subject_type=ContentType.objects.get_for_model(TrainingReminder),
+        subject_id=reminder.pk,
         summary=f"{reminder.user} · {reminder.course} · {reminder.status}",
-        data={"user": reminder.user_id, "course": reminder.course_id, "status": reminder.status,
-              "due_on": reminder.due_on.isoformat() if reminder.due_on else None},
+        data={
+            "user": reminder.user_id,
+            "course": reminder.course_id,
+            "status": reminder.status,
+            "due_on": reminder.due_on.isoformat() if reminder.due_on else None,
+        },
     )
 
 
@@ -351,10 +436,13 @@ def _reminder_text(reminder: TrainingReminder) -> str:
         status = "has not been completed yet"
     extra = ""
     if reminder.course.is_fti_awareness:
-        extra = ("\nUntil it is renewed you cannot see tax offset details (federal tax information, "
-                 "IRS Publication 1075).")
-    return (f"Your required training \"{reminder.course.title}\" {status}.{extra}\n"
-            f"See your training: {reverse('training:my_training')}\n")
+        extra = (
+            "\nUntil it is renewed you cannot see tax offset details (federal tax information, IRS Publication 1075)."
+        )
+    return (
+        f'Your required training "{reminder.course.title}" {status}.{extra}\n'
+        f"See your training: {reverse('training:my_training')}\n"
+    )
 
 
 def reminder_mark_read(*, user: User, reminder_ids: list[int] | None = None) -> int:
@@ -362,4 +450,3 @@ def reminder_mark_read(*, user: User, reminder_ids: list[int] | None = None) -> 
     if reminder_ids is not None:
         qs = qs.filter(pk__in=reminder_ids)
     return qs.update(read_at=timezone.now())
-

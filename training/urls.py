@@ -34,8 +34,10 @@ urlpatterns = [
     path("needs/<int:pk>/results/", views.NeedsResultsView.as_view(), name="needs_results"),
     path("policies/", views.PolicyListView.as_view(), name="policy_list"),
     path("policies/<int:pk>/", views.PolicyDetailView.as_view(), name="policy_detail"),
-    path("policies/versions/<int:pk>/acknowledge/", views.PolicyAcknowledgeView.as_view(),
-         name="policy_acknowledge"),
-    path("policies/versions/<int:pk>/unacknowledged/", views.PolicyUnacknowledgedView.as_view(),
-         name="policy_unacknowledged"),
+    path("policies/versions/<int:pk>/acknowledge/", views.PolicyAcknowledgeView.as_view(), name="policy_acknowledge"),
+    path(
+        "policies/versions/<int:pk>/unacknowledged/",
+        views.PolicyUnacknowledgedView.as_view(),
+        name="policy_unacknowledged",
+    ),
 ]

@@ -97,6 +97,7 @@ class ReminderReadView(LoginOnlyMixin, View):
 
 # --- courses -------------------------------------------------------------------------------------
 
+
 class CourseListView(FilteredListView):
     model = Course
     permission_required = "training.view_course"
@@ -146,25 +147,42 @@ class CourseUpdateView(CourseCreateView):
 
 # --- sessions ------------------------------------------------------------------------------------
 
+
 class SessionListView(ListViewMixin, FilteredListView):
     """Upcoming (or past) sessions: sortable, ``?export=csv``."""
 
-    sort_fields = {"course": ("course__title", "starts_at"), "starts": ("starts_at",),
-                   "trainer": ("trainer__last_name", "trainer__username", "starts_at"),
-                   "seats": ("enrolled_count", "starts_at"), "waitlist": ("waitlist_count", "starts_at"),
-                   "status": ("status", "starts_at")}
+    sort_fields = {
+        "course": ("course__title", "starts_at"),
+        "starts": ("starts_at",),
+        "trainer": ("trainer__last_name", "trainer__username", "starts_at"),
+        "seats": ("enrolled_count", "starts_at"),
+        "waitlist": ("waitlist_count", "starts_at"),
+        "status": ("status", "starts_at"),
+    }
     csv_filename = "training-sessions.csv"
-    csv_columns = (("course", "course.title"), ("starts_at", "starts_at"), ("trainer", lambda s: str(s.trainer or "")),
-                   ("place", lambda s: "Online" if s.is_online else s.location), ("capacity", "capacity"),
-                   ("enrolled", "enrolled_count"), ("waitlisted", "waitlist_count"), ("status", "get_status_display"))
+    csv_columns = (
+        ("course", "course.title"),
+        ("starts_at", "starts_at"),
+        ("trainer", lambda s: str(s.trainer or "")),
+        ("place", lambda s: "Online" if s.is_online else s.location),
+        ("capacity", "capacity"),
+        ("enrolled", "enrolled_count"),
+        ("waitlisted", "waitlist_count"),
+        ("status", "get_status_display"),
+    )
     model = TrainingSession
     permission_required = "training.view_trainingsession"
     template_name = "training/session_list.html"
 
     def get_base_queryset(self):
-        qs = super().get_base_queryset().select_related("course", "trainer").annotate(
-            enrolled_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
-            waitlist_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)),
+        qs = (
+            super()
+            .get_base_queryset()
+            .select_related("course", "trainer")
+            .annotate(
+                enrolled_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
+                waitlist_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)),
+            )
         )
         if self.request.GET.get("when") == "past":
             return qs.filter(starts_at__lt=timezone.now()).order_by("-starts_at")
@@ -185,7 +203,9 @@ class SessionDetailView(PermissionMixin, DetailView):
         enrolled, waitlist = selectors.session_roster(session=self.object)
         mine = next((e for e in enrolled + waitlist if e.user_id == user.pk), None)
         context.update(
-            enrolled=enrolled, waitlist=waitlist, mine=mine,
+            enrolled=enrolled,
+            waitlist=waitlist,
+            mine=mine,
             seats_left=max(self.object.capacity - len(enrolled), 0),
             can_manage=user.has_perm("training.change_enrolment"),
             can_enrol_others=user.has_perm("training.add_enrolment"),
@@ -232,9 +252,13 @@ class SessionCancelView(ConfirmStepMixin, ActionView):
         enrolled = session.enrolments.count()
         return Confirmation(
             title=f"Cancel the session {session}?",
-            consequences=[f"The session is cancelled for everyone enrolled or waiting ({enrolled}).",
-                          "It cannot be reopened: schedule a new session instead."],
-            button="Yes, cancel the session", cancel_url=reverse("training:session_detail", kwargs={"pk": pk}))
+            consequences=[
+                f"The session is cancelled for everyone enrolled or waiting ({enrolled}).",
+                "It cannot be reopened: schedule a new session instead.",
+            ],
+            button="Yes, cancel the session",
+            cancel_url=reverse("training:session_detail", kwargs={"pk": pk}),
+        )
 
     def perform(self, data):
         services.session_cancel(session=self.object, by=self.request.user)
@@ -284,10 +308,15 @@ class BulkEnrolView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Template
         self.title = f"Enrol staff in {session}"
         return Confirmation(
             title=f"Enrol {count} staff member{'s' if count != 1 else ''} in {session}?",
-            consequences=[f"Each selected person gets a seat while {session} has room, then a waitlist place; "
-                          "anyone already enrolled is listed and left as they are.",
-                          "Each is told of the enrolment as when enrolled one by one."],
-            button="Yes, enrol them", cancel_url=reverse(self.list_url_name), danger=False)
+            consequences=[
+                f"Each selected person gets a seat while {session} has room, then a waitlist place; "
+                "anyone already enrolled is listed and left as they are.",
+                "Each is told of the enrolment as when enrolled one by one.",
+            ],
+            button="Yes, enrol them",
+            cancel_url=reverse(self.list_url_name),
+            danger=False,
+        )
 
     def post(self, request, *args, **kwargs):
         self.title = "Enrol staff"
@@ -295,7 +324,9 @@ class BulkEnrolView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Template
 
     def act_on(self, pk: int, form) -> str:
         person = get_user_model().objects.get(pk=pk, is_active=True)
-        enrolment = services.enrolment_create(session=form.cleaned_data["session"], user=person, by=cast(User, self.request.user))
+        enrolment = services.enrolment_create(
+            session=form.cleaned_data["session"], user=person, by=cast(User, self.request.user)
+        )
         return f"{person}: {enrolment.get_status_display().lower()}"
 
 
@@ -339,10 +370,13 @@ class EnrolmentCancelView(ConfirmStepMixin, ActionView):
         whose = "your place" if enrolment.user_id == request.user.pk else f"the place of {enrolment.user}"
         return Confirmation(
             title=f"Cancel {whose} in {enrolment.session}?",
-            consequences=["The place goes to the first person on the waitlist, if any.",
-                          "Enrolling again puts the person at the end of the waitlist when the session is full."],
+            consequences=[
+                "The place goes to the first person on the waitlist, if any.",
+                "Enrolling again puts the person at the end of the waitlist when the session is full.",
+            ],
             button="Yes, cancel the place",
-            cancel_url=reverse("training:session_detail", kwargs={"pk": enrolment.session_id}))
+            cancel_url=reverse("training:session_detail", kwargs={"pk": enrolment.session_id}),
+        )
 
     def perform(self, data):
         if not self.may_cancel():
@@ -400,6 +434,7 @@ class EnrolmentCompleteView(ServiceActionView):
 
 # --- evaluations and outcomes --------------------------------------------------------------------
 
+
 class SessionEvaluateView(ServiceActionView):
     """A participant who attended rates the session (once)."""
 
@@ -417,8 +452,11 @@ class SessionEvaluateView(ServiceActionView):
     @cached_property
     def enrolment(self):
         """The user's attended enrolment in the session, or None (only they may evaluate it)."""
-        return (Enrolment.objects.filter(session=self.object, user=self.request.user, attended=True)
-                .select_related("evaluation").first())
+        return (
+            Enrolment.objects.filter(session=self.object, user=self.request.user, attended=True)
+            .select_related("evaluation")
+            .first()
+        )
 
     def get_context_data(self, **kwargs):
         already = self.enrolment is not None and hasattr(self.enrolment, "evaluation")
@@ -442,8 +480,8 @@ class SessionOutcomesView(PermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["outcomes"] = selectors.session_outcomes(session=self.object)
         context["comments"] = selectors.session_comments(session=self.object)
-        context["participants"] = (
-            self.object.enrolments.filter(status=EnrolmentStatus.ENROLLED).select_related("user", "completion")
+        context["participants"] = self.object.enrolments.filter(status=EnrolmentStatus.ENROLLED).select_related(
+            "user", "completion"
         )
         return context
 
@@ -461,6 +499,7 @@ class PersonRecordView(PermissionMixin, TemplateView):
 
 # --- compliance ----------------------------------------------------------------------------------
 
+
 class ComplianceView(PermissionMixin, ListViewMixin, ChartPageMixin, TemplateView):
     """Who is overdue or due soon for required training, by unit and role: the rows sort by their
     column headers and export as CSV (``?export=csv``) like every staff list (``core.lists``)."""
@@ -469,28 +508,40 @@ class ComplianceView(PermissionMixin, ListViewMixin, ChartPageMixin, TemplateVie
     template_name = "training/compliance.html"
     paginate_by = 50
     # The rows are computed (``selectors.compliance_rows``), so these are attribute paths (``sort_rows``).
-    sort_fields = {"name": ("user.last_name", "user.first_name", "user.username", "course.title"),
-                   "unit": ("user.unit", "user.last_name", "user.first_name", "user.username", "course.title"),
-                   "roles": ("roles", "user.last_name", "user.first_name", "course.title"),
-                   "course": ("course.title", "user.last_name", "user.first_name", "user.username"),
-                   "status": ("status_rank", "due_on", "user.last_name", "user.first_name"),
-                   "last_completed": ("last_completed", "user.last_name", "user.first_name", "course.title"),
-                   "due": ("due_on", "user.last_name", "user.first_name", "course.title")}
+    sort_fields = {
+        "name": ("user.last_name", "user.first_name", "user.username", "course.title"),
+        "unit": ("user.unit", "user.last_name", "user.first_name", "user.username", "course.title"),
+        "roles": ("roles", "user.last_name", "user.first_name", "course.title"),
+        "course": ("course.title", "user.last_name", "user.first_name", "user.username"),
+        "status": ("status_rank", "due_on", "user.last_name", "user.first_name"),
+        "last_completed": ("last_completed", "user.last_name", "user.first_name", "course.title"),
+        "due": ("due_on", "user.last_name", "user.first_name", "course.title"),
+    }
     csv_filename = "training-compliance.csv"
-    csv_columns = (("name", lambda r: str(r.user)), ("unit", "user.unit"), ("roles", lambda r: ", ".join(r.roles)),
-                   ("course", "course.title"), ("status", "status_label"), ("last_completed", "last_completed"),
-                   ("due", "due_on"))
+    csv_columns = (
+        ("name", lambda r: str(r.user)),
+        ("unit", "user.unit"),
+        ("roles", lambda r: ", ".join(r.roles)),
+        ("course", "course.title"),
+        ("status", "status_label"),
+        ("last_completed", "last_completed"),
+        ("due", "due_on"),
+    )
 
     @cached_property
     def filterset(self) -> ComplianceFilterSet:
-        return ComplianceFilterSet(self.request.GET or None, queryset=get_user_model().objects.all(),
-                                   request=self.request)
+        return ComplianceFilterSet(
+            self.request.GET or None, queryset=get_user_model().objects.all(), request=self.request
+        )
 
     @cached_property
     def all_rows(self) -> list[selectors.ComplianceRow]:
         filterset = self.filterset
-        users = filterset.qs if filterset.is_bound and filterset.is_valid() else (
-            get_user_model().objects.none() if filterset.is_bound else get_user_model().objects.all())
+        users = (
+            filterset.qs
+            if filterset.is_bound and filterset.is_valid()
+            else (get_user_model().objects.none() if filterset.is_bound else get_user_model().objects.all())
+        )
         return selectors.compliance_rows(users=users, **filterset.row_filters())
 
     def get_queryset(self):
@@ -503,9 +554,16 @@ class ComplianceView(PermissionMixin, ListViewMixin, ChartPageMixin, TemplateVie
         summary = selectors.compliance_summary(rows)
         if self.request.user.has_perm("training.add_enrolment"):
             context["bulk_enrol_form"] = BulkEnrolForm(user=self.request.user)
-        context.update(filter=self.filterset, page_obj=page, rows=page.object_list, is_paginated=page.has_other_pages(),
-                       summary=summary, statuses=ComplianceStatus, total=len(rows),
-                       compliance_rows=rows)
+        context.update(
+            filter=self.filterset,
+            page_obj=page,
+            rows=page.object_list,
+            is_paginated=page.has_other_pages(),
+            summary=summary,
+            statuses=ComplianceStatus,
+            total=len(rows),
+            compliance_rows=rows,
+        )
         return context
 
     def get_charts(self, context):
@@ -528,12 +586,15 @@ class CompletionRecordView(ServiceActionView):
 
 # --- certificates --------------------------------------------------------------------------------
 
+
 class CertificateMixin(LoginOnlyMixin):
     """Anyone signed in can open (and so verify) a certificate by its unguessable number."""
 
     def get_completion(self) -> CourseCompletion:
-        return get_object_or_404(CourseCompletion.objects.select_related("user", "course", "enrolment__session"),
-                                 certificate_number=self.kwargs["number"])
+        return get_object_or_404(
+            CourseCompletion.objects.select_related("user", "course", "enrolment__session"),
+            certificate_number=self.kwargs["number"],
+        )
 
 
 class CertificateView(CertificateMixin, TemplateView):
@@ -547,11 +608,14 @@ class CertificatePdfView(CertificateMixin, View):
     def get(self, request, number):
         completion = self.get_completion()
         response = HttpResponse(certificate_pdf(completion), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"certificate-{completion.certificate_number}.pdf", inline=True)
+        response["Content-Disposition"] = content_disposition(
+            f"certificate-{completion.certificate_number}.pdf", inline=True
+        )
         return response
 
 
 # --- trainer dashboard ---------------------------------------------------------------------------
+
 
 class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
     permission_required = "training.view_enrolment"
@@ -565,8 +629,11 @@ class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
             counts[row.status] += 1
         recent = selectors.recent_sessions(limit=10)
         context.update(
-            upcoming=selectors.upcoming_sessions()[:10], recent=recent, counts=counts,
-            statuses=ComplianceStatus, compliance_rows=rows,
+            upcoming=selectors.upcoming_sessions()[:10],
+            recent=recent,
+            counts=counts,
+            statuses=ComplianceStatus,
+            compliance_rows=rows,
             last_run=selectors.reminder_run_latest(),
             attention=[r for r in rows if r.status in (ComplianceStatus.OVERDUE, ComplianceStatus.NEVER)][:20],
         )
@@ -578,15 +645,19 @@ class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
 
 # --- needs assessment ----------------------------------------------------------------------------
 
+
 class NeedsSurveyListView(FilteredListView):
     model = NeedsSurvey
     permission_required = "training.view_needssurvey"
     template_name = "training/needs_list.html"
 
     def get_base_queryset(self):
-        return super().get_base_queryset().annotate(
-            response_count=Count("responses", distinct=True), topic_count=Count("topics", distinct=True)
-        ).order_by("-opens_on", "-id")
+        return (
+            super()
+            .get_base_queryset()
+            .annotate(response_count=Count("responses", distinct=True), topic_count=Count("topics", distinct=True))
+            .order_by("-opens_on", "-id")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -609,12 +680,15 @@ class NeedsSurveyRespondView(ServiceActionView):
 
     def get_context_data(self, **kwargs):
         answered = self.object.responses.filter(respondent=self.request.user).exists()
-        return super().get_context_data(answered=answered, is_open=self.object.is_open_on(selectors.today()),
-                                        **kwargs)
+        return super().get_context_data(answered=answered, is_open=self.object.is_open_on(selectors.today()), **kwargs)
 
     def perform(self, data):
-        services.needs_response_submit(survey=self.object, respondent=self.request.user,
-                                       priorities=self.form.priorities(), comments=data["comments"])
+        services.needs_response_submit(
+            survey=self.object,
+            respondent=self.request.user,
+            priorities=self.form.priorities(),
+            comments=data["comments"],
+        )
 
 
 class NeedsResultsView(PermissionMixin, DetailView):
@@ -633,6 +707,7 @@ class NeedsResultsView(PermissionMixin, DetailView):
 
 
 # --- policies and procedures ---------------------------------------------------------------------
+
 
 class PolicyListView(FilteredListView):
     model = PolicyDocument
@@ -654,7 +729,8 @@ class PolicyDetailView(PermissionMixin, DetailView):
 
     def get_queryset(self):
         return PolicyDocument.objects.restrict(self.request.user, "view").prefetch_related(
-            "courses", Prefetch("versions", queryset=PolicyVersion.objects.order_by("-effective_on", "-id")))
+            "courses", Prefetch("versions", queryset=PolicyVersion.objects.order_by("-effective_on", "-id"))
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -688,7 +764,11 @@ class PolicyUnacknowledgedView(PermissionMixin, TemplateView):
         version = get_object_or_404(PolicyVersion.objects.select_related("document"), pk=kwargs["pk"])
         people = selectors.policy_unacknowledged(version=version).prefetch_related("groups")
         page = Paginator(people, 100).get_page(self.request.GET.get("page"))
-        context.update(version=version, page_obj=page, people=page.object_list, is_paginated=page.has_other_pages(),
-                       acknowledged_count=version.acknowledgements.count())
+        context.update(
+            version=version,
+            page_obj=page,
+            people=page.object_list,
+            is_paginated=page.has_other_pages(),
+            acknowledged_count=version.acknowledgements.count(),
+        )
         return context
-

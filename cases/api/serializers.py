@@ -13,9 +13,18 @@ from ..redaction import PERSON_WHEREABOUTS_FIELDS, WITHHELD, redact_person_data
 class BalanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseBalance
-        fields = ["monthly_obligation", "current_due_month", "current_paid_month", "unassigned_arrears",
-                  "assigned_arrears", "total_arrears", "months_in_arrears", "last_payment_on", "last_payment_amount",
-                  "delinquent_since"]
+        fields = [
+            "monthly_obligation",
+            "current_due_month",
+            "current_paid_month",
+            "unassigned_arrears",
+            "assigned_arrears",
+            "total_arrears",
+            "months_in_arrears",
+            "last_payment_on",
+            "last_payment_amount",
+            "delinquent_since",
+        ]
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -49,10 +58,27 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["case_number", "county", "jurisdiction", "assistance_status", "status", "stage", "closure_reason",
-                  "closed_on", "application_received_on", "opened_on", "interstate_role", "other_state",
-                  "other_state_case_id", "interstate_referred_on", "next_deadline_on", "next_deadline_kind",
-                  "updated_at", "balance", "participants"]
+        fields = [
+            "case_number",
+            "county",
+            "jurisdiction",
+            "assistance_status",
+            "status",
+            "stage",
+            "closure_reason",
+            "closed_on",
+            "application_received_on",
+            "opened_on",
+            "interstate_role",
+            "other_state",
+            "other_state_case_id",
+            "interstate_referred_on",
+            "next_deadline_on",
+            "next_deadline_kind",
+            "updated_at",
+            "balance",
+            "participants",
+        ]
 
 
 class CaseDetailSerializer(CaseSerializer):
@@ -82,27 +108,47 @@ def case_rows_represent(rows: list[dict], participants: list[dict]) -> list[dict
     case = CaseSerializer()
     case_fields = [(name, case.fields[name].to_representation) for name in CaseSerializer.Meta.fields[:-2]]
     balance = BalanceSerializer()
-    balance_fields = [(name, f"balance__{name}", balance.fields[name].to_representation)
-                      for name in BalanceSerializer.Meta.fields]
+    balance_fields = [
+        (name, f"balance__{name}", balance.fields[name].to_representation) for name in BalanceSerializer.Meta.fields
+    ]
     people: dict[int, list[dict]] = {}
     for p in participants:
-        people.setdefault(p["case_id"], []).append({
-            "role": p["role"], "person_id": p["person_id"], "first_name": p["person__first_name"],
-            "last_name": p["person__last_name"], "family_violence": p["person__family_violence"]})
+        people.setdefault(p["case_id"], []).append(
+            {
+                "role": p["role"],
+                "person_id": p["person_id"],
+                "first_name": p["person__first_name"],
+                "last_name": p["person__last_name"],
+                "family_violence": p["person__family_violence"],
+            }
+        )
     out = []
     for row in rows:
         item = {name: None if row[name] is None else show(row[name]) for name, show in case_fields}
-        item["balance"] = None if row["balance__case_id"] is None else {
-            name: None if row[column] is None else show(row[column]) for name, column, show in balance_fields}
+        item["balance"] = (
+            None
+            if row["balance__case_id"] is None
+            else {name: None if row[column] is None else show(row[column]) for name, column, show in balance_fields}
+        )
         item["participants"] = people.get(row["id"], [])
         out.append(item)
     return out
 
 
-CASE_LIST_VALUES = ("id", *CaseSerializer.Meta.fields[:-2], "balance__case_id",
-                    *(f"balance__{name}" for name in BalanceSerializer.Meta.fields))
-PARTICIPANT_VALUES = ("case_id", "role", "person_id", "person__first_name", "person__last_name",
-                      "person__family_violence")
+CASE_LIST_VALUES = (
+    "id",
+    *CaseSerializer.Meta.fields[:-2],
+    "balance__case_id",
+    *(f"balance__{name}" for name in BalanceSerializer.Meta.fields),
+)
+PARTICIPANT_VALUES = (
+    "case_id",
+    "role",
+    "person_id",
+    "person__first_name",
+    "person__last_name",
+    "person__family_violence",
+)
 
 
 class PersonCaseSerializer(serializers.Serializer):
@@ -118,14 +164,29 @@ class PersonSerializer(serializers.ModelSerializer):
 
     phone = serializers.CharField(help_text=f'"{WITHHELD}" when family_violence is true and one is on file.')
     email = serializers.CharField(help_text=f'"{WITHHELD}" when family_violence is true and one is on file.')
-    cases = PersonCaseSerializer(many=True, read_only=True,
-                                 help_text="The person's roles on cases of the key's counties only.")
+    cases = PersonCaseSerializer(
+        many=True, read_only=True, help_text="The person's roles on cases of the key's counties only."
+    )
 
     class Meta:
         model = Person
-        fields = ["id", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "deceased_on",
-                  "family_violence", "preferred_language", "needs_interpreter", "paternity_status", "phone", "email",
-                  "updated_at", "cases"]
+        fields = [
+            "id",
+            "first_name",
+            "middle_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "deceased_on",
+            "family_violence",
+            "preferred_language",
+            "needs_interpreter",
+            "paternity_status",
+            "phone",
+            "email",
+            "updated_at",
+            "cases",
+        ]
 
 
 PERSON_LIST_VALUES = tuple(PersonSerializer.Meta.fields[:-1])

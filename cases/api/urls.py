@@ -9,6 +9,9 @@ router.register("people", PersonViewSet, basename="person")
 
 urlpatterns = [
     *router.urls,
-    path("cases/<str:case_number>/fvi-overrides/<int:pk>/use/", FviOverrideUseAPIView.as_view(),
-         name="case-fvi-override-use"),
+    path(
+        "cases/<str:case_number>/fvi-overrides/<int:pk>/use/",
+        FviOverrideUseAPIView.as_view(),
+        name="case-fvi-override-use",
+    ),
 ]

@@ -50,18 +50,23 @@ class CaseViewSet(PartnerListRetrieveViewSet):
         # case's other columns are never read, so never decrypted.
         balance = [f"balance__{name}" for name in BalanceSerializer.Meta.fields]
         participants = CaseParticipant.objects.select_related("person").only(
-            "id", "case_id", "role", "person__id", "person__first_name", "person__last_name",
-            "person__family_violence")
+            "id", "case_id", "role", "person__id", "person__first_name", "person__last_name", "person__family_violence"
+        )
         queryset = (
-            Case.objects.restrict(self.request.user, "view").select_related("balance")
+            Case.objects.restrict(self.request.user, "view")
+            .select_related("balance")
             .only("id", *CaseSerializer.Meta.fields[:-2], *balance)
             .prefetch_related(Prefetch("participants", queryset=participants))
             .order_by("case_number")
         )
         if self.action == "retrieve":
             queryset = queryset.defer(None).prefetch_related(
-                Prefetch("orders", queryset=SupportOrder.objects.order_by("-effective_on", "-version").prefetch_related(
-                    Prefetch("obligations", queryset=Obligation.objects.order_by("id"))))
+                Prefetch(
+                    "orders",
+                    queryset=SupportOrder.objects.order_by("-effective_on", "-version").prefetch_related(
+                        Prefetch("obligations", queryset=Obligation.objects.order_by("id"))
+                    ),
+                )
             )
         return queryset
 
@@ -72,7 +77,8 @@ class CaseViewSet(PartnerListRetrieveViewSet):
         rows = self.filter_queryset(self.get_queryset()).prefetch_related(None).values(*CASE_LIST_VALUES)
         page = list(self.paginate_queryset(rows))
         participants = CaseParticipant.objects.filter(case_id__in=[row["id"] for row in page]).values(
-            *PARTICIPANT_VALUES)
+            *PARTICIPANT_VALUES
+        )
         return self.get_paginated_response(case_rows_represent(page, list(participants)))
 
     def get_object(self):
@@ -85,30 +91,62 @@ class CaseViewSet(PartnerListRetrieveViewSet):
 
 # drf-spectacular wraps a list's example row in the page envelope.
 PERSON_EXAMPLES = [
-    OpenApiExample("A custodial parent", response_only=True, value={
-        "id": 812, "first_name": "Dana", "middle_name": "", "last_name": "Reyes", "date_of_birth": "1988-04-02",
-        "sex": "F", "deceased_on": None, "family_violence": False, "preferred_language": "en",
-        "needs_interpreter": False, "paternity_status": "not_needed", "phone": "518-555-0142",
-        "email": "dana@example.org", "updated_at": "2026-11-30T14:02:11Z",
-        "cases": [{"case_number": "NY-000123", "role": "cp"}]}),
-    OpenApiExample("A person with the FVI", response_only=True, value={
-        "id": 813, "first_name": "Sam", "middle_name": "", "last_name": "Reyes", "date_of_birth": "1985-09-17",
-        "sex": "M", "deceased_on": None, "family_violence": True, "preferred_language": "en",
-        "needs_interpreter": False, "paternity_status": "not_needed",
-        "phone": "Withheld (family violence indicator, 42 USC 654(26))", "email": "",
-        "updated_at": "2026-11-29T09:40:00Z", "cases": [{"case_number": "NY-000123", "role": "ncp"}]}),
+    OpenApiExample(
+        "A custodial parent",
+        response_only=True,
+        value={
+            "id": 812,
+            "first_name": "Dana",
+            "middle_name": "",
+            "last_name": "Reyes",
+            "date_of_birth": "1988-04-02",
+            "sex": "F",
+            "deceased_on": None,
+            "family_violence": False,
+            "preferred_language": "en",
+            "needs_interpreter": False,
+            "paternity_status": "not_needed",
+            "phone": "518-555-0142",
+            "email": "dana@example.org",
+            "updated_at": "2026-11-30T14:02:11Z",
+            "cases": [{"case_number": "NY-000123", "role": "cp"}],
+        },
+    ),
+    OpenApiExample(
+        "A person with the FVI",
+        response_only=True,
+        value={
+            "id": 813,
+            "first_name": "Sam",
+            "middle_name": "",
+            "last_name": "Reyes",
+            "date_of_birth": "1985-09-17",
+            "sex": "M",
+            "deceased_on": None,
+            "family_violence": True,
+            "preferred_language": "en",
+            "needs_interpreter": False,
+            "paternity_status": "not_needed",
+            "phone": "Withheld (family violence indicator, 42 USC 654(26))",
+            "email": "",
+            "updated_at": "2026-11-29T09:40:00Z",
+            "cases": [{"case_number": "NY-000123", "role": "ncp"}],
+        },
+    ),
 ]
 
 
-@extend_schema_view(list=extend_schema(
-    summary="People of the key's cases (filter by updated_since, case_number)",
-    description="Parties and children of the cases in the key's counties, by ``id`` (the ``person_id`` of "
-                "the cases API). No SSN and no address; phone and e-mail are withheld for a person with the "
-                "family violence indicator (42 USC 654(26)). Each person shown is logged as a sensitive read "
-                "(date of birth, phone, e-mail). Scope ``cases:read``. ``?pagination=cursor`` gives keyset pages "
-                "by ``id``.",
-    examples=PERSON_EXAMPLES,
-))
+@extend_schema_view(
+    list=extend_schema(
+        summary="People of the key's cases (filter by updated_since, case_number)",
+        description="Parties and children of the cases in the key's counties, by ``id`` (the ``person_id`` of "
+        "the cases API). No SSN and no address; phone and e-mail are withheld for a person with the "
+        "family violence indicator (42 USC 654(26)). Each person shown is logged as a sensitive read "
+        "(date of birth, phone, e-mail). Scope ``cases:read``. ``?pagination=cursor`` gives keyset pages "
+        "by ``id``.",
+        examples=PERSON_EXAMPLES,
+    )
+)
 class PersonViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
     """``GET /api/v1/people/`` (filters: updated_since, case_number): the people of the key's
     counties' cases (issue 17.3)."""
@@ -130,12 +168,19 @@ class PersonViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
         more query (only cases in scope), the sensitive reads in one INSERT."""
         rows = self.filter_queryset(self.get_queryset()).values(*PersonSerializer.Meta.fields[:-1])
         rows = list(self.paginate_queryset(rows))
-        participations = (CaseParticipant.objects.restrict(request.user, "view")
-                          .filter(person_id__in=[row["id"] for row in rows])
-                          .order_by("case__case_number", "role").values("person_id", "case__case_number", "role"))
+        participations = (
+            CaseParticipant.objects.restrict(request.user, "view")
+            .filter(person_id__in=[row["id"] for row in rows])
+            .order_by("case__case_number", "role")
+            .values("person_id", "case__case_number", "role")
+        )
         items = person_rows_represent(rows, list(participations))
-        sensitive_reads_bulk_record(request=request._request, username=f"api:{self.agency or 'partner'}",
-                                    object_type=Person._meta.label, reads=person_rows_revealed(items))
+        sensitive_reads_bulk_record(
+            request=request._request,
+            username=f"api:{self.agency or 'partner'}",
+            object_type=Person._meta.label,
+            reads=person_rows_revealed(items),
+        )
         return self.get_paginated_response(items)
 
 
@@ -149,9 +194,12 @@ class FviOverrideUseAPIView(PartnerAPIView):
 
     @extend_schema(request=None, responses={200: OverrideUseSerializer})
     def post(self, request, case_number: str, pk: int):
-        override = get_object_or_404(FviOverride.objects.select_related("case"), pk=pk,
-                                     case__case_number=str(case_number).upper(),
-                                     case__in=Case.objects.restrict(request.user, "view").values("pk"))
+        override = get_object_or_404(
+            FviOverride.objects.select_related("case"),
+            pk=pk,
+            case__case_number=str(case_number).upper(),
+            case__in=Case.objects.restrict(request.user, "view").values("pk"),
+        )
         agency = getattr(request.user, "agency", None)
         if agency is None or override.agency_id != agency.pk:
             raise PermissionDenied("This override is not for your agency.")
@@ -161,5 +209,10 @@ class FviOverrideUseAPIView(PartnerAPIView):
             addresses = fvi_override_use(override=override, via="api", agency=agency, request=request._request)
         except DjangoPermissionDenied:
             return Response({"detail": "This override was already used."}, status=status.HTTP_409_CONFLICT)
-        return Response({"person_id": override.person_id, "court_order_reference": override.court_order_reference,
-                         "addresses": AddressSerializer(addresses, many=True).data})
+        return Response(
+            {
+                "person_id": override.person_id,
+                "court_order_reference": override.court_order_reference,
+                "addresses": AddressSerializer(addresses, many=True).data,
+            }
+        )

@@ -74,25 +74,50 @@ class CaGuidelineResult:
             ("3", "K (line 1 × line 2)", f"{self.k}"),
             ("4", "CS for one child: K × [HN − (H% × TN)]", dollars(self.base_amount)),
             ("5", "Children multiplier — Fam. Code 4055(b)(4)", format(self.multiplier.normalize(), "f")),
-            ("6", f"Guideline support before the low-income adjustment, paid by the {payor} earner",
-             dollars(self.monthly_support_before_adjustment)),
+            (
+                "6",
+                f"Guideline support before the low-income adjustment, paid by the {payor} earner",
+                dollars(self.monthly_support_before_adjustment),
+            ),
             ("7", "Obligor's net monthly disposable income", dollars(self.obligor_net_monthly)),
-            ("8", "Low-income threshold: minimum wage "
-                  + (dollars(self.minimum_wage_hourly) if self.minimum_wage_hourly is not None else "—")
-                  + " × 40 h × 52 weeks ÷ 12 — Fam. Code 4055(b)(7)", dollars(self.low_income_threshold) or "—"),
+            (
+                "8",
+                "Low-income threshold: minimum wage "
+                + (dollars(self.minimum_wage_hourly) if self.minimum_wage_hourly is not None else "—")
+                + " × 40 h × 52 weeks ÷ 12 — Fam. Code 4055(b)(7)",
+                dollars(self.low_income_threshold) or "—",
+            ),
             ("9", "Low-income fraction: (line 8 − line 7) ÷ line 8", f"{self.low_income_fraction}"),
-            ("10", "Low-income reduction (line 6 × line 9"
-                   + ("; presumption rebutted" if self.low_income_adjustment == REBUTTED else "") + ")",
-             dollars(self.low_income_reduction)),
+            (
+                "10",
+                "Low-income reduction (line 6 × line 9"
+                + ("; presumption rebutted" if self.low_income_adjustment == REBUTTED else "")
+                + ")",
+                dollars(self.low_income_reduction),
+            ),
         ]
         lines = [WorksheetLine(n, label, (value,)) for n, label, value in rows]
-        lines.append(WorksheetLine("11", "Guideline child support (line 6 − line 10)",
-                                   (dollars(self.monthly_support),), total=True))
+        lines.append(
+            WorksheetLine(
+                "11", "Guideline child support (line 6 − line 10)", (dollars(self.monthly_support),), total=True
+            )
+        )
         for n, add_on in enumerate(self.add_ons, start=12):
-            lines.append(WorksheetLine(str(n), f"{add_on.label}: {dollars(add_on.monthly)} a month, obligor's share "
-                                               "in proportion to net incomes", (dollars(add_on.payor_monthly),)))
-        lines.append(WorksheetLine("14", "Total monthly child support (line 11 plus lines 12–13)",
-                                   (dollars(self.payor_total_monthly),), total=True))
+            lines.append(
+                WorksheetLine(
+                    str(n),
+                    f"{add_on.label}: {dollars(add_on.monthly)} a month, obligor's share in proportion to net incomes",
+                    (dollars(add_on.payor_monthly),),
+                )
+            )
+        lines.append(
+            WorksheetLine(
+                "14",
+                "Total monthly child support (line 11 plus lines 12–13)",
+                (dollars(self.payor_total_monthly),),
+                total=True,
+            )
+        )
         return lines
 
 
@@ -113,8 +138,14 @@ def _band(params: ParameterSet, tn: Decimal) -> tuple[int, Decimal]:
 
 
 def ca_guideline(
-    *, high_earner_net_monthly: Decimal, total_net_monthly: Decimal, high_earner_timeshare: Decimal,
-    children: int, as_of: date, low_income_adjustment: str = APPLY, rebuttal_reason: str = "",
+    *,
+    high_earner_net_monthly: Decimal,
+    total_net_monthly: Decimal,
+    high_earner_timeshare: Decimal,
+    children: int,
+    as_of: date,
+    low_income_adjustment: str = APPLY,
+    rebuttal_reason: str = "",
     add_ons: dict | None = None,
 ) -> CaGuidelineResult:
     hn = nonnegative("high_earner_net_monthly", high_earner_net_monthly, "Net income")
@@ -149,7 +180,7 @@ def ca_guideline(
     high_pays = support >= 0
     obligor_net = hn if high_pays else tn - hn
     before = money(abs(support))
-    table_name = (f"table in force from {table_row.effective_on:%Y-%m-%d} ({table_row.citation})")
+    table_name = f"table in force from {table_row.effective_on:%Y-%m-%d} ({table_row.citation})"
     notes = [f"K used the {table_name}."]
     if not high_pays:
         notes.append("The result is negative: the lower earner pays the higher earner (Fam. Code 4055(b)(6)).")
@@ -165,28 +196,50 @@ def ca_guideline(
             maximum = money(before * (threshold - obligor_net) / threshold)
             if low_income_adjustment == APPLY:
                 status, reduction = "applied", maximum
-                notes.append(f"The obligor's net income is below the low-income threshold ({dollars(threshold)}): "
-                             f"the adjustment is applied at its maximum, {dollars(maximum)} (Fam. Code 4055(b)(7)).")
+                notes.append(
+                    f"The obligor's net income is below the low-income threshold ({dollars(threshold)}): "
+                    f"the adjustment is applied at its maximum, {dollars(maximum)} (Fam. Code 4055(b)(7))."
+                )
             else:
                 status = REBUTTED
-                notes.append(f"The low-income presumption is rebutted ({rebuttal_reason.strip()}): the unadjusted "
-                             f"amount stands (the maximum adjustment would have been {dollars(maximum)}).")
+                notes.append(
+                    f"The low-income presumption is rebutted ({rebuttal_reason.strip()}): the unadjusted "
+                    f"amount stands (the maximum adjustment would have been {dollars(maximum)})."
+                )
     else:
-        notes.append("Before 2024-09-01 the low-income adjustment used a threshold set each year by the Judicial "
-                     "Council, which is not configured here: no low-income adjustment was calculated.")
+        notes.append(
+            "Before 2024-09-01 the low-income adjustment used a threshold set each year by the Judicial "
+            "Council, which is not configured here: no low-income adjustment was calculated."
+        )
     monthly = before - reduction
     payor_share = obligor_net / tn
-    lines = tuple(CaAddOn(key=key, label=label, monthly=money(costs[key]), payor_monthly=money(costs[key] * payor_share))
-                  for key, label in ADD_ONS)
+    lines = tuple(
+        CaAddOn(key=key, label=label, monthly=money(costs[key]), payor_monthly=money(costs[key] * payor_share))
+        for key, label in ADD_ONS
+    )
     add_on_total = sum((a.payor_monthly for a in lines), ZERO)
     return CaGuidelineResult(
-        k=k.quantize(Decimal("0.0001")), band_fraction=fraction.quantize(Decimal("0.0001")),
-        time_factor=time_factor.quantize(Decimal("0.0001")), base_amount=money(base), multiplier=multiplier,
-        monthly_support=monthly, payor="high_earner" if high_pays else "low_earner",
-        table_effective_on=table_row.effective_on, notes=notes, table_name=table_name, band=band,
-        obligor_net_monthly=money(obligor_net), monthly_support_before_adjustment=before,
-        low_income_adjustment=status, rebuttal_reason=rebuttal_reason.strip() if status == REBUTTED else "",
-        minimum_wage_hourly=wage, low_income_threshold=threshold, low_income_fraction=lia_fraction,
-        low_income_reduction=reduction, add_ons=lines, payor_add_ons_monthly=money(add_on_total),
-        payor_total_monthly=money(monthly + add_on_total), parameters=tuple(params.used),
+        k=k.quantize(Decimal("0.0001")),
+        band_fraction=fraction.quantize(Decimal("0.0001")),
+        time_factor=time_factor.quantize(Decimal("0.0001")),
+        base_amount=money(base),
+        multiplier=multiplier,
+        monthly_support=monthly,
+        payor="high_earner" if high_pays else "low_earner",
+        table_effective_on=table_row.effective_on,
+        notes=notes,
+        table_name=table_name,
+        band=band,
+        obligor_net_monthly=money(obligor_net),
+        monthly_support_before_adjustment=before,
+        low_income_adjustment=status,
+        rebuttal_reason=rebuttal_reason.strip() if status == REBUTTED else "",
+        minimum_wage_hourly=wage,
+        low_income_threshold=threshold,
+        low_income_fraction=lia_fraction,
+        low_income_reduction=reduction,
+        add_ons=lines,
+        payor_add_ons_monthly=money(add_on_total),
+        payor_total_monthly=money(monthly + add_on_total),
+        parameters=tuple(params.used),
     )

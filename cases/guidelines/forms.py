@@ -27,12 +27,17 @@ NY_ADD_ONS = (
 
 
 class NyGuidelineForm(forms.Form):
-    payor_income = MoneyField(label="Payor's annual gross income", **MONEY,
-                                      help_text="Before the deductions below (DRL 240(1-b)(b)(5)).")
+    payor_income = MoneyField(
+        label="Payor's annual gross income", **MONEY, help_text="Before the deductions below (DRL 240(1-b)(b)(5))."
+    )
     other_income = MoneyField(label="Other parent's annual gross income", **MONEY)
     children = forms.IntegerField(min_value=1, max_value=20, initial=1)
-    as_of = forms.DateField(label="As of", widget=DateInput, initial=timezone.localdate,
-                            help_text="The date whose cap, poverty guideline and self-support reserve apply.")
+    as_of = forms.DateField(
+        label="As of",
+        widget=DateInput,
+        initial=timezone.localdate,
+        help_text="The date whose cap, poverty guideline and self-support reserve apply.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +46,8 @@ class NyGuidelineForm(forms.Form):
                 self.fields[f"{who}_{key}"] = MoneyField(label=f"{whose}: {label} (annual)", **OPTIONAL)
         for key, label in NY_ADD_ONS:
             self.fields[key] = MoneyField(
-                label=label, **OPTIONAL, help_text="Paid by the custodial parent; the payor's income share is added.")
+                label=label, **OPTIONAL, help_text="Paid by the custodial parent; the payor's income share is added."
+            )
 
     def clean_as_of(self):
         value = self.cleaned_data["as_of"]
@@ -51,29 +57,43 @@ class NyGuidelineForm(forms.Form):
 
     def calculator_kwargs(self) -> dict:
         data = self.cleaned_data
-        deductions = tuple({key: data.get(f"{who}_{key}") or Decimal("0") for key, _ in NY_DEDUCTIONS}
-                           for who in ("payor", "other"))
-        return {"gross_incomes": (data["payor_income"], data["other_income"]), "deductions": deductions,
-                "add_ons": {key: data.get(key) or Decimal("0") for key, _ in NY_ADD_ONS},
-                "children": data["children"]}
+        deductions = tuple(
+            {key: data.get(f"{who}_{key}") or Decimal("0") for key, _ in NY_DEDUCTIONS} for who in ("payor", "other")
+        )
+        return {
+            "gross_incomes": (data["payor_income"], data["other_income"]),
+            "deductions": deductions,
+            "add_ons": {key: data.get(key) or Decimal("0") for key, _ in NY_ADD_ONS},
+            "children": data["children"],
+        }
 
 
 class CaGuidelineForm(forms.Form):
     high_earner_net_monthly = MoneyField(label="High earner's net monthly income", **MONEY)
-    total_net_monthly = MoneyField(label="Total net monthly income of both parents", max_digits=12,
-                                           decimal_places=2, min_value=Decimal("0.01"))
+    total_net_monthly = MoneyField(
+        label="Total net monthly income of both parents", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
     high_earner_timeshare = forms.DecimalField(
-        label="High earner's share of parenting time", max_digits=5, decimal_places=4,
-        min_value=Decimal("0"), max_value=Decimal("1"), help_text="A fraction from 0 to 1, e.g. 0.20 for 20%.")
+        label="High earner's share of parenting time",
+        max_digits=5,
+        decimal_places=4,
+        min_value=Decimal("0"),
+        max_value=Decimal("1"),
+        help_text="A fraction from 0 to 1, e.g. 0.20 for 20%.",
+    )
     children = forms.IntegerField(min_value=1, max_value=10, initial=1)
     as_of = forms.DateField(label="As of", widget=DateInput, initial=timezone.localdate)
     low_income_adjustment = forms.ChoiceField(
-        label="Low-income adjustment", required=False, initial="apply",
+        label="Low-income adjustment",
+        required=False,
+        initial="apply",
         choices=[("apply", "Apply (the presumption)"), ("rebutted", "Presumption rebutted")],
-        help_text="Fam. Code 4055(b)(7): applied at its maximum unless the presumption is rebutted.")
+        help_text="Fam. Code 4055(b)(7): applied at its maximum unless the presumption is rebutted.",
+    )
     rebuttal_reason = forms.CharField(label="Why the presumption is rebutted", required=False, max_length=500)
-    child_care_monthly = MoneyField(label="Child care (monthly)", **OPTIONAL,
-                                            help_text="Shared in proportion to net incomes (Fam. Code 4061–4062).")
+    child_care_monthly = MoneyField(
+        label="Child care (monthly)", **OPTIONAL, help_text="Shared in proportion to net incomes (Fam. Code 4061–4062)."
+    )
     uninsured_health_monthly = MoneyField(label="Uninsured health costs (monthly)", **OPTIONAL)
 
     def clean(self):
@@ -89,11 +109,16 @@ class CaGuidelineForm(forms.Form):
     def calculator_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "high_earner_net_monthly": data["high_earner_net_monthly"], "total_net_monthly": data["total_net_monthly"],
-            "high_earner_timeshare": data["high_earner_timeshare"], "children": data["children"],
-            "low_income_adjustment": data["low_income_adjustment"], "rebuttal_reason": data.get("rebuttal_reason", ""),
-            "add_ons": {"child_care_monthly": data.get("child_care_monthly") or Decimal("0"),
-                        "uninsured_health_monthly": data.get("uninsured_health_monthly") or Decimal("0")},
+            "high_earner_net_monthly": data["high_earner_net_monthly"],
+            "total_net_monthly": data["total_net_monthly"],
+            "high_earner_timeshare": data["high_earner_timeshare"],
+            "children": data["children"],
+            "low_income_adjustment": data["low_income_adjustment"],
+            "rebuttal_reason": data.get("rebuttal_reason", ""),
+            "add_ons": {
+                "child_care_monthly": data.get("child_care_monthly") or Decimal("0"),
+                "uninsured_health_monthly": data.get("uninsured_health_monthly") or Decimal("0"),
+            },
         }
 
 

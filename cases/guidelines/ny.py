@@ -83,69 +83,124 @@ class NyGuidelineResult:
 
     def _line_16_label(self) -> str:
         if self.low_income_rule == "poverty":
-            return ("Payor's annual child support obligation, add-ons included: line 15 is below line 13, so "
-                    f"{dollars(self.low_income_floor_monthly)} a month or line 6 minus line 14, whichever is greater — DRL 240(1-b)(d), first sentence")
+            return (
+                "Payor's annual child support obligation, add-ons included: line 15 is below line 13, so "
+                f"{dollars(self.low_income_floor_monthly)} a month or line 6 minus line 14, whichever is greater — DRL 240(1-b)(d), first sentence"
+            )
         if self.low_income_rule == "reserve":
-            return ("Payor's annual child support obligation, add-ons included: line 15 is below line 14 but not "
-                    f"line 13, so {dollars(self.low_income_floor_monthly)} a month or line 6 minus line 14, whichever is greater — DRL 240(1-b)(d), "
-                    "second sentence")
-        return ("Payor's annual basic obligation (line 12): line 15 is not below line 13 or line 14, so the "
-                "low-income rules do not apply — DRL 240(1-b)(d)")
+            return (
+                "Payor's annual child support obligation, add-ons included: line 15 is below line 14 but not "
+                f"line 13, so {dollars(self.low_income_floor_monthly)} a month or line 6 minus line 14, whichever is greater — DRL 240(1-b)(d), "
+                "second sentence"
+            )
+        return (
+            "Payor's annual basic obligation (line 12): line 15 is not below line 13 or line 14, so the "
+            "low-income rules do not apply — DRL 240(1-b)(d)"
+        )
 
     def lines(self) -> list[WorksheetLine]:
         """The worksheet, numbered like the court's form: income, obligation, low income, add-ons."""
         payor, other = self.incomes
-        lines = [WorksheetLine("1", "Gross income", (dollars(payor.gross), dollars(other.gross),
-                                                       dollars(payor.gross + other.gross)))]
+        lines = [
+            WorksheetLine(
+                "1", "Gross income", (dollars(payor.gross), dollars(other.gross), dollars(payor.gross + other.gross))
+            )
+        ]
         for n, (key, label, para) in enumerate(DEDUCTIONS, start=2):
-            lines.append(WorksheetLine(str(n), f"Less: {label} — DRL 240(1-b){para}",
-                                       (dollars(payor.deductions[key]), dollars(other.deductions[key]), "")))
+            lines.append(
+                WorksheetLine(
+                    str(n),
+                    f"Less: {label} — DRL 240(1-b){para}",
+                    (dollars(payor.deductions[key]), dollars(other.deductions[key]), ""),
+                )
+            )
         lines += [
-            WorksheetLine("6", "CSSA income (line 1 minus lines 2–5)",
-                          (dollars(payor.cssa_income), dollars(other.cssa_income), dollars(self.combined_income))),
-            WorksheetLine("7", f"Income cap in effect from {self.cap_effective_on:%Y-%m-%d}"
-                          + (" (confirm)" if self.cap_confirm else ""), ("", "", dollars(self.cap))),
+            WorksheetLine(
+                "6",
+                "CSSA income (line 1 minus lines 2–5)",
+                (dollars(payor.cssa_income), dollars(other.cssa_income), dollars(self.combined_income)),
+            ),
+            WorksheetLine(
+                "7",
+                f"Income cap in effect from {self.cap_effective_on:%Y-%m-%d}"
+                + (" (confirm)" if self.cap_confirm else ""),
+                ("", "", dollars(self.cap)),
+            ),
             WorksheetLine("8", "Combined income up to the cap", ("", "", dollars(self.capped_income))),
             WorksheetLine("9", "Child support percentage", ("", "", f"{self.percentage}%")),
-            WorksheetLine("10", "Basic child support obligation (line 8 × line 9)",
-                          ("", "", dollars(self.basic_obligation_annual))),
+            WorksheetLine(
+                "10",
+                "Basic child support obligation (line 8 × line 9)",
+                ("", "", dollars(self.basic_obligation_annual)),
+            ),
             WorksheetLine("11", "Payor's pro-rata share of income", ("", "", f"{self.payor_share}")),
-            WorksheetLine("12", "Payor's share of the basic obligation (line 10 × line 11)",
-                          ("", "", dollars(self.payor_prorated_annual))),
+            WorksheetLine(
+                "12",
+                "Payor's share of the basic obligation (line 10 × line 11)",
+                ("", "", dollars(self.payor_prorated_annual)),
+            ),
             WorksheetLine("13", "Poverty guideline, single person", ("", "", dollars(self.poverty_guideline))),
             WorksheetLine("14", "Self-support reserve", ("", "", dollars(self.self_support_reserve))),
-            WorksheetLine("15", "Payor's CSSA income after paying line 12 and the payor's add-on shares (line 6 "
-                          "minus line 12 minus lines 21–24) — DRL 240(1-b)(b)(1), (d)",
-                          ("", "", dollars(payor.cssa_income - self.payor_prorated_annual
-                                           - self.payor_add_on_shares_annual))),
+            WorksheetLine(
+                "15",
+                "Payor's CSSA income after paying line 12 and the payor's add-on shares (line 6 "
+                "minus line 12 minus lines 21–24) — DRL 240(1-b)(b)(1), (d)",
+                ("", "", dollars(payor.cssa_income - self.payor_prorated_annual - self.payor_add_on_shares_annual)),
+            ),
             WorksheetLine("16", self._line_16_label(), ("", "", dollars(self.payor_obligation_annual)), total=True),
-            WorksheetLine("17", "Payor's monthly obligation (line 16 ÷ 12)", ("", "", dollars(self.payor_obligation_monthly)),
-                          total=True),
+            WorksheetLine(
+                "17",
+                "Payor's monthly obligation (line 16 ÷ 12)",
+                ("", "", dollars(self.payor_obligation_monthly)),
+                total=True,
+            ),
         ]
         if self.above_cap:
             lines += [
-                WorksheetLine("18", "Above the cap: basic obligation on all combined income",
-                              ("", "", dollars(self.all_income_basic_annual))),
-                WorksheetLine("19", "Above the cap: payor's annual share on all income",
-                              ("", "", dollars(self.payor_obligation_all_income_annual))),
-                WorksheetLine("20", "Above the cap: payor's monthly share on all income",
-                              ("", "", dollars(self.payor_obligation_all_income_monthly))),
+                WorksheetLine(
+                    "18",
+                    "Above the cap: basic obligation on all combined income",
+                    ("", "", dollars(self.all_income_basic_annual)),
+                ),
+                WorksheetLine(
+                    "19",
+                    "Above the cap: payor's annual share on all income",
+                    ("", "", dollars(self.payor_obligation_all_income_annual)),
+                ),
+                WorksheetLine(
+                    "20",
+                    "Above the cap: payor's monthly share on all income",
+                    ("", "", dollars(self.payor_obligation_all_income_monthly)),
+                ),
             ]
         paragraphs = {key: para for key, _, para in ADD_ONS}
         for n, add_on in enumerate(self.add_ons, start=21):
-            lines.append(WorksheetLine(str(n), f"Add-on: {add_on.label} (annual {dollars(add_on.annual)}), payor's "
-                                               f"share — DRL 240(1-b){paragraphs[add_on.key]}",
-                                       ("", "", dollars(add_on.payor_annual))))
+            lines.append(
+                WorksheetLine(
+                    str(n),
+                    f"Add-on: {add_on.label} (annual {dollars(add_on.annual)}), payor's "
+                    f"share — DRL 240(1-b){paragraphs[add_on.key]}",
+                    ("", "", dollars(add_on.payor_annual)),
+                )
+            )
         if self.low_income_rule:
-            added = ("Payor's add-ons added on top, annual: none — line 16 is the whole obligation, add-ons "
-                     "included (DRL 240(1-b)(b)(1), (d))")
+            added = (
+                "Payor's add-ons added on top, annual: none — line 16 is the whole obligation, add-ons "
+                "included (DRL 240(1-b)(b)(1), (d))"
+            )
         else:
             added = "Payor's add-ons, annual (lines 21–24) — DRL 240(1-b)(c)(4)–(7)"
         lines += [
             WorksheetLine("25", added, ("", "", dollars(self.payor_add_ons_annual))),
-            WorksheetLine("26", "Payor's add-ons, monthly (line 25 ÷ 12)", ("", "", dollars(self.payor_add_ons_monthly))),
-            WorksheetLine("27", "Payor's total monthly obligation (line 17 plus line 26)",
-                          ("", "", dollars(self.payor_total_monthly)), total=True),
+            WorksheetLine(
+                "26", "Payor's add-ons, monthly (line 25 ÷ 12)", ("", "", dollars(self.payor_add_ons_monthly))
+            ),
+            WorksheetLine(
+                "27",
+                "Payor's total monthly obligation (line 17 plus line 26)",
+                ("", "", dollars(self.payor_total_monthly)),
+                total=True,
+            ),
         ]
         return lines
 
@@ -160,15 +215,23 @@ def _parent_income(index: int, gross: Decimal, deductions: dict | None) -> NyPar
     total = sum(amounts.values(), ZERO)
     if total > gross:
         who = "payor" if index == 0 else "other parent"
-        raise GuidelineInputError("deductions", f"The {who}'s deductions ({dollars(total)}) exceed the gross "
-                                                f"income ({dollars(gross)}).")
-    return NyParentIncome(gross=money(gross), deductions={k: money(v) for k, v in amounts.items()},
-                          cssa_income=money(gross - total))
+        raise GuidelineInputError(
+            "deductions", f"The {who}'s deductions ({dollars(total)}) exceed the gross income ({dollars(gross)})."
+        )
+    return NyParentIncome(
+        gross=money(gross), deductions={k: money(v) for k, v in amounts.items()}, cssa_income=money(gross - total)
+    )
 
 
-def ny_guideline(*, children: int, as_of: date, parent_incomes: tuple[Decimal, ...] | None = None,
-                 gross_incomes: tuple[Decimal, ...] | None = None,
-                 deductions: tuple[dict, ...] | None = None, add_ons: dict | None = None) -> NyGuidelineResult:
+def ny_guideline(
+    *,
+    children: int,
+    as_of: date,
+    parent_incomes: tuple[Decimal, ...] | None = None,
+    gross_incomes: tuple[Decimal, ...] | None = None,
+    deductions: tuple[dict, ...] | None = None,
+    add_ons: dict | None = None,
+) -> NyGuidelineResult:
     """The CSSA obligation of the payor (the first parent).
 
     Either ``parent_incomes`` (each parent's annual CSSA income, after the deductions) or
@@ -211,25 +274,36 @@ def ny_guideline(*, children: int, as_of: date, parent_incomes: tuple[Decimal, .
     if combined > cap_row.value:
         notes.append(
             f"Combined income exceeds the {dollars(cap_row.value)} cap: the court applies the percentage to income "
-            "above the cap, or not, using the factors of DRL 240(1-b)(f); both figures are shown.")
+            "above the cap, or not, using the factors of DRL 240(1-b)(f); both figures are shown."
+        )
     if children > 5:
         notes.append("Five or more children: the percentage is no less than 35% (DRL 240(1-b)(b)(3)(v)).")
     poverty = params.value("ny.poverty_guideline")
     reserve = params.value("ny.self_support_reserve")
-    lines = tuple(NyAddOn(key=key, label=label, annual=money(costs[key]), payor_annual=money(costs[key] * share))
-                  for key, label, _ in ADD_ONS)
+    lines = tuple(
+        NyAddOn(key=key, label=label, annual=money(costs[key]), payor_annual=money(costs[key] * share))
+        for key, label, _ in ADD_ONS
+    )
     shares_annual = money(sum((a.payor_annual for a in lines), ZERO))
     # DRL 240(1-b)(d) tests the basic child support obligation as (b)(1) defines it, add-ons of (c)(4)-(7)
     # included, and the amount it sets replaces all of it: under either low-income rule nothing is added on top.
-    annual, rule, floor = _low_income(params=params, payor_income=payor, annual=prorated + shares_annual, poverty=poverty,
-                               reserve=reserve, notes=notes)
+    annual, rule, floor = _low_income(
+        params=params,
+        payor_income=payor,
+        annual=prorated + shares_annual,
+        poverty=poverty,
+        reserve=reserve,
+        notes=notes,
+    )
     if rule:
         add_on_annual = ZERO
         if shares_annual:
-            notes.append(f"The payor's add-on shares ({dollars(shares_annual)} a year) are not added on top: the "
-                         "low-income amount is the whole basic child support obligation, which DRL 240(1-b)(b)(1) "
-                         "defines to include the add-ons of (c)(4)-(7); the court may depart from it only under "
-                         "paragraph (f).")
+            notes.append(
+                f"The payor's add-on shares ({dollars(shares_annual)} a year) are not added on top: the "
+                "low-income amount is the whole basic child support obligation, which DRL 240(1-b)(b)(1) "
+                "defines to include the add-ons of (c)(4)-(7); the court may depart from it only under "
+                "paragraph (f)."
+            )
     else:
         annual, add_on_annual = prorated, shares_annual
     all_basic = money(combined * pct)
@@ -237,21 +311,44 @@ def ny_guideline(*, children: int, as_of: date, parent_incomes: tuple[Decimal, .
     monthly = money(annual / 12)
     add_on_monthly = money(add_on_annual / 12)
     return NyGuidelineResult(
-        combined_income=money(combined), capped_income=money(capped), cap=cap_row.value,
-        cap_effective_on=cap_row.effective_on, cap_confirm=cap_row.confirm, percentage=money(pct * 100),
-        basic_obligation_annual=basic, payor_share=share.quantize(Decimal("0.0001")),
-        payor_obligation_annual=annual, payor_obligation_monthly=monthly, notes=notes, incomes=incomes,
-        payor_prorated_annual=prorated, poverty_guideline=poverty, self_support_reserve=reserve,
-        low_income_rule=rule, low_income_floor_monthly=floor, all_income_basic_annual=all_basic, payor_obligation_all_income_annual=all_payor,
-        payor_obligation_all_income_monthly=money(all_payor / 12), add_ons=lines,
-        payor_add_on_shares_annual=shares_annual, payor_add_ons_annual=money(add_on_annual),
+        combined_income=money(combined),
+        capped_income=money(capped),
+        cap=cap_row.value,
+        cap_effective_on=cap_row.effective_on,
+        cap_confirm=cap_row.confirm,
+        percentage=money(pct * 100),
+        basic_obligation_annual=basic,
+        payor_share=share.quantize(Decimal("0.0001")),
+        payor_obligation_annual=annual,
+        payor_obligation_monthly=monthly,
+        notes=notes,
+        incomes=incomes,
+        payor_prorated_annual=prorated,
+        poverty_guideline=poverty,
+        self_support_reserve=reserve,
+        low_income_rule=rule,
+        low_income_floor_monthly=floor,
+        all_income_basic_annual=all_basic,
+        payor_obligation_all_income_annual=all_payor,
+        payor_obligation_all_income_monthly=money(all_payor / 12),
+        add_ons=lines,
+        payor_add_on_shares_annual=shares_annual,
+        payor_add_ons_annual=money(add_on_annual),
         payor_add_ons_monthly=add_on_monthly,
-        payor_total_monthly=money(monthly + add_on_monthly), parameters=tuple(params.used),
+        payor_total_monthly=money(monthly + add_on_monthly),
+        parameters=tuple(params.used),
     )
 
 
-def _low_income(*, params: ParameterSet, payor_income: Decimal, annual: Decimal, poverty: Decimal,
-                reserve: Decimal, notes: list[str]) -> tuple[Decimal, str, Decimal]:
+def _low_income(
+    *,
+    params: ParameterSet,
+    payor_income: Decimal,
+    annual: Decimal,
+    poverty: Decimal,
+    reserve: Decimal,
+    notes: list[str],
+) -> tuple[Decimal, str, Decimal]:
     """DRL 240(1-b)(d). ``annual`` is the payor's share of the basic child support obligation as
     (b)(1) defines it: the amounts of (c)(2) and (c)(3) "as increased pursuant to subparagraphs four,
     five, six and seven", i.e. the add-ons included. Both sentences of (d) apply "notwithstanding the
@@ -269,17 +366,21 @@ def _low_income(*, params: ParameterSet, payor_income: Decimal, annual: Decimal,
     if remaining < poverty:
         floor = params.value("ny.low_income.poverty_obligation_monthly")
         amount = max(floor * 12, above_reserve)
-        notes.append(f"Paying {dollars(annual)} a year would leave the payor {dollars(remaining)}, below the poverty "
-                     f"guideline ({dollars(poverty)}): the basic child support obligation, add-ons included, is "
-                     f"{dollars(floor)}/month or the income above the self-support reserve, whichever is greater "
-                     "(DRL 240(1-b)(d), first sentence).")
+        notes.append(
+            f"Paying {dollars(annual)} a year would leave the payor {dollars(remaining)}, below the poverty "
+            f"guideline ({dollars(poverty)}): the basic child support obligation, add-ons included, is "
+            f"{dollars(floor)}/month or the income above the self-support reserve, whichever is greater "
+            "(DRL 240(1-b)(d), first sentence)."
+        )
         return money(amount), "poverty", floor
     if remaining < reserve:
         floor = params.value("ny.low_income.reserve_obligation_monthly")
         amount = max(floor * 12, above_reserve)
-        notes.append(f"Paying {dollars(annual)} a year would leave the payor {dollars(remaining)}, below the "
-                     f"self-support reserve ({dollars(reserve)}): the basic child support obligation, add-ons "
-                     f"included, is {dollars(floor)}/month or the income above the reserve, whichever is greater "
-                     "(DRL 240(1-b)(d), second sentence).")
+        notes.append(
+            f"Paying {dollars(annual)} a year would leave the payor {dollars(remaining)}, below the "
+            f"self-support reserve ({dollars(reserve)}): the basic child support obligation, add-ons "
+            f"included, is {dollars(floor)}/month or the income above the reserve, whichever is greater "
+            "(DRL 240(1-b)(d), second sentence)."
+        )
         return money(amount), "reserve", floor
     return annual, "", ZERO

@@ -47,8 +47,9 @@ class _Worksheet(FPDF):
 
     def height_of(self, width: float, line_height: float, text: str) -> float:
         """The height ``multi_cell`` will take for ``text`` (left-aligned), without drawing it."""
-        lines = cast(list[str], self.multi_cell(width, line_height, self.text_(text), align="L", dry_run=True,
-                                                output="LINES"))
+        lines = cast(
+            list[str], self.multi_cell(width, line_height, self.text_(text), align="L", dry_run=True, output="LINES")
+        )
         return line_height * len(lines)
 
     def room_for(self, height: float) -> bool:
@@ -65,8 +66,16 @@ class _Worksheet(FPDF):
         self.set_font_size(original)
 
 
-def worksheet_pdf(*, title: str, subtitle: str, inputs: list[tuple[str, str]], columns: tuple[str, ...],
-                  lines: list[WorksheetLine], notes: list[str], parameters) -> bytes:
+def worksheet_pdf(
+    *,
+    title: str,
+    subtitle: str,
+    inputs: list[tuple[str, str]],
+    columns: tuple[str, ...],
+    lines: list[WorksheetLine],
+    notes: list[str],
+    parameters,
+) -> bytes:
     pdf = _Worksheet()
     pdf.set_title(title)
     pdf.set_author(settings.CASEWORKS_OFFICE_NAME)
@@ -75,8 +84,14 @@ def worksheet_pdf(*, title: str, subtitle: str, inputs: list[tuple[str, str]], c
     pdf.use(14, bold=True)
     pdf.multi_cell(0, 8, pdf.text_(title), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.use(9)
-    pdf.multi_cell(0, 5, pdf.text_(f"{settings.CASEWORKS_OFFICE_NAME} · {subtitle} · printed "
-                                   f"{timezone.localdate():%Y-%m-%d}"), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5,
+        pdf.text_(f"{settings.CASEWORKS_OFFICE_NAME} · {subtitle} · printed {timezone.localdate():%Y-%m-%d}"),
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(2)
     pdf.use(9, bold=True)
     pdf.cell(0, 5, "Inputs", new_x="LMARGIN", new_y="NEXT")
@@ -128,16 +143,23 @@ def worksheet_pdf(*, title: str, subtitle: str, inputs: list[tuple[str, str]], c
         pdf.cell(0, 5, "Notes", new_x="LMARGIN", new_y="NEXT")
         pdf.use(9)
         for note in notes:
-            pdf.multi_cell(0, 5, pdf.text_(f"• {note}" if pdf.unicode else f"- {note}"), align="L",
-                           new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0, 5, pdf.text_(f"• {note}" if pdf.unicode else f"- {note}"), align="L", new_x="LMARGIN", new_y="NEXT"
+            )
     pdf.ln(3)
     pdf.use(9, bold=True)
     pdf.cell(0, 5, "Legal parameters used", new_x="LMARGIN", new_y="NEXT")
     pdf.use(8)
     for p in parameters:
         flag = " (confirm)" if p.confirm else ""
-        pdf.multi_cell(0, 4.5, pdf.text_(f"{p.key} = {p.value_text}, from {p.effective_on:%Y-%m-%d}: "
-                                         f"{p.citation}{flag}"), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0,
+            4.5,
+            pdf.text_(f"{p.key} = {p.value_text}, from {p.effective_on:%Y-%m-%d}: {p.citation}{flag}"),
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     return bytes(pdf.output())
 
 

@@ -16,10 +16,18 @@ from .ny import NyGuidelineResult
 
 # jurisdiction → (result class, worksheet columns, PDF title, PDF subtitle); the calculator pages use the same.
 WORKSHEETS: dict[str, tuple[type, tuple[str, ...], str, str]] = {
-    "NY": (NyGuidelineResult, ("Payor", "Other parent", "Combined"),
-           "New York Child Support Standards Act worksheet", "DRL 240(1-b); FCA 413; laid out after form 4-SM-3"),
-    "CA": (CaGuidelineResult, ("Amount",), "California guideline child support worksheet",
-           "Family Code 4055 as amended by SB 343; add-ons 4061-4062"),
+    "NY": (
+        NyGuidelineResult,
+        ("Payor", "Other parent", "Combined"),
+        "New York Child Support Standards Act worksheet",
+        "DRL 240(1-b); FCA 413; laid out after form 4-SM-3",
+    ),
+    "CA": (
+        CaGuidelineResult,
+        ("Amount",),
+        "California guideline child support worksheet",
+        "Family Code 4055 as amended by SB 343; add-ons 4061-4062",
+    ),
 }
 
 

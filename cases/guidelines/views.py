@@ -47,8 +47,9 @@ class _CalculatorView(LoginOnlyMixin, FormView):
         if result is None:
             return self.render_to_response(self.get_context_data(form=form))
         pdf_url = f"{reverse(self.pdf_url_name)}?{self.request.GET.urlencode()}" if self.request.GET else ""
-        return self.render_to_response(self.get_context_data(form=form, result=result, lines=result.lines(),
-                                                             pdf_url=pdf_url))
+        return self.render_to_response(
+            self.get_context_data(form=form, result=result, lines=result.lines(), pdf_url=pdf_url)
+        )
 
 
 class NyGuidelineView(_CalculatorView):
@@ -81,8 +82,15 @@ class _WorksheetPdfMixin:
             page = reverse(self.page_url_name)
             return redirect(f"{page}?{request.GET.urlencode()}" if request.GET else page)
         inputs = labelled_inputs(form, form.cleaned_data)
-        body = worksheet_pdf(title=self.title, subtitle=self.subtitle, inputs=inputs, columns=self.columns,
-                             lines=result.lines(), notes=result.notes, parameters=result.parameters)
+        body = worksheet_pdf(
+            title=self.title,
+            subtitle=self.subtitle,
+            inputs=inputs,
+            columns=self.columns,
+            lines=result.lines(),
+            notes=result.notes,
+            parameters=result.parameters,
+        )
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition(f"{self.filename}", inline=True)
         response["Cache-Control"] = "no-store"

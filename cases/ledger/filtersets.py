@@ -11,10 +11,15 @@ from .fti import can_view_fti
 
 
 class _ReceivedBetween(django_filters.FilterSet):
-    received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label="Received from",
-                                              widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label="Received to",
-                                            widget=forms.DateInput(attrs={"type": "date"}))
+    received_from = django_filters.DateFilter(
+        field_name="received_on",
+        lookup_expr="gte",
+        label="Received from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="lte", label="Received to", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class CollectionFilterSet(_ReceivedBetween):
@@ -50,17 +55,25 @@ class CollectionApiFilterSet(django_filters.FilterSet):
     sees federal tax information: a tax-offset ``source`` is not a choice here (a 400), as it is not
     shown in the rows (IRS Publication 1075)."""
 
-    case_number = django_filters.CharFilter(method="filter_case_number", max_length=40,
-                                            validators=[RegexValidator(r"^[^\x00]*$", "Invalid character.")],
-                                            help_text="The collections of this case.")
-    received_since = django_filters.DateFilter(field_name="received_on", lookup_expr="gte",
-                                               help_text="Received on or after this date.")
-    collected_since = django_filters.DateFilter(field_name="collected_on", lookup_expr="gte",
-                                                help_text="Date of collection (45 CFR 302.51) on or after this date.")
+    case_number = django_filters.CharFilter(
+        method="filter_case_number",
+        max_length=40,
+        validators=[RegexValidator(r"^[^\x00]*$", "Invalid character.")],
+        help_text="The collections of this case.",
+    )
+    received_since = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="gte", help_text="Received on or after this date."
+    )
+    collected_since = django_filters.DateFilter(
+        field_name="collected_on",
+        lookup_expr="gte",
+        help_text="Date of collection (45 CFR 302.51) on or after this date.",
+    )
     status = django_filters.ChoiceFilter(choices=CollectionStatus.choices)
-    source = django_filters.ChoiceFilter(choices=[c for c in CollectionSource.choices if c[0] not in FTI_SOURCES],
-                                         help_text="Federal tax refund offsets are federal tax information: not "
-                                                   "a filter, and their source is null.")
+    source = django_filters.ChoiceFilter(
+        choices=[c for c in CollectionSource.choices if c[0] not in FTI_SOURCES],
+        help_text="Federal tax refund offsets are federal tax information: not a filter, and their source is null.",
+    )
 
     class Meta:
         model = Collection

@@ -4,7 +4,9 @@ from ..models import Case
 
 
 class ReleaseForm(forms.Form):
-    case_number = forms.CharField(max_length=20, label="Case number", help_text="The open case this payment belongs to.")
+    case_number = forms.CharField(
+        max_length=20, label="Case number", help_text="The open case this payment belongs to."
+    )
     note = forms.CharField(max_length=300, required=False, label="How it was identified")
 
     def __init__(self, *args, user=None, **kwargs):
@@ -25,7 +27,9 @@ class ReleaseForm(forms.Form):
 class StatementRangeForm(forms.Form):
     """The dates a statement covers (both included); every value validated, nothing required."""
 
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self):

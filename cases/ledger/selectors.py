@@ -18,8 +18,12 @@ def collections_held(*, user) -> QuerySet[Collection]:
 
 
 def disbursements_late(*, user) -> QuerySet[Disbursement]:
-    return (Disbursement.objects.restrict(user, "view").filter(is_late=True)
-            .select_related("case", "collection").order_by("due_by", "id"))
+    return (
+        Disbursement.objects.restrict(user, "view")
+        .filter(is_late=True)
+        .select_related("case", "collection")
+        .order_by("due_by", "id")
+    )
 
 
 def case_statement(*, case: Case, user=None, limit: int = 20) -> dict:
@@ -33,5 +37,11 @@ def case_statement(*, case: Case, user=None, limit: int = 20) -> dict:
         entry.shown_source = shown_source(entry.collection.source, fti=fti) if entry.collection_id else None
     held = Collection.objects.filter(Q(case=case), Q(status=CollectionStatus.HELD) | ~Q(hold_reason="")).count()
     pending = Disbursement.objects.filter(case=case, status="pending").count()
-    return {"case": case, "balance": balance, "entries": entries, "held_count": held, "pending_disbursements": pending,
-            "charge_type": EntryType.CHARGE}
+    return {
+        "case": case,
+        "balance": balance,
+        "entries": entries,
+        "held_count": held,
+        "pending_disbursements": pending,
+        "charge_type": EntryType.CHARGE,
+    }

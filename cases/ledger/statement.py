@@ -106,8 +106,10 @@ class Statement:
     def arrears(self) -> list[tuple[str, Decimal]]:
         """What is owed at the end of the range, by bucket, in the order a parent reads it."""
         labels = dict(Bucket.choices)
-        return [(labels[b], self.closing_buckets.get(b, ZERO))
-                for b in (Bucket.CURRENT, Bucket.ARREARS_UNASSIGNED, Bucket.ARREARS_ASSIGNED)]
+        return [
+            (labels[b], self.closing_buckets.get(b, ZERO))
+            for b in (Bucket.CURRENT, Bucket.ARREARS_UNASSIGNED, Bucket.ARREARS_ASSIGNED)
+        ]
 
 
 def _describe(entry: LedgerEntry, fti: bool) -> tuple[str, str]:
@@ -137,8 +139,11 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
     opening_buckets = dict.fromkeys(Bucket.values, ZERO)
     for row in bucketed.filter(posted_on__lt=start).values("bucket").annotate(total=Sum("amount")).order_by():
         opening_buckets[row["bucket"]] = row["total"] or ZERO
-    entries = (bucketed.filter(posted_on__gte=start, posted_on__lte=end).select_related("collection", "obligation")
-               .order_by("posted_on", "id"))
+    entries = (
+        bucketed.filter(posted_on__gte=start, posted_on__lte=end)
+        .select_related("collection", "obligation")
+        .order_by("posted_on", "id")
+    )
 
     closing_buckets = dict(opening_buckets)
     months: OrderedDict[date, Month] = OrderedDict()
@@ -162,11 +167,24 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
             collection = entry.collection
             if collection is not None and fti and shown_source(collection.source, fti=False) is None:
                 fti_shown[collection.pk] = collection
-        line = Line(posted_on=entry.posted_on, kind=kind, description=description, amount=entry.amount,
-                    balance=running, collection=entry.collection if entry.collection_id else None)
+        line = Line(
+            posted_on=entry.posted_on,
+            kind=kind,
+            description=description,
+            amount=entry.amount,
+            balance=running,
+            collection=entry.collection if entry.collection_id else None,
+        )
         if kind == "payment":
             payment_lines[(entry.collection_id, entry.posted_on)] = line
         month.lines.append(line)
-    return Statement(case=case, start=start, end=end, opening=opening, opening_buckets=opening_buckets,
-                     closing_buckets=closing_buckets, months=list(months.values()),
-                     fti_collections=list(fti_shown.values()))
+    return Statement(
+        case=case,
+        start=start,
+        end=end,
+        opening=opening,
+        opening_buckets=opening_buckets,
+        closing_buckets=closing_buckets,
+        months=list(months.values()),
+        fti_collections=list(fti_shown.values()),
+    )

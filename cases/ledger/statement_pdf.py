@@ -31,9 +31,16 @@ def statement_pdf(statement: Statement) -> bytes:
     pdf.use(14, bold=True)
     pdf.multi_cell(0, 8, pdf.text_(title), new_x="LMARGIN", new_y="NEXT")
     pdf.use(9)
-    pdf.multi_cell(0, 5, pdf.text_(
-        f"{settings.CASEWORKS_OFFICE_NAME} · {display_date(statement.start)} to {display_date(statement.end)} · "
-        f"printed {display_date(timezone.localdate())}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5,
+        pdf.text_(
+            f"{settings.CASEWORKS_OFFICE_NAME} · {display_date(statement.start)} to {display_date(statement.end)} · "
+            f"printed {display_date(timezone.localdate())}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(2)
     widths = (24, pdf.epw - 24 - 26 * 4, 26, 26, 26, 26)
     heads = ("Date", "Description", "Charge", "Payment", "Adjustment", "Balance")
@@ -50,16 +57,43 @@ def statement_pdf(statement: Statement) -> bytes:
         pdf.use(9, bold=True)
         pdf.cell(0, 6, pdf.text_(f"{month.month:%B %Y}"), new_x="LMARGIN", new_y="NEXT")
         for line in month.lines:
-            row((display_date(line.posted_on), line.description, display(line.charge) if line.charge is not None else "",
-                 display(line.credit) if line.credit is not None else "",
-                 display(line.adjustment) if line.adjustment is not None else "", display(line.balance)))
-        row(("", f"{month.month:%B %Y} totals", display(month.charges), display(month.payments),
-             display(month.adjustments), display(month.closing)), bold=True, border="T")
+            row(
+                (
+                    display_date(line.posted_on),
+                    line.description,
+                    display(line.charge) if line.charge is not None else "",
+                    display(line.credit) if line.credit is not None else "",
+                    display(line.adjustment) if line.adjustment is not None else "",
+                    display(line.balance),
+                )
+            )
+        row(
+            (
+                "",
+                f"{month.month:%B %Y} totals",
+                display(month.charges),
+                display(month.payments),
+                display(month.adjustments),
+                display(month.closing),
+            ),
+            bold=True,
+            border="T",
+        )
     if not statement.months:
         row(("", "No charges, payments or adjustments in these dates.", "", "", "", ""))
     pdf.ln(2)
-    row(("", "Balance at the end", display(statement.charges), display(statement.payments),
-         display(statement.adjustments), display(statement.closing)), bold=True, border="TB")
+    row(
+        (
+            "",
+            "Balance at the end",
+            display(statement.charges),
+            display(statement.payments),
+            display(statement.adjustments),
+            display(statement.closing),
+        ),
+        bold=True,
+        border="TB",
+    )
     pdf.ln(3)
     pdf.use(10, bold=True)
     pdf.cell(0, 6, pdf.text_(f"Owed on {display_date(statement.end)}, by kind"), new_x="LMARGIN", new_y="NEXT")
@@ -72,7 +106,14 @@ def statement_pdf(statement: Statement) -> bytes:
     pdf.cell(30, 5, pdf.text_(display(statement.closing)), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.use(8)
-    pdf.multi_cell(0, 4.5, pdf.text_(
-        "Charges raise what is owed; payments and credits lower it. A negative balance is a credit. "
-        "Questions about this statement: contact your caseworker."), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        4.5,
+        pdf.text_(
+            "Charges raise what is owed; payments and credits lower it. A negative balance is a credit. "
+            "Questions about this statement: contact your caseworker."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     return bytes(pdf.output())

@@ -60,9 +60,15 @@ class CaseStatementView(StatementMixin, TemplateView):
         query = ""
         if statement is not None:
             query = f"start={statement.start:%Y-%m-%d}&end={statement.end:%Y-%m-%d}"
-        context.update({"case": self.case, "form": form, "statement": statement,
-                        "pdf_url": f"{reverse('cases:case_statement_pdf', args=[self.case.case_number])}?{query}",
-                        "printed_on": timezone.localdate()})
+        context.update(
+            {
+                "case": self.case,
+                "form": form,
+                "statement": statement,
+                "pdf_url": f"{reverse('cases:case_statement_pdf', args=[self.case.case_number])}?{query}",
+                "printed_on": timezone.localdate(),
+            }
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):

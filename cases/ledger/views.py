@@ -25,13 +25,22 @@ def _source_without_fti(collection) -> str:
 class HeldCollectionListView(ListViewMixin, FilteredListView):
     """Held collections: sortable, filterable, ``?export=csv`` (without FTI sources)."""
 
-    sort_fields = {"received": ("received_on",), "reference": ("source_reference",),
-                   "case_given": ("case_number_received", "received_on"), "amount": ("amount", "received_on")}
+    sort_fields = {
+        "received": ("received_on",),
+        "reference": ("source_reference",),
+        "case_given": ("case_number_received", "received_on"),
+        "amount": ("amount", "received_on"),
+    }
     default_sort = "received"
     csv_filename = "held-collections.csv"
-    csv_columns = (("received_on", "received_on"), ("reference", "source_reference"),
-                   ("case_number_given", "case_number_received"), ("source", _source_without_fti),
-                   ("amount", "amount"), ("reason", "hold_reason"))
+    csv_columns = (
+        ("received_on", "received_on"),
+        ("reference", "source_reference"),
+        ("case_number_given", "case_number_received"),
+        ("source", _source_without_fti),
+        ("amount", "amount"),
+        ("reason", "hold_reason"),
+    )
     permission_required = "cases.view_collection"
     template_name = "cases/ledger/held_list.html"
     filterset_class = CollectionFilterSet

@@ -24,7 +24,12 @@ from .people import Person
 from .scope import case_scope_q
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/tiff": "tif"}
-TYPE_LABELS = {"application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image", "image/tiff": "TIFF image"}
+TYPE_LABELS = {
+    "application/pdf": "PDF",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/tiff": "TIFF image",
+}
 
 
 def document_path(instance: CaseDocument, filename: str) -> str:
@@ -34,22 +39,35 @@ def document_path(instance: CaseDocument, filename: str) -> str:
 
 class CaseDocument(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="documents",
-                               help_text="The person on the case the document is about, if it is about one.")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text="The person on the case the document is about, if it is about one.",
+    )
     kind = models.CharField(max_length=20, choices=DocumentKind.choices, db_index=True)
     title = models.CharField(max_length=200)
     file = models.FileField(upload_to=document_path, max_length=200)
-    original_name = models.CharField(max_length=200, help_text="The name of the file as uploaded (shown, never used "
-                                                                "as a path).")
+    original_name = models.CharField(
+        max_length=200, help_text="The name of the file as uploaded (shown, never used as a path)."
+    )
     content_type = models.CharField(max_length=40, help_text="Detected from the file's content.")
     size = models.PositiveIntegerField(help_text="Bytes.")
     sha256 = models.CharField(max_length=64)
     shows_whereabouts_of = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="A person whose whereabouts (address, employer, phone...) the document shows: while that person has "
-                  "the family violence indicator, the document is withheld (42 USC 654(26)).")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+        "the family violence indicator, the document is withheld (42 USC 654(26)).",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     history = HistoricalRecords()

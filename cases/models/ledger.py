@@ -44,8 +44,9 @@ class Collection(models.Model):
     identified or distributed (never dropped)."""
 
     source_reference = models.CharField(max_length=64, unique=True)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="collections",
-                             db_index=False)  # (case, received_on) serves it
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="collections", db_index=False
+    )  # (case, received_on) serves it
     case_number_received = models.CharField(max_length=40, blank=True)
     amount = models.DecimalField(**MONEY)
     received_on = models.DateField(db_index=True)
@@ -74,9 +75,15 @@ class Collection(models.Model):
     class Meta:
         ordering = ["-received_on", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="collection_amount_positive")]
-        indexes = [models.Index(fields=["case", "received_on"]), models.Index(fields=["status", "received_on"]),
-                   models.Index(fields=["created_by"], condition=models.Q(created_by__isnull=False),
-                                name="collection_created_by_set_idx")]
+        indexes = [
+            models.Index(fields=["case", "received_on"]),
+            models.Index(fields=["status", "received_on"]),
+            models.Index(
+                fields=["created_by"],
+                condition=models.Q(created_by__isnull=False),
+                name="collection_created_by_set_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source_reference} {self.amount}"
@@ -101,17 +108,20 @@ class LedgerEntry(models.Model):
     # found through the one-entry-per-due-date constraint, whose first column it is.
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ledger_entries", db_index=False)
     entry_type = models.CharField(max_length=15, choices=EntryType.choices)
-    obligation = models.ForeignKey(Obligation, null=True, blank=True, on_delete=models.PROTECT, related_name="entries",
-                                   db_index=False)
+    obligation = models.ForeignKey(
+        Obligation, null=True, blank=True, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     obligation_kind = models.CharField(max_length=20, choices=ObligationKind.choices, blank=True)
     bucket = models.CharField(max_length=20, choices=Bucket.choices, blank=True)
     amount = models.DecimalField(**MONEY)
     due_on = models.DateField(null=True, blank=True)
     posted_on = models.DateField()
-    collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.PROTECT, related_name="entries",
-                                   db_index=False)
-    reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by",
-                                 db_index=False)
+    collection = models.ForeignKey(
+        Collection, null=True, blank=True, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by", db_index=False
+    )
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -139,10 +149,12 @@ class LedgerEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["case", "posted_on"]),
-            models.Index(fields=["collection"], condition=models.Q(collection__isnull=False),
-                         name="ledger_collection_set_idx"),
-            models.Index(fields=["reverses"], condition=models.Q(reverses__isnull=False),
-                         name="ledger_reverses_set_idx"),
+            models.Index(
+                fields=["collection"], condition=models.Q(collection__isnull=False), name="ledger_collection_set_idx"
+            ),
+            models.Index(
+                fields=["reverses"], condition=models.Q(reverses__isnull=False), name="ledger_reverses_set_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,8 +167,9 @@ class LedgerEntry(models.Model):
 
 class Allocation(models.Model):
     collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="allocations")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations",
-                             db_index=False)  # (case, allocated_on) serves it
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="allocations", db_index=False
+    )  # (case, allocated_on) serves it
     obligation_kind = models.CharField(max_length=20, choices=ObligationKind.choices, blank=True)
     # blank: the remainder paid to the family once every bucket is paid (42 USC 657(a)).
     bucket = models.CharField(max_length=20, choices=Bucket.choices, blank=True)
@@ -188,8 +201,9 @@ class Disbursement(models.Model):
     """Payment out to the family (or retained by the state); due within 2 business days of
     receipt (42 USC 654b(c); 45 CFR 302.32(b))."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disbursements",
-                             db_index=False)  # (case, received_on) serves it
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="disbursements", db_index=False
+    )  # (case, received_on) serves it
     collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="disbursements")
     payee = models.CharField(max_length=10, choices=Payee.choices, default=Payee.FAMILY)
     amount = models.DecimalField(**MONEY)
@@ -207,9 +221,13 @@ class Disbursement(models.Model):
     class Meta:
         ordering = ["-received_on", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="disbursement_amount_positive")]
-        indexes = [models.Index(fields=["status", "due_by"]), models.Index(fields=["case", "received_on"]),
-                   models.Index(fields=["export_batch"], condition=~models.Q(export_batch=""),
-                                name="disbursement_batch_set_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_by"]),
+            models.Index(fields=["case", "received_on"]),
+            models.Index(
+                fields=["export_batch"], condition=~models.Q(export_batch=""), name="disbursement_batch_set_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.payee} {self.amount}"
@@ -243,9 +261,12 @@ class CaseBalance(models.Model):
         null=True, blank=True, help_text="Latest date of collection distributed (an earlier one redistributes)."
     )
     unreimbursed_assistance = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="URA: assistance paid to the family not yet repaid by retained support (42 USC 657(a)(1)); "
-                  "blank until the assistance paid is recorded.",
+        "blank until the assistance paid is recorded.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -299,8 +320,9 @@ class AssistanceSpell(models.Model):
     start_on = models.DateField()
     end_on = models.DateField(null=True, blank=True, help_text="Last day of the spell; blank while it is open.")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", db_index=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
@@ -309,10 +331,13 @@ class AssistanceSpell(models.Model):
         ordering = ["case", "start_on"]
         indexes = [models.Index(fields=["case", "start_on"], name="assistance_spell_case_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["case"], condition=models.Q(end_on__isnull=True),
-                                    name="assistance_one_open_spell_per_case"),
-            models.CheckConstraint(condition=models.Q(end_on__isnull=True) | models.Q(end_on__gte=models.F("start_on")),
-                                   name="assistance_spell_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(end_on__isnull=True), name="assistance_one_open_spell_per_case"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_on__isnull=True) | models.Q(end_on__gte=models.F("start_on")),
+                name="assistance_spell_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,14 +34,18 @@ class SentLetter(models.Model):
     recipient_name = models.CharField(max_length=200)
     address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters")
     address_text = models.TextField(blank=True, max_length=1000)
-    confidential = models.BooleanField(default=False, help_text="Sent through the confidential mailing arrangement (FVI).")
+    confidential = models.BooleanField(
+        default=False, help_text="Sent through the confidential mailing arrangement (FVI)."
+    )
     sent_at = models.DateTimeField(db_index=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     returned_on = models.DateField(null=True, blank=True)
     returned_reason = models.CharField(max_length=200, blank=True)
-    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     history = HistoricalRecords()  # marking returned mail edits the row
     objects = RestrictedQuerySet.as_manager()
@@ -50,8 +54,10 @@ class SentLetter(models.Model):
         ordering = ["-sent_at", "-id"]
         indexes = [models.Index(fields=["case", "sent_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(confidential=False) | models.Q(address__isnull=True),
-                                   name="sentletter_confidential_has_no_address"),
+            models.CheckConstraint(
+                condition=models.Q(confidential=False) | models.Q(address__isnull=True),
+                name="sentletter_confidential_has_no_address",
+            ),
         ]
 
     def __str__(self) -> str:

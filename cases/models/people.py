@@ -12,8 +12,9 @@ from core.models import RestrictedQuerySet, TimeStampedModel
 from ..choices import GeneticTestResult, PaternityMethod, PaternityStatus, Sex
 
 ssn_validator = RegexValidator(r"^\d{9}$", "Enter the 9 digits of the SSN, without dashes.")
-language_code_validator = RegexValidator(r"^([a-z]{2,3}(-[a-z0-9]{2,8})?)?$",
-                                         "Enter a language code such as en, es or zh-hant.")
+language_code_validator = RegexValidator(
+    r"^([a-z]{2,3}(-[a-z0-9]{2,8})?)?$", "Enter a language code such as en, es or zh-hant."
+)
 
 
 class Person(TimeStampedModel):
@@ -35,8 +36,7 @@ class Person(TimeStampedModel):
     email = models.EmailField(blank=True)
     # A language code (en, es, vi, ...): letters and e-mails go out in it when the office offers it
     # (settings.LANGUAGES), else in the default language with ``needs_interpreter`` shown to staff.
-    preferred_language = models.CharField(max_length=10, blank=True, default="en",
-                                          validators=[language_code_validator])
+    preferred_language = models.CharField(max_length=10, blank=True, default="en", validators=[language_code_validator])
     needs_interpreter = models.BooleanField(default=False)
     # The language as the person or an earlier record gave it, when it is not a language the office
     # writes in ("Vietnamese", "ASL"...).
@@ -56,8 +56,9 @@ class Person(TimeStampedModel):
     genetic_test_result = models.CharField(max_length=10, choices=GeneticTestResult.choices, blank=True)
     # A duplicate merged into another record (cases.services.people.person_merge) is kept, pointing
     # at its survivor, so the merge can be undone; it no longer appears in searches or matches.
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_records", editable=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records", editable=False
+    )
     merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["ssn"])
@@ -99,7 +100,9 @@ class Person(TimeStampedModel):
             for name, value in self.ssn_columns(self.ssn or "").items():
                 setattr(self, name, value)
         self.name_search = self.search_key(self.first_name, self.middle_name, self.last_name)
-        if kwargs.get("update_fields") is not None and {"first_name", "middle_name", "last_name"} & set(kwargs["update_fields"]):
+        if kwargs.get("update_fields") is not None and {"first_name", "middle_name", "last_name"} & set(
+            kwargs["update_fields"]
+        ):
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_search"}
         super().save(*args, **kwargs)
 
@@ -177,8 +180,11 @@ class Employer(TimeStampedModel):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["eiwo_enrolled"], condition=models.Q(eiwo_enrolled=True),
-                                name="employer_eiwo_enrolled_idx")]
+        indexes = [
+            models.Index(
+                fields=["eiwo_enrolled"], condition=models.Q(eiwo_enrolled=True), name="employer_eiwo_enrolled_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

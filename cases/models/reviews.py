@@ -23,8 +23,9 @@ class OrderReview(TimeStampedModel):
     requested_on = models.DateField()
     requested_by = models.CharField(max_length=10, choices=ReviewRequester.choices, default=ReviewRequester.AGENCY)
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     guideline = models.CharField(max_length=2, help_text="NY (CSSA) or CA (Fam. Code 4055), from the case.")
     inputs = models.JSONField(default=dict, blank=True, help_text="The incomes and figures the calculation used.")
     worksheet = models.JSONField(default=dict, blank=True, help_text="The calculator's full result.")
@@ -43,7 +44,9 @@ class OrderReview(TimeStampedModel):
         ordering = ["-requested_on", "-id"]
         constraints = [
             # One open review per order at a time.
-            models.UniqueConstraint(fields=["order"], condition=models.Q(status="open"), name="review_one_open_per_order"),
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(status="open"), name="review_one_open_per_order"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="open") | ~models.Q(outcome=""), name="review_completed_has_outcome"
             ),

@@ -25,5 +25,6 @@ class CaReviewInputsForm(CaGuidelineForm):
 class ReviewCompleteForm(forms.Form):
     outcome = forms.ChoiceField(choices=ReviewOutcome.choices)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    effective_on = forms.DateField(required=False, widget=DateInput,
-                                   help_text="For an adjustment: the date the new amount takes effect.")
+    effective_on = forms.DateField(
+        required=False, widget=DateInput, help_text="For an adjustment: the date the new amount takes effect."
+    )

@@ -19,7 +19,8 @@ def orders_due_for_review(*, user, as_of: date) -> QuerySet[SupportOrder]:
     666(a)(10)(A)(i); 45 CFR 303.8(b)(1)) with no open review and none completed within the cycle."""
     cutoff = add_months(as_of, -review_cycle_months(as_of))
     recent_or_open = OrderReview.objects.filter(order__case=OuterRef("case")).filter(
-        Q(status=ReviewStatus.OPEN) | Q(completed_on__gt=cutoff))
+        Q(status=ReviewStatus.OPEN) | Q(completed_on__gt=cutoff)
+    )
     return (
         SupportOrder.objects.restrict(user, "view")
         .filter(status=OrderStatus.ACTIVE, effective_on__lte=cutoff, case__status=CaseStatus.OPEN)
@@ -30,8 +31,12 @@ def orders_due_for_review(*, user, as_of: date) -> QuerySet[SupportOrder]:
 
 
 def reviews_open(*, user) -> QuerySet[OrderReview]:
-    return (OrderReview.objects.restrict(user, "view").filter(status=ReviewStatus.OPEN)
-            .select_related("case", "order", "reviewer").order_by("requested_on", "id"))
+    return (
+        OrderReview.objects.restrict(user, "view")
+        .filter(status=ReviewStatus.OPEN)
+        .select_related("case", "order", "reviewer")
+        .order_by("requested_on", "id")
+    )
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,16 @@ def review_worksheet(review: OrderReview) -> ReviewWorksheet | None:
     except StoredResultError:
         return None
     _, columns, title, subtitle = WORKSHEETS[review.guideline]
-    return ReviewWorksheet(result=result, lines=result.lines(), columns=columns, title=title,
-                           subtitle=f"{subtitle} · calculated as of {display_date(review.calculated_on)}"
-                           if review.calculated_on else subtitle,
-                           inputs=_labelled_inputs(review))
+    return ReviewWorksheet(
+        result=result,
+        lines=result.lines(),
+        columns=columns,
+        title=title,
+        subtitle=f"{subtitle} · calculated as of {display_date(review.calculated_on)}"
+        if review.calculated_on
+        else subtitle,
+        inputs=_labelled_inputs(review),
+    )
 
 
 def _labelled_inputs(review: OrderReview) -> list[tuple[str, str]]:

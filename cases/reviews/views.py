@@ -37,8 +37,9 @@ class ReviewOpenView(ServiceActionView):
         return SupportOrder.objects.select_related("case")
 
     def perform(self, data):
-        return review_open(order=self.object, by=self.request.user,
-                           requested_by=self.request.POST.get("requested_by", "agency"))
+        return review_open(
+            order=self.object, by=self.request.user, requested_by=self.request.POST.get("requested_by", "agency")
+        )
 
     def get_success_message(self, review):
         return f"Review of order {self.object} opened."
@@ -83,9 +84,15 @@ class ReviewWorksheetPdfView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         worksheet = review_worksheet(review)
         if worksheet is None:
             raise Http404("This review has no worksheet to print.")
-        body = worksheet_pdf(title=worksheet.title, subtitle=f"Review of order {review.order} · {worksheet.subtitle}",
-                             inputs=worksheet.inputs, columns=worksheet.columns, lines=worksheet.lines,
-                             notes=worksheet.result.notes, parameters=worksheet.result.parameters)
+        body = worksheet_pdf(
+            title=worksheet.title,
+            subtitle=f"Review of order {review.order} · {worksheet.subtitle}",
+            inputs=worksheet.inputs,
+            columns=worksheet.columns,
+            lines=worksheet.lines,
+            notes=worksheet.result.notes,
+            parameters=worksheet.result.parameters,
+        )
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition(f"review-{review.pk}-worksheet.pdf", inline=True)
         response["Cache-Control"] = "no-store"
@@ -131,5 +138,10 @@ class ReviewCompleteView(_ReviewActionView):
     success_message = "Review completed."
 
     def perform(self, data):
-        review_complete(review=self.object, outcome=data["outcome"], reason=data["reason"],
-                        effective_on=data["effective_on"], by=self.request.user)
+        review_complete(
+            review=self.object,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            effective_on=data["effective_on"],
+            by=self.request.user,
+        )

@@ -74,5 +74,12 @@ from .ledger import (  # noqa: E402
 )
 from .ledger_accrual import charges_accrue  # noqa: E402
 
-__all__ += ["CollectionItem", "CollectionResult", "charges_accrue", "collection_post", "collection_release",
-            "collection_reverse", "collections_post_batch"]
+__all__ += [
+    "CollectionItem",
+    "CollectionResult",
+    "charges_accrue",
+    "collection_post",
+    "collection_release",
+    "collection_reverse",
+    "collections_post_batch",
+]

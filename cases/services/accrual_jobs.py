@@ -24,8 +24,9 @@ def accrual_group(run_id: int) -> str:
 
 def _range_jobs(run: LedgerRun, ranges: list[tuple[int, int]]) -> None:
     for low, high in ranges:
-        job_enqueue(task=CHUNK_TASK, args=[run.pk, low, high], key=f"accrual:{run.pk}:{low}",
-                    group=accrual_group(run.pk))
+        job_enqueue(
+            task=CHUNK_TASK, args=[run.pk, low, high], key=f"accrual:{run.pk}:{low}", group=accrual_group(run.pk)
+        )
 
 
 @transaction.atomic
@@ -35,8 +36,12 @@ def accrual_enqueue(*, through: date, chunk_size: int = ACCRUAL_CHUNK, by: User 
     run, ranges = ledger_accrual_start(through=through, chunk_size=chunk_size)
     _range_jobs(run, ranges)
     if by is not None:
-        event_record(verb="accrual.started", subject=run, actor=by,
-                     summary=f"Accrual through {through} started by hand ({len(ranges)} ranges)")
+        event_record(
+            verb="accrual.started",
+            subject=run,
+            actor=by,
+            summary=f"Accrual through {through} started by hand ({len(ranges)} ranges)",
+        )
     return run
 
 
@@ -44,8 +49,11 @@ def accrual_runs_stuck(*, run_ids=None) -> dict[int, int]:
     """Unfinished accrual runs with a range late past CASEWORKS_JOB_STUCK_SECONDS: run id → late ranges."""
     groups = None if run_ids is None else [accrual_group(pk) for pk in run_ids]
     stuck = {int(g.split(":")[1]): n for g, n in jobs_stuck(groups=groups, prefix="ledger_run:").items()}
-    unfinished = set(LedgerRun.objects.filter(pk__in=list(stuck), kind=LedgerRunKind.ACCRUAL,
-                                              finished_at__isnull=True).values_list("pk", flat=True))
+    unfinished = set(
+        LedgerRun.objects.filter(pk__in=list(stuck), kind=LedgerRunKind.ACCRUAL, finished_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
     return {pk: n for pk, n in stuck.items() if pk in unfinished}
 
 

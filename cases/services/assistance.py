@@ -56,10 +56,14 @@ def assistance_by_month(cases: Iterable[Case], months: Iterable[date]) -> dict[t
     spells: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
     if cases and months:
         for case_id, status, start_on, end_on in AssistanceSpell.objects.filter(
-                case_id__in=[case.pk for case in cases]).values_list("case_id", "status", "start_on", "end_on"):
+            case_id__in=[case.pk for case in cases]
+        ).values_list("case_id", "status", "start_on", "end_on"):
             spells[case_id].append((status, start_on, end_on))
-    return {(case.pk, month): spell_status_in_month(spells.get(case.pk, ()), month, case.assistance_status)
-            for case in cases for month in months}
+    return {
+        (case.pk, month): spell_status_in_month(spells.get(case.pk, ()), month, case.assistance_status)
+        for case in cases
+        for month in months
+    }
 
 
 @transaction.atomic
@@ -95,17 +99,26 @@ def case_assistance_change(*, case: Case, status: str, effective_on: date, by: U
     locked.assistance_status = status
     locked.save(update_fields=["assistance_status", "updated_at"])
     case.assistance_status = status
-    event_record(verb="assistance.changed", subject=locked, case_id=locked.pk, actor=by,
-                 summary=f"Assistance {previous} → {status} from {effective_on}",
-                 data={"from": previous, "to": status, "effective_on": effective_on.isoformat()})
+    event_record(
+        verb="assistance.changed",
+        subject=locked,
+        case_id=locked.pk,
+        actor=by,
+        summary=f"Assistance {previous} → {status} from {effective_on}",
+        data={"from": previous, "to": status, "effective_on": effective_on.isoformat()},
+    )
     return spell
 
 
 def case_assistance_open(*, case: Case, by: User | None = None) -> AssistanceSpell:
     """The first spell of a new case (``case_create``): its status from the day it opened."""
     user = by if getattr(by, "is_authenticated", False) else None
-    return AssistanceSpell.objects.create(case=case, status=case.assistance_status,
-                                          start_on=case.opened_on or case.application_received_on, created_by=user)
+    return AssistanceSpell.objects.create(
+        case=case,
+        status=case.assistance_status,
+        start_on=case.opened_on or case.application_received_on,
+        created_by=user,
+    )
 
 
 @transaction.atomic
@@ -120,11 +133,20 @@ def case_assistance_paid(*, case: Case, amount, paid_for: date, by: User) -> Dec
     if not isinstance(paid_for, date) or paid_for > timezone.localdate():
         raise ValidationError({"paid_for": "Enter a month that has begun."})
     balance, _ = CaseBalance.objects.select_for_update().get_or_create(
-        case=case, defaults={"current_month": month_start(timezone.localdate())})
+        case=case, defaults={"current_month": month_start(timezone.localdate())}
+    )
     balance.unreimbursed_assistance = (balance.unreimbursed_assistance or ZERO) + value
     balance.save(update_fields=["unreimbursed_assistance", "updated_at"])
-    event_record(verb="assistance.paid_recorded", subject=case, case_id=case.pk, actor=by,
-                 summary=f"Assistance paid for {month_start(paid_for):%Y-%m}: {value}; URA {balance.unreimbursed_assistance}",
-                 data={"amount": str(value), "month": month_start(paid_for).isoformat(),
-                       "ura": str(balance.unreimbursed_assistance)})
+    event_record(
+        verb="assistance.paid_recorded",
+        subject=case,
+        case_id=case.pk,
+        actor=by,
+        summary=f"Assistance paid for {month_start(paid_for):%Y-%m}: {value}; URA {balance.unreimbursed_assistance}",
+        data={
+            "amount": str(value),
+            "month": month_start(paid_for).isoformat(),
+            "ura": str(balance.unreimbursed_assistance),
+        },
+    )
     return balance.unreimbursed_assistance

@@ -59,7 +59,7 @@ def case_number_next(jurisdiction: str) -> str:
     prefix = f"{jurisdiction}-"
     numbers = Case.objects.filter(case_number__startswith=prefix).values_list("case_number", flat=True)
     highest = numbers.order_by("-case_number").first()
-    current = int(highest[len(prefix):]) if highest and highest[len(prefix):].isdigit() else 0
+    current = int(highest[len(prefix) :]) if highest and highest[len(prefix) :].isdigit() else 0
     return f"{prefix}{current + 1:06d}"
 
 
@@ -98,9 +98,15 @@ class ProbableMatches(ValidationError):
 
     def __init__(self, matches: dict[str, list[Person]]) -> None:
         self.matches = matches
-        super().__init__({f"{key}_existing_person": ValidationError(
-            "This person may already be on file: pick the existing record, or confirm a new one and say why.",
-            code="probable_match") for key in matches})
+        super().__init__(
+            {
+                f"{key}_existing_person": ValidationError(
+                    "This person may already be on file: pick the existing record, or confirm a new one and say why.",
+                    code="probable_match",
+                )
+                for key in matches
+            }
+        )
 
 
 def _party_key(role: str, index: int) -> str:
@@ -121,8 +127,9 @@ def _parties_resolve(parties: list[tuple[str, PartyData | Person]]) -> tuple[dic
         if isinstance(party, Person):
             found[key] = party
             continue
-        matches = person_matches(first_name=party.first_name, last_name=party.last_name,
-                                 date_of_birth=party.date_of_birth, ssn=party.ssn)
+        matches = person_matches(
+            first_name=party.first_name, last_name=party.last_name, date_of_birth=party.date_of_birth, ssn=party.ssn
+        )
         if matches.exact is not None:
             found[key] = matches.exact
             notes.append({"party": key, "person_id": matches.exact.pk, "how": "same SSN"})
@@ -135,17 +142,28 @@ def _parties_resolve(parties: list[tuple[str, PartyData | Person]]) -> tuple[dic
         elif matches.probable and not party.new_person_reason.strip():
             undecided[key] = matches.probable
         elif matches.probable:
-            notes.append({"party": key, "how": "new despite possible matches",
-                          "candidates": [p.pk for p in matches.probable],
-                          "reason": party.new_person_reason.strip()[:500]})
+            notes.append(
+                {
+                    "party": key,
+                    "how": "new despite possible matches",
+                    "candidates": [p.pk for p in matches.probable],
+                    "reason": party.new_person_reason.strip()[:500],
+                }
+            )
     if undecided:
         raise ProbableMatches(undecided)
     return found, notes
 
 
 def _person_create(data: PartyData, *, on: date) -> Person:
-    person = Person(first_name=data.first_name, last_name=data.last_name, date_of_birth=data.date_of_birth,
-                    ssn=data.ssn, family_violence=data.family_violence, **data.extra)
+    person = Person(
+        first_name=data.first_name,
+        last_name=data.last_name,
+        date_of_birth=data.date_of_birth,
+        ssn=data.ssn,
+        family_violence=data.family_violence,
+        **data.extra,
+    )
     person.full_clean()
     person.save()
     if data.address:
@@ -204,10 +222,11 @@ def case_create(
         locate_needed_on=None if ncp_location_known else opened_on,
     )
     case.full_clean()
-    keyed = [(_party_key(role, i), role, party)
-             for role, group in ((ParticipantRole.CP, [cp]), (ParticipantRole.NCP, [ncp]),
-                                 (ParticipantRole.CHILD, children))
-             for i, party in enumerate(group)]
+    keyed = [
+        (_party_key(role, i), role, party)
+        for role, group in ((ParticipantRole.CP, [cp]), (ParticipantRole.NCP, [ncp]), (ParticipantRole.CHILD, children))
+        for i, party in enumerate(group)
+    ]
     existing, match_notes = _parties_resolve([(key, party) for key, _, party in keyed])
     case_deadline_refresh(case)
     case.save()
@@ -219,16 +238,25 @@ def case_create(
         CaseParticipant.objects.create(case=case, person=person, role=role)
     CaseBalance.objects.get_or_create(case=case)
     case_assistance_open(case=case, by=by)
-    event_record(verb="case.opened", subject=case, case_id=case.pk, actor=by,
-                 summary=f"Case {case.case_number} opened ({case.get_stage_display()})",
-                 data={"application_received_on": application_received_on.isoformat(),
-                       "opened_on": opened_on.isoformat(), "stage": case.stage,
-                       **({"people_matched": match_notes} if match_notes else {})})
+    event_record(
+        verb="case.opened",
+        subject=case,
+        case_id=case.pk,
+        actor=by,
+        summary=f"Case {case.case_number} opened ({case.get_stage_display()})",
+        data={
+            "application_received_on": application_received_on.isoformat(),
+            "opened_on": opened_on.isoformat(),
+            "stage": case.stage,
+            **({"people_matched": match_notes} if match_notes else {}),
+        },
+    )
     return case
 
 
-def case_stage_change(*, case: Case, stage: str, on: date | None = None, by: User | None = None, actor_label: str = "",
-                      reason: str = "") -> Case:
+def case_stage_change(
+    *, case: Case, stage: str, on: date | None = None, by: User | None = None, actor_label: str = "", reason: str = ""
+) -> Case:
     """Move the case to ``stage`` on ``on`` (a dated domain event) and refresh its deadlines."""
     on = on or _today()
     if stage not in CaseStage.values or stage == CaseStage.CLOSED:
@@ -243,9 +271,15 @@ def case_stage_change(*, case: Case, stage: str, on: date | None = None, by: Use
         case.locate_needed_on = on
     case.save(update_fields=["stage", "stage_changed_on", "locate_needed_on", "updated_at"])
     case_deadline_refresh(case)
-    event_record(verb="case.stage_changed", subject=case, case_id=case.pk, actor=by, actor_label=actor_label,
-                 summary=f"Stage {previous} → {stage}" + (f": {reason}" if reason else ""),
-                 data={"from": previous, "to": stage, "on": on.isoformat()})
+    event_record(
+        verb="case.stage_changed",
+        subject=case,
+        case_id=case.pk,
+        actor=by,
+        actor_label=actor_label,
+        summary=f"Stage {previous} → {stage}" + (f": {reason}" if reason else ""),
+        data={"from": previous, "to": stage, "on": on.isoformat()},
+    )
     return case
 
 
@@ -267,25 +301,46 @@ def case_ncp_located(*, case: Case, on: date, by: User | None = None) -> Case:
 
 
 @transaction.atomic
-def locate_attempt_record(*, case: Case, source: str, attempted_on: date, result: str, by: User | None = None,
-                          notes: str = "", person: Person | None = None) -> LocateAttempt:
+def locate_attempt_record(
+    *,
+    case: Case,
+    source: str,
+    attempted_on: date,
+    result: str,
+    by: User | None = None,
+    notes: str = "",
+    person: Person | None = None,
+) -> LocateAttempt:
     """Record a locate attempt (45 CFR 303.3(b)); a ``found`` result locates the NCP."""
     _not_future(attempted_on, "attempted_on")
     person = person or case.ncp
     if person is None:
         raise ValidationError({"person": "The case has no noncustodial parent to locate."})
-    attempt = LocateAttempt(case=case, person=person, source=source, attempted_on=attempted_on, result=result,
-                            notes=notes, recorded_by=by if getattr(by, "pk", None) else None)
+    attempt = LocateAttempt(
+        case=case,
+        person=person,
+        source=source,
+        attempted_on=attempted_on,
+        result=result,
+        notes=notes,
+        recorded_by=by if getattr(by, "pk", None) else None,
+    )
     attempt.full_clean()
     attempt.save()
-    event_record(verb="locate.attempted", subject=attempt, case_id=case.pk, actor=by,
-                 summary=f"Locate via {attempt.get_source_display()}: {attempt.get_result_display()}",
-                 data={"source": source, "result": result, "on": attempted_on.isoformat()})
+    event_record(
+        verb="locate.attempted",
+        subject=attempt,
+        case_id=case.pk,
+        actor=by,
+        summary=f"Locate via {attempt.get_source_display()}: {attempt.get_result_display()}",
+        data={"source": source, "result": result, "on": attempted_on.isoformat()},
+    )
     if result == LocateResult.FOUND and case.ncp_located_on is None:
         case_ncp_located(case=case, on=attempted_on, by=by)
     # A repeat attempt is due a quarter later: finish the tickler this attempt answers.
     WorkItem.objects.filter(case=case, kind="locate", status=WorkItemStatus.OPEN).update(
-        status=WorkItemStatus.DONE, completed_on=attempted_on)
+        status=WorkItemStatus.DONE, completed_on=attempted_on
+    )
     return attempt
 
 
@@ -299,8 +354,17 @@ class ObligationData:
 
 
 @transaction.atomic
-def order_create(*, case: Case, order_number: str, kind: str, issued_on: date, effective_on: date,
-                 obligations: list[ObligationData], by: User, court_name: str = "") -> SupportOrder:
+def order_create(
+    *,
+    case: Case,
+    order_number: str,
+    kind: str,
+    issued_on: date,
+    effective_on: date,
+    obligations: list[ObligationData],
+    by: User,
+    court_name: str = "",
+) -> SupportOrder:
     """Record a support order with its obligation lines; refused on a closed case. An order
     completes establishment (45 CFR 303.4(d)): the case moves to enforcement."""
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -311,23 +375,46 @@ def order_create(*, case: Case, order_number: str, kind: str, issued_on: date, e
         raise ValidationError({"effective_on": "The effective date is implausibly old."})
     if not obligations:
         raise ValidationError({"obligations": "An order needs at least one obligation line (it may be zero)."})
-    version = (SupportOrder.objects.filter(case=case, order_number=order_number).aggregate(v=Max("version"))["v"] or 0) + 1
-    order = SupportOrder(case=case, order_number=order_number, kind=kind, court_name=court_name, issued_on=issued_on,
-                         effective_on=effective_on, version=version, status=OrderStatus.ACTIVE)
+    version = (
+        SupportOrder.objects.filter(case=case, order_number=order_number).aggregate(v=Max("version"))["v"] or 0
+    ) + 1
+    order = SupportOrder(
+        case=case,
+        order_number=order_number,
+        kind=kind,
+        court_name=court_name,
+        issued_on=issued_on,
+        effective_on=effective_on,
+        version=version,
+        status=OrderStatus.ACTIVE,
+    )
     order.full_clean()
     order.save()
     for line in obligations:
-        obligation = Obligation(order=order, kind=line.kind, amount=line.amount, frequency=line.frequency,
-                                start_on=line.start_on, end_on=line.end_on)
+        obligation = Obligation(
+            order=order,
+            kind=line.kind,
+            amount=line.amount,
+            frequency=line.frequency,
+            start_on=line.start_on,
+            end_on=line.end_on,
+        )
         obligation.full_clean()
         obligation.save()
-    event_record(verb="order.created", subject=order, case_id=case.pk, actor=by,
-                 summary=f"Order {order_number} v{version} effective {effective_on:%Y-%m-%d}",
-                 data={"obligations": [{"kind": o.kind, "amount": str(o.amount), "frequency": o.frequency}
-                                       for o in obligations]})
+    event_record(
+        verb="order.created",
+        subject=order,
+        case_id=case.pk,
+        actor=by,
+        summary=f"Order {order_number} v{version} effective {effective_on:%Y-%m-%d}",
+        data={
+            "obligations": [{"kind": o.kind, "amount": str(o.amount), "frequency": o.frequency} for o in obligations]
+        },
+    )
     if case.stage in (CaseStage.OPENED, CaseStage.LOCATE, CaseStage.ESTABLISHMENT):
-        case_stage_change(case=case, stage=CaseStage.ENFORCEMENT, on=min(issued_on, _today()), by=by,
-                          reason="order established")
+        case_stage_change(
+            case=case, stage=CaseStage.ENFORCEMENT, on=min(issued_on, _today()), by=by, reason="order established"
+        )
     _balance_obligation_refresh(case)
     return order
 
@@ -360,10 +447,16 @@ def case_reassign(*, case: Case, to_user, by: User, move_open_items: bool = True
     moved = 0
     if move_open_items:
         moved = WorkItem.objects.filter(case=case, status=WorkItemStatus.OPEN, assigned_to=previous).update(
-            assigned_to=to_user)
-    event_record(verb="case.reassigned", subject=case, case_id=case.pk, actor=by,
-                 summary=f"Case reassigned from {previous or 'nobody'} to {to_user or 'nobody'}",
-                 data={"from": getattr(previous, "pk", None), "to": getattr(to_user, "pk", None), "items_moved": moved})
+            assigned_to=to_user
+        )
+    event_record(
+        verb="case.reassigned",
+        subject=case,
+        case_id=case.pk,
+        actor=by,
+        summary=f"Case reassigned from {previous or 'nobody'} to {to_user or 'nobody'}",
+        data={"from": getattr(previous, "pk", None), "to": getattr(to_user, "pk", None), "items_moved": moved},
+    )
     return case
 
 
@@ -374,17 +467,25 @@ def work_item_reassign(*, item: WorkItem, to_user, by: User, unit: str | None = 
         item.unit = unit
     item.full_clean()
     item.save(update_fields=["assigned_to", "unit", "updated_at"])
-    event_record(verb="work_item.reassigned", subject=item, case_id=item.case_id, actor=by,
-                 summary=f"{item.title}: {previous or item.unit or 'unassigned'} → {to_user or item.unit or 'unassigned'}",
-                 data={"from": getattr(previous, "pk", None), "to": getattr(to_user, "pk", None)})
+    event_record(
+        verb="work_item.reassigned",
+        subject=item,
+        case_id=item.case_id,
+        actor=by,
+        summary=f"{item.title}: {previous or item.unit or 'unassigned'} → {to_user or item.unit or 'unassigned'}",
+        data={"from": getattr(previous, "pk", None), "to": getattr(to_user, "pk", None)},
+    )
     return item
 
 
 def work_item_complete(*, item: WorkItem, by: User, on: date | None = None) -> WorkItem:
     # A conditional update: of two clicks (or two people), one marks it done and records the event.
     done_on = on or _today()
-    changed = WorkItem.objects.filter(pk=item.pk).exclude(status=WorkItemStatus.DONE).update(
-        status=WorkItemStatus.DONE, completed_on=done_on, updated_at=timezone.now())
+    changed = (
+        WorkItem.objects.filter(pk=item.pk)
+        .exclude(status=WorkItemStatus.DONE)
+        .update(status=WorkItemStatus.DONE, completed_on=done_on, updated_at=timezone.now())
+    )
     item.refresh_from_db(fields=["status", "completed_on", "updated_at"])
     if not changed:
         return item
@@ -400,10 +501,18 @@ def _closure_check(case: Case, reason: str, note: str) -> None:
         if _has_active_order(case):
             raise ValidationError({"reason": "The case still has an active support order."})
         balance = CaseBalance.objects.filter(case=case).first()
-        if reason == ClosureReason.NO_ORDER_LOW_ARREARS and balance and balance.total_arrears >= CLOSURE_LOW_ARREARS_LIMIT:
-            raise ValidationError({"reason": f"Arrears are {balance.total_arrears}: at least $500 remain "
-                                             "(303.11(b)(1) needs arrears under $500 or unenforceable; explain "
-                                             "unenforceability under 'Other')."})
+        if (
+            reason == ClosureReason.NO_ORDER_LOW_ARREARS
+            and balance
+            and balance.total_arrears >= CLOSURE_LOW_ARREARS_LIMIT
+        ):
+            raise ValidationError(
+                {
+                    "reason": f"Arrears are {balance.total_arrears}: at least $500 remain "
+                    "(303.11(b)(1) needs arrears under $500 or unenforceable; explain "
+                    "unenforceability under 'Other')."
+                }
+            )
         if reason == ClosureReason.NO_ORDER_ASSIGNED_ARREARS and balance and balance.unassigned_arrears > 0:
             raise ValidationError({"reason": "Some arrears are owed to the family, not only to the state."})
     if reason == ClosureReason.NCP_DECEASED:
@@ -425,16 +534,27 @@ def case_close(*, case: Case, reason: str, by: User, note: str = "", on: date | 
     _closure_check(case, reason, note)
     previous = case.stage
     case.status, case.stage, case.closure_reason, case.closure_note, case.closed_on = (
-        CaseStatus.CLOSED, CaseStage.CLOSED, reason, note.strip(), on)
+        CaseStatus.CLOSED,
+        CaseStage.CLOSED,
+        reason,
+        note.strip(),
+        on,
+    )
     case.stage_changed_on = on
     case.next_deadline_on, case.next_deadline_kind = None, ""
     case.full_clean()
     case.save()
-    done = WorkItem.objects.filter(case=case, status=WorkItemStatus.OPEN).update(status=WorkItemStatus.DONE,
-                                                                                 completed_on=on)
-    event_record(verb="case.closed", subject=case, case_id=case.pk, actor=by,
-                 summary=f"Closed: {case.get_closure_reason_display()}",
-                 data={"reason": reason, "from_stage": previous, "on": on.isoformat(), "work_items_closed": done})
+    done = WorkItem.objects.filter(case=case, status=WorkItemStatus.OPEN).update(
+        status=WorkItemStatus.DONE, completed_on=on
+    )
+    event_record(
+        verb="case.closed",
+        subject=case,
+        case_id=case.pk,
+        actor=by,
+        summary=f"Closed: {case.get_closure_reason_display()}",
+        data={"reason": reason, "from_stage": previous, "on": on.isoformat(), "work_items_closed": done},
+    )
     return case
 
 
@@ -449,6 +569,12 @@ def case_interstate_referred(*, case: Case, on: date, by: User) -> Case:
     case.interstate_referred_on = on
     case.save(update_fields=["interstate_referred_on", "updated_at"])
     case_deadline_refresh(case)
-    event_record(verb="case.interstate_referred", subject=case, case_id=case.pk, actor=by,
-                 summary=f"Referred to {case.other_state}", data={"on": on.isoformat()})
+    event_record(
+        verb="case.interstate_referred",
+        subject=case,
+        case_id=case.pk,
+        actor=by,
+        summary=f"Referred to {case.other_state}",
+        data={"on": on.isoformat()},
+    )
     return case

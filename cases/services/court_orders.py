@@ -23,22 +23,51 @@ from .reviews import _order_new_version
 
 
 @transaction.atomic
-def order_create_from_court(*, case: Case, order_number: str, court_name: str, monthly: Decimal,
-                            effective_on: date, by: User | None = None, issued_on: date | None = None) -> SupportOrder:
+def order_create_from_court(
+    *,
+    case: Case,
+    order_number: str,
+    court_name: str,
+    monthly: Decimal,
+    effective_on: date,
+    by: User | None = None,
+    issued_on: date | None = None,
+) -> SupportOrder:
     """Record the order a court issued on a petition; returns the new (or new version of the) order."""
     if monthly < 0:
         raise ValidationError({"monthly_amount": "The amount cannot be negative."})
-    active = (SupportOrder.objects.select_for_update().filter(case=case, status=OrderStatus.ACTIVE)
-              .order_by("-effective_on", "-version").first())
+    active = (
+        SupportOrder.objects.select_for_update()
+        .filter(case=case, status=OrderStatus.ACTIVE)
+        .order_by("-effective_on", "-version")
+        .first()
+    )
     if active is not None:
         return _order_new_version(order=active, monthly=monthly, effective_on=effective_on, by=by)
-    order = SupportOrder(case=case, order_number=order_number.strip()[:40], kind=OrderKind.COURT,
-                         court_name=court_name[:200], issued_on=issued_on or timezone.localdate(),
-                         effective_on=effective_on, status=OrderStatus.ACTIVE, version=1)
+    order = SupportOrder(
+        case=case,
+        order_number=order_number.strip()[:40],
+        kind=OrderKind.COURT,
+        court_name=court_name[:200],
+        issued_on=issued_on or timezone.localdate(),
+        effective_on=effective_on,
+        status=OrderStatus.ACTIVE,
+        version=1,
+    )
     order.full_clean()
     order.save()
-    Obligation.objects.create(order=order, kind=ObligationKind.CURRENT_SUPPORT, amount=monthly,
-                              frequency=Frequency.MONTHLY, start_on=effective_on)
-    event_record(verb="order.established", subject=order, case_id=case.pk, actor=by,
-                 summary=f"Court order {order.order_number}: {monthly}/month from {effective_on}")
+    Obligation.objects.create(
+        order=order,
+        kind=ObligationKind.CURRENT_SUPPORT,
+        amount=monthly,
+        frequency=Frequency.MONTHLY,
+        start_on=effective_on,
+    )
+    event_record(
+        verb="order.established",
+        subject=order,
+        case_id=case.pk,
+        actor=by,
+        summary=f"Court order {order.order_number}: {monthly}/month from {effective_on}",
+    )
     return order

@@ -46,18 +46,21 @@ def _check_pdf(data: bytes) -> None:
     if not re.match(rb"%PDF-[12]\.\d", data[:8]):
         raise ValidationError("This PDF has no valid header.", code="file_content")
     if PDF_ACTIVE.search(data):
-        raise ValidationError("This PDF contains scripts or actions; attach a plain scan or print it to PDF.",
-                              code="file_content")
+        raise ValidationError(
+            "This PDF contains scripts or actions; attach a plain scan or print it to PDF.", code="file_content"
+        )
     tail = data[-2048:]
     match = PDF_STARTXREF.search(tail)
     if match is None:
-        raise ValidationError("This PDF is damaged or incomplete (no end of file marker): scan it again.",
-                              code="file_content")
+        raise ValidationError(
+            "This PDF is damaged or incomplete (no end of file marker): scan it again.", code="file_content"
+        )
     offset = int(match.group(1))
-    at = data[offset:offset + 40] if 0 < offset < len(data) else b""
+    at = data[offset : offset + 40] if 0 < offset < len(data) else b""
     if not (at.startswith(b"xref") or re.match(rb"\d+\s+\d+\s+obj\b", at)):
-        raise ValidationError("This PDF is damaged (its cross-reference table is missing): scan it again.",
-                              code="file_content")
+        raise ValidationError(
+            "This PDF is damaged (its cross-reference table is missing): scan it again.", code="file_content"
+        )
 
 
 def _check_image(file) -> str:
@@ -68,10 +71,17 @@ def _check_image(file) -> str:
             with Image.open(file) as image:
                 kind = image.format
                 image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
-            SyntaxError, ValueError) as exc:
-        raise ValidationError("This image cannot be read (damaged, or too large in pixels).",
-                              code="file_content") from exc
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as exc:
+        raise ValidationError(
+            "This image cannot be read (damaged, or too large in pixels).", code="file_content"
+        ) from exc
     finally:
         file.seek(0)
     if kind not in IMAGE_FORMATS:
@@ -89,8 +99,9 @@ def detect_content_type(file) -> str:
         return "application/pdf"
     if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return _check_image(file)
-    raise ValidationError("Attach a PDF, PNG, JPEG or TIFF file (the content of this file is none of these).",
-                          code="file_type")
+    raise ValidationError(
+        "Attach a PDF, PNG, JPEG or TIFF file (the content of this file is none of these).", code="file_type"
+    )
 
 
 def _sha256(file) -> str:
@@ -114,8 +125,16 @@ def _on_case(case: Case, person: Person | None, field: str) -> None:
 
 
 @transaction.atomic
-def document_attach(*, case: Case, file, kind: str, title: str, by, person: Person | None = None,
-                    shows_whereabouts_of: Person | None = None) -> CaseDocument:
+def document_attach(
+    *,
+    case: Case,
+    file,
+    kind: str,
+    title: str,
+    by,
+    person: Person | None = None,
+    shows_whereabouts_of: Person | None = None,
+) -> CaseDocument:
     """Attach ``file`` to ``case`` (checked by content and size), recorded as a domain event."""
     if file is None or not getattr(file, "size", 0):
         raise ValidationError({"file": "Choose a file to attach (this one is empty)."})
@@ -131,9 +150,18 @@ def document_attach(*, case: Case, file, kind: str, title: str, by, person: Pers
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
     original = PurePath(getattr(file, "name", "") or "document").name[:200]
-    document = CaseDocument(case=case, person=person, kind=kind, title=(title or "").strip() or original,
-                            original_name=original, content_type=content_type, size=file.size,
-                            sha256=_sha256(file), shows_whereabouts_of=shows_whereabouts_of, uploaded_by=by)
+    document = CaseDocument(
+        case=case,
+        person=person,
+        kind=kind,
+        title=(title or "").strip() or original,
+        original_name=original,
+        content_type=content_type,
+        size=file.size,
+        sha256=_sha256(file),
+        shows_whereabouts_of=shows_whereabouts_of,
+        uploaded_by=by,
+    )
     document.full_clean(exclude=["file"])
     document.file.save(original, file, save=False)
     try:
@@ -141,7 +169,12 @@ def document_attach(*, case: Case, file, kind: str, title: str, by, person: Pers
     except Exception:
         document.file.delete(save=False)
         raise
-    event_record(verb="case.document_attached", subject=document, case_id=case.pk, actor=by,
-                 summary=f"{document.get_kind_display()}: {document.title}"[:120],
-                 data={"document_id": document.pk, "content_type": content_type, "size": document.size})
+    event_record(
+        verb="case.document_attached",
+        subject=document,
+        case_id=case.pk,
+        actor=by,
+        summary=f"{document.get_kind_display()}: {document.title}"[:120],
+        data={"document_id": document.pk, "content_type": content_type, "size": document.size},
+    )
     return document

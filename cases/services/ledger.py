@@ -74,6 +74,7 @@ def disbursement_due_by(received_on: date, jurisdiction: str) -> date:
     """The day a family disbursement of a collection received on ``received_on`` is due."""
     return add_business_days(received_on, disburse_within_business_days(received_on), jurisdiction)
 
+
 LOOKUP_CHUNK = 2000  # ids per IN list
 
 HOLD_UNKNOWN_CASE = "No case with this case number"
@@ -90,6 +91,7 @@ class CollectionResult:
 
 # --- validation ---------------------------------------------------------------------------------
 
+
 def _text(value: object, *, name: str, max_length: int, required: bool) -> str:
     text = "" if value is None else str(value).strip()
     if "\x00" in text:
@@ -101,8 +103,18 @@ def _text(value: object, *, name: str, max_length: int, required: bool) -> str:
     return text
 
 
-def _validated(*, case_number, amount, received_on, source, source_reference, received_via, hold_reason,
-               batch_reference, collected_on=None) -> dict:
+def _validated(
+    *,
+    case_number,
+    amount,
+    received_on,
+    source,
+    source_reference,
+    received_via,
+    hold_reason,
+    batch_reference,
+    collected_on=None,
+) -> dict:
     errors: dict[str, str] = {}
     cleaned: dict = {}
     for name, value, max_length, required in (
@@ -147,8 +159,9 @@ def _validated(*, case_number, amount, received_on, source, source_reference, re
     return cleaned
 
 
-def collection_content_hash(*, case_number: str, amount: Decimal, received_on: date, source: str,
-                            collected_on: date | None = None) -> str:
+def collection_content_hash(
+    *, case_number: str, amount: Decimal, received_on: date, source: str, collected_on: date | None = None
+) -> str:
     """What makes two receipts of one source reference "the same" (a replay, not a conflict).
     The date of collection counts only when it differs from the received date (so receipts
     hashed before it existed keep their hash)."""
@@ -172,7 +185,8 @@ def spells_of(case_ids) -> SpellMap:
     ids = list(case_ids)
     for start in range(0, len(ids), LOOKUP_CHUNK):
         for case_id, status, start_on, end_on in AssistanceSpell.objects.filter(
-                case_id__in=ids[start:start + LOOKUP_CHUNK]).values_list("case_id", "status", "start_on", "end_on"):
+            case_id__in=ids[start : start + LOOKUP_CHUNK]
+        ).values_list("case_id", "status", "start_on", "end_on"):
             spells[case_id].append((status, start_on, end_on))
     return spells
 
@@ -183,6 +197,7 @@ def status_in(spells: SpellMap, case: Case, month: date) -> str:
 
 
 # --- balances -----------------------------------------------------------------------------------
+
 
 def arrears_bucket_for(assistance_status: str) -> str:
     """Support that goes unpaid while the family receives assistance is assigned to the state
@@ -208,8 +223,12 @@ def _locked_balance(case: Case, *, on: date, spells: SpellMap | None = None) -> 
         balance = CaseBalance.objects.select_for_update().get(case=case)
     if balance.current_month is None or balance.current_month < month_start(on):
         spells = spells if spells is not None else spells_of([case.pk])
-        _roll_one(balance, case=case, to_month=month_start(on),
-                  status=status_in(spells, case, balance.current_month or month_start(on)))
+        _roll_one(
+            balance,
+            case=case,
+            to_month=month_start(on),
+            status=status_in(spells, case, balance.current_month or month_start(on)),
+        )
     return balance
 
 
@@ -220,12 +239,26 @@ def _roll_one(balance: CaseBalance, *, case: Case, to_month: date, status: str) 
     unpaid = balance.current_due_month - balance.current_paid_month
     if unpaid > 0:
         bucket = arrears_bucket_for(status)
-        LedgerEntry.objects.bulk_create([
-            LedgerEntry(case=case, entry_type=EntryType.ADJUSTMENT, bucket=Bucket.CURRENT, amount=-unpaid,
-                        posted_on=to_month, description="Unpaid current support becomes arrears"),
-            LedgerEntry(case=case, entry_type=EntryType.ADJUSTMENT, bucket=bucket, amount=unpaid,
-                        posted_on=to_month, description="Unpaid current support becomes arrears"),
-        ])
+        LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(
+                    case=case,
+                    entry_type=EntryType.ADJUSTMENT,
+                    bucket=Bucket.CURRENT,
+                    amount=-unpaid,
+                    posted_on=to_month,
+                    description="Unpaid current support becomes arrears",
+                ),
+                LedgerEntry(
+                    case=case,
+                    entry_type=EntryType.ADJUSTMENT,
+                    bucket=bucket,
+                    amount=unpaid,
+                    posted_on=to_month,
+                    description="Unpaid current support becomes arrears",
+                ),
+            ]
+        )
         if bucket == Bucket.ARREARS_ASSIGNED:
             balance.assigned_arrears += unpaid
         else:
@@ -249,24 +282,41 @@ def _refresh_derived(balance: CaseBalance, *, on: date) -> None:
 
 # --- posting ------------------------------------------------------------------------------------
 
-def _plan(*, balance: CaseBalance, assistance_status: str, source: str, amount: Decimal,
-          pass_through_left: Decimal, policy: str | None = None) -> rules.Distribution:
+
+def _plan(
+    *,
+    balance: CaseBalance,
+    assistance_status: str,
+    source: str,
+    amount: Decimal,
+    pass_through_left: Decimal,
+    policy: str | None = None,
+) -> rules.Distribution:
     """A collection of the balance's own month: current support due this month first."""
     return rules.distribute(
         assistance_status=assistance_status,
         source=source,
         amount=amount,
         current_due=[rules.Slice(rules.CURRENT, max(balance.current_due_month - balance.current_paid_month, ZERO))],
-        arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, max(balance.unassigned_arrears, ZERO)),
-                 rules.Slice(rules.ARREARS_ASSIGNED, max(balance.assigned_arrears, ZERO))],
+        arrears=[
+            rules.Slice(rules.ARREARS_UNASSIGNED, max(balance.unassigned_arrears, ZERO)),
+            rules.Slice(rules.ARREARS_ASSIGNED, max(balance.assigned_arrears, ZERO)),
+        ],
         pass_through_available=pass_through_left,
         ura_available=balance.unreimbursed_assistance,
         overpayment_policy=policy or overpayment_policy(),
     )
 
 
-def _apply_to_balance(balance: CaseBalance, distribution: rules.Distribution, *, received_on: date, amount: Decimal,
-                      on: date, collected_on: date | None = None) -> None:
+def _apply_to_balance(
+    balance: CaseBalance,
+    distribution: rules.Distribution,
+    *,
+    received_on: date,
+    amount: Decimal,
+    on: date,
+    collected_on: date | None = None,
+) -> None:
     balance.current_paid_month += distribution.paid(bucket=rules.CURRENT)
     balance.unassigned_arrears -= distribution.paid(bucket=rules.ARREARS_UNASSIGNED)
     balance.assigned_arrears -= distribution.paid(bucket=rules.ARREARS_ASSIGNED)
@@ -274,8 +324,14 @@ def _apply_to_balance(balance: CaseBalance, distribution: rules.Distribution, *,
     _refresh_derived(balance, on=on)
 
 
-def _after_payment(balance: CaseBalance, distribution: rules.Distribution, *, received_on: date, amount: Decimal,
-                   collected_on: date | None) -> None:
+def _after_payment(
+    balance: CaseBalance,
+    distribution: rules.Distribution,
+    *,
+    received_on: date,
+    amount: Decimal,
+    collected_on: date | None,
+) -> None:
     """URA repaid by what the state retained; the latest payment and date of collection."""
     if balance.unreimbursed_assistance is not None:
         balance.unreimbursed_assistance -= distribution.paid(payee=rules.STATE)
@@ -286,27 +342,79 @@ def _after_payment(balance: CaseBalance, distribution: rules.Distribution, *, re
         balance.last_collected_on = collected_on
 
 
-COLLECTION_COLUMNS = ("source_reference", "case_id", "case_number_received", "amount", "received_on", "collected_on",
-                      "source", "status", "hold_reason", "overpayment_policy", "content_hash", "employer_id",
-                      "received_via", "batch_reference", "created_by_id")
-ENTRY_COLUMNS = ("case_id", "entry_type", "bucket", "obligation_kind", "amount", "posted_on", "collection_id",
-                 "description")
+COLLECTION_COLUMNS = (
+    "source_reference",
+    "case_id",
+    "case_number_received",
+    "amount",
+    "received_on",
+    "collected_on",
+    "source",
+    "status",
+    "hold_reason",
+    "overpayment_policy",
+    "content_hash",
+    "employer_id",
+    "received_via",
+    "batch_reference",
+    "created_by_id",
+)
+ENTRY_COLUMNS = (
+    "case_id",
+    "entry_type",
+    "bucket",
+    "obligation_kind",
+    "amount",
+    "posted_on",
+    "collection_id",
+    "description",
+)
 DISBURSEMENT_COLUMNS = ("case_id", "collection_id", "payee", "amount", "received_on", "due_by")
 
 
 def _allocations(*, collection: Collection, case: Case, distribution: rules.Distribution, on: date) -> list[Allocation]:
-    return [Allocation(collection=collection, case=case, obligation_kind=line.obligation_kind, bucket=line.bucket,
-                       payee=line.payee, amount=line.amount, allocated_on=on)
-            for line in distribution.lines]
+    return [
+        Allocation(
+            collection=collection,
+            case=case,
+            obligation_kind=line.obligation_kind,
+            bucket=line.bucket,
+            payee=line.payee,
+            amount=line.amount,
+            allocated_on=on,
+        )
+        for line in distribution.lines
+    ]
 
 
 def _entry_rows(*, collection: Collection, case: Case, distribution: rules.Distribution, on: date) -> list[tuple]:
     """The ledger rows of a distribution (``ENTRY_COLUMNS``): the collection received, then one
     allocation entry per line (negative: it reduces what is owed)."""
-    rows = [(case.pk, EntryType.COLLECTION, "", "", collection.amount, on, collection.pk,
-             collection_entry_description(collection, distribution))]
-    rows += [(case.pk, EntryType.ALLOCATION, line.bucket, line.obligation_kind, -line.amount, on, collection.pk,
-              allocation_description(line, distribution)) for line in distribution.lines]
+    rows = [
+        (
+            case.pk,
+            EntryType.COLLECTION,
+            "",
+            "",
+            collection.amount,
+            on,
+            collection.pk,
+            collection_entry_description(collection, distribution),
+        )
+    ]
+    rows += [
+        (
+            case.pk,
+            EntryType.ALLOCATION,
+            line.bucket,
+            line.obligation_kind,
+            -line.amount,
+            on,
+            collection.pk,
+            allocation_description(line, distribution),
+        )
+        for line in distribution.lines
+    ]
     return rows
 
 
@@ -339,8 +447,14 @@ def _family_disbursement(*, collection: Collection, case: Case, distribution: ru
     family = distribution.paid(payee=rules.FAMILY)
     if family <= 0:
         return None
-    return (case.pk, collection.pk, Payee.FAMILY, family, collection.received_on,
-            disbursement_due_by(collection.received_on, case.jurisdiction))
+    return (
+        case.pk,
+        collection.pk,
+        Payee.FAMILY,
+        family,
+        collection.received_on,
+        disbursement_due_by(collection.received_on, case.jurisdiction),
+    )
 
 
 def _hold_reason_for(case: Case | None, *, case_number: str, hold_reason: str) -> str:
@@ -402,15 +516,25 @@ def collection_post(
     closed out, or before collections already distributed, redistributes the case by month of
     collection (reversals and new entries, an event).
     """
-    item = CollectionItem(case_number=case_number, amount=amount, received_on=received_on, source=source,
-                          source_reference=source_reference, received_via=received_via, employer=employer,
-                          hold_reason=hold_reason, batch_reference=batch_reference, collected_on=collected_on)
+    item = CollectionItem(
+        case_number=case_number,
+        amount=amount,
+        received_on=received_on,
+        source=source,
+        source_reference=source_reference,
+        received_via=received_via,
+        employer=employer,
+        hold_reason=hold_reason,
+        batch_reference=batch_reference,
+        collected_on=collected_on,
+    )
     cleaned = _cleaned_item(item)
     return _post_cleaned([cleaned], on=posted_on or timezone.localdate(), by=by, actor_label=actor_label)[0]
 
 
-def collections_post_batch(items: Sequence[CollectionItem], *, by: User | None = None, actor_label: str = "",
-                           posted_on: date | None = None) -> list[CollectionResult]:
+def collections_post_batch(
+    items: Sequence[CollectionItem], *, by: User | None = None, actor_label: str = "", posted_on: date | None = None
+) -> list[CollectionResult]:
     """Post many collections in one transaction, with the rules of ``collection_post`` item by
     item in order (two payments to one case see each other), in a fixed number of statements
     per batch: one read of known references, one of cases, one lock of all their balances (in
@@ -438,14 +562,25 @@ def collections_post_batch(items: Sequence[CollectionItem], *, by: User | None =
 
 
 def _cleaned_item(item: CollectionItem) -> dict:
-    cleaned = _validated(case_number=item.case_number, amount=item.amount, received_on=item.received_on,
-                         source=item.source, source_reference=item.source_reference, received_via=item.received_via,
-                         hold_reason=item.hold_reason, batch_reference=item.batch_reference,
-                         collected_on=item.collected_on)
+    cleaned = _validated(
+        case_number=item.case_number,
+        amount=item.amount,
+        received_on=item.received_on,
+        source=item.source,
+        source_reference=item.source_reference,
+        received_via=item.received_via,
+        hold_reason=item.hold_reason,
+        batch_reference=item.batch_reference,
+        collected_on=item.collected_on,
+    )
     cleaned["employer"] = item.employer
-    cleaned["content_hash"] = collection_content_hash(case_number=cleaned["case_number"], amount=cleaned["amount"],
-                                                      received_on=cleaned["received_on"], source=cleaned["source"],
-                                                      collected_on=cleaned["collected_on"])
+    cleaned["content_hash"] = collection_content_hash(
+        case_number=cleaned["case_number"],
+        amount=cleaned["amount"],
+        received_on=cleaned["received_on"],
+        source=cleaned["source"],
+        collected_on=cleaned["collected_on"],
+    )
     return cleaned
 
 
@@ -462,12 +597,13 @@ def _post_cleaned(items: list[dict], *, on: date, by: User | None, actor_label: 
 def _existing_collections(references: list[str]) -> dict[str, Collection]:
     found: dict[str, Collection] = {}
     for start in range(0, len(references), LOOKUP_CHUNK):
-        for collection in Collection.objects.filter(source_reference__in=references[start:start + LOOKUP_CHUNK]):
+        for collection in Collection.objects.filter(source_reference__in=references[start : start + LOOKUP_CHUNK]):
             found[collection.source_reference] = collection
     if found:
         allocations: dict[int, list[Allocation]] = defaultdict(list)
-        for allocation in Allocation.objects.filter(collection__in=list(found.values()),
-                                                    reversed_on__isnull=True).order_by("pk"):
+        for allocation in Allocation.objects.filter(
+            collection__in=list(found.values()), reversed_on__isnull=True
+        ).order_by("pk"):
             allocations[allocation.collection_id].append(allocation)
         for collection in found.values():
             collection.replayed_allocations = allocations[collection.pk]
@@ -486,30 +622,44 @@ def _cases_and_balances(numbers: set[str], *, on: date) -> tuple[dict[str, Case]
     balances = {balance.case_id: balance for balance in locked}
     missing = [case_id for case_id in open_ids if case_id not in balances]
     if missing:
-        CaseBalance.objects.bulk_create([CaseBalance(case_id=case_id, current_month=month_start(on))
-                                         for case_id in missing], ignore_conflicts=True)
+        CaseBalance.objects.bulk_create(
+            [CaseBalance(case_id=case_id, current_month=month_start(on)) for case_id in missing], ignore_conflicts=True
+        )
         for balance in CaseBalance.objects.select_for_update().filter(case_id__in=missing).order_by("case_id"):
             balances[balance.case_id] = balance
     by_id = {case.pk: case for case in cases.values()}
     for balance in balances.values():
         if balance.current_month is None or balance.current_month < month_start(on):
             case = by_id[balance.case_id]
-            _roll_one(balance, case=case, to_month=month_start(on),
-                      status=status_in(spells, case, balance.current_month or month_start(on)))
+            _roll_one(
+                balance,
+                case=case,
+                to_month=month_start(on),
+                status=status_in(spells, case, balance.current_month or month_start(on)),
+            )
     return cases, balances, spells
 
 
-def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance],
-                        spells: SpellMap) -> dict[int, tuple[Decimal, Decimal]]:
+def _pass_through_state(
+    cases: list[Case], balances: dict[int, CaseBalance], spells: SpellMap
+) -> dict[int, tuple[Decimal, Decimal]]:
     """(limit, already passed through this month) per case whose month is a month of assistance
     (by its spells, as the distribution itself decides): two queries."""
-    ids = [case.pk for case in cases if case.pk in balances
-           and status_in(spells, case, balances[case.pk].current_month or month_start(timezone.localdate()))
-           == AssistanceStatus.CURRENT]
+    ids = [
+        case.pk
+        for case in cases
+        if case.pk in balances
+        and status_in(spells, case, balances[case.pk].current_month or month_start(timezone.localdate()))
+        == AssistanceStatus.CURRENT
+    ]
     if not ids:
         return {}
-    children = dict(CaseParticipant.objects.filter(case_id__in=ids, role=ParticipantRole.CHILD)
-                    .values("case_id").annotate(n=Count("id")).values_list("case_id", "n"))
+    children = dict(
+        CaseParticipant.objects.filter(case_id__in=ids, role=ParticipantRole.CHILD)
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
+    )
     earliest = min(balances[case_id].current_month for case_id in ids)
     passed: dict[int, Decimal] = defaultdict(lambda: ZERO)
     # The month's pass-through is what was passed through of current support *collected* this
@@ -522,8 +672,15 @@ def _pass_through_state(cases: list[Case], balances: dict[int, CaseBalance],
     by_id = {case.pk: case for case in cases}
     table = rules.pass_through_table()
     return {
-        case_id: (rules.pass_through_limit(jurisdiction=by_id[case_id].jurisdiction, children=children.get(case_id, 0),
-                                           on=balances[case_id].current_month, table=table), passed[case_id])
+        case_id: (
+            rules.pass_through_limit(
+                jurisdiction=by_id[case_id].jurisdiction,
+                children=children.get(case_id, 0),
+                on=balances[case_id].current_month,
+                table=table,
+            ),
+            passed[case_id],
+        )
         for case_id in ids
     }
 
@@ -586,38 +743,60 @@ def _batch_plan(items: list[dict], *, on: date, by: User | None, actor_label: st
 
     existing = _existing_collections([item["source_reference"] for item in items])
     fresh, seen = _fresh_items(items, existing)
-    cases, balances, spells = _cases_and_balances({item["case_number"] for item in fresh if item["case_number"]},
-                                                  on=on)
+    cases, balances, spells = _cases_and_balances({item["case_number"] for item in fresh if item["case_number"]}, on=on)
     pass_through = _pass_through_state(list(cases.values()), balances, spells)
     user = by if getattr(by, "is_authenticated", False) else None
-    plan = _BatchPlan(existing=existing, seen=seen, cases=cases, balances=balances, spells=spells,
-                      policy=overpayment_policy(), user=user,
-                      actor_text=actor_label if (actor_label or user) else str(by or ""))
+    plan = _BatchPlan(
+        existing=existing,
+        seen=seen,
+        cases=cases,
+        balances=balances,
+        spells=spells,
+        policy=overpayment_policy(),
+        user=user,
+        actor_text=actor_label if (actor_label or user) else str(by or ""),
+    )
     # In order of collection, so a file's own entries never redistribute each other.
     fresh = sorted(fresh, key=lambda item: (item["collected_on"], item["source_reference"]))
-    plan.closed_state = closed_months_read({
-        (case.pk, month_start(item["collected_on"])) for item in fresh
-        if (case := cases.get(item["case_number"])) is not None and case.pk in balances
-        and month_start(item["collected_on"]) < (balances[case.pk].current_month or date.max)})
+    plan.closed_state = closed_months_read(
+        {
+            (case.pk, month_start(item["collected_on"]))
+            for item in fresh
+            if (case := cases.get(item["case_number"])) is not None
+            and case.pk in balances
+            and month_start(item["collected_on"]) < (balances[case.pk].current_month or date.max)
+        }
+    )
     for item in fresh:
         case = cases.get(item["case_number"])
         reason = _hold_reason_for(case, case_number=item["case_number"], hold_reason=item["hold_reason"])
         distribution = None if reason else _plan_item(plan, item, case=case, pass_through=pass_through, on=on)
-        plan.collections.append(Collection(
-            source_reference=item["source_reference"], case=case, case_number_received=item["case_number"],
-            amount=item["amount"], received_on=item["received_on"], collected_on=item["collected_on"],
-            source=item["source"], status=CollectionStatus.HELD if reason else CollectionStatus.POSTED,
-            hold_reason=reason or (distribution.held_reason if distribution else ""),
-            overpayment_policy=distribution.overpayment_policy if distribution else "",
-            content_hash=item["content_hash"], employer=item["employer"], received_via=item["received_via"],
-            batch_reference=item["batch_reference"], created_by=user,
-        ))
+        plan.collections.append(
+            Collection(
+                source_reference=item["source_reference"],
+                case=case,
+                case_number_received=item["case_number"],
+                amount=item["amount"],
+                received_on=item["received_on"],
+                collected_on=item["collected_on"],
+                source=item["source"],
+                status=CollectionStatus.HELD if reason else CollectionStatus.POSTED,
+                hold_reason=reason or (distribution.held_reason if distribution else ""),
+                overpayment_policy=distribution.overpayment_policy if distribution else "",
+                content_hash=item["content_hash"],
+                employer=item["employer"],
+                received_via=item["received_via"],
+                batch_reference=item["batch_reference"],
+                created_by=user,
+            )
+        )
         plan.plans.append((case, distribution))
     return plan
 
 
-def _plan_item(plan: _BatchPlan, item: dict, *, case: Case | None, pass_through: dict[int, tuple[Decimal, Decimal]],
-               on: date) -> rules.Distribution | None:
+def _plan_item(
+    plan: _BatchPlan, item: dict, *, case: Case | None, pass_through: dict[int, tuple[Decimal, Decimal]], on: date
+) -> rules.Distribution | None:
     """The distribution of one collection on an open case, applied to its balance in memory; None
     when the case is left to redistribution (collected before one already distributed, or in a
     closed month of current assistance). A closed month's collection otherwise pays its month."""
@@ -628,27 +807,43 @@ def _plan_item(plan: _BatchPlan, item: dict, *, case: Case | None, pass_through:
     from .ledger_closed_month import closed_month_eligible, closed_month_plan
 
     closed = month_start(collected_on) < balance.current_month
-    if (case.pk in plan.redistribute_from
-            or (balance.last_collected_on is not None and collected_on < balance.last_collected_on)
-            or (closed and not closed_month_eligible(case=case, collected_on=collected_on, spells=plan.spells))):
+    if (
+        case.pk in plan.redistribute_from
+        or (balance.last_collected_on is not None and collected_on < balance.last_collected_on)
+        or (closed and not closed_month_eligible(case=case, collected_on=collected_on, spells=plan.spells))
+    ):
         plan.redistribute_from[case.pk] = min(plan.redistribute_from.get(case.pk, collected_on), collected_on)
         return None
     if closed:
         closed_state = plan.closed_state
         assert closed_state is not None  # read by ``_batch_plan`` for every closed month of the batch
         distribution, plan.closed_buckets[len(plan.collections)] = closed_month_plan(
-            case=case, balance=balance, collected_on=collected_on, received_on=item["received_on"],
-            source=item["source"], amount=item["amount"], spells=plan.spells, state=closed_state,
-            policy=plan.policy, on=on)
+            case=case,
+            balance=balance,
+            collected_on=collected_on,
+            received_on=item["received_on"],
+            source=item["source"],
+            amount=item["amount"],
+            spells=plan.spells,
+            state=closed_state,
+            policy=plan.policy,
+            on=on,
+        )
         return distribution
     limit, passed = pass_through.get(case.pk, (ZERO, ZERO))
-    distribution = _plan(balance=balance, assistance_status=status_in(plan.spells, case, balance.current_month),
-                         source=item["source"], amount=item["amount"],
-                         pass_through_left=max(limit - passed, ZERO), policy=plan.policy)
+    distribution = _plan(
+        balance=balance,
+        assistance_status=status_in(plan.spells, case, balance.current_month),
+        source=item["source"],
+        amount=item["amount"],
+        pass_through_left=max(limit - passed, ZERO),
+        policy=plan.policy,
+    )
     if case.pk in pass_through:
         pass_through[case.pk] = (limit, passed + distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY))
-    _apply_to_balance(balance, distribution, received_on=item["received_on"], amount=item["amount"],
-                      on=on, collected_on=collected_on)
+    _apply_to_balance(
+        balance, distribution, received_on=item["received_on"], amount=item["amount"], on=on, collected_on=collected_on
+    )
     return distribution
 
 
@@ -660,9 +855,12 @@ def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, li
     collections = plan.collections
     # Every row goes in as a tuple (``rows_insert``): at file volume, bulk_create's per-field
     # preparation of model instances costs more than the statements themselves.
-    collection_ids = rows_insert(Collection, COLLECTION_COLUMNS,
-                                 [tuple(getattr(c, name) for name in COLLECTION_COLUMNS) for c in collections],
-                                 returning=("id", "posted_at"))
+    collection_ids = rows_insert(
+        Collection,
+        COLLECTION_COLUMNS,
+        [tuple(getattr(c, name) for name in COLLECTION_COLUMNS) for c in collections],
+        returning=("id", "posted_at"),
+    )
     for collection, (pk, posted_at) in zip(collections, collection_ids, strict=True):  # results carry saved rows
         collection.pk, collection.posted_at = pk, posted_at
         collection._state.adding = False
@@ -682,22 +880,36 @@ def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, li
             if index in plan.closed_buckets:
                 assert case is not None  # a closed month's collection is on an open case
                 entries.append(rows[0])  # the collection received; its allocations pay a closed month
-                closed_entries += closed_month_entry_rows(collection=collection, case=case, distribution=distribution,
-                                                          month_bucket=plan.closed_buckets[index], on=on)
+                closed_entries += closed_month_entry_rows(
+                    collection=collection,
+                    case=case,
+                    distribution=distribution,
+                    month_bucket=plan.closed_buckets[index],
+                    on=on,
+                )
             else:
                 entries += rows
             disbursement = _family_disbursement(collection=collection, case=case, distribution=distribution)
             if disbursement is not None:
                 disbursements.append(disbursement)
         allocations_of[collection.source_reference] = mine
-        if case is not None and case.pk in plan.redistribute_from and distribution is None \
-                and collection.status == CollectionStatus.POSTED:
+        if (
+            case is not None
+            and case.pk in plan.redistribute_from
+            and distribution is None
+            and collection.status == CollectionStatus.POSTED
+        ):
             continue  # its event comes with its distribution, after the bulk writes
         events.append(_collection_event(collection, case))
     allocation_ids = rows_insert(
-        Allocation, ("collection_id", "case_id", "obligation_kind", "bucket", "payee", "amount", "allocated_on"),
-        [(a.collection_id, a.case_id, a.obligation_kind, a.bucket, a.payee, a.amount, a.allocated_on)
-         for a in allocations], returning=("id",))
+        Allocation,
+        ("collection_id", "case_id", "obligation_kind", "bucket", "payee", "amount", "allocated_on"),
+        [
+            (a.collection_id, a.case_id, a.obligation_kind, a.bucket, a.payee, a.amount, a.allocated_on)
+            for a in allocations
+        ],
+        returning=("id",),
+    )
     for allocation, (pk,) in zip(allocations, allocation_ids, strict=True):
         allocation.pk = pk
         allocation._state.adding = False
@@ -705,9 +917,15 @@ def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, li
     rows_insert(LedgerEntry, CLOSED_ENTRY_COLUMNS, closed_entries)
     rows_insert(Disbursement, DISBURSEMENT_COLUMNS, disbursements)
     _balances_save(list(plan.balances.values()))
-    events_bulk_record(fields=("verb", "subject_id", "case_id", "summary"), rows=events,
-                       values={"subject_type": ContentType.objects.get_for_model(Collection), "actor": plan.user,
-                               "actor_label": plan.actor_text})
+    events_bulk_record(
+        fields=("verb", "subject_id", "case_id", "summary"),
+        rows=events,
+        values={
+            "subject_type": ContentType.objects.get_for_model(Collection),
+            "actor": plan.user,
+            "actor_label": plan.actor_text,
+        },
+    )
     if plan.redistribute_from:
         _batch_redistribute(plan, allocations_of, on=on, by=by)
     return allocations_of
@@ -717,29 +935,43 @@ def _collection_event(collection: Collection, case: Case | None) -> tuple:
     """The (verb, subject, case, summary) of a collection's posted-or-held event."""
     held = collection.status == CollectionStatus.HELD
     return (
-        "collection.held" if held else "collection.posted", collection.pk, case.pk if case else None,
-        (f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
-         + (f" — held: {collection.hold_reason}" if held else ""))[:500],
+        "collection.held" if held else "collection.posted",
+        collection.pk,
+        case.pk if case else None,
+        (
+            f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
+            + (f" — held: {collection.hold_reason}" if held else "")
+        )[:500],
     )
 
 
-def _batch_redistribute(plan: _BatchPlan, allocations_of: dict[str, list[Allocation]], *, on: date,
-                        by: User | None) -> None:
+def _batch_redistribute(
+    plan: _BatchPlan, allocations_of: dict[str, list[Allocation]], *, on: date, by: User | None
+) -> None:
     from .ledger_redistribute import case_redistribute
 
     by_id = {case.pk: case for case in plan.cases.values()}
     for case_id, from_date in plan.redistribute_from.items():
-        done = case_redistribute(case=by_id[case_id], balance=plan.balances[case_id], from_date=from_date, on=on,
-                                 by=by, actor_label=plan.actor_text, spells=plan.spells, policy=plan.policy,
-                                 reason="collection of an earlier date posted")
+        done = case_redistribute(
+            case=by_id[case_id],
+            balance=plan.balances[case_id],
+            from_date=from_date,
+            on=on,
+            by=by,
+            actor_label=plan.actor_text,
+            spells=plan.spells,
+            policy=plan.policy,
+            reason="collection of an earlier date posted",
+        )
         for collection in plan.collections:
             if collection.pk in done:
                 allocations_of[collection.source_reference] = done[collection.pk]
                 collection.refresh_from_db(fields=["hold_reason", "overpayment_policy"])
 
 
-def _batch_results(items: list[dict], plan: _BatchPlan,
-                   allocations_of: dict[str, list[Allocation]]) -> list[CollectionResult]:
+def _batch_results(
+    items: list[dict], plan: _BatchPlan, allocations_of: dict[str, list[Allocation]]
+) -> list[CollectionResult]:
     """One result per item, in order: created, or a replay of the collection its reference names."""
     created = {collection.source_reference: collection for collection in plan.collections}
     results = []
@@ -749,8 +981,11 @@ def _batch_results(items: list[dict], plan: _BatchPlan,
             first = plan.existing[reference]
             results.append(CollectionResult(first, created=False, allocations=first.replayed_allocations))
         else:  # the batch's first item with this reference created it; a repeat is a replay of it
-            results.append(CollectionResult(created[reference], created=plan.seen[reference] is item,
-                                            allocations=allocations_of[reference]))
+            results.append(
+                CollectionResult(
+                    created[reference], created=plan.seen[reference] is item, allocations=allocations_of[reference]
+                )
+            )
     return results
 
 
@@ -766,18 +1001,32 @@ def _balances_save(balances: list[CaseBalance]) -> None:
     of balances for posting, release and reversal; the history of balances is the ledger itself."""
     from .ledger_accrual import _rows, _t
 
-    columns = (("case_id", "bigint"), ("monthly_obligation", "numeric"), ("current_due_month", "numeric"),
-               ("current_paid_month", "numeric"), ("unassigned_arrears", "numeric"), ("assigned_arrears", "numeric"),
-               ("total_arrears", "numeric"), ("months_in_arrears", "numeric"), ("delinquent_since", "date"),
-               ("current_month", "date"), ("last_payment_on", "date"), ("last_payment_amount", "numeric"),
-               ("last_collected_on", "date"), ("unreimbursed_assistance", "numeric"))
+    columns = (
+        ("case_id", "bigint"),
+        ("monthly_obligation", "numeric"),
+        ("current_due_month", "numeric"),
+        ("current_paid_month", "numeric"),
+        ("unassigned_arrears", "numeric"),
+        ("assigned_arrears", "numeric"),
+        ("total_arrears", "numeric"),
+        ("months_in_arrears", "numeric"),
+        ("delinquent_since", "date"),
+        ("current_month", "date"),
+        ("last_payment_on", "date"),
+        ("last_payment_amount", "numeric"),
+        ("last_collected_on", "date"),
+        ("unreimbursed_assistance", "numeric"),
+    )
     rows = [tuple(getattr(balance, name) for name, _ in columns) for balance in balances]
     table = _t(CaseBalance)
     assignments = ", ".join(f"{name} = v.{name}" for name, _ in columns[1:])
     with connection.cursor() as cursor:
         for with_clause, params in _rows(rows, columns):
-            cursor.execute(f"{with_clause} UPDATE {table} SET {assignments}, updated_at = %s"  # noqa: S608 — names only
-                           f" FROM v WHERE {table}.case_id = v.case_id", [*params, timezone.now()])
+            cursor.execute(
+                f"{with_clause} UPDATE {table} SET {assignments}, updated_at = %s"  # noqa: S608 — names only
+                f" FROM v WHERE {table}.case_id = v.case_id",
+                [*params, timezone.now()],
+            )
 
 
 def collection_held_amount(collection: Collection) -> Decimal:
@@ -807,19 +1056,32 @@ def collection_release(*, collection: Collection, case: Case, by: User, note: st
     # Distributed by its month of collection, in order with the case's other collections.
     from .ledger_redistribute import case_redistribute
 
-    allocations = case_redistribute(case=case, balance=balance, from_date=locked.collected_on, on=on, by=by,
-                                    spells=spells, reason="held collection released").get(locked.pk, [])
+    allocations = case_redistribute(
+        case=case,
+        balance=balance,
+        from_date=locked.collected_on,
+        on=on,
+        by=by,
+        spells=spells,
+        reason="held collection released",
+    ).get(locked.pk, [])
     locked.refresh_from_db()
-    event_record(verb="collection.released", subject=locked, case_id=case.pk, actor=by,
-                 summary=f"{locked.amount} ref {locked.source_reference} released to {case.case_number}"
-                         f" (was held: {previous_reason}). {note}".strip(),
-                 data={"previous_hold_reason": previous_reason, "note": note})
+    event_record(
+        verb="collection.released",
+        subject=locked,
+        case_id=case.pk,
+        actor=by,
+        summary=f"{locked.amount} ref {locked.source_reference} released to {case.case_number}"
+        f" (was held: {previous_reason}). {note}".strip(),
+        data={"previous_hold_reason": previous_reason, "note": note},
+    )
     return CollectionResult(locked, created=False, allocations=allocations)
 
 
 @transaction.atomic
-def collection_reverse(*, collection: Collection, reason: str, by: User | None = None,
-                       on: date | None = None) -> list[LedgerEntry]:
+def collection_reverse(
+    *, collection: Collection, reason: str, by: User | None = None, on: date | None = None
+) -> list[LedgerEntry]:
     """Correct a posted collection (a returned cheque, a misapplied payment) with reversing entries.
 
     Every allocation entry gets an opposite entry; what it paid becomes owed again. Current
@@ -836,8 +1098,11 @@ def collection_reverse(*, collection: Collection, reason: str, by: User | None =
     ledger_writer()
     spells = spells_of([case.pk])
     balance = _locked_balance(case, on=on, spells=spells)
-    originals = list(LedgerEntry.objects.filter(
-        collection=locked, entry_type__in=[EntryType.COLLECTION, EntryType.ALLOCATION], reversed_by__isnull=True))
+    originals = list(
+        LedgerEntry.objects.filter(
+            collection=locked, entry_type__in=[EntryType.COLLECTION, EntryType.ALLOCATION], reversed_by__isnull=True
+        )
+    )
     reversals = []
     for entry in originals:
         bucket = entry.bucket
@@ -845,10 +1110,20 @@ def collection_reverse(*, collection: Collection, reason: str, by: User | None =
         if bucket == Bucket.CURRENT and month < (balance.current_month or month_start(on)):
             # paid in a month since closed out: owed again as that month's arrears (42 USC 608(a)(3))
             bucket = arrears_bucket_for(status_in(spells, case, month))
-        reversals.append(LedgerEntry(
-            case=case, entry_type=EntryType.REVERSAL, bucket=bucket, amount=-entry.amount, posted_on=on,
-            collection=locked, reverses=entry, obligation_kind=entry.obligation_kind, due_on=entry.due_on,
-            description=f"Reversal: {reason}"))
+        reversals.append(
+            LedgerEntry(
+                case=case,
+                entry_type=EntryType.REVERSAL,
+                bucket=bucket,
+                amount=-entry.amount,
+                posted_on=on,
+                collection=locked,
+                reverses=entry,
+                obligation_kind=entry.obligation_kind,
+                due_on=entry.due_on,
+                description=f"Reversal: {reason}",
+            )
+        )
         if entry.entry_type == EntryType.ALLOCATION:
             if bucket == Bucket.CURRENT:
                 balance.current_paid_month += entry.amount  # entry.amount is negative
@@ -864,9 +1139,11 @@ def collection_reverse(*, collection: Collection, reason: str, by: User | None =
     _refresh_derived(balance, on=on)
     _balances_save([balance])
     cancelled = Disbursement.objects.filter(collection=locked, status=DisbursementStatus.PENDING).update(
-        status=DisbursementStatus.CANCELLED)
-    sent = list(Disbursement.objects.filter(collection=locked, status=DisbursementStatus.SENT)
-                .values_list("pk", "amount"))
+        status=DisbursementStatus.CANCELLED
+    )
+    sent = list(
+        Disbursement.objects.filter(collection=locked, status=DisbursementStatus.SENT).values_list("pk", "amount")
+    )
     locked.status = CollectionStatus.REVERSED
     locked.save(update_fields=["status"])
     # The collections of the case collected on or after this one were distributed with this one's
@@ -875,19 +1152,38 @@ def collection_reverse(*, collection: Collection, reason: str, by: User | None =
     from .ledger_redistribute import case_redistribute
 
     changes: list[dict] = []
-    case_redistribute(case=case, balance=balance, from_date=locked.collected_on, on=on, by=by, spells=spells,
-                      reason=f"collection {locked.source_reference} reversed", changes_out=changes)
-    event_record(verb="collection.reversed", subject=locked, case_id=case.pk, actor=by,
-                 summary=(f"{locked.amount} ref {locked.source_reference} reversed: {reason}"
-                          + (f"; {len(sent)} disbursement(s) already sent — recover the overpayment" if sent else "")
-                          + (f"; {len(changes)} later collection(s) redistributed" if changes else ""))[:500],
-                 data={"reason": reason, "cancelled_disbursements": cancelled,
-                       "sent_disbursements": [[pk, str(amount)] for pk, amount in sent],
-                       "redistributed": changes})
+    case_redistribute(
+        case=case,
+        balance=balance,
+        from_date=locked.collected_on,
+        on=on,
+        by=by,
+        spells=spells,
+        reason=f"collection {locked.source_reference} reversed",
+        changes_out=changes,
+    )
+    event_record(
+        verb="collection.reversed",
+        subject=locked,
+        case_id=case.pk,
+        actor=by,
+        summary=(
+            f"{locked.amount} ref {locked.source_reference} reversed: {reason}"
+            + (f"; {len(sent)} disbursement(s) already sent — recover the overpayment" if sent else "")
+            + (f"; {len(changes)} later collection(s) redistributed" if changes else "")
+        )[:500],
+        data={
+            "reason": reason,
+            "cancelled_disbursements": cancelled,
+            "sent_disbursements": [[pk, str(amount)] for pk, amount in sent],
+            "redistributed": changes,
+        },
+    )
     return reversals
 
 
 # --- disbursements --------------------------------------------------------------------------------
+
 
 def disbursements_sweep(*, on: date, mark_sent: bool = False) -> dict:
     """Daily: flag family disbursements still pending after their due date as late (42 USC
@@ -899,8 +1195,12 @@ def disbursements_sweep(*, on: date, mark_sent: bool = False) -> dict:
         if mark_sent:
             sent = Disbursement.objects.filter(
                 status=DisbursementStatus.PENDING, export_batch="", received_on__lte=on
-            ).update(status=DisbursementStatus.SENT, disbursed_on=on,
-                     is_late=models.Case(models.When(due_by__lt=on, then=True), default=False))
+            ).update(
+                status=DisbursementStatus.SENT,
+                disbursed_on=on,
+                is_late=models.Case(models.When(due_by__lt=on, then=True), default=False),
+            )
         flagged = Disbursement.objects.filter(status=DisbursementStatus.PENDING, due_by__lt=on, is_late=False).update(
-            is_late=True)
+            is_late=True
+        )
     return {"on": on.isoformat(), "sent": sent, "flagged_late": flagged}

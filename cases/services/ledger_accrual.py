@@ -57,9 +57,14 @@ class AccrualResult:
     amounts: dict[str, Decimal] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"through": self.through.isoformat(), "charges": self.charges, "obligations": self.obligations,
-                "cases": self.cases, "rolled": self.rolled,
-                "amounts": {k: str(v) for k, v in self.amounts.items()}}
+        return {
+            "through": self.through.isoformat(),
+            "charges": self.charges,
+            "obligations": self.obligations,
+            "cases": self.cases,
+            "rolled": self.rolled,
+            "amounts": {k: str(v) for k, v in self.amounts.items()},
+        }
 
 
 def _t(model) -> str:
@@ -127,11 +132,13 @@ def _derived_sets(table: str, total: str, monthly: str) -> str:
     expressions over the row's old values): total, months in arrears and delinquent_since
     (45 CFR 303.6(b)), in the statement that moves the figures (one write of each row). One
     parameter: the date a newly delinquent case becomes delinquent."""
-    return (f"total_arrears = {total},"
-            f" months_in_arrears = CASE WHEN {monthly} > 0"
-            f"   THEN ROUND({_least(f'{total} / {monthly}', '999999.99')}, 2) ELSE 0 END,"
-            f" delinquent_since = CASE WHEN {monthly} > 0 AND {total} >= {monthly}"
-            f"   THEN COALESCE({table}.delinquent_since, %s) ELSE NULL END")
+    return (
+        f"total_arrears = {total},"
+        f" months_in_arrears = CASE WHEN {monthly} > 0"
+        f"   THEN ROUND({_least(f'{total} / {monthly}', '999999.99')}, 2) ELSE 0 END,"
+        f" delinquent_since = CASE WHEN {monthly} > 0 AND {total} >= {monthly}"
+        f"   THEN COALESCE({table}.delinquent_since, %s) ELSE NULL END"
+    )
 
 
 def balances_refresh_obligation(*, on: date, case_range: CaseRange = None) -> None:
@@ -139,8 +146,10 @@ def balances_refresh_obligation(*, on: date, case_range: CaseRange = None) -> No
     depend on it (only rows that change)."""
     from ..models import SupportOrder
 
-    factor = ("CASE o.frequency WHEN 'weekly' THEN 52.0 / 12 WHEN 'biweekly' THEN 26.0 / 12"
-              " WHEN 'semimonthly' THEN 2 ELSE 1 END")
+    factor = (
+        "CASE o.frequency WHEN 'weekly' THEN 52.0 / 12 WHEN 'biweekly' THEN 26.0 / 12"
+        " WHEN 'semimonthly' THEN 2 ELSE 1 END"
+    )
     kinds = ", ".join(f"'{k}'" for k in CURRENT_KINDS)
     b = _t(CaseBalance)
     where, params = _range_sql("b2.case_id", case_range)
@@ -176,11 +185,13 @@ def _assisted_sql(balance_ref: str) -> str:
         following = f"({month} + interval '1 month')::date"
     else:
         following = f"date({month}, '+1 month')"
-    return (f"(CASE WHEN {month} IS NULL OR NOT EXISTS (SELECT 1 FROM {spell} s0 WHERE s0.case_id = {balance_ref}.case_id)"
-            f" THEN c.assistance_status = '{AssistanceStatus.CURRENT}'"
-            f" ELSE EXISTS (SELECT 1 FROM {spell} s WHERE s.case_id = {balance_ref}.case_id"
-            f" AND s.status = '{AssistanceStatus.CURRENT}' AND s.start_on < {following}"
-            f" AND (s.end_on IS NULL OR s.end_on >= {month})) END)")
+    return (
+        f"(CASE WHEN {month} IS NULL OR NOT EXISTS (SELECT 1 FROM {spell} s0 WHERE s0.case_id = {balance_ref}.case_id)"
+        f" THEN c.assistance_status = '{AssistanceStatus.CURRENT}'"
+        f" ELSE EXISTS (SELECT 1 FROM {spell} s WHERE s.case_id = {balance_ref}.case_id"
+        f" AND s.status = '{AssistanceStatus.CURRENT}' AND s.start_on < {following}"
+        f" AND (s.end_on IS NULL OR s.end_on >= {month})) END)"
+    )
 
 
 def balances_roll(*, to_month: date, case_range: CaseRange = None, refresh_derived: bool = True) -> int:
@@ -194,8 +205,9 @@ def balances_roll(*, to_month: date, case_range: CaseRange = None, refresh_deriv
     where, params = _range_sql("b.case_id", case_range)
     behind = f"(b.current_month IS NULL OR b.current_month < %s){where}"
     unpaid = "(b.current_due_month - b.current_paid_month)"
-    arrears_bucket = (f"CASE WHEN {_assisted_sql('b')}"
-                      f" THEN '{Bucket.ARREARS_ASSIGNED}' ELSE '{Bucket.ARREARS_UNASSIGNED}' END")
+    arrears_bucket = (
+        f"CASE WHEN {_assisted_sql('b')} THEN '{Bucket.ARREARS_ASSIGNED}' ELSE '{Bucket.ARREARS_UNASSIGNED}' END"
+    )
     now = timezone.now()
     description = "Unpaid current support becomes arrears"
     with connection.cursor() as cursor:
@@ -212,9 +224,11 @@ def balances_roll(*, to_month: date, case_range: CaseRange = None, refresh_deriv
         assisted = _assisted_sql(b)
         to_assigned = f"CASE WHEN {gap} > 0 AND {assisted} THEN {gap} ELSE 0 END"
         to_unassigned = f"CASE WHEN {gap} > 0 AND NOT {assisted} THEN {gap} ELSE 0 END"
-        sets = (f"assigned_arrears = {b}.assigned_arrears + {to_assigned},"
-                f" unassigned_arrears = {b}.unassigned_arrears + {to_unassigned},"
-                f" current_due_month = 0, current_paid_month = 0, current_month = %s")
+        sets = (
+            f"assigned_arrears = {b}.assigned_arrears + {to_assigned},"
+            f" unassigned_arrears = {b}.unassigned_arrears + {to_unassigned},"
+            f" current_due_month = 0, current_paid_month = 0, current_month = %s"
+        )
         sets_params: list = [to_month]
         if refresh_derived:
             total = f"({b}.unassigned_arrears + {b}.assigned_arrears + CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END)"
@@ -238,10 +252,10 @@ def _rows(rows: list[tuple], columns: tuple[tuple[str, str], ...]) -> list[tuple
     out = []
     if connection.vendor == "postgresql":
         for start in range(0, len(rows), PG_CHUNK):
-            out.append(_unnest_rows(rows[start:start + PG_CHUNK], columns))
+            out.append(_unnest_rows(rows[start : start + PG_CHUNK], columns))
         return out
     for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
+        chunk = rows[start : start + CHUNK]
         values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
         out.append((f"WITH v({names}) AS (VALUES {values})", [x for row in chunk for x in row]))
     return out
@@ -252,10 +266,12 @@ def _delta_sets(alias: str, *, on: date | None, paid: bool) -> tuple[str, list]:
     ``paid`` when ``paid``, ``ua``, ``aa``) to the balance row; with ``on``, the derived figures
     from the new buckets too (``on``: a new delinquency's date)."""
     b = _t(CaseBalance)
-    sets = [f"current_due_month = {b}.current_due_month + {alias}.due",
-            *([f"current_paid_month = {b}.current_paid_month + {alias}.paid"] if paid else []),
-            f"unassigned_arrears = {b}.unassigned_arrears + {alias}.ua",
-            f"assigned_arrears = {b}.assigned_arrears + {alias}.aa"]
+    sets = [
+        f"current_due_month = {b}.current_due_month + {alias}.due",
+        *([f"current_paid_month = {b}.current_paid_month + {alias}.paid"] if paid else []),
+        f"unassigned_arrears = {b}.unassigned_arrears + {alias}.ua",
+        f"assigned_arrears = {b}.assigned_arrears + {alias}.aa",
+    ]
     if on is None:
         return ", ".join(sets), []
     total = f"({b}.unassigned_arrears + {alias}.ua + {b}.assigned_arrears + {alias}.aa)"
@@ -263,8 +279,9 @@ def _delta_sets(alias: str, *, on: date | None, paid: bool) -> tuple[str, list]:
     return ", ".join(sets), [on, timezone.now()]
 
 
-def balances_apply_deltas(deltas: dict[int, tuple[Decimal, Decimal, Decimal, Decimal]], *,
-                          on: date | None = None) -> None:
+def balances_apply_deltas(
+    deltas: dict[int, tuple[Decimal, Decimal, Decimal, Decimal]], *, on: date | None = None
+) -> None:
     """Add per-case (current due, current paid, unassigned, assigned) deltas, set-based; with
     ``on``, the derived figures move in the same statement (``on``: a new delinquency's date)."""
     items = [(case_id, *values) for case_id, values in deltas.items() if any(values)]
@@ -273,27 +290,46 @@ def balances_apply_deltas(deltas: dict[int, tuple[Decimal, Decimal, Decimal, Dec
     sets, extra = _delta_sets("v", on=on, paid=True)
     with connection.cursor() as cursor:
         for with_clause, params in _rows(items, columns):
-            cursor.execute(f"{with_clause} UPDATE {b} SET {sets} FROM v WHERE {b}.case_id = v.case_id",
-                           [*params, *extra])
+            cursor.execute(
+                f"{with_clause} UPDATE {b} SET {sets} FROM v WHERE {b}.case_id = v.case_id", [*params, *extra]
+            )
 
 
 def _obligations_due(*, through: date, case_range: CaseRange):
-    rows = Obligation.objects.filter(
-        order__case__status=CaseStatus.OPEN, start_on__lte=through,
-    ).filter(
-        Q(accrued_through__isnull=True) | Q(accrued_through__lt=through),
-    ).filter(
-        # A superseded or terminated order accrues only up to the end date its obligations carry.
-        Q(order__status=OrderStatus.ACTIVE) | Q(end_on__isnull=False),
-    ).filter(
-        Q(end_on__isnull=True) | Q(accrued_through__isnull=True) | Q(end_on__gt=F("accrued_through")),
+    rows = (
+        Obligation.objects.filter(
+            order__case__status=CaseStatus.OPEN,
+            start_on__lte=through,
+        )
+        .filter(
+            Q(accrued_through__isnull=True) | Q(accrued_through__lt=through),
+        )
+        .filter(
+            # A superseded or terminated order accrues only up to the end date its obligations carry.
+            Q(order__status=OrderStatus.ACTIVE) | Q(end_on__isnull=False),
+        )
+        .filter(
+            Q(end_on__isnull=True) | Q(accrued_through__isnull=True) | Q(end_on__gt=F("accrued_through")),
+        )
     )
     if case_range is not None:
         rows = rows.filter(order__case__gte=case_range[0], order__case__lte=case_range[1])
-    return rows.values_list(
-        "id", "order__case_id", "kind", "amount", "frequency", "start_on", "end_on", "accrued_through",
-        "order__case__assistance_status", "order__case__balance__current_month",
-    ).order_by("id").iterator(chunk_size=10000)
+    return (
+        rows.values_list(
+            "id",
+            "order__case_id",
+            "kind",
+            "amount",
+            "frequency",
+            "start_on",
+            "end_on",
+            "accrued_through",
+            "order__case__assistance_status",
+            "order__case__balance__current_month",
+        )
+        .order_by("id")
+        .iterator(chunk_size=10000)
+    )
 
 
 def _unnest_rows(rows: list[tuple], columns: tuple[tuple[str, str], ...]) -> tuple[str, list]:
@@ -304,18 +340,26 @@ def _unnest_rows(rows: list[tuple], columns: tuple[tuple[str, str], ...]) -> tup
     return f"WITH v({names}) AS (SELECT * FROM unnest({arrays}))", pg_arrays(rows, [t for _, t in columns])
 
 
-CHARGE_COLUMNS = (("case_id", "bigint"), ("obligation_id", "bigint"), ("kind", "text"), ("bucket", "text"),
-                  ("amount", "numeric"), ("due_on", "date"))
+CHARGE_COLUMNS = (
+    ("case_id", "bigint"),
+    ("obligation_id", "bigint"),
+    ("kind", "text"),
+    ("bucket", "text"),
+    ("amount", "numeric"),
+    ("due_on", "date"),
+)
 
 
 def _charges_insert_sql() -> str:
     """``INSERT`` of the charges of relation ``v(CHARGE_COLUMNS)``, skipping a charge already there
     (one per obligation and due date: never doubled), returning (case id, bucket, amount) of the
     rows inserted. One parameter: the creation time."""
-    return (f"INSERT INTO {_t(LedgerEntry)} (case_id, entry_type, obligation_id, obligation_kind, bucket, amount,"
-            f" due_on, posted_on, description, created_at)"
-            f" SELECT case_id, '{EntryType.CHARGE}', obligation_id, kind, bucket, amount, due_on, due_on, '', %s"
-            " FROM v WHERE true ON CONFLICT DO NOTHING RETURNING case_id, bucket, amount")
+    return (
+        f"INSERT INTO {_t(LedgerEntry)} (case_id, entry_type, obligation_id, obligation_kind, bucket, amount,"
+        f" due_on, posted_on, description, created_at)"
+        f" SELECT case_id, '{EntryType.CHARGE}', obligation_id, kind, bucket, amount, due_on, due_on, '', %s"
+        " FROM v WHERE true ON CONFLICT DO NOTHING RETURNING case_id, bucket, amount"
+    )
 
 
 def _insert_charges(rows: list[tuple]) -> list[tuple[int, str, Decimal]]:
@@ -357,13 +401,24 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
         _lock(case_range)
         balances_ensure(case_range=case_range, on=through)
         balances_refresh_obligation(on=through, case_range=case_range)
-        result.rolled = balances_roll(to_month=month_start(through), case_range=case_range,
-                                      refresh_derived=refresh_derived)
+        result.rolled = balances_roll(
+            to_month=month_start(through), case_range=case_range, refresh_derived=refresh_derived
+        )
         charges: list[tuple] = []
         late: list[tuple[int, int, str, date]] = []
         accrued: list[tuple[int, date]] = []
-        for (ob_id, case_id, kind, amount, frequency, start_on, end_on, after, assistance,
-             current_month) in _obligations_due(through=through, case_range=case_range):
+        for (
+            ob_id,
+            case_id,
+            kind,
+            amount,
+            frequency,
+            start_on,
+            end_on,
+            after,
+            assistance,
+            current_month,
+        ) in _obligations_due(through=through, case_range=case_range):
             dates = due_dates(frequency=frequency, start_on=start_on, end_on=end_on, after=after, through=through)
             if not dates:
                 continue
@@ -385,8 +440,8 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
             late_cases = {case_id for _, case_id, _, _ in late}
             spells: dict[int, list] = defaultdict(list)
             for spell_case, status, start_on, end_on in AssistanceSpell.objects.filter(
-                    case_id__gte=min(late_cases), case_id__lte=max(late_cases)).values_list("case_id", "status", "start_on",
-                                                                                   "end_on"):
+                case_id__gte=min(late_cases), case_id__lte=max(late_cases)
+            ).values_list("case_id", "status", "start_on", "end_on"):
                 if spell_case in late_cases:
                     spells[spell_case].append((status, start_on, end_on))
             month_status: dict[tuple[int, date], str] = {}  # weekly charges ask the same month 4-5 times
@@ -472,8 +527,13 @@ def ledger_run_accrual(*, through: date, case_range: CaseRange = None) -> Ledger
     run.counts = result.as_dict()
     run.finished_at = timezone.now()
     run.save(update_fields=["counts", "finished_at"])
-    event_record(verb="charges.accrued", subject=run, actor_label="accrual",
-                 summary=f"{result.charges} charges for {result.cases} cases through {through}", data=run.counts)
+    event_record(
+        verb="charges.accrued",
+        subject=run,
+        actor_label="accrual",
+        summary=f"{result.charges} charges for {result.cases} cases through {through}",
+        data=run.counts,
+    )
     return run
 
 
@@ -485,8 +545,12 @@ def ledger_accrual_start(*, through: date, chunk_size: int = ACCRUAL_CHUNK) -> t
     if bounds["low"] is not None:
         first = bounds["low"] - bounds["low"] % chunk_size  # aligned, so a range is one lock block
         ranges = [(low, low + chunk_size - 1) for low in range(first, bounds["high"] + 1, chunk_size)]
-    run = LedgerRun.objects.create(kind=LedgerRunKind.ACCRUAL, run_on=through, chunk_count=len(ranges),
-                                   counts={**AccrualResult(through=through).as_dict(), "ranges": [], "failed": []})
+    run = LedgerRun.objects.create(
+        kind=LedgerRunKind.ACCRUAL,
+        run_on=through,
+        chunk_count=len(ranges),
+        counts={**AccrualResult(through=through).as_dict(), "ranges": [], "failed": []},
+    )
     if not ranges:
         _accrual_finish(run)
     return run, ranges
@@ -540,10 +604,16 @@ def _accrual_finish(run: LedgerRun) -> None:
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     counts = run.counts
-    event_record(verb="charges.accrued", subject=run, actor_label="accrual",
-                 summary=(f"{counts['charges']} charges for {counts['cases']} cases through {run.run_on}"
-                          + (" — with errors" if run.error else "")),
-                 data={k: v for k, v in counts.items() if k not in ("ranges", "failed")})
+    event_record(
+        verb="charges.accrued",
+        subject=run,
+        actor_label="accrual",
+        summary=(
+            f"{counts['charges']} charges for {counts['cases']} cases through {run.run_on}"
+            + (" — with errors" if run.error else "")
+        ),
+        data={k: v for k, v in counts.items() if k not in ("ranges", "failed")},
+    )
 
 
 def ledger_run_disbursements(*, on: date) -> LedgerRun:
@@ -560,6 +630,11 @@ def ledger_run_disbursements(*, on: date) -> LedgerRun:
         raise
     run.counts, run.finished_at = counts, timezone.now()
     run.save(update_fields=["counts", "finished_at"])
-    event_record(verb="disbursements.swept", subject=run, actor_label="disbursement sweep",
-                 summary=f"{counts['sent']} sent, {counts['flagged_late']} newly late", data=counts)
+    event_record(
+        verb="disbursements.swept",
+        subject=run,
+        actor_label="disbursement sweep",
+        summary=f"{counts['sent']} sent, {counts['flagged_late']} newly late",
+        data=counts,
+    )
     return run

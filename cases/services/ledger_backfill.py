@@ -89,9 +89,12 @@ def _payments(state: _State, month: date, last_day: date) -> list[tuple[date, De
 
 
 def _load_states(case_range: tuple[int, int], seed: int) -> dict[int, _State]:
-    cases = (Case.objects.filter(id__range=case_range, status=CaseStatus.OPEN)
-             .annotate(kids=Count("participants", filter=Q(participants__role=ParticipantRole.CHILD)))
-             .values_list("id", "case_number", "assistance_status", "jurisdiction", "kids").order_by("id"))
+    cases = (
+        Case.objects.filter(id__range=case_range, status=CaseStatus.OPEN)
+        .annotate(kids=Count("participants", filter=Q(participants__role=ParticipantRole.CHILD)))
+        .values_list("id", "case_number", "assistance_status", "jurisdiction", "kids")
+        .order_by("id")
+    )
     names, weights = zip(*PROFILES, strict=True)
     states = {}
     for case_id, number, assistance, jurisdiction, kids in cases:
@@ -105,10 +108,18 @@ def _refresh_states(states: dict[int, _State], case_range: tuple[int, int], mont
     refresh would have set it at this month's roll (``balances_refresh_derived``: total arrears ≥
     the monthly obligation, since the first such month, cleared when it no longer holds): every
     backfilled charge falls due in its own month, so the arrears read here are those of the roll."""
-    for case_id, monthly, due, paid, unassigned, assigned in CaseBalance.objects.filter(
-        case__gte=case_range[0], case__lte=case_range[1]
-    ).values_list("case_id", "monthly_obligation", "current_due_month", "current_paid_month",
-                  "unassigned_arrears", "assigned_arrears").iterator(chunk_size=10000):
+    for case_id, monthly, due, paid, unassigned, assigned in (
+        CaseBalance.objects.filter(case__gte=case_range[0], case__lte=case_range[1])
+        .values_list(
+            "case_id",
+            "monthly_obligation",
+            "current_due_month",
+            "current_paid_month",
+            "unassigned_arrears",
+            "assigned_arrears",
+        )
+        .iterator(chunk_size=10000)
+    ):
         state = states.get(case_id)
         if state:
             state.monthly, state.current_unpaid = money(monthly), money(due - paid)
@@ -123,8 +134,14 @@ def _refresh_states(states: dict[int, _State], case_range: tuple[int, int], mont
 def _apply_payments(rows: list[tuple[int, Decimal, Decimal, Decimal, date, Decimal]]) -> None:
     """One update per chunk: (case, current paid +, unassigned −, assigned −, last payment day, amount)."""
     b = _t(CaseBalance)
-    columns = (("case_id", "bigint"), ("paid", "numeric"), ("ua", "numeric"), ("aa", "numeric"),
-               ("on_day", "date"), ("amount", "numeric"))
+    columns = (
+        ("case_id", "bigint"),
+        ("paid", "numeric"),
+        ("ua", "numeric"),
+        ("aa", "numeric"),
+        ("on_day", "date"),
+        ("amount", "numeric"),
+    )
     with connection.cursor() as cursor:
         for with_clause, params in _rows(rows, columns):
             cursor.execute(
@@ -142,16 +159,38 @@ def _set_delinquent_since(states: dict[int, _State]) -> None:
     rows = [(case_id, state.delinquent_since) for case_id, state in states.items() if state.delinquent_since]
     with connection.cursor() as cursor:
         for with_clause, params in _rows(rows, (("case_id", "bigint"), ("since", "date"))):
-            cursor.execute(f"{with_clause} UPDATE {b} SET delinquent_since = v.since FROM v WHERE {b}.case_id = v.case_id",
-                           params)
+            cursor.execute(
+                f"{with_clause} UPDATE {b} SET delinquent_since = v.since FROM v WHERE {b}.case_id = v.case_id", params
+            )
 
 
-COLLECTION_FIELDS = ("source_reference", "case_id", "case_number_received", "amount", "received_on", "collected_on",
-                     "source", "status", "hold_reason", "overpayment_policy", "received_via", "content_hash")
+COLLECTION_FIELDS = (
+    "source_reference",
+    "case_id",
+    "case_number_received",
+    "amount",
+    "received_on",
+    "collected_on",
+    "source",
+    "status",
+    "hold_reason",
+    "overpayment_policy",
+    "received_via",
+    "content_hash",
+)
 ENTRY_FIELDS = ("case_id", "entry_type", "bucket", "amount", "posted_on", "collection_id", "description")
 ALLOCATION_FIELDS = ("collection_id", "case_id", "bucket", "payee", "amount", "allocated_on", "obligation_kind")
-DISBURSEMENT_FIELDS = ("case_id", "collection_id", "payee", "amount", "received_on", "due_by", "disbursed_on",
-                       "status", "is_late")
+DISBURSEMENT_FIELDS = (
+    "case_id",
+    "collection_id",
+    "payee",
+    "amount",
+    "received_on",
+    "due_by",
+    "disbursed_on",
+    "status",
+    "is_late",
+)
 
 
 def _post_month(states: dict[int, _State], month: date, last_day: date, seed: int, on_time: date) -> int:
@@ -166,14 +205,19 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
         for n, (received_on, amount, source) in enumerate(_payments(state, month, last_day)):
             pass_left = ZERO
             if state.assistance == rules.CURRENT_ASSISTANCE:
-                limit = rules.pass_through_limit(jurisdiction=state.jurisdiction, children=state.children, on=month,
-                                                 table=pass_through)
+                limit = rules.pass_through_limit(
+                    jurisdiction=state.jurisdiction, children=state.children, on=month, table=pass_through
+                )
                 pass_left = max(limit - state.passed_through, ZERO)
             result = rules.distribute(
-                assistance_status=state.assistance, source=source, amount=amount,
+                assistance_status=state.assistance,
+                source=source,
+                amount=amount,
                 current_due=[rules.Slice(rules.CURRENT, max(state.current_unpaid, ZERO))],
-                arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, max(state.unassigned, ZERO)),
-                         rules.Slice(rules.ARREARS_ASSIGNED, max(state.assigned, ZERO))],
+                arrears=[
+                    rules.Slice(rules.ARREARS_UNASSIGNED, max(state.unassigned, ZERO)),
+                    rules.Slice(rules.ARREARS_ASSIGNED, max(state.assigned, ZERO)),
+                ],
                 pass_through_available=pass_left,
             )
             paid_current = result.paid(bucket=rules.CURRENT)
@@ -189,25 +233,58 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
             move[3] -= paid_assigned
             move[4], move[5] = received_on, amount
             reference = f"GEN-{seed}-{case_id}-{month:%Y%m}-{n}"
-            collections.append((
-                reference, case_id, state.case_number, amount, received_on, received_on, source,
-                CollectionStatus.POSTED, result.held_reason, result.overpayment_policy, ReceivedVia.GENERATOR,
-                collection_content_hash(case_number=state.case_number, amount=amount, received_on=received_on,
-                                        source=source),
-            ))
+            collections.append(
+                (
+                    reference,
+                    case_id,
+                    state.case_number,
+                    amount,
+                    received_on,
+                    received_on,
+                    source,
+                    CollectionStatus.POSTED,
+                    result.held_reason,
+                    result.overpayment_policy,
+                    ReceivedVia.GENERATOR,
+                    collection_content_hash(
+                        case_number=state.case_number, amount=amount, received_on=received_on, source=source
+                    ),
+                )
+            )
             lines.append((case_id, result))
-    ids = {ref: pk for pk, ref in rows_insert(Collection, COLLECTION_FIELDS, collections,
-                                              returning=("id", "source_reference"))}
+    ids = {
+        ref: pk
+        for pk, ref in rows_insert(Collection, COLLECTION_FIELDS, collections, returning=("id", "source_reference"))
+    }
     allocations, entries, disbursements = [], [], []
     for collection, (case_id, result) in zip(collections, lines, strict=True):
         collection_id, amount, received_on = ids[collection[0]], collection[3], collection[4]
-        entries.append((case_id, EntryType.COLLECTION, "", amount, received_on, collection_id,
-                        f"Collection received {received_on}"))
+        entries.append(
+            (
+                case_id,
+                EntryType.COLLECTION,
+                "",
+                amount,
+                received_on,
+                collection_id,
+                f"Collection received {received_on}",
+            )
+        )
         for line in result.lines:
-            allocations.append((collection_id, case_id, line.bucket, line.payee, line.amount, received_on,
-                                line.obligation_kind))
-            entries.append((case_id, EntryType.ALLOCATION, line.bucket, -line.amount, received_on, collection_id,
-                            f"Allocated to {line.bucket or 'excess'} ({line.payee})"))
+            allocations.append(
+                (collection_id, case_id, line.bucket, line.payee, line.amount, received_on, line.obligation_kind)
+            )
+            entries.append(
+                (
+                    case_id,
+                    EntryType.ALLOCATION,
+                    line.bucket,
+                    -line.amount,
+                    received_on,
+                    collection_id,
+                    f"Allocated to {line.bucket or 'excess'} ({line.payee})",
+                )
+            )
         family = result.paid(payee=rules.FAMILY)
         if family > 0:
             state = states[case_id]
@@ -218,10 +295,19 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
             late = state.rng.random() < 0.03
             sent_on = due_by + timedelta(days=state.rng.randint(1, 4)) if late else due_by
             pending = sent_on >= on_time
-            disbursements.append((
-                case_id, collection_id, Payee.FAMILY, family, received_on, due_by, None if pending else sent_on,
-                DisbursementStatus.PENDING if pending else DisbursementStatus.SENT, late and not pending,
-            ))
+            disbursements.append(
+                (
+                    case_id,
+                    collection_id,
+                    Payee.FAMILY,
+                    family,
+                    received_on,
+                    due_by,
+                    None if pending else sent_on,
+                    DisbursementStatus.PENDING if pending else DisbursementStatus.SENT,
+                    late and not pending,
+                )
+            )
     rows_insert(Allocation, ALLOCATION_FIELDS, allocations)
     rows_insert(LedgerEntry, ENTRY_FIELDS, entries)
     rows_insert(Disbursement, DISBURSEMENT_FIELDS, disbursements)
@@ -229,8 +315,9 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
     return len(collections)
 
 
-def ledger_backfill(*, case_range: tuple[int, int], months: int = 24, through: date | None = None,
-                    seed: int = 0) -> LedgerRun:
+def ledger_backfill(
+    *, case_range: tuple[int, int], months: int = 24, through: date | None = None, seed: int = 0
+) -> LedgerRun:
     """Charges and payments for the cases with ids in ``case_range`` over the ``months`` months up
     to ``through`` (default today), consistent with their balances. Generated collections carry
     content hashes, so a replay of a generated reference behaves like any other."""
@@ -259,4 +346,3 @@ def ledger_backfill(*, case_range: tuple[int, int], months: int = 24, through: d
         run.finished_at = timezone.now()
         run.save(update_fields=["counts", "finished_at"])
     return run
-

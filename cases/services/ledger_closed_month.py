@@ -38,8 +38,17 @@ from .ledger import (
 from .ledger_redistribute import CURRENT_KINDS, _move
 
 #: The columns of a closed month's rows: ``ENTRY_COLUMNS`` with ``due_on`` (the month paid).
-CLOSED_ENTRY_COLUMNS = ("case_id", "entry_type", "bucket", "obligation_kind", "due_on", "amount", "posted_on",
-                        "collection_id", "description")
+CLOSED_ENTRY_COLUMNS = (
+    "case_id",
+    "entry_type",
+    "bucket",
+    "obligation_kind",
+    "due_on",
+    "amount",
+    "posted_on",
+    "collection_id",
+    "description",
+)
 
 
 @dataclass
@@ -57,17 +66,27 @@ def closed_months_read(pairs: set[tuple[int, date]]) -> ClosedMonths:
         return state
     case_ids = sorted({case_id for case_id, _ in pairs})
     first, end = min(month for _, month in pairs), next_month(max(month for _, month in pairs))
-    for case_id, due_on, amount in (LedgerEntry.objects.filter(
-            case_id__in=case_ids, entry_type__in=(EntryType.CHARGE, EntryType.REVERSAL),
-            obligation_kind__in=CURRENT_KINDS, due_on__gte=first, due_on__lt=end)
-            .exclude(bucket="").values_list("case_id", "due_on", "amount")):
+    for case_id, due_on, amount in (
+        LedgerEntry.objects.filter(
+            case_id__in=case_ids,
+            entry_type__in=(EntryType.CHARGE, EntryType.REVERSAL),
+            obligation_kind__in=CURRENT_KINDS,
+            due_on__gte=first,
+            due_on__lt=end,
+        )
+        .exclude(bucket="")
+        .values_list("case_id", "due_on", "amount")
+    ):
         key = (case_id, month_start(due_on))
         if key in pairs:
             state.due[key] += amount
-    for case_id, collected_on, amount in (Allocation.objects.filter(
-            case_id__in=case_ids, bucket=Bucket.CURRENT, reversed_on__isnull=True,
-            collection__collected_on__gte=first, collection__collected_on__lt=end)
-            .values_list("case_id", "collection__collected_on", "amount")):
+    for case_id, collected_on, amount in Allocation.objects.filter(
+        case_id__in=case_ids,
+        bucket=Bucket.CURRENT,
+        reversed_on__isnull=True,
+        collection__collected_on__gte=first,
+        collection__collected_on__lt=end,
+    ).values_list("case_id", "collection__collected_on", "amount"):
         key = (case_id, month_start(collected_on))
         if key in pairs:
             state.paid[key] += amount
@@ -80,24 +99,43 @@ def closed_month_eligible(*, case: Case, collected_on: date, spells: SpellMap) -
     return status_in(spells, case, month_start(collected_on)) != rules.CURRENT_ASSISTANCE
 
 
-def closed_month_plan(*, case: Case, balance: CaseBalance, collected_on: date, received_on: date, source: str,
-                      amount: Decimal, spells: SpellMap, state: ClosedMonths, policy: str,
-                      on: date) -> tuple[rules.Distribution, str]:
+def closed_month_plan(
+    *,
+    case: Case,
+    balance: CaseBalance,
+    collected_on: date,
+    received_on: date,
+    source: str,
+    amount: Decimal,
+    spells: SpellMap,
+    state: ClosedMonths,
+    policy: str,
+    on: date,
+) -> tuple[rules.Distribution, str]:
     """Distribute one collection of a closed month and apply it to ``balance`` and ``state``.
     Returns the distribution and the arrears bucket the month's current support went to."""
     month = month_start(collected_on)
     key = (case.pk, month)
     month_bucket = arrears_bucket_for(status_in(spells, case, month))
-    arrears: dict[str, Decimal] = {Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
-               Bucket.ARREARS_ASSIGNED: max(balance.assigned_arrears, ZERO)}
+    arrears: dict[str, Decimal] = {
+        Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
+        Bucket.ARREARS_ASSIGNED: max(balance.assigned_arrears, ZERO),
+    }
     offer = max(min(state.due[key] - state.paid[key], arrears[month_bucket]), ZERO)
     arrears[month_bucket] -= offer
     distribution = rules.distribute(
-        assistance_status=status_in(spells, case, month), source=source, amount=amount,
+        assistance_status=status_in(spells, case, month),
+        source=source,
+        amount=amount,
         current_due=[rules.Slice(rules.CURRENT, offer)],
-        arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, arrears[Bucket.ARREARS_UNASSIGNED]),
-                 rules.Slice(rules.ARREARS_ASSIGNED, arrears[Bucket.ARREARS_ASSIGNED])],
-        pass_through_available=ZERO, ura_available=balance.unreimbursed_assistance, overpayment_policy=policy)
+        arrears=[
+            rules.Slice(rules.ARREARS_UNASSIGNED, arrears[Bucket.ARREARS_UNASSIGNED]),
+            rules.Slice(rules.ARREARS_ASSIGNED, arrears[Bucket.ARREARS_ASSIGNED]),
+        ],
+        pass_through_available=ZERO,
+        ura_available=balance.unreimbursed_assistance,
+        overpayment_policy=policy,
+    )
     current = distribution.paid(bucket=rules.CURRENT)
     _move(balance, month_bucket, -current)
     state.paid[key] += current
@@ -108,8 +146,9 @@ def closed_month_plan(*, case: Case, balance: CaseBalance, collected_on: date, r
     return distribution, month_bucket
 
 
-def closed_month_entry_rows(*, collection: Collection, case: Case, distribution: rules.Distribution,
-                            month_bucket: str, on: date) -> list[tuple]:
+def closed_month_entry_rows(
+    *, collection: Collection, case: Case, distribution: rules.Distribution, month_bucket: str, on: date
+) -> list[tuple]:
     """The allocation rows (``CLOSED_ENTRY_COLUMNS``) of a closed month's collection: current
     support of that month is paid out of the arrears its close-out created, dated by the month,
     as ``case_redistribute`` writes it."""
@@ -119,8 +158,21 @@ def closed_month_entry_rows(*, collection: Collection, case: Case, distribution:
         bucket, due_on, text = line.bucket, None, allocation_description(line, distribution)
         if line.bucket == rules.CURRENT:
             bucket, due_on = month_bucket, month
-            text = (f"Current support of {month:%Y-%m} (month of collection, closed out) "
-                    f"paid from that month's arrears ({line.payee})")
-        rows.append((case.pk, EntryType.ALLOCATION, bucket, line.obligation_kind, due_on, -line.amount, on,
-                     collection.pk, text[:200]))
+            text = (
+                f"Current support of {month:%Y-%m} (month of collection, closed out) "
+                f"paid from that month's arrears ({line.payee})"
+            )
+        rows.append(
+            (
+                case.pk,
+                EntryType.ALLOCATION,
+                bucket,
+                line.obligation_kind,
+                due_on,
+                -line.amount,
+                on,
+                collection.pk,
+                text[:200],
+            )
+        )
     return rows

@@ -99,23 +99,48 @@ def _months_due_and_paid(case: Case, months: set[date], exclude: list[int]):
     if not months:
         return due, paid, passed
     first, end = min(months), next_month(max(months))
-    for due_on, amount in (LedgerEntry.objects.filter(
-            case=case, entry_type__in=(EntryType.CHARGE, EntryType.REVERSAL), obligation_kind__in=CURRENT_KINDS,
-            due_on__gte=first, due_on__lt=end).exclude(bucket="").values_list("due_on", "amount")):
+    for due_on, amount in (
+        LedgerEntry.objects.filter(
+            case=case,
+            entry_type__in=(EntryType.CHARGE, EntryType.REVERSAL),
+            obligation_kind__in=CURRENT_KINDS,
+            due_on__gte=first,
+            due_on__lt=end,
+        )
+        .exclude(bucket="")
+        .values_list("due_on", "amount")
+    ):
         due[month_start(due_on)] += amount
-    for collected_on, payee, amount in (Allocation.objects.filter(
-            case=case, bucket=Bucket.CURRENT, reversed_on__isnull=True, collection__collected_on__gte=first,
-            collection__collected_on__lt=end).exclude(collection_id__in=exclude)
-            .values_list("collection__collected_on", "payee", "amount")):
+    for collected_on, payee, amount in (
+        Allocation.objects.filter(
+            case=case,
+            bucket=Bucket.CURRENT,
+            reversed_on__isnull=True,
+            collection__collected_on__gte=first,
+            collection__collected_on__lt=end,
+        )
+        .exclude(collection_id__in=exclude)
+        .values_list("collection__collected_on", "payee", "amount")
+    ):
         paid[month_start(collected_on)] += amount
         if payee == Payee.FAMILY:
             passed[month_start(collected_on)] += amount
     return due, paid, passed
 
 
-def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: date, by=None, actor_label: str = "",
-                      spells: SpellMap | None = None, policy: str | None = None,
-                      reason: str, changes_out: list | None = None) -> dict[int, list[Allocation]]:
+def case_redistribute(
+    *,
+    case: Case,
+    balance: CaseBalance,
+    from_date: date,
+    on: date,
+    by=None,
+    actor_label: str = "",
+    spells: SpellMap | None = None,
+    policy: str | None = None,
+    reason: str,
+    changes_out: list | None = None,
+) -> dict[int, list[Allocation]]:
     """Distribute again, in order of collection, every posted collection of ``case`` collected on
     or after ``from_date`` (see the module docstring). ``balance`` is the case's balance row,
     locked by the caller and in the month of ``on``. Returns the new allocations of each
@@ -123,8 +148,11 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
     ledger_writer()
     spells = spells if spells is not None else spells_of([case.pk])
     policy = policy or overpayment_policy()
-    redo = list(Collection.objects.filter(case=case, status=CollectionStatus.POSTED, collected_on__gte=from_date)
-                .order_by("collected_on", "source_reference", "pk"))
+    redo = list(
+        Collection.objects.filter(case=case, status=CollectionStatus.POSTED, collected_on__gte=from_date).order_by(
+            "collected_on", "source_reference", "pk"
+        )
+    )
     if not redo:
         return {}
     ids = [c.pk for c in redo]
@@ -133,8 +161,9 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
         live_allocations[allocation.collection_id].append(allocation)
     live_entries: dict[int, list[tuple[LedgerEntry, str]]] = defaultdict(list)
     received: set[int] = set()
-    for entry in LedgerEntry.objects.filter(collection_id__in=ids, entry_type__in=(
-            EntryType.ALLOCATION, EntryType.COLLECTION), reversed_by__isnull=True).order_by("pk"):
+    for entry in LedgerEntry.objects.filter(
+        collection_id__in=ids, entry_type__in=(EntryType.ALLOCATION, EntryType.COLLECTION), reversed_by__isnull=True
+    ).order_by("pk"):
         if entry.entry_type == EntryType.COLLECTION:
             received.add(entry.collection_id)
             continue
@@ -150,10 +179,20 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
     closed_months = {month_start(c.collected_on) for c in redo if month_start(c.collected_on) < this_month}
     due, paid, passed = _months_due_and_paid(case, closed_months, ids)
     children = CaseParticipant.objects.filter(case=case, role=ParticipantRole.CHILD).aggregate(n=Count("id"))["n"]
-    passed_now = sum((a.amount for a in Allocation.objects.filter(
-        case=case, bucket=Bucket.CURRENT, payee=Payee.FAMILY, reversed_on__isnull=True,
-        allocated_on__gte=this_month, collection__collected_on__gte=this_month)
-        .exclude(collection_id__in=ids)), ZERO)
+    passed_now = sum(
+        (
+            a.amount
+            for a in Allocation.objects.filter(
+                case=case,
+                bucket=Bucket.CURRENT,
+                payee=Payee.FAMILY,
+                reversed_on__isnull=True,
+                allocated_on__gte=this_month,
+                collection__collected_on__gte=this_month,
+            ).exclude(collection_id__in=ids)
+        ),
+        ZERO,
+    )
 
     plans: dict[int, tuple[rules.Distribution, date, bool, str]] = {}
     pass_through = rules.pass_through_table((case.jurisdiction,))
@@ -161,8 +200,10 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
         month = month_start(collection.collected_on)
         status = status_in(spells, case, month)
         closed = month < this_month
-        arrears: dict[str, Decimal] = {Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
-                   Bucket.ARREARS_ASSIGNED: max(balance.assigned_arrears, ZERO)}
+        arrears: dict[str, Decimal] = {
+            Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
+            Bucket.ARREARS_ASSIGNED: max(balance.assigned_arrears, ZERO),
+        }
         month_bucket = arrears_bucket_for(status)
         if closed:
             offer = max(min(due[month] - paid[month], arrears[month_bucket]), ZERO)
@@ -171,16 +212,23 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
             offer = max(balance.current_due_month - balance.current_paid_month, ZERO)
         pass_left = ZERO
         if status == rules.CURRENT_ASSISTANCE:
-            limit = rules.pass_through_limit(jurisdiction=case.jurisdiction, children=children, on=month,
-                                             table=pass_through)
+            limit = rules.pass_through_limit(
+                jurisdiction=case.jurisdiction, children=children, on=month, table=pass_through
+            )
             pass_left = max(limit - (passed[month] if closed else passed_now), ZERO)
         distribution = rules.distribute(
-            assistance_status=status, source=collection.source, amount=collection.amount,
+            assistance_status=status,
+            source=collection.source,
+            amount=collection.amount,
             current_due=[rules.Slice(rules.CURRENT, offer)],
-            arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, arrears[Bucket.ARREARS_UNASSIGNED]),
-                     rules.Slice(rules.ARREARS_ASSIGNED, arrears[Bucket.ARREARS_ASSIGNED])],
-            pass_through_available=pass_left, ura_available=balance.unreimbursed_assistance,
-            overpayment_policy=policy)
+            arrears=[
+                rules.Slice(rules.ARREARS_UNASSIGNED, arrears[Bucket.ARREARS_UNASSIGNED]),
+                rules.Slice(rules.ARREARS_ASSIGNED, arrears[Bucket.ARREARS_ASSIGNED]),
+            ],
+            pass_through_available=pass_left,
+            ura_available=balance.unreimbursed_assistance,
+            overpayment_policy=policy,
+        )
         current = distribution.paid(bucket=rules.CURRENT)
         family_current = distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY)
         if closed:
@@ -192,19 +240,36 @@ def case_redistribute(*, case: Case, balance: CaseBalance, from_date: date, on: 
             passed_now += family_current
         balance.unassigned_arrears -= distribution.paid(bucket=rules.ARREARS_UNASSIGNED)
         balance.assigned_arrears -= distribution.paid(bucket=rules.ARREARS_ASSIGNED)
-        _after_payment(balance, distribution, received_on=collection.received_on, amount=collection.amount,
-                       collected_on=collection.collected_on)
+        _after_payment(
+            balance,
+            distribution,
+            received_on=collection.received_on,
+            amount=collection.amount,
+            collected_on=collection.collected_on,
+        )
         plans[collection.pk] = (distribution, month, closed, month_bucket)
 
-    result = _write(case=case, redo=redo, plans=plans, live_allocations=live_allocations, live_entries=live_entries,
-                    received=received, on=on, by=by, actor_label=actor_label, reason=reason, changes_out=changes_out)
+    result = _write(
+        case=case,
+        redo=redo,
+        plans=plans,
+        live_allocations=live_allocations,
+        live_entries=live_entries,
+        received=received,
+        on=on,
+        by=by,
+        actor_label=actor_label,
+        reason=reason,
+        changes_out=changes_out,
+    )
     _refresh_derived(balance, on=on)
     _balances_save([balance])
     return result
 
 
-def _write(*, case, redo, plans, live_allocations, live_entries, received, on, by, actor_label, changes_out=None,
-           reason) -> dict[int, list[Allocation]]:
+def _write(
+    *, case, redo, plans, live_allocations, live_entries, received, on, by, actor_label, changes_out=None, reason
+) -> dict[int, list[Allocation]]:
     reversals: list[LedgerEntry] = []
     entries: list[tuple] = []
     new_allocations: list[Allocation] = []
@@ -221,40 +286,95 @@ def _write(*, case, redo, plans, live_allocations, live_entries, received, on, b
         # What the entries do to the buckets, before and after: the same allocation lines can
         # move another bucket (current support of this month vs of a closed month's arrears).
         old_effect = sorted((bucket, -entry.amount) for entry, bucket in live_entries.get(collection.pk, []))
-        new_effect = sorted((month_bucket if closed and line.bucket == rules.CURRENT else line.bucket, line.amount)
-                            for line in distribution.lines)
+        new_effect = sorted(
+            (month_bucket if closed and line.bucket == rules.CURRENT else line.bucket, line.amount)
+            for line in distribution.lines
+        )
         if not first_time and old == new and old_effect == new_effect and collection.hold_reason == hold_reason:
             continue
         for entry, bucket in live_entries.get(collection.pk, []):
-            reversals.append(LedgerEntry(
-                case=case, entry_type=EntryType.REVERSAL, bucket=bucket, amount=-entry.amount, posted_on=on,
-                collection=collection, reverses=entry, obligation_kind=entry.obligation_kind, due_on=entry.due_on,
-                description=f"Reversal: redistributed by month of collection ({reason})"[:200]))
+            reversals.append(
+                LedgerEntry(
+                    case=case,
+                    entry_type=EntryType.REVERSAL,
+                    bucket=bucket,
+                    amount=-entry.amount,
+                    posted_on=on,
+                    collection=collection,
+                    reverses=entry,
+                    obligation_kind=entry.obligation_kind,
+                    due_on=entry.due_on,
+                    description=f"Reversal: redistributed by month of collection ({reason})"[:200],
+                )
+            )
         reversed_allocation_ids += [a.pk for a in live_allocations.get(collection.pk, [])]
         if first_time:
-            entries.append((case.pk, EntryType.COLLECTION, "", "", None, collection.amount, on, collection.pk,
-                            collection_entry_description(collection, distribution)))
+            entries.append(
+                (
+                    case.pk,
+                    EntryType.COLLECTION,
+                    "",
+                    "",
+                    None,
+                    collection.amount,
+                    on,
+                    collection.pk,
+                    collection_entry_description(collection, distribution),
+                )
+            )
         for line in distribution.lines:
             bucket, due_on, text = line.bucket, None, allocation_description(line, distribution)
             if closed and line.bucket == rules.CURRENT:
                 bucket, due_on = month_bucket, month
-                text = (f"Current support of {month:%Y-%m} (month of collection, closed out) "
-                        f"paid from that month's arrears ({line.payee})")
-            entries.append((case.pk, EntryType.ALLOCATION, bucket, line.obligation_kind, due_on, -line.amount, on,
-                            collection.pk, text))
-            new_allocations.append(Allocation(collection=collection, case=case, obligation_kind=line.obligation_kind,
-                                              bucket=line.bucket, payee=line.payee, amount=line.amount,
-                                              allocated_on=on))
+                text = (
+                    f"Current support of {month:%Y-%m} (month of collection, closed out) "
+                    f"paid from that month's arrears ({line.payee})"
+                )
+            entries.append(
+                (
+                    case.pk,
+                    EntryType.ALLOCATION,
+                    bucket,
+                    line.obligation_kind,
+                    due_on,
+                    -line.amount,
+                    on,
+                    collection.pk,
+                    text,
+                )
+            )
+            new_allocations.append(
+                Allocation(
+                    collection=collection,
+                    case=case,
+                    obligation_kind=line.obligation_kind,
+                    bucket=line.bucket,
+                    payee=line.payee,
+                    amount=line.amount,
+                    allocated_on=on,
+                )
+            )
         family = distribution.paid(payee=rules.FAMILY)
         Disbursement.objects.filter(collection=collection, status=DisbursementStatus.PENDING).update(
-            status=DisbursementStatus.CANCELLED)
-        sent = (Disbursement.objects.filter(collection=collection, payee=Payee.FAMILY, status=DisbursementStatus.SENT)
-                .aggregate(s=Sum("amount"))["s"] or ZERO)
+            status=DisbursementStatus.CANCELLED
+        )
+        sent = (
+            Disbursement.objects.filter(
+                collection=collection, payee=Payee.FAMILY, status=DisbursementStatus.SENT
+            ).aggregate(s=Sum("amount"))["s"]
+            or ZERO
+        )
         if family - sent > 0:
-            disbursements.append(Disbursement(
-                case=case, collection=collection, payee=Payee.FAMILY, amount=family - sent,
-                received_on=collection.received_on,
-                due_by=disbursement_due_by(collection.received_on, case.jurisdiction)))
+            disbursements.append(
+                Disbursement(
+                    case=case,
+                    collection=collection,
+                    payee=Payee.FAMILY,
+                    amount=family - sent,
+                    received_on=collection.received_on,
+                    due_by=disbursement_due_by(collection.received_on, case.jurisdiction),
+                )
+            )
         updates = {}
         if collection.hold_reason != hold_reason:
             updates["hold_reason"] = hold_reason
@@ -265,15 +385,28 @@ def _write(*, case, redo, plans, live_allocations, live_entries, received, on, b
             for name, value in updates.items():
                 setattr(collection, name, value)
         if first_time:
-            event_record(verb="collection.posted", subject=collection, case_id=case.pk, actor=by,
-                         actor_label=actor_label,
-                         summary=(f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
-                                  f" collected {collection.collected_on}, distributed by month of collection")[:500])
+            event_record(
+                verb="collection.posted",
+                subject=collection,
+                case_id=case.pk,
+                actor=by,
+                actor_label=actor_label,
+                summary=(
+                    f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
+                    f" collected {collection.collected_on}, distributed by month of collection"
+                )[:500],
+            )
         else:
-            changes.append({"collection": collection.source_reference, "collected_on": collection.collected_on.isoformat(),
-                            "before": [[b, p, str(a)] for b, p, a in old], "after": [[b, p, str(a)] for b, p, a in new],
-                            "family_sent_before": str(sent),
-                            "family_to_recover": str(max(sent - family, ZERO))})
+            changes.append(
+                {
+                    "collection": collection.source_reference,
+                    "collected_on": collection.collected_on.isoformat(),
+                    "before": [[b, p, str(a)] for b, p, a in old],
+                    "after": [[b, p, str(a)] for b, p, a in new],
+                    "family_sent_before": str(sent),
+                    "family_to_recover": str(max(sent - family, ZERO)),
+                }
+            )
     LedgerEntry.objects.bulk_create(reversals)
     if reversed_allocation_ids:
         Allocation.objects.filter(pk__in=reversed_allocation_ids).update(reversed_on=on)
@@ -289,14 +422,19 @@ def _write(*, case, redo, plans, live_allocations, live_entries, received, on, b
         changes_out.extend(changes)
     elif changes:
         recover = [c for c in changes if Decimal(c["family_to_recover"]) > 0]
-        event_record(verb="collections.redistributed", subject=case, case_id=case.pk, actor=by,
-                     actor_label=actor_label,
-                     summary=(f"{len(changes)} collection(s) redistributed by month of collection: {reason}"
-                              + (f"; {len(recover)} with family payments already sent to recover" if recover else ""))
-                     [:500],
-                     data={"reason": reason, "changes": changes})
+        event_record(
+            verb="collections.redistributed",
+            subject=case,
+            case_id=case.pk,
+            actor=by,
+            actor_label=actor_label,
+            summary=(
+                f"{len(changes)} collection(s) redistributed by month of collection: {reason}"
+                + (f"; {len(recover)} with family payments already sent to recover" if recover else "")
+            )[:500],
+            data={"reason": reason, "changes": changes},
+        )
     return result
-
 
 
 # --- re-derivation of existing ledgers (issue 11, item 10) ----------------------------------------
@@ -319,14 +457,25 @@ def _reassign(case: Case, balance: CaseBalance, spells: SpellMap, on: date, by) 
     608(a)(3)): a month closed out into the other bucket is corrected by an adjustment pair (out
     of the bucket it went to, as far as that bucket still holds it, into the right one), dated
     by the month (``due_on``) so a rerun sees it done."""
-    done = set(LedgerEntry.objects.filter(case=case, entry_type=EntryType.ADJUSTMENT,
-                                          description__startswith=REASSIGN_PREFIX).values_list("due_on", flat=True))
+    done = set(
+        LedgerEntry.objects.filter(
+            case=case, entry_type=EntryType.ADJUSTMENT, description__startswith=REASSIGN_PREFIX
+        ).values_list("due_on", flat=True)
+    )
     rows: list[tuple] = []
     months, total = 0, ZERO
-    rolls = (LedgerEntry.objects.filter(case=case, entry_type=EntryType.ADJUSTMENT, description=ROLL_DESCRIPTION,
-                                        bucket__in=(Bucket.ARREARS_ASSIGNED, Bucket.ARREARS_UNASSIGNED),
-                                        reversed_by__isnull=True)
-             .values_list("posted_on", "bucket").annotate(s=Sum("amount")).order_by("posted_on"))
+    rolls = (
+        LedgerEntry.objects.filter(
+            case=case,
+            entry_type=EntryType.ADJUSTMENT,
+            description=ROLL_DESCRIPTION,
+            bucket__in=(Bucket.ARREARS_ASSIGNED, Bucket.ARREARS_UNASSIGNED),
+            reversed_by__isnull=True,
+        )
+        .values_list("posted_on", "bucket")
+        .annotate(s=Sum("amount"))
+        .order_by("posted_on")
+    )
     for posted_on, bucket, amount in rolls:
         month = month_start(posted_on - timedelta(days=1))  # a roll is posted the first day of the next month
         if month in done or amount <= 0:
@@ -339,17 +488,24 @@ def _reassign(case: Case, balance: CaseBalance, spells: SpellMap, on: date, by) 
         if moved <= 0:
             continue
         text = f"{REASSIGN_PREFIX}: {month:%Y-%m} closed out as {bucket}, month status decides {right}"
-        rows += [(case.pk, EntryType.ADJUSTMENT, bucket, "", month, -moved, on, None, text[:200]),
-                 (case.pk, EntryType.ADJUSTMENT, right, "", month, moved, on, None, text[:200])]
+        rows += [
+            (case.pk, EntryType.ADJUSTMENT, bucket, "", month, -moved, on, None, text[:200]),
+            (case.pk, EntryType.ADJUSTMENT, right, "", month, moved, on, None, text[:200]),
+        ]
         _move(balance, bucket, -moved)
         _move(balance, right, moved)
         months += 1
         total += moved
     if rows:
         rows_insert(LedgerEntry, (*ENTRY_COLUMNS[:4], "due_on", *ENTRY_COLUMNS[4:]), rows)
-        event_record(verb="arrears.reassigned", subject=case, case_id=case.pk, actor=by,
-                     summary=f"{months} month(s), {total:.2f} moved to the bucket of the month's assistance status",
-                     data={"months": months, "amount": str(total)})
+        event_record(
+            verb="arrears.reassigned",
+            subject=case,
+            case_id=case.pk,
+            actor=by,
+            summary=f"{months} month(s), {total:.2f} moved to the bucket of the month's assistance status",
+            data={"months": months, "amount": str(total)},
+        )
     return months, total
 
 
@@ -372,15 +528,24 @@ def ledger_rederive(*, case: Case, on: date, by=None) -> RederiveResult:
     balance = _locked_balance(case, on=on, spells=spells)
     result.months_reassigned, result.amount_reassigned = _reassign(case, balance, spells, on, by)
     first = None
-    for collected_on, allocated_on in (Allocation.objects.filter(
-            case=case, reversed_on__isnull=True, collection__status=CollectionStatus.POSTED)
-            .values_list("collection__collected_on", "allocated_on").order_by("collection__collected_on")):
+    for collected_on, allocated_on in (
+        Allocation.objects.filter(case=case, reversed_on__isnull=True, collection__status=CollectionStatus.POSTED)
+        .values_list("collection__collected_on", "allocated_on")
+        .order_by("collection__collected_on")
+    ):
         if month_start(collected_on) != month_start(allocated_on):
             first = collected_on
             break
     if first is not None:
-        done = case_redistribute(case=case, balance=balance, from_date=first, on=on, by=by,
-                                 spells=spells, reason="ledger re-derived by month of collection")
+        done = case_redistribute(
+            case=case,
+            balance=balance,
+            from_date=first,
+            on=on,
+            by=by,
+            spells=spells,
+            reason="ledger re-derived by month of collection",
+        )
         result.collections_redistributed = len(done)
     else:
         _refresh_derived(balance, on=on)

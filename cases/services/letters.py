@@ -23,25 +23,47 @@ LOCATE_DAYS = 75
 
 
 @transaction.atomic
-def letter_record(*, letter: Letter, case: Case | None, person: Person | None = None, address: Address | None = None,
-                  reference: str = "", channel: str = LetterChannel.MAIL, by=None) -> SentLetter:
+def letter_record(
+    *,
+    letter: Letter,
+    case: Case | None,
+    person: Person | None = None,
+    address: Address | None = None,
+    reference: str = "",
+    channel: str = LetterChannel.MAIL,
+    by=None,
+) -> SentLetter:
     """Record that ``letter`` was sent. ``address`` is the row whose lines the mailing block printed
     (``cases.letters.recipient_block``); a confidential (FVI) block records the arrangement only."""
     block = letter.recipient
     if block.confidential and address is not None:
         raise ValidationError("A letter through the confidential mailing arrangement records no address.")
     sent = SentLetter(
-        case=case, person=person, kind=letter.kind, subject=letter.subject[:300], reference=reference[:60],
-        language=letter.language, channel=channel, recipient_name=block.name[:200], address=address,
-        address_text="\n".join(block.lines)[:1000], confidential=block.confidential, sent_at=timezone.now(),
+        case=case,
+        person=person,
+        kind=letter.kind,
+        subject=letter.subject[:300],
+        reference=reference[:60],
+        language=letter.language,
+        channel=channel,
+        recipient_name=block.name[:200],
+        address=address,
+        address_text="\n".join(block.lines)[:1000],
+        confidential=block.confidential,
+        sent_at=timezone.now(),
         sent_by=by if getattr(by, "pk", None) else None,
     )
     sent.full_clean()
     sent.save()
-    event_record(verb="letter.sent", subject=sent, case_id=case.pk if case else None, actor=by,
-                 actor_label="" if getattr(by, "pk", None) else "Caseworks",
-                 summary=f"{letter.subject} → {block.name} ({sent.get_channel_display()}, {letter.language})",
-                 data={"kind": letter.kind, "reference": reference, "confidential": block.confidential})
+    event_record(
+        verb="letter.sent",
+        subject=sent,
+        case_id=case.pk if case else None,
+        actor=by,
+        actor_label="" if getattr(by, "pk", None) else "Caseworks",
+        summary=f"{letter.subject} → {block.name} ({sent.get_channel_display()}, {letter.language})",
+        data={"kind": letter.kind, "reference": reference, "confidential": block.confidential},
+    )
     return sent
 
 
@@ -67,15 +89,26 @@ def letter_mark_returned(*, sent: SentLetter, returned_on: date, reason: str, by
     sent.save(update_fields=["returned_on", "returned_reason", "returned_by"])
     if sent.address_id is not None:
         Address.objects.filter(pk=sent.address_id, undeliverable_on__isnull=True).update(
-            undeliverable_on=returned_on, undeliverable_reason=reason)
+            undeliverable_on=returned_on, undeliverable_reason=reason
+        )
     if sent.case_id is not None:
         who = sent.recipient_name
-        work_item_create(case=sent.case, title=f"Locate {who}: mail returned ({sent.subject[:80]})",
-                         kind=WorkItemKind.LOCATE, due_on=returned_on + timedelta(days=LOCATE_DAYS),
-                         dedupe_key=f"returned-mail:{sent.pk}", by=by,
-                         notes="A letter came back undeliverable: the address on file is marked bad. "
-                               "Access the locate sources (45 CFR 303.3(b)(3)).")
-    event_record(verb="letter.returned", subject=sent, case_id=sent.case_id, actor=by,
-                 summary=f"{sent.subject} → {sent.recipient_name}: {reason}",
-                 data={"address_marked": sent.address_id is not None})
+        work_item_create(
+            case=sent.case,
+            title=f"Locate {who}: mail returned ({sent.subject[:80]})",
+            kind=WorkItemKind.LOCATE,
+            due_on=returned_on + timedelta(days=LOCATE_DAYS),
+            dedupe_key=f"returned-mail:{sent.pk}",
+            by=by,
+            notes="A letter came back undeliverable: the address on file is marked bad. "
+            "Access the locate sources (45 CFR 303.3(b)(3)).",
+        )
+    event_record(
+        verb="letter.returned",
+        subject=sent,
+        case_id=sent.case_id,
+        actor=by,
+        summary=f"{sent.subject} → {sent.recipient_name}: {reason}",
+        data={"address_marked": sent.address_id is not None},
+    )
     return sent

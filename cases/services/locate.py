@@ -42,9 +42,16 @@ def locate_due_sweep(*, today: date | None = None) -> int:
         due = locate_next_due(locate_needed_on=needed_on, last_attempt_on=last_attempt)
         if due is None or due > today:
             continue
-        items.append(WorkItem(case_id=case_id, title=f"Quarterly locate attempt due for {number}",
-                              kind=WorkItemKind.LOCATE, due_on=due, assigned_to_id=worker_id,
-                              dedupe_key=f"locate:{case_id}:{due.isoformat()}"))
+        items.append(
+            WorkItem(
+                case_id=case_id,
+                title=f"Quarterly locate attempt due for {number}",
+                kind=WorkItemKind.LOCATE,
+                due_on=due,
+                assigned_to_id=worker_id,
+                dedupe_key=f"locate:{case_id}:{due.isoformat()}",
+            )
+        )
     if not items:
         return 0
     with transaction.atomic():
@@ -53,52 +60,102 @@ def locate_due_sweep(*, today: date | None = None) -> int:
         fresh = [i for i in items if i.dedupe_key not in existing]
         WorkItem.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
         events_bulk_record(
-            DomainEvent(verb="work_item.created", case_id=i.case_id, actor_label="locate sweep",
-                        summary=i.title, data={"kind": "locate", "due_on": i.due_on.isoformat(),
-                                               "dedupe_key": i.dedupe_key, "rule": "45 CFR 303.3(b)(3)"})
+            DomainEvent(
+                verb="work_item.created",
+                case_id=i.case_id,
+                actor_label="locate sweep",
+                summary=i.title,
+                data={
+                    "kind": "locate",
+                    "due_on": i.due_on.isoformat(),
+                    "dedupe_key": i.dedupe_key,
+                    "rule": "45 CFR 303.3(b)(3)",
+                },
+            )
             for i in fresh
         )
     return len(fresh)
 
 
-def fvi_override_grant(*, person: Person, court_name: str, court_order_reference: str, ordered_on: date, by: User,
-                       case: Case | None = None, agency=None, request=None) -> FviOverride:
+def fvi_override_grant(
+    *,
+    person: Person,
+    court_name: str,
+    court_order_reference: str,
+    ordered_on: date,
+    by: User,
+    case: Case | None = None,
+    agency=None,
+    request=None,
+) -> FviOverride:
     """Record a court order allowing one release of an FVI-protected person's whereabouts
     (42 USC 654(26)(c)); the grant is logged."""
     if not person.family_violence:
         raise ValidationError({"person": "This person has no family violence indicator."})
     if ordered_on > timezone.localdate():
         raise ValidationError({"ordered_on": "The date cannot be in the future."})
-    override = FviOverride(person=person, case=case, court_name=court_name.strip(),
-                           court_order_reference=court_order_reference.strip(), ordered_on=ordered_on,
-                           agency=agency, granted_by=by)
+    override = FviOverride(
+        person=person,
+        case=case,
+        court_name=court_name.strip(),
+        court_order_reference=court_order_reference.strip(),
+        ordered_on=ordered_on,
+        agency=agency,
+        granted_by=by,
+    )
     override.full_clean()
     override.save()
-    access_log_record(kind=AccessLog.Kind.OVERRIDE, request=request, user=by, obj=override,
-                      detail={"action": "granted", "court": court_name, "order": court_order_reference,
-                              "person_id": person.pk})
-    event_record(verb="fvi.override_granted", subject=override, case_id=case.pk if case else None, actor=by,
-                 summary=f"FVI override by {court_name} ({court_order_reference})")
+    access_log_record(
+        kind=AccessLog.Kind.OVERRIDE,
+        request=request,
+        user=by,
+        obj=override,
+        detail={"action": "granted", "court": court_name, "order": court_order_reference, "person_id": person.pk},
+    )
+    event_record(
+        verb="fvi.override_granted",
+        subject=override,
+        case_id=case.pk if case else None,
+        actor=by,
+        summary=f"FVI override by {court_name} ({court_order_reference})",
+    )
     return override
 
 
-def fvi_override_use(*, override: FviOverride, via: str, user: User | None = None, agency=None, request=None) -> list[Address]:
+def fvi_override_use(
+    *, override: FviOverride, via: str, user: User | None = None, agency=None, request=None
+) -> list[Address]:
     """Use the override once: returns the person's addresses and marks it used (a conditional
     update, so two simultaneous uses cannot both succeed). Logged."""
     if via == "api" and (agency is None or override.agency_id != agency.pk):
         raise PermissionDenied("This override is not for your agency.")
     claimed = FviOverride.objects.filter(pk=override.pk, used_at__isnull=True).update(
-        used_at=timezone.now(), used_via=via, used_by=user if getattr(user, "pk", None) else None)
+        used_at=timezone.now(), used_via=via, used_by=user if getattr(user, "pk", None) else None
+    )
     if claimed != 1:
         raise PermissionDenied("This override was already used.")
-    access_log_record(kind=AccessLog.Kind.OVERRIDE, request=request, user=user, obj=override,
-                      fields=["addresses"],
-                      detail={"action": "used", "via": via, "agency": getattr(agency, "name", ""),
-                              "person_id": override.person_id})
-    sensitive_read_record(request=request, obj=override.person, fields=["addresses"],
-                          detail={"via": "fvi_override", "override_id": override.pk, "agency": getattr(agency, "name", "")})
-    event_record(verb="fvi.override_used", subject=override, case_id=override.case_id, actor=user,
-                 actor_label=getattr(agency, "name", ""), summary=f"FVI override used via {via}")
+    access_log_record(
+        kind=AccessLog.Kind.OVERRIDE,
+        request=request,
+        user=user,
+        obj=override,
+        fields=["addresses"],
+        detail={"action": "used", "via": via, "agency": getattr(agency, "name", ""), "person_id": override.person_id},
+    )
+    sensitive_read_record(
+        request=request,
+        obj=override.person,
+        fields=["addresses"],
+        detail={"via": "fvi_override", "override_id": override.pk, "agency": getattr(agency, "name", "")},
+    )
+    event_record(
+        verb="fvi.override_used",
+        subject=override,
+        case_id=override.case_id,
+        actor=user,
+        actor_label=getattr(agency, "name", ""),
+        summary=f"FVI override used via {via}",
+    )
     return list(Address.objects.filter(person_id=override.person_id).order_by("-valid_from", "-id"))
 
 

@@ -57,8 +57,11 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
     dropped_participations = []
     # A duplicate on a case where the survivor already has the same role: that participation goes
     # (the survivor's stays); it is recorded so an undo can restore it.
-    for row in CaseParticipant.objects.filter(person=duplicate).filter(
-            case__participants__person=survivor).values("pk", "case_id", "role"):
+    for row in (
+        CaseParticipant.objects.filter(person=duplicate)
+        .filter(case__participants__person=survivor)
+        .values("pk", "case_id", "role")
+    ):
         if CaseParticipant.objects.filter(person=survivor, case_id=row["case_id"], role=row["role"]).exists():
             dropped_participations.append({"case_id": row["case_id"], "role": row["role"]})
             CaseParticipant.objects.filter(pk=row["pk"]).delete()
@@ -83,12 +86,26 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
     duplicate.merged_at = timezone.now()
     duplicate.save(update_fields=["merged_into", "merged_at", "updated_at"])
 
-    summary = f"{duplicate.display_name} (person {duplicate.pk}) merged into {survivor.display_name} (person {survivor.pk})"
-    data = {"survivor_id": survivor.pk, "duplicate_id": duplicate.pk, "reason": reason, "moved": moved,
-            "dropped_participations": dropped_participations, "survivor_before": before, "changed": changed}
+    summary = (
+        f"{duplicate.display_name} (person {duplicate.pk}) merged into {survivor.display_name} (person {survivor.pk})"
+    )
+    data = {
+        "survivor_id": survivor.pk,
+        "duplicate_id": duplicate.pk,
+        "reason": reason,
+        "moved": moved,
+        "dropped_participations": dropped_participations,
+        "survivor_before": before,
+        "changed": changed,
+    }
     event = event_record(verb=MERGE_VERB, subject=survivor, actor=by, summary=f"{summary}: {reason}", data=data)
-    event_record(verb=MERGE_VERB, subject=duplicate, actor=by, summary=f"{summary}: {reason}",
-                 data={**data, "merge_event_id": event.pk})
+    event_record(
+        verb=MERGE_VERB,
+        subject=duplicate,
+        actor=by,
+        summary=f"{summary}: {reason}",
+        data={**data, "merge_event_id": event.pk},
+    )
     return event
 
 
@@ -98,7 +115,9 @@ def merge_undo_refusal(event: DomainEvent, *, on=None) -> str:
         return "That event is not a merge."
     on = on or timezone.localdate()
     if timezone.localdate(event.occurred_at) != on:
-        return f"A merge can be undone only {UNDO_WINDOW}; this one was made on {timezone.localdate(event.occurred_at)}."
+        return (
+            f"A merge can be undone only {UNDO_WINDOW}; this one was made on {timezone.localdate(event.occurred_at)}."
+        )
     if DomainEvent.objects.filter(verb=UNDO_VERB, data__merge_event_id=event.pk).exists():
         return "This merge was already undone."
     return ""
@@ -132,6 +151,5 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     duplicate.save(update_fields=["merged_into", "merged_at", "updated_at"])
     summary = f"Merge of person {duplicate.pk} into person {survivor.pk} undone"
     for subject in (survivor, duplicate):
-        event_record(verb=UNDO_VERB, subject=subject, actor=by, summary=summary,
-                     data={"merge_event_id": event.pk})
+        event_record(verb=UNDO_VERB, subject=subject, actor=by, summary=summary, data={"merge_event_id": event.pk})
     return duplicate

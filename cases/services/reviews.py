@@ -36,11 +36,13 @@ def review_cycle_months(on: date) -> int:
     303.8(b)(1)), read from ``core.LegalParameter`` ``us.review.cycle_months`` on ``on``."""
     return int(legal_parameter("us.review.cycle_months", jurisdiction="US", on=on))
 
+
 CURRENT_KINDS = (ObligationKind.CURRENT_SUPPORT,)
 
 
-def review_open(*, order: SupportOrder, by: User, requested_by: str = ReviewRequester.AGENCY,
-                requested_on: date | None = None) -> OrderReview:
+def review_open(
+    *, order: SupportOrder, by: User, requested_by: str = ReviewRequester.AGENCY, requested_on: date | None = None
+) -> OrderReview:
     if order.status != OrderStatus.ACTIVE:
         raise ValidationError({"order": "Only an active order can be reviewed."})
     if not order.case.is_open:
@@ -48,15 +50,24 @@ def review_open(*, order: SupportOrder, by: User, requested_by: str = ReviewRequ
     if OrderReview.objects.filter(order=order, status=ReviewStatus.OPEN).exists():
         raise ValidationError({"order": "This order already has an open review."})
     review = OrderReview(
-        case=order.case, order=order, requested_on=requested_on or timezone.localdate(), requested_by=requested_by,
-        reviewer=by if getattr(by, "pk", None) else None, guideline=order.case.jurisdiction,
+        case=order.case,
+        order=order,
+        requested_on=requested_on or timezone.localdate(),
+        requested_by=requested_by,
+        reviewer=by if getattr(by, "pk", None) else None,
+        guideline=order.case.jurisdiction,
         current_monthly=current_monthly_support(order),
     )
     review.full_clean()
     with transaction.atomic():
         review.save()
-        event_record(verb="order.review_opened", subject=review, case_id=order.case_id, actor=by,
-                     summary=f"Review of order {order} opened ({review.get_requested_by_display()})")
+        event_record(
+            verb="order.review_opened",
+            subject=review,
+            case_id=order.case_id,
+            actor=by,
+            summary=f"Review of order {order} opened ({review.get_requested_by_display()})",
+        )
     return review
 
 
@@ -72,8 +83,12 @@ def _json_safe(value):
 
 
 def current_monthly_support(order: SupportOrder) -> Decimal:
-    return money(sum((o.monthly_amount for o in order.obligations.all()
-                      if o.kind in CURRENT_KINDS and o.end_on is None), Decimal("0")))
+    return money(
+        sum(
+            (o.monthly_amount for o in order.obligations.all() if o.kind in CURRENT_KINDS and o.end_on is None),
+            Decimal("0"),
+        )
+    )
 
 
 @transaction.atomic
@@ -87,29 +102,44 @@ def review_calculate(*, review: OrderReview, inputs: dict, by: User, as_of: date
     if review.status != ReviewStatus.OPEN:
         raise ValidationError("This review is completed.")
     as_of = as_of or timezone.localdate()
+
     def amount(key: str) -> Decimal:
         return Decimal(str(inputs.get(key) or "0"))
 
     try:
         if review.guideline == "NY":
-            deductions = tuple({key: amount(f"{who}_{key}") for key in ("fica", "local_tax", "maintenance_paid",
-                                                                          "other_support_paid")}
-                               for who in ("payor", "other"))
-            add_ons = {key: amount(key) for key in ("child_care_annual", "health_insurance_annual",
-                                                    "unreimbursed_health_annual", "education_annual")}
-            result = ny_guideline(gross_incomes=(Decimal(inputs["payor_income"]), Decimal(inputs["other_income"])),
-                                  deductions=deductions, add_ons=add_ons, children=int(inputs["children"]),
-                                  as_of=as_of)
+            deductions = tuple(
+                {key: amount(f"{who}_{key}") for key in ("fica", "local_tax", "maintenance_paid", "other_support_paid")}
+                for who in ("payor", "other")
+            )
+            add_ons = {
+                key: amount(key)
+                for key in (
+                    "child_care_annual",
+                    "health_insurance_annual",
+                    "unreimbursed_health_annual",
+                    "education_annual",
+                )
+            }
+            result = ny_guideline(
+                gross_incomes=(Decimal(inputs["payor_income"]), Decimal(inputs["other_income"])),
+                deductions=deductions,
+                add_ons=add_ons,
+                children=int(inputs["children"]),
+                as_of=as_of,
+            )
             monthly = result.payor_obligation_monthly
         else:
-            result = ca_guideline(high_earner_net_monthly=Decimal(inputs["high_earner_net_monthly"]),
-                                  total_net_monthly=Decimal(inputs["total_net_monthly"]),
-                                  high_earner_timeshare=Decimal(inputs["high_earner_timeshare"]),
-                                  children=int(inputs["children"]), as_of=as_of,
-                                  low_income_adjustment=inputs.get("low_income_adjustment") or "apply",
-                                  rebuttal_reason=inputs.get("rebuttal_reason") or "",
-                                  add_ons={key: amount(key) for key in ("child_care_monthly",
-                                                                        "uninsured_health_monthly")})
+            result = ca_guideline(
+                high_earner_net_monthly=Decimal(inputs["high_earner_net_monthly"]),
+                total_net_monthly=Decimal(inputs["total_net_monthly"]),
+                high_earner_timeshare=Decimal(inputs["high_earner_timeshare"]),
+                children=int(inputs["children"]),
+                as_of=as_of,
+                low_income_adjustment=inputs.get("low_income_adjustment") or "apply",
+                rebuttal_reason=inputs.get("rebuttal_reason") or "",
+                add_ons={key: amount(key) for key in ("child_care_monthly", "uninsured_health_monthly")},
+            )
             ncp_pays = (result.payor == "high_earner") == bool(inputs.get("payor_is_high_earner", True))
             monthly = result.monthly_support if ncp_pays else Decimal("0.00")
     except (KeyError, ValueError, TableGap) as exc:
@@ -119,14 +149,19 @@ def review_calculate(*, review: OrderReview, inputs: dict, by: User, as_of: date
     review.guideline_monthly = monthly
     review.current_monthly = current_monthly_support(review.order)
     review.calculated_on = as_of
-    return saved_with_event(review, by=by, verb="order.review_calculated",
-                            summary=f"Guideline {monthly} vs current {review.current_monthly} per month",
-                            data={"guideline_monthly": str(monthly), "current_monthly": str(review.current_monthly)})
+    return saved_with_event(
+        review,
+        by=by,
+        verb="order.review_calculated",
+        summary=f"Guideline {monthly} vs current {review.current_monthly} per month",
+        data={"guideline_monthly": str(monthly), "current_monthly": str(review.current_monthly)},
+    )
 
 
 @transaction.atomic
-def review_complete(*, review: OrderReview, outcome: str, reason: str, by: User,
-                    effective_on: date | None = None) -> OrderReview:
+def review_complete(
+    *, review: OrderReview, outcome: str, reason: str, by: User, effective_on: date | None = None
+) -> OrderReview:
     review = OrderReview.objects.select_for_update().get(pk=review.pk)
     if review.status != ReviewStatus.OPEN:
         raise ValidationError("This review is already completed.")
@@ -140,36 +175,60 @@ def review_complete(*, review: OrderReview, outcome: str, reason: str, by: User,
     if outcome == ReviewOutcome.ADJUSTMENT:
         if review.order.kind != OrderKind.ADMINISTRATIVE:
             raise ValidationError({"outcome": "A court order is changed only by the court: choose a petition."})
-        review.new_order = _order_new_version(order=review.order, monthly=review.guideline_monthly,
-                                              effective_on=effective_on or today, by=by)
+        review.new_order = _order_new_version(
+            order=review.order, monthly=review.guideline_monthly, effective_on=effective_on or today, by=by
+        )
     elif outcome == ReviewOutcome.PETITION:
-        work_item_create(case=review.case, title=f"File a modification petition for order {review.order}",
-                         kind="petition", due_on=today + timedelta(days=30), unit="Enforcement",
-                         dedupe_key=f"review-petition-{review.pk}", by=by)
+        work_item_create(
+            case=review.case,
+            title=f"File a modification petition for order {review.order}",
+            kind="petition",
+            due_on=today + timedelta(days=30),
+            unit="Enforcement",
+            dedupe_key=f"review-petition-{review.pk}",
+            by=by,
+        )
     review.status = ReviewStatus.COMPLETED
     review.outcome = outcome
     review.outcome_reason = reason.strip()
     review.completed_on = today
     review.reviewer = by if getattr(by, "pk", None) else review.reviewer
-    return saved_with_event(review, by=by, verb=f"order.review_{outcome}",
-                            summary=f"Review of {review.order}: {review.get_outcome_display()}",
-                            data={"reason": review.outcome_reason, "new_order_id": review.new_order_id})
+    return saved_with_event(
+        review,
+        by=by,
+        verb=f"order.review_{outcome}",
+        summary=f"Review of {review.order}: {review.get_outcome_display()}",
+        data={"reason": review.outcome_reason, "new_order_id": review.new_order_id},
+    )
 
 
-def _order_new_version(*, order: SupportOrder, monthly: Decimal, effective_on: date,
-                       by: User | None) -> SupportOrder:
+def _order_new_version(*, order: SupportOrder, monthly: Decimal, effective_on: date, by: User | None) -> SupportOrder:
     obligations = list(order.obligations.select_for_update())
     last_charged = max((o.accrued_through for o in obligations if o.accrued_through), default=None)
     if last_charged and effective_on <= last_charged:
-        raise ValidationError({"effective_on": f"Charges are posted through {last_charged:%Y-%m-%d}: the new "
-                                               "amount can take effect only after that (42 USC 666(a)(9))."})
+        raise ValidationError(
+            {
+                "effective_on": f"Charges are posted through {last_charged:%Y-%m-%d}: the new "
+                "amount can take effect only after that (42 USC 666(a)(9))."
+            }
+        )
     if effective_on <= order.effective_on:
         raise ValidationError({"effective_on": "The new version must take effect after the current one."})
-    version = (SupportOrder.objects.filter(case=order.case, order_number=order.order_number)
-               .aggregate(v=Max("version"))["v"] or order.version) + 1
-    new = SupportOrder(case=order.case, order_number=order.order_number, kind=order.kind, court_name=order.court_name,
-                       issued_on=timezone.localdate(), effective_on=effective_on, version=version, supersedes=order,
-                       status=OrderStatus.ACTIVE)
+    version = (
+        SupportOrder.objects.filter(case=order.case, order_number=order.order_number).aggregate(v=Max("version"))["v"]
+        or order.version
+    ) + 1
+    new = SupportOrder(
+        case=order.case,
+        order_number=order.order_number,
+        kind=order.kind,
+        court_name=order.court_name,
+        issued_on=timezone.localdate(),
+        effective_on=effective_on,
+        version=version,
+        supersedes=order,
+        status=OrderStatus.ACTIVE,
+    )
     new.full_clean()
     new.save()
     order.status = OrderStatus.SUPERSEDED
@@ -180,11 +239,17 @@ def _order_new_version(*, order: SupportOrder, monthly: Decimal, effective_on: d
         amount, frequency = old.amount, old.frequency
         if old.kind in CURRENT_KINDS:
             amount, frequency = monthly, "monthly"
-        Obligation.objects.create(order=new, kind=old.kind, amount=amount, frequency=frequency,
-                                  start_on=effective_on, end_on=old.end_on)
+        Obligation.objects.create(
+            order=new, kind=old.kind, amount=amount, frequency=frequency, start_on=effective_on, end_on=old.end_on
+        )
         old.end_on = effective_on - timedelta(days=1)
         old.save(update_fields=["end_on", "updated_at"])
-    event_record(verb="order.modified", subject=new, case_id=order.case_id, actor=by,
-                 summary=f"Order {order.order_number} v{version}: current support {monthly}/month from {effective_on}",
-                 data={"supersedes": order.pk, "monthly": str(monthly), "effective_on": effective_on.isoformat()})
+    event_record(
+        verb="order.modified",
+        subject=new,
+        case_id=order.case_id,
+        actor=by,
+        summary=f"Order {order.order_number} v{version}: current support {monthly}/month from {effective_on}",
+        data={"supersedes": order.pk, "monthly": str(monthly), "effective_on": effective_on.isoformat()},
+    )
     return new

@@ -88,7 +88,12 @@ def work_item_update(*, item: WorkItem, by, **changes) -> WorkItem:
         setattr(item, name, value)
     item.full_clean()
     item.save(update_fields=[*changed, "updated_at"])
-    event_record(verb="work_item.edited", subject=item, case_id=item.case_id, actor=by,
-                 summary=f"{item.title}: " + ", ".join(f"{name} {old} → {new}" for name, (old, new) in changed.items()),
-                 data={name: [str(old), str(new)] for name, (old, new) in changed.items()})
+    event_record(
+        verb="work_item.edited",
+        subject=item,
+        case_id=item.case_id,
+        actor=by,
+        summary=f"{item.title}: " + ", ".join(f"{name} {old} → {new}" for name, (old, new) in changed.items()),
+        data={name: [str(old), str(new)] for name, (old, new) in changed.items()},
+    )
     return item

@@ -16,10 +16,12 @@ def _no_nul(value: str) -> str:
 
 class ComplaintCreateSerializer(serializers.Serializer):
     complainant_name = serializers.CharField(max_length=200, validators=[_no_nul])
-    contact = serializers.CharField(max_length=254, validators=[_no_nul],
-                                    help_text="An email address or a phone number (7 to 15 digits).")
-    case_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
-                                        validators=[_no_nul])
+    contact = serializers.CharField(
+        max_length=254, validators=[_no_nul], help_text="An email address or a phone number (7 to 15 digits)."
+    )
+    case_number = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", validators=[_no_nul]
+    )
     category = serializers.ChoiceField(choices=Category.choices)
     description = serializers.CharField(max_length=10000, validators=[_no_nul])
     received_on = serializers.DateField()
@@ -65,8 +67,19 @@ class ComplaintStatusSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Complaint
-        fields = ["number", "status", "category", "received_on", "due_on", "case_number", "unknown_case",
-                  "past_known_limit", "resolved_on", "outcome", "hearing_deadline"]
+        fields = [
+            "number",
+            "status",
+            "category",
+            "received_on",
+            "due_on",
+            "case_number",
+            "unknown_case",
+            "past_known_limit",
+            "resolved_on",
+            "outcome",
+            "hearing_deadline",
+        ]
 
     def get_case_number(self, obj) -> str:
         return obj.case.case_number if obj.case_id else ""

@@ -298,9 +298,7 @@ CASEWORKS_API_LOG_FLUSH_SECONDS = env.float("CASEWORKS_API_LOG_FLUSH_SECONDS", d
 # Celery -------------------------------------------------------------------------------------
 # With no CELERY_BROKER_URL the broker is an SQLite file through kombu's SQLAlchemy transport, so a
 # worker and beat run with no server. Production sets redis://.
-CELERY_BROKER_URL = env.str(
-    "CELERY_BROKER_URL", default=f"sqla+sqlite:///{LOCAL_DIR / 'celery-broker.sqlite3'}"
-)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"sqla+sqlite:///{LOCAL_DIR / 'celery-broker.sqlite3'}")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_RESULT_EXTENDED = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -328,17 +326,32 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # worker without -Q serves everything, as in development and the tests); a state deployment sets
 # CASEWORKS_CELERY_QUEUES=true and starts CASEWORKS_WORKERS workers per queue (-Q <queue>).
 CASEWORKS_CELERY_QUEUES = env.bool("CASEWORKS_CELERY_QUEUES", default=False)
-CASEWORKS_WORKERS = {"interactive": env.int("CASEWORKS_WORKERS_INTERACTIVE", default=2),
-                     "files": env.int("CASEWORKS_WORKERS_FILES", default=1),
-                     "nightly": env.int("CASEWORKS_WORKERS_NIGHTLY", default=4)}
+CASEWORKS_WORKERS = {
+    "interactive": env.int("CASEWORKS_WORKERS_INTERACTIVE", default=2),
+    "files": env.int("CASEWORKS_WORKERS_FILES", default=1),
+    "nightly": env.int("CASEWORKS_WORKERS_NIGHTLY", default=4),
+}
 CASEWORKS_TASK_QUEUES = {
-    "files": ["enforcement.import_payment_file", "enforcement.import_bank_statement",
-              "enforcement.export_disbursements", "enforcement.import_partner_file"],
-    "nightly": ["cases.accrue_charges", "cases.accrue_chunk", "cases.sweep_disbursements", "cases.locate_due_sweep",
-                "enforcement.tasks.nightly_sweep_task", "enforcement.tasks.sweep_chunk_task",
-                "quality.tasks.snapshot_task", "complaints.tasks.send_reminders_task",
-                "outreach.tasks.media_reminders_task", "training.tasks.compliance_reminders_task",
-                "enforcement.tasks.withholding_orders_task", "enforcement.tasks.offset_joint_holds_release_task"],
+    "files": [
+        "enforcement.import_payment_file",
+        "enforcement.import_bank_statement",
+        "enforcement.export_disbursements",
+        "enforcement.import_partner_file",
+    ],
+    "nightly": [
+        "cases.accrue_charges",
+        "cases.accrue_chunk",
+        "cases.sweep_disbursements",
+        "cases.locate_due_sweep",
+        "enforcement.tasks.nightly_sweep_task",
+        "enforcement.tasks.sweep_chunk_task",
+        "quality.tasks.snapshot_task",
+        "complaints.tasks.send_reminders_task",
+        "outreach.tasks.media_reminders_task",
+        "training.tasks.compliance_reminders_task",
+        "enforcement.tasks.withholding_orders_task",
+        "enforcement.tasks.offset_joint_holds_release_task",
+    ],
 }
 if CASEWORKS_CELERY_QUEUES:
     CELERY_TASK_DEFAULT_QUEUE = "interactive"
@@ -366,8 +379,11 @@ CASEWORKS_JURISDICTION = env.str("CASEWORKS_JURISDICTION", default="NY")
 CASEWORKS_OFFICE_NAME = env.str("CASEWORKS_OFFICE_NAME", default="Caseworks County Child Support Unit")
 # The name as letters in another language print it: CASEWORKS_OFFICE_NAME_<CODE> (e.g. _ES). Without
 # it, an office that renamed itself keeps its own name; the default name has its Spanish default.
-_DEFAULT_OFFICE_NAME_BY_LANGUAGE = {"es": "Unidad de Manutención de Menores del Condado de Caseworks"} \
-    if CASEWORKS_OFFICE_NAME == "Caseworks County Child Support Unit" else {}
+_DEFAULT_OFFICE_NAME_BY_LANGUAGE = (
+    {"es": "Unidad de Manutención de Menores del Condado de Caseworks"}
+    if CASEWORKS_OFFICE_NAME == "Caseworks County Child Support Unit"
+    else {}
+)
 # A one-county office names its county here: staff whose own county is blank work its cases.
 # Blank (a multi-county deployment): a staff user without a county sees no case (cases.models.scope).
 # The letterhead of every letter (core.letters): address lines separated by "|".
@@ -376,13 +392,17 @@ CASEWORKS_OFFICE_PHONE = env.str("CASEWORKS_OFFICE_PHONE", default="(555) 010-01
 CASEWORKS_OFFICE_HOURS = env.str("CASEWORKS_OFFICE_HOURS", default="Monday to Friday, 8:30 a.m. to 4:30 p.m.")
 # The hours as letters in another language print them: CASEWORKS_OFFICE_HOURS_<CODE> (e.g. _ES).
 CASEWORKS_OFFICE_HOURS_BY_LANGUAGE = {
-    code: env.str(f"CASEWORKS_OFFICE_HOURS_{code.upper().replace('-', '_')}",
-                  default={"es": "de lunes a viernes, de 8:30 a. m. a 4:30 p. m."}.get(code, CASEWORKS_OFFICE_HOURS))
+    code: env.str(
+        f"CASEWORKS_OFFICE_HOURS_{code.upper().replace('-', '_')}",
+        default={"es": "de lunes a viernes, de 8:30 a. m. a 4:30 p. m."}.get(code, CASEWORKS_OFFICE_HOURS),
+    )
     for code, _name in LANGUAGES
 }
 CASEWORKS_OFFICE_NAME_BY_LANGUAGE = {
-    code: env.str(f"CASEWORKS_OFFICE_NAME_{code.upper().replace('-', '_')}",
-                  default=_DEFAULT_OFFICE_NAME_BY_LANGUAGE.get(code, CASEWORKS_OFFICE_NAME))
+    code: env.str(
+        f"CASEWORKS_OFFICE_NAME_{code.upper().replace('-', '_')}",
+        default=_DEFAULT_OFFICE_NAME_BY_LANGUAGE.get(code, CASEWORKS_OFFICE_NAME),
+    )
     for code, _name in LANGUAGES
 }
 # Letters to a person with the family violence indicator never print their address
@@ -395,8 +415,9 @@ CASEWORKS_FVI_MAILING_ARRANGEMENT = env.str(
 # The Unicode TrueType fonts embedded in letters so names such as "Nguyễn" print (Debian
 # fonts-dejavu-core; `make fonts` installs it). A letter is refused rather than printed with "?".
 CASEWORKS_LETTER_FONT = env.path("CASEWORKS_LETTER_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-CASEWORKS_LETTER_FONT_BOLD = env.path("CASEWORKS_LETTER_FONT_BOLD",
-                                      default="/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+CASEWORKS_LETTER_FONT_BOLD = env.path(
+    "CASEWORKS_LETTER_FONT_BOLD", default="/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+)
 CASEWORKS_OFFICE_COUNTY = env.str("CASEWORKS_OFFICE_COUNTY", default="")
 # Sign-in with the seed_demo accounts (User.is_demo). Only local settings with DEBUG on turn it on.
 CASEWORKS_DEMO_LOGINS = False
@@ -473,12 +494,23 @@ CASEWORKS_ACH_COMPANY_NAME = env.str("CASEWORKS_ACH_COMPANY_NAME", default="CHIL
 # Where employers send withheld support (the State Disbursement Unit, 42 USC 654b), per
 # jurisdiction profile, printed on every IWO with the case identifier to put on payments. An
 # office overrides it with a JSON object of the same shape in CASEWORKS_SDU.
-CASEWORKS_SDU = env.json("CASEWORKS_SDU", default={
-    "NY": {"state": "New York", "fips": "36", "payee": "NYS Child Support Processing Center",
-           "address": ["PO Box 15363", "Albany, NY 12212-5363"]},
-    "CA": {"state": "California", "fips": "06", "payee": "California State Disbursement Unit",
-           "address": ["PO Box 989067", "West Sacramento, CA 95798-9067"]},
-})
+CASEWORKS_SDU = env.json(
+    "CASEWORKS_SDU",
+    default={
+        "NY": {
+            "state": "New York",
+            "fips": "36",
+            "payee": "NYS Child Support Processing Center",
+            "address": ["PO Box 15363", "Albany, NY 12212-5363"],
+        },
+        "CA": {
+            "state": "California",
+            "fips": "06",
+            "payee": "California State Disbursement Unit",
+            "address": ["PO Box 989067", "West Sacramento, CA 95798-9067"],
+        },
+    },
+)
 # The issuing office as the IWO names it: CASEWORKS_OFFICE_NAME, _ADDRESS and _PHONE above (the letterhead), and its EIN.
 CASEWORKS_OFFICE_EIN = env.str("CASEWORKS_OFFICE_EIN", default="")
 

@@ -15,11 +15,15 @@ if not SECRET_KEY or not ALLOWED_HOSTS:
 # Real NACHA files carry the office's own ACH originator: never the local placeholder.
 CASEWORKS_ACH_COMPANY_ID = env.str("CASEWORKS_ACH_COMPANY_ID", default="")
 CASEWORKS_ACH_COMPANY_NAME = env.str("CASEWORKS_ACH_COMPANY_NAME", default="")
-if (len(CASEWORKS_ACH_COMPANY_ID) != 10 or CASEWORKS_ACH_COMPANY_ID == ACH_PLACEHOLDER_COMPANY_ID
-        or not 1 <= len(CASEWORKS_ACH_COMPANY_NAME) <= 16):
+if (
+    len(CASEWORKS_ACH_COMPANY_ID) != 10
+    or CASEWORKS_ACH_COMPANY_ID == ACH_PLACEHOLDER_COMPANY_ID
+    or not 1 <= len(CASEWORKS_ACH_COMPANY_NAME) <= 16
+):
     raise ImproperlyConfigured(
         "CASEWORKS_ACH_COMPANY_ID (10 characters, the office's ACH company id, not the placeholder "
-        f"{ACH_PLACEHOLDER_COMPANY_ID}) and CASEWORKS_ACH_COMPANY_NAME (1-16 characters) must be set in production.")
+        f"{ACH_PLACEHOLDER_COMPANY_ID}) and CASEWORKS_ACH_COMPANY_NAME (1-16 characters) must be set in production."
+    )
 
 
 def _require_field_keys() -> None:

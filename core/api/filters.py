@@ -78,4 +78,3 @@ class UtcIsoDateTimeFilter(IsoDateTimeFilter):
     """``IsoDateTimeFilter`` whose value is normalised to UTC (``updated_since``, ``since``)."""
 
     field_class = _UtcIsoDateTimeField
-

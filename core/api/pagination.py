@@ -15,7 +15,9 @@ class StrictPageSizeMixin:
         if raw is None:
             return self.page_size
         if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
-            raise ValidationError({self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]})
+            raise ValidationError(
+                {self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]}
+            )
         return int(raw)
 
     def get_schema_operation_parameters(self, view):
@@ -118,13 +120,21 @@ class PageOrCursorPagination(StandardPagination):
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         ordering = ", ".join(getattr(view, "cursor_ordering", ("-id",)))
-        return [*parameters, {
-            "name": self.mode_query_param, "required": False, "in": "query",
-            "description": f"page (default: ?page= with count) or cursor (keyset pages ordered by {ordering}; "
-                           "follow next/previous; no count)",
-            "schema": {"type": "string", "enum": list(self.modes)},
-        }, {
-            "name": "cursor", "required": False, "in": "query",
-            "description": "The position of a cursor page, from a next/previous link (pagination=cursor).",
-            "schema": {"type": "string"},
-        }]
+        return [
+            *parameters,
+            {
+                "name": self.mode_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"page (default: ?page= with count) or cursor (keyset pages ordered by {ordering}; "
+                "follow next/previous; no count)",
+                "schema": {"type": "string", "enum": list(self.modes)},
+            },
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": "The position of a cursor page, from a next/previous link (pagination=cursor).",
+                "schema": {"type": "string"},
+            },
+        ]

@@ -59,8 +59,9 @@ class PartnerReadOnlyViewSet(PartnerViewMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class PartnerListRetrieveViewSet(PartnerViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                                 viewsets.GenericViewSet):
+class PartnerListRetrieveViewSet(
+    PartnerViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     pass
 
 
@@ -89,9 +90,14 @@ class StoredFileAPIView(PartnerAPIView):
             raise Http404  # an unknown or empty format names no representation (as DRF answers an unknown one)
 
     def file_response(self, obj, *, content: bytes, name: str, detail: dict | None = None) -> HttpResponse:
-        access_log_record(kind=AccessLog.Kind.SENSITIVE_READ, request=self.request._request,
-                          username=f"api:{self.agency or 'partner'}"[:150], obj=obj, fields=["content"],
-                          detail=detail or {})
+        access_log_record(
+            kind=AccessLog.Kind.SENSITIVE_READ,
+            request=self.request._request,
+            username=f"api:{self.agency or 'partner'}"[:150],
+            obj=obj,
+            fields=["content"],
+            detail=detail or {},
+        )
         response = HttpResponse(content, content_type="text/plain; charset=us-ascii")
         response["Content-Disposition"] = content_disposition(name)
         response["Cache-Control"] = "no-store"

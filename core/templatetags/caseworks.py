@@ -76,9 +76,12 @@ def case_panels(context, case):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ""
-    return mark_safe("".join(  # noqa: S308 - each panel is a rendered, autoescaped template
-        render_to_string(panel.template, {**panel.context, "case": case}, request=request)
-        for panel in case_panels_for(user=user, case=case)))
+    return mark_safe(  # noqa: S308 - each panel is a rendered, autoescaped template
+        "".join(
+            render_to_string(panel.template, {**panel.context, "case": case}, request=request)
+            for panel in case_panels_for(user=user, case=case)
+        )
+    )
 
 
 @register.filter
@@ -108,10 +111,14 @@ def sortable_th(context, key: str, label: str, css_class: str = "") -> str:
     if key not in context.get("sortable", ()):
         from django.utils.html import format_html
 
-        return format_html('<th scope="col"{}>{}</th>', format_html(' class="{}"', css_class) if css_class else "", label)
+        return format_html(
+            '<th scope="col"{}>{}</th>', format_html(' class="{}"', css_class) if css_class else "", label
+        )
     query = context["request"].GET.copy()
     query["sort"] = key if (not active or descending) else f"-{key}"
     query.pop("page", None)
     query.pop("export", None)
-    return render_to_string("partials/sortable_th.html", {
-        "label": label, "active": active, "descending": descending, "query": query.urlencode(), "class": css_class})
+    return render_to_string(
+        "partials/sortable_th.html",
+        {"label": label, "active": active, "descending": descending, "query": query.urlencode(), "class": css_class},
+    )

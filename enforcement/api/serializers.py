@@ -30,10 +30,32 @@ class EnforcementActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = EnforcementAction
         fields = [
-            "id", "reference", "case_number", "remedy", "status", "rule", "proposed_on", "total_arrears",
-            "assigned_arrears", "unassigned_arrears", "months_in_arrears", "delinquent_since",
-            "notice_issued_on", "notice_total_arrears", "notice_months_in_arrears", "contest_opens_on", "contest_ends_on", "contested_on", "contest_decision",
-            "activated_on", "partner", "ended_on", "release_reason", "timeframe_due_on", "taken_on", "updated_at",
+            "id",
+            "reference",
+            "case_number",
+            "remedy",
+            "status",
+            "rule",
+            "proposed_on",
+            "total_arrears",
+            "assigned_arrears",
+            "unassigned_arrears",
+            "months_in_arrears",
+            "delinquent_since",
+            "notice_issued_on",
+            "notice_total_arrears",
+            "notice_months_in_arrears",
+            "contest_opens_on",
+            "contest_ends_on",
+            "contested_on",
+            "contest_decision",
+            "activated_on",
+            "partner",
+            "ended_on",
+            "release_reason",
+            "timeframe_due_on",
+            "taken_on",
+            "updated_at",
         ]
 
 
@@ -50,8 +72,21 @@ class CourtActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Petition
-        fields = ["id", "case_number", "kind", "status", "court_name", "docket_number", "filed_on", "served_on",
-                  "outcome", "outcome_on", "resulting_order", "hearings", "updated_at"]
+        fields = [
+            "id",
+            "case_number",
+            "kind",
+            "status",
+            "court_name",
+            "docket_number",
+            "filed_on",
+            "served_on",
+            "outcome",
+            "outcome_on",
+            "resulting_order",
+            "hearings",
+            "updated_at",
+        ]
 
     def get_resulting_order(self, obj) -> str | None:
         order = obj.resulting_order
@@ -59,9 +94,11 @@ class CourtActionSerializer(serializers.ModelSerializer):
 
 
 class NoticeConflictSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["rule_no_longer_met", "not_proposed"],
-                                   help_text="rule_no_longer_met: the case no longer meets the rule on the notice "
-                                             "date; not_proposed: the notice was already issued or the action ended.")
+    code = serializers.ChoiceField(
+        choices=["rule_no_longer_met", "not_proposed"],
+        help_text="rule_no_longer_met: the case no longer meets the rule on the notice "
+        "date; not_proposed: the notice was already issued or the action ended.",
+    )
     detail = serializers.CharField(help_text="Why, in words (e.g. the arrears today and the rule's threshold).")
 
 
@@ -113,10 +150,13 @@ class PaymentFileReportSerializer(serializers.Serializer):
     posted = serializers.IntegerField()
     held = serializers.IntegerField()
     duplicates = serializers.IntegerField()
-    late = serializers.IntegerField(help_text="Remitted more than 7 business days after the pay date "
-                                              "(42 USC 666(b)(6)(A)(i)).")
-    padded = serializers.IntegerField(help_text="Records shorter than 94 characters (trailing blanks stripped "
-                                                "in transfer) that were padded with blanks before validation.")
+    late = serializers.IntegerField(
+        help_text="Remitted more than 7 business days after the pay date (42 USC 666(b)(6)(A)(i))."
+    )
+    padded = serializers.IntegerField(
+        help_text="Records shorter than 94 characters (trailing blanks stripped "
+        "in transfer) that were padded with blanks before validation."
+    )
     total_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     errors = ImportErrorSerializer(many=True)
     held_entries = HeldEntrySerializer(many=True)
@@ -165,8 +205,9 @@ class PartnerFileReportSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PartnerFileStatus.choices)
     control_number = serializers.CharField(allow_blank=True)
     records = serializers.IntegerField(help_text="Records in the file (header and trailer included).")
-    counts = serializers.DictField(child=serializers.IntegerField(),
-                                   help_text="What the import did, e.g. {\"matched\": 3, \"unmatched\": 97}.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text='What the import did, e.g. {"matched": 3, "unmatched": 97}.'
+    )
     totals = serializers.DictField(child=serializers.CharField(), help_text="Money totals, as decimal strings.")
     errors = PartnerFileErrorSerializer(many=True)  # type: ignore[assignment]
     replay_of = serializers.IntegerField(allow_null=True, help_text="The file first accepted with this content.")
@@ -190,8 +231,23 @@ class PartnerFileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartnerFile
-        fields = ["id", "kind", "direction", "status", "name", "size", "sha256", "control_number", "layout",
-                  "county", "created_at", "finished_at", "fetched_at", "report", "content_url"]
+        fields = [
+            "id",
+            "kind",
+            "direction",
+            "status",
+            "name",
+            "size",
+            "sha256",
+            "control_number",
+            "layout",
+            "county",
+            "created_at",
+            "finished_at",
+            "fetched_at",
+            "report",
+            "content_url",
+        ]
 
     def get_report(self, obj) -> PartnerFileReportSerializer:
         return obj.report

@@ -83,9 +83,11 @@ class CourtActionViewSet(RestrictedQuerysetMixin, PartnerReadOnlyViewSet):  # th
     lookup_value_converter = "int"
     serializer_class = CourtActionSerializer
     filterset_class = PetitionFilterSet
-    queryset = (Petition.objects.select_related("case", "resulting_order")
-                .prefetch_related(Prefetch("hearings", queryset=CourtHearing.objects.order_by("scheduled_for")))
-                .order_by("-updated_at", "-id"))
+    queryset = (
+        Petition.objects.select_related("case", "resulting_order")
+        .prefetch_related(Prefetch("hearings", queryset=CourtHearing.objects.order_by("scheduled_for")))
+        .order_by("-updated_at", "-id")
+    )
 
 
 class EnforcementActionIssueNoticeAPIView(PartnerAPIView):
@@ -95,25 +97,36 @@ class EnforcementActionIssueNoticeAPIView(PartnerAPIView):
     nothing changes."""
 
     scope_resource = "enforcement"
-    extra_error_responses = {"409": ("The case no longer meets the rule, or the notice was already issued",
-                                     NoticeConflictSerializer)}
+    extra_error_responses = {
+        "409": ("The case no longer meets the rule, or the notice was already issued", NoticeConflictSerializer)
+    }
 
-    @extend_schema(request=None, responses={200: EnforcementActionSerializer},
-                   summary="Issue the notice of a proposed enforcement action")
+    @extend_schema(
+        request=None,
+        responses={200: EnforcementActionSerializer},
+        summary="Issue the notice of a proposed enforcement action",
+    )
     def post(self, request, pk: int):
-        action = get_object_or_404(EnforcementAction.objects.restrict(request.user, "change")  # the key's counties
-                                   .select_related("case", "rule"), pk=pk)
+        action = get_object_or_404(
+            EnforcementAction.objects.restrict(request.user, "change").select_related(  # the key's counties
+                "case", "rule"
+            ),
+            pk=pk,
+        )
         if action.status != ActionStatus.PROPOSED:
-            return Response({"code": "not_proposed",
-                             "detail": f"The action is {action.get_status_display().lower()}: no notice to issue."},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {
+                    "code": "not_proposed",
+                    "detail": f"The action is {action.get_status_display().lower()}: no notice to issue.",
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         try:
             action = action_notice_issue(action=action, by=None, agency=self.agency)
         except RuleNoLongerMet as exc:
             return Response({"code": RuleNoLongerMet.code, "detail": exc.reason}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
-            return Response({"code": "not_proposed", "detail": " ".join(exc.messages)},
-                            status=status.HTTP_409_CONFLICT)
+            return Response({"code": "not_proposed", "detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
         return Response(EnforcementActionSerializer(action).data)
 
 
@@ -133,8 +146,8 @@ class DisbursementFileContentAPIView(StoredFileAPIView):
             (200, "text/plain"): OpenApiResponse(
                 OpenApiTypes.STR,
                 description="The NACHA PPD credit file exactly as stored (ASCII, 94-character records). "
-                            "It was validated by the office's NACHA parser before its disbursements were "
-                            "marked sent.",
+                "It was validated by the office's NACHA parser before its disbursements were "
+                "marked sent.",
             ),
         },
         description="Download a family disbursement file again, at any time.",
@@ -153,8 +166,16 @@ class DisbursementFileContentAPIView(StoredFileAPIView):
 # A request without a usable file gets the report's shape too, each reason on line 0.
 
 
-def file_import_schema(*, operation_id: str, upload: type[serializers.Serializer], report: type[serializers.Serializer],
-                       imported: str, duplicate: str, rejected: str, description: str):
+def file_import_schema(
+    *,
+    operation_id: str,
+    upload: type[serializers.Serializer],
+    report: type[serializers.Serializer],
+    imported: str,
+    duplicate: str,
+    rejected: str,
+    description: str,
+):
     """The OpenAPI operation of a ``FileImportAPIView.post``: its 201 / 200 / 400 answers."""
     return extend_schema(
         operation_id=operation_id,
@@ -184,12 +205,17 @@ class FileImportAPIView(PartnerAPIView):
             return self._rejected([f"file: {' '.join(map(str, errors))}" for errors in serializer.errors.values()])
         upload = serializer.validated_data["file"]
         try:
-            row = type(self).import_service(name=upload.name or self.default_name, content=upload.read(),
-                                            via=FileVia.API, actor_label=str(self.agency or "API"))
+            row = type(self).import_service(
+                name=upload.name or self.default_name,
+                content=upload.read(),
+                via=FileVia.API,
+                actor_label=str(self.agency or "API"),
+            )
         except DjangoValidationError as exc:
             return self._rejected(exc.messages)
-        code = {self.statuses.IMPORTED: status.HTTP_201_CREATED,
-                self.statuses.DUPLICATE: status.HTTP_200_OK}.get(row.status, status.HTTP_400_BAD_REQUEST)
+        code = {self.statuses.IMPORTED: status.HTTP_201_CREATED, self.statuses.DUPLICATE: status.HTTP_200_OK}.get(
+            row.status, status.HTTP_400_BAD_REQUEST
+        )
         return Response(row.report, status=code)
 
     def _rejected(self, reasons: list[str]) -> Response:
@@ -202,16 +228,19 @@ class FileImportAPIView(PartnerAPIView):
 # ``POST /api/v1/payment-files/``: a partner (employer, bank) sends a NACHA CCD+ payment file.
 
 
-@extend_schema_view(post=file_import_schema(
-    operation_id="payment_files_import", upload=PaymentFileUploadSerializer, report=PaymentFileReportSerializer,
-    imported="Imported: entries posted or held.",
-    duplicate="The same file was imported before: its entries are counted as "
-              "duplicates and nothing is posted.",
-    rejected="Rejected: the report lists each error with its line; nothing posted. "
-             "A missing or oversized `file` field is reported the same way, with line 0.",
-    description="Import an employer NACHA CCD+ child support payment file (DED addenda). The whole file is "
-                "validated before anything is posted.",
-))
+@extend_schema_view(
+    post=file_import_schema(
+        operation_id="payment_files_import",
+        upload=PaymentFileUploadSerializer,
+        report=PaymentFileReportSerializer,
+        imported="Imported: entries posted or held.",
+        duplicate="The same file was imported before: its entries are counted as duplicates and nothing is posted.",
+        rejected="Rejected: the report lists each error with its line; nothing posted. "
+        "A missing or oversized `file` field is reported the same way, with line 0.",
+        description="Import an employer NACHA CCD+ child support payment file (DED addenda). The whole file is "
+        "validated before anything is posted.",
+    )
+)
 class PaymentFileImportAPIView(FileImportAPIView):
     scope_resource = "payment_files"
     upload_serializer_class = PaymentFileUploadSerializer
@@ -226,15 +255,19 @@ class PaymentFileImportAPIView(FileImportAPIView):
 # disbursement files (returns R01–R85 and notifications of change).
 
 
-@extend_schema_view(post=file_import_schema(
-    operation_id="nacha_returns_import", upload=NachaReturnUploadSerializer, report=NachaReturnReportSerializer,
-    imported="Imported: returns held, details corrected.",
-    duplicate="The same file was imported before: nothing changed.",
-    rejected="Rejected: each error with its line; nothing changed. A missing or "
-             "oversized `file` field is reported the same way, with line 0.",
-    description="Import a NACHA return file for the office's disbursement files. The whole file is validated "
-                "before anything changes; returns and notifications seen before change nothing.",
-))
+@extend_schema_view(
+    post=file_import_schema(
+        operation_id="nacha_returns_import",
+        upload=NachaReturnUploadSerializer,
+        report=NachaReturnReportSerializer,
+        imported="Imported: returns held, details corrected.",
+        duplicate="The same file was imported before: nothing changed.",
+        rejected="Rejected: each error with its line; nothing changed. A missing or "
+        "oversized `file` field is reported the same way, with line 0.",
+        description="Import a NACHA return file for the office's disbursement files. The whole file is validated "
+        "before anything changes; returns and notifications seen before change nothing.",
+    )
+)
 class NachaReturnImportAPIView(FileImportAPIView):
     scope_resource = "nacha_returns"
     upload_serializer_class = NachaReturnUploadSerializer
@@ -267,10 +300,21 @@ def _report_response(partner_file, code: int, **extra) -> Response:
 
 def _refused(reasons: list[str], kind: str) -> Response:
     """A request without a usable file: the report shape, line 0, nothing stored."""
-    body: dict[str, Any] = {"id": None, "kind": kind, "direction": PartnerFileDirection.INBOUND, "name": "",
-            "status": PartnerFileStatus.REFUSED, "control_number": "", "records": 0, "counts": {}, "totals": {},
-            "errors": [{"line": 0, "reason": r} for r in reasons], "replay_of": None, "created_at": None,
-            "finished_at": None}
+    body: dict[str, Any] = {
+        "id": None,
+        "kind": kind,
+        "direction": PartnerFileDirection.INBOUND,
+        "name": "",
+        "status": PartnerFileStatus.REFUSED,
+        "control_number": "",
+        "records": 0,
+        "counts": {},
+        "totals": {},
+        "errors": [{"line": 0, "reason": r} for r in reasons],
+        "replay_of": None,
+        "created_at": None,
+        "finished_at": None,
+    }
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
@@ -285,23 +329,32 @@ class PartnerFileImportAPIView(PartnerAPIView):
 
     @extend_schema(
         operation_id="partner_files_import",
-        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(API_INBOUND_KINDS),
-                                     description="The kind of file.")],
+        parameters=[
+            OpenApiParameter(
+                "kind", str, OpenApiParameter.PATH, enum=list(API_INBOUND_KINDS), description="The kind of file."
+            )
+        ],
         request={"multipart/form-data": PartnerFileUploadSerializer},
         responses={
             201: OpenApiResponse(PartnerFileReportSerializer, description="Accepted: imported whole."),
-            200: OpenApiResponse(PartnerFileReportSerializer,
-                                 description="Replay: the same file (content or control number) was accepted "
-                                             "before; nothing changed. `replay_of` names it."),
-            202: OpenApiResponse(QueuedReportSerializer,
-                                 description="Too large to import during the request: queued; poll `status_url`."),
-            400: OpenApiResponse(PartnerFileReportSerializer,
-                                 description="Refused: `errors` lists each problem with its line; nothing recorded."),
-            405: OpenApiResponse(description="The path names a stored file (a number), not a kind: a file "
-                                             "takes no POST."),
+            200: OpenApiResponse(
+                PartnerFileReportSerializer,
+                description="Replay: the same file (content or control number) was accepted "
+                "before; nothing changed. `replay_of` names it.",
+            ),
+            202: OpenApiResponse(
+                QueuedReportSerializer, description="Too large to import during the request: queued; poll `status_url`."
+            ),
+            400: OpenApiResponse(
+                PartnerFileReportSerializer,
+                description="Refused: `errors` lists each problem with its line; nothing recorded.",
+            ),
+            405: OpenApiResponse(
+                description="The path names a stored file (a number), not a kind: a file takes no POST."
+            ),
         },
         description="Send a partner file. The whole file is checked against its published layout before "
-                    "anything is recorded; a file with any error is refused whole.",
+        "anything is recorded; a file with any error is refused whole.",
     )
     def post(self, request, kind: str):
         if kind not in {k.kind for k in inbound_kinds()}:
@@ -309,24 +362,40 @@ class PartnerFileImportAPIView(PartnerAPIView):
         entry = partner_file_kind(kind)
         agency = self.agency
         if entry.route == PartnerRoute.STATE and getattr(agency, "kind", None) != AgencyKind.STATE_OFFICE:
-            return _refused([f"{kind} files reach this office through the state office "
-                             "(CASEWORKS_PARTNER_ROUTES): send them with the state office's key."], kind)
+            return _refused(
+                [
+                    f"{kind} files reach this office through the state office "
+                    "(CASEWORKS_PARTNER_ROUTES): send them with the state office's key."
+                ],
+                kind,
+            )
         serializer = PartnerFileUploadSerializer(data=request.data)
         if not serializer.is_valid():
-            return _refused([f"{name}: {' '.join(map(str, errors))}" for name, errors in serializer.errors.items()],
-                            kind)
+            return _refused(
+                [f"{name}: {' '.join(map(str, errors))}" for name, errors in serializer.errors.items()], kind
+            )
         upload = serializer.validated_data["file"]
         try:
             partner_file, queued = partner_file_submit(
-                kind=kind, name=upload.name or kind, content=upload.read(), via=FileVia.API, agency=agency,
-                key=request.user.key, actor_label=str(agency or "API"))
+                kind=kind,
+                name=upload.name or kind,
+                content=upload.read(),
+                via=FileVia.API,
+                agency=agency,
+                key=request.user.key,
+                actor_label=str(agency or "API"),
+            )
         except DjangoValidationError as exc:
             return _refused(exc.messages, kind)
         if queued:
-            return _report_response(partner_file, status.HTTP_202_ACCEPTED,
-                                    status_url=reverse("partner-file-detail", kwargs={"pk": partner_file.pk}))
-        code = {PartnerFileStatus.ACCEPTED: status.HTTP_201_CREATED,
-                PartnerFileStatus.REPLAY: status.HTTP_200_OK}.get(partner_file.status, status.HTTP_400_BAD_REQUEST)
+            return _report_response(
+                partner_file,
+                status.HTTP_202_ACCEPTED,
+                status_url=reverse("partner-file-detail", kwargs={"pk": partner_file.pk}),
+            )
+        code = {PartnerFileStatus.ACCEPTED: status.HTTP_201_CREATED, PartnerFileStatus.REPLAY: status.HTTP_200_OK}.get(
+            partner_file.status, status.HTTP_400_BAD_REQUEST
+        )
         return _report_response(partner_file, code)
 
 
@@ -347,14 +416,22 @@ class PartnerFileContentAPIView(StoredFileAPIView):
 
     @extend_schema(
         operation_id="partner_files_content",
-        responses={(200, "text/plain"): OpenApiResponse(
-            OpenApiTypes.STR, description="The file exactly as stored (fixed-width ASCII records, CR LF). "
-                                          "Fetching an outbound file marks it sent.")},
+        responses={
+            (200, "text/plain"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="The file exactly as stored (fixed-width ASCII records, CR LF). "
+                "Fetching an outbound file marks it sent.",
+            )
+        },
         description="Download a partner file. Every fetch is written to the access log with the agency's name.",
     )
     def get(self, request, pk: int):
         partner_file = get_object_or_404(PartnerFile.objects.restrict(request.user, "view"), pk=pk)
         if partner_file.direction == PartnerFileDirection.OUTBOUND:
             partner_file_fetched(partner_file=partner_file, agency=self.agency)
-        return self.file_response(partner_file, content=bytes(partner_file.content), name=partner_file.name,
-                                  detail={"kind": partner_file.kind, "direction": partner_file.direction})
+        return self.file_response(
+            partner_file,
+            content=bytes(partner_file.content),
+            name=partner_file.name,
+            detail={"kind": partner_file.kind, "direction": partner_file.direction},
+        )

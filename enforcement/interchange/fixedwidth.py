@@ -124,7 +124,7 @@ class Field:
         elif self.type == "amount":
             if not raw.isdigit() or not raw.isascii():
                 raise ValueError(f"an amount: digits with {self.decimals} implied decimals")
-            value = (Decimal(int(raw)) / (10 ** self.decimals)).quantize(Decimal(1).scaleb(-self.decimals))
+            value = (Decimal(int(raw)) / (10**self.decimals)).quantize(Decimal(1).scaleb(-self.decimals))
         else:  # date
             try:
                 value = datetime.strptime(raw, DATE_FORMATS[self.format]).date()
@@ -269,8 +269,14 @@ class FixedWidthError(Exception):
 
     def __init__(self, errors: list[dict]) -> None:
         self.errors = errors
-        super().__init__("; ".join(f"line {e['line']}: {e['field']}: {e['reason']}" if e.get("field")
-                                   else f"line {e['line']}: {e['reason']}" for e in errors[:5]))
+        super().__init__(
+            "; ".join(
+                f"line {e['line']}: {e['field']}: {e['reason']}"
+                if e.get("field")
+                else f"line {e['line']}: {e['reason']}"
+                for e in errors[:5]
+            )
+        )
 
 
 def _error(errors: list[dict], line: int, field_name: str, reason: str) -> None:
@@ -294,21 +300,30 @@ def read(lines: Iterable[str], layout: FileLayout) -> list[Record]:
         record_layout = by_id.get(record_id)
         if record_layout is None:
             total_errors += 1
-            _error(errors, number, "record_id",
-                   f"unknown record type {record_id!r} (expected one of {', '.join(sorted(by_id))})")
+            _error(
+                errors,
+                number,
+                "record_id",
+                f"unknown record type {record_id!r} (expected one of {', '.join(sorted(by_id))})",
+            )
             continue
         if len(line) < record_layout.length and layout.pad_short_lines:
             line = line.ljust(record_layout.length)
         if len(line) != record_layout.length:
             total_errors += 1
-            _error(errors, number, "", f"{record_layout.name} record is {len(line)} characters, "
-                                       f"expected {record_layout.length}"
-                                       + (f" (record lengths here: {sorted(lengths)})" if len(lengths) > 1 else ""))
+            _error(
+                errors,
+                number,
+                "",
+                f"{record_layout.name} record is {len(line)} characters, "
+                f"expected {record_layout.length}"
+                + (f" (record lengths here: {sorted(lengths)})" if len(lengths) > 1 else ""),
+            )
             continue
         values: dict[str, Any] = {}
         for f in record_layout.fields:
             try:
-                value = f.parse(line[f.start - 1:f.end])
+                value = f.parse(line[f.start - 1 : f.end])
             except ValueError as exc:
                 total_errors += 1
                 _error(errors, number, f.name, f"{f.name} (columns {f.start}-{f.end}): {exc}")
@@ -367,9 +382,16 @@ def decode(content: bytes) -> list[str]:
     try:
         text = content.decode("ascii")
     except UnicodeDecodeError as exc:
-        line = content[:exc.start].count(b"\n") + 1
-        raise FixedWidthError([{"line": line, "field": "", "reason": "not ASCII text (byte "
-                                f"0x{content[exc.start]:02x}): the partner files are ASCII"}]) from None
+        line = content[: exc.start].count(b"\n") + 1
+        raise FixedWidthError(
+            [
+                {
+                    "line": line,
+                    "field": "",
+                    "reason": f"not ASCII text (byte 0x{content[exc.start]:02x}): the partner files are ASCII",
+                }
+            ]
+        ) from None
     return text.splitlines()
 
 
@@ -415,16 +437,22 @@ class TrailerCount:
             return [{"line": 0, "field": "", "reason": "the file has no records"}]
         if self.header:
             if records[0].type != self.header:
-                errors.append({"line": records[0].line, "field": "record_id",
-                               "reason": f"the first record must be the {self.header}"})
+                errors.append(
+                    {
+                        "line": records[0].line,
+                        "field": "record_id",
+                        "reason": f"the first record must be the {self.header}",
+                    }
+                )
             for r in records[1:]:
                 if r.type == self.header:
                     errors.append({"line": r.line, "field": "record_id", "reason": f"a second {self.header}"})
         if self.trailer:
             last = records[-1]
             if last.type != self.trailer:
-                errors.append({"line": last.line, "field": "record_id",
-                               "reason": f"the last record must be the {self.trailer}"})
+                errors.append(
+                    {"line": last.line, "field": "record_id", "reason": f"the last record must be the {self.trailer}"}
+                )
                 return errors
             for r in records[:-1]:
                 if r.type == self.trailer:
@@ -433,11 +461,21 @@ class TrailerCount:
                 kinds = (counted,) if isinstance(counted, str) else counted
                 actual = sum(1 for r in records if r.type in kinds)
                 if last.get(trailer_field) != actual:
-                    errors.append({"line": last.line, "field": trailer_field,
-                                   "reason": f"{trailer_field} says {last.get(trailer_field)}, the file has {actual}"})
+                    errors.append(
+                        {
+                            "line": last.line,
+                            "field": trailer_field,
+                            "reason": f"{trailer_field} says {last.get(trailer_field)}, the file has {actual}",
+                        }
+                    )
             for trailer_field, (kind, amount_field) in self.sums.items():
                 total = sum((r.get(amount_field) or Decimal(0) for r in records if r.type == kind), Decimal(0))
                 if last.get(trailer_field) != total:
-                    errors.append({"line": last.line, "field": trailer_field,
-                                   "reason": f"{trailer_field} says {last.get(trailer_field)}, the records add to {total}"})
+                    errors.append(
+                        {
+                            "line": last.line,
+                            "field": trailer_field,
+                            "reason": f"{trailer_field} says {last.get(trailer_field)}, the records add to {total}",
+                        }
+                    )
         return errors

@@ -28,9 +28,14 @@ class PartnerFileImportCommand(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         try:
             # The command is itself the long-running process: it imports in the foreground.
-            partner_file, _ = partner_file_submit(kind=self.kind, name=file.name, content=content,
-                                                  via=FileVia.COMMAND, actor_label=f"manage.py {self.command_name}",
-                                                  background=False)
+            partner_file, _ = partner_file_submit(
+                kind=self.kind,
+                name=file.name,
+                content=content,
+                via=FileVia.COMMAND,
+                actor_label=f"manage.py {self.command_name}",
+                background=False,
+            )
         except ValidationError as exc:
             raise CommandError(f"{file.name} refused: line 0: {' '.join(exc.messages)}") from exc
         status = partner_file.status
@@ -45,8 +50,10 @@ class PartnerFileImportCommand(BaseCommand):
         self.stdout.write(count_line(partner_file))
         if status not in (PartnerFileStatus.ACCEPTED, PartnerFileStatus.REPLAY):
             first = partner_file.errors[0] if partner_file.errors else {"line": 0, "reason": status}
-            raise CommandError(f"{file.name} refused: line {first['line']}: {first['reason']}"
-                               + (f" (and {len(partner_file.errors) - 1} more)" if len(partner_file.errors) > 1 else ""))
+            raise CommandError(
+                f"{file.name} refused: line {first['line']}: {first['reason']}"
+                + (f" (and {len(partner_file.errors) - 1} more)" if len(partner_file.errors) > 1 else "")
+            )
 
     @property
     def command_name(self) -> str:
@@ -64,16 +71,24 @@ class PartnerFileExportCommand(BaseCommand):
 
     def handle(self, *args, output: Path, **options):
         try:
-            partner_file = partner_file_export(kind=self.kind, via=FileVia.COMMAND,
-                                               actor_label=f"manage.py {self.__module__.rsplit('.', 1)[-1]}",
-                                               **self.export_options(options))
+            partner_file = partner_file_export(
+                kind=self.kind,
+                via=FileVia.COMMAND,
+                actor_label=f"manage.py {self.__module__.rsplit('.', 1)[-1]}",
+                **self.export_options(options),
+            )
         except ValidationError as exc:
             raise CommandError("The file was not built: " + "; ".join(exc.messages)) from exc
         try:
             output.write_bytes(bytes(partner_file.content))
         except OSError as exc:
-            raise CommandError(f"Cannot write {output}: {exc.strerror} (the file is stored as #{partner_file.pk})") from exc
-        where = ("waiting for the state office to fetch it through the API"
-                 if partner_file.status == PartnerFileStatus.READY else "ready to transmit")
+            raise CommandError(
+                f"Cannot write {output}: {exc.strerror} (the file is stored as #{partner_file.pk})"
+            ) from exc
+        where = (
+            "waiting for the state office to fetch it through the API"
+            if partner_file.status == PartnerFileStatus.READY
+            else "ready to transmit"
+        )
         self.stdout.write(f"{output}: file #{partner_file.pk} written, {where}.")
         self.stdout.write(count_line(partner_file))

@@ -36,15 +36,21 @@ class EnforcementActionQuerySet(RestrictedQuerySet):
     def timeframe_overdue(self, today: date):
         """Not yet taken and past the 45 CFR 303.6(c)(2) due date."""
         return self.filter(taken_on__isnull=True, timeframe_due_on__lt=today).exclude(
-            status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED])
+            status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED]
+        )
 
 
 class EnforcementAction(models.Model):
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="enforcement_actions",
-                             db_index=False)  # (case, remedy, status) below serves it
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="enforcement_actions", db_index=False
+    )  # (case, remedy, status) below serves it
     remedy = models.CharField(max_length=30, choices=Remedy.choices)
-    rule = models.ForeignKey(RemedyRule, on_delete=models.PROTECT, related_name="actions",
-                             help_text="The rule version that fired the action.")
+    rule = models.ForeignKey(
+        RemedyRule,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        help_text="The rule version that fired the action.",
+    )
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.PROPOSED)
     sweep_run = models.ForeignKey(SweepRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
 
@@ -64,8 +70,9 @@ class EnforcementAction(models.Model):
 
     # Due process.
     notice_issued_on = models.DateField(null=True, blank=True)
-    notice_issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+", db_index=False)
+    notice_issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # The figures on the notice date (the letter states these; the ones above fired the rule).
     notice_total_arrears = models.DecimalField(**MONEY, null=True, blank=True)
     notice_assigned_arrears = models.DecimalField(**MONEY, null=True, blank=True)
@@ -78,8 +85,9 @@ class EnforcementAction(models.Model):
     contest_reason = models.TextField(blank=True, max_length=2000)
     contest_decision = models.CharField(max_length=12, choices=ContestDecision.choices, blank=True)
     contest_decided_on = models.DateField(null=True, blank=True)
-    contest_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                           on_delete=models.PROTECT, related_name="+", db_index=False)
+    contest_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     activated_on = models.DateField(null=True, blank=True)
     partner = models.CharField(max_length=120, blank=True, help_text="Who the active action was sent to.")
     ended_on = models.DateField(null=True, blank=True)
@@ -96,15 +104,21 @@ class EnforcementAction(models.Model):
         ordering = ["timeframe_due_on", "id"]
         constraints = [
             # The sweep's idempotence rests on this: at most one open action per case and remedy.
-            models.UniqueConstraint(fields=["case", "remedy"], condition=Q(status__in=OPEN_ACTION_STATUSES),
-                                    name="enf_one_open_action_per_case_remedy"),
-            models.CheckConstraint(condition=Q(total_arrears__gte=0) | Q(remedy=Remedy.INCOME_WITHHOLDING),
-                                   name="enf_action_arrears_not_negative"),
+            models.UniqueConstraint(
+                fields=["case", "remedy"],
+                condition=Q(status__in=OPEN_ACTION_STATUSES),
+                name="enf_one_open_action_per_case_remedy",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_arrears__gte=0) | Q(remedy=Remedy.INCOME_WITHHOLDING),
+                name="enf_action_arrears_not_negative",
+            ),
             # A notice states the arrears on its date: issued ⇔ those figures are recorded.
             models.CheckConstraint(
                 condition=Q(notice_issued_on__isnull=True, notice_total_arrears__isnull=True)
                 | Q(notice_issued_on__isnull=False, notice_total_arrears__isnull=False),
-                name="enf_action_notice_has_figures"),
+                name="enf_action_notice_has_figures",
+            ),
         ]
         permissions = [
             ("work_enforcementaction", "Work enforcement actions (notices, contests, activation, release)"),
@@ -116,10 +130,16 @@ class EnforcementAction(models.Model):
             models.Index(fields=["case", "remedy", "status"]),
             # The sweep proposes actions by the hundred thousand: people's foreign keys, NULL on
             # nearly every row, are indexed only where set.
-            models.Index(fields=["notice_issued_by"], condition=Q(notice_issued_by__isnull=False),
-                         name="enf_action_notice_by_idx"),
-            models.Index(fields=["contest_decided_by"], condition=Q(contest_decided_by__isnull=False),
-                         name="enf_action_decided_by_idx"),
+            models.Index(
+                fields=["notice_issued_by"],
+                condition=Q(notice_issued_by__isnull=False),
+                name="enf_action_notice_by_idx",
+            ),
+            models.Index(
+                fields=["contest_decided_by"],
+                condition=Q(contest_decided_by__isnull=False),
+                name="enf_action_decided_by_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,7 +189,8 @@ class EnforcementAction(models.Model):
 
     def can_contest(self, today: date) -> bool:
         return self.status in (ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW) and (
-            self.contest_ends_on is None or today <= self.contest_ends_on)
+            self.contest_ends_on is None or today <= self.contest_ends_on
+        )
 
 
 class BankMatch(models.Model):
@@ -190,10 +211,17 @@ class BankMatch(models.Model):
     account_type = models.CharField(max_length=2, blank=True)
     balance = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     trust_fund = models.BooleanField(default=False, help_text="A trust or custodial account: reviewed before a levy.")
-    partner_file = models.ForeignKey("enforcement.PartnerFile", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="bank_matches")
-    action = models.ForeignKey("enforcement.EnforcementAction", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="bank_matches", help_text="The bank levy proposed on this match.")
+    partner_file = models.ForeignKey(
+        "enforcement.PartnerFile", null=True, blank=True, on_delete=models.PROTECT, related_name="bank_matches"
+    )
+    action = models.ForeignKey(
+        "enforcement.EnforcementAction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bank_matches",
+        help_text="The bank levy proposed on this match.",
+    )
 
     objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["account_number"])
@@ -202,8 +230,11 @@ class BankMatch(models.Model):
         ordering = ["-matched_on", "id"]
         indexes = [models.Index(fields=["person", "status"])]
         constraints = [
-            models.UniqueConstraint(fields=["person", "account_key"], condition=Q(status="open") & ~Q(account_key=""),
-                                    name="enf_bankmatch_open_once"),
+            models.UniqueConstraint(
+                fields=["person", "account_key"],
+                condition=Q(status="open") & ~Q(account_key=""),
+                name="enf_bankmatch_open_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -54,11 +54,13 @@ class BankStatement(models.Model):
     name = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64, db_index=True)
     content = models.BinaryField(default=bytes, help_text="The file exactly as received.")
-    status = models.CharField(max_length=10, choices=StatementStatus.choices, default=StatementStatus.PENDING,
-                              db_index=True)
+    status = models.CharField(
+        max_length=10, choices=StatementStatus.choices, default=StatementStatus.PENDING, db_index=True
+    )
     via = models.CharField(max_length=10, choices=FileVia.choices)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     sender = models.CharField(max_length=60, blank=True)
@@ -78,8 +80,9 @@ class BankStatement(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["sha256"], condition=models.Q(status="imported"),
-                                    name="enf_statement_imported_once"),
+            models.UniqueConstraint(
+                fields=["sha256"], condition=models.Q(status="imported"), name="enf_statement_imported_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,9 +98,12 @@ class BankTransaction(models.Model):
 
     statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="transactions")
     account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="transactions")
-    fingerprint = models.CharField(max_length=64, unique=True,
-                                   help_text="Account, date, type, amount, references and ordinal: "
-                                             "the same item in a later statement is not stored twice.")
+    fingerprint = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="Account, date, type, amount, references and ordinal: "
+        "the same item in a later statement is not stored twice.",
+    )
     line = models.PositiveIntegerField()
     as_of_date = models.DateField()
     type_code = models.PositiveSmallIntegerField()
@@ -118,11 +124,16 @@ class BankTransaction(models.Model):
         ordering = ["as_of_date", "id"]
         constraints = [
             # a book item is matched by at most one bank item
-            models.UniqueConstraint(fields=["book_kind", "book_reference"],
-                                    condition=models.Q(match_status__in=["matched", "partial"]),
-                                    name="enf_banktx_book_once"),
+            models.UniqueConstraint(
+                fields=["book_kind", "book_reference"],
+                condition=models.Q(match_status__in=["matched", "partial"]),
+                name="enf_banktx_book_once",
+            ),
         ]
-        indexes = [models.Index(fields=["as_of_date", "direction"]), models.Index(fields=["match_status", "as_of_date"])]
+        indexes = [
+            models.Index(fields=["as_of_date", "direction"]),
+            models.Index(fields=["match_status", "as_of_date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.as_of_date} {self.direction} {self.amount} ({self.get_match_status_display()})"
@@ -143,8 +154,9 @@ class ReconciliationException(models.Model):
     status = models.CharField(max_length=10, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN)
     notes = models.TextField(blank=True, help_text="Working notes of the enforcement specialists.")
     resolution = models.TextField(blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()

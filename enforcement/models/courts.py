@@ -32,14 +32,18 @@ class Petition(models.Model):
     served_on = models.DateField(null=True, blank=True)
     service_needed = models.BooleanField(default=True, help_text="Service of process on the respondent is needed.")
     reason = models.TextField(blank=True, max_length=4000)
-    origin = models.CharField(max_length=60, blank=True, help_text="What started it (review and adjustment, enforcement...).")
+    origin = models.CharField(
+        max_length=60, blank=True, help_text="What started it (review and adjustment, enforcement...)."
+    )
     outcome = models.CharField(max_length=12, choices=PetitionOutcome.choices, blank=True)
     outcome_on = models.DateField(null=True, blank=True)
     outcome_notes = models.TextField(blank=True, max_length=4000)
-    resulting_order = models.ForeignKey("cases.SupportOrder", null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="petitions")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    resulting_order = models.ForeignKey(
+        "cases.SupportOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="petitions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -50,10 +54,14 @@ class Petition(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["case", "status"])]
         constraints = [
-            models.UniqueConstraint(fields=["court_name", "docket_number"], condition=~Q(docket_number=""),
-                                    name="enf_petition_docket_unique"),
-            models.CheckConstraint(condition=Q(outcome="") | Q(outcome_on__isnull=False),
-                                   name="enf_petition_outcome_dated"),
+            models.UniqueConstraint(
+                fields=["court_name", "docket_number"],
+                condition=~Q(docket_number=""),
+                name="enf_petition_docket_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome_on__isnull=False), name="enf_petition_outcome_dated"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -115,8 +123,9 @@ class CriminalReferral(models.Model):
     outcome_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, max_length=4000)
     arrears_at_referral = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,8 +136,9 @@ class CriminalReferral(models.Model):
         ordering = ["-referred_on", "-id"]
         indexes = [models.Index(fields=["status"])]
         constraints = [
-            models.CheckConstraint(condition=Q(outcome="") | Q(outcome_on__isnull=False),
-                                   name="enf_referral_outcome_dated"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome_on__isnull=False), name="enf_referral_outcome_dated"
+            ),
         ]
 
     def __str__(self) -> str:

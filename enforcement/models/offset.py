@@ -27,8 +27,12 @@ class OffsetCertification(models.Model):
     of the pair, which the next certification compares against (only changes are sent)."""
 
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="offset_certifications")
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="offset_certifications",
-                             help_text="The case whose number was sent as the Case ID.")
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        related_name="offset_certifications",
+        help_text="The case whose number was sent as the Case ID.",
+    )
     case_type = models.CharField(max_length=1, choices=OffsetCaseType.choices)
     transaction = models.CharField(max_length=1, choices=OffsetTransaction.choices)
     amount = models.DecimalField(**MONEY, help_text="Certified past-due support, whole dollars (0 when deleted).")
@@ -45,8 +49,9 @@ class OffsetCertification(models.Model):
     class Meta:
         ordering = ["-certified_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "case_type"], condition=Q(current=True),
-                                    name="enf_offsetcert_one_current"),
+            models.UniqueConstraint(
+                fields=["person", "case_type"], condition=Q(current=True), name="enf_offsetcert_one_current"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="enf_offsetcert_amount_nonneg"),
         ]
         indexes = [models.Index(fields=["case", "certified_on"])]
@@ -66,8 +71,9 @@ class OffsetCollection(models.Model):
     partner_file = models.ForeignKey(PartnerFile, on_delete=models.PROTECT, related_name="offset_collections")
     line = models.PositiveIntegerField()
     person = models.ForeignKey("cases.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="offset_collections")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="offset_collections"
+    )
     case_type = models.CharField(max_length=1, choices=OffsetCaseType.choices)
     transaction = models.CharField(max_length=1, choices=[("C", "Collection"), ("A", "Adjustment")])
     amount = models.DecimalField(**MONEY)
@@ -76,9 +82,12 @@ class OffsetCollection(models.Model):
     joint_return = models.BooleanField(default=False)
     injured_spouse = models.BooleanField(default=False)
     status = models.CharField(max_length=12, choices=OffsetCollectionStatus.choices)
-    held_until = models.DateField(null=True, blank=True, help_text="Joint return: released on this day (45 CFR 303.72(h)).")
-    collection = models.OneToOneField("cases.Collection", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="offset_record")
+    held_until = models.DateField(
+        null=True, blank=True, help_text="Joint return: released on this day (45 CFR 303.72(h))."
+    )
+    collection = models.OneToOneField(
+        "cases.Collection", null=True, blank=True, on_delete=models.PROTECT, related_name="offset_record"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()

@@ -22,31 +22,42 @@ ACCEPTED_LIKE = [PartnerFileStatus.ACCEPTED, PartnerFileStatus.READY, PartnerFil
 
 
 class PartnerFile(models.Model):
-    kind = models.CharField(max_length=40, db_index=True,
-                            help_text="Registered kind (enforcement.services.partner_files), e.g. new-hires.")
+    kind = models.CharField(
+        max_length=40, db_index=True, help_text="Registered kind (enforcement.services.partner_files), e.g. new-hires."
+    )
     direction = models.CharField(max_length=3, choices=PartnerFileDirection.choices)
     status = models.CharField(max_length=12, choices=PartnerFileStatus.choices, default=PartnerFileStatus.RECEIVED)
     name = models.CharField(max_length=200)
     content = models.BinaryField(help_text="The file exactly as received or sent.")
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, db_index=True)
-    control_number = models.CharField(max_length=40, blank=True,
-                                      help_text="The file's own control or batch number, where its layout has one.")
+    control_number = models.CharField(
+        max_length=40, blank=True, help_text="The file's own control or batch number, where its layout has one."
+    )
     layout = models.CharField(max_length=60, blank=True, help_text="Layout name and the spec version it follows.")
     record_count = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True, help_text="What the import or export did, by kind of outcome.")
     totals = models.JSONField(default=dict, blank=True, help_text="Money totals (as strings).")
     errors = models.JSONField(default=list, blank=True, help_text="[{line, reason}] of a refused file.")
     replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    county = models.CharField(max_length=60, blank=True, db_index=True,
-                              help_text="The county the file is for; blank: the whole office.")
-    reach = models.JSONField(null=True, blank=True,
-                             help_text="Counties whose cases the file may touch (the sending key's); empty: all.")
+    county = models.CharField(
+        max_length=60, blank=True, db_index=True, help_text="The county the file is for; blank: the whole office."
+    )
+    reach = models.JSONField(
+        null=True, blank=True, help_text="Counties whose cases the file may touch (the sending key's); empty: all."
+    )
     via = models.CharField(max_length=10, choices=[*FileVia.choices, ("schedule", "Schedule")])
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    agency = models.ForeignKey("accounts.PartnerAgency", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", help_text="The partner whose key sent or fetched it.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "accounts.PartnerAgency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The partner whose key sent or fetched it.",
+    )
     actor_label = models.CharField(max_length=200, blank=True)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,12 +74,16 @@ class PartnerFile(models.Model):
             # Replay detection rests on these: one accepted file per kind and content, and per
             # kind and control number (control numbers are never reused).
             # (an outbound file may repeat an earlier one's content: two empty certifications)
-            models.UniqueConstraint(fields=["kind", "direction", "sha256"],
-                                    condition=Q(status__in=ACCEPTED_LIKE, direction="in"),
-                                    name="enf_partnerfile_content_once"),
-            models.UniqueConstraint(fields=["kind", "direction", "control_number"],
-                                    condition=Q(status__in=ACCEPTED_LIKE) & ~Q(control_number=""),
-                                    name="enf_partnerfile_control_once"),
+            models.UniqueConstraint(
+                fields=["kind", "direction", "sha256"],
+                condition=Q(status__in=ACCEPTED_LIKE, direction="in"),
+                name="enf_partnerfile_content_once",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "direction", "control_number"],
+                condition=Q(status__in=ACCEPTED_LIKE) & ~Q(control_number=""),
+                name="enf_partnerfile_control_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["kind", "direction", "created_at"]),
@@ -91,8 +106,11 @@ class PartnerFile(models.Model):
             key = user.key
             if key.all_counties:
                 return None
-            return Q(county__in=list(key.counties)) | Q(agency_id=key.agency_id) if key.counties else Q(
-                agency_id=key.agency_id)
+            return (
+                Q(county__in=list(key.counties)) | Q(agency_id=key.agency_id)
+                if key.counties
+                else Q(agency_id=key.agency_id)
+            )
         return None
 
     @property

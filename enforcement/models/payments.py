@@ -28,13 +28,16 @@ class PaymentFile(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveIntegerField(default=0)
     content = models.BinaryField(help_text="The file exactly as received.")
-    reference = models.CharField(max_length=32, db_index=True,
-                                 help_text="Batch reference given to its collections (bank reconciliation).")
-    status = models.CharField(max_length=12, choices=PaymentFileStatus.choices, default=PaymentFileStatus.PENDING,
-                              db_index=True)
+    reference = models.CharField(
+        max_length=32, db_index=True, help_text="Batch reference given to its collections (bank reconciliation)."
+    )
+    status = models.CharField(
+        max_length=12, choices=PaymentFileStatus.choices, default=PaymentFileStatus.PENDING, db_index=True
+    )
     via = models.CharField(max_length=10, choices=FileVia.choices)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_by_label = models.CharField(max_length=200, blank=True, help_text="Partner agency or command.")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -57,8 +60,9 @@ class PaymentFile(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["sha256"], condition=models.Q(status="imported"),
-                                    name="enf_paymentfile_imported_once"),
+            models.UniqueConstraint(
+                fields=["sha256"], condition=models.Q(status="imported"), name="enf_paymentfile_imported_once"
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
@@ -89,8 +93,9 @@ class DisbursementExport(models.Model):
     entry_count = models.PositiveIntegerField(default=0)
     total_credit = models.DecimalField(**MONEY, default=0)
     entry_hash = models.BigIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     report = models.JSONField(default=dict, blank=True)
 

@@ -20,8 +20,14 @@ class DisbursementExportEntry(models.Model):
 
     export = models.ForeignKey("enforcement.DisbursementExport", on_delete=models.PROTECT, related_name="entries")
     disbursement = models.ForeignKey("cases.Disbursement", on_delete=models.PROTECT, related_name="export_entries")
-    payee_account = models.ForeignKey("enforcement.PayeeAccount", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+", help_text="Empty when paid to the debit card program.")
+    payee_account = models.ForeignKey(
+        "enforcement.PayeeAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when paid to the debit card program.",
+    )
     trace_number = models.CharField(max_length=15, unique=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
 
@@ -47,8 +53,9 @@ class NachaReturnFile(models.Model):
     content = models.BinaryField(help_text="The file exactly as received.")
     status = models.CharField(max_length=12, choices=ReturnFileStatus.choices)
     via = models.CharField(max_length=10, choices=FileVia.choices)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_by_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     returns = models.PositiveIntegerField(default=0)
@@ -63,8 +70,9 @@ class NachaReturnFile(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["sha256"], condition=models.Q(status="imported"),
-                                    name="enf_returnfile_imported_once"),
+            models.UniqueConstraint(
+                fields=["sha256"], condition=models.Q(status="imported"), name="enf_returnfile_imported_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,10 +105,14 @@ class DisbursementReturn(models.Model):
     class Meta:
         ordering = ["-received_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["export_entry"], condition=models.Q(kind="return"),
-                                    name="enf_return_once_per_entry"),
-            models.UniqueConstraint(fields=["export_entry", "code", "corrected_data"], condition=models.Q(kind="noc"),
-                                    name="enf_noc_once_per_change"),
+            models.UniqueConstraint(
+                fields=["export_entry"], condition=models.Q(kind="return"), name="enf_return_once_per_entry"
+            ),
+            models.UniqueConstraint(
+                fields=["export_entry", "code", "corrected_data"],
+                condition=models.Q(kind="noc"),
+                name="enf_noc_once_per_change",
+            ),
         ]
         indexes = [models.Index(fields=["outcome", "received_on"])]
 

@@ -16,8 +16,9 @@ class SweepRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=SweepStatus.choices, default=SweepStatus.RUNNING, db_index=True)
     triggered_by = models.CharField(max_length=100, blank=True, help_text="beat, command or a user.")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     chunk_size = models.PositiveIntegerField(default=5000)
     chunk_count = models.PositiveIntegerField(default=0)
     chunks_done = models.PositiveIntegerField(default=0)

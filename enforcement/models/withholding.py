@@ -30,27 +30,42 @@ class IncomeWithholdingOrder(models.Model):
     action = models.ForeignKey(EnforcementAction, on_delete=models.PROTECT, related_name="withholding_orders")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="withholding_orders")
     employer = models.ForeignKey("cases.Employer", on_delete=models.PROTECT, related_name="withholding_orders")
-    employment = models.ForeignKey("cases.Employment", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="withholding_orders")
-    order = models.ForeignKey("cases.SupportOrder", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="withholding_orders", help_text="The support order it enforces.")
-    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="superseded_by",
-                                   help_text="The withholding order this one amends or terminates.")
+    employment = models.ForeignKey(
+        "cases.Employment", null=True, blank=True, on_delete=models.SET_NULL, related_name="withholding_orders"
+    )
+    order = models.ForeignKey(
+        "cases.SupportOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="withholding_orders",
+        help_text="The support order it enforces.",
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        help_text="The withholding order this one amends or terminates.",
+    )
     kind = models.CharField(max_length=3, choices=IwoKind.choices)
     # Never reused (e-IWO Appendix D: "cannot reuse previously submitted control numbers"): derived
     # from the row's id (a database sequence; SQLite AUTOINCREMENT) and unique.
     control_number = models.CharField(max_length=22, unique=True, null=True, blank=True, editable=False)
     issued_on = models.DateField()
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", db_index=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     delivery = models.CharField(max_length=5, choices=IwoDelivery.choices, default=IwoDelivery.PAPER)
 
     # Frozen on issue: the form's identifying block.
     issuing_state = models.CharField(max_length=35)
     issuing_jurisdiction = models.CharField(max_length=35, blank=True)
-    remittance_id = models.CharField(max_length=20, help_text="Case identifier the employer puts on each payment "
-                                                              "(the same one the NACHA DED addenda carry back).")
+    remittance_id = models.CharField(
+        max_length=20,
+        help_text="Case identifier the employer puts on each payment (the same one the NACHA DED addenda carry back).",
+    )
     order_identifier = models.CharField(max_length=40, blank=True)
     employer_name = models.CharField(max_length=200)
     employer_line1 = models.CharField(max_length=120, blank=True)
@@ -84,9 +99,11 @@ class IncomeWithholdingOrder(models.Model):
     arrears_total = models.DecimalField(**MONEY)
     arrears_over_12_weeks = models.BooleanField(default=False)
     health_coverage_required = models.BooleanField(
-        default=False, help_text="Sent with a National Medical Support Notice (45 CFR 303.32; OMB 0970-0222).")
+        default=False, help_text="Sent with a National Medical Support Notice (45 CFR 303.32; OMB 0970-0222)."
+    )
     withholding_limit_percent = models.PositiveSmallIntegerField(
-        default=50, help_text="CCPA limit stated on the form (15 USC 1673(b)(2)).")
+        default=50, help_text="CCPA limit stated on the form (15 USC 1673(b)(2))."
+    )
     remit_business_days = models.PositiveSmallIntegerField(default=7)
 
     # e-IWO: the outbound batch that carried it, and the employer's acknowledgment.
@@ -95,8 +112,9 @@ class IncomeWithholdingOrder(models.Model):
     ack_status = models.CharField(max_length=12, choices=IwoAckStatus.choices, blank=True, default="")
     ack_on = models.DateField(null=True, blank=True)
     ack_reason = models.CharField(max_length=200, blank=True)
-    ended_on = models.DateField(null=True, blank=True,
-                                help_text="No longer in force: amended, terminated or the employee left.")
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="No longer in force: amended, terminated or the employee left."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,19 +128,25 @@ class IncomeWithholdingOrder(models.Model):
         constraints = [
             # Issuing is idempotent: one original per action and employer, one amendment or
             # termination per withholding order it supersedes.
-            models.UniqueConstraint(fields=["action", "employer"], condition=Q(kind="ORG"),
-                                    name="iwo_one_original_per_action_employer"),
-            models.UniqueConstraint(fields=["supersedes"], condition=Q(kind__in=["AMD", "TRM"]),
-                                    name="iwo_one_successor"),
+            models.UniqueConstraint(
+                fields=["action", "employer"], condition=Q(kind="ORG"), name="iwo_one_original_per_action_employer"
+            ),
+            models.UniqueConstraint(
+                fields=["supersedes"], condition=Q(kind__in=["AMD", "TRM"]), name="iwo_one_successor"
+            ),
             models.CheckConstraint(condition=Q(kind__in=IwoKind.values), name="iwo_kind_valid"),
             models.CheckConstraint(condition=~Q(kind="LUM") | Q(lump_sum_amount__gt=0), name="iwo_lump_sum_amount"),
-            models.CheckConstraint(condition=Q(kind="ORG") | Q(kind="LUM") | Q(supersedes__isnull=False),
-                                   name="iwo_amendment_supersedes"),
+            models.CheckConstraint(
+                condition=Q(kind="ORG") | Q(kind="LUM") | Q(supersedes__isnull=False), name="iwo_amendment_supersedes"
+            ),
         ]
         indexes = [
             models.Index(fields=["action", "employer", "ended_on"]),
-            models.Index(fields=["delivery", "eiwo_exported_at"], name="iwo_eiwo_pending_idx",
-                         condition=Q(delivery="eiwo", eiwo_exported_at__isnull=True)),
+            models.Index(
+                fields=["delivery", "eiwo_exported_at"],
+                name="iwo_eiwo_pending_idx",
+                condition=Q(delivery="eiwo", eiwo_exported_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,8 +180,9 @@ class EiwoControl(models.Model):
     kind = models.CharField(max_length=5, choices=[(FILE, "File"), (BATCH, "Employer batch")])
     employer = models.ForeignKey("cases.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     control_number = models.CharField(max_length=22, unique=True, null=True, blank=True)
-    partner_file = models.ForeignKey("enforcement.PartnerFile", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="eiwo_controls")
+    partner_file = models.ForeignKey(
+        "enforcement.PartnerFile", null=True, blank=True, on_delete=models.PROTECT, related_name="eiwo_controls"
+    )
     record_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -50,8 +50,9 @@ class RuleNoLongerMet(ValidationError):
 
 
 @transaction.atomic
-def action_notice_issue(*, action: EnforcementAction, by: User | None, on: date | None = None,
-                        agency=None) -> EnforcementAction:
+def action_notice_issue(
+    *, action: EnforcementAction, by: User | None, on: date | None = None, agency=None
+) -> EnforcementAction:
     """Issue the notice: the action is *taken* (45 CFR 303.6(c)(2)); the notice period and the
     contest window are counted from today with the rule version in effect today.
 
@@ -85,12 +86,22 @@ def action_notice_issue(*, action: EnforcementAction, by: User | None, on: date 
     action.full_clean()
     action.save()
     actor: dict[str, Any] = {"actor": by} if by is not None else {"actor_label": f"API: {agency}" if agency else ""}
-    event_record(verb="enforcement.notice_issued", subject=action, case_id=action.case_id, **actor,
-                 summary=f"{action.get_remedy_display()} notice {action.reference}: arrears "
-                         f"${check.total_arrears:,.2f} on {today}, contest by {action.contest_ends_on}",
-                 data={"contest_opens_on": str(action.contest_opens_on), "contest_ends_on": str(action.contest_ends_on),
-                       "rule_id": rule.pk, "rule_version": rule.version,
-                       "total_arrears": str(check.total_arrears), "months": str(check.months_in_arrears)})
+    event_record(
+        verb="enforcement.notice_issued",
+        subject=action,
+        case_id=action.case_id,
+        **actor,
+        summary=f"{action.get_remedy_display()} notice {action.reference}: arrears "
+        f"${check.total_arrears:,.2f} on {today}, contest by {action.contest_ends_on}",
+        data={
+            "contest_opens_on": str(action.contest_opens_on),
+            "contest_ends_on": str(action.contest_ends_on),
+            "rule_id": rule.pk,
+            "rule_version": rule.version,
+            "total_arrears": str(check.total_arrears),
+            "months": str(check.months_in_arrears),
+        },
+    )
     _notice_letter_record(action=action, by=by)
     return action
 
@@ -102,8 +113,14 @@ def _notice_letter_record(*, action: EnforcementAction, by) -> None:
     from ..notices import notice_letter_addressed
 
     letter, address = notice_letter_addressed(action)
-    letter_record(letter=letter, case=action.case, person=action.case.ncp, address=address,
-                  reference=action.reference, by=by if getattr(by, "pk", None) else None)
+    letter_record(
+        letter=letter,
+        case=action.case,
+        person=action.case.ncp,
+        address=address,
+        reference=action.reference,
+        by=by if getattr(by, "pk", None) else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -137,13 +154,18 @@ def action_contest(*, action: EnforcementAction, reason: str, by: User, on: date
     action.contested_on = today
     action.contest_reason = reason.strip()[:2000]
     action.next_step_on = None
-    return saved_with_event(action, by=by, verb="enforcement.action_contested",
-                            summary=f"{action.get_remedy_display()} contested: {action.contest_reason[:200]}")
+    return saved_with_event(
+        action,
+        by=by,
+        verb="enforcement.action_contested",
+        summary=f"{action.get_remedy_display()} contested: {action.contest_reason[:200]}",
+    )
 
 
 @transaction.atomic
-def action_contest_decide(*, action: EnforcementAction, decision: str, note: str, by: User,
-                          on: date | None = None) -> EnforcementAction:
+def action_contest_decide(
+    *, action: EnforcementAction, decision: str, note: str, by: User, on: date | None = None
+) -> EnforcementAction:
     """A person decides the contest: upheld → the action goes on (active); sustained → released."""
     action = _locked(action)
     _require(action, ActionStatus.CONTESTED, doing="decide a contest")
@@ -161,8 +183,13 @@ def action_contest_decide(*, action: EnforcementAction, decision: str, note: str
         action.status = ActionStatus.RELEASED
         action.release_reason = ReleaseReason.CONTEST_SUSTAINED
         action.ended_on = today
-    saved_with_event(action, by=by, verb="enforcement.contest_decided",
-                     summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}", data={"note": note[:300]})
+    saved_with_event(
+        action,
+        by=by,
+        verb="enforcement.contest_decided",
+        summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}",
+        data={"note": note[:300]},
+    )
     _withholding_follow(action, by=by, on=today)
     return action
 
@@ -179,8 +206,12 @@ def action_activate(*, action: EnforcementAction, by: User, on: date | None = No
     action.status = ActionStatus.ACTIVE
     action.activated_on = today
     action.next_step_on = None
-    saved_with_event(action, by=by, verb="enforcement.action_activated",
-                     summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}")
+    saved_with_event(
+        action,
+        by=by,
+        verb="enforcement.action_activated",
+        summary=f"{action.get_remedy_display()} sent to {action.partner or 'the partner'}",
+    )
     if action.remedy == Remedy.BANK_LEVY:  # the levy reaches the account(s) it was proposed on
         BankMatch.objects.filter(action=action, status=BankMatchStatus.OPEN).update(status=BankMatchStatus.LEVIED)
     _withholding_follow(action, by=by, on=today)
@@ -188,12 +219,25 @@ def action_activate(*, action: EnforcementAction, by: User, on: date | None = No
 
 
 @transaction.atomic
-def action_end(*, action: EnforcementAction, by: User, release: bool, reason: str = ReleaseReason.WITHDRAWN,
-               note: str = "", on: date | None = None) -> EnforcementAction:
+def action_end(
+    *,
+    action: EnforcementAction,
+    by: User,
+    release: bool,
+    reason: str = ReleaseReason.WITHDRAWN,
+    note: str = "",
+    on: date | None = None,
+) -> EnforcementAction:
     """Release (withdraw) or close an open action; contested actions are decided, not ended."""
     action = _locked(action)
-    _require(action, ActionStatus.PROPOSED, ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW, ActionStatus.ACTIVE,
-             doing="release or close")
+    _require(
+        action,
+        ActionStatus.PROPOSED,
+        ActionStatus.NOTICED,
+        ActionStatus.CONTEST_WINDOW,
+        ActionStatus.ACTIVE,
+        doing="release or close",
+    )
     if release and reason not in ReleaseReason.values:
         raise ValidationError({"reason": "Choose a reason."})
     action.status = ActionStatus.RELEASED if release else ActionStatus.CLOSED
@@ -201,10 +245,15 @@ def action_end(*, action: EnforcementAction, by: User, release: bool, reason: st
     action.ended_on = on or timezone.localdate()
     action.end_note = note.strip()[:300]
     action.next_step_on = None
-    saved_with_event(action, by=by, verb=f"enforcement.action_{'released' if release else 'closed'}",
-                     summary=f"{action.get_remedy_display()}: {note[:200]}")
+    saved_with_event(
+        action,
+        by=by,
+        verb=f"enforcement.action_{'released' if release else 'closed'}",
+        summary=f"{action.get_remedy_display()}: {note[:200]}",
+    )
     if action.remedy == Remedy.BANK_LEVY:  # a released levy releases the account
         BankMatch.objects.filter(action=action).exclude(status=BankMatchStatus.RELEASED).update(
-            status=BankMatchStatus.RELEASED)
+            status=BankMatchStatus.RELEASED
+        )
     _withholding_follow(action, by=by, on=action.ended_on)
     return action

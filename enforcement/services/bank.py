@@ -62,9 +62,15 @@ class StatementReport:
 
     def as_dict(self) -> dict:
         return {
-            "statement": self.statement, "status": self.status, "transactions": self.transactions,
-            "stored": self.stored, "already_known": self.already_known, "matched": self.matched,
-            "partial": self.partial, "unmatched": self.unmatched, "skipped_accounts": self.skipped_accounts,
+            "statement": self.statement,
+            "status": self.status,
+            "transactions": self.transactions,
+            "stored": self.stored,
+            "already_known": self.already_known,
+            "matched": self.matched,
+            "partial": self.partial,
+            "unmatched": self.unmatched,
+            "skipped_accounts": self.skipped_accounts,
             "errors": self.errors,
         }
 
@@ -79,9 +85,13 @@ def bank_statement_receive(*, name: str, content: bytes, via: str, by: User | No
     """Store an uploaded statement (pending) for the import task."""
     if len(content) > MAX_FILE_BYTES:
         raise ValidationError({"file": f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."})
-    statement = BankStatement(name=(name or "statement")[:200].replace("\x00", ""),
-                              sha256=hashlib.sha256(content).hexdigest(), content=content, via=via,
-                              uploaded_by=by if getattr(by, "is_authenticated", False) else None)
+    statement = BankStatement(
+        name=(name or "statement")[:200].replace("\x00", ""),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        via=via,
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
     statement.full_clean(exclude=["content"])
     statement.save()
     return statement
@@ -94,8 +104,14 @@ def _fingerprints(parsed: Statement) -> list[tuple]:
     for group in parsed.groups:
         for account in group.accounts:
             for t in account.transactions:
-                key = (account.number, str(t.value_date or group.as_of_date), t.type_code, str(t.amount),
-                       t.bank_reference, t.customer_reference)
+                key = (
+                    account.number,
+                    str(t.value_date or group.as_of_date),
+                    t.type_code,
+                    str(t.amount),
+                    t.bank_reference,
+                    t.customer_reference,
+                )
                 seen[key] += 1
                 digest = hashlib.sha256("|".join(map(str, (*key, seen[key]))).encode()).hexdigest()
                 out.append((account, group, t, digest))
@@ -108,19 +124,32 @@ def _book_items(kind: str, low: date, high: date) -> dict[str, tuple[Decimal, da
 
     items: dict[str, tuple[Decimal, date]] = {}
     if kind == BookKind.COLLECTION_BATCH:
-        rows = (Collection.objects.filter(received_on__range=(low, high))
-                .values("batch_reference", "received_on").annotate(total=Sum("amount")).order_by())
+        rows = (
+            Collection.objects.filter(received_on__range=(low, high))
+            .values("batch_reference", "received_on")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
         for row in rows:
             ref = deposit_reference(row["batch_reference"], row["received_on"])
             amount, day = items.get(ref, (Decimal("0.00"), row["received_on"]))
             items[ref] = (amount + row["total"], min(day, row["received_on"]))
     else:
         for ref, amount, day in DisbursementExport.objects.filter(export_date__range=(low, high)).values_list(
-                "reference", "total_credit", "export_date"):
+            "reference", "total_credit", "export_date"
+        ):
             items[ref] = (amount, day)
-    taken = set(BankTransaction.objects.filter(
-        book_kind=kind, book_reference__in=list(items), match_status__in=[MatchStatus.MATCHED, MatchStatus.PARTIAL]
-    ).values_list("book_reference", flat=True)) if items else set()
+    taken = (
+        set(
+            BankTransaction.objects.filter(
+                book_kind=kind,
+                book_reference__in=list(items),
+                match_status__in=[MatchStatus.MATCHED, MatchStatus.PARTIAL],
+            ).values_list("book_reference", flat=True)
+        )
+        if items
+        else set()
+    )
     return {ref: value for ref, value in items.items() if ref not in taken}
 
 
@@ -145,8 +174,11 @@ def _match(transactions: list[BankTransaction], kind: str) -> None:
     for ref, (amount, day) in book.items():
         by_amount[amount].append((day, ref))
     for t in rest:
-        candidates = [(abs((day - t.as_of_date).days), day, ref) for day, ref in by_amount.get(t.amount, [])
-                      if abs(day - t.as_of_date) <= window]
+        candidates = [
+            (abs((day - t.as_of_date).days), day, ref)
+            for day, ref in by_amount.get(t.amount, [])
+            if abs(day - t.as_of_date) <= window
+        ]
         if not candidates:
             continue
         _, day, ref = min(candidates)
@@ -162,8 +194,9 @@ def _store(statement: BankStatement, parsed: Statement, report: StatementReport)
     skipped: dict[str, dict] = {}
     for account, _, _, _ in rows:
         if account.number not in accounts:
-            entry = skipped.setdefault(account.number, {"account": account.number, "line": account.line,
-                                                        "transactions": 0})
+            entry = skipped.setdefault(
+                account.number, {"account": account.number, "line": account.line, "transactions": 0}
+            )
             entry["transactions"] += 1
     for group in parsed.groups:  # accounts with no detail are reported too
         for account in group.accounts:
@@ -174,8 +207,11 @@ def _store(statement: BankStatement, parsed: Statement, report: StatementReport)
     known: set[str] = set()
     prints = [row[3] for row in candidates]
     for start in range(0, len(prints), 2000):
-        known.update(BankTransaction.objects.filter(fingerprint__in=prints[start:start + 2000])
-                     .values_list("fingerprint", flat=True))
+        known.update(
+            BankTransaction.objects.filter(fingerprint__in=prints[start : start + 2000]).values_list(
+                "fingerprint", flat=True
+            )
+        )
     objects = []
     for account, group, t, digest in candidates:
         if digest in known:
@@ -183,12 +219,22 @@ def _store(statement: BankStatement, parsed: Statement, report: StatementReport)
             continue
         known.add(digest)
         direction = t.direction
-        objects.append(BankTransaction(
-            statement=statement, account=accounts[account.number], fingerprint=digest, line=t.line,
-            as_of_date=t.value_date or group.as_of_date, type_code=t.type_code, direction=direction, amount=t.amount,
-            bank_reference=t.bank_reference[:64], customer_reference=t.customer_reference[:64], text=t.text[:500],
-            match_status=MatchStatus.UNMATCHED if direction in {"credit", "debit"} else MatchStatus.IGNORED,
-        ))
+        objects.append(
+            BankTransaction(
+                statement=statement,
+                account=accounts[account.number],
+                fingerprint=digest,
+                line=t.line,
+                as_of_date=t.value_date or group.as_of_date,
+                type_code=t.type_code,
+                direction=direction,
+                amount=t.amount,
+                bank_reference=t.bank_reference[:64],
+                customer_reference=t.customer_reference[:64],
+                text=t.text[:500],
+                match_status=MatchStatus.UNMATCHED if direction in {"credit", "debit"} else MatchStatus.IGNORED,
+            )
+        )
     _match([o for o in objects if o.direction == "credit"], BookKind.COLLECTION_BATCH)
     _match([o for o in objects if o.direction == "debit"], BookKind.DISBURSEMENT_FILE)
     BankTransaction.objects.bulk_create(objects, batch_size=1000)
@@ -199,16 +245,25 @@ def _store(statement: BankStatement, parsed: Statement, report: StatementReport)
     today = timezone.localdate()
     exceptions = [
         ReconciliationException(
-            transaction=o, kind=ExceptionKind.AMOUNT_DIFFERS if o.match_status == MatchStatus.PARTIAL
-            else ExceptionKind.BANK_UNMATCHED, amount=o.amount,
-            difference=(o.amount - o.book_amount) if o.book_amount is not None else o.amount, opened_on=today)
-        for o in objects if o.match_status in {MatchStatus.UNMATCHED, MatchStatus.PARTIAL}
+            transaction=o,
+            kind=ExceptionKind.AMOUNT_DIFFERS
+            if o.match_status == MatchStatus.PARTIAL
+            else ExceptionKind.BANK_UNMATCHED,
+            amount=o.amount,
+            difference=(o.amount - o.book_amount) if o.book_amount is not None else o.amount,
+            opened_on=today,
+        )
+        for o in objects
+        if o.match_status in {MatchStatus.UNMATCHED, MatchStatus.PARTIAL}
     ]
     ReconciliationException.objects.bulk_create(exceptions, batch_size=1000)
     report.stored = len(objects)
     statuses = Counter(o.match_status for o in objects)
-    report.matched, report.partial, report.unmatched = (statuses[MatchStatus.MATCHED], statuses[MatchStatus.PARTIAL],
-                                                        statuses[MatchStatus.UNMATCHED])
+    report.matched, report.partial, report.unmatched = (
+        statuses[MatchStatus.MATCHED],
+        statuses[MatchStatus.PARTIAL],
+        statuses[MatchStatus.UNMATCHED],
+    )
     statement.as_of_date = min((g.as_of_date for g in parsed.groups if g.as_of_date), default=None)
     statement.sender, statement.file_id = parsed.sender[:60], parsed.file_id[:60]
     statement.transactions_count = len(objects)
@@ -243,21 +298,28 @@ def bank_statement_import(*, statement_id: int, by: User | None = None) -> BankS
             return _done(statement, report)
         _store(statement, parsed, report)
         _done(statement, report)
-        event_record(verb="bank.statement_imported", subject=statement, actor=by or statement.uploaded_by,
-                     summary=f"{statement.name}: {report.stored} items, {report.matched} matched, "
-                             f"{report.partial} partial, {report.unmatched} unmatched, "
-                             f"{len(report.skipped_accounts)} unconfigured account(s) skipped",
-                     data={k: v for k, v in report.as_dict().items() if k != "errors"})
+        event_record(
+            verb="bank.statement_imported",
+            subject=statement,
+            actor=by or statement.uploaded_by,
+            summary=f"{statement.name}: {report.stored} items, {report.matched} matched, "
+            f"{report.partial} partial, {report.unmatched} unmatched, "
+            f"{len(report.skipped_accounts)} unconfigured account(s) skipped",
+            data={k: v for k, v in report.as_dict().items() if k != "errors"},
+        )
     return statement
 
 
-def bank_statement_import_now(*, name: str, content: bytes, via: str, by: User | None = None) -> tuple[BankStatement | None, StatementReport]:
+def bank_statement_import_now(
+    *, name: str, content: bytes, via: str, by: User | None = None
+) -> tuple[BankStatement | None, StatementReport]:
     """The command's import: refuse a bad file with nothing stored; a known file changes nothing."""
     try:
         bank_statement_check(content)
     except Bai2Invalid as exc:
-        return None, StatementReport(status=StatementStatus.REFUSED,
-                                     errors=[{"line": line, "reason": reason} for line, reason in exc.errors])
+        return None, StatementReport(
+            status=StatementStatus.REFUSED, errors=[{"line": line, "reason": reason} for line, reason in exc.errors]
+        )
     sha = hashlib.sha256(content).hexdigest()
     existing = BankStatement.objects.filter(sha256=sha, status=StatementStatus.IMPORTED).first()
     if existing is not None:
@@ -265,11 +327,15 @@ def bank_statement_import_now(*, name: str, content: bytes, via: str, by: User |
     with transaction.atomic():
         statement = bank_statement_receive(name=name, content=content, via=via, by=by)
         statement = bank_statement_import(statement_id=statement.pk, by=by)
-    return statement, StatementReport(**{k: v for k, v in statement.report.items() if k in StatementReport.__dataclass_fields__})
+    return statement, StatementReport(
+        **{k: v for k, v in statement.report.items() if k in StatementReport.__dataclass_fields__}
+    )
 
 
 @transaction.atomic
-def reconciliation_exception_note(*, exception: ReconciliationException, note: str, by: User) -> ReconciliationException:
+def reconciliation_exception_note(
+    *, exception: ReconciliationException, note: str, by: User
+) -> ReconciliationException:
     """A specialist's working note on an open exception."""
     note = (note or "").replace("\x00", "").strip()
     if not note or len(note) > 1000:
@@ -286,7 +352,9 @@ def reconciliation_exception_note(*, exception: ReconciliationException, note: s
 
 
 @transaction.atomic
-def reconciliation_exception_resolve(*, exception: ReconciliationException, reason: str, by: User) -> ReconciliationException:
+def reconciliation_exception_resolve(
+    *, exception: ReconciliationException, reason: str, by: User
+) -> ReconciliationException:
     """The coordinator closes an exception with a reason (history and a domain event keep it)."""
     reason = (reason or "").replace("\x00", "").strip()
     if len(reason) < 5 or len(reason) > 1000:
@@ -300,6 +368,10 @@ def reconciliation_exception_resolve(*, exception: ReconciliationException, reas
     locked.resolved_at = timezone.now()
     locked.full_clean()
     locked.save()
-    event_record(verb="reconciliation.exception_resolved", subject=locked, actor=by,
-                 summary=f"{locked.get_kind_display()} {locked.amount}: {reason[:200]}")
+    event_record(
+        verb="reconciliation.exception_resolved",
+        subject=locked,
+        actor=by,
+        summary=f"{locked.get_kind_display()} {locked.amount}: {reason[:200]}",
+    )
     return locked

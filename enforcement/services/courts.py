@@ -25,9 +25,18 @@ from ..models import Appearance, CourtHearing, CriminalReferral, Petition
 
 
 @transaction.atomic
-def petition_create(*, case, kind: str, by: User, court_name: str = "", docket_number: str = "",
-                    filed_on: date | None = None, reason: str = "", origin: str = "",
-                    service_needed: bool = True) -> Petition:
+def petition_create(
+    *,
+    case,
+    kind: str,
+    by: User,
+    court_name: str = "",
+    docket_number: str = "",
+    filed_on: date | None = None,
+    reason: str = "",
+    origin: str = "",
+    service_needed: bool = True,
+) -> Petition:
     """Open a petition (establishment, modification, violation/enforcement, paternity).
 
     Called by the court pages and by review and adjustment (45 CFR 303.8) for a modification.
@@ -35,23 +44,35 @@ def petition_create(*, case, kind: str, by: User, court_name: str = "", docket_n
     if kind not in PetitionKind.values:
         raise ValidationError({"kind": "Choose a petition kind."})
     petition = Petition(
-        case=case, kind=kind, court_name=(court_name or _default_court(case))[:200],
-        docket_number=docket_number.strip()[:60], filed_on=filed_on, reason=reason.strip()[:4000],
-        origin=origin[:60], service_needed=service_needed,
+        case=case,
+        kind=kind,
+        court_name=(court_name or _default_court(case))[:200],
+        docket_number=docket_number.strip()[:60],
+        filed_on=filed_on,
+        reason=reason.strip()[:4000],
+        origin=origin[:60],
+        service_needed=service_needed,
         status=PetitionStatus.FILED if filed_on else PetitionStatus.DRAFT,
         created_by=by if getattr(by, "pk", None) else None,
     )
     petition.full_clean()
     petition.save()
-    event_record(verb="court.petition_opened", subject=petition, case_id=case.pk, actor=by,
-                 actor_label="" if by else (origin or "system"),
-                 summary=f"{petition.get_kind_display()} petition, {petition.court_name}"
-                         f"{' ' + petition.docket_number if petition.docket_number else ''}")
+    event_record(
+        verb="court.petition_opened",
+        subject=petition,
+        case_id=case.pk,
+        actor=by,
+        actor_label="" if by else (origin or "system"),
+        summary=f"{petition.get_kind_display()} petition, {petition.court_name}"
+        f"{' ' + petition.docket_number if petition.docket_number else ''}",
+    )
     return petition
 
 
 def _default_court(case) -> str:
-    return f"{case.county} County Family Court" if case.jurisdiction == "NY" else f"Superior Court, {case.county} County"
+    return (
+        f"{case.county} County Family Court" if case.jurisdiction == "NY" else f"Superior Court, {case.county} County"
+    )
 
 
 def _open(petition: Petition) -> Petition:
@@ -62,8 +83,14 @@ def _open(petition: Petition) -> Petition:
 
 
 @transaction.atomic
-def petition_update(*, petition: Petition, by: User, docket_number: str | None = None, filed_on: date | None = None,
-                    served_on: date | None = None) -> Petition:
+def petition_update(
+    *,
+    petition: Petition,
+    by: User,
+    docket_number: str | None = None,
+    filed_on: date | None = None,
+    served_on: date | None = None,
+) -> Petition:
     petition = _open(petition)
     today = timezone.localdate()
     for value, name in ((filed_on, "filed_on"), (served_on, "served_on")):
@@ -79,14 +106,23 @@ def petition_update(*, petition: Petition, by: User, docket_number: str | None =
             raise ValidationError({"served_on": "Record the filing first."})
         petition.served_on = served_on
         petition.status = PetitionStatus.SERVED
-    return saved_with_event(petition, by=by, verb="court.petition_updated",
-                            summary=f"{petition}: {petition.get_status_display()}")
+    return saved_with_event(
+        petition, by=by, verb="court.petition_updated", summary=f"{petition}: {petition.get_status_display()}"
+    )
 
 
 @transaction.atomic
-def petition_decide(*, petition: Petition, outcome: str, outcome_on: date, by: User, notes: str = "",
-                    order_number: str = "", monthly_amount: Decimal | None = None,
-                    effective_on: date | None = None) -> Petition:
+def petition_decide(
+    *,
+    petition: Petition,
+    outcome: str,
+    outcome_on: date,
+    by: User,
+    notes: str = "",
+    order_number: str = "",
+    monthly_amount: Decimal | None = None,
+    effective_on: date | None = None,
+) -> Petition:
     """Record the outcome; an order the court issued goes into the case's orders."""
     from cases.services.court_orders import order_create_from_court
 
@@ -101,29 +137,53 @@ def petition_decide(*, petition: Petition, outcome: str, outcome_on: date, by: U
         if monthly_amount is None or effective_on is None:
             raise ValidationError({"order_number": "An order needs its monthly amount and effective date."})
         petition.resulting_order = order_create_from_court(
-            case=petition.case, order_number=order_number, court_name=petition.court_name, monthly=monthly_amount,
-            effective_on=effective_on, issued_on=outcome_on, by=by)
-    return saved_with_event(petition, by=by, verb="court.petition_decided",
-                            summary=f"{petition}: {petition.get_outcome_display()}"
-                                    f"{' → order ' + str(petition.resulting_order) if petition.resulting_order else ''}")
+            case=petition.case,
+            order_number=order_number,
+            court_name=petition.court_name,
+            monthly=monthly_amount,
+            effective_on=effective_on,
+            issued_on=outcome_on,
+            by=by,
+        )
+    return saved_with_event(
+        petition,
+        by=by,
+        verb="court.petition_decided",
+        summary=f"{petition}: {petition.get_outcome_display()}"
+        f"{' → order ' + str(petition.resulting_order) if petition.resulting_order else ''}",
+    )
 
 
 @transaction.atomic
-def hearing_schedule(*, petition: Petition, scheduled_for: datetime, by: User, court_part: str = "",
-                     judge: str = "") -> CourtHearing:
+def hearing_schedule(
+    *, petition: Petition, scheduled_for: datetime, by: User, court_part: str = "", judge: str = ""
+) -> CourtHearing:
     petition = _open(petition)
-    hearing = CourtHearing(petition=petition, scheduled_for=scheduled_for, court_part=court_part[:80],
-                           judge=judge[:120])
+    hearing = CourtHearing(
+        petition=petition, scheduled_for=scheduled_for, court_part=court_part[:80], judge=judge[:120]
+    )
     hearing.full_clean()
     hearing.save()
-    event_record(verb="court.hearing_scheduled", subject=hearing, case_id=petition.case_id, actor=by,
-                 summary=f"{petition}: hearing {timezone.localtime(scheduled_for):%Y-%m-%d %H:%M}")
+    event_record(
+        verb="court.hearing_scheduled",
+        subject=hearing,
+        case_id=petition.case_id,
+        actor=by,
+        summary=f"{petition}: hearing {timezone.localtime(scheduled_for):%Y-%m-%d %H:%M}",
+    )
     return hearing
 
 
 @transaction.atomic
-def hearing_record(*, hearing: CourtHearing, result: str, by: User, notes: str = "",
-                   appearances: dict[str, bool] | None = None, agency_attorney: str = "") -> CourtHearing:
+def hearing_record(
+    *,
+    hearing: CourtHearing,
+    result: str,
+    by: User,
+    notes: str = "",
+    appearances: dict[str, bool] | None = None,
+    agency_attorney: str = "",
+) -> CourtHearing:
     """Record what happened at a hearing and who appeared."""
     hearing = CourtHearing.objects.select_for_update().select_related("petition").get(pk=hearing.pk)
     if result not in HearingResult.values:
@@ -135,37 +195,63 @@ def hearing_record(*, hearing: CourtHearing, result: str, by: User, notes: str =
     if appearances is not None and result == HearingResult.HELD:
         hearing.appearances.all().delete()
         for party, appeared in appearances.items():
-            Appearance.objects.create(hearing=hearing, party=party, appeared=appeared,
-                                      represented_by=agency_attorney[:200] if party == AppearanceParty.AGENCY else "")
-    event_record(verb="court.hearing_recorded", subject=hearing, case_id=hearing.petition.case_id, actor=by,
-                 summary=f"{hearing.petition}: hearing {hearing.get_result_display().lower()}",
-                 data={"appearances": appearances or {}})
+            Appearance.objects.create(
+                hearing=hearing,
+                party=party,
+                appeared=appeared,
+                represented_by=agency_attorney[:200] if party == AppearanceParty.AGENCY else "",
+            )
+    event_record(
+        verb="court.hearing_recorded",
+        subject=hearing,
+        case_id=hearing.petition.case_id,
+        actor=by,
+        summary=f"{hearing.petition}: hearing {hearing.get_result_display().lower()}",
+        data={"appearances": appearances or {}},
+    )
     return hearing
 
 
 @transaction.atomic
-def referral_create(*, case, agency: str, agency_name: str, referred_on: date, by: User, reference_number: str = "",
-                    notes: str = "") -> CriminalReferral:
+def referral_create(
+    *, case, agency: str, agency_name: str, referred_on: date, by: User, reference_number: str = "", notes: str = ""
+) -> CriminalReferral:
     if referred_on > timezone.localdate():
         raise ValidationError({"referred_on": "The date cannot be in the future."})
     balance = getattr(case, "balance", None)
     referral = CriminalReferral(
-        case=case, agency=agency, agency_name=agency_name[:200], referred_on=referred_on,
-        reference_number=reference_number[:60], notes=notes[:4000],
+        case=case,
+        agency=agency,
+        agency_name=agency_name[:200],
+        referred_on=referred_on,
+        reference_number=reference_number[:60],
+        notes=notes[:4000],
         arrears_at_referral=balance.total_arrears if balance else Decimal("0.00"),
         created_by=by if getattr(by, "pk", None) else None,
     )
     referral.full_clean()
     referral.save()
-    event_record(verb="criminal.non_support_referral", subject=referral, case_id=case.pk, actor=by,
-                 summary=f"Referred to {referral.agency_name} (arrears {referral.arrears_at_referral})")
+    event_record(
+        verb="criminal.non_support_referral",
+        subject=referral,
+        case_id=case.pk,
+        actor=by,
+        summary=f"Referred to {referral.agency_name} (arrears {referral.arrears_at_referral})",
+    )
     return referral
 
 
 @transaction.atomic
-def referral_update(*, referral: CriminalReferral, status: str, by: User, outcome: str = "",
-                    outcome_on: date | None = None, reference_number: str | None = None,
-                    notes: str | None = None) -> CriminalReferral:
+def referral_update(
+    *,
+    referral: CriminalReferral,
+    status: str,
+    by: User,
+    outcome: str = "",
+    outcome_on: date | None = None,
+    reference_number: str | None = None,
+    notes: str | None = None,
+) -> CriminalReferral:
     referral = CriminalReferral.objects.select_for_update().get(pk=referral.pk)
     if status == ReferralStatus.CLOSED and not outcome:
         raise ValidationError({"outcome": "A closed referral needs its outcome."})
@@ -178,6 +264,10 @@ def referral_update(*, referral: CriminalReferral, status: str, by: User, outcom
         referral.reference_number = reference_number[:60]
     if notes is not None:
         referral.notes = notes[:4000]
-    return saved_with_event(referral, by=by, verb="criminal.referral_updated",
-                            summary=f"Referral to {referral.agency_name}: {referral.get_status_display()}"
-                                    f"{' — ' + referral.get_outcome_display() if outcome else ''}")
+    return saved_with_event(
+        referral,
+        by=by,
+        verb="criminal.referral_updated",
+        summary=f"Referral to {referral.agency_name}: {referral.get_status_display()}"
+        f"{' — ' + referral.get_outcome_display() if outcome else ''}",
+    )

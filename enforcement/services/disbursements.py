@@ -74,13 +74,25 @@ class _FileBuilder:
     def __call__(self, specs: list[EntrySpec]) -> str:
         company_id, company_name = _originator()
         content = build_file(
-            destination=self.source.routing_number, origin=company_id, destination_name=self.source.name,
-            origin_name=company_name, created=timezone.localtime(), reference_code=self.reference[-8:],
+            destination=self.source.routing_number,
+            origin=company_id,
+            destination_name=self.source.name,
+            origin_name=company_name,
+            created=timezone.localtime(),
+            reference_code=self.reference[-8:],
             uppercase=self.uppercase,
-            batches=[BatchSpec(company_name=company_name, company_id=company_id, sec_code="PPD",
-                               entry_description="CHILD SUPP", effective_date=self.on,
-                               odfi=self.source.routing_number[:8], entries=specs,
-                               first_trace=self.first_trace)],
+            batches=[
+                BatchSpec(
+                    company_name=company_name,
+                    company_id=company_id,
+                    sec_code="PPD",
+                    entry_description="CHILD SUPP",
+                    effective_date=self.on,
+                    odfi=self.source.routing_number[:8],
+                    entries=specs,
+                    first_trace=self.first_trace,
+                )
+            ],
         )
         file_check(content, specs)
         return content
@@ -89,8 +101,12 @@ class _FileBuilder:
 def _first_trace(odfi: str, count: int) -> int:
     """The sequence (last 7 digits) of this file's first trace number: after the last file's, so a
     return, which names its entry by trace number, finds one entry among all files."""
-    last = (DisbursementExportEntry.objects.filter(trace_number__startswith=odfi)
-            .order_by("-pk").values_list("trace_number", flat=True).first())
+    last = (
+        DisbursementExportEntry.objects.filter(trace_number__startswith=odfi)
+        .order_by("-pk")
+        .values_list("trace_number", flat=True)
+        .first()
+    )
     first = int(last[8:]) + 1 if last else 1
     return 1 if first + count > 9_999_999 else first
 
@@ -137,8 +153,9 @@ def disbursements_export(*, on: date, by: User | None = None, uppercase: bool = 
 
     source = BankAccount.objects.filter(purpose=BankAccountPurpose.DISBURSEMENTS, active=True).first()
     if source is None or len(source.routing_number) != 9:
-        raise ValidationError({"account": "Configure the office's disbursements bank account (with its routing "
-                                          "number) before exporting."})
+        raise ValidationError(
+            {"account": "Configure the office's disbursements bank account (with its routing number) before exporting."}
+        )
     card = BankAccount.objects.filter(purpose=BankAccountPurpose.CARD_PROGRAM, active=True).first()
     pending = list(
         Disbursement.objects.select_for_update(skip_locked=True, of=("self",))
@@ -146,14 +163,19 @@ def disbursements_export(*, on: date, by: User | None = None, uppercase: bool = 
         .order_by("pk")
         .values("pk", "case_id", "amount", "case__case_number")
     )
-    cps = dict(CaseParticipant.objects.filter(case_id__in={d["case_id"] for d in pending}, role=ParticipantRole.CP)
-               .values_list("case_id", "person_id"))
+    cps = dict(
+        CaseParticipant.objects.filter(
+            case_id__in={d["case_id"] for d in pending}, role=ParticipantRole.CP
+        ).values_list("case_id", "person_id")
+    )
     names = {}
     if cps:
         from cases.models import Person
 
-        names = {p.pk: f"{p.last_name} {p.first_name}" for p in Person.objects.filter(pk__in=set(cps.values()))
-                 .only("first_name", "last_name")}
+        names = {
+            p.pk: f"{p.last_name} {p.first_name}"
+            for p in Person.objects.filter(pk__in=set(cps.values())).only("first_name", "last_name")
+        }
     accounts = {a.person_id: a for a in PayeeAccount.objects.filter(person_id__in=set(cps.values()), active=True)}
     entries: list[tuple[dict, EntrySpec]] = []
     payee_accounts: dict[int, int] = {}  # disbursement → payee account paid into
@@ -163,15 +185,30 @@ def disbursements_export(*, on: date, by: User | None = None, uppercase: bool = 
         account = accounts.get(person)
         if account is not None:
             code = "32" if account.account_type == PayeeAccountType.SAVINGS else "22"
-            spec = EntrySpec(routing=account.routing_number, account=account.account_number, amount=row["amount"],
-                             identification=row["case__case_number"], name=names.get(person, ""),
-                             transaction_code=code)
+            spec = EntrySpec(
+                routing=account.routing_number,
+                account=account.account_number,
+                amount=row["amount"],
+                identification=row["case__case_number"],
+                name=names.get(person, ""),
+                transaction_code=code,
+            )
         elif card is not None and len(card.routing_number) == 9:
-            spec = EntrySpec(routing=card.routing_number, account=card.account_number, amount=row["amount"],
-                             identification=row["case__case_number"], name=names.get(person, ""))
+            spec = EntrySpec(
+                routing=card.routing_number,
+                account=card.account_number,
+                amount=row["amount"],
+                identification=row["case__case_number"],
+                name=names.get(person, ""),
+            )
         else:
-            skipped.append({"disbursement": row["pk"], "case_number": row["case__case_number"],
-                            "reason": "no direct-deposit account and no debit card program configured"})
+            skipped.append(
+                {
+                    "disbursement": row["pk"],
+                    "case_number": row["case__case_number"],
+                    "reason": "no direct-deposit account and no debit card program configured",
+                }
+            )
             continue
         problem = _account_problem(spec)
         if problem:
@@ -184,14 +221,17 @@ def disbursements_export(*, on: date, by: User | None = None, uppercase: bool = 
         return ExportResult(export=None, skipped=skipped)
     reference = _next_reference(on)
     odfi = source.routing_number[:8]
-    build = _FileBuilder(source=source, reference=reference, on=on, uppercase=uppercase,
-                         first_trace=_first_trace(odfi, len(entries)))
+    build = _FileBuilder(
+        source=source, reference=reference, on=on, uppercase=uppercase, first_trace=_first_trace(odfi, len(entries))
+    )
     content = build([spec for _, spec in entries])  # validated before anything is marked sent
     ids = [row["pk"] for row, _ in entries]
-    claimed = Disbursement.objects.filter(
-        pk__in=ids, status=DisbursementStatus.PENDING, export_batch=""
-    ).update(status=DisbursementStatus.SENT, export_batch=reference, disbursed_on=on,
-             is_late=When_(When(due_by__lt=on, then=True), default=False))
+    claimed = Disbursement.objects.filter(pk__in=ids, status=DisbursementStatus.PENDING, export_batch="").update(
+        status=DisbursementStatus.SENT,
+        export_batch=reference,
+        disbursed_on=on,
+        is_late=When_(When(due_by__lt=on, then=True), default=False),
+    )
     if claimed != len(ids):  # another export took some: keep only ours, and build the file again
         ours = set(Disbursement.objects.filter(pk__in=ids, export_batch=reference).values_list("pk", flat=True))
         entries = [(row, spec) for row, spec in entries if row["pk"] in ours]
@@ -202,27 +242,49 @@ def disbursements_export(*, on: date, by: User | None = None, uppercase: bool = 
     entry_hash = sum(int(spec.routing[:8]) for _, spec in entries) % 10**10
     result = ExportResult(export=None, skipped=skipped)
     export = DisbursementExport(
-        reference=reference, export_date=on, file_name=f"{reference}.ach", content=content,
-        entry_count=len(entries), total_credit=total, entry_hash=entry_hash,
+        reference=reference,
+        export_date=on,
+        file_name=f"{reference}.ach",
+        content=content,
+        entry_count=len(entries),
+        total_credit=total,
+        entry_hash=entry_hash,
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    export.report = {"skipped": skipped, "late": Disbursement.objects.filter(export_batch=reference, is_late=True).count()}
+    export.report = {
+        "skipped": skipped,
+        "late": Disbursement.objects.filter(export_batch=reference, is_late=True).count(),
+    }
     export.full_clean()
     export.save()
     DisbursementExportEntry.objects.bulk_create(
-        DisbursementExportEntry(export=export, disbursement_id=row["pk"], payee_account_id=payee_accounts.get(row["pk"]),
-                                trace_number=f"{odfi}{build.first_trace + index:07d}", amount=spec.amount)
-        for index, (row, spec) in enumerate(entries))
+        DisbursementExportEntry(
+            export=export,
+            disbursement_id=row["pk"],
+            payee_account_id=payee_accounts.get(row["pk"]),
+            trace_number=f"{odfi}{build.first_trace + index:07d}",
+            amount=spec.amount,
+        )
+        for index, (row, spec) in enumerate(entries)
+    )
     result.export = export
     user = by if getattr(by, "is_authenticated", False) else None
     events_bulk_record(
-        DomainEvent(verb="disbursement.sent", case_id=row["case_id"], actor=user,
-                    actor_label="" if user else "export_disbursements",
-                    summary=f"{row['amount']} to the family in {reference}", data={"disbursement": row["pk"]})
+        DomainEvent(
+            verb="disbursement.sent",
+            case_id=row["case_id"],
+            actor=user,
+            actor_label="" if user else "export_disbursements",
+            summary=f"{row['amount']} to the family in {reference}",
+            data={"disbursement": row["pk"]},
+        )
         for row, _ in entries
     )
-    event_record(verb="disbursement.file_exported", subject=export, actor=by,
-                 actor_label="" if user else "export_disbursements",
-                 summary=f"{reference}: {len(entries)} entries, {total}; {len(skipped)} skipped")
+    event_record(
+        verb="disbursement.file_exported",
+        subject=export,
+        actor=by,
+        actor_label="" if user else "export_disbursements",
+        summary=f"{reference}: {len(entries)} entries, {total}; {len(skipped)} skipped",
+    )
     return result
-

@@ -42,11 +42,17 @@ from ..models import EiwoControl, IncomeWithholdingOrder
 from .partner_files import ExportResult, ImportContext, PartnerFileRefused
 
 FREQUENCY_CODE = {"weekly": "W", "biweekly": "B", "semimonthly": "S", "monthly": "M"}
-REASON_TEXT = {"B": "SSN matches an employee whose name differs", "D": "Duplicate IWO",
-               "M": "The same IWO is in place from another state", "N": "Employee no longer employed",
-               "S": "Employee currently not working (leave, suspended, between assignments)",
-               "W": "Wrong FEIN for this employee", "U": "Employee not known to the employer",
-               "L": "Lump sum payment notice", "O": "Other"}
+REASON_TEXT = {
+    "B": "SSN matches an employee whose name differs",
+    "D": "Duplicate IWO",
+    "M": "The same IWO is in place from another state",
+    "N": "Employee no longer employed",
+    "S": "Employee currently not working (leave, suspended, between assignments)",
+    "W": "Wrong FEIN for this employee",
+    "U": "Employee not known to the employer",
+    "L": "Lump sum payment notice",
+    "O": "Other",
+}
 
 
 def _office_fips() -> str:
@@ -84,36 +90,62 @@ def detail_record(iwo: IncomeWithholdingOrder, *, ssn: str, sdu: dict, on: date)
         return (None, "") if lump or not value else (value, freq)
 
     record = {
-        "type": "detail", "action_code": iwo.kind, "document_date": iwo.issued_on,
-        "issuing_state": _ascii(iwo.issuing_state, 35), "issuing_jurisdiction": _ascii(iwo.issuing_jurisdiction, 35),
-        "case_id": iwo.remittance_id[:15], "employer_name": _ascii(iwo.employer_name, 57),
+        "type": "detail",
+        "action_code": iwo.kind,
+        "document_date": iwo.issued_on,
+        "issuing_state": _ascii(iwo.issuing_state, 35),
+        "issuing_jurisdiction": _ascii(iwo.issuing_jurisdiction, 35),
+        "case_id": iwo.remittance_id[:15],
+        "employer_name": _ascii(iwo.employer_name, 57),
         "employer_line1": _ascii(iwo.employer_line1 or iwo.employer_name, 25),
-        "employer_line2": _ascii(iwo.employer_line2, 25), "employer_city": _ascii(iwo.employer_city, 22),
-        "employer_state": _ascii(iwo.employer_state, 2), "employer_zip": zip_digits[:5] if len(zip_digits) >= 5 else "",
+        "employer_line2": _ascii(iwo.employer_line2, 25),
+        "employer_city": _ascii(iwo.employer_city, 22),
+        "employer_state": _ascii(iwo.employer_state, 2),
+        "employer_zip": zip_digits[:5] if len(zip_digits) >= 5 else "",
         "employer_zip4": zip_digits[5:9] if len(zip_digits) == 9 else "",
         "employer_fein": _digits(iwo.employer_fein, 9),
-        "employee_last_name": _ascii(iwo.obligor_last_name, 20), "employee_first_name": _ascii(iwo.obligor_first_name, 15),
-        "employee_middle_name": _ascii(iwo.obligor_middle_name, 15), "employee_ssn": ssn,
-        "employee_birth_date": iwo.obligor_birth_date, "obligee_name": _ascii(iwo.custodial_party_name, 57),
+        "employee_last_name": _ascii(iwo.obligor_last_name, 20),
+        "employee_first_name": _ascii(iwo.obligor_first_name, 15),
+        "employee_middle_name": _ascii(iwo.obligor_middle_name, 15),
+        "employee_ssn": ssn,
+        "employee_birth_date": iwo.obligor_birth_date,
+        "obligee_name": _ascii(iwo.custodial_party_name, 57),
         "arrears_over_12_weeks": "" if lump else ("Y" if iwo.arrears_over_12_weeks else "N"),
-        "other_reason": "", "lump_sum_amount": iwo.lump_sum_amount if lump else None,
-        "employment_state": _ascii(iwo.issuing_state, 35), "begin_withholding_days": 14,
-        "remit_days": iwo.remit_business_days, "withholding_limit_pct": iwo.withholding_limit_percent,
+        "other_reason": "",
+        "lump_sum_amount": iwo.lump_sum_amount if lump else None,
+        "employment_state": _ascii(iwo.issuing_state, 35),
+        "begin_withholding_days": 14,
+        "remit_days": iwo.remit_business_days,
+        "withholding_limit_pct": iwo.withholding_limit_percent,
         "payee_name": _ascii(sdu.get("payee", ""), 57),
         **{f"payee_line{n}": _ascii(line, 25) for n, line in enumerate((sdu.get("address") or [])[:3], start=1)},
-        "remittance_id": iwo.remittance_id[:20], "order_id": _ascii(iwo.order_identifier, 30),
-        "tracking_id": iwo.control_number or "", "nmsn_indicator": "Y" if iwo.health_coverage_required else "N",
-        "copy_to_employee": "Y", "issuer_name": _ascii(settings.CASEWORKS_OFFICE_NAME, 57),
+        "remittance_id": iwo.remittance_id[:20],
+        "order_id": _ascii(iwo.order_identifier, 30),
+        "tracking_id": iwo.control_number or "",
+        "nmsn_indicator": "Y" if iwo.health_coverage_required else "N",
+        "copy_to_employee": "Y",
+        "issuer_name": _ascii(settings.CASEWORKS_OFFICE_NAME, 57),
         "issuer_phone": _ascii(settings.CASEWORKS_OFFICE_PHONE, 20),
     }
-    for field_name in ("current_support", "past_due_support", "current_medical", "past_due_medical",
-                       "current_spousal", "past_due_spousal", "other_amount"):
+    for field_name in (
+        "current_support",
+        "past_due_support",
+        "current_medical",
+        "past_due_medical",
+        "current_spousal",
+        "past_due_spousal",
+        "other_amount",
+    ):
         value, code = amount(getattr(iwo, field_name))
         record[field_name] = value
         record[("other" if field_name == "other_amount" else field_name) + "_freq"] = code
     record["total_amount"], record["total_freq"] = (None, "") if lump else (iwo.total_per_frequency, freq)
-    for key, value in (("weekly_amount", iwo.per_weekly), ("biweekly_amount", iwo.per_biweekly),
-                       ("semimonthly_amount", iwo.per_semimonthly), ("monthly_amount", iwo.per_monthly)):
+    for key, value in (
+        ("weekly_amount", iwo.per_weekly),
+        ("biweekly_amount", iwo.per_biweekly),
+        ("semimonthly_amount", iwo.per_semimonthly),
+        ("monthly_amount", iwo.per_monthly),
+    ):
         record[key] = None if lump else value
     for n, child in enumerate((iwo.children or [])[:6], start=1):
         record[f"child{n}_name"] = _ascii(child.get("name", ""), 35)
@@ -125,13 +157,18 @@ def eiwo_export(*, by=None, on: date | None = None, **options) -> ExportResult:
     """The e-IWO batch file of every order waiting for an enrolled employer (see the module)."""
     today = on or timezone.localdate()
     now = timezone.localtime()
-    pending = list(IncomeWithholdingOrder.objects.filter(delivery=IwoDelivery.EIWO, eiwo_exported_at__isnull=True)
-                   .select_related("employer", "case").order_by("employer_id", "id"))
+    pending = list(
+        IncomeWithholdingOrder.objects.filter(delivery=IwoDelivery.EIWO, eiwo_exported_at__isnull=True)
+        .select_related("employer", "case")
+        .order_by("employer_id", "id")
+    )
     ssns = _ncp_ssns({iwo.case_id for iwo in pending})
     file_control = _control(EiwoControl.FILE)
     fips = f"{_office_fips()}000"
     stamp = {"state_fips": fips, "created_on": today, "created_time": now.strftime("%H%M%S")}
-    records: list[Record | Mapping[str, Any]] = [{"type": "fhi", "control_number": file_control.control_number, **stamp}]
+    records: list[Record | Mapping[str, Any]] = [
+        {"type": "fhi", "control_number": file_control.control_number, **stamp}
+    ]
     by_employer: dict[int, list[IncomeWithholdingOrder]] = defaultdict(list)
     for iwo in pending:
         by_employer[iwo.employer_id].append(iwo)
@@ -144,19 +181,36 @@ def eiwo_export(*, by=None, on: date | None = None, **options) -> ExportResult:
         batch.record_count = len(orders)
         batches.append((batch, orders))
         fein = _digits(employer.fein, 9)
-        records.append({"type": "bhi", "control_number": batch.control_number, **stamp, "ein": fein,
-                        "primary_ein": fein})
+        records.append(
+            {"type": "bhi", "control_number": batch.control_number, **stamp, "ein": fein, "primary_ein": fein}
+        )
         for iwo in orders:
             jurisdiction = iwo.case.jurisdiction
             sdu = sdus.setdefault(jurisdiction, settings.CASEWORKS_SDU.get(jurisdiction, {}))
             records.append(detail_record(iwo, ssn=ssns.get(iwo.case_id, ""), sdu=sdu, on=today))
             counts[iwo.kind] += 1
-        records.append({"type": "bti", "control_number": batch.control_number, "batch_count": 0,
-                        "record_count": len(orders), "employee_termination_count": 0,
-                        "lump_sum_count": sum(1 for o in orders if o.kind == IwoKind.LUMP_SUM), "error_record_count": 0})
-    records.append({"type": "fti", "control_number": file_control.control_number, "batch_count": len(batches),
-                    "record_count": len(pending), "employee_termination_count": 0,
-                    "lump_sum_count": counts[IwoKind.LUMP_SUM], "error_record_count": 0})
+        records.append(
+            {
+                "type": "bti",
+                "control_number": batch.control_number,
+                "batch_count": 0,
+                "record_count": len(orders),
+                "employee_termination_count": 0,
+                "lump_sum_count": sum(1 for o in orders if o.kind == IwoKind.LUMP_SUM),
+                "error_record_count": 0,
+            }
+        )
+    records.append(
+        {
+            "type": "fti",
+            "control_number": file_control.control_number,
+            "batch_count": len(batches),
+            "record_count": len(pending),
+            "employee_termination_count": 0,
+            "lump_sum_count": counts[IwoKind.LUMP_SUM],
+            "error_record_count": 0,
+        }
+    )
 
     def on_stored(partner_file) -> None:
         exported = timezone.now()
@@ -164,13 +218,16 @@ def eiwo_export(*, by=None, on: date | None = None, **options) -> ExportResult:
         for batch, orders in batches:
             EiwoControl.objects.filter(pk=batch.pk).update(partner_file=partner_file, record_count=len(orders))
             IncomeWithholdingOrder.objects.filter(pk__in=[o.pk for o in orders]).update(
-                eiwo_batch_control_number=batch.control_number, eiwo_exported_at=exported)
+                eiwo_batch_control_number=batch.control_number, eiwo_exported_at=exported
+            )
 
-    return ExportResult(records=records, control_number=file_control.control_number or "",
-                        name=f"eiwo-{today:%Y%m%d}-{file_control.control_number}.txt",
-                        counts={"orders": len(pending), "employers": len(batches),
-                                **{k.lower(): v for k, v in counts.items()}},
-                        on_stored=on_stored)
+    return ExportResult(
+        records=records,
+        control_number=file_control.control_number or "",
+        name=f"eiwo-{today:%Y%m%d}-{file_control.control_number}.txt",
+        counts={"orders": len(pending), "employers": len(batches), **{k.lower(): v for k, v in counts.items()}},
+        on_stored=on_stored,
+    )
 
 
 def _ncp_ssns(case_ids: set[int]) -> dict[int, str]:
@@ -193,11 +250,14 @@ def _employer_for(ack, *, on: date) -> Employer | None:
     if employer is None and name:
         employer = Employer.objects.filter(name__iexact=name).order_by("id").first()
     if employer is None:
-        employer = Employer.objects.create(name=name or f"Employer {fein}", fein=fein,
-                                           line1=ack.get("new_employer_line1") or "",
-                                           city=ack.get("new_employer_city") or "",
-                                           state=ack.get("new_employer_state") or "",
-                                           postal_code=ack.get("new_employer_zip") or "")
+        employer = Employer.objects.create(
+            name=name or f"Employer {fein}",
+            fein=fein,
+            line1=ack.get("new_employer_line1") or "",
+            city=ack.get("new_employer_city") or "",
+            state=ack.get("new_employer_state") or "",
+            postal_code=ack.get("new_employer_zip") or "",
+        )
     return employer
 
 
@@ -205,25 +265,43 @@ def eiwo_acks_import(context: ImportContext) -> None:
     """Apply an acknowledgment file (see the module); refuse it whole on any unknown reference."""
     acks = [r for r in context.records if r.type == "ack"]
     tracking = {r["tracking_id"] for r in acks}
-    orders = {iwo.control_number: iwo for iwo in IncomeWithholdingOrder.objects.filter(control_number__in=tracking)
-              .filter(context.case_q("case__")).select_related("case", "employer", "employment", "action")}
+    orders = {
+        iwo.control_number: iwo
+        for iwo in IncomeWithholdingOrder.objects.filter(control_number__in=tracking)
+        .filter(context.case_q("case__"))
+        .select_related("case", "employer", "employment", "action")
+    }
     errors = []
     for ack in acks:
         iwo = orders.get(ack["tracking_id"])
         if iwo is None:
-            errors.append({"line": ack.line, "reason": f"tracking_id: no income withholding order {ack['tracking_id']} "
-                                                       "was sent to an employer"})
+            errors.append(
+                {
+                    "line": ack.line,
+                    "reason": f"tracking_id: no income withholding order {ack['tracking_id']} was sent to an employer",
+                }
+            )
         elif iwo.remittance_id[:15] != ack["case_id"]:
-            errors.append({"line": ack.line, "reason": f"case_id: {ack['case_id']} is not the case of order "
-                                                       f"{iwo.control_number}"})
+            errors.append(
+                {"line": ack.line, "reason": f"case_id: {ack['case_id']} is not the case of order {iwo.control_number}"}
+            )
         elif _digits(iwo.employer_fein, 9) != ack["employer_fein"]:
-            errors.append({"line": ack.line, "reason": f"employer_fein: order {iwo.control_number} was not sent "
-                                                       f"to employer {ack['employer_fein']}"})
+            errors.append(
+                {
+                    "line": ack.line,
+                    "reason": f"employer_fein: order {iwo.control_number} was not sent "
+                    f"to employer {ack['employer_fein']}",
+                }
+            )
         elif ack["disposition_status"] == "R" and not ack.get("disposition_reason"):
             errors.append({"line": ack.line, "reason": "disposition_reason: a rejection needs its reason code"})
         elif ack.get("disposition_reason") == "N" and ack.get("termination_date") is None:
-            errors.append({"line": ack.line, "reason": "termination_date: an employee no longer employed needs the "
-                                                       "date of separation"})
+            errors.append(
+                {
+                    "line": ack.line,
+                    "reason": "termination_date: an employee no longer employed needs the date of separation",
+                }
+            )
     if errors:
         raise PartnerFileRefused(errors)
     today = timezone.localdate()
@@ -241,11 +319,15 @@ def _apply(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: d
     fields = {"ack_on": today, "ack_reason": REASON_TEXT.get(reason, reason)[:200] if reason else ""}
     if ack.get("lump_sum_amount"):
         amount = ack["lump_sum_amount"]
-        work_item_create(case=iwo.case, kind="iwo_lump_sum", due_on=today + timedelta(days=2),
-                         title=f"Lump sum of ${amount:,.2f} notified by {iwo.employer_name[:60]}: decide a lump sum IWO",
-                         dedupe_key=f"iwo-lump:{iwo.pk}:{ack.get('lump_sum_date') or today}",
-                         notes=f"e-IWO acknowledgment line {ack.line} ({ack.get('lump_sum_type') or 'type not given'}, "
-                               f"payment date {ack.get('lump_sum_date') or 'not given'}).")
+        work_item_create(
+            case=iwo.case,
+            kind="iwo_lump_sum",
+            due_on=today + timedelta(days=2),
+            title=f"Lump sum of ${amount:,.2f} notified by {iwo.employer_name[:60]}: decide a lump sum IWO",
+            dedupe_key=f"iwo-lump:{iwo.pk}:{ack.get('lump_sum_date') or today}",
+            notes=f"e-IWO acknowledgment line {ack.line} ({ack.get('lump_sum_type') or 'type not given'}, "
+            f"payment date {ack.get('lump_sum_date') or 'not given'}).",
+        )
         context.counts["lump_sum_notices"] += 1
         context.add_total("lump_sums_notified", amount)
     if ack.get("lump_sum_amount") and ack["disposition_status"] == "A":
@@ -264,15 +346,25 @@ def _apply(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: d
         fields["ack_status"] = IwoAckStatus.REJECTED
         context.counts["rejected"] += 1
         verb = "income withholding order rejected"
-        work_item_create(case=iwo.case, kind="iwo_rejected", due_on=today + timedelta(days=5),
-                         title=f"IWO {iwo.control_number} rejected by {iwo.employer_name[:60]}: "
-                               f"{REASON_TEXT.get(reason, reason)}"[:200],
-                         dedupe_key=f"iwo-rejected:{iwo.pk}",
-                         notes=(ack.get("reason_text") or "")[:2000])
+        work_item_create(
+            case=iwo.case,
+            kind="iwo_rejected",
+            due_on=today + timedelta(days=5),
+            title=f"IWO {iwo.control_number} rejected by {iwo.employer_name[:60]}: {REASON_TEXT.get(reason, reason)}"[
+                :200
+            ],
+            dedupe_key=f"iwo-rejected:{iwo.pk}",
+            notes=(ack.get("reason_text") or "")[:2000],
+        )
     IncomeWithholdingOrder.objects.filter(pk=iwo.pk).update(**fields)
-    event_record(verb=verb, subject=iwo.action, case_id=iwo.case_id, actor_label=label[:200],
-                 summary=f"{iwo.control_number} ({iwo.kind}): {fields.get('ack_reason') or fields['ack_status']}",
-                 data={"iwo_id": iwo.pk, "partner_file_id": context.partner_file.pk, "line": ack.line})
+    event_record(
+        verb=verb,
+        subject=iwo.action,
+        case_id=iwo.case_id,
+        actor_label=label[:200],
+        summary=f"{iwo.control_number} ({iwo.kind}): {fields.get('ack_reason') or fields['ack_status']}",
+        data={"iwo_id": iwo.pk, "partner_file_id": context.partner_file.pk, "line": ack.line},
+    )
 
 
 def _separation(ack, iwo: IncomeWithholdingOrder, *, today: date) -> None:
@@ -280,17 +372,24 @@ def _separation(ack, iwo: IncomeWithholdingOrder, *, today: date) -> None:
     ended = ack["termination_date"]
     ncp = iwo.case.ncp
     Employment.objects.filter(person=ncp, employer=iwo.employer, ended_on__isnull=True).filter(
-        Q(started_on__lte=ended)).update(ended_on=ended)
+        Q(started_on__lte=ended)
+    ).update(ended_on=ended)
     new_employer = _employer_for(ack, on=today)
-    if new_employer is not None and ncp is not None and not Employment.objects.filter(
-            person=ncp, employer=new_employer, ended_on__isnull=True).exists():
+    if (
+        new_employer is not None
+        and ncp is not None
+        and not Employment.objects.filter(person=ncp, employer=new_employer, ended_on__isnull=True).exists()
+    ):
         Employment.objects.create(person=ncp, employer=new_employer, started_on=min(ended + timedelta(days=1), today))
-    work_item_create(case=iwo.case, kind="locate", due_on=today + timedelta(days=5),
-                     title=f"Locate: the NCP left {iwo.employer_name[:60]} on {ended:%Y-%m-%d}"
-                           + (" (new employer reported: confirm and issue the IWO)" if new_employer else ""),
-                     dedupe_key=f"iwo-left:{iwo.pk}")
+    work_item_create(
+        case=iwo.case,
+        kind="locate",
+        due_on=today + timedelta(days=5),
+        title=f"Locate: the NCP left {iwo.employer_name[:60]} on {ended:%Y-%m-%d}"
+        + (" (new employer reported: confirm and issue the IWO)" if new_employer else ""),
+        dedupe_key=f"iwo-left:{iwo.pk}",
+    )
 
 
 def control_of(records) -> str:
     return records[0]["control_number"] if records and records[0].type == "fha" else ""
-

@@ -98,11 +98,17 @@ class ImportContext:
         indexes = sorted(set(index_of.values()))
         cases: dict[str, list[tuple]] = defaultdict(list)
         for start in range(0, len(indexes), SSN_CHUNK):
-            for index, *rest in (CaseParticipant.objects
-                                 .filter(self.case_q("case__"), role=ParticipantRole.NCP, case__status=CaseStatus.OPEN,
-                                         person__ssn_index__in=indexes[start:start + SSN_CHUNK],
-                                         person__merged_into__isnull=True)
-                                 .values_list("person__ssn_index", *fields).order_by("case_id")):
+            for index, *rest in (
+                CaseParticipant.objects.filter(
+                    self.case_q("case__"),
+                    role=ParticipantRole.NCP,
+                    case__status=CaseStatus.OPEN,
+                    person__ssn_index__in=indexes[start : start + SSN_CHUNK],
+                    person__merged_into__isnull=True,
+                )
+                .values_list("person__ssn_index", *fields)
+                .order_by("case_id")
+            ):
                 cases[index].append(tuple(rest))
         return index_of, cases
 
@@ -152,17 +158,35 @@ _KINDS: dict[str, PartnerFileKind] = {}
 _loaded = False
 
 
-def register_partner_file_kind(kind: str, *, label: str, layout: str, direction: str = PartnerFileDirection.INBOUND,
-                               importer: Importer | None = None, exporter: Exporter | None = None,
-                               control_number: Callable[[list[Record]], str] | None = None, command: str = "",
-                               fti: bool = False, description: str = "") -> PartnerFileKind:
+def register_partner_file_kind(
+    kind: str,
+    *,
+    label: str,
+    layout: str,
+    direction: str = PartnerFileDirection.INBOUND,
+    importer: Importer | None = None,
+    exporter: Exporter | None = None,
+    control_number: Callable[[list[Record]], str] | None = None,
+    command: str = "",
+    fti: bool = False,
+    description: str = "",
+) -> PartnerFileKind:
     if direction == PartnerFileDirection.INBOUND and importer is None:
         raise ValueError(f"{kind}: an inbound kind needs an importer")
     if direction == PartnerFileDirection.OUTBOUND and exporter is None:
         raise ValueError(f"{kind}: an outbound kind needs an exporter")
-    entry = PartnerFileKind(kind=kind, label=label, direction=str(direction), layout=layout, importer=importer,
-                            exporter=exporter, control_number=control_number, command=command, fti=fti,
-                            description=description)
+    entry = PartnerFileKind(
+        kind=kind,
+        label=label,
+        direction=str(direction),
+        layout=layout,
+        importer=importer,
+        exporter=exporter,
+        control_number=control_number,
+        command=command,
+        fti=fti,
+        description=description,
+    )
     if kind in _KINDS and _KINDS[kind] != entry:
         raise ValueError(f"partner file kind {kind!r} registered twice")
     _KINDS[kind] = entry
@@ -209,8 +233,10 @@ def _as_strings(totals: Mapping[str, Decimal]) -> dict[str, str]:
 
 # --- receiving and importing --------------------------------------------------------------------
 
-def partner_file_receive(*, kind: str, name: str, content: bytes, via: str, by=None, agency=None, key=None,
-                         actor_label: str = "") -> Any:
+
+def partner_file_receive(
+    *, kind: str, name: str, content: bytes, via: str, by=None, agency=None, key=None, actor_label: str = ""
+) -> Any:
     """Store a received file (``received``); ``partner_file_import`` imports it.
 
     ``key``: the partner API key that sent it — the file reaches that key's counties only."""
@@ -225,11 +251,18 @@ def partner_file_receive(*, kind: str, name: str, content: bytes, via: str, by=N
         raise ValidationError({"file": f"The file is larger than {settings.CASEWORKS_PARTNER_FILE_MAX_BYTES} bytes."})
     counties = _counties_of(key)
     partner_file = PartnerFile(
-        kind=kind, direction=PartnerFileDirection.INBOUND, status=PartnerFileStatus.RECEIVED,
-        name=(name or kind).replace("\x00", "")[:200], content=content, size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(), layout=entry.layout, via=via,
+        kind=kind,
+        direction=PartnerFileDirection.INBOUND,
+        status=PartnerFileStatus.RECEIVED,
+        name=(name or kind).replace("\x00", "")[:200],
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        layout=entry.layout,
+        via=via,
         created_by=by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None,
-        agency=agency, actor_label=actor_label[:200],
+        agency=agency,
+        actor_label=actor_label[:200],
         county=counties[0] if counties and len(counties) == 1 else "",
         reach=counties,  # the counties a key's file may reach travel with it (a job may import it later)
     )
@@ -238,9 +271,17 @@ def partner_file_receive(*, kind: str, name: str, content: bytes, via: str, by=N
     return partner_file
 
 
-def _finish(partner_file, *, status: str, counts: Mapping[str, int] | None = None,
-            totals: Mapping[str, Decimal] | None = None, errors: list[dict] | None = None, replay_of=None,
-            record_count: int | None = None, control_number: str | None = None) -> Any:
+def _finish(
+    partner_file,
+    *,
+    status: str,
+    counts: Mapping[str, int] | None = None,
+    totals: Mapping[str, Decimal] | None = None,
+    errors: list[dict] | None = None,
+    replay_of=None,
+    record_count: int | None = None,
+    control_number: str | None = None,
+) -> Any:
     partner_file.status = status
     partner_file.finished_at = timezone.now()
     partner_file.counts = dict(counts or {})
@@ -252,27 +293,50 @@ def _finish(partner_file, *, status: str, counts: Mapping[str, int] | None = Non
         partner_file.record_count = record_count
     if control_number is not None:
         partner_file.control_number = control_number[:40]
-    partner_file.save(update_fields=["status", "finished_at", "counts", "totals", "errors", "replay_of",
-                                     "record_count", "control_number"])
+    partner_file.save(
+        update_fields=[
+            "status",
+            "finished_at",
+            "counts",
+            "totals",
+            "errors",
+            "replay_of",
+            "record_count",
+            "control_number",
+        ]
+    )
     return partner_file
 
 
 def _event(partner_file, *, by=None, actor_label: str = "") -> None:
     counts = ", ".join(f"{k} {v}" for k, v in (partner_file.counts or {}).items())
-    event_record(verb=f"partner_file.{partner_file.status}", subject=partner_file, actor=by,
-                 actor_label=actor_label or partner_file.actor_label,
-                 summary=f"{partner_file.kind} {partner_file.name}: {counts or 'no records'}"
-                         + (f"; {len(partner_file.errors)} errors" if partner_file.errors else ""),
-                 data={"kind": partner_file.kind, "counts": partner_file.counts, "totals": partner_file.totals,
-                       "errors": partner_file.errors[:20]})
+    event_record(
+        verb=f"partner_file.{partner_file.status}",
+        subject=partner_file,
+        actor=by,
+        actor_label=actor_label or partner_file.actor_label,
+        summary=f"{partner_file.kind} {partner_file.name}: {counts or 'no records'}"
+        + (f"; {len(partner_file.errors)} errors" if partner_file.errors else ""),
+        data={
+            "kind": partner_file.kind,
+            "counts": partner_file.counts,
+            "totals": partner_file.totals,
+            "errors": partner_file.errors[:20],
+        },
+    )
 
 
 def _accepted(kind: str, **lookup) -> Any:
     from ..models import PartnerFile
     from ..models.partner_files import ACCEPTED_LIKE
 
-    return (PartnerFile.objects.filter(kind=kind, direction=PartnerFileDirection.INBOUND, status__in=ACCEPTED_LIKE,
-                                       **lookup).order_by("pk").first())
+    return (
+        PartnerFile.objects.filter(
+            kind=kind, direction=PartnerFileDirection.INBOUND, status__in=ACCEPTED_LIKE, **lookup
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
@@ -285,7 +349,8 @@ def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
 
     claimable = [PartnerFileStatus.RECEIVED, PartnerFileStatus.PROCESSING] if resume else [PartnerFileStatus.RECEIVED]
     claimed = PartnerFile.objects.filter(pk=partner_file_id, status__in=claimable).update(
-        status=PartnerFileStatus.PROCESSING, started_at=timezone.now())
+        status=PartnerFileStatus.PROCESSING, started_at=timezone.now()
+    )
     partner_file = PartnerFile.objects.select_related("created_by", "agency").get(pk=partner_file_id)
     if not claimed:
         return partner_file
@@ -295,9 +360,15 @@ def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
 
     prior = _accepted(partner_file.kind, sha256=partner_file.sha256)
     if prior is not None:
-        _finish(partner_file, status=PartnerFileStatus.REPLAY, replay_of=prior, counts=prior.counts,
-                totals={k: Decimal(v) for k, v in (prior.totals or {}).items()}, record_count=prior.record_count,
-                control_number=prior.control_number)
+        _finish(
+            partner_file,
+            status=PartnerFileStatus.REPLAY,
+            replay_of=prior,
+            counts=prior.counts,
+            totals={k: Decimal(v) for k, v in (prior.totals or {}).items()},
+            record_count=prior.record_count,
+            control_number=prior.control_number,
+        )
         _event(partner_file, by=by)
         return partner_file
     try:
@@ -310,43 +381,85 @@ def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
     if control:
         prior = _accepted(partner_file.kind, control_number=control)
         if prior is not None:
-            _finish(partner_file, status=PartnerFileStatus.REPLAY, replay_of=prior, counts=prior.counts,
-                    totals={k: Decimal(v) for k, v in (prior.totals or {}).items()},
-                    record_count=prior.record_count, control_number=control)
+            _finish(
+                partner_file,
+                status=PartnerFileStatus.REPLAY,
+                replay_of=prior,
+                counts=prior.counts,
+                totals={k: Decimal(v) for k, v in (prior.totals or {}).items()},
+                record_count=prior.record_count,
+                control_number=control,
+            )
             _event(partner_file, by=by)
             return partner_file
-    context = ImportContext(partner_file=partner_file, records=records, by=by, agency=partner_file.agency,
-                            actor_label=partner_file.actor_label, counties=counties)
+    context = ImportContext(
+        partner_file=partner_file,
+        records=records,
+        by=by,
+        agency=partner_file.agency,
+        actor_label=partner_file.actor_label,
+        counties=counties,
+    )
     try:
         with transaction.atomic():
             # Locked, so a worker that lost its lease while alive and the one that took over never
             # both import: the second waits here, then finds the file finished.
-            if not PartnerFile.objects.select_for_update().filter(
-                    pk=partner_file.pk, status=PartnerFileStatus.PROCESSING).exists():
+            if (
+                not PartnerFile.objects.select_for_update()
+                .filter(pk=partner_file.pk, status=PartnerFileStatus.PROCESSING)
+                .exists()
+            ):
                 return PartnerFile.objects.get(pk=partner_file.pk)
             assert entry.importer is not None
             entry.importer(context)
-            _finish(partner_file, status=PartnerFileStatus.ACCEPTED, counts=dict(context.counts),
-                    totals=context.totals, record_count=len(records), control_number=control)
+            _finish(
+                partner_file,
+                status=PartnerFileStatus.ACCEPTED,
+                counts=dict(context.counts),
+                totals=context.totals,
+                record_count=len(records),
+                control_number=control,
+            )
     except PartnerFileRefused as exc:
         partner_file.refresh_from_db()
-        _finish(partner_file, status=PartnerFileStatus.REFUSED, errors=exc.errors, record_count=len(records),
-                control_number="")
+        _finish(
+            partner_file,
+            status=PartnerFileStatus.REFUSED,
+            errors=exc.errors,
+            record_count=len(records),
+            control_number="",
+        )
     except IntegrityError:
         # The same file (or control number) was accepted concurrently: everything here rolled back.
         partner_file.refresh_from_db()
         prior = _accepted(partner_file.kind, sha256=partner_file.sha256) or (
-            _accepted(partner_file.kind, control_number=control) if control else None)
+            _accepted(partner_file.kind, control_number=control) if control else None
+        )
         if prior is None:
             raise
-        _finish(partner_file, status=PartnerFileStatus.REPLAY, replay_of=prior, counts=prior.counts,
-                record_count=prior.record_count)
+        _finish(
+            partner_file,
+            status=PartnerFileStatus.REPLAY,
+            replay_of=prior,
+            counts=prior.counts,
+            record_count=prior.record_count,
+        )
     _event(partner_file, by=by)
     return partner_file
 
 
-def partner_file_submit(*, kind: str, name: str, content: bytes, via: str = FileVia.COMMAND, by=None, agency=None,
-                        key=None, actor_label: str = "", background: bool | None = None) -> tuple[Any, bool]:
+def partner_file_submit(
+    *,
+    kind: str,
+    name: str,
+    content: bytes,
+    via: str = FileVia.COMMAND,
+    by=None,
+    agency=None,
+    key=None,
+    actor_label: str = "",
+    background: bool | None = None,
+) -> tuple[Any, bool]:
     """Receive a file and import it now, or — larger than ``CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES``
     (or ``background=True``) — through a leased background job. Returns ``(file, queued)``."""
     from core.jobs import job_enqueue
@@ -354,8 +467,9 @@ def partner_file_submit(*, kind: str, name: str, content: bytes, via: str = File
     if background is None:
         background = len(content) > settings.CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES
     with transaction.atomic():
-        partner_file = partner_file_receive(kind=kind, name=name, content=content, via=via, by=by, agency=agency,
-                                            key=key, actor_label=actor_label)
+        partner_file = partner_file_receive(
+            kind=kind, name=name, content=content, via=via, by=by, agency=agency, key=key, actor_label=actor_label
+        )
         if background:
             # The outbox row commits with the file: a broker outage delays the import, never loses it.
             job = job_enqueue(task=IMPORT_TASK, args=[partner_file.pk], key=f"partner_file:{partner_file.pk}")
@@ -369,8 +483,8 @@ def partner_file_submit(*, kind: str, name: str, content: bytes, via: str = File
 
 # --- exporting ----------------------------------------------------------------------------------
 
-def partner_file_export(*, kind: str, by=None, actor_label: str = "", via: str = FileVia.COMMAND,
-                        **options) -> Any:
+
+def partner_file_export(*, kind: str, by=None, actor_label: str = "", via: str = FileVia.COMMAND, **options) -> Any:
     """Build an outbound file with the kind's exporter, validate it with the project's own reader,
     and store it: ``ready`` (routed through the state office, which fetches it through the API)
     or ``sent`` (direct: the office transmits the file it gets)."""
@@ -390,14 +504,23 @@ def partner_file_export(*, kind: str, by=None, actor_label: str = "", via: str =
         content = "".join(line + "\r\n" for line in lines).encode("ascii")
         routed = partner_route(kind) == PartnerRoute.STATE
         partner_file = PartnerFile(
-            kind=kind, direction=PartnerFileDirection.OUTBOUND,
+            kind=kind,
+            direction=PartnerFileDirection.OUTBOUND,
             status=PartnerFileStatus.READY if routed else PartnerFileStatus.SENT,
-            name=(result.name or f"{kind}-{timezone.localdate():%Y%m%d}.txt")[:200], content=content,
-            size=len(content), sha256=hashlib.sha256(content).hexdigest(), control_number=result.control_number[:40],
-            layout=entry.layout, record_count=len(lines), counts=dict(result.counts),
-            totals=_as_strings(result.totals), county=result.county, via=via,
+            name=(result.name or f"{kind}-{timezone.localdate():%Y%m%d}.txt")[:200],
+            content=content,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            control_number=result.control_number[:40],
+            layout=entry.layout,
+            record_count=len(lines),
+            counts=dict(result.counts),
+            totals=_as_strings(result.totals),
+            county=result.county,
+            via=via,
             created_by=by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None,
-            actor_label=actor_label[:200], finished_at=timezone.now(),
+            actor_label=actor_label[:200],
+            finished_at=timezone.now(),
         )
         partner_file.save()
         if result.on_stored is not None:
@@ -415,20 +538,26 @@ def partner_file_fetched(*, partner_file, agency=None) -> Any:
         return partner_file
     now = timezone.now()
     updated = PartnerFile.objects.filter(pk=partner_file.pk, fetched_at__isnull=True).update(
-        fetched_at=now, agency=agency, status=PartnerFileStatus.SENT)
+        fetched_at=now, agency=agency, status=PartnerFileStatus.SENT
+    )
     if updated:
         partner_file.refresh_from_db()
-        event_record(verb="partner_file.fetched", subject=partner_file, actor_label=str(agency or "API"),
-                     summary=f"{partner_file.kind} {partner_file.name} fetched by {agency or 'a partner key'}")
+        event_record(
+            verb="partner_file.fetched",
+            subject=partner_file,
+            actor_label=str(agency or "API"),
+            summary=f"{partner_file.kind} {partner_file.name} fetched by {agency or 'a partner key'}",
+        )
     return partner_file
 
 
 def count_line(partner_file) -> str:
     """The last line a command prints: the file's counts."""
-    parts = [f"records {partner_file.record_count}",
-             *(f"{k.replace('_', ' ')} {v}" for k, v in (partner_file.counts or {}).items())]
+    parts = [
+        f"records {partner_file.record_count}",
+        *(f"{k.replace('_', ' ')} {v}" for k, v in (partner_file.counts or {}).items()),
+    ]
     parts += [f"{k.replace('_', ' ')} {v}" for k, v in (partner_file.totals or {}).items()]
     if partner_file.errors:
         parts.append(f"errors {len(partner_file.errors)}")
     return f"{partner_file.kind} {partner_file.status}: " + ", ".join(parts)
-

@@ -87,8 +87,16 @@ class ImportReport:
 def entry_source_reference(payment: PaymentEntry, occurrence: int) -> str:
     """Deterministic source reference of a DED entry (content, not file layout)."""
     ded = payment.ded
-    key = "|".join([payment.batch.company_id, ded.case_id.upper(), ded.pay_date.isoformat(), str(ded.amount),
-                    ded.ssn, str(occurrence)])
+    key = "|".join(
+        [
+            payment.batch.company_id,
+            ded.case_id.upper(),
+            ded.pay_date.isoformat(),
+            str(ded.amount),
+            ded.ssn,
+            str(occurrence),
+        ]
+    )
     return "IWO-" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
@@ -102,7 +110,9 @@ def remit_due_by(pay_date: date) -> date:
     return add_business_days(pay_date, employer_remit_business_days(pay_date))
 
 
-def payment_file_receive(*, name: str, content: bytes, via: str, by: User | None = None, actor_label: str = "") -> PaymentFile:
+def payment_file_receive(
+    *, name: str, content: bytes, via: str, by: User | None = None, actor_label: str = ""
+) -> PaymentFile:
     """Store a received file (pending); ``payment_file_import`` validates and posts it."""
     if len(content) > MAX_FILE_BYTES:
         raise ValidationError({"file": f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."})
@@ -158,19 +168,29 @@ def _ncp_ssn_indexes(case_ids: set[str]) -> tuple[set[str], dict[str, set[str]]]
 
 
 @legal_parameters_read_once()  # each entry's remittance deadline reads a dated legal number
-def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: ImportReport, *, by: User, actor_label: str) -> None:
+def _post_all(
+    payment_file: PaymentFile, payments: list[PaymentEntry], report: ImportReport, *, by: User, actor_label: str
+) -> None:
     today = timezone.localdate()
     occurrences: Counter[tuple] = Counter()
     refs: list[str] = []
     for payment in payments:
-        key = (payment.batch.company_id, payment.ded.case_id.upper(), payment.ded.pay_date, payment.ded.amount,
-               payment.ded.ssn)
+        key = (
+            payment.batch.company_id,
+            payment.ded.case_id.upper(),
+            payment.ded.pay_date,
+            payment.ded.amount,
+            payment.ded.ssn,
+        )
         occurrences[key] += 1
         refs.append(entry_source_reference(payment, occurrences[key]))
     seen: set[str] = set()
     for start in range(0, len(refs), 2000):
-        seen.update(Collection.objects.filter(source_reference__in=refs[start:start + 2000])
-                    .values_list("source_reference", flat=True))
+        seen.update(
+            Collection.objects.filter(source_reference__in=refs[start : start + 2000]).values_list(
+                "source_reference", flat=True
+            )
+        )
     case_ids = {p.ded.case_id.upper() for p in payments}
     known_cases, ncp_indexes = _ncp_ssn_indexes(case_ids)
     employers = _employers(payments)
@@ -182,8 +202,15 @@ def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: I
         due_by = remit_due_by(ded.pay_date)
         if received_on > due_by:
             report.late += 1
-            report.late_entries.append({"line": payment.line, "case_id": case_id, "pay_date": ded.pay_date.isoformat(),
-                                        "received_on": received_on.isoformat(), "due_by": due_by.isoformat()})
+            report.late_entries.append(
+                {
+                    "line": payment.line,
+                    "case_id": case_id,
+                    "pay_date": ded.pay_date.isoformat(),
+                    "received_on": received_on.isoformat(),
+                    "due_by": due_by.isoformat(),
+                }
+            )
         if ref in seen:
             report.duplicates += 1
             continue
@@ -192,19 +219,29 @@ def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: I
         indexes = ncp_indexes.get(case_id)
         if case_id in known_cases and indexes and blind_index(ded.ssn) not in indexes:
             hold_reason = HOLD_SSN_MISMATCH
-        pending.append((payment, CollectionItem(
-            case_number=case_id, amount=ded.amount, received_on=received_on,
-            source=CollectionSource.INCOME_WITHHOLDING, source_reference=ref, received_via=ReceivedVia.FILE,
-            employer=employers.get(payment.batch.company_id[-9:]), hold_reason=hold_reason,
-            batch_reference=payment_file.reference,
-            # 45 CFR 302.51(a)(1): an employer's payment is collected on the day it withheld it,
-            # the DED pay date (never after the day the agency received it).
-            collected_on=min(ded.pay_date, received_on),
-        )))
+        pending.append(
+            (
+                payment,
+                CollectionItem(
+                    case_number=case_id,
+                    amount=ded.amount,
+                    received_on=received_on,
+                    source=CollectionSource.INCOME_WITHHOLDING,
+                    source_reference=ref,
+                    received_via=ReceivedVia.FILE,
+                    employer=employers.get(payment.batch.company_id[-9:]),
+                    hold_reason=hold_reason,
+                    batch_reference=payment_file.reference,
+                    # 45 CFR 302.51(a)(1): an employer's payment is collected on the day it withheld it,
+                    # the DED pay date (never after the day the agency received it).
+                    collected_on=min(ded.pay_date, received_on),
+                ),
+            )
+        )
     total = len(payments)
     done = total - len(pending)
     for start in range(0, len(pending), POST_CHUNK):
-        chunk = pending[start:start + POST_CHUNK]
+        chunk = pending[start : start + POST_CHUNK]
         try:
             results = collections_post_batch([item for _, item in chunk], by=by, actor_label=actor_label)
         except ValidationError as exc:
@@ -217,8 +254,14 @@ def _post_all(payment_file: PaymentFile, payments: list[PaymentEntry], report: I
             elif result.collection.status == CollectionStatus.HELD:
                 report.held += 1
                 report.total_amount += item.amount
-                report.held_entries.append({"line": payment.line, "case_id": item.case_number,
-                                            "amount": str(item.amount), "reason": result.collection.hold_reason})
+                report.held_entries.append(
+                    {
+                        "line": payment.line,
+                        "case_id": item.case_number,
+                        "amount": str(item.amount),
+                        "reason": result.collection.hold_reason,
+                    }
+                )
             else:
                 report.posted += 1
                 report.total_amount += item.amount
@@ -236,7 +279,9 @@ def _item_errors(exc: ValidationError, lines: list[int]) -> list[tuple[int, str]
     return out
 
 
-def payment_file_import(*, payment_file_id: int, by: User | None = None, actor_label: str = "", resume: bool = False) -> PaymentFile:
+def payment_file_import(
+    *, payment_file_id: int, by: User | None = None, actor_label: str = "", resume: bool = False
+) -> PaymentFile:
     """Validate a received file whole, then post its entries in one transaction (idempotent).
 
     A file already claimed (processing or finished) is returned as it is, so a redelivered task
@@ -245,7 +290,8 @@ def payment_file_import(*, payment_file_id: int, by: User | None = None, actor_l
     """
     claimable = [PaymentFileStatus.PENDING, PaymentFileStatus.PROCESSING] if resume else [PaymentFileStatus.PENDING]
     claimed = PaymentFile.objects.filter(pk=payment_file_id, status__in=claimable).update(
-        status=PaymentFileStatus.PROCESSING, started_at=timezone.now())
+        status=PaymentFileStatus.PROCESSING, started_at=timezone.now()
+    )
     payment_file = PaymentFile.objects.get(pk=payment_file_id)
     if not claimed:
         return payment_file
@@ -272,19 +318,33 @@ def payment_file_import(*, payment_file_id: int, by: User | None = None, actor_l
         with transaction.atomic():
             # Locked, so a worker that lost its lease while alive and the one that took over never
             # both post: the second waits here, then finds the file finished.
-            if not PaymentFile.objects.select_for_update().filter(
-                    pk=payment_file.pk, status=PaymentFileStatus.PROCESSING).exists():
+            if (
+                not PaymentFile.objects.select_for_update()
+                .filter(pk=payment_file.pk, status=PaymentFileStatus.PROCESSING)
+                .exists()
+            ):
                 return PaymentFile.objects.get(pk=payment_file.pk)
             _post_all(payment_file, payments, report, by=by, actor_label=actor_label)
             _finish(payment_file, report)
     except NachaInvalid as exc:
-        report = ImportReport(status=PaymentFileStatus.REJECTED, file=payment_file.pk, reference=payment_file.reference,
-                              entries=len(payments), padded=report.padded,
-                              errors=[{"line": line, "reason": reason} for line, reason in exc.errors])
+        report = ImportReport(
+            status=PaymentFileStatus.REJECTED,
+            file=payment_file.pk,
+            reference=payment_file.reference,
+            entries=len(payments),
+            padded=report.padded,
+            errors=[{"line": line, "reason": reason} for line, reason in exc.errors],
+        )
     except IntegrityError:
         # the same file was imported concurrently: everything here was rolled back
-        report = ImportReport(status=PaymentFileStatus.DUPLICATE, file=payment_file.pk, reference=payment_file.reference,
-                              entries=len(payments), duplicates=len(payments), padded=report.padded)
+        report = ImportReport(
+            status=PaymentFileStatus.DUPLICATE,
+            file=payment_file.pk,
+            reference=payment_file.reference,
+            entries=len(payments),
+            duplicates=len(payments),
+            padded=report.padded,
+        )
     return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
 
 
@@ -293,17 +353,23 @@ def _payment_file_done(payment_file: PaymentFile, report: ImportReport, *, by: U
         _finish(payment_file, report)
     _progress(payment_file.pk, report.entries, report.entries)
     event_record(
-        verb=f"payment.file_{report.status}", subject=payment_file, actor=by, actor_label=actor_label,
-        summary=(f"{payment_file.name}: {report.entries} entries, {report.posted} posted, {report.held} held, "
-                 f"{report.duplicates} duplicates, {report.late} late, {len(report.errors)} errors"
-                 + (f"; {report.padded} right-trimmed records padded to 94 characters" if report.padded else "")),
+        verb=f"payment.file_{report.status}",
+        subject=payment_file,
+        actor=by,
+        actor_label=actor_label,
+        summary=(
+            f"{payment_file.name}: {report.entries} entries, {report.posted} posted, {report.held} held, "
+            f"{report.duplicates} duplicates, {report.late} late, {len(report.errors)} errors"
+            + (f"; {report.padded} right-trimmed records padded to 94 characters" if report.padded else "")
+        ),
         data={k: v for k, v in report.as_dict().items() if k not in {"held_entries", "late_entries"}},
     )
     return payment_file
 
 
-def payment_file_import_now(*, name: str, content: bytes, via: str = FileVia.COMMAND, by: User | None = None,
-                            actor_label: str = "") -> PaymentFile:
+def payment_file_import_now(
+    *, name: str, content: bytes, via: str = FileVia.COMMAND, by: User | None = None, actor_label: str = ""
+) -> PaymentFile:
     """Receive and import at once (command and API)."""
     payment_file = payment_file_receive(name=name, content=content, via=via, by=by, actor_label=actor_label)
     return payment_file_import(payment_file_id=payment_file.pk, by=by, actor_label=actor_label)

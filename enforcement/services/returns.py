@@ -54,16 +54,26 @@ class ReturnReport:
     items: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "status": self.status, "returns": self.returns,
-                "notifications": self.notifications, "duplicates": self.duplicates, "unmatched": self.unmatched,
-                "held_amount": self.held_amount, "errors": self.errors, "items": self.items}
+        return {
+            "file": self.file,
+            "status": self.status,
+            "returns": self.returns,
+            "notifications": self.notifications,
+            "duplicates": self.duplicates,
+            "unmatched": self.unmatched,
+            "held_amount": self.held_amount,
+            "errors": self.errors,
+            "items": self.items,
+        }
 
 
 def _mask(account: str) -> str:
     return f"…{account[-4:]}" if account else ""
 
 
-def _correct_account(*, account: PayeeAccount, item: ReturnItem, by: User | None, actor_label: str, case_id: int) -> list[str]:
+def _correct_account(
+    *, account: PayeeAccount, item: ReturnItem, by: User | None, actor_label: str, case_id: int
+) -> list[str]:
     """Apply a NOC to the payee's account; return the names of the fields changed."""
     correction = noc_correction(item.code, item.corrected_data)
     changed: dict[str, tuple[str, str]] = {}
@@ -81,66 +91,119 @@ def _correct_account(*, account: PayeeAccount, item: ReturnItem, by: User | None
     if changed:
         account.full_clean()
         account.save()
-        event_record(verb="payee.bank_details_corrected", subject=account, case_id=case_id, actor=by,
-                     actor_label=actor_label,
-                     summary=f"Notification of change {item.code} ({item.reason}): "
-                             + ", ".join(f"{name} {old} → {new}" for name, (old, new) in changed.items()),
-                     data={"code": item.code, "changed": {k: list(v) for k, v in changed.items()}})
+        event_record(
+            verb="payee.bank_details_corrected",
+            subject=account,
+            case_id=case_id,
+            actor=by,
+            actor_label=actor_label,
+            summary=f"Notification of change {item.code} ({item.reason}): "
+            + ", ".join(f"{name} {old} → {new}" for name, (old, new) in changed.items()),
+            data={"code": item.code, "changed": {k: list(v) for k, v in changed.items()}},
+        )
     return list(changed)
 
 
-def _apply(item: ReturnItem, entry: DisbursementExportEntry, *, return_file: NachaReturnFile, on: date, by: User | None,
-           actor_label: str, report: ReturnReport) -> None:
+def _apply(
+    item: ReturnItem,
+    entry: DisbursementExportEntry,
+    *,
+    return_file: NachaReturnFile,
+    on: date,
+    by: User | None,
+    actor_label: str,
+    report: ReturnReport,
+) -> None:
     from cases.choices import DisbursementStatus
     from cases.models import Disbursement
     from cases.services import work_item_create
 
     disbursement = Disbursement.objects.select_for_update().select_related("case").get(pk=entry.disbursement_id)
     case = disbursement.case
-    row = DisbursementReturn(return_file=return_file, export_entry=entry, disbursement=disbursement, kind=item.kind,
-                             code=item.code, reason=item.reason[:120], amount=entry.amount, received_on=on,
-                             corrected_data=item.corrected_data, information=item.information[:44])
+    row = DisbursementReturn(
+        return_file=return_file,
+        export_entry=entry,
+        disbursement=disbursement,
+        kind=item.kind,
+        code=item.code,
+        reason=item.reason[:120],
+        amount=entry.amount,
+        received_on=on,
+        corrected_data=item.corrected_data,
+        information=item.information[:44],
+    )
     if DisbursementReturn.objects.filter(
-            export_entry=entry, kind=item.kind,
-            **({} if item.kind == ReturnKind.RETURN else {"code": item.code, "corrected_data": item.corrected_data})
+        export_entry=entry,
+        kind=item.kind,
+        **({} if item.kind == ReturnKind.RETURN else {"code": item.code, "corrected_data": item.corrected_data}),
     ).exists():
         report.duplicates += 1
-        report.items.append({"line": item.line, "code": item.code, "case_number": case.case_number,
-                             "outcome": "duplicate"})
+        report.items.append(
+            {"line": item.line, "code": item.code, "case_number": case.case_number, "outcome": "duplicate"}
+        )
         return
     if item.kind == ReturnKind.RETURN:
         row.outcome = ReturnOutcome.HELD
         disbursement.status = DisbursementStatus.RETURNED
         disbursement.save(update_fields=["status"])
         row.work_item = work_item_create(
-            case=case, kind="disbursement_returned", due_on=add_business_days(on, WORK_ITEM_BUSINESS_DAYS),
+            case=case,
+            kind="disbursement_returned",
+            due_on=add_business_days(on, WORK_ITEM_BUSINESS_DAYS),
             title=f"Disbursement of {entry.amount} returned by the bank ({item.code} {item.reason}): get correct "
-                  "bank details and pay again"[:200],
-            dedupe_key=f"disbursement-return:{entry.pk}", by=by)
+            "bank details and pay again"[:200],
+            dedupe_key=f"disbursement-return:{entry.pk}",
+            by=by,
+        )
         report.returns += 1
-        event_record(verb="disbursement.returned", subject=disbursement, case_id=case.pk, actor=by,
-                     actor_label=actor_label,
-                     summary=f"{entry.amount} returned by the bank: {item.code} {item.reason}; held undistributed",
-                     data={"code": item.code, "trace": entry.trace_number, "disbursement": disbursement.pk})
+        event_record(
+            verb="disbursement.returned",
+            subject=disbursement,
+            case_id=case.pk,
+            actor=by,
+            actor_label=actor_label,
+            summary=f"{entry.amount} returned by the bank: {item.code} {item.reason}; held undistributed",
+            data={"code": item.code, "trace": entry.trace_number, "disbursement": disbursement.pk},
+        )
     else:
         account = PayeeAccount.objects.select_for_update().filter(pk=entry.payee_account_id).first()
-        changed = _correct_account(account=account, item=item, by=by, actor_label=actor_label,
-                                   case_id=case.pk) if account else []
+        changed = (
+            _correct_account(account=account, item=item, by=by, actor_label=actor_label, case_id=case.pk)
+            if account
+            else []
+        )
         row.outcome = ReturnOutcome.CORRECTED if changed else ReturnOutcome.NOTED
         report.notifications += 1
     row.full_clean(exclude=["return_file", "export_entry", "disbursement", "work_item"])
     row.save()
-    report.items.append({"line": item.line, "code": item.code, "case_number": case.case_number,
-                         "outcome": row.outcome, "amount": str(entry.amount)})
+    report.items.append(
+        {
+            "line": item.line,
+            "code": item.code,
+            "case_number": case.case_number,
+            "outcome": row.outcome,
+            "amount": str(entry.amount),
+        }
+    )
 
 
-def _store(*, name: str, content: bytes, via: str, by: User | None, actor_label: str, report: ReturnReport) -> NachaReturnFile:
+def _store(
+    *, name: str, content: bytes, via: str, by: User | None, actor_label: str, report: ReturnReport
+) -> NachaReturnFile:
     row = NachaReturnFile(
-        name=(name or "returns")[:200].replace("\x00", ""), sha256=hashlib.sha256(content).hexdigest(),
-        content=content, via=via, uploaded_by=by if getattr(by, "is_authenticated", False) else None,
-        uploaded_by_label=actor_label[:200], status=report.status, returns=report.returns,
-        notifications=report.notifications, duplicates=report.duplicates, unmatched=report.unmatched,
-        error_count=len(report.errors))
+        name=(name or "returns")[:200].replace("\x00", ""),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        via=via,
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        uploaded_by_label=actor_label[:200],
+        status=report.status,
+        returns=report.returns,
+        notifications=report.notifications,
+        duplicates=report.duplicates,
+        unmatched=report.unmatched,
+        error_count=len(report.errors),
+    )
     row.report = report.as_dict()
     row.save()
     report.file = row.pk
@@ -149,16 +212,18 @@ def _store(*, name: str, content: bytes, via: str, by: User | None, actor_label:
     return row
 
 
-def nacha_return_import(*, name: str, content: bytes, via: str = FileVia.COMMAND, by: User | None = None,
-                        actor_label: str = "") -> NachaReturnFile:
+def nacha_return_import(
+    *, name: str, content: bytes, via: str = FileVia.COMMAND, by: User | None = None, actor_label: str = ""
+) -> NachaReturnFile:
     """Validate a return/NOC file whole, then apply every item in one transaction (idempotent)."""
     if len(content) > MAX_FILE_BYTES:
         raise ValidationError({"file": f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."})
     try:
         items = return_entries(parse(content))
     except NachaInvalid as exc:
-        report = ReturnReport(status=ReturnFileStatus.REJECTED,
-                              errors=[{"line": line, "reason": reason} for line, reason in exc.errors])
+        report = ReturnReport(
+            status=ReturnFileStatus.REJECTED, errors=[{"line": line, "reason": reason} for line, reason in exc.errors]
+        )
         return _store(name=name, content=content, via=via, by=by, actor_label=actor_label, report=report)
     sha256 = hashlib.sha256(content).hexdigest()
     if NachaReturnFile.objects.filter(sha256=sha256, status=ReturnFileStatus.IMPORTED).exists():
@@ -172,7 +237,9 @@ def nacha_return_import(*, name: str, content: bytes, via: str = FileVia.COMMAND
 
 
 @transaction.atomic
-def _import(items: list[ReturnItem], *, name: str, content: bytes, via: str, by: User | None, actor_label: str) -> NachaReturnFile:
+def _import(
+    items: list[ReturnItem], *, name: str, content: bytes, via: str, by: User | None, actor_label: str
+) -> NachaReturnFile:
     report = ReturnReport(status=ReturnFileStatus.IMPORTED)
     entries = DisbursementExportEntry.objects.in_bulk([i.original_trace for i in items], field_name="trace_number")
     return_file = _store(name=name, content=content, via=via, by=by, actor_label=actor_label, report=report)
@@ -182,9 +249,15 @@ def _import(items: list[ReturnItem], *, name: str, content: bytes, via: str, by:
         entry = entries.get(item.original_trace)
         if entry is None:
             report.unmatched += 1
-            report.items.append({"line": item.line, "code": item.code, "case_number": item.identification,
-                                 "outcome": "unmatched",
-                                 "reason": f"no disbursement of the office has trace number {item.original_trace}"})
+            report.items.append(
+                {
+                    "line": item.line,
+                    "code": item.code,
+                    "case_number": item.identification,
+                    "outcome": "unmatched",
+                    "reason": f"no disbursement of the office has trace number {item.original_trace}",
+                }
+            )
             continue
         before = report.returns
         _apply(item, entry, return_file=return_file, on=on, by=by, actor_label=actor_label, report=report)
@@ -196,8 +269,13 @@ def _import(items: list[ReturnItem], *, name: str, content: bytes, via: str, by:
         setattr(return_file, name_, getattr(report, name_))
     return_file.report = report.as_dict()
     return_file.save()
-    event_record(verb="nacha.return_file_imported", subject=return_file, actor=by, actor_label=actor_label,
-                 summary=f"{return_file.name}: {report.returns} returns ({report.held_amount} held), "
-                         f"{report.notifications} notifications of change, {report.duplicates} duplicates, "
-                         f"{report.unmatched} unmatched")
+    event_record(
+        verb="nacha.return_file_imported",
+        subject=return_file,
+        actor=by,
+        actor_label=actor_label,
+        summary=f"{return_file.name}: {report.returns} returns ({report.held_amount} held), "
+        f"{report.notifications} notifications of change, {report.duplicates} duplicates, "
+        f"{report.unmatched} unmatched",
+    )
     return return_file

@@ -15,14 +15,17 @@ from core.services import event_record
 from ..models import RemedyRule
 
 REVISABLE_FIELDS = {
-    f.name for f in RemedyRule._meta.concrete_fields
-    if f.name not in {"id", "remedy", "jurisdiction", "version", "effective_from", "changed_by", "change_reason",
-                      "created_at"}
+    f.name
+    for f in RemedyRule._meta.concrete_fields
+    if f.name
+    not in {"id", "remedy", "jurisdiction", "version", "effective_from", "changed_by", "change_reason", "created_at"}
 }
 
 
 @transaction.atomic
-def rule_revise(*, rule: RemedyRule, effective_from: date, reason: str, by: User | None = None, **changes: Any) -> RemedyRule:
+def rule_revise(
+    *, rule: RemedyRule, effective_from: date, reason: str, by: User | None = None, **changes: Any
+) -> RemedyRule:
     """Write a new version of ``rule`` effective from ``effective_from`` with ``changes`` applied.
 
     The version in effect on a day is the one with the latest ``effective_from`` on or before it, so
@@ -37,8 +40,11 @@ def rule_revise(*, rule: RemedyRule, effective_from: date, reason: str, by: User
     latest_version = siblings.aggregate(v=Max("version"))["v"] or 0
     new = RemedyRule(
         **{name: getattr(rule, name) for name in REVISABLE_FIELDS},
-        remedy=rule.remedy, jurisdiction=rule.jurisdiction, version=latest_version + 1,
-        effective_from=effective_from, changed_by=by if getattr(by, "pk", None) else None,
+        remedy=rule.remedy,
+        jurisdiction=rule.jurisdiction,
+        version=latest_version + 1,
+        effective_from=effective_from,
+        changed_by=by if getattr(by, "pk", None) else None,
         change_reason=reason.strip()[:300],
     )
     for name, value in changes.items():
@@ -46,9 +52,15 @@ def rule_revise(*, rule: RemedyRule, effective_from: date, reason: str, by: User
     new.full_clean()
     new.save()
     event_record(
-        verb="enforcement.rule_revised", subject=new, actor=by, actor_label="" if by else "system",
+        verb="enforcement.rule_revised",
+        subject=new,
+        actor=by,
+        actor_label="" if by else "system",
         summary=f"{new} (was v{rule.version}): {reason.strip()[:200]}",
-        data={"previous_version": rule.version, "changes": {k: str(v) for k, v in changes.items()},
-              "effective_from": effective_from.isoformat()},
+        data={
+            "previous_version": rule.version,
+            "changes": {k: str(v) for k, v in changes.items()},
+            "effective_from": effective_from.isoformat(),
+        },
     )
     return new

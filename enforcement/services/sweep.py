@@ -74,13 +74,21 @@ class ChunkCounts:
 
 # --- starting and finishing a run -------------------------------------------------------------
 
+
 @transaction.atomic
-def sweep_start(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "", by: User | None = None) -> SweepRun:
+def sweep_start(
+    *, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "", by: User | None = None
+) -> SweepRun:
     """Create the run row and its chunks (case id ranges covering every case)."""
     if chunk_size < 1:
         raise ValueError("chunk_size must be positive")
-    run = SweepRun.objects.create(as_of=as_of, started_at=timezone.now(), triggered_by=triggered_by[:100],
-                                  started_by=by if getattr(by, "pk", None) else None, chunk_size=chunk_size)
+    run = SweepRun.objects.create(
+        as_of=as_of,
+        started_at=timezone.now(),
+        triggered_by=triggered_by[:100],
+        started_by=by if getattr(by, "pk", None) else None,
+        chunk_size=chunk_size,
+    )
     bounds = Case.objects.aggregate(low=Min("id"), high=Max("id"))
     chunks = []
     if bounds["low"] is not None:
@@ -114,26 +122,36 @@ def sweep_chunk_process(*, chunk_id: int, worker: str = "") -> SweepChunk:
                 return chunk
             counts = _sweep_range(run=chunk.run, low=chunk.low, high=chunk.high)
             SweepChunk.objects.filter(pk=chunk.pk).update(
-                status=ChunkStatus.DONE, worker=worker[:200], finished_at=timezone.now(),
-                cases_examined=counts.cases_examined, proposed=counts.proposed, advanced=counts.advanced,
+                status=ChunkStatus.DONE,
+                worker=worker[:200],
+                finished_at=timezone.now(),
+                cases_examined=counts.cases_examined,
+                proposed=counts.proposed,
+                advanced=counts.advanced,
                 released=counts.released,
             )
             foreign_keys_check_now()  # before the run row shared by every worker is locked
             SweepRun.objects.filter(pk=chunk.run_id).update(
-                chunks_done=F("chunks_done") + 1, cases_examined=F("cases_examined") + counts.cases_examined,
-                proposed=F("proposed") + counts.proposed, advanced=F("advanced") + counts.advanced,
+                chunks_done=F("chunks_done") + 1,
+                cases_examined=F("cases_examined") + counts.cases_examined,
+                proposed=F("proposed") + counts.proposed,
+                advanced=F("advanced") + counts.advanced,
                 released=F("released") + counts.released,
             )
     except Exception as exc:  # noqa: BLE001 — a failed chunk is recorded on the run, the others go on
         logger.exception("sweep chunk %s failed", chunk_id)
         with transaction.atomic():
             claimed = SweepChunk.objects.filter(pk=chunk_id, status=ChunkStatus.PENDING).update(
-                status=ChunkStatus.FAILED, worker=worker[:200], finished_at=timezone.now(),
-                error="".join(traceback.format_exception_only(exc))[:2000])
+                status=ChunkStatus.FAILED,
+                worker=worker[:200],
+                finished_at=timezone.now(),
+                error="".join(traceback.format_exception_only(exc))[:2000],
+            )
             if claimed:
                 chunk = SweepChunk.objects.get(pk=chunk_id)
-                SweepRun.objects.filter(pk=chunk.run_id).update(chunks_done=F("chunks_done") + 1,
-                                                                errors=F("errors") + 1)
+                SweepRun.objects.filter(pk=chunk.run_id).update(
+                    chunks_done=F("chunks_done") + 1, errors=F("errors") + 1
+                )
                 run = SweepRun.objects.get(pk=chunk.run_id)
                 run.error_detail = (run.error_detail + f"[{chunk.low}, {chunk.high}): {exc}\n")[-4000:]
                 run.save(update_fields=["error_detail"])
@@ -142,8 +160,9 @@ def sweep_chunk_process(*, chunk_id: int, worker: str = "") -> SweepChunk:
     return chunk
 
 
-def sweep_run_inline(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "command",
-                     by: User | None = None) -> SweepRun:
+def sweep_run_inline(
+    *, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "command", by: User | None = None
+) -> SweepRun:
     """The whole sweep in this process (``manage.py run_sweep``, tests, the demo)."""
     run = sweep_start(as_of=as_of, chunk_size=chunk_size, triggered_by=triggered_by, by=by)
     for chunk_id in run.chunks.order_by("low").values_list("id", flat=True):
@@ -153,6 +172,7 @@ def sweep_run_inline(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, trigg
 
 
 # --- one chunk ----------------------------------------------------------------------------------
+
 
 def _sweep_range(*, run: SweepRun, low: int, high: int) -> ChunkCounts:
     as_of = run.as_of
@@ -190,9 +210,11 @@ def _events_write(*, run: SweepRun, events: list[EventRow]) -> None:
     """The chunk's events in one statement (tuples: at sweep volume they are what is cheap)."""
     if not events:
         return
-    events_bulk_record(fields=("verb", "subject_id", "case_id", "summary", "data"),
-                       rows=[(e.verb, e.action_id, e.case_id, e.summary, e.data) for e in events],
-                       values={"subject_type": _action_type(), "actor_label": f"enforcement sweep {run.pk}"})
+    events_bulk_record(
+        fields=("verb", "subject_id", "case_id", "summary", "data"),
+        rows=[(e.verb, e.action_id, e.case_id, e.summary, e.data) for e in events],
+        values={"subject_type": _action_type(), "actor_label": f"enforcement sweep {run.pk}"},
+    )
 
 
 def _action_type() -> ContentType:
@@ -205,21 +227,34 @@ def _locked_ids(qs) -> list[tuple[int, int, str]]:
 
 def _release(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> int:
     """Release open actions (not contested: a person decides those) of paid-up or closed cases."""
-    in_range = EnforcementAction.objects.filter(case_id__gte=low, case_id__lt=high,
-                                                status__in=OPEN_ACTION_STATUSES).exclude(status=ActionStatus.CONTESTED)
+    in_range = EnforcementAction.objects.filter(
+        case_id__gte=low, case_id__lt=high, status__in=OPEN_ACTION_STATUSES
+    ).exclude(status=ActionStatus.CONTESTED)
     paid_up = Q(case__balance__total_arrears__lte=0) & (
-        Q(rule__release_when_paid=True) | Q(case__balance__monthly_obligation__lte=0))
+        Q(rule__release_when_paid=True) | Q(case__balance__monthly_obligation__lte=0)
+    )
     released = 0
     for reason, condition in ((ReleaseReason.CASE_CLOSED, ~Q(case__status="open")), (ReleaseReason.PAID_UP, paid_up)):
         rows = _locked_ids(in_range.filter(condition))
         if not rows:
             continue
         EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
-            status=ActionStatus.RELEASED, release_reason=reason, ended_on=run.as_of, next_step_on=None,
-            updated_at=timezone.now())
+            status=ActionStatus.RELEASED,
+            release_reason=reason,
+            ended_on=run.as_of,
+            next_step_on=None,
+            updated_at=timezone.now(),
+        )
         for pk, case_id, remedy in rows:
-            events.append(_event(verb="enforcement.action_released", action_id=pk, case_id=case_id,
-                                 summary=f"{remedy} released: {reason.label}", data={"reason": reason.value}))
+            events.append(
+                _event(
+                    verb="enforcement.action_released",
+                    action_id=pk,
+                    case_id=case_id,
+                    summary=f"{remedy} released: {reason.label}",
+                    data={"reason": reason.value},
+                )
+            )
         released += len(rows)
     return released
 
@@ -232,18 +267,34 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
     rows = _locked_ids(in_range.filter(status=ActionStatus.NOTICED, contest_opens_on__lte=as_of))
     if rows:
         EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
-            status=ActionStatus.CONTEST_WINDOW, next_step_on=F("contest_ends_on"), updated_at=timezone.now())
+            status=ActionStatus.CONTEST_WINDOW, next_step_on=F("contest_ends_on"), updated_at=timezone.now()
+        )
         for pk, case_id, remedy in rows:
-            events.append(_event(verb="enforcement.action_contest_window_opened", action_id=pk, case_id=case_id,
-                                 summary=f"{remedy}: notice period over, contest window open", data={}))
+            events.append(
+                _event(
+                    verb="enforcement.action_contest_window_opened",
+                    action_id=pk,
+                    case_id=case_id,
+                    summary=f"{remedy}: notice period over, contest window open",
+                    data={},
+                )
+            )
         advanced += len(rows)
     rows = _locked_ids(in_range.filter(status=ActionStatus.CONTEST_WINDOW, contest_ends_on__lte=as_of))
     if rows:
         EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
-            status=ActionStatus.ACTIVE, activated_on=as_of, next_step_on=None, updated_at=timezone.now())
+            status=ActionStatus.ACTIVE, activated_on=as_of, next_step_on=None, updated_at=timezone.now()
+        )
         for pk, case_id, remedy in rows:
-            events.append(_event(verb="enforcement.action_activated", action_id=pk, case_id=case_id,
-                                 summary=f"{remedy}: contest window over, sent to the partner", data={}))
+            events.append(
+                _event(
+                    verb="enforcement.action_activated",
+                    action_id=pk,
+                    case_id=case_id,
+                    summary=f"{remedy}: contest window over, sent to the partner",
+                    data={},
+                )
+            )
         advanced += len(rows)
     return advanced
 
@@ -277,7 +328,8 @@ def _figures_fill(*, low: int, high: int) -> None:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {FIGURES_TABLE} (case_id bigint PRIMARY KEY, "
             f"ncp_person_id bigint NULL, ncp_total numeric(14, 2) NULL, ncp_assigned numeric(14, 2) NULL, "
-            f"ncp_unassigned numeric(14, 2) NULL){on_commit}")
+            f"ncp_unassigned numeric(14, 2) NULL){on_commit}"
+        )
         cursor.execute(f"DELETE FROM {FIGURES_TABLE}")  # noqa: S608 — constant table name
         cursor.execute(
             """
@@ -314,7 +366,9 @@ def _figure(column: str, output_field=MONEY_FIELD) -> RawSQL:
     """One column of this chunk's figures row for the balance row (a primary-key lookup)."""
     return RawSQL(  # noqa: S611 — constant names only
         f"SELECT f.{column} FROM {FIGURES_TABLE} f WHERE f.case_id = {CaseBalance._meta.db_table}.case_id",  # noqa: S608
-        [], output_field=output_field)
+        [],
+        output_field=output_field,
+    )
 
 
 def _ncp_sum(field: str, figure: str, aggregate: bool):
@@ -337,9 +391,19 @@ def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
         cmp_assigned=_ncp_sum("assigned_arrears", "ncp_assigned", agg),
         cmp_unassigned=_ncp_sum("unassigned_arrears", "ncp_unassigned", agg),
     )
-    arrears_based = any(v is not None for v in (rule.arrears_min, rule.assigned_arrears_min,
-                                                rule.unassigned_arrears_min, rule.months_min,
-                                                rule.days_past_due_min)) or rule.requires_delinquency
+    arrears_based = (
+        any(
+            v is not None
+            for v in (
+                rule.arrears_min,
+                rule.assigned_arrears_min,
+                rule.unassigned_arrears_min,
+                rule.months_min,
+                rule.days_past_due_min,
+            )
+        )
+        or rule.requires_delinquency
+    )
     if arrears_based:
         qs = qs.filter(total_arrears__gt=0)
     if rule.requires_delinquency:
@@ -363,21 +427,45 @@ def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
     if rule.requires_employer:
         qs = qs.filter(
             Exists(SupportOrder.objects.filter(case_id=OuterRef("case_id"), status="active")),
-            Exists(Employment.objects.filter(person_id=OuterRef("ncp_person_id"), started_on__lte=as_of)
-                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=as_of))),
+            Exists(
+                Employment.objects.filter(person_id=OuterRef("ncp_person_id"), started_on__lte=as_of).filter(
+                    Q(ended_on__isnull=True) | Q(ended_on__gte=as_of)
+                )
+            ),
         )
     if rule.requires_bank_match:
-        qs = qs.filter(Exists(BankMatch.objects.filter(person_id=OuterRef("ncp_person_id"),
-                                                       status=BankMatchStatus.OPEN)))
+        qs = qs.filter(
+            Exists(BankMatch.objects.filter(person_id=OuterRef("ncp_person_id"), status=BankMatchStatus.OPEN))
+        )
     return qs
 
 
 # What a rule's query gives for each proposal (``_propose_sql`` in SQL, ``_propose`` in Python).
-PROPOSAL_SOURCE = ("case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
-                   "delinquent_since", "case__delinquency_identified_on", "case__ncp_located_on", "cmp_total",
-                   "cmp_assigned", "cmp_unassigned", "ncp_person_id")
-ACTION_VARYING = ("case", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
-                  "delinquent_since", "figures", "timeframe_start_on", "timeframe_due_on")
+PROPOSAL_SOURCE = (
+    "case_id",
+    "total_arrears",
+    "assigned_arrears",
+    "unassigned_arrears",
+    "months_in_arrears",
+    "delinquent_since",
+    "case__delinquency_identified_on",
+    "case__ncp_located_on",
+    "cmp_total",
+    "cmp_assigned",
+    "cmp_unassigned",
+    "ncp_person_id",
+)
+ACTION_VARYING = (
+    "case",
+    "total_arrears",
+    "assigned_arrears",
+    "unassigned_arrears",
+    "months_in_arrears",
+    "delinquent_since",
+    "figures",
+    "timeframe_start_on",
+    "timeframe_due_on",
+)
 
 
 def action_timeframe_days(rule: RemedyRule, on: date) -> int:
@@ -395,9 +483,15 @@ def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
     as_of = run.as_of
     days = action_timeframe_days(rule, as_of)
     inner, inner_params = qs.values_list(*PROPOSAL_SOURCE).query.sql_with_params()
-    ncp = ("|| jsonb_build_object('ncp_person_id', r.ncp_id, 'ncp_total_arrears', ROUND(r.cmp_total, 2)::text,"
-           " 'ncp_assigned_arrears', ROUND(r.cmp_assigned, 2)::text,"
-           " 'ncp_unassigned_arrears', ROUND(r.cmp_unassigned, 2)::text)") if rule.aggregate_by_ncp else ""
+    ncp = (
+        (
+            "|| jsonb_build_object('ncp_person_id', r.ncp_id, 'ncp_total_arrears', ROUND(r.cmp_total, 2)::text,"
+            " 'ncp_assigned_arrears', ROUND(r.cmp_assigned, 2)::text,"
+            " 'ncp_unassigned_arrears', ROUND(r.cmp_unassigned, 2)::text)"
+        )
+        if rule.aggregate_by_ncp
+        else ""
+    )
     # The timeframe starts when the system first identified the delinquency or the NCP was located,
     # whichever is later (45 CFR 303.6(c)(2)). A delinquency never identified before is identified
     # by this run: as_of, never the day it began years earlier (``_delinquency_identify`` records it).
@@ -413,10 +507,20 @@ def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
     )
     params = [as_of.isoformat(), rule.version, rule.threshold_text(), as_of, days, *inner_params, as_of]
     actions, action_params = insert_from_sql(
-        EnforcementAction, ACTION_VARYING, "q", ignore_conflicts=True,
+        EnforcementAction,
+        ACTION_VARYING,
+        "q",
+        ignore_conflicts=True,
         returning=("id", "case", "total_arrears", "months_in_arrears"),
-        values={"remedy": rule.remedy, "rule": rule, "status": ActionStatus.PROPOSED, "sweep_run": run,
-                "proposed_on": as_of, "partner": rule.partner})
+        values={
+            "remedy": rule.remedy,
+            "rule": rule,
+            "status": ActionStatus.PROPOSED,
+            "sweep_run": run,
+            "proposed_on": as_of,
+            "partner": rule.partner,
+        },
+    )
     # The events are made from the RETURNING rows of the same statement (not read back).
     event_rows = (
         "SELECT 'enforcement.action_proposed', a.id, a.case_id,"
@@ -428,14 +532,18 @@ def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
     )
     event_params = [rule.get_remedy_display(), rule.citation, rule.pk, rule.remedy]
     events, event_constants = insert_from_sql(
-        DomainEvent, ("verb", "subject_id", "case_id", "summary", "data"), "e",
-        values={"subject_type": _action_type(), "actor_label": f"enforcement sweep {run.pk}"})
+        DomainEvent,
+        ("verb", "subject_id", "case_id", "summary", "data"),
+        "e",
+        values={"subject_type": _action_type(), "actor_label": f"enforcement sweep {run.pk}"},
+    )
     columns = ", ".join(f"c{i}" for i in range(len(ACTION_VARYING)))
     with connection.cursor() as cursor:
         cursor.execute(  # the ORM's compiled query and constant text; every value is a parameter
             f"WITH q({columns}) AS ({select}), a AS ({actions}), e(c0, c1, c2, c3, c4) AS ({event_rows}),"  # noqa: S608
             f" written AS ({events}) SELECT COUNT(*) FROM a",
-            [*params, *action_params, *event_params, *event_constants])
+            [*params, *action_params, *event_params, *event_constants],
+        )
         return cursor.fetchone()[0]
 
 
@@ -448,9 +556,13 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     qs = qualifying_balances(rule=rule, as_of=as_of, balances=balances).filter(
         ~Exists(chunk_actions.filter(case_id=OuterRef("case_id"), status__in=OPEN_ACTION_STATUSES)),
         # An action that ended after the balance last changed is not proposed again until it changes.
-        ~Exists(chunk_actions.filter(case_id=OuterRef("case_id"),
-                                     status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED],
-                                     updated_at__gte=OuterRef("updated_at"))),
+        ~Exists(
+            chunk_actions.filter(
+                case_id=OuterRef("case_id"),
+                status__in=[ActionStatus.RELEASED, ActionStatus.CLOSED],
+                updated_at__gte=OuterRef("updated_at"),
+            )
+        ),
     )
     if connection.vendor == "postgresql":
         return _propose_sql(run=run, rule=rule, qs=qs)
@@ -461,8 +573,20 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     thresholds = rule.threshold_text()
     as_of_text = as_of.isoformat()
     actions = []
-    for (case_id, total, assigned, unassigned, months, delinquent_since, identified_on, located_on, cmp_total,
-         cmp_assigned, cmp_unassigned, ncp_id) in rows:
+    for (
+        case_id,
+        total,
+        assigned,
+        unassigned,
+        months,
+        delinquent_since,
+        identified_on,
+        located_on,
+        cmp_total,
+        cmp_assigned,
+        cmp_unassigned,
+        ncp_id,
+    ) in rows:
         start = max(d for d in (identified_on or as_of, located_on) if d is not None)
         figures = {
             "as_of": as_of_text,
@@ -471,24 +595,52 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
             "days_past_due": (as_of - delinquent_since).days if delinquent_since else None,
         }
         if rule.aggregate_by_ncp:
-            figures.update(ncp_person_id=ncp_id, ncp_total_arrears=str(money(cmp_total)),
-                           ncp_assigned_arrears=str(money(cmp_assigned)),
-                           ncp_unassigned_arrears=str(money(cmp_unassigned)))
-        actions.append((case_id, total, assigned, unassigned, months, delinquent_since, figures, start,
-                        start + timedelta(days=days)))
+            figures.update(
+                ncp_person_id=ncp_id,
+                ncp_total_arrears=str(money(cmp_total)),
+                ncp_assigned_arrears=str(money(cmp_assigned)),
+                ncp_unassigned_arrears=str(money(cmp_unassigned)),
+            )
+        actions.append(
+            (
+                case_id,
+                total,
+                assigned,
+                unassigned,
+                months,
+                delinquent_since,
+                figures,
+                start,
+                start + timedelta(days=days),
+            )
+        )
     # One statement; the partial unique index skips a case that got an open action meanwhile.
     created = rows_insert(
-        EnforcementAction, ACTION_VARYING, actions, ignore_conflicts=True,
-        values={"remedy": rule.remedy, "rule": rule, "status": ActionStatus.PROPOSED, "sweep_run": run,
-                "proposed_on": as_of, "partner": rule.partner},
-        returning=("id", "case", "total_arrears", "months_in_arrears"))
+        EnforcementAction,
+        ACTION_VARYING,
+        actions,
+        ignore_conflicts=True,
+        values={
+            "remedy": rule.remedy,
+            "rule": rule,
+            "status": ActionStatus.PROPOSED,
+            "sweep_run": run,
+            "proposed_on": as_of,
+            "partner": rule.partner,
+        },
+        returning=("id", "case", "total_arrears", "months_in_arrears"),
+    )
     remedy = rule.get_remedy_display()
     for pk, case_id, total, months in created:
         # RETURNING skips the field converters: SQLite gives 6 for 6.00.
         total, months = money(total), Decimal(months).quantize(Decimal("0.01"))
-        events.append(_event(
-            verb="enforcement.action_proposed", action_id=pk, case_id=case_id,
-            summary=f"{remedy} proposed: arrears ${total:,.2f}, {months} months ({rule.citation})",
-            data={"rule_id": rule.pk, "remedy": rule.remedy, "total_arrears": str(total), "months": str(months)},
-        ))
+        events.append(
+            _event(
+                verb="enforcement.action_proposed",
+                action_id=pk,
+                case_id=case_id,
+                summary=f"{remedy} proposed: arrears ${total:,.2f}, {months} months ({rule.citation})",
+                data={"rule_id": rule.pk, "remedy": rule.remedy, "total_arrears": str(total), "months": str(months)},
+            )
+        )
     return len(created)

@@ -30,7 +30,9 @@ def _chunk_jobs(run: SweepRun) -> int:
 
 
 @transaction.atomic
-def sweep_enqueue(*, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "", by: User | None = None) -> SweepRun:
+def sweep_enqueue(
+    *, as_of: date, chunk_size: int = DEFAULT_CHUNK_SIZE, triggered_by: str = "", by: User | None = None
+) -> SweepRun:
     """Start a sweep: the run, its chunks and a job per chunk commit together; the chunks go to the
     workers after the commit, or when the broker is back (the watchdog sends what is left)."""
     run = sweep_start(as_of=as_of, chunk_size=chunk_size, triggered_by=triggered_by, by=by)
@@ -42,8 +44,11 @@ def sweep_runs_stuck(*, run_ids=None) -> dict[int, int]:
     """Unfinished runs with a chunk late past CASEWORKS_JOB_STUCK_SECONDS: run id → late chunks."""
     groups = None if run_ids is None else [sweep_group(pk) for pk in run_ids]
     stuck = jobs_stuck(groups=groups, prefix="sweep_run:")
-    unfinished = set(SweepRun.objects.filter(pk__in=[int(g.split(":")[1]) for g in stuck], finished_at__isnull=True)
-                     .values_list("pk", flat=True))
+    unfinished = set(
+        SweepRun.objects.filter(pk__in=[int(g.split(":")[1]) for g in stuck], finished_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
     return {int(g.split(":")[1]): n for g, n in stuck.items() if int(g.split(":")[1]) in unfinished}
 
 
@@ -58,5 +63,9 @@ def sweep_run_resume(*, run: SweepRun, by: User) -> int:
 
 def disbursement_export_enqueue(*, on: date, by: User | None = None) -> None:
     """Export the family disbursements of ``on`` in the background (through the outbox)."""
-    job_enqueue(task="enforcement.export_disbursements", args=[on.isoformat()],
-                kwargs={"by_id": by.pk} if by is not None and by.pk else {}, group=f"disbursement_export:{on}")
+    job_enqueue(
+        task="enforcement.export_disbursements",
+        args=[on.isoformat()],
+        kwargs={"by_id": by.pk} if by is not None and by.pk else {},
+        group=f"disbursement_export:{on}",
+    )

@@ -38,8 +38,17 @@ CENT = Decimal("0.01")
 # (the form's "If the employer's pay cycle does not match the ordered payment cycle" amounts).
 PERIODS_PER_MONTH = dict(MONTHLY_FACTOR)
 # The amounts the form compares (an amendment is issued when one of them changes).
-AMOUNT_FIELDS = ("current_support", "past_due_support", "current_medical", "past_due_medical", "current_spousal",
-                 "past_due_spousal", "other_amount", "total_per_frequency", "order_frequency")
+AMOUNT_FIELDS = (
+    "current_support",
+    "past_due_support",
+    "current_medical",
+    "past_due_medical",
+    "current_spousal",
+    "past_due_spousal",
+    "other_amount",
+    "total_per_frequency",
+    "order_frequency",
+)
 
 
 def _money(value: Decimal) -> Decimal:
@@ -72,8 +81,12 @@ class IwoFigures:
 
 
 def active_order(case: Case, on: date) -> SupportOrder | None:
-    return (SupportOrder.objects.filter(case=case, status=OrderStatus.ACTIVE, effective_on__lte=on)
-            .prefetch_related("obligations").order_by("-effective_on", "-version", "-id").first())
+    return (
+        SupportOrder.objects.filter(case=case, status=OrderStatus.ACTIVE, effective_on__lte=on)
+        .prefetch_related("obligations")
+        .order_by("-effective_on", "-version", "-id")
+        .first()
+    )
 
 
 def iwo_figures(*, case: Case, on: date) -> IwoFigures:
@@ -87,15 +100,25 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     limit the form states by 5 points."""
     order = active_order(case, on)
     figures = IwoFigures(order=order)
-    monthly = {"current_support": Decimal(0), "past_due_support": Decimal(0), "current_medical": Decimal(0),
-               "past_due_medical": Decimal(0), "current_spousal": Decimal(0), "past_due_spousal": Decimal(0),
-               "other_amount": Decimal(0)}
+    monthly = {
+        "current_support": Decimal(0),
+        "past_due_support": Decimal(0),
+        "current_medical": Decimal(0),
+        "past_due_medical": Decimal(0),
+        "current_spousal": Decimal(0),
+        "past_due_spousal": Decimal(0),
+        "other_amount": Decimal(0),
+    }
     if order is not None:
         lines = [o for o in order.obligations.all() if o.start_on <= on and (o.end_on is None or o.end_on >= on)]
         current = [o for o in lines if o.kind == ObligationKind.CURRENT_SUPPORT]
         figures.order_frequency = current[0].frequency if current else Frequency.MONTHLY
-        target = {ObligationKind.CURRENT_SUPPORT: "current_support", ObligationKind.ARREARS_REPAYMENT: "past_due_support",
-                  ObligationKind.MEDICAL_SUPPORT: "current_medical", ObligationKind.SPOUSAL_SUPPORT: "current_spousal"}
+        target = {
+            ObligationKind.CURRENT_SUPPORT: "current_support",
+            ObligationKind.ARREARS_REPAYMENT: "past_due_support",
+            ObligationKind.MEDICAL_SUPPORT: "current_medical",
+            ObligationKind.SPOUSAL_SUPPORT: "current_spousal",
+        }
         for line in lines:
             monthly[target.get(line.kind, "other_amount")] += line.amount * MONTHLY_FACTOR[line.frequency]
         figures.health_coverage_required = order.health_coverage_required
@@ -125,9 +148,17 @@ def control_number_for(iwo: IncomeWithholdingOrder) -> str:
     return f"{fips}IWO{iwo.pk:012d}"
 
 
-def _issue(*, action: EnforcementAction, employment: Employment, kind: str, on: date, by=None,
-           supersedes: IncomeWithholdingOrder | None = None, lump_sum: Decimal | None = None,
-           figures: IwoFigures | None = None) -> IncomeWithholdingOrder:
+def _issue(
+    *,
+    action: EnforcementAction,
+    employment: Employment,
+    kind: str,
+    on: date,
+    by=None,
+    supersedes: IncomeWithholdingOrder | None = None,
+    lump_sum: Decimal | None = None,
+    figures: IwoFigures | None = None,
+) -> IncomeWithholdingOrder:
     case = action.case
     figures = figures or iwo_figures(case=case, on=on)
     sdu = sdu_for(case.jurisdiction)
@@ -136,23 +167,44 @@ def _issue(*, action: EnforcementAction, employment: Employment, kind: str, on: 
         raise ValidationError("The case has no noncustodial parent to withhold from.")
     employer = employment.employer
     iwo = IncomeWithholdingOrder(
-        action=action, case=case, employer=employer, employment=employment, order=figures.order,
-        supersedes=supersedes, kind=kind, issued_on=on, issued_by=by,
+        action=action,
+        case=case,
+        employer=employer,
+        employment=employment,
+        order=figures.order,
+        supersedes=supersedes,
+        kind=kind,
+        issued_on=on,
+        issued_by=by,
         delivery=IwoDelivery.EIWO if employer.eiwo_enrolled else IwoDelivery.PAPER,
-        issuing_state=sdu["state"], issuing_jurisdiction=(case.county or "")[:35],
-        remittance_id=case.case_number, order_identifier=figures.order.order_number if figures.order else "",
-        employer_name=employer.name, employer_line1=employer.line1, employer_line2=employer.line2,
-        employer_city=employer.city, employer_state=employer.state, employer_postal_code=employer.postal_code,
+        issuing_state=sdu["state"],
+        issuing_jurisdiction=(case.county or "")[:35],
+        remittance_id=case.case_number,
+        order_identifier=figures.order.order_number if figures.order else "",
+        employer_name=employer.name,
+        employer_line1=employer.line1,
+        employer_line2=employer.line2,
+        employer_city=employer.city,
+        employer_state=employer.state,
+        employer_postal_code=employer.postal_code,
         employer_fein=employer.fein,
-        obligor_first_name=ncp.first_name, obligor_middle_name=ncp.middle_name, obligor_last_name=ncp.last_name,
+        obligor_first_name=ncp.first_name,
+        obligor_middle_name=ncp.middle_name,
+        obligor_last_name=ncp.last_name,
         obligor_birth_date=ncp.date_of_birth,
         custodial_party_name=cp.display_name if cp else "",
-        children=[{"name": child.display_name, "birth_date": child.date_of_birth.isoformat() if child.date_of_birth else ""}
-                  for child in case.children],
-        order_frequency=figures.order_frequency, total_per_frequency=figures.total_per_frequency,
-        per_weekly=figures.per[Frequency.WEEKLY], per_biweekly=figures.per[Frequency.BIWEEKLY],
-        per_semimonthly=figures.per[Frequency.SEMIMONTHLY], per_monthly=figures.per[Frequency.MONTHLY],
-        lump_sum_amount=lump_sum, arrears_total=figures.arrears_total,
+        children=[
+            {"name": child.display_name, "birth_date": child.date_of_birth.isoformat() if child.date_of_birth else ""}
+            for child in case.children
+        ],
+        order_frequency=figures.order_frequency,
+        total_per_frequency=figures.total_per_frequency,
+        per_weekly=figures.per[Frequency.WEEKLY],
+        per_biweekly=figures.per[Frequency.BIWEEKLY],
+        per_semimonthly=figures.per[Frequency.SEMIMONTHLY],
+        per_monthly=figures.per[Frequency.MONTHLY],
+        lump_sum_amount=lump_sum,
+        arrears_total=figures.arrears_total,
         arrears_over_12_weeks=figures.arrears_over_12_weeks,
         health_coverage_required=figures.health_coverage_required and kind != IwoKind.TERMINATION,
         withholding_limit_percent=figures.withholding_limit_percent,
@@ -166,13 +218,26 @@ def _issue(*, action: EnforcementAction, employment: Employment, kind: str, on: 
     if supersedes is not None:
         IncomeWithholdingOrder.objects.filter(pk=supersedes.pk).update(ended_on=on)
     label = IwoKind(kind).label.lower()
-    amount = f"lump sum ${lump_sum:,.2f}" if lump_sum else f"${iwo.total_per_frequency:,.2f} {iwo.get_order_frequency_display().lower()}"
-    event_record(verb="withholding.order_issued", subject=action, case_id=case.pk, actor=by,
-                 actor_label="" if by else "income withholding",
-                 summary=f"{label.capitalize()} income withholding order {iwo.control_number}: {amount}, "
-                         f"{iwo.get_delivery_display()}",
-                 data={"iwo_id": iwo.pk, "control_number": iwo.control_number, "kind": kind,
-                       "nmsn": iwo.health_coverage_required})
+    amount = (
+        f"lump sum ${lump_sum:,.2f}"
+        if lump_sum
+        else f"${iwo.total_per_frequency:,.2f} {iwo.get_order_frequency_display().lower()}"
+    )
+    event_record(
+        verb="withholding.order_issued",
+        subject=action,
+        case_id=case.pk,
+        actor=by,
+        actor_label="" if by else "income withholding",
+        summary=f"{label.capitalize()} income withholding order {iwo.control_number}: {amount}, "
+        f"{iwo.get_delivery_display()}",
+        data={
+            "iwo_id": iwo.pk,
+            "control_number": iwo.control_number,
+            "kind": kind,
+            "nmsn": iwo.health_coverage_required,
+        },
+    )
     return iwo
 
 
@@ -180,18 +245,28 @@ def current_employments(*, case: Case, on: date) -> list[Employment]:
     ncp = case.ncp
     if ncp is None:
         return []
-    return list(Employment.objects.filter(person=ncp, started_on__lte=on)
-                .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)).select_related("employer").order_by("id"))
+    return list(
+        Employment.objects.filter(person=ncp, started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .select_related("employer")
+        .order_by("id")
+    )
 
 
 def _in_force(action: EnforcementAction) -> list[IncomeWithholdingOrder]:
-    return list(IncomeWithholdingOrder.objects.filter(action=action, ended_on__isnull=True,
-                                                      kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]).order_by("id"))
+    return list(
+        IncomeWithholdingOrder.objects.filter(
+            action=action, ended_on__isnull=True, kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]
+        ).order_by("id")
+    )
 
 
 def _changed(iwo: IncomeWithholdingOrder, figures: IwoFigures) -> bool:
-    now = {**figures.amounts, "total_per_frequency": figures.total_per_frequency,
-           "order_frequency": figures.order_frequency}
+    now = {
+        **figures.amounts,
+        "total_per_frequency": figures.total_per_frequency,
+        "order_frequency": figures.order_frequency,
+    }
     if (figures.order.pk if figures.order else None) != iwo.order_id:
         return True
     if figures.health_coverage_required != iwo.health_coverage_required:
@@ -216,8 +291,16 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
     in_force = _in_force(action)
     if action.status in (ActionStatus.RELEASED, ActionStatus.CLOSED):
         for iwo in in_force:
-            issued.append(_issue(action=action, employment=iwo.employment or _employment_of(iwo), kind=IwoKind.TERMINATION,
-                                 on=today, by=by, supersedes=iwo))
+            issued.append(
+                _issue(
+                    action=action,
+                    employment=iwo.employment or _employment_of(iwo),
+                    kind=IwoKind.TERMINATION,
+                    on=today,
+                    by=by,
+                    supersedes=iwo,
+                )
+            )
         return issued
     if action.status != ActionStatus.ACTIVE:
         return issued
@@ -229,20 +312,36 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
     for employment in employments:
         current = by_employer.get(employment.employer_id)
         if current is None:
-            if IncomeWithholdingOrder.objects.filter(action=action, employer=employment.employer,
-                                                     kind=IwoKind.ORIGINAL).exists():
+            if IncomeWithholdingOrder.objects.filter(
+                action=action, employer=employment.employer, kind=IwoKind.ORIGINAL
+            ).exists():
                 continue  # the employer's order ended (employee left, rejected): a person decides
-            issued.append(_issue(action=action, employment=employment, kind=IwoKind.ORIGINAL, on=today, by=by,
-                                 figures=figures))
+            issued.append(
+                _issue(action=action, employment=employment, kind=IwoKind.ORIGINAL, on=today, by=by, figures=figures)
+            )
         elif _changed(current, figures):
-            issued.append(_issue(action=action, employment=employment, kind=IwoKind.AMENDED, on=today, by=by,
-                                 supersedes=current, figures=figures))
+            issued.append(
+                _issue(
+                    action=action,
+                    employment=employment,
+                    kind=IwoKind.AMENDED,
+                    on=today,
+                    by=by,
+                    supersedes=current,
+                    figures=figures,
+                )
+            )
     return issued
 
 
 def _employment_of(iwo: IncomeWithholdingOrder) -> Employment:
-    found = Employment.objects.filter(person__participations__case=iwo.case, person__participations__role="ncp",
-                                      employer=iwo.employer).order_by("-started_on").first()
+    found = (
+        Employment.objects.filter(
+            person__participations__case=iwo.case, person__participations__role="ncp", employer=iwo.employer
+        )
+        .order_by("-started_on")
+        .first()
+    )
     if found is None:
         raise ValidationError(f"No employment of the NCP at {iwo.employer_name} to terminate.")
     return found
@@ -253,10 +352,14 @@ def iwo_reconcile(*, on: date | None = None, by=None) -> dict[str, int]:
     an order still in force. Each action in its own transaction (one failing never stops the rest).
     Returns counts by kind (and ``errors``)."""
     today = on or timezone.localdate()
-    in_force = IncomeWithholdingOrder.objects.filter(ended_on__isnull=True,
-                                                     kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]).values("action_id")
-    actions = (EnforcementAction.objects.filter(remedy=Remedy.INCOME_WITHHOLDING)
-               .filter(Q(status=ActionStatus.ACTIVE) | Q(pk__in=in_force)).order_by("pk"))
+    in_force = IncomeWithholdingOrder.objects.filter(
+        ended_on__isnull=True, kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]
+    ).values("action_id")
+    actions = (
+        EnforcementAction.objects.filter(remedy=Remedy.INCOME_WITHHOLDING)
+        .filter(Q(status=ActionStatus.ACTIVE) | Q(pk__in=in_force))
+        .order_by("pk")
+    )
     counts = dict.fromkeys(IwoKind.values, 0) | {"errors": 0}
     for action in actions.iterator(chunk_size=500):
         try:
@@ -268,8 +371,9 @@ def iwo_reconcile(*, on: date | None = None, by=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def iwo_lump_sum_request(*, action: EnforcementAction, amount: Decimal, by, on: date | None = None,
-                         employment: Employment | None = None) -> IncomeWithholdingOrder:
+def iwo_lump_sum_request(
+    *, action: EnforcementAction, amount: Decimal, by, on: date | None = None, employment: Employment | None = None
+) -> IncomeWithholdingOrder:
     """A one-time order to withhold from a lump sum payment (IWO box 1c; e-IWO "LUM"), sent to the
     NCP's current employer (or the one named). Does not stop the order in force."""
     today = on or timezone.localdate()
@@ -285,5 +389,6 @@ def iwo_lump_sum_request(*, action: EnforcementAction, amount: Decimal, by, on: 
         employment = employments[0]
     elif employment.pk not in {e.pk for e in employments}:
         raise ValidationError("That employment is not current.")
-    return _issue(action=action, employment=employment, kind=IwoKind.LUMP_SUM, on=today, by=by,
-                  lump_sum=_money(Decimal(amount)))
+    return _issue(
+        action=action, employment=employment, kind=IwoKind.LUMP_SUM, on=today, by=by, lump_sum=_money(Decimal(amount))
+    )

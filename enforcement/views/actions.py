@@ -46,16 +46,32 @@ class ActionQueueView(ListViewMixin, FilteredListView):
     """Enforcement specialists' queue: open actions first by due date; overdue highlighted; sortable,
     ``?export=csv``; issue notices for the ticked proposed actions (``ActionBulkIssueView``)."""
 
-    sort_fields = {"action": ("id",), "case": ("case__case_number",), "county": ("case__county", "timeframe_due_on"),
-                   "remedy": ("remedy", "timeframe_due_on"), "stage": ("status", "timeframe_due_on"),
-                   "arrears": ("total_arrears",), "months": ("months_in_arrears",), "proposed": ("proposed_on",),
-                   "act_by": ("timeframe_due_on",), "next_step": ("next_step_on",)}
+    sort_fields = {
+        "action": ("id",),
+        "case": ("case__case_number",),
+        "county": ("case__county", "timeframe_due_on"),
+        "remedy": ("remedy", "timeframe_due_on"),
+        "stage": ("status", "timeframe_due_on"),
+        "arrears": ("total_arrears",),
+        "months": ("months_in_arrears",),
+        "proposed": ("proposed_on",),
+        "act_by": ("timeframe_due_on",),
+        "next_step": ("next_step_on",),
+    }
     default_sort = "act_by"
     csv_filename = "enforcement-queue.csv"
-    csv_columns = (("action", "reference"), ("case_number", "case.case_number"), ("county", "case.county"),
-                   ("remedy", "get_remedy_display"), ("stage", "get_status_display"), ("arrears", "total_arrears"),
-                   ("months_in_arrears", "months_in_arrears"), ("proposed_on", "proposed_on"),
-                   ("act_by", "timeframe_due_on"), ("next_step_on", "next_step_on"))
+    csv_columns = (
+        ("action", "reference"),
+        ("case_number", "case.case_number"),
+        ("county", "case.county"),
+        ("remedy", "get_remedy_display"),
+        ("stage", "get_status_display"),
+        ("arrears", "total_arrears"),
+        ("months_in_arrears", "months_in_arrears"),
+        ("proposed_on", "proposed_on"),
+        ("act_by", "timeframe_due_on"),
+        ("next_step_on", "next_step_on"),
+    )
     model = EnforcementAction
     permission_required = "enforcement.view_enforcementaction"
     filterset_class = EnforcementActionFilterSet
@@ -93,10 +109,14 @@ class ActionBulkIssueView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Te
         count = len(form.cleaned_data["ids"])
         return Confirmation(
             title=f"Issue {count} notice{'s' if count != 1 else ''}?",
-            consequences=[f"A notice is issued for each of the {count} selected actions that is still proposed and "
-                          "whose case still meets its rule today; the notice period starts today.",
-                          "Each one must then be printed and mailed. Any refused action is listed with the reason."],
-            button="Yes, issue the notices", cancel_url=reverse(self.list_url_name))
+            consequences=[
+                f"A notice is issued for each of the {count} selected actions that is still proposed and "
+                "whose case still meets its rule today; the notice period starts today.",
+                "Each one must then be printed and mailed. Any refused action is listed with the reason.",
+            ],
+            button="Yes, issue the notices",
+            cancel_url=reverse(self.list_url_name),
+        )
 
     def act_on(self, pk: int, form) -> str:
         action = EnforcementAction.objects.restrict(self.request.user, "view").select_related("case").get(pk=pk)
@@ -116,8 +136,12 @@ class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
     context_object_name = "action"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("case", "rule", "sweep_run", "notice_issued_by",
-                                                     "contest_decided_by").prefetch_related("case__participants__person")
+        return (
+            super()
+            .get_queryset()
+            .select_related("case", "rule", "sweep_run", "notice_issued_by", "contest_decided_by")
+            .prefetch_related("case__participants__person")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -127,27 +151,36 @@ class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         can_work = user.has_perm(WORK)
         context.update(
             today=today,
-            events=DomainEvent.objects.filter(subject_type=ContentType.objects.get_for_model(EnforcementAction),
-                                              subject_id=action.pk).select_related("actor")[:50],
+            events=DomainEvent.objects.filter(
+                subject_type=ContentType.objects.get_for_model(EnforcementAction), subject_id=action.pk
+            ).select_related("actor")[:50],
             can_issue=can_work and action.status == ActionStatus.PROPOSED,
             can_contest=can_work and action.can_contest(today),
-            can_activate=can_work and action.status in (ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW)
-            and action.contest_ends_on is not None and today >= action.contest_ends_on,
+            can_activate=can_work
+            and action.status in (ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW)
+            and action.contest_ends_on is not None
+            and today >= action.contest_ends_on,
             can_decide=user.has_perm("enforcement.decide_contest") and action.status == ActionStatus.CONTESTED,
             can_end=can_work and action.is_open and action.status != ActionStatus.CONTESTED,
-            contest_form=ContestForm(), decision_form=ContestDecisionForm(), end_form=ActionEndForm(),
+            contest_form=ContestForm(),
+            decision_form=ContestDecisionForm(),
+            end_form=ActionEndForm(),
         )
         if action.remedy == Remedy.INCOME_WITHHOLDING:
             from .withholding import LumpSumForm
 
             ncp = action.case.ncp
             context.update(
-                withholding_orders=IncomeWithholdingOrder.objects.restrict(user, "view").filter(action=action)
+                withholding_orders=IncomeWithholdingOrder.objects.restrict(user, "view")
+                .filter(action=action)
                 .order_by("-id"),
-                employer_shown=ncp is None or whereabouts_shown(ncp), withheld=WITHHELD,
-                can_issue_iwo=can_work and action.status in (ActionStatus.ACTIVE, ActionStatus.RELEASED,
-                                                              ActionStatus.CLOSED),
-                can_lump_sum=can_work and action.status == ActionStatus.ACTIVE, lump_sum_form=LumpSumForm())
+                employer_shown=ncp is None or whereabouts_shown(ncp),
+                withheld=WITHHELD,
+                can_issue_iwo=can_work
+                and action.status in (ActionStatus.ACTIVE, ActionStatus.RELEASED, ActionStatus.CLOSED),
+                can_lump_sum=can_work and action.status == ActionStatus.ACTIVE,
+                lump_sum_form=LumpSumForm(),
+            )
         return context
 
 
@@ -176,7 +209,9 @@ class ActionNoticeView(PermissionMixin, ScopedQuerysetMixin, DetailView):
 
 class ActionNoticePdfView(ActionNoticeView):
     def render_to_response(self, context, **response_kwargs):
-        response = HttpResponse(notice_pdf(self.object, language=self.letter_language()), content_type="application/pdf")
+        response = HttpResponse(
+            notice_pdf(self.object, language=self.letter_language()), content_type="application/pdf"
+        )
         response["Content-Disposition"] = content_disposition(f"notice-{self.object.reference}.pdf", inline=True)
         response["Cache-Control"] = "no-store"
         return response
@@ -221,8 +256,11 @@ class ActionNoticeIssueView(ActionStepView):
             return HttpResponseRedirect(action.get_absolute_url())
         with transaction.atomic():  # the rule check's temporary table lives in a transaction
             check = rule_check(action=action, as_of=timezone.localdate())
-        return TemplateResponse(request, "enforcement/action_issue_confirm.html",
-                                {"action": action, "check": check, "today": timezone.localdate()})
+        return TemplateResponse(
+            request,
+            "enforcement/action_issue_confirm.html",
+            {"action": action, "check": check, "today": timezone.localdate()},
+        )
 
     def post(self, request, pk: int):
         if request.POST.get("confirmed") != "yes":  # a POST that skipped the question asks it
@@ -262,5 +300,10 @@ class ActionEndView(ActionStepView):
     done_message = "Action ended."
 
     def step(self, action, data):
-        action_end(action=action, by=self.request.user, release=data["end"] == "release", reason=data["reason"],
-                   note=data["note"])
+        action_end(
+            action=action,
+            by=self.request.user,
+            release=data["end"] == "release",
+            reason=data["reason"],
+            note=data["note"],
+        )

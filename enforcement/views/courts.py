@@ -57,8 +57,11 @@ class CaseNumberFormView(ServiceActionView):
         return {"case_number": self.request.GET.get("case", "")[:20]}
 
     def case_for(self, data) -> Case:
-        case = Case.objects.restrict(self.request.user, "view").filter(
-            case_number__iexact=data["case_number"].strip()).first()
+        case = (
+            Case.objects.restrict(self.request.user, "view")
+            .filter(case_number__iexact=data["case_number"].strip())
+            .first()
+        )
         if case is None:
             raise ValidationError({"case_number": "No such case in your scope."})
         return case
@@ -70,9 +73,16 @@ class PetitionCreateView(CaseNumberFormView):
     title = "New court petition"
 
     def perform(self, data):
-        return petition_create(case=self.case_for(data), kind=data["kind"], by=self.request.user,
-                               court_name=data["court_name"], docket_number=data["docket_number"] or "",
-                               filed_on=data["filed_on"], reason=data["reason"], service_needed=data["service_needed"])
+        return petition_create(
+            case=self.case_for(data),
+            kind=data["kind"],
+            by=self.request.user,
+            court_name=data["court_name"],
+            docket_number=data["docket_number"] or "",
+            filed_on=data["filed_on"],
+            reason=data["reason"],
+            service_needed=data["service_needed"],
+        )
 
     def get_success_url(self):
         return reverse("enforcement:petition_detail", args=[self.result.pk])
@@ -85,15 +95,18 @@ class PetitionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
     context_object_name = "petition"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("case", "resulting_order").prefetch_related(
-            "hearings__appearances")
+        return (
+            super().get_queryset().select_related("case", "resulting_order").prefetch_related("hearings__appearances")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         p = self.object
         context.update(
-            update_form=PetitionUpdateForm(instance=p), outcome_form=PetitionOutcomeForm(),
-            hearing_form=HearingForm(), result_form=HearingResultForm(),
+            update_form=PetitionUpdateForm(instance=p),
+            outcome_form=PetitionOutcomeForm(),
+            hearing_form=HearingForm(),
+            result_form=HearingResultForm(),
             can_change=self.request.user.has_perm("enforcement.change_petition") and p.outcome == "",
         )
         return context
@@ -118,17 +131,29 @@ class PetitionUpdateView(_PetitionPost):
         return {**super().get_form_kwargs(), "instance": Petition(case=self.object.case)}
 
     def perform(self, data):
-        petition_update(petition=self.object, by=self.request.user, docket_number=data.get("docket_number") or "",
-                        filed_on=data.get("filed_on"), served_on=data.get("served_on"))
+        petition_update(
+            petition=self.object,
+            by=self.request.user,
+            docket_number=data.get("docket_number") or "",
+            filed_on=data.get("filed_on"),
+            served_on=data.get("served_on"),
+        )
 
 
 class PetitionOutcomeView(_PetitionPost):
     form_class = PetitionOutcomeForm
 
     def perform(self, data):
-        petition_decide(petition=self.object, outcome=data["outcome"], outcome_on=data["outcome_on"],
-                        by=self.request.user, notes=data["notes"], order_number=data["order_number"],
-                        monthly_amount=data["monthly_amount"], effective_on=data["effective_on"])
+        petition_decide(
+            petition=self.object,
+            outcome=data["outcome"],
+            outcome_on=data["outcome_on"],
+            by=self.request.user,
+            notes=data["notes"],
+            order_number=data["order_number"],
+            monthly_amount=data["monthly_amount"],
+            effective_on=data["effective_on"],
+        )
 
 
 class HearingCreateView(_PetitionPost):
@@ -136,8 +161,13 @@ class HearingCreateView(_PetitionPost):
     form_class = HearingForm
 
     def perform(self, data):
-        hearing_schedule(petition=self.object, scheduled_for=data["scheduled_for"], by=self.request.user,
-                         court_part=data["court_part"], judge=data["judge"])
+        hearing_schedule(
+            petition=self.object,
+            scheduled_for=data["scheduled_for"],
+            by=self.request.user,
+            court_part=data["court_part"],
+            judge=data["judge"],
+        )
 
 
 class HearingResultView(ServiceActionView):
@@ -151,9 +181,14 @@ class HearingResultView(ServiceActionView):
         return CourtHearing.objects.select_related("petition")
 
     def perform(self, data):
-        hearing_record(hearing=self.object, result=data["result"], by=self.request.user, notes=data["notes"],
-                       appearances={party: data[name] for party, name in HearingResultForm.PARTIES},
-                       agency_attorney=data["agency_attorney"])
+        hearing_record(
+            hearing=self.object,
+            result=data["result"],
+            by=self.request.user,
+            notes=data["notes"],
+            appearances={party: data[name] for party, name in HearingResultForm.PARTIES},
+            agency_attorney=data["agency_attorney"],
+        )
 
     def get_success_url(self):
         return reverse("enforcement:petition_detail", args=[self.object.petition_id])
@@ -175,14 +210,22 @@ class CourtCalendarView(PermissionMixin, TemplateView):
         tz = timezone.get_current_timezone()
         low = datetime.combine(start, time.min, tzinfo=tz)
         high = low + timedelta(days=self.days)
-        hearings = (CourtHearing.objects.restrict(self.request.user)
-                    .filter(scheduled_for__gte=low, scheduled_for__lt=high)
-                    .select_related("petition__case").order_by("scheduled_for"))
+        hearings = (
+            CourtHearing.objects.restrict(self.request.user)
+            .filter(scheduled_for__gte=low, scheduled_for__lt=high)
+            .select_related("petition__case")
+            .order_by("scheduled_for")
+        )
         by_day: dict[date, list] = {}
         for hearing in hearings:
             by_day.setdefault(timezone.localtime(hearing.scheduled_for).date(), []).append(hearing)
-        context.update(start=start, end=start + timedelta(days=self.days - 1), by_day=sorted(by_day.items()),
-                       previous=start - timedelta(days=self.days), next=start + timedelta(days=self.days))
+        context.update(
+            start=start,
+            end=start + timedelta(days=self.days - 1),
+            by_day=sorted(by_day.items()),
+            previous=start - timedelta(days=self.days),
+            next=start + timedelta(days=self.days),
+        )
         return context
 
 
@@ -204,9 +247,15 @@ class ReferralCreateView(CaseNumberFormView):
         return {}
 
     def perform(self, data):
-        return referral_create(case=self.case_for(data), agency=data["agency"], agency_name=data["agency_name"],
-                               referred_on=data["referred_on"], by=self.request.user,
-                               reference_number=data["reference_number"], notes=data["notes"])
+        return referral_create(
+            case=self.case_for(data),
+            agency=data["agency"],
+            agency_name=data["agency_name"],
+            referred_on=data["referred_on"],
+            by=self.request.user,
+            reference_number=data["reference_number"],
+            notes=data["notes"],
+        )
 
     def get_success_url(self):
         return reverse("enforcement:referral_detail", args=[self.result.pk])
@@ -225,9 +274,18 @@ class ReferralDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         r = self.object
-        context.setdefault("form", ReferralUpdateForm(initial={
-            "status": r.status, "outcome": r.outcome, "outcome_on": r.outcome_on,
-            "reference_number": r.reference_number, "notes": r.notes}))
+        context.setdefault(
+            "form",
+            ReferralUpdateForm(
+                initial={
+                    "status": r.status,
+                    "outcome": r.outcome,
+                    "outcome_on": r.outcome_on,
+                    "reference_number": r.reference_number,
+                    "notes": r.notes,
+                }
+            ),
+        )
         context["can_change"] = self.request.user.has_perm("enforcement.change_criminalreferral")
         return context
 
@@ -239,9 +297,15 @@ class ReferralDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                referral_update(referral=self.object, status=data["status"], by=request.user,
-                                outcome=data["outcome"], outcome_on=data["outcome_on"],
-                                reference_number=data["reference_number"], notes=data["notes"])
+                referral_update(
+                    referral=self.object,
+                    status=data["status"],
+                    by=request.user,
+                    outcome=data["outcome"],
+                    outcome_on=data["outcome_on"],
+                    reference_number=data["reference_number"],
+                    notes=data["notes"],
+                )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

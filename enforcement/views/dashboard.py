@@ -44,10 +44,16 @@ class CoordinatorDashboardView(PermissionMixin, ChartPageMixin, TemplateView):
             cells = []
             for stage in grid["stages"]:
                 n, arrears = grid["cells"].get((remedy.value, stage.value), (0, sel.ZERO))
-                cells.append({"n": n, "arrears": arrears,
-                              "url": _url(queue, remedy=remedy.value, status=stage.value)})
-            rows.append({"remedy": remedy, "url": _url(queue, remedy=remedy.value, open="on"), "cells": cells,
-                         "n": sum(c["n"] for c in cells), "arrears": sum(c["arrears"] for c in cells)})
+                cells.append({"n": n, "arrears": arrears, "url": _url(queue, remedy=remedy.value, status=stage.value)})
+            rows.append(
+                {
+                    "remedy": remedy,
+                    "url": _url(queue, remedy=remedy.value, open="on"),
+                    "cells": cells,
+                    "n": sum(c["n"] for c in cells),
+                    "arrears": sum(c["arrears"] for c in cells),
+                }
+            )
         compliance = sel.timeframe_compliance(actions=actions, today=today)
         collections = sel.collections_month(user=user, today=today)
         recon = sel.reconciliation_exceptions(user)
@@ -55,7 +61,8 @@ class CoordinatorDashboardView(PermissionMixin, ChartPageMixin, TemplateView):
             today=today,
             delinquent=delinquent_totals,
             delinquent_url=reverse("enforcement:delinquent_cases"),
-            stages=grid["stages"], rows=rows,
+            stages=grid["stages"],
+            rows=rows,
             due=sel.actions_due(actions=actions, today=today),
             due_url=_url(queue, due_within="7"),
             compliance=compliance,
@@ -66,8 +73,11 @@ class CoordinatorDashboardView(PermissionMixin, ChartPageMixin, TemplateView):
             collections_url=_url("cases:collection_list", received_from=collections["since"].isoformat()),
             recon=recon,
             # A figure links only to a list the user may open (the quality analyst may not).
-            recon_url=(_url("enforcement:reconciliationexception_list", status="open")
-                       if user.has_perm("enforcement.view_reconciliationexception") else ""),
+            recon_url=(
+                _url("enforcement:reconciliationexception_list", status="open")
+                if user.has_perm("enforcement.view_reconciliationexception")
+                else ""
+            ),
             stuck_sweeps=sweep_runs_stuck(),
             stuck_accruals=accrual_runs_stuck() if user.has_perm("cases.view_ledgerrun") else {},
         )
@@ -76,19 +86,29 @@ class CoordinatorDashboardView(PermissionMixin, ChartPageMixin, TemplateView):
     def get_charts(self, context):
         rows, collections = context["rows"], context["collections"]
         return [
-            Chart(name="remedy", kind="stacked_hbar", title="Open actions by remedy and stage",
-                  labels=[str(r["remedy"].label) for r in rows],
-                  series=[(str(stage.label), [r["cells"][i]["n"] for r in rows])
-                          for i, stage in enumerate(context["stages"])],
-                  alt="Stacked bar chart of open enforcement actions for each remedy, split by stage; "
-                      "the table above gives every figure."),
-            Chart(name="collections", kind="bar", title="This month: current support (dollars)",
-                  labels=["Due", "Paid", "All collections"],
-                  series=[("Dollars", [collections["current_due"], collections["current_paid"],
-                                       collections["collected"]])],
-                  alt=f"Bar chart: current support due this month {collections['current_due']:,.2f} dollars, "
-                      f"paid {collections['current_paid']:,.2f} dollars, all collections "
-                      f"{collections['collected']:,.2f} dollars."),
+            Chart(
+                name="remedy",
+                kind="stacked_hbar",
+                title="Open actions by remedy and stage",
+                labels=[str(r["remedy"].label) for r in rows],
+                series=[
+                    (str(stage.label), [r["cells"][i]["n"] for r in rows]) for i, stage in enumerate(context["stages"])
+                ],
+                alt="Stacked bar chart of open enforcement actions for each remedy, split by stage; "
+                "the table above gives every figure.",
+            ),
+            Chart(
+                name="collections",
+                kind="bar",
+                title="This month: current support (dollars)",
+                labels=["Due", "Paid", "All collections"],
+                series=[
+                    ("Dollars", [collections["current_due"], collections["current_paid"], collections["collected"]])
+                ],
+                alt=f"Bar chart: current support due this month {collections['current_due']:,.2f} dollars, "
+                f"paid {collections['current_paid']:,.2f} dollars, all collections "
+                f"{collections['collected']:,.2f} dollars.",
+            ),
         ]
 
 
@@ -100,5 +120,6 @@ class DelinquentCaseListView(PermissionMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return (sel.delinquent_balances(user=self.request.user).select_related("case")
-                .order_by("-total_arrears", "case_id"))
+        return (
+            sel.delinquent_balances(user=self.request.user).select_related("case").order_by("-total_arrears", "case_id")
+        )

@@ -22,8 +22,11 @@ class RuleListView(PermissionMixin, ListView):
     template_name = "enforcement/rule_list.html"
 
     def get_queryset(self):
-        return RemedyRule.objects.restrict(self.request.user).select_related("changed_by").order_by(
-            "jurisdiction", "remedy", "-effective_from", "-version")
+        return (
+            RemedyRule.objects.restrict(self.request.user)
+            .select_related("changed_by")
+            .order_by("jurisdiction", "remedy", "-effective_from", "-version")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -60,8 +63,9 @@ class SweepStartView(ServiceActionView):
     success_url = reverse_lazy("enforcement:sweeprun_list")
 
     def perform(self, data):
-        return sweep_enqueue(as_of=timezone.localdate(), triggered_by=f"user {self.request.user.get_username()}",
-                             by=self.request.user)
+        return sweep_enqueue(
+            as_of=timezone.localdate(), triggered_by=f"user {self.request.user.get_username()}", by=self.request.user
+        )
 
     def get_success_message(self, run):
         return f"Sweep {run.pk} started: its chunks run in the background."
@@ -71,8 +75,9 @@ class SweepRunResumeView(SweepStartView):
     """Send a stuck run's unfinished chunks to the workers again (each chunk still runs once)."""
 
     def get_object(self):
-        return get_object_or_404(SweepRun.objects.restrict(self.request.user), pk=self.kwargs["pk"],
-                                 finished_at__isnull=True)
+        return get_object_or_404(
+            SweepRun.objects.restrict(self.request.user), pk=self.kwargs["pk"], finished_at__isnull=True
+        )
 
     def perform(self, data):
         return sweep_run_resume(run=self.object, by=self.request.user)

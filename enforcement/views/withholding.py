@@ -31,8 +31,9 @@ WORK = "enforcement.work_enforcementaction"
 
 
 class LumpSumForm(forms.Form):
-    amount = forms.DecimalField(label="Amount to withhold from the lump sum", min_value=Decimal("0.01"),
-                                max_digits=12, decimal_places=2)
+    amount = forms.DecimalField(
+        label="Amount to withhold from the lump sum", min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
 
 
 def employer_shown(iwo: IncomeWithholdingOrder) -> bool:
@@ -47,24 +48,40 @@ class IwoDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
     context_object_name = "iwo"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("action", "case", "supersedes", "issued_by").prefetch_related(
-            "case__participants__person")
+        return (
+            super()
+            .get_queryset()
+            .select_related("action", "case", "supersedes", "issued_by")
+            .prefetch_related("case__participants__person")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         iwo = self.object
-        context.update(employer_shown=employer_shown(iwo), withheld=WITHHELD,
-                       successors=IncomeWithholdingOrder.objects.filter(supersedes=iwo).order_by("id"),
-                       per_cycle=[("Weekly", iwo.per_weekly), ("Every two weeks", iwo.per_biweekly),
-                                  ("Twice a month", iwo.per_semimonthly), ("Monthly", iwo.per_monthly)])
+        context.update(
+            employer_shown=employer_shown(iwo),
+            withheld=WITHHELD,
+            successors=IncomeWithholdingOrder.objects.filter(supersedes=iwo).order_by("id"),
+            per_cycle=[
+                ("Weekly", iwo.per_weekly),
+                ("Every two weeks", iwo.per_biweekly),
+                ("Twice a month", iwo.per_semimonthly),
+                ("Monthly", iwo.per_monthly),
+            ],
+        )
         return context
 
 
 class IwoPdfView(IwoDetailView):
     def render_to_response(self, context, **response_kwargs):
         iwo = self.object
-        sensitive_read_record(request=self.request, obj=iwo, fields=["obligor_ssn", "obligor_birth_date", "employer"],
-                              person=iwo.case.ncp, detail={"document": "IWO PDF", "control_number": iwo.control_number})
+        sensitive_read_record(
+            request=self.request,
+            obj=iwo,
+            fields=["obligor_ssn", "obligor_birth_date", "employer"],
+            person=iwo.case.ncp,
+            detail={"document": "IWO PDF", "control_number": iwo.control_number},
+        )
         response = HttpResponse(iwo_pdf(iwo), content_type="application/pdf")
         response["Content-Disposition"] = content_disposition(f"iwo-{iwo.control_number}.pdf", inline=True)
         response["Cache-Control"] = "no-store"
@@ -93,8 +110,9 @@ class ActionIwoIssueView(_ActionWriteView):
     def step(self, action):
         issued = iwo_reconcile_action(action=action, by=self.request.user)
         if issued:
-            messages.success(self.request, "Issued: " + ", ".join(f"{i.get_kind_display()} {i.control_number}"
-                                                                  for i in issued))
+            messages.success(
+                self.request, "Issued: " + ", ".join(f"{i.get_kind_display()} {i.control_number}" for i in issued)
+            )
         else:
             messages.info(self.request, "Nothing to issue: the orders in force match the support order.")
 

@@ -32,9 +32,24 @@ class HearingRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HearingRequest
-        fields = ["number", "status", "issue", "in_jurisdiction", "requested_on", "basis", "filing_deadline",
-                  "is_late", "good_cause", "hold_by", "decide_by", "outcome", "decided_on", "case_number",
-                  "complaint_number", "hearings"]
+        fields = [
+            "number",
+            "status",
+            "issue",
+            "in_jurisdiction",
+            "requested_on",
+            "basis",
+            "filing_deadline",
+            "is_late",
+            "good_cause",
+            "hold_by",
+            "decide_by",
+            "outcome",
+            "decided_on",
+            "case_number",
+            "complaint_number",
+            "hearings",
+        ]
 
     def get_case_number(self, obj) -> str:
         return obj.case.case_number if obj.case_id else ""

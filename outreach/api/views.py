@@ -11,9 +11,13 @@ from .serializers import OutreachEventSerializer
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Outreach events", description="Events with date, place and audience, newest first; "
-                       "filter by `date_from`/`date_to` (YYYY-MM-DD), `audience`, `kind`, `status`, `is_online`, `q`. "
-                       "Attendees appear only as counts.", tags=["outreach"]),
+    list=extend_schema(
+        summary="Outreach events",
+        description="Events with date, place and audience, newest first; "
+        "filter by `date_from`/`date_to` (YYYY-MM-DD), `audience`, `kind`, `status`, `is_online`, `q`. "
+        "Attendees appear only as counts.",
+        tags=["outreach"],
+    ),
     retrieve=extend_schema(summary="One outreach event", tags=["outreach"]),
 )
 class OutreachEventViewSet(PartnerListRetrieveViewSet):
@@ -23,7 +27,11 @@ class OutreachEventViewSet(PartnerListRetrieveViewSet):
     filterset_class = EventFilterSet
 
     def get_queryset(self):
-        return (Event.objects.select_related("host_organisation")
-                .annotate(registered=Count("registrations", distinct=True),
-                          attendees=Count("registrations", filter=Q(registrations__attended=True), distinct=True))
-                .order_by("-starts_at", "-id"))
+        return (
+            Event.objects.select_related("host_organisation")
+            .annotate(
+                registered=Count("registrations", distinct=True),
+                attendees=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
+            )
+            .order_by("-starts_at", "-id")
+        )

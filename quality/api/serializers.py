@@ -15,12 +15,17 @@ class Ocse157LinesSerializer(serializers.Serializer):
 
 
 class MeasureSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=["paternity", "orders", "current_collections", "arrears_collections",
-                                            "cost_effectiveness"])
+    name = serializers.ChoiceField(
+        choices=["paternity", "orders", "current_collections", "arrears_collections", "cost_effectiveness"]
+    )
     numerator = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     denominator = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    value = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True,
-                                     help_text="Percentage (two decimals); a ratio for cost_effectiveness.")
+    value = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Percentage (two decimals); a ratio for cost_effectiveness.",
+    )
     incentive_percentage = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
 
 

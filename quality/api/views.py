@@ -14,18 +14,31 @@ class Ocse157APIView(PartnerAPIView):
 
     @extend_schema(
         operation_id="performance_ocse157",
-        parameters=[OpenApiParameter("fiscal_year", int, required=True,
-                                     description="Federal fiscal year (Oct 1 – Sep 30), 2000–2100.")],
+        parameters=[
+            OpenApiParameter(
+                "fiscal_year", int, required=True, description="Federal fiscal year (Oct 1 – Sep 30), 2000–2100."
+            )
+        ],
         responses={200: Ocse157Serializer},
     )
     def get(self, request):
-        query = Ocse157QuerySerializer(data={"fiscal_year": request.query_params.get("fiscal_year", "").replace("\x00", "")})
+        query = Ocse157QuerySerializer(
+            data={"fiscal_year": request.query_params.get("fiscal_year", "").replace("\x00", "")}
+        )
         query.is_valid(raise_exception=True)
         report = ocse157(fiscal_year=query.validated_data["fiscal_year"])
         data = {
             "fiscal_year": report.fiscal_year,
             "lines": report.lines,
-            "measures": [{"name": m.name, "numerator": m.numerator, "denominator": m.denominator, "value": m.value,
-                          "incentive_percentage": m.incentive_percentage} for m in report.measures],
+            "measures": [
+                {
+                    "name": m.name,
+                    "numerator": m.numerator,
+                    "denominator": m.denominator,
+                    "value": m.value,
+                    "incentive_percentage": m.incentive_percentage,
+                }
+                for m in report.measures
+            ],
         }
         return Response(Ocse157Serializer(data).data)

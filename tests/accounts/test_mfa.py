@@ -87,6 +87,7 @@ def enrolled(client, user, clock) -> tuple[AuthenticatorDevice, list[str]]:
 
 # --- required for every staff role, enrolment at the first sign-in ------------------------------
 
+
 @pytest.mark.parametrize("role", STAFF_ROLES)
 def test_every_staff_role_is_sent_to_enrol_after_the_password(client, staff, role):
     user = staff(role)
@@ -105,7 +106,7 @@ def test_enrolment_shows_a_qr_code_and_key_then_confirms_with_a_code(client, sta
     device = AuthenticatorDevice.objects.get(user=user)
     assert not device.confirmed
     assert "<svg" in body and "QR code for your authenticator app" in body
-    assert " ".join(device.base32_key[i:i + 4] for i in range(0, 32, 4)) in body
+    assert " ".join(device.base32_key[i : i + 4] for i in range(0, 32, 4)) in body
     assert "style=" not in body.split('data-testid="mfa-qr"')[1].split("</figure>")[0]  # CSP: no inline styles
 
     confirmed = client.post(reverse("mfa_setup"), {"code": code_for(device), "next": "/cases/"})
@@ -148,7 +149,7 @@ def test_a_lapsed_enrolment_gets_a_new_secret_and_the_old_one_is_refused(client,
     assert response.status_code == 200 and b"lapsed" in response.content
     new = AuthenticatorDevice.objects.get(user=user)
     assert not new.confirmed and new.key != old_key
-    assert " ".join(new.base32_key[i:i + 4] for i in range(0, 32, 4)) in response.content.decode()
+    assert " ".join(new.base32_key[i : i + 4] for i in range(0, 32, 4)) in response.content.decode()
     assert client.get(reverse("core:home")).status_code == 302
     # the new secret works
     clock.shift(30)
@@ -179,6 +180,7 @@ def test_the_secret_and_recovery_codes_are_not_stored_in_clear(client, staff, cl
 
 
 # --- the second step at every sign-in --------------------------------------------------------------
+
 
 def test_an_enrolled_user_gives_a_code_after_the_password(client, staff, clock):
     user = staff()
@@ -231,7 +233,9 @@ def test_a_recovery_code_works_once(client, staff, clock):
     assert used.redirect_chain[-1][0] == reverse("core:home")
     assert b"Recovery code accepted; 9 left." in used.content
     assert AccessLog.objects.get(kind=AccessLog.Kind.MFA_VERIFIED).detail == {
-        "method": "recovery_code", "recovery_codes_left": 9}
+        "method": "recovery_code",
+        "recovery_codes_left": 9,
+    }
     client.post(reverse("logout"))
 
     clock.shift(5)
@@ -278,6 +282,7 @@ def test_the_admin_site_also_needs_the_second_factor(client, role_user, clock):
 
 # --- exemptions, and what MFA leaves alone --------------------------------------------------------
 
+
 def test_an_exempt_role_signs_in_with_the_password_alone(client, staff, settings):
     settings.CASEWORKS_MFA_EXEMPT_ROLES = [Role.TRAINER]
     trainer = staff(Role.TRAINER)
@@ -316,6 +321,7 @@ def test_public_forms_are_unaffected_even_mid_sign_in(client, staff):
 
 # --- administrator reset ---------------------------------------------------------------------------
 
+
 def test_an_administrator_resets_mfa_and_it_is_audited(client, staff, role_user, clock):
     user = staff()
     enrolled(client, user, clock)
@@ -329,15 +335,22 @@ def test_an_administrator_resets_mfa_and_it_is_audited(client, staff, role_user,
     from django.test import override_settings
 
     with override_settings(CASEWORKS_MFA_REQUIRED=False):
-        response = client.post(reverse("admin:accounts_user_changelist"),
-                               {"action": "reset_mfa", "_selected_action": [user.pk]}, follow=True)
+        response = client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "reset_mfa", "_selected_action": [user.pk]},
+            follow=True,
+        )
 
     assert response.status_code == 200 and b"Multi-factor sign-in reset for 1 user(s)" in response.content
     assert not AuthenticatorDevice.objects.filter(user=user).exists()
     assert not RecoveryCodeDevice.objects.filter(user=user).exists()
     log = AccessLog.objects.get(kind=AccessLog.Kind.MFA_RESET)
     assert (log.user, log.object_type, log.object_id, log.detail["devices_removed"]) == (
-        admin, "accounts.User", str(user.pk), 2)
+        admin,
+        "accounts.User",
+        str(user.pk),
+        2,
+    )
     assert DomainEvent.objects.filter(verb="user.mfa_reset", actor=admin).count() == 1
     # the user's verified session lost its second factor: they enrol again
     assert target_client.get(reverse("core:home")).url.startswith(reverse("mfa_setup"))
@@ -351,14 +364,16 @@ def test_only_users_who_may_change_users_can_reset(client, staff, role_user, clo
     coordinator.save()
     settings.CASEWORKS_MFA_REQUIRED = False
     client.force_login(coordinator)
-    response = client.post(reverse("admin:accounts_user_changelist"),
-                           {"action": "reset_mfa", "_selected_action": [user.pk]})
+    response = client.post(
+        reverse("admin:accounts_user_changelist"), {"action": "reset_mfa", "_selected_action": [user.pk]}
+    )
     assert response.status_code in (200, 302, 403)
     assert AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
     assert not AccessLog.objects.filter(kind=AccessLog.Kind.MFA_RESET).exists()
 
 
 # --- deploy checks ---------------------------------------------------------------------------------
+
 
 def test_deploy_check_warns_when_mfa_is_off_or_a_role_is_exempt(settings):
     from accounts.checks import mfa_exempt_roles_are_known, mfa_required_for_every_role
@@ -369,7 +384,6 @@ def test_deploy_check_warns_when_mfa_is_off_or_a_role_is_exempt(settings):
     assert [w.id for w in mfa_required_for_every_role()] == ["accounts.W001", "accounts.W002"]
     settings.CASEWORKS_MFA_EXEMPT_ROLES = ["trainre"]
     assert [e.id for e in mfa_exempt_roles_are_known()] == ["accounts.E001"]
-
 
 
 def test_admin_lists_devices_without_their_secret(client, staff, role_user, clock, settings):

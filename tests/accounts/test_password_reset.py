@@ -55,8 +55,11 @@ def test_a_known_address_gets_a_link_that_sets_a_new_password_once(client, staff
 
     staff.refresh_from_db()
     assert staff.check_password(NEW) and not staff.check_password(OLD)
-    stages = list(AccessLog.objects.filter(kind=AccessLog.Kind.PASSWORD_RESET).order_by("id")
-                  .values_list("detail__stage", "username"))
+    stages = list(
+        AccessLog.objects.filter(kind=AccessLog.Kind.PASSWORD_RESET)
+        .order_by("id")
+        .values_list("detail__stage", "username")
+    )
     assert stages == [("requested", ""), ("completed", staff.username)]
     reused = client.get("/" + path, follow=True)
     assert b"This link does not work" in reused.content

@@ -66,9 +66,14 @@ def test_password_change_is_logged(client, make_user):
     user.set_password("old password 123!")
     user.save()
     client.force_login(user)
-    response = client.post(reverse("password_change"), {
-        "old_password": "old password 123!", "new_password1": "a much longer new secret 9",
-        "new_password2": "a much longer new secret 9"})
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "old password 123!",
+            "new_password1": "a much longer new secret 9",
+            "new_password2": "a much longer new secret 9",
+        },
+    )
     assert response.status_code == 302
     assert AccessLog.objects.filter(kind="password_change", username=user.username).exists()
 

@@ -71,8 +71,9 @@ def cast_caseworker():
 
     from accounts.models import User
 
-    user, created = User.objects.get_or_create(username="caseworker_user",
-                                               defaults={"first_name": "Caseworker_User", "county": "Albany"})
+    user, created = User.objects.get_or_create(
+        username="caseworker_user", defaults={"first_name": "Caseworker_User", "county": "Albany"}
+    )
     if created:
         user.groups.add(Group.objects.get(name="caseworker"))
     return user

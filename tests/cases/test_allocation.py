@@ -28,14 +28,21 @@ UNASSIGNED = Slice(ARREARS_UNASSIGNED, D("300.00"))
 ASSIGNED = Slice(ARREARS_ASSIGNED, D("400.00"))
 
 
-def run(status, amount, *, source="income_withholding", current="500.00", arrears=(UNASSIGNED, ASSIGNED),
-        pass_through="0"):
-    return distribute(assistance_status=status, source=source, amount=D(amount),
-                      current_due=[Slice(CURRENT, D(current), "current_support")] if current else [],
-                      arrears=arrears, pass_through_available=D(pass_through))
+def run(
+    status, amount, *, source="income_withholding", current="500.00", arrears=(UNASSIGNED, ASSIGNED), pass_through="0"
+):
+    return distribute(
+        assistance_status=status,
+        source=source,
+        amount=D(amount),
+        current_due=[Slice(CURRENT, D(current), "current_support")] if current else [],
+        arrears=arrears,
+        pass_through_available=D(pass_through),
+    )
 
 
 # --- never assistance -----------------------------------------------------------------------
+
 
 def test_never_assistance_pays_current_first_all_to_family():
     result = run("never", "200.00")
@@ -62,6 +69,7 @@ def test_never_assistance_overpayment_remainder_to_family():
 
 # --- former assistance ----------------------------------------------------------------------
 
+
 def test_former_assistance_current_then_unassigned_then_assigned_then_remainder():
     result = run("former", "1300.00")
     assert result.lines == (
@@ -85,6 +93,7 @@ def test_former_assistance_partial_stops_inside_unassigned():
 
 
 # --- current assistance ---------------------------------------------------------------------
+
 
 def test_current_assistance_state_retains_current_support_without_pass_through():
     result = run("current", "500.00")
@@ -120,6 +129,7 @@ def test_current_assistance_assigned_arrears_before_unassigned_then_excess_to_fa
 
 # --- federal tax refund offset --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", ["never", "former", "current"])
 def test_tax_offset_never_pays_current_support(status):
     result = run(status, "200.00", source="federal_tax_offset")
@@ -154,6 +164,7 @@ def test_state_tax_offset_follows_the_ordinary_order():
 
 
 # --- edges and bad input --------------------------------------------------------------------
+
 
 def test_exact_amount_due_leaves_no_excess():
     result = run("former", "1200.00")
@@ -197,10 +208,17 @@ def test_pass_through_table_is_dated_and_counts_children():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("jurisdiction", "on", "children", "amount"), [
-    ("NY", date(2007, 12, 31), 1, D("0")), ("NY", date(2008, 1, 1), 1, D("100")), ("NY", date(2008, 1, 1), 2, D("200")),
-    ("NY", date(2008, 1, 2), 3, D("200")), ("CA", date(1999, 1, 1), 1, D("50")), ("CA", date(2026, 11, 1), 2, D("50")),
-])
+@pytest.mark.parametrize(
+    ("jurisdiction", "on", "children", "amount"),
+    [
+        ("NY", date(2007, 12, 31), 1, D("0")),
+        ("NY", date(2008, 1, 1), 1, D("100")),
+        ("NY", date(2008, 1, 1), 2, D("200")),
+        ("NY", date(2008, 1, 2), 3, D("200")),
+        ("CA", date(1999, 1, 1), 1, D("50")),
+        ("CA", date(2026, 11, 1), 2, D("50")),
+    ],
+)
 def test_pass_through_is_read_from_the_legal_parameters(jurisdiction, on, children, amount):
     assert pass_through_limit(jurisdiction=jurisdiction, children=children, on=on) == amount
 
@@ -217,8 +235,13 @@ def test_pass_through_before_the_first_legal_row_is_an_error():
 def test_a_new_pass_through_row_is_data_not_code():
     from core.models import LegalParameter
 
-    LegalParameter.objects.create(key="ca.pass_through.one_child", jurisdiction="CA", effective_on=date(2027, 1, 1),
-                                  value=D("100"), citation="test")
+    LegalParameter.objects.create(
+        key="ca.pass_through.one_child",
+        jurisdiction="CA",
+        effective_on=date(2027, 1, 1),
+        value=D("100"),
+        citation="test",
+    )
     assert pass_through_limit(jurisdiction="CA", children=1, on=date(2027, 1, 1)) == D("100")
     assert pass_through_limit(jurisdiction="CA", children=2, on=date(2027, 1, 1)) == D("50")  # the older row stays
     assert pass_through_limit(jurisdiction="CA", children=1, on=date(2026, 12, 31)) == D("50")
@@ -229,22 +252,31 @@ def test_a_new_pass_through_row_is_data_not_code():
 cents = st.integers(min_value=0, max_value=500_000).map(lambda c: D(c) / 100)
 positive = st.integers(min_value=1, max_value=500_000).map(lambda c: D(c) / 100)
 arrears_slices = st.lists(
-    st.builds(Slice, st.sampled_from([ARREARS_UNASSIGNED, ARREARS_ASSIGNED]), cents,
-              st.sampled_from(["current_support", "medical_support", ""])),
+    st.builds(
+        Slice,
+        st.sampled_from([ARREARS_UNASSIGNED, ARREARS_ASSIGNED]),
+        cents,
+        st.sampled_from(["current_support", "medical_support", ""]),
+    ),
     max_size=6,
 )
-sources = st.sampled_from(["income_withholding", "direct_payment", "federal_tax_offset", "state_tax_offset",
-                           "bank_levy", "other"])
+sources = st.sampled_from(
+    ["income_withholding", "direct_payment", "federal_tax_offset", "state_tax_offset", "bank_levy", "other"]
+)
 statuses = st.sampled_from(["never", "former", "current"])
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(status=statuses, source=sources, amount=positive, current=cents, arrears=arrears_slices,
-       pass_through=cents)
+@given(status=statuses, source=sources, amount=positive, current=cents, arrears=arrears_slices, pass_through=cents)
 def test_distribution_invariants(status, source, amount, current, arrears, pass_through):
-    result = distribute(assistance_status=status, source=source, amount=amount,
-                        current_due=[Slice(CURRENT, current, "current_support")], arrears=arrears,
-                        pass_through_available=pass_through)
+    result = distribute(
+        assistance_status=status,
+        source=source,
+        amount=amount,
+        current_due=[Slice(CURRENT, current, "current_support")],
+        arrears=arrears,
+        pass_through_available=pass_through,
+    )
     # allocations + held always equal the collection
     assert result.total == amount
     assert all(line.amount > 0 for line in result.lines)
@@ -270,10 +302,12 @@ def test_distribution_invariants(status, source, amount, current, arrears, pass_
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(status=statuses, source=sources, amount=positive, current=cents, arrears=arrears_slices)
 def test_excess_only_when_every_bucket_is_paid(status, source, amount, current, arrears):
-    result = distribute(assistance_status=status, source=source, amount=amount,
-                        current_due=[Slice(CURRENT, current)], arrears=arrears)
+    result = distribute(
+        assistance_status=status, source=source, amount=amount, current_due=[Slice(CURRENT, current)], arrears=arrears
+    )
     if result.paid(bucket=EXCESS) > 0 or result.held > 0:
         assert result.paid(bucket=ARREARS_UNASSIGNED) + result.paid(bucket=ARREARS_ASSIGNED) == sum(
-            (s.amount for s in arrears), D(0))
+            (s.amount for s in arrears), D(0)
+        )
         if source != "federal_tax_offset":
             assert result.paid(bucket=CURRENT) == current

@@ -24,8 +24,9 @@ def test_case_list_query_count_is_constant(api_client_with, rows, django_assert_
 def test_case_list_filters(api_client_with):
     open_case = case_with_order(county="Albany", assistance_status="former")
     CaseBalance.objects.filter(case=open_case).update(total_arrears=Decimal("10.00"))
-    closed = CaseFactory(county="Kings", status="closed", stage="closed", closure_reason="other",
-                         closed_on=date(2026, 1, 1))
+    closed = CaseFactory(
+        county="Kings", status="closed", stage="closed", closure_reason="other", closed_on=date(2026, 1, 1)
+    )
     api = api_client_with("cases:read", all_counties=True)
 
     def numbers(**params):
@@ -41,12 +42,15 @@ def test_case_list_filters(api_client_with):
     assert numbers(updated_since="2999-01-01T00:00:00Z") == []
 
 
-@pytest.mark.parametrize(("ordering", "order_by"), [
-    ("-arrears", ("-balance__total_arrears", "case_number")),
-    ("deadline", ("next_deadline_on", "case_number")),
-    ("-updated,arrears", ("-updated_at", "balance__total_arrears", "case_number")),
-    ("-case_number", ("-case_number",)),
-])
+@pytest.mark.parametrize(
+    ("ordering", "order_by"),
+    [
+        ("-arrears", ("-balance__total_arrears", "case_number")),
+        ("deadline", ("next_deadline_on", "case_number")),
+        ("-updated,arrears", ("-updated_at", "balance__total_arrears", "case_number")),
+        ("-case_number", ("-case_number",)),
+    ],
+)
 def test_a_sort_ends_with_the_case_number_so_pages_of_ties_neither_repeat_nor_skip(ordering, order_by):
     """Most cases tie on arrears (none) or deadline: without a unique last key, the database may
     return tied rows in a different order for page 2 than for page 1."""
@@ -55,8 +59,9 @@ def test_a_sort_ends_with_the_case_number_so_pages_of_ties_neither_repeat_nor_sk
     assert queryset.query.order_by == order_by
 
 
-@pytest.mark.parametrize("params", [{"status": "maybe"}, {"updated_since": "soon"}, {"county": "x" * 61},
-                                    {"has_arrears": "perhaps"}])
+@pytest.mark.parametrize(
+    "params", [{"status": "maybe"}, {"updated_since": "soon"}, {"county": "x" * 61}, {"has_arrears": "perhaps"}]
+)
 def test_case_list_bad_filters_are_400(api_client_with, params):
     response = api_client_with("cases:read").get("/api/v1/cases/", params)
     assert response.status_code == 400
@@ -91,9 +96,14 @@ def test_court_key_uses_fvi_override_once(api_client_with):
     AddressFactory(person=case.cp, line1="1 Secret Road")
     court = api_client_with("cases:write", agency="Family Court", kind="court")
     other = api_client_with("cases:write", agency="Other Court", kind="court")
-    override = FviOverride.objects.create(person=case.cp, case=case, court_name="Family Court",
-                                          court_order_reference="O-1", ordered_on=date(2026, 1, 1),
-                                          agency=court.key.agency)
+    override = FviOverride.objects.create(
+        person=case.cp,
+        case=case,
+        court_name="Family Court",
+        court_order_reference="O-1",
+        ordered_on=date(2026, 1, 1),
+        agency=court.key.agency,
+    )
     url = f"/api/v1/cases/{case.case_number}/fvi-overrides/{override.pk}/use/"
     assert other.post(url).status_code == 403
     first = court.post(url)
@@ -117,8 +127,9 @@ def _pages(api, url, params, depth):
 @pytest.mark.parametrize("page_size", [10, 25])
 @pytest.mark.parametrize("depth", [1, 2])
 @pytest.mark.parametrize("mode", ["page", "cursor"])
-def test_case_list_query_budget_at_two_sizes_and_depths(api_client_with, django_assert_max_num_queries, sixty_cases,
-                                                        page_size, depth, mode):
+def test_case_list_query_budget_at_two_sizes_and_depths(
+    api_client_with, django_assert_max_num_queries, sixty_cases, page_size, depth, mode
+):
     """17.3: the same few queries whatever the page size, the depth and the pagination (no query
     per row; the cursor pages have no COUNT)."""
     api = api_client_with("cases:read")
@@ -153,12 +164,19 @@ def test_case_list_cursor_pages_walk_every_case_once_in_case_number_order(api_cl
         response = api.get(body["next"])
     assert seen == sorted(c.case_number for c in sixty_cases)
     back = api.get(body["previous"]).json()
-    assert [c["case_number"] for c in back["results"]] == seen[-4 - 7:-4]
+    assert [c["case_number"] for c in back["results"]] == seen[-4 - 7 : -4]
 
 
-@pytest.mark.parametrize("params", [{"pagination": "keyset"}, {"pagination": "cursor", "ordering": "-arrears"},
-                                    {"pagination": "cursor", "page": "2"}, {"cursor": "abc"},
-                                    {"pagination": "cursor", "cursor": "not-a-cursor"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"pagination": "keyset"},
+        {"pagination": "cursor", "ordering": "-arrears"},
+        {"pagination": "cursor", "page": "2"},
+        {"cursor": "abc"},
+        {"pagination": "cursor", "cursor": "not-a-cursor"},
+    ],
+)
 def test_case_list_bad_pagination_is_400(api_client_with, params):
     response = api_client_with("cases:read").get("/api/v1/cases/", params)
     assert response.status_code in (400, 404)
@@ -190,9 +208,9 @@ def test_case_list_rows_are_exactly_what_the_case_serializer_gives(api_client_wi
     from cases.api.serializers import CaseSerializer
 
     with_order = case_with_order(county="Albany", assistance_status="former")
-    CaseBalance.objects.filter(case=with_order).update(total_arrears=Decimal("1234.50"),
-                                                       months_in_arrears=Decimal("2.47"),
-                                                       last_payment_on=date(2026, 1, 5))
+    CaseBalance.objects.filter(case=with_order).update(
+        total_arrears=Decimal("1234.50"), months_in_arrears=Decimal("2.47"), last_payment_on=date(2026, 1, 5)
+    )
     bare = CaseFactory(county="Albany")
     CaseBalance.objects.filter(case=bare).delete()
     api = api_client_with("cases:read", all_counties=True)

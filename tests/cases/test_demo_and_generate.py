@@ -26,7 +26,9 @@ def test_demo_is_idempotent_and_has_delinquent_cases(role_user):
     assert balances.filter(unassigned_arrears__gte=500).exists()
     assert balances.filter(assigned_arrears__gt=0).exists()
     assert ledger_differences() == []
-    assert Case.objects.filter(status="closed").exists() and Case.objects.filter(next_deadline_on__isnull=False).exists()
+    assert (
+        Case.objects.filter(status="closed").exists() and Case.objects.filter(next_deadline_on__isnull=False).exists()
+    )
 
 
 def test_generate_office_adds_without_colliding_and_ledger_verifies():
@@ -70,14 +72,15 @@ def test_generate_office_writes_spells_consistent_with_the_ledger_assignment():
     for ob in Obligation.objects.filter(order__case__in=cases, accrued_through__isnull=False)[:20]:
         last = LedgerEntry.objects.filter(obligation=ob, entry_type="charge").order_by("-due_on").first()
         assert last is None or last.due_on == ob.accrued_through
-    assert Collection.objects.filter(case__in=cases, received_via="generator").count() == \
-        result.ledger_counts["collections"]
+    assert (
+        Collection.objects.filter(case__in=cases, received_via="generator").count()
+        == result.ledger_counts["collections"]
+    )
     assert ledger_differences() == []
     out = StringIO()
     call_command("ledger_rederive", stdout=out)
     assert "spells_opened=0 months_reassigned=0 collections_redistributed=0" in out.getvalue()
     assert ledger_differences() == []
-
 
 
 def test_generate_office_numbers_after_the_highest_numeric_case_number():

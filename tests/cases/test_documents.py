@@ -71,28 +71,41 @@ def ncp(case):
 
 
 def attach(case, user, **kw):
-    return document_attach(case=case, file=kw.pop("file", upload()), kind=kw.pop("kind", "court_order"),
-                           title=kw.pop("title", "Order of support"), by=user, **kw)
+    return document_attach(
+        case=case,
+        file=kw.pop("file", upload()),
+        kind=kw.pop("kind", "court_order"),
+        title=kw.pop("title", "Order of support"),
+        by=user,
+        **kw,
+    )
 
 
 # -- the content check --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("scan.pdf", pdf_bytes(), "application/pdf"),
-    ("photo.png", png_bytes(), "image/png"),
-    ("photo.txt", png_bytes(), "image/png"),  # the name does not decide
-])
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("scan.pdf", pdf_bytes(), "application/pdf"),
+        ("photo.png", png_bytes(), "image/png"),
+        ("photo.txt", png_bytes(), "image/png"),  # the name does not decide
+    ],
+)
 def test_type_comes_from_the_content(name, content, expected):
     assert detect_content_type(SimpleUploadedFile(name, content)) == expected
 
 
-@pytest.mark.parametrize("content", [
-    b"<html><script>alert(1)</script></html>",  # an HTML page named .pdf
-    b"%PDF-1.4\n1 0 obj << >> endobj\n",  # a truncated PDF: no startxref, no %%EOF
-    b"%PDF-1.4\n" + b"x" * 50 + b"\nstartxref\n3\n%%EOF\n",  # startxref points at nothing
-    b"\x89PNG\r\n\x1a\n" + b"\x00" * 40,  # a PNG signature on garbage
-    b"MZ\x90\x00" + b"\x00" * 60,  # a Windows program
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<html><script>alert(1)</script></html>",  # an HTML page named .pdf
+        b"%PDF-1.4\n1 0 obj << >> endobj\n",  # a truncated PDF: no startxref, no %%EOF
+        b"%PDF-1.4\n" + b"x" * 50 + b"\nstartxref\n3\n%%EOF\n",  # startxref points at nothing
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 40,  # a PNG signature on garbage
+        b"MZ\x90\x00" + b"\x00" * 60,  # a Windows program
+    ],
+)
 def test_content_that_is_not_a_clean_pdf_or_image_is_refused(content):
     with pytest.raises(ValidationError):
         detect_content_type(SimpleUploadedFile("order.pdf", content))
@@ -121,9 +134,13 @@ def test_person_must_be_on_the_case(case, role_user):
 
 # -- storage and record ---------------------------------------------------------------------------
 
+
 def test_stored_under_a_random_name_with_the_detected_type(case, role_user):
-    document = attach(case, role_user("caseworker"), file=upload(name="../../etc/passwd.html",
-                                                                  content=png_bytes(), content_type="text/html"))
+    document = attach(
+        case,
+        role_user("caseworker"),
+        file=upload(name="../../etc/passwd.html", content=png_bytes(), content_type="text/html"),
+    )
     assert re.fullmatch(r"case_documents/\d{4}/[0-9a-f]{32}\.png", document.file.name)
     with document.file.open("rb") as stored:
         assert stored.read() == png_bytes()
@@ -134,9 +151,12 @@ def test_stored_under_a_random_name_with_the_detected_type(case, role_user):
 
 # -- pages: every user shape ---------------------------------------------------------------------
 
+
 def _post(client, case, **data):
-    return client.post(reverse("cases:document_attach", args=[case.case_number]),
-                       {"file": upload(), "kind": "court_order", "title": "Order", **data})
+    return client.post(
+        reverse("cases:document_attach", args=[case.case_number]),
+        {"file": upload(), "kind": "court_order", "title": "Order", **data},
+    )
 
 
 def test_caseworker_attaches_and_the_case_lists_it(client, case, role_user):
@@ -153,17 +173,27 @@ def test_caseworker_attaches_and_the_case_lists_it(client, case, role_user):
 def test_bad_file_gives_a_field_error_and_changes_nothing(client, case, role_user):
     before = stored_files()
     client.force_login(role_user("caseworker"))
-    response = client.post(reverse("cases:document_attach", args=[case.case_number]),
-                           {"file": SimpleUploadedFile("x.pdf", b"not a pdf at all"), "kind": "evidence"})
+    response = client.post(
+        reverse("cases:document_attach", args=[case.case_number]),
+        {"file": SimpleUploadedFile("x.pdf", b"not a pdf at all"), "kind": "evidence"},
+    )
     assert response.status_code == 200 and "Attach a PDF, PNG, JPEG or TIFF" in response.content.decode()
     assert not CaseDocument.objects.exists() and stored_files() == before
 
 
-@pytest.mark.parametrize(("role", "code"), [
-    ("caseworker", 302), ("enforcement_specialist", 302), ("coordinator", 302),
-    ("ombudsperson", 403), ("hearing_officer", 403), ("quality_analyst", 403), ("trainer", 403),
-    ("outreach", 403),
-])
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        ("caseworker", 302),
+        ("enforcement_specialist", 302),
+        ("coordinator", 302),
+        ("ombudsperson", 403),
+        ("hearing_officer", 403),
+        ("quality_analyst", 403),
+        ("trainer", 403),
+        ("outreach", 403),
+    ],
+)
 def test_who_may_attach(client, case, role_user, role, code):
     client.force_login(role_user(role))
     assert _post(client, case).status_code == code
@@ -177,10 +207,19 @@ def test_caseworker_cannot_attach_to_another_caseload(client, case, colleague):
     assert AccessLog.objects.filter(kind=AccessLog.Kind.ACCESS_DENIED).exists()
 
 
-@pytest.mark.parametrize(("role", "code"), [
-    ("caseworker", 200), ("enforcement_specialist", 200), ("coordinator", 200), ("ombudsperson", 200),
-    ("hearing_officer", 200), ("quality_analyst", 200), ("trainer", 403), ("outreach", 403),
-])
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        ("caseworker", 200),
+        ("enforcement_specialist", 200),
+        ("coordinator", 200),
+        ("ombudsperson", 200),
+        ("hearing_officer", 200),
+        ("quality_analyst", 200),
+        ("trainer", 403),
+        ("outreach", 403),
+    ],
+)
 def test_who_may_download(client, case, role_user, role, code):
     document = attach(case, role_user("caseworker"))
     client.force_login(role_user(role))
@@ -189,7 +228,9 @@ def test_who_may_download(client, case, role_user, role, code):
     if code == 200:
         assert b"".join(response.streaming_content) == pdf_bytes()
         assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"].startswith("attachment;") and "order.pdf" in response["Content-Disposition"]
+        assert (
+            response["Content-Disposition"].startswith("attachment;") and "order.pdf" in response["Content-Disposition"]
+        )
         assert response["X-Content-Type-Options"] == "nosniff" and "no-store" in response["Cache-Control"]
         read = AccessLog.objects.get(kind=AccessLog.Kind.SENSITIVE_READ, user=role_user(role))
         assert read.detail["document_id"] == document.pk
@@ -227,6 +268,7 @@ def test_anonymous_is_sent_to_sign_in(client, case, role_user):
 
 # -- FVI -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["caseworker", "coordinator", "hearing_officer", "administrator"])
 def test_document_showing_an_fvi_persons_whereabouts_is_withheld(client, case, role_user, role):
     person = ncp(case)
@@ -249,11 +291,16 @@ def test_document_showing_an_fvi_persons_whereabouts_is_withheld(client, case, r
 
 def test_admin_hides_the_file_name_of_a_withheld_document(client, case, role_user):
     person = ncp(case)
-    document = attach(case, role_user("caseworker"), file=upload(name="smith-at-12-main-st.pdf"),
-                      shows_whereabouts_of=person)
+    document = attach(
+        case, role_user("caseworker"), file=upload(name="smith-at-12-main-st.pdf"), shows_whereabouts_of=person
+    )
     person.family_violence = True
     person.save()
     client.force_login(role_user("administrator"))
     page = client.get(reverse("admin:cases_casedocument_change", args=[document.pk]))
-    assert page.status_code == 200 and b"12-main-st" not in page.content and document.file.name.encode() not in page.content
+    assert (
+        page.status_code == 200
+        and b"12-main-st" not in page.content
+        and document.file.name.encode() not in page.content
+    )
     assert client.get(reverse("admin:cases_casedocument_history", args=[document.pk])).status_code == 403

@@ -42,22 +42,33 @@ def _pdf_text(content: bytes) -> bytes:
         except zlib.error:
             streams.append(stream)
     out += streams
-    maps = [{int(code, 16): chr(int(char, 16)) for code, char in re.findall(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4})>", s)}
-            for s in streams if b"begincmap" in s]
+    maps = [
+        {int(code, 16): chr(int(char, 16)) for code, char in re.findall(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4})>", s)}
+        for s in streams
+        if b"begincmap" in s
+    ]
     if maps:
         for stream in streams:
             for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", stream, re.DOTALL):
-                raw = re.sub(rb"\\(.)", lambda m: {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m.group(1), m.group(1)), literal)
-                codes = [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)]
+                raw = re.sub(
+                    rb"\\(.)", lambda m: {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m.group(1), m.group(1)), literal
+                )
+                codes = [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw) - 1, 2)]
                 out += ["".join(cmap.get(code, "?") for code in codes).encode() for cmap in maps]
     return b"\n".join(out)
 
 
 def _protect_everyone() -> list[Person]:
     """Every person gets the FVI and marked whereabouts, through saves (so history rows hold them too)."""
-    employer = Employer.objects.create(name="Zqxfvi Covert Widgets", line1="1 Zqxfvi Plaza", city="Zqxfviburg",
-                                       state="NY", postal_code="99887", contact_email="hr@zqxfvi.example",
-                                       phone="555-0199 zqxfvi")
+    employer = Employer.objects.create(
+        name="Zqxfvi Covert Widgets",
+        line1="1 Zqxfvi Plaza",
+        city="Zqxfviburg",
+        state="NY",
+        postal_code="99887",
+        contact_email="hr@zqxfvi.example",
+        phone="555-0199 zqxfvi",
+    )
     people = list(Person.objects.all())
     for person in people:
         person.phone = f"518-555-{person.pk:04d} zqxfvi"
@@ -65,14 +76,26 @@ def _protect_everyone() -> list[Person]:
         person.save()  # a history row with the values, before the indicator is set
         person.family_violence = True
         person.save()
-        Address.objects.create(person=person, line1=f"{person.pk} Zqxfvi Hidden Lane", city="Zqxfviville", state="NY",
-                               postal_code="99887", valid_from=date(2026, 1, 1), source="dmv")
+        Address.objects.create(
+            person=person,
+            line1=f"{person.pk} Zqxfvi Hidden Lane",
+            city="Zqxfviville",
+            state="NY",
+            postal_code="99887",
+            valid_from=date(2026, 1, 1),
+            source="dmv",
+        )
         Employment.objects.create(person=person, employer=employer, started_on=date(2026, 1, 1))
     for case in Case.objects.prefetch_related("participants"):
         for participant in case.participants.all():
-            LocateAttempt.objects.create(case=case, person_id=participant.person_id, source="dmv",
-                                         attempted_on=date(2026, 2, 1), result="found",
-                                         notes=f"Lives at {participant.person_id} Zqxfvi Hidden Lane, Zqxfviville 99887")
+            LocateAttempt.objects.create(
+                case=case,
+                person_id=participant.person_id,
+                source="dmv",
+                attempted_on=date(2026, 2, 1),
+                result="found",
+                notes=f"Lives at {participant.person_id} Zqxfvi Hidden Lane, Zqxfviville 99887",
+            )
     return people
 
 
@@ -165,8 +188,14 @@ def test_the_sweep_would_see_whereabouts_that_are_shown(client_as):
     person = case.cp
     person.phone, person.email = "518-555-0100 zqxfvi", "zqxfvi@shown.example"
     person.save()
-    Address.objects.create(person=person, line1="9 Zqxfvi Shown Street", city="Zqxfviville", state="NY", postal_code="99887",
-                           valid_from=date(2026, 1, 1))
+    Address.objects.create(
+        person=person,
+        line1="9 Zqxfvi Shown Street",
+        city="Zqxfviville",
+        state="NY",
+        postal_code="99887",
+        valid_from=date(2026, 1, 1),
+    )
     url = reverse("cases:person_detail", kwargs={"case_number": case.case_number, "person_id": person.pk})
     client = client_as("caseworker")
 

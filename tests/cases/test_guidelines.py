@@ -34,11 +34,17 @@ def test_ny_income_above_the_cap_uses_the_cap_in_effect():
     assert any("exceeds" in n for n in r.notes)
 
 
-@pytest.mark.parametrize(("as_of", "cap"), [
-    (date(2010, 1, 30), D("80000")), (date(2010, 1, 31), D("130000")),
-    (date(2024, 2, 29), D("163000")), (date(2024, 3, 1), D("183000")),
-    (date(2026, 2, 28), D("183000")), (date(2026, 3, 1), D("193000")),
-])
+@pytest.mark.parametrize(
+    ("as_of", "cap"),
+    [
+        (date(2010, 1, 30), D("80000")),
+        (date(2010, 1, 31), D("130000")),
+        (date(2024, 2, 29), D("163000")),
+        (date(2024, 3, 1), D("183000")),
+        (date(2026, 2, 28), D("183000")),
+        (date(2026, 3, 1), D("193000")),
+    ],
+)
 def test_ny_cap_changes_exactly_on_its_effective_date(as_of, cap):
     # The cap table itself (the calculation also needs the poverty table, which starts 2024-03-01).
     assert legal_parameter("ny.cssa.income_cap", jurisdiction="NY", on=as_of) == cap
@@ -47,8 +53,9 @@ def test_ny_cap_changes_exactly_on_its_effective_date(as_of, cap):
         assert r.capped_income == cap
 
 
-@pytest.mark.parametrize(("children", "pct"), [(1, "17.00"), (2, "25.00"), (3, "29.00"), (4, "31.00"),
-                                               (5, "35.00"), (7, "35.00")])
+@pytest.mark.parametrize(
+    ("children", "pct"), [(1, "17.00"), (2, "25.00"), (3, "29.00"), (4, "31.00"), (5, "35.00"), (7, "35.00")]
+)
 def test_ny_percentage_by_number_of_children(children, pct):
     r = ny_guideline(parent_incomes=(D("50000"), D("50000")), children=children, as_of=date(2025, 6, 1))
     assert r.percentage == D(pct)
@@ -87,62 +94,113 @@ def test_ny_rejects_bad_input():
 
 def test_ca_statutory_example_k_is_030():
     # Fam. Code 4055: H% = 20%, TN = 1,000 → K = 1.2 × 0.25 = 0.30.
-    r = ca_guideline(high_earner_net_monthly=D("600"), total_net_monthly=D("1000"),
-                     high_earner_timeshare=D("0.20"), children=1, as_of=date(2024, 1, 1))
+    r = ca_guideline(
+        high_earner_net_monthly=D("600"),
+        total_net_monthly=D("1000"),
+        high_earner_timeshare=D("0.20"),
+        children=1,
+        as_of=date(2024, 1, 1),
+    )
     assert r.k == D("0.3000")
     assert r.base_amount == D("120.00")  # 0.30 × (600 − 0.2 × 1000)
     assert (r.multiplier, r.monthly_support, r.payor) == (D("1"), D("120.00"), "high_earner")
 
 
 def test_ca_children_multiplier():
-    r = ca_guideline(high_earner_net_monthly=D("600"), total_net_monthly=D("1000"),
-                     high_earner_timeshare=D("0.20"), children=2, as_of=date(2024, 1, 1))
+    r = ca_guideline(
+        high_earner_net_monthly=D("600"),
+        total_net_monthly=D("1000"),
+        high_earner_timeshare=D("0.20"),
+        children=2,
+        as_of=date(2024, 1, 1),
+    )
     assert r.monthly_support == D("192.00")  # 120 × 1.6
 
 
-@pytest.mark.parametrize(("tn", "fraction"), [
-    ("400", "0.2250"), ("800", "0.2500"), ("800.01", "0.2500"), ("6666", "0.2500"),
-    ("8000", "0.2250"), ("10000", "0.2000"), ("20000", "0.1600"),
-])
+@pytest.mark.parametrize(
+    ("tn", "fraction"),
+    [
+        ("400", "0.2250"),
+        ("800", "0.2500"),
+        ("800.01", "0.2500"),
+        ("6666", "0.2500"),
+        ("8000", "0.2250"),
+        ("10000", "0.2000"),
+        ("20000", "0.1600"),
+    ],
+)
 def test_ca_income_bands(tn, fraction):
-    r = ca_guideline(high_earner_net_monthly=D(tn), total_net_monthly=D(tn), high_earner_timeshare=D("0"),
-                     children=1, as_of=date(2024, 1, 1))
+    r = ca_guideline(
+        high_earner_net_monthly=D(tn),
+        total_net_monthly=D(tn),
+        high_earner_timeshare=D("0"),
+        children=1,
+        as_of=date(2024, 1, 1),
+    )
     assert r.band_fraction == D(fraction)
 
 
 def test_ca_timeshare_over_half_uses_two_minus_h():
-    r = ca_guideline(high_earner_net_monthly=D("4000"), total_net_monthly=D("5000"),
-                     high_earner_timeshare=D("0.60"), children=1, as_of=date(2024, 1, 1))
+    r = ca_guideline(
+        high_earner_net_monthly=D("4000"),
+        total_net_monthly=D("5000"),
+        high_earner_timeshare=D("0.60"),
+        children=1,
+        as_of=date(2024, 1, 1),
+    )
     assert r.time_factor == D("1.4000")
     assert r.base_amount == D("350.00")  # 1.4 × 0.25 × (4000 − 3000)
 
 
 def test_ca_negative_result_means_the_lower_earner_pays():
-    r = ca_guideline(high_earner_net_monthly=D("3000"), total_net_monthly=D("5000"),
-                     high_earner_timeshare=D("0.80"), children=1, as_of=date(2024, 1, 1))
+    r = ca_guideline(
+        high_earner_net_monthly=D("3000"),
+        total_net_monthly=D("5000"),
+        high_earner_timeshare=D("0.80"),
+        children=1,
+        as_of=date(2024, 1, 1),
+    )
     assert r.base_amount == D("-300.00")  # 1.2 × 0.25 × (3000 − 4000)
     assert (r.monthly_support, r.payor) == (D("300.00"), "low_earner")
 
 
 def test_ca_after_sb343_says_which_table_it_used():
     # Law change: SB 343's table is now configured (the old test expected a "not configured" note).
-    before = ca_guideline(high_earner_net_monthly=D("600"), total_net_monthly=D("1000"),
-                          high_earner_timeshare=D("0.2"), children=1, as_of=date(2024, 8, 31))
-    after = ca_guideline(high_earner_net_monthly=D("600"), total_net_monthly=D("1000"),
-                         high_earner_timeshare=D("0.2"), children=1, as_of=date(2024, 9, 1))
+    before = ca_guideline(
+        high_earner_net_monthly=D("600"),
+        total_net_monthly=D("1000"),
+        high_earner_timeshare=D("0.2"),
+        children=1,
+        as_of=date(2024, 8, 31),
+    )
+    after = ca_guideline(
+        high_earner_net_monthly=D("600"),
+        total_net_monthly=D("1000"),
+        high_earner_timeshare=D("0.2"),
+        children=1,
+        as_of=date(2024, 9, 1),
+    )
     assert before.table_effective_on == date(1993, 7, 1)
     assert after.table_effective_on == date(2024, 9, 1)
     assert "SB 343" in after.table_name and "before SB 343" in before.table_name
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"high_earner_net_monthly": D("2000"), "total_net_monthly": D("1000")},
-    {"high_earner_timeshare": D("1.01")},
-    {"children": 11},
-    {"total_net_monthly": D("0")},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"high_earner_net_monthly": D("2000"), "total_net_monthly": D("1000")},
+        {"high_earner_timeshare": D("1.01")},
+        {"children": 11},
+        {"total_net_monthly": D("0")},
+    ],
+)
 def test_ca_rejects_bad_input(kwargs):
-    base = {"high_earner_net_monthly": D("600"), "total_net_monthly": D("1000"),
-            "high_earner_timeshare": D("0.2"), "children": 1, "as_of": date(2024, 1, 1)}
+    base = {
+        "high_earner_net_monthly": D("600"),
+        "total_net_monthly": D("1000"),
+        "high_earner_timeshare": D("0.2"),
+        "children": 1,
+        "as_of": date(2024, 1, 1),
+    }
     with pytest.raises(ValueError):
         ca_guideline(**{**base, **kwargs})

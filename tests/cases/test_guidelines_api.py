@@ -8,46 +8,87 @@ pytestmark = pytest.mark.django_db
 
 def test_ny_endpoint_returns_money_as_strings(api_client_with):
     api = api_client_with("guidelines:read")
-    response = api.post("/api/v1/guidelines/ny/", {"parent_incomes": ["60000", "40000"], "children": 2,
-                                                   "as_of": "2025-06-01"}, format="json")
+    response = api.post(
+        "/api/v1/guidelines/ny/",
+        {"parent_incomes": ["60000", "40000"], "children": 2, "as_of": "2025-06-01"},
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert {k: body[k] for k in ("combined_income", "capped_income", "percentage", "basic_obligation_annual",
-                                 "payor_share", "payor_obligation_annual", "payor_obligation_monthly")} == {
-        "combined_income": "100000.00", "capped_income": "100000.00", "percentage": "25.00",
-        "basic_obligation_annual": "25000.00", "payor_share": "0.6000", "payor_obligation_annual": "15000.00",
-        "payor_obligation_monthly": "1250.00"}
+    assert {
+        k: body[k]
+        for k in (
+            "combined_income",
+            "capped_income",
+            "percentage",
+            "basic_obligation_annual",
+            "payor_share",
+            "payor_obligation_annual",
+            "payor_obligation_monthly",
+        )
+    } == {
+        "combined_income": "100000.00",
+        "capped_income": "100000.00",
+        "percentage": "25.00",
+        "basic_obligation_annual": "25000.00",
+        "payor_share": "0.6000",
+        "payor_obligation_annual": "15000.00",
+        "payor_obligation_monthly": "1250.00",
+    }
 
 
 def test_ca_endpoint_statutory_example(api_client_with):
     api = api_client_with("guidelines:read")
-    response = api.post("/api/v1/guidelines/ca/", {"high_earner_net_monthly": "600", "total_net_monthly": "1000",
-                                                   "high_earner_timeshare": "0.2", "children": 1,
-                                                   "as_of": "2024-01-01"}, format="json")
+    response = api.post(
+        "/api/v1/guidelines/ca/",
+        {
+            "high_earner_net_monthly": "600",
+            "total_net_monthly": "1000",
+            "high_earner_timeshare": "0.2",
+            "children": 1,
+            "as_of": "2024-01-01",
+        },
+        format="json",
+    )
     assert response.status_code == 200
     body = response.json()
     assert (body["k"], body["base_amount"], body["multiplier"], body["monthly_support"]) == (
-        "0.3000", "120.00", "1.000", "120.00")
+        "0.3000",
+        "120.00",
+        "1.000",
+        "120.00",
+    )
 
 
-@pytest.mark.parametrize("payload", [
-    {"parent_incomes": ["1", "2", "3"], "children": 1, "as_of": "2025-01-01"},
-    {"parent_incomes": ["-1", "2"], "children": 1, "as_of": "2025-01-01"},
-    {"parent_incomes": ["1.005", "2"], "children": 1, "as_of": "2025-01-01"},
-    {"parent_incomes": ["1", "2"], "children": 0, "as_of": "2025-01-01"},
-    {"parent_incomes": ["1", "2"], "children": 1, "as_of": "1980-01-01"},
-    {"parent_incomes": ["1e400", "2"], "children": 1, "as_of": "2025-01-01"},
-    {"children": 1, "as_of": "2025-01-01"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"parent_incomes": ["1", "2", "3"], "children": 1, "as_of": "2025-01-01"},
+        {"parent_incomes": ["-1", "2"], "children": 1, "as_of": "2025-01-01"},
+        {"parent_incomes": ["1.005", "2"], "children": 1, "as_of": "2025-01-01"},
+        {"parent_incomes": ["1", "2"], "children": 0, "as_of": "2025-01-01"},
+        {"parent_incomes": ["1", "2"], "children": 1, "as_of": "1980-01-01"},
+        {"parent_incomes": ["1e400", "2"], "children": 1, "as_of": "2025-01-01"},
+        {"children": 1, "as_of": "2025-01-01"},
+    ],
+)
 def test_ny_endpoint_refuses_bad_input_with_400(api_client_with, payload):
     response = api_client_with("guidelines:read").post("/api/v1/guidelines/ny/", payload, format="json")
     assert response.status_code == 400
 
 
 def test_ca_endpoint_refuses_high_earner_above_total(api_client_with):
-    response = api_client_with("guidelines:read").post("/api/v1/guidelines/ca/", {
-        "high_earner_net_monthly": "2000", "total_net_monthly": "1000", "high_earner_timeshare": "0.2",
-        "children": 1, "as_of": "2024-01-01"}, format="json")
+    response = api_client_with("guidelines:read").post(
+        "/api/v1/guidelines/ca/",
+        {
+            "high_earner_net_monthly": "2000",
+            "total_net_monthly": "1000",
+            "high_earner_timeshare": "0.2",
+            "children": 1,
+            "as_of": "2024-01-01",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "high_earner_net_monthly" in response.json()
 
@@ -58,17 +99,26 @@ def test_calculators_need_the_guidelines_scope(api_client_with):
 
 
 def test_worksheet_page_shows_the_breakdown(client_as):
-    response = client_as("caseworker").get(reverse("guidelines:ny"), {
-        "payor_income": "60000", "other_income": "40000", "children": "2", "as_of": "2025-06-01"})
+    response = client_as("caseworker").get(
+        reverse("guidelines:ny"),
+        {"payor_income": "60000", "other_income": "40000", "children": "2", "as_of": "2025-06-01"},
+    )
     assert response.status_code == 200
     assert response.context["result"].payor_obligation_monthly == 1250
     assert b"$1,250.00" in response.content
 
 
 def test_worksheet_page_shows_field_errors(client_as):
-    response = client_as("caseworker").get(reverse("guidelines:ca"), {
-        "high_earner_net_monthly": "2000", "total_net_monthly": "1000", "high_earner_timeshare": "2",
-        "children": "1", "as_of": "2024-01-01"})
+    response = client_as("caseworker").get(
+        reverse("guidelines:ca"),
+        {
+            "high_earner_net_monthly": "2000",
+            "total_net_monthly": "1000",
+            "high_earner_timeshare": "2",
+            "children": "1",
+            "as_of": "2024-01-01",
+        },
+    )
     assert response.status_code == 200
     assert "result" not in response.context
     assert response.context["form"].errors.keys() >= {"high_earner_timeshare"}
@@ -77,53 +127,133 @@ def test_worksheet_page_shows_field_errors(client_as):
 def test_ny_endpoint_takes_gross_incomes_deductions_and_add_ons(api_client_with):
     # CSSA incomes 63,880 / 36,940 (see test_guidelines_law): basic 1,330.83/month. Child care 12,000 × 0.633604
     # = 7,603.25/yr → 633.60/month; total 1,964.43.
-    response = api_client_with("guidelines:read").post("/api/v1/guidelines/ny/", {
-        "gross_incomes": ["80000", "40000"], "children": 2, "as_of": "2025-06-01",
-        "deductions": [{"fica": "6120", "local_tax": "3000", "maintenance_paid": "5000", "other_support_paid": "2000"},
-                       {"fica": "3060"}],
-        "add_ons": {"child_care_annual": "12000"}}, format="json")
+    response = api_client_with("guidelines:read").post(
+        "/api/v1/guidelines/ny/",
+        {
+            "gross_incomes": ["80000", "40000"],
+            "children": 2,
+            "as_of": "2025-06-01",
+            "deductions": [
+                {"fica": "6120", "local_tax": "3000", "maintenance_paid": "5000", "other_support_paid": "2000"},
+                {"fica": "3060"},
+            ],
+            "add_ons": {"child_care_annual": "12000"},
+        },
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["cssa_incomes"] == ["63880.00", "36940.00"]
-    assert (body["payor_obligation_monthly"], body["payor_add_ons_annual"], body["payor_add_ons_monthly"],
-            body["payor_total_monthly"]) == ("1330.83", "7603.25", "633.60", "1964.43")
+    assert (
+        body["payor_obligation_monthly"],
+        body["payor_add_ons_annual"],
+        body["payor_add_ons_monthly"],
+        body["payor_total_monthly"],
+    ) == ("1330.83", "7603.25", "633.60", "1964.43")
     assert (body["poverty_guideline"], body["self_support_reserve"]) == ("15650.00", "21128.00")
     cap = next(p for p in body["parameters"] if p["key"] == "ny.cssa.income_cap")
-    assert cap == {"key": "ny.cssa.income_cap", "effective_on": "2024-03-01", "value": "183000",
-                   "citation": "SSL 111-i(2)(b) CPI-U adjustment", "confirm": False}
+    assert cap == {
+        "key": "ny.cssa.income_cap",
+        "effective_on": "2024-03-01",
+        "value": "183000",
+        "citation": "SSL 111-i(2)(b) CPI-U adjustment",
+        "confirm": False,
+    }
 
 
 def test_ca_endpoint_low_income_and_add_ons(api_client_with):
     api = api_client_with("guidelines:read")
-    payload = {"high_earner_net_monthly": "2000", "total_net_monthly": "2000", "high_earner_timeshare": "0",
-               "children": 1, "as_of": "2026-06-01", "add_ons": {"child_care_monthly": "300"}}
+    payload = {
+        "high_earner_net_monthly": "2000",
+        "total_net_monthly": "2000",
+        "high_earner_timeshare": "0",
+        "children": 1,
+        "as_of": "2026-06-01",
+        "add_ons": {"child_care_monthly": "300"},
+    }
     body = api.post("/api/v1/guidelines/ca/", payload, format="json").json()
     # See test_ca_low_income_adjustment_applied_at_its_maximum; child care: obligor has all net income → 300.
-    assert {k: body[k] for k in ("fraction", "table_effective_on", "low_income_threshold", "low_income_reduction",
-                                 "monthly_support_before_adjustment", "monthly_support", "payor_add_ons_monthly",
-                                 "payor_total_monthly")} == {
-        "fraction": "0.1891", "table_effective_on": "2024-09-01", "low_income_threshold": "2929.33",
-        "low_income_reduction": "120.01", "monthly_support_before_adjustment": "378.28", "monthly_support": "258.27",
-        "payor_add_ons_monthly": "300.00", "payor_total_monthly": "558.27"}
-    rebutted = api.post("/api/v1/guidelines/ca/", {**payload, "low_income_adjustment": "rebutted",
-                                                   "rebuttal_reason": "Assets"}, format="json").json()
+    assert {
+        k: body[k]
+        for k in (
+            "fraction",
+            "table_effective_on",
+            "low_income_threshold",
+            "low_income_reduction",
+            "monthly_support_before_adjustment",
+            "monthly_support",
+            "payor_add_ons_monthly",
+            "payor_total_monthly",
+        )
+    } == {
+        "fraction": "0.1891",
+        "table_effective_on": "2024-09-01",
+        "low_income_threshold": "2929.33",
+        "low_income_reduction": "120.01",
+        "monthly_support_before_adjustment": "378.28",
+        "monthly_support": "258.27",
+        "payor_add_ons_monthly": "300.00",
+        "payor_total_monthly": "558.27",
+    }
+    rebutted = api.post(
+        "/api/v1/guidelines/ca/",
+        {**payload, "low_income_adjustment": "rebutted", "rebuttal_reason": "Assets"},
+        format="json",
+    ).json()
     assert (rebutted["monthly_support"], rebutted["low_income_reduction"]) == ("378.28", "0.00")
 
 
-@pytest.mark.parametrize(("path", "payload", "field"), [
-    ("ny", {"parent_incomes": ["1", "2"], "gross_incomes": ["1", "2"], "children": 1, "as_of": "2025-06-01"},
-     "gross_incomes"),
-    ("ny", {"parent_incomes": ["-1", "2"], "children": 1, "as_of": "2025-06-01"}, "parent_incomes"),
-    ("ny", {"parent_incomes": ["1", "2"], "children": 1, "as_of": "2024-02-29"}, "as_of"),
-    ("ny", {"gross_incomes": ["100", "0"], "deductions": [{"fica": "200"}, {}], "children": 1,
-            "as_of": "2025-06-01"}, "deductions"),
-    ("ca", {"high_earner_net_monthly": "600", "total_net_monthly": "1000", "high_earner_timeshare": "1.5",
-            "children": 1, "as_of": "2025-06-01"}, "high_earner_timeshare"),
-    ("ca", {"high_earner_net_monthly": "600", "total_net_monthly": "1000", "high_earner_timeshare": "0.2",
-            "children": 1, "as_of": "1993-06-30"}, "as_of"),
-    ("ca", {"high_earner_net_monthly": "600", "total_net_monthly": "1000", "high_earner_timeshare": "0.2",
-            "children": 1, "as_of": "2025-06-01", "low_income_adjustment": "rebutted"}, "rebuttal_reason"),
-])
+@pytest.mark.parametrize(
+    ("path", "payload", "field"),
+    [
+        (
+            "ny",
+            {"parent_incomes": ["1", "2"], "gross_incomes": ["1", "2"], "children": 1, "as_of": "2025-06-01"},
+            "gross_incomes",
+        ),
+        ("ny", {"parent_incomes": ["-1", "2"], "children": 1, "as_of": "2025-06-01"}, "parent_incomes"),
+        ("ny", {"parent_incomes": ["1", "2"], "children": 1, "as_of": "2024-02-29"}, "as_of"),
+        (
+            "ny",
+            {"gross_incomes": ["100", "0"], "deductions": [{"fica": "200"}, {}], "children": 1, "as_of": "2025-06-01"},
+            "deductions",
+        ),
+        (
+            "ca",
+            {
+                "high_earner_net_monthly": "600",
+                "total_net_monthly": "1000",
+                "high_earner_timeshare": "1.5",
+                "children": 1,
+                "as_of": "2025-06-01",
+            },
+            "high_earner_timeshare",
+        ),
+        (
+            "ca",
+            {
+                "high_earner_net_monthly": "600",
+                "total_net_monthly": "1000",
+                "high_earner_timeshare": "0.2",
+                "children": 1,
+                "as_of": "1993-06-30",
+            },
+            "as_of",
+        ),
+        (
+            "ca",
+            {
+                "high_earner_net_monthly": "600",
+                "total_net_monthly": "1000",
+                "high_earner_timeshare": "0.2",
+                "children": 1,
+                "as_of": "2025-06-01",
+                "low_income_adjustment": "rebutted",
+            },
+            "rebuttal_reason",
+        ),
+    ],
+)
 def test_bad_input_is_a_400_keyed_by_the_field(api_client_with, path, payload, field):
     response = api_client_with("guidelines:read").post(f"/api/v1/guidelines/{path}/", payload, format="json")
     assert response.status_code == 400
@@ -131,10 +261,21 @@ def test_bad_input_is_a_400_keyed_by_the_field(api_client_with, path, payload, f
 
 
 def test_ny_page_takes_gross_income_deductions_and_add_ons(client_as):
-    response = client_as("caseworker").get(reverse("guidelines:ny"), {
-        "payor_income": "80000", "other_income": "40000", "children": "2", "as_of": "2025-06-01",
-        "payor_fica": "6120", "payor_local_tax": "3000", "payor_maintenance_paid": "5000",
-        "payor_other_support_paid": "2000", "other_fica": "3060", "child_care_annual": "12000"})
+    response = client_as("caseworker").get(
+        reverse("guidelines:ny"),
+        {
+            "payor_income": "80000",
+            "other_income": "40000",
+            "children": "2",
+            "as_of": "2025-06-01",
+            "payor_fica": "6120",
+            "payor_local_tax": "3000",
+            "payor_maintenance_paid": "5000",
+            "payor_other_support_paid": "2000",
+            "other_fica": "3060",
+            "child_care_annual": "12000",
+        },
+    )
     result = response.context["result"]
     assert (result.payor_obligation_monthly, result.payor_total_monthly) == (D("1330.83"), D("1964.43"))
     text = response.content.decode()
@@ -143,33 +284,51 @@ def test_ny_page_takes_gross_income_deductions_and_add_ons(client_as):
 
 
 def test_ny_page_without_deductions_keeps_todays_figures(client_as):
-    response = client_as("caseworker").get(reverse("guidelines:ny"), {
-        "payor_income": "60000", "other_income": "40000", "children": "2", "as_of": "2025-06-01"})
+    response = client_as("caseworker").get(
+        reverse("guidelines:ny"),
+        {"payor_income": "60000", "other_income": "40000", "children": "2", "as_of": "2025-06-01"},
+    )
     assert response.context["result"].payor_obligation_monthly == D("1250.00")
 
 
 def test_page_puts_the_laws_objection_on_the_field(client_as):
     client = client_as("caseworker")
-    early = client.get(reverse("guidelines:ny"), {"payor_income": "1", "other_income": "1", "children": "1",
-                                                  "as_of": "2024-02-29"})
+    early = client.get(
+        reverse("guidelines:ny"), {"payor_income": "1", "other_income": "1", "children": "1", "as_of": "2024-02-29"}
+    )
     assert "result" not in early.context and "as_of" in early.context["form"].errors
-    rebutted = client.get(reverse("guidelines:ca"), {
-        "high_earner_net_monthly": "2000", "total_net_monthly": "2000", "high_earner_timeshare": "0",
-        "children": "1", "as_of": "2026-06-01", "low_income_adjustment": "rebutted"})
+    rebutted = client.get(
+        reverse("guidelines:ca"),
+        {
+            "high_earner_net_monthly": "2000",
+            "total_net_monthly": "2000",
+            "high_earner_timeshare": "0",
+            "children": "1",
+            "as_of": "2026-06-01",
+            "low_income_adjustment": "rebutted",
+        },
+    )
     assert "rebuttal_reason" in rebutted.context["form"].errors
 
 
 def test_ca_page_shows_the_low_income_lines_and_prints_a_pdf(client_as):
     client = client_as("enforcement_specialist")
-    params = {"high_earner_net_monthly": "2000", "total_net_monthly": "2000", "high_earner_timeshare": "0",
-              "children": "1", "as_of": "2026-06-01"}
+    params = {
+        "high_earner_net_monthly": "2000",
+        "total_net_monthly": "2000",
+        "high_earner_timeshare": "0",
+        "children": "1",
+        "as_of": "2026-06-01",
+    }
     page = client.get(reverse("guidelines:ca"), params)
     assert page.context["result"].monthly_support == D("258.27")
     assert "Low-income threshold" in page.content.decode() and "$2,929.33" in page.content.decode()
     pdf = client.get(reverse("guidelines:ca_pdf"), params)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    ny = client.get(reverse("guidelines:ny_pdf"), {"payor_income": "60000", "other_income": "40000",
-                                                   "children": "2", "as_of": "2025-06-01"})
+    ny = client.get(
+        reverse("guidelines:ny_pdf"),
+        {"payor_income": "60000", "other_income": "40000", "children": "2", "as_of": "2025-06-01"},
+    )
     assert ny.content.startswith(b"%PDF")
 
 
@@ -181,13 +340,36 @@ def test_pdf_without_valid_inputs_goes_back_to_the_page(client_as):
 def test_ny_endpoint_low_income_amount_includes_the_add_ons(api_client_with):
     # See test_ny_low_income_rules_test_the_obligation_with_its_add_ons: 30,000 alone, child care 9,250.01
     # leaves 15,649.99 < 15,650 → max(300, 30,000 − 21,128) = 8,872/yr = 739.33/month, add-ons inside it.
-    body = api_client_with("guidelines:read").post("/api/v1/guidelines/ny/", {
-        "parent_incomes": ["30000", "0"], "children": 1, "as_of": "2025-06-01",
-        "add_ons": {"child_care_annual": "9250.01"}}, format="json").json()
-    assert {k: body[k] for k in ("low_income_rule", "payor_obligation_monthly", "payor_add_ons_annual",
-                                 "payor_add_ons_monthly", "payor_total_monthly")} == {
-        "low_income_rule": "poverty", "payor_obligation_monthly": "739.33", "payor_add_ons_annual": "0.00",
-        "payor_add_ons_monthly": "0.00", "payor_total_monthly": "739.33"}
+    body = (
+        api_client_with("guidelines:read")
+        .post(
+            "/api/v1/guidelines/ny/",
+            {
+                "parent_incomes": ["30000", "0"],
+                "children": 1,
+                "as_of": "2025-06-01",
+                "add_ons": {"child_care_annual": "9250.01"},
+            },
+            format="json",
+        )
+        .json()
+    )
+    assert {
+        k: body[k]
+        for k in (
+            "low_income_rule",
+            "payor_obligation_monthly",
+            "payor_add_ons_annual",
+            "payor_add_ons_monthly",
+            "payor_total_monthly",
+        )
+    } == {
+        "low_income_rule": "poverty",
+        "payor_obligation_monthly": "739.33",
+        "payor_add_ons_annual": "0.00",
+        "payor_add_ons_monthly": "0.00",
+        "payor_total_monthly": "739.33",
+    }
 
 
 def pdf_pages(content: bytes) -> list[str]:
@@ -200,16 +382,35 @@ def pdf_pages(content: bytes) -> list[str]:
 
 def test_ny_low_income_pdf_reads_as_the_form(client_as):
     # The low-income case of test_ny_low_income_rules_test_the_obligation_with_its_add_ons, as printed.
-    pages = pdf_pages(client_as("caseworker").get(reverse("guidelines:ny_pdf"), {
-        "payor_income": "30000", "other_income": "0", "children": "1", "as_of": "2025-06-01",
-        "child_care_annual": "9250.01"}).content)
+    pages = pdf_pages(
+        client_as("caseworker")
+        .get(
+            reverse("guidelines:ny_pdf"),
+            {
+                "payor_income": "30000",
+                "other_income": "0",
+                "children": "1",
+                "as_of": "2025-06-01",
+                "child_care_annual": "9250.01",
+            },
+        )
+        .content
+    )
     first = pages[0].splitlines()
     # inputs in words, amounts as money, no "None" label; every line starts with its number; the table on page 1
-    assert {"Payor's annual gross income $30,000.00", "Children 1", "As of Jun 1, 2025",
-            "Child care (annual) $9,250.01"} <= set(first)
+    assert {
+        "Payor's annual gross income $30,000.00",
+        "Children 1",
+        "As of Jun 1, 2025",
+        "Child care (annual) $9,250.01",
+    } <= set(first)
     assert "None" not in pages[0]
-    for number, start in (("1", "Gross income"), ("15", "Payor's CSSA income"), ("16", "Payor's annual child support"),
-                          ("27", "Payor's total monthly obligation")):
+    for number, start in (
+        ("1", "Gross income"),
+        ("15", "Payor's CSSA income"),
+        ("16", "Payor's annual child support"),
+        ("27", "Payor's total monthly obligation"),
+    ):
         assert any(line.startswith(f"{number} {start}") for line in first), number
     assert "$8,872.00" in pages[0] and "DRL 240(1-b)(d), first sentence" in pages[0].replace("\n", " ")
     assert all(f"page {n} of {len(pages)}" in text for n, text in enumerate(pages, start=1))
@@ -219,11 +420,21 @@ def test_long_worksheet_breaks_between_lines_and_repeats_the_header():
     from cases.guidelines.pdf import worksheet_pdf
     from cases.guidelines.tables import WorksheetLine
 
-    lines = [WorksheetLine(str(n), f"Line {n} " + "words that wrap " * (n % 4 * 5), ("$1,234,567.89", "", "$0.00"))
-             for n in range(1, 81)]
-    pages = pdf_pages(worksheet_pdf(title="T", subtitle="S", inputs=[("Label", "$1.00")],
-                                    columns=("Payor", "Other parent", "Combined"), lines=lines, notes=[],
-                                    parameters=[]))
+    lines = [
+        WorksheetLine(str(n), f"Line {n} " + "words that wrap " * (n % 4 * 5), ("$1,234,567.89", "", "$0.00"))
+        for n in range(1, 81)
+    ]
+    pages = pdf_pages(
+        worksheet_pdf(
+            title="T",
+            subtitle="S",
+            inputs=[("Label", "$1.00")],
+            columns=("Payor", "Other parent", "Combined"),
+            lines=lines,
+            notes=[],
+            parameters=[],
+        )
+    )
     assert len(pages) > 2
     text = "\n".join(pages)
     for n in range(1, 81):  # every line whole, with its amount uncut
@@ -233,7 +444,18 @@ def test_long_worksheet_breaks_between_lines_and_repeats_the_header():
 
 
 def test_ny_page_says_the_low_income_amount_includes_the_add_ons(client_as):
-    page = client_as("caseworker").get(reverse("guidelines:ny"), {
-        "payor_income": "30000", "other_income": "0", "children": "1", "as_of": "2025-06-01",
-        "child_care_annual": "9250.01"}).content.decode()
+    page = (
+        client_as("caseworker")
+        .get(
+            reverse("guidelines:ny"),
+            {
+                "payor_income": "30000",
+                "other_income": "0",
+                "children": "1",
+                "as_of": "2025-06-01",
+                "child_care_annual": "9250.01",
+            },
+        )
+        .content.decode()
+    )
     assert "low-income rule of DRL 240(1-b)(d), add-ons included" in page and "$739.33" in page

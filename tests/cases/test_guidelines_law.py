@@ -18,11 +18,18 @@ AFTER_SB343 = date(2025, 6, 1)
 
 
 def ca(hn, tn, h="0", children=1, as_of=AFTER_SB343, **kwargs):
-    return ca_guideline(high_earner_net_monthly=D(hn), total_net_monthly=D(tn), high_earner_timeshare=D(h),
-                        children=children, as_of=as_of, **kwargs)
+    return ca_guideline(
+        high_earner_net_monthly=D(hn),
+        total_net_monthly=D(tn),
+        high_earner_timeshare=D(h),
+        children=children,
+        as_of=as_of,
+        **kwargs,
+    )
 
 
 # --- legal parameters ---------------------------------------------------------------------------
+
 
 def test_a_date_before_the_first_row_is_a_clear_error():
     with pytest.raises(LegalParameterMissing, match="starts on 2024-03-01: no value is in force on 2024-02-29"):
@@ -31,8 +38,14 @@ def test_a_date_before_the_first_row_is_a_clear_error():
 
 
 def test_next_years_figure_is_a_new_row_not_a_code_change():
-    LegalParameter.objects.create(key="ny.poverty_guideline", jurisdiction="NY", effective_on=date(2027, 3, 1),
-                                  value=D("16500"), citation="DRL 240(1-b)(b)(6)", confirm=True)
+    LegalParameter.objects.create(
+        key="ny.poverty_guideline",
+        jurisdiction="NY",
+        effective_on=date(2027, 3, 1),
+        value=D("16500"),
+        citation="DRL 240(1-b)(b)(6)",
+        confirm=True,
+    )
     assert legal_parameter("ny.poverty_guideline", jurisdiction="NY", on=date(2027, 2, 28)) == D("15960")
     row = legal_parameter_row("ny.poverty_guideline", jurisdiction="NY", on=date(2027, 3, 1))
     assert (row.value, row.confirm, row.value_text) == (D("16500"), True, "16500")
@@ -46,19 +59,23 @@ def test_every_seeded_row_has_a_citation_and_confirm_rows_are_marked():
 
 # --- California: SB 343 band edges (H% = 0 and HN = TN, so K is the band fraction) ------------
 
-@pytest.mark.parametrize(("tn", "band", "fraction"), [
-    ("2899.99", 1, "0.2000"),  # 0.165 + 2,899.99/82,857 = 0.199999…
-    ("2900", 1, "0.2000"),  # 0.165 + 2,900/82,857 = 0.200000…  (edge: still band 1)
-    ("2900.01", 2, "0.1998"),  # 0.131 + 2,900.01/42,149 = 0.199804
-    ("4999.99", 2, "0.2496"),  # 0.131 + 4,999.99/42,149 = 0.249627
-    ("5000", 2, "0.2496"),  # 0.131 + 5,000/42,149 = 0.249627   (edge: still band 2)
-    ("5000.01", 3, "0.2500"),  # flat 0.25
-    ("10000", 3, "0.2500"),  # (edge: still band 3)
-    ("10000.01", 4, "0.2499"),  # 0.10 + 1,499/10,000.01 = 0.249900
-    ("14999.99", 4, "0.1999"),  # 0.10 + 1,499/14,999.99 = 0.199933
-    ("15000", 4, "0.1999"),  # 0.10 + 1,499/15,000 = 0.199933   (edge: still band 4)
-    ("15000.01", 5, "0.2000"),  # 0.12 + 1,200/15,000.01 = 0.199999…
-])
+
+@pytest.mark.parametrize(
+    ("tn", "band", "fraction"),
+    [
+        ("2899.99", 1, "0.2000"),  # 0.165 + 2,899.99/82,857 = 0.199999…
+        ("2900", 1, "0.2000"),  # 0.165 + 2,900/82,857 = 0.200000…  (edge: still band 1)
+        ("2900.01", 2, "0.1998"),  # 0.131 + 2,900.01/42,149 = 0.199804
+        ("4999.99", 2, "0.2496"),  # 0.131 + 4,999.99/42,149 = 0.249627
+        ("5000", 2, "0.2496"),  # 0.131 + 5,000/42,149 = 0.249627   (edge: still band 2)
+        ("5000.01", 3, "0.2500"),  # flat 0.25
+        ("10000", 3, "0.2500"),  # (edge: still band 3)
+        ("10000.01", 4, "0.2499"),  # 0.10 + 1,499/10,000.01 = 0.249900
+        ("14999.99", 4, "0.1999"),  # 0.10 + 1,499/14,999.99 = 0.199933
+        ("15000", 4, "0.1999"),  # 0.10 + 1,499/15,000 = 0.199933   (edge: still band 4)
+        ("15000.01", 5, "0.2000"),  # 0.12 + 1,200/15,000.01 = 0.199999…
+    ],
+)
 def test_ca_sb343_bands(tn, band, fraction):
     r = ca(tn, tn)
     assert (r.band, r.band_fraction, r.table_effective_on) == (band, D(fraction), date(2024, 9, 1))
@@ -70,10 +87,13 @@ def test_ca_statutory_example_under_sb343():
     assert ca("600", "1000", "0.2").k == D("0.2125")
 
 
-@pytest.mark.parametrize(("as_of", "fraction", "table_from"), [
-    (date(2024, 8, 31), "0.2500", date(1993, 7, 1)),  # old table: $801–6,666 → 0.25
-    (date(2024, 9, 1), "0.1771", date(2024, 9, 1)),  # SB 343: 0.165 + 1,000/82,857 = 0.177069
-])
+@pytest.mark.parametrize(
+    ("as_of", "fraction", "table_from"),
+    [
+        (date(2024, 8, 31), "0.2500", date(1993, 7, 1)),  # old table: $801–6,666 → 0.25
+        (date(2024, 9, 1), "0.1771", date(2024, 9, 1)),  # SB 343: 0.165 + 1,000/82,857 = 0.177069
+    ],
+)
 def test_ca_table_changes_on_sb343s_effective_date(as_of, fraction, table_from):
     r = ca("1000", "1000", as_of=as_of)
     assert (r.band_fraction, r.table_effective_on) == (D(fraction), table_from)
@@ -85,12 +105,17 @@ def test_ca_result_names_the_rows_used():
     assert keys[:4] == ["ca.k.band_count", "ca.k.band.1.upper", "ca.k.band.1.base", "ca.k.band.1.tn_divisor"]
     assert "ca.minimum_wage_hourly" in keys
     row = next(p for p in r.parameters if p.key == "ca.k.band.1.tn_divisor")
-    assert row.as_dict() == {"key": "ca.k.band.1.tn_divisor", "effective_on": "2024-09-01", "value": "82857",
-                             "citation": "Fam. Code 4055(b)(3) as amended by SB 343 (Stats. 2023, ch. 213)",
-                             "confirm": False}
+    assert row.as_dict() == {
+        "key": "ca.k.band.1.tn_divisor",
+        "effective_on": "2024-09-01",
+        "value": "82857",
+        "citation": "Fam. Code 4055(b)(3) as amended by SB 343 (Stats. 2023, ch. 213)",
+        "confirm": False,
+    }
 
 
 # --- California: low-income adjustment (4055(b)(7)) ------------------------------------------
+
 
 def test_ca_low_income_adjustment_applied_at_its_maximum():
     # 2026 threshold: 16.90 × 40 × 52 ÷ 12 = 2,929.33. HN = TN = 2,000, H% = 0:
@@ -99,13 +124,17 @@ def test_ca_low_income_adjustment_applied_at_its_maximum():
     r = ca("2000", "2000", as_of=date(2026, 6, 1))
     assert r.low_income_threshold == D("2929.33")
     assert (r.monthly_support_before_adjustment, r.low_income_fraction, r.low_income_reduction) == (
-        D("378.28"), D("0.3173"), D("120.01"))
+        D("378.28"),
+        D("0.3173"),
+        D("120.01"),
+    )
     assert (r.monthly_support, r.low_income_adjustment) == (D("258.27"), "applied")
 
 
 def test_ca_rebutted_presumption_keeps_the_unadjusted_amount():
-    r = ca("2000", "2000", as_of=date(2026, 6, 1), low_income_adjustment="rebutted",
-           rebuttal_reason="Substantial assets")
+    r = ca(
+        "2000", "2000", as_of=date(2026, 6, 1), low_income_adjustment="rebutted", rebuttal_reason="Substantial assets"
+    )
     assert (r.monthly_support, r.low_income_reduction, r.low_income_adjustment) == (D("378.28"), D("0"), "rebutted")
     assert r.rebuttal_reason == "Substantial assets"
     with pytest.raises(GuidelineInputError) as err:
@@ -113,21 +142,27 @@ def test_ca_rebutted_presumption_keeps_the_unadjusted_amount():
     assert err.value.field == "rebuttal_reason"
 
 
-@pytest.mark.parametrize(("net", "status"), [
-    ("2929.32", "applied"),  # just under the 2026 threshold of 2,929.33
-    ("2929.33", "not_applicable"),  # at it: not below
-    ("2929.34", "not_applicable"),  # just over
-])
+@pytest.mark.parametrize(
+    ("net", "status"),
+    [
+        ("2929.32", "applied"),  # just under the 2026 threshold of 2,929.33
+        ("2929.33", "not_applicable"),  # at it: not below
+        ("2929.34", "not_applicable"),  # just over
+    ],
+)
 def test_ca_low_income_threshold_edge(net, status):
     assert ca(net, net, as_of=date(2026, 6, 1)).low_income_adjustment == status
 
 
-@pytest.mark.parametrize(("as_of", "threshold"), [
-    (date(2024, 8, 31), None),  # before SB 343: the minimum-wage threshold does not apply
-    (date(2024, 9, 1), D("2773.33")),  # 16.00 × 2,080 ÷ 12
-    (date(2025, 12, 31), D("2860.00")),  # 16.50 × 2,080 ÷ 12
-    (date(2026, 1, 1), D("2929.33")),  # 16.90 × 2,080 ÷ 12
-])
+@pytest.mark.parametrize(
+    ("as_of", "threshold"),
+    [
+        (date(2024, 8, 31), None),  # before SB 343: the minimum-wage threshold does not apply
+        (date(2024, 9, 1), D("2773.33")),  # 16.00 × 2,080 ÷ 12
+        (date(2025, 12, 31), D("2860.00")),  # 16.50 × 2,080 ÷ 12
+        (date(2026, 1, 1), D("2929.33")),  # 16.90 × 2,080 ÷ 12
+    ],
+)
 def test_ca_threshold_follows_the_dated_minimum_wage(as_of, threshold):
     assert ca("2500", "5000", as_of=as_of).low_income_threshold == threshold
 
@@ -145,68 +180,94 @@ def test_ca_timeshare_over_half_uses_two_minus_h():
     # H% 60%: K = (2 − 0.6) × 0.249627 = 0.3495; CS = 0.3495 × (4,000 − 3,000) = 349.48; obligor net 4,000.
     r = ca("4000", "5000", "0.6")
     assert (r.time_factor, r.k, r.monthly_support, r.low_income_adjustment) == (
-        D("1.4000"), D("0.3495"), D("349.48"), "not_applicable")
+        D("1.4000"),
+        D("0.3495"),
+        D("349.48"),
+        "not_applicable",
+    )
 
 
 def test_ca_add_ons_in_proportion_to_net_incomes_and_multiple_children():
     # TN 10,000 (band 3, 0.25), H% 20%: K = 0.30; CS = 0.30 × (6,000 − 2,000) = 1,200 × 1.6 (2 children)
     # = 1,920. Obligor's share of net incomes 6,000/10,000 = 60%: child care 1,000 → 600; health 200 → 120.
-    r = ca("6000", "10000", "0.2", children=2,
-           add_ons={"child_care_monthly": D("1000"), "uninsured_health_monthly": D("200")})
+    r = ca(
+        "6000",
+        "10000",
+        "0.2",
+        children=2,
+        add_ons={"child_care_monthly": D("1000"), "uninsured_health_monthly": D("200")},
+    )
     assert r.monthly_support == D("1920.00")
-    assert [(a.key, a.payor_monthly) for a in r.add_ons] == [("child_care_monthly", D("600.00")),
-                                                             ("uninsured_health_monthly", D("120.00"))]
+    assert [(a.key, a.payor_monthly) for a in r.add_ons] == [
+        ("child_care_monthly", D("600.00")),
+        ("uninsured_health_monthly", D("120.00")),
+    ]
     assert (r.payor_add_ons_monthly, r.payor_total_monthly) == (D("720.00"), D("2640.00"))
     assert [line.number for line in r.lines()] == [str(n) for n in range(1, 15)]
 
 
 # --- New York CSSA ----------------------------------------------------------------------------
 
+
 def test_ny_gross_income_to_cssa_income_line_by_line():
     # Payor: 80,000 − 6,120 FICA − 3,000 NYC tax − 5,000 maintenance − 2,000 other support = 63,880.
     # Other: 40,000 − 3,060 FICA = 36,940. Combined 100,820 × 25% (2 children) = 25,205;
     # payor 63,880/100,820 → 25,205 × 0.633604 = 15,970.00/yr → 1,330.83/month.
-    r = ny_guideline(gross_incomes=(D("80000"), D("40000")), children=2, as_of=AFTER_SB343, deductions=(
-        {"fica": D("6120"), "local_tax": D("3000"), "maintenance_paid": D("5000"), "other_support_paid": D("2000")},
-        {"fica": D("3060")}))
+    r = ny_guideline(
+        gross_incomes=(D("80000"), D("40000")),
+        children=2,
+        as_of=AFTER_SB343,
+        deductions=(
+            {"fica": D("6120"), "local_tax": D("3000"), "maintenance_paid": D("5000"), "other_support_paid": D("2000")},
+            {"fica": D("3060")},
+        ),
+    )
     assert [i.cssa_income for i in r.incomes] == [D("63880.00"), D("36940.00")]
-    assert (r.combined_income, r.basic_obligation_annual, r.payor_share) == (D("100820.00"), D("25205.00"),
-                                                                             D("0.6336"))
+    assert (r.combined_income, r.basic_obligation_annual, r.payor_share) == (D("100820.00"), D("25205.00"), D("0.6336"))
     assert (r.payor_obligation_annual, r.payor_obligation_monthly) == (D("15970.00"), D("1330.83"))
     lines = {line.number: line for line in r.lines()}
     assert lines["2"].cells[:2] == ("$6,120.00", "$3,060.00") and "FICA" in lines["2"].label
     assert lines["6"].cells == ("$63,880.00", "$36,940.00", "$100,820.00")
 
 
-@pytest.mark.parametrize(("income", "monthly", "rule"), [
-    # 1 child, payor alone: left after paying = income − 17% of it; poverty guideline 2025 = 15,650.
-    ("18855.41", D("25.00"), "poverty"),  # 18,855.41 − 3,205.42 = 15,649.99 < 15,650 → $25/month
-    ("18855.42", D("50.00"), "reserve"),  # 18,855.42 − 3,205.42 = 15,650.00: not below poverty; below
-    #                                       the reserve 21,128 → max($50/month, 18,855.42 − 21,128 < 0)
-    ("18855.43", D("50.00"), "reserve"),  # 15,650.01
-])
+@pytest.mark.parametrize(
+    ("income", "monthly", "rule"),
+    [
+        # 1 child, payor alone: left after paying = income − 17% of it; poverty guideline 2025 = 15,650.
+        ("18855.41", D("25.00"), "poverty"),  # 18,855.41 − 3,205.42 = 15,649.99 < 15,650 → $25/month
+        ("18855.42", D("50.00"), "reserve"),  # 18,855.42 − 3,205.42 = 15,650.00: not below poverty; below
+        #                                       the reserve 21,128 → max($50/month, 18,855.42 − 21,128 < 0)
+        ("18855.43", D("50.00"), "reserve"),  # 15,650.01
+    ],
+)
 def test_ny_poverty_guideline_edge(income, monthly, rule):
     r = ny_guideline(parent_incomes=(D(income), D("0")), children=1, as_of=AFTER_SB343)
     assert (r.payor_obligation_monthly, r.low_income_rule) == (monthly, rule)
 
 
-@pytest.mark.parametrize(("income", "annual", "rule"), [
-    # reserve 2025 = 21,128; 17% of 25,455.4x = 4,327.42
-    ("25455.41", D("4327.41"), "reserve"),  # left 21,127.99 → max(600, 25,455.41 − 21,128 = 4,327.41)
-    ("25455.42", D("4327.42"), ""),  # left 21,128.00: not below the reserve
-    ("25455.43", D("4327.42"), ""),  # left 21,128.01
-])
+@pytest.mark.parametrize(
+    ("income", "annual", "rule"),
+    [
+        # reserve 2025 = 21,128; 17% of 25,455.4x = 4,327.42
+        ("25455.41", D("4327.41"), "reserve"),  # left 21,127.99 → max(600, 25,455.41 − 21,128 = 4,327.41)
+        ("25455.42", D("4327.42"), ""),  # left 21,128.00: not below the reserve
+        ("25455.43", D("4327.42"), ""),  # left 21,128.01
+    ],
+)
 def test_ny_self_support_reserve_edge(income, annual, rule):
     r = ny_guideline(parent_incomes=(D(income), D("0")), children=1, as_of=AFTER_SB343)
     assert (r.payor_obligation_annual, r.low_income_rule) == (annual, rule)
 
 
-@pytest.mark.parametrize(("as_of", "poverty", "reserve", "monthly"), [
-    # 18,500 alone, 1 child: pays 3,145, keeps 15,355.
-    (date(2025, 2, 28), D("15060"), D("20331"), D("50.00")),  # 2024 figures: above poverty, below reserve
-    (date(2025, 3, 1), D("15650"), D("21128"), D("25.00")),  # 2025 figures: below poverty
-    (date(2026, 3, 1), D("15960"), D("21546"), D("25.00")),  # 2026 figures (confirm)
-])
+@pytest.mark.parametrize(
+    ("as_of", "poverty", "reserve", "monthly"),
+    [
+        # 18,500 alone, 1 child: pays 3,145, keeps 15,355.
+        (date(2025, 2, 28), D("15060"), D("20331"), D("50.00")),  # 2024 figures: above poverty, below reserve
+        (date(2025, 3, 1), D("15650"), D("21128"), D("25.00")),  # 2025 figures: below poverty
+        (date(2026, 3, 1), D("15960"), D("21546"), D("25.00")),  # 2026 figures (confirm)
+    ],
+)
 def test_ny_low_income_tables_change_each_march_first(as_of, poverty, reserve, monthly):
     r = ny_guideline(parent_incomes=(D("18500"), D("0")), children=1, as_of=as_of)
     assert (r.poverty_guideline, r.self_support_reserve, r.payor_obligation_monthly) == (poverty, reserve, monthly)
@@ -230,28 +291,45 @@ def test_ny_above_the_cap_shows_capped_and_all_income_amounts():
     # All income: 200,000 × 17% = 34,000 × 75% = 25,500 → 2,125.00/month.
     r = ny_guideline(parent_incomes=(D("150000"), D("50000")), children=1, as_of=AFTER_SB343)
     assert (r.payor_obligation_annual, r.payor_obligation_monthly) == (D("23332.50"), D("1944.38"))
-    assert (r.all_income_basic_annual, r.payor_obligation_all_income_annual,
-            r.payor_obligation_all_income_monthly) == (D("34000.00"), D("25500.00"), D("2125.00"))
+    assert (r.all_income_basic_annual, r.payor_obligation_all_income_annual, r.payor_obligation_all_income_monthly) == (
+        D("34000.00"),
+        D("25500.00"),
+        D("2125.00"),
+    )
     assert {"18", "19", "20"} <= {line.number for line in r.lines()}
 
 
 def test_ny_add_ons_prorated_by_income_share():
     # 60,000/40,000, 2 children: basic 1,250/month (payor 60%). Add-ons × 60%: child care 10,000 → 6,000;
     # premiums 2,400 → 1,440; unreimbursed 600 → 360: 7,800/yr = 650/month; total 1,900.
-    r = ny_guideline(parent_incomes=(D("60000"), D("40000")), children=2, as_of=AFTER_SB343, add_ons={
-        "child_care_annual": D("10000"), "health_insurance_annual": D("2400"), "unreimbursed_health_annual": D("600")})
+    r = ny_guideline(
+        parent_incomes=(D("60000"), D("40000")),
+        children=2,
+        as_of=AFTER_SB343,
+        add_ons={
+            "child_care_annual": D("10000"),
+            "health_insurance_annual": D("2400"),
+            "unreimbursed_health_annual": D("600"),
+        },
+    )
     assert (r.payor_add_ons_annual, r.payor_add_ons_monthly, r.payor_total_monthly) == (
-        D("7800.00"), D("650.00"), D("1900.00"))
+        D("7800.00"),
+        D("650.00"),
+        D("1900.00"),
+    )
     assert r.payor_obligation_monthly == D("1250.00")
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"parent_incomes": (D("1"), D("1")), "gross_incomes": (D("1"), D("1"))}, "gross_incomes"),
-    ({"gross_incomes": (D("100"), D("0")), "deductions": ({"fica": D("101")}, {})}, "deductions"),
-    ({"gross_incomes": (D("100"), D("0")), "deductions": ({"fica": D("-1")}, {})}, "deductions"),
-    ({"parent_incomes": (D("1"), D("1")), "add_ons": {"child_care_annual": D("-5")}}, "add_ons"),
-    ({"parent_incomes": (D("1"), D("1")), "add_ons": {"tuition": D("5")}}, "add_ons"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"parent_incomes": (D("1"), D("1")), "gross_incomes": (D("1"), D("1"))}, "gross_incomes"),
+        ({"gross_incomes": (D("100"), D("0")), "deductions": ({"fica": D("101")}, {})}, "deductions"),
+        ({"gross_incomes": (D("100"), D("0")), "deductions": ({"fica": D("-1")}, {})}, "deductions"),
+        ({"parent_incomes": (D("1"), D("1")), "add_ons": {"child_care_annual": D("-5")}}, "add_ons"),
+        ({"parent_incomes": (D("1"), D("1")), "add_ons": {"tuition": D("5")}}, "add_ons"),
+    ],
+)
 def test_ny_bad_input_names_the_field(kwargs, field):
     with pytest.raises(GuidelineInputError) as err:
         ny_guideline(children=1, as_of=AFTER_SB343, **kwargs)
@@ -265,28 +343,37 @@ def test_ny_bad_input_names_the_field(kwargs, field):
 # Payor alone (share 1), 1 child, 30,000 CSSA income, 2025 figures (poverty 15,650, reserve 21,128):
 # basic 30,000 × 17% = 5,100; left before add-ons 24,900; income above the reserve 30,000 − 21,128 = 8,872.
 
+
 def ny_alone_with_child_care(child_care):
-    return ny_guideline(parent_incomes=(D("30000"), D("0")), children=1, as_of=AFTER_SB343,
-                        add_ons={"child_care_annual": D(child_care)})
+    return ny_guideline(
+        parent_incomes=(D("30000"), D("0")), children=1, as_of=AFTER_SB343, add_ons={"child_care_annual": D(child_care)}
+    )
 
 
-@pytest.mark.parametrize(("child_care", "rule", "monthly", "add_ons_monthly", "total"), [
-    # poverty edge: left = 24,900 − child care; 15,650 at 9,250.
-    ("9250.01", "poverty", "739.33", "0.00", "739.33"),  # left 15,649.99 < 15,650 → max(25 × 12 = 300, 8,872)
-    #                                                    = 8,872/yr → 739.33/month; the add-on is inside it
-    ("9250.00", "reserve", "739.33", "0.00", "739.33"),  # left 15,650.00: not below poverty, below the reserve
-    #                                                    → max(50 × 12 = 600, 8,872) = 8,872 → 739.33
-    ("9249.99", "reserve", "739.33", "0.00", "739.33"),  # left 15,650.01: the same
-    # reserve edge: 21,128 left at child care 3,772.
-    ("3772.01", "reserve", "739.33", "0.00", "739.33"),  # left 21,127.99 < 21,128 → 8,872 → 739.33, no add-on
-    ("3772.00", "", "425.00", "314.33", "739.33"),  # left 21,128.00: no rule; 5,100/12 = 425.00 plus
-    #                                                 3,772/12 = 314.33 → 739.33
-    ("3771.99", "", "425.00", "314.33", "739.33"),  # left 21,128.01: 3,771.99/12 = 314.3325 → 314.33
-])
+@pytest.mark.parametrize(
+    ("child_care", "rule", "monthly", "add_ons_monthly", "total"),
+    [
+        # poverty edge: left = 24,900 − child care; 15,650 at 9,250.
+        ("9250.01", "poverty", "739.33", "0.00", "739.33"),  # left 15,649.99 < 15,650 → max(25 × 12 = 300, 8,872)
+        #                                                    = 8,872/yr → 739.33/month; the add-on is inside it
+        ("9250.00", "reserve", "739.33", "0.00", "739.33"),  # left 15,650.00: not below poverty, below the reserve
+        #                                                    → max(50 × 12 = 600, 8,872) = 8,872 → 739.33
+        ("9249.99", "reserve", "739.33", "0.00", "739.33"),  # left 15,650.01: the same
+        # reserve edge: 21,128 left at child care 3,772.
+        ("3772.01", "reserve", "739.33", "0.00", "739.33"),  # left 21,127.99 < 21,128 → 8,872 → 739.33, no add-on
+        ("3772.00", "", "425.00", "314.33", "739.33"),  # left 21,128.00: no rule; 5,100/12 = 425.00 plus
+        #                                                 3,772/12 = 314.33 → 739.33
+        ("3771.99", "", "425.00", "314.33", "739.33"),  # left 21,128.01: 3,771.99/12 = 314.3325 → 314.33
+    ],
+)
 def test_ny_low_income_rules_test_the_obligation_with_its_add_ons(child_care, rule, monthly, add_ons_monthly, total):
     r = ny_alone_with_child_care(child_care)
     assert (r.low_income_rule, r.payor_obligation_monthly, r.payor_add_ons_monthly, r.payor_total_monthly) == (
-        rule, D(monthly), D(add_ons_monthly), D(total))
+        rule,
+        D(monthly),
+        D(add_ons_monthly),
+        D(total),
+    )
     assert r.payor_add_on_shares_annual == D(child_care)  # the share is shown on line 21 either way
 
 
@@ -312,10 +399,14 @@ def test_ny_add_on_shares_are_prorated_before_the_low_income_test():
     # 20,000 / 10,000, 1 child: basic 30,000 × 17% = 5,100 × 2/3 = 3,400. Child care 3,000 × 2/3 = 2,000.
     # Left 20,000 − 3,400 − 2,000 = 14,600 < 15,650 → max(300, 20,000 − 21,128 < 0) = 300 → $25/month, total $25.
     # (Without the add-on the payor keeps 16,600 and the reserve rule gives $50, as in test_guidelines.py.)
-    r = ny_guideline(parent_incomes=(D("20000"), D("10000")), children=1, as_of=AFTER_SB343,
-                     add_ons={"child_care_annual": D("3000")})
+    r = ny_guideline(
+        parent_incomes=(D("20000"), D("10000")), children=1, as_of=AFTER_SB343, add_ons={"child_care_annual": D("3000")}
+    )
     assert (r.payor_add_on_shares_annual, r.low_income_rule, r.payor_total_monthly) == (
-        D("2000.00"), "poverty", D("25.00"))
+        D("2000.00"),
+        "poverty",
+        D("25.00"),
+    )
 
 
 def test_ny_poverty_rule_takes_the_income_above_the_reserve_when_greater():
@@ -325,4 +416,7 @@ def test_ny_poverty_rule_takes_the_income_above_the_reserve_when_greater():
     # → 72.67/month.
     r = ny_guideline(parent_incomes=(D("22000"), D("0")), children=5, as_of=AFTER_SB343)
     assert (r.low_income_rule, r.payor_obligation_annual, r.payor_obligation_monthly) == (
-        "poverty", D("872.00"), D("72.67"))
+        "poverty",
+        D("872.00"),
+        D("72.67"),
+    )

@@ -28,8 +28,14 @@ def case():
 
 
 def body(case, **overrides):
-    return {"case_number": case.case_number, "amount": "700.00", "received_on": "2024-04-12",
-            "source": "income_withholding", "source_reference": "EMP-1", **overrides}
+    return {
+        "case_number": case.case_number,
+        "amount": "700.00",
+        "received_on": "2024-04-12",
+        "source": "income_withholding",
+        "source_reference": "EMP-1",
+        **overrides,
+    }
 
 
 def test_first_receipt_201_with_allocations_then_replay_200_same_body(api_client_with, case):
@@ -54,12 +60,25 @@ def test_same_reference_with_other_content_is_409_and_writes_nothing(api_client_
     assert Collection.objects.count() == 1 and LedgerEntry.objects.filter(entry_type="collection").count() == 1
 
 
-@pytest.mark.parametrize("field,value", [
-    ("amount", "0"), ("amount", "-5.00"), ("amount", "1.001"), ("amount", "abc"), ("amount", "99999999999.00"),
-    ("source", "lottery"), ("received_on", "2024-04-16"), ("received_on", "yesterday"),
-    ("case_number", "NY-404404"), ("case_number", "x" * 21), ("source_reference", ""),
-    ("source_reference", "r" * 65), ("source_reference", "a\x00b"), ("case_number", "NY\x00"),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("amount", "0"),
+        ("amount", "-5.00"),
+        ("amount", "1.001"),
+        ("amount", "abc"),
+        ("amount", "99999999999.00"),
+        ("source", "lottery"),
+        ("received_on", "2024-04-16"),
+        ("received_on", "yesterday"),
+        ("case_number", "NY-404404"),
+        ("case_number", "x" * 21),
+        ("source_reference", ""),
+        ("source_reference", "r" * 65),
+        ("source_reference", "a\x00b"),
+        ("case_number", "NY\x00"),
+    ],
+)
 def test_bad_input_is_a_400_field_error_and_nothing_is_written(api_client_with, case, field, value):
     response = api_client_with("collections:write").post(URL, body(case, **{field: value}), format="json")
     assert response.status_code == 400 and field in response.json()
@@ -79,10 +98,22 @@ def test_posting_needs_collections_write(api_client_with, case):
 
 
 def test_ledger_newest_first_with_source_reference_and_fti_masked(api_client_with, case):
-    collection_post(case_number=case.case_number, amount=Decimal("300.00"), received_on=date(2024, 4, 1),
-                    source="federal_tax_offset", source_reference="TOP-1", received_via="file")
-    collection_post(case_number=case.case_number, amount=Decimal("50.00"), received_on=date(2024, 4, 2),
-                    source="direct_payment", source_reference="DP-1", received_via="api")
+    collection_post(
+        case_number=case.case_number,
+        amount=Decimal("300.00"),
+        received_on=date(2024, 4, 1),
+        source="federal_tax_offset",
+        source_reference="TOP-1",
+        received_via="file",
+    )
+    collection_post(
+        case_number=case.case_number,
+        amount=Decimal("50.00"),
+        received_on=date(2024, 4, 2),
+        source="direct_payment",
+        source_reference="DP-1",
+        received_via="api",
+    )
     response = api_client_with("cases:read").get(f"/api/v1/cases/{case.case_number}/ledger/")
     assert response.status_code == 200
     results = response.json()["results"]
@@ -105,8 +136,14 @@ def test_ledger_cursor_pages_and_unknown_case_404_and_scope(api_client_with, cas
 @pytest.mark.parametrize("posts", [1, 30])
 def test_ledger_query_count_does_not_grow_with_rows(api_client_with, case, posts, django_assert_max_num_queries):
     for n in range(posts):
-        collection_post(case_number=case.case_number, amount=Decimal("5.00"), received_on=date(2024, 4, 1),
-                        source="direct_payment", source_reference=f"Q-{n}", received_via="api")
+        collection_post(
+            case_number=case.case_number,
+            amount=Decimal("5.00"),
+            received_on=date(2024, 4, 1),
+            source="direct_payment",
+            source_reference=f"Q-{n}",
+            received_via="api",
+        )
     api = api_client_with("cases:read")
     with django_assert_max_num_queries(8):
         response = api.get(f"/api/v1/cases/{case.case_number}/ledger/")
@@ -134,7 +171,10 @@ BATCH_URL = "/api/v1/collections/batch/"
 def test_a_batch_posts_in_order_and_marks_replays(api_client_with, case):
     api = api_client_with("collections:write")
     api.post(URL, body(case, source_reference="EMP-0", amount="100.00"), format="json")
-    items = [body(case, source_reference="EMP-0", amount="100.00"), body(case, source_reference="EMP-1", amount="450.00")]
+    items = [
+        body(case, source_reference="EMP-0", amount="100.00"),
+        body(case, source_reference="EMP-1", amount="450.00"),
+    ]
 
     response = api.post(BATCH_URL, {"items": items}, format="json")
 
@@ -151,8 +191,11 @@ def test_a_batch_posts_in_order_and_marks_replays(api_client_with, case):
 
 
 def test_a_batch_with_one_bad_item_is_a_400_naming_it_and_writes_nothing(api_client_with, case):
-    items = [body(case, source_reference="B-1"), body(case, source_reference="B-2", case_number="NY-404404"),
-             body(case, source_reference="B-3", amount="-1")]
+    items = [
+        body(case, source_reference="B-1"),
+        body(case, source_reference="B-2", case_number="NY-404404"),
+        body(case, source_reference="B-3", amount="-1"),
+    ]
 
     response = api_client_with("collections:write").post(BATCH_URL, {"items": items}, format="json")
 

@@ -15,20 +15,35 @@ def dd(frequency, start, through, *, after=None, end=None):
 
 def test_monthly_on_the_start_day_and_clamped_to_short_months():
     assert dd("monthly", date(2026, 1, 31), date(2026, 4, 30)) == [
-        date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)]
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+    ]
 
 
 def test_weekly_and_biweekly_from_the_start_date():
     assert dd("weekly", date(2026, 11, 2), date(2026, 11, 23)) == [
-        date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)]
+        date(2026, 11, 2),
+        date(2026, 11, 9),
+        date(2026, 11, 16),
+        date(2026, 11, 23),
+    ]
     assert dd("biweekly", date(2026, 11, 2), date(2026, 11, 29)) == [date(2026, 11, 2), date(2026, 11, 16)]
 
 
 def test_semimonthly_fifteen_days_apart():
     assert dd("semimonthly", date(2026, 1, 1), date(2026, 2, 28)) == [
-        date(2026, 1, 1), date(2026, 1, 16), date(2026, 2, 1), date(2026, 2, 16)]
+        date(2026, 1, 1),
+        date(2026, 1, 16),
+        date(2026, 2, 1),
+        date(2026, 2, 16),
+    ]
     assert dd("semimonthly", date(2026, 1, 20), date(2026, 2, 28)) == [
-        date(2026, 1, 20), date(2026, 2, 5), date(2026, 2, 20)]
+        date(2026, 1, 20),
+        date(2026, 2, 5),
+        date(2026, 2, 20),
+    ]
     assert dd("semimonthly", date(2026, 1, 15), date(2026, 2, 28))[-1] == date(2026, 2, 28)
 
 
@@ -39,7 +54,10 @@ def test_due_date_at_through_is_included_and_after_is_excluded():
 
 def test_end_date_is_the_last_possible_due_date():
     assert dd("weekly", date(2026, 1, 1), date(2026, 3, 1), end=date(2026, 1, 15)) == [
-        date(2026, 1, 1), date(2026, 1, 8), date(2026, 1, 15)]
+        date(2026, 1, 1),
+        date(2026, 1, 8),
+        date(2026, 1, 15),
+    ]
     assert dd("weekly", date(2026, 1, 1), date(2026, 3, 1), end=date(2026, 1, 14))[-1] == date(2026, 1, 8)
 
 
@@ -49,10 +67,12 @@ def test_unknown_frequency_is_refused():
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(frequency=st.sampled_from(["weekly", "biweekly", "semimonthly", "monthly"]),
-       start=st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 31)),
-       cuts=st.lists(st.integers(min_value=0, max_value=800), max_size=5),
-       length=st.integers(min_value=0, max_value=900))
+@given(
+    frequency=st.sampled_from(["weekly", "biweekly", "semimonthly", "monthly"]),
+    start=st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 31)),
+    cuts=st.lists(st.integers(min_value=0, max_value=800), max_size=5),
+    length=st.integers(min_value=0, max_value=900),
+)
 def test_runs_split_anywhere_give_exactly_the_dates_of_one_run(frequency, start, cuts, length):
     through = start + timedelta(days=length)
     whole = dd(frequency, start, through)

@@ -37,8 +37,14 @@ def ledger():
     AssistanceSpell.objects.create(case=case, status=AssistanceStatus.NEVER, start_on=date(2024, 1, 10))
     with time_machine.travel(datetime(2024, 4, 15, 17, tzinfo=UTC), tick=False):
         charges_accrue(through=date(2024, 4, 15))
-        collection_post(case_number=case.case_number, amount=D("150.00"), received_on=date(2024, 4, 15),
-                        source="income_withholding", source_reference="IMM-1", received_via="api")
+        collection_post(
+            case_number=case.case_number,
+            amount=D("150.00"),
+            received_on=date(2024, 4, 15),
+            source="income_withholding",
+            source_reference="IMM-1",
+            received_via="api",
+        )
     return case
 
 
@@ -62,8 +68,9 @@ def test_money_admin_lists_but_never_adds_changes_or_deletes(client, role_user, 
         assert model.objects.filter(pk=row.pk).exists()
     # the bulk delete action refused by POST too
     entry = LedgerEntry.objects.first()
-    response = client.post(_url(LedgerEntry, "changelist"), {"action": "delete_selected", "_selected_action": [entry.pk],
-                                                             "post": "yes"})
+    response = client.post(
+        _url(LedgerEntry, "changelist"), {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
+    )
     assert response.status_code in (200, 302) and LedgerEntry.objects.filter(pk=entry.pk).exists()
 
 
@@ -91,8 +98,10 @@ def test_a_case_assistance_change_in_admin_goes_through_the_service(client, role
     case_admin = site._registry[Case]
     form_class = case_admin.get_form(None, case)
     data = {f: getattr(case, f) for f in form_class.base_fields if hasattr(case, f) and f != "caseworker"}
-    form = form_class(data={**{k: ("" if v is None else v) for k, v in data.items()},
-                            "assistance_status": AssistanceStatus.CURRENT}, instance=case)
+    form = form_class(
+        data={**{k: ("" if v is None else v) for k, v in data.items()}, "assistance_status": AssistanceStatus.CURRENT},
+        instance=case,
+    )
     assert form.is_valid(), form.errors
     request = type("R", (), {"user": role_user(Role.ADMINISTRATOR)})()
     case_admin.save_model(request, form.save(commit=False), form, change=True)
@@ -111,6 +120,7 @@ def test_case_assistance_change_is_refused_for_a_date_in_the_future(ledger):
 
 
 # --- the PostgreSQL trigger -------------------------------------------------------------------------
+
 
 @needs_postgres()
 def test_trigger_refuses_update_and_delete_of_ledger_entries(ledger):

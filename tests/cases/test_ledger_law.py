@@ -49,13 +49,24 @@ def case_from(start: date, monthly: str = "500.00", assistance: str = Assistance
 
 
 def post(case, amount, ref, *, received_on, collected_on=None, source="income_withholding", **kw):
-    return collection_post(case_number=case.case_number, amount=D(amount), received_on=received_on,
-                           collected_on=collected_on, source=source, source_reference=ref, received_via="api", **kw)
+    return collection_post(
+        case_number=case.case_number,
+        amount=D(amount),
+        received_on=received_on,
+        collected_on=collected_on,
+        source=source,
+        source_reference=ref,
+        received_via="api",
+        **kw,
+    )
 
 
 def live(collection) -> list[tuple[str, str, Decimal]]:
-    return sorted(Allocation.objects.filter(collection=collection, reversed_on__isnull=True)
-                  .values_list("bucket", "payee", "amount"))
+    return sorted(
+        Allocation.objects.filter(collection=collection, reversed_on__isnull=True).values_list(
+            "bucket", "payee", "amount"
+        )
+    )
 
 
 def bal(case) -> CaseBalance:
@@ -63,6 +74,7 @@ def bal(case) -> CaseBalance:
 
 
 # --- 11.5 month of collection -------------------------------------------------------------------
+
 
 def test_payment_withheld_on_the_last_day_of_a_month_and_posted_in_the_next_pays_that_month():
     # Order of $500 a month from November. November closes out unpaid ($500 → arrears) when
@@ -78,7 +90,11 @@ def test_payment_withheld_on_the_last_day_of_a_month_and_posted_in_the_next_pays
     b = bal(case)
     # November's arrears are paid; December's current support is still fully due.
     assert (b.current_due_month, b.current_paid_month, b.unassigned_arrears, b.total_arrears) == (
-        D("500.00"), D("0.00"), D("0.00"), D("0.00"))
+        D("500.00"),
+        D("0.00"),
+        D("0.00"),
+        D("0.00"),
+    )
     entry = LedgerEntry.objects.get(collection=result.collection, entry_type=EntryType.ALLOCATION)
     assert (entry.bucket, entry.due_on, entry.amount) == (Bucket.ARREARS_UNASSIGNED, date(2024, 11, 1), D("-500.00"))
     assert "2024-11" in entry.description
@@ -145,6 +161,7 @@ def test_ocse157_line_25_counts_current_support_in_its_month_of_collection():
 
 # --- 11.6 assistance spells, assignment, URA ---------------------------------------------------
 
+
 def test_a_month_of_assistance_closed_out_after_the_family_left_is_assigned():
     # On assistance through November; the family leaves from December 1 (recorded that day).
     # November is closed out on December 2: its unpaid support is assigned (assistance was paid
@@ -185,15 +202,18 @@ def test_the_posting_roll_uses_the_month_of_assistance_too():
 def test_case_assistance_change_closes_the_open_spell_and_refuses_bad_changes():
     case = case_from(date(2024, 11, 1), assistance=AssistanceStatus.NEVER, spell=False)
     with time_machine.travel(at(date(2024, 12, 10)), tick=False):
-        spell = case_assistance_change(case=case, status=AssistanceStatus.CURRENT, effective_on=date(2024, 12, 1),
-                                       by=None)
+        spell = case_assistance_change(
+            case=case, status=AssistanceStatus.CURRENT, effective_on=date(2024, 12, 1), by=None
+        )
         spells = list(AssistanceSpell.objects.filter(case=case).values_list("status", "start_on", "end_on"))
         assert spells == [("never", date(2024, 1, 10), date(2024, 11, 30)), ("current", date(2024, 12, 1), None)]
         assert spell.status == AssistanceStatus.CURRENT
-        for status, effective_on, field in ((AssistanceStatus.CURRENT, date(2024, 12, 5), "status"),
-                                            (AssistanceStatus.FORMER, date(2024, 12, 1), "effective_on"),
-                                            (AssistanceStatus.FORMER, date(2024, 12, 11), "effective_on"),
-                                            ("bogus", date(2024, 12, 5), "status")):
+        for status, effective_on, field in (
+            (AssistanceStatus.CURRENT, date(2024, 12, 5), "status"),
+            (AssistanceStatus.FORMER, date(2024, 12, 1), "effective_on"),
+            (AssistanceStatus.FORMER, date(2024, 12, 11), "effective_on"),
+            ("bogus", date(2024, 12, 5), "status"),
+        ):
             with pytest.raises(ValidationError) as error:
                 case_assistance_change(case=case, status=status, effective_on=effective_on, by=None)
             assert field in error.value.message_dict
@@ -216,8 +236,7 @@ def test_what_the_state_retains_never_exceeds_the_ura_and_the_excess_goes_to_the
     assert sum(a for _, p, a in lines if p == "family") == D("700.00")
     assert ("arrears_assigned", "family", D("500.00")) in lines
     b = bal(case)
-    assert (b.unreimbursed_assistance, b.assigned_arrears, b.current_paid_month) == (D("0.00"), D("0.00"),
-                                                                                     D("500.00"))
+    assert (b.unreimbursed_assistance, b.assigned_arrears, b.current_paid_month) == (D("0.00"), D("0.00"), D("500.00"))
     # Reversing the collection gives the URA back.
     with time_machine.travel(at(date(2024, 12, 4)), tick=False):
         collection_reverse(collection=result.collection, reason="returned item", by=None)
@@ -226,9 +245,14 @@ def test_what_the_state_retains_never_exceeds_the_ura_and_the_excess_goes_to_the
 
 
 def test_distribute_caps_state_lines_at_the_ura():
-    d = rules.distribute(assistance_status="current", source="income_withholding", amount=D("250"),
-                         current_due=[rules.Slice(rules.CURRENT, D("100"))],
-                         arrears=[rules.Slice(rules.ARREARS_ASSIGNED, D("200"))], ura_available=D("120"))
+    d = rules.distribute(
+        assistance_status="current",
+        source="income_withholding",
+        amount=D("250"),
+        current_due=[rules.Slice(rules.CURRENT, D("100"))],
+        arrears=[rules.Slice(rules.ARREARS_ASSIGNED, D("200"))],
+        ura_available=D("120"),
+    )
     assert d.paid(payee=rules.STATE) == D("120")
     assert d.paid(payee=rules.FAMILY) == D("130")
     assert d.paid(bucket=rules.ARREARS_ASSIGNED) == D("150")
@@ -236,11 +260,15 @@ def test_distribute_caps_state_lines_at_the_ura():
 
 # --- 11.7 overpayment policy ---------------------------------------------------------------------
 
-@pytest.mark.parametrize(("policy", "held", "excess_line", "reason_part"), [
-    ("family", D("0.00"), True, ""),
-    ("hold", D("200.00"), False, "held for review"),
-    ("refund", D("200.00"), False, "refunded to the payor"),
-])
+
+@pytest.mark.parametrize(
+    ("policy", "held", "excess_line", "reason_part"),
+    [
+        ("family", D("0.00"), True, ""),
+        ("hold", D("200.00"), False, "held for review"),
+        ("refund", D("200.00"), False, "refunded to the payor"),
+    ],
+)
 def test_each_overpayment_policy(settings, policy, held, excess_line, reason_part):
     from cases.services.ledger import collection_held_amount
 
@@ -256,8 +284,10 @@ def test_each_overpayment_policy(settings, policy, held, excess_line, reason_par
     assert (("", "family", D("200.00")) in live(collection)) is excess_line
     assert reason_part in collection.hold_reason
     entry = LedgerEntry.objects.get(collection=collection, entry_type=EntryType.COLLECTION)
-    assert f"overpayment 200.00: {dict(collection._meta.get_field('overpayment_policy').choices)[policy].lower()}" \
+    assert (
+        f"overpayment 200.00: {dict(collection._meta.get_field('overpayment_policy').choices)[policy].lower()}"
         in entry.description
+    )
     family = Disbursement.objects.get(collection=collection, payee=Payee.FAMILY).amount
     assert family == D("700.00") - held
     assert ledger_differences() == []
@@ -274,8 +304,14 @@ def test_no_overpayment_leaves_the_policy_blank(settings):
 
 # --- property: the order of posting does not change the distribution ------------------------------
 
-PAYDAYS = [date(2024, 10, 3), date(2024, 10, 31), date(2024, 11, 15), date(2024, 11, 30), date(2024, 12, 1),
-           date(2024, 12, 4)]
+PAYDAYS = [
+    date(2024, 10, 3),
+    date(2024, 10, 31),
+    date(2024, 11, 15),
+    date(2024, 11, 30),
+    date(2024, 12, 1),
+    date(2024, 12, 4),
+]
 
 
 @pytest.fixture
@@ -286,12 +322,17 @@ def property_case():
 @hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # One payment per collection day: 45 CFR 302.51 orders collections by their date of collection and
 # says nothing of two collected the same day (the ledger then keeps the order they were posted in).
-@given(payments=st.lists(st.tuples(st.sampled_from(PAYDAYS), st.integers(min_value=1, max_value=900)),
-                         min_size=1, max_size=5, unique_by=lambda payment: payment[0]),
-       order=st.randoms(use_true_random=False),
-       assistance=st.sampled_from(["never", "former", "current"]))
-def test_posting_in_any_order_gives_the_allocation_of_collection_date_order(property_case, payments, order,
-                                                                           assistance):
+@given(
+    payments=st.lists(
+        st.tuples(st.sampled_from(PAYDAYS), st.integers(min_value=1, max_value=900)),
+        min_size=1,
+        max_size=5,
+        unique_by=lambda payment: payment[0],
+    ),
+    order=st.randoms(use_true_random=False),
+    assistance=st.sampled_from(["never", "former", "current"]),
+)
+def test_posting_in_any_order_gives_the_allocation_of_collection_date_order(property_case, payments, order, assistance):
     case = property_case
     items = [(f"R{i:02d}", day, D(amount)) for i, (day, amount) in enumerate(payments)]
 
@@ -305,8 +346,10 @@ def test_posting_in_any_order_gives_the_allocation_of_collection_date_order(prop
                     post(case, amount, ref, received_on=date(2024, 12, 5), collected_on=day)
             assert ledger_differences() == []
             b = bal(case)
-            return ({ref: live(Collection.objects.get(source_reference=ref)) for ref, _, _ in sequence},
-                    (b.current_paid_month, b.unassigned_arrears, b.assigned_arrears))
+            return (
+                {ref: live(Collection.objects.get(source_reference=ref)) for ref, _, _ in sequence},
+                (b.current_paid_month, b.unassigned_arrears, b.assigned_arrears),
+            )
         finally:
             transaction.savepoint_rollback(sid)
 
@@ -317,13 +360,20 @@ def test_posting_in_any_order_gives_the_allocation_of_collection_date_order(prop
 
 
 @hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(payments=st.lists(st.tuples(st.sampled_from(PAYDAYS), st.integers(min_value=1, max_value=900)),
-                         min_size=1, max_size=5, unique_by=lambda payment: payment[0]),
-       earlier=st.integers(min_value=0, max_value=2),
-       order=st.randoms(use_true_random=False),
-       assistance=st.sampled_from(["never", "former", "current"]))
+@given(
+    payments=st.lists(
+        st.tuples(st.sampled_from(PAYDAYS), st.integers(min_value=1, max_value=900)),
+        min_size=1,
+        max_size=5,
+        unique_by=lambda payment: payment[0],
+    ),
+    earlier=st.integers(min_value=0, max_value=2),
+    order=st.randoms(use_true_random=False),
+    assistance=st.sampled_from(["never", "former", "current"]),
+)
 def test_a_payment_file_in_any_order_gives_the_allocation_of_posting_one_by_one_in_date_order(
-        property_case, payments, earlier, order, assistance):
+    property_case, payments, earlier, order, assistance
+):
     # A payment file (one batch) posted December 5, after ``earlier`` of its payments were posted
     # one by one: its collections of closed months (October, November) pay their own month, planned
     # in the batch without redistributing the case unless one already distributed is dated later.
@@ -338,14 +388,26 @@ def test_a_payment_file_in_any_order_gives_the_allocation_of_posting_one_by_one_
                 charges_accrue(through=date(2024, 12, 5))
                 for ref, day, amount in singles:
                     post(case, amount, ref, received_on=date(2024, 12, 5), collected_on=day)
-                collections_post_batch([
-                    CollectionItem(case_number=case.case_number, amount=amount, received_on=date(2024, 12, 5),
-                                   collected_on=day, source="income_withholding", source_reference=ref,
-                                   received_via="file") for ref, day, amount in batch])
+                collections_post_batch(
+                    [
+                        CollectionItem(
+                            case_number=case.case_number,
+                            amount=amount,
+                            received_on=date(2024, 12, 5),
+                            collected_on=day,
+                            source="income_withholding",
+                            source_reference=ref,
+                            received_via="file",
+                        )
+                        for ref, day, amount in batch
+                    ]
+                )
             assert ledger_differences() == []
             b = bal(case)
-            return ({ref: live(Collection.objects.get(source_reference=ref)) for ref, _, _ in items},
-                    (b.current_paid_month, b.unassigned_arrears, b.assigned_arrears))
+            return (
+                {ref: live(Collection.objects.get(source_reference=ref)) for ref, _, _ in items},
+                (b.current_paid_month, b.unassigned_arrears, b.assigned_arrears),
+            )
         finally:
             transaction.savepoint_rollback(sid)
 
@@ -364,17 +426,30 @@ def test_a_file_of_late_november_pay_dates_pays_november_without_redistributing(
     case = case_from(date(2024, 11, 1))
     with time_machine.travel(at(date(2024, 12, 2)), tick=False):
         charges_accrue(through=date(2024, 12, 2))
-        results = collections_post_batch([
-            CollectionItem(case_number=case.case_number, amount=D("300.00"), received_on=date(2024, 12, 2),
-                           collected_on=day, source="income_withholding", source_reference=ref, received_via="file")
-            for ref, day in (("N30", date(2024, 11, 30)), ("N28", date(2024, 11, 28)))])
+        results = collections_post_batch(
+            [
+                CollectionItem(
+                    case_number=case.case_number,
+                    amount=D("300.00"),
+                    received_on=date(2024, 12, 2),
+                    collected_on=day,
+                    source="income_withholding",
+                    source_reference=ref,
+                    received_via="file",
+                )
+                for ref, day in (("N30", date(2024, 11, 30)), ("N28", date(2024, 11, 28)))
+            ]
+        )
     by_ref = {r.collection.source_reference: r for r in results}
     assert [(a.bucket, a.payee, a.amount) for a in by_ref["N28"].allocations] == [("current", "family", D("300.00"))]
     assert sorted((a.bucket, a.payee, a.amount) for a in by_ref["N30"].allocations) == [
-        ("", "family", D("100.00")), ("current", "family", D("200.00"))]
+        ("", "family", D("100.00")),
+        ("current", "family", D("200.00")),
+    ]
     entries = LedgerEntry.objects.filter(collection__source_reference="N28", entry_type=EntryType.ALLOCATION)
     assert [(e.bucket, e.due_on, e.amount) for e in entries] == [
-        (Bucket.ARREARS_UNASSIGNED, date(2024, 11, 1), D("-300.00"))]
+        (Bucket.ARREARS_UNASSIGNED, date(2024, 11, 1), D("-300.00"))
+    ]
     b = bal(case)
     assert (b.current_due_month, b.current_paid_month, b.unassigned_arrears) == (D("500.00"), D("0.00"), D("0.00"))
     assert not DomainEvent.objects.filter(verb="collections.redistributed", case_id=case.pk).exists()
@@ -383,6 +458,7 @@ def test_a_file_of_late_november_pay_dates_pays_november_without_redistributing(
 
 
 # --- 11.10 re-derivation of existing ledgers ------------------------------------------------------
+
 
 def test_ledger_rederive_on_a_generated_office_leaves_verify_ledger_at_zero():
     from io import StringIO
@@ -396,11 +472,16 @@ def test_ledger_rederive_on_a_generated_office_leaves_verify_ledger_at_zero():
         assert ledger_differences() == []
         # Legacy data the law corrects: a family on assistance in months closed out unassigned,
         # and a payment recorded as received in the month after it was withheld.
-        never = (CaseBalance.objects.filter(case__assistance_status="never", unassigned_arrears__gt=0)
-                 .select_related("case").first().case)
+        never = (
+            CaseBalance.objects.filter(case__assistance_status="never", unassigned_arrears__gt=0)
+            .select_related("case")
+            .first()
+            .case
+        )
         AssistanceSpell.objects.filter(case=never).delete()  # generated spells go: a legacy case had none
-        AssistanceSpell.objects.create(case=never, status="current", start_on=date(2024, 1, 1),
-                                       end_on=date(2024, 10, 31))
+        AssistanceSpell.objects.create(
+            case=never, status="current", start_on=date(2024, 1, 1), end_on=date(2024, 10, 31)
+        )
         AssistanceSpell.objects.create(case=never, status="never", start_on=date(2024, 11, 1))
         paid = Collection.objects.filter(status="posted", received_on__day__lte=10).exclude(case=never).first()
         Collection.objects.filter(pk=paid.pk).update(collected_on=month_before(paid.received_on))
@@ -427,6 +508,7 @@ def month_before(day: date) -> date:
 
 # --- the case page ------------------------------------------------------------------------------
 
+
 def test_the_case_page_changes_assistance_through_the_service(client_as):
     from django.urls import reverse
 
@@ -441,15 +523,18 @@ def test_the_case_page_changes_assistance_through_the_service(client_as):
         done = client.post(url, {"status": "current", "effective_on": "2024-12-01"})
     assert done.status_code == 302
     assert list(AssistanceSpell.objects.filter(case=case).order_by("start_on").values_list("status", "end_on")) == [
-        ("never", date(2024, 11, 30)), ("current", None)]
+        ("never", date(2024, 11, 30)),
+        ("current", None),
+    ]
 
 
 def test_the_case_page_refuses_an_assistance_change_to_a_read_only_role(client_as):
     from django.urls import reverse
 
     case = case_from(date(2024, 11, 1))
-    response = client_as("quality_analyst").post(reverse("cases:assistance_change", args=[case.case_number]),
-                                                 {"status": "current", "effective_on": "2024-12-01"})
+    response = client_as("quality_analyst").post(
+        reverse("cases:assistance_change", args=[case.case_number]), {"status": "current", "effective_on": "2024-12-01"}
+    )
     assert response.status_code in (302, 403)
     assert AssistanceSpell.objects.filter(case=case).count() == 1
 
@@ -461,9 +546,17 @@ def test_the_payment_form_takes_the_date_of_collection(client_as):
     client = client_as("caseworker")
     with time_machine.travel(at(date(2024, 12, 2)), tick=False):
         charges_accrue(through=date(2024, 12, 2))
-        response = client.post(reverse("cases:payment_create", args=[case.case_number]), {
-            "amount": "500.00", "received_on": "2024-12-02", "source": "direct_payment", "source_reference": "F-1",
-            "collected_on": "2024-11-30"}, follow=True)
+        response = client.post(
+            reverse("cases:payment_create", args=[case.case_number]),
+            {
+                "amount": "500.00",
+                "received_on": "2024-12-02",
+                "source": "direct_payment",
+                "source_reference": "F-1",
+                "collected_on": "2024-11-30",
+            },
+            follow=True,
+        )
     assert response.status_code == 200 and f"Collected {fdate(date(2024, 11, 30))}".encode() in response.content
     assert Collection.objects.get(source_reference="F-1").collected_on == date(2024, 11, 30)
     assert bal(case).unassigned_arrears == D("0.00")
@@ -488,6 +581,7 @@ def test_a_collection_recorded_in_the_wrong_month_is_moved_to_its_month_of_colle
 
 # --- 11.5 reversing a collection redistributes the later ones --------------------------------------
 
+
 def test_reversing_a_collection_redistributes_the_later_collections_in_one_event():
     # $500 a month from November. C ($100, collected Nov 20) pays November current. At the December
     # roll November's unpaid $400 becomes arrears. A ($500, Dec 1) pays December current; B ($500,
@@ -510,10 +604,14 @@ def test_reversing_a_collection_redistributes_the_later_collections_in_one_event
     assert live(b) == [("current", "family", D("500.00"))]
     balance = bal(case)
     assert (balance.current_due_month, balance.current_paid_month, balance.unassigned_arrears) == (
-        D("500.00"), D("500.00"), D("400.00"))
+        D("500.00"),
+        D("500.00"),
+        D("400.00"),
+    )
     # C untouched; B's old entries are still there, unchanged, each reversed by a new entry
     assert sorted(Allocation.objects.filter(collection=c, reversed_on__isnull=True).values_list("pk", flat=True)) == (
-        c_allocations)
+        c_allocations
+    )
     assert b_entries <= set(LedgerEntry.objects.filter(collection=b).values_list("pk", "amount"))
     assert LedgerEntry.objects.filter(collection=b, entry_type=EntryType.REVERSAL).exists()
     # one event: the reversal, carrying what it redistributed

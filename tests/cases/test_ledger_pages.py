@@ -25,8 +25,14 @@ def april():
 
 
 def held(ref="H-1", number="NY-UNKNOWN", source="direct_payment"):
-    return collection_post(case_number=number, amount=Decimal("120.00"), received_on=date(2024, 4, 2), source=source,
-                           source_reference=ref, received_via="file").collection
+    return collection_post(
+        case_number=number,
+        amount=Decimal("120.00"),
+        received_on=date(2024, 4, 2),
+        source=source,
+        source_reference=ref,
+        received_via="file",
+    ).collection
 
 
 def test_held_queue_lists_unidentified_payments_and_release_distributes(client_as):
@@ -36,8 +42,10 @@ def test_held_queue_lists_unidentified_payments_and_release_distributes(client_a
     client = client_as("caseworker")
     page = client.get(reverse("ledger:held_list"))
     assert page.status_code == 200 and b"H-1" in page.content
-    response = client.post(reverse("ledger:held_release", args=[collection.pk]),
-                           {"case_number": case.case_number.lower(), "note": "Matched by payor name"})
+    response = client.post(
+        reverse("ledger:held_release", args=[collection.pk]),
+        {"case_number": case.case_number.lower(), "note": "Matched by payor name"},
+    )
     assert response.status_code == 302
     collection.refresh_from_db()
     assert collection.status == CollectionStatus.POSTED and collection.case == case
@@ -57,8 +65,12 @@ def test_release_to_an_unknown_or_closed_case_is_refused(client_as):
 
 def test_release_needs_change_permission_and_get_is_405(client_as):
     collection = held()
-    assert client_as("quality_analyst").post(reverse("ledger:held_release", args=[collection.pk]),
-                                             {"case_number": "X"}).status_code == 403
+    assert (
+        client_as("quality_analyst")
+        .post(reverse("ledger:held_release", args=[collection.pk]), {"case_number": "X"})
+        .status_code
+        == 403
+    )
     assert client_as("caseworker").get(reverse("ledger:held_release", args=[collection.pk])).status_code == 405
 
 
@@ -72,8 +84,12 @@ def test_held_queue_hides_the_tax_offset_source_from_users_without_fti(client_as
     assert "TOP-9" not in filtered
     # a holder of cases.view_fti with current FTI training (IRS Publication 1075) may filter by it
     monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: True)  # training current
-    assert "TOP-9" in client_as("enforcement_specialist").get(reverse("ledger:held_list"),
-                                                               {"source": "federal_tax_offset"}).content.decode()
+    assert (
+        "TOP-9"
+        in client_as("enforcement_specialist")
+        .get(reverse("ledger:held_list"), {"source": "federal_tax_offset"})
+        .content.decode()
+    )
 
 
 @pytest.mark.parametrize("rows", [1, 20])
@@ -89,8 +105,14 @@ def test_held_queue_query_count_does_not_grow(client_as, rows, django_assert_max
 def test_late_disbursements_list(client_as, rows, django_assert_max_num_queries):
     case = case_with_order()
     for n in range(rows):
-        collection_post(case_number=case.case_number, amount=Decimal("10.00"), received_on=date(2024, 4, 1),
-                        source="direct_payment", source_reference=f"L-{n}", received_via="api")
+        collection_post(
+            case_number=case.case_number,
+            amount=Decimal("10.00"),
+            received_on=date(2024, 4, 1),
+            source="direct_payment",
+            source_reference=f"L-{n}",
+            received_via="api",
+        )
     Disbursement.objects.update(is_late=True)
     client = client_as("coordinator")
     with django_assert_max_num_queries(14):
@@ -102,8 +124,14 @@ def test_late_disbursements_list(client_as, rows, django_assert_max_num_queries)
 def test_statement_partial_shows_the_balance_and_masks_fti(role_user):
     case = case_with_order(monthly=Decimal("500.00"))
     charges_accrue(through=date(2024, 4, 15))
-    collection_post(case_number=case.case_number, amount=Decimal("200.00"), received_on=date(2024, 4, 2),
-                    source="federal_tax_offset", source_reference="TOP-1", received_via="file")
+    collection_post(
+        case_number=case.case_number,
+        amount=Decimal("200.00"),
+        received_on=date(2024, 4, 2),
+        source="federal_tax_offset",
+        source_reference="TOP-1",
+        received_via="file",
+    )
     html = render_to_string("cases/_statement.html", case_statement(case=case, user=role_user("caseworker")))
     assert "800.00" in html and "TOP-1" in html and "Federal tax refund offset" not in html
     assert Collection.objects.count() == 1

@@ -24,8 +24,12 @@ def _cases():
     for i, status in enumerate(["never", "former", "current", "current", "never"]):
         case = case_with_order(monthly=Decimal(150 + 100 * i), assistance_status=status)
         if i % 2:
-            ObligationFactory(order=case.orders.get(), kind=ObligationKind.MEDICAL_SUPPORT, amount=Decimal("25.00"),
-                              frequency=[Frequency.WEEKLY, Frequency.BIWEEKLY, Frequency.SEMIMONTHLY][i % 3])
+            ObligationFactory(
+                order=case.orders.get(),
+                kind=ObligationKind.MEDICAL_SUPPORT,
+                amount=Decimal("25.00"),
+                frequency=[Frequency.WEEKLY, Frequency.BIWEEKLY, Frequency.SEMIMONTHLY][i % 3],
+            )
         cases.append(case)
     return cases
 
@@ -49,9 +53,14 @@ def test_random_posting_sequence_keeps_balances_equal_to_entries(seed, role_user
                 ref = f"S{seed}-{n}" if rng.random() > 0.1 or n == 1 else f"S{seed}-{n - 1}"
                 number = case.case_number if rng.random() > 0.1 else "NY-999999"
                 try:
-                    result = collection_post(case_number=number, amount=Decimal(rng.randint(1, 90000)) / 100,
-                                             received_on=day - timedelta(days=rng.randint(0, 3)),
-                                             source=rng.choice(SOURCES), source_reference=ref, received_via="api")
+                    result = collection_post(
+                        case_number=number,
+                        amount=Decimal(rng.randint(1, 90000)) / 100,
+                        received_on=day - timedelta(days=rng.randint(0, 3)),
+                        source=rng.choice(SOURCES),
+                        source_reference=ref,
+                        received_via="api",
+                    )
                 except Exception as exc:  # a replay with other content is a conflict: nothing written
                     assert type(exc).__name__ == "CollectionConflict"
                     continue
@@ -65,8 +74,9 @@ def test_random_posting_sequence_keeps_balances_equal_to_entries(seed, role_user
         call_command("verify_ledger")
         # allocations + held remainder always equal the collection
         for collection in Collection.objects.filter(status=CollectionStatus.POSTED):
-            allocated = sum(a.amount for a in Allocation.objects.filter(collection=collection,
-                                                                     reversed_on__isnull=True))
+            allocated = sum(
+                a.amount for a in Allocation.objects.filter(collection=collection, reversed_on__isnull=True)
+            )
             assert allocated <= collection.amount
             if allocated < collection.amount:
                 assert collection.hold_reason
@@ -85,13 +95,23 @@ def test_backfill_makes_a_consistent_delinquent_history():
         assert LedgerEntry.objects.filter(entry_type="charge", due_on__gt=date(2024, 9, 20)).count() == 0
         # the daily jobs carry on from the backfilled state without gaps or duplicates
         assert charges_accrue(through=date(2024, 9, 20)).charges == 0
-        result = collection_post(case_number=cases[0].case_number, amount=Decimal("10.00"),
-                                 received_on=date(2024, 9, 20), source="other", source_reference="after",
-                                 received_via="api")
+        result = collection_post(
+            case_number=cases[0].case_number,
+            amount=Decimal("10.00"),
+            received_on=date(2024, 9, 20),
+            source="other",
+            source_reference="after",
+            received_via="api",
+        )
         assert result.created
         generated = Collection.objects.filter(received_via="generator").first()
-        replay = collection_post(case_number=generated.case_number_received, amount=generated.amount,
-                                 received_on=generated.received_on, source=generated.source,
-                                 source_reference=generated.source_reference, received_via="file")
+        replay = collection_post(
+            case_number=generated.case_number_received,
+            amount=generated.amount,
+            received_on=generated.received_on,
+            source=generated.source,
+            source_reference=generated.source_reference,
+            received_via="file",
+        )
         assert not replay.created
         assert ledger_differences() == []

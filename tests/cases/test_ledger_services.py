@@ -21,8 +21,15 @@ D = Decimal
 
 
 def post(case, amount, ref, *, source="income_withholding", received_on=date(2024, 4, 10), **kw):
-    return collection_post(case_number=case.case_number if case else kw.pop("case_number", ""), amount=D(amount),
-                           received_on=received_on, source=source, source_reference=ref, received_via="api", **kw)
+    return collection_post(
+        case_number=case.case_number if case else kw.pop("case_number", ""),
+        amount=D(amount),
+        received_on=received_on,
+        source=source,
+        source_reference=ref,
+        received_via="api",
+        **kw,
+    )
 
 
 def at(day: date) -> datetime:
@@ -42,13 +49,18 @@ def april():
 
 # --- accrual ----------------------------------------------------------------------------------
 
+
 def test_accrual_charges_every_due_date_once_and_late_months_become_arrears(april):
     case = case_with_order(monthly=D("500.00"))  # monthly from 2024-02-01
     result = charges_accrue(through=date(2024, 4, 15))
     assert result.charges == 3
     b = balance(case)
     assert (b.current_month, b.current_due_month, b.unassigned_arrears, b.total_arrears) == (
-        date(2024, 4, 1), D("500.00"), D("1000.00"), D("1000.00"))
+        date(2024, 4, 1),
+        D("500.00"),
+        D("1000.00"),
+        D("1000.00"),
+    )
     assert b.months_in_arrears == D("2.00") and b.delinquent_since == date(2024, 4, 15)
     assert charges_accrue(through=date(2024, 4, 15)).charges == 0
     assert LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).count() == 3
@@ -57,8 +69,9 @@ def test_accrual_charges_every_due_date_once_and_late_months_become_arrears(apri
 
 def test_daily_runs_and_one_late_run_give_the_same_ledger():
     daily = case_with_order(monthly=D("100.00"))
-    ObligationFactory(order=daily.orders.get(), kind=ObligationKind.MEDICAL_SUPPORT, amount=D("20.00"),
-                      frequency=Frequency.WEEKLY)
+    ObligationFactory(
+        order=daily.orders.get(), kind=ObligationKind.MEDICAL_SUPPORT, amount=D("20.00"), frequency=Frequency.WEEKLY
+    )
     with time_machine.travel(at(date(2024, 5, 20)), tick=False):
         for day in range(1, 32):
             charges_accrue(through=date(2024, 3, day) if day <= 31 else date(2024, 3, 31))
@@ -72,8 +85,13 @@ def test_daily_runs_and_one_late_run_give_the_same_ledger():
     with time_machine.travel(at(date(2024, 5, 20)), tick=False):
         charges_accrue(through=date(2024, 5, 20))
     late = balance(daily)
-    assert sorted(LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).values_list("due_on", "amount")) == daily_charges
-    assert (late.current_due_month, late.total_arrears) == (daily_balance.current_due_month, daily_balance.total_arrears)
+    assert (
+        sorted(LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).values_list("due_on", "amount")) == daily_charges
+    )
+    assert (late.current_due_month, late.total_arrears) == (
+        daily_balance.current_due_month,
+        daily_balance.total_arrears,
+    )
     assert ledger_differences() == []
 
 
@@ -103,7 +121,9 @@ def test_superseded_order_without_end_date_does_not_accrue(april):
     SupportOrderFactory(case=case, version=2, order_number="NEW", effective_on=date(2024, 4, 1))
     ObligationFactory(order=case.orders.get(version=2), amount=D("250.00"), start_on=date(2024, 4, 1))
     charges_accrue(through=date(2024, 4, 15))
-    assert list(LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).values_list("amount", flat=True)) == [D("250.00")]
+    assert list(LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).values_list("amount", flat=True)) == [
+        D("250.00")
+    ]
     assert balance(case).monthly_obligation == D("250.00")
 
 
@@ -123,18 +143,29 @@ def test_accrue_charges_command_refuses_future_dates(april):
 
 # --- posting ----------------------------------------------------------------------------------
 
+
 def test_post_allocates_current_then_arrears_and_schedules_the_family_disbursement(april):
     case = case_with_order(monthly=D("500.00"))
     charges_accrue(through=date(2024, 4, 15))
     result = post(case, "700.00", "R-1", received_on=date(2024, 4, 12))  # a Friday
     assert result.created
     assert sorted((a.bucket, a.payee, a.amount) for a in result.allocations) == [
-        (Bucket.ARREARS_UNASSIGNED, Payee.FAMILY, D("200.00")), (Bucket.CURRENT, Payee.FAMILY, D("500.00"))]
+        (Bucket.ARREARS_UNASSIGNED, Payee.FAMILY, D("200.00")),
+        (Bucket.CURRENT, Payee.FAMILY, D("500.00")),
+    ]
     b = balance(case)
-    assert (b.current_paid_month, b.unassigned_arrears, b.last_payment_amount) == (D("500.00"), D("800.00"), D("700.00"))
+    assert (b.current_paid_month, b.unassigned_arrears, b.last_payment_amount) == (
+        D("500.00"),
+        D("800.00"),
+        D("700.00"),
+    )
     disbursement = Disbursement.objects.get()
     # 42 USC 654b(c): 2 business days after receipt — Friday → Tuesday.
-    assert (disbursement.amount, disbursement.due_by, disbursement.status) == (D("700.00"), date(2024, 4, 16), "pending")
+    assert (disbursement.amount, disbursement.due_by, disbursement.status) == (
+        D("700.00"),
+        date(2024, 4, 16),
+        "pending",
+    )
     assert ledger_differences() == []
 
 
@@ -153,13 +184,24 @@ def test_exact_replay_writes_nothing_and_different_content_conflicts(april):
     assert Collection.objects.count() == 1
 
 
-@pytest.mark.parametrize("number,status,reason", [("NY-404404", "open", "No case with this case number"),
-                                                   (None, "closed", "The case is closed")])
+@pytest.mark.parametrize(
+    "number,status,reason",
+    [("NY-404404", "open", "No case with this case number"), (None, "closed", "The case is closed")],
+)
 def test_unknown_or_closed_case_is_held_never_dropped(april, number, status, reason):
-    case = (case_with_order(status=status, closure_reason="other", closed_on=date(2024, 3, 1), stage="closed")
-            if status == "closed" else None)
-    result = collection_post(case_number=number or case.case_number, amount=D("80.00"), received_on=date(2024, 4, 1),
-                             source="other", source_reference="H-1", received_via="file")
+    case = (
+        case_with_order(status=status, closure_reason="other", closed_on=date(2024, 3, 1), stage="closed")
+        if status == "closed"
+        else None
+    )
+    result = collection_post(
+        case_number=number or case.case_number,
+        amount=D("80.00"),
+        received_on=date(2024, 4, 1),
+        source="other",
+        source_reference="H-1",
+        received_via="file",
+    )
     assert result.created and result.collection.status == CollectionStatus.HELD
     assert result.collection.hold_reason == reason and result.allocations == []
     assert not LedgerEntry.objects.exists() and not Disbursement.objects.exists()
@@ -181,16 +223,30 @@ def test_tax_offset_skips_current_and_holds_the_excess(april):
     assert sum(a.amount for a in result.allocations) == D("1000.00")
 
 
-@pytest.mark.parametrize("field,kwargs", [
-    ("amount", {"amount": D("0")}), ("amount", {"amount": D("-5")}), ("amount", {"amount": D("1.005")}),
-    ("received_on", {"received_on": date(2024, 4, 16)}), ("source", {"source": "lottery"}),
-    ("source_reference", {"source_reference": ""}), ("source_reference", {"source_reference": "x" * 65}),
-    ("source_reference", {"source_reference": "a\x00b"}),
-])
+@pytest.mark.parametrize(
+    "field,kwargs",
+    [
+        ("amount", {"amount": D("0")}),
+        ("amount", {"amount": D("-5")}),
+        ("amount", {"amount": D("1.005")}),
+        ("received_on", {"received_on": date(2024, 4, 16)}),
+        ("source", {"source": "lottery"}),
+        ("source_reference", {"source_reference": ""}),
+        ("source_reference", {"source_reference": "x" * 65}),
+        ("source_reference", {"source_reference": "a\x00b"}),
+    ],
+)
 def test_bad_input_is_a_field_error_and_writes_nothing(april, field, kwargs):
     case = case_with_order()
-    args = {"case_number": case.case_number, "amount": D("10.00"), "received_on": date(2024, 4, 1),
-            "source": "other", "source_reference": "B-1", "received_via": "api", **kwargs}
+    args = {
+        "case_number": case.case_number,
+        "amount": D("10.00"),
+        "received_on": date(2024, 4, 1),
+        "source": "other",
+        "source_reference": "B-1",
+        "received_via": "api",
+        **kwargs,
+    }
     with pytest.raises(ValidationError) as exc:
         collection_post(**args)
     assert field in exc.value.message_dict
@@ -203,6 +259,7 @@ def test_received_today_is_accepted(april):
 
 
 # --- reversal and release -----------------------------------------------------------------------
+
 
 def test_reversal_restores_what_was_paid_and_cancels_the_pending_disbursement(april, role_user):
     case = case_with_order(monthly=D("500.00"))
@@ -236,8 +293,14 @@ def test_release_of_a_held_collection_distributes_it_and_is_audited(april, role_
 
     case = case_with_order(monthly=D("500.00"))
     charges_accrue(through=date(2024, 4, 15))
-    held = collection_post(case_number="NY-UNKNOWN", amount=D("300.00"), received_on=date(2024, 4, 1),
-                           source="direct_payment", source_reference="H-9", received_via="file").collection
+    held = collection_post(
+        case_number="NY-UNKNOWN",
+        amount=D("300.00"),
+        received_on=date(2024, 4, 1),
+        source="direct_payment",
+        source_reference="H-9",
+        received_via="file",
+    ).collection
     result = collection_release(collection=held, case=case, by=role_user("caseworker"), note="Matched by name")
     assert result.collection.status == CollectionStatus.POSTED and result.collection.case == case
     assert balance(case).current_paid_month == D("300.00")
@@ -262,6 +325,7 @@ def test_factory_case_without_orders_is_fine(april):
 
 
 # --- disbursements and scheduled tasks ------------------------------------------------------------
+
 
 def test_sweep_flags_pending_disbursements_after_the_due_date_only(april, settings):
     from cases.tasks import sweep_disbursements_task

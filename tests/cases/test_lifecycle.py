@@ -23,9 +23,17 @@ def party(first="Ann", last="Lee", **kw):
 @time_machine.travel(NOW, tick=False)
 def test_case_create_numbers_continue_and_locate_clock_starts(worker):
     CaseFactory(case_number="NY-000041", participants=False)
-    case = services.case_create(county="Albany", jurisdiction="NY", assistance_status="never",
-                                application_received_on=date(2026, 11, 10), cp=party(), ncp=party("Bo"),
-                                children=[party("Cy", date_of_birth=date(2020, 1, 1))], by=worker, caseworker=worker)
+    case = services.case_create(
+        county="Albany",
+        jurisdiction="NY",
+        assistance_status="never",
+        application_received_on=date(2026, 11, 10),
+        cp=party(),
+        ncp=party("Bo"),
+        children=[party("Cy", date_of_birth=date(2020, 1, 1))],
+        by=worker,
+        caseworker=worker,
+    )
     assert case.case_number == "NY-000042"
     assert case.stage == CaseStage.LOCATE and case.locate_needed_on == date(2026, 11, 23)
     # 45 CFR 303.3(b)(3): 75 calendar days from 2026-11-23 is 2027-02-06, a Saturday → Monday 02-08.
@@ -38,9 +46,16 @@ def test_case_create_numbers_continue_and_locate_clock_starts(worker):
 @time_machine.travel(NOW, tick=False)
 def test_case_create_rejects_future_application(worker):
     with pytest.raises(ValidationError) as exc:
-        services.case_create(county="Albany", jurisdiction="NY", assistance_status="never",
-                             application_received_on=date(2026, 11, 24), cp=party(), ncp=party(),
-                             children=[party()], by=worker)
+        services.case_create(
+            county="Albany",
+            jurisdiction="NY",
+            assistance_status="never",
+            application_received_on=date(2026, 11, 24),
+            cp=party(),
+            ncp=party(),
+            children=[party()],
+            by=worker,
+        )
     assert "application_received_on" in exc.value.message_dict
     assert not Case.objects.exists()
 
@@ -68,8 +83,9 @@ def test_establishment_deadline_is_90_days_from_location():
 
 
 def test_interstate_referral_deadline_20_days():
-    case = CaseFactory.build(stage=CaseStage.ENFORCEMENT, interstate_role="initiating",
-                             interstate_needed_on=date(2026, 11, 2))
+    case = CaseFactory.build(
+        stage=CaseStage.ENFORCEMENT, interstate_role="initiating", interstate_needed_on=date(2026, 11, 2)
+    )
     d = next_deadline(case)
     assert d.kind == DeadlineKind.INTERSTATE_REFERRAL and d.due_on == date(2026, 11, 23)
 
@@ -81,10 +97,15 @@ def test_locate_found_moves_to_establishment_and_order_to_enforcement(worker):
     case.refresh_from_db()
     assert case.stage == CaseStage.ESTABLISHMENT and case.ncp_located_on == date(2026, 11, 20)
     assert case.next_deadline_kind == DeadlineKind.ESTABLISH
-    services.order_create(case=case, order_number="F-1", kind="court", issued_on=date(2026, 11, 21),
-                          effective_on=date(2026, 12, 1), by=worker,
-                          obligations=[services.ObligationData("current_support", Decimal("400.00"), "monthly",
-                                                               date(2026, 12, 1))])
+    services.order_create(
+        case=case,
+        order_number="F-1",
+        kind="court",
+        issued_on=date(2026, 11, 21),
+        effective_on=date(2026, 12, 1),
+        by=worker,
+        obligations=[services.ObligationData("current_support", Decimal("400.00"), "monthly", date(2026, 12, 1))],
+    )
     case.refresh_from_db()
     assert case.stage == CaseStage.ENFORCEMENT and case.next_deadline_on is None
     assert CaseBalance.objects.get(case=case).monthly_obligation == Decimal("0.00")  # starts in December
@@ -97,10 +118,15 @@ def test_order_refused_on_closed_case(worker):
     case = CaseFactory()
     services.case_close(case=case, reason=ClosureReason.RECIPIENT_REQUEST, by=worker)
     with pytest.raises(ValidationError):
-        services.order_create(case=case, order_number="F-2", kind="court", issued_on=date(2026, 11, 1),
-                              effective_on=date(2026, 11, 1), by=worker,
-                              obligations=[services.ObligationData("current_support", Decimal("1"), "monthly",
-                                                                   date(2026, 11, 1))])
+        services.order_create(
+            case=case,
+            order_number="F-2",
+            kind="court",
+            issued_on=date(2026, 11, 1),
+            effective_on=date(2026, 11, 1),
+            by=worker,
+            obligations=[services.ObligationData("current_support", Decimal("1"), "monthly", date(2026, 11, 1))],
+        )
     assert not case.orders.exists()
 
 
@@ -135,15 +161,18 @@ def test_close_finishes_open_work_items(worker):
 
 
 def test_locate_sweep_creates_one_item_when_a_quarter_has_passed(worker):
-    case = CaseFactory(stage=CaseStage.LOCATE, ncp_located_on=None, locate_needed_on=date(2026, 8, 1), caseworker=worker)
+    case = CaseFactory(
+        stage=CaseStage.LOCATE, ncp_located_on=None, locate_needed_on=date(2026, 8, 1), caseworker=worker
+    )
     assert services.locate_due_sweep(today=date(2026, 10, 31)) == 0  # just under a quarter
     assert services.locate_due_sweep(today=date(2026, 11, 1)) == 1  # at a quarter
     assert services.locate_due_sweep(today=date(2026, 11, 2)) == 0  # rerun: idempotent
     item = WorkItem.objects.get(case=case)
     assert item.assigned_to == worker and item.due_on == date(2026, 11, 1)
     # An attempt answers it and pushes the next one a quarter later.
-    LocateAttempt.objects.create(case=case, person=case.ncp, source="dmv", attempted_on=date(2026, 11, 2),
-                                 result="not_found")
+    LocateAttempt.objects.create(
+        case=case, person=case.ncp, source="dmv", attempted_on=date(2026, 11, 2), result="not_found"
+    )
     assert services.locate_due_sweep(today=date(2027, 2, 1)) == 0
     assert services.locate_due_sweep(today=date(2027, 2, 2)) == 1
 
@@ -170,14 +199,20 @@ def test_reassign_moves_open_items_and_is_recorded(worker, role_user, make_user)
 def test_fvi_override_is_one_time(worker, role_user):
     person = PersonFactory(family_violence=True)
     case = CaseFactory()
-    override = services.fvi_override_grant(person=person, case=case, court_name="Family Court",
-                                           court_order_reference="O-1", ordered_on=date(2026, 11, 1),
-                                           by=role_user("coordinator"))
+    override = services.fvi_override_grant(
+        person=person,
+        case=case,
+        court_name="Family Court",
+        court_order_reference="O-1",
+        ordered_on=date(2026, 11, 1),
+        by=role_user("coordinator"),
+    )
     services.fvi_override_use(override=override, via="page", user=worker)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         services.fvi_override_use(override=override, via="page", user=worker)
     with pytest.raises(ValidationError):
-        services.fvi_override_grant(person=PersonFactory(), court_name="C", court_order_reference="O",
-                                    ordered_on=date(2026, 11, 1), by=worker)
+        services.fvi_override_grant(
+            person=PersonFactory(), court_name="C", court_order_reference="O", ordered_on=date(2026, 11, 1), by=worker
+        )

@@ -107,8 +107,9 @@ def test_work_item_detail_edits_priority_due_date_and_records_it(client_as, role
     url = reverse("cases:workitem_detail", args=[item.pk])
     assert "Call employer" in client.get(url).content.decode()
     new_due = timezone.localdate() + timedelta(days=9)
-    response = client.post(url, {"title": "Call the employer", "due_on": new_due.isoformat(), "priority": "1",
-                                 "notes": "ask for HR"})
+    response = client.post(
+        url, {"title": "Call the employer", "due_on": new_due.isoformat(), "priority": "1", "notes": "ask for HR"}
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.title, item.due_on, item.priority) == ("Call the employer", new_due, WorkItemPriority.URGENT)
@@ -125,8 +126,13 @@ def test_work_item_of_another_county_is_404_and_another_caseload_cannot_be_edite
     assert client.get(reverse("cases:workitem_detail", args=[elsewhere.pk])).status_code == 404
     colleague = make_user("caseworker", username="colleague")
     theirs = WorkItemFactory(case=CaseFactory(caseworker=colleague), assigned_to=colleague, title="Theirs")
-    assert client.post(reverse("cases:workitem_detail", args=[theirs.pk]),
-                       {"title": "Mine now", "due_on": "2030-01-01", "priority": "3"}).status_code == 403
+    assert (
+        client.post(
+            reverse("cases:workitem_detail", args=[theirs.pk]),
+            {"title": "Mine now", "due_on": "2030-01-01", "priority": "3"},
+        ).status_code
+        == 403
+    )
     theirs.refresh_from_db()
     assert theirs.title == "Theirs"
 
@@ -160,8 +166,10 @@ def test_bulk_reassign_keeps_each_rows_scope(client, make_user):
     colleagues = CaseFactory()
     elsewhere = CaseFactory(county="Bronx", caseworker=lead)
     client.force_login(lead)
-    page = client.post(reverse("cases:case_bulk_reassign"), {
-        "ids": [own.pk, colleagues.pk, elsewhere.pk], "assigned_to": target.pk, "confirmed": "yes"}).content.decode()
+    page = client.post(
+        reverse("cases:case_bulk_reassign"),
+        {"ids": [own.pk, colleagues.pk, elsewhere.pk], "assigned_to": target.pk, "confirmed": "yes"},
+    ).content.decode()
     assert "1 done, 2 refused" in page
     assert list(Case.objects.filter(caseworker=target)) == [own]
 
@@ -169,19 +177,25 @@ def test_bulk_reassign_keeps_each_rows_scope(client, make_user):
 def test_bulk_reassign_is_refused_to_caseworkers_and_bad_input_changes_nothing(client_as, make_user):
     target = make_user("caseworker", username="newworker2")
     case = CaseFactory()
-    assert client_as("caseworker").post(reverse("cases:case_bulk_reassign"),
-                                        {"ids": [case.pk], "assigned_to": target.pk}).status_code == 403
+    assert (
+        client_as("caseworker")
+        .post(reverse("cases:case_bulk_reassign"), {"ids": [case.pk], "assigned_to": target.pk})
+        .status_code
+        == 403
+    )
     coordinator = client_as("coordinator")
-    response = coordinator.post(reverse("cases:workitem_bulk_reassign"), {"ids": ["x"], "assigned_to": target.pk,
-                                                                         "confirmed": "yes"})
+    response = coordinator.post(
+        reverse("cases:workitem_bulk_reassign"), {"ids": ["x"], "assigned_to": target.pk, "confirmed": "yes"}
+    )
     assert response.status_code == 400
 
 
 def test_bulk_reassign_work_items(client_as, make_user, role_user):
     target = make_user("caseworker", username="newworker3")
     items = [WorkItemFactory(case=CaseFactory()) for _ in range(3)]
-    response = client_as("coordinator").post(reverse("cases:workitem_bulk_reassign"),
-                                             {"ids": [i.pk for i in items], "assigned_to": target.pk,
-                                              "confirmed": "yes"})
+    response = client_as("coordinator").post(
+        reverse("cases:workitem_bulk_reassign"),
+        {"ids": [i.pk for i in items], "assigned_to": target.pk, "confirmed": "yes"},
+    )
     assert "3 done" in response.content.decode()
     assert WorkItem.objects.filter(assigned_to=target).count() == 3

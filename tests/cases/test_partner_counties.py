@@ -63,17 +63,28 @@ def test_key_posts_collections_only_to_its_counties(api_client_with, albany_and_
     albany, schenectady = albany_and_schenectady
     api = api_client_with("collections:write", counties=["Albany"])
     body = {"amount": "25.00", "received_on": "2024-03-01", "source": "income_withholding"}
-    refused = api.post("/api/v1/collections/", {**body, "case_number": schenectady.case_number,
-                                                 "source_reference": "S-1"}, format="json")
+    refused = api.post(
+        "/api/v1/collections/",
+        {**body, "case_number": schenectady.case_number, "source_reference": "S-1"},
+        format="json",
+    )
     # another county's case is unknown to the key: the same answer as a number that does not exist
     assert refused.status_code == 400 and refused.json() == {"case_number": ["Unknown case number."]}
-    batch = api.post("/api/v1/collections/batch/", {"items": [
-        {**body, "case_number": albany.case_number, "source_reference": "A-1"},
-        {**body, "case_number": schenectady.case_number, "source_reference": "S-2"}]}, format="json")
+    batch = api.post(
+        "/api/v1/collections/batch/",
+        {
+            "items": [
+                {**body, "case_number": albany.case_number, "source_reference": "A-1"},
+                {**body, "case_number": schenectady.case_number, "source_reference": "S-2"},
+            ]
+        },
+        format="json",
+    )
     assert batch.status_code == 400 and batch.json() == {"items": {"1": {"case_number": ["Unknown case number."]}}}
     assert not Collection.objects.exists()  # all or nothing
-    ok = api.post("/api/v1/collections/", {**body, "case_number": albany.case_number, "source_reference": "A-2"},
-                  format="json")
+    ok = api.post(
+        "/api/v1/collections/", {**body, "case_number": albany.case_number, "source_reference": "A-2"}, format="json"
+    )
     assert ok.status_code == 201 and Collection.objects.get().case == albany
 
 
@@ -84,9 +95,15 @@ def test_enforcement_actions_and_court_actions_follow_the_key_counties(api_clien
     if rule is None:
         pytest.skip("no remedy rule seeded")
     for case in albany_and_schenectady:
-        EnforcementAction.objects.create(case=case, rule=rule, remedy=rule.remedy, proposed_on=date(2026, 1, 5),
-                                         total_arrears=Decimal("900.00"), timeframe_start_on=date(2026, 1, 5),
-                                         timeframe_due_on=date(2026, 2, 4))
+        EnforcementAction.objects.create(
+            case=case,
+            rule=rule,
+            remedy=rule.remedy,
+            proposed_on=date(2026, 1, 5),
+            total_arrears=Decimal("900.00"),
+            timeframe_start_on=date(2026, 1, 5),
+            timeframe_due_on=date(2026, 2, 4),
+        )
     api = api_client_with("enforcement:read", counties=["Schenectady"])
     results = api.get("/api/v1/enforcement-actions/").json()["results"]
     assert [r["case_number"] for r in results] == [albany_and_schenectady[1].case_number]
@@ -98,8 +115,14 @@ def test_hearing_requests_follow_the_key_counties(api_client_with):
     HearingRequestFactory(case=None)  # no case: no county, so no county-limited key sees it
     response = api_client_with("hearings:read", counties=["Albany"]).get("/api/v1/hearings/")
     assert [r["number"] for r in response.json()["results"]] == [albany.number]
-    assert len(api_client_with("hearings:read", agency="State", all_counties=True)
-               .get("/api/v1/hearings/").json()["results"]) == 3
+    assert (
+        len(
+            api_client_with("hearings:read", agency="State", all_counties=True)
+            .get("/api/v1/hearings/")
+            .json()["results"]
+        )
+        == 3
+    )
 
 
 def test_postponed_hearing_does_not_duplicate_the_request(make_user):
@@ -111,10 +134,15 @@ def test_postponed_hearing_does_not_duplicate_the_request(make_user):
     officer = type(officer).objects.get(pk=officer.pk)
     request = HearingRequestFactory()
     for day in (1, 8):
-        Hearing.objects.create(request=request, officer=officer, mode="phone", location="Bridge",
-                               starts_at=timezone.make_aware(datetime(2026, 12, day, 10)),
-                               ends_at=timezone.make_aware(datetime(2026, 12, day, 11)),
-                               status="postponed" if day == 1 else "scheduled")
+        Hearing.objects.create(
+            request=request,
+            officer=officer,
+            mode="phone",
+            location="Bridge",
+            starts_at=timezone.make_aware(datetime(2026, 12, day, 10)),
+            ends_at=timezone.make_aware(datetime(2026, 12, day, 11)),
+            status="postponed" if day == 1 else "scheduled",
+        )
     # then the request is in scope once, and fetching it does not raise MultipleObjectsReturned
     scoped = HearingRequest.objects.restrict(officer, "view")
     assert list(scoped) == [request]

@@ -18,18 +18,31 @@ BORN = date(1988, 4, 12)
 
 
 def _open(worker, cp, ncp, child, **kw):
-    return services.case_create(county="Albany", jurisdiction="NY", assistance_status="never",
-                                application_received_on=date(2026, 11, 2), opened_on=date(2026, 11, 3),
-                                cp=cp, ncp=ncp, children=[child], by=worker, caseworker=worker, **kw)
+    return services.case_create(
+        county="Albany",
+        jurisdiction="NY",
+        assistance_status="never",
+        application_received_on=date(2026, 11, 2),
+        opened_on=date(2026, 11, 3),
+        cp=cp,
+        ncp=ncp,
+        children=[child],
+        by=worker,
+        caseworker=worker,
+        **kw,
+    )
 
 
 def _family(**cp_decision):
-    return (services.PartyData("María", "Núñez", BORN, "123456780", **cp_decision),
-            services.PartyData("Hugo", "Reyes", date(1985, 1, 30), "123456781"),
-            services.PartyData("Lola", "Reyes", date(2019, 6, 1), "123456782"))
+    return (
+        services.PartyData("María", "Núñez", BORN, "123456780", **cp_decision),
+        services.PartyData("Hugo", "Reyes", date(1985, 1, 30), "123456781"),
+        services.PartyData("Lola", "Reyes", date(2019, 6, 1), "123456782"),
+    )
 
 
 # Names -----------------------------------------------------------------------------------------
+
 
 def test_names_compare_without_accents_case_punctuation_or_order():
     assert name_key("José ", "Muñoz-Peña") == "jose munoz pena"
@@ -40,6 +53,7 @@ def test_names_compare_without_accents_case_punctuation_or_order():
 
 
 # Matching on case opening ----------------------------------------------------------------------
+
 
 def test_reentering_an_existing_family_reuses_the_people_by_ssn(worker):
     # given a family already on a case
@@ -92,8 +106,12 @@ def test_a_new_person_despite_matches_needs_and_records_a_reason(worker):
     case = _open(worker, cp, ncp, child)
     assert case.cp != existing
     note = DomainEvent.objects.get(case_id=case.pk, verb="case.opened").data["people_matched"][0]
-    assert note == {"party": "cp", "how": "new despite possible matches", "candidates": [existing.pk],
-                    "reason": "Different mother's maiden name on the birth record"}
+    assert note == {
+        "party": "cp",
+        "how": "new despite possible matches",
+        "candidates": [existing.pk],
+        "reason": "Different mother's maiden name on the birth record",
+    }
 
 
 def test_an_fvi_flag_entered_for_an_existing_person_is_kept(worker):
@@ -121,12 +139,26 @@ def test_matching_costs_the_same_queries_whatever_the_office_size(office, django
 
 # The case page -----------------------------------------------------------------------------------
 
+
 def _form(**extra):
-    data = {"county": "Albany", "jurisdiction": "NY", "assistance_status": "never",
-            "application_received_on": "2026-11-02", "cp_first_name": "Maria", "cp_last_name": "Nunez",
-            "cp_date_of_birth": BORN.isoformat(), "cp_ssn": "", "ncp_first_name": "Hugo", "ncp_last_name": "Reyes",
-            "ncp_ssn": "", "child_first_name": "Lola", "child_last_name": "Reyes", "child_date_of_birth": "2019-06-01",
-            "child_paternity_status": "pending", "interstate_role": "none"}
+    data = {
+        "county": "Albany",
+        "jurisdiction": "NY",
+        "assistance_status": "never",
+        "application_received_on": "2026-11-02",
+        "cp_first_name": "Maria",
+        "cp_last_name": "Nunez",
+        "cp_date_of_birth": BORN.isoformat(),
+        "cp_ssn": "",
+        "ncp_first_name": "Hugo",
+        "ncp_last_name": "Reyes",
+        "ncp_ssn": "",
+        "child_first_name": "Lola",
+        "child_last_name": "Reyes",
+        "child_date_of_birth": "2019-06-01",
+        "child_paternity_status": "pending",
+        "interstate_role": "none",
+    }
     return {**data, **extra}
 
 
@@ -151,6 +183,7 @@ def test_the_case_form_offers_the_match_then_opens_with_the_existing_person(clie
 
 # Duplicates report, merge and undo ------------------------------------------------------------------
 
+
 def test_the_duplicates_report_pairs_same_ssn_and_similar_names():
     a = PersonFactory(first_name="Maria", last_name="Nunez", date_of_birth=BORN, ssn="")
     b = PersonFactory(first_name="MARÍA", last_name="NÚÑEZ", date_of_birth=BORN, ssn="")
@@ -167,8 +200,9 @@ def test_a_merge_moves_everything_to_the_survivor_and_combines_fvi(worker):
     duplicate.family_violence = True
     duplicate.ssn = ""
     duplicate.save()
-    Address.objects.create(person=duplicate, line1="1 Elm", city="Troy", state="NY", postal_code="12180",
-                           valid_from=date(2024, 1, 1))
+    Address.objects.create(
+        person=duplicate, line1="1 Elm", city="Troy", state="NY", postal_code="12180", valid_from=date(2024, 1, 1)
+    )
     Employment.objects.create(person=duplicate, employer=EmployerFactory(), started_on=date(2024, 1, 1))
     event = services.person_merge(survivor=survivor, duplicate=duplicate, by=worker, reason="Same person")
     survivor.refresh_from_db()
@@ -180,8 +214,12 @@ def test_a_merge_moves_everything_to_the_survivor_and_combines_fvi(worker):
     # the merge is an event on both records
     assert DomainEvent.objects.filter(verb="person.merged", subject_id__in=[survivor.pk, duplicate.pk]).count() == 2
     # a merged record is no longer a match
-    assert duplicate not in person_matches(first_name=duplicate.first_name, last_name=duplicate.last_name,
-                                           date_of_birth=duplicate.date_of_birth).probable
+    assert (
+        duplicate
+        not in person_matches(
+            first_name=duplicate.first_name, last_name=duplicate.last_name, date_of_birth=duplicate.date_of_birth
+        ).probable
+    )
     # and undo puts back exactly what moved
     services.person_merge_undo(event=event, by=worker)
     survivor.refresh_from_db()
@@ -221,8 +259,10 @@ def test_a_merge_cannot_be_undone_the_next_day(worker):
     a, b = PersonFactory(ssn=""), PersonFactory(ssn="")
     with time_machine.travel(datetime(2026, 11, 3, 15, tzinfo=UTC), tick=False):
         event = services.person_merge(survivor=a, duplicate=b, by=worker, reason="Same")
-    with time_machine.travel(datetime(2026, 11, 4, 15, tzinfo=UTC), tick=False), \
-            pytest.raises(ValidationError, match="only the same day"):
+    with (
+        time_machine.travel(datetime(2026, 11, 4, 15, tzinfo=UTC), tick=False),
+        pytest.raises(ValidationError, match="only the same day"),
+    ):
         services.person_merge_undo(event=event, by=worker)
     assert Person.objects.get(pk=b.pk).merged_into_id == a.pk
 

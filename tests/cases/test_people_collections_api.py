@@ -21,12 +21,26 @@ COLLECTIONS = "/api/v1/collections/"
 _references = count(1)
 
 
-def collection(case: Case | None, *, source=CollectionSource.INCOME_WITHHOLDING, status=CollectionStatus.POSTED,
-               received_on=date(2026, 3, 2), hold_reason="", amount="100.00") -> Collection:
+def collection(
+    case: Case | None,
+    *,
+    source=CollectionSource.INCOME_WITHHOLDING,
+    status=CollectionStatus.POSTED,
+    received_on=date(2026, 3, 2),
+    hold_reason="",
+    amount="100.00",
+) -> Collection:
     return Collection.objects.create(
-        source_reference=f"REF-{next(_references):06d}", case=case,
-        case_number_received=case.case_number if case else "NY-UNKNOWN", amount=Decimal(amount),
-        received_on=received_on, collected_on=received_on, source=source, status=status, hold_reason=hold_reason)
+        source_reference=f"REF-{next(_references):06d}",
+        case=case,
+        case_number_received=case.case_number if case else "NY-UNKNOWN",
+        amount=Decimal(amount),
+        received_on=received_on,
+        collected_on=received_on,
+        source=source,
+        status=status,
+        hold_reason=hold_reason,
+    )
 
 
 def walk(api, url, params):
@@ -43,6 +57,7 @@ def walk(api, url, params):
 
 # --- scopes and counties ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("url", "scope"), [(PEOPLE, "cases:read"), (COLLECTIONS, "collections:read")])
 def test_a_key_without_the_read_scope_is_refused(api_client_with, url, scope):
     CaseFactory()
@@ -54,8 +69,13 @@ def test_a_key_without_the_read_scope_is_refused(api_client_with, url, scope):
 
 def test_posting_a_collection_still_needs_the_write_scope(api_client_with):
     case = CaseFactory()
-    body = {"case_number": case.case_number, "amount": "10.00", "received_on": "2026-01-05",
-            "source": "direct_payment", "source_reference": "R-1"}
+    body = {
+        "case_number": case.case_number,
+        "amount": "10.00",
+        "received_on": "2026-01-05",
+        "source": "direct_payment",
+        "source_reference": "R-1",
+    }
     assert api_client_with("collections:read").post(COLLECTIONS, body, format="json").status_code == 403
 
 
@@ -82,7 +102,8 @@ def test_a_person_on_cases_of_two_counties_shows_only_the_keys_cases(api_client_
     # the Kings case's number finds nobody with an Albany key, even a person it shares
     assert api.get(PEOPLE, {"case_number": kings.case_number}).json()["results"] == []
     assert [r["id"] for r in api.get(PEOPLE, {"case_number": albany.case_number.lower()}).json()["results"]] == [
-        shared.pk]
+        shared.pk
+    ]
 
 
 def test_collections_are_scoped_and_unidentified_ones_need_a_state_wide_key(api_client_with):
@@ -91,12 +112,16 @@ def test_collections_are_scoped_and_unidentified_ones_need_a_state_wide_key(api_
     refs = {r["source_reference"] for r in api_client_with("collections:read").get(COLLECTIONS).json()["results"]}
     assert refs == {mine.source_reference}
     state = api_client_with("collections:read", all_counties=True).get(COLLECTIONS).json()["results"]
-    assert {r["source_reference"] for r in state} == {mine.source_reference, theirs.source_reference,
-                                                      unknown.source_reference}
+    assert {r["source_reference"] for r in state} == {
+        mine.source_reference,
+        theirs.source_reference,
+        unknown.source_reference,
+    }
     assert next(r for r in state if r["source_reference"] == unknown.source_reference)["case_number"] is None
 
 
 # --- what is shown ------------------------------------------------------------------------------------------------
+
 
 def test_people_rows_never_carry_an_ssn_or_address_and_fvi_whereabouts_are_withheld(api_client_with):
     case = CaseFactory(participants=False)
@@ -115,9 +140,23 @@ def test_people_rows_never_carry_an_ssn_or_address_and_fvi_whereabouts_are_withh
         assert rows[fvi.pk]["phone"] == WITHHELD and rows[fvi.pk]["email"] == WITHHELD
         assert rows[fvi.pk]["family_violence"] is True
         assert rows[plain.pk]["phone"] == "518-555-0199" and rows[plain.pk]["email"] == ""
-        assert set(rows[plain.pk]) == {"id", "first_name", "middle_name", "last_name", "date_of_birth", "sex",
-                                       "deceased_on", "family_violence", "preferred_language", "needs_interpreter",
-                                       "paternity_status", "phone", "email", "updated_at", "cases"}
+        assert set(rows[plain.pk]) == {
+            "id",
+            "first_name",
+            "middle_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "deceased_on",
+            "family_violence",
+            "preferred_language",
+            "needs_interpreter",
+            "paternity_status",
+            "phone",
+            "email",
+            "updated_at",
+            "cases",
+        }
 
 
 def test_each_person_shown_is_a_sensitive_read_naming_what_was_revealed(api_client_with):
@@ -161,13 +200,23 @@ def test_people_filters(api_client_with):
     assert second.pk  # both cases listed above
 
 
-@pytest.mark.parametrize(("url", "params"), [
-    (PEOPLE, {"updated_since": "soon"}), (PEOPLE, {"case_number": ""}), (PEOPLE, {"case_number": "NY\x00"}),
-    (PEOPLE, {"updated_since": "0001-01-01T00:00:00+01:00"}), (PEOPLE, {"ordering": "-id", "pagination": "cursor"}),
-    (COLLECTIONS, {"status": "lost"}), (COLLECTIONS, {"source": "federal_tax_offset"}),
-    (COLLECTIONS, {"received_since": "yesterday"}), (COLLECTIONS, {"collected_since": "2026-02-30"}),
-    (COLLECTIONS, {"pagination": "keyset"}), (COLLECTIONS, {"page_size": "0"}), (COLLECTIONS, {"cursor": "abc"}),
-])
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        (PEOPLE, {"updated_since": "soon"}),
+        (PEOPLE, {"case_number": ""}),
+        (PEOPLE, {"case_number": "NY\x00"}),
+        (PEOPLE, {"updated_since": "0001-01-01T00:00:00+01:00"}),
+        (PEOPLE, {"ordering": "-id", "pagination": "cursor"}),
+        (COLLECTIONS, {"status": "lost"}),
+        (COLLECTIONS, {"source": "federal_tax_offset"}),
+        (COLLECTIONS, {"received_since": "yesterday"}),
+        (COLLECTIONS, {"collected_since": "2026-02-30"}),
+        (COLLECTIONS, {"pagination": "keyset"}),
+        (COLLECTIONS, {"page_size": "0"}),
+        (COLLECTIONS, {"cursor": "abc"}),
+    ],
+)
 def test_bad_filters_are_400_naming_the_parameter(api_client_with, url, params):
     response = api_client_with("cases:read", "collections:read").get(url, params)
     assert response.status_code == 400, response.content
@@ -176,8 +225,12 @@ def test_bad_filters_are_400_naming_the_parameter(api_client_with, url, params):
 
 def test_collection_rows_hide_federal_tax_information(api_client_with):
     case = CaseFactory()
-    offset = collection(case, source=CollectionSource.FEDERAL_TAX_OFFSET, status=CollectionStatus.HELD,
-                        hold_reason="Joint-return tax offset: held until 2026-09-01")
+    offset = collection(
+        case,
+        source=CollectionSource.FEDERAL_TAX_OFFSET,
+        status=CollectionStatus.HELD,
+        hold_reason="Joint-return tax offset: held until 2026-09-01",
+    )
     state = collection(case, source=CollectionSource.STATE_TAX_OFFSET)
     rows = {r["source_reference"]: r for r in api_client_with("collections:read").get(COLLECTIONS).json()["results"]}
     assert rows[offset.source_reference]["source"] is None and rows[offset.source_reference]["hold_reason"] is None
@@ -206,6 +259,7 @@ def test_collection_filters(api_client_with):
 
 # --- cursor pages -------------------------------------------------------------------------------------------------
 
+
 def test_people_cursor_pages_are_stable_when_people_are_added_between_pages(api_client_with):
     for _ in range(7):
         CaseFactory()  # 21 people
@@ -216,7 +270,7 @@ def test_people_cursor_pages_are_stable_when_people_are_added_between_pages(api_
         CaseFactory()  # 9 new people, all after the cursor (higher ids)
     seen = [r["id"] for r in first["results"]] + [r["id"] for r in walk(api, first["next"], {})]
     assert seen == sorted(Person.objects.values_list("id", flat=True))
-    assert seen[:len(before)] == before and len(seen) == len(set(seen)) == 30
+    assert seen[: len(before)] == before and len(seen) == len(set(seen)) == 30
 
 
 def test_collection_cursor_pages_are_stable_when_collections_arrive_between_pages(api_client_with):
@@ -227,13 +281,15 @@ def test_collection_cursor_pages_are_stable_when_collections_arrive_between_page
     assert "count" not in first
     arrived = [collection(case) for _ in range(5)]  # newer than every row: before the cursor
     seen = [r["source_reference"] for r in first["results"]] + [
-        r["source_reference"] for r in walk(api, first["next"], {})]
+        r["source_reference"] for r in walk(api, first["next"], {})
+    ]
     assert seen == [c.source_reference for c in reversed(existing)]  # no repeat, no skip
     newest = api.get(COLLECTIONS, {"pagination": "cursor", "page_size": 10}).json()["results"]
     assert [r["source_reference"] for r in newest][:5] == [c.source_reference for c in reversed(arrived)]
 
 
 # --- query budgets ------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def twenty_cases(db):
@@ -249,8 +305,9 @@ def twenty_cases(db):
 @pytest.mark.parametrize("depth", [1, 2])
 @pytest.mark.parametrize("mode", ["page", "cursor"])
 @pytest.mark.parametrize(("url", "scope", "budget"), [(PEOPLE, "cases:read", 10), (COLLECTIONS, "collections:read", 8)])
-def test_list_query_budget_at_two_sizes_and_depths(api_client_with, django_assert_max_num_queries, twenty_cases,
-                                                   url, scope, budget, page_size, depth, mode):
+def test_list_query_budget_at_two_sizes_and_depths(
+    api_client_with, django_assert_max_num_queries, twenty_cases, url, scope, budget, page_size, depth, mode
+):
     """The same few queries whatever the page size, the depth and the pagination: no query per
     row, no COUNT on cursor pages, never the encrypted SSN column."""
     api = api_client_with(scope)

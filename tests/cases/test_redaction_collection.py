@@ -14,9 +14,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _collection(case, employer):
-    return Collection.objects.create(source_reference="EMP-1", case=case, amount=Decimal("100.00"),
-                                     received_on=date(2026, 11, 2), collected_on=date(2026, 11, 2),
-                                     source="income_withholding", received_via="ach", employer=employer)
+    return Collection.objects.create(
+        source_reference="EMP-1",
+        case=case,
+        amount=Decimal("100.00"),
+        received_on=date(2026, 11, 2),
+        collected_on=date(2026, 11, 2),
+        source="income_withholding",
+        received_via="ach",
+        employer=employer,
+    )
 
 
 @pytest.mark.parametrize("fvi", [False, True])

@@ -46,9 +46,12 @@ def test_an_open_review_or_a_recent_one_takes_the_order_off_the_list(role_user):
 def test_ny_review_runs_the_cssa_and_compares(role_user):
     order = order_in_effect_since(date(2020, 1, 1), monthly="500.00")
     review = review_open(order=order, by=role_user("caseworker"))
-    review = review_calculate(review=review, by=role_user("caseworker"), as_of=date(2025, 6, 1),
-                              inputs={"payor_income": Decimal("60000"), "other_income": Decimal("40000"),
-                                      "children": 2})
+    review = review_calculate(
+        review=review,
+        by=role_user("caseworker"),
+        as_of=date(2025, 6, 1),
+        inputs={"payor_income": Decimal("60000"), "other_income": Decimal("40000"), "children": 2},
+    )
     assert review.guideline_monthly == Decimal("1250.00")
     assert review.current_monthly == Decimal("500.00")
     assert review.difference == Decimal("750.00")
@@ -62,18 +65,36 @@ def test_adjustment_creates_a_new_order_version_and_keeps_past_charges(role_user
     old.accrued_through = date(2026, 11, 1)
     old.save()
     review = review_open(order=order, by=role_user("caseworker"))
-    review_calculate(review=review, by=role_user("caseworker"), as_of=date(2025, 6, 1),
-                     inputs={"payor_income": "60000", "other_income": "40000", "children": 2})
+    review_calculate(
+        review=review,
+        by=role_user("caseworker"),
+        as_of=date(2025, 6, 1),
+        inputs={"payor_income": "60000", "other_income": "40000", "children": 2},
+    )
     with pytest.raises(ValidationError, match="42 USC 666"):
-        review_complete(review=review, outcome=ReviewOutcome.ADJUSTMENT, reason="income rose",
-                        effective_on=date(2026, 11, 1), by=role_user("caseworker"))
-    review = review_complete(review=review, outcome=ReviewOutcome.ADJUSTMENT, reason="income rose",
-                             effective_on=date(2026, 12, 1), by=role_user("caseworker"))
+        review_complete(
+            review=review,
+            outcome=ReviewOutcome.ADJUSTMENT,
+            reason="income rose",
+            effective_on=date(2026, 11, 1),
+            by=role_user("caseworker"),
+        )
+    review = review_complete(
+        review=review,
+        outcome=ReviewOutcome.ADJUSTMENT,
+        reason="income rose",
+        effective_on=date(2026, 12, 1),
+        by=role_user("caseworker"),
+    )
     order.refresh_from_db()
     old.refresh_from_db()
     new = review.new_order
     assert (order.status, new.status, new.version, new.supersedes_id) == (
-        OrderStatus.SUPERSEDED, OrderStatus.ACTIVE, 2, order.pk)
+        OrderStatus.SUPERSEDED,
+        OrderStatus.ACTIVE,
+        2,
+        order.pk,
+    )
     assert old.end_on == date(2026, 11, 30) and old.accrued_through == date(2026, 11, 1)
     line = new.obligations.get()
     assert (line.amount, line.frequency, line.start_on) == (Decimal("1250.00"), "monthly", date(2026, 12, 1))
@@ -84,11 +105,17 @@ def test_adjustment_creates_a_new_order_version_and_keeps_past_charges(role_user
 def test_a_court_order_is_not_adjusted_administratively(role_user):
     order = order_in_effect_since(date(2020, 1, 1), kind=OrderKind.COURT)
     review = review_open(order=order, by=role_user("caseworker"))
-    review_calculate(review=review, by=role_user("caseworker"), inputs={
-        "payor_income": "60000", "other_income": "40000", "children": 2}, as_of=date(2025, 6, 1))
+    review_calculate(
+        review=review,
+        by=role_user("caseworker"),
+        inputs={"payor_income": "60000", "other_income": "40000", "children": 2},
+        as_of=date(2025, 6, 1),
+    )
     with pytest.raises(ValidationError, match="court"):
         review_complete(review=review, outcome=ReviewOutcome.ADJUSTMENT, reason="x", by=role_user("caseworker"))
-    review = review_complete(review=review, outcome=ReviewOutcome.PETITION, reason="court order", by=role_user("caseworker"))
+    review = review_complete(
+        review=review, outcome=ReviewOutcome.PETITION, reason="court order", by=role_user("caseworker")
+    )
     assert WorkItem.objects.filter(case=order.case, kind="petition", dedupe_key=f"review-petition-{review.pk}").exists()
 
 
@@ -113,8 +140,10 @@ def test_review_pages_allow_caseworkers_and_refuse_others(client_as):
     assert response.status_code == 302 and response.url == reverse("reviews:detail", args=[review.pk])
     bad = client.post(reverse("reviews:calculate", args=[review.pk]), {"payor_income": "-5", "children": "1"})
     assert bad.status_code == 200 and bad.context["inputs_form"].errors
-    client.post(reverse("reviews:calculate", args=[review.pk]),
-                {"payor_income": "60000", "other_income": "40000", "children": "2"})
+    client.post(
+        reverse("reviews:calculate", args=[review.pk]),
+        {"payor_income": "60000", "other_income": "40000", "children": "2"},
+    )
     review.refresh_from_db()
     assert review.guideline_monthly is not None
 
@@ -133,8 +162,12 @@ def test_review_list_query_count_does_not_grow(client_as, django_assert_max_num_
 def ny_review_calculated(role_user, **inputs):
     order = order_in_effect_since(date(2020, 1, 1), monthly="500.00")
     review = review_open(order=order, by=role_user("caseworker"))
-    return review_calculate(review=review, by=role_user("caseworker"), as_of=date(2025, 6, 1), inputs={
-        "payor_income": Decimal("60000"), "other_income": Decimal("40000"), "children": 2, **inputs})
+    return review_calculate(
+        review=review,
+        by=role_user("caseworker"),
+        as_of=date(2025, 6, 1),
+        inputs={"payor_income": Decimal("60000"), "other_income": Decimal("40000"), "children": 2, **inputs},
+    )
 
 
 def test_review_page_shows_the_worksheet_as_numbered_lines_in_words(client_as, role_user):
@@ -146,10 +179,19 @@ def test_review_page_shows_the_worksheet_as_numbered_lines_in_words(client_as, r
     lines = {line.number: line for line in response.context["worksheet"].lines}
     assert lines["17"].cells[2] == "$1,250.00" and lines["27"].cells[2] == "$1,750.00"
     assert 'data-testid="review-worksheet"' in text
-    for words in ("Payor&#x27;s total monthly obligation (line 17 plus line 26)", "$1,750.00",
-                  "Child care while the custodial parent works or studies", "DRL 240(1-b)(c)(4), (c)(6)",
-                  "Legal parameters used", "ny.cssa.income_cap", "SSL 111-i(2)(b)",
-                  "NCP&#x27;s annual gross income", "$60,000.00", "Child care (annual)", "Jun 1, 2025"):
+    for words in (
+        "Payor&#x27;s total monthly obligation (line 17 plus line 26)",
+        "$1,750.00",
+        "Child care while the custodial parent works or studies",
+        "DRL 240(1-b)(c)(4), (c)(6)",
+        "Legal parameters used",
+        "ny.cssa.income_cap",
+        "SSL 111-i(2)(b)",
+        "NCP&#x27;s annual gross income",
+        "$60,000.00",
+        "Child care (annual)",
+        "Jun 1, 2025",
+    ):
         assert words in text, words
     for raw in ("payor_add_ons_monthly", "payor_obligation_annual", "{&#x27;", "[{", "{'", "Decimal("):
         assert raw not in text, raw
@@ -199,12 +241,22 @@ def test_a_stored_worksheet_reads_back_as_the_same_result(guideline):
     from cases.services.reviews import _json_safe
 
     if guideline == "NY":
-        result = ny_guideline(gross_incomes=(Decimal("30000"), Decimal("0")), children=1, as_of=date(2025, 6, 1),
-                              deductions=({"fica": Decimal("2295")}, {}), add_ons={"child_care_annual": Decimal("900")})
+        result = ny_guideline(
+            gross_incomes=(Decimal("30000"), Decimal("0")),
+            children=1,
+            as_of=date(2025, 6, 1),
+            deductions=({"fica": Decimal("2295")}, {}),
+            add_ons={"child_care_annual": Decimal("900")},
+        )
     else:
-        result = ca_guideline(high_earner_net_monthly=Decimal("2000"), total_net_monthly=Decimal("2000"),
-                              high_earner_timeshare=Decimal("0"), children=1, as_of=date(2026, 6, 1),
-                              add_ons={"child_care_monthly": Decimal("300")})
+        result = ca_guideline(
+            high_earner_net_monthly=Decimal("2000"),
+            total_net_monthly=Decimal("2000"),
+            high_earner_timeshare=Decimal("0"),
+            children=1,
+            as_of=date(2026, 6, 1),
+            add_ons={"child_care_monthly": Decimal("300")},
+        )
     stored = {k: _json_safe(v) for k, v in asdict(result).items()}
     assert stored_result(guideline, stored) == result
     assert stored_result(guideline, stored).lines() == result.lines()

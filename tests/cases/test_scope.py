@@ -70,8 +70,9 @@ def test_county_user_sees_only_their_county(role_user, cases):
     assert visible == {cases[k].pk for k in ("mine", "colleague", "unassigned")}
 
 
-@pytest.mark.parametrize("role", ["coordinator", "quality_analyst", "ombudsperson", "hearing_officer",
-                                  "enforcement_specialist"])
+@pytest.mark.parametrize(
+    "role", ["coordinator", "quality_analyst", "ombudsperson", "hearing_officer", "enforcement_specialist"]
+)
 def test_view_all_cases_sees_every_county(role_user, cases, role):
     user = role_user(role)
     assert Case.objects.restrict(user, "view").count() == len(cases)
@@ -109,14 +110,19 @@ def test_note_on_another_caseload_is_403_and_logged(client_as, role_user, cases)
     assert response.status_code == 403
     assert not CaseNote.objects.exists()
     denial = AccessLog.objects.get(kind=AccessLog.Kind.ACCESS_DENIED)
-    assert (denial.user, denial.object_type, denial.object_id) == (role_user("caseworker"), "cases.Case",
-                                                                   str(cases["colleague"].pk))
+    assert (denial.user, denial.object_type, denial.object_id) == (
+        role_user("caseworker"),
+        "cases.Case",
+        str(cases["colleague"].pk),
+    )
     assert denial.detail == {"action": "change", "reason": "out_of_scope"} and denial.outcome == "denied"
     assert denial.path == reverse("cases:note_add", args=[cases["colleague"].case_number])
 
 
-@pytest.mark.parametrize("url_name", ["cases:payment_create", "cases:order_create", "cases:locate_add",
-                                      "cases:workitem_create", "cases:case_close"])
+@pytest.mark.parametrize(
+    "url_name",
+    ["cases:payment_create", "cases:order_create", "cases:locate_add", "cases:workitem_create", "cases:case_close"],
+)
 def test_write_forms_of_another_caseload_are_403(client_as, cases, url_name):
     client = client_as("caseworker")
     assert client.get(reverse(url_name, args=[cases["mine"].case_number])).status_code == 200
@@ -127,7 +133,8 @@ def test_write_forms_of_another_caseload_are_403(client_as, cases, url_name):
 def test_payment_on_another_caseload_posts_nothing(client_as, cases):
     response = client_as("caseworker").post(
         reverse("cases:payment_create", args=[cases["colleague"].case_number]),
-        {"amount": "50.00", "received_on": "2024-03-01", "source": "direct_payment", "source_reference": "R-1"})
+        {"amount": "50.00", "received_on": "2024-03-01", "source": "direct_payment", "source_reference": "R-1"},
+    )
     assert response.status_code == 403
     assert not Collection.objects.exists()
 
@@ -138,8 +145,9 @@ def test_other_county_case_is_404_for_reading_and_writing(client_as, cases):
     assert client.get(reverse("cases:case_detail", args=[number])).status_code == 404
     assert _note(client, cases["other_county"]).status_code == 404
     assert not CaseNote.objects.exists()
-    assert not AccessLog.objects.filter(kind=AccessLog.Kind.ACCESS_DENIED, outcome="denied",
-                                        detail__reason="out_of_scope").exists()
+    assert not AccessLog.objects.filter(
+        kind=AccessLog.Kind.ACCESS_DENIED, outcome="denied", detail__reason="out_of_scope"
+    ).exists()
 
 
 def test_coordinator_writes_on_any_caseload(client_as, cases):
@@ -165,20 +173,38 @@ def test_work_item_on_another_caseload_is_403_unless_assigned(client_as, role_us
 
 def test_held_collection_released_only_to_a_case_on_the_caseload(client_as, cases):
     colleague_case = case_with_order(monthly=Decimal("100.00"), caseworker=cases["colleague"].caseworker)
-    held = collection_post(case_number="NY-UNKNOWN", amount=Decimal("120.00"), received_on=date(2024, 4, 2),
-                           source="direct_payment", source_reference="H-9", received_via="file").collection
-    response = client_as("caseworker").post(reverse("ledger:held_release", args=[held.pk]),
-                                            {"case_number": colleague_case.case_number})
+    held = collection_post(
+        case_number="NY-UNKNOWN",
+        amount=Decimal("120.00"),
+        received_on=date(2024, 4, 2),
+        source="direct_payment",
+        source_reference="H-9",
+        received_via="file",
+    ).collection
+    response = client_as("caseworker").post(
+        reverse("ledger:held_release", args=[held.pk]), {"case_number": colleague_case.case_number}
+    )
     assert response.status_code == 403
     held.refresh_from_db()
     assert held.status == "held" and held.case is None
 
 
 def test_case_is_opened_only_in_the_users_county(client_as, make_user, client):
-    data = {"county": "Schenectady", "jurisdiction": "NY", "assistance_status": "never",
-            "application_received_on": "2024-01-02", "cp_first_name": "Ann", "cp_last_name": "Able",
-            "ncp_first_name": "Ben", "ncp_last_name": "Baker", "child_first_name": "Cy", "child_last_name": "Baker",
-            "child_date_of_birth": "2019-05-01", "child_paternity_status": "pending", "interstate_role": "none"}
+    data = {
+        "county": "Schenectady",
+        "jurisdiction": "NY",
+        "assistance_status": "never",
+        "application_received_on": "2024-01-02",
+        "cp_first_name": "Ann",
+        "cp_last_name": "Able",
+        "ncp_first_name": "Ben",
+        "ncp_last_name": "Baker",
+        "child_first_name": "Cy",
+        "child_last_name": "Baker",
+        "child_date_of_birth": "2019-05-01",
+        "child_paternity_status": "pending",
+        "interstate_role": "none",
+    }
     response = client_as("caseworker").post(reverse("cases:case_create"), data)
     assert response.status_code == 200 and "county" in response.context["form"].errors
     client.force_login(make_user("caseworker", username="no_county", county=""))

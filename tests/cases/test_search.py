@@ -95,9 +95,14 @@ def test_employer_finds_the_people_it_employs_but_never_an_fvi_person(role_user)
 
 def test_payment_reference(role_user):
     case = CaseFactory()
-    collection = Collection.objects.create(source_reference="IWO-77123", case=case, amount=Decimal("100.00"),
-                                           received_on=date(2025, 1, 2), collected_on=date(2025, 1, 2),
-                                           source="income_withholding")
+    collection = Collection.objects.create(
+        source_reference="IWO-77123",
+        case=case,
+        amount=Decimal("100.00"),
+        received_on=date(2025, 1, 2),
+        collected_on=date(2025, 1, 2),
+        source="income_withholding",
+    )
     assert found(search(user=role_user("caseworker"), query="iwo-77123"), "payments") == [collection]
 
 
@@ -107,8 +112,9 @@ def test_only_what_the_user_may_see(make_user, role_user):
     caseworker = role_user("caseworker")
     assert found(search(user=caseworker, query="rosa"), "people") == [mine.ncp]
     assert found(search(user=caseworker, query=elsewhere.case_number), "cases") == []
-    assert found(search(user=caseworker, query=other.ssn_last4), "people_ssn") == [] or \
-        other not in found(search(user=caseworker, query=other.ssn_last4), "people_ssn")
+    assert found(search(user=caseworker, query=other.ssn_last4), "people_ssn") == [] or other not in found(
+        search(user=caseworker, query=other.ssn_last4), "people_ssn"
+    )
     no_county = make_user("caseworker", username="nocounty", county="")
     assert search(user=no_county, query="rosa").total == 0
     assert search(user=no_county, query=mine.case_number).total == 0
@@ -142,9 +148,14 @@ def test_search_query_count_is_flat_in_rows(client_as):
     for rows in (1, 12):
         while Person.objects.filter(last_name="Lopez").count() < rows:
             case = case_with_ncp("Marta", "Lopez")[0]
-            Collection.objects.create(source_reference=f"LOPEZ{case.pk}", case=case, amount=Decimal("1.00"),
-                                      received_on=date(2025, 1, 2), collected_on=date(2025, 1, 2),
-                                      source="income_withholding")
+            Collection.objects.create(
+                source_reference=f"LOPEZ{case.pk}",
+                case=case,
+                amount=Decimal("1.00"),
+                received_on=date(2025, 1, 2),
+                collected_on=date(2025, 1, 2),
+                source="income_withholding",
+            )
         client.get(reverse("search"), {"q": "lopez"})  # warm the session and permission caches
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("search"), {"q": "lopez"})
@@ -154,6 +165,7 @@ def test_search_query_count_is_flat_in_rows(client_as):
 
 
 # The person page -------------------------------------------------------------------------------
+
 
 def test_person_page_lists_every_case_with_role_and_balance(client_as):
     first = CaseFactory()

@@ -25,8 +25,14 @@ def june():
 
 
 def pay(case, ref: str, amount: str, on: date, source: str = "direct_payment"):
-    return collection_post(case_number=case.case_number, amount=Decimal(amount), received_on=on, source=source,
-                           source_reference=ref, received_via="file")
+    return collection_post(
+        case_number=case.case_number,
+        amount=Decimal(amount),
+        received_on=on,
+        source=source,
+        source_reference=ref,
+        received_via="file",
+    )
 
 
 @pytest.fixture
@@ -59,8 +65,10 @@ def test_running_balance_month_groups_and_buckets_agree_with_the_ledger(history)
     assert buckets["Unassigned arrears (family)"] == balance.unassigned_arrears
     # one payment is one line, whatever buckets it was spread over
     payments = [ln for m in statement.months for ln in m.lines if ln.kind == "payment"]
-    assert [(p.description.split()[1], -p.amount) for p in payments] == [("PAY-MARCH", Decimal("300.00")),
-                                                                        ("PAY-MAY", Decimal("200.00"))]
+    assert [(p.description.split()[1], -p.amount) for p in payments] == [
+        ("PAY-MARCH", Decimal("300.00")),
+        ("PAY-MAY", Decimal("200.00")),
+    ]
 
 
 def test_a_later_range_opens_with_the_balance_carried_forward(history):
@@ -78,25 +86,36 @@ def test_bad_range_is_refused(history, client_as):
     page = client.get(url, {"start": "2024-06-01", "end": "2024-01-01"}).content.decode()
     assert "The start date is after the end date." in page and 'data-testid="statement-table"' not in page
     assert client.get(url, {"start": "nonsense"}).status_code == 200
-    pdf = client.get(reverse("cases:case_statement_pdf", args=[history.case_number]), {"start": "2024-06-01",
-                                                                                    "end": "2024-01-01"})
+    pdf = client.get(
+        reverse("cases:case_statement_pdf", args=[history.case_number]), {"start": "2024-06-01", "end": "2024-01-01"}
+    )
     assert pdf.status_code == 400
 
 
 def test_statement_page_shows_negative_amounts_with_the_sign_first(history, client_as):
     from cases.models import LedgerEntry
 
-    LedgerEntry.objects.create(case=history, entry_type="adjustment", bucket="arrears_unassigned",
-                               amount=Decimal("-650.00"), posted_on=date(2024, 6, 18), description="Court credit")
-    page = client_as("caseworker").get(reverse("cases:case_statement", args=[history.case_number]),
-                                       {"start": "2024-01-01", "end": "2024-06-30"}).content.decode()
+    LedgerEntry.objects.create(
+        case=history,
+        entry_type="adjustment",
+        bucket="arrears_unassigned",
+        amount=Decimal("-650.00"),
+        posted_on=date(2024, 6, 18),
+        description="Court credit",
+    )
+    page = (
+        client_as("caseworker")
+        .get(reverse("cases:case_statement", args=[history.case_number]), {"start": "2024-01-01", "end": "2024-06-30"})
+        .content.decode()
+    )
     assert "Court credit" in page and "-$650.00" in page and "$-" not in page
     assert "Jun 18, 2024" in page and "June 2024" in page
 
 
 def test_pdf_is_a_pdf_with_the_figures(history, client_as):
-    response = client_as("caseworker").get(reverse("cases:case_statement_pdf", args=[history.case_number]),
-                                           {"start": "2024-01-01", "end": "2024-06-30"})
+    response = client_as("caseworker").get(
+        reverse("cases:case_statement_pdf", args=[history.case_number]), {"start": "2024-01-01", "end": "2024-06-30"}
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and response["Cache-Control"] == "no-store"
 
@@ -115,8 +134,11 @@ def test_tax_offset_source_shown_only_with_fti_access_and_logged(client_as):
     case = case_with_order(monthly=Decimal("500.00"))
     charges_accrue(through=date(2024, 5, 10))
     pay(case, "TAX-1", "400.00", date(2024, 5, 14), source="federal_tax_offset")
-    page = client_as("caseworker").get(reverse("cases:case_statement", args=[case.case_number]),
-                                       {"start": "2024-01-01", "end": "2024-06-30"}).content.decode()
+    page = (
+        client_as("caseworker")
+        .get(reverse("cases:case_statement", args=[case.case_number]), {"start": "2024-01-01", "end": "2024-06-30"})
+        .content.decode()
+    )
     assert "TAX-1" in page and "tax offset" not in page.lower()
     assert not AccessLog.objects.filter(fields=["fti_source"]).exists()
 

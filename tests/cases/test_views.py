@@ -62,11 +62,22 @@ def test_caseload_bad_filter_gives_error_not_500(client, worker):
 @time_machine.travel(NOW, tick=False)
 def test_create_case_flow(client, worker):
     client.force_login(worker)
-    data = {"county": "Albany", "jurisdiction": "NY", "assistance_status": "former",
-            "application_received_on": "2026-11-20", "cp_first_name": "Ann", "cp_last_name": "Able",
-            "ncp_first_name": "Ben", "ncp_last_name": "Baker", "ncp_ssn": "123-45-6789",
-            "child_first_name": "Cy", "child_last_name": "Baker", "child_date_of_birth": "2019-05-01",
-            "child_paternity_status": "pending", "interstate_role": "none"}
+    data = {
+        "county": "Albany",
+        "jurisdiction": "NY",
+        "assistance_status": "former",
+        "application_received_on": "2026-11-20",
+        "cp_first_name": "Ann",
+        "cp_last_name": "Able",
+        "ncp_first_name": "Ben",
+        "ncp_last_name": "Baker",
+        "ncp_ssn": "123-45-6789",
+        "child_first_name": "Cy",
+        "child_last_name": "Baker",
+        "child_date_of_birth": "2019-05-01",
+        "child_paternity_status": "pending",
+        "interstate_role": "none",
+    }
     response = client.post(reverse("cases:case_create"), data)
     case = Case.objects.get()
     assert response.status_code == 302 and response.url.endswith(f"/cases/{case.case_number}/")
@@ -76,8 +87,10 @@ def test_create_case_flow(client, worker):
 @time_machine.travel(NOW, tick=False)
 def test_create_case_bad_input_writes_nothing(client, worker):
     client.force_login(worker)
-    response = client.post(reverse("cases:case_create"), {"application_received_on": "2027-01-01",
-                                                          "ncp_ssn": "12345", "child_paternity_status": "established"})
+    response = client.post(
+        reverse("cases:case_create"),
+        {"application_received_on": "2027-01-01", "ncp_ssn": "12345", "child_paternity_status": "established"},
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert {"application_received_on", "ncp_ssn", "cp_first_name"} <= set(errors)
@@ -89,15 +102,23 @@ def test_add_order_and_refused_on_closed_case(client, worker):
     case = CaseFactory(caseworker=worker, stage=CaseStage.ESTABLISHMENT)
     client.force_login(worker)
     url = reverse("cases:order_create", kwargs={"case_number": case.case_number})
-    data = {"order_number": "F-9", "kind": "court", "issued_on": "2026-11-02", "effective_on": "2026-11-02",
-            "current_support": "450.00", "frequency": "monthly", "medical_support": "50"}
+    data = {
+        "order_number": "F-9",
+        "kind": "court",
+        "issued_on": "2026-11-02",
+        "effective_on": "2026-11-02",
+        "current_support": "450.00",
+        "frequency": "monthly",
+        "medical_support": "50",
+    }
     assert client.post(url, data).status_code == 302
     order = SupportOrder.objects.get(case=case)
     assert order.obligations.count() == 2
     bad = client.post(url, {**data, "current_support": "-5", "issued_on": "2026-12-30"})
     assert set(bad.context["form"].errors) >= {"current_support", "issued_on"}
-    Case.objects.filter(pk=case.pk).update(status="closed", stage="closed", closure_reason="other",
-                                           closed_on=date(2026, 11, 22))
+    Case.objects.filter(pk=case.pk).update(
+        status="closed", stage="closed", closure_reason="other", closed_on=date(2026, 11, 22)
+    )
     response = client.post(url, {**data, "order_number": "F-10"})
     assert response.status_code == 302 and SupportOrder.objects.filter(case=case).count() == 1
 
@@ -160,8 +181,10 @@ def test_fvi_address_never_rendered_and_override_shows_it_once(client, worker, r
     coordinator = role_user("coordinator")
     client.force_login(coordinator)
     assert "99 Hidden Lane" not in client.get(url).content.decode()
-    client.post(reverse("cases:fvi_override_create", kwargs={"case_number": case.case_number, "person_id": cp.pk}),
-                {"court_name": "Family Court", "court_order_reference": "O-7", "ordered_on": "2026-01-05"})
+    client.post(
+        reverse("cases:fvi_override_create", kwargs={"case_number": case.case_number, "person_id": cp.pk}),
+        {"court_name": "Family Court", "court_order_reference": "O-7", "ordered_on": "2026-01-05"},
+    )
     override = cp.fvi_overrides.get()
     use = reverse("cases:fvi_override_use", kwargs={"pk": override.pk})
     assert client.get(use).status_code == 405
@@ -199,9 +222,6 @@ def test_home_cards_for_caseworker(client, worker):
     assert "Overdue deadlines" in content
 
 
-
-
-
 def test_case_page_lists_the_complaints_the_user_may_see(client, worker):
     from tests.complaints.factories import ComplaintFactory
 
@@ -223,8 +243,9 @@ def test_case_page_lists_the_complaints_the_user_may_see(client, worker):
 def _initiating_case(**fields):
     from cases.services.cases import case_deadline_refresh
 
-    case = CaseFactory(interstate_role="initiating", other_state="PA", interstate_needed_on=date(2026, 11, 10),
-                       **fields)
+    case = CaseFactory(
+        interstate_role="initiating", other_state="PA", interstate_needed_on=date(2026, 11, 10), **fields
+    )
     case_deadline_refresh(case)
     return case
 
@@ -238,8 +259,9 @@ def test_interstate_referral_deadline_shows_until_the_referral_is_recorded(clien
     assert f"Interstate referral (45 CFR 303.7): due {fdate(date(2026, 11, 30))}" in client.get(detail).content.decode()
     assert b"Interstate referral" in client.get(reverse("cases:case_list")).content
     # when the caseworker records the day the referral was sent
-    response = client.post(reverse("cases:interstate_referral", args=[case.case_number]),
-                           {"interstate_referred_on": "2026-11-20"})
+    response = client.post(
+        reverse("cases:interstate_referral", args=[case.case_number]), {"interstate_referred_on": "2026-11-20"}
+    )
     # then it is on the case, audited, and the deadline no longer runs
     assert response.status_code == 302 and response.url == detail
     case.refresh_from_db()
@@ -247,19 +269,24 @@ def test_interstate_referral_deadline_shows_until_the_referral_is_recorded(clien
     assert case.next_deadline_kind != "interstate_referral"
     assert DomainEvent.objects.filter(verb="case.interstate_referred", case_id=case.pk, actor=worker).exists()
     page = client.get(detail).content
-    assert f"referred {fdate(date(2026, 11, 20))}".encode() in page and b"Interstate referral (45 CFR 303.7): due" not in page
+    assert (
+        f"referred {fdate(date(2026, 11, 20))}".encode() in page
+        and b"Interstate referral (45 CFR 303.7): due" not in page
+    )
 
 
 @time_machine.travel(NOW, tick=False)
 def test_interstate_referral_refuses_a_future_date_and_a_case_that_is_not_initiating(client, worker):
     client.force_login(worker)
     case = _initiating_case(caseworker=worker)
-    response = client.post(reverse("cases:interstate_referral", args=[case.case_number]),
-                           {"interstate_referred_on": "2026-11-24"})
+    response = client.post(
+        reverse("cases:interstate_referral", args=[case.case_number]), {"interstate_referred_on": "2026-11-24"}
+    )
     assert response.status_code == 200 and response.context["form"].errors["interstate_referred_on"]
     responding = CaseFactory(caseworker=worker, interstate_role="responding", other_state="NJ")
-    response = client.post(reverse("cases:interstate_referral", args=[responding.case_number]),
-                           {"interstate_referred_on": "2026-11-20"})
+    response = client.post(
+        reverse("cases:interstate_referral", args=[responding.case_number]), {"interstate_referred_on": "2026-11-20"}
+    )
     assert response.status_code == 200 and response.context["form"].errors["interstate_referred_on"]
     case.refresh_from_db()
     responding.refresh_from_db()

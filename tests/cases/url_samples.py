@@ -13,11 +13,13 @@ def url_samples(*, users) -> dict[str, dict]:
 
     cp.family_violence = True
     cp.save()
-    override = FviOverride.objects.create(person=cp, case=case, court_name="Family Court", court_order_reference="X-1",
-                                          ordered_on=case.opened_on)
+    override = FviOverride.objects.create(
+        person=cp, case=case, court_name="Family Court", court_order_reference="X-1", ordered_on=case.opened_on
+    )
     number = {"case_number": case.case_number}
-    initiating = CaseFactory(county="Albany", interstate_role="initiating", other_state="PA",
-                             interstate_needed_on=case.opened_on)
+    initiating = CaseFactory(
+        county="Albany", interstate_role="initiating", other_state="PA", interstate_needed_on=case.opened_on
+    )
     from cases.services import person_merge
 
     look_alike = CaseFactory(county="Albany").cp
@@ -29,8 +31,14 @@ def url_samples(*, users) -> dict[str, dict]:
 
     from cases.models import SentLetter
 
-    letter = SentLetter.objects.create(case=case, person=case.ncp, kind="sample", subject="Sample letter",
-                                       recipient_name="Sample", sent_at=timezone.now())
+    letter = SentLetter.objects.create(
+        case=case,
+        person=case.ncp,
+        kind="sample",
+        subject="Sample letter",
+        recipient_name="Sample",
+        sent_at=timezone.now(),
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
     from fpdf import FPDF
 
@@ -38,8 +46,13 @@ def url_samples(*, users) -> dict[str, dict]:
 
     pdf = FPDF()
     pdf.add_page()
-    document = document_attach(case=case, file=SimpleUploadedFile("order.pdf", bytes(pdf.output())),
-                               kind="court_order", title="Order of support", by=None)
+    document = document_attach(
+        case=case,
+        file=SimpleUploadedFile("order.pdf", bytes(pdf.output())),
+        kind="court_order",
+        title="Order of support",
+        by=None,
+    )
     return {
         "cases:document_attach": number,
         "cases:document_download": {"pk": document.pk},
@@ -63,4 +76,3 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:fvi_override_use": {"pk": override.pk},
         "cases:letter_returned": {**number, "pk": letter.pk},
     }
-

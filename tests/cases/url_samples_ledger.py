@@ -5,6 +5,12 @@ from cases.services import collection_post
 
 
 def url_samples(*, users) -> dict[str, dict]:
-    held = collection_post(case_number="NY-UNKNOWN", amount=Decimal("25.00"), received_on=date(2024, 1, 5),
-                           source="direct_payment", source_reference="SAMPLE-HELD", received_via="file").collection
+    held = collection_post(
+        case_number="NY-UNKNOWN",
+        amount=Decimal("25.00"),
+        received_on=date(2024, 1, 5),
+        source="direct_payment",
+        source_reference="SAMPLE-HELD",
+        received_via="file",
+    ).collection
     return {"ledger:held_release": {"pk": held.pk}}

@@ -13,8 +13,12 @@ def url_samples(*, users) -> dict[str, dict]:
     order.effective_on = date(2020, 1, 1)
     order.save()
     review = review_open(order=order, by=users["coordinator"])
-    review_calculate(review=review, by=users["coordinator"], as_of=date(2025, 6, 1),  # the worksheet PDF has a sheet
-                     inputs={"payor_income": Decimal("60000"), "other_income": Decimal("40000"), "children": 2})
+    review_calculate(
+        review=review,
+        by=users["coordinator"],
+        as_of=date(2025, 6, 1),  # the worksheet PDF has a sheet
+        inputs={"payor_income": Decimal("60000"), "other_income": Decimal("40000"), "children": 2},
+    )
     return {
         "reviews:open": {"order_id": order.pk},
         "reviews:detail": {"pk": review.pk},

@@ -43,7 +43,11 @@ from tests.enforcement.nacha_files import ded_entry, payment_file
 
 pytestmark = [
     # one xdist group with the other real-broker tests (tests/conftest.py XDIST_GROUPS)
-    needs_postgres(), needs_redis(), pytest.mark.chaos, pytest.mark.redis, pytest.mark.postgres,
+    needs_postgres(),
+    needs_redis(),
+    pytest.mark.chaos,
+    pytest.mark.redis,
+    pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -74,20 +78,56 @@ class Worker:
     ``queue``: its default queue (the take-over worker's, so nothing it re-sends reaches the others).
     """
 
-    def __init__(self, *, broker: str, log: Path, pause: str = "", mark: Path | None = None, queue: str = "",
-                 beat: bool = True, grace: int = 2) -> None:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url(),
-               "CELERY_BROKER_URL": broker, "CELERY_TASK_ALWAYS_EAGER": "false",
-               "CASEWORKS_JOB_LEASE_SECONDS": str(LEASE), "CASEWORKS_JOB_WATCHDOG_SECONDS": str(WATCHDOG),
-               "CHAOS_WATCHDOG": str(WATCHDOG), "CHAOS_PAUSE": pause, "CHAOS_MARK": str(mark or ""),
-               "CHAOS_QUEUE": queue, "CASEWORKS_JOB_PENDING_GRACE_SECONDS": str(grace)}
+    def __init__(
+        self,
+        *,
+        broker: str,
+        log: Path,
+        pause: str = "",
+        mark: Path | None = None,
+        queue: str = "",
+        beat: bool = True,
+        grace: int = 2,
+    ) -> None:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": broker,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "CASEWORKS_JOB_LEASE_SECONDS": str(LEASE),
+            "CASEWORKS_JOB_WATCHDOG_SECONDS": str(WATCHDOG),
+            "CHAOS_WATCHDOG": str(WATCHDOG),
+            "CHAOS_PAUSE": pause,
+            "CHAOS_MARK": str(mark or ""),
+            "CHAOS_QUEUE": queue,
+            "CASEWORKS_JOB_PENDING_GRACE_SECONDS": str(grace),
+        }
         self.log, self.mark = log, mark
         beat_args = ["-B", "-s", str(log.with_suffix(".beat"))] if beat else []
         self.process = subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
-            [sys.executable, "-m", "celery", "-A", "tests.chaos.chaos_app", "worker", "--pool=solo", *beat_args,
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", f"chaos-{log.stem}@%h"],
-            cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tests.chaos.chaos_app",
+                "worker",
+                "--pool=solo",
+                *beat_args,
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"chaos-{log.stem}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def kill(self) -> None:
         """SIGKILL to the worker and its children: no shutdown, no acknowledgement, no rollback sent."""
@@ -152,13 +192,19 @@ class Office:
         """Enqueue a job, kill -9 the worker inside its transaction, and wait until another worker
         finished it. Returns the killed job."""
         enqueue()
-        victim = wait_until(lambda: next((w for w in self.victims if w.mark.exists()), None),
-                            f"a worker to stop inside the {what}", self.all)
+        victim = wait_until(
+            lambda: next((w for w in self.victims if w.mark.exists()), None),
+            f"a worker to stop inside the {what}",
+            self.all,
+        )
         killed = Job.objects.get(status=JobStatus.RUNNING)
         victim.kill()
         self.victims.remove(victim)
-        wait_until(lambda: finished() and Job.objects.filter(pk=killed.pk, status=JobStatus.DONE).exists(),
-                   f"the {what} to be finished after the kill", self.all)
+        wait_until(
+            lambda: finished() and Job.objects.filter(pk=killed.pk, status=JobStatus.DONE).exists(),
+            f"the {what} to be finished after the kill",
+            self.all,
+        )
         killed.refresh_from_db()
         assert killed.attempts == 2, f"the {what} was taken over once"
         assert not Job.objects.exclude(status=JobStatus.DONE).exists()
@@ -166,6 +212,7 @@ class Office:
 
 
 # --- kill -9 ------------------------------------------------------------------------------------
+
 
 def test_workers_killed_mid_job_lose_nothing_and_repeat_nothing(broker, workers, client_as):
     """A payment-file import, an accrual chunk, a sweep chunk and a disbursement export, each with its
@@ -183,12 +230,14 @@ def payment_file_import_killed(office: Office, client) -> None:
     text = payment_file([ded_entry(c.case_number, f"{20 + i}.00", ssn=c.ncp.ssn) for i, c in enumerate(cases)])
 
     def upload():
-        response = client.post(reverse("enforcement:paymentfile_upload"),
-                               {"file": SimpleUploadedFile("p.ach", text.encode())})
+        response = client.post(
+            reverse("enforcement:paymentfile_upload"), {"file": SimpleUploadedFile("p.ach", text.encode())}
+        )
         assert response.status_code == 302
 
-    office.kill_mid_job("payment-file import", upload,
-                        lambda: PaymentFile.objects.filter(status=PaymentFileStatus.IMPORTED).exists())
+    office.kill_mid_job(
+        "payment-file import", upload, lambda: PaymentFile.objects.filter(status=PaymentFileStatus.IMPORTED).exists()
+    )
     row = PaymentFile.objects.get()
     assert (row.entries, row.posted, row.duplicates) == (4, 4, 0)
     collections = Collection.objects.filter(batch_reference=row.reference)
@@ -204,9 +253,11 @@ def accrual_chunk_killed(office: Office) -> None:
     cases = [case_with_order(monthly=Decimal("300.00")) for _ in range(3)]
     charges = LedgerEntry.objects.filter(entry_type="charge")
     before = charges.count()
-    office.kill_mid_job("accrual chunk",
-                        lambda: accrual_enqueue(through=date.today(), chunk_size=max(c.pk for c in cases) + 1),
-                        lambda: LedgerRun.objects.filter(finished_at__isnull=False).exists())
+    office.kill_mid_job(
+        "accrual chunk",
+        lambda: accrual_enqueue(through=date.today(), chunk_size=max(c.pk for c in cases) + 1),
+        lambda: LedgerRun.objects.filter(finished_at__isnull=False).exists(),
+    )
     run = LedgerRun.objects.get()
     assert run.counts["charges"] == charges.count() - before > 0
     assert run.counts["failed"] == [] and not run.error and len(run.counts["ranges"]) == run.chunk_count == 1
@@ -219,8 +270,11 @@ def sweep_chunk_killed(office: Office) -> None:
 
     for i in range(4):
         delinquent_case(unassigned=f"{1500 + 400 * i}.00")
-    office.kill_mid_job("sweep chunk", lambda: sweep_enqueue(as_of=AS_OF, chunk_size=10**6, triggered_by="chaos"),
-                        lambda: SweepRun.objects.filter(finished_at__isnull=False).exists())
+    office.kill_mid_job(
+        "sweep chunk",
+        lambda: sweep_enqueue(as_of=AS_OF, chunk_size=10**6, triggered_by="chaos"),
+        lambda: SweepRun.objects.filter(finished_at__isnull=False).exists(),
+    )
     run = SweepRun.objects.get()
     actions = EnforcementAction.objects.all()
     assert run.errors == 0 and run.chunks_done == run.chunk_count == 1
@@ -234,23 +288,34 @@ def disbursement_export_killed(office: Office) -> None:
     from enforcement.services.sweep_jobs import disbursement_export_enqueue
     from tests.enforcement.file_factories import BankAccountFactory
 
-    BankAccountFactory(name="SDU disbursements", account_number="555000111", routing_number="021000021",
-                       purpose=BankAccountPurpose.DISBURSEMENTS)
+    BankAccountFactory(
+        name="SDU disbursements",
+        account_number="555000111",
+        routing_number="021000021",
+        purpose=BankAccountPurpose.DISBURSEMENTS,
+    )
     on = date.today()
     cases = []
     for i in range(3):
         case = case_with_order(monthly=Decimal("500.00"))
         PayeeAccount.objects.create(person=case.cp, routing_number="091000019", account_number=f"98765432{i}")
-        collection_post(case_number=case.case_number, amount=Decimal("100.00"), received_on=on,
-                        source=CollectionSource.DIRECT_PAYMENT, source_reference=f"CH-{case.pk}",
-                        received_via=ReceivedVia.FORM)
+        collection_post(
+            case_number=case.case_number,
+            amount=Decimal("100.00"),
+            received_on=on,
+            source=CollectionSource.DIRECT_PAYMENT,
+            source_reference=f"CH-{case.pk}",
+            received_via=ReceivedVia.FORM,
+        )
         cases.append(case)
     pending = Disbursement.objects.filter(payee="family", status="pending", export_batch="", received_on__lte=on)
-    exportable = set(pending.filter(case__participants__person__payee_accounts__active=True)
-                     .values_list("pk", flat=True))
+    exportable = set(
+        pending.filter(case__participants__person__payee_accounts__active=True).values_list("pk", flat=True)
+    )
     assert len(exportable) >= 3
-    office.kill_mid_job("disbursement export", lambda: disbursement_export_enqueue(on=on),
-                        lambda: DisbursementExport.objects.exists())
+    office.kill_mid_job(
+        "disbursement export", lambda: disbursement_export_enqueue(on=on), lambda: DisbursementExport.objects.exists()
+    )
     export = DisbursementExport.objects.get()
     sent = Disbursement.objects.filter(export_batch=export.reference, status="sent")
     assert export.entry_count == sent.count() == len(exportable)
@@ -258,6 +323,7 @@ def disbursement_export_killed(office: Office) -> None:
 
 
 # --- the broker goes away -----------------------------------------------------------------------
+
 
 @pytest.fixture
 def own_redis(tmp_path):
@@ -273,11 +339,31 @@ def own_redis(tmp_path):
 
         def start(self):
             self.process = subprocess.Popen(  # noqa: S603
-                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", str(tmp_path)], stdout=(tmp_path / "redis.log").open("ab"), stderr=subprocess.STDOUT)
+                [
+                    binary,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(tmp_path),
+                ],
+                stdout=(tmp_path / "redis.log").open("ab"),
+                stderr=subprocess.STDOUT,
+            )
             deadline = time.monotonic() + 10
-            while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,  # noqa: S603, S607
-                                 check=False).stdout.strip() != b"PONG":
+            while (
+                subprocess.run(
+                    ["redis-cli", "-p", str(port), "ping"],
+                    capture_output=True,  # noqa: S603, S607
+                    check=False,
+                ).stdout.strip()
+                != b"PONG"
+            ):
                 assert time.monotonic() < deadline, "redis-server did not start"
                 time.sleep(0.1)
 
@@ -305,8 +391,9 @@ def test_an_upload_and_a_sweep_started_while_redis_is_down_both_run_when_it_is_b
         # given Redis is down: an upload and a sweep started by hand both get their normal answer
         specialist, coordinator = client_as("enforcement_specialist"), client_as("coordinator")
         text = payment_file([ded_entry(case.case_number, "30.00", ssn=case.ncp.ssn)])
-        upload = specialist.post(reverse("enforcement:paymentfile_upload"),
-                                 {"file": SimpleUploadedFile("p.ach", text.encode())})
+        upload = specialist.post(
+            reverse("enforcement:paymentfile_upload"), {"file": SimpleUploadedFile("p.ach", text.encode())}
+        )
         sweep = coordinator.post(reverse("enforcement:sweep_start"))
         assert (upload.status_code, sweep.status_code) == (302, 302)
         assert PaymentFile.objects.get().status == PaymentFileStatus.PENDING
@@ -314,9 +401,14 @@ def test_an_upload_and_a_sweep_started_while_redis_is_down_both_run_when_it_is_b
         assert set(Job.objects.values_list("status", flat=True)) == {JobStatus.PENDING}
         # when Redis is back, the watchdog sends both and the worker runs them
         server.start()
-        wait_until(lambda: PaymentFile.objects.filter(status=PaymentFileStatus.IMPORTED).exists()
-                   and SweepRun.objects.filter(finished_at__isnull=False).exists(),
-                   "the upload and the sweep after the outage", workers.all)
+        wait_until(
+            lambda: (
+                PaymentFile.objects.filter(status=PaymentFileStatus.IMPORTED).exists()
+                and SweepRun.objects.filter(finished_at__isnull=False).exists()
+            ),
+            "the upload and the sweep after the outage",
+            workers.all,
+        )
     finally:
         celery_app.conf.update(saved)
         celery_app.pool.force_close_all()

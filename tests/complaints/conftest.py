@@ -14,9 +14,13 @@ def file_complaint(db):
 
     def make(**fields):
         values = {
-            "channel": Channel.PHONE, "complainant_name": "Dana Parent", "contact_phone": "518-555-0100",
-            "category": Category.DISTRIBUTION, "description": "My March payment is missing.",
-            "received_on": date(2026, 11, 2), "today": date(2026, 11, 23),
+            "channel": Channel.PHONE,
+            "complainant_name": "Dana Parent",
+            "contact_phone": "518-555-0100",
+            "category": Category.DISTRIBUTION,
+            "description": "My March payment is missing.",
+            "received_on": date(2026, 11, 2),
+            "today": date(2026, 11, 23),
         }
         values.update(fields)
         return services.complaint_file(**values)

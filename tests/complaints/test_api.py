@@ -13,9 +13,15 @@ def frozen_today():
     with time_machine.travel("2026-11-23 15:00Z", tick=False):
         yield
 
+
 URL = "/api/v1/complaints/"
-BODY = {"complainant_name": "Sam Payer", "contact": "sam@example.org", "category": "distribution",
-        "description": "Offset applied twice", "received_on": "2026-11-20"}
+BODY = {
+    "complainant_name": "Sam Payer",
+    "contact": "sam@example.org",
+    "category": "distribution",
+    "description": "Offset applied twice",
+    "received_on": "2026-11-20",
+}
 
 
 def test_partner_files_a_complaint(api_client_with):
@@ -39,16 +45,19 @@ def test_unknown_case_number_is_accepted_and_flagged(api_client_with):
     assert known["unknown_case"] is False and unknown["unknown_case"] is True
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"contact": ""}, "contact"),
-    ({"contact": "not-an-email@"}, "contact"),
-    ({"contact": "12"}, "contact"),
-    ({"received_on": "2026-11-24"}, "received_on"),
-    ({"known_on": "2026-11-21"}, "known_on"),
-    ({"category": "nonsense"}, "category"),
-    ({"description": "x" * 10001}, "description"),
-    ({"complainant_name": "a\x00b"}, "complainant_name"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"contact": ""}, "contact"),
+        ({"contact": "not-an-email@"}, "contact"),
+        ({"contact": "12"}, "contact"),
+        ({"received_on": "2026-11-24"}, "received_on"),
+        ({"known_on": "2026-11-21"}, "known_on"),
+        ({"category": "nonsense"}, "category"),
+        ({"description": "x" * 10001}, "description"),
+        ({"complainant_name": "a\x00b"}, "complainant_name"),
+    ],
+)
 def test_bad_input_is_a_400_field_error(api_client_with, change, field):
     response = api_client_with("complaints:write").post(URL, {**BODY, **change}, format="json")
     assert response.status_code == 400 and field in response.json()
@@ -63,7 +72,8 @@ def test_missing_contact_field(api_client_with):
 
 def test_phone_contact_and_late_flag(api_client_with):
     response = api_client_with("complaints:write").post(
-        URL, {**BODY, "contact": "(518) 555-0100", "known_on": "2026-01-05"}, format="json")
+        URL, {**BODY, "contact": "(518) 555-0100", "known_on": "2026-01-05"}, format="json"
+    )
     assert response.status_code == 201 and response.json()["past_known_limit"] is True
     assert Complaint.objects.get().contact_phone == "(518) 555-0100"
 
@@ -82,7 +92,8 @@ def test_an_agency_reads_only_what_it_filed(api_client_with):
 
 def test_html_is_stored_as_sent(api_client_with):
     response = api_client_with("complaints:write").post(
-        URL, {**BODY, "description": "<img src=x onerror=alert(1)>"}, format="json")
+        URL, {**BODY, "description": "<img src=x onerror=alert(1)>"}, format="json"
+    )
     assert response.status_code == 201
     assert Complaint.objects.get().description == "<img src=x onerror=alert(1)>"
 

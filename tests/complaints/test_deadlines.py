@@ -19,16 +19,16 @@ CONFIRMED_IN_DOMAIN = {Deadline.REFERRAL_FORWARD, Deadline.HEARING_HELD, Deadlin
 @pytest.mark.parametrize(
     ("received", "jurisdiction", "due"),
     [
-        (date(2026, 11, 2), "NY", date(2026, 12, 2)),    # plain weekday
-        (date(2026, 10, 1), "NY", date(2026, 11, 2)),    # lands on Saturday Oct 31 → Monday
-        (date(2026, 10, 2), "NY", date(2026, 11, 2)),    # lands on Sunday Nov 1 → Monday
+        (date(2026, 11, 2), "NY", date(2026, 12, 2)),  # plain weekday
+        (date(2026, 10, 1), "NY", date(2026, 11, 2)),  # lands on Saturday Oct 31 → Monday
+        (date(2026, 10, 2), "NY", date(2026, 11, 2)),  # lands on Sunday Nov 1 → Monday
         (date(2026, 10, 27), "NY", date(2026, 11, 27)),  # Thanksgiving → Friday in New York
         (date(2026, 10, 27), "CA", date(2026, 11, 30)),  # CA also closes the day after → Monday
         (date(2026, 11, 25), "NY", date(2026, 12, 28)),  # Christmas Friday → Monday
-        (date(2026, 1, 29), "NY", date(2026, 3, 2)),     # Feb 28 (Saturday) → Monday Mar 2
-        (date(2026, 1, 31), "NY", date(2026, 3, 2)),     # month end across a short February
-        (date(2028, 1, 30), "NY", date(2028, 2, 29)),    # leap day is a business day
-        (date(2026, 12, 2), "NY", date(2027, 1, 4)),     # New Year (Friday) then the weekend → Monday
+        (date(2026, 1, 29), "NY", date(2026, 3, 2)),  # Feb 28 (Saturday) → Monday Mar 2
+        (date(2026, 1, 31), "NY", date(2026, 3, 2)),  # month end across a short February
+        (date(2028, 1, 30), "NY", date(2028, 2, 29)),  # leap day is a business day
+        (date(2026, 12, 2), "NY", date(2027, 1, 4)),  # New Year (Friday) then the weekend → Monday
     ],
 )
 def test_resolution_due_date_rolls_to_next_business_day(received, jurisdiction, due):
@@ -43,8 +43,9 @@ def test_due_date_uses_the_case_profile(file_complaint):
 
 
 def test_a_dated_row_changes_the_timeframe_from_its_effective_date():
-    LegalParameter.objects.create(key="ny.complaint.resolution_days", jurisdiction="NY", value=20,
-                                  effective_on=date(2027, 1, 1), citation="test")
+    LegalParameter.objects.create(
+        key="ny.complaint.resolution_days", jurisdiction="NY", value=20, effective_on=date(2027, 1, 1), citation="test"
+    )
     # Dec 31 + 30 = Jan 30 (Saturday) -> Monday Feb 1; from Jan 1 the 20-day row: Jan 4 + 20 = Jan 24 (Sunday) -> 25
     assert deadlines.due_after(date(2026, 12, 31), Deadline.RESOLUTION, jurisdiction="NY") == date(2027, 2, 1)
     assert deadlines.due_after(date(2027, 1, 4), Deadline.RESOLUTION, jurisdiction="NY") == date(2027, 1, 25)
@@ -62,11 +63,19 @@ def test_every_timeframe_is_a_legal_row_from_2000(deadline, jurisdiction):
         deadlines.days_for(deadline, jurisdiction=jurisdiction, on=date(1999, 12, 31))
 
 
-@pytest.mark.parametrize(("deadline", "days"), [
-    (Deadline.RESOLUTION, 30), (Deadline.EXTENSION_MAX, 30), (Deadline.KNOWN_LIMIT, 90),
-    (Deadline.REFERRAL_FORWARD, 5), (Deadline.HEARING_REQUEST, 90), (Deadline.NO_RESOLUTION, 30),
-    (Deadline.HEARING_HELD, 45), (Deadline.HEARING_DECISION, 75),
-])
+@pytest.mark.parametrize(
+    ("deadline", "days"),
+    [
+        (Deadline.RESOLUTION, 30),
+        (Deadline.EXTENSION_MAX, 30),
+        (Deadline.KNOWN_LIMIT, 90),
+        (Deadline.REFERRAL_FORWARD, 5),
+        (Deadline.HEARING_REQUEST, 90),
+        (Deadline.NO_RESOLUTION, 30),
+        (Deadline.HEARING_HELD, 45),
+        (Deadline.HEARING_DECISION, 75),
+    ],
+)
 def test_california_values(deadline, days):
     assert deadlines.days_for(deadline, jurisdiction="CA", on=date(2026, 11, 23)) == days
 

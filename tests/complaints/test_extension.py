@@ -38,17 +38,21 @@ def test_office_can_withdraw_the_permission_from_the_ombudsperson(role_user):
 
 
 def test_withdrawn_setting_must_name_a_role_and_a_permission():
-    with override_settings(CASEWORKS_PERMISSIONS_WITHDRAWN=["nobody:complaints.extend_complaint"]), \
-            pytest.raises(ValueError, match="role:app.codename"):
+    with (
+        override_settings(CASEWORKS_PERMISSIONS_WITHDRAWN=["nobody:complaints.extend_complaint"]),
+        pytest.raises(ValueError, match="role:app.codename"),
+    ):
         sync_roles()
 
 
 def test_ombudsperson_extends_with_a_reason_and_the_complainant_is_emailed_the_letter(
-        file_complaint, role_user, django_capture_on_commit_callbacks):
+    file_complaint, role_user, django_capture_on_commit_callbacks
+):
     complaint = file_complaint(contact_email="dana@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        complaint = services.complaint_extend(complaint=complaint, days=10, reason="Waiting for the SDU's records",
-                                              by=role_user("ombudsperson"))
+        complaint = services.complaint_extend(
+            complaint=complaint, days=10, reason="Waiting for the SDU's records", by=role_user("ombudsperson")
+        )
     assert complaint.extension_reason == "Waiting for the SDU's records"
     assert complaint.due_on == date(2026, 12, 14)  # Nov 2 + 30 + 10 = Dec 12, a Saturday → Monday
     [message] = mail.outbox
@@ -74,10 +78,13 @@ def test_refused_extension_sends_nothing(file_complaint, role_user):
     assert mail.outbox == [] and not DomainEvent.objects.filter(verb="complaint.extension_letter").exists()
 
 
-@pytest.mark.parametrize(("jurisdiction", "cites", "never"), [
-    ("NY", "45 CFR 303.35", "Fam. Code"),
-    ("CA", "Fam. Code 17800", "303.35"),
-])
+@pytest.mark.parametrize(
+    ("jurisdiction", "cites", "never"),
+    [
+        ("NY", "45 CFR 303.35", "Fam. Code"),
+        ("CA", "Fam. Code 17800", "303.35"),
+    ],
+)
 def test_extension_letter_cites_the_office_law(file_complaint, role_user, jurisdiction, cites, never):
     complaint = file_complaint()
     type(complaint).objects.filter(pk=complaint.pk).update(jurisdiction=jurisdiction)
@@ -104,8 +111,9 @@ def test_extension_page_leads_to_the_letter(client_as, file_complaint):
     client = client_as("ombudsperson")
     letter_url = reverse("complaints:extension_letter", args=[complaint.number])
     assert client.get(letter_url).status_code == 302  # no letter before an extension
-    response = client.post(reverse("complaints:complaint_extend", args=[complaint.number]),
-                           {"days": "10", "reason": "Bank records"})
+    response = client.post(
+        reverse("complaints:complaint_extend", args=[complaint.number]), {"days": "10", "reason": "Bank records"}
+    )
     assert response.status_code == 302 and response.url == letter_url
     page = client.get(letter_url)
     assert page.status_code == 200 and b"Bank records" in page.content and b"December 14, 2026" in page.content

@@ -32,15 +32,25 @@ def test_due_soon_and_overdue_reminders(people, django_capture_on_commit_callbac
     soon = ComplaintFactory(investigator=ivy, received_on=date(2026, 11, 1), due_on=date(2026, 11, 28))  # 5 days out
     unassigned = ComplaintFactory(received_on=date(2026, 11, 1), due_on=date(2026, 11, 23))  # due today
     ComplaintFactory(investigator=ivy, received_on=date(2026, 11, 1), due_on=date(2026, 11, 29))  # 6 days: not yet
-    ComplaintFactory(investigator=ivy, received_on=date(2026, 10, 1), due_on=date(2026, 11, 1), status="resolved",
-                     resolved_on=date(2026, 10, 30), outcome="upheld")
+    ComplaintFactory(
+        investigator=ivy,
+        received_on=date(2026, 10, 1),
+        due_on=date(2026, 11, 1),
+        status="resolved",
+        resolved_on=date(2026, 10, 30),
+        outcome="upheld",
+    )
 
     first = run("2026-11-23", django_capture_on_commit_callbacks)
 
     assert (first.overdue, first.due_soon) == (1, 2)
     kinds = {(n.complaint_id, n.user.username, n.kind) for n in Notice.objects.select_related("user")}
-    assert kinds == {(overdue.pk, "ivy", "overdue"), (soon.pk, "ivy", "due_soon"),
-                     (unassigned.pk, "ivy", "due_soon"), (unassigned.pk, "oscar", "due_soon")}
+    assert kinds == {
+        (overdue.pk, "ivy", "overdue"),
+        (soon.pk, "ivy", "due_soon"),
+        (unassigned.pk, "ivy", "due_soon"),
+        (unassigned.pk, "oscar", "due_soon"),
+    }
     assert first.emails_sent == 4 and len(mail.outbox) == 4
     assert any("overdue" in m.subject and m.to == ["ivy@example.org"] for m in mail.outbox)
     assert first.finished_at is not None and first.errors == []

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 # Intake -----------------------------------------------------------------------------------------
 
+
 def test_unknown_case_number_is_accepted_without_a_case_and_flagged(file_complaint):
     complaint = file_complaint(case_number="NY-999999")
     assert complaint.case is None and complaint.unknown_case
@@ -27,11 +28,14 @@ def test_known_case_number_links_the_case(file_complaint):
     assert complaint.case == case and not complaint.unknown_case
 
 
-@pytest.mark.parametrize(("known_on", "flagged"), [
-    (date(2026, 8, 4), False),   # exactly 90 days before receipt
-    (date(2026, 8, 3), True),    # 91 days: flagged, still accepted
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("known_on", "flagged"),
+    [
+        (date(2026, 8, 4), False),  # exactly 90 days before receipt
+        (date(2026, 8, 3), True),  # 91 days: flagged, still accepted
+        (None, False),
+    ],
+)
 def test_complaint_past_90_days_is_flagged_never_refused(file_complaint, known_on, flagged):
     complaint = file_complaint(received_on=date(2026, 11, 2), known_on=known_on)
     assert complaint.pk and complaint.past_known_limit is flagged
@@ -60,6 +64,7 @@ def test_web_complaint_secret_is_stored_hashed(file_complaint):
 
 # Investigator rule -----------------------------------------------------------------------------
 
+
 def test_the_case_caseworker_cannot_investigate(file_complaint, role_user, make_user):
     caseworker = make_user("ombudsperson", username="cw_ombud")  # holds the role but is the caseworker
     CaseFactory(case_number="NY-000200", caseworker=caseworker)
@@ -82,10 +87,18 @@ def test_assign_form_refuses_the_caseworker(file_complaint, make_user):
 def test_staff_intake_form_refuses_the_caseworker_as_investigator(make_user):
     caseworker = make_user("ombudsperson", username="cw_ombud2")
     CaseFactory(case_number="NY-000202", caseworker=caseworker)
-    form = StaffComplaintForm({
-        "channel": "phone", "received_on": "2026-11-02", "complainant_name": "A", "contact_phone": "5185550100",
-        "case_number": "NY-000202", "category": "distribution", "description": "x", "investigator": caseworker.pk,
-    })
+    form = StaffComplaintForm(
+        {
+            "channel": "phone",
+            "received_on": "2026-11-02",
+            "complainant_name": "A",
+            "contact_phone": "5185550100",
+            "case_number": "NY-000202",
+            "category": "distribution",
+            "description": "x",
+            "investigator": caseworker.pk,
+        }
+    )
     assert not form.is_valid() and "investigator" in form.errors
 
 
@@ -97,15 +110,26 @@ def test_complaint_without_case_may_go_to_anyone(file_complaint, role_user):
 
 # Extension rule --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("days", "ok", "due"), [
-    (0, False, None), (1, True, date(2026, 12, 3)), (30, True, date(2027, 1, 4)), (31, False, None),
-])
+
+@pytest.mark.parametrize(
+    ("days", "ok", "due"),
+    [
+        (0, False, None),
+        (1, True, date(2026, 12, 3)),
+        (30, True, date(2027, 1, 4)),
+        (31, False, None),
+    ],
+)
 def test_extension_is_1_to_30_days(file_complaint, role_user, days, ok, due):
     complaint = file_complaint(received_on=date(2026, 11, 2))  # due Dec 2
     coordinator = role_user("coordinator")
     if ok:
-        assert services.complaint_extend(complaint=complaint, days=days, reason="Records from the SDU",
-                                         by=coordinator).due_on == due
+        assert (
+            services.complaint_extend(
+                complaint=complaint, days=days, reason="Records from the SDU", by=coordinator
+            ).due_on
+            == due
+        )
     else:
         with pytest.raises(ValidationError):
             services.complaint_extend(complaint=complaint, days=days, reason="r", by=coordinator)
@@ -131,67 +155,121 @@ def test_extension_needs_the_permission_and_a_reason(file_complaint, role_user):
 
 # Referrals, communications, resolution ---------------------------------------------------------
 
+
 def test_referral_forward_by_5_days_and_tracked_to_answer(file_complaint, role_user):
     ombud = role_user("ombudsperson")
     complaint = file_complaint(received_on=date(2026, 11, 2))
-    referral = services.referral_create(complaint=complaint, target_kind="county", target_name="Kings County",
-                                        reason="Order is theirs", by=ombud, today=date(2026, 11, 3))
+    referral = services.referral_create(
+        complaint=complaint,
+        target_kind="county",
+        target_name="Kings County",
+        reason="Order is theirs",
+        by=ombud,
+        today=date(2026, 11, 3),
+    )
     assert referral.forward_by == date(2026, 11, 9)  # Nov 7 is a Saturday → Monday
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.REFERRED
-    referral = services.referral_forward(referral=referral, forwarded_on=date(2026, 11, 10), by=ombud,
-                                         today=date(2026, 11, 10))
+    referral = services.referral_forward(
+        referral=referral, forwarded_on=date(2026, 11, 10), by=ombud, today=date(2026, 11, 10)
+    )
     assert referral.forwarded_late and referral.status == ReferralStatus.FORWARDED
-    services.referral_answer(referral=referral, answered_on=date(2026, 11, 20), answer_summary="Adjusted.",
-                             by=ombud, today=date(2026, 11, 23))
+    services.referral_answer(
+        referral=referral,
+        answered_on=date(2026, 11, 20),
+        answer_summary="Adjusted.",
+        by=ombud,
+        today=date(2026, 11, 23),
+    )
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.OPEN
 
 
 def test_referral_forwarded_on_the_day_is_not_late(file_complaint, role_user):
     ombud = role_user("ombudsperson")
-    referral = services.referral_create(complaint=file_complaint(), target_kind="agency", target_name="DMV",
-                                        reason="r", by=ombud, today=date(2026, 11, 3))
-    referral = services.referral_forward(referral=referral, forwarded_on=referral.forward_by, by=ombud,
-                                         today=date(2026, 11, 23))
+    referral = services.referral_create(
+        complaint=file_complaint(),
+        target_kind="agency",
+        target_name="DMV",
+        reason="r",
+        by=ombud,
+        today=date(2026, 11, 3),
+    )
+    referral = services.referral_forward(
+        referral=referral, forwarded_on=referral.forward_by, by=ombud, today=date(2026, 11, 23)
+    )
     assert not referral.forwarded_late
 
 
 def test_communication_log_rejects_future_dates(file_complaint, role_user):
     complaint = file_complaint()
-    services.communication_add(complaint=complaint, occurred_on=date(2026, 11, 3), direction="out",
-                               party="complainant", channel="phone", summary="Called", today=date(2026, 11, 23))
+    services.communication_add(
+        complaint=complaint,
+        occurred_on=date(2026, 11, 3),
+        direction="out",
+        party="complainant",
+        channel="phone",
+        summary="Called",
+        today=date(2026, 11, 23),
+    )
     with pytest.raises(ValidationError):
-        services.communication_add(complaint=complaint, occurred_on=date(2026, 11, 24), direction="out",
-                                   party="complainant", channel="phone", summary="x", today=date(2026, 11, 23))
+        services.communication_add(
+            complaint=complaint,
+            occurred_on=date(2026, 11, 24),
+            direction="out",
+            party="complainant",
+            channel="phone",
+            summary="x",
+            today=date(2026, 11, 23),
+        )
     assert complaint.communications.count() == 1
 
 
 def test_resolution_states_the_hearing_deadline(file_complaint, role_user):
     complaint = file_complaint(received_on=date(2026, 11, 2))
-    resolved = services.complaint_resolve(complaint=complaint, outcome="not_upheld", explanation="No error.",
-                                          resolved_on=date(2026, 11, 20), by=role_user("ombudsperson"),
-                                          today=date(2026, 11, 23))
+    resolved = services.complaint_resolve(
+        complaint=complaint,
+        outcome="not_upheld",
+        explanation="No error.",
+        resolved_on=date(2026, 11, 20),
+        by=role_user("ombudsperson"),
+        today=date(2026, 11, 23),
+    )
     assert resolved.status == ComplaintStatus.RESOLVED
     # Received Nov 20 + 5 days' mailing allowance = Nov 25; + 90 days = Feb 23 (Tuesday). (The old
     # figure, Feb 18, ran from the resolution's date, not its receipt.)
     assert resolved.hearing_deadline == date(2027, 2, 23)
     with pytest.raises(ValidationError):
-        services.complaint_resolve(complaint=resolved, outcome="upheld", explanation="x",
-                                   resolved_on=date(2026, 11, 21), by=role_user("ombudsperson"),
-                                   today=date(2026, 11, 23))
+        services.complaint_resolve(
+            complaint=resolved,
+            outcome="upheld",
+            explanation="x",
+            resolved_on=date(2026, 11, 21),
+            by=role_user("ombudsperson"),
+            today=date(2026, 11, 23),
+        )
 
 
 def test_resolution_needs_an_explanation_and_a_sane_date(file_complaint, role_user):
     complaint = file_complaint(received_on=date(2026, 11, 2))
     with pytest.raises(ValidationError):
-        services.complaint_resolve(complaint=complaint, outcome="upheld", explanation=" ",
-                                   resolved_on=date(2026, 11, 20), by=role_user("ombudsperson"),
-                                   today=date(2026, 11, 23))
+        services.complaint_resolve(
+            complaint=complaint,
+            outcome="upheld",
+            explanation=" ",
+            resolved_on=date(2026, 11, 20),
+            by=role_user("ombudsperson"),
+            today=date(2026, 11, 23),
+        )
     with pytest.raises(ValidationError):
-        services.complaint_resolve(complaint=complaint, outcome="upheld", explanation="ok",
-                                   resolved_on=date(2026, 11, 1), by=role_user("ombudsperson"),
-                                   today=date(2026, 11, 23))
+        services.complaint_resolve(
+            complaint=complaint,
+            outcome="upheld",
+            explanation="ok",
+            resolved_on=date(2026, 11, 1),
+            by=role_user("ombudsperson"),
+            today=date(2026, 11, 23),
+        )
 
 
 def test_status_secret_has_no_confusable_characters_and_is_grouped(file_complaint):

@@ -13,18 +13,28 @@ from tests.complaints.factories import ComplaintFactory
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {
-    "complainant_name": "Robin <b>Bold</b>", "contact_email": "robin@example.org", "contact_phone": "",
-    "case_number": "", "category": "distribution", "known_on": "",
-    "description": "<script>alert('x')</script> my payment", "preferred_language": "Spanish",
-    "interpreter_needed": "on", "accommodation_needs": "",
+    "complainant_name": "Robin <b>Bold</b>",
+    "contact_email": "robin@example.org",
+    "contact_phone": "",
+    "case_number": "",
+    "category": "distribution",
+    "known_on": "",
+    "description": "<script>alert('x')</script> my payment",
+    "preferred_language": "Spanish",
+    "interpreter_needed": "on",
+    "accommodation_needs": "",
 }
 
 
 def throttle_rate(rate):
     from django.conf import settings
 
-    return override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "public": rate}})
+    return override_settings(
+        REST_FRAMEWORK={
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "public": rate},
+        }
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +45,7 @@ def clear_cache():
 
 
 # Public form and status page ----------------------------------------------------------------
+
 
 def test_public_form_needs_no_account_and_gives_number_and_secret(client):
     response = client.post(reverse("complaints:public_form"), PUBLIC)
@@ -90,20 +101,32 @@ def test_limit_is_per_client_address(client):
 
 def test_status_page_guessing_is_throttled(client):
     with throttle_rate("2/hour"):
-        codes = [client.post(reverse("complaints:public_status"), {"number": "CMP-AAAA-BBBB", "secret": "x"}).status_code
-                 for _ in range(3)]
+        codes = [
+            client.post(reverse("complaints:public_status"), {"number": "CMP-AAAA-BBBB", "secret": "x"}).status_code
+            for _ in range(3)
+        ]
     assert codes == [200, 200, 429]
 
 
 # Staff intake, queue, detail ----------------------------------------------------------------
 
+
 @time_machine.travel("2026-11-23 15:00Z")
 def test_caseworker_files_a_complaint_on_someones_behalf(client_as):
     client = client_as("caseworker")
-    response = client.post(reverse("complaints:complaint_create"), {
-        "channel": "walk_in", "received_on": "2026-11-23", "complainant_name": "Lee", "contact_phone": "5185550199",
-        "case_number": "NY-424242", "category": "service", "description": "Long wait", "known_on": "2026-07-01",
-    })
+    response = client.post(
+        reverse("complaints:complaint_create"),
+        {
+            "channel": "walk_in",
+            "received_on": "2026-11-23",
+            "complainant_name": "Lee",
+            "contact_phone": "5185550199",
+            "case_number": "NY-424242",
+            "category": "service",
+            "description": "Long wait",
+            "known_on": "2026-07-01",
+        },
+    )
     complaint = Complaint.objects.get()
     assert response.status_code == 302 and complaint.unknown_case and complaint.past_known_limit
     assert complaint.due_on == date(2026, 12, 23)
@@ -112,9 +135,17 @@ def test_caseworker_files_a_complaint_on_someones_behalf(client_as):
 
 @time_machine.travel("2026-11-23 15:00Z")
 def test_future_received_date_is_refused_by_the_form(client_as):
-    response = client_as("ombudsperson").post(reverse("complaints:complaint_create"), {
-        "channel": "phone", "received_on": "2026-11-24", "complainant_name": "Lee", "contact_phone": "5185550199",
-        "category": "service", "description": "x"})
+    response = client_as("ombudsperson").post(
+        reverse("complaints:complaint_create"),
+        {
+            "channel": "phone",
+            "received_on": "2026-11-24",
+            "complainant_name": "Lee",
+            "contact_phone": "5185550199",
+            "category": "service",
+            "description": "x",
+        },
+    )
     assert response.status_code == 200 and b"cannot be in the future" in response.content
     assert not Complaint.objects.exists()
 
@@ -129,14 +160,24 @@ def test_caseworker_sees_only_what_they_filed(client_as, role_user):
     assert list(listing.context["object_list"]) == [mine]
 
 
-@pytest.mark.parametrize(("role", "code"), [("ombudsperson", 200), ("coordinator", 200), ("hearing_officer", 200),
-                                            ("caseworker", 200), ("outreach", 403), ("trainer", 403)])
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        ("ombudsperson", 200),
+        ("coordinator", 200),
+        ("hearing_officer", 200),
+        ("caseworker", 200),
+        ("outreach", 403),
+        ("trainer", 403),
+    ],
+)
 def test_queue_access_by_role(client_as, role, code):
     assert client_as(role).get(reverse("complaints:complaint_list")).status_code == code
 
 
-@pytest.mark.parametrize(("role", "code"), [("coordinator", 200), ("ombudsperson", 200), ("caseworker", 403),
-                                            ("hearing_officer", 403)])
+@pytest.mark.parametrize(
+    ("role", "code"), [("coordinator", 200), ("ombudsperson", 200), ("caseworker", 403), ("hearing_officer", 403)]
+)
 def test_coordinators_and_ombudspersons_open_the_extension_form(client_as, role, code):
     complaint = ComplaintFactory()
     assert client_as(role).get(reverse("complaints:complaint_extend", args=[complaint.number])).status_code == code
@@ -146,8 +187,13 @@ def test_coordinators_and_ombudspersons_open_the_extension_form(client_as, role,
 def test_queue_is_sorted_by_due_date_and_filters(client_as, role_user):
     late = ComplaintFactory(received_on=date(2026, 10, 1), due_on=date(2026, 11, 2), past_known_limit=True)
     soon = ComplaintFactory(received_on=date(2026, 11, 1), due_on=date(2026, 12, 1))
-    ComplaintFactory(received_on=date(2026, 11, 1), due_on=date(2026, 12, 1), status=ComplaintStatus.RESOLVED,
-                     resolved_on=date(2026, 11, 5), outcome="upheld")
+    ComplaintFactory(
+        received_on=date(2026, 11, 1),
+        due_on=date(2026, 12, 1),
+        status=ComplaintStatus.RESOLVED,
+        resolved_on=date(2026, 11, 5),
+        outcome="upheld",
+    )
     client = client_as("ombudsperson")
     rows = list(client.get(reverse("complaints:complaint_list")).context["object_list"])
     assert rows[:2] == [late, soon]
@@ -183,12 +229,15 @@ def test_detail_page_query_count(client_as, django_assert_max_num_queries):
 
 # Actions ------------------------------------------------------------------------------------
 
+
 @time_machine.travel("2026-11-23 15:00Z")
 def test_resolve_then_notice_and_pdf(client_as, file_complaint):
     complaint = file_complaint()
     client = client_as("ombudsperson")
-    response = client.post(reverse("complaints:complaint_resolve", args=[complaint.number]), {
-        "outcome": "upheld", "resolved_on": "2026-11-23", "explanation": "We corrected the March posting."})
+    response = client.post(
+        reverse("complaints:complaint_resolve", args=[complaint.number]),
+        {"outcome": "upheld", "resolved_on": "2026-11-23", "explanation": "We corrected the March posting."},
+    )
     assert response.status_code == 302 and response.url.endswith("/notice/")
     notice = client.get(response.url)
     text = notice.content.decode()
@@ -202,8 +251,10 @@ def test_resolve_then_notice_and_pdf(client_as, file_complaint):
 
 def test_post_only_actions_answer_405_to_get(client_as):
     complaint = ComplaintFactory()
-    assert client_as("ombudsperson").get(
-        reverse("complaints:complaint_assign", args=[complaint.number])).status_code == 405
+    assert (
+        client_as("ombudsperson").get(reverse("complaints:complaint_assign", args=[complaint.number])).status_code
+        == 405
+    )
 
 
 def test_assigning_the_caseworker_via_the_page_shows_the_error(client_as, make_user, file_complaint):
@@ -213,8 +264,9 @@ def test_assigning_the_caseworker_via_the_page_shows_the_error(client_as, make_u
     CaseFactory(case_number="NY-000300", caseworker=caseworker)
     complaint = file_complaint(case_number="NY-000300")
     client = client_as("ombudsperson")
-    response = client.post(reverse("complaints:complaint_assign", args=[complaint.number]),
-                           {"investigator": caseworker.pk}, follow=True)
+    response = client.post(
+        reverse("complaints:complaint_assign", args=[complaint.number]), {"investigator": caseworker.pk}, follow=True
+    )
     assert b"caseworker cannot investigate" in response.content
     complaint.refresh_from_db()
     assert complaint.investigator is None
@@ -235,23 +287,42 @@ def test_extension_via_the_page(client_as, file_complaint):
 
 # Report -------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def known_data(db):
     """November 2026: 4 received; 3 resolved in November (2 within the 30 days); one from October."""
-    def resolved(received, done, category, outcome):
-        return ComplaintFactory(received_on=received, due_on=date(received.year, received.month, received.day),
-                                original_due_on=received.replace(day=min(received.day + 20, 28)),
-                                category=category, status=ComplaintStatus.RESOLVED, resolved_on=done, outcome=outcome)
 
-    resolved(date(2026, 11, 2), date(2026, 11, 12), "distribution", "upheld")        # 10 days, within
-    resolved(date(2026, 11, 3), date(2026, 11, 23), "distribution", "not_upheld")    # 20 days, on the due date
-    ComplaintFactory(received_on=date(2026, 11, 4), due_on=date(2026, 12, 4), original_due_on=date(2026, 12, 4),
-                     category="service")
-    ComplaintFactory(received_on=date(2026, 11, 30), due_on=date(2026, 12, 30), original_due_on=date(2026, 12, 30),
-                     category="staff_conduct")
-    oct_one = ComplaintFactory(received_on=date(2026, 10, 1), due_on=date(2026, 11, 2),
-                               original_due_on=date(2026, 11, 2), category="closure",
-                               status=ComplaintStatus.RESOLVED, resolved_on=date(2026, 11, 6), outcome="upheld")
+    def resolved(received, done, category, outcome):
+        return ComplaintFactory(
+            received_on=received,
+            due_on=date(received.year, received.month, received.day),
+            original_due_on=received.replace(day=min(received.day + 20, 28)),
+            category=category,
+            status=ComplaintStatus.RESOLVED,
+            resolved_on=done,
+            outcome=outcome,
+        )
+
+    resolved(date(2026, 11, 2), date(2026, 11, 12), "distribution", "upheld")  # 10 days, within
+    resolved(date(2026, 11, 3), date(2026, 11, 23), "distribution", "not_upheld")  # 20 days, on the due date
+    ComplaintFactory(
+        received_on=date(2026, 11, 4), due_on=date(2026, 12, 4), original_due_on=date(2026, 12, 4), category="service"
+    )
+    ComplaintFactory(
+        received_on=date(2026, 11, 30),
+        due_on=date(2026, 12, 30),
+        original_due_on=date(2026, 12, 30),
+        category="staff_conduct",
+    )
+    oct_one = ComplaintFactory(
+        received_on=date(2026, 10, 1),
+        due_on=date(2026, 11, 2),
+        original_due_on=date(2026, 11, 2),
+        category="closure",
+        status=ComplaintStatus.RESOLVED,
+        resolved_on=date(2026, 11, 6),
+        outcome="upheld",
+    )
     return oct_one
 
 
@@ -264,10 +335,16 @@ def test_report_figures_on_a_known_data_set(known_data):
     assert report.resolved_within == 2  # the October one was resolved after its due date
     assert str(report.within_pct) == "66.7"
     assert str(report.average_days) == "22.0"  # (10 + 20 + 36) / 3
-    assert report.by_category == [("distribution", "Distribution / arrears calculation", 2, 2),
-                                  ("closure", "Case closure", 0, 1), ("service", "Customer service", 1, 0),
-                                  ("staff_conduct", "Staff conduct", 1, 0)]
-    assert report.by_outcome == [("upheld", "Upheld (action taken)", 2), ("not_upheld", "Not upheld (no error found)", 1)]
+    assert report.by_category == [
+        ("distribution", "Distribution / arrears calculation", 2, 2),
+        ("closure", "Case closure", 0, 1),
+        ("service", "Customer service", 1, 0),
+        ("staff_conduct", "Staff conduct", 1, 0),
+    ]
+    assert report.by_outcome == [
+        ("upheld", "Upheld (action taken)", 2),
+        ("not_upheld", "Not upheld (no error found)", 1),
+    ]
 
 
 def test_report_page_csv_and_charts(client_as, known_data):
@@ -284,8 +361,9 @@ def test_report_page_csv_and_charts(client_as, known_data):
     assert quarter.context["report"].received == 5
 
 
-@pytest.mark.parametrize(("role", "code"), [("coordinator", 200), ("ombudsperson", 200), ("quality_analyst", 200),
-                                            ("caseworker", 403)])
+@pytest.mark.parametrize(
+    ("role", "code"), [("coordinator", 200), ("ombudsperson", 200), ("quality_analyst", 200), ("caseworker", 403)]
+)
 def test_report_permissions(client_as, role, code):
     assert client_as(role).get(reverse("complaints:report")).status_code == code
 

@@ -8,8 +8,12 @@ from tests.complaints.factories import ComplaintFactory, ReferralFactory
 def url_samples(*, users) -> dict[str, dict]:
     # Filed by the caseworker: in scope for the caseworker (filed_by) and for every role that sees all.
     complaint = ComplaintFactory(
-        filed_by=users["caseworker"], status=ComplaintStatus.RESOLVED, resolved_on=date(2026, 11, 10),
-        outcome=Outcome.NOT_UPHELD, resolution_explanation="No error found.", hearing_deadline=date(2027, 2, 8),
+        filed_by=users["caseworker"],
+        status=ComplaintStatus.RESOLVED,
+        resolved_on=date(2026, 11, 10),
+        outcome=Outcome.NOT_UPHELD,
+        resolution_explanation="No error found.",
+        hearing_deadline=date(2027, 2, 8),
     )
     referral = ReferralFactory(complaint=complaint)
     notice = Notice.objects.create(user=users["ombudsperson"], kind="due_soon", message="Sample", dedupe_key="sample")

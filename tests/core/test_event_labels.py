@@ -10,20 +10,25 @@ from core.events import label_for as event_label
 from core.services import event_record
 
 
-@pytest.mark.parametrize(("verb", "words"), [
-    ("work_item.created", "Work item created"),
-    ("case.note_added", "Note added"),
-    ("fvi.override_used", "Court override of the family violence indicator used"),
-    ("order.review_calculated", "Order review calculated"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("verb", "words"),
+    [
+        ("work_item.created", "Work item created"),
+        ("case.note_added", "Note added"),
+        ("fvi.override_used", "Court override of the family violence indicator used"),
+        ("order.review_calculated", "Order review calculated"),
+        ("", ""),
+    ],
+)
 def test_event_label(verb, words):
     assert event_label(verb) == words
 
 
 def test_filter_renders_words():
-    assert Template("{% load caseworks %}{{ v|event_label }}").render(Context({"v": "work_item.reassigned"})) \
+    assert (
+        Template("{% load caseworks %}{{ v|event_label }}").render(Context({"v": "work_item.reassigned"}))
         == "Work item reassigned"
+    )
 
 
 @pytest.mark.django_db

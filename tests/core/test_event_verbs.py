@@ -37,8 +37,9 @@ def test_every_registered_verb_is_dotted_lower_case_and_has_words():
 
 
 def test_every_verb_the_code_writes_is_registered():
-    unknown = sorted({(name, verb) for name, text in _app_sources() for verb in WRITTEN.findall(text)
-                      if verb not in known_verbs()})
+    unknown = sorted(
+        {(name, verb) for name, text in _app_sources() for verb in WRITTEN.findall(text) if verb not in known_verbs()}
+    )
     assert unknown == [], "Verbs written but not listed in <app>/choices.py EVENT_VERBS: " + repr(unknown)
 
 
@@ -65,9 +66,13 @@ def test_legacy_verbs_become_dotted_and_dotted_ones_stay():
 @pytest.mark.django_db
 def test_the_data_migration_rewrites_old_verbs_and_back():
     # given events written with the old spaced verbs, and one already dotted
-    events_bulk_record([DomainEvent(verb="collection posted", summary="a"),
-                        DomainEvent(verb="enforcement action contest window opened", summary="b"),
-                        DomainEvent(verb="case.opened", summary="c")])
+    events_bulk_record(
+        [
+            DomainEvent(verb="collection posted", summary="a"),
+            DomainEvent(verb="enforcement action contest window opened", summary="b"),
+            DomainEvent(verb="case.opened", summary="c"),
+        ]
+    )
     migration = importlib.import_module("core.migrations.0008_event_verbs_dotted")
     # when the migration runs
     migration.forwards(apps, None)
@@ -78,17 +83,24 @@ def test_the_data_migration_rewrites_old_verbs_and_back():
     # and backwards restores the old words (only for verbs it wrote)
     migration.backwards(apps, None)
     assert dict(DomainEvent.objects.values_list("summary", "verb")) == {
-        "a": "collection posted", "b": "enforcement action contest window opened", "c": "case.opened"}
+        "a": "collection posted",
+        "b": "enforcement action contest window opened",
+        "c": "case.opened",
+    }
 
 
 @pytest.mark.django_db
 def test_events_bulk_record_writes_instances_or_rows():
     assert events_bulk_record([DomainEvent(verb="case.opened", case_id=7)]) == 1
-    written = events_bulk_record(fields=("verb", "case_id", "summary"),
-                                 rows=[("collection.posted", 8, "x"), ("collection.held", 8, "y")],
-                                 values={"actor_label": "batch"})
+    written = events_bulk_record(
+        fields=("verb", "case_id", "summary"),
+        rows=[("collection.posted", 8, "x"), ("collection.held", 8, "y")],
+        values={"actor_label": "batch"},
+    )
     assert written == 2
     assert list(DomainEvent.objects.filter(case_id=8).order_by("id").values_list("verb", "actor_label")) == [
-        ("collection.posted", "batch"), ("collection.held", "batch")]
+        ("collection.posted", "batch"),
+        ("collection.held", "batch"),
+    ]
     event_record(verb="case.closed", case_id=8)
     assert DomainEvent.objects.filter(case_id=8).count() == 3

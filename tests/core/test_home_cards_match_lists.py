@@ -44,8 +44,12 @@ def _users():
     coordinator = Group.objects.get(name="coordinator")
     ombudsperson = Group.objects.get(name="ombudsperson")
     extra = []
-    for username, county, group in (("coord_other", other, coordinator), ("coord_nocounty", "", coordinator),
-                                    ("ombud_nocounty", "", ombudsperson), ("nobody_nocounty", "", None)):
+    for username, county, group in (
+        ("coord_other", other, coordinator),
+        ("coord_nocounty", "", coordinator),
+        ("ombud_nocounty", "", ombudsperson),
+        ("nobody_nocounty", "", None),
+    ):
         user = User.objects.create(username=username, county=county)
         if group is not None:
             user.groups.add(group)
@@ -85,7 +89,9 @@ def test_every_home_card_opens_a_list_of_as_many_rows(client):
                 assert response.status_code == 200, f"{user.username}: dashboard {title} → {url}"
                 checked += 1
                 if _rows(response) != value:
-                    mismatches.append(f"{user.username}: dashboard {title} shows {value}, {url} lists {_rows(response)}")
+                    mismatches.append(
+                        f"{user.username}: dashboard {title} shows {value}, {url} lists {_rows(response)}"
+                    )
         if user.has_perm("training.view_enrolment"):
             for title, value, url in _training_dashboard_figures(client):
                 response = client.get(url)

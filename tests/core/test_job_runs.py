@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 def kill(jobs) -> None:
     """What a worker killed mid-chunk leaves: running, lease expired long ago."""
     past = timezone.now() - timedelta(hours=1)
-    jobs.update(status=JobStatus.RUNNING, claimed_by="dead:1", attempts=1, expires_at=past, sent_at=past,
-                created_at=past)
+    jobs.update(
+        status=JobStatus.RUNNING, claimed_by="dead:1", attempts=1, expires_at=past, sent_at=past, created_at=past
+    )
 
 
 @pytest.fixture
@@ -121,7 +122,8 @@ def test_the_coordinator_starts_an_accrual_by_hand(client_as, role_user, django_
 
 def test_a_resume_leaves_a_live_chunk_to_its_worker(client_as, stuck_sweep):
     Job.objects.filter(group=f"sweep_run:{stuck_sweep.pk}").update(
-        expires_at=timezone.now() + timedelta(seconds=30), claimed_by="alive:1")
+        expires_at=timezone.now() + timedelta(seconds=30), claimed_by="alive:1"
+    )
     client_as("coordinator").post(reverse("enforcement:sweeprun_resume", args=[stuck_sweep.pk]))
     job = Job.objects.get(group=f"sweep_run:{stuck_sweep.pk}")
     assert job.status == JobStatus.RUNNING and job.claimed_by == "alive:1"

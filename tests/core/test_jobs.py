@@ -62,17 +62,27 @@ def broker_down(monkeypatch):
 def expire(job: Job, *, by: str = "dead-host:1", attempts: int = 1) -> Job:
     """Leave the job as a worker killed mid-run leaves it: running, lease expired."""
     past = timezone.now() - timedelta(seconds=5)
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, claimed_by=by, claimed_at=past - timedelta(seconds=60),
-                                         expires_at=past, attempts=attempts, sent_at=past - timedelta(seconds=60))
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        claimed_by=by,
+        claimed_at=past - timedelta(seconds=60),
+        expires_at=past,
+        attempts=attempts,
+        sent_at=past - timedelta(seconds=60),
+    )
     job.refresh_from_db()
     return job
 
 
 # --- the outbox ----------------------------------------------------------------------------------
 
+
 def test_a_job_exists_only_if_its_transaction_commits(django_capture_on_commit_callbacks):
-    with (django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError),
-          transaction.atomic()):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         job_enqueue(task=PING, args=["lost"])
         raise RuntimeError("the request failed")
     assert Job.objects.count() == 0 and callbacks == []
@@ -98,13 +108,15 @@ def test_broker_down_leaves_the_job_pending_with_the_error_noted(broker_down, dj
 
 
 def test_upload_while_the_broker_is_down_answers_normally_and_imports_when_it_is_back(
-        client_as, broker_down, monkeypatch, django_capture_on_commit_callbacks):
+    client_as, broker_down, monkeypatch, django_capture_on_commit_callbacks
+):
     case = case_with_order(monthly=Decimal("400.00"))
     text = payment_file([ded_entry(case.case_number, "30.00", ssn=case.ncp.ssn)])
     client = client_as("enforcement_specialist")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("enforcement:paymentfile_upload"),
-                               {"file": SimpleUploadedFile("p.ach", text.encode())})
+        response = client.post(
+            reverse("enforcement:paymentfile_upload"), {"file": SimpleUploadedFile("p.ach", text.encode())}
+        )
     row = PaymentFile.objects.get()
     assert response.status_code == 302 and response.url == reverse("enforcement:paymentfile_detail", args=[row.pk])
     assert row.status == PaymentFileStatus.PENDING
@@ -138,6 +150,7 @@ def test_the_watchdog_stops_at_the_first_refused_send(broker_down):
 
 
 # --- the lease -----------------------------------------------------------------------------------
+
 
 def test_one_worker_holds_a_lease_and_another_takes_it_over_only_when_it_expired(settings):
     settings.CASEWORKS_JOB_LEASE_SECONDS = 60
@@ -201,6 +214,7 @@ def test_a_plain_call_runs_without_a_job():
 
 # --- take-over of a killed worker's job ----------------------------------------------------------
 
+
 def test_a_payment_file_left_processing_by_a_killed_worker_is_imported_once():
     cases = [case_with_order(monthly=Decimal("400.00")) for _ in range(3)]
     text = payment_file([ded_entry(c.case_number, "25.00", ssn=c.ncp.ssn) for c in cases])
@@ -223,8 +237,13 @@ def test_a_payment_file_left_processing_by_a_killed_worker_is_imported_once():
 
 
 def test_a_live_lease_is_left_alone_by_the_watchdog():
-    job = Job.objects.create(task=PING, status=JobStatus.RUNNING, claimed_by="alive:1",
-                             expires_at=timezone.now() + timedelta(seconds=30), sent_at=timezone.now())
+    job = Job.objects.create(
+        task=PING,
+        status=JobStatus.RUNNING,
+        claimed_by="alive:1",
+        expires_at=timezone.now() + timedelta(seconds=30),
+        sent_at=timezone.now(),
+    )
     assert jobs_watchdog()["dispatched"] == 0
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and job.claimed_by == "alive:1"
@@ -274,13 +293,15 @@ def test_stuck_groups_are_late_waiting_expired_or_failed_jobs(settings):
 
 # --- configuration -------------------------------------------------------------------------------
 
+
 def test_every_task_has_time_limits_under_the_broker_visibility_timeout():
     celery_app.loader.import_default_modules()
     tasks = {name: task for name, task in celery_app.tasks.items() if not name.startswith("celery.")}
     visibility = base.REDIS_TRANSPORT_OPTIONS["visibility_timeout"]
     hard = [task.time_limit for task in tasks.values()]
-    assert all(task.soft_time_limit and task.time_limit and task.soft_time_limit < task.time_limit
-               for task in tasks.values())
+    assert all(
+        task.soft_time_limit and task.time_limit and task.soft_time_limit < task.time_limit for task in tasks.values()
+    )
     assert _task().retry_backoff_max == base.CASEWORKS_TASK_RETRY_BACKOFF_MAX
     largest = max([*hard, base.CASEWORKS_TASK_RETRY_BACKOFF_MAX])
     assert largest < visibility <= largest + 120  # just above, not hours beyond
@@ -298,6 +319,7 @@ def test_the_watchdog_is_scheduled_every_watchdog_period():
 
 
 # --- the other long jobs -------------------------------------------------------------------------
+
 
 def test_an_announcement_taken_over_sends_what_the_dead_worker_left_sending(make_user):
     from django.core import mail
@@ -330,7 +352,12 @@ def test_a_snapshot_sent_by_beat_runs_under_a_lease_keyed_by_its_task_id():
     snapshot = Snapshot.objects.get(taken_on="2026-11-30")
     job = Job.objects.get(key=f"celery:{result.id}")
     assert (job.task, job.args, job.status, job.attempts, job.result) == (
-        "quality.tasks.snapshot_task", ["2026-11-30"], JobStatus.DONE, 1, snapshot.pk)
+        "quality.tasks.snapshot_task",
+        ["2026-11-30"],
+        JobStatus.DONE,
+        1,
+        snapshot.pk,
+    )
 
 
 def test_a_bank_statement_upload_goes_through_the_outbox(client_as, broker_down, django_capture_on_commit_callbacks):
@@ -338,7 +365,8 @@ def test_a_bank_statement_upload_goes_through_the_outbox(client_as, broker_down,
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as("enforcement_specialist").post(
-            reverse("enforcement:bankstatement_upload"), {"file": SimpleUploadedFile("s.bai", b"01,x/\n")})
+            reverse("enforcement:bankstatement_upload"), {"file": SimpleUploadedFile("s.bai", b"01,x/\n")}
+        )
     statement = BankStatement.objects.get()
     assert response.status_code == 302 and statement.status == "pending"
     assert Job.objects.get(key=f"enforcement.import_bank_statement:{statement.pk}").status == JobStatus.PENDING

@@ -108,7 +108,10 @@ def test_rotation_across_three_key_generations(keys):
     assert under(KEY_C, raw_column(PayeeAccount, account.pk, "account_number")) == "99887766"
     keys.CASEWORKS_FIELD_ENCRYPTION_KEYS = [KEY_C]
     assert [p.ssn for p in Person.objects.filter(pk__in=[gen1.pk, gen2.pk, gen3.pk]).order_by("ssn_last4")] == [
-        "100000001", "200000002", "300000003"]
+        "100000001",
+        "200000002",
+        "300000003",
+    ]
     assert PayeeAccount.objects.get(pk=account.pk).account_number == "99887766"
     # a progress line per batch and a final count (3 people in batches of 2, plus one account)
     assert "cases.Person.ssn: 2/3 read, 2 re-encrypted" in out

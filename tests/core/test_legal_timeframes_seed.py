@@ -45,10 +45,15 @@ def test_the_interstate_referral_rule_of_2011_replaces_the_1988_one():
 def test_the_callers_read_the_parameter_in_force_on_their_day():
     # A corrected row from a later day changes only the days from then on.
     later = date(2030, 1, 1)
-    for key, value in (("us.timeframe.interstate_referral_days", 30), ("us.review.cycle_months", 24),
-                       ("us.withholding.employer_remit_business_days", 5), ("us.disbursement.business_days", 1)):
-        LegalParameter.objects.create(key=key, jurisdiction="US", effective_on=later, value=D(value),
-                                      citation="test amendment")
+    for key, value in (
+        ("us.timeframe.interstate_referral_days", 30),
+        ("us.review.cycle_months", 24),
+        ("us.withholding.employer_remit_business_days", 5),
+        ("us.disbursement.business_days", 1),
+    ):
+        LegalParameter.objects.create(
+            key=key, jurisdiction="US", effective_on=later, value=D(value), citation="test amendment"
+        )
     assert timeframe_days(DeadlineKind.INTERSTATE_REFERRAL, later - DAY) == 20
     assert timeframe_days(DeadlineKind.INTERSTATE_REFERRAL, later) == 30
     assert due_date(DeadlineKind.INTERSTATE_REFERRAL, date(2030, 3, 1), "NY") == date(2030, 4, 1)  # Mar 31 is a Sunday

@@ -68,6 +68,7 @@ def noticed(make_user):
 
 # The layout ------------------------------------------------------------------------------------
 
+
 def test_fvi_person_letter_carries_the_confidential_arrangement_never_the_address():
     person = PersonFactory(family_violence=True)
     AddressFactory(person=person, line1="99 Hidden Lane")
@@ -85,9 +86,15 @@ def test_an_ordinary_person_gets_their_current_address():
 
 
 def _long_letter(name: str = "Nguyễn Thị Minh") -> Letter:
-    return Letter(kind="test", subject="A long letter", recipient=MailingBlock(name=name, lines=["1 Main St"]),
-                  date=date(2026, 12, 3), references=[("Case number", "NY-1")],
-                  sections=[("Part", "Lorem ipsum dolor sit amet. " * 60)] * 4, citation="42 USC 654(26)")
+    return Letter(
+        kind="test",
+        subject="A long letter",
+        recipient=MailingBlock(name=name, lines=["1 Main St"]),
+        date=date(2026, 12, 3),
+        references=[("Case number", "NY-1")],
+        sections=[("Part", "Lorem ipsum dolor sit amet. " * 60)] * 4,
+        citation="42 USC 654(26)",
+    )
 
 
 def test_pdf_embeds_the_unicode_font_and_numbers_its_pages():
@@ -110,20 +117,36 @@ def test_letterhead_and_closing_in_the_text_version():
 
 
 def test_ny_letters_never_cite_the_family_code_ca_letters_do(role_user):
-    for jurisdiction, cites, never in (("NY", "Social Services Law 22", "Fam. Code"), ("CA", "Fam. Code 17801", "NYCRR")):
+    for jurisdiction, cites, never in (
+        ("NY", "Social Services Law 22", "Fam. Code"),
+        ("CA", "Fam. Code 17801", "NYCRR"),
+    ):
         case = CaseFactory(jurisdiction=jurisdiction)
         complaint = complaint_services.complaint_file(
-            channel=Channel.PHONE, complainant_name="Dana Parent", contact_phone="518-555-0100", case=case,
-            category=Category.DISTRIBUTION, description="d", received_on=date(2026, 11, 2), today=date(2026, 11, 2))
-        complaint = complaint_services.complaint_resolve(complaint=complaint, outcome="not_upheld", explanation="e",
-                                                         resolved_on=date(2026, 11, 20), by=role_user("ombudsperson"),
-                                                         today=date(2026, 11, 20))
+            channel=Channel.PHONE,
+            complainant_name="Dana Parent",
+            contact_phone="518-555-0100",
+            case=case,
+            category=Category.DISTRIBUTION,
+            description="d",
+            received_on=date(2026, 11, 2),
+            today=date(2026, 11, 2),
+        )
+        complaint = complaint_services.complaint_resolve(
+            complaint=complaint,
+            outcome="not_upheld",
+            explanation="e",
+            resolved_on=date(2026, 11, 20),
+            by=role_user("ombudsperson"),
+            today=date(2026, 11, 20),
+        )
         letter = resolution_letter(complaint)
         text = letter_text(letter)
         assert cites in text and cites in letter.citation and never not in text
 
 
 # The log and returned mail ---------------------------------------------------------------------
+
 
 def test_issuing_a_notice_logs_the_letter_with_the_address_printed(noticed):
     sent = SentLetter.objects.get(case=noticed.case, kind="enforcement_notice")
@@ -149,7 +172,9 @@ def test_a_notice_to_an_fvi_ncp_logs_the_arrangement_and_no_address(make_user):
 def test_returned_mail_marks_the_address_bad_and_opens_one_locate_item(noticed, role_user):
     sent = SentLetter.objects.get(case=noticed.case)
     today = timezone.localdate()
-    letter_mark_returned(sent=sent, returned_on=today, reason="Moved, no forwarding address", by=role_user("caseworker"))
+    letter_mark_returned(
+        sent=sent, returned_on=today, reason="Moved, no forwarding address", by=role_user("caseworker")
+    )
     address = Address.objects.get(pk=sent.address_id)
     assert address.undeliverable_on == today and address.undeliverable_reason == "Moved, no forwarding address"
     assert mailing_address(_ncp(noticed.case)) is None  # no later letter goes there
@@ -188,10 +213,19 @@ def test_case_page_lists_letters_and_the_returned_action_follows_scope(noticed, 
 
 # Languages -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, code, interpreter", [
-    ("English", "en", False), ("SPANISH", "es", False), ("Español", "es", False), ("espanol", "es", False),
-    ("", "en", False), ("Vietnamese", "vi", True), ("Klingon", "", True),
-])
+
+@pytest.mark.parametrize(
+    "text, code, interpreter",
+    [
+        ("English", "en", False),
+        ("SPANISH", "es", False),
+        ("Español", "es", False),
+        ("espanol", "es", False),
+        ("", "en", False),
+        ("Vietnamese", "vi", True),
+        ("Klingon", "", True),
+    ],
+)
 def test_language_text_maps_to_a_code(text, code, interpreter):
     fields = language_fields(text, offered={"en", "es"})
     assert (fields["preferred_language"], fields["needs_interpreter"]) == (code, interpreter)
@@ -213,11 +247,17 @@ def test_public_pages_follow_accept_language_and_the_lang_switch(client):
     spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
     assert 'lang="es"' in spanish.content.decode() and "Presentar una queja" in spanish.content.decode()
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
-    assert "Make a complaint" in english.content.decode() and 'data-testid="language-switch"' in english.content.decode()
+    assert (
+        "Make a complaint" in english.content.decode() and 'data-testid="language-switch"' in english.content.decode()
+    )
     switched = client.get(url + "?lang=es", HTTP_ACCEPT_LANGUAGE="en")
     assert "Presentar una queja" in switched.content.decode()
-    assert client.get(reverse("complaints:public_status"), HTTP_ACCEPT_LANGUAGE="en").content.decode().count(
-        "Estado de la queja") >= 1  # the cookie keeps the choice
+    assert (
+        client.get(reverse("complaints:public_status"), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+        .count("Estado de la queja")
+        >= 1
+    )  # the cookie keeps the choice
     assert "Make a complaint" in client.get(url + "?lang=en").content.decode()
     assert "Make a complaint" in client.get(url + "?lang=xx", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
@@ -225,11 +265,18 @@ def test_public_pages_follow_accept_language_and_the_lang_switch(client):
 def test_status_lookup_in_spanish_with_a_secret_typed_loosely(client):
     today = timezone.localdate()
     complaint = complaint_services.complaint_file(
-        channel=Channel.WEB, complainant_name="Rosa Díaz", contact_email="rosa@example.org",
-        category=Category.DISTRIBUTION, description="d", received_on=today, today=today)
+        channel=Channel.WEB,
+        complainant_name="Rosa Díaz",
+        contact_email="rosa@example.org",
+        category=Category.DISTRIBUTION,
+        description="d",
+        received_on=today,
+        today=today,
+    )
     typed = complaint.raw_secret.lower().replace("-", " ")
-    response = client.post(reverse("complaints:public_status") + "?lang=es",
-                           {"number": complaint.number, "secret": typed})
+    response = client.post(
+        reverse("complaints:public_status") + "?lang=es", {"number": complaint.number, "secret": typed}
+    )
     body = response.content.decode()
     assert "Estado de la queja" in body and "Abierta" in body and complaint.number in body
 
@@ -255,9 +302,11 @@ def marked_spanish():
     """Spanish, with every string that went through the catalogue wrapped in ⟦…⟧."""
     trans = translation._trans
     real_gettext, real_pgettext = trans.gettext, trans.pgettext  # (first access caches them on _trans)
-    with mock.patch.object(trans, "gettext", lambda message: f"{OPEN}{real_gettext(message)}{CLOSE}"), \
-            mock.patch.object(trans, "pgettext", lambda ctx, message: f"{OPEN}{real_pgettext(ctx, message)}{CLOSE}"), \
-            translation.override("es"):
+    with (
+        mock.patch.object(trans, "gettext", lambda message: f"{OPEN}{real_gettext(message)}{CLOSE}"),
+        mock.patch.object(trans, "pgettext", lambda ctx, message: f"{OPEN}{real_pgettext(ctx, message)}{CLOSE}"),
+        translation.override("es"),
+    ):
         yield
 
 
@@ -275,50 +324,105 @@ def _leftover(text: str, data: list[str]) -> list[str]:
 
 def _office_data() -> list[str]:
     # The office's name as Spanish letters print it (CASEWORKS_OFFICE_NAME_ES): the English name is a leak.
-    return [settings.CASEWORKS_OFFICE_NAME_BY_LANGUAGE["es"], *settings.CASEWORKS_OFFICE_ADDRESS.split("|"),
-            settings.CASEWORKS_OFFICE_PHONE, settings.CASEWORKS_OFFICE_HOURS_BY_LANGUAGE["es"],
-            *settings.CASEWORKS_FVI_MAILING_ARRANGEMENT.split("|")]
+    return [
+        settings.CASEWORKS_OFFICE_NAME_BY_LANGUAGE["es"],
+        *settings.CASEWORKS_OFFICE_ADDRESS.split("|"),
+        settings.CASEWORKS_OFFICE_PHONE,
+        settings.CASEWORKS_OFFICE_HOURS_BY_LANGUAGE["es"],
+        *settings.CASEWORKS_FVI_MAILING_ARRANGEMENT.split("|"),
+    ]
 
 
 def _all_letters(role_user, make_user, noticed) -> list[tuple[Letter, list[str]]]:
     """Every letter to a parent or the public, each built in Spanish, with the data it prints."""
     ombudsperson, officer = role_user("ombudsperson"), role_user("hearing_officer")
     complaint = complaint_services.complaint_file(
-        channel=Channel.PHONE, complainant_name="Dana Parent", contact_phone="518-555-0100",
-        category=Category.DISTRIBUTION, description="d", received_on=date(2026, 11, 23), today=date(2026, 11, 23),
-        preferred_language="Español")
-    complaint = complaint_services.complaint_extend(complaint=complaint, days=10, reason="Registros del SDU",
-                                                    by=ombudsperson)
+        channel=Channel.PHONE,
+        complainant_name="Dana Parent",
+        contact_phone="518-555-0100",
+        category=Category.DISTRIBUTION,
+        description="d",
+        received_on=date(2026, 11, 23),
+        today=date(2026, 11, 23),
+        preferred_language="Español",
+    )
+    complaint = complaint_services.complaint_extend(
+        complaint=complaint, days=10, reason="Registros del SDU", by=ombudsperson
+    )
     today = timezone.localdate()
     complaint = complaint_services.complaint_resolve(
-        complaint=complaint, outcome="not_upheld", explanation="Revisamos los pagos.", resolved_on=today,
-        by=ombudsperson, today=today)
-    request = hearing_services.hearing_request_create(complaint=complaint, requester_name="Dana Parent",
-                                                      issue="distribution", statement="s",
-                                                      requested_on=date(2027, 1, 4), today=date(2027, 6, 30))
+        complaint=complaint,
+        outcome="not_upheld",
+        explanation="Revisamos los pagos.",
+        resolved_on=today,
+        by=ombudsperson,
+        today=today,
+    )
+    request = hearing_services.hearing_request_create(
+        complaint=complaint,
+        requester_name="Dana Parent",
+        issue="distribution",
+        statement="s",
+        requested_on=date(2027, 1, 4),
+        today=date(2027, 6, 30),
+    )
     starts = timezone.make_aware(datetime(2027, 2, 10, 10, 0))
-    hearing = hearing_services.hearing_schedule(request=request, officer=officer, starts_at=starts, mode="phone",
-                                                location="Bridge 4411", by=officer)
+    hearing = hearing_services.hearing_schedule(
+        request=request, officer=officer, starts_at=starts, mode="phone", location="Bridge 4411", by=officer
+    )
     hearing_services.hearing_held_record(request=request, by=officer, now=hearing.ends_at)
     request.refresh_from_db()
-    hearing_services.hearing_decide(request=request, outcome="granted", decided_on=date(2027, 2, 12),
-                                    summary="Se corrige el cálculo.", by=officer, today=date(2027, 6, 30),
-                                    actions=[("Recalcular los atrasos", date(2027, 3, 8), officer)])
+    hearing_services.hearing_decide(
+        request=request,
+        outcome="granted",
+        decided_on=date(2027, 2, 12),
+        summary="Se corrige el cálculo.",
+        by=officer,
+        today=date(2027, 6, 30),
+        actions=[("Recalcular los atrasos", date(2027, 3, 8), officer)],
+    )
     notice_row = HearingLetter.objects.get(request=request, kind=LetterKind.NOTICE, party=Party.APPELLANT)
     decision_row = HearingLetter.objects.get(request=request, kind=LetterKind.DECISION, party=Party.APPELLANT)
     ncp = _ncp(noticed.case)
-    common = [*_office_data(), complaint.number, "Dana Parent", complaint.contact_email, "NY", "USC", "CFR", "NYCRR",
-              "Fam", "Code", "Social Services Law", "Part", "ombudsperson", "a. m.", "p. m."]
+    common = [
+        *_office_data(),
+        complaint.number,
+        "Dana Parent",
+        complaint.contact_email,
+        "NY",
+        "USC",
+        "CFR",
+        "NYCRR",
+        "Fam",
+        "Code",
+        "Social Services Law",
+        "Part",
+        "ombudsperson",
+        "a. m.",
+        "p. m.",
+    ]
     letters = [
-        (notice_letter(noticed, language="es"),
-         [noticed.case.case_number, noticed.reference, ncp.display_name, "12 Elm Street", "Albany", "NY 12207",
-          noticed.rule.citation, "NCP"]),  # the partner is named in Spanish, not data
+        (
+            notice_letter(noticed, language="es"),
+            [
+                noticed.case.case_number,
+                noticed.reference,
+                ncp.display_name,
+                "12 Elm Street",
+                "Albany",
+                "NY 12207",
+                noticed.rule.citation,
+                "NCP",
+            ],
+        ),  # the partner is named in Spanish, not data
         (acknowledgement_letter(complaint, language="es"), []),
         (extension_letter(complaint, language="es"), ["Registros del SDU"]),
         (resolution_letter(complaint, language="es"), ["Revisamos los pagos."]),
         (hearing_letter(notice_row, language="es"), [request.number, "Bridge 4411", str(officer)]),
-        (hearing_letter(decision_row, language="es"), [request.number, "Se corrige el cálculo.",
-                                                       "Recalcular los atrasos"]),
+        (
+            hearing_letter(decision_row, language="es"),
+            [request.number, "Se corrige el cálculo.", "Recalcular los atrasos"],
+        ),
     ]
     return [(letter, data + common) for letter, data in letters]
 
@@ -331,23 +435,29 @@ def test_every_letter_renders_in_spanish_with_no_english_template_string(role_us
         survey = SimpleNamespace(event=SimpleNamespace(title="Feria de padres"), title="Encuesta")
         _subject, invitation = survey_invitation_email(survey=survey, email="a@example.org", link="https://x.test/f/1")
         announcement = SimpleNamespace(body="Texto del anuncio.")
-        _subject, news = announcement_email(announcement=announcement, subject="Nuevo horario",
-                                            email="a@example.org", public_url="https://x.test/n/1")
+        _subject, news = announcement_email(
+            announcement=announcement, subject="Nuevo horario", email="a@example.org", public_url="https://x.test/n/1"
+        )
     assert len(texts) == 6
     for letter, text, data in texts:
         assert letter.language == "es"
         assert _leftover(text, data) == [], (letter.kind, _leftover(text, data))
     # The e-mails carry every offered language: the Spanish part must be as clean.
-    for text, data in ((invitation, ["Feria de padres", "https://x.test/f/1", "a@example.org"]),
-                       (news, ["Texto del anuncio.", "Nuevo horario", "https://x.test/n/1", "a@example.org"])):
-        spanish = text[text.index("—" * 20):]  # the default (English) part comes first
-        spanish = spanish[spanish.index("\n") + 1:]
+    for text, data in (
+        (invitation, ["Feria de padres", "https://x.test/f/1", "a@example.org"]),
+        (news, ["Texto del anuncio.", "Nuevo horario", "https://x.test/n/1", "a@example.org"]),
+    ):
+        spanish = text[text.index("—" * 20) :]  # the default (English) part comes first
+        spanish = spanish[spanish.index("\n") + 1 :]
         assert _leftover(spanish, [*data, *_office_data()]) == [], _leftover(spanish, data)
 
 
 def test_spanish_letters_print_no_english_sentence_of_the_catalogue(role_user, make_user, noticed):
-    english = [e.msgid for e in polib.pofile(str(settings.BASE_DIR / "locale/es/LC_MESSAGES/django.po"))
-               if len(re.findall(r"[A-Za-z]{2,}", e.msgid)) >= 3 and "%(" not in e.msgid]
+    english = [
+        e.msgid
+        for e in polib.pofile(str(settings.BASE_DIR / "locale/es/LC_MESSAGES/django.po"))
+        if len(re.findall(r"[A-Za-z]{2,}", e.msgid)) >= 3 and "%(" not in e.msgid
+    ]
     for letter, _data in _all_letters(role_user, make_user, noticed):
         text = letter_text(letter)
         assert not [msgid for msgid in english if msgid in text], letter.kind
@@ -366,8 +476,17 @@ def test_every_remedy_notice_names_its_partner_in_spanish(noticed):
         # when: built and rendered in Spanish under the marking gettext
         with marked_spanish():
             text = letter_text(notice_letter(action, language="es"))
-        data = [noticed.case.case_number, noticed.reference, ncp.display_name, "12 Elm Street", "Albany", "NY 12207",
-                rule.citation, "NCP", *_office_data()]
+        data = [
+            noticed.case.case_number,
+            noticed.reference,
+            ncp.display_name,
+            "12 Elm Street",
+            "Albany",
+            "NY 12207",
+            rule.citation,
+            "NCP",
+            *_office_data(),
+        ]
         # then: no English word is left, the partner's included
         assert _leftover(text, data) == [], (rule.jurisdiction, rule.remedy, _leftover(text, data))
         assert settings.CASEWORKS_OFFICE_NAME not in text

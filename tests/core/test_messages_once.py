@@ -19,7 +19,9 @@ MESSAGE_LOOP = re.compile(r"{%\s*for\s+\w+\s+in\s+messages\s*%}")
 
 def test_only_base_html_shows_messages():
     templates = Path(settings.BASE_DIR) / "templates"
-    showing = sorted(str(p.relative_to(templates)) for p in templates.rglob("*.html") if MESSAGE_LOOP.search(p.read_text()))
+    showing = sorted(
+        str(p.relative_to(templates)) for p in templates.rglob("*.html") if MESSAGE_LOOP.search(p.read_text())
+    )
     assert showing == ["base.html"]
 
 
@@ -31,7 +33,8 @@ def test_success_message_after_post_redirect_appears_once(client_as):
     action = EnforcementAction.objects.get(case=case, remedy=Remedy.PASSPORT_DENIAL)
     # when: the notice is issued (POST, redirect to the action page, which had its own message loop)
     response = client_as("enforcement_specialist").post(
-        reverse("enforcement:action_issue_notice", args=[action.pk]), {"confirmed": "yes"}, follow=True)
+        reverse("enforcement:action_issue_notice", args=[action.pk]), {"confirmed": "yes"}, follow=True
+    )
     # then: the message is on the page once
     assert response.redirect_chain and response.status_code == 200
     assert response.content.decode().count("Notice issued: print the letter and mail it.") == 1

@@ -47,8 +47,12 @@ NO_HISTORY = {
 
 
 def _caseworks_models():
-    return [m for label in settings.CASEWORKS_APPS for m in apps.get_app_config(label).get_models()
-            if not m._meta.abstract and not m._meta.proxy and not m.__name__.startswith("Historical")]
+    return [
+        m
+        for label in settings.CASEWORKS_APPS
+        for m in apps.get_app_config(label).get_models()
+        if not m._meta.abstract and not m._meta.proxy and not m.__name__.startswith("Historical")
+    ]
 
 
 def _has_history(model) -> bool:
@@ -61,8 +65,7 @@ def test_every_caseworks_model_is_registered_in_admin():
 
 
 def test_every_edited_model_keeps_history():
-    missing = [m._meta.label for m in _caseworks_models()
-               if m._meta.label not in NO_HISTORY and not _has_history(m)]
+    missing = [m._meta.label for m in _caseworks_models() if m._meta.label not in NO_HISTORY and not _has_history(m)]
     assert missing == []
 
 

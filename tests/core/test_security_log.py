@@ -27,8 +27,14 @@ def fti_current(monkeypatch):
 
 
 def _tax_offset(case, ref="TOP-1"):
-    return collection_post(case_number=case.case_number, amount=Decimal("300.00"), received_on=timezone.localdate(),
-                           source="federal_tax_offset", source_reference=ref, received_via="file").collection
+    return collection_post(
+        case_number=case.case_number,
+        amount=Decimal("300.00"),
+        received_on=timezone.localdate(),
+        source="federal_tax_offset",
+        source_reference=ref,
+        received_via="file",
+    ).collection
 
 
 # ---- FTI reads ------------------------------------------------------------------------------------
@@ -36,13 +42,18 @@ def test_seeing_a_tax_offset_on_the_case_page_writes_a_sensitive_read_naming_the
     case = case_with_order(monthly=Decimal("500.00"))
     collection = _tax_offset(case)
 
-    response = client_as("enforcement_specialist").get(reverse("cases:case_detail", args=[case.case_number]),
-                                                       REMOTE_ADDR="10.1.2.3")
+    response = client_as("enforcement_specialist").get(
+        reverse("cases:case_detail", args=[case.case_number]), REMOTE_ADDR="10.1.2.3"
+    )
 
     assert "Federal tax refund offset" in response.content.decode()
     row = AccessLog.objects.get(kind="sensitive_read", object_type="cases.Collection")
     assert (row.username, row.object_id, row.fields, row.ip_address) == (
-        "enforcement_specialist_user", str(collection.pk), ["fti_source"], "10.1.2.3")
+        "enforcement_specialist_user",
+        str(collection.pk),
+        ["fti_source"],
+        "10.1.2.3",
+    )
     assert row.detail["person_id"] == case.ncp.pk and row.detail["person"] == case.ncp.display_name
     assert row.path == reverse("cases:case_detail", args=[case.case_number])
 
@@ -62,10 +73,22 @@ def test_no_fti_read_is_logged_when_the_source_is_not_shown(client_as, monkeypat
 
 def test_the_held_queue_logs_each_tax_offset_it_shows(client_as, fti_current):
     for ref in ("TOP-1", "TOP-2"):
-        collection_post(case_number="NY-UNKNOWN", amount=Decimal("80.00"), received_on=timezone.localdate(),
-                        source="federal_tax_offset", source_reference=ref, received_via="file")
-    collection_post(case_number="NY-UNKNOWN", amount=Decimal("80.00"), received_on=timezone.localdate(),
-                    source="direct_payment", source_reference="D-1", received_via="file")
+        collection_post(
+            case_number="NY-UNKNOWN",
+            amount=Decimal("80.00"),
+            received_on=timezone.localdate(),
+            source="federal_tax_offset",
+            source_reference=ref,
+            received_via="file",
+        )
+    collection_post(
+        case_number="NY-UNKNOWN",
+        amount=Decimal("80.00"),
+        received_on=timezone.localdate(),
+        source="direct_payment",
+        source_reference="D-1",
+        received_via="file",
+    )
 
     client_as("enforcement_specialist").get(reverse("ledger:held_list"))
 
@@ -88,7 +111,12 @@ def test_an_object_out_of_scope_is_a_404_logged_as_an_access_denial(client, alba
     assert response.status_code == 404
     row = AccessLog.objects.get(kind="access_denied")
     assert (row.username, row.object_type, row.object_id, row.ip_address, row.outcome) == (
-        "albany_worker", "cases.Case", str(elsewhere.pk), "10.9.8.7", "not_found")
+        "albany_worker",
+        "cases.Case",
+        str(elsewhere.pk),
+        "10.9.8.7",
+        "not_found",
+    )
     assert row.path == reverse("cases:case_detail", args=[elsewhere.case_number])
     assert row.detail == {"reason": "out_of_scope", "action": "view"}
 
@@ -130,14 +158,19 @@ def test_whereabouts_released_under_a_court_override_are_a_sensitive_read(client
     cp = case.cp
     cp.family_violence = True
     cp.save()
-    override = FviOverride.objects.create(person=cp, case=case, court_name="Family Court", court_order_reference="O-1",
-                                          ordered_on=date(2026, 1, 5))
+    override = FviOverride.objects.create(
+        person=cp, case=case, court_name="Family Court", court_order_reference="O-1", ordered_on=date(2026, 1, 5)
+    )
 
     client_as("hearing_officer").post(reverse("cases:fvi_override_use", kwargs={"pk": override.pk}))
 
     row = AccessLog.objects.get(kind="sensitive_read")
     assert (row.fields, row.object_type, row.detail["person_id"], row.detail["via"]) == (
-        ["addresses"], "cases.Person", cp.pk, "fvi_override")
+        ["addresses"],
+        "cases.Person",
+        cp.pk,
+        "fvi_override",
+    )
 
 
 # ---- the security report --------------------------------------------------------------------------
@@ -172,15 +205,22 @@ def test_the_report_filters_by_user_kind_and_date(client, officer):
     client.force_login(officer)
     today = timezone.localdate()
 
-    response = client.get(reverse("core:audit_access"), {"username": "ANN", "kind": "access_denied",
-                                                         "date_from": (today - timedelta(days=7)).isoformat(),
-                                                         "date_to": today.isoformat()})
+    response = client.get(
+        reverse("core:audit_access"),
+        {
+            "username": "ANN",
+            "kind": "access_denied",
+            "date_from": (today - timedelta(days=7)).isoformat(),
+            "date_to": today.isoformat(),
+        },
+    )
 
     assert [r.path for r in response.context["object_list"]] == ["/cases/NY-1/"]
 
 
-@pytest.mark.parametrize("query", [{"date_from": "2026-13-40"}, {"kind": "nonsense"},
-                                   {"date_from": "2026-02-01", "date_to": "2026-01-01"}])
+@pytest.mark.parametrize(
+    "query", [{"date_from": "2026-13-40"}, {"kind": "nonsense"}, {"date_from": "2026-02-01", "date_to": "2026-01-01"}]
+)
 def test_bad_filters_show_an_error_and_no_rows(client, officer, query):
     _rows()
     client.force_login(officer)

@@ -11,8 +11,17 @@ from enforcement.nacha import parse
 from enforcement.services.disbursements import disbursements_export
 
 pytestmark = pytest.mark.django_db
-DEMO_USERNAMES = {"caseworker", "enforcement_specialist", "coordinator", "ombudsperson", "hearing_officer",
-                  "outreach", "trainer", "quality_analyst", "admin"}
+DEMO_USERNAMES = {
+    "caseworker",
+    "enforcement_specialist",
+    "coordinator",
+    "ombudsperson",
+    "hearing_officer",
+    "outreach",
+    "trainer",
+    "quality_analyst",
+    "admin",
+}
 
 
 def test_seed_demo_creates_one_user_per_role_and_is_idempotent():
@@ -49,5 +58,9 @@ def _domain_models():
     from django.apps import apps
     from django.conf import settings
 
-    return [m for app in settings.CASEWORKS_APPS for m in apps.get_app_config(app).get_models()
-            if not m._meta.label.startswith(("core.", "accounts.Api"))]
+    return [
+        m
+        for app in settings.CASEWORKS_APPS
+        for m in apps.get_app_config(app).get_models()
+        if not m._meta.label.startswith(("core.", "accounts.Api"))
+    ]

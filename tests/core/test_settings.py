@@ -10,18 +10,30 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(*args, env_extra: dict,
-         drop=("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE",
-               "CASEWORKS_FIELD_ENCRYPTION_KEYS", "CASEWORKS_BLIND_INDEX_KEY")):
+def _run(
+    *args,
+    env_extra: dict,
+    drop=(
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "DJANGO_DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "CASEWORKS_FIELD_ENCRYPTION_KEYS",
+        "CASEWORKS_BLIND_INDEX_KEY",
+    ),
+):
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def _field_keys() -> dict[str, str]:
-    return {"CASEWORKS_FIELD_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
-            "CASEWORKS_BLIND_INDEX_KEY": secrets.token_urlsafe(32)}
+    return {
+        "CASEWORKS_FIELD_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
+        "CASEWORKS_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+    }
 
 
 def _production(**extra) -> dict:
@@ -44,19 +56,25 @@ def test_production_deploy_check_passes_with_only_the_required_variables():
 
 def test_production_refuses_the_placeholder_ach_originator():
     # given the local placeholder company id, or none at all, or a name too long for the batch header
-    for extra in ({"CASEWORKS_ACH_COMPANY_ID": "1999999999"}, {"CASEWORKS_ACH_COMPANY_ID": ""},
-                  {"CASEWORKS_ACH_COMPANY_NAME": "ALBANY COUNTY SUPPORT COLLECTION UNIT"}):
+    for extra in (
+        {"CASEWORKS_ACH_COMPANY_ID": "1999999999"},
+        {"CASEWORKS_ACH_COMPANY_ID": ""},
+        {"CASEWORKS_ACH_COMPANY_NAME": "ALBANY COUNTY SUPPORT COLLECTION UNIT"},
+    ):
         result = _run("check", env_extra=_production(**extra))
         # then production does not start, and says which variable
         assert result.returncode != 0 and "CASEWORKS_ACH_COMPANY_ID" in result.stderr, extra
 
 
-@pytest.mark.parametrize(("missing", "bad_value", "message"), [
-    ("CASEWORKS_FIELD_ENCRYPTION_KEYS", None, "CASEWORKS_FIELD_ENCRYPTION_KEYS must be set in production"),
-    ("CASEWORKS_FIELD_ENCRYPTION_KEYS", "not-a-key-at-all", "key 1 is not a Fernet key"),
-    ("CASEWORKS_BLIND_INDEX_KEY", None, "CASEWORKS_BLIND_INDEX_KEY must be set in production"),
-    ("CASEWORKS_BLIND_INDEX_KEY", "short", "CASEWORKS_BLIND_INDEX_KEY must be set in production"),
-])
+@pytest.mark.parametrize(
+    ("missing", "bad_value", "message"),
+    [
+        ("CASEWORKS_FIELD_ENCRYPTION_KEYS", None, "CASEWORKS_FIELD_ENCRYPTION_KEYS must be set in production"),
+        ("CASEWORKS_FIELD_ENCRYPTION_KEYS", "not-a-key-at-all", "key 1 is not a Fernet key"),
+        ("CASEWORKS_BLIND_INDEX_KEY", None, "CASEWORKS_BLIND_INDEX_KEY must be set in production"),
+        ("CASEWORKS_BLIND_INDEX_KEY", "short", "CASEWORKS_BLIND_INDEX_KEY must be set in production"),
+    ],
+)
 def test_production_refuses_to_start_without_field_keys(missing, bad_value, message):
     env_extra = _production()
     del env_extra[missing]
@@ -75,6 +93,10 @@ def test_production_refuses_to_start_without_secret_key_and_hosts():
 
 
 def test_production_debug_is_always_off():
-    result = _run("shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
-                  env_extra=_production(DJANGO_DEBUG="true"))
+    result = _run(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        env_extra=_production(DJANGO_DEBUG="true"),
+    )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr

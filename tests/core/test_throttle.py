@@ -19,8 +19,9 @@ def _request(ip: str):
     return RequestFactory().post("/public/", REMOTE_ADDR=ip)
 
 
-@pytest.mark.parametrize(("rate", "expected"), [("10/hour", (10, 3600)), ("3/m", (3, 60)), ("1/day", (1, 86400)),
-                                                ("5/sec", (5, 1))])
+@pytest.mark.parametrize(
+    ("rate", "expected"), [("10/hour", (10, 3600)), ("3/m", (3, 60)), ("1/day", (1, 86400)), ("5/sec", (5, 1))]
+)
 def test_rates_read_by_the_periods_first_letter(rate, expected):
     assert throttle.parse_rate(rate) == expected
 

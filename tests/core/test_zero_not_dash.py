@@ -13,7 +13,8 @@ from django.template import Context, Template
 
 FIGURE = re.compile(
     r"""\{\{\s*([\w.]*?(?:value|percentage|incentive|score|gain|avg_\w+|count|rate|total|amount))"""
-    r"""\s*\|\s*default:\s*["'](?:—|-|–)["']""")
+    r"""\s*\|\s*default:\s*["'](?:—|-|–)["']"""
+)
 
 
 def template_files():
@@ -24,14 +25,18 @@ def template_files():
 
 
 def test_no_figure_is_shown_through_default():
-    offenders = [f"{path}: {match.group(1)}" for path in template_files()
-                 for match in FIGURE.finditer(path.read_text(encoding="utf-8"))]
+    offenders = [
+        f"{path}: {match.group(1)}"
+        for path in template_files()
+        for match in FIGURE.finditer(path.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
 def test_default_if_none_keeps_zero_and_dashes_missing():
-    template = Template('{{ a|default_if_none:"—" }}|{{ b|default_if_none:"—" }}|'
-                        '{% if c is None %}—{% else %}{{ c }}%{% endif %}')
+    template = Template(
+        '{{ a|default_if_none:"—" }}|{{ b|default_if_none:"—" }}|{% if c is None %}—{% else %}{{ c }}%{% endif %}'
+    )
     from decimal import Decimal
 
     assert template.render(Context({"a": 0, "b": None, "c": Decimal("0.00")})) == "0|—|0.00%"

@@ -34,8 +34,15 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
         "headless": True,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
     }
 
 
@@ -124,7 +131,9 @@ def accessibility_and_console_checked(request):
     if page.url.startswith("http"):
         page.wait_for_function("() => window.__axeDone === true", timeout=60_000)
     assert checked, "axe-core checked no page"
-    report_text = "\n".join(f"{url}\n" + "\n".join(f"  [{v['impact']}] {v['id']}: {v['help']} at {v['nodes']}"
-                                                   for v in vs) for url, vs in found.items())
+    report_text = "\n".join(
+        f"{url}\n" + "\n".join(f"  [{v['impact']}] {v['id']}: {v['help']} at {v['nodes']}" for v in vs)
+        for url, vs in found.items()
+    )
     assert not found, f"axe-core found serious or critical violations:\n{report_text}"
     assert not console, "console errors:\n" + "\n".join(console)

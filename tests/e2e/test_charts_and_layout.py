@@ -55,8 +55,16 @@ def test_enforcement_dashboard_chart_is_drawn_beside_not_over_its_table(sign_in,
 
 
 PAGE_KINDS = {
-    "coordinator": ["/", "/cases/", "/cases/work-items/", "/enforcement/", "/enforcement/actions/",
-                    "/quality/", "/complaints/report/", "/audit/events/"],
+    "coordinator": [
+        "/",
+        "/cases/",
+        "/cases/work-items/",
+        "/enforcement/",
+        "/enforcement/actions/",
+        "/quality/",
+        "/complaints/report/",
+        "/audit/events/",
+    ],
     "trainer": ["/training/dashboard/", "/training/compliance/"],
     "outreach": ["/outreach/dashboard/"],
 }
@@ -94,8 +102,10 @@ def _records(role: str, user) -> list[str]:
         person = CaseParticipant.objects.filter(case=case, role=ParticipantRole.NCP).first()
         pages = [reverse("cases:case_detail", args=[case.case_number])]
         if person is not None:
-            pages += [reverse("cases:person_detail", args=[case.case_number, person.person_id]),
-                      f"/people/{person.person_id}/"]
+            pages += [
+                reverse("cases:person_detail", args=[case.case_number, person.person_id]),
+                f"/people/{person.person_id}/",
+            ]
         return pages
     if role == "ombudsperson":
         from tests.complaints.factories import ComplaintFactory
@@ -109,8 +119,10 @@ def _records(role: str, user) -> list[str]:
         from tests.training.factories import SessionFactory
 
         session = SessionFactory()
-        return [reverse("training:session_detail", args=[session.pk]),
-                reverse("training:course_detail", args=[session.course_id])]
+        return [
+            reverse("training:session_detail", args=[session.pk]),
+            reverse("training:course_detail", args=[session.course_id]),
+        ]
     return []
 
 

@@ -87,8 +87,14 @@ def test_statement_for_a_date_range_with_running_balance(sign_in, live_server):
     case = case_with_order(monthly=Decimal("500.00"))
     with time_machine.travel(datetime(2024, 6, 20, 17, tzinfo=UTC), tick=False):
         charges_accrue(through=date(2024, 5, 10))
-        collection_post(case_number=case.case_number, amount=Decimal("300.00"), received_on=date(2024, 3, 12),
-                        source="direct_payment", source_reference="PAY-1", received_via="file")
+        collection_post(
+            case_number=case.case_number,
+            amount=Decimal("300.00"),
+            received_on=date(2024, 3, 12),
+            source="direct_payment",
+            source_reference="PAY-1",
+            received_via="file",
+        )
     page = sign_in("caseworker")
     page.goto(f"{live_server.url}/cases/{case.case_number}/")
     page.get_by_test_id("full-statement").click()

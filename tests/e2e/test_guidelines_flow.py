@@ -18,14 +18,18 @@ def shot(page, name):
 def test_ny_worksheet_and_legal_parameters(sign_in, live_server, width):
     page = sign_in("caseworker")
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"{live_server.url}/guidelines/ny/?payor_income=80000&other_income=40000&children=2&as_of=2025-06-01"
-              "&payor_fica=6120&other_fica=3060&child_care_annual=12000")
+    page.goto(
+        f"{live_server.url}/guidelines/ny/?payor_income=80000&other_income=40000&children=2&as_of=2025-06-01"
+        "&payor_fica=6120&other_fica=3060&child_care_annual=12000"
+    )
     worksheet = page.get_by_test_id("ny-worksheet")
     assert "CSSA income" in worksheet.inner_text()
     assert page.get_by_role("link", name="Print worksheet (PDF)").is_visible()
     shot(page, f"ny-{width}")
-    page.goto(f"{live_server.url}/guidelines/ca/?high_earner_net_monthly=2000&total_net_monthly=2000"
-              "&high_earner_timeshare=0&children=1&as_of=2026-06-01&child_care_monthly=300")
+    page.goto(
+        f"{live_server.url}/guidelines/ca/?high_earner_net_monthly=2000&total_net_monthly=2000"
+        "&high_earner_timeshare=0&children=1&as_of=2026-06-01&child_care_monthly=300"
+    )
     assert page.get_by_test_id("ca-monthly").inner_text() == "$258.27"
     shot(page, f"ca-{width}")
     page.goto(f"{live_server.url}/legal-parameters/?jurisdiction=NY")
@@ -47,9 +51,17 @@ def test_order_review_shows_its_worksheet_in_words(sign_in, live_server, make_us
     order.kind, order.effective_on = OrderKind.ADMINISTRATIVE, date(2020, 1, 1)
     order.save()
     review = review_open(order=order, by=make_user("caseworker"))
-    review_calculate(review=review, by=make_user("caseworker"), as_of=date(2025, 6, 1), inputs={
-        "payor_income": Decimal("60000"), "other_income": Decimal("40000"), "children": 2,
-        "child_care_annual": Decimal("10000")})
+    review_calculate(
+        review=review,
+        by=make_user("caseworker"),
+        as_of=date(2025, 6, 1),
+        inputs={
+            "payor_income": Decimal("60000"),
+            "other_income": Decimal("40000"),
+            "children": 2,
+            "child_care_annual": Decimal("10000"),
+        },
+    )
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/reviews/{review.pk}/")
     worksheet = page.get_by_test_id("review-worksheet")

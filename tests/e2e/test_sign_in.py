@@ -11,8 +11,11 @@ def test_every_role_signs_in_and_sees_only_its_navigation(sign_in, role, make_us
     page = sign_in(role)
     assert page.get_by_test_id("current-user").is_visible()
     expected = sorted(item.label for _, items in menu_for(make_user(role)) for item in items)
-    shown = sorted(t.strip() for t in page.locator("#main-nav a.nav-link").all_inner_texts()
-                   if t.strip() not in {"Home", "Administration"})
+    shown = sorted(
+        t.strip()
+        for t in page.locator("#main-nav a.nav-link").all_inner_texts()
+        if t.strip() not in {"Home", "Administration"}
+    )
     assert shown == expected
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")

@@ -12,11 +12,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_enrol_attend_complete_certificate(sign_in, live_server, make_user):
     trainer = make_user("trainer")
-    course = Course.objects.create(code="e2e-course", title="Distribution rules in practice", has_test=True,
-                                   passing_score=70, duration_minutes=90)
+    course = Course.objects.create(
+        code="e2e-course", title="Distribution rules in practice", has_test=True, passing_score=70, duration_minutes=90
+    )
     start = timezone.now() + timedelta(days=3)
-    session = TrainingSession.objects.create(course=course, starts_at=start, ends_at=start + timedelta(hours=2),
-                                             trainer=trainer, capacity=5, location="Training room 1")
+    session = TrainingSession.objects.create(
+        course=course,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        trainer=trainer,
+        capacity=5,
+        location="Training room 1",
+    )
     detail = f"{live_server.url}/training/sessions/{session.pk}/"
 
     # the caseworker enrols from the session page

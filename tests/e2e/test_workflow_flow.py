@@ -20,8 +20,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_hearing_is_scheduled_held_then_decided_with_letters(live_server, page, sign_in, make_user):
     today = timezone.localdate()
     request = services.hearing_request_create(
-        requester_name="Dana Parent", issue="distribution", statement="Wrong month.", contact_phone="518-555-0100",
-        requested_on=today - timedelta(days=5), complaint_made_on=today - timedelta(days=60), today=today)
+        requester_name="Dana Parent",
+        issue="distribution",
+        statement="Wrong month.",
+        contact_phone="518-555-0100",
+        requested_on=today - timedelta(days=5),
+        complaint_made_on=today - timedelta(days=60),
+        today=today,
+    )
     sign_in("hearing_officer")
     page.goto(f"{live_server.url}/hearings/{request.number}/")
 

@@ -18,10 +18,17 @@ AS_OF = date(2026, 11, 23)
 _numbers = itertools.count(800000)
 
 
-def delinquent_case(*, jurisdiction: str = "NY", monthly: Decimal | str = "500.00",
-                    assigned: Decimal | str = "0.00", unassigned: Decimal | str = "0.00",
-                    months: Decimal | str | None = None, days_past_due: int | None = None,
-                    ncp=None, **case_fields):
+def delinquent_case(
+    *,
+    jurisdiction: str = "NY",
+    monthly: Decimal | str = "500.00",
+    assigned: Decimal | str = "0.00",
+    unassigned: Decimal | str = "0.00",
+    months: Decimal | str | None = None,
+    days_past_due: int | None = None,
+    ncp=None,
+    **case_fields,
+):
     """An open case with an order of ``monthly`` and the given arrears on its CaseBalance.
 
     ``months`` defaults to total / monthly; the case is delinquent (45 CFR 303.6(b)) from
@@ -33,8 +40,11 @@ def delinquent_case(*, jurisdiction: str = "NY", monthly: Decimal | str = "500.0
     if ncp is not None:
         CaseParticipant.objects.filter(case=case, role="ncp").update(person=ncp)
     total = assigned + unassigned
-    months_value = Decimal(str(months)) if months is not None else (
-        (total / monthly).quantize(Decimal("0.01")) if monthly else Decimal("0"))
+    months_value = (
+        Decimal(str(months))
+        if months is not None
+        else ((total / monthly).quantize(Decimal("0.01")) if monthly else Decimal("0"))
+    )
     if days_past_due is not None:
         since = AS_OF - timedelta(days=days_past_due)
     elif months_value >= 1:
@@ -42,8 +52,11 @@ def delinquent_case(*, jurisdiction: str = "NY", monthly: Decimal | str = "500.0
     else:
         since = None
     CaseBalance.objects.filter(case=case).update(
-        assigned_arrears=assigned, unassigned_arrears=unassigned, total_arrears=total,
-        months_in_arrears=months_value, delinquent_since=since,
+        assigned_arrears=assigned,
+        unassigned_arrears=unassigned,
+        total_arrears=total,
+        months_in_arrears=months_value,
+        delinquent_since=since,
     )
     return case
 

@@ -11,8 +11,17 @@ from tests.cases.factories import EmployerFactory, EmploymentFactory
 from tests.enforcement.factories import AS_OF, delinquent_case
 
 
-def active_withholding_action(*, monthly: str = "433.33", arrears: str = "2600.00", employer=None, eiwo=False,
-                              health=False, status: str = "active", case=None, **case_fields) -> EnforcementAction:
+def active_withholding_action(
+    *,
+    monthly: str = "433.33",
+    arrears: str = "2600.00",
+    employer=None,
+    eiwo=False,
+    health=False,
+    status: str = "active",
+    case=None,
+    **case_fields,
+) -> EnforcementAction:
     """A NY case with a monthly order of ``monthly``, ``arrears`` unassigned, an NCP employed at
     ``employer`` (made when not given) and an income withholding action in ``status``."""
     case = case or delinquent_case(monthly=monthly, unassigned=arrears, **case_fields)
@@ -21,25 +30,45 @@ def active_withholding_action(*, monthly: str = "433.33", arrears: str = "2600.0
         order.health_coverage_required = True
         order.save()
     ncp = case.ncp
-    employer = employer or EmployerFactory(name="Hudson Valley Logistics", line1="12 Industrial Park Rd",
-                                           city="Albany", state="NY", postal_code="12206", fein="141234567",
-                                           eiwo_enrolled=eiwo)
+    employer = employer or EmployerFactory(
+        name="Hudson Valley Logistics",
+        line1="12 Industrial Park Rd",
+        city="Albany",
+        state="NY",
+        postal_code="12206",
+        fein="141234567",
+        eiwo_enrolled=eiwo,
+    )
     EmploymentFactory(person=ncp, employer=employer, started_on=date(2024, 1, 8))
-    Address.objects.create(person=ncp, line1="44 Elm Street", city="Albany", state="NY", postal_code="12203",
-                           valid_from=date(2024, 1, 1))
+    Address.objects.create(
+        person=ncp, line1="44 Elm Street", city="Albany", state="NY", postal_code="12203", valid_from=date(2024, 1, 1)
+    )
     rule = RemedyRule.objects.get(remedy="income_withholding", jurisdiction=case.jurisdiction)
     total = Decimal(arrears)
     return EnforcementAction.objects.create(
-        case=case, remedy=rule.remedy, rule=rule, proposed_on=AS_OF, total_arrears=total, months_in_arrears=6,
-        timeframe_start_on=AS_OF, timeframe_due_on=AS_OF, notice_issued_on=AS_OF, notice_total_arrears=total,
-        taken_on=AS_OF, contest_opens_on=AS_OF, contest_ends_on=AS_OF, activated_on=AS_OF if status == "active" else None,
-        status=status)
+        case=case,
+        remedy=rule.remedy,
+        rule=rule,
+        proposed_on=AS_OF,
+        total_arrears=total,
+        months_in_arrears=6,
+        timeframe_start_on=AS_OF,
+        timeframe_due_on=AS_OF,
+        notice_issued_on=AS_OF,
+        notice_total_arrears=total,
+        taken_on=AS_OF,
+        contest_opens_on=AS_OF,
+        contest_ends_on=AS_OF,
+        activated_on=AS_OF if status == "active" else None,
+        status=status,
+    )
 
 
 def add_obligation(case, *, kind: str, amount: str, frequency: str = "monthly") -> Obligation:
     order = case.orders.get()
-    return Obligation.objects.create(order=order, kind=kind, amount=Decimal(amount), frequency=frequency,
-                                     start_on=order.effective_on)
+    return Obligation.objects.create(
+        order=order, kind=kind, amount=Decimal(amount), frequency=frequency, start_on=order.effective_on
+    )
 
 
 def set_arrears(case, amount: str) -> None:

@@ -21,7 +21,9 @@ def ded_entry(
     terminated: bool = False,
 ) -> EntrySpec:
     amount = Decimal(amount)
-    ded = Ded(case_id=case_id, pay_date=pay_date, amount=amount, ssn=ssn, medical=medical, name=name, terminated=terminated)
+    ded = Ded(
+        case_id=case_id, pay_date=pay_date, amount=amount, ssn=ssn, medical=medical, name=name, terminated=terminated
+    )
     return EntrySpec(routing=SDU_ROUTING, account="SDU00001", amount=amount, name="STATE SDU", addenda=ded_format(ded))
 
 

@@ -49,8 +49,9 @@ def test_actions_filters(api_client_with):
     assert api.get(ACTIONS, {"updated_since": past}).json()["count"] == EnforcementAction.objects.count()
 
 
-@pytest.mark.parametrize("params", [{"remedy": "nope"}, {"status": "x"}, {"updated_since": "yesterday"},
-                                    {"case_number": "x" * 200}])
+@pytest.mark.parametrize(
+    "params", [{"remedy": "nope"}, {"status": "x"}, {"updated_since": "yesterday"}, {"case_number": "x" * 200}]
+)
 def test_actions_bad_filters_are_400(api_client_with, params):
     response = api_client_with("enforcement:read").get(ACTIONS, params)
     assert response.status_code == 400
@@ -81,8 +82,9 @@ def test_read_only(api_client_with):
 @pytest.mark.parametrize("page_size", [2, 4])
 @pytest.mark.parametrize("depth", [1, 2])
 @pytest.mark.parametrize("mode", ["page", "cursor"])
-def test_actions_list_query_budget_at_two_sizes_and_depths(api_client_with, django_assert_max_num_queries,
-                                                           page_size, depth, mode):
+def test_actions_list_query_budget_at_two_sizes_and_depths(
+    api_client_with, django_assert_max_num_queries, page_size, depth, mode
+):
     """17.3: the action list's queries stay the same at two page sizes and two depths, by page
     and by keyset cursor (no count in cursor mode)."""
     office(5)

@@ -16,10 +16,14 @@ from enforcement.bai2file import AccountSpec, Bai2Invalid, TransactionSpec, buil
 
 def _statement(**kwargs) -> str:
     accounts = kwargs.pop("accounts", None) or [
-        AccountSpec("100200300", [
-            TransactionSpec(165, Decimal("350.50"), "B1", "PF-1", "ACH CREDIT, EMPLOYER"),
-            TransactionSpec(455, Decimal("100.00"), "B2", "DX-1"),
-        ], opening_balance=Decimal("-5.00")),
+        AccountSpec(
+            "100200300",
+            [
+                TransactionSpec(165, Decimal("350.50"), "B1", "PF-1", "ACH CREDIT, EMPLOYER"),
+                TransactionSpec(455, Decimal("100.00"), "B2", "DX-1"),
+            ],
+            opening_balance=Decimal("-5.00"),
+        ),
     ]
     return build_statement(sender="BANK", receiver="SDU", as_of=date(2026, 11, 20), accounts=accounts, **kwargs)
 
@@ -63,7 +67,10 @@ def test_continuation_records_are_joined():
 def test_mistotalled_account_is_refused_with_line_numbers():
     text = _statement().replace("49,44550,4/", "49,44551,4/")
     errors = _errors(text)
-    assert errors[0] == (6, "account trailer for account 100200300 (line 3): control total says 445.51, the records total 445.50")
+    assert errors[0] == (
+        6,
+        "account trailer for account 100200300 (line 3): control total says 445.51, the records total 445.50",
+    )
 
 
 def test_wrong_record_count_is_refused():
@@ -122,8 +129,10 @@ def test_file_of_another_format_is_refused(content, reason):
     assert _errors(content) == [(1, reason)]
 
 
-@pytest.mark.parametrize(("code", "direction"), [(99, "other"), (100, "credit"), (399, "credit"), (400, "debit"),
-                                                 (699, "debit"), (700, "other")])
+@pytest.mark.parametrize(
+    ("code", "direction"),
+    [(99, "other"), (100, "credit"), (399, "credit"), (400, "debit"), (699, "debit"), (700, "other")],
+)
 def test_direction_edges(code, direction):
     assert direction_of(code) == direction
 
@@ -150,7 +159,7 @@ _VALID = _statement()
     replacement=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=4),
 )
 def test_fuzz_mutated_valid_statement(position, replacement):
-    _parse_or_invalid(_VALID[:position] + replacement + _VALID[position + len(replacement):])
+    _parse_or_invalid(_VALID[:position] + replacement + _VALID[position + len(replacement) :])
 
 
 @settings(max_examples=200)
@@ -180,9 +189,14 @@ def _fixture(name: str) -> str:
 def _ours(text: str) -> list[tuple]:
     statement = parse(text)
     return [
-        (a.number, [(code, amount) for code, amount in a.summaries], a.control_total,
-         [(t.type_code, t.amount, t.bank_reference, t.customer_reference, t.text) for t in a.transactions])
-        for g in statement.groups for a in g.accounts
+        (
+            a.number,
+            [(code, amount) for code, amount in a.summaries],
+            a.control_total,
+            [(t.type_code, t.amount, t.bank_reference, t.customer_reference, t.text) for t in a.transactions],
+        )
+        for g in statement.groups
+        for a in g.accounts
     ]
 
 
@@ -195,13 +209,27 @@ def _library(text: str) -> list[tuple]:
     library = bai2_library.parse_from_string(text.replace("\x1a", ""))
     cents = Decimal("0.01")
     return [
-        (a.header.customer_account_number,
-         [(int(s.type_code.code), (Decimal(s.amount) * cents).quantize(cents))
-          for s in a.header.summary_items if s.type_code is not None],
-         (Decimal(a.trailer.account_control_total) * cents).quantize(cents),
-         [(int(t.type_code.code), (Decimal(t.amount) * cents).quantize(cents), t.bank_reference or "",
-           t.customer_reference or "", t.text or "") for t in a.children])
-        for g in library.children for a in g.children
+        (
+            a.header.customer_account_number,
+            [
+                (int(s.type_code.code), (Decimal(s.amount) * cents).quantize(cents))
+                for s in a.header.summary_items
+                if s.type_code is not None
+            ],
+            (Decimal(a.trailer.account_control_total) * cents).quantize(cents),
+            [
+                (
+                    int(t.type_code.code),
+                    (Decimal(t.amount) * cents).quantize(cents),
+                    t.bank_reference or "",
+                    t.customer_reference or "",
+                    t.text or "",
+                )
+                for t in a.children
+            ],
+        )
+        for g in library.children
+        for a in g.children
     ]
 
 
@@ -263,11 +291,15 @@ def test_an_account_summary_with_split_availability_continued():
 
 def test_wrong_totals_after_continuations_are_still_refused_with_lines():
     text = _fixture("account_continued_twice.bai").replace("49,345000,5/", "49,345001,5/")
-    assert _errors(text)[0] == (7, "account trailer for account 1234567 (line 3): control total says 3450.01, "
-                                   "the records total 3450.00")
+    assert _errors(text)[0] == (
+        7,
+        "account trailer for account 1234567 (line 3): control total says 3450.01, the records total 3450.00",
+    )
     text = _fixture("account_continued_twice.bai").replace("49,345000,5/", "49,345000,4/")
-    assert _errors(text)[0] == (7, "account trailer for account 1234567 (line 3): record count says 4, "
-                                   "the account has 5")
+    assert _errors(text)[0] == (
+        7,
+        "account trailer for account 1234567 (line 3): record count says 4, the account has 5",
+    )
 
 
 def test_a_summary_group_with_a_bad_type_code_is_refused():

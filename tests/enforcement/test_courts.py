@@ -41,9 +41,15 @@ def test_modification_petition_from_review_creates_a_new_order_version(make_user
     petition = petition_update(petition=petition, by=None, docket_number="F-1234-26", filed_on=date(2026, 11, 2))
     petition = petition_update(petition=petition, by=None, served_on=date(2026, 11, 9))
     assert petition.status == PetitionStatus.SERVED
-    petition = petition_decide(petition=petition, outcome="granted", outcome_on=date(2026, 11, 20), by=None,
-                               order_number=old.order_number, monthly_amount=Decimal("650.00"),
-                               effective_on=date(2026, 12, 1))
+    petition = petition_decide(
+        petition=petition,
+        outcome="granted",
+        outcome_on=date(2026, 11, 20),
+        by=None,
+        order_number=old.order_number,
+        monthly_amount=Decimal("650.00"),
+        effective_on=date(2026, 12, 1),
+    )
     old.refresh_from_db()
     new = petition.resulting_order
     assert old.status == "superseded" and new.version == old.version + 1 and new.supersedes == old
@@ -55,8 +61,15 @@ def test_modification_petition_from_review_creates_a_new_order_version(make_user
 def test_establishment_petition_creates_the_first_order():
     case = CaseFactory()
     petition = petition_create(case=case, kind=PetitionKind.ESTABLISHMENT, by=None, filed_on=date(2026, 10, 1))
-    petition = petition_decide(petition=petition, outcome="granted", outcome_on=date(2026, 11, 2), by=None,
-                               order_number="CO-77", monthly_amount=Decimal("400.00"), effective_on=date(2026, 11, 1))
+    petition = petition_decide(
+        petition=petition,
+        outcome="granted",
+        outcome_on=date(2026, 11, 2),
+        by=None,
+        order_number="CO-77",
+        monthly_amount=Decimal("400.00"),
+        effective_on=date(2026, 11, 1),
+    )
     order = petition.resulting_order
     assert order.case == case and order.kind == "court" and order.version == 1
 
@@ -66,10 +79,14 @@ def test_hearing_and_appearances():
     from django.utils import timezone
 
     hearing = hearing_schedule(petition=petition, scheduled_for=timezone.now(), by=None, judge="Magistrate Ortiz")
-    hearing_record(hearing=hearing, result="held", by=None,
-                   appearances={"cp": True, "ncp": False, "agency": True}, agency_attorney="A. Counsel")
-    assert set(Appearance.objects.values_list("party", "appeared")) == {("cp", True), ("ncp", False),
-                                                                          ("agency", True)}
+    hearing_record(
+        hearing=hearing,
+        result="held",
+        by=None,
+        appearances={"cp": True, "ncp": False, "agency": True},
+        agency_attorney="A. Counsel",
+    )
+    assert set(Appearance.objects.values_list("party", "appeared")) == {("cp", True), ("ncp", False), ("agency", True)}
 
 
 def test_future_dates_are_refused():
@@ -82,25 +99,37 @@ def test_referral_is_tracked_to_an_outcome():
     referral = CriminalReferralFactory()
     with pytest.raises(ValidationError):
         referral_update(referral=referral, status=ReferralStatus.CLOSED, by=None)
-    referral = referral_update(referral=referral, status=ReferralStatus.CLOSED, by=None, outcome="plea",
-                               outcome_on=date(2026, 11, 20))
+    referral = referral_update(
+        referral=referral, status=ReferralStatus.CLOSED, by=None, outcome="plea", outcome_on=date(2026, 11, 20)
+    )
     assert referral.get_outcome_display() == "Plea agreement"
 
 
 def test_pages_create_a_petition_and_show_the_calendar(client_as):
     case = CaseFactory()
     client = client_as("enforcement_specialist")
-    response = client.post(reverse("enforcement:petition_create"), {
-        "case_number": case.case_number, "kind": "violation", "court_name": "Albany County Family Court",
-        "docket_number": "V-9-26", "service_needed": "on", "reason": "Arrears"})
+    response = client.post(
+        reverse("enforcement:petition_create"),
+        {
+            "case_number": case.case_number,
+            "kind": "violation",
+            "court_name": "Albany County Family Court",
+            "docket_number": "V-9-26",
+            "service_needed": "on",
+            "reason": "Arrears",
+        },
+    )
     petition = Petition.objects.get()
     assert response.status_code == 302 and petition.status == PetitionStatus.DRAFT
-    client.post(reverse("enforcement:hearing_create", args=[petition.pk]),
-                {"scheduled_for": "2026-11-30T10:30", "court_part": "Part 3", "judge": "Hon. Lee"})
+    client.post(
+        reverse("enforcement:hearing_create", args=[petition.pk]),
+        {"scheduled_for": "2026-11-30T10:30", "court_part": "Part 3", "judge": "Hon. Lee"},
+    )
     page = client.get(reverse("enforcement:court_calendar"))
     assert b"Part 3" in page.content and case.case_number.encode() in page.content
-    missing = client.post(reverse("enforcement:petition_create"), {"case_number": "NY-000000", "kind": "violation",
-                                                                   "court_name": "X"})
+    missing = client.post(
+        reverse("enforcement:petition_create"), {"case_number": "NY-000000", "kind": "violation", "court_name": "X"}
+    )
     assert missing.status_code == 200 and b"No such case" in missing.content
     assert client_as("caseworker").post(reverse("enforcement:petition_create"), {}).status_code == 403
 
@@ -108,15 +137,25 @@ def test_pages_create_a_petition_and_show_the_calendar(client_as):
 def test_referral_pages(client_as):
     case = CaseFactory()
     client = client_as("enforcement_specialist")
-    client.post(reverse("enforcement:referral_create"), {
-        "case_number": case.case_number, "agency": "district_attorney", "agency_name": "Albany County DA",
-        "referred_on": "2026-11-20"})
+    client.post(
+        reverse("enforcement:referral_create"),
+        {
+            "case_number": case.case_number,
+            "agency": "district_attorney",
+            "agency_name": "Albany County DA",
+            "referred_on": "2026-11-20",
+        },
+    )
     referral = case.criminal_referrals.get()
-    response = client.post(reverse("enforcement:referral_detail", args=[referral.pk]),
-                           {"status": "closed", "outcome": "", "outcome_on": ""})
+    response = client.post(
+        reverse("enforcement:referral_detail", args=[referral.pk]),
+        {"status": "closed", "outcome": "", "outcome_on": ""},
+    )
     assert response.status_code == 200 and b"needs its outcome" in response.content
-    client.post(reverse("enforcement:referral_detail", args=[referral.pk]),
-                {"status": "closed", "outcome": "convicted", "outcome_on": "2026-11-22"})
+    client.post(
+        reverse("enforcement:referral_detail", args=[referral.pk]),
+        {"status": "closed", "outcome": "convicted", "outcome_on": "2026-11-22"},
+    )
     referral.refresh_from_db()
     assert referral.outcome == "convicted"
     listing = client.get(reverse("enforcement:referral_list"))

@@ -33,17 +33,26 @@ def _today():
 
 @pytest.fixture
 def office_accounts():
-    BankAccountFactory(name="SDU disbursements", account_number="555000111", routing_number="021000021",
-                       purpose=BankAccountPurpose.DISBURSEMENTS)
+    BankAccountFactory(
+        name="SDU disbursements",
+        account_number="555000111",
+        routing_number="021000021",
+        purpose=BankAccountPurpose.DISBURSEMENTS,
+    )
 
 
 def _paid_case(amount="100.00", received=date(2026, 11, 18), *, account=True):
     case = case_with_order(monthly=Decimal("500.00"))
     if account:
         PayeeAccount.objects.create(person=case.cp, routing_number="091000019", account_number="987654321")
-    collection_post(case_number=case.case_number, amount=Decimal(amount), received_on=received,
-                    source=CollectionSource.DIRECT_PAYMENT, source_reference=f"T-{case.pk}",
-                    received_via=ReceivedVia.FORM)
+    collection_post(
+        case_number=case.case_number,
+        amount=Decimal(amount),
+        received_on=received,
+        source=CollectionSource.DIRECT_PAYMENT,
+        source_reference=f"T-{case.pk}",
+        received_via=ReceivedVia.FORM,
+    )
     return case
 
 
@@ -85,8 +94,12 @@ def test_payee_without_account_is_skipped_and_stays_pending(office_accounts):
 
 
 def test_card_program_pays_payees_without_direct_deposit(office_accounts):
-    BankAccountFactory(name="Debit card program", account_number="777000", routing_number="091000019",
-                       purpose=BankAccountPurpose.CARD_PROGRAM)
+    BankAccountFactory(
+        name="Debit card program",
+        account_number="777000",
+        routing_number="091000019",
+        purpose=BankAccountPurpose.CARD_PROGRAM,
+    )
     _paid_case(account=False)
     assert disbursements_export(on=date(2026, 11, 23)).export.entry_count == 1
 
@@ -154,7 +167,9 @@ def test_a_file_that_does_not_validate_marks_nothing_sent(office_accounts, monke
     from enforcement.services import disbursements as service
 
     real = service.build_file
-    monkeypatch.setattr(service, "build_file", lambda **kw: real(**kw).replace("CHILD SUPPORT SDU", "CHILD SUPPORT SDÜ", 1))
+    monkeypatch.setattr(
+        service, "build_file", lambda **kw: real(**kw).replace("CHILD SUPPORT SDU", "CHILD SUPPORT SDÜ", 1)
+    )
     _paid_case()
     # when the export runs, then it is refused with the parser's line-numbered reason
     with pytest.raises(ValidationError) as info:
@@ -170,12 +185,24 @@ def test_a_file_whose_entries_differ_from_the_claim_is_refused():
     from enforcement.services import disbursements as service
 
     spec = service.EntrySpec(routing="091000019", account="1", amount=Decimal("100.00"))
-    content = service.build_file(destination="021000021", origin="1999999999", destination_name="B",
-                                 origin_name="O", created=datetime(2026, 11, 23, 10),
-                                 batches=[service.BatchSpec(company_name="O", company_id="1999999999",
-                                                            sec_code="PPD", entry_description="X",
-                                                            effective_date=date(2026, 11, 23), odfi="02100002",
-                                                            entries=[spec])])
+    content = service.build_file(
+        destination="021000021",
+        origin="1999999999",
+        destination_name="B",
+        origin_name="O",
+        created=datetime(2026, 11, 23, 10),
+        batches=[
+            service.BatchSpec(
+                company_name="O",
+                company_id="1999999999",
+                sec_code="PPD",
+                entry_description="X",
+                effective_date=date(2026, 11, 23),
+                odfi="02100002",
+                entries=[spec],
+            )
+        ],
+    )
     other = service.EntrySpec(routing="091000019", account="1", amount=Decimal("100.01"))
     with pytest.raises(ValidationError, match="differ from the disbursements claimed"):
         service.file_check(content, [other])
@@ -188,8 +215,13 @@ def test_payee_with_an_invalid_routing_number_is_skipped_not_fatal(office_accoun
     good = _paid_case("60.00")
     result = disbursements_export(on=date(2026, 11, 23))
     assert result.export.entry_count == 1
-    assert result.skipped == [{"disbursement": Disbursement.objects.get(case=bad).pk, "case_number": bad.case_number,
-                               "reason": "the payee's bank routing number is not a valid 9-digit ABA number"}]
+    assert result.skipped == [
+        {
+            "disbursement": Disbursement.objects.get(case=bad).pk,
+            "case_number": bad.case_number,
+            "reason": "the payee's bank routing number is not a valid 9-digit ABA number",
+        }
+    ]
     assert Disbursement.objects.get(case=bad).status == "pending"
     assert Disbursement.objects.get(case=good).status == "sent"
 

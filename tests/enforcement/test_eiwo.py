@@ -25,8 +25,9 @@ ON = date(2026, 11, 30)
 
 
 def _enrolled(name: str, fein: str) -> Employer:
-    return EmployerFactory(name=name, fein=fein, line1="1 Main St", city="Albany", state="NY", postal_code="12207",
-                           eiwo_enrolled=True)
+    return EmployerFactory(
+        name=name, fein=fein, line1="1 Main St", city="Albany", state="NY", postal_code="12207", eiwo_enrolled=True
+    )
 
 
 @pytest.fixture
@@ -83,18 +84,27 @@ def test_a_file_whose_counts_disagree_is_refused_by_the_reader(two_employers):
 
 def _ack_file(acks: list[dict], control: str = "36000F0000000009001") -> bytes:
     stamp = {"state_fips": "36000", "created_on": ON, "created_time": "101500"}
-    records = [{"type": "fha", "control_number": control, **stamp},
-               {"type": "bha", "control_number": control[:-1] + "2", **stamp},
-               *({"type": "ack", **ack} for ack in acks),
-               {"type": "bta", "control_number": control[:-1] + "2", "batch_count": 0, "record_count": len(acks)},
-               {"type": "fta", "control_number": control, "batch_count": 1, "record_count": len(acks)}]
+    records = [
+        {"type": "fha", "control_number": control, **stamp},
+        {"type": "bha", "control_number": control[:-1] + "2", **stamp},
+        *({"type": "ack", **ack} for ack in acks),
+        {"type": "bta", "control_number": control[:-1] + "2", "batch_count": 0, "record_count": len(acks)},
+        {"type": "fta", "control_number": control, "batch_count": 1, "record_count": len(acks)},
+    ]
     return write_text(records, EIWO_ACKS).encode("ascii")
 
 
 def _ack(iwo: IncomeWithholdingOrder, status: str = "A", reason: str = "", **more) -> dict:
-    return {"action_code": iwo.kind, "case_id": iwo.remittance_id, "employer_fein": iwo.employer_fein,
-            "employee_ssn": "500000001", "tracking_id": iwo.control_number, "disposition_status": status,
-            "disposition_reason": reason, **more}
+    return {
+        "action_code": iwo.kind,
+        "case_id": iwo.remittance_id,
+        "employer_fein": iwo.employer_fein,
+        "employee_ssn": "500000001",
+        "tracking_id": iwo.control_number,
+        "disposition_status": status,
+        "disposition_reason": reason,
+        **more,
+    }
 
 
 def _import(tmp_path, content: bytes, name: str = "acks.txt") -> str:
@@ -107,20 +117,34 @@ def _import(tmp_path, content: bytes, name: str = "acks.txt") -> str:
 
 def test_acknowledgments_move_actions_on_reject_to_the_queue_and_follow_the_employee(two_employers, tmp_path):
     accepted, rejected, left = [o for o in two_employers if o.delivery == IwoDelivery.EIWO]
-    content = _ack_file([
-        _ack(accepted),
-        _ack(rejected, "R", "D", reason_text="We already withhold for this case"),
-        _ack(left, "R", "N", termination_date=date(2026, 11, 20), final_payment_date=date(2026, 11, 27),
-             new_employer_name="Gamma Logistics", new_employer_fein="143333333"),
-    ])
+    content = _ack_file(
+        [
+            _ack(accepted),
+            _ack(rejected, "R", "D", reason_text="We already withhold for this case"),
+            _ack(
+                left,
+                "R",
+                "N",
+                termination_date=date(2026, 11, 20),
+                final_payment_date=date(2026, 11, 27),
+                new_employer_name="Gamma Logistics",
+                new_employer_fein="143333333",
+            ),
+        ]
+    )
     output = _import(tmp_path, content)
     assert "accepted" in output.splitlines()[0]
-    assert output.strip().splitlines()[-1] == ("eiwo-acks accepted: records 7, accepted 1, rejected 1, "
-                                                "not employed 1")
-    statuses = dict(IncomeWithholdingOrder.objects.filter(pk__in=[accepted.pk, rejected.pk, left.pk])
-                    .values_list("pk", "ack_status"))
-    assert statuses == {accepted.pk: IwoAckStatus.ACCEPTED, rejected.pk: IwoAckStatus.REJECTED,
-                        left.pk: IwoAckStatus.NOT_EMPLOYED}
+    assert output.strip().splitlines()[-1] == ("eiwo-acks accepted: records 7, accepted 1, rejected 1, not employed 1")
+    statuses = dict(
+        IncomeWithholdingOrder.objects.filter(pk__in=[accepted.pk, rejected.pk, left.pk]).values_list(
+            "pk", "ack_status"
+        )
+    )
+    assert statuses == {
+        accepted.pk: IwoAckStatus.ACCEPTED,
+        rejected.pk: IwoAckStatus.REJECTED,
+        left.pk: IwoAckStatus.NOT_EMPLOYED,
+    }
     assert WorkItem.objects.filter(kind="iwo_rejected", case=rejected.case).count() == 1
     ncp = left.case.ncp
     old = Employment.objects.get(person=ncp, employer=left.employer)
@@ -139,8 +163,12 @@ def test_acknowledgments_move_actions_on_reject_to_the_queue_and_follow_the_empl
 
 def test_a_lump_sum_notice_opens_a_work_item(two_employers, tmp_path):
     iwo = [o for o in two_employers if o.delivery == IwoDelivery.EIWO][0]
-    _import(tmp_path, _ack_file([_ack(iwo, lump_sum_amount=Decimal("2500.00"), lump_sum_date=date(2026, 12, 15),
-                                      lump_sum_type="BON")]))
+    _import(
+        tmp_path,
+        _ack_file(
+            [_ack(iwo, lump_sum_amount=Decimal("2500.00"), lump_sum_date=date(2026, 12, 15), lump_sum_type="BON")]
+        ),
+    )
     iwo.refresh_from_db()
     assert iwo.ack_status == IwoAckStatus.LUMP_SUM
     assert WorkItem.objects.filter(kind="iwo_lump_sum", case=iwo.case).count() == 1

@@ -34,14 +34,33 @@ def ncp_of(case) -> Person:
 
 
 def account(ssn: str, number: str = "000123456789", *, balance: str = "1500.00", trust: str = "0") -> dict:
-    return {"type": "account", "period": date(2026, 10, 1), "ssn": ssn, "last_name": "DOE", "first_name": "JOHN",
-            "account_number": number, "account_type": "04", "trust_fund": trust, "balance": Decimal(balance),
-            "match_flag": "1"}
+    return {
+        "type": "account",
+        "period": date(2026, 10, 1),
+        "ssn": ssn,
+        "last_name": "DOE",
+        "first_name": "JOHN",
+        "account_number": number,
+        "account_type": "04",
+        "trust_fund": trust,
+        "balance": Decimal(balance),
+        "match_flag": "1",
+    }
 
 
 def fidm_file(accounts: list[dict], *, period: date = date(2026, 10, 1)) -> bytes:
-    rows = [{"type": "institution", "period": period, "fein": "131234567", "name": "FIRST EMPIRE BANK",
-             "city": "ALBANY", "state": "NY"}, *accounts, {"type": "total", "account_count": len(accounts)}]
+    rows = [
+        {
+            "type": "institution",
+            "period": period,
+            "fein": "131234567",
+            "name": "FIRST EMPIRE BANK",
+            "city": "ALBANY",
+            "state": "NY",
+        },
+        *accounts,
+        {"type": "total", "account_count": len(accounts)},
+    ]
     return write_text(rows, get_layout("msfidm-match")).encode("ascii")
 
 
@@ -90,7 +109,8 @@ def test_the_levy_rule_is_the_sweeps_own_query_with_arrears_added_across_the_ncp
     # the jurisdiction (PIQ-01-06). Each of the NCP's two cases owes $1,200: alone neither meets
     # it, together ($2,400) both do; another NCP owing $1,200 on one case does not.
     RemedyRule.objects.filter(remedy=Remedy.BANK_LEVY).update(
-        arrears_min=Decimal("2000.00"), arrears_comparison="gte", aggregate_by_ncp=True)
+        arrears_min=Decimal("2000.00"), arrears_comparison="gte", aggregate_by_ncp=True
+    )
     first = delinquent_case(unassigned="1200.00")
     second = delinquent_case(unassigned="1200.00", ncp=ncp_of(first))
     alone = delinquent_case(unassigned="1200.00")

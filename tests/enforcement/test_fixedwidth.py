@@ -54,7 +54,7 @@ def value_strategy(f: Field) -> st.SearchStrategy:
         return number if f.required else st.one_of(st.none(), number)
     if f.type == "amount":
         cents = st.integers(min_value=0, max_value=10 ** min(f.length, 15) - 1)
-        amount = cents.map(lambda c: (Decimal(c) / 10 ** f.decimals).quantize(Decimal(1).scaleb(-f.decimals)))
+        amount = cents.map(lambda c: (Decimal(c) / 10**f.decimals).quantize(Decimal(1).scaleb(-f.decimals)))
         return amount if f.required else st.one_of(st.none(), amount)
     if f.type == "date":
         low = date(1970, 1, 1) if f.format == "YYMMDD" else date(1900, 1, 1)
@@ -68,7 +68,8 @@ def value_strategy(f: Field) -> st.SearchStrategy:
 
 def record_strategy(record: RecordLayout) -> st.SearchStrategy:
     return st.fixed_dictionaries({f.name: value_strategy(f) for f in record.value_fields}).map(
-        lambda values: Record(record.name, values))
+        lambda values: Record(record.name, values)
+    )
 
 
 def test_the_registry_holds_the_new_hire_layout():
@@ -94,26 +95,46 @@ def test_write_then_read_gives_the_same_records(layout_name, record_name):
 
 
 def _tiny_layout() -> FileLayout:
-    header = RecordLayout("header", record_id="H", length=20, fields=[
-        Field("record_id", 1, 1, "constant", value="H"),
-        Field("created_on", 2, 8, "date", required=True),
-        Field("batch", 10, 4, "numeric", required=True),
-        Field("filler", 14, 7, "filler"),
-    ])
-    detail = RecordLayout("detail", record_id="D", length=20, fields=[
-        Field("record_id", 1, 1, "constant", value="D"),
-        Field("ssn", 2, 9, "numeric", required=True),
-        Field("amount", 11, 8, "amount", required=True),
-        Field("code", 19, 2, "alnum", choices=("AA", "BB")),
-    ])
-    trailer = RecordLayout("trailer", record_id="T", length=20, fields=[
-        Field("record_id", 1, 1, "constant", value="T"),
-        Field("count", 2, 5, "integer", required=True),
-        Field("total", 7, 14, "amount", required=True),
-    ])
-    return FileLayout("tiny", records=[header, detail, trailer], version="test",
-                      check=TrailerCount(header="header", trailer="trailer", counts={"count": "detail"},
-                                         sums={"total": ("detail", "amount")}))
+    header = RecordLayout(
+        "header",
+        record_id="H",
+        length=20,
+        fields=[
+            Field("record_id", 1, 1, "constant", value="H"),
+            Field("created_on", 2, 8, "date", required=True),
+            Field("batch", 10, 4, "numeric", required=True),
+            Field("filler", 14, 7, "filler"),
+        ],
+    )
+    detail = RecordLayout(
+        "detail",
+        record_id="D",
+        length=20,
+        fields=[
+            Field("record_id", 1, 1, "constant", value="D"),
+            Field("ssn", 2, 9, "numeric", required=True),
+            Field("amount", 11, 8, "amount", required=True),
+            Field("code", 19, 2, "alnum", choices=("AA", "BB")),
+        ],
+    )
+    trailer = RecordLayout(
+        "trailer",
+        record_id="T",
+        length=20,
+        fields=[
+            Field("record_id", 1, 1, "constant", value="T"),
+            Field("count", 2, 5, "integer", required=True),
+            Field("total", 7, 14, "amount", required=True),
+        ],
+    )
+    return FileLayout(
+        "tiny",
+        records=[header, detail, trailer],
+        version="test",
+        check=TrailerCount(
+            header="header", trailer="trailer", counts={"count": "detail"}, sums={"total": ("detail", "amount")}
+        ),
+    )
 
 
 def test_a_good_file_reads_into_typed_records():
@@ -159,8 +180,12 @@ def test_write_refuses_what_does_not_fit():
 
 def test_a_layout_whose_fields_do_not_meet_fails_at_declaration():
     with pytest.raises(ValueError, match="starts at 5, expected 4"):
-        RecordLayout("bad", record_id="B", length=10, fields=[
-            Field("record_id", 1, 3, "constant", value="B"), Field("x", 5, 6, "alnum")])
+        RecordLayout(
+            "bad",
+            record_id="B",
+            length=10,
+            fields=[Field("record_id", 1, 3, "constant", value="B"), Field("x", 5, 6, "alnum")],
+        )
 
 
 def test_alpha_allows_names_with_hyphens_and_apostrophes():

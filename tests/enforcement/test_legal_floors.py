@@ -25,19 +25,22 @@ FIRST = date(1999, 10, 1)  # the first day of the federal tables
 DRA = date(2006, 10, 1)  # Deficit Reduction Act of 2005 s. 7303: passport $5,000 -> $2,500
 
 
-@pytest.mark.parametrize(("key", "jurisdiction", "value"), [
-    ("us.remedy.offset.assigned_min", "US", D(150)),  # 45 CFR 303.72(a)(1)
-    ("us.remedy.offset.unassigned_min", "US", D(500)),  # 45 CFR 303.72(a)(2)
-    ("us.remedy.passport.min", "US", D(5000)),  # 42 USC 652(k)(1) as enacted (PRWORA)
-    ("us.enforcement.action_days", "US", D(30)),  # 45 CFR 303.6(c)(2)
-    ("us.enforcement.action_days_service", "US", D(60)),
-    ("ny.remedy.credit_bureau.notice_days", "NY", D(10)),
-    ("ny.remedy.license_suspension.months_min", "NY", D(4)),
-    ("ca.remedy.license_suspension.days_past_due", "CA", D(30)),
-    ("ca.remedy.license_suspension.months_min", "CA", D(4)),
-    ("ca.remedy.state_collection.days_past_due", "CA", D(60)),
-    ("ca.remedy.state_collection.arrears_min", "CA", D(100)),
-])
+@pytest.mark.parametrize(
+    ("key", "jurisdiction", "value"),
+    [
+        ("us.remedy.offset.assigned_min", "US", D(150)),  # 45 CFR 303.72(a)(1)
+        ("us.remedy.offset.unassigned_min", "US", D(500)),  # 45 CFR 303.72(a)(2)
+        ("us.remedy.passport.min", "US", D(5000)),  # 42 USC 652(k)(1) as enacted (PRWORA)
+        ("us.enforcement.action_days", "US", D(30)),  # 45 CFR 303.6(c)(2)
+        ("us.enforcement.action_days_service", "US", D(60)),
+        ("ny.remedy.credit_bureau.notice_days", "NY", D(10)),
+        ("ny.remedy.license_suspension.months_min", "NY", D(4)),
+        ("ca.remedy.license_suspension.days_past_due", "CA", D(30)),
+        ("ca.remedy.license_suspension.months_min", "CA", D(4)),
+        ("ca.remedy.state_collection.days_past_due", "CA", D(60)),
+        ("ca.remedy.state_collection.arrears_min", "CA", D(100)),
+    ],
+)
 def test_each_remedy_row_starts_on_its_first_day_and_not_before(key, jurisdiction, value):
     assert legal_parameter(key, jurisdiction=jurisdiction, on=FIRST) == value
     with pytest.raises(LegalParameterMissing, match="starts on 1999-10-01"):
@@ -52,9 +55,15 @@ def test_federal_remedy_rows_carry_citation_and_note():
     assert all(r.note for r in rows.values())
 
 
-@pytest.mark.parametrize(("on", "value"), [
-    (DRA - timedelta(days=1), D(5000)), (DRA, D(2500)), (DRA + timedelta(days=1), D(2500)), (AS_OF, D(2500)),
-])
+@pytest.mark.parametrize(
+    ("on", "value"),
+    [
+        (DRA - timedelta(days=1), D(5000)),
+        (DRA, D(2500)),
+        (DRA + timedelta(days=1), D(2500)),
+        (AS_OF, D(2500)),
+    ],
+)
 def test_passport_threshold_by_date(on, value):
     # 42 USC 652(k)(1): "$5,000" struck and "$2,500" inserted by DRA 2005 s. 7303, from 2006-10-01
     assert legal_parameter("us.remedy.passport.min", jurisdiction="US", on=on) == value
@@ -78,8 +87,9 @@ def test_an_office_threshold_below_the_law_is_refused(assigned, refused):
 
 
 def test_an_empty_threshold_takes_the_laws_value():
-    new = rule_revise(rule=offset_rule(), effective_from=date(2026, 1, 1), reason="Default",
-                      unassigned_arrears_min=None)
+    new = rule_revise(
+        rule=offset_rule(), effective_from=date(2026, 1, 1), reason="Default", unassigned_arrears_min=None
+    )
     assert new.unassigned_arrears_min == D(500)
 
 
@@ -107,8 +117,12 @@ def proposed(case, remedy) -> bool:
 
 @pytest.mark.parametrize(("unassigned", "expected"), [("599.99", False), ("600.00", True), ("600.01", True)])
 def test_a_stricter_office_threshold_is_applied(unassigned, expected):
-    rule_revise(rule=offset_rule(), effective_from=date(2026, 1, 1), reason="Office raises it",
-                unassigned_arrears_min=D("600.00"))
+    rule_revise(
+        rule=offset_rule(),
+        effective_from=date(2026, 1, 1),
+        reason="Office raises it",
+        unassigned_arrears_min=D("600.00"),
+    )
     case = delinquent_case(unassigned=unassigned)
     assert sweep_run_inline(as_of=AS_OF).errors == 0
     assert proposed(case, Remedy.FEDERAL_TAX_OFFSET) is expected
@@ -117,10 +131,21 @@ def test_a_stricter_office_threshold_is_applied(unassigned, expected):
 @pytest.mark.parametrize(("arrears", "expected"), [("2500.00", False), ("2500.01", True)])
 def test_a_later_legal_row_stricter_than_the_office_wins(arrears, expected):
     # given a new legal row from 2026-01-01 raising the passport threshold above the office's $2,500
-    LegalParameter.objects.create(key="us.remedy.passport.min", jurisdiction="US", effective_on=date(2026, 1, 1),
-                                  value=D("2500.00"), citation="test", note="unchanged")
-    LegalParameter.objects.create(key="us.remedy.offset.unassigned_min", jurisdiction="US",
-                                  effective_on=date(2026, 11, 23), value=D("700"), citation="test row")
+    LegalParameter.objects.create(
+        key="us.remedy.passport.min",
+        jurisdiction="US",
+        effective_on=date(2026, 1, 1),
+        value=D("2500.00"),
+        citation="test",
+        note="unchanged",
+    )
+    LegalParameter.objects.create(
+        key="us.remedy.offset.unassigned_min",
+        jurisdiction="US",
+        effective_on=date(2026, 11, 23),
+        value=D("700"),
+        citation="test row",
+    )
     case = delinquent_case(unassigned=arrears)
     low = delinquent_case(unassigned="650.00")
     assert sweep_run_inline(as_of=AS_OF).errors == 0
@@ -129,9 +154,13 @@ def test_a_later_legal_row_stricter_than_the_office_wins(arrears, expected):
     assert not proposed(low, Remedy.FEDERAL_TAX_OFFSET)
 
 
-@pytest.mark.parametrize(("on", "threshold", "comparison"), [
-    (DRA - timedelta(days=1), D(5000), "gt"), (DRA, D(2500), "gt"),
-])
+@pytest.mark.parametrize(
+    ("on", "threshold", "comparison"),
+    [
+        (DRA - timedelta(days=1), D(5000), "gt"),
+        (DRA, D(2500), "gt"),
+    ],
+)
 def test_rule_under_law_takes_the_row_of_the_day(on, threshold, comparison):
     rule = RemedyRule.objects.get(remedy=Remedy.PASSPORT_DENIAL, jurisdiction="NY")
     effective = rule_under_law(rule, on=on)
@@ -140,8 +169,9 @@ def test_rule_under_law_takes_the_row_of_the_day(on, threshold, comparison):
 
 
 def test_the_action_timeframe_is_read_from_the_legal_row():
-    LegalParameter.objects.create(key="us.enforcement.action_days", jurisdiction="US", effective_on=AS_OF,
-                                  value=D(25), citation="test row")
+    LegalParameter.objects.create(
+        key="us.enforcement.action_days", jurisdiction="US", effective_on=AS_OF, value=D(25), citation="test row"
+    )
     case = delinquent_case(unassigned="500.00")
     assert sweep_run_inline(as_of=AS_OF).errors == 0
     action = EnforcementAction.objects.get(case=case, remedy=Remedy.CREDIT_BUREAU)
@@ -149,8 +179,12 @@ def test_the_action_timeframe_is_read_from_the_legal_row():
 
 
 def test_the_rules_page_shows_the_law_beside_the_office(client_as):
-    rule_revise(rule=offset_rule(), effective_from=date(2026, 1, 1), reason="Office raises it",
-                unassigned_arrears_min=D("600.00"))
+    rule_revise(
+        rule=offset_rule(),
+        effective_from=date(2026, 1, 1),
+        reason="Office raises it",
+        unassigned_arrears_min=D("600.00"),
+    )
     response = client_as("coordinator").get(reverse("enforcement:rule_list"))
     assert response.status_code == 200
     text = response.content.decode()

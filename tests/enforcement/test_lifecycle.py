@@ -72,8 +72,9 @@ def test_contested_action_stops_until_a_person_decides(passport_action, make_use
         assert a.status == ActionStatus.CONTESTED and a.activated_on is None
     with pytest.raises(ValidationError):
         action_activate(action=a, by=specialist, on=AS_OF + timedelta(days=60))
-    a = action_contest_decide(action=a, decision=ContestDecision.UPHELD, note="No receipt", by=coordinator,
-                              on=AS_OF + timedelta(days=61))
+    a = action_contest_decide(
+        action=a, decision=ContestDecision.UPHELD, note="No receipt", by=coordinator, on=AS_OF + timedelta(days=61)
+    )
     assert a.status == ActionStatus.ACTIVE and a.activated_on == AS_OF + timedelta(days=61)
     assert DomainEvent.objects.filter(verb="enforcement.contest_decided", subject_id=a.pk).exists()
 

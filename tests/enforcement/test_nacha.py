@@ -33,7 +33,9 @@ def _errors(text: str | bytes) -> list[tuple[int, str]]:
 
 @pytest.fixture
 def valid() -> str:
-    return payment_file([ded_entry("NY-000001", "250.00"), ded_entry("NY-000002", "100.50", medical=True, name="SMITHJOJOH")])
+    return payment_file(
+        [ded_entry("NY-000001", "250.00"), ded_entry("NY-000002", "100.50", medical=True, name="SMITHJOJOH")]
+    )
 
 
 def test_valid_file_parses_with_totals(valid):
@@ -153,14 +155,23 @@ def test_missing_addenda_is_rejected(valid):
         ("DED*CS*NY-000001*261118*25000*000456789*N\\", "DED SSN is not a valid SSN (area 000 or serial 0000)"),
         ("DED*CS*NY-000001*261118*25000*123450000*N\\", "DED SSN is not a valid SSN (area 000 or serial 0000)"),
         ("DED*CS**261118*25000*123456789*N\\", "DED case identifier must be 1-20 letters, digits or hyphens, found ''"),
-        ("DED*CS*NY 0001*261118*25000*123456789*N\\", "DED case identifier must be 1-20 letters, digits or hyphens, found 'NY 0001'"),
-        ("DED*CS*ABCDEFGHIJKLMNOPQRSTU*261118*25000*123456789*N\\", "DED case identifier must be 1-20 letters, digits or hyphens, found 'ABCDEFGHIJKLMNOPQRSTU'"),
+        (
+            "DED*CS*NY 0001*261118*25000*123456789*N\\",
+            "DED case identifier must be 1-20 letters, digits or hyphens, found 'NY 0001'",
+        ),
+        (
+            "DED*CS*ABCDEFGHIJKLMNOPQRSTU*261118*25000*123456789*N\\",
+            "DED case identifier must be 1-20 letters, digits or hyphens, found 'ABCDEFGHIJKLMNOPQRSTU'",
+        ),
         ("DED*CS*NY-000001*261318*25000*123456789*N\\", "DED pay date is not a valid YYMMDD date: '261318'"),
         ("DED*CS*NY-000001*261118*25000*123456789*X\\", "DED medical support indicator must be Y or N, found 'X'"),
         ("DED*CS*NY-000001*261118*25000*123456789*N", "the DED segment must end with a backslash (\\)"),
         ("DED*XX*NY-000001*261118*25000*123456789*N\\", "DED application identifier must be CS, found 'XX'"),
         ("DED*CS*NY-000001*261118*25000*123456789*N**123\\", "DED FIPS code must be 5 or 7 digits, found '123'"),
-        ("DED*CS*NY-000001*261118*25000*123456789*N***N\\", "DED employment termination indicator must be Y or blank, found 'N'"),
+        (
+            "DED*CS*NY-000001*261118*25000*123456789*N***N\\",
+            "DED employment termination indicator must be Y or blank, found 'N'",
+        ),
         ("RMR*IV*12345\\", "the addenda does not carry a DED child support segment"),
     ],
 )

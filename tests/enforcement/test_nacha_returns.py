@@ -46,15 +46,25 @@ def _today():
 @pytest.fixture
 def exported(role_user):
     """Two family disbursements sent in one disbursement file; the cases have a caseworker."""
-    BankAccountFactory(name="SDU disbursements", account_number="555000111", routing_number="021000021",
-                       purpose=BankAccountPurpose.DISBURSEMENTS)
+    BankAccountFactory(
+        name="SDU disbursements",
+        account_number="555000111",
+        routing_number="021000021",
+        purpose=BankAccountPurpose.DISBURSEMENTS,
+    )
     worker = role_user("caseworker")
     cases = []
     for amount in ("100.00", "60.25"):
         case = case_with_order(monthly=Decimal("500.00"), caseworker=worker)
         PayeeAccount.objects.create(person=case.cp, routing_number="091000019", account_number="987654321")
-        collection_post(case_number=case.case_number, amount=Decimal(amount), received_on=date(2026, 11, 20),
-                        source="direct_payment", source_reference=f"T-{case.pk}", received_via="form")
+        collection_post(
+            case_number=case.case_number,
+            amount=Decimal(amount),
+            received_on=date(2026, 11, 20),
+            source="direct_payment",
+            source_reference=f"T-{case.pk}",
+            received_via="form",
+        )
         cases.append(case)
     export = disbursements_export(on=date(2026, 11, 23)).export
     return export, cases
@@ -66,25 +76,52 @@ def _entry(case) -> DisbursementExportEntry:
 
 def _return_spec(case, code: str = "R03") -> EntrySpec:
     entry = _entry(case)
-    return EntrySpec(routing="091000019", account="987654321", amount=entry.amount, identification=case.case_number,
-                     name="PAYEE", transaction_code="21", addenda_type="99",
-                     addenda=return_addenda(code=code, original_trace=entry.trace_number, original_rdfi="09100001"))
+    return EntrySpec(
+        routing="091000019",
+        account="987654321",
+        amount=entry.amount,
+        identification=case.case_number,
+        name="PAYEE",
+        transaction_code="21",
+        addenda_type="99",
+        addenda=return_addenda(code=code, original_trace=entry.trace_number, original_rdfi="09100001"),
+    )
 
 
 def _noc_spec(case, code: str, data: str) -> EntrySpec:
     entry = _entry(case)
-    return EntrySpec(routing="091000019", account="987654321", amount=Decimal("0"), identification=case.case_number,
-                     transaction_code="21", addenda_type="98",
-                     addenda=noc_addenda(code=code, original_trace=entry.trace_number, original_rdfi="09100001",
-                                         corrected_data=data))
+    return EntrySpec(
+        routing="091000019",
+        account="987654321",
+        amount=Decimal("0"),
+        identification=case.case_number,
+        transaction_code="21",
+        addenda_type="98",
+        addenda=noc_addenda(
+            code=code, original_trace=entry.trace_number, original_rdfi="09100001", corrected_data=data
+        ),
+    )
 
 
 def _file(specs: list[EntrySpec], *, sec: str = "PPD", minute: int = 0) -> bytes:
-    text = build_file(destination="021000021", origin="1999999999", destination_name="SDU BANK",
-                      origin_name="CHILD SUPPORT SDU", created=datetime(2026, 11, 25, 9, minute),
-                      batches=[BatchSpec(company_name="CHILD SUPPORT SDU", company_id="1999999999", sec_code=sec,
-                                         entry_description="RETURN", effective_date=date(2026, 11, 25),
-                                         odfi="09100001", entries=specs)])
+    text = build_file(
+        destination="021000021",
+        origin="1999999999",
+        destination_name="SDU BANK",
+        origin_name="CHILD SUPPORT SDU",
+        created=datetime(2026, 11, 25, 9, minute),
+        batches=[
+            BatchSpec(
+                company_name="CHILD SUPPORT SDU",
+                company_id="1999999999",
+                sec_code=sec,
+                entry_description="RETURN",
+                effective_date=date(2026, 11, 25),
+                odfi="09100001",
+                entries=specs,
+            )
+        ],
+    )
     return text.encode()
 
 
@@ -99,8 +136,14 @@ def test_trace_numbers_are_unique_across_disbursement_files(exported):
     assert [e.trace for e in parse(export.content).entries] == first
     later = case_with_order()
     PayeeAccount.objects.create(person=later.cp, routing_number="091000019", account_number="1")
-    collection_post(case_number=later.case_number, amount=Decimal("10.00"), received_on=date(2026, 11, 24),
-                    source="direct_payment", source_reference="T-later", received_via="form")
+    collection_post(
+        case_number=later.case_number,
+        amount=Decimal("10.00"),
+        received_on=date(2026, 11, 24),
+        source="direct_payment",
+        source_reference="T-later",
+        received_via="form",
+    )
     second = disbursements_export(on=date(2026, 11, 25)).export
     assert [e.trace for e in parse(second.content).entries] == [f"{ODFI}0000003"]
 
@@ -117,7 +160,12 @@ def test_a_return_holds_the_money_and_gives_the_caseworker_a_work_item(exported)
     assert Disbursement.objects.get(case=paid).status == "sent"
     item = DisbursementReturn.objects.get()
     assert (item.kind, item.code, item.reason, item.amount, item.outcome) == (
-        "return", "R03", "No account / unable to locate account", Decimal("100.00"), "held")
+        "return",
+        "R03",
+        "No account / unable to locate account",
+        Decimal("100.00"),
+        "held",
+    )
     # and the caseworker has a work item due in 2 business days
     work = WorkItem.objects.get(kind="disbursement_returned")
     # Wed 25 Nov + 2 business days: Thanksgiving (26th) is a holiday → Fri 27th, Mon 30th
@@ -139,14 +187,17 @@ def test_replaying_the_file_or_the_return_changes_nothing(exported):
     assert DomainEvent.objects.filter(verb="disbursement.returned").count() == 1
 
 
-@pytest.mark.parametrize(("code", "data", "expected"), [
-    ("C01", "11223344", ("091000019", "11223344", "checking")),
-    ("C02", "021000021", ("021000021", "987654321", "checking")),
-    ("C03", "021000021   55667788", ("021000021", "55667788", "checking")),
-    ("C05", "32", ("091000019", "987654321", "savings")),
-    ("C06", "44556677".ljust(17) + "   32", ("091000019", "44556677", "savings")),
-    ("C07", "021000021" + "998877".ljust(17) + "32", ("021000021", "998877", "savings")),
-])
+@pytest.mark.parametrize(
+    ("code", "data", "expected"),
+    [
+        ("C01", "11223344", ("091000019", "11223344", "checking")),
+        ("C02", "021000021", ("021000021", "987654321", "checking")),
+        ("C03", "021000021   55667788", ("021000021", "55667788", "checking")),
+        ("C05", "32", ("091000019", "987654321", "savings")),
+        ("C06", "44556677".ljust(17) + "   32", ("091000019", "44556677", "savings")),
+        ("C07", "021000021" + "998877".ljust(17) + "32", ("021000021", "998877", "savings")),
+    ],
+)
 def test_a_notification_of_change_corrects_the_payees_account(exported, code, data, expected):
     _, (corrected, _) = exported
     row = _import(_file([_noc_spec(corrected, code, data)], sec="COR"))
@@ -181,14 +232,26 @@ def test_an_unknown_trace_number_is_reported_and_changes_nothing(exported):
     assert Disbursement.objects.filter(status="returned").count() == 0
 
 
-@pytest.mark.parametrize(("mutate", "line", "reason"), [
-    (lambda lines: lines.__setitem__(3, lines[3][:3] + "R86" + lines[3][6:]), 4,
-     "return reason code must be R01 to R85, found 'R86'"),
-    (lambda lines: lines.__setitem__(4, lines[4][:4] + "000003" + lines[4][10:]), 5,
-     "batch control for the batch at line 2: entry/addenda count says 3, the batch has 2"),
-    (lambda lines: lines.__setitem__(2, lines[2][:1] + "22" + lines[2][3:]), 3,
-     "transaction code 22 is not a return or notification of change (21, 26, 31, 36, 41, 46, 51, 56)"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "line", "reason"),
+    [
+        (
+            lambda lines: lines.__setitem__(3, lines[3][:3] + "R86" + lines[3][6:]),
+            4,
+            "return reason code must be R01 to R85, found 'R86'",
+        ),
+        (
+            lambda lines: lines.__setitem__(4, lines[4][:4] + "000003" + lines[4][10:]),
+            5,
+            "batch control for the batch at line 2: entry/addenda count says 3, the batch has 2",
+        ),
+        (
+            lambda lines: lines.__setitem__(2, lines[2][:1] + "22" + lines[2][3:]),
+            3,
+            "transaction code 22 is not a return or notification of change (21, 26, 31, 36, 41, 46, 51, 56)",
+        ),
+    ],
+)
 def test_a_bad_file_is_rejected_line_by_line_and_changes_nothing(exported, mutate, line, reason):
     _, (case, _) = exported
     lines = _file([_return_spec(case)]).decode().splitlines()
@@ -245,18 +308,22 @@ def test_api_answers_201_then_200_and_needs_its_scope(exported, api_client_with)
 def test_upload_page_imports_and_the_list_shows_what_is_held(exported, client_as):
     _, (case, _) = exported
     client = client_as("enforcement_specialist")
-    response = client.post(reverse("enforcement:nachareturnfile_upload"),
-                           {"file": SimpleUploadedFile("r.ach", _file([_return_spec(case)]))})
+    response = client.post(
+        reverse("enforcement:nachareturnfile_upload"),
+        {"file": SimpleUploadedFile("r.ach", _file([_return_spec(case)]))},
+    )
     assert response.status_code == 302
     detail = client.get(response.url)
     assert b"held" in detail.content and case.case_number.encode() in detail.content
     listing = client.get(reverse("enforcement:nachareturnfile_list")).content.decode()
-    held = listing[listing.index('data-testid="held-total"'):]
+    held = listing[listing.index('data-testid="held-total"') :]
     assert "1 returned disbursement, 100.00" in held[:200], held[:200]
 
 
-@pytest.mark.parametrize(("role", "allowed"), [("enforcement_specialist", True), ("coordinator", True),
-                                               ("caseworker", False), ("quality_analyst", False)])
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("enforcement_specialist", True), ("coordinator", True), ("caseworker", False), ("quality_analyst", False)],
+)
 def test_who_may_upload_return_files(client_as, role, allowed):
     response = client_as(role).get(reverse("enforcement:nachareturnfile_upload"))
     assert response.status_code == (200 if allowed else 403)

@@ -89,14 +89,22 @@ def test_a_replayed_file_changes_nothing():
     case = delinquent_case()
     content = new_hire_file([w4(ncp_of(case).ssn)])
     submit(content)
-    counts = (Employment.objects.count(), LocateAttempt.objects.count(), EnforcementAction.objects.count(),
-              WorkItem.objects.count())
+    counts = (
+        Employment.objects.count(),
+        LocateAttempt.objects.count(),
+        EnforcementAction.objects.count(),
+        WorkItem.objects.count(),
+    )
     again = submit(content)
     assert again.status == PartnerFileStatus.REPLAY
     # the same batch re-sent with other bytes (a changed trailing blank) is a replay by control number
     assert submit(content.replace(b"\r\n", b"\n")).status == PartnerFileStatus.REPLAY
-    assert (Employment.objects.count(), LocateAttempt.objects.count(), EnforcementAction.objects.count(),
-            WorkItem.objects.count()) == counts
+    assert (
+        Employment.objects.count(),
+        LocateAttempt.objects.count(),
+        EnforcementAction.objects.count(),
+        WorkItem.objects.count(),
+    ) == counts
 
 
 def test_a_bad_record_refuses_the_whole_file():
@@ -117,8 +125,9 @@ def test_matching_reaches_only_the_sending_keys_counties(api_client_with):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     content = new_hire_file([w4(ncp_of(albany).ssn), w4(ncp_of(other).ssn)])
-    response = api.post("/api/v1/partner-files/new-hires/", {"file": SimpleUploadedFile("nh.txt", content)},
-                        format="multipart")
+    response = api.post(
+        "/api/v1/partner-files/new-hires/", {"file": SimpleUploadedFile("nh.txt", content)}, format="multipart"
+    )
     assert response.status_code == 201, response.content
     assert response.json()["counts"]["matched"] == 1 and response.json()["counts"]["unmatched"] == 1
     assert not LocateAttempt.objects.filter(case=albany).exists()
@@ -139,8 +148,11 @@ def test_an_fvi_ncp_is_matched_but_no_queue_title_or_action_names_the_employer()
 def test_the_file_is_matched_in_a_number_of_queries_flat_in_its_size(django_assert_max_num_queries):
     cases = [delinquent_case() for _ in range(12)]
     small = new_hire_file([w4(ncp_of(c).ssn) for c in cases[:2]], batch="000001")
-    large = new_hire_file([w4(ncp_of(c).ssn, fein=f"1{i:08d}", employer=f"EMPLOYER {i}") for i, c in
-                           enumerate(cases[2:])] + [w4(f"9{i:08d}") for i in range(40)], batch="000002")
+    large = new_hire_file(
+        [w4(ncp_of(c).ssn, fein=f"1{i:08d}", employer=f"EMPLOYER {i}") for i, c in enumerate(cases[2:])]
+        + [w4(f"9{i:08d}") for i in range(40)],
+        batch="000002",
+    )
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -31,8 +31,9 @@ def passport():
 
 
 def _pay_down(case, total: str, months: str):
-    CaseBalance.objects.filter(case=case).update(total_arrears=Decimal(total), unassigned_arrears=Decimal(total),
-                                                 months_in_arrears=Decimal(months))
+    CaseBalance.objects.filter(case=case).update(
+        total_arrears=Decimal(total), unassigned_arrears=Decimal(total), months_in_arrears=Decimal(months)
+    )
 
 
 def test_notice_after_payments_states_arrears_on_its_date_and_the_fired_figures(passport, make_user):
@@ -129,7 +130,9 @@ def test_confirmation_page_asks_first_and_shows_refusal(passport, client_as):
 
 
 def test_confirmation_page_refused_to_a_caseworker(passport, client_as):
-    assert client_as("caseworker").get(reverse("enforcement:action_issue_notice", args=[passport.pk])).status_code == 403
+    assert (
+        client_as("caseworker").get(reverse("enforcement:action_issue_notice", args=[passport.pk])).status_code == 403
+    )
 
 
 def test_api_issues_the_notice(passport, api_client_with):

@@ -33,10 +33,19 @@ def _today():
 def active(case, remedy=Remedy.FEDERAL_TAX_OFFSET):
     rule = RemedyRule.objects.filter(remedy=remedy).order_by("pk").first()
     return EnforcementAction.objects.create(
-        case=case, remedy=remedy, rule=rule, status=ActionStatus.ACTIVE, proposed_on=date(2026, 9, 1),
-        total_arrears=0, timeframe_start_on=date(2026, 9, 1), timeframe_due_on=date(2026, 10, 1),
-        notice_issued_on=date(2026, 9, 2), notice_total_arrears=0, taken_on=date(2026, 9, 2),
-        activated_on=date(2026, 10, 15))
+        case=case,
+        remedy=remedy,
+        rule=rule,
+        status=ActionStatus.ACTIVE,
+        proposed_on=date(2026, 9, 1),
+        total_arrears=0,
+        timeframe_start_on=date(2026, 9, 1),
+        timeframe_due_on=date(2026, 10, 1),
+        notice_issued_on=date(2026, 9, 2),
+        notice_total_arrears=0,
+        taken_on=date(2026, 9, 2),
+        activated_on=date(2026, 10, 15),
+    )
 
 
 def ncp_of(case) -> Person:
@@ -57,10 +66,16 @@ def test_only_active_actions_over_the_thresholds_are_certified_by_case_type():
     partner_file, records = certify()
     details = [r for r in records if r.type == "case"]
     assert [(r["ssn"], r["case_type"], r["arrears"], r["transaction"]) for r in details] == [
-        (ncp_of(tanf).ssn, "A", 150, "A"), (ncp_of(family).ssn, "N", 800, "A")]
+        (ncp_of(tanf).ssn, "A", 150, "A"),
+        (ncp_of(family).ssn, "N", 800, "A"),
+    ]
     control = records[-1]
-    assert (control["tanf_records"], control["non_tanf_records"], control["tanf_amount"],
-            control["non_tanf_amount"]) == (1, 1, 150, 800)
+    assert (
+        control["tanf_records"],
+        control["non_tanf_records"],
+        control["tanf_amount"],
+        control["non_tanf_amount"],
+    ) == (1, 1, 150, 800)
     assert partner_file.counts == {"added": 2, "passport": 0}
     assert all(r["exclusions"] == "PAS" for r in details)  # no passport action: excluded by office rule
     assert OffsetCertification.objects.filter(current=True).count() == 2
@@ -79,7 +94,9 @@ def test_the_next_certification_sends_only_modifications_and_deletions():
     CaseBalance.objects.filter(case=two).update(unassigned_arrears=Decimal("100.00"))
     _, records = certify()
     assert [(r["ssn"], r["transaction"], r["arrears"]) for r in records if r.type == "case"] == [
-        (ncp_of(one).ssn, "M", 1000), (ncp_of(two).ssn, "D", 0)]
+        (ncp_of(one).ssn, "M", 1000),
+        (ncp_of(two).ssn, "D", 0),
+    ]
     history = OffsetCertification.objects.filter(person=ncp_of(one)).order_by("pk")
     assert [(h.transaction, h.amount, h.current) for h in history] == [("A", 800, False), ("M", 1000, True)]
     assert all(h.certified_on == timezone.localdate() for h in history)
@@ -118,20 +135,47 @@ def test_export_command_writes_the_file_and_prints_counts(tmp_path):
 
 # --- collections -------------------------------------------------------------------------------
 
-def collection(ssn: str, amount: str, *, joint: str = "N", injured: str = "N", case_type: str = "N",
-               transaction: str = "C", case_id: str = "") -> dict:
-    return {"type": "collection", "state": "NY", "ssn": ssn, "case_id": case_id, "last_name": "DOE",
-            "amount": Decimal(amount), "transaction": transaction, "case_type": case_type,
-            "offset_date": date(2026, 11, 20), "tax_year": "2025", "joint_return": joint, "injured_spouse": injured}
+
+def collection(
+    ssn: str,
+    amount: str,
+    *,
+    joint: str = "N",
+    injured: str = "N",
+    case_type: str = "N",
+    transaction: str = "C",
+    case_id: str = "",
+) -> dict:
+    return {
+        "type": "collection",
+        "state": "NY",
+        "ssn": ssn,
+        "case_id": case_id,
+        "last_name": "DOE",
+        "amount": Decimal(amount),
+        "transaction": transaction,
+        "case_type": case_type,
+        "offset_date": date(2026, 11, 20),
+        "tax_year": "2025",
+        "joint_return": joint,
+        "injured_spouse": injured,
+    }
 
 
 def collections_file(records: list[dict], batch: date = date(2026, 11, 21)) -> bytes:
     tanf = [r for r in records if r["case_type"] == "A"]
-    rows = [*records, {"type": "control", "state": "NY", "tanf_records": len(tanf),
-                       "non_tanf_records": len(records) - len(tanf),
-                       "tanf_amount": sum(int(r["amount"]) for r in tanf),
-                       "non_tanf_amount": sum(int(r["amount"]) for r in records if r["case_type"] == "N"),
-                       "batch_date": batch}]
+    rows = [
+        *records,
+        {
+            "type": "control",
+            "state": "NY",
+            "tanf_records": len(tanf),
+            "non_tanf_records": len(records) - len(tanf),
+            "tanf_amount": sum(int(r["amount"]) for r in tanf),
+            "non_tanf_amount": sum(int(r["amount"]) for r in records if r["case_type"] == "N"),
+            "batch_date": batch,
+        },
+    ]
     return write_text(rows, get_layout("fop-collections")).encode("ascii")
 
 
@@ -171,8 +215,9 @@ def test_an_injured_spouse_claim_processed_is_not_held():
 
 def test_unknown_ssns_are_held_never_dropped_and_adjustments_queued():
     case = delinquent_case(unassigned="300.00")
-    partner_file = submit(collections_file([collection("123450000", "75.00"),
-                                            collection(ncp_of(case).ssn, "20.00", transaction="A")]))
+    partner_file = submit(
+        collections_file([collection("123450000", "75.00"), collection(ncp_of(case).ssn, "20.00", transaction="A")])
+    )
     assert partner_file.counts == {"unmatched": 1, "adjustments": 1}
     assert Collection.objects.get().status == "held"
     assert WorkItem.objects.filter(kind="offset_adjustment", case=case).exists()
@@ -213,4 +258,6 @@ def test_import_command_last_line(tmp_path):
     path.write_bytes(collections_file([collection(ncp_of(case).ssn, "100.00")]))
     out = StringIO()
     call_command("import_offset_collections", str(path), stdout=out)
-    assert out.getvalue().strip().splitlines()[-1] == "offset-collections accepted: records 2, posted 1, collected 100.00"
+    assert (
+        out.getvalue().strip().splitlines()[-1] == "offset-collections accepted: records 2, posted 1, collected 100.00"
+    )

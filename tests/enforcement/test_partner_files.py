@@ -30,8 +30,9 @@ GOOD = employer_file(("123456789", "ACME"), ("987654321", "GLOBEX"))
 
 
 def submit(content: bytes, **kwargs):
-    partner_file, queued = partner_file_submit(kind=KIND, name="emp.txt", content=content, via=FileVia.COMMAND,
-                                               **kwargs)
+    partner_file, queued = partner_file_submit(
+        kind=KIND, name="emp.txt", content=content, via=FileVia.COMMAND, **kwargs
+    )
     return partner_file
 
 
@@ -103,11 +104,11 @@ def test_a_large_file_goes_through_a_leased_job(django_capture_on_commit_callbac
 
 # --- the API ----------------------------------------------------------------------------------
 
+
 def _post(api, kind: str, content: bytes, name: str = "emp.txt"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return api.post(f"/api/v1/partner-files/{kind}/", {"file": SimpleUploadedFile(name, content)},
-                    format="multipart")
+    return api.post(f"/api/v1/partner-files/{kind}/", {"file": SimpleUploadedFile(name, content)}, format="multipart")
 
 
 def test_api_answers_201_then_200_for_the_replay(api_client_with):
@@ -177,14 +178,14 @@ def test_a_county_keys_file_reaches_only_its_counties(api_client_with):
 
 # --- routing through the state office (16.6) ---------------------------------------------------
 
+
 @override_settings(CASEWORKS_PARTNER_ROUTES={KIND: "state", OUT_KIND: "state"})
 def test_routed_through_the_state_inbound_comes_only_from_the_state_office(api_client_with):
     county_partner = api_client_with("partner_files:write", agency="An employer")
     refused = _post(county_partner, KIND, GOOD)
     assert refused.status_code == 400 and "state office" in refused.json()["errors"][0]["reason"]
     assert Employer.objects.count() == 0
-    state = api_client_with("partner_files:write", agency="State DCSS", kind=AgencyKind.STATE_OFFICE,
-                            all_counties=True)
+    state = api_client_with("partner_files:write", agency="State DCSS", kind=AgencyKind.STATE_OFFICE, all_counties=True)
     assert _post(state, KIND, GOOD).status_code == 201
 
 
@@ -193,8 +194,7 @@ def test_routed_through_the_state_outbound_waits_for_the_state_key_to_fetch_it(a
     Employer.objects.create(name="ACME", fein="123456789")
     partner_file = partner_file_export(kind=OUT_KIND, actor_label="test")
     assert partner_file.status == PartnerFileStatus.READY and partner_file.fetched_at is None
-    state = api_client_with("partner_files:read", agency="State DCSS", kind=AgencyKind.STATE_OFFICE,
-                            all_counties=True)
+    state = api_client_with("partner_files:read", agency="State DCSS", kind=AgencyKind.STATE_OFFICE, all_counties=True)
     listed = state.get("/api/v1/partner-files/", {"direction": "out"}).json()
     assert [r["id"] for r in listed["results"]] == [partner_file.pk]
     content = state.get(f"/api/v1/partner-files/{partner_file.pk}/content/")
@@ -219,6 +219,7 @@ def test_outbound_control_numbers_are_never_reused():
 
 
 # --- the command base class ---------------------------------------------------------------------
+
 
 class _Command(PartnerFileImportCommand):
     kind = KIND

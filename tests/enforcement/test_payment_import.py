@@ -48,7 +48,12 @@ def test_valid_file_posts_every_entry_through_the_ledger(cases):
     imported = _import(text)
     report = imported.report
     assert (report["status"], report["entries"], report["posted"], report["held"], report["duplicates"]) == (
-        "imported", 3, 3, 0, 0)
+        "imported",
+        3,
+        3,
+        0,
+        0,
+    )
     assert report["errors"] == []
     collections = Collection.objects.filter(batch_reference=imported.reference)
     assert collections.count() == 3
@@ -92,8 +97,11 @@ def test_entry_seen_in_a_rebuilt_file_is_a_duplicate(cases):
     first = [ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases[:2]]
     _import(payment_file(first))
     # the employer re-sends the same two payments plus a new one, in a new file
-    rebuilt = payment_file(first + [ded_entry(cases[2].case_number, "75.00", ssn=_ssn(cases[2]))],
-                           created=datetime(2026, 11, 20, 9, 0), modifier="B")
+    rebuilt = payment_file(
+        first + [ded_entry(cases[2].case_number, "75.00", ssn=_ssn(cases[2]))],
+        created=datetime(2026, 11, 20, 9, 0),
+        modifier="B",
+    )
     report = _import(rebuilt).report
     assert (report["posted"], report["duplicates"]) == (1, 2)
     assert Collection.objects.count() == 3
@@ -127,7 +135,9 @@ def test_ssn_mismatch_is_held_for_review(cases):
 
 def test_rejected_file_posts_nothing_and_reports_lines(cases):
     good = [ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases]
-    text = payment_file(good).replace("DED*CS*" + cases[1].case_number, "DED*CS*" + cases[1].case_number[:2] + " " + cases[1].case_number[3:], 1)
+    text = payment_file(good).replace(
+        "DED*CS*" + cases[1].case_number, "DED*CS*" + cases[1].case_number[:2] + " " + cases[1].case_number[3:], 1
+    )
     imported = _import(text)
     assert imported.status == PaymentFileStatus.REJECTED
     assert imported.report["errors"][0]["line"] == 6
@@ -160,14 +170,18 @@ def test_a_failure_while_posting_rolls_back_the_whole_file(cases, monkeypatch):
     assert Collection.objects.count() == 0 and Disbursement.objects.count() == 0
 
 
-@pytest.mark.parametrize(("pay_date", "late"), [
-    (date(2026, 11, 10), False),  # due by 2026-11-20 (7 business days, Veterans Day skipped): effective 11-20
-    (date(2026, 11, 9), True),    # due by 2026-11-19: just over
-])
+@pytest.mark.parametrize(
+    ("pay_date", "late"),
+    [
+        (date(2026, 11, 10), False),  # due by 2026-11-20 (7 business days, Veterans Day skipped): effective 11-20
+        (date(2026, 11, 9), True),  # due by 2026-11-19: just over
+    ],
+)
 def test_late_remittance_is_flagged(cases, pay_date, late):
     case = cases[0]
-    text = payment_file([ded_entry(case.case_number, "10.00", ssn=_ssn(case), pay_date=pay_date)],
-                        effective=date(2026, 11, 20))
+    text = payment_file(
+        [ded_entry(case.case_number, "10.00", ssn=_ssn(case), pay_date=pay_date)], effective=date(2026, 11, 20)
+    )
     report = _import(text).report
     assert report["late"] == (1 if late else 0)
     if late:
@@ -187,7 +201,11 @@ def test_command_prints_json_report(cases, tmp_path, capsys):
     call_command("import_payments", str(path), "--json")
     report = json.loads(capsys.readouterr().out)
     assert {k: report[k] for k in ("entries", "posted", "held", "duplicates")} == {
-        "entries": 1, "posted": 1, "held": 0, "duplicates": 0}
+        "entries": 1,
+        "posted": 1,
+        "held": 0,
+        "duplicates": 0,
+    }
     call_command("import_payments", str(path), "--json")  # the same file: exit 0
     assert json.loads(capsys.readouterr().out)["duplicates"] == 1
 
@@ -223,8 +241,9 @@ def test_api_answers_201_then_200_for_the_same_file(cases, api_client_with):
 
 def test_api_reports_padded_records(cases, api_client_with):
     api = api_client_with("payment_files:write", agency="Acme Payroll")
-    text = "\n".join(r.rstrip(" ") for r in payment_file([ded_entry(cases[0].case_number, "20.00",
-                                                                     ssn=_ssn(cases[0]))]).splitlines())
+    text = "\n".join(
+        r.rstrip(" ") for r in payment_file([ded_entry(cases[0].case_number, "20.00", ssn=_ssn(cases[0]))]).splitlines()
+    )
     response = _upload(api, text)
     assert response.status_code == 201
     assert response.json()["padded"] == sum(1 for r in text.splitlines() if len(r) < 94) > 0
@@ -262,8 +281,9 @@ def test_api_needs_the_write_scope(api_client_with, cases):
     assert _upload(api, payment_file([ded_entry("NY-1", "1.00")])).status_code == 403
 
 
-def test_api_query_count_does_not_grow_per_entry_beyond_the_ledger(cases, api_client_with,
-                                                                   django_assert_max_num_queries):
+def test_api_query_count_does_not_grow_per_entry_beyond_the_ledger(
+    cases, api_client_with, django_assert_max_num_queries
+):
     api = api_client_with("payment_files:write")
     text = payment_file([ded_entry("NY-999999", "5.00", ssn="123456789")])
     with django_assert_max_num_queries(40):
@@ -286,13 +306,14 @@ def test_upload_page_imports_through_the_task(cases, client_as, django_capture_o
     client = client_as("enforcement_specialist")
     text = payment_file([ded_entry(cases[0].case_number, "30.00", ssn=_ssn(cases[0]))])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("enforcement:paymentfile_upload"),
-                               {"file": SimpleUploadedFile("p.ach", text.encode())})
+        response = client.post(
+            reverse("enforcement:paymentfile_upload"), {"file": SimpleUploadedFile("p.ach", text.encode())}
+        )
     assert response.status_code == 302
     payment_file_row = PaymentFile.objects.get()
     assert payment_file_row.status == PaymentFileStatus.IMPORTED and payment_file_row.posted == 1
     page = client.get(response.url)
-    assert b"Posted" in page.content and b"http-equiv=\"refresh\"" not in page.content
+    assert b"Posted" in page.content and b'http-equiv="refresh"' not in page.content
 
 
 def test_detail_page_refreshes_while_pending(client_as):
@@ -314,9 +335,15 @@ def test_task_is_idempotent(cases):
     assert Collection.objects.count() == 1
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("enforcement_specialist", True), ("coordinator", True), ("caseworker", False), ("ombudsperson", False),
-])
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("enforcement_specialist", True),
+        ("coordinator", True),
+        ("caseworker", False),
+        ("ombudsperson", False),
+    ],
+)
 def test_who_may_upload(client_as, role, allowed):
     response = client_as(role).get(reverse("enforcement:paymentfile_upload"))
     assert response.status_code == (200 if allowed else 403)

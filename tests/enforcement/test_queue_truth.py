@@ -56,8 +56,17 @@ def _action(case, *, start, taken=None, status=ActionStatus.PROPOSED, days=30):
     rule = RemedyRule.objects.get(remedy="passport_denial", jurisdiction="NY")
     EnforcementAction.objects.filter(case=case, remedy=rule.remedy).update(status=ActionStatus.CLOSED)
     return EnforcementAction.objects.create(
-        case=case, remedy=rule.remedy, rule=rule, proposed_on=start, total_arrears=3000, months_in_arrears=6,
-        timeframe_start_on=start, timeframe_due_on=start + timedelta(days=days), taken_on=taken, status=status)
+        case=case,
+        remedy=rule.remedy,
+        rule=rule,
+        proposed_on=start,
+        total_arrears=3000,
+        months_in_arrears=6,
+        timeframe_start_on=start,
+        timeframe_due_on=start + timedelta(days=days),
+        taken_on=taken,
+        status=status,
+    )
 
 
 def test_dashboard_and_quality_page_give_the_same_figure():
@@ -66,9 +75,9 @@ def test_dashboard_and_quality_page_give_the_same_figure():
     c = [delinquent_case(unassigned="3000.00") for _ in range(5)]
     _action(c[0], start=start, taken=start + timedelta(days=30), status=ActionStatus.NOTICED)  # met (day 30)
     _action(c[1], start=start, taken=start + timedelta(days=31), status=ActionStatus.NOTICED)  # late
-    _action(c[2], start=start)                                                                # overdue, open
+    _action(c[2], start=start)  # overdue, open
     _action(c[3], start=start, status=ActionStatus.RELEASED)  # paid before it was taken: not judged
-    _action(c[4], start=today - timedelta(days=5))            # not yet due: not judged
+    _action(c[4], start=today - timedelta(days=5))  # not yet due: not judged
     dashboard = timeframe_compliance(actions=EnforcementAction.objects.all(), today=today)
     results, _, _ = compliance(start=start - timedelta(days=1), end=today, today=today)
     quality = next(r for r in results if r.code == Timeframe.ENFORCEMENT)

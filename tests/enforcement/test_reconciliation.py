@@ -45,37 +45,57 @@ def _today():
 
 @pytest.fixture
 def accounts():
-    return (BankAccountFactory(name="Collections", account_number="100200300",
-                               purpose=BankAccountPurpose.COLLECTIONS),
-            BankAccountFactory(name="Disbursements", account_number="555000111",
-                               purpose=BankAccountPurpose.DISBURSEMENTS))
+    return (
+        BankAccountFactory(name="Collections", account_number="100200300", purpose=BankAccountPurpose.COLLECTIONS),
+        BankAccountFactory(name="Disbursements", account_number="555000111", purpose=BankAccountPurpose.DISBURSEMENTS),
+    )
 
 
 @pytest.fixture
 def book():
     case = case_with_order()
-    for n, (amount, batch, received) in enumerate([
-        ("300.00", "PF-AAA", date(2026, 11, 20)), ("200.00", "PF-AAA", date(2026, 11, 20)),
-        ("75.00", "", date(2026, 11, 19)), ("42.00", "PF-CCC", date(2026, 11, 20)),
-    ]):
-        collection_post(case_number=case.case_number, amount=Decimal(amount), received_on=received,
-                        source=CollectionSource.INCOME_WITHHOLDING, source_reference=f"B-{n}",
-                        received_via=ReceivedVia.FILE, batch_reference=batch)
+    for n, (amount, batch, received) in enumerate(
+        [
+            ("300.00", "PF-AAA", date(2026, 11, 20)),
+            ("200.00", "PF-AAA", date(2026, 11, 20)),
+            ("75.00", "", date(2026, 11, 19)),
+            ("42.00", "PF-CCC", date(2026, 11, 20)),
+        ]
+    ):
+        collection_post(
+            case_number=case.case_number,
+            amount=Decimal(amount),
+            received_on=received,
+            source=CollectionSource.INCOME_WITHHOLDING,
+            source_reference=f"B-{n}",
+            received_via=ReceivedVia.FILE,
+            batch_reference=batch,
+        )
     DisbursementExportFactory(reference="DX-20261120-001", total_credit=Decimal("480.00"), export_date=AS_OF)
     return case
 
 
 def _statement(collections=None, disbursements=None, extra_accounts=()) -> str:
     specs = [
-        AccountSpec("100200300", collections if collections is not None else [
-            TransactionSpec(165, Decimal("500.00"), "B1", "PF-AAA"),   # exact reference
-            TransactionSpec(301, Decimal("75.00"), "B2", ""),          # amount + date window (day deposit)
-            TransactionSpec(165, Decimal("40.00"), "B3", "PF-CCC"),    # reference, amount differs
-            TransactionSpec(165, Decimal("999.99"), "B4", "UNKNOWN"),  # nothing in the books
-        ]),
-        AccountSpec("555000111", disbursements if disbursements is not None else [
-            TransactionSpec(455, Decimal("480.00"), "B5", "DX-20261120-001"),
-        ]),
+        AccountSpec(
+            "100200300",
+            collections
+            if collections is not None
+            else [
+                TransactionSpec(165, Decimal("500.00"), "B1", "PF-AAA"),  # exact reference
+                TransactionSpec(301, Decimal("75.00"), "B2", ""),  # amount + date window (day deposit)
+                TransactionSpec(165, Decimal("40.00"), "B3", "PF-CCC"),  # reference, amount differs
+                TransactionSpec(165, Decimal("999.99"), "B4", "UNKNOWN"),  # nothing in the books
+            ],
+        ),
+        AccountSpec(
+            "555000111",
+            disbursements
+            if disbursements is not None
+            else [
+                TransactionSpec(455, Decimal("480.00"), "B5", "DX-20261120-001"),
+            ],
+        ),
         *extra_accounts,
     ]
     return build_statement(sender="BANK", receiver="SDU", as_of=AS_OF, accounts=specs)
@@ -90,7 +110,10 @@ def test_matching_exact_reference_then_amount_and_date(accounts, book):
     assert (report.matched, report.partial, report.unmatched) == (3, 1, 1)
     rows = {t.bank_reference: t for t in BankTransaction.objects.all()}
     assert (rows["B1"].match_status, rows["B1"].book_reference, rows["B1"].match_rule) == (
-        MatchStatus.MATCHED, "PF-AAA", "reference")
+        MatchStatus.MATCHED,
+        "PF-AAA",
+        "reference",
+    )
     assert (rows["B2"].book_reference, rows["B2"].match_rule) == ("DEP-20261119", "amount_date")
     assert rows["B3"].match_status == MatchStatus.PARTIAL and rows["B3"].book_amount == Decimal("42.00")
     assert rows["B4"].match_status == MatchStatus.UNMATCHED
@@ -103,14 +126,21 @@ def test_matching_exact_reference_then_amount_and_date(accounts, book):
 @pytest.mark.parametrize(("as_of", "matched"), [(date(2026, 11, 22), True), (date(2026, 11, 23), False)])
 def test_amount_match_only_within_the_date_window(accounts, book, as_of, matched):
     # the day deposit DEP-20261119 (75.00); window ±3 calendar days
-    text = build_statement(sender="BANK", receiver="SDU", as_of=as_of,
-                           accounts=[AccountSpec("100200300", [TransactionSpec(301, Decimal("75.00"), "B2", "")])])
+    text = build_statement(
+        sender="BANK",
+        receiver="SDU",
+        as_of=as_of,
+        accounts=[AccountSpec("100200300", [TransactionSpec(301, Decimal("75.00"), "B2", "")])],
+    )
     _, report = _import(text)
     assert (report.matched, report.unmatched) == ((1, 0) if matched else (0, 1))
 
 
 def test_a_book_item_is_matched_once(accounts, book):
-    twice = [TransactionSpec(165, Decimal("500.00"), "B1", "PF-AAA"), TransactionSpec(165, Decimal("500.00"), "B9", "PF-AAA")]
+    twice = [
+        TransactionSpec(165, Decimal("500.00"), "B1", "PF-AAA"),
+        TransactionSpec(165, Decimal("500.00"), "B9", "PF-AAA"),
+    ]
     _, report = _import(_statement(collections=twice, disbursements=[]))
     assert (report.matched, report.unmatched) == (1, 1)
 
@@ -121,16 +151,31 @@ def test_reimport_changes_nothing(accounts, book):
     before = (BankTransaction.objects.count(), ReconciliationException.objects.count(), BankStatement.objects.count())
     statement, report = _import(text)
     assert report.status == StatementStatus.DUPLICATE
-    assert (BankTransaction.objects.count(), ReconciliationException.objects.count(),
-            BankStatement.objects.count()) == before
+    assert (
+        BankTransaction.objects.count(),
+        ReconciliationException.objects.count(),
+        BankStatement.objects.count(),
+    ) == before
 
 
 def test_overlapping_statement_does_not_store_items_twice(accounts, book):
     _import(_statement())
     # a corrected statement: the same items plus one more, different file id
-    more = build_statement(sender="BANK", receiver="SDU", as_of=AS_OF, file_id="2", accounts=[
-        AccountSpec("100200300", [TransactionSpec(165, Decimal("500.00"), "B1", "PF-AAA"),
-                                  TransactionSpec(165, Decimal("12.00"), "B7", "NEW")])])
+    more = build_statement(
+        sender="BANK",
+        receiver="SDU",
+        as_of=AS_OF,
+        file_id="2",
+        accounts=[
+            AccountSpec(
+                "100200300",
+                [
+                    TransactionSpec(165, Decimal("500.00"), "B1", "PF-AAA"),
+                    TransactionSpec(165, Decimal("12.00"), "B7", "NEW"),
+                ],
+            )
+        ],
+    )
     _, report = _import(more)
     assert (report.already_known, report.stored) == (1, 1)
 
@@ -170,8 +215,9 @@ def test_fuzzed_statements_never_store_anything(accounts, data):
 def test_upload_page_runs_the_task(accounts, book, client_as, django_capture_on_commit_callbacks):
     client = client_as("enforcement_specialist")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("enforcement:bankstatement_upload"),
-                               {"file": SimpleUploadedFile("s.bai", _statement().encode())})
+        response = client.post(
+            reverse("enforcement:bankstatement_upload"), {"file": SimpleUploadedFile("s.bai", _statement().encode())}
+        )
     assert response.status_code == 302
     assert BankStatement.objects.get().status == StatementStatus.IMPORTED
     page = client.get(response.url)
@@ -181,8 +227,9 @@ def test_upload_page_runs_the_task(accounts, book, client_as, django_capture_on_
 def test_uploaded_bad_statement_is_refused_with_its_report(accounts, client_as, django_capture_on_commit_callbacks):
     client = client_as("coordinator")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("enforcement:bankstatement_upload"),
-                               {"file": SimpleUploadedFile("s.bai", b"01,x/\n")})
+        response = client.post(
+            reverse("enforcement:bankstatement_upload"), {"file": SimpleUploadedFile("s.bai", b"01,x/\n")}
+        )
     statement = BankStatement.objects.get()
     assert statement.status == StatementStatus.REFUSED and statement.transactions.count() == 0
     assert b"refused" in client.get(response.url).content

@@ -83,15 +83,22 @@ def test_the_database_refuses_a_second_open_action(office):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         EnforcementAction.objects.create(
-            case=action.case, remedy=action.remedy, rule=action.rule, proposed_on=AS_OF, total_arrears=1,
-            timeframe_start_on=AS_OF, timeframe_due_on=AS_OF)
+            case=action.case,
+            remedy=action.remedy,
+            rule=action.rule,
+            proposed_on=AS_OF,
+            total_arrears=1,
+            timeframe_start_on=AS_OF,
+            timeframe_due_on=AS_OF,
+        )
 
 
 def test_paid_up_case_gets_its_actions_released(office):
     sweep_run_inline(as_of=AS_OF)
     case = office[0]
-    CaseBalance.objects.filter(case=case).update(total_arrears=0, unassigned_arrears=0, months_in_arrears=0,
-                                                 delinquent_since=None)
+    CaseBalance.objects.filter(case=case).update(
+        total_arrears=0, unassigned_arrears=0, months_in_arrears=0, delinquent_since=None
+    )
     run = sweep_run_inline(as_of=AS_OF + timedelta(days=1))
     actions = EnforcementAction.objects.filter(case=case)
     assert run.released == actions.count() > 0
@@ -104,7 +111,8 @@ def test_closed_case_gets_its_actions_released(office):
     Case.objects.filter(pk=office[1].pk).update(status="closed", closure_reason="other", closed_on=AS_OF)
     sweep_run_inline(as_of=AS_OF)
     assert set(EnforcementAction.objects.filter(case=office[1]).values_list("release_reason", flat=True)) == {
-        ReleaseReason.CASE_CLOSED}
+        ReleaseReason.CASE_CLOSED
+    }
 
 
 def test_a_released_action_is_proposed_again_only_after_the_balance_changes(office):
@@ -114,8 +122,9 @@ def test_a_released_action_is_proposed_again_only_after_the_balance_changes(offi
     sweep_run_inline(as_of=AS_OF)
     balance = CaseBalance.objects.get(case=case)
     # arrears back, but the row still reads as of before the release: not proposed yet
-    CaseBalance.objects.filter(case=case).update(total_arrears=3000, unassigned_arrears=3000,
-                                                 updated_at=balance.updated_at)
+    CaseBalance.objects.filter(case=case).update(
+        total_arrears=3000, unassigned_arrears=3000, updated_at=balance.updated_at
+    )
     assert sweep_run_inline(as_of=AS_OF).proposed == 0
     balance.total_arrears = balance.unassigned_arrears = Decimal("3000.00")
     balance.save()  # a new charge: updated_at moves
@@ -174,30 +183,45 @@ def test_a_proposal_records_its_figures_dates_and_event(db):
     """Every figure of a proposal, pinned: PostgreSQL computes them in SQL and SQLite in Python,
     and both must write exactly this."""
     case = delinquent_case(unassigned="3000.00", days_past_due=90)
-    Case.objects.filter(pk=case.pk).update(delinquency_identified_on=AS_OF - timedelta(days=10),
-                                           ncp_located_on=AS_OF - timedelta(days=20))
+    Case.objects.filter(pk=case.pk).update(
+        delinquency_identified_on=AS_OF - timedelta(days=10), ncp_located_on=AS_OF - timedelta(days=20)
+    )
     run = sweep_run_inline(as_of=AS_OF)
     action = EnforcementAction.objects.select_related("rule").get(case=case, remedy=Remedy.PASSPORT_DENIAL)
     rule = action.rule
     assert (action.status, action.proposed_on, action.sweep_run_id, action.partner) == (
-        ActionStatus.PROPOSED, AS_OF, run.pk, rule.partner)
+        ActionStatus.PROPOSED,
+        AS_OF,
+        run.pk,
+        rule.partner,
+    )
     assert (action.total_arrears, action.unassigned_arrears, action.months_in_arrears) == (
-        Decimal("3000.00"), Decimal("3000.00"), Decimal("6.00"))
+        Decimal("3000.00"),
+        Decimal("3000.00"),
+        Decimal("6.00"),
+    )
     # The later of identified (10 days ago) and located (20 days ago); 30 days (45 CFR 303.6(c)(2)).
     assert action.timeframe_start_on == AS_OF - timedelta(days=10)
-    assert action.timeframe_due_on == AS_OF - timedelta(days=10) + timedelta(days=30 if not rule.service_of_process
-                                                                             else 60)
-    expected = {"as_of": AS_OF.isoformat(), "rule_version": rule.version, "thresholds": rule.threshold_text(),
-                "days_past_due": 90}
+    assert action.timeframe_due_on == AS_OF - timedelta(days=10) + timedelta(
+        days=30 if not rule.service_of_process else 60
+    )
+    expected = {
+        "as_of": AS_OF.isoformat(),
+        "rule_version": rule.version,
+        "thresholds": rule.threshold_text(),
+        "days_past_due": 90,
+    }
     if rule.aggregate_by_ncp:
-        expected |= {"ncp_person_id": case.participants.get(role="ncp").person_id,
-                     "ncp_total_arrears": "3000.00", "ncp_assigned_arrears": "0.00",
-                     "ncp_unassigned_arrears": "3000.00"}
+        expected |= {
+            "ncp_person_id": case.participants.get(role="ncp").person_id,
+            "ncp_total_arrears": "3000.00",
+            "ncp_assigned_arrears": "0.00",
+            "ncp_unassigned_arrears": "3000.00",
+        }
     assert action.figures == expected
     event = DomainEvent.objects.get(verb="enforcement.action_proposed", subject_id=action.pk)
     assert event.case_id == case.pk and event.actor_label == f"enforcement sweep {run.pk}"
-    assert event.summary == (f"{rule.get_remedy_display()} proposed: arrears $3,000.00, 6.00 months "
-                             f"({rule.citation})")
+    assert event.summary == (f"{rule.get_remedy_display()} proposed: arrears $3,000.00, 6.00 months ({rule.citation})")
     assert event.data == {"rule_id": rule.pk, "remedy": rule.remedy, "total_arrears": "3000.00", "months": "6.00"}
 
 

@@ -95,22 +95,37 @@ def test_ny_licence_suspension_at_least_four_months(months, expected):
     assert proposed(case, Remedy.LICENSE_SUSPENSION) is expected
 
 
-@pytest.mark.parametrize(("months", "days", "expected"), [
-    ("4.00", 120, False), ("4.01", 120, True), ("3.99", 120, False),
-    ("5.00", 30, False), ("5.00", 31, True), ("5.00", 29, False),
-])
+@pytest.mark.parametrize(
+    ("months", "days", "expected"),
+    [
+        ("4.00", 120, False),
+        ("4.01", 120, True),
+        ("3.99", 120, False),
+        ("5.00", 30, False),
+        ("5.00", 31, True),
+        ("5.00", 29, False),
+    ],
+)
 def test_ca_licence_suspension_more_than_30_days_and_4_months(months, days, expected):
     # Fam. Code 17520 (values to confirm, configurable)
-    case = delinquent_case(jurisdiction="CA", unassigned=Decimal("500") * Decimal(months), months=months,
-                           days_past_due=days)
+    case = delinquent_case(
+        jurisdiction="CA", unassigned=Decimal("500") * Decimal(months), months=months, days_past_due=days
+    )
     sweep()
     assert proposed(case, Remedy.LICENSE_SUSPENSION) is expected
 
 
-@pytest.mark.parametrize(("arrears", "days", "expected"), [
-    ("100.00", 90, False), ("100.01", 90, True), ("99.99", 90, False),
-    ("800.00", 60, False), ("800.00", 61, True), ("800.00", 59, False),
-])
+@pytest.mark.parametrize(
+    ("arrears", "days", "expected"),
+    [
+        ("100.00", 90, False),
+        ("100.01", 90, True),
+        ("99.99", 90, False),
+        ("800.00", 60, False),
+        ("800.00", 61, True),
+        ("800.00", 59, False),
+    ],
+)
 def test_ca_transfer_to_state_collection(arrears, days, expected):
     # Fam. Code 17500(c): more than 60 days past due and more than $100
     case = delinquent_case(jurisdiction="CA", unassigned=arrears, days_past_due=days)

@@ -36,7 +36,9 @@ def test_queue_query_count_holds_for_one_and_many(client_as, django_assert_max_n
     with django_assert_max_num_queries(12):
         response = client.get(reverse("enforcement:action_list"))
     assert response.status_code == 200
-    assert len(re.findall(rb'href="/enforcement/actions/\d+/"', response.content)) == min(25, EnforcementAction.objects.count())
+    assert len(re.findall(rb'href="/enforcement/actions/\d+/"', response.content)) == min(
+        25, EnforcementAction.objects.count()
+    )
 
 
 def test_queue_filters_by_remedy_stage_county_and_due_date(client_as):
@@ -97,8 +99,10 @@ def test_only_a_contest_decider_decides(client_as):
     specialist.post(reverse("enforcement:action_contest", args=[action.pk]), {"reason": "Not mine"})
     action.refresh_from_db()
     assert action.status == ActionStatus.CONTESTED
-    assert specialist.post(reverse("enforcement:action_decide", args=[action.pk]),
-                           {"decision": "upheld"}).status_code == 403
+    assert (
+        specialist.post(reverse("enforcement:action_decide", args=[action.pk]), {"decision": "upheld"}).status_code
+        == 403
+    )
     client_as("coordinator").post(reverse("enforcement:action_decide", args=[action.pk]), {"decision": "sustained"})
     action.refresh_from_db()
     assert action.status == ActionStatus.RELEASED

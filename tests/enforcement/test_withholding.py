@@ -46,7 +46,10 @@ def test_an_active_action_for_an_employed_ncp_issues_one_original():
     assert iwo.per_semimonthly == Decimal("216.67") and iwo.per_monthly == Decimal("433.33")
     # 2,600 of arrears against 12 weeks of 433.33 a month (1,200): more than 12 weeks → 55 %.
     assert iwo.arrears_over_12_weeks and iwo.withholding_limit_percent == 55
-    assert DomainEvent.objects.filter(verb="withholding.order_issued", data__kind="ORG", case_id=action.case_id).count() == 1
+    assert (
+        DomainEvent.objects.filter(verb="withholding.order_issued", data__kind="ORG", case_id=action.case_id).count()
+        == 1
+    )
     # Idempotent: again issues nothing.
     assert iwo_reconcile_action(action=action, on=ON) == []
     assert IncomeWithholdingOrder.objects.count() == 1
@@ -86,8 +89,12 @@ def test_weekly_orders_state_their_amounts_per_week():
     obligation.save()
     figures = iwo_figures(case=action.case, on=ON)
     assert figures.order_frequency == "weekly" and figures.total_per_frequency == Decimal("120.00")
-    assert figures.per == {"weekly": Decimal("120.00"), "biweekly": Decimal("240.00"),
-                           "semimonthly": Decimal("260.00"), "monthly": Decimal("520.00")}
+    assert figures.per == {
+        "weekly": Decimal("120.00"),
+        "biweekly": Decimal("240.00"),
+        "semimonthly": Decimal("260.00"),
+        "monthly": Decimal("520.00"),
+    }
 
 
 def test_ending_the_action_terminates_the_order_in_force():
@@ -132,8 +139,9 @@ def test_an_order_requiring_health_coverage_sends_the_nmsn_without_the_custodial
     cp = action.case.cp
     from cases.models import Address
 
-    Address.objects.create(person=cp, line1="9 Secret Court", city="Troy", state="NY", postal_code="12180",
-                           valid_from=date(2024, 1, 1))
+    Address.objects.create(
+        person=cp, line1="9 Secret Court", city="Troy", state="NY", postal_code="12180", valid_from=date(2024, 1, 1)
+    )
     iwo = iwo_reconcile_action(action=action, on=ON)[0]
     assert iwo.health_coverage_required
     text = pdf_text(iwo_pdf(iwo))

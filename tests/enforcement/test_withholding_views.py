@@ -61,8 +61,10 @@ def test_an_fvi_ncps_employer_is_withheld_on_the_pages(client_as, iwo):
     ncp.family_violence = True
     ncp.save()
     client = client_as("enforcement_specialist")
-    for url in (reverse("enforcement:iwo_detail", args=[iwo.pk]),
-                reverse("enforcement:action_detail", args=[iwo.action_id])):
+    for url in (
+        reverse("enforcement:iwo_detail", args=[iwo.pk]),
+        reverse("enforcement:action_detail", args=[iwo.action_id]),
+    ):
         content = client.get(url).content
         assert b"Hudson Valley Logistics" not in content and b"Withheld (family violence" in content
 

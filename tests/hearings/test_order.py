@@ -35,36 +35,56 @@ def officer(role_user):
 @pytest.fixture
 def resolved(db, role_user):
     complaint = complaint_services.complaint_file(
-        channel=Channel.PHONE, complainant_name="Dana Parent", contact_phone="518-555-0100",
-        category=Category.DISTRIBUTION, description="d", received_on=date(2026, 11, 2), today=date(2026, 11, 2))
-    return complaint_services.complaint_resolve(complaint=complaint, outcome="not_upheld", explanation="e",
-                                                resolved_on=date(2026, 11, 20), by=role_user("ombudsperson"),
-                                                today=date(2026, 11, 20))
+        channel=Channel.PHONE,
+        complainant_name="Dana Parent",
+        contact_phone="518-555-0100",
+        category=Category.DISTRIBUTION,
+        description="d",
+        received_on=date(2026, 11, 2),
+        today=date(2026, 11, 2),
+    )
+    return complaint_services.complaint_resolve(
+        complaint=complaint,
+        outcome="not_upheld",
+        explanation="e",
+        resolved_on=date(2026, 11, 20),
+        by=role_user("ombudsperson"),
+        today=date(2026, 11, 20),
+    )
 
 
 @pytest.fixture
 def make_request(resolved):
     def make(requested_on=date(2027, 1, 4)):
-        return services.hearing_request_create(complaint=resolved, requester_name="Dana Parent",
-                                               issue="distribution", statement="s", requested_on=requested_on,
-                                               today=TODAY)
+        return services.hearing_request_create(
+            complaint=resolved,
+            requester_name="Dana Parent",
+            issue="distribution",
+            statement="s",
+            requested_on=requested_on,
+            today=TODAY,
+        )
+
     return make
 
 
 @pytest.fixture
 def scheduled(make_request, officer):
     hr = make_request()
-    hearing = services.hearing_schedule(request=hr, officer=officer, starts_at=at(date(2027, 2, 10)), mode="phone",
-                                        location="Bridge 4411", by=officer)
+    hearing = services.hearing_schedule(
+        request=hr, officer=officer, starts_at=at(date(2027, 2, 10)), mode="phone", location="Bridge 4411", by=officer
+    )
     return HearingRequest.objects.get(pk=hr.pk), hearing
 
 
 def decide(hr, officer, outcome, decided_on, **kw):
-    return services.hearing_decide(request=hr, outcome=outcome, decided_on=decided_on, summary="Because.",
-                                   by=officer, today=TODAY, **kw)
+    return services.hearing_decide(
+        request=hr, outcome=outcome, decided_on=decided_on, summary="Because.", by=officer, today=TODAY, **kw
+    )
 
 
 # The order --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("outcome", [Outcome.GRANTED, Outcome.DENIED])
 def test_merits_decision_refused_before_the_hearing_is_held(scheduled, officer, outcome):
@@ -86,8 +106,9 @@ def test_held_cannot_be_recorded_before_the_hearing_starts(scheduled, officer):
     assert hr.status == RequestStatus.HELD and hr.held_on == date(2027, 2, 10)
 
 
-@pytest.mark.parametrize(("decided_on", "ok"), [(date(2027, 2, 9), False), (date(2027, 2, 10), True),
-                                                 (date(2027, 2, 11), True)])
+@pytest.mark.parametrize(
+    ("decided_on", "ok"), [(date(2027, 2, 9), False), (date(2027, 2, 10), True), (date(2027, 2, 11), True)]
+)
 def test_merits_decision_dated_on_or_after_the_held_hearing(scheduled, officer, decided_on, ok):
     hr, hearing = scheduled
     services.hearing_held_record(request=hr, by=officer, now=hearing.ends_at)
@@ -104,8 +125,9 @@ def test_withdrawn_any_time(make_request, officer, stage):
     hr = make_request()
     hearing = None
     if stage != "requested":
-        hearing = services.hearing_schedule(request=hr, officer=officer, starts_at=at(date(2027, 2, 10)),
-                                            mode="phone", location="Bridge", by=officer)
+        hearing = services.hearing_schedule(
+            request=hr, officer=officer, starts_at=at(date(2027, 2, 10)), mode="phone", location="Bridge", by=officer
+        )
     if stage == "held":
         services.hearing_held_record(request=hr, by=officer, now=hearing.ends_at)
     hr = decide(hr, officer, Outcome.WITHDRAWN, date(2027, 1, 5) if stage != "held" else date(2027, 2, 10))
@@ -135,8 +157,9 @@ def test_closed_request_cannot_be_decided_or_rescheduled(scheduled, officer):
     with pytest.raises(ValidationError, match="already closed"):
         decide(hr, officer, Outcome.WITHDRAWN, date(2027, 1, 6))
     with pytest.raises(ValidationError):
-        services.hearing_schedule(request=hr, officer=officer, starts_at=at(date(2027, 3, 1)), mode="phone",
-                                  location="Bridge", by=officer)
+        services.hearing_schedule(
+            request=hr, officer=officer, starts_at=at(date(2027, 3, 1)), mode="phone", location="Bridge", by=officer
+        )
 
 
 def test_database_refuses_a_merits_decision_without_a_held_hearing(scheduled):
@@ -148,8 +171,9 @@ def test_database_refuses_a_merits_decision_without_a_held_hearing(scheduled):
 def test_database_refuses_a_decision_dated_before_the_hearing(scheduled):
     hr, _ = scheduled
     with pytest.raises(IntegrityError), transaction.atomic():
-        HearingRequest.objects.filter(pk=hr.pk).update(status="decided", outcome="denied", held_on=date(2027, 2, 10),
-                                                       decided_on=date(2027, 2, 9))
+        HearingRequest.objects.filter(pk=hr.pk).update(
+            status="decided", outcome="denied", held_on=date(2027, 2, 10), decided_on=date(2027, 2, 9)
+        )
 
 
 def test_database_refuses_held_without_a_date_and_an_outcome_left_open(scheduled):
@@ -168,18 +192,27 @@ def test_database_refuses_a_sitting_that_ends_before_it_starts(scheduled):
 
 # Bookings ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("start", "clash"), [
-    ((9, 0), False),    # 09:00-10:00 ends as the booked 10:00-11:00 starts
-    ((9, 1), True),     # 09:01-10:01 overlaps by a minute
-    ((10, 30), True),
-    ((10, 59), True),
-    ((11, 0), False),   # starts as the other ends
-])
+
+@pytest.mark.parametrize(
+    ("start", "clash"),
+    [
+        ((9, 0), False),  # 09:00-10:00 ends as the booked 10:00-11:00 starts
+        ((9, 1), True),  # 09:01-10:01 overlaps by a minute
+        ((10, 30), True),
+        ((10, 59), True),
+        ((11, 0), False),  # starts as the other ends
+    ],
+)
 def test_officer_is_never_double_booked(scheduled, make_request, officer, start, clash):
     other = make_request()
     call = lambda: services.hearing_schedule(  # noqa: E731
-        request=other, officer=officer, starts_at=at(date(2027, 2, 10), *start), mode="video",
-        location="https://video.example/x", by=officer)
+        request=other,
+        officer=officer,
+        starts_at=at(date(2027, 2, 10), *start),
+        mode="video",
+        location="https://video.example/x",
+        by=officer,
+    )
     if clash:
         with pytest.raises(ValidationError) as err:
             call()
@@ -190,22 +223,41 @@ def test_officer_is_never_double_booked(scheduled, make_request, officer, start,
 
 def test_room_or_bridge_is_never_double_booked(scheduled, make_request, officer, make_user):
     from django.contrib.auth.models import Group
+
     second = make_user(username="officer2")
     second.groups.add(Group.objects.get(name="hearing_officer"))
     other = make_request()
     with pytest.raises(ValidationError) as err:  # same bridge, other spelling and spacing
-        services.hearing_schedule(request=other, officer=second, starts_at=at(date(2027, 2, 10), 10, 30),
-                                  mode="phone", location="  bridge   4411 ", by=second)
+        services.hearing_schedule(
+            request=other,
+            officer=second,
+            starts_at=at(date(2027, 2, 10), 10, 30),
+            mode="phone",
+            location="  bridge   4411 ",
+            by=second,
+        )
     assert list(err.value.message_dict) == ["location"]
-    hearing = services.hearing_schedule(request=other, officer=second, starts_at=at(date(2027, 2, 10), 10, 30),
-                                        mode="phone", location="Bridge 5522", by=second)
+    hearing = services.hearing_schedule(
+        request=other,
+        officer=second,
+        starts_at=at(date(2027, 2, 10), 10, 30),
+        mode="phone",
+        location="Bridge 5522",
+        by=second,
+    )
     assert hearing.resource_key == "bridge 5522"
 
 
 def test_rescheduling_the_same_request_frees_its_own_slot(scheduled, officer):
     hr, first = scheduled
-    second = services.hearing_schedule(request=hr, officer=officer, starts_at=at(date(2027, 2, 10), 10, 30),
-                                       mode="phone", location="Bridge 4411", by=officer)
+    second = services.hearing_schedule(
+        request=hr,
+        officer=officer,
+        starts_at=at(date(2027, 2, 10), 10, 30),
+        mode="phone",
+        location="Bridge 4411",
+        by=officer,
+    )
     first.refresh_from_db()
     assert first.status == HearingStatus.POSTPONED and second.status == HearingStatus.SCHEDULED
 
@@ -214,8 +266,17 @@ def test_cancelled_sitting_frees_the_officer(scheduled, make_request, officer):
     hr, _ = scheduled
     decide(hr, officer, Outcome.WITHDRAWN, date(2027, 1, 5))
     other = make_request()
-    assert services.hearing_schedule(request=other, officer=officer, starts_at=at(date(2027, 2, 10)), mode="phone",
-                                     location="Bridge 4411", by=officer).status == HearingStatus.SCHEDULED
+    assert (
+        services.hearing_schedule(
+            request=other,
+            officer=officer,
+            starts_at=at(date(2027, 2, 10)),
+            mode="phone",
+            location="Bridge 4411",
+            by=officer,
+        ).status
+        == HearingStatus.SCHEDULED
+    )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="exclusion constraints exist on PostgreSQL")
@@ -223,17 +284,26 @@ def test_postgresql_refuses_an_overlapping_booking_directly(scheduled, make_requ
     _, hearing = scheduled
     other = make_request()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Hearing.objects.create(request=other, officer=officer, starts_at=hearing.starts_at + timedelta(minutes=30),
-                               ends_at=hearing.ends_at + timedelta(minutes=30), mode="video", location="x")
+        Hearing.objects.create(
+            request=other,
+            officer=officer,
+            starts_at=hearing.starts_at + timedelta(minutes=30),
+            ends_at=hearing.ends_at + timedelta(minutes=30),
+            mode="video",
+            location="x",
+        )
 
 
 # Letters ----------------------------------------------------------------------------------------
+
 
 def test_scheduling_issues_a_notice_to_each_party(scheduled):
     hr, hearing = scheduled
     letters = HearingLetter.objects.filter(request=hr, kind=LetterKind.NOTICE)
     assert sorted((letter.party, letter.hearing_id) for letter in letters) == [
-        (Party.AGENCY, hearing.pk), (Party.APPELLANT, hearing.pk)]
+        (Party.AGENCY, hearing.pk),
+        (Party.APPELLANT, hearing.pk),
+    ]
     text = " ".join(t for _, t in hearing_letter(letters.get(party=Party.APPELLANT)).sections)
     assert "Wednesday, February 10, 2027 at 10 a.m." in text and "Bridge 4411" in text
     assert "Family Code" not in text and "Social Services Law 22" in text  # a New York office (11.9)
@@ -242,8 +312,13 @@ def test_scheduling_issues_a_notice_to_each_party(scheduled):
 def test_decision_issues_a_decision_letter_to_each_party(scheduled, officer):
     hr, hearing = scheduled
     services.hearing_held_record(request=hr, by=officer, now=hearing.ends_at)
-    hr = decide(hr, officer, Outcome.GRANTED, date(2027, 2, 12),
-                actions=[("Recalculate the arrears", date(2027, 3, 6), officer)])  # a Saturday
+    hr = decide(
+        hr,
+        officer,
+        Outcome.GRANTED,
+        date(2027, 2, 12),
+        actions=[("Recalculate the arrears", date(2027, 3, 6), officer)],
+    )  # a Saturday
     letters = HearingLetter.objects.filter(request=hr, kind=LetterKind.DECISION)
     assert sorted(letter.party for letter in letters) == [Party.AGENCY, Party.APPELLANT]
     letter = hearing_letter(letters.get(party=Party.APPELLANT))
@@ -256,13 +331,22 @@ def test_decision_issues_a_decision_letter_to_each_party(scheduled, officer):
 def test_compliance_due_dates_roll_to_the_next_business_day(scheduled, officer):
     hr, hearing = scheduled
     services.hearing_held_record(request=hr, by=officer, now=hearing.ends_at)
-    hr = decide(hr, officer, Outcome.GRANTED, date(2027, 2, 12), actions=[
-        ("On a Friday", date(2027, 3, 5)),
-        ("On a Saturday", date(2027, 3, 6)),
-        ("On Memorial Day", date(2027, 5, 31)),
-    ])
+    hr = decide(
+        hr,
+        officer,
+        Outcome.GRANTED,
+        date(2027, 2, 12),
+        actions=[
+            ("On a Friday", date(2027, 3, 5)),
+            ("On a Saturday", date(2027, 3, 6)),
+            ("On Memorial Day", date(2027, 5, 31)),
+        ],
+    )
     assert {a.description: a.due_on for a in hr.actions.all()} == {
-        "On a Friday": date(2027, 3, 5), "On a Saturday": date(2027, 3, 8), "On Memorial Day": date(2027, 6, 1)}
+        "On a Friday": date(2027, 3, 5),
+        "On a Saturday": date(2027, 3, 8),
+        "On Memorial Day": date(2027, 6, 1),
+    }
 
 
 def test_compliance_actions_only_with_a_merits_decision(scheduled, officer):
@@ -279,6 +363,7 @@ def test_no_good_cause_dismissal_issues_decision_letters(make_request, officer):
 
 # Pages ------------------------------------------------------------------------------------------
 
+
 def test_letter_pages_for_the_officer_and_refused_to_a_caseworker(scheduled, client_as):
     hr, _ = scheduled
     letter = HearingLetter.objects.filter(request=hr).first()
@@ -291,8 +376,15 @@ def test_letter_pages_for_the_officer_and_refused_to_a_caseworker(scheduled, cli
 
 def test_schedule_page_shows_the_double_booking_on_the_field(scheduled, make_request, officer, client_as):
     other = make_request()
-    response = client_as("hearing_officer").post(reverse("hearings:schedule", args=[other.number]), {
-        "officer": officer.pk, "starts_at": "2027-02-10T10:30", "minutes": "60", "mode": "video",
-        "location": "https://video.example/y"})
+    response = client_as("hearing_officer").post(
+        reverse("hearings:schedule", args=[other.number]),
+        {
+            "officer": officer.pk,
+            "starts_at": "2027-02-10T10:30",
+            "minutes": "60",
+            "mode": "video",
+            "location": "https://video.example/y",
+        },
+    )
     assert response.status_code == 200
     assert "already has hearing" in response.context["form"].errors["officer"][0]

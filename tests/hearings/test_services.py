@@ -18,15 +18,26 @@ TODAY = date(2027, 6, 30)
 @pytest.fixture
 def complaint(db):
     return complaint_services.complaint_file(
-        channel=Channel.PHONE, complainant_name="Dana Parent", contact_phone="518-555-0100",
-        category=Category.DISTRIBUTION, description="d", received_on=date(2026, 11, 2), today=date(2026, 11, 2))
+        channel=Channel.PHONE,
+        complainant_name="Dana Parent",
+        contact_phone="518-555-0100",
+        category=Category.DISTRIBUTION,
+        description="d",
+        received_on=date(2026, 11, 2),
+        today=date(2026, 11, 2),
+    )
 
 
 @pytest.fixture
 def resolved(complaint, role_user):
-    return complaint_services.complaint_resolve(complaint=complaint, outcome="not_upheld", explanation="e",
-                                                resolved_on=date(2026, 11, 20), by=role_user("ombudsperson"),
-                                                today=date(2026, 11, 20))
+    return complaint_services.complaint_resolve(
+        complaint=complaint,
+        outcome="not_upheld",
+        explanation="e",
+        resolved_on=date(2026, 11, 20),
+        by=role_user("ombudsperson"),
+        today=date(2026, 11, 20),
+    )
 
 
 def request(**fields):
@@ -37,9 +48,15 @@ def request(**fields):
 
 # Filing deadline ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("requested_on", "late"), [
-    (date(2027, 2, 22), False), (date(2027, 2, 23), False), (date(2027, 2, 24), True),
-])
+
+@pytest.mark.parametrize(
+    ("requested_on", "late"),
+    [
+        (date(2027, 2, 22), False),
+        (date(2027, 2, 23), False),
+        (date(2027, 2, 24), True),
+    ],
+)
 def test_deadline_is_90_days_after_the_resolution_was_received(resolved, requested_on, late):
     # Law: the 90 days run from receipt. Resolved (mailed) Nov 20 + 5 days' mailing allowance
     # (CCP 1013(a)) = received Nov 25; + 90 = Feb 23 (Tuesday). The old test ran from Nov 20.
@@ -66,10 +83,13 @@ def test_resolution_cannot_be_received_before_it_was_made(resolved):
         request(complaint=resolved, requested_on=date(2027, 1, 5), resolution_received_on=date(2026, 11, 19))
 
 
-@pytest.mark.parametrize(("requested_on", "allowed"), [
-    (date(2026, 12, 2), False),  # the resolution is still due today (Nov 2 + 30)
-    (date(2026, 12, 3), True),   # the day after: no resolution within 30 days
-])
+@pytest.mark.parametrize(
+    ("requested_on", "allowed"),
+    [
+        (date(2026, 12, 2), False),  # the resolution is still due today (Nov 2 + 30)
+        (date(2026, 12, 3), True),  # the day after: no resolution within 30 days
+    ],
+)
 def test_without_resolution_the_complaint_process_comes_first(complaint, requested_on, allowed):
     if allowed:
         hr = request(complaint=complaint, requested_on=requested_on)
@@ -94,9 +114,14 @@ def test_direct_request_needs_the_complaint_date(db):
 
 
 def test_late_resolution_never_shortens_the_time(complaint, role_user):
-    late = complaint_services.complaint_resolve(complaint=complaint, outcome="upheld", explanation="e",
-                                                resolved_on=date(2026, 12, 10), by=role_user("ombudsperson"),
-                                                today=date(2026, 12, 10))
+    late = complaint_services.complaint_resolve(
+        complaint=complaint,
+        outcome="upheld",
+        explanation="e",
+        resolved_on=date(2026, 12, 10),
+        by=role_user("ombudsperson"),
+        today=date(2026, 12, 10),
+    )
     hr = request(complaint=late, requested_on=date(2027, 1, 5))
     assert hr.filing_deadline == date(2027, 3, 15)  # received Dec 10 + 5 = Dec 15; + 90 = Mar 15, later than Feb 1
 
@@ -107,6 +132,7 @@ def test_late_request_is_accepted_with_a_flag_never_dropped(resolved):
 
 
 # Jurisdiction ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("issue", [Issue.APPLICATION, Issue.CASE_ACTION, Issue.DISTRIBUTION, Issue.CLOSURE])
 def test_four_matters_are_within_state_hearing_jurisdiction(resolved, issue):
@@ -125,24 +151,38 @@ def test_out_of_jurisdiction_request_cannot_be_scheduled(resolved, role_user):
     hr = request(complaint=resolved, requested_on=date(2027, 1, 5), issue=Issue.CUSTODY)
     officer = role_user("hearing_officer")
     with pytest.raises(ValidationError):
-        services.hearing_schedule(request=hr, officer=officer, starts_at=timezone.now(), mode="phone",
-                                  location="Bridge", by=officer)
+        services.hearing_schedule(
+            request=hr, officer=officer, starts_at=timezone.now(), mode="phone", location="Bridge", by=officer
+        )
 
 
 # Good cause, scheduling, decision, compliance ---------------------------------------------------
+
 
 def test_good_cause_found_lets_the_late_request_proceed(resolved, role_user):
     officer = role_user("hearing_officer")
     hr = request(complaint=resolved, requested_on=date(2027, 3, 1))
     with pytest.raises(ValidationError, match="good cause"):
-        services.hearing_schedule(request=hr, officer=officer, mode="phone", location="Bridge", by=officer,
-                                  starts_at=timezone.make_aware(datetime(2027, 3, 10, 10)))
+        services.hearing_schedule(
+            request=hr,
+            officer=officer,
+            mode="phone",
+            location="Bridge",
+            by=officer,
+            starts_at=timezone.make_aware(datetime(2027, 3, 10, 10)),
+        )
     with pytest.raises(PermissionDenied):
         services.hearing_good_cause_decide(request=hr, found=True, reason="In hospital", by=role_user("ombudsperson"))
     hr = services.hearing_good_cause_decide(request=hr, found=True, reason="In hospital", by=officer, today=TODAY)
     assert hr.good_cause == GoodCause.FOUND and not hr.needs_good_cause
-    hearing = services.hearing_schedule(request=hr, officer=officer, mode="video", location="Link", by=officer,
-                                        starts_at=timezone.make_aware(datetime(2027, 4, 20, 10)))
+    hearing = services.hearing_schedule(
+        request=hr,
+        officer=officer,
+        mode="video",
+        location="Link",
+        by=officer,
+        starts_at=timezone.make_aware(datetime(2027, 4, 20, 10)),
+    )
     assert hearing.beyond_target is True  # Mar 1 + 45 = Apr 15
     hr.refresh_from_db()
     assert hr.status == RequestStatus.SCHEDULED
@@ -150,8 +190,9 @@ def test_good_cause_found_lets_the_late_request_proceed(resolved, role_user):
 
 def test_no_good_cause_dismisses(resolved, role_user):
     hr = request(complaint=resolved, requested_on=date(2027, 3, 1))
-    hr = services.hearing_good_cause_decide(request=hr, found=False, reason="No reason given",
-                                            by=role_user("hearing_officer"), today=TODAY)
+    hr = services.hearing_good_cause_decide(
+        request=hr, found=False, reason="No reason given", by=role_user("hearing_officer"), today=TODAY
+    )
     assert hr.status == RequestStatus.DECIDED and hr.outcome == "dismissed"
 
 
@@ -159,20 +200,42 @@ def test_schedule_within_target_then_decide_with_compliance_actions(resolved, ro
     officer = role_user("hearing_officer")
     hr = request(complaint=resolved, requested_on=date(2027, 1, 4))
     assert hr.hold_by == date(2027, 2, 18) and hr.decide_by == date(2027, 3, 22)  # Mar 20 is a Saturday
-    first = services.hearing_schedule(request=hr, officer=officer, mode="in_person", location="Room 2", by=officer,
-                                      starts_at=timezone.make_aware(datetime(2027, 2, 10, 9)))
-    second = services.hearing_schedule(request=hr, officer=officer, mode="phone", location="Bridge", by=officer,
-                                       starts_at=timezone.make_aware(datetime(2027, 2, 18, 9)))
+    first = services.hearing_schedule(
+        request=hr,
+        officer=officer,
+        mode="in_person",
+        location="Room 2",
+        by=officer,
+        starts_at=timezone.make_aware(datetime(2027, 2, 10, 9)),
+    )
+    second = services.hearing_schedule(
+        request=hr,
+        officer=officer,
+        mode="phone",
+        location="Bridge",
+        by=officer,
+        starts_at=timezone.make_aware(datetime(2027, 2, 18, 9)),
+    )
     first.refresh_from_db()
     assert first.status == HearingStatus.POSTPONED and not second.beyond_target
     services.hearing_held_record(request=hr, by=officer, now=second.ends_at)
-    hr = services.hearing_decide(request=hr, outcome="granted", decided_on=date(2027, 3, 1), summary="Recalculate.",
-                                 actions=[("Recalculate arrears", date(2027, 3, 31))], by=officer, today=TODAY)
+    hr = services.hearing_decide(
+        request=hr,
+        outcome="granted",
+        decided_on=date(2027, 3, 1),
+        summary="Recalculate.",
+        actions=[("Recalculate arrears", date(2027, 3, 31))],
+        by=officer,
+        today=TODAY,
+    )
     second.refresh_from_db()
-    assert hr.status == RequestStatus.DECIDED and second.status == HearingStatus.HELD and hr.held_on == date(2027, 2, 18)
+    assert (
+        hr.status == RequestStatus.DECIDED and second.status == HearingStatus.HELD and hr.held_on == date(2027, 2, 18)
+    )
     action = hr.actions.get()
-    done = services.compliance_action_complete(action=action, done_on=date(2027, 3, 20), by=role_user("coordinator"),
-                                               today=TODAY)
+    done = services.compliance_action_complete(
+        action=action, done_on=date(2027, 3, 20), by=role_user("coordinator"), today=TODAY
+    )
     assert done.status == ActionStatus.DONE
     with pytest.raises(ValidationError):
         services.compliance_action_complete(action=action, done_on=date(2027, 3, 21), by=officer, today=TODAY)
@@ -181,5 +244,11 @@ def test_schedule_within_target_then_decide_with_compliance_actions(resolved, ro
 def test_only_hearing_officers_decide(resolved, role_user):
     hr = request(complaint=resolved, requested_on=date(2027, 1, 4))
     with pytest.raises(PermissionDenied):
-        services.hearing_decide(request=hr, outcome="granted", decided_on=date(2027, 2, 1), summary="x",
-                                by=role_user("ombudsperson"), today=TODAY)
+        services.hearing_decide(
+            request=hr,
+            outcome="granted",
+            decided_on=date(2027, 2, 1),
+            summary="x",
+            by=role_user("ombudsperson"),
+            today=TODAY,
+        )

@@ -24,9 +24,16 @@ def frozen_today():
 
 @pytest.fixture
 def resolved():
-    return ComplaintFactory(received_on=date(2026, 11, 2), due_on=date(2026, 12, 2), status=ComplaintStatus.RESOLVED,
-                            resolved_on=date(2026, 11, 20), outcome="not_upheld", resolution_explanation="e",
-                            hearing_deadline=date(2027, 2, 18), category="distribution")
+    return ComplaintFactory(
+        received_on=date(2026, 11, 2),
+        due_on=date(2026, 12, 2),
+        status=ComplaintStatus.RESOLVED,
+        resolved_on=date(2026, 11, 20),
+        outcome="not_upheld",
+        resolution_explanation="e",
+        hearing_deadline=date(2027, 2, 18),
+        category="distribution",
+    )
 
 
 def test_request_from_a_complaint_is_prefilled(client_as, resolved):
@@ -37,9 +44,18 @@ def test_request_from_a_complaint_is_prefilled(client_as, resolved):
 
 
 def test_request_form_records_a_court_matter_with_the_alternate_route(client_as, resolved):
-    response = client_as("ombudsperson").post(reverse("hearings:request_create"), {
-        "complaint_number": resolved.number, "requester_name": "Dana", "issue": "custody", "statement": "s",
-        "requested_on": "2027-01-11", "alternate_route": ""}, follow=True)
+    response = client_as("ombudsperson").post(
+        reverse("hearings:request_create"),
+        {
+            "complaint_number": resolved.number,
+            "requester_name": "Dana",
+            "issue": "custody",
+            "statement": "s",
+            "requested_on": "2027-01-11",
+            "alternate_route": "",
+        },
+        follow=True,
+    )
     request = HearingRequest.objects.get()
     assert not request.in_jurisdiction and b"belongs to the court" in response.content
     assert request.contact_phone == resolved.contact_phone  # taken from the complaint
@@ -47,15 +63,30 @@ def test_request_form_records_a_court_matter_with_the_alternate_route(client_as,
 
 def test_request_form_too_early_shows_why(client_as):
     open_complaint = ComplaintFactory(received_on=date(2026, 12, 20), due_on=date(2027, 1, 19))
-    response = client_as("ombudsperson").post(reverse("hearings:request_create"), {
-        "complaint_number": open_complaint.number, "requester_name": "Dana", "issue": "closure", "statement": "s",
-        "requested_on": "2027-01-11"})
+    response = client_as("ombudsperson").post(
+        reverse("hearings:request_create"),
+        {
+            "complaint_number": open_complaint.number,
+            "requester_name": "Dana",
+            "issue": "closure",
+            "statement": "s",
+            "requested_on": "2027-01-11",
+        },
+    )
     assert response.status_code == 200 and b"complaint process comes first" in response.content
     assert not HearingRequest.objects.exists()
 
 
-@pytest.mark.parametrize(("role", "code"), [("hearing_officer", 200), ("ombudsperson", 200), ("coordinator", 200),
-                                            ("caseworker", 403), ("enforcement_specialist", 403)])
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        ("hearing_officer", 200),
+        ("ombudsperson", 200),
+        ("coordinator", 200),
+        ("caseworker", 403),
+        ("enforcement_specialist", 403),
+    ],
+)
 def test_request_list_by_role(client_as, role, code):
     assert client_as(role).get(reverse("hearings:request_list")).status_code == code
 
@@ -78,12 +109,21 @@ def test_request_list_query_count(client_as, django_assert_max_num_queries, rows
 
 def test_schedule_decide_and_docket(client_as, role_user, resolved):
     officer = role_user("hearing_officer")
-    hr = services.hearing_request_create(complaint=resolved, requester_name="Dana", issue="distribution",
-                                         statement="s", requested_on=date(2027, 1, 4))
+    hr = services.hearing_request_create(
+        complaint=resolved, requester_name="Dana", issue="distribution", statement="s", requested_on=date(2027, 1, 4)
+    )
     client = client_as("hearing_officer")
-    response = client.post(reverse("hearings:schedule", args=[hr.number]), {
-        "officer": officer.pk, "starts_at": "2027-01-14T10:00", "mode": "video", "location": "https://video.example",
-        "interpreter_language": "Spanish", "accommodation_needs": ""})
+    response = client.post(
+        reverse("hearings:schedule", args=[hr.number]),
+        {
+            "officer": officer.pk,
+            "starts_at": "2027-01-14T10:00",
+            "mode": "video",
+            "location": "https://video.example",
+            "interpreter_language": "Spanish",
+            "accommodation_needs": "",
+        },
+    )
     assert response.status_code == 302
     docket = client.get(reverse("hearings:docket"), {"start": "2027-01-11"})
     day_rows = dict(docket.context["days"])
@@ -93,15 +133,32 @@ def test_schedule_decide_and_docket(client_as, role_user, resolved):
         client.force_login(officer)  # a session from today has expired by then
         assert client.post(reverse("hearings:held", args=[hr.number]), {"confirm": "on"}).status_code == 302
         formset = {"actions-TOTAL_FORMS": "2", "actions-INITIAL_FORMS": "0"}
-        response = client.post(reverse("hearings:decide", args=[hr.number]), {
-            "outcome": "granted", "decided_on": "2027-01-14", "summary": "Recalculate", **formset,
-            "actions-0-description": "Recalculate arrears", "actions-0-due_on": "2027-02-01",
-            "actions-1-description": "Refund", "actions-1-due_on": ""})
+        response = client.post(
+            reverse("hearings:decide", args=[hr.number]),
+            {
+                "outcome": "granted",
+                "decided_on": "2027-01-14",
+                "summary": "Recalculate",
+                **formset,
+                "actions-0-description": "Recalculate arrears",
+                "actions-0-due_on": "2027-02-01",
+                "actions-1-description": "Refund",
+                "actions-1-due_on": "",
+            },
+        )
         assert response.status_code == 200 and b"Give the due date" in response.content
-        response = client.post(reverse("hearings:decide", args=[hr.number]), {
-            "outcome": "granted", "decided_on": "2027-01-14", "summary": "Recalculate", **formset,
-            "actions-0-description": "Recalculate arrears", "actions-0-due_on": "2027-02-01",
-            "actions-0-assigned_to": officer.pk})
+        response = client.post(
+            reverse("hearings:decide", args=[hr.number]),
+            {
+                "outcome": "granted",
+                "decided_on": "2027-01-14",
+                "summary": "Recalculate",
+                **formset,
+                "actions-0-description": "Recalculate arrears",
+                "actions-0-due_on": "2027-02-01",
+                "actions-0-assigned_to": officer.pk,
+            },
+        )
     hr.refresh_from_db()
     assert response.status_code == 302 and hr.outcome == "granted" and hr.actions.count() == 1
     assert hr.actions.get().assigned_to == officer
@@ -114,8 +171,13 @@ def test_docket_query_count(client_as, role_user, django_assert_max_num_queries)
     for day in range(1, 12):
         request = HearingRequestFactory()
         starts_at = timezone.make_aware(datetime(2027, 1, 11 + day, 9))
-        request.hearings.create(officer=officer, starts_at=starts_at, ends_at=starts_at + timedelta(hours=1),
-                                mode="phone", location="Bridge")
+        request.hearings.create(
+            officer=officer,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=1),
+            mode="phone",
+            location="Bridge",
+        )
         ComplianceActionFactory(request=request)
     client = client_as("hearing_officer")
     with django_assert_max_num_queries(14):
@@ -123,13 +185,20 @@ def test_docket_query_count(client_as, role_user, django_assert_max_num_queries)
 
 
 def test_good_cause_via_the_page(client_as, resolved):
-    hr = services.hearing_request_create(complaint=resolved, requester_name="Dana", issue="distribution",
-                                         statement="s", requested_on=date(2027, 1, 11),
-                                         resolution_received_on=date(2026, 11, 20), today=date(2027, 3, 1))
+    hr = services.hearing_request_create(
+        complaint=resolved,
+        requester_name="Dana",
+        issue="distribution",
+        statement="s",
+        requested_on=date(2027, 1, 11),
+        resolution_received_on=date(2026, 11, 20),
+        today=date(2027, 3, 1),
+    )
     hr = HearingRequest.objects.get(pk=hr.pk)
     assert not hr.is_late
-    late = HearingRequestFactory(requested_on=date(2027, 1, 5), filing_deadline=date(2027, 1, 4), is_late=True,
-                                 good_cause="pending")
+    late = HearingRequestFactory(
+        requested_on=date(2027, 1, 5), filing_deadline=date(2027, 1, 4), is_late=True, good_cause="pending"
+    )
     client = client_as("hearing_officer")
     response = client.post(reverse("hearings:good_cause", args=[late.number]), {"found": "yes", "reason": "Flood"})
     late.refresh_from_db()
@@ -137,6 +206,7 @@ def test_good_cause_via_the_page(client_as, resolved):
 
 
 # Case page block ------------------------------------------------------------------------------
+
 
 def test_case_panels_show_what_the_user_may_see(role_user):
     case = CaseFactory(participants=False)
@@ -149,11 +219,15 @@ def test_case_panels_show_what_the_user_may_see(role_user):
     caseworker = {p.template: p.context for p in case_panels_for(user=role_user("caseworker"), case=case)}
     caseworker.pop("cases/_documents_panel.html", None)  # the case's documents panel (cases' own, issue 15.8)
     assert caseworker == {"complaints/partials/case_complaints.html": {"complaints": [filed]}}
-    assert [p.template for p in case_panels_for(user=role_user("trainer"), case=case)
-            if p.template != "cases/_documents_panel.html"] == []
+    assert [
+        p.template
+        for p in case_panels_for(user=role_user("trainer"), case=case)
+        if p.template != "cases/_documents_panel.html"
+    ] == []
 
 
 # API ------------------------------------------------------------------------------------------
+
 
 def test_hearings_api_is_paginated_and_has_no_contact_details(api_client_with):
     for _ in range(3):
@@ -174,8 +248,13 @@ def test_hearings_api_query_count(api_client_with, django_assert_max_num_queries
     start = timezone.now()
     for i in range(rows):  # one officer, one sitting an hour (a double booking is refused on PostgreSQL)
         request = HearingRequestFactory(case=CaseFactory(participants=False), complaint=ComplaintFactory())
-        request.hearings.create(officer=officer, starts_at=start + timedelta(hours=i),
-                                ends_at=start + timedelta(hours=i + 1), mode="phone", location=f"Bridge {i}")
+        request.hearings.create(
+            officer=officer,
+            starts_at=start + timedelta(hours=i),
+            ends_at=start + timedelta(hours=i + 1),
+            mode="phone",
+            location=f"Bridge {i}",
+        )
     api = api_client_with("hearings:read", all_counties=True)
     with django_assert_max_num_queries(8):
         assert api.get("/api/v1/hearings/").status_code == 200
@@ -191,9 +270,13 @@ def test_hearings_api_filters(api_client_with):
 def test_home_cards_for_the_hearing_officer(client_as, role_user):
     officer = role_user("hearing_officer")
     request = HearingRequestFactory(is_late=True, good_cause="pending")
-    request.hearings.create(officer=officer, starts_at=timezone.make_aware(datetime(2027, 1, 13, 9)),
-                            ends_at=timezone.make_aware(datetime(2027, 1, 13, 10)),
-                            mode="phone", location="Bridge")
+    request.hearings.create(
+        officer=officer,
+        starts_at=timezone.make_aware(datetime(2027, 1, 13, 9)),
+        ends_at=timezone.make_aware(datetime(2027, 1, 13, 10)),
+        mode="phone",
+        location="Bridge",
+    )
     page = client_as("hearing_officer").get(reverse("core:home"))
     cards = {card.title: card.value for _, group in page.context["sections"] for card in group}
     assert cards["My hearings, next 7 days"] == "1" and cards["Late: good cause to decide"] == "1"
@@ -211,5 +294,9 @@ def test_case_panels_template_tag(rf, role_user):
     assert complaint.number in html and hearing_request.number in html
     assert html.index("Complaints") < html.index("State hearing requests")
     request.user = role_user("trainer")
-    assert Template("{% load caseworks %}{% case_panels case %}").render(
-        Context({"request": request, "case": case})).strip() == ""
+    assert (
+        Template("{% load caseworks %}{% case_panels case %}")
+        .render(Context({"request": request, "case": case}))
+        .strip()
+        == ""
+    )

@@ -9,10 +9,21 @@ from tests.hearings.factories import ComplianceActionFactory
 def url_samples(*, users) -> dict[str, dict]:
     action = ComplianceActionFactory()
     starts_at = timezone.now() + timedelta(days=3)
-    hearing = action.request.hearings.create(officer=users["hearing_officer"], starts_at=starts_at,
-                                             ends_at=starts_at + timedelta(hours=1), mode="phone", location="Bridge")
-    letter = HearingLetter.objects.create(request=action.request, hearing=hearing, kind="notice", party="appellant",
-                                          addressee="Dana Parent", issued_on=timezone.localdate())
+    hearing = action.request.hearings.create(
+        officer=users["hearing_officer"],
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        mode="phone",
+        location="Bridge",
+    )
+    letter = HearingLetter.objects.create(
+        request=action.request,
+        hearing=hearing,
+        kind="notice",
+        party="appellant",
+        addressee="Dana Parent",
+        issued_on=timezone.localdate(),
+    )
     number = {"number": action.request.number}
     return {
         "hearings:request_detail": number,

@@ -7,9 +7,24 @@ from .factories import EventFactory, OrganisationFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/outreach-events/"
-PUBLIC_FIELDS = {"id", "title", "kind", "kind_label", "audience", "audience_label", "description", "starts_at",
-                 "ends_at", "is_online", "location", "host_organisation", "capacity", "status", "registered",
-                 "attendees"}
+PUBLIC_FIELDS = {
+    "id",
+    "title",
+    "kind",
+    "kind_label",
+    "audience",
+    "audience_label",
+    "description",
+    "starts_at",
+    "ends_at",
+    "is_online",
+    "location",
+    "host_organisation",
+    "capacity",
+    "status",
+    "registered",
+    "attendees",
+}
 
 
 def test_needs_outreach_read_scope(api_client_with, client):
@@ -23,7 +38,9 @@ def test_writes_are_not_offered(api_client_with):
 
 
 def test_public_safe_fields_only(api_client_with):
-    event = EventFactory(title="Forum", online_url="https://meet.example/secret", host_organisation=OrganisationFactory(name="Library"))
+    event = EventFactory(
+        title="Forum", online_url="https://meet.example/secret", host_organisation=OrganisationFactory(name="Library")
+    )
     RegistrationFactory(event=event, name="Jane Private", email="jane@private.example", attended=True)
     RegistrationFactory(event=event, name="John Private", email="john@private.example")
     response = api_client_with("outreach:read").get(URL)
@@ -54,8 +71,10 @@ def test_filters_by_date_range_and_audience(api_client_with):
     assert titles({"date_from": "2026-11-01", "date_to": "2026-12-31"}) == ["Late", "Early"]
 
 
-@pytest.mark.parametrize("params", [{"date_from": "not-a-date"}, {"audience": "aliens"}, {"page": "999"},
-                                    {"page_size": "-1"}, {"q": "x" * 500}])
+@pytest.mark.parametrize(
+    "params",
+    [{"date_from": "not-a-date"}, {"audience": "aliens"}, {"page": "999"}, {"page_size": "-1"}, {"q": "x" * 500}],
+)
 def test_bad_filters_are_400_or_404_never_500(api_client_with, params):
     EventFactory()
     assert api_client_with("outreach:read").get(URL, params).status_code in (200, 400, 404)

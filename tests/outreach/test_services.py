@@ -30,8 +30,9 @@ pytestmark = pytest.mark.django_db
 # Stock ---------------------------------------------------------------------------------------
 def test_distribution_takes_copies_off_stock_and_records_where(outreach_user):
     material = MaterialFactory(stock=10)
-    dist = services.material_distribute(material=material, quantity=4, distributed_on=date(2026, 11, 2),
-                                        location="Library", by=outreach_user)
+    dist = services.material_distribute(
+        material=material, quantity=4, distributed_on=date(2026, 11, 2), location="Library", by=outreach_user
+    )
     material.refresh_from_db()
     assert material.stock == 6
     assert (dist.quantity, dist.location) == (4, "Library")
@@ -40,8 +41,9 @@ def test_distribution_takes_copies_off_stock_and_records_where(outreach_user):
 
 def test_distribution_of_exactly_the_stock_leaves_zero(outreach_user):
     material = MaterialFactory(stock=5)
-    services.material_distribute(material=material, quantity=5, distributed_on=date(2026, 11, 2), location="X",
-                                 by=outreach_user)
+    services.material_distribute(
+        material=material, quantity=5, distributed_on=date(2026, 11, 2), location="X", by=outreach_user
+    )
     material.refresh_from_db()
     assert material.stock == 0
 
@@ -49,8 +51,9 @@ def test_distribution_of_exactly_the_stock_leaves_zero(outreach_user):
 def test_distribution_below_zero_is_refused_and_changes_nothing(outreach_user):
     material = MaterialFactory(stock=5)
     with pytest.raises(ValidationError, match="Only 5 copies"):
-        services.material_distribute(material=material, quantity=6, distributed_on=date(2026, 11, 2),
-                                     location="X", by=outreach_user)
+        services.material_distribute(
+            material=material, quantity=6, distributed_on=date(2026, 11, 2), location="X", by=outreach_user
+        )
     material.refresh_from_db()
     assert material.stock == 5
     assert material.distributions.count() == 0
@@ -60,8 +63,9 @@ def test_distribution_below_zero_is_refused_and_changes_nothing(outreach_user):
 def test_distribution_of_nothing_is_refused(outreach_user, quantity):
     material = MaterialFactory(stock=5)
     with pytest.raises(ValidationError):
-        services.material_distribute(material=material, quantity=quantity, distributed_on=date(2026, 11, 2),
-                                     location="X", by=outreach_user)
+        services.material_distribute(
+            material=material, quantity=quantity, distributed_on=date(2026, 11, 2), location="X", by=outreach_user
+        )
 
 
 def test_database_refuses_negative_stock():
@@ -216,15 +220,22 @@ def test_reminders_due_soon_and_overdue_edges(outreach_user, settings):
     beyond = MediaInquiryFactory(received_at=start, deadline=NOW + timedelta(hours=24, seconds=1))
     at_deadline = MediaInquiryFactory(received_at=start, deadline=NOW)  # not yet overdue: due soon
     overdue = MediaInquiryFactory(received_at=start, deadline=NOW - timedelta(seconds=1))
-    MediaInquiryFactory(received_at=start, deadline=NOW - timedelta(hours=1), status=InquiryStatus.RESPONDED,
-                        responded_at=NOW - timedelta(hours=2))
+    MediaInquiryFactory(
+        received_at=start,
+        deadline=NOW - timedelta(hours=1),
+        status=InquiryStatus.RESPONDED,
+        responded_at=NOW - timedelta(hours=2),
+    )
 
     result = media_reminders_task.delay().get()
 
     assert (result["due_soon"], result["overdue"]) == (2, 1)
     kinds = dict(MediaReminder.objects.values_list("inquiry_id", "kind"))
-    assert kinds == {at_window.pk: ReminderKind.DUE_SOON, at_deadline.pk: ReminderKind.DUE_SOON,
-                     overdue.pk: ReminderKind.OVERDUE}
+    assert kinds == {
+        at_window.pk: ReminderKind.DUE_SOON,
+        at_deadline.pk: ReminderKind.DUE_SOON,
+        overdue.pk: ReminderKind.OVERDUE,
+    }
     assert beyond.pk not in kinds
     assert MediaReminder.objects.get(inquiry=at_window).recipients == [outreach_user.email]
     assert len(mail.outbox) == 3

@@ -26,14 +26,16 @@ pytestmark = pytest.mark.django_db
 
 
 # Permissions ---------------------------------------------------------------------------------
-@pytest.mark.parametrize(("role", "status"), [("outreach", 200), ("coordinator", 200), ("caseworker", 403),
-                                              ("trainer", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("outreach", 200), ("coordinator", 200), ("caseworker", 403), ("trainer", 403)]
+)
 def test_event_list_access(client_as, role, status):
     assert client_as(role).get(reverse("outreach:event_list")).status_code == status
 
 
-@pytest.mark.parametrize(("role", "status"), [("outreach", 200), ("coordinator", 200), ("caseworker", 200),
-                                              ("hearing_officer", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("outreach", 200), ("coordinator", 200), ("caseworker", 200), ("hearing_officer", 200)]
+)
 def test_calendar_is_open_to_staff(client_as, role, status):
     EventFactory(title="Parents forum", starts_at=timezone.now())
     response = client_as(role).get(reverse("outreach:event_calendar"))
@@ -58,10 +60,15 @@ def test_calendar_month_parameter_and_bad_input(client_as):
 @pytest.mark.parametrize(("role", "status"), [("outreach", 302), ("coordinator", 403), ("caseworker", 403)])
 def test_only_outreach_creates_events(client_as, role, status):
     now = timezone.localtime()
-    data = {"title": "Workshop", "kind": "workshop", "audience": "employers",
-            "starts_at": (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": (now + timedelta(days=2, hours=1)).strftime("%Y-%m-%dT%H:%M"),
-            "location": "Town hall", "status": "scheduled"}
+    data = {
+        "title": "Workshop",
+        "kind": "workshop",
+        "audience": "employers",
+        "starts_at": (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (now + timedelta(days=2, hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "location": "Town hall",
+        "status": "scheduled",
+    }
     response = client_as(role).post(reverse("outreach:event_create"), data)
     assert response.status_code == status
     assert Event.objects.filter(title="Workshop").exists() == (status == 302)
@@ -69,10 +76,18 @@ def test_only_outreach_creates_events(client_as, role, status):
 
 def test_event_form_refuses_end_before_start(client_as):
     now = timezone.localtime()
-    response = client_as("outreach").post(reverse("outreach:event_create"), {
-        "title": "Bad", "kind": "workshop", "audience": "employers",
-        "starts_at": (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"), "location": "X", "status": "scheduled"})
+    response = client_as("outreach").post(
+        reverse("outreach:event_create"),
+        {
+            "title": "Bad",
+            "kind": "workshop",
+            "audience": "employers",
+            "starts_at": (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "location": "X",
+            "status": "scheduled",
+        },
+    )
     assert response.status_code == 200
     assert "must end after it starts" in response.content.decode()
 
@@ -101,9 +116,18 @@ def test_distribution_page_refuses_more_than_stock(client_as):
 
 # Material uploads ----------------------------------------------------------------------------
 def _material_post(client, upload):
-    return client.post(reverse("outreach:material_create"), {
-        "title": "Rights leaflet", "language": "en", "audience": "custodial_parents", "version": "1",
-        "stock": 10, "is_current": "on", "file": upload})
+    return client.post(
+        reverse("outreach:material_create"),
+        {
+            "title": "Rights leaflet",
+            "language": "en",
+            "audience": "custodial_parents",
+            "version": "1",
+            "stock": 10,
+            "is_current": "on",
+            "file": upload,
+        },
+    )
 
 
 def test_material_upload_of_a_pdf_is_kept_and_downloadable(client_as):
@@ -117,10 +141,13 @@ def test_material_upload_of_a_pdf_is_kept_and_downloadable(client_as):
     assert b"".join(download.streaming_content) == b"%PDF-1.7 body"
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("script.exe", b"MZ...", "Upload a PDF"),
-    ("fake.pdf", b"<html>not a pdf</html>", "does not match"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("script.exe", b"MZ...", "Upload a PDF"),
+        ("fake.pdf", b"<html>not a pdf</html>", "does not match"),
+    ],
+)
 def test_material_upload_refuses_wrong_types(client_as, name, content, message):
     response = _material_post(client_as("outreach"), SimpleUploadedFile(name, content))
     assert response.status_code == 200
@@ -133,11 +160,15 @@ def test_material_upload_refuses_oversized_file(client_as, settings):
     response = _material_post(client_as("outreach"), SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 1100))
     assert "larger than" in response.content.decode()
     settings.CASEWORKS_OUTREACH_MATERIAL_MAX_BYTES = 2048
-    assert _material_post(client_as("outreach"), SimpleUploadedFile("ok.pdf", b"%PDF-" + b"0" * 1100)).status_code == 302
+    assert (
+        _material_post(client_as("outreach"), SimpleUploadedFile("ok.pdf", b"%PDF-" + b"0" * 1100)).status_code == 302
+    )
 
 
 # Announcements -------------------------------------------------------------------------------
-def test_publish_from_the_page_sends_and_public_page_shows_it_escaped(client_as, client, django_capture_on_commit_callbacks):
+def test_publish_from_the_page_sends_and_public_page_shows_it_escaped(
+    client_as, client, django_capture_on_commit_callbacks
+):
     ContactFactory(email="partner@org.example")
     announcement = AnnouncementFactory(title="Hours <b>change</b>", body="<script>alert(1)</script> New hours")
     with django_capture_on_commit_callbacks(execute=True):
@@ -202,9 +233,10 @@ def test_free_text_is_shown_escaped_in_results(client, client_as, feedback_link)
 
 
 def test_public_form_is_rate_limited_per_address(client, feedback_link, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                               "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-                                                          "public": "3/hour"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "public": "3/hour"},
+    }
     _, _, _, url = feedback_link
     statuses = [client.get(url, REMOTE_ADDR="203.0.113.7").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
@@ -233,8 +265,9 @@ def test_results_aggregate_scores_counts_and_themes(client, client_as, role_user
 
 # Dashboard -----------------------------------------------------------------------------------
 def _held_event_with_feedback(role_user):
-    event = EventFactory(audience="employers", starts_at=timezone.now() - timedelta(hours=5),
-                         ends_at=timezone.now() - timedelta(hours=4))
+    event = EventFactory(
+        audience="employers", starts_at=timezone.now() - timedelta(hours=5), ends_at=timezone.now() - timedelta(hours=4)
+    )
     for _ in range(3):
         RegistrationFactory(event=event, attended=True)
     RegistrationFactory(event=event, attended=False)
@@ -244,8 +277,12 @@ def _held_event_with_feedback(role_user):
         token = services.survey_invitations_issue(survey=survey, count=1, by=role_user("outreach"))[0].token
         services.survey_response_submit(token=token, answers={rating.pk: score})
     received = timezone.now() - timedelta(hours=10)
-    MediaInquiryFactory(received_at=received, deadline=received + timedelta(hours=8), status="responded",
-                        responded_at=received + timedelta(hours=9))
+    MediaInquiryFactory(
+        received_at=received,
+        deadline=received + timedelta(hours=8),
+        status="responded",
+        responded_at=received + timedelta(hours=9),
+    )
     return event
 
 
@@ -305,8 +342,9 @@ def test_home_cards_show_overdue_and_due_soon_media(client_as):
     assert cards["Media inquiries overdue"].value == "1" and cards["Media inquiries overdue"].tone == "danger"
     assert cards["Media inquiries due soon"].value == "1"
     assert cards["Outreach events, next 30 days"].value == "1"
-    caseworker_cards = {c.title for _, cs in client_as("caseworker").get(reverse("core:home")).context["sections"]
-                        for c in cs}
+    caseworker_cards = {
+        c.title for _, cs in client_as("caseworker").get(reverse("core:home")).context["sections"] for c in cs
+    }
     assert "Media inquiries overdue" not in caseworker_cards
 
 
@@ -324,10 +362,18 @@ def _make_rows(n):
         SurveyQuestionFactory(survey=survey)
 
 
-LIST_PAGES = ["outreach:organisation_list", "outreach:event_list", "outreach:material_list",
-              "outreach:announcement_list", "outreach:mediainquiry_list", "outreach:mediacontact_list",
-              "outreach:survey_list", "outreach:event_calendar", "outreach:dashboard",
-              "outreach:public_announcement_list"]
+LIST_PAGES = [
+    "outreach:organisation_list",
+    "outreach:event_list",
+    "outreach:material_list",
+    "outreach:announcement_list",
+    "outreach:mediainquiry_list",
+    "outreach:mediacontact_list",
+    "outreach:survey_list",
+    "outreach:event_calendar",
+    "outreach:dashboard",
+    "outreach:public_announcement_list",
+]
 
 
 @pytest.mark.parametrize("url_name", LIST_PAGES)
@@ -342,10 +388,19 @@ def test_list_pages_query_count_does_not_grow(client_as, django_assert_max_num_q
 
 def test_media_list_filters_overdue_and_due_soon(client_as):
     now = timezone.now()
-    late = MediaInquiryFactory(outlet="Late Gazette", received_at=now - timedelta(days=2), deadline=now - timedelta(hours=1))
-    soon = MediaInquiryFactory(outlet="Soon Radio", received_at=now - timedelta(hours=1), deadline=now + timedelta(hours=2))
-    MediaInquiryFactory(outlet="Done TV", received_at=now - timedelta(days=2), deadline=now - timedelta(hours=1),
-                        status="responded", responded_at=now - timedelta(hours=3))
+    late = MediaInquiryFactory(
+        outlet="Late Gazette", received_at=now - timedelta(days=2), deadline=now - timedelta(hours=1)
+    )
+    soon = MediaInquiryFactory(
+        outlet="Soon Radio", received_at=now - timedelta(hours=1), deadline=now + timedelta(hours=2)
+    )
+    MediaInquiryFactory(
+        outlet="Done TV",
+        received_at=now - timedelta(days=2),
+        deadline=now - timedelta(hours=1),
+        status="responded",
+        responded_at=now - timedelta(hours=3),
+    )
     client = client_as("outreach")
     url = reverse("outreach:mediainquiry_list")
     assert list(client.get(url, {"due": "overdue"}).context["object_list"]) == [late]
@@ -359,19 +414,34 @@ def test_edit_pages_change_the_existing_object(client_as):
     page = client.get(reverse("outreach:event_update", args=[event.pk]))
     assert 'value="Old title"' in page.content.decode()
     start = timezone.localtime(event.starts_at)
-    response = client.post(reverse("outreach:event_update", args=[event.pk]), {
-        "title": "New title", "kind": "workshop", "audience": "schools",
-        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"), "location": "Gym", "status": "scheduled"})
+    response = client.post(
+        reverse("outreach:event_update", args=[event.pk]),
+        {
+            "title": "New title",
+            "kind": "workshop",
+            "audience": "schools",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "location": "Gym",
+            "status": "scheduled",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     assert Event.objects.count() == 1
     event.refresh_from_db()
     assert (event.title, event.audience) == ("New title", "schools")
     inquiry = MediaInquiryFactory()
-    response = client.post(reverse("outreach:mediainquiry_update", args=[inquiry.pk]), {
-        "outlet": inquiry.outlet, "reporter": inquiry.reporter, "question": inquiry.question,
-        "received_at": timezone.localtime(inquiry.received_at).strftime("%Y-%m-%dT%H:%M"),
-        "deadline": timezone.localtime(inquiry.deadline).strftime("%Y-%m-%dT%H:%M"), "draft_response": "Draft"})
+    response = client.post(
+        reverse("outreach:mediainquiry_update", args=[inquiry.pk]),
+        {
+            "outlet": inquiry.outlet,
+            "reporter": inquiry.reporter,
+            "question": inquiry.question,
+            "received_at": timezone.localtime(inquiry.received_at).strftime("%Y-%m-%dT%H:%M"),
+            "deadline": timezone.localtime(inquiry.deadline).strftime("%Y-%m-%dT%H:%M"),
+            "draft_response": "Draft",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     inquiry.refresh_from_db()
     assert (inquiry.status, inquiry.draft_response) == ("drafted", "Draft")

@@ -50,8 +50,16 @@ def office(db) -> Office:
     charge(a, spousal_a, date(2025, 10, 1), "200.00")  # spousal support: not current support
     pay(a, date(2025, 10, 5), "500.00")  # line 25
     # B: closed during the year (was open at the end of FY 2025); paid toward arrears in November.
-    b = CaseFactory(case_number="NY-000002", county="Albany", participants=False, status="closed",
-                    stage="closed", closure_reason="other", closed_on=date(2026, 3, 1), **opened)
+    b = CaseFactory(
+        case_number="NY-000002",
+        county="Albany",
+        participants=False,
+        status="closed",
+        stage="closed",
+        closure_reason="other",
+        closed_on=date(2026, 3, 1),
+        **opened,
+    )
     add_child(b)
     SupportOrderFactory(case=b, issued_on=date(2024, 2, 1))
     adjustment(b, date(2025, 1, 15), "200.00")
@@ -63,24 +71,43 @@ def office(db) -> Office:
     # D: medical-only order, child born out of wedlock with paternity still pending.
     d = CaseFactory(case_number="NY-000004", county="Queens", participants=False, **opened)
     add_child(d, paternity_status="pending", paternity_established_on=None, paternity_method="")
-    medical = ObligationFactory(order=SupportOrderFactory(case=d, issued_on=date(2025, 5, 1)),
-                                kind="medical_support", amount=Decimal("50.00"))
+    medical = ObligationFactory(
+        order=SupportOrderFactory(case=d, issued_on=date(2025, 5, 1)), kind="medical_support", amount=Decimal("50.00")
+    )
     charge(d, medical, date(2025, 10, 1), "50.00")
     charge(d, medical, date(2025, 11, 1), "50.00")
     # E: opened during the year, no order; paternity acknowledged in the year; a federal tax offset
     # paid assigned arrears (never current support).
-    e = CaseFactory(case_number="NY-000005", county="Queens", participants=False,
-                    application_received_on=date(2026, 1, 5), opened_on=date(2026, 1, 15))
+    e = CaseFactory(
+        case_number="NY-000005",
+        county="Queens",
+        participants=False,
+        application_received_on=date(2026, 1, 5),
+        opened_on=date(2026, 1, 15),
+    )
     add_child(e, paternity_established_on=date(2026, 2, 1))
     adjustment(e, date(2026, 1, 20), "1000.00")
     pay(e, date(2026, 4, 15), "300.00", bucket="arrears_assigned", source="federal_tax_offset", kind="")
     # F: opened after the year ended.
-    f = CaseFactory(case_number="NY-000006", county="Albany", participants=False,
-                    application_received_on=date(2026, 10, 1), opened_on=date(2026, 10, 5))
+    f = CaseFactory(
+        case_number="NY-000006",
+        county="Albany",
+        participants=False,
+        application_received_on=date(2026, 10, 1),
+        opened_on=date(2026, 10, 5),
+    )
     add_child(f)
     # G: open at the year end, closed afterwards; no order, no child.
-    g = CaseFactory(case_number="NY-000007", county="Albany", participants=False, status="closed", stage="closed",
-                    closure_reason="other", closed_on=date(2026, 10, 15), **opened)
+    g = CaseFactory(
+        case_number="NY-000007",
+        county="Albany",
+        participants=False,
+        status="closed",
+        stage="closed",
+        closure_reason="other",
+        closed_on=date(2026, 10, 15),
+        **opened,
+    )
     # An unidentified collection held in the year is not a collection of the program yet.
     pay(None, date(2026, 1, 2), "999.00", status="held")
     ExpenditureFactory(fiscal_year=2026, amount=Decimal("400.00"))

@@ -15,8 +15,13 @@ def test_ocse157_answers_lines_and_measures_exactly(office, api_client_with):
     assert body["fiscal_year"] == 2026
     assert body["lines"] == {"1": 5, "2": 3, "5a": 3, "6": 3, "24": "1100.00", "25": "500.00", "28": 4, "29": 2}
     measures = {m["name"]: m for m in body["measures"]}
-    assert [m["name"] for m in body["measures"]] == ["paternity", "orders", "current_collections",
-                                                     "arrears_collections", "cost_effectiveness"]
+    assert [m["name"] for m in body["measures"]] == [
+        "paternity",
+        "orders",
+        "current_collections",
+        "arrears_collections",
+        "cost_effectiveness",
+    ]
     assert set(measures["orders"]) == {"name", "numerator", "denominator", "value", "incentive_percentage"}
     assert measures["orders"]["value"] == "60.00"
     assert Decimal(measures["orders"]["incentive_percentage"]) == 70

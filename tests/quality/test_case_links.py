@@ -45,8 +45,11 @@ def test_review_samples_link_to_cases_the_analyst_may_see(client_as):
 def test_a_case_outside_the_users_county_is_shown_without_a_link(client, make_user):
     review, here, there = _sampled_review()
     reader = make_user(None, username="albany_reviewer", county="Albany")
-    reader.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label__in=["quality", "cases"], codename__in=["view_review", "view_case"]))
+    reader.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["quality", "cases"], codename__in=["view_review", "view_case"]
+        )
+    )
     client.force_login(reader)
     response = client.get(reverse("quality:review_detail", args=[review.pk]))
     assert response.status_code == 200

@@ -6,9 +6,15 @@ from quality.fiscal import fiscal_year_bounds, fiscal_year_of, valid_fiscal_year
 from quality.sampling import allocate, stratified_sample
 
 
-@pytest.mark.parametrize(("day", "fy"), [
-    (date(2025, 9, 30), 2025), (date(2025, 10, 1), 2026), (date(2026, 1, 1), 2026), (date(2026, 9, 30), 2026),
-])
+@pytest.mark.parametrize(
+    ("day", "fy"),
+    [
+        (date(2025, 9, 30), 2025),
+        (date(2025, 10, 1), 2026),
+        (date(2026, 1, 1), 2026),
+        (date(2026, 9, 30), 2026),
+    ],
+)
 def test_fiscal_year_runs_october_to_september(day, fy):
     assert fiscal_year_of(day) == fy
 

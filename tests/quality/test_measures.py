@@ -66,20 +66,23 @@ def test_lines_by_county(office):
     assert by["Albany"]["29"] == 1 and by["Queens"]["29"] == 1
 
 
-@pytest.mark.parametrize(("key", "expected"), [
-    ("1", {"NY-000001", "NY-000003", "NY-000004", "NY-000005", "NY-000007"}),
-    ("2", {"NY-000001", "NY-000003", "NY-000004"}),
-    ("no_order", {"NY-000005", "NY-000007"}),
-    ("5a", {"NY-000001", "NY-000002", "NY-000004"}),
-    ("6", {"NY-000001", "NY-000002", "NY-000005"}),
-    ("no_paternity", {"NY-000004"}),
-    ("24", {"NY-000001", "NY-000004"}),
-    ("25", {"NY-000001"}),
-    ("unpaid_current", {"NY-000001", "NY-000004"}),
-    ("28", {"NY-000001", "NY-000002", "NY-000004", "NY-000005"}),
-    ("29", {"NY-000002", "NY-000005"}),
-    ("not_paying_arrears", {"NY-000001", "NY-000004"}),
-])
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("1", {"NY-000001", "NY-000003", "NY-000004", "NY-000005", "NY-000007"}),
+        ("2", {"NY-000001", "NY-000003", "NY-000004"}),
+        ("no_order", {"NY-000005", "NY-000007"}),
+        ("5a", {"NY-000001", "NY-000002", "NY-000004"}),
+        ("6", {"NY-000001", "NY-000002", "NY-000005"}),
+        ("no_paternity", {"NY-000004"}),
+        ("24", {"NY-000001", "NY-000004"}),
+        ("25", {"NY-000001"}),
+        ("unpaid_current", {"NY-000001", "NY-000004"}),
+        ("28", {"NY-000001", "NY-000002", "NY-000004", "NY-000005"}),
+        ("29", {"NY-000002", "NY-000005"}),
+        ("not_paying_arrears", {"NY-000001", "NY-000004"}),
+    ],
+)
 def test_drilldown_lists_the_cases_behind_each_figure(office, key, expected):
     assert set(drilldown_cases(fiscal_year=2026, key=key).values_list("case_number", flat=True)) == expected
 
@@ -138,5 +141,7 @@ def test_line_28_reads_what_was_owed_at_the_year_end(db):
     assert lines["28"] == 2  # paid_later (owed 300 at the year end) and excess (paid arrears in the year)
     assert lines["29"] == 1  # excess
     assert set(drilldown_cases(fiscal_year=2026, key="28").values_list("case_number", flat=True)) == {
-        "NY-000011", "NY-000014"}
+        "NY-000011",
+        "NY-000014",
+    }
     assert lines["24"] == D("0.00")  # the October charge is FY 2027; the memo charge is not current support

@@ -19,13 +19,29 @@ from quality.selectors import RuleBook
 
 
 def pct(measure, value, previous=None):
-    return applicable_percentage(measure=measure, value=D(value), bands=DEFAULT_BANDS[TABLE_OF_MEASURE[measure]],
-                                 exception=DEFAULT_EXCEPTIONS.get(measure),
-                                 previous_value=None if previous is None else D(previous))
+    return applicable_percentage(
+        measure=measure,
+        value=D(value),
+        bands=DEFAULT_BANDS[TABLE_OF_MEASURE[measure]],
+        exception=DEFAULT_EXCEPTIONS.get(measure),
+        previous_value=None if previous is None else D(previous),
+    )
 
 
-ESTABLISHMENT_TABLE = {80: 100, 79: 98, 78: 96, 77: 94, 76: 92, 75: 90, 74: 88, 73: 86, 72: 84, 71: 82, 70: 80,
-                       **{p: p + 10 for p in range(50, 70)}}
+ESTABLISHMENT_TABLE = {
+    80: 100,
+    79: 98,
+    78: 96,
+    77: 94,
+    76: 92,
+    75: 90,
+    74: 88,
+    73: 86,
+    72: 84,
+    71: 82,
+    70: 80,
+    **{p: p + 10 for p in range(50, 70)},
+}
 COLLECTIONS_TABLE = {80: 100, **{p: 100 - 2 * (80 - p) for p in range(70, 80)}, **{p: p + 10 for p in range(40, 70)}}
 
 
@@ -54,19 +70,38 @@ def test_79_band_is_98_and_80_is_100():
     assert pct(M.PATERNITY, "100.00") == 100
 
 
-@pytest.mark.parametrize(("ratio", "expected"), [
-    ("6.10", 100), ("5.01", 100), ("5.00", 100), ("4.99", 90), ("4.50", 90), ("4.49", 80), ("4.00", 80),
-    ("3.99", 70), ("3.50", 70), ("3.49", 60), ("3.00", 60), ("2.99", 50), ("2.50", 50), ("2.49", 40),
-    ("2.00", 40), ("1.99", 0), ("0.00", 0),
-])
+@pytest.mark.parametrize(
+    ("ratio", "expected"),
+    [
+        ("6.10", 100),
+        ("5.01", 100),
+        ("5.00", 100),
+        ("4.99", 90),
+        ("4.50", 90),
+        ("4.49", 80),
+        ("4.00", 80),
+        ("3.99", 70),
+        ("3.50", 70),
+        ("3.49", 60),
+        ("3.00", 60),
+        ("2.99", 50),
+        ("2.50", 50),
+        ("2.49", 40),
+        ("2.00", 40),
+        ("1.99", 0),
+        ("0.00", 0),
+    ],
+)
 def test_cost_effectiveness_every_boundary(ratio, expected):
     assert pct(M.COST_EFFECTIVENESS, ratio) == expected
 
 
 def test_cost_effectiveness_ratio_is_truncated_not_rounded_into_the_next_band():
     # 4.999 rounds to 5.00 for display but is not yet "at least 5.00"
-    assert applicable_percentage(measure=M.COST_EFFECTIVENESS, value=D("4.999"),
-                                 bands=DEFAULT_BANDS["cost_effectiveness"]) == 90
+    assert (
+        applicable_percentage(measure=M.COST_EFFECTIVENESS, value=D("4.999"), bands=DEFAULT_BANDS["cost_effectiveness"])
+        == 90
+    )
 
 
 def test_paternity_below_50_earns_50_when_up_at_least_10_points():
@@ -106,15 +141,23 @@ def test_next_tier_counts_orders_needed():
 
 
 def test_next_tier_in_dollars_for_current_collections_and_none_at_top():
-    tier = next_tier(measure=M.CURRENT_COLLECTIONS, numerator=D("3950.00"), denominator=D("10000.00"),
-                     bands=DEFAULT_BANDS["collections"])
+    tier = next_tier(
+        measure=M.CURRENT_COLLECTIONS,
+        numerator=D("3950.00"),
+        denominator=D("10000.00"),
+        bands=DEFAULT_BANDS["collections"],
+    )
     assert (tier.floor, tier.percentage, tier.needed) == (40, 50, D("50.00"))
     assert next_tier(measure=M.ORDERS, numerator=9, denominator=10, bands=DEFAULT_BANDS["establishment"]) is None
 
 
 def test_next_tier_for_cost_effectiveness_in_collection_dollars():
-    tier = next_tier(measure=M.COST_EFFECTIVENESS, numerator=D("4990"), denominator=D("1000"),
-                     bands=DEFAULT_BANDS["cost_effectiveness"])
+    tier = next_tier(
+        measure=M.COST_EFFECTIVENESS,
+        numerator=D("4990"),
+        denominator=D("1000"),
+        bands=DEFAULT_BANDS["cost_effectiveness"],
+    )
     assert (tier.floor, tier.percentage, tier.needed) == (D("5.00"), 100, D("10.00"))
 
 
@@ -131,7 +174,8 @@ def test_seeded_tables_match_the_defaults_and_come_back_after_a_flush():
     assert LegalParameter.objects.filter(key__startswith="us.incentive.", confirm=True).exists()
     call_command("flush", interactive=False, verbosity=0)
     assert LegalParameter.objects.filter(key__startswith="us.incentive.").count() == (
-        sum(2 * len(b) + 1 for b in DEFAULT_BANDS.values()) + 3 * len(DEFAULT_EXCEPTIONS))
+        sum(2 * len(b) + 1 for b in DEFAULT_BANDS.values()) + 3 * len(DEFAULT_EXCEPTIONS)
+    )
 
 
 @pytest.mark.django_db
@@ -139,7 +183,10 @@ def test_seeded_tables_match_the_defaults_and_come_back_after_a_flush():
 def test_rule_book_reads_the_legal_rows_of_the_day(on):
     book = RuleBook(on=on)
     assert [(b.floor, b.percentage) for b in book.bands_for(M.COST_EFFECTIVENESS)][:2] == [(5, 100), (D("4.50"), 90)]
-    assert {p.key for p in book.used} >= {"us.incentive.establishment.band_count", "us.incentive.exception.orders.below"}
+    assert {p.key for p in book.used} >= {
+        "us.incentive.establishment.band_count",
+        "us.incentive.exception.orders.below",
+    }
 
 
 @pytest.mark.django_db
@@ -154,10 +201,20 @@ def test_a_new_table_version_is_data_not_code():
     from core.models import LegalParameter
 
     on = date(2027, 10, 1)
-    for key, value in (("band_count", 2), ("band.1.floor", 3), ("band.1.percentage", 100), ("band.2.floor", 0),
-                       ("band.2.percentage", 0)):
-        LegalParameter.objects.create(key=f"us.incentive.cost_effectiveness.{key}", jurisdiction="US",
-                                      effective_on=on, value=value, citation="test")
+    for key, value in (
+        ("band_count", 2),
+        ("band.1.floor", 3),
+        ("band.1.percentage", 100),
+        ("band.2.floor", 0),
+        ("band.2.percentage", 0),
+    ):
+        LegalParameter.objects.create(
+            key=f"us.incentive.cost_effectiveness.{key}",
+            jurisdiction="US",
+            effective_on=on,
+            value=value,
+            citation="test",
+        )
     # just before it the seeded table applies (2.99 -> 50); from it, the new one (2.99 -> 0, 3.00 -> 100)
     assert pct_from(RuleBook(on=on - timedelta(days=1)), M.COST_EFFECTIVENESS, "2.99") == 50
     assert pct_from(RuleBook(on=on), M.COST_EFFECTIVENESS, "2.99") == 0
@@ -174,26 +231,42 @@ def test_benchmarks_are_legal_rows(criterion, benchmark):
 
 
 def pct_from(book, measure, value):
-    return applicable_percentage(measure=measure, value=D(value), bands=book.bands_for(measure),
-                                 exception=book.exception_for(measure))
+    return applicable_percentage(
+        measure=measure, value=D(value), bands=book.bands_for(measure), exception=book.exception_for(measure)
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("numerator", "shown", "percentage"), [
-    (79_996, D("80.00"), 98),  # 79.996% shows as 80.00% but is "at least 79% but less than 80%" → 98
-    (79_999, D("80.00"), 98),  # just under 80%
-    (80_000, D("80.00"), 100),  # at 80%
-    (80_001, D("80.00"), 100),  # just over
-])
+@pytest.mark.parametrize(
+    ("numerator", "shown", "percentage"),
+    [
+        (79_996, D("80.00"), 98),  # 79.996% shows as 80.00% but is "at least 79% but less than 80%" → 98
+        (79_999, D("80.00"), 98),  # just under 80%
+        (80_000, D("80.00"), 100),  # at 80%
+        (80_001, D("80.00"), 100),  # just over
+    ],
+)
 def test_measure_is_placed_in_its_band_on_the_unrounded_value(numerator, shown, percentage):
     from quality.measures import measures_from_lines
     from quality.selectors import RuleBook
 
     book = RuleBook(on=__import__("datetime").date(2026, 9, 30))
-    lines = {"1": 100_000, "2": numerator, "5a": 1, "6": 1, "24": D("1"), "25": D("1"), "28": 1, "29": 1,
-             "collections": D("5")}
-    orders = next(r for r in measures_from_lines(fiscal_year=2026, lines=lines, expenditures=D("1"), rules=book)
-                  if r.name == M.ORDERS)
+    lines = {
+        "1": 100_000,
+        "2": numerator,
+        "5a": 1,
+        "6": 1,
+        "24": D("1"),
+        "25": D("1"),
+        "28": 1,
+        "29": 1,
+        "collections": D("5"),
+    }
+    orders = next(
+        r
+        for r in measures_from_lines(fiscal_year=2026, lines=lines, expenditures=D("1"), rules=book)
+        if r.name == M.ORDERS
+    )
     assert (orders.value, orders.incentive_percentage) == (shown, percentage)
 
 

@@ -38,11 +38,18 @@ def test_disbursement_within_two_business_days():
     case = CaseFactory(participants=False)
 
     def disbursement(ref, received, due, disbursed):
-        collection = Collection.objects.create(source_reference=ref, case=case, amount=Decimal("10"),
-                                               received_on=received, source="direct_payment")
-        return Disbursement.objects.create(case=case, collection=collection, amount=Decimal("10"),
-                                           received_on=received, due_by=due, disbursed_on=disbursed,
-                                           status="sent" if disbursed else "pending")
+        collection = Collection.objects.create(
+            source_reference=ref, case=case, amount=Decimal("10"), received_on=received, source="direct_payment"
+        )
+        return Disbursement.objects.create(
+            case=case,
+            collection=collection,
+            amount=Decimal("10"),
+            received_on=received,
+            due_by=due,
+            disbursed_on=disbursed,
+            status="sent" if disbursed else "pending",
+        )
 
     disbursement("d1", date(2026, 3, 2), date(2026, 3, 4), date(2026, 3, 4))  # on the due date
     disbursement("d2", date(2026, 3, 2), date(2026, 3, 4), date(2026, 3, 5))  # a day late
@@ -77,7 +84,12 @@ def test_timeframe_limits_are_dated_legal_parameters():
     opened(date(2026, 3, 2), date(2026, 3, 27))
     assert (result("case_opening").met, result("case_opening").total) == (0, 1)
     # when a new dated row (an amended rule) sets 30 days from before the report's end
-    LegalParameter.objects.create(key="us.timeframe.case_opening_days", jurisdiction="US",
-                                  effective_on=date(2026, 1, 1), value=30, citation="test amendment")
+    LegalParameter.objects.create(
+        key="us.timeframe.case_opening_days",
+        jurisdiction="US",
+        effective_on=date(2026, 1, 1),
+        value=30,
+        citation="test amendment",
+    )
     # then the report reads it: day 25 is within 30
     assert result("case_opening").met == 1

@@ -12,8 +12,9 @@ from .factories import ImprovementPlanFactory, PlanActionFactory, ReviewFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("role", "status"), [("quality_analyst", 200), ("coordinator", 200), ("caseworker", 403),
-                                              ("trainer", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("quality_analyst", 200), ("coordinator", 200), ("caseworker", 403), ("trainer", 403)]
+)
 def test_dashboard_access(db, client_as, role, status):
     assert client_as(role).get(reverse("quality:dashboard")).status_code == status
 
@@ -124,8 +125,10 @@ def test_plan_actions_and_notes_via_post_only(db, client_as, make_user):
     assert action.completed_on is not None
     client.post(reverse("quality:plan_note_add", args=[plan.pk]), {"text": "Hearings booked."})
     assert plan.notes.count() == 1
-    assert client_as("coordinator").post(reverse("quality:plan_note_add", args=[plan.pk]),
-                                         {"text": "x"}).status_code == 403
+    assert (
+        client_as("coordinator").post(reverse("quality:plan_note_add", args=[plan.pk]), {"text": "x"}).status_code
+        == 403
+    )
 
 
 def test_review_export_csv(db, client_as, make_user):
@@ -133,8 +136,9 @@ def test_review_export_csv(db, client_as, make_user):
     case = CaseFactory(participants=False, interstate_role="initiating")
     services.review_draw_sample(review=review)
     sample = review.samples.get(case=case, criterion="interstate")
-    services.sample_score(sample=sample, answers={"q": False}, result="fail", notes="late referral",
-                          by=make_user("quality_analyst"))
+    services.sample_score(
+        sample=sample, answers={"q": False}, result="fail", notes="late referral", by=make_user("quality_analyst")
+    )
     response = client_as("coordinator").get(reverse("quality:review_export", args=[review.pk]))
     text = b"".join(response.streaming_content).decode()
     assert f"Interstate services,75.00,0.00,{case.case_number}" in text and "late referral" in text

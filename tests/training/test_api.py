@@ -25,9 +25,13 @@ def test_rows_and_values(api_client_with, make_user, fti_role):
     assert body["count"] == 2
     rows = {r["user"]["username"]: r for r in body["results"]}
     assert rows[cw.username] == {
-        "user": {"username": cw.username, "name": "Maria Alvarez"}, "unit": "Intake", "roles": ["caseworker"],
+        "user": {"username": cw.username, "name": "Maria Alvarez"},
+        "unit": "Intake",
+        "roles": ["caseworker"],
         "course": {"code": "program-basics", "title": basics_course().title},
-        "status": "never", "last_completed": None, "due_date": None,
+        "status": "never",
+        "last_completed": None,
+        "due_date": None,
     }
     assert rows[es.username]["status"] == "overdue"
     assert rows[es.username]["due_date"] == "2026-11-23"
@@ -43,8 +47,17 @@ def test_filters(api_client_with, make_user, fti_role):
     assert api.get(URL, {"course": basics_course().pk}).json()["count"] == 1
 
 
-@pytest.mark.parametrize("params", [{"status": "bogus"}, {"role": "nobody"}, {"course": "abc"}, {"course": "99999"},
-                                    {"unit": "a\x00b"}, {"unit": "x" * 81}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "bogus"},
+        {"role": "nobody"},
+        {"course": "abc"},
+        {"course": "99999"},
+        {"unit": "a\x00b"},
+        {"unit": "x" * 81},
+    ],
+)
 def test_bad_filters_are_400_not_500(api_client_with, params):
     response = api_client_with("training:read").get(URL, params)
     assert response.status_code == 400

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
     ("last", "months", "due"),
     [
         (date(2025, 11, 23), 12, date(2026, 11, 23)),
-        (date(2026, 1, 31), 1, date(2026, 2, 28)),   # month-end clamps
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),  # month-end clamps
         (date(2024, 2, 29), 12, date(2025, 2, 28)),  # leap day
         (date(2023, 2, 28), 12, date(2024, 2, 28)),
         (date(2026, 8, 31), 6, date(2027, 2, 28)),
@@ -32,10 +32,10 @@ def test_due_date_is_last_completion_plus_months_month_end_safe(last, months, du
 @pytest.mark.parametrize(
     ("on", "status"),
     [
-        (date(2026, 10, 23), ComplianceStatus.CURRENT),    # 31 days before the due date
-        (date(2026, 10, 24), ComplianceStatus.DUE_SOON),   # 30 days before: due soon starts
-        (date(2026, 11, 23), ComplianceStatus.DUE_SOON),   # on the due date: still current enough
-        (date(2026, 11, 24), ComplianceStatus.OVERDUE),    # the day after
+        (date(2026, 10, 23), ComplianceStatus.CURRENT),  # 31 days before the due date
+        (date(2026, 10, 24), ComplianceStatus.DUE_SOON),  # 30 days before: due soon starts
+        (date(2026, 11, 23), ComplianceStatus.DUE_SOON),  # on the due date: still current enough
+        (date(2026, 11, 24), ComplianceStatus.OVERDUE),  # the day after
     ],
 )
 def test_status_of_an_annual_course_around_its_boundaries(on, status):
@@ -96,6 +96,7 @@ def test_filters_by_course_and_status(make_user, fti_role):
 
 # --- the FTI gate ---------------------------------------------------------------------------
 
+
 def test_fti_gate_denies_a_user_who_never_took_the_training(make_user, fti_role):
     assert fti_training_current(make_user("enforcement_specialist")) is False
 
@@ -104,7 +105,7 @@ def test_fti_gate_denies_a_user_who_never_took_the_training(make_user, fti_role)
     ("today", "allowed"),
     [
         (date(2026, 11, 22), True),
-        (date(2026, 11, 23), True),   # due date: still current
+        (date(2026, 11, 23), True),  # due date: still current
         (date(2026, 11, 24), False),  # lapsed the day after
         (date(2027, 3, 1), False),
     ],

@@ -51,8 +51,14 @@ def test_the_case_page_names_a_tax_offset_only_while_fti_training_is_current(cli
     with time_machine.travel(noon(date(2026, 11, 20)), tick=False):
         case = case_with_order(monthly=Decimal("300.00"))
         for source, reference in (("federal_tax_offset", "IRS-OFFSET-1"), ("direct_payment", "CHECK-1")):
-            collection_post(case_number=case.case_number, amount=Decimal("50.00"), received_on=date(2026, 11, 19),
-                            source=source, source_reference=reference, received_via="file")
+            collection_post(
+                case_number=case.case_number,
+                amount=Decimal("50.00"),
+                received_on=date(2026, 11, 19),
+                source=source,
+                source_reference=reference,
+                received_via="file",
+            )
     with time_machine.travel(noon(today), tick=False):
         client.force_login(specialist)
         response = client.get(reverse("cases:case_detail", kwargs={"case_number": case.case_number}))

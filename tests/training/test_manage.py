@@ -16,9 +16,19 @@ pytestmark = pytest.mark.django_db
 
 
 def course_data(**overrides):
-    data = {"code": "new-course", "title": "Locate sources", "level": "local", "description": "",
-            "policy_references": "45 CFR 303.3", "audience_roles": ["caseworker"], "duration_minutes": "60",
-            "requirement": "recurring", "recurrence_months": "24", "passing_score": "", "is_active": "on"}
+    data = {
+        "code": "new-course",
+        "title": "Locate sources",
+        "level": "local",
+        "description": "",
+        "policy_references": "45 CFR 303.3",
+        "audience_roles": ["caseworker"],
+        "duration_minutes": "60",
+        "requirement": "recurring",
+        "recurrence_months": "24",
+        "passing_score": "",
+        "is_active": "on",
+    }
     data.update(overrides)
     return data
 
@@ -46,14 +56,23 @@ def test_only_trainers_edit_courses(client_as):
 def test_schedule_a_session_needs_a_place_or_a_link_and_an_end_after_start(client_as, role_user):
     trainer = role_user("trainer")
     start = timezone.localtime() + timedelta(days=5)
-    data = {"course": basics_course().pk, "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "trainer": trainer.pk,
-            "capacity": "12", "location": "", "online_url": "", "notes": ""}
+    data = {
+        "course": basics_course().pk,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "trainer": trainer.pk,
+        "capacity": "12",
+        "location": "",
+        "online_url": "",
+        "notes": "",
+    }
     client = client_as("trainer")
     assert client.post(reverse("training:session_create"), data).status_code == 200
     bad_end = {**data, "location": "Room 1", "ends_at": start.strftime("%Y-%m-%dT%H:%M")}
     assert client.post(reverse("training:session_create"), bad_end).status_code == 200
-    assert client.post(reverse("training:session_create"), {**data, "capacity": "0", "location": "R"}).status_code == 200
+    assert (
+        client.post(reverse("training:session_create"), {**data, "capacity": "0", "location": "R"}).status_code == 200
+    )
     assert not TrainingSession.objects.exists()
     response = client.post(reverse("training:session_create"), {**data, "online_url": "meet.example.gov/x"})
     assert response.status_code == 302
@@ -84,8 +103,9 @@ def test_record_completion_outside_a_session_refuses_future_dates(client_as, rol
     future = (date.today() + timedelta(days=2)).isoformat()
     response = client.post(url, {"user": person.pk, "course": basics_course().pk, "completed_on": future})
     assert response.status_code == 200 and not CourseCompletion.objects.exists()
-    response = client.post(url, {"user": person.pk, "course": basics_course().pk,
-                                 "completed_on": date.today().isoformat(), "score": "77"})
+    response = client.post(
+        url, {"user": person.pk, "course": basics_course().pk, "completed_on": date.today().isoformat(), "score": "77"}
+    )
     assert response.status_code == 302 and CourseCompletion.objects.get().score == 77
     assert client_as("coordinator").get(url).status_code == 403
 

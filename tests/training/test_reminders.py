@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff(make_user, fti_role):
-    never = make_user("caseworker", email="cw@caseworks.example")        # program basics never taken
+    never = make_user("caseworker", email="cw@caseworks.example")  # program basics never taken
     due_soon = UserFactory(username="soon", email="soon@caseworks.example")
     due_soon.groups.add(fti_role)
     CompletionFactory(user=due_soon, course=fti_course(), completed_on=date(2025, 12, 1))

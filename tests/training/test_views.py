@@ -194,14 +194,16 @@ def test_needs_survey_response_and_ranking(client_as, role_user):
 def test_needs_survey_closed_and_bad_priority_refused(role_user):
     from django.core.exceptions import ValidationError
 
-    topic = NeedsTopicFactory(survey__opens_on=date.today() + timedelta(days=3),
-                              survey__closes_on=date.today() + timedelta(days=9))
+    topic = NeedsTopicFactory(
+        survey__opens_on=date.today() + timedelta(days=3), survey__closes_on=date.today() + timedelta(days=9)
+    )
     with pytest.raises(ValidationError, match="not open"):
         needs_response_submit(survey=topic.survey, respondent=role_user("caseworker"), priorities={topic.pk: 3})
     open_topic = NeedsTopicFactory()
     with pytest.raises(ValidationError, match="1 to 5"):
-        needs_response_submit(survey=open_topic.survey, respondent=role_user("caseworker"),
-                              priorities={open_topic.pk: 6})
+        needs_response_submit(
+            survey=open_topic.survey, respondent=role_user("caseworker"), priorities={open_topic.pk: 6}
+        )
 
 
 def test_policy_acknowledgement_and_who_has_not(client_as, role_user):
@@ -225,12 +227,19 @@ def test_policy_acknowledgement_and_who_has_not(client_as, role_user):
 @pytest.mark.parametrize("n", [1, 30])
 @pytest.mark.parametrize(
     ("url_name", "role"),
-    [("training:course_list", "caseworker"), ("training:session_list", "caseworker"),
-     ("training:compliance", "coordinator"), ("training:needs_list", "caseworker"),
-     ("training:policy_list", "caseworker"), ("training:dashboard", "trainer"),
-     ("training:my_training", "caseworker")],
+    [
+        ("training:course_list", "caseworker"),
+        ("training:session_list", "caseworker"),
+        ("training:compliance", "coordinator"),
+        ("training:needs_list", "caseworker"),
+        ("training:policy_list", "caseworker"),
+        ("training:dashboard", "trainer"),
+        ("training:my_training", "caseworker"),
+    ],
 )
-def test_list_pages_query_count_is_flat(client_as, role_user, fti_role, django_assert_max_num_queries, n, url_name, role):
+def test_list_pages_query_count_is_flat(
+    client_as, role_user, fti_role, django_assert_max_num_queries, n, url_name, role
+):
     client = client_as(role)
     me = role_user(role)
     for i in range(n):

@@ -21,8 +21,10 @@ class ComplianceViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
     def get_queryset(self):
         return get_user_model().objects.all()
 
-    @extend_schema(summary="Required-training compliance (paginated)",
-                   description="Status is current, due_soon (within 30 days of the due date), overdue or never.")
+    @extend_schema(
+        summary="Required-training compliance (paginated)",
+        description="Status is current, due_soon (within 30 days of the due date), overdue or never.",
+    )
     def list(self, request, *args, **kwargs):
         users = self.filter_queryset(self.get_queryset())
         filterset = getattr(self, "filterset", None)

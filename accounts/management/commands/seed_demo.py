@@ -16,8 +16,11 @@ class Command(BaseCommand):
     help = "Create one demo user per role and a small realistic office. Safe to run again."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=None,
-                            help=f"Password for new demo users (default '{DEFAULT_PASSWORD}', only with DEBUG on)")
+        parser.add_argument(
+            "--password",
+            default=None,
+            help=f"Password for new demo users (default '{DEFAULT_PASSWORD}', only with DEBUG on)",
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed for the demo office")
 
     def handle(self, *args, password, seed, **options):

@@ -40,8 +40,9 @@ class ParameterSerializer(serializers.Serializer):
 
 class NyDeductionsInput(serializers.Serializer):
     fica = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
-    local_tax = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"),
-                                         help_text="New York City or Yonkers income tax actually paid.")
+    local_tax = serializers.DecimalField(
+        **AMOUNT, required=False, default=Decimal("0"), help_text="New York City or Yonkers income tax actually paid."
+    )
     maintenance_paid = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
     other_support_paid = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
 
@@ -55,15 +56,31 @@ class NyAddOnsInput(serializers.Serializer):
 
 class NyGuidelineInput(serializers.Serializer):
     parent_incomes = serializers.ListField(
-        child=serializers.DecimalField(**AMOUNT), min_length=2, max_length=2, required=False,
-        help_text="Two annual incomes after the statutory deductions, payor first. Or give gross_incomes.")
+        child=serializers.DecimalField(**AMOUNT),
+        min_length=2,
+        max_length=2,
+        required=False,
+        help_text="Two annual incomes after the statutory deductions, payor first. Or give gross_incomes.",
+    )
     gross_incomes = serializers.ListField(
-        child=serializers.DecimalField(**AMOUNT), min_length=2, max_length=2, required=False,
-        help_text="Two annual gross incomes, payor first (instead of parent_incomes).")
-    deductions = serializers.ListField(child=NyDeductionsInput(), min_length=2, max_length=2, required=False,
-                                       help_text="With gross_incomes: each parent's annual deductions, payor first.")
-    add_ons = NyAddOnsInput(required=False, help_text="Annual costs for the children paid by the custodial parent; "
-                                                      "the payor's income share of each is added.")
+        child=serializers.DecimalField(**AMOUNT),
+        min_length=2,
+        max_length=2,
+        required=False,
+        help_text="Two annual gross incomes, payor first (instead of parent_incomes).",
+    )
+    deductions = serializers.ListField(
+        child=NyDeductionsInput(),
+        min_length=2,
+        max_length=2,
+        required=False,
+        help_text="With gross_incomes: each parent's annual deductions, payor first.",
+    )
+    add_ons = NyAddOnsInput(
+        required=False,
+        help_text="Annual costs for the children paid by the custodial parent; "
+        "the payor's income share of each is added.",
+    )
     children = serializers.IntegerField(min_value=1, max_value=20)
     as_of = serializers.DateField(validators=[_validate_as_of])
 
@@ -83,11 +100,14 @@ class NyGuidelineOutput(serializers.Serializer):
     basic_obligation_annual = serializers.DecimalField(**MONEY)
     payor_share = serializers.DecimalField(max_digits=6, decimal_places=4, coerce_to_string=True)
     payor_obligation_annual = serializers.DecimalField(**MONEY)
-    payor_obligation_monthly = serializers.DecimalField(**MONEY, help_text="Basic obligation after the low-income rules.")
+    payor_obligation_monthly = serializers.DecimalField(
+        **MONEY, help_text="Basic obligation after the low-income rules."
+    )
     cap = serializers.DecimalField(**MONEY)
     cap_effective_on = serializers.DateField()
-    cssa_incomes = serializers.ListField(child=serializers.DecimalField(**MONEY),
-                                         help_text="Each parent's income after the deductions, payor first.")
+    cssa_incomes = serializers.ListField(
+        child=serializers.DecimalField(**MONEY), help_text="Each parent's income after the deductions, payor first."
+    )
     poverty_guideline = serializers.DecimalField(**MONEY)
     self_support_reserve = serializers.DecimalField(**MONEY)
     low_income_rule = serializers.ChoiceField(choices=["", "poverty", "reserve"])
@@ -95,9 +115,13 @@ class NyGuidelineOutput(serializers.Serializer):
     all_income_basic_annual = serializers.DecimalField(**MONEY)
     payor_obligation_all_income_annual = serializers.DecimalField(**MONEY)
     payor_obligation_all_income_monthly = serializers.DecimalField(**MONEY)
-    payor_add_ons_annual = serializers.DecimalField(**MONEY, help_text=(
-        "Add-ons added on top of the basic obligation: 0 when a low-income rule applies, whose amount is the "
-        "whole obligation, add-ons included (DRL 240(1-b)(b)(1), (d))."))
+    payor_add_ons_annual = serializers.DecimalField(
+        **MONEY,
+        help_text=(
+            "Add-ons added on top of the basic obligation: 0 when a low-income rule applies, whose amount is the "
+            "whole obligation, add-ons included (DRL 240(1-b)(b)(1), (d))."
+        ),
+    )
     payor_add_ons_monthly = serializers.DecimalField(**MONEY)
     payor_total_monthly = serializers.DecimalField(**MONEY, help_text="Basic obligation plus add-ons.")
     parameters = ParameterSerializer(many=True)
@@ -112,19 +136,20 @@ class CaAddOnsInput(serializers.Serializer):
 class CaGuidelineInput(serializers.Serializer):
     high_earner_net_monthly = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
     total_net_monthly = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    high_earner_timeshare = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=Decimal("0"),
-                                                     max_value=Decimal("1"))
+    high_earner_timeshare = serializers.DecimalField(
+        max_digits=5, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("1")
+    )
     children = serializers.IntegerField(min_value=1, max_value=10)
     as_of = serializers.DateField(validators=[_validate_as_of])
     low_income_adjustment = serializers.ChoiceField(choices=["apply", "rebutted"], required=False, default="apply")
     rebuttal_reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=500)
-    add_ons = CaAddOnsInput(required=False, help_text="Monthly costs shared in proportion to net incomes "
-                                                      "(Fam. Code 4061–4062).")
+    add_ons = CaAddOnsInput(
+        required=False, help_text="Monthly costs shared in proportion to net incomes (Fam. Code 4061–4062)."
+    )
 
     def validate(self, attrs):
         if attrs["high_earner_net_monthly"] > attrs["total_net_monthly"]:
-            raise serializers.ValidationError(
-                {"high_earner_net_monthly": ["Cannot exceed total_net_monthly."]})
+            raise serializers.ValidationError({"high_earner_net_monthly": ["Cannot exceed total_net_monthly."]})
         if attrs.get("low_income_adjustment") == "rebutted" and not attrs.get("rebuttal_reason", "").strip():
             raise serializers.ValidationError({"rebuttal_reason": ["Record why the presumption is rebutted."]})
         return attrs
@@ -132,8 +157,12 @@ class CaGuidelineInput(serializers.Serializer):
 
 class CaGuidelineOutput(serializers.Serializer):
     k = serializers.DecimalField(max_digits=8, decimal_places=4, coerce_to_string=True)
-    fraction = serializers.DecimalField(max_digits=8, decimal_places=4, coerce_to_string=True,
-                                        help_text="The income-band fraction of the table in force.")
+    fraction = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        coerce_to_string=True,
+        help_text="The income-band fraction of the table in force.",
+    )
     table_effective_on = serializers.DateField()
     base_amount = serializers.DecimalField(**SIGNED)
     multiplier = serializers.DecimalField(max_digits=6, decimal_places=3, coerce_to_string=True)
@@ -171,27 +200,43 @@ class _GuidelineAPIView(PartnerAPIView):
 class NyGuidelineAPIView(_GuidelineAPIView):
     input_class, output_class = NyGuidelineInput, NyGuidelineOutput
 
-    @extend_schema(request=NyGuidelineInput, responses={200: NyGuidelineOutput}, operation_id="guidelines_ny",
-                   summary="New York CSSA child support obligation (DRL 240(1-b))")
+    @extend_schema(
+        request=NyGuidelineInput,
+        responses={200: NyGuidelineOutput},
+        operation_id="guidelines_ny",
+        summary="New York CSSA child support obligation (DRL 240(1-b))",
+    )
     def post(self, request):
         return super().post(request)
 
     def calculate(self, data):
-        incomes = {"parent_incomes": tuple(data["parent_incomes"])} if "parent_incomes" in data else {
-            "gross_incomes": tuple(data["gross_incomes"]),
-            "deductions": tuple(data["deductions"]) if "deductions" in data else None}
+        incomes = (
+            {"parent_incomes": tuple(data["parent_incomes"])}
+            if "parent_incomes" in data
+            else {
+                "gross_incomes": tuple(data["gross_incomes"]),
+                "deductions": tuple(data["deductions"]) if "deductions" in data else None,
+            }
+        )
         return ny_guideline(children=data["children"], as_of=data["as_of"], add_ons=data.get("add_ons"), **incomes)
 
     def represent(self, result) -> dict:
-        return {**super().represent(result), "cssa_incomes": [i.cssa_income for i in result.incomes],
-                "above_cap": result.above_cap}
+        return {
+            **super().represent(result),
+            "cssa_incomes": [i.cssa_income for i in result.incomes],
+            "above_cap": result.above_cap,
+        }
 
 
 class CaGuidelineAPIView(_GuidelineAPIView):
     input_class, output_class = CaGuidelineInput, CaGuidelineOutput
 
-    @extend_schema(request=CaGuidelineInput, responses={200: CaGuidelineOutput}, operation_id="guidelines_ca",
-                   summary="California guideline child support (Fam. Code 4055 as amended by SB 343)")
+    @extend_schema(
+        request=CaGuidelineInput,
+        responses={200: CaGuidelineOutput},
+        operation_id="guidelines_ca",
+        summary="California guideline child support (Fam. Code 4055 as amended by SB 343)",
+    )
     def post(self, request):
         return super().post(request)
 

@@ -18,8 +18,20 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LedgerEntry
-        fields = ["id", "entry_type", "bucket", "obligation_kind", "amount", "due_on", "posted_on", "description",
-                  "source_reference", "source", "reverses", "created_at"]
+        fields = [
+            "id",
+            "entry_type",
+            "bucket",
+            "obligation_kind",
+            "amount",
+            "due_on",
+            "posted_on",
+            "description",
+            "source_reference",
+            "source",
+            "reverses",
+            "created_at",
+        ]
 
     def get_source_reference(self, entry) -> str | None:
         return entry.collection.source_reference if entry.collection_id else None
@@ -37,7 +49,8 @@ class CollectionFieldsSerializer(serializers.Serializer):
     collected_on = serializers.DateField(
         required=False,
         help_text="Date of collection (45 CFR 302.51(a)(1)): the day the employer withheld it or another state "
-                  "received it; the received date when left out. It decides the month whose support it pays.")
+        "received it; the received date when left out. It decides the month whose support it pays.",
+    )
 
     def validate_case_number(self, value: str) -> str:
         return value.strip().upper()
@@ -45,8 +58,9 @@ class CollectionFieldsSerializer(serializers.Serializer):
     def validate(self, attrs):
         collected, received = attrs.get("collected_on"), attrs.get("received_on")
         if collected is not None and received is not None and collected > received:
-            raise serializers.ValidationError({"collected_on": ["The date of collection cannot be after the date "
-                                                                "received."]})
+            raise serializers.ValidationError(
+                {"collected_on": ["The date of collection cannot be after the date received."]}
+            )
         return attrs
 
     def validate_received_on(self, value):
@@ -84,8 +98,11 @@ class CollectionBatchInSerializer(serializers.Serializer):
     def validate_items(self, items: list[dict]) -> list[dict]:
         numbers = {item["case_number"] for item in items}
         known = set(_cases_in_scope(self).filter(case_number__in=numbers).values_list("case_number", flat=True))
-        errors = {str(index): {"case_number": [UNKNOWN_CASE_NUMBER]}  # keyed by index, as DRF keys field errors
-                  for index, item in enumerate(items) if item["case_number"] not in known}
+        errors = {
+            str(index): {"case_number": [UNKNOWN_CASE_NUMBER]}  # keyed by index, as DRF keys field errors
+            for index, item in enumerate(items)
+            if item["case_number"] not in known
+        }
         if errors:
             raise serializers.ValidationError(errors)
         return items
@@ -106,8 +123,19 @@ class CollectionOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Collection
-        fields = ["source_reference", "case_number", "amount", "received_on", "collected_on", "source", "status",
-                  "hold_reason", "overpayment_policy", "held_amount", "allocations"]
+        fields = [
+            "source_reference",
+            "case_number",
+            "amount",
+            "received_on",
+            "collected_on",
+            "source",
+            "status",
+            "hold_reason",
+            "overpayment_policy",
+            "held_amount",
+            "allocations",
+        ]
 
     def get_allocations(self, collection) -> list[dict]:
         return AllocationOutSerializer(self.context["allocations"], many=True).data
@@ -136,32 +164,60 @@ class CollectionListSerializer(serializers.ModelSerializer):
     federal tax refund offset neither the source nor the hold reason (both would say so; FTI,
     IRS Publication 1075: no partner scope grants it)."""
 
-    case_number = serializers.CharField(allow_null=True,
-                                        help_text="The case it was posted to; null while unidentified.")
+    case_number = serializers.CharField(
+        allow_null=True, help_text="The case it was posted to; null while unidentified."
+    )
     case_number_received = serializers.CharField(help_text="The case number as the payment came in.")
     # A declared field named "source" (DRF moves it out of the class attributes; the stubs see it
     # shadow Field.source).
-    source = serializers.ChoiceField(choices=CollectionSource.choices, allow_null=True,  # type: ignore[assignment]
-                                     help_text="Collection source; null for federal tax information.")
+    source = serializers.ChoiceField(
+        choices=CollectionSource.choices,
+        allow_null=True,  # type: ignore[assignment]
+        help_text="Collection source; null for federal tax information.",
+    )
     hold_reason = serializers.CharField(allow_null=True, help_text="Why it is held; null for federal tax information.")
 
     class Meta:
         model = Collection
-        fields = ["source_reference", "case_number", "case_number_received", "amount", "received_on", "collected_on",
-                  "source", "status", "hold_reason", "received_via", "posted_at"]
+        fields = [
+            "source_reference",
+            "case_number",
+            "case_number_received",
+            "amount",
+            "received_on",
+            "collected_on",
+            "source",
+            "status",
+            "hold_reason",
+            "received_via",
+            "posted_at",
+        ]
 
 
-COLLECTION_LIST_VALUES = ("id", "source_reference", "case__case_number", "case_number_received", "amount",
-                          "received_on", "collected_on", "source", "status", "hold_reason", "received_via",
-                          "posted_at")
+COLLECTION_LIST_VALUES = (
+    "id",
+    "source_reference",
+    "case__case_number",
+    "case_number_received",
+    "amount",
+    "received_on",
+    "collected_on",
+    "source",
+    "status",
+    "hold_reason",
+    "received_via",
+    "posted_at",
+)
 
 
 def collection_rows_represent(rows: list[dict]) -> list[dict]:
     """``CollectionListSerializer``'s representation of ``rows`` (``COLLECTION_LIST_VALUES``), built
     from ``.values()`` without model instances; tax-offset sources hidden (``fti.shown_source``)."""
     serializer = CollectionListSerializer()
-    fields = [(name, "case__case_number" if name == "case_number" else name, serializer.fields[name].to_representation)
-              for name in CollectionListSerializer.Meta.fields]
+    fields = [
+        (name, "case__case_number" if name == "case_number" else name, serializer.fields[name].to_representation)
+        for name in CollectionListSerializer.Meta.fields
+    ]
     out = []
     for row in rows:
         item = {name: None if row[column] is None else show(row[column]) for name, column, show in fields}

@@ -48,12 +48,28 @@ class CaseLedgerAPIView(PartnerGenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no case in the path
             return LedgerEntry.objects.none()
-        case = get_object_or_404(Case.objects.restrict(self.request.user, "view").only("id"),
-                                 case_number=self.kwargs["case_number"].upper())
-        return (LedgerEntry.objects.filter(case_id=case.pk).select_related("collection")
-                .only("id", "entry_type", "bucket", "obligation_kind", "amount", "due_on", "posted_on", "description",
-                      "reverses_id", "created_at", "collection_id", "collection__source_reference",
-                      "collection__source"))
+        case = get_object_or_404(
+            Case.objects.restrict(self.request.user, "view").only("id"), case_number=self.kwargs["case_number"].upper()
+        )
+        return (
+            LedgerEntry.objects.filter(case_id=case.pk)
+            .select_related("collection")
+            .only(
+                "id",
+                "entry_type",
+                "bucket",
+                "obligation_kind",
+                "amount",
+                "due_on",
+                "posted_on",
+                "description",
+                "reverses_id",
+                "created_at",
+                "collection_id",
+                "collection__source_reference",
+                "collection__source",
+            )
+        )
 
     @extend_schema(responses=LedgerEntrySerializer(many=True))
     def get(self, request, *args, **kwargs):
@@ -65,8 +81,7 @@ class CollectionPostingAPIView(PartnerAPIView):
     """What both posting endpoints share: the scope, the documented 409 and the error mapping."""
 
     scope_resource = "collections"
-    extra_error_responses = {"409": ("A source reference was already received with different content",
-                                     ErrorSerializer)}
+    extra_error_responses = {"409": ("A source reference was already received with different content", ErrorSerializer)}
 
     def post_collections(self, post):
         """Run ``post(actor_label)``; a conflict is a 409 response, a service ValidationError a 400."""
@@ -81,14 +96,40 @@ class CollectionPostingAPIView(PartnerAPIView):
 
 # drf-spectacular wraps a list's example row in the page envelope.
 COLLECTION_EXAMPLES = [
-    OpenApiExample("An income withholding", response_only=True, value={
-        "source_reference": "DED-2026-11-000417", "case_number": "NY-000123", "case_number_received": "NY-000123",
-        "amount": "250.00", "received_on": "2026-11-20", "collected_on": "2026-11-18", "source": "income_withholding",
-        "status": "posted", "hold_reason": "", "received_via": "file", "posted_at": "2026-11-20T13:05:22Z"}),
-    OpenApiExample("A federal tax refund offset", response_only=True, value={
-        "source_reference": "FTO-3f1c0a9d5e", "case_number": "NY-000123", "case_number_received": "NY-000123",
-        "amount": "612.00", "received_on": "2026-03-02", "collected_on": "2026-02-27", "source": None,
-        "status": "posted", "hold_reason": None, "received_via": "file", "posted_at": "2026-03-02T08:00:00Z"}),
+    OpenApiExample(
+        "An income withholding",
+        response_only=True,
+        value={
+            "source_reference": "DED-2026-11-000417",
+            "case_number": "NY-000123",
+            "case_number_received": "NY-000123",
+            "amount": "250.00",
+            "received_on": "2026-11-20",
+            "collected_on": "2026-11-18",
+            "source": "income_withholding",
+            "status": "posted",
+            "hold_reason": "",
+            "received_via": "file",
+            "posted_at": "2026-11-20T13:05:22Z",
+        },
+    ),
+    OpenApiExample(
+        "A federal tax refund offset",
+        response_only=True,
+        value={
+            "source_reference": "FTO-3f1c0a9d5e",
+            "case_number": "NY-000123",
+            "case_number_received": "NY-000123",
+            "amount": "612.00",
+            "received_on": "2026-03-02",
+            "collected_on": "2026-02-27",
+            "source": None,
+            "status": "posted",
+            "hold_reason": None,
+            "received_via": "file",
+            "posted_at": "2026-03-02T08:00:00Z",
+        },
+    ),
 ]
 
 
@@ -108,9 +149,9 @@ class CollectionCreateAPIView(CollectionPostingAPIView, PartnerGenericAPIView):
 
     @extend_schema(
         summary="Collections of the key's cases (filter by case_number, received_since, collected_since, status, "
-                "source)",
+        "source)",
         description="Newest first. No employer; a federal tax refund offset's source and hold reason are null "
-                    "(federal tax information). ``?pagination=cursor`` gives keyset pages by id, newest first.",
+        "(federal tax information). ``?pagination=cursor`` gives keyset pages by id, newest first.",
         responses=CollectionListSerializer(many=True),
         examples=COLLECTION_EXAMPLES,
     )
@@ -121,10 +162,12 @@ class CollectionCreateAPIView(CollectionPostingAPIView, PartnerGenericAPIView):
 
     @extend_schema(
         description="201 with the allocations on first receipt, 200 with the same body on an exact replay, 409 "
-                    "when the reference comes again with different content.",
+        "when the reference comes again with different content.",
         request=CollectionInSerializer,
-        responses={201: OpenApiResponse(CollectionOutSerializer, description="Recorded and distributed (or held)"),
-                   200: OpenApiResponse(CollectionOutSerializer, description="An exact replay: the first receipt")},
+        responses={
+            201: OpenApiResponse(CollectionOutSerializer, description="Recorded and distributed (or held)"),
+            200: OpenApiResponse(CollectionOutSerializer, description="An exact replay: the first receipt"),
+        },
     )
     def post(self, request, *args, **kwargs):
         incoming = CollectionInSerializer(data=request.data, context={"user": request.user})
@@ -133,9 +176,14 @@ class CollectionCreateAPIView(CollectionPostingAPIView, PartnerGenericAPIView):
 
         def post(actor_label):
             result = collection_post(
-                case_number=data["case_number"], amount=data["amount"], received_on=data["received_on"],
-                source=data["source"], source_reference=data["source_reference"], received_via=ReceivedVia.API,
-                actor_label=actor_label, collected_on=data.get("collected_on"),
+                case_number=data["case_number"],
+                amount=data["amount"],
+                received_on=data["received_on"],
+                source=data["source"],
+                source_reference=data["source_reference"],
+                received_via=ReceivedVia.API,
+                actor_label=actor_label,
+                collected_on=data.get("collected_on"),
             )
             body = CollectionOutSerializer(result.collection, context={"allocations": result.allocations}).data
             return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
@@ -151,8 +199,10 @@ class CollectionBatchAPIView(CollectionPostingAPIView):
 
     @extend_schema(
         request=CollectionBatchInSerializer,
-        responses={201: OpenApiResponse(CollectionBatchOutSerializer, description="At least one item recorded"),
-                    200: OpenApiResponse(CollectionBatchOutSerializer, description="Every item was a replay")},
+        responses={
+            201: OpenApiResponse(CollectionBatchOutSerializer, description="At least one item recorded"),
+            200: OpenApiResponse(CollectionBatchOutSerializer, description="Every item was a replay"),
+        },
         description=f"At most {BATCH_MAX_ITEMS} items.",
     )
     def post(self, request, *args, **kwargs):
@@ -162,11 +212,14 @@ class CollectionBatchAPIView(CollectionPostingAPIView):
 
         def post(actor_label):
             results = collections_post_batch(items, actor_label=actor_label)
-            body = {"results": [
-                CollectionBatchResultSerializer(result.collection, context={"allocations": result.allocations,
-                                                                            "created": result.created}).data
-                for result in results
-            ]}
+            body = {
+                "results": [
+                    CollectionBatchResultSerializer(
+                        result.collection, context={"allocations": result.allocations, "created": result.created}
+                    ).data
+                    for result in results
+                ]
+            }
             created = any(result.created for result in results)
             return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -11,19 +11,26 @@ from cases.generate import office_generate
 
 
 class Command(BaseCommand):
-    help = ("Add N synthetic cases (people, employers, orders, assistance spells, two years of ledger) to the "
-            "database, in one transaction.")
+    help = (
+        "Add N synthetic cases (people, employers, orders, assistance spells, two years of ledger) to the "
+        "database, in one transaction."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, required=True)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--months", type=int, default=24, help="Months of charges and payments (0: none).")
-        parser.add_argument("--chunk", type=int, default=10000,
-                            help="Cases computed and written at a time (memory grows with it).")
-        parser.add_argument("--rebuild-indexes", choices=("auto", "yes", "no"), default="auto",
-                            help="Drop the loaded tables' secondary indexes and constraints for the load and build "
-                                 "them once at the end (PostgreSQL; auto: from 50,000 cases when the office is not "
-                                 "already larger).")
+        parser.add_argument(
+            "--chunk", type=int, default=10000, help="Cases computed and written at a time (memory grows with it)."
+        )
+        parser.add_argument(
+            "--rebuild-indexes",
+            choices=("auto", "yes", "no"),
+            default="auto",
+            help="Drop the loaded tables' secondary indexes and constraints for the load and build "
+            "them once at the end (PostgreSQL; auto: from 50,000 cases when the office is not "
+            "already larger).",
+        )
 
     def handle(self, *args, cases: int, seed: int, months: int, chunk: int, rebuild_indexes: str, **options):
         if cases < 1 or cases > 2_000_000:
@@ -33,9 +40,19 @@ class Command(BaseCommand):
         if chunk < 1 or chunk > 200_000:
             raise CommandError("--chunk must be between 1 and 200,000")
         started = time.perf_counter()
-        result = office_generate(cases=cases, seed=seed, months=months or 1, ledger=months > 0, chunk=chunk,
-                                 rebuild_indexes={"auto": None, "yes": True, "no": False}[rebuild_indexes],
-                                 stdout=self.stdout)
-        self.stdout.write(f"{result.cases} cases (ids {result.first_case_id}-{result.last_case_id}), "
-                          f"{result.people} people, {result.orders} orders, ledger {result.ledger_counts}")
-        self.stdout.write(self.style.SUCCESS(f"Generated {result.cases} cases in {time.perf_counter() - started:.1f} s"))
+        result = office_generate(
+            cases=cases,
+            seed=seed,
+            months=months or 1,
+            ledger=months > 0,
+            chunk=chunk,
+            rebuild_indexes={"auto": None, "yes": True, "no": False}[rebuild_indexes],
+            stdout=self.stdout,
+        )
+        self.stdout.write(
+            f"{result.cases} cases (ids {result.first_case_id}-{result.last_case_id}), "
+            f"{result.people} people, {result.orders} orders, ledger {result.ledger_counts}"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Generated {result.cases} cases in {time.perf_counter() - started:.1f} s")
+        )

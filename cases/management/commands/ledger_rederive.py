@@ -11,8 +11,10 @@ from cases.services.ledger_redistribute import ledger_rederive
 
 
 class Command(BaseCommand):
-    help = ("Re-derive every case's arrears assignment by month of assistance and its distribution by month of "
-            "collection (reversals and new entries, events), then verify the balances; exit 1 on any difference.")
+    help = (
+        "Re-derive every case's arrears assignment by month of assistance and its distribution by month of "
+        "collection (reversals and new entries, events), then verify the balances; exit 1 on any difference."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--case-range", nargs=2, type=int, metavar=("FIRST_ID", "LAST_ID"))

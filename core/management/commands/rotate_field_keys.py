@@ -15,8 +15,10 @@ from core.services import access_log_record
 
 
 class Command(BaseCommand):
-    help = ("Re-encrypt every encrypted field value under the first key of CASEWORKS_FIELD_ENCRYPTION_KEYS "
-            "and recompute every blind index; resumable. Values that decrypt under no key are listed, never changed.")
+    help = (
+        "Re-encrypt every encrypted field value under the first key of CASEWORKS_FIELD_ENCRYPTION_KEYS "
+        "and recompute every blind index; resumable. Values that decrypt under no key are listed, never changed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=500, help="Rows per transaction (default 500).")
@@ -27,8 +29,9 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         reports: list[FieldRotation] = []
         for model, encrypted in encrypted_fields():
-            report = field_rotate(model=model, encrypted=encrypted, batch_size=batch_size, dry_run=dry_run,
-                                  progress=self._progress)
+            report = field_rotate(
+                model=model, encrypted=encrypted, batch_size=batch_size, dry_run=dry_run, progress=self._progress
+            )
             reports.append(report)
         read = sum(r.read for r in reports)
         reencrypted = sum(r.reencrypted for r in reports)
@@ -41,14 +44,22 @@ class Command(BaseCommand):
         )
         if not dry_run:
             access_log_record(
-                kind=AccessLog.Kind.ADMIN_COMMAND, username="manage.py",
-                detail={"command": "rotate_field_keys", "read": read, "reencrypted": reencrypted,
-                        "reindexed": reindexed, "undecryptable": [f"{r.table}:{pk}" for r, pk in bad][:1000]},
+                kind=AccessLog.Kind.ADMIN_COMMAND,
+                username="manage.py",
+                detail={
+                    "command": "rotate_field_keys",
+                    "read": read,
+                    "reencrypted": reencrypted,
+                    "reindexed": reindexed,
+                    "undecryptable": [f"{r.table}:{pk}" for r, pk in bad][:1000],
+                },
             )
         if bad:
             for report, pk in bad:
-                self.stderr.write(f"Undecryptable under every configured key, left unchanged: "
-                                  f"table {report.table} id {pk} ({report.label})")
+                self.stderr.write(
+                    f"Undecryptable under every configured key, left unchanged: "
+                    f"table {report.table} id {pk} ({report.label})"
+                )
             raise CommandError(
                 f"{len(bad)} value(s) decrypt under no configured key (listed above). Add the key they were written "
                 "with to CASEWORKS_FIELD_ENCRYPTION_KEYS (or DJANGO_SECRET_KEY_FALLBACKS) and run again."

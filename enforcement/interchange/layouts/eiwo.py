@@ -41,30 +41,42 @@ def _u(name: str, start: int, length: int, type_: str = "alnum", **kw) -> Field:
 
 
 def _header(record_id: str, description: str) -> RecordLayout:
-    return RecordLayout(record_id.lower(), record_id=record_id, length=LENGTH, description=description, fields=[
-        Field("record_id", 1, 3, "constant", value=record_id),
-        Field("control_number", 4, 22, "alnum", required=True),
-        _u("state_fips", 26, 5, "numeric", required=True, description="State FIPS + 000"),
-        _u("ein", 31, 9, "numeric", description="Employer's EIN (batch header)"),
-        _u("primary_ein", 40, 9, "numeric"),
-        _u("created_on", 49, 8, "date", required=True),
-        _u("created_time", 57, 6, "numeric", required=True, description="HHMMSS"),
-        _u("error_field_name", 63, 32, "alnum"),
-        Field("filler", 95, LENGTH - 94, "filler"),
-    ])
+    return RecordLayout(
+        record_id.lower(),
+        record_id=record_id,
+        length=LENGTH,
+        description=description,
+        fields=[
+            Field("record_id", 1, 3, "constant", value=record_id),
+            Field("control_number", 4, 22, "alnum", required=True),
+            _u("state_fips", 26, 5, "numeric", required=True, description="State FIPS + 000"),
+            _u("ein", 31, 9, "numeric", description="Employer's EIN (batch header)"),
+            _u("primary_ein", 40, 9, "numeric"),
+            _u("created_on", 49, 8, "date", required=True),
+            _u("created_time", 57, 6, "numeric", required=True, description="HHMMSS"),
+            _u("error_field_name", 63, 32, "alnum"),
+            Field("filler", 95, LENGTH - 94, "filler"),
+        ],
+    )
 
 
 def _trailer(record_id: str, description: str) -> RecordLayout:
-    return RecordLayout(record_id.lower(), record_id=record_id, length=LENGTH, description=description, fields=[
-        Field("record_id", 1, 3, "constant", value=record_id),
-        Field("control_number", 4, 22, "alnum", required=True),
-        _u("batch_count", 26, 5, "integer", description="Batches in the file (file trailer; 0 in a batch trailer)"),
-        _u("record_count", 31, 5, "integer", required=True, description="Detail records"),
-        _u("employee_termination_count", 36, 5, "integer"),
-        _u("lump_sum_count", 41, 5, "integer"),
-        _u("error_record_count", 46, 5, "integer"),
-        Field("filler", 51, LENGTH - 50, "filler"),
-    ])
+    return RecordLayout(
+        record_id.lower(),
+        record_id=record_id,
+        length=LENGTH,
+        description=description,
+        fields=[
+            Field("record_id", 1, 3, "constant", value=record_id),
+            Field("control_number", 4, 22, "alnum", required=True),
+            _u("batch_count", 26, 5, "integer", description="Batches in the file (file trailer; 0 in a batch trailer)"),
+            _u("record_count", 31, 5, "integer", required=True, description="Detail records"),
+            _u("employee_termination_count", 36, 5, "integer"),
+            _u("lump_sum_count", 41, 5, "integer"),
+            _u("error_record_count", 46, 5, "integer"),
+            Field("filler", 51, LENGTH - 50, "filler"),
+        ],
+    )
 
 
 def _detail_fields() -> list[Field]:
@@ -81,37 +93,61 @@ def _detail_fields() -> list[Field]:
     ]
     position = 185
     spec: list[tuple[str, int, str, dict[str, Any]]] = [
-        ("employer_line2", 25, "alnum", {}), ("employer_city", 22, "alnum", {}), ("employer_state", 2, "alnum", {}),
-        ("employer_zip", 5, "numeric", {}), ("employer_zip4", 4, "numeric", {}),
+        ("employer_line2", 25, "alnum", {}),
+        ("employer_city", 22, "alnum", {}),
+        ("employer_state", 2, "alnum", {}),
+        ("employer_zip", 5, "numeric", {}),
+        ("employer_zip4", 4, "numeric", {}),
         ("employer_fein", 9, "numeric", {"required": True}),
-        ("employee_last_name", 20, "alnum", {"required": True}), ("employee_first_name", 15, "alnum", {"required": True}),
-        ("employee_middle_name", 15, "alnum", {}), ("employee_ssn", 9, "numeric", {"required": True}),
+        ("employee_last_name", 20, "alnum", {"required": True}),
+        ("employee_first_name", 15, "alnum", {"required": True}),
+        ("employee_middle_name", 15, "alnum", {}),
+        ("employee_ssn", 9, "numeric", {"required": True}),
         ("employee_birth_date", 8, "date", {}),
         ("obligee_name", 57, "alnum", {}),
-        *[(f"child{n}_{part}", length_, type__, {}) for n in range(1, 7)
-          for part, length_, type__ in (("name", 35, "alnum"), ("birth_date", 8, "date"))],
-        ("current_support", 11, "amount", {}), ("current_support_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("past_due_support", 11, "amount", {}), ("past_due_support_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+        *[
+            (f"child{n}_{part}", length_, type__, {})
+            for n in range(1, 7)
+            for part, length_, type__ in (("name", 35, "alnum"), ("birth_date", 8, "date"))
+        ],
+        ("current_support", 11, "amount", {}),
+        ("current_support_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+        ("past_due_support", 11, "amount", {}),
+        ("past_due_support_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
         ("arrears_over_12_weeks", 1, "alnum", {"choices": ("Y", "N")}),
-        ("current_medical", 11, "amount", {}), ("current_medical_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("past_due_medical", 11, "amount", {}), ("past_due_medical_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("current_spousal", 11, "amount", {}), ("current_spousal_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("past_due_spousal", 11, "amount", {}), ("past_due_spousal_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("other_amount", 11, "amount", {}), ("other_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+        ("current_medical", 11, "amount", {}),
+        ("current_medical_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+        ("past_due_medical", 11, "amount", {}),
+        ("past_due_medical_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+        ("current_spousal", 11, "amount", {}),
+        ("current_spousal_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+        ("past_due_spousal", 11, "amount", {}),
+        ("past_due_spousal_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+        ("other_amount", 11, "amount", {}),
+        ("other_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
         ("other_reason", 35, "alnum", {}),
-        ("total_amount", 11, "amount", {}), ("total_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("weekly_amount", 11, "amount", {}), ("biweekly_amount", 11, "amount", {}),
-        ("semimonthly_amount", 11, "amount", {}), ("monthly_amount", 11, "amount", {}),
+        ("total_amount", 11, "amount", {}),
+        ("total_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+        ("weekly_amount", 11, "amount", {}),
+        ("biweekly_amount", 11, "amount", {}),
+        ("semimonthly_amount", 11, "amount", {}),
+        ("monthly_amount", 11, "amount", {}),
         ("lump_sum_amount", 11, "amount", {}),
-        ("employment_state", 35, "alnum", {}), ("begin_withholding_days", 2, "integer", {}),
-        ("remit_days", 2, "integer", {}), ("withholding_limit_pct", 2, "integer", {}),
-        ("payee_name", 57, "alnum", {"required": True}), ("payee_line1", 25, "alnum", {}),
-        ("payee_line2", 25, "alnum", {}), ("payee_line3", 25, "alnum", {}),
-        ("remittance_id", 20, "alnum", {"required": True}), ("order_id", 30, "alnum", {}),
+        ("employment_state", 35, "alnum", {}),
+        ("begin_withholding_days", 2, "integer", {}),
+        ("remit_days", 2, "integer", {}),
+        ("withholding_limit_pct", 2, "integer", {}),
+        ("payee_name", 57, "alnum", {"required": True}),
+        ("payee_line1", 25, "alnum", {}),
+        ("payee_line2", 25, "alnum", {}),
+        ("payee_line3", 25, "alnum", {}),
+        ("remittance_id", 20, "alnum", {"required": True}),
+        ("order_id", 30, "alnum", {}),
         ("tracking_id", 30, "alnum", {"required": True, "description": "Document tracking identifier"}),
         ("nmsn_indicator", 1, "alnum", {"choices": ("Y", "N")}),
         ("copy_to_employee", 1, "alnum", {"choices": ("Y", "N")}),
-        ("issuer_name", 57, "alnum", {}), ("issuer_phone", 20, "alnum", {}),
+        ("issuer_name", 57, "alnum", {}),
+        ("issuer_phone", 20, "alnum", {}),
     ]
     for name, length, type_, extra in spec:
         fields.append(_u(name, position, length, type_, **extra))
@@ -120,36 +156,43 @@ def _detail_fields() -> list[Field]:
     return fields
 
 
-DETAIL = RecordLayout("detail", record_id="DTL", length=LENGTH, description="e-IWO detail (Chart D-3)",
-                      fields=_detail_fields())
+DETAIL = RecordLayout(
+    "detail", record_id="DTL", length=LENGTH, description="e-IWO detail (Chart D-3)", fields=_detail_fields()
+)
 
-ACK = RecordLayout("ack", record_id="ACK", length=LENGTH, description="e-IWO acknowledgment (Chart D-4)", fields=[
-    Field("record_id", 1, 3, "constant", value="ACK"),
-    Field("action_code", 4, 3, "alnum", required=True, choices=ACTION_CODES),
-    _u("case_id", 7, 15, "alnum", required=True),
-    _u("employer_fein", 22, 9, "numeric", required=True),
-    _u("employee_ssn", 31, 9, "numeric", required=True),
-    _u("employee_last_name", 40, 20, "alnum"),
-    _u("tracking_id", 60, 30, "alnum", required=True, description="Our document tracking identifier"),
-    _u("disposition_status", 90, 1, "alnum", required=True, choices=DISPOSITION_STATUS),
-    _u("disposition_reason", 91, 3, "alnum", choices=DISPOSITION_REASONS),
-    _u("termination_date", 94, 8, "date", description="Date of separation"),
-    _u("final_payment_date", 102, 8, "date"),
-    _u("final_payment_amount", 110, 11, "amount"),
-    _u("new_employer_name", 121, 57, "alnum"),
-    _u("new_employer_line1", 178, 25, "alnum"),
-    _u("new_employer_city", 203, 22, "alnum"),
-    _u("new_employer_state", 225, 2, "alnum"),
-    _u("new_employer_zip", 227, 5, "numeric"),
-    _u("new_employer_fein", 232, 9, "numeric"),
-    _u("lump_sum_date", 241, 8, "date"),
-    _u("lump_sum_amount", 249, 11, "amount"),
-    _u("lump_sum_type", 260, 3, "alnum", description="e.g. BON (bonus), COM (commission), SEV (severance)"),
-    _u("corrected_fein", 263, 9, "numeric"),
-    _u("multi_iwo_state", 272, 2, "alnum"),
-    _u("reason_text", 274, 80, "alnum"),
-    Field("filler", 354, LENGTH - 353, "filler"),
-])
+ACK = RecordLayout(
+    "ack",
+    record_id="ACK",
+    length=LENGTH,
+    description="e-IWO acknowledgment (Chart D-4)",
+    fields=[
+        Field("record_id", 1, 3, "constant", value="ACK"),
+        Field("action_code", 4, 3, "alnum", required=True, choices=ACTION_CODES),
+        _u("case_id", 7, 15, "alnum", required=True),
+        _u("employer_fein", 22, 9, "numeric", required=True),
+        _u("employee_ssn", 31, 9, "numeric", required=True),
+        _u("employee_last_name", 40, 20, "alnum"),
+        _u("tracking_id", 60, 30, "alnum", required=True, description="Our document tracking identifier"),
+        _u("disposition_status", 90, 1, "alnum", required=True, choices=DISPOSITION_STATUS),
+        _u("disposition_reason", 91, 3, "alnum", choices=DISPOSITION_REASONS),
+        _u("termination_date", 94, 8, "date", description="Date of separation"),
+        _u("final_payment_date", 102, 8, "date"),
+        _u("final_payment_amount", 110, 11, "amount"),
+        _u("new_employer_name", 121, 57, "alnum"),
+        _u("new_employer_line1", 178, 25, "alnum"),
+        _u("new_employer_city", 203, 22, "alnum"),
+        _u("new_employer_state", 225, 2, "alnum"),
+        _u("new_employer_zip", 227, 5, "numeric"),
+        _u("new_employer_fein", 232, 9, "numeric"),
+        _u("lump_sum_date", 241, 8, "date"),
+        _u("lump_sum_amount", 249, 11, "amount"),
+        _u("lump_sum_type", 260, 3, "alnum", description="e.g. BON (bonus), COM (commission), SEV (severance)"),
+        _u("corrected_fein", 263, 9, "numeric"),
+        _u("multi_iwo_state", 272, 2, "alnum"),
+        _u("reason_text", 274, 80, "alnum"),
+        Field("filler", 354, LENGTH - 353, "filler"),
+    ],
+)
 
 
 def batched_check(file_header: str, batch_header: str, detail: str, batch_trailer: str, file_trailer: str):
@@ -162,9 +205,21 @@ def batched_check(file_header: str, batch_header: str, detail: str, batch_traile
         if not records:
             return [{"line": 0, "field": "", "reason": "the file has no records"}]
         if records[0].type != file_header:
-            errors.append({"line": records[0].line, "field": "record_id", "reason": f"the first record must be {file_header.upper()}"})
+            errors.append(
+                {
+                    "line": records[0].line,
+                    "field": "record_id",
+                    "reason": f"the first record must be {file_header.upper()}",
+                }
+            )
         if records[-1].type != file_trailer:
-            errors.append({"line": records[-1].line, "field": "record_id", "reason": f"the last record must be {file_trailer.upper()}"})
+            errors.append(
+                {
+                    "line": records[-1].line,
+                    "field": "record_id",
+                    "reason": f"the last record must be {file_trailer.upper()}",
+                }
+            )
             return errors
         batch = None
         batches, seen = 0, set()
@@ -174,54 +229,114 @@ def batched_check(file_header: str, batch_header: str, detail: str, batch_traile
                 errors.append({"line": record.line, "field": "record_id", "reason": f"a second {record.type.upper()}"})
             elif record.type == batch_header:
                 if batch is not None:
-                    errors.append({"line": record.line, "field": "record_id", "reason": "a batch header inside an open batch"})
+                    errors.append(
+                        {"line": record.line, "field": "record_id", "reason": "a batch header inside an open batch"}
+                    )
                 if record["control_number"] in seen or record["control_number"] == records[0]["control_number"]:
-                    errors.append({"line": record.line, "field": "control_number",
-                                   "reason": f"control number {record['control_number']} used twice"})
+                    errors.append(
+                        {
+                            "line": record.line,
+                            "field": "control_number",
+                            "reason": f"control number {record['control_number']} used twice",
+                        }
+                    )
                 seen.add(record["control_number"])
                 batch, batches = record, batches + 1
             elif record.type == detail:
                 if batch is None:
-                    errors.append({"line": record.line, "field": "record_id", "reason": "a detail record outside a batch"})
+                    errors.append(
+                        {"line": record.line, "field": "record_id", "reason": "a detail record outside a batch"}
+                    )
                 else:
                     details[batch.line] += 1
             elif record.type == batch_trailer:
                 if batch is None:
-                    errors.append({"line": record.line, "field": "record_id", "reason": "a batch trailer without its header"})
+                    errors.append(
+                        {"line": record.line, "field": "record_id", "reason": "a batch trailer without its header"}
+                    )
                     continue
                 if record["control_number"] != batch["control_number"]:
-                    errors.append({"line": record.line, "field": "control_number",
-                                   "reason": f"batch trailer {record['control_number']} closes batch {batch['control_number']}"})
+                    errors.append(
+                        {
+                            "line": record.line,
+                            "field": "control_number",
+                            "reason": f"batch trailer {record['control_number']} closes batch {batch['control_number']}",
+                        }
+                    )
                 if record["record_count"] != details[batch.line]:
-                    errors.append({"line": record.line, "field": "record_count",
-                                   "reason": f"record_count says {record['record_count']}, the batch has {details[batch.line]}"})
+                    errors.append(
+                        {
+                            "line": record.line,
+                            "field": "record_count",
+                            "reason": f"record_count says {record['record_count']}, the batch has {details[batch.line]}",
+                        }
+                    )
                 batch = None
         if batch is not None:
             errors.append({"line": batch.line, "field": "record_id", "reason": "a batch without its trailer"})
         trailer = records[-1]
         if trailer["control_number"] != records[0]["control_number"]:
-            errors.append({"line": trailer.line, "field": "control_number", "reason": "the file trailer's control "
-                           "number is not the file header's"})
+            errors.append(
+                {
+                    "line": trailer.line,
+                    "field": "control_number",
+                    "reason": "the file trailer's control number is not the file header's",
+                }
+            )
         if trailer["batch_count"] != batches:
-            errors.append({"line": trailer.line, "field": "batch_count",
-                           "reason": f"batch_count says {trailer['batch_count']}, the file has {batches}"})
+            errors.append(
+                {
+                    "line": trailer.line,
+                    "field": "batch_count",
+                    "reason": f"batch_count says {trailer['batch_count']}, the file has {batches}",
+                }
+            )
         total = sum(details.values())
         if trailer["record_count"] != total:
-            errors.append({"line": trailer.line, "field": "record_count",
-                           "reason": f"record_count says {trailer['record_count']}, the file has {total}"})
+            errors.append(
+                {
+                    "line": trailer.line,
+                    "field": "record_count",
+                    "reason": f"record_count says {trailer['record_count']}, the file has {total}",
+                }
+            )
         return errors
 
     return check
 
 
-EIWO = register_layout(FileLayout(
-    "eiwo", records=[_header("FHI", "File header (Chart D-1)"), _header("BHI", "Batch header, one per employer"),
-                     DETAIL, _trailer("BTI", "Batch trailer (Chart D-2)"), _trailer("FTI", "File trailer")],
-    id_start=1, id_length=3, version=VERSION, check=batched_check("fhi", "bhi", "detail", "bti", "fti"),
-    description="e-IWO batch file, state to employers"))
+EIWO = register_layout(
+    FileLayout(
+        "eiwo",
+        records=[
+            _header("FHI", "File header (Chart D-1)"),
+            _header("BHI", "Batch header, one per employer"),
+            DETAIL,
+            _trailer("BTI", "Batch trailer (Chart D-2)"),
+            _trailer("FTI", "File trailer"),
+        ],
+        id_start=1,
+        id_length=3,
+        version=VERSION,
+        check=batched_check("fhi", "bhi", "detail", "bti", "fti"),
+        description="e-IWO batch file, state to employers",
+    )
+)
 
-EIWO_ACKS = register_layout(FileLayout(
-    "eiwo-acks", records=[_header("FHA", "File header (Chart D-1)"), _header("BHA", "Batch header"), ACK,
-                          _trailer("BTA", "Batch trailer (Chart D-2)"), _trailer("FTA", "File trailer")],
-    id_start=1, id_length=3, version=VERSION, check=batched_check("fha", "bha", "ack", "bta", "fta"),
-    description="e-IWO acknowledgments, employers to state"))
+EIWO_ACKS = register_layout(
+    FileLayout(
+        "eiwo-acks",
+        records=[
+            _header("FHA", "File header (Chart D-1)"),
+            _header("BHA", "Batch header"),
+            ACK,
+            _trailer("BTA", "Batch trailer (Chart D-2)"),
+            _trailer("FTA", "File trailer"),
+        ],
+        id_start=1,
+        id_length=3,
+        version=VERSION,
+        check=batched_check("fha", "bha", "ack", "bta", "fta"),
+        description="e-IWO acknowledgments, employers to state",
+    )
+)

@@ -17,42 +17,83 @@ from ..fixedwidth import Field, FileLayout, RecordLayout, TrailerCount, register
 VERSION = "OCSE Multistate FIDM Specifications Handbook v3.0 (2020-12-30), Method Two match file A/B/T records"
 LENGTH = 500
 
-INSTITUTION = RecordLayout("institution", record_id="A", length=LENGTH, fields=[
-    Field("record_id", 1, 1, "constant", value="A"),
-    Field("period", 2, 6, "date", format="CCYYMM", required=True, confirmed=False),
-    Field("fein", 8, 9, "numeric", required=True, confirmed=False),
-    Field("name", 17, 40, "alnum", required=True, confirmed=False),
-    Field("address", 57, 40, "alnum", confirmed=False),
-    Field("city", 97, 29, "alnum", confirmed=False),
-    Field("state", 126, 2, "alnum", confirmed=False),
-    Field("zip", 128, 9, "alnum", confirmed=False),
-    Field("filler", 137, 364, "filler"),
-])
+INSTITUTION = RecordLayout(
+    "institution",
+    record_id="A",
+    length=LENGTH,
+    fields=[
+        Field("record_id", 1, 1, "constant", value="A"),
+        Field("period", 2, 6, "date", format="CCYYMM", required=True, confirmed=False),
+        Field("fein", 8, 9, "numeric", required=True, confirmed=False),
+        Field("name", 17, 40, "alnum", required=True, confirmed=False),
+        Field("address", 57, 40, "alnum", confirmed=False),
+        Field("city", 97, 29, "alnum", confirmed=False),
+        Field("state", 126, 2, "alnum", confirmed=False),
+        Field("zip", 128, 9, "alnum", confirmed=False),
+        Field("filler", 137, 364, "filler"),
+    ],
+)
 
-ACCOUNT = RecordLayout("account", record_id="B", length=LENGTH, fields=[
-    Field("record_id", 1, 1, "constant", value="B"),
-    Field("period", 2, 6, "date", format="CCYYMM", required=True, confirmed=False),
-    Field("ssn", 8, 9, "numeric", required=True, confirmed=False),
-    Field("last_name", 17, 20, "alnum", confirmed=False),
-    Field("first_name", 37, 15, "alnum", confirmed=False),
-    Field("account_number", 52, 30, "alnum", required=True, confirmed=False),
-    Field("account_type", 82, 2, "numeric", confirmed=False,
-          description="e.g. 04 checking, 11 savings (the handbook's account type codes)"),
-    Field("trust_fund", 84, 1, "alnum", choices=("0", "1", "2"), confirmed=False,
-          description="0: not a trust fund; 1 or 2: a trust or custodial account (not levied without review)"),
-    Field("balance", 85, 13, "amount", confirmed=False),
-    Field("match_flag", 98, 1, "alnum", choices=("1", "2"), confirmed=False,
-          description="1: primary owner's SSN matched; 2: a secondary owner's"),
-    Field("filler", 99, 402, "filler"),
-])
+ACCOUNT = RecordLayout(
+    "account",
+    record_id="B",
+    length=LENGTH,
+    fields=[
+        Field("record_id", 1, 1, "constant", value="B"),
+        Field("period", 2, 6, "date", format="CCYYMM", required=True, confirmed=False),
+        Field("ssn", 8, 9, "numeric", required=True, confirmed=False),
+        Field("last_name", 17, 20, "alnum", confirmed=False),
+        Field("first_name", 37, 15, "alnum", confirmed=False),
+        Field("account_number", 52, 30, "alnum", required=True, confirmed=False),
+        Field(
+            "account_type",
+            82,
+            2,
+            "numeric",
+            confirmed=False,
+            description="e.g. 04 checking, 11 savings (the handbook's account type codes)",
+        ),
+        Field(
+            "trust_fund",
+            84,
+            1,
+            "alnum",
+            choices=("0", "1", "2"),
+            confirmed=False,
+            description="0: not a trust fund; 1 or 2: a trust or custodial account (not levied without review)",
+        ),
+        Field("balance", 85, 13, "amount", confirmed=False),
+        Field(
+            "match_flag",
+            98,
+            1,
+            "alnum",
+            choices=("1", "2"),
+            confirmed=False,
+            description="1: primary owner's SSN matched; 2: a secondary owner's",
+        ),
+        Field("filler", 99, 402, "filler"),
+    ],
+)
 
-TOTAL = RecordLayout("total", record_id="T", length=LENGTH, fields=[
-    Field("record_id", 1, 1, "constant", value="T"),
-    Field("account_count", 2, 8, "integer", required=True, confirmed=False),
-    Field("filler", 10, 491, "filler"),
-])
+TOTAL = RecordLayout(
+    "total",
+    record_id="T",
+    length=LENGTH,
+    fields=[
+        Field("record_id", 1, 1, "constant", value="T"),
+        Field("account_count", 2, 8, "integer", required=True, confirmed=False),
+        Field("filler", 10, 491, "filler"),
+    ],
+)
 
-LAYOUT = register_layout(FileLayout(
-    "msfidm-match", records=[INSTITUTION, ACCOUNT, TOTAL], id_length=1, version=VERSION,
-    check=TrailerCount(header="institution", trailer="total", counts={"account_count": "account"}),
-    description="Accounts of delinquent obligors found at a financial institution"))
+LAYOUT = register_layout(
+    FileLayout(
+        "msfidm-match",
+        records=[INSTITUTION, ACCOUNT, TOTAL],
+        id_length=1,
+        version=VERSION,
+        check=TrailerCount(header="institution", trailer="total", counts={"account_count": "account"}),
+        description="Accounts of delinquent obligors found at a financial institution",
+    )
+)

@@ -20,10 +20,14 @@ from __future__ import annotations
 
 from ..fixedwidth import Field, FileLayout, Record, RecordLayout, register_layout
 
-VERSION_IN = ("OCSE Federal Collection and Enforcement (Federal Offset Program) Input Record Specifications, "
-              "Chart E-1/E-2, OMB 0970-0161 (2022)")
-VERSION_OUT = ("OCSE Federal Collection and Enforcement (Federal Offset Program) Output Record Specifications, "
-               "Chart F-4/F-5, OMB 0970-0161 (2022); FOP release 05-01 (injured spouse, position 225)")
+VERSION_IN = (
+    "OCSE Federal Collection and Enforcement (Federal Offset Program) Input Record Specifications, "
+    "Chart E-1/E-2, OMB 0970-0161 (2022)"
+)
+VERSION_OUT = (
+    "OCSE Federal Collection and Enforcement (Federal Offset Program) Output Record Specifications, "
+    "Chart F-4/F-5, OMB 0970-0161 (2022); FOP release 05-01 (injured spouse, position 225)"
+)
 LENGTH = 245
 TRANSACTIONS = ("A", "D", "M")  # add, delete, modify arrearage (B name, L local code, ... are not sent here)
 CASE_TYPES = ("A", "N")  # A: TANF (assigned), N: non-TANF
@@ -34,39 +38,55 @@ def _identify(line: str) -> str:
     return "CTL" if line[2:5] == "CTL" else "DTL"
 
 
-CASE = RecordLayout("case", record_id="DTL", length=LENGTH, description="Case Submission and Update (Chart E-1)",
-                    fields=[
-    Field("state", 1, 2, "alpha", required=True),
-    Field("local_code", 3, 3, "alnum"),
-    Field("ssn", 6, 9, "numeric", required=True),
-    Field("case_id", 15, 15, "alnum"),
-    Field("last_name", 30, 20, "alnum", required=True),
-    Field("first_name", 50, 15, "alnum"),
-    Field("arrears", 65, 8, "integer", required=True, description="Whole dollars"),
-    Field("transaction", 73, 1, "alnum", required=True, choices=TRANSACTIONS),
-    Field("case_type", 74, 1, "alnum", required=True, choices=CASE_TYPES, confirmed=False),
-    Field("transfer_state", 75, 2, "alnum", confirmed=False),
-    Field("process_year", 77, 4, "numeric", confirmed=False),
-    Field("address_1", 81, 30, "alnum", confirmed=False),
-    Field("address_2", 111, 30, "alnum", confirmed=False),
-    Field("city", 141, 25, "alnum", confirmed=False),
-    Field("address_state", 166, 2, "alnum", confirmed=False),
-    Field("zip", 168, 9, "alnum", confirmed=False),
-    Field("exclusions", 177, 40, "alnum", confirmed=False,
-          description="Exclusion indicators (ADM RET VEN SAL TAX PAS FIN INS), three letters each, blank-separated"),
-    Field("filler", 217, 29, "filler", confirmed=False),
-])
+CASE = RecordLayout(
+    "case",
+    record_id="DTL",
+    length=LENGTH,
+    description="Case Submission and Update (Chart E-1)",
+    fields=[
+        Field("state", 1, 2, "alpha", required=True),
+        Field("local_code", 3, 3, "alnum"),
+        Field("ssn", 6, 9, "numeric", required=True),
+        Field("case_id", 15, 15, "alnum"),
+        Field("last_name", 30, 20, "alnum", required=True),
+        Field("first_name", 50, 15, "alnum"),
+        Field("arrears", 65, 8, "integer", required=True, description="Whole dollars"),
+        Field("transaction", 73, 1, "alnum", required=True, choices=TRANSACTIONS),
+        Field("case_type", 74, 1, "alnum", required=True, choices=CASE_TYPES, confirmed=False),
+        Field("transfer_state", 75, 2, "alnum", confirmed=False),
+        Field("process_year", 77, 4, "numeric", confirmed=False),
+        Field("address_1", 81, 30, "alnum", confirmed=False),
+        Field("address_2", 111, 30, "alnum", confirmed=False),
+        Field("city", 141, 25, "alnum", confirmed=False),
+        Field("address_state", 166, 2, "alnum", confirmed=False),
+        Field("zip", 168, 9, "alnum", confirmed=False),
+        Field(
+            "exclusions",
+            177,
+            40,
+            "alnum",
+            confirmed=False,
+            description="Exclusion indicators (ADM RET VEN SAL TAX PAS FIN INS), three letters each, blank-separated",
+        ),
+        Field("filler", 217, 29, "filler", confirmed=False),
+    ],
+)
 
-CASE_CONTROL = RecordLayout("control", record_id="CTL", length=LENGTH,
-                            description="Case Submission and Update Control (Chart E-2)", fields=[
-    Field("state", 1, 2, "alpha", required=True),
-    Field("record_id", 3, 3, "constant", value="CTL"),
-    Field("tanf_records", 6, 9, "integer", required=True, confirmed=False),
-    Field("non_tanf_records", 15, 9, "integer", required=True, confirmed=False),
-    Field("tanf_amount", 24, 11, "integer", required=True, confirmed=False),
-    Field("non_tanf_amount", 35, 11, "integer", required=True, confirmed=False),
-    Field("filler", 46, 200, "filler"),
-])
+CASE_CONTROL = RecordLayout(
+    "control",
+    record_id="CTL",
+    length=LENGTH,
+    description="Case Submission and Update Control (Chart E-2)",
+    fields=[
+        Field("state", 1, 2, "alpha", required=True),
+        Field("record_id", 3, 3, "constant", value="CTL"),
+        Field("tanf_records", 6, 9, "integer", required=True, confirmed=False),
+        Field("non_tanf_records", 15, 9, "integer", required=True, confirmed=False),
+        Field("tanf_amount", 24, 11, "integer", required=True, confirmed=False),
+        Field("non_tanf_amount", 35, 11, "integer", required=True, confirmed=False),
+        Field("filler", 46, 200, "filler"),
+    ],
+)
 
 
 def _control_check(kind_field: str, amount_field: str):
@@ -81,54 +101,97 @@ def _control_check(kind_field: str, amount_field: str):
         for case_type, prefix in (("A", "tanf"), ("N", "non_tanf")):
             mine = [r for r in details if r[kind_field] == case_type]
             if control[f"{prefix}_records"] != len(mine):
-                errors.append({"line": control.line, "field": f"{prefix}_records",
-                               "reason": f"{prefix}_records says {control[f'{prefix}_records']}, the file has {len(mine)}"})
+                errors.append(
+                    {
+                        "line": control.line,
+                        "field": f"{prefix}_records",
+                        "reason": f"{prefix}_records says {control[f'{prefix}_records']}, the file has {len(mine)}",
+                    }
+                )
             total = sum(int(r[amount_field]) for r in mine)
             if control[f"{prefix}_amount"] != total:
-                errors.append({"line": control.line, "field": f"{prefix}_amount",
-                               "reason": f"{prefix}_amount says {control[f'{prefix}_amount']}, the records add to {total}"})
+                errors.append(
+                    {
+                        "line": control.line,
+                        "field": f"{prefix}_amount",
+                        "reason": f"{prefix}_amount says {control[f'{prefix}_amount']}, the records add to {total}",
+                    }
+                )
         return errors
 
     return check
 
 
-CASE_SUBMISSION = register_layout(FileLayout(
-    "fop-case-submission", records=[CASE, CASE_CONTROL], id_length=3, identify=_identify, version=VERSION_IN,
-    check=_control_check("case_type", "arrears"),
-    description="Certification of past-due support for federal tax refund offset and passport denial"))
+CASE_SUBMISSION = register_layout(
+    FileLayout(
+        "fop-case-submission",
+        records=[CASE, CASE_CONTROL],
+        id_length=3,
+        identify=_identify,
+        version=VERSION_IN,
+        check=_control_check("case_type", "arrears"),
+        description="Certification of past-due support for federal tax refund offset and passport denial",
+    )
+)
 
 
-COLLECTION = RecordLayout("collection", record_id="DTL", length=LENGTH,
-                          description="Collection and Adjustment (Chart F-4)", fields=[
-    Field("state", 1, 2, "alpha", required=True),
-    Field("local_code", 3, 3, "alnum"),
-    Field("ssn", 6, 9, "numeric", required=True),
-    Field("case_id", 15, 15, "alnum"),
-    Field("last_name", 30, 20, "alnum"),
-    Field("first_name", 50, 15, "alnum"),
-    Field("amount", 65, 8, "amount", required=True, confirmed=False, description="Dollars and cents"),
-    Field("transaction", 73, 1, "alnum", required=True, choices=("C", "A"), confirmed=False,
-          description="C: collection, A: adjustment (a collection reversed by FMS/IRS)"),
-    Field("case_type", 74, 1, "alnum", required=True, choices=CASE_TYPES, confirmed=False),
-    Field("offset_date", 75, 8, "date", required=True, confirmed=False),
-    Field("tax_year", 83, 4, "numeric", confirmed=False),
-    Field("joint_return", 87, 1, "alnum", choices=("Y", "N"), confirmed=False),
-    Field("filler_1", 88, 137, "filler", confirmed=False),
-    Field("injured_spouse", 225, 1, "alnum", choices=("Y", "N")),
-    Field("filler_2", 226, 20, "filler"),
-])
+COLLECTION = RecordLayout(
+    "collection",
+    record_id="DTL",
+    length=LENGTH,
+    description="Collection and Adjustment (Chart F-4)",
+    fields=[
+        Field("state", 1, 2, "alpha", required=True),
+        Field("local_code", 3, 3, "alnum"),
+        Field("ssn", 6, 9, "numeric", required=True),
+        Field("case_id", 15, 15, "alnum"),
+        Field("last_name", 30, 20, "alnum"),
+        Field("first_name", 50, 15, "alnum"),
+        Field("amount", 65, 8, "amount", required=True, confirmed=False, description="Dollars and cents"),
+        Field(
+            "transaction",
+            73,
+            1,
+            "alnum",
+            required=True,
+            choices=("C", "A"),
+            confirmed=False,
+            description="C: collection, A: adjustment (a collection reversed by FMS/IRS)",
+        ),
+        Field("case_type", 74, 1, "alnum", required=True, choices=CASE_TYPES, confirmed=False),
+        Field("offset_date", 75, 8, "date", required=True, confirmed=False),
+        Field("tax_year", 83, 4, "numeric", confirmed=False),
+        Field("joint_return", 87, 1, "alnum", choices=("Y", "N"), confirmed=False),
+        Field("filler_1", 88, 137, "filler", confirmed=False),
+        Field("injured_spouse", 225, 1, "alnum", choices=("Y", "N")),
+        Field("filler_2", 226, 20, "filler"),
+    ],
+)
 
-COLLECTION_CONTROL = RecordLayout("control", record_id="CTL", length=LENGTH,
-                                  description="Collection and Adjustment Control (Chart F-5)", fields=[
-    Field("state", 1, 2, "alpha", required=True),
-    Field("record_id", 3, 3, "constant", value="CTL"),
-    Field("tanf_records", 6, 9, "integer", required=True, confirmed=False),
-    Field("non_tanf_records", 15, 9, "integer", required=True, confirmed=False),
-    Field("tanf_amount", 24, 11, "integer", required=True, confirmed=False, description="Whole dollars (cents dropped)"),
-    Field("non_tanf_amount", 35, 11, "integer", required=True, confirmed=False),
-    Field("batch_date", 46, 8, "date", required=True, confirmed=False),
-    Field("filler", 54, 192, "filler"),
-])
+COLLECTION_CONTROL = RecordLayout(
+    "control",
+    record_id="CTL",
+    length=LENGTH,
+    description="Collection and Adjustment Control (Chart F-5)",
+    fields=[
+        Field("state", 1, 2, "alpha", required=True),
+        Field("record_id", 3, 3, "constant", value="CTL"),
+        Field("tanf_records", 6, 9, "integer", required=True, confirmed=False),
+        Field("non_tanf_records", 15, 9, "integer", required=True, confirmed=False),
+        Field(
+            "tanf_amount",
+            24,
+            11,
+            "integer",
+            required=True,
+            confirmed=False,
+            description="Whole dollars (cents dropped)",
+        ),
+        Field("non_tanf_amount", 35, 11, "integer", required=True, confirmed=False),
+        Field("batch_date", 46, 8, "date", required=True, confirmed=False),
+        Field("filler", 54, 192, "filler"),
+    ],
+)
 
 
 def _collections_check(records: list[Record]) -> list[dict]:
@@ -136,7 +199,14 @@ def _collections_check(records: list[Record]) -> list[dict]:
     return _control_check("case_type", "amount")(records)
 
 
-COLLECTIONS = register_layout(FileLayout(
-    "fop-collections", records=[COLLECTION, COLLECTION_CONTROL], id_length=3, identify=_identify,
-    version=VERSION_OUT, check=_collections_check,
-    description="Federal tax refund offset collections and adjustments"))
+COLLECTIONS = register_layout(
+    FileLayout(
+        "fop-collections",
+        records=[COLLECTION, COLLECTION_CONTROL],
+        id_length=3,
+        identify=_identify,
+        version=VERSION_OUT,
+        check=_collections_check,
+        description="Federal tax refund offset collections and adjustments",
+    )
+)

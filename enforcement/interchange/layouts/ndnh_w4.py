@@ -18,72 +18,108 @@ from ..fixedwidth import Field, FileLayout, RecordLayout, TrailerCount, register
 VERSION = "NDNH New Hire Input Record Specifications v13.4 (OCSE, 2021-11-01), W-4 records H4/W4/T4"
 LENGTH = 801
 
-HEADER = RecordLayout("header", record_id="H4", length=LENGTH, fields=[
-    Field("record_id", 1, 2, "constant", value="H4"),
-    Field("transmitter_state_code", 3, 2, "alnum", description="FIPS code of the transmitting state"),
-    Field("transmitter_agency_code", 5, 9, "alnum", description="FEIN of a transmitting federal agency"),
-    Field("transmission_type", 14, 2, "constant", value="W4"),
-    Field("dod_code", 16, 1, "alnum", choices=("A", "C", "R")),
-    Field("version_control_number", 17, 2, "constant", value="01"),
-    Field("date_stamp", 19, 8, "date", required=True, description="Transmission date, CCYYMMDD"),
-    Field("batch_number", 27, 6, "numeric", required=True, description="Sequential per transmitter"),
-    Field("filler", 33, 769, "filler"),
-])
+HEADER = RecordLayout(
+    "header",
+    record_id="H4",
+    length=LENGTH,
+    fields=[
+        Field("record_id", 1, 2, "constant", value="H4"),
+        Field("transmitter_state_code", 3, 2, "alnum", description="FIPS code of the transmitting state"),
+        Field("transmitter_agency_code", 5, 9, "alnum", description="FEIN of a transmitting federal agency"),
+        Field("transmission_type", 14, 2, "constant", value="W4"),
+        Field("dod_code", 16, 1, "alnum", choices=("A", "C", "R")),
+        Field("version_control_number", 17, 2, "constant", value="01"),
+        Field("date_stamp", 19, 8, "date", required=True, description="Transmission date, CCYYMMDD"),
+        Field("batch_number", 27, 6, "numeric", required=True, description="Sequential per transmitter"),
+        Field("filler", 33, 769, "filler"),
+    ],
+)
 
-W4 = RecordLayout("w4", record_id="W4", length=LENGTH, fields=[
-    Field("record_id", 1, 2, "constant", value="W4"),
-    Field("employee_ssn", 3, 9, "numeric", required=True),
-    Field("employee_first_name", 12, 16, "alpha", required=True),
-    Field("employee_middle_name", 28, 16, "alpha"),
-    Field("employee_last_name", 44, 30, "alpha", required=True),
-    Field("employee_address_1", 74, 40, "alnum", required=True),
-    Field("employee_address_2", 114, 40, "alnum"),
-    Field("employee_address_3", 154, 40, "alnum"),
-    Field("employee_city", 194, 25, "alpha"),
-    Field("employee_state", 219, 2, "alpha"),
-    Field("employee_zip", 221, 5, "numeric"),
-    Field("employee_zip4", 226, 4, "numeric"),
-    Field("employee_foreign_country_code", 230, 2, "alnum"),
-    Field("employee_foreign_country_name", 232, 25, "alnum"),
-    Field("employee_foreign_zip", 257, 15, "alnum"),
-    Field("employee_birth_date", 272, 8, "date"),
-    Field("employee_hire_date", 280, 8, "date", required=True,
-          description="The day the employee first performed services for pay (42 USC 653a(b)(1)(A))"),
-    Field("state_of_hire", 288, 2, "alpha"),
-    Field("employer_fein", 290, 9, "numeric", required=True),
-    Field("employer_state_ein", 299, 12, "alnum"),
-    Field("employer_name", 311, 45, "alnum", required=True),
-    Field("employer_address_1", 356, 40, "alnum", required=True),
-    Field("employer_address_2", 396, 40, "alnum"),
-    Field("employer_address_3", 436, 40, "alnum"),
-    Field("employer_city", 476, 25, "alpha"),
-    Field("employer_state", 501, 2, "alpha"),
-    Field("employer_zip", 503, 5, "numeric"),
-    Field("employer_zip4", 508, 4, "numeric", confirmed=False),
-    Field("employer_foreign_country_code", 512, 2, "alnum", confirmed=False),
-    Field("employer_foreign_country_name", 514, 25, "alnum", confirmed=False),
-    Field("employer_foreign_zip", 539, 15, "alnum", confirmed=False),
-    # The employer's optional (payroll) address block and the reserved filler: not used here.
-    Field("filler", 554, 248, "filler", confirmed=False),
-])
+W4 = RecordLayout(
+    "w4",
+    record_id="W4",
+    length=LENGTH,
+    fields=[
+        Field("record_id", 1, 2, "constant", value="W4"),
+        Field("employee_ssn", 3, 9, "numeric", required=True),
+        Field("employee_first_name", 12, 16, "alpha", required=True),
+        Field("employee_middle_name", 28, 16, "alpha"),
+        Field("employee_last_name", 44, 30, "alpha", required=True),
+        Field("employee_address_1", 74, 40, "alnum", required=True),
+        Field("employee_address_2", 114, 40, "alnum"),
+        Field("employee_address_3", 154, 40, "alnum"),
+        Field("employee_city", 194, 25, "alpha"),
+        Field("employee_state", 219, 2, "alpha"),
+        Field("employee_zip", 221, 5, "numeric"),
+        Field("employee_zip4", 226, 4, "numeric"),
+        Field("employee_foreign_country_code", 230, 2, "alnum"),
+        Field("employee_foreign_country_name", 232, 25, "alnum"),
+        Field("employee_foreign_zip", 257, 15, "alnum"),
+        Field("employee_birth_date", 272, 8, "date"),
+        Field(
+            "employee_hire_date",
+            280,
+            8,
+            "date",
+            required=True,
+            description="The day the employee first performed services for pay (42 USC 653a(b)(1)(A))",
+        ),
+        Field("state_of_hire", 288, 2, "alpha"),
+        Field("employer_fein", 290, 9, "numeric", required=True),
+        Field("employer_state_ein", 299, 12, "alnum"),
+        Field("employer_name", 311, 45, "alnum", required=True),
+        Field("employer_address_1", 356, 40, "alnum", required=True),
+        Field("employer_address_2", 396, 40, "alnum"),
+        Field("employer_address_3", 436, 40, "alnum"),
+        Field("employer_city", 476, 25, "alpha"),
+        Field("employer_state", 501, 2, "alpha"),
+        Field("employer_zip", 503, 5, "numeric"),
+        Field("employer_zip4", 508, 4, "numeric", confirmed=False),
+        Field("employer_foreign_country_code", 512, 2, "alnum", confirmed=False),
+        Field("employer_foreign_country_name", 514, 25, "alnum", confirmed=False),
+        Field("employer_foreign_zip", 539, 15, "alnum", confirmed=False),
+        # The employer's optional (payroll) address block and the reserved filler: not used here.
+        Field("filler", 554, 248, "filler", confirmed=False),
+    ],
+)
 
-TRAILER = RecordLayout("trailer", record_id="T4", length=LENGTH, fields=[
-    Field("record_id", 1, 2, "constant", value="T4"),
-    Field("employee_record_count", 3, 11, "integer", required=True, confirmed=False,
-          description="Number of W4 records in the transmission"),
-    Field("filler", 14, 788, "filler"),
-])
+TRAILER = RecordLayout(
+    "trailer",
+    record_id="T4",
+    length=LENGTH,
+    fields=[
+        Field("record_id", 1, 2, "constant", value="T4"),
+        Field(
+            "employee_record_count",
+            3,
+            11,
+            "integer",
+            required=True,
+            confirmed=False,
+            description="Number of W4 records in the transmission",
+        ),
+        Field("filler", 14, 788, "filler"),
+    ],
+)
 
 
 def control_number(records) -> str:
     """A transmission is identified by its transmitter, date stamp and batch number."""
     header = records[0]
-    return (f"{header['transmitter_state_code'] or header['transmitter_agency_code']}-"
-            f"{header['date_stamp']:%Y%m%d}-{header['batch_number']}")
+    return (
+        f"{header['transmitter_state_code'] or header['transmitter_agency_code']}-"
+        f"{header['date_stamp']:%Y%m%d}-{header['batch_number']}"
+    )
 
 
-LAYOUT = register_layout(FileLayout(
-    "ndnh-w4", records=[HEADER, W4, TRAILER], id_start=1, id_length=2, version=VERSION,
-    check=TrailerCount(header="header", trailer="trailer", counts={"employee_record_count": "w4"}),
-    description="W-4 new hire records as the State Directory of New Hires sends them",
-))
+LAYOUT = register_layout(
+    FileLayout(
+        "ndnh-w4",
+        records=[HEADER, W4, TRAILER],
+        id_start=1,
+        id_length=2,
+        version=VERSION,
+        check=TrailerCount(header="header", trailer="trailer", counts={"employee_record_count": "w4"}),
+        description="W-4 new hire records as the State Directory of New Hires sends them",
+    )
+)

@@ -23,20 +23,26 @@ def _write(output: Path, content: str) -> None:
         os.replace(partial, output)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise CommandError(f"The file was exported and stored but could not be written to {output}: {exc}. "
-                           "Download it from the disbursement file's page or the partner API.") from exc
+        raise CommandError(
+            f"The file was exported and stored but could not be written to {output}: {exc}. "
+            "Download it from the disbursement file's page or the partner API."
+        ) from exc
 
 
 class Command(BaseCommand):
     help = "Export pending family disbursements (received up to --date) as a NACHA PPD credit file."
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", dest="on", type=date.fromisoformat, default=None,
-                            help="Export date YYYY-MM-DD (default today).")
+        parser.add_argument(
+            "--date", dest="on", type=date.fromisoformat, default=None, help="Export date YYYY-MM-DD (default today)."
+        )
         parser.add_argument("--output", type=Path, default=None, help="Write the file here (default: stored only).")
         parser.add_argument("--json", action="store_true")
-        parser.add_argument("--keep-case", action="store_true",
-                            help="Keep the case of names (transliterated to ASCII) instead of upper-casing them.")
+        parser.add_argument(
+            "--keep-case",
+            action="store_true",
+            help="Keep the case of names (transliterated to ASCII) instead of upper-casing them.",
+        )
 
     def handle(self, *args, on: date | None, output: Path | None, **options):
         on = on or timezone.localdate()
@@ -52,8 +58,11 @@ class Command(BaseCommand):
         elif result.export is None:
             self.stdout.write(f"Nothing to export for {on} ({len(result.skipped)} skipped).")
         else:
-            self.stdout.write(f"{data['reference']}: {data['entries']} entries, total {data['total_credit']}, "
-                              f"entry hash {data['entry_hash']}; {len(result.skipped)} skipped")
+            self.stdout.write(
+                f"{data['reference']}: {data['entries']} entries, total {data['total_credit']}, "
+                f"entry hash {data['entry_hash']}; {len(result.skipped)} skipped"
+            )
         for skipped in result.skipped:
-            self.stdout.write(f"  skipped disbursement {skipped['disbursement']} ({skipped['case_number']}): "
-                              f"{skipped['reason']}")
+            self.stdout.write(
+                f"  skipped disbursement {skipped['disbursement']} ({skipped['case_number']}): {skipped['reason']}"
+            )

@@ -28,10 +28,13 @@ class Command(FileImportCommand):
         else:
             self.stdout.write(
                 f"{name}: {report.status} — {report.stored} items stored ({report.already_known} known before), "
-                f"{report.matched} matched, {report.partial} partial, {report.unmatched} unmatched")
+                f"{report.matched} matched, {report.partial} partial, {report.unmatched} unmatched"
+            )
             for account in report.skipped_accounts:
-                self.stdout.write(f"  skipped account {account['account']} (line {account['line']}, "
-                                  f"{account['transactions']} items): not configured by the office")
+                self.stdout.write(
+                    f"  skipped account {account['account']} (line {account['line']}, "
+                    f"{account['transactions']} items): not configured by the office"
+                )
             for error in report.errors:
                 self.stdout.write(f"  line {error['line']}: {error['reason']}")
         if report.status == StatementStatus.REFUSED:

@@ -18,8 +18,9 @@ class Command(FileImportCommand):
     help = "Import an employer NACHA CCD+ child support payment file and print its report."
 
     def import_file(self, name: str, content: bytes, *, as_json: bool) -> None:
-        payment_file = payment_file_import_now(name=name, content=content, via=FileVia.COMMAND,
-                                               actor_label="import_payments")
+        payment_file = payment_file_import_now(
+            name=name, content=content, via=FileVia.COMMAND, actor_label="import_payments"
+        )
         report = payment_file.report
         if as_json:
             self.stdout.write(json.dumps(report, indent=2))
@@ -27,9 +28,12 @@ class Command(FileImportCommand):
             self.stdout.write(
                 f"{name}: {report['status']} — {report['entries']} entries, {report['posted']} posted, "
                 f"{report['held']} held, {report['duplicates']} duplicates, {report['late']} late, "
-                f"{len(report['errors'])} errors")
+                f"{len(report['errors'])} errors"
+            )
             if report.get("padded"):
-                self.stdout.write(f"  {report['padded']} right-trimmed records were padded with blanks to 94 characters")
+                self.stdout.write(
+                    f"  {report['padded']} right-trimmed records were padded with blanks to 94 characters"
+                )
             for error in report["errors"]:
                 self.stdout.write(f"  line {error['line']}: {error['reason']}")
             for held in report["held_entries"]:

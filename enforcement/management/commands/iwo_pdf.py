@@ -30,8 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("action_id", type=int)
         parser.add_argument("--output", type=Path, required=True, help="Write the PDF here.")
         parser.add_argument("--control-number", default="", help="This order of the action (default: the latest).")
-        parser.add_argument("--date", dest="on", type=date.fromisoformat, default=None,
-                            help="Issue date for a new order (default today).")
+        parser.add_argument(
+            "--date",
+            dest="on",
+            type=date.fromisoformat,
+            default=None,
+            help="Issue date for a new order (default today).",
+        )
 
     def handle(self, *args, action_id: int, output: Path, control_number: str, on: date | None, **options):
         action = EnforcementAction.objects.filter(pk=action_id).select_related("case").first()
@@ -46,9 +51,12 @@ class Command(BaseCommand):
         orders = IncomeWithholdingOrder.objects.filter(action=action).select_related("case", "supersedes")
         iwo = (orders.filter(control_number=control_number) if control_number else orders.order_by("-id")).first()
         if iwo is None:
-            reason = (f"no income withholding order {control_number} on action {action_id}" if control_number else
-                      f"action {action_id} has no income withholding order: it is {action.get_status_display().lower()}"
-                      " and an order is issued only when it is active and the NCP has a known employer")
+            reason = (
+                f"no income withholding order {control_number} on action {action_id}"
+                if control_number
+                else f"action {action_id} has no income withholding order: it is {action.get_status_display().lower()}"
+                " and an order is issued only when it is active and the NCP has a known employer"
+            )
             raise CommandError(reason[:1].upper() + reason[1:] + ".")
         content = iwo_pdf(iwo)
         partial = output.with_name(f".{output.name}.partial")
@@ -58,8 +66,14 @@ class Command(BaseCommand):
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise CommandError(f"Could not write {output}: {exc}") from exc
-        event_record(verb="withholding.order_printed", subject=action, case_id=action.case_id,
-                     actor_label="command iwo_pdf", summary=f"{iwo.control_number} written to a file")
+        event_record(
+            verb="withholding.order_printed",
+            subject=action,
+            case_id=action.case_id,
+            actor_label="command iwo_pdf",
+            summary=f"{iwo.control_number} written to a file",
+        )
         new = f" (issued now: {', '.join(i.kind for i in issued)})" if issued else ""
-        self.stdout.write(f"{iwo.control_number} {iwo.kind} to {iwo.employer_name}{new}: "
-                          f"{len(content)} bytes written to {output}")
+        self.stdout.write(
+            f"{iwo.control_number} {iwo.kind} to {iwo.employer_name}{new}: {len(content)} bytes written to {output}"
+        )

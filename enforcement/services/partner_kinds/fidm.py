@@ -38,8 +38,11 @@ def levy_rule_met_case_ids(rules: dict[str, RemedyRule], case_ids: list[int], *,
     balances = CaseBalance.objects.filter(case_id__in=case_ids, case__status="open")
     met: set[int] = set()
     for rule in rules.values():
-        met |= set(qualifying_balances(rule=rule_under_law(rule, on=as_of), as_of=as_of, balances=balances)
-                   .values_list("case_id", flat=True))
+        met |= set(
+            qualifying_balances(rule=rule_under_law(rule, on=as_of), as_of=as_of, balances=balances).values_list(
+                "case_id", flat=True
+            )
+        )
     return met
 
 
@@ -48,8 +51,13 @@ def fidm_import(context: ImportContext) -> None:
     institution = context.records[0]
     accounts = [r for r in context.records if r.type == "account"]
     index_of, ncp_cases = context.ncp_cases_by_ssn(
-        (r["ssn"] for r in accounts), "person_id", "person__family_violence", "case_id", "case__jurisdiction",
-        "case__caseworker_id")
+        (r["ssn"] for r in accounts),
+        "person_id",
+        "person__family_violence",
+        "case_id",
+        "case__jurisdiction",
+        "case__caseworker_id",
+    )
     matched = [r for r in accounts if index_of[r["ssn"]] in ncp_cases]
     context.counts["matched"] = len(matched)
     context.counts["unmatched"] = len(accounts) - len(matched)
@@ -57,10 +65,17 @@ def fidm_import(context: ImportContext) -> None:
         return
     fein = institution["fein"]
     name = institution["name"][:120]
-    keyed = {(row[0], blind_index(f"{fein}:{r['account_number']}")): (r, row)
-             for r in matched for row in ncp_cases[index_of[r["ssn"]]][:1]}  # one match per person and account
-    open_matches = {(m.person_id, m.account_key): m for m in BankMatch.objects.filter(
-        person_id__in={k[0] for k in keyed}, status=BankMatchStatus.OPEN, account_key__in={k[1] for k in keyed})}
+    keyed = {
+        (row[0], blind_index(f"{fein}:{r['account_number']}")): (r, row)
+        for r in matched
+        for row in ncp_cases[index_of[r["ssn"]]][:1]
+    }  # one match per person and account
+    open_matches = {
+        (m.person_id, m.account_key): m
+        for m in BankMatch.objects.filter(
+            person_id__in={k[0] for k in keyed}, status=BankMatchStatus.OPEN, account_key__in={k[1] for k in keyed}
+        )
+    }
     new, updated = [], []
     for (person_id, key), (r, _) in keyed.items():
         existing = open_matches.get((person_id, key))
@@ -68,11 +83,21 @@ def fidm_import(context: ImportContext) -> None:
             existing.balance, existing.matched_on, existing.partner_file = r["balance"], today, context.partner_file
             updated.append(existing)
             continue
-        new.append(BankMatch(person_id=person_id, institution=name, institution_fein=fein,
-                             account_number=r["account_number"], account_last4=r["account_number"][-4:],
-                             account_key=key, account_type=r["account_type"], balance=r["balance"],
-                             trust_fund=r["trust_fund"] in ("1", "2"), matched_on=today,
-                             partner_file=context.partner_file))
+        new.append(
+            BankMatch(
+                person_id=person_id,
+                institution=name,
+                institution_fein=fein,
+                account_number=r["account_number"],
+                account_last4=r["account_number"][-4:],
+                account_key=key,
+                account_type=r["account_type"],
+                balance=r["balance"],
+                trust_fund=r["trust_fund"] in ("1", "2"),
+                matched_on=today,
+                partner_file=context.partner_file,
+            )
+        )
     for match in new:
         match.full_clean(exclude=["person", "partner_file", "action"])
     BankMatch.objects.bulk_create(new, batch_size=2000)
@@ -80,31 +105,45 @@ def fidm_import(context: ImportContext) -> None:
     context.counts["accounts_recorded"] = len(new)
     context.counts["accounts_updated"] = len(updated)
     if new and any(m.pk is None for m in new):
-        new = list(BankMatch.objects.filter(partner_file=context.partner_file, account_key__in=[m.account_key for m in new]))
+        new = list(
+            BankMatch.objects.filter(partner_file=context.partner_file, account_key__in=[m.account_key for m in new])
+        )
     _propose_levies(context, matches=new, ncp_cases=ncp_cases, institution_name=name, today=today)
 
 
-def _propose_levies(context: ImportContext, *, matches: list[BankMatch], ncp_cases, institution_name: str,
-                    today: date) -> None:
+def _propose_levies(
+    context: ImportContext, *, matches: list[BankMatch], ncp_cases, institution_name: str, today: date
+) -> None:
     by_person: dict[int, list[BankMatch]] = defaultdict(list)
     for match in matches:
         by_person[match.person_id].append(match)
     cases = [row for rows in ncp_cases.values() for row in rows if row[0] in by_person]
     case_ids = [row[2] for row in cases]
     balances = CaseBalance.objects.in_bulk(case_ids)
-    open_levies = set(EnforcementAction.objects.filter(case_id__in=case_ids, remedy=Remedy.BANK_LEVY,
-                                                       status__in=OPEN_ACTION_STATUSES).values_list("case_id", flat=True))
-    rules = {r.jurisdiction: r for r in RemedyRule.objects.in_effect(today).filter(remedy=Remedy.BANK_LEVY, enabled=True)}
+    open_levies = set(
+        EnforcementAction.objects.filter(
+            case_id__in=case_ids, remedy=Remedy.BANK_LEVY, status__in=OPEN_ACTION_STATUSES
+        ).values_list("case_id", flat=True)
+    )
+    rules = {
+        r.jurisdiction: r for r in RemedyRule.objects.in_effect(today).filter(remedy=Remedy.BANK_LEVY, enabled=True)
+    }
     rule_met = levy_rule_met_case_ids(rules, case_ids, as_of=today)
     proposed, review = [], []
     for person_id, fvi, case_id, jurisdiction, caseworker_id in cases:
         levyable = [m for m in by_person[person_id] if not m.trust_fund]
         for match in by_person[person_id]:
             if match.trust_fund:
-                review.append(WorkItem(
-                    case_id=case_id, kind="fidm_review", due_on=today + timedelta(days=5), assigned_to_id=caseworker_id,
-                    title="Bank match on a trust or custodial account: review before any levy",
-                    dedupe_key=f"fidm-review:{match.pk}:{case_id}"))
+                review.append(
+                    WorkItem(
+                        case_id=case_id,
+                        kind="fidm_review",
+                        due_on=today + timedelta(days=5),
+                        assigned_to_id=caseworker_id,
+                        title="Bank match on a trust or custodial account: review before any levy",
+                        dedupe_key=f"fidm-review:{match.pk}:{case_id}",
+                    )
+                )
         rule, balance = rules.get(jurisdiction), balances.get(case_id)
         if not levyable or rule is None or balance is None or case_id in open_levies:
             continue
@@ -113,15 +152,28 @@ def _propose_levies(context: ImportContext, *, matches: list[BankMatch], ncp_cas
             continue
         days = action_timeframe_days(rule, today)
         action = EnforcementAction(
-            case_id=case_id, remedy=Remedy.BANK_LEVY, rule=rule, status=ActionStatus.PROPOSED, proposed_on=today,
-            total_arrears=balance.total_arrears, assigned_arrears=balance.assigned_arrears,
-            unassigned_arrears=balance.unassigned_arrears, months_in_arrears=balance.months_in_arrears,
-            delinquent_since=balance.delinquent_since, timeframe_start_on=today,
+            case_id=case_id,
+            remedy=Remedy.BANK_LEVY,
+            rule=rule,
+            status=ActionStatus.PROPOSED,
+            proposed_on=today,
+            total_arrears=balance.total_arrears,
+            assigned_arrears=balance.assigned_arrears,
+            unassigned_arrears=balance.unassigned_arrears,
+            months_in_arrears=balance.months_in_arrears,
+            delinquent_since=balance.delinquent_since,
+            timeframe_start_on=today,
             timeframe_due_on=today + timedelta(days=days),
             partner="the financial institution" if fvi else institution_name,
-            figures={"source": "FIDM match", "partner_file": context.partner_file.pk, "rule_version": rule.version,
-                     "thresholds": rule.threshold_text(), "bank_match_ids": [m.pk for m in levyable],
-                     "balance": str(sum((m.balance or 0) for m in levyable))})
+            figures={
+                "source": "FIDM match",
+                "partner_file": context.partner_file.pk,
+                "rule_version": rule.version,
+                "thresholds": rule.threshold_text(),
+                "bank_match_ids": [m.pk for m in levyable],
+                "balance": str(sum((m.balance or 0) for m in levyable)),
+            },
+        )
         proposed.append((action, levyable))
         open_levies.add(case_id)
     EnforcementAction.objects.bulk_create([a for a, _ in proposed], batch_size=1000)
@@ -134,8 +186,13 @@ def _propose_levies(context: ImportContext, *, matches: list[BankMatch], ncp_cas
 
 
 register_partner_file_kind(
-    "fidm", label="Bank matches (Multistate/State FIDM)", layout="msfidm-match", direction=PartnerFileDirection.INBOUND,
-    importer=fidm_import, command="import_fidm",
+    "fidm",
+    label="Bank matches (Multistate/State FIDM)",
+    layout="msfidm-match",
+    direction=PartnerFileDirection.INBOUND,
+    importer=fidm_import,
+    command="import_fidm",
     control_number=lambda records: f"{records[0]['fein']}-{records[0]['period']:%Y%m}",
     description="Accounts of NCPs found at a financial institution: recorded (account numbers encrypted) and a "
-                "bank levy proposed under the remedy rule (42 USC 666(a)(17)).")
+    "bank levy proposed under the remedy rule (42 USC 666(a)(17)).",
+)

@@ -59,7 +59,7 @@ WORK_ITEM_KIND = "iwo_new_hire"
 
 def _chunks(values: list, size: int = CHUNK):
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def _employers(records, context: ImportContext) -> dict[str, Employer]:
@@ -75,10 +75,14 @@ def _employers(records, context: ImportContext) -> dict[str, Employer]:
         if fein in known or fein in new:
             continue
         new[fein] = Employer(
-            name=r["employer_name"][:200], fein=fein, line1=r["employer_address_1"][:120],
+            name=r["employer_name"][:200],
+            fein=fein,
+            line1=r["employer_address_1"][:120],
             line2=" ".join(x for x in (r["employer_address_2"], r["employer_address_3"]) if x)[:120],
-            city=r["employer_city"][:80], state=r["employer_state"][:2],
-            postal_code=r["employer_zip"] + (f"-{r['employer_zip4']}" if r["employer_zip4"] else ""))
+            city=r["employer_city"][:80],
+            state=r["employer_state"][:2],
+            postal_code=r["employer_zip"] + (f"-{r['employer_zip4']}" if r["employer_zip4"] else ""),
+        )
     if new:
         Employer.objects.bulk_create(new.values(), batch_size=2000)
         context.counts["employers_created"] += len(new)
@@ -97,8 +101,14 @@ def new_hires_import(context: ImportContext) -> None:
     w4s = [r for r in context.records if r.type == "w4"]
     # The NCPs of open cases with these SSNs (within the file's reach), a few IN queries.
     index_of, ncp_cases = context.ncp_cases_by_ssn(
-        (r["employee_ssn"] for r in w4s), "person_id", "person__family_violence", "case_id", "case__jurisdiction",
-        "case__ncp_located_on", "case__caseworker_id")
+        (r["employee_ssn"] for r in w4s),
+        "person_id",
+        "person__family_violence",
+        "case_id",
+        "case__jurisdiction",
+        "case__ncp_located_on",
+        "case__caseworker_id",
+    )
 
     matched = [r for r in w4s if index_of[r["employee_ssn"]] in ncp_cases]
     context.counts["matched"] = len(matched)
@@ -120,8 +130,11 @@ def new_hires_import(context: ImportContext) -> None:
     # Employment: an open one at the employer, else a new one from the hire date.
     open_jobs: set[tuple[int, int]] = set()
     for chunk in _chunks(person_ids):
-        open_jobs.update(Employment.objects.filter(person_id__in=chunk, ended_on__isnull=True)
-                         .values_list("person_id", "employer_id"))
+        open_jobs.update(
+            Employment.objects.filter(person_id__in=chunk, ended_on__isnull=True).values_list(
+                "person_id", "employer_id"
+            )
+        )
     # Rows, not instances (rows_insert): tens of thousands of model instances cost more than their insert.
     jobs = []
     for r in matched:
@@ -136,34 +149,54 @@ def new_hires_import(context: ImportContext) -> None:
     # A current address for a person who has none (the employee's own address on the W-4).
     has_address: set[int] = set()
     for chunk in _chunks(person_ids):
-        has_address.update(Address.objects.filter(person_id__in=chunk, valid_to__isnull=True)
-                           .values_list("person_id", flat=True))
+        has_address.update(
+            Address.objects.filter(person_id__in=chunk, valid_to__isnull=True).values_list("person_id", flat=True)
+        )
     addresses = [
-        (person_id, r["employee_address_1"][:120],
-         " ".join(x for x in (r["employee_address_2"], r["employee_address_3"]) if x)[:120],
-         r["employee_city"][:80], r["employee_state"][:2],
-         r["employee_zip"] + (f"-{r['employee_zip4']}" if r["employee_zip4"] else ""),
-         min(r["employee_hire_date"], today), "new hire")
+        (
+            person_id,
+            r["employee_address_1"][:120],
+            " ".join(x for x in (r["employee_address_2"], r["employee_address_3"]) if x)[:120],
+            r["employee_city"][:80],
+            r["employee_state"][:2],
+            r["employee_zip"] + (f"-{r['employee_zip4']}" if r["employee_zip4"] else ""),
+            min(r["employee_hire_date"], today),
+            "new hire",
+        )
         for person_id, r in latest.items()
-        if person_id not in has_address and r["employee_zip"] and r["employee_city"] and r["employee_state"]]
-    rows_insert(Address, ["person_id", "line1", "line2", "city", "state", "postal_code", "valid_from", "source"],
-                addresses)
+        if person_id not in has_address and r["employee_zip"] and r["employee_city"] and r["employee_state"]
+    ]
+    rows_insert(
+        Address, ["person_id", "line1", "line2", "city", "state", "postal_code", "valid_from", "source"], addresses
+    )
     context.counts["addresses_added"] = len(addresses)
 
     # Locate results, one per matched case.
     attempts = []
     for case_id, (person_id, fvi, _, _, _, _) in case_rows.items():
         r = latest[person_id]
-        attempts.append((case_id, person_id, entered_on,
-                         "New hire reported" if fvi else
-                         f"New hire: {r['employer_name']} (FEIN {r['employer_fein']}), hired "
-                         f"{r['employee_hire_date']:%Y-%m-%d}"))
-    rows_insert(LocateAttempt, ["case_id", "person_id", "attempted_on", "notes"], attempts,
-                values={"source": LocateSource.NEW_HIRE, "result": LocateResult.FOUND})
+        attempts.append(
+            (
+                case_id,
+                person_id,
+                entered_on,
+                "New hire reported"
+                if fvi
+                else f"New hire: {r['employer_name']} (FEIN {r['employer_fein']}), hired "
+                f"{r['employee_hire_date']:%Y-%m-%d}",
+            )
+        )
+    rows_insert(
+        LocateAttempt,
+        ["case_id", "person_id", "attempted_on", "notes"],
+        attempts,
+        values={"source": LocateSource.NEW_HIRE, "result": LocateResult.FOUND},
+    )
     context.counts["located"] = len(attempts)
     for chunk in _chunks(case_ids):
         WorkItem.objects.filter(case_id__in=chunk, kind="locate", status=WorkItemStatus.OPEN).update(
-            status=WorkItemStatus.DONE, completed_on=entered_on)
+            status=WorkItemStatus.DONE, completed_on=entered_on
+        )
     unlocated = [case_id for case_id, row in case_rows.items() if row[4] is None]
     if unlocated:
         # Few (a located NCP stays located): each starts its next clock through the case service.
@@ -175,32 +208,46 @@ def new_hires_import(context: ImportContext) -> None:
     context.counts["newly_located"] = len(unlocated)
 
     _propose_withholding(context, latest=latest, employers=employers, case_rows=case_rows, entered_on=entered_on)
-    events_bulk_record(DomainEvent(
-        verb="new_hire.matched", case_id=case_id, actor_label=context.actor_label or "new hire file",
-        summary="New hire reported by the State Directory of New Hires",
-        data={"partner_file": context.partner_file.pk, "person_id": row[0]})
-        for case_id, row in case_rows.items())
+    events_bulk_record(
+        DomainEvent(
+            verb="new_hire.matched",
+            case_id=case_id,
+            actor_label=context.actor_label or "new hire file",
+            summary="New hire reported by the State Directory of New Hires",
+            data={"partner_file": context.partner_file.pk, "person_id": row[0]},
+        )
+        for case_id, row in case_rows.items()
+    )
 
 
 def _propose_withholding(context: ImportContext, *, latest, employers, case_rows, entered_on: date) -> None:
     case_ids = sorted(case_rows)
     with_order: set[int] = set()
     for chunk in _chunks(case_ids):
-        with_order.update(SupportOrder.objects.filter(case_id__in=chunk, status=OrderStatus.ACTIVE)
-                          .values_list("case_id", flat=True))
+        with_order.update(
+            SupportOrder.objects.filter(case_id__in=chunk, status=OrderStatus.ACTIVE).values_list("case_id", flat=True)
+        )
     if not with_order:
         return
-    rules = {rule.jurisdiction: rule for rule in RemedyRule.objects.in_effect(entered_on).filter(
-        remedy=Remedy.INCOME_WITHHOLDING, enabled=True)}
+    rules = {
+        rule.jurisdiction: rule
+        for rule in RemedyRule.objects.in_effect(entered_on).filter(remedy=Remedy.INCOME_WITHHOLDING, enabled=True)
+    }
     open_actions: dict[int, EnforcementAction] = {}
     balances: dict[int, tuple] = {}
     for chunk in _chunks(sorted(with_order)):
-        for action in EnforcementAction.objects.filter(case_id__in=chunk, remedy=Remedy.INCOME_WITHHOLDING,
-                                                       status__in=OPEN_ACTION_STATUSES):
+        for action in EnforcementAction.objects.filter(
+            case_id__in=chunk, remedy=Remedy.INCOME_WITHHOLDING, status__in=OPEN_ACTION_STATUSES
+        ):
             open_actions[action.case_id] = action
         for row in CaseBalance.objects.filter(case_id__in=chunk).values_list(
-                "case_id", "total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears",
-                "delinquent_since"):
+            "case_id",
+            "total_arrears",
+            "assigned_arrears",
+            "unassigned_arrears",
+            "months_in_arrears",
+            "delinquent_since",
+        ):
             balances[row[0]] = row[1:]
     new_actions, moved, items = [], [], []
     no_rule = 0
@@ -210,9 +257,14 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
         employer = employers[r["employer_fein"]]
         due_on = add_business_days(entered_on, NEW_HIRE_IWO_BUSINESS_DAYS, jurisdiction)
         partner = "the new employer" if fvi else employer.name[:120]
-        figures = {"source": "new hire", "employer_id": employer.pk, "hire_date": r["employee_hire_date"].isoformat(),
-                   "new_hire_entered_on": entered_on.isoformat(), "partner_file": context.partner_file.pk,
-                   "deadline": "42 USC 653a(g)(1): 2 business days"}
+        figures = {
+            "source": "new hire",
+            "employer_id": employer.pk,
+            "hire_date": r["employee_hire_date"].isoformat(),
+            "new_hire_entered_on": entered_on.isoformat(),
+            "partner_file": context.partner_file.pk,
+            "deadline": "42 USC 653a(g)(1): 2 business days",
+        }
         action = open_actions.get(case_id)
         if action is not None:
             action.figures = {**(action.figures or {}), **figures}
@@ -220,25 +272,69 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
             moved.append(action)
         elif jurisdiction in rules:
             total, assigned, unassigned, months, delinquent_since = balances.get(case_id, (0, 0, 0, 0, None))
-            new_actions.append((case_id, rules[jurisdiction].pk, total, assigned, unassigned, months,
-                                delinquent_since, figures, due_on, partner))
+            new_actions.append(
+                (
+                    case_id,
+                    rules[jurisdiction].pk,
+                    total,
+                    assigned,
+                    unassigned,
+                    months,
+                    delinquent_since,
+                    figures,
+                    due_on,
+                    partner,
+                )
+            )
         else:
             no_rule += 1
             continue
-        items.append((
-            case_id, due_on, caseworker_id,
-            "Send the income withholding order to the new employer (new hire; 42 USC 653a(g)(1))" if fvi else
-            f"Send the income withholding order to {employer.name[:80]} (new hire; 42 USC 653a(g)(1))",
-            f"iwo-new-hire:{case_id}:{employer.pk}"[:120]))
-    rows_insert(EnforcementAction, ["case_id", "rule_id", "total_arrears", "assigned_arrears", "unassigned_arrears",
-                                    "months_in_arrears", "delinquent_since", "figures", "timeframe_due_on", "partner"],
-                new_actions, values={"remedy": Remedy.INCOME_WITHHOLDING, "status": ActionStatus.PROPOSED,
-                                     "proposed_on": entered_on, "timeframe_start_on": entered_on})
+        items.append(
+            (
+                case_id,
+                due_on,
+                caseworker_id,
+                "Send the income withholding order to the new employer (new hire; 42 USC 653a(g)(1))"
+                if fvi
+                else f"Send the income withholding order to {employer.name[:80]} (new hire; 42 USC 653a(g)(1))",
+                f"iwo-new-hire:{case_id}:{employer.pk}"[:120],
+            )
+        )
+    rows_insert(
+        EnforcementAction,
+        [
+            "case_id",
+            "rule_id",
+            "total_arrears",
+            "assigned_arrears",
+            "unassigned_arrears",
+            "months_in_arrears",
+            "delinquent_since",
+            "figures",
+            "timeframe_due_on",
+            "partner",
+        ],
+        new_actions,
+        values={
+            "remedy": Remedy.INCOME_WITHHOLDING,
+            "status": ActionStatus.PROPOSED,
+            "proposed_on": entered_on,
+            "timeframe_start_on": entered_on,
+        },
+    )
     now = timezone.now()
-    rows_update(EnforcementAction, ["figures", "partner", "updated_at"],
-                [(action.pk, action.figures, action.partner, now) for action in moved])
-    rows_insert(WorkItem, ["case_id", "due_on", "assigned_to_id", "title", "dedupe_key"], items,
-                values={"kind": WORK_ITEM_KIND}, ignore_conflicts=True)
+    rows_update(
+        EnforcementAction,
+        ["figures", "partner", "updated_at"],
+        [(action.pk, action.figures, action.partner, now) for action in moved],
+    )
+    rows_insert(
+        WorkItem,
+        ["case_id", "due_on", "assigned_to_id", "title", "dedupe_key"],
+        items,
+        values={"kind": WORK_ITEM_KIND},
+        ignore_conflicts=True,
+    )
     context.counts["withholding_proposed"] = len(new_actions)
     context.counts["withholding_redirected"] = len(moved)
     if no_rule:
@@ -246,8 +342,13 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
 
 
 register_partner_file_kind(
-    "new-hires", label="New hires (State Directory of New Hires, W-4 records)", layout="ndnh-w4",
-    direction=PartnerFileDirection.INBOUND, importer=new_hires_import, control_number=control_number,
+    "new-hires",
+    label="New hires (State Directory of New Hires, W-4 records)",
+    layout="ndnh-w4",
+    direction=PartnerFileDirection.INBOUND,
+    importer=new_hires_import,
+    control_number=control_number,
     command="import_new_hires",
     description="Matched by SSN to the noncustodial parents of open cases; a match with an order proposes income "
-                "withholding to the new employer, due within 2 business days (42 USC 653a(g)(1)).")
+    "withholding to the new employer, due within 2 business days (42 USC 653a(g)(1)).",
+)

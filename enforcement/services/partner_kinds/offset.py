@@ -75,17 +75,28 @@ def offset_certification_plan(*, on: date) -> dict[tuple[int, str], dict]:
     """What should be certified on ``on``: (person, case type) → amount, case, passport (one query
     for the amounts, one for passport actions)."""
     limits = _thresholds(on)
-    rows = (CaseParticipant.objects
-            .filter(role=ParticipantRole.NCP, case__status=CaseStatus.OPEN,
-                    case__enforcement_actions__remedy=Remedy.FEDERAL_TAX_OFFSET,
-                    case__enforcement_actions__status=ActionStatus.ACTIVE)
-            .values("person_id")
-            .annotate(assigned=Sum("case__balance__assigned_arrears"),
-                      unassigned=Sum("case__balance__unassigned_arrears"), case_id=Min("case_id")))
-    passport_people = set(CaseParticipant.objects.filter(
-        role=ParticipantRole.NCP, case__status=CaseStatus.OPEN,
-        case__enforcement_actions__remedy=Remedy.PASSPORT_DENIAL,
-        case__enforcement_actions__status=ActionStatus.ACTIVE).values_list("person_id", flat=True))
+    rows = (
+        CaseParticipant.objects.filter(
+            role=ParticipantRole.NCP,
+            case__status=CaseStatus.OPEN,
+            case__enforcement_actions__remedy=Remedy.FEDERAL_TAX_OFFSET,
+            case__enforcement_actions__status=ActionStatus.ACTIVE,
+        )
+        .values("person_id")
+        .annotate(
+            assigned=Sum("case__balance__assigned_arrears"),
+            unassigned=Sum("case__balance__unassigned_arrears"),
+            case_id=Min("case_id"),
+        )
+    )
+    passport_people = set(
+        CaseParticipant.objects.filter(
+            role=ParticipantRole.NCP,
+            case__status=CaseStatus.OPEN,
+            case__enforcement_actions__remedy=Remedy.PASSPORT_DENIAL,
+            case__enforcement_actions__status=ActionStatus.ACTIVE,
+        ).values_list("person_id", flat=True)
+    )
     plan: dict[tuple[int, str], dict] = {}
     for row in rows:
         assigned = int(row["assigned"] or 0)
@@ -94,8 +105,11 @@ def offset_certification_plan(*, on: date) -> dict[tuple[int, str], dict]:
         passport = row["person_id"] in passport_people and Decimal(assigned + unassigned) > limits["passport"]
         for case_type, amount in ((OffsetCaseType.TANF, assigned), (OffsetCaseType.NON_TANF, unassigned)):
             if amount >= limits[case_type]:
-                plan[(row["person_id"], case_type)] = {"amount": amount, "case_id": row["case_id"],
-                                                       "passport": passport}
+                plan[(row["person_id"], case_type)] = {
+                    "amount": amount,
+                    "case_id": row["case_id"],
+                    "passport": passport,
+                }
     return plan
 
 
@@ -115,16 +129,20 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
             changes.append((key, OffsetTransaction.MODIFY, {**wanted, "exclusions": exclusions}))
     for key, was in current.items():
         if key not in plan and was.transaction != OffsetTransaction.DELETE:
-            changes.append((key, OffsetTransaction.DELETE, {"amount": 0, "case_id": was.case_id, "passport": False,
-                                                            "exclusions": was.exclusions}))
+            changes.append(
+                (
+                    key,
+                    OffsetTransaction.DELETE,
+                    {"amount": 0, "case_id": was.case_id, "passport": False, "exclusions": was.exclusions},
+                )
+            )
     changes.sort(key=lambda c: (c[0][1], c[0][0]))
     person_ids = sorted({key[0] for key, _, _ in changes})
     people: dict[int, Person] = {}
     addresses: dict[int, Address] = {}
     for start in range(0, len(person_ids), CHUNK):
-        chunk = person_ids[start:start + CHUNK]
-        people.update(Person.objects.only("pk", "first_name", "last_name", "ssn", "family_violence")
-                      .in_bulk(chunk))
+        chunk = person_ids[start : start + CHUNK]
+        people.update(Person.objects.only("pk", "first_name", "last_name", "ssn", "family_violence").in_bulk(chunk))
         for address in Address.objects.filter(person_id__in=chunk, valid_to__isnull=True).order_by("valid_from", "pk"):
             addresses[address.person_id] = address  # the latest current one wins
     from cases.models import Case
@@ -141,33 +159,61 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
             counts["skipped_no_ssn"] += 1
             continue
         address = None if person.family_violence else addresses.get(person_id)  # 42 USC 654(26)
-        record = {"type": "case", "state": state, "local_code": local, "ssn": ssn,
-                  "case_id": case_numbers.get(data["case_id"], "")[:15],
-                  "last_name": _ascii_upper(person.last_name, 20) or "UNKNOWN",
-                  "first_name": _ascii_upper(person.first_name, 15), "arrears": data["amount"],
-                  "transaction": transaction, "case_type": case_type, "process_year": f"{on.year:04d}",
-                  "exclusions": data["exclusions"]}
+        record = {
+            "type": "case",
+            "state": state,
+            "local_code": local,
+            "ssn": ssn,
+            "case_id": case_numbers.get(data["case_id"], "")[:15],
+            "last_name": _ascii_upper(person.last_name, 20) or "UNKNOWN",
+            "first_name": _ascii_upper(person.first_name, 15),
+            "arrears": data["amount"],
+            "transaction": transaction,
+            "case_type": case_type,
+            "process_year": f"{on.year:04d}",
+            "exclusions": data["exclusions"],
+        }
         if address is not None and transaction == OffsetTransaction.ADD:
-            record.update(address_1=_ascii_upper(address.line1, 30), address_2=_ascii_upper(address.line2, 30),
-                          city=_ascii_upper(address.city, 25), address_state=_ascii_upper(address.state, 2),
-                          zip="".join(ch for ch in address.postal_code if ch.isdigit())[:9])
+            record.update(
+                address_1=_ascii_upper(address.line1, 30),
+                address_2=_ascii_upper(address.line2, 30),
+                city=_ascii_upper(address.city, 25),
+                address_state=_ascii_upper(address.state, 2),
+                zip="".join(ch for ch in address.postal_code if ch.isdigit())[:9],
+            )
         records.append(record)
         amounts[case_type] += data["amount"]
         counts[{"A": "added", "M": "modified", "D": "deleted"}[transaction]] += 1
         counts["passport"] += 1 if data["passport"] and transaction != OffsetTransaction.DELETE else 0
-        rows.append(OffsetCertification(person_id=person_id, case_id=data["case_id"], case_type=case_type,
-                                        transaction=transaction, amount=Decimal(data["amount"]), certified_on=on,
-                                        exclusions=data["exclusions"], passport=data["passport"]))
+        rows.append(
+            OffsetCertification(
+                person_id=person_id,
+                case_id=data["case_id"],
+                case_type=case_type,
+                transaction=transaction,
+                amount=Decimal(data["amount"]),
+                certified_on=on,
+                exclusions=data["exclusions"],
+                passport=data["passport"],
+            )
+        )
     tanf = [r for r in records if r["case_type"] == OffsetCaseType.TANF]
-    records.append({"type": "control", "state": state, "tanf_records": len(tanf),
-                    "non_tanf_records": len(records) - len(tanf), "tanf_amount": amounts[OffsetCaseType.TANF],
-                    "non_tanf_amount": amounts[OffsetCaseType.NON_TANF]})
+    records.append(
+        {
+            "type": "control",
+            "state": state,
+            "tanf_records": len(tanf),
+            "non_tanf_records": len(records) - len(tanf),
+            "tanf_amount": amounts[OffsetCaseType.TANF],
+            "non_tanf_amount": amounts[OffsetCaseType.NON_TANF],
+        }
+    )
 
     def stored(partner_file) -> None:
         keys = [(r.person_id, r.case_type) for r in rows]
         stale = [current[k].pk for k in keys if k in current]
         for start in range(0, len(stale), CHUNK):
-            OffsetCertification.objects.filter(pk__in=stale[start:start + CHUNK]).update(current=False)
+            OffsetCertification.objects.filter(pk__in=stale[start : start + CHUNK]).update(current=False)
         for row in rows:
             row.partner_file = partner_file
         OffsetCertification.objects.bulk_create(rows, batch_size=2000)
@@ -175,17 +221,34 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
     from ...models import PartnerFile
 
     sequence = PartnerFile.objects.filter(kind="offset-certification", direction=PartnerFileDirection.OUTBOUND).count()
-    return ExportResult(records=records, counts=dict(counts), control_number=f"FOP-{state}-{on:%Y%m%d}-{sequence + 1:05d}",
-                        totals={"tanf_certified": Decimal(amounts[OffsetCaseType.TANF]),
-                                "non_tanf_certified": Decimal(amounts[OffsetCaseType.NON_TANF])},
-                        name=f"fop-case-submission-{on:%Y%m%d}.txt", on_stored=stored)
+    return ExportResult(
+        records=records,
+        counts=dict(counts),
+        control_number=f"FOP-{state}-{on:%Y%m%d}-{sequence + 1:05d}",
+        totals={
+            "tanf_certified": Decimal(amounts[OffsetCaseType.TANF]),
+            "non_tanf_certified": Decimal(amounts[OffsetCaseType.NON_TANF]),
+        },
+        name=f"fop-case-submission-{on:%Y%m%d}.txt",
+        on_stored=stored,
+    )
 
 
 # --- collections -----------------------------------------------------------------------------------
 
+
 def _reference(record, occurrence: int) -> str:
-    key = "|".join([record["ssn"], record["case_type"], record["offset_date"].isoformat(), str(record["amount"]),
-                    record["tax_year"], record["transaction"], str(occurrence)])
+    key = "|".join(
+        [
+            record["ssn"],
+            record["case_type"],
+            record["offset_date"].isoformat(),
+            str(record["amount"]),
+            record["tax_year"],
+            record["transaction"],
+            str(occurrence),
+        ]
+    )
     return "FTO-" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
@@ -193,8 +256,13 @@ def offset_collections_import(context: ImportContext) -> None:
     today = timezone.localdate()
     records = [r for r in context.records if r.type == "collection"]
     index_of, ncp_cases = context.ncp_cases_by_ssn(
-        (r["ssn"] for r in records), "person_id", "case_id", "case__case_number", "case__balance__assigned_arrears",
-        "case__balance__unassigned_arrears")
+        (r["ssn"] for r in records),
+        "person_id",
+        "case_id",
+        "case__case_number",
+        "case__balance__assigned_arrears",
+        "case__balance__unassigned_arrears",
+    )
     occurrences: Counter = Counter()
     items: list[CollectionItem] = []
     rows: list[OffsetCollection] = []
@@ -206,15 +274,29 @@ def offset_collections_import(context: ImportContext) -> None:
         if chosen is None and candidates:
             column = 3 if record["case_type"] == OffsetCaseType.TANF else 4
             chosen = max(candidates, key=lambda c: (c[column] or 0, -c[1]))
-        key = (record["ssn"], record["case_type"], record["offset_date"], record["amount"], record["tax_year"],
-               record["transaction"])
+        key = (
+            record["ssn"],
+            record["case_type"],
+            record["offset_date"],
+            record["amount"],
+            record["tax_year"],
+            record["transaction"],
+        )
         occurrences[key] += 1
         row = OffsetCollection(
-            partner_file=context.partner_file, line=record.line, person_id=chosen[0] if chosen else None,
-            case_id=chosen[1] if chosen else None, case_type=record["case_type"], transaction=record["transaction"],
-            amount=record["amount"], offset_date=record["offset_date"], tax_year=record["tax_year"],
-            joint_return=record["joint_return"] == "Y", injured_spouse=record["injured_spouse"] == "Y",
-            status=OffsetCollectionStatus.POSTED)
+            partner_file=context.partner_file,
+            line=record.line,
+            person_id=chosen[0] if chosen else None,
+            case_id=chosen[1] if chosen else None,
+            case_type=record["case_type"],
+            transaction=record["transaction"],
+            amount=record["amount"],
+            offset_date=record["offset_date"],
+            tax_year=record["tax_year"],
+            joint_return=record["joint_return"] == "Y",
+            injured_spouse=record["injured_spouse"] == "Y",
+            status=OffsetCollectionStatus.POSTED,
+        )
         if record["transaction"] == "A":
             row.status = OffsetCollectionStatus.ADJUSTMENT
             adjustments.append(row)
@@ -231,33 +313,52 @@ def offset_collections_import(context: ImportContext) -> None:
         elif row.joint_return and not row.injured_spouse:
             row.status = OffsetCollectionStatus.HELD
             row.held_until = record["offset_date"] + timedelta(days=hold_days)
-            hold = (f"Joint-return tax offset: held until {row.held_until:%Y-%m-%d} for a possible injured spouse "
-                    "claim (45 CFR 303.72(h))")
+            hold = (
+                f"Joint-return tax offset: held until {row.held_until:%Y-%m-%d} for a possible injured spouse "
+                "claim (45 CFR 303.72(h))"
+            )
             context.counts["held_joint_return"] += 1
         else:
             context.counts["posted"] += 1
-        items.append(CollectionItem(
-            case_number=chosen[2] if chosen else None, amount=record["amount"], received_on=today,
-            collected_on=min(record["offset_date"], today), source=CollectionSource.FEDERAL_TAX_OFFSET,
-            source_reference=_reference(record, occurrences[key]), received_via=ReceivedVia.FILE, hold_reason=hold,
-            batch_reference=f"PF-{context.partner_file.pk}"))
+        items.append(
+            CollectionItem(
+                case_number=chosen[2] if chosen else None,
+                amount=record["amount"],
+                received_on=today,
+                collected_on=min(record["offset_date"], today),
+                source=CollectionSource.FEDERAL_TAX_OFFSET,
+                source_reference=_reference(record, occurrences[key]),
+                received_via=ReceivedVia.FILE,
+                hold_reason=hold,
+                batch_reference=f"PF-{context.partner_file.pk}",
+            )
+        )
         rows.append(row)
         context.add_total("collected", record["amount"])
     results = []
     for start in range(0, len(items), 1000):
-        results += collections_post_batch(items[start:start + 1000], by=context.by,
-                                          actor_label=context.actor_label or "offset collections file")
+        results += collections_post_batch(
+            items[start : start + 1000], by=context.by, actor_label=context.actor_label or "offset collections file"
+        )
     posted_rows = [r for r in rows if r.transaction == "C"]
     for row, result in zip(posted_rows, results, strict=True):
         row.collection = result.collection
         if not result.created:
             context.counts["already_posted"] += 1
     OffsetCollection.objects.bulk_create(rows, batch_size=2000)
-    WorkItem.objects.bulk_create([
-        WorkItem(case_id=row.case_id, kind="offset_adjustment", due_on=today + timedelta(days=10),
-                 title="Federal tax offset adjustment: recover the amount reversed by the Treasury",
-                 dedupe_key=f"offset-adjustment:{context.partner_file.pk}:{row.line}")
-        for row in adjustments], ignore_conflicts=True)
+    WorkItem.objects.bulk_create(
+        [
+            WorkItem(
+                case_id=row.case_id,
+                kind="offset_adjustment",
+                due_on=today + timedelta(days=10),
+                title="Federal tax offset adjustment: recover the amount reversed by the Treasury",
+                dedupe_key=f"offset-adjustment:{context.partner_file.pk}:{row.line}",
+            )
+            for row in adjustments
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def offset_joint_holds_release(*, on: date | None = None, by=None) -> int:
@@ -270,27 +371,41 @@ def offset_joint_holds_release(*, on: date | None = None, by=None) -> int:
 
     on = on or timezone.localdate()
     released = 0
-    due = (OffsetCollection.objects.filter(status=OffsetCollectionStatus.HELD, held_until__lte=on)
-           .select_related("collection", "case").order_by("pk"))
+    due = (
+        OffsetCollection.objects.filter(status=OffsetCollectionStatus.HELD, held_until__lte=on)
+        .select_related("collection", "case")
+        .order_by("pk")
+    )
     for row in due:
         with transaction.atomic():
             if row.collection is not None and row.collection.status == CollectionStatus.HELD and row.case is not None:
-                collection_release(collection=row.collection, case=row.case, by=by,
-                                   note="Joint-return hold ended (45 CFR 303.72(h))")
+                collection_release(
+                    collection=row.collection, case=row.case, by=by, note="Joint-return hold ended (45 CFR 303.72(h))"
+                )
             OffsetCollection.objects.filter(pk=row.pk).update(status=OffsetCollectionStatus.RELEASED)
             released += 1
     return released
 
 
 register_partner_file_kind(
-    "offset-certification", label="Federal offset certification (FOP case submission)",
-    layout="fop-case-submission", direction=PartnerFileDirection.OUTBOUND, exporter=offset_certification_export,
+    "offset-certification",
+    label="Federal offset certification (FOP case submission)",
+    layout="fop-case-submission",
+    direction=PartnerFileDirection.OUTBOUND,
+    exporter=offset_certification_export,
     command="export_offset_certification",
-    description="Adds, modifications and deletions since the last certification, per NCP and case type.")
+    description="Adds, modifications and deletions since the last certification, per NCP and case type.",
+)
 
 register_partner_file_kind(
-    "offset-collections", label="Federal tax refund offset collections (FOP)", layout="fop-collections",
-    direction=PartnerFileDirection.INBOUND, importer=offset_collections_import, command="import_offset_collections",
-    fti=True, control_number=lambda records: f"{records[-1]['state']}-{records[-1]['batch_date']:%Y%m%d}",
+    "offset-collections",
+    label="Federal tax refund offset collections (FOP)",
+    layout="fop-collections",
+    direction=PartnerFileDirection.INBOUND,
+    importer=offset_collections_import,
+    command="import_offset_collections",
+    fti=True,
+    control_number=lambda records: f"{records[-1]['state']}-{records[-1]['batch_date']:%Y%m%d}",
     description="Posted as federal tax offset collections (FTI), past-due support only, assigned arrears first; "
-                "joint-return collections held (45 CFR 303.72(h)).")
+    "joint-return collections held (45 CFR 303.72(h)).",
+)
