@@ -49,7 +49,15 @@ from core.models import DomainEvent
 from core.money import money
 from core.services import events_bulk_record
 
-from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ChunkStatus, ReleaseReason, SweepStatus
+from ..choices import (
+    OPEN_ACTION_STATUSES,
+    ActionStatus,
+    BankMatchStatus,
+    ChunkStatus,
+    ReleaseReason,
+    Remedy,
+    SweepStatus,
+)
 from ..legal_floors import rule_under_law
 from ..models import BankMatch, EnforcementAction, RemedyRule, SweepChunk, SweepRun
 
@@ -285,6 +293,12 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
         EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
             status=ActionStatus.ACTIVE, activated_on=as_of, next_step_on=None, updated_at=timezone.now()
         )
+        # A levy reaches the account(s) it was proposed on, as action_activate does one by one.
+        levies = [pk for pk, _, remedy in rows if remedy == Remedy.BANK_LEVY]
+        if levies:
+            BankMatch.objects.filter(action_id__in=levies, status=BankMatchStatus.OPEN).update(
+                status=BankMatchStatus.LEVIED
+            )
         for pk, case_id, remedy in rows:
             events.append(
                 _event(

@@ -97,6 +97,23 @@ def test_the_levy_and_its_release_follow_the_action_life_cycle():
     assert BankMatch.objects.get(action=action).status == "released"
 
 
+def test_the_nightly_sweep_activating_a_levy_levies_its_account_too():
+    # The sweep activates actions whose contest window is over in bulk: their open matches are
+    # levied there as action_activate levies them one by one.
+    from enforcement.services.sweep import sweep_run_inline
+
+    case = delinquent_case(unassigned="1200.00")
+    submit(fidm_file([account(ncp_of(case).ssn)]))
+    action = action_notice_issue(action=EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY), by=None)
+    assert BankMatch.objects.get(action=action).status == "open"
+    for day in (date(2027, 1, 10), date(2027, 1, 30)):  # notice period over, then the contest window
+        with time_machine.travel(day, tick=False):
+            sweep_run_inline(as_of=day)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.ACTIVE
+    assert BankMatch.objects.get(action=action).status == "levied"
+
+
 def test_no_levy_when_the_rule_is_not_met():
     case = delinquent_case(unassigned="0.00")  # not delinquent
     partner_file = submit(fidm_file([account(ncp_of(case).ssn)]))
