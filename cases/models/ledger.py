@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from core.models import RestrictedQuerySet
@@ -83,6 +84,9 @@ class Collection(models.Model):
                 condition=models.Q(created_by__isnull=False),
                 name="collection_created_by_set_idx",
             ),
+            # The search box finds a payment by its reference in any case (search: iexact).
+            models.Index(Upper("source_reference"), name="collection_reference_upper_idx"),
+            models.Index(Upper("batch_reference"), name="collection_batch_upper_idx"),
         ]
 
     def __str__(self) -> str:
