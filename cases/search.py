@@ -119,7 +119,8 @@ def _among_first_matches(queryset: QuerySet) -> QuerySet:
     among the first matches found, which are all of them whenever the search is specific enough
     to read the whole list."""
     candidates = queryset.order_by().values("pk")[:CANDIDATES]
-    return queryset.filter(pk__in=candidates)
+    # The candidates carry every condition (scope, words, FVI): the outer query only fetches them.
+    return queryset.model._default_manager.filter(pk__in=candidates)
 
 
 def _cases(queryset: QuerySet[Case]) -> QuerySet[Case]:
