@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.selectors import case_by_number
 from core import business_days
+from core.dates import display_date
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
 from core.services import event_record, saved_with_event
@@ -125,7 +126,7 @@ def complaint_file(
         verb="complaint.received",
         subject=complaint,
         case_id=complaint.case_id,
-        summary=f"{complaint.number} ({complaint.get_channel_display()}), due {due_on:%Y-%m-%d}",
+        summary=f"{complaint.number} ({complaint.get_channel_display()}), due {display_date(due_on)}",
         data={"unknown_case": complaint.unknown_case, "past_known_limit": complaint.past_known_limit},
         **_actor(by, agency),
     )
@@ -202,7 +203,7 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) 
         subject=complaint,
         case_id=complaint.case_id,
         actor=by,
-        summary=f"{complaint.number} extended {days} days to {complaint.due_on:%Y-%m-%d}",
+        summary=f"{complaint.number} extended {days} days to {display_date(complaint.due_on)}",
         data={"days": days, "reason": complaint.extension_reason},
     )
     _extension_letter_send(complaint=complaint, by=by)
@@ -396,7 +397,7 @@ def complaint_resolve(
         complaint,
         by=by,
         verb="complaint.resolved",
-        summary=f"{complaint.number}: {complaint.get_outcome_display()} on {resolved_on:%Y-%m-%d}",
+        summary=f"{complaint.number}: {complaint.get_outcome_display()} on {display_date(resolved_on)}",
         data={"within_due": resolved_on <= complaint.due_on},
     )
     from .documents import complaint_letter_record, resolution_letter

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from .dates import display_date
+
 
 class ScopeDenied(PermissionDenied):
     """The object is visible to the user but out of their scope for ``action`` (403, audited).
@@ -281,7 +283,7 @@ class LegalParameter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.jurisdiction} {self.key} from {self.effective_on:%Y-%m-%d}: {self.value_text}"
+        return f"{self.jurisdiction} {self.key} from {display_date(self.effective_on)}: {self.value_text}"
 
     @property
     def value_text(self) -> str:

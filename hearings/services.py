@@ -21,6 +21,7 @@ from accounts.models import User
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
 from core import business_days
+from core.dates import display_date
 from core.numbering import save_with_unique_number
 from core.services import event_record
 
@@ -341,7 +342,7 @@ def hearing_held_record(*, request: HearingRequest, by: User, now: datetime | No
         subject=request,
         case_id=request.case_id,
         actor=by,
-        summary=f"{request.number}: held {request.held_on:%Y-%m-%d}",
+        summary=f"{request.number}: held {display_date(request.held_on)}",
     )
     return hearing
 
@@ -454,8 +455,8 @@ def compliance_action_add(
         subject=request,
         case_id=request.case_id,
         actor=by,
-        summary=f"{request.number}: {action.description[:200]} by {rolled:%Y-%m-%d}"
-        + (f" (moved from {due_on:%Y-%m-%d}, not a business day)" if rolled != due_on else "")
+        summary=f"{request.number}: {action.description[:200]} by {display_date(rolled)}"
+        + (f" (moved from {display_date(due_on)}, not a business day)" if rolled != due_on else "")
         + (f", assigned to {assigned_to}" if assigned_to else ""),
     )
     return action

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.dates import display_date
 from core.models import RestrictedQuerySet, TimeStampedModel
 
 from .choices import (
@@ -215,7 +216,7 @@ class Event(Unscoped, TimeStampedModel):
         indexes = [models.Index(fields=["audience", "starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+        return f"{self.title} ({display_date(self.starts_at)})"
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:event_detail", kwargs={"pk": self.pk})

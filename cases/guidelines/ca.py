@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from core.dates import display_date
 from core.legal import ParameterSet, UsedParameter
 from core.money import money
 
@@ -180,7 +181,7 @@ def ca_guideline(
     high_pays = support >= 0
     obligor_net = hn if high_pays else tn - hn
     before = money(abs(support))
-    table_name = f"table in force from {table_row.effective_on:%Y-%m-%d} ({table_row.citation})"
+    table_name = f"table in force from {display_date(table_row.effective_on)} ({table_row.citation})"
     notes = [f"K used the {table_name}."]
     if not high_pays:
         notes.append("The result is negative: the lower earner pays the higher earner (Fam. Code 4055(b)(6)).")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from core.dates import display_date
 from core.legal import ParameterSet, UsedParameter
 from core.money import money
 
@@ -122,7 +123,7 @@ class NyGuidelineResult:
             ),
             WorksheetLine(
                 "7",
-                f"Income cap in effect from {self.cap_effective_on:%Y-%m-%d}"
+                f"Income cap in effect from {display_date(self.cap_effective_on)}"
                 + (" (confirm)" if self.cap_confirm else ""),
                 ("", "", dollars(self.cap)),
             ),

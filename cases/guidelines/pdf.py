@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
 
+from core.dates import display_date
+
 from .tables import WorksheetLine
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
@@ -79,7 +81,7 @@ def worksheet_pdf(
     pdf = _Worksheet()
     pdf.set_title(title)
     pdf.set_author(settings.CASEWORKS_OFFICE_NAME)
-    pdf.footer_text = f"{title} · printed {timezone.localdate():%Y-%m-%d}"
+    pdf.footer_text = f"{title} · printed {display_date(timezone.localdate())}"
     pdf.add_page()
     pdf.use(14, bold=True)
     pdf.multi_cell(0, 8, pdf.text_(title), align="L", new_x="LMARGIN", new_y="NEXT")
@@ -87,7 +89,7 @@ def worksheet_pdf(
     pdf.multi_cell(
         0,
         5,
-        pdf.text_(f"{settings.CASEWORKS_OFFICE_NAME} · {subtitle} · printed {timezone.localdate():%Y-%m-%d}"),
+        pdf.text_(f"{settings.CASEWORKS_OFFICE_NAME} · {subtitle} · printed {display_date(timezone.localdate())}"),
         align="L",
         new_x="LMARGIN",
         new_y="NEXT",
@@ -155,7 +157,7 @@ def worksheet_pdf(
         pdf.multi_cell(
             0,
             4.5,
-            pdf.text_(f"{p.key} = {p.value_text}, from {p.effective_on:%Y-%m-%d}: {p.citation}{flag}"),
+            pdf.text_(f"{p.key} = {p.value_text}, from {display_date(p.effective_on)}: {p.citation}{flag}"),
             align="L",
             new_x="LMARGIN",
             new_y="NEXT",

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
+from core.dates import display_date
 from core.models import RestrictedQuerySet, TimeStampedModel
 
 from ..choices import (
@@ -160,7 +161,7 @@ class CaseNote(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.case} note {self.created_at:%Y-%m-%d}"
+        return f"{self.case} note {display_date(self.created_at)}"
 
     @classmethod
     def scope_filter(cls, user, action: str):

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import display_date
 from core.services import event_record
 
 from ..choices import (
@@ -406,7 +407,7 @@ def order_create(
         subject=order,
         case_id=case.pk,
         actor=by,
-        summary=f"Order {order_number} v{version} effective {effective_on:%Y-%m-%d}",
+        summary=f"Order {order_number} v{version} effective {display_date(effective_on)}",
         data={
             "obligations": [{"kind": o.kind, "amount": str(o.amount), "frequency": o.frequency} for o in obligations]
         },

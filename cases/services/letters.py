@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import display_date
 from core.letters import Letter
 from core.services import event_record
 
@@ -75,7 +76,7 @@ def letter_mark_returned(*, sent: SentLetter, returned_on: date, reason: str, by
     sent = SentLetter.objects.select_for_update().get(pk=sent.pk)
     errors = {}
     if sent.returned_on is not None:
-        errors["returned_on"] = f"This letter was already marked returned on {sent.returned_on:%Y-%m-%d}."
+        errors["returned_on"] = f"This letter was already marked returned on {display_date(sent.returned_on)}."
     elif sent.channel != LetterChannel.MAIL:
         errors["returned_on"] = "Only a mailed letter can come back."
     elif returned_on < timezone.localtime(sent.sent_at).date():

@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import display_date
 from core.legal import legal_parameter
 from core.money import money
 from core.services import event_record, saved_with_event
@@ -208,7 +209,7 @@ def _order_new_version(*, order: SupportOrder, monthly: Decimal, effective_on: d
     if last_charged and effective_on <= last_charged:
         raise ValidationError(
             {
-                "effective_on": f"Charges are posted through {last_charged:%Y-%m-%d}: the new "
+                "effective_on": f"Charges are posted through {display_date(last_charged)}: the new "
                 "amount can take effect only after that (42 USC 666(a)(9))."
             }
         )

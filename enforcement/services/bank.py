@@ -27,6 +27,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import display_date
 from core.services import event_record
 
 from ..bai2file import Bai2Invalid, Statement, parse
@@ -343,7 +344,7 @@ def reconciliation_exception_note(
     locked = ReconciliationException.objects.select_for_update().get(pk=exception.pk)
     if locked.status != ExceptionStatus.OPEN:
         raise ValidationError({"note": "This exception is already resolved."})
-    stamp = f"{timezone.localdate():%Y-%m-%d} {getattr(by, 'username', by)}: {note}"
+    stamp = f"{display_date(timezone.localdate())} {getattr(by, 'username', by)}: {note}"
     locked.notes = f"{locked.notes}\n{stamp}".strip()
     locked.full_clean()
     locked.save(update_fields=["notes"])

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from cases.models import Employer, Employment
 from cases.services.work import work_item_create
+from core.dates import display_date
 from core.services import event_record
 
 from ..choices import IwoAckStatus, IwoDelivery, IwoKind
@@ -385,7 +386,7 @@ def _separation(ack, iwo: IncomeWithholdingOrder, *, today: date) -> None:
         case=iwo.case,
         kind="locate",
         due_on=today + timedelta(days=5),
-        title=f"Locate: the NCP left {iwo.employer_name[:60]} on {ended:%Y-%m-%d}"
+        title=f"Locate: the NCP left {iwo.employer_name[:60]} on {display_date(ended)}"
         + (" (new employer reported: confirm and issue the IWO)" if new_employer else ""),
         dedupe_key=f"iwo-left:{iwo.pk}",
     )

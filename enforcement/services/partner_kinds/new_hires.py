@@ -41,6 +41,7 @@ from cases.models import (
     WorkItem,
 )
 from core.business_days import add_business_days
+from core.dates import display_date
 from core.db import rows_insert, rows_update
 from core.models import DomainEvent
 from core.services import events_bulk_record
@@ -183,7 +184,7 @@ def new_hires_import(context: ImportContext) -> None:
                 "New hire reported"
                 if fvi
                 else f"New hire: {r['employer_name']} (FEIN {r['employer_fein']}), hired "
-                f"{r['employee_hire_date']:%Y-%m-%d}",
+                f"{display_date(r['employee_hire_date'])}",
             )
         )
     rows_insert(

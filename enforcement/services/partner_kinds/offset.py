@@ -42,6 +42,7 @@ from django.utils import timezone
 from cases.choices import CaseStatus, CollectionSource, ParticipantRole, ReceivedVia
 from cases.models import Address, CaseParticipant, Person, WorkItem
 from cases.services import CollectionItem, collections_post_batch
+from core.dates import display_date
 from core.legal import legal_parameter
 
 from ...choices import (
@@ -314,7 +315,7 @@ def offset_collections_import(context: ImportContext) -> None:
             row.status = OffsetCollectionStatus.HELD
             row.held_until = record["offset_date"] + timedelta(days=hold_days)
             hold = (
-                f"Joint-return tax offset: held until {row.held_until:%Y-%m-%d} for a possible injured spouse "
+                f"Joint-return tax offset: held until {display_date(row.held_until)} for a possible injured spouse "
                 "claim (45 CFR 303.72(h))"
             )
             context.counts["held_joint_return"] += 1
