@@ -33,6 +33,7 @@ STAFF_ROLES = [r for r in Role if r != Role.PARTNER_AGENCY]
 XDIST_GROUPS = {"browser": "browser", "redis": "broker", "chaos": "broker"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the xdist_group markers into node ids
 def pytest_collection_modifyitems(config, items):
     # The chaos tests kill and restart real worker processes and switch this process's broker: they
     # run in a pytest process of their own (.ci/run, CASEWORKS_CHAOS=1), not among the suite's tests.
