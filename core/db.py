@@ -111,6 +111,29 @@ def _json_text(field: models.JSONField):
     return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
 
 
+def _preparers(fields) -> list:
+    """Per column, how its values become database values as ``bulk_create`` would prepare them
+    (``None``: a plain column, the value as it is; JSON as text, both vendors take text)."""
+    return [
+        None
+        if type(f) in _PLAIN_FIELDS
+        else _json_text(f)
+        if isinstance(f, models.JSONField)
+        else partial(f.get_db_prep_save, connection=connection)
+        for f in fields
+    ]
+
+
+def _prepared(fields, rows: Sequence[Sequence]) -> Sequence[Sequence]:
+    """``rows`` with each column's values prepared, column by column (one call per value of only the
+    columns that need it)."""
+    prepare = _preparers(fields)
+    if not any(prepare):
+        return rows
+    cols = [col if p is None else [p(v) for v in col] for p, col in zip(prepare, zip(*rows, strict=True), strict=True)]
+    return list(zip(*cols, strict=True))
+
+
 def pg_array(values: Sequence, *, quote: bool = True) -> str:
     """A PostgreSQL array literal (``{"a","b",NULL}``) of ``values``, for ``CAST(%s AS type[])``.
 
@@ -235,19 +258,7 @@ def rows_insert(
     if not rows:
         return []
     given = [model._meta.get_field(name) for name in fields]
-    prepare = [
-        None
-        if type(f) in _PLAIN_FIELDS
-        else _json_text(f)
-        if isinstance(f, models.JSONField)
-        else partial(f.get_db_prep_save, connection=connection)
-        for f in given
-    ]
-    if any(prepare):  # column by column: one call per value of the columns that need it
-        cols = [
-            col if p is None else [p(v) for v in col] for p, col in zip(prepare, zip(*rows, strict=True), strict=True)
-        ]
-        rows = list(zip(*cols, strict=True))
+    rows = _prepared(given, rows)
     insert, constant_params = insert_from_sql(
         model, fields, "v", values=values, returning=returning, ignore_conflicts=ignore_conflicts
     )
@@ -294,19 +305,7 @@ def rows_update(model, fields: Sequence[str], rows: Sequence[Sequence]) -> int:
         return 0
     meta = model._meta
     given = [meta.pk, *(meta.get_field(name) for name in fields)]
-    prepare = [
-        None
-        if type(f) in _PLAIN_FIELDS
-        else _json_text(f)
-        if isinstance(f, models.JSONField)
-        else partial(f.get_db_prep_save, connection=connection)
-        for f in given
-    ]
-    if any(prepare):
-        cols = [
-            col if p is None else [p(v) for v in col] for p, col in zip(prepare, zip(*rows, strict=True), strict=True)
-        ]
-        rows = list(zip(*cols, strict=True))
+    rows = _prepared(given, rows)
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     names = ", ".join(f"c{i}" for i in range(len(given)))
@@ -420,14 +419,7 @@ def rows_copy(
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
     constants = _constant_columns(model, given, values)
-    prepare = [
-        None
-        if type(f) in _PLAIN_FIELDS
-        else _json_text(f)
-        if isinstance(f, models.JSONField)
-        else partial(f.get_db_prep_save, connection=connection)
-        for f in given
-    ]
+    prepare = _preparers(given)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*given, *(f for f, _ in constants)])
     tail = tuple(v for _, v in constants)  # prepared values (psycopg adapts a JSON wrapper too)

@@ -146,7 +146,9 @@ def test_search_query_count_is_flat_in_rows(client_as):
     client = client_as("caseworker")
     counts = []
     for rows in (1, 12):
-        while Person.objects.filter(last_name="Lopez").count() < rows:
+        while (
+            Person.objects.filter(first_name="Marta", last_name="Lopez").count() < rows
+        ):  # faker may name others Lopez
             case = case_with_ncp("Marta", "Lopez")[0]
             Collection.objects.create(
                 source_reference=f"LOPEZ{case.pk}",
@@ -206,3 +208,25 @@ def test_person_page_out_of_scope_is_404_and_logged(client_as, make_user, client
 def test_person_page_for_someone_on_no_case_is_404(client_as):
     loner = PersonFactory()
     assert client_as("coordinator").get(reverse("person", args=[loner.pk])).status_code == 404
+
+
+def test_common_names_are_sorted_among_the_first_matches_in_scope_only(role_user, monkeypatch):
+    # A statewide office has ~90,000 "Garcia"s: a kind reads its first CANDIDATES matches (scope and
+    # words applied first), sorts them and shows LIMIT, saying there are more.
+    import cases.search as search_module
+
+    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    monkeypatch.setattr(search_module, "LIMIT", 2)
+    mine = [case_with_ncp(first, "Garcia")[1] for first in ("Eva", "Cruz", "Ana", "Dora")]
+    case_with_ncp("Aaron", "Garcia", county="Bronx")  # sorts first, but another county
+    results = search(user=role_user("caseworker"), query="garcia")
+    rows = found(results, "people")
+    group = next(g for g in results.groups if g.kind == "people")
+    assert group.more is True and len(rows) == 2
+    assert [p.first_name for p in rows] == sorted(p.first_name for p in rows)  # sorted on name
+    assert set(rows) <= set(mine)  # never the other county's Aaron, though he sorts first
+    monkeypatch.setattr(search_module, "CANDIDATES", 1000)
+    assert [p.first_name for p in found(search(user=role_user("caseworker"), query="garcia"), "people")] == [
+        "Ana",
+        "Cruz",
+    ]  # all matches read: the first two by name
