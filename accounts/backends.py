@@ -9,7 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 def demo_logins_allowed() -> bool:
     """Demo accounts (``User.is_demo``, published password) sign in only where
     ``CASEWORKS_DEMO_LOGINS`` is true, which only local settings with DEBUG on set."""
-    return bool(getattr(settings, "CASEWORKS_DEMO_LOGINS", False))
+    return bool(settings.CASEWORKS_DEMO_LOGINS)
 
 
 class CaseworksModelBackend(ModelBackend):

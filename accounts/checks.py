@@ -51,7 +51,7 @@ def demo_accounts_check(app_configs=None, **kwargs):
     """Demo logins must be off outside DEBUG, and a production database should hold no demo
     accounts (their password is published in the README)."""
     messages = []
-    if getattr(settings, "CASEWORKS_DEMO_LOGINS", False) and not settings.DEBUG:
+    if settings.CASEWORKS_DEMO_LOGINS and not settings.DEBUG:
         messages.append(
             Error(
                 "CASEWORKS_DEMO_LOGINS is on while DEBUG is off.",

@@ -31,11 +31,11 @@ READ_METHODS = ("GET", "HEAD")
 
 
 def _batch() -> int:
-    return max(1, int(getattr(settings, "CASEWORKS_API_LOG_BATCH", 100)))
+    return max(1, int(settings.CASEWORKS_API_LOG_BATCH))
 
 
 def _flush_seconds() -> float:
-    return float(getattr(settings, "CASEWORKS_API_LOG_FLUSH_SECONDS", 5))
+    return float(settings.CASEWORKS_API_LOG_FLUSH_SECONDS)
 
 
 FIELDS = ("at", "agency_id", "key_prefix", "method", "path", "status_code", "ip_address")

@@ -60,7 +60,7 @@ def resolve(patterns: list[str], available: dict[str, object]) -> set[str]:
 def withdrawn_permissions() -> dict[str, set[str]]:
     """Role → permissions the office withdrew (``CASEWORKS_PERMISSIONS_WITHDRAWN``)."""
     withdrawn: dict[str, set[str]] = {}
-    for item in getattr(settings, "CASEWORKS_PERMISSIONS_WITHDRAWN", []):
+    for item in settings.CASEWORKS_PERMISSIONS_WITHDRAWN:
         role, _, perm = item.partition(":")
         if str(role) not in {str(r) for r in Role} or "." not in perm:
             raise ValueError(f"CASEWORKS_PERMISSIONS_WITHDRAWN: {item!r} is not role:app.codename")

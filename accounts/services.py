@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from core.services import event_record
+from core.services import saved_with_event
 
 from .models import ALL_SCOPES, WILDCARD_SCOPE, ApiKey, PartnerAgency
 
@@ -74,11 +74,9 @@ def partner_key_create(
         expires_at=expires_at,
         name=name,
     )
-    key.full_clean()
-    key.save()
-    event_record(
+    saved_with_event(
+        key,
         verb="api_key.created",
-        subject=key,
         actor_label=actor_label,
         summary=f"Key {prefix}… for {agency.name} ({key.county_label})",
         data={"scopes": scopes, "counties": counties, "all_counties": all_counties},

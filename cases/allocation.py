@@ -68,6 +68,12 @@ class Slice:
     obligation_kind: str = ""
 
 
+def arrears_slices(*, unassigned: Decimal, assigned: Decimal) -> list[Slice]:
+    """The ``arrears`` of ``distribute`` from a case's two arrears balances (a credit balance is
+    nothing due)."""
+    return [Slice(ARREARS_UNASSIGNED, max(unassigned, ZERO)), Slice(ARREARS_ASSIGNED, max(assigned, ZERO))]
+
+
 @dataclass(frozen=True)
 class Line:
     bucket: str  # CURRENT, ARREARS_UNASSIGNED, ARREARS_ASSIGNED or EXCESS

@@ -27,7 +27,8 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        ordering = [self.get_ordering_value(param) for param in value]
+        # Empty items (``?ordering=,,``) are skipped, as django-filter's own OrderingFilter does.
+        ordering = [self.get_ordering_value(param) for param in value if param not in EMPTY_VALUES]
         if not any(field.lstrip("-") == "case_number" for field in ordering):
             ordering.append("case_number")
         return qs.order_by(*ordering)

@@ -7,23 +7,39 @@ earlier history is not generated).
 
 How (issue 17.1): the office is built a chunk of cases at a time (``chunk``, memory stays flat).
 Each chunk's rows — people (SSNs encrypted and blind-indexed as the model does), cases,
-participants, addresses, jobs, locate attempts, orders, obligations, assistance spells — and its
-``months`` months of ledger history are computed in Python: month by month, per case, the same
-steps the nightly jobs take (the obligation refresh, the month roll that moves unpaid current
-support to arrears assigned or not by the month's assistance spells — 42 USC 608(a)(3) —, the
-accrual's due dates from ``ledger_dates.due_dates``, payments distributed with the real rules
-``cases.allocation.distribute`` under the status the month's spells give, disbursements due in
-two business days — 45 CFR 302.32(b)). Each table is then written ONCE: PostgreSQL ``COPY``
-(``core.db.rows_copy``), SQLite multi-row inserts. No balance row is rewritten month after month:
-each ``CaseBalance`` is written once with its final figures. Primary keys the other rows point at
-come from ``core.db.IdBlock``. A large load (``rebuild_indexes``) drops the secondary indexes and
+participants, addresses, jobs, locate attempts, orders, obligations, assistance spells — are
+computed in this process from the office's random stream. Their ``months`` months of ledger
+history are computed per case from a random stream of the case's own (seed and case id), in
+batches of ``LEDGER_BATCH`` cases, by ``workers`` forked processes when there are several (else
+here): month by month the same steps the nightly jobs take (the obligation refresh, the month roll
+that moves unpaid current support to arrears assigned or not by the month's assistance spells —
+42 USC 608(a)(3) —, the accrual's due dates from ``ledger_dates.due_dates``, payments distributed
+by the rules of ``cases.allocation.distribute`` (``_distributed`` asks its one question without
+building objects; a test compares them) under the status the month's spells give, disbursements
+due in two business days — 45 CFR 302.32(b)). What a history needs besides its case (the months,
+the pass-through in force each month, the due date of a disbursement received on each day) is
+worked out once per office (``_Plan``); a worker touches no database and returns its rows as COPY
+text (``core.db.copy_text``). This process alone writes, in its one transaction, and writes a
+chunk's histories after building the next chunk, so the workers compute meanwhile. Collection ids
+are reserved per batch (a case can have at most one payment a month and a March tax offset): the
+office — ids included — is the same whatever the number of workers; unused ids are gaps.
+Each table is written with PostgreSQL ``COPY`` (``core.db.rows_copy``, ``copy_write``), SQLite
+multi-row inserts. No balance row is rewritten month after month: each ``CaseBalance`` is
+written once with its final figures. Primary keys the other rows point at come from
+``core.db.IdBlock``. A large load (``rebuild_indexes``) drops the secondary indexes and
 constraints of the tables it fills and builds them once at the end (``core.db.indexes_rebuilt``),
-then ``ANALYZE``. One transaction: an error leaves the database as it was. ``verify_ledger``
-finds no difference.
+then ``ANALYZE``. One transaction: an error (in a worker too) leaves the database as it was.
+``verify_ledger`` finds no difference.
+
+Speed (docs/operations.md): ~790 cases per CPU-second (this process, two workers and the
+PostgreSQL backend) at 50,000 cases; a history costs ~0.25–0.5 ms of CPU, this process's share
+~0.35 ms a case, PostgreSQL's ~0.45 ms.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.pool
 import random
 import time
 from dataclasses import dataclass
@@ -37,7 +53,17 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from core.business_days import add_business_days
-from core.db import IdBlock, bulk_load, indexes_rebuilt, rows_copy, tables_analyze
+from core.db import (
+    IdBlock,
+    bulk_load,
+    copy_layout,
+    copy_text,
+    copy_write,
+    indexes_rebuilt,
+    rows_copy,
+    tables_analyze,
+)
+from core.legal import LegalParameterMissing
 from core.models import DomainEvent
 from core.money import ZERO
 
@@ -351,6 +377,21 @@ DISBURSEMENT_FIELDS = (
     "is_late",
 )
 EVENT_FIELDS = ("case_id", "verb", "actor_label", "summary", "data")
+# The tables a history batch fills, in the order it returns them.
+LEDGER_TABLES = (
+    (CaseBalance, BALANCE_FIELDS),
+    (Collection, COLLECTION_FIELDS),
+    (LedgerEntry, ENTRY_FIELDS),
+    (Allocation, ALLOCATION_FIELDS),
+    (Disbursement, DISBURSEMENT_FIELDS),
+)
+LEDGER_BATCH = 500  # cases a history task computes (fixed: the office does not depend on the workers)
+ROLLED = "Unpaid current support becomes arrears"
+ALLOCATED = {
+    (bucket, payee): f"Allocated to {bucket or 'excess'} ({payee})"
+    for bucket in (rules.CURRENT, rules.ARREARS_UNASSIGNED, rules.ARREARS_ASSIGNED, rules.EXCESS)
+    for payee in (rules.FAMILY, rules.STATE)
+}
 # The tables a large load fills: their secondary indexes and constraints are built once at the end.
 LOADED = (
     Person,
@@ -369,7 +410,7 @@ LOADED = (
     Disbursement,
     DomainEvent,
 )
-REBUILD_FROM = 50000  # cases: from this size (and at least the office's size) a load rebuilds indexes
+REBUILD_FROM = 10000  # cases: from this size (and at least the office's size) a load rebuilds indexes
 
 # Payer profiles (weights): steady 45% (pays the month's support, sometimes a little extra),
 # partial 25% (40–90% of it), sporadic 15% (a third of the months, one to two months' worth),
@@ -472,8 +513,11 @@ class _Office:
         self.counts = {"cases": 0, "people": 0, "orders": 0, "charges": 0, "collections": 0, "entries": 0, "spells": 0}
         self.first_case_id: int | None = None
         self.last_case_id: int | None = None
-        self._due_by: dict[date, date] = {}
-        self._pass_through: dict[tuple[int, date], Decimal] = {}
+        self.layouts: dict = {}
+        self.plan = self._plan() if ledger else None
+        self.pending: tuple | None = None  # a chunk whose histories are still to write (flush)
+        # worker processes computing the histories (office_generate's workers)
+        self.pool: multiprocessing.pool.Pool | None = None
 
     def worker_for(self, county: str):
         pool = self.workers.get(county) or self.workers.get("") or []
@@ -701,15 +745,8 @@ class _Office:
             plans.append((pk, fields, ncp, has_order))
 
         orders, obligations, by_case = self._orders(plans)
-        rows_copy(Person, ("id", *PERSON_FIELDS), people)
-        rows_copy(Case, ("id", *CASE_FIELDS), cases)
-        rows_copy(CaseParticipant, ("case_id", "person_id", "role"), participants)
-        rows_copy(Address, ("person_id", "line1", "city", "state", "postal_code", "valid_from", "source"), addresses)
-        rows_copy(Employment, ("person_id", "employer_id", "started_on", "gross_monthly_income"), employments)
-        rows_copy(LocateAttempt, ("case_id", "person_id", "source", "attempted_on", "result"), locates)
-        rows_copy(AssistanceSpell, SPELL_FIELDS, spells)
-        rows_copy(DomainEvent, EVENT_FIELDS, events)
-        if self.ledger:
+        results = None
+        if self.ledger:  # submitted first: the workers compute while this process writes the rest
             spells_of: dict[int, list] = {}
             for case_pk, *spell in spells:
                 spells_of.setdefault(case_pk, []).append(tuple(spell))
@@ -725,16 +762,22 @@ class _Office:
                 )
                 for pk, fields, _ncp, _has_order in plans
             ]
-            self._ledger(
+            results = self._ledger(
                 ledger_cases,
                 open_ids={
                     pk for pk, fields, _n, _h in plans if fields.get("status", CaseStatus.OPEN) == CaseStatus.OPEN
                 },
             )
-            for ob in (ob for items in by_case.values() for ob in items):
-                obligations[ob.index] = (*obligations[ob.index][:7], ob.accrued)
-        rows_copy(SupportOrder, ORDER_FIELDS, orders)
-        rows_copy(Obligation, OBLIGATION_FIELDS, obligations)
+        rows_copy(Person, ("id", *PERSON_FIELDS), people)
+        rows_copy(Case, ("id", *CASE_FIELDS), cases)
+        rows_copy(CaseParticipant, ("case_id", "person_id", "role"), participants)
+        rows_copy(Address, ("person_id", "line1", "city", "state", "postal_code", "valid_from", "source"), addresses)
+        rows_copy(Employment, ("person_id", "employer_id", "started_on", "gross_monthly_income"), employments)
+        rows_copy(LocateAttempt, ("case_id", "person_id", "source", "attempted_on", "result"), locates)
+        rows_copy(AssistanceSpell, SPELL_FIELDS, spells)
+        rows_copy(DomainEvent, EVENT_FIELDS, events)
+        self.flush()  # the previous chunk's histories: computed meanwhile by the workers
+        self.pending = (results, orders, obligations)
         self.counts["cases"] += len(cases)
         self.counts["people"] += len(people)
         self.counts["orders"] += len(orders)
@@ -742,6 +785,18 @@ class _Office:
         if cases:
             self.first_case_id = self.first_case_id or cases[0][0]
             self.last_case_id = cases[-1][0]
+
+    def flush(self) -> None:
+        """Write the last chunk's ledger histories as they come, then its orders and obligations
+        (whose accrued_through the histories give)."""
+        if self.pending is None:
+            return
+        results, orders, obligations = self.pending
+        self.pending = None
+        if results is not None:
+            self._ledger_write(results, obligations)
+        rows_copy(SupportOrder, ORDER_FIELDS, orders)
+        rows_copy(Obligation, OBLIGATION_FIELDS, obligations)
 
     def _spells(self, status_today: str, opened: date) -> list[tuple]:
         """The family's assistance spells since the case opened, ending in ``status_today`` (as
@@ -823,299 +878,410 @@ class _Office:
                 add(case_pk, pk, True, monthly, frequency, issued, None)
         return orders, obligations, by_case
 
-    # --- the ledger: months of history per case, in memory ------------------------------------
+    # --- the ledger: months of history per case, computed in batches (worker processes) -------
 
-    def _due_by_of(self, received_on: date) -> date:
-        due = self._due_by.get(received_on)
-        if due is None:
-            due = self._due_by[received_on] = add_business_days(
-                received_on, disburse_within_business_days(received_on), self.jurisdiction
-            )
-        return due
-
-    def _pass_through_of(self, children: int, month: date) -> Decimal:
-        key = (children, month)
-        limit = self._pass_through.get(key)
-        if limit is None:
-            limit = self._pass_through[key] = rules.pass_through_limit(
-                jurisdiction=self.jurisdiction, children=children, on=month
-            )
-        return limit
-
-    def _ledger(self, cases: list[_Case], *, open_ids: set[int]) -> None:
-        balances: list[tuple] = []
-        collections: list[tuple] = []
-        entries: list[tuple] = []
-        allocations: list[tuple] = []
-        disbursements: list[tuple] = []
-        out = (collections, entries, allocations, disbursements)
-        for case in cases:
-            if case.id in open_ids and case.obligations:
-                balances.append(self._case_history(case, out))
-            else:  # no order (or closed): a balance row of zeros, as balances_ensure makes it
-                balances.append(
-                    (case.id, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, None, None, None, ZERO, month_start(self.today), None)
-                )
-        rows_copy(CaseBalance, BALANCE_FIELDS, balances)
-        rows_copy(Collection, COLLECTION_FIELDS, collections)
-        rows_copy(LedgerEntry, ENTRY_FIELDS, entries)
-        rows_copy(Allocation, ALLOCATION_FIELDS, allocations)
-        rows_copy(Disbursement, DISBURSEMENT_FIELDS, disbursements)
-        self.counts["collections"] += len(collections)
-        self.counts["entries"] += len(entries)
-
-    def _case_history(self, case: _Case, out) -> tuple:
-        """The case's months: what ``charges_accrue`` (obligation refresh, month roll, charges) and
-        the posting of each payment would have done, in that order; returns its balance row."""
-        collections, entries, allocations, disbursements = out
-        today, seed = self.today, self.seed
-        rng = random.Random(seed * 1_000_003 + case.id)
-        profile = rng.choices(PROFILE_NAMES, PROFILE_WEIGHTS)[0]
-        due = paid = unassigned = assigned = ZERO
-        since: date | None = None
-        last_on: date | None = None
-        last_amount: Decimal | None = None
-        monthly = ZERO
-        current_month: date | None = None
-        new_id = self.ids[Collection]
+    def _plan(self) -> _Plan:
+        """What the history of a case needs besides the case, worked out once per office: the
+        months, the pass-through in force each month, the disbursement due date of each day of
+        the window (legal parameters and the holiday calendar read here, not per case), the COPY
+        tails of the ledger tables."""
+        today, jurisdiction = self.today, self.jurisdiction
+        months = tuple(_Month(m, min(next_month(m) - timedelta(days=1), today)) for m in self.month_list)
+        table = rules.pass_through_table((jurisdiction,))
+        pass_through: dict[tuple[bool, date], Decimal | Exception] = {}
         for month in self.month_list:
-            last_day = min(next_month(month) - timedelta(days=1), today)
-            monthly = sum(
-                (
-                    (ob.amount * MONTHLY_FACTOR[ob.frequency]).quantize(CENT, ROUND_HALF_UP)
-                    for ob in case.obligations
-                    if ob.active
-                    and ob.kind in CURRENT_KINDS
-                    and ob.start_on <= last_day
-                    and (ob.end_on is None or ob.end_on >= last_day)
-                ),
-                ZERO,
-            )
-            if current_month is not None and current_month < month:
-                # The roll (balances_roll): unpaid current support becomes arrears, assigned when a
-                # current assistance spell overlaps the month closed out (42 USC 608(a)(3)).
-                unpaid = due - paid
-                if unpaid > 0:
-                    on_assistance = (
-                        any(
-                            status == AssistanceStatus.CURRENT
-                            and start < next_month(current_month)
-                            and (end is None or end >= current_month)
-                            for status, start, end in case.spells
-                        )
-                        if case.spells
-                        else (case.status_today == AssistanceStatus.CURRENT)
+            for two in (False, True):
+                try:
+                    pass_through[(two, month)] = rules.pass_through_limit(
+                        jurisdiction=jurisdiction, children=2 if two else 1, on=month, table=table
                     )
-                    bucket = Bucket.ARREARS_ASSIGNED if on_assistance else Bucket.ARREARS_UNASSIGNED
-                    entries.append(
-                        (
-                            case.id,
-                            EntryType.ADJUSTMENT,
-                            None,
-                            "",
-                            Bucket.CURRENT,
-                            -unpaid,
-                            None,
-                            month,
-                            None,
-                            "Unpaid current support becomes arrears",
-                        )
-                    )
-                    entries.append(
-                        (
-                            case.id,
-                            EntryType.ADJUSTMENT,
-                            None,
-                            "",
-                            bucket,
-                            unpaid,
-                            None,
-                            month,
-                            None,
-                            "Unpaid current support becomes arrears",
-                        )
-                    )
-                    if on_assistance:
-                        assigned += unpaid
-                    else:
-                        unassigned += unpaid
-                due = paid = ZERO
-            current_month = month
-            for ob in case.obligations:
-                if not (ob.active or ob.end_on) or ob.start_on > last_day:
-                    continue
-                dates = due_dates(
-                    frequency=ob.frequency, start_on=ob.start_on, end_on=ob.end_on, after=ob.accrued, through=last_day
-                )
-                if not dates:
-                    continue
-                ob.accrued = dates[-1]
-                charge_bucket: str = Bucket.CURRENT if ob.kind in CURRENT_KINDS else ""
-                for due_on in dates:
-                    entries.append(
-                        (case.id, EntryType.CHARGE, ob.id, ob.kind, charge_bucket, ob.amount, due_on, due_on, None, "")
-                    )
-                self.counts["charges"] += len(dates)
-                if charge_bucket:
-                    due += ob.amount * len(dates)
-            # delinquent_since as the daily refresh sets it at the roll (45 CFR 303.6(b)).
-            if monthly > 0 and unassigned + assigned >= monthly:
-                since = since or month
-            else:
-                since = None
-            status = spell_status_in_month(case.spells, month, case.status_today)
-            passed = ZERO
-            for n, (received_on, amount, source) in enumerate(
-                self._payments(rng, profile, monthly, unassigned + assigned, month, last_day)
-            ):
-                pass_left = ZERO
-                if status == rules.CURRENT_ASSISTANCE:
-                    pass_left = max(self._pass_through_of(case.children, month) - passed, ZERO)
-                result = rules.distribute(
-                    assistance_status=status,
-                    source=source,
-                    amount=amount,
-                    current_due=[rules.Slice(rules.CURRENT, max(due - paid, ZERO))],
-                    arrears=[
-                        rules.Slice(rules.ARREARS_UNASSIGNED, max(unassigned, ZERO)),
-                        rules.Slice(rules.ARREARS_ASSIGNED, max(assigned, ZERO)),
-                    ],
-                    pass_through_available=pass_left,
-                )
-                family = ZERO
-                collection_id = new_id()
-                collections.append(
-                    (
-                        collection_id,
-                        f"GEN-{seed}-{case.id}-{month:%Y%m}-{n}",
-                        case.id,
-                        case.number,
-                        amount,
-                        received_on,
-                        received_on,
-                        source,
-                        CollectionStatus.POSTED,
-                        result.held_reason,
-                        result.overpayment_policy,
-                        ReceivedVia.GENERATOR,
-                        collection_content_hash(
-                            case_number=case.number, amount=amount, received_on=received_on, source=source
-                        ),
-                    )
-                )
-                entries.append(
-                    (
-                        case.id,
-                        EntryType.COLLECTION,
-                        None,
-                        "",
-                        "",
-                        amount,
-                        None,
-                        received_on,
-                        collection_id,
-                        f"Collection received {received_on}",
-                    )
-                )
-                for line in result.lines:
-                    if line.bucket == rules.CURRENT:
-                        paid += line.amount
-                        if line.payee == rules.FAMILY:
-                            passed += line.amount
-                    elif line.bucket == rules.ARREARS_UNASSIGNED:
-                        unassigned -= line.amount
-                    elif line.bucket == rules.ARREARS_ASSIGNED:
-                        assigned -= line.amount
-                    if line.payee == rules.FAMILY:
-                        family += line.amount
-                    allocations.append(
-                        (
-                            collection_id,
-                            case.id,
-                            line.bucket,
-                            line.payee,
-                            line.amount,
-                            received_on,
-                            line.obligation_kind,
-                        )
-                    )
-                    entries.append(
-                        (
-                            case.id,
-                            EntryType.ALLOCATION,
-                            None,
-                            "",
-                            line.bucket,
-                            -line.amount,
-                            None,
-                            received_on,
-                            collection_id,
-                            f"Allocated to {line.bucket or 'excess'} ({line.payee})",
-                        )
-                    )
-                if family > 0:
-                    due_by = self._due_by_of(received_on)
-                    late = rng.random() < 0.03
-                    sent_on = due_by + timedelta(days=rng.randint(1, 4)) if late else due_by
-                    pending = sent_on >= today
-                    disbursements.append(
-                        (
-                            case.id,
-                            collection_id,
-                            Payee.FAMILY,
-                            family,
-                            received_on,
-                            due_by,
-                            None if pending else sent_on,
-                            DisbursementStatus.PENDING if pending else DisbursementStatus.SENT,
-                            late and not pending,
-                        )
-                    )
-                last_on, last_amount = received_on, amount
-        total = unassigned + assigned
-        if monthly > 0 and total >= monthly:  # balances_refresh_derived
-            since = since or today
-            months_behind = min(total / monthly, Decimal("999999.99")).quantize(CENT, ROUND_HALF_UP)
-        else:
-            since, months_behind = None, ZERO
-        return (
-            case.id,
-            monthly,
-            due,
-            paid,
-            unassigned,
-            assigned,
-            total,
-            last_on,
-            last_amount,
-            since,
-            months_behind,
-            current_month,
-            last_on,
-        )
+                except LegalParameterMissing as error:  # raised where a payment needs it
+                    pass_through[(two, month)] = error
+        due_by: dict[date, date | Exception] = {}
+        day = self.window_start
+        while day <= today:
+            try:
+                due_by[day] = add_business_days(day, disburse_within_business_days(day), jurisdiction)
+            except LegalParameterMissing as error:
+                due_by[day] = error
+            day += timedelta(days=1)
+        tails = None
+        if connection.vendor == "postgresql":
+            self.layouts = {model: copy_layout(model, fields) for model, fields in LEDGER_TABLES}
+            tails = tuple(layout.tail for layout in self.layouts.values())
+        return _Plan(self.seed, today, months, pass_through, due_by, tails)
 
-    @staticmethod
-    def _payments(
-        rng: random.Random, profile: str, monthly: Decimal, arrears: Decimal, month: date, last_day: date
-    ) -> list[tuple[date, Decimal, str]]:
-        out: list[tuple[date, Decimal, str]] = []
-        days = (last_day - month).days
-        if monthly > 0:
-            amount = ZERO
-            if profile == "steady" and rng.random() < 0.93:
-                amount = monthly * Decimal(rng.choice(["1", "1", "1", "1", "1.1", "1.25"]))
-            elif profile == "partial" and rng.random() < 0.85:
-                amount = monthly * Decimal(rng.randint(40, 90)) / 100
-            elif profile == "sporadic" and rng.random() < 0.33:
-                amount = monthly * Decimal(rng.choice(["1", "1.5", "2"]))
-            amount = amount.quantize(CENT, ROUND_HALF_UP)
-            if amount > 0:
-                source = CollectionSource.INCOME_WITHHOLDING if rng.random() < 0.7 else CollectionSource.DIRECT_PAYMENT
-                out.append((month + timedelta(days=rng.randint(0, days)), amount, source))
-        if month.month == 3 and arrears >= 500 and rng.random() < 0.4:
-            amount = min(arrears, Decimal(rng.randint(200, 2500))).quantize(CENT, ROUND_HALF_UP)
-            out.append((month + timedelta(days=rng.randint(0, days)), amount, CollectionSource.FEDERAL_TAX_OFFSET))
-        return sorted(out)
+    def _ledger(self, cases: list[_Case], *, open_ids: set[int]):
+        """Submit the chunk's histories (``LEDGER_BATCH`` cases a task; collection ids reserved for
+        each task in order, so the office is the same whatever the number of workers); returns
+        an iterator of the tasks' results, in order (``_ledger_write``)."""
+        plan = self.plan
+        assert plan is not None
+        bound = len(plan.months) + sum(1 for m in plan.months if m.start.month == 3)  # collections a case can have
+        parts = [
+            [(case, case.id in open_ids and bool(case.obligations)) for case in cases[i : i + LEDGER_BATCH]]
+            for i in range(0, len(cases), LEDGER_BATCH)
+        ]
+        sizes = [bound * sum(1 for _case, has in part if has) for part in parts]
+        first = self.ids[Collection].run(sum(sizes)) if sum(sizes) else 0
+        tasks = []
+        for part, size in zip(parts, sizes, strict=True):
+            tasks.append((part, first))
+            first += size
+        if self.pool is not None:
+            return self.pool.imap(_history_batch, tasks)
+        return map(_history_batch, tasks)
+
+    def _ledger_write(self, results, obligations: list[tuple]) -> None:
+        assert self.plan is not None
+        for tables, accrued, charges in results:
+            if self.plan.tails is not None:
+                for layout, text in zip(self.layouts.values(), tables, strict=True):
+                    copy_write(layout, text)
+            else:
+                for (model, fields), rows in zip(LEDGER_TABLES, tables, strict=True):
+                    rows_copy(model, fields, rows)
+            for index, last in accrued:
+                obligations[index] = (*obligations[index][:7], last)
+            self.counts["charges"] += charges
+            self.counts["collections"] += tables_counts(tables, 1)
+            self.counts["entries"] += tables_counts(tables, 2)
+
+
+def tables_counts(tables: tuple, index: int) -> int:
+    """Rows of the ``index``-th ledger table of a batch (text: one line a row)."""
+    item = tables[index]
+    return item.count("\n") if isinstance(item, str) else len(item)
+
+
+@dataclass(frozen=True)
+class _Month:
+    start: date
+    last_day: date  # the month's last day, or today
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a history needs besides its case (``_Office._plan``); no database access."""
+
+    seed: int
+    today: date
+    months: tuple[_Month, ...]
+    pass_through: dict  # (two or more children, month) -> limit (or the error its lookup raised)
+    due_by: dict  # received on -> family disbursement due by (or the error)
+    tails: tuple[str, ...] | None  # COPY tails of LEDGER_TABLES (PostgreSQL: batches return text)
+
+
+_PLAN: _Plan | None = None
+
+
+def _plan_set(plan: _Plan) -> None:
+    """The plan of this process's batches (the parent's, and each worker's at start)."""
+    global _PLAN
+    _PLAN = plan
+
+
+def _looked_up(value):
+    if isinstance(value, Exception):
+        raise value
+    return value
+
+
+def _history_batch(task: tuple) -> tuple:
+    """Histories of a batch of cases: ``(tables, accrued, charges)`` — ``tables`` the rows of
+    ``LEDGER_TABLES`` (COPY text on PostgreSQL), ``accrued`` (obligation index, last due date
+    charged) pairs. Runs in a worker process or in the parent; no database access."""
+    part, collection_id = task
+    plan = _PLAN
+    assert plan is not None
+    balances: list[tuple] = []
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    accrued: list[tuple[int, date]] = []
+    charges = 0
+    today = plan.today
+    for case, has_ledger in part:
+        if has_ledger:
+            row, collection_id, n = _case_history(plan, case, out, collection_id, accrued)
+            balances.append(row)
+            charges += n
+        else:  # no order (or closed): a balance row of zeros, as balances_ensure makes it
+            balances.append(
+                (case.id, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, None, None, None, ZERO, month_start(today), None)
+            )
+    tables: tuple = (balances, *out)
+    if plan.tails is not None:
+        tables = tuple(copy_text(rows, tail) for rows, tail in zip(tables, plan.tails, strict=True))
+    return tables, accrued, charges
+
+
+def _case_history(plan: _Plan, case: _Case, out: tuple, collection_id: int, accrued: list) -> tuple:
+    """The case's months: what ``charges_accrue`` (obligation refresh, month roll, charges) and
+    the posting of each payment would have done, in that order. Returns its balance row, the
+    next collection id and the number of charges."""
+    collections, entries, allocations, disbursements = out
+    add_entry, add_allocation = entries.append, allocations.append
+    today, seed, months = plan.today, plan.seed, plan.months
+    case_id, number, spells = case.id, case.number, case.spells
+    rng = random.Random(seed * 1_000_003 + case_id)
+    profile = rng.choices(PROFILE_NAMES, PROFILE_WEIGHTS)[0]
+    due = paid = unassigned = assigned = ZERO
+    since: date | None = None
+    last_on: date | None = None
+    last_amount: Decimal | None = None
+    monthly = ZERO
+    current_month: date | None = None
+    charges = 0
+    first = months[0].start
+    base = first.year * 12 + first.month
+    # Monthly equivalents of the active current obligations (balances_refresh_obligation).
+    currents = [
+        (ob.start_on, ob.end_on, (ob.amount * MONTHLY_FACTOR[ob.frequency]).quantize(CENT, ROUND_HALF_UP))
+        for ob in case.obligations
+        if ob.active and ob.kind in CURRENT_KINDS
+    ]
+    # Each obligation's due dates in the window, by month: the dates after accrued_through up to
+    # a day are those of one call up to today (due_dates is a function of the interval).
+    schedule = []
+    for ob in case.obligations:
+        if not (ob.active or ob.end_on):
+            continue
+        dates = due_dates(
+            frequency=ob.frequency, start_on=ob.start_on, end_on=ob.end_on, after=ob.accrued, through=today
+        )
+        if not dates:
+            continue
+        ob.accrued = dates[-1]
+        accrued.append((ob.index, ob.accrued))
+        by_month: dict[int, list[date]] = {}
+        for day in dates:
+            by_month.setdefault(day.year * 12 + day.month - base, []).append(day)
+        schedule.append((ob, Bucket.CURRENT if ob.kind in CURRENT_KINDS else "", by_month))
+    # One spell (the present status since the case opened) governs every month alike.
+    steady = case.status_today if len(spells) <= 1 and all(s[0] == case.status_today for s in spells) else None
+    two_children = case.children >= 2
+    pass_through, due_by = plan.pass_through, plan.due_by
+    for i, m in enumerate(months):
+        month, last_day = m.start, m.last_day
+        monthly = sum(
+            (eq for start, end, eq in currents if start <= last_day and (end is None or end >= last_day)), ZERO
+        )
+        if current_month is not None:
+            # The roll (balances_roll): unpaid current support becomes arrears, assigned when a
+            # current assistance spell overlaps the month closed out (42 USC 608(a)(3)).
+            unpaid = due - paid
+            if unpaid > 0:
+                on_assistance = (
+                    any(
+                        status == AssistanceStatus.CURRENT and start < month and (end is None or end >= current_month)
+                        for status, start, end in spells
+                    )
+                    if spells
+                    else (case.status_today == AssistanceStatus.CURRENT)
+                )
+                arrears_bucket = Bucket.ARREARS_ASSIGNED if on_assistance else Bucket.ARREARS_UNASSIGNED
+                add_entry((case_id, EntryType.ADJUSTMENT, None, "", Bucket.CURRENT, -unpaid, None, month, None, ROLLED))
+                add_entry((case_id, EntryType.ADJUSTMENT, None, "", arrears_bucket, unpaid, None, month, None, ROLLED))
+                if on_assistance:
+                    assigned += unpaid
+                else:
+                    unassigned += unpaid
+            due = paid = ZERO
+        current_month = month
+        for ob, charge_bucket, by_month in schedule:
+            month_dates = by_month.get(i)
+            if not month_dates:
+                continue
+            kind, amount = ob.kind, ob.amount
+            for due_on in month_dates:
+                add_entry((case_id, EntryType.CHARGE, ob.id, kind, charge_bucket, amount, due_on, due_on, None, ""))
+            charges += len(month_dates)
+            if charge_bucket:
+                due += amount * len(month_dates)
+        # delinquent_since as the daily refresh sets it at the roll (45 CFR 303.6(b)).
+        if monthly > 0 and unassigned + assigned >= monthly:
+            since = since or month
+        else:
+            since = None
+        status = steady or spell_status_in_month(spells, month, case.status_today)
+        passed = ZERO
+        for n, (received_on, amount, source) in enumerate(
+            _payments(rng, profile, monthly, unassigned + assigned, month, last_day)
+        ):
+            pass_left = ZERO
+            if status == rules.CURRENT_ASSISTANCE:
+                pass_left = max(_looked_up(pass_through[(two_children, month)]) - passed, ZERO)
+            lines, held_reason, policy = _distributed(
+                status, source, amount, max(due - paid, ZERO), max(unassigned, ZERO), max(assigned, ZERO), pass_left
+            )
+            family = ZERO
+            collections.append(
+                (
+                    collection_id,
+                    f"GEN-{seed}-{case_id}-{month:%Y%m}-{n}",
+                    case_id,
+                    number,
+                    amount,
+                    received_on,
+                    received_on,
+                    source,
+                    CollectionStatus.POSTED,
+                    held_reason,
+                    policy,
+                    ReceivedVia.GENERATOR,
+                    collection_content_hash(case_number=number, amount=amount, received_on=received_on, source=source),
+                )
+            )
+            add_entry(
+                (
+                    case_id,
+                    EntryType.COLLECTION,
+                    None,
+                    "",
+                    "",
+                    amount,
+                    None,
+                    received_on,
+                    collection_id,
+                    f"Collection received {received_on}",
+                )
+            )
+            for bucket, payee, share in lines:
+                if bucket == rules.CURRENT:
+                    paid += share
+                    if payee == rules.FAMILY:
+                        passed += share
+                elif bucket == rules.ARREARS_UNASSIGNED:
+                    unassigned -= share
+                elif bucket == rules.ARREARS_ASSIGNED:
+                    assigned -= share
+                if payee == rules.FAMILY:
+                    family += share
+                add_allocation((collection_id, case_id, bucket, payee, share, received_on, ""))
+                add_entry(
+                    (
+                        case_id,
+                        EntryType.ALLOCATION,
+                        None,
+                        "",
+                        bucket,
+                        -share,
+                        None,
+                        received_on,
+                        collection_id,
+                        ALLOCATED[bucket, payee],
+                    )
+                )
+            if family > 0:
+                due_on = _looked_up(due_by[received_on])
+                late = rng.random() < 0.03
+                sent_on = due_on + timedelta(days=rng.randint(1, 4)) if late else due_on
+                pending = sent_on >= today
+                disbursements.append(
+                    (
+                        case_id,
+                        collection_id,
+                        Payee.FAMILY,
+                        family,
+                        received_on,
+                        due_on,
+                        None if pending else sent_on,
+                        DisbursementStatus.PENDING if pending else DisbursementStatus.SENT,
+                        late and not pending,
+                    )
+                )
+            last_on, last_amount = received_on, amount
+            collection_id += 1
+    total = unassigned + assigned
+    if monthly > 0 and total >= monthly:  # balances_refresh_derived
+        since = since or today
+        months_behind = min(total / monthly, Decimal("999999.99")).quantize(CENT, ROUND_HALF_UP)
+    else:
+        since, months_behind = None, ZERO
+    row = (
+        case_id,
+        monthly,
+        due,
+        paid,
+        unassigned,
+        assigned,
+        total,
+        last_on,
+        last_amount,
+        since,
+        months_behind,
+        current_month,
+        last_on,
+    )
+    return row, collection_id, charges
+
+
+def _distributed(
+    status: str,
+    source: str,
+    amount: Decimal,
+    current: Decimal,
+    unassigned: Decimal,
+    assigned: Decimal,
+    pass_left: Decimal,
+) -> tuple[list[tuple[str, str, Decimal]], str, str]:
+    """``rules.distribute`` of a collection against one current-support slice and the two arrears
+    slices (unassigned, then assigned), no URA cap, the family overpayment policy — the only
+    question the generator asks — as ``(lines (bucket, payee, amount), held reason, overpayment
+    policy)``; the same answer (tests/cases/test_demo_and_generate.py compares them on many
+    random questions) without building slices, lines and a distribution for each payment."""
+    lines: list[tuple[str, str, Decimal]] = []
+    left = amount
+    offset = source == rules.FEDERAL_TAX_OFFSET  # past-due support only, assigned first; the excess is held
+    if offset or status == rules.CURRENT_ASSISTANCE:
+        order = ((rules.ARREARS_ASSIGNED, rules.STATE, assigned), (rules.ARREARS_UNASSIGNED, rules.FAMILY, unassigned))
+    else:  # never and former assistance: unassigned arrears (the family's) first
+        order = ((rules.ARREARS_UNASSIGNED, rules.FAMILY, unassigned), (rules.ARREARS_ASSIGNED, rules.STATE, assigned))
+    take = ZERO if offset else min(current, left)  # a tax offset never pays current support
+    if take > 0 and status == rules.CURRENT_ASSISTANCE:
+        to_family = min(take, max(pass_left, ZERO))
+        if to_family > 0:
+            lines.append((rules.CURRENT, rules.FAMILY, ZERO + to_family))
+        if take - to_family > 0:
+            lines.append((rules.CURRENT, rules.STATE, ZERO + (take - to_family)))
+    elif take > 0:  # never and former assistance: current support to the family
+        lines.append((rules.CURRENT, rules.FAMILY, ZERO + take))
+    left -= take
+    for bucket, payee, owed in order:
+        if left <= 0:
+            break
+        take = min(owed, left)
+        if take > 0:
+            lines.append((bucket, payee, ZERO + take))
+            left -= take
+    if offset:
+        return lines, rules.TAX_OFFSET_EXCESS_REASON if left > 0 else "", ""
+    if left <= 0:
+        return lines, "", ""
+    lines.append((rules.EXCESS, rules.FAMILY, ZERO + left))
+    return lines, "", rules.OVERPAYMENT_FAMILY
+
+
+def _payments(
+    rng: random.Random, profile: str, monthly: Decimal, arrears: Decimal, month: date, last_day: date
+) -> list[tuple[date, Decimal, str]]:
+    out: list[tuple[date, Decimal, str]] = []
+    days = (last_day - month).days
+    if monthly > 0:
+        amount = ZERO
+        if profile == "steady" and rng.random() < 0.93:
+            amount = monthly * Decimal(rng.choice(["1", "1", "1", "1", "1.1", "1.25"]))
+        elif profile == "partial" and rng.random() < 0.85:
+            amount = monthly * Decimal(rng.randint(40, 90)) / 100
+        elif profile == "sporadic" and rng.random() < 0.33:
+            amount = monthly * Decimal(rng.choice(["1", "1.5", "2"]))
+        amount = amount.quantize(CENT, ROUND_HALF_UP)
+        if amount > 0:
+            source = CollectionSource.INCOME_WITHHOLDING if rng.random() < 0.7 else CollectionSource.DIRECT_PAYMENT
+            out.append((month + timedelta(days=rng.randint(0, days)), amount, source))
+    if month.month == 3 and arrears >= 500 and rng.random() < 0.4:
+        amount = min(arrears, Decimal(rng.randint(200, 2500))).quantize(CENT, ROUND_HALF_UP)
+        out.append((month + timedelta(days=rng.randint(0, days)), amount, CollectionSource.FEDERAL_TAX_OFFSET))
+    return sorted(out)
 
 
 def office_generate(
@@ -1127,12 +1293,15 @@ def office_generate(
     stdout=None,
     chunk: int = 10000,
     rebuild_indexes: bool | None = None,
+    workers: int = 1,
 ) -> GenerateResult:
     """Add ``cases`` synthetic cases (people, employers, orders, assistance spells, locate history
     and, with ``ledger``, ``months`` months of charges, payments and their balances), ``chunk``
     cases at a time, in one transaction. ``rebuild_indexes`` (default: from ``REBUILD_FROM``
     cases when the office is not already larger) drops the loaded tables' secondary indexes
-    and constraints for the load and builds them once at the end (PostgreSQL)."""
+    and constraints for the load and builds them once at the end (PostgreSQL). ``workers`` > 1:
+    the ledger histories are computed by that many forked processes, which return rows (COPY
+    text on PostgreSQL) to this one, the only one to write; the office is the same."""
     today = timezone.localdate()
     months = max(months, 1)
     with transaction.atomic(), bulk_load():
@@ -1143,17 +1312,31 @@ def office_generate(
         with indexes_rebuilt(*LOADED, enabled=rebuild_indexes):
             office = _Office(seed=seed, months=months, ledger=ledger, today=today)
             office.employers(cases)
-            done = 0
-            started = time.perf_counter()
-            while done < cases:
-                size = min(chunk, cases - done)
-                office.chunk(size)
-                done += size
-                if stdout is not None:
-                    stdout.write(
-                        f"{done}/{cases} cases, {office.counts['entries']} ledger entries "
-                        f"({time.perf_counter() - started:.0f} s)\n"
+            if office.plan is not None:
+                _plan_set(office.plan)
+                if workers > 1:
+                    # fork: the workers inherit the plan and never touch the parent's connection
+                    office.pool = multiprocessing.get_context("fork").Pool(
+                        workers, initializer=_plan_set, initargs=(office.plan,)
                     )
+            try:
+                done = 0
+                started = time.perf_counter()
+                while done < cases:
+                    size = min(chunk, cases - done)
+                    office.chunk(size)
+                    done += size
+                    if done == cases:
+                        office.flush()
+                    if stdout is not None:
+                        stdout.write(
+                            f"{done}/{cases} cases, {office.counts['entries']} ledger entries "
+                            f"({time.perf_counter() - started:.0f} s)\n"
+                        )
+            finally:
+                if office.pool is not None:
+                    office.pool.terminate()
+                    office.pool.join()
         if not rebuild_indexes:
             tables_analyze(*LOADED)
         counts = {}

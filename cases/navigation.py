@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem
+from core.navigation import HomeCard, MenuGroup, MenuItem, count_card
 
 from .choices import CaseStatus, WorkItemStatus
 
@@ -37,12 +37,12 @@ def home_cards(request) -> list[HomeCard]:
     caseload = reverse("cases:case_list")
     return [
         HomeCard("My open cases", str(mine.count()), caseload + "?status=open"),
-        HomeCard(
+        count_card(
             "Overdue deadlines",
-            str(overdue),
+            overdue,
             caseload + "?status=open&deadline=overdue",
             note="Federal timeframes (45 CFR 303)",
-            tone="danger" if overdue else "secondary",
+            tone="danger",
         ),
         HomeCard(
             "Open work items",

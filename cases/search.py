@@ -23,15 +23,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Lower, StrIndex
 
 from .filtersets import CASE_NUMBER_RE
-from .models import Case, CaseParticipant, Collection, Employer, Person
+from .models import Case, CaseParticipant, Collection, Person
 from .redaction import visible_employments
 
 LIMIT = 25
-CANDIDATES = 1000  # rows of one kind read before sorting (see _among_first_matches)
+# Rows of one kind read before sorting (see _among_first_matches). 300, not 1000: a common name
+# costs in proportion (rows read, scope checked, fetched again to sort); 1000 put a county user's
+# search at 3.5 million people over 150 ms under load (bench/search.py).
+CANDIDATES = 300
 MAX_QUERY = 100
 MAX_WORDS = 4
 
@@ -100,8 +103,16 @@ def visible_cases(user) -> QuerySet[Case]:
 
 
 def visible_people(user) -> QuerySet[Person]:
-    """People on at least one case ``user`` may see (merged-away records excluded)."""
-    on_visible_case = CaseParticipant.objects.filter(person=OuterRef("pk"), case__in=visible_cases(user))
+    """People on at least one case ``user`` may see (merged-away records excluded).
+
+    A user who sees every case (statewide) needs no case in the test: being on any case is
+    enough, one look in the participants' person index. Joining each participant to
+    ``cases_case`` only to find no condition there cost a second index probe per candidate, and
+    a common name reads a thousand candidates."""
+    cases = visible_cases(user)
+    on_visible_case = CaseParticipant.objects.filter(person=OuterRef("pk"))
+    if cases.query.has_filters():  # a county, a key's counties, or nothing at all (none())
+        on_visible_case = on_visible_case.filter(case__in=cases)
     return Person.objects.filter(Exists(on_visible_case), merged_into__isnull=True)
 
 
@@ -113,14 +124,35 @@ def _limited(queryset) -> tuple[list, bool]:
 def _among_first_matches(queryset: QuerySet) -> QuerySet:
     """``queryset`` narrowed to its first ``CANDIDATES`` matches in no order, to be sorted after.
 
-    A common last name or an employer word matches tens of thousands of rows in a statewide office
-    (about 90,000 "Garcia"s in 3.5 million people): sorting them all to show 25 took a second. A
-    search box shows 25 and asks for more words when there are more (``more``); the 25 are sorted
-    among the first matches found, which are all of them whenever the search is specific enough
-    to read the whole list."""
+    A common last name matches tens of thousands of rows in a statewide office (about 90,000
+    "Garcia"s in 3.5 million people): sorting them all to show 25 took a second. A search box
+    shows 25 and asks for more words when there are more (``more``); the 25 are sorted among the
+    first matches found, which are all of them whenever the search is specific enough to read the
+    whole list."""
     candidates = queryset.order_by().values("pk")[:CANDIDATES]
     # The candidates carry every condition (scope, words, FVI): the outer query only fetches them.
     return queryset.model._default_manager.filter(pk__in=candidates)
+
+
+def _name_word_filter(queryset: QuerySet[Person], word: str, i: int, *, alone: bool) -> QuerySet[Person]:
+    """People with a name word starting with ``word`` (``name_search`` is " jose pena ").
+
+    One word: ``LIKE '% pena%'``. For a common word PostgreSQL reads the table until it has
+    ``CANDIDATES`` matches, which is quicker than any index.
+
+    Several words: PostgreSQL intersects the trigram index's lists. The trigrams of a word start
+    ("  p", " pe") are shared by a fifth of all names and made most of that time (about 40 ms
+    for two common names at 3.5 million people), so each word of three letters or more is
+    looked up by its own trigrams (``LIKE '%pena%'``) and its start checked on the rows found
+    (``strpos(name_search, ' pena') > 0``). A shorter word has no trigram of its own."""
+    if alone or len(word) < 3:
+        return queryset.filter(name_search__contains=f" {word}")
+    at = f"_word{i}_at"
+    return (
+        queryset.filter(name_search__contains=word)
+        .alias(**{at: StrIndex("name_search", Value(f" {word}"))})
+        .filter(**{f"{at}__gt": 0})
+    )
 
 
 def _cases(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -155,7 +187,8 @@ def search(*, user, query: str) -> SearchResults:
     people = visible_people(user)
 
     # A case number: NY-000123, ny123, CA-42.
-    if CASE_NUMBER_RE.match(text.replace(" ", "")):
+    case_number = bool(CASE_NUMBER_RE.match(text.replace(" ", "")))
+    if case_number:
         compact = text.replace(" ", "")
         digits = re.sub(r"\D", "", compact)
         number = f"{compact[:2].upper()}-{int(digits):06d}"
@@ -192,23 +225,27 @@ def search(*, user, query: str) -> SearchResults:
             results.read_as.append("payment_reference")
             results.groups.append(Group("payments", "Payments", rows, more))
 
-    words = name_words(text) if not ssn and born is None else []
+    # A case number, the last four of an SSN or a date is not a name: "NY-000123" would otherwise
+    # look for every name with a word starting "ny", and every employer named like the number.
+    words = name_words(text) if not (case_number or ssn or born is not None) else []
     if words and any(len(w) >= 2 for w in words):
         matching = people
-        for word in words:
-            matching = matching.filter(name_search__contains=f" {word}")
+        for i, word in enumerate(words):
+            matching = _name_word_filter(matching, word, i, alone=len(words) == 1)
         rows, more = _limited(_people(_among_first_matches(matching)))
         results.read_as.append("name")
         results.groups.append(Group("people", "People", rows, more))
 
         # An employer by name: the people it employs now, on cases the user may see, never an
-        # FVI person (an employer locates them during the working day).
+        # FVI person (an employer locates them during the working day). The first by employer
+        # name, read in that order: the employers' name index is walked (about 40,000 employers
+        # in a statewide office), each matching employer's current employments checked until
+        # LIMIT are found. The name is matched on the joined employer row: through a subquery
+        # (employer IN (...)) PostgreSQL looked each walked employer up a second time.
         if len(text) >= 3:
-            employers = Employer.objects.filter(name__icontains=text)
             employed = (
-                _among_first_matches(
-                    visible_employments().filter(employer__in=employers, ended_on__isnull=True, person__in=people)
-                )
+                visible_employments()
+                .filter(employer__name__icontains=text, ended_on__isnull=True, person__in=people)
                 .select_related("employer", "person")
                 .order_by("employer__name", "person__last_name", "id")
             )

@@ -21,7 +21,7 @@ from core.letters import Letter, MailingBlock, letter_date, letter_language, let
 from .law import citation
 from .models import Complaint
 
-__all__ = ["Letter", "acknowledgement_letter", "extension_letter", "letter_pdf", "notice_pdf", "resolution_letter"]
+__all__ = ["Letter", "acknowledgement_letter", "extension_letter", "letter_pdf", "resolution_letter"]
 
 
 def complaint_language(complaint: Complaint) -> str:
@@ -145,10 +145,6 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
         )
 
 
-def notice_pdf(complaint: Complaint, *, language: str | None = None) -> bytes:
-    return letter_pdf(resolution_letter(complaint, language=language))
-
-
 def extension_letter(complaint: Complaint, *, language: str | None = None) -> Letter:
     """The letter telling the complainant the resolution date was extended, why, and the new date."""
     language = language or complaint_language(complaint)
@@ -208,21 +204,14 @@ def complaint_letter_record(*, complaint: Complaint, letter: Letter, channel: st
 def report_chart(report, kind: str) -> Chart:
     """The complaint report's charts (drawn by the shared ``core.charts`` helper)."""
     if kind == "outcome":
-        rows = [(str(label), n) for _, label, n in report.by_outcome]
-        return Chart(
-            name="outcome",
-            kind="hbar",
-            title="Resolved by outcome",
-            labels=[r[0] for r in rows],
-            series=[("Resolved", [r[1] for r in rows])],
-            alt="Bar chart of complaints resolved by outcome; the table below gives the figures.",
-        )
-    rows = [(str(label), n) for _, label, n, _ in report.by_category]
+        verb, rows = "Resolved", [(str(label), n) for _, label, n in report.by_outcome]
+    else:
+        kind, verb, rows = "category", "Received", [(str(label), n) for _, label, n, _ in report.by_category]
     return Chart(
-        name="category",
+        name=kind,
         kind="hbar",
-        title="Received by category",
-        labels=[r[0] for r in rows],
-        series=[("Received", [r[1] for r in rows])],
-        alt="Bar chart of complaints received by category; the table below gives the figures.",
+        title=f"{verb} by {kind}",
+        labels=[label for label, _ in rows],
+        series=[(verb, [n for _, n in rows])],
+        alt=f"Bar chart of complaints {verb.lower()} by {kind}; the table below gives the figures.",
     )

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem
+from core.navigation import HomeCard, MenuGroup, MenuItem, queue_cards
 
 MENU = MenuGroup(
     "Complaints",
@@ -28,20 +28,13 @@ def home_cards(request) -> list[HomeCard]:
     if not user.has_perm("complaints.view_all_complaints"):
         return cards
     counts = queue_counts(user=user, today=timezone.localdate())
-    url = reverse("complaints:complaint_list")
-    cards += [
-        HomeCard("Open complaints", str(counts["open"]), f"{url}?due=open"),
-        HomeCard(
-            "Overdue complaints",
-            str(counts["overdue"]),
-            f"{url}?due=overdue",
-            tone="danger" if counts["overdue"] else "secondary",
-        ),
-        HomeCard(
-            "Without investigator",
-            str(counts["unassigned"]),
-            f"{url}?due=unassigned",
-            tone="warning" if counts["unassigned"] else "secondary",
-        ),
-    ]
-    return cards
+    return cards + queue_cards(
+        reverse("complaints:complaint_list"),
+        "due",
+        counts,
+        [
+            ("open", "Open complaints", "secondary"),
+            ("overdue", "Overdue complaints", "danger"),
+            ("unassigned", "Without investigator", "warning"),
+        ],
+    )

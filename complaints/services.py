@@ -26,7 +26,7 @@ from core import business_days
 from core.dates import display_date
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import event_record, saved_with_event
+from core.services import event_about, event_record, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -196,13 +196,10 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) 
     complaint.extension_reason = reason.strip()
     complaint.extended_by = by
     complaint.extended_at = timezone.now()
-    complaint.full_clean()
-    complaint.save()
-    event_record(
+    saved_with_event(
+        complaint,
+        by=by,
         verb="complaint.extended",
-        subject=complaint,
-        case_id=complaint.case_id,
-        actor=by,
         summary=f"{complaint.number} extended {days} days to {display_date(complaint.due_on)}",
         data={"days": days, "reason": complaint.extension_reason},
     )
@@ -218,11 +215,10 @@ def _extension_letter_send(*, complaint: Complaint, by: User) -> None:
 
     letter = extension_letter(complaint)
     email = complaint.contact_email.strip()
-    event_record(
+    event_about(
+        complaint,
         verb="complaint.extension_letter",
-        subject=complaint,
-        case_id=complaint.case_id,
-        actor=by,
+        by=by,
         summary=f"{complaint.number}: extension letter " + ("emailed" if email else "to print and mail"),
         data={"channel": "email" if email else "mail"},
     )
@@ -269,11 +265,10 @@ def communication_add(
     )
     item.full_clean()
     item.save()
-    event_record(
+    event_about(
+        complaint,
         verb="complaint.communication_logged",
-        subject=complaint,
-        case_id=complaint.case_id,
-        actor=by,
+        by=by,
         summary=f"{complaint.number}: {item.get_direction_display()} {item.get_party_display()}",
     )
     return item
@@ -302,11 +297,10 @@ def referral_create(
     referral.save()
     Complaint.objects.filter(pk=complaint.pk).update(status=ComplaintStatus.REFERRED)
     complaint.status = ComplaintStatus.REFERRED
-    event_record(
+    event_about(
+        complaint,
         verb="complaint.referred",
-        subject=complaint,
-        case_id=complaint.case_id,
-        actor=by,
+        by=by,
         summary=f"{complaint.number} referred to {referral.target_name}, forward by {referral.forward_by}",
     )
     return referral
@@ -325,11 +319,10 @@ def referral_forward(*, referral: Referral, forwarded_on: date, by: User, today:
     referral.status = ReferralStatus.FORWARDED
     referral.full_clean()
     referral.save()
-    event_record(
+    event_about(
+        referral.complaint,
         verb="referral.forwarded",
-        subject=referral.complaint,
-        case_id=referral.complaint.case_id,
-        actor=by,
+        by=by,
         summary=f"Forwarded to {referral.target_name}" + (" (late)" if referral.forwarded_late else ""),
     )
     return referral
@@ -358,13 +351,7 @@ def referral_answer(
         and not complaint.referrals.exclude(status=ReferralStatus.ANSWERED).exists()
     ):
         Complaint.objects.filter(pk=complaint.pk).update(status=ComplaintStatus.OPEN)
-    event_record(
-        verb="referral.answered",
-        subject=complaint,
-        case_id=complaint.case_id,
-        actor=by,
-        summary=f"Answer from {referral.target_name}",
-    )
+    event_about(complaint, verb="referral.answered", by=by, summary=f"Answer from {referral.target_name}")
     return referral
 
 

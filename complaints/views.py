@@ -20,18 +20,14 @@ from core import throttle
 from core.charts import svg_response
 from core.csv import csv_response
 from core.forms import apply_service_errors
-from core.http import content_disposition
-from core.letters import letter_context
 from core.lists import ListViewMixin
-from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, PublicMixin, ServiceActionView
+from core.views import FilteredListView, LetterPageView, LoginOnlyMixin, PermissionMixin, PublicMixin, ServiceActionView
 
 from . import selectors, services
 from .choices import Channel, ReferralStatus
 from .documents import (
     acknowledgement_letter,
     extension_letter,
-    letter_pdf,
-    notice_pdf,
     report_chart,
     resolution_letter,
 )
@@ -52,28 +48,29 @@ from .forms import (
 from .law import citation
 from .models import Complaint, Notice, Referral
 
-
-def too_many(request) -> HttpResponse:
-    response = render(request, "complaints/public_throttled.html", status=429)
-    response["Retry-After"] = str(throttle.retry_after())
-    return response
-
-
 # Public ---------------------------------------------------------------------------------------
 
 
-class PublicComplaintView(PublicMixin, FormView):
+class ThrottledPostMixin:
+    """A public form whose submissions count against the client's public rate (``core.throttle``,
+    one bucket per form): over it, the throttled page (429) instead of the form."""
+
+    throttle_bucket = ""
+
+    def post(self, request, *args, **kwargs):
+        if not throttle.allow(request, self.throttle_bucket):
+            return throttle.refused(request, "complaints/public_throttled.html")
+        return super().post(request, *args, **kwargs)
+
+
+class PublicComplaintView(PublicMixin, ThrottledPostMixin, FormView):
     """The public complaint form: no account, rate-limited per client address."""
 
     public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
 
     template_name = "complaints/public_form.html"
     form_class = PublicComplaintForm
-
-    def post(self, request, *args, **kwargs):
-        if not throttle.allow(request, "complaint"):
-            return too_many(request)
-        return super().post(request, *args, **kwargs)
+    throttle_bucket = "complaint"
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -102,18 +99,14 @@ class PublicComplaintView(PublicMixin, FormView):
         )
 
 
-class PublicStatusView(PublicMixin, FormView):
+class PublicStatusView(PublicMixin, ThrottledPostMixin, FormView):
     """Status of a web complaint: its number plus the secret code (never in the URL)."""
 
     public_language = True  # follows Accept-Language and ?lang= (core.middleware.PublicLanguageMiddleware)
 
     template_name = "complaints/public_status.html"
     form_class = PublicStatusForm
-
-    def post(self, request, *args, **kwargs):
-        if not throttle.allow(request, "status"):
-            return too_many(request)
-        return super().post(request, *args, **kwargs)
+    throttle_bucket = "status"
 
     def form_valid(self, form):
         complaint = selectors.complaint_for_status_page(
@@ -297,61 +290,61 @@ class ComplaintExtendView(ComplaintActionView):
         return reverse("complaints:extension_letter", kwargs={"number": self.get_complaint().number})
 
 
-class ExtensionLetterView(PermissionMixin, ComplaintMixin, TemplateView):
-    """The extension letter to the complainant (page; the PDF has the same lines)."""
+class ComplaintLetterView(ComplaintMixin, LetterPageView):
+    """A letter to the complainant (page; the ``...PdfView`` subclass is the PDF with the same
+    lines, ``<prefix>-<number>.pdf``)."""
 
     permission_required = "complaints.view_complaint"
-    template_name = "core/letter_page.html"
+    back_label = "Back to the complaint"
+    pdf_url_name = ""
+    pdf_prefix = ""
 
-    def get(self, request, *args, **kwargs):
-        complaint = self.get_complaint()
-        if not complaint.was_extended:
-            messages.info(request, "The extension letter exists once the complaint is extended.")
-            return redirect("complaints:complaint_detail", number=complaint.number)
-        return self.render_to_response(
-            {
-                **letter_context(extension_letter(complaint)),
-                "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
-                "back_label": "Back to the complaint",
-                "pdf_url": reverse("complaints:extension_letter_pdf", kwargs={"number": complaint.number}),
-            }
-        )
+    def get_back_url(self) -> str:
+        return reverse("complaints:complaint_detail", kwargs={"number": self.get_complaint().number})
+
+    def get_pdf_url(self) -> str:
+        return reverse(self.pdf_url_name, kwargs={"number": self.get_complaint().number})
+
+    def get_pdf_filename(self) -> str:
+        return f"{self.pdf_prefix}-{self.get_complaint().number}.pdf"
+
+    def not_yet(self, message: str) -> HttpResponse:
+        """The letter does not exist yet: back to the complaint page, saying when it will."""
+        messages.info(self.request, message)
+        return redirect("complaints:complaint_detail", number=self.get_complaint().number)
+
+
+class ExtensionLetterView(ComplaintLetterView):
+    """The extension letter to the complainant."""
+
+    pdf_url_name = "complaints:extension_letter_pdf"
+    pdf_prefix = "extension"
+
+    def letter_unavailable(self):
+        if not self.get_complaint().was_extended:
+            return self.not_yet("The extension letter exists once the complaint is extended.")
+        return None
+
+    def get_letter(self):
+        return extension_letter(self.get_complaint())
 
 
 class ExtensionLetterPdfView(ExtensionLetterView):
-    def get(self, request, *args, **kwargs):
-        complaint = self.get_complaint()
-        if not complaint.was_extended:
-            return super().get(request, *args, **kwargs)
-        response = HttpResponse(letter_pdf(extension_letter(complaint)), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"extension-{complaint.number}.pdf", inline=True)
-        return response
+    as_pdf = True
 
 
-class AcknowledgementLetterView(PermissionMixin, ComplaintMixin, TemplateView):
-    """The acknowledgement letter to the complainant (page; the PDF has the same lines)."""
+class AcknowledgementLetterView(ComplaintLetterView):
+    """The acknowledgement letter to the complainant."""
 
-    permission_required = "complaints.view_complaint"
-    template_name = "core/letter_page.html"
+    pdf_url_name = "complaints:acknowledgement_letter_pdf"
+    pdf_prefix = "acknowledgement"
 
-    def get(self, request, *args, **kwargs):
-        complaint = self.get_complaint()
-        return self.render_to_response(
-            {
-                **letter_context(acknowledgement_letter(complaint)),
-                "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
-                "back_label": "Back to the complaint",
-                "pdf_url": reverse("complaints:acknowledgement_letter_pdf", kwargs={"number": complaint.number}),
-            }
-        )
+    def get_letter(self):
+        return acknowledgement_letter(self.get_complaint())
 
 
 class AcknowledgementLetterPdfView(AcknowledgementLetterView):
-    def get(self, request, *args, **kwargs):
-        complaint = self.get_complaint()
-        response = HttpResponse(letter_pdf(acknowledgement_letter(complaint)), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"acknowledgement-{complaint.number}.pdf", inline=True)
-        return response
+    as_pdf = True
 
 
 class CommunicationAddView(ComplaintPostView):
@@ -426,36 +419,23 @@ class ComplaintResolveView(ComplaintActionView):
         return reverse("complaints:resolution_notice", kwargs={"number": self.get_complaint().number})
 
 
-class ResolutionNoticeView(PermissionMixin, ComplaintMixin, TemplateView):
+class ResolutionNoticeView(ComplaintLetterView):
     """The printable resolution letter (states the state hearing right and its deadline)."""
 
-    permission_required = "complaints.view_complaint"
-    template_name = "core/letter_page.html"
+    pdf_url_name = "complaints:resolution_notice_pdf"
+    pdf_prefix = "resolution"
 
-    def get(self, request, *args, **kwargs):
-        complaint = self.get_complaint()
-        if complaint.resolved_on is None:
-            messages.info(request, "The notice exists once the complaint is resolved.")
-            return redirect("complaints:complaint_detail", number=complaint.number)
-        return self.render_to_response(
-            {
-                **letter_context(resolution_letter(complaint)),
-                "complaint": complaint,
-                "back_url": reverse("complaints:complaint_detail", kwargs={"number": complaint.number}),
-                "back_label": "Back to the complaint",
-                "pdf_url": reverse("complaints:resolution_notice_pdf", kwargs={"number": complaint.number}),
-            }
-        )
+    def letter_unavailable(self):
+        if self.get_complaint().resolved_on is None:
+            return self.not_yet("The notice exists once the complaint is resolved.")
+        return None
+
+    def get_letter(self):
+        return resolution_letter(self.get_complaint())
 
 
 class ResolutionNoticePdfView(ResolutionNoticeView):
-    def get(self, request, *args, **kwargs):
-        complaint = self.get_complaint()
-        if complaint.resolved_on is None:
-            return super().get(request, *args, **kwargs)
-        response = HttpResponse(notice_pdf(complaint), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"resolution-{complaint.number}.pdf", inline=True)
-        return response
+    as_pdf = True
 
 
 # Report ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ acknowledged late and re-delivered if a worker dies (settings), so every task is
 
 import os
 
-from celery import Celery, Task
+from celery import Celery, Task, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -33,3 +33,12 @@ class CaseworksTask(Task):
 app = Celery("caseworks", task_cls=CaseworksTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_process_init.connect  # each pool process (prefork), once it has started
+@signals.worker_ready.connect  # the worker itself (solo and thread pools run tasks in it)
+def _objects_frozen(**_kwargs) -> None:
+    """A worker's start-up objects are frozen once Django is set up (``core.startup``)."""
+    from core.startup import startup_freeze
+
+    startup_freeze()

@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_wsgi_application()
+
+from core.startup import startup_freeze  # noqa: E402 - after setup: it loads the URLconf
+
+startup_freeze()

@@ -49,11 +49,11 @@ def _as_fernet(key: str, name: str) -> Fernet:
 
 def key_generations() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(current keys, legacy keys) from the settings, in the order they are tried."""
-    current = tuple(k.strip() for k in getattr(settings, "CASEWORKS_FIELD_ENCRYPTION_KEYS", []) if k.strip())
+    current = tuple(k.strip() for k in settings.CASEWORKS_FIELD_ENCRYPTION_KEYS if k.strip())
     legacy: list[str] = []
     if settings.CASEWORKS_FIELD_ENCRYPTION_KEY:
         legacy.append(settings.CASEWORKS_FIELD_ENCRYPTION_KEY)
-    for secret in (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])):
+    for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS):
         if secret:
             legacy.append(derived_key(secret))
     return current, tuple(k for k in dict.fromkeys(legacy) if k not in current)
@@ -85,11 +85,7 @@ def primary_fernet() -> Fernet:
 
 
 def _blind_index_key() -> bytes:
-    key = (
-        getattr(settings, "CASEWORKS_BLIND_INDEX_KEY", "")
-        or settings.CASEWORKS_FIELD_ENCRYPTION_KEY
-        or settings.SECRET_KEY
-    )
+    key = settings.CASEWORKS_BLIND_INDEX_KEY or settings.CASEWORKS_FIELD_ENCRYPTION_KEY or settings.SECRET_KEY
     return key.encode()[:64]  # BLAKE2b takes keys of up to 64 bytes
 
 

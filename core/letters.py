@@ -30,6 +30,8 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from core.pdf import add_truetype_font
+
 
 class LetterFontMissing(ImproperlyConfigured):
     pass
@@ -85,8 +87,8 @@ def letterhead(language: str | None = None) -> Letterhead:
     (``CASEWORKS_OFFICE_NAME_<CODE>``, ``CASEWORKS_OFFICE_HOURS_<CODE>``)."""
     name, hours = settings.CASEWORKS_OFFICE_NAME, settings.CASEWORKS_OFFICE_HOURS
     if language:
-        name = getattr(settings, "CASEWORKS_OFFICE_NAME_BY_LANGUAGE", {}).get(language, name)
-        hours = getattr(settings, "CASEWORKS_OFFICE_HOURS_BY_LANGUAGE", {}).get(language, hours)
+        name = settings.CASEWORKS_OFFICE_NAME_BY_LANGUAGE.get(language, name)
+        hours = settings.CASEWORKS_OFFICE_HOURS_BY_LANGUAGE.get(language, hours)
     return Letterhead(
         name=name,
         address_lines=office_address_lines(),
@@ -146,8 +148,8 @@ class _LetterPDF(FPDF):
     def __init__(self, letter: Letter, head: Letterhead, labels: dict[str, str]):
         super().__init__(format="Letter", unit="mm")
         regular, bold = _font_paths()
-        self.add_font(self.FAMILY, "", str(regular))
-        self.add_font(self.FAMILY, "B", str(bold))
+        add_truetype_font(self, self.FAMILY, "", regular)
+        add_truetype_font(self, self.FAMILY, "B", bold)
         self.letter, self.head, self.labels = letter, head, labels
         self.set_margins(22, 18, 22)
         self.set_auto_page_break(auto=True, margin=22)

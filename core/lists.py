@@ -30,6 +30,15 @@ from .csv import csv_response
 Getter = str | Callable[[Any], Any]
 
 
+def filtered_rows(filterset: Any) -> QuerySet:
+    """The rows a list shows for its django-filter ``filterset``: all of them before a filter is
+    submitted, the filtered rows for a valid one, none for an invalid one (a filter that does not
+    validate never shows everything)."""
+    if not filterset.is_bound:
+        return filterset.queryset
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
 def _get(row: Any, getter: Getter) -> Any:
     if callable(getter):
         return getter(row)

@@ -8,6 +8,7 @@ shows a user only the items whose permission the user holds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -46,6 +47,23 @@ class HomeCard:
     url: str = ""
     note: str = ""
     tone: str = "secondary"  # bootstrap contextual colour: danger for overdue, warning for due soon
+
+
+def count_card(
+    title: str, count: int, url: str = "", *, note: str = "", tone: str = "secondary", quiet: str = "secondary"
+) -> HomeCard:
+    """A card for a count that may need attention: coloured ``tone`` only while the count is not
+    zero (``quiet`` when it is), so the home page shows at a glance what is waiting."""
+    return HomeCard(title, str(count), url, note=note, tone=tone if count else quiet)
+
+
+def queue_cards(
+    list_url: str, param: str, counts: Mapping[str, int], queues: Iterable[tuple[str, str, str]]
+) -> list[HomeCard]:
+    """One card per queue of a list page, ``queues`` as ``(key, title, tone)``: the figure
+    ``counts[key]`` opens the list filtered to the rows it counts, ``?<param>=<key>`` (issue 14.4:
+    a figure opens a list of as many rows)."""
+    return [count_card(title, counts[key], f"{list_url}?{param}={key}", tone=tone) for key, title, tone in queues]
 
 
 def _app_modules():

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
+from .db import rows_insert, rows_insert_reading
 from .models import AccessLog, DomainEvent, ObjectOutOfScope
 
 
@@ -45,6 +46,29 @@ def event_record(
     )
 
 
+def event_about(
+    subject: models.Model,
+    *,
+    verb: str,
+    by=None,
+    summary: str = "",
+    actor_label: str = "",
+    data: dict[str, Any] | None = None,
+    case_id: int | None = None,
+) -> DomainEvent:
+    """Append the domain event about ``subject``, on its case: ``case_id``, or the subject's own
+    when it has one (a complaint, a hearing request, a work item...)."""
+    return event_record(
+        verb=verb,
+        subject=subject,
+        case_id=case_id if case_id is not None else getattr(subject, "case_id", None),
+        actor=by,
+        actor_label=actor_label,
+        summary=summary,
+        data=data,
+    )
+
+
 def saved_with_event(
     obj: models.Model,
     *,
@@ -53,20 +77,15 @@ def saved_with_event(
     summary: str = "",
     actor_label: str = "",
     data: dict[str, Any] | None = None,
+    case_id: int | None = None,
+    update_fields: Sequence[str] | None = None,
 ) -> Any:
-    """The last steps of most services: validate (``full_clean``), save, and append the domain
-    event about the object (on its case when it has one). Returns the object."""
+    """The last steps of most services: validate (``full_clean``), save (only ``update_fields``
+    when given), and append the domain event about the object, on its case: ``case_id``, or the
+    object's own when it has one. Returns the object."""
     obj.full_clean()
-    obj.save()
-    event_record(
-        verb=verb,
-        subject=obj,
-        case_id=getattr(obj, "case_id", None),
-        actor=by,
-        actor_label=actor_label,
-        summary=summary,
-        data=data,
-    )
+    obj.save(update_fields=update_fields)
+    event_about(obj, verb=verb, by=by, summary=summary, actor_label=actor_label, data=data, case_id=case_id)
     return obj
 
 
@@ -137,28 +156,35 @@ def sensitive_read_record(
 
 
 def sensitive_reads_bulk_record(
-    *, request: HttpRequest, username: str, object_type: str, reads: Iterable[tuple[Any, Iterable[str], dict[str, Any]]]
-) -> int:
+    *,
+    request: HttpRequest,
+    username: str,
+    object_type: str,
+    reads: Iterable[tuple[Any, Iterable[str], dict[str, Any]]],
+    reading: models.QuerySet | None = None,
+) -> list[dict]:
     """``sensitive_read_record`` for the rows of one list response, in one INSERT: ``reads`` is
     ``(object_id, fields, detail)`` per object shown (``detail`` names the person). Written now, in
-    the request (never batched later): a list's query count stays flat in its page size."""
+    the request (never batched later): a list's query count stays flat in its page size. One
+    statement (``core.db.rows_insert``, no model instances): outside a transaction it commits by
+    itself, without ``bulk_create``'s BEGIN and COMMIT round trips.
+
+    ``reading``: a ``.values()`` queryset the list still has to read (the people's cases), read in
+    the same round trip as the INSERT on PostgreSQL (``core.db.rows_insert_reading``); its rows are
+    returned (``[]`` without it)."""
     ip, path = client_ip(request), request.get_full_path()[:500]
-    rows = [
-        AccessLog(
-            kind=AccessLog.Kind.SENSITIVE_READ,
-            username=username[:150],
-            ip_address=ip,
-            path=path,
-            object_type=object_type,
-            object_id=str(object_id),
-            fields=list(fields),
-            detail=detail,
-        )
-        for object_id, fields, detail in reads
-        if fields
-    ]
-    AccessLog.objects.bulk_create(rows)
-    return len(rows)
+    rows = [(str(object_id), list(fields), detail) for object_id, fields, detail in reads if fields]
+    values = {
+        "kind": AccessLog.Kind.SENSITIVE_READ,
+        "username": username[:150],
+        "ip_address": ip,
+        "path": path,
+        "object_type": object_type,
+    }
+    if reading is None:
+        rows_insert(AccessLog, ["object_id", "fields", "detail"], rows, values=values)
+        return []
+    return rows_insert_reading(AccessLog, ["object_id", "fields", "detail"], rows, values=values, read=reading)
 
 
 def out_of_scope_in(exception: BaseException | None) -> ObjectOutOfScope | None:

@@ -15,7 +15,8 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from .services import client_ip
 
@@ -53,3 +54,10 @@ def allow(request: HttpRequest, bucket: str) -> bool:
 def retry_after() -> int:
     """Seconds a refused client should wait (the window's length), for ``Retry-After``."""
     return public_rate()[1]
+
+
+def refused(request: HttpRequest, template_name: str, context: dict[str, Any] | None = None) -> HttpResponse:
+    """The answer to a client over the limit: the app's page, 429 and ``Retry-After``."""
+    response = render(request, template_name, context, status=429)
+    response["Retry-After"] = str(retry_after())
+    return response

@@ -29,6 +29,9 @@ from simple_history.models import registered_models
 
 from .csv import csv_response
 from .forms import SecurityLogFilterForm, apply_service_errors
+from .http import pdf_response
+from .letters import Letter, letter_context, letter_pdf
+from .lists import filtered_rows
 from .models import AccessLog, DomainEvent, Jurisdiction, LegalParameter
 from .navigation import home_cards_for
 from .services import access_denial_record, access_log_record
@@ -176,6 +179,46 @@ def form_errors_text(form: forms.BaseForm) -> str:
     return "; ".join(parts)
 
 
+class LetterPageView(PermissionMixin, TemplateView):
+    """One letter to a member of the public (``core.letters``) on two URLs: the printable page
+    (``core/letter_page.html``) and, in a subclass with ``as_pdf = True``, the PDF with the same
+    lines. A subclass reads its object in scope and gives ``get_letter()``, ``get_pdf_filename()``
+    and the page's links (``get_back_url()``, ``get_pdf_url()``, ``back_label``);
+    ``letter_unavailable()`` answers instead when the letter does not exist yet."""
+
+    template_name = "core/letter_page.html"
+    as_pdf = False
+    back_label = ""  # the page's default: "Back"
+
+    def get_letter(self) -> Letter:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError(f"{type(self).__name__} must define get_letter().")
+
+    def get_pdf_filename(self) -> str:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError(f"{type(self).__name__} must define get_pdf_filename().")
+
+    def get_back_url(self) -> str:
+        return ""
+
+    def get_pdf_url(self) -> str:
+        return ""
+
+    def letter_unavailable(self) -> HttpResponse | None:
+        return None
+
+    def get(self, request, *args, **kwargs):
+        refusal = self.letter_unavailable()
+        if refusal is not None:
+            return refusal
+        letter = self.get_letter()
+        if self.as_pdf:
+            return pdf_response(letter_pdf(letter), self.get_pdf_filename())
+        context = self.get_context_data(**kwargs)
+        context.update(
+            letter_context(letter), back_url=self.get_back_url(), back_label=self.back_label, pdf_url=self.get_pdf_url()
+        )
+        return self.render_to_response(context)
+
+
 class RunListView(PermissionMixin, ListView):
     """The runs of a fanned-out background job (accrual, enforcement sweep), newest first, each
     with the number of its parts stuck (``core.jobs``) set as ``stuck_attr`` for the page."""
@@ -211,11 +254,7 @@ class FilteredListView(PermissionMixin, ScopedQuerysetMixin, ListView):
             self.filterset = None
             return queryset
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
-        return (
-            self.filterset.qs
-            if self.filterset.is_bound and self.filterset.is_valid()
-            else (queryset if not self.filterset.is_bound else queryset.none())
-        )
+        return filtered_rows(self.filterset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from accounts.models import User
 from core.http import content_disposition
 from core.jobs import job_enqueue
+from core.lists import filtered_rows
 from core.services import sensitive_read_record
 from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
 
@@ -54,10 +55,27 @@ def _staff(request) -> User | None:
 
 
 class _UploadView(PermissionMixin, FormView):
-    """Store the uploaded file and its import job (``core.jobs``) in one transaction."""
+    """An uploaded file handed to ``store``, which returns its row: then the row's page
+    (``detail_url_name``); a refusal (``ValidationError``) is shown on the file field."""
 
     template_name = "enforcement/upload.html"
     detail_url_name = ""
+
+    def store(self, *, name: str, content: bytes):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            row = self.store(name=upload.name, content=upload.read())
+        except ValidationError as exc:
+            form.add_error("file", " ".join(exc.messages))
+            return self.form_invalid(form)
+        return HttpResponseRedirect(reverse(self.detail_url_name, args=[row.pk]))
+
+
+class _QueuedUploadView(_UploadView):
+    """Store the uploaded file and its import job (``core.jobs``) in one transaction."""
 
     def receive(self, *, name: str, content: bytes):
         raise NotImplementedError
@@ -65,21 +83,16 @@ class _UploadView(PermissionMixin, FormView):
     def task(self):
         raise NotImplementedError
 
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
+    def store(self, *, name: str, content: bytes):
         task = self.task()
-        try:
-            with transaction.atomic():
-                row = self.receive(name=upload.name, content=upload.read())
-                # The outbox row commits with the file: a broker outage delays the import, never loses it.
-                job_enqueue(task=task.name, args=[row.pk], key=f"{task.name}:{row.pk}")
-        except ValidationError as exc:
-            form.add_error("file", " ".join(exc.messages))
-            return self.form_invalid(form)
-        return HttpResponseRedirect(reverse(self.detail_url_name, args=[row.pk]))
+        with transaction.atomic():
+            row = self.receive(name=name, content=content)
+            # The outbox row commits with the file: a broker outage delays the import, never loses it.
+            job_enqueue(task=task.name, args=[row.pk], key=f"{task.name}:{row.pk}")
+        return row
 
 
-class PaymentFileUploadView(_UploadView):
+class PaymentFileUploadView(_QueuedUploadView):
     permission_required = "enforcement.add_paymentfile"
     form_class = PaymentFileUploadForm
     extra_context = {"title": "Upload an employer payment file"}
@@ -161,22 +174,16 @@ class NachaReturnFileListView(FilteredListView):
         return context
 
 
-class NachaReturnUploadView(PermissionMixin, FormView):
+class NachaReturnUploadView(_UploadView):
     """Return files are small: imported at once (validated whole, one transaction)."""
 
     permission_required = "enforcement.add_nachareturnfile"
     form_class = NachaReturnUploadForm
-    template_name = "enforcement/upload.html"
     extra_context = {"title": "Upload a NACHA return file"}
+    detail_url_name = "enforcement:nachareturnfile_detail"
 
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        try:
-            row = nacha_return_import(name=upload.name, content=upload.read(), via=FileVia.UPLOAD, by=self.request.user)
-        except ValidationError as exc:
-            form.add_error("file", " ".join(exc.messages))
-            return self.form_invalid(form)
-        return HttpResponseRedirect(reverse("enforcement:nachareturnfile_detail", args=[row.pk]))
+    def store(self, *, name: str, content: bytes):
+        return nacha_return_import(name=name, content=content, via=FileVia.UPLOAD, by=_staff(self.request))
 
 
 class NachaReturnFileDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
@@ -198,7 +205,7 @@ class BankStatementListView(FilteredListView):
         return super().get_base_queryset().select_related("uploaded_by").defer("content", "report")
 
 
-class BankStatementUploadView(_UploadView):
+class BankStatementUploadView(_QueuedUploadView):
     permission_required = "enforcement.add_bankstatement"
     form_class = BankStatementUploadForm
     extra_context = {"title": "Upload a BAI2 bank statement"}
@@ -228,8 +235,7 @@ class BankStatementDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         filterset = BankTransactionFilterSet(
             self.request.GET or None, queryset=self.object.transactions.select_related("account")
         )
-        rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
-        page = Paginator(rows, 50).get_page(self.request.GET.get("page"))
+        page = Paginator(filtered_rows(filterset), 50).get_page(self.request.GET.get("page"))
         context.update(
             filter=filterset,
             page_obj=page,

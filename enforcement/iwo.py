@@ -22,50 +22,34 @@ document to an employer ever carries where the custodial parent or a child lives
 from __future__ import annotations
 
 from datetime import datetime, time
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
-from fpdf import FPDF
 
 from cases.redaction import WITHHELD, mailing_address
 from core.business_days import add_business_days
 from core.letters import office_address_lines
+from core.pdf import UnicodePdf
 
 from .choices import IwoKind
 from .models import IncomeWithholdingOrder
 
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-ASCII = str.maketrans({"—": "-", "–": "-", "’": "'", "“": '"', "”": '"', "§": "S.", "☐": "[ ]", "☒": "[X]"})
 FREQUENCY_WORD = {"weekly": "week", "biweekly": "two weeks", "semimonthly": "half month", "monthly": "month"}
 
 
-class _Form(FPDF):
+class _Form(UnicodePdf):
     def __init__(self, *, title: str, footer: str):
-        super().__init__(format="Letter")
+        super().__init__()
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(14, 10, 14)
-        self.unicode = (DEJAVU / "DejaVuSans.ttf").exists() and (DEJAVU / "DejaVuSans-Bold.ttf").exists()
-        if self.unicode:
-            self.add_font("DejaVu", "", str(DEJAVU / "DejaVuSans.ttf"))
-            self.add_font("DejaVu", "B", str(DEJAVU / "DejaVuSans-Bold.ttf"))
-        self.family = "DejaVu" if self.unicode else "Helvetica"
         self.footer_text = footer
         self.set_title(title)
         self.set_author(settings.CASEWORKS_OFFICE_NAME)
 
-    def t(self, text: str) -> str:
-        if self.unicode:
-            return text
-        return text.translate(ASCII).encode("latin-1", "replace").decode("latin-1")
-
-    def use(self, size: float, bold: bool = False) -> None:
-        self.set_font(self.family, "B" if bold else "", size)
-
     def footer(self) -> None:
         self.set_y(-12)
         self.use(7)
-        self.cell(0, 4, self.t(f"{self.footer_text}   Page {self.page_no()}"), align="C")
+        self.cell(0, 4, self.text_(f"{self.footer_text}   Page {self.page_no()}"), align="C")
 
     def box(self, checked: bool, label: str, width: float, size: float = 8.5, bold: bool = False) -> None:
         """A form checkbox (drawn, so it prints the same in any font) followed by its label."""
@@ -76,27 +60,27 @@ class _Form(FPDF):
             self.line(x + 0.5, y + 4.2, x + 3.7, y + 1)
         self.set_x(x + 5)
         self.use(size, bold)
-        self.cell(width - 5, 5.2, self.t(label))
+        self.cell(width - 5, 5.2, self.text_(label))
 
     def label_value(self, label: str, value: str, width: float, *, border: str = "B", h: float = 5.2) -> None:
         self.use(7)
         x, y = self.get_x(), self.get_y()
-        self.cell(width, 3, self.t(label))
+        self.cell(width, 3, self.text_(label))
         self.set_xy(x, y + 3)
         self.use(9, bold=True)
-        self.cell(width, h, self.t(value), border=border)
+        self.cell(width, h, self.text_(value), border=border)
         self.set_xy(x + width, y)
 
     def heading(self, text: str) -> None:
         self.ln(1)
         self.set_fill_color(225, 225, 225)
         self.use(9, bold=True)
-        self.cell(0, 5.5, self.t(text), fill=True, new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 5.5, self.text_(text), fill=True, new_x="LMARGIN", new_y="NEXT")
         self.ln(0.5)
 
     def para(self, text: str, size: float = 8, h: float = 3.8) -> None:
         self.use(size)
-        self.multi_cell(0, h, self.t(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, h, self.text_(text), new_x="LMARGIN", new_y="NEXT")
 
 
 def _d(value) -> str:
@@ -167,7 +151,7 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     y = pdf.get_y() + 1
     pdf.set_xy(pdf.l_margin, y)
     pdf.use(7)
-    pdf.cell(half - 3, 3.5, pdf.t("Employer/Income Withholder's Name"))
+    pdf.cell(half - 3, 3.5, pdf.text_("Employer/Income Withholder's Name"))
     pdf.set_x(pdf.l_margin + half)
     pdf.cell(half, 3.5, "RE:", new_x="LMARGIN", new_y="NEXT")
     left_lines = [
@@ -189,21 +173,21 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         if n == 1:
             pdf.use(9)
         pdf.set_xy(pdf.l_margin, y + 4.3 * n)
-        pdf.cell(half - 3, 4.3, pdf.t(line))
+        pdf.cell(half - 3, 4.3, pdf.text_(line))
     pdf.use(8)
     ry = y
     for line in right_lines:
         pdf.set_xy(pdf.l_margin + half, ry)
-        pdf.multi_cell(half, 3.9, pdf.t(line), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(half, 3.9, pdf.text_(line), align="L", new_x="LMARGIN", new_y="NEXT")
         ry = pdf.get_y()
     bottom = max(y + 4.3 * len(left_lines), ry) + 1.5
     pdf.set_xy(pdf.l_margin, bottom)
     pdf.use(7)
-    pdf.cell(half * 1.3, 3.5, pdf.t("Child(ren)'s Name(s) (Last, First, Middle)"))
-    pdf.cell(0, 3.5, pdf.t("Child(ren)'s Birth Date(s)"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(half * 1.3, 3.5, pdf.text_("Child(ren)'s Name(s) (Last, First, Middle)"))
+    pdf.cell(0, 3.5, pdf.text_("Child(ren)'s Birth Date(s)"), new_x="LMARGIN", new_y="NEXT")
     pdf.use(8.5)
     for child in children or [{"name": "-", "birth_date": ""}]:
-        pdf.cell(half * 1.3, 4, pdf.t(child["name"]))
+        pdf.cell(half * 1.3, 4, pdf.text_(child["name"]))
         birth = child.get("birth_date") or ""
         pdf.cell(0, 4, f"{birth[5:7]}/{birth[8:10]}/{birth[:4]}" if birth else "-", new_x="LMARGIN", new_y="NEXT")
     pdf.line(pdf.l_margin, pdf.get_y() + 0.8, pdf.l_margin + width, pdf.get_y() + 0.8)
@@ -240,23 +224,23 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
             pdf.cell(6, 4.1, "$")
             pdf.cell(24, 4.1, "" if lump else _m(amount), border="B", align="R")
             pdf.cell(10, 4.1, " Per", align="L")
-            pdf.cell(24, 4.1, "" if lump else pdf.t(per), border="B")
-            pdf.cell(50, 4.1, pdf.t(" " + label))
+            pdf.cell(24, 4.1, "" if lump else pdf.text_(per), border="B")
+            pdf.cell(50, 4.1, pdf.text_(" " + label))
             if label == "past-due child support":
-                pdf.cell(54, 4.1, pdf.t("- Arrears greater than 12 weeks?"))
+                pdf.cell(54, 4.1, pdf.text_("- Arrears greater than 12 weeks?"))
                 pdf.box(not lump and iwo.arrears_over_12_weeks, "Yes", 14)
                 pdf.box(not lump and not iwo.arrears_over_12_weeks, "No", 12)
             pdf.ln(4.4)
         pdf.use(8.5, bold=True)
-        pdf.cell(62, 5, pdf.t("for a Total Amount to Withhold of $"))
+        pdf.cell(62, 5, pdf.text_("for a Total Amount to Withhold of $"))
         pdf.cell(26, 5, "" if lump else _m(iwo.total_per_frequency), border="B", align="R")
         pdf.cell(10, 5, " per")
-        pdf.cell(26, 5, "" if lump else pdf.t(per), border="B", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(26, 5, "" if lump else pdf.text_(per), border="B", new_x="LMARGIN", new_y="NEXT")
         pdf.use(7.5)
         pdf.cell(
             0,
             4,
-            pdf.t(
+            pdf.text_(
                 f"Arrears owed on the case on {_d(iwo.issued_on)}: ${_m(iwo.arrears_total)} "
                 f"(stated for information; withhold only the amounts above)."
             ),
@@ -282,7 +266,7 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
             pdf.cell(
                 half - 26 if n % 2 == 0 else 0,
                 4.6,
-                pdf.t(" " + label),
+                pdf.text_(" " + label),
                 new_x="RIGHT" if n % 2 == 0 else "LMARGIN",
                 new_y="TOP" if n % 2 == 0 else "NEXT",
             )
@@ -292,7 +276,7 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         pdf.cell(
             0,
             4.8,
-            pdf.t(" Lump Sum Payment: Do not stop any existing IWO unless you receive a termination order."),
+            pdf.text_(" Lump Sum Payment: Do not stop any existing IWO unless you receive a termination order."),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -324,7 +308,7 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.multi_cell(
         0,
         3.7,
-        pdf.t(
+        pdf.text_(
             f"Remit payment to {sdu.get('payee', 'the State Disbursement Unit')} (SDU/Tribal Order Payee) at "
             f"{', '.join(sdu.get('address', []))} (SDU/Tribal Payee Address). Include the Remittance Identifier "
             f"{iwo.remittance_id} with the payment (on an electronic payment, the case identifier of the DED addenda). "
@@ -354,7 +338,7 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         pdf.cell(
             0,
             4,
-            pdf.t(
+            pdf.text_(
                 "Enclosed: National Medical Support Notice (OMB 0970-0222) - the order requires health "
                 "care coverage for the child(ren)."
             ),
@@ -372,7 +356,7 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.cell(
         0,
         4,
-        pdf.t(
+        pdf.text_(
             f"Employee/Obligor's Name: {iwo.obligor_name}    Case Identifier: {iwo.remittance_id}    "
             f"Document tracking identifier: {iwo.control_number}"
         ),
@@ -441,7 +425,7 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     ]
     for title, text in items:
         pdf.use(8, bold=True)
-        pdf.cell(0, 4.2, pdf.t(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 4.2, pdf.text_(title), new_x="LMARGIN", new_y="NEXT")
         pdf.para(text, size=7.8, h=3.6)
         pdf.ln(0.6)
     pdf.heading("NOTIFICATION OF EMPLOYMENT TERMINATION OR INCOME STATUS")
@@ -551,15 +535,15 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.label_value("Mailing Address (substituted official: the issuing agency)", office_address, pdf.epw * 0.43)
     pdf.set_xy(pdf.l_margin, pdf.get_y() + 10)
     pdf.use(7)
-    pdf.cell(pdf.epw * 0.55, 3.5, pdf.t("Name(s) of Child(ren)"))
+    pdf.cell(pdf.epw * 0.55, 3.5, pdf.text_("Name(s) of Child(ren)"))
     pdf.cell(pdf.epw * 0.2, 3.5, "Date of Birth")
-    pdf.cell(0, 3.5, pdf.t("Mailing address (substituted official)"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 3.5, pdf.text_("Mailing address (substituted official)"), new_x="LMARGIN", new_y="NEXT")
     pdf.use(8.5)
     for child in iwo.children or []:
         birth = child.get("birth_date") or ""
-        pdf.cell(pdf.epw * 0.55, 4.2, pdf.t(child["name"]))
+        pdf.cell(pdf.epw * 0.55, 4.2, pdf.text_(child["name"]))
         pdf.cell(pdf.epw * 0.2, 4.2, f"{birth[5:7]}/{birth[8:10]}/{birth[:4]}" if birth else "-")
-        pdf.cell(0, 4.2, pdf.t("c/o the issuing agency"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 4.2, pdf.text_("c/o the issuing agency"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.heading("EMPLOYER RESPONSE")
     pdf.para(

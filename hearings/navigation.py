@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem
+from core.navigation import HomeCard, MenuGroup, MenuItem, queue_cards
 
 MENU = MenuGroup(
     "State hearings",
@@ -26,20 +26,13 @@ def home_cards(request) -> list[HomeCard]:
 
         mine = docket(user=user, officer=user, start=today, days=7).count()
         cards.append(HomeCard("My hearings, next 7 days", str(mine), reverse("hearings:docket") + "?days=7"))
-    counts = queue_counts(user=user)
-    url = reverse("hearings:request_list")
-    return cards + [
-        HomeCard("Open hearing requests", str(counts["open"]), f"{url}?queue=open"),
-        HomeCard(
-            "Late: good cause to decide",
-            str(counts["good_cause"]),
-            f"{url}?queue=good_cause",
-            tone="warning" if counts["good_cause"] else "secondary",
-        ),
-        HomeCard(
-            "Past the 45-day target",
-            str(counts["past_target"]),
-            f"{url}?queue=past_target",
-            tone="danger" if counts["past_target"] else "secondary",
-        ),
-    ]
+    return cards + queue_cards(
+        reverse("hearings:request_list"),
+        "queue",
+        queue_counts(user=user),
+        [
+            ("open", "Open hearing requests", "secondary"),
+            ("good_cause", "Late: good cause to decide", "warning"),
+            ("past_target", "Past the 45-day target", "danger"),
+        ],
+    )

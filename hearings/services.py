@@ -23,7 +23,7 @@ from complaints.models import Complaint
 from core import business_days
 from core.dates import display_date
 from core.numbering import save_with_unique_number
-from core.services import event_record
+from core.services import event_about, saved_with_event
 
 from .choices import (
     BOOKED_HEARING_STATUSES,
@@ -162,11 +162,10 @@ def hearing_request_create(
     request.number = "pending"
     request.full_clean(exclude=["number"])
     save_with_unique_number(request, "HRG")
-    event_record(
+    event_about(
+        request,
         verb="hearing.requested",
-        subject=request,
-        case_id=request.case_id,
-        actor=by,
+        by=by,
         summary=f"{request.number}: {request.get_issue_display()}"
         + (" — late, good cause needed" if is_late else "")
         + ("" if in_jurisdiction else " — court matter, alternate route offered"),
@@ -206,11 +205,10 @@ def hearing_good_cause_decide(
     request.save()
     if not found:
         letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=today)
-    event_record(
+    event_about(
+        request,
         verb="hearing.good_cause_decided",
-        subject=request,
-        case_id=request.case_id,
-        actor=by,
+        by=by,
         summary=f"{request.number}: {request.get_good_cause_display()}",
     )
     return request
@@ -309,11 +307,10 @@ def hearing_schedule(
     request.status = RequestStatus.SCHEDULED
     request.save(update_fields=["status"])
     letters_issue(request=request, hearing=hearing, kind=LetterKind.NOTICE, by=by)
-    event_record(
+    event_about(
+        request,
         verb="hearing.scheduled",
-        subject=request,
-        case_id=request.case_id,
-        actor=by,
+        by=by,
         summary=f"{request.number}: {timezone.localtime(starts_at):%Y-%m-%d %H:%M}, {hearing.get_mode_display()}"
         + (" (after the 45-day target)" if hearing.beyond_target else ""),
     )
@@ -335,14 +332,12 @@ def hearing_held_record(*, request: HearingRequest, by: User, now: datetime | No
     hearing.save(update_fields=["status"])
     request.status = RequestStatus.HELD
     request.held_on = timezone.localdate(hearing.starts_at)
-    request.full_clean()
-    request.save(update_fields=["status", "held_on"])
-    event_record(
+    saved_with_event(
+        request,
+        by=by,
         verb="hearing.held",
-        subject=request,
-        case_id=request.case_id,
-        actor=by,
         summary=f"{request.number}: held {display_date(request.held_on)}",
+        update_fields=["status", "held_on"],
     )
     return hearing
 
@@ -430,11 +425,10 @@ def hearing_decide(
             request=request, description=description, due_on=due_on, assigned_to=rest[0] if rest else None, by=by
         )
     letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=decided_on)
-    event_record(
+    event_about(
+        request,
         verb="hearing.decided",
-        subject=request,
-        case_id=request.case_id,
-        actor=by,
+        by=by,
         summary=f"{request.number}: {request.get_outcome_display()}",
         data={"within_target": decided_on <= request.decide_by, "actions": len(actions)},
     )
@@ -450,11 +444,10 @@ def compliance_action_add(
     action = ComplianceAction(request=request, description=description.strip(), due_on=rolled, assigned_to=assigned_to)
     action.full_clean()
     action.save()
-    event_record(
+    event_about(
+        request,
         verb="hearing.compliance_ordered",
-        subject=request,
-        case_id=request.case_id,
-        actor=by,
+        by=by,
         summary=f"{request.number}: {action.description[:200]} by {display_date(rolled)}"
         + (f" (moved from {display_date(due_on)}, not a business day)" if rolled != due_on else "")
         + (f", assigned to {assigned_to}" if assigned_to else ""),
@@ -484,11 +477,10 @@ def letters_issue(
         letter.full_clean()
     HearingLetter.objects.bulk_create(letters)
     _letters_record(letters, by=by)
-    event_record(
+    event_about(
+        request,
         verb=f"hearing.{kind}_letters_issued",
-        subject=request,
-        case_id=request.case_id,
-        actor=by,
+        by=by,
         summary=f"{request.number}: {LetterKind(kind).label} to "
         + " and ".join(letter.addressee for letter in letters),
     )
@@ -532,11 +524,10 @@ def compliance_action_complete(
     action.done_note = note.strip()
     action.full_clean()
     action.save()
-    event_record(
+    event_about(
+        action.request,
         verb="hearing.compliance_done",
-        subject=action.request,
-        case_id=action.request.case_id,
-        actor=by,
+        by=by,
         summary=f"{action.request.number}: {action.description[:200]}",
     )
     return action

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +13,8 @@ from django.views.generic import TemplateView
 
 from cases.selectors import case_by_number
 from complaints.models import Complaint
-from core.http import content_disposition
-from core.letters import letter_context, letter_pdf
 from core.lists import ListViewMixin
-from core.views import FilteredListView, PermissionMixin, ServiceActionView
+from core.views import FilteredListView, LetterPageView, PermissionMixin, ServiceActionView
 
 from . import selectors, services
 from .choices import ISSUE_OF_CATEGORY, ActionStatus, HearingStatus, RequestStatus
@@ -273,41 +270,39 @@ class HeldView(RequestActionView):
         services.hearing_held_record(request=self.get_hearing_request(), by=self.request.user)
 
 
-class LetterView(PermissionMixin, TemplateView):
-    """A notice of hearing or a decision letter (page; the PDF has the same lines)."""
+class LetterView(LetterPageView):
+    """A notice of hearing or a decision letter (page; ``LetterPdfView``: the PDF with the same lines)."""
 
     permission_required = "hearings.view_hearingrequest"
-    template_name = "core/letter_page.html"
 
-    def get_letter(self) -> HearingLetter:
+    def get_hearing_letter(self) -> HearingLetter:
         # A letter is seen by whoever may see its request.
-        visible = HearingRequest.objects.restrict(self.request.user, "view")
-        return get_object_or_404(
-            HearingLetter.objects.filter(request__in=visible).select_related(
-                "request", "request__case", "hearing", "hearing__officer"
-            ),
-            pk=self.kwargs["pk"],
-        )
+        if not hasattr(self, "_hearing_letter"):
+            visible = HearingRequest.objects.restrict(self.request.user, "view")
+            self._hearing_letter = get_object_or_404(
+                HearingLetter.objects.filter(request__in=visible).select_related(
+                    "request", "request__case", "hearing", "hearing__officer"
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return self._hearing_letter
 
-    def get_context_data(self, **kwargs):
-        letter = self.get_letter()
-        return {
-            **super().get_context_data(**kwargs),
-            **letter_context(hearing_letter(letter)),
-            "back_url": reverse("hearings:request_detail", kwargs={"number": letter.request.number}),
-            "pdf_url": reverse("hearings:letter_pdf", kwargs={"pk": letter.pk}),
-        }
+    def get_letter(self):
+        return hearing_letter(self.get_hearing_letter())
+
+    def get_back_url(self) -> str:
+        return reverse("hearings:request_detail", kwargs={"number": self.get_hearing_letter().request.number})
+
+    def get_pdf_url(self) -> str:
+        return reverse("hearings:letter_pdf", kwargs={"pk": self.get_hearing_letter().pk})
+
+    def get_pdf_filename(self) -> str:
+        letter = self.get_hearing_letter()
+        return f"{letter.request.number}-{letter.kind}-{letter.party}.pdf"
 
 
 class LetterPdfView(LetterView):
-    def get(self, request, *args, **kwargs):
-        letter = self.get_letter()
-        response = HttpResponse(letter_pdf(hearing_letter(letter)), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(
-            f"{letter.request.number}-{letter.kind}-{letter.party}.pdf", inline=True
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+    as_pdf = True
 
 
 class ActionDoneView(RequestActionView):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.dates import display_date
-from core.models import RestrictedQuerySet, TimeStampedModel
+from core.models import OfficeWide, RestrictedQuerySet, TimeStampedModel
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -36,18 +36,11 @@ from .choices import (
 from .validators import validate_material_file
 
 USER = settings.AUTH_USER_MODEL
-
-
-class Unscoped:
-    """Every row is visible to whoever holds the model permission."""
-
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None
+Unscoped = OfficeWide  # the name migration 0001 gives the models' base
 
 
 # Partners ------------------------------------------------------------------------------------
-class Organisation(Unscoped, TimeStampedModel):
+class Organisation(OfficeWide, TimeStampedModel):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=OrganisationKind.choices, db_index=True)
     address = models.CharField(max_length=300, blank=True, help_text="The organisation's business address.")
@@ -69,7 +62,7 @@ class Organisation(Unscoped, TimeStampedModel):
         return reverse("outreach:organisation_detail", kwargs={"pk": self.pk})
 
 
-class Contact(Unscoped, TimeStampedModel):
+class Contact(OfficeWide, TimeStampedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
     title = models.CharField(max_length=120, blank=True)
@@ -91,7 +84,7 @@ class Contact(Unscoped, TimeStampedModel):
         return f"{self.name} ({self.organisation})"
 
 
-class ContactLog(Unscoped, models.Model):
+class ContactLog(OfficeWide, models.Model):
     """One contact with a partner: the organisation's history of contact."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contact_logs")
@@ -113,7 +106,7 @@ class ContactLog(Unscoped, models.Model):
         return f"{self.occurred_on} {self.get_channel_display()} with {self.organisation_id}"
 
 
-class MediaContact(Unscoped, TimeStampedModel):
+class MediaContact(OfficeWide, TimeStampedModel):
     outlet = models.CharField(max_length=200)
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
@@ -132,7 +125,7 @@ class MediaContact(Unscoped, TimeStampedModel):
 
 
 # Materials -----------------------------------------------------------------------------------
-class Material(Unscoped, TimeStampedModel):
+class Material(OfficeWide, TimeStampedModel):
     title = models.CharField(max_length=200)
     language = models.CharField(max_length=10, choices=Language.choices, default=Language.ENGLISH, db_index=True)
     audience = models.CharField(max_length=30, choices=Audience.choices, db_index=True)
@@ -158,7 +151,7 @@ class Material(Unscoped, TimeStampedModel):
         return reverse("outreach:material_detail", kwargs={"pk": self.pk})
 
 
-class MaterialDistribution(Unscoped, models.Model):
+class MaterialDistribution(OfficeWide, models.Model):
     material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="distributions")
     distributed_on = models.DateField(db_index=True)
     location = models.CharField(max_length=200, help_text="Where the copies went.")
@@ -182,7 +175,7 @@ class MaterialDistribution(Unscoped, models.Model):
 
 
 # Events --------------------------------------------------------------------------------------
-class Event(Unscoped, TimeStampedModel):
+class Event(OfficeWide, TimeStampedModel):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.PRESENTATION)
     audience = models.CharField(max_length=30, choices=Audience.choices, db_index=True)
@@ -222,7 +215,7 @@ class Event(Unscoped, TimeStampedModel):
         return reverse("outreach:event_detail", kwargs={"pk": self.pk})
 
 
-class Registration(Unscoped, models.Model):
+class Registration(OfficeWide, models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
@@ -247,7 +240,7 @@ class Registration(Unscoped, models.Model):
         return f"{self.name} at {self.event_id}"
 
 
-class FollowUp(Unscoped, models.Model):
+class FollowUp(OfficeWide, models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="follow_ups")
     description = models.CharField(max_length=500)
     due_on = models.DateField(null=True, blank=True)
@@ -265,7 +258,7 @@ class FollowUp(Unscoped, models.Model):
 
 
 # Announcements -------------------------------------------------------------------------------
-class Announcement(Unscoped, TimeStampedModel):
+class Announcement(OfficeWide, TimeStampedModel):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=AnnouncementKind.choices, default=AnnouncementKind.SERVICE_NEWS)
     body = models.TextField(max_length=10000, help_text="Plain text; shown escaped on the public page.")
@@ -292,7 +285,7 @@ class Announcement(Unscoped, TimeStampedModel):
         return reverse("outreach:announcement_detail", kwargs={"pk": self.pk})
 
 
-class AnnouncementDelivery(Unscoped, models.Model):
+class AnnouncementDelivery(OfficeWide, models.Model):
     """What went to whom: one row per recipient address, claimed before sending (idempotent)."""
 
     announcement = models.ForeignKey(Announcement, on_delete=models.PROTECT, related_name="deliveries")
@@ -323,7 +316,7 @@ class AnnouncementDelivery(Unscoped, models.Model):
 
 
 # Media inquiries -----------------------------------------------------------------------------
-class MediaInquiry(Unscoped, TimeStampedModel):
+class MediaInquiry(OfficeWide, TimeStampedModel):
     outlet = models.CharField(max_length=200)
     reporter = models.CharField(max_length=200)
     reporter_email = models.EmailField(blank=True)
@@ -370,7 +363,7 @@ class MediaInquiry(Unscoped, TimeStampedModel):
         return round((self.responded_at - self.received_at).total_seconds() / 3600, 1)
 
 
-class MediaReminder(Unscoped, models.Model):
+class MediaReminder(OfficeWide, models.Model):
     """One reminder per inquiry and kind: the unique constraint makes the daily task idempotent."""
 
     inquiry = models.ForeignKey(MediaInquiry, on_delete=models.CASCADE, related_name="reminders")
@@ -389,7 +382,7 @@ class MediaReminder(Unscoped, models.Model):
         return f"{self.kind} for {self.inquiry_id}"
 
 
-class ReminderRun(Unscoped, models.Model):
+class ReminderRun(OfficeWide, models.Model):
     """One run of the daily media reminder task (started, finished, counts, errors)."""
 
     started_at = models.DateTimeField(auto_now_add=True)
@@ -408,7 +401,7 @@ class ReminderRun(Unscoped, models.Model):
 
 
 # Feedback ------------------------------------------------------------------------------------
-class Survey(Unscoped, TimeStampedModel):
+class Survey(OfficeWide, TimeStampedModel):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=2000)
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys")
@@ -428,7 +421,7 @@ class Survey(Unscoped, TimeStampedModel):
         return reverse("outreach:survey_detail", kwargs={"pk": self.pk})
 
 
-class SurveyQuestion(Unscoped, models.Model):
+class SurveyQuestion(OfficeWide, models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=300)
@@ -446,7 +439,7 @@ class SurveyQuestion(Unscoped, models.Model):
         return self.text
 
 
-class SurveyInvitation(Unscoped, models.Model):
+class SurveyInvitation(OfficeWide, models.Model):
     """A single-use link. Only the SHA-256 of the token is stored; the link is shown once."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
@@ -472,7 +465,7 @@ class SurveyInvitation(Unscoped, models.Model):
         return f"Invitation {self.pk} to {self.survey_id}"
 
 
-class SurveyResponse(Unscoped, models.Model):
+class SurveyResponse(OfficeWide, models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     invitation = models.OneToOneField(SurveyInvitation, on_delete=models.PROTECT, related_name="response")
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -487,7 +480,7 @@ class SurveyResponse(Unscoped, models.Model):
         return f"Response {self.pk} to {self.survey_id}"
 
 
-class SurveyAnswer(Unscoped, models.Model):
+class SurveyAnswer(OfficeWide, models.Model):
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers")
     rating = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem
+from core.navigation import HomeCard, MenuGroup, MenuItem, count_card
 
 MENU = MenuGroup(
     "Outreach",
@@ -40,21 +40,14 @@ def home_cards(request) -> list[HomeCard]:
     if user.has_perm("outreach.view_mediainquiry"):
         due = media_inquiries_due()
         url = reverse("outreach:mediainquiry_list")
-        cards.append(
-            HomeCard(
+        cards += [
+            count_card(
                 "Media inquiries overdue",
-                str(due["overdue"]),
+                due["overdue"],
                 f"{url}?due=overdue",
                 note=f"{due['open']} open",
-                tone="danger" if due["overdue"] else "secondary",
-            )
-        )
-        cards.append(
-            HomeCard(
-                "Media inquiries due soon",
-                str(due["due_soon"]),
-                f"{url}?due=due_soon",
-                tone="warning" if due["due_soon"] else "secondary",
-            )
-        )
+                tone="danger",
+            ),
+            count_card("Media inquiries due soon", due["due_soon"], f"{url}?due=due_soon", tone="warning"),
+        ]
     return cards

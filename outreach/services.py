@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -72,15 +72,12 @@ def _save(obj, *, exclude: list[str] | None = None):
 
 # Partners ------------------------------------------------------------------------------------
 def organisation_save(*, organisation: Organisation, by: User) -> Organisation:
-    created = organisation.pk is None
-    _save(organisation)
-    event_record(
-        verb="outreach.organisation_created" if created else "outreach.organisation_changed",
-        subject=organisation,
-        actor=by,
+    return saved_with_event(
+        organisation,
+        by=by,
+        verb="outreach.organisation_created" if organisation.pk is None else "outreach.organisation_changed",
         summary=organisation.name,
     )
-    return organisation
 
 
 def contact_save(*, contact: Contact, by: User) -> Contact:
@@ -188,15 +185,12 @@ def follow_up_complete(*, follow_up: FollowUp, by: User) -> bool:
 
 # Materials -----------------------------------------------------------------------------------
 def material_save(*, material: Material, by: User) -> Material:
-    created = material.pk is None
-    _save(material)
-    event_record(
-        verb="outreach.material_added" if created else "outreach.material_changed",
-        subject=material,
-        actor=by,
+    return saved_with_event(
+        material,
+        by=by,
+        verb="outreach.material_added" if material.pk is None else "outreach.material_changed",
         summary=str(material),
     )
-    return material
 
 
 @transaction.atomic
@@ -450,14 +444,12 @@ def media_inquiry_save(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
             inquiry.approved_at = None
     if inquiry.status == InquiryStatus.OPEN and inquiry.draft_response.strip():
         inquiry.status = InquiryStatus.DRAFTED
-    _save(inquiry)
-    event_record(
+    return saved_with_event(
+        inquiry,
+        by=by,
         verb="outreach.media_inquiry_received" if created else "outreach.media_inquiry_changed",
-        subject=inquiry,
-        actor=by,
         summary=f"{inquiry.outlet} ({inquiry.reporter})",
     )
-    return inquiry
 
 
 def media_inquiry_approve(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:

@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
-from django.views.generic.edit import ProcessFormView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from core import throttle
 from core.charts import svg_response
@@ -64,66 +63,23 @@ def scoped_object(model, request, pk: int, action: str = "view"):
     return get_object_or_404(model.objects.restrict(request.user, action), pk=pk)
 
 
-class ServiceFormMixin:
-    """CreateView/UpdateView whose save goes through a service (``perform``)."""
+class SaveFormView(ServiceActionView):
+    """A create page (no ``model``) or an edit page (``model``: the object, read in the change
+    scope, is the form's instance) whose ModelForm's instance is saved by a service in ``perform``;
+    then to the saved object's page (or ``success_url``). An edit page's title is "Edit <object>"."""
 
-    template_name = "outreach/form.html"
-    heading = ""
+    template_name = "core/form_page.html"
+    scope_action = "change"
     success_message = "Saved."
 
-    def perform(self, form):  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.object = self.perform(form)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url())
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["heading"] = self.heading or (f"Edit {self.object}" if getattr(self, "object", None) else "New")
-        return context
+        return super().get_context_data(title=self.title or f"Edit {self.object}", **kwargs)
 
-
-class ParentObjectMixin:
-    """Pages under a parent object (``/events/<pk>/registrations/new/``): load it in scope, or 404.
-
-    Only after the permission check passed, so a user without the permission gets 403, not 404.
-    """
-
-    parent_model = None
-    parent_attr = ""
-    heading_template = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
-            setattr(self, self.parent_attr, scoped_object(self.parent_model, request, kwargs["pk"]))
-        return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def parent(self):
-        return getattr(self, self.parent_attr)
-
-    def get_context_data(self, **kwargs):
-        if self.heading_template:
-            self.heading = self.heading_template.format(obj=self.parent)
-        return super().get_context_data(**kwargs)
-
-
-class EditExistingMixin:
-    """An edit page built on its create page: load the object first (the create view would set None)."""
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return ProcessFormView.get(self, request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return ProcessFormView.post(self, request, *args, **kwargs)
+    def get_success_url(self):
+        return str(self.success_url) if self.success_url else self.result.get_absolute_url()
 
 
 class PostActionView(ServiceActionView):
@@ -133,15 +89,16 @@ class PostActionView(ServiceActionView):
 
 
 class ParentFormView(ServiceActionView):
-    """A form that adds something under one object (a contact log to an organisation, a
-    registration to an event): the object is ``model``, read in scope; the page is ``outreach/form.html``."""
+    """A form that adds something under one object (a contact to an organisation, a registration to
+    an event): the object is ``model``, read in scope; the page is ``core/form_page.html``; then back
+    to the object's page."""
 
-    template_name = "outreach/form.html"
+    template_name = "core/form_page.html"
     heading_template = ""
     success_message = "Saved."
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.heading_template.format(obj=self.object), **kwargs)
+        return super().get_context_data(title=self.heading_template.format(obj=self.object), **kwargs)
 
 
 # Organisations ------------------------------------------------------------------------------
@@ -169,52 +126,40 @@ class OrganisationDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class OrganisationCreateView(PermissionMixin, ServiceFormMixin, CreateView):
-    model = Organisation
+class OrganisationCreateView(SaveFormView):
     form_class = OrganisationForm
     permission_required = "outreach.add_organisation"
-    heading = "New organisation"
+    title = "New organisation"
 
-    def perform(self, form):
-        return services.organisation_save(organisation=form.instance, by=self.request.user)
+    def perform(self, data):
+        return services.organisation_save(organisation=self.form.instance, by=self.request.user)
 
 
-class OrganisationUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
-    model = Organisation
-    form_class = OrganisationForm
+class OrganisationUpdateView(OrganisationCreateView):
     permission_required = "outreach.change_organisation"
-    scope_action = "change"
-
-    def perform(self, form):
-        return services.organisation_save(organisation=form.instance, by=self.request.user)
+    model = Organisation
+    title = ""
 
 
-class ContactCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, CreateView):
-    model = Contact
+class ContactCreateView(ParentFormView):
     form_class = ContactForm
     permission_required = "outreach.add_contact"
-
-    parent_model = Organisation
-    parent_attr = "organisation"
-
+    model = Organisation
     heading_template = "New contact at {obj}"
 
-    def perform(self, form):
-        form.instance.organisation = self.organisation
-        return services.contact_save(contact=form.instance, by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("outreach:organisation_detail", kwargs={"pk": self.organisation.pk})
+    def perform(self, data):
+        contact = self.form.instance
+        contact.organisation = self.object
+        return services.contact_save(contact=contact, by=self.request.user)
 
 
-class ContactUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
+class ContactUpdateView(SaveFormView):
     model = Contact
     form_class = ContactForm
     permission_required = "outreach.change_contact"
-    scope_action = "change"
 
-    def perform(self, form):
-        return services.contact_save(contact=form.instance, by=self.request.user)
+    def perform(self, data):
+        return services.contact_save(contact=self.form.instance, by=self.request.user)
 
     def get_success_url(self):
         return reverse("outreach:organisation_detail", kwargs={"pk": self.object.organisation_id})
@@ -245,30 +190,20 @@ class MediaContactListView(FilteredListView):
     template_name = "outreach/mediacontact_list.html"
 
 
-class MediaContactCreateView(PermissionMixin, ServiceFormMixin, CreateView):
-    model = MediaContact
+class MediaContactCreateView(SaveFormView):
     form_class = MediaContactForm
     permission_required = "outreach.add_mediacontact"
-    heading = "New media contact"
+    title = "New media contact"
+    success_url = reverse_lazy("outreach:mediacontact_list")
 
-    def perform(self, form):
-        return services.media_contact_save(media_contact=form.instance, by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("outreach:mediacontact_list")
+    def perform(self, data):
+        return services.media_contact_save(media_contact=self.form.instance, by=self.request.user)
 
 
-class MediaContactUpdateView(PermissionMixin, ScopedQuerysetMixin, ServiceFormMixin, UpdateView):
-    model = MediaContact
-    form_class = MediaContactForm
+class MediaContactUpdateView(MediaContactCreateView):
     permission_required = "outreach.change_mediacontact"
-    scope_action = "change"
-
-    def perform(self, form):
-        return services.media_contact_save(media_contact=form.instance, by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("outreach:mediacontact_list")
+    model = MediaContact
+    title = ""
 
 
 # Events -------------------------------------------------------------------------------------
@@ -366,28 +301,24 @@ class EventDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class EventCreateView(PermissionMixin, ServiceFormMixin, CreateView):
-    model = Event
+class EventCreateView(SaveFormView):
     form_class = EventForm
     permission_required = "outreach.add_event"
-    heading = "New outreach event"
+    title = "New outreach event"
 
-    def perform(self, form):
+    def perform(self, data):
         return services.event_save(
-            event=form.save(commit=False),
+            event=self.form.save(commit=False),
             by=self.request.user,
-            presenters=form.cleaned_data["presenters"],
-            materials=form.cleaned_data["materials"],
+            presenters=data["presenters"],
+            materials=data["materials"],
         )
 
 
-class EventUpdateView(EditExistingMixin, EventCreateView, UpdateView):
+class EventUpdateView(EventCreateView):
     permission_required = "outreach.change_event"
-    scope_action = "change"
-    heading = ""
-
-    def get_queryset(self):
-        return Event.objects.restrict(self.request.user, "change")
+    model = Event
+    title = ""
 
 
 class RegistrationCreateView(ParentFormView):
@@ -415,22 +346,16 @@ class AttendanceUpdateView(PostActionView):
         return f"Attendance saved: {count} attended."
 
 
-class FollowUpCreateView(PermissionMixin, ParentObjectMixin, ServiceFormMixin, CreateView):
-    model = FollowUp
+class FollowUpCreateView(ParentFormView):
     form_class = FollowUpForm
     permission_required = "outreach.add_followup"
-
-    parent_model = Event
-    parent_attr = "event"
-
+    model = Event
     heading_template = "Follow-up for {obj}"
 
-    def perform(self, form):
-        form.instance.event = self.event
-        return services.follow_up_add(follow_up=form.instance, by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("outreach:event_detail", kwargs={"pk": self.event.pk})
+    def perform(self, data):
+        follow_up = self.form.instance
+        follow_up.event = self.object
+        return services.follow_up_add(follow_up=follow_up, by=self.request.user)
 
 
 class FollowUpCompleteView(PostActionView):
@@ -471,23 +396,20 @@ class MaterialDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class MaterialCreateView(PermissionMixin, ServiceFormMixin, CreateView):
-    model = Material
+class MaterialCreateView(SaveFormView):
     form_class = MaterialForm
     permission_required = "outreach.add_material"
-    heading = "New material"
+    title = "New material"
 
-    def perform(self, form):
-        return services.material_save(material=form.instance, by=self.request.user)
+    def perform(self, data):
+        return services.material_save(material=self.form.instance, by=self.request.user)
 
 
-class MaterialUpdateView(EditExistingMixin, MaterialCreateView, UpdateView):
+class MaterialUpdateView(MaterialCreateView):
     form_class = MaterialUpdateForm
     permission_required = "outreach.change_material"
-    heading = ""
-
-    def get_queryset(self):
-        return Material.objects.restrict(self.request.user, "change")
+    model = Material
+    title = ""
 
 
 class MaterialDownloadView(PermissionMixin, View):
@@ -566,22 +488,22 @@ class AnnouncementDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class AnnouncementCreateView(PermissionMixin, ServiceFormMixin, CreateView):
-    model = Announcement
+class AnnouncementCreateView(SaveFormView):
     form_class = AnnouncementForm
     permission_required = "outreach.add_announcement"
-    heading = "New announcement (draft)"
+    title = "New announcement (draft)"
 
-    def perform(self, form):
-        return services.announcement_save(announcement=form.instance, by=self.request.user)
+    def perform(self, data):
+        return services.announcement_save(announcement=self.form.instance, by=self.request.user)
 
 
-class AnnouncementUpdateView(EditExistingMixin, AnnouncementCreateView, UpdateView):
+class AnnouncementUpdateView(AnnouncementCreateView):
     permission_required = "outreach.change_announcement"
-    heading = ""
+    model = Announcement
+    title = ""
 
-    def get_queryset(self):
-        return Announcement.objects.restrict(self.request.user, "change").filter(status=AnnouncementStatus.DRAFT)
+    def get_object_queryset(self):
+        return super().get_object_queryset().filter(status=AnnouncementStatus.DRAFT)
 
 
 class AnnouncementPublishView(PostActionView):
@@ -644,27 +566,25 @@ class MediaInquiryDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class MediaInquiryCreateView(PermissionMixin, ServiceFormMixin, CreateView):
-    model = MediaInquiry
+class MediaInquiryCreateView(SaveFormView):
     form_class = MediaInquiryForm
     permission_required = "outreach.add_mediainquiry"
-    heading = "New media inquiry"
+    title = "New media inquiry"
 
     def get_initial(self):
         return {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
 
-    def perform(self, form):
-        return services.media_inquiry_save(inquiry=form.instance, by=self.request.user)
+    def perform(self, data):
+        return services.media_inquiry_save(inquiry=self.form.instance, by=self.request.user)
 
 
-class MediaInquiryUpdateView(EditExistingMixin, MediaInquiryCreateView, UpdateView):
+class MediaInquiryUpdateView(MediaInquiryCreateView):
     permission_required = "outreach.change_mediainquiry"
-    heading = ""
+    model = MediaInquiry
+    title = ""
 
-    def get_queryset(self):
-        return MediaInquiry.objects.restrict(self.request.user, "change").exclude(
-            status__in=[InquiryStatus.RESPONDED, InquiryStatus.DECLINED]
-        )
+    def get_object_queryset(self):
+        return super().get_object_queryset().exclude(status__in=[InquiryStatus.RESPONDED, InquiryStatus.DECLINED])
 
 
 class MediaInquiryActionView(PostActionView):
@@ -718,26 +638,23 @@ class SurveyDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class SurveyCreateView(PermissionMixin, ServiceFormMixin, CreateView):
-    model = Survey
+class SurveyCreateView(SaveFormView):
     form_class = SurveyForm
     permission_required = "outreach.add_survey"
-    heading = "New feedback survey"
+    title = "New feedback survey"
 
     def get_initial(self):
         event = self.request.GET.get("event", "")
         return {"event": int(event)} if event.isdigit() and len(event) < 12 else {}
 
-    def perform(self, form):
-        return services.survey_save(survey=form.instance, by=self.request.user)
+    def perform(self, data):
+        return services.survey_save(survey=self.form.instance, by=self.request.user)
 
 
-class SurveyUpdateView(EditExistingMixin, SurveyCreateView, UpdateView):
+class SurveyUpdateView(SurveyCreateView):
     permission_required = "outreach.change_survey"
-    heading = ""
-
-    def get_queryset(self):
-        return Survey.objects.restrict(self.request.user, "change")
+    model = Survey
+    title = ""
 
 
 class SurveyQuestionCreateView(ParentFormView):
@@ -751,23 +668,19 @@ class SurveyQuestionCreateView(ParentFormView):
         return services.survey_question_add(survey=self.object, **data)
 
 
-class SurveyLinksView(PermissionMixin, ParentObjectMixin, FormView):
-    """Issue single-use links; the links are shown once, on the answer to the POST."""
+class SurveyLinksView(ServiceActionView):
+    """Issue single-use links; the links are shown once, on the answer to the POST (not a redirect)."""
 
     form_class = InvitationBatchForm
     permission_required = "outreach.add_surveyinvitation"
     template_name = "outreach/survey_links.html"
-
-    parent_model = Survey
-    parent_attr = "survey"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(survey=self.survey, **kwargs)
+    model = Survey
+    context_object_name = "survey"
 
     def form_valid(self, form):
         try:
             issued = services.survey_invitations_issue(
-                survey=self.survey, count=form.cleaned_data["count"], by=self.request.user
+                survey=self.object, count=form.cleaned_data["count"], by=self.request.user
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -816,14 +729,8 @@ class FeedbackFormView(PublicMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if not throttle.allow(request, "feedback"):
-            response = render(
-                request,
-                "outreach/feedback_refused.html",
-                {"reason": _("Too many requests from your connection. Please try again later.")},
-                status=429,
-            )
-            response["Retry-After"] = str(throttle.retry_after())
-            return response
+            reason = _("Too many requests from your connection. Please try again later.")
+            return throttle.refused(request, "outreach/feedback_refused.html", {"reason": reason})
         return super().dispatch(request, *args, **kwargs)
 
     def refused(self, request):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -29,6 +30,7 @@ ARREARS_BUCKETS = ("arrears_unassigned", "arrears_assigned")
 COUNT_LINES = ("1", "2", "5a", "6", "28", "29")
 AMOUNT_LINES = ("24", "25")
 LINE_KEYS = ("1", "2", "5a", "6", "24", "25", "28", "29")
+ADDITIVE_LINES = ("1", "2", "24", "25", "28", "29")  # a count of cases or a sum of amounts, not of children
 MEASURE_LINES = {  # measure → (numerator line, denominator line)
     MeasureName.PATERNITY: ("6", "5a"),
     MeasureName.ORDERS: ("2", "1"),
@@ -180,16 +182,36 @@ def compute_lines(*, fiscal_year: int, case_filter: Q | None = None) -> dict[str
 
 def compute_lines_by(*, fiscal_year: int, case_field: str) -> dict[object, dict[str, object]]:
     """Lines per value of a case field (``county``, ``caseworker_id``): one GROUP BY per line."""
-    out: dict[object, dict[str, object]] = {}
+    return compute_lines_by_fields(fiscal_year=fiscal_year, case_fields=(case_field,))[case_field]
+
+
+def compute_lines_by_fields(
+    *, fiscal_year: int, case_fields: tuple[str, ...]
+) -> dict[str, dict[object, dict[str, Any]]]:
+    """``compute_lines_by`` for several case fields at once: {field: {field value: lines}}.
+
+    The lines that add up (``ADDITIVE_LINES``: cases counted, amounts summed, each row one case's)
+    come from one GROUP BY on every field together, summed per field; the children lines count
+    distinct children, and a child can be in cases of two caseworkers, so those are grouped by each
+    field on its own (the nightly snapshot asked for every line once per field)."""
+    out: dict[str, dict[object, dict[str, Any]]] = {field: {} for field in case_fields}
     for key, spec in line_specs(fiscal_year).items():
         if key == "collections":
             continue
-        group = f"{spec.case_prefix}{case_field}"
-        for row in spec.rows.order_by().values(group).annotate(v=spec.aggregate):
-            out.setdefault(row[group], {})[key] = row["v"]
-    for lines in out.values():
-        for key in LINE_KEYS:
-            lines[key] = int(lines.get(key) or 0) if key in COUNT_LINES else money(lines.get(key) or 0)
+        groups = [f"{spec.case_prefix}{field}" for field in case_fields]
+        if key in ADDITIVE_LINES:
+            for row in spec.rows.order_by().values(*groups).annotate(v=spec.aggregate):
+                for field, group in zip(case_fields, groups, strict=True):
+                    lines = out[field].setdefault(row[group], {})
+                    lines[key] = (lines.get(key) or 0) + (row["v"] or 0)
+            continue
+        for field, group in zip(case_fields, groups, strict=True):
+            for row in spec.rows.order_by().values(group).annotate(v=spec.aggregate):
+                out[field].setdefault(row[group], {})[key] = row["v"]
+    for per_value in out.values():
+        for lines in per_value.values():
+            for key in LINE_KEYS:
+                lines[key] = int(lines.get(key) or 0) if key in COUNT_LINES else money(lines.get(key) or 0)
     return out
 
 

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet
 
 from .choices import (
     Criterion,
@@ -42,14 +42,6 @@ PLAN_TOPIC_CHOICES = [
     *TRACKED_CHOICES,
     *[(f"criterion_{v}", f"Self-assessment: {label}") for v, label in Criterion.choices],
 ]
-
-
-class OfficeWide:
-    """Mixin: quality rows are office-wide (no per-county scope)."""
-
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None
 
 
 class IncentiveTable(models.TextChoices):

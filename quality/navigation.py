@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem
+from core.navigation import HomeCard, MenuGroup, MenuItem, count_card
 
 MENU = MenuGroup(
     "Quality",
@@ -55,11 +55,8 @@ def home_cards(request) -> list[HomeCard]:
     if user.has_perm("quality.view_planaction"):
         overdue = plans_with_overdue_actions(user=user, today=timezone.localdate()).count()
         cards.append(
-            HomeCard(
-                title="Plans with overdue actions",
-                value=str(overdue),
-                url=reverse("quality:plan_list") + "?overdue=on",
-                tone="danger" if overdue else "secondary",
+            count_card(
+                "Plans with overdue actions", overdue, reverse("quality:plan_list") + "?overdue=on", tone="danger"
             )
         )
     return cards

@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import jit_off_in_transaction
 from core.services import event_record, saved_with_event
 
 from .choices import Criterion, MeasureName, PlanStatus, ReviewStatus, SampleResult, SnapshotLevel
 from .fiscal import fiscal_year_bounds, fiscal_year_end, fiscal_year_of
-from .measures import compute_lines_by, measures_from_lines, ocse157
+from .measures import compute_lines_by_fields, measures_from_lines, ocse157
 from .models import (
     Expenditure,
     ImprovementPlan,
@@ -30,22 +31,16 @@ from .models import (
 from .rules import measure_value
 from .sampling import stratified_sample
 from .selectors import RuleBook, criterion_rules
-from .timeframes import compliance
+from .timeframes import compliance_by
 
 
 def expenditure_save(*, fiscal_year: int, amount: Decimal, source: str = "", by: User | None = None) -> Expenditure:
     """Record (or correct) the fiscal year's total IV-D expenditures (cost-effectiveness, 45 CFR 305.2)."""
     expenditure = Expenditure.objects.filter(fiscal_year=fiscal_year).first() or Expenditure(fiscal_year=fiscal_year)
     expenditure.amount, expenditure.source, expenditure.entered_by = amount, source, by
-    expenditure.full_clean()
-    expenditure.save()
-    event_record(
-        verb="quality.expenditure_recorded",
-        subject=expenditure,
-        actor=by,
-        summary=f"FY {fiscal_year} expenditures {amount}",
+    return saved_with_event(
+        expenditure, by=by, verb="quality.expenditure_recorded", summary=f"FY {fiscal_year} expenditures {amount}"
     )
-    return expenditure
 
 
 # ---- snapshots ----------------------------------------------------------------------------------
@@ -94,6 +89,7 @@ def snapshot_take(*, taken_on: date, fiscal_year: int | None = None) -> Snapshot
     Idempotent per date: a re-run locks that date's row and replaces its values. The fiscal year is
     the one containing ``taken_on`` (measures to date) unless given."""
     fiscal_year = fiscal_year or fiscal_year_of(taken_on)
+    jit_off_in_transaction()  # the measure queries compile longer than they run
     snapshot, _ = Snapshot.objects.get_or_create(taken_on=taken_on, defaults={"fiscal_year": fiscal_year})
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     snapshot.values.all().delete()
@@ -108,22 +104,24 @@ def snapshot_take(*, taken_on: date, fiscal_year: int | None = None) -> Snapshot
     rows = _measure_rows(snapshot, SnapshotLevel.OFFICE, "", "Office", report.measures)
     start, end = fiscal_year_bounds(fiscal_year)
     tf_end = min(end, taken_on)
-    results, skipped, _ = compliance(start=start, end=tf_end, today=taken_on)
+    # The timeframes of the office, each county and each caseworker from one pass per timeframe.
+    results, skipped, timeframes_by = compliance_by(
+        start=start, end=tf_end, today=taken_on, groups=("county", "caseworker_id")
+    )
     rows += [
         _timeframe_row(snapshot, SnapshotLevel.OFFICE, "", "Office", r.code, r.total, r.met)
         for r in results
         if r.available
     ]
-    names = dict(User.objects.values_list("pk", "username"))
     full = {u.pk: (u.get_full_name() or u.username) for u in User.objects.only("first_name", "last_name", "username")}
+    lines_by = compute_lines_by_fields(fiscal_year=fiscal_year, case_fields=("county", "caseworker_id"))
     for level, field in ((SnapshotLevel.COUNTY, "county"), (SnapshotLevel.CASEWORKER, "caseworker_id")):
-        for key, lines in compute_lines_by(fiscal_year=fiscal_year, case_field=field).items():
+        for key, lines in lines_by[field].items():
             if key in (None, ""):
                 continue
-            label = str(key) if level == SnapshotLevel.COUNTY else full.get(key, names.get(key, str(key)))
+            label = str(key) if level == SnapshotLevel.COUNTY else full.get(key, str(key))
             rows += _measure_rows(snapshot, level, key, label, _unit_measures(lines, rules))
-        _, _, grouped = compliance(start=start, end=tf_end, today=taken_on, group=field)
-        for code, per in grouped.items():
+        for code, per in timeframes_by[field].items():
             for key, (total, met) in per.items():
                 if key in (None, "") or not total:
                     continue
@@ -181,10 +179,7 @@ def review_create(*, title: str, period_start: date, period_end: date, sample_si
     review = Review(
         title=title, period_start=period_start, period_end=period_end, sample_size=sample_size, seed=seed, created_by=by
     )
-    review.full_clean()
-    review.save()
-    event_record(verb="quality.review_created", subject=review, actor=by, summary=title)
-    return review
+    return saved_with_event(review, by=by, verb="quality.review_created", summary=title)
 
 
 @transaction.atomic
@@ -253,10 +248,7 @@ def plan_create(
     *, title: str, topic: str, baseline: Decimal, target: Decimal, target_on: date, owner, by: User
 ) -> ImprovementPlan:
     plan = ImprovementPlan(title=title, topic=topic, baseline=baseline, target=target, target_on=target_on, owner=owner)
-    plan.full_clean()
-    plan.save()
-    event_record(verb="quality.plan_created", subject=plan, actor=by, summary=title)
-    return plan
+    return saved_with_event(plan, by=by, verb="quality.plan_created", summary=title)
 
 
 def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: date, by: User) -> PlanAction:
@@ -305,7 +297,4 @@ def goal_create(
     goal = PerformanceGoal(
         level=level, unit=unit, caseworker=caseworker, measure=measure, fiscal_year=fiscal_year, target=target
     )
-    goal.full_clean()
-    goal.save()
-    event_record(verb="quality.goal_set", subject=goal, actor=by, summary=str(goal))
-    return goal
+    return saved_with_event(goal, by=by, verb="quality.goal_set", summary=str(goal))

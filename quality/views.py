@@ -7,15 +7,14 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
@@ -377,16 +376,16 @@ class ExpenditureListView(PermissionMixin, ListView):
         return Expenditure.objects.restrict(self.request.user, "view").select_related("entered_by")
 
 
-class ExpenditureCreateView(PermissionMixin, FormView):
+class ExpenditureCreateView(ServiceActionView):
     permission_required = ("quality.add_expenditure", "quality.change_expenditure")
-    template_name = "quality/form.html"
+    template_name = "core/form_page.html"
     form_class = ExpenditureForm
-    extra_context = {"title": "Record expenditures for a fiscal year"}
+    title = "Record expenditures for a fiscal year"
+    success_message = "Expenditures recorded."
+    success_url = reverse_lazy("quality:expenditure_list")
 
-    def form_valid(self, form):
-        services.expenditure_save(by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, "Expenditures recorded.")
-        return redirect("quality:expenditure_list")
+    def perform(self, data):
+        return services.expenditure_save(by=self.request.user, **data)
 
 
 # ---- self-assessment reviews ---------------------------------------------------------------------
@@ -407,18 +406,20 @@ class ReviewListView(PermissionMixin, ListView):
         )
 
 
-class ReviewCreateView(PermissionMixin, FormView):
+class ReviewCreateView(ServiceActionView):
     permission_required = "quality.add_review"
-    template_name = "quality/form.html"
+    template_name = "core/form_page.html"
     form_class = ReviewForm
-    extra_context = {"title": "New self-assessment review"}
+    title = "New self-assessment review"
 
     def get_initial(self):
         return {"seed": int(timezone.now().timestamp()) % 100000}
 
-    def form_valid(self, form):
-        review = services.review_create(by=self.request.user, **form.cleaned_data)
-        return redirect("quality:review_detail", pk=review.pk)
+    def perform(self, data):
+        return services.review_create(by=self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("quality:review_detail", kwargs={"pk": self.result.pk})
 
 
 def review_summary(review: Review) -> list[dict]:
@@ -613,18 +614,20 @@ class PlanListView(PermissionMixin, ListView):
         )
 
 
-class PlanCreateView(PermissionMixin, FormView):
+class PlanCreateView(ServiceActionView):
     permission_required = "quality.add_improvementplan"
-    template_name = "quality/form.html"
+    template_name = "core/form_page.html"
     form_class = PlanForm
-    extra_context = {"title": "New improvement plan"}
+    title = "New improvement plan"
 
     def get_initial(self):
         return {"topic": self.request.GET.get("topic", "")[:40]}
 
-    def form_valid(self, form):
-        plan = services.plan_create(by=self.request.user, **form.cleaned_data)
-        return redirect("quality:plan_detail", pk=plan.pk)
+    def perform(self, data):
+        return services.plan_create(by=self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("quality:plan_detail", kwargs={"pk": self.result.pk})
 
 
 class PlanDetailView(PermissionMixin, ChartPageMixin, TemplateView):
@@ -757,7 +760,7 @@ class GoalListView(PermissionMixin, ListView):
 
 class GoalCreateView(ServiceActionView):
     permission_required = "quality.add_performancegoal"
-    template_name = "quality/form.html"
+    template_name = "core/form_page.html"
     form_class = GoalForm
     title = "New performance goal"
     success_url = reverse_lazy("quality:goal_list")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
 import shutil
-import subprocess
 import sys
+import threading
 from pathlib import Path
 
+import factory.random
 import pytest
 from django.contrib.auth.models import Group
 from hypothesis import HealthCheck
@@ -19,6 +18,7 @@ from rest_framework.test import APIClient
 from accounts.choices import Role
 from accounts.models import User
 from accounts.services import partner_key_create
+from tests.db_template import _postgres, _postgres_copy_of_template, _sqlite_template
 
 # Timing is not what property tests check: a busy CI machine must not fail them.
 hypothesis_settings.register_profile("caseworks", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -38,6 +38,11 @@ def pytest_collection_modifyitems(config, items):
     # The chaos tests kill and restart real worker processes and switch this process's broker: they
     # run in a pytest process of their own (.ci/run, CASEWORKS_CHAOS=1), not among the suite's tests.
     chaos_off = pytest.mark.skip(reason="chaos tests run on their own: CASEWORKS_CHAOS=1 (see .ci/run)")
+    # Tests without a database first, then the long tests: xdist hands out work in this order (after
+    # the groups, which go first as the biggest units). On a fresh clone the migrated template is
+    # still being built meanwhile (``pytest_sessionstart``), and a long test picked up last would
+    # keep one worker busy while the other idles.
+    items[:] = sorted(items, key=lambda item: (_uses_database(item), item.get_closest_marker("slow") is None))
     for item in items:
         if item.get_closest_marker("chaos") is not None and os.environ.get("CASEWORKS_CHAOS") != "1":
             item.add_marker(chaos_off)
@@ -47,63 +52,74 @@ def pytest_collection_modifyitems(config, items):
                 break
 
 
-ROOT = Path(__file__).resolve().parent.parent
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 
-def _sqlite_template() -> Path:
-    """A migrated SQLite database, built once per set of migrations and copied for each test run.
-
-    Applying the migrations renders Django's model states operation by operation: about a minute of
-    CPU that every run and every xdist worker would otherwise pay again. The template is keyed by
-    the migration files and Django's version and built under a lock (one worker builds, the others
-    wait and copy); the run itself still migrates its copy (nothing left to apply) so the
-    post-migrate set-up (roles, schedules, reference data) runs as usual."""
-    import django
-
-    digest = hashlib.sha256(django.get_version().encode())
-    for path in sorted(ROOT.glob("*/migrations/*.py")):
-        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
-    local = ROOT / ".local"
-    local.mkdir(exist_ok=True)
-    template = local / f"test-template-{digest.hexdigest()[:16]}.sqlite3"
-    with open(local / "test-template.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not template.exists():
-            building = template.with_suffix(".building")
-            building.unlink(missing_ok=True)
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "config.settings.test",
-                "DATABASE_URL": f"sqlite:///{building}",
-            }
-            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-            for old in local.glob("test-template-*.sqlite3"):
-                old.unlink()
-            building.rename(template)
-    return template
+def _uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(item.fixturenames)
 
 
 @pytest.fixture(scope="session")
 def django_db_keepdb(request, django_db_modify_db_settings):
-    """On SQLite, start from the migrated template (see ``_sqlite_template``) unless --create-db."""
+    """Start from a migrated template (``_sqlite_template``, ``_postgres_copy_of_template``) unless
+    --create-db or --reuse-db."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     reuse = bool(request.config.getvalue("reuse_db")) and not request.config.getvalue("create_db")
-    if not database["ENGINE"].endswith("sqlite3") or request.config.getvalue("create_db") or reuse:
+    if request.config.getvalue("create_db") or reuse:
         return reuse
-    name = database["TEST"]["NAME"]
-    shutil.copyfile(_sqlite_template(), name)
+    name = database.get("TEST", {}).get("NAME") or f"test_{database['NAME']}"
+    if database["ENGINE"].endswith("sqlite3"):
+        shutil.copyfile(_sqlite_template(), name)
+    elif database["ENGINE"].endswith("postgresql"):
+        _postgres_copy_of_template(database, name)
+    else:
+        return False
     request.config._caseworks_copied_db = name
     return True
 
 
-def pytest_sessionfinish(session):
-    """Remove the SQLite test database (a template copy is kept by keepdb) and its WAL files."""
+def pytest_sessionstart(session):
+    """Under xdist, the controller starts building the SQLite template (``_sqlite_template``) at
+    once, in a thread, while its workers start, collect and run the tests that need no database
+    (ordered first); their first database test waits on the template's lock. On a fresh clone the
+    build (about 40 s of one core) otherwise began only at a worker's first database test, with
+    every other worker waiting on it."""
     from django.conf import settings
 
-    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and test_name:
+    config = session.config
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", default=None):
+        return
+    if config.option.collectonly:
+        return
+    if config.getvalue("reuse_db") or config.getvalue("create_db"):
+        return
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        config._caseworks_template_build = threading.Thread(target=_sqlite_template, name="sqlite-template")
+        config._caseworks_template_build.start()
+
+
+def pytest_sessionfinish(session):
+    """Remove the test database (a template copy is kept by keepdb) and SQLite's WAL files."""
+    from django.conf import settings
+
+    build = getattr(session.config, "_caseworks_template_build", None)
+    if build is not None:
+        build.join()  # a run that needed no database still leaves the template for the next
+
+    database = settings.DATABASES["default"]
+    test_name = database.get("TEST", {}).get("NAME")
+    copied = getattr(session.config, "_caseworks_copied_db", None)
+    if database["ENGINE"].endswith("postgresql") and copied:
+        from django.db import connections
+
+        connections.close_all()
+        try:
+            _postgres(database, f'DROP DATABASE IF EXISTS "{copied}"')
+        except Exception as error:  # a connection still open (a live server thread): the next run drops it
+            print(f"\nTest database {copied} left in place: {error}", file=sys.stderr)
+    if database["ENGINE"].endswith("sqlite3") and test_name:
         suffixes = ("-wal", "-shm", "") if getattr(session.config, "_caseworks_copied_db", None) else ("-wal", "-shm")
         for suffix in suffixes:
             Path(f"{test_name}{suffix}").unlink(missing_ok=True)
@@ -121,6 +137,13 @@ def needs_redis():
         not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"),
         reason="needs a real Redis broker: set CELERY_BROKER_URL=redis://... (CI does)",
     )
+
+
+@pytest.fixture(autouse=True)
+def _reproducible_fakes(request):
+    """Each test draws the same Faker names and fuzzy values whichever xdist worker runs it and
+    whatever ran before it there: a failure that hangs on a random name repeats on a rerun."""
+    factory.random.reseed_random(request.node.nodeid)
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_url_access import api_patterns, view_class, web_patterns
+from tests.test_url_access import api_patterns, view_class, walk_part, web_patterns
 from tests.url_registry import collect_samples
 
 # Query strings that turn a list page into its export (today's ``?format=csv``; the desk's ``?export=csv``).
@@ -43,4 +43,4 @@ def body(response) -> bytes:
     return response.content
 
 
-__all__ = ["EXPORT_QUERIES", "api_patterns", "body", "fetch_all", "view_class", "web_urls"]
+__all__ = ["EXPORT_QUERIES", "api_patterns", "body", "fetch_all", "view_class", "walk_part", "web_urls"]

@@ -2,7 +2,10 @@
 
 Web pages: each view declares ``access`` (public / login / permission with
 ``permission_required``). For every role in the cast the test asserts the outcome that
-declaration implies: allowed, 403, or (anonymous) a redirect to sign in.
+declaration implies: allowed, 403, or (anonymous) a redirect to sign in. Pages without arguments
+are checked by ``test_every_url_for_every_role``; object pages by the first walk (the baseline) of
+``test_every_object_url_follows_county_and_caseload_scope``, with the same checks
+(``_access_failures``), instead of being fetched by both.
 API: each endpoint declares ``scope_resource``; no key → 401, a key with every other scope → 403,
 a key with all scopes → neither.
 """
@@ -13,6 +16,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
@@ -21,6 +25,20 @@ from accounts.models import ALL_SCOPES
 from tests.url_registry import collect_samples
 
 pytestmark = pytest.mark.django_db
+
+# The two walks of every URL × every role are the suite's longest tests: each is split into this
+# many parts (each walks its share of the URLs with the same checks), so that xdist spreads them
+# over its workers instead of one test bounding the run's wall time.
+WALK_PARTS = 4
+
+
+def walk_part(items: list, part: int, key=lambda item: item, parts: int = WALK_PARTS) -> list:
+    """Part ``part`` of ``parts`` of ``items`` (every item in exactly one part). The PDF pages
+    (``*_pdf``: each parses its TrueType fonts) cost several pages each and are dealt out first, so
+    the parts take about the same time."""
+    heavy_first = sorted(items, key=lambda item: not (key(item) or "").endswith("_pdf"))
+    return heavy_first[part::parts]
+
 
 SKIP_PREFIXES = (settings.CASEWORKS_ADMIN_PATH, "static/", "media/", "api/schema/", "api/docs/", "api/redoc/")
 
@@ -64,6 +82,13 @@ def view_class(pattern: URLPattern):
     return getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
 
 
+def test_the_walk_parts_hold_every_url_once():
+    names = [name for _route, name, _p in web_patterns()]
+    parts = [walk_part(names, part) for part in range(WALK_PARTS)]
+    assert sorted(sum(parts, [])) == sorted(names)
+    assert all(parts)
+
+
 def test_every_web_view_declares_its_access():
     undeclared = []
     for route, name, p in web_patterns():
@@ -82,7 +107,55 @@ def _allowed(response) -> bool:
     return not (response.status_code == 302 and response.url.startswith(reverse("login")))
 
 
-def test_every_url_for_every_role(client, role_user):
+def _signed_in_clients(users: dict) -> dict[str, Client]:
+    """One test client per role, signed in once: a sign-in per request (a new session, a session
+    write, a sign-in audit row and a ``last_login`` save each time) was a large share of the walks."""
+    clients = {}
+    for role, user in users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    return clients
+
+
+def _get_as(client: Client, user, url: str):
+    """GET ``url`` as ``user``. If the answer was not given to that user (the session had ended, or
+    the view signed it out), sign in afresh and GET again: the answer of a sign-in then a GET,
+    which is what a walk with a sign-in before every request judged."""
+    response = client.get(url)
+    if getattr(getattr(response.wsgi_request, "user", None), "pk", None) != user.pk:
+        client.force_login(user)
+        response = client.get(url)
+    return response
+
+
+def _access_failures(url: str, cls, anon, answers: dict) -> list[str]:
+    """What the view's declared ``access`` rule implies, checked on one URL's answers: ``anon`` to
+    the anonymous GET, ``answers`` maps role → (user, answer to that user's GET)."""
+    failures = []
+    assert not anon.wsgi_request.user.is_authenticated
+    if cls.access == "public":
+        if not (anon.status_code < 400 or anon.status_code == 405):
+            failures.append(f"{url}: anonymous got {anon.status_code}, public view")
+    elif not (anon.status_code == 302 and anon.url.startswith(reverse("login"))):
+        failures.append(f"{url}: anonymous got {anon.status_code}, expected redirect to sign in")
+    for role, (user, response) in answers.items():
+        if cls.access == "permission":
+            perms = cls.permission_required
+            perms = (perms,) if isinstance(perms, str) else perms
+            expected = user.has_perms(perms)
+        else:
+            expected = True
+        got = _allowed(response) or (cls.access != "permission" and response.status_code == 405)
+        if expected and not got:
+            failures.append(f"{url} as {role}: expected allowed, got {response.status_code}")
+        if not expected and response.status_code != 403:
+            failures.append(f"{url} as {role}: expected 403, got {response.status_code}")
+    return failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", range(WALK_PARTS))
+def test_every_url_for_every_role(part, role_user):
     cast = {str(role): role_user(role) for role in Role}
     samples = collect_samples(users=cast)
     # Scope is the case rule: the roles holding any case permission (superusers bypass scope).
@@ -92,34 +165,18 @@ def test_every_url_for_every_role(client, role_user):
         if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())
     }
     assert {"caseworker", "coordinator", "enforcement_specialist"} <= set(users)
+    clients = _signed_in_clients(users)
+    anonymous = Client()
     failures = []
-    for route, name, p in web_patterns():
-        cls = view_class(p)
-        if p.pattern.converters and name not in samples:
-            failures.append(f"/{route} ({name}): no sample arguments in tests/<app>/url_samples.py")
-            continue
+    for route, name, p in walk_part(web_patterns(), part, key=lambda pattern: pattern[1]):
+        if p.pattern.converters:
+            if name not in samples:
+                failures.append(f"/{route} ({name}): no sample arguments in tests/<app>/url_samples.py")
+            continue  # an object page: checked by the scope walk's baseline (same samples, same checks)
         url = reverse(name, kwargs=samples.get(name, {}))
-        client.logout()
-        anon = client.get(url)
-        if cls.access == "public":
-            if not (anon.status_code < 400 or anon.status_code == 405):
-                failures.append(f"{url}: anonymous got {anon.status_code}, public view")
-        elif not (anon.status_code == 302 and anon.url.startswith(reverse("login"))):
-            failures.append(f"{url}: anonymous got {anon.status_code}, expected redirect to sign in")
-        for role, user in users.items():
-            client.force_login(user)
-            response = client.get(url)
-            if cls.access == "permission":
-                perms = cls.permission_required
-                perms = (perms,) if isinstance(perms, str) else perms
-                expected = user.has_perms(perms)
-            else:
-                expected = True
-            got = _allowed(response) or (cls.access != "permission" and response.status_code == 405)
-            if expected and not got:
-                failures.append(f"{url} as {role}: expected allowed, got {response.status_code}")
-            if not expected and response.status_code != 403:
-                failures.append(f"{url} as {role}: expected 403, got {response.status_code}")
+        anon = anonymous.get(url)
+        answers = {role: (user, _get_as(clients[role], user, url)) for role, user in users.items()}
+        failures += _access_failures(url, view_class(p), anon, answers)
     assert not failures, "\n".join(failures)
 
 
@@ -171,7 +228,9 @@ def _writes_to_case(cls) -> bool:
     return getattr(cls, "case_action", "view") != "view" and _answers_get(cls)
 
 
-def test_every_object_url_follows_county_and_caseload_scope(client, role_user, make_user):
+@pytest.mark.slow
+@pytest.mark.parametrize("part", range(WALK_PARTS))
+def test_every_object_url_follows_county_and_caseload_scope(part, role_user, make_user):
     from accounts.models import User
     from cases.models import Case
     from core.models import AccessLog
@@ -186,22 +245,32 @@ def test_every_object_url_follows_county_and_caseload_scope(client, role_user, m
         if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())
     }
     assert {"caseworker", "coordinator", "enforcement_specialist"} <= set(users)
-    urls = [
+    every_url = [
         (name, reverse(name, kwargs=samples[name]), view_class(p))
         for route, name, p in web_patterns()
         if p.pattern.converters and name in samples
     ]
-    assert len(urls) > 20  # the walk covers the object pages of every app
+    assert len(every_url) > 20  # the walk covers the object pages of every app
+    urls = walk_part(every_url, part, key=lambda url: url[0])
+    clients = _signed_in_clients(users)
+    anonymous = Client()
+    access_failures: list[str] = []
 
-    def walk() -> dict:
+    def walk(*, baseline: bool = False) -> dict:
+        """Each URL's outcome per role; the baseline also checks the declared access rule, with the
+        anonymous GET, as ``test_every_url_for_every_role`` does for the pages without arguments."""
         seen = {}
-        for name, url, _cls in urls:
-            for role, user in users.items():
-                client.force_login(user)
-                seen[(name, role)] = _outcome(client.get(url))
+        for name, url, cls in urls:
+            anon = anonymous.get(url) if baseline else None
+            answers = {role: (user, _get_as(clients[role], user, url)) for role, user in users.items()}
+            if baseline:
+                access_failures.extend(_access_failures(url, cls, anon, answers))
+            for role, (_user, response) in answers.items():
+                seen[(name, role)] = _outcome(response)
         return seen
 
-    baseline = walk()
+    baseline = walk(baseline=True)
+    assert not access_failures, "\n".join(access_failures)
     cast_ids = [u.pk for u in cast.values()]
     User.objects.filter(pk__in=cast_ids).update(county="")
     no_county = walk()

@@ -9,6 +9,7 @@ from accounts.choices import Role
 from core.forms import DateInput, SelectedRowsForm
 
 from .models import Course, NeedsSurvey, SessionEvaluation, TrainingSession
+from .selectors import staff_active
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.PARTNER_AGENCY]
 
@@ -100,16 +101,13 @@ class BulkEnrolForm(SelectedRowsForm):
 
 
 class EnrolOtherForm(forms.Form):
+    """A staff member chosen among the active staff (``user``); forms about one extend it."""
+
     user = forms.ModelChoiceField(queryset=None, label="Staff member")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__isnull=False)
-            .distinct()
-            .order_by("last_name", "username")
-        )
+        self.fields["user"].queryset = staff_active().order_by("last_name", "username")
 
 
 class CompletionForm(forms.Form):
@@ -117,20 +115,10 @@ class CompletionForm(forms.Form):
     post_score = forms.IntegerField(min_value=0, max_value=100, required=False, label="Post-test score (0–100)")
 
 
-class CompletionRecordForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=None, label="Staff member")
+class CompletionRecordForm(EnrolOtherForm):
     course = forms.ModelChoiceField(queryset=Course.objects.filter(is_active=True))
     completed_on = forms.DateField(widget=DateInput())
     score = forms.IntegerField(min_value=0, max_value=100, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__isnull=False)
-            .distinct()
-            .order_by("last_name", "username")
-        )
 
 
 RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]

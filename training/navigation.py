@@ -1,4 +1,4 @@
-from core.navigation import HomeCard, MenuGroup, MenuItem
+from core.navigation import HomeCard, MenuGroup, MenuItem, count_card
 
 from .choices import ComplianceStatus
 
@@ -32,19 +32,21 @@ def home_cards(request) -> list[HomeCard]:
     due_soon = [r for r in rows if r.status == ComplianceStatus.DUE_SOON]
     url = reverse("training:my_training")
     cards = [
-        HomeCard(
+        count_card(
             "My required training overdue",
-            str(len(overdue)),
+            len(overdue),
             f"{url}?status=overdue",
-            ", ".join(r.course.title for r in overdue)[:200] or "Nothing overdue",
-            "danger" if overdue else "success",
+            note=", ".join(r.course.title for r in overdue)[:200] or "Nothing overdue",
+            tone="danger",
+            quiet="success",
         ),
-        HomeCard(
+        count_card(
             "My required training due soon",
-            str(len(due_soon)),
+            len(due_soon),
             f"{url}?status=due_soon",
-            ", ".join(f"{r.course.title} by {r.due_on:%b %d}" for r in due_soon)[:200] or "Nothing due soon",
-            "warning" if due_soon else "success",
+            note=", ".join(f"{r.course.title} by {r.due_on:%b %d}" for r in due_soon)[:200] or "Nothing due soon",
+            tone="warning",
+            quiet="success",
         ),
     ]
     return cards

@@ -361,12 +361,15 @@ def policy_versions_current(*, on: date | None = None) -> list[PolicyVersion]:
     return sorted(current, key=lambda v: v.document.title)
 
 
+def staff_active():
+    """Active staff: users with a role, whom training and policies concern."""
+    return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
+
+
 def policy_unacknowledged(*, version: PolicyVersion):
-    """Active staff (anyone with a role) who have not acknowledged ``version``."""
-    User = get_user_model()
+    """Active staff who have not acknowledged ``version``."""
     return (
-        User.objects.filter(is_active=True, groups__isnull=False)
-        .distinct()
+        staff_active()
         .exclude(pk__in=PolicyAcknowledgement.objects.filter(version=version).values("user_id"))
         .order_by("unit", "last_name", "username")
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core.services import event_record, events_bulk_record
+from core.services import event_record, events_bulk_record, saved_with_event
 
 from .choices import (
     CompletionSource,
@@ -58,16 +58,12 @@ def _check_score(name: str, value: int | None, *, required: bool) -> None:
 
 
 def course_save(*, course: Course, by: User) -> Course:
-    created = course.pk is None
-    course.full_clean()
-    course.save()
-    event_record(
-        verb="training.course_created" if created else "training course changed",
-        subject=course,
-        actor=by,
+    return saved_with_event(
+        course,
+        by=by,
+        verb="training.course_created" if course.pk is None else "training.course_changed",
         summary=course.title,
     )
-    return course
 
 
 @transaction.atomic
@@ -93,10 +89,7 @@ def session_schedule(
         online_url=online_url,
         notes=notes,
     )
-    session.full_clean()
-    session.save()
-    event_record(verb="training.session_scheduled", subject=session, actor=by, summary=str(session))
-    return session
+    return saved_with_event(session, by=by, verb="training.session_scheduled", summary=str(session))
 
 
 @transaction.atomic
@@ -238,10 +231,8 @@ def enrolment_complete(
         score=post_score,
         recorded_by=by,
     )
-    completion.full_clean()
-    completion.save()
+    saved_with_event(completion, by=by, verb="training.completed", summary=f"{enrolment.user} · {course}")
     fti_training_forget(enrolment.user)
-    event_record(verb="training.completed", subject=completion, actor=by, summary=f"{enrolment.user} · {course}")
     return completion
 
 
@@ -260,10 +251,8 @@ def completion_record(
         source=CompletionSource.RECORDED,
         recorded_by=by,
     )
-    completion.full_clean()
-    completion.save()
+    saved_with_event(completion, by=by, verb="training.completion_recorded", summary=f"{user} · {course}")
     fti_training_forget(user)
-    event_record(verb="training.completion_recorded", subject=completion, actor=by, summary=f"{user} · {course}")
     return completion
 
 
@@ -292,10 +281,7 @@ def evaluation_submit(
         relevance_rating=relevance_rating,
         comments=comments,
     )
-    evaluation.full_clean()
-    evaluation.save()
-    event_record(verb="training.evaluation_submitted", subject=evaluation, actor=by)
-    return evaluation
+    return saved_with_event(evaluation, by=by, verb="training.evaluation_submitted")
 
 
 @transaction.atomic

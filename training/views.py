@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -21,8 +21,8 @@ from django.views.generic import DetailView, TemplateView
 from accounts.models import User
 from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
-from core.http import content_disposition
-from core.lists import BulkActionMixin, ListViewMixin
+from core.http import pdf_response
+from core.lists import BulkActionMixin, ListViewMixin, filtered_rows
 from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, ServiceActionView
 
 from . import selectors, services
@@ -125,7 +125,7 @@ class CourseDetailView(PermissionMixin, DetailView):
 class CourseCreateView(ServiceActionView):
     permission_required = "training.add_course"
     form_class = CourseForm
-    template_name = "training/form.html"
+    template_name = "core/form_page.html"
     title = "New course"
 
     def get_form_kwargs(self):
@@ -218,7 +218,7 @@ class SessionDetailView(PermissionMixin, DetailView):
 class SessionCreateView(ServiceActionView):
     permission_required = "training.add_trainingsession"
     form_class = SessionForm
-    template_name = "training/form.html"
+    template_name = "core/form_page.html"
     title = "Schedule a session"
     success_message = "Session scheduled."
 
@@ -536,13 +536,7 @@ class ComplianceView(PermissionMixin, ListViewMixin, ChartPageMixin, TemplateVie
 
     @cached_property
     def all_rows(self) -> list[selectors.ComplianceRow]:
-        filterset = self.filterset
-        users = (
-            filterset.qs
-            if filterset.is_bound and filterset.is_valid()
-            else (get_user_model().objects.none() if filterset.is_bound else get_user_model().objects.all())
-        )
-        return selectors.compliance_rows(users=users, **filterset.row_filters())
+        return selectors.compliance_rows(users=filtered_rows(self.filterset), **self.filterset.row_filters())
 
     def get_queryset(self):
         return self.sort_queryset(self.all_rows)
@@ -573,7 +567,7 @@ class ComplianceView(PermissionMixin, ListViewMixin, ChartPageMixin, TemplateVie
 class CompletionRecordView(ServiceActionView):
     permission_required = "training.add_coursecompletion"
     form_class = CompletionRecordForm
-    template_name = "training/form.html"
+    template_name = "core/form_page.html"
     title = "Record a completion (outside a session)"
     success_message = "Completion recorded."
 
@@ -607,11 +601,7 @@ class CertificateView(CertificateMixin, TemplateView):
 class CertificatePdfView(CertificateMixin, View):
     def get(self, request, number):
         completion = self.get_completion()
-        response = HttpResponse(certificate_pdf(completion), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(
-            f"certificate-{completion.certificate_number}.pdf", inline=True
-        )
-        return response
+        return pdf_response(certificate_pdf(completion), f"certificate-{completion.certificate_number}.pdf")
 
 
 # --- trainer dashboard ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.models import ApiKey, PartnerAgency
+from accounts.selectors import api_key_by_prefix
 
 
 @dataclass
@@ -52,7 +53,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         parts = raw.split("_", 2)
         if len(parts) != 3 or parts[0] != "cw" or len(parts[1]) != ApiKey.PREFIX_LENGTH:
             raise exceptions.AuthenticationFailed("Invalid API key.")
-        key = ApiKey.objects.select_related("agency").filter(prefix=parts[1]).first()
+        key = api_key_by_prefix(prefix=parts[1])  # from the database on every request: revocation is immediate
         if key is None or not key.matches(raw):
             raise exceptions.AuthenticationFailed("Invalid API key.")
         if not key.is_usable:

@@ -1,3 +1,5 @@
+from array import array
+
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from accounts.api.authentication import PartnerPrincipal
@@ -13,6 +15,17 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         if isinstance(request.user, PartnerPrincipal):
             return self.cache_format % {"scope": self.scope, "ident": request.user.key.pk}
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def throttle_success(self):
+        """DRF's, the history (a timestamp per request of the window, newest first) stored as an
+        ``array("d")``: the cache pickles it as one block of bytes, not float by float. A key at
+        600 requests a minute read and wrote 600 pickled floats on every request (13 µs; 3 µs as
+        an array), one at the bench's unreachable rate thousands (0.2 ms; issue 17.3). DRF's
+        ``allow_request`` and ``wait`` work on it unchanged (``pop``, ``insert``, ``len``, ``[-1]``);
+        a list left in the cache by an older release is converted here, on its next request."""
+        if not isinstance(self.history, array):
+            self.history = array("d", self.history)
+        return super().throttle_success()
 
 
 class PublicRateThrottle(AnonRateThrottle):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api.rows import field_representers
+
 from ..choices import ParticipantRole
 from ..models import Address, Case, CaseBalance, CaseParticipant, Obligation, Person, SupportOrder
 from ..redaction import PERSON_WHEREABOUTS_FIELDS, WITHHELD, redact_person_data
@@ -105,11 +107,10 @@ def case_rows_represent(rows: list[dict], participants: list[dict]) -> list[dict
     ``participants`` (``PARTICIPANT_VALUES``), identical to ``CaseSerializer`` — each value goes
     through the serializer's own field ``to_representation`` — without model instances or DRF's
     attribute walk per field (issue 17.3: that walk cost four times the rows' queries)."""
-    case = CaseSerializer()
-    case_fields = [(name, case.fields[name].to_representation) for name in CaseSerializer.Meta.fields[:-2]]
-    balance = BalanceSerializer()
+    case_fields = list(field_representers(CaseSerializer, tuple(CaseSerializer.Meta.fields[:-2])).items())
     balance_fields = [
-        (name, f"balance__{name}", balance.fields[name].to_representation) for name in BalanceSerializer.Meta.fields
+        (name, f"balance__{name}", show)
+        for name, show in field_representers(BalanceSerializer, tuple(BalanceSerializer.Meta.fields)).items()
     ]
     people: dict[int, list[dict]] = {}
     for p in participants:
@@ -193,22 +194,29 @@ PERSON_LIST_VALUES = tuple(PersonSerializer.Meta.fields[:-1])
 PERSON_SENSITIVE_FIELDS = ("date_of_birth", *PERSON_WHEREABOUTS_FIELDS)
 
 
-def person_rows_represent(rows: list[dict], participations: list[dict]) -> list[dict]:
-    """The people list's representation of ``rows`` (``PERSON_LIST_VALUES`` from ``.values()``) and
-    their ``participations`` (``person_id``, ``case__case_number``, ``role``), as ``PersonSerializer``
-    would give it, whereabouts redacted by ``cases.redaction.redact_person_data``."""
-    person = PersonSerializer()
-    fields = [(name, person.fields[name].to_representation) for name in PERSON_LIST_VALUES]
-    cases: dict[int, list[dict]] = {}
-    for p in participations:
-        cases.setdefault(p["person_id"], []).append({"case_number": p["case__case_number"], "role": p["role"]})
+def person_rows_represent(rows: list[dict]) -> list[dict]:
+    """The people list's representation of ``rows`` (``PERSON_LIST_VALUES`` from ``.values()``) as
+    ``PersonSerializer`` would give it, whereabouts redacted by ``cases.redaction.redact_person_data``;
+    ``cases`` empty until ``person_rows_cases_add`` fills it (the audit rows are written from what
+    the representation shows, in the statement that reads the cases)."""
+    fields = list(field_representers(PersonSerializer, PERSON_LIST_VALUES).items())
     out = []
+    person = Person()  # one instance carries each row's indicator to the redaction rule (no model per row)
     for row in rows:
         item = {name: None if row[name] is None else show(row[name]) for name, show in fields}
-        item = redact_person_data(Person(pk=row["id"], family_violence=row["family_violence"]), item)
-        item["cases"] = cases.get(row["id"], [])
+        person.pk, person.family_violence = row["id"], row["family_violence"]
+        item = redact_person_data(person, item)
+        item["cases"] = []
         out.append(item)
     return out
+
+
+def person_rows_cases_add(items: list[dict], participations: list[dict]) -> None:
+    """Each represented person's ``cases`` from their ``participations`` (``person_id``,
+    ``case__case_number``, ``role``, in the order given)."""
+    by_id = {item["id"]: item["cases"] for item in items}
+    for p in participations:
+        by_id[p["person_id"]].append({"case_number": p["case__case_number"], "role": p["role"]})
 
 
 def person_rows_revealed(items: list[dict]) -> list[tuple[int, list[str], dict]]:

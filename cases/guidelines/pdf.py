@@ -5,40 +5,23 @@ cannot draw replaced."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import cast
 
 from django.conf import settings
 from django.utils import timezone
-from fpdf import FPDF
 
 from core.dates import display_date
+from core.pdf import UnicodePdf
 
 from .tables import WorksheetLine
 
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-ASCII = str.maketrans({"×": "x", "−": "-", "≤": "<=", "÷": "/", "—": "-", "–": "-", "’": "'"})
 
-
-class _Worksheet(FPDF):
+class _Worksheet(UnicodePdf):
     footer_text = ""
 
     def __init__(self):
-        super().__init__(format="Letter")
+        super().__init__()
         self.set_auto_page_break(auto=True, margin=15)
-        self.unicode = (DEJAVU / "DejaVuSans.ttf").exists() and (DEJAVU / "DejaVuSans-Bold.ttf").exists()
-        if self.unicode:
-            self.add_font("DejaVu", "", str(DEJAVU / "DejaVuSans.ttf"))
-            self.add_font("DejaVu", "B", str(DEJAVU / "DejaVuSans-Bold.ttf"))
-        self.family = "DejaVu" if self.unicode else "Helvetica"
-
-    def text_(self, text: str) -> str:
-        if self.unicode:
-            return text
-        return text.translate(ASCII).encode("latin-1", "replace").decode("latin-1")
-
-    def use(self, size: float, bold: bool = False) -> None:
-        self.set_font(self.family, "B" if bold else "", size)
 
     def footer(self) -> None:
         if not self.footer_text:
@@ -163,7 +146,3 @@ def worksheet_pdf(
             new_y="NEXT",
         )
     return bytes(pdf.output())
-
-
-# The one PDF base with the Unicode font handling (DejaVu Sans when installed): statements use it too.
-UnicodePdf = _Worksheet

@@ -1,12 +1,11 @@
 """Worksheet pages for the guideline calculators (any signed-in staff member; no personal data),
 and the same worksheet as a PDF laid out like the state's form."""
 
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView
 
-from core.http import content_disposition
+from core.http import pdf_response
 from core.views import LoginOnlyMixin
 
 from . import ca_guideline, ny_guideline
@@ -91,10 +90,7 @@ class _WorksheetPdfMixin:
             notes=result.notes,
             parameters=result.parameters,
         )
-        response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"{self.filename}", inline=True)
-        response["Cache-Control"] = "no-store"
-        return response
+        return pdf_response(body, self.filename)
 
 
 class NyWorksheetPdfView(_WorksheetPdfMixin, NyGuidelineView):

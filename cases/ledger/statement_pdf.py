@@ -1,5 +1,5 @@
 """The statement of account as a PDF (fpdf2), with the project's Unicode font handling
-(``cases.guidelines.pdf.UnicodePdf``: DejaVu Sans when installed)."""
+(``core.pdf.UnicodePdf``: DejaVu Sans when installed)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ from django.utils import timezone
 
 from core.dates import display_date
 from core.money import display
+from core.pdf import UnicodePdf
 
-from ..guidelines.pdf import UnicodePdf
 from .statement import Statement
 
 
 class _StatementPdf(UnicodePdf):
+    def __init__(self):
+        super().__init__()
+        self.set_auto_page_break(auto=True, margin=15)
+
     def footer(self):
         self.set_y(-12)
         self.use(8)
@@ -51,6 +55,11 @@ def statement_pdf(statement: Statement) -> bytes:
             pdf.cell(w, 5.2, pdf.text_(text)[:70], border=border, align="R" if i >= 2 else "L")
         pdf.ln()
 
+    def totals(label: str, figures, border: str) -> None:
+        """A month's or the whole statement's totals: charges, payments, adjustments, closing balance."""
+        amounts = (figures.charges, figures.payments, figures.adjustments, figures.closing)
+        row(("", label, *map(display, amounts)), bold=True, border=border)
+
     row(heads, bold=True, border="B")
     row(("", "Balance at the start", "", "", "", display(statement.opening)), bold=True)
     for month in statement.months:
@@ -67,33 +76,11 @@ def statement_pdf(statement: Statement) -> bytes:
                     display(line.balance),
                 )
             )
-        row(
-            (
-                "",
-                f"{month.month:%B %Y} totals",
-                display(month.charges),
-                display(month.payments),
-                display(month.adjustments),
-                display(month.closing),
-            ),
-            bold=True,
-            border="T",
-        )
+        totals(f"{month.month:%B %Y} totals", month, border="T")
     if not statement.months:
         row(("", "No charges, payments or adjustments in these dates.", "", "", "", ""))
     pdf.ln(2)
-    row(
-        (
-            "",
-            "Balance at the end",
-            display(statement.charges),
-            display(statement.payments),
-            display(statement.adjustments),
-            display(statement.closing),
-        ),
-        bold=True,
-        border="TB",
-    )
+    totals("Balance at the end", statement, border="TB")
     pdf.ln(3)
     pdf.use(10, bold=True)
     pdf.cell(0, 6, pdf.text_(f"Owed on {display_date(statement.end)}, by kind"), new_x="LMARGIN", new_y="NEXT")

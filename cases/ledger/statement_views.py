@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.dates import add_months
-from core.http import content_disposition
+from core.http import pdf_response
 from core.views import PermissionMixin
 
 from .. import selectors
@@ -86,12 +86,8 @@ class CaseStatementPdfView(StatementMixin, TemplateView):
         if statement is None:
             errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
             return HttpResponse(f"Bad date range: {errors}", status=400, content_type="text/plain; charset=utf-8")
-        body = statement_pdf(statement)
-        response = HttpResponse(body, content_type="application/pdf")
         name = f"statement-{self.case.case_number}-{statement.start:%Y%m%d}-{statement.end:%Y%m%d}.pdf"
-        response["Content-Disposition"] = content_disposition(f"{name}", inline=True)
-        response["Cache-Control"] = "no-store"
-        return response
+        return pdf_response(statement_pdf(statement), name)
 
 
 __all__ = ["CaseStatementPdfView", "CaseStatementView"]

@@ -8,7 +8,7 @@ from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from core.dates import display_date
-from core.models import RestrictedQuerySet, TimeStampedModel
+from core.models import OfficeWide, RestrictedQuerySet, TimeStampedModel
 
 from ..choices import (
     AssistanceStatus,
@@ -21,7 +21,7 @@ from ..choices import (
     ParticipantRole,
 )
 from .people import Person
-from .scope import case_scope_q
+from .scope import CaseScoped, case_scope_q
 
 
 class Case(TimeStampedModel):
@@ -84,6 +84,9 @@ class Case(TimeStampedModel):
             models.Index(fields=["status", "stage"]),
             # The caseload search matches a typed case number case-insensitively (UPPER(case_number)).
             models.Index(Upper("case_number"), name="case_number_upper_idx"),
+            # A case's county from the index alone (PostgreSQL INCLUDE): a county user's search
+            # asks it of the case of every candidate person (cases.search.visible_people).
+            models.Index(fields=["id"], include=["county"], name="case_id_county_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -126,9 +129,10 @@ class Case(TimeStampedModel):
         return self._participants(ParticipantRole.CHILD)
 
 
-class CaseParticipant(models.Model):
+class CaseParticipant(CaseScoped, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    # Indexed by (person, role) below, which also carries the case.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations", db_index=False)
     role = models.CharField(max_length=10, choices=ParticipantRole.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -138,17 +142,16 @@ class CaseParticipant(models.Model):
     class Meta:
         ordering = ["case", "role", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "person", "role"], name="participant_unique_role")]
-        indexes = [models.Index(fields=["person", "role"])]
+        # A person's cases. Carrying the case (PostgreSQL INCLUDE; ignored elsewhere), "is this person
+        # on a case the user may see" (cases.search.visible_people, asked of every name a search
+        # reads) is answered from the index alone, without a visit to the table.
+        indexes = [models.Index(fields=["person", "role"], include=["case"], name="participant_person_role_idx")]
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_role_display()}: {self.person}"
 
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
 
-
-class CaseNote(models.Model):
+class CaseNote(CaseScoped, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(max_length=4000)
@@ -163,12 +166,8 @@ class CaseNote(models.Model):
     def __str__(self) -> str:
         return f"{self.case} note {display_date(self.created_at)}"
 
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
 
-
-class FviOverride(models.Model):
+class FviOverride(OfficeWide, models.Model):
     """A court's one-time override of the family violence indicator (42 USC 654(26)(c)).
 
     Recorded by staff from a court order; used exactly once (``used_at`` set by a conditional
@@ -210,7 +209,3 @@ class FviOverride(models.Model):
     @property
     def is_used(self) -> bool:
         return self.used_at is not None
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return None

@@ -21,7 +21,7 @@ from core.models import RestrictedQuerySet
 from ..choices import DocumentKind
 from .cases import Case
 from .people import Person
-from .scope import case_scope_q
+from .scope import CaseScoped
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/tiff": "tif"}
 TYPE_LABELS = {
@@ -37,7 +37,7 @@ def document_path(instance: CaseDocument, filename: str) -> str:
     return f"case_documents/{timezone.now():%Y}/{secrets.token_hex(16)}.{ext}"
 
 
-class CaseDocument(models.Model):
+class CaseDocument(CaseScoped, models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     person = models.ForeignKey(
         Person,
@@ -86,7 +86,3 @@ class CaseDocument(models.Model):
     @property
     def type_label(self) -> str:
         return TYPE_LABELS.get(self.content_type, self.content_type)
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)

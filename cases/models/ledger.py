@@ -10,6 +10,7 @@ money movement (positive) and do not change what is owed.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +36,7 @@ from ..choices import (
 from .cases import Case
 from .orders import Obligation
 from .people import Employer
-from .scope import case_scope_q
+from .scope import CaseScoped, case_scope_q
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
@@ -103,7 +104,7 @@ class Collection(models.Model):
         return q
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(CaseScoped, models.Model):
     """Append-only; a correction is a reversing entry (``reverses``)."""
 
     # The ledger is the largest table and every accrual, posting and roll appends to it: each
@@ -164,12 +165,25 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.case} {self.entry_type} {self.amount}"
 
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
+    def reversal(self, *, bucket: str, on: date, reason: str) -> LedgerEntry:
+        """The unsaved entry that reverses this one on ``on``: the opposite amount in ``bucket`` (the
+        entry's own, or the arrears a closed month turned it into), of the same collection, kind and
+        due date. The ledger is append-only: a correction is never an UPDATE."""
+        return LedgerEntry(
+            case_id=self.case_id,
+            entry_type=EntryType.REVERSAL,
+            bucket=bucket,
+            amount=-self.amount,
+            posted_on=on,
+            collection_id=self.collection_id,
+            reverses=self,
+            obligation_kind=self.obligation_kind,
+            due_on=self.due_on,
+            description=f"Reversal: {reason}"[:200],
+        )
 
 
-class Allocation(models.Model):
+class Allocation(CaseScoped, models.Model):
     collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="allocations")
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="allocations", db_index=False
@@ -196,12 +210,8 @@ class Allocation(models.Model):
     def __str__(self) -> str:
         return f"{self.collection} → {self.bucket} {self.amount}"
 
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
 
-
-class Disbursement(models.Model):
+class Disbursement(CaseScoped, models.Model):
     """Payment out to the family (or retained by the state); due within 2 business days of
     receipt (42 USC 654b(c); 45 CFR 302.32(b))."""
 
@@ -236,12 +246,8 @@ class Disbursement(models.Model):
     def __str__(self) -> str:
         return f"{self.case} {self.payee} {self.amount}"
 
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
 
-
-class CaseBalance(models.Model):
+class CaseBalance(CaseScoped, models.Model):
     """One row per case, kept current by the ledger services as entries post — never recomputed
     from history on a page. ``manage.py verify_ledger`` checks it against the entries."""
 
@@ -283,10 +289,6 @@ class CaseBalance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} arrears {self.total_arrears}"
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
 
 
 class LedgerRun(models.Model):

@@ -12,7 +12,7 @@ from core.models import RestrictedQuerySet, TimeStampedModel
 
 from ..choices import Frequency, ObligationKind, OrderKind, OrderStatus
 from .cases import Case
-from .scope import case_scope_q
+from .scope import CaseScoped, case_scope_q
 
 # Average number of due dates per month, to express any frequency as a monthly amount.
 MONTHLY_FACTOR: dict[str, Decimal] = {
@@ -23,7 +23,7 @@ MONTHLY_FACTOR: dict[str, Decimal] = {
 }
 
 
-class SupportOrder(TimeStampedModel):
+class SupportOrder(CaseScoped, TimeStampedModel):
     """A court or administrative order. Counts for OCSE-157 line 2 even when zero or medical-only."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="orders")
@@ -54,10 +54,6 @@ class SupportOrder(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.order_number} v{self.version}"
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
 
 
 class Obligation(TimeStampedModel):

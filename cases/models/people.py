@@ -7,7 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedCharField, Undecryptable, blind_index
-from core.models import RestrictedQuerySet, TimeStampedModel
+from core.models import OfficeWide, RestrictedQuerySet, TimeStampedModel
 
 from ..choices import GeneticTestResult, PaternityMethod, PaternityStatus, Sex
 
@@ -17,7 +17,7 @@ language_code_validator = RegexValidator(
 )
 
 
-class Person(TimeStampedModel):
+class Person(OfficeWide, TimeStampedModel):
     """A CP, NCP or child. The SSN is encrypted at rest (45 CFR 303.21); look-ups use
     ``ssn_last4`` (search) and ``ssn_index`` (a keyed hash, exact match)."""
 
@@ -118,12 +118,8 @@ class Person(TimeStampedModel):
         key = name_key(*(anyascii(p or "") for p in parts))
         return f" {key} " if key else ""
 
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return None
 
-
-class Address(TimeStampedModel):
+class Address(OfficeWide, TimeStampedModel):
     """An address; history is kept by new rows (``valid_to`` closes the old one). Never shown
     when ``person.family_violence`` (42 USC 654(26)) except under a logged court override."""
 
@@ -154,10 +150,6 @@ class Address(TimeStampedModel):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return None
 
 
 class Employer(TimeStampedModel):

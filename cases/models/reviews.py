@@ -11,10 +11,10 @@ from core.models import RestrictedQuerySet, TimeStampedModel
 from ..choices import ReviewOutcome, ReviewRequester, ReviewStatus
 from .cases import Case
 from .orders import SupportOrder
-from .scope import case_scope_q
+from .scope import CaseScoped
 
 
-class OrderReview(TimeStampedModel):
+class OrderReview(CaseScoped, TimeStampedModel):
     """One review of an order: current incomes → guideline amount → compared with the order →
     no change, an adjustment (a new order version) or a petition to court."""
 
@@ -55,10 +55,6 @@ class OrderReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Review of {self.order} ({self.get_status_display()})"
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
 
     @property
     def difference(self):

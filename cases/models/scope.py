@@ -28,7 +28,7 @@ NOTHING = Q(pk__in=[])
 
 def user_county(user) -> str:
     """The county whose cases a staff user works: theirs, else the one-county office's."""
-    return (getattr(user, "county", "") or "").strip() or getattr(settings, "CASEWORKS_OFFICE_COUNTY", "")
+    return (getattr(user, "county", "") or "").strip() or settings.CASEWORKS_OFFICE_COUNTY
 
 
 def case_scope_q(user, prefix: str = "", action: str = "view") -> Q | None:
@@ -51,3 +51,12 @@ def case_scope_q(user, prefix: str = "", action: str = "view") -> Q | None:
         caseload = Q(**{f"{prefix}caseworker": user})
         q = caseload if q is None else q & caseload
     return q
+
+
+class CaseScoped:
+    """Mixin for a model bound to one case (a ``case`` foreign key): its rows are in scope as their
+    case is, for reading and for writing (``case_scope_q`` through ``case__``)."""
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        return case_scope_q(user, "case__", action)

@@ -11,7 +11,7 @@ from core.models import RestrictedQuerySet, TimeStampedModel, is_partner
 from ..choices import LocateResult, LocateSource, WorkItemPriority, WorkItemStatus
 from .cases import Case
 from .people import Person
-from .scope import case_scope_q
+from .scope import CaseScoped, case_scope_q
 
 
 class WorkItem(TimeStampedModel):
@@ -68,7 +68,7 @@ class WorkItem(TimeStampedModel):
         return q | models.Q(case__isnull=True)
 
 
-class LocateAttempt(models.Model):
+class LocateAttempt(CaseScoped, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="locate_attempts")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="locate_attempts")
     source = models.CharField(max_length=20, choices=LocateSource.choices)
@@ -89,7 +89,3 @@ class LocateAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_source_display()} {self.attempted_on}"
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)

@@ -1,11 +1,11 @@
 """Review and adjustment pages (45 CFR 303.8)."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
-from core.http import content_disposition
+from core.http import pdf_response
 from core.views import PermissionMixin, ScopedQuerysetMixin, ServiceActionView
 
 from ..guidelines.pdf import worksheet_pdf
@@ -93,10 +93,7 @@ class ReviewWorksheetPdfView(PermissionMixin, ScopedQuerysetMixin, DetailView):
             notes=worksheet.result.notes,
             parameters=worksheet.result.parameters,
         )
-        response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"review-{review.pk}-worksheet.pdf", inline=True)
-        response["Cache-Control"] = "no-store"
-        return response
+        return pdf_response(body, f"review-{review.pk}-worksheet.pdf")
 
 
 class _ReviewActionView(ServiceActionView):

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +29,7 @@ from ..ledger_dates import month_start
 from ..models import AssistanceSpell, Case, CaseBalance
 
 
+@lru_cache(maxsize=512)
 def _month_end(month: date) -> date:
     following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     return following - timedelta(days=1)

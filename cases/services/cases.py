@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import display_date
-from core.services import event_record
+from core.services import event_about, event_record, saved_with_event
 
 from ..choices import (
     CaseStage,
@@ -326,13 +326,10 @@ def locate_attempt_record(
         notes=notes,
         recorded_by=by if getattr(by, "pk", None) else None,
     )
-    attempt.full_clean()
-    attempt.save()
-    event_record(
+    saved_with_event(
+        attempt,
+        by=by,
         verb="locate.attempted",
-        subject=attempt,
-        case_id=case.pk,
-        actor=by,
         summary=f"Locate via {attempt.get_source_display()}: {attempt.get_result_display()}",
         data={"source": source, "result": result, "on": attempted_on.isoformat()},
     )
@@ -431,10 +428,7 @@ def _balance_obligation_refresh(case: Case) -> None:
 
 def case_note_add(*, case: Case, body: str, by: User) -> CaseNote:
     note = CaseNote(case=case, body=body.strip(), author=by)
-    note.full_clean()
-    note.save()
-    event_record(verb="case.note_added", subject=note, case_id=case.pk, actor=by, summary=body[:120])
-    return note
+    return saved_with_event(note, by=by, verb="case.note_added", summary=body[:120])
 
 
 @transaction.atomic
@@ -466,17 +460,14 @@ def work_item_reassign(*, item: WorkItem, to_user, by: User, unit: str | None = 
     item.assigned_to = to_user
     if unit is not None:
         item.unit = unit
-    item.full_clean()
-    item.save(update_fields=["assigned_to", "unit", "updated_at"])
-    event_record(
+    return saved_with_event(
+        item,
+        by=by,
         verb="work_item.reassigned",
-        subject=item,
-        case_id=item.case_id,
-        actor=by,
         summary=f"{item.title}: {previous or item.unit or 'unassigned'} → {to_user or item.unit or 'unassigned'}",
         data={"from": getattr(previous, "pk", None), "to": getattr(to_user, "pk", None)},
+        update_fields=["assigned_to", "unit", "updated_at"],
     )
-    return item
 
 
 def work_item_complete(*, item: WorkItem, by: User, on: date | None = None) -> WorkItem:
@@ -490,7 +481,7 @@ def work_item_complete(*, item: WorkItem, by: User, on: date | None = None) -> W
     item.refresh_from_db(fields=["status", "completed_on", "updated_at"])
     if not changed:
         return item
-    event_record(verb="work_item.done", subject=item, case_id=item.case_id, actor=by, summary=item.title)
+    event_about(item, verb="work_item.done", by=by, summary=item.title)
     return item
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.services import event_record
+from core.services import event_about
 
 from ..choices import Frequency, ObligationKind, OrderKind, OrderStatus
 from ..models import Case, Obligation, SupportOrder
@@ -63,11 +63,10 @@ def order_create_from_court(
         frequency=Frequency.MONTHLY,
         start_on=effective_on,
     )
-    event_record(
+    event_about(
+        order,
         verb="order.established",
-        subject=order,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"Court order {order.order_number}: {monthly}/month from {effective_on}",
     )
     return order

@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
@@ -41,6 +42,7 @@ from ..choices import (
     CollectionStatus,
     DisbursementStatus,
     EntryType,
+    OverpaymentPolicy,
     ParticipantRole,
     Payee,
     ReceivedVia,
@@ -173,7 +175,7 @@ def collection_content_hash(
 
 def overpayment_policy() -> str:
     """The office's overpayment policy (``CASEWORKS_OVERPAYMENT_POLICY``: hold, refund, family)."""
-    return getattr(settings, "CASEWORKS_OVERPAYMENT_POLICY", rules.OVERPAYMENT_FAMILY) or rules.OVERPAYMENT_FAMILY
+    return settings.CASEWORKS_OVERPAYMENT_POLICY or rules.OVERPAYMENT_FAMILY
 
 
 SpellMap = dict[int, list[tuple[str, date, "date | None"]]]
@@ -298,10 +300,7 @@ def _plan(
         source=source,
         amount=amount,
         current_due=[rules.Slice(rules.CURRENT, max(balance.current_due_month - balance.current_paid_month, ZERO))],
-        arrears=[
-            rules.Slice(rules.ARREARS_UNASSIGNED, max(balance.unassigned_arrears, ZERO)),
-            rules.Slice(rules.ARREARS_ASSIGNED, max(balance.assigned_arrears, ZERO)),
-        ],
+        arrears=rules.arrears_slices(unassigned=balance.unassigned_arrears, assigned=balance.assigned_arrears),
         pass_through_available=pass_through_left,
         ura_available=balance.unreimbursed_assistance,
         overpayment_policy=policy or overpayment_policy(),
@@ -318,8 +317,6 @@ def _apply_to_balance(
     collected_on: date | None = None,
 ) -> None:
     balance.current_paid_month += distribution.paid(bucket=rules.CURRENT)
-    balance.unassigned_arrears -= distribution.paid(bucket=rules.ARREARS_UNASSIGNED)
-    balance.assigned_arrears -= distribution.paid(bucket=rules.ARREARS_ASSIGNED)
     _after_payment(balance, distribution, received_on=received_on, amount=amount, collected_on=collected_on)
     _refresh_derived(balance, on=on)
 
@@ -332,7 +329,11 @@ def _after_payment(
     amount: Decimal,
     collected_on: date | None,
 ) -> None:
-    """URA repaid by what the state retained; the latest payment and date of collection."""
+    """What a distribution does to ``balance`` besides current support (which month's it paid is
+    the caller's): the arrears it paid, URA repaid by what the state retained, the latest payment
+    and date of collection."""
+    balance.unassigned_arrears -= distribution.paid(bucket=rules.ARREARS_UNASSIGNED)
+    balance.assigned_arrears -= distribution.paid(bucket=rules.ARREARS_ASSIGNED)
     if balance.unreimbursed_assistance is not None:
         balance.unreimbursed_assistance -= distribution.paid(payee=rules.STATE)
     if balance.last_payment_on is None or received_on >= balance.last_payment_on:
@@ -369,14 +370,17 @@ ENTRY_COLUMNS = (
     "collection_id",
     "description",
 )
+# ENTRY_COLUMNS with ``due_on``: rows that name the month they pay or restore (a closed month's
+# allocations, a redistribution's reversals and allocations).
+DUE_ENTRY_COLUMNS = (*ENTRY_COLUMNS[:4], "due_on", *ENTRY_COLUMNS[4:])
 DISBURSEMENT_COLUMNS = ("case_id", "collection_id", "payee", "amount", "received_on", "due_by")
 
 
 def _allocations(*, collection: Collection, case: Case, distribution: rules.Distribution, on: date) -> list[Allocation]:
     return [
-        Allocation(
-            collection=collection,
-            case=case,
+        Allocation(  # by ids: the instances are built per line at file volume (related-object setters cost)
+            collection_id=collection.pk,
+            case_id=case.pk,
             obligation_kind=line.obligation_kind,
             bucket=line.bucket,
             payee=line.payee,
@@ -425,15 +429,12 @@ def collection_entry_description(collection: Collection, distribution: rules.Dis
     if collection.collected_on != collection.received_on:
         text += f", collected {collection.collected_on}"
     if distribution is not None and distribution.overpayment > 0:
-        label = dict(rules_policy_labels())[distribution.overpayment_policy]
+        label = _POLICY_LABELS[distribution.overpayment_policy]
         text += f"; overpayment {distribution.overpayment:.2f}: {label.lower()} (office policy)"
     return text[:200]
 
 
-def rules_policy_labels():
-    from ..choices import OverpaymentPolicy
-
-    return OverpaymentPolicy.choices
+_POLICY_LABELS = dict(OverpaymentPolicy.choices)
 
 
 def allocation_description(line: rules.Line, distribution: rules.Distribution) -> str:
@@ -613,15 +614,18 @@ def _existing_collections(references: list[str]) -> dict[str, Collection]:
 def _cases_and_balances(numbers: set[str], *, on: date) -> tuple[dict[str, Case], dict[int, CaseBalance], SpellMap]:
     """The cases with these numbers, and their balance rows locked (created when missing) and
     rolled into the month of ``on``, and the open cases' assistance spells."""
-    cases = {case.case_number: case for case in Case.objects.filter(case_number__in=numbers)} if numbers else {}
+    if not numbers:
+        return {}, {}, {}
+    cases, balances, spells = _open_balances_read(numbers)
+    rest = numbers - cases.keys()  # closed or unknown numbers, or open cases without a balance row
+    if rest:
+        cases.update((case.case_number, case) for case in Case.objects.filter(case_number__in=rest))
     open_ids = sorted(case.pk for case in cases.values() if case.status == CaseStatus.OPEN)
     if not open_ids:
         return cases, {}, {}
-    spells = spells_of(open_ids)
-    locked = CaseBalance.objects.select_for_update().filter(case_id__in=open_ids).order_by("case_id")
-    balances = {balance.case_id: balance for balance in locked}
     missing = [case_id for case_id in open_ids if case_id not in balances]
     if missing:
+        spells.update(spells_of(missing))
         CaseBalance.objects.bulk_create(
             [CaseBalance(case_id=case_id, current_month=month_start(on)) for case_id in missing], ignore_conflicts=True
         )
@@ -638,6 +642,41 @@ def _cases_and_balances(numbers: set[str], *, on: date) -> tuple[dict[str, Case]
                 status=status_in(spells, case, balance.current_month or month_start(on)),
             )
     return cases, balances, spells
+
+
+def _open_balances_read(numbers: set[str]) -> tuple[dict[str, Case], dict[int, CaseBalance], SpellMap]:
+    """The open cases with these numbers that have a balance row: their cases, their balance rows
+    locked (in case order) and their spells. On PostgreSQL one statement (the case joined, the
+    spells as an array: a single post is a dozen statements, and these were three)."""
+    locked = (
+        CaseBalance.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .filter(case__case_number__in=numbers, case__status=CaseStatus.OPEN)
+        .order_by("case_id")
+    )
+    spells: SpellMap = defaultdict(list)
+    if connection.vendor != "postgresql":
+        balances = {balance.case_id: balance for balance in locked}
+        spells.update(spells_of(sorted(balances)))
+        return {b.case.case_number: b.case for b in balances.values()}, balances, spells
+    # "status|start|end" per spell (ISO dates; an open spell's end is empty). Written as SQL: the
+    # same subquery built from ORM expressions cost more to compile than the statement to run.
+    table, spell_table = CaseBalance._meta.db_table, AssistanceSpell._meta.db_table
+    spell_rows = RawSQL(  # noqa: S611 — table names from the models, no parameters
+        f"ARRAY(SELECT s.status || '|' || s.start_on::text || '|' || COALESCE(s.end_on::text, '')"  # noqa: S608
+        f' FROM "{spell_table}" s WHERE s.case_id = "{table}"."case_id")',
+        (),
+    )
+    locked = locked.annotate(spell_rows=spell_rows)
+    balances = {}
+    for balance in locked:
+        balances[balance.case_id] = balance
+        for row in balance.spell_rows:
+            status, start_on, end_on = row.split("|")
+            spells[balance.case_id].append(
+                (status, date.fromisoformat(start_on), date.fromisoformat(end_on) if end_on else None)
+            )
+    return {b.case.case_number: b.case for b in balances.values()}, balances, spells
 
 
 def _pass_through_state(
@@ -850,7 +889,7 @@ def _plan_item(
 def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, list[Allocation]]:
     """Write the plan: collections, allocations, ledger entries, disbursements, balances and
     events in bulk, then the redistributions. Returns each new reference's allocations."""
-    from .ledger_closed_month import CLOSED_ENTRY_COLUMNS, closed_month_entry_rows
+    from .ledger_redistribute import allocation_entry_rows
 
     collections = plan.collections
     # Every row goes in as a tuple (``rows_insert``): at file volume, bulk_create's per-field
@@ -880,7 +919,7 @@ def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, li
             if index in plan.closed_buckets:
                 assert case is not None  # a closed month's collection is on an open case
                 entries.append(rows[0])  # the collection received; its allocations pay a closed month
-                closed_entries += closed_month_entry_rows(
+                closed_entries += allocation_entry_rows(
                     collection=collection,
                     case=case,
                     distribution=distribution,
@@ -914,7 +953,7 @@ def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, li
         allocation.pk = pk
         allocation._state.adding = False
     rows_insert(LedgerEntry, ENTRY_COLUMNS, entries)
-    rows_insert(LedgerEntry, CLOSED_ENTRY_COLUMNS, closed_entries)
+    rows_insert(LedgerEntry, DUE_ENTRY_COLUMNS, closed_entries)
     rows_insert(Disbursement, DISBURSEMENT_COLUMNS, disbursements)
     _balances_save(list(plan.balances.values()))
     events_bulk_record(
@@ -989,10 +1028,13 @@ def _batch_results(
     return results
 
 
+_SOURCE_LABELS = dict(CollectionSource.choices)  # read once: an event per collection at file volume
+
+
 def _event_source(collection: Collection) -> str:
     """Event summaries are read by everyone who sees the case: a tax-offset source is Federal Tax
     Information (IRS Publication 1075) and is not named there."""
-    return "payment" if collection.source in FTI_SOURCES else collection.get_source_display()
+    return "payment" if collection.source in FTI_SOURCES else _SOURCE_LABELS.get(collection.source, collection.source)
 
 
 def _balances_save(balances: list[CaseBalance]) -> None:
@@ -1110,20 +1152,7 @@ def collection_reverse(
         if bucket == Bucket.CURRENT and month < (balance.current_month or month_start(on)):
             # paid in a month since closed out: owed again as that month's arrears (42 USC 608(a)(3))
             bucket = arrears_bucket_for(status_in(spells, case, month))
-        reversals.append(
-            LedgerEntry(
-                case=case,
-                entry_type=EntryType.REVERSAL,
-                bucket=bucket,
-                amount=-entry.amount,
-                posted_on=on,
-                collection=locked,
-                reverses=entry,
-                obligation_kind=entry.obligation_kind,
-                due_on=entry.due_on,
-                description=f"Reversal: {reason}",
-            )
-        )
+        reversals.append(entry.reversal(bucket=bucket, on=on, reason=reason))
         if entry.entry_type == EntryType.ALLOCATION:
             if bucket == Bucket.CURRENT:
                 balance.current_paid_month += entry.amount  # entry.amount is negative

@@ -16,6 +16,8 @@ advisory lock.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
-from core.db import foreign_keys_check_now, pg_arrays
+from core.db import foreign_keys_check_now, jit_off_in_transaction, pg_arrays
 from core.money import ZERO, money
 from core.services import event_record
 
@@ -515,26 +517,39 @@ def _charges_post_pg(charges: list[tuple], *, on: date | None) -> tuple[int, int
     return count, cases, dict(totals)
 
 
-def ledger_run_accrual(*, through: date, case_range: CaseRange = None) -> LedgerRun:
-    """The daily job: a run row (started, finished, counts, error) around ``charges_accrue`` and
-    one domain event with the figures (bulk inserts bypass per-row history)."""
-    run = LedgerRun.objects.create(kind=LedgerRunKind.ACCRUAL, run_on=through)
+@contextmanager
+def _run_errors_recorded(run: LedgerRun) -> Iterator[None]:
+    """A run that fails is finished with its error on the row (people see it), then the error is
+    raised."""
     try:
-        result = charges_accrue(through=through, case_range=case_range)
+        yield
     except Exception as exc:
         LedgerRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), error=repr(exc)[:2000])
         raise
-    run.counts = result.as_dict()
-    run.finished_at = timezone.now()
+
+
+def _run_finished(run: LedgerRun, counts: dict, *, verb: str, actor_label: str, summary: str) -> LedgerRun:
+    """A run done in one piece: its counts and finish on the row, one domain event with the figures
+    (bulk writes bypass per-row history)."""
+    run.counts, run.finished_at = counts, timezone.now()
     run.save(update_fields=["counts", "finished_at"])
-    event_record(
+    event_record(verb=verb, subject=run, actor_label=actor_label, summary=summary, data=counts)
+    return run
+
+
+def ledger_run_accrual(*, through: date, case_range: CaseRange = None) -> LedgerRun:
+    """The daily job: a run row (started, finished, counts, error) around ``charges_accrue`` and
+    one domain event with the figures."""
+    run = LedgerRun.objects.create(kind=LedgerRunKind.ACCRUAL, run_on=through)
+    with _run_errors_recorded(run):
+        result = charges_accrue(through=through, case_range=case_range)
+    return _run_finished(
+        run,
+        result.as_dict(),
         verb="charges.accrued",
-        subject=run,
         actor_label="accrual",
         summary=f"{result.charges} charges for {result.cases} cases through {through}",
-        data=run.counts,
     )
-    return run
 
 
 def ledger_accrual_start(*, through: date, chunk_size: int = ACCRUAL_CHUNK) -> tuple[LedgerRun, list[tuple[int, int]]]:
@@ -565,6 +580,7 @@ def ledger_accrual_chunk(*, run_id: int, low: int, high: int) -> LedgerRun:
     key = [low, high]
     try:
         with transaction.atomic():
+            jit_off_in_transaction()  # a chunk's statements are bounded by its range: compiling costs more
             result = charges_accrue(through=run.run_on, case_range=(low, high))
             foreign_keys_check_now()  # before the run row shared by every worker is locked
             run = LedgerRun.objects.select_for_update().get(pk=run_id)
@@ -623,18 +639,12 @@ def ledger_run_disbursements(*, on: date) -> LedgerRun:
     from .ledger import disbursements_sweep
 
     run = LedgerRun.objects.create(kind=LedgerRunKind.DISBURSEMENT, run_on=on)
-    try:
+    with _run_errors_recorded(run):
         counts = disbursements_sweep(on=on, mark_sent=settings.CASEWORKS_DISBURSE_DIRECTLY)
-    except Exception as exc:
-        LedgerRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), error=repr(exc)[:2000])
-        raise
-    run.counts, run.finished_at = counts, timezone.now()
-    run.save(update_fields=["counts", "finished_at"])
-    event_record(
+    return _run_finished(
+        run,
+        counts,
         verb="disbursements.swept",
-        subject=run,
         actor_label="disbursement sweep",
         summary=f"{counts['sent']} sent, {counts['flagged_late']} newly late",
-        data=counts,
     )
-    return run

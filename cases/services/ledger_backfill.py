@@ -214,10 +214,7 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
                 source=source,
                 amount=amount,
                 current_due=[rules.Slice(rules.CURRENT, max(state.current_unpaid, ZERO))],
-                arrears=[
-                    rules.Slice(rules.ARREARS_UNASSIGNED, max(state.unassigned, ZERO)),
-                    rules.Slice(rules.ARREARS_ASSIGNED, max(state.assigned, ZERO)),
-                ],
+                arrears=rules.arrears_slices(unassigned=state.unassigned, assigned=state.assigned),
                 pass_through_available=pass_left,
             )
             paid_current = result.paid(bucket=rules.CURRENT)

@@ -24,30 +24,20 @@ from decimal import Decimal
 from core.money import ZERO
 
 from .. import allocation as rules
-from ..choices import Bucket, EntryType
 from ..ledger_dates import month_start, next_month
-from ..models import Allocation, Case, CaseBalance, Collection, LedgerEntry
+from ..models import Case, CaseBalance
 from .ledger import (
     SpellMap,
     _after_payment,
     _refresh_derived,
-    allocation_description,
     arrears_bucket_for,
     status_in,
 )
-from .ledger_redistribute import CURRENT_KINDS, _move
-
-#: The columns of a closed month's rows: ``ENTRY_COLUMNS`` with ``due_on`` (the month paid).
-CLOSED_ENTRY_COLUMNS = (
-    "case_id",
-    "entry_type",
-    "bucket",
-    "obligation_kind",
-    "due_on",
-    "amount",
-    "posted_on",
-    "collection_id",
-    "description",
+from .ledger_redistribute import (
+    _move,
+    closed_month_offer,
+    current_support_charged,
+    current_support_paid,
 )
 
 
@@ -66,27 +56,15 @@ def closed_months_read(pairs: set[tuple[int, date]]) -> ClosedMonths:
         return state
     case_ids = sorted({case_id for case_id, _ in pairs})
     first, end = min(month for _, month in pairs), next_month(max(month for _, month in pairs))
-    for case_id, due_on, amount in (
-        LedgerEntry.objects.filter(
-            case_id__in=case_ids,
-            entry_type__in=(EntryType.CHARGE, EntryType.REVERSAL),
-            obligation_kind__in=CURRENT_KINDS,
-            due_on__gte=first,
-            due_on__lt=end,
-        )
-        .exclude(bucket="")
-        .values_list("case_id", "due_on", "amount")
+    for case_id, due_on, amount in current_support_charged(first, end, case_id__in=case_ids).values_list(
+        "case_id", "due_on", "amount"
     ):
         key = (case_id, month_start(due_on))
         if key in pairs:
             state.due[key] += amount
-    for case_id, collected_on, amount in Allocation.objects.filter(
-        case_id__in=case_ids,
-        bucket=Bucket.CURRENT,
-        reversed_on__isnull=True,
-        collection__collected_on__gte=first,
-        collection__collected_on__lt=end,
-    ).values_list("case_id", "collection__collected_on", "amount"):
+    for case_id, collected_on, amount in current_support_paid(first, end, case_id__in=case_ids).values_list(
+        "case_id", "collection__collected_on", "amount"
+    ):
         key = (case_id, month_start(collected_on))
         if key in pairs:
             state.paid[key] += amount
@@ -117,21 +95,13 @@ def closed_month_plan(
     month = month_start(collected_on)
     key = (case.pk, month)
     month_bucket = arrears_bucket_for(status_in(spells, case, month))
-    arrears: dict[str, Decimal] = {
-        Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
-        Bucket.ARREARS_ASSIGNED: max(balance.assigned_arrears, ZERO),
-    }
-    offer = max(min(state.due[key] - state.paid[key], arrears[month_bucket]), ZERO)
-    arrears[month_bucket] -= offer
+    offer, arrears = closed_month_offer(balance, month_bucket=month_bucket, unpaid=state.due[key] - state.paid[key])
     distribution = rules.distribute(
         assistance_status=status_in(spells, case, month),
         source=source,
         amount=amount,
         current_due=[rules.Slice(rules.CURRENT, offer)],
-        arrears=[
-            rules.Slice(rules.ARREARS_UNASSIGNED, arrears[Bucket.ARREARS_UNASSIGNED]),
-            rules.Slice(rules.ARREARS_ASSIGNED, arrears[Bucket.ARREARS_ASSIGNED]),
-        ],
+        arrears=arrears,
         pass_through_available=ZERO,
         ura_available=balance.unreimbursed_assistance,
         overpayment_policy=policy,
@@ -139,40 +109,6 @@ def closed_month_plan(
     current = distribution.paid(bucket=rules.CURRENT)
     _move(balance, month_bucket, -current)
     state.paid[key] += current
-    balance.unassigned_arrears -= distribution.paid(bucket=rules.ARREARS_UNASSIGNED)
-    balance.assigned_arrears -= distribution.paid(bucket=rules.ARREARS_ASSIGNED)
     _after_payment(balance, distribution, received_on=received_on, amount=amount, collected_on=collected_on)
     _refresh_derived(balance, on=on)
     return distribution, month_bucket
-
-
-def closed_month_entry_rows(
-    *, collection: Collection, case: Case, distribution: rules.Distribution, month_bucket: str, on: date
-) -> list[tuple]:
-    """The allocation rows (``CLOSED_ENTRY_COLUMNS``) of a closed month's collection: current
-    support of that month is paid out of the arrears its close-out created, dated by the month,
-    as ``case_redistribute`` writes it."""
-    month = month_start(collection.collected_on)
-    rows = []
-    for line in distribution.lines:
-        bucket, due_on, text = line.bucket, None, allocation_description(line, distribution)
-        if line.bucket == rules.CURRENT:
-            bucket, due_on = month_bucket, month
-            text = (
-                f"Current support of {month:%Y-%m} (month of collection, closed out) "
-                f"paid from that month's arrears ({line.payee})"
-            )
-        rows.append(
-            (
-                case.pk,
-                EntryType.ALLOCATION,
-                bucket,
-                line.obligation_kind,
-                due_on,
-                -line.amount,
-                on,
-                collection.pk,
-                text[:200],
-            )
-        )
-    return rows

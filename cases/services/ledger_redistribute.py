@@ -51,7 +51,7 @@ from ..models import (
     LedgerEntry,
 )
 from .ledger import (
-    ENTRY_COLUMNS,
+    DUE_ENTRY_COLUMNS,
     SpellMap,
     _after_payment,
     _balances_save,
@@ -80,6 +80,84 @@ def _undo_bucket(entry: LedgerEntry, *, balance: CaseBalance, case: Case, spells
     return arrears_bucket_for(status_in(spells, case, month))
 
 
+def current_support_charged(first: date, end: date, **case_lookup):
+    """The charges of current support (and their reversals) due from ``first`` to before ``end``,
+    of the cases ``case_lookup`` names: what each month owed, whatever bucket it has moved to since."""
+    return LedgerEntry.objects.filter(
+        **case_lookup,
+        entry_type__in=(EntryType.CHARGE, EntryType.REVERSAL),
+        obligation_kind__in=CURRENT_KINDS,
+        due_on__gte=first,
+        due_on__lt=end,
+    ).exclude(bucket="")
+
+
+def current_support_paid(first: date, end: date, **case_lookup):
+    """The standing allocations to current support of the collections collected from ``first`` to
+    before ``end``, of the cases ``case_lookup`` names (45 CFR 302.51: by month of collection)."""
+    return Allocation.objects.filter(
+        **case_lookup,
+        bucket=Bucket.CURRENT,
+        reversed_on__isnull=True,
+        collection__collected_on__gte=first,
+        collection__collected_on__lt=end,
+    )
+
+
+def allocation_entry_rows(
+    *,
+    collection: Collection,
+    case: Case,
+    distribution: rules.Distribution,
+    on: date,
+    month_bucket: str | None = None,
+) -> list[tuple]:
+    """The allocation rows (``DUE_ENTRY_COLUMNS``) of ``distribution``. For a collection of a
+    closed month (``month_bucket``: the arrears its close-out created), current support of that
+    month is paid out of that bucket, dated by the month."""
+    month = month_start(collection.collected_on)
+    rows = []
+    for line in distribution.lines:
+        bucket, due_on, text = line.bucket, None, allocation_description(line, distribution)
+        if month_bucket is not None and line.bucket == rules.CURRENT:
+            bucket, due_on = month_bucket, month
+            text = (
+                f"Current support of {month:%Y-%m} (month of collection, closed out) "
+                f"paid from that month's arrears ({line.payee})"
+            )
+        rows.append(
+            (
+                case.pk,
+                EntryType.ALLOCATION,
+                bucket,
+                line.obligation_kind,
+                due_on,
+                -line.amount,
+                on,
+                collection.pk,
+                text[:200],
+            )
+        )
+    return rows
+
+
+def closed_month_offer(
+    balance: CaseBalance, *, month_bucket: str, unpaid: Decimal
+) -> tuple[Decimal, list[rules.Slice]]:
+    """A collection of a month since closed out pays that month's unpaid current support first
+    (45 CFR 302.51), which is now arrears in ``month_bucket``: what it may pay of it, and the
+    arrears left to offer after it."""
+    arrears: dict[str, Decimal] = {
+        Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
+        Bucket.ARREARS_ASSIGNED: max(balance.assigned_arrears, ZERO),
+    }
+    offer = max(min(unpaid, arrears[month_bucket]), ZERO)
+    arrears[month_bucket] -= offer
+    return offer, rules.arrears_slices(
+        unassigned=arrears[Bucket.ARREARS_UNASSIGNED], assigned=arrears[Bucket.ARREARS_ASSIGNED]
+    )
+
+
 def _move(balance: CaseBalance, bucket: str, amount: Decimal, *, closed: bool = False) -> None:
     """Change what is owed in ``bucket`` by ``amount`` (the sign of a ledger entry)."""
     if bucket == Bucket.CURRENT and not closed:
@@ -99,26 +177,10 @@ def _months_due_and_paid(case: Case, months: set[date], exclude: list[int]):
     if not months:
         return due, paid, passed
     first, end = min(months), next_month(max(months))
-    for due_on, amount in (
-        LedgerEntry.objects.filter(
-            case=case,
-            entry_type__in=(EntryType.CHARGE, EntryType.REVERSAL),
-            obligation_kind__in=CURRENT_KINDS,
-            due_on__gte=first,
-            due_on__lt=end,
-        )
-        .exclude(bucket="")
-        .values_list("due_on", "amount")
-    ):
+    for due_on, amount in current_support_charged(first, end, case=case).values_list("due_on", "amount"):
         due[month_start(due_on)] += amount
     for collected_on, payee, amount in (
-        Allocation.objects.filter(
-            case=case,
-            bucket=Bucket.CURRENT,
-            reversed_on__isnull=True,
-            collection__collected_on__gte=first,
-            collection__collected_on__lt=end,
-        )
+        current_support_paid(first, end, case=case)
         .exclude(collection_id__in=exclude)
         .values_list("collection__collected_on", "payee", "amount")
     ):
@@ -200,16 +262,12 @@ def case_redistribute(
         month = month_start(collection.collected_on)
         status = status_in(spells, case, month)
         closed = month < this_month
-        arrears: dict[str, Decimal] = {
-            Bucket.ARREARS_UNASSIGNED: max(balance.unassigned_arrears, ZERO),
-            Bucket.ARREARS_ASSIGNED: max(balance.assigned_arrears, ZERO),
-        }
         month_bucket = arrears_bucket_for(status)
         if closed:
-            offer = max(min(due[month] - paid[month], arrears[month_bucket]), ZERO)
-            arrears[month_bucket] -= offer
+            offer, arrears = closed_month_offer(balance, month_bucket=month_bucket, unpaid=due[month] - paid[month])
         else:
             offer = max(balance.current_due_month - balance.current_paid_month, ZERO)
+            arrears = rules.arrears_slices(unassigned=balance.unassigned_arrears, assigned=balance.assigned_arrears)
         pass_left = ZERO
         if status == rules.CURRENT_ASSISTANCE:
             limit = rules.pass_through_limit(
@@ -221,10 +279,7 @@ def case_redistribute(
             source=collection.source,
             amount=collection.amount,
             current_due=[rules.Slice(rules.CURRENT, offer)],
-            arrears=[
-                rules.Slice(rules.ARREARS_UNASSIGNED, arrears[Bucket.ARREARS_UNASSIGNED]),
-                rules.Slice(rules.ARREARS_ASSIGNED, arrears[Bucket.ARREARS_ASSIGNED]),
-            ],
+            arrears=arrears,
             pass_through_available=pass_left,
             ura_available=balance.unreimbursed_assistance,
             overpayment_policy=policy,
@@ -238,8 +293,6 @@ def case_redistribute(
         else:
             balance.current_paid_month += current
             passed_now += family_current
-        balance.unassigned_arrears -= distribution.paid(bucket=rules.ARREARS_UNASSIGNED)
-        balance.assigned_arrears -= distribution.paid(bucket=rules.ARREARS_ASSIGNED)
         _after_payment(
             balance,
             distribution,
@@ -294,18 +347,7 @@ def _write(
             continue
         for entry, bucket in live_entries.get(collection.pk, []):
             reversals.append(
-                LedgerEntry(
-                    case=case,
-                    entry_type=EntryType.REVERSAL,
-                    bucket=bucket,
-                    amount=-entry.amount,
-                    posted_on=on,
-                    collection=collection,
-                    reverses=entry,
-                    obligation_kind=entry.obligation_kind,
-                    due_on=entry.due_on,
-                    description=f"Reversal: redistributed by month of collection ({reason})"[:200],
-                )
+                entry.reversal(bucket=bucket, on=on, reason=f"redistributed by month of collection ({reason})")
             )
         reversed_allocation_ids += [a.pk for a in live_allocations.get(collection.pk, [])]
         if first_time:
@@ -322,27 +364,14 @@ def _write(
                     collection_entry_description(collection, distribution),
                 )
             )
+        entries += allocation_entry_rows(
+            collection=collection,
+            case=case,
+            distribution=distribution,
+            on=on,
+            month_bucket=month_bucket if closed else None,
+        )
         for line in distribution.lines:
-            bucket, due_on, text = line.bucket, None, allocation_description(line, distribution)
-            if closed and line.bucket == rules.CURRENT:
-                bucket, due_on = month_bucket, month
-                text = (
-                    f"Current support of {month:%Y-%m} (month of collection, closed out) "
-                    f"paid from that month's arrears ({line.payee})"
-                )
-            entries.append(
-                (
-                    case.pk,
-                    EntryType.ALLOCATION,
-                    bucket,
-                    line.obligation_kind,
-                    due_on,
-                    -line.amount,
-                    on,
-                    collection.pk,
-                    text,
-                )
-            )
             new_allocations.append(
                 Allocation(
                     collection=collection,
@@ -410,7 +439,7 @@ def _write(
     LedgerEntry.objects.bulk_create(reversals)
     if reversed_allocation_ids:
         Allocation.objects.filter(pk__in=reversed_allocation_ids).update(reversed_on=on)
-    rows_insert(LedgerEntry, (*ENTRY_COLUMNS[:4], "due_on", *ENTRY_COLUMNS[4:]), entries)
+    rows_insert(LedgerEntry, DUE_ENTRY_COLUMNS, entries)
     Allocation.objects.bulk_create(new_allocations)
     Disbursement.objects.bulk_create(disbursements)
     for allocation in new_allocations:
@@ -497,7 +526,7 @@ def _reassign(case: Case, balance: CaseBalance, spells: SpellMap, on: date, by) 
         months += 1
         total += moved
     if rows:
-        rows_insert(LedgerEntry, (*ENTRY_COLUMNS[:4], "due_on", *ENTRY_COLUMNS[4:]), rows)
+        rows_insert(LedgerEntry, DUE_ENTRY_COLUMNS, rows)
         event_record(
             verb="arrears.reassigned",
             subject=case,

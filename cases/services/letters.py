@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.dates import display_date
 from core.letters import Letter
-from core.services import event_record
+from core.services import event_about, saved_with_event
 
 from ..choices import WorkItemKind
 from ..models import Address, Case, LetterChannel, Person, SentLetter
@@ -54,18 +54,14 @@ def letter_record(
         sent_at=timezone.now(),
         sent_by=by if getattr(by, "pk", None) else None,
     )
-    sent.full_clean()
-    sent.save()
-    event_record(
+    return saved_with_event(
+        sent,
+        by=by,
         verb="letter.sent",
-        subject=sent,
-        case_id=case.pk if case else None,
-        actor=by,
         actor_label="" if getattr(by, "pk", None) else "Caseworks",
         summary=f"{letter.subject} → {block.name} ({sent.get_channel_display()}, {letter.language})",
         data={"kind": letter.kind, "reference": reference, "confidential": block.confidential},
     )
-    return sent
 
 
 @transaction.atomic
@@ -104,11 +100,10 @@ def letter_mark_returned(*, sent: SentLetter, returned_on: date, reason: str, by
             notes="A letter came back undeliverable: the address on file is marked bad. "
             "Access the locate sources (45 CFR 303.3(b)(3)).",
         )
-    event_record(
+    event_about(
+        sent,
         verb="letter.returned",
-        subject=sent,
-        case_id=sent.case_id,
-        actor=by,
+        by=by,
         summary=f"{sent.subject} → {sent.recipient_name}: {reason}",
         data={"address_marked": sent.address_id is not None},
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.models import AccessLog, DomainEvent
-from core.services import access_log_record, event_record, events_bulk_record, sensitive_read_record
+from core.services import access_log_record, event_about, event_record, events_bulk_record, sensitive_read_record
 
 from ..choices import CaseStage, CaseStatus, WorkItemKind
 from ..deadlines import LOCATE_REPEAT_MONTHS
@@ -148,11 +148,10 @@ def fvi_override_use(
         fields=["addresses"],
         detail={"via": "fvi_override", "override_id": override.pk, "agency": getattr(agency, "name", "")},
     )
-    event_record(
+    event_about(
+        override,
         verb="fvi.override_used",
-        subject=override,
-        case_id=override.case_id,
-        actor=user,
+        by=user,
         actor_label=getattr(agency, "name", ""),
         summary=f"FVI override used via {via}",
     )

@@ -59,14 +59,11 @@ def review_open(
         guideline=order.case.jurisdiction,
         current_monthly=current_monthly_support(order),
     )
-    review.full_clean()
     with transaction.atomic():
-        review.save()
-        event_record(
+        saved_with_event(
+            review,
             verb="order.review_opened",
-            subject=review,
-            case_id=order.case_id,
-            actor=by,
+            by=by,
             summary=f"Review of order {order} opened ({review.get_requested_by_display()})",
         )
     return review

@@ -7,7 +7,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from ..models import Case, WorkItem
 
@@ -86,14 +86,11 @@ def work_item_update(*, item: WorkItem, by, **changes) -> WorkItem:
         return item
     for name, (_old, value) in changed.items():
         setattr(item, name, value)
-    item.full_clean()
-    item.save(update_fields=[*changed, "updated_at"])
-    event_record(
+    return saved_with_event(
+        item,
+        by=by,
         verb="work_item.edited",
-        subject=item,
-        case_id=item.case_id,
-        actor=by,
         summary=f"{item.title}: " + ", ".join(f"{name} {old} → {new}" for name, (old, new) in changed.items()),
         data={name: [str(old), str(new)] for name, (old, new) in changed.items()},
+        update_fields=[*changed, "updated_at"],
     )
-    return item

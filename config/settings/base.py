@@ -463,6 +463,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # fpdf2 subsets the embedded font of every PDF through fontTools, which logs about forty INFO
+        # lines per font per document (a ten-year statement: hundreds of lines per download).
+        "fontTools": {"level": "WARNING"},
     },
 }
 CASEWORKS_ADMIN_PATH = env.str("CASEWORKS_ADMIN_PATH", default="admin/")

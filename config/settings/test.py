@@ -43,3 +43,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # connections instead of sharing the test thread's one, which Django warns "may sometimes
     # randomly cause the tests to fail" (it hung the suite twice in tests/e2e).
     DATABASES["default"]["TEST"] = {"NAME": str(LOCAL_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Named after the database in DATABASE_URL (``<name>_test``, ``<name>_test_gw0`` under xdist),
+    # like the migrated template the suite copies it from (tests/conftest.py): every database a run
+    # makes on a shared server starts with its own name.
+    DATABASES["default"]["TEST"] = {"NAME": f"{DATABASES['default']['NAME']}_test"}  # noqa: F405

@@ -26,6 +26,11 @@ class StrictFilterBackend(DjangoFilterBackend):
         return filterset
 
     def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not self.filters_given(request.query_params, filterset_class):
+            # Nothing to filter by: no FilterSet built (each one deep-copies its filters and builds
+            # its form: on a cursor page of a large list that cost more than the rows, issue 17.3).
+            return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
@@ -33,6 +38,14 @@ class StrictFilterBackend(DjangoFilterBackend):
             raise translate_validation(filterset.errors)
         view.filterset = filterset  # views that filter computed rows read the cleaned values
         return filterset.qs
+
+    @staticmethod
+    def filters_given(params, filterset_class) -> bool:
+        """Whether ``params`` name any of the FilterSet's parameters (or it has a required filter)."""
+        return any(
+            filter_.extra.get("required") or any(param in params for param in _parameter_names(name, filter_))
+            for name, filter_ in filterset_class.base_filters.items()
+        )
 
     @staticmethod
     def check_parameters(params, filterset) -> None:

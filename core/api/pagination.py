@@ -1,6 +1,10 @@
 """List envelopes: ``{"count", "next", "previous", "results"}``; cursor pages for unbounded streams."""
 
-from rest_framework.exceptions import ValidationError
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, Q
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
@@ -76,8 +80,40 @@ class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):  # type: ig
 
     page_size = 50
 
-    def __init__(self, ordering: tuple[str, ...] = ("-id",)):
+    def __init__(self, ordering: tuple[str, ...] = ("-id",), model: type[Model] | None = None):
         self.ordering = ordering
+        self.model = model
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        """DRF's, and a position that is no value of the ordering's column (a forged cursor) is
+        DRF's 404 "Invalid cursor", not a 500 from the database filter."""
+        cursor = super().decode_cursor(request)
+        if cursor is None or cursor.position is None or self.model is None:
+            return cursor
+        field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
+        try:
+            if "\x00" in cursor.position or field.to_python(cursor.position) is None:
+                raise NotFound(self.invalid_cursor_message)
+        except DjangoValidationError:
+            raise NotFound(self.invalid_cursor_message) from None
+        return cursor
+
+
+class KeysetBound(NamedTuple):
+    """Where a cursor page starts: ``field`` (the cursor ordering's first column) ``lookup``
+    (``"gt"`` or ``"lt"``) ``position``, as the cursor pagination filters the rows."""
+
+    field: str
+    lookup: str
+    position: str
+
+    def on(self, field: str) -> Q:
+        """The same bound on another column holding the same values (``person_id`` in a subquery)."""
+        return Q(**{f"{field}__{self.lookup}": self.position})
 
 
 class PageOrCursorPagination(StandardPagination):
@@ -105,6 +141,22 @@ class PageOrCursorPagination(StandardPagination):
             raise ValidationError({self.mode_query_param: ["With pagination=cursor give neither ordering nor page."]})
         self.cursor = KeysetCursorPagination(getattr(view, "cursor_ordering", ("-id",)))
         return self.cursor.paginate_queryset(queryset, request, view)
+
+    def keyset_bound(self, request, view, model: type[Model]) -> KeysetBound | None:
+        """The bound the cursor page's rows will be filtered by (``None`` on a page of ``?page=``
+        or the first cursor page), for a view to repeat inside a subquery: PostgreSQL does not carry
+        ``id > 123`` from the outer query into an ``EXISTS`` joined on ``id``, and a merge semi-join
+        would then read the subquery's index from its start at every position (issue 17.3)."""
+        if self._mode(request) != "cursor":
+            return None
+        paginator = KeysetCursorPagination(getattr(view, "cursor_ordering", ("-id",)), model)
+        cursor = paginator.decode_cursor(request)
+        if cursor is None or cursor.position is None:
+            return None
+        order = paginator.ordering[0]
+        # As CursorPagination.paginate_queryset: (cursor reversed) XOR (ordering descending) is "lt".
+        lookup = "lt" if cursor.reverse != order.startswith("-") else "gt"
+        return KeysetBound(order.lstrip("-"), lookup, cursor.position)
 
     def get_paginated_response(self, data):
         if getattr(self, "cursor_mode", False):

@@ -92,6 +92,19 @@ def words(name) -> str:
 
 
 @register.filter
+def language_name(code) -> str:
+    """``{{ person.preferred_language|language_name }}``: "es" → "Spanish" (Django's name of the
+    language, in English on staff pages); a code Django does not know is shown as it is stored."""
+    from django.utils.translation import get_language_info
+
+    code = str(code or "")
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
+
+
+@register.filter
 def event_label(verb: str) -> str:
     """``{{ event.verb|event_label }}``: a domain event in words (``core.events.label_for``: the
     labels of each app's ``EVENT_VERBS``)."""

@@ -3,13 +3,16 @@ return files and partner files (their reports, uploads and rows)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.api.rows import Represent, field_representers
+
 from ..choices import PartnerFileDirection, PartnerFileStatus, PaymentFileStatus, ReturnFileStatus
-from ..models import CourtHearing, EnforcementAction, PartnerFile, Petition
+from ..models import CourtHearing, EnforcementAction, PartnerFile, Petition, RemedyRule
 from ..services.payments import MAX_FILE_BYTES as PAYMENT_FILE_MAX_BYTES
 from ..services.returns import MAX_FILE_BYTES as RETURN_FILE_MAX_BYTES
 
@@ -57,6 +60,47 @@ class EnforcementActionSerializer(serializers.ModelSerializer):
             "taken_on",
             "updated_at",
         ]
+
+
+# The list's columns from ``.values()`` (issue 17.3): the action's own, its case's number and its rule's id.
+ACTION_LIST_VALUES = (
+    "id",
+    "case__case_number",
+    "rule_id",
+    *(
+        name
+        for name in EnforcementActionSerializer.Meta.fields
+        if name not in ("id", "reference", "case_number", "rule")
+    ),
+)
+
+
+def action_rows_represent(rows: list[dict], rules: Iterable[RemedyRule]) -> list[dict]:
+    """``EnforcementActionSerializer``'s representation of ``rows`` (``ACTION_LIST_VALUES``) without
+    model instances (issue 17.3): each column by its serializer field (``core.api.rows``), the
+    reference from the id, and each rule of the page (``rules``: those the rows name) represented
+    once as ``RuleRefSerializer`` represents it, not once per row (a page names a handful of rule versions)."""
+    rule_fields = list(field_representers(RuleRefSerializer, ("version", "effective_from", "citation")).items())
+    shown_rules = {
+        # RuleRefSerializer's own: its fields as represented, ``conditions`` the text of ``threshold_text()``
+        rule.pk: {
+            **{name: show(getattr(rule, name)) for name, show in rule_fields},
+            "conditions": str(rule.threshold_text()),
+        }
+        for rule in rules
+    }
+    names = tuple(EnforcementActionSerializer.Meta.fields)
+    special: dict[str, tuple[str, Represent]] = {
+        "reference": ("id", EnforcementAction.reference_of),
+        "case_number": ("case__case_number", str),
+        "rule": ("rule_id", shown_rules.__getitem__),
+    }
+    plain = field_representers(EnforcementActionSerializer, tuple(name for name in names if name not in special))
+    fields: list[tuple[str, str, Represent]] = []
+    for name in names:
+        column, show = special.get(name) or (name, plain[name])
+        fields.append((name, column, show))
+    return [{name: None if row[column] is None else show(row[column]) for name, column, show in fields} for row in rows]
 
 
 class CourtHearingSerializer(serializers.ModelSerializer):

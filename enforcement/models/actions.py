@@ -11,9 +11,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cases.models.scope import case_scope_q
+from cases.models.scope import CaseScoped
 from core.fields import EncryptedCharField
-from core.models import RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet
 
 from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
 from .rules import RemedyRule
@@ -40,7 +40,7 @@ class EnforcementActionQuerySet(RestrictedQuerySet):
         )
 
 
-class EnforcementAction(models.Model):
+class EnforcementAction(CaseScoped, models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="enforcement_actions", db_index=False
     )  # (case, remedy, status) below serves it
@@ -150,17 +150,18 @@ class EnforcementAction(models.Model):
 
         return reverse("enforcement:action_detail", kwargs={"pk": self.pk})
 
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_ACTION_STATUSES
 
     @property
     def reference(self) -> str:
-        return f"EA-{self.pk:07d}"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        """An action's reference from its id (the partner list builds it from ``.values()`` rows)."""
+        return f"EA-{pk:07d}"
 
     def figure_amount(self, key: str) -> Decimal | None:
         """A money figure stored in ``figures`` (JSON keeps it as a string) as a ``Decimal``."""
@@ -193,7 +194,7 @@ class EnforcementAction(models.Model):
         )
 
 
-class BankMatch(models.Model):
+class BankMatch(OfficeWide, models.Model):
     """A financial institution data match for an NCP (42 USC 666(a)(17)): what a bank levy needs."""
 
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="bank_matches")
@@ -239,7 +240,3 @@ class BankMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution} match {self.matched_on}"
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return None

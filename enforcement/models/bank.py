@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet
 
 from ..choices import (
     BankAccountPurpose,
@@ -24,7 +24,7 @@ from ..choices import (
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
-class BankAccount(models.Model):
+class BankAccount(OfficeWide, models.Model):
     """An account of the office at its bank, configured by the office (statements for other
     accounts are reported and skipped)."""
 
@@ -43,12 +43,8 @@ class BankAccount(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (…{self.account_number[-4:]})"
 
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None
 
-
-class BankStatement(models.Model):
+class BankStatement(OfficeWide, models.Model):
     """One received BAI2 file. Only ``imported`` rows have transactions; one per content hash."""
 
     name = models.CharField(max_length=200)
@@ -88,12 +84,8 @@ class BankStatement(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_status_display()})"
 
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None
 
-
-class BankTransaction(models.Model):
+class BankTransaction(OfficeWide, models.Model):
     """A 16 record of an imported statement and what it was matched to."""
 
     statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="transactions")
@@ -138,12 +130,8 @@ class BankTransaction(models.Model):
     def __str__(self) -> str:
         return f"{self.as_of_date} {self.direction} {self.amount} ({self.get_match_status_display()})"
 
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None
 
-
-class ReconciliationException(models.Model):
+class ReconciliationException(OfficeWide, models.Model):
     """An item the coordinator must resolve, with a reason (audited)."""
 
     transaction = models.OneToOneField(BankTransaction, on_delete=models.PROTECT, related_name="exception")
@@ -169,7 +157,3 @@ class ReconciliationException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.amount} ({self.get_status_display()})"
-
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cases.models.scope import case_scope_q
+from cases.models.scope import CaseScoped, case_scope_q
 from core.models import RestrictedQuerySet
 
 from ..choices import (
@@ -22,7 +22,7 @@ from ..choices import (
 )
 
 
-class Petition(models.Model):
+class Petition(CaseScoped, models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="petitions")
     kind = models.CharField(max_length=20, choices=PetitionKind.choices)
     status = models.CharField(max_length=12, choices=PetitionStatus.choices, default=PetitionStatus.DRAFT)
@@ -67,10 +67,6 @@ class Petition(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} petition{' ' + self.docket_number if self.docket_number else ''}"
 
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
-
 
 class CourtHearing(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="hearings")
@@ -110,7 +106,7 @@ class Appearance(models.Model):
         return f"{self.get_party_display()} {'appeared' if self.appeared else 'did not appear'}"
 
 
-class CriminalReferral(models.Model):
+class CriminalReferral(CaseScoped, models.Model):
     """Referral for criminal non-support (e.g. 18 USC 228 federally; state penal law), tracked to an outcome."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="criminal_referrals")
@@ -143,7 +139,3 @@ class CriminalReferral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral to {self.agency_name} on {self.referred_on}"
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)

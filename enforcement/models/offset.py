@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cases.models.scope import case_scope_q
+from cases.models.scope import CaseScoped
 from core.models import RestrictedQuerySet
 
 from ..choices import OffsetCaseType, OffsetCollectionStatus, OffsetTransaction
@@ -21,7 +21,7 @@ from .partner_files import PartnerFile
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
-class OffsetCertification(models.Model):
+class OffsetCertification(CaseScoped, models.Model):
     """One transaction sent to the Federal Offset Program for an NCP and case type, kept for ever
     with its date ("every certified amount kept with its date"); ``current`` marks the latest
     of the pair, which the next certification compares against (only changes are sent)."""
@@ -59,12 +59,8 @@ class OffsetCertification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_transaction_display()} {self.get_case_type_display()} {self.amount} on {self.certified_on}"
 
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
 
-
-class OffsetCollection(models.Model):
+class OffsetCollection(CaseScoped, models.Model):
     """One record of an offset collection file: what became of it (posted, held for a joint
     return, unmatched, adjustment)."""
 
@@ -99,7 +95,3 @@ class OffsetCollection(models.Model):
 
     def __str__(self) -> str:
         return f"Offset {self.amount} on {self.offset_date} ({self.get_status_display()})"
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)

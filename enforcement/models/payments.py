@@ -10,14 +10,14 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedCharField
-from core.models import RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet
 
 from ..choices import FileVia, PayeeAccountType, PaymentFileStatus
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
-class PaymentFile(models.Model):
+class PaymentFile(OfficeWide, models.Model):
     """One received employer payment file and its import report.
 
     Every upload is a row (audit of who sent what); at most one row per content hash is
@@ -69,10 +69,6 @@ class PaymentFile(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_status_display()})"
 
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None  # office-wide: the permission decides
-
     @property
     def progress_percent(self) -> int:
         if self.status not in {PaymentFileStatus.PENDING, PaymentFileStatus.PROCESSING}:
@@ -83,7 +79,7 @@ class PaymentFile(models.Model):
         return int(100 * done / total) if total else 0
 
 
-class DisbursementExport(models.Model):
+class DisbursementExport(OfficeWide, models.Model):
     """A NACHA PPD credit file of family disbursements sent to the bank (one per export run)."""
 
     reference = models.CharField(max_length=32, unique=True)
@@ -109,12 +105,8 @@ class DisbursementExport(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} ({self.entry_count} entries, {self.total_credit})"
 
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None
 
-
-class PayeeAccount(models.Model):
+class PayeeAccount(OfficeWide, models.Model):
     """A payee's direct-deposit account (bank data: encrypted, 45 CFR 303.21)."""
 
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="payee_accounts")
@@ -134,7 +126,3 @@ class PayeeAccount(models.Model):
 
     def __str__(self) -> str:
         return f"Account of person {self.person_id} ({self.get_account_type_display()})"
-
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet
 
 from ..choices import FileVia, ReturnFileStatus, ReturnKind, ReturnOutcome
 
 
-class DisbursementExportEntry(models.Model):
+class DisbursementExportEntry(OfficeWide, models.Model):
     """One entry of a disbursement file: which disbursement went out under which trace number."""
 
     export = models.ForeignKey("enforcement.DisbursementExport", on_delete=models.PROTECT, related_name="entries")
@@ -40,12 +40,8 @@ class DisbursementExportEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.trace_number} ({self.amount})"
 
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None
 
-
-class NachaReturnFile(models.Model):
+class NachaReturnFile(OfficeWide, models.Model):
     """One received return/NOC file and its import report (at most one imported per content)."""
 
     name = models.CharField(max_length=200)
@@ -77,10 +73,6 @@ class NachaReturnFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_status_display()})"
-
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None  # office-wide: the permission decides
 
 
 class DisbursementReturn(models.Model):

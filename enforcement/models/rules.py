@@ -14,7 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet
 
 from ..choices import Comparison, Jurisdiction, Remedy
 
@@ -33,7 +33,7 @@ class RemedyRuleQuerySet(RestrictedQuerySet):
         return self.filter(effective_from__lte=on, pk=models.Subquery(latest))
 
 
-class RemedyRule(models.Model):
+class RemedyRule(OfficeWide, models.Model):
     remedy = models.CharField(max_length=30, choices=Remedy.choices)
     jurisdiction = models.CharField(max_length=2, choices=Jurisdiction.choices)
     version = models.PositiveIntegerField(default=1)
@@ -113,10 +113,6 @@ class RemedyRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_remedy_display()} ({self.jurisdiction}) v{self.version} from {self.effective_from}"
-
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None
 
     def clean(self) -> None:
         """The law's thresholds (``core.LegalParameter`` rows in force on ``effective_from``) are a

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from core.models import RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet
 
 from ..choices import ChunkStatus, SweepStatus
 
 
-class SweepRun(models.Model):
+class SweepRun(OfficeWide, models.Model):
     as_of = models.DateField(help_text="The day the rules and dates are evaluated for.")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -37,10 +37,6 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"Sweep {self.pk} as of {self.as_of} ({self.get_status_display()})"
-
-    @classmethod
-    def scope_filter(cls, user, action):
-        return None
 
     @property
     def duration_seconds(self) -> float | None:

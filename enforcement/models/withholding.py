@@ -17,8 +17,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.choices import Frequency
-from cases.models.scope import case_scope_q
-from core.models import RestrictedQuerySet
+from cases.models.scope import CaseScoped
+from core.models import OfficeWide, RestrictedQuerySet
 
 from ..choices import IwoAckStatus, IwoDelivery, IwoKind
 from .actions import EnforcementAction
@@ -26,7 +26,7 @@ from .actions import EnforcementAction
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "default": 0}
 
 
-class IncomeWithholdingOrder(models.Model):
+class IncomeWithholdingOrder(CaseScoped, models.Model):
     action = models.ForeignKey(EnforcementAction, on_delete=models.PROTECT, related_name="withholding_orders")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="withholding_orders")
     employer = models.ForeignKey("cases.Employer", on_delete=models.PROTECT, related_name="withholding_orders")
@@ -157,10 +157,6 @@ class IncomeWithholdingOrder(models.Model):
 
         return reverse("enforcement:iwo_detail", kwargs={"pk": self.pk})
 
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__", action)
-
     @property
     def in_force(self) -> bool:
         return self.ended_on is None and self.kind in (IwoKind.ORIGINAL, IwoKind.AMENDED)
@@ -170,7 +166,7 @@ class IncomeWithholdingOrder(models.Model):
         return " ".join(p for p in (self.obligor_first_name, self.obligor_middle_name, self.obligor_last_name) if p)
 
 
-class EiwoControl(models.Model):
+class EiwoControl(OfficeWide, models.Model):
     """A control number of an e-IWO file or employer batch. Appendix D: "cannot reuse previously
     submitted control numbers" — each is drawn from this table's id sequence (never reused; SQLite
     AUTOINCREMENT) and unique, and stays after its file (a refused build rolls back its rows,
@@ -194,7 +190,3 @@ class EiwoControl(models.Model):
 
     def __str__(self) -> str:
         return self.control_number or f"({self.kind})"
-
-    @classmethod
-    def scope_filter(cls, user, action: str):
-        return None

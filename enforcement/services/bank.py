@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import display_date
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from ..bai2file import Bai2Invalid, Statement, parse
 from ..choices import BookKind, ExceptionKind, ExceptionStatus, MatchStatus, StatementStatus
@@ -346,10 +346,9 @@ def reconciliation_exception_note(
         raise ValidationError({"note": "This exception is already resolved."})
     stamp = f"{display_date(timezone.localdate())} {getattr(by, 'username', by)}: {note}"
     locked.notes = f"{locked.notes}\n{stamp}".strip()
-    locked.full_clean()
-    locked.save(update_fields=["notes"])
-    event_record(verb="reconciliation.exception_noted", subject=locked, actor=by, summary=note[:200])
-    return locked
+    return saved_with_event(
+        locked, by=by, verb="reconciliation.exception_noted", summary=note[:200], update_fields=["notes"]
+    )
 
 
 @transaction.atomic
@@ -367,12 +366,9 @@ def reconciliation_exception_resolve(
     locked.resolution = reason
     locked.resolved_by = by
     locked.resolved_at = timezone.now()
-    locked.full_clean()
-    locked.save()
-    event_record(
+    return saved_with_event(
+        locked,
+        by=by,
         verb="reconciliation.exception_resolved",
-        subject=locked,
-        actor=by,
         summary=f"{locked.get_kind_display()} {locked.amount}: {reason[:200]}",
     )
-    return locked

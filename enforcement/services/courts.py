@@ -55,18 +55,14 @@ def petition_create(
         status=PetitionStatus.FILED if filed_on else PetitionStatus.DRAFT,
         created_by=by if getattr(by, "pk", None) else None,
     )
-    petition.full_clean()
-    petition.save()
-    event_record(
+    return saved_with_event(
+        petition,
+        by=by,
         verb="court.petition_opened",
-        subject=petition,
-        case_id=case.pk,
-        actor=by,
         actor_label="" if by else (origin or "system"),
         summary=f"{petition.get_kind_display()} petition, {petition.court_name}"
         f"{' ' + petition.docket_number if petition.docket_number else ''}",
     )
-    return petition
 
 
 def _default_court(case) -> str:
@@ -162,16 +158,13 @@ def hearing_schedule(
     hearing = CourtHearing(
         petition=petition, scheduled_for=scheduled_for, court_part=court_part[:80], judge=judge[:120]
     )
-    hearing.full_clean()
-    hearing.save()
-    event_record(
+    return saved_with_event(
+        hearing,
+        by=by,
         verb="court.hearing_scheduled",
-        subject=hearing,
         case_id=petition.case_id,
-        actor=by,
         summary=f"{petition}: hearing {timezone.localtime(scheduled_for):%Y-%m-%d %H:%M}",
     )
-    return hearing
 
 
 @transaction.atomic
@@ -229,16 +222,12 @@ def referral_create(
         arrears_at_referral=balance.total_arrears if balance else Decimal("0.00"),
         created_by=by if getattr(by, "pk", None) else None,
     )
-    referral.full_clean()
-    referral.save()
-    event_record(
+    return saved_with_event(
+        referral,
+        by=by,
         verb="criminal.non_support_referral",
-        subject=referral,
-        case_id=case.pk,
-        actor=by,
         summary=f"Referred to {referral.agency_name} (arrears {referral.arrears_at_referral})",
     )
-    return referral
 
 
 @transaction.atomic

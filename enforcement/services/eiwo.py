@@ -41,6 +41,7 @@ from ..choices import IwoAckStatus, IwoDelivery, IwoKind
 from ..interchange.fixedwidth import Record
 from ..models import EiwoControl, IncomeWithholdingOrder
 from .partner_files import ExportResult, ImportContext, PartnerFileRefused
+from .withholding import ORDERED_AMOUNTS
 
 FREQUENCY_CODE = {"weekly": "W", "biweekly": "B", "semimonthly": "S", "monthly": "M"}
 REASON_TEXT = {
@@ -128,15 +129,7 @@ def detail_record(iwo: IncomeWithholdingOrder, *, ssn: str, sdu: dict, on: date)
         "issuer_name": _ascii(settings.CASEWORKS_OFFICE_NAME, 57),
         "issuer_phone": _ascii(settings.CASEWORKS_OFFICE_PHONE, 20),
     }
-    for field_name in (
-        "current_support",
-        "past_due_support",
-        "current_medical",
-        "past_due_medical",
-        "current_spousal",
-        "past_due_spousal",
-        "other_amount",
-    ):
+    for field_name in ORDERED_AMOUNTS:
         value, code = amount(getattr(iwo, field_name))
         record[field_name] = value
         record[("other" if field_name == "other_amount" else field_name) + "_freq"] = code

@@ -112,6 +112,18 @@ class ImportContext:
                 cases[index].append(tuple(rest))
         return index_of, cases
 
+    def ncp_matches(
+        self, records: Sequence[Record], ssn_field: str, *fields: str
+    ) -> tuple[list[Record], dict[str, str], dict[str, list[tuple]]]:
+        """The records whose SSN (``ssn_field``) is an NCP's on an open case within reach, with
+        ``ncp_cases_by_ssn``'s index and case rows; counts ``matched`` and ``unmatched``, the
+        figures every matching file reports (FIDM, new hires)."""
+        index_of, ncp_cases = self.ncp_cases_by_ssn((r[ssn_field] for r in records), *fields)
+        matched = [r for r in records if index_of[r[ssn_field]] in ncp_cases]
+        self.counts["matched"] = len(matched)
+        self.counts["unmatched"] = len(records) - len(matched)
+        return matched, index_of, ncp_cases
+
     def add_total(self, name: str, amount: Decimal) -> None:
         self.totals[name] = self.totals.get(name, Decimal("0.00")) + amount
 
@@ -326,6 +338,22 @@ def _event(partner_file, *, by=None, actor_label: str = "") -> None:
     )
 
 
+def _replayed(partner_file, *, prior, control_number: str, by) -> Any:
+    """Finish ``partner_file`` as a replay of ``prior``, the file already accepted with the same
+    content or control number: its counts and totals, nothing imported again."""
+    _finish(
+        partner_file,
+        status=PartnerFileStatus.REPLAY,
+        replay_of=prior,
+        counts=prior.counts,
+        totals={k: Decimal(v) for k, v in (prior.totals or {}).items()},
+        record_count=prior.record_count,
+        control_number=control_number,
+    )
+    _event(partner_file, by=by)
+    return partner_file
+
+
 def _accepted(kind: str, **lookup) -> Any:
     from ..models import PartnerFile
     from ..models.partner_files import ACCEPTED_LIKE
@@ -360,17 +388,7 @@ def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
 
     prior = _accepted(partner_file.kind, sha256=partner_file.sha256)
     if prior is not None:
-        _finish(
-            partner_file,
-            status=PartnerFileStatus.REPLAY,
-            replay_of=prior,
-            counts=prior.counts,
-            totals={k: Decimal(v) for k, v in (prior.totals or {}).items()},
-            record_count=prior.record_count,
-            control_number=prior.control_number,
-        )
-        _event(partner_file, by=by)
-        return partner_file
+        return _replayed(partner_file, prior=prior, control_number=prior.control_number, by=by)
     try:
         records = read(decode(bytes(partner_file.content)), get_layout(entry.layout))
     except FixedWidthError as exc:
@@ -381,17 +399,7 @@ def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
     if control:
         prior = _accepted(partner_file.kind, control_number=control)
         if prior is not None:
-            _finish(
-                partner_file,
-                status=PartnerFileStatus.REPLAY,
-                replay_of=prior,
-                counts=prior.counts,
-                totals={k: Decimal(v) for k, v in (prior.totals or {}).items()},
-                record_count=prior.record_count,
-                control_number=control,
-            )
-            _event(partner_file, by=by)
-            return partner_file
+            return _replayed(partner_file, prior=prior, control_number=control, by=by)
     context = ImportContext(
         partner_file=partner_file,
         records=records,

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.business_days import add_business_days
-from core.services import event_record
+from core.services import event_record, saved_with_event
 
 from ..choices import FileVia, PayeeAccountType, ReturnFileStatus, ReturnKind, ReturnOutcome
 from ..models import DisbursementExportEntry, DisbursementReturn, NachaReturnFile, PayeeAccount
@@ -89,13 +89,11 @@ def _correct_account(
             changed["account_type"] = (account.account_type, kind)
             account.account_type = kind
     if changed:
-        account.full_clean()
-        account.save()
-        event_record(
+        saved_with_event(
+            account,
+            by=by,
             verb="payee.bank_details_corrected",
-            subject=account,
             case_id=case_id,
-            actor=by,
             actor_label=actor_label,
             summary=f"Notification of change {item.code} ({item.reason}): "
             + ", ".join(f"{name} {old} → {new}" for name, (old, new) in changed.items()),

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
-from core.services import event_record
+from core.services import saved_with_event
 
 from ..models import RemedyRule
 
@@ -49,12 +49,10 @@ def rule_revise(
     )
     for name, value in changes.items():
         setattr(new, name, value)
-    new.full_clean()
-    new.save()
-    event_record(
+    return saved_with_event(
+        new,
+        by=by,
         verb="enforcement.rule_revised",
-        subject=new,
-        actor=by,
         actor_label="" if by else "system",
         summary=f"{new} (was v{rule.version}): {reason.strip()[:200]}",
         data={
@@ -63,4 +61,3 @@ def rule_revise(
             "effective_from": effective_from.isoformat(),
         },
     )
-    return new

@@ -4,18 +4,22 @@ For each chunk ``[low, high)`` of case ids, in one transaction:
 1. release open actions of cases that are paid up (or closed);
 2. move actions on whose dates have passed (notice period over → contest window; contest window
    over → active, sent to the partner);
-3. write the chunk's figures (each case's NCP and the NCP's arrears across the NCP's open cases)
-   into a temporary table with one statement (``_figures_fill``);
+3. record the day each delinquency was first identified (the action timeframe's start);
 4. propose an action for every case that meets a rule in effect and has no open action for that
-   remedy — one query per rule, then one insert that ignores conflicts. The partial unique
-   index "one open action per case and remedy" makes a second run, or a redelivered chunk, a no-op.
-Each effect of these bulk writes is recorded as a domain event, all the chunk's in one statement.
-No statement runs once per case; docs/enforcement.md has the design and the measured figures.
+   remedy: on PostgreSQL every rule of the chunk in one statement (``_propose_chunk_sql``), with
+   the NCP's figures computed only for the cases still in question; on SQLite the chunk's figures
+   in a temporary table (``_figures_fill``), then one query and one insert per rule. Inserts
+   ignore conflicts: the partial unique index "one open action per case and remedy" makes a second
+   run, or a redelivered chunk, a no-op.
+Each effect of these bulk writes is recorded as a domain event, in the same statement as the
+proposals or all the chunk's others in one statement. No statement runs once per case;
+docs/enforcement.md has the design and the measured figures.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +30,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
+    Count,
     DecimalField,
     Exists,
     F,
@@ -44,7 +49,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Case, CaseBalance, Employment, SupportOrder
 from core.db import foreign_keys_check_now, insert_from_sql, rows_insert
-from core.legal import legal_parameter
+from core.legal import legal_parameter, legal_parameters_read_once
 from core.models import DomainEvent
 from core.money import money
 from core.services import events_bulk_record
@@ -54,6 +59,7 @@ from ..choices import (
     ActionStatus,
     BankMatchStatus,
     ChunkStatus,
+    Comparison,
     ReleaseReason,
     Remedy,
     SweepStatus,
@@ -186,16 +192,28 @@ def _sweep_range(*, run: SweepRun, low: int, high: int) -> ChunkCounts:
     as_of = run.as_of
     counts = ChunkCounts()
     balances = CaseBalance.objects.filter(case_id__gte=low, case_id__lt=high, case__status="open")
-    counts.cases_examined = balances.count()
+    # The chunk's open cases with a balance, by jurisdiction: the count examined, and only the rules
+    # of those jurisdictions are applied (a rule finds only cases of its own, and an office under
+    # one profile ran the other's rules on every chunk for nothing).
+    per_jurisdiction = dict(
+        balances.order_by()
+        .values_list("case__jurisdiction")
+        .annotate(n=Count("pk"))
+        .values_list("case__jurisdiction", "n")
+    )
+    counts.cases_examined = sum(per_jurisdiction.values())
     events: list[EventRow] = []
     counts.released = _release(run=run, low=low, high=high, events=events)
     counts.advanced = _advance(run=run, low=low, high=high, events=events)
     _delinquency_identify(low=low, high=high, as_of=as_of)
-    _figures_fill(low=low, high=high)
-    for office_rule in RemedyRule.objects.in_effect(as_of).filter(enabled=True).order_by("jurisdiction", "remedy"):
+    office_rules = RemedyRule.objects.in_effect(as_of).filter(enabled=True, jurisdiction__in=list(per_jurisdiction))
+    with legal_parameters_read_once():  # each legal key read once for the chunk's rules, not per rule
         # The stricter of the office's thresholds and the law's in force on the run date.
-        rule = rule_under_law(office_rule, on=as_of)
-        counts.proposed += _propose(run=run, rule=rule, balances=balances, low=low, high=high, events=events)
+        rules = [rule_under_law(rule, on=as_of) for rule in office_rules.order_by("jurisdiction", "remedy")]
+        if connection.vendor == "postgresql":
+            counts.proposed = _propose_chunk_sql(run=run, rules=rules, low=low, high=high)
+        else:
+            counts.proposed = _propose_rule_by_rule(run=run, rules=rules, low=low, high=high, events=events)
     _events_write(run=run, events=events)
     return counts
 
@@ -233,37 +251,66 @@ def _locked_ids(qs) -> list[tuple[int, int, str]]:
     return list(qs.select_for_update(of=("self",)).order_by("pk").values_list("pk", "case_id", "remedy"))
 
 
+def _transition(
+    qs, *, events: list[EventRow], verb: str, summary: str, data: dict | None = None, **changes
+) -> list[tuple[int, int, str]]:
+    """Move the actions of ``qs`` (locked, in pk order) with one UPDATE of ``changes`` and queue one
+    event each: ``summary`` follows the remedy's name. Returns the (pk, case_id, remedy) rows moved."""
+    return _move(_locked_ids(qs), events=events, verb=verb, summary=summary, data=data, **changes)
+
+
+def _move(
+    rows: list[tuple[int, int, str]], *, events: list[EventRow], verb: str, summary: str, data: dict | None, **changes
+) -> list[tuple[int, int, str]]:
+    """``_transition`` of actions already locked: the (pk, case_id, remedy) ``rows``."""
+    if rows:
+        EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(**changes, updated_at=timezone.now())
+        events.extend(
+            _event(verb=verb, action_id=pk, case_id=case_id, summary=f"{remedy}{summary}", data=data or {})
+            for pk, case_id, remedy in rows
+        )
+    return rows
+
+
 def _release(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> int:
-    """Release open actions (not contested: a person decides those) of paid-up or closed cases."""
+    """Release open actions (not contested: a person decides those) of paid-up or closed cases.
+
+    Both kinds are read and locked by one query (each was a pass over the chunk's open actions); an
+    action of a closed case is released as "case closed" whatever its balance (as when the closed
+    cases' actions were released first)."""
     in_range = EnforcementAction.objects.filter(
         case_id__gte=low, case_id__lt=high, status__in=OPEN_ACTION_STATUSES
     ).exclude(status=ActionStatus.CONTESTED)
+    closed = ~Q(case__status="open")
     paid_up = Q(case__balance__total_arrears__lte=0) & (
         Q(rule__release_when_paid=True) | Q(case__balance__monthly_obligation__lte=0)
     )
+    # Only the actions of the chunk's closed or paid-up cases are joined to their case, balance and
+    # rule. The candidate cases stay a subquery: as a list of ids, with the statistics a first sweep
+    # leaves, PostgreSQL read every open action of the office by the status index instead.
+    cases = Case.objects.filter(pk__gte=low, pk__lt=high).filter(~Q(status="open") | Q(balance__total_arrears__lte=0))
+    rows = list(
+        in_range.filter(closed | paid_up, case_id__in=cases.values("pk"))
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", "case_id", "remedy", "case__status")
+    )
     released = 0
-    for reason, condition in ((ReleaseReason.CASE_CLOSED, ~Q(case__status="open")), (ReleaseReason.PAID_UP, paid_up)):
-        rows = _locked_ids(in_range.filter(condition))
-        if not rows:
-            continue
-        EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
-            status=ActionStatus.RELEASED,
-            release_reason=reason,
-            ended_on=run.as_of,
-            next_step_on=None,
-            updated_at=timezone.now(),
-        )
-        for pk, case_id, remedy in rows:
-            events.append(
-                _event(
-                    verb="enforcement.action_released",
-                    action_id=pk,
-                    case_id=case_id,
-                    summary=f"{remedy} released: {reason.label}",
-                    data={"reason": reason.value},
-                )
+    for reason in (ReleaseReason.CASE_CLOSED, ReleaseReason.PAID_UP):
+        is_closed = reason == ReleaseReason.CASE_CLOSED
+        released += len(
+            _move(
+                [(pk, case_id, remedy) for pk, case_id, remedy, status in rows if (status != "open") == is_closed],
+                events=events,
+                verb="enforcement.action_released",
+                summary=f" released: {reason.label}",
+                data={"reason": reason.value},
+                status=ActionStatus.RELEASED,
+                release_reason=reason,
+                ended_on=run.as_of,
+                next_step_on=None,
             )
-        released += len(rows)
+        )
     return released
 
 
@@ -271,46 +318,30 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
     """Notice period over → contest window; contest window over → active (sent to the partner)."""
     as_of = run.as_of
     in_range = EnforcementAction.objects.filter(case_id__gte=low, case_id__lt=high)
-    advanced = 0
-    rows = _locked_ids(in_range.filter(status=ActionStatus.NOTICED, contest_opens_on__lte=as_of))
-    if rows:
-        EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
-            status=ActionStatus.CONTEST_WINDOW, next_step_on=F("contest_ends_on"), updated_at=timezone.now()
+    opened = _transition(
+        in_range.filter(status=ActionStatus.NOTICED, contest_opens_on__lte=as_of),
+        events=events,
+        verb="enforcement.action_contest_window_opened",
+        summary=": notice period over, contest window open",
+        status=ActionStatus.CONTEST_WINDOW,
+        next_step_on=F("contest_ends_on"),
+    )
+    activated = _transition(
+        in_range.filter(status=ActionStatus.CONTEST_WINDOW, contest_ends_on__lte=as_of),
+        events=events,
+        verb="enforcement.action_activated",
+        summary=": contest window over, sent to the partner",
+        status=ActionStatus.ACTIVE,
+        activated_on=as_of,
+        next_step_on=None,
+    )
+    # A levy reaches the account(s) it was proposed on, as action_activate does one by one.
+    levies = [pk for pk, _, remedy in activated if remedy == Remedy.BANK_LEVY]
+    if levies:
+        BankMatch.objects.filter(action_id__in=levies, status=BankMatchStatus.OPEN).update(
+            status=BankMatchStatus.LEVIED
         )
-        for pk, case_id, remedy in rows:
-            events.append(
-                _event(
-                    verb="enforcement.action_contest_window_opened",
-                    action_id=pk,
-                    case_id=case_id,
-                    summary=f"{remedy}: notice period over, contest window open",
-                    data={},
-                )
-            )
-        advanced += len(rows)
-    rows = _locked_ids(in_range.filter(status=ActionStatus.CONTEST_WINDOW, contest_ends_on__lte=as_of))
-    if rows:
-        EnforcementAction.objects.filter(pk__in=[r[0] for r in rows]).update(
-            status=ActionStatus.ACTIVE, activated_on=as_of, next_step_on=None, updated_at=timezone.now()
-        )
-        # A levy reaches the account(s) it was proposed on, as action_activate does one by one.
-        levies = [pk for pk, _, remedy in rows if remedy == Remedy.BANK_LEVY]
-        if levies:
-            BankMatch.objects.filter(action_id__in=levies, status=BankMatchStatus.OPEN).update(
-                status=BankMatchStatus.LEVIED
-            )
-        for pk, case_id, remedy in rows:
-            events.append(
-                _event(
-                    verb="enforcement.action_activated",
-                    action_id=pk,
-                    case_id=case_id,
-                    summary=f"{remedy}: contest window over, sent to the partner",
-                    data={},
-                )
-            )
-        advanced += len(rows)
-    return advanced
+    return len(opened) + len(activated)
 
 
 def _delinquency_identify(*, low: int, high: int, as_of: date) -> int:
@@ -392,6 +423,19 @@ def _ncp_sum(field: str, figure: str, aggregate: bool):
     return Coalesce(_figure(figure), F(field), output_field=MONEY_FIELD)
 
 
+def arrears_based(rule: RemedyRule) -> bool:
+    """A rule with any threshold, or delinquency, needs arrears (a rule with none — income
+    withholding — applies to a case whatever its balance)."""
+    thresholds = (
+        rule.arrears_min,
+        rule.assigned_arrears_min,
+        rule.unassigned_arrears_min,
+        rule.months_min,
+        rule.days_past_due_min,
+    )
+    return any(v is not None for v in thresholds) or rule.requires_delinquency
+
+
 def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
     """The CaseBalance rows (annotated with the compared figures) that meet ``rule`` on ``as_of``.
 
@@ -405,20 +449,7 @@ def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
         cmp_assigned=_ncp_sum("assigned_arrears", "ncp_assigned", agg),
         cmp_unassigned=_ncp_sum("unassigned_arrears", "ncp_unassigned", agg),
     )
-    arrears_based = (
-        any(
-            v is not None
-            for v in (
-                rule.arrears_min,
-                rule.assigned_arrears_min,
-                rule.unassigned_arrears_min,
-                rule.months_min,
-                rule.days_past_due_min,
-            )
-        )
-        or rule.requires_delinquency
-    )
-    if arrears_based:
+    if arrears_based(rule):
         qs = qs.filter(total_arrears__gt=0)
     if rule.requires_delinquency:
         qs = qs.filter(delinquent_since__isnull=False, delinquent_since__lte=as_of)
@@ -454,14 +485,15 @@ def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
     return qs
 
 
-# What a rule's query gives for each proposal (``_propose_sql`` in SQL, ``_propose`` in Python).
+# The case's arrears an action records when it is proposed, as they stood (``CaseBalance``
+# columns of the same names on ``EnforcementAction``): the sweep and the importers that propose
+# (FIDM levies, new-hire withholding) copy the same figures.
+ARREARS_FIGURES = ("total_arrears", "assigned_arrears", "unassigned_arrears", "months_in_arrears", "delinquent_since")
+
+# What a rule's query gives for each proposal (``_propose``).
 PROPOSAL_SOURCE = (
     "case_id",
-    "total_arrears",
-    "assigned_arrears",
-    "unassigned_arrears",
-    "months_in_arrears",
-    "delinquent_since",
+    *ARREARS_FIGURES,
     "case__delinquency_identified_on",
     "case__ncp_located_on",
     "cmp_total",
@@ -471,15 +503,27 @@ PROPOSAL_SOURCE = (
 )
 ACTION_VARYING = (
     "case",
-    "total_arrears",
-    "assigned_arrears",
-    "unassigned_arrears",
-    "months_in_arrears",
-    "delinquent_since",
+    *ARREARS_FIGURES,
     "figures",
     "timeframe_start_on",
     "timeframe_due_on",
 )
+
+
+# What the insert of a rule's proposals returns for their events.
+PROPOSED_RETURNING = ("id", "case", "total_arrears", "months_in_arrears")
+
+
+def _proposed_values(*, run: SweepRun, rule: RemedyRule) -> dict:
+    """The columns every action ``rule`` proposes in ``run`` shares."""
+    return {
+        "remedy": rule.remedy,
+        "rule": rule,
+        "status": ActionStatus.PROPOSED,
+        "sweep_run": run,
+        "proposed_on": run.as_of,
+        "partner": rule.partner,
+    }
 
 
 def action_timeframe_days(rule: RemedyRule, on: date) -> int:
@@ -489,76 +533,281 @@ def action_timeframe_days(rule: RemedyRule, on: date) -> int:
     return int(legal_parameter(key, jurisdiction="US", on=on))
 
 
-def _propose_sql(*, run: SweepRun, rule: RemedyRule, qs) -> int:
-    """PostgreSQL: the proposals and their events in one statement (``INSERT ... SELECT`` of the
-    actions, whose ``RETURNING`` rows feed the events' insert), the figures, dates and texts
-    computed by the database (the same values the Python branch below writes on SQLite:
-    tests/enforcement run both). Nothing per row comes back to Python."""
-    as_of = run.as_of
-    days = action_timeframe_days(rule, as_of)
-    inner, inner_params = qs.values_list(*PROPOSAL_SOURCE).query.sql_with_params()
-    ncp = (
-        (
-            "|| jsonb_build_object('ncp_person_id', r.ncp_id, 'ncp_total_arrears', ROUND(r.cmp_total, 2)::text,"
-            " 'ncp_assigned_arrears', ROUND(r.cmp_assigned, 2)::text,"
-            " 'ncp_unassigned_arrears', ROUND(r.cmp_unassigned, 2)::text)"
-        )
-        if rule.aggregate_by_ncp
-        else ""
+# The rules of a chunk as one relation of the proposal statement (``_propose_chunk_sql``): one row
+# per rule version in effect, its thresholds made the law's floor (``rule_under_law``), with what
+# the proposals and their events write. (name, PostgreSQL type)
+RULE_COLUMNS = (
+    ("ord", "int"),
+    ("rule_id", "bigint"),
+    ("remedy", "text"),
+    ("jurisdiction", "text"),
+    ("version", "int"),
+    ("partner", "text"),
+    ("arrears_based", "boolean"),
+    ("requires_delinquency", "boolean"),
+    ("arrears_min", "numeric"),
+    ("arrears_gt", "boolean"),
+    ("assigned_min", "numeric"),
+    ("unassigned_min", "numeric"),
+    ("aggregate", "boolean"),
+    ("months_min", "numeric"),
+    ("months_gt", "boolean"),
+    ("days_min", "int"),
+    ("days_gt", "boolean"),
+    ("requires_employer", "boolean"),
+    ("requires_bank_match", "boolean"),
+    ("action_days", "int"),
+    ("thresholds", "text"),
+    ("remedy_label", "text"),
+    ("citation", "text"),
+)
+
+
+def _rule_row(ord_: int, rule: RemedyRule, as_of: date) -> tuple:
+    more_than = Comparison.MORE_THAN
+    return (
+        ord_,
+        rule.pk,
+        rule.remedy,
+        rule.jurisdiction,
+        rule.version,
+        rule.partner,
+        arrears_based(rule),
+        rule.requires_delinquency,
+        rule.arrears_min,
+        rule.arrears_comparison == more_than,
+        rule.assigned_arrears_min,
+        rule.unassigned_arrears_min,
+        rule.aggregate_by_ncp,
+        rule.months_min,
+        rule.months_comparison == more_than,
+        rule.days_past_due_min,
+        rule.days_comparison == more_than,
+        rule.requires_employer,
+        rule.requires_bank_match,
+        action_timeframe_days(rule, as_of),
+        rule.threshold_text(),
+        rule.get_remedy_display(),
+        rule.citation,
     )
+
+
+# The conditions of ``qualifying_balances`` over the relation ``rule`` instead of one rule, in two
+# halves. ``OWN``: what the case's own balance decides (every condition, except that a rule adding
+# the NCP's cases only asks its own category to be in arrears); ``NCP``: what needs the NCP (the
+# NCP's added arrears, a current employer, a bank match). Together they are the whole rule:
+# tests/enforcement/test_sweep.py compares them with ``qualifying_balances`` rule by rule.
+# ``%(as_of)s`` is the run date.
+_OWN_CONDITIONS = """
+    (NOT r.arrears_based OR b.total_arrears > 0)
+    AND (NOT r.requires_delinquency OR b.delinquent_since <= %(as_of)s)
+    AND (r.arrears_min IS NULL OR r.aggregate
+         OR CASE WHEN r.arrears_gt THEN b.total_arrears > r.arrears_min ELSE b.total_arrears >= r.arrears_min END)
+    AND ((r.assigned_min IS NULL AND r.unassigned_min IS NULL)
+         OR (r.assigned_min IS NOT NULL AND b.assigned_arrears > 0
+             AND (r.aggregate OR b.assigned_arrears >= r.assigned_min))
+         OR (r.unassigned_min IS NOT NULL AND b.unassigned_arrears > 0
+             AND (r.aggregate OR b.unassigned_arrears >= r.unassigned_min)))
+    AND (r.months_min IS NULL
+         OR CASE WHEN r.months_gt THEN b.months_in_arrears > r.months_min ELSE b.months_in_arrears >= r.months_min END)
+    AND (r.days_min IS NULL
+         OR CASE WHEN r.days_gt THEN b.delinquent_since < %(as_of)s::date - r.days_min
+                 ELSE b.delinquent_since <= %(as_of)s::date - r.days_min END)
+    AND (NOT r.requires_employer
+         OR EXISTS (SELECT 1 FROM cases_supportorder o WHERE o.case_id = b.case_id AND o.status = 'active'
+                    AND o.case_id >= %(low)s AND o.case_id < %(high)s))
+"""
+_NCP_CONDITIONS = """
+    (NOT q.aggregate
+     OR ((q.arrears_min IS NULL
+          OR CASE WHEN q.arrears_gt THEN q.cmp_total > q.arrears_min ELSE q.cmp_total >= q.arrears_min END)
+         AND ((q.assigned_min IS NULL AND q.unassigned_min IS NULL)
+              OR (q.assigned_min IS NOT NULL AND q.assigned_arrears > 0 AND q.cmp_assigned >= q.assigned_min)
+              OR (q.unassigned_min IS NOT NULL AND q.unassigned_arrears > 0 AND q.cmp_unassigned >= q.unassigned_min))))
+    AND (NOT q.requires_employer OR q.ncp_employed)
+    AND (NOT q.requires_bank_match OR q.ncp_matched)
+"""
+
+# What the chunk's insert of actions returns for their events.
+CHUNK_PROPOSED_RETURNING = ("id", "case", "rule", "remedy", "total_arrears", "months_in_arrears")
+
+
+def _positional(sql: str, named: dict) -> tuple[str, list]:
+    """``sql`` with each ``%(name)s`` made ``%s``, and the values in their order: the inserts' own
+    constants (``insert_from_sql``) are positional, and one statement takes one style."""
+    params: list = []
+
+    def placeholder(match: re.Match) -> str:
+        params.append(named[match.group(1)])
+        return "%s"
+
+    return re.sub(r"%\((\w+)\)s", placeholder, sql), params
+
+
+def _propose_chunk_sql(*, run: SweepRun, rules: list[RemedyRule], low: int, high: int) -> int:
+    """PostgreSQL: every rule's proposals of the chunk and their events in one statement.
+
+    The rules are a relation (``RULE_COLUMNS``) joined to the chunk's open balances by
+    jurisdiction, so the chunk is read once for all of them (it was read once per rule). Each
+    (case, rule) pair first meets the conditions of the case's own balance and the anti-join "no
+    open action for the remedy, none ended since the balance last changed": a ``NOT IN`` over the
+    chunk's actions, which PostgreSQL runs as a hashed subplan (one scan of the chunk's actions on
+    the (case, remedy, status) index, one hash probe per pair) whatever its estimates, as long as
+    they fit in ``work_mem`` × ``hash_mem_multiplier`` (8 MB by default: some 100,000 actions; a
+    chunk of 5,000 cases has about 15,000). A
+    ``NOT EXISTS`` is planned as a join, and with the statistics a first sweep leaves (the table
+    filled since its last ANALYZE, the chunk's actions estimated at a handful) PostgreSQL joined
+    every pair to every action of the chunk: 8.7 s a chunk of a repeat sweep at 20,000 cases.
+    Only the pairs left (on a repeat night: few) get their NCP (the first NCP participant), the
+    NCP's employer and bank match, and, for rules adding the NCP's cases, the NCP's arrears across
+    the NCP's open cases of the jurisdiction (PIQ-01-06). The proposals are inserted ``ON CONFLICT
+    DO NOTHING`` against the one-open-action index (a redelivered chunk or a parallel worker adds
+    nothing), and their ``RETURNING`` rows feed the events' insert. The figures JSON, the timeframe
+    dates and the texts are the database's (``_propose`` writes the same in Python on SQLite);
+    nothing per row comes back to Python."""
+    if not rules:
+        return 0
+    as_of = run.as_of
+    row_sql = "(" + ", ".join(f"%s::{kind}" for _, kind in RULE_COLUMNS) + ")"
+    rule_params = [v for i, rule in enumerate(rules) for v in _rule_row(i, rule, as_of)]
+    open_statuses = ", ".join(f"'{s}'" for s in OPEN_ACTION_STATUSES)
+    ended_statuses = ", ".join(f"'{s}'" for s in (ActionStatus.RELEASED, ActionStatus.CLOSED))
+    named = {"as_of": as_of, "as_of_text": as_of.isoformat(), "low": low, "high": high}
+    candidates, candidate_params = _positional(
+        f"""
+        SELECT r.ord, r.rule_id, r.remedy, r.partner, r.version, r.thresholds, r.action_days, r.aggregate,
+               r.arrears_min, r.arrears_gt, r.assigned_min, r.unassigned_min, r.requires_employer,
+               r.requires_bank_match, b.case_id, c.jurisdiction, b.total_arrears, b.assigned_arrears,
+               b.unassigned_arrears, b.months_in_arrears, b.delinquent_since, c.delinquency_identified_on,
+               c.ncp_located_on
+          FROM cases_casebalance b
+          JOIN cases_case c ON c.id = b.case_id
+          JOIN rule r ON r.jurisdiction = c.jurisdiction
+         WHERE b.case_id >= %(low)s AND b.case_id < %(high)s AND c.id >= %(low)s AND c.id < %(high)s
+           AND c.status = 'open'
+           AND (b.case_id, r.remedy) NOT IN (
+               SELECT a.case_id, a.remedy::text FROM enforcement_enforcementaction a
+                WHERE a.case_id >= %(low)s AND a.case_id < %(high)s AND a.status IN ({open_statuses})
+               UNION ALL
+               SELECT a.case_id, a.remedy::text FROM enforcement_enforcementaction a
+                 JOIN cases_casebalance ab ON ab.case_id = a.case_id
+                WHERE a.case_id >= %(low)s AND a.case_id < %(high)s AND a.status IN ({ended_statuses})
+                  AND a.updated_at >= ab.updated_at)
+           AND {_OWN_CONDITIONS}
+        """,  # noqa: S608 — constant text; every value is a parameter
+        named,
+    )
+    ncp, ncp_params = _positional(
+        """
+        SELECT x.case_id, x.aggregated, n.person_id,
+               EXISTS (SELECT 1 FROM cases_employment m WHERE m.person_id = n.person_id AND m.started_on <= %(as_of)s
+                       AND (m.ended_on IS NULL OR m.ended_on >= %(as_of)s)) AS employed,
+               EXISTS (SELECT 1 FROM enforcement_bankmatch k WHERE k.person_id = n.person_id AND k.status = 'open')
+                   AS matched
+          FROM (SELECT case_id, bool_or(aggregate) AS aggregated FROM cand
+                 WHERE aggregate OR requires_employer OR requires_bank_match GROUP BY case_id) x
+          LEFT JOIN LATERAL (SELECT p.person_id FROM cases_caseparticipant p
+                              WHERE p.case_id = x.case_id AND p.role = 'ncp' ORDER BY p.id LIMIT 1) n ON true
+        """,
+        named,
+    )
+    totals = """
+        SELECT p.person_id, c.jurisdiction, SUM(b.total_arrears) AS total, SUM(b.assigned_arrears) AS assigned,
+               SUM(b.unassigned_arrears) AS unassigned
+          FROM cases_caseparticipant p
+          JOIN cases_case c ON c.id = p.case_id
+          JOIN cases_casebalance b ON b.case_id = p.case_id
+         WHERE p.role = 'ncp' AND c.status = 'open'
+           AND p.person_id IN (SELECT person_id FROM ncp WHERE aggregated AND person_id IS NOT NULL)
+         GROUP BY p.person_id, c.jurisdiction
+    """
+    figured = """
+        SELECT x.*, n.person_id AS ncp_id, n.employed AS ncp_employed, n.matched AS ncp_matched,
+               CASE WHEN x.aggregate THEN COALESCE(t.total, x.total_arrears) ELSE x.total_arrears END AS cmp_total,
+               CASE WHEN x.aggregate THEN COALESCE(t.assigned, x.assigned_arrears) ELSE x.assigned_arrears END
+                   AS cmp_assigned,
+               CASE WHEN x.aggregate THEN COALESCE(t.unassigned, x.unassigned_arrears) ELSE x.unassigned_arrears END
+                   AS cmp_unassigned
+          FROM cand x
+          LEFT JOIN ncp n ON n.case_id = x.case_id
+          LEFT JOIN totals t ON t.person_id = n.person_id AND t.jurisdiction = x.jurisdiction
+    """
     # The timeframe starts when the system first identified the delinquency or the NCP was located,
     # whichever is later (45 CFR 303.6(c)(2)). A delinquency never identified before is identified
     # by this run: as_of, never the day it began years earlier (``_delinquency_identify`` records it).
-    # The ORM's own compiled query and constant text; every value is a parameter.
-    select = (
-        "SELECT r.case_id, r.total, r.assigned, r.unassigned, r.months, r.delinquent_since,"  # noqa: S608
-        " jsonb_build_object('as_of', %s::text, 'rule_version', %s::int, 'thresholds', %s::text,"
-        f"  'days_past_due', %s::date - r.delinquent_since) {ncp},"
-        " t.start, t.start + %s::int"
-        f" FROM ({inner}) AS r(case_id, total, assigned, unassigned, months, delinquent_since, identified_on,"
-        "  located_on, cmp_total, cmp_assigned, cmp_unassigned, ncp_id)"
-        " CROSS JOIN LATERAL (SELECT GREATEST(COALESCE(r.identified_on, %s::date), r.located_on) AS start) t"
+    proposals, proposal_params = _positional(
+        f"""
+        SELECT q.case_id, q.total_arrears, q.assigned_arrears, q.unassigned_arrears, q.months_in_arrears,
+               q.delinquent_since,
+               jsonb_build_object('as_of', %(as_of_text)s::text, 'rule_version', q.version,
+                                  'thresholds', q.thresholds, 'days_past_due', %(as_of)s::date - q.delinquent_since)
+               || CASE WHEN q.aggregate THEN jsonb_build_object(
+                      'ncp_person_id', q.ncp_id, 'ncp_total_arrears', ROUND(q.cmp_total, 2)::text,
+                      'ncp_assigned_arrears', ROUND(q.cmp_assigned, 2)::text,
+                      'ncp_unassigned_arrears', ROUND(q.cmp_unassigned, 2)::text)
+                  ELSE '{{}}'::jsonb END,
+               s.start, s.start + q.action_days, q.remedy, q.rule_id, q.partner
+          FROM figured q
+          CROSS JOIN LATERAL (SELECT GREATEST(COALESCE(q.delinquency_identified_on, %(as_of)s::date),
+                                              q.ncp_located_on) AS start) s
+         WHERE {_NCP_CONDITIONS}
+         ORDER BY q.ord, q.case_id
+        """,  # noqa: S608 — constant text; every value is a parameter
+        named,
     )
-    params = [as_of.isoformat(), rule.version, rule.threshold_text(), as_of, days, *inner_params, as_of]
-    actions, action_params = insert_from_sql(
+    actions, action_constants = insert_from_sql(
         EnforcementAction,
-        ACTION_VARYING,
-        "q",
+        (*ACTION_VARYING, "remedy", "rule", "partner"),
+        "p",
         ignore_conflicts=True,
-        returning=("id", "case", "total_arrears", "months_in_arrears"),
-        values={
-            "remedy": rule.remedy,
-            "rule": rule,
-            "status": ActionStatus.PROPOSED,
-            "sweep_run": run,
-            "proposed_on": as_of,
-            "partner": rule.partner,
-        },
+        returning=CHUNK_PROPOSED_RETURNING,
+        values={"status": ActionStatus.PROPOSED, "sweep_run": run, "proposed_on": as_of},
     )
     # The events are made from the RETURNING rows of the same statement (not read back).
     event_rows = (
         "SELECT 'enforcement.action_proposed', a.id, a.case_id,"
-        " LEFT(%s || ' proposed: arrears $' || to_char(a.total_arrears, 'FM999,999,999,990.00') || ', '"
-        "  || a.months_in_arrears::text || ' months (' || %s || ')', 500),"
-        " jsonb_build_object('rule_id', %s::int, 'remedy', %s::text, 'total_arrears', a.total_arrears::text,"
+        " LEFT(r.remedy_label || ' proposed: arrears $' || to_char(a.total_arrears, 'FM999,999,999,990.00')"
+        "  || ', ' || a.months_in_arrears::text || ' months (' || r.citation || ')', 500),"
+        " jsonb_build_object('rule_id', a.rule_id, 'remedy', a.remedy, 'total_arrears', a.total_arrears::text,"
         "  'months', a.months_in_arrears::text)"
-        " FROM a ORDER BY a.id"
+        " FROM a JOIN rule r ON r.rule_id = a.rule_id ORDER BY a.id"
     )
-    event_params = [rule.get_remedy_display(), rule.citation, rule.pk, rule.remedy]
     events, event_constants = insert_from_sql(
         DomainEvent,
         ("verb", "subject_id", "case_id", "summary", "data"),
         "e",
         values={"subject_type": _action_type(), "actor_label": f"enforcement sweep {run.pk}"},
     )
-    columns = ", ".join(f"c{i}" for i in range(len(ACTION_VARYING)))
+    rule_names = ", ".join(name for name, _ in RULE_COLUMNS)
+    columns = ", ".join(f"c{i}" for i in range(len(ACTION_VARYING) + 3))
+    sql = (
+        f"WITH rule({rule_names}) AS (VALUES {', '.join([row_sql] * len(rules))}),"  # noqa: S608
+        f" cand AS MATERIALIZED ({candidates}), ncp AS MATERIALIZED ({ncp}), totals AS ({totals}),"
+        f" figured AS ({figured}), p({columns}) AS ({proposals}), a AS ({actions}),"
+        f" e(c0, c1, c2, c3, c4) AS ({event_rows}), written AS ({events}) SELECT COUNT(*) FROM a"
+    )
+    params = [
+        *rule_params,
+        *candidate_params,
+        *ncp_params,
+        *proposal_params,
+        *action_constants,
+        *event_constants,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(  # the ORM's compiled query and constant text; every value is a parameter
-            f"WITH q({columns}) AS ({select}), a AS ({actions}), e(c0, c1, c2, c3, c4) AS ({event_rows}),"  # noqa: S608
-            f" written AS ({events}) SELECT COUNT(*) FROM a",
-            [*params, *action_params, *event_params, *event_constants],
-        )
+        cursor.execute(sql, params)  # constant text and the ORM's own names; every value is a parameter
         return cursor.fetchone()[0]
+
+
+def _propose_rule_by_rule(
+    *, run: SweepRun, rules: list[RemedyRule], low: int, high: int, events: list[EventRow]
+) -> int:
+    """SQLite (and the reference the one-statement path is tested against): the chunk's figures
+    written once (``_figures_fill``), then each rule's query (``qualifying_balances``, the query
+    the notice check runs) and one insert of its proposals; their events are queued in ``events``."""
+    _figures_fill(low=low, high=high)
+    balances = CaseBalance.objects.filter(case_id__gte=low, case_id__lt=high, case__status="open")
+    return sum(_propose(run=run, rule=rule, balances=balances, low=low, high=high, events=events) for rule in rules)
 
 
 def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, events: list[EventRow]) -> int:
@@ -578,8 +827,6 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
             )
         ),
     )
-    if connection.vendor == "postgresql":
-        return _propose_sql(run=run, rule=rule, qs=qs)
     rows = list(qs.values_list(*PROPOSAL_SOURCE))
     if not rows:
         return 0
@@ -634,15 +881,8 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
         ACTION_VARYING,
         actions,
         ignore_conflicts=True,
-        values={
-            "remedy": rule.remedy,
-            "rule": rule,
-            "status": ActionStatus.PROPOSED,
-            "sweep_run": run,
-            "proposed_on": as_of,
-            "partner": rule.partner,
-        },
-        returning=("id", "case", "total_arrears", "months_in_arrears"),
+        values=_proposed_values(run=run, rule=rule),
+        returning=PROPOSED_RETURNING,
     )
     remedy = rule.get_remedy_display()
     for pk, case_id, total, months in created:

@@ -37,8 +37,8 @@ CENT = Decimal("0.01")
 # Pay periods per month of each frequency, to restate the order's total for another pay cycle
 # (the form's "If the employer's pay cycle does not match the ordered payment cycle" amounts).
 PERIODS_PER_MONTH = dict(MONTHLY_FACTOR)
-# The amounts the form compares (an amendment is issued when one of them changes).
-AMOUNT_FIELDS = (
+# The amounts ordered, one line each on the form and the e-IWO record, each per the order's frequency.
+ORDERED_AMOUNTS = (
     "current_support",
     "past_due_support",
     "current_medical",
@@ -46,9 +46,9 @@ AMOUNT_FIELDS = (
     "current_spousal",
     "past_due_spousal",
     "other_amount",
-    "total_per_frequency",
-    "order_frequency",
 )
+# The amounts the form compares (an amendment is issued when one of them changes).
+AMOUNT_FIELDS = (*ORDERED_AMOUNTS, "total_per_frequency", "order_frequency")
 
 
 def _money(value: Decimal) -> Decimal:

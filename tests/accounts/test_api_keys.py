@@ -78,6 +78,40 @@ def test_revoked_and_expired_keys_stop_working():
     assert client_with(raw2).get(URL).status_code == 401
 
 
+def test_a_key_revoked_or_an_agency_deactivated_after_use_stops_at_the_next_request():
+    """The key lookup's statement is compiled once per connection (17.3), its row read every time."""
+    raw = create_key("Court", "--scopes", "cases:read")
+    api = client_with(raw)
+    assert api.get(URL).status_code == 200
+    ApiKey.objects.update(revoked_at=timezone.now())
+    assert api.get(URL).status_code == 401
+    ApiKey.objects.update(revoked_at=None)
+    assert api.get(URL).status_code == 200
+    PartnerAgency.objects.update(is_active=False)
+    assert api.get(URL).status_code == 401
+
+
+def test_api_key_by_prefix_reads_the_key_and_its_agency_as_the_orm_does(django_assert_num_queries):
+    from accounts.selectors import api_key_by_prefix
+
+    create_key("Court", "--scopes", "cases:read,collections:write", "--counties", "Albany,Schenectady")
+    expected = ApiKey.objects.select_related("agency").get()
+    api_key_by_prefix(prefix=expected.prefix)  # compiles the statement on this connection
+    with django_assert_num_queries(1):
+        key = api_key_by_prefix(prefix=expected.prefix)
+    assert key is not None and not key._state.adding
+    fields = [f.attname for f in ApiKey._meta.concrete_fields]
+    assert [getattr(key, name) for name in fields] == [getattr(expected, name) for name in fields]
+    assert key.scopes == ["cases:read", "collections:write"] and key.counties == ["Albany", "Schenectady"]
+    with django_assert_num_queries(0):  # the agency came with the key
+        agency = key.agency
+    agency_fields = [f.attname for f in PartnerAgency._meta.concrete_fields]
+    assert [getattr(agency, name) for name in agency_fields] == [
+        getattr(expected.agency, name) for name in agency_fields
+    ]
+    assert api_key_by_prefix(prefix="00000000") is None
+
+
 def test_every_call_is_logged_with_agency_endpoint_and_outcome():
     raw = create_key("Court", "--scopes", "cases:read")
     client_with(raw).get(URL)
@@ -128,3 +162,31 @@ def test_successful_reads_are_logged_in_batches_and_denials_at_once(django_asser
         assert request_log_flush() == 0
     assert ApiRequestLog.objects.count() == 6
     assert ApiRequestLog.objects.filter(at__isnull=True).count() == 0
+
+
+def test_the_rate_history_is_one_array_in_the_cache_and_a_list_left_by_an_older_release_still_counts():
+    """17.3: the key's request timestamps are cached as an ``array("d")`` (pickled as one block,
+    not float by float); the window, the 429 and its wait are DRF's, whatever the stored form."""
+    import time
+    from array import array
+
+    from django.core.cache import cache
+
+    from accounts.api.throttling import ApiKeyRateThrottle
+
+    class TwoAMinute(ApiKeyRateThrottle):
+        rate = "2/minute"
+
+        def get_cache_key(self, request, view):
+            return "throttle-history-test"
+
+    cache.set("throttle-history-test", [time.time() - 1, time.time() - 120])  # as an older release stored it
+    try:
+        assert TwoAMinute().allow_request(None, None) is True  # the entry out of the window is dropped
+        history = cache.get("throttle-history-test")
+        assert isinstance(history, array) and len(history) == 2 and history[0] > history[1]
+        refused = TwoAMinute()
+        assert refused.allow_request(None, None) is False
+        assert 58 < refused.wait() <= 60
+    finally:
+        cache.delete("throttle-history-test")

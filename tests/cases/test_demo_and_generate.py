@@ -90,3 +90,90 @@ def test_generate_office_numbers_after_the_highest_numeric_case_number():
     Case.objects.filter(pk=Case.objects.order_by("pk").first().pk).update(case_number="NY-B96405034")
     result = office_generate(cases=1, seed=6, months=1, ledger=False)
     assert Case.objects.get(pk=result.first_case_id).case_number == "NY-000003"
+
+
+def test_generator_distribution_is_the_real_rules_on_random_questions():
+    """17.1: the generator's ``_distributed`` (no slices or distributions built per payment)
+    answers exactly as ``cases.allocation.distribute`` for every status, source and balance."""
+    from cases import allocation as rules
+    from cases.generate import _distributed
+
+    rng = random.Random(17)
+
+    def cents(high: int) -> Decimal:
+        # zeros and exact ties often, otherwise any amount up to ``high`` dollars
+        return rng.choice([Decimal("0.00"), Decimal("100.00"), Decimal(rng.randint(1, high * 100)) / 100])
+
+    for _ in range(20000):
+        status = rng.choice(rules.ASSISTANCE_STATUSES)
+        source = rng.choice([rules.FEDERAL_TAX_OFFSET, "income_withholding", "direct_payment"])
+        amount = rng.choice([Decimal("100.00"), Decimal(rng.randint(1, 300000)) / 100])
+        current, unassigned, assigned, pass_left = cents(1500), cents(4000), cents(4000), cents(200)
+        expected = rules.distribute(
+            assistance_status=status,
+            source=source,
+            amount=amount,
+            current_due=[rules.Slice(rules.CURRENT, current)],
+            arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, unassigned), rules.Slice(rules.ARREARS_ASSIGNED, assigned)],
+            pass_through_available=pass_left,
+        )
+        lines, held_reason, policy = _distributed(status, source, amount, current, unassigned, assigned, pass_left)
+        assert [(line.bucket, line.payee, line.amount) for line in expected.lines] == lines
+        assert all(line.obligation_kind == "" for line in expected.lines)
+        assert (held_reason, policy) == (expected.held_reason, expected.overpayment_policy)
+        assert [str(line.amount) for line in expected.lines] == [str(share) for _b, _p, share in lines]
+
+
+def test_generate_office_is_the_same_whatever_the_workers_and_a_worker_error_rolls_back(monkeypatch):
+    """17.1: the histories computed by forked workers are those computed in-process (ids
+    included: each batch has its collection ids reserved), and an error in a worker leaves the
+    database as it was (one transaction, written by the parent alone)."""
+    from django.db import connection, transaction
+
+    from cases import generate
+    from cases.models import Allocation, Collection, Disbursement, LedgerEntry, Obligation
+
+    class Rollback(Exception):
+        pass
+
+    def snapshot() -> list:
+        return [
+            list(CaseBalance.objects.order_by("case_id").values_list(*generate.BALANCE_FIELDS)),
+            list(Collection.objects.order_by("id").values_list("id", "source_reference", "amount", "content_hash")),
+            list(LedgerEntry.objects.order_by("id").values_list("case_id", "entry_type", "amount", "collection_id")),
+            list(Allocation.objects.order_by("id").values_list("collection_id", "bucket", "payee", "amount")),
+            list(Disbursement.objects.order_by("id").values_list("collection_id", "amount", "due_by", "status")),
+            list(Obligation.objects.order_by("id").values_list("id", "accrued_through")),
+        ]
+
+    def sequences() -> list[tuple[str, int | None]]:
+        """PostgreSQL's sequences (not rolled back with the transaction), to restart each run
+        from the same ids; SQLite's ids come back with the rollback."""
+        if connection.vendor != "postgresql":
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences")
+            return cursor.fetchall()
+
+    def sequences_restored(saved: list[tuple[str, int | None]]) -> None:
+        with connection.cursor() as cursor:
+            for name, last in saved:
+                cursor.execute("SELECT setval(%s, %s, %s)", [name, last or 1, last is not None])
+
+    offices = {}
+    saved = sequences()
+    for workers in (1, 2):
+        sequences_restored(saved)
+        with pytest.raises(Rollback), transaction.atomic():
+            office_generate(cases=45, seed=3, months=7, chunk=20, workers=workers)
+            offices[workers] = snapshot()
+            raise Rollback
+    assert offices[1] == offices[2] and offices[1][2]
+
+    def broken(plan, case, *args):
+        raise RuntimeError(f"history of case {case.id} failed")
+
+    monkeypatch.setattr(generate, "_case_history", broken)  # before the fork: the workers have it
+    with pytest.raises(RuntimeError, match="history of case"):
+        office_generate(cases=45, seed=3, months=7, chunk=20, workers=2)
+    assert not Case.objects.exists() and not LedgerEntry.objects.exists()

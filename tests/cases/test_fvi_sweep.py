@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from accounts.choices import Role
 from cases.models import Address, Case, Employer, Employment, LocateAttempt, Person
-from tests.sweeps import EXPORT_QUERIES, api_patterns, body, fetch_all, view_class, web_urls
+from tests.sweeps import EXPORT_QUERIES, api_patterns, body, fetch_all, view_class, walk_part, web_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -148,36 +148,57 @@ def _api_urls() -> list[str]:
     return urls
 
 
-def test_no_channel_shows_an_fvi_persons_whereabouts(role_user, api_client_with):
+# The sweep is split so that xdist can spread it over its workers: the web pages in two shares,
+# the admin pages in two, the partner API with the last. Each part protects everyone and checks
+# what it fetched.
+PAGE_PARTS = ADMIN_PARTS = 2
+SWEEP_PARTS = [f"pages-{part}" for part in range(PAGE_PARTS)] + [f"admin-{part}" for part in range(ADMIN_PARTS)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", SWEEP_PARTS)
+def test_no_channel_shows_an_fvi_persons_whereabouts(part, role_user, api_client_with):
     users = {str(role): role_user(role) for role in Role}
     urls = web_urls(users=users)
     people = _protect_everyone()
     assert people, "the URL samples hold no person: nothing would be swept"
     client = Client(raise_request_exception=False)
     client.force_login(users["administrator"])  # a superuser: every permission, every county, every branch
+    channel, share = part.split("-")
 
     leaks, seen = [], 0
-    search = tuple(f"?q={p.last_name}" for p in people[:3])
-    for _name, url, response in fetch_all(client, urls, EXPORT_QUERIES + search):
-        seen += 1
-        leaks += _leaks(url, response)
-    for url in _admin_urls():
-        response = client.get(url)
-        if response.status_code == 200:
+    if channel == "pages":
+        search = tuple(f"?q={p.last_name}" for p in people[:3])
+        pages = walk_part(urls, int(share), key=lambda url: url[0], parts=PAGE_PARTS)
+        for _name, url, response in fetch_all(client, pages, EXPORT_QUERIES + search):
             seen += 1
             leaks += _leaks(url, response)
-    api = api_client_with("all")
-    api_seen = 0
-    for url in _api_urls():
-        response = api.get(url)
-        if response.status_code == 200:
-            api_seen += 1
-            leaks += _leaks(url, response)
+    else:
+        for url in _admin_urls()[int(share) :: ADMIN_PARTS]:
+            response = client.get(url)
+            if response.status_code == 200:
+                seen += 1
+                leaks += _leaks(url, response)
+    assert seen > 100  # the sweep reached pages
+    if part == SWEEP_PARTS[-1]:
+        api = api_client_with("all")
+        api_seen = 0
+        for url in _api_urls():
+            response = api.get(url)
+            if response.status_code == 200:
+                api_seen += 1
+                leaks += _leaks(url, response)
+        assert api_seen >= len(people) // 3  # the sweep reached API answers
 
-    assert seen > 100 and api_seen >= len(people) // 3  # the sweep reached pages and API answers
     if leaks:
-        Path("/tmp/sec-redact-fvi-leaks.txt").write_text("\n".join(leaks))
+        Path(f"/tmp/sec-redact-fvi-leaks-{part}.txt").write_text("\n".join(leaks))
     assert leaks == []
+
+
+def test_the_sweep_parts_hold_every_page_once(role_user):
+    urls = web_urls(users={str(role): role_user(role) for role in Role})
+    shares = [walk_part(urls, part, key=lambda url: url[0], parts=PAGE_PARTS) for part in range(PAGE_PARTS)]
+    assert sorted(sum(shares, [])) == sorted(urls)
 
 
 def test_the_sweep_would_see_whereabouts_that_are_shown(client_as):

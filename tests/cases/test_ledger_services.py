@@ -327,6 +327,21 @@ def test_factory_case_without_orders_is_fine(april):
 # --- disbursements and scheduled tasks ------------------------------------------------------------
 
 
+def test_a_failed_run_is_finished_with_its_error_on_the_row_and_raises(april, monkeypatch):
+    from cases.models import LedgerRun
+    from cases.services import ledger
+    from cases.services.ledger_accrual import ledger_run_disbursements
+
+    def sweep_fails(**kwargs):
+        raise RuntimeError("bank file store down")
+
+    monkeypatch.setattr(ledger, "disbursements_sweep", sweep_fails)
+    with pytest.raises(RuntimeError, match="bank file store down"):
+        ledger_run_disbursements(on=date(2024, 4, 15))
+    run = LedgerRun.objects.get()
+    assert run.finished_at is not None and "bank file store down" in run.error and run.counts == {}
+
+
 def test_sweep_flags_pending_disbursements_after_the_due_date_only(april, settings):
     from cases.tasks import sweep_disbursements_task
 

@@ -17,8 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def case_with_ncp(first: str, last: str, **case_fields):
+    """A case whose NCP is named ``first last``; the case's other people get a surname no query here
+    uses (Faker's random surnames include "Garcia", which made a CP match a query meant for NCPs)."""
     case = CaseFactory(**case_fields)
     ncp = case.ncp
+    for person in Person.objects.filter(participations__case=case).exclude(pk=ncp.pk):
+        person.last_name = "Xyzzyqwv"
+        person.save()
     ncp.first_name, ncp.last_name = first, last
     ncp.save()
     return case, ncp
@@ -34,6 +39,9 @@ def test_name_is_found_whatever_the_accents_and_order(role_user):
     for query in ("Peña Jose", "pena jose", "JOSE PENA", "José", "pen jos"):
         assert ncp in found(search(user=user, query=query), "people"), query
     assert ncp not in found(search(user=user, query="Perez"), "people")
+    # each word is the start of a name word, alone or with others ("ena" is inside "pena")
+    for query in ("ena", "ena jose", "jose ena", "ose"):
+        assert ncp not in found(search(user=user, query=query), "people"), query
     assert Person.objects.get(pk=ncp.pk).name_search == " jose pena "
 
 
@@ -91,6 +99,48 @@ def test_employer_finds_the_people_it_employs_but_never_an_fvi_person(role_user)
     protected.save()
     rows = found(search(user=role_user("caseworker"), query="acme"), "employers")
     assert [e.person for e in rows] == [shown.ncp]
+
+
+def test_employer_people_are_the_first_by_employer_name_in_scope(role_user, monkeypatch):
+    # Read in employer-name order until LIMIT are found: exact, not sorted among a first few matches.
+    import cases.search as search_module
+    from cases.models import Employment
+
+    monkeypatch.setattr(search_module, "CANDIDATES", 1)
+    monkeypatch.setattr(search_module, "LIMIT", 2)
+    names = ("Acme Zinc", "Acme Brass", "Acme Copper", "Acme Alloys")
+    for name in names:
+        Employment.objects.create(
+            person=CaseFactory().ncp, employer=EmployerFactory(name=name), started_on=date(2024, 1, 1)
+        )
+    elsewhere = CaseFactory(county="Bronx")  # sorts first, but another county
+    Employment.objects.create(
+        person=elsewhere.ncp, employer=EmployerFactory(name="Acme Aaa"), started_on=date(2024, 1, 1)
+    )
+    results = search(user=role_user("caseworker"), query="acme")
+    group = next(g for g in results.groups if g.kind == "employers")
+    assert [e.employer.name for e in group.rows] == ["Acme Alloys", "Acme Brass"] and group.more is True
+
+
+def test_a_case_number_is_not_searched_as_a_name(role_user):
+    # "NY-000123" holds the name word "ny": it finds the case, not every "Nyla".
+    case, _ncp = case_with_ncp("Nyla", "Ortiz")
+    results = search(user=role_user("caseworker"), query=case.case_number)
+    assert found(results, "cases") == [case]
+    assert [g.kind for g in results.groups] == ["cases"] and "name" not in results.read_as
+
+
+def test_statewide_user_finds_people_on_a_case_of_any_county_only(role_user):
+    # A user who sees every case is not asked which case a person is on, only whether there is one.
+    here, _ = case_with_ncp("Ines", "Vallejo")
+    there, _ = case_with_ncp("Ines", "Valverde", county="Bronx")
+    PersonFactory(first_name="Ines", last_name="Valdes")  # on no case
+    merged = PersonFactory(first_name="Ines", last_name="Valles")
+    CaseParticipant.objects.create(case=here, person=merged, role="cp")
+    Person.objects.filter(pk=merged.pk).update(merged_into=here.ncp)
+    for role in ("administrator", "ombudsperson"):  # a superuser; cases.view_all_cases
+        assert set(found(search(user=role_user(role), query="ines val"), "people")) == {here.ncp, there.ncp}, role
+    assert set(found(search(user=role_user("caseworker"), query="ines val"), "people")) == {here.ncp}
 
 
 def test_payment_reference(role_user):
@@ -179,6 +229,23 @@ def test_person_page_lists_every_case_with_role_and_balance(client_as):
     assert "Noncustodial parent" in page and "Custodial parent" in page
     log = AccessLog.objects.filter(kind="sensitive_read", object_id=str(person.pk)).latest("id")
     assert "date_of_birth" in log.fields
+
+
+def test_person_pages_name_the_language_and_the_interpreter_need(client_as):
+    from core.templatetags.caseworks import language_name
+
+    case = CaseFactory()
+    person = case.ncp
+    person.preferred_language, person.needs_interpreter, person.language_note = "es", True, "Mixteco too"
+    person.save()
+    client = client_as("caseworker")
+    for url in (
+        reverse("person", args=[person.pk]),
+        reverse("cases:person_detail", args=[case.case_number, person.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert 'data-testid="language">Spanish (Mixteco too)' in page and "interpreter needed" in page
+    assert (language_name("en"), language_name("xx-unknown"), language_name("")) == ("English", "xx-unknown", "")
 
 
 def test_person_page_withholds_fvi_whereabouts(client_as):

@@ -112,6 +112,28 @@ def test_statement_page_shows_negative_amounts_with_the_sign_first(history, clie
     assert "Jun 18, 2024" in page and "June 2024" in page
 
 
+def test_statement_lines_are_escaped_and_formatted_like_the_filters(history, client_as):
+    # The month's rows are built by one tag ({% statement_lines %}), not per-line template variables.
+    from cases.models import LedgerEntry
+
+    LedgerEntry.objects.create(
+        case=history,
+        entry_type="adjustment",
+        bucket="arrears_unassigned",
+        amount=Decimal("1234.50"),
+        posted_on=date(2024, 6, 19),
+        description="<b>Fee</b> & costs",
+    )
+    page = (
+        client_as("caseworker")
+        .get(reverse("cases:case_statement", args=[history.case_number]), {"start": "2024-01-01", "end": "2024-06-30"})
+        .content.decode()
+    )
+    assert "<td>Jun 19, 2024</td><td>&lt;b&gt;Fee&lt;/b&gt; &amp; costs</td>" in page
+    assert '<td class="text-end"></td><td class="text-end"></td><td class="text-end">$1,234.50</td>' in page
+    assert "<b>Fee</b>" not in page
+
+
 def test_pdf_is_a_pdf_with_the_figures(history, client_as):
     response = client_as("caseworker").get(
         reverse("cases:case_statement_pdf", args=[history.case_number]), {"start": "2024-01-01", "end": "2024-06-30"}

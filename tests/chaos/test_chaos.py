@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -325,14 +326,20 @@ def disbursement_export_killed(office: Office) -> None:
 # --- the broker goes away -----------------------------------------------------------------------
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def own_redis(tmp_path):
-    """A redis-server of this test's own (CHAOS_REDIS_PORT, default 6391): stopped and started by
-    the test, never the shared one."""
+    """A redis-server of this test's own (on CHAOS_REDIS_PORT, else a free port, so that two runs
+    side by side do not share it): stopped and started by the test, never the shared one."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("needs redis-server")
-    port = int(os.environ.get("CHAOS_REDIS_PORT", "6391"))
+    port = int(os.environ.get("CHAOS_REDIS_PORT") or _free_port())
 
     class Server:
         process: subprocess.Popen | None = None

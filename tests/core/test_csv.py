@@ -115,6 +115,7 @@ def _poison_every_free_text_field() -> int:
     return written
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_csv_export_neutralises_every_free_text_field(role_user, make_user):
     from quality import services as quality_services

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.choices import EntryType
 from cases.models import Case, LedgerEntry
-from core.db import rows_insert, rows_update
+from core.db import ids_in, rows_insert, rows_update
 from core.models import DomainEvent
 from tests.cases.factories import ObligationFactory
 from tests.conftest import needs_postgres
@@ -138,3 +138,43 @@ def test_rows_update_sets_each_row_its_own_values_and_leaves_the_rest(text):
     other.refresh_from_db()
     assert (other.summary, other.data) == ("kept", {"k": 1})
     assert rows_update(DomainEvent, ["summary"], []) == 0
+
+
+def test_rows_insert_reading_writes_the_rows_and_reads_the_values_rows_in_one_round_trip():
+    """The people list's audit rows and its people's cases: one statement on PostgreSQL (17.3)."""
+    from core.db import rows_insert_reading
+
+    case_type = ContentType.objects.get_for_model(Case)
+    cases = [ObligationFactory().order.case for _ in range(2)]
+    read = Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("-id").values("id", "case_number", "opened_on")
+    expected = list(read)
+    with CaptureQueriesContext(connection) as captured:
+        got = rows_insert_reading(
+            DomainEvent,
+            ("verb", "subject_id", "data"),
+            [("a", 1, {"k": [1]}), ("b", 2, {})],
+            values={"subject_type": case_type, "actor_label": "test"},
+            read=read,
+        )
+    assert got == expected and isinstance(got[0]["opened_on"], date)  # converted as .values() converts
+    assert len(captured) == (1 if connection.vendor == "postgresql" else 2)
+    written = list(DomainEvent.objects.filter(actor_label="test").order_by("verb").values_list("verb", "data"))
+    assert written == [("a", {"k": [1]}), ("b", {})]
+    # Nothing to read, or nothing to write: the other half still happens.
+    assert rows_insert_reading(DomainEvent, ("verb",), [("c",)], values={"actor_label": "test"}, read=read.none()) == []
+    assert DomainEvent.objects.filter(actor_label="test", verb="c").exists()
+    assert rows_insert_reading(DomainEvent, ("verb",), [], read=read) == expected
+    with pytest.raises(TypeError):
+        rows_insert_reading(DomainEvent, ("verb",), [("d",)], read=Case.objects.all())
+
+
+def test_ids_in_filters_by_many_ids_with_one_parameter():
+    rows_insert(DomainEvent, ("verb", "subject_id", "summary"), [("v", i, "s") for i in range(3000)])
+    pks = list(DomainEvent.objects.filter(verb="v").order_by("pk").values_list("pk", flat=True))
+    wanted = pks[::3]
+    with CaptureQueriesContext(connection) as ctx:
+        found = list(DomainEvent.objects.filter(pk__in=ids_in(wanted)).order_by("pk").values_list("pk", flat=True))
+    assert found == wanted
+    if connection.vendor == "postgresql":  # the ids go as one array literal, not a placeholder each
+        assert "unnest" in ctx.captured_queries[0]["sql"]
+    assert list(DomainEvent.objects.filter(pk__in=ids_in([]))) == []

@@ -32,6 +32,7 @@ from cases.services import letter_mark_returned
 from complaints import services as complaint_services
 from complaints.choices import Category, Channel
 from complaints.documents import acknowledgement_letter, extension_letter, resolution_letter
+from core import dates
 from core.letters import Letter, LetterFontMissing, MailingBlock, letter_pdf, letter_text
 from enforcement.choices import Remedy
 from enforcement.models import EnforcementAction
@@ -303,6 +304,8 @@ def marked_spanish():
     trans = translation._trans
     real_gettext, real_pgettext = trans.gettext, trans.pgettext  # (first access caches them on _trans)
     with (
+        # Month names read under the marks must not outlive them (core.dates keeps them per language).
+        mock.patch.dict(dates._MONTH_ABBREVIATIONS, clear=True),
         mock.patch.object(trans, "gettext", lambda message: f"{OPEN}{real_gettext(message)}{CLOSE}"),
         mock.patch.object(trans, "pgettext", lambda ctx, message: f"{OPEN}{real_pgettext(ctx, message)}{CLOSE}"),
         translation.override("es"),

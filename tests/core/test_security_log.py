@@ -244,3 +244,17 @@ def test_the_report_exports_the_filtered_rows_as_formula_safe_csv(client, office
 
     failed = client.get(reverse("core:audit_access"), {"kind": "login_failed", "format": "csv"})
     assert "'=cmd" in body(failed).decode()
+
+
+# ---- indexes ---------------------------------------------------------------------------------------
+
+
+def test_the_log_kind_has_one_plain_index_and_no_like_copy():
+    """Every audit insert maintains the log's indexes; the kind is only ever compared for equality,
+    so PostgreSQL's ``varchar_pattern_ops`` copy of its index is gone (17.3, migration core 0011)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, AccessLog._meta.db_table)
+    on_kind = {name for name, c in constraints.items() if c["index"] and c["columns"] == ["kind"]}
+    assert on_kind == {"core_accesslog_kind_idx"}

@@ -1,4 +1,5 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -100,3 +101,30 @@ def test_production_debug_is_always_off():
         env_extra=_production(DJANGO_DEBUG="true"),
     )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_every_setting_the_code_reads_is_declared_not_defaulted_at_the_read():
+    # issue 18.6: a setting is declared once, with its default, in config/settings/base.py; a read
+    # `getattr(settings, "X", default)` keeps a second default that can drift from the first.
+    apps = (
+        "accounts",
+        "cases",
+        "complaints",
+        "config",
+        "core",
+        "enforcement",
+        "hearings",
+        "outreach",
+        "quality",
+        "training",
+    )
+    pattern = re.compile(r"getattr\(\s*settings\s*,")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for app in apps
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []

@@ -48,19 +48,36 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def sign_in(live_server, page, make_user):
-    """``sign_in("caseworker")`` → the Playwright page signed in as that role's cast member."""
+    """``sign_in("caseworker")`` → the Playwright page signed in as that role's cast member, open
+    on the home page.
 
-    def go(role: str, password: str = "browser-test-password"):
+    The session is made on the server (``Client.force_login``) and handed to the browser as its
+    cookie. The sign-in form itself is driven (``through_form=True``), and checked by axe-core, by
+    ``test_sign_in.py`` for every role; driving it again before every other browser test cost a
+    page load, a form post and an axe-core run each (issue 18.1)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def go(role: str, password: str = "browser-test-password", *, through_form: bool = False):
         user = make_user(role)
         if role == "administrator":
             user.is_superuser = user.is_staff = True
         user.set_password(password)
         user.save()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server.url}/")
+        if through_form:
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.get_by_label("Username").fill(user.username)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(f"{live_server.url}/")
+            return page
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url, "httpOnly": True}]
+        )
+        page.goto(f"{live_server.url}/")
         return page
 
     return go

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.mark.parametrize("role", [r.value for r in Role if r != Role.PARTNER_AGENCY])
 def test_every_role_signs_in_and_sees_only_its_navigation(sign_in, role, make_user):
-    page = sign_in(role)
+    page = sign_in(role, through_form=True)
     assert page.get_by_test_id("current-user").is_visible()
     expected = sorted(item.label for _, items in menu_for(make_user(role)) for item in items)
     shown = sorted(

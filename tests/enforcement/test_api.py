@@ -95,13 +95,42 @@ def test_actions_list_query_budget_at_two_sizes_and_depths(
     url = ACTIONS
     if depth > 1:
         url, params = api.get(url, params).json()["next"], {}
-    with django_assert_max_num_queries(8):
+    # The key, its last use (once a minute), COUNT (page mode only), the rows, their rules, the request log.
+    with django_assert_max_num_queries(6 if mode == "page" else 5) as captured:
         response = api.get(url, params)
     body = response.json()
     assert response.status_code == 200 and len(body["results"]) == page_size
     if mode == "cursor":
         assert "count" not in body and body["next"]
+        assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
         ids = [a["id"] for a in body["results"]]
         assert ids == sorted(ids, reverse=True)
     else:
         assert body["count"] == total
+    # Only the columns returned: not the figures, the contest's reason or the end note.
+    rows = [q["sql"] for q in captured.captured_queries if 'FROM "enforcement_enforcementaction"' in q["sql"]]
+    assert rows and not any(column in sql for sql in rows for column in ('"figures"', '"contest_reason"', '"end_note"'))
+
+
+def test_action_list_rows_are_exactly_what_the_action_serializer_gives(api_client_with):
+    """17.3: the list builds its rows from .values() — the same JSON as EnforcementActionSerializer
+    on model instances (the reference, the case number, each rule once per page, decimals, dates,
+    instants, blank choices and null figures), by page, by cursor and filtered."""
+    import json
+
+    from enforcement.api.serializers import EnforcementActionSerializer
+    from enforcement.services.actions import action_notice_issue
+
+    cases = office(3)
+    noticed = EnforcementAction.objects.filter(case=cases[0]).order_by("id").first()
+    action_notice_issue(action=noticed, by=None, on=AS_OF)
+    api = api_client_with("enforcement:read")
+    for params in ({}, {"pagination": "cursor"}, {"case_number": cases[0].case_number}, {"page_size": 2}):
+        listed = api.get(ACTIONS, params).json()["results"]
+        ids = [row["id"] for row in listed]
+        actions = sorted(EnforcementAction.objects.filter(pk__in=ids), key=lambda a: ids.index(a.pk))
+        expected = json.loads(json.dumps(EnforcementActionSerializer(actions, many=True).data, default=str))
+        assert listed and listed == expected
+    rows = api.get(ACTIONS).json()["results"]
+    assert any(row["notice_total_arrears"] for row in rows) and any(row["notice_total_arrears"] is None for row in rows)
+    assert len({row["rule"]["citation"] for row in rows}) > 1

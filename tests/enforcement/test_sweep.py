@@ -13,7 +13,8 @@ from django.db import DatabaseError, connections, transaction
 from cases.models import Case, CaseBalance
 from core.models import DomainEvent
 from enforcement.choices import ActionStatus, ChunkStatus, ReleaseReason, Remedy, SweepStatus
-from enforcement.models import EnforcementAction, SweepChunk, SweepRun
+from enforcement.models import EnforcementAction, RemedyRule, SweepChunk, SweepRun
+from enforcement.services import sweep as sweep_service
 from enforcement.services.actions import action_notice_issue
 from enforcement.services.sweep import sweep_chunk_process, sweep_run_inline, sweep_start
 from enforcement.tasks import nightly_sweep_task
@@ -54,6 +55,25 @@ def test_chunk_size_does_not_change_the_actions(office, django_db_blocker):
     run = sweep_run_inline(as_of=AS_OF, chunk_size=10_000)
     assert run.chunk_count == 1
     assert snapshot() == small_chunks
+
+
+def test_a_chunk_applies_only_the_rules_of_its_cases_jurisdictions(office, monkeypatch):
+    # given one case per chunk: three in New York, one in California
+    applied = []
+    under_law = sweep_service.rule_under_law
+
+    def recorded(rule, *, on):
+        applied.append(rule.jurisdiction)
+        return under_law(rule, on=on)
+
+    monkeypatch.setattr(sweep_service, "rule_under_law", recorded)
+    # when
+    sweep_run_inline(as_of=AS_OF, chunk_size=1)
+    # then each chunk applied every rule of its own profile and none of the other's
+    rules = RemedyRule.objects.in_effect(AS_OF).filter(enabled=True)
+    ny, ca = rules.filter(jurisdiction="NY").count(), rules.filter(jurisdiction="CA").count()
+    assert ny and ca
+    assert sorted(applied) == sorted(["NY"] * 3 * ny + ["CA"] * ca)
 
 
 def test_run_records_counts_and_finishes(office):
@@ -265,3 +285,168 @@ def test_a_chunk_in_progress_leaves_the_run_row_unlocked_for_the_other_workers(o
 
     assert seen == ["locked"]
     assert chunk.status == ChunkStatus.DONE and chunk.proposed > 0
+
+
+def varied_office():
+    """Cases on both sides of every seeded rule's thresholds, in both profiles, with NCPs shared
+    across cases (and profiles, and a closed case), employers current and past, bank matches, actions
+    open and ended, and a rule revised and one disabled: what the sweep decides, case by case."""
+    from datetime import date
+
+    from cases.models import CaseParticipant
+    from enforcement.models import BankMatch
+    from enforcement.services.rules import rule_revise
+    from tests.cases.factories import EmploymentFactory
+
+    cases = []
+    for assigned, unassigned in [
+        ("0.00", "0.00"),
+        ("149.99", "0.00"),
+        ("150.00", "0.00"),
+        ("0.00", "499.99"),
+        ("0.00", "500.00"),
+        ("100.00", "2400.00"),
+        ("0.00", "2500.01"),
+        ("150.00", "3000.00"),
+    ]:
+        cases.append(delinquent_case(assigned=assigned, unassigned=unassigned))
+    for months in ("0.50", "3.99", "4.00", "4.01"):
+        cases.append(delinquent_case(unassigned="2000.00", months=months))
+    for days, arrears in [
+        (None, "100.00"),
+        (30, "100.01"),
+        (31, "100.00"),
+        (60, "100.01"),
+        (61, "100.01"),
+        (90, "99.99"),
+    ]:
+        cases.append(delinquent_case(jurisdiction="CA", unassigned=arrears, days_past_due=days, months="4.01"))
+    for days, months in [(31, "4.00"), (31, "4.01"), (200, "0.00")]:
+        cases.append(delinquent_case(jurisdiction="CA", assigned="160.00", days_past_due=days, months=months))
+    # One NCP's cases added up per category (PIQ-01-06): the NY cases, not the CA nor the closed one.
+    shared = delinquent_case(unassigned="300.00")
+    cases += [
+        shared,
+        delinquent_case(unassigned="250.00", assigned="100.00", ncp=shared.ncp),
+        delinquent_case(jurisdiction="CA", unassigned="400.00", ncp=shared.ncp),
+        delinquent_case(unassigned="900.00", ncp=shared.ncp, case_number="NY-CLOSED-1"),
+    ]
+    Case.objects.filter(case_number="NY-CLOSED-1").update(status="closed", closure_reason="other", closed_on=AS_OF)
+    credit = delinquent_case(assigned="140.00")
+    cases += [credit, delinquent_case(assigned="-50.00", ncp=credit.ncp)]
+    # Employers, bank matches, no NCP at all.
+    employed = delinquent_case(unassigned="800.00")
+    EmploymentFactory(person=employed.ncp, started_on=date(2025, 1, 1))
+    left = delinquent_case(unassigned="800.00")
+    EmploymentFactory(person=left.ncp, started_on=date(2025, 1, 1), ended_on=date(2026, 10, 1))
+    matched = delinquent_case(unassigned="1200.00")
+    BankMatch.objects.create(person=matched.ncp, institution="First Bank", account_last4="1234", matched_on=AS_OF)
+    no_ncp = delinquent_case(unassigned="3000.00")
+    CaseParticipant.objects.filter(case=no_ncp, role="ncp").delete()
+    employed_ca = delinquent_case(jurisdiction="CA", unassigned="800.00", days_past_due=90)
+    EmploymentFactory(person=employed_ca.ncp, started_on=date(2025, 1, 1))
+    matched_ca = delinquent_case(jurisdiction="CA", unassigned="1200.00", days_past_due=90)
+    BankMatch.objects.create(person=matched_ca.ncp, institution="First Bank", account_last4="9876", matched_on=AS_OF)
+    cases += [employed, left, matched, no_ncp, employed_ca, matched_ca]
+    # Dates the timeframe starts from.
+    dated = delinquent_case(unassigned="3000.00", days_past_due=90)
+    Case.objects.filter(pk=dated.pk).update(
+        delinquency_identified_on=AS_OF - timedelta(days=10), ncp_located_on=AS_OF - timedelta(days=20)
+    )
+    cases.append(dated)
+    # Actions already there: one open, one ended after the balance changed, one ended before.
+    is_open, ended_after, ended_before = (delinquent_case(unassigned="3000.00") for _ in range(3))
+    _action_on(is_open, Remedy.PASSPORT_DENIAL, ActionStatus.NOTICED)
+    _action_on(ended_after, Remedy.PASSPORT_DENIAL, ActionStatus.RELEASED)
+    _action_on(ended_before, Remedy.PASSPORT_DENIAL, ActionStatus.CLOSED)
+    CaseBalance.objects.filter(case=ended_before).update(total_arrears=Decimal("3000.00"))  # updated_at moves
+    cases += [is_open, ended_after, ended_before]
+    # A revised rule (a bank levy threshold) and a disabled one.
+    levy = RemedyRule.objects.get(remedy=Remedy.BANK_LEVY, jurisdiction="NY")
+    rule_revise(rule=levy, effective_from=date(2026, 1, 1), reason="State threshold", arrears_min=Decimal("1000.00"))
+    bureau = RemedyRule.objects.get(remedy=Remedy.CREDIT_BUREAU, jurisdiction="CA")
+    rule_revise(rule=bureau, effective_from=date(2026, 1, 1), reason="Paused", enabled=False)
+    return cases
+
+
+def _action_on(case, remedy, status):
+    rule = RemedyRule.objects.in_effect(AS_OF).get(remedy=remedy, jurisdiction=case.jurisdiction)
+    ended = status in (ActionStatus.RELEASED, ActionStatus.CLOSED)
+    return EnforcementAction.objects.create(
+        case=case,
+        remedy=remedy,
+        rule=rule,
+        status=status,
+        proposed_on=AS_OF - timedelta(days=40),
+        total_arrears=Decimal("3000.00"),
+        timeframe_start_on=AS_OF - timedelta(days=40),
+        timeframe_due_on=AS_OF - timedelta(days=10),
+        ended_on=AS_OF - timedelta(days=5) if ended else None,
+    )
+
+
+def proposals(run):
+    """Everything a run's proposals wrote, independent of the ids they were given."""
+    actions = EnforcementAction.objects.filter(sweep_run=run)
+    fields = (
+        "case_id",
+        "remedy",
+        "rule_id",
+        "status",
+        "partner",
+        "proposed_on",
+        "total_arrears",
+        "assigned_arrears",
+        "unassigned_arrears",
+        "months_in_arrears",
+        "delinquent_since",
+        "timeframe_start_on",
+        "timeframe_due_on",
+    )
+    rows = {(a["case_id"], a["remedy"]): a for a in actions.values("id", "figures", *fields)}
+    events = DomainEvent.objects.filter(
+        verb="enforcement.action_proposed", subject_id__in=[a["id"] for a in rows.values()]
+    )
+    by_id = {e.subject_id: (e.case_id, e.actor_label, e.summary, e.data) for e in events}
+    return sorted(
+        (tuple(a[f] for f in fields), sorted(a["figures"].items()), by_id.get(a["id"])) for a in rows.values()
+    )
+
+
+class _Rollback(Exception):
+    pass
+
+
+@needs_postgres()
+def test_the_one_statement_proposes_what_each_rules_query_proposes(monkeypatch):
+    """PostgreSQL proposes every rule of a chunk in one statement; each rule's own query
+    (``qualifying_balances``, the query the notice check runs, and SQLite's sweep) is the reference:
+    the same actions, figures, dates and events, for every seeded rule."""
+    varied_office()
+
+    # given what the rules' queries propose, one rule at a time (rolled back)
+    def rule_by_rule(*, run, rules, low, high):
+        events = []
+        proposed = sweep_service._propose_rule_by_rule(run=run, rules=rules, low=low, high=high, events=events)
+        sweep_service._events_write(run=run, events=events)
+        return proposed
+
+    try:
+        with transaction.atomic(), monkeypatch.context() as patch:
+            patch.setattr(sweep_service, "_propose_chunk_sql", rule_by_rule)
+            reference_run = sweep_run_inline(as_of=AS_OF, chunk_size=7)
+            reference = proposals(reference_run)
+            raise _Rollback
+    except _Rollback:
+        pass
+    # when the sweep proposes in one statement per chunk
+    run = sweep_run_inline(as_of=AS_OF, chunk_size=7)
+    # then
+    ours = proposals(run)
+    label = f"enforcement sweep {run.pk}"
+    assert [(a, f, (e[0], e[2], e[3])) for a, f, e in ours] == [(a, f, (e[0], e[2], e[3])) for a, f, e in reference]
+    assert {e[1] for _, _, e in ours} == {label}
+    assert (run.proposed, run.errors) == (reference_run.proposed, 0) == (len(ours), 0)
+    remedies = {a[1] for a, _, _ in ours}
+    rules = RemedyRule.objects.in_effect(AS_OF).filter(enabled=True)
+    assert remedies == set(rules.values_list("remedy", flat=True))  # every rule in effect proposed something

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from outreach import services
 from outreach.choices import QuestionKind
-from outreach.models import Event, Material, SurveyResponse
+from outreach.models import Event, Material, Organisation, SurveyResponse
 
 from .factories import (
     AnnouncementFactory,
@@ -450,3 +450,51 @@ def test_edit_pages_change_the_existing_object(client_as):
 def test_published_announcement_edit_page_is_404(client_as):
     announcement = AnnouncementFactory(status="published")
     assert client_as("outreach").get(reverse("outreach:announcement_update", args=[announcement.pk])).status_code == 404
+
+
+def test_contact_pages_add_to_and_return_to_the_organisation(client_as):
+    client = client_as("outreach")
+    org = OrganisationFactory(name="Eastside Library")
+    page = client.get(reverse("outreach:contact_create", args=[org.pk]))
+    assert page.context["title"] == "New contact at Eastside Library"
+    response = client.post(reverse("outreach:contact_create", args=[org.pk]), {"name": "Ana Ruiz", "is_active": "on"})
+    assert response.status_code == 302 and response["Location"] == org.get_absolute_url()
+    contact = org.contacts.get()
+    assert contact.name == "Ana Ruiz"
+    assert (
+        client.get(reverse("outreach:contact_update", args=[contact.pk])).context["title"]
+        == "Edit Ana Ruiz (Eastside Library)"
+    )
+    response = client.post(reverse("outreach:contact_update", args=[contact.pk]), {"name": "Ana Ruiz-Diaz"})
+    assert response["Location"] == reverse("outreach:organisation_detail", kwargs={"pk": org.pk})
+    contact.refresh_from_db()
+    assert (contact.name, contact.is_active) == ("Ana Ruiz-Diaz", False)
+
+
+def test_new_organisation_opens_its_page_and_a_media_contact_the_list(client_as):
+    client = client_as("outreach")
+    response = client.post(reverse("outreach:organisation_create"), {"name": "Westside Church", "kind": "faith_based"})
+    org = Organisation.objects.get(name="Westside Church")
+    assert response["Location"] == org.get_absolute_url()
+    response = client.post(reverse("outreach:mediacontact_create"), {"outlet": "Daily News", "name": "Lee Park"})
+    assert response["Location"] == reverse("outreach:mediacontact_list")
+
+
+def test_follow_up_belongs_to_its_event(client_as):
+    client = client_as("outreach")
+    event = EventFactory()
+    response = client.post(
+        reverse("outreach:followup_create", args=[event.pk]),
+        {"description": "Send the slides", "due_on": timezone.localdate().isoformat()},
+    )
+    assert response["Location"] == event.get_absolute_url()
+    assert event.follow_ups.get().description == "Send the slides"
+
+
+def test_survey_links_are_shown_once_on_the_answer(client_as):
+    client = client_as("outreach")
+    survey = SurveyFactory()
+    response = client.post(reverse("outreach:survey_links", args=[survey.pk]), {"count": 2})
+    assert response.status_code == 200
+    assert len(response.context["links"]) == 2 and response.context["survey"] == survey
+    assert client.post(reverse("outreach:survey_links", args=[survey.pk + 1000]), {"count": 2}).status_code == 404

@@ -21,8 +21,17 @@ from decimal import Decimal as D
 
 import pytest
 
+from core.money import money
 from quality.choices import MeasureName
-from quality.measures import compute_lines, compute_lines_by, drilldown_cases, ocse157
+from quality.measures import (
+    COUNT_LINES,
+    compute_lines,
+    compute_lines_by,
+    compute_lines_by_fields,
+    drilldown_cases,
+    line_specs,
+    ocse157,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +73,22 @@ def test_lines_by_county(office):
     assert by["Queens"]["2"] == 2
     assert by["Queens"]["24"] == D("100.00")
     assert by["Albany"]["29"] == 1 and by["Queens"]["29"] == 1
+
+
+def test_lines_by_county_and_caseworker_at_once_are_the_lines_by_each(office):
+    # when both fields are computed together (summed from one GROUP BY where lines add up)
+    both = compute_lines_by_fields(fiscal_year=2026, case_fields=("county", "caseworker_id"))
+    # then every line of every county and caseworker is its own GROUP BY's figure
+    for field in ("county", "caseworker_id"):
+        assert both[field]
+        for key, spec in line_specs(2026).items():
+            if key == "collections":
+                continue
+            group = f"{spec.case_prefix}{field}"
+            direct = {row[group]: row["v"] for row in spec.rows.order_by().values(group).annotate(v=spec.aggregate)}
+            assert {value: both[field][value][key] for value in direct} == {
+                value: int(v) if key in COUNT_LINES else money(v) for value, v in direct.items()
+            }
 
 
 @pytest.mark.parametrize(

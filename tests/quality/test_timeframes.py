@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from cases.models import Collection, Disbursement
-from quality.timeframes import compliance, failing_case_ids
+from quality.timeframes import compliance, compliance_by, failing_case_ids
 from tests.cases.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,28 @@ def test_case_opening_20_days_at_just_over_and_rolled_over_a_weekend():
     failing = set(failing_case_ids(code="case_opening", start=START, end=END, today=TODAY))
     assert failing == {late.pk, missed.pk}
     assert on_time.pk not in failing and rolled.pk not in failing
+
+
+def test_counts_by_several_fields_at_once_are_the_counts_by_each():
+    # given cases met, missed and met once the limit rolls over a weekend, in two counties and
+    # for two caseworkers (one case with none)
+    other = CaseFactory(participants=False).caseworker
+    other.pk, other.username = None, "other_caseworker"
+    other.save()
+    opened(date(2026, 3, 2), date(2026, 3, 22), county="Albany")
+    opened(date(2026, 3, 2), date(2026, 3, 24), county="Albany", caseworker=other)
+    opened(date(2026, 5, 17), date(2026, 6, 8), county="Bronx", caseworker=other)  # rolled: met
+    opened(date(2026, 5, 17), date(2026, 6, 9), county="Bronx", caseworker=None)
+    # when the office, county and caseworker figures come from one pass
+    results, skipped, by = compliance_by(start=START, end=END, today=TODAY, groups=("county", "caseworker_id"))
+    # then each is what the one-field report gives
+    office, office_skipped, _ = compliance(start=START, end=END, today=TODAY)
+    assert [(r.code, r.total, r.met) for r in results] == [(r.code, r.total, r.met) for r in office]
+    assert skipped == office_skipped
+    for field in ("county", "caseworker_id"):
+        _, _, grouped = compliance(start=START, end=END, today=TODAY, group=field)
+        assert by[field] == grouped
+    assert by["county"]["case_opening"] == {"Albany": [2, 1], "Bronx": [2, 1]}
 
 
 def test_disbursement_within_two_business_days():
@@ -93,3 +115,20 @@ def test_timeframe_limits_are_dated_legal_parameters():
     )
     # then the report reads it: day 25 is within 30
     assert result("case_opening").met == 1
+
+
+def test_a_located_case_that_never_gets_an_order_is_missed_after_90_days():
+    """45 CFR 303.4(d): within 90 days of locating the noncustodial parent, an order or service of
+    process. A case located with no order at all counts, and is missed once the 90 days are over;
+    an order issued before location needs no establishment and is not counted."""
+    from tests.cases.factories import SupportOrderFactory
+
+    never = CaseFactory(ncp_located_on=date(2026, 3, 2), participants=False)  # day 90 is 31 May
+    in_time = CaseFactory(ncp_located_on=date(2026, 3, 2), participants=False)
+    SupportOrderFactory(case=in_time, issued_on=date(2026, 5, 29))
+    before = CaseFactory(ncp_located_on=date(2026, 3, 2), participants=False)
+    SupportOrderFactory(case=before, issued_on=date(2026, 1, 5))
+    r = result("establishment")
+    assert (r.met, r.total) == (1, 2)
+    failing = set(failing_case_ids(code="establishment", start=START, end=END, today=TODAY))
+    assert failing == {never.pk}

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.api.rows import field_representers
+
 from ...choices import Bucket, CollectionSource, CollectionStatus, ObligationKind, Payee
 from ...models import Collection, LedgerEntry
 from ..fti import shown_source
@@ -213,10 +215,9 @@ COLLECTION_LIST_VALUES = (
 def collection_rows_represent(rows: list[dict]) -> list[dict]:
     """``CollectionListSerializer``'s representation of ``rows`` (``COLLECTION_LIST_VALUES``), built
     from ``.values()`` without model instances; tax-offset sources hidden (``fti.shown_source``)."""
-    serializer = CollectionListSerializer()
+    representers = field_representers(CollectionListSerializer, tuple(CollectionListSerializer.Meta.fields))
     fields = [
-        (name, "case__case_number" if name == "case_number" else name, serializer.fields[name].to_representation)
-        for name in CollectionListSerializer.Meta.fields
+        (name, "case__case_number" if name == "case_number" else name, show) for name, show in representers.items()
     ]
     out = []
     for row in rows:

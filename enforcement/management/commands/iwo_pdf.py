@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from core.services import event_record
+from core.services import event_about
 from enforcement.iwo import iwo_pdf
 from enforcement.models import EnforcementAction, IncomeWithholdingOrder
 from enforcement.services.withholding import iwo_reconcile_action
@@ -66,10 +66,9 @@ class Command(BaseCommand):
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise CommandError(f"Could not write {output}: {exc}") from exc
-        event_record(
+        event_about(
+            action,
             verb="withholding.order_printed",
-            subject=action,
-            case_id=action.case_id,
             actor_label="command iwo_pdf",
             summary=f"{iwo.control_number} written to a file",
         )

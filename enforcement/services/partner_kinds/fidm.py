@@ -25,7 +25,7 @@ from ...choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, Part
 from ...legal_floors import rule_under_law
 from ...models import BankMatch, EnforcementAction, RemedyRule
 from ..partner_files import ImportContext, register_partner_file_kind
-from ..sweep import _figures_fill, action_timeframe_days, qualifying_balances
+from ..sweep import ARREARS_FIGURES, _figures_fill, action_timeframe_days, qualifying_balances
 
 
 def levy_rule_met_case_ids(rules: dict[str, RemedyRule], case_ids: list[int], *, as_of: date) -> set[int]:
@@ -50,17 +50,9 @@ def fidm_import(context: ImportContext) -> None:
     today = timezone.localdate()
     institution = context.records[0]
     accounts = [r for r in context.records if r.type == "account"]
-    index_of, ncp_cases = context.ncp_cases_by_ssn(
-        (r["ssn"] for r in accounts),
-        "person_id",
-        "person__family_violence",
-        "case_id",
-        "case__jurisdiction",
-        "case__caseworker_id",
+    matched, index_of, ncp_cases = context.ncp_matches(
+        accounts, "ssn", "person_id", "person__family_violence", "case_id", "case__jurisdiction", "case__caseworker_id"
     )
-    matched = [r for r in accounts if index_of[r["ssn"]] in ncp_cases]
-    context.counts["matched"] = len(matched)
-    context.counts["unmatched"] = len(accounts) - len(matched)
     if not matched:
         return
     fein = institution["fein"]
@@ -157,11 +149,7 @@ def _propose_levies(
             rule=rule,
             status=ActionStatus.PROPOSED,
             proposed_on=today,
-            total_arrears=balance.total_arrears,
-            assigned_arrears=balance.assigned_arrears,
-            unassigned_arrears=balance.unassigned_arrears,
-            months_in_arrears=balance.months_in_arrears,
-            delinquent_since=balance.delinquent_since,
+            **{name: getattr(balance, name) for name in ARREARS_FIGURES},
             timeframe_start_on=today,
             timeframe_due_on=today + timedelta(days=days),
             partner="the financial institution" if fvi else institution_name,

@@ -51,6 +51,7 @@ from ...interchange.fixedwidth import Record
 from ...interchange.layouts.ndnh_w4 import control_number
 from ...models import EnforcementAction, RemedyRule
 from ..partner_files import ImportContext, register_partner_file_kind
+from ..sweep import ARREARS_FIGURES
 
 CHUNK = 20_000
 # 42 USC 653a(g)(1): the notice to withhold goes to the employer within 2 business days.
@@ -101,8 +102,9 @@ def new_hires_import(context: ImportContext) -> None:
     today = timezone.localdate()
     w4s = [r for r in context.records if r.type == "w4"]
     # The NCPs of open cases with these SSNs (within the file's reach), a few IN queries.
-    index_of, ncp_cases = context.ncp_cases_by_ssn(
-        (r["employee_ssn"] for r in w4s),
+    matched, index_of, ncp_cases = context.ncp_matches(
+        w4s,
+        "employee_ssn",
         "person_id",
         "person__family_violence",
         "case_id",
@@ -110,10 +112,6 @@ def new_hires_import(context: ImportContext) -> None:
         "case__ncp_located_on",
         "case__caseworker_id",
     )
-
-    matched = [r for r in w4s if index_of[r["employee_ssn"]] in ncp_cases]
-    context.counts["matched"] = len(matched)
-    context.counts["unmatched"] = len(w4s) - len(matched)
     if not matched:
         return
     # One hire per person: the latest hire date in the file decides the employer withheld from.
@@ -241,14 +239,7 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
             case_id__in=chunk, remedy=Remedy.INCOME_WITHHOLDING, status__in=OPEN_ACTION_STATUSES
         ):
             open_actions[action.case_id] = action
-        for row in CaseBalance.objects.filter(case_id__in=chunk).values_list(
-            "case_id",
-            "total_arrears",
-            "assigned_arrears",
-            "unassigned_arrears",
-            "months_in_arrears",
-            "delinquent_since",
-        ):
+        for row in CaseBalance.objects.filter(case_id__in=chunk).values_list("case_id", *ARREARS_FIGURES):
             balances[row[0]] = row[1:]
     new_actions, moved, items = [], [], []
     no_rule = 0
@@ -272,21 +263,8 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
             action.partner = partner
             moved.append(action)
         elif jurisdiction in rules:
-            total, assigned, unassigned, months, delinquent_since = balances.get(case_id, (0, 0, 0, 0, None))
-            new_actions.append(
-                (
-                    case_id,
-                    rules[jurisdiction].pk,
-                    total,
-                    assigned,
-                    unassigned,
-                    months,
-                    delinquent_since,
-                    figures,
-                    due_on,
-                    partner,
-                )
-            )
+            arrears = balances.get(case_id, (0, 0, 0, 0, None))
+            new_actions.append((case_id, rules[jurisdiction].pk, *arrears, figures, due_on, partner))
         else:
             no_rule += 1
             continue
@@ -306,11 +284,7 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
         [
             "case_id",
             "rule_id",
-            "total_arrears",
-            "assigned_arrears",
-            "unassigned_arrears",
-            "months_in_arrears",
-            "delinquent_since",
+            *ARREARS_FIGURES,
             "figures",
             "timeframe_due_on",
             "partner",

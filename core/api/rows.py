@@ -1,0 +1,118 @@
+"""List rows from ``.values()`` represented as a serializer represents them, without its per-request cost.
+
+The large partner lists (issue 17.3) build their pages from ``.values()`` and represent each value
+with the serializer's own field. Building the serializer (a ``ModelSerializer`` derives its fields
+on every instance) cost more than representing a page, and DRF's ``to_representation`` of a text,
+choice, boolean or ISO date column only returns the value itself or its ``isoformat()``. Here the
+fields are built once per serializer and such fields are represented by the builtin that gives the
+same JSON (an instant by its ``isoformat()`` in the current time zone, as DRF does; an amount
+already at the field's decimal places by its ``f`` format, which is what DRF's quantize-then-format
+gives it); every other value keeps DRF's own ``to_representation``. The current time zone is read
+once per call of ``field_representers`` (a page), not once per instant shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from functools import cache, partial
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
+
+Represent = Callable[[Any], Any]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _fast(field: serializers.Field) -> Represent | _Instant:
+    """A builtin giving ``field.to_representation``'s result for a value read from the database
+    (an instant: ``_Instant``, bound to the page's time zone by ``field_representers``)."""
+    kind = type(field)
+    if kind is serializers.CharField:
+        return str
+    if kind is serializers.BooleanField:
+        return bool
+    if kind is serializers.IntegerField:
+        return int
+    if (
+        isinstance(field, serializers.ChoiceField)
+        and kind is serializers.ChoiceField
+        and all(isinstance(key, str) and key == value for key, value in field.choice_strings_to_values.items())
+    ):
+        return _same  # DRF maps str(value) to the choice's key: the value itself
+    if kind is serializers.DateField:
+        output = getattr(field, "format", api_settings.DATE_FORMAT)
+        if isinstance(output, str) and output.lower() == ISO_8601:
+            return datetime.date.isoformat
+    instant = isinstance(field, serializers.DateTimeField) and kind is serializers.DateTimeField
+    if instant and settings.USE_TZ and not hasattr(field, "timezone"):
+        output = getattr(field, "format", api_settings.DATETIME_FORMAT)
+        if isinstance(output, str) and output.lower() == ISO_8601:
+            return _Instant(field)
+    if (
+        kind is serializers.DecimalField
+        and isinstance(field, serializers.DecimalField)
+        and field.decimal_places is not None
+        and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+        and not field.localize
+        and not field.normalize_output
+    ):
+        return partial(_amount, field)
+    return field.to_representation
+
+
+def _amount(field: serializers.DecimalField, value: Any) -> str:
+    """DRF's text of a decimal. A column's value already has the field's places (``numeric(12,2)``
+    gives ``Decimal("250.00")``): quantizing it changes nothing, so its ``f`` format is DRF's text
+    (DRF builds a context and a quantum for every value: a page of cases shows 350 amounts)."""
+    places = field.decimal_places
+    if type(value) is Decimal and places:
+        text = f"{value:f}"
+        dot = text.find(".")
+        # Its places read off the text (cheaper than ``as_tuple``); the digits counted with any
+        # leading zero, so a value DRF's precision would refuse goes to DRF.
+        if (
+            dot > 0
+            and len(text) - dot - 1 == places
+            and (field.max_digits is None or len(text) - 1 - (text[0] == "-") <= field.max_digits)
+        ):
+            return text
+    return field.to_representation(value)
+
+
+class _Instant(NamedTuple):
+    """An instant field, represented in the time zone current when a page is represented."""
+
+    field: serializers.Field
+
+
+def _instant(field: serializers.Field, zone: datetime.tzinfo, value: datetime.datetime) -> str:
+    """DRF's ISO 8601 of an aware instant: in ``zone`` (the current time zone), ``Z`` for UTC."""
+    if value.tzinfo is None:
+        return field.to_representation(value)
+    text = value.astimezone(zone).isoformat()
+    return f"{text[:-6]}Z" if text.endswith("+00:00") else text
+
+
+@cache
+def _representers(serializer_class: type[serializers.Serializer], names: tuple[str, ...]) -> dict[str, Any]:
+    fields = serializer_class().fields
+    return {name: _fast(fields[name]) for name in names}
+
+
+def field_representers(serializer_class: type[serializers.Serializer], names: tuple[str, ...]) -> dict[str, Represent]:
+    """``{name: represent}`` for ``names`` of ``serializer_class``'s fields; ``represent`` takes a
+    non-null value (a null stays null: callers test ``is None`` first, as DRF's serializer does).
+    Ask once per page: instants are shown in the time zone current at this call."""
+    zone = timezone.get_current_timezone()
+    return {
+        name: partial(_instant, show.field, zone) if isinstance(show, _Instant) else show
+        for name, show in _representers(serializer_class, names).items()
+    }
