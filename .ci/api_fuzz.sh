@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-PORT="${FUZZ_PORT:-8765}"
+# A free port and a database named after the run's own (two CI runs side by side must not share either).
+PORT="${FUZZ_PORT:-$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 WORK=$(mktemp -d)
 export DJANGO_SETTINGS_MODULE=config.settings.local
 export DJANGO_DEBUG=false
@@ -12,12 +13,16 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export CASEWORKS_API_THROTTLE_RATE=100000/minute
 if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   base="${DATABASE_URL%/*}"
-  export DATABASE_URL="$base/caseworks_fuzz"
-  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS caseworks_fuzz" -qc "CREATE DATABASE caseworks_fuzz" >/dev/null
+  fuzz_db="${DATABASE_URL##*/}_fuzz"
+  # A copy of the suite's migrated template (built here first on a fresh server, then the suite's
+  # and the chaos tests' databases are copies of it too): the migrations are applied once a run.
+  $PY -m tests.db_template "$DATABASE_URL" "$fuzz_db"
+  export DATABASE_URL="$base/$fuzz_db"
 else
   export DATABASE_URL="sqlite:///$WORK/fuzz.sqlite3"
 fi
 export CELERY_TASK_ALWAYS_EAGER=true
+# Nothing left to apply on a template copy; the post-migrate set-up (roles, schedules) still runs.
 $PY manage.py migrate -v0 --noinput
 # DEBUG is off, as in production: the manifest storage needs collected static files to render a page.
 export CASEWORKS_STATIC_ROOT="$WORK/static"
