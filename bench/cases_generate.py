@@ -2,7 +2,8 @@
 case pages on the generated office.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cw_scale_1m nice .venv/bin/python bench/cases_generate.py --cases 1000000
-(with no DATABASE_URL: a fresh SQLite file under .local/). ``--cases 0`` skips the generation and
+(with no DATABASE_URL: a fresh SQLite file under .local/). Prints CPU seconds beside the wall time:
+this process, its ledger workers (``--workers``, default the CPU count) and its PostgreSQL backend. ``--cases 0`` skips the generation and
 measures the pages on the office already in the database; ``--no-pages`` skips the pages.
 Prints figures; not a test.
 """
@@ -26,6 +27,7 @@ parser.add_argument("--cases", type=int, default=10000)
 parser.add_argument("--months", type=int, default=24)
 parser.add_argument("--seed", type=int, default=7)
 parser.add_argument("--chunk", type=int, default=10000)
+parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
 parser.add_argument("--no-pages", action="store_true")
 parser.add_argument("--rebuild-indexes", choices=("auto", "yes", "no"), default="auto")
 parser.add_argument("--verify", action="store_true", help="run verify_ledger on the generated cases (timed)")
@@ -42,6 +44,7 @@ import django  # noqa: E402
 django.setup()
 
 from _client import client_environment  # noqa: E402
+from _cpu import cpu_seconds  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -67,6 +70,8 @@ def main() -> None:
 
     vendor = connection.vendor
     if ARGS.cases:
+        cpu_started = cpu_seconds()
+        workers_started = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         result = office_generate(
             cases=ARGS.cases,
@@ -75,14 +80,24 @@ def main() -> None:
             chunk=ARGS.chunk,
             rebuild_indexes={"auto": None, "yes": True, "no": False}[ARGS.rebuild_indexes],
             stdout=sys.stdout,
+            workers=ARGS.workers,
         )
         wall = time.perf_counter() - started
+        cpu_ended = cpu_seconds()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        workers_cpu = (children.ru_utime + children.ru_stime) - (workers_started.ru_utime + workers_started.ru_stime)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"generate_office --cases {ARGS.cases} --months {ARGS.months} ({vendor}): {wall:.1f} s wall, "
             f"peak RSS {peak:.0f} MB (this process), {result.people} people, {result.orders} orders, "
-            f"ledger {result.ledger_counts}"
+            f"ledger {result.ledger_counts}; {ARGS.cases / wall:,.0f} cases/s"
         )
+        if cpu_started is not None and cpu_ended is not None:
+            spent = cpu_ended - cpu_started + workers_cpu
+            print(
+                f"CPU {spent:.1f} s (this process + its PostgreSQL backend {cpu_ended - cpu_started:.1f} s, "
+                f"{ARGS.workers} ledger workers {workers_cpu:.1f} s) = {ARGS.cases / spent:,.0f} cases/cpu-s"
+            )
         print(f"database size: {_size()}")
         if ARGS.verify:
             from cases.ledger_verify import ledger_differences

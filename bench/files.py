@@ -100,6 +100,8 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
+    from _cpu import cpu_note, cpu_seconds, served_process
+
     from cases.models import CaseParticipant
     from enforcement.bai2file import AccountSpec, TransactionSpec, build_statement
     from enforcement.choices import BankAccountPurpose, FileVia
@@ -108,6 +110,7 @@ def main() -> None:
     from enforcement.services.bank import bank_statement_import_now
     from enforcement.services.payments import payment_file_import_now
 
+    served_process()
     print(f"database: {connection.vendor}")
     t = time.perf_counter()
     _ensure_office(args.cases)
@@ -172,7 +175,7 @@ def main() -> None:
         batches=batches,
     )
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), cpu_seconds()
     imported = payment_file_import_now(
         name=f"bench-{company}.ach", content=text.encode(), via=FileVia.COMMAND, actor_label="bench"
     )
@@ -181,7 +184,7 @@ def main() -> None:
     print(
         f"NACHA import: {report['entries']} entries ({report['posted']} posted, {report['held']} held, "
         f"{report['duplicates']} duplicates, {len(report['errors'])} errors) in {elapsed:.2f} s "
-        f"= {report['entries'] / elapsed:,.0f} entries/s"
+        f"= {report['entries'] / elapsed:,.0f} entries/s{cpu_note(cpu, report['entries'], 'entries')}"
     )
 
     account, _ = BankAccount.objects.get_or_create(
@@ -206,7 +209,7 @@ def main() -> None:
         file_id=company,
         accounts=[AccountSpec(account.account_number, lines)],
     )
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), cpu_seconds()
     _, bank_report = bank_statement_import_now(
         name=f"bench-{company}.bai", content=statement.encode(), via=FileVia.COMMAND
     )
@@ -214,6 +217,7 @@ def main() -> None:
     print(
         f"BAI2 reconciliation: {bank_report.stored} lines ({bank_report.matched} matched, {bank_report.partial} "
         f"partial, {bank_report.unmatched} unmatched) in {elapsed:.2f} s = {bank_report.stored / elapsed:,.0f} lines/s"
+        f"{cpu_note(cpu, bank_report.stored, 'lines')}"
     )
 
 

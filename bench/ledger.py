@@ -13,6 +13,9 @@ one transaction, then fanned out as ``cases.accrue_charges`` runs it (a transact
 Posting: single posts through ``collection_post`` (what ``POST /api/v1/collections/`` runs), then
 ``--posts`` collections through ``collections_post_batch`` (what ``POST /api/v1/collections/batch/``
 and the payment-file import run) in batches of 1,000, in one process and in ``--workers``.
+Beside each one-process wall time it prints the CPU seconds spent on it (this process plus its
+PostgreSQL backend, read from /proc when the server runs on this machine): on a shared machine
+wall times swing with the load, CPU seconds much less, so before/after comparisons quote both.
 Prints the figures; not a test.
 """
 
@@ -36,8 +39,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from _cpu import cpu_note, cpu_seconds, served_process  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+
+served_process()
 
 PREFIX = "BL"  # case numbers BL-0000001 … (never collide with NY-/CA- numbers)
 
@@ -120,10 +126,13 @@ def posting_dates(late: bool = False) -> tuple[date, date]:
     return today, (today.replace(day=1) - timedelta(days=1)) if late else today
 
 
-def post_many(numbers: list[str], indexes, run_tag: str, seed: int, late: bool = False) -> float:
+def post_many(numbers: list[str], indexes, run_tag: str, seed: int, late: bool = False) -> tuple[float, float | None]:
+    """(wall seconds, CPU seconds or None) to post one at a time."""
     from cases.services import collection_post
 
     connection.close()  # a forked worker opens its own connection
+    connection.ensure_connection()
+    cpu = cpu_seconds()
     rng = random.Random(seed)
     sources = ["income_withholding"] * 7 + ["direct_payment"] * 2 + ["federal_tax_offset"]
     t = time.perf_counter()
@@ -138,13 +147,17 @@ def post_many(numbers: list[str], indexes, run_tag: str, seed: int, late: bool =
             source_reference=f"BENCH-{run_tag}-{i}",
             received_via="file",
         )
-    return time.perf_counter() - t
+    elapsed, end = time.perf_counter() - t, cpu_seconds()
+    return elapsed, (end - cpu if cpu is not None and end is not None else None)
 
 
-def post_batches(numbers: list[str], indexes, run_tag: str, seed: int, size: int = 1000) -> float:
+def post_batches(numbers: list[str], indexes, run_tag: str, seed: int, size: int = 1000) -> tuple[float, float | None]:
+    """(wall seconds, CPU seconds or None) to post in batches of ``size``."""
     from cases.services import CollectionItem, collections_post_batch
 
     connection.close()
+    connection.ensure_connection()
+    cpu = cpu_seconds()
     rng = random.Random(seed)
     sources = ["income_withholding"] * 7 + ["direct_payment"] * 2 + ["federal_tax_offset"]
     indexes = list(indexes)
@@ -165,7 +178,12 @@ def post_batches(numbers: list[str], indexes, run_tag: str, seed: int, size: int
                 for i in indexes[start : start + size]
             ]
         )
-    return time.perf_counter() - t
+    elapsed, end = time.perf_counter() - t, cpu_seconds()
+    return elapsed, (end - cpu if cpu is not None and end is not None else None)
+
+
+def per_cpu(spent: float | None, count: int) -> str:
+    return f"; CPU {spent:.2f} s = {count / spent:,.0f}/cpu-s" if spent else ""
 
 
 def immediate_checks() -> None:
@@ -256,15 +274,16 @@ def main() -> None:
     month_end = month_end.replace(day=1) - timedelta(days=1)
     for label in ("ACCRUAL", "  again (fresh transaction)"):
         with transaction.atomic():
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), cpu_seconds()
             month = charges_accrue(through=month_end, case_range=case_range)
             immediate_checks()
             elapsed = time.perf_counter() - t
+            spent = cpu_note(cpu, cases_n, "cases")
             again = charges_accrue(through=month_end, case_range=case_range)
             transaction.set_rollback(True)
         print(
             f"{label} one month (through {month_end}) for {cases_n} cases, 1 process, one transaction: "
-            f"{month.charges} charges, {month.rolled} balances rolled, {elapsed:.2f} s; "
+            f"{month.charges} charges, {month.rolled} balances rolled, {elapsed:.2f} s{spent}; "
             f"rerun (idempotent): {again.charges} charges"
         )
     # The fanned-out run (cases.accrue_charges): ranges of ACCRUAL_CHUNK case ids over the workers.
@@ -289,23 +308,23 @@ def main() -> None:
     rng = random.Random(args.seed)
     run_tag = f"{int(time.time())}"
     single = min(2000, max(1, args.posts // 50))
-    elapsed = post_many(numbers, range(single), run_tag, args.seed)
+    elapsed, cpu = post_many(numbers, range(single), run_tag, args.seed)
     print(
         f"POSTING one at a time (collection_post, 1 process): {single} collections in {elapsed:.1f} s"
-        f" = {single / elapsed:.0f}/s"
+        f" = {single / elapsed:.0f}/s{per_cpu(cpu, single)}"
     )
     late = max(1, single // 4)
-    elapsed = post_many(numbers, range(late), f"{run_tag}-late", args.seed + 1, late=True)
+    elapsed, cpu = post_many(numbers, range(late), f"{run_tag}-late", args.seed + 1, late=True)
     print(
         f"POSTING one at a time, withheld in the closed month before (each redistributes its case by month of"
-        f" collection): {late} collections in {elapsed:.1f} s = {late / elapsed:.1f}/s"
+        f" collection): {late} collections in {elapsed:.1f} s = {late / elapsed:.1f}/s{per_cpu(cpu, late)}"
     )
     half = args.posts // 2
     batch_one = range(single, single + half)
-    elapsed = post_batches(numbers, batch_one, run_tag, args.seed)
+    elapsed, cpu = post_batches(numbers, batch_one, run_tag, args.seed)
     print(
         f"POSTING batches of 1,000 (collections_post_batch, 1 process): {len(batch_one)} collections in "
-        f"{elapsed:.1f} s = {len(batch_one) / elapsed:.0f}/s"
+        f"{elapsed:.1f} s = {len(batch_one) / elapsed:.0f}/s{per_cpu(cpu, len(batch_one))}"
     )
     rest = range(single + half, single + args.posts)
     connection.close()

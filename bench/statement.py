@@ -5,6 +5,9 @@
 Adds one generated case (seeded) with 120 months of ledger history (``ledger_backfill``), then
 times ``/cases/<number>/statement/`` for the whole ten years, for one year, and the PDF, through the
 Django test client. Prints figures; not a test.
+
+``--rollback`` leaves the database as it was: the case, its ledger and the requests' writes are
+made in one transaction rolled back at the end (for an office others are measuring too).
 """
 
 from __future__ import annotations
@@ -97,5 +100,23 @@ def main() -> None:
         )
 
 
+class _RolledBack(Exception):
+    pass
+
+
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rollback", action="store_true", help="Undo every write at the end (one transaction).")
+    if parser.parse_args().rollback:
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                main()
+                raise _RolledBack
+        except _RolledBack:
+            print("  (rolled back: the database is as it was)")
+    else:
+        main()

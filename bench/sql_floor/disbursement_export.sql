@@ -1,14 +1,53 @@
 -- Floor of the disbursement export (enforcement.services.disbursements.disbursements_export): the
--- pending family disbursements received up to %(on)s with the CP's name and account, marked sent
--- in one batch. The NACHA file text is not built here (Python formatting is the rest of the work).
+-- same rows written by hand-written set-based SQL, on the state the export starts from, in a
+-- transaction rolled back (bench/nightly.py). %(on)s: the export date; %(odfi)s: the first 8 digits
+-- of the office's disbursements account's routing number; %(card_routing)s: the debit card
+-- program's routing number (a family without an active direct-deposit account is paid there).
+-- The pending family disbursements received up to %(on)s are claimed (locked, marked sent in the
+-- batch, late when sent after their due date), and the batch row, one entry per disbursement (trace
+-- numbers in order) and one event per disbursement plus the file's are written.
+-- Left out: the NACHA file itself (built, transliterated and validated by the project's parser in
+-- Python: the batch row's content is empty here), the payees' names (read for the file), the
+-- check of each payee's bank details, and the batch reference's lookup of the day's earlier files.
 WITH pending AS (
-    SELECT d.id, d.amount, c.case_number, p.last_name, p.first_name
+    SELECT d.id, d.case_id, d.amount, d.due_by, pa.id AS payee_account_id,
+           COALESCE(pa.routing_number, %(card_routing)s) AS routing
     FROM cases_disbursement d
-    JOIN cases_case c ON c.id = d.case_id
-    LEFT JOIN cases_caseparticipant cp ON cp.case_id = d.case_id AND cp.role = 'cp'
-    LEFT JOIN cases_person p ON p.id = cp.person_id
+    LEFT JOIN LATERAL (SELECT cp.person_id FROM cases_caseparticipant cp
+                       WHERE cp.case_id = d.case_id AND cp.role = 'cp' ORDER BY cp.id DESC LIMIT 1) cp ON true
+    LEFT JOIN LATERAL (SELECT a.id, a.routing_number FROM enforcement_payeeaccount a
+                       WHERE a.person_id = cp.person_id AND a.active ORDER BY a.id DESC LIMIT 1) pa ON true
     WHERE d.payee = 'family' AND d.status = 'pending' AND d.export_batch = '' AND d.received_on <= %(on)s
+    ORDER BY d.id
     FOR UPDATE OF d SKIP LOCKED
+), sent AS (
+    UPDATE cases_disbursement d SET status = 'sent', export_batch = 'DX-FLOOR', disbursed_on = %(on)s,
+           is_late = (d.due_by < %(on)s)
+    FROM pending WHERE pending.id = d.id
+    RETURNING d.id
+), batch AS (
+    INSERT INTO enforcement_disbursementexport (reference, export_date, file_name, content, entry_count, total_credit,
+                                                entry_hash, created_at, report)
+    SELECT 'DX-FLOOR', %(on)s, 'DX-FLOOR.ach', '', count(*), COALESCE(sum(p.amount), 0),
+           COALESCE(sum(left(p.routing, 8)::bigint), 0) %% 10000000000,
+           now(), jsonb_build_object('skipped', '[]'::jsonb, 'late', count(*) FILTER (WHERE p.due_by < %(on)s))
+    FROM pending p WHERE (SELECT count(*) FROM sent) >= 0
+    RETURNING id
+), entries AS (
+    INSERT INTO enforcement_disbursementexportentry (export_id, disbursement_id, payee_account_id, trace_number, amount)
+    SELECT batch.id, p.id, p.payee_account_id, %(odfi)s || lpad((row_number() OVER (ORDER BY p.id))::text, 7, '0'),
+           p.amount
+    FROM pending p CROSS JOIN batch
+    RETURNING 1
+), events AS (
+    INSERT INTO core_domainevent (occurred_at, actor_label, verb, case_id, summary, data)
+    SELECT now(), 'export_disbursements', 'disbursement.sent', p.case_id, p.amount::text || ' to the family in DX-FLOOR',
+           jsonb_build_object('disbursement', p.id)
+    FROM pending p ORDER BY p.id
+    RETURNING 1
 )
-UPDATE cases_disbursement d SET status = 'sent', disbursed_on = %(on)s, export_batch = 'FLOOR'
-FROM pending WHERE pending.id = d.id;
+INSERT INTO core_domainevent (occurred_at, actor_label, verb, subject_type_id, subject_id, summary, data)
+SELECT now(), 'export_disbursements', 'disbursement.file_exported',
+       (SELECT id FROM django_content_type WHERE app_label = 'enforcement' AND model = 'disbursementexport'), batch.id,
+       'DX-FLOOR: ' || (SELECT count(*) FROM entries) || ' entries', '{}'::jsonb
+FROM batch WHERE (SELECT count(*) FROM events) >= 0;
