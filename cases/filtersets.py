@@ -17,6 +17,20 @@ from .choices import AssistanceStatus, CaseStage, CaseStatus, WorkItemKind, Work
 from .models import Case, CaseParticipant, Person, WorkItem
 
 CASE_NUMBER_RE = re.compile(r"^(NY|CA)-?\d+$", re.IGNORECASE)
+DEADLINE_CHOICES = [("overdue", "Overdue"), ("due_soon", "Due soon")]
+
+
+def deadline_filter(queryset, field: str, value: str):
+    """Rows whose date ``field`` is ``overdue`` (before today) or ``due_soon`` (from today to the
+    office's due-soon horizon, ``cases.deadlines.due_soon_days``); any other value: all rows."""
+    from .deadlines import due_soon_days
+
+    today = timezone.localdate()
+    if value == "overdue":
+        return queryset.filter(**{f"{field}__lt": today})
+    if value == "due_soon":
+        return queryset.filter(**{f"{field}__gte": today, f"{field}__lte": today + timedelta(days=due_soon_days())})
+    return queryset
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -53,7 +67,7 @@ class CaseFilterSet(django_filters.FilterSet):
     deadline = django_filters.ChoiceFilter(
         method="filter_deadline",
         label="Deadline",
-        choices=[("overdue", "Overdue"), ("due_soon", "Due soon")],
+        choices=DEADLINE_CHOICES,
         empty_label="Any deadline",
     )
     updated_since = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated since")
@@ -105,16 +119,7 @@ class CaseFilterSet(django_filters.FilterSet):
         )
 
     def filter_deadline(self, queryset, name, value):
-        from .deadlines import due_soon_days
-
-        today = timezone.localdate()
-        if value == "overdue":
-            return queryset.filter(next_deadline_on__lt=today)
-        if value == "due_soon":
-            return queryset.filter(
-                next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=due_soon_days())
-            )
-        return queryset
+        return deadline_filter(queryset, "next_deadline_on", value)
 
 
 class WorkItemFilterSet(django_filters.FilterSet):
@@ -128,7 +133,7 @@ class WorkItemFilterSet(django_filters.FilterSet):
     deadline = django_filters.ChoiceFilter(
         method="filter_deadline",
         label="Due",
-        choices=[("overdue", "Overdue"), ("due_soon", "Due soon")],
+        choices=DEADLINE_CHOICES,
         empty_label="Any due date",
     )
 
@@ -137,14 +142,7 @@ class WorkItemFilterSet(django_filters.FilterSet):
         fields = ["q", "kind", "priority"]
 
     def filter_deadline(self, queryset, name, value):
-        from .deadlines import due_soon_days
-
-        today = timezone.localdate()
-        if value == "overdue":
-            return queryset.filter(due_on__lt=today)
-        if value == "due_soon":
-            return queryset.filter(due_on__gte=today, due_on__lte=today + timedelta(days=due_soon_days()))
-        return queryset
+        return deadline_filter(queryset, "due_on", value)
 
 
 class PersonApiFilterSet(django_filters.FilterSet):

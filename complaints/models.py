@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet
+from core.models import RestrictedQuerySet, staff_reference
 
 from .choices import (
     OPEN_STATUSES,
@@ -85,9 +85,7 @@ class Complaint(models.Model):
     due_on = models.DateField(db_index=True)
     original_due_on = models.DateField()
     extended_at = models.DateTimeField(null=True, blank=True)
-    extended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    extended_by = staff_reference()
     extension_days = models.PositiveSmallIntegerField(null=True, blank=True)
     extension_reason = models.CharField(max_length=1000, blank=True)
     resolved_on = models.DateField(null=True, blank=True, db_index=True)
@@ -96,9 +94,7 @@ class Complaint(models.Model):
     hearing_deadline = models.DateField(
         null=True, blank=True, help_text="Stated on the resolution notice (Fam. Code 17801)."
     )
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    resolved_by = staff_reference()
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_filed"
     )
@@ -179,9 +175,7 @@ class Communication(models.Model):
     party_name = models.CharField(max_length=200, blank=True)
     channel = models.CharField(max_length=10, choices=CommChannel.choices)
     summary = models.TextField(max_length=5000)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = staff_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -208,9 +202,7 @@ class Referral(models.Model):
     status = models.CharField(
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING, db_index=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_reference()
     history = HistoricalRecords()
 
     class Meta:

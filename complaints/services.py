@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.selectors import case_by_number
 from core import business_days
-from core.dates import display_date
+from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
 from core.services import event_about, event_record, saved_with_event
@@ -251,8 +251,7 @@ def communication_add(
     today: date | None = None,
 ) -> Communication:
     today = today or _today()
-    if occurred_on > today:
-        raise ValidationError({"occurred_on": "The date cannot be in the future."})
+    not_in_future(occurred_on, "occurred_on", today=today)
     item = Communication(
         complaint=complaint,
         occurred_on=occurred_on,

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -21,7 +21,16 @@ from core.charts import svg_response
 from core.csv import csv_response
 from core.forms import apply_service_errors
 from core.lists import ListViewMixin
-from core.views import FilteredListView, LetterPageView, LoginOnlyMixin, PermissionMixin, PublicMixin, ServiceActionView
+from core.views import (
+    FilteredListView,
+    LetterPageView,
+    LoginOnlyMixin,
+    NumberedObjectMixin,
+    PermissionMixin,
+    PublicMixin,
+    ServiceActionView,
+    child_in_scope_or_404,
+)
 
 from . import selectors, services
 from .choices import Channel, ReferralStatus
@@ -202,11 +211,11 @@ class ComplaintCreateView(ServiceActionView):
         return reverse("core:home")
 
 
-class ComplaintMixin:
+class ComplaintMixin(NumberedObjectMixin):
+    number_selector = staticmethod(selectors.complaint_get)
+
     def get_complaint(self) -> Complaint:
-        if not hasattr(self, "_complaint"):
-            self._complaint = selectors.complaint_get(user=self.request.user, number=self.kwargs["number"])
-        return self._complaint
+        return self.numbered_object
 
 
 class ComplaintDetailView(PermissionMixin, ComplaintMixin, TemplateView):
@@ -238,17 +247,14 @@ class ComplaintDetailView(PermissionMixin, ComplaintMixin, TemplateView):
         return context
 
 
-class ComplaintActionView(ServiceActionView):
+class ComplaintActionView(ComplaintMixin, ServiceActionView):
     """A form acting on one complaint through a service; service errors land on the form."""
 
     template_name = "complaints/complaint_action.html"
     context_object_name = "complaint"
 
     def get_object(self):
-        return selectors.complaint_get(user=self.request.user, number=self.kwargs["number"])
-
-    def get_complaint(self) -> Complaint:
-        return self.object
+        return self.get_complaint()
 
     def get_success_url(self):
         return reverse("complaints:complaint_detail", kwargs={"number": self.get_complaint().number})
@@ -369,9 +375,11 @@ class ReferralActionView(ComplaintPostView):
     permission_required = "complaints.change_referral"
 
     def get_object(self):
-        visible = Complaint.objects.restrict(self.request.user, "view")
-        return get_object_or_404(
-            Referral.objects.select_related("complaint").filter(complaint__in=visible), pk=self.kwargs["pk"]
+        return child_in_scope_or_404(
+            Referral.objects.select_related("complaint"),
+            parent="complaint",
+            user=self.request.user,
+            pk=self.kwargs["pk"],
         )
 
     def get_referral(self) -> Referral:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
 
 def add_months(day: date, months: int) -> date:
     """``day`` moved by ``months`` (negative goes back); the 31st becomes the month's last day."""
@@ -18,6 +21,13 @@ def add_months(day: date, months: int) -> date:
 # US reader (03/04 is not) and stay narrow in tables; the order follows the active language.
 DISPLAY_DATE_FORMATS = {"en": "M j, Y", "es": "j M Y"}
 DISPLAY_TIME_FORMAT = "H:i"
+
+
+def not_in_future(value: date | None, field: str, *, today: date | None = None) -> None:
+    """Refuse a date after today (the office's date, or ``today`` when the caller fixes it): a
+    ``ValidationError`` on ``field``. No date given: nothing to check."""
+    if value is not None and value > (today or timezone.localdate()):
+        raise ValidationError({field: "The date cannot be in the future."})
 
 
 def display_date(value: date | datetime | None, *, with_time: bool = False) -> str:

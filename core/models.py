@@ -7,7 +7,7 @@ sign-ins, access denials — is written here explicitly by services.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +17,11 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .dates import display_date
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+
+    from accounts.models import User
 
 
 class ScopeDenied(PermissionDenied):
@@ -152,6 +157,18 @@ class OfficeWide:
         return None
 
 
+def staff_reference(
+    *, on_delete: Any = models.PROTECT, **options: Any
+) -> models.ForeignKey[User | Combinable | None, User | None]:
+    """The user who did something (``created_by``, ``uploaded_by``, ``decided_by``...):
+    empty for work the system or a partner did, no reverse accessor on the user, and PROTECT by
+    default so a user who has acted is deactivated, never deleted. ``options`` go to the
+    ``ForeignKey`` (``db_index=False`` where no page filters by it)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=on_delete, related_name="+", **options
+    )
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True, editable=False, db_index=True)
@@ -185,9 +202,7 @@ class DomainEvent(AppendOnlyModel):
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Sweeps and imports append events by the hundred thousand: each index costs every insert, so
     # only the reads' indexes are kept (mostly-NULL keys indexed only where set).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    actor = staff_reference(db_index=False)
     actor_label = models.CharField(max_length=200, blank=True, help_text="Agency, task or command when no user acted.")
     verb = models.CharField(max_length=80)
     subject_type = models.ForeignKey(
@@ -231,9 +246,7 @@ class AccessLog(AppendOnlyModel):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)  # indexed in Meta: no LIKE copy (17.3)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    user = staff_reference()
     username = models.CharField(max_length=150, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     path = models.CharField(max_length=500, blank=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -21,8 +22,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from simple_history.models import registered_models
@@ -63,6 +65,29 @@ class ScopedQuerysetMixin:
 
     def get_queryset(self):
         return self.model.objects.restrict(self.request.user, self.scope_action)
+
+
+class NumberedObjectMixin:
+    """A page about one object named by its ``number`` in the URL (a complaint, a hearing request),
+    read once per request through ``number_selector(user=..., number=...)``: a selector that reads
+    through the model's restricted queryset (out of scope → 404)."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    number_selector: Callable[..., Any]  # staticmethod(selectors.<model>_get)
+
+    @cached_property
+    def numbered_object(self) -> Any:
+        return self.number_selector(user=self.request.user, number=self.kwargs["number"])
+
+
+def child_in_scope_or_404(queryset, *, parent: str, user, **lookup) -> Any:
+    """The row of ``queryset`` matching ``lookup``, seen by whoever may see its ``parent`` (a referral
+    of a complaint, a letter of a hearing request): the parent model's restricted queryset decides,
+    out of scope → 404."""
+    parent_model = queryset.model._meta.get_field(parent).related_model
+    visible = parent_model.objects.restrict(user, "view")
+    return get_object_or_404(queryset.filter(**{f"{parent}__in": visible}), **lookup)
 
 
 class ServiceActionView(PermissionMixin, FormView):

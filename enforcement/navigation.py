@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem
+from core.navigation import HomeCard, MenuGroup, MenuItem, count_card
 
 MENU = MenuGroup(
     "Enforcement",
@@ -35,18 +35,8 @@ def home_cards(request) -> list[HomeCard]:
     queue = reverse("enforcement:action_list")
     return [
         HomeCard("Proposed actions", str(proposed), f"{queue}?status=proposed", "Issue the notices."),
-        HomeCard(
-            "Past the 30-day timeframe",
-            str(overdue),
-            f"{queue}?overdue=on",
-            "45 CFR 303.6(c)(2)",
-            "danger" if overdue else "secondary",
+        count_card(
+            "Past the 30-day timeframe", overdue, f"{queue}?overdue=on", note="45 CFR 303.6(c)(2)", tone="danger"
         ),
-        HomeCard(
-            "Contested",
-            str(contested),
-            f"{queue}?status=contested",
-            "Waiting for a decision.",
-            "warning" if contested else "secondary",
-        ),
+        count_card("Contested", contested, f"{queue}?status=contested", note="Waiting for a decision.", tone="warning"),
     ]

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, is_partner
+from core.models import RestrictedQuerySet, is_partner, staff_reference
 
 from .choices import (
     MERITS_OUTCOMES,
@@ -59,9 +59,7 @@ class HearingRequest(models.Model):
     is_late = models.BooleanField(default=False, db_index=True)
     good_cause = models.CharField(max_length=10, choices=GoodCause.choices, blank=True)
     good_cause_reason = models.CharField(max_length=2000, blank=True)
-    good_cause_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    good_cause_decided_by = staff_reference()
     good_cause_decided_on = models.DateField(null=True, blank=True)
     interpreter_language = models.CharField(max_length=60, blank=True)
     accommodation_needs = models.CharField(max_length=500, blank=True)
@@ -74,12 +72,8 @@ class HearingRequest(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     decision_summary = models.TextField(max_length=10000, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = staff_reference()
+    created_by = staff_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -161,9 +155,7 @@ class Hearing(models.Model):
         max_length=10, choices=HearingStatus.choices, default=HearingStatus.SCHEDULED, db_index=True
     )
     beyond_target = models.BooleanField(default=False, help_text="Scheduled after the 45-day target.")
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    scheduled_by = staff_reference()
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()
@@ -206,9 +198,7 @@ class HearingLetter(models.Model):
     party = models.CharField(max_length=10, choices=Party.choices)
     addressee = models.CharField(max_length=200)
     issued_on = models.DateField()
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    issued_by = staff_reference()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -241,9 +231,7 @@ class ComplianceAction(models.Model):
     request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=1000)
     due_on = models.DateField(db_index=True)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    assigned_to = staff_reference()
     status = models.CharField(max_length=5, choices=ActionStatus.choices, default=ActionStatus.OPEN, db_index=True)
     done_on = models.DateField(null=True, blank=True)
     done_note = models.CharField(max_length=1000, blank=True)

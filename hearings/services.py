@@ -21,7 +21,7 @@ from accounts.models import User
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
 from core import business_days
-from core.dates import display_date
+from core.dates import display_date, not_in_future
 from core.numbering import save_with_unique_number
 from core.services import event_about, saved_with_event
 
@@ -517,8 +517,7 @@ def compliance_action_complete(
     action = ComplianceAction.objects.select_for_update(of=("self",)).select_related("request").get(pk=action.pk)
     if action.status == ActionStatus.DONE:
         raise ValidationError({"done_on": "This action is already done."})
-    if done_on > today:
-        raise ValidationError({"done_on": "The date cannot be in the future."})
+    not_in_future(done_on, "done_on", today=today)
     action.status = ActionStatus.DONE
     action.done_on = done_on
     action.done_note = note.strip()

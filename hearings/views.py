@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -14,7 +13,14 @@ from django.views.generic import TemplateView
 from cases.selectors import case_by_number
 from complaints.models import Complaint
 from core.lists import ListViewMixin
-from core.views import FilteredListView, LetterPageView, PermissionMixin, ServiceActionView
+from core.views import (
+    FilteredListView,
+    LetterPageView,
+    NumberedObjectMixin,
+    PermissionMixin,
+    ServiceActionView,
+    child_in_scope_or_404,
+)
 
 from . import selectors, services
 from .choices import ISSUE_OF_CATEGORY, ActionStatus, HearingStatus, RequestStatus
@@ -138,11 +144,11 @@ class RequestCreateView(ServiceActionView):
         return reverse("hearings:request_detail", kwargs={"number": self.result.number})
 
 
-class RequestMixin:
+class RequestMixin(NumberedObjectMixin):
+    number_selector = staticmethod(selectors.request_get)
+
     def get_hearing_request(self) -> HearingRequest:
-        if not hasattr(self, "_hearing_request"):
-            self._hearing_request = selectors.request_get(user=self.request.user, number=self.kwargs["number"])
-        return self._hearing_request
+        return self.numbered_object
 
 
 class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
@@ -169,15 +175,12 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
         }
 
 
-class RequestActionView(ServiceActionView):
+class RequestActionView(RequestMixin, ServiceActionView):
     template_name = "hearings/request_action.html"
     context_object_name = "req"
 
     def get_object(self):
-        return selectors.request_get(user=self.request.user, number=self.kwargs["number"])
-
-    def get_hearing_request(self) -> HearingRequest:
-        return self.object
+        return self.get_hearing_request()
 
     def get_success_url(self):
         return reverse("hearings:request_detail", kwargs={"number": self.get_hearing_request().number})
@@ -278,11 +281,10 @@ class LetterView(LetterPageView):
     def get_hearing_letter(self) -> HearingLetter:
         # A letter is seen by whoever may see its request.
         if not hasattr(self, "_hearing_letter"):
-            visible = HearingRequest.objects.restrict(self.request.user, "view")
-            self._hearing_letter = get_object_or_404(
-                HearingLetter.objects.filter(request__in=visible).select_related(
-                    "request", "request__case", "hearing", "hearing__officer"
-                ),
+            self._hearing_letter = child_in_scope_or_404(
+                HearingLetter.objects.select_related("request", "request__case", "hearing", "hearing__officer"),
+                parent="request",
+                user=self.request.user,
                 pk=self.kwargs["pk"],
             )
         return self._hearing_letter
@@ -313,9 +315,11 @@ class ActionDoneView(RequestActionView):
     success_message = "Compliance action done."
 
     def get_object(self):
-        visible = HearingRequest.objects.restrict(self.request.user, "view")
-        return get_object_or_404(
-            ComplianceAction.objects.select_related("request").filter(request__in=visible), pk=self.kwargs["pk"]
+        return child_in_scope_or_404(
+            ComplianceAction.objects.select_related("request"),
+            parent="request",
+            user=self.request.user,
+            pk=self.kwargs["pk"],
         )
 
     def get_action(self) -> ComplianceAction:

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.models import OfficeWide, RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from .choices import (
     Criterion,
@@ -82,9 +82,7 @@ class Expenditure(OfficeWide, models.Model):
     fiscal_year = models.PositiveIntegerField(unique=True, validators=FISCAL_YEAR_VALIDATORS)
     amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
     source = models.CharField(max_length=200, blank=True, help_text="Where the figure comes from (e.g. OCSE-396).")
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    entered_by = staff_reference()
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -157,9 +155,7 @@ class Review(OfficeWide, models.Model):
     )
     seed = models.PositiveIntegerField(help_text="Random seed: the same seed always draws the same sample.")
     status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     sampled_at = models.DateTimeField(null=True, blank=True)
 
@@ -188,9 +184,7 @@ class ReviewSample(OfficeWide, models.Model):
     result = models.CharField(max_length=10, choices=SampleResult.choices, default=SampleResult.PENDING)
     answers = models.JSONField(default=dict, blank=True)
     notes = models.TextField(blank=True, max_length=4000)
-    scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    scored_by = staff_reference()
     scored_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -213,9 +207,7 @@ class ImprovementPlan(OfficeWide, models.Model):
     baseline = models.DecimalField(max_digits=10, decimal_places=2)
     target = models.DecimalField(max_digits=10, decimal_places=2)
     target_on = models.DateField()
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    owner = staff_reference()
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -271,9 +263,7 @@ class PerformanceGoal(OfficeWide, models.Model):
 
     level = models.CharField(max_length=12, choices=GoalLevel.choices)
     unit = models.CharField(max_length=80, blank=True)
-    caseworker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    caseworker = staff_reference()
     measure = models.CharField(max_length=40, choices=TRACKED_CHOICES)
     fiscal_year = models.PositiveIntegerField(validators=FISCAL_YEAR_VALIDATORS)
     target = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal(0))])

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, TimeStampedModel
+from core.models import RestrictedQuerySet, TimeStampedModel, staff_reference
 
 from .choices import (
     CompletionSource,
@@ -201,9 +201,7 @@ class CourseCompletion(TimeStampedModel):
     )
     score = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE_VALIDATORS)
     certificate_number = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = staff_reference()
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()

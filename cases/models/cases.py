@@ -8,7 +8,7 @@ from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from core.dates import display_date
-from core.models import OfficeWide, RestrictedQuerySet, TimeStampedModel
+from core.models import OfficeWide, RestrictedQuerySet, TimeStampedModel, staff_reference
 
 from ..choices import (
     AssistanceStatus,
@@ -191,9 +191,7 @@ class FviOverride(OfficeWide, models.Model):
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
-    used_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    used_by = staff_reference()
     used_via = models.CharField(max_length=10, blank=True)
 
     history = HistoricalRecords()

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet
+from core.models import RestrictedQuerySet, staff_reference
 
 from ..choices import DocumentKind
 from .cases import Case
@@ -65,9 +64,7 @@ class CaseDocument(CaseScoped, models.Model):
         help_text="A person whose whereabouts (address, employer, phone...) the document shows: while that person has "
         "the family violence indicator, the document is withheld (42 USC 654(26)).",
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = staff_reference(on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     history = HistoricalRecords()

@@ -13,12 +13,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet
+from core.models import RestrictedQuerySet, staff_reference
 
 from ..choices import (
     AssistanceStatus,
@@ -67,9 +66,7 @@ class Collection(models.Model):
     posted_at = models.DateTimeField(auto_now_add=True)
     received_via = models.CharField(max_length=10, choices=ReceivedVia.choices, default=ReceivedVia.API)
     batch_reference = models.CharField(max_length=64, blank=True, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    created_by = staff_reference(db_index=False)
 
     history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
@@ -326,9 +323,7 @@ class AssistanceSpell(models.Model):
     start_on = models.DateField()
     end_on = models.DateField(null=True, blank=True, help_text="Last day of the spell; blank while it is open.")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    created_by = staff_reference(db_index=False)
 
     history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()

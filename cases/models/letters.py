@@ -3,11 +3,10 @@ when and by whom; and what came back."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet
+from core.models import RestrictedQuerySet, staff_reference
 
 from .cases import Case
 from .people import Address, Person
@@ -38,14 +37,10 @@ class SentLetter(models.Model):
         default=False, help_text="Sent through the confidential mailing arrangement (FVI)."
     )
     sent_at = models.DateTimeField(db_index=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    sent_by = staff_reference(on_delete=models.SET_NULL)
     returned_on = models.DateField(null=True, blank=True)
     returned_reason = models.CharField(max_length=200, blank=True)
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    returned_by = staff_reference(on_delete=models.SET_NULL)
 
     history = HistoricalRecords()  # marking returned mail edits the row
     objects = RestrictedQuerySet.as_manager()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, TimeStampedModel
+from core.models import RestrictedQuerySet, TimeStampedModel, staff_reference
 
 from ..choices import ReviewOutcome, ReviewRequester, ReviewStatus
 from .cases import Case
@@ -23,9 +22,7 @@ class OrderReview(CaseScoped, TimeStampedModel):
     requested_on = models.DateField()
     requested_by = models.CharField(max_length=10, choices=ReviewRequester.choices, default=ReviewRequester.AGENCY)
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    reviewer = staff_reference()
     guideline = models.CharField(max_length=2, help_text="NY (CSSA) or CA (Fam. Code 4055), from the case.")
     inputs = models.JSONField(default=dict, blank=True, help_text="The incomes and figures the calculation used.")
     worksheet = models.JSONField(default=dict, blank=True, help_text="The calculator's full result.")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, TimeStampedModel, is_partner
+from core.models import RestrictedQuerySet, TimeStampedModel, is_partner, staff_reference
 
 from ..choices import LocateResult, LocateSource, WorkItemPriority, WorkItemStatus
 from .cases import Case
@@ -27,9 +27,7 @@ class WorkItem(TimeStampedModel):
     )
     unit = models.CharField(max_length=80, blank=True)
     status = models.CharField(max_length=10, choices=WorkItemStatus.choices, default=WorkItemStatus.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = staff_reference(on_delete=models.SET_NULL)
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
     notes = models.TextField(blank=True, max_length=2000)
     completed_on = models.DateField(null=True, blank=True)
@@ -75,9 +73,7 @@ class LocateAttempt(CaseScoped, models.Model):
     attempted_on = models.DateField()
     result = models.CharField(max_length=10, choices=LocateResult.choices)
     notes = models.TextField(blank=True, max_length=2000)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = staff_reference(on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

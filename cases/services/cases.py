@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from core.dates import display_date
+from core.dates import display_date, not_in_future
 from core.services import event_about, event_record, saved_with_event
 
 from ..choices import (
@@ -48,11 +48,6 @@ CLOSURE_LOW_ARREARS_LIMIT = Decimal("500.00")
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _not_future(value: date | None, name: str) -> None:
-    if value is not None and value > _today():
-        raise ValidationError({name: "The date cannot be in the future."})
 
 
 def case_number_next(jurisdiction: str) -> str:
@@ -199,8 +194,8 @@ def case_create(
     starts the 20-day referral clock of 303.7.
     """
     opened_on = opened_on or _today()
-    _not_future(application_received_on, "application_received_on")
-    _not_future(opened_on, "opened_on")
+    not_in_future(application_received_on, "application_received_on")
+    not_in_future(opened_on, "opened_on")
     if opened_on < application_received_on:
         raise ValidationError({"opened_on": "A case cannot open before its application was received."})
     if not children:
@@ -292,7 +287,7 @@ def _has_active_order(case: Case) -> bool:
 def case_ncp_located(*, case: Case, on: date, by: User | None = None) -> Case:
     """The NCP is located: the 90-day establishment clock starts (45 CFR 303.4(d)), or
     enforcement when an order already exists."""
-    _not_future(on, "attempted_on")
+    not_in_future(on, "attempted_on")
     case.ncp_located_on = on
     case.save(update_fields=["ncp_located_on", "updated_at"])
     target = CaseStage.ENFORCEMENT if _has_active_order(case) else CaseStage.ESTABLISHMENT
@@ -313,7 +308,7 @@ def locate_attempt_record(
     person: Person | None = None,
 ) -> LocateAttempt:
     """Record a locate attempt (45 CFR 303.3(b)); a ``found`` result locates the NCP."""
-    _not_future(attempted_on, "attempted_on")
+    not_in_future(attempted_on, "attempted_on")
     person = person or case.ncp
     if person is None:
         raise ValidationError({"person": "The case has no noncustodial parent to locate."})
@@ -368,7 +363,7 @@ def order_create(
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
         raise ValidationError({"__all__": "Orders cannot be added to a closed case."})
-    _not_future(issued_on, "issued_on")
+    not_in_future(issued_on, "issued_on")
     if effective_on < issued_on.replace(year=issued_on.year - 30):
         raise ValidationError({"effective_on": "The effective date is implausibly old."})
     if not obligations:
@@ -519,7 +514,7 @@ def _closure_check(case: Case, reason: str, note: str) -> None:
 def case_close(*, case: Case, reason: str, by: User, note: str = "", on: date | None = None) -> Case:
     """Close a case with a recorded reason (45 CFR 303.11); open work items are finished."""
     on = on or _today()
-    _not_future(on, "closed_on")
+    not_in_future(on, "closed_on")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
         raise ValidationError({"__all__": "The case is already closed."})
@@ -553,7 +548,7 @@ def case_close(*, case: Case, reason: str, by: User, note: str = "", on: date | 
 @transaction.atomic
 def case_interstate_referred(*, case: Case, on: date, by: User) -> Case:
     """The initiating state sent its referral (45 CFR 303.7: within 20 calendar days)."""
-    _not_future(on, "interstate_referred_on")
+    not_in_future(on, "interstate_referred_on")
     if not case.is_open:
         raise ValidationError("The case is closed.")
     if case.interstate_role != InterstateRole.INITIATING:

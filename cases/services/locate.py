@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import not_in_future
 from core.models import AccessLog, DomainEvent
 from core.services import access_log_record, event_about, event_record, events_bulk_record, sensitive_read_record
 
@@ -92,8 +93,7 @@ def fvi_override_grant(
     (42 USC 654(26)(c)); the grant is logged."""
     if not person.family_violence:
         raise ValidationError({"person": "This person has no family violence indicator."})
-    if ordered_on > timezone.localdate():
-        raise ValidationError({"ordered_on": "The date cannot be in the future."})
+    not_in_future(ordered_on, "ordered_on")
     override = FviOverride(
         person=person,
         case=case,

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from complaints.choices import Category, ComplaintStatus, Outcome
 from complaints.forms import clean_phone
 from complaints.models import Complaint
+from core.api.schema import one_of
 
 
 def _no_nul(value: str) -> str:
@@ -55,15 +56,10 @@ def _missing():
     raise DjangoValidationError("missing")
 
 
-def _values(choices) -> str:
-    return "One of: " + ", ".join(value for value, _ in choices) + "."
-
-
 class ComplaintStatusSerializer(serializers.ModelSerializer):
     case_number = serializers.SerializerMethodField()
-    # Plain strings (values listed) keep the schema's enum names free of collisions between apps.
-    status = serializers.CharField(read_only=True, help_text=_values(ComplaintStatus.choices))
-    outcome = serializers.CharField(read_only=True, help_text=_values(Outcome.choices) + " Empty while open.")
+    status = serializers.CharField(read_only=True, help_text=one_of(ComplaintStatus.choices))
+    outcome = serializers.CharField(read_only=True, help_text=one_of(Outcome.choices) + " Empty while open.")
 
     class Meta:
         model = Complaint
@@ -86,7 +82,7 @@ class ComplaintStatusSerializer(serializers.ModelSerializer):
 
 
 class ComplaintCreatedSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True, help_text=_values(ComplaintStatus.choices))
+    status = serializers.CharField(read_only=True, help_text=one_of(ComplaintStatus.choices))
 
     class Meta:
         model = Complaint

@@ -7,6 +7,12 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 
+def one_of(choices) -> str:
+    """Help text listing the values of ``choices``, for a status read as a plain string: plain
+    strings keep the schema's enum names free of collisions between apps."""
+    return "One of: " + ", ".join(value for value, _ in choices) + "."
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 

@@ -6,14 +6,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models.scope import CaseScoped
 from core.fields import EncryptedCharField
-from core.models import OfficeWide, RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
 from .rules import RemedyRule
@@ -70,9 +69,7 @@ class EnforcementAction(CaseScoped, models.Model):
 
     # Due process.
     notice_issued_on = models.DateField(null=True, blank=True)
-    notice_issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    notice_issued_by = staff_reference(db_index=False)
     # The figures on the notice date (the letter states these; the ones above fired the rule).
     notice_total_arrears = models.DecimalField(**MONEY, null=True, blank=True)
     notice_assigned_arrears = models.DecimalField(**MONEY, null=True, blank=True)
@@ -85,9 +82,7 @@ class EnforcementAction(CaseScoped, models.Model):
     contest_reason = models.TextField(blank=True, max_length=2000)
     contest_decision = models.CharField(max_length=12, choices=ContestDecision.choices, blank=True)
     contest_decided_on = models.DateField(null=True, blank=True)
-    contest_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    contest_decided_by = staff_reference(db_index=False)
     activated_on = models.DateField(null=True, blank=True)
     partner = models.CharField(max_length=120, blank=True, help_text="Who the active action was sent to.")
     ended_on = models.DateField(null=True, blank=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import OfficeWide, RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import (
     BankAccountPurpose,
@@ -54,9 +53,7 @@ class BankStatement(OfficeWide, models.Model):
         max_length=10, choices=StatementStatus.choices, default=StatementStatus.PENDING, db_index=True
     )
     via = models.CharField(max_length=10, choices=FileVia.choices)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = staff_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     sender = models.CharField(max_length=60, blank=True)
@@ -142,9 +139,7 @@ class ReconciliationException(OfficeWide, models.Model):
     status = models.CharField(max_length=10, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN)
     notes = models.TextField(blank=True, help_text="Working notes of the enforcement specialists.")
     resolution = models.TextField(blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    resolved_by = staff_reference()
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models.scope import CaseScoped, case_scope_q
-from core.models import RestrictedQuerySet
+from core.models import RestrictedQuerySet, staff_reference
 
 from ..choices import (
     AppearanceParty,
@@ -41,9 +40,7 @@ class Petition(CaseScoped, models.Model):
     resulting_order = models.ForeignKey(
         "cases.SupportOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="petitions"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -119,9 +116,7 @@ class CriminalReferral(CaseScoped, models.Model):
     outcome_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, max_length=4000)
     arrears_at_referral = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,12 +9,11 @@ nothing (``enforcement.services.partner_files``). Outbound files keep what was s
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, is_partner
+from core.models import RestrictedQuerySet, is_partner, staff_reference
 
 from ..choices import PARTNER_FILE_IN_PROGRESS, FileVia, PartnerFileDirection, PartnerFileStatus
 
@@ -47,9 +46,7 @@ class PartnerFile(models.Model):
         null=True, blank=True, help_text="Counties whose cases the file may touch (the sending key's); empty: all."
     )
     via = models.CharField(max_length=10, choices=[*FileVia.choices, ("schedule", "Schedule")])
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_reference()
     agency = models.ForeignKey(
         "accounts.PartnerAgency",
         null=True,

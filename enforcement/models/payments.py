@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedCharField
-from core.models import OfficeWide, RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import FileVia, PayeeAccountType, PaymentFileStatus
 
@@ -35,9 +34,7 @@ class PaymentFile(OfficeWide, models.Model):
         max_length=12, choices=PaymentFileStatus.choices, default=PaymentFileStatus.PENDING, db_index=True
     )
     via = models.CharField(max_length=10, choices=FileVia.choices)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = staff_reference()
     uploaded_by_label = models.CharField(max_length=200, blank=True, help_text="Partner agency or command.")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -89,9 +86,7 @@ class DisbursementExport(OfficeWide, models.Model):
     entry_count = models.PositiveIntegerField(default=0)
     total_credit = models.DecimalField(**MONEY, default=0)
     entry_hash = models.BigIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     report = models.JSONField(default=dict, blank=True)
 

@@ -6,11 +6,10 @@ return, which names the original entry by its trace, finds its disbursement exac
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import OfficeWide, RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import FileVia, ReturnFileStatus, ReturnKind, ReturnOutcome
 
@@ -49,9 +48,7 @@ class NachaReturnFile(OfficeWide, models.Model):
     content = models.BinaryField(help_text="The file exactly as received.")
     status = models.CharField(max_length=12, choices=ReturnFileStatus.choices)
     via = models.CharField(max_length=10, choices=FileVia.choices)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = staff_reference()
     uploaded_by_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     returns = models.PositiveIntegerField(default=0)

@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import OfficeWide, RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import Comparison, Jurisdiction, Remedy
 
@@ -92,9 +91,7 @@ class RemedyRule(OfficeWide, models.Model):
     notes = models.TextField(blank=True)
     to_confirm = models.BooleanField(default=False, help_text="Value from a secondary source: confirm locally.")
 
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = staff_reference()
     change_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

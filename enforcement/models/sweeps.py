@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
-from core.models import OfficeWide, RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import ChunkStatus, SweepStatus
 
@@ -16,9 +15,7 @@ class SweepRun(OfficeWide, models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=SweepStatus.choices, default=SweepStatus.RUNNING, db_index=True)
     triggered_by = models.CharField(max_length=100, blank=True, help_text="beat, command or a user.")
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    started_by = staff_reference()
     chunk_size = models.PositiveIntegerField(default=5000)
     chunk_count = models.PositiveIntegerField(default=0)
     chunks_done = models.PositiveIntegerField(default=0)

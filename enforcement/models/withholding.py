@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.choices import Frequency
 from cases.models.scope import CaseScoped
-from core.models import OfficeWide, RestrictedQuerySet
+from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import IwoAckStatus, IwoDelivery, IwoKind
 from .actions import EnforcementAction
@@ -54,9 +53,7 @@ class IncomeWithholdingOrder(CaseScoped, models.Model):
     # from the row's id (a database sequence; SQLite AUTOINCREMENT) and unique.
     control_number = models.CharField(max_length=22, unique=True, null=True, blank=True, editable=False)
     issued_on = models.DateField()
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    issued_by = staff_reference(db_index=False)
     delivery = models.CharField(max_length=5, choices=IwoDelivery.choices, default=IwoDelivery.PAPER)
 
     # Frozen on issue: the form's identifying block.

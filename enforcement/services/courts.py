@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import not_in_future
 from core.services import event_record, saved_with_event
 
 from ..choices import (
@@ -88,10 +89,8 @@ def petition_update(
     served_on: date | None = None,
 ) -> Petition:
     petition = _open(petition)
-    today = timezone.localdate()
-    for value, name in ((filed_on, "filed_on"), (served_on, "served_on")):
-        if value and value > today:
-            raise ValidationError({name: "The date cannot be in the future."})
+    not_in_future(filed_on, "filed_on")
+    not_in_future(served_on, "served_on")
     if docket_number is not None:
         petition.docket_number = docket_number.strip()[:60]
     if filed_on:
@@ -123,8 +122,7 @@ def petition_decide(
     from cases.services.court_orders import order_create_from_court
 
     petition = _open(petition)
-    if outcome_on > timezone.localdate():
-        raise ValidationError({"outcome_on": "The date cannot be in the future."})
+    not_in_future(outcome_on, "outcome_on")
     petition.outcome = outcome
     petition.outcome_on = outcome_on
     petition.outcome_notes = notes.strip()[:4000]
@@ -209,8 +207,7 @@ def hearing_record(
 def referral_create(
     *, case, agency: str, agency_name: str, referred_on: date, by: User, reference_number: str = "", notes: str = ""
 ) -> CriminalReferral:
-    if referred_on > timezone.localdate():
-        raise ValidationError({"referred_on": "The date cannot be in the future."})
+    not_in_future(referred_on, "referred_on")
     balance = getattr(case, "balance", None)
     referral = CriminalReferral(
         case=case,
@@ -244,8 +241,7 @@ def referral_update(
     referral = CriminalReferral.objects.select_for_update().get(pk=referral.pk)
     if status == ReferralStatus.CLOSED and not outcome:
         raise ValidationError({"outcome": "A closed referral needs its outcome."})
-    if outcome_on and outcome_on > timezone.localdate():
-        raise ValidationError({"outcome_on": "The date cannot be in the future."})
+    not_in_future(outcome_on, "outcome_on")
     referral.status = status
     referral.outcome = outcome
     referral.outcome_on = outcome_on if outcome else None

@@ -1,18 +1,14 @@
 from rest_framework import serializers
 
+from core.api.schema import one_of
 from hearings.choices import GoodCause, HearingStatus, Mode, Outcome, RequestStatus
 from hearings.models import Hearing, HearingRequest
 
 
-def _values(choices) -> str:
-    return "One of: " + ", ".join(value for value, _ in choices) + "."
-
-
 class HearingSerializer(serializers.ModelSerializer):
     officer = serializers.SerializerMethodField()
-    # Plain strings (values listed) keep the schema's enum names free of collisions between apps.
-    status = serializers.CharField(read_only=True, help_text=_values(HearingStatus.choices))
-    mode = serializers.CharField(read_only=True, help_text=_values(Mode.choices))
+    status = serializers.CharField(read_only=True, help_text=one_of(HearingStatus.choices))
+    mode = serializers.CharField(read_only=True, help_text=one_of(Mode.choices))
 
     class Meta:
         model = Hearing
@@ -26,9 +22,9 @@ class HearingRequestSerializer(serializers.ModelSerializer):
     case_number = serializers.SerializerMethodField()
     complaint_number = serializers.SerializerMethodField()
     hearings = HearingSerializer(many=True, read_only=True)
-    status = serializers.CharField(read_only=True, help_text=_values(RequestStatus.choices))
-    outcome = serializers.CharField(read_only=True, help_text=_values(Outcome.choices) + " Empty until decided.")
-    good_cause = serializers.CharField(read_only=True, help_text=_values(GoodCause.choices) + " Empty unless late.")
+    status = serializers.CharField(read_only=True, help_text=one_of(RequestStatus.choices))
+    outcome = serializers.CharField(read_only=True, help_text=one_of(Outcome.choices) + " Empty until decided.")
+    good_cause = serializers.CharField(read_only=True, help_text=one_of(GoodCause.choices) + " Empty unless late.")
 
     class Meta:
         model = HearingRequest
