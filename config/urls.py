@@ -8,9 +8,13 @@ from core.views import HealthView
 # Apps whose urls.py / api/urls.py are mounted; each app owns its own URL space.
 AREA_APPS = ["cases", "enforcement", "complaints", "hearings", "outreach", "training", "quality"]
 
-api_v1 = [path("", include(f"{app}.api.urls")) for app in AREA_APPS] + [
-    path("", include("cases.guidelines.api.urls")),
+# The partner lists first (cases and people, collections, enforcement actions: issue 17.3):
+# resolution tries the modules in order, and each one's paths start with their own words.
+api_v1 = [
+    path("", include("cases.api.urls")),
     path("", include("cases.ledger.api.urls")),
+    *[path("", include(f"{app}.api.urls")) for app in AREA_APPS if app != "cases"],
+    path("", include("cases.guidelines.api.urls")),
 ]
 
 urlpatterns = [
