@@ -115,7 +115,9 @@ class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):  # type: ig
             tokens["r"] = "1"
         if cursor.position is not None:
             tokens["p"] = cursor.position
-        encoded = b64encode(parse.urlencode(tokens, doseq=True).encode("ascii")).decode("ascii")
+        # parse.urlencode(tokens, doseq=True) of these names and text values
+        text = "&".join(f"{name}={parse.quote_plus(str(value))}" for name, value in tokens.items())
+        encoded = b64encode(text.encode("ascii")).decode("ascii")
         if getattr(self, "_link", None) is None or self._link[0] != self.base_url:
             scheme, netloc, path, query, fragment = parse.urlsplit(str(self.base_url))
             others = sorted(
