@@ -306,19 +306,18 @@ def rows_insert(
     if not rows:
         return []
     given = [model._meta.get_field(name) for name in fields]
-    rows = _prepared(given, rows)
     insert, constant_params = insert_from_sql(
         model, fields, "v", values=values, returning=returning, ignore_conflicts=ignore_conflicts
     )
     names = ", ".join(f"c{i}" for i in range(len(given)))
     if connection.vendor == "postgresql":
-        source, types = _pg_unnest_source(given)
-        sql = f"WITH {source} {insert}"
         step = PG_ROWS
 
         def statement(chunk):
-            return sql, [*pg_arrays(chunk, types), *constant_params]
+            source, source_params = _pg_unnest(given, chunk)
+            return f"WITH {source} {insert}", [*source_params, *constant_params]
     else:
+        rows = _prepared(given, rows)
         row_sql = "(" + ", ".join(["%s"] * len(given)) + ")"
         step = max(1, SQLITE_PARAMS // max(1, len(given)))
 
@@ -337,17 +336,33 @@ def rows_insert(
     return out
 
 
-def _pg_unnest_source(given: list) -> tuple[str, list[str]]:
-    """``v(c0, ...) AS (SELECT ... FROM unnest(...))``: the ``WITH`` query of a chunk of rows of the
-    ``given`` fields on PostgreSQL (its parameters: ``pg_arrays(chunk, types)``), and ``types``."""
+def _pg_unnest(given: list, rows: Sequence[Sequence]) -> tuple[str, list]:
+    """``v(c0, ...) AS (SELECT ... FROM ROWS FROM (...))``: the ``WITH`` query of ``rows`` (values as
+    given, not prepared) of the ``given`` fields on PostgreSQL, and its parameters. A column is one
+    array literal (``pg_array``) unnested; a JSON column with no null is one JSON document of its
+    values (one ``json.dumps`` for the column, not one per value, and no array quoting of JSON text)
+    unnested by ``jsonb_array_elements``: the same jsonb values (issue 17.3: the people list's
+    sensitive-read rows). A JSON column with a null stays an array of JSON texts (a null is SQL
+    NULL, as ``bulk_create`` writes it, not JSON ``null``)."""
     names = ", ".join(f"c{i}" for i in range(len(given)))
-    # JSON goes in as text and is cast per row (an array of jsonb adapters is not one).
-    types = ["text" if isinstance(f, models.JSONField) else _db_type(f) for f in given]
-    arrays = ", ".join(f"CAST(%s AS {pg_type}[])" for pg_type in types)
-    source = ", ".join(
-        f"CAST(u.c{i} AS jsonb)" if isinstance(f, models.JSONField) else f"u.c{i}" for i, f in enumerate(given)
-    )
-    return f"v({names}) AS (SELECT {source} FROM unnest({arrays}) AS u({names}))", types
+    prepare = _preparers(given)
+    functions, columns, params = [], [], []
+    for i, (field, col) in enumerate(zip(given, zip(*rows, strict=True), strict=True)):
+        if isinstance(field, models.JSONField):
+            if all(value is not None for value in col):
+                functions.append("jsonb_array_elements(CAST(%s AS jsonb))")
+                params.append(json.dumps(list(col), cls=field.encoder))
+                columns.append(f"u.c{i}")
+                continue
+            pg_type, column = "text", f"CAST(u.c{i} AS jsonb)"  # JSON text cast per row
+        else:
+            pg_type, column = _db_type(field), f"u.c{i}"
+        values = col if prepare[i] is None else [prepare[i](value) for value in col]
+        functions.append(f"unnest(CAST(%s AS {pg_type}[]))")
+        params.append(pg_array(values, quote=pg_type.split("(")[0] not in _UNQUOTED_TYPES))
+        columns.append(column)
+    source = f"SELECT {', '.join(columns)} FROM ROWS FROM ({', '.join(functions)}) AS u({names})"
+    return f"v({names}) AS ({source})", params
 
 
 def rows_insert_reading(
@@ -367,7 +382,7 @@ def rows_insert_reading(
         return list(read.all())  # read now, as the one statement does (never a result cache)
     given = [model._meta.get_field(name) for name in fields]
     insert, constant_params = insert_from_sql(model, fields, "v", values=values)
-    source, types = _pg_unnest_source(given)
+    source, source_params = _pg_unnest(given, rows)
     compiler = read.query.get_compiler(using=read.db)
     try:
         select, select_params = compiler.as_sql()
@@ -377,7 +392,7 @@ def rows_insert_reading(
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH {source}, written AS ({insert}) {select}",
-            [*pg_arrays(_prepared(given, rows), types), *constant_params, *select_params],
+            [*source_params, *constant_params, *select_params],
         )
         fetched = cursor.fetchall()
     query = read.query
