@@ -34,7 +34,7 @@ from core.services import event_record, events_bulk_record
 
 from ..choices import BankAccountPurpose, PayeeAccountType
 from ..models import BankAccount, DisbursementExport, DisbursementExportEntry
-from ..nacha import BatchSpec, EntrySpec, NachaInvalid, ascii_text, build_file, parse, routing_check_digit
+from ..nacha import CENT, BatchSpec, EntrySpec, NachaInvalid, ascii_text, build_file, parse, routing_check_digit
 
 
 @dataclass
@@ -146,8 +146,8 @@ def file_check(content: str, specs: list[EntrySpec]) -> None:
         raise ValidationError({"file": f"The disbursement file does not validate: {reasons}"}) from exc
     if not content.isascii():  # the parser refuses any non-printable record; this is belt and braces
         raise ValidationError({"file": "The disbursement file is not plain ASCII."})
-    got = [(e.routing, e.amount, e.transaction_code) for e in parsed.entries]
-    meant = [(s.routing, Decimal(s.amount).quantize(Decimal("0.01")), s.transaction_code) for s in specs]
+    got = [(e.rdfi + e.check_digit, e.amount, e.transaction_code) for b in parsed.batches for e in b.entries]
+    meant = [(s.routing, Decimal(s.amount).quantize(CENT), s.transaction_code) for s in specs]
     if got != meant:
         raise ValidationError({"file": "The disbursement file's entries differ from the disbursements claimed."})
 
