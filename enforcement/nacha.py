@@ -1030,29 +1030,13 @@ def build_file(
         count = entry_hash = 0
         debit = credit = Decimal("0")
         odfi = _a(spec.odfi, 8)
-        last = spec.first_trace + len(spec.entries) - 1
-        if last >= 10**7:  # a trace sequence past 7 digits: refused as the entry's ``_n`` would refuse it
-            _n(max(spec.first_trace, 10**7), 7)
         for sequence, item in enumerate(spec.entries, start=spec.first_trace):
             # One formatting per record (a disbursement file holds hundreds of thousands of entries).
             routing = item.routing
-            trace = f"{odfi}{sequence:07d}"
-            amount = item.amount
-            cents = int(amount.scaleb(2).to_integral_value()) if type(amount) is Decimal else -1
-            # The text fields cut and blank-filled as they are; when that is printable ASCII (as good
-            # as always) it is what ``_a`` gives (a printable ASCII prefix transliterates to itself),
-            # upper-cased at once. Otherwise each field goes through ``_a``.
-            text = f"{item.account!s:<17.17}{item.identification!s:<15.15}{item.name!s:<22.22}"
-            if text.isascii() and text.isprintable():
-                if uppercase:
-                    text = text.upper()
-                account, identification, name = text[:17], text[17:32], text[32:]
-            else:
-                account, identification, name = _a(item.account, 17), _a(item.identification, 15), _a(item.name, 22)
+            trace = odfi + _n(sequence, 7)
             records.append(
-                f"6{item.transaction_code}{routing[:8]}{routing[8]}{account}"
-                f"{f'{cents:010d}' if 0 <= cents < 10**10 else _amount(amount, 10)}"
-                f"{identification}{name}  {'1' if item.addenda else '0'}{trace}"
+                f"6{item.transaction_code}{routing[:8]}{routing[8]}{_a(item.account, 17)}{_amount(item.amount, 10)}"
+                f"{_a(item.identification, 15)}{_a(item.name, 22)}  {'1' if item.addenda else '0'}{trace}"
             )
             count += 1
             entry_hash += int(routing[:8])
