@@ -264,6 +264,44 @@ def ensure_bank_account() -> None:
     )
 
 
+def export_file_params(on: date, source, card, *, reference: str = "DX-FLOOR", created=None) -> dict:
+    """What the export floor writes its NACHA file with besides the rows: the file header and batch
+    header records (constant for the night: written by the app's writer, as the export writes them
+    for ``reference``), the office's ACH company id and the debit card program's account number."""
+    from django.conf import settings
+
+    from enforcement.nacha import BatchSpec, build_file
+
+    company_id, company_name = settings.CASEWORKS_ACH_COMPANY_ID, settings.CASEWORKS_ACH_COMPANY_NAME
+    heads = build_file(
+        destination=source.routing_number,
+        origin=company_id,
+        destination_name=source.name,
+        origin_name=company_name,
+        created=created or timezone.localtime(),
+        reference_code=reference[-8:],
+        batches=[
+            BatchSpec(
+                company_name=company_name,
+                company_id=company_id,
+                sec_code="PPD",
+                entry_description="CHILD SUPP",
+                effective_date=on,
+                odfi=source.routing_number[:8],
+                entries=[],
+            )
+        ],
+    ).split("\n")
+    return {
+        "file_header": heads[0],
+        "batch_header": heads[1],
+        "company_id": company_id,
+        "odfi": source.routing_number[:8],
+        "card_routing": card.routing_number,
+        "card_account": card.account_number,
+    }
+
+
 def snapshot_params(taken_on: date) -> dict:
     """What ``snapshot_take`` works out before its queries: the fiscal year to date and the day
     limits of the timeframes in force at its end."""
@@ -344,9 +382,7 @@ def night(procs: list[subprocess.Popen], roll: date) -> dict[str, tuple[Timing, 
         ),
         (
             "disbursement export",
-            lambda: floor(
-                "disbursement_export", on=roll, odfi=source.routing_number[:8], card_routing=card.routing_number
-            ),
+            lambda: floor("disbursement_export", on=roll, **export_file_params(roll, source, card)),
             lambda: step_job("enforcement.export_disbursements", on=on),
         ),
         (

@@ -430,8 +430,29 @@ class _Parser:
 
     def entry_detail(self, line: int, r: str) -> Entry | None:
         # One match tells that every digit field holds digits and the addenda indicator is 0 or 1
-        # (as good as always): the field by field checks of those are then skipped.
-        formed = _ENTRY_FORMED.match(r) is not None
+        # (as good as always): with a known transaction code, a routing number that passes its
+        # check digit and an account number, nothing more is checked and the entry is read at once.
+        if _ENTRY_FORMED.match(r) is not None:
+            code, rdfi, check, account = r[1:3], r[3:11], r[11], r[12:29].strip()
+            if code in TRANSACTION_CODES and account and routing_check_digit(rdfi) == check:
+                return Entry(
+                    line,
+                    code,
+                    rdfi,
+                    check,
+                    account,
+                    _cents(r[29:39]),
+                    r[39:54].strip(),
+                    r[54:76].strip(),
+                    r[76:78],
+                    r[78],
+                    r[79:94],
+                )
+            return self._entry_detail(line, r, formed=True)
+        return self._entry_detail(line, r, formed=False)
+
+    def _entry_detail(self, line: int, r: str, *, formed: bool) -> Entry | None:
+        """An entry detail record with something to say about it: each check with its reason."""
         ok = True
         code = r[1:3]
         if code not in TRANSACTION_CODES:

@@ -22,19 +22,20 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case as When_
 from django.db.models import FilteredRelation, Q, When
 from django.utils import timezone
 
 from accounts.models import User
-from core.db import ids_in, rows_insert
+from core.db import ids_in, insert_from_sql, rows_insert
 from core.memory import gc_paused
+from core.models import DomainEvent
 from core.services import event_record, events_bulk_record
 
 from ..choices import BankAccountPurpose, PayeeAccountType
 from ..models import BankAccount, DisbursementExport, DisbursementExportEntry
-from ..nacha import BatchSpec, EntrySpec, NachaInvalid, ascii_text, build_file, parse, routing_check_digit
+from ..nacha import CENT, BatchSpec, EntrySpec, NachaInvalid, ascii_text, build_file, parse, routing_check_digit
 
 
 @dataclass
@@ -146,10 +147,30 @@ def file_check(content: str, specs: list[EntrySpec]) -> None:
         raise ValidationError({"file": f"The disbursement file does not validate: {reasons}"}) from exc
     if not content.isascii():  # the parser refuses any non-printable record; this is belt and braces
         raise ValidationError({"file": "The disbursement file is not plain ASCII."})
-    got = [(e.routing, e.amount, e.transaction_code) for e in parsed.entries]
-    meant = [(s.routing, Decimal(s.amount).quantize(Decimal("0.01")), s.transaction_code) for s in specs]
+    got = [(e.rdfi + e.check_digit, e.amount, e.transaction_code) for b in parsed.batches for e in b.entries]
+    meant = [(s.routing, Decimal(s.amount).quantize(CENT), s.transaction_code) for s in specs]
     if got != meant:
         raise ValidationError({"file": "The disbursement file's entries differ from the disbursements claimed."})
+
+
+def _claim_recording_pg(claim, values: dict, *, reference: str, event: dict) -> int:
+    """``claim.update(**values)`` and a ``disbursement.sent`` event per row it updated (in pk order,
+    as ``events_bulk_record`` writes them), in one PostgreSQL statement; the number claimed."""
+    from django.db.models.sql import UpdateQuery
+
+    query = claim.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    update, update_params = query.get_compiler(using=claim.db).as_sql()
+    insert, insert_params = insert_from_sql(DomainEvent, ("case_id", "summary", "data"), "v", values=event)
+    # The ORM's own statement and names; every value is a parameter.
+    sql = (
+        f"WITH claimed AS ({update} RETURNING id, case_id, amount), "  # noqa: S608
+        "v(c0, c1, c2) AS (SELECT case_id, amount::text || %s, jsonb_build_object('disbursement', id) "
+        f"FROM claimed ORDER BY id), written AS ({insert}) SELECT count(*) FROM claimed"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*update_params, f" to the family in {reference}", *insert_params])
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic
@@ -261,14 +282,21 @@ def _export(*, on: date, by: User | None, uppercase: bool) -> ExportResult:
     )
     content = build([entry.spec for entry in entries])  # validated before anything is marked sent
     ids = [entry.pk for entry in entries]
-    claimed = Disbursement.objects.filter(
-        pk__in=ids_in(ids), status=DisbursementStatus.PENDING, export_batch=""
-    ).update(
-        status=DisbursementStatus.SENT,
-        export_batch=reference,
-        disbursed_on=on,
-        is_late=When_(When(due_by__lt=on, then=True), default=False),
-    )
+    user = by if getattr(by, "is_authenticated", False) else None
+    sent_event = {"verb": "disbursement.sent", "actor": user, "actor_label": "" if user else "export_disbursements"}
+    claim = Disbursement.objects.filter(pk__in=ids_in(ids), status=DisbursementStatus.PENDING, export_batch="")
+    claim_values = {
+        "status": DisbursementStatus.SENT,
+        "export_batch": reference,
+        "disbursed_on": on,
+        "is_late": When_(When(due_by__lt=on, then=True), default=False),
+    }
+    if connection.vendor == "postgresql":
+        # The claim and one event per disbursement it claimed in one statement, the events written
+        # from the claimed rows (``numeric::text`` is ``str`` of the amount's Decimal).
+        claimed = _claim_recording_pg(claim, claim_values, reference=reference, event=sent_event)
+    else:
+        claimed = claim.update(**claim_values)
     if claimed != len(ids):  # another export took some: keep only ours, and build the file again
         ours = set(Disbursement.objects.filter(pk__in=ids_in(ids), export_batch=reference).values_list("pk", flat=True))
         entries = [entry for entry in entries if entry.pk in ours]
@@ -304,15 +332,15 @@ def _export(*, on: date, by: User | None, uppercase: bool) -> ExportResult:
         values={"export": export},
     )
     result.export = export
-    user = by if getattr(by, "is_authenticated", False) else None
-    events_bulk_record(
-        fields=("case_id", "summary", "data"),
-        rows=(
-            (entry.case_id, f"{entry.spec.amount} to the family in {reference}", {"disbursement": entry.pk})
-            for entry in entries
-        ),
-        values={"verb": "disbursement.sent", "actor": user, "actor_label": "" if user else "export_disbursements"},
-    )
+    if connection.vendor != "postgresql":  # PostgreSQL wrote them with the claim
+        events_bulk_record(
+            fields=("case_id", "summary", "data"),
+            rows=(
+                (entry.case_id, f"{entry.spec.amount} to the family in {reference}", {"disbursement": entry.pk})
+                for entry in entries
+            ),
+            values=sent_event,
+        )
     event_record(
         verb="disbursement.file_exported",
         subject=export,

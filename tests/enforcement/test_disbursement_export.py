@@ -14,7 +14,7 @@ from django.urls import reverse
 from cases.choices import CollectionSource, ReceivedVia
 from cases.models import Disbursement, Person
 from cases.services import collection_post
-from core.models import AccessLog
+from core.models import AccessLog, DomainEvent
 from enforcement.choices import BankAccountPurpose
 from enforcement.models import DisbursementExport, PayeeAccount
 from enforcement.nacha import parse
@@ -68,6 +68,25 @@ def test_export_writes_a_valid_ppd_file_and_marks_disbursements_sent(office_acco
     sent = Disbursement.objects.filter(export_batch=export.reference)
     assert sent.count() == 2
     assert {d.status for d in sent} == {"sent"} and {d.disbursed_on for d in sent} == {date(2026, 11, 23)}
+
+
+def test_each_disbursement_sent_and_the_file_are_recorded_as_events(office_accounts):
+    # given two paid cases and one whose payee cannot be paid (skipped: no event for it)
+    cases = [_paid_case("100.00"), _paid_case("60.25")]
+    skipped = _paid_case(account=False)
+    # when the export runs twice
+    export = disbursements_export(on=date(2026, 11, 23)).export
+    disbursements_export(on=date(2026, 11, 23))
+    # then one event per disbursement sent, in the order of the file, and one for the file
+    sent = DomainEvent.objects.filter(verb="disbursement.sent").order_by("pk")
+    disbursements = [Disbursement.objects.get(case=case) for case in cases]
+    assert [(e.case_id, e.summary, e.data, e.actor_label) for e in sent] == [
+        (d.case_id, f"{d.amount} to the family in {export.reference}", {"disbursement": d.pk}, "export_disbursements")
+        for d in disbursements
+    ]
+    assert not sent.filter(case_id=skipped.pk).exists()
+    filed = DomainEvent.objects.get(verb="disbursement.file_exported")
+    assert filed.subject_id == export.pk and filed.summary == f"{export.reference}: 2 entries, 160.25; 1 skipped"
 
 
 def test_a_disbursement_is_never_exported_twice(office_accounts):
