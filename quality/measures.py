@@ -171,10 +171,14 @@ def _scoped(spec: LineSpec, case_filter: Q | None) -> QuerySet:
     return spec.rows.filter(case_filter)
 
 
-def compute_lines(*, fiscal_year: int, case_filter: Q | None = None) -> dict[str, object]:
-    """Office (or filtered) lines: one aggregate query per line."""
-    result: dict[str, object] = {}
+def compute_lines(
+    *, fiscal_year: int, case_filter: Q | None = None, known: dict[str, object] | None = None
+) -> dict[str, object]:
+    """Office (or filtered) lines: one aggregate query per line, except the ``known`` ones."""
+    result: dict[str, object] = dict(known or {})
     for key, spec in line_specs(fiscal_year).items():
+        if key in result:
+            continue
         value = _scoped(spec, case_filter).aggregate(v=spec.aggregate)["v"]
         result[key] = int(value or 0) if key in COUNT_LINES else money(value or 0)
     return result
@@ -213,6 +217,17 @@ def compute_lines_by_fields(
             for key in LINE_KEYS:
                 lines[key] = int(lines.get(key) or 0) if key in COUNT_LINES else money(lines.get(key) or 0)
     return out
+
+
+def additive_lines_total(by_value: dict[object, dict[str, Any]]) -> dict[str, object]:
+    """The office's ``ADDITIVE_LINES`` from one field's lines per value (``compute_lines_by_fields``):
+    every row of those lines is in exactly one group (the cases of no county or caseworker too),
+    so the groups add up to the office's figure (a count of cases, an exact sum of amounts). The
+    children lines count distinct children, who may be in two groups: not added up."""
+    return {
+        key: sum((lines[key] for lines in by_value.values()), 0 if key in COUNT_LINES else ZERO)
+        for key in ADDITIVE_LINES
+    }
 
 
 @dataclass
@@ -288,11 +303,12 @@ class Ocse157:
     expenditures: Decimal | None
 
 
-def ocse157(*, fiscal_year: int, case_filter: Q | None = None) -> Ocse157:
-    """All lines and the five measures for a fiscal year, computed from the current data. The
-    preceding year is computed only when an improvement exception could apply."""
+def ocse157(*, fiscal_year: int, case_filter: Q | None = None, known_lines: dict[str, object] | None = None) -> Ocse157:
+    """All lines and the five measures for a fiscal year, computed from the current data (but for
+    ``known_lines`` of that year, already computed by the caller). The preceding year is computed
+    only when an improvement exception could apply."""
     rules = RuleBook(on=fiscal_year_end(fiscal_year))
-    lines = compute_lines(fiscal_year=fiscal_year, case_filter=case_filter)
+    lines = compute_lines(fiscal_year=fiscal_year, case_filter=case_filter, known=known_lines)
     spend = expenditure_amount(fiscal_year=fiscal_year) if case_filter is None else None
     results = measures_from_lines(fiscal_year=fiscal_year, lines=lines, expenditures=spend, rules=rules)
     if _needs_previous(results, rules):
