@@ -103,7 +103,13 @@ def snapshot_take(*, taken_on: date, fiscal_year: int | None = None) -> Snapshot
     lines_by = compute_lines_by_fields(fiscal_year=fiscal_year, case_fields=("county", "caseworker_id"))
     # The office's lines that add up are the counties' added (each a scan of the office's ledger,
     # allocations or cases, which the office figure asked for a second time).
-    report = ocse157(fiscal_year=fiscal_year, known_lines=additive_lines_total(lines_by["county"]))
+    # The preceding year only for the measures whose improvement exception could apply: the
+    # snapshot keeps their percentages, not the previous values the measures page shows.
+    report = ocse157(
+        fiscal_year=fiscal_year,
+        known_lines=additive_lines_total(lines_by["county"]),
+        previous_where_needed_only=True,
+    )
     rows = _measure_rows(snapshot, SnapshotLevel.OFFICE, "", "Office", report.measures)
     start, end = fiscal_year_bounds(fiscal_year)
     tf_end = min(end, taken_on)

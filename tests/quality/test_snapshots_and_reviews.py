@@ -53,6 +53,31 @@ def test_snapshot_office_lines_are_the_office_figures_though_added_up_from_the_c
     }
 
 
+def test_snapshot_asks_the_preceding_year_only_for_the_measures_whose_exception_could_apply(office, monkeypatch):
+    """FY 2027: arrears collections is below its improvement exception's threshold (nobody has paid
+    yet), so its preceding year decides its percentage; the snapshot asks FY 2026 for lines 28 and
+    29 only, and stores what the full computation gives."""
+    from quality import measures
+
+    full = {m.name: (m.value, m.incentive_percentage) for m in measures.ocse157(fiscal_year=2027).measures}
+    asked, compute_lines = [], measures.compute_lines
+
+    def recorded(**kwargs):
+        asked.append((kwargs["fiscal_year"], kwargs.get("only")))
+        return compute_lines(**kwargs)
+
+    monkeypatch.setattr(measures, "compute_lines", recorded)
+    snapshot = services.snapshot_take(taken_on=date(2027, 3, 1))
+    stored = {
+        v.measure: (v.value, v.incentive_percentage)
+        for v in SnapshotValue.objects.filter(snapshot=snapshot, level="office").exclude(
+            measure__startswith="timeframe_"
+        )
+    }
+    assert stored == {name: figures for name, figures in full.items() if name in stored} and len(stored) >= 4
+    assert asked == [(2027, None), (2026, {"28", "29"})]
+
+
 def test_snapshot_is_idempotent_per_date(office):
     first = snapshot_task("2026-09-30")
     count = SnapshotValue.objects.filter(snapshot_id=first).count()
