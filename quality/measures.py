@@ -332,7 +332,11 @@ def ocse157(
     results = measures_from_lines(fiscal_year=fiscal_year, lines=lines, expenditures=spend, rules=rules)
     needing = _needing_previous(results, rules)
     if needing:
-        only = {line for name in needing for line in MEASURE_LINES[name]} if previous_where_needed_only else None
+        only = (
+            {line for name in needing for line in MEASURE_LINES[MeasureName(name)]}
+            if previous_where_needed_only
+            else None
+        )
         prev_lines = compute_lines(fiscal_year=fiscal_year - 1, case_filter=case_filter, only=only)
         prev_spend = expenditure_amount(fiscal_year=fiscal_year - 1) if case_filter is None else None
         prev = {
