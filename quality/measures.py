@@ -171,10 +171,22 @@ def _scoped(spec: LineSpec, case_filter: Q | None) -> QuerySet:
     return spec.rows.filter(case_filter)
 
 
-def compute_lines(*, fiscal_year: int, case_filter: Q | None = None) -> dict[str, object]:
-    """Office (or filtered) lines: one aggregate query per line."""
-    result: dict[str, object] = {}
+def compute_lines(
+    *,
+    fiscal_year: int,
+    case_filter: Q | None = None,
+    known: dict[str, object] | None = None,
+    only: set[str] | None = None,
+) -> dict[str, object]:
+    """Office (or filtered) lines: one aggregate query per line, except the ``known`` ones (and,
+    given ``only``, the lines not in it, which are None)."""
+    result: dict[str, object] = dict(known or {})
     for key, spec in line_specs(fiscal_year).items():
+        if key in result:
+            continue
+        if only is not None and key not in only:
+            result[key] = None
+            continue
         value = _scoped(spec, case_filter).aggregate(v=spec.aggregate)["v"]
         result[key] = int(value or 0) if key in COUNT_LINES else money(value or 0)
     return result
@@ -213,6 +225,17 @@ def compute_lines_by_fields(
             for key in LINE_KEYS:
                 lines[key] = int(lines.get(key) or 0) if key in COUNT_LINES else money(lines.get(key) or 0)
     return out
+
+
+def additive_lines_total(by_value: dict[object, dict[str, Any]]) -> dict[str, object]:
+    """The office's ``ADDITIVE_LINES`` from one field's lines per value (``compute_lines_by_fields``):
+    every row of those lines is in exactly one group (the cases of no county or caseworker too),
+    so the groups add up to the office's figure (a count of cases, an exact sum of amounts). The
+    children lines count distinct children, who may be in two groups: not added up."""
+    return {
+        key: sum((lines[key] for lines in by_value.values()), 0 if key in COUNT_LINES else ZERO)
+        for key in ADDITIVE_LINES
+    }
 
 
 @dataclass
@@ -272,12 +295,15 @@ def measures_from_lines(
     return results
 
 
-def _needs_previous(results: list[MeasureResult], rules: RuleBook) -> bool:
+def _needing_previous(results: list[MeasureResult], rules: RuleBook) -> set[str]:
+    """The measures below their improvement exception's threshold: their preceding year's value
+    decides whether the exception applies (45 CFR 305.33)."""
+    names = set()
     for r in results:
         exc = rules.exception_for(r.name)
         if exc is not None and r.exact_value is not None and r.exact_value < exc.below:
-            return True
-    return False
+            names.add(r.name)
+    return names
 
 
 @dataclass
@@ -288,21 +314,37 @@ class Ocse157:
     expenditures: Decimal | None
 
 
-def ocse157(*, fiscal_year: int, case_filter: Q | None = None) -> Ocse157:
-    """All lines and the five measures for a fiscal year, computed from the current data. The
-    preceding year is computed only when an improvement exception could apply."""
+def ocse157(
+    *,
+    fiscal_year: int,
+    case_filter: Q | None = None,
+    known_lines: dict[str, object] | None = None,
+    previous_where_needed_only: bool = False,
+) -> Ocse157:
+    """All lines and the five measures for a fiscal year, computed from the current data (but for
+    ``known_lines`` of that year, already computed by the caller). The preceding year is computed
+    only when an improvement exception could apply: every measure's previous value (the measures
+    page shows them), or with ``previous_where_needed_only`` only the lines of the measures whose
+    exception could apply (the snapshot stores the percentages, not the previous values)."""
     rules = RuleBook(on=fiscal_year_end(fiscal_year))
-    lines = compute_lines(fiscal_year=fiscal_year, case_filter=case_filter)
+    lines = compute_lines(fiscal_year=fiscal_year, case_filter=case_filter, known=known_lines)
     spend = expenditure_amount(fiscal_year=fiscal_year) if case_filter is None else None
     results = measures_from_lines(fiscal_year=fiscal_year, lines=lines, expenditures=spend, rules=rules)
-    if _needs_previous(results, rules):
-        prev_lines = compute_lines(fiscal_year=fiscal_year - 1, case_filter=case_filter)
+    needing = _needing_previous(results, rules)
+    if needing:
+        only = (
+            {line for name in needing for line in MEASURE_LINES[MeasureName(name)]}
+            if previous_where_needed_only
+            else None
+        )
+        prev_lines = compute_lines(fiscal_year=fiscal_year - 1, case_filter=case_filter, only=only)
         prev_spend = expenditure_amount(fiscal_year=fiscal_year - 1) if case_filter is None else None
         prev = {
             r.name: r.exact_value
             for r in measures_from_lines(
                 fiscal_year=fiscal_year - 1, lines=prev_lines, expenditures=prev_spend, rules=rules
             )
+            if only is None or r.name in needing
         }
         results = measures_from_lines(
             fiscal_year=fiscal_year, lines=lines, expenditures=spend, rules=rules, previous=prev

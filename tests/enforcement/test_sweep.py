@@ -48,6 +48,26 @@ def test_sweep_twice_proposes_nothing_new(office):
     assert DomainEvent.objects.filter(verb="enforcement.action_proposed").count() == len(before)
 
 
+def test_a_repeat_sweep_with_nothing_due_neither_locks_nor_updates_actions_or_cases(office):
+    """A chunk with nothing to release, move on or identify is told so by one unlocked read, and
+    skips the locked reads and updates that would find nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sweep_run_inline(as_of=AS_OF)
+    with CaptureQueriesContext(connection) as queries:
+        second = sweep_run_inline(as_of=AS_OF)
+    statements = [" ".join(q["sql"].split()) for q in queries.captured_queries]
+    touching = [
+        sql
+        for sql in statements
+        if ("FOR UPDATE" in sql or sql.startswith("UPDATE"))
+        and ('"enforcement_enforcementaction"' in sql or '"cases_case"' in sql)
+    ]
+    assert second.proposed == second.released == second.advanced == 0
+    assert touching == []
+
+
 def test_chunk_size_does_not_change_the_actions(office, django_db_blocker):
     sweep_run_inline(as_of=AS_OF, chunk_size=1)
     small_chunks = snapshot()

@@ -29,6 +29,55 @@ def test_snapshot_stores_measures_per_office_county_and_caseworker(office, make_
     assert mine.unit_label == worker.get_full_name() or worker.username
 
 
+def test_snapshot_office_lines_are_the_office_figures_though_added_up_from_the_counties(office, make_user):
+    """The snapshot adds the counties' case counts and amounts up for the office's lines (not asked
+    again): the same as each line's own office query, with cases of no county and no caseworker."""
+    from quality.measures import ocse157
+
+    type(office.a).objects.filter(pk__in=[office.b.pk, office.e.pk]).update(county="")
+    type(office.a).objects.filter(pk=office.a.pk).update(caseworker=make_user("caseworker", username="cw_lines"))
+    snapshot = services.snapshot_take(taken_on=date(2026, 9, 30))
+    office_alone = ocse157(fiscal_year=2026)
+    assert snapshot.lines == {k: str(v) for k, v in office_alone.lines.items()}
+    assert snapshot.lines["1"] == "5" and snapshot.lines["24"] == "1100.00"
+    stored = {
+        v.measure: (v.numerator, v.denominator, v.value, v.incentive_percentage)
+        for v in SnapshotValue.objects.filter(snapshot=snapshot, level="office").exclude(
+            measure__startswith="timeframe_"
+        )
+    }
+    assert stored == {
+        m.name: (D(m.numerator or 0), D(m.denominator or 0), m.value, m.incentive_percentage)
+        for m in office_alone.measures
+        if m.denominator is not None
+    }
+
+
+def test_snapshot_asks_the_preceding_year_only_for_the_measures_whose_exception_could_apply(office, monkeypatch):
+    """FY 2027: arrears collections is below its improvement exception's threshold (nobody has paid
+    yet), so its preceding year decides its percentage; the snapshot asks FY 2026 for lines 28 and
+    29 only, and stores what the full computation gives."""
+    from quality import measures
+
+    full = {m.name: (m.value, m.incentive_percentage) for m in measures.ocse157(fiscal_year=2027).measures}
+    asked, compute_lines = [], measures.compute_lines
+
+    def recorded(**kwargs):
+        asked.append((kwargs["fiscal_year"], kwargs.get("only")))
+        return compute_lines(**kwargs)
+
+    monkeypatch.setattr(measures, "compute_lines", recorded)
+    snapshot = services.snapshot_take(taken_on=date(2027, 3, 1))
+    stored = {
+        v.measure: (v.value, v.incentive_percentage)
+        for v in SnapshotValue.objects.filter(snapshot=snapshot, level="office").exclude(
+            measure__startswith="timeframe_"
+        )
+    }
+    assert stored == {name: figures for name, figures in full.items() if name in stored} and len(stored) >= 4
+    assert asked == [(2027, None), (2026, {"28", "29"})]
+
+
 def test_snapshot_is_idempotent_per_date(office):
     first = snapshot_task("2026-09-30")
     count = SnapshotValue.objects.filter(snapshot_id=first).count()
