@@ -16,6 +16,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,22 @@ def _migrate(database_url: str) -> None:
     )
 
 
+def _template_dir() -> Path:
+    """Where SQLite templates are kept: the user's cache (``$XDG_CACHE_HOME/caseworks``, else
+    ``~/.cache/caseworks``), shared by every clone and worktree on the machine, as the PostgreSQL
+    server keeps its templates for every clone; ``.local`` when the cache cannot be written."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "caseworks"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        probe = cache / ".writable"
+        probe.touch()
+        return cache
+    except OSError:
+        local = ROOT / ".local"
+        local.mkdir(exist_ok=True)
+        return local
+
+
 def _sqlite_template() -> Path:
     """A migrated SQLite database, built once per set of migrations and copied for each test run.
 
@@ -45,19 +62,23 @@ def _sqlite_template() -> Path:
     CPU that every run and every xdist worker would otherwise pay again. The template is keyed by
     the migration files and Django's version and built under a lock (one worker builds, the others
     wait and copy); the run itself still migrates its copy (nothing left to apply) so the
-    post-migrate set-up (roles, schedules, reference data) runs as usual."""
-    local = ROOT / ".local"
-    local.mkdir(exist_ok=True)
-    template = local / f"test-template-{_migrations_digest()}.sqlite3"
-    with open(local / "test-template.lock", "w") as lock:
+    post-migrate set-up (roles, schedules, reference data) runs as usual. Kept in the user's cache
+    (``_template_dir``), so a second clone or worktree at the same migrations starts at once;
+    templates unused for a week are removed when a new one is built."""
+    folder = _template_dir()
+    template = folder / f"test-template-{_migrations_digest()}.sqlite3"
+    with open(folder / "test-template.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not template.exists():
             building = template.with_suffix(".building")
-            building.unlink(missing_ok=True)
+            building.unlink(missing_ok=True)  # a build that was killed
             _migrate(f"sqlite:///{building}")
-            for old in local.glob("test-template-*.sqlite3"):
-                old.unlink()
+            week_ago = time.time() - 7 * 24 * 3600
+            for old in folder.glob("test-template-*.sqlite3"):
+                if old.stat().st_mtime < week_ago:
+                    old.unlink(missing_ok=True)
             building.rename(template)
+        os.utime(template)  # in use: kept by the clean-up above
     return template
 
 
