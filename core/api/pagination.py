@@ -1,8 +1,6 @@
 """List envelopes: ``{"count", "next", "previous", "results"}``; cursor pages for unbounded streams."""
 
-from base64 import b64encode
 from typing import NamedTuple
-from urllib import parse
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Q
@@ -103,35 +101,6 @@ class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):  # type: ig
         except DjangoValidationError:
             raise NotFound(self.invalid_cursor_message) from None
         return cursor
-
-    def encode_cursor(self, cursor):
-        """DRF's link (``replace_query_param`` of the page's URL), with the URL split and its other
-        parameters encoded once per page, not once per link: the same text (parameters sorted by
-        name, each ``quote_plus``-ed, as DRF's ``urlencode`` of the sorted parameters writes them)."""
-        tokens = {}
-        if cursor.offset != 0:
-            tokens["o"] = str(cursor.offset)
-        if cursor.reverse:
-            tokens["r"] = "1"
-        if cursor.position is not None:
-            tokens["p"] = cursor.position
-        # parse.urlencode(tokens, doseq=True) of these names and text values
-        text = "&".join(f"{name}={parse.quote_plus(str(value))}" for name, value in tokens.items())
-        encoded = b64encode(text.encode("ascii")).decode("ascii")
-        if getattr(self, "_link", None) is None or self._link[0] != self.base_url:
-            scheme, netloc, path, query, fragment = parse.urlsplit(str(self.base_url))
-            others = sorted(
-                (key, value)
-                for key, value in parse.parse_qs(query, keep_blank_values=True).items()
-                if key != self.cursor_query_param
-            )
-            before = parse.urlencode([item for item in others if item[0] < self.cursor_query_param], doseq=True)
-            after = parse.urlencode([item for item in others if item[0] > self.cursor_query_param], doseq=True)
-            self._link = (self.base_url, scheme, netloc, path, fragment, before, after)
-        _, scheme, netloc, path, fragment, before, after = self._link
-        param = f"{parse.quote_plus(self.cursor_query_param)}={parse.quote_plus(encoded)}"
-        query = "&".join(part for part in (before, param, after) if part)
-        return parse.urlunsplit((scheme, netloc, path, query, fragment))
 
 
 class KeysetBound(NamedTuple):

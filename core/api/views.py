@@ -10,33 +10,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from rest_framework import generics, mixins, viewsets
 from rest_framework.renderers import BaseRenderer, JSONRenderer
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.http import content_disposition
 from core.models import AccessLog
 from core.services import access_log_record
 
-_JSON_ONLY = [JSONRenderer]
-_JSON_ACCEPTS = frozenset({"*/*", "application/json"})
-
 
 class PartnerViewMixin:
     scope_resource: str = ""
-
-    def perform_content_negotiation(self, request, force=False):
-        """DRF's answer without its parsing for what partners send: a JSON-only view, no format
-        (``?format=`` or suffix) and ``Accept`` absent, ``*/*`` or ``application/json`` get the JSON
-        renderer as ``application/json``, as DRF's negotiation gives them (issue 17.3: its header
-        parsing ran on every call). Anything else goes through DRF's negotiation unchanged."""
-        if (
-            self.renderer_classes == _JSON_ONLY
-            and getattr(self, "format_kwarg", None) is None
-            and request._request.META.get("HTTP_ACCEPT", "*/*") in _JSON_ACCEPTS
-            and api_settings.URL_FORMAT_OVERRIDE not in request._request.GET
-        ):
-            return JSONRenderer(), JSONRenderer.media_type
-        return super().perform_content_negotiation(request, force)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
