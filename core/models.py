@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .dates import display_date
@@ -155,6 +156,17 @@ class OfficeWide:
     @classmethod
     def scope_filter(cls, user, action: str) -> None:
         return None
+
+
+class DetailUrlMixin:
+    """``get_absolute_url`` by the URL naming rule (STYLE.md 1, NetBox's ``get_viewname``): the page
+    ``<app_label>:<model_name>_detail`` with the row's pk."""
+
+    pk: Any
+    _meta: Any
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", kwargs={"pk": self.pk})
 
 
 def staff_reference(

@@ -11,11 +11,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.dates import display_date
-from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, TimeStampedModel
+from core.models import AuditedModel, DetailUrlMixin, OfficeWide, RestrictedQuerySet, TimeStampedModel
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -40,7 +39,7 @@ Unscoped = OfficeWide  # the name migration 0001 gives the models' base
 
 
 # Partners ------------------------------------------------------------------------------------
-class Organisation(OfficeWide, TimeStampedModel, AuditedModel):
+class Organisation(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=OrganisationKind.choices, db_index=True)
     address = models.CharField(max_length=300, blank=True, help_text="The organisation's business address.")
@@ -54,9 +53,6 @@ class Organisation(OfficeWide, TimeStampedModel, AuditedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:organisation_detail", kwargs={"pk": self.pk})
 
 
 class Contact(OfficeWide, TimeStampedModel, AuditedModel):
@@ -113,7 +109,7 @@ class MediaContact(OfficeWide, TimeStampedModel, AuditedModel):
 
 
 # Materials -----------------------------------------------------------------------------------
-class Material(OfficeWide, TimeStampedModel, AuditedModel):
+class Material(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
     title = models.CharField(max_length=200)
     language = models.CharField(max_length=10, choices=Language.choices, default=Language.ENGLISH, db_index=True)
     audience = models.CharField(max_length=30, choices=Audience.choices, db_index=True)
@@ -131,9 +127,6 @@ class Material(OfficeWide, TimeStampedModel, AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_language_display()}, v{self.version})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:material_detail", kwargs={"pk": self.pk})
 
 
 class MaterialDistribution(OfficeWide, AuditedModel):
@@ -157,7 +150,7 @@ class MaterialDistribution(OfficeWide, AuditedModel):
 
 
 # Events --------------------------------------------------------------------------------------
-class Event(OfficeWide, TimeStampedModel):
+class Event(DetailUrlMixin, OfficeWide, TimeStampedModel):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.PRESENTATION)
     audience = models.CharField(max_length=30, choices=Audience.choices, db_index=True)
@@ -192,9 +185,6 @@ class Event(OfficeWide, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({display_date(self.starts_at)})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:event_detail", kwargs={"pk": self.pk})
 
 
 class Registration(OfficeWide, AuditedModel):
@@ -234,7 +224,7 @@ class FollowUp(OfficeWide, AuditedModel):
 
 
 # Announcements -------------------------------------------------------------------------------
-class Announcement(OfficeWide, TimeStampedModel, AuditedModel):
+class Announcement(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=AnnouncementKind.choices, default=AnnouncementKind.SERVICE_NEWS)
     body = models.TextField(max_length=10000, help_text="Plain text; shown escaped on the public page.")
@@ -253,9 +243,6 @@ class Announcement(OfficeWide, TimeStampedModel, AuditedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:announcement_detail", kwargs={"pk": self.pk})
 
 
 class AnnouncementDelivery(OfficeWide, AuditedModel):
@@ -286,7 +273,7 @@ class AnnouncementDelivery(OfficeWide, AuditedModel):
 
 
 # Media inquiries -----------------------------------------------------------------------------
-class MediaInquiry(OfficeWide, TimeStampedModel, AuditedModel):
+class MediaInquiry(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
     outlet = models.CharField(max_length=200)
     reporter = models.CharField(max_length=200)
     reporter_email = models.EmailField(blank=True)
@@ -315,9 +302,6 @@ class MediaInquiry(OfficeWide, TimeStampedModel, AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.outlet}: {self.question[:60]}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:mediainquiry_detail", kwargs={"pk": self.pk})
 
     @property
     def is_open(self) -> bool:
@@ -368,7 +352,7 @@ class ReminderRun(OfficeWide, models.Model):
 
 
 # Feedback ------------------------------------------------------------------------------------
-class Survey(OfficeWide, TimeStampedModel, AuditedModel):
+class Survey(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=2000)
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys")
@@ -380,9 +364,6 @@ class Survey(OfficeWide, TimeStampedModel, AuditedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:survey_detail", kwargs={"pk": self.pk})
 
 
 class SurveyQuestion(OfficeWide, AuditedModel):
