@@ -36,7 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from .models import Job, JobStatus
@@ -257,6 +257,24 @@ def run_leased(*, task, job_id: int | None, fn: Callable[[Lease], Any], skipped:
         raise
     lease_release(job_id=job_id, worker=worker, result=_jsonable(result))
     return result
+
+
+def row_claim(model: type[Model], *, pk: int, waiting: str, processing: str, resume: bool) -> bool:
+    """Claim the row a leased job imports (a received file): a conditional update from ``waiting`` to
+    ``processing`` (``started_at`` now) that one caller wins; a redelivered task finds it claimed.
+    ``resume`` (the job's lease was taken over, ``Lease.takeover``) claims a row left ``processing``
+    by a worker that died (its transaction rolled back with it) as well."""
+    claimable = [waiting, processing] if resume else [waiting]
+    return bool(
+        model._default_manager.filter(pk=pk, status__in=claimable).update(status=processing, started_at=timezone.now())
+    )
+
+
+def row_still_claimed(model: type[Model], *, pk: int, processing: str) -> bool:
+    """Inside the import's transaction, before its effect: lock the claimed row and check it is
+    still ``processing``, so a worker that lost its lease while alive and the one that took over
+    never both import: the second waits on the lock here, then finds the row finished."""
+    return model._default_manager.select_for_update().filter(pk=pk, status=processing).exists()
 
 
 def _jsonable(value: Any) -> Any:

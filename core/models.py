@@ -1,7 +1,7 @@
 """Shared plumbing: base models, restricted querysets and the two append-only audit tables.
 
-Field-level change history of domain models is kept by django-simple-history (``history =
-HistoricalRecords()`` on each model). What a signal cannot see — bulk writes, sensitive reads,
+Field-level change history of domain models is kept by django-simple-history (``AuditedModel``,
+or ``history = HistoricalRecords(...)`` on a model that leaves fields out). What a signal cannot see — bulk writes, sensitive reads,
 sign-ins, access denials — is written here explicitly by services.
 """
 
@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .dates import display_date
@@ -157,6 +158,17 @@ class OfficeWide:
         return None
 
 
+class DetailUrlMixin:
+    """``get_absolute_url`` by the URL naming rule (STYLE.md 1, NetBox's ``get_viewname``): the page
+    ``<app_label>:<model_name>_detail`` with the row's pk."""
+
+    pk: Any
+    _meta: Any
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", kwargs={"pk": self.pk})
+
+
 def staff_reference(
     *, on_delete: Any = models.PROTECT, **options: Any
 ) -> models.ForeignKey[User | Combinable | None, User | None]:
@@ -172,6 +184,20 @@ def staff_reference(
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditedModel(models.Model):
+    """A domain model's history and access, said once (NetBox's ``NetBoxModel``): field-level change
+    history (``history``, django-simple-history) and the restricted queryset (``objects``:
+    ``restrict(user, action)``, ``get_for``). The model still declares its scope (``scope_filter``,
+    or ``OfficeWide``). A model that keeps fields out of its history (secrets, file bytes) or has a
+    queryset of its own declares ``history`` and ``objects`` itself instead."""
+
+    history = HistoricalRecords(inherit=True)
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -39,6 +39,17 @@ from .services.payments import payment_file_receive
 from .services.returns import nacha_return_import
 
 
+class StoredFileDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    """A stored file's page (payment, disbursement, return, bank and partner files): its figures
+    and who sent it (``related``), never the file's bytes: ``content`` is deferred, only the logged
+    downloads read it."""
+
+    related: tuple[str, ...] = ("uploaded_by",)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*self.related).defer("content")
+
+
 class PaymentFileListView(FilteredListView):
     model = PaymentFile
     permission_required = "enforcement.view_paymentfile"
@@ -107,13 +118,10 @@ class PaymentFileUploadView(_QueuedUploadView):
         return import_payment_file
 
 
-class PaymentFileDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class PaymentFileDetailView(StoredFileDetailView):
     model = PaymentFile
     permission_required = "enforcement.view_paymentfile"
     template_name = "enforcement/paymentfile_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("uploaded_by").defer("content")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -130,15 +138,13 @@ class DisbursementExportListView(FilteredListView):
         return super().get_base_queryset().select_related("created_by").defer("content")
 
 
-class DisbursementExportDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class DisbursementExportDetailView(StoredFileDetailView):
     """One disbursement file: its figures, what was skipped, its entries, and the download."""
 
     model = DisbursementExport
     permission_required = "enforcement.view_disbursementexport"
     template_name = "enforcement/disbursementexport_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("created_by").defer("content")
+    related = ("created_by",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -186,13 +192,10 @@ class NachaReturnUploadView(_UploadView):
         return nacha_return_import(name=name, content=content, via=FileVia.UPLOAD, by=_staff(self.request))
 
 
-class NachaReturnFileDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class NachaReturnFileDetailView(StoredFileDetailView):
     model = NachaReturnFile
     permission_required = "enforcement.view_nachareturnfile"
     template_name = "enforcement/nachareturnfile_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("uploaded_by").defer("content")
 
 
 class BankStatementListView(FilteredListView):
@@ -220,13 +223,10 @@ class BankStatementUploadView(_QueuedUploadView):
         return import_bank_statement
 
 
-class BankStatementDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class BankStatementDetailView(StoredFileDetailView):
     model = BankStatement
     permission_required = "enforcement.view_bankstatement"
     template_name = "enforcement/bankstatement_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("uploaded_by").defer("content")
 
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator

@@ -11,14 +11,15 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import FormView
 
 from cases.access import can_view_fti
 from core.http import content_disposition
 from core.services import sensitive_read_record
-from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
+from core.views import FilteredListView, PermissionMixin
 
 from .choices import FileVia
+from .file_views import StoredFileDetailView
 from .filtersets import PartnerFileFilterSet
 from .models import PartnerFile
 from .services.partner_files import inbound_kinds, partner_file_kinds, partner_file_submit
@@ -55,13 +56,11 @@ class PartnerFileListView(FilteredListView):
         return context
 
 
-class PartnerFileDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class PartnerFileDetailView(StoredFileDetailView):
     model = PartnerFile
     permission_required = "enforcement.view_partnerfile"
     template_name = "enforcement/partnerfile_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("created_by", "agency", "replay_of", "job").defer("content")
+    related = ("created_by", "agency", "replay_of", "job")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

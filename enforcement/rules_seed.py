@@ -13,6 +13,13 @@ from core.legal_seed import seed_value
 SEED_EFFECTIVE_FROM = date(2000, 1, 1)
 CONFIRM = "Not fixed by DOMAIN.md: office default, confirm locally and revise as a dated version."
 
+# The federal tax refund offset's thresholds (45 CFR 303.72), which the state tax offset copies.
+_OFFSET_THRESHOLDS = {
+    "assigned_arrears_min": seed_value("us.remedy.offset.assigned_min", "US"),
+    "unassigned_arrears_min": seed_value("us.remedy.offset.unassigned_min", "US"),
+    "aggregate_by_ncp": True,
+}
+
 _FEDERAL = [
     {
         "remedy": "income_withholding",
@@ -30,9 +37,7 @@ _FEDERAL = [
     {
         "remedy": "federal_tax_offset",
         "requires_delinquency": False,
-        "assigned_arrears_min": seed_value("us.remedy.offset.assigned_min", "US"),
-        "unassigned_arrears_min": seed_value("us.remedy.offset.unassigned_min", "US"),
-        "aggregate_by_ncp": True,
+        **_OFFSET_THRESHOLDS,
         "notice_days": 0,
         "contest_days": 30,
         "partner": "OCSE Federal Offset Program (U.S. Treasury)",
@@ -44,9 +49,7 @@ _FEDERAL = [
     {
         "remedy": "state_tax_offset",
         "requires_delinquency": False,
-        "assigned_arrears_min": seed_value("us.remedy.offset.assigned_min", "US"),
-        "unassigned_arrears_min": seed_value("us.remedy.offset.unassigned_min", "US"),
-        "aggregate_by_ncp": True,
+        **_OFFSET_THRESHOLDS,
         "notice_days": 0,
         "contest_days": 30,
         "partner": "State tax department",

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, is_partner, staff_reference
+from core.models import AuditedModel, RestrictedQuerySet, is_partner, staff_reference
 
 from .choices import (
     MERITS_OUTCOMES,
@@ -33,7 +33,7 @@ from .choices import (
 VIEW_ALL = "hearings.view_all_hearings"
 
 
-class HearingRequest(models.Model):
+class HearingRequest(AuditedModel):
     number = models.CharField(max_length=20, unique=True, editable=False)
     jurisdiction = models.CharField(max_length=2, default="NY")
     complaint = models.ForeignKey(
@@ -75,9 +75,6 @@ class HearingRequest(models.Model):
     decided_by = staff_reference()
     created_by = staff_reference()
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["hold_by", "id"]
@@ -134,7 +131,7 @@ class HearingRequest(models.Model):
         return self.is_late and self.good_cause in ("", GoodCause.PENDING)
 
 
-class Hearing(models.Model):
+class Hearing(AuditedModel):
     """One scheduled sitting of a request (a postponement makes a new row)."""
 
     request = models.ForeignKey(HearingRequest, on_delete=models.CASCADE, related_name="hearings")
@@ -156,9 +153,6 @@ class Hearing(models.Model):
     )
     beyond_target = models.BooleanField(default=False, help_text="Scheduled after the 45-day target.")
     scheduled_by = staff_reference()
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]

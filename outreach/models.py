@@ -11,11 +11,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.dates import display_date
-from core.models import OfficeWide, RestrictedQuerySet, TimeStampedModel
+from core.models import AuditedModel, DetailUrlMixin, OfficeWide, RestrictedQuerySet, TimeStampedModel
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -40,7 +39,7 @@ Unscoped = OfficeWide  # the name migration 0001 gives the models' base
 
 
 # Partners ------------------------------------------------------------------------------------
-class Organisation(OfficeWide, TimeStampedModel):
+class Organisation(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=OrganisationKind.choices, db_index=True)
     address = models.CharField(max_length=300, blank=True, help_text="The organisation's business address.")
@@ -48,9 +47,6 @@ class Organisation(OfficeWide, TimeStampedModel):
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -58,11 +54,8 @@ class Organisation(OfficeWide, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:organisation_detail", kwargs={"pk": self.pk})
 
-
-class Contact(OfficeWide, TimeStampedModel):
+class Contact(OfficeWide, TimeStampedModel, AuditedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
     title = models.CharField(max_length=120, blank=True)
@@ -72,9 +65,6 @@ class Contact(OfficeWide, TimeStampedModel):
         default=False, help_text="Asked to receive program announcements by e-mail (opt-in)."
     )
     is_active = models.BooleanField(default=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -84,7 +74,7 @@ class Contact(OfficeWide, TimeStampedModel):
         return f"{self.name} ({self.organisation})"
 
 
-class ContactLog(OfficeWide, models.Model):
+class ContactLog(OfficeWide, AuditedModel):
     """One contact with a partner: the organisation's history of contact."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contact_logs")
@@ -95,9 +85,6 @@ class ContactLog(OfficeWide, models.Model):
     event = models.ForeignKey("Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -106,16 +93,13 @@ class ContactLog(OfficeWide, models.Model):
         return f"{self.occurred_on} {self.get_channel_display()} with {self.organisation_id}"
 
 
-class MediaContact(OfficeWide, TimeStampedModel):
+class MediaContact(OfficeWide, TimeStampedModel, AuditedModel):
     outlet = models.CharField(max_length=200)
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     wants_announcements = models.BooleanField(default=False, help_text="Asked for program announcements (opt-in).")
     is_active = models.BooleanField(default=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["outlet", "name"]
@@ -125,7 +109,7 @@ class MediaContact(OfficeWide, TimeStampedModel):
 
 
 # Materials -----------------------------------------------------------------------------------
-class Material(OfficeWide, TimeStampedModel):
+class Material(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
     title = models.CharField(max_length=200)
     language = models.CharField(max_length=10, choices=Language.choices, default=Language.ENGLISH, db_index=True)
     audience = models.CharField(max_length=30, choices=Audience.choices, db_index=True)
@@ -133,9 +117,6 @@ class Material(OfficeWide, TimeStampedModel):
     file = models.FileField(upload_to="outreach/materials/%Y/", blank=True, validators=[validate_material_file])
     stock = models.PositiveIntegerField(default=0, help_text="Printed copies on hand.")
     is_current = models.BooleanField(default=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "language"]
@@ -147,11 +128,8 @@ class Material(OfficeWide, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.title} ({self.get_language_display()}, v{self.version})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:material_detail", kwargs={"pk": self.pk})
 
-
-class MaterialDistribution(OfficeWide, models.Model):
+class MaterialDistribution(OfficeWide, AuditedModel):
     material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="distributions")
     distributed_on = models.DateField(db_index=True)
     location = models.CharField(max_length=200, help_text="Where the copies went.")
@@ -160,9 +138,6 @@ class MaterialDistribution(OfficeWide, models.Model):
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-distributed_on", "-id"]
@@ -175,7 +150,7 @@ class MaterialDistribution(OfficeWide, models.Model):
 
 
 # Events --------------------------------------------------------------------------------------
-class Event(OfficeWide, TimeStampedModel):
+class Event(DetailUrlMixin, OfficeWide, TimeStampedModel):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.PRESENTATION)
     audience = models.CharField(max_length=30, choices=Audience.choices, db_index=True)
@@ -211,11 +186,8 @@ class Event(OfficeWide, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.title} ({display_date(self.starts_at)})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:event_detail", kwargs={"pk": self.pk})
 
-
-class Registration(OfficeWide, models.Model):
+class Registration(OfficeWide, AuditedModel):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
@@ -224,9 +196,6 @@ class Registration(OfficeWide, models.Model):
     registered_at = models.DateTimeField(auto_now_add=True)
     attended = models.BooleanField(default=False, db_index=True)
     walk_in = models.BooleanField(default=False, help_text="Came without registering first.")
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -240,15 +209,12 @@ class Registration(OfficeWide, models.Model):
         return f"{self.name} at {self.event_id}"
 
 
-class FollowUp(OfficeWide, models.Model):
+class FollowUp(OfficeWide, AuditedModel):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="follow_ups")
     description = models.CharField(max_length=500)
     due_on = models.DateField(null=True, blank=True)
     assigned_to = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     done_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["done_at", "due_on", "id"]
@@ -258,7 +224,7 @@ class FollowUp(OfficeWide, models.Model):
 
 
 # Announcements -------------------------------------------------------------------------------
-class Announcement(OfficeWide, TimeStampedModel):
+class Announcement(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=AnnouncementKind.choices, default=AnnouncementKind.SERVICE_NEWS)
     body = models.TextField(max_length=10000, help_text="Plain text; shown escaped on the public page.")
@@ -270,9 +236,6 @@ class Announcement(OfficeWide, TimeStampedModel):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     published_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -281,11 +244,8 @@ class Announcement(OfficeWide, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:announcement_detail", kwargs={"pk": self.pk})
 
-
-class AnnouncementDelivery(OfficeWide, models.Model):
+class AnnouncementDelivery(OfficeWide, AuditedModel):
     """What went to whom: one row per recipient address, claimed before sending (idempotent)."""
 
     announcement = models.ForeignKey(Announcement, on_delete=models.PROTECT, related_name="deliveries")
@@ -300,9 +260,6 @@ class AnnouncementDelivery(OfficeWide, models.Model):
     subject = models.CharField(max_length=250, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["email"]
@@ -316,7 +273,7 @@ class AnnouncementDelivery(OfficeWide, models.Model):
 
 
 # Media inquiries -----------------------------------------------------------------------------
-class MediaInquiry(OfficeWide, TimeStampedModel):
+class MediaInquiry(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
     outlet = models.CharField(max_length=200)
     reporter = models.CharField(max_length=200)
     reporter_email = models.EmailField(blank=True)
@@ -331,9 +288,6 @@ class MediaInquiry(OfficeWide, TimeStampedModel):
     approved_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=InquiryStatus.choices, default=InquiryStatus.OPEN, db_index=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline", "id"]
@@ -348,9 +302,6 @@ class MediaInquiry(OfficeWide, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.outlet}: {self.question[:60]}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:mediainquiry_detail", kwargs={"pk": self.pk})
 
     @property
     def is_open(self) -> bool:
@@ -401,15 +352,12 @@ class ReminderRun(OfficeWide, models.Model):
 
 
 # Feedback ------------------------------------------------------------------------------------
-class Survey(OfficeWide, TimeStampedModel):
+class Survey(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=2000)
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys")
     is_open = models.BooleanField(default=True, help_text="Closed surveys refuse responses.")
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -417,19 +365,13 @@ class Survey(OfficeWide, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:survey_detail", kwargs={"pk": self.pk})
 
-
-class SurveyQuestion(OfficeWide, models.Model):
+class SurveyQuestion(OfficeWide, AuditedModel):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=300)
     kind = models.CharField(max_length=10, choices=QuestionKind.choices)
     required = models.BooleanField(default=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["survey", "position"]
@@ -465,13 +407,10 @@ class SurveyInvitation(OfficeWide, models.Model):
         return f"Invitation {self.pk} to {self.survey_id}"
 
 
-class SurveyResponse(OfficeWide, models.Model):
+class SurveyResponse(OfficeWide, AuditedModel):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     invitation = models.OneToOneField(SurveyInvitation, on_delete=models.PROTECT, related_name="response")
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -480,15 +419,12 @@ class SurveyResponse(OfficeWide, models.Model):
         return f"Response {self.pk} to {self.survey_id}"
 
 
-class SurveyAnswer(OfficeWide, models.Model):
+class SurveyAnswer(OfficeWide, AuditedModel):
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers")
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     yes_no = models.BooleanField(null=True, blank=True)
     text = models.TextField(blank=True, max_length=2000)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["response", "question__position"]

@@ -15,9 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
-from core.models import OfficeWide, RestrictedQuerySet, staff_reference
+from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, staff_reference
 
 from .choices import (
     Criterion,
@@ -50,7 +49,7 @@ class IncentiveTable(models.TextChoices):
     COST_EFFECTIVENESS = "cost_effectiveness", "Table 3: cost-effectiveness"
 
 
-class CriterionRule(OfficeWide, models.Model):
+class CriterionRule(OfficeWide, AuditedModel):
     """A self-assessment criterion's checklist (the questions a reviewer answers), dated. Its
     benchmark (45 CFR 308.2) is a legal number: the row ``us.self_assessment.<criterion>.benchmark``,
     set on the instance by ``quality.selectors.criterion_rules``."""
@@ -65,9 +64,6 @@ class CriterionRule(OfficeWide, models.Model):
     citation = models.CharField(max_length=200)
     needs_confirmation = models.BooleanField(default=False)
 
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["criterion", "-effective_from"]
         constraints = [models.UniqueConstraint(fields=["criterion", "effective_from"], name="quality_criterion_unique")]
@@ -76,7 +72,7 @@ class CriterionRule(OfficeWide, models.Model):
         return f"{self.get_criterion_display()} from {self.effective_from}"
 
 
-class Expenditure(OfficeWide, models.Model):
+class Expenditure(OfficeWide, AuditedModel):
     """Total IV-D expenditures of a fiscal year, entered by staff (cost-effectiveness denominator)."""
 
     fiscal_year = models.PositiveIntegerField(unique=True, validators=FISCAL_YEAR_VALIDATORS)
@@ -84,9 +80,6 @@ class Expenditure(OfficeWide, models.Model):
     source = models.CharField(max_length=200, blank=True, help_text="Where the figure comes from (e.g. OCSE-396).")
     entered_by = staff_reference()
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-fiscal_year"]
@@ -144,7 +137,7 @@ class SnapshotValue(OfficeWide, models.Model):
         return f"{self.snapshot_id} {self.level} {self.unit_label} {self.measure} {self.value}"
 
 
-class Review(OfficeWide, models.Model):
+class Review(OfficeWide, AuditedModel):
     """A self-assessment review of a period (45 CFR 308): a seeded sample per criterion."""
 
     title = models.CharField(max_length=200)
@@ -159,9 +152,6 @@ class Review(OfficeWide, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sampled_at = models.DateTimeField(null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["-period_end", "-id"]
         constraints = [
@@ -174,7 +164,7 @@ class Review(OfficeWide, models.Model):
         return self.title
 
 
-class ReviewSample(OfficeWide, models.Model):
+class ReviewSample(OfficeWide, AuditedModel):
     """One sampled case under one criterion, scored by a reviewer against the checklist."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="samples")
@@ -187,9 +177,6 @@ class ReviewSample(OfficeWide, models.Model):
     scored_by = staff_reference()
     scored_at = models.DateTimeField(null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["review", "criterion", "id"]
         constraints = [models.UniqueConstraint(fields=["review", "criterion", "case"], name="quality_sample_unique")]
@@ -199,7 +186,7 @@ class ReviewSample(OfficeWide, models.Model):
         return f"{self.review_id} {self.criterion} case {self.case_id}: {self.result}"
 
 
-class ImprovementPlan(OfficeWide, models.Model):
+class ImprovementPlan(OfficeWide, AuditedModel):
     """A plan to close a gap on a measure, timeframe or self-assessment criterion."""
 
     title = models.CharField(max_length=200)
@@ -211,9 +198,6 @@ class ImprovementPlan(OfficeWide, models.Model):
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["status", "target_on", "id"]
 
@@ -221,15 +205,12 @@ class ImprovementPlan(OfficeWide, models.Model):
         return self.title
 
 
-class PlanAction(OfficeWide, models.Model):
+class PlanAction(OfficeWide, AuditedModel):
     plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=500)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -242,14 +223,11 @@ class PlanAction(OfficeWide, models.Model):
         return self.completed_on is None and self.due_on < (today or timezone.localdate())
 
 
-class PlanNote(OfficeWide, models.Model):
+class PlanNote(OfficeWide, AuditedModel):
     plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField(max_length=4000)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -258,7 +236,7 @@ class PlanNote(OfficeWide, models.Model):
         return self.text[:60]
 
 
-class PerformanceGoal(OfficeWide, models.Model):
+class PerformanceGoal(OfficeWide, AuditedModel):
     """An expectation for a unit or a caseworker on a tracked measure in a fiscal year."""
 
     level = models.CharField(max_length=12, choices=GoalLevel.choices)
@@ -267,9 +245,6 @@ class PerformanceGoal(OfficeWide, models.Model):
     measure = models.CharField(max_length=40, choices=TRACKED_CHOICES)
     fiscal_year = models.PositiveIntegerField(validators=FISCAL_YEAR_VALIDATORS)
     target = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-fiscal_year", "level", "unit", "measure"]

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, TimeStampedModel, staff_reference
+from core.models import AuditedModel, RestrictedQuerySet, TimeStampedModel, staff_reference
 
 from .choices import (
     CompletionSource,
@@ -28,7 +28,7 @@ SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class Course(TimeStampedModel):
+class Course(TimeStampedModel, AuditedModel):
     """A course of the curriculum. ``audience_roles`` lists role names; ``audience_fti_roles`` adds,
     at run time, every role whose group holds ``cases.view_fti`` (IRS Publication 1075 awareness)."""
 
@@ -57,9 +57,6 @@ class Course(TimeStampedModel):
     has_test = models.BooleanField(default=False, help_text="Pre- and post-test scored 0–100.")
     passing_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE_VALIDATORS)
     is_active = models.BooleanField(default=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -101,7 +98,7 @@ class Course(TimeStampedModel):
         return [line.strip() for line in self.policy_references.splitlines() if line.strip()]
 
 
-class TrainingSession(TimeStampedModel):
+class TrainingSession(TimeStampedModel, AuditedModel):
     """A scheduled offering of a course."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
@@ -115,9 +112,6 @@ class TrainingSession(TimeStampedModel):
         max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED, db_index=True
     )
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -143,7 +137,7 @@ class TrainingSession(TimeStampedModel):
         return bool(self.online_url)
 
 
-class Enrolment(TimeStampedModel):
+class Enrolment(TimeStampedModel, AuditedModel):
     """A staff member's place (or waitlist place) in a session; attendance and test scores."""
 
     session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, related_name="enrolments")
@@ -154,9 +148,6 @@ class Enrolment(TimeStampedModel):
     pre_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE_VALIDATORS)
     post_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE_VALIDATORS)
     result = models.CharField(max_length=12, choices=EnrolmentResult.choices, default=EnrolmentResult.PENDING)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "created_at", "id"]
@@ -186,7 +177,7 @@ class Enrolment(TimeStampedModel):
         return self.post_score - self.pre_score
 
 
-class CourseCompletion(TimeStampedModel):
+class CourseCompletion(TimeStampedModel, AuditedModel):
     """A completed course: from a session, or recorded by a trainer (e.g. the state's online course).
 
     ``certificate_number`` is unguessable so a printed certificate can be verified by anyone signed in.
@@ -202,9 +193,6 @@ class CourseCompletion(TimeStampedModel):
     score = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE_VALIDATORS)
     certificate_number = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recorded_by = staff_reference()
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-completed_on", "-id"]
@@ -219,7 +207,7 @@ class CourseCompletion(TimeStampedModel):
         return f"{self.user} · {self.course} · {self.completed_on}"
 
 
-class SessionEvaluation(TimeStampedModel):
+class SessionEvaluation(TimeStampedModel, AuditedModel):
     """A participant's feedback on a session they attended (ratings 1–5 and comments)."""
 
     enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="evaluation")
@@ -227,9 +215,6 @@ class SessionEvaluation(TimeStampedModel):
     trainer_rating = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
     relevance_rating = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
     comments = models.TextField(blank=True, max_length=4000)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -251,15 +236,12 @@ class SessionEvaluation(TimeStampedModel):
         return f"Evaluation of {self.enrolment}"
 
 
-class NeedsSurvey(TimeStampedModel):
+class NeedsSurvey(TimeStampedModel, AuditedModel):
     """A staff survey of training needs: each respondent rates the priority of each topic."""
 
     title = models.CharField(max_length=200)
     opens_on = models.DateField()
     closes_on = models.DateField()
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opens_on"]
@@ -291,13 +273,10 @@ class NeedsTopic(models.Model):
         return self.title
 
 
-class NeedsResponse(TimeStampedModel):
+class NeedsResponse(TimeStampedModel, AuditedModel):
     survey = models.ForeignKey(NeedsSurvey, on_delete=models.PROTECT, related_name="responses")
     respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     comments = models.TextField(blank=True, max_length=4000)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["survey", "respondent"], name="training_needsresponse_once")]
@@ -390,7 +369,7 @@ class PolicyDocument(TimeStampedModel):
         return self.title
 
 
-class PolicyVersion(TimeStampedModel):
+class PolicyVersion(TimeStampedModel, AuditedModel):
     document = models.ForeignKey(PolicyDocument, on_delete=models.PROTECT, related_name="versions")
     version = models.CharField(max_length=20)
     effective_on = models.DateField()
@@ -398,9 +377,6 @@ class PolicyVersion(TimeStampedModel):
     summary = models.TextField(blank=True, max_length=4000)
     body = models.TextField(blank=True)
     requires_acknowledgement = models.BooleanField(default=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "-effective_on", "-id"]
@@ -415,13 +391,10 @@ class PolicyVersion(TimeStampedModel):
         return [line.strip() for line in self.citations.splitlines() if line.strip()]
 
 
-class PolicyAcknowledgement(models.Model):
+class PolicyAcknowledgement(AuditedModel):
     version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="acknowledgements")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-acknowledged_at"]

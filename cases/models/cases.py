@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
-from simple_history.models import HistoricalRecords
 
 from core.dates import display_date
-from core.models import OfficeWide, RestrictedQuerySet, TimeStampedModel, staff_reference
+from core.models import AuditedModel, OfficeWide, TimeStampedModel, staff_reference
 
 from ..choices import (
     AssistanceStatus,
@@ -24,7 +23,7 @@ from .people import Person
 from .scope import CaseScoped, case_scope_q
 
 
-class Case(TimeStampedModel):
+class Case(TimeStampedModel, AuditedModel):
     """A IV-D case. ``status`` (open/closed) is apart from ``stage`` (where the work is).
 
     ``next_deadline_on``/``next_deadline_kind`` cache the earliest running federal timeframe
@@ -62,9 +61,6 @@ class Case(TimeStampedModel):
     interstate_referred_on = models.DateField(null=True, blank=True)
     next_deadline_on = models.DateField(null=True, blank=True, db_index=True)
     next_deadline_kind = models.CharField(max_length=30, choices=DeadlineKind.choices, blank=True)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["case_number"]
@@ -129,15 +125,12 @@ class Case(TimeStampedModel):
         return self._participants(ParticipantRole.CHILD)
 
 
-class CaseParticipant(CaseScoped, models.Model):
+class CaseParticipant(CaseScoped, AuditedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
     # Indexed by (person, role) below, which also carries the case.
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations", db_index=False)
     role = models.CharField(max_length=10, choices=ParticipantRole.choices)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "role", "id"]
@@ -151,14 +144,11 @@ class CaseParticipant(CaseScoped, models.Model):
         return f"{self.case} {self.get_role_display()}: {self.person}"
 
 
-class CaseNote(CaseScoped, models.Model):
+class CaseNote(CaseScoped, AuditedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(max_length=4000)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -167,7 +157,7 @@ class CaseNote(CaseScoped, models.Model):
         return f"{self.case} note {display_date(self.created_at)}"
 
 
-class FviOverride(OfficeWide, models.Model):
+class FviOverride(OfficeWide, AuditedModel):
     """A court's one-time override of the family violence indicator (42 USC 654(26)(c)).
 
     Recorded by staff from a court order; used exactly once (``used_at`` set by a conditional
@@ -193,9 +183,6 @@ class FviOverride(OfficeWide, models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     used_by = staff_reference()
     used_via = models.CharField(max_length=10, blank=True)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,9 +13,8 @@ import secrets
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, staff_reference
+from core.models import AuditedModel, staff_reference
 
 from ..choices import DocumentKind
 from .cases import Case
@@ -36,7 +35,7 @@ def document_path(instance: CaseDocument, filename: str) -> str:
     return f"case_documents/{timezone.now():%Y}/{secrets.token_hex(16)}.{ext}"
 
 
-class CaseDocument(CaseScoped, models.Model):
+class CaseDocument(CaseScoped, AuditedModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     person = models.ForeignKey(
         Person,
@@ -66,9 +65,6 @@ class CaseDocument(CaseScoped, models.Model):
     )
     uploaded_by = staff_reference(on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

@@ -15,9 +15,8 @@ from typing import Any
 
 from django.db import models
 from django.db.models.functions import Upper
-from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, staff_reference
+from core.models import AuditedModel, RestrictedQuerySet, staff_reference
 
 from ..choices import (
     AssistanceStatus,
@@ -40,7 +39,7 @@ from .scope import CaseScoped, case_scope_q
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
-class Collection(models.Model):
+class Collection(AuditedModel):
     """Money received, recorded once per source reference; held with a reason when it cannot be
     identified or distributed (never dropped)."""
 
@@ -67,9 +66,6 @@ class Collection(models.Model):
     received_via = models.CharField(max_length=10, choices=ReceivedVia.choices, default=ReceivedVia.API)
     batch_reference = models.CharField(max_length=64, blank=True, db_index=True)
     created_by = staff_reference(db_index=False)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -208,7 +204,7 @@ class Allocation(CaseScoped, models.Model):
         return f"{self.collection} → {self.bucket} {self.amount}"
 
 
-class Disbursement(CaseScoped, models.Model):
+class Disbursement(CaseScoped, AuditedModel):
     """Payment out to the family (or retained by the state); due within 2 business days of
     receipt (42 USC 654b(c); 45 CFR 302.32(b))."""
 
@@ -225,9 +221,6 @@ class Disbursement(CaseScoped, models.Model):
     is_late = models.BooleanField(default=False)
     export_batch = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -313,7 +306,7 @@ class LedgerRun(models.Model):
         return len(self.counts.get("ranges", [])) + len(self.counts.get("failed", []))
 
 
-class AssistanceSpell(models.Model):
+class AssistanceSpell(AuditedModel):
     """A dated period of the family's assistance status (42 USC 608(a)(3)): support due for a
     month in which assistance was paid is assigned. Changed only through
     ``cases.services.case_assistance_change`` (it closes the open spell and opens the next)."""
@@ -324,9 +317,6 @@ class AssistanceSpell(models.Model):
     end_on = models.DateField(null=True, blank=True, help_text="Last day of the spell; blank while it is open.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = staff_reference(db_index=False)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "start_on"]

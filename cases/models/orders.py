@@ -6,9 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, TimeStampedModel
+from core.models import AuditedModel, TimeStampedModel
 
 from ..choices import Frequency, ObligationKind, OrderKind, OrderStatus
 from .cases import Case
@@ -23,7 +22,7 @@ MONTHLY_FACTOR: dict[str, Decimal] = {
 }
 
 
-class SupportOrder(CaseScoped, TimeStampedModel):
+class SupportOrder(CaseScoped, TimeStampedModel, AuditedModel):
     """A court or administrative order. Counts for OCSE-157 line 2 even when zero or medical-only."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="orders")
@@ -41,9 +40,6 @@ class SupportOrder(CaseScoped, TimeStampedModel):
     # withholding order then goes with a National Medical Support Notice (45 CFR 303.32).
     health_coverage_required = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-effective_on", "-version", "-id"]
         constraints = [
@@ -56,7 +52,7 @@ class SupportOrder(CaseScoped, TimeStampedModel):
         return f"{self.order_number} v{self.version}"
 
 
-class Obligation(TimeStampedModel):
+class Obligation(TimeStampedModel, AuditedModel):
     order = models.ForeignKey(SupportOrder, on_delete=models.PROTECT, related_name="obligations")
     kind = models.CharField(max_length=20, choices=ObligationKind.choices, default=ObligationKind.CURRENT_SUPPORT)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
@@ -64,9 +60,6 @@ class Obligation(TimeStampedModel):
     start_on = models.DateField()
     end_on = models.DateField(null=True, blank=True)
     accrued_through = models.DateField(null=True, blank=True, help_text="Last due date charged.")
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "kind", "id"]

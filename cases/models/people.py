@@ -7,7 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedCharField, Undecryptable, blind_index
-from core.models import OfficeWide, RestrictedQuerySet, TimeStampedModel
+from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, TimeStampedModel
 
 from ..choices import GeneticTestResult, PaternityMethod, PaternityStatus, Sex
 
@@ -119,7 +119,7 @@ class Person(OfficeWide, TimeStampedModel):
         return f" {key} " if key else ""
 
 
-class Address(OfficeWide, TimeStampedModel):
+class Address(OfficeWide, TimeStampedModel, AuditedModel):
     """An address; history is kept by new rows (``valid_to`` closes the old one). Never shown
     when ``person.family_violence`` (42 USC 654(26)) except under a logged court override."""
 
@@ -136,9 +136,6 @@ class Address(OfficeWide, TimeStampedModel):
     undeliverable_on = models.DateField(null=True, blank=True)
     undeliverable_reason = models.CharField(max_length=200, blank=True)
 
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-valid_from", "-id"]
         verbose_name_plural = "addresses"
@@ -152,7 +149,7 @@ class Address(OfficeWide, TimeStampedModel):
         return self.valid_to is None
 
 
-class Employer(TimeStampedModel):
+class Employer(TimeStampedModel, AuditedModel):
     name = models.CharField(max_length=200, db_index=True)
     fein = models.CharField(max_length=10, blank=True, db_index=True, help_text="Federal employer id (9 digits).")
     line1 = models.CharField(max_length=120, blank=True)
@@ -167,9 +164,6 @@ class Employer(TimeStampedModel):
     eiwo_enrolled = models.BooleanField("enrolled in e-IWO", default=False)
     eiwo_enrolled_on = models.DateField("e-IWO enrolment date", null=True, blank=True)
 
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["name", "id"]
         indexes = [
@@ -182,15 +176,12 @@ class Employer(TimeStampedModel):
         return self.name
 
 
-class Employment(TimeStampedModel):
+class Employment(TimeStampedModel, AuditedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="employments")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     gross_monthly_income = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_on", "-id"]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, TimeStampedModel, staff_reference
+from core.models import AuditedModel, TimeStampedModel, staff_reference
 
 from ..choices import ReviewOutcome, ReviewRequester, ReviewStatus
 from .cases import Case
@@ -13,7 +12,7 @@ from .orders import SupportOrder
 from .scope import CaseScoped
 
 
-class OrderReview(CaseScoped, TimeStampedModel):
+class OrderReview(CaseScoped, TimeStampedModel, AuditedModel):
     """One review of an order: current incomes → guideline amount → compared with the order →
     no change, an adjustment (a new order version) or a petition to court."""
 
@@ -33,9 +32,6 @@ class OrderReview(CaseScoped, TimeStampedModel):
     outcome_reason = models.TextField(blank=True)
     new_order = models.ForeignKey(SupportOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     completed_on = models.DateField(null=True, blank=True)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_on", "-id"]

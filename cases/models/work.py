@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, TimeStampedModel, is_partner, staff_reference
+from core.models import AuditedModel, TimeStampedModel, is_partner, staff_reference
 
 from ..choices import LocateResult, LocateSource, WorkItemPriority, WorkItemStatus
 from .cases import Case
@@ -14,7 +13,7 @@ from .people import Person
 from .scope import CaseScoped, case_scope_q
 
 
-class WorkItem(TimeStampedModel):
+class WorkItem(TimeStampedModel, AuditedModel):
     """A tickler, assigned to a person or a unit. Automated items carry a ``dedupe_key`` so they
     are created once (``cases.services.work_item_create``)."""
 
@@ -32,9 +31,6 @@ class WorkItem(TimeStampedModel):
     notes = models.TextField(blank=True, max_length=2000)
     completed_on = models.DateField(null=True, blank=True)
     priority = models.PositiveSmallIntegerField(choices=WorkItemPriority.choices, default=WorkItemPriority.NORMAL)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -66,7 +62,7 @@ class WorkItem(TimeStampedModel):
         return q | models.Q(case__isnull=True)
 
 
-class LocateAttempt(CaseScoped, models.Model):
+class LocateAttempt(CaseScoped, AuditedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="locate_attempts")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="locate_attempts")
     source = models.CharField(max_length=20, choices=LocateSource.choices)
@@ -75,9 +71,6 @@ class LocateAttempt(CaseScoped, models.Model):
     notes = models.TextField(blank=True, max_length=2000)
     recorded_by = staff_reference(on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-attempted_on", "-id"]

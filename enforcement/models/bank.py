@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import OfficeWide, RestrictedQuerySet, staff_reference
+from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import (
     BankAccountPurpose,
@@ -23,7 +23,7 @@ from ..choices import (
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
-class BankAccount(OfficeWide, models.Model):
+class BankAccount(OfficeWide, AuditedModel):
     """An account of the office at its bank, configured by the office (statements for other
     accounts are reported and skipped)."""
 
@@ -32,9 +32,6 @@ class BankAccount(OfficeWide, models.Model):
     routing_number = models.CharField(max_length=9, blank=True)
     purpose = models.CharField(max_length=15, choices=BankAccountPurpose.choices)
     active = models.BooleanField(default=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -128,7 +125,7 @@ class BankTransaction(OfficeWide, models.Model):
         return f"{self.as_of_date} {self.direction} {self.amount} ({self.get_match_status_display()})"
 
 
-class ReconciliationException(OfficeWide, models.Model):
+class ReconciliationException(OfficeWide, AuditedModel):
     """An item the coordinator must resolve, with a reason (audited)."""
 
     transaction = models.OneToOneField(BankTransaction, on_delete=models.PROTECT, related_name="exception")
@@ -141,9 +138,6 @@ class ReconciliationException(OfficeWide, models.Model):
     resolution = models.TextField(blank=True)
     resolved_by = staff_reference()
     resolved_at = models.DateTimeField(null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["opened_on", "id"]

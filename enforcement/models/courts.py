@@ -7,7 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models.scope import CaseScoped, case_scope_q
-from core.models import RestrictedQuerySet, staff_reference
+from core.models import AuditedModel, staff_reference
 
 from ..choices import (
     AppearanceParty,
@@ -21,7 +21,7 @@ from ..choices import (
 )
 
 
-class Petition(CaseScoped, models.Model):
+class Petition(CaseScoped, AuditedModel):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="petitions")
     kind = models.CharField(max_length=20, choices=PetitionKind.choices)
     status = models.CharField(max_length=12, choices=PetitionStatus.choices, default=PetitionStatus.DRAFT)
@@ -44,9 +44,6 @@ class Petition(CaseScoped, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["case", "status"])]
@@ -65,16 +62,13 @@ class Petition(CaseScoped, models.Model):
         return f"{self.get_kind_display()} petition{' ' + self.docket_number if self.docket_number else ''}"
 
 
-class CourtHearing(models.Model):
+class CourtHearing(AuditedModel):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="hearings")
     scheduled_for = models.DateTimeField(db_index=True)
     court_part = models.CharField(max_length=80, blank=True, help_text="Part, department or courtroom.")
     judge = models.CharField(max_length=120, blank=True, help_text="Judge, magistrate or commissioner.")
     result = models.CharField(max_length=12, choices=HearingResult.choices, default=HearingResult.SCHEDULED)
     notes = models.TextField(blank=True, max_length=4000)
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheduled_for", "id"]
@@ -103,7 +97,7 @@ class Appearance(models.Model):
         return f"{self.get_party_display()} {'appeared' if self.appeared else 'did not appear'}"
 
 
-class CriminalReferral(CaseScoped, models.Model):
+class CriminalReferral(CaseScoped, AuditedModel):
     """Referral for criminal non-support (e.g. 18 USC 228 federally; state penal law), tracked to an outcome."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="criminal_referrals")
@@ -119,9 +113,6 @@ class CriminalReferral(CaseScoped, models.Model):
     created_by = staff_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-referred_on", "-id"]

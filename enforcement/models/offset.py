@@ -10,10 +10,9 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from cases.models.scope import CaseScoped
-from core.models import RestrictedQuerySet
+from core.models import AuditedModel
 
 from ..choices import OffsetCaseType, OffsetCollectionStatus, OffsetTransaction
 from .partner_files import PartnerFile
@@ -21,7 +20,7 @@ from .partner_files import PartnerFile
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
-class OffsetCertification(CaseScoped, models.Model):
+class OffsetCertification(CaseScoped, AuditedModel):
     """One transaction sent to the Federal Offset Program for an NCP and case type, kept for ever
     with its date ("every certified amount kept with its date"); ``current`` marks the latest
     of the pair, which the next certification compares against (only changes are sent)."""
@@ -43,9 +42,6 @@ class OffsetCertification(CaseScoped, models.Model):
     current = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["-certified_on", "-id"]
         constraints = [
@@ -60,7 +56,7 @@ class OffsetCertification(CaseScoped, models.Model):
         return f"{self.get_transaction_display()} {self.get_case_type_display()} {self.amount} on {self.certified_on}"
 
 
-class OffsetCollection(CaseScoped, models.Model):
+class OffsetCollection(CaseScoped, AuditedModel):
     """One record of an offset collection file: what became of it (posted, held for a joint
     return, unmatched, adjustment)."""
 
@@ -85,9 +81,6 @@ class OffsetCollection(CaseScoped, models.Model):
         "cases.Collection", null=True, blank=True, on_delete=models.PROTECT, related_name="offset_record"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-offset_date", "-id"]

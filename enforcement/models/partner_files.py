@@ -13,14 +13,14 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from core.models import RestrictedQuerySet, is_partner, staff_reference
+from core.models import DetailUrlMixin, RestrictedQuerySet, is_partner, staff_reference
 
 from ..choices import PARTNER_FILE_IN_PROGRESS, FileVia, PartnerFileDirection, PartnerFileStatus
 
 ACCEPTED_LIKE = [PartnerFileStatus.ACCEPTED, PartnerFileStatus.READY, PartnerFileStatus.SENT]
 
 
-class PartnerFile(models.Model):
+class PartnerFile(DetailUrlMixin, models.Model):
     kind = models.CharField(
         max_length=40, db_index=True, help_text="Registered kind (enforcement.services.partner_files), e.g. new-hires."
     )
@@ -89,11 +89,6 @@ class PartnerFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.name} ({self.get_status_display()})"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("enforcement:partnerfile_detail", kwargs={"pk": self.pk})
 
     @classmethod
     def scope_filter(cls, user, action: str):

@@ -7,9 +7,8 @@ return, which names the original entry by its trace, finds its disbursement exac
 from __future__ import annotations
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
-from core.models import OfficeWide, RestrictedQuerySet, staff_reference
+from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import FileVia, ReturnFileStatus, ReturnKind, ReturnOutcome
 
@@ -72,7 +71,7 @@ class NachaReturnFile(OfficeWide, models.Model):
         return f"{self.name} ({self.get_status_display()})"
 
 
-class DisbursementReturn(models.Model):
+class DisbursementReturn(AuditedModel):
     """A disbursement the bank returned (R-code) or whose bank details it corrected (NOC)."""
 
     return_file = models.ForeignKey(NachaReturnFile, on_delete=models.PROTECT, related_name="items")
@@ -87,9 +86,6 @@ class DisbursementReturn(models.Model):
     information = models.CharField(max_length=44, blank=True)
     outcome = models.CharField(max_length=10, choices=ReturnOutcome.choices)
     work_item = models.ForeignKey("cases.WorkItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-received_on", "-id"]

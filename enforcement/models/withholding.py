@@ -13,11 +13,10 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from cases.choices import Frequency
 from cases.models.scope import CaseScoped
-from core.models import OfficeWide, RestrictedQuerySet, staff_reference
+from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import IwoAckStatus, IwoDelivery, IwoKind
 from .actions import EnforcementAction
@@ -25,7 +24,7 @@ from .actions import EnforcementAction
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "default": 0}
 
 
-class IncomeWithholdingOrder(CaseScoped, models.Model):
+class IncomeWithholdingOrder(CaseScoped, AuditedModel):
     action = models.ForeignKey(EnforcementAction, on_delete=models.PROTECT, related_name="withholding_orders")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="withholding_orders")
     employer = models.ForeignKey("cases.Employer", on_delete=models.PROTECT, related_name="withholding_orders")
@@ -115,9 +114,6 @@ class IncomeWithholdingOrder(CaseScoped, models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-issued_on", "-id"]

@@ -48,6 +48,7 @@ from django.utils import timezone
 from cases.choices import CaseStatus, ParticipantRole
 from cases.models import CaseParticipant
 from core.fields import blind_index
+from core.jobs import row_claim, row_still_claimed
 from core.services import event_record
 
 from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerRoute
@@ -375,9 +376,12 @@ def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
     left ``processing`` by a worker that died (its transaction rolled back with it)."""
     from ..models import PartnerFile
 
-    claimable = [PartnerFileStatus.RECEIVED, PartnerFileStatus.PROCESSING] if resume else [PartnerFileStatus.RECEIVED]
-    claimed = PartnerFile.objects.filter(pk=partner_file_id, status__in=claimable).update(
-        status=PartnerFileStatus.PROCESSING, started_at=timezone.now()
+    claimed = row_claim(
+        PartnerFile,
+        pk=partner_file_id,
+        waiting=PartnerFileStatus.RECEIVED,
+        processing=PartnerFileStatus.PROCESSING,
+        resume=resume,
     )
     partner_file = PartnerFile.objects.select_related("created_by", "agency").get(pk=partner_file_id)
     if not claimed:
@@ -410,13 +414,7 @@ def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
     )
     try:
         with transaction.atomic():
-            # Locked, so a worker that lost its lease while alive and the one that took over never
-            # both import: the second waits here, then finds the file finished.
-            if (
-                not PartnerFile.objects.select_for_update()
-                .filter(pk=partner_file.pk, status=PartnerFileStatus.PROCESSING)
-                .exists()
-            ):
+            if not row_still_claimed(PartnerFile, pk=partner_file.pk, processing=PartnerFileStatus.PROCESSING):
                 return PartnerFile.objects.get(pk=partner_file.pk)
             assert entry.importer is not None
             entry.importer(context)

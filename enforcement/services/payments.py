@@ -36,6 +36,7 @@ from cases.models import Case, CaseParticipant, Collection, Employer
 from cases.services import CollectionItem, collections_post_batch
 from core.business_days import add_business_days
 from core.fields import blind_index
+from core.jobs import row_claim, row_still_claimed
 from core.legal import legal_parameter, legal_parameters_read_once
 from core.services import event_record
 
@@ -288,9 +289,12 @@ def payment_file_import(
     repeats nothing. ``resume``: the caller took over the job's expired lease (``core.jobs``), so a
     file left ``processing`` by a worker that died is imported (its posting rolled back with it).
     """
-    claimable = [PaymentFileStatus.PENDING, PaymentFileStatus.PROCESSING] if resume else [PaymentFileStatus.PENDING]
-    claimed = PaymentFile.objects.filter(pk=payment_file_id, status__in=claimable).update(
-        status=PaymentFileStatus.PROCESSING, started_at=timezone.now()
+    claimed = row_claim(
+        PaymentFile,
+        pk=payment_file_id,
+        waiting=PaymentFileStatus.PENDING,
+        processing=PaymentFileStatus.PROCESSING,
+        resume=resume,
     )
     payment_file = PaymentFile.objects.get(pk=payment_file_id)
     if not claimed:
@@ -316,13 +320,7 @@ def payment_file_import(
         return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
     try:
         with transaction.atomic():
-            # Locked, so a worker that lost its lease while alive and the one that took over never
-            # both post: the second waits here, then finds the file finished.
-            if (
-                not PaymentFile.objects.select_for_update()
-                .filter(pk=payment_file.pk, status=PaymentFileStatus.PROCESSING)
-                .exists()
-            ):
+            if not row_still_claimed(PaymentFile, pk=payment_file.pk, processing=PaymentFileStatus.PROCESSING):
                 return PaymentFile.objects.get(pk=payment_file.pk)
             _post_all(payment_file, payments, report, by=by, actor_label=actor_label)
             _finish(payment_file, report)

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -197,17 +197,16 @@ class _GuidelineAPIView(PartnerAPIView):
         return {**vars(result), "parameters": [p.as_dict() for p in result.parameters]}
 
 
-class NyGuidelineAPIView(_GuidelineAPIView):
-    input_class, output_class = NyGuidelineInput, NyGuidelineOutput
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request=NyGuidelineInput,
         responses={200: NyGuidelineOutput},
         operation_id="guidelines_ny",
         summary="New York CSSA child support obligation (DRL 240(1-b))",
     )
-    def post(self, request):
-        return super().post(request)
+)
+class NyGuidelineAPIView(_GuidelineAPIView):
+    input_class, output_class = NyGuidelineInput, NyGuidelineOutput
 
     def calculate(self, data):
         incomes = (
@@ -228,17 +227,16 @@ class NyGuidelineAPIView(_GuidelineAPIView):
         }
 
 
-class CaGuidelineAPIView(_GuidelineAPIView):
-    input_class, output_class = CaGuidelineInput, CaGuidelineOutput
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request=CaGuidelineInput,
         responses={200: CaGuidelineOutput},
         operation_id="guidelines_ca",
         summary="California guideline child support (Fam. Code 4055 as amended by SB 343)",
     )
-    def post(self, request):
-        return super().post(request)
+)
+class CaGuidelineAPIView(_GuidelineAPIView):
+    input_class, output_class = CaGuidelineInput, CaGuidelineOutput
 
     def calculate(self, data):
         return ca_guideline(**data)

@@ -196,29 +196,17 @@ class CollectionListSerializer(serializers.ModelSerializer):
         ]
 
 
-COLLECTION_LIST_VALUES = (
-    "id",
-    "source_reference",
-    "case__case_number",
-    "case_number_received",
-    "amount",
-    "received_on",
-    "collected_on",
-    "source",
-    "status",
-    "hold_reason",
-    "received_via",
-    "posted_at",
-)
+# ``.values()`` columns of a collection row: the serializer's fields (the case's number through
+# the join) and ``id`` for the cursor.
+_LIST_COLUMN = {"case_number": "case__case_number"}
+COLLECTION_LIST_VALUES = ("id", *(_LIST_COLUMN.get(name, name) for name in CollectionListSerializer.Meta.fields))
 
 
 def collection_rows_represent(rows: list[dict]) -> list[dict]:
     """``CollectionListSerializer``'s representation of ``rows`` (``COLLECTION_LIST_VALUES``), built
     from ``.values()`` without model instances; tax-offset sources hidden (``fti.shown_source``)."""
     representers = field_representers(CollectionListSerializer, tuple(CollectionListSerializer.Meta.fields))
-    fields = [
-        (name, "case__case_number" if name == "case_number" else name, show) for name, show in representers.items()
-    ]
+    fields = [(name, _LIST_COLUMN.get(name, name), show) for name, show in representers.items()]
     out = []
     for row in rows:
         item = {name: None if row[column] is None else show(row[column]) for name, column, show in fields}
