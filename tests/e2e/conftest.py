@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-NO_CHROMIUM = "no /usr/bin/chromium (as root `make browser` installs it: apt-get install -y chromium)"
+# CASEWORKS_CHROMIUM names another binary (a path that does not exist shows the run without one).
+CHROMIUM = Path(os.environ.get("CASEWORKS_CHROMIUM") or "/usr/bin/chromium")
+NO_CHROMIUM = f"no {CHROMIUM} (as root `make browser` installs /usr/bin/chromium: apt-get install -y chromium)"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
