@@ -87,6 +87,20 @@ def sync_roles(*, using: str = "default") -> dict[str, int]:
 
 
 def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
-    # Runs once per migrated app; the last call sees every permission.
-    if sender.name == "accounts" or sender.name in settings.CASEWORKS_APPS:
+    # post_migrate is sent once per app (with models), in INSTALLED_APPS order, after that app's
+    # permissions are made: the roles are synced once, after the last Caseworks app's, when every
+    # permission exists. (Synced after each of them, as before, every ``flush`` — one per browser
+    # test — spent about a second on eight syncs that the last one overwrote; issue 18.1.)
+    if sender.name == _last_caseworks_app_with_models():
         sync_roles(using=using)
+
+
+def _last_caseworks_app_with_models() -> str:
+    from django.apps import apps
+
+    names = [
+        config.name
+        for config in apps.get_app_configs()
+        if config.models_module is not None and (config.name == "accounts" or config.name in settings.CASEWORKS_APPS)
+    ]
+    return names[-1]
