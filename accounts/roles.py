@@ -21,7 +21,7 @@ import fnmatch
 
 from django.conf import settings
 
-from core.hooks import app_modules
+from core.hooks import app_modules, is_last_app_migrated
 
 from .choices import Role
 
@@ -87,20 +87,8 @@ def sync_roles(*, using: str = "default") -> dict[str, int]:
 
 
 def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
-    # post_migrate is sent once per app (with models), in INSTALLED_APPS order, after that app's
-    # permissions are made: the roles are synced once, after the last Caseworks app's, when every
-    # permission exists. (Synced after each of them, as before, every ``flush`` — one per browser
-    # test — spent about a second on eight syncs that the last one overwrote; issue 18.1.)
-    if sender.name == _last_caseworks_app_with_models():
+    # Once per migrate/flush, after the last Caseworks app's permissions are made (each app's
+    # post_migrate made its own): syncing after each of them, as before, spent about a second of
+    # every ``flush`` (one per browser test) on eight syncs the last one overwrote (issue 18.1).
+    if is_last_app_migrated(sender):
         sync_roles(using=using)
-
-
-def _last_caseworks_app_with_models() -> str:
-    from django.apps import apps
-
-    names = [
-        config.name
-        for config in apps.get_app_configs()
-        if config.models_module is not None and (config.name == "accounts" or config.name in settings.CASEWORKS_APPS)
-    ]
-    return names[-1]

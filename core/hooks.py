@@ -44,6 +44,20 @@ def app_modules(submodule: str, *, apps: list[str] | None = None) -> Iterator[tu
             yield app, module
 
 
+def is_last_app_migrated(sender) -> bool:
+    """Whether ``sender`` (a ``post_migrate`` sender) is the last Caseworks app with models.
+
+    Django sends ``post_migrate`` once per app with models, in ``INSTALLED_APPS`` order, after each
+    app's permissions and content types exist, on every ``migrate`` and ``flush`` (one per browser
+    test). Work that needs every app's tables and permissions, and is the same whichever app
+    triggered it (the roles, the schedules), runs once, here, instead of once per app."""
+    from django.apps import apps
+
+    names = [config.name for config in apps.get_app_configs() if config.models_module is not None]
+    ours = [name for name in names if name in settings.CASEWORKS_APPS]
+    return bool(ours) and sender.name == ours[-1]
+
+
 class Hook:
     """An ordered set of callables, registered once each (``ready()`` may run twice in tests)."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from .hooks import app_modules
+from .hooks import app_modules, is_last_app_migrated
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ def sync_schedules(*, using: str = "default") -> int:
 
 
 def sync_schedules_after_migrate(sender, using="default", **kwargs) -> None:
-    if sender.name == "django_celery_beat" or sender.name in settings.CASEWORKS_APPS:
+    # Once per migrate/flush, after the last Caseworks app (django_celery_beat comes before them).
+    if is_last_app_migrated(sender):
         from django.db import connections
 
         if "django_celery_beat_periodictask" in connections[using].introspection.table_names():
