@@ -15,4 +15,4 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("cases", "0004_ledger_lean_indexes")]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]

@@ -24,5 +24,5 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(django.db.models.functions.text.Upper('case_number'), name='case_number_upper_idx'),
         ),
-        migrations.RunPython(analyze, migrations.RunPython.noop),
+        migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True),
     ]

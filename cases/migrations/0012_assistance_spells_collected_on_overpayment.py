@@ -106,14 +106,14 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(
             "UPDATE cases_collection SET collected_on = received_on WHERE collected_on IS NULL",
-            migrations.RunSQL.noop),
+            migrations.RunSQL.noop, elidable=True),
         migrations.RunSQL(
             "UPDATE cases_historicalcollection SET collected_on = received_on WHERE collected_on IS NULL",
-            migrations.RunSQL.noop),
+            migrations.RunSQL.noop, elidable=True),
         migrations.AlterField(model_name="collection", name="collected_on", field=models.DateField(help_text=HELP)),
         migrations.AlterField(model_name="historicalcollection", name="collected_on",
                               field=models.DateField(help_text=HELP)),
         migrations.AddIndex(model_name="assistancespell",
                             index=models.Index(fields=["case", "start_on"], name="assistance_spell_case_idx")),
-        migrations.RunPython(spells_open, spells_drop),
+        migrations.RunPython(spells_open, spells_drop, elidable=True),
     ]

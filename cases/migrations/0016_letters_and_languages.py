@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
             name='needs_interpreter',
             field=models.BooleanField(default=False),
         ),
-        migrations.RunPython(map_languages, unmap_languages),
+        migrations.RunPython(map_languages, unmap_languages, elidable=True),
         migrations.AlterField(
             model_name='historicalperson',
             name='preferred_language',

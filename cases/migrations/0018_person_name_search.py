@@ -60,6 +60,6 @@ class Migration(migrations.Migration):
             name='name_search',
             field=models.CharField(blank=True, default='', editable=False, max_length=260),
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
         migrations.RunPython(trgm_indexes, drop_trgm_indexes),
     ]

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         ),
         # Notices issued before this migration stated the figures that fired the rule: record those
         # as the notice's figures (what the letter said). Reverse: the columns go, nothing to undo.
-        migrations.RunPython(backfill_notice_figures, migrations.RunPython.noop),
+        migrations.RunPython(backfill_notice_figures, migrations.RunPython.noop, elidable=True),
         migrations.AddConstraint(
             model_name='enforcementaction',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('notice_issued_on__isnull', True), ('notice_total_arrears__isnull', True)), models.Q(('notice_issued_on__isnull', False), ('notice_total_arrears__isnull', False)), _connector='OR'), name='enf_action_notice_has_figures'),

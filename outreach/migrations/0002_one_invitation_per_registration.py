@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(detach_duplicates, migrations.RunPython.noop),
+        migrations.RunPython(detach_duplicates, migrations.RunPython.noop, elidable=True),
         migrations.AddConstraint(
             model_name='surveyinvitation',
             constraint=models.UniqueConstraint(condition=models.Q(('registration__isnull', False)), fields=('survey', 'registration'), name='outreach_one_invitation_per_registration'),
