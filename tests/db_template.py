@@ -58,9 +58,9 @@ def _template_dir() -> Path:
 def _sqlite_template() -> Path:
     """A migrated SQLite database, built once per set of migrations and copied for each test run.
 
-    Applying the migrations renders Django's model states operation by operation: about a minute of
-    CPU that every run and every xdist worker would otherwise pay again. The template is keyed by
-    the migration files and Django's version and built under a lock (one worker builds, the others
+    Applying the migrations renders Django's model states operation by operation: 37–51 s of CPU
+    since the squash (docs/operations.md, "Squashed migrations"; 66–72 s before) that every run and
+    every xdist worker would otherwise pay again. The template is keyed by the migration files and Django's version and built under a lock (one worker builds, the others
     wait and copy); the run itself still migrates its copy (nothing left to apply) so the
     post-migrate set-up (roles, schedules, reference data) runs as usual. Kept in the user's cache
     (``_template_dir``), so a second clone or worktree at the same migrations starts at once;
@@ -101,8 +101,8 @@ def _postgres(database: dict, sql: str, params=()) -> list:
 def _postgres_copy_of_template(database: dict, test_name: str) -> None:
     """The test database as a copy (``CREATE DATABASE … TEMPLATE``) of a migrated database that the
     server keeps between runs: ``<name>_template_<digest>`` (see ``_sqlite_template``; PostgreSQL
-    migrations took about 95 s of each CI run's first test on each worker). Built under a lock; old
-    templates of the same name are dropped when a new one is built."""
+    migrations took about 95 s of each CI run's first test on each worker, 37–43 s of CPU since the
+    squash). Built under a lock; old templates of the same name are dropped when a new one is built."""
     from urllib.parse import quote
 
     prefix = f"{database['NAME']}_template_"
