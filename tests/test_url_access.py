@@ -271,10 +271,14 @@ def _named_rows(rows: list, kwargs: dict) -> set:
     return named
 
 
-def _in_scope(named: set, user, action: str = "view") -> bool:
-    """Whether every named row is in ``user``'s scope for ``action`` by its model's declared scope
-    (``scope_filter``; ``OfficeWide`` and models without a scope: every row)."""
-    return all(RestrictedQuerySet(model).in_scope(user, action).filter(pk=pk).exists() for model, pk in named)
+def _out_of_scope(named: set, user, action: str = "view") -> list[str]:
+    """The named rows out of ``user``'s scope for ``action`` by their model's declared scope
+    (``scope_filter``; ``OfficeWide`` and models without a scope: every row is in)."""
+    return sorted(
+        f"{model.__name__} {pk}"
+        for model, pk in named
+        if not RestrictedQuerySet(model).in_scope(user, action).filter(pk=pk).exists()
+    )
 
 
 @pytest.mark.slow
@@ -329,17 +333,18 @@ def test_every_object_url_follows_county_and_caseload_scope(part, role_user, mak
         return seen
 
     def scope() -> dict:
-        """Per URL and role, by the models' declared scope in the data as it is now: ``"hidden"``
-        (a named row out of the user's view scope), ``"read_only"`` (viewed, out of the write scope
-        of the view's action) or ``"in"``."""
+        """Per URL and role, by the models' declared scope in the data as it is now: the named rows
+        out of the user's view scope (a non-empty list: the page must be a 404), else ``"read_only"``
+        (out of the write scope of the view's action: 403) or ``"in"``."""
         fresh = {role: User.objects.get(pk=user.pk) for role, user in users.items()}
-        found = {}
+        found: dict = {}
         for name, _url, cls in urls:
             action = _write_action(cls)
             for role, user in fresh.items():
-                if not _in_scope(rows_named[name], user):
-                    found[(name, role)] = "hidden"
-                elif action != "view" and not _in_scope(rows_named[name], user, action):
+                hidden = _out_of_scope(rows_named[name], user)
+                if hidden:
+                    found[(name, role)] = hidden
+                elif action != "view" and _out_of_scope(rows_named[name], user, action):
                     found[(name, role)] = "read_only"
                 else:
                     found[(name, role)] = "in"
@@ -381,11 +386,10 @@ def test_every_object_url_follows_county_and_caseload_scope(part, role_user, mak
                 ("without a county", no_county, no_county_scope),
                 ("another county", other_county, other_county_scope),
             ):
-                if loads and found[key] == "hidden" and seen[key] != "404":
-                    rows = ", ".join(sorted(f"{m.__name__} {pk}" for m, pk in rows_named[name]))
+                if loads and isinstance(found[key], list) and seen[key] != "404":
                     failures.append(
                         f"{url} ({name}, {cls.__name__}) as {role}, {label}: {seen[key]}, expected 404 "
-                        f"({rows} out of the user's scope: does the view read through restrict()?)"
+                        f"({', '.join(found[key])} out of the user's scope: does the view read through restrict()?)"
                     )
             if sees_all:
                 if no_county[key] != base:
