@@ -13,15 +13,19 @@ a key with all scopes → neither.
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager, nullcontext
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.db.models.query import ModelIterable
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
 from accounts.choices import Role
 from accounts.models import ALL_SCOPES
+from core.models import RestrictedQuerySet
 from tests.url_registry import collect_samples
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +211,10 @@ def test_every_api_endpoint_requires_a_key_and_its_scope(api_client_with, client
 
 # Scope: the same URLs walked again with the cast's county blanked, with every case moved to
 # another caseload, then to another county (issue 12.2). Only object pages (URLs with arguments)
-# change with scope; each outcome is predicted from the baseline and the role's permissions.
+# change with scope; each outcome is predicted from the baseline, the role's permissions and the
+# declared scope (``scope_filter``, ``OfficeWide``) of the rows the URL names, whatever the lookup
+# (case number, number, pk): a named row out of the user's scope → 404, as the restricted queryset
+# answers; out of the write scope of the view's action (another caseload) → 403.
 def _outcome(response) -> str:
     if response.status_code >= 500:
         return "error"
@@ -226,6 +233,52 @@ def _answers_get(cls) -> bool:
 def _writes_to_case(cls) -> bool:
     """Views that load their case for a write (cases.views.CaseFormView and the like)."""
     return getattr(cls, "case_action", "view") != "view" and _answers_get(cls)
+
+
+def _write_action(cls) -> str:
+    """The scope action a view loads its object for: ``case_action`` (case pages) or ``scope_action``
+    (``ServiceActionView``, ``ScopedQuerysetMixin``); ``"view"`` for a page that only reads."""
+    return getattr(cls, "case_action", None) or getattr(cls, "scope_action", None) or "view"
+
+
+@contextmanager
+def _rows_read(into: list):
+    """Every model row the ORM builds while inside (``get``, ``first``, iteration), appended to ``into``."""
+    real_iter = ModelIterable.__iter__
+
+    def iterate(self):
+        for row in real_iter(self):
+            into.append(row)
+            yield row
+
+    with mock.patch.object(ModelIterable, "__iter__", iterate):
+        yield
+
+
+def _named_rows(rows: list, kwargs: dict) -> set:
+    """``(model, pk)`` of the rows a URL's arguments name among the rows its view read: an integer
+    argument names a row by its key (``pk``, ``person_id``, ``order_id``...), any other one by a
+    field holding that value (``case_number``, ``number``...)."""
+    named = set()
+    for row in rows:
+        for value in kwargs.values():
+            if isinstance(value, int):
+                hit = row.pk == value
+            else:
+                hit = any(getattr(row, f.attname, None) == value for f in row._meta.concrete_fields)
+            if hit:
+                named.add((type(row), row.pk))
+    return named
+
+
+def _out_of_scope(named: set, user, action: str = "view") -> list[str]:
+    """The named rows out of ``user``'s scope for ``action`` by their model's declared scope
+    (``scope_filter``; ``OfficeWide`` and models without a scope: every row is in)."""
+    return sorted(
+        f"{model.__name__} {pk}"
+        for model, pk in named
+        if not RestrictedQuerySet(model).in_scope(user, action).filter(pk=pk).exists()
+    )
 
 
 @pytest.mark.slow
@@ -256,32 +309,60 @@ def test_every_object_url_follows_county_and_caseload_scope(part, role_user, mak
     anonymous = Client()
     access_failures: list[str] = []
 
+    rows_named: dict[str, set] = {}  # each URL's rows named by its arguments (seen in the baseline)
+
     def walk(*, baseline: bool = False) -> dict:
         """Each URL's outcome per role; the baseline also checks the declared access rule, with the
-        anonymous GET, as ``test_every_url_for_every_role`` does for the pages without arguments."""
+        anonymous GET, as ``test_every_url_for_every_role`` does for the pages without arguments, and
+        notes the rows each URL's arguments name (``_named_rows``)."""
         seen = {}
         for name, url, cls in urls:
             anon = anonymous.get(url) if baseline else None
-            answers = {role: (user, _get_as(clients[role], user, url)) for role, user in users.items()}
+            rows: list = []
+            with _rows_read(rows) if baseline else nullcontext():
+                answers = {role: (user, _get_as(clients[role], user, url)) for role, user in users.items()}
             if baseline:
                 access_failures.extend(_access_failures(url, cls, anon, answers))
+                rows_named[name] = _named_rows(rows, samples[name])
+                model = getattr(cls, "model", None)
+                read = any(outcome == "allowed" for outcome in map(_outcome, (r for _u, r in answers.values())))
+                if model and read and _answers_get(cls) and model not in {m for m, _pk in rows_named[name]}:
+                    access_failures.append(f"{url} ({name}): no {model.__name__} row named by {samples[name]} was read")
             for role, (_user, response) in answers.items():
                 seen[(name, role)] = _outcome(response)
         return seen
+
+    def scope() -> dict:
+        """Per URL and role, by the models' declared scope in the data as it is now: the named rows
+        out of the user's view scope (a non-empty list: the page must be a 404), else ``"read_only"``
+        (out of the write scope of the view's action: 403) or ``"in"``."""
+        fresh = {role: User.objects.get(pk=user.pk) for role, user in users.items()}
+        found: dict = {}
+        for name, _url, cls in urls:
+            action = _write_action(cls)
+            for role, user in fresh.items():
+                hidden = _out_of_scope(rows_named[name], user)
+                if hidden:
+                    found[(name, role)] = hidden
+                elif action != "view" and _out_of_scope(rows_named[name], user, action):
+                    found[(name, role)] = "read_only"
+                else:
+                    found[(name, role)] = "in"
+        return found
 
     baseline = walk(baseline=True)
     assert not access_failures, "\n".join(access_failures)
     cast_ids = [u.pk for u in cast.values()]
     User.objects.filter(pk__in=cast_ids).update(county="")
-    no_county = walk()
+    no_county, no_county_scope = walk(), scope()
     User.objects.filter(pk__in=cast_ids).update(county=CAST_COUNTY)
     colleague = make_user("caseworker", username="colleague_elsewhere")
     Case.objects.update(caseworker=colleague)
     denials_before = AccessLog.objects.filter(detail__reason="out_of_scope").count()
-    other_caseload = walk()
+    other_caseload, other_caseload_scope = walk(), scope()
     scope_denials = AccessLog.objects.filter(detail__reason="out_of_scope").count() - denials_before
     Case.objects.update(county="Elsewhere")
-    other_county = walk()
+    other_county, other_county_scope = walk(), scope()
 
     failures, expected_denials = [], 0
     for name, url, cls in urls:
@@ -292,11 +373,24 @@ def test_every_object_url_follows_county_and_caseload_scope(part, role_user, mak
                 continue
             sees_all = user.is_superuser or user.has_perm("cases.view_all_cases")
             works_any = user.is_superuser or user.has_perm("cases.work_any_case_in_county")
+            loads = base == "allowed" and _answers_get(cls)  # the GET read the object: scope decides
             # another caseload: a write page is 403 for a role bound to its caseload, the rest unchanged
-            want = "403" if (base == "allowed" and _writes_to_case(cls) and not works_any) else base
+            read_only = loads and other_caseload_scope[key] == "read_only"
+            want = "403" if (base == "allowed" and (read_only or (_writes_to_case(cls) and not works_any))) else base
             expected_denials += want == "403" and base == "allowed"
             if other_caseload[key] != want:
                 failures.append(f"{url} as {role} on another caseload: {other_caseload[key]}, expected {want}")
+            # a row the URL names out of the user's scope (another county; no county: nothing
+            # county-scoped): 404, as for a page looked up by case number
+            for label, seen, found in (
+                ("without a county", no_county, no_county_scope),
+                ("another county", other_county, other_county_scope),
+            ):
+                if loads and isinstance(found[key], list) and seen[key] != "404":
+                    failures.append(
+                        f"{url} ({name}, {cls.__name__}) as {role}, {label}: {seen[key]}, expected 404 "
+                        f"({', '.join(found[key])} out of the user's scope: does the view read through restrict()?)"
+                    )
             if sees_all:
                 if no_county[key] != base:
                     failures.append(f"{url} as {role} without a county: {no_county[key]}, expected {base}")
