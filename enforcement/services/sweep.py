@@ -746,31 +746,14 @@ def _propose_chunk_sql(*, run: SweepRun, rules: list[RemedyRule], low: int, high
         """,  # noqa: S608 — constant text; every value is a parameter
         named,
     )
-    ncp, ncp_params = _positional(
+    # Each pair left gets its NCP and, for a rule adding the NCP's cases, the NCP's totals by a
+    # LATERAL lookup on the indexes (the participant's (case, role) and (person, role), the case's
+    # and the balance's keys): linear in the pairs. As CTEs joined to the pairs, a first sweep's
+    # estimates (the pairs planned as one row) made both joins nested loops over CTE scans, every
+    # pair against every NCP and every NCP's totals: 26 s a chunk at 1,000,000 cases, 25 million
+    # rows compared and thrown away (issue 17.2, session 12).
+    figured, figured_params = _positional(
         """
-        SELECT x.case_id, x.aggregated, n.person_id,
-               EXISTS (SELECT 1 FROM cases_employment m WHERE m.person_id = n.person_id AND m.started_on <= %(as_of)s
-                       AND (m.ended_on IS NULL OR m.ended_on >= %(as_of)s)) AS employed,
-               EXISTS (SELECT 1 FROM enforcement_bankmatch k WHERE k.person_id = n.person_id AND k.status = 'open')
-                   AS matched
-          FROM (SELECT case_id, bool_or(aggregate) AS aggregated FROM cand
-                 WHERE aggregate OR requires_employer OR requires_bank_match GROUP BY case_id) x
-          LEFT JOIN LATERAL (SELECT p.person_id FROM cases_caseparticipant p
-                              WHERE p.case_id = x.case_id AND p.role = 'ncp' ORDER BY p.id LIMIT 1) n ON true
-        """,
-        named,
-    )
-    totals = """
-        SELECT p.person_id, c.jurisdiction, SUM(b.total_arrears) AS total, SUM(b.assigned_arrears) AS assigned,
-               SUM(b.unassigned_arrears) AS unassigned
-          FROM cases_caseparticipant p
-          JOIN cases_case c ON c.id = p.case_id
-          JOIN cases_casebalance b ON b.case_id = p.case_id
-         WHERE p.role = 'ncp' AND c.status = 'open'
-           AND p.person_id IN (SELECT person_id FROM ncp WHERE aggregated AND person_id IS NOT NULL)
-         GROUP BY p.person_id, c.jurisdiction
-    """
-    figured = """
         SELECT x.*, n.person_id AS ncp_id, n.employed AS ncp_employed, n.matched AS ncp_matched,
                CASE WHEN x.aggregate THEN COALESCE(t.total, x.total_arrears) ELSE x.total_arrears END AS cmp_total,
                CASE WHEN x.aggregate THEN COALESCE(t.assigned, x.assigned_arrears) ELSE x.assigned_arrears END
@@ -778,9 +761,28 @@ def _propose_chunk_sql(*, run: SweepRun, rules: list[RemedyRule], low: int, high
                CASE WHEN x.aggregate THEN COALESCE(t.unassigned, x.unassigned_arrears) ELSE x.unassigned_arrears END
                    AS cmp_unassigned
           FROM cand x
-          LEFT JOIN ncp n ON n.case_id = x.case_id
-          LEFT JOIN totals t ON t.person_id = n.person_id AND t.jurisdiction = x.jurisdiction
-    """
+          LEFT JOIN LATERAL (
+              SELECT p.person_id,
+                     EXISTS (SELECT 1 FROM cases_employment m
+                              WHERE m.person_id = p.person_id AND m.started_on <= %(as_of)s
+                                AND (m.ended_on IS NULL OR m.ended_on >= %(as_of)s)) AS employed,
+                     EXISTS (SELECT 1 FROM enforcement_bankmatch k WHERE k.person_id = p.person_id AND k.status = 'open')
+                         AS matched
+                FROM cases_caseparticipant p
+               WHERE p.case_id = x.case_id AND p.role = 'ncp'
+                 AND (x.aggregate OR x.requires_employer OR x.requires_bank_match)
+               ORDER BY p.id LIMIT 1) n ON true
+          LEFT JOIN LATERAL (
+              SELECT SUM(b.total_arrears) AS total, SUM(b.assigned_arrears) AS assigned,
+                     SUM(b.unassigned_arrears) AS unassigned
+                FROM cases_caseparticipant p
+                JOIN cases_case c ON c.id = p.case_id
+                JOIN cases_casebalance b ON b.case_id = p.case_id
+               WHERE x.aggregate AND p.person_id = n.person_id AND p.role = 'ncp'
+                 AND c.status = 'open' AND c.jurisdiction = x.jurisdiction) t ON true
+        """,
+        named,
+    )
     # The timeframe starts when the system first identified the delinquency or the NCP was located,
     # whichever is later (45 CFR 303.6(c)(2)). A delinquency never identified before is identified
     # by this run: as_of, never the day it began years earlier (``_delinquency_identify`` records it).
@@ -831,14 +833,13 @@ def _propose_chunk_sql(*, run: SweepRun, rules: list[RemedyRule], low: int, high
     columns = ", ".join(f"c{i}" for i in range(len(ACTION_VARYING) + 3))
     sql = (
         f"WITH rule({rule_names}) AS (VALUES {', '.join([row_sql] * len(rules))}),"  # noqa: S608
-        f" cand AS MATERIALIZED ({candidates}), ncp AS MATERIALIZED ({ncp}), totals AS ({totals}),"
-        f" figured AS ({figured}), p({columns}) AS ({proposals}), a AS ({actions}),"
+        f" cand AS MATERIALIZED ({candidates}), figured AS ({figured}), p({columns}) AS ({proposals}), a AS ({actions}),"
         f" e(c0, c1, c2, c3, c4) AS ({event_rows}), written AS ({events}) SELECT COUNT(*) FROM a"
     )
     params = [
         *rule_params,
         *candidate_params,
-        *ncp_params,
+        *figured_params,
         *proposal_params,
         *action_constants,
         *event_constants,
