@@ -1,8 +1,9 @@
 """Shared plumbing: base models, restricted querysets and the two append-only audit tables.
 
 Field-level change history of domain models is kept by django-simple-history (``AuditedModel``,
-or ``history = HistoricalRecords(...)`` on a model that leaves fields out). What a signal cannot see — bulk writes, sensitive reads,
-sign-ins, access denials — is written here explicitly by services.
+or ``history = HistoricalRecords(...)`` on a model that leaves fields out). What a signal cannot
+see — bulk writes, sensitive reads, sign-ins, access denials — is written here explicitly by
+services.
 """
 
 from __future__ import annotations

@@ -112,20 +112,19 @@ def test_role_walk_every_menu_page_passes_axe_at_both_widths(sign_in, live_serve
     # Each page is loaded once and checked at both widths: at the width the viewport has (axe runs
     # on load), then resized to the other one and checked again (``check_again``). The widths take
     # turns being the one a page is loaded at, so no resize happens between pages.
-    widths = [1280, 390]
-    page.set_viewport_size({"width": widths[0], "height": 900})
+    loaded_at, resized_to = 1280, 390
+    page.set_viewport_size({"width": loaded_at, "height": 900})
     for path in paths:
-        for step, width in enumerate(widths):
-            if step == 0:
-                response = goto_checked(page, f"{live_server.url}{path}")
-                assert response.status == 200, (path, response.status)
-            else:
+        response = goto_checked(page, f"{live_server.url}{path}")
+        assert response.status == 200, (path, response.status)
+        for width in (loaded_at, resized_to):
+            if width == resized_to:
                 page.set_viewport_size({"width": width, "height": 900})
                 check_again(page)
             if width == 390 and page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1"):
                 sideways.append(path)
             shot(page, f"walk-{role}{path.replace('/', '-').rstrip('-') or '-home'}-{width}")
-        widths.reverse()
+        loaded_at, resized_to = resized_to, loaded_at
     assert not sideways, f"at 390 px these pages scroll sideways (a wide table outside a scroll box): {sideways}"
 
 
