@@ -28,9 +28,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
-from core.pdf import add_truetype_font
+from core.pdf import SharedFontPdf, add_truetype_font
 
 
 class LetterFontMissing(ImproperlyConfigured):
@@ -142,7 +141,7 @@ def _font_paths() -> tuple[Path, Path]:
     return regular, bold
 
 
-class _LetterPDF(FPDF):
+class _LetterPDF(SharedFontPdf):
     FAMILY = "LetterSans"
 
     def __init__(self, letter: Letter, head: Letterhead, labels: dict[str, str]):

@@ -1,9 +1,10 @@
 """The TrueType fonts of generated PDFs are read once per process (``core.pdf.add_truetype_font``)
-while every document still gets a font subset of its own (fpdf2 subsets a document's font object in
-place when it writes the PDF)."""
+and reach fpdf2's subsetter cut down to a document's glyphs (``core.pdf.SharedFontPdf``), while
+every document still gets a font subset of its own: byte for byte the one fpdf2 makes alone."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from io import BytesIO
 
 import pytest
@@ -11,13 +12,13 @@ from fontTools import ttLib
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from core.pdf import DEJAVU, UnicodePdf, add_truetype_font
+from core.pdf import DEJAVU, SharedFontPdf, UnicodePdf, add_truetype_font
 
 pytestmark = pytest.mark.skipif(not (DEJAVU / "DejaVuSans.ttf").exists(), reason="needs fonts-dejavu-core (make fonts)")
 
 
 def _pdf(text: str) -> bytes:
-    pdf = FPDF()
+    pdf = SharedFontPdf()
     add_truetype_font(pdf, "DejaVu", "", DEJAVU / "DejaVuSans.ttf")
     pdf.add_page()
     pdf.set_font("DejaVu", "", 12)
@@ -88,3 +89,47 @@ def test_the_embedded_subset_is_the_one_fpdf2_s_own_add_font_embeds():
 
     # then the font subsets embedded are byte for byte the same
     assert _embedded_font(shared) == _embedded_font(own)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Minh Nguyễn, José Muñoz, Ольга Петрова, 1 × 2 ≤ 3", "☐ ☒ § 4058(b) — “quoted” ½ ﬁ", "ΑΒΓ שלום مرحبا", "a"],
+)
+def test_a_document_with_fonts_cut_to_its_glyphs_is_the_one_fpdf2_writes_alone(text):
+    # given the same two-page document written by fpdf2 from the whole fonts, and twice with the fonts
+    # cut to the document's glyphs (the second time from the cut already made); with a footer, which
+    # fpdf2 draws on the last page inside ``output``, and the page count it fills in there: characters
+    # no page used before
+    def footer(pdf: FPDF) -> None:
+        pdf.set_y(-15)
+        pdf.set_font("DejaVu", "", 8)
+        pdf.cell(0, 10, f"Page {pdf.page_no()} of {{nb}} — Überprüft", align="C")
+
+    class Alone(FPDF):
+        pass
+
+    class Cut(SharedFontPdf):
+        pass
+
+    Alone.footer = Cut.footer = footer  # type: ignore[method-assign]
+
+    def document(pdf: FPDF, add) -> bytes:
+        for style, name in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf")):
+            add(pdf, style, DEJAVU / name)
+        pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))
+        pdf.alias_nb_pages()
+        for _ in range(2):
+            pdf.add_page()
+            for style in ("", "B"):
+                pdf.set_font("DejaVu", style, 12)
+                pdf.cell(0, 10, text, new_x="LMARGIN", new_y="NEXT")
+        return bytes(pdf.output())
+
+    alone = document(Alone(), lambda pdf, style, path: pdf.add_font("DejaVu", style, path))
+    cut, again = (
+        document(Cut(), lambda pdf, style, path: add_truetype_font(pdf, "DejaVu", style, path)) for _ in range(2)
+    )
+
+    # then the three files are byte for byte the same
+    assert cut == alone
+    assert again == alone
