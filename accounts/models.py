@@ -16,9 +16,9 @@ from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 from django_otp.util import random_hex
-from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedCharField
+from core.history import HistoricalRecords
 
 from .choices import AgencyKind, Role
 

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import RestrictedQuerySet, staff_reference
 
 from .choices import (

@@ -16,9 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from .dates import display_date
+from .history import HistoricalRecords
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import AuditedModel, RestrictedQuerySet, is_partner, staff_reference
 
 from .choices import (

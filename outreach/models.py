@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from core.dates import display_date
+from core.history import HistoricalRecords
 from core.models import AuditedModel, DetailUrlMixin, OfficeWide, RestrictedQuerySet, TimeStampedModel
 
 from .choices import (

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import AuditedModel, RestrictedQuerySet, TimeStampedModel, staff_reference
 
 from .choices import (

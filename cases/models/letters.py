@@ -4,8 +4,8 @@ when and by whom; and what came back."""
 from __future__ import annotations
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import RestrictedQuerySet, staff_reference
 
 from .cases import Case

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedCharField, Undecryptable, blind_index
+from core.history import HistoricalRecords
 from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, TimeStampedModel
 
 from ..choices import GeneticTestResult, PaternityMethod, PaternityStatus, Sex

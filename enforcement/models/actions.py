@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from cases.models.scope import CaseScoped
 from core.fields import EncryptedCharField
+from core.history import HistoricalRecords
 from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from cases.models.scope import CaseScoped, case_scope_q
+from core.history import HistoricalRecords
 from core.models import AuditedModel, staff_reference
 
 from ..choices import (

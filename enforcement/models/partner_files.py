@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import DetailUrlMixin, RestrictedQuerySet, is_partner, staff_reference
 
 from ..choices import PARTNER_FILE_IN_PROGRESS, FileVia, PartnerFileDirection, PartnerFileStatus

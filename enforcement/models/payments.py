@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedCharField
+from core.history import HistoricalRecords
 from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import FileVia, PayeeAccountType, PaymentFileStatus

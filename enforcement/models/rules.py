@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import Comparison, Jurisdiction, Remedy
