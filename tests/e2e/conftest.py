@@ -90,17 +90,19 @@ def sign_in(live_server, page, make_user):
 # site itself never carries inline or third-party script.
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_FAILS_ON = {"serious", "critical"}
-# A page's <main> that axe-core found clean once in this run is not checked again (issue 18.1): the
-# role walks open the same page for up to six roles (161 menu pages, 59 distinct), and the same
-# list, form or dashboard shows the same HTML to each of them, but the menu and the signed-in name
-# around it differ. The key is what the check of <main>'s nodes depends on: the viewport, the
-# <head> (title, stylesheets) and <main>'s own HTML as it stands once the page has loaded (the CSRF
-# token, new on every response, left out). A page whose key was checked clean is checked again
-# whole-page — every page-level rule (title, language, landmarks, skip link...) and every node
-# outside <main> (banner, menu, footer) — with only <main>'s nodes excluded. An ID that <main>
-# shares with the menu is still found (the menu's element is checked). CASEWORKS_AXE=full checks
-# every page whole.
-AXE_CLEAN_MAINS: set[str] = set()
+# A page's <main> or menu that axe-core found clean once in this run is not checked again (issue
+# 18.1): the role walks open the same page for up to six roles (161 menu pages, 59 distinct), and the
+# same list, form or dashboard shows the same HTML to each of them, but the menu and the signed-in
+# name around it differ; and a role's menu is the same on each of its pages but for which link is
+# the current page's (the same classes on another link). The key is what the check of a region's
+# nodes depends on: the viewport, the <head> (its stylesheets; not the title) and the region's own HTML as it
+# stands once the page has loaded (the CSRF token, new on every response, and the menu's current
+# link left out). A page with a region checked clean is checked again whole-page — every page-level
+# rule (title, language, landmarks, skip link...) and every node outside the regions (banner,
+# footer) — with only those regions' nodes excluded. An ID that <main> shares with the menu is still
+# found while either is checked. Leaving a role's menu out took a coordinator's walk from 15.7 to
+# 13.2 s of axe-core time. CASEWORKS_AXE=full checks every page whole.
+AXE_CLEAN_REGIONS: set[str] = set()
 AXE_EVERY_PAGE_WHOLE = os.environ.get("CASEWORKS_AXE") == "full"
 # Runs in every page of the test's browser context: checks the page once it has loaded, and again
 # whenever a test calls ``check_again`` (at another viewport width), and reports back to Python.
@@ -108,28 +110,40 @@ AXE_ON_LOAD = """
 window.__axeCheck = async () => {
   window.__axeDone = false;
   let found = [];
-  let key = '';
-  let mainSkipped = false;
+  let keys = [];
+  let skipped = [];
   try {
+    const regions = [];
     const main = document.querySelector('main');
     if (main) {
-      key = [innerWidth, innerHeight, devicePixelRatio, document.head.outerHTML, main.outerHTML].join('\\n')
-        .replace(/(name="csrfmiddlewaretoken" value=")[^"]*"/g, '$1"');
+      regions.push([main, main.outerHTML.replace(/(name="csrfmiddlewaretoken" value=")[^"]*"/g, '$1"')]);
+    }
+    const menu = document.querySelector('#main-nav');
+    if (menu) {  // which link is the current page's is the one difference between a role's pages
+      regions.push([menu, menu.outerHTML.replace(/ active"/g, '"').replace(/ aria-current="page"/g, '')]);
+    }
+    const head = document.head.outerHTML.replace(/<title>[\\s\\S]*?<\\/title>/, '');  // stylesheets, not the title
+    for (const [element, html] of regions) {
+      let key = [innerWidth, innerHeight, devicePixelRatio, head, element.tagName, html].join('\\n');
       if (crypto.subtle) {
         const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
         key = Array.from(new Uint8Array(digest), b => b.toString(16).padStart(2, '0')).join('');
       }
-      mainSkipped = await window.__axeMainChecked(key);
+      keys.push(key);
     }
-    const context = mainSkipped ? {include: [document.documentElement], exclude: [main]} : document;
+    const clean = await window.__axeRegionsChecked(keys);
+    skipped = regions.filter((_region, i) => clean[i]).map(([element]) => element);
+    const context = skipped.length ? {include: [document.documentElement], exclude: skipped} : document;
     const result = await axe.run(context, {resultTypes: ['violations'], runOnly: {type: 'tag',
       values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
     found = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
       .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 4).map(n => n.target.join(' '))}));
+    keys = keys.filter((_key, i) => !clean[i]);
   } catch (e) {
     found = [{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}];
+    keys = [];
   }
-  await window.__axeReport(`${location.href} at ${innerWidth} px`, found, key, mainSkipped);
+  await window.__axeReport(`${location.href} at ${innerWidth} px`, found, keys);
   window.__axeDone = true;
 };
 window.addEventListener('load', () => window.__axeCheck());
@@ -161,7 +175,7 @@ def browser_context_args(browser_context_args):
 def accessibility_and_console_checked(request):
     """axe-core checks every page the test's browser loads (the script is added to the context, and
     each page reports when its check is done); the page open at the end is always waited for. A
-    <main> already found clean in this run is left out of the check (``AXE_CLEAN_MAINS``).
+    <main> or menu already found clean in this run is left out of the check (``AXE_CLEAN_REGIONS``).
     Serious or critical violations fail the test, and so do console errors (a missing favicon, a CSP
     refusal, a script error)."""
     if "page" not in request.fixturenames or os.environ.get("CASEWORKS_AXE") == "0":
@@ -173,15 +187,16 @@ def accessibility_and_console_checked(request):
     checked: list[str] = []
     console: list[str] = []
 
-    def report(_source, where, violations, main_key, main_skipped):
+    def report(_source, where, violations, checked_keys):
         checked.append(where)
         if violations:
             found[where] = violations
-        elif main_key and not main_skipped:
-            AXE_CLEAN_MAINS.add(main_key)
+        else:
+            AXE_CLEAN_REGIONS.update(checked_keys)
 
     page.context.expose_binding(
-        "__axeMainChecked", lambda _source, key: not AXE_EVERY_PAGE_WHOLE and key in AXE_CLEAN_MAINS
+        "__axeRegionsChecked",
+        lambda _source, keys: [not AXE_EVERY_PAGE_WHOLE and key in AXE_CLEAN_REGIONS for key in keys],
     )
     page.context.expose_binding("__axeReport", report)
     page.context.add_init_script(path=str(AXE))
