@@ -1,10 +1,12 @@
-"""CPU per PDF page with the DejaVu fonts parsed per document (fpdf2's ``add_font``) and read once
-per process (``core.pdf.add_truetype_font``, issue 18.1).
+"""CPU per PDF page with the DejaVu fonts parsed per document (fpdf2's ``add_font``), read once
+per process (``core.pdf.add_truetype_font``), and read once and cut to the document's glyphs
+(``core.pdf.SharedFontPdf``: a new set of glyphs, and one cut already), issue 18.1.
 
     nice .venv/bin/python bench/pdf_fonts.py [rounds]
 
-Each round writes the same one-page document both ways (regular and bold, a line in several
-scripts), then a one-page letter (``core.letters.letter_pdf``) as the application writes it.
+Each round writes the same one-page document each way (regular and bold, a line in several
+scripts), then a one-page letter (``core.letters.letter_pdf``) as the application writes it (its
+fonts cut, from a cut already made).
 Prints the median CPU seconds per document (process time: the figure holds on a busy machine);
 not a test.
 """
@@ -29,13 +31,13 @@ django.setup()
 from fpdf import FPDF  # noqa: E402
 
 from core.letters import Letter, MailingBlock, letter_pdf  # noqa: E402
-from core.pdf import DEJAVU, add_truetype_font  # noqa: E402
+from core.pdf import DEJAVU, SharedFontPdf, _font_cut_to, add_truetype_font  # noqa: E402
 
 LINES = ["Minh Nguyễn, 12 Elm Street", "José Muñoz — 1 × 2 ≤ 3", "Ольга Петрова", "Γιώργος Παπαδόπουλος"]
 
 
-def page(add) -> bytes:
-    pdf = FPDF(format="Letter")
+def page(add, cls: type[FPDF] = FPDF) -> bytes:
+    pdf = cls(format="Letter")
     add(pdf, "DejaVu", "", DEJAVU / "DejaVuSans.ttf")
     add(pdf, "DejaVu", "B", DEJAVU / "DejaVuSans-Bold.ttf")
     pdf.add_page()
@@ -72,10 +74,20 @@ def cpu(run) -> float:
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     page(add_truetype_font), letter()  # the first document pays the imports and the one parse
-    figures: dict[str, list[float]] = {"per document": [], "once per process": [], "letter": []}
+    figures: dict[str, list[float]] = {
+        "per document": [],
+        "once per process": [],
+        "cut, new glyphs": [],
+        "cut, cut made": [],
+        "letter": [],
+    }
     for _ in range(rounds):
         figures["per document"].append(cpu(lambda: page(parsed_per_document)))
         figures["once per process"].append(cpu(lambda: page(add_truetype_font)))
+        _font_cut_to.cache_clear()
+        figures["cut, new glyphs"].append(cpu(lambda: page(add_truetype_font, SharedFontPdf)))
+        figures["cut, cut made"].append(cpu(lambda: page(add_truetype_font, SharedFontPdf)))
+        letter()
         figures["letter"].append(cpu(letter))
     for name, times in figures.items():
         print(f"{name:>18}: {statistics.median(times) * 1000:6.1f} ms CPU per one-page PDF (median of {rounds})")
