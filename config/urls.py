@@ -38,6 +38,3 @@ urlpatterns = [
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
-
-admin.site.site_header = "Caseworks administration"
-admin.site.site_title = "Caseworks admin"

@@ -35,7 +35,7 @@ CASEWORKS_APPS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.CaseworksAdminConfig",  # django.contrib.admin on the project's own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
