@@ -6,12 +6,10 @@ each request: every registered model's admin asked for its permissions and two U
 each, about 20 ms a page with this project's ~100 admins (a fifth of a change page's time, issue
 18.1). What it depends on is the user's permissions and flags, the language (model names) and the
 URL prefix; the project's admins decide their permissions from those alone (for no object: the
-app list asks for none). The list is kept per such key, and each page gets its own copy (Django
-sorts it in place)."""
+app list asks for none). The list is kept per such key, and each page gets its own copy of the
+lists in it (Django sorts them in place; the model entries are only read)."""
 
 from __future__ import annotations
-
-import copy
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -46,7 +44,8 @@ class CaseworksAdminSite(admin.AdminSite):
             user.is_active,
             user.is_staff,
             user.is_superuser,
-            frozenset(user.get_all_permissions()),
+            # an active superuser has every permission (and asking for them all is a query)
+            "all" if user.is_active and user.is_superuser else frozenset(user.get_all_permissions()),
             get_language(),
             get_script_prefix(),
             self.name,
@@ -57,7 +56,7 @@ class CaseworksAdminSite(admin.AdminSite):
             if len(self._app_lists) >= KEPT_LISTS:
                 self._app_lists.clear()
             self._app_lists[key] = made
-        return copy.deepcopy(made)
+        return [{**app, "models": list(app["models"])} for app in made]
 
 
 class CaseworksAdminConfig(AdminConfig):
