@@ -65,6 +65,16 @@ def query_replace(context, **kwargs) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The sidebar's groups of links for the signed-in user (``nav_menu``, from the context
+    processor), the current page's marked."""
+    from core.navigation import menu_html
+
+    request = context.get("request")
+    return menu_html(context.get("nav_menu") or [], request.path if request is not None else "")
+
+
+@register.simple_tag(takes_context=True)
 def case_panels(context, case):
     """The panels other apps contribute to the case page (``core.hooks.case_panels``), in order."""
     from django.template.loader import render_to_string

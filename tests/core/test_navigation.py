@@ -1,0 +1,66 @@
+"""The sidebar menu: the items a user's permissions allow, the current page's link marked, URLs
+under the script prefix the site is served at."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import clear_script_prefix, set_script_prefix
+
+from core.navigation import MenuItem, menu_for, menu_html
+
+pytestmark = pytest.mark.django_db
+
+
+def _labels(groups) -> set[str]:
+    return {item.label for _, items in groups for item in items}
+
+
+def test_menu_shows_the_items_whose_permission_the_user_holds(make_user):
+    user = make_user()
+    assert all(item.permission is None for _, items in menu_for(user) for item in items)
+    user.user_permissions.add(Permission.objects.get(codename="view_case", content_type__app_label="cases"))
+    user = type(user).objects.get(pk=user.pk)  # a fresh permission cache, as on the next request
+    assert "My caseload" in _labels(menu_for(user))
+    assert "Caseloads" not in _labels(menu_for(user))  # cases.view_caseload: not held
+
+
+def test_an_inactive_user_sees_no_item_that_needs_a_permission(role_user):
+    user = role_user("coordinator")
+    user.is_active = False
+    assert all(item.permission is None for _, items in menu_for(user) for item in items)
+
+
+def test_a_superuser_sees_every_item(role_user):
+    every = {item.label for _, items in menu_for(role_user("administrator")) for item in items}
+    assert {"My caseload", "Security log", "Caseloads"} <= every
+
+
+def test_the_current_page_is_marked_once_and_labels_are_escaped():
+    groups = [
+        ("Cases & more", [MenuItem("My caseload", "cases:case_list"), MenuItem("<b>Work</b>", "cases:workitem_list")])
+    ]
+    html = menu_html(groups, "/cases/")
+    assert html.count('aria-current="page"') == 1
+    assert '<a class="nav-link active" href="/cases/" aria-current="page">My caseload</a>' in html
+    assert '<a class="nav-link" href="/cases/work-items/">&lt;b&gt;Work&lt;/b&gt;</a>' in html
+    assert "Cases &amp; more" in html
+
+
+def test_menu_urls_follow_the_script_prefix():
+    """The reversed URLs are kept per script prefix: a site served under /cw/ links under /cw/."""
+    groups = [("Cases", [MenuItem("My caseload", "cases:case_list")])]
+    set_script_prefix("/cw/")
+    try:
+        assert 'href="/cw/cases/"' in menu_html(groups, "/cw/cases/")
+    finally:
+        clear_script_prefix()
+    assert 'href="/cases/"' in menu_html(groups, "/cases/")
+
+
+def test_a_page_shows_the_menu_of_its_role(client_as, role_user):
+    html = client_as("caseworker").get("/cases/").content.decode()
+    assert '<a class="nav-link active" href="/cases/" aria-current="page">My caseload</a>' in html
+    shown = html.count('<li class="nav-item"><a class="nav-link')
+    assert shown == 1 + sum(len(items) for _, items in menu_for(role_user("caseworker")))  # and Home
+    assert "Performance goals" not in html  # a coordinator's item
