@@ -114,7 +114,13 @@ from .models import (
     SupportOrder,
 )
 from .services.assistance import spell_status_in_month
-from .services.ledger import collection_content_hash, disburse_within_business_days
+from .services.ledger import (
+    ALLOCATION_COLUMNS,
+    COLLECTION_COLUMNS,
+    DISBURSED_COLUMNS,
+    collection_content_hash,
+    disburse_within_business_days,
+)
 from .services.ledger_accrual import CURRENT_KINDS
 
 COUNTIES = {
@@ -337,21 +343,7 @@ BALANCE_FIELDS = (
     "current_month",
     "last_collected_on",
 )
-COLLECTION_FIELDS = (
-    "id",
-    "source_reference",
-    "case_id",
-    "case_number_received",
-    "amount",
-    "received_on",
-    "collected_on",
-    "source",
-    "status",
-    "hold_reason",
-    "overpayment_policy",
-    "received_via",
-    "content_hash",
-)
+COLLECTION_FIELDS = ("id", *COLLECTION_COLUMNS)
 ENTRY_FIELDS = (
     "case_id",
     "entry_type",
@@ -364,26 +356,14 @@ ENTRY_FIELDS = (
     "collection_id",
     "description",
 )
-ALLOCATION_FIELDS = ("collection_id", "case_id", "bucket", "payee", "amount", "allocated_on", "obligation_kind")
-DISBURSEMENT_FIELDS = (
-    "case_id",
-    "collection_id",
-    "payee",
-    "amount",
-    "received_on",
-    "due_by",
-    "disbursed_on",
-    "status",
-    "is_late",
-)
 EVENT_FIELDS = ("case_id", "verb", "actor_label", "summary", "data")
 # The tables a history batch fills, in the order it returns them.
 LEDGER_TABLES = (
     (CaseBalance, BALANCE_FIELDS),
     (Collection, COLLECTION_FIELDS),
     (LedgerEntry, ENTRY_FIELDS),
-    (Allocation, ALLOCATION_FIELDS),
-    (Disbursement, DISBURSEMENT_FIELDS),
+    (Allocation, ALLOCATION_COLUMNS),
+    (Disbursement, DISBURSED_COLUMNS),
 )
 LEDGER_BATCH = 500  # cases a history task computes (fixed: the office does not depend on the workers)
 ROLLED = "Unpaid current support becomes arrears"

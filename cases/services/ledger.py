@@ -343,6 +343,10 @@ def _after_payment(
         balance.last_collected_on = collected_on
 
 
+# The columns of a collection, an allocation and a disbursement that every bulk writer of the
+# ledger sets (a batch here, a backfill, a generated history); a batch adds who and what the
+# collection came with, and a disbursement already made (a backfill's, a history's) when, its
+# status and whether it was late.
 COLLECTION_COLUMNS = (
     "source_reference",
     "case_id",
@@ -354,12 +358,11 @@ COLLECTION_COLUMNS = (
     "status",
     "hold_reason",
     "overpayment_policy",
-    "content_hash",
-    "employer_id",
     "received_via",
-    "batch_reference",
-    "created_by_id",
+    "content_hash",
 )
+BATCH_COLLECTION_COLUMNS = (*COLLECTION_COLUMNS, "employer_id", "batch_reference", "created_by_id")
+ALLOCATION_COLUMNS = ("collection_id", "case_id", "bucket", "payee", "amount", "allocated_on", "obligation_kind")
 ENTRY_COLUMNS = (
     "case_id",
     "entry_type",
@@ -374,6 +377,7 @@ ENTRY_COLUMNS = (
 # allocations, a redistribution's reversals and allocations).
 DUE_ENTRY_COLUMNS = (*ENTRY_COLUMNS[:4], "due_on", *ENTRY_COLUMNS[4:])
 DISBURSEMENT_COLUMNS = ("case_id", "collection_id", "payee", "amount", "received_on", "due_by")
+DISBURSED_COLUMNS = (*DISBURSEMENT_COLUMNS, "disbursed_on", "status", "is_late")
 
 
 def _allocations(*, collection: Collection, case: Case, distribution: rules.Distribution, on: date) -> list[Allocation]:
@@ -896,8 +900,8 @@ def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, li
     # preparation of model instances costs more than the statements themselves.
     collection_ids = rows_insert(
         Collection,
-        COLLECTION_COLUMNS,
-        [tuple(getattr(c, name) for name in COLLECTION_COLUMNS) for c in collections],
+        BATCH_COLLECTION_COLUMNS,
+        [tuple(getattr(c, name) for name in BATCH_COLLECTION_COLUMNS) for c in collections],
         returning=("id", "posted_at"),
     )
     for collection, (pk, posted_at) in zip(collections, collection_ids, strict=True):  # results carry saved rows

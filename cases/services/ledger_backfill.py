@@ -43,7 +43,13 @@ from ..choices import (
 )
 from ..ledger_dates import month_start, next_month
 from ..models import Allocation, Case, CaseBalance, Collection, Disbursement, LedgerEntry, LedgerRun, Obligation
-from .ledger import collection_content_hash, disburse_within_business_days
+from .ledger import (
+    ALLOCATION_COLUMNS,
+    COLLECTION_COLUMNS,
+    DISBURSED_COLUMNS,
+    collection_content_hash,
+    disburse_within_business_days,
+)
 from .ledger_accrual import _rows, _t, balances_refresh_derived, charges_accrue
 
 PROFILES = (("steady", 45), ("partial", 25), ("sporadic", 15), ("none", 15))
@@ -164,33 +170,8 @@ def _set_delinquent_since(states: dict[int, _State]) -> None:
             )
 
 
-COLLECTION_FIELDS = (
-    "source_reference",
-    "case_id",
-    "case_number_received",
-    "amount",
-    "received_on",
-    "collected_on",
-    "source",
-    "status",
-    "hold_reason",
-    "overpayment_policy",
-    "received_via",
-    "content_hash",
-)
+# A backfill's ledger entries: the ledger's ENTRY_COLUMNS but the obligation's kind (left blank).
 ENTRY_FIELDS = ("case_id", "entry_type", "bucket", "amount", "posted_on", "collection_id", "description")
-ALLOCATION_FIELDS = ("collection_id", "case_id", "bucket", "payee", "amount", "allocated_on", "obligation_kind")
-DISBURSEMENT_FIELDS = (
-    "case_id",
-    "collection_id",
-    "payee",
-    "amount",
-    "received_on",
-    "due_by",
-    "disbursed_on",
-    "status",
-    "is_late",
-)
 
 
 def _post_month(states: dict[int, _State], month: date, last_day: date, seed: int, on_time: date) -> int:
@@ -251,7 +232,7 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
             lines.append((case_id, result))
     ids = {
         ref: pk
-        for pk, ref in rows_insert(Collection, COLLECTION_FIELDS, collections, returning=("id", "source_reference"))
+        for pk, ref in rows_insert(Collection, COLLECTION_COLUMNS, collections, returning=("id", "source_reference"))
     }
     allocations, entries, disbursements = [], [], []
     for collection, (case_id, result) in zip(collections, lines, strict=True):
@@ -305,9 +286,9 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
                     late and not pending,
                 )
             )
-    rows_insert(Allocation, ALLOCATION_FIELDS, allocations)
+    rows_insert(Allocation, ALLOCATION_COLUMNS, allocations)
     rows_insert(LedgerEntry, ENTRY_FIELDS, entries)
-    rows_insert(Disbursement, DISBURSEMENT_FIELDS, disbursements)
+    rows_insert(Disbursement, DISBURSED_COLUMNS, disbursements)
     _apply_payments([tuple(move) for move in moves.values()])
     return len(collections)
 
