@@ -42,6 +42,16 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
         return shown_source(entry.collection.source, fti=False) if entry.collection_id else None
 
 
+# ``.only()`` columns of an entry row: the serializer's fields (the collection's through the join)
+# and the collection's key, which the join needs.
+_ENTRY_COLUMN = {
+    "reverses": "reverses_id",
+    "source_reference": "collection__source_reference",
+    "source": "collection__source",
+}
+LEDGER_ENTRY_COLUMNS = (*(_ENTRY_COLUMN.get(name, name) for name in LedgerEntrySerializer.Meta.fields), "collection_id")
+
+
 class CollectionFieldsSerializer(serializers.Serializer):
     case_number = serializers.CharField(max_length=20)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))

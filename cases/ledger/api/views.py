@@ -21,6 +21,7 @@ from ..filtersets import CollectionApiFilterSet
 from .serializers import (
     BATCH_MAX_ITEMS,
     COLLECTION_LIST_VALUES,
+    LEDGER_ENTRY_COLUMNS,
     CollectionBatchInSerializer,
     CollectionBatchOutSerializer,
     CollectionBatchResultSerializer,
@@ -51,25 +52,7 @@ class CaseLedgerAPIView(PartnerGenericAPIView):
         case = get_object_or_404(
             Case.objects.restrict(self.request.user, "view").only("id"), case_number=self.kwargs["case_number"].upper()
         )
-        return (
-            LedgerEntry.objects.filter(case_id=case.pk)
-            .select_related("collection")
-            .only(
-                "id",
-                "entry_type",
-                "bucket",
-                "obligation_kind",
-                "amount",
-                "due_on",
-                "posted_on",
-                "description",
-                "reverses_id",
-                "created_at",
-                "collection_id",
-                "collection__source_reference",
-                "collection__source",
-            )
-        )
+        return LedgerEntry.objects.filter(case_id=case.pk).select_related("collection").only(*LEDGER_ENTRY_COLUMNS)
 
     @extend_schema(responses=LedgerEntrySerializer(many=True))
     def get(self, request, *args, **kwargs):
