@@ -76,7 +76,6 @@ from .choices import (
     ClosureReason,
     CollectionSource,
     CollectionStatus,
-    DisbursementStatus,
     EntryType,
     Frequency,
     InterstateRole,
@@ -89,7 +88,6 @@ from .choices import (
     ParticipantRole,
     PaternityMethod,
     PaternityStatus,
-    Payee,
     ReceivedVia,
     Sex,
 )
@@ -122,6 +120,7 @@ from .services.ledger import (
     disburse_within_business_days,
 )
 from .services.ledger_accrual import CURRENT_KINDS
+from .services.ledger_backfill import family_disbursement_row
 
 COUNTIES = {
     "NY": ["Albany", "Schenectady", "Rensselaer", "Saratoga"],
@@ -1152,21 +1151,15 @@ def _case_history(plan: _Plan, case: _Case, out: tuple, collection_id: int, accr
                     )
                 )
             if family > 0:
-                due_on = _looked_up(due_by[received_on])
-                late = rng.random() < 0.03
-                sent_on = due_on + timedelta(days=rng.randint(1, 4)) if late else due_on
-                pending = sent_on >= today
                 disbursements.append(
-                    (
-                        case_id,
-                        collection_id,
-                        Payee.FAMILY,
-                        family,
-                        received_on,
-                        due_on,
-                        None if pending else sent_on,
-                        DisbursementStatus.PENDING if pending else DisbursementStatus.SENT,
-                        late and not pending,
+                    family_disbursement_row(
+                        rng,
+                        case_id=case_id,
+                        collection_id=collection_id,
+                        amount=family,
+                        received_on=received_on,
+                        due_by=_looked_up(due_by[received_on]),
+                        today=today,
                     )
                 )
             last_on, last_amount = received_on, amount

@@ -174,6 +174,36 @@ def _set_delinquent_since(states: dict[int, _State]) -> None:
 ENTRY_FIELDS = ("case_id", "entry_type", "bucket", "amount", "posted_on", "collection_id", "description")
 
 
+def family_disbursement_row(
+    rng: random.Random,
+    *,
+    case_id: int,
+    collection_id: int,
+    amount: Decimal,
+    received_on: date,
+    due_by: date,
+    today: date,
+) -> tuple:
+    """The family's disbursement of a synthetic collection (a backfill's, a generated office's), as
+    ``DISBURSED_COLUMNS``: sent on ``due_by``, or 3% of the time one to four days late; pending
+    when that is not before ``today``. Draws from ``rng`` as it always has (the late draw, then the
+    days when late): the same seed gives the same ledger."""
+    late = rng.random() < 0.03
+    sent_on = due_by + timedelta(days=rng.randint(1, 4)) if late else due_by
+    pending = sent_on >= today
+    return (
+        case_id,
+        collection_id,
+        Payee.FAMILY,
+        amount,
+        received_on,
+        due_by,
+        None if pending else sent_on,
+        DisbursementStatus.PENDING if pending else DisbursementStatus.SENT,
+        late and not pending,
+    )
+
+
 def _post_month(states: dict[int, _State], month: date, last_day: date, seed: int, on_time: date) -> int:
     """Draw, distribute and write the month's payments: rows go in as tuples (``rows_insert``),
     and each paying case's balance moves in one update (amounts and last payment)."""
@@ -270,20 +300,15 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
             if days is None:  # one read of the legal parameter per receipt day, not per collection
                 days = disburse_days[received_on] = disburse_within_business_days(received_on)
             due_by = add_business_days(received_on, days, state.jurisdiction)
-            late = state.rng.random() < 0.03
-            sent_on = due_by + timedelta(days=state.rng.randint(1, 4)) if late else due_by
-            pending = sent_on >= on_time
             disbursements.append(
-                (
-                    case_id,
-                    collection_id,
-                    Payee.FAMILY,
-                    family,
-                    received_on,
-                    due_by,
-                    None if pending else sent_on,
-                    DisbursementStatus.PENDING if pending else DisbursementStatus.SENT,
-                    late and not pending,
+                family_disbursement_row(
+                    state.rng,
+                    case_id=case_id,
+                    collection_id=collection_id,
+                    amount=family,
+                    received_on=received_on,
+                    due_by=due_by,
+                    today=on_time,
                 )
             )
     rows_insert(Allocation, ALLOCATION_COLUMNS, allocations)
