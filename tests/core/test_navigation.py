@@ -64,3 +64,21 @@ def test_a_page_shows_the_menu_of_its_role(client_as, role_user):
     shown = html.count('<li class="nav-item"><a class="nav-link')
     assert shown == 1 + sum(len(items) for _, items in menu_for(role_user("caseworker")))  # and Home
     assert "Performance goals" not in html  # a coordinator's item
+
+
+def test_each_menu_url_is_reversed_once_per_process(role_user):
+    """17.3: a page's menu calls ``reverse()`` for none of its links once each was reversed once."""
+    from unittest import mock
+
+    from django.urls import reverse
+
+    from core import navigation
+
+    navigation._menu_url.cache_clear()
+    groups = menu_for(role_user("coordinator"))
+    with mock.patch.object(navigation, "reverse", side_effect=reverse) as calls:
+        navigation.menu_html(groups, "/")
+        first_page = calls.call_count
+        navigation.menu_html(groups, "/cases/")
+    assert first_page == len({item.url_name for _, items in groups for item in items}) > 20
+    assert calls.call_count == first_page  # the second page reversed nothing
