@@ -8,7 +8,7 @@ shows a user only the items whose permission the user holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -99,20 +99,31 @@ def menu_html(groups: list[tuple[str, list[MenuItem]]], current_path: str) -> Sa
 
 def menu_for(user) -> list[tuple[str, list[MenuItem]]]:
     """The menu groups the user may see, each with the items whose permission the user holds (read
-    from the user's permissions once, as ``user.has_perm`` would answer for each)."""
+    from the user's permissions once, as ``user.has_perm`` would answer for each; a principal
+    without ``get_all_permissions``, such as a partner key's, is asked item by item)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    every = user.is_active and user.is_superuser
-    held = user.get_all_permissions() if user.is_active and not every else frozenset()
+    holds: Callable[[str], bool]
+    if user.is_active and user.is_superuser:
+        holds = _every
+    elif hasattr(user, "get_all_permissions"):
+        held: set[str] = user.get_all_permissions() if user.is_active else set()
+        holds = held.__contains__
+    else:
+        holds = user.has_perm
     groups = []
     for module in _app_modules():
         group: MenuGroup | None = getattr(module, "MENU", None)
         if group is None:
             continue
-        items = [item for item in group.items if item.permission is None or every or item.permission in held]
+        items = [item for item in group.items if item.permission is None or holds(item.permission)]
         if items:
             groups.append((group.label, items))
     return groups
+
+
+def _every(_permission: str) -> bool:
+    return True
 
 
 def home_cards_for(request) -> list[tuple[str, list[HomeCard]]]:

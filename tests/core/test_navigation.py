@@ -82,3 +82,15 @@ def test_each_menu_url_is_reversed_once_per_process(role_user):
         navigation.menu_html(groups, "/cases/")
     assert first_page == len({item.url_name for _, items in groups for item in items}) > 20
     assert calls.call_count == first_page  # the second page reversed nothing
+
+
+def test_a_principal_without_a_permission_list_is_asked_item_by_item():
+    class Principal:  # as a partner key's (accounts.api.authentication.PartnerPrincipal)
+        is_authenticated = is_active = True
+        is_superuser = False
+
+        def has_perm(self, perm, obj=None):
+            return perm == "cases.view_case"
+
+    assert _labels(menu_for(Principal())) >= {"My caseload"}
+    assert "Caseloads" not in _labels(menu_for(Principal()))
