@@ -44,10 +44,14 @@ beat: install
 ## Every test, in parallel (SQLite with no variables; PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
 # Each xdist worker has its own database; browser tests and real-worker tests run as groups (tests/conftest.py).
 # The tree is compiled once first (not .venv or .git), so the workers start from the bytecode cache.
+# A first run builds the SQLite template in the background meanwhile (tests/db_template.py --prepare).
 TEST_WORKERS ?= auto
-test: install browser fonts messages
-	$(PY) -m compileall -q -j 0 -x '/\.' .
-	$(PY) -m pytest -p no:randomly -n $(TEST_WORKERS) --dist loadgroup --durations=25
+test: install
+	$(PY) -m tests.db_template --prepare & template=$$!; \
+	$(MAKE) --no-print-directory browser fonts messages \
+	&& $(PY) -m compileall -q -j 0 -x '/\.' . \
+	&& $(PY) -m pytest -p no:randomly -n $(TEST_WORKERS) --dist loadgroup --durations=25; \
+	status=$$?; wait $$template; exit $$status
 
 ## ruff, the import contracts (.importlinter) and mypy against its committed baseline (may only shrink)
 lint: install

@@ -6,7 +6,8 @@ from a copy) and by ``.ci/api_fuzz.sh``, whose database is a copy of the same Po
     python -m tests.db_template postgres://postgres@127.0.0.1:5432/caseworks_ci caseworks_ci_fuzz
 
 copies ``caseworks_ci``'s template (building it first if this set of migrations has none) into a
-fresh ``caseworks_ci_fuzz``. Imports no Django model: it runs before Django is set up.
+fresh ``caseworks_ci_fuzz``; ``python -m tests.db_template --prepare`` builds the SQLite template
+if it is missing (``make test``, in the background). Imports no Django model: it runs before Django is set up.
 """
 
 from __future__ import annotations
@@ -127,11 +128,25 @@ def _postgres_copy_of_template(database: dict, test_name: str) -> None:
         _postgres(database, f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
 
 
+def prepare() -> None:
+    """Build the SQLite template if this set of migrations has none: ``make test`` starts this in
+    the background as soon as the virtualenv is installed, so that a first run builds it while
+    Chromium is installed and the tree compiled, not while the test workers wait (issue 18.1).
+    Nothing to do when ``DATABASE_URL`` is PostgreSQL (in CI, Schemathesis's set-up builds that
+    template first)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url or url.startswith("sqlite"):
+        _sqlite_template()
+
+
 def main(argv: list[str]) -> None:
     import environ
 
+    if argv == ["--prepare"]:
+        prepare()
+        return
     if len(argv) != 2:
-        sys.exit("usage: python -m tests.db_template POSTGRES_URL NEW_DATABASE_NAME")
+        sys.exit("usage: python -m tests.db_template POSTGRES_URL NEW_DATABASE_NAME | --prepare")
     database = environ.Env.db_url_config(argv[0])
     if not database["ENGINE"].endswith("postgresql"):
         sys.exit(f"not a PostgreSQL URL: {argv[0]}")
