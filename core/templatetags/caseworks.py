@@ -3,6 +3,7 @@ from django.forms import CheckboxInput, CheckboxSelectMultiple, RadioSelect, Sel
 
 from core.dates import display_date
 from core.money import display
+from core.navigation import menu_html
 
 register = template.Library()
 
@@ -68,8 +69,6 @@ def query_replace(context, **kwargs) -> str:
 def main_menu(context):
     """The sidebar's groups of links for the signed-in user (``nav_menu``, from the context
     processor), the current page's marked."""
-    from core.navigation import menu_html
-
     request = context.get("request")
     return menu_html(context.get("nav_menu") or [], request.path if request is not None else "")
 
