@@ -79,3 +79,21 @@ def demo_accounts_check(app_configs=None, **kwargs):
             )
         )
     return messages
+
+
+@register(Tags.security, Tags.caches)
+def api_key_cache_is_shared(app_configs=None, **kwargs):
+    """Keys kept in a per-process cache would outlive their revocation in every other process."""
+    if settings.CASEWORKS_API_KEY_CACHE_SECONDS <= 0:
+        return []
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            Warning(
+                f"CASEWORKS_API_KEY_CACHE_SECONDS is on with a per-process cache ({backend.rsplit('.', 1)[-1]}): a key "
+                "revoked in one process would still work in the others until its entry expires.",
+                hint="Set CACHE_URL to a shared cache (rediscache://…), or CASEWORKS_API_KEY_CACHE_SECONDS=0.",
+                id="accounts.W004",
+            )
+        ]
+    return []

@@ -51,6 +51,19 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp 
         return self.get_full_name() or self.username
 
 
+class PartnerAgencyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """A bulk change of agencies reaches their keys' cached entries (accounts.key_cache)."""
+        from .key_cache import enabled, forget_agencies
+
+        if not enabled():
+            return super().update(**kwargs)
+        ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        forget_agencies(ids)
+        return count
+
+
 class PartnerAgency(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=AgencyKind.choices, default=AgencyKind.OTHER)
@@ -58,6 +71,8 @@ class PartnerAgency(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = PartnerAgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -89,6 +104,18 @@ WILDCARD_SCOPE = "all"
 
 
 class ApiKeyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """A bulk change of keys (a revocation, an expiry) reaches their cached entries
+        (accounts.key_cache); the minute's ``last_used_at`` mark needs not."""
+        from .key_cache import enabled, forget
+
+        if not enabled() or set(kwargs) <= {"last_used_at"}:
+            return super().update(**kwargs)
+        prefixes = list(self.values_list("prefix", flat=True))
+        count = super().update(**kwargs)
+        forget(prefixes)
+        return count
+
     def usable(self):
         now = timezone.now()
         return self.filter(revoked_at__isnull=True, agency__is_active=True).filter(

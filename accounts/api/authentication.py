@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from accounts import key_cache
 from accounts.models import ApiKey, PartnerAgency
-from accounts.selectors import api_key_by_prefix
 
 
 @dataclass
@@ -53,19 +54,37 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         parts = raw.split("_", 2)
         if len(parts) != 3 or parts[0] != "cw" or len(parts[1]) != ApiKey.PREFIX_LENGTH:
             raise exceptions.AuthenticationFailed("Invalid API key.")
-        key = api_key_by_prefix(prefix=parts[1])  # from the database on every request: revocation is immediate
+        # From the database, or from the shared cache when the office keeps keys there (revocation
+        # stays immediate either way: accounts.key_cache), with the key's rate history.
+        key, rate_history = key_cache.api_key_for_request(parts[1])
         if key is None or not key.matches(raw):
             raise exceptions.AuthenticationFailed("Invalid API key.")
         if not key.is_usable:
             raise exceptions.AuthenticationFailed("This API key is revoked or expired.")
-        now = timezone.now()
-        if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        _last_used_mark(key)
         request._request.caseworks_api_key = key  # read by ApiRequestLogMiddleware
+        request._request.caseworks_rate_history = rate_history  # read by ApiKeyRateThrottle
         return PartnerPrincipal(agency=key.agency, key=key, scopes=list(key.scopes)), key
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'
+
+
+# When this process last wrote each key's last_used_at (time.monotonic()): a key read from the cache
+# carries the time it was cached, which would otherwise look a minute old on every request.
+_last_used_written: dict[str, float] = {}
+
+
+def _last_used_mark(key: ApiKey) -> None:
+    """``last_used_at`` to within a minute: at most one UPDATE a minute per key and process."""
+    now = timezone.now()
+    if key.last_used_at is not None and (now - key.last_used_at).total_seconds() <= 60:
+        return
+    written = _last_used_written.get(key.prefix)
+    if written is not None and time.monotonic() - written <= 60:
+        return
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    _last_used_written[key.prefix] = time.monotonic()
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):

@@ -1,7 +1,9 @@
 from array import array
 
+from django.core.cache import cache as default_cache
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from accounts import key_cache
 from accounts.api.authentication import PartnerPrincipal
 
 
@@ -13,8 +15,16 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         if isinstance(request.user, PartnerPrincipal):
-            return self.cache_format % {"scope": self.scope, "ident": request.user.key.pk}
+            return key_cache.throttle_key(request.user.key.prefix)
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view):
+        """DRF's; where authentication already read the key's history with the key itself
+        (``accounts.key_cache``: one cache round trip for both), DRF reads that instead."""
+        prefetched = getattr(getattr(request, "_request", None), "caseworks_rate_history", None)
+        if prefetched is not None:
+            self.cache = _Prefetched(prefetched)
+        return super().allow_request(request, view)
 
     def throttle_success(self):
         """DRF's, the history (a timestamp per request of the window, newest first) stored as an
@@ -26,6 +36,20 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         if not isinstance(self.history, array):
             self.history = array("d", self.history)
         return super().throttle_success()
+
+
+class _Prefetched:
+    """The cache as DRF's throttle sees it, for one request: ``get`` answers from what was read
+    already (``{cache key: history}``, the key absent when the cache holds none), ``set`` writes."""
+
+    def __init__(self, found: dict):
+        self.found = found
+
+    def get(self, key, default=None):
+        return self.found.get(key, default)
+
+    def set(self, key, value, timeout=None):
+        default_cache.set(key, value, timeout)
 
 
 class PublicRateThrottle(AnonRateThrottle):

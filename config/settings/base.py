@@ -294,6 +294,9 @@ SPECTACULAR_SETTINGS = {
 # this many rows (1: every row at once) or when the oldest waiting row is this many seconds old.
 CASEWORKS_API_LOG_BATCH = env.int("CASEWORKS_API_LOG_BATCH", default=100)
 CASEWORKS_API_LOG_FLUSH_SECONDS = env.float("CASEWORKS_API_LOG_FLUSH_SECONDS", default=5.0)
+# Partner keys kept in the shared cache for this many seconds (accounts.key_cache; 0: read from the
+# database on every request). Needs a cache shared by every process (CACHE_URL=rediscache://…).
+CASEWORKS_API_KEY_CACHE_SECONDS = env.int("CASEWORKS_API_KEY_CACHE_SECONDS", default=0)
 
 # Celery -------------------------------------------------------------------------------------
 # With no CELERY_BROKER_URL the broker is an SQLite file through kombu's SQLAlchemy transport, so a

@@ -1,0 +1,102 @@
+"""Partner keys kept in the shared cache, so that an API request makes no database round trip to
+authenticate (issue 17.3).
+
+Off unless ``CASEWORKS_API_KEY_CACHE_SECONDS`` is set (then every request reads its key from the
+database, as before). On, the key's row is kept in the default cache (Redis in production:
+``CACHE_URL``) for that many seconds, and:
+
+- **revocation stays immediate.** Every change of a key or of its agency through the ORM (``save``,
+  ``delete``, a queryset's ``update`` or ``delete``; the admin's revoke action and deactivation
+  included) replaces the cached entries of the keys concerned by a *tombstone*, before and again after
+  its transaction commits. A request that finds a tombstone reads the database and does not cache
+  what it read; an entry is only ever added where there is none (``cache.add``), so a request that
+  read the row just before a revocation cannot put it back over the tombstone. Expiry is checked on
+  every request (``ApiKey.is_usable``), as before. Only a change made in SQL outside Django waits up to
+  the cache's seconds;
+- **the rate limit costs no round trip of its own.** The key's entry and its rate history
+  (``accounts.api.throttling``) are read in one ``get_many``.
+
+The cache must be shared by every process that serves the API or changes keys: the system check
+``accounts.W004`` warns when it is on with a per-process cache (``locmemcache://``), where a
+revocation in one process would not reach another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from .models import ApiKey
+from .selectors import api_key_from_row, api_key_row, api_key_row_shape
+
+TOMBSTONE = "changed"
+
+
+def enabled() -> bool:
+    return settings.CASEWORKS_API_KEY_CACHE_SECONDS > 0
+
+
+def entry_key(prefix: str) -> str:
+    # The row's shape is in the key: a release whose lookup reads other columns never reads the
+    # rows an older one cached.
+    return f"caseworks:api-key:{api_key_row_shape()}:{prefix}"
+
+
+def throttle_key(prefix: str) -> str:
+    """The rate history's cache key for the key with this prefix (unique, like the key's id)."""
+    return f"throttle_api_key_{prefix}"
+
+
+def api_key_for_request(prefix: str) -> tuple[ApiKey | None, dict | None]:
+    """The key for ``prefix`` (None: no such key) and, when the cache is on, what the cache holds
+    for its rate history (``{throttle_key(prefix): history}``, or ``{}`` when it holds none), read
+    in one round trip; when the cache is off, ``None``: the throttle reads its history itself."""
+    if not enabled():
+        row = api_key_row(prefix=prefix)
+        return (None if row is None else api_key_from_row(row)), None
+    key_name = entry_key(prefix)
+    found = cache.get_many([key_name, throttle_key(prefix)])
+    entry = found.pop(key_name, None)
+    if isinstance(entry, tuple):
+        return api_key_from_row(entry), found
+    row = api_key_row(prefix=prefix)
+    if row is None:
+        return None, found  # an unknown prefix is not cached: nothing to revoke, nothing to keep
+    if entry is None:  # not after a tombstone: the change it marks may not be committed yet
+        cache.add(key_name, row, settings.CASEWORKS_API_KEY_CACHE_SECONDS)
+    return api_key_from_row(row), found
+
+
+def forget(prefixes: Iterable[str]) -> None:
+    """Tombstones for these keys' entries, now and once the current transaction commits."""
+    names = {entry_key(prefix): TOMBSTONE for prefix in prefixes}
+    if not names or not enabled():
+        return
+    seconds = settings.CASEWORKS_API_KEY_CACHE_SECONDS
+
+    def write() -> None:
+        cache.set_many(names, seconds)
+
+    write()
+    transaction.on_commit(write)
+
+
+def forget_agencies(agency_ids: Iterable[int]) -> None:
+    if enabled():
+        forget(ApiKey.objects.filter(agency_id__in=list(agency_ids)).values_list("prefix", flat=True))
+
+
+def key_changed(sender, instance: ApiKey, created=False, update_fields=None, **kwargs) -> None:
+    """post_save and post_delete of a key (connected in AccountsConfig.ready). A new key has no
+    entry to replace."""
+    if created or (update_fields is not None and set(update_fields) <= {"last_used_at"}):
+        return
+    forget([instance.prefix])
+
+
+def agency_changed(sender, instance, **kwargs) -> None:
+    """post_save of an agency (its deletion deletes its keys, each with its own post_delete)."""
+    forget_agencies([instance.pk])

@@ -1,0 +1,171 @@
+"""Partner keys kept in the shared cache (accounts.key_cache, issue 17.3): no database round trip to
+authenticate, and a revocation, an expiry, a deactivated agency or a changed scope still counts
+from the next request."""
+
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.checks import run_checks
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts import key_cache
+from accounts.models import ApiKey, PartnerAgency
+from tests.accounts.test_api_keys import URL, client_with, create_key
+from tests.conftest import needs_redis
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.api_urls")]
+CACHED = override_settings(CASEWORKS_API_KEY_CACHE_SECONDS=60)
+
+
+def key_queries(api) -> tuple[int, list[str]]:
+    """The response's status and the statements it ran on the keys' table."""
+    with CaptureQueriesContext(connection) as queries:
+        status = api.get(URL).status_code
+    return status, [q["sql"] for q in queries.captured_queries if "accounts_apikey" in q["sql"]]
+
+
+@CACHED
+def test_a_cached_key_authenticates_without_reading_the_database():
+    api = client_with(create_key("Court", "--scopes", "cases:read"))
+    status, first = key_queries(api)
+    assert status == 200 and len(first) == 2  # the lookup, and last_used_at marked
+    for _ in range(3):
+        assert key_queries(api) == (200, [])
+
+
+def test_with_the_cache_off_every_request_reads_its_key():
+    api = client_with(create_key("Court", "--scopes", "cases:read"))
+    api.get(URL)
+    status, queries = key_queries(api)
+    assert status == 200 and len(queries) == 1 and "SELECT" in queries[0]
+    assert cache.get(key_cache.entry_key(ApiKey.objects.get().prefix)) is None
+
+
+@CACHED
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda key: ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now()), id="update"),
+        pytest.param(lambda key: setattr(key, "revoked_at", timezone.now()) or key.save(), id="admin-save"),
+        pytest.param(lambda key: key.delete(), id="deleted"),
+        pytest.param(lambda key: ApiKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1)), id="expired"),
+        pytest.param(lambda key: PartnerAgency.objects.update(is_active=False), id="agency-update"),
+        pytest.param(lambda key: setattr(key.agency, "is_active", False) or key.agency.save(), id="agency-deactivated"),
+        pytest.param(lambda key: key.agency.delete(), id="agency-deleted"),
+        pytest.param(lambda key: ApiKey.objects.update(scopes=["collections:read"]), id="scope-withdrawn"),
+    ],
+)
+def test_a_change_to_a_cached_key_counts_from_the_next_request(change):
+    api = client_with(create_key("Court", "--scopes", "cases:read"))
+    assert api.get(URL).status_code == 200
+    assert api.get(URL).status_code == 200  # from the cache
+    change(ApiKey.objects.select_related("agency").get())
+    assert api.get(URL).status_code in (401, 403)
+
+
+@CACHED
+def test_the_admin_revoke_action_ends_a_cached_key(rf, admin_user):
+    from django.contrib import admin
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    api = client_with(create_key("Court", "--scopes", "cases:read"))
+    assert api.get(URL).status_code == 200
+    request = rf.post("/admin/accounts/apikey/")
+    request.user, request.session = admin_user, {}
+    request._messages = FallbackStorage(request)
+    admin.site._registry[ApiKey].revoke(request, ApiKey.objects.all())
+    assert ApiKey.objects.get().revoked_at is not None
+    assert api.get(URL).status_code == 401
+
+
+@CACHED
+def test_a_request_that_read_a_key_before_its_change_cannot_cache_it_again():
+    """The race a plain delete would lose: a request reads the row, the key is revoked (its entry
+    replaced by a tombstone), then the request would store what it read. It only ever adds."""
+    create_key("Court", "--scopes", "cases:read")
+    key = ApiKey.objects.get()
+    name = key_cache.entry_key(key.prefix)
+    key_cache.forget([key.prefix])  # a change happened while the request was reading
+    found, _ = key_cache.api_key_for_request(key.prefix)
+    assert found is not None and found.pk == key.pk
+    assert cache.get(name) == key_cache.TOMBSTONE  # not replaced by the row read
+    cache.delete(name)  # the tombstone expired
+    key_cache.api_key_for_request(key.prefix)
+    assert isinstance(cache.get(name), tuple)
+
+
+@CACHED
+def test_an_unknown_prefix_is_not_cached():
+    assert key_cache.api_key_for_request("00000000") == (None, {})
+    assert cache.get(key_cache.entry_key("00000000")) is None
+    assert client_with("cw_00000000_not-a-real-key").get(URL).status_code == 401
+
+
+@CACHED
+def test_last_used_is_marked_once_a_minute_not_on_every_cached_request():
+    api = client_with(create_key("Court", "--scopes", "cases:read"))
+    api.get(URL)
+    first = ApiKey.objects.get().last_used_at
+    assert first is not None
+    ApiKey.objects.update(last_used_at=timezone.now() - timedelta(minutes=5))  # its cached copy is older still
+    for _ in range(3):
+        _, queries = key_queries(api)
+        assert not any(sql.startswith("UPDATE") for sql in queries)
+
+
+@CACHED
+def test_the_rate_limit_still_counts_when_its_history_comes_with_the_key():
+    from django.conf import settings
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    api = client_with(create_key("Court", "--scopes", "cases:read"))
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "api_key": "2/minute"}
+    SimpleRateThrottle.THROTTLE_RATES = rates
+    try:
+        codes = [api.get(URL).status_code for _ in range(3)]
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    assert codes == [200, 200, 429]
+    assert len(cache.get(key_cache.throttle_key(ApiKey.objects.get().prefix))) == 2
+
+
+def test_a_per_process_cache_with_keys_kept_is_a_warning():
+    def warnings():
+        return [m.id for m in run_checks(tags=["caches"]) if m.id.startswith("accounts.")]
+
+    assert warnings() == []
+    with CACHED:
+        assert warnings() == ["accounts.W004"]
+    redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+    with CACHED, override_settings(CACHES=redis):
+        assert warnings() == []
+
+
+@needs_redis()
+@pytest.mark.redis
+def test_with_redis_a_revocation_reaches_a_key_cached_by_another_process():
+    """The deployment's shape: the cache in Redis; the entry written by one connection to it is
+    replaced by the revocation made through another (what another web process would see)."""
+    from django.core.cache.backends.redis import RedisCache
+
+    location = os.environ["CELERY_BROKER_URL"]
+    prefix = f"test-key-cache-{uuid.uuid4().hex}"
+    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}}
+    with CACHED, override_settings(CACHES={"default": {**caches["default"], "KEY_PREFIX": prefix}}):
+        api = client_with(create_key("Court", "--scopes", "cases:read"))
+        assert api.get(URL).status_code == 200
+        other = RedisCache(location, {"KEY_PREFIX": prefix})  # another process's client
+        name = key_cache.entry_key(ApiKey.objects.get().prefix)
+        assert isinstance(other.get(name), tuple)
+        assert key_queries(api) == (200, [])
+        ApiKey.objects.update(revoked_at=timezone.now())
+        assert other.get(name) == key_cache.TOMBSTONE
+        assert api.get(URL).status_code == 401
+        other.delete_many([name, key_cache.throttle_key(ApiKey.objects.get().prefix)])
