@@ -60,3 +60,8 @@ CSRF_COOKIE_SECURE = True
 # The __Host- prefix pins the cookies to this host, path / and HTTPS.
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Partner keys kept in the cache when the cache is shared (Redis): no database round trip to
+# authenticate, revocation still immediate (accounts.key_cache). A per-process cache keeps none.
+_SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")  # noqa: F405
+CASEWORKS_API_KEY_CACHE_SECONDS = env.int("CASEWORKS_API_KEY_CACHE_SECONDS", default=300 if _SHARED_CACHE else 0)

@@ -21,6 +21,8 @@ def _run(
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "CASEWORKS_FIELD_ENCRYPTION_KEYS",
         "CASEWORKS_BLIND_INDEX_KEY",
+        "CACHE_URL",
+        "CASEWORKS_API_KEY_CACHE_SECONDS",
     ),
 ):
     env = {k: v for k, v in os.environ.items() if k not in drop}
@@ -91,6 +93,22 @@ def test_production_refuses_to_start_without_secret_key_and_hosts():
     result = _run("check", env_extra={"DJANGO_SETTINGS_MODULE": "config.settings.production"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "kept"), [("rediscache://127.0.0.1:6379/1", "300"), ("locmemcache://", "0"), (None, "0")]
+)
+def test_production_keeps_partner_keys_in_the_cache_only_when_it_is_shared(cache_url, kept):
+    """accounts.key_cache: with Redis a revocation reaches every process; in one process's memory
+    it would not reach the others, so no key is kept there."""
+    extra = {"CACHE_URL": cache_url} if cache_url else {}
+    result = _run(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CASEWORKS_API_KEY_CACHE_SECONDS)",
+        env_extra=_production(**extra),
+    )
+    assert result.stdout.strip().splitlines()[-1] == kept, result.stderr
 
 
 def test_production_debug_is_always_off():
