@@ -16,6 +16,8 @@ database, as before). On, the key's row is kept in the default cache (Redis in p
 - **the rate limit costs no round trip of its own.** The key's entry and its rate history
   (``accounts.api.throttling``) are read in one ``get_many``.
 
+The cache holds a key's row as the lookup reads it: its digest (SHA-256 of the key), never the key.
+
 The cache must be shared by every process that serves the API or changes keys: the system check
 ``accounts.W004`` warns when it is on with a per-process cache (``locmemcache://``), where a
 revocation in one process would not reach another.
@@ -52,22 +54,23 @@ def throttle_key(prefix: str) -> str:
 
 def api_key_for_request(prefix: str) -> tuple[ApiKey | None, dict | None]:
     """The key for ``prefix`` (None: no such key) and, when the cache is on, what the cache holds
-    for its rate history (``{throttle_key(prefix): history}``, or ``{}`` when it holds none), read
-    in one round trip; when the cache is off, ``None``: the throttle reads its history itself."""
+    for its rate history (``{throttle_key(prefix): history or None}``), read in the same round
+    trip; when the cache is off, ``None``: the throttle reads its history itself."""
     if not enabled():
         row = api_key_row(prefix=prefix)
         return (None if row is None else api_key_from_row(row)), None
-    key_name = entry_key(prefix)
-    found = cache.get_many([key_name, throttle_key(prefix)])
-    entry = found.pop(key_name, None)
+    key_name, history_name = entry_key(prefix), throttle_key(prefix)
+    found = cache.get_many([key_name, history_name])
+    entry = found.get(key_name)
+    history = {history_name: found.get(history_name)}  # None: the cache holds no history yet
     if isinstance(entry, tuple):
-        return api_key_from_row(entry), found
+        return api_key_from_row(entry), history
     row = api_key_row(prefix=prefix)
     if row is None:
-        return None, found  # an unknown prefix is not cached: nothing to revoke, nothing to keep
+        return None, history  # an unknown prefix is not cached: nothing to revoke, nothing to keep
     if entry is None:  # not after a tombstone: the change it marks may not be committed yet
         cache.add(key_name, row, settings.CASEWORKS_API_KEY_CACHE_SECONDS)
-    return api_key_from_row(row), found
+    return api_key_from_row(row), history
 
 
 def forget(prefixes: Iterable[str]) -> None:

@@ -39,14 +39,18 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
 
 
 class _Prefetched:
-    """The cache as DRF's throttle sees it, for one request: ``get`` answers from what was read
-    already (``{cache key: history}``, the key absent when the cache holds none), ``set`` writes."""
+    """The cache as DRF's throttle sees it, for one request: ``get`` answers what authentication
+    already read (``{cache key: history or None}``) and asks the cache for any other key; ``set``
+    writes."""
 
     def __init__(self, found: dict):
         self.found = found
 
     def get(self, key, default=None):
-        return self.found.get(key, default)
+        if key not in self.found:
+            return default_cache.get(key, default)
+        value = self.found[key]
+        return default if value is None else value
 
     def set(self, key, value, timeout=None):
         default_cache.set(key, value, timeout)

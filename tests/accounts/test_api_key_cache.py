@@ -102,7 +102,7 @@ def test_a_request_that_read_a_key_before_its_change_cannot_cache_it_again():
 
 @CACHED
 def test_an_unknown_prefix_is_not_cached():
-    assert key_cache.api_key_for_request("00000000") == (None, {})
+    assert key_cache.api_key_for_request("00000000") == (None, {key_cache.throttle_key("00000000"): None})
     assert cache.get(key_cache.entry_key("00000000")) is None
     assert client_with("cw_00000000_not-a-real-key").get(URL).status_code == 401
 
@@ -134,6 +134,15 @@ def test_the_rate_limit_still_counts_when_its_history_comes_with_the_key():
         SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     assert codes == [200, 200, 429]
     assert len(cache.get(key_cache.throttle_key(ApiKey.objects.get().prefix))) == 2
+
+
+def test_a_throttle_keyed_otherwise_reads_its_own_history_not_the_one_read_with_the_key():
+    from accounts.api.throttling import _Prefetched
+
+    cache.set("another-throttle", [1.0, 2.0])
+    prefetched = _Prefetched({"throttle_api_key_abc": None})
+    assert prefetched.get("throttle_api_key_abc", []) == []
+    assert prefetched.get("another-throttle", []) == [1.0, 2.0]
 
 
 def test_a_per_process_cache_with_keys_kept_is_a_warning():
