@@ -36,7 +36,7 @@ def api_key_by_prefix(*, prefix: str) -> ApiKey | None:
     ("agency").filter(prefix=...)`` on every request of the partner API, which cost three times the
     lookup's round trip (issue 17.3); here it is compiled once per connection and each call runs it
     and builds the two instances as the ORM's own iterator does (same converters, same
-    ``from_db``). Reads where the ORM would read it (``router.db_for_read``).
+    ``from_db``). Reads the primary database, never a replica.
     """
     row = api_key_row(prefix=prefix)
     return None if row is None else api_key_from_row(row)
@@ -68,7 +68,9 @@ def api_key_row_shape() -> str:
 
 
 def _lookup() -> tuple[BaseDatabaseWrapper, _CompiledLookup]:
-    alias = router.db_for_read(ApiKey) or "default"
+    # The primary, even for a GET the router sends to a replica (config/db_router.py): a
+    # revocation must not wait for the replica to catch up.
+    alias = router.db_for_write(ApiKey) or "default"
     connection = connections[alias]
     lookup: _CompiledLookup | None = getattr(connection, _LOOKUP_ATTRIBUTE, None)
     if lookup is None:

@@ -178,3 +178,17 @@ def test_with_redis_a_revocation_reaches_a_key_cached_by_another_process():
         assert other.get(name) == key_cache.TOMBSTONE
         assert api.get(URL).status_code == 401
         other.delete_many([name, key_cache.throttle_key(ApiKey.objects.get().prefix)])
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_keys_are_read_from_the_primary_even_when_api_reads_go_to_a_replica(settings):
+    """A revocation must not wait for a replica to catch up (config/db_router.py)."""
+    from django.db import connections
+
+    from accounts import selectors
+    from config.db_router import replica_reads
+
+    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    with replica_reads():
+        used, _ = selectors._lookup()
+    assert used is connections["default"]
