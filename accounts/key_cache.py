@@ -7,8 +7,9 @@ database, as before). On, the key's row is kept in the default cache (Redis in p
 
 - **revocation stays immediate.** Every change of a key or of its agency through the ORM (``save``,
   ``delete``, a queryset's ``update`` or ``delete``; the admin's revoke action and deactivation
-  included) replaces the cached entries of the keys concerned by a *tombstone*, before and again after
-  its transaction commits. A request that finds a tombstone reads the database and does not cache
+  included) first replaces the cached entries of the keys concerned by a *tombstone* (if the cache
+  cannot be written, the change fails: it is never made behind a live entry), and again once its
+  transaction commits. A request that finds a tombstone reads the database and does not cache
   what it read; an entry is only ever added where there is none (``cache.add``), so a request that
   read the row just before a revocation cannot put it back over the tombstone. Expiry is checked on
   every request (``ApiKey.is_usable``), as before. Only a change made in SQL outside Django waits up to
@@ -74,7 +75,9 @@ def api_key_for_request(prefix: str) -> tuple[ApiKey | None, dict | None]:
 
 
 def forget(prefixes: Iterable[str]) -> None:
-    """Tombstones for these keys' entries, now and once the current transaction commits."""
+    """Tombstones for these keys' entries: now, before the change is made (a cache that cannot be
+    written raises, so the change is refused rather than left behind a live entry), and again once
+    the current transaction commits (for a transaction that outlasts the tombstone)."""
     names = {entry_key(prefix): TOMBSTONE for prefix in prefixes}
     if not names or not enabled():
         return
@@ -84,7 +87,7 @@ def forget(prefixes: Iterable[str]) -> None:
         cache.set_many(names, seconds)
 
     write()
-    transaction.on_commit(write)
+    transaction.on_commit(write, robust=True)
 
 
 def forget_agencies(agency_ids: Iterable[int]) -> None:
@@ -92,14 +95,15 @@ def forget_agencies(agency_ids: Iterable[int]) -> None:
         forget(ApiKey.objects.filter(agency_id__in=list(agency_ids)).values_list("prefix", flat=True))
 
 
-def key_changed(sender, instance: ApiKey, created=False, update_fields=None, **kwargs) -> None:
-    """post_save and post_delete of a key (connected in AccountsConfig.ready). A new key has no
-    entry to replace."""
-    if created or (update_fields is not None and set(update_fields) <= {"last_used_at"}):
+def key_changing(sender, instance: ApiKey, update_fields=None, **kwargs) -> None:
+    """pre_save and pre_delete of a key (connected in AccountsConfig.ready). A new key has no
+    entry to replace; the minute's ``last_used_at`` mark changes nothing the cache decides on."""
+    if instance._state.adding or (update_fields is not None and set(update_fields) <= {"last_used_at"}):
         return
     forget([instance.prefix])
 
 
-def agency_changed(sender, instance, **kwargs) -> None:
-    """post_save of an agency (its deletion deletes its keys, each with its own post_delete)."""
-    forget_agencies([instance.pk])
+def agency_changing(sender, instance, **kwargs) -> None:
+    """pre_save of an agency (deleting one deletes its keys, each with its own pre_delete)."""
+    if not instance._state.adding:
+        forget_agencies([instance.pk])

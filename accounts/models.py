@@ -58,10 +58,8 @@ class PartnerAgencyQuerySet(models.QuerySet):
 
         if not enabled():
             return super().update(**kwargs)
-        ids = list(self.values_list("pk", flat=True))
-        count = super().update(**kwargs)
-        forget_agencies(ids)
-        return count
+        forget_agencies(self.values_list("pk", flat=True))  # first: a cache that cannot be written refuses it
+        return super().update(**kwargs)
 
 
 class PartnerAgency(models.Model):
@@ -111,10 +109,8 @@ class ApiKeyQuerySet(models.QuerySet):
 
         if not enabled() or set(kwargs) <= {"last_used_at"}:
             return super().update(**kwargs)
-        prefixes = list(self.values_list("prefix", flat=True))
-        count = super().update(**kwargs)
-        forget(prefixes)
-        return count
+        forget(self.values_list("prefix", flat=True))  # first: a cache that cannot be written refuses it
+        return super().update(**kwargs)
 
     def usable(self):
         now = timezone.now()

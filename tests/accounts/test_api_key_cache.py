@@ -192,3 +192,26 @@ def test_keys_are_read_from_the_primary_even_when_api_reads_go_to_a_replica(sett
     with replica_reads():
         used, _ = selectors._lookup()
     assert used is connections["default"]
+
+
+@CACHED
+def test_a_change_the_cache_cannot_hear_about_is_refused_not_made_behind_a_live_entry(monkeypatch):
+    api = client_with(create_key("Court", "--scopes", "cases:read"))
+    assert api.get(URL).status_code == 200  # cached
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "set_many", unreachable)
+    key = ApiKey.objects.get()
+    for change in (
+        lambda: ApiKey.objects.update(revoked_at=timezone.now()),
+        lambda: setattr(key, "revoked_at", timezone.now()) or key.save(),
+        lambda: PartnerAgency.objects.update(is_active=False),
+    ):
+        with pytest.raises(ConnectionError):
+            change()
+    monkeypatch.undo()
+    fresh = ApiKey.objects.select_related("agency").get()
+    assert fresh.revoked_at is None and fresh.agency.is_active  # nothing changed: revoke again
+    assert api.get(URL).status_code == 200
