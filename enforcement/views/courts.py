@@ -295,17 +295,8 @@ class ReferralDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         self.object = self.get_object()
         form = ReferralUpdateForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                referral_update(
-                    referral=self.object,
-                    status=data["status"],
-                    by=request.user,
-                    outcome=data["outcome"],
-                    outcome_on=data["outcome_on"],
-                    reference_number=data["reference_number"],
-                    notes=data["notes"],
-                )
+                referral_update(referral=self.object, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
