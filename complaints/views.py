@@ -82,21 +82,10 @@ class PublicComplaintView(PublicMixin, ThrottledPostMixin, FormView):
     throttle_bucket = "complaint"
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
+            # The form's fields are the service's arguments, less the channel and the date received.
             complaint = services.complaint_file(
-                channel=Channel.WEB,
-                complainant_name=data["complainant_name"],
-                contact_email=data["contact_email"],
-                contact_phone=data["contact_phone"],
-                case_number=data["case_number"],
-                category=data["category"],
-                description=data["description"],
-                received_on=timezone.localdate(),
-                known_on=data["known_on"],
-                preferred_language=data["preferred_language"],
-                interpreter_needed=data["interpreter_needed"],
-                accommodation_needs=data["accommodation_needs"],
+                channel=Channel.WEB, received_on=timezone.localdate(), **form.cleaned_data
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -62,18 +62,7 @@ class StatementReport:
     errors: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "statement": self.statement,
-            "status": self.status,
-            "transactions": self.transactions,
-            "stored": self.stored,
-            "already_known": self.already_known,
-            "matched": self.matched,
-            "partial": self.partial,
-            "unmatched": self.unmatched,
-            "skipped_accounts": self.skipped_accounts,
-            "errors": self.errors,
-        }
+        return asdict(self)
 
 
 def bank_statement_check(content: bytes) -> Statement:

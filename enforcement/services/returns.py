@@ -18,7 +18,7 @@ change (NOC, C-codes), imported in one transaction.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -54,17 +54,7 @@ class ReturnReport:
     items: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "file": self.file,
-            "status": self.status,
-            "returns": self.returns,
-            "notifications": self.notifications,
-            "duplicates": self.duplicates,
-            "unmatched": self.unmatched,
-            "held_amount": self.held_amount,
-            "errors": self.errors,
-            "items": self.items,
-        }
+        return asdict(self)
 
 
 def _mask(account: str) -> str:

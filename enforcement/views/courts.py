@@ -144,16 +144,7 @@ class PetitionOutcomeView(_PetitionPost):
     form_class = PetitionOutcomeForm
 
     def perform(self, data):
-        petition_decide(
-            petition=self.object,
-            outcome=data["outcome"],
-            outcome_on=data["outcome_on"],
-            by=self.request.user,
-            notes=data["notes"],
-            order_number=data["order_number"],
-            monthly_amount=data["monthly_amount"],
-            effective_on=data["effective_on"],
-        )
+        petition_decide(petition=self.object, by=self.request.user, **data)
 
 
 class HearingCreateView(_PetitionPost):
@@ -161,13 +152,7 @@ class HearingCreateView(_PetitionPost):
     form_class = HearingForm
 
     def perform(self, data):
-        hearing_schedule(
-            petition=self.object,
-            scheduled_for=data["scheduled_for"],
-            by=self.request.user,
-            court_part=data["court_part"],
-            judge=data["judge"],
-        )
+        hearing_schedule(petition=self.object, by=self.request.user, **data)
 
 
 class HearingResultView(ServiceActionView):
@@ -295,17 +280,8 @@ class ReferralDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         self.object = self.get_object()
         form = ReferralUpdateForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                referral_update(
-                    referral=self.object,
-                    status=data["status"],
-                    by=request.user,
-                    outcome=data["outcome"],
-                    outcome_on=data["outcome_on"],
-                    reference_number=data["reference_number"],
-                    notes=data["notes"],
-                )
+                referral_update(referral=self.object, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
