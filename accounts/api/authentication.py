@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -11,6 +12,8 @@ from rest_framework import authentication, exceptions
 
 from accounts import key_cache
 from accounts.models import ApiKey, PartnerAgency
+
+_PREFIX = re.compile(f"[0-9a-f]{{{ApiKey.PREFIX_LENGTH}}}")  # ApiKey.generate: token_hex
 
 
 @dataclass
@@ -52,7 +55,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Invalid API key.")
         parts = raw.split("_", 2)
-        if len(parts) != 3 or parts[0] != "cw" or len(parts[1]) != ApiKey.PREFIX_LENGTH:
+        if len(parts) != 3 or parts[0] != "cw" or not _PREFIX.fullmatch(parts[1]):
+            # A prefix is hex (ApiKey.generate): nothing else reaches the database or the cache.
             raise exceptions.AuthenticationFailed("Invalid API key.")
         # From the database, or from the shared cache when the office keeps keys there (revocation
         # stays immediate either way: accounts.key_cache), with the key's rate history.

@@ -108,6 +108,19 @@ def test_an_unknown_prefix_is_not_cached():
 
 
 @CACHED
+@pytest.mark.parametrize("prefix", ["DEADBEEF", "deadbee\x01", "deadbeefff", "../../..", "zzzzzzzz"])
+def test_a_prefix_no_key_can_have_is_refused_before_the_database_or_the_cache(prefix, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("the cache was asked")
+
+    monkeypatch.setattr(cache, "get_many", never)
+    with CaptureQueriesContext(connection) as queries:
+        response = client_with(f"cw_{prefix}_secret").get(URL)
+    assert response.status_code == 401 and response.json() == {"detail": "Invalid API key."}
+    assert not [q for q in queries.captured_queries if "accounts_apikey" in q["sql"]]
+
+
+@CACHED
 def test_last_used_is_marked_once_a_minute_not_on_every_cached_request():
     api = client_with(create_key("Court", "--scopes", "cases:read"))
     api.get(URL)
