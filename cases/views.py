@@ -584,18 +584,23 @@ class WorkItemCompleteView(ConfirmStepMixin, PermissionMixin, WorkItemMixin, Tem
         )
 
 
-class WorkItemReassignView(PermissionMixin, WorkItemMixin, FormView):
+class WorkItemReassignView(ServiceActionView):
     permission_required = "cases.reassign_case"
+    model = WorkItem
+    scope_action = case_action = "change"  # as WorkItemMixin: another caseload's item is a 403 (logged)
+    context_object_name = "item"
     template_name = "cases/reassign_form.html"
     form_class = forms.ReassignForm
+    success_message = "Work item reassigned."
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "item": self.item}
+    def get_object_queryset(self):
+        return WorkItem.objects.select_related("case", "assigned_to")
 
-    def form_valid(self, form):
-        services.work_item_reassign(item=self.item, to_user=form.cleaned_data["assigned_to"], by=self.request.user)
-        messages.success(self.request, "Work item reassigned.")
-        return HttpResponseRedirect(reverse("cases:caseloads"))
+    def perform(self, data):
+        return services.work_item_reassign(item=self.object, to_user=data["assigned_to"], by=self.request.user)
+
+    def get_success_url(self) -> str:
+        return reverse("cases:caseloads")
 
 
 class CaseloadOverviewView(PermissionMixin, ListView):

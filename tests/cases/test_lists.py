@@ -199,3 +199,52 @@ def test_bulk_reassign_work_items(client_as, make_user, role_user):
     )
     assert "3 done" in response.content.decode()
     assert WorkItem.objects.filter(assigned_to=target).count() == 3
+
+
+def test_one_work_item_reassigned_from_its_page(client_as, make_user):
+    target = make_user("caseworker", username="newworker5")
+    item = WorkItemFactory(case=CaseFactory(), title="Call the employer")
+    url = reverse("cases:workitem_reassign", args=[item.pk])
+    coordinator = client_as("coordinator")
+    page = coordinator.get(url).content.decode()
+    assert "Reassign: Call the employer" in page and 'name="assigned_to"' in page
+
+    assert coordinator.post(url, {"assigned_to": "not-a-user"}).status_code == 200  # the form again
+    item.refresh_from_db()
+    assert item.assigned_to != target
+
+    response = coordinator.post(url, {"assigned_to": target.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cases:caseloads")
+    assert "Work item reassigned." in response.content.decode()
+    item.refresh_from_db()
+    assert item.assigned_to == target
+    assert DomainEvent.objects.filter(verb="work_item.reassigned", subject_id=item.pk).count() == 1
+
+
+def test_one_work_item_reassign_keeps_the_items_scope(client, make_user):
+    """As the bulk action: a county user allowed to reassign (but not to work any case of the
+    county) reassigns the work of their own caseload only; another county's item is not found."""
+    from django.contrib.auth.models import Permission
+
+    lead = make_user("caseworker", username="teamlead2")
+    lead.user_permissions.add(Permission.objects.get(codename="reassign_case"))
+    target = make_user("caseworker", username="newworker6")
+    own = WorkItemFactory(case=CaseFactory(caseworker=lead))
+    colleagues = WorkItemFactory(case=CaseFactory())
+    elsewhere = WorkItemFactory(case=CaseFactory(county="Bronx", caseworker=lead))
+    client.force_login(lead)
+
+    def post(item):
+        return client.post(reverse("cases:workitem_reassign", args=[item.pk]), {"assigned_to": target.pk})
+
+    assert [post(colleagues).status_code, post(elsewhere).status_code] == [403, 404]
+    assert post(own).status_code == 302
+    assert list(WorkItem.objects.filter(assigned_to=target)) == [own]
+
+
+def test_one_work_item_reassign_is_refused_without_the_permission(client_as, make_user):
+    target = make_user("caseworker", username="newworker7")
+    item = WorkItemFactory(case=CaseFactory())
+    url = reverse("cases:workitem_reassign", args=[item.pk])
+    assert client_as("caseworker").post(url, {"assigned_to": target.pk}).status_code == 403
+    assert not WorkItem.objects.filter(assigned_to=target).exists()
