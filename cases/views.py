@@ -596,6 +596,9 @@ class WorkItemReassignView(ServiceActionView):
     def get_object_queryset(self):
         return WorkItem.objects.select_related("case", "assigned_to")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.object.case, **kwargs)  # the page links back to it
+
     def perform(self, data):
         return services.work_item_reassign(item=self.object, to_user=data["assigned_to"], by=self.request.user)
 

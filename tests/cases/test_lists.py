@@ -208,6 +208,7 @@ def test_one_work_item_reassigned_from_its_page(client_as, make_user):
     coordinator = client_as("coordinator")
     page = coordinator.get(url).content.decode()
     assert "Reassign: Call the employer" in page and 'name="assigned_to"' in page
+    assert "Not assigned to anyone yet." in page and f"Case {item.case.case_number}" in page
 
     assert coordinator.post(url, {"assigned_to": "not-a-user"}).status_code == 200  # the form again
     item.refresh_from_db()
@@ -218,6 +219,7 @@ def test_one_work_item_reassigned_from_its_page(client_as, make_user):
     assert "Work item reassigned." in response.content.decode()
     item.refresh_from_db()
     assert item.assigned_to == target
+    assert f"Now with {target}." in coordinator.get(url).content.decode()
     assert DomainEvent.objects.filter(verb="work_item.reassigned", subject_id=item.pk).count() == 1
 
 
