@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.models import DomainEvent
@@ -146,3 +146,10 @@ def case_statement_basic(*, case: Case, user, limit: int = 20) -> dict:
 # The ledger's reads (cases/ledger/selectors.py): the case page includes templates/cases/_statement.html
 # with the context of ``case_statement(case=..., user=request.user)``.
 from .ledger.selectors import case_statement, collections_held, disbursements_late  # noqa: E402, F401
+
+
+def order_next_version(*, case: Case, order_number: str) -> int:
+    """The version a new order under ``order_number`` on ``case`` takes: one more than the highest
+    recorded (a first order is version 1). Read under the case's row lock, as the services take it."""
+    highest = SupportOrder.objects.filter(case=case, order_number=order_number).aggregate(v=Max("version"))["v"]
+    return (highest or 0) + 1

@@ -10,7 +10,6 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -40,6 +39,7 @@ from ..models import (
     SupportOrder,
     WorkItem,
 )
+from ..selectors import order_next_version
 from .assistance import case_assistance_open
 
 # 45 CFR 303.11(b)(1): no current order and arrears under $500 (DOMAIN.md).
@@ -368,9 +368,7 @@ def order_create(
         raise ValidationError({"effective_on": "The effective date is implausibly old."})
     if not obligations:
         raise ValidationError({"obligations": "An order needs at least one obligation line (it may be zero)."})
-    version = (
-        SupportOrder.objects.filter(case=case, order_number=order_number).aggregate(v=Max("version"))["v"] or 0
-    ) + 1
+    version = order_next_version(case=case, order_number=order_number)
     order = SupportOrder(
         case=case,
         order_number=order_number,

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,6 +28,7 @@ from ..choices import ObligationKind, OrderKind, OrderStatus, ReviewOutcome, Rev
 from ..guidelines import ca_guideline, ny_guideline
 from ..guidelines.tables import TableGap
 from ..models import Obligation, OrderReview, SupportOrder
+from ..selectors import order_next_version
 from .work import work_item_create
 
 
@@ -212,10 +212,7 @@ def _order_new_version(*, order: SupportOrder, monthly: Decimal, effective_on: d
         )
     if effective_on <= order.effective_on:
         raise ValidationError({"effective_on": "The new version must take effect after the current one."})
-    version = (
-        SupportOrder.objects.filter(case=order.case, order_number=order.order_number).aggregate(v=Max("version"))["v"]
-        or order.version
-    ) + 1
+    version = order_next_version(case=order.case, order_number=order.order_number)
     new = SupportOrder(
         case=order.case,
         order_number=order.order_number,
