@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -68,21 +68,7 @@ class ImportReport:
     late_entries: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "file": self.file,
-            "reference": self.reference,
-            "status": self.status,
-            "entries": self.entries,
-            "posted": self.posted,
-            "held": self.held,
-            "duplicates": self.duplicates,
-            "late": self.late,
-            "padded": self.padded,
-            "total_amount": str(self.total_amount),
-            "errors": self.errors,
-            "held_entries": self.held_entries,
-            "late_entries": self.late_entries,
-        }
+        return {**asdict(self), "total_amount": str(self.total_amount)}
 
 
 def entry_source_reference(payment: PaymentEntry, occurrence: int) -> str:
