@@ -36,6 +36,7 @@ from .models import ApiKey
 from .selectors import api_key_from_row, api_key_row, api_key_row_shape
 
 TOMBSTONE = "changed"
+THROTTLE_SCOPE = "api_key"  # ApiKeyRateThrottle's, and its rate's name in DEFAULT_THROTTLE_RATES
 
 
 def enabled() -> bool:
@@ -49,8 +50,9 @@ def entry_key(prefix: str) -> str:
 
 
 def throttle_key(prefix: str) -> str:
-    """The rate history's cache key for the key with this prefix (unique, like the key's id)."""
-    return f"throttle_api_key_{prefix}"
+    """The rate history's cache key for the key with this prefix (unique, like the key's id): DRF's
+    ``SimpleRateThrottle.cache_format`` for ``ApiKeyRateThrottle``'s scope (DRF stays in ``api/``)."""
+    return f"throttle_{THROTTLE_SCOPE}_{prefix}"
 
 
 def api_key_for_request(prefix: str) -> tuple[ApiKey | None, dict | None]:
@@ -78,8 +80,10 @@ def forget(prefixes: Iterable[str]) -> None:
     """Tombstones for these keys' entries: now, before the change is made (a cache that cannot be
     written raises, so the change is refused rather than left behind a live entry), and again once
     the current transaction commits (for a transaction that outlasts the tombstone)."""
+    if not enabled():
+        return  # before ``prefixes`` is read: it may be a query
     names = {entry_key(prefix): TOMBSTONE for prefix in prefixes}
-    if not names or not enabled():
+    if not names:
         return
     seconds = settings.CASEWORKS_API_KEY_CACHE_SECONDS
 
@@ -91,8 +95,7 @@ def forget(prefixes: Iterable[str]) -> None:
 
 
 def forget_agencies(agency_ids: Iterable[int]) -> None:
-    if enabled():
-        forget(ApiKey.objects.filter(agency_id__in=list(agency_ids)).values_list("prefix", flat=True))
+    forget(ApiKey.objects.filter(agency_id__in=agency_ids).values_list("prefix", flat=True))
 
 
 def key_changing(sender, instance: ApiKey, update_fields=None, **kwargs) -> None:

@@ -54,11 +54,9 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp 
 class PartnerAgencyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """A bulk change of agencies reaches their keys' cached entries (accounts.key_cache)."""
-        from .key_cache import enabled, forget_agencies
+        from .key_cache import forget_agencies
 
-        if not enabled():
-            return super().update(**kwargs)
-        forget_agencies(self.values_list("pk", flat=True))  # first: a cache that cannot be written refuses it
+        forget_agencies(self.values("pk"))  # first: a cache that cannot be written refuses the change
         return super().update(**kwargs)
 
 
@@ -105,11 +103,10 @@ class ApiKeyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """A bulk change of keys (a revocation, an expiry) reaches their cached entries
         (accounts.key_cache); the minute's ``last_used_at`` mark needs not."""
-        from .key_cache import enabled, forget
+        from .key_cache import forget
 
-        if not enabled() or set(kwargs) <= {"last_used_at"}:
-            return super().update(**kwargs)
-        forget(self.values_list("prefix", flat=True))  # first: a cache that cannot be written refuses it
+        if set(kwargs) - {"last_used_at"}:
+            forget(self.values_list("prefix", flat=True))  # first: a cache that cannot be written refuses it
         return super().update(**kwargs)
 
     def usable(self):

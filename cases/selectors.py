@@ -150,6 +150,7 @@ from .ledger.selectors import case_statement, collections_held, disbursements_la
 
 def order_next_version(*, case: Case, order_number: str) -> int:
     """The version a new order under ``order_number`` on ``case`` takes: one more than the highest
-    recorded (a first order is version 1). Read under the case's row lock, as the services take it."""
+    recorded (a first order is version 1). Two writers racing to the same number meet the
+    ``order_unique_version`` constraint: one of them fails, neither overwrites the other."""
     highest = SupportOrder.objects.filter(case=case, order_number=order_number).aggregate(v=Max("version"))["v"]
     return (highest or 0) + 1

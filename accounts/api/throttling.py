@@ -11,7 +11,7 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
     """One bucket per API key (rate: CASEWORKS_API_THROTTLE_RATE). Not brute-force protection:
     that is django-axes for people; keys are unguessable."""
 
-    scope = "api_key"
+    scope = key_cache.THROTTLE_SCOPE
 
     def get_cache_key(self, request, view):
         if isinstance(request.user, PartnerPrincipal):

@@ -228,3 +228,27 @@ def test_a_change_the_cache_cannot_hear_about_is_refused_not_made_behind_a_live_
     fresh = ApiKey.objects.select_related("agency").get()
     assert fresh.revoked_at is None and fresh.agency.is_active  # nothing changed: revoke again
     assert api.get(URL).status_code == 200
+
+
+def test_with_the_cache_off_a_bulk_change_reads_nothing_more(django_assert_num_queries):
+    create_key("Court", "--scopes", "cases:read")
+    with django_assert_num_queries(1):
+        assert ApiKey.objects.update(revoked_at=timezone.now()) == 1
+    with django_assert_num_queries(1):
+        assert PartnerAgency.objects.update(is_active=False) == 1
+
+
+@CACHED
+def test_with_the_cache_on_a_bulk_change_reads_the_prefixes_once(django_assert_num_queries):
+    create_key("Court", "--scopes", "cases:read")
+    with django_assert_num_queries(2):  # the prefixes, then the UPDATE
+        ApiKey.objects.update(revoked_at=timezone.now())
+    with django_assert_num_queries(1):  # the minute's mark: no tombstone, no read
+        ApiKey.objects.update(last_used_at=timezone.now())
+
+
+def test_the_rate_history_key_is_the_one_drf_would_name():
+    from accounts.api.throttling import ApiKeyRateThrottle
+
+    expected = ApiKeyRateThrottle.cache_format % {"scope": ApiKeyRateThrottle.scope, "ident": "deadbeef"}
+    assert key_cache.throttle_key("deadbeef") == expected == "throttle_api_key_deadbeef"

@@ -250,3 +250,18 @@ def test_one_work_item_reassign_is_refused_without_the_permission(client_as, mak
     url = reverse("cases:workitem_reassign", args=[item.pk])
     assert client_as("caseworker").post(url, {"assigned_to": target.pk}).status_code == 403
     assert not WorkItem.objects.filter(assigned_to=target).exists()
+
+
+def test_one_work_item_reassign_by_a_user_with_no_county_finds_nothing(client, make_user, settings):
+    """A blank county is not "every county" (cases.models.scope): the page is a 404, nothing moves."""
+    from django.contrib.auth.models import Permission
+
+    settings.CASEWORKS_OFFICE_COUNTY = ""
+    lead = make_user("caseworker", username="nocounty", county="")
+    lead.user_permissions.add(Permission.objects.get(codename="reassign_case"))
+    item = WorkItemFactory(case=CaseFactory(caseworker=lead))
+    client.force_login(lead)
+    response = client.post(reverse("cases:workitem_reassign", args=[item.pk]), {"assigned_to": lead.pk})
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.assigned_to != lead
