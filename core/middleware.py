@@ -106,7 +106,10 @@ class PublicLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from django.utils.translation import check_for_language
 
-        chosen = (request.GET.get("lang") or "").strip().lower()[:10]
+        # The query string is parsed only when it may name ``lang`` (a key may be percent-encoded):
+        # a request whose view never reads its query string leaves it unparsed (tests/sweeps.py).
+        query = request.META.get("QUERY_STRING", "")
+        chosen = (request.GET.get("lang") or "").strip().lower()[:10] if "lang" in query or "%" in query else ""
         known = {code for code, _ in settings.LANGUAGES}
         if chosen not in known or not check_for_language(chosen):
             return self.get_response(request)

@@ -29,12 +29,29 @@ def web_urls(*, users) -> list[tuple[str, str]]:
 
 def fetch_all(client: Client, urls: list[tuple[str, str]], queries=("",)) -> Iterator[tuple[str, str, object]]:
     """GET each URL with each query string; yields ``(name, url, response)`` for answers that are
-    not errors or redirects (what a user would actually receive)."""
+    not errors or redirects (what a user would actually receive).
+
+    ``queries`` starts with ``""``: each URL is fetched bare first, and with the other query strings
+    only if that request read its query string (``read_query_string``). A page that never looks at
+    ``request.GET`` answers ``?format=csv`` or ``?q=`` as it answers the bare URL, so fetching it
+    again would sweep the same answer twice (it made most of the sweeps' requests)."""
+    assert queries and queries[0] == "", "the bare URL comes first: it tells which pages read a query string"
     for name, url in urls:
-        for query in queries:
+        response = client.get(url)
+        if response.status_code == 200:
+            yield name, url, response
+        if not read_query_string(response):
+            continue
+        for query in queries[1:]:
             response = client.get(url + query)
             if response.status_code == 200:
                 yield name, url + query, response
+
+
+def read_query_string(response) -> bool:
+    """Whether anything in the request's handling (middleware, view, template) read ``request.GET``:
+    Django parses it on first use (a ``cached_property``), so an untouched request has none."""
+    return "GET" in vars(response.wsgi_request)
 
 
 def body(response) -> bytes:
@@ -43,4 +60,13 @@ def body(response) -> bytes:
     return response.content
 
 
-__all__ = ["EXPORT_QUERIES", "api_patterns", "body", "fetch_all", "view_class", "walk_part", "web_urls"]
+__all__ = [
+    "EXPORT_QUERIES",
+    "api_patterns",
+    "body",
+    "fetch_all",
+    "read_query_string",
+    "view_class",
+    "walk_part",
+    "web_urls",
+]
