@@ -113,8 +113,10 @@ def _admin_urls() -> list[str]:
         if model._meta.label_lower in NOT_ABOUT_A_PERSON:
             continue
         changelist = reverse("admin:{}_{}_changelist".format(*info))
-        # Searches by part of a value, so the echoed search term itself is no marker.
-        urls += [changelist, changelist + "?q=fviville", changelist + "?q=9988"]
+        urls.append(changelist)
+        if model_admin.get_search_fields(None):  # the admin ignores ``?q=`` where nothing is searched
+            # Searches by part of a value, so the echoed search term itself is no marker.
+            urls += [changelist + "?q=fviville", changelist + "?q=9988"]
         if model._meta.app_label != "cases":
             continue
         for pk in model._default_manager.values_list("pk", flat=True)[:40]:
