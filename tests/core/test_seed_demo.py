@@ -24,23 +24,17 @@ DEMO_USERNAMES = {
 }
 
 
-def test_seed_demo_creates_one_user_per_role_and_is_idempotent():
+def test_seed_demo_creates_one_user_per_role_is_idempotent_and_its_disbursements_export():
     call_command("seed_demo", "--password", "demo-pass-123")
     first = {m._meta.label: m.objects.count() for m in _domain_models()}
     call_command("seed_demo", "--password", "demo-pass-123")
     second = {m._meta.label: m.objects.count() for m in _domain_models()}
     assert set(User.objects.values_list("username", flat=True)) >= DEMO_USERNAMES
-    assert first == second
+    assert first == second  # seeding again adds no row (no second disbursements account either)
     assert User.objects.get(username="caseworker").groups.filter(name="caseworker").exists()
     assert User.objects.get(username="admin").is_superuser
-
-
-def test_disbursement_file_exports_on_a_fresh_demo():
-    # given a fresh demo office (seeding twice adds no second account)
-    call_command("seed_demo", "--password", "demo-pass-123")
-    call_command("seed_demo", "--password", "demo-pass-123")
     assert BankAccount.objects.filter(purpose=BankAccountPurpose.DISBURSEMENTS).count() == 1
-    # when the day's disbursements are exported
+    # when the day's disbursements of the fresh demo office are exported
     result = disbursements_export(on=timezone.localdate())
     # then a PPD credit file is written from the office's disbursements account
     assert result.export is not None and result.export.entry_count > 0
