@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from accounts.choices import Role
 from accounts.models import User
 from accounts.services import partner_key_create
+from tests import db_flush
 from tests.db_template import _postgres, _postgres_copy_of_template, _sqlite_template
 
 # Timing is not what property tests check: a busy CI machine must not fail them.
@@ -25,6 +26,8 @@ hypothesis_settings.register_profile("caseworks", deadline=None, suppress_health
 hypothesis_settings.load_profile("caseworks")
 
 STAFF_ROLES = [r for r in Role if r != Role.PARTNER_AGENCY]
+
+db_flush.install()  # a transactional test's flush restores post_migrate's rows (tests/db_flush.py)
 
 
 # Tests that share one resource run on one xdist worker (``--dist loadgroup``): the browser tests
