@@ -16,10 +16,10 @@ from django.views.generic import FormView
 from cases.access import can_view_fti
 from core.http import content_disposition
 from core.services import sensitive_read_record
-from core.views import FilteredListView, PermissionMixin
+from core.views import PermissionMixin
 
 from .choices import FileVia
-from .file_views import StoredFileDetailView
+from .file_views import StoredFileDetailView, StoredFileListView
 from .filtersets import PartnerFileFilterSet
 from .models import PartnerFile
 from .services.partner_files import inbound_kinds, partner_file_kinds, partner_file_submit
@@ -40,14 +40,13 @@ class PartnerFileUploadForm(forms.Form):
         return upload
 
 
-class PartnerFileListView(FilteredListView):
+class PartnerFileListView(StoredFileListView):
     model = PartnerFile
     permission_required = "enforcement.view_partnerfile"
     filterset_class = PartnerFileFilterSet  # type: ignore[assignment]
     template_name = "enforcement/partnerfile_list.html"
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("created_by", "agency").defer("content")
+    related = ("created_by", "agency")
+    deferred = ("content",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
