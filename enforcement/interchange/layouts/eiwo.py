@@ -305,38 +305,39 @@ def batched_check(file_header: str, batch_header: str, detail: str, batch_traile
     return check
 
 
-EIWO = register_layout(
-    FileLayout(
-        "eiwo",
-        records=[
-            _header("FHI", "File header (Chart D-1)"),
-            _header("BHI", "Batch header, one per employer"),
-            DETAIL,
-            _trailer("BTI", "Batch trailer (Chart D-2)"),
-            _trailer("FTI", "File trailer"),
-        ],
-        id_start=1,
-        id_length=3,
-        version=VERSION,
-        check=batched_check("fhi", "bhi", "detail", "bti", "fti"),
-        description="e-IWO batch file, state to employers",
+def _batched_file(name: str, kind: str, detail: RecordLayout, *, batch_header: str, description: str) -> FileLayout:
+    """An e-IWO file of record type ``kind`` (``I`` IWO details, ``A`` acknowledgments): the file
+    header ``FH<kind>``, per employer a batch header ``BH<kind>``, its ``detail`` records and a
+    batch trailer ``BT<kind>``, then the file trailer ``FT<kind>`` (Charts D-1, D-2)."""
+    file_header, batch, batch_trailer, file_trailer = (f"{prefix}{kind}" for prefix in ("FH", "BH", "BT", "FT"))
+    return register_layout(
+        FileLayout(
+            name,
+            records=[
+                _header(file_header, "File header (Chart D-1)"),
+                _header(batch, batch_header),
+                detail,
+                _trailer(batch_trailer, "Batch trailer (Chart D-2)"),
+                _trailer(file_trailer, "File trailer"),
+            ],
+            id_start=1,
+            id_length=3,
+            version=VERSION,
+            check=batched_check(
+                file_header.lower(), batch.lower(), detail.name, batch_trailer.lower(), file_trailer.lower()
+            ),
+            description=description,
+        )
     )
-)
 
-EIWO_ACKS = register_layout(
-    FileLayout(
-        "eiwo-acks",
-        records=[
-            _header("FHA", "File header (Chart D-1)"),
-            _header("BHA", "Batch header"),
-            ACK,
-            _trailer("BTA", "Batch trailer (Chart D-2)"),
-            _trailer("FTA", "File trailer"),
-        ],
-        id_start=1,
-        id_length=3,
-        version=VERSION,
-        check=batched_check("fha", "bha", "ack", "bta", "fta"),
-        description="e-IWO acknowledgments, employers to state",
-    )
+
+EIWO = _batched_file(
+    "eiwo",
+    "I",
+    DETAIL,
+    batch_header="Batch header, one per employer",
+    description="e-IWO batch file, state to employers",
+)
+EIWO_ACKS = _batched_file(
+    "eiwo-acks", "A", ACK, batch_header="Batch header", description="e-IWO acknowledgments, employers to state"
 )

@@ -35,6 +35,33 @@ HEADER = RecordLayout(
     ],
 )
 
+# A party's address block, the same 198 positions for the employee and the employer:
+# (name, length, type); the first line is required.
+ADDRESS_BLOCK = (
+    ("address_1", 40, "alnum"),
+    ("address_2", 40, "alnum"),
+    ("address_3", 40, "alnum"),
+    ("city", 25, "alpha"),
+    ("state", 2, "alpha"),
+    ("zip", 5, "numeric"),
+    ("zip4", 4, "numeric"),
+    ("foreign_country_code", 2, "alnum"),
+    ("foreign_country_name", 25, "alnum"),
+    ("foreign_zip", 15, "alnum"),
+)
+CONFIRMED_ADDRESS = 6  # address lines, city, state, ZIP; the rest of the employer's block is not confirmed
+
+
+def _address(party: str, start: int, *, tail_confirmed: bool = True) -> list[Field]:
+    """``party``'s address block from column ``start``: ``<party>_address_1`` ... ``<party>_foreign_zip``."""
+    fields = []
+    for index, (name, length, type_) in enumerate(ADDRESS_BLOCK):
+        confirmed = tail_confirmed or index < CONFIRMED_ADDRESS
+        fields.append(Field(f"{party}_{name}", start, length, type_, required=index == 0, confirmed=confirmed))
+        start += length
+    return fields
+
+
 W4 = RecordLayout(
     "w4",
     record_id="W4",
@@ -45,16 +72,7 @@ W4 = RecordLayout(
         Field("employee_first_name", 12, 16, "alpha", required=True),
         Field("employee_middle_name", 28, 16, "alpha"),
         Field("employee_last_name", 44, 30, "alpha", required=True),
-        Field("employee_address_1", 74, 40, "alnum", required=True),
-        Field("employee_address_2", 114, 40, "alnum"),
-        Field("employee_address_3", 154, 40, "alnum"),
-        Field("employee_city", 194, 25, "alpha"),
-        Field("employee_state", 219, 2, "alpha"),
-        Field("employee_zip", 221, 5, "numeric"),
-        Field("employee_zip4", 226, 4, "numeric"),
-        Field("employee_foreign_country_code", 230, 2, "alnum"),
-        Field("employee_foreign_country_name", 232, 25, "alnum"),
-        Field("employee_foreign_zip", 257, 15, "alnum"),
+        *_address("employee", 74),
         Field("employee_birth_date", 272, 8, "date"),
         Field(
             "employee_hire_date",
@@ -68,16 +86,7 @@ W4 = RecordLayout(
         Field("employer_fein", 290, 9, "numeric", required=True),
         Field("employer_state_ein", 299, 12, "alnum"),
         Field("employer_name", 311, 45, "alnum", required=True),
-        Field("employer_address_1", 356, 40, "alnum", required=True),
-        Field("employer_address_2", 396, 40, "alnum"),
-        Field("employer_address_3", 436, 40, "alnum"),
-        Field("employer_city", 476, 25, "alpha"),
-        Field("employer_state", 501, 2, "alpha"),
-        Field("employer_zip", 503, 5, "numeric"),
-        Field("employer_zip4", 508, 4, "numeric", confirmed=False),
-        Field("employer_foreign_country_code", 512, 2, "alnum", confirmed=False),
-        Field("employer_foreign_country_name", 514, 25, "alnum", confirmed=False),
-        Field("employer_foreign_zip", 539, 15, "alnum", confirmed=False),
+        *_address("employer", 356, tail_confirmed=False),
         # The employer's optional (payroll) address block and the reserved filler: not used here.
         Field("filler", 554, 248, "filler", confirmed=False),
     ],
