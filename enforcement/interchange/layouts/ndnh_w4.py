@@ -13,17 +13,15 @@ and written as declared but the importer relies on none of them.
 
 from __future__ import annotations
 
-from ..fixedwidth import Field, FileLayout, RecordLayout, TrailerCount, register_layout
+from ..fixedwidth import Field, FileLayout, TrailerCount, keyed_record, register_layout
 
 VERSION = "NDNH New Hire Input Record Specifications v13.4 (OCSE, 2021-11-01), W-4 records H4/W4/T4"
 LENGTH = 801
 
-HEADER = RecordLayout(
+HEADER = keyed_record(
     "header",
-    record_id="H4",
-    length=LENGTH,
-    fields=[
-        Field("record_id", 1, 2, "constant", value="H4"),
+    "H4",
+    [
         Field("transmitter_state_code", 3, 2, "alnum", description="FIPS code of the transmitting state"),
         Field("transmitter_agency_code", 5, 9, "alnum", description="FEIN of a transmitting federal agency"),
         Field("transmission_type", 14, 2, "constant", value="W4"),
@@ -31,8 +29,8 @@ HEADER = RecordLayout(
         Field("version_control_number", 17, 2, "constant", value="01"),
         Field("date_stamp", 19, 8, "date", required=True, description="Transmission date, CCYYMMDD"),
         Field("batch_number", 27, 6, "numeric", required=True, description="Sequential per transmitter"),
-        Field("filler", 33, 769, "filler"),
     ],
+    length=LENGTH,
 )
 
 # A party's address block, the same 198 positions for the employee and the employer:
@@ -62,12 +60,10 @@ def _address(party: str, start: int, *, tail_confirmed: bool = True) -> list[Fie
     return fields
 
 
-W4 = RecordLayout(
+W4 = keyed_record(
     "w4",
-    record_id="W4",
-    length=LENGTH,
-    fields=[
-        Field("record_id", 1, 2, "constant", value="W4"),
+    "W4",
+    [
         Field("employee_ssn", 3, 9, "numeric", required=True),
         Field("employee_first_name", 12, 16, "alpha", required=True),
         Field("employee_middle_name", 28, 16, "alpha"),
@@ -90,14 +86,13 @@ W4 = RecordLayout(
         # The employer's optional (payroll) address block and the reserved filler: not used here.
         Field("filler", 554, 248, "filler", confirmed=False),
     ],
+    length=LENGTH,
 )
 
-TRAILER = RecordLayout(
+TRAILER = keyed_record(
     "trailer",
-    record_id="T4",
-    length=LENGTH,
-    fields=[
-        Field("record_id", 1, 2, "constant", value="T4"),
+    "T4",
+    [
         Field(
             "employee_record_count",
             3,
@@ -107,8 +102,8 @@ TRAILER = RecordLayout(
             confirmed=False,
             description="Number of W4 records in the transmission",
         ),
-        Field("filler", 14, 788, "filler"),
     ],
+    length=LENGTH,
 )
 
 
