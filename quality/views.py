@@ -18,7 +18,7 @@ from django.views.generic import ListView, TemplateView
 
 from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
-from core.csv import csv_response
+from core.csv import csv_query, csv_response
 from core.money import money
 from core.views import PermissionMixin, ServiceActionView
 
@@ -242,16 +242,9 @@ class CaseListBase(PermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            amount_columns=self.amount_columns, unit_label=self.unit_label, csv_query=_with_format(self.request)
+            amount_columns=self.amount_columns, unit_label=self.unit_label, csv_query=csv_query(self.request)
         )
         return context
-
-
-def _with_format(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["format"] = "csv"
-    return query.urlencode()
 
 
 class DrilldownView(CaseListBase):
