@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -20,7 +19,7 @@ from core.http import content_disposition
 from core.jobs import job_enqueue
 from core.lists import filtered_rows
 from core.services import sensitive_read_record
-from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
+from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin, in_scope_or_404
 
 from . import selectors
 from .choices import ExceptionStatus, FileVia, PaymentFileStatus, StatementStatus
@@ -160,7 +159,7 @@ class DisbursementExportDownloadView(PermissionMixin, View):
     permission_required = "enforcement.view_disbursementexport"
 
     def get(self, request, pk: int):
-        export = get_object_or_404(DisbursementExport.objects.restrict(request.user, "view"), pk=pk)
+        export = in_scope_or_404(DisbursementExport, user=request.user, pk=pk)
         sensitive_read_record(request=request, obj=export, fields=["content"])
         response = HttpResponse(export.content, content_type="text/plain; charset=us-ascii")
         response["Content-Disposition"] = content_disposition(f"{export.file_name}")
@@ -272,7 +271,7 @@ class _ExceptionActionView(PermissionMixin, View):
         raise NotImplementedError
 
     def post(self, request, pk: int):
-        exception = get_object_or_404(ReconciliationException.objects.restrict(request.user, "change"), pk=pk)
+        exception = in_scope_or_404(ReconciliationException, user=request.user, pk=pk, action="change")
         form = self.form_class(request.POST)
         if form.is_valid():
             try:
