@@ -23,6 +23,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
@@ -108,7 +109,9 @@ class ServiceActionView(PermissionMixin, FormView):
     3. ``form_class`` validates the input (the default, an empty form, suits a button).
     4. ``perform(data)`` calls the service(s) in one transaction; a ``ValidationError`` it raises
        lands on the form (``core.forms.apply_service_errors``) and nothing is saved.
-    5. Success: ``get_success_message(result)``, then a redirect to ``get_success_url()``.
+    5. Success: ``get_success_message(result)``, then a redirect to ``get_success_url()``: the
+       ``success_url``, else the page ``result_url_name`` of the row ``perform`` returned (a
+       created row, by its pk), else the object's ``get_absolute_url()``.
 
     GET renders the form on ``template_name`` (``object`` and ``title`` in the context).
     ``post_only = True``: a button on another page (GET answers 405); invalid input or a refusal
@@ -125,6 +128,7 @@ class ServiceActionView(PermissionMixin, FormView):
     form_class: type[forms.BaseForm] = forms.Form
     title = ""
     success_message = ""
+    result_url_name = ""
     error_prefix = ""
     post_only = False
 
@@ -165,6 +169,8 @@ class ServiceActionView(PermissionMixin, FormView):
     def get_success_url(self) -> str:
         if self.success_url:
             return str(self.success_url)
+        if self.result_url_name:
+            return reverse(self.result_url_name, kwargs={"pk": self.result.pk})
         if self.object is not None and hasattr(self.object, "get_absolute_url"):
             return self.object.get_absolute_url()
         raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url().")

@@ -401,6 +401,7 @@ class ReviewListView(PermissionMixin, ListView):
 
 class ReviewCreateView(ServiceActionView):
     permission_required = "quality.add_review"
+    result_url_name = "quality:review_detail"
     template_name = "core/form_page.html"
     form_class = ReviewForm
     title = "New self-assessment review"
@@ -410,9 +411,6 @@ class ReviewCreateView(ServiceActionView):
 
     def perform(self, data):
         return services.review_create(by=self.request.user, **data)
-
-    def get_success_url(self):
-        return reverse("quality:review_detail", kwargs={"pk": self.result.pk})
 
 
 def review_summary(review: Review) -> list[dict]:
@@ -609,6 +607,7 @@ class PlanListView(PermissionMixin, ListView):
 
 class PlanCreateView(ServiceActionView):
     permission_required = "quality.add_improvementplan"
+    result_url_name = "quality:plan_detail"
     template_name = "core/form_page.html"
     form_class = PlanForm
     title = "New improvement plan"
@@ -618,9 +617,6 @@ class PlanCreateView(ServiceActionView):
 
     def perform(self, data):
         return services.plan_create(by=self.request.user, **data)
-
-    def get_success_url(self):
-        return reverse("quality:plan_detail", kwargs={"pk": self.result.pk})
 
 
 class PlanDetailView(PermissionMixin, ChartPageMixin, TemplateView):

@@ -124,6 +124,7 @@ class CourseDetailView(PermissionMixin, DetailView):
 
 class CourseCreateView(ServiceActionView):
     permission_required = "training.add_course"
+    result_url_name = "training:course_detail"
     form_class = CourseForm
     template_name = "core/form_page.html"
     title = "New course"
@@ -133,9 +134,6 @@ class CourseCreateView(ServiceActionView):
 
     def perform(self, data):
         return services.course_save(course=self.form.save(commit=False), by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("training:course_detail", kwargs={"pk": self.result.pk})
 
 
 class CourseUpdateView(CourseCreateView):
@@ -217,6 +215,7 @@ class SessionDetailView(PermissionMixin, DetailView):
 
 class SessionCreateView(ServiceActionView):
     permission_required = "training.add_trainingsession"
+    result_url_name = "training:session_detail"
     form_class = SessionForm
     template_name = "core/form_page.html"
     title = "Schedule a session"
@@ -231,9 +230,6 @@ class SessionCreateView(ServiceActionView):
 
     def perform(self, data):
         return services.session_schedule(**data, by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("training:session_detail", kwargs={"pk": self.result.pk})
 
 
 class SessionCancelView(ConfirmStepMixin, ActionView):
