@@ -206,6 +206,28 @@ class ServiceActionView(PermissionMixin, FormView):
         return HttpResponseRedirect(self.get_return_url())
 
 
+class SaveFormView(ServiceActionView):
+    """A create page (no ``model``) or an edit page (``model``: the object, read in the change
+    scope, is the form's instance) of a ModelForm whose instance a service saves in ``perform``;
+    then to the ``success_url``, the ``result_url_name`` page, or the saved object's own page. An
+    edit page without a ``title`` of its own is "Edit <object>"."""
+
+    template_name = "core/form_page.html"
+    scope_action = "change"
+    success_message = "Saved."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title or f"Edit {self.object}", **kwargs)
+
+    def get_success_url(self):
+        if self.success_url or self.result_url_name:
+            return super().get_success_url()
+        return self.result.get_absolute_url()
+
+
 def form_errors_text(form: forms.BaseForm) -> str:
     """A form's errors as one line for a message: ``Label: error`` per field, form-wide errors bare."""
     parts = []

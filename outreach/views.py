@@ -25,6 +25,7 @@ from core.views import (
     FilteredListView,
     PermissionMixin,
     PublicMixin,
+    SaveFormView,
     ScopedQuerysetMixin,
     ServiceActionView,
     in_scope_or_404,
@@ -64,25 +65,6 @@ from .models import (
     Survey,
 )
 from .validators import CONTENT_TYPES
-
-
-class SaveFormView(ServiceActionView):
-    """A create page (no ``model``) or an edit page (``model``: the object, read in the change
-    scope, is the form's instance) whose ModelForm's instance is saved by a service in ``perform``;
-    then to the saved object's page (or ``success_url``). An edit page's title is "Edit <object>"."""
-
-    template_name = "core/form_page.html"
-    scope_action = "change"
-    success_message = "Saved."
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title or f"Edit {self.object}", **kwargs)
-
-    def get_success_url(self):
-        return str(self.success_url) if self.success_url else self.result.get_absolute_url()
 
 
 class PostActionView(ServiceActionView):

@@ -23,7 +23,7 @@ from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.http import pdf_response
 from core.lists import BulkActionMixin, ListViewMixin, filtered_rows
-from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, ServiceActionView
+from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, SaveFormView, ServiceActionView
 
 from . import selectors, services
 from .certificates import certificate_pdf
@@ -122,15 +122,12 @@ class CourseDetailView(PermissionMixin, DetailView):
         return context
 
 
-class CourseCreateView(ServiceActionView):
+class CourseCreateView(SaveFormView):
     permission_required = "training.add_course"
     result_url_name = "training:course_detail"
     form_class = CourseForm
-    template_name = "core/form_page.html"
     title = "New course"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
+    success_message = ""
 
     def perform(self, data):
         return services.course_save(course=self.form.save(commit=False), by=self.request.user)
@@ -139,7 +136,6 @@ class CourseCreateView(ServiceActionView):
 class CourseUpdateView(CourseCreateView):
     permission_required = "training.change_course"
     model = Course
-    scope_action = "change"
     title = "Edit course"
 
 
