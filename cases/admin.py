@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import MoneyAdmin, NoEditMixin, ReadOnlyAdmin
+from core.admin import HistoryReadOnlyAdmin, MoneyAdmin, ReadOnlyAdmin
 
 from .models import (
     Address,
@@ -104,7 +104,7 @@ class AddressAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SentLetter)
-class SentLetterAdmin(NoEditMixin, SimpleHistoryAdmin):
+class SentLetterAdmin(HistoryReadOnlyAdmin):
     """The letter log: read-only (a returned letter is marked on the case page). ``address_text`` is
     the block as printed: for an FVI person the confidential arrangement, never an address."""
 

@@ -35,6 +35,15 @@ def recipient_block(person: Person, *, name: str | None = None) -> tuple[Mailing
     return MailingBlock(name=name, lines=address_lines(address)), address
 
 
+def person_or_contact_block(person: Person | None, *, name: str, email: str) -> tuple[MailingBlock, Address | None]:
+    """The mailing block of a letter to someone who may be a case person (a complainant, a hearing
+    appellant): a case person's own block (``recipient_block``: FVI → the confidential
+    arrangement); anyone else gets the name, and the letter goes to the e-mail address they gave."""
+    if person is not None:
+        return recipient_block(person, name=name)
+    return MailingBlock(name=name, lines=[email] if email else []), None
+
+
 def person_language(person: Person | None) -> str:
     """The language of letters to ``person``: their code if the office writes in it, else the default."""
     return letter_language(person.preferred_language if person is not None else None)

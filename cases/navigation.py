@@ -36,7 +36,7 @@ def home_cards(request) -> list[HomeCard]:
     items_overdue = items.filter(due_on__lt=today).count()
     caseload = reverse("cases:case_list")
     return [
-        HomeCard("My open cases", str(mine.count()), caseload + "?status=open"),
+        count_card("My open cases", mine.count(), caseload + "?status=open"),
         count_card(
             "Overdue deadlines",
             overdue,

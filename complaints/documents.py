@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.languages import language_code
-from cases.letters import person_language, recipient_block
+from cases.letters import person_language, person_or_contact_block
 from cases.models import Address
 from core.charts import Chart
 from core.letters import Letter, MailingBlock, letter_date, letter_language, letter_pdf
@@ -34,12 +34,10 @@ def complaint_language(complaint: Complaint) -> str:
 
 
 def _recipient(complaint: Complaint) -> tuple[MailingBlock, Address | None]:
-    """A case person's mailing block (through the shared redaction: FVI → the confidential
-    arrangement); someone else gets the name, and the letter goes to the contact they gave."""
-    if complaint.complainant_person is not None:
-        return recipient_block(complaint.complainant_person, name=complaint.complainant_name)
-    lines = [complaint.contact_email] if complaint.contact_email else []
-    return MailingBlock(name=complaint.complainant_name, lines=lines), None
+    """The complainant's mailing block (``cases.letters.person_or_contact_block``)."""
+    return person_or_contact_block(
+        complaint.complainant_person, name=complaint.complainant_name, email=complaint.contact_email
+    )
 
 
 def _references(complaint: Complaint, language: str) -> list[tuple[str, str]]:

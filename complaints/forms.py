@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import DateInput
+from core.forms import DateInput, dates_in_order
 
 from .choices import STAFF_CHANNELS, Category, Channel, CommChannel, Direction, Outcome, Party, ReferralTarget
 
@@ -166,8 +166,9 @@ class StaffComplaintForm(PublicComplaintForm):
             self.add_error("complainant_party", "Give a known case number to link the complainant to a case party.")
         elif party:
             data["complainant_person"] = case.cp if party == PARTY.CP else case.ncp
-        if data.get("known_on") and data.get("received_on") and data["known_on"] > data["received_on"]:
-            self.add_error("known_on", "This date cannot be after the date received.")
+        dates_in_order(
+            self, data, "known_on", "received_on", "This date cannot be after the date received.", error_on="known_on"
+        )
         return data
 
 

@@ -22,7 +22,12 @@ class ReadOnlyAdmin(NoEditMixin, admin.ModelAdmin):
     """Audit rows (and other rows only services write, without field history) in admin: read-only."""
 
 
-class MoneyAdmin(NoEditMixin, SimpleHistoryAdmin):
+class HistoryReadOnlyAdmin(NoEditMixin, SimpleHistoryAdmin):
+    """Rows only services write, read-only in admin with their field history visible (import
+    records, the letter log)."""
+
+
+class MoneyAdmin(HistoryReadOnlyAdmin):
     """Money (ledger entries, collections, allocations, disbursements, balances, payment and bank
     files) is visible in admin with its history and never added, changed, deleted or reverted
     there: corrections go through the ledger services (reversal, redistribution, release) with a

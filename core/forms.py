@@ -107,6 +107,15 @@ class SecurityLogFilterForm(forms.Form):
         return data
 
 
+def dates_in_order(
+    form: forms.BaseForm, data: dict, earlier: str, later: str, message: str, *, error_on: str = ""
+) -> None:
+    """When both are given and ``later`` comes before ``earlier``, ``message`` on the field
+    ``error_on`` (by default ``later``)."""
+    if data.get(earlier) and data.get(later) and data[later] < data[earlier]:
+        form.add_error(error_on or later, message)
+
+
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the field when the form has it, else on top."""
     if hasattr(exc, "error_dict"):

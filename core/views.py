@@ -23,13 +23,14 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from simple_history.models import registered_models
 
-from .csv import csv_response
+from .csv import csv_query, csv_response
 from .forms import SecurityLogFilterForm, apply_service_errors
 from .http import pdf_response
 from .letters import Letter, letter_context, letter_pdf
@@ -81,6 +82,12 @@ class NumberedObjectMixin:
         return self.number_selector(user=self.request.user, number=self.kwargs["number"])
 
 
+def in_scope_or_404(model, *, user, pk, action: str = "view") -> Any:
+    """The row ``pk`` of ``model`` read through its restricted queryset for ``action``: out of the
+    user's scope (or missing) → 404."""
+    return get_object_or_404(model.objects.restrict(user, action), pk=pk)
+
+
 def child_in_scope_or_404(queryset, *, parent: str, user, **lookup) -> Any:
     """The row of ``queryset`` matching ``lookup``, seen by whoever may see its ``parent`` (a referral
     of a complaint, a letter of a hearing request): the parent model's restricted queryset decides,
@@ -102,7 +109,9 @@ class ServiceActionView(PermissionMixin, FormView):
     3. ``form_class`` validates the input (the default, an empty form, suits a button).
     4. ``perform(data)`` calls the service(s) in one transaction; a ``ValidationError`` it raises
        lands on the form (``core.forms.apply_service_errors``) and nothing is saved.
-    5. Success: ``get_success_message(result)``, then a redirect to ``get_success_url()``.
+    5. Success: ``get_success_message(result)``, then a redirect to ``get_success_url()``: the
+       ``success_url``, else the page ``result_url_name`` of the row ``perform`` returned (a
+       created row, by its pk), else the object's ``get_absolute_url()``.
 
     GET renders the form on ``template_name`` (``object`` and ``title`` in the context).
     ``post_only = True``: a button on another page (GET answers 405); invalid input or a refusal
@@ -119,6 +128,7 @@ class ServiceActionView(PermissionMixin, FormView):
     form_class: type[forms.BaseForm] = forms.Form
     title = ""
     success_message = ""
+    result_url_name = ""
     error_prefix = ""
     post_only = False
 
@@ -159,6 +169,8 @@ class ServiceActionView(PermissionMixin, FormView):
     def get_success_url(self) -> str:
         if self.success_url:
             return str(self.success_url)
+        if self.result_url_name:
+            return reverse(self.result_url_name, kwargs={"pk": self.result.pk})
         if self.object is not None and hasattr(self.object, "get_absolute_url"):
             return self.object.get_absolute_url()
         raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url().")
@@ -192,6 +204,28 @@ class ServiceActionView(PermissionMixin, FormView):
             return super().form_invalid(form)
         messages.error(self.request, self.error_prefix + form_errors_text(form))
         return HttpResponseRedirect(self.get_return_url())
+
+
+class SaveFormView(ServiceActionView):
+    """A create page (no ``model``) or an edit page (``model``: the object, read in the change
+    scope, is the form's instance) of a ModelForm whose instance a service saves in ``perform``;
+    then to the ``success_url``, the ``result_url_name`` page, or the saved object's own page. An
+    edit page without a ``title`` of its own is "Edit <object>"."""
+
+    template_name = "core/form_page.html"
+    scope_action = "change"
+    success_message = "Saved."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title or f"Edit {self.object}", **kwargs)
+
+    def get_success_url(self):
+        if self.success_url or self.result_url_name:
+            return super().get_success_url()
+        return self.result.get_absolute_url()
 
 
 def form_errors_text(form: forms.BaseForm) -> str:
@@ -401,10 +435,7 @@ class AuditTrailView(PermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query["format"] = "csv"
-        context.update(form=self.form, csv_query=query.urlencode())
+        context.update(form=self.form, csv_query=csv_query(self.request))
         return context
 
 

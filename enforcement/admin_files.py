@@ -4,7 +4,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import NoEditMixin, ReadOnlyAdmin
+from core.admin import HistoryReadOnlyAdmin, ReadOnlyAdmin
 
 from .models import (
     BankAccount,
@@ -23,12 +23,8 @@ from .models import (
 )
 
 
-class _ReadOnlyAdmin(NoEditMixin, SimpleHistoryAdmin):
-    """Import records are written by services only (their history stays visible)."""
-
-
 @admin.register(PaymentFile)
-class PaymentFileAdmin(_ReadOnlyAdmin):
+class PaymentFileAdmin(HistoryReadOnlyAdmin):
     list_display = (
         "name",
         "status",
@@ -47,7 +43,7 @@ class PaymentFileAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(DisbursementExport)
-class DisbursementExportAdmin(_ReadOnlyAdmin):
+class DisbursementExportAdmin(HistoryReadOnlyAdmin):
     list_display = ("reference", "export_date", "entry_count", "total_credit", "entry_hash")
     list_filter = ("export_date",)
     search_fields = ("reference",)
@@ -55,14 +51,14 @@ class DisbursementExportAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(DisbursementExportEntry)
-class DisbursementExportEntryAdmin(_ReadOnlyAdmin):
+class DisbursementExportEntryAdmin(HistoryReadOnlyAdmin):
     list_display = ("trace_number", "export", "disbursement", "amount")
     search_fields = ("trace_number", "export__reference")
     raw_id_fields = ("export", "disbursement", "payee_account")
 
 
 @admin.register(NachaReturnFile)
-class NachaReturnFileAdmin(_ReadOnlyAdmin):
+class NachaReturnFileAdmin(HistoryReadOnlyAdmin):
     list_display = ("name", "status", "via", "returns", "notifications", "duplicates", "unmatched", "created_at")
     list_filter = ("status", "via")
     search_fields = ("name", "sha256")
@@ -70,14 +66,14 @@ class NachaReturnFileAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(DisbursementReturn)
-class DisbursementReturnAdmin(_ReadOnlyAdmin):
+class DisbursementReturnAdmin(HistoryReadOnlyAdmin):
     list_display = ("received_on", "kind", "code", "reason", "amount", "outcome", "disbursement")
     list_filter = ("kind", "outcome", "code")
     raw_id_fields = ("return_file", "export_entry", "disbursement", "work_item")
 
 
 @admin.register(BankStatement)
-class BankStatementAdmin(_ReadOnlyAdmin):
+class BankStatementAdmin(HistoryReadOnlyAdmin):
     list_display = ("name", "status", "as_of_date", "transactions_count", "matched", "partial", "unmatched")
     list_filter = ("status", "via")
     search_fields = ("name", "sha256", "file_id")
@@ -134,7 +130,7 @@ class ReconciliationExceptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartnerFile)
-class PartnerFileAdmin(_ReadOnlyAdmin):
+class PartnerFileAdmin(HistoryReadOnlyAdmin):
     """Partner files are written by the import and export services only (the content, which holds
     SSNs and FTI, is downloaded from the file's page, where each download is logged)."""
 
@@ -145,7 +141,7 @@ class PartnerFileAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(OffsetCertification)
-class OffsetCertificationAdmin(_ReadOnlyAdmin):
+class OffsetCertificationAdmin(HistoryReadOnlyAdmin):
     """What was certified to the Federal Offset Program, with its date (read-only: written by the export)."""
 
     list_display = ("certified_on", "case", "case_type", "transaction", "amount", "exclusions", "partner_file")
@@ -154,7 +150,7 @@ class OffsetCertificationAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(OffsetCollection)
-class OffsetCollectionAdmin(_ReadOnlyAdmin):
+class OffsetCollectionAdmin(HistoryReadOnlyAdmin):
     """Federal tax offset collections as imported (FTI: IRS Publication 1075; read-only, administrators only)."""
 
     list_display = ("offset_date", "case", "case_type", "transaction", "status", "joint_return", "partner_file")

@@ -374,24 +374,50 @@ class _Parser:
                 )
             )
 
+    def trailer_totals(
+        self,
+        record: _Record,
+        *,
+        level: str,
+        where: str,
+        parts: str,
+        found: Decimal,
+        records: int,
+        counted: int | None = None,
+    ) -> Decimal:
+        """Read a trailer (49, 98, 99) of an account, group or file (``level``) and report each of
+        its figures that disagrees with what was read: the control total with ``found``, the total
+        of its ``parts``; the number of parts (group and file trailers) with ``counted``; the
+        record count with ``records``. Returns the control total."""
+        fields = self.need(record, 2 if counted is None else 3)
+        total = self.amount(record.line, fields[0], f"{level} control total", signed=True)
+        number = None if counted is None else self.integer(record.line, fields[1], f"number of {parts}")
+        count = self.integer(record.line, fields[1 if counted is None else 2], f"{level} record count")
+        if total != found:
+            self.err(record.line, f"{where}: control total says {total}, the {parts} total {found}")
+        if number is not None and number != counted:
+            self.err(record.line, f"{where}: number of {parts} says {number}, the {level} has {counted}")
+        if count is not None and count != records:
+            self.err(record.line, f"{where}: record count says {count}, the {level} has {records}")
+        return total
+
     def account_trailer(self, record: _Record) -> None:
         account = self.account
         if account is None:
             self.err(record.line, "account trailer (49) without an account")
             return
-        fields = self.need(record, 2)
-        total = self.amount(record.line, fields[0], "account control total", signed=True)
-        count = self.integer(record.line, fields[1], "account record count")
         found = sum((a for _, a in account.summaries), Decimal("0.00")) + sum(
             (t.amount for t in account.transactions), Decimal("0.00")
         )
-        account.control_total = total
+        account.control_total = self.trailer_totals(
+            record,
+            level="account",
+            where=f"account trailer for account {account.number} (line {account.line})",
+            parts="records",
+            found=found,
+            records=self.account_records,
+        )
         account.record_count = self.account_records
-        where = f"account trailer for account {account.number} (line {account.line})"
-        if total != found:
-            self.err(record.line, f"{where}: control total says {total}, the records total {found}")
-        if count is not None and count != self.account_records:
-            self.err(record.line, f"{where}: record count says {count}, the account has {self.account_records}")
         self.account = None
 
     def group_trailer(self, record: _Record) -> None:
@@ -404,19 +430,16 @@ class _Parser:
                 record.line, f"group trailer reached but the account at line {self.account.line} has no trailer (49)"
             )
             self.account = None
-        fields = self.need(record, 3)
-        total = self.amount(record.line, fields[0], "group control total", signed=True)
-        accounts = self.integer(record.line, fields[1], "number of accounts")
-        count = self.integer(record.line, fields[2], "group record count")
-        found = sum((a.control_total for a in group.accounts), Decimal("0.00"))
-        group.control_total = total
         where = f"group trailer for the group at line {group.line}"
-        if total != found:
-            self.err(record.line, f"{where}: control total says {total}, the accounts total {found}")
-        if accounts is not None and accounts != len(group.accounts):
-            self.err(record.line, f"{where}: number of accounts says {accounts}, the group has {len(group.accounts)}")
-        if count is not None and count != self.group_records:
-            self.err(record.line, f"{where}: record count says {count}, the group has {self.group_records}")
+        group.control_total = self.trailer_totals(
+            record,
+            level="group",
+            where=where,
+            parts="accounts",
+            found=sum((a.control_total for a in group.accounts), Decimal("0.00")),
+            records=self.group_records,
+            counted=len(group.accounts),
+        )
         if not group.accounts:
             self.err(record.line, f"{where}: the group has no accounts")
         self.group = None
@@ -426,19 +449,16 @@ class _Parser:
         if self.group is not None:
             self.err(record.line, f"file trailer reached but the group at line {self.group.line} has no trailer (98)")
             self.group = None
-        fields = self.need(record, 3)
-        total = self.amount(record.line, fields[0], "file control total", signed=True)
-        groups = self.integer(record.line, fields[1], "number of groups")
-        count = self.integer(record.line, fields[2], "file record count")
-        found = sum((g.control_total for g in statement.groups), Decimal("0.00"))
-        statement.control_total = total
+        statement.control_total = self.trailer_totals(
+            record,
+            level="file",
+            where="file trailer",
+            parts="groups",
+            found=sum((g.control_total for g in statement.groups), Decimal("0.00")),
+            records=self.file_records,
+            counted=len(statement.groups),
+        )
         statement.record_count = self.file_records
-        if total != found:
-            self.err(record.line, f"file trailer: control total says {total}, the groups total {found}")
-        if groups is not None and groups != len(statement.groups):
-            self.err(record.line, f"file trailer: number of groups says {groups}, the file has {len(statement.groups)}")
-        if count is not None and count != self.file_records:
-            self.err(record.line, f"file trailer: record count says {count}, the file has {self.file_records}")
         self.closed_line = record.line
 
     def second_file_header(self, record: _Record) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -17,7 +19,7 @@ from core.http import content_disposition
 from core.jobs import job_enqueue
 from core.lists import filtered_rows
 from core.services import sensitive_read_record
-from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin
+from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin, in_scope_or_404
 
 from . import selectors
 from .choices import ExceptionStatus, FileVia, PaymentFileStatus, StatementStatus
@@ -50,14 +52,22 @@ class StoredFileDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return super().get_queryset().select_related(*self.related).defer("content")
 
 
-class PaymentFileListView(FilteredListView):
+class StoredFileListView(FilteredListView):
+    """A list of stored files with who sent each (``related``), never their bytes nor their import
+    reports (``deferred``)."""
+
+    related: tuple[str, ...] = ("uploaded_by",)
+    deferred: tuple[str, ...] = ("content", "report")
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related(*self.related).defer(*self.deferred)
+
+
+class PaymentFileListView(StoredFileListView):
     model = PaymentFile
     permission_required = "enforcement.view_paymentfile"
     filterset_class = PaymentFileFilterSet
     template_name = "enforcement/paymentfile_list.html"
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("uploaded_by").defer("content", "report")
 
 
 def _staff(request) -> User | None:
@@ -67,13 +77,15 @@ def _staff(request) -> User | None:
 
 class _UploadView(PermissionMixin, FormView):
     """An uploaded file handed to ``store``, which returns its row: then the row's page
-    (``detail_url_name``); a refusal (``ValidationError``) is shown on the file field."""
+    (``detail_url_name``); a refusal (``ValidationError``) is shown on the file field. By default
+    ``store`` is the service ``receiver`` called with the file, ``via=upload`` and the uploader."""
 
     template_name = "enforcement/upload.html"
     detail_url_name = ""
+    receiver: Callable[..., Any]  # staticmethod(<file>_receive)
 
-    def store(self, *, name: str, content: bytes):  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    def store(self, *, name: str, content: bytes):
+        return self.receiver(name=name, content=content, via=FileVia.UPLOAD, by=_staff(self.request))
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
@@ -86,20 +98,16 @@ class _UploadView(PermissionMixin, FormView):
 
 
 class _QueuedUploadView(_UploadView):
-    """Store the uploaded file and its import job (``core.jobs``) in one transaction."""
+    """Store the uploaded file and its import job (``core.jobs``: the task named ``task_name``) in
+    one transaction."""
 
-    def receive(self, *, name: str, content: bytes):
-        raise NotImplementedError
-
-    def task(self):
-        raise NotImplementedError
+    task_name = ""
 
     def store(self, *, name: str, content: bytes):
-        task = self.task()
         with transaction.atomic():
-            row = self.receive(name=name, content=content)
+            row = super().store(name=name, content=content)
             # The outbox row commits with the file: a broker outage delays the import, never loses it.
-            job_enqueue(task=task.name, args=[row.pk], key=f"{task.name}:{row.pk}")
+            job_enqueue(task=self.task_name, args=[row.pk], key=f"{self.task_name}:{row.pk}")
         return row
 
 
@@ -108,14 +116,8 @@ class PaymentFileUploadView(_QueuedUploadView):
     form_class = PaymentFileUploadForm
     extra_context = {"title": "Upload an employer payment file"}
     detail_url_name = "enforcement:paymentfile_detail"
-
-    def receive(self, *, name: str, content: bytes):
-        return payment_file_receive(name=name, content=content, via=FileVia.UPLOAD, by=_staff(self.request))
-
-    def task(self):
-        from .tasks import import_payment_file
-
-        return import_payment_file
+    receiver = staticmethod(payment_file_receive)
+    task_name = "enforcement.import_payment_file"
 
 
 class PaymentFileDetailView(StoredFileDetailView):
@@ -129,13 +131,12 @@ class PaymentFileDetailView(StoredFileDetailView):
         return context
 
 
-class DisbursementExportListView(FilteredListView):
+class DisbursementExportListView(StoredFileListView):
     model = DisbursementExport
     permission_required = "enforcement.view_disbursementexport"
     template_name = "enforcement/disbursementexport_list.html"
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("created_by").defer("content")
+    related = ("created_by",)
+    deferred = ("content",)
 
 
 class DisbursementExportDetailView(StoredFileDetailView):
@@ -158,7 +159,7 @@ class DisbursementExportDownloadView(PermissionMixin, View):
     permission_required = "enforcement.view_disbursementexport"
 
     def get(self, request, pk: int):
-        export = get_object_or_404(DisbursementExport.objects.restrict(request.user, "view"), pk=pk)
+        export = in_scope_or_404(DisbursementExport, user=request.user, pk=pk)
         sensitive_read_record(request=request, obj=export, fields=["content"])
         response = HttpResponse(export.content, content_type="text/plain; charset=us-ascii")
         response["Content-Disposition"] = content_disposition(f"{export.file_name}")
@@ -166,13 +167,10 @@ class DisbursementExportDownloadView(PermissionMixin, View):
         return response
 
 
-class NachaReturnFileListView(FilteredListView):
+class NachaReturnFileListView(StoredFileListView):
     model = NachaReturnFile
     permission_required = "enforcement.view_nachareturnfile"
     template_name = "enforcement/nachareturnfile_list.html"
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("uploaded_by").defer("content", "report")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -187,9 +185,7 @@ class NachaReturnUploadView(_UploadView):
     form_class = NachaReturnUploadForm
     extra_context = {"title": "Upload a NACHA return file"}
     detail_url_name = "enforcement:nachareturnfile_detail"
-
-    def store(self, *, name: str, content: bytes):
-        return nacha_return_import(name=name, content=content, via=FileVia.UPLOAD, by=_staff(self.request))
+    receiver = staticmethod(nacha_return_import)
 
 
 class NachaReturnFileDetailView(StoredFileDetailView):
@@ -198,14 +194,11 @@ class NachaReturnFileDetailView(StoredFileDetailView):
     template_name = "enforcement/nachareturnfile_detail.html"
 
 
-class BankStatementListView(FilteredListView):
+class BankStatementListView(StoredFileListView):
     model = BankStatement
     permission_required = "enforcement.view_bankstatement"
     filterset_class = BankStatementFilterSet
     template_name = "enforcement/bankstatement_list.html"
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("uploaded_by").defer("content", "report")
 
 
 class BankStatementUploadView(_QueuedUploadView):
@@ -213,14 +206,8 @@ class BankStatementUploadView(_QueuedUploadView):
     form_class = BankStatementUploadForm
     extra_context = {"title": "Upload a BAI2 bank statement"}
     detail_url_name = "enforcement:bankstatement_detail"
-
-    def receive(self, *, name: str, content: bytes):
-        return bank_statement_receive(name=name, content=content, via=FileVia.UPLOAD, by=_staff(self.request))
-
-    def task(self):
-        from .tasks import import_bank_statement
-
-        return import_bank_statement
+    receiver = staticmethod(bank_statement_receive)
+    task_name = "enforcement.import_bank_statement"
 
 
 class BankStatementDetailView(StoredFileDetailView):
@@ -284,7 +271,7 @@ class _ExceptionActionView(PermissionMixin, View):
         raise NotImplementedError
 
     def post(self, request, pk: int):
-        exception = get_object_or_404(ReconciliationException.objects.restrict(request.user, "change"), pk=pk)
+        exception = in_scope_or_404(ReconciliationException, user=request.user, pk=pk, action="change")
         form = self.form_class(request.POST)
         if form.is_valid():
             try:

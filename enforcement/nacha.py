@@ -323,8 +323,7 @@ class _Parser:
                 if batch is None:
                     self.err(number, "entry detail record outside a batch")
                     continue
-                if entry is not None and entry.addenda_indicator == "1" and not entry.addenda:
-                    self.err(entry.line, "the entry announces an addenda record (indicator 1) but none follows")
+                self.addenda_check(entry)
                 entry = self.entry_detail(number, record)
                 broken_entry = entry is None
                 if entry is not None:
@@ -339,8 +338,7 @@ class _Parser:
                 if batch is None:
                     self.err(number, "batch control record without a batch header")
                     continue
-                if entry is not None and entry.addenda_indicator == "1" and not entry.addenda:
-                    self.err(entry.line, "the entry announces an addenda record (indicator 1) but none follows")
+                self.addenda_check(entry)
                 self.batch_control(number, record, batch)
                 batch, entry, broken_entry = None, None, False
             elif kind == "9":
@@ -366,6 +364,12 @@ class _Parser:
         if not nacha.batches and file_control_line:
             self.err(1, "the file has no batches")
         return nacha
+
+    def addenda_check(self, entry: Entry | None) -> None:
+        """The entry before the next entry or the batch control: had it announced an addenda record
+        that never came?"""
+        if entry is not None and entry.addenda_indicator == "1" and not entry.addenda:
+            self.err(entry.line, "the entry announces an addenda record (indicator 1) but none follows")
 
     def file_header(self, r: str) -> NachaFile:
         line = 1

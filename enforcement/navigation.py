@@ -34,7 +34,7 @@ def home_cards(request) -> list[HomeCard]:
     contested = actions.filter(status="contested").count()
     queue = reverse("enforcement:action_list")
     return [
-        HomeCard("Proposed actions", str(proposed), f"{queue}?status=proposed", "Issue the notices."),
+        count_card("Proposed actions", proposed, f"{queue}?status=proposed", note="Issue the notices."),
         count_card(
             "Past the 30-day timeframe", overdue, f"{queue}?overdue=on", note="45 CFR 303.6(c)(2)", tone="danger"
         ),

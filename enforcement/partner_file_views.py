@@ -8,7 +8,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView
@@ -16,10 +15,10 @@ from django.views.generic import FormView
 from cases.access import can_view_fti
 from core.http import content_disposition
 from core.services import sensitive_read_record
-from core.views import FilteredListView, PermissionMixin
+from core.views import PermissionMixin, in_scope_or_404
 
 from .choices import FileVia
-from .file_views import StoredFileDetailView
+from .file_views import StoredFileDetailView, StoredFileListView
 from .filtersets import PartnerFileFilterSet
 from .models import PartnerFile
 from .services.partner_files import inbound_kinds, partner_file_kinds, partner_file_submit
@@ -40,14 +39,13 @@ class PartnerFileUploadForm(forms.Form):
         return upload
 
 
-class PartnerFileListView(FilteredListView):
+class PartnerFileListView(StoredFileListView):
     model = PartnerFile
     permission_required = "enforcement.view_partnerfile"
     filterset_class = PartnerFileFilterSet  # type: ignore[assignment]
     template_name = "enforcement/partnerfile_list.html"
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("created_by", "agency").defer("content")
+    related = ("created_by", "agency")
+    deferred = ("content",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -117,7 +115,7 @@ class PartnerFileDownloadView(PermissionMixin, View):
     permission_required = "enforcement.view_partnerfile"
 
     def get(self, request, pk: int):
-        partner_file = get_object_or_404(PartnerFile.objects.restrict(request.user, "view"), pk=pk)
+        partner_file = in_scope_or_404(PartnerFile, user=request.user, pk=pk)
         entry = partner_file_kinds().get(partner_file.kind)
         if entry is not None and entry.fti and not can_view_fti(request.user):
             raise PermissionDenied("This file holds federal tax information.")

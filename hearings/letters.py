@@ -13,7 +13,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from cases.languages import language_code
-from cases.letters import recipient_block
+from cases.letters import person_or_contact_block
 from cases.models import Address
 from complaints.documents import complaint_language
 from complaints.law import citation
@@ -44,9 +44,7 @@ def hearing_recipient(letter: HearingLetter) -> tuple[MailingBlock, Address | No
     request = letter.request
     if letter.party == Party.APPELLANT:
         person = request.complaint.complainant_person if request.complaint is not None else None
-        if person is not None:
-            return recipient_block(person, name=letter.addressee)
-        return MailingBlock(name=letter.addressee, lines=[request.contact_email] if request.contact_email else []), None
+        return person_or_contact_block(person, name=letter.addressee, email=request.contact_email)
     lines = [line.strip() for line in settings.CASEWORKS_OFFICE_ADDRESS.split("|") if line.strip()]
     return MailingBlock(name=letter.addressee, lines=lines), None
 

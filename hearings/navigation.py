@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem, queue_cards
+from core.navigation import HomeCard, MenuGroup, MenuItem, count_card, queue_cards
 
 MENU = MenuGroup(
     "State hearings",
@@ -25,7 +25,7 @@ def home_cards(request) -> list[HomeCard]:
         from .selectors import docket
 
         mine = docket(user=user, officer=user, start=today, days=7).count()
-        cards.append(HomeCard("My hearings, next 7 days", str(mine), reverse("hearings:docket") + "?days=7"))
+        cards.append(count_card("My hearings, next 7 days", mine, reverse("hearings:docket") + "?days=7"))
     return cards + queue_cards(
         reverse("hearings:request_list"),
         "queue",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from core.forms import DateInput
+from core.forms import DateInput, dates_in_order
 
 from .choices import QuestionKind
 from .models import (
@@ -107,8 +107,7 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
-            self.add_error("ends_at", "The event must end after it starts.")
+        dates_in_order(self, data, "starts_at", "ends_at", "The event must end after it starts.")
         if not data.get("is_online") and not (data.get("location") or "").strip():
             self.add_error("location", "Give the place, or mark the event online.")
         return data
@@ -187,8 +186,7 @@ class MediaInquiryForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("received_at") and data.get("deadline") and data["deadline"] < data["received_at"]:
-            self.add_error("deadline", "The deadline cannot be before the inquiry was received.")
+        dates_in_order(self, data, "received_at", "deadline", "The deadline cannot be before the inquiry was received.")
         return data
 
 

@@ -36,7 +36,7 @@ def home_cards(request) -> list[HomeCard]:
         # list of as many rows); without that permission the figure has no link (a month's calendar
         # is not the same 30 days).
         url = reverse("outreach:event_list") + "?upcoming=30" if user.has_perm("outreach.view_event") else ""
-        cards.append(HomeCard("Outreach events, next 30 days", str(count), url, note=note[:200]))
+        cards.append(count_card("Outreach events, next 30 days", count, url, note=note[:200]))
     if user.has_perm("outreach.view_mediainquiry"):
         due = media_inquiries_due()
         url = reverse("outreach:mediainquiry_list")

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,15 @@ from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_response
 from core.forms import apply_service_errors
 from core.lists import ListViewMixin
-from core.views import FilteredListView, PermissionMixin, PublicMixin, ScopedQuerysetMixin, ServiceActionView
+from core.views import (
+    FilteredListView,
+    PermissionMixin,
+    PublicMixin,
+    SaveFormView,
+    ScopedQuerysetMixin,
+    ServiceActionView,
+    in_scope_or_404,
+)
 
 from . import charts, selectors, services
 from .choices import AnnouncementStatus, Audience, InquiryStatus
@@ -57,29 +65,6 @@ from .models import (
     Survey,
 )
 from .validators import CONTENT_TYPES
-
-
-def scoped_object(model, request, pk: int, action: str = "view"):
-    return get_object_or_404(model.objects.restrict(request.user, action), pk=pk)
-
-
-class SaveFormView(ServiceActionView):
-    """A create page (no ``model``) or an edit page (``model``: the object, read in the change
-    scope, is the form's instance) whose ModelForm's instance is saved by a service in ``perform``;
-    then to the saved object's page (or ``success_url``). An edit page's title is "Edit <object>"."""
-
-    template_name = "core/form_page.html"
-    scope_action = "change"
-    success_message = "Saved."
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title or f"Edit {self.object}", **kwargs)
-
-    def get_success_url(self):
-        return str(self.success_url) if self.success_url else self.result.get_absolute_url()
 
 
 class PostActionView(ServiceActionView):
@@ -416,7 +401,7 @@ class MaterialDownloadView(PermissionMixin, View):
     permission_required = "outreach.view_material"
 
     def get(self, request, pk):
-        material = scoped_object(Material, request, pk)
+        material = in_scope_or_404(Material, user=request.user, pk=pk)
         if not material.file:
             raise Http404("No file for this material.")
         suffix = "." + material.file.name.rsplit(".", 1)[-1].lower()

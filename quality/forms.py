@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from core.forms import DateInput, MoneyField
+from core.forms import DateInput, MoneyField, dates_in_order
 
 from .choices import GoalLevel, SampleResult
 from .fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
@@ -44,8 +44,7 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
-            self.add_error("period_end", "The period ends before it starts.")
+        dates_in_order(self, data, "period_start", "period_end", "The period ends before it starts.")
         return data
 
 

@@ -18,9 +18,9 @@ from django.views.generic import ListView, TemplateView
 
 from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
-from core.csv import csv_response
+from core.csv import csv_query, csv_response
 from core.money import money
-from core.views import PermissionMixin, ServiceActionView
+from core.views import PermissionMixin, ServiceActionView, in_scope_or_404
 
 from . import selectors, services
 from .charts import trend_chart
@@ -242,16 +242,9 @@ class CaseListBase(PermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            amount_columns=self.amount_columns, unit_label=self.unit_label, csv_query=_with_format(self.request)
+            amount_columns=self.amount_columns, unit_label=self.unit_label, csv_query=csv_query(self.request)
         )
         return context
-
-
-def _with_format(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["format"] = "csv"
-    return query.urlencode()
 
 
 class DrilldownView(CaseListBase):
@@ -408,6 +401,7 @@ class ReviewListView(PermissionMixin, ListView):
 
 class ReviewCreateView(ServiceActionView):
     permission_required = "quality.add_review"
+    result_url_name = "quality:review_detail"
     template_name = "core/form_page.html"
     form_class = ReviewForm
     title = "New self-assessment review"
@@ -417,9 +411,6 @@ class ReviewCreateView(ServiceActionView):
 
     def perform(self, data):
         return services.review_create(by=self.request.user, **data)
-
-    def get_success_url(self):
-        return reverse("quality:review_detail", kwargs={"pk": self.result.pk})
 
 
 def review_summary(review: Review) -> list[dict]:
@@ -458,7 +449,7 @@ class ReviewDetailView(PermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        review = get_object_or_404(Review.objects.restrict(self.request.user, "view"), pk=self.kwargs["pk"])
+        review = in_scope_or_404(Review, user=self.request.user, pk=self.kwargs["pk"])
         criteria = review_summary(review)
         # Each sampled case links to its page only where the user may see the case (issue 14.4);
         # otherwise its number is shown without a link. One query for the whole sample.
@@ -559,7 +550,7 @@ class ReviewExportView(PermissionMixin, View):
     permission_required = "quality.view_review"
 
     def get(self, request, pk):
-        review = get_object_or_404(Review.objects.restrict(request.user, "view"), pk=pk)
+        review = in_scope_or_404(Review, user=request.user, pk=pk)
         summary = review_summary(review)
 
         def rows():
@@ -616,6 +607,7 @@ class PlanListView(PermissionMixin, ListView):
 
 class PlanCreateView(ServiceActionView):
     permission_required = "quality.add_improvementplan"
+    result_url_name = "quality:plan_detail"
     template_name = "core/form_page.html"
     form_class = PlanForm
     title = "New improvement plan"
@@ -625,9 +617,6 @@ class PlanCreateView(ServiceActionView):
 
     def perform(self, data):
         return services.plan_create(by=self.request.user, **data)
-
-    def get_success_url(self):
-        return reverse("quality:plan_detail", kwargs={"pk": self.result.pk})
 
 
 class PlanDetailView(PermissionMixin, ChartPageMixin, TemplateView):

@@ -48,6 +48,21 @@ def _at(day, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
+def _session(course, *, days: int, hours: tuple[int, int], capacity: int, trainer, **where):
+    """A session of ``course`` ``days`` from today (negative: in the past), from ``hours[0]`` to
+    ``hours[1]`` o'clock, scheduled by its trainer; ``where``: its ``location`` or ``online_url``."""
+    day = timezone.localdate() + timedelta(days=days)
+    return session_schedule(
+        course=course,
+        starts_at=_at(day, hours[0]),
+        ends_at=_at(day, hours[1]),
+        trainer=trainer,
+        capacity=capacity,
+        by=trainer,
+        **where,
+    )
+
+
 def seed(*, users, rng, stdout) -> None:
     if Course.objects.filter(code="deescalation").exists():
         return
@@ -69,15 +84,7 @@ def seed(*, users, rng, stdout) -> None:
     basics = Course.objects.get(code="program-basics")
 
     # A past FTI session: two participants completed, with scores and feedback.
-    past_fti = session_schedule(
-        course=fti,
-        starts_at=_at(today - timedelta(days=40), 9),
-        ends_at=_at(today - timedelta(days=40), 10),
-        trainer=trainer,
-        capacity=12,
-        location="Training room 2",
-        by=trainer,
-    )
+    past_fti = _session(fti, days=-40, hours=(9, 10), capacity=12, trainer=trainer, location="Training room 2")
     results = [("admin", 70, 92, (5, 5, 4)), ("caseworker2", 55, 85, (4, 5, 5))]
     present = [
         enrolment_attendance_record(
@@ -97,15 +104,7 @@ def seed(*, users, rng, stdout) -> None:
         )
 
     # A past policy basics session: caseworker2 completed.
-    past_basics = session_schedule(
-        course=basics,
-        starts_at=_at(today - timedelta(days=20), 9),
-        ends_at=_at(today - timedelta(days=20), 13),
-        trainer=trainer,
-        capacity=10,
-        location="Training room 1",
-        by=trainer,
-    )
+    past_basics = _session(basics, days=-20, hours=(9, 13), capacity=10, trainer=trainer, location="Training room 1")
     e = enrolment_create(session=past_basics, user=users["caseworker2"], by=trainer)
     e = enrolment_attendance_record(enrolment=e, attended=True, by=trainer)
     enrolment_complete(enrolment=e, pre_score=48, post_score=81, by=trainer)
@@ -120,25 +119,16 @@ def seed(*, users, rng, stdout) -> None:
     )
 
     # Upcoming sessions: the FTI renewal is small and has a waitlist; policy basics online.
-    upcoming_fti = session_schedule(
-        course=fti,
-        starts_at=_at(today + timedelta(days=10), 9),
-        ends_at=_at(today + timedelta(days=10), 10),
-        trainer=trainer,
-        capacity=2,
-        location="Training room 2",
-        by=trainer,
-    )
+    upcoming_fti = _session(fti, days=10, hours=(9, 10), capacity=2, trainer=trainer, location="Training room 2")
     for username in ("enforcement_specialist", "coordinator", "hearing_officer"):
         enrolment_create(session=upcoming_fti, user=users[username], by=users[username])
-    upcoming_basics = session_schedule(
-        course=basics,
-        starts_at=_at(today + timedelta(days=15), 13),
-        ends_at=_at(today + timedelta(days=15), 17),
-        trainer=trainer,
+    upcoming_basics = _session(
+        basics,
+        days=15,
+        hours=(13, 17),
         capacity=15,
+        trainer=trainer,
         online_url="https://meet.example.gov/program-basics",
-        by=trainer,
     )
     enrolment_create(session=upcoming_basics, user=users["caseworker"], by=users["caseworker"])
 

@@ -3,7 +3,7 @@ policies library, certificates and the trainer dashboard."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -23,7 +23,7 @@ from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.http import pdf_response
 from core.lists import BulkActionMixin, ListViewMixin, filtered_rows
-from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, ServiceActionView
+from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, SaveFormView, ServiceActionView
 
 from . import selectors, services
 from .certificates import certificate_pdf
@@ -122,26 +122,20 @@ class CourseDetailView(PermissionMixin, DetailView):
         return context
 
 
-class CourseCreateView(ServiceActionView):
+class CourseCreateView(SaveFormView):
     permission_required = "training.add_course"
+    result_url_name = "training:course_detail"
     form_class = CourseForm
-    template_name = "core/form_page.html"
     title = "New course"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
+    success_message = ""
 
     def perform(self, data):
         return services.course_save(course=self.form.save(commit=False), by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("training:course_detail", kwargs={"pk": self.result.pk})
 
 
 class CourseUpdateView(CourseCreateView):
     permission_required = "training.change_course"
     model = Course
-    scope_action = "change"
     title = "Edit course"
 
 
@@ -217,6 +211,7 @@ class SessionDetailView(PermissionMixin, DetailView):
 
 class SessionCreateView(ServiceActionView):
     permission_required = "training.add_trainingsession"
+    result_url_name = "training:session_detail"
     form_class = SessionForm
     template_name = "core/form_page.html"
     title = "Schedule a session"
@@ -231,9 +226,6 @@ class SessionCreateView(ServiceActionView):
 
     def perform(self, data):
         return services.session_schedule(**data, by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("training:session_detail", kwargs={"pk": self.result.pk})
 
 
 class SessionCancelView(ConfirmStepMixin, ActionView):
@@ -345,11 +337,23 @@ class SessionEnrolOtherView(SessionEnrolView):
         return f"{enrolment.user}: {enrolment.get_status_display().lower()}."
 
 
-class EnrolmentCancelView(ConfirmStepMixin, ActionView):
+class EnrolmentMixin:
+    """An action on one enrolment: then back to its session's page."""
+
+    model: type | None = Enrolment
+    object: Any
+
+    def session_url(self) -> str:
+        return reverse("training:session_detail", kwargs={"pk": self.object.session_id})
+
+    def get_success_url(self):
+        return self.session_url()
+
+
+class EnrolmentCancelView(EnrolmentMixin, ConfirmStepMixin, ActionView):
     """Own enrolment, or any enrolment for a trainer. Asks first (14.5)."""
 
     permission_required = "training.view_trainingsession"
-    model = Enrolment
 
     def get_object(self) -> Enrolment:
         # One's own place needs no scope; another's needs change_enrolment (else 404 on POST).
@@ -362,7 +366,7 @@ class EnrolmentCancelView(ConfirmStepMixin, ActionView):
         if not self.may_cancel():
             # Asking about someone else's place: back to the session page (the POST answers 404).
             messages.error(request, "You can cancel only your own place.")
-            return redirect("training:session_detail", pk=self.object.session_id)
+            return redirect(self.session_url())
         return super().ask(request, pk)
 
     def get_confirmation(self, request, pk) -> Confirmation:
@@ -375,7 +379,7 @@ class EnrolmentCancelView(ConfirmStepMixin, ActionView):
                 "Enrolling again puts the person at the end of the waitlist when the session is full.",
             ],
             button="Yes, cancel the place",
-            cancel_url=reverse("training:session_detail", kwargs={"pk": enrolment.session_id}),
+            cancel_url=self.session_url(),
         )
 
     def perform(self, data):
@@ -386,13 +390,9 @@ class EnrolmentCancelView(ConfirmStepMixin, ActionView):
     def get_success_message(self, promoted):
         return "Enrolment cancelled." + (f" {promoted.user} moved from the waitlist." if promoted else "")
 
-    def get_success_url(self):
-        return reverse("training:session_detail", kwargs={"pk": self.object.session_id})
 
-
-class EnrolmentAttendanceView(ActionView):
+class EnrolmentAttendanceView(EnrolmentMixin, ActionView):
     permission_required = "training.change_enrolment"
-    model = Enrolment
     scope_action = "change"
 
     def attended(self) -> bool:
@@ -404,15 +404,11 @@ class EnrolmentAttendanceView(ActionView):
     def get_success_message(self, result):
         return f"{self.object.user}: {'present' if self.attended() else 'absent'}."
 
-    def get_success_url(self):
-        return reverse("training:session_detail", kwargs={"pk": self.object.session_id})
 
-
-class EnrolmentCompleteView(ServiceActionView):
+class EnrolmentCompleteView(EnrolmentMixin, ServiceActionView):
     permission_required = "training.change_enrolment"
     form_class = CompletionForm
     template_name = "training/enrolment_complete.html"
-    model = Enrolment
     scope_action = "change"
     context_object_name = "enrolment"
 
@@ -427,9 +423,6 @@ class EnrolmentCompleteView(ServiceActionView):
             messages.warning(self.request, f"{self.object.user} did not reach the passing score.")
             return ""
         return f"{self.object.user} completed {completion.course}."
-
-    def get_success_url(self):
-        return reverse("training:session_detail", kwargs={"pk": self.object.session_id})
 
 
 # --- evaluations and outcomes --------------------------------------------------------------------

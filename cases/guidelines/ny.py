@@ -363,25 +363,18 @@ def _low_income(
       guideline, $50/month or the income above the reserve, whichever is greater.
     "Below" is strict: income left exactly at a figure is not below it."""
     remaining = payor_income - annual
-    above_reserve = payor_income - reserve
-    if remaining < poverty:
-        floor = params.value("ny.low_income.poverty_obligation_monthly")
-        amount = max(floor * 12, above_reserve)
-        notes.append(
-            f"Paying {dollars(annual)} a year would leave the payor {dollars(remaining)}, below the poverty "
-            f"guideline ({dollars(poverty)}): the basic child support obligation, add-ons included, is "
-            f"{dollars(floor)}/month or the income above the self-support reserve, whichever is greater "
-            "(DRL 240(1-b)(d), first sentence)."
-        )
-        return money(amount), "poverty", floor
-    if remaining < reserve:
-        floor = params.value("ny.low_income.reserve_obligation_monthly")
-        amount = max(floor * 12, above_reserve)
-        notes.append(
-            f"Paying {dollars(annual)} a year would leave the payor {dollars(remaining)}, below the "
-            f"self-support reserve ({dollars(reserve)}): the basic child support obligation, add-ons "
-            f"included, is {dollars(floor)}/month or the income above the reserve, whichever is greater "
-            "(DRL 240(1-b)(d), second sentence)."
-        )
-        return money(amount), "reserve", floor
+    # (threshold, its name, what the payor would fall below, what the income is above, sentence of (d))
+    for threshold, kind, below, above, sentence in (
+        (poverty, "poverty", "the poverty guideline", "the self-support reserve", "first"),
+        (reserve, "reserve", "the self-support reserve", "the reserve", "second"),
+    ):
+        if remaining < threshold:
+            floor = params.value(f"ny.low_income.{kind}_obligation_monthly")
+            notes.append(
+                f"Paying {dollars(annual)} a year would leave the payor {dollars(remaining)}, below {below} "
+                f"({dollars(threshold)}): the basic child support obligation, add-ons included, is "
+                f"{dollars(floor)}/month or the income above {above}, whichever is greater "
+                f"(DRL 240(1-b)(d), {sentence} sentence)."
+            )
+            return money(max(floor * 12, payor_income - reserve)), kind, floor
     return annual, "", ZERO

@@ -1,6 +1,9 @@
 """Worksheet pages for the guideline calculators (any signed-in staff member; no personal data),
 and the same worksheet as a PDF laid out like the state's form."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView
@@ -18,6 +21,24 @@ FIELD_OF = {"gross_incomes": "payor_income", "parent_incomes": "payor_income"}
 
 
 class _CalculatorView(LoginOnlyMixin, FormView):
+    """The calculator page of ``jurisdiction``: its template ``cases/guidelines/<code>.html``, its
+    PDF at ``guidelines:<code>_pdf``, the worksheet's columns and titles from ``WORKSHEETS``; the
+    result from the guideline function ``calculator``."""
+
+    jurisdiction = ""
+    calculator: Callable[..., Any]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        code = cls.jurisdiction.lower()
+        cls.template_name = f"cases/guidelines/{code}.html"
+        cls.pdf_url_name = f"guidelines:{code}_pdf"
+        cls.page_url_name = f"guidelines:{code}"
+        _, cls.columns, cls.title, cls.subtitle = WORKSHEETS[cls.jurisdiction]
+
+    def calculate(self, kwargs, as_of):
+        return self.calculator(as_of=as_of, **kwargs)
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if self.request.GET:  # calculating changes nothing, so GET submissions are allowed (bookmarkable)
@@ -52,23 +73,15 @@ class _CalculatorView(LoginOnlyMixin, FormView):
 
 
 class NyGuidelineView(_CalculatorView):
-    template_name = "cases/guidelines/ny.html"
+    jurisdiction = "NY"
     form_class = NyGuidelineForm
-    pdf_url_name = "guidelines:ny_pdf"
-    _, columns, title, subtitle = WORKSHEETS["NY"]
-
-    def calculate(self, kwargs, as_of):
-        return ny_guideline(as_of=as_of, **kwargs)
+    calculator = staticmethod(ny_guideline)
 
 
 class CaGuidelineView(_CalculatorView):
-    template_name = "cases/guidelines/ca.html"
+    jurisdiction = "CA"
     form_class = CaGuidelineForm
-    pdf_url_name = "guidelines:ca_pdf"
-    _, columns, title, subtitle = WORKSHEETS["CA"]
-
-    def calculate(self, kwargs, as_of):
-        return ca_guideline(as_of=as_of, **kwargs)
+    calculator = staticmethod(ca_guideline)
 
 
 class _WorksheetPdfMixin:
@@ -94,10 +107,8 @@ class _WorksheetPdfMixin:
 
 
 class NyWorksheetPdfView(_WorksheetPdfMixin, NyGuidelineView):
-    page_url_name = "guidelines:ny"
     filename = "cssa-worksheet.pdf"
 
 
 class CaWorksheetPdfView(_WorksheetPdfMixin, CaGuidelineView):
-    page_url_name = "guidelines:ca"
     filename = "ca-guideline-worksheet.pdf"

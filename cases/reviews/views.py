@@ -28,6 +28,7 @@ class ReviewListView(PermissionMixin, TemplateView):
 
 class ReviewOpenView(ServiceActionView):
     permission_required = "cases.add_orderreview"
+    result_url_name = "reviews:detail"
     model = SupportOrder
     lookup_url_kwarg = "order_id"
     scope_action = "change"
@@ -43,9 +44,6 @@ class ReviewOpenView(ServiceActionView):
 
     def get_success_message(self, review):
         return f"Review of order {self.object} opened."
-
-    def get_success_url(self):
-        return reverse("reviews:detail", kwargs={"pk": self.result.pk})
 
     def get_return_url(self):
         return reverse("reviews:list")

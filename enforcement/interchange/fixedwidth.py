@@ -14,7 +14,7 @@ How a layout module declares its records (``enforcement/interchange/layouts/<nam
         Field("control_number", 12, 10, "alnum", required=True),
         Field("filler", 22, 59, "filler"),
     ])
-    DETAIL = RecordLayout("detail", record_id="DTL", length=80, fields=[...])
+    DETAIL = keyed_record("detail", "DTL", [...], length=80)  # record_id in 1-3, filler to 80
     LAYOUT = register_layout(FileLayout(
         "example", records=[HEADER, DETAIL], id_start=1, id_length=3,
         version="Spec title, version and date", check=my_structure_check))
@@ -208,6 +208,16 @@ class RecordLayout:
     @property
     def value_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.carries_value)  # type: ignore[union-attr]
+
+
+def keyed_record(name: str, record_id: str, fields: list[Field], *, length: int, description: str = "") -> RecordLayout:
+    """The usual record: its type ``record_id``, a constant from column 1, then ``fields``, then
+    (when they stop short of ``length``) filler to the end of the record."""
+    fields = [Field("record_id", 1, len(record_id), "constant", value=record_id), *fields]
+    end = fields[-1].end
+    if end < length:
+        fields.append(Field("filler", end + 1, length - end, "filler"))
+    return RecordLayout(name, record_id=record_id, length=length, description=description, fields=fields)
 
 
 @dataclass

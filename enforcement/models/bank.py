@@ -19,6 +19,7 @@ from ..choices import (
     MatchStatus,
     StatementStatus,
 )
+from .received import ReceivedFile, imported_once
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
@@ -40,11 +41,9 @@ class BankAccount(OfficeWide, AuditedModel):
         return f"{self.name} (…{self.account_number[-4:]})"
 
 
-class BankStatement(OfficeWide, models.Model):
+class BankStatement(ReceivedFile):
     """One received BAI2 file. Only ``imported`` rows have transactions; one per content hash."""
 
-    name = models.CharField(max_length=200)
-    sha256 = models.CharField(max_length=64, db_index=True)
     content = models.BinaryField(default=bytes, help_text="The file exactly as received.")
     status = models.CharField(
         max_length=10, choices=StatementStatus.choices, default=StatementStatus.PENDING, db_index=True
@@ -64,19 +63,10 @@ class BankStatement(OfficeWide, models.Model):
     debits_total = models.DecimalField(**MONEY, default=0)
     report = models.JSONField(default=dict, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["content"])
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sha256"], condition=models.Q(status="imported"), name="enf_statement_imported_once"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.get_status_display()})"
+    class Meta(ReceivedFile.Meta):
+        constraints = [imported_once("enf_statement_imported_once")]
 
 
 class BankTransaction(OfficeWide, models.Model):

@@ -12,19 +12,18 @@ from core.history import HistoricalRecords
 from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import FileVia, PayeeAccountType, PaymentFileStatus
+from .received import ReceivedFile, imported_once
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
-class PaymentFile(OfficeWide, models.Model):
+class PaymentFile(ReceivedFile):
     """One received employer payment file and its import report.
 
     Every upload is a row (audit of who sent what); at most one row per content hash is
     ``imported`` — a file seen before is answered as ``duplicate`` and posts nothing.
     """
 
-    name = models.CharField(max_length=200)
-    sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveIntegerField(default=0)
     content = models.BinaryField(help_text="The file exactly as received.")
     reference = models.CharField(
@@ -51,20 +50,11 @@ class PaymentFile(OfficeWide, models.Model):
     report = models.JSONField(default=dict, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["content"])
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sha256"], condition=models.Q(status="imported"), name="enf_paymentfile_imported_once"
-            ),
-        ]
+    class Meta(ReceivedFile.Meta):
+        constraints = [imported_once("enf_paymentfile_imported_once")]
         indexes = [models.Index(fields=["status", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.get_status_display()})"
 
     @property
     def progress_percent(self) -> int:

@@ -11,6 +11,7 @@ from django.db import models
 from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, staff_reference
 
 from ..choices import FileVia, ReturnFileStatus, ReturnKind, ReturnOutcome
+from .received import ReceivedFile, imported_once
 
 
 class DisbursementExportEntry(OfficeWide, models.Model):
@@ -39,11 +40,9 @@ class DisbursementExportEntry(OfficeWide, models.Model):
         return f"{self.trace_number} ({self.amount})"
 
 
-class NachaReturnFile(OfficeWide, models.Model):
+class NachaReturnFile(ReceivedFile):
     """One received return/NOC file and its import report (at most one imported per content)."""
 
-    name = models.CharField(max_length=200)
-    sha256 = models.CharField(max_length=64, db_index=True)
     content = models.BinaryField(help_text="The file exactly as received.")
     status = models.CharField(max_length=12, choices=ReturnFileStatus.choices)
     via = models.CharField(max_length=10, choices=FileVia.choices)
@@ -57,18 +56,8 @@ class NachaReturnFile(OfficeWide, models.Model):
     error_count = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sha256"], condition=models.Q(status="imported"), name="enf_returnfile_imported_once"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.get_status_display()})"
+    class Meta(ReceivedFile.Meta):
+        constraints = [imported_once("enf_returnfile_imported_once")]
 
 
 class DisbursementReturn(AuditedModel):

@@ -33,6 +33,7 @@ from core.services import event_record, saved_with_event
 from ..bai2file import Bai2Invalid, Statement, parse
 from ..choices import BookKind, ExceptionKind, ExceptionStatus, MatchStatus, StatementStatus
 from ..models import BankAccount, BankStatement, BankTransaction, DisbursementExport, ReconciliationException
+from .received import received_file_build, received_file_size_check
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 
@@ -73,15 +74,8 @@ def bank_statement_check(content: bytes) -> Statement:
 
 def bank_statement_receive(*, name: str, content: bytes, via: str, by: User | None = None) -> BankStatement:
     """Store an uploaded statement (pending) for the import task."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ValidationError({"file": f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."})
-    statement = BankStatement(
-        name=(name or "statement")[:200].replace("\x00", ""),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-        via=via,
-        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
-    )
+    received_file_size_check(content, max_bytes=MAX_FILE_BYTES)
+    statement = received_file_build(BankStatement, name=name, default_name="statement", content=content, via=via, by=by)
     statement.full_clean(exclude=["content"])
     statement.save()
     return statement

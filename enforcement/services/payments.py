@@ -43,6 +43,7 @@ from core.services import event_record
 from ..choices import FileVia, PaymentFileStatus
 from ..models import PaymentFile
 from ..nacha import NachaInvalid, PaymentEntry, parse, payment_entries
+from .received import received_file_build, received_file_size_check
 
 log = logging.getLogger(__name__)
 
@@ -101,19 +102,18 @@ def payment_file_receive(
     *, name: str, content: bytes, via: str, by: User | None = None, actor_label: str = ""
 ) -> PaymentFile:
     """Store a received file (pending); ``payment_file_import`` validates and posts it."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ValidationError({"file": f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."})
-    sha = hashlib.sha256(content).hexdigest()
-    payment_file = PaymentFile(
-        name=(name or "payment-file")[:200].replace("\x00", ""),
-        sha256=sha,
-        size=len(content),
+    received_file_size_check(content, max_bytes=MAX_FILE_BYTES)
+    payment_file = received_file_build(
+        PaymentFile,
+        name=name,
+        default_name="payment-file",
         content=content,
-        reference=f"PF-{sha[:12].upper()}",
         via=via,
-        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        by=by,
+        size=len(content),
         uploaded_by_label=actor_label[:200],
     )
+    payment_file.reference = f"PF-{payment_file.sha256[:12].upper()}"
     payment_file.full_clean(exclude=["content"])
     payment_file.save()
     return payment_file

@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -33,6 +32,7 @@ from core.services import event_record, saved_with_event
 from ..choices import FileVia, PayeeAccountType, ReturnFileStatus, ReturnKind, ReturnOutcome
 from ..models import DisbursementExportEntry, DisbursementReturn, NachaReturnFile, PayeeAccount
 from ..nacha import NachaInvalid, ReturnItem, noc_correction, parse, return_entries
+from .received import received_file_build, received_file_size_check
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Work item: the caseworker gets correct bank details within 2 business days, as a disbursement
@@ -178,12 +178,13 @@ def _apply(
 def _store(
     *, name: str, content: bytes, via: str, by: User | None, actor_label: str, report: ReturnReport
 ) -> NachaReturnFile:
-    row = NachaReturnFile(
-        name=(name or "returns")[:200].replace("\x00", ""),
-        sha256=hashlib.sha256(content).hexdigest(),
+    row = received_file_build(
+        NachaReturnFile,
+        name=name,
+        default_name="returns",
         content=content,
         via=via,
-        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        by=by,
         uploaded_by_label=actor_label[:200],
         status=report.status,
         returns=report.returns,
@@ -204,8 +205,7 @@ def nacha_return_import(
     *, name: str, content: bytes, via: str = FileVia.COMMAND, by: User | None = None, actor_label: str = ""
 ) -> NachaReturnFile:
     """Validate a return/NOC file whole, then apply every item in one transaction (idempotent)."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ValidationError({"file": f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."})
+    received_file_size_check(content, max_bytes=MAX_FILE_BYTES)
     try:
         items = return_entries(parse(content))
     except NachaInvalid as exc:

@@ -69,6 +69,7 @@ class CaseNumberFormView(ServiceActionView):
 
 class PetitionCreateView(CaseNumberFormView):
     permission_required = "enforcement.add_petition"
+    result_url_name = "enforcement:petition_detail"
     form_class = PetitionForm
     title = "New court petition"
 
@@ -83,9 +84,6 @@ class PetitionCreateView(CaseNumberFormView):
             reason=data["reason"],
             service_needed=data["service_needed"],
         )
-
-    def get_success_url(self):
-        return reverse("enforcement:petition_detail", args=[self.result.pk])
 
 
 class PetitionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
@@ -225,6 +223,7 @@ class ReferralListView(FilteredListView):
 
 class ReferralCreateView(CaseNumberFormView):
     permission_required = "enforcement.add_criminalreferral"
+    result_url_name = "enforcement:referral_detail"
     form_class = ReferralForm
     title = "Refer for criminal non-support"
 
@@ -241,9 +240,6 @@ class ReferralCreateView(CaseNumberFormView):
             reference_number=data["reference_number"],
             notes=data["notes"],
         )
-
-    def get_success_url(self):
-        return reverse("enforcement:referral_detail", args=[self.result.pk])
 
 
 class ReferralDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):

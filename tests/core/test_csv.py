@@ -153,3 +153,11 @@ def test_every_csv_export_neutralises_every_free_text_field(role_user, make_user
     assert {"quality:drilldown", "quality:review_export"} <= poisoned
     # ... and not one cell came out as a formula.
     assert leaks == []
+
+
+def test_csv_query_keeps_the_filters_drops_the_page_and_asks_for_csv(rf):
+    from core.csv import csv_query
+
+    request = rf.get("/audit/", {"kind": "login", "page": "3", "username": "ann"})
+
+    assert csv_query(request) == "kind=login&username=ann&format=csv"

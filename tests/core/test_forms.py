@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from django import forms
 from django.conf import settings
 from django.forms.renderers import TemplatesSetting
 
-from core.forms import CaseworksFormRenderer, DateInput, MoneyInput
+from core.forms import CaseworksFormRenderer, DateInput, MoneyInput, dates_in_order
 
 
 class EveryWidget(forms.Form):
@@ -54,3 +55,35 @@ def test_no_django_template_overrides_a_built_in_widget():
     folders += [Path(settings.BASE_DIR) / app / "templates" for app in settings.CASEWORKS_APPS]
     overrides = [p for f in folders for p in f.glob(CaseworksFormRenderer.BUILT_IN_WIDGETS + "*")]
     assert not overrides, f"move these to an app's jinja2/ folder, as Jinja2: {overrides}"
+
+
+class _PeriodForm(forms.Form):
+    start = forms.DateField(required=False)
+    end = forms.DateField(required=False)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "errors"),
+    [
+        ("2024-03-01", "2024-02-29", {"end": ["Ends before it starts."]}),
+        ("2024-03-01", "2024-03-01", {}),
+        ("2024-03-01", "", {}),
+        ("", "2024-02-29", {}),
+    ],
+)
+def test_dates_in_order_flags_the_later_field_only_when_both_are_given_and_out_of_order(start, end, errors):
+    form = _PeriodForm({"start": start, "end": end})
+    assert form.is_valid()
+
+    dates_in_order(form, form.cleaned_data, "start", "end", "Ends before it starts.")
+
+    assert form.errors == errors
+
+
+def test_dates_in_order_may_put_the_message_on_the_earlier_field():
+    form = _PeriodForm({"start": "2024-03-01", "end": "2024-02-29"})
+    assert form.is_valid()
+
+    dates_in_order(form, form.cleaned_data, "start", "end", "Too late.", error_on="start")
+
+    assert form.errors == {"start": ["Too late."]}

@@ -190,3 +190,29 @@ def test_a_layout_whose_fields_do_not_meet_fails_at_declaration():
 
 def test_alpha_allows_names_with_hyphens_and_apostrophes():
     assert ALPHA_RE.match("O'NEIL-SMITH JR.")
+
+
+def test_keyed_record_puts_its_id_first_and_fills_the_rest():
+    from enforcement.interchange.fixedwidth import Field, RecordLayout, keyed_record
+
+    record = keyed_record("detail", "DTL", [Field("amount", 4, 5, "integer")], length=20, description="A detail")
+
+    assert record == RecordLayout(
+        "detail",
+        record_id="DTL",
+        length=20,
+        description="A detail",
+        fields=[
+            Field("record_id", 1, 3, "constant", value="DTL"),
+            Field("amount", 4, 5, "integer"),
+            Field("filler", 9, 12, "filler"),
+        ],
+    )
+
+
+def test_keyed_record_adds_no_filler_to_a_full_record():
+    from enforcement.interchange.fixedwidth import Field, keyed_record
+
+    record = keyed_record("trailer", "T", [Field("count", 2, 4, "integer")], length=5)
+
+    assert [f.name for f in record.fields] == ["record_id", "count"]

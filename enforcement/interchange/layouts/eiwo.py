@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..fixedwidth import Field, FileLayout, Record, RecordLayout, register_layout
+from ..fixedwidth import Field, FileLayout, Record, RecordLayout, keyed_record, register_layout
 
 VERSION = "OCSE Appendix D: e-IWO Record Layouts v4.0 (2021-08-25)"
 LENGTH = 1200  # (confirm) one length for every record type of these files here
@@ -40,41 +40,43 @@ def _u(name: str, start: int, length: int, type_: str = "alnum", **kw) -> Field:
     return Field(name, start, length, type_, confirmed=False, **kw)
 
 
-def _header(record_id: str, description: str) -> RecordLayout:
-    return RecordLayout(
+def _universal(record_id: str, description: str, fields: list[Field]) -> RecordLayout:
+    """A universal header or trailer: the document code (1-3) and control number (4-25) of
+    Charts D-1 and D-2, then ``fields``."""
+    return keyed_record(
         record_id.lower(),
-        record_id=record_id,
+        record_id,
+        [Field("control_number", 4, 22, "alnum", required=True), *fields],
         length=LENGTH,
         description=description,
-        fields=[
-            Field("record_id", 1, 3, "constant", value=record_id),
-            Field("control_number", 4, 22, "alnum", required=True),
+    )
+
+
+def _header(record_id: str, description: str) -> RecordLayout:
+    return _universal(
+        record_id,
+        description,
+        [
             _u("state_fips", 26, 5, "numeric", required=True, description="State FIPS + 000"),
             _u("ein", 31, 9, "numeric", description="Employer's EIN (batch header)"),
             _u("primary_ein", 40, 9, "numeric"),
             _u("created_on", 49, 8, "date", required=True),
             _u("created_time", 57, 6, "numeric", required=True, description="HHMMSS"),
             _u("error_field_name", 63, 32, "alnum"),
-            Field("filler", 95, LENGTH - 94, "filler"),
         ],
     )
 
 
 def _trailer(record_id: str, description: str) -> RecordLayout:
-    return RecordLayout(
-        record_id.lower(),
-        record_id=record_id,
-        length=LENGTH,
-        description=description,
-        fields=[
-            Field("record_id", 1, 3, "constant", value=record_id),
-            Field("control_number", 4, 22, "alnum", required=True),
+    return _universal(
+        record_id,
+        description,
+        [
             _u("batch_count", 26, 5, "integer", description="Batches in the file (file trailer; 0 in a batch trailer)"),
             _u("record_count", 31, 5, "integer", required=True, description="Detail records"),
             _u("employee_termination_count", 36, 5, "integer"),
             _u("lump_sum_count", 41, 5, "integer"),
             _u("error_record_count", 46, 5, "integer"),
-            Field("filler", 51, LENGTH - 50, "filler"),
         ],
     )
 
@@ -160,13 +162,10 @@ DETAIL = RecordLayout(
     "detail", record_id="DTL", length=LENGTH, description="e-IWO detail (Chart D-3)", fields=_detail_fields()
 )
 
-ACK = RecordLayout(
+ACK = keyed_record(
     "ack",
-    record_id="ACK",
-    length=LENGTH,
-    description="e-IWO acknowledgment (Chart D-4)",
-    fields=[
-        Field("record_id", 1, 3, "constant", value="ACK"),
+    "ACK",
+    [
         Field("action_code", 4, 3, "alnum", required=True, choices=ACTION_CODES),
         _u("case_id", 7, 15, "alnum", required=True),
         _u("employer_fein", 22, 9, "numeric", required=True),
@@ -190,8 +189,9 @@ ACK = RecordLayout(
         _u("corrected_fein", 263, 9, "numeric"),
         _u("multi_iwo_state", 272, 2, "alnum"),
         _u("reason_text", 274, 80, "alnum"),
-        Field("filler", 354, LENGTH - 353, "filler"),
     ],
+    length=LENGTH,
+    description="e-IWO acknowledgment (Chart D-4)",
 )
 
 
@@ -305,38 +305,39 @@ def batched_check(file_header: str, batch_header: str, detail: str, batch_traile
     return check
 
 
-EIWO = register_layout(
-    FileLayout(
-        "eiwo",
-        records=[
-            _header("FHI", "File header (Chart D-1)"),
-            _header("BHI", "Batch header, one per employer"),
-            DETAIL,
-            _trailer("BTI", "Batch trailer (Chart D-2)"),
-            _trailer("FTI", "File trailer"),
-        ],
-        id_start=1,
-        id_length=3,
-        version=VERSION,
-        check=batched_check("fhi", "bhi", "detail", "bti", "fti"),
-        description="e-IWO batch file, state to employers",
+def _batched_file(name: str, kind: str, detail: RecordLayout, *, batch_header: str, description: str) -> FileLayout:
+    """An e-IWO file of record type ``kind`` (``I`` IWO details, ``A`` acknowledgments): the file
+    header ``FH<kind>``, per employer a batch header ``BH<kind>``, its ``detail`` records and a
+    batch trailer ``BT<kind>``, then the file trailer ``FT<kind>`` (Charts D-1, D-2)."""
+    file_header, batch, batch_trailer, file_trailer = (f"{prefix}{kind}" for prefix in ("FH", "BH", "BT", "FT"))
+    return register_layout(
+        FileLayout(
+            name,
+            records=[
+                _header(file_header, "File header (Chart D-1)"),
+                _header(batch, batch_header),
+                detail,
+                _trailer(batch_trailer, "Batch trailer (Chart D-2)"),
+                _trailer(file_trailer, "File trailer"),
+            ],
+            id_start=1,
+            id_length=3,
+            version=VERSION,
+            check=batched_check(
+                file_header.lower(), batch.lower(), detail.name, batch_trailer.lower(), file_trailer.lower()
+            ),
+            description=description,
+        )
     )
-)
 
-EIWO_ACKS = register_layout(
-    FileLayout(
-        "eiwo-acks",
-        records=[
-            _header("FHA", "File header (Chart D-1)"),
-            _header("BHA", "Batch header"),
-            ACK,
-            _trailer("BTA", "Batch trailer (Chart D-2)"),
-            _trailer("FTA", "File trailer"),
-        ],
-        id_start=1,
-        id_length=3,
-        version=VERSION,
-        check=batched_check("fha", "bha", "ack", "bta", "fta"),
-        description="e-IWO acknowledgments, employers to state",
-    )
+
+EIWO = _batched_file(
+    "eiwo",
+    "I",
+    DETAIL,
+    batch_header="Batch header, one per employer",
+    description="e-IWO batch file, state to employers",
+)
+EIWO_ACKS = _batched_file(
+    "eiwo-acks", "A", ACK, batch_header="Batch header", description="e-IWO acknowledgments, employers to state"
 )

@@ -12,17 +12,15 @@ state's FIDM site before production.
 
 from __future__ import annotations
 
-from ..fixedwidth import Field, FileLayout, RecordLayout, TrailerCount, register_layout
+from ..fixedwidth import Field, FileLayout, TrailerCount, keyed_record, register_layout
 
 VERSION = "OCSE Multistate FIDM Specifications Handbook v3.0 (2020-12-30), Method Two match file A/B/T records"
 LENGTH = 500
 
-INSTITUTION = RecordLayout(
+INSTITUTION = keyed_record(
     "institution",
-    record_id="A",
-    length=LENGTH,
-    fields=[
-        Field("record_id", 1, 1, "constant", value="A"),
+    "A",
+    [
         Field("period", 2, 6, "date", format="CCYYMM", required=True, confirmed=False),
         Field("fein", 8, 9, "numeric", required=True, confirmed=False),
         Field("name", 17, 40, "alnum", required=True, confirmed=False),
@@ -30,16 +28,14 @@ INSTITUTION = RecordLayout(
         Field("city", 97, 29, "alnum", confirmed=False),
         Field("state", 126, 2, "alnum", confirmed=False),
         Field("zip", 128, 9, "alnum", confirmed=False),
-        Field("filler", 137, 364, "filler"),
     ],
+    length=LENGTH,
 )
 
-ACCOUNT = RecordLayout(
+ACCOUNT = keyed_record(
     "account",
-    record_id="B",
-    length=LENGTH,
-    fields=[
-        Field("record_id", 1, 1, "constant", value="B"),
+    "B",
+    [
         Field("period", 2, 6, "date", format="CCYYMM", required=True, confirmed=False),
         Field("ssn", 8, 9, "numeric", required=True, confirmed=False),
         Field("last_name", 17, 20, "alnum", confirmed=False),
@@ -72,19 +68,17 @@ ACCOUNT = RecordLayout(
             confirmed=False,
             description="1: primary owner's SSN matched; 2: a secondary owner's",
         ),
-        Field("filler", 99, 402, "filler"),
     ],
+    length=LENGTH,
 )
 
-TOTAL = RecordLayout(
+TOTAL = keyed_record(
     "total",
-    record_id="T",
-    length=LENGTH,
-    fields=[
-        Field("record_id", 1, 1, "constant", value="T"),
+    "T",
+    [
         Field("account_count", 2, 8, "integer", required=True, confirmed=False),
-        Field("filler", 10, 491, "filler"),
     ],
+    length=LENGTH,
 )
 
 LAYOUT = register_layout(

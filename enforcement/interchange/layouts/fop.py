@@ -38,18 +38,53 @@ def _identify(line: str) -> str:
     return "CTL" if line[2:5] == "CTL" else "DTL"
 
 
-CASE = RecordLayout(
+def _detail(name: str, description: str, *, last_name_required: bool, fields: list[Field]) -> RecordLayout:
+    """A detail record (``DTL``): the submitting state, local code, SSN, case ID and the NCP's name
+    in positions 1-64 (confirmed, the same in Charts E-1 and F-4), then ``fields``."""
+    return RecordLayout(
+        name,
+        record_id="DTL",
+        length=LENGTH,
+        description=description,
+        fields=[
+            Field("state", 1, 2, "alpha", required=True),
+            Field("local_code", 3, 3, "alnum"),
+            Field("ssn", 6, 9, "numeric", required=True),
+            Field("case_id", 15, 15, "alnum"),
+            Field("last_name", 30, 20, "alnum", required=last_name_required),
+            Field("first_name", 50, 15, "alnum"),
+            *fields,
+        ],
+    )
+
+
+def _control(description: str, *, tanf_amount_description: str = "", fields: list[Field]) -> RecordLayout:
+    """A control record (``CTL`` in 3-5) ending a file: the state, then the TANF and non-TANF
+    record counts and amounts (Charts E-2 and F-5), then ``fields``."""
+    return RecordLayout(
+        "control",
+        record_id="CTL",
+        length=LENGTH,
+        description=description,
+        fields=[
+            Field("state", 1, 2, "alpha", required=True),
+            Field("record_id", 3, 3, "constant", value="CTL"),
+            Field("tanf_records", 6, 9, "integer", required=True, confirmed=False),
+            Field("non_tanf_records", 15, 9, "integer", required=True, confirmed=False),
+            Field(
+                "tanf_amount", 24, 11, "integer", required=True, confirmed=False, description=tanf_amount_description
+            ),
+            Field("non_tanf_amount", 35, 11, "integer", required=True, confirmed=False),
+            *fields,
+        ],
+    )
+
+
+CASE = _detail(
     "case",
-    record_id="DTL",
-    length=LENGTH,
-    description="Case Submission and Update (Chart E-1)",
+    "Case Submission and Update (Chart E-1)",
+    last_name_required=True,
     fields=[
-        Field("state", 1, 2, "alpha", required=True),
-        Field("local_code", 3, 3, "alnum"),
-        Field("ssn", 6, 9, "numeric", required=True),
-        Field("case_id", 15, 15, "alnum"),
-        Field("last_name", 30, 20, "alnum", required=True),
-        Field("first_name", 50, 15, "alnum"),
         Field("arrears", 65, 8, "integer", required=True, description="Whole dollars"),
         Field("transaction", 73, 1, "alnum", required=True, choices=TRANSACTIONS),
         Field("case_type", 74, 1, "alnum", required=True, choices=CASE_TYPES, confirmed=False),
@@ -72,21 +107,7 @@ CASE = RecordLayout(
     ],
 )
 
-CASE_CONTROL = RecordLayout(
-    "control",
-    record_id="CTL",
-    length=LENGTH,
-    description="Case Submission and Update Control (Chart E-2)",
-    fields=[
-        Field("state", 1, 2, "alpha", required=True),
-        Field("record_id", 3, 3, "constant", value="CTL"),
-        Field("tanf_records", 6, 9, "integer", required=True, confirmed=False),
-        Field("non_tanf_records", 15, 9, "integer", required=True, confirmed=False),
-        Field("tanf_amount", 24, 11, "integer", required=True, confirmed=False),
-        Field("non_tanf_amount", 35, 11, "integer", required=True, confirmed=False),
-        Field("filler", 46, 200, "filler"),
-    ],
-)
+CASE_CONTROL = _control("Case Submission and Update Control (Chart E-2)", fields=[Field("filler", 46, 200, "filler")])
 
 
 def _control_check(kind_field: str, amount_field: str):
@@ -122,31 +143,37 @@ def _control_check(kind_field: str, amount_field: str):
     return check
 
 
-CASE_SUBMISSION = register_layout(
-    FileLayout(
-        "fop-case-submission",
-        records=[CASE, CASE_CONTROL],
-        id_length=3,
-        identify=_identify,
-        version=VERSION_IN,
-        check=_control_check("case_type", "arrears"),
-        description="Certification of past-due support for federal tax refund offset and passport denial",
+def _file(name: str, detail: RecordLayout, control: RecordLayout, *, version: str, amount_field: str, description: str):
+    """A FOP file: its detail records, then the one control record that counts them and adds up
+    their ``amount_field`` by case type."""
+    return register_layout(
+        FileLayout(
+            name,
+            records=[detail, control],
+            id_length=3,
+            identify=_identify,
+            version=version,
+            check=_control_check("case_type", amount_field),
+            description=description,
+        )
     )
+
+
+CASE_SUBMISSION = _file(
+    "fop-case-submission",
+    CASE,
+    CASE_CONTROL,
+    version=VERSION_IN,
+    amount_field="arrears",
+    description="Certification of past-due support for federal tax refund offset and passport denial",
 )
 
 
-COLLECTION = RecordLayout(
+COLLECTION = _detail(
     "collection",
-    record_id="DTL",
-    length=LENGTH,
-    description="Collection and Adjustment (Chart F-4)",
+    "Collection and Adjustment (Chart F-4)",
+    last_name_required=False,
     fields=[
-        Field("state", 1, 2, "alpha", required=True),
-        Field("local_code", 3, 3, "alnum"),
-        Field("ssn", 6, 9, "numeric", required=True),
-        Field("case_id", 15, 15, "alnum"),
-        Field("last_name", 30, 20, "alnum"),
-        Field("first_name", 50, 15, "alnum"),
         Field("amount", 65, 8, "amount", required=True, confirmed=False, description="Dollars and cents"),
         Field(
             "transaction",
@@ -168,45 +195,22 @@ COLLECTION = RecordLayout(
     ],
 )
 
-COLLECTION_CONTROL = RecordLayout(
-    "control",
-    record_id="CTL",
-    length=LENGTH,
-    description="Collection and Adjustment Control (Chart F-5)",
+COLLECTION_CONTROL = _control(
+    "Collection and Adjustment Control (Chart F-5)",
+    tanf_amount_description="Whole dollars (cents dropped)",
     fields=[
-        Field("state", 1, 2, "alpha", required=True),
-        Field("record_id", 3, 3, "constant", value="CTL"),
-        Field("tanf_records", 6, 9, "integer", required=True, confirmed=False),
-        Field("non_tanf_records", 15, 9, "integer", required=True, confirmed=False),
-        Field(
-            "tanf_amount",
-            24,
-            11,
-            "integer",
-            required=True,
-            confirmed=False,
-            description="Whole dollars (cents dropped)",
-        ),
-        Field("non_tanf_amount", 35, 11, "integer", required=True, confirmed=False),
         Field("batch_date", 46, 8, "date", required=True, confirmed=False),
         Field("filler", 54, 192, "filler"),
     ],
 )
 
 
-def _collections_check(records: list[Record]) -> list[dict]:
-    # The control's amounts are whole dollars of the records' amounts (cents dropped per record).
-    return _control_check("case_type", "amount")(records)
-
-
-COLLECTIONS = register_layout(
-    FileLayout(
-        "fop-collections",
-        records=[COLLECTION, COLLECTION_CONTROL],
-        id_length=3,
-        identify=_identify,
-        version=VERSION_OUT,
-        check=_collections_check,
-        description="Federal tax refund offset collections and adjustments",
-    )
+# The control's amounts are whole dollars of the records' amounts (cents dropped per record).
+COLLECTIONS = _file(
+    "fop-collections",
+    COLLECTION,
+    COLLECTION_CONTROL,
+    version=VERSION_OUT,
+    amount_field="amount",
+    description="Federal tax refund offset collections and adjustments",
 )

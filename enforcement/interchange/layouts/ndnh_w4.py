@@ -13,17 +13,15 @@ and written as declared but the importer relies on none of them.
 
 from __future__ import annotations
 
-from ..fixedwidth import Field, FileLayout, RecordLayout, TrailerCount, register_layout
+from ..fixedwidth import Field, FileLayout, TrailerCount, keyed_record, register_layout
 
 VERSION = "NDNH New Hire Input Record Specifications v13.4 (OCSE, 2021-11-01), W-4 records H4/W4/T4"
 LENGTH = 801
 
-HEADER = RecordLayout(
+HEADER = keyed_record(
     "header",
-    record_id="H4",
-    length=LENGTH,
-    fields=[
-        Field("record_id", 1, 2, "constant", value="H4"),
+    "H4",
+    [
         Field("transmitter_state_code", 3, 2, "alnum", description="FIPS code of the transmitting state"),
         Field("transmitter_agency_code", 5, 9, "alnum", description="FEIN of a transmitting federal agency"),
         Field("transmission_type", 14, 2, "constant", value="W4"),
@@ -31,30 +29,46 @@ HEADER = RecordLayout(
         Field("version_control_number", 17, 2, "constant", value="01"),
         Field("date_stamp", 19, 8, "date", required=True, description="Transmission date, CCYYMMDD"),
         Field("batch_number", 27, 6, "numeric", required=True, description="Sequential per transmitter"),
-        Field("filler", 33, 769, "filler"),
     ],
+    length=LENGTH,
 )
 
-W4 = RecordLayout(
+# A party's address block, the same 198 positions for the employee and the employer:
+# (name, length, type); the first line is required.
+ADDRESS_BLOCK = (
+    ("address_1", 40, "alnum"),
+    ("address_2", 40, "alnum"),
+    ("address_3", 40, "alnum"),
+    ("city", 25, "alpha"),
+    ("state", 2, "alpha"),
+    ("zip", 5, "numeric"),
+    ("zip4", 4, "numeric"),
+    ("foreign_country_code", 2, "alnum"),
+    ("foreign_country_name", 25, "alnum"),
+    ("foreign_zip", 15, "alnum"),
+)
+CONFIRMED_ADDRESS = 6  # address lines, city, state, ZIP; the rest of the employer's block is not confirmed
+
+
+def _address(party: str, start: int, *, tail_confirmed: bool = True) -> list[Field]:
+    """``party``'s address block from column ``start``: ``<party>_address_1`` ... ``<party>_foreign_zip``."""
+    fields = []
+    for index, (name, length, type_) in enumerate(ADDRESS_BLOCK):
+        confirmed = tail_confirmed or index < CONFIRMED_ADDRESS
+        fields.append(Field(f"{party}_{name}", start, length, type_, required=index == 0, confirmed=confirmed))
+        start += length
+    return fields
+
+
+W4 = keyed_record(
     "w4",
-    record_id="W4",
-    length=LENGTH,
-    fields=[
-        Field("record_id", 1, 2, "constant", value="W4"),
+    "W4",
+    [
         Field("employee_ssn", 3, 9, "numeric", required=True),
         Field("employee_first_name", 12, 16, "alpha", required=True),
         Field("employee_middle_name", 28, 16, "alpha"),
         Field("employee_last_name", 44, 30, "alpha", required=True),
-        Field("employee_address_1", 74, 40, "alnum", required=True),
-        Field("employee_address_2", 114, 40, "alnum"),
-        Field("employee_address_3", 154, 40, "alnum"),
-        Field("employee_city", 194, 25, "alpha"),
-        Field("employee_state", 219, 2, "alpha"),
-        Field("employee_zip", 221, 5, "numeric"),
-        Field("employee_zip4", 226, 4, "numeric"),
-        Field("employee_foreign_country_code", 230, 2, "alnum"),
-        Field("employee_foreign_country_name", 232, 25, "alnum"),
-        Field("employee_foreign_zip", 257, 15, "alnum"),
+        *_address("employee", 74),
         Field("employee_birth_date", 272, 8, "date"),
         Field(
             "employee_hire_date",
@@ -68,27 +82,17 @@ W4 = RecordLayout(
         Field("employer_fein", 290, 9, "numeric", required=True),
         Field("employer_state_ein", 299, 12, "alnum"),
         Field("employer_name", 311, 45, "alnum", required=True),
-        Field("employer_address_1", 356, 40, "alnum", required=True),
-        Field("employer_address_2", 396, 40, "alnum"),
-        Field("employer_address_3", 436, 40, "alnum"),
-        Field("employer_city", 476, 25, "alpha"),
-        Field("employer_state", 501, 2, "alpha"),
-        Field("employer_zip", 503, 5, "numeric"),
-        Field("employer_zip4", 508, 4, "numeric", confirmed=False),
-        Field("employer_foreign_country_code", 512, 2, "alnum", confirmed=False),
-        Field("employer_foreign_country_name", 514, 25, "alnum", confirmed=False),
-        Field("employer_foreign_zip", 539, 15, "alnum", confirmed=False),
+        *_address("employer", 356, tail_confirmed=False),
         # The employer's optional (payroll) address block and the reserved filler: not used here.
         Field("filler", 554, 248, "filler", confirmed=False),
     ],
+    length=LENGTH,
 )
 
-TRAILER = RecordLayout(
+TRAILER = keyed_record(
     "trailer",
-    record_id="T4",
-    length=LENGTH,
-    fields=[
-        Field("record_id", 1, 2, "constant", value="T4"),
+    "T4",
+    [
         Field(
             "employee_record_count",
             3,
@@ -98,8 +102,8 @@ TRAILER = RecordLayout(
             confirmed=False,
             description="Number of W4 records in the transmission",
         ),
-        Field("filler", 14, 788, "filler"),
     ],
+    length=LENGTH,
 )
 
 

@@ -1,0 +1,31 @@
+"""What the files the office receives have in common: payment files, bank statements and NACHA
+return files are each stored as received, named and hashed, one row per upload, and at most one row
+per content is imported (``imported_once``): a file seen before is a duplicate and changes nothing."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from core.models import OfficeWide, RestrictedQuerySet
+
+
+def imported_once(name: str) -> models.UniqueConstraint:
+    """At most one ``imported`` row per content hash (replay detection rests on it)."""
+    return models.UniqueConstraint(fields=["sha256"], condition=models.Q(status="imported"), name=name)
+
+
+class ReceivedFile(OfficeWide, models.Model):
+    """A received file's name and SHA-256; the list shows the newest first. A concrete model adds
+    its ``content``, ``status`` and figures, and ``imported_once(<name>)`` to its constraints."""
+
+    name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"  # type: ignore[attr-defined]

@@ -1,0 +1,37 @@
+"""What every received file's service does first (payment files, bank statements, NACHA return
+files): refuse a file over the kind's size limit, and build the row that keeps it as received."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+
+from ..models.received import ReceivedFile
+
+F = TypeVar("F", bound=ReceivedFile)
+
+
+def received_file_size_check(content: bytes, *, max_bytes: int) -> None:
+    """A file over ``max_bytes`` is refused before anything of it is read or stored."""
+    if len(content) > max_bytes:
+        raise ValidationError({"file": f"The file is larger than {max_bytes // (1024 * 1024)} MB."})
+
+
+def received_file_build(
+    model: type[F], *, name: str, default_name: str, content: bytes, via: str, by: User | None, **fields: Any
+) -> F:
+    """An unsaved ``model`` row of a received file: its name (``default_name`` when none was given;
+    no NUL, at most 200 characters), its SHA-256, the bytes as received, how it came (``via``) and
+    the signed-in user who sent it (none for a command or a partner), with the kind's ``fields``."""
+    return model(
+        name=(name or default_name)[:200].replace("\x00", ""),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        via=via,
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        **fields,
+    )
