@@ -1,9 +1,12 @@
+import html
+import re
 import time
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.choices import Role
 from core.models import AccessLog
 from core.navigation import menu_for
 
@@ -88,6 +91,15 @@ def test_navigation_shows_only_what_the_role_may_open(client_as, role_user):
     assert "core:audit_access" not in trainer_items
     page = client_as("trainer").get(reverse("core:home")).content.decode()
     assert reverse("core:audit_access") not in page
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role if r != Role.PARTNER_AGENCY])
+def test_every_role_sees_exactly_its_menu_on_its_pages(client_as, role_user, role):
+    page = client_as(role).get(reverse("core:home")).content.decode()
+    nav = page[page.index('id="main-nav"') : page.index("</nav>", page.index('id="main-nav"'))]
+    shown = sorted(html.unescape(label).strip() for label in re.findall(r'<a class="nav-link[^>]*>([^<]*)</a>', nav))
+    expected = sorted(item.label for _, items in menu_for(role_user(role)) for item in items)
+    assert [label for label in shown if label not in {"Home", "Administration"}] == expected
 
 
 def test_csrf_is_enforced_on_sign_in(make_user):
