@@ -71,13 +71,22 @@ def api_key_for_request(prefix: str, rate: tuple[int, int] | None = None) -> tup
     ``None``: the throttle reads its history itself."""
     redis = rate_limit.redis_cache() if rate is not None else None
     if redis is not None and rate is not None:
-        cached, counted = rate_limit.count(
+        stored, counted = rate_limit.count(
             redis, throttle_key(prefix), *rate, entry=entry_key(prefix) if enabled() else None
         )
         if not enabled():
             row = api_key_row(prefix=prefix)
             return (None if row is None else api_key_from_row(row)), counted
-        return _key_from_entry(prefix, cached), counted
+        known = _keys_stored.get(stored) if stored is not None else None
+        if known is not None:
+            return known, counted
+        entry = None if stored is None else rate_limit.loads(redis, stored)
+        key = _key_from_entry(prefix, entry)
+        if key is not None and isinstance(entry, tuple):
+            if len(_keys_stored) >= _KEYS_STORED_MAX:
+                _keys_stored.clear()
+            _keys_stored[stored] = key
+        return key, counted
     if not enabled():
         row = api_key_row(prefix=prefix)
         return (None if row is None else api_key_from_row(row)), None
@@ -85,6 +94,14 @@ def api_key_for_request(prefix: str, rate: tuple[int, int] | None = None) -> tup
     found = cache.get_many([key_name, history_name])
     history = {history_name: found.get(history_name)}  # None: the cache holds no history yet
     return _key_from_entry(prefix, found.get(key_name)), history
+
+
+# The key built from each cache entry this process read (by the entry's bytes: the same row of the
+# same shape is the same key): a request whose entry is unchanged reuses it instead of unpickling the
+# row and building the key and its agency again. Keys are only read by a request (scopes, counties,
+# expiry checked each time by ``is_usable``); a changed key is another entry (or a tombstone).
+_keys_stored: dict[bytes, ApiKey] = {}
+_KEYS_STORED_MAX = 256
 
 
 def _key_from_entry(prefix: str, entry: Any) -> ApiKey | None:

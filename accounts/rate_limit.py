@@ -35,7 +35,8 @@ from redis.exceptions import NoScriptError
 # KEYS[1]: the window (a sorted set); KEYS[2], when given: a cache entry to read (GET) in the same call.
 # ARGV: limit, duration in seconds, this request's member (unique). Returns the entry (or nil),
 # 1 when allowed (else 0), the requests in the window (this one included when allowed), the server's
-# time and the score of the window's oldest request (both as text: Lua numbers come back as integers).
+# time and, when refused, the score of the window's oldest request (for the wait; both as text: Lua
+# numbers come back as integers).
 _SCRIPT = """
 local entry = false
 if KEYS[2] then entry = redis.call('GET', KEYS[2]) end
@@ -51,7 +52,8 @@ if count < limit then
   count = count + 1
   allowed = 1
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2] or ''
+local oldest = ''
+if allowed == 0 then oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2] or '' end
 return {entry, allowed, count, string.format('%.6f', now), oldest}
 """
 
@@ -65,7 +67,7 @@ class RateCount(NamedTuple):
     allowed: bool
     requests: int  # the window's requests after this one (it included when allowed)
     now: float  # the Redis server's time of the count
-    oldest: float | None  # the window's oldest request, None when the window is empty
+    oldest: float | None  # a refused request's window's oldest request (None when allowed: no wait asked)
     member: str  # this request's entry in the window (``refund`` removes it)
 
     def wait(self) -> float | None:
@@ -105,8 +107,8 @@ def count(
     backend: RedisCache, name: str, limit: int, duration: int, *, entry: str | None = None
 ) -> tuple[Any, RateCount]:
     """Count a request against the window ``name`` (``limit`` requests in ``duration`` seconds)
-    and, when ``entry`` names a cache entry, read it in the same round trip: ``(the entry's value
-    or None, the count)``."""
+    and, when ``entry`` names a cache entry, read it in the same round trip: ``(the entry as
+    stored — bytes for ``loads`` — or None, the count)``."""
     keys = [backend.make_and_validate_key(name)]
     if entry is not None:
         keys.append(backend.make_and_validate_key(entry))
@@ -120,10 +122,14 @@ def count(
     except NoScriptError:  # the server restarted or was flushed: load the script again
         _script.sha = client.script_load(_SCRIPT)
         found, allowed, counted, now, oldest = client.evalsha(_script.sha, len(keys), *args)
-    value = None if found is None else backend._cache._serializer.loads(found)  # type: ignore[attr-defined]
-    return value, RateCount(
+    return found, RateCount(
         name, limit, duration, bool(allowed), int(counted), float(now), float(oldest) if oldest else None, member
     )
+
+
+def loads(backend: RedisCache, stored: bytes) -> Any:
+    """A cache entry's value from the bytes ``count`` read (the cache's own serializer)."""
+    return backend._cache._serializer.loads(stored)  # type: ignore[attr-defined]
 
 
 def refund(backend: RedisCache, counted: RateCount) -> None:
