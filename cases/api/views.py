@@ -21,6 +21,7 @@ from ..services import fvi_override_use
 from .serializers import (
     CASE_LIST_VALUES,
     PARTICIPANT_VALUES,
+    PERSON_LIST_VALUES,
     AddressSerializer,
     BalanceSerializer,
     CaseDetailSerializer,
@@ -76,8 +77,9 @@ class CaseViewSet(PartnerListRetrieveViewSet):
         """The page's rows from ``.values()`` (the columns returned, no instances, nothing
         decrypted), its participants in one more query, represented exactly as ``CaseSerializer``
         does (``case_rows_represent``)."""
-        rows = self.filter_queryset(self.get_queryset()).values(*CASE_LIST_VALUES)
-        page = list(self.paginate_queryset(rows))
+        page = self.paginator.paginate_rows(
+            request, self, lambda: self.filter_queryset(self.get_queryset()).values(*CASE_LIST_VALUES), Case
+        )
         participants = CaseParticipant.objects.filter(case_id__in=[row["id"] for row in page]).values(
             *PARTICIPANT_VALUES
         )
@@ -174,8 +176,9 @@ class PersonViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
         """The page's rows from ``.values()`` (no SSN read, nothing decrypted), the sensitive reads
         in one INSERT, and their cases (only cases in scope) read by the same statement on
         PostgreSQL: the audit rows cost no round trip of their own (issue 17.3)."""
-        rows = self.filter_queryset(self.get_queryset()).values(*PersonSerializer.Meta.fields[:-1])
-        rows = list(self.paginate_queryset(rows))
+        rows = self.paginator.paginate_rows(
+            request, self, lambda: self.filter_queryset(self.get_queryset()).values(*PERSON_LIST_VALUES), Person
+        )
         participations = (
             CaseParticipant.objects.restrict(request.user, "view")
             .filter(person_id__in=[row["id"] for row in rows])

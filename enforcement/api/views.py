@@ -79,8 +79,12 @@ class EnforcementActionViewSet(RestrictedQuerysetMixin, PartnerReadOnlyViewSet):
     # one more query, represented exactly as ``EnforcementActionSerializer`` does (``action_rows_represent``;
     # issue 17.3). A comment, not a docstring: the schema would show it as the operation's description.
     def list(self, request, *args, **kwargs):
-        rows = self.filter_queryset(self.get_queryset()).values(*ACTION_LIST_VALUES)
-        page = list(self.paginate_queryset(rows))
+        page = self.paginator.paginate_rows(
+            request,
+            self,
+            lambda: self.filter_queryset(self.get_queryset()).values(*ACTION_LIST_VALUES),
+            EnforcementAction,
+        )
         rules = RemedyRule.objects.filter(pk__in={row["rule_id"] for row in page}).order_by() if page else []
         return self.get_paginated_response(action_rows_represent(page, rules))
 
