@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models
+from django.db import connection, connections, models, router
 from django.db.models.query import ValuesIterable
 from django.utils import timezone
 
@@ -365,16 +366,117 @@ def _pg_unnest(given: list, rows: Sequence[Sequence]) -> tuple[str, list]:
     return f"v({names}) AS ({source})", params
 
 
+class PreparedValues(NamedTuple):
+    """A ``.values()`` queryset compiled once (``values_prepared``): its SQL, its parameters with
+    one slot for the value given at each run, and what ``.values()`` needs to name and convert the
+    rows."""
+
+    sql: str
+    params: tuple
+    slot: int
+    names: tuple[str, ...]
+    converters: dict
+    compiler: Any
+    alias: str  # the database it reads
+
+    def params_with(self, value: object) -> list:
+        params = list(self.params)
+        params[self.slot] = value
+        return params
+
+    def dicts(self, fetched: list) -> list[dict]:
+        """The fetched rows as ``.values()`` gives them."""
+        if self.converters:
+            fetched = list(self.compiler.apply_converters(fetched, self.converters))
+        return [dict(zip(self.names, row, strict=True)) for row in fetched]
+
+
+class PreparedRead(NamedTuple):
+    """A prepared ``.values()`` statement and the value for its slot (``rows_insert_reading``)."""
+
+    prepared: PreparedValues
+    value: object
+
+
+_PREPARED_ATTRIBUTE = "caseworks_prepared_values"  # kept on the connection: a compiler refers to it
+_PREPARED_MAX = 256
+
+
+def values_prepared(
+    shape: Hashable, model: type[models.Model], build: Callable[[list], models.QuerySet]
+) -> PreparedValues | None:
+    """``build(marker)``'s statement (a ``.values()`` queryset of ``model``), compiled once per
+    ``shape`` on the connection ``model`` is read from: ``build`` gets a list (``marker``) that must
+    reach the SQL as one parameter (``RawSQL("... = ANY(%s)", (marker,))``), whose place each run
+    fills with its own value. ``shape`` must name everything else the statement depends on. None
+    when the statement cannot be kept (it reads nothing, or the marker is not one parameter): the
+    caller builds its queryset as before."""
+    alias = router.db_for_read(model) or "default"
+    database = connections[alias]
+    kept: dict | None = getattr(database, _PREPARED_ATTRIBUTE, None)
+    if kept is None:
+        kept = {}
+        setattr(database, _PREPARED_ATTRIBUTE, kept)
+    prepared = kept.get(shape)
+    if prepared is not None:
+        return prepared
+    marker: list = []
+    queryset = build(marker)
+    if not isinstance(queryset, models.QuerySet) or queryset._iterable_class is not ValuesIterable:
+        raise TypeError("build must return a .values() queryset")
+    if queryset.db != alias:
+        return None
+    compiler = queryset.query.get_compiler(using=alias)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    slots = [i for i, param in enumerate(params) if param is marker]
+    if len(slots) != 1 or compiler.has_extra_select or compiler.has_composite_fields(fields):
+        return None
+    query = queryset.query
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    prepared = PreparedValues(sql, tuple(params), slots[0], names, compiler.get_converters(fields), compiler, alias)
+    if len(kept) >= _PREPARED_MAX:
+        kept.clear()
+    kept[shape] = prepared
+    return prepared
+
+
 def rows_insert_reading(
     model, fields: Sequence[str], rows: Sequence[Sequence], *, values: Mapping[str, object] | None = None, read
 ) -> list[dict]:
     """``rows_insert(model, fields, rows, values=values)``, then ``list(read)`` (a ``.values()``
-    queryset), in one round trip where the database allows it.
+    queryset, or a ``PreparedRead``: a statement compiled once and its value), in one round trip
+    where the database allows it.
 
     PostgreSQL: one statement, the INSERT a data-modifying ``WITH`` query of ``read``'s SELECT (it
     runs whether or not the SELECT refers to it, and both commit or fail together). Elsewhere, or
     when ``read`` goes to another database (a replica), the two statements one after the other.
     """
+    if isinstance(read, PreparedRead):
+        # A statement compiled once (values_prepared) on this connection: its SQL and slot as kept.
+        database = connections[read.prepared.alias]
+        if (
+            not rows
+            or connection.vendor != "postgresql"
+            or read.prepared.alias != connection.alias
+            or len(rows) > PG_ROWS
+        ):
+            rows_insert(model, fields, rows, values=values)
+            with database.cursor() as cursor:
+                cursor.execute(read.prepared.sql, read.prepared.params_with(read.value))
+                return read.prepared.dicts(cursor.fetchall())
+        given = [model._meta.get_field(name) for name in fields]
+        insert, constant_params = insert_from_sql(model, fields, "v", values=values)
+        source, source_params = _pg_unnest(given, rows)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH {source}, written AS ({insert}) {read.prepared.sql}",
+                [*source_params, *constant_params, *read.prepared.params_with(read.value)],
+            )
+            return read.prepared.dicts(cursor.fetchall())
     if not isinstance(read, models.QuerySet) or read._iterable_class is not ValuesIterable:
         raise TypeError("read must be a .values() queryset")
     if not rows or connection.vendor != "postgresql" or read.db != connection.alias or len(rows) > PG_ROWS:

@@ -307,7 +307,7 @@ class PageOrCursorPagination(StandardPagination):
         queryset) runs once per shape, not once per page. Its statement may depend on nothing but
         the key (``scope``: every column of the key a scope could read) and the cursor."""
         self.cursor_mode = self._mode(request) == "cursor"
-        scope = _key_scope(request.user)
+        scope = key_scope(request.user)
         if not self.cursor_mode or scope is None or _filters_given(request, view):
             return list(self.paginate_queryset(build(), request, view))
         if request.query_params.get("ordering") or request.query_params.get(self.page_query_param):
@@ -376,7 +376,7 @@ class PageOrCursorPagination(StandardPagination):
         ]
 
 
-def _key_scope(user) -> tuple | None:
+def key_scope(user) -> tuple | None:
     """What of a partner key a list's scope may depend on (the key, its agency, counties and
     scopes); None for anyone else, whose lists are built on every request."""
     if not getattr(user, "is_partner", False):

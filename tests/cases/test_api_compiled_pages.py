@@ -62,7 +62,7 @@ def test_cursor_pages_are_the_same_as_built_on_every_request(
     assert len(kept) > 4 and all(response.status_code == 200 for response in kept)
     # At most one statement per shape: the first page, then pages after a position, each way.
     assert len(compiles) <= 4
-    monkeypatch.setattr(pagination, "_key_scope", lambda user: None)  # built on every request
+    monkeypatch.setattr(pagination, "key_scope", lambda user: None)  # built on every request
     built = walk_both_ways(api, url, 3)
     assert [r.content for r in kept] == [r.content for r in built]
     assert [r.headers for r in kept] == [r.headers for r in built]
@@ -91,3 +91,29 @@ def test_a_filter_is_still_built_by_its_filterset(api_client_with, office, compi
     assert response.status_code == 200 and {row["case_number"] for row in response.json()["results"]} == {number}
     assert compiles == []
     assert api.get(COLLECTIONS, {"pagination": "cursor", "case_number": ""}).status_code == 400
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["kept-statements", "built-per-request"])
+def test_each_person_shown_is_one_sensitive_read_row_written_in_the_request(api_client_with, office, monkeypatch, kept):
+    """One row per person shown, written by the request that showed them (auditors look a person
+    up by ``object_id``), whether the page's statements are kept or built."""
+    from core.models import AccessLog
+
+    if not kept:
+        import cases.api.views
+
+        monkeypatch.setattr(pagination, "key_scope", lambda user: None)
+        monkeypatch.setattr(cases.api.views, "key_scope", lambda user: None)
+    api = api_client_with("cases:read", all_counties=True)
+    shown: list[str] = []
+    response = api.get(PEOPLE, {"pagination": "cursor", "page_size": 4})
+    while True:
+        ids = [str(row["id"]) for row in response.json()["results"]]
+        reads = AccessLog.objects.filter(kind=AccessLog.Kind.SENSITIVE_READ, object_type="cases.Person")
+        assert sorted(reads.exclude(object_id__in=shown).values_list("object_id", flat=True)) == sorted(ids)
+        assert all(row["cases"] for row in response.json()["results"])
+        shown += ids
+        if not response.json()["next"]:
+            break
+        response = api.get(response.json()["next"])
+    assert len(shown) == len(set(shown)) > 8
