@@ -384,6 +384,12 @@ class PreparedValues(NamedTuple):
         params[self.slot] = value
         return params
 
+    def fetch(self, value: object) -> list[dict]:
+        """Run with ``value`` in the slot: the rows as ``.values()`` gives them."""
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, self.params_with(value))
+            return self.dicts(cursor.fetchall())
+
     def dicts(self, fetched: list) -> list[dict]:
         """The fetched rows as ``.values()`` gives them."""
         if self.converters:
