@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import NoScriptError
+from redis.exceptions import ConnectionError, NoScriptError, TimeoutError
 
 # KEYS[1]: the window (a sorted set); KEYS[2], when given: a cache entry to read (GET) in the same call.
 # ARGV: limit, duration in seconds, this request's member (unique). Returns the entry (or nil),
@@ -109,19 +109,19 @@ def count(
     """Count a request against the window ``name`` (``limit`` requests in ``duration`` seconds)
     and, when ``entry`` names a cache entry, read it in the same round trip: ``(the entry as
     stored — bytes for ``loads`` — or None, the count)``."""
-    keys = [backend.make_and_validate_key(name)]
+    keys = [_full_name(backend, name)]
     if entry is not None:
-        keys.append(backend.make_and_validate_key(entry))
+        keys.append(_full_name(backend, entry))
     member = _member()
     client = _client(backend, keys[0])
     args = (*keys, limit, duration, member)
     if not _script.sha:
         _script.sha = client.script_load(_SCRIPT)
     try:
-        found, allowed, counted, now, oldest = client.evalsha(_script.sha, len(keys), *args)
+        found, allowed, counted, now, oldest = _call(client, "EVALSHA", _script.sha, len(keys), *args)
     except NoScriptError:  # the server restarted or was flushed: load the script again
         _script.sha = client.script_load(_SCRIPT)
-        found, allowed, counted, now, oldest = client.evalsha(_script.sha, len(keys), *args)
+        found, allowed, counted, now, oldest = _call(client, "EVALSHA", _script.sha, len(keys), *args)
     return found, RateCount(
         name, limit, duration, bool(allowed), int(counted), float(now), float(oldest) if oldest else None, member
     )
@@ -135,8 +135,43 @@ def loads(backend: RedisCache, stored: bytes) -> Any:
 def refund(backend: RedisCache, counted: RateCount) -> None:
     """Take a request counted by ``count`` out of its window again (its key was not valid)."""
     if counted.allowed:
-        name = backend.make_and_validate_key(counted.name)
+        name = _full_name(backend, counted.name)
         _client(backend, name).zrem(name, counted.member)
+
+
+def _call(client, *command):
+    """``client.execute_command(*command)`` on one of its pool's connections, without redis-py's
+    per-command wrapping (retry object, timing and observability hooks: most of a local round
+    trip's CPU, issue 17.3). A broken connection is dropped and the command sent once more on a
+    fresh one, as redis-py's default retry would; a Redis error (``NOSCRIPT``) is raised as is."""
+    pool = client.connection_pool
+    for attempt in (1, 2):
+        connection = pool.get_connection()
+        try:
+            connection.send_command(*command)
+            return connection.read_response()
+        except (ConnectionError, TimeoutError):
+            connection.disconnect()
+            if attempt == 2:
+                raise
+        finally:
+            pool.release(connection)
+    raise AssertionError("unreachable")
+
+
+_full_names: dict[tuple, str] = {}
+
+
+def _full_name(backend: RedisCache, name: str) -> str:
+    """``backend.make_and_validate_key(name)``, worked out once per name and key settings (prefix,
+    version, key function: what ``make_key`` reads)."""
+    known = (backend.key_prefix, backend.version, backend.key_func, name)
+    found = _full_names.get(known)
+    if found is None:
+        if len(_full_names) >= 4096:
+            _full_names.clear()
+        found = _full_names[known] = backend.make_and_validate_key(name)
+    return found
 
 
 def _client(backend: RedisCache, name: str):
