@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -233,13 +233,10 @@ def _constant_columns(model, given: list, values: Mapping[str, object] | None) -
     """(field, prepared value) of every concrete column not in ``given``: from ``values``, else
     its default as ``bulk_create`` gives it (``auto_now``/``auto_now_add``: now)."""
     meta = model._meta
-    given_names = {f.name for f in given}
     fixed = {meta.get_field(name).name: value for name, value in (values or {}).items()}
     now = timezone.now()
     constants = []
-    for field in meta.concrete_fields:
-        if field.name in given_names or (field.primary_key and isinstance(field, models.AutoField)):
-            continue
+    for field in _constant_fields(model, tuple(f.name for f in given)):
         if field.name in fixed:
             value = fixed[field.name]
             value = getattr(value, "pk", value) if field.is_relation else value
@@ -251,6 +248,16 @@ def _constant_columns(model, given: list, values: Mapping[str, object] | None) -
             value = None
         constants.append((field, field.get_db_prep_save(value, connection)))
     return constants
+
+
+@cache
+def _constant_fields(model, given_names: tuple[str, ...]) -> tuple:
+    """The concrete columns an insert of ``given_names`` fills with constants (not an auto key)."""
+    return tuple(
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in given_names and not (field.primary_key and isinstance(field, models.AutoField))
+    )
 
 
 def insert_from_sql(
@@ -270,17 +277,31 @@ def insert_from_sql(
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
     constants = _constant_columns(model, given, values)
+    sql = _insert_from_sql_text(
+        model, tuple(f.name for f in given), source, tuple(returning), ignore_conflicts, connection.vendor
+    )
+    return sql, [v for _, v in constants]
+
+
+@cache
+def _insert_from_sql_text(
+    model, given_names: tuple[str, ...], source: str, returning: tuple[str, ...], ignore_conflicts: bool, vendor: str
+) -> str:
+    """``insert_from_sql``'s statement, written once per shape (its parameters are its constants'
+    values, in ``_constant_fields`` order)."""
+    meta = model._meta
+    given = [meta.get_field(name) for name in given_names]
+    constants = _constant_fields(model, given_names)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [*given, *(f for f, _ in constants)])
+    columns = ", ".join(quote(f.column) for f in [*given, *constants])
     # PostgreSQL types a parameter of a SELECT list as text: each constant is cast to its column.
-    typed = (lambda f: f"CAST(%s AS {_db_type(f)})") if connection.vendor == "postgresql" else (lambda f: "%s")
-    select = ", ".join([*(f"{source}.c{i}" for i in range(len(given))), *(typed(f) for f, _ in constants)])
-    sql = (
+    typed = (lambda f: f"CAST(%s AS {_db_type(f)})") if vendor == "postgresql" else (lambda f: "%s")
+    select = ", ".join([*(f"{source}.c{i}" for i in range(len(given))), *(typed(f) for f in constants)])
+    return (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {select} FROM {source}"
         + (" WHERE true ON CONFLICT DO NOTHING" if ignore_conflicts else "")
         + (f" RETURNING {', '.join(quote(meta.get_field(n).column) for n in returning)}" if returning else "")
     )
-    return sql, [v for _, v in constants]
 
 
 def rows_insert(
@@ -364,6 +385,12 @@ def _pg_unnest(given: list, rows: Sequence[Sequence]) -> tuple[str, list]:
         columns.append(column)
     source = f"SELECT {', '.join(columns)} FROM ROWS FROM ({', '.join(functions)}) AS u({names})"
     return f"v({names}) AS ({source})", params
+
+
+def int_array(values: Sequence[int]) -> str:
+    """A PostgreSQL array literal of whole numbers (``{1,2,3}``), for ``CAST(%s AS bigint[])``: one
+    text parameter, not an array adapted value by value by the driver."""
+    return "{" + ",".join(str(int(value)) for value in values) + "}"
 
 
 class PreparedValues(NamedTuple):

@@ -224,7 +224,7 @@ def person_rows_revealed(items: list[dict]) -> list[tuple[int, list[str], dict]]
     and the whereabouts actually shown (not empty, not withheld)."""
     reads = []
     for item in items:
-        fields = [name for name in PERSON_SENSITIVE_FIELDS if item.get(name) and item[name] != WITHHELD]
-        name = " ".join(part for part in (item["first_name"], item["middle_name"], item["last_name"]) if part)
+        fields = [name for name in PERSON_SENSITIVE_FIELDS if (shown := item.get(name)) and shown != WITHHELD]
+        name = " ".join(filter(None, (item["first_name"], item["middle_name"], item["last_name"])))
         reads.append((item["id"], fields, {"person_id": item["id"], "person": name, "via": "api"}))
     return reads

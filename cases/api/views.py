@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from core.api.pagination import PageOrCursorPagination, key_scope
 from core.api.schema import ErrorSerializer
 from core.api.views import PartnerAPIView, PartnerGenericViewSet, PartnerListRetrieveViewSet
-from core.db import PreparedRead, values_prepared
+from core.db import PreparedRead, int_array, values_prepared
 from core.services import sensitive_reads_bulk_record
 
 from ..filtersets import CaseFilterSet, PersonApiFilterSet
@@ -201,7 +201,8 @@ def _participations_read(user, person_ids: list[int]) -> QuerySet | PreparedRead
     """The people's roles on cases in ``user``'s scope (``person_id``, ``case__case_number``,
     ``role``, by case number and role). On PostgreSQL, for a partner key, by a statement compiled
     once per key scope with the ids as one array parameter (``= ANY``: the same statement for any
-    page; issue 17.3), else as a queryset built for this page."""
+    page; issue 17.3; sent as the array's text, ``core.db.int_array``), else as a queryset built for
+    this page."""
 
     def build(ids) -> QuerySet:
         participations = CaseParticipant.objects.restrict(user, "view")
@@ -209,7 +210,10 @@ def _participations_read(user, person_ids: list[int]) -> QuerySet | PreparedRead
             participations = participations.filter(person_id__in=ids)
         else:
             table = connection.ops.quote_name(CaseParticipant._meta.db_table)
-            any_of = RawSQL(f'{table}."person_id" = ANY(%s)', (ids,), output_field=BooleanField())  # noqa: S611
+            id_type = CaseParticipant._meta.get_field("person").target_field.rel_db_type(connection)
+            any_of = RawSQL(  # noqa: S611 — no value in the text: the ids are its one parameter
+                f'{table}."person_id" = ANY(CAST(%s AS {id_type}[]))', (ids,), output_field=BooleanField()
+            )
             participations = participations.filter(any_of)
         return participations.order_by("case__case_number", "role").values("person_id", "case__case_number", "role")
 
@@ -217,7 +221,7 @@ def _participations_read(user, person_ids: list[int]) -> QuerySet | PreparedRead
     if scope is not None and connection.vendor == "postgresql":
         prepared = values_prepared(("people:cases", scope), CaseParticipant, build)
         if prepared is not None:
-            return PreparedRead(prepared, person_ids)
+            return PreparedRead(prepared, int_array(person_ids))
     return build(person_ids)
 
 

@@ -27,7 +27,7 @@ from core.api.views import (
     RestrictedQuerysetMixin,
     StoredFileAPIView,
 )
-from core.db import values_prepared
+from core.db import int_array, values_prepared
 
 from ..choices import (
     ActionStatus,
@@ -101,16 +101,19 @@ def _rules_named(rows: list[dict]) -> list[RemedyRule]:
     if connection.vendor == "postgresql":
         columns = tuple(field.attname for field in RemedyRule._meta.concrete_fields)
         table = connection.ops.quote_name(RemedyRule._meta.db_table)
+        id_type = RemedyRule._meta.pk.rel_db_type(connection)
 
         def build(marker) -> QuerySet:
-            any_of = RawSQL(f'{table}."id" = ANY(%s)', (marker,), output_field=BooleanField())  # noqa: S611
+            any_of = RawSQL(  # noqa: S611 — no value in the text: the ids are its one parameter
+                f'{table}."id" = ANY(CAST(%s AS {id_type}[]))', (marker,), output_field=BooleanField()
+            )
             return RemedyRule.objects.filter(any_of).order_by().values(*columns)
 
         prepared = values_prepared(("actions:rules", columns), RemedyRule, build)
         if prepared is not None:
             return [
                 RemedyRule.from_db(prepared.alias, columns, tuple(row[name] for name in columns))
-                for row in prepared.fetch(ids)
+                for row in prepared.fetch(int_array(ids))
             ]
     return list(RemedyRule.objects.filter(pk__in=ids).order_by())
 
