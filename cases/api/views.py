@@ -210,7 +210,7 @@ def _participations_read(user, person_ids: list[int]) -> QuerySet | PreparedRead
             participations = participations.filter(person_id__in=ids)
         else:
             table = connection.ops.quote_name(CaseParticipant._meta.db_table)
-            id_type = CaseParticipant._meta.get_field("person").target_field.rel_db_type(connection)
+            id_type = CaseParticipant._meta.get_field("person").target_field.db_type(connection)
             any_of = RawSQL(  # noqa: S611 — no value in the text: the ids are its one parameter
                 f'{table}."person_id" = ANY(CAST(%s AS {id_type}[]))', (ids,), output_field=BooleanField()
             )

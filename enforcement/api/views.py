@@ -101,7 +101,7 @@ def _rules_named(rows: list[dict]) -> list[RemedyRule]:
     if connection.vendor == "postgresql":
         columns = tuple(field.attname for field in RemedyRule._meta.concrete_fields)
         table = connection.ops.quote_name(RemedyRule._meta.db_table)
-        id_type = RemedyRule._meta.pk.rel_db_type(connection)
+        id_type = RemedyRule._meta.pk.db_type(connection)
 
         def build(marker) -> QuerySet:
             any_of = RawSQL(  # noqa: S611 — no value in the text: the ids are its one parameter
