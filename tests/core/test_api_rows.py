@@ -130,18 +130,19 @@ def test_a_row_representer_gives_the_comprehensions_item():
     """``row_representer``'s straight-line code: each name from its column, null stays null, in order."""
     from core.api.rows import row_representer
 
-    shows = field_representers(Sample, ("text", "number", "amount"))
+    shows = field_representers(Sample, ("text", "number", "amount", "choice"))
     fields = [
         ("text", "a column", shows["text"]),
         ("number", "n", shows["number"]),
         ("it's", "amount", shows["amount"]),
+        ("choice", "choice", shows["choice"]),  # shown as it is: put in without a call
     ]
     represent = row_representer(fields)
     for row in [
-        {"a column": "x", "n": 3, "amount": Decimal("1.50")},
-        {"a column": None, "n": None, "amount": None, "other": 1},
+        {"a column": "x", "n": 3, "amount": Decimal("1.50"), "choice": "a"},
+        {"a column": None, "n": None, "amount": None, "choice": None, "other": 1},
     ]:
         expected = {name: None if row[column] is None else show(row[column]) for name, column, show in fields}
-        assert represent(row) == expected and list(represent(row)) == ["text", "number", "it's"]
+        assert represent(row) == expected and list(represent(row)) == ["text", "number", "it's", "choice"]
     with pytest.raises(KeyError):
         represent({"n": 1})
