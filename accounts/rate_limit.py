@@ -97,6 +97,13 @@ def _member() -> str:
     return f"{_member_token}{next(_member_sequence)}"
 
 
+def window_key(name: str) -> str:
+    """The cache key of the window counted for ``name`` (the throttle's key): a name of its own, so
+    that a sorted set never meets the pickled history an older release (or DRF's throttle, during a
+    rolling deploy) keeps under ``name`` itself (Redis would answer WRONGTYPE)."""
+    return f"{name}:window"
+
+
 def redis_cache() -> RedisCache | None:
     """The default cache when it is Django's Redis cache (None otherwise: locmem, dummy...)."""
     backend = caches["default"]
@@ -106,10 +113,10 @@ def redis_cache() -> RedisCache | None:
 def count(
     backend: RedisCache, name: str, limit: int, duration: int, *, entry: str | None = None
 ) -> tuple[Any, RateCount]:
-    """Count a request against the window ``name`` (``limit`` requests in ``duration`` seconds)
+    """Count a request against the window of ``name`` (``window_key``; ``limit`` requests in ``duration`` seconds)
     and, when ``entry`` names a cache entry, read it in the same round trip: ``(the entry as
     stored — bytes for ``loads`` — or None, the count)``."""
-    keys = [_full_name(backend, name)]
+    keys = [_full_name(backend, window_key(name))]
     if entry is not None:
         keys.append(_full_name(backend, entry))
     member = _member()
@@ -135,7 +142,7 @@ def loads(backend: RedisCache, stored: bytes) -> Any:
 def refund(backend: RedisCache, counted: RateCount) -> None:
     """Take a request counted by ``count`` out of its window again (its key was not valid)."""
     if counted.allowed:
-        name = _full_name(backend, counted.name)
+        name = _full_name(backend, window_key(counted.name))
         _client(backend, name).zrem(name, counted.member)
 
 

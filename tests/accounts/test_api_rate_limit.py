@@ -56,7 +56,7 @@ def redis_cache():
 
 
 def window_size(backend, prefix: str) -> int:
-    name = backend.make_and_validate_key(key_cache.throttle_key(prefix))
+    name = backend.make_and_validate_key(rate_limit.window_key(key_cache.throttle_key(prefix)))
     return backend._cache.get_client(name).zcard(name)
 
 
@@ -152,7 +152,7 @@ def test_with_redis_concurrent_requests_of_a_key_are_all_counted():
         for thread in threads:
             thread.join()
         assert sorted(results) == [False] * 12 + [True] * 8
-        name = backend.make_and_validate_key("throttle_api_key_concurrent")
+        name = backend.make_and_validate_key(rate_limit.window_key("throttle_api_key_concurrent"))
         assert backend._cache.get_client(name).zcard(name) == 8
 
 
@@ -181,3 +181,18 @@ def test_with_redis_the_script_is_loaded_again_after_the_server_forgot_it():
         assert rate_limit.count(backend, "throttle_api_key_reload", 1, 60)[1].allowed
         assert not rate_limit.count(backend, "throttle_api_key_reload", 1, 60)[1].allowed
         assert rate_limit._script.sha != "0" * 40
+
+
+@needs_redis()
+@pytest.mark.redis
+def test_with_redis_a_history_left_by_an_older_release_does_not_break_the_count():
+    """During a rolling deploy an older process still writes its pickled history under the
+    throttle's key: the window is a key of its own (no WRONGTYPE), and the key still authenticates."""
+    from array import array
+
+    with redis_cache() as backend, override_settings(CASEWORKS_API_KEY_CACHE_SECONDS=60), key_rate("5/minute"):
+        api = client_with(create_key("Court", "--scopes", "cases:read"))
+        prefix = ApiKey.objects.get().prefix
+        backend.set(key_cache.throttle_key(prefix), array("d", [1.0, 2.0]), 60)
+        assert [api.get(URL).status_code for _ in range(2)] == [200, 200]
+        assert window_size(backend, prefix) == 2
