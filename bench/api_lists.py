@@ -18,8 +18,10 @@ list is reported empty) — it times:
   seconds per request of both (this process and its PostgreSQL backend: steadier than wall time
   on a shared machine).
 ``--throughput-only`` skips the positions and pages. Run it with ``CACHE_URL=rediscache://…`` (and
-``CASEWORKS_API_KEY_CACHE_SECONDS``) for production's cache: the rate limit's history, and the keys
-when kept, in Redis. Aim (issue 17.3): p95 < 100 ms at any position, throughput ≥ 0.8× the bare view. Prints figures;
+``CASEWORKS_API_KEY_CACHE_SECONDS``) for production's cache: the rate limit's window (counted by
+a Lua script in the round trip that reads the key: ``accounts.rate_limit``), and the keys when kept,
+in Redis. The API process keeps each list's compiled cursor-page statement per shape (as a served
+process does), so the first page of a shape is the only one that builds its queryset. Aim (issue 17.3): p95 < 100 ms at any position, throughput ≥ 0.8× the bare view. Prints figures;
 not a test. (The people list writes one sensitive-read row per person shown, as it must: the
 bench adds them to the access log.)
 """

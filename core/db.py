@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
+from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models
+from django.db import connection, connections, models, router
 from django.db.models.query import ValuesIterable
 from django.utils import timezone
 
@@ -232,13 +233,10 @@ def _constant_columns(model, given: list, values: Mapping[str, object] | None) -
     """(field, prepared value) of every concrete column not in ``given``: from ``values``, else
     its default as ``bulk_create`` gives it (``auto_now``/``auto_now_add``: now)."""
     meta = model._meta
-    given_names = {f.name for f in given}
     fixed = {meta.get_field(name).name: value for name, value in (values or {}).items()}
     now = timezone.now()
     constants = []
-    for field in meta.concrete_fields:
-        if field.name in given_names or (field.primary_key and isinstance(field, models.AutoField)):
-            continue
+    for field in _constant_fields(model, tuple(f.name for f in given)):
         if field.name in fixed:
             value = fixed[field.name]
             value = getattr(value, "pk", value) if field.is_relation else value
@@ -250,6 +248,16 @@ def _constant_columns(model, given: list, values: Mapping[str, object] | None) -
             value = None
         constants.append((field, field.get_db_prep_save(value, connection)))
     return constants
+
+
+@cache
+def _constant_fields(model, given_names: tuple[str, ...]) -> tuple:
+    """The concrete columns an insert of ``given_names`` fills with constants (not an auto key)."""
+    return tuple(
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in given_names and not (field.primary_key and isinstance(field, models.AutoField))
+    )
 
 
 def insert_from_sql(
@@ -269,17 +277,31 @@ def insert_from_sql(
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
     constants = _constant_columns(model, given, values)
+    sql = _insert_from_sql_text(
+        model, tuple(f.name for f in given), source, tuple(returning), ignore_conflicts, connection.vendor
+    )
+    return sql, [v for _, v in constants]
+
+
+@cache
+def _insert_from_sql_text(
+    model, given_names: tuple[str, ...], source: str, returning: tuple[str, ...], ignore_conflicts: bool, vendor: str
+) -> str:
+    """``insert_from_sql``'s statement, written once per shape (its parameters are its constants'
+    values, in ``_constant_fields`` order)."""
+    meta = model._meta
+    given = [meta.get_field(name) for name in given_names]
+    constants = _constant_fields(model, given_names)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [*given, *(f for f, _ in constants)])
+    columns = ", ".join(quote(f.column) for f in [*given, *constants])
     # PostgreSQL types a parameter of a SELECT list as text: each constant is cast to its column.
-    typed = (lambda f: f"CAST(%s AS {_db_type(f)})") if connection.vendor == "postgresql" else (lambda f: "%s")
-    select = ", ".join([*(f"{source}.c{i}" for i in range(len(given))), *(typed(f) for f, _ in constants)])
-    sql = (
+    typed = (lambda f: f"CAST(%s AS {_db_type(f)})") if vendor == "postgresql" else (lambda f: "%s")
+    select = ", ".join([*(f"{source}.c{i}" for i in range(len(given))), *(typed(f) for f in constants)])
+    return (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {select} FROM {source}"
         + (" WHERE true ON CONFLICT DO NOTHING" if ignore_conflicts else "")
         + (f" RETURNING {', '.join(quote(meta.get_field(n).column) for n in returning)}" if returning else "")
     )
-    return sql, [v for _, v in constants]
 
 
 def rows_insert(
@@ -365,16 +387,129 @@ def _pg_unnest(given: list, rows: Sequence[Sequence]) -> tuple[str, list]:
     return f"v({names}) AS ({source})", params
 
 
+def int_array(values: Sequence[int]) -> str:
+    """A PostgreSQL array literal of whole numbers (``{1,2,3}``), for ``CAST(%s AS bigint[])``: one
+    text parameter, not an array adapted value by value by the driver."""
+    return "{" + ",".join(str(int(value)) for value in values) + "}"
+
+
+class PreparedValues(NamedTuple):
+    """A ``.values()`` queryset compiled once (``values_prepared``): its SQL, its parameters with
+    one slot for the value given at each run, and what ``.values()`` needs to name and convert the
+    rows."""
+
+    sql: str
+    params: tuple
+    slot: int
+    names: tuple[str, ...]
+    converters: dict
+    compiler: Any
+    alias: str  # the database it reads
+
+    def params_with(self, value: object) -> list:
+        params = list(self.params)
+        params[self.slot] = value
+        return params
+
+    def fetch(self, value: object) -> list[dict]:
+        """Run with ``value`` in the slot: the rows as ``.values()`` gives them."""
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, self.params_with(value))
+            return self.dicts(cursor.fetchall())
+
+    def dicts(self, fetched: list) -> list[dict]:
+        """The fetched rows as ``.values()`` gives them."""
+        if self.converters:
+            fetched = list(self.compiler.apply_converters(fetched, self.converters))
+        return [dict(zip(self.names, row, strict=True)) for row in fetched]
+
+
+class PreparedRead(NamedTuple):
+    """A prepared ``.values()`` statement and the value for its slot (``rows_insert_reading``)."""
+
+    prepared: PreparedValues
+    value: object
+
+
+_PREPARED_ATTRIBUTE = "caseworks_prepared_values"  # kept on the connection: a compiler refers to it
+_PREPARED_MAX = 256
+
+
+def values_prepared(
+    shape: Hashable, model: type[models.Model], build: Callable[[list], models.QuerySet]
+) -> PreparedValues | None:
+    """``build(marker)``'s statement (a ``.values()`` queryset of ``model``), compiled once per
+    ``shape`` on the connection ``model`` is read from: ``build`` gets a list (``marker``) that must
+    reach the SQL as one parameter (``RawSQL("... = ANY(%s)", (marker,))``), whose place each run
+    fills with its own value. ``shape`` must name everything else the statement depends on. None
+    when the statement cannot be kept (it reads nothing, or the marker is not one parameter): the
+    caller builds its queryset as before."""
+    alias = router.db_for_read(model) or "default"
+    database = connections[alias]
+    kept: dict | None = getattr(database, _PREPARED_ATTRIBUTE, None)
+    if kept is None:
+        kept = {}
+        setattr(database, _PREPARED_ATTRIBUTE, kept)
+    prepared = kept.get(shape)
+    if prepared is not None:
+        return prepared
+    marker: list = []
+    queryset = build(marker)
+    if not isinstance(queryset, models.QuerySet) or queryset._iterable_class is not ValuesIterable:
+        raise TypeError("build must return a .values() queryset")
+    if queryset.db != alias:
+        return None
+    compiler = queryset.query.get_compiler(using=alias)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    slots = [i for i, param in enumerate(params) if param is marker]
+    if len(slots) != 1 or compiler.has_extra_select or compiler.has_composite_fields(fields):
+        return None
+    query = queryset.query
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    prepared = PreparedValues(sql, tuple(params), slots[0], names, compiler.get_converters(fields), compiler, alias)
+    if len(kept) >= _PREPARED_MAX:
+        kept.clear()
+    kept[shape] = prepared
+    return prepared
+
+
 def rows_insert_reading(
     model, fields: Sequence[str], rows: Sequence[Sequence], *, values: Mapping[str, object] | None = None, read
 ) -> list[dict]:
     """``rows_insert(model, fields, rows, values=values)``, then ``list(read)`` (a ``.values()``
-    queryset), in one round trip where the database allows it.
+    queryset, or a ``PreparedRead``: a statement compiled once and its value), in one round trip
+    where the database allows it.
 
     PostgreSQL: one statement, the INSERT a data-modifying ``WITH`` query of ``read``'s SELECT (it
     runs whether or not the SELECT refers to it, and both commit or fail together). Elsewhere, or
     when ``read`` goes to another database (a replica), the two statements one after the other.
     """
+    if isinstance(read, PreparedRead):
+        # A statement compiled once (values_prepared) on this connection: its SQL and slot as kept.
+        database = connections[read.prepared.alias]
+        if (
+            not rows
+            or connection.vendor != "postgresql"
+            or read.prepared.alias != connection.alias
+            or len(rows) > PG_ROWS
+        ):
+            rows_insert(model, fields, rows, values=values)
+            with database.cursor() as cursor:
+                cursor.execute(read.prepared.sql, read.prepared.params_with(read.value))
+                return read.prepared.dicts(cursor.fetchall())
+        given = [model._meta.get_field(name) for name in fields]
+        insert, constant_params = insert_from_sql(model, fields, "v", values=values)
+        source, source_params = _pg_unnest(given, rows)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH {source}, written AS ({insert}) {read.prepared.sql}",
+                [*source_params, *constant_params, *read.prepared.params_with(read.value)],
+            )
+            return read.prepared.dicts(cursor.fetchall())
     if not isinstance(read, models.QuerySet) or read._iterable_class is not ValuesIterable:
         raise TypeError("read must be a .values() queryset")
     if not rows or connection.vendor != "postgresql" or read.db != connection.alias or len(rows) > PG_ROWS:

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
-from .db import rows_insert, rows_insert_reading
+from .db import PreparedRead, rows_insert, rows_insert_reading
 from .models import AccessLog, DomainEvent, ObjectOutOfScope
 
 
@@ -161,7 +161,7 @@ def sensitive_reads_bulk_record(
     username: str,
     object_type: str,
     reads: Iterable[tuple[Any, Iterable[str], dict[str, Any]]],
-    reading: models.QuerySet | None = None,
+    reading: models.QuerySet | PreparedRead | None = None,
 ) -> list[dict]:
     """``sensitive_read_record`` for the rows of one list response, in one INSERT: ``reads`` is
     ``(object_id, fields, detail)`` per object shown (``detail`` names the person). Written now, in
@@ -169,7 +169,7 @@ def sensitive_reads_bulk_record(
     statement (``core.db.rows_insert``, no model instances): outside a transaction it commits by
     itself, without ``bulk_create``'s BEGIN and COMMIT round trips.
 
-    ``reading``: a ``.values()`` queryset the list still has to read (the people's cases), read in
+    ``reading``: a ``.values()`` queryset (or a ``core.db.PreparedRead``) the list still has to read (the people's cases), read in
     the same round trip as the INSERT on PostgreSQL (``core.db.rows_insert_reading``); its rows are
     returned (``[]`` without it)."""
     ip, path = client_ip(request), request.get_full_path()[:500]

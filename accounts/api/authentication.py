@@ -10,7 +10,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from accounts import key_cache
+from accounts import key_cache, rate_limit
 from accounts.models import ApiKey, PartnerAgency
 
 _PREFIX = re.compile(f"[0-9a-f]{{{ApiKey.PREFIX_LENGTH}}}")  # ApiKey.generate: token_hex
@@ -59,19 +59,37 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             # A prefix is hex (ApiKey.generate): nothing else reaches the database or the cache.
             raise exceptions.AuthenticationFailed("Invalid API key.")
         # From the database, or from the shared cache when the office keeps keys there (revocation
-        # stays immediate either way: accounts.key_cache), with the key's rate history.
-        key, rate_history = key_cache.api_key_for_request(parts[1])
+        # stays immediate either way: accounts.key_cache), with the request counted against the
+        # key's rate in the same round trip (Redis: accounts.rate_limit) or the key's rate history.
+        key, rate = key_cache.api_key_for_request(parts[1], _key_rate())
         if key is None or not key.matches(raw):
+            _refund(rate)
             raise exceptions.AuthenticationFailed("Invalid API key.")
         if not key.is_usable:
+            _refund(rate)
             raise exceptions.AuthenticationFailed("This API key is revoked or expired.")
         _last_used_mark(key)
         request._request.caseworks_api_key = key  # read by ApiRequestLogMiddleware
-        request._request.caseworks_rate_history = rate_history  # read by ApiKeyRateThrottle
+        request._request.caseworks_rate_history = rate  # read by ApiKeyRateThrottle
         return PartnerPrincipal(agency=key.agency, key=key, scopes=list(key.scopes)), key
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'
+
+
+def _key_rate() -> tuple[int, int] | None:
+    """``(limit, seconds)`` of the keys' throttle (``ApiKeyRateThrottle``), None when it has no rate."""
+    from accounts.api.throttling import ApiKeyRateThrottle  # it imports this module
+
+    return ApiKeyRateThrottle.key_rate()
+
+
+def _refund(rate) -> None:
+    """A request counted against a key's window before the key proved invalid is not the key's."""
+    if isinstance(rate, rate_limit.RateCount):
+        backend = rate_limit.redis_cache()
+        if backend is not None:
+            rate_limit.refund(backend, rate)
 
 
 # When this process last wrote each key's last_used_at (time.monotonic()): a key read from the cache

@@ -1,9 +1,11 @@
+import threading
 from array import array
+from functools import lru_cache
 
 from django.core.cache import cache as default_cache
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
-from accounts import key_cache
+from accounts import key_cache, rate_limit
 from accounts.api.authentication import PartnerPrincipal
 
 
@@ -18,13 +20,48 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
             return key_cache.throttle_key(request.user.key.prefix)
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
+    @classmethod
+    def key_rate(cls) -> tuple[int, int] | None:
+        """``(limit, seconds)`` of this throttle's rate (None: no rate, nothing counted), read
+        before the throttle runs: authentication counts the request with the key's read."""
+        return _parsed_rate(getattr(cls, "rate", None) or cls.THROTTLE_RATES.get(cls.scope))
+
     def allow_request(self, request, view):
-        """DRF's; where authentication already read the key's history with the key itself
-        (``accounts.key_cache``: one cache round trip for both), DRF reads that instead."""
+        """With Redis as the cache, the request counted in Redis (``accounts.rate_limit``: atomic,
+        so concurrent requests of a key are all counted), by authentication in the round trip that
+        read the key, else here. With another cache, DRF's (under a lock: the threads of this
+        process do not lose each other's requests); where authentication already read the key's
+        history with the key itself (``accounts.key_cache``: one cache round trip for both), DRF
+        reads that instead."""
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
         prefetched = getattr(getattr(request, "_request", None), "caseworks_rate_history", None)
-        if prefetched is not None:
+        if isinstance(prefetched, rate_limit.RateCount) and (
+            prefetched.name,
+            prefetched.limit,
+            prefetched.duration,
+        ) == (
+            self.key,
+            self.num_requests,
+            self.duration,
+        ):
+            self.counted = prefetched
+            return prefetched.allowed
+        backend = rate_limit.redis_cache()
+        if backend is not None:
+            self.counted = rate_limit.count(backend, self.key, self.num_requests, self.duration)[1]
+            return self.counted.allowed
+        if isinstance(prefetched, dict):
             self.cache = _Prefetched(prefetched)
-        return super().allow_request(request, view)
+        with _history_lock:
+            return super().allow_request(request, view)
+
+    def wait(self):
+        counted = getattr(self, "counted", None)
+        return counted.wait() if counted is not None else super().wait()
 
     def throttle_success(self):
         """DRF's, the history (a timestamp per request of the window, newest first) stored as an
@@ -36,6 +73,18 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         if not isinstance(self.history, array):
             self.history = array("d", self.history)
         return super().throttle_success()
+
+
+_history_lock = threading.Lock()
+
+
+@lru_cache(maxsize=16)
+def _parsed_rate(rate: str | None) -> tuple[int, int] | None:
+    if rate is None:
+        return None
+    limit, seconds = SimpleRateThrottle.parse_rate(None, rate)  # type: ignore[arg-type]  # reads no attribute
+    assert limit is not None and seconds is not None
+    return limit, seconds
 
 
 class _Prefetched:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.api.rows import field_representers
+from core.api.rows import field_representers, row_representer
 
 from ..choices import ParticipantRole
 from ..models import Address, Case, CaseBalance, CaseParticipant, Obligation, Person, SupportOrder
@@ -123,14 +123,12 @@ def case_rows_represent(rows: list[dict], participants: list[dict]) -> list[dict
                 "family_violence": p["person__family_violence"],
             }
         )
+    case_item = row_representer([(name, name, show) for name, show in case_fields])
+    balance_item = row_representer(balance_fields)
     out = []
     for row in rows:
-        item = {name: None if row[name] is None else show(row[name]) for name, show in case_fields}
-        item["balance"] = (
-            None
-            if row["balance__case_id"] is None
-            else {name: None if row[column] is None else show(row[column]) for name, column, show in balance_fields}
-        )
+        item = case_item(row)
+        item["balance"] = None if row["balance__case_id"] is None else balance_item(row)
         item["participants"] = people.get(row["id"], [])
         out.append(item)
     return out
@@ -199,12 +197,14 @@ def person_rows_represent(rows: list[dict]) -> list[dict]:
     ``PersonSerializer`` would give it, whereabouts redacted by ``cases.redaction.redact_person_data``;
     ``cases`` empty until ``person_rows_cases_add`` fills it (the audit rows are written from what
     the representation shows, in the statement that reads the cases)."""
-    fields = list(field_representers(PersonSerializer, PERSON_LIST_VALUES).items())
+    represent = row_representer(
+        [(name, name, show) for name, show in field_representers(PersonSerializer, PERSON_LIST_VALUES).items()]
+    )
     out = []
     person = Person()  # one instance carries each row's indicator to the redaction rule (no model per row)
     for row in rows:
-        item = {name: None if row[name] is None else show(row[name]) for name, show in fields}
-        person.pk, person.family_violence = row["id"], row["family_violence"]
+        item = represent(row)
+        person.id, person.family_violence = row["id"], row["family_violence"]
         item = redact_person_data(person, item)
         item["cases"] = []
         out.append(item)
@@ -224,7 +224,7 @@ def person_rows_revealed(items: list[dict]) -> list[tuple[int, list[str], dict]]
     and the whereabouts actually shown (not empty, not withheld)."""
     reads = []
     for item in items:
-        fields = [name for name in PERSON_SENSITIVE_FIELDS if item.get(name) and item[name] != WITHHELD]
-        name = " ".join(part for part in (item["first_name"], item["middle_name"], item["last_name"]) if part)
+        fields = [name for name in PERSON_SENSITIVE_FIELDS if (shown := item.get(name)) and shown != WITHHELD]
+        name = " ".join(filter(None, (item["first_name"], item["middle_name"], item["last_name"])))
         reads.append((item["id"], fields, {"person_id": item["id"], "person": name, "via": "api"}))
     return reads

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.api.pagination import PageOrCursorPagination
+from core.api.pagination import PageOrCursorPagination, key_scope
 from core.api.schema import ErrorSerializer
 from core.api.views import PartnerAPIView, PartnerGenericViewSet, PartnerListRetrieveViewSet
+from core.db import PreparedRead, int_array, values_prepared
 from core.services import sensitive_reads_bulk_record
 
 from ..filtersets import CaseFilterSet, PersonApiFilterSet
@@ -21,6 +24,7 @@ from ..services import fvi_override_use
 from .serializers import (
     CASE_LIST_VALUES,
     PARTICIPANT_VALUES,
+    PERSON_LIST_VALUES,
     AddressSerializer,
     BalanceSerializer,
     CaseDetailSerializer,
@@ -76,8 +80,9 @@ class CaseViewSet(PartnerListRetrieveViewSet):
         """The page's rows from ``.values()`` (the columns returned, no instances, nothing
         decrypted), its participants in one more query, represented exactly as ``CaseSerializer``
         does (``case_rows_represent``)."""
-        rows = self.filter_queryset(self.get_queryset()).values(*CASE_LIST_VALUES)
-        page = list(self.paginate_queryset(rows))
+        page = self.paginator.paginate_rows(
+            request, self, lambda: self.filter_queryset(self.get_queryset()).values(*CASE_LIST_VALUES), Case
+        )
         participants = CaseParticipant.objects.filter(case_id__in=[row["id"] for row in page]).values(
             *PARTICIPANT_VALUES
         )
@@ -174,14 +179,10 @@ class PersonViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
         """The page's rows from ``.values()`` (no SSN read, nothing decrypted), the sensitive reads
         in one INSERT, and their cases (only cases in scope) read by the same statement on
         PostgreSQL: the audit rows cost no round trip of their own (issue 17.3)."""
-        rows = self.filter_queryset(self.get_queryset()).values(*PersonSerializer.Meta.fields[:-1])
-        rows = list(self.paginate_queryset(rows))
-        participations = (
-            CaseParticipant.objects.restrict(request.user, "view")
-            .filter(person_id__in=[row["id"] for row in rows])
-            .order_by("case__case_number", "role")
-            .values("person_id", "case__case_number", "role")
+        rows = self.paginator.paginate_rows(
+            request, self, lambda: self.filter_queryset(self.get_queryset()).values(*PERSON_LIST_VALUES), Person
         )
+        participations = _participations_read(request.user, [row["id"] for row in rows])
         items = person_rows_represent(rows)
         person_rows_cases_add(
             items,
@@ -194,6 +195,34 @@ class PersonViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
             ),
         )
         return self.get_paginated_response(items)
+
+
+def _participations_read(user, person_ids: list[int]) -> QuerySet | PreparedRead:
+    """The people's roles on cases in ``user``'s scope (``person_id``, ``case__case_number``,
+    ``role``, by case number and role). On PostgreSQL, for a partner key, by a statement compiled
+    once per key scope with the ids as one array parameter (``= ANY``: the same statement for any
+    page; issue 17.3; sent as the array's text, ``core.db.int_array``), else as a queryset built for
+    this page."""
+
+    def build(ids) -> QuerySet:
+        participations = CaseParticipant.objects.restrict(user, "view")
+        if ids is person_ids:
+            participations = participations.filter(person_id__in=ids)
+        else:
+            table = connection.ops.quote_name(CaseParticipant._meta.db_table)
+            id_type = CaseParticipant._meta.get_field("person").target_field.db_type(connection)
+            any_of = RawSQL(  # noqa: S611 — no value in the text: the ids are its one parameter
+                f'{table}."person_id" = ANY(CAST(%s AS {id_type}[]))', (ids,), output_field=BooleanField()
+            )
+            participations = participations.filter(any_of)
+        return participations.order_by("case__case_number", "role").values("person_id", "case__case_number", "role")
+
+    scope = key_scope(user)
+    if scope is not None and connection.vendor == "postgresql":
+        prepared = values_prepared(("people:cases", scope), CaseParticipant, build)
+        if prepared is not None:
+            return PreparedRead(prepared, int_array(person_ids))
+    return build(person_ids)
 
 
 class FviOverrideUseAPIView(PartnerAPIView):

@@ -1,11 +1,16 @@
 """List envelopes: ``{"count", "next", "previous", "results"}``; cursor pages for unbounded streams."""
 
-from typing import NamedTuple
+from base64 import b64encode
+from collections.abc import Callable
+from typing import Any, NamedTuple
+from urllib import parse
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, Q
+from django.db import connections, router
+from django.db.models import AutoField, BigAutoField, CharField, IntegerField, Model, Q, QuerySet
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination, _reverse_ordering
 
 
 class StrictPageSizeMixin:
@@ -73,6 +78,29 @@ class StreamCursorPagination(StrictPageSizeMixin, CursorPagination):
         return result
 
 
+class _CompiledPage(NamedTuple):
+    """A cursor page's statement for one shape: its SQL and parameters, the parameters that hold the
+    cursor's position (``slots``) and what ``.values()`` needs of the compiler to name and convert
+    the rows."""
+
+    sql: str
+    params: tuple
+    slots: tuple[int, ...]
+    names: tuple[str, ...]
+    converters: dict
+    compiler: Any
+
+
+# The compiled pages are kept on their connection (one per thread), as the key lookup is
+# (accounts.selectors): a compiler refers to its connection.
+_PAGES_ATTRIBUTE = "caseworks_keyset_pages"
+_PAGES_MAX = 512
+# A position no row has (an id below any, a case number no one is given), standing for the
+# cursor's while a page's statement is compiled; the real one takes its parameters' places.
+_SENTINELS: dict[type, Any] = {int: -2_000_000_017, str: "\x1fcaseworks keyset position\x1f"}
+_KEYSET_FIELDS = (AutoField, BigAutoField, IntegerField, CharField)
+
+
 class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):  # type: ignore[misc]
     """``?pagination=cursor``: keyset pages on an indexed, unique ordering (``ordering`` of the
     view's ``cursor_ordering``); ``next``/``previous`` links carry the position, no ``count``: a
@@ -87,6 +115,137 @@ class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):  # type: ig
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model
         return super().paginate_queryset(queryset, request, view)
+
+    def paginate_rows(self, request, view, build: Callable[[], QuerySet], model: type[Model], scope: tuple) -> list:
+        """``paginate_queryset(build(), request, view)`` for a ``.values()`` queryset of ``model``
+        whose statement depends on nothing but ``scope`` (the key's) and the cursor: its statement
+        is compiled once per shape (view, scope, database, direction, offset, page size, whether a
+        position is given) and kept on the connection; a page only puts its position in the
+        parameters, runs it and names the columns as ``.values()`` does (issue 17.3: building and
+        compiling the scoped queryset cost more than running it). The paginator's state after it is
+        DRF's (``CursorPagination.paginate_queryset``: the same page, positions and links)."""
+        self.model = model
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, None, view)  # type: ignore[arg-type]  # DRF's reads no queryset here
+        self.cursor = self.decode_cursor(request)
+        offset, reverse = (0, False) if self.cursor is None else (self.cursor.offset, self.cursor.reverse)
+        current_position: Any = None if self.cursor is None else self.cursor.position
+        following_position: Any
+        rows = self._compiled_rows(request, view, build, model, scope, offset, reverse, current_position)
+        if rows is None:  # a shape not kept (see _compile): DRF's own, from the queryset
+            return list(self.paginate_queryset(build(), request, view))
+        self.page = rows[: self.page_size]
+        # From here CursorPagination.paginate_queryset's own.
+        if len(rows) > len(self.page):
+            has_following_position = True
+            following_position = self._get_position_from_instance(rows[-1], self.ordering)
+        else:
+            has_following_position = False
+            following_position = None
+        if reverse:
+            self.page = list(reversed(self.page))
+            self.has_next = (current_position is not None) or (offset > 0)
+            self.has_previous = has_following_position
+            if self.has_next:
+                self.next_position = current_position
+            if self.has_previous:
+                self.previous_position = following_position
+        else:
+            self.has_next = has_following_position
+            self.has_previous = (current_position is not None) or (offset > 0)
+            if self.has_next:
+                self.next_position = following_position
+            if self.has_previous:
+                self.previous_position = current_position
+        if (self.has_previous or self.has_next) and self.template is not None:
+            self.display_page_controls = True
+        return self.page
+
+    def _compiled_rows(self, request, view, build, model, scope, offset, reverse, position) -> list | None:
+        alias = router.db_for_read(model) or "default"
+        connection = connections[alias]
+        field = model._meta.get_field(self.ordering[0].lstrip("-"))
+        value = None
+        if position is not None:
+            value = _keyset_value(field, position, connection)
+            if value is None:
+                return None  # out of the column's range: the ORM's statement would differ (no bound)
+        pages: dict | None = getattr(connection, _PAGES_ATTRIBUTE, None)
+        if pages is None:
+            pages = {}
+            setattr(connection, _PAGES_ATTRIBUTE, pages)
+        shape = (type(view), scope, reverse, offset, self.page_size, position is None)
+        compiled = pages.get(shape)
+        if compiled is None:
+            compiled = self._compile(request, view, build, field, alias, offset, reverse, position is not None)
+            if compiled is None:
+                return None
+            if len(pages) >= _PAGES_MAX:
+                pages.clear()
+            pages[shape] = compiled
+        params = list(compiled.params)
+        for slot in compiled.slots:
+            params[slot] = value
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        if compiled.converters:
+            fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
+        names = compiled.names
+        return [dict(zip(names, row, strict=True)) for row in fetched]
+
+    def _compile(self, request, view, build, field, alias, offset, reverse, bounded) -> _CompiledPage | None:
+        """The page's statement as ``CursorPagination.paginate_queryset`` would run it, with the
+        sentinel for the position (``keyset_bound`` gives the view the same), or None when this
+        shape is not to be kept."""
+        sentinel = _SENTINELS[int] if isinstance(field, IntegerField) else _SENTINELS[str]
+        self.sentinel = sentinel if bounded else None
+        try:
+            queryset = build()
+        finally:
+            self.sentinel = None
+        if queryset.db != alias or not isinstance(queryset, QuerySet):
+            return None
+        queryset = queryset.order_by(*(_reverse_ordering(self.ordering) if reverse else self.ordering))
+        if bounded:
+            order = self.ordering[0]
+            lookup = "lt" if reverse != order.startswith("-") else "gt"
+            queryset = queryset.filter(**{f"{order.lstrip('-')}__{lookup}": sentinel})
+        queryset = queryset[offset : offset + self.page_size + 1]
+        query = queryset.query
+        compiler = query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet):
+            return None
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if compiler.has_extra_select or compiler.has_composite_fields(fields):
+            return None
+        slots = tuple(i for i, param in enumerate(params) if type(param) is type(sentinel) and param == sentinel)
+        if bounded and not slots:
+            return None
+        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        return _CompiledPage(sql, tuple(params), slots, names, compiler.get_converters(fields), compiler)
+
+    def encode_cursor(self, cursor):
+        """DRF's link (``CursorPagination.encode_cursor``: ``replace_query_param`` of the page's URL),
+        the URL split and its other parameters encoded once per page, not once per link."""
+        tokens = {}
+        if cursor.offset != 0:
+            tokens["o"] = str(cursor.offset)
+        if cursor.reverse:
+            tokens["r"] = "1"
+        if cursor.position is not None:
+            tokens["p"] = cursor.position
+        encoded = b64encode(parse.urlencode(tokens, doseq=True).encode("ascii")).decode("ascii")
+        links = getattr(self, "_links", None)
+        if links is None or links[0] != self.base_url:
+            links = self._links = (self.base_url, *_link_parts(self.base_url, self.cursor_query_param))
+        _, head, before, after, tail = links
+        pair = f"{parse.quote_plus(self.cursor_query_param)}={parse.quote_plus(encoded)}"
+        return f"{head}?{'&'.join(part for part in (before, pair, after) if part)}{tail}"
 
     def decode_cursor(self, request):
         """DRF's, and a position that is no value of the ordering's column (a forged cursor) is
@@ -109,11 +268,44 @@ class KeysetBound(NamedTuple):
 
     field: str
     lookup: str
-    position: str
+    position: Any  # the cursor's text, or the sentinel a kept statement is compiled with
 
     def on(self, field: str) -> Q:
         """The same bound on another column holding the same values (``person_id`` in a subquery)."""
         return Q(**{f"{field}__{self.lookup}": self.position})
+
+
+def _keyset_value(field, position: str, connection) -> Any:
+    """``position`` as the ORM sends it to the database in ``field``'s lookup (``id__gt``), or None
+    when the ORM would not bound the column by it (out of its range) or the field is not one of
+    those whose statements are kept (an integer or a text)."""
+    if not isinstance(field, _KEYSET_FIELDS):
+        return None
+    try:
+        value = field.get_db_prep_value(field.get_prep_value(position), connection, prepared=True)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(field, IntegerField):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        if type(value) is not int or (low is not None and value < low) or (high is not None and value > high):
+            return None
+    elif type(value) is not str:
+        return None
+    return value
+
+
+def _link_parts(url: str, key: str) -> tuple[str, str, str, str]:
+    """``rest_framework.utils.urls.replace_query_param(url, key, value)`` is ``head?before&key=value&
+    after tail``: the URL without its query and fragment, the query's other parameters (sorted by
+    name and encoded as ``urlencode`` does) before and after ``key``, and the fragment."""
+    scheme, netloc, path, query, fragment = parse.urlsplit(str(url))
+    params = parse.parse_qs(query, keep_blank_values=True)
+    params.pop(str(key), None)
+    ordered = sorted(params.items())
+    before = parse.urlencode([(name, values) for name, values in ordered if name < key], doseq=True)
+    after = parse.urlencode([(name, values) for name, values in ordered if name > key], doseq=True)
+    head = parse.urlunsplit((scheme, netloc, path, "", ""))
+    return head, before, after, f"#{fragment}" if fragment else ""
 
 
 class PageOrCursorPagination(StandardPagination):
@@ -142,6 +334,22 @@ class PageOrCursorPagination(StandardPagination):
         self.cursor = KeysetCursorPagination(getattr(view, "cursor_ordering", ("-id",)))
         return self.cursor.paginate_queryset(queryset, request, view)
 
+    def paginate_rows(self, request, view, build: Callable[[], QuerySet], model: type[Model]) -> list:
+        """The page of a ``.values()`` list: ``list(paginate_queryset(build(), request, view))``.
+        A cursor page of a partner key with no filter given is read by a statement compiled once
+        per shape (``KeysetCursorPagination.paginate_rows``): ``build`` (the view's scoped, filtered
+        queryset) runs once per shape, not once per page. Its statement may depend on nothing but
+        the key (``scope``: every column of the key a scope could read) and the cursor."""
+        self.cursor_mode = self._mode(request) == "cursor"
+        scope = key_scope(request.user)
+        if not self.cursor_mode or scope is None or _filters_given(request, view):
+            return list(self.paginate_queryset(build(), request, view))
+        if request.query_params.get("ordering") or request.query_params.get(self.page_query_param):
+            raise ValidationError({self.mode_query_param: ["With pagination=cursor give neither ordering nor page."]})
+        self.cursor = KeysetCursorPagination(getattr(view, "cursor_ordering", ("-id",)))
+        self.cursor.outer = self
+        return self.cursor.paginate_rows(request, view, build, model, scope)
+
     def keyset_bound(self, request, view, model: type[Model]) -> KeysetBound | None:
         """The bound the cursor page's rows will be filtered by (``None`` on a page of ``?page=``
         or the first cursor page), for a view to repeat inside a subquery: PostgreSQL does not carry
@@ -149,6 +357,16 @@ class PageOrCursorPagination(StandardPagination):
         would then read the subquery's index from its start at every position (issue 17.3)."""
         if self._mode(request) != "cursor":
             return None
+        inner = getattr(self, "cursor", None)
+        if (
+            isinstance(inner, KeysetCursorPagination)
+            and getattr(inner, "sentinel", None) is not None
+            and inner.cursor is not None
+        ):
+            # A statement being compiled for every position (paginate_rows): the sentinel stands for it.
+            order = inner.ordering[0]
+            lookup = "lt" if inner.cursor.reverse != order.startswith("-") else "gt"
+            return KeysetBound(order.lstrip("-"), lookup, inner.sentinel)
         paginator = KeysetCursorPagination(getattr(view, "cursor_ordering", ("-id",)), model)
         cursor = paginator.decode_cursor(request)
         if cursor is None or cursor.position is None:
@@ -190,3 +408,25 @@ class PageOrCursorPagination(StandardPagination):
                 "schema": {"type": "string"},
             },
         ]
+
+
+def key_scope(user) -> tuple | None:
+    """What of a partner key a list's scope may depend on (the key, its agency, counties and
+    scopes); None for anyone else, whose lists are built on every request."""
+    if not getattr(user, "is_partner", False):
+        return None
+    key = getattr(user, "key", None)
+    if key is None or key.pk is None:
+        return None
+    return (key.pk, key.agency_id, key.all_counties, tuple(key.counties or ()), tuple(key.scopes or ()))
+
+
+def _filters_given(request, view) -> bool:
+    """Whether the request names a filter of the view (its FilterSet builds the queryset then)."""
+    from core.api.filters import StrictFilterBackend
+
+    backends = getattr(view, "filter_backends", ())
+    if any(backend is not StrictFilterBackend for backend in backends):
+        return True
+    filterset_class = getattr(view, "filterset_class", None)
+    return filterset_class is not None and StrictFilterBackend.filters_given(request.query_params, filterset_class)

@@ -9,7 +9,7 @@ from typing import ClassVar
 from django.urls import reverse
 from rest_framework import serializers
 
-from core.api.rows import Represent, field_representers
+from core.api.rows import Represent, field_representers, row_representer
 
 from ..choices import PartnerFileDirection, PartnerFileStatus, PaymentFileStatus, ReturnFileStatus
 from ..models import CourtHearing, EnforcementAction, PartnerFile, Petition, RemedyRule
@@ -100,7 +100,8 @@ def action_rows_represent(rows: list[dict], rules: Iterable[RemedyRule]) -> list
     for name in names:
         column, show = special.get(name) or (name, plain[name])
         fields.append((name, column, show))
-    return [{name: None if row[column] is None else show(row[column]) for name, column, show in fields} for row in rows]
+    represent = row_representer(fields)
+    return [represent(row) for row in rows]
 
 
 class CourtHearingSerializer(serializers.ModelSerializer):

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import BooleanField, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -25,6 +27,7 @@ from core.api.views import (
     RestrictedQuerysetMixin,
     StoredFileAPIView,
 )
+from core.db import int_array, values_prepared
 
 from ..choices import (
     ActionStatus,
@@ -79,10 +82,40 @@ class EnforcementActionViewSet(RestrictedQuerysetMixin, PartnerReadOnlyViewSet):
     # one more query, represented exactly as ``EnforcementActionSerializer`` does (``action_rows_represent``;
     # issue 17.3). A comment, not a docstring: the schema would show it as the operation's description.
     def list(self, request, *args, **kwargs):
-        rows = self.filter_queryset(self.get_queryset()).values(*ACTION_LIST_VALUES)
-        page = list(self.paginate_queryset(rows))
-        rules = RemedyRule.objects.filter(pk__in={row["rule_id"] for row in page}).order_by() if page else []
-        return self.get_paginated_response(action_rows_represent(page, rules))
+        page = self.paginator.paginate_rows(
+            request,
+            self,
+            lambda: self.filter_queryset(self.get_queryset()).values(*ACTION_LIST_VALUES),
+            EnforcementAction,
+        )
+        return self.get_paginated_response(action_rows_represent(page, _rules_named(page)))
+
+
+def _rules_named(rows: list[dict]) -> list[RemedyRule]:
+    """The rules ``rows`` name (office-wide reference rows, no scope). On PostgreSQL by a statement
+    compiled once (the ids one array parameter: ``core.db.values_prepared``), the instances built as
+    the ORM builds them (``from_db``); elsewhere by a queryset."""
+    ids = sorted({row["rule_id"] for row in rows})
+    if not ids:
+        return []
+    if connection.vendor == "postgresql":
+        columns = tuple(field.attname for field in RemedyRule._meta.concrete_fields)
+        table = connection.ops.quote_name(RemedyRule._meta.db_table)
+        id_type = RemedyRule._meta.pk.db_type(connection)
+
+        def build(marker) -> QuerySet:
+            any_of = RawSQL(  # noqa: S611 — no value in the text: the ids are its one parameter
+                f'{table}."id" = ANY(CAST(%s AS {id_type}[]))', (marker,), output_field=BooleanField()
+            )
+            return RemedyRule.objects.filter(any_of).order_by().values(*columns)
+
+        prepared = values_prepared(("actions:rules", columns), RemedyRule, build)
+        if prepared is not None:
+            return [
+                RemedyRule.from_db(prepared.alias, columns, tuple(row[name] for name in columns))
+                for row in prepared.fetch(int_array(ids))
+            ]
+    return list(RemedyRule.objects.filter(pk__in=ids).order_by())
 
 
 @extend_schema_view(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 from rest_framework import serializers
 
-from core.api.rows import field_representers
+from core.api.rows import field_representers, row_representer
 
 from ...choices import Bucket, CollectionSource, CollectionStatus, ObligationKind, Payee
 from ...models import Collection, LedgerEntry
@@ -216,10 +216,10 @@ def collection_rows_represent(rows: list[dict]) -> list[dict]:
     """``CollectionListSerializer``'s representation of ``rows`` (``COLLECTION_LIST_VALUES``), built
     from ``.values()`` without model instances; tax-offset sources hidden (``fti.shown_source``)."""
     representers = field_representers(CollectionListSerializer, tuple(CollectionListSerializer.Meta.fields))
-    fields = [(name, _LIST_COLUMN.get(name, name), show) for name, show in representers.items()]
+    represent = row_representer([(name, _LIST_COLUMN.get(name, name), show) for name, show in representers.items()])
     out = []
     for row in rows:
-        item = {name: None if row[column] is None else show(row[column]) for name, column, show in fields}
+        item = represent(row)
         item["source"] = shown_source(row["source"], fti=False)
         if item["source"] is None:
             item["hold_reason"] = None

@@ -139,8 +139,9 @@ class CollectionCreateAPIView(CollectionPostingAPIView, PartnerGenericAPIView):
         examples=COLLECTION_EXAMPLES,
     )
     def get(self, request, *args, **kwargs):
-        rows = self.filter_queryset(self.get_queryset()).values(*COLLECTION_LIST_VALUES)
-        page = list(self.paginate_queryset(rows))
+        page = self.paginator.paginate_rows(
+            request, self, lambda: self.filter_queryset(self.get_queryset()).values(*COLLECTION_LIST_VALUES), Collection
+        )
         return self.get_paginated_response(collection_rows_represent(page))
 
     @extend_schema(
