@@ -43,13 +43,14 @@ beat: install
 
 ## Every test, in parallel (SQLite with no variables; PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
 # Each xdist worker has its own database; browser tests and real-worker tests run as groups (tests/conftest.py).
-# The tree is compiled once first (not .venv or .git), so the workers start from the bytecode cache.
+# The tree is compiled once first (not .venv or .git), so the workers start from the bytecode cache:
+# in one process (1.6 s for all 736 files, 0.3 s when nothing changed; -j 0's pool took 4 s either way).
 # A first run builds the SQLite template in the background meanwhile (tests/db_template.py --prepare).
 TEST_WORKERS ?= auto
 test: install
 	$(PY) -m tests.db_template --prepare & template=$$!; \
 	$(MAKE) --no-print-directory browser fonts messages \
-	&& $(PY) -m compileall -q -j 0 -x '/\.' . \
+	&& $(PY) -m compileall -q -x '/\.' . \
 	&& $(PY) -m pytest -p no:randomly -n $(TEST_WORKERS) --dist loadgroup --durations=25; \
 	status=$$?; wait $$template; exit $$status
 
