@@ -393,6 +393,20 @@ def int_array(values: Sequence[int]) -> str:
     return "{" + ",".join(str(int(value)) for value in values) + "}"
 
 
+def column_in_array(model: type[models.Model], field_name: str, values: list) -> models.expressions.RawSQL:
+    """A filter ``<table>.<column> = ANY(CAST(%s AS <type>[]))`` with ``values`` as its one
+    parameter (``values_prepared``'s marker, or an ``int_array`` text): the same statement for any
+    number of values."""
+    field = model._meta.get_field(field_name)
+    target = getattr(field, "target_field", field)
+    quote = connection.ops.quote_name
+    return models.expressions.RawSQL(  # noqa: S611 — no value in the text: the values are its one parameter
+        f"{quote(model._meta.db_table)}.{quote(field.column)} = ANY(CAST(%s AS {target.db_type(connection)}[]))",
+        (values,),
+        output_field=models.BooleanField(),
+    )
+
+
 class PreparedValues(NamedTuple):
     """A ``.values()`` queryset compiled once (``values_prepared``): its SQL, its parameters with
     one slot for the value given at each run, and what ``.values()`` needs to name and convert the

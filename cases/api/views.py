@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 from core.api.pagination import PageOrCursorPagination, key_scope
 from core.api.schema import ErrorSerializer
 from core.api.views import PartnerAPIView, PartnerGenericViewSet, PartnerListRetrieveViewSet
-from core.db import PreparedRead, int_array, values_prepared
+from core.db import PreparedRead, column_in_array, int_array, values_prepared
 from core.services import sensitive_reads_bulk_record
 
 from ..filtersets import CaseFilterSet, PersonApiFilterSet
@@ -209,12 +208,7 @@ def _participations_read(user, person_ids: list[int]) -> QuerySet | PreparedRead
         if ids is person_ids:
             participations = participations.filter(person_id__in=ids)
         else:
-            table = connection.ops.quote_name(CaseParticipant._meta.db_table)
-            id_type = CaseParticipant._meta.get_field("person").target_field.db_type(connection)
-            any_of = RawSQL(  # noqa: S611 — no value in the text: the ids are its one parameter
-                f'{table}."person_id" = ANY(CAST(%s AS {id_type}[]))', (ids,), output_field=BooleanField()
-            )
-            participations = participations.filter(any_of)
+            participations = participations.filter(column_in_array(CaseParticipant, "person", ids))
         return participations.order_by("case__case_number", "role").values("person_id", "case__case_number", "role")
 
     scope = key_scope(user)

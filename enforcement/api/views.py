@@ -7,8 +7,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from django.db.models import BooleanField, Prefetch, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -27,7 +26,7 @@ from core.api.views import (
     RestrictedQuerysetMixin,
     StoredFileAPIView,
 )
-from core.db import int_array, values_prepared
+from core.db import column_in_array, int_array, values_prepared
 
 from ..choices import (
     ActionStatus,
@@ -100,14 +99,9 @@ def _rules_named(rows: list[dict]) -> list[RemedyRule]:
         return []
     if connection.vendor == "postgresql":
         columns = tuple(field.attname for field in RemedyRule._meta.concrete_fields)
-        table = connection.ops.quote_name(RemedyRule._meta.db_table)
-        id_type = RemedyRule._meta.pk.db_type(connection)
 
         def build(marker) -> QuerySet:
-            any_of = RawSQL(  # noqa: S611 — no value in the text: the ids are its one parameter
-                f'{table}."id" = ANY(CAST(%s AS {id_type}[]))', (marker,), output_field=BooleanField()
-            )
-            return RemedyRule.objects.filter(any_of).order_by().values(*columns)
+            return RemedyRule.objects.filter(column_in_array(RemedyRule, "id", marker)).order_by().values(*columns)
 
         prepared = values_prepared(("actions:rules", columns), RemedyRule, build)
         if prepared is not None:
