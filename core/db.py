@@ -398,10 +398,13 @@ def column_in_array(model: type[models.Model], field_name: str, values: list) ->
     parameter (``values_prepared``'s marker, or an ``int_array`` text): the same statement for any
     number of values."""
     field = model._meta.get_field(field_name)
-    target = getattr(field, "target_field", field)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{field_name} is not a column of {model.__name__}")
+    target: models.Field = getattr(field, "target_field", field)
     quote = connection.ops.quote_name
+    column = quote(str(field.column))
     return models.expressions.RawSQL(  # noqa: S611 — no value in the text: the values are its one parameter
-        f"{quote(model._meta.db_table)}.{quote(field.column)} = ANY(CAST(%s AS {target.db_type(connection)}[]))",
+        f"{quote(model._meta.db_table)}.{column} = ANY(CAST(%s AS {target.db_type(connection)}[]))",
         (values,),
         output_field=models.BooleanField(),
     )
