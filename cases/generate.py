@@ -467,6 +467,9 @@ class _Office:
 
     def __init__(self, *, seed: int, months: int, ledger: bool, today: date):
         self.rng = random.Random(seed)
+        # Caseworkers are drawn from a stream of their own: how many the office already has must
+        # not change the rest of the office a seed makes.
+        self.worker_rng = random.Random(f"{seed}:caseworkers")
         self.seed, self.months, self.ledger, self.today = seed, months, ledger, today
         self.jurisdiction = settings.CASEWORKS_JURISDICTION
         self.counties = COUNTIES.get(self.jurisdiction, COUNTIES["NY"])
@@ -500,7 +503,7 @@ class _Office:
 
     def worker_for(self, county: str):
         pool = self.workers.get(county) or self.workers.get("") or []
-        return self.rng.choice(pool) if pool else None
+        return self.worker_rng.choice(pool) if pool else None
 
     def employers(self, cases: int) -> None:
         rng, cities, jurisdiction = self.rng, self.cities, self.jurisdiction
@@ -1001,7 +1004,9 @@ def _case_history(plan: _Plan, case: _Case, out: tuple, collection_id: int, accr
     add_entry, add_allocation = entries.append, allocations.append
     today, seed, months = plan.today, plan.seed, plan.months
     case_id, number, spells = case.id, case.number, case.spells
-    rng = random.Random(seed * 1_000_003 + case_id)
+    # Seeded by the case number, not its id: PostgreSQL's sequences are wherever earlier work
+    # (or a rolled-back load) left them, and the same seed must make the same office.
+    rng = random.Random(f"{seed}:{number}")
     profile = rng.choices(PROFILE_NAMES, PROFILE_WEIGHTS)[0]
     due = paid = unassigned = assigned = ZERO
     since: date | None = None

@@ -41,6 +41,37 @@ def test_generate_office_adds_without_colliding_and_ledger_verifies():
     assert Case.objects.filter(orders__isnull=False).distinct().count() > 10
 
 
+def test_a_seed_makes_the_same_office_whatever_caseworkers_the_office_has(django_user_model):
+    """What is already in the database does not change the office a seed makes. The caseworkers
+    cases are given come from a random stream of their own (three caseworkers in the database
+    drew the rest of the office differently), and each case's history is seeded by its number,
+    not its id (on PostgreSQL the sequences stand wherever earlier work left them: each run
+    below starts from other ids). Before, a CI run's office had no never-assisted case in
+    arrears for the ledger re-derivation test."""
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    class Rollback(Exception):
+        pass
+
+    caseworkers = Group.objects.get_or_create(name="caseworker")[0]
+    offices = []
+    for count in (0, 1, 3, 5):
+        with pytest.raises(Rollback), transaction.atomic():
+            for i in range(count):
+                django_user_model.objects.create(username=f"worker{i}").groups.add(caseworkers)
+            office_generate(cases=12, seed=3, months=6)
+            offices.append(
+                list(
+                    CaseBalance.objects.order_by("case__case_number").values_list(
+                        "case__assistance_status", "current_due_month", "unassigned_arrears", "assigned_arrears"
+                    )
+                )
+            )
+            raise Rollback
+    assert offices[0] and all(office == offices[0] for office in offices)
+
+
 def test_generate_office_command_rejects_bad_arguments():
     from django.core.management.base import CommandError
 
