@@ -1,25 +1,13 @@
-"""Cases menu and the caseworker's home cards."""
+"""The caseworker's home cards (the Cases menu is declared with the others in config/navigation.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem, count_card
+from core.navigation import HomeCard, count_card
 
 from .choices import CaseStatus, WorkItemStatus
-
-MENU = MenuGroup(
-    "Cases",
-    [
-        MenuItem("My caseload", "cases:case_list", "cases.view_case"),
-        MenuItem("Open a case", "cases:case_create", "cases.add_case"),
-        MenuItem("My work items", "cases:workitem_list", "cases.view_workitem"),
-        MenuItem("Caseloads", "cases:caseloads", "cases.reassign_case"),
-        MenuItem("Duplicate people", "cases:person_duplicates", "cases.merge_person"),
-        MenuItem("Accrual runs", "cases:ledgerrun_list", "cases.view_ledgerrun"),
-    ],
-)
 
 
 def home_cards(request) -> list[HomeCard]:

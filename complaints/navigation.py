@@ -1,18 +1,9 @@
+"""Complaints home cards (the menu is declared with the others in config/navigation.py)."""
+
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem, queue_cards
-
-MENU = MenuGroup(
-    "Complaints",
-    [
-        MenuItem("Complaints queue", "complaints:complaint_list", "complaints.view_complaint"),
-        MenuItem("Record a complaint", "complaints:complaint_create", "complaints.add_complaint"),
-        MenuItem("Complaints report", "complaints:report", "complaints.view_complaint_report"),
-        MenuItem("My notices", "complaints:notice_list"),
-        MenuItem("Public complaint form", "complaints:public_form", "complaints.add_complaint"),
-    ],
-)
+from core.navigation import HomeCard, queue_cards
 
 
 def home_cards(request) -> list[HomeCard]:

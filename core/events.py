@@ -6,7 +6,7 @@ Each app lists its verbs in its ``choices.py`` as a ``TextChoices`` made by ``ev
 is the verb in words ("Collection posted"), derived by ``humanise`` (acronyms in capitals), or
 given where the words need more than that.
 ``core`` imports no domain app: the modules are found by name (``core.hooks.app_modules``), as
-``schedules.py`` and ``navigation.py`` are. Old rows were rewritten to this style by ``core``
+``schedules.py`` and ``roles.py`` are. Old rows were rewritten to this style by ``core``
 migration 0008.
 """
 

@@ -2,8 +2,8 @@
 
 The dependency rule (``.importlinter``) keeps ``core`` below every domain app and ``cases``
 below the apps that act on cases. Where a lower app needs something an upper one knows, the
-upper app registers it here from its ``AppConfig.ready()``, as ``navigation.py`` and
-``schedules.py`` are discovered:
+upper app registers it here from its ``AppConfig.ready()``, as ``schedules.py`` and ``roles.py``
+are discovered (the menu is declared whole in ``config/navigation.py``, which may know every app):
 
 - ``fti_access_checks``: callables ``(user) -> bool``; FTI (IRS Publication 1075) is shown only
   when every registered check passes *and* at least one is registered (training registers the
@@ -37,7 +37,7 @@ def app_module(name: str) -> ModuleType | None:
 def app_modules(submodule: str, *, apps: list[str] | None = None) -> Iterator[tuple[str, ModuleType]]:
     """``(app, module)`` for each Caseworks app (``settings.CASEWORKS_APPS``) that has
     ``<app>.<submodule>``: how apps contribute by convention (``schedules``, ``roles``, ``demo``,
-    ``events``, ``navigation``, ``reference_data``) without ``core`` importing them by name."""
+    ``events``, ``reference_data``) without ``core`` importing them by name."""
     for app in settings.CASEWORKS_APPS if apps is None else apps:
         module = app_module(f"{app}.{submodule}")
         if module is not None:

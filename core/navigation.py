@@ -1,9 +1,12 @@
-"""Role-aware navigation. Each app declares its menu in ``<app>/navigation.py``::
+"""Role-aware navigation. The whole menu is declared in one place, ``config/navigation.py``
+(``settings.CASEWORKS_MENU``: ``config`` may know every app, ``core`` may not)::
 
-    MENU = MenuGroup("Cases", [MenuItem("My caseload", "cases:case_list", "cases.view_case")])
+    MENU = [MenuGroup("Cases", [MenuItem("My caseload", "cases:case_list", "cases.view_case")],
+                      home_cards=cases.navigation.home_cards)]
 
-and may offer ``home_cards(request) -> list[HomeCard]`` for the home dashboard. The navigation
-shows a user only the items whose permission the user holds.
+A group's ``home_cards(request) -> list[HomeCard]`` (in its app's ``navigation.py``) fills its
+section of the home dashboard. The navigation shows a user only the items whose permission the
+user holds.
 """
 
 from __future__ import annotations
@@ -13,14 +16,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
-
-from .hooks import app_module
-
-# Menus of parts that live inside an app but stand on their own in the navigation.
-EXTRA_NAVIGATION_MODULES = ("cases.guidelines.navigation", "enforcement.file_navigation", "cases.ledger.navigation")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class MenuItem:
 class MenuGroup:
     label: str
     items: list[MenuItem] = field(default_factory=list)
+    home_cards: Callable[[HttpRequest], list[HomeCard]] | None = None  # its section of the home page
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,14 @@ def queue_cards(
     return [count_card(title, counts[key], f"{list_url}?{param}={key}", tone=tone) for key, title, tone in queues]
 
 
-def _app_modules():
-    names = [f"{app}.navigation" for app in settings.CASEWORKS_APPS] + list(EXTRA_NAVIGATION_MODULES)
-    for name in names:
-        module = app_module(name)
-        if module is not None:
-            yield module
+def menu_groups() -> list[MenuGroup]:
+    """Every group of the menu, in order, whoever may see it (``settings.CASEWORKS_MENU``)."""
+    return _declared_menu(settings.CASEWORKS_MENU)
+
+
+@lru_cache(maxsize=4)
+def _declared_menu(dotted_path: str) -> list[MenuGroup]:
+    return import_string(dotted_path)
 
 
 @lru_cache(maxsize=1024)
@@ -112,10 +115,7 @@ def menu_for(user) -> list[tuple[str, list[MenuItem]]]:
     else:
         holds = user.has_perm
     groups = []
-    for module in _app_modules():
-        group: MenuGroup | None = getattr(module, "MENU", None)
-        if group is None:
-            continue
+    for group in menu_groups():
         items = [item for item in group.items if item.permission is None or holds(item.permission)]
         if items:
             groups.append((group.label, items))
@@ -127,23 +127,10 @@ def _every(_permission: str) -> bool:
 
 
 def home_cards_for(request) -> list[tuple[str, list[HomeCard]]]:
+    """The home dashboard: each menu group's cards, under the group's label, where it has any."""
     sections = []
-    for module in _app_modules():
-        builder = getattr(module, "home_cards", None)
-        group: MenuGroup | None = getattr(module, "MENU", None)
-        if builder is None:
-            continue
-        cards = builder(request)
+    for group in menu_groups():
+        cards = group.home_cards(request) if group.home_cards is not None else []
         if cards:
-            sections.append((group.label if group else module.__name__.split(".")[0].title(), cards))
+            sections.append((group.label, cards))
     return sections
-
-
-MENU = MenuGroup(
-    "Audit",
-    [
-        MenuItem("Security log", "core:audit_access", "core.view_security_log"),
-        MenuItem("Domain events", "core:audit_events", "core.view_domainevent"),
-        MenuItem("Change history", "core:audit_changes", "core.view_domainevent"),
-    ],
-)

@@ -1,28 +1,11 @@
-"""Menu and home cards of payment files, disbursement files and bank reconciliation
-(listed in core.navigation.EXTRA_NAVIGATION_MODULES)."""
+"""Home cards of payment files, disbursement files and bank reconciliation (their menu group,
+"Payments & bank", is declared with the others in config/navigation.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from core.navigation import HomeCard, MenuGroup, MenuItem
-
-MENU = MenuGroup(
-    "Payments & bank",
-    [
-        MenuItem("Employer payment files", "enforcement:paymentfile_list", "enforcement.view_paymentfile"),
-        MenuItem("Disbursement files", "enforcement:disbursementexport_list", "enforcement.view_disbursementexport"),
-        MenuItem("Disbursement returns", "enforcement:nachareturnfile_list", "enforcement.view_nachareturnfile"),
-        MenuItem("Bank statements", "enforcement:bankstatement_list", "enforcement.view_bankstatement"),
-        MenuItem("Daily reconciliation", "enforcement:reconciliation_report", "enforcement.view_bankstatement"),
-        MenuItem("Partner files", "enforcement:partnerfile_list", "enforcement.view_partnerfile"),
-        MenuItem(
-            "Reconciliation exceptions",
-            "enforcement:reconciliationexception_list",
-            "enforcement.view_reconciliationexception",
-        ),
-    ],
-)
+from core.navigation import HomeCard
 
 
 def home_cards(request) -> list[HomeCard]:

@@ -1,24 +1,12 @@
-"""Enforcement menu and home cards (payment files and bank reconciliation have their own module)."""
+"""Enforcement home cards (payment files and bank reconciliation have their own module; the menu is
+declared with the others in config/navigation.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem, count_card
-
-MENU = MenuGroup(
-    "Enforcement",
-    [
-        MenuItem("Coordinator dashboard", "enforcement:dashboard", "enforcement.view_sweeprun"),
-        MenuItem("Enforcement queue", "enforcement:action_list", "enforcement.view_enforcementaction"),
-        MenuItem("Court petitions", "enforcement:petition_list", "enforcement.view_petition"),
-        MenuItem("Court calendar", "enforcement:court_calendar", "enforcement.view_courthearing"),
-        MenuItem("Criminal referrals", "enforcement:referral_list", "enforcement.view_criminalreferral"),
-        MenuItem("Sweep runs", "enforcement:sweeprun_list", "enforcement.view_sweeprun"),
-        MenuItem("Remedy rules", "enforcement:rule_list", "enforcement.view_remedyrule"),
-    ],
-)
+from core.navigation import HomeCard, count_card
 
 
 def home_cards(request) -> list[HomeCard]:

@@ -1,16 +1,9 @@
+"""State hearings home cards (the menu is declared with the others in config/navigation.py)."""
+
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem, count_card, queue_cards
-
-MENU = MenuGroup(
-    "State hearings",
-    [
-        MenuItem("Hearing requests", "hearings:request_list", "hearings.view_hearingrequest"),
-        MenuItem("Record a request", "hearings:request_create", "hearings.add_hearingrequest"),
-        MenuItem("Docket", "hearings:docket", "hearings.view_hearing"),
-    ],
-)
+from core.navigation import HomeCard, count_card, queue_cards
 
 
 def home_cards(request) -> list[HomeCard]:

@@ -1,26 +1,11 @@
-"""Outreach menu and home cards."""
+"""Outreach home cards (the menu is declared with the others in config/navigation.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem, count_card
-
-MENU = MenuGroup(
-    "Outreach",
-    [
-        MenuItem("Calendar", "outreach:event_calendar", "outreach.view_calendar"),
-        MenuItem("Events", "outreach:event_list", "outreach.view_event"),
-        MenuItem("Organisations", "outreach:organisation_list", "outreach.view_organisation"),
-        MenuItem("Materials", "outreach:material_list", "outreach.view_material"),
-        MenuItem("Announcements", "outreach:announcement_list", "outreach.view_announcement"),
-        MenuItem("Media inquiries", "outreach:mediainquiry_list", "outreach.view_mediainquiry"),
-        MenuItem("Media contacts", "outreach:mediacontact_list", "outreach.view_mediacontact"),
-        MenuItem("Feedback surveys", "outreach:survey_list", "outreach.view_survey"),
-        MenuItem("Outreach dashboard", "outreach:dashboard", "outreach.view_dashboard"),
-    ],
-)
+from core.navigation import HomeCard, count_card
 
 
 def home_cards(request) -> list[HomeCard]:

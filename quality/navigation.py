@@ -1,24 +1,12 @@
-"""Quality menu and home cards (served from the latest snapshot: no live computation on home)."""
+"""Quality home cards (served from the latest snapshot: no live computation on home; the menu is
+declared with the others in config/navigation.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
 
-from core.navigation import HomeCard, MenuGroup, MenuItem, count_card
-
-MENU = MenuGroup(
-    "Quality",
-    [
-        MenuItem("Performance dashboard", "quality:dashboard", "quality.view_snapshot"),
-        MenuItem("OCSE-157 measures", "quality:ocse157", "quality.view_snapshot"),
-        MenuItem("Timeframe compliance", "quality:timeframes", "quality.view_snapshot"),
-        MenuItem("Self-assessment reviews", "quality:review_list", "quality.view_review"),
-        MenuItem("Improvement plans", "quality:plan_list", "quality.view_improvementplan"),
-        MenuItem("Performance goals", "quality:goal_list", "quality.view_performancegoal"),
-        MenuItem("Expenditures", "quality:expenditure_list", "quality.view_expenditure"),
-    ],
-)
+from core.navigation import HomeCard, count_card
 
 
 def home_cards(request) -> list[HomeCard]:

@@ -1,19 +1,8 @@
-from core.navigation import HomeCard, MenuGroup, MenuItem, count_card
+"""Training home cards (the menu is declared with the others in config/navigation.py)."""
+
+from core.navigation import HomeCard, count_card
 
 from .choices import ComplianceStatus
-
-MENU = MenuGroup(
-    "Training",
-    [
-        MenuItem("My training", "training:my_training"),
-        MenuItem("Trainer dashboard", "training:dashboard", "training.view_enrolment"),
-        MenuItem("Courses", "training:course_list", "training.view_course"),
-        MenuItem("Sessions", "training:session_list", "training.view_trainingsession"),
-        MenuItem("Compliance", "training:compliance", "training.view_coursecompletion"),
-        MenuItem("Needs survey", "training:needs_list", "training.view_needssurvey"),
-        MenuItem("Policies & procedures", "training:policy_list", "training.view_policydocument"),
-    ],
-)
 
 
 def home_cards(request) -> list[HomeCard]:

@@ -21,7 +21,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # Applications -------------------------------------------------------------------------------
-# The area apps, in dependency order. seed_demo, navigation and role permissions walk this list.
+# The area apps, in dependency order. seed_demo and role permissions walk this list.
 CASEWORKS_APPS = [
     "core",
     "accounts",
@@ -33,6 +33,9 @@ CASEWORKS_APPS = [
     "training",
     "quality",
 ]
+
+# The sidebar menu and the home dashboard's sections, declared whole in one place (core.navigation).
+CASEWORKS_MENU = "config.navigation.MENU"
 
 INSTALLED_APPS = [
     "core.admin_site.CaseworksAdminConfig",  # django.contrib.admin on the project's own site

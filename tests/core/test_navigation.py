@@ -18,9 +18,9 @@ def _labels(groups) -> set[str]:
 
 def _every_item() -> list[MenuItem]:
     """Every item of every app's menu, whoever may see it."""
-    from core.navigation import _app_modules
+    from core.navigation import menu_groups
 
-    return [item for module in _app_modules() if getattr(module, "MENU", None) for item in module.MENU.items]
+    return [item for group in menu_groups() for item in group.items]
 
 
 def _open_to(permissions: set[str]) -> set[str]:
