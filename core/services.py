@@ -93,6 +93,12 @@ def saved_with_event(
     return obj
 
 
+def saved_created_or_changed(obj: models.Model, *, created: str, changed: str, by=None, summary: str = "") -> Any:
+    """``saved_with_event`` for a record people add and edit on one form: the event is ``created``
+    for a new object, ``changed`` for an edit."""
+    return saved_with_event(obj, verb=created if obj.pk is None else changed, by=by, summary=summary)
+
+
 def events_bulk_record(
     events: Iterable[DomainEvent] = (),
     *,

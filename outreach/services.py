@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
-from core.services import event_record, saved_with_event
+from core.services import event_record, saved_created_or_changed, saved_with_event
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -72,10 +72,11 @@ def _save(obj, *, exclude: list[str] | None = None):
 
 # Partners ------------------------------------------------------------------------------------
 def organisation_save(*, organisation: Organisation, by: User) -> Organisation:
-    return saved_with_event(
+    return saved_created_or_changed(
         organisation,
+        created="outreach.organisation_created",
+        changed="outreach.organisation_changed",
         by=by,
-        verb="outreach.organisation_created" if organisation.pk is None else "outreach.organisation_changed",
         summary=organisation.name,
     )
 
@@ -185,11 +186,8 @@ def follow_up_complete(*, follow_up: FollowUp, by: User) -> bool:
 
 # Materials -----------------------------------------------------------------------------------
 def material_save(*, material: Material, by: User) -> Material:
-    return saved_with_event(
-        material,
-        by=by,
-        verb="outreach.material_added" if material.pk is None else "outreach.material_changed",
-        summary=str(material),
+    return saved_created_or_changed(
+        material, created="outreach.material_added", changed="outreach.material_changed", by=by, summary=str(material)
     )
 
 
