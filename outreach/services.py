@@ -220,13 +220,8 @@ def material_distribute(
         recorded_by=by,
     )
     _save(distribution)
-    material.refresh_from_db(fields=["stock"])
-    event_record(
-        verb="outreach.material_distributed",
-        subject=material,
-        actor=by,
-        summary=f"{quantity} copies to {distribution.location}",
-        data={"stock_after": material.stock},
+    _stock_moved(
+        material, verb="outreach.material_distributed", by=by, summary=f"{quantity} copies to {distribution.location}"
     )
     return distribution
 
@@ -236,15 +231,15 @@ def material_restock(*, material: Material, quantity: int, by: User) -> Material
     if quantity <= 0:
         raise ValidationError({"quantity": "Add at least one copy."})
     Material.objects.filter(pk=material.pk).update(stock=F("stock") + quantity)
-    material.refresh_from_db(fields=["stock"])
-    event_record(
-        verb="outreach.material_restocked",
-        subject=material,
-        actor=by,
-        summary=f"+{quantity} copies",
-        data={"stock_after": material.stock},
-    )
+    _stock_moved(material, verb="outreach.material_restocked", by=by, summary=f"+{quantity} copies")
     return material
+
+
+def _stock_moved(material: Material, *, verb: str, by: User, summary: str) -> None:
+    """The stock changed by update(), which bypasses the history signals: read it again and record
+    the movement with what is left."""
+    material.refresh_from_db(fields=["stock"])
+    event_record(verb=verb, subject=material, actor=by, summary=summary, data={"stock_after": material.stock})
 
 
 # Announcements -------------------------------------------------------------------------------
