@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
-from core.services import event_record, saved_created_or_changed, saved_with_event
+from core.services import event_record, saved_created_or_changed
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -437,10 +437,11 @@ def media_inquiry_save(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
             inquiry.approved_at = None
     if inquiry.status == InquiryStatus.OPEN and inquiry.draft_response.strip():
         inquiry.status = InquiryStatus.DRAFTED
-    return saved_with_event(
+    return saved_created_or_changed(
         inquiry,
+        created="outreach.media_inquiry_received",
+        changed="outreach.media_inquiry_changed",
         by=by,
-        verb="outreach.media_inquiry_received" if created else "outreach.media_inquiry_changed",
         summary=f"{inquiry.outlet} ({inquiry.reporter})",
     )
 
