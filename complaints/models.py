@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.history import HistoricalRecords
-from core.models import RestrictedQuerySet, staff_reference
+from core.models import RestrictedQuerySet, partner_agency_reference, staff_reference
 
 from .choices import (
     OPEN_STATUSES,
@@ -98,9 +98,7 @@ class Complaint(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints_filed"
     )
-    filed_by_agency = models.ForeignKey(
-        "accounts.PartnerAgency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    filed_by_agency = partner_agency_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["secret_hash"])

@@ -23,7 +23,7 @@ from .history import HistoricalRecords
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
 
-    from accounts.models import User
+    from accounts.models import PartnerAgency, User
 
 
 class ScopeDenied(PermissionDenied):
@@ -179,6 +179,18 @@ def staff_reference(
     ``ForeignKey`` (``db_index=False`` where no page filters by it)."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=on_delete, related_name="+", **options
+    )
+
+
+def partner_agency_reference(
+    **options: Any,
+) -> models.ForeignKey[PartnerAgency | Combinable | None, PartnerAgency | None]:
+    """The partner agency behind something (the key that sent a file or a complaint, the court
+    agency an override names): empty for staff work, no reverse accessor on the agency, and
+    PROTECT so an agency that has acted is deactivated, never deleted. ``options`` go to the
+    ``ForeignKey`` (``help_text``)."""
+    return models.ForeignKey(
+        "accounts.PartnerAgency", null=True, blank=True, on_delete=models.PROTECT, related_name="+", **options
     )
 
 

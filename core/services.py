@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -69,24 +69,34 @@ def event_about(
     )
 
 
+class EventDetails(TypedDict, total=False):
+    """What ``event_about`` takes besides the subject; ``saved_with_event`` passes it on as it is."""
+
+    verb: Required[str]
+    by: Any
+    summary: str
+    actor_label: str
+    data: dict[str, Any] | None
+    case_id: int | None
+
+
 def saved_with_event(
-    obj: models.Model,
-    *,
-    verb: str,
-    by=None,
-    summary: str = "",
-    actor_label: str = "",
-    data: dict[str, Any] | None = None,
-    case_id: int | None = None,
-    update_fields: Sequence[str] | None = None,
+    obj: models.Model, *, update_fields: Sequence[str] | None = None, **event: Unpack[EventDetails]
 ) -> Any:
     """The last steps of most services: validate (``full_clean``), save (only ``update_fields``
-    when given), and append the domain event about the object, on its case: ``case_id``, or the
-    object's own when it has one. Returns the object."""
+    when given), and append the domain event about the object (``event_about``: ``verb``, ``by``,
+    ``summary``...), on its case: ``case_id``, or the object's own when it has one. Returns the
+    object."""
     obj.full_clean()
     obj.save(update_fields=update_fields)
-    event_about(obj, verb=verb, by=by, summary=summary, actor_label=actor_label, data=data, case_id=case_id)
+    event_about(obj, **event)
     return obj
+
+
+def saved_created_or_changed(obj: models.Model, *, created: str, changed: str, by=None, summary: str = "") -> Any:
+    """``saved_with_event`` for a record people add and edit on one form: the event is ``created``
+    for a new object, ``changed`` for an edit."""
+    return saved_with_event(obj, verb=created if obj.pk is None else changed, by=by, summary=summary)
 
 
 def events_bulk_record(

@@ -6,13 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from core.events import event_choices
 
 
-class Jurisdiction(models.TextChoices):
-    """Jurisdiction profile of a rule (the same values as ``cases.choices.Jurisdiction``)."""
-
-    NY = "NY", "New York"
-    CA = "CA", "California"
-
-
 class Remedy(models.TextChoices):
     INCOME_WITHHOLDING = "income_withholding", _("Income withholding")
     FEDERAL_TAX_OFFSET = "federal_tax_offset", _("Federal tax refund offset")

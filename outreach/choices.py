@@ -103,10 +103,12 @@ OutreachEvent = event_choices(
     "OutreachEvent",
     """
     outreach.announcement_published outreach.announcement_sent outreach.attendance_recorded
-    outreach.contact_added outreach.event_scheduled outreach.feedback_received outreach.follow_up_done
-    outreach.material_added outreach.material_distributed outreach.material_restocked outreach.media_declined
+    outreach.contact_added outreach.event_changed outreach.event_scheduled outreach.feedback_received
+    outreach.follow_up_done outreach.material_added outreach.material_changed outreach.material_distributed
+    outreach.material_restocked outreach.media_declined outreach.media_inquiry_changed
     outreach.media_inquiry_received outreach.media_responded outreach.media_response_approved
-    outreach.organisation_created outreach.survey_attendees_invited outreach.survey_links_issued
+    outreach.organisation_changed outreach.organisation_created outreach.survey_attendees_invited
+    outreach.survey_links_issued
 """,
 )
 EVENT_VERBS = OutreachEvent

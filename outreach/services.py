@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
-from core.services import event_record, saved_with_event
+from core.services import event_record, saved_created_or_changed
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -72,10 +72,11 @@ def _save(obj, *, exclude: list[str] | None = None):
 
 # Partners ------------------------------------------------------------------------------------
 def organisation_save(*, organisation: Organisation, by: User) -> Organisation:
-    return saved_with_event(
+    return saved_created_or_changed(
         organisation,
+        created="outreach.organisation_created",
+        changed="outreach.organisation_changed",
         by=by,
-        verb="outreach.organisation_created" if organisation.pk is None else "outreach.organisation_changed",
         summary=organisation.name,
     )
 
@@ -185,11 +186,8 @@ def follow_up_complete(*, follow_up: FollowUp, by: User) -> bool:
 
 # Materials -----------------------------------------------------------------------------------
 def material_save(*, material: Material, by: User) -> Material:
-    return saved_with_event(
-        material,
-        by=by,
-        verb="outreach.material_added" if material.pk is None else "outreach.material_changed",
-        summary=str(material),
+    return saved_created_or_changed(
+        material, created="outreach.material_added", changed="outreach.material_changed", by=by, summary=str(material)
     )
 
 
@@ -222,13 +220,8 @@ def material_distribute(
         recorded_by=by,
     )
     _save(distribution)
-    material.refresh_from_db(fields=["stock"])
-    event_record(
-        verb="outreach.material_distributed",
-        subject=material,
-        actor=by,
-        summary=f"{quantity} copies to {distribution.location}",
-        data={"stock_after": material.stock},
+    _stock_moved(
+        material, verb="outreach.material_distributed", by=by, summary=f"{quantity} copies to {distribution.location}"
     )
     return distribution
 
@@ -238,15 +231,15 @@ def material_restock(*, material: Material, quantity: int, by: User) -> Material
     if quantity <= 0:
         raise ValidationError({"quantity": "Add at least one copy."})
     Material.objects.filter(pk=material.pk).update(stock=F("stock") + quantity)
-    material.refresh_from_db(fields=["stock"])
-    event_record(
-        verb="outreach.material_restocked",
-        subject=material,
-        actor=by,
-        summary=f"+{quantity} copies",
-        data={"stock_after": material.stock},
-    )
+    _stock_moved(material, verb="outreach.material_restocked", by=by, summary=f"+{quantity} copies")
     return material
+
+
+def _stock_moved(material: Material, *, verb: str, by: User, summary: str) -> None:
+    """The stock changed by update(), which bypasses the history signals: read it again and record
+    the movement with what is left."""
+    material.refresh_from_db(fields=["stock"])
+    event_record(verb=verb, subject=material, actor=by, summary=summary, data={"stock_after": material.stock})
 
 
 # Announcements -------------------------------------------------------------------------------
@@ -444,10 +437,11 @@ def media_inquiry_save(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
             inquiry.approved_at = None
     if inquiry.status == InquiryStatus.OPEN and inquiry.draft_response.strip():
         inquiry.status = InquiryStatus.DRAFTED
-    return saved_with_event(
+    return saved_created_or_changed(
         inquiry,
+        created="outreach.media_inquiry_received",
+        changed="outreach.media_inquiry_changed",
         by=by,
-        verb="outreach.media_inquiry_received" if created else "outreach.media_inquiry_changed",
         summary=f"{inquiry.outlet} ({inquiry.reporter})",
     )
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core.services import event_record, events_bulk_record, saved_with_event
+from core.services import event_record, events_bulk_record, saved_created_or_changed, saved_with_event
 
 from .choices import (
     CompletionSource,
@@ -58,11 +58,8 @@ def _check_score(name: str, value: int | None, *, required: bool) -> None:
 
 
 def course_save(*, course: Course, by: User) -> Course:
-    return saved_with_event(
-        course,
-        by=by,
-        verb="training.course_created" if course.pk is None else "training.course_changed",
-        summary=course.title,
+    return saved_created_or_changed(
+        course, created="training.course_created", changed="training.course_changed", by=by, summary=course.title
     )
 
 

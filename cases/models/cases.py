@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from core.dates import display_date
-from core.models import AuditedModel, OfficeWide, TimeStampedModel, staff_reference
+from core.models import AuditedModel, OfficeWide, TimeStampedModel, partner_agency_reference, staff_reference
 
 from ..choices import (
     AssistanceStatus,
@@ -170,13 +170,8 @@ class FviOverride(OfficeWide, AuditedModel):
     court_name = models.CharField(max_length=200)
     court_order_reference = models.CharField(max_length=80)
     ordered_on = models.DateField()
-    agency = models.ForeignKey(
-        "accounts.PartnerAgency",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="The court agency whose API key may use this override (blank: staff page only).",
+    agency = partner_agency_reference(
+        help_text="The court agency whose API key may use this override (blank: staff page only)."
     )
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

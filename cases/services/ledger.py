@@ -105,25 +105,14 @@ def _text(value: object, *, name: str, max_length: int, required: bool) -> str:
     return text
 
 
-def _validated(
-    *,
-    case_number,
-    amount,
-    received_on,
-    source,
-    source_reference,
-    received_via,
-    hold_reason,
-    batch_reference,
-    collected_on=None,
-) -> dict:
+def _validated(item: CollectionItem) -> dict:
     errors: dict[str, str] = {}
     cleaned: dict = {}
     for name, value, max_length, required in (
-        ("case_number", case_number, 40, False),
-        ("source_reference", source_reference, 64, True),
-        ("hold_reason", hold_reason, 200, False),
-        ("batch_reference", batch_reference, 64, False),
+        ("case_number", item.case_number, 40, False),
+        ("source_reference", item.source_reference, 64, True),
+        ("hold_reason", item.hold_reason, 200, False),
+        ("batch_reference", item.batch_reference, 64, False),
     ):
         try:
             cleaned[name] = _text(value, name=name, max_length=max_length, required=required)
@@ -131,11 +120,12 @@ def _validated(
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
     cleaned["case_number"] = cleaned.get("case_number", "").upper()
     try:
-        cleaned["amount"] = parse_amount(amount)
+        cleaned["amount"] = parse_amount(item.amount)
         if cleaned["amount"] >= Decimal("10000000000"):
             raise ValueError("The amount is too large.")
     except ValueError as exc:
         errors["amount"] = str(exc)
+    received_on = item.received_on
     if not isinstance(received_on, date):
         errors["received_on"] = "Enter a date."
     elif received_on > timezone.localdate():
@@ -143,19 +133,18 @@ def _validated(
     cleaned["received_on"] = received_on
     # 45 CFR 302.51(a)(1): the date of collection — withheld by the employer, received by the
     # agency or by another state — on or before the day the agency received it.
-    if collected_on is None:
-        collected_on = received_on
+    collected_on = received_on if item.collected_on is None else item.collected_on
     if not isinstance(collected_on, date):
         errors["collected_on"] = "Enter a date."
     elif isinstance(received_on, date) and collected_on > received_on:
         errors["collected_on"] = "The date of collection cannot be after the date received."
     cleaned["collected_on"] = collected_on
-    if source not in CollectionSource.values:
+    if item.source not in CollectionSource.values:
         errors["source"] = f"Unknown source; one of {', '.join(CollectionSource.values)}."
-    cleaned["source"] = source
-    if received_via not in ReceivedVia.values:
+    cleaned["source"] = item.source
+    if item.received_via not in ReceivedVia.values:
         errors["received_via"] = "Unknown channel."
-    cleaned["received_via"] = received_via
+    cleaned["received_via"] = item.received_via
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -567,17 +556,7 @@ def collections_post_batch(
 
 
 def _cleaned_item(item: CollectionItem) -> dict:
-    cleaned = _validated(
-        case_number=item.case_number,
-        amount=item.amount,
-        received_on=item.received_on,
-        source=item.source,
-        source_reference=item.source_reference,
-        received_via=item.received_via,
-        hold_reason=item.hold_reason,
-        batch_reference=item.batch_reference,
-        collected_on=item.collected_on,
-    )
+    cleaned = _validated(item)
     cleaned["employer"] = item.employer
     cleaned["content_hash"] = collection_content_hash(
         case_number=cleaned["case_number"],

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.history import HistoricalRecords
-from core.models import DetailUrlMixin, RestrictedQuerySet, is_partner, staff_reference
+from core.models import DetailUrlMixin, RestrictedQuerySet, is_partner, partner_agency_reference, staff_reference
 
 from ..choices import PARTNER_FILE_IN_PROGRESS, FileVia, PartnerFileDirection, PartnerFileStatus
 
@@ -47,14 +47,7 @@ class PartnerFile(DetailUrlMixin, models.Model):
     )
     via = models.CharField(max_length=10, choices=[*FileVia.choices, ("schedule", "Schedule")])
     created_by = staff_reference()
-    agency = models.ForeignKey(
-        "accounts.PartnerAgency",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="The partner whose key sent or fetched it.",
-    )
+    agency = partner_agency_reference(help_text="The partner whose key sent or fetched it.")
     actor_label = models.CharField(max_length=200, blank=True)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

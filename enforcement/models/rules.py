@@ -12,10 +12,11 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from cases.choices import Jurisdiction  # a rule's jurisdiction profile is its cases'
 from core.history import HistoricalRecords
 from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
-from ..choices import Comparison, Jurisdiction, Remedy
+from ..choices import Comparison, Remedy
 
 
 class RemedyRuleQuerySet(RestrictedQuerySet):

@@ -16,7 +16,7 @@ from core.services import event_record, events_bulk_record
 
 ROOT = Path(__file__).resolve().parents[2]
 STYLE = re.compile(r"^[a-z][a-z_]*\.[a-z0-9_]+$")
-WRITTEN = re.compile(r'(?:verb=|_VERB = |MARKER = )"([^"{]+)"')
+WRITTEN = re.compile(r'(?:verb=|created=|changed=|_VERB = |MARKER = )"([^"{]+)"')
 
 
 def _app_sources():
