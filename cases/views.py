@@ -55,10 +55,8 @@ class CaseListView(ListViewMixin, FilteredListView):
     """My caseload (or every case in scope with ``?scope=all``): filter, sort by any column, paginated,
     ``?export=csv`` of the filtered rows; coordinators reassign the ticked cases."""
 
-    permission_required = "cases.view_case"
     model = Case
     filterset_class = CaseFilterSet
-    template_name = "cases/case_list.html"
     sort_fields = {
         "case": ("case_number",),
         "county": ("county", "case_number"),
@@ -502,10 +500,8 @@ class WorkItemListView(ListViewMixin, FilteredListView):
     """My open work items (``?scope=all``: every open item in scope): filter, sort, export, and
     reassign the ticked items."""
 
-    permission_required = "cases.view_workitem"
     model = WorkItem
     filterset_class = WorkItemFilterSet
-    template_name = "cases/workitem_list.html"
     sort_fields = {
         "due": ("due_on",),
         "priority": ("priority", "due_on"),

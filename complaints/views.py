@@ -144,9 +144,7 @@ class ComplaintListView(ListViewMixin, FilteredListView):
         ("received_on", "received_on"),
     )
     model = Complaint
-    permission_required = "complaints.view_complaint"
     filterset_class = ComplaintFilterSet
-    template_name = "complaints/complaint_list.html"
 
     def get_base_queryset(self):
         return selectors.complaint_queue(user=self.request.user)

@@ -4,7 +4,9 @@ Every view in Caseworks declares its access (checked by tests/test_url_access.py
 - ``PublicMixin``: anyone (sign-in page, public complaint form, health check);
 - ``LoginOnlyMixin``: any signed-in staff member (home, my training);
 - ``PermissionMixin`` with ``permission_required``: only users holding those permissions
-  (anonymous users are sent to sign in, signed-in users without them get 403).
+  (anonymous users are sent to sign in, signed-in users without them get 403). The read pages of
+  one model (``FilteredListView``, ``ObjectDetailView``) need its view permission unless they
+  declare another.
 Object pages read through ``Model.objects.restrict(user, action)``: out of scope is a 404.
 """
 
@@ -27,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from simple_history.models import registered_models
 
 from .csv import csv_query, csv_response
@@ -51,7 +53,21 @@ class LoginOnlyMixin(LoginRequiredMixin):
 
 
 class PermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """``permission_required`` is declared by the view. A view that declares a ``model`` but no
+    permission, on a base that sets ``model_permission`` (``"view"`` for the read pages
+    ``FilteredListView`` and ``ObjectDetailView``), needs that permission on its model:
+    ``<app_label>.view_<model_name>``, as NetBox's ``get_permission_for_model``. It is set when the
+    class is made, so it reads as a declared one (tests/test_url_access.py)."""
+
     access = "permission"
+    model_permission = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        model = cls.__dict__.get("model")
+        if cls.model_permission and model is not None and "permission_required" not in cls.__dict__:
+            opts = model._meta
+            cls.permission_required = f"{opts.app_label}.{cls.model_permission}_{opts.model_name}"
 
     def get_permission_required(self):
         if not self.permission_required:
@@ -298,11 +314,20 @@ class RunListView(PermissionMixin, ListView):
         return context
 
 
+class ObjectDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+    """One object's page, read through its restricted queryset (out of scope → 404); by default
+    behind its model's view permission and on Django's template ``<app_label>/<model>_detail.html``."""
+
+    model_permission = "view"
+
+
 class FilteredListView(PermissionMixin, ScopedQuerysetMixin, ListView):
-    """A paginated list filtered by a django-filter FilterSet shared with the API."""
+    """A paginated list filtered by a django-filter FilterSet shared with the API; by default
+    behind its model's view permission and on Django's template ``<app_label>/<model>_list.html``."""
 
     filterset_class: type[django_filters.FilterSet] | None = None
     paginate_by = 25
+    model_permission = "view"
 
     def get_base_queryset(self):
         return super().get_queryset()

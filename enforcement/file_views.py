@@ -12,14 +12,14 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from accounts.models import User
 from core.http import content_disposition
 from core.jobs import job_enqueue
 from core.lists import filtered_rows
 from core.services import sensitive_read_record
-from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin, in_scope_or_404
+from core.views import FilteredListView, ObjectDetailView, PermissionMixin, in_scope_or_404
 
 from . import selectors
 from .choices import ExceptionStatus, FileVia, PaymentFileStatus, StatementStatus
@@ -41,7 +41,7 @@ from .services.payments import payment_file_receive
 from .services.returns import nacha_return_import
 
 
-class StoredFileDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class StoredFileDetailView(ObjectDetailView):
     """A stored file's page (payment, disbursement, return, bank and partner files): its figures
     and who sent it (``related``), never the file's bytes: ``content`` is deferred, only the logged
     downloads read it."""
@@ -65,9 +65,7 @@ class StoredFileListView(FilteredListView):
 
 class PaymentFileListView(StoredFileListView):
     model = PaymentFile
-    permission_required = "enforcement.view_paymentfile"
     filterset_class = PaymentFileFilterSet
-    template_name = "enforcement/paymentfile_list.html"
 
 
 def _staff(request) -> User | None:
@@ -122,8 +120,6 @@ class PaymentFileUploadView(_QueuedUploadView):
 
 class PaymentFileDetailView(StoredFileDetailView):
     model = PaymentFile
-    permission_required = "enforcement.view_paymentfile"
-    template_name = "enforcement/paymentfile_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -133,8 +129,6 @@ class PaymentFileDetailView(StoredFileDetailView):
 
 class DisbursementExportListView(StoredFileListView):
     model = DisbursementExport
-    permission_required = "enforcement.view_disbursementexport"
-    template_name = "enforcement/disbursementexport_list.html"
     related = ("created_by",)
     deferred = ("content",)
 
@@ -143,8 +137,6 @@ class DisbursementExportDetailView(StoredFileDetailView):
     """One disbursement file: its figures, what was skipped, its entries, and the download."""
 
     model = DisbursementExport
-    permission_required = "enforcement.view_disbursementexport"
-    template_name = "enforcement/disbursementexport_detail.html"
     related = ("created_by",)
 
     def get_context_data(self, **kwargs):
@@ -169,8 +161,6 @@ class DisbursementExportDownloadView(PermissionMixin, View):
 
 class NachaReturnFileListView(StoredFileListView):
     model = NachaReturnFile
-    permission_required = "enforcement.view_nachareturnfile"
-    template_name = "enforcement/nachareturnfile_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -190,15 +180,11 @@ class NachaReturnUploadView(_UploadView):
 
 class NachaReturnFileDetailView(StoredFileDetailView):
     model = NachaReturnFile
-    permission_required = "enforcement.view_nachareturnfile"
-    template_name = "enforcement/nachareturnfile_detail.html"
 
 
 class BankStatementListView(StoredFileListView):
     model = BankStatement
-    permission_required = "enforcement.view_bankstatement"
     filterset_class = BankStatementFilterSet
-    template_name = "enforcement/bankstatement_list.html"
 
 
 class BankStatementUploadView(_QueuedUploadView):
@@ -212,8 +198,6 @@ class BankStatementUploadView(_QueuedUploadView):
 
 class BankStatementDetailView(StoredFileDetailView):
     model = BankStatement
-    permission_required = "enforcement.view_bankstatement"
-    template_name = "enforcement/bankstatement_detail.html"
 
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator
@@ -234,18 +218,14 @@ class BankStatementDetailView(StoredFileDetailView):
 
 class ReconciliationExceptionListView(FilteredListView):
     model = ReconciliationException
-    permission_required = "enforcement.view_reconciliationexception"
     filterset_class = ReconciliationExceptionFilterSet
-    template_name = "enforcement/reconciliationexception_list.html"
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("transaction__account", "resolved_by")
 
 
-class ReconciliationExceptionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class ReconciliationExceptionDetailView(ObjectDetailView):
     model = ReconciliationException
-    permission_required = "enforcement.view_reconciliationexception"
-    template_name = "enforcement/reconciliationexception_detail.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("transaction__account", "transaction__statement", "resolved_by")

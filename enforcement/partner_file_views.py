@@ -41,9 +41,7 @@ class PartnerFileUploadForm(forms.Form):
 
 class PartnerFileListView(StoredFileListView):
     model = PartnerFile
-    permission_required = "enforcement.view_partnerfile"
     filterset_class = PartnerFileFilterSet  # type: ignore[assignment]
-    template_name = "enforcement/partnerfile_list.html"
     related = ("created_by", "agency")
     deferred = ("content",)
 
@@ -56,8 +54,6 @@ class PartnerFileListView(StoredFileListView):
 
 class PartnerFileDetailView(StoredFileDetailView):
     model = PartnerFile
-    permission_required = "enforcement.view_partnerfile"
-    template_name = "enforcement/partnerfile_detail.html"
     related = ("created_by", "agency", "replay_of", "job")
 
     def get_context_data(self, **kwargs):

@@ -65,7 +65,6 @@ class RequestListView(ListViewMixin, FilteredListView):
         ("case_number", lambda r: r.case.case_number if r.case_id else ""),
     )
     model = HearingRequest
-    permission_required = "hearings.view_hearingrequest"
     filterset_class = HearingRequestFilterSet
     template_name = "hearings/request_list.html"
 

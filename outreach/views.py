@@ -23,10 +23,10 @@ from core.forms import apply_service_errors
 from core.lists import ListViewMixin
 from core.views import (
     FilteredListView,
+    ObjectDetailView,
     PermissionMixin,
     PublicMixin,
     SaveFormView,
-    ScopedQuerysetMixin,
     ServiceActionView,
     in_scope_or_404,
 )
@@ -89,18 +89,14 @@ class ParentFormView(ServiceActionView):
 # Organisations ------------------------------------------------------------------------------
 class OrganisationListView(FilteredListView):
     model = Organisation
-    permission_required = "outreach.view_organisation"
     filterset_class = OrganisationFilterSet
-    template_name = "outreach/organisation_list.html"
 
     def get_base_queryset(self):
         return super().get_base_queryset().annotate(contact_count=Count("contacts", distinct=True)).order_by("name")
 
 
-class OrganisationDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class OrganisationDetailView(ObjectDetailView):
     model = Organisation
-    permission_required = "outreach.view_organisation"
-    template_name = "outreach/organisation_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -171,8 +167,6 @@ class ContactLogCreateView(ParentFormView):
 
 class MediaContactListView(FilteredListView):
     model = MediaContact
-    permission_required = "outreach.view_mediacontact"
-    template_name = "outreach/mediacontact_list.html"
 
 
 class MediaContactCreateView(SaveFormView):
@@ -217,9 +211,7 @@ class EventListView(ListViewMixin, FilteredListView):
         ("status", "get_status_display"),
     )
     model = Event
-    permission_required = "outreach.view_event"
     filterset_class = EventFilterSet
-    template_name = "outreach/event_list.html"
 
     def get_base_queryset(self):
         return selectors.event_list(base=super().get_base_queryset()).order_by("-starts_at", "-id")
@@ -256,10 +248,8 @@ class EventCalendarView(PermissionMixin, TemplateView):
         return context
 
 
-class EventDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class EventDetailView(ObjectDetailView):
     model = Event
-    permission_required = "outreach.view_event"
-    template_name = "outreach/event_detail.html"
 
     def get_queryset(self):
         return (
@@ -358,9 +348,7 @@ class FollowUpCompleteView(PostActionView):
 # Materials ----------------------------------------------------------------------------------
 class MaterialListView(FilteredListView):
     model = Material
-    permission_required = "outreach.view_material"
     filterset_class = MaterialFilterSet
-    template_name = "outreach/material_list.html"
 
     def get_base_queryset(self):
         return (
@@ -368,10 +356,8 @@ class MaterialListView(FilteredListView):
         )
 
 
-class MaterialDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class MaterialDetailView(ObjectDetailView):
     model = Material
-    permission_required = "outreach.view_material"
-    template_name = "outreach/material_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -448,8 +434,6 @@ class MaterialRestockView(PostActionView):
 # Announcements ------------------------------------------------------------------------------
 class AnnouncementListView(FilteredListView):
     model = Announcement
-    permission_required = "outreach.view_announcement"
-    template_name = "outreach/announcement_list.html"
 
     def get_base_queryset(self):
         return (
@@ -460,10 +444,8 @@ class AnnouncementListView(FilteredListView):
         )
 
 
-class AnnouncementDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class AnnouncementDetailView(ObjectDetailView):
     model = Announcement
-    permission_required = "outreach.view_announcement"
-    template_name = "outreach/announcement_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -521,9 +503,7 @@ class PublicAnnouncementDetailView(PublicMixin, DetailView):
 # Media inquiries ----------------------------------------------------------------------------
 class MediaInquiryListView(FilteredListView):
     model = MediaInquiry
-    permission_required = "outreach.view_mediainquiry"
     filterset_class = MediaInquiryFilterSet
-    template_name = "outreach/mediainquiry_list.html"
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("spokesperson")
@@ -535,10 +515,8 @@ class MediaInquiryListView(FilteredListView):
         return context
 
 
-class MediaInquiryDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class MediaInquiryDetailView(ObjectDetailView):
     model = MediaInquiry
-    permission_required = "outreach.view_mediainquiry"
-    template_name = "outreach/mediainquiry_detail.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("spokesperson", "approved_by")
@@ -592,8 +570,6 @@ class MediaInquiryActionView(PostActionView):
 # Surveys ------------------------------------------------------------------------------------
 class SurveyListView(FilteredListView):
     model = Survey
-    permission_required = "outreach.view_survey"
-    template_name = "outreach/survey_list.html"
 
     def get_base_queryset(self):
         return (
@@ -607,10 +583,8 @@ class SurveyListView(FilteredListView):
         )
 
 
-class SurveyDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class SurveyDetailView(ObjectDetailView):
     model = Survey
-    permission_required = "outreach.view_survey"
-    template_name = "outreach/survey_detail.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("event")

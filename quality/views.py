@@ -20,7 +20,7 @@ from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_query, csv_response
 from core.money import money
-from core.views import PermissionMixin, ServiceActionView, in_scope_or_404
+from core.views import FilteredListView, PermissionMixin, ServiceActionView, in_scope_or_404
 
 from . import selectors, services
 from .charts import trend_chart
@@ -360,13 +360,11 @@ class TrendView(PermissionMixin, ChartPageMixin, TemplateView):
 # ---- expenditures --------------------------------------------------------------------------------
 
 
-class ExpenditureListView(PermissionMixin, ListView):
-    permission_required = "quality.view_expenditure"
-    template_name = "quality/expenditure_list.html"
-    paginate_by = 25
+class ExpenditureListView(FilteredListView):
+    model = Expenditure
 
-    def get_queryset(self):
-        return Expenditure.objects.restrict(self.request.user, "view").select_related("entered_by")
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("entered_by")
 
 
 class ExpenditureCreateView(ServiceActionView):
@@ -384,14 +382,13 @@ class ExpenditureCreateView(ServiceActionView):
 # ---- self-assessment reviews ---------------------------------------------------------------------
 
 
-class ReviewListView(PermissionMixin, ListView):
-    permission_required = "quality.view_review"
-    template_name = "quality/review_list.html"
-    paginate_by = 25
+class ReviewListView(FilteredListView):
+    model = Review
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return (
-            Review.objects.restrict(self.request.user, "view")
+            super()
+            .get_base_queryset()
             .order_by("-period_end", "-id")
             .annotate(
                 sampled=Count("samples"), scored=Count("samples", filter=~Q(samples__result=SampleResult.PENDING))
@@ -587,14 +584,13 @@ class ReviewExportView(PermissionMixin, View):
 # ---- improvement plans ---------------------------------------------------------------------------
 
 
-class PlanListView(PermissionMixin, ListView):
-    permission_required = "quality.view_improvementplan"
+class PlanListView(FilteredListView):
+    model = ImprovementPlan
     template_name = "quality/plan_list.html"
-    paginate_by = 25
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         today = timezone.localdate()
-        scope = ImprovementPlan.objects.restrict(self.request.user, "view")
+        scope = super().get_base_queryset()
         if self.request.GET.get("overdue") == "on":  # the home card "Plans with overdue actions"
             scope = selectors.plans_with_overdue_actions(user=self.request.user, today=today)
         return (
@@ -732,13 +728,13 @@ class PlanCloseView(ConfirmStepMixin, ServiceActionView):
 # ---- goals ---------------------------------------------------------------------------------------
 
 
-class GoalListView(PermissionMixin, ListView):
-    permission_required = "quality.view_performancegoal"
+class GoalListView(FilteredListView):
+    model = PerformanceGoal
     template_name = "quality/goal_list.html"
     paginate_by = 50
 
-    def get_queryset(self):
-        return PerformanceGoal.objects.restrict(self.request.user, "view").select_related("caseworker")
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("caseworker")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -23,7 +23,14 @@ from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.http import pdf_response
 from core.lists import BulkActionMixin, ListViewMixin, filtered_rows
-from core.views import FilteredListView, LoginOnlyMixin, PermissionMixin, SaveFormView, ServiceActionView
+from core.views import (
+    FilteredListView,
+    LoginOnlyMixin,
+    ObjectDetailView,
+    PermissionMixin,
+    SaveFormView,
+    ServiceActionView,
+)
 
 from . import selectors, services
 from .certificates import certificate_pdf
@@ -100,20 +107,13 @@ class ReminderReadView(LoginOnlyMixin, View):
 
 class CourseListView(FilteredListView):
     model = Course
-    permission_required = "training.view_course"
-    template_name = "training/course_list.html"
 
     def get_base_queryset(self):
         return super().get_base_queryset().annotate(session_count=Count("sessions")).order_by("title")
 
 
-class CourseDetailView(PermissionMixin, DetailView):
-    permission_required = "training.view_course"
-    template_name = "training/course_detail.html"
-    context_object_name = "course"
-
-    def get_queryset(self):
-        return Course.objects.restrict(self.request.user, "view")
+class CourseDetailView(ObjectDetailView):
+    model = Course
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -165,7 +165,6 @@ class SessionListView(ListViewMixin, FilteredListView):
         ("status", "get_status_display"),
     )
     model = TrainingSession
-    permission_required = "training.view_trainingsession"
     template_name = "training/session_list.html"
 
     def get_base_queryset(self):
@@ -183,13 +182,18 @@ class SessionListView(ListViewMixin, FilteredListView):
         return qs.filter(starts_at__gte=timezone.now() - timezone.timedelta(days=1)).order_by("starts_at")
 
 
-class SessionDetailView(PermissionMixin, DetailView):
-    permission_required = "training.view_trainingsession"
-    template_name = "training/session_detail.html"
+class SessionPageView(ObjectDetailView):
+    """A page about one training session (``session`` in the template), read in scope."""
+
+    model = TrainingSession
     context_object_name = "session"
 
     def get_queryset(self):
-        return TrainingSession.objects.restrict(self.request.user, "view").select_related("course", "trainer")
+        return super().get_queryset().select_related("course", "trainer")
+
+
+class SessionDetailView(SessionPageView):
+    template_name = "training/session_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -461,13 +465,9 @@ class SessionEvaluateView(ServiceActionView):
         services.evaluation_submit(enrolment=self.enrolment, by=self.request.user, **data)
 
 
-class SessionOutcomesView(PermissionMixin, DetailView):
+class SessionOutcomesView(SessionPageView):
     permission_required = "training.view_sessionevaluation"
     template_name = "training/session_outcomes.html"
-    context_object_name = "session"
-
-    def get_queryset(self):
-        return TrainingSession.objects.restrict(self.request.user, "view").select_related("course", "trainer")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -631,7 +631,6 @@ class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
 
 class NeedsSurveyListView(FilteredListView):
     model = NeedsSurvey
-    permission_required = "training.view_needssurvey"
     template_name = "training/needs_list.html"
 
     def get_base_queryset(self):
@@ -694,7 +693,6 @@ class NeedsResultsView(PermissionMixin, DetailView):
 
 class PolicyListView(FilteredListView):
     model = PolicyDocument
-    permission_required = "training.view_policydocument"
     template_name = "training/policy_list.html"
 
     def get_context_data(self, **kwargs):
@@ -705,14 +703,18 @@ class PolicyListView(FilteredListView):
         return context
 
 
-class PolicyDetailView(PermissionMixin, DetailView):
-    permission_required = "training.view_policydocument"
+class PolicyDetailView(ObjectDetailView):
+    model = PolicyDocument
     template_name = "training/policy_detail.html"
     context_object_name = "document"
 
     def get_queryset(self):
-        return PolicyDocument.objects.restrict(self.request.user, "view").prefetch_related(
-            "courses", Prefetch("versions", queryset=PolicyVersion.objects.order_by("-effective_on", "-id"))
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "courses", Prefetch("versions", queryset=PolicyVersion.objects.order_by("-effective_on", "-id"))
+            )
         )
 
     def get_context_data(self, **kwargs):

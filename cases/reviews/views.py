@@ -3,10 +3,10 @@
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from core.http import pdf_response
-from core.views import PermissionMixin, ScopedQuerysetMixin, ServiceActionView
+from core.views import ObjectDetailView, PermissionMixin, ServiceActionView
 
 from ..guidelines.pdf import worksheet_pdf
 from ..models import OrderReview, SupportOrder
@@ -49,8 +49,7 @@ class ReviewOpenView(ServiceActionView):
         return reverse("reviews:list")
 
 
-class ReviewDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
-    permission_required = "cases.view_orderreview"
+class ReviewDetailView(ObjectDetailView):
     model = OrderReview
     template_name = "cases/reviews/detail.html"
 
@@ -70,11 +69,10 @@ class ReviewDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class ReviewWorksheetPdfView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class ReviewWorksheetPdfView(ObjectDetailView):
     """The review's stored calculation as the guideline's PDF worksheet (numbered lines, notes, the
     legal parameters used); 404 when nothing was calculated."""
 
-    permission_required = "cases.view_orderreview"
     model = OrderReview
 
     def get(self, request, *args, **kwargs):

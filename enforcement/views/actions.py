@@ -13,7 +13,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from accounts.models import User
 from cases.redaction import WITHHELD, whereabouts_shown
@@ -23,7 +23,7 @@ from core.http import content_disposition
 from core.letters import letter_context
 from core.lists import BulkActionMixin, ListViewMixin
 from core.models import DomainEvent
-from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin, ServiceActionView
+from core.views import FilteredListView, ObjectDetailView, PermissionMixin, ServiceActionView
 
 from ..choices import ActionStatus, Remedy
 from ..filtersets import EnforcementActionFilterSet
@@ -73,7 +73,6 @@ class ActionQueueView(ListViewMixin, FilteredListView):
         ("next_step_on", "next_step_on"),
     )
     model = EnforcementAction
-    permission_required = "enforcement.view_enforcementaction"
     filterset_class = EnforcementActionFilterSet
     template_name = "enforcement/action_list.html"
 
@@ -129,9 +128,8 @@ class ActionBulkIssueView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Te
         return f"{action.reference} (case {action.case.case_number})"
 
 
-class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class ActionDetailView(ObjectDetailView):
     model = EnforcementAction
-    permission_required = "enforcement.view_enforcementaction"
     template_name = "enforcement/action_detail.html"
     context_object_name = "action"
 
@@ -184,11 +182,10 @@ class ActionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
         return context
 
 
-class ActionNoticeView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class ActionNoticeView(ObjectDetailView):
     """The printable notice letter (HTML; the PDF has the same lines)."""
 
     model = EnforcementAction
-    permission_required = "enforcement.view_enforcementaction"
     template_name = "enforcement/action_notice.html"
     context_object_name = "action"
 

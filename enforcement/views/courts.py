@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from cases.models import Case
 from core.forms import apply_service_errors
-from core.views import FilteredListView, PermissionMixin, ScopedQuerysetMixin, ServiceActionView
+from core.views import FilteredListView, ObjectDetailView, PermissionMixin, ServiceActionView
 
 from ..filtersets import PetitionFilterSet
 from ..forms import (
@@ -39,9 +39,7 @@ from ..services.courts import (
 
 class PetitionListView(FilteredListView):
     model = Petition
-    permission_required = "enforcement.view_petition"
     filterset_class = PetitionFilterSet
-    template_name = "enforcement/petition_list.html"
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("case", "resulting_order")
@@ -86,10 +84,8 @@ class PetitionCreateView(CaseNumberFormView):
         )
 
 
-class PetitionDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class PetitionDetailView(ObjectDetailView):
     model = Petition
-    permission_required = "enforcement.view_petition"
-    template_name = "enforcement/petition_detail.html"
     context_object_name = "petition"
 
     def get_queryset(self):
@@ -214,7 +210,6 @@ class CourtCalendarView(PermissionMixin, TemplateView):
 
 class ReferralListView(FilteredListView):
     model = CriminalReferral
-    permission_required = "enforcement.view_criminalreferral"
     template_name = "enforcement/referral_list.html"
 
     def get_base_queryset(self):
@@ -242,9 +237,8 @@ class ReferralCreateView(CaseNumberFormView):
         )
 
 
-class ReferralDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class ReferralDetailView(ObjectDetailView):
     model = CriminalReferral
-    permission_required = "enforcement.view_criminalreferral"
     template_name = "enforcement/referral_detail.html"
     context_object_name = "referral"
     http_method_names = ["get", "post"]

@@ -15,12 +15,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.views import View
-from django.views.generic import DetailView
 
 from cases.redaction import WITHHELD, whereabouts_shown
 from core.http import content_disposition
 from core.services import sensitive_read_record
-from core.views import PermissionMixin, ScopedQuerysetMixin
+from core.views import ObjectDetailView, PermissionMixin
 
 from ..iwo import iwo_pdf
 from ..models import EnforcementAction, IncomeWithholdingOrder
@@ -41,7 +40,7 @@ def employer_shown(iwo: IncomeWithholdingOrder) -> bool:
     return ncp is None or whereabouts_shown(ncp)
 
 
-class IwoDetailView(PermissionMixin, ScopedQuerysetMixin, DetailView):
+class IwoDetailView(ObjectDetailView):
     model = IncomeWithholdingOrder
     permission_required = VIEW
     template_name = "enforcement/iwo_detail.html"

@@ -54,28 +54,20 @@ class NyAddOnsInput(serializers.Serializer):
     education_annual = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
 
 
+def _per_parent(child: serializers.Field, help_text: str) -> serializers.ListField:
+    """An optional input of two values, one per parent, payor first."""
+    return serializers.ListField(child=child, min_length=2, max_length=2, required=False, help_text=help_text)
+
+
 class NyGuidelineInput(serializers.Serializer):
-    parent_incomes = serializers.ListField(
-        child=serializers.DecimalField(**AMOUNT),
-        min_length=2,
-        max_length=2,
-        required=False,
-        help_text="Two annual incomes after the statutory deductions, payor first. Or give gross_incomes.",
+    parent_incomes = _per_parent(
+        serializers.DecimalField(**AMOUNT),
+        "Two annual incomes after the statutory deductions, payor first. Or give gross_incomes.",
     )
-    gross_incomes = serializers.ListField(
-        child=serializers.DecimalField(**AMOUNT),
-        min_length=2,
-        max_length=2,
-        required=False,
-        help_text="Two annual gross incomes, payor first (instead of parent_incomes).",
+    gross_incomes = _per_parent(
+        serializers.DecimalField(**AMOUNT), "Two annual gross incomes, payor first (instead of parent_incomes)."
     )
-    deductions = serializers.ListField(
-        child=NyDeductionsInput(),
-        min_length=2,
-        max_length=2,
-        required=False,
-        help_text="With gross_incomes: each parent's annual deductions, payor first.",
-    )
+    deductions = _per_parent(NyDeductionsInput(), "With gross_incomes: each parent's annual deductions, payor first.")
     add_ons = NyAddOnsInput(
         required=False,
         help_text="Annual costs for the children paid by the custodial parent; "
@@ -179,6 +171,8 @@ class CaGuidelineOutput(serializers.Serializer):
 
 
 class _GuidelineAPIView(PartnerAPIView):
+    input_class: type[serializers.Serializer]
+    output_class: type[serializers.Serializer]
     scope_resource = "guidelines"
     scope_overrides = {"post": "guidelines:read"}
 
@@ -197,14 +191,23 @@ class _GuidelineAPIView(PartnerAPIView):
         return {**vars(result), "parameters": [p.as_dict() for p in result.parameters]}
 
 
-@extend_schema_view(
-    post=extend_schema(
-        request=NyGuidelineInput,
-        responses={200: NyGuidelineOutput},
-        operation_id="guidelines_ny",
-        summary="New York CSSA child support obligation (DRL 240(1-b))",
-    )
-)
+def guideline_schema(*, operation_id: str, summary: str):
+    """The OpenAPI operation of a calculator view: its ``input_class`` in, its ``output_class`` out."""
+
+    def decorate(view: type[_GuidelineAPIView]) -> type[_GuidelineAPIView]:
+        return extend_schema_view(
+            post=extend_schema(
+                request=view.input_class,
+                responses={200: view.output_class},
+                operation_id=operation_id,
+                summary=summary,
+            )
+        )(view)
+
+    return decorate
+
+
+@guideline_schema(operation_id="guidelines_ny", summary="New York CSSA child support obligation (DRL 240(1-b))")
 class NyGuidelineAPIView(_GuidelineAPIView):
     input_class, output_class = NyGuidelineInput, NyGuidelineOutput
 
@@ -227,13 +230,8 @@ class NyGuidelineAPIView(_GuidelineAPIView):
         }
 
 
-@extend_schema_view(
-    post=extend_schema(
-        request=CaGuidelineInput,
-        responses={200: CaGuidelineOutput},
-        operation_id="guidelines_ca",
-        summary="California guideline child support (Fam. Code 4055 as amended by SB 343)",
-    )
+@guideline_schema(
+    operation_id="guidelines_ca", summary="California guideline child support (Fam. Code 4055 as amended by SB 343)"
 )
 class CaGuidelineAPIView(_GuidelineAPIView):
     input_class, output_class = CaGuidelineInput, CaGuidelineOutput
