@@ -18,14 +18,6 @@ from training import navigation as training_navigation
 
 MENU = [
     MenuGroup(
-        "Audit",
-        [
-            MenuItem("Security log", "core:audit_access", "core.view_security_log"),
-            MenuItem("Domain events", "core:audit_events", "core.view_domainevent"),
-            MenuItem("Change history", "core:audit_changes", "core.view_domainevent"),
-        ],
-    ),
-    MenuGroup(
         "Cases",
         [
             MenuItem("My caseload", "cases:case_list", "cases.view_case"),
@@ -123,6 +115,8 @@ MENU = [
     MenuGroup(
         "Payments & bank",
         [
+            MenuItem("Held collections", "ledger:held_list", "cases.view_collection"),
+            MenuItem("Late disbursements", "ledger:late_disbursements", "cases.view_disbursement"),
             MenuItem("Employer payment files", "enforcement:paymentfile_list", "enforcement.view_paymentfile"),
             MenuItem(
                 "Disbursement files", "enforcement:disbursementexport_list", "enforcement.view_disbursementexport"
@@ -140,10 +134,11 @@ MENU = [
         home_cards=enforcement_file_navigation.home_cards,
     ),
     MenuGroup(
-        "Payments",
+        "Audit",
         [
-            MenuItem("Held collections", "ledger:held_list", "cases.view_collection"),
-            MenuItem("Late disbursements", "ledger:late_disbursements", "cases.view_disbursement"),
+            MenuItem("Security log", "core:audit_access", "core.view_security_log"),
+            MenuItem("Domain events", "core:audit_events", "core.view_domainevent"),
+            MenuItem("Change history", "core:audit_changes", "core.view_domainevent"),
         ],
     ),
 ]
