@@ -207,12 +207,15 @@ WORD = re.compile(r"[a-zA-Z][a-zA-Z'-]{2,}")
 
 
 def text_themes(texts: list[str], *, top: int = 10) -> list[tuple[str, int]]:
-    """A plain keyword count over free-text answers (each word counted once per answer)."""
+    """A plain keyword count over free-text answers (each word counted once per answer), most
+    frequent first and, at the same count, in alphabetical order: ``Counter.most_common`` keeps
+    ties in the order words were first met, which here is a set's (it changed from one process to
+    the next, and with it which words made the top)."""
     counts: Counter[str] = Counter()
     for text in texts:
         words = {w.lower().strip("'-") for w in WORD.findall(text)}
         counts.update(w for w in words if w not in STOPWORDS and len(w) > 2)
-    return counts.most_common(top)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
 
 
 @dataclass

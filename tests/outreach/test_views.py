@@ -498,3 +498,18 @@ def test_survey_links_are_shown_once_on_the_answer(client_as):
     assert response.status_code == 200
     assert len(response.context["links"]) == 2 and response.context["survey"] == survey
     assert client.post(reverse("outreach:survey_links", args=[survey.pk + 1000]), {"count": 2}).status_code == 404
+
+
+def test_themes_at_the_same_count_come_in_alphabetical_order():
+    """Which words make the top, and their order, do not depend on the process's string hashing
+    (``Counter.most_common`` kept ties in a set's order)."""
+    from outreach.selectors import text_themes
+
+    answers = ["zebra yellow xylophone walrus evening", "violet umbrella tulip sunset", "Evening sessions"]
+    assert text_themes(answers, top=5) == [
+        ("evening", 2),
+        ("sessions", 1),
+        ("sunset", 1),
+        ("tulip", 1),
+        ("umbrella", 1),
+    ]
