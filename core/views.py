@@ -98,12 +98,6 @@ class NumberedObjectMixin:
         return self.number_selector(user=self.request.user, number=self.kwargs["number"])
 
 
-def in_scope_or_404(model, *, user, pk, action: str = "view") -> Any:
-    """The row ``pk`` of ``model`` read through its restricted queryset for ``action``: out of the
-    user's scope (or missing) → 404."""
-    return get_object_or_404(model.objects.restrict(user, action), pk=pk)
-
-
 def child_in_scope_or_404(queryset, *, parent: str, user, **lookup) -> Any:
     """The row of ``queryset`` matching ``lookup``, seen by whoever may see its ``parent`` (a referral
     of a complaint, a letter of a hearing request): the parent model's restricted queryset decides,

@@ -19,7 +19,7 @@ from core.http import content_disposition
 from core.jobs import job_enqueue
 from core.lists import filtered_rows
 from core.services import sensitive_read_record
-from core.views import FilteredListView, ObjectDetailView, PermissionMixin, in_scope_or_404
+from core.views import FilteredListView, ObjectDetailView, PermissionMixin
 
 from . import selectors
 from .choices import ExceptionStatus, FileVia, PaymentFileStatus, StatementStatus
@@ -151,7 +151,7 @@ class DisbursementExportDownloadView(PermissionMixin, View):
     permission_required = "enforcement.view_disbursementexport"
 
     def get(self, request, pk: int):
-        export = in_scope_or_404(DisbursementExport, user=request.user, pk=pk)
+        export = DisbursementExport.objects.get_for(request.user, pk=pk)
         sensitive_read_record(request=request, obj=export, fields=["content"])
         response = HttpResponse(export.content, content_type="text/plain; charset=us-ascii")
         response["Content-Disposition"] = content_disposition(f"{export.file_name}")
@@ -251,7 +251,7 @@ class _ExceptionActionView(PermissionMixin, View):
         raise NotImplementedError
 
     def post(self, request, pk: int):
-        exception = in_scope_or_404(ReconciliationException, user=request.user, pk=pk, action="change")
+        exception = ReconciliationException.objects.get_for(request.user, "change", pk=pk)
         form = self.form_class(request.POST)
         if form.is_valid():
             try:

@@ -15,7 +15,7 @@ from django.views.generic import FormView
 from cases.access import can_view_fti
 from core.http import content_disposition
 from core.services import sensitive_read_record
-from core.views import PermissionMixin, in_scope_or_404
+from core.views import PermissionMixin
 
 from .choices import FileVia
 from .file_views import StoredFileDetailView, StoredFileListView
@@ -111,7 +111,7 @@ class PartnerFileDownloadView(PermissionMixin, View):
     permission_required = "enforcement.view_partnerfile"
 
     def get(self, request, pk: int):
-        partner_file = in_scope_or_404(PartnerFile, user=request.user, pk=pk)
+        partner_file = PartnerFile.objects.get_for(request.user, pk=pk)
         entry = partner_file_kinds().get(partner_file.kind)
         if entry is not None and entry.fti and not can_view_fti(request.user):
             raise PermissionDenied("This file holds federal tax information.")

@@ -28,7 +28,6 @@ from core.views import (
     PublicMixin,
     SaveFormView,
     ServiceActionView,
-    in_scope_or_404,
 )
 
 from . import charts, selectors, services
@@ -387,7 +386,7 @@ class MaterialDownloadView(PermissionMixin, View):
     permission_required = "outreach.view_material"
 
     def get(self, request, pk):
-        material = in_scope_or_404(Material, user=request.user, pk=pk)
+        material = Material.objects.get_for(request.user, pk=pk)
         if not material.file:
             raise Http404("No file for this material.")
         suffix = "." + material.file.name.rsplit(".", 1)[-1].lower()

@@ -20,7 +20,7 @@ from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_query, csv_response
 from core.money import money
-from core.views import FilteredListView, PermissionMixin, ServiceActionView, in_scope_or_404
+from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import selectors, services
 from .charts import trend_chart
@@ -446,7 +446,7 @@ class ReviewDetailView(PermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        review = in_scope_or_404(Review, user=self.request.user, pk=self.kwargs["pk"])
+        review = Review.objects.get_for(self.request.user, pk=self.kwargs["pk"])
         criteria = review_summary(review)
         # Each sampled case links to its page only where the user may see the case (issue 14.4);
         # otherwise its number is shown without a link. One query for the whole sample.
@@ -547,7 +547,7 @@ class ReviewExportView(PermissionMixin, View):
     permission_required = "quality.view_review"
 
     def get(self, request, pk):
-        review = in_scope_or_404(Review, user=request.user, pk=pk)
+        review = Review.objects.get_for(request.user, pk=pk)
         summary = review_summary(review)
 
         def rows():

@@ -464,7 +464,7 @@ class PartnerFileContentAPIView(StoredFileAPIView):
         description="Download a partner file. Every fetch is written to the access log with the agency's name.",
     )
     def get(self, request, pk: int):
-        partner_file = get_object_or_404(PartnerFile.objects.restrict(request.user, "view"), pk=pk)
+        partner_file = PartnerFile.objects.get_for(request.user, pk=pk)
         if partner_file.direction == PartnerFileDirection.OUTBOUND:
             partner_file_fetched(partner_file=partner_file, agency=self.agency)
         return self.file_response(
