@@ -92,11 +92,3 @@ def csv_response(
     )
     response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     return response
-
-
-def csv_query(request) -> str:
-    """The query string of a page's ``?format=csv`` link: the same filters, without the page."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["format"] = "csv"
-    return query.urlencode()

@@ -32,7 +32,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from simple_history.models import registered_models
 
-from .csv import csv_query, csv_response
+from .csv import csv_response
 from .forms import SecurityLogFilterForm, apply_service_errors
 from .http import pdf_response
 from .letters import Letter, letter_context, letter_pdf
@@ -454,7 +454,7 @@ class AuditTrailView(PermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(form=self.form, csv_query=csv_query(self.request))
+        context.update(form=self.form)
         return context
 
 

@@ -18,7 +18,7 @@ from django.views.generic import ListView, TemplateView
 
 from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
-from core.csv import csv_query, csv_response
+from core.csv import csv_response
 from core.money import money
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
@@ -241,9 +241,7 @@ class CaseListBase(PermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            amount_columns=self.amount_columns, unit_label=self.unit_label, csv_query=csv_query(self.request)
-        )
+        context.update(amount_columns=self.amount_columns, unit_label=self.unit_label)
         return context
 
 
