@@ -505,51 +505,38 @@ def rows_insert_reading(
     runs whether or not the SELECT refers to it, and both commit or fail together). Elsewhere, or
     when ``read`` goes to another database (a replica), the two statements one after the other.
     """
-    if isinstance(read, PreparedRead):
-        # A statement compiled once (values_prepared) on this connection: its SQL and slot as kept.
-        database = connections[read.prepared.alias]
-        if (
-            not rows
-            or connection.vendor != "postgresql"
-            or read.prepared.alias != connection.alias
-            or len(rows) > PG_ROWS
-        ):
+    if isinstance(read, PreparedRead):  # a statement compiled once (values_prepared), as kept
+        alias, select, select_params = read.prepared.alias, read.prepared.sql, read.prepared.params_with(read.value)
+        to_dicts = read.prepared.dicts
+    elif isinstance(read, models.QuerySet) and read._iterable_class is ValuesIterable:
+        alias = read.db
+        compiler = read.query.get_compiler(using=alias)
+        try:
+            select, select_params = compiler.as_sql()
+        except EmptyResultSet:  # e.g. ``pk__in=[]``: nothing to read
             rows_insert(model, fields, rows, values=values)
-            with database.cursor() as cursor:
-                cursor.execute(read.prepared.sql, read.prepared.params_with(read.value))
-                return read.prepared.dicts(cursor.fetchall())
+            return []
+        names = [*read.query.extra_select, *read.query.values_select, *read.query.annotation_select]
+
+        def to_dicts(fetched: list) -> list[dict]:
+            return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[fetched])]
+
+    else:
+        raise TypeError("read must be a .values() queryset or a PreparedRead")
+    if not rows or connection.vendor != "postgresql" or alias != connection.alias or len(rows) > PG_ROWS:
+        rows_insert(model, fields, rows, values=values)
+        statement, params = select, list(select_params)  # read now, after the write
+        database = connections[alias]
+    else:
         given = [model._meta.get_field(name) for name in fields]
         insert, constant_params = insert_from_sql(model, fields, "v", values=values)
         source, source_params = _pg_unnest(given, rows)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH {source}, written AS ({insert}) {read.prepared.sql}",
-                [*source_params, *constant_params, *read.prepared.params_with(read.value)],
-            )
-            return read.prepared.dicts(cursor.fetchall())
-    if not isinstance(read, models.QuerySet) or read._iterable_class is not ValuesIterable:
-        raise TypeError("read must be a .values() queryset")
-    if not rows or connection.vendor != "postgresql" or read.db != connection.alias or len(rows) > PG_ROWS:
-        rows_insert(model, fields, rows, values=values)
-        return list(read.all())  # read now, as the one statement does (never a result cache)
-    given = [model._meta.get_field(name) for name in fields]
-    insert, constant_params = insert_from_sql(model, fields, "v", values=values)
-    source, source_params = _pg_unnest(given, rows)
-    compiler = read.query.get_compiler(using=read.db)
-    try:
-        select, select_params = compiler.as_sql()
-    except EmptyResultSet:  # e.g. ``pk__in=[]``: nothing to read
-        rows_insert(model, fields, rows, values=values)
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH {source}, written AS ({insert}) {select}",
-            [*source_params, *constant_params, *select_params],
-        )
-        fetched = cursor.fetchall()
-    query = read.query
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
-    return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[fetched])]
+        statement = f"WITH {source}, written AS ({insert}) {select}"
+        params = [*source_params, *constant_params, *select_params]
+        database = connection
+    with database.cursor() as cursor:
+        cursor.execute(statement, params)
+        return to_dicts(cursor.fetchall())
 
 
 def rows_update(model, fields: Sequence[str], rows: Sequence[Sequence]) -> int:
