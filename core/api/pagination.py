@@ -1,9 +1,7 @@
 """List envelopes: ``{"count", "next", "previous", "results"}``; cursor pages for unbounded streams."""
 
-from base64 import b64encode
 from collections.abc import Callable
 from typing import Any, NamedTuple
-from urllib import parse
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -229,24 +227,6 @@ class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):  # type: ig
         names = (*query.extra_select, *query.values_select, *query.annotation_select)
         return _CompiledPage(sql, tuple(params), slots, names, compiler.get_converters(fields), compiler)
 
-    def encode_cursor(self, cursor):
-        """DRF's link (``CursorPagination.encode_cursor``: ``replace_query_param`` of the page's URL),
-        the URL split and its other parameters encoded once per page, not once per link."""
-        tokens = {}
-        if cursor.offset != 0:
-            tokens["o"] = str(cursor.offset)
-        if cursor.reverse:
-            tokens["r"] = "1"
-        if cursor.position is not None:
-            tokens["p"] = cursor.position
-        encoded = b64encode(parse.urlencode(tokens, doseq=True).encode("ascii")).decode("ascii")
-        links = getattr(self, "_links", None)
-        if links is None or links[0] != self.base_url:
-            links = self._links = (self.base_url, *_link_parts(self.base_url, self.cursor_query_param))
-        _, head, before, after, tail = links
-        pair = f"{parse.quote_plus(self.cursor_query_param)}={parse.quote_plus(encoded)}"
-        return f"{head}?{'&'.join(part for part in (before, pair, after) if part)}{tail}"
-
     def decode_cursor(self, request):
         """DRF's, and a position that is no value of the ordering's column (a forged cursor) is
         DRF's 404 "Invalid cursor", not a 500 from the database filter."""
@@ -292,20 +272,6 @@ def _keyset_value(field, position: str, connection) -> Any:
     elif type(value) is not str:
         return None
     return value
-
-
-def _link_parts(url: str, key: str) -> tuple[str, str, str, str]:
-    """``rest_framework.utils.urls.replace_query_param(url, key, value)`` is ``head?before&key=value&
-    after tail``: the URL without its query and fragment, the query's other parameters (sorted by
-    name and encoded as ``urlencode`` does) before and after ``key``, and the fragment."""
-    scheme, netloc, path, query, fragment = parse.urlsplit(str(url))
-    params = parse.parse_qs(query, keep_blank_values=True)
-    params.pop(str(key), None)
-    ordered = sorted(params.items())
-    before = parse.urlencode([(name, values) for name, values in ordered if name < key], doseq=True)
-    after = parse.urlencode([(name, values) for name, values in ordered if name > key], doseq=True)
-    head = parse.urlunsplit((scheme, netloc, path, "", ""))
-    return head, before, after, f"#{fragment}" if fragment else ""
 
 
 class PageOrCursorPagination(StandardPagination):
