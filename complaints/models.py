@@ -47,6 +47,9 @@ class Complaint(models.Model):
         editable=False,
         help_text="Hash of the status-page secret given to a web complainant.",
     )
+    # The secret itself, set by ``complaint_receive`` on the instance it returns, for the
+    # confirmation page only: never stored (only its hash is).
+    raw_secret: str
     channel = models.CharField(max_length=10, choices=Channel.choices)
     jurisdiction = models.CharField(max_length=2, default="NY")
     # Complainant: a case party (person) or anyone else.

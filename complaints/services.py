@@ -148,7 +148,8 @@ def _acknowledgement_record(*, complaint: Complaint, by) -> None:
 def investigator_allowed(*, complaint: Complaint, investigator) -> str | None:
     """Why ``investigator`` may not investigate, or None. Someone other than the caseworker
     investigates (DOMAIN.md, Fam. Code 17800 complaint process)."""
-    if complaint.case_id and complaint.case.caseworker_id == investigator.pk:
+    case = complaint.case  # None without a query when the complaint names no case
+    if case is not None and case.caseworker_id == investigator.pk:
         return "The case's own caseworker cannot investigate a complaint about the case: choose someone else."
     return None
 
@@ -333,9 +334,10 @@ def referral_answer(
 ) -> Referral:
     today = today or _today()
     referral = Referral.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=referral.pk)
-    if referral.status != ReferralStatus.FORWARDED:
+    forwarded_on = referral.forwarded_on
+    if referral.status != ReferralStatus.FORWARDED or forwarded_on is None:
         raise ValidationError({"answered_on": "Record the forwarding before the answer."})
-    if answered_on > today or answered_on < referral.forwarded_on:
+    if answered_on > today or answered_on < forwarded_on:
         raise ValidationError({"answered_on": "The date must be between the forwarding date and today."})
     if not answer_summary.strip():
         raise ValidationError({"answer_summary": "Summarise the answer."})
@@ -432,7 +434,8 @@ def _reminder_candidates(*, today: date, ombudspersons: list, run: ReminderRun) 
     ).select_related("complaint", "created_by", "complaint__investigator")
     for referral in referrals:
         run.referrals += 1
-        users = [referral.created_by] if referral.created_by_id else _recipients(referral.complaint, ombudspersons)
+        creator = referral.created_by
+        users = [creator] if creator is not None else _recipients(referral.complaint, ombudspersons)
         notices += [
             Notice(
                 user=user,
@@ -450,8 +453,9 @@ def _reminder_candidates(*, today: date, ombudspersons: list, run: ReminderRun) 
 def _send_emails(notices: list[Notice]) -> int:
     messages = []
     for notice in notices:
-        if notice.user.email:
-            link = reverse("complaints:complaint_detail", kwargs={"number": notice.complaint.number})
+        complaint = notice.complaint  # reminders are always about a complaint
+        if notice.user.email and complaint is not None:
+            link = reverse("complaints:complaint_detail", kwargs={"number": complaint.number})
             messages.append(
                 EmailMessage(
                     subject=f"Caseworks: {notice.message}", body=f"{notice.message}\n\n{link}", to=[notice.user.email]

@@ -10,6 +10,7 @@ belong to the court, so such requests are recorded with the alternate route offe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -359,7 +360,7 @@ def _decision_allowed(request: HearingRequest, outcome: str, decided_on: date, n
             )
     elif outcome == Outcome.DISMISSED:
         if request.status == RequestStatus.HELD:
-            if decided_on < request.held_on:
+            if request.held_on is not None and decided_on < request.held_on:
                 raise ValidationError({"decided_on": "The dismissal cannot be dated before the hearing."})
             return
         sitting = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
@@ -379,7 +380,7 @@ def hearing_decide(
     decided_on: date,
     summary: str,
     by: User,
-    actions: list = (),
+    actions: Sequence[tuple] = (),  # (description, due_on) or (description, due_on, assigned_to)
     today: date | None = None,
     now: datetime | None = None,
 ) -> HearingRequest:
@@ -408,7 +409,10 @@ def hearing_decide(
     _decision_allowed(request, outcome, decided_on, now)
     if actions and outcome not in MERITS_OUTCOMES:
         raise ValidationError({"outcome": "Only a decision on the merits orders compliance actions."})
-    sitting_end = {Outcome.WITHDRAWN: HearingStatus.CANCELLED, Outcome.DISMISSED: HearingStatus.NOT_HELD}
+    sitting_end: dict[str, str] = {
+        Outcome.WITHDRAWN: HearingStatus.CANCELLED,
+        Outcome.DISMISSED: HearingStatus.NOT_HELD,
+    }
     if outcome in sitting_end:
         request.hearings.filter(status=HearingStatus.SCHEDULED).update(status=sitting_end[outcome])
     request.status = RequestStatus.DECIDED

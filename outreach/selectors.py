@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from .choices import OPEN_INQUIRY_STATUSES, AnnouncementStatus, Audience, EventStatus, InquiryStatus, QuestionKind
-from .models import Announcement, Event, MediaInquiry, Survey, SurveyAnswer
+from .models import Announcement, Event, MediaInquiry, Survey, SurveyAnswer, SurveyQuestion
 from .services import due_soon_window
 
 
@@ -220,7 +220,7 @@ def text_themes(texts: list[str], *, top: int = 10) -> list[tuple[str, int]]:
 
 @dataclass
 class QuestionResult:
-    question: object
+    question: SurveyQuestion
     count: int = 0
     average: float | None = None
     distribution: list[tuple[int, int]] = field(default_factory=list)
@@ -308,27 +308,26 @@ def events_by_month(*, start: date, end: date) -> list[dict]:
 
 def media_response_by_month(*, start: date, end: date) -> list[dict]:
     """Answered inquiries per month received: count, average and longest hours to respond, late ones."""
-    rows = {
-        m: {"month": m, "answered": 0, "average_hours": None, "max_hours": None, "late": 0, "_hours": []}
-        for m in _month_range(start, end)
-    }
+    hours: dict[date, list[float]] = {m: [] for m in _month_range(start, end)}
+    late: dict[date, int] = dict.fromkeys(hours, 0)
     qs = MediaInquiry.objects.filter(
         status=InquiryStatus.RESPONDED, received_at__gte=_aware(start), received_at__lt=_aware(end + timedelta(days=1))
     )
     for received_at, responded_at, deadline in qs.values_list("received_at", "responded_at", "deadline"):
         month = timezone.localtime(received_at).date().replace(day=1)
-        if month not in rows:
-            continue
-        row = rows[month]
-        row["_hours"].append((responded_at - received_at).total_seconds() / 3600)
-        row["answered"] += 1
-        row["late"] += responded_at > deadline
-    for row in rows.values():
-        hours = row.pop("_hours")
-        if hours:
-            row["average_hours"] = round(sum(hours) / len(hours), 1)
-            row["max_hours"] = round(max(hours), 1)
-    return list(rows.values())
+        if month in hours:
+            hours[month].append((responded_at - received_at).total_seconds() / 3600)
+            late[month] += responded_at > deadline
+    return [
+        {
+            "month": month,
+            "answered": len(taken),
+            "average_hours": round(sum(taken) / len(taken), 1) if taken else None,
+            "max_hours": round(max(taken), 1) if taken else None,
+            "late": late[month],
+        }
+        for month, taken in hours.items()
+    ]
 
 
 def feedback_by_month(*, start: date, end: date) -> list[dict]:

@@ -91,7 +91,8 @@ def contact_save(*, contact: Contact, by: User) -> Contact:
 
 def contact_log_record(*, log: ContactLog, by: User) -> ContactLog:
     log.recorded_by = by
-    if log.contact_id and log.contact.organisation_id != log.organisation_id:
+    contact = log.contact  # None without a query when no contact is named
+    if contact is not None and contact.organisation_id != log.organisation_id:
         raise ValidationError({"contact": "That contact belongs to another organisation."})
     return _save(log)
 
@@ -500,8 +501,9 @@ def due_soon_window() -> timedelta:
 
 
 def _reminder_recipients(inquiry: MediaInquiry) -> list[str]:
-    if inquiry.spokesperson_id and inquiry.spokesperson.email:
-        return [inquiry.spokesperson.email]
+    spokesperson = inquiry.spokesperson
+    if spokesperson is not None and spokesperson.email:
+        return [spokesperson.email]
     return sorted(
         User.objects.filter(groups__name=str(Role.OUTREACH), is_active=True)
         .exclude(email="")
@@ -601,6 +603,8 @@ def survey_attendees_to_invite(*, survey: Survey) -> list[Registration]:
     sent = survey.invitations.exclude(registration=None)
     sent_ids = set(sent.values_list("registration_id", flat=True))
     sent_emails = {e.strip().lower() for e in sent.values_list("registration__email", flat=True) if e}
+    if survey.event is None:  # a survey of no event has no attendees
+        return []
     chosen: dict[str, Registration] = {}
     for reg in survey.event.registrations.filter(attended=True).exclude(email="").order_by("pk"):
         email = reg.email.strip().lower()
@@ -669,7 +673,7 @@ def survey_response_submit(*, token: str, answers: dict[int, Any]) -> SurveyResp
     for q in questions:
         value = answers.get(q.pk)
         answer = SurveyAnswer(question=q)
-        if value in (None, ""):
+        if value is None or value == "":
             if q.required:
                 errors[f"q_{q.pk}"] = "This question needs an answer."
             continue

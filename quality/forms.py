@@ -15,7 +15,7 @@ from .fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from .models import PLAN_TOPIC_CHOICES, TRACKED_CHOICES
 
 User = get_user_model()
-YEAR = {"min_value": FIRST_FISCAL_YEAR, "max_value": LAST_FISCAL_YEAR}
+YEAR: dict[str, Any] = {"min_value": FIRST_FISCAL_YEAR, "max_value": LAST_FISCAL_YEAR}
 AMOUNT: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 

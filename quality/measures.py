@@ -38,7 +38,9 @@ MEASURE_LINES = {  # measure → (numerator line, denominator line)
     MeasureName.ARREARS_COLLECTIONS: ("29", "28"),
     MeasureName.COST_EFFECTIVENESS: ("collections", "expenditures"),
 }
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY: DecimalField[Any, Decimal] = DecimalField(max_digits=16, decimal_places=2)
+# An OCSE-157 line: a count of cases or children, or an amount; None where it was not computed.
+Line = Decimal | int | None
 
 
 def _models():
@@ -175,12 +177,12 @@ def compute_lines(
     *,
     fiscal_year: int,
     case_filter: Q | None = None,
-    known: dict[str, object] | None = None,
+    known: dict[str, Line] | None = None,
     only: set[str] | None = None,
-) -> dict[str, object]:
+) -> dict[str, Line]:
     """Office (or filtered) lines: one aggregate query per line, except the ``known`` ones (and,
     given ``only``, the lines not in it, which are None)."""
-    result: dict[str, object] = dict(known or {})
+    result: dict[str, Line] = dict(known or {})
     for key, spec in line_specs(fiscal_year).items():
         if key in result:
             continue
@@ -192,7 +194,7 @@ def compute_lines(
     return result
 
 
-def compute_lines_by(*, fiscal_year: int, case_field: str) -> dict[object, dict[str, object]]:
+def compute_lines_by(*, fiscal_year: int, case_field: str) -> dict[object, dict[str, Line]]:
     """Lines per value of a case field (``county``, ``caseworker_id``): one GROUP BY per line."""
     return compute_lines_by_fields(fiscal_year=fiscal_year, case_fields=(case_field,))[case_field]
 
@@ -227,7 +229,7 @@ def compute_lines_by_fields(
     return out
 
 
-def additive_lines_total(by_value: dict[object, dict[str, Any]]) -> dict[str, object]:
+def additive_lines_total(by_value: dict[object, dict[str, Any]]) -> dict[str, Line]:
     """The office's ``ADDITIVE_LINES`` from one field's lines per value (``compute_lines_by_fields``):
     every row of those lines is in exactly one group (the cases of no county or caseworker too),
     so the groups add up to the office's figure (a count of cases, an exact sum of amounts). The
@@ -257,26 +259,28 @@ class MeasureResult:
 def measures_from_lines(
     *,
     fiscal_year: int,
-    lines: dict[str, object],
+    lines: dict[str, Line],
     expenditures: Decimal | None,
     rules: RuleBook,
     previous: dict[str, Decimal | None] | None = None,
 ) -> list[MeasureResult]:
     results = []
+    num: Line
+    den: Line
     for name, (num_key, den_key) in MEASURE_LINES.items():
         if name == MeasureName.COST_EFFECTIVENESS:
             num, den = lines.get("collections") or ZERO, expenditures
         else:
             num, den = lines[num_key], lines[den_key]
-        # the band is chosen on the unrounded value (the OCSE-157 lines are typed as plain objects)
-        exact = measure_exact(name, num, den) if den is not None else None  # type: ignore[arg-type]
+        # the band is chosen on the unrounded value
+        exact = measure_exact(name, num, den) if num is not None and den is not None else None
         value = None if exact is None else exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         prev = (previous or {}).get(name)
         bands = rules.bands_for(name)
         pct = applicable_percentage(
             measure=name, value=exact, bands=bands, exception=rules.exception_for(name), previous_value=prev
         )
-        tier = next_tier(measure=name, numerator=num, denominator=den, bands=bands) if den else None
+        tier = next_tier(measure=name, numerator=num, denominator=den, bands=bands) if den and num is not None else None
         results.append(
             MeasureResult(
                 name=name,
@@ -309,7 +313,7 @@ def _needing_previous(results: list[MeasureResult], rules: RuleBook) -> set[str]
 @dataclass
 class Ocse157:
     fiscal_year: int
-    lines: dict[str, object]
+    lines: dict[str, Line]
     measures: list[MeasureResult]
     expenditures: Decimal | None
 
@@ -318,7 +322,7 @@ def ocse157(
     *,
     fiscal_year: int,
     case_filter: Q | None = None,
-    known_lines: dict[str, object] | None = None,
+    known_lines: dict[str, Line] | None = None,
     previous_where_needed_only: bool = False,
 ) -> Ocse157:
     """All lines and the five measures for a fiscal year, computed from the current data (but for

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -317,18 +318,16 @@ def compliance_by(
 def _prefixed(q: Q, prefix: str) -> Q:
     if not prefix:
         return q
-    children = []
-    for child in q.children:
+    children: list[Q | tuple[str, Any]] = []
+    for child in q.children:  # a Q's children: Q objects and (lookup, value) pairs
         if isinstance(child, Q):
             children.append(_prefixed(child, prefix))
-        else:
+        elif isinstance(child, tuple):
             key, value = child
             children.append((f"{prefix}{key}", value))
-    new = Q()
-    new.children = children
-    new.connector = q.connector
-    new.negated = q.negated
-    return new
+        else:
+            raise TypeError(f"Not a Q child: {child!r}")
+    return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
 def failing_case_ids(*, code: str, start: date, end: date, today: date) -> QuerySet | None:

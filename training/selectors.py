@@ -6,13 +6,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Avg, Count, F, Max, Q
 from django.utils import timezone
+
+from accounts.models import User
 
 from .choices import ComplianceStatus, EnrolmentStatus, Requirement
 from .models import (
@@ -53,9 +55,10 @@ def status_for(*, course: Course, last_completed: date | None, on: date) -> tupl
     """(status, due date) of one required course for one person on ``on``."""
     if last_completed is None:
         return ComplianceStatus.NEVER, None
-    if course.requirement != Requirement.RECURRING:
+    months = course.recurrence_months  # set if and only if recurring (training_course_recurrence_months_iff_recurring)
+    if course.requirement != Requirement.RECURRING or months is None:
         return ComplianceStatus.CURRENT, None
-    due = due_date(last_completed=last_completed, months=course.recurrence_months)
+    due = due_date(last_completed=last_completed, months=months)
     if on > due:
         return ComplianceStatus.OVERDUE, due
     if (due - on).days <= due_soon_days():
@@ -92,7 +95,7 @@ STATUS_URGENCY = (ComplianceStatus.NEVER, ComplianceStatus.OVERDUE, ComplianceSt
 
 @dataclass(frozen=True)
 class ComplianceRow:
-    user: object
+    user: User
     roles: tuple[str, ...]
     course: Course
     status: str
@@ -126,7 +129,6 @@ def compliance_rows(
     latest completion per (user, course) as one aggregate.
     """
     on = on or today()
-    User = get_user_model()
     users = (users if users is not None else User.objects.all()).filter(is_active=True)
     courses = required_courses()
     if course is not None:
@@ -182,7 +184,6 @@ def compliance_summary(rows: Iterable[ComplianceRow]) -> list[dict]:
 
 
 def my_required_training(*, user, on: date | None = None) -> list[ComplianceRow]:
-    User = get_user_model()
     return compliance_rows(users=User.objects.filter(pk=user.pk), on=on)
 
 
@@ -320,7 +321,7 @@ def needs_ranking(*, survey: NeedsSurvey) -> list[dict]:
         .annotate(mean=Avg("priority"), votes=Count("id"), high=Count("id", filter=Q(priority__gte=4)))
     )
     by_topic = {r["topic_id"]: r for r in rows}
-    ranked = []
+    ranked: list[dict[str, Any]] = []
     for topic in survey.topics.all():
         r = by_topic.get(topic.pk)
         ranked.append(
@@ -363,7 +364,7 @@ def policy_versions_current(*, on: date | None = None) -> list[PolicyVersion]:
 
 def staff_active():
     """Active staff: users with a role, whom training and policies concern."""
-    return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
+    return User.objects.filter(is_active=True, groups__isnull=False).distinct()
 
 
 def policy_unacknowledged(*, version: PolicyVersion):

@@ -69,9 +69,9 @@ def action_notice_issue(
     if today < action.proposed_on:
         raise ValidationError("A notice cannot be dated before the action was proposed.")
     check = rule_check(action=action, as_of=today)
-    if not check.met:
-        raise RuleNoLongerMet(check.reason)
     rule = check.rule
+    if not check.met or rule is None:  # a met check always names its rule
+        raise RuleNoLongerMet(check.reason)
     action.notice_issued_on = today
     action.notice_issued_by = by
     action.notice_total_arrears = check.total_arrears
