@@ -30,7 +30,7 @@ class ApiRequestLogMiddleware:
             request_log_add(
                 agency_id=key.agency_id if key else None,
                 key_prefix=key.prefix if key else "",
-                method=request.method[:10],
+                method=(request.method or "")[:10],
                 path=request.path[:500],
                 status_code=response.status_code,
                 ip_address=client_ip(request),

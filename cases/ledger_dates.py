@@ -52,7 +52,7 @@ def due_dates(*, frequency: str, start_on: date, end_on: date | None, after: dat
             day += timedelta(days=step)
         return out
     if frequency == MONTHLY:
-        days = (start_on.day,)
+        days: tuple[int, ...] = (start_on.day,)
     elif frequency == SEMIMONTHLY:
         d1 = start_on.day if start_on.day <= 15 else start_on.day - 15
         days = (d1, d1 + 15)

@@ -31,7 +31,7 @@ class Schedule:
 
 
 def declared_schedules() -> list[Schedule]:
-    found = []
+    found: list[Schedule] = []
     for _app, module in app_modules("schedules"):
         found.extend(getattr(module, "SCHEDULES", []))
     return found

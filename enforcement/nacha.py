@@ -570,12 +570,12 @@ class _Parser:
         for raw, expected, what in checks:
             if self.digits(line, raw, f"file control {what}") and int(raw) != expected:
                 self.err(line, f"file control {what} says {int(raw)}, the file has {expected}")
-        for raw, expected, what in (
+        for raw, total, what in (
             (r[31:43], nacha.total_debit, "total debit"),
             (r[43:55], nacha.total_credit, "total credit"),
         ):
-            if self.digits(line, raw, f"file control {what}") and _cents(raw) != expected:
-                self.err(line, f"file control {what} says {_cents(raw)}, the batches total {expected}")
+            if self.digits(line, raw, f"file control {what}") and _cents(raw) != total:
+                self.err(line, f"file control {what} says {_cents(raw)}, the batches total {total}")
 
 
 def parse(data: bytes | str) -> NachaFile:

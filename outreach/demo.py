@@ -97,11 +97,11 @@ def seed(*, users, rng, stdout) -> None:
             "Grace Community Church hall",
         ),
     ]
-    for title, kind, audience, starts, host, place in specs:
+    for title, event_kind, audience, starts, host, place in specs:
         event, created = Event.objects.get_or_create(
             title=title,
             defaults={
-                "kind": kind,
+                "kind": event_kind,
                 "audience": audience,
                 "starts_at": starts,
                 "ends_at": starts + timedelta(hours=2),

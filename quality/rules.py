@@ -25,7 +25,7 @@ TABLE_ESTABLISHMENT = "establishment"  # 45 CFR 305.33 table 1: paternity and su
 TABLE_COLLECTIONS = "collections"  # 45 CFR 305.33 table 2: current and arrears collections
 TABLE_COST = "cost_effectiveness"  # 45 CFR 305.33 table 3
 
-TABLE_OF_MEASURE = {
+TABLE_OF_MEASURE: dict[str, str] = {
     MeasureName.PATERNITY: TABLE_ESTABLISHMENT,
     MeasureName.ORDERS: TABLE_ESTABLISHMENT,
     MeasureName.CURRENT_COLLECTIONS: TABLE_COLLECTIONS,

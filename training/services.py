@@ -205,7 +205,7 @@ def enrolment_complete(
     _check_score("pre_score", pre_score, required=course.has_test)
     _check_score("post_score", post_score, required=course.has_test)
     enrolment.pre_score, enrolment.post_score = pre_score, post_score
-    passed = not course.has_test or post_score >= (course.passing_score or 0)
+    passed = not course.has_test or (post_score is not None and post_score >= (course.passing_score or 0))
     enrolment.result = EnrolmentResult.COMPLETED if passed else EnrolmentResult.NOT_PASSED
     enrolment.full_clean()
     enrolment.save(update_fields=["pre_score", "post_score", "result", "updated_at"])

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ..choices import FTI_SOURCES
 
 
 def can_view_fti(user) -> bool:
     """Staff with ``cases.view_fti`` and current FTI training (the cases access layer decides when
     it exists). Partner keys never see FTI: no API scope grants it (docs/ledger.md)."""
+    access_rule: Callable[[Any], bool] | None
     try:
         from ..access import can_view_fti as access_rule
     except ImportError:

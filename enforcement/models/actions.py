@@ -169,7 +169,7 @@ class EnforcementAction(CaseScoped, models.Model):
             return None
 
     @property
-    def ncp_figures(self) -> dict[str, Decimal] | None:
+    def ncp_figures(self) -> dict[str, Decimal | None] | None:
         """The NCP's arrears added across the NCP's cases when the rule fired (aggregate rules)."""
         keys = ("ncp_total_arrears", "ncp_assigned_arrears", "ncp_unassigned_arrears")
         values = {key.removeprefix("ncp_"): self.figure_amount(key) for key in keys}

@@ -26,7 +26,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -75,7 +75,7 @@ DEFAULT_CHUNK_SIZE = 5000
 # dated rows ``us.enforcement.action_days`` and ``us.enforcement.action_days_service``.
 ACTION_TIMEFRAME_KEY = "us.enforcement.action_days"
 ACTION_TIMEFRAME_SERVICE_KEY = "us.enforcement.action_days_service"
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: DecimalField[Any, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Decimal("0.00")
 
 
