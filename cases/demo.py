@@ -21,7 +21,7 @@ from core.models import DomainEvent
 from core.services import event_record
 
 from .choices import CaseStage, CollectionSource, InterstateRole, LocateResult
-from .generate import COUNTIES
+from .generate import COUNTIES, FIRST_F, FIRST_M
 from .ledger_dates import month_start, next_month
 from .models import Case, Employer, Employment
 from .services import (
@@ -68,62 +68,6 @@ OTHER_CASES = [
     ("Evans/Gray", 0, "never", "closed", 300),
     ("Adams/Hughes", 1, "former", "closed", 500),
 ]
-FIRST_CP = [
-    "Maria",
-    "Ashley",
-    "Keisha",
-    "Laura",
-    "Rosa",
-    "Emily",
-    "Tanya",
-    "Grace",
-    "Carmen",
-    "Denise",
-    "Monica",
-    "Olivia",
-    "Fatima",
-    "Linh",
-    "Sarah",
-    "Heather",
-    "Nicole",
-    "Amanda",
-    "Brianna",
-    "Jessica",
-    "Irene",
-    "Paula",
-    "Vanessa",
-    "Alicia",
-    "Rachel",
-    "Diana",
-]
-FIRST_NCP = [
-    "James",
-    "Michael",
-    "Carlos",
-    "David",
-    "Kevin",
-    "Anthony",
-    "Brandon",
-    "Tyrone",
-    "Luis",
-    "Daniel",
-    "Marcus",
-    "Eric",
-    "Jason",
-    "Andre",
-    "Omar",
-    "Victor",
-    "Tyler",
-    "Brian",
-    "Sean",
-    "Ray",
-    "Derek",
-    "Nate",
-    "Paul",
-    "Frank",
-    "Gary",
-    "Hugo",
-]
 CHILDREN = ["Mia", "Noah", "Emma", "Liam", "Ava", "Elijah", "Sofia", "Lucas", "Isabella", "Mateo", "Amelia", "Leo"]
 
 
@@ -138,7 +82,7 @@ def _ssn(n: int) -> str:
 def _parties(i: int, pair: str, rng, today: date, fvi: bool = False):
     cp_last, ncp_last = pair.split("/")
     cp = PartyData(
-        FIRST_CP[i % len(FIRST_CP)],
+        FIRST_F[i % len(FIRST_F)],
         cp_last,
         today - timedelta(days=rng.randint(24, 40) * 365),
         _ssn(2 * i),
@@ -147,7 +91,7 @@ def _parties(i: int, pair: str, rng, today: date, fvi: bool = False):
         address={"line1": f"{10 + i} Maple St", "city": "Albany", "state": "NY", "postal_code": "12203"},
     )
     ncp = PartyData(
-        FIRST_NCP[i % len(FIRST_NCP)],
+        FIRST_M[i % len(FIRST_M)],
         ncp_last,
         today - timedelta(days=rng.randint(25, 45) * 365),
         _ssn(2 * i + 1),

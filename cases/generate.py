@@ -329,12 +329,7 @@ OBLIGATION_FIELDS = ("id", "order_id", "kind", "amount", "frequency", "start_on"
 SPELL_FIELDS = ("case_id", "status", "start_on", "end_on")
 BALANCE_FIELDS = (
     "case_id",
-    "monthly_obligation",
-    "current_due_month",
-    "current_paid_month",
-    "unassigned_arrears",
-    "assigned_arrears",
-    "total_arrears",
+    *CaseBalance.AMOUNT_FIELDS,
     "last_payment_on",
     "last_payment_amount",
     "delinquent_since",

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -25,6 +26,7 @@ from core.views import (
     FilteredListView,
     LetterPageView,
     LoginOnlyMixin,
+    NumberedActionView,
     NumberedObjectMixin,
     PermissionMixin,
     PublicMixin,
@@ -234,17 +236,12 @@ class ComplaintDetailView(PermissionMixin, ComplaintMixin, TemplateView):
         return context
 
 
-class ComplaintActionView(ComplaintMixin, ServiceActionView):
+class ComplaintActionView(ComplaintMixin, NumberedActionView):
     """A form acting on one complaint through a service; service errors land on the form."""
 
     template_name = "complaints/complaint_action.html"
     context_object_name = "complaint"
-
-    def get_object(self):
-        return self.get_complaint()
-
-    def get_success_url(self):
-        return reverse("complaints:complaint_detail", kwargs={"number": self.get_complaint().number})
+    success_url_name = "complaints:complaint_detail"
 
 
 class ComplaintPostView(ComplaintActionView):
@@ -273,14 +270,12 @@ class ComplaintExtendView(ComplaintActionView):
     form_class = ExtendForm
     title = "Extend the due date (once, up to 30 days)"
     success_message = "Due date extended."
+    success_url_name = "complaints:extension_letter"
 
     def perform(self, data):
         services.complaint_extend(
             complaint=self.get_complaint(), days=data["days"], reason=data["reason"], by=self.request.user
         )
-
-    def get_success_url(self):
-        return reverse("complaints:extension_letter", kwargs={"number": self.get_complaint().number})
 
 
 class ComplaintLetterView(ComplaintMixin, LetterPageView):
@@ -372,7 +367,8 @@ class ReferralActionView(ComplaintPostView):
     def get_referral(self) -> Referral:
         return self.object
 
-    def get_complaint(self):
+    @cached_property
+    def numbered_object(self) -> Complaint:  # the URL names the referral
         return self.get_referral().complaint
 
 
@@ -397,6 +393,7 @@ class ComplaintResolveView(ComplaintActionView):
     form_class = ResolveForm
     title = "Resolve: written resolution"
     success_message = "Complaint resolved: print or send the resolution notice."
+    success_url_name = "complaints:resolution_notice"
 
     def get_initial(self):
         return {"resolved_on": timezone.localdate()}
@@ -409,9 +406,6 @@ class ComplaintResolveView(ComplaintActionView):
             resolved_on=data["resolved_on"],
             by=self.request.user,
         )
-
-    def get_success_url(self):
-        return reverse("complaints:resolution_notice", kwargs={"number": self.get_complaint().number})
 
 
 class ResolutionNoticeView(ComplaintLetterView):

@@ -216,6 +216,22 @@ class ServiceActionView(PermissionMixin, FormView):
         return HttpResponseRedirect(self.get_return_url())
 
 
+class NumberedActionView(NumberedObjectMixin, ServiceActionView):
+    """An action on one object named by its ``number`` (a complaint, a hearing request): the object
+    is ``numbered_object``; success returns to the page ``success_url_name`` of its number (its
+    detail page, or the letter the action calls for). An action on a row of it named by pk (a
+    referral, a compliance action) reads that row in ``get_object`` and gives its parent as
+    ``numbered_object``."""
+
+    success_url_name = ""
+
+    def get_object(self) -> Any:
+        return self.numbered_object
+
+    def get_success_url(self) -> str:
+        return reverse(self.success_url_name, kwargs={"number": self.numbered_object.number})
+
+
 class SaveFormView(ServiceActionView):
     """A create page (no ``model``) or an edit page (``model``: the object, read in the change
     scope, is the form's instance) of a ModelForm whose instance a service saves in ``perform``;

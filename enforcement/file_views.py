@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from celery import Task
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,6 +40,7 @@ from .models import BankStatement, DisbursementExport, NachaReturnFile, PaymentF
 from .services.bank import bank_statement_receive, reconciliation_exception_note, reconciliation_exception_resolve
 from .services.payments import payment_file_receive
 from .services.returns import nacha_return_import
+from .tasks import import_bank_statement, import_payment_file
 
 
 class StoredFileDetailView(ObjectDetailView):
@@ -74,12 +76,11 @@ def _staff(request) -> User | None:
 
 
 class _UploadView(PermissionMixin, FormView):
-    """An uploaded file handed to ``store``, which returns its row: then the row's page
-    (``detail_url_name``); a refusal (``ValidationError``) is shown on the file field. By default
-    ``store`` is the service ``receiver`` called with the file, ``via=upload`` and the uploader."""
+    """An uploaded file handed to ``store``, which returns its row: then the row's page; a refusal
+    (``ValidationError``) is shown on the file field. By default ``store`` is the service
+    ``receiver`` called with the file, ``via=upload`` and the uploader."""
 
     template_name = "enforcement/upload.html"
-    detail_url_name = ""
     receiver: Callable[..., Any]  # staticmethod(<file>_receive)
 
     def store(self, *, name: str, content: bytes):
@@ -92,20 +93,20 @@ class _UploadView(PermissionMixin, FormView):
         except ValidationError as exc:
             form.add_error("file", " ".join(exc.messages))
             return self.form_invalid(form)
-        return HttpResponseRedirect(reverse(self.detail_url_name, args=[row.pk]))
+        return HttpResponseRedirect(row.get_absolute_url())
 
 
 class _QueuedUploadView(_UploadView):
-    """Store the uploaded file and its import job (``core.jobs``: the task named ``task_name``) in
+    """Store the uploaded file and its import job (``core.jobs``: a job of the Celery ``task``) in
     one transaction."""
 
-    task_name = ""
+    task: Task
 
     def store(self, *, name: str, content: bytes):
         with transaction.atomic():
             row = super().store(name=name, content=content)
             # The outbox row commits with the file: a broker outage delays the import, never loses it.
-            job_enqueue(task=self.task_name, args=[row.pk], key=f"{self.task_name}:{row.pk}")
+            job_enqueue(task=self.task.name, args=[row.pk], key=f"{self.task.name}:{row.pk}")
         return row
 
 
@@ -113,9 +114,8 @@ class PaymentFileUploadView(_QueuedUploadView):
     permission_required = "enforcement.add_paymentfile"
     form_class = PaymentFileUploadForm
     extra_context = {"title": "Upload an employer payment file"}
-    detail_url_name = "enforcement:paymentfile_detail"
     receiver = staticmethod(payment_file_receive)
-    task_name = "enforcement.import_payment_file"
+    task = import_payment_file
 
 
 class PaymentFileDetailView(StoredFileDetailView):
@@ -174,7 +174,6 @@ class NachaReturnUploadView(_UploadView):
     permission_required = "enforcement.add_nachareturnfile"
     form_class = NachaReturnUploadForm
     extra_context = {"title": "Upload a NACHA return file"}
-    detail_url_name = "enforcement:nachareturnfile_detail"
     receiver = staticmethod(nacha_return_import)
 
 
@@ -191,9 +190,8 @@ class BankStatementUploadView(_QueuedUploadView):
     permission_required = "enforcement.add_bankstatement"
     form_class = BankStatementUploadForm
     extra_context = {"title": "Upload a BAI2 bank statement"}
-    detail_url_name = "enforcement:bankstatement_detail"
     receiver = staticmethod(bank_statement_receive)
-    task_name = "enforcement.import_bank_statement"
+    task = import_bank_statement
 
 
 class BankStatementDetailView(StoredFileDetailView):

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from cases.selectors import case_by_number
@@ -16,6 +17,7 @@ from core.lists import ListViewMixin
 from core.views import (
     FilteredListView,
     LetterPageView,
+    NumberedActionView,
     NumberedObjectMixin,
     PermissionMixin,
     ServiceActionView,
@@ -174,15 +176,10 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
         }
 
 
-class RequestActionView(RequestMixin, ServiceActionView):
+class RequestActionView(RequestMixin, NumberedActionView):
     template_name = "hearings/request_action.html"
     context_object_name = "req"
-
-    def get_object(self):
-        return self.get_hearing_request()
-
-    def get_success_url(self):
-        return reverse("hearings:request_detail", kwargs={"number": self.get_hearing_request().number})
+    success_url_name = "hearings:request_detail"
 
 
 class GoodCauseView(RequestActionView):
@@ -324,7 +321,8 @@ class ActionDoneView(RequestActionView):
     def get_action(self) -> ComplianceAction:
         return self.object
 
-    def get_hearing_request(self):
+    @cached_property
+    def numbered_object(self) -> HearingRequest:  # the URL names the compliance action
         return self.get_action().request
 
     def perform(self, data):

@@ -16,12 +16,7 @@ class BalanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseBalance
         fields = [
-            "monthly_obligation",
-            "current_due_month",
-            "current_paid_month",
-            "unassigned_arrears",
-            "assigned_arrears",
-            "total_arrears",
+            *CaseBalance.AMOUNT_FIELDS,
             "months_in_arrears",
             "last_payment_on",
             "last_payment_amount",

@@ -11,7 +11,7 @@ money movement (positive) and do not change what is owed.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models.functions import Upper
@@ -273,6 +273,17 @@ class CaseBalance(CaseScoped, models.Model):
     # No field history (18.5): a balance is derived from the ledger, written back in bulk
     # (``UPDATE … FROM``, which no signal sees); ``verify_ledger`` recomputes it from the entries.
     objects = RestrictedQuerySet.as_manager()
+
+    # The amounts a balance holds, in the order declared: what the API shows first, and the first
+    # figures of a generated balance row (cases.generate.BALANCE_FIELDS: its tuples follow it).
+    AMOUNT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "monthly_obligation",
+        "current_due_month",
+        "current_paid_month",
+        "unassigned_arrears",
+        "assigned_arrears",
+        "total_arrears",
+    )
 
     class Meta:
         verbose_name = "case balance"

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,7 +25,6 @@ from core.api.views import (
     RestrictedQuerysetMixin,
     StoredFileAPIView,
 )
-from core.db import column_in_array, int_array, values_prepared
 
 from ..choices import (
     ActionStatus,
@@ -87,29 +85,9 @@ class EnforcementActionViewSet(RestrictedQuerysetMixin, PartnerReadOnlyViewSet):
             lambda: self.filter_queryset(self.get_queryset()).values(*ACTION_LIST_VALUES),
             EnforcementAction,
         )
-        return self.get_paginated_response(action_rows_represent(page, _rules_named(page)))
-
-
-def _rules_named(rows: list[dict]) -> list[RemedyRule]:
-    """The rules ``rows`` name (office-wide reference rows, no scope). On PostgreSQL by a statement
-    compiled once (the ids one array parameter: ``core.db.values_prepared``), the instances built as
-    the ORM builds them (``from_db``); elsewhere by a queryset."""
-    ids = sorted({row["rule_id"] for row in rows})
-    if not ids:
-        return []
-    if connection.vendor == "postgresql":
-        columns = tuple(field.attname for field in RemedyRule._meta.concrete_fields)
-
-        def build(marker) -> QuerySet:
-            return RemedyRule.objects.filter(column_in_array(RemedyRule, "id", marker)).order_by().values(*columns)
-
-        prepared = values_prepared(("actions:rules", columns), RemedyRule, build)
-        if prepared is not None:
-            return [
-                RemedyRule.from_db(prepared.alias, columns, tuple(row[name] for name in columns))
-                for row in prepared.fetch(int_array(ids))
-            ]
-    return list(RemedyRule.objects.filter(pk__in=ids).order_by())
+        # The rules are office-wide reference rows: no scope.
+        rules = RemedyRule.objects.filter(pk__in={row["rule_id"] for row in page}).order_by() if page else []
+        return self.get_paginated_response(action_rows_represent(page, rules))
 
 
 @extend_schema_view(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from core.models import OfficeWide, RestrictedQuerySet
+from core.models import DetailUrlMixin, OfficeWide, RestrictedQuerySet
 
 
 def imported_once(name: str) -> models.UniqueConstraint:
@@ -14,8 +14,9 @@ def imported_once(name: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(fields=["sha256"], condition=models.Q(status="imported"), name=name)
 
 
-class ReceivedFile(OfficeWide, models.Model):
-    """A received file's name and SHA-256; the list shows the newest first. A concrete model adds
+class ReceivedFile(DetailUrlMixin, OfficeWide, models.Model):
+    """A received file's name and SHA-256; the list shows the newest first, each file's page is
+    ``enforcement:<model>_detail``. A concrete model adds
     its ``content``, ``status`` and figures, and ``imported_once(<name>)`` to its constraints."""
 
     name = models.CharField(max_length=200)

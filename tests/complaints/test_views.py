@@ -6,7 +6,8 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from complaints.choices import Channel, ComplaintStatus
+from complaints import services
+from complaints.choices import Channel, ComplaintStatus, ReferralStatus
 from complaints.models import Complaint
 from tests.complaints.factories import ComplaintFactory
 
@@ -283,6 +284,30 @@ def test_extension_via_the_page(client_as, file_complaint):
     assert complaint.due_on == date(2026, 12, 14)  # Nov 2 + 40 = Dec 12 (Saturday) → Monday
     again = client.post(url, {"days": "5", "reason": "More"})
     assert b"only one extension" in again.content
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_a_referral_forwarded_via_the_page_returns_to_its_complaint(client_as, role_user, file_complaint):
+    # given a referral (its URL names the referral, not the complaint)
+    complaint = file_complaint()
+    referral = services.referral_create(
+        complaint=complaint,
+        target_kind="county",
+        target_name="Rensselaer",
+        reason="Their order",
+        by=role_user("ombudsperson"),
+    )
+    client = client_as("ombudsperson")
+    url = reverse("complaints:referral_forward", args=[referral.pk])
+    complaint_page = reverse("complaints:complaint_detail", args=[complaint.number])
+    # when a refused date, then a good one, is posted
+    refused = client.post(url, {"forwarded_on": "2026-12-01"})
+    forwarded = client.post(url, {"forwarded_on": "2026-11-23"})
+    # then both come back to the complaint's page (the refusal as a message), and the second is saved
+    assert refused.status_code == 302 and refused.url == complaint_page
+    assert forwarded.status_code == 302 and forwarded.url == complaint_page
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.FORWARDED and referral.forwarded_on == date(2026, 11, 23)
 
 
 # Report -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils import timezone
 from complaints.choices import ComplaintStatus
 from core.hooks import case_panels_for
 from hearings import services
+from hearings.choices import ActionStatus
 from hearings.models import HearingRequest
 from tests.cases.factories import CaseFactory
 from tests.complaints.factories import ComplaintFactory
@@ -203,6 +204,22 @@ def test_good_cause_via_the_page(client_as, resolved):
     response = client.post(reverse("hearings:good_cause", args=[late.number]), {"found": "yes", "reason": "Flood"})
     late.refresh_from_db()
     assert response.status_code == 302 and late.good_cause == "found"
+
+
+def test_a_compliance_action_done_via_the_page_returns_to_its_request(client_as):
+    # given an action a decision ordered (its URL names the action, not the request)
+    action = ComplianceActionFactory()
+    client = client_as("coordinator")
+    url = reverse("hearings:action_done", args=[action.pk])
+    request_page = reverse("hearings:request_detail", args=[action.request.number])
+    # when a date in the future, then today, is posted
+    refused = client.post(url, {"done_on": "2027-01-12"})
+    done = client.post(url, {"done_on": "2027-01-11", "note": "Recalculated"})
+    # then both come back to the request's page (the refusal as a message), and the second is saved
+    assert refused.status_code == 302 and refused.url == request_page
+    assert done.status_code == 302 and done.url == request_page
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE and action.done_on == date(2027, 1, 11)
 
 
 # Case page block ------------------------------------------------------------------------------
