@@ -190,22 +190,23 @@ class EventListView(ListViewMixin, FilteredListView):
 
     sort_fields = {
         "when": ("starts_at",),
-        "title": ("title", "starts_at"),
-        "kind": ("kind", "starts_at"),
-        "audience": ("audience", "starts_at"),
-        "registered": ("registered", "starts_at"),
-        "attended": ("attendees", "starts_at"),
-        "status": ("status", "starts_at"),
+        "title": ("title",),
+        "kind": ("kind",),
+        "audience": ("audience",),
+        "registered": ("registered",),
+        "attended": ("attendees",),
+        "status": ("status",),
     }
+    sort_tiebreak = ("starts_at",)
     default_sort = "-when"
     csv_filename = "outreach-events.csv"
     csv_columns = (
-        ("starts_at", "starts_at"),
-        ("title", "title"),
+        "starts_at",
+        "title",
         ("kind", "get_kind_display"),
         ("audience", "get_audience_display"),
         ("where", lambda e: "Online" if e.is_online else e.location),
-        ("registered", "registered"),
+        "registered",
         ("attended", "attendees"),
         ("status", "get_status_display"),
     )

@@ -67,10 +67,10 @@ class ActionQueueView(ListViewMixin, FilteredListView):
         ("remedy", "get_remedy_display"),
         ("stage", "get_status_display"),
         ("arrears", "total_arrears"),
-        ("months_in_arrears", "months_in_arrears"),
-        ("proposed_on", "proposed_on"),
+        "months_in_arrears",
+        "proposed_on",
         ("act_by", "timeframe_due_on"),
-        ("next_step_on", "next_step_on"),
+        "next_step_on",
     )
     model = EnforcementAction
     filterset_class = EnforcementActionFilterSet
