@@ -70,15 +70,15 @@ class CaseListView(ListViewMixin, FilteredListView):
     csv_filename = "caseload.csv"
     csv_columns = (
         "case_number",
-        ("custodial_parent", lambda c: c.cp.display_name if c.cp else ""),
-        ("noncustodial_parent", lambda c: c.ncp.display_name if c.ncp else ""),
+        ("custodial_parent", "cp.display_name"),
+        ("noncustodial_parent", "ncp.display_name"),
         "county",
         ("stage", "get_stage_display"),
         ("assistance", "assistance_status"),
-        ("arrears", lambda c: c.balance.total_arrears if hasattr(c, "balance") else None),
+        ("arrears", "balance.total_arrears"),
         ("next_deadline", "next_deadline_on"),
         ("deadline_kind", "get_next_deadline_kind_display"),
-        ("caseworker", lambda c: str(c.caseworker) if c.caseworker else ""),
+        "caseworker",
         "status",
     )
 
@@ -517,7 +517,7 @@ class WorkItemListView(ListViewMixin, FilteredListView):
         ("priority", "get_priority_display"),
         "title",
         "kind",
-        ("case_number", lambda i: i.case.case_number if i.case_id else ""),
+        ("case_number", "case.case_number"),
         ("assigned_to", lambda i: str(i.assigned_to) if i.assigned_to_id else i.unit),
         "status",
     )

@@ -139,7 +139,7 @@ class ComplaintListView(ListViewMixin, FilteredListView):
         ("complainant", "complainant_name"),
         ("category", "get_category_display"),
         ("case_number", lambda c: c.case.case_number if c.case_id else c.case_number_received),
-        ("investigator", lambda c: str(c.investigator) if c.investigator_id else ""),
+        "investigator",
         "received_on",
     )
     model = Complaint

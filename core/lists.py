@@ -13,8 +13,10 @@
   formula-safe writer (``core.csv``), streamed, as ``csv_filename`` (by default the model's plural
   name: ``work-items.csv``); ``csv_columns`` lists ``(header, getter)`` where a getter is an
   attribute path (``"case.case_number"``) or a callable taking the row, or just the attribute path
-  when it is also the header (``"due_on"``). A list shows in its CSV only what it shows on the page
-  (no extra column leaks whereabouts or FTI).
+  when it is also the header (``"due_on"``). A path that meets a missing object (no case, no
+  balance row) gives an empty cell and a related object is written as its text (``"caseworker"``),
+  so a callable is needed only to choose between values. A list shows in its CSV only what it
+  shows on the page (no extra column leaks whereabouts or FTI).
 
 A list computed in Python (``get_queryset`` returns a list, e.g. the training compliance rows) sorts
 the same way: ``sort_fields`` then holds attribute paths (``"user.last_name"``), read by ``sort_rows``.

@@ -61,7 +61,7 @@ class RequestListView(ListViewMixin, FilteredListView):
         ("status", "get_status_display"),
         "hold_by",
         "decide_by",
-        ("case_number", lambda r: r.case.case_number if r.case_id else ""),
+        ("case_number", "case.case_number"),
     )
     model = HearingRequest
     filterset_class = HearingRequestFilterSet

@@ -157,7 +157,7 @@ class SessionListView(ListViewMixin, FilteredListView):
     csv_columns = (
         ("course", "course.title"),
         "starts_at",
-        ("trainer", lambda s: str(s.trainer or "")),
+        "trainer",
         ("place", lambda s: "Online" if s.is_online else s.location),
         "capacity",
         ("enrolled", "enrolled_count"),
@@ -512,7 +512,7 @@ class ComplianceView(PermissionMixin, ListViewMixin, ChartPageMixin, TemplateVie
     }
     csv_filename = "training-compliance.csv"
     csv_columns = (
-        ("name", lambda r: str(r.user)),
+        ("name", "user"),
         ("unit", "user.unit"),
         ("roles", lambda r: ", ".join(r.roles)),
         ("course", "course.title"),
