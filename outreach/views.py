@@ -504,9 +504,7 @@ class PublicAnnouncementDetailView(PublicMixin, DetailView):
 class MediaInquiryListView(FilteredListView):
     model = MediaInquiry
     filterset_class = MediaInquiryFilterSet
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("spokesperson")
+    select_related = ("spokesperson",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -517,9 +515,7 @@ class MediaInquiryListView(FilteredListView):
 
 class MediaInquiryDetailView(ObjectDetailView):
     model = MediaInquiry
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("spokesperson", "approved_by")
+    select_related = ("spokesperson", "approved_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -585,9 +581,7 @@ class SurveyListView(FilteredListView):
 
 class SurveyDetailView(ObjectDetailView):
     model = Survey
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("event")
+    select_related = ("event",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

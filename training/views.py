@@ -187,9 +187,7 @@ class SessionPageView(ObjectDetailView):
 
     model = TrainingSession
     context_object_name = "session"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("course", "trainer")
+    select_related = ("course", "trainer")
 
 
 class SessionDetailView(SessionPageView):
