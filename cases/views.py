@@ -59,26 +59,27 @@ class CaseListView(ListViewMixin, FilteredListView):
     filterset_class = CaseFilterSet
     sort_fields = {
         "case": ("case_number",),
-        "county": ("county", "case_number"),
-        "stage": ("stage", "case_number"),
-        "assistance": ("assistance_status", "case_number"),
-        "arrears": ("balance__total_arrears", "case_number"),
-        "deadline": ("next_deadline_on", "case_number"),
-        "caseworker": ("caseworker__last_name", "caseworker__username", "case_number"),
+        "county": ("county",),
+        "stage": ("stage",),
+        "assistance": ("assistance_status",),
+        "arrears": ("balance__total_arrears",),
+        "deadline": ("next_deadline_on",),
+        "caseworker": ("caseworker__last_name", "caseworker__username"),
     }
+    sort_tiebreak = ("case_number",)
     csv_filename = "caseload.csv"
     csv_columns = (
-        ("case_number", "case_number"),
-        ("custodial_parent", lambda c: c.cp.display_name if c.cp else ""),
-        ("noncustodial_parent", lambda c: c.ncp.display_name if c.ncp else ""),
-        ("county", "county"),
+        "case_number",
+        ("custodial_parent", "cp.display_name"),
+        ("noncustodial_parent", "ncp.display_name"),
+        "county",
         ("stage", "get_stage_display"),
         ("assistance", "assistance_status"),
-        ("arrears", lambda c: c.balance.total_arrears if hasattr(c, "balance") else None),
+        ("arrears", "balance.total_arrears"),
         ("next_deadline", "next_deadline_on"),
         ("deadline_kind", "get_next_deadline_kind_display"),
-        ("caseworker", lambda c: str(c.caseworker) if c.caseworker else ""),
-        ("status", "status"),
+        "caseworker",
+        "status",
     )
 
     def get_base_queryset(self):
@@ -511,15 +512,14 @@ class WorkItemListView(ListViewMixin, FilteredListView):
         "assigned": ("assigned_to__last_name", "assigned_to__username", "unit", "due_on"),
     }
     default_sort = "due"
-    csv_filename = "work-items.csv"
     csv_columns = (
-        ("due_on", "due_on"),
+        "due_on",
         ("priority", "get_priority_display"),
-        ("title", "title"),
-        ("kind", "kind"),
-        ("case_number", lambda i: i.case.case_number if i.case_id else ""),
+        "title",
+        "kind",
+        ("case_number", "case.case_number"),
         ("assigned_to", lambda i: str(i.assigned_to) if i.assigned_to_id else i.unit),
-        ("status", "status"),
+        "status",
     )
 
     def get_base_queryset(self):

@@ -134,16 +134,15 @@ class ComplaintListView(ListViewMixin, FilteredListView):
         "investigator": ("investigator__username", "due_on"),
     }
     default_sort = "due"
-    csv_filename = "complaints.csv"
     csv_columns = (
-        ("number", "number"),
-        ("due_on", "due_on"),
+        "number",
+        "due_on",
         ("status", "get_status_display"),
         ("complainant", "complainant_name"),
         ("category", "get_category_display"),
         ("case_number", lambda c: c.case.case_number if c.case_id else c.case_number_received),
-        ("investigator", lambda c: str(c.investigator) if c.investigator_id else ""),
-        ("received_on", "received_on"),
+        "investigator",
+        "received_on",
     )
     model = Complaint
     filterset_class = ComplaintFilterSet

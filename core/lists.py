@@ -3,15 +3,20 @@
 ``ListViewMixin`` goes before a ``ListView`` (or ``core.views.FilteredListView``) and gives:
 
 - **sorting** by ``?sort=<key>`` / ``?sort=-<key>``, only the keys in ``sort_fields`` (a whitelist:
-  anything else is ignored, never passed to ``order_by``), ties broken by ``pk`` so pages neither
+  anything else is ignored, never passed to ``order_by``), ties broken by the ``sort_tiebreak``
+  fields a list gives once for every key (e.g. the case number), then by ``pk`` so pages neither
   repeat nor skip a row; the headers are ``{% sortable_th "key" "Label" %}`` (a link, with
   ``aria-sort`` on the sorted ``<th>``; ``templates/partials/sortable_th.html``);
 - **filters** through the view's django-filter filterset (unchanged);
 - **pagination** (``paginate_by``; ``templates/partials/pagination.html``);
 - **CSV export** of the filtered, sorted rows on the same URL with ``?export=csv``, through the one
-  formula-safe writer (``core.csv``), streamed; ``csv_columns`` lists ``(header, getter)`` where a
-  getter is an attribute path (``"case.case_number"``) or a callable taking the row. A list shows
-  in its CSV only what it shows on the page (no extra column leaks whereabouts or FTI).
+  formula-safe writer (``core.csv``), streamed, as ``csv_filename`` (by default the model's plural
+  name: ``work-items.csv``); ``csv_columns`` lists ``(header, getter)`` where a getter is an
+  attribute path (``"case.case_number"``) or a callable taking the row, or just the attribute path
+  when it is also the header (``"due_on"``). A path that meets a missing object (no case, no
+  balance row) gives an empty cell and a related object is written as its text (``"caseworker"``),
+  so a callable is needed only to choose between values. A list shows in its CSV only what it
+  shows on the page (no extra column leaks whereabouts or FTI).
 
 A list computed in Python (``get_queryset`` returns a list, e.g. the training compliance rows) sorts
 the same way: ``sort_fields`` then holds attribute paths (``"user.last_name"``), read by ``sort_rows``.
@@ -24,10 +29,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import slugify
 
 from .csv import csv_response
 
 Getter = str | Callable[[Any], Any]
+Column = str | tuple[str, Getter]  # an attribute path that is its own header, or (header, getter)
 
 
 def filtered_rows(filterset: Any) -> QuerySet:
@@ -48,6 +55,11 @@ def _get(row: Any, getter: Getter) -> Any:
         if callable(value) and not hasattr(value, "all"):
             value = value()
     return value
+
+
+def csv_column_pairs(columns: Sequence[Column]) -> list[tuple[str, Getter]]:
+    """``csv_columns`` as ``(header, getter)`` pairs: a bare attribute path heads its own column."""
+    return [(column, column) if isinstance(column, str) else column for column in columns]
 
 
 def sort_rows(rows: Sequence[Any], fields: Sequence[str], *, descending: bool = False) -> list[Any]:
@@ -71,9 +83,10 @@ class ListViewMixin:
 
     request: HttpRequest
     sort_fields: dict[str, Sequence[str]] = {}
+    sort_tiebreak: Sequence[str] = ()
     default_sort: str = ""
-    csv_columns: Sequence[tuple[str, Getter]] = ()
-    csv_filename: str = "export.csv"
+    csv_columns: Sequence[Column] = ()
+    csv_filename: str = ""
 
     # -- sorting ------------------------------------------------------------------------------
     def current_sort(self) -> tuple[str, bool]:
@@ -85,15 +98,20 @@ class ListViewMixin:
                 return key, raw.startswith("-")
         return "", False
 
+    def sort_fields_for(self, key: str) -> list[str]:
+        """The fields a sort key orders by: its own, then the list's ``sort_tiebreak``."""
+        fields = list(self.sort_fields[key])
+        return fields + [f for f in self.sort_tiebreak if f not in fields]
+
     def sort_queryset(self, queryset: QuerySet) -> QuerySet:
         key, descending = self.current_sort()
         if not key:
             return queryset
         if not isinstance(queryset, QuerySet):
-            return sort_rows(queryset, self.sort_fields[key], descending=descending)
+            return sort_rows(queryset, self.sort_fields_for(key), descending=descending)
         fields = [
             f"-{f}" if descending and not f.startswith("-") else f.lstrip("-") if descending else f
-            for f in self.sort_fields[key]
+            for f in self.sort_fields_for(key)
         ]
         if not any(f.lstrip("-") in ("pk", "id") for f in fields):
             fields.append("-pk" if descending else "pk")
@@ -106,16 +124,21 @@ class ListViewMixin:
     def wants_csv(self) -> bool:
         return self.request.GET.get("export") == "csv" and bool(self.csv_columns)
 
-    def csv_rows(self, queryset) -> Iterator[list[Any]]:
+    def get_csv_filename(self) -> str:
+        if self.csv_filename:
+            return self.csv_filename
+        model = getattr(self, "model", None)
+        return f"{slugify(model._meta.verbose_name_plural)}.csv" if model is not None else "export.csv"
+
+    def csv_rows(self, queryset, getters: Sequence[Getter]) -> Iterator[list[Any]]:
         # iterator() with a chunk size keeps prefetch_related (Django >= 4.1) and memory flat.
         for row in queryset.iterator(chunk_size=500) if isinstance(queryset, QuerySet) else queryset:
-            yield [_get(row, getter) for _header, getter in self.csv_columns]
+            yield [_get(row, getter) for getter in getters]
 
     def export_csv(self):
-        queryset = self.get_queryset()
-        return csv_response(
-            self.csv_filename, [header for header, _getter in self.csv_columns], self.csv_rows(queryset)
-        )
+        columns = csv_column_pairs(self.csv_columns)
+        rows = self.csv_rows(self.get_queryset(), [getter for _header, getter in columns])
+        return csv_response(self.get_csv_filename(), [header for header, _getter in columns], rows)
 
     def get(self, request, *args, **kwargs):
         if self.wants_csv():

@@ -76,12 +76,16 @@ class PermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
 
 class ScopedQuerysetMixin:
-    """Read objects through the model's restricted queryset (out of scope → 404)."""
+    """Read objects through the model's restricted queryset (out of scope → 404), with the related
+    rows the page shows (``select_related``, as the admin's ``list_select_related``) in the same
+    query."""
 
     scope_action = "view"
+    select_related: tuple[str, ...] = ()
 
     def get_queryset(self):
-        return self.model.objects.restrict(self.request.user, self.scope_action)
+        queryset = self.model.objects.restrict(self.request.user, self.scope_action)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
 
 class NumberedObjectMixin:

@@ -45,24 +45,24 @@ from .tasks import import_bank_statement, import_payment_file
 
 class StoredFileDetailView(ObjectDetailView):
     """A stored file's page (payment, disbursement, return, bank and partner files): its figures
-    and who sent it (``related``), never the file's bytes: ``content`` is deferred, only the logged
-    downloads read it."""
+    and who sent it (``select_related``), never the file's bytes: ``content`` is deferred, only the
+    logged downloads read it."""
 
-    related: tuple[str, ...] = ("uploaded_by",)
+    select_related: tuple[str, ...] = ("uploaded_by",)
 
     def get_queryset(self):
-        return super().get_queryset().select_related(*self.related).defer("content")
+        return super().get_queryset().defer("content")
 
 
 class StoredFileListView(FilteredListView):
-    """A list of stored files with who sent each (``related``), never their bytes nor their import
-    reports (``deferred``)."""
+    """A list of stored files with who sent each (``select_related``), never their bytes nor their
+    import reports (``deferred``)."""
 
-    related: tuple[str, ...] = ("uploaded_by",)
+    select_related: tuple[str, ...] = ("uploaded_by",)
     deferred: tuple[str, ...] = ("content", "report")
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related(*self.related).defer(*self.deferred)
+        return super().get_base_queryset().defer(*self.deferred)
 
 
 class PaymentFileListView(StoredFileListView):
@@ -129,7 +129,7 @@ class PaymentFileDetailView(StoredFileDetailView):
 
 class DisbursementExportListView(StoredFileListView):
     model = DisbursementExport
-    related = ("created_by",)
+    select_related = ("created_by",)
     deferred = ("content",)
 
 
@@ -137,7 +137,7 @@ class DisbursementExportDetailView(StoredFileDetailView):
     """One disbursement file: its figures, what was skipped, its entries, and the download."""
 
     model = DisbursementExport
-    related = ("created_by",)
+    select_related = ("created_by",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -217,16 +217,12 @@ class BankStatementDetailView(StoredFileDetailView):
 class ReconciliationExceptionListView(FilteredListView):
     model = ReconciliationException
     filterset_class = ReconciliationExceptionFilterSet
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("transaction__account", "resolved_by")
+    select_related = ("transaction__account", "resolved_by")
 
 
 class ReconciliationExceptionDetailView(ObjectDetailView):
     model = ReconciliationException
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("transaction__account", "transaction__statement", "resolved_by")
+    select_related = ("transaction__account", "transaction__statement", "resolved_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

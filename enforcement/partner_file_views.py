@@ -42,7 +42,7 @@ class PartnerFileUploadForm(forms.Form):
 class PartnerFileListView(StoredFileListView):
     model = PartnerFile
     filterset_class = PartnerFileFilterSet  # type: ignore[assignment]
-    related = ("created_by", "agency")
+    select_related = ("created_by", "agency")
     deferred = ("content",)
 
     def get_context_data(self, **kwargs):
@@ -54,7 +54,7 @@ class PartnerFileListView(StoredFileListView):
 
 class PartnerFileDetailView(StoredFileDetailView):
     model = PartnerFile
-    related = ("created_by", "agency", "replay_of", "job")
+    select_related = ("created_by", "agency", "replay_of", "job")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

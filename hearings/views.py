@@ -55,16 +55,15 @@ class RequestListView(ListViewMixin, FilteredListView):
         "decide_by": ("decide_by",),
     }
     default_sort = "hold_by"
-    csv_filename = "hearing-requests.csv"
     csv_columns = (
-        ("number", "number"),
-        ("requested_on", "requested_on"),
+        "number",
+        "requested_on",
         ("requester", "requester_name"),
         ("issue", "get_issue_display"),
         ("status", "get_status_display"),
-        ("hold_by", "hold_by"),
-        ("decide_by", "decide_by"),
-        ("case_number", lambda r: r.case.case_number if r.case_id else ""),
+        "hold_by",
+        "decide_by",
+        ("case_number", "case.case_number"),
     )
     model = HearingRequest
     filterset_class = HearingRequestFilterSet

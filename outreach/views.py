@@ -190,22 +190,23 @@ class EventListView(ListViewMixin, FilteredListView):
 
     sort_fields = {
         "when": ("starts_at",),
-        "title": ("title", "starts_at"),
-        "kind": ("kind", "starts_at"),
-        "audience": ("audience", "starts_at"),
-        "registered": ("registered", "starts_at"),
-        "attended": ("attendees", "starts_at"),
-        "status": ("status", "starts_at"),
+        "title": ("title",),
+        "kind": ("kind",),
+        "audience": ("audience",),
+        "registered": ("registered",),
+        "attended": ("attendees",),
+        "status": ("status",),
     }
+    sort_tiebreak = ("starts_at",)
     default_sort = "-when"
     csv_filename = "outreach-events.csv"
     csv_columns = (
-        ("starts_at", "starts_at"),
-        ("title", "title"),
+        "starts_at",
+        "title",
         ("kind", "get_kind_display"),
         ("audience", "get_audience_display"),
         ("where", lambda e: "Online" if e.is_online else e.location),
-        ("registered", "registered"),
+        "registered",
         ("attended", "attendees"),
         ("status", "get_status_display"),
     )
@@ -503,9 +504,7 @@ class PublicAnnouncementDetailView(PublicMixin, DetailView):
 class MediaInquiryListView(FilteredListView):
     model = MediaInquiry
     filterset_class = MediaInquiryFilterSet
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("spokesperson")
+    select_related = ("spokesperson",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -516,9 +515,7 @@ class MediaInquiryListView(FilteredListView):
 
 class MediaInquiryDetailView(ObjectDetailView):
     model = MediaInquiry
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("spokesperson", "approved_by")
+    select_related = ("spokesperson", "approved_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -584,9 +581,7 @@ class SurveyListView(FilteredListView):
 
 class SurveyDetailView(ObjectDetailView):
     model = Survey
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("event")
+    select_related = ("event",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -360,9 +360,7 @@ class TrendView(PermissionMixin, ChartPageMixin, TemplateView):
 
 class ExpenditureListView(FilteredListView):
     model = Expenditure
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("entered_by")
+    select_related = ("entered_by",)
 
 
 class ExpenditureCreateView(ServiceActionView):
@@ -730,9 +728,7 @@ class GoalListView(FilteredListView):
     model = PerformanceGoal
     template_name = "quality/goal_list.html"
     paginate_by = 50
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("caseworker")
+    select_related = ("caseworker",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -124,6 +124,49 @@ def test_list_sorts_exports_and_keeps_its_query_count(client_as, url_name, role,
     assert not any(cell.startswith("=") for row in rows for cell in row)  # formula-safe
 
 
+EXPORT_NAMES = {
+    "cases:case_list": "caseload.csv",
+    "cases:workitem_list": "work-items.csv",  # the rest of these from the model's plural name
+    "complaints:complaint_list": "complaints.csv",
+    "hearings:request_list": "hearing-requests.csv",
+    "ledger:held_list": "held-collections.csv",
+    "enforcement:action_list": "enforcement-queue.csv",
+    "training:session_list": "training-sessions.csv",
+    "training:compliance": "training-compliance.csv",
+    "outreach:event_list": "outreach-events.csv",
+}
+
+
+@pytest.mark.parametrize(("url_name", "filename"), EXPORT_NAMES.items(), ids=list(EXPORT_NAMES))
+def test_each_list_exports_under_its_own_file_name(url_name, filename):
+    view = _view(url_name)()
+    assert view.get_csv_filename() == filename
+
+
+def test_a_sort_key_orders_by_its_fields_then_the_lists_tiebreak_then_pk():
+    from django.test import RequestFactory
+
+    from cases.models import Case
+
+    view = _view("cases:case_list")()
+    view.request = RequestFactory().get("/", {"sort": "-caseworker"})
+    ordering = view.sort_queryset(Case.objects.all()).query.order_by
+    assert ordering == ("-caseworker__last_name", "-caseworker__username", "-case_number", "-pk")
+    view.request = RequestFactory().get("/", {"sort": "case"})
+    assert view.sort_queryset(Case.objects.all()).query.order_by == ("case_number", "pk")  # said once
+
+
+def test_a_bare_csv_column_is_its_own_header():
+    from core.lists import csv_column_pairs
+
+    getter = str
+    assert csv_column_pairs(["due_on", ("act_by", "timeframe_due_on"), ("who", getter)]) == [
+        ("due_on", "due_on"),
+        ("act_by", "timeframe_due_on"),
+        ("who", getter),
+    ]
+
+
 def _count(view, client, url) -> int:
     response = client.get(url, {"export": "csv"})
     return len(list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))) - 1

@@ -146,20 +146,20 @@ class SessionListView(ListViewMixin, FilteredListView):
     """Upcoming (or past) sessions: sortable, ``?export=csv``."""
 
     sort_fields = {
-        "course": ("course__title", "starts_at"),
+        "course": ("course__title",),
         "starts": ("starts_at",),
-        "trainer": ("trainer__last_name", "trainer__username", "starts_at"),
-        "seats": ("enrolled_count", "starts_at"),
-        "waitlist": ("waitlist_count", "starts_at"),
-        "status": ("status", "starts_at"),
+        "trainer": ("trainer__last_name", "trainer__username"),
+        "seats": ("enrolled_count",),
+        "waitlist": ("waitlist_count",),
+        "status": ("status",),
     }
-    csv_filename = "training-sessions.csv"
+    sort_tiebreak = ("starts_at",)
     csv_columns = (
         ("course", "course.title"),
-        ("starts_at", "starts_at"),
-        ("trainer", lambda s: str(s.trainer or "")),
+        "starts_at",
+        "trainer",
         ("place", lambda s: "Online" if s.is_online else s.location),
-        ("capacity", "capacity"),
+        "capacity",
         ("enrolled", "enrolled_count"),
         ("waitlisted", "waitlist_count"),
         ("status", "get_status_display"),
@@ -187,9 +187,7 @@ class SessionPageView(ObjectDetailView):
 
     model = TrainingSession
     context_object_name = "session"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("course", "trainer")
+    select_related = ("course", "trainer")
 
 
 class SessionDetailView(SessionPageView):
@@ -512,12 +510,12 @@ class ComplianceView(PermissionMixin, ListViewMixin, ChartPageMixin, TemplateVie
     }
     csv_filename = "training-compliance.csv"
     csv_columns = (
-        ("name", lambda r: str(r.user)),
+        ("name", "user"),
         ("unit", "user.unit"),
         ("roles", lambda r: ", ".join(r.roles)),
         ("course", "course.title"),
         ("status", "status_label"),
-        ("last_completed", "last_completed"),
+        "last_completed",
         ("due", "due_on"),
     )
 

@@ -34,11 +34,11 @@ class HeldCollectionListView(ListViewMixin, FilteredListView):
     default_sort = "received"
     csv_filename = "held-collections.csv"
     csv_columns = (
-        ("received_on", "received_on"),
+        "received_on",
         ("reference", "source_reference"),
         ("case_number_given", "case_number_received"),
         ("source", _source_without_fti),
-        ("amount", "amount"),
+        "amount",
         ("reason", "hold_reason"),
     )
     permission_required = "cases.view_collection"

@@ -52,9 +52,7 @@ class ReviewOpenView(ServiceActionView):
 class ReviewDetailView(ObjectDetailView):
     model = OrderReview
     template_name = "cases/reviews/detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("case", "order", "reviewer", "new_order")
+    select_related = ("case", "order", "reviewer", "new_order")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -67,17 +67,18 @@ class ActionQueueView(ListViewMixin, FilteredListView):
         ("remedy", "get_remedy_display"),
         ("stage", "get_status_display"),
         ("arrears", "total_arrears"),
-        ("months_in_arrears", "months_in_arrears"),
-        ("proposed_on", "proposed_on"),
+        "months_in_arrears",
+        "proposed_on",
         ("act_by", "timeframe_due_on"),
-        ("next_step_on", "next_step_on"),
+        "next_step_on",
     )
     model = EnforcementAction
     filterset_class = EnforcementActionFilterSet
     template_name = "enforcement/action_list.html"
+    select_related = ("case", "rule")
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("case", "rule").order_by("timeframe_due_on", "id")
+        return super().get_base_queryset().order_by("timeframe_due_on", "id")
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -188,9 +189,10 @@ class ActionNoticeView(ObjectDetailView):
     model = EnforcementAction
     template_name = "enforcement/action_notice.html"
     context_object_name = "action"
+    select_related = ("case", "rule")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("case", "rule").prefetch_related("case__participants__person")
+        return super().get_queryset().prefetch_related("case__participants__person")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -40,9 +40,7 @@ from ..services.courts import (
 class PetitionListView(FilteredListView):
     model = Petition
     filterset_class = PetitionFilterSet
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("case", "resulting_order")
+    select_related = ("case", "resulting_order")
 
 
 class CaseNumberFormView(ServiceActionView):
@@ -211,9 +209,7 @@ class CourtCalendarView(PermissionMixin, TemplateView):
 class ReferralListView(FilteredListView):
     model = CriminalReferral
     template_name = "enforcement/referral_list.html"
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("case")
+    select_related = ("case",)
 
 
 class ReferralCreateView(CaseNumberFormView):
@@ -242,9 +238,7 @@ class ReferralDetailView(ObjectDetailView):
     template_name = "enforcement/referral_detail.html"
     context_object_name = "referral"
     http_method_names = ["get", "post"]
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("case")
+    select_related = ("case",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
