@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,8 @@ from .models.scope import user_county
 class CaseMixin:
     """Loads ``self.case`` from the URL's case number through the restricted queryset (404)."""
 
+    request: HttpRequest  # the view's, which this mixes into
+    kwargs: dict[str, Any]
     case_action = "view"
 
     @cached_property
@@ -543,6 +545,8 @@ class WorkItemMixin:
     """The work item for a write: out of view → 404; on another caseload and not assigned to the
     user → 403 (logged)."""
 
+    request: HttpRequest  # the view's, which this mixes into
+    kwargs: dict[str, Any]
     case_action = "change"  # read by the scope walker: these pages write to the case's work
 
     @cached_property
@@ -559,10 +563,11 @@ class WorkItemCompleteView(ConfirmStepMixin, PermissionMixin, WorkItemMixin, Tem
 
     def get_confirmation(self, request, *args, **kwargs) -> Confirmation:
         item = self.item
+        on_case = f" on case {item.case.case_number}" if item.case is not None else ""  # unit work has no case
         return Confirmation(
             title=f"Mark “{item.title}” done?",
             consequences=[
-                f"The work item on case {item.case.case_number} leaves every queue as done today.",
+                f"The work item{on_case} leaves every queue as done today.",
                 "It cannot be reopened: a new work item is needed if more work comes up.",
             ],
             button="Yes, mark it done",

@@ -3,7 +3,7 @@ the resolution notice (printable and PDF) and the periodic report (CSV and chart
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -442,7 +442,7 @@ def report_period(params) -> tuple[ReportForm, date, date]:
     else:
         start, months = date(data["year"], data["number"], 1), 1
     next_month = start.month - 1 + months
-    end = date(start.year + next_month // 12, next_month % 12 + 1, 1) - timezone.timedelta(days=1)
+    end = date(start.year + next_month // 12, next_month % 12 + 1, 1) - timedelta(days=1)
     return form, start, end
 
 

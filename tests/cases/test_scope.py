@@ -210,3 +210,14 @@ def test_case_is_opened_only_in_the_users_county(client_as, make_user, client):
     client.force_login(make_user("caseworker", username="no_county", county=""))
     assert "county" in client.post(reverse("cases:case_create"), data).context["form"].errors
     assert not Case.objects.exists()
+
+
+def test_a_work_item_of_no_case_is_confirmed_and_marked_done_by_its_assignee(client_as, role_user):
+    worker = role_user("caseworker")
+    item = WorkItemFactory(case=None, assigned_to=worker, title="Unit training sign-off")
+    client = client_as("caseworker")
+    page = client.get(reverse("cases:workitem_complete", args=[item.pk]))
+    assert page.status_code == 200
+    assert "Unit training sign-off" in page.content.decode()
+    assert client.post(reverse("cases:workitem_complete", args=[item.pk]), {"confirmed": "yes"}).status_code == 302
+    assert WorkItem.objects.get(pk=item.pk).status == "done"
