@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any, NamedTuple
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, connections, models, router
 from django.db.models.query import ValuesIterable
 from django.utils import timezone
@@ -393,7 +393,7 @@ def int_array(values: Sequence[int]) -> str:
     return "{" + ",".join(str(int(value)) for value in values) + "}"
 
 
-def column_in_array(model: type[models.Model], field_name: str, values: list) -> models.expressions.RawSQL:
+def column_in_array(model: type[models.Model], field_name: str, values: object) -> models.expressions.RawSQL:
     """A filter ``<table>.<column> = ANY(CAST(%s AS <type>[]))`` with ``values`` as its one
     parameter (``values_prepared``'s marker, or an ``int_array`` text): the same statement for any
     number of values."""
@@ -411,56 +411,74 @@ def column_in_array(model: type[models.Model], field_name: str, values: list) ->
 
 
 class PreparedValues(NamedTuple):
-    """A ``.values()`` queryset compiled once (``values_prepared``): its SQL, its parameters with
-    one slot for the value given at each run, and what ``.values()`` needs to name and convert the
-    rows."""
+    """A ``.values()`` queryset compiled once (``values_prepared``): its SQL, its parameters, the
+    parameters that hold the value given at each run (``slots``, none for a statement that never
+    changes) and what ``.values()`` needs to name and convert the rows."""
 
     sql: str
     params: tuple
-    slot: int
+    slots: tuple[int, ...]
     names: tuple[str, ...]
     converters: dict
-    compiler: Any
-    alias: str  # the database it reads
+    compiler: Any  # compiled on the connection the statement is kept on, which it reads
+
+    @property
+    def alias(self) -> str:
+        """The database it reads."""
+        return self.compiler.using
 
     def params_with(self, value: object) -> list:
         params = list(self.params)
-        params[self.slot] = value
+        for slot in self.slots:
+            params[slot] = value
         return params
 
-    def fetch(self, value: object) -> list[dict]:
-        """Run with ``value`` in the slot: the rows as ``.values()`` gives them."""
-        with connections[self.alias].cursor() as cursor:
+    def fetch(self, value: object = None) -> list[dict]:
+        """Run with ``value`` in the slots: the rows as ``.values()`` gives them."""
+        with self.compiler.connection.cursor() as cursor:
             cursor.execute(self.sql, self.params_with(value))
             return self.dicts(cursor.fetchall())
 
     def dicts(self, fetched: list) -> list[dict]:
         """The fetched rows as ``.values()`` gives them."""
         if self.converters:
-            fetched = list(self.compiler.apply_converters(fetched, self.converters))
-        return [dict(zip(self.names, row, strict=True)) for row in fetched]
+            fetched = self.compiler.apply_converters(fetched, self.converters)
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in fetched]
 
 
 class PreparedRead(NamedTuple):
-    """A prepared ``.values()`` statement and the value for its slot (``rows_insert_reading``)."""
+    """A prepared ``.values()`` statement and the value for its slots (``rows_insert_reading``)."""
 
     prepared: PreparedValues
     value: object
 
 
-_PREPARED_ATTRIBUTE = "caseworks_prepared_values"  # kept on the connection: a compiler refers to it
-_PREPARED_MAX = 256
+# Kept on the connection (one per thread), not in a module-level mapping: a compiler refers to its
+# connection, so a mapping would keep every thread's connection alive. Emptied when full: the
+# shapes are few (lists, key scopes, page sizes) unless keys come and go.
+_PREPARED_ATTRIBUTE = "caseworks_prepared_values"
+_PREPARED_MAX = 512
+_MARKER = object()  # the default marker: no other parameter is this object
 
 
 def values_prepared(
-    shape: Hashable, model: type[models.Model], build: Callable[[list], models.QuerySet]
+    shape: Hashable,
+    model: type[models.Model],
+    build: Callable[[Any], models.QuerySet],
+    *,
+    marker: object = _MARKER,
 ) -> PreparedValues | None:
     """``build(marker)``'s statement (a ``.values()`` queryset of ``model``), compiled once per
-    ``shape`` on the connection ``model`` is read from: ``build`` gets a list (``marker``) that must
-    reach the SQL as one parameter (``RawSQL("... = ANY(%s)", (marker,))``), whose place each run
-    fills with its own value. ``shape`` must name everything else the statement depends on. None
-    when the statement cannot be kept (it reads nothing, or the marker is not one parameter): the
-    caller builds its queryset as before."""
+    ``shape`` on the connection ``model`` is read from (issue 17.3: building and compiling a scoped
+    queryset cost more than running it). ``marker`` stands for the value each run gives
+    (``PreparedValues.fetch``): the parameters equal to it, of its type, are the places each run
+    fills (``slots``). By default an object that must reach the SQL as a parameter of its own
+    (``column_in_array``); a value the ORM converts on its way (a lookup's) must be a sentinel of
+    the column's type that no other parameter equals (the cursor pages' positions). None: no
+    value, the statement is the same at every run. ``shape`` must name everything else the
+    statement depends on. None when the statement cannot be kept (it reads nothing, another
+    database, or the marker reaches no parameter): the caller builds its queryset as before."""
     alias = router.db_for_read(model) or "default"
     database = connections[alias]
     kept: dict | None = getattr(database, _PREPARED_ATTRIBUTE, None)
@@ -470,7 +488,6 @@ def values_prepared(
     prepared = kept.get(shape)
     if prepared is not None:
         return prepared
-    marker: list = []
     queryset = build(marker)
     if not isinstance(queryset, models.QuerySet) or queryset._iterable_class is not ValuesIterable:
         raise TypeError("build must return a .values() queryset")
@@ -479,15 +496,19 @@ def values_prepared(
     compiler = queryset.query.get_compiler(using=alias)
     try:
         sql, params = compiler.as_sql()
-    except EmptyResultSet:
+    except (EmptyResultSet, FullResultSet):
         return None
     fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-    slots = [i for i, param in enumerate(params) if param is marker]
-    if len(slots) != 1 or compiler.has_extra_select or compiler.has_composite_fields(fields):
+    slots: tuple[int, ...] = ()
+    if marker is not None:
+        slots = tuple(i for i, param in enumerate(params) if type(param) is type(marker) and param == marker)
+        if not slots:
+            return None
+    if compiler.has_extra_select or compiler.has_composite_fields(fields):
         return None
     query = queryset.query
     names = (*query.extra_select, *query.values_select, *query.annotation_select)
-    prepared = PreparedValues(sql, tuple(params), slots[0], names, compiler.get_converters(fields), compiler, alias)
+    prepared = PreparedValues(sql, tuple(params), slots, names, compiler.get_converters(fields), compiler)
     if len(kept) >= _PREPARED_MAX:
         kept.clear()
     kept[shape] = prepared

@@ -3,12 +3,13 @@
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, router
 from django.db.models import AutoField, BigAutoField, CharField, IntegerField, Model, Q, QuerySet
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination, _reverse_ordering
+
+from core.db import values_prepared
 
 
 class StrictPageSizeMixin:
@@ -76,25 +77,9 @@ class StreamCursorPagination(StrictPageSizeMixin, CursorPagination):
         return result
 
 
-class _CompiledPage(NamedTuple):
-    """A cursor page's statement for one shape: its SQL and parameters, the parameters that hold the
-    cursor's position (``slots``) and what ``.values()`` needs of the compiler to name and convert
-    the rows."""
-
-    sql: str
-    params: tuple
-    slots: tuple[int, ...]
-    names: tuple[str, ...]
-    converters: dict
-    compiler: Any
-
-
-# The compiled pages are kept on their connection (one per thread), as the key lookup is
-# (accounts.selectors): a compiler refers to its connection.
-_PAGES_ATTRIBUTE = "caseworks_keyset_pages"
-_PAGES_MAX = 512
 # A position no row has (an id below any, a case number no one is given), standing for the
-# cursor's while a page's statement is compiled; the real one takes its parameters' places.
+# cursor's while a page's statement is compiled (``core.db.values_prepared``'s marker); the real one
+# takes its parameters' places.
 _SENTINELS: dict[type, Any] = {int: -2_000_000_017, str: "\x1fcaseworks keyset position\x1f"}
 _KEYSET_FIELDS = (AutoField, BigAutoField, IntegerField, CharField)
 
@@ -131,8 +116,8 @@ class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):  # type: ig
         offset, reverse = (0, False) if self.cursor is None else (self.cursor.offset, self.cursor.reverse)
         current_position: Any = None if self.cursor is None else self.cursor.position
         following_position: Any
-        rows = self._compiled_rows(request, view, build, model, scope, offset, reverse, current_position)
-        if rows is None:  # a shape not kept (see _compile): DRF's own, from the queryset
+        rows = self._kept_rows(view, build, model, scope, offset, reverse, current_position)
+        if rows is None:  # a shape not kept (see _kept_rows): DRF's own, from the queryset
             return list(self.paginate_queryset(build(), request, view))
         self.page = rows[: self.page_size]
         # From here CursorPagination.paginate_queryset's own.
@@ -161,71 +146,38 @@ class KeysetCursorPagination(StrictPageSizeMixin, CursorPagination):  # type: ig
             self.display_page_controls = True
         return self.page
 
-    def _compiled_rows(self, request, view, build, model, scope, offset, reverse, position) -> list | None:
-        alias = router.db_for_read(model) or "default"
-        connection = connections[alias]
-        field = model._meta.get_field(self.ordering[0].lstrip("-"))
-        value = None
+    def _kept_rows(self, view, build, model, scope, offset, reverse, position) -> list | None:
+        """The page's rows by its shape's kept statement (``core.db.values_prepared``), or None when
+        the shape is not kept or the position is out of the column's range (the ORM's statement
+        would differ: no bound)."""
+        value = sentinel = None
         if position is not None:
-            value = _keyset_value(field, position, connection)
+            field = model._meta.get_field(self.ordering[0].lstrip("-"))
+            value = _keyset_value(field, position, connections[router.db_for_read(model) or "default"])
             if value is None:
-                return None  # out of the column's range: the ORM's statement would differ (no bound)
-        pages: dict | None = getattr(connection, _PAGES_ATTRIBUTE, None)
-        if pages is None:
-            pages = {}
-            setattr(connection, _PAGES_ATTRIBUTE, pages)
-        shape = (type(view), scope, reverse, offset, self.page_size, position is None)
-        compiled = pages.get(shape)
-        if compiled is None:
-            compiled = self._compile(request, view, build, field, alias, offset, reverse, position is not None)
-            if compiled is None:
                 return None
-            if len(pages) >= _PAGES_MAX:
-                pages.clear()
-            pages[shape] = compiled
-        params = list(compiled.params)
-        for slot in compiled.slots:
-            params[slot] = value
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
-        if compiled.converters:
-            fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
-        names = compiled.names
-        return [dict(zip(names, row, strict=True)) for row in fetched]
+            sentinel = _SENTINELS[type(value)]
+        shape = ("cursor page", type(view), scope, reverse, offset, self.page_size, position is None)
+        prepared = values_prepared(
+            shape, model, lambda bound: self._page_queryset(build, offset, reverse, bound), marker=sentinel
+        )
+        return None if prepared is None else prepared.fetch(value)
 
-    def _compile(self, request, view, build, field, alias, offset, reverse, bounded) -> _CompiledPage | None:
-        """The page's statement as ``CursorPagination.paginate_queryset`` would run it, with the
-        sentinel for the position (``keyset_bound`` gives the view the same), or None when this
-        shape is not to be kept."""
-        sentinel = _SENTINELS[int] if isinstance(field, IntegerField) else _SENTINELS[str]
-        self.sentinel = sentinel if bounded else None
+    def _page_queryset(self, build, offset, reverse, bound) -> QuerySet:
+        """The page's queryset as ``CursorPagination.paginate_queryset`` would run it, the position
+        ``bound`` (the sentinel, which ``keyset_bound`` gives the view the same), or a first page's
+        (``bound`` None)."""
+        self.sentinel = bound
         try:
             queryset = build()
         finally:
             self.sentinel = None
-        if queryset.db != alias or not isinstance(queryset, QuerySet):
-            return None
         queryset = queryset.order_by(*(_reverse_ordering(self.ordering) if reverse else self.ordering))
-        if bounded:
+        if bound is not None:
             order = self.ordering[0]
             lookup = "lt" if reverse != order.startswith("-") else "gt"
-            queryset = queryset.filter(**{f"{order.lstrip('-')}__{lookup}": sentinel})
-        queryset = queryset[offset : offset + self.page_size + 1]
-        query = queryset.query
-        compiler = query.get_compiler(using=alias)
-        try:
-            sql, params = compiler.as_sql()
-        except (EmptyResultSet, FullResultSet):
-            return None
-        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-        if compiler.has_extra_select or compiler.has_composite_fields(fields):
-            return None
-        slots = tuple(i for i, param in enumerate(params) if type(param) is type(sentinel) and param == sentinel)
-        if bounded and not slots:
-            return None
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
-        return _CompiledPage(sql, tuple(params), slots, names, compiler.get_converters(fields), compiler)
+            queryset = queryset.filter(**{f"{order.lstrip('-')}__{lookup}": bound})
+        return queryset[offset : offset + self.page_size + 1]
 
     def decode_cursor(self, request):
         """DRF's, and a position that is no value of the ordering's column (a forged cursor) is

@@ -33,14 +33,13 @@ def office(db):
 def compiles(monkeypatch):
     """The statements compiled (each one a queryset built), by list path."""
     made: list[str] = []
-    real = pagination.KeysetCursorPagination._compile
+    real = pagination.KeysetCursorPagination._page_queryset
 
-    def spy(self, request, *args, **kwargs):
-        compiled = real(self, request, *args, **kwargs)
-        made.append(request.path)
-        return compiled
+    def spy(self, *args, **kwargs):
+        made.append(self.request.path)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(pagination.KeysetCursorPagination, "_compile", spy)
+    monkeypatch.setattr(pagination.KeysetCursorPagination, "_page_queryset", spy)
     return made
 
 

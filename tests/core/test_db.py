@@ -168,6 +168,37 @@ def test_rows_insert_reading_writes_the_rows_and_reads_the_values_rows_in_one_ro
         rows_insert_reading(DomainEvent, ("verb",), [("d",)], read=Case.objects.all())
 
 
+def test_values_prepared_compiles_once_per_shape_and_fills_every_place_of_its_marker():
+    """One statement per shape, kept on the connection (issue 17.3); each run's value goes in every
+    parameter that held the marker, here a sentinel the ORM passed through the lookup (the cursor
+    pages' position: the page's bound and the view's own copy of it in a subquery)."""
+    from core.db import values_prepared
+
+    ids = sorted(ObligationFactory().order.case.pk for _ in range(3))
+    built: list = []
+
+    def build(bound):
+        built.append(bound)
+        cases = Case.objects.order_by("id").values("id", "opened_on")
+        if bound is None:
+            return cases
+        # Each place matters: with either left at the sentinel the rows would differ.
+        return cases.filter(id__gte=bound).exclude(pk__in=Case.objects.filter(id=bound).values("pk"))
+
+    sentinel, after, first = -2_000_000_017, ("test", object()), ("test", object())
+    for position in ids:
+        prepared = values_prepared(after, Case, build, marker=sentinel)
+        assert prepared is not None and len(prepared.slots) == 2
+        expected = list(Case.objects.filter(id__gt=position).order_by("id").values("id", "opened_on"))
+        assert prepared.fetch(position) == expected and isinstance(prepared.fetch(ids[0])[0]["opened_on"], date)
+    # No marker: the same statement at every run (a first page).
+    prepared = values_prepared(first, Case, build, marker=None)
+    assert prepared is not None and prepared.slots == () and [row["id"] for row in prepared.fetch()] == ids
+    assert built == [sentinel, None]
+    # A marker the SQL never receives: not kept (each run would read the same rows whatever its value).
+    assert values_prepared(("test", object()), Case, lambda bound: Case.objects.values("id"), marker=sentinel) is None
+
+
 def test_ids_in_filters_by_many_ids_with_one_parameter():
     rows_insert(DomainEvent, ("verb", "subject_id", "summary"), [("v", i, "s") for i in range(3000)])
     pks = list(DomainEvent.objects.filter(verb="v").order_by("pk").values_list("pk", flat=True))
