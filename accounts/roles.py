@@ -18,6 +18,7 @@ the sync honours, so a later migrate does not give it back.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Mapping
 
 from django.conf import settings
 
@@ -44,7 +45,7 @@ def declared_permissions() -> dict[str, list[str]]:
     return merged
 
 
-def resolve(patterns: list[str], available: dict[str, object]) -> set[str]:
+def resolve(patterns: list[str], available: Mapping[str, object]) -> set[str]:
     """Expand ``app.codename`` patterns (``*`` wildcards allowed) against existing permissions."""
     if ALL in patterns:
         return set(available)

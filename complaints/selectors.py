@@ -56,7 +56,7 @@ class ComplaintReport:
     @property
     def rows(self) -> list[list]:
         """Flat rows for the CSV export."""
-        out = [
+        out: list[list] = [
             ["measure", "key", "value"],
             ["period", "start", self.start.isoformat()],
             ["period", "end", self.end.isoformat()],

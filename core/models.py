@@ -8,7 +8,7 @@ services.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -87,7 +87,7 @@ class RestrictedQuerySet(models.QuerySet):
     _scope: tuple[Any, str] | None = None
 
     @_remembers_scope
-    def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
+    def restrict(self, user, action: str = "view") -> Self:
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
         if getattr(user, "is_superuser", False):
@@ -97,7 +97,7 @@ class RestrictedQuerySet(models.QuerySet):
             return self.none()
         return self.in_scope(user, action)
 
-    def in_scope(self, user, action: str = "view") -> RestrictedQuerySet:
+    def in_scope(self, user, action: str = "view") -> Self:
         """The rows inside the user's scope for ``action``, without the model-permission check
         (the caller has checked the permission for what it does, e.g. ``add_casenote`` on a case)."""
         if user is None or not getattr(user, "is_authenticated", False):

@@ -26,6 +26,8 @@ from core.services import event_record, saved_with_event
 
 from ..choices import ObligationKind, OrderKind, OrderStatus, ReviewOutcome, ReviewRequester, ReviewStatus
 from ..guidelines import ca_guideline, ny_guideline
+from ..guidelines.ca import CaGuidelineResult
+from ..guidelines.ny import NyGuidelineResult
 from ..guidelines.tables import TableGap
 from ..models import Obligation, OrderReview, SupportOrder
 from ..selectors import order_next_version
@@ -104,6 +106,7 @@ def review_calculate(*, review: OrderReview, inputs: dict, by: User, as_of: date
     def amount(key: str) -> Decimal:
         return Decimal(str(inputs.get(key) or "0"))
 
+    result: NyGuidelineResult | CaGuidelineResult
     try:
         if review.guideline == "NY":
             deductions = tuple(
