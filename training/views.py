@@ -27,8 +27,8 @@ from core.views import (
     FilteredListView,
     LoginOnlyMixin,
     ObjectDetailView,
+    ObjectEditView,
     PermissionMixin,
-    SaveFormView,
     ServiceActionView,
 )
 
@@ -122,21 +122,17 @@ class CourseDetailView(ObjectDetailView):
         return context
 
 
-class CourseCreateView(SaveFormView):
-    permission_required = "training.add_course"
+class CourseEditView(ObjectEditView):
+    model = Course
     result_url_name = "training:course_detail"
     form_class = CourseForm
-    title = "New course"
     success_message = ""
+
+    def get_title(self) -> str:
+        return "Edit course" if self.editing else "New course"
 
     def perform(self, data):
         return services.course_save(course=self.form.save(commit=False), by=self.request.user)
-
-
-class CourseUpdateView(CourseCreateView):
-    permission_required = "training.change_course"
-    model = Course
-    title = "Edit course"
 
 
 # --- sessions ------------------------------------------------------------------------------------
