@@ -131,7 +131,8 @@ class ServiceActionView(PermissionMixin, FormView):
        lands on the form (``core.forms.apply_service_errors``) and nothing is saved.
     5. Success: ``get_success_message(result)``, then a redirect to ``get_success_url()``: the
        ``success_url``, else the page ``result_url_name`` of the row ``perform`` returned (a
-       created row, by its pk), else the object's ``get_absolute_url()``.
+       created row, by its pk), else the object's ``get_absolute_url()``, else (no object: a
+       create page) that of the row ``perform`` returned.
 
     GET renders the form on ``template_name`` (``object`` and ``title`` in the context).
     ``post_only = True``: a button on another page (GET answers 405); invalid input or a refusal
@@ -191,8 +192,11 @@ class ServiceActionView(PermissionMixin, FormView):
             return str(self.success_url)
         if self.result_url_name:
             return reverse(self.result_url_name, kwargs={"pk": self.result.pk})
-        if self.object is not None and hasattr(self.object, "get_absolute_url"):
-            return self.object.get_absolute_url()
+        # The object's page, else (a create page) the created row's; a refused button comes back
+        # here (``get_return_url``) before ``perform`` returned anything.
+        row = self.object if self.object is not None else getattr(self, "result", None)
+        if row is not None and hasattr(row, "get_absolute_url"):
+            return row.get_absolute_url()
         raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url().")
 
     def get_return_url(self) -> str:
@@ -252,8 +256,8 @@ class ObjectEditView(ServiceActionView):
       (``scope_action``); ``perform`` saves it through a service and returns the saved row.
     - Title: ``title`` on the new page (by default "New <verbose name>"), "Edit <object>" on the
       edit page.
-    - Then to the ``success_url``, the ``result_url_name`` page, or the saved row's own page
-      (``get_absolute_url``, e.g. ``core.models.DetailUrlMixin``).
+    - Then to the ``success_url``, or the saved row's own page (``get_absolute_url``, e.g.
+      ``core.models.DetailUrlMixin``).
     """
 
     model: type[Model]
@@ -284,11 +288,6 @@ class ObjectEditView(ServiceActionView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.get_title(), **kwargs)
-
-    def get_success_url(self):
-        if self.success_url or self.result_url_name:
-            return super().get_success_url()
-        return self.result.get_absolute_url()
 
 
 def form_errors_text(form: forms.BaseForm) -> str:

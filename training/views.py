@@ -124,7 +124,6 @@ class CourseDetailView(ObjectDetailView):
 
 class CourseEditView(ObjectEditView):
     model = Course
-    result_url_name = "training:course_detail"
     form_class = CourseForm
     success_message = ""
 
@@ -209,7 +208,6 @@ class SessionDetailView(SessionPageView):
 
 class SessionCreateView(ServiceActionView):
     permission_required = "training.add_trainingsession"
-    result_url_name = "training:session_detail"
     form_class = SessionForm
     template_name = "core/form_page.html"
     title = "Schedule a session"
@@ -253,9 +251,6 @@ class SessionCancelView(ConfirmStepMixin, ActionView):
     def perform(self, data):
         services.session_cancel(session=self.object, by=self.request.user)
 
-    def get_success_url(self):
-        return reverse("training:session_detail", kwargs={"pk": self.object.pk})
-
 
 class SessionEnrolView(ActionView):
     """A staff member enrols themselves (or joins the waitlist)."""
@@ -275,9 +270,6 @@ class SessionEnrolView(ActionView):
             messages.warning(self.request, "The session is full: you are on the waitlist.")
             return ""
         return "You are enrolled."
-
-    def get_success_url(self):
-        return reverse("training:session_detail", kwargs={"pk": self.object.pk})
 
 
 class BulkEnrolView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, TemplateView):
