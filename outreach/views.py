@@ -504,6 +504,9 @@ class MediaInquiryEditView(ObjectEditView):
         return super().get_object_queryset().exclude(status__in=[InquiryStatus.RESPONDED, InquiryStatus.DECLINED])
 
     def get_initial(self):
+        # A new inquiry was received now; the form's initial data would replace an edited one's time.
+        if self.editing:
+            return {}
         return {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
 
     def perform(self, data):

@@ -462,6 +462,14 @@ def test_edit_pages_change_the_existing_object(client_as):
     assert (inquiry.status, inquiry.draft_response) == ("drafted", "Draft")
 
 
+def test_the_inquiry_edit_form_keeps_when_it_was_received(client_as):
+    received = timezone.now() - timedelta(days=3)
+    inquiry = MediaInquiryFactory(received_at=received)
+    # the new page proposes "now"; the edit page shows the inquiry's own time (saved back as is)
+    form = client_as("outreach").get(reverse("outreach:mediainquiry_update", args=[inquiry.pk])).context["form"]
+    assert form.initial["received_at"] == received
+
+
 def test_published_announcement_edit_page_is_404(client_as):
     announcement = AnnouncementFactory(status="published")
     assert client_as("outreach").get(reverse("outreach:announcement_update", args=[announcement.pk])).status_code == 404
