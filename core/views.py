@@ -5,8 +5,8 @@ Every view in Caseworks declares its access (checked by tests/test_url_access.py
 - ``LoginOnlyMixin``: any signed-in staff member (home, my training);
 - ``PermissionMixin`` with ``permission_required``: only users holding those permissions
   (anonymous users are sent to sign in, signed-in users without them get 403). The read pages of
-  one model (``FilteredListView``, ``ObjectDetailView``) need its view permission unless they
-  declare another.
+  one model (``FilteredListView``, ``ObjectDetailView``) need its view permission, and its
+  new/edit page (``ObjectEditView``) its add or change permission, unless they declare another.
 Object pages read through ``Model.objects.restrict(user, action)``: out of scope is a 404.
 """
 
@@ -23,6 +23,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -42,6 +43,12 @@ from .navigation import home_cards_for
 from .services import access_denial_record, access_log_record
 
 logger = logging.getLogger(__name__)
+
+
+def permission_for_model(model: type[Model], action: str) -> str:
+    """``<app_label>.<action>_<model_name>``: the permission to ``action`` (view, add, change) rows of
+    ``model`` (NetBox's ``get_permission_for_model``)."""
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
 class PublicMixin:
@@ -66,8 +73,7 @@ class PermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
         super().__init_subclass__(**kwargs)
         model = cls.__dict__.get("model")
         if cls.model_permission and model is not None and "permission_required" not in cls.__dict__:
-            opts = model._meta
-            cls.permission_required = f"{opts.app_label}.{cls.model_permission}_{opts.model_name}"
+            cls.permission_required = permission_for_model(model, cls.model_permission)
 
     def get_permission_required(self):
         if not self.permission_required:
@@ -125,7 +131,8 @@ class ServiceActionView(PermissionMixin, FormView):
        lands on the form (``core.forms.apply_service_errors``) and nothing is saved.
     5. Success: ``get_success_message(result)``, then a redirect to ``get_success_url()``: the
        ``success_url``, else the page ``result_url_name`` of the row ``perform`` returned (a
-       created row, by its pk), else the object's ``get_absolute_url()``.
+       created row, by its pk), else the object's ``get_absolute_url()``, else (no object: a
+       create page) that of the row ``perform`` returned.
 
     GET renders the form on ``template_name`` (``object`` and ``title`` in the context).
     ``post_only = True``: a button on another page (GET answers 405); invalid input or a refusal
@@ -185,8 +192,11 @@ class ServiceActionView(PermissionMixin, FormView):
             return str(self.success_url)
         if self.result_url_name:
             return reverse(self.result_url_name, kwargs={"pk": self.result.pk})
-        if self.object is not None and hasattr(self.object, "get_absolute_url"):
-            return self.object.get_absolute_url()
+        # The object's page, else (a create page) the created row's; a refused button comes back
+        # here (``get_return_url``) before ``perform`` returned anything.
+        row = self.object if self.object is not None else getattr(self, "result", None)
+        if row is not None and hasattr(row, "get_absolute_url"):
+            return row.get_absolute_url()
         raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url().")
 
     def get_return_url(self) -> str:
@@ -236,26 +246,48 @@ class NumberedActionView(NumberedObjectMixin, ServiceActionView):
         return reverse(self.success_url_name, kwargs={"number": self.numbered_object.number})
 
 
-class SaveFormView(ServiceActionView):
-    """A create page (no ``model``) or an edit page (``model``: the object, read in the change
-    scope, is the form's instance) of a ModelForm whose instance a service saves in ``perform``;
-    then to the ``success_url``, the ``result_url_name`` page, or the saved object's own page. An
-    edit page without a ``title`` of its own is "Edit <object>"."""
+class ObjectEditView(ServiceActionView):
+    """The page that creates a row of ``model`` (its URL names no object) and the one that edits a
+    row (the URL gives its pk), as NetBox's ``ObjectEditView``: one class serves both URLs.
 
+    - Permission: the model's add permission on the new page, its change permission on the edit
+      page, unless the view declares ``permission_required``.
+    - The form is a ModelForm on a new instance or on the object, read in the change scope
+      (``scope_action``); ``perform`` saves it through a service and returns the saved row.
+    - Title: ``title`` on the new page (by default "New <verbose name>"), "Edit <object>" on the
+      edit page.
+    - Then to the ``success_url``, or the saved row's own page (``get_absolute_url``, e.g.
+      ``core.models.DetailUrlMixin``).
+    """
+
+    model: type[Model]
     template_name = "core/form_page.html"
     scope_action = "change"
     success_message = "Saved."
+
+    @property
+    def editing(self) -> bool:
+        """Whether the URL names an object to edit (else the page creates one)."""
+        return (self.lookup_url_kwarg or self.lookup_field) in self.kwargs
+
+    def get_permission_required(self):
+        if self.permission_required:
+            return super().get_permission_required()
+        return (permission_for_model(self.model, "change" if self.editing else "add"),)
+
+    def get_object(self) -> Any:
+        return super().get_object() if self.editing else None
+
+    def get_title(self) -> str:
+        if self.editing:
+            return f"Edit {self.object}"
+        return self.title or f"New {self.model._meta.verbose_name}"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title or f"Edit {self.object}", **kwargs)
-
-    def get_success_url(self):
-        if self.success_url or self.result_url_name:
-            return super().get_success_url()
-        return self.result.get_absolute_url()
+        return super().get_context_data(title=self.get_title(), **kwargs)
 
 
 def form_errors_text(form: forms.BaseForm) -> str:

@@ -24,9 +24,9 @@ from core.lists import ListViewMixin
 from core.views import (
     FilteredListView,
     ObjectDetailView,
+    ObjectEditView,
     PermissionMixin,
     PublicMixin,
-    SaveFormView,
     ServiceActionView,
 )
 
@@ -106,19 +106,12 @@ class OrganisationDetailView(ObjectDetailView):
         return context
 
 
-class OrganisationCreateView(SaveFormView):
+class OrganisationEditView(ObjectEditView):
+    model = Organisation
     form_class = OrganisationForm
-    permission_required = "outreach.add_organisation"
-    title = "New organisation"
 
     def perform(self, data):
         return services.organisation_save(organisation=self.form.instance, by=self.request.user)
-
-
-class OrganisationUpdateView(OrganisationCreateView):
-    permission_required = "outreach.change_organisation"
-    model = Organisation
-    title = ""
 
 
 class ContactCreateView(ParentFormView):
@@ -133,10 +126,9 @@ class ContactCreateView(ParentFormView):
         return services.contact_save(contact=contact, by=self.request.user)
 
 
-class ContactUpdateView(SaveFormView):
+class ContactUpdateView(ObjectEditView):
     model = Contact
     form_class = ContactForm
-    permission_required = "outreach.change_contact"
 
     def perform(self, data):
         return services.contact_save(contact=self.form.instance, by=self.request.user)
@@ -168,20 +160,13 @@ class MediaContactListView(FilteredListView):
     model = MediaContact
 
 
-class MediaContactCreateView(SaveFormView):
+class MediaContactEditView(ObjectEditView):
+    model = MediaContact
     form_class = MediaContactForm
-    permission_required = "outreach.add_mediacontact"
-    title = "New media contact"
     success_url = reverse_lazy("outreach:mediacontact_list")
 
     def perform(self, data):
         return services.media_contact_save(media_contact=self.form.instance, by=self.request.user)
-
-
-class MediaContactUpdateView(MediaContactCreateView):
-    permission_required = "outreach.change_mediacontact"
-    model = MediaContact
-    title = ""
 
 
 # Events -------------------------------------------------------------------------------------
@@ -276,9 +261,9 @@ class EventDetailView(ObjectDetailView):
         return context
 
 
-class EventCreateView(SaveFormView):
+class EventEditView(ObjectEditView):
+    model = Event
     form_class = EventForm
-    permission_required = "outreach.add_event"
     title = "New outreach event"
 
     def perform(self, data):
@@ -288,12 +273,6 @@ class EventCreateView(SaveFormView):
             presenters=data["presenters"],
             materials=data["materials"],
         )
-
-
-class EventUpdateView(EventCreateView):
-    permission_required = "outreach.change_event"
-    model = Event
-    title = ""
 
 
 class RegistrationCreateView(ParentFormView):
@@ -367,20 +346,14 @@ class MaterialDetailView(ObjectDetailView):
         return context
 
 
-class MaterialCreateView(SaveFormView):
-    form_class = MaterialForm
-    permission_required = "outreach.add_material"
-    title = "New material"
+class MaterialEditView(ObjectEditView):
+    model = Material
+
+    def get_form_class(self):
+        return MaterialUpdateForm if self.editing else MaterialForm
 
     def perform(self, data):
         return services.material_save(material=self.form.instance, by=self.request.user)
-
-
-class MaterialUpdateView(MaterialCreateView):
-    form_class = MaterialUpdateForm
-    permission_required = "outreach.change_material"
-    model = Material
-    title = ""
 
 
 class MaterialDownloadView(PermissionMixin, View):
@@ -455,22 +428,18 @@ class AnnouncementDetailView(ObjectDetailView):
         return context
 
 
-class AnnouncementCreateView(SaveFormView):
-    form_class = AnnouncementForm
-    permission_required = "outreach.add_announcement"
-    title = "New announcement (draft)"
+class AnnouncementEditView(ObjectEditView):
+    """Only a draft can be edited (a published announcement is a 404)."""
 
-    def perform(self, data):
-        return services.announcement_save(announcement=self.form.instance, by=self.request.user)
-
-
-class AnnouncementUpdateView(AnnouncementCreateView):
-    permission_required = "outreach.change_announcement"
     model = Announcement
-    title = ""
+    form_class = AnnouncementForm
+    title = "New announcement (draft)"
 
     def get_object_queryset(self):
         return super().get_object_queryset().filter(status=AnnouncementStatus.DRAFT)
+
+    def perform(self, data):
+        return services.announcement_save(announcement=self.form.instance, by=self.request.user)
 
 
 class AnnouncementPublishView(PostActionView):
@@ -525,25 +494,23 @@ class MediaInquiryDetailView(ObjectDetailView):
         return context
 
 
-class MediaInquiryCreateView(SaveFormView):
+class MediaInquiryEditView(ObjectEditView):
+    """An inquiry answered or declined can no longer be edited (a 404)."""
+
+    model = MediaInquiry
     form_class = MediaInquiryForm
-    permission_required = "outreach.add_mediainquiry"
-    title = "New media inquiry"
+
+    def get_object_queryset(self):
+        return super().get_object_queryset().exclude(status__in=[InquiryStatus.RESPONDED, InquiryStatus.DECLINED])
 
     def get_initial(self):
+        # A new inquiry was received now; the form's initial data would replace an edited one's time.
+        if self.editing:
+            return {}
         return {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
 
     def perform(self, data):
         return services.media_inquiry_save(inquiry=self.form.instance, by=self.request.user)
-
-
-class MediaInquiryUpdateView(MediaInquiryCreateView):
-    permission_required = "outreach.change_mediainquiry"
-    model = MediaInquiry
-    title = ""
-
-    def get_object_queryset(self):
-        return super().get_object_queryset().exclude(status__in=[InquiryStatus.RESPONDED, InquiryStatus.DECLINED])
 
 
 class MediaInquiryActionView(PostActionView):
@@ -591,9 +558,9 @@ class SurveyDetailView(ObjectDetailView):
         return context
 
 
-class SurveyCreateView(SaveFormView):
+class SurveyEditView(ObjectEditView):
+    model = Survey
     form_class = SurveyForm
-    permission_required = "outreach.add_survey"
     title = "New feedback survey"
 
     def get_initial(self):
@@ -602,12 +569,6 @@ class SurveyCreateView(SaveFormView):
 
     def perform(self, data):
         return services.survey_save(survey=self.form.instance, by=self.request.user)
-
-
-class SurveyUpdateView(SurveyCreateView):
-    permission_required = "outreach.change_survey"
-    model = Survey
-    title = ""
 
 
 class SurveyQuestionCreateView(ParentFormView):

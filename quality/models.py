@@ -14,9 +14,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, staff_reference
+from core.models import AuditedModel, DetailUrlMixin, OfficeWide, RestrictedQuerySet, staff_reference
 
 from .choices import (
     Criterion,
@@ -137,7 +138,7 @@ class SnapshotValue(OfficeWide, models.Model):
         return f"{self.snapshot_id} {self.level} {self.unit_label} {self.measure} {self.value}"
 
 
-class Review(OfficeWide, AuditedModel):
+class Review(DetailUrlMixin, OfficeWide, AuditedModel):
     """A self-assessment review of a period (45 CFR 308): a seeded sample per criterion."""
 
     title = models.CharField(max_length=200)
@@ -203,6 +204,9 @@ class ImprovementPlan(OfficeWide, AuditedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:plan_detail", kwargs={"pk": self.pk})
 
 
 class PlanAction(OfficeWide, AuditedModel):

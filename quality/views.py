@@ -394,7 +394,6 @@ class ReviewListView(FilteredListView):
 
 class ReviewCreateView(ServiceActionView):
     permission_required = "quality.add_review"
-    result_url_name = "quality:review_detail"
     template_name = "core/form_page.html"
     form_class = ReviewForm
     title = "New self-assessment review"
@@ -467,9 +466,6 @@ class ReviewSampleDrawView(ServiceActionView):
 
     def get_success_message(self, count):
         return f"{count} cases drawn with seed {self.object.seed}."
-
-    def get_success_url(self):
-        return reverse("quality:review_detail", kwargs={"pk": self.object.pk})
 
 
 class ReviewCompleteView(ReviewSampleDrawView):
@@ -599,7 +595,6 @@ class PlanListView(FilteredListView):
 
 class PlanCreateView(ServiceActionView):
     permission_required = "quality.add_improvementplan"
-    result_url_name = "quality:plan_detail"
     template_name = "core/form_page.html"
     form_class = PlanForm
     title = "New improvement plan"
@@ -663,9 +658,6 @@ class PlanActionAddView(ServiceActionView):
     def perform(self, data):
         services.plan_action_add(plan=self.object, by=self.request.user, **data)
 
-    def get_success_url(self):
-        return reverse("quality:plan_detail", kwargs={"pk": self.object.pk})
-
 
 class PlanActionCompleteView(ServiceActionView):
     permission_required = "quality.change_planaction"
@@ -692,9 +684,6 @@ class PlanNoteAddView(ServiceActionView):
     def perform(self, data):
         services.plan_note_add(plan=self.object, text=data["text"], by=self.request.user)
 
-    def get_success_url(self):
-        return reverse("quality:plan_detail", kwargs={"pk": self.object.pk})
-
 
 class PlanCloseView(ConfirmStepMixin, ServiceActionView):
     """Close an improvement plan from its page (14.4), after a confirmation (14.5)."""
@@ -716,9 +705,6 @@ class PlanCloseView(ConfirmStepMixin, ServiceActionView):
 
     def perform(self, data):
         services.plan_close(plan=self.object, by=self.request.user)
-
-    def get_success_url(self):
-        return reverse("quality:plan_detail", kwargs={"pk": self.object.pk})
 
 
 # ---- goals ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models.query import ModelIterable
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -87,6 +88,19 @@ def view_class(pattern: URLPattern):
     return getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
 
 
+def required_permissions(pattern: URLPattern, kwargs: dict) -> tuple[str, ...]:
+    """The permissions a view requires on one URL: its ``get_permission_required()`` as the URL
+    makes it (``as_view`` arguments) with the URL's arguments, e.g. an edit page
+    (``core.views.ObjectEditView``) needs its model's add permission on the URL that names no object
+    and its change permission on one that does. Empty for a view that needs no permission."""
+    cls = view_class(pattern)
+    if not issubclass(cls, PermissionRequiredMixin):
+        return ()
+    view = cls(**getattr(pattern.callback, "view_initkwargs", {}))
+    view.kwargs = kwargs
+    return tuple(view.get_permission_required())
+
+
 def test_the_walk_parts_hold_every_url_once():
     names = [name for _route, name, _p in web_patterns()]
     parts = [walk_part(names, part) for part in range(WALK_PARTS)]
@@ -101,8 +115,11 @@ def test_every_web_view_declares_its_access():
         access = getattr(cls, "access", None)
         if access not in {"public", "login", "permission"} or not name:
             undeclared.append(f"/{route} ({name or 'unnamed'}): access={access!r}")
-        elif access == "permission" and not getattr(cls, "permission_required", None):
-            undeclared.append(f"/{route} ({name}): permission view without permission_required")
+        elif access == "permission":
+            try:
+                required_permissions(p, dummy_kwargs(p))
+            except ImproperlyConfigured:
+                undeclared.append(f"/{route} ({name}): permission view without permission_required")
     assert not undeclared, "Views without a declared access rule:\n" + "\n".join(undeclared)
 
 
@@ -133,9 +150,10 @@ def _get_as(client: Client, user, url: str):
     return response
 
 
-def _access_failures(url: str, cls, anon, answers: dict) -> list[str]:
-    """What the view's declared ``access`` rule implies, checked on one URL's answers: ``anon`` to
-    the anonymous GET, ``answers`` maps role → (user, answer to that user's GET)."""
+def _access_failures(url: str, cls, perms: tuple[str, ...], anon, answers: dict) -> list[str]:
+    """What the view's declared ``access`` rule implies, checked on one URL's answers: ``perms`` the
+    permissions it requires there (``required_permissions``), ``anon`` the answer to the anonymous
+    GET, ``answers`` maps role → (user, answer to that user's GET)."""
     failures = []
     assert not anon.wsgi_request.user.is_authenticated
     if cls.access == "public":
@@ -144,12 +162,7 @@ def _access_failures(url: str, cls, anon, answers: dict) -> list[str]:
     elif not (anon.status_code == 302 and anon.url.startswith(reverse("login"))):
         failures.append(f"{url}: anonymous got {anon.status_code}, expected redirect to sign in")
     for role, (user, response) in answers.items():
-        if cls.access == "permission":
-            perms = cls.permission_required
-            perms = (perms,) if isinstance(perms, str) else perms
-            expected = user.has_perms(perms)
-        else:
-            expected = True
+        expected = user.has_perms(perms) if cls.access == "permission" else True
         got = _allowed(response) or (cls.access != "permission" and response.status_code == 405)
         if expected and not got:
             failures.append(f"{url} as {role}: expected allowed, got {response.status_code}")
@@ -181,7 +194,7 @@ def test_every_url_for_every_role(part, role_user):
         url = reverse(name, kwargs=samples.get(name, {}))
         anon = anonymous.get(url)
         answers = {role: (user, _get_as(clients[role], user, url)) for role, user in users.items()}
-        failures += _access_failures(url, view_class(p), anon, answers)
+        failures += _access_failures(url, view_class(p), required_permissions(p, {}), anon, answers)
     assert not failures, "\n".join(failures)
 
 
@@ -299,12 +312,10 @@ def test_every_object_url_follows_county_and_caseload_scope(part, role_user, mak
         if not user.is_superuser and any(p.startswith("cases.") for p in user.get_all_permissions())
     }
     assert {"caseworker", "coordinator", "enforcement_specialist"} <= set(users)
-    every_url = [
-        (name, reverse(name, kwargs=samples[name]), view_class(p))
-        for route, name, p in web_patterns()
-        if p.pattern.converters and name in samples
-    ]
+    object_patterns = [(name, p) for _route, name, p in web_patterns() if p.pattern.converters and name in samples]
+    every_url = [(name, reverse(name, kwargs=samples[name]), view_class(p)) for name, p in object_patterns]
     assert len(every_url) > 20  # the walk covers the object pages of every app
+    perms = {name: required_permissions(p, samples[name]) for name, p in object_patterns}
     urls = walk_part(every_url, part, key=lambda url: url[0])
     clients = _signed_in_clients(users)
     anonymous = Client()
@@ -324,7 +335,7 @@ def test_every_object_url_follows_county_and_caseload_scope(part, role_user, mak
             with _rows_read(rows) if baseline else nullcontext():
                 answers = {role: (user, _get_as(clients[role], user, url)) for role, user in walked.items()}
             if baseline:
-                access_failures.extend(_access_failures(url, cls, anon, answers))
+                access_failures.extend(_access_failures(url, cls, perms[name], anon, answers))
                 rows_named[name] = _named_rows(rows, samples[name])
                 model = getattr(cls, "model", None)
                 read = any(outcome == "allowed" for outcome in map(_outcome, (r for _u, r in answers.values())))
@@ -358,10 +369,7 @@ def test_every_object_url_follows_county_and_caseload_scope(part, role_user, mak
     # before the view reads anything: no county or caseload can change that answer, so the walks
     # after the baseline (which checks it is a 403) leave those pairs out (two thirds of them).
     refused = {
-        (name, role)
-        for name, _url, cls in urls
-        for role, user in users.items()
-        if issubclass(cls, PermissionRequiredMixin) and not user.has_perms(cls().get_permission_required())
+        (name, role) for name, _url, _cls in urls for role, user in users.items() if not user.has_perms(perms[name])
     }
     baseline = walk(baseline=True)
     access_failures += [

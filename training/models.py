@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from core.history import HistoricalRecords
-from core.models import AuditedModel, RestrictedQuerySet, TimeStampedModel, staff_reference
+from core.models import AuditedModel, DetailUrlMixin, RestrictedQuerySet, TimeStampedModel, staff_reference
 
 from .choices import (
     CompletionSource,
@@ -28,7 +29,7 @@ SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class Course(TimeStampedModel, AuditedModel):
+class Course(DetailUrlMixin, TimeStampedModel, AuditedModel):
     """A course of the curriculum. ``audience_roles`` lists role names; ``audience_fti_roles`` adds,
     at run time, every role whose group holds ``cases.view_fti`` (IRS Publication 1075 awareness)."""
 
@@ -125,6 +126,9 @@ class TrainingSession(TimeStampedModel, AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.course} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:session_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

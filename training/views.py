@@ -27,8 +27,8 @@ from core.views import (
     FilteredListView,
     LoginOnlyMixin,
     ObjectDetailView,
+    ObjectEditView,
     PermissionMixin,
-    SaveFormView,
     ServiceActionView,
 )
 
@@ -122,21 +122,16 @@ class CourseDetailView(ObjectDetailView):
         return context
 
 
-class CourseCreateView(SaveFormView):
-    permission_required = "training.add_course"
-    result_url_name = "training:course_detail"
+class CourseEditView(ObjectEditView):
+    model = Course
     form_class = CourseForm
-    title = "New course"
     success_message = ""
+
+    def get_title(self) -> str:
+        return "Edit course" if self.editing else "New course"
 
     def perform(self, data):
         return services.course_save(course=self.form.save(commit=False), by=self.request.user)
-
-
-class CourseUpdateView(CourseCreateView):
-    permission_required = "training.change_course"
-    model = Course
-    title = "Edit course"
 
 
 # --- sessions ------------------------------------------------------------------------------------
@@ -213,7 +208,6 @@ class SessionDetailView(SessionPageView):
 
 class SessionCreateView(ServiceActionView):
     permission_required = "training.add_trainingsession"
-    result_url_name = "training:session_detail"
     form_class = SessionForm
     template_name = "core/form_page.html"
     title = "Schedule a session"
@@ -257,9 +251,6 @@ class SessionCancelView(ConfirmStepMixin, ActionView):
     def perform(self, data):
         services.session_cancel(session=self.object, by=self.request.user)
 
-    def get_success_url(self):
-        return reverse("training:session_detail", kwargs={"pk": self.object.pk})
-
 
 class SessionEnrolView(ActionView):
     """A staff member enrols themselves (or joins the waitlist)."""
@@ -279,9 +270,6 @@ class SessionEnrolView(ActionView):
             messages.warning(self.request, "The session is full: you are on the waitlist.")
             return ""
         return "You are enrolled."
-
-    def get_success_url(self):
-        return reverse("training:session_detail", kwargs={"pk": self.object.pk})
 
 
 class BulkEnrolView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, TemplateView):

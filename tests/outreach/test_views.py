@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -31,6 +32,20 @@ pytestmark = pytest.mark.django_db
 )
 def test_event_list_access(client_as, role, status):
     assert client_as(role).get(reverse("outreach:event_list")).status_code == status
+
+
+@pytest.mark.parametrize(("held", "new_page", "edit_page"), [("add", 200, 403), ("change", 403, 200)])
+def test_one_edit_view_asks_add_for_a_new_organisation_and_change_to_edit_one(
+    client, make_user, held, new_page, edit_page
+):
+    # given a user who sees organisations and holds only one of the two write permissions
+    user = make_user(username=f"{held}_only")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_organisation", f"{held}_organisation"]))
+    client.force_login(user)
+    org = OrganisationFactory()
+    # then the new page and the edit page (one view class) each ask for their own
+    assert client.get(reverse("outreach:organisation_create")).status_code == new_page
+    assert client.get(reverse("outreach:organisation_update", args=[org.pk])).status_code == edit_page
 
 
 @pytest.mark.parametrize(
@@ -445,6 +460,14 @@ def test_edit_pages_change_the_existing_object(client_as):
     assert response.status_code == 302, response.context["form"].errors
     inquiry.refresh_from_db()
     assert (inquiry.status, inquiry.draft_response) == ("drafted", "Draft")
+
+
+def test_the_inquiry_edit_form_keeps_when_it_was_received(client_as):
+    received = timezone.now() - timedelta(days=3)
+    inquiry = MediaInquiryFactory(received_at=received)
+    # the new page proposes "now"; the edit page shows the inquiry's own time (saved back as is)
+    form = client_as("outreach").get(reverse("outreach:mediainquiry_update", args=[inquiry.pk])).context["form"]
+    assert form.initial["received_at"] == received
 
 
 def test_published_announcement_edit_page_is_404(client_as):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quality import services
-from quality.models import Expenditure, PlanAction
+from quality.models import Expenditure, PlanAction, Review
 from tests.cases.factories import CaseFactory
 
 from .factories import ImprovementPlanFactory, PlanActionFactory, ReviewFactory
@@ -118,12 +118,14 @@ def test_plan_actions_and_notes_via_post_only(db, client_as, make_user):
     client = client_as("quality_analyst")
     add = reverse("quality:plan_action_add", args=[plan.pk])
     assert client.get(add).status_code == 405
-    client.post(add, {"description": "Call employers", "owner": owner.pk, "due_on": "2026-12-31"})
+    response = client.post(add, {"description": "Call employers", "owner": owner.pk, "due_on": "2026-12-31"})
+    assert response.url == reverse("quality:plan_detail", args=[plan.pk])
     action = PlanAction.objects.get(plan=plan)
     client.post(reverse("quality:action_complete", args=[action.pk]))
     action.refresh_from_db()
     assert action.completed_on is not None
-    client.post(reverse("quality:plan_note_add", args=[plan.pk]), {"text": "Hearings booked."})
+    response = client.post(reverse("quality:plan_note_add", args=[plan.pk]), {"text": "Hearings booked."})
+    assert response.url == reverse("quality:plan_detail", args=[plan.pk])
     assert plan.notes.count() == 1
     assert (
         client_as("coordinator").post(reverse("quality:plan_note_add", args=[plan.pk]), {"text": "x"}).status_code
@@ -142,3 +144,13 @@ def test_review_export_csv(db, client_as, make_user):
     response = client_as("coordinator").get(reverse("quality:review_export", args=[review.pk]))
     text = b"".join(response.streaming_content).decode()
     assert f"Interstate services,75.00,0.00,{case.case_number}" in text and "late referral" in text
+
+
+def test_a_new_review_and_its_sample_draw_lead_to_the_review_page(db, client_as):
+    client = client_as("quality_analyst")
+    data = {"title": "FY26 Q1", "period_start": "2026-01-01", "period_end": "2026-03-31", "sample_size": 5, "seed": 7}
+    response = client.post(reverse("quality:review_create"), data)
+    review = Review.objects.get(title="FY26 Q1")
+    assert response.url == reverse("quality:review_detail", args=[review.pk])
+    response = client.post(reverse("quality:review_sample", args=[review.pk]))
+    assert response.url == reverse("quality:review_detail", args=[review.pk])

@@ -35,8 +35,8 @@ def course_data(**overrides):
 
 def test_trainer_creates_a_recurring_course(client_as):
     response = client_as("trainer").post(reverse("training:course_create"), course_data())
-    assert response.status_code == 302
     course = Course.objects.get(code="new-course")
+    assert response.status_code == 302 and response.url == reverse("training:course_detail", args=[course.pk])
     assert (course.recurrence_months, course.audience_roles) == (24, ["caseworker"])
     assert DomainEvent.objects.filter(verb="training.course_created").exists()
 
@@ -75,8 +75,9 @@ def test_schedule_a_session_needs_a_place_or_a_link_and_an_end_after_start(clien
     )
     assert not TrainingSession.objects.exists()
     response = client.post(reverse("training:session_create"), {**data, "online_url": "meet.example.gov/x"})
-    assert response.status_code == 302
-    assert TrainingSession.objects.get().online_url == "https://meet.example.gov/x"
+    session = TrainingSession.objects.get()
+    assert response.status_code == 302 and response.url == reverse("training:session_detail", args=[session.pk])
+    assert session.online_url == "https://meet.example.gov/x"
     assert client_as("caseworker").post(reverse("training:session_create"), data).status_code == 403
 
 
@@ -134,6 +135,7 @@ def test_cancel_session_by_trainer_only(client_as):
     url = reverse("training:session_cancel", args=[session.pk])
     assert client_as("caseworker").post(url, {"confirmed": "yes"}).status_code == 403
     assert client_as("caseworker").get(url).status_code == 403
-    client_as("trainer").post(url, {"confirmed": "yes"})
+    response = client_as("trainer").post(url, {"confirmed": "yes"})
+    assert response.url == reverse("training:session_detail", args=[session.pk])
     session.refresh_from_db()
     assert session.status == "cancelled"
