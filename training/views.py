@@ -127,9 +127,6 @@ class CourseEditView(ObjectEditView):
     form_class = CourseForm
     success_message = ""
 
-    def get_title(self) -> str:
-        return "Edit course" if self.editing else "New course"
-
     def perform(self, data):
         return services.course_save(course=self.form.save(commit=False), by=self.request.user)
 
