@@ -263,15 +263,13 @@ def communication_add(
         summary=summary,
         recorded_by=by,
     )
-    item.full_clean()
-    item.save()
-    event_about(
-        complaint,
+    return saved_with_event(
+        item,
+        about=complaint,
         verb="complaint.communication_logged",
         by=by,
         summary=f"{complaint.number}: {item.get_direction_display()} {item.get_party_display()}",
     )
-    return item
 
 
 @transaction.atomic
@@ -317,15 +315,13 @@ def referral_forward(*, referral: Referral, forwarded_on: date, by: User, today:
     referral.forwarded_on = forwarded_on
     referral.forwarded_late = forwarded_on > referral.forward_by
     referral.status = ReferralStatus.FORWARDED
-    referral.full_clean()
-    referral.save()
-    event_about(
-        referral.complaint,
+    return saved_with_event(
+        referral,
+        about=referral.complaint,
         verb="referral.forwarded",
         by=by,
         summary=f"Forwarded to {referral.target_name}" + (" (late)" if referral.forwarded_late else ""),
     )
-    return referral
 
 
 @transaction.atomic

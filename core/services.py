@@ -81,15 +81,20 @@ class EventDetails(TypedDict, total=False):
 
 
 def saved_with_event(
-    obj: models.Model, *, update_fields: Sequence[str] | None = None, **event: Unpack[EventDetails]
+    obj: models.Model,
+    *,
+    update_fields: Sequence[str] | None = None,
+    about: models.Model | None = None,
+    **event: Unpack[EventDetails],
 ) -> Any:
     """The last steps of most services: validate (``full_clean``), save (only ``update_fields``
-    when given), and append the domain event about the object (``event_about``: ``verb``, ``by``,
-    ``summary``...), on its case: ``case_id``, or the object's own when it has one. Returns the
-    object."""
+    when given), and append the domain event (``event_about``: ``verb``, ``by``, ``summary``...)
+    about the object, or about ``about`` when the event belongs on another record's timeline (a
+    note or an action recorded on its plan, complaint or hearing request), on its case:
+    ``case_id``, or the subject's own when it has one. Returns the object."""
     obj.full_clean()
     obj.save(update_fields=update_fields)
-    event_about(obj, **event)
+    event_about(obj if about is None else about, **event)
     return obj
 
 

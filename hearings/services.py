@@ -446,17 +446,15 @@ def compliance_action_add(
     jurisdiction moves to the next business day (core.business_days; DOMAIN.md)."""
     rolled = business_days.roll_forward(due_on, request.jurisdiction)
     action = ComplianceAction(request=request, description=description.strip(), due_on=rolled, assigned_to=assigned_to)
-    action.full_clean()
-    action.save()
-    event_about(
-        request,
+    return saved_with_event(
+        action,
+        about=request,
         verb="hearing.compliance_ordered",
         by=by,
         summary=f"{request.number}: {action.description[:200]} by {display_date(rolled)}"
         + (f" (moved from {display_date(due_on)}, not a business day)" if rolled != due_on else "")
         + (f", assigned to {assigned_to}" if assigned_to else ""),
     )
-    return action
 
 
 def letters_issue(
@@ -525,12 +523,10 @@ def compliance_action_complete(
     action.status = ActionStatus.DONE
     action.done_on = done_on
     action.done_note = note.strip()
-    action.full_clean()
-    action.save()
-    event_about(
-        action.request,
+    return saved_with_event(
+        action,
+        about=action.request,
         verb="hearing.compliance_done",
         by=by,
         summary=f"{action.request.number}: {action.description[:200]}",
     )
-    return action

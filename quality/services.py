@@ -261,28 +261,26 @@ def plan_create(
 
 def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: date, by: User) -> PlanAction:
     action = PlanAction(plan=plan, description=description, owner=owner, due_on=due_on)
-    action.full_clean()
-    action.save()
-    event_record(verb="quality.plan_action_added", subject=plan, actor=by, summary=description[:200])
-    return action
+    return saved_with_event(action, about=plan, verb="quality.plan_action_added", by=by, summary=description[:200])
 
 
 def plan_action_complete(*, action: PlanAction, completed_on: date, by: User) -> PlanAction:
     if action.completed_on is not None:
         return action
     action.completed_on = completed_on
-    action.full_clean()
-    action.save(update_fields=["completed_on"])
-    event_record(verb="quality.plan_action_completed", subject=action.plan, actor=by, summary=action.description[:200])
-    return action
+    return saved_with_event(
+        action,
+        update_fields=["completed_on"],
+        about=action.plan,
+        verb="quality.plan_action_completed",
+        by=by,
+        summary=action.description[:200],
+    )
 
 
 def plan_note_add(*, plan: ImprovementPlan, text: str, by: User) -> PlanNote:
     note = PlanNote(plan=plan, text=text, author=by)
-    note.full_clean()
-    note.save()
-    event_record(verb="quality.plan_note_added", subject=plan, actor=by, summary=text[:200])
-    return note
+    return saved_with_event(note, about=plan, verb="quality.plan_note_added", by=by, summary=text[:200])
 
 
 def plan_close(*, plan: ImprovementPlan, by: User) -> ImprovementPlan:

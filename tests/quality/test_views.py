@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from core.models import DomainEvent
 from quality import services
 from quality.models import Expenditure, PlanAction, Review
 from tests.cases.factories import CaseFactory
@@ -127,6 +128,13 @@ def test_plan_actions_and_notes_via_post_only(db, client_as, make_user):
     response = client.post(reverse("quality:plan_note_add", args=[plan.pk]), {"text": "Hearings booked."})
     assert response.url == reverse("quality:plan_detail", args=[plan.pk])
     assert plan.notes.count() == 1
+    # Each is recorded on the plan's timeline (saved_with_event(about=plan)), not on the row's own.
+    events = DomainEvent.objects.filter(verb__startswith="quality.plan_").order_by("id")
+    assert [(e.verb, e.subject_id, e.subject_type.model) for e in events] == [
+        ("quality.plan_action_added", plan.pk, "improvementplan"),
+        ("quality.plan_action_completed", plan.pk, "improvementplan"),
+        ("quality.plan_note_added", plan.pk, "improvementplan"),
+    ]
     assert (
         client_as("coordinator").post(reverse("quality:plan_note_add", args=[plan.pk]), {"text": "x"}).status_code
         == 403
