@@ -43,6 +43,10 @@ class Collection(AuditedModel):
     """Money received, recorded once per source reference; held with a reason when it cannot be
     identified or distributed (never dropped)."""
 
+    # A collection posted again under its source reference: its live allocations, set by the
+    # ledger's replay read (cases.services.ledger) for the result it returns; never stored.
+    replayed_allocations: list[Allocation]
+
     source_reference = models.CharField(max_length=64, unique=True)
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="collections", db_index=False
