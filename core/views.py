@@ -283,6 +283,15 @@ class ObjectEditView(ServiceActionView):
             return f"Edit {self.object}"
         return self.title or f"New {self.model._meta.verbose_name}"
 
+    def get_initial(self) -> dict[str, Any]:
+        # A form's initial data wins over its instance's values, so a new row's defaults
+        # (``new_initial``) would overwrite the saved ones on the edit page.
+        return super().get_initial() if self.editing else self.new_initial()
+
+    def new_initial(self) -> dict[str, Any]:
+        """The new page's defaults (e.g. "received now"); never applied to an object being edited."""
+        return super().get_initial()
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
 

@@ -503,10 +503,7 @@ class MediaInquiryEditView(ObjectEditView):
     def get_object_queryset(self):
         return super().get_object_queryset().exclude(status__in=[InquiryStatus.RESPONDED, InquiryStatus.DECLINED])
 
-    def get_initial(self):
-        # A new inquiry was received now; the form's initial data would replace an edited one's time.
-        if self.editing:
-            return {}
+    def new_initial(self):
         return {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
 
     def perform(self, data):
@@ -563,7 +560,7 @@ class SurveyEditView(ObjectEditView):
     form_class = SurveyForm
     title = "New feedback survey"
 
-    def get_initial(self):
+    def new_initial(self):
         event = self.request.GET.get("event", "")
         return {"event": int(event)} if event.isdigit() and len(event) < 12 else {}
 

@@ -470,6 +470,16 @@ def test_the_inquiry_edit_form_keeps_when_it_was_received(client_as):
     assert form.initial["received_at"] == received
 
 
+def test_the_survey_edit_form_keeps_its_event_whatever_the_link_says(client_as):
+    survey = SurveyFactory(event=EventFactory())
+    other = EventFactory()
+    # ?event= proposes the event of a new survey only; on the edit page the saved one stands
+    page = client_as("outreach").get(reverse("outreach:survey_update", args=[survey.pk]) + f"?event={other.pk}")
+    assert page.context["form"]["event"].value() == survey.event_id
+    new = client_as("outreach").get(reverse("outreach:survey_create") + f"?event={other.pk}")
+    assert new.context["form"]["event"].value() == other.pk
+
+
 def test_published_announcement_edit_page_is_404(client_as):
     announcement = AnnouncementFactory(status="published")
     assert client_as("outreach").get(reverse("outreach:announcement_update", args=[announcement.pk])).status_code == 404
