@@ -57,6 +57,8 @@ from django.http import JsonResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
+from cases.api.serializers import BalanceSerializer  # noqa: E402
+
 FIELDS = [
     "case_number",
     "county",
@@ -76,18 +78,7 @@ FIELDS = [
     "next_deadline_kind",
     "updated_at",
 ]
-BALANCE = [
-    "monthly_obligation",
-    "current_due_month",
-    "current_paid_month",
-    "unassigned_arrears",
-    "assigned_arrears",
-    "total_arrears",
-    "months_in_arrears",
-    "last_payment_on",
-    "last_payment_amount",
-    "delinquent_since",
-]
+BALANCE = list(BalanceSerializer.Meta.fields)  # the floor reads the columns the API shows
 
 
 def bare_cases(request):
