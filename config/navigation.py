@@ -32,7 +32,11 @@ MENU = [
     MenuGroup(
         "Enforcement",
         [
-            MenuItem("Coordinator dashboard", "enforcement:dashboard", "enforcement.view_sweeprun"),
+            MenuItem(
+                "Coordinator dashboard",
+                "enforcement:dashboard",
+                ("enforcement.view_sweeprun", "enforcement.view_enforcementaction"),
+            ),
             MenuItem("Enforcement queue", "enforcement:action_list", "enforcement.view_enforcementaction"),
             MenuItem("Court petitions", "enforcement:petition_list", "enforcement.view_petition"),
             MenuItem("Court calendar", "enforcement:court_calendar", "enforcement.view_courthearing"),

@@ -27,7 +27,15 @@ from django.utils.safestring import SafeString
 class MenuItem:
     label: str
     url_name: str
-    permission: str | None = None  # None: any signed-in user
+    # What the page itself requires (its view's permission_required; tests/core/test_navigation.py
+    # holds them equal): one permission, several (all needed), or None for any signed-in user.
+    permission: str | tuple[str, ...] | None = None
+
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        if self.permission is None:
+            return ()
+        return (self.permission,) if isinstance(self.permission, str) else self.permission
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,7 @@ def menu_for(user) -> list[tuple[str, list[MenuItem]]]:
         holds = user.has_perm
     groups = []
     for group in menu_groups():
-        items = [item for item in group.items if item.permission is None or holds(item.permission)]
+        items = [item for item in group.items if all(holds(permission) for permission in item.permissions)]
         if items:
             groups.append((group.label, items))
     return groups
