@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -612,9 +611,7 @@ class PlanDetailView(PermissionMixin, ChartPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = get_object_or_404(
-            ImprovementPlan.objects.restrict(self.request.user, "view").select_related("owner"), pk=self.kwargs["pk"]
-        )
+        plan = ImprovementPlan.objects.select_related("owner").get_for(self.request.user, pk=self.kwargs["pk"])
         today = timezone.localdate()
         actions = list(plan.actions.select_related("owner"))
         points = []

@@ -16,7 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from accounts.models import User
 from core.charts import ChartPageMixin
@@ -656,13 +656,14 @@ class NeedsSurveyRespondView(ServiceActionView):
         )
 
 
-class NeedsResultsView(PermissionMixin, DetailView):
-    permission_required = "training.view_needsresponse"
+class NeedsResultsView(ObjectDetailView):
+    model = NeedsSurvey
+    permission_required = "training.view_needsresponse"  # the answers, not only the survey
     template_name = "training/needs_results.html"
     context_object_name = "survey"
 
     def get_queryset(self):
-        return NeedsSurvey.objects.restrict(self.request.user, "view").annotate(response_count=Count("responses"))
+        return super().get_queryset().annotate(response_count=Count("responses"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
