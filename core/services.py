@@ -100,8 +100,8 @@ def saved_with_event(
 
 def saved_created_or_changed(obj: models.Model, *, created: str, changed: str, by=None, summary: str = "") -> Any:
     """``saved_with_event`` for a record people add and edit on one form: the event is ``created``
-    for a new object, ``changed`` for an edit."""
-    return saved_with_event(obj, verb=created if obj.pk is None else changed, by=by, summary=summary)
+    for a new object (not yet in the database, whatever its pk), ``changed`` for an edit."""
+    return saved_with_event(obj, verb=created if obj._state.adding else changed, by=by, summary=summary)
 
 
 def events_bulk_record(

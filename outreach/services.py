@@ -427,8 +427,7 @@ def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[s
 
 # Media inquiries -----------------------------------------------------------------------------
 def media_inquiry_save(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
-    created = inquiry.pk is None
-    if not created and inquiry.status == InquiryStatus.APPROVED:
+    if not inquiry._state.adding and inquiry.status == InquiryStatus.APPROVED:
         # Editing the draft after approval sends it back for approval.
         previous = MediaInquiry.objects.get(pk=inquiry.pk)
         if previous.draft_response != inquiry.draft_response:
