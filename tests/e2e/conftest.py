@@ -50,7 +50,8 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def sign_in(live_server, page, make_user):
     """``sign_in("caseworker")`` → the Playwright page signed in as that role's cast member, open
-    on the home page.
+    on the home page, or on the page ``at`` names (a path or a full URL): a test that starts
+    elsewhere does not load and check the home page first.
 
     The session is made on the server (``Client.force_login``) and handed to the browser as its
     cookie. The sign-in form itself is driven (``through_form=True``), and checked by axe-core, by
@@ -59,7 +60,7 @@ def sign_in(live_server, page, make_user):
     from django.conf import settings
     from django.test import Client
 
-    def go(role: str, password: str = "browser-test-password", *, through_form: bool = False):
+    def go(role: str, password: str = "browser-test-password", *, through_form: bool = False, at: str = "/"):
         user = make_user(role)
         if role == "administrator":
             user.is_superuser = user.is_staff = True
@@ -78,7 +79,7 @@ def sign_in(live_server, page, make_user):
         page.context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url, "httpOnly": True}]
         )
-        page.goto(f"{live_server.url}/")
+        page.goto(at if at.startswith("http") else f"{live_server.url}{at}")
         return page
 
     return go

@@ -11,9 +11,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_caseworker_opens_case_adds_order_and_records_payment(sign_in, live_server):
-    page = sign_in("caseworker")
+    page = sign_in("caseworker", at="/cases/new/")
     today = timezone.localdate()
-    page.goto(f"{live_server.url}/cases/new/")
     page.locator("#id_county").fill("Albany")
     page.locator("#id_application_received_on").fill((today - timedelta(days=3)).isoformat())
     page.locator("#id_cp_first_name").fill("Ann")

@@ -55,8 +55,7 @@ def test_caseload_sorts_by_header_exports_and_reassigns_ticked_cases(sign_in, li
     first = CaseFactory(case_number="NY-000201")
     second = CaseFactory(case_number="NY-000202")
     target = make_user("caseworker", username="receiver", first_name="Rita", last_name="Receiver")
-    page = sign_in("coordinator")
-    page.goto(f"{live_server.url}/cases/?scope=all")
+    page = sign_in("coordinator", at="/cases/?scope=all")
     case_header = page.get_by_test_id("caseload").locator("thead th").nth(1)  # after the select column
     case_header.get_by_role("link").click()
     expect(page.locator("th[aria-sort=ascending]")).to_contain_text("Case")
@@ -95,8 +94,7 @@ def test_statement_for_a_date_range_with_running_balance(sign_in, live_server):
             source_reference="PAY-1",
             received_via="file",
         )
-    page = sign_in("caseworker")
-    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    page = sign_in("caseworker", at=f"/cases/{case.case_number}/")
     page.get_by_test_id("full-statement").click()
     page.get_by_label("From").fill("2024-01-01")
     page.get_by_label("To").fill("2024-06-30")

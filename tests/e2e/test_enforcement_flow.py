@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_sweep_queue_notice_active(sign_in, live_server):
     case = delinquent_case(jurisdiction="CA", unassigned="800.00", days_past_due=90)
-    page = sign_in("coordinator")
-
-    page.goto(f"{live_server.url}/enforcement/sweeps/")
+    page = sign_in("coordinator", at="/enforcement/sweeps/")
     page.get_by_role("button", name="Run the sweep now").click()
     expect(page.get_by_test_id("sweep-runs")).to_contain_text("Finished")
 

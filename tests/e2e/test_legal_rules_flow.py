@@ -21,8 +21,7 @@ def shot(page, name: str) -> None:
 
 
 def test_rules_page_shows_the_law_and_links_to_the_legal_parameters(sign_in, live_server):
-    page = sign_in("coordinator")
-    page.goto(f"{live_server.url}/enforcement/rules/")
+    page = sign_in("coordinator", at="/enforcement/rules/")
     ny = page.get_by_test_id("rules-NY")
     expect(ny).to_contain_text("law at least $150.00")
     expect(ny).to_contain_text("45 CFR 303.72(a)(1)")

@@ -12,14 +12,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_event_feedback_dashboard_flow(sign_in, live_server, browser):
-    page = sign_in("outreach")
+    page = sign_in("outreach", at="/outreach/events/new/")
     base = live_server.url
 
     # An event held earlier today, entered through the form.
     start = timezone.localtime() - timedelta(hours=2)
     if start.date() != timezone.localdate():  # just after midnight: keep it inside this month's figures
         start = timezone.localtime().replace(hour=0, minute=5)
-    page.goto(f"{base}/outreach/events/new/")
     page.get_by_label("Title").fill("Parents information forum")
     page.get_by_label("Kind").select_option("forum")
     page.get_by_label("Audience").select_option("custodial_parents")

@@ -26,9 +26,7 @@ def test_upload_payment_file_shows_the_import_report(sign_in, live_server):
         effective=today,
         created=timezone.localtime().replace(tzinfo=None),
     )
-    page = sign_in("enforcement_specialist")
-
-    page.goto(f"{live_server.url}/enforcement/payment-files/upload/")
+    page = sign_in("enforcement_specialist", at="/enforcement/payment-files/upload/")
     page.get_by_label("NACHA CCD+ payment file").set_input_files(
         files=[{"name": "acme.ach", "mimeType": "text/plain", "buffer": text.encode()}]
     )
@@ -68,9 +66,7 @@ def test_upload_bank_statement_shows_the_reconciliation(sign_in, live_server):
             )
         ],
     )
-    page = sign_in("enforcement_specialist")
-
-    page.goto(f"{live_server.url}/enforcement/bank-statements/upload/")
+    page = sign_in("enforcement_specialist", at="/enforcement/bank-statements/upload/")
     page.get_by_label("BAI2 bank statement").set_input_files(
         files=[{"name": "day.bai", "mimeType": "text/plain", "buffer": text.encode()}]
     )

@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_caseworker_is_asked_about_a_possible_match_and_picks_the_existing_person(sign_in, live_server):
     existing = PersonFactory(first_name="María", last_name="Núñez", date_of_birth=date(1988, 4, 12), ssn="")
-    page = sign_in("caseworker")
-    page.goto(f"{live_server.url}/cases/new/")
+    page = sign_in("caseworker", at="/cases/new/")
     page.locator("#id_county").fill("Albany")
     page.locator("#id_application_received_on").fill((timezone.localdate() - timedelta(days=3)).isoformat())
     page.locator("#id_cp_first_name").fill("Maria")
@@ -38,8 +37,7 @@ def test_caseworker_is_asked_about_a_possible_match_and_picks_the_existing_perso
 def test_coordinator_merges_a_duplicate_and_undoes_it(sign_in, live_server):
     a = PersonFactory(first_name="Maria", last_name="Nunez", date_of_birth=date(1988, 4, 12), ssn="")
     b = PersonFactory(first_name="MARIA", last_name="NUNEZ", date_of_birth=date(1988, 4, 12), ssn="")
-    page = sign_in("coordinator")
-    page.goto(f"{live_server.url}/cases/people/duplicates/")
+    page = sign_in("coordinator", at="/cases/people/duplicates/")
     page.get_by_role("link", name="Merge…").click()
     page.get_by_label(f"Maria Nunez (person {a.pk})").check()
     page.get_by_label("Why these are the same person").fill("Same person entered in capitals")

@@ -14,8 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_reviewer_draws_a_sample_and_scores_a_case(sign_in, live_server):
     case = CaseFactory(case_number="NY-070001", interstate_role="initiating", participants=False)
     review = ReviewFactory(title="FY 2026 self-assessment", sample_size=1)
-    page = sign_in("quality_analyst")
-    page.goto(f"{live_server.url}/quality/reviews/{review.pk}/")
+    page = sign_in("quality_analyst", at=f"/quality/reviews/{review.pk}/")
     page.get_by_role("button", name="Draw the sample").click()
     page.get_by_text("cases drawn with seed 42").wait_for()
     sample = ReviewSample.objects.get(review=review, criterion="interstate")
@@ -47,8 +46,7 @@ def test_reviewer_draws_a_sample_and_scores_a_case(sign_in, live_server):
 def test_drilldown_from_a_line_to_its_cases(sign_in, live_server):
     CaseFactory(case_number="NY-070010", opened_on=date(2024, 1, 10), participants=False)
     CaseFactory(case_number="NY-070011", opened_on=date(2026, 10, 2), participants=False)  # FY 2027
-    page = sign_in("coordinator")
-    page.goto(f"{live_server.url}/quality/ocse157/?fiscal_year=2026")
+    page = sign_in("coordinator", at="/quality/ocse157/?fiscal_year=2026")
     page.get_by_test_id("line-1").click()
     page.wait_for_url("**/quality/ocse157/2026/1/")
     table = page.get_by_test_id("cases").inner_text()

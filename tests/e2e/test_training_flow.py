@@ -27,15 +27,13 @@ def test_enrol_attend_complete_certificate(sign_in, live_server, make_user):
     detail = f"{live_server.url}/training/sessions/{session.pk}/"
 
     # the caseworker enrols from the session page
-    page = sign_in("caseworker")
-    page.goto(detail)
+    page = sign_in("caseworker", at=detail)
     page.get_by_role("button", name="Enrol").click()
     assert "You are enrolled" in page.get_by_test_id("my-status").inner_text()
     page.get_by_role("button", name="Sign out").click()
 
     # the trainer records attendance and the test scores
-    page = sign_in("trainer")
-    page.goto(detail)
+    page = sign_in("trainer", at=detail)
     page.get_by_role("button", name="Mark Caseworker_User present").click()
     page.get_by_role("link", name="Record completion for Caseworker_User").click()
     page.get_by_label("Pre-test score (0–100)").fill("45")

@@ -28,8 +28,7 @@ def _shots(page, name: str) -> None:
 def test_active_action_shows_its_iwo_and_takes_a_lump_sum(sign_in, live_server):
     action = active_withholding_action(health=True)
     iwo = iwo_reconcile_action(action=action, on=date(2026, 11, 30))[0]
-    page = sign_in("enforcement_specialist")
-    page.goto(f"{live_server.url}/enforcement/actions/{action.pk}/")
+    page = sign_in("enforcement_specialist", at=f"/enforcement/actions/{action.pk}/")
     table = page.get_by_test_id("iwo-table")
     expect(table).to_contain_text(iwo.control_number)
     expect(table).to_contain_text("ORG + NMSN")
