@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Communication, Complaint, Notice, Referral, ReminderRun
 
 
@@ -50,12 +52,12 @@ class ReferralAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "message", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["message", "user__username"]
 
 
 @admin.register(ReminderRun)
-class ReminderRunAdmin(admin.ModelAdmin):
+class ReminderRunAdmin(ReadOnlyAdmin):
     list_display = ["run_on", "started_at", "finished_at", "due_soon", "overdue", "referrals", "emails_sent"]

@@ -79,7 +79,7 @@ class SweepChunkInline(admin.TabularInline):
 
 
 @admin.register(SweepRun)
-class SweepRunAdmin(admin.ModelAdmin):
+class SweepRunAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
         "as_of",
@@ -94,7 +94,6 @@ class SweepRunAdmin(admin.ModelAdmin):
     )
     list_filter = ("status",)
     search_fields = ("triggered_by",)
-    readonly_fields = [f.name for f in SweepRun._meta.concrete_fields]
     inlines = [SweepChunkInline]
 
 

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from . import models
 
 
@@ -98,14 +100,14 @@ class MediaInquiryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.MediaReminder)
-class MediaReminderAdmin(admin.ModelAdmin):
+class MediaReminderAdmin(ReadOnlyAdmin):
     list_display = ["inquiry", "kind", "sent_at"]
     list_filter = ["kind"]
     search_fields = ["inquiry__outlet"]
 
 
 @admin.register(models.ReminderRun)
-class ReminderRunAdmin(admin.ModelAdmin):
+class ReminderRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "finished_at", "due_soon_count", "overdue_count"]
     search_fields = ["errors"]
     list_filter = ["finished_at"]
@@ -126,7 +128,7 @@ class SurveyQuestionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.SurveyInvitation)
-class SurveyInvitationAdmin(admin.ModelAdmin):
+class SurveyInvitationAdmin(ReadOnlyAdmin):
     list_display = ["survey", "created_at", "used_at"]
     list_filter = ["used_at"]
     search_fields = ["survey__title"]

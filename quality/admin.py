@@ -34,11 +34,10 @@ class ExpenditureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(ReadOnlyAdmin):
     list_display = ("taken_on", "fiscal_year", "started_at", "finished_at", "value_count")
     list_filter = ("fiscal_year",)
     search_fields = ("taken_on",)
-    readonly_fields = ("taken_on", "fiscal_year", "started_at", "finished_at", "value_count", "lines", "errors")
 
 
 @admin.register(SnapshotValue)
