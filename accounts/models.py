@@ -294,7 +294,7 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
     hashed_codes = models.JSONField(default=list, blank=True)
 
     class Meta(Device.Meta):
-        verbose_name = "recovery codes"
+        verbose_name = verbose_name_plural = "recovery codes"  # one row is a user's set of codes
         constraints = [models.UniqueConstraint(fields=["user"], name="accounts_one_recovery_set_per_user")]
 
     @staticmethod

@@ -127,3 +127,14 @@ def test_every_admin_changelist_loads_for_a_superuser(client, role_user):
         if status != 200:
             failed[model._meta.label] = status
     assert failed == {}
+
+
+def test_admin_names_no_model_with_a_doubled_plural():
+    """Django's default plural adds an "s": a name that already ends in one ("recovery codes",
+    "address") came out "recovery codess" in the admin's menu. Such a model declares its plural."""
+    doubled = [
+        f"{m._meta.label}: {m._meta.verbose_name_plural}"
+        for m in _caseworks_models()
+        if str(m._meta.verbose_name).endswith("s") and m._meta.verbose_name_plural == f"{m._meta.verbose_name}s"
+    ]
+    assert doubled == []
