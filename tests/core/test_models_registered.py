@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import registered_models
@@ -138,3 +141,26 @@ def test_admin_names_no_model_with_a_doubled_plural():
         if str(m._meta.verbose_name).endswith("s") and m._meta.verbose_name_plural == f"{m._meta.verbose_name}s"
     ]
     assert doubled == []
+
+
+def test_every_admin_filter_on_a_free_text_field_names_the_blank_value():
+    """Django's filter of a text field's values shows a blank value as a link with no text (axe-core:
+    link-name, serious): such a filter is ``core.admin.ValuesFilter``, which names it "(none)"."""
+    bare = []
+    for model, model_admin in admin.site._registry.items():
+        for entry in model_admin.list_filter:
+            if isinstance(entry, str):
+                field = get_fields_from_path(model, entry)[-1]
+                if isinstance(field, models.CharField | models.TextField) and field.blank and not field.choices:
+                    bare.append(f"{model._meta.label}: {entry}")
+    assert bare == []
+
+
+@pytest.mark.django_db
+def test_a_blank_value_is_a_named_filter_link(client, role_user, make_user):
+    make_user("caseworker", unit="")  # a user of no unit
+    make_user("coordinator", username="team_lead", unit="Intake")
+    client.force_login(role_user(Role.ADMINISTRATOR))
+    html = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    links = dict(re.findall(r'<a href="\?unit=([^"]*)">([^<]*)</a>', html))
+    assert links == {"": "(none)", "Intake": "Intake"}
