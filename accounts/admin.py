@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin, ValuesFilter
+from core.admin import LabelledTabularInline, ReadOnlyAdmin, ValuesFilter
 
 from .mfa import mfa_reset
 from .models import ApiKey, ApiRequestLog, AuthenticatorDevice, PartnerAgency, RecoveryCodeDevice, User
@@ -51,7 +51,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         )
 
 
-class ApiKeyInline(admin.TabularInline):
+class ApiKeyInline(LabelledTabularInline):
     model = ApiKey
     extra = 0
     fields = (

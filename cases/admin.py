@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import HistoryReadOnlyAdmin, MoneyAdmin, ReadOnlyAdmin, ValuesFilter
+from core.admin import HistoryReadOnlyAdmin, LabelledTabularInline, MoneyAdmin, ReadOnlyAdmin, ValuesFilter
 
 from .models import (
     Address,
@@ -54,13 +54,13 @@ class WhereaboutsAdminMixin:
         return super().has_view_history_or_change_history_permission(request, obj)
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(LabelledTabularInline):
     model = CaseParticipant
     extra = 0
     raw_id_fields = ("person",)
 
 
-class AssistanceSpellInline(admin.TabularInline):
+class AssistanceSpellInline(LabelledTabularInline):
     """The family's assistance history: written only by ``case_assistance_change``."""
 
     model = AssistanceSpell
@@ -220,7 +220,7 @@ class EmploymentAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = ("person", "employer")
 
 
-class ObligationInline(admin.TabularInline):
+class ObligationInline(LabelledTabularInline):
     model = Obligation
     extra = 0
 

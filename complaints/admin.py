@@ -3,17 +3,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import LabelledTabularInline, ReadOnlyAdmin
 
 from .models import Communication, Complaint, Notice, Referral, ReminderRun
 
 
-class CommunicationInline(admin.TabularInline):
+class CommunicationInline(LabelledTabularInline):
     model = Communication
     extra = 0
 
 
-class ReferralInline(admin.TabularInline):
+class ReferralInline(LabelledTabularInline):
     model = Referral
     extra = 0
 

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AccessLog, DomainEvent, Job, LegalParameter
@@ -12,6 +14,29 @@ class ValuesFilter(admin.AllValuesFieldListFilter):
     def choices(self, changelist):
         for choice in super().choices(changelist):
             yield {**choice, "display": "(none)"} if choice["display"] == "" else choice
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """An inline's rows, each "delete" box named for a screen reader (see ``LabelledTabularInline``)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """Django's tabular inline, each field named for a screen reader: the inline shows its labels as
+    column headers, which label no field (axe-core: label and select-name, critical), so each
+    field's input carries its label as ``aria-label``. Every tabular inline of the office is one."""
+
+    formset = LabelledInlineFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs.setdefault("aria-label", capfirst(formfield.label or db_field.verbose_name))
+        return formfield
 
 
 class NoEditMixin:

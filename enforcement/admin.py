@@ -7,7 +7,7 @@ through ``rule_revise`` (the change is audited and history kept).
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import LabelledTabularInline, ReadOnlyAdmin
 
 from .models import (
     Appearance,
@@ -71,7 +71,7 @@ class RemedyRuleAdmin(SimpleHistoryAdmin):
         obj.pk = new.pk
 
 
-class SweepChunkInline(admin.TabularInline):
+class SweepChunkInline(LabelledTabularInline):
     model = SweepChunk
     extra = 0
     can_delete = False
@@ -134,7 +134,7 @@ class BankMatchAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("person",)
 
 
-class CourtHearingInline(admin.TabularInline):
+class CourtHearingInline(LabelledTabularInline):
     model = CourtHearing
     extra = 0
 
@@ -148,7 +148,7 @@ class PetitionAdmin(SimpleHistoryAdmin):
     inlines = [CourtHearingInline]
 
 
-class AppearanceInline(admin.TabularInline):
+class AppearanceInline(LabelledTabularInline):
     model = Appearance
     extra = 0
 

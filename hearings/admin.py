@@ -3,18 +3,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import LabelledTabularInline, ReadOnlyAdmin
 
 from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
 
 
-class HearingInline(admin.TabularInline):
+class HearingInline(LabelledTabularInline):
     model = Hearing
     extra = 0
     raw_id_fields = ["officer", "scheduled_by"]
 
 
-class ComplianceActionInline(admin.TabularInline):
+class ComplianceActionInline(LabelledTabularInline):
     model = ComplianceAction
     extra = 0
     raw_id_fields = ["assigned_to"]

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import LabelledTabularInline, ReadOnlyAdmin
 
 from .models import (
     Course,
@@ -64,7 +64,7 @@ class SessionEvaluationAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("enrolment",)
 
 
-class NeedsTopicInline(admin.TabularInline):
+class NeedsTopicInline(LabelledTabularInline):
     model = NeedsTopic
     extra = 1
 

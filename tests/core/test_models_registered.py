@@ -164,3 +164,22 @@ def test_a_blank_value_is_a_named_filter_link(client, role_user, make_user):
     html = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     links = dict(re.findall(r'<a href="\?unit=([^"]*)">([^<]*)</a>', html))
     assert links == {"": "(none)", "Intake": "Intake"}
+
+
+def test_every_tabular_inline_labels_its_fields():
+    """A tabular inline labels its fields only by column headers (axe-core: label, critical):
+    each of the office's is ``core.admin.LabelledTabularInline``, which names every field."""
+    from django.contrib.admin.options import InlineModelAdmin
+
+    from core.admin import LabelledTabularInline
+
+    unlabelled = sorted(
+        f"{model._meta.label}: {inline.__name__}"
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in settings.CASEWORKS_APPS  # not django-celery-beat's schedules
+        for inline in model_admin.inlines
+        if issubclass(inline, InlineModelAdmin)
+        and inline.template == admin.TabularInline.template
+        and not issubclass(inline, LabelledTabularInline)
+    )
+    assert unlabelled == []

@@ -1,7 +1,8 @@
 """The admin is a place people work too (Section 508): the role walks leave /admin/ out, so its list
 pages are checked here by axe-core at both widths like the office's own (tests/e2e/conftest.py):
-the users list, with filters of every kind (a free-text field's blank value among them), and the
-event log, whose breadcrumb links axe-core found told apart by colour alone."""
+the users list, with filters of every kind (a free-text field's blank value among them), the event
+log, whose breadcrumb links axe-core found told apart by colour alone, and a case's form, whose
+participants are a tabular inline (fields labelled only by column headers before)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from tests.e2e.conftest import check_again, goto_checked
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_admin_list_pages_pass_axe_at_both_widths(sign_in, live_server, make_user):
+def test_admin_pages_pass_axe_at_both_widths(sign_in, live_server, make_user):
+    from tests.cases.factories import CaseFactory
+
     make_user("caseworker", unit="")  # a user of no unit: the unit filter's blank value
     make_user("coordinator", username="team_lead", unit="Intake")
+    case = CaseFactory()  # its participants: a tabular inline
     page = sign_in("administrator", at="/admin/")
     loaded_at, resized_to = 1280, 390
     page.set_viewport_size({"width": loaded_at, "height": 900})
-    for path in ("/admin/accounts/user/", "/admin/core/domainevent/"):
+    for path in ("/admin/accounts/user/", "/admin/core/domainevent/", f"/admin/cases/case/{case.pk}/change/"):
         assert goto_checked(page, f"{live_server.url}{path}").status == 200
         if path == "/admin/accounts/user/":
             assert page.get_by_role("link", name="(none)").count() == 1  # the blank unit, named
