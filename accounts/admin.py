@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import LabelledTabularInline, ReadOnlyAdmin, ValuesFilter
+from core.admin import LabelledTabularInline, ReadOnlyAdmin
 
 from .mfa import mfa_reset
 from .models import ApiKey, ApiRequestLog, AuthenticatorDevice, PartnerAgency, RecoveryCodeDevice, User
@@ -24,7 +24,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         "mfa_enrolled",
         "last_login",
     )
-    list_filter = ("is_active", "is_staff", "is_demo", "groups", ("county", ValuesFilter), ("unit", ValuesFilter))
+    list_filter = ("is_active", "is_staff", "is_demo", "groups", "county", "unit")
     readonly_fields = ("is_demo",)
     search_fields = ("username", "first_name", "last_name", "email")
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Office", {"fields": ("county", "unit", "title", "is_demo")}))

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import HistoryReadOnlyAdmin, LabelledTabularInline, MoneyAdmin, ReadOnlyAdmin, ValuesFilter
+from core.admin import HistoryReadOnlyAdmin, LabelledTabularInline, MoneyAdmin, ReadOnlyAdmin
 
 from .models import (
     Address,
@@ -98,7 +98,7 @@ class PersonAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
 class AddressAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
     hide_protected_rows = True
     list_display = ("person", "city", "state", "valid_from", "valid_to", "source", "undeliverable_on")
-    list_filter = ("state", ("source", ValuesFilter))
+    list_filter = ("state", "source")
     search_fields = ("person__last_name", "city", "postal_code")
     raw_id_fields = ("person",)
 
@@ -199,7 +199,7 @@ class CaseDocumentAdmin(SimpleHistoryAdmin):
 @admin.register(FviOverride)
 class FviOverrideAdmin(SimpleHistoryAdmin):
     list_display = ("person", "court_name", "court_order_reference", "agency", "created_at", "used_at", "used_via")
-    list_filter = (("used_via", ValuesFilter),)
+    list_filter = ("used_via",)
     search_fields = ("court_order_reference", "person__last_name")
     raw_id_fields = ("person", "case")
 
@@ -207,7 +207,7 @@ class FviOverrideAdmin(SimpleHistoryAdmin):
 @admin.register(Employer)
 class EmployerAdmin(SimpleHistoryAdmin):
     list_display = ("name", "fein", "city", "state", "contact_email", "eiwo_enrolled")
-    list_filter = (("state", ValuesFilter), "eiwo_enrolled")
+    list_filter = ("state", "eiwo_enrolled")
     search_fields = ("name", "fein")
 
 
@@ -312,7 +312,7 @@ class LedgerRunAdmin(ReadOnlyAdmin):
 @admin.register(WorkItem)
 class WorkItemAdmin(SimpleHistoryAdmin):
     list_display = ("title", "case", "kind", "due_on", "assigned_to", "unit", "status")
-    list_filter = ("status", "kind", ("unit", ValuesFilter))
+    list_filter = ("status", "kind", "unit")
     search_fields = ("title", "case__case_number", "dedupe_key")
     raw_id_fields = ("case", "assigned_to", "created_by")
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,11 +10,19 @@ from .models import AccessLog, DomainEvent, Job, LegalParameter
 class ValuesFilter(admin.AllValuesFieldListFilter):
     """Each value of a free-text field as a filter link (Django's ``AllValuesFieldListFilter``), the
     blank value named "(none)": Django's own shows it as a link with no text, which a screen reader
-    cannot announce (axe-core: link-name). For any text field that may be blank."""
+    cannot announce (axe-core: link-name). Registered below for every text field without choices,
+    the fields Django would give its own, so every admin's ``list_filter = ("unit",)`` gets it."""
 
     def choices(self, changelist):
         for choice in super().choices(changelist):
             yield {**choice, "display": "(none)"} if choice["display"] == "" else choice
+
+
+admin.FieldListFilter.register(
+    lambda field: isinstance(field, models.CharField | models.TextField) and not field.choices,
+    ValuesFilter,
+    take_priority=True,
+)
 
 
 class LabelledInlineFormSet(BaseInlineFormSet):
