@@ -10,6 +10,7 @@ from pathlib import Path
 
 import factory.random
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -20,6 +21,7 @@ from accounts.models import User
 from accounts.services import partner_key_create
 from tests import db_flush
 from tests.db_template import _postgres, _postgres_copy_of_template, _sqlite_template
+from tests.factory_base import HISTORY
 
 # Timing is not what property tests check: a busy CI machine must not fail them.
 hypothesis_settings.register_profile("caseworks", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -28,6 +30,9 @@ hypothesis_settings.load_profile("caseworks")
 STAFF_ROLES = [r for r in Role if r != Role.PARTNER_AGENCY]
 
 db_flush.install()  # a transactional test's flush restores post_migrate's rows (tests/db_flush.py)
+
+# Field history is written unless this thread is inside a factory's create (tests/factory_base.py).
+settings.SIMPLE_HISTORY_ENABLED = HISTORY
 
 
 # Tests that share one resource run on one xdist worker (``--dist loadgroup``): the browser tests
@@ -66,8 +71,6 @@ def _uses_database(item) -> bool:
 def django_db_keepdb(request, django_db_modify_db_settings):
     """Start from a migrated template (``_sqlite_template``, ``_postgres_copy_of_template``) unless
     --create-db or --reuse-db."""
-    from django.conf import settings
-
     database = settings.DATABASES["default"]
     reuse = bool(request.config.getvalue("reuse_db")) and not request.config.getvalue("create_db")
     if request.config.getvalue("create_db") or reuse:
@@ -89,8 +92,6 @@ def pytest_sessionstart(session):
     (ordered first); their first database test waits on the template's lock. On a fresh clone the
     build (about 40 s of one core) otherwise began only at a worker's first database test, with
     every other worker waiting on it."""
-    from django.conf import settings
-
     config = session.config
     if hasattr(config, "workerinput") or not config.getoption("numprocesses", default=None):
         return
@@ -105,8 +106,6 @@ def pytest_sessionstart(session):
 
 def pytest_sessionfinish(session):
     """Remove the test database (a template copy is kept by keepdb) and SQLite's WAL files."""
-    from django.conf import settings
-
     build = getattr(session.config, "_caseworks_template_build", None)
     if build is not None:
         build.join()  # a run that needed no database still leaves the template for the next
@@ -147,6 +146,14 @@ def _reproducible_fakes(request):
     """Each test draws the same Faker names and fuzzy values whichever xdist worker runs it and
     whatever ran before it there: a failure that hangs on a random name repeats on a rerun."""
     factory.random.reseed_random(request.node.nodeid)
+
+
+@pytest.fixture
+def factory_history():
+    """This test's factories write field history, as production code would (tests/factory_base.py)."""
+    HISTORY.factories_record = True
+    yield
+    HISTORY.factories_record = False
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import factory
-from factory.django import DjangoModelFactory
 
 from cases.choices import (
     AssistanceStatus,
@@ -31,9 +30,10 @@ from cases.models import (
     SupportOrder,
     WorkItem,
 )
+from tests.factory_base import ModelFactory
 
 
-class PersonFactory(DjangoModelFactory):
+class PersonFactory(ModelFactory):
     class Meta:
         model = Person
 
@@ -51,7 +51,7 @@ class ChildFactory(PersonFactory):
     paternity_method = PaternityMethod.VOLUNTARY_ACKNOWLEDGMENT
 
 
-class AddressFactory(DjangoModelFactory):
+class AddressFactory(ModelFactory):
     class Meta:
         model = Address
 
@@ -79,7 +79,7 @@ def cast_caseworker():
     return user
 
 
-class CaseFactory(DjangoModelFactory):
+class CaseFactory(ModelFactory):
     """A case with a CP, an NCP and one child (pass ``participants=False`` for a bare case), on
     the cast caseworker's caseload."""
 
@@ -106,7 +106,7 @@ class CaseFactory(DjangoModelFactory):
         CaseParticipant.objects.create(case=self, person=ChildFactory(), role=ParticipantRole.CHILD)
 
 
-class SupportOrderFactory(DjangoModelFactory):
+class SupportOrderFactory(ModelFactory):
     class Meta:
         model = SupportOrder
 
@@ -119,7 +119,7 @@ class SupportOrderFactory(DjangoModelFactory):
     status = OrderStatus.ACTIVE
 
 
-class ObligationFactory(DjangoModelFactory):
+class ObligationFactory(ModelFactory):
     class Meta:
         model = Obligation
 
@@ -130,7 +130,7 @@ class ObligationFactory(DjangoModelFactory):
     start_on = factory.SelfAttribute("order.effective_on")
 
 
-class EmployerFactory(DjangoModelFactory):
+class EmployerFactory(ModelFactory):
     class Meta:
         model = Employer
 
@@ -143,7 +143,7 @@ class EmployerFactory(DjangoModelFactory):
     contact_email = factory.Faker("company_email")
 
 
-class EmploymentFactory(DjangoModelFactory):
+class EmploymentFactory(ModelFactory):
     class Meta:
         model = Employment
 
@@ -153,7 +153,7 @@ class EmploymentFactory(DjangoModelFactory):
     gross_monthly_income = Decimal("4200.00")
 
 
-class WorkItemFactory(DjangoModelFactory):
+class WorkItemFactory(ModelFactory):
     class Meta:
         model = WorkItem
 

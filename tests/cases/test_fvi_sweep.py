@@ -4,7 +4,8 @@ The sweep gives every person in the every-URL samples the family violence indica
 whereabouts that carry a marker (``zqxfvi``), then fetches every page (plain, as CSV, searched),
 every PDF, every admin list/change/history page and every partner API response, and asserts the
 marker appears in none of them. It is built from the URL registry and the admin and API routes,
-so a new page, export, endpoint or admin is swept without changes here.
+so a new page, export, endpoint or admin is swept without changes here. Its set-up rows keep their
+field history (``factory_history``), so the admin's history pages show versions to sweep.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ SWEEP_PARTS = [f"pages-{part}" for part in range(PAGE_PARTS)] + [f"admin-{part}"
 
 @pytest.mark.slow
 @pytest.mark.parametrize("part", SWEEP_PARTS)
-def test_no_channel_shows_an_fvi_persons_whereabouts(part, role_user, api_client_with):
+def test_no_channel_shows_an_fvi_persons_whereabouts(part, role_user, api_client_with, factory_history):
     users = {str(role): role_user(role) for role in Role}
     urls = web_urls(users=users)
     people = _protect_everyone()

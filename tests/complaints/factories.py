@@ -3,13 +3,13 @@ from __future__ import annotations
 from datetime import date
 
 import factory
-from factory.django import DjangoModelFactory
 
 from complaints.choices import Category, Channel
 from complaints.models import Communication, Complaint, Referral
+from tests.factory_base import ModelFactory
 
 
-class ComplaintFactory(DjangoModelFactory):
+class ComplaintFactory(ModelFactory):
     """A complaint row as the service would write it (for lists and reports; rules go through services)."""
 
     class Meta:
@@ -27,7 +27,7 @@ class ComplaintFactory(DjangoModelFactory):
     original_due_on = factory.LazyAttribute(lambda o: o.due_on)
 
 
-class CommunicationFactory(DjangoModelFactory):
+class CommunicationFactory(ModelFactory):
     class Meta:
         model = Communication
 
@@ -39,7 +39,7 @@ class CommunicationFactory(DjangoModelFactory):
     summary = "Called back."
 
 
-class ReferralFactory(DjangoModelFactory):
+class ReferralFactory(ModelFactory):
     class Meta:
         model = Referral
 

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
-from factory.django import DjangoModelFactory
 
 from cases.models import CaseBalance, CaseParticipant
 from enforcement.choices import PetitionKind, ReferralAgency
 from enforcement.models import CriminalReferral, Petition
 from tests.cases.factories import CaseFactory, case_with_order
+from tests.factory_base import ModelFactory
 
 AS_OF = date(2026, 11, 23)
 _numbers = itertools.count(800000)
@@ -61,7 +61,7 @@ def delinquent_case(
     return case
 
 
-class PetitionFactory(DjangoModelFactory):
+class PetitionFactory(ModelFactory):
     class Meta:
         model = Petition
 
@@ -72,7 +72,7 @@ class PetitionFactory(DjangoModelFactory):
     filed_on = date(2026, 11, 2)
 
 
-class CriminalReferralFactory(DjangoModelFactory):
+class CriminalReferralFactory(ModelFactory):
     class Meta:
         model = CriminalReferral
 

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import factory
-from factory.django import DjangoModelFactory
 
 from enforcement.choices import (
     BankAccountPurpose,
@@ -27,9 +26,10 @@ from enforcement.models import (
     PaymentFile,
     ReconciliationException,
 )
+from tests.factory_base import ModelFactory
 
 
-class BankAccountFactory(DjangoModelFactory):
+class BankAccountFactory(ModelFactory):
     class Meta:
         model = BankAccount
         django_get_or_create = ("account_number",)
@@ -40,7 +40,7 @@ class BankAccountFactory(DjangoModelFactory):
     purpose = BankAccountPurpose.COLLECTIONS
 
 
-class PaymentFileFactory(DjangoModelFactory):
+class PaymentFileFactory(ModelFactory):
     class Meta:
         model = PaymentFile
 
@@ -55,7 +55,7 @@ class PaymentFileFactory(DjangoModelFactory):
     report = factory.LazyAttribute(lambda o: {"status": o.status, "errors": [], "held_entries": [], "late_entries": []})
 
 
-class DisbursementExportFactory(DjangoModelFactory):
+class DisbursementExportFactory(ModelFactory):
     class Meta:
         model = DisbursementExport
 
@@ -67,7 +67,7 @@ class DisbursementExportFactory(DjangoModelFactory):
     total_credit = Decimal("100.00")
 
 
-class BankStatementFactory(DjangoModelFactory):
+class BankStatementFactory(ModelFactory):
     class Meta:
         model = BankStatement
 
@@ -78,7 +78,7 @@ class BankStatementFactory(DjangoModelFactory):
     as_of_date = date(2026, 11, 20)
 
 
-class BankTransactionFactory(DjangoModelFactory):
+class BankTransactionFactory(ModelFactory):
     class Meta:
         model = BankTransaction
 
@@ -94,7 +94,7 @@ class BankTransactionFactory(DjangoModelFactory):
     match_status = MatchStatus.UNMATCHED
 
 
-class ReconciliationExceptionFactory(DjangoModelFactory):
+class ReconciliationExceptionFactory(ModelFactory):
     class Meta:
         model = ReconciliationException
 
@@ -105,7 +105,7 @@ class ReconciliationExceptionFactory(DjangoModelFactory):
     opened_on = date(2026, 11, 20)
 
 
-class NachaReturnFileFactory(DjangoModelFactory):
+class NachaReturnFileFactory(ModelFactory):
     class Meta:
         model = NachaReturnFile
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 from datetime import date
 
 import factory
-from factory.django import DjangoModelFactory
 
 from hearings.choices import Basis, Issue
 from hearings.models import ComplianceAction, HearingRequest
+from tests.factory_base import ModelFactory
 
 
-class HearingRequestFactory(DjangoModelFactory):
+class HearingRequestFactory(ModelFactory):
     class Meta:
         model = HearingRequest
 
@@ -27,7 +27,7 @@ class HearingRequestFactory(DjangoModelFactory):
     decide_by = date(2027, 1, 18)
 
 
-class ComplianceActionFactory(DjangoModelFactory):
+class ComplianceActionFactory(ModelFactory):
     class Meta:
         model = ComplianceAction
 

@@ -5,9 +5,10 @@ from django.utils import timezone
 
 from outreach import models
 from outreach.choices import Audience, OrganisationKind, QuestionKind
+from tests.factory_base import ModelFactory
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(ModelFactory):
     class Meta:
         model = models.Organisation
 
@@ -15,7 +16,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = OrganisationKind.COMMUNITY
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(ModelFactory):
     class Meta:
         model = models.Contact
 
@@ -25,7 +26,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     wants_announcements = True
 
 
-class MediaContactFactory(factory.django.DjangoModelFactory):
+class MediaContactFactory(ModelFactory):
     class Meta:
         model = models.MediaContact
 
@@ -35,7 +36,7 @@ class MediaContactFactory(factory.django.DjangoModelFactory):
     wants_announcements = True
 
 
-class EventFactory(factory.django.DjangoModelFactory):
+class EventFactory(ModelFactory):
     class Meta:
         model = models.Event
 
@@ -46,7 +47,7 @@ class EventFactory(factory.django.DjangoModelFactory):
     location = "Main library"
 
 
-class RegistrationFactory(factory.django.DjangoModelFactory):
+class RegistrationFactory(ModelFactory):
     class Meta:
         model = models.Registration
 
@@ -55,7 +56,7 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"attendee{n}@mail.example")
 
 
-class MaterialFactory(factory.django.DjangoModelFactory):
+class MaterialFactory(ModelFactory):
     class Meta:
         model = models.Material
 
@@ -64,7 +65,7 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     stock = 10
 
 
-class AnnouncementFactory(factory.django.DjangoModelFactory):
+class AnnouncementFactory(ModelFactory):
     class Meta:
         model = models.Announcement
 
@@ -72,7 +73,7 @@ class AnnouncementFactory(factory.django.DjangoModelFactory):
     body = "Office hours change next month."
 
 
-class MediaInquiryFactory(factory.django.DjangoModelFactory):
+class MediaInquiryFactory(ModelFactory):
     class Meta:
         model = models.MediaInquiry
 
@@ -83,14 +84,14 @@ class MediaInquiryFactory(factory.django.DjangoModelFactory):
     deadline = factory.LazyAttribute(lambda o: o.received_at + timedelta(days=2))
 
 
-class SurveyFactory(factory.django.DjangoModelFactory):
+class SurveyFactory(ModelFactory):
     class Meta:
         model = models.Survey
 
     title = factory.Sequence(lambda n: f"Survey {n}")
 
 
-class SurveyQuestionFactory(factory.django.DjangoModelFactory):
+class SurveyQuestionFactory(ModelFactory):
     class Meta:
         model = models.SurveyQuestion
 
@@ -100,7 +101,7 @@ class SurveyQuestionFactory(factory.django.DjangoModelFactory):
     kind = QuestionKind.RATING
 
 
-class FollowUpFactory(factory.django.DjangoModelFactory):
+class FollowUpFactory(ModelFactory):
     class Meta:
         model = models.FollowUp
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import factory
 from django.db.models import Sum
-from factory.django import DjangoModelFactory
 
 from cases.models import Allocation, CaseBalance, Collection, LedgerEntry
 from quality.models import Expenditure, ImprovementPlan, PlanAction, Review
+from tests.factory_base import ModelFactory
 
 _refs = itertools.count(1)
 
@@ -116,7 +116,7 @@ def pay(
     return collection
 
 
-class ExpenditureFactory(DjangoModelFactory):
+class ExpenditureFactory(ModelFactory):
     class Meta:
         model = Expenditure
         django_get_or_create = ("fiscal_year",)
@@ -126,7 +126,7 @@ class ExpenditureFactory(DjangoModelFactory):
     source = "OCSE-396"
 
 
-class ReviewFactory(DjangoModelFactory):
+class ReviewFactory(ModelFactory):
     class Meta:
         model = Review
 
@@ -137,7 +137,7 @@ class ReviewFactory(DjangoModelFactory):
     seed = 42
 
 
-class ImprovementPlanFactory(DjangoModelFactory):
+class ImprovementPlanFactory(ModelFactory):
     class Meta:
         model = ImprovementPlan
 
@@ -148,7 +148,7 @@ class ImprovementPlanFactory(DjangoModelFactory):
     target_on = date(2027, 9, 30)
 
 
-class PlanActionFactory(DjangoModelFactory):
+class PlanActionFactory(ModelFactory):
     class Meta:
         model = PlanAction
 

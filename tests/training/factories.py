@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
+from tests.factory_base import ModelFactory
 from training.choices import Requirement
 from training.models import (
     Course,
@@ -18,7 +19,7 @@ from training.models import (
 )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -30,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     unit = "Intake & Establishment"
 
 
-class CourseFactory(factory.django.DjangoModelFactory):
+class CourseFactory(ModelFactory):
     class Meta:
         model = Course
 
@@ -40,7 +41,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
     duration_minutes = 90
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
+class SessionFactory(ModelFactory):
     class Meta:
         model = TrainingSession
 
@@ -52,7 +53,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     location = "Training room 2"
 
 
-class CompletionFactory(factory.django.DjangoModelFactory):
+class CompletionFactory(ModelFactory):
     class Meta:
         model = CourseCompletion
 
@@ -62,7 +63,7 @@ class CompletionFactory(factory.django.DjangoModelFactory):
     source = "recorded"
 
 
-class NeedsSurveyFactory(factory.django.DjangoModelFactory):
+class NeedsSurveyFactory(ModelFactory):
     class Meta:
         model = NeedsSurvey
 
@@ -71,7 +72,7 @@ class NeedsSurveyFactory(factory.django.DjangoModelFactory):
     closes_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=25))
 
 
-class NeedsTopicFactory(factory.django.DjangoModelFactory):
+class NeedsTopicFactory(ModelFactory):
     class Meta:
         model = NeedsTopic
 
@@ -79,7 +80,7 @@ class NeedsTopicFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Topic {n}")
 
 
-class PolicyDocumentFactory(factory.django.DjangoModelFactory):
+class PolicyDocumentFactory(ModelFactory):
     class Meta:
         model = PolicyDocument
 
@@ -87,7 +88,7 @@ class PolicyDocumentFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Policy {n}")
 
 
-class PolicyVersionFactory(factory.django.DjangoModelFactory):
+class PolicyVersionFactory(ModelFactory):
     class Meta:
         model = PolicyVersion
 
