@@ -3,7 +3,11 @@
    On a narrow screen Django's admin lets an inline's table scroll sideways (.inline-group,
    overflow: auto). On a read-only page that table holds nothing a keyboard can focus, so a keyboard
    could not scroll it (WCAG 2.1.1; axe-core scrollable-region-focusable). Such a region, while it
-   scrolls, takes the focus itself and is named by its heading. */
+   scrolls, takes the focus itself and is named by its heading.
+
+   The search icons of a many-to-many chooser (filter_horizontal: Django's SelectFilter2.js, at
+   "load") are spans with an aria-label and no role, which a span may not carry (axe-core
+   aria-prohibited-attr): they become images, named as Django names them. */
 (function () {
   "use strict";
 
@@ -25,7 +29,14 @@
     }
   }
 
+  function nameIcons() {
+    for (const icon of document.querySelectorAll(".help-tooltip[aria-label]:not([role])")) {
+      icon.setAttribute("role", "img");
+    }
+  }
+
   // The script comes after Django's responsive.css (templates/admin/base_site.html): its rules apply.
   document.addEventListener("DOMContentLoaded", update);
   window.addEventListener("resize", update);
+  window.addEventListener("load", nameIcons);  // after SelectFilter2's own "load" handler, added first
 })();
