@@ -16,7 +16,9 @@
   function update() {
     for (const group of document.querySelectorAll(".inline-group")) {
       const scrolls = group.scrollWidth > group.clientWidth;
-      if (scrolls && !group.querySelector(FOCUSABLE)) {
+      // Shown ones only: Django's inlines.js adds a hidden "Add another" link to a read-only inline.
+      const focusable = [...group.querySelectorAll(FOCUSABLE)].some((el) => el.getClientRects().length);
+      if (scrolls && !focusable) {
         const heading = group.querySelector("h2");
         group.tabIndex = 0;
         group.setAttribute("role", "region");

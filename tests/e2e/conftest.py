@@ -172,10 +172,11 @@ def goto_checked(page, url: str):
 
 
 def check_again(page) -> None:
-    """Check the open page with axe-core again, as it is now (after ``page.set_viewport_size``: the
-    site's layout is CSS alone — media queries, no script measures the window — so a page resized
-    after it loaded is laid out as one loaded at that width). The caller has waited for the check
-    made when it loaded (``goto_checked``)."""
+    """Check the open page with axe-core again, as it is now, after ``page.set_viewport_size``: it
+    returns once the page has had its resize event (seen: a handler added before it had run once),
+    so a script that changes the page with the window's width (the admin's inlines that begin or
+    stop scrolling: static/js/admin.js) has done so, and the page is as one loaded at that width.
+    The caller has waited for the check made when it loaded (``goto_checked``)."""
     page.evaluate("() => window.__axeCheck()")
 
 

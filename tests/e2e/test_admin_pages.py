@@ -36,7 +36,8 @@ def test_admin_pages_pass_axe_at_both_widths(sign_in, live_server, make_user):
         "/admin/accounts/user/",
         "/admin/core/domainevent/",
         f"/admin/cases/case/{case.pk}/change/",
-        f"/admin/enforcement/sweeprun/{run.pk}/change/",
+        f"/admin/enforcement/sweeprun/{run.pk}/change/",  # loaded narrow: its chunks scroll at once
+        f"/admin/enforcement/sweeprun/{run.pk}/change/",  # loaded wide, then narrowed: they begin to scroll
         f"/admin/accounts/user/{lead.pk}/change/",
     ):
         assert goto_checked(page, f"{live_server.url}{path}").status == 200
