@@ -330,13 +330,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # and ``nightly`` (accrual, sweeps, snapshots, reminders), each with its own workers so a nightly
 # fan-out never queues a caseworker's upload behind ten thousand chunks. Off by default (one
 # worker without -Q serves everything, as in development and the tests); a state deployment sets
-# CASEWORKS_CELERY_QUEUES=true and starts CASEWORKS_WORKERS workers per queue (-Q <queue>).
+# CASEWORKS_CELERY_QUEUES=true and starts workers per queue (-Q <queue>; how many: docs/operations.md).
 CASEWORKS_CELERY_QUEUES = env.bool("CASEWORKS_CELERY_QUEUES", default=False)
-CASEWORKS_WORKERS = {
-    "interactive": env.int("CASEWORKS_WORKERS_INTERACTIVE", default=2),
-    "files": env.int("CASEWORKS_WORKERS_FILES", default=1),
-    "nightly": env.int("CASEWORKS_WORKERS_NIGHTLY", default=4),
-}
 CASEWORKS_TASK_QUEUES = {
     "files": [
         "enforcement.import_payment_file",
@@ -520,8 +515,7 @@ CASEWORKS_SDU = env.json(
         },
     },
 )
-# The issuing office as the IWO names it: CASEWORKS_OFFICE_NAME, _ADDRESS and _PHONE above (the letterhead), and its EIN.
-CASEWORKS_OFFICE_EIN = env.str("CASEWORKS_OFFICE_EIN", default="")
+# The issuing office as the IWO names it: CASEWORKS_OFFICE_NAME, _ADDRESS and _PHONE above (the letterhead).
 
 
 # Partner files (issue 16; docs/partner-files.md) ------------------------------------------------

@@ -147,3 +147,41 @@ def test_every_setting_the_code_reads_is_declared_not_defaulted_at_the_read():
         if pattern.search(line)
     ]
     assert found == []
+
+
+def _readme_settings_table() -> set[str]:
+    """The variables the README's settings table lists (its first column)."""
+    names = set()
+    for line in (ROOT / "README.md").read_text().splitlines():
+        if line.startswith("| `"):
+            names.update(re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[1]))
+    return names
+
+
+def test_every_environment_variable_the_settings_read_is_in_the_readme():
+    # issue 18.6: an operator finds every variable, its default and its meaning in one table.
+    read = {
+        name
+        for path in (ROOT / "config" / "settings").glob("*.py")
+        for name in re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"", path.read_text())
+    }
+    assert len(read) > 60, sorted(read)
+    listed = _readme_settings_table()
+    assert sorted(read - listed) == [], "variables the settings read that README.md's table does not list"
+
+
+def test_every_variable_the_readme_lists_is_read_somewhere():
+    # A row for a variable nothing reads tells an operator a setting works that does nothing.
+    sources = (
+        "\n".join(
+            path.read_text()
+            for folder in ("config", "core", "accounts", "cases", "enforcement", "tests")
+            for path in (ROOT / folder).rglob("*.py")
+            if "migrations" not in path.parts
+        )
+        + (ROOT / "Makefile").read_text()
+    )
+    unread = sorted(
+        name for name in _readme_settings_table() if f'"{name}' not in sources and f"{name}=" not in sources
+    )
+    assert unread == []
