@@ -26,3 +26,11 @@ def shown_source(source: str, *, fti: bool) -> str | None:
     if source in FTI_SOURCES and not fti:
         return None
     return source
+
+
+def shown_hold_reason(collection, *, fti: bool) -> str | None:
+    """Why a collection is held, as a viewer may see it: ``None`` where its source is hidden, since
+    the reason would say what the source is (a joint-return tax offset's hold)."""
+    if shown_source(collection.source, fti=fti) is None:
+        return None
+    return collection.hold_reason

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from ..choices import CollectionStatus, EntryType
+from ..choices import FTI_SOURCES, CollectionStatus, EntryType
 from ..models import Case, CaseBalance, Collection, Disbursement, LedgerEntry
 from .fti import can_view_fti, shown_source
 
 
 def collections_held(*, user) -> QuerySet[Collection]:
     """Held collections the user may see: those of cases in scope, and the unidentified ones
-    (no case yet: they belong to no county)."""
+    (no case yet: they belong to no county). A held tax offset only to staff cleared for federal
+    tax information (IRS Publication 1075): why it is held says what it is, and releasing it is
+    decided on that (a joint return's injured-spouse claim, 45 CFR 303.72(h))."""
     scoped = Collection.objects.restrict(user, "view").filter(status=CollectionStatus.HELD)
     unidentified = Collection.objects.filter(status=CollectionStatus.HELD, case__isnull=True)
-    return (scoped | unidentified).select_related("case").order_by("received_on", "id")
+    held = scoped | unidentified
+    if not can_view_fti(user):
+        held = held.exclude(source__in=FTI_SOURCES)
+    return held.select_related("case").order_by("received_on", "id")
 
 
 def disbursements_late(*, user) -> QuerySet[Disbursement]:

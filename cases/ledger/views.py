@@ -11,15 +11,18 @@ from ..models import Case
 from ..services import collection_release
 from .filtersets import CollectionFilterSet, DisbursementFilterSet
 from .forms import ReleaseForm
-from .fti import can_view_fti
+from .fti import can_view_fti, shown_hold_reason, shown_source
 from .selectors import collections_held, disbursements_late
 
 
 def _source_without_fti(collection) -> str:
     # An export never carries federal tax information (IRS Publication 1075): a tax offset is "Payment".
-    from ..choices import FTI_SOURCES
+    return collection.get_source_display() if shown_source(collection.source, fti=False) else "Payment"
 
-    return "Payment" if collection.source in FTI_SOURCES else collection.get_source_display()
+
+def _reason_without_fti(collection) -> str:
+    # Nor a tax offset's hold reason, which would say what it is.
+    return shown_hold_reason(collection, fti=False) or ""
 
 
 class HeldCollectionListView(ListViewMixin, FilteredListView):
@@ -39,7 +42,7 @@ class HeldCollectionListView(ListViewMixin, FilteredListView):
         ("case_number_given", "case_number_received"),
         ("source", _source_without_fti),
         "amount",
-        ("reason", "hold_reason"),
+        ("reason", _reason_without_fti),
     )
     permission_required = "cases.view_collection"
     template_name = "cases/ledger/held_list.html"

@@ -13,7 +13,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -884,6 +884,9 @@ def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, li
         returning=("id", "posted_at"),
     )
     for collection, (pk, posted_at) in zip(collections, collection_ids, strict=True):  # results carry saved rows
+        # (SQLite returns the stored UTC instant without its zone to a plain cursor.)
+        if timezone.is_naive(posted_at):
+            posted_at = timezone.make_aware(posted_at, UTC)
         collection.pk, collection.posted_at = pk, posted_at
         collection._state.adding = False
 
@@ -962,7 +965,7 @@ def _collection_event(collection: Collection, case: Case | None) -> tuple:
         case.pk if case else None,
         (
             f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
-            + (f" — held: {collection.hold_reason}" if held else "")
+            + (f" — held{_event_hold_reason(collection.source, collection.hold_reason)}" if held else "")
         )[:500],
     )
 
@@ -1018,6 +1021,12 @@ def _event_source(collection: Collection) -> str:
     """Event summaries are read by everyone who sees the case: a tax-offset source is Federal Tax
     Information (IRS Publication 1075) and is not named there."""
     return "payment" if collection.source in FTI_SOURCES else _SOURCE_LABELS.get(collection.source, collection.source)
+
+
+def _event_hold_reason(source: str, reason: str) -> str:
+    """``: <reason>`` for an event summary, or nothing for a tax offset: its hold reason says what
+    the source is (a joint-return offset held for an injured spouse's claim)."""
+    return f": {reason}" if reason and source not in FTI_SOURCES else ""
 
 
 def _balances_save(balances: list[CaseBalance]) -> None:
@@ -1091,14 +1100,15 @@ def collection_release(*, collection: Collection, case: Case, by: User, note: st
         reason="held collection released",
     ).get(locked.pk, [])
     locked.refresh_from_db()
+    was_held = _event_hold_reason(locked.source, previous_reason)
     event_record(
         verb="collection.released",
         subject=locked,
         case_id=case.pk,
         actor=by,
         summary=f"{locked.amount} ref {locked.source_reference} released to {case.case_number}"
-        f" (was held: {previous_reason}). {note}".strip(),
-        data={"previous_hold_reason": previous_reason, "note": note},
+        f" (was held{was_held}). {note}".strip(),
+        data={"previous_hold_reason": was_held[2:], "note": note},
     )
     return CollectionResult(locked, created=False, allocations=allocations)
 

@@ -74,22 +74,34 @@ def test_release_needs_change_permission_and_get_is_405(client_as):
     assert client_as("caseworker").get(reverse("ledger:held_release", args=[collection.pk])).status_code == 405
 
 
-def test_held_queue_hides_the_tax_offset_source_from_users_without_fti(client_as, monkeypatch):
-    held(ref="TOP-9", source="federal_tax_offset")
+def test_a_held_tax_offset_is_worked_only_by_staff_cleared_for_fti(client_as, monkeypatch):
+    """IRS Publication 1075: its hold reason says what it is (a joint return's injured-spouse claim,
+    45 CFR 303.72(h)), and releasing it is decided on that; so staff without FTI clearance neither
+    see it in the queue (page, CSV, source filter) nor release it."""
+    offset = held(ref="TOP-9", source="federal_tax_offset")
+    Collection.objects.filter(pk=offset.pk).update(hold_reason="Joint-return tax offset: held until May 19, 2027")
+    held(ref="H-2")
     client = client_as("caseworker")
-    page = client.get(reverse("ledger:held_list")).content.decode()
-    assert "TOP-9" in page and "Federal tax refund offset" not in page
-    # nor can the source filter reveal it
-    filtered = client.get(reverse("ledger:held_list"), {"source": "federal_tax_offset"}).content.decode()
-    assert "TOP-9" not in filtered
-    # a holder of cases.view_fti with current FTI training (IRS Publication 1075) may filter by it
+    for answer in (
+        client.get(reverse("ledger:held_list")),
+        client.get(reverse("ledger:held_list"), {"export": "csv"}),
+        client.get(reverse("ledger:held_list"), {"source": "federal_tax_offset"}),
+    ):
+        body = b"".join(answer.streaming_content if answer.streaming else [answer.content]).decode()
+        assert "TOP-9" not in body and "Joint-return" not in body
+    assert "H-2" in client.get(reverse("ledger:held_list")).content.decode()
+    target = case_with_order()
+    refused = client.post(reverse("ledger:held_release", args=[offset.pk]), {"case_number": target.case_number})
+    assert refused.status_code == 404
+    offset.refresh_from_db()
+    assert offset.status == CollectionStatus.HELD
+    # a holder of cases.view_fti with current FTI training sees it, its source and why it is held
     monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: True)  # training current
-    assert (
-        "TOP-9"
-        in client_as("enforcement_specialist")
-        .get(reverse("ledger:held_list"), {"source": "federal_tax_offset"})
-        .content.decode()
-    )
+    cleared = client_as("enforcement_specialist")
+    page = cleared.get(reverse("ledger:held_list"), {"source": "federal_tax_offset"}).content.decode()
+    assert "TOP-9" in page and "Federal tax refund offset" in page and "Joint-return tax offset" in page
+    export = b"".join(cleared.get(reverse("ledger:held_list"), {"export": "csv"}).streaming_content).decode()
+    assert "TOP-9" in export and "Joint-return" not in export and "tax" not in export.lower()  # never in an export
 
 
 @pytest.mark.parametrize("rows", [1, 20])

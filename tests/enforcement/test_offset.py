@@ -4,6 +4,7 @@ rules (FTI), joint-return collections held."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -14,6 +15,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases.models import CaseParticipant, Collection, Person, WorkItem
+from cases.services import case_close
+from core.models import DomainEvent
 from enforcement.choices import ActionStatus, FileVia, PartnerFileStatus, Remedy
 from enforcement.interchange.fixedwidth import get_layout, read, write_text
 from enforcement.models import EnforcementAction, OffsetCertification, OffsetCollection, PartnerFile, RemedyRule
@@ -22,6 +25,9 @@ from enforcement.services.partner_kinds.offset import offset_joint_holds_release
 from tests.enforcement.factories import delinquent_case
 
 pytestmark = pytest.mark.django_db
+
+# Words that would tell a reader without FTI clearance that a payment was a tax refund offset.
+FTI_WORDS = re.compile(r"tax|offset|treasury|joint.return|injured spouse|303\.72|FTO-", re.IGNORECASE)
 
 
 @pytest.fixture(autouse=True)
@@ -207,6 +213,47 @@ def test_a_joint_return_offset_is_held_then_released():
     assert row.status == "released" and row.collection.status == "posted"
 
 
+def test_what_everyone_who_sees_the_case_reads_of_a_held_offset_does_not_say_it_is_one(client_as):
+    """IRS Publication 1075: the case's history, its work items and the payment's reference are read
+    by staff without FTI clearance; none of them says tax offset (the hold reason stays on the
+    collection, for those cleared)."""
+    case = delinquent_case(unassigned="300.00", county="Albany")
+    submit(collections_file([collection(ncp_of(case).ssn, "200.00", joint="Y")]))
+    assert offset_joint_holds_release(on=date(2027, 5, 19)) == 1
+    held = Collection.objects.get()
+    assert held.source_reference.startswith("COL-")
+    summaries = list(DomainEvent.objects.filter(case_id=case.pk).values_list("summary", "data"))
+    assert set(DomainEvent.objects.filter(case_id=case.pk).values_list("verb", flat=True)) >= {
+        "collection.held",
+        "collection.released",
+    }
+    assert not [row for row in summaries if FTI_WORDS.search(f"{row}")], summaries
+    page = client_as("caseworker").get(f"/cases/{case.case_number}/").content.decode()
+    assert held.source_reference in page and not FTI_WORDS.search(page.split("<main", 1)[1]), "case page"
+
+
+def test_a_hold_that_cannot_be_released_does_not_stop_the_others():
+    """A case closed since the offset was held: that one stays held with a work item to decide where
+    the money goes; the next family's hold still ends on time (45 CFR 303.72(h)), and the next
+    day's run makes no second work item."""
+    first, second = delinquent_case(unassigned="300.00"), delinquent_case(unassigned="300.00")
+    submit(
+        collections_file(
+            [collection(ncp_of(first).ssn, "200.00", joint="Y"), collection(ncp_of(second).ssn, "150.00", joint="Y")]
+        )
+    )
+    case_close(case=first, reason="recipient_request", by=None)
+    assert offset_joint_holds_release(on=date(2027, 5, 19)) == 1
+    assert offset_joint_holds_release(on=date(2027, 5, 20)) == 0
+    states = dict(OffsetCollection.objects.values_list("case__case_number", "status"))
+    assert states == {first.case_number: "held", second.case_number: "released"}
+    assert Collection.objects.get(case=second).status == "posted"
+    review = WorkItem.objects.get(kind="held_release_review")
+    reference = Collection.objects.get(case=first).source_reference
+    assert review.case == first and reference in review.title and "open case" in review.title
+    assert not FTI_WORDS.search(review.title.replace(reference, "")), review.title
+
+
 def test_an_injured_spouse_claim_processed_is_not_held():
     case = delinquent_case(unassigned="300.00")
     submit(collections_file([collection(ncp_of(case).ssn, "200.00", joint="Y", injured="Y")]))
@@ -220,7 +267,8 @@ def test_unknown_ssns_are_held_never_dropped_and_adjustments_queued():
     )
     assert partner_file.counts == {"unmatched": 1, "adjustments": 1}
     assert Collection.objects.get().status == "held"
-    assert WorkItem.objects.filter(kind="offset_adjustment", case=case).exists()
+    adjustment = WorkItem.objects.get(kind="payment_adjustment", case=case)
+    assert not FTI_WORDS.search(adjustment.title), adjustment.title  # read by everyone who sees the case
 
 
 def test_a_replayed_collections_file_posts_nothing_twice():

@@ -238,6 +238,13 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
 # --- collections -----------------------------------------------------------------------------------
 
 
+REFERENCE_PREFIX = "COL-"
+ADJUSTMENT_KIND = "payment_adjustment"
+RELEASE_REVIEW_KIND = "held_release_review"
+NEUTRAL_ACTOR = "collections file"  # shown as who posted it, in the case's history
+ADJUSTMENT_TITLE = "Payment adjustment: an amount already distributed was reversed by the payer; recover it"
+
+
 def _reference(record, occurrence: int) -> str:
     key = "|".join(
         [
@@ -250,7 +257,10 @@ def _reference(record, occurrence: int) -> str:
             str(occurrence),
         ]
     )
-    return "FTO-" + hashlib.sha256(key.encode()).hexdigest()[:40]
+    # No prefix that names the source: the reference is shown wherever the collection is, to staff
+    # without FTI clearance too (IRS Publication 1075); "FTO-" references were renamed by
+    # enforcement migration 0012.
+    return REFERENCE_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
 def offset_collections_import(context: ImportContext) -> None:
@@ -339,7 +349,7 @@ def offset_collections_import(context: ImportContext) -> None:
     results = []
     for start in range(0, len(items), 1000):
         results += collections_post_batch(
-            items[start : start + 1000], by=context.by, actor_label=context.actor_label or "offset collections file"
+            items[start : start + 1000], by=context.by, actor_label=context.actor_label or NEUTRAL_ACTOR
         )
     posted_rows = [r for r in rows if r.transaction == "C"]
     for row, result in zip(posted_rows, results, strict=True):
@@ -351,10 +361,12 @@ def offset_collections_import(context: ImportContext) -> None:
         [
             WorkItem(
                 case_id=row.case_id,
-                kind="offset_adjustment",
+                kind=ADJUSTMENT_KIND,
                 due_on=today + timedelta(days=10),
-                title="Federal tax offset adjustment: recover the amount reversed by the Treasury",
-                dedupe_key=f"offset-adjustment:{context.partner_file.pk}:{row.line}",
+                # Read by everyone who sees the case: it does not say where the payment came from
+                # (FTI); the collection's page says so to those cleared for it.
+                title=ADJUSTMENT_TITLE,
+                dedupe_key=f"payment-adjustment:{context.partner_file.pk}:{row.line}",
             )
             for row in adjustments
         ],
@@ -364,11 +376,17 @@ def offset_collections_import(context: ImportContext) -> None:
 
 def offset_joint_holds_release(*, on: date | None = None, by=None) -> int:
     """Release the joint-return offset collections whose hold ended (daily task): each is
-    distributed as on receipt (``cases.services.collection_release``)."""
+    distributed as on receipt (``cases.services.collection_release``), each on its own.
+
+    One that cannot be released (its case has closed since) stays held and gets a work item to
+    decide where the money goes; the others are released all the same (45 CFR 303.72(h) bounds
+    every family's hold, not only the first one's). The next day's run tries it again, so a case
+    reopened meanwhile is paid without anyone's step."""
+    from django.core.exceptions import ValidationError
     from django.db import transaction
 
     from cases.choices import CollectionStatus
-    from cases.services import collection_release
+    from cases.services import collection_release, work_item_create
 
     on = on or timezone.localdate()
     released = 0
@@ -380,9 +398,20 @@ def offset_joint_holds_release(*, on: date | None = None, by=None) -> int:
     for row in due:
         with transaction.atomic():
             if row.collection is not None and row.collection.status == CollectionStatus.HELD and row.case is not None:
-                collection_release(
-                    collection=row.collection, case=row.case, by=by, note="Joint-return hold ended (45 CFR 303.72(h))"
-                )
+                try:
+                    collection_release(collection=row.collection, case=row.case, by=by, note="Hold ended.")
+                except ValidationError as refused:
+                    work_item_create(
+                        case=row.case,
+                        kind=RELEASE_REVIEW_KIND,
+                        # Read by everyone who sees the case: nothing of where the payment came from (FTI).
+                        title=f"A held payment ({row.collection.source_reference}) could not be released: "
+                        f"{' '.join(refused.messages)} Decide where it goes.",
+                        due_on=on + timedelta(days=10),
+                        dedupe_key=f"held-release-review:{row.pk}",
+                        by=by,
+                    )
+                    continue
             OffsetCollection.objects.filter(pk=row.pk).update(status=OffsetCollectionStatus.RELEASED)
             released += 1
     return released
