@@ -100,7 +100,7 @@ COLLECTION_EXAMPLES = [
         "A federal tax refund offset",
         response_only=True,
         value={
-            "source_reference": "FTO-3f1c0a9d5e",
+            "source_reference": "COL-3f1c0a9d5e",
             "case_number": "NY-000123",
             "case_number_received": "NY-000123",
             "amount": "612.00",
