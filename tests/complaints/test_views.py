@@ -65,6 +65,27 @@ def test_public_form_needs_no_account_and_gives_number_and_secret(client):
     assert wrong.context.get("complaint") is None and b"No complaint matches" in wrong.content
 
 
+def test_public_form_says_nothing_of_the_case_a_number_names(client):
+    # given: a case of another county than the cast's, with a CP whose address is on file
+    case = CaseFactory(county="Saratoga")
+    AddressFactory(person=case.cp, line1="12 Elm Street")
+
+    def confirmation(case_number: str) -> tuple[Complaint, str]:
+        page = client.post(reverse("complaints:public_form"), {**PUBLIC, "case_number": case_number})
+        complaint = Complaint.objects.get(number=page.context["complaint"].number)
+        text = page.content.decode().replace(complaint.number, "NUMBER").replace(page.context["secret"], "SECRET")
+        return complaint, text
+
+    # when: the anonymous complainant gives its number, and a number that names no case
+    known, known_page = confirmation(case.case_number)
+    unknown, unknown_page = confirmation("NY-987654")
+    # then: the office has the complaint on the case; the complainant gets the same page either way
+    assert known.case == case and not known.unknown_case and unknown.case is None and unknown.unknown_case
+    assert known_page == unknown_page.replace("NY-987654", case.case_number)
+    assert "could not find" not in known_page + unknown_page and "12 Elm Street" not in known_page
+    assert case.cp.last_name not in known_page
+
+
 def test_public_form_missing_contact_is_a_clear_error_and_nothing_is_saved(client):
     response = client.post(reverse("complaints:public_form"), {**PUBLIC, "contact_email": ""})
     assert response.status_code == 200 and b"email address or a phone number" in response.content
