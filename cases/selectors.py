@@ -23,9 +23,21 @@ def case_get(*, user, case_number: str, action: str = "view") -> Case:
 
 
 def case_by_number(case_number: str) -> Case | None:
-    """The case with this number (any case: callers keep unknown or unseen numbers flagged), or None."""
+    """The case with this number, any county's, or None. Unscoped: only for intake where nothing of
+    the case goes back to whoever typed the number (the public complaint form). A number a staff
+    user or a partner key gives is looked up with ``case_visible_by_number``."""
     number = (case_number or "").strip()
     return Case.objects.filter(case_number__iexact=number).first() if number else None
+
+
+def case_visible_by_number(*, user, case_number: str) -> Case | None:
+    """The case with this number if ``user`` (staff, or a partner key's principal) may view it, else
+    None: a case outside the user's scope is answered exactly as a number that does not exist
+    (``Case.objects.restrict(user, "view")``; a user without a county sees none)."""
+    number = (case_number or "").strip()
+    if not number:
+        return None
+    return Case.objects.restrict(user, "view").filter(case_number__iexact=number).first()
 
 
 def person_case_counts(*, person_ids) -> dict[int, int]:

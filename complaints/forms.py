@@ -136,8 +136,9 @@ class StaffComplaintForm(PublicComplaintForm):
         "investigator",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user  # the case number is looked up in what this user may view
         self.fields["investigator"].queryset = staff_investigators()
         self.fields["received_on"].initial = timezone.localdate()
         self.fields["interpreter_needed"].label = "Needs an interpreter"
@@ -152,10 +153,12 @@ class StaffComplaintForm(PublicComplaintForm):
         return self.cleaned_data.get("known_on")
 
     def clean(self):
-        from cases.selectors import case_by_number
+        from cases.selectors import case_visible_by_number
 
         data = super().clean()
-        case = case_by_number(data.get("case_number", ""))
+        # A case the filer may not view is an unknown number: no link, no party, no letter on it,
+        # and the same answers (a party's address must not reach another county's staff).
+        case = case_visible_by_number(user=self.user, case_number=data.get("case_number", ""))
         data["case"] = case
         investigator = data.get("investigator")
         if investigator and case is not None and case.caseworker_id == investigator.pk:
@@ -163,7 +166,9 @@ class StaffComplaintForm(PublicComplaintForm):
         party = data.get("complainant_party")
         data["complainant_person"] = None
         if party and case is None:
-            self.add_error("complainant_party", "Give a known case number to link the complainant to a case party.")
+            self.add_error(
+                "complainant_party", "Give the number of a case you may see to link the complainant to a case party."
+            )
         elif party:
             data["complainant_person"] = case.cp if party == PARTY.CP else case.ncp
         dates_in_order(

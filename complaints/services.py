@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from cases.selectors import case_by_number
 from core import business_days
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
@@ -74,7 +73,12 @@ def complaint_file(
     today: date | None = None,
 ) -> Complaint:
     """Record a complaint. Web complaints get a status-page secret (stored hashed); the raw
-    secret is on ``complaint.raw_secret`` for the confirmation page only."""
+    secret is on ``complaint.raw_secret`` for the confirmation page only.
+
+    ``case`` is the case ``case_number`` names as the caller found it, in the filer's view (staff and
+    partner keys: ``cases.selectors.case_visible_by_number``); this service never looks a number up
+    itself, so a number given without a case — unknown, or a case the filer may not see — is kept as
+    received and flagged ``unknown_case``, with no link and no event on any case."""
     today = today or _today()
     errors: dict[str, str] = {}
     if received_on > today:
@@ -85,8 +89,6 @@ def complaint_file(
         errors["contact_email"] = "Give an email address or a phone number so we can reach the complainant."
     if errors:
         raise ValidationError(errors)
-    if case is None:
-        case = case_by_number(case_number)
     jurisdiction = deadlines.profile(getattr(case, "jurisdiction", None))
     due_on = deadlines.due_after(received_on, deadlines.Deadline.RESOLUTION, jurisdiction=jurisdiction)
     known_limit = deadlines.days_for(deadlines.Deadline.KNOWN_LIMIT, jurisdiction=jurisdiction, on=received_on)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from cases.selectors import case_by_number
 from core import throttle
 from core.charts import svg_response
 from core.csv import csv_response
@@ -84,10 +85,16 @@ class PublicComplaintView(PublicMixin, ThrottledPostMixin, FormView):
     throttle_bucket = "complaint"
 
     def form_valid(self, form):
+        data = form.cleaned_data
         try:
-            # The form's fields are the service's arguments, less the channel and the date received.
+            # The form's fields are the service's arguments, less the channel, the date received and
+            # the case: any county's (the office links the complaint to it; the anonymous complainant
+            # is shown nothing of the case).
             complaint = services.complaint_file(
-                channel=Channel.WEB, received_on=timezone.localdate(), **form.cleaned_data
+                channel=Channel.WEB,
+                received_on=timezone.localdate(),
+                case=case_by_number(data["case_number"]),
+                **data,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -158,6 +165,9 @@ class ComplaintCreateView(ServiceActionView):
     permission_required = "complaints.add_complaint"
     template_name = "complaints/complaint_form.html"
     form_class = StaffComplaintForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     @transaction.atomic
     def perform(self, data):

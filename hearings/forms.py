@@ -18,7 +18,12 @@ class HearingRequestForm(ContactMixin):
         required=False,
         help_text="Leave empty for a request made directly (no resolution within 30 days).",
     )
-    case_number = forms.CharField(label="Case number", max_length=40, required=False)
+    case_number = forms.CharField(
+        label="Case number",
+        max_length=40,
+        required=False,
+        help_text="Direct requests: a case you can see, or leave empty.",
+    )
     requester_name = forms.CharField(label="Requester's name", max_length=200)
     contact_email = forms.EmailField(label="Email", required=False)
     contact_phone = forms.CharField(label="Phone", max_length=30, required=False)
@@ -40,8 +45,10 @@ class HearingRequestForm(ContactMixin):
     interpreter_language = forms.CharField(label="Interpreter language", max_length=60, required=False)
     accommodation_needs = forms.CharField(max_length=500, required=False)
 
-    def __init__(self, *args, complaint=None, **kwargs):
+    def __init__(self, *args, user, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user  # a direct request's case number is looked up in what this user may view
+        self.complaint = complaint
         self.fields["requested_on"].initial = timezone.localdate()
         # With a complaint, empty contact details are taken from the complaint.
         self.contact_optional = complaint is not None
@@ -51,6 +58,20 @@ class HearingRequestForm(ContactMixin):
         if value > timezone.localdate():
             raise ValidationError("The request date cannot be in the future.")
         return value
+
+    def clean(self):
+        from cases.selectors import case_visible_by_number
+
+        data = super().clean()
+        # A request from a complaint takes the complaint's case. A direct request's number must name
+        # a case the user may view: another county's case is answered as a number that does not exist.
+        data["case"] = None
+        number = (data.get("case_number") or "").strip()
+        if self.complaint is None and not data.get("complaint_number") and number:
+            data["case"] = case_visible_by_number(user=self.user, case_number=number)
+            if data["case"] is None:
+                self.add_error("case_number", "No case you can see has this number.")
+        return data
 
 
 class GoodCauseForm(forms.Form):

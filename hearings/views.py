@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from cases.selectors import case_by_number
 from complaints.models import Complaint
 from core.lists import ListViewMixin
 from core.views import (
@@ -109,7 +108,7 @@ class RequestCreateView(ServiceActionView):
         }
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "complaint": self.get_complaint()}
+        return {**super().get_form_kwargs(), "user": self.request.user, "complaint": self.get_complaint()}
 
     def perform(self, data):
         complaint = self.get_complaint()
@@ -117,7 +116,7 @@ class RequestCreateView(ServiceActionView):
             raise ValidationError({"complaint_number": "No complaint you can see has this number."})
         return services.hearing_request_create(
             complaint=complaint,
-            case=None if complaint else case_by_number(data["case_number"]),
+            case=None if complaint else data["case"],
             requester_name=data["requester_name"],
             contact_email=data["contact_email"],
             contact_phone=data["contact_phone"],

@@ -8,6 +8,8 @@ from complaints.forms import clean_phone
 from complaints.models import Complaint
 from core.api.schema import one_of
 
+UNKNOWN_CASE_HELP = "True when a case number was given that names no case of the key's counties."
+
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
@@ -21,7 +23,13 @@ class ComplaintCreateSerializer(serializers.Serializer):
         max_length=254, validators=[_no_nul], help_text="An email address or a phone number (7 to 15 digits)."
     )
     case_number = serializers.CharField(
-        max_length=40, required=False, allow_blank=True, default="", validators=[_no_nul]
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[_no_nul],
+        help_text="The case the complaint is about, if known. A number that names no case of the key's counties "
+        "is recorded as received, without a case, and flagged `unknown_case`.",
     )
     category = serializers.ChoiceField(choices=Category.choices)
     description = serializers.CharField(max_length=10000, validators=[_no_nul])
@@ -57,7 +65,9 @@ def _missing():
 
 
 class ComplaintStatusSerializer(serializers.ModelSerializer):
-    case_number = serializers.SerializerMethodField()
+    case_number = serializers.SerializerMethodField(
+        help_text="The number of the complaint's case; empty when it has none (`unknown_case`, or none given)."
+    )
     status = serializers.CharField(read_only=True, help_text=one_of(ComplaintStatus.choices))
     outcome = serializers.CharField(read_only=True, help_text=one_of(Outcome.choices) + " Empty while open.")
 
@@ -76,6 +86,7 @@ class ComplaintStatusSerializer(serializers.ModelSerializer):
             "outcome",
             "hearing_deadline",
         ]
+        extra_kwargs = {"unknown_case": {"help_text": UNKNOWN_CASE_HELP}}
 
     def get_case_number(self, obj) -> str:
         return obj.case.case_number if obj.case_id else ""
@@ -87,3 +98,4 @@ class ComplaintCreatedSerializer(serializers.ModelSerializer):
     class Meta:
         model = Complaint
         fields = ["number", "status", "received_on", "due_on", "unknown_case", "past_known_limit"]
+        extra_kwargs = {"unknown_case": {"help_text": UNKNOWN_CASE_HELP}}

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
+from cases.selectors import case_visible_by_number
 from complaints import services
 from complaints.choices import Channel
 from complaints.models import Complaint
@@ -28,7 +29,11 @@ class ComplaintViewSet(mixins.RetrieveModelMixin, PartnerGenericViewSet):
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         contact = data.pop("contact")
-        complaint = services.complaint_file(channel=Channel.API, agency=self.agency, **contact, **data)
+        # The number is looked up in the key's counties: another county's case is unknown to the key
+        # (recorded as received and flagged, no link, nothing written on that case), the same answer
+        # as a number that does not exist.
+        case = case_visible_by_number(user=request.user, case_number=data["case_number"])
+        complaint = services.complaint_file(channel=Channel.API, agency=self.agency, case=case, **contact, **data)
         return Response(ComplaintCreatedSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: ComplaintStatusSerializer})

@@ -3,6 +3,7 @@ import time_machine
 from django.urls import reverse
 
 from complaints.models import Complaint
+from core.models import DomainEvent
 from tests.cases.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,50 @@ def test_unknown_case_number_is_accepted_and_flagged(api_client_with):
     known = api.post(URL, {**BODY, "case_number": "NY-000500"}, format="json").json()
     unknown = api.post(URL, {**BODY, "case_number": "NY-987654"}, format="json").json()
     assert known["unknown_case"] is False and unknown["unknown_case"] is True
+
+
+@pytest.mark.parametrize(
+    "key",
+    [{"counties": ["Saratoga"]}, {"counties": ["Albany", "Saratoga"]}, {"all_counties": True}],
+    ids=["its-county", "one-of-its-counties", "state-wide"],
+)
+def test_a_key_reaching_the_cases_county_links_the_case(api_client_with, key):
+    # given: a Saratoga case and a key that reaches Saratoga
+    case = CaseFactory(county="Saratoga")
+    api = api_client_with("complaints:write", "complaints:read", **key)
+    # when
+    response = api.post(URL, {**BODY, "case_number": case.case_number.lower()}, format="json")
+    # then: linked, and the complaint's event is on the case
+    assert response.status_code == 201 and response.json()["unknown_case"] is False
+    complaint = Complaint.objects.get()
+    assert complaint.case == case and not complaint.unknown_case
+    assert DomainEvent.objects.filter(case_id=case.pk, verb="complaint.received").count() == 1
+    assert api.get(f"{URL}{complaint.number}/").json()["case_number"] == case.case_number
+
+
+def test_another_countys_case_is_an_unknown_number_to_the_key(api_client_with):
+    # given: a Saratoga case and an Albany-only key; the case is California's, whose due date for a
+    # complaint received on Oct 27, 2026 is Nov 30 (Thanksgiving and the day after), New York's Nov 27
+    case = CaseFactory(county="Saratoga", jurisdiction="CA")
+    api = api_client_with("complaints:write", "complaints:read", counties=["Albany"])
+    body = {**BODY, "received_on": "2026-10-27"}
+    # when: the key files on it, and on a number that does not exist
+    other = api.post(URL, {**body, "case_number": case.case_number}, format="json")
+    unknown = api.post(URL, {**body, "case_number": "NY-987654"}, format="json")
+    # then: the same answers but for the complaint's own number, no link and nothing on the case
+    assert other.status_code == unknown.status_code == 201
+
+    def but_number(body: dict) -> dict:
+        return {k: v for k, v in body.items() if k != "number"}
+
+    assert but_number(other.json()) == but_number(unknown.json())
+    assert other.json()["unknown_case"] is True and other.json()["due_on"] == "2026-11-27"
+    complaint = Complaint.objects.get(number=other.json()["number"])
+    assert complaint.case is None and complaint.unknown_case and complaint.case_number_received == case.case_number
+    assert not DomainEvent.objects.filter(case_id=case.pk).exists()
+    followed = api.get(f"{URL}{complaint.number}/").json()
+    assert but_number(followed) == but_number(api.get(f"{URL}{unknown.json()['number']}/").json())
+    assert followed["case_number"] == ""
 
 
 @pytest.mark.parametrize(

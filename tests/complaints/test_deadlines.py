@@ -37,7 +37,7 @@ def test_resolution_due_date_rolls_to_next_business_day(received, jurisdiction, 
 
 def test_due_date_uses_the_case_profile(file_complaint):
     case = CaseFactory(jurisdiction="CA", case_number="CA-000777")
-    complaint = file_complaint(case_number="CA-000777", received_on=date(2026, 10, 27))
+    complaint = file_complaint(case_number="CA-000777", case=case, received_on=date(2026, 10, 27))
     assert complaint.case == case and complaint.jurisdiction == "CA"
     assert complaint.due_on == date(2026, 11, 30)
 

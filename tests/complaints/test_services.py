@@ -22,10 +22,18 @@ def test_unknown_case_number_is_accepted_without_a_case_and_flagged(file_complai
     assert complaint.number.startswith("CMP-")
 
 
-def test_known_case_number_links_the_case(file_complaint):
+def test_the_case_given_is_linked(file_complaint):
     case = CaseFactory(case_number="NY-000123")
-    complaint = file_complaint(case_number="ny-000123")
+    complaint = file_complaint(case_number="ny-000123", case=case)
     assert complaint.case == case and not complaint.unknown_case
+
+
+def test_the_service_never_looks_a_number_up_itself(file_complaint):
+    # the caller looks the number up in the filer's view; a number given without a case is unknown
+    case = CaseFactory(case_number="NY-000124")
+    complaint = file_complaint(case_number="NY-000124")
+    assert complaint.case is None and complaint.unknown_case
+    assert not DomainEvent.objects.filter(case_id=case.pk).exists()
 
 
 @pytest.mark.parametrize(
@@ -67,8 +75,8 @@ def test_web_complaint_secret_is_stored_hashed(file_complaint):
 
 def test_the_case_caseworker_cannot_investigate(file_complaint, role_user, make_user):
     caseworker = make_user("ombudsperson", username="cw_ombud")  # holds the role but is the caseworker
-    CaseFactory(case_number="NY-000200", caseworker=caseworker)
-    complaint = file_complaint(case_number="NY-000200")
+    case = CaseFactory(case_number="NY-000200", caseworker=caseworker)
+    complaint = file_complaint(case_number="NY-000200", case=case)
     with pytest.raises(ValidationError) as err:
         services.complaint_assign(complaint=complaint, investigator=caseworker, by=role_user("ombudsperson"))
     assert "caseworker" in err.value.message_dict["investigator"][0]
@@ -78,8 +86,8 @@ def test_the_case_caseworker_cannot_investigate(file_complaint, role_user, make_
 
 def test_assign_form_refuses_the_caseworker(file_complaint, make_user):
     caseworker = make_user("coordinator", username="cw_coord")
-    CaseFactory(case_number="NY-000201", caseworker=caseworker)
-    complaint = file_complaint(case_number="NY-000201")
+    case = CaseFactory(case_number="NY-000201", caseworker=caseworker)
+    complaint = file_complaint(case_number="NY-000201", case=case)
     form = AssignForm({"investigator": caseworker.pk}, complaint=complaint)
     assert not form.is_valid() and "caseworker" in form.errors["investigator"][0]
 
@@ -97,7 +105,8 @@ def test_staff_intake_form_refuses_the_caseworker_as_investigator(make_user):
             "category": "distribution",
             "description": "x",
             "investigator": caseworker.pk,
-        }
+        },
+        user=make_user("ombudsperson"),
     )
     assert not form.is_valid() and "investigator" in form.errors
 

@@ -6,9 +6,12 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from cases.models import SentLetter
 from complaints import services
 from complaints.choices import Channel, ComplaintStatus, ReferralStatus
 from complaints.models import Complaint
+from core.models import DomainEvent
+from tests.cases.factories import AddressFactory, CaseFactory
 from tests.complaints.factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +63,27 @@ def test_public_form_needs_no_account_and_gives_number_and_secret(client):
     assert status.status_code == 200 and status.context["complaint"] == complaint
     wrong = client.post(reverse("complaints:public_status"), {"number": complaint.number, "secret": "nope"})
     assert wrong.context.get("complaint") is None and b"No complaint matches" in wrong.content
+
+
+def test_public_form_says_nothing_of_the_case_a_number_names(client):
+    # given: a case of another county than the cast's, with a CP whose address is on file
+    case = CaseFactory(county="Saratoga")
+    AddressFactory(person=case.cp, line1="12 Elm Street")
+
+    def confirmation(case_number: str) -> tuple[Complaint, str]:
+        page = client.post(reverse("complaints:public_form"), {**PUBLIC, "case_number": case_number})
+        complaint = Complaint.objects.get(number=page.context["complaint"].number)
+        text = page.content.decode().replace(complaint.number, "NUMBER").replace(page.context["secret"], "SECRET")
+        return complaint, text
+
+    # when: the anonymous complainant gives its number, and a number that names no case
+    known, known_page = confirmation(case.case_number)
+    unknown, unknown_page = confirmation("NY-987654")
+    # then: the office has the complaint on the case; the complainant gets the same page either way
+    assert known.case == case and not known.unknown_case and unknown.case is None and unknown.unknown_case
+    assert known_page == unknown_page.replace("NY-987654", case.case_number)
+    assert "could not find" not in known_page + unknown_page and "12 Elm Street" not in known_page
+    assert case.cp.last_name not in known_page
 
 
 def test_public_form_missing_contact_is_a_clear_error_and_nothing_is_saved(client):
@@ -134,6 +158,90 @@ def test_caseworker_files_a_complaint_on_someones_behalf(client_as):
     assert client.get(reverse("complaints:complaint_detail", args=[complaint.number])).status_code == 200
 
 
+def _intake(case_number: str, party: str = "cp", **fields) -> dict:
+    return {
+        "channel": "walk_in",
+        "received_on": "2026-11-23",
+        "complainant_name": "Lee",
+        "complainant_party": party,
+        "contact_phone": "5185550199",
+        "case_number": case_number,
+        "category": "service",
+        "description": "Long wait",
+        **fields,
+    }
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_caseworker_links_the_complainant_to_a_party_of_a_case_of_their_county(client_as):
+    # given: an Albany case whose CP has an address, and the (Albany) caseworker at the intake desk
+    case = CaseFactory(county="Albany")
+    AddressFactory(person=case.cp, line1="12 Elm Street")
+    client = client_as("caseworker")
+    # when
+    response = client.post(reverse("complaints:complaint_create"), _intake(case.case_number.lower()))
+    # then: linked to the CP, who is mailed the acknowledgement (logged on the case)
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302
+    assert complaint.case == case and complaint.complainant_person == case.cp and not complaint.unknown_case
+    assert SentLetter.objects.filter(case=case, person=case.cp, reference=complaint.number).count() == 1
+    letter = client.get(reverse("complaints:acknowledgement_letter", args=[complaint.number]))
+    assert letter.status_code == 200 and "12 Elm Street" in letter.content.decode()
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+@pytest.mark.parametrize(
+    ("case_county", "user_county"),
+    [("Saratoga", "Albany"), ("Albany", "")],
+    ids=["other-county", "user-without-county"],
+)
+@pytest.mark.parametrize("party", ["cp", "ncp"])
+def test_a_case_the_filer_may_not_see_is_refused_as_an_unknown_number(
+    client, make_user, case_county, user_county, party
+):
+    # given: a case the caseworker may not view (another county's, or any case for a user without a county)
+    case = CaseFactory(county=case_county)
+    AddressFactory(person=case.cp, line1="12 Elm Street")
+    AddressFactory(person=case.ncp, line1="7 Oak Lane")
+    client.force_login(make_user("caseworker", username="intake_cw", county=user_county))
+    url = reverse("complaints:complaint_create")
+    unknown = client.post(url, _intake("NY-987654", party))
+    # when: they name it and choose a party of it
+    response = client.post(url, _intake(case.case_number, party))
+    # then: the answer of a number that does not exist, and nothing is recorded or mailed
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors == unknown.context["form"].errors
+    assert errors["complainant_party"] == [
+        "Give the number of a case you may see to link the complainant to a case party."
+    ]
+    page = response.content.decode()
+    assert "12 Elm Street" not in page and "7 Oak Lane" not in page
+    assert not Complaint.objects.exists() and not SentLetter.objects.exists()
+    assert not DomainEvent.objects.filter(case_id=case.pk).exists()
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_another_countys_case_number_without_a_party_is_recorded_as_unknown(client, make_user):
+    # given: a Saratoga case, and an Albany caseworker who names it (no party) with its caseworker to investigate
+    saratoga_worker = make_user("ombudsperson", username="saratoga_ombud", county="Saratoga")
+    case = CaseFactory(county="Saratoga", caseworker=saratoga_worker)
+    client.force_login(make_user("caseworker", username="intake_cw", county="Albany"))
+    # when
+    response = client.post(
+        reverse("complaints:complaint_create"),
+        _intake(case.case_number, party="", investigator=saratoga_worker.pk),
+        follow=True,
+    )
+    # then: kept as received and flagged unknown, as a number that does not exist would be: no link,
+    # no event or letter on the Saratoga case, and no word about its caseworker
+    complaint = Complaint.objects.get()
+    assert complaint.case is None and complaint.complainant_person is None and complaint.unknown_case
+    assert complaint.case_number_received == case.case_number
+    assert "the case number is not known" in response.content.decode()
+    assert not DomainEvent.objects.filter(case_id=case.pk).exists() and not SentLetter.objects.exists()
+
+
 @time_machine.travel("2026-11-23 15:00Z")
 def test_future_received_date_is_refused_by_the_form(client_as):
     response = client_as("ombudsperson").post(
@@ -206,8 +314,6 @@ def test_queue_is_sorted_by_due_date_and_filters(client_as, role_user):
 
 @pytest.mark.parametrize("rows", [1, 40])
 def test_queue_query_count_does_not_grow(client_as, django_assert_max_num_queries, rows, role_user):
-    from tests.cases.factories import CaseFactory
-
     for _ in range(rows):
         ComplaintFactory(case=CaseFactory(participants=False), investigator=role_user("ombudsperson"))
     client = client_as("ombudsperson")
@@ -259,11 +365,9 @@ def test_post_only_actions_answer_405_to_get(client_as):
 
 
 def test_assigning_the_caseworker_via_the_page_shows_the_error(client_as, make_user, file_complaint):
-    from tests.cases.factories import CaseFactory
-
     caseworker = make_user("ombudsperson", username="cw_ombud3")
-    CaseFactory(case_number="NY-000300", caseworker=caseworker)
-    complaint = file_complaint(case_number="NY-000300")
+    case = CaseFactory(case_number="NY-000300", caseworker=caseworker)
+    complaint = file_complaint(case_number="NY-000300", case=case)
     client = client_as("ombudsperson")
     response = client.post(
         reverse("complaints:complaint_assign", args=[complaint.number]), {"investigator": caseworker.pk}, follow=True

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from complaints.choices import ComplaintStatus
 from core.hooks import case_panels_for
+from core.models import DomainEvent
 from hearings import services
 from hearings.choices import ActionStatus
 from hearings.models import HearingRequest
@@ -76,6 +77,66 @@ def test_request_form_too_early_shows_why(client_as):
     )
     assert response.status_code == 200 and b"complaint process comes first" in response.content
     assert not HearingRequest.objects.exists()
+
+
+DIRECT = {
+    "requester_name": "Dana",
+    "contact_phone": "5185550100",
+    "issue": "distribution",
+    "statement": "s",
+    "requested_on": "2027-01-11",
+    "complaint_made_on": "2026-11-02",
+}
+
+
+@pytest.fixture
+def county_requester(make_user):
+    """Someone who records hearing requests but sees only their county's cases (an office that
+    withdrew cases.view_all_cases from the role); ``county_requester("")``: a user with no county."""
+    from django.contrib.auth.models import Permission
+
+    def make(county: str = "Albany"):
+        user = make_user(username=f"requester_{county or 'none'}", county=county)
+        for perm in ("hearings.add_hearingrequest", "hearings.view_hearingrequest", "cases.view_case"):
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        return user
+
+    return make
+
+
+def test_a_direct_request_links_a_case_the_requester_may_see(client, county_requester):
+    case = CaseFactory(county="Albany")
+    client.force_login(county_requester("Albany"))
+    response = client.post(reverse("hearings:request_create"), {**DIRECT, "case_number": case.case_number.lower()})
+    assert response.status_code == 302 and HearingRequest.objects.get().case == case
+
+
+def test_the_ombudsperson_links_any_countys_case(client_as):
+    case = CaseFactory(county="Saratoga")
+    response = client_as("ombudsperson").post(
+        reverse("hearings:request_create"), {**DIRECT, "case_number": case.case_number}
+    )
+    assert response.status_code == 302 and HearingRequest.objects.get().case == case
+
+
+@pytest.mark.parametrize(("case_county", "user_county"), [("Saratoga", "Albany"), ("Albany", "")])
+def test_a_case_the_requester_may_not_see_is_refused_as_an_unknown_number(
+    client, county_requester, case_county, user_county
+):
+    # given: a case outside the requester's view (another county's; any case for a user without a county)
+    case = CaseFactory(county=case_county)
+    client.force_login(county_requester(user_county))
+    url = reverse("hearings:request_create")
+    unknown = client.post(url, {**DIRECT, "case_number": "NY-987654"})
+    # when
+    response = client.post(url, {**DIRECT, "case_number": case.case_number})
+    # then: the answer of a number that does not exist; nothing recorded, nothing on the case
+    assert response.status_code == unknown.status_code == 200
+    errors = response.context["form"].errors
+    assert errors == unknown.context["form"].errors == {"case_number": ["No case you can see has this number."]}
+    assert not HearingRequest.objects.exists()
+    assert not DomainEvent.objects.filter(case_id=case.pk).exists()
 
 
 @pytest.mark.parametrize(
