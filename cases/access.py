@@ -66,3 +66,33 @@ def person_shown(*, request, person):
     if revealed:
         sensitive_read_record(request=request, obj=person, fields=revealed)
     return show_ssn, card
+
+
+def possible_matches_read_record(*, request, matches: dict, shown_ids: set[int]) -> None:
+    """An offer of possible matches on opening a case is a sensitive read (45 CFR 303.21): one
+    ``sensitive_read`` row naming the fields shown (birth date, SSN's last four, case count of the
+    matches the user may see; ``match_elsewhere`` when a match on cases the user may not see was
+    mentioned, unnamed), the people shown with them, and the matches withheld."""
+    from core.models import AccessLog
+    from core.services import access_log_record
+
+    people = {p.pk: p for found in matches.values() for p in found}
+    shown = [people[pk] for pk in sorted(people) if pk in shown_ids]
+    withheld = sorted(pk for pk in people if pk not in shown_ids)
+    fields = [
+        *(["date_of_birth"] if any(p.date_of_birth for p in shown) else []),
+        *(["ssn_last4"] if any(p.ssn_last4 for p in shown) else []),
+        *(["case_count"] if shown else []),
+        *(["match_elsewhere"] if withheld else []),
+    ]
+    access_log_record(
+        kind=AccessLog.Kind.SENSITIVE_READ,
+        request=request,
+        fields=fields,
+        detail={
+            "possible_matches": {key: [p.pk for p in found] for key, found in matches.items()},
+            "person_ids": [p.pk for p in shown],
+            "matches": len(shown),
+            "withheld_person_ids": withheld,
+        },
+    )
