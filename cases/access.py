@@ -66,3 +66,64 @@ def person_shown(*, request, person):
     if revealed:
         sensitive_read_record(request=request, obj=person, fields=revealed)
     return show_ssn, card
+
+
+def possible_matches_read_record(*, request, matches: dict, shown_ids: set[int]) -> None:
+    """An offer of possible matches on opening a case is a sensitive read (45 CFR 303.21): one
+    ``sensitive_read`` row naming the fields shown (birth date, SSN's last four, case count of the
+    matches the user may see; ``match_elsewhere`` when a match on cases the user may not see was
+    mentioned, unnamed), the people shown with them, and the matches withheld."""
+    from core.models import AccessLog
+    from core.services import access_log_record
+
+    people = {p.pk: p for found in matches.values() for p in found}
+    shown = [people[pk] for pk in sorted(people) if pk in shown_ids]
+    withheld = sorted(pk for pk in people if pk not in shown_ids)
+    fields = [
+        *(["date_of_birth"] if any(p.date_of_birth for p in shown) else []),
+        *(["ssn_last4"] if any(p.ssn_last4 for p in shown) else []),
+        *(["case_count"] if shown else []),
+        *(["match_elsewhere"] if withheld else []),
+    ]
+    access_log_record(
+        kind=AccessLog.Kind.SENSITIVE_READ,
+        request=request,
+        fields=fields,
+        detail={
+            "possible_matches": {key: [p.pk for p in found] for key, found in matches.items()},
+            "person_ids": [p.pk for p in shown],
+            "matches": len(shown),
+            "withheld_person_ids": withheld,
+        },
+    )
+
+
+def ssn_last4_search_record(*, request, cases, last4: str) -> None:
+    """Cases found by the last four digits of an SSN (the caseload's ``q``, the cases API's ``?q=``)
+    say whose SSN ends so: a sensitive read, logged as the search page logs it (45 CFR 303.21; IRS
+    Publication 1075 9.3.1): one ``sensitive_read`` row per request naming the people on the cases
+    found (``cases``, already in the reader's scope) whose SSN ends in those digits. A partner key's
+    row is the agency's (``api:<agency>``, as the people API's). ``request`` is Django's or DRF's."""
+    from core.models import AccessLog, is_partner
+    from core.services import access_log_record
+
+    from .models import CaseParticipant
+
+    http = getattr(request, "_request", request)  # DRF's Request wraps Django's
+    if getattr(http, "caseworks_ssn_last4_logged", False):
+        return
+    http.caseworks_ssn_last4_logged = True
+    person_ids = list(
+        CaseParticipant.objects.filter(case__in=cases.order_by().values("pk"), person__ssn_last4=last4)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    principal = getattr(request, "user", None)  # DRF's: the key's principal (Django's is anonymous then)
+    access_log_record(
+        kind=AccessLog.Kind.SENSITIVE_READ,
+        request=http,
+        username=f"api:{getattr(principal, 'agency', None) or 'partner'}"[:150] if is_partner(principal) else "",
+        fields=["ssn_last4"],
+        detail={"search": ["ssn_last4"], "person_ids": person_ids, "matches": len(person_ids)},
+    )

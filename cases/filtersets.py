@@ -91,6 +91,18 @@ class CaseFilterSet(django_filters.FilterSet):
         model = Case
         fields = ["status", "county", "assistance_status"]
 
+    # The last four digits of an SSN searched by ``q`` (set by ``filter_search``), logged once the
+    # rows are filtered: the page and the API share this FilterSet, so neither can forget the log.
+    ssn_last4_searched = ""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.ssn_last4_searched and self.request is not None:
+            from .access import ssn_last4_search_record
+
+            ssn_last4_search_record(request=self.request, cases=queryset, last4=self.ssn_last4_searched)
+        return queryset
+
     def filter_search(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -99,6 +111,7 @@ class CaseFilterSet(django_filters.FilterSet):
             digits = re.sub(r"\D", "", value)
             return queryset.filter(case_number__iexact=f"{value[:2].upper()}-{int(digits):06d}")
         if value.isdigit() and len(value) == 4:
+            self.ssn_last4_searched = value
             people = CaseParticipant.objects.filter(case=OuterRef("pk"), person__ssn_last4=value)
             return queryset.filter(Exists(people))
         if value.isdigit():

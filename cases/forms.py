@@ -89,18 +89,24 @@ class CaseCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].initial = settings.CASEWORKS_JURISDICTION
 
-    def offer_matches(self, matches: dict, *, case_counts: dict[int, int]) -> None:
+    def offer_matches(self, matches: dict, *, case_counts: dict[int, int], visible_ids: set[int]) -> None:
         """Show each party's possible matches as a choice, with "a new person" and its reason,
-        right after that party's fields."""
+        right after that party's fields. Only the matches the user may see (``visible_ids``) are
+        choices, with their details; the others are one line that names no one
+        (``MATCH_ELSEWHERE``)."""
         order = list(self.fields)
         for key, people in matches.items():
             if key not in self.PARTIES:
                 continue
             label = self.PARTIES[key]
-            choices = [(str(p.pk), _match_label(p, case_counts.get(p.pk, 0))) for p in people]
-            choices.append(("new", "None of these: a new person (say why below)"))
+            shown = [p for p in people if p.pk in visible_ids]
+            choices = [(str(p.pk), _match_label(p, case_counts.get(p.pk, 0))) for p in shown]
+            choices.append(
+                ("new", "None of these: a new person (say why below)" if shown else "A new person (say why below)")
+            )
             self.fields[f"{key}_existing_person"].widget = forms.RadioSelect(choices=choices)
             self.fields[f"{key}_existing_person"].label = f"{label}: already on file?"
+            self.fields[f"{key}_existing_person"].help_text = MATCH_ELSEWHERE if len(shown) < len(people) else ""
             self.fields[f"{key}_new_person_reason"].widget = forms.TextInput()
             self.fields[f"{key}_new_person_reason"].label = f"{label}: why a new record"
             anchor = "child_date_of_birth" if key == "child" else f"{key}_ssn"
@@ -160,11 +166,22 @@ class CaseCreateForm(forms.Form):
         return {"existing_person_id": existing} if isinstance(existing, int) else {}
 
 
+# A match the user may not see (a person on other counties' cases only): no name, birth date, SSN,
+# case count or id; what to do instead. Static text (the field template shows help text as HTML).
+MATCH_ELSEWHERE = (
+    "Someone with this name and date of birth is also on file on cases you cannot see (another "
+    "county's): that record is not shown and cannot be picked here. Enter the SSN if the application "
+    "gives it: the same SSN finds the record. Otherwise confirm a new person and say why; a coordinator "
+    "checks the two records on the duplicates report."
+)
+
+
 def _match_label(person, case_count: int) -> str:
-    """How a possible match is described: enough to tell people apart, no whereabouts."""
+    """How a possible match the user may see is described: enough to tell people apart, no
+    whereabouts; ``case_count`` counts the cases the user may see."""
     born = person.date_of_birth.strftime("%Y-%m-%d") if person.date_of_birth else "birth date unknown"
     ssn = f", SSN ending {person.ssn_last4}" if person.ssn_last4 else ""
-    cases = f", on {case_count} case{'s' if case_count != 1 else ''}"
+    cases = f", on {case_count} case{'s' if case_count != 1 else ''} you can see"
     return f"{person.display_name} (born {born}{ssn}{cases}; person {person.pk})"
 
 

@@ -98,6 +98,18 @@ def person_matches(
     return Matches(exact=exact, probable=probable)
 
 
+def visible_match_ids(*, user, people: Iterable[Person]) -> set[int]:
+    """Which of these possible matches ``user`` may see: people on a case in the user's scope
+    (``cases.search.visible_people``, the person page's rule). Matching is office-wide, so that no
+    one enters a person twice; what is shown of a match, and who may pick it, is not. One query."""
+    from .search import visible_people
+
+    ids = {p.pk for p in people}
+    if not ids:
+        return set()
+    return set(visible_people(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 @dataclass(frozen=True)
 class DuplicatePair:
     first: Person

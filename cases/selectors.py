@@ -40,10 +40,12 @@ def case_visible_by_number(*, user, case_number: str) -> Case | None:
     return Case.objects.restrict(user, "view").filter(case_number__iexact=number).first()
 
 
-def person_case_counts(*, person_ids) -> dict[int, int]:
-    """How many cases each person is on (one query, for the possible-match choices)."""
+def person_case_counts(*, person_ids, user=None) -> dict[int, int]:
+    """How many cases each person is on (one query, for the possible-match choices); with ``user``,
+    only the cases that user may see."""
+    participants = CaseParticipant.objects.all() if user is None else CaseParticipant.objects.restrict(user, "view")
     rows = (
-        CaseParticipant.objects.filter(person_id__in=person_ids)
+        participants.filter(person_id__in=person_ids)
         .values("person_id")
         .annotate(n=Count("case_id", distinct=True))
         .values_list("person_id", "n")

@@ -22,7 +22,7 @@ from core.lists import BulkActionMixin, ListViewMixin
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import forms, selectors, services
-from .access import fti_reads_record, person_shown
+from .access import fti_reads_record, person_shown, possible_matches_read_record
 from .choices import CaseStatus, ParticipantRole, WorkItemKind, WorkItemStatus
 from .deadlines import deadline_state
 from .exceptions import CollectionConflict
@@ -153,13 +153,24 @@ class CaseCreateView(PermissionMixin, FormView):
                 self._offer(form, matches)
         return super().form_invalid(form)
 
-    @staticmethod
-    def _offer(form, matches):
+    def _offer(self, form, matches):
+        """Offer each party's possible matches. Matching is office-wide (one person, one record);
+        what is shown is the user's scope: a match the user may see with its birth date, SSN's last
+        four and cases, any other as one line naming no one. Every offer is a sensitive read."""
+        from .people import visible_match_ids
+
+        user = self.request.user
+        matches = {key: people for key, people in matches.items() if key in forms.CaseCreateForm.PARTIES}
+        if not matches:
+            return
+        visible = visible_match_ids(user=user, people=[p for people in matches.values() for p in people])
         form.offer_matches(
             matches,
-            case_counts=selectors.person_case_counts(person_ids=[p.pk for people in matches.values() for p in people]),
+            case_counts=selectors.person_case_counts(person_ids=visible, user=user),
+            visible_ids=visible,
         )
         form.matches_offered = True
+        possible_matches_read_record(request=self.request, matches=matches, shown_ids=visible)
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -97,7 +97,8 @@ class ProbableMatches(ValidationError):
         super().__init__(
             {
                 f"{key}_existing_person": ValidationError(
-                    "This person may already be on file: pick the existing record, or confirm a new one and say why.",
+                    "This person may already be on file: pick the record if it is shown, or confirm a new one "
+                    "and say why.",
                     code="probable_match",
                 )
                 for key in matches
@@ -109,12 +110,22 @@ def _party_key(role: str, index: int) -> str:
     return role if index == 0 else f"{role}{index + 1}"
 
 
-def _parties_resolve(parties: list[tuple[str, PartyData | Person]]) -> tuple[dict[str, Person], list[dict]]:
+def _parties_resolve(
+    parties: list[tuple[str, PartyData | Person]], *, by: User
+) -> tuple[dict[str, Person], list[dict]]:
     """Find each new party among the people on file before anyone is created (one person, one
     record): an SSN match through the blind index is the same person and is reused; probable
     matches (same birth date, same or similar name) need the caseworker's answer, or the whole
-    case is refused with ``ProbableMatches`` and nothing is written."""
-    from ..people import person_matches
+    case is refused with ``ProbableMatches`` and nothing is written.
+
+    Matching is office-wide, picking is not: ``by`` may pick only a match they may see (a person on
+    a case of their scope, ``cases.people.visible_match_ids``); one outside it is refused like a
+    person who is no match at all, since nothing of that record was shown to tell them apart (a
+    name and a birth date are not an identity; an SSN is, and links the record by itself). A new
+    person beside such matches is allowed with a reason, and the note names the matches ``by`` could
+    not see: the coordinators' duplicates report pairs the two records by the same rule, to check
+    and merge (45 CFR 303.21: a record is disclosed only to those who may see it)."""
+    from ..people import person_matches, visible_match_ids
 
     found: dict[str, Person] = {}
     notes: list[dict] = []
@@ -131,18 +142,21 @@ def _parties_resolve(parties: list[tuple[str, PartyData | Person]]) -> tuple[dic
             notes.append({"party": key, "person_id": matches.exact.pk, "how": "same SSN"})
         elif party.existing_person_id is not None:
             chosen = next((p for p in matches.probable if p.pk == party.existing_person_id), None)
-            if chosen is None:
+            if chosen is None or not visible_match_ids(user=by, people=[chosen]):
                 raise ValidationError({f"{key}_existing_person": "That person is not one of the possible matches."})
             found[key] = chosen
             notes.append({"party": key, "person_id": chosen.pk, "how": "picked by the caseworker"})
         elif matches.probable and not party.new_person_reason.strip():
             undecided[key] = matches.probable
         elif matches.probable:
+            seen = visible_match_ids(user=by, people=matches.probable)
+            not_seen = [p.pk for p in matches.probable if p.pk not in seen]
             notes.append(
                 {
                     "party": key,
                     "how": "new despite possible matches",
                     "candidates": [p.pk for p in matches.probable],
+                    **({"not_visible_to_caseworker": not_seen} if not_seen else {}),
                     "reason": party.new_person_reason.strip()[:500],
                 }
             )
@@ -223,7 +237,7 @@ def case_create(
         for role, group in ((ParticipantRole.CP, [cp]), (ParticipantRole.NCP, [ncp]), (ParticipantRole.CHILD, children))
         for i, party in enumerate(group)
     ]
-    existing, match_notes = _parties_resolve([(key, party) for key, _, party in keyed])
+    existing, match_notes = _parties_resolve([(key, party) for key, _, party in keyed], by=by)
     case_deadline_refresh(case)
     case.save()
     for key, role, party in keyed:

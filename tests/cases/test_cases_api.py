@@ -5,6 +5,7 @@ import pytest
 
 from cases.filtersets import CaseFilterSet
 from cases.models import Case, CaseBalance, FviOverride
+from core.models import AccessLog
 from tests.cases.factories import AddressFactory, CaseFactory, case_with_order
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,50 @@ def test_case_list_query_count_is_constant(api_client_with, rows, django_assert_
         response = api.get("/api/v1/cases/", {"page_size": 50})
     assert response.status_code == 200
     assert response.json()["count"] == rows and len(response.json()["results"]) == rows
+
+
+def _same_last4(person, last4):
+    person.ssn = f"77766{last4}"
+    person.save()
+    return person
+
+
+@pytest.mark.parametrize("mode", ["page", "cursor"])
+def test_case_list_search_by_the_last_four_of_an_ssn_is_logged_as_the_agency(api_client_with, mode):
+    # given a case of the key's county, and a case of another county whose NCP's SSN ends the same
+    case = CaseFactory()
+    last4 = case.ncp.ssn_last4
+    _same_last4(CaseFactory(county="Kings").ncp, last4)
+    api = api_client_with("cases:read", agency="Family Court")
+    params = {"q": last4, **({"pagination": "cursor"} if mode == "cursor" else {})}
+    response = api.get("/api/v1/cases/", params)
+    assert [c["case_number"] for c in response.json()["results"]] == [case.case_number]
+    log = AccessLog.objects.get(kind="sensitive_read")
+    assert (log.user, log.username, log.fields) == (None, "api:Family Court", ["ssn_last4"])
+    assert log.detail == {"search": ["ssn_last4"], "person_ids": [case.ncp.pk], "matches": 1}
+    assert log.path.startswith(f"/api/v1/cases/?q={last4}")
+
+
+def test_case_list_searches_by_anything_but_the_last_four_write_no_sensitive_read(api_client_with):
+    case = CaseFactory()
+    api = api_client_with("cases:read")
+    for q in (case.ncp.last_name, case.case_number, "123"):
+        assert api.get("/api/v1/cases/", {"q": q}).status_code == 200, q
+    assert api.get("/api/v1/cases/").status_code == 200
+    assert not AccessLog.objects.filter(kind="sensitive_read").exists()
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_case_list_search_by_the_last_four_query_count_is_constant(
+    api_client_with, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        _same_last4(case_with_order().ncp, "4321")
+    api = api_client_with("cases:read")
+    with django_assert_max_num_queries(9):  # the plain list's budget, with the people found and the log row
+        response = api.get("/api/v1/cases/", {"q": "4321", "page_size": 50})
+    assert response.json()["count"] == rows
+    assert AccessLog.objects.get(kind="sensitive_read").detail["matches"] == rows
 
 
 def test_case_list_filters(api_client_with):

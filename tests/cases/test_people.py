@@ -1,5 +1,6 @@
 """One person, one record: matching people on case opening, the duplicates report, merge and undo."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,11 +11,24 @@ from django.urls import reverse
 from cases import services
 from cases.models import Address, Case, CaseParticipant, Employment, Person
 from cases.people import duplicate_pairs, name_key, name_similarity, person_matches
-from core.models import DomainEvent
+from core.models import AccessLog, DomainEvent
 from tests.cases.factories import CaseFactory, EmployerFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 BORN = date(1988, 4, 12)
+QUERIES_TO_OFFER = (
+    24  # the page and the stopped case (21), then which matches the user may see, their cases, the log row
+)
+OPENING_DAY = time_machine.travel(datetime(2026, 11, 3, 15, tzinfo=UTC), tick=False)
+
+
+def _on_file(county="Albany", **fields):
+    """María Núñez (born ``BORN``), already on a case of ``county``: a person is in a user's scope
+    through a case the user may see (``cases.search.visible_people``)."""
+    person = PersonFactory(**{"first_name": "María", "last_name": "Núñez", "date_of_birth": BORN, "ssn": "", **fields})
+    case = CaseFactory(county=county, participants=False)
+    CaseParticipant.objects.create(case=case, person=person, role="cp")
+    return person
 
 
 def _open(worker, cp, ncp, child, **kw):
@@ -82,7 +96,7 @@ def test_a_probable_match_stops_the_case_until_the_caseworker_decides(worker):
 
 
 def test_the_caseworker_picks_the_existing_person(worker):
-    existing = PersonFactory(first_name="Maria", last_name="Nunez", date_of_birth=BORN, ssn="")
+    existing = _on_file(first_name="Maria", last_name="Nunez")
     cp, ncp, child = _family(existing_person_id=existing.pk)
     cp.ssn = ""
     case = _open(worker, cp, ncp, child)
@@ -100,7 +114,7 @@ def test_a_pick_that_is_not_a_candidate_is_refused(worker):
 
 
 def test_a_new_person_despite_matches_needs_and_records_a_reason(worker):
-    existing = PersonFactory(first_name="Maria", last_name="Nunez", date_of_birth=BORN, ssn="")
+    existing = _on_file(first_name="Maria", last_name="Nunez")
     cp, ncp, child = _family(new_person_reason="Different mother's maiden name on the birth record")
     cp.ssn = ""
     case = _open(worker, cp, ncp, child)
@@ -140,6 +154,11 @@ def test_matching_costs_the_same_queries_whatever_the_office_size(office, django
 # The case page -----------------------------------------------------------------------------------
 
 
+def _opened():
+    """The cases the page opened (the factories' cases were received in 2024)."""
+    return Case.objects.filter(application_received_on=date(2026, 11, 2))
+
+
 def _form(**extra):
     data = {
         "county": "Albany",
@@ -162,13 +181,13 @@ def _form(**extra):
     return {**data, **extra}
 
 
-@time_machine.travel(datetime(2026, 11, 3, 15, tzinfo=UTC), tick=False)
+@OPENING_DAY
 def test_the_case_form_offers_the_match_then_opens_with_the_existing_person(client, worker):
-    existing = PersonFactory(first_name="María", last_name="Núñez", date_of_birth=BORN, ssn="")
+    existing = _on_file()
     client.force_login(worker)
     url = reverse("cases:case_create")
     page = client.post(url, _form())
-    assert page.status_code == 200 and not Case.objects.exists()
+    assert page.status_code == 200 and not _opened().exists()
     html = page.content.decode()
     assert "Custodial parent: already on file?" in html and f'value="{existing.pk}"' in html
     assert "None of these: a new person" in html
@@ -178,7 +197,153 @@ def test_the_case_form_offers_the_match_then_opens_with_the_existing_person(clie
     # picking the record opens the case with it
     done = client.post(url, _form(cp_existing_person=str(existing.pk)))
     assert done.status_code == 302
-    assert Case.objects.get().cp == existing
+    assert _opened().get().cp == existing
+
+
+# Matches are office-wide (one person, one record), what is shown of them is not: a person is shown
+# with their details only to a user who may see them (a case of the user's county), and every offer
+# of possible matches is a logged sensitive read (45 CFR 303.21).
+
+WITHHELD = "on cases you cannot see"
+
+
+def _choice(html, person):
+    """Whether ``person`` is offered as a choice of the custodial parent's record."""
+    return re.search(rf'name="cp_existing_person" value="{person.pk}"', html) is not None
+
+
+@OPENING_DAY
+def test_a_match_in_the_users_county_is_offered_with_its_details_and_the_offer_is_logged(client, worker):
+    existing = _on_file(ssn="123454321")
+    client.force_login(worker)
+    page = client.post(reverse("cases:case_create"), _form())
+    html = page.content.decode()
+    assert page.status_code == 200 and not _opened().exists()
+    assert _choice(html, existing)
+    assert f"María Núñez (born 1988-04-12, SSN ending 4321, on 1 case you can see; person {existing.pk})" in html
+    assert WITHHELD not in html
+    log = AccessLog.objects.get(kind="sensitive_read")
+    assert (log.user, log.username, log.path) == (worker, worker.username, reverse("cases:case_create"))
+    assert log.fields == ["date_of_birth", "ssn_last4", "case_count"]
+    assert log.detail == {
+        "possible_matches": {"cp": [existing.pk]},
+        "person_ids": [existing.pk],
+        "matches": 1,
+        "withheld_person_ids": [],
+    }
+
+
+@OPENING_DAY
+def test_another_countys_match_is_not_shown_but_still_stops_the_case(client, worker):
+    elsewhere = _on_file(county="Kings", ssn="123454321")
+    client.force_login(worker)
+    page = client.post(reverse("cases:case_create"), _form())
+    html = page.content.decode()
+    # the case is stopped: the party must be decided
+    assert page.status_code == 200 and not _opened().exists()
+    assert "Custodial parent: already on file?" in html and WITHHELD in html
+    # but nothing of the record is shown: no choice, no id, no birth date, no SSN, no case count
+    assert not _choice(html, elsewhere) and f"person {elsewhere.pk}" not in html
+    assert "SSN ending" not in html and "born 1988-04-12" not in html and "on 1 case" not in html
+    log = AccessLog.objects.get(kind="sensitive_read")
+    assert log.user == worker and log.fields == ["match_elsewhere"]
+    assert log.detail == {
+        "possible_matches": {"cp": [elsewhere.pk]},
+        "person_ids": [],
+        "matches": 0,
+        "withheld_person_ids": [elsewhere.pk],
+    }
+
+
+@OPENING_DAY
+def test_both_kinds_of_match_the_users_with_details_the_other_countys_withheld(client, worker):
+    here = _on_file()
+    elsewhere = _on_file(county="Kings", ssn="123454321")
+    client.force_login(worker)
+    html = client.post(reverse("cases:case_create"), _form()).content.decode()
+    assert _choice(html, here) and f"person {here.pk}" in html
+    assert not _choice(html, elsewhere) and f"person {elsewhere.pk}" not in html and "SSN ending" not in html
+    assert WITHHELD in html
+    log = AccessLog.objects.get(kind="sensitive_read")
+    assert log.fields == ["date_of_birth", "case_count", "match_elsewhere"]
+    assert log.detail["person_ids"] == [here.pk] and log.detail["withheld_person_ids"] == [elsewhere.pk]
+
+
+@OPENING_DAY
+def test_another_countys_person_cannot_be_picked(client, worker):
+    elsewhere = _on_file(county="Kings")
+    client.force_login(worker)
+    page = client.post(reverse("cases:case_create"), _form(cp_existing_person=str(elsewhere.pk)))
+    assert page.status_code == 200 and not _opened().exists()
+    assert "That person is not one of the possible matches." in page.content.decode()
+
+
+def test_the_service_refuses_a_pick_outside_the_users_scope(worker):
+    elsewhere = _on_file(county="Kings", first_name="Maria", last_name="Nunez")
+    cp, ncp, child = _family(existing_person_id=elsewhere.pk)
+    cp.ssn = ""
+    with pytest.raises(ValidationError) as exc:
+        _open(worker, cp, ncp, child)
+    assert exc.value.message_dict == {"cp_existing_person": ["That person is not one of the possible matches."]}
+    assert not Case.objects.filter(county="Albany", participants__person=elsewhere).exists()
+
+
+def test_someone_who_sees_every_county_may_pick_a_match_from_any_county(role_user):
+    elsewhere = _on_file(county="Kings", first_name="Maria", last_name="Nunez")
+    cp, ncp, child = _family(existing_person_id=elsewhere.pk)
+    cp.ssn = ""
+    case = _open(role_user("administrator"), cp, ncp, child)
+    assert case.cp == elsewhere
+
+
+@OPENING_DAY
+def test_a_new_record_beside_another_countys_match_is_noted_for_the_duplicates_report(client, worker):
+    elsewhere = _on_file(county="Kings")
+    client.force_login(worker)
+    reason = "The applicant has only ever lived in Albany County"
+    done = client.post(reverse("cases:case_create"), _form(cp_existing_person="new", cp_new_person_reason=reason))
+    assert done.status_code == 302
+    case = _opened().get()
+    assert case.cp != elsewhere
+    note = DomainEvent.objects.get(case_id=case.pk, verb="case.opened").data["people_matched"][0]
+    assert note == {
+        "party": "cp",
+        "how": "new despite possible matches",
+        "candidates": [elsewhere.pk],
+        "not_visible_to_caseworker": [elsewhere.pk],
+        "reason": reason,
+    }
+    # the coordinators' report pairs the two records (the same rule as the match), to check and merge
+    assert (elsewhere.pk, case.cp.pk) in {(p.first.pk, p.second.pk) for p in duplicate_pairs()}
+
+
+@OPENING_DAY
+def test_a_user_without_a_county_is_shown_no_details_of_any_match(client, make_user):
+    nowhere = make_user("caseworker", username="countyless_caseworker", county="")
+    existing = _on_file(ssn="123454321")
+    client.force_login(nowhere)
+    # a decision sent back without its reason: the form offers the matches again
+    page = client.post(reverse("cases:case_create"), _form(cp_existing_person="new"))
+    html = page.content.decode()
+    assert page.status_code == 200 and not _opened().exists()
+    assert WITHHELD in html and not _choice(html, existing) and "SSN ending" not in html
+    assert f"person {existing.pk}" not in html
+    log = AccessLog.objects.get(kind="sensitive_read")
+    assert log.user == nowhere and log.detail["withheld_person_ids"] == [existing.pk]
+    assert log.detail["person_ids"] == []
+
+
+@OPENING_DAY
+@pytest.mark.parametrize("candidates", [2, 20])
+def test_offering_matches_costs_the_same_queries_whatever_their_number(
+    client, worker, candidates, django_assert_max_num_queries
+):
+    for i in range(candidates):
+        _on_file(county="Albany" if i % 2 else "Kings", ssn=f"12345{i:04d}")
+    client.force_login(worker)
+    with django_assert_max_num_queries(QUERIES_TO_OFFER):
+        page = client.post(reverse("cases:case_create"), _form())
+    assert page.status_code == 200 and page.content.decode().count('name="cp_existing_person"') == candidates // 2 + 1
 
 
 # Duplicates report, merge and undo ------------------------------------------------------------------

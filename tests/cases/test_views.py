@@ -42,6 +42,67 @@ def test_caseload_search_by_case_number_name_and_last4(client, worker):
         assert target.case_number in numbers and other.case_number not in numbers, q
 
 
+def _same_last4(person, last4):
+    person.ssn = f"77766{last4}"
+    person.save()
+    return person
+
+
+def test_caseload_search_by_the_last_four_of_an_ssn_is_a_logged_sensitive_read(client, worker):
+    # given a case of mine, and a case of another county whose NCP's SSN ends the same
+    mine = CaseFactory(caseworker=worker)
+    last4 = mine.ncp.ssn_last4
+    _same_last4(CaseFactory(county="Kings", caseworker=worker).ncp, last4)
+    client.force_login(worker)
+    url = reverse("cases:case_list")
+    # when the caseload is searched by the last four digits (on the page, then as CSV)
+    page = client.get(url, {"q": last4, "scope": "all"})
+    export = client.get(url, {"q": last4, "scope": "all", "export": "csv"})
+    # then only the case in scope is found, and each request writes one row naming its person
+    assert [c.pk for c in page.context["object_list"]] == [mine.pk]
+    assert export.status_code == 200 and mine.case_number in b"".join(export.streaming_content).decode()
+    logs = list(CoreAccessLog.objects.filter(kind="sensitive_read").order_by("pk"))
+    assert [log.path for log in logs] == [
+        f"{url}?q={last4}&scope=all",
+        f"{url}?q={last4}&scope=all&export=csv",
+    ]
+    for log in logs:
+        assert (log.user, log.username, log.fields) == (worker, worker.username, ["ssn_last4"])
+        assert log.detail == {"search": ["ssn_last4"], "person_ids": [mine.ncp.pk], "matches": 1}
+
+
+def test_caseload_searches_by_anything_but_the_last_four_of_an_ssn_write_no_sensitive_read(client, worker):
+    case = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    url = reverse("cases:case_list")
+    for q in ("", case.ncp.last_name, case.case_number, case.case_number[-6:], "123", "12a4"):
+        assert client.get(url, {"q": q}).status_code == 200, q
+    assert not CoreAccessLog.objects.filter(kind="sensitive_read").exists()
+
+
+def test_a_user_without_a_county_searching_the_last_four_finds_nothing_and_is_logged(client, make_user):
+    case = CaseFactory()
+    nowhere = make_user("caseworker", username="countyless_caseworker", county="")
+    client.force_login(nowhere)
+    page = client.get(reverse("cases:case_list"), {"q": case.ncp.ssn_last4, "scope": "all"})
+    assert list(page.context["object_list"]) == []
+    log = CoreAccessLog.objects.get(kind="sensitive_read")
+    assert log.user == nowhere and log.detail == {"search": ["ssn_last4"], "person_ids": [], "matches": 0}
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_caseload_search_by_the_last_four_costs_the_same_queries_whatever_the_rows(
+    client, worker, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        _same_last4(case_with_order(caseworker=worker).ncp, "4321")
+    client.force_login(worker)
+    with django_assert_max_num_queries(12):  # the plain caseload's budget, with the people found and the log row
+        response = client.get(reverse("cases:case_list"), {"q": "4321", "page_size": 50})
+    assert len(response.context["object_list"]) == min(rows, 25)
+    assert CoreAccessLog.objects.get(kind="sensitive_read").detail["matches"] == rows
+
+
 def test_caseload_shows_only_my_cases_unless_scope_all(client, worker):
     mine = CaseFactory(caseworker=worker)
     theirs = CaseFactory(caseworker=None)

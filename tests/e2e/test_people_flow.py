@@ -7,14 +7,17 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import Case, Person
-from tests.cases.factories import PersonFactory
+from cases.models import Case, CaseParticipant, Person
+from tests.cases.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_caseworker_is_asked_about_a_possible_match_and_picks_the_existing_person(sign_in, live_server):
     existing = PersonFactory(first_name="María", last_name="Núñez", date_of_birth=date(1988, 4, 12), ssn="")
+    # on a case of the caseworker's county: a match the caseworker may see (and pick)
+    on_file = CaseFactory(participants=False)
+    CaseParticipant.objects.create(case=on_file, person=existing, role="cp")
     page = sign_in("caseworker", at="/cases/new/")
     page.locator("#id_county").fill("Albany")
     page.locator("#id_application_received_on").fill((timezone.localdate() - timedelta(days=3)).isoformat())
@@ -31,7 +34,7 @@ def test_caseworker_is_asked_about_a_possible_match_and_picks_the_existing_perso
     page.get_by_label(re.compile(rf"María Núñez .*person {existing.pk}")).check()
     page.get_by_role("button", name="Open case").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"Case (NY|CA)-\d{6}"))
-    assert Case.objects.get().cp == existing
+    assert Case.objects.exclude(pk=on_file.pk).get().cp == existing
 
 
 def test_coordinator_merges_a_duplicate_and_undoes_it(sign_in, live_server):
