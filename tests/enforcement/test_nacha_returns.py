@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from cases.ledger_verify import ledger_differences
 from cases.models import Disbursement, WorkItem
-from cases.services import collection_post
+from cases.services import charges_accrue, collection_post
 from core.models import DomainEvent
 from enforcement.choices import BankAccountPurpose, FileVia
 from enforcement.models import DisbursementExportEntry, DisbursementReturn, NachaReturnFile, PayeeAccount
@@ -28,6 +29,7 @@ from enforcement.nacha import (
     payment_entries,
     return_addenda,
 )
+from enforcement.selectors import disbursement_returns_held
 from enforcement.services.disbursements import disbursements_export
 from enforcement.services.returns import nacha_return_import
 from tests.cases.factories import case_with_order
@@ -185,6 +187,58 @@ def test_replaying_the_file_or_the_return_changes_nothing(exported):
     assert DisbursementReturn.objects.count() == 1
     assert WorkItem.objects.filter(kind="disbursement_returned").count() == 1
     assert DomainEvent.objects.filter(verb="disbursement.returned").count() == 1
+
+
+def test_a_redistribution_after_a_return_leaves_the_money_held_and_pays_nothing_again(role_user):
+    # given $300 (A, collected Nov 20) paid into the family's account and returned R03 by the bank
+    BankAccountFactory(
+        name="SDU", account_number="555000111", routing_number="021000021", purpose=BankAccountPurpose.DISBURSEMENTS
+    )
+    case = case_with_order(monthly=Decimal("500.00"), caseworker=role_user("caseworker"))
+    PayeeAccount.objects.create(person=case.cp, routing_number="091000019", account_number="987654321")
+    charges_accrue(through=date(2026, 11, 20))
+    a = collection_post(
+        case_number=case.case_number,
+        amount=Decimal("300.00"),
+        received_on=date(2026, 11, 20),
+        source="direct_payment",
+        source_reference="A",
+        received_via="form",
+    ).collection
+    disbursements_export(on=date(2026, 11, 23))
+    assert _import(_file([_return_spec(case)])).returns == 1
+    # when a payment collected earlier (Nov 10) arrives: the case is redistributed by month of
+    # collection and A's allocation lines change (A now pays arrears too), its family share not
+    b = collection_post(
+        case_number=case.case_number,
+        amount=Decimal("400.00"),
+        received_on=date(2026, 11, 24),
+        collected_on=date(2026, 11, 10),
+        source="income_withholding",
+        source_reference="B",
+        received_via="api",
+    ).collection
+    # then A's $300 is only the return's: held undistributed, to be paid again through its work
+    # item, not a second time by a new pending disbursement
+    assert list(Disbursement.objects.filter(collection=a).values_list("status", "amount")) == [
+        ("returned", Decimal("300.00"))
+    ]
+    assert list(Disbursement.objects.filter(collection=b).values_list("status", "amount")) == [
+        ("pending", Decimal("400.00"))
+    ]
+    assert list(DisbursementReturn.objects.values_list("outcome", "amount")) == [("held", Decimal("300.00"))]
+    assert disbursement_returns_held() == {"count": 1, "total": Decimal("300.00")}
+    assert WorkItem.objects.filter(kind="disbursement_returned", case=case).count() == 1
+    event = DomainEvent.objects.get(verb="collections.redistributed", case_id=case.pk)
+    (change,) = event.data["changes"]
+    assert (change["collection"], change["family_to_recover"], change["family_returned_held"]) == (
+        "A",
+        "0.00",
+        "300.00",
+    )
+    assert "to recover" not in event.summary
+    assert "1 with a payment returned by the bank held undistributed" in event.summary
+    assert ledger_differences() == []
 
 
 @pytest.mark.parametrize(
