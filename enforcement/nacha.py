@@ -803,6 +803,9 @@ class ReturnItem:
     corrected_data: str = ""
     information: str = ""
     date_of_death: date | None = None
+    # The return file's creation date: a return's original entry went out in a file on or
+    # before it (the return addenda does not carry the original entry's date).
+    returned_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -897,6 +900,7 @@ def return_entries(nacha: NachaFile) -> list[ReturnItem]:
                 "amount": entry.amount,
                 "transaction_code": entry.transaction_code,
                 "identification": entry.identification,
+                "returned_on": nacha.created_on,
             }
             if addenda.type_code == "99":
                 if not _RETURN_CODE.match(code):
@@ -959,7 +963,7 @@ class BatchSpec:
     entries: list[EntrySpec]
     service_class: str = "220"
     company_discretionary: str = ""
-    first_trace: int = 1  # sequence part of the first entry's trace number (unique across files)
+    first_trace: int = 1  # sequence part of the first entry's trace number (unique within the file)
 
 
 def _field(value: str, width: int, *, upper: bool = True) -> str:

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from core.db import ledger_writer, rows_insert
-from core.money import ZERO
+from core.money import ZERO, money
 from core.services import event_record
 
 from .. import allocation as rules
@@ -320,6 +320,20 @@ def case_redistribute(
     return result
 
 
+def _family_given(collection: Collection) -> tuple[Decimal, Decimal]:
+    """What was already given to the family of ``collection``: (sent, returned by the bank).
+
+    A returned disbursement (R-code, ``enforcement.services.returns``) is money the office holds
+    undistributed for the family, with a work item to pay it again: the return is the one way it
+    is paid again, so a redistribution counts it as given (never a second, pending disbursement of
+    the same money) and never asks the family to give back what they did not receive."""
+    given = Disbursement.objects.filter(collection=collection, payee=Payee.FAMILY).aggregate(
+        sent=Sum("amount", filter=Q(status=DisbursementStatus.SENT)),
+        returned=Sum("amount", filter=Q(status=DisbursementStatus.RETURNED)),
+    )
+    return money(given["sent"] or ZERO), money(given["returned"] or ZERO)
+
+
 def _write(
     *, case, redo, plans, live_allocations, live_entries, received, on, by, actor_label, changes_out=None, reason
 ) -> dict[int, list[Allocation]]:
@@ -387,19 +401,14 @@ def _write(
         Disbursement.objects.filter(collection=collection, status=DisbursementStatus.PENDING).update(
             status=DisbursementStatus.CANCELLED
         )
-        sent = (
-            Disbursement.objects.filter(
-                collection=collection, payee=Payee.FAMILY, status=DisbursementStatus.SENT
-            ).aggregate(s=Sum("amount"))["s"]
-            or ZERO
-        )
-        if family - sent > 0:
+        sent, returned = _family_given(collection)
+        if family - sent - returned > 0:
             disbursements.append(
                 Disbursement(
                     case=case,
                     collection=collection,
                     payee=Payee.FAMILY,
-                    amount=family - sent,
+                    amount=family - sent - returned,
                     received_on=collection.received_on,
                     due_by=disbursement_due_by(collection.received_on, case.jurisdiction),
                 )
@@ -434,6 +443,10 @@ def _write(
                     "after": [[b, p, str(a)] for b, p, a in new],
                     "family_sent_before": str(sent),
                     "family_to_recover": str(max(sent - family, ZERO)),
+                    # A returned payment is held, not owed back: what the new share no longer
+                    # covers of it stays with the office (the family never received it).
+                    "family_returned_held": str(returned),
+                    "family_held_not_due": str(returned - min(max(family - sent, ZERO), returned)),
                 }
             )
     LedgerEntry.objects.bulk_create(reversals)
@@ -451,6 +464,8 @@ def _write(
         changes_out.extend(changes)
     elif changes:
         recover = [c for c in changes if Decimal(c["family_to_recover"]) > 0]
+        held = [c for c in changes if Decimal(c["family_returned_held"]) > 0]
+        not_due = sum((Decimal(c["family_held_not_due"]) for c in held), ZERO)
         event_record(
             verb="collections.redistributed",
             subject=case,
@@ -460,6 +475,13 @@ def _write(
             summary=(
                 f"{len(changes)} collection(s) redistributed by month of collection: {reason}"
                 + (f"; {len(recover)} with family payments already sent to recover" if recover else "")
+                + (
+                    f"; {len(held)} with a payment returned by the bank held undistributed (paid again"
+                    " through its return's work item"
+                    + (f"; {not_due} of it no longer due to the family)" if not_due else ")")
+                    if held
+                    else ""
+                )
             )[:500],
             data={"reason": reason, "changes": changes},
         )

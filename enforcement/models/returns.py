@@ -1,7 +1,10 @@
 """NACHA returns and notifications of change for the office's disbursement files.
 
-Each entry of a disbursement file is recorded with its trace number (unique across files) so a
-return, which names the original entry by its trace, finds its disbursement exactly.
+Each entry of a disbursement file is recorded with its trace number so a return, which names the
+original entry by its trace, finds its disbursement. A trace number is unique within its file
+(NACHA); across files it repeats once the 7-digit sequence has wrapped after 9,999,999 entries,
+so a return is matched by its trace, the file's date and the entry's amount and case number
+(``enforcement.services.returns``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ class DisbursementExportEntry(OfficeWide, models.Model):
         related_name="+",
         help_text="Empty when paid to the debit card program.",
     )
-    trace_number = models.CharField(max_length=15, unique=True)
+    trace_number = models.CharField(max_length=15)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
 
     objects = RestrictedQuerySet.as_manager()
@@ -35,6 +38,12 @@ class DisbursementExportEntry(OfficeWide, models.Model):
     class Meta:
         ordering = ["export", "trace_number"]
         verbose_name_plural = "disbursement export entries"
+        constraints = [
+            # Unique within a file (NACHA), not across files: the sequence wraps after 9,999,999.
+            # Trace first: its index is also the returns' lookup by trace (the export's own
+            # foreign-key index serves a file's entries).
+            models.UniqueConstraint(fields=["trace_number", "export"], name="enf_trace_once_per_file"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.trace_number} ({self.amount})"

@@ -111,17 +111,24 @@ class _FileBuilder:
         return content
 
 
+TRACE_SEQUENCE_LAST = 9_999_999  # the 7 digits after the ODFI's 8 in a trace number
+
+
 def _first_trace(odfi: str, count: int) -> int:
     """The sequence (last 7 digits) of this file's first trace number: after the last file's, so a
-    return, which names its entry by trace number, finds one entry among all files."""
+    trace number repeats as seldom as the 7 digits allow. The ``count`` entries of the file are
+    numbered from it one by one, so they are unique within the file (NACHA); when they would run
+    past 9,999,999 the file starts the sequence again at 1, and traces of earlier files repeat
+    (a return is then matched by its trace, the file's date, amount and case number:
+    ``enforcement.services.returns``)."""
     last = (
         DisbursementExportEntry.objects.filter(trace_number__startswith=odfi)
         .order_by("-pk")
         .values_list("trace_number", flat=True)
         .first()
     )
-    first = int(last[8:]) + 1 if last else 1
-    return 1 if first + count > 9_999_999 else first
+    first = int(last[8:]) % TRACE_SEQUENCE_LAST + 1 if last else 1
+    return 1 if first + count - 1 > TRACE_SEQUENCE_LAST else first
 
 
 def _account_problem(routing: str, number: str) -> str:
@@ -191,7 +198,14 @@ def _export(*, on: date, by: User | None, uppercase: bool) -> ExportResult:
     from cases.choices import DisbursementStatus, ParticipantRole, Payee
     from cases.models import Disbursement
 
-    source = BankAccount.objects.filter(purpose=BankAccountPurpose.DISBURSEMENTS, active=True).first()
+    # Locked: exports from one account run one after the other, so each file's trace numbers follow
+    # the last file's (two at once would both start after the same file).
+    source = (
+        BankAccount.objects.select_for_update()
+        .filter(purpose=BankAccountPurpose.DISBURSEMENTS, active=True)
+        .order_by("pk")
+        .first()
+    )
     if source is None or len(source.routing_number) != 9:
         raise ValidationError(
             {"account": "Configure the office's disbursements bank account (with its routing number) before exporting."}

@@ -4,8 +4,12 @@ change (NOC, C-codes), imported in one transaction.
 - The file is validated whole (the NACHA parser's counts, hashes and totals, then every entry a
   return or NOC with a valid reason/change code) before anything changes; a bad file changes
   nothing and is reported line by line.
-- A return names the original entry by its trace number; disbursement files give every entry a
-  trace number unique across files (``DisbursementExportEntry``), so the match is exact.
+- A return names the original entry by its trace number (``DisbursementExportEntry``). A trace
+  number is unique within a file; once the 7-digit sequence has wrapped it is in more than one
+  file, and the return goes to the one entry that fits it: sent in a file on or before the
+  return's date and within the return window, of the return's amount and case number. A trace
+  no file has, or one that no entry or more than one entry fits, is reported ``unmatched``:
+  never guessed, never another family's (``_entry_for``).
 - A return marks the disbursement ``returned`` with its reason; the money stays with the office
   as undistributed (the return row is the hold) and the case's caseworker gets a work item to
   get correct bank details and pay again.
@@ -18,8 +22,9 @@ change (NOC, C-codes), imported in one transaction.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -31,10 +36,15 @@ from core.services import event_record, saved_with_event
 
 from ..choices import FileVia, PayeeAccountType, ReturnFileStatus, ReturnKind, ReturnOutcome
 from ..models import DisbursementExportEntry, DisbursementReturn, NachaReturnFile, PayeeAccount
-from ..nacha import NachaInvalid, ReturnItem, noc_correction, parse, return_entries
+from ..nacha import NachaInvalid, ReturnItem, ascii_text, noc_correction, parse, return_entries
 from .received import received_file_build, received_file_size_check
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# The longest return window: an unauthorized consumer return reaches the ODFI by the banking day
+# after the 60th calendar day from the original entry's settlement (NACHA Operating Rules,
+# "60-day" returns); 5 days more for a settlement and that banking day falling after a weekend and
+# a holiday. Only used to tell apart entries of different files with the same trace number.
+RETURN_WINDOW_DAYS = 65
 # Work item: the caseworker gets correct bank details within 2 business days, as a disbursement
 # is due within 2 business days of receipt (42 USC 654b(c)).
 WORK_ITEM_BUSINESS_DAYS = 2
@@ -175,6 +185,74 @@ def _apply(
     )
 
 
+def _entries_by_trace(items: list[ReturnItem]) -> dict[str, list[DisbursementExportEntry]]:
+    """The entries of every trace number the items name, newest file first, each with its file's
+    date and reference and its case number (one read; not the file's content)."""
+    found: dict[str, list[DisbursementExportEntry]] = defaultdict(list)
+    rows = (
+        DisbursementExportEntry.objects.filter(trace_number__in={item.original_trace for item in items})
+        .select_related("export", "disbursement__case")
+        .only(
+            "trace_number",
+            "amount",
+            "payee_account_id",
+            "export__export_date",
+            "export__reference",
+            "disbursement__case__case_number",
+        )
+        .order_by("-export__export_date", "-export_id")
+    )
+    for entry in rows:
+        found[entry.trace_number].append(entry)
+    return found
+
+
+def _fits(entry: DisbursementExportEntry, item: ReturnItem) -> bool:
+    """Whether ``item`` can be the return (or NOC) of ``entry``: a return carries the original
+    entry's amount (a NOC carries none) and, when it names one, its case number as the file wrote
+    it (``nacha.ascii_text``, 15 characters; upper-cased unless the file kept the case)."""
+    if item.kind == ReturnKind.RETURN and item.amount != entry.amount:
+        return False
+    written = ascii_text(entry.disbursement.case.case_number)[:15].strip()
+    return not item.identification or item.identification.upper() == written
+
+
+def _entry_for(
+    item: ReturnItem, entries: list[DisbursementExportEntry], *, on: date
+) -> tuple[DisbursementExportEntry | None, str]:
+    """The entry ``item`` returns, or why there is none.
+
+    One entry with the trace number: it (every trace was unique across files until the sequence
+    wrapped). Several (the sequence wrapped): of those sent in a file on or before the return's
+    date and at most ``RETURN_WINDOW_DAYS`` before it, the one that fits the return's amount and
+    case number (``_fits``). None or several fit → unmatched: a person decides; the money is never
+    put on another family's disbursement by a guess."""
+    trace = item.original_trace
+    if not entries:
+        return None, f"no disbursement of the office has trace number {trace}"
+    if len(entries) == 1:
+        return entries[0], ""
+    returned_on = item.returned_on or on
+    earliest = returned_on - timedelta(days=RETURN_WINDOW_DAYS)
+    fit = [e for e in entries if earliest <= e.export.export_date <= returned_on and _fits(e, item)]
+    if len(fit) == 1:
+        return fit[0], ""
+    files = ", ".join(f"{e.export.reference} of {e.export.export_date}" for e in entries[:5])
+    files += f" and {len(entries) - 5} older" if len(entries) > 5 else ""
+    within = f"sent within {RETURN_WINDOW_DAYS} days before {returned_on}"
+    told = []  # what the return says that the entry must have too
+    if item.kind == ReturnKind.RETURN:
+        told.append("amount")
+    if item.identification:
+        told.append("case number")
+    has = f" with its {' and '.join(told)}" if told else ""
+    about = f"trace number {trace} is in {len(entries)} disbursement files ({files})"
+    if not fit:
+        return None, f"{about}; no entry {within}{has}"
+    unnamed = "" if item.identification else " (it names no case number)"
+    return None, f"{about}; {len(fit)} entries {within}{has}{unnamed}: match it by hand"
+
+
 def _store(
     *, name: str, content: bytes, via: str, by: User | None, actor_label: str, report: ReturnReport
 ) -> NachaReturnFile:
@@ -229,12 +307,12 @@ def _import(
     items: list[ReturnItem], *, name: str, content: bytes, via: str, by: User | None, actor_label: str
 ) -> NachaReturnFile:
     report = ReturnReport(status=ReturnFileStatus.IMPORTED)
-    entries = DisbursementExportEntry.objects.in_bulk([i.original_trace for i in items], field_name="trace_number")
+    entries = _entries_by_trace(items)
     return_file = _store(name=name, content=content, via=via, by=by, actor_label=actor_label, report=report)
     on = timezone.localdate()
     held = Decimal("0.00")
     for item in items:
-        entry = entries.get(item.original_trace)
+        entry, why = _entry_for(item, entries.get(item.original_trace, []), on=on)
         if entry is None:
             report.unmatched += 1
             report.items.append(
@@ -243,7 +321,7 @@ def _import(
                     "code": item.code,
                     "case_number": item.identification,
                     "outcome": "unmatched",
-                    "reason": f"no disbursement of the office has trace number {item.original_trace}",
+                    "reason": why,
                 }
             )
             continue

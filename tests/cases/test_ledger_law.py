@@ -635,3 +635,40 @@ def test_reversing_the_last_collection_changes_no_other():
     assert DomainEvent.objects.get(verb="collection.reversed").data["redistributed"] == []
     assert bal(case).current_paid_month == D("200.00")
     assert ledger_differences() == []
+
+
+# --- a redistribution and family payments the bank returned ---------------------------------------
+
+
+def _family(collection) -> list[tuple[str, Decimal]]:
+    return sorted(Disbursement.objects.filter(collection=collection).values_list("status", "amount"))
+
+
+def test_a_redistribution_never_pays_again_a_disbursement_the_bank_returned(settings):
+    # $500 a month from November; the office holds what is over (policy "hold"). A ($700,
+    # collected Dec 5) pays December 500 and November's arrears 200: $700 to the family, sent and
+    # returned by the bank (the office holds it, the return's work item pays it again). Then B
+    # ($500, collected Nov 29) is posted: B pays November, A pays December 500 and $200 is held.
+    # A's family share falls to 500; the $700 held covers it: no new disbursement, nothing to
+    # recover from the family (who got nothing), and $200 of what is held is no longer theirs.
+    settings.CASEWORKS_OVERPAYMENT_POLICY = "hold"
+    case = case_from(date(2024, 11, 1))
+    with time_machine.travel(at(date(2024, 12, 6)), tick=False):
+        charges_accrue(through=date(2024, 12, 6))
+        a = post(case, "700.00", "A", received_on=date(2024, 12, 5)).collection
+        Disbursement.objects.filter(collection=a).update(
+            status=DisbursementStatus.RETURNED, export_batch="DX-20241205-001", disbursed_on=date(2024, 12, 5)
+        )
+        post(case, "500.00", "B", received_on=date(2024, 12, 6), collected_on=date(2024, 11, 29))
+    assert live(a) == [("current", "family", D("500.00"))]
+    assert _family(a) == [("returned", D("700.00"))]
+    event = DomainEvent.objects.get(verb="collections.redistributed")
+    assert "to recover" not in event.summary
+    assert event.summary.endswith(
+        "; 1 with a payment returned by the bank held undistributed (paid again through its return's work item;"
+        " 200.00 of it no longer due to the family)"
+    )
+    change = event.data["changes"][0]
+    assert (change["collection"], change["family_sent_before"], change["family_to_recover"]) == ("A", "0.00", "0.00")
+    assert (change["family_returned_held"], change["family_held_not_due"]) == ("700.00", "200.00")
+    assert ledger_differences() == []

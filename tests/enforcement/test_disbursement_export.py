@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from cases.choices import CollectionSource, ReceivedVia
@@ -16,7 +17,7 @@ from cases.models import Disbursement, Person
 from cases.services import collection_post
 from core.models import AccessLog, DomainEvent
 from enforcement.choices import BankAccountPurpose
-from enforcement.models import DisbursementExport, PayeeAccount
+from enforcement.models import DisbursementExport, DisbursementExportEntry, PayeeAccount
 from enforcement.nacha import parse
 from enforcement.services.disbursements import disbursements_export
 from tests.cases.factories import case_with_order
@@ -126,6 +127,70 @@ def test_card_program_pays_payees_without_direct_deposit(office_accounts):
 def test_later_receipts_wait_for_their_day(office_accounts):
     _paid_case(received=date(2026, 11, 23))
     assert disbursements_export(on=date(2026, 11, 20)).export is None
+
+
+def _traces(export) -> list[str]:
+    """The trace numbers of ``export`` as stored, checked against its file's."""
+    stored = list(export.entries.order_by("pk").values_list("trace_number", flat=True))
+    assert [entry.trace for entry in parse(export.content).entries] == stored
+    return stored
+
+
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        # six entries fit after 9,999,993: the sequence runs to its last number
+        ("9999993", [f"02100002{n:07d}" for n in range(9_999_994, 10_000_000)]),
+        # they do not fit after 9,999,995: the file starts the sequence again at 0000001, although
+        # an earlier file used those traces (NACHA: unique within a file)
+        ("9999995", [f"02100002{n:07d}" for n in range(1, 7)]),
+    ],
+)
+def test_the_trace_sequence_wraps_after_9999999_and_the_export_goes_on(office_accounts, last, expected):
+    # given one real export, then (as after close to 10 million entries) the last trace near the top
+    _paid_case("100.00"), _paid_case("60.25")
+    first = disbursements_export(on=date(2026, 11, 23)).export
+    assert _traces(first) == ["021000020000001", "021000020000002"]
+    DisbursementExportEntry.objects.filter(export=first, trace_number="021000020000002").update(
+        trace_number=f"02100002{last}"
+    )
+    # when six more disbursements are exported
+    for _ in range(6):
+        _paid_case("10.00")
+    second = disbursements_export(on=date(2026, 11, 24)).export
+    # then the file is written and stored, every one of them sent, its traces unique in it
+    assert second is not None and second.entry_count == 6
+    assert _traces(second) == expected
+    assert Disbursement.objects.filter(export_batch=second.reference, status="sent").count() == 6
+    # and the next file goes on from there
+    _paid_case("20.00")
+    third = disbursements_export(on=date(2026, 11, 24)).export
+    assert _traces(third) == [f"02100002{int(expected[-1][8:]) % 9_999_999 + 1:07d}"]
+
+
+def test_a_trace_number_is_unique_within_a_file_not_across_files(office_accounts):
+    case = _paid_case("100.00")
+    first = disbursements_export(on=date(2026, 11, 23)).export
+    entry = first.entries.get()
+    disbursement = Disbursement.objects.get(case=case)
+    other = DisbursementExport.objects.create(
+        reference="DX-20261124-001",
+        export_date=date(2026, 11, 24),
+        file_name="x.ach",
+        content="",
+        entry_count=1,
+        total_credit=Decimal("100.00"),
+        entry_hash=0,
+    )
+    # the same trace in another file is allowed (the sequence wraps after 9,999,999) ...
+    DisbursementExportEntry.objects.create(
+        export=other, disbursement=disbursement, trace_number=entry.trace_number, amount=Decimal("100.00")
+    )
+    # ... twice in one file it is not
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DisbursementExportEntry.objects.create(
+            export=other, disbursement=disbursement, trace_number=entry.trace_number, amount=Decimal("100.00")
+        )
 
 
 def test_command_needs_a_configured_account():

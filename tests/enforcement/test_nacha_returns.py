@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from cases.ledger_verify import ledger_differences
 from cases.models import Disbursement, WorkItem
-from cases.services import collection_post
+from cases.services import charges_accrue, collection_post
 from core.models import DomainEvent
 from enforcement.choices import BankAccountPurpose, FileVia
 from enforcement.models import DisbursementExportEntry, DisbursementReturn, NachaReturnFile, PayeeAccount
@@ -28,6 +29,7 @@ from enforcement.nacha import (
     payment_entries,
     return_addenda,
 )
+from enforcement.selectors import disbursement_returns_held
 from enforcement.services.disbursements import disbursements_export
 from enforcement.services.returns import nacha_return_import
 from tests.cases.factories import case_with_order
@@ -129,7 +131,7 @@ def _import(content: bytes) -> NachaReturnFile:
     return nacha_return_import(name="returns.ach", content=content, via=FileVia.COMMAND, actor_label="test")
 
 
-def test_trace_numbers_are_unique_across_disbursement_files(exported):
+def test_trace_numbers_continue_from_the_last_disbursement_file(exported):
     export, _ = exported
     first = list(export.entries.values_list("trace_number", flat=True))
     assert first == [f"{ODFI}0000001", f"{ODFI}0000002"]
@@ -185,6 +187,167 @@ def test_replaying_the_file_or_the_return_changes_nothing(exported):
     assert DisbursementReturn.objects.count() == 1
     assert WorkItem.objects.filter(kind="disbursement_returned").count() == 1
     assert DomainEvent.objects.filter(verb="disbursement.returned").count() == 1
+
+
+def test_a_redistribution_after_a_return_leaves_the_money_held_and_pays_nothing_again(role_user):
+    # given $300 (A, collected Nov 20) paid into the family's account and returned R03 by the bank
+    BankAccountFactory(
+        name="SDU", account_number="555000111", routing_number="021000021", purpose=BankAccountPurpose.DISBURSEMENTS
+    )
+    case = case_with_order(monthly=Decimal("500.00"), caseworker=role_user("caseworker"))
+    PayeeAccount.objects.create(person=case.cp, routing_number="091000019", account_number="987654321")
+    charges_accrue(through=date(2026, 11, 20))
+    a = collection_post(
+        case_number=case.case_number,
+        amount=Decimal("300.00"),
+        received_on=date(2026, 11, 20),
+        source="direct_payment",
+        source_reference="A",
+        received_via="form",
+    ).collection
+    disbursements_export(on=date(2026, 11, 23))
+    assert _import(_file([_return_spec(case)])).returns == 1
+    # when a payment collected earlier (Nov 10) arrives: the case is redistributed by month of
+    # collection and A's allocation lines change (A now pays arrears too), its family share not
+    b = collection_post(
+        case_number=case.case_number,
+        amount=Decimal("400.00"),
+        received_on=date(2026, 11, 24),
+        collected_on=date(2026, 11, 10),
+        source="income_withholding",
+        source_reference="B",
+        received_via="api",
+    ).collection
+    # then A's $300 is only the return's: held undistributed, to be paid again through its work
+    # item, not a second time by a new pending disbursement
+    assert list(Disbursement.objects.filter(collection=a).values_list("status", "amount")) == [
+        ("returned", Decimal("300.00"))
+    ]
+    assert list(Disbursement.objects.filter(collection=b).values_list("status", "amount")) == [
+        ("pending", Decimal("400.00"))
+    ]
+    assert list(DisbursementReturn.objects.values_list("outcome", "amount")) == [("held", Decimal("300.00"))]
+    assert disbursement_returns_held() == {"count": 1, "total": Decimal("300.00")}
+    assert WorkItem.objects.filter(kind="disbursement_returned", case=case).count() == 1
+    event = DomainEvent.objects.get(verb="collections.redistributed", case_id=case.pk)
+    (change,) = event.data["changes"]
+    assert (change["collection"], change["family_to_recover"], change["family_returned_held"]) == (
+        "A",
+        "0.00",
+        "300.00",
+    )
+    assert "to recover" not in event.summary
+    assert "1 with a payment returned by the bank held undistributed" in event.summary
+    assert ledger_differences() == []
+
+
+# --- a trace number in two files (the sequence wraps after 9,999,999) ------------------------------
+
+
+def _paid(amount: str, received: date, worker):
+    case = case_with_order(monthly=Decimal("500.00"), caseworker=worker)
+    PayeeAccount.objects.create(person=case.cp, routing_number="091000019", account_number="987654321")
+    collection_post(
+        case_number=case.case_number,
+        amount=Decimal(amount),
+        received_on=received,
+        source="direct_payment",
+        source_reference=f"T-{case.pk}",
+        received_via="form",
+    )
+    return case
+
+
+def _two_files(worker, *, old_on: date = date(2026, 9, 28)):
+    """An old file (``old_on``) and the Nov 23 file, whose first entries share trace 0000001: the
+    old file's last trace was 9,999,999, so the next file started the sequence again. Both pay
+    $100.00, to different cases."""
+    BankAccountFactory(
+        name="SDU", account_number="555000111", routing_number="021000021", purpose=BankAccountPurpose.DISBURSEMENTS
+    )
+    old = _paid("100.00", old_on, worker)
+    _paid("45.00", old_on, worker)
+    old_file = disbursements_export(on=old_on).export
+    DisbursementExportEntry.objects.filter(export=old_file, trace_number=f"{ODFI}0000002").update(
+        trace_number=f"{ODFI}9999999"
+    )
+    new = _paid("100.00", date(2026, 11, 20), worker)
+    new_file = disbursements_export(on=date(2026, 11, 23)).export
+    trace = f"{ODFI}0000001"
+    assert {e.disbursement.case for e in DisbursementExportEntry.objects.filter(trace_number=trace)} == {old, new}
+    return old, new, old_file, new_file
+
+
+def _return_of(trace: str, *, amount: str = "100.00", identification: str = "", code: str = "R03") -> EntrySpec:
+    return EntrySpec(
+        routing="091000019",
+        account="987654321",
+        amount=Decimal(amount),
+        identification=identification,
+        name="PAYEE",
+        transaction_code="21",
+        addenda_type="99",
+        addenda=return_addenda(code=code, original_trace=trace, original_rdfi="09100001"),
+    )
+
+
+def test_a_return_finds_the_entry_of_the_file_it_names_when_a_trace_is_in_two_files(role_user):
+    old, new, _, _ = _two_files(role_user("caseworker"))
+    # the bank returns the Nov 23 entry: trace 0000001, $100.00, the new case's number
+    content = _file([_return_of(f"{ODFI}0000001", identification=new.case_number)])
+    row = _import(content)
+    assert (row.status, row.returns, row.unmatched) == ("imported", 1, 0)
+    assert Disbursement.objects.get(case=new).status == "returned"
+    assert Disbursement.objects.get(case=old).status == "sent"
+    assert DisbursementReturn.objects.get().disbursement.case == new
+    assert WorkItem.objects.get(kind="disbursement_returned").case == new
+    # importing the same file again, or the same return in another file, changes nothing
+    again = _import(content)
+    assert (again.status, again.returns, again.duplicates) == ("duplicate", 0, 1)
+    other = _import(_file([_return_of(f"{ODFI}0000001", identification=new.case_number)], minute=30))
+    assert (other.status, other.returns, other.duplicates, other.unmatched) == ("imported", 0, 1, 0)
+    assert DisbursementReturn.objects.count() == 1
+    assert list(Disbursement.objects.filter(status="returned").values_list("case", flat=True)) == [new.pk]
+    assert WorkItem.objects.filter(kind="disbursement_returned").count() == 1
+
+
+def test_a_late_return_of_the_older_entry_goes_to_its_own_family(role_user):
+    # an unauthorized-credit return (R10, 60 days) of the September entry, 58 days on: the newer
+    # file's entry has the same trace and amount, but another case number
+    old, new, _, _ = _two_files(role_user("caseworker"))
+    row = _import(_file([_return_of(f"{ODFI}0000001", identification=old.case_number, code="R10")]))
+    assert (row.returns, row.unmatched) == (1, 0)
+    assert Disbursement.objects.get(case=old).status == "returned"
+    assert Disbursement.objects.get(case=new).status == "sent"
+
+
+def test_a_return_that_two_entries_fit_is_unmatched_not_guessed(role_user):
+    # no case number in the return and both entries are $100.00 within the return window
+    _, _, old_file, new_file = _two_files(role_user("caseworker"))
+    row = _import(_file([_return_of(f"{ODFI}0000001")]))
+    assert (row.status, row.returns, row.unmatched) == ("imported", 0, 1)
+    reason = row.report["items"][0]["reason"]
+    assert old_file.reference in reason and new_file.reference in reason, reason
+    assert reason.endswith(
+        "2 entries sent within 65 days before 2026-11-25 with its amount (it names no case number): match it by hand"
+    )
+    assert Disbursement.objects.filter(status="returned").count() == 0
+    assert not WorkItem.objects.filter(kind="disbursement_returned").exists()
+
+
+def test_a_return_whose_trace_only_an_entry_outside_the_return_window_fits_is_unmatched(role_user):
+    # the old file is 116 days old: a return naming its case is not matched to the newer entry
+    old, _, _, _ = _two_files(role_user("caseworker"), old_on=date(2026, 8, 1))
+    row = _import(_file([_return_of(f"{ODFI}0000001", identification=old.case_number)]))
+    assert (row.returns, row.unmatched) == (0, 1)
+    assert Disbursement.objects.filter(status="returned").count() == 0
+
+
+def test_a_return_of_another_amount_than_the_entries_with_its_trace_is_unmatched(role_user):
+    _, new, _, _ = _two_files(role_user("caseworker"))
+    row = _import(_file([_return_of(f"{ODFI}0000001", amount="99.00", identification=new.case_number)]))
+    assert (row.returns, row.unmatched) == (0, 1)
+    assert Disbursement.objects.filter(status="returned").count() == 0
 
 
 @pytest.mark.parametrize(
