@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("enforcement", "0011_income_withholding_orders"),
+        ("enforcement", "0012_fti_neutral_text"),
     ]
 
     operations = [
