@@ -44,7 +44,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -1167,7 +1167,7 @@ def _case_history(plan: _Plan, case: _Case, out: tuple, collection_id: int, accr
     total = unassigned + assigned
     if monthly > 0 and total >= monthly:  # balances_refresh_derived
         since = since or today
-        months_behind = min(total / monthly, Decimal("999999.99")).quantize(CENT, ROUND_HALF_UP)
+        months_behind = min(total / monthly, Decimal("999999.99")).quantize(CENT, ROUND_DOWN)  # months_in_arrears
     else:
         since, months_behind = None, ZERO
     row = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from cases.models import CaseBalance
 
@@ -64,13 +64,26 @@ def _unmet(rule: RemedyRule, balance: CaseBalance, as_of: date) -> list[str]:
                 f"{rule.get_arrears_comparison_display()} ${rule.arrears_min:,.2f}."
             )
     if rule.months_min is not None:
-        months = balance.months_in_arrears
-        below = months < rule.months_min if rule.months_comparison == "gte" else months <= rule.months_min
-        if below:
+        # In money, as the query compares (``months_of_support``): never the months figure, which
+        # is cut to two places for reading.
+        monthly = balance.monthly_obligation
+        wanted = f"{rule.get_months_comparison_display()} {rule.months_min.normalize():f} months of support"
+        if monthly <= 0:
             reasons.append(
-                f"{months.normalize():f} months of support are in arrears; the rule needs "
-                f"{rule.get_months_comparison_display()} {rule.months_min.normalize():f}."
+                f"The case has no monthly support obligation to count months of support by; the rule needs {wanted}."
             )
+        else:
+            support = rule.months_min * monthly
+            at_least = rule.months_comparison == "gte"
+            below = total < support if at_least else total <= support
+            if below:
+                # The least (or the most) amount in cents that meets (or fails) the rule, when the
+                # months' support has fractions of a cent (4.5 x $333.33 = $1,499.985).
+                cents = support.quantize(Decimal("0.01"), rounding=ROUND_CEILING if at_least else ROUND_FLOOR)
+                reasons.append(
+                    f"Arrears are ${total:,.2f} on {as_of:%B %d, %Y}; the rule needs {wanted}: arrears of "
+                    f"{rule.get_months_comparison_display()} ${cents:,.2f} at ${monthly:,.2f} a month."
+                )
     if total <= 0 and not reasons:
         reasons.append(f"The case has no arrears on {as_of:%B %d, %Y}.")
     return reasons

@@ -74,6 +74,7 @@ WITH ncp AS (
     GROUP BY p.person_id, c.jurisdiction
 ), candidate AS (
     SELECT r.*, b.case_id, b.total_arrears, b.assigned_arrears, b.unassigned_arrears, b.months_in_arrears,
+           b.monthly_obligation,
            b.delinquent_since, b.updated_at AS balance_updated_at, c.delinquency_identified_on, c.ncp_located_on,
            ncp.person_id AS ncp_id,
            CASE WHEN r.aggregate_by_ncp THEN COALESCE(t.total, b.total_arrears) ELSE b.total_arrears END AS cmp_total,
@@ -94,8 +95,9 @@ WITH ncp AS (
            OR (x.assigned_arrears_min IS NOT NULL AND x.assigned_arrears > 0 AND x.cmp_assigned >= x.assigned_arrears_min)
            OR (x.unassigned_arrears_min IS NOT NULL AND x.unassigned_arrears > 0 AND x.cmp_unassigned >= x.unassigned_arrears_min))
       AND (x.months_min IS NULL
-           OR CASE x.months_comparison WHEN 'gt' THEN x.months_in_arrears > x.months_min
-                                       ELSE x.months_in_arrears >= x.months_min END)
+           OR (x.monthly_obligation > 0
+               AND CASE x.months_comparison WHEN 'gt' THEN x.total_arrears > x.months_min * x.monthly_obligation
+                                            ELSE x.total_arrears >= x.months_min * x.monthly_obligation END))
       AND (x.days_past_due_min IS NULL
            OR (x.delinquent_since IS NOT NULL
                AND CASE x.days_comparison WHEN 'gt' THEN x.delinquent_since < %(as_of)s::date - x.days_past_due_min

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -190,6 +190,9 @@ def status_in(spells: SpellMap, case: Case, month: date) -> str:
 # --- balances -----------------------------------------------------------------------------------
 
 
+MONTHS_CAP = Decimal("999999.99")  # the column's largest value (max_digits=8)
+
+
 def arrears_bucket_for(assistance_status: str) -> str:
     """Support that goes unpaid while the family receives assistance is assigned to the state
     (42 USC 608(a)(3)); otherwise it is owed to the family."""
@@ -197,9 +200,15 @@ def arrears_bucket_for(assistance_status: str) -> str:
 
 
 def months_in_arrears(total: Decimal, monthly: Decimal) -> Decimal:
+    """Total arrears in months of support, to read (pages, notices, the API): cut to two places,
+    never rounded up, so that $3,995 owed on $1,000 a month reads 3.99, not 4.00 — a page or a
+    licence suspension notice must not state four months of support for less. No rule decides on
+    this figure: a threshold in months is compared in money (``enforcement.services.sweep``,
+    ``qualifying_balances``). The statements that move balances in SQL cut it the same way
+    (``ledger_accrual._derived_sets``)."""
     if monthly <= 0:
         return ZERO
-    return min(total / monthly, Decimal("999999.99")).quantize(Decimal("0.01"))
+    return min(total / monthly, MONTHS_CAP).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 def _locked_balance(case: Case, *, on: date, spells: SpellMap | None = None) -> CaseBalance:

@@ -129,6 +129,15 @@ def balances_refresh_derived(*, on: date, case_range: CaseRange = None) -> None:
         )
 
 
+def _months_sql(total: str, monthly: str) -> str:
+    """``ledger.months_in_arrears`` in SQL: total / monthly cut (not rounded) to two places, capped.
+    In whole cents and hundredths of a month, by integer division (which truncates towards zero on
+    both databases, as ROUND_DOWN does): exact on PostgreSQL's numeric and on SQLite, whose
+    division of two whole amounts would otherwise be an integer division (3995 / 1000 = 3)."""
+    hundredths = f"CAST(ROUND({total} * 100) AS BIGINT) * 100 / CAST(ROUND({monthly} * 100) AS BIGINT)"
+    return f"{_least(hundredths, '99999999')} / 100.0"
+
+
 def _derived_sets(table: str, total: str, monthly: str) -> str:
     """SET clauses of the derived columns from the new total arrears and monthly obligation (SQL
     expressions over the row's old values): total, months in arrears and delinquent_since
@@ -136,8 +145,7 @@ def _derived_sets(table: str, total: str, monthly: str) -> str:
     parameter: the date a newly delinquent case becomes delinquent."""
     return (
         f"total_arrears = {total},"
-        f" months_in_arrears = CASE WHEN {monthly} > 0"
-        f"   THEN ROUND({_least(f'{total} / {monthly}', '999999.99')}, 2) ELSE 0 END,"
+        f" months_in_arrears = CASE WHEN {monthly} > 0 THEN {_months_sql(total, monthly)} ELSE 0 END,"
         f" delinquent_since = CASE WHEN {monthly} > 0 AND {total} >= {monthly}"
         f"   THEN COALESCE({table}.delinquent_since, %s) ELSE NULL END"
     )

@@ -44,7 +44,7 @@ from django.db.models import (
 )
 from django.db.models import Case as CaseWhen
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
 from accounts.models import User
@@ -485,6 +485,22 @@ def arrears_based(rule: RemedyRule) -> bool:
     return any(v is not None for v in thresholds) or rule.requires_delinquency
 
 
+def months_of_support(months: Decimal) -> Round:
+    """``months`` months of the balance's monthly obligation, in dollars: what a rule's threshold in
+    months of support compares the total arrears with. NY DRL 244-b(a) (and FCA 458-a) asks for
+    "support arrears equivalent to or greater than the amount of support due pursuant to such
+    judgment or order for a period of four months": an amount of money, so $3,995 owed on $1,000 a
+    month is not four months of support, although ``months_in_arrears`` (a figure to read, cut to
+    two places) once read it as 4.00; CA Fam. Code 17520's "more than" four months is
+    ``total > 4 x monthly``. A rule in months is never met without a monthly obligation (the
+    callers ask ``monthly_obligation > 0``). ``_OWN_CONDITIONS`` says the same in SQL.
+
+    The product of two figures in hundredths has four places: ``ROUND(…, 4)`` changes nothing on
+    PostgreSQL's numeric, and on SQLite brings the floating-point product back to it (4.5 × $400.22
+    came out over $1,800.99 and refused arrears of exactly that)."""
+    return Round(F("monthly_obligation") * Value(months, output_field=MONEY_FIELD), 4, output_field=MONEY_FIELD)
+
+
 def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
     """The CaseBalance rows (annotated with the compared figures) that meet ``rule`` on ``as_of``.
 
@@ -512,7 +528,11 @@ def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
     if rule.assigned_arrears_min is not None or rule.unassigned_arrears_min is not None:
         qs = qs.filter(category)
     if rule.months_min is not None:
-        qs = qs.filter(**{f"months_in_arrears__{rule.months_comparison}": rule.months_min})
+        # In money, and only with a monthly obligation to count months by (``months_of_support``).
+        qs = qs.filter(
+            monthly_obligation__gt=0,
+            **{f"total_arrears__{rule.months_comparison}": months_of_support(rule.months_min)},
+        )
     if rule.days_past_due_min is not None:
         # days past due = as_of - delinquent_since; "more than N" means delinquent before as_of - N.
         cutoff = as_of - timedelta(days=rule.days_past_due_min)
@@ -646,7 +666,7 @@ def _rule_row(ord_: int, rule: RemedyRule, as_of: date) -> tuple:
 # the NCP's cases only asks its own category to be in arrears); ``NCP``: what needs the NCP (the
 # NCP's added arrears, a current employer, a bank match). Together they are the whole rule:
 # tests/enforcement/test_sweep.py compares them with ``qualifying_balances`` rule by rule.
-# ``%(as_of)s`` is the run date.
+# ``%(as_of)s`` is the run date. Months of support are money (``months_of_support``), exact in numeric.
 _OWN_CONDITIONS = """
     (NOT r.arrears_based OR b.total_arrears > 0)
     AND (NOT r.requires_delinquency OR b.delinquent_since <= %(as_of)s)
@@ -658,7 +678,9 @@ _OWN_CONDITIONS = """
          OR (r.unassigned_min IS NOT NULL AND b.unassigned_arrears > 0
              AND (r.aggregate OR b.unassigned_arrears >= r.unassigned_min)))
     AND (r.months_min IS NULL
-         OR CASE WHEN r.months_gt THEN b.months_in_arrears > r.months_min ELSE b.months_in_arrears >= r.months_min END)
+         OR (b.monthly_obligation > 0
+             AND CASE WHEN r.months_gt THEN b.total_arrears > r.months_min * b.monthly_obligation
+                      ELSE b.total_arrears >= r.months_min * b.monthly_obligation END))
     AND (r.days_min IS NULL
          OR CASE WHEN r.days_gt THEN b.delinquent_since < %(as_of)s::date - r.days_min
                  ELSE b.delinquent_since <= %(as_of)s::date - r.days_min END)

@@ -324,6 +324,43 @@ def test_factory_case_without_orders_is_fine(april):
     assert ledger_differences() == []
 
 
+# --- months of support in arrears (a figure to read; no rule decides on it) ---------------------
+
+MONTHS = [
+    ("3995.00", "1000.00", "3.99"),  # 3.995: rounded, it read 4.00 for less than four months of support
+    ("1733.31", "433.33", "3.99"),  # 3.99998 ($100 a week)
+    ("1733.32", "433.33", "4.00"),
+    ("2000.00", "3000.00", "0.66"),
+    ("4000.00", "1000.00", "4.00"),
+    ("-5.00", "1000.00", "0.00"),  # a credit: cut towards zero, as TRUNC does
+    ("5000000.00", "1.00", "999999.99"),
+    ("3995.00", "0.00", "0.00"),  # no monthly obligation: no months to count
+]
+
+
+@pytest.mark.parametrize(("total", "monthly", "months"), MONTHS)
+def test_months_in_arrears_is_cut_to_two_places_never_rounded_up(total, monthly, months):
+    from cases.services.ledger import months_in_arrears
+
+    assert months_in_arrears(D(total), D(monthly)) == D(months)
+
+
+@pytest.mark.parametrize(("total", "monthly", "months"), MONTHS)
+def test_the_statements_that_move_balances_cut_months_in_arrears_as_posting_does(total, monthly, months):
+    from cases.services.ledger_accrual import balances_refresh_derived
+
+    # given a balance whose buckets were moved by a set-based statement (accrual, roll, backfill)
+    case = CaseFactory()
+    CaseBalance.objects.update_or_create(
+        case=case, defaults={"monthly_obligation": D(monthly), "unassigned_arrears": D(total)}
+    )
+    # when its derived figures are set in SQL
+    balances_refresh_derived(on=date(2024, 4, 15), case_range=(case.pk, case.pk))
+    # then the months figure is the one posting computes in Python
+    b = balance(case)
+    assert (b.total_arrears, b.months_in_arrears) == (D(total), D(months))
+
+
 # --- disbursements and scheduled tasks ------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import factory
 
 from cases.models import CaseBalance, CaseParticipant
+from cases.services.ledger import months_in_arrears
 from enforcement.choices import PetitionKind, ReferralAgency
 from enforcement.models import CriminalReferral, Petition
 from tests.cases.factories import CaseFactory, case_with_order
@@ -31,8 +32,10 @@ def delinquent_case(
 ):
     """An open case with an order of ``monthly`` and the given arrears on its CaseBalance.
 
-    ``months`` defaults to total / monthly; the case is delinquent (45 CFR 303.6(b)) from
+    ``months`` defaults to the figure the ledger stores for total / monthly
+    (``cases.services.ledger.months_in_arrears``); the case is delinquent (45 CFR 303.6(b)) from
     ``days_past_due`` days before AS_OF when given, else when months >= 1 (30 days before AS_OF).
+    The balance's monthly obligation is ``monthly``.
     """
     monthly, assigned, unassigned = Decimal(str(monthly)), Decimal(str(assigned)), Decimal(str(unassigned))
     case_fields.setdefault("case_number", f"{jurisdiction}-{next(_numbers):06d}")
@@ -40,11 +43,7 @@ def delinquent_case(
     if ncp is not None:
         CaseParticipant.objects.filter(case=case, role="ncp").update(person=ncp)
     total = assigned + unassigned
-    months_value = (
-        Decimal(str(months))
-        if months is not None
-        else ((total / monthly).quantize(Decimal("0.01")) if monthly else Decimal("0"))
-    )
+    months_value = Decimal(str(months)) if months is not None else months_in_arrears(total, monthly)
     if days_past_due is not None:
         since = AS_OF - timedelta(days=days_past_due)
     elif months_value >= 1:

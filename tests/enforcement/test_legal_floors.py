@@ -128,6 +128,29 @@ def test_a_stricter_office_threshold_is_applied(unassigned, expected):
     assert proposed(case, Remedy.FEDERAL_TAX_OFFSET) is expected
 
 
+@pytest.mark.parametrize(
+    ("monthly", "arrears", "expected"),
+    [
+        ("1000.00", "4499.99", False),  # 4.49999 months: stored 4.50 when it was rounded
+        ("1000.00", "4500.00", True),
+        ("400.22", "1800.98", False),
+        ("400.22", "1800.99", True),  # exactly 4.5 x $400.22 (a float product on SQLite is over it)
+        ("333.33", "1499.98", False),  # 4.5 x $333.33 = $1,499.985
+        ("333.33", "1499.99", True),
+    ],
+)
+def test_a_stricter_office_months_of_support_is_compared_in_money(monthly, arrears, expected):
+    # given the office asks 4.5 months of support in NY where the law asks 4 (DRL 244-b)
+    rule = RemedyRule.objects.get(remedy=Remedy.LICENSE_SUSPENSION, jurisdiction="NY")
+    new = rule_revise(rule=rule, effective_from=date(2026, 1, 1), reason="Office raises it", months_min=D("4.5"))
+    assert rule_under_law(new, on=AS_OF).months_min == D("4.5")
+    # when a case owes just under / at least 4.5 months of support
+    case = delinquent_case(monthly=monthly, unassigned=arrears)
+    assert sweep_run_inline(as_of=AS_OF).errors == 0
+    # then the office's stricter threshold is met only by the money it stands for
+    assert proposed(case, Remedy.LICENSE_SUSPENSION) is expected
+
+
 @pytest.mark.parametrize(("arrears", "expected"), [("2500.00", False), ("2500.01", True)])
 def test_a_later_legal_row_stricter_than_the_office_wins(arrears, expected):
     # given a new legal row from 2026-01-01 raising the passport threshold above the office's $2,500

@@ -330,8 +330,18 @@ def varied_office():
         ("150.00", "3000.00"),
     ]:
         cases.append(delinquent_case(assigned=assigned, unassigned=unassigned))
-    for months in ("0.50", "3.99", "4.00", "4.01"):
-        cases.append(delinquent_case(unassigned="2000.00", months=months))
+    # Months of support, in money (NY DRL 244-b): around four months of $500 and of $433.33 (a
+    # weekly $100), and arrears with no monthly obligation to count months by.
+    for monthly, arrears in [
+        ("500.00", "250.00"),
+        ("500.00", "1997.50"),  # 3.995 months, which read 4.00 rounded
+        ("500.00", "2000.00"),
+        ("500.00", "2000.01"),
+        ("433.33", "1733.31"),
+        ("433.33", "1733.32"),
+        ("0.00", "6000.00"),
+    ]:
+        cases.append(delinquent_case(monthly=monthly, unassigned=arrears))
     for days, arrears in [
         (None, "100.00"),
         (30, "100.01"),
@@ -340,9 +350,16 @@ def varied_office():
         (61, "100.01"),
         (90, "99.99"),
     ]:
-        cases.append(delinquent_case(jurisdiction="CA", unassigned=arrears, days_past_due=days, months="4.01"))
-    for days, months in [(31, "4.00"), (31, "4.01"), (200, "0.00")]:
-        cases.append(delinquent_case(jurisdiction="CA", assigned="160.00", days_past_due=days, months=months))
+        cases.append(delinquent_case(jurisdiction="CA", unassigned=arrears, days_past_due=days))
+    for days, monthly, assigned in [
+        (31, "40.00", "160.00"),
+        (31, "40.00", "160.01"),  # 4.00025 months, which read 4.00 rounded: not "more than 4"
+        (30, "40.00", "200.00"),
+        (31, "433.33", "1733.32"),
+        (31, "433.33", "1733.33"),
+        (200, "0.00", "160.00"),
+    ]:
+        cases.append(delinquent_case(jurisdiction="CA", monthly=monthly, assigned=assigned, days_past_due=days))
     # One NCP's cases added up per category (PIQ-01-06): the NY cases, not the CA nor the closed one.
     shared = delinquent_case(unassigned="300.00")
     cases += [

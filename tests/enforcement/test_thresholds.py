@@ -115,6 +115,56 @@ def test_ca_licence_suspension_more_than_30_days_and_4_months(months, days, expe
     assert proposed(case, Remedy.LICENSE_SUSPENSION) is expected
 
 
+# Months of support are counted in money: the arrears against the months' support they stand for
+# (NY DRL 244-b: "support arrears equivalent to or greater than the amount of support due ... for a
+# period of four months"), never against total / monthly rounded to two places, which reads $3,995
+# owed on $1,000 a month as 4.00 months (issue: months in arrears). A weekly $100 order is $433.33 a
+# month in the office's monthly figure (the one delinquency is counted by, 45 CFR 303.6(b)).
+@pytest.mark.parametrize(
+    ("monthly", "arrears", "expected"),
+    [
+        ("1000.00", "3995.00", False),  # 3.995 months: stored 4.00 when it was rounded
+        ("1000.00", "3999.99", False),
+        ("1000.00", "4000.00", True),  # exactly four months of support
+        ("1000.00", "4000.01", True),
+        ("433.33", "1733.31", False),  # one cent under 4 x $433.33 (3.99998 months)
+        ("433.33", "1733.32", True),
+    ],
+)
+def test_ny_licence_suspension_needs_four_months_of_support_owed_in_money(monthly, arrears, expected):
+    case = delinquent_case(monthly=monthly, unassigned=arrears)
+    sweep()
+    assert proposed(case, Remedy.LICENSE_SUSPENSION) is expected
+
+
+@pytest.mark.parametrize(
+    ("monthly", "arrears", "expected"),
+    [
+        ("1000.00", "4000.00", False),
+        ("1000.00", "4000.01", True),  # 4.00001 months: stored 4.00, "not more than 4", when it was rounded
+        ("1000.00", "4004.99", True),
+        ("433.33", "1733.32", False),
+        ("433.33", "1733.33", True),
+    ],
+)
+def test_ca_licence_suspension_needs_more_than_four_months_of_support_owed_in_money(monthly, arrears, expected):
+    # Fam. Code 17520: more than 4 months (and more than 30 days delinquent)
+    case = delinquent_case(jurisdiction="CA", monthly=monthly, unassigned=arrears, days_past_due=120)
+    sweep()
+    assert proposed(case, Remedy.LICENSE_SUSPENSION) is expected
+
+
+@pytest.mark.parametrize("jurisdiction", ["NY", "CA"])
+def test_no_licence_suspension_on_months_of_support_without_a_monthly_obligation(jurisdiction):
+    # given arrears of $6,000 left by an order with no current support (nothing is due a month)
+    case = delinquent_case(jurisdiction=jurisdiction, monthly="0.00", unassigned="6000.00", days_past_due=120)
+    # when
+    sweep()
+    # then the arrears count for the remedies set in dollars, not for one set in months of support
+    assert proposed(case, Remedy.PASSPORT_DENIAL)
+    assert not proposed(case, Remedy.LICENSE_SUSPENSION)
+
+
 @pytest.mark.parametrize(
     ("arrears", "days", "expected"),
     [
