@@ -458,3 +458,26 @@ def test_a_new_line_or_a_new_order_number_starts_on_its_own_date(role_user):
     assert lines == {"current_support": date(2026, 12, 1), "medical_support": date(2026, 11, 23)}
     assert new.effective_on == date(2026, 11, 23)
     assert (other.version, other.supersedes_id, other.obligations.get().start_on) == (1, None, date(2026, 11, 23))
+
+
+def test_the_review_page_says_when_the_new_amount_begins(client_as, role_user):
+    order = order_in_effect_since(date(2026, 9, 1))
+    review = review_open(order=order, by=role_user("caseworker"))
+    review_calculate(
+        review=review,
+        by=role_user("caseworker"),
+        as_of=date(2025, 6, 1),
+        inputs={"payor_income": "60000", "other_income": "40000", "children": 2},
+    )
+    client = client_as("caseworker")
+    with working_day(date(2026, 11, 23)):
+        form = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
+        assert "first due date on or after this date" in form
+        response = client.post(
+            reverse("reviews:complete", args=[review.pk]),
+            {"outcome": ReviewOutcome.ADJUSTMENT, "reason": "income rose", "effective_on": "2026-11-23"},
+            follow=True,
+        )
+    text = response.content.decode()
+    assert "Order " + str(order.order_number) + " v2 is in effect from Dec 1, 2026" in text
+    assert "New order</dt>" in text and "from Dec 1, 2026" in text
