@@ -190,7 +190,11 @@ class OrderForm(forms.Form):
     kind = forms.ChoiceField(choices=OrderKind.choices)
     court_name = forms.CharField(max_length=200, required=False)
     issued_on = forms.DateField(widget=DateInput)
-    effective_on = forms.DateField(widget=DateInput)
+    effective_on = forms.DateField(
+        widget=DateInput,
+        help_text="Under the number of the order in force, this records its amended version: it takes effect "
+        "from that order's first due date on or after this date.",
+    )
     current_support = MoneyField(allow_zero=True, label="Current child support amount", help_text="0 for a zero order.")
     frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
     medical_support = MoneyField(required=False, allow_zero=True, label="Medical support (monthly)")

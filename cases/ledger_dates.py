@@ -6,6 +6,9 @@
 - semi-monthly: twice a month, 15 days apart — the start day ``d`` (or ``d - 15`` when the start
   is after the 15th) and that day + 15 (clamped to the month's last day);
 - never before ``start_on``, never after ``end_on``.
+
+``next_due_on`` gives the first due date on or after a day: where a change of the order begins
+(the installment due before it is charged at the old terms, docs/ledger.md "Changing an order").
 """
 
 from __future__ import annotations
@@ -67,3 +70,16 @@ def due_dates(*, frequency: str, start_on: date, end_on: date | None, after: dat
             if first <= day <= last and (not out or out[-1] != day):
                 out.append(day)
     return out
+
+
+def next_due_on(*, frequency: str, start_on: date, on: date) -> date:
+    """The obligation's first due date on or after ``on`` (its start when it starts later), its end
+    date aside. Due dates are at most 31 days apart, so the search looks 31 days ahead."""
+    first = max(on, start_on)
+    return due_dates(
+        frequency=frequency,
+        start_on=start_on,
+        end_on=None,
+        after=first - timedelta(days=1),
+        through=first + timedelta(days=31),
+    )[0]

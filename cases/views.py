@@ -264,7 +264,7 @@ class OrderCreateView(CaseFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def perform(self, data):
-        services.order_create(
+        return services.order_create(
             case=self.case,
             order_number=data["order_number"],
             kind=data["kind"],
@@ -274,6 +274,12 @@ class OrderCreateView(CaseFormView):
             obligations=self.form.obligation_lines(),
             by=self.request.user,
         )
+
+    def get_success_message(self, order):
+        text = f"Order recorded. {order} is in effect from {display_date(order.effective_on)}"
+        if order.supersedes_id and order.effective_on != self.form.cleaned_data["effective_on"]:
+            text += f" (the first due date of {order.supersedes} on or after the date entered)"
+        return text + "."
 
 
 class PaymentCreateView(CaseFormView):

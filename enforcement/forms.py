@@ -73,7 +73,12 @@ class PetitionOutcomeForm(forms.Form):
         required=False,
         help_text="Monthly current support of the new order.",
     )
-    effective_on = forms.DateField(widget=DateInput(), required=False)
+    effective_on = forms.DateField(
+        widget=DateInput(),
+        required=False,
+        help_text="A new version of the case's order takes effect from that order's first due date on or after "
+        "this date; a first order, on this date.",
+    )
 
     def clean(self):
         data = super().clean()

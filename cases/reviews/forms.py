@@ -26,5 +26,8 @@ class ReviewCompleteForm(forms.Form):
     outcome = forms.ChoiceField(choices=ReviewOutcome.choices)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     effective_on = forms.DateField(
-        required=False, widget=DateInput, help_text="For an adjustment: the date the new amount takes effect."
+        required=False,
+        widget=DateInput,
+        help_text="For an adjustment: the new amount starts on the order's first due date on or after this date "
+        "(a period already charged is not charged again). Blank: the first one from today not yet charged.",
     )

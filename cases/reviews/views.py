@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core.dates import display_date
 from core.http import pdf_response
 from core.views import ObjectDetailView, PermissionMixin, ServiceActionView
 
@@ -129,10 +130,22 @@ class ReviewCompleteView(_ReviewActionView):
     success_message = "Review completed."
 
     def perform(self, data):
-        review_complete(
+        return review_complete(
             review=self.object,
             outcome=data["outcome"],
             reason=data["reason"],
             effective_on=data["effective_on"],
             by=self.request.user,
         )
+
+    def get_success_message(self, review):
+        new = review.new_order
+        if new is None:
+            return self.success_message
+        asked = self.form.cleaned_data.get("effective_on")
+        why = (
+            "its first due date from today not yet charged"
+            if asked is None
+            else "its first due date on or after the date entered"
+        )
+        return f"Review completed. Order {new} is in effect from {display_date(new.effective_on)} ({why})."

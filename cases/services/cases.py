@@ -41,6 +41,7 @@ from ..models import (
 )
 from ..selectors import order_next_version
 from .assistance import case_assistance_open
+from .order_versions import VersionLine, order_supersede
 
 # 45 CFR 303.11(b)(1): no current order and arrears under $500 (DOMAIN.md).
 CLOSURE_LOW_ARREARS_LIMIT = Decimal("500.00")
@@ -373,7 +374,11 @@ def order_create(
     court_name: str = "",
 ) -> SupportOrder:
     """Record a support order with its obligation lines; refused on a closed case. An order
-    completes establishment (45 CFR 303.4(d)): the case moves to enforcement."""
+    completes establishment (45 CFR 303.4(d)): the case moves to enforcement.
+
+    An order under the number of the case's order in force is its amended version: it supersedes
+    that version from the order's first due date on or after ``effective_on`` (a period already
+    charged is not charged again, 42 USC 666(a)(9); ``order_versions.order_supersede``)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
         raise ValidationError({"__all__": "Orders cannot be added to a closed case."})
@@ -382,6 +387,23 @@ def order_create(
         raise ValidationError({"effective_on": "The effective date is implausibly old."})
     if not obligations:
         raise ValidationError({"obligations": "An order needs at least one obligation line (it may be zero)."})
+    in_force = (
+        SupportOrder.objects.filter(case=case, order_number=order_number, status=OrderStatus.ACTIVE)
+        .order_by("-effective_on", "-version")
+        .first()
+    )
+    if in_force is not None:
+        order = order_supersede(
+            order=in_force,
+            effective_on=effective_on,
+            lines=[VersionLine(o.kind, o.amount, o.frequency, o.start_on, o.end_on) for o in obligations],
+            issued_on=issued_on,
+            kind=kind,
+            court_name=court_name,
+            by=by,
+        )
+        _balance_obligation_refresh(case)
+        return order
     version = order_next_version(case=case, order_number=order_number)
     order = SupportOrder(
         case=case,

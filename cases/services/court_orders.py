@@ -1,8 +1,10 @@
 """Orders that result from a court action (enforcement's petitions feed them back here).
 
-A modification makes a new version of the case's active order (no retroactive change of
-arrears, 42 USC 666(a)(9), as the review service enforces); an establishment or paternity
-petition creates the case's first court order with its current support obligation.
+A modification makes a new version of the case's active order, from the order's first due date on
+or after the court's effective date (no period charged twice, no retroactive change of arrears,
+42 USC 666(a)(9): ``order_versions``); an establishment or paternity petition creates the case's
+first court order with its current support obligation, from the court's effective date whatever
+day of the month it is.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def order_create_from_court(
         .first()
     )
     if active is not None:
-        return _order_new_version(order=active, monthly=monthly, effective_on=effective_on, by=by)
+        return _order_new_version(order=active, monthly=monthly, effective_on=effective_on, by=by, issued_on=issued_on)
     order = SupportOrder(
         case=case,
         order_number=order_number.strip()[:40],

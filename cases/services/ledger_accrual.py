@@ -152,8 +152,10 @@ def _derived_sets(table: str, total: str, monthly: str) -> str:
 
 
 def balances_refresh_obligation(*, on: date, case_range: CaseRange = None) -> None:
-    """monthly_obligation = active current obligations expressed monthly, with the figures that
-    depend on it (only rows that change)."""
+    """monthly_obligation = the current obligations in force on ``on`` expressed monthly, with the
+    figures that depend on it (only rows that change). In force: the lines the accrual charges on
+    ``on`` — an active order's, or a superseded one's until its end date (a change takes effect
+    from the order's next due date, so the old version still runs until then)."""
     from ..models import SupportOrder
 
     factor = (
@@ -176,7 +178,7 @@ def balances_refresh_obligation(*, on: date, case_range: CaseRange = None) -> No
             f" SELECT b2.case_id, COALESCE(m.total, 0) AS total FROM {b} b2 LEFT JOIN ("
             f"  SELECT so.case_id, SUM(ROUND(o.amount * {factor}, 2)) AS total FROM {_t(Obligation)} o"
             f"  JOIN {_t(SupportOrder)} so ON so.id = o.order_id"
-            f"  WHERE so.status = '{OrderStatus.ACTIVE}' AND o.kind IN ({kinds})"
+            f"  WHERE (so.status = '{OrderStatus.ACTIVE}' OR o.end_on IS NOT NULL) AND o.kind IN ({kinds})"
             f"  AND o.start_on <= %s AND (o.end_on IS NULL OR o.end_on >= %s){order_where} GROUP BY so.case_id"
             f" ) m ON m.case_id = b2.case_id WHERE 1 = 1{where}"
             f") x WHERE {b}.case_id = x.case_id AND {b}.monthly_obligation <> x.total{target_where}",

@@ -4,8 +4,10 @@ An order whose current version took effect 36 months ago or more is eligible for
 (303.8(b)(1)). A review records current incomes, runs the guideline calculator of the case's
 jurisdiction and compares the result with the order. It ends in no change, an adjustment (a new
 order version; administrative orders only — a court order changes only by the court) or a
-petition to court. A new version never rewrites past charges: it takes effect after the last
-charged due date (no retroactive modification of arrears, 42 USC 666(a)(9)).
+petition to court. A new version never rewrites past charges: it takes effect from the order's
+first due date on or after the date asked for, which must be after the last due date charged (no
+retroactive modification of arrears, 42 USC 666(a)(9)); without a date, from the first due date not
+charged yet (``order_versions``).
 """
 
 from __future__ import annotations
@@ -19,18 +21,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.dates import display_date
 from core.legal import legal_parameter
 from core.money import money
-from core.services import event_record, saved_with_event
+from core.services import saved_with_event
 
-from ..choices import ObligationKind, OrderKind, OrderStatus, ReviewOutcome, ReviewRequester, ReviewStatus
+from ..choices import Frequency, ObligationKind, OrderKind, OrderStatus, ReviewOutcome, ReviewRequester, ReviewStatus
 from ..guidelines import ca_guideline, ny_guideline
 from ..guidelines.ca import CaGuidelineResult
 from ..guidelines.ny import NyGuidelineResult
 from ..guidelines.tables import TableGap
-from ..models import Obligation, OrderReview, SupportOrder
-from ..selectors import order_next_version
+from ..models import OrderReview, SupportOrder
+from .order_versions import order_supersede
 from .work import work_item_create
 
 
@@ -163,6 +164,9 @@ def review_calculate(*, review: OrderReview, inputs: dict, by: User, as_of: date
 def review_complete(
     *, review: OrderReview, outcome: str, reason: str, by: User, effective_on: date | None = None
 ) -> OrderReview:
+    """Record the outcome. An adjustment makes the order's next version at the guideline amount,
+    from the order's first due date on or after ``effective_on``; without a date, from the first
+    due date not charged yet (``order_versions``: a month already charged is not charged again)."""
     review = OrderReview.objects.select_for_update().get(pk=review.pk)
     if review.status != ReviewStatus.OPEN:
         raise ValidationError("This review is already completed.")
@@ -177,7 +181,7 @@ def review_complete(
         if review.order.kind != OrderKind.ADMINISTRATIVE:
             raise ValidationError({"outcome": "A court order is changed only by the court: choose a petition."})
         review.new_order = _order_new_version(
-            order=review.order, monthly=review.guideline_monthly, effective_on=effective_on or today, by=by
+            order=review.order, monthly=review.guideline_monthly, effective_on=effective_on, by=by
         )
     elif outcome == ReviewOutcome.PETITION:
         work_item_create(
@@ -203,51 +207,16 @@ def review_complete(
     )
 
 
-def _order_new_version(*, order: SupportOrder, monthly: Decimal, effective_on: date, by: User | None) -> SupportOrder:
-    obligations = list(order.obligations.select_for_update())
-    last_charged = max((o.accrued_through for o in obligations if o.accrued_through), default=None)
-    if last_charged and effective_on <= last_charged:
-        raise ValidationError(
-            {
-                "effective_on": f"Charges are posted through {display_date(last_charged)}: the new "
-                "amount can take effect only after that (42 USC 666(a)(9))."
-            }
-        )
-    if effective_on <= order.effective_on:
-        raise ValidationError({"effective_on": "The new version must take effect after the current one."})
-    version = order_next_version(case=order.case, order_number=order.order_number)
-    new = SupportOrder(
-        case=order.case,
-        order_number=order.order_number,
-        kind=order.kind,
-        court_name=order.court_name,
-        issued_on=timezone.localdate(),
+def _order_new_version(
+    *, order: SupportOrder, monthly: Decimal, effective_on: date | None, by: User | None, issued_on: date | None = None
+) -> SupportOrder:
+    """The next version of ``order`` with current support at ``monthly`` a month, from the order's
+    first due date on or after ``effective_on`` (None: the first one not charged yet, on or after
+    today); its other lines carry over (``order_versions.order_supersede``)."""
+    return order_supersede(
+        order=order,
         effective_on=effective_on,
-        version=version,
-        supersedes=order,
-        status=OrderStatus.ACTIVE,
+        current_support=(monthly, Frequency.MONTHLY),
+        issued_on=issued_on,
+        by=by,
     )
-    new.full_clean()
-    new.save()
-    order.status = OrderStatus.SUPERSEDED
-    order.save(update_fields=["status", "updated_at"])
-    for old in obligations:
-        if old.end_on is not None and old.end_on < effective_on:
-            continue  # already ended: stays with the old version
-        amount, frequency = old.amount, old.frequency
-        if old.kind in CURRENT_KINDS:
-            amount, frequency = monthly, "monthly"
-        Obligation.objects.create(
-            order=new, kind=old.kind, amount=amount, frequency=frequency, start_on=effective_on, end_on=old.end_on
-        )
-        old.end_on = effective_on - timedelta(days=1)
-        old.save(update_fields=["end_on", "updated_at"])
-    event_record(
-        verb="order.modified",
-        subject=new,
-        case_id=order.case_id,
-        actor=by,
-        summary=f"Order {order.order_number} v{version}: current support {monthly}/month from {effective_on}",
-        data={"supersedes": order.pk, "monthly": str(monthly), "effective_on": effective_on.isoformat()},
-    )
-    return new

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.choices import Frequency, ObligationKind, OrderStatus
-from cases.models import Case, CaseBalance, Employment, SupportOrder
+from cases.models import Case, CaseBalance, Employment, Obligation, SupportOrder
 from cases.models.orders import MONTHLY_FACTOR
 from core.legal import legal_parameter
 from core.services import event_record
@@ -80,17 +80,34 @@ class IwoFigures:
     remit_business_days: int = 7
 
 
-def active_order(case: Case, on: date) -> SupportOrder | None:
+def order_in_force(case: Case, on: date) -> SupportOrder | None:
+    """The order whose terms apply on ``on``: the last to take effect by then. A superseded version
+    stays in force until its successor takes effect, which is from the order's next due date on or
+    after the date a change was asked for (``cases.services.order_versions``)."""
     return (
-        SupportOrder.objects.filter(case=case, status=OrderStatus.ACTIVE, effective_on__lte=on)
-        .prefetch_related("obligations")
+        SupportOrder.objects.filter(
+            case=case, status__in=[OrderStatus.ACTIVE, OrderStatus.SUPERSEDED], effective_on__lte=on
+        )
         .order_by("-effective_on", "-version", "-id")
         .first()
     )
 
 
+def lines_in_force(order: SupportOrder, on: date) -> list[Obligation]:
+    """The obligation lines of ``order``'s versions that run on ``on``, as the accrual charges them
+    (an active version's lines, a superseded one's until their end date): on the days between a
+    change and its next due date, a line that changes later still runs at its old terms."""
+    return list(
+        Obligation.objects.filter(
+            order__case_id=order.case_id, order__order_number=order.order_number, start_on__lte=on
+        )
+        .filter(Q(end_on__gte=on) | Q(end_on__isnull=True, order__status=OrderStatus.ACTIVE))
+        .order_by("order__version", "id")
+    )
+
+
 def iwo_figures(*, case: Case, on: date) -> IwoFigures:
-    """The amounts of the active order on ``on``, per its own frequency and restated per pay cycle.
+    """The amounts of the order in force on ``on``, per its own frequency and restated per pay cycle.
 
     Obligation kinds map to the form's lines: current child support, past-due child support (the
     order's arrears repayment), current cash medical support, current spousal support. The order's
@@ -98,7 +115,7 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     restated in it through their monthly amount. Arrears "greater than 12 weeks" compares the case's
     arrears with 12 weeks of the monthly obligation (15 USC 1673(b)(2)), which also raises the CCPA
     limit the form states by 5 points."""
-    order = active_order(case, on)
+    order = order_in_force(case, on)
     figures = IwoFigures(order=order)
     monthly = {
         "current_support": Decimal(0),
@@ -110,10 +127,10 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
         "other_amount": Decimal(0),
     }
     if order is not None:
-        lines = [o for o in order.obligations.all() if o.start_on <= on and (o.end_on is None or o.end_on >= on)]
+        lines = lines_in_force(order, on)
         current = [o for o in lines if o.kind == ObligationKind.CURRENT_SUPPORT]
         figures.order_frequency = current[0].frequency if current else Frequency.MONTHLY
-        target = {
+        target: dict[str, str] = {
             ObligationKind.CURRENT_SUPPORT: "current_support",
             ObligationKind.ARREARS_REPAYMENT: "past_due_support",
             ObligationKind.MEDICAL_SUPPORT: "current_medical",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from cases.models import Case
+from core.dates import display_date
 from core.forms import apply_service_errors
 from core.views import FilteredListView, ObjectDetailView, PermissionMixin, ServiceActionView
 
@@ -136,7 +137,13 @@ class PetitionOutcomeView(_PetitionPost):
     form_class = PetitionOutcomeForm
 
     def perform(self, data):
-        petition_decide(petition=self.object, by=self.request.user, **data)
+        return petition_decide(petition=self.object, by=self.request.user, **data)
+
+    def get_success_message(self, petition):
+        order = petition.resulting_order
+        if order is None:
+            return self.success_message
+        return f"Saved. Order {order} is in effect from {display_date(order.effective_on)}."
 
 
 class HearingCreateView(_PetitionPost):

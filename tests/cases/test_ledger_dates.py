@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases.ledger_dates import due_dates
+from cases.ledger_dates import due_dates, next_due_on
 
 
 def dd(frequency, start, through, *, after=None, end=None):
@@ -59,6 +59,29 @@ def test_end_date_is_the_last_possible_due_date():
         date(2026, 1, 15),
     ]
     assert dd("weekly", date(2026, 1, 1), date(2026, 3, 1), end=date(2026, 1, 14))[-1] == date(2026, 1, 8)
+
+
+def test_next_due_date_on_or_after_a_day_keeps_the_obligations_due_day():
+    assert next_due_on(frequency="monthly", start_on=date(2026, 9, 1), on=date(2026, 11, 23)) == date(2026, 12, 1)
+    assert next_due_on(frequency="monthly", start_on=date(2026, 9, 1), on=date(2026, 12, 1)) == date(2026, 12, 1)
+    assert next_due_on(frequency="monthly", start_on=date(2026, 1, 31), on=date(2026, 2, 1)) == date(2026, 2, 28)
+    assert next_due_on(frequency="weekly", start_on=date(2026, 9, 4), on=date(2026, 11, 25)) == date(2026, 11, 27)
+    assert next_due_on(frequency="biweekly", start_on=date(2026, 9, 4), on=date(2026, 11, 14)) == date(2026, 11, 27)
+    assert next_due_on(frequency="semimonthly", start_on=date(2026, 1, 20), on=date(2026, 2, 6)) == date(2026, 2, 20)
+    # an obligation that starts later: its start
+    assert next_due_on(frequency="monthly", start_on=date(2027, 1, 15), on=date(2026, 11, 23)) == date(2027, 1, 15)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    frequency=st.sampled_from(["weekly", "biweekly", "semimonthly", "monthly"]),
+    start=st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 31)),
+    days=st.integers(min_value=-60, max_value=900),
+)
+def test_next_due_date_is_the_first_of_the_due_dates_from_that_day(frequency, start, days):
+    on = start + timedelta(days=days)
+    following = dd(frequency, start, max(on, start) + timedelta(days=62), after=on - timedelta(days=1))
+    assert next_due_on(frequency=frequency, start_on=start, on=on) == following[0]
 
 
 def test_unknown_frequency_is_refused():

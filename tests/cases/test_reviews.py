@@ -1,6 +1,6 @@
 """Review and adjustment (45 CFR 303.8)."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.choices import OrderKind, OrderStatus, ReviewOutcome, ReviewStatus
-from cases.models import OrderReview, SupportOrder, WorkItem
+from cases.models import CaseBalance, LedgerEntry, OrderReview, SupportOrder, WorkItem
 from cases.reviews.selectors import orders_due_for_review
+from cases.services import ObligationData, charges_accrue, order_create
 from cases.services.reviews import review_calculate, review_complete, review_open
 from core.models import DomainEvent
 from tests.cases.factories import case_with_order
@@ -260,3 +261,223 @@ def test_a_stored_worksheet_reads_back_as_the_same_result(guideline):
     stored = {k: _json_safe(v) for k, v in asdict(result).items()}
     assert stored_result(guideline, stored) == result
     assert stored_result(guideline, stored).lines() == result.lines()
+
+
+# ---- A change of amount or frequency takes effect from a due date not yet charged -------------------
+# Orders charge an installment on each due date (a month, a week ...). A change never charges a
+# period already charged again (42 USC 666(a)(9)): it takes effect from the order's first due date
+# on or after the date asked for, and the due day stays the order's.
+
+
+def working_day(day: date):
+    """Time travel to the afternoon of ``day`` in the office (its local date is ``day``)."""
+    return time_machine.travel(datetime.combine(day, time(17), tzinfo=UTC), tick=False)
+
+
+def charges(case, since: date = date(2026, 11, 1)) -> list[tuple[date, Decimal, int]]:
+    return list(
+        LedgerEntry.objects.filter(case=case, entry_type="charge", due_on__gte=since)
+        .order_by("due_on", "id")
+        .values_list("due_on", "amount", "obligation__order__version")
+    )
+
+
+def adjusted(order: SupportOrder, by, *, effective_on: date | None = None) -> OrderReview:
+    """An adjustment review of ``order`` to the NY guideline amount 1,250.00 a month."""
+    review = review_open(order=order, by=by)
+    review_calculate(
+        review=review,
+        by=by,
+        as_of=date(2025, 6, 1),
+        inputs={"payor_income": "60000", "other_income": "40000", "children": 2},
+    )
+    return review_complete(
+        review=review, outcome=ReviewOutcome.ADJUSTMENT, reason="income rose", effective_on=effective_on, by=by
+    )
+
+
+@pytest.mark.parametrize("effective_on", [None, date(2026, 11, 23)], ids=["today", "asked-for"])
+def test_a_mid_month_adjustment_takes_effect_from_the_next_due_date(role_user, effective_on):
+    # given: 500.00 a month due on the 1st since September, charged through November 1
+    with working_day(date(2026, 11, 23)):
+        order = order_in_effect_since(date(2026, 9, 1))
+        charges_accrue(through=date(2026, 11, 23))
+        # when: an adjustment to 1,250.00 is completed on November 23
+        review = adjusted(order, role_user("caseworker"), effective_on=effective_on)
+    # then: November stays charged once, at the old amount; the new amount starts on December 1
+    new, old = review.new_order, order.obligations.get()
+    line = new.obligations.get()
+    assert (new.effective_on, line.start_on, line.amount) == (date(2026, 12, 1), date(2026, 12, 1), Decimal("1250.00"))
+    assert old.end_on == date(2026, 11, 30)
+    charges_accrue(through=date(2026, 11, 30))
+    assert charges(order.case) == [(date(2026, 11, 1), Decimal("500.00"), 1)]
+    balance = CaseBalance.objects.get(case=order.case)
+    assert (balance.current_due_month, balance.monthly_obligation) == (Decimal("500.00"), Decimal("500.00"))
+    charges_accrue(through=date(2027, 1, 1))
+    assert charges(order.case) == [
+        (date(2026, 11, 1), Decimal("500.00"), 1),
+        (date(2026, 12, 1), Decimal("1250.00"), 2),
+        (date(2027, 1, 1), Decimal("1250.00"), 2),
+    ]
+    assert CaseBalance.objects.get(case=order.case).monthly_obligation == Decimal("1250.00")
+    event = DomainEvent.objects.get(verb="order.modified", case_id=order.case_id)
+    assert event.data["effective_on"] == "2026-12-01" and event.data["requested_on"] == "2026-11-23"
+
+
+def test_the_due_day_stays_the_orders_own(role_user):
+    order = order_in_effect_since(date(2026, 9, 15))  # due on the 15th
+    with working_day(date(2026, 11, 23)):
+        charges_accrue(through=date(2026, 11, 23))
+        review = adjusted(order, role_user("caseworker"))
+    charges_accrue(through=date(2027, 1, 31))
+    assert review.new_order.effective_on == date(2026, 12, 15)
+    assert charges(order.case) == [
+        (date(2026, 11, 15), Decimal("500.00"), 1),
+        (date(2026, 12, 15), Decimal("1250.00"), 2),
+        (date(2027, 1, 15), Decimal("1250.00"), 2),
+    ]
+
+
+def test_a_change_on_a_due_date_already_charged_takes_effect_from_the_next_one(role_user):
+    # December 1: the night's accrual has charged December at the old amount.
+    order = order_in_effect_since(date(2026, 9, 1))
+    worker = role_user("caseworker")
+    with working_day(date(2026, 12, 1)):
+        charges_accrue(through=date(2026, 12, 1))
+        with pytest.raises(ValidationError, match="42 USC 666"):  # asked for a charged date: refused
+            adjusted(order, worker, effective_on=date(2026, 12, 1))
+        review = OrderReview.objects.get(order=order)  # still open
+        review = review_complete(review=review, outcome=ReviewOutcome.ADJUSTMENT, reason="income rose", by=worker)
+    assert review.new_order.effective_on == date(2027, 1, 1)
+    charges_accrue(through=date(2027, 1, 1))
+    assert charges(order.case, since=date(2026, 12, 1)) == [
+        (date(2026, 12, 1), Decimal("500.00"), 1),
+        (date(2027, 1, 1), Decimal("1250.00"), 2),
+    ]
+
+
+def test_a_change_asked_for_a_due_date_not_yet_charged_starts_that_day(role_user):
+    order = order_in_effect_since(date(2026, 9, 15))
+    with working_day(date(2026, 11, 23)):
+        charges_accrue(through=date(2026, 11, 23))
+        review = adjusted(order, role_user("caseworker"), effective_on=date(2026, 12, 15))
+    assert review.new_order.effective_on == date(2026, 12, 15)
+    assert order.obligations.get().end_on == date(2026, 12, 14)
+
+
+def test_a_weekly_order_changed_mid_week_keeps_the_week_charged(role_user):
+    # given: 120.00 a week due on Fridays since Friday September 4, charged through Friday November 20
+    order = order_in_effect_since(date(2026, 9, 4))
+    order.obligations.update(amount=Decimal("120.00"), frequency="weekly")
+    with working_day(date(2026, 11, 25)):  # a Wednesday
+        charges_accrue(through=date(2026, 11, 25))
+        review = adjusted(order, role_user("caseworker"))
+    # then: the week of November 20 stays charged at 120.00; the monthly amount begins with the
+    # next week's due date (Friday November 27) and falls due on the 27th
+    line = review.new_order.obligations.get()
+    assert (line.start_on, line.frequency) == (date(2026, 11, 27), "monthly")
+    assert order.obligations.get().end_on == date(2026, 11, 26)
+    charges_accrue(through=date(2026, 12, 31))
+    assert charges(order.case, since=date(2026, 11, 20)) == [
+        (date(2026, 11, 20), Decimal("120.00"), 1),
+        (date(2026, 11, 27), Decimal("1250.00"), 2),
+        (date(2026, 12, 27), Decimal("1250.00"), 2),
+    ]
+
+
+def test_an_amended_order_recorded_on_the_case_supersedes_the_version_in_force(role_user):
+    # given: 500.00 a month due on the 1st, charged through November 1
+    order = order_in_effect_since(date(2026, 9, 1))
+    worker = role_user("caseworker")
+    with working_day(date(2026, 11, 23)):
+        charges_accrue(through=date(2026, 11, 23))
+
+        def amended(effective_on: date) -> SupportOrder:
+            return order_create(
+                case=order.case,
+                order_number=order.order_number,
+                kind=order.kind,
+                issued_on=date(2026, 11, 20),
+                effective_on=effective_on,
+                obligations=[ObligationData("current_support", Decimal("250.00"), "biweekly", effective_on)],
+                by=worker,
+            )
+
+        with pytest.raises(ValidationError, match="42 USC 666"):  # November 1 is charged
+            amended(date(2026, 11, 1))
+        # when: the amended order (250.00 every two weeks) is recorded effective November 23
+        new = amended(date(2026, 11, 23))
+    # then: it is version 2 and supersedes version 1 from the next due date, December 1
+    order.refresh_from_db()
+    assert (order.status, new.version, new.supersedes_id, new.effective_on) == (
+        OrderStatus.SUPERSEDED,
+        2,
+        order.pk,
+        date(2026, 12, 1),
+    )
+    assert order.obligations.get().end_on == date(2026, 11, 30)
+    charges_accrue(through=date(2026, 12, 31))
+    assert charges(order.case) == [
+        (date(2026, 11, 1), Decimal("500.00"), 1),
+        (date(2026, 12, 1), Decimal("250.00"), 2),
+        (date(2026, 12, 15), Decimal("250.00"), 2),
+        (date(2026, 12, 29), Decimal("250.00"), 2),
+    ]
+    assert CaseBalance.objects.get(case=order.case).monthly_obligation == Decimal("541.67")  # 250 × 26 / 12
+
+
+def test_a_new_line_or_a_new_order_number_starts_on_its_own_date(role_user):
+    # A line the version in force does not have (medical support) has nothing charged: it starts on
+    # the effective date; so does an order under another number (the case's second order).
+    order = order_in_effect_since(date(2026, 9, 1))
+    worker = role_user("caseworker")
+    with working_day(date(2026, 11, 23)):
+        charges_accrue(through=date(2026, 11, 23))
+        new = order_create(
+            case=order.case,
+            order_number=order.order_number,
+            kind=order.kind,
+            issued_on=date(2026, 11, 20),
+            effective_on=date(2026, 11, 23),
+            obligations=[
+                ObligationData("current_support", Decimal("500.00"), "monthly", date(2026, 11, 23)),
+                ObligationData("medical_support", Decimal("60.00"), "monthly", date(2026, 11, 23)),
+            ],
+            by=worker,
+        )
+        other = order_create(
+            case=order.case,
+            order_number="SECOND-1",
+            kind=order.kind,
+            issued_on=date(2026, 11, 20),
+            effective_on=date(2026, 11, 23),
+            obligations=[ObligationData("spousal_support", Decimal("100.00"), "monthly", date(2026, 11, 23))],
+            by=worker,
+        )
+    lines = {o.kind: o.start_on for o in new.obligations.all()}
+    assert lines == {"current_support": date(2026, 12, 1), "medical_support": date(2026, 11, 23)}
+    assert new.effective_on == date(2026, 11, 23)
+    assert (other.version, other.supersedes_id, other.obligations.get().start_on) == (1, None, date(2026, 11, 23))
+
+
+def test_the_review_page_says_when_the_new_amount_begins(client_as, role_user):
+    order = order_in_effect_since(date(2026, 9, 1))
+    review = review_open(order=order, by=role_user("caseworker"))
+    review_calculate(
+        review=review,
+        by=role_user("caseworker"),
+        as_of=date(2025, 6, 1),
+        inputs={"payor_income": "60000", "other_income": "40000", "children": 2},
+    )
+    client = client_as("caseworker")
+    with working_day(date(2026, 11, 23)):
+        form = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
+        assert "first due date on or after this date" in form
+        response = client.post(
+            reverse("reviews:complete", args=[review.pk]),
+            {"outcome": ReviewOutcome.ADJUSTMENT, "reason": "income rose", "effective_on": "2026-11-23"},
+            follow=True,
+        )
+    text = response.content.decode()
+    assert "Order " + str(order.order_number) + " v2 is in effect from Dec 1, 2026" in text
+    assert "New order</dt>" in text and "from Dec 1, 2026" in text

@@ -10,7 +10,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cases.models import SupportOrder
+from cases.models import LedgerEntry, SupportOrder
+from cases.services import charges_accrue
 from enforcement.choices import PetitionKind, PetitionStatus, ReferralStatus
 from enforcement.models import Appearance, Petition
 from enforcement.services import petition_create
@@ -72,6 +73,58 @@ def test_establishment_petition_creates_the_first_order():
     )
     order = petition.resulting_order
     assert order.case == case and order.kind == "court" and order.version == 1
+
+
+def november_on(case) -> list[tuple[date, Decimal, int]]:
+    return list(
+        LedgerEntry.objects.filter(case=case, entry_type="charge", due_on__gte=date(2026, 11, 1))
+        .order_by("due_on")
+        .values_list("due_on", "amount", "obligation__order__version")
+    )
+
+
+def test_a_court_modification_mid_month_takes_effect_from_the_orders_next_due_date():
+    # given: 500.00 a month due on the 1st (November charged on the 1st at 500.00)
+    case = delinquent_case(monthly="500.00")
+    old = SupportOrder.objects.get(case=case)
+    petition = petition_create(case=case, kind=PetitionKind.MODIFICATION, by=None, filed_on=date(2026, 10, 1))
+    # when: the court orders 650.00 a month from November 20
+    petition = petition_decide(
+        petition=petition,
+        outcome="granted",
+        outcome_on=date(2026, 11, 20),
+        by=None,
+        order_number=old.order_number,
+        monthly_amount=Decimal("650.00"),
+        effective_on=date(2026, 11, 20),
+    )
+    # then: the new amount begins with the first installment due on or after it, December 1
+    new = petition.resulting_order
+    assert new.effective_on == date(2026, 12, 1) and new.obligations.get().start_on == date(2026, 12, 1)
+    assert old.obligations.get().end_on == date(2026, 11, 30)
+    charges_accrue(through=date(2027, 1, 1))
+    assert november_on(case) == [
+        (date(2026, 11, 1), Decimal("500.00"), 1),
+        (date(2026, 12, 1), Decimal("650.00"), 2),
+        (date(2027, 1, 1), Decimal("650.00"), 2),
+    ]
+
+
+def test_a_first_court_order_starts_on_its_effective_date_even_mid_month():
+    case = CaseFactory()
+    petition = petition_create(case=case, kind=PetitionKind.ESTABLISHMENT, by=None, filed_on=date(2026, 10, 1))
+    petition = petition_decide(
+        petition=petition,
+        outcome="granted",
+        outcome_on=date(2026, 11, 20),
+        by=None,
+        order_number="CO-78",
+        monthly_amount=Decimal("400.00"),
+        effective_on=date(2026, 11, 20),
+    )
+    assert petition.resulting_order.obligations.get().start_on == date(2026, 11, 20)
+    charges_accrue(through=date(2026, 12, 31))
+    assert november_on(case) == [(date(2026, 11, 20), Decimal("400.00"), 1), (date(2026, 12, 20), Decimal("400.00"), 1)]
 
 
 def test_hearing_and_appearances():

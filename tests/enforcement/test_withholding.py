@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from cases.models import Employment
+from cases.services.court_orders import order_create_from_court
 from core.letters import office_address_lines
 from core.models import DomainEvent
 from enforcement.choices import IwoDelivery, IwoKind
@@ -80,6 +81,30 @@ def test_an_order_change_issues_an_amendment_that_supersedes_the_original():
     original.refresh_from_db()
     assert original.ended_on == ON
     assert iwo_reconcile_action(action=action, on=ON) == []
+
+
+def test_an_order_changed_mid_month_is_amended_when_the_new_amount_begins():
+    # given: an order in force since 2024 due on the 1st, with health coverage (NMSN), withheld
+    action = active_withholding_action(health=True)
+    order = action.case.orders.get()
+    original = iwo_reconcile_action(action=action, on=date(2026, 11, 20))[0]
+    # when: the court changes it to 650.00 a month from November 23
+    new = order_create_from_court(
+        case=action.case,
+        order_number=order.order_number,
+        court_name=order.court_name,
+        monthly=Decimal("650.00"),
+        effective_on=date(2026, 11, 23),
+    )
+    # then: November is owed (and withheld) at the old amount; the amendment goes out when the
+    # new amount begins, December 1, and still orders the health coverage
+    assert new.health_coverage_required
+    assert iwo_figures(case=action.case, on=date(2026, 11, 24)).order == order
+    assert iwo_reconcile_action(action=action, on=date(2026, 11, 24)) == []
+    amended = iwo_reconcile_action(action=action, on=date(2026, 12, 1))
+    assert [(iwo.kind, iwo.order_id, iwo.supersedes_id) for iwo in amended] == [(IwoKind.AMENDED, new.pk, original.pk)]
+    assert amended[0].current_support == Decimal("650.00") and amended[0].health_coverage_required
+    assert iwo_reconcile_action(action=action, on=date(2026, 12, 2)) == []
 
 
 def test_weekly_orders_state_their_amounts_per_week():
