@@ -104,9 +104,12 @@ class AddressAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SentLetter)
-class SentLetterAdmin(HistoryReadOnlyAdmin):
+class SentLetterAdmin(WhereaboutsAdminMixin, HistoryReadOnlyAdmin):
     """The letter log: read-only (a returned letter is marked on the case page). ``address_text`` is
-    the block as printed: for an FVI person the confidential arrangement, never an address."""
+    the block as printed: for an FVI person the confidential arrangement, never an address. A letter
+    printed with an address before its person was given the FVI keeps that copy: its address and
+    block are left out of the page and its history is refused while the person has the indicator
+    (``cases.redaction.WHEREABOUTS_TEXT_FIELDS``)."""
 
     list_display = ("sent_at", "kind", "recipient_name", "case", "channel", "language", "confidential", "returned_on")
     list_filter = ("kind", "channel", "language", "confidential")

@@ -13,7 +13,9 @@ Callers ask here instead of reading ``person.family_violence`` themselves:
 - pages and letters: ``person_card(person=..., user=...)`` gives what may be shown;
 - querysets of whereabouts rows: ``visible_addresses`` / ``visible_employments``;
 - any object (admin, history): ``protects(obj)``; documents on a case: ``document_shown(document)``;
-- serializers and exports: ``redact_person_data(person, data)``; letters: ``mailing_address(person)``.
+- serializers and exports: ``redact_person_data(person, data)``; letters: ``mailing_address(person)``;
+- copies of whereabouts kept with a row, read at display time (the indicator can be set after the
+  copy was taken): ``locate_notes(attempt)``, ``letter_address_text(letter)``.
 """
 
 from __future__ import annotations
@@ -23,16 +25,21 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
-from .models import Address, Employment, LocateAttempt, Person
+from .models import Address, Employment, LocateAttempt, Person, SentLetter
 
 WITHHELD = "Withheld (family violence indicator, 42 USC 654(26))"
 
 # Person columns that locate them; every other column (name, date of birth, SSN under its own rule)
 # is identity, not whereabouts.
 PERSON_WHEREABOUTS_FIELDS = ("phone", "email")
-# Rows that locate a person, and the free-text columns of rows recorded while locating one.
+# Rows that locate a person; the free-text columns of rows recorded while locating one, and the
+# columns of rows that keep a copy of a person's whereabouts (a letter's mailing block as printed,
+# and the address row it was printed from).
 WHEREABOUTS_MODELS: tuple[type[Model], ...] = (Address, Employment)
-WHEREABOUTS_TEXT_FIELDS: dict[type[Model], tuple[str, ...]] = {LocateAttempt: ("notes",)}
+WHEREABOUTS_TEXT_FIELDS: dict[type[Model], tuple[str, ...]] = {
+    LocateAttempt: ("notes",),
+    SentLetter: ("address", "address_text"),
+}
 
 
 def whereabouts_shown(person: Person, *, user=None) -> bool:
@@ -123,6 +130,18 @@ def locate_notes(attempt: LocateAttempt) -> str:
     return attempt.notes
 
 
+def letter_address_text(letter: SentLetter) -> str:
+    """The mailing block a sent letter printed (``SentLetter.address_text``, a copy taken when it was
+    sent), unless its person has the FVI now: a letter sent before the indicator was set printed
+    their address then, and the indicator is read at display time. Give the letter with its
+    ``person`` (``select_related("person")``): no query per letter. A letter sent through the
+    confidential mailing arrangement printed the office's arrangement, never an address: shown."""
+    person = letter.person
+    if not letter.address_text or letter.confidential or person is None:
+        return letter.address_text
+    return letter.address_text if whereabouts_shown(person) else WITHHELD
+
+
 def mailing_address(person: Person) -> Address | None:
     """The current address a letter to ``person`` may print, or ``None``: an FVI person's letters
     carry no address (``cases.letters.recipient_block`` prints the office's confidential mailing
@@ -179,6 +198,7 @@ __all__ = [
     "WHEREABOUTS_TEXT_FIELDS",
     "WITHHELD",
     "PersonCard",
+    "letter_address_text",
     "locate_notes",
     "mailing_address",
     "person_card",

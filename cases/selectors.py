@@ -13,7 +13,7 @@ from core.models import DomainEvent
 from .choices import CaseStatus, WorkItemStatus
 from .deadlines import pending_deadlines
 from .models import Case, CaseParticipant, SupportOrder, WorkItem
-from .redaction import locate_notes
+from .redaction import WITHHELD, letter_address_text, locate_notes
 
 
 def case_get(*, user, case_number: str, action: str = "view") -> Case:
@@ -92,7 +92,7 @@ def case_detail(*, case: Case, user) -> dict:
         "notes": list(case.notes.select_related("author")[:20]),
         "work_items": list(case.work_items.select_related("assigned_to").filter(status=WorkItemStatus.OPEN)),
         "locate_attempts": _locate_attempts_shown(case),
-        "letters": list(case.letters.select_related("sent_by", "returned_by")[:50]),
+        "letters": _letters_shown(case),
         "events": list(DomainEvent.objects.filter(case_id=case.pk).select_related("actor")[:30]),
     }
 
@@ -103,6 +103,17 @@ def _locate_attempts_shown(case: Case) -> list:
     for attempt in attempts:
         attempt.notes_shown = locate_notes(attempt)
     return attempts
+
+
+def _letters_shown(case: Case) -> list:
+    """The latest letters, each with ``address_shown``: the block printed, withheld when the letter's
+    person has the FVI now (``cases.redaction.letter_address_text``; the person comes with the row),
+    and ``address_withheld``."""
+    letters = list(case.letters.select_related("person", "sent_by", "returned_by")[:50])
+    for letter in letters:
+        letter.address_shown = letter_address_text(letter)
+        letter.address_withheld = letter.address_shown == WITHHELD
+    return letters
 
 
 def work_items_for(*, user) -> QuerySet[WorkItem]:

@@ -29,6 +29,7 @@ from .exceptions import CollectionConflict
 from .filtersets import CaseFilterSet, WorkItemFilterSet
 from .models import Case, FviOverride, Person, WorkItem
 from .models.scope import user_county
+from .redaction import WITHHELD, letter_address_text
 
 
 class CaseMixin:
@@ -365,13 +366,20 @@ class LetterReturnedView(CaseFormView):
     def sent(self):
         from .models import SentLetter
 
-        return get_object_or_404(SentLetter.objects.select_related("address"), pk=self.kwargs["pk"], case=self.case)
+        return get_object_or_404(SentLetter.objects.select_related("person"), pk=self.kwargs["pk"], case=self.case)
 
     def get_initial(self):
         return {"returned_on": timezone.localdate()}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "sent": self.sent}
+        # The block printed is a copy: withheld once the person has the FVI (42 USC 654(26)).
+        shown = letter_address_text(self.sent)
+        return {
+            **super().get_context_data(**kwargs),
+            "sent": self.sent,
+            "address_shown": shown,
+            "address_withheld": shown == WITHHELD,
+        }
 
     def perform(self, data):
         services.letter_mark_returned(sent=self.sent, by=cast(User, self.request.user), **data)

@@ -21,7 +21,9 @@ class LetterChannel(models.TextChoices):
 class SentLetter(models.Model):
     """One letter sent. ``address_text`` is the mailing block as printed (a snapshot: the address
     row may change later); for a person with the family violence indicator it is the office's
-    confidential mailing arrangement, never an address (42 USC 654(26)), and ``address`` is empty."""
+    confidential mailing arrangement, never an address (42 USC 654(26)), and ``address`` is empty.
+    The indicator can be set after a letter was sent: pages show the block through
+    ``cases.redaction.letter_address_text``, which withholds it once the person has it."""
 
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="letters")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="letters_received")

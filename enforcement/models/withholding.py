@@ -143,7 +143,8 @@ class IncomeWithholdingOrder(CaseScoped, AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"IWO {self.control_number or '(new)'} {self.kind} to {self.employer_name}"
+        # No employer: it locates the NCP (42 USC 654(26)), and admin and every label print this.
+        return f"IWO {self.control_number or '(new)'} {self.kind}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

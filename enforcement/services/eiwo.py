@@ -18,6 +18,12 @@ the file's reach, or the whole file is refused naming the line and field. Then:
   there), and a locate task is opened;
 - lump sum notice (``lump_sum_amount`` given) → a work item to decide a one-time lump sum order.
 A replayed file (same content or file control number) is a no-op (the pipeline's replay check).
+
+FVI (42 USC 654(26)): the employer locates the NCP, and the indicator can be set after a work item
+was written. A work item's title and its events are frozen text shown to anyone who may view the
+case, so they never name the employer: they say "the employer" and name the order, whose page
+applies the indicator when it is shown (``enforcement.views.withholding``). (A rejection's notes
+are the employer's own remark, ``reason_text``, as it sent it.)
 """
 
 from __future__ import annotations
@@ -317,7 +323,8 @@ def _apply(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: d
             case=iwo.case,
             kind="iwo_lump_sum",
             due_on=today + timedelta(days=2),
-            title=f"Lump sum of ${amount:,.2f} notified by {iwo.employer_name[:60]}: decide a lump sum IWO",
+            title=f"Lump sum of ${amount:,.2f} notified by the employer on IWO {iwo.control_number}: "
+            "decide a lump sum IWO",
             dedupe_key=f"iwo-lump:{iwo.pk}:{ack.get('lump_sum_date') or today}",
             notes=f"e-IWO acknowledgment line {ack.line} ({ack.get('lump_sum_type') or 'type not given'}, "
             f"payment date {ack.get('lump_sum_date') or 'not given'}).",
@@ -344,9 +351,7 @@ def _apply(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: d
             case=iwo.case,
             kind="iwo_rejected",
             due_on=today + timedelta(days=5),
-            title=f"IWO {iwo.control_number} rejected by {iwo.employer_name[:60]}: {REASON_TEXT.get(reason, reason)}"[
-                :200
-            ],
+            title=f"IWO {iwo.control_number} rejected by the employer: {REASON_TEXT.get(reason, reason)}"[:200],
             dedupe_key=f"iwo-rejected:{iwo.pk}",
             notes=(ack.get("reason_text") or "")[:2000],
         )
@@ -379,7 +384,7 @@ def _separation(ack, iwo: IncomeWithholdingOrder, *, today: date) -> None:
         case=iwo.case,
         kind="locate",
         due_on=today + timedelta(days=5),
-        title=f"Locate: the NCP left {iwo.employer_name[:60]} on {display_date(ended)}"
+        title=f"Locate: the NCP left the employer of IWO {iwo.control_number} on {display_date(ended)}"
         + (" (new employer reported: confirm and issue the IWO)" if new_employer else ""),
         dedupe_key=f"iwo-left:{iwo.pk}",
     )

@@ -360,7 +360,7 @@ def _employment_of(iwo: IncomeWithholdingOrder) -> Employment:
         .first()
     )
     if found is None:
-        raise ValidationError(f"No employment of the NCP at {iwo.employer_name} to terminate.")
+        raise ValidationError(f"No employment of the NCP at the employer of IWO {iwo.control_number} to terminate.")
     return found
 
 

@@ -6,6 +6,12 @@ every PDF, every admin list/change/history page and every partner API response, 
 marker appears in none of them. It is built from the URL registry and the admin and API routes,
 so a new page, export, endpoint or admin is swept without changes here. Its set-up rows keep their
 field history (``factory_history``), so the admin's history pages show versions to sweep.
+
+The indicator can be set at any time, so the set-up writes the copies of whereabouts the services
+take *before* it sets the indicator: a letter to every parent, printed with their marked address
+(``_letters_sent``), and the work items an e-IWO acknowledgment opens for NCPs employed by the marked
+employer (``_eiwo_acknowledged``). A page that shows such a copy as it was written, instead of asking
+``cases.redaction`` when it is shown, fails the sweep.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import re
 import zlib
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,7 +28,15 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.choices import Role
-from cases.models import Address, Case, Employer, Employment, LocateAttempt, Person
+from cases.choices import ParticipantRole
+from cases.letters import recipient_block
+from cases.models import Address, Case, Employer, Employment, LocateAttempt, Person, SentLetter, WorkItem
+from cases.services import letter_record
+from core.letters import Letter
+from enforcement.choices import FileVia, PartnerFileStatus
+from enforcement.services.partner_files import partner_file_submit
+from enforcement.services.withholding import iwo_reconcile_action
+from tests.enforcement.iwo_factories import ack, ack_file, active_withholding_action
 from tests.sweeps import EXPORT_QUERIES, api_patterns, body, fetch_all, view_class, walk_part, web_urls
 
 pytestmark = pytest.mark.django_db
@@ -59,24 +74,27 @@ def _pdf_text(content: bytes) -> bytes:
     return b"\n".join(out)
 
 
-def _protect_everyone() -> list[Person]:
-    """Every person gets the FVI and marked whereabouts, through saves (so history rows hold them too)."""
+def _protect_everyone() -> tuple[list[Person], list[tuple[str, str]]]:
+    """Every person gets marked whereabouts, then the copies the services take of them (letters,
+    e-IWO work items), then the FVI, through saves (so history rows hold them too).
+    Returns the people and the pages of the set-up's own rows that no URL sample names."""
     employer = Employer.objects.create(
         name="Zqxfvi Covert Widgets",
+        fein="147770001",
         line1="1 Zqxfvi Plaza",
         city="Zqxfviburg",
         state="NY",
         postal_code="99887",
         contact_email="hr@zqxfvi.example",
         phone="555-0199 zqxfvi",
+        eiwo_enrolled=True,
     )
+    eiwo_cases = _eiwo_acknowledged(employer)
     people = list(Person.objects.all())
     for person in people:
         person.phone = f"518-555-{person.pk:04d} zqxfvi"
         person.email = f"zqxfvi{person.pk}@hidden.example"
         person.save()  # a history row with the values, before the indicator is set
-        person.family_violence = True
-        person.save()
         Address.objects.create(
             person=person,
             line1=f"{person.pk} Zqxfvi Hidden Lane",
@@ -87,6 +105,10 @@ def _protect_everyone() -> list[Person]:
             source="dmv",
         )
         Employment.objects.create(person=person, employer=employer, started_on=date(2026, 1, 1))
+    _letters_sent()
+    for person in people:
+        person.family_violence = True
+        person.save()
     for case in Case.objects.prefetch_related("participants"):
         for participant in case.participants.all():
             LocateAttempt.objects.create(
@@ -97,7 +119,55 @@ def _protect_everyone() -> list[Person]:
                 result="found",
                 notes=f"Lives at {participant.person_id} Zqxfvi Hidden Lane, Zqxfviville 99887",
             )
-    return people
+    pages = [("cases:case_detail", reverse("cases:case_detail", args=[case.case_number])) for case in eiwo_cases]
+    items = WorkItem.objects.filter(case__in=eiwo_cases).order_by("pk")
+    pages += [
+        ("cases:workitem_detail", reverse("cases:workitem_detail", args=[pk]))
+        for pk in items.values_list("pk", flat=True)
+    ]
+    return people, pages
+
+
+def _eiwo_acknowledged(employer: Employer) -> list[Case]:
+    """Copies taken before the indicator (1): three NCPs employed by the marked employer, an e-IWO to
+    each, and the employer's acknowledgment file — a lump sum notice, a rejection and a separation
+    (a new employer named) — imported as a partner file: the work items it opens are written while
+    no one has the indicator. Their cases are new; their pages are added to the sweep."""
+    actions = [active_withholding_action(employer=employer) for _ in range(3)]
+    lump_sum, rejected, left = (iwo_reconcile_action(action=action, on=date(2026, 11, 30))[0] for action in actions)
+    acks = [
+        ack(lump_sum, lump_sum_amount=Decimal("2500.00"), lump_sum_date=date(2026, 12, 15), lump_sum_type="BON"),
+        ack(rejected, "R", "D"),
+        ack(
+            left,
+            "R",
+            "N",
+            termination_date=date(2026, 11, 20),
+            new_employer_name="Zqxfvi Second Works",
+            new_employer_fein="147770002",
+        ),
+    ]
+    content = ack_file(acks, control="36000F0000000009777")
+    partner_file, _queued = partner_file_submit(kind="eiwo-acks", name="acks.txt", content=content, via=FileVia.COMMAND)
+    assert partner_file.status == PartnerFileStatus.ACCEPTED, partner_file.errors
+    assert WorkItem.objects.filter(case__in=[a.case for a in actions]).count() == 3
+    return [action.case for action in actions]
+
+
+def _letters_sent() -> None:
+    """Copies taken before the indicator (2): a letter mailed to each parent of each case, its block
+    printed with their (marked) address (``cases.letters.recipient_block``, logged by
+    ``letter_record``); and the letter log's rows of the URL samples, whose block says where they went."""
+    for case in Case.objects.prefetch_related("participants__person"):
+        for participant in case.participants.all():
+            if participant.role == ParticipantRole.CHILD:
+                continue
+            block, address = recipient_block(participant.person)
+            letter = Letter(kind="sweep", subject="Letter", recipient=block, date=date(2026, 3, 2))
+            letter_record(letter=letter, case=case, person=participant.person, address=address)
+    for sent in SentLetter.objects.filter(person__isnull=False, address_text=""):
+        sent.address_text = f"{sent.person_id} Zqxfvi Hidden Lane\nZqxfviville, NY 99887"
+        sent.save()
 
 
 def _leaks(label: str, response) -> list[str]:
@@ -163,7 +233,8 @@ SWEEP_PARTS = [f"pages-{part}" for part in range(PAGE_PARTS)] + [f"admin-{part}"
 def test_no_channel_shows_an_fvi_persons_whereabouts(part, role_user, api_client_with, factory_history):
     users = {str(role): role_user(role) for role in Role}
     urls = web_urls(users=users)
-    people = _protect_everyone()
+    people, own_pages = _protect_everyone()
+    urls += own_pages
     assert people, "the URL samples hold no person: nothing would be swept"
     client = Client(raise_request_exception=False)
     client.force_login(users["administrator"])  # a superuser: every permission, every county, every branch

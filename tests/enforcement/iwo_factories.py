@@ -1,4 +1,5 @@
-"""Income withholding test data: an active income withholding action for an employed NCP."""
+"""Income withholding test data: an active income withholding action for an employed NCP, and the
+e-IWO acknowledgment file an employer sends back about its orders."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 from cases.models import Address, CaseBalance, Obligation
-from enforcement.models import EnforcementAction, RemedyRule
+from enforcement.interchange.fixedwidth import write_text
+from enforcement.interchange.layouts.eiwo import EIWO_ACKS
+from enforcement.models import EnforcementAction, IncomeWithholdingOrder, RemedyRule
 from tests.cases.factories import EmployerFactory, EmploymentFactory
 from tests.enforcement.factories import AS_OF, delinquent_case
 
@@ -73,3 +76,30 @@ def add_obligation(case, *, kind: str, amount: str, frequency: str = "monthly") 
 
 def set_arrears(case, amount: str) -> None:
     CaseBalance.objects.filter(case=case).update(total_arrears=Decimal(amount), unassigned_arrears=Decimal(amount))
+
+
+def ack_file(acks: list[dict], control: str = "36000F0000000009001", on: date = date(2026, 11, 30)) -> bytes:
+    """An e-IWO acknowledgment file (one employer batch) holding ``acks`` (``ack``)."""
+    stamp = {"state_fips": "36000", "created_on": on, "created_time": "101500"}
+    records = [
+        {"type": "fha", "control_number": control, **stamp},
+        {"type": "bha", "control_number": control[:-1] + "2", **stamp},
+        *({"type": "ack", **ack} for ack in acks),
+        {"type": "bta", "control_number": control[:-1] + "2", "batch_count": 0, "record_count": len(acks)},
+        {"type": "fta", "control_number": control, "batch_count": 1, "record_count": len(acks)},
+    ]
+    return write_text(records, EIWO_ACKS).encode("ascii")
+
+
+def ack(iwo: IncomeWithholdingOrder, status: str = "A", reason: str = "", **more) -> dict:
+    """The employer's acknowledgment of ``iwo``: accepted (``A``) or rejected (``R``) for ``reason``."""
+    return {
+        "action_code": iwo.kind,
+        "case_id": iwo.remittance_id,
+        "employer_fein": iwo.employer_fein,
+        "employee_ssn": "500000001",
+        "tracking_id": iwo.control_number,
+        "disposition_status": status,
+        "disposition_reason": reason,
+        **more,
+    }

@@ -13,12 +13,12 @@ from django.core.management import CommandError, call_command
 from cases.models import Employer, Employment, WorkItem
 from enforcement.choices import IwoAckStatus, IwoDelivery
 from enforcement.interchange.fixedwidth import Record, decode, read, write_text
-from enforcement.interchange.layouts.eiwo import EIWO, EIWO_ACKS
+from enforcement.interchange.layouts.eiwo import EIWO
 from enforcement.models import EiwoControl, IncomeWithholdingOrder, PartnerFile
 from enforcement.services.partner_files import partner_file_export
 from enforcement.services.withholding import iwo_reconcile_action
 from tests.cases.factories import EmployerFactory
-from tests.enforcement.iwo_factories import active_withholding_action
+from tests.enforcement.iwo_factories import ack, ack_file, active_withholding_action
 
 pytestmark = pytest.mark.django_db
 ON = date(2026, 11, 30)
@@ -82,31 +82,6 @@ def test_a_file_whose_counts_disagree_is_refused_by_the_reader(two_employers):
     assert exc.value.errors[0]["field"] == "record_count" and exc.value.errors[0]["line"] == len(lines)
 
 
-def _ack_file(acks: list[dict], control: str = "36000F0000000009001") -> bytes:
-    stamp = {"state_fips": "36000", "created_on": ON, "created_time": "101500"}
-    records = [
-        {"type": "fha", "control_number": control, **stamp},
-        {"type": "bha", "control_number": control[:-1] + "2", **stamp},
-        *({"type": "ack", **ack} for ack in acks),
-        {"type": "bta", "control_number": control[:-1] + "2", "batch_count": 0, "record_count": len(acks)},
-        {"type": "fta", "control_number": control, "batch_count": 1, "record_count": len(acks)},
-    ]
-    return write_text(records, EIWO_ACKS).encode("ascii")
-
-
-def _ack(iwo: IncomeWithholdingOrder, status: str = "A", reason: str = "", **more) -> dict:
-    return {
-        "action_code": iwo.kind,
-        "case_id": iwo.remittance_id,
-        "employer_fein": iwo.employer_fein,
-        "employee_ssn": "500000001",
-        "tracking_id": iwo.control_number,
-        "disposition_status": status,
-        "disposition_reason": reason,
-        **more,
-    }
-
-
 def _import(tmp_path, content: bytes, name: str = "acks.txt") -> str:
     path = tmp_path / name
     path.write_bytes(content)
@@ -117,11 +92,11 @@ def _import(tmp_path, content: bytes, name: str = "acks.txt") -> str:
 
 def test_acknowledgments_move_actions_on_reject_to_the_queue_and_follow_the_employee(two_employers, tmp_path):
     accepted, rejected, left = [o for o in two_employers if o.delivery == IwoDelivery.EIWO]
-    content = _ack_file(
+    content = ack_file(
         [
-            _ack(accepted),
-            _ack(rejected, "R", "D", reason_text="We already withhold for this case"),
-            _ack(
+            ack(accepted),
+            ack(rejected, "R", "D", reason_text="We already withhold for this case"),
+            ack(
                 left,
                 "R",
                 "N",
@@ -165,9 +140,7 @@ def test_a_lump_sum_notice_opens_a_work_item(two_employers, tmp_path):
     iwo = [o for o in two_employers if o.delivery == IwoDelivery.EIWO][0]
     _import(
         tmp_path,
-        _ack_file(
-            [_ack(iwo, lump_sum_amount=Decimal("2500.00"), lump_sum_date=date(2026, 12, 15), lump_sum_type="BON")]
-        ),
+        ack_file([ack(iwo, lump_sum_amount=Decimal("2500.00"), lump_sum_date=date(2026, 12, 15), lump_sum_type="BON")]),
     )
     iwo.refresh_from_db()
     assert iwo.ack_status == IwoAckStatus.LUMP_SUM
@@ -176,22 +149,22 @@ def test_a_lump_sum_notice_opens_a_work_item(two_employers, tmp_path):
 
 def test_a_file_naming_an_unknown_order_is_refused_whole_with_its_line_and_field(two_employers, tmp_path):
     good, other = [o for o in two_employers if o.delivery == IwoDelivery.EIWO][:2]
-    bad = _ack(other)
+    bad = ack(other)
     bad["tracking_id"] = "36IWO999999999999"
     with pytest.raises(CommandError) as exc:
-        _import(tmp_path, _ack_file([_ack(good), bad]))
+        _import(tmp_path, ack_file([ack(good), bad]))
     assert "line 4: tracking_id" in str(exc.value)
     good.refresh_from_db()
     assert good.ack_status == ""  # nothing recorded
-    wrong_employer = _ack(good)
+    wrong_employer = ack(good)
     wrong_employer["employer_fein"] = "199999999"
     with pytest.raises(CommandError) as exc:
-        _import(tmp_path, _ack_file([wrong_employer], control="36000F0000000009101"), name="b.txt")
+        _import(tmp_path, ack_file([wrong_employer], control="36000F0000000009101"), name="b.txt")
     assert "line 3: employer_fein" in str(exc.value)
 
 
 def test_a_malformed_file_names_the_line_and_field(tmp_path):
-    lines = decode(_ack_file([]))
+    lines = decode(ack_file([]))
     lines.insert(2, "ACKXXX" + " " * 1194)
     with pytest.raises(CommandError) as exc:
         _import(tmp_path, ("\r\n".join(lines) + "\r\n").encode())
@@ -204,3 +177,107 @@ def test_round_trip_of_an_export_through_the_reader_keeps_every_record(two_emplo
     rewritten = write_text(records, EIWO).encode("ascii")
     assert rewritten == content
     assert all(isinstance(r, Record) for r in records)
+
+
+# FVI (42 USC 654(26)): a work item's title, notes and events are frozen text, shown to anyone who may
+# view the case, and the indicator can be set after they were written; so they never name the
+# employer (whereabouts): they say "the employer" and name the order, whose page applies the
+# indicator when it is shown (``enforcement.views.withholding``).
+
+EMPLOYERS = ("Acme Foods", "Beta Health", "Gamma Logistics")
+
+
+def _acknowledged(two_employers, tmp_path):
+    accepted, rejected, left = [o for o in two_employers if o.delivery == IwoDelivery.EIWO]
+    content = ack_file(
+        [
+            ack(accepted, lump_sum_amount=Decimal("2500.00"), lump_sum_date=date(2026, 12, 15), lump_sum_type="BON"),
+            ack(rejected, "R", "D", reason_text="We already withhold for this case"),
+            ack(
+                left,
+                "R",
+                "N",
+                termination_date=date(2026, 11, 20),
+                new_employer_name="Gamma Logistics",
+                new_employer_fein="143333333",
+            ),
+        ]
+    )
+    _import(tmp_path, content)
+    return accepted, rejected, left
+
+
+def _item(iwo, kind) -> WorkItem:
+    return WorkItem.objects.get(case=iwo.case, kind=kind)
+
+
+def test_acknowledgment_work_items_name_the_order_never_the_employer(two_employers, tmp_path):
+    accepted, rejected, left = _acknowledged(two_employers, tmp_path)
+    items = [_item(accepted, "iwo_lump_sum"), _item(rejected, "iwo_rejected"), _item(left, "locate")]
+    assert [item.title for item in items] == [
+        f"Lump sum of $2,500.00 notified by the employer on IWO {accepted.control_number}: decide a lump sum IWO",
+        f"IWO {rejected.control_number} rejected by the employer: Duplicate IWO",
+        f"Locate: the NCP left the employer of IWO {left.control_number} on Nov 20, 2026 "
+        "(new employer reported: confirm and issue the IWO)",
+    ]
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import DomainEvent
+
+    events = DomainEvent.objects.filter(
+        subject_type=ContentType.objects.get_for_model(WorkItem), subject_id__in=[i.pk for i in items]
+    )
+    texts = [t for i in items for t in (i.title, i.notes)] + [e.summary for e in events] + [str(e.data) for e in events]
+    assert len(events) == 3
+    assert [(name, t) for t in texts for name in EMPLOYERS if name in t] == []
+
+
+def test_an_ncp_given_the_indicator_after_the_acknowledgment_is_located_by_no_page(
+    two_employers, tmp_path, client_as, role_user, client
+):
+    from django.urls import reverse
+
+    # given acknowledgments that opened work items while the NCPs had no indicator
+    acknowledged = _acknowledged(two_employers, tmp_path)
+    # when the NCPs are given it afterwards
+    for iwo in acknowledged:
+        ncp = iwo.case.ncp
+        ncp.family_violence = True
+        ncp.save()
+    items = WorkItem.objects.filter(
+        case__in=[iwo.case for iwo in acknowledged], kind__in=["iwo_lump_sum", "iwo_rejected", "locate"]
+    )
+    assert items.count() == 3
+    # then no page a caseworker or an administrator opens names the employer
+    pages = [reverse("cases:case_detail", args=[iwo.case.case_number]) for iwo in acknowledged]
+    pages += [reverse("cases:workitem_detail", args=[item.pk]) for item in items]
+    pages += [reverse("cases:workitem_list") + query for query in ("?scope=all", "?scope=all&format=csv")]
+    caseworker = client_as("caseworker")
+    seen = {url: caseworker.get(url) for url in pages}
+    client.force_login(role_user("administrator"))
+    admin_pages = [reverse("admin:cases_workitem_changelist"), reverse("admin:core_domainevent_changelist")]
+    admin_pages += [reverse("admin:cases_workitem_change", args=[item.pk]) for item in items]
+    admin_pages += [reverse("enforcement:iwo_detail", args=[iwo.pk]) for iwo in acknowledged]
+    admin_pages += [reverse("admin:enforcement_incomewithholdingorder_change", args=[iwo.pk]) for iwo in acknowledged]
+    admin_pages += [reverse("admin:enforcement_incomewithholdingorder_changelist")]
+    seen |= {url: client.get(url) for url in admin_pages}
+    assert {url: r.status_code for url, r in seen.items() if r.status_code != 200} == {}
+    leaks = [f"{url}: {name}" for url, r in seen.items() for name in EMPLOYERS if name.encode() in r.content]
+    assert not leaks, "\n".join(leaks)
+
+
+def test_the_order_a_work_item_names_shows_the_employer_while_the_ncp_has_no_indicator(
+    two_employers, tmp_path, role_user, client
+):
+    from django.urls import reverse
+
+    accepted, _rejected, _left = _acknowledged(two_employers, tmp_path)
+    assert accepted.control_number in _item(accepted, "iwo_lump_sum").title
+    client.force_login(role_user("administrator"))
+    url = reverse("enforcement:iwo_detail", args=[accepted.pk])
+    assert "Acme Foods" in client.get(url).content.decode()  # allowed: the order's own page names it
+    ncp = accepted.case.ncp
+    ncp.family_violence = True
+    ncp.save()
+    page = client.get(url).content.decode()
+    assert "Acme Foods" not in page and "Withheld (family violence indicator" in page  # refused: withheld now

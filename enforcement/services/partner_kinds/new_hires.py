@@ -20,8 +20,10 @@ the SSN blind index (set-based: the file's SSNs are hashed in Python and looked 
 - Unmatched records are counted, never stored apart from the file itself.
 
 FVI (42 USC 654(26)): a matched NCP with the family violence indicator gets the same locate and
-employment rows (the redaction layer withholds them on pages) but the queue titles and the
-action's partner name no employer.
+employment rows (the redaction layer withholds them on pages, reading the indicator when they are
+shown). The queue titles and the action's partner are frozen text, and the indicator can be set
+after they were written: they name no employer for anyone ("the new employer"); the employment row
+and the action's ``figures["employer_id"]`` say which.
 """
 
 from __future__ import annotations
@@ -57,6 +59,9 @@ CHUNK = 20_000
 # 42 USC 653a(g)(1): the notice to withhold goes to the employer within 2 business days.
 NEW_HIRE_IWO_BUSINESS_DAYS = 2
 WORK_ITEM_KIND = "iwo_new_hire"
+# Frozen text names no employer (see the module): the action's partner and its queue item's title.
+NEW_EMPLOYER = "the new employer"
+WORK_ITEM_TITLE = f"Send the income withholding order to {NEW_EMPLOYER} (new hire; 42 USC 653a(g)(1))"
 
 
 def _chunks(values: list, size: int = CHUNK):
@@ -244,11 +249,10 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
     new_actions, moved, items = [], [], []
     no_rule = 0
     for case_id in sorted(with_order):
-        person_id, fvi, _, jurisdiction, _, caseworker_id = case_rows[case_id]
+        person_id, _, _, jurisdiction, _, caseworker_id = case_rows[case_id]
         r = latest[person_id]
         employer = employers[r["employer_fein"]]
         due_on = add_business_days(entered_on, NEW_HIRE_IWO_BUSINESS_DAYS, jurisdiction)
-        partner = "the new employer" if fvi else employer.name[:120]
         figures = {
             "source": "new hire",
             "employer_id": employer.pk,
@@ -260,11 +264,11 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
         action = open_actions.get(case_id)
         if action is not None:
             action.figures = {**(action.figures or {}), **figures}
-            action.partner = partner
+            action.partner = NEW_EMPLOYER
             moved.append(action)
         elif jurisdiction in rules:
             arrears = balances.get(case_id, (0, 0, 0, 0, None))
-            new_actions.append((case_id, rules[jurisdiction].pk, *arrears, figures, due_on, partner))
+            new_actions.append((case_id, rules[jurisdiction].pk, *arrears, figures, due_on, NEW_EMPLOYER))
         else:
             no_rule += 1
             continue
@@ -273,9 +277,7 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
                 case_id,
                 due_on,
                 caseworker_id,
-                "Send the income withholding order to the new employer (new hire; 42 USC 653a(g)(1))"
-                if fvi
-                else f"Send the income withholding order to {employer.name[:80]} (new hire; 42 USC 653a(g)(1))",
+                WORK_ITEM_TITLE,
                 f"iwo-new-hire:{case_id}:{employer.pk}"[:120],
             )
         )
