@@ -22,7 +22,7 @@ from tests.cases.factories import EmployerFactory
 from tests.enforcement.iwo_factories import active_withholding_action
 
 pytestmark = pytest.mark.django_db
-MIGRATION = import_module("enforcement.migrations.0012_frozen_text_names_no_employer")
+MIGRATION = import_module("enforcement.migrations.0014_frozen_text_names_no_employer")
 EMPLOYER = "Acme Foods on Main: Plant 2"  # a name with ": " and " on " in it, as employers' names may have
 NEW_HIRE = "Send the income withholding order to the new employer (new hire; 42 USC 653a(g)(1))"
 

@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0011_accesslog_kind_without_pattern_index"),
         ("cases", "0001_squashed_0023_search_covering_indexes"),
-        ("enforcement", "0001_squashed_0011_income_withholding_orders"),
+        ("enforcement", "0013_trace_number_unique_per_file"),
     ]
 
     operations = [
