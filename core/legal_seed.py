@@ -99,6 +99,24 @@ def _rows() -> list[dict]:
             confirm=confirm,
             note="135% of the single-person poverty guideline, annual, effective each March 1.",
         )
+    # Maintenance one parent pays the other: deducted from the payor's income ((b)(5)(vii)(C)) since 1989,
+    # and added to the recipient's only from L. 2015 c. 387 s. 3, in force 2016-01-24.
+    add(
+        "ny.cssa.maintenance_received_is_income",
+        "NY",
+        date(1989, 9, 15),
+        "0",
+        f"{CSSA}(b)(5) before L. 2015 c. 387",
+        note="0: maintenance received from the other parent is not the recipient's CSSA income.",
+    )
+    add(
+        "ny.cssa.maintenance_received_is_income",
+        "NY",
+        date(2016, 1, 24),
+        "1",
+        f"{CSSA}(b)(5)(iii)(I), L. 2015 c. 387",
+        note="1: maintenance paid to the other parent is added to the recipient's CSSA income.",
+    )
     add(
         "ny.low_income.poverty_obligation_monthly",
         "NY",
@@ -239,6 +257,27 @@ def _rows() -> list[dict]:
         "2080",
         "Fam. Code 4055(b)(7) as amended by SB 343",
         note="Full-time minimum-wage earnings: hourly wage × 40 hours × 52 weeks ÷ 12 = the monthly threshold.",
+    )
+
+    # Add-ons (Fam. Code 4062): how 4061(a) divides them. Before SB 343 one-half to each parent unless a
+    # parent asked otherwise (only secondary sources for the former text were found: confirm); from
+    # 2024-09-01 in proportion to net incomes after the child support the payor pays (4061(a), (d)).
+    add(
+        "ca.add_ons.income_proportional",
+        "CA",
+        CA_ORIGINAL,
+        "0",
+        "former Fam. Code 4061(a)",
+        confirm=True,
+        note="0: add-ons divided one-half to each parent (the presumption before SB 343).",
+    )
+    add(
+        "ca.add_ons.income_proportional",
+        "CA",
+        SB343,
+        "1",
+        "Fam. Code 4061(a), (d) as amended by SB 343 (Stats. 2023, ch. 213)",
+        note="1: add-ons divided in proportion to net incomes, the payor's reduced by the child support paid.",
     )
 
     # --- Complaints and state hearings (core.deadlines), per jurisdiction profile --------------------

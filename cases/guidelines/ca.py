@@ -4,7 +4,10 @@ K = (1 + H%) if H% ≤ 50%, else (2 − H%), times the income-band fraction of t
 (SB 343's table from 2024-09-01, the earlier one before). The low-income adjustment
 (4055(b)(7) as amended by SB 343) is presumed when the obligor's net disposable income is below
 full-time minimum-wage earnings; at most CS × (threshold − obligor's net) ÷ threshold. Add-ons
-(4061–4062) are shared in proportion to net incomes. Every number is a dated ``LegalParameter``.
+(4062) are divided as 4061(a) says on the date (``ca.add_ons.income_proportional``): one-half to each
+parent before SB 343 (former 4061(a)); from 2024-09-01 in proportion to net incomes as adjusted by
+4061(d), the paying parent's reduced by the child support paid and the other's unchanged. Every number
+is a dated ``LegalParameter``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ ZERO = Decimal("0")
 ONE = Decimal("1")
 HALF = Decimal("0.5")
 APPLY, REBUTTED = "apply", "rebutted"
+EQUAL, INCOME_PROPORTIONAL = "equal", "income_proportional"
 ADD_ONS = (
     ("child_care_monthly", "Child care for employment or education — Fam. Code 4062(a)(1)"),
     ("uninsured_health_monthly", "Uninsured health costs for the children — Fam. Code 4062(a)(2)"),
@@ -59,6 +63,12 @@ class CaGuidelineResult:
     low_income_fraction: Decimal = ZERO  # (threshold − obligor's net) ÷ threshold, when below it
     low_income_reduction: Decimal = ZERO
     add_ons: tuple[CaAddOn, ...] = ()
+    # EQUAL (former 4061(a)) or INCOME_PROPORTIONAL (4061(a), (d) after SB 343); "" in a worksheet stored
+    # before the rule was recorded, whose add-ons were split on unadjusted net incomes.
+    add_on_rule: str = ""
+    payor_add_on_share: Decimal = ZERO  # the payor's share of each add-on
+    payor_adjusted_net_monthly: Decimal = ZERO  # 4061(d): the payor's net less the child support paid
+    other_adjusted_net_monthly: Decimal = ZERO
     payor_add_ons_monthly: Decimal = ZERO
     payor_total_monthly: Decimal = ZERO
     parameters: tuple[UsedParameter, ...] = ()
@@ -66,6 +76,19 @@ class CaGuidelineResult:
     @property
     def fraction(self) -> Decimal:
         return self.band_fraction
+
+    def add_on_share_text(self) -> str:
+        """Which rule of Fam. Code 4061(a) divided the add-ons, in words, for the worksheet."""
+        if self.add_on_rule == INCOME_PROPORTIONAL:
+            return (
+                f"{self.payor_add_on_share}: net incomes after the child support paid, "
+                f"{dollars(self.payor_adjusted_net_monthly)} (obligor's net less line 11) of "
+                f"{dollars(self.payor_adjusted_net_monthly + self.other_adjusted_net_monthly)} "
+                "— Fam. Code 4061(a), (d) as amended by SB 343"
+            )
+        if self.add_on_rule == EQUAL:
+            return "one-half — former Fam. Code 4061(a) (before SB 343)"
+        return "in proportion to net incomes"  # a worksheet stored before the rule was recorded
 
     def lines(self) -> list[WorksheetLine]:
         payor = "higher" if self.payor == "high_earner" else "lower"
@@ -107,7 +130,7 @@ class CaGuidelineResult:
             lines.append(
                 WorksheetLine(
                     str(n),
-                    f"{add_on.label}: {dollars(add_on.monthly)} a month, obligor's share in proportion to net incomes",
+                    f"{add_on.label}: {dollars(add_on.monthly)} a month, obligor's share {self.add_on_share_text()}",
                     (dollars(add_on.payor_monthly),),
                 )
             )
@@ -184,7 +207,7 @@ def ca_guideline(
     table_name = f"table in force from {display_date(table_row.effective_on)} ({table_row.citation})"
     notes = [f"K used the {table_name}."]
     if not high_pays:
-        notes.append("The result is negative: the lower earner pays the higher earner (Fam. Code 4055(b)(6)).")
+        notes.append("The result is negative: the lower earner pays the higher earner (Fam. Code 4055(b)(5)).")
 
     wage = threshold = None
     lia_fraction = reduction = ZERO
@@ -213,7 +236,29 @@ def ca_guideline(
             "Council, which is not configured here: no low-income adjustment was calculated."
         )
     monthly = before - reduction
-    payor_share = obligor_net / tn
+    # 4061(d): only the paying parent's net income is reduced, by the child support paid; nothing is added
+    # to the other parent's. (4061(c), spousal support, is not an input of this calculator.)
+    payor_adjusted = max(obligor_net - monthly, ZERO)
+    other_adjusted = tn - obligor_net
+    if params.value("ca.add_ons.income_proportional"):
+        rule = INCOME_PROPORTIONAL
+        total_adjusted = payor_adjusted + other_adjusted
+        payor_share = payor_adjusted / total_adjusted if total_adjusted else HALF
+        if any(costs.values()):
+            notes.append(
+                "Add-ons are divided in proportion to the parents' net incomes as adjusted by Fam. Code "
+                f"4061(a), (d): the obligor's {dollars(money(obligor_net))} less the child support paid "
+                f"({dollars(monthly)}) is {dollars(money(payor_adjusted))}, the other parent's "
+                f"{dollars(money(other_adjusted))} is unchanged: the obligor pays "
+                f"{payor_share.quantize(Decimal('0.0001'))} of each."
+            )
+    else:
+        rule, payor_share = EQUAL, HALF
+        if any(costs.values()):
+            notes.append(
+                "Before 2024-09-01 add-ons were divided one-half to each parent unless a parent asked for a "
+                "different apportionment (former Fam. Code 4061(a)): the obligor pays half of each."
+            )
     lines = tuple(
         CaAddOn(key=key, label=label, monthly=money(costs[key]), payor_monthly=money(costs[key] * payor_share))
         for key, label in ADD_ONS
@@ -240,6 +285,10 @@ def ca_guideline(
         low_income_fraction=lia_fraction,
         low_income_reduction=reduction,
         add_ons=lines,
+        add_on_rule=rule,
+        payor_add_on_share=payor_share.quantize(Decimal("0.0001")),
+        payor_adjusted_net_monthly=money(payor_adjusted),
+        other_adjusted_net_monthly=money(other_adjusted),
         payor_add_ons_monthly=money(add_on_total),
         payor_total_monthly=money(monthly + add_on_total),
         parameters=tuple(params.used),

@@ -18,6 +18,10 @@ NY_DEDUCTIONS = (
     ("maintenance_paid", "Maintenance paid to the other parent"),
     ("other_support_paid", "Support paid for other children"),
 )
+NY_DEDUCTION_HELP = {
+    "maintenance_paid": "Deducted from this parent's income and, from 2016-01-24, added to the other "
+    "parent's (DRL 240(1-b)(b)(5)(iii)(I), L. 2015 c. 387).",
+}
 NY_ADD_ONS = (
     ("child_care_annual", "Child care (annual)"),
     ("health_insurance_annual", "Health insurance premiums for the children (annual)"),
@@ -43,7 +47,9 @@ class NyGuidelineForm(forms.Form):
         super().__init__(*args, **kwargs)
         for who, whose in (("payor", "Payor"), ("other", "Other parent")):
             for key, label in NY_DEDUCTIONS:
-                self.fields[f"{who}_{key}"] = MoneyField(label=f"{whose}: {label} (annual)", **OPTIONAL)
+                self.fields[f"{who}_{key}"] = MoneyField(
+                    label=f"{whose}: {label} (annual)", **OPTIONAL, help_text=NY_DEDUCTION_HELP.get(key, "")
+                )
         for key, label in NY_ADD_ONS:
             self.fields[key] = MoneyField(
                 label=label, **OPTIONAL, help_text="Paid by the custodial parent; the payor's income share is added."
@@ -92,7 +98,12 @@ class CaGuidelineForm(forms.Form):
     )
     rebuttal_reason = forms.CharField(label="Why the presumption is rebutted", required=False, max_length=500)
     child_care_monthly = MoneyField(
-        label="Child care (monthly)", **OPTIONAL, help_text="Shared in proportion to net incomes (Fam. Code 4061–4062)."
+        label="Child care (monthly)",
+        **OPTIONAL,
+        help_text=(
+            "From 2024-09-01 shared in proportion to net incomes after the child support paid "
+            "(Fam. Code 4061(a), (d)); before, one-half each (former 4061(a))."
+        ),
     )
     uninsured_health_monthly = MoneyField(label="Uninsured health costs (monthly)", **OPTIONAL)
 

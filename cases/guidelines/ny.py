@@ -1,6 +1,7 @@
 """New York Child Support Standards Act (DRL 240(1-b); FCA 413; worksheet form 4-SM-3).
 
-Gross income → CSSA income (each statutory deduction a line, DRL 240(1-b)(b)(5)(vii)) → combined
+Gross income, plus maintenance received from the other parent (DRL 240(1-b)(b)(5)(iii)(I), L. 2015
+c. 387, from 2016-01-24) → CSSA income (each statutory deduction a line, (b)(5)(vii)) → combined
 income up to the cap × the child support percentage → each parent's pro-rata share → the low-income
 rules (DRL 240(1-b)(d)), tested on the basic obligation with the add-ons prorated by income share
 (DRL 240(1-b)(c)(4)-(7)) as (b)(1) defines it → the add-ons on top, unless a low-income rule set the whole.
@@ -23,7 +24,7 @@ ZERO = Decimal("0")
 DEDUCTIONS = (  # DRL 240(1-b)(b)(5)(vii): what is deducted from gross income, in the worksheet's order
     ("fica", "FICA (Social Security and Medicare) actually paid", "(b)(5)(vii)(H)"),
     ("local_tax", "New York City or Yonkers income tax actually paid", "(b)(5)(vii)(G)"),
-    ("maintenance_paid", "Maintenance paid to the other parent", "(b)(5)(vii)(C)"),
+    ("maintenance_paid", "Maintenance paid to the other parent", "(b)(5)(vii)(C)"),  # the other's income: (iii)(I)
     ("other_support_paid", "Child support actually paid for other children", "(b)(5)(vii)(D)"),
 )
 ADD_ONS = (  # key, worksheet label, DRL 240(1-b) paragraph
@@ -38,7 +39,8 @@ ADD_ONS = (  # key, worksheet label, DRL 240(1-b) paragraph
 class NyParentIncome:
     gross: Decimal
     deductions: dict[str, Decimal]
-    cssa_income: Decimal
+    cssa_income: Decimal  # gross + maintenance received − deductions
+    maintenance_received: Decimal = ZERO  # from the other parent, DRL 240(1-b)(b)(5)(iii)(I) (2016-01-24)
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,13 @@ class NyGuidelineResult:
         lines = [
             WorksheetLine(
                 "1", "Gross income", (dollars(payor.gross), dollars(other.gross), dollars(payor.gross + other.gross))
-            )
+            ),
+            WorksheetLine(
+                "1a",
+                "Plus: maintenance received from the other parent (the other parent's line 4) — DRL "
+                "240(1-b)(b)(5)(iii)(I), as amended by L. 2015 c. 387, from 2016-01-24",
+                (dollars(payor.maintenance_received), dollars(other.maintenance_received), ""),
+            ),
         ]
         for n, (key, label, para) in enumerate(DEDUCTIONS, start=2):
             lines.append(
@@ -118,7 +126,7 @@ class NyGuidelineResult:
         lines += [
             WorksheetLine(
                 "6",
-                "CSSA income (line 1 minus lines 2–5)",
+                "CSSA income (line 1 plus line 1a minus lines 2–5)",
                 (dollars(payor.cssa_income), dollars(other.cssa_income), dollars(self.combined_income)),
             ),
             WorksheetLine(
@@ -224,6 +232,36 @@ def _parent_income(index: int, gross: Decimal, deductions: dict | None) -> NyPar
     )
 
 
+def _with_maintenance_received(
+    params: ParameterSet, incomes: tuple[NyParentIncome, ...], notes: list[str]
+) -> tuple[NyParentIncome, ...]:
+    """DRL 240(1-b)(b)(5)(iii)(I) as amended by L. 2015 c. 387 (in force 2016-01-24): maintenance paid to
+    a spouse who is a party (here, the other parent) is income of the recipient. Before it, maintenance was
+    deducted from the payer's income ((b)(5)(vii)(C)) and not added to the recipient's."""
+    paid = [i.deductions["maintenance_paid"] for i in incomes]
+    if not any(paid):
+        return incomes
+    if not params.value("ny.cssa.maintenance_received_is_income"):
+        notes.append(
+            "Maintenance paid to the other parent is deducted from the payer's income but, before "
+            "2016-01-24 (L. 2015 c. 387), not added to the recipient's."
+        )
+        return incomes
+    notes.append(
+        "Maintenance paid to the other parent is deducted from the payer's income (DRL 240(1-b)(b)(5)(vii)(C)) "
+        "and added to the recipient's (DRL 240(1-b)(b)(5)(iii)(I), L. 2015 c. 387)."
+    )
+    return tuple(
+        NyParentIncome(
+            gross=income.gross,
+            deductions=income.deductions,
+            cssa_income=money(income.cssa_income + received),
+            maintenance_received=money(received),
+        )
+        for income, received in zip(incomes, reversed(paid), strict=True)
+    )
+
+
 def ny_guideline(
     *,
     children: int,
@@ -237,7 +275,9 @@ def ny_guideline(
 
     Either ``parent_incomes`` (each parent's annual CSSA income, after the deductions) or
     ``gross_incomes`` with ``deductions`` (two dicts of annual ``fica``, ``local_tax``,
-    ``maintenance_paid``, ``other_support_paid``). ``add_ons``: annual costs for the children paid
+    ``maintenance_paid``, ``other_support_paid``). ``maintenance_paid`` is maintenance paid to the
+    other parent: deducted from the payer's income ((b)(5)(vii)(C)) and, from 2016-01-24, added to the
+    recipient's ((b)(5)(iii)(I), L. 2015 c. 387). ``add_ons``: annual costs for the children paid
     by the custodial parent (``child_care_annual`` …), of which the payor's income share is added.
     """
     if (parent_incomes is None) == (gross_incomes is None):
@@ -263,6 +303,9 @@ def ny_guideline(
     costs = {key: nonnegative("add_ons", costs.get(key) or ZERO, "An add-on") for key, _, _ in ADD_ONS}
 
     params = ParameterSet(jurisdiction="NY", on=as_of, prefix="ny.")
+    notes: list[str] = []
+    if gross_incomes is not None:
+        incomes = _with_maintenance_received(params, incomes, notes)
     payor, other = incomes[0].cssa_income, incomes[1].cssa_income
     combined = payor + other
     cap_row = params.row("ny.cssa.income_cap")
@@ -271,7 +314,6 @@ def ny_guideline(
     basic = money(capped * pct)
     share = (payor / combined) if combined else ZERO
     prorated = money(basic * share)
-    notes = []
     if combined > cap_row.value:
         notes.append(
             f"Combined income exceeds the {dollars(cap_row.value)} cap: the court applies the percentage to income "

@@ -125,8 +125,8 @@ def test_worksheet_page_shows_field_errors(client_as):
 
 
 def test_ny_endpoint_takes_gross_incomes_deductions_and_add_ons(api_client_with):
-    # CSSA incomes 63,880 / 36,940 (see test_guidelines_law): basic 1,330.83/month. Child care 12,000 × 0.633604
-    # = 7,603.25/yr → 633.60/month; total 1,964.43.
+    # CSSA incomes 63,880 / 41,940 (the 5,000 maintenance is the other parent's income; see test_guidelines_law):
+    # basic 1,330.83/month. Child care 12,000 × 0.603667 = 7,244.00/yr → 603.67/month; total 1,934.50.
     response = api_client_with("guidelines:read").post(
         "/api/v1/guidelines/ny/",
         {
@@ -143,13 +143,13 @@ def test_ny_endpoint_takes_gross_incomes_deductions_and_add_ons(api_client_with)
     )
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert body["cssa_incomes"] == ["63880.00", "36940.00"]
+    assert body["cssa_incomes"] == ["63880.00", "41940.00"]
     assert (
         body["payor_obligation_monthly"],
         body["payor_add_ons_annual"],
         body["payor_add_ons_monthly"],
         body["payor_total_monthly"],
-    ) == ("1330.83", "7603.25", "633.60", "1964.43")
+    ) == ("1330.83", "7244.00", "603.67", "1934.50")
     assert (body["poverty_guideline"], body["self_support_reserve"]) == ("15650.00", "21128.00")
     cap = next(p for p in body["parameters"] if p["key"] == "ny.cssa.income_cap")
     assert cap == {
@@ -277,9 +277,10 @@ def test_ny_page_takes_gross_income_deductions_and_add_ons(client_as):
         },
     )
     result = response.context["result"]
-    assert (result.payor_obligation_monthly, result.payor_total_monthly) == (D("1330.83"), D("1964.43"))
+    assert (result.payor_obligation_monthly, result.payor_total_monthly) == (D("1330.83"), D("1934.50"))
     text = response.content.decode()
     assert "$63,880.00" in text and "FICA (Social Security and Medicare) actually paid" in text
+    assert "Plus: maintenance received from the other parent" in text and "$41,940.00" in text
     assert reverse("guidelines:ny_pdf") in text
 
 

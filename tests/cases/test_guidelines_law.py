@@ -189,7 +189,8 @@ def test_ca_timeshare_over_half_uses_two_minus_h():
 
 def test_ca_add_ons_in_proportion_to_net_incomes_and_multiple_children():
     # TN 10,000 (band 3, 0.25), H% 20%: K = 0.30; CS = 0.30 × (6,000 − 2,000) = 1,200 × 1.6 (2 children)
-    # = 1,920. Obligor's share of net incomes 6,000/10,000 = 60%: child care 1,000 → 600; health 200 → 120.
+    # = 1,920. Obligor's share of net incomes after the support paid (4061(d)): 4,080/8,080 = 0.504950:
+    # child care 1,000 → 504.95; health 200 → 100.99 (was 60% of unadjusted incomes: 600 and 120).
     r = ca(
         "6000",
         "10000",
@@ -199,10 +200,10 @@ def test_ca_add_ons_in_proportion_to_net_incomes_and_multiple_children():
     )
     assert r.monthly_support == D("1920.00")
     assert [(a.key, a.payor_monthly) for a in r.add_ons] == [
-        ("child_care_monthly", D("600.00")),
-        ("uninsured_health_monthly", D("120.00")),
+        ("child_care_monthly", D("504.95")),
+        ("uninsured_health_monthly", D("100.99")),
     ]
-    assert (r.payor_add_ons_monthly, r.payor_total_monthly) == (D("720.00"), D("2640.00"))
+    assert (r.payor_add_ons_monthly, r.payor_total_monthly) == (D("605.94"), D("2525.94"))
     assert [line.number for line in r.lines()] == [str(n) for n in range(1, 15)]
 
 
@@ -211,8 +212,9 @@ def test_ca_add_ons_in_proportion_to_net_incomes_and_multiple_children():
 
 def test_ny_gross_income_to_cssa_income_line_by_line():
     # Payor: 80,000 − 6,120 FICA − 3,000 NYC tax − 5,000 maintenance − 2,000 other support = 63,880.
-    # Other: 40,000 − 3,060 FICA = 36,940. Combined 100,820 × 25% (2 children) = 25,205;
-    # payor 63,880/100,820 → 25,205 × 0.633604 = 15,970.00/yr → 1,330.83/month.
+    # Other: 40,000 + 5,000 maintenance received ((b)(5)(iii)(I)) − 3,060 FICA = 41,940. Combined
+    # 105,820 × 25% (2 children) = 26,455; payor 63,880/105,820 → 26,455 × 0.603667 = 15,970.00/yr
+    # → 1,330.83/month.
     r = ny_guideline(
         gross_incomes=(D("80000"), D("40000")),
         children=2,
@@ -222,12 +224,12 @@ def test_ny_gross_income_to_cssa_income_line_by_line():
             {"fica": D("3060")},
         ),
     )
-    assert [i.cssa_income for i in r.incomes] == [D("63880.00"), D("36940.00")]
-    assert (r.combined_income, r.basic_obligation_annual, r.payor_share) == (D("100820.00"), D("25205.00"), D("0.6336"))
+    assert [i.cssa_income for i in r.incomes] == [D("63880.00"), D("41940.00")]
+    assert (r.combined_income, r.basic_obligation_annual, r.payor_share) == (D("105820.00"), D("26455.00"), D("0.6037"))
     assert (r.payor_obligation_annual, r.payor_obligation_monthly) == (D("15970.00"), D("1330.83"))
     lines = {line.number: line for line in r.lines()}
     assert lines["2"].cells[:2] == ("$6,120.00", "$3,060.00") and "FICA" in lines["2"].label
-    assert lines["6"].cells == ("$63,880.00", "$36,940.00", "$100,820.00")
+    assert lines["6"].cells == ("$63,880.00", "$41,940.00", "$105,820.00")
 
 
 @pytest.mark.parametrize(
@@ -420,3 +422,127 @@ def test_ny_poverty_rule_takes_the_income_above_the_reserve_when_greater():
         D("872.00"),
         D("72.67"),
     )
+
+
+# --- Add-ons and maintenance as the statutes divide them (each test cites its subdivision) ------
+
+CA_ADD_ONS = {"child_care_monthly": D("1000"), "uninsured_health_monthly": D("200")}
+
+
+def test_ca_add_ons_divided_on_net_incomes_after_the_child_support_paid():
+    """Fam. Code 4061(a), (b)(2), (d) as amended by SB 343 (from 2024-09-01): add-ons are divided "in
+    proportion to the parents' net incomes as adjusted pursuant to subdivisions (c) and (d)"; (d) reduces
+    the net disposable income of the parent paying child support by the child support paid (nothing is
+    added to the other parent's)."""
+    # CS 1,920 (K 0.30 × 4,000 × 1.6). Payor 6,000 − 1,920 = 4,080; other 4,000 (not increased):
+    # share 4,080/8,080 = 0.504950 → child care 1,000 → 504.95; health 200 → 100.99; total 2,525.94.
+    r = ca("6000", "10000", "0.2", children=2, add_ons=CA_ADD_ONS)
+    assert r.monthly_support == D("1920.00")
+    assert [(a.key, a.payor_monthly) for a in r.add_ons] == [
+        ("child_care_monthly", D("504.95")),
+        ("uninsured_health_monthly", D("100.99")),
+    ]
+    assert (r.payor_add_ons_monthly, r.payor_total_monthly) == (D("605.94"), D("2525.94"))
+    assert (r.add_on_rule, r.payor_add_on_share) == ("income_proportional", D("0.5050"))
+    assert "4061(a), (d)" in " ".join(r.notes)
+
+
+def test_ca_add_ons_use_the_support_after_the_low_income_adjustment():
+    """Fam. Code 4061(d): the payor's net income is reduced by the child support paid, i.e. the amount
+    ordered after the 4055(b)(7) low-income adjustment."""
+    # TN 3,000 (band 2): 0.131 + 3,000/42,149 = 0.202176; K = 1.1 × that = 0.222394;
+    # CS = K × (2,500 − 300) = 489.27. Threshold 16.50 × 2,080 ÷ 12 = 2,860; reduction 489.27 × 360/2,860
+    # = 61.59 → 427.68. Payor 2,500 − 427.68 = 2,072.32; other 500 → share 0.805619 × 600 = 483.37.
+    r = ca("2500", "3000", "0.1", add_ons={"child_care_monthly": D("600")})
+    assert (r.low_income_adjustment, r.monthly_support) == ("applied", D("427.68"))
+    assert r.add_ons[0].payor_monthly == D("483.37")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "support", "child_care", "health", "rule"),
+    [
+        # Former 4061(a): one-half to each parent unless a parent asks otherwise. Old table: TN 10,000 →
+        # 0.10 + 1,000/10,000 = 0.20; K = 1.2 × 0.20 = 0.24; CS = 0.24 × 4,000 × 1.6 = 1,536.
+        (date(2024, 8, 31), D("1536.00"), D("500.00"), D("100.00"), "equal"),
+        (date(2024, 9, 1), D("1920.00"), D("504.95"), D("100.99"), "income_proportional"),
+    ],
+)
+def test_ca_add_ons_were_split_equally_before_sb343(as_of, support, child_care, health, rule):
+    """Former Fam. Code 4061(a) (before SB 343, operative 2024-09-01): the 4062 expenses "shall be
+    divided one-half to each parent" unless a parent requests otherwise; from 2024-09-01, 4061(a), (d)."""
+    r = ca("6000", "10000", "0.2", children=2, as_of=as_of, add_ons=CA_ADD_ONS)
+    assert r.monthly_support == support
+    assert [a.payor_monthly for a in r.add_ons] == [child_care, health]
+    assert r.add_on_rule == rule
+    row = legal_parameter_row("ca.add_ons.income_proportional", jurisdiction="CA", on=as_of)
+    assert row.value == (D("0") if rule == "equal" else D("1"))
+    assert row.confirm is (rule == "equal")
+    assert "ca.add_ons.income_proportional" in {p.key for p in r.parameters}
+
+
+def test_ca_negative_result_cites_4055_b_5():
+    """Fam. Code 4055(b)(5): a negative result means the lower earner pays its absolute value."""
+    r = ca("6000", "8000", "0.8")
+    assert r.payor == "low_earner"
+    assert any("4055(b)(5)" in note for note in r.notes)
+    assert not any("4055(b)(6)" in note for note in r.notes)
+
+
+def ny_with_maintenance(payor_gross, as_of=AFTER_SB343, **kwargs):
+    return ny_guideline(
+        gross_incomes=(D(payor_gross), D("30000")),
+        deductions=({"maintenance_paid": D("20000")}, {}),
+        children=1,
+        as_of=as_of,
+        **kwargs,
+    )
+
+
+def test_ny_maintenance_paid_to_the_other_parent_is_added_to_the_recipients_income():
+    """DRL 240(1-b)(b)(5)(iii)(I) as amended by L. 2015 c. 387 (from 2016-01-24): maintenance paid to a
+    spouse party to the action is income of the recipient; (b)(5)(vii)(C) deducts it from the payor's."""
+    # Payor 100,000 − 20,000 = 80,000; other 30,000 + 20,000 = 50,000; combined 130,000 × 17% = 22,100;
+    # share 80/130 = 0.615385 → 13,600.00/yr = 1,133.33/mo; child care 10,000 × share = 6,153.85/yr
+    # = 512.82/mo; total 1,646.15.
+    r = ny_with_maintenance("100000", add_ons={"child_care_annual": D("10000")})
+    assert [i.cssa_income for i in r.incomes] == [D("80000.00"), D("50000.00")]
+    assert [i.maintenance_received for i in r.incomes] == [D("0.00"), D("20000.00")]
+    assert (r.combined_income, r.payor_share, r.payor_prorated_annual) == (
+        D("130000.00"),
+        D("0.6154"),
+        D("13600.00"),
+    )
+    assert (r.add_ons[0].payor_annual, r.payor_total_monthly) == (D("6153.85"), D("1646.15"))
+    lines = {line.number: line for line in r.lines()}
+    assert lines["1a"].cells == ("$0.00", "$20,000.00", "")
+    assert "Plus: maintenance received from the other parent" in lines["1a"].label
+    assert lines["6"].cells == ("$80,000.00", "$50,000.00", "$130,000.00")
+    assert "ny.cssa.maintenance_received_is_income" in {p.key for p in r.parameters}
+
+
+def test_ny_maintenance_received_counts_toward_the_combined_income_cap():
+    """DRL 240(1-b)(b)(4), (b)(5)(iii)(I), (c)(2)-(3): combined parental income includes the maintenance
+    the recipient receives, so 150,000 + 50,000 = 200,000 is above the 183,000 cap."""
+    # 183,000 × 17% = 31,110 × 0.75 = 23,332.50/yr; all income 200,000 × 17% × 0.75 = 25,500.
+    r = ny_with_maintenance("170000")
+    assert (r.combined_income, r.above_cap, r.payor_share) == (D("200000.00"), True, D("0.7500"))
+    assert (r.payor_obligation_annual, r.payor_obligation_all_income_annual) == (D("23332.50"), D("25500.00"))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "other_income", "child_care_share"),
+    [(date(2016, 1, 23), D("30000.00"), D("7272.73")), (date(2016, 1, 24), D("50000.00"), D("6153.85"))],
+)
+def test_ny_maintenance_is_recipients_income_from_2016_01_24(as_of, other_income, child_care_share):
+    """L. 2015 c. 387 s. 3 (DRL 240(1-b)(b)(5)(iii)(I)), in force 2016-01-24: before it, maintenance was
+    deducted from the payor's income but not added to the recipient's. The seeded poverty-guideline rows
+    start 2024-03-01, so this test adds 2015's figures to reach the boundary."""
+    for key, value in (("ny.poverty_guideline", "11770"), ("ny.self_support_reserve", "15890")):
+        LegalParameter.objects.create(
+            key=key, jurisdiction="NY", effective_on=date(2015, 3, 1), value=D(value), citation="test row"
+        )
+    r = ny_with_maintenance("100000", as_of=as_of, add_ons={"child_care_annual": D("10000")})
+    assert [i.cssa_income for i in r.incomes] == [D("80000.00"), other_income]
+    assert r.add_ons[0].payor_annual == child_care_share
+    row = legal_parameter_row("ny.cssa.maintenance_received_is_income", jurisdiction="NY", on=as_of)
+    assert row.value == (D("1") if as_of >= date(2016, 1, 24) else D("0"))

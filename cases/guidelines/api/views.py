@@ -43,7 +43,14 @@ class NyDeductionsInput(serializers.Serializer):
     local_tax = serializers.DecimalField(
         **AMOUNT, required=False, default=Decimal("0"), help_text="New York City or Yonkers income tax actually paid."
     )
-    maintenance_paid = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
+    maintenance_paid = serializers.DecimalField(
+        **AMOUNT,
+        required=False,
+        default=Decimal("0"),
+        help_text="Maintenance this parent pays to the other parent: deducted from this parent's income "
+        "(DRL 240(1-b)(b)(5)(vii)(C)) and, from 2016-01-24, added to the other parent's "
+        "((b)(5)(iii)(I), L. 2015 c. 387).",
+    )
     other_support_paid = serializers.DecimalField(**AMOUNT, required=False, default=Decimal("0"))
 
 
@@ -98,7 +105,14 @@ class NyGuidelineOutput(serializers.Serializer):
     cap = serializers.DecimalField(**MONEY)
     cap_effective_on = serializers.DateField()
     cssa_incomes = serializers.ListField(
-        child=serializers.DecimalField(**MONEY), help_text="Each parent's income after the deductions, payor first."
+        child=serializers.DecimalField(**MONEY),
+        help_text="Each parent's income after the deductions, maintenance received from the other parent "
+        "included, payor first.",
+    )
+    maintenance_received = serializers.ListField(
+        child=serializers.DecimalField(**MONEY),
+        help_text="Maintenance each parent receives from the other, added to its income "
+        "(DRL 240(1-b)(b)(5)(iii)(I), from 2016-01-24), payor first.",
     )
     poverty_guideline = serializers.DecimalField(**MONEY)
     self_support_reserve = serializers.DecimalField(**MONEY)
@@ -136,7 +150,11 @@ class CaGuidelineInput(serializers.Serializer):
     low_income_adjustment = serializers.ChoiceField(choices=["apply", "rebutted"], required=False, default="apply")
     rebuttal_reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=500)
     add_ons = CaAddOnsInput(
-        required=False, help_text="Monthly costs shared in proportion to net incomes (Fam. Code 4061–4062)."
+        required=False,
+        help_text=(
+            "Monthly costs (Fam. Code 4062). From 2024-09-01 shared in proportion to net incomes after the child "
+            "support paid (4061(a), (d)); before, one-half to each parent (former 4061(a))."
+        ),
     )
 
     def validate(self, attrs):
@@ -164,6 +182,14 @@ class CaGuidelineOutput(serializers.Serializer):
     low_income_reduction = serializers.DecimalField(**MONEY)
     monthly_support = serializers.DecimalField(**MONEY, help_text="Guideline amount after the low-income adjustment.")
     payor = serializers.ChoiceField(choices=["high_earner", "low_earner"])
+    add_on_rule = serializers.ChoiceField(
+        choices=["equal", "income_proportional"],
+        help_text="How the add-ons were divided: one-half each (former Fam. Code 4061(a), before 2024-09-01) or "
+        "in proportion to net incomes after the child support paid (4061(a), (d) as amended by SB 343).",
+    )
+    payor_add_on_share = serializers.DecimalField(
+        max_digits=6, decimal_places=4, coerce_to_string=True, help_text="The payor's share of each add-on."
+    )
     payor_add_ons_monthly = serializers.DecimalField(**MONEY)
     payor_total_monthly = serializers.DecimalField(**MONEY)
     parameters = ParameterSerializer(many=True)
@@ -226,6 +252,7 @@ class NyGuidelineAPIView(_GuidelineAPIView):
         return {
             **super().represent(result),
             "cssa_incomes": [i.cssa_income for i in result.incomes],
+            "maintenance_received": [i.maintenance_received for i in result.incomes],
             "above_cap": result.above_cap,
         }
 
