@@ -33,18 +33,16 @@ def ncp_of(case) -> Person:
     return CaseParticipant.objects.get(case=case, role="ncp").person
 
 
-def account(ssn: str, number: str = "000123456789", *, balance: str = "1500.00", trust: str = "0") -> dict:
+def account(ssn: str, number: str = "000123456789", *, balance: str = "1500", trust: str = "0") -> dict:
     return {
         "type": "account",
         "period": date(2026, 10, 1),
         "ssn": ssn,
-        "last_name": "DOE",
-        "first_name": "JOHN",
+        "name": "JOHN DOE",
         "account_number": number,
         "account_type": "04",
         "trust_fund": trust,
         "balance": Decimal(balance),
-        "match_flag": "1",
     }
 
 
@@ -57,6 +55,7 @@ def fidm_file(accounts: list[dict], *, period: date = date(2026, 10, 1)) -> byte
             "name": "FIRST EMPIRE BANK",
             "city": "ALBANY",
             "state": "NY",
+            "data_match_file": "M",
         },
         *accounts,
         {"type": "total", "account_count": len(accounts)},
@@ -148,7 +147,7 @@ def test_a_trust_account_goes_to_review_not_to_a_levy():
 def test_the_same_account_next_quarter_updates_the_open_match():
     case = delinquent_case(unassigned="1200.00")
     submit(fidm_file([account(ncp_of(case).ssn)]))
-    second = submit(fidm_file([account(ncp_of(case).ssn, balance="90.00")], period=date(2027, 1, 1)))
+    second = submit(fidm_file([account(ncp_of(case).ssn, balance="90")], period=date(2027, 1, 1)))
     assert second.counts["accounts_updated"] == 1 and second.counts["accounts_recorded"] == 0
     assert BankMatch.objects.get().balance == Decimal("90.00")
     assert EnforcementAction.objects.filter(case=case, remedy=Remedy.BANK_LEVY).count() == 1
@@ -172,3 +171,106 @@ def test_import_fidm_command(tmp_path):
     out = StringIO()
     call_command("import_fidm", str(path), stdout=out)
     assert "already imported" in out.getvalue()
+
+
+# --- records laid out by hand from the published charts ------------------------------------------
+# A: FTB "Method 1 and 2 'A' Record" (ftb.ca.gov/businesses/fidm/method_1-2A.shtml), 371 from OCSE's
+# MSFIDM response-file supplement (TCC-02-06a); B: FTB "Method 1 'B' Record"
+# (ftb.ca.gov/businesses/fidm/method_1-B.shtml), whose SSN (15-23), name (162-201), pass-back
+# (322-349) and balance (351-357) TCC-02-06a gives for the Method 2 match file too. Columns are
+# 1-based as the charts number them; nothing here comes from the layout module.
+
+
+def laid_out(columns: dict[int, str], length: int = 500) -> str:
+    line = [" "] * length
+    for start, text in columns.items():
+        assert all(c == " " for c in line[start - 1 : start - 1 + len(text)]), f"overlap at {start}"
+        line[start - 1 : start - 1 + len(text)] = text
+    return "".join(line)
+
+
+def hand_built_file(ssn: str, *, count: int = 1) -> bytes:
+    a = laid_out(
+        {
+            1: "A",
+            4: "001",  # 004-006 media sequence number
+            7: "941234567",  # 007-015 institution FEIN
+            16: "GOLD",  # 016-019 name control
+            20: "202610",  # 020-025 year and month CCYYMM
+            50: "GOLDEN STATE SAVINGS",  # 050-089 institution name
+            131: "100 CAPITOL MALL",  # 131-170 street address
+            171: "SACRAMENTO",  # 171-199 city
+            200: "CA",  # 200-201 state
+            202: "95814",  # 202-210 zip
+            211: "941234567",  # 211-219 transmitter FEIN
+            220: "GOLDEN STATE SAVINGS",  # 220-290 transmitter name
+            371: "M",  # 371 data match file indicator: a match file
+        }
+    )
+    b = laid_out(
+        {
+            1: "B",
+            2: "202610",  # 002-007 year and month
+            8: "DOEJ",  # 008-011 payee last name control
+            15: ssn,  # 015-023 SSN
+            24: "00987654321",  # 024-043 account number
+            61: "JOHN DOE",  # 061-160 account full legal title
+            162: "JOHN DOE",  # 162-201 payee name
+            242: "1 MAIN ST",  # 242-281 payee street
+            282: "FRESNO",  # 282-310 city
+            311: "CA",  # 311-312 state
+            313: "93721",  # 313-321 zip
+            322: "CA",  # 322-326 FIPS code pass-back
+            351: "0002500",  # 351-357 balance, whole dollars
+            359: "0",  # 359 trust fund indicator: not a trust account
+            361: "2",  # 361 account balance indicator: current balance
+            371: "04",  # account type: no chart found (see the layout's docstring)
+        }
+    )
+    t = laid_out({1: "T", 2: f"{count:08d}"})  # T: no chart found; our declaration (2-9)
+    return f"{a}\r\n{b}\r\n{t}\r\n".encode("ascii")
+
+
+def test_a_match_file_laid_out_by_the_charts_is_imported():
+    case = delinquent_case(unassigned="1200.00")
+    ncp = ncp_of(case)
+    partner_file = submit(hand_built_file(ncp.ssn))
+    assert partner_file.status == PartnerFileStatus.ACCEPTED, partner_file.errors
+    assert partner_file.control_number == "941234567-202610"
+    match = BankMatch.objects.get(person=ncp)
+    assert match.institution == "GOLDEN STATE SAVINGS" and match.institution_fein == "941234567"
+    assert match.account_number == "00987654321" and match.account_last4 == "4321"
+    assert match.account_type == "04" and match.balance == Decimal("2500.00") and not match.trust_fund
+    with connection.cursor() as cursor:  # encrypted at rest
+        cursor.execute("SELECT account_number FROM enforcement_bankmatch WHERE id = %s", [match.pk])
+        assert "00987654321" not in cursor.fetchone()[0]
+    assert EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY).partner == "GOLDEN STATE SAVINGS"
+
+
+def test_a_total_record_that_disagrees_refuses_the_file_and_changes_nothing():
+    case = delinquent_case(unassigned="1200.00")
+    partner_file = submit(hand_built_file(ncp_of(case).ssn, count=2))
+    assert partner_file.status == PartnerFileStatus.REFUSED
+    assert partner_file.errors == [{"line": 3, "reason": "account_count says 2, the file has 1"}]
+    assert not BankMatch.objects.exists()
+    assert not EnforcementAction.objects.filter(remedy=Remedy.BANK_LEVY).exists()
+
+
+def test_a_file_that_is_not_a_match_file_is_refused():
+    # Position 371 of the A record says which file this is; only a match file ("M") is imported.
+    case = delinquent_case(unassigned="1200.00")
+    content = hand_built_file(ncp_of(case).ssn).decode("ascii")
+    content = content[:370] + "P" + content[371:]
+    partner_file = submit(content.encode("ascii"))
+    assert partner_file.status == PartnerFileStatus.REFUSED
+    assert "data_match_file (columns 371-371)" in partner_file.errors[0]["reason"]
+    assert not BankMatch.objects.exists()
+
+
+def test_trust_fund_codes_of_the_chart_go_to_review():
+    # 1 UTMA/UGMA, 2 IOLTA, 3 mortgage escrow, 4 security deposits, 5 other trust/escrow.
+    case = delinquent_case(unassigned="1200.00")
+    submit(fidm_file([account(ncp_of(case).ssn, trust="4")]))
+    assert BankMatch.objects.get().trust_fund
+    assert WorkItem.objects.filter(case=case, kind="fidm_review").exists()
+    assert not EnforcementAction.objects.filter(case=case, remedy=Remedy.BANK_LEVY).exists()

@@ -22,6 +22,7 @@ from cases.models import CaseBalance, WorkItem
 from core.fields import blind_index
 
 from ...choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, PartnerFileDirection, Remedy
+from ...interchange.layouts.fidm import TRUST_ACCOUNT_CODES
 from ...legal_floors import rule_under_law
 from ...models import BankMatch, EnforcementAction, RemedyRule
 from ..partner_files import ImportContext, register_partner_file_kind
@@ -85,7 +86,7 @@ def fidm_import(context: ImportContext) -> None:
                 account_key=key,
                 account_type=r["account_type"],
                 balance=r["balance"],
-                trust_fund=r["trust_fund"] in ("1", "2"),
+                trust_fund=r["trust_fund"] in TRUST_ACCOUNT_CODES,
                 matched_on=today,
                 partner_file=context.partner_file,
             )
