@@ -24,7 +24,10 @@ Collections (``import_offset_collections``; kind ``offset-collections``, inbound
 - a joint-return collection without a processed injured spouse claim (FOP release 05-01: injured
   spouse indicator ``N``) is held ``CASEWORKS_OFFSET_JOINT_HOLD_DAYS`` (180: "up to six months",
   45 CFR 303.72(h)(3)-(5)) and released by the daily task afterwards;
-- an SSN with no case is held (never dropped); an adjustment (``A``) goes to a work queue.
+- an SSN with no case is held (never dropped); an adjustment goes to a work queue. Chart F-4 has
+  no collection/adjustment code: a record with a non-zero adjustment amount (87-97) is an
+  adjustment, one with a non-zero collection amount (76-86) a collection; both or neither refuses
+  the file.
 """
 
 from __future__ import annotations
@@ -263,6 +266,36 @@ def _reference(record, occurrence: int) -> str:
     return REFERENCE_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
+def _collection_record(record) -> dict:
+    """A Collection and Adjustment record (Chart F-4) as the importer uses it: ``transaction``
+    ``C`` (collection) or ``A`` (adjustment) and its ``amount``. The chart has no code for it:
+    "If the Collection Amount Field contains a value greater than zero, the adjustment amount is
+    zeroes" and "If the adjustment amount contains a value greater than zero, the collection amount
+    is zeroes" (FCE Payment File Charts 4-5, OMB 0970-0161), so exactly one of them is non-zero."""
+    collected, adjusted = record["collection_amount"], record["adjustment_amount"]
+    if (collected > 0) == (adjusted > 0):
+        raise PartnerFileRefused(
+            [
+                {
+                    "line": record.line,
+                    "reason": f"collection amount (76-86) {collected} and adjustment amount (87-97) {adjusted}: "
+                    "exactly one must be greater than zero",
+                }
+            ]
+        )
+    return {
+        "ssn": record["ssn"],
+        "case_id": record["case_id"],
+        "case_type": record["case_type"],
+        "offset_date": record["offset_date"],
+        "tax_year": record["tax_year"],
+        "joint_return": record["joint_return"],
+        "injured_spouse": record["injured_spouse"],
+        "transaction": "A" if adjusted > 0 else "C",
+        "amount": adjusted if adjusted > 0 else collected,
+    }
+
+
 def offset_collections_import(context: ImportContext) -> None:
     today = timezone.localdate()
     records = [r for r in context.records if r.type == "collection"]
@@ -279,7 +312,8 @@ def offset_collections_import(context: ImportContext) -> None:
     rows: list[OffsetCollection] = []
     adjustments: list[OffsetCollection] = []
     hold_days = settings.CASEWORKS_OFFSET_JOINT_HOLD_DAYS
-    for record in records:
+    for source in records:
+        record = _collection_record(source)
         candidates = ncp_cases.get(index_of[record["ssn"]], [])
         chosen = next((c for c in candidates if c[2] == record["case_id"]), None)
         if chosen is None and candidates:
@@ -296,7 +330,7 @@ def offset_collections_import(context: ImportContext) -> None:
         occurrences[key] += 1
         row = OffsetCollection(
             partner_file=context.partner_file,
-            line=record.line,
+            line=source.line,
             person_id=chosen[0] if chosen else None,
             case_id=chosen[1] if chosen else None,
             case_type=record["case_type"],
@@ -315,8 +349,6 @@ def offset_collections_import(context: ImportContext) -> None:
             context.counts["adjustments"] += 1
             context.add_total("adjusted", record["amount"])
             continue
-        if record["amount"] <= 0:
-            raise PartnerFileRefused([{"line": record.line, "reason": "amount (columns 65-72): a collection of 0"}])
         hold = ""
         if chosen is None:
             row.status = OffsetCollectionStatus.UNMATCHED
