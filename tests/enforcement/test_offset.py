@@ -119,6 +119,51 @@ def test_passport_denial_follows_the_office_rule_and_the_2500_threshold():
     assert partner_file.counts["passport"] == 1
 
 
+def test_a_passport_referral_after_the_first_certification_replaces_the_exclusion_with_r():
+    """FOP release 07-01: "A new Exclusion Indicator submitted on an 'A' (Add) or 'R' (Replace
+    Exclusion Indicator) transaction" -- an 'M' modifies the arrearage only, so the PAS exclusion
+    sent on the add must be replaced with an 'R' once the passport denial action is active."""
+    case = delinquent_case(unassigned="3000.00")
+    active(case)
+    _, first = certify()
+    assert [(r["transaction"], r["arrears"], r["exclusions"]) for r in first if r.type == "case"] == [
+        ("A", 3000, "PAS")
+    ]
+    active(case, Remedy.PASSPORT_DENIAL)
+    partner_file, records = certify()
+    assert [(r["transaction"], r["arrears"], r["exclusions"]) for r in records if r.type == "case"] == [("R", 3000, "")]
+    assert records[-1]["non_tanf_records"] == 1
+    assert partner_file.counts == {"exclusions_replaced": 1, "passport": 1}
+    current = OffsetCertification.objects.get(person=ncp_of(case), current=True)
+    assert (current.transaction, current.amount, current.exclusions, current.passport) == ("R", 3000, "", True)
+    _, again = certify()
+    assert [r.type for r in again] == ["control"]  # nothing changed since
+
+
+def test_an_amount_and_exclusion_change_together_send_m_then_r():
+    from cases.models import CaseBalance
+
+    case = delinquent_case(unassigned="3000.00")
+    active(case)
+    certify()
+    CaseBalance.objects.filter(case=case).update(unassigned_arrears=Decimal("3500.00"))
+    active(case, Remedy.PASSPORT_DENIAL)
+    partner_file, records = certify()
+    assert [(r["transaction"], r["arrears"], r["exclusions"]) for r in records if r.type == "case"] == [
+        ("M", 3500, "PAS"),
+        ("R", 3500, ""),
+    ]
+    assert partner_file.counts == {"modified": 1, "exclusions_replaced": 1, "passport": 1}
+    history = OffsetCertification.objects.filter(person=ncp_of(case)).order_by("pk")
+    assert [(h.transaction, h.amount, h.exclusions, h.current) for h in history] == [
+        ("A", 3000, "PAS", False),
+        ("M", 3500, "PAS", False),
+        ("R", 3500, "", True),
+    ]
+    _, again = certify()
+    assert [r.type for r in again] == ["control"]
+
+
 def test_an_fvi_ncps_address_is_never_sent():
     from tests.cases.factories import AddressFactory
 

@@ -32,7 +32,9 @@ VERSION_OUT = (
     "Chart F-4/F-5, OMB 0970-0161 (2022); FOP release 05-01 (injured spouse, position 225)"
 )
 LENGTH = 245
-TRANSACTIONS = ("A", "D", "M")  # add, delete, modify arrearage (B name, L local code, ... are not sent here)
+# add, delete, modify arrearage, replace exclusion indicators (FOP release 07-01); B name,
+# L local code, ... are not sent here
+TRANSACTIONS = ("A", "D", "M", "R")
 CASE_TYPES = ("A", "N")  # A: TANF (assigned), N: non-TANF
 EXCLUSIONS = ("ADM", "RET", "VEN", "SAL", "TAX", "PAS", "FIN", "INS")
 

@@ -9,8 +9,10 @@ Certification (``export_offset_certification``; kind ``offset-certification``, o
   45 CFR 303.72(a)(1) ($150 assigned) and (a)(2) ($500 non-TANF) — LegalParameter
   ``us.remedy.offset.assigned_min`` / ``us.remedy.offset.unassigned_min`` (jurisdiction US);
 - only the changes since the last certification are sent: ``A`` add (not certified yet), ``M``
-  modify (the amount changed), ``D`` delete (no longer qualifies); every transaction is kept
-  (``OffsetCertification``) with its date;
+  modify (the amount changed), ``R`` replace exclusion indicators (the exclusions changed: FOP
+  release 07-01, "A new Exclusion Indicator submitted on an 'A' (Add) or 'R' (Replace Exclusion
+  Indicator) transaction"; ``M`` then ``R`` when both changed), ``D`` delete (no longer
+  qualifies); every transaction is kept (``OffsetCertification``) with its date;
 - passport denial (42 USC 652(k); OCSE refers an obligor owing more than
   ``us.remedy.passport.min``, $2,500): the office's rule is that an NCP is referred only once the
   office's own passport denial action on one of the cases is active; otherwise the ``PAS``
@@ -129,8 +131,15 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
         exclusions = "" if wanted["passport"] else "PAS"
         if was is None or was.transaction == OffsetTransaction.DELETE:
             changes.append((key, OffsetTransaction.ADD, {**wanted, "exclusions": exclusions}))
-        elif int(was.amount) != wanted["amount"] or was.exclusions != exclusions:
-            changes.append((key, OffsetTransaction.MODIFY, {**wanted, "exclusions": exclusions}))
+            continue
+        # 'M' modifies the arrearage only; FOP takes exclusions on 'A' or 'R' alone (release
+        # 07-01), so a changed exclusion is an 'R', after the 'M' when both changed.
+        if int(was.amount) != wanted["amount"]:
+            changes.append(
+                (key, OffsetTransaction.MODIFY, {**wanted, "exclusions": was.exclusions, "passport": was.passport})
+            )
+        if was.exclusions != exclusions:
+            changes.append((key, OffsetTransaction.REPLACE_EXCLUSIONS, {**wanted, "exclusions": exclusions}))
     for key, was in current.items():
         if key not in plan and was.transaction != OffsetTransaction.DELETE:
             changes.append(
@@ -140,7 +149,7 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
                     {"amount": 0, "case_id": was.case_id, "passport": False, "exclusions": was.exclusions},
                 )
             )
-    changes.sort(key=lambda c: (c[0][1], c[0][0]))
+    changes.sort(key=lambda c: (c[0][1], c[0][0]))  # stable: an M stays before its R
     person_ids = sorted({key[0] for key, _, _ in changes})
     people: dict[int, Person] = {}
     addresses: dict[int, Address] = {}
@@ -156,6 +165,7 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
     rows: list[OffsetCertification] = []
     counts: Counter = Counter()
     amounts: dict[str, int] = {OffsetCaseType.TANF: 0, OffsetCaseType.NON_TANF: 0}
+    passport_keys: set[tuple[int, str]] = set()
     for (person_id, case_type), transaction, data in changes:
         person = people[person_id]
         ssn = person.ssn if isinstance(person.ssn, str) else ""
@@ -187,8 +197,9 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
             )
         records.append(record)
         amounts[case_type] += data["amount"]
-        counts[{"A": "added", "M": "modified", "D": "deleted"}[transaction]] += 1
-        counts["passport"] += 1 if data["passport"] and transaction != OffsetTransaction.DELETE else 0
+        counts[{"A": "added", "M": "modified", "D": "deleted", "R": "exclusions_replaced"}[transaction]] += 1
+        if data["passport"] and transaction != OffsetTransaction.DELETE:
+            passport_keys.add((person_id, case_type))
         rows.append(
             OffsetCertification(
                 person_id=person_id,
@@ -201,6 +212,12 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
                 passport=data["passport"],
             )
         )
+    if records:
+        counts["passport"] = len(passport_keys)  # once per NCP and case type, even when sent M and R
+    # An 'M' followed by an 'R' for the same NCP and case type: the 'R' is the state now sent.
+    last = {(row.person_id, row.case_type): row for row in rows}
+    for row in rows:
+        row.current = row is last[(row.person_id, row.case_type)]
     tanf = [r for r in records if r["case_type"] == OffsetCaseType.TANF]
     records.append(
         {
