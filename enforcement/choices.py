@@ -290,6 +290,9 @@ class OffsetTransaction(models.TextChoices):
     ADD = "A", "Add"
     MODIFY = "M", "Modify arrearage"
     DELETE = "D", "Delete"
+    # FOP release 07-01: "A new Exclusion Indicator submitted on an 'A' (Add) or 'R' (Replace
+    # Exclusion Indicator) transaction"; an 'M' changes the arrearage only.
+    REPLACE_EXCLUSIONS = "R", "Replace exclusion indicators"
 
 
 class OffsetCollectionStatus(models.TextChoices):

@@ -119,6 +119,51 @@ def test_passport_denial_follows_the_office_rule_and_the_2500_threshold():
     assert partner_file.counts["passport"] == 1
 
 
+def test_a_passport_referral_after_the_first_certification_replaces_the_exclusion_with_r():
+    """FOP release 07-01: "A new Exclusion Indicator submitted on an 'A' (Add) or 'R' (Replace
+    Exclusion Indicator) transaction" -- an 'M' modifies the arrearage only, so the PAS exclusion
+    sent on the add must be replaced with an 'R' once the passport denial action is active."""
+    case = delinquent_case(unassigned="3000.00")
+    active(case)
+    _, first = certify()
+    assert [(r["transaction"], r["arrears"], r["exclusions"]) for r in first if r.type == "case"] == [
+        ("A", 3000, "PAS")
+    ]
+    active(case, Remedy.PASSPORT_DENIAL)
+    partner_file, records = certify()
+    assert [(r["transaction"], r["arrears"], r["exclusions"]) for r in records if r.type == "case"] == [("R", 3000, "")]
+    assert records[-1]["non_tanf_records"] == 1
+    assert partner_file.counts == {"exclusions_replaced": 1, "passport": 1}
+    current = OffsetCertification.objects.get(person=ncp_of(case), current=True)
+    assert (current.transaction, current.amount, current.exclusions, current.passport) == ("R", 3000, "", True)
+    _, again = certify()
+    assert [r.type for r in again] == ["control"]  # nothing changed since
+
+
+def test_an_amount_and_exclusion_change_together_send_m_then_r():
+    from cases.models import CaseBalance
+
+    case = delinquent_case(unassigned="3000.00")
+    active(case)
+    certify()
+    CaseBalance.objects.filter(case=case).update(unassigned_arrears=Decimal("3500.00"))
+    active(case, Remedy.PASSPORT_DENIAL)
+    partner_file, records = certify()
+    assert [(r["transaction"], r["arrears"], r["exclusions"]) for r in records if r.type == "case"] == [
+        ("M", 3500, "PAS"),
+        ("R", 3500, ""),
+    ]
+    assert partner_file.counts == {"modified": 1, "exclusions_replaced": 1, "passport": 1}
+    history = OffsetCertification.objects.filter(person=ncp_of(case)).order_by("pk")
+    assert [(h.transaction, h.amount, h.exclusions, h.current) for h in history] == [
+        ("A", 3000, "PAS", False),
+        ("M", 3500, "PAS", False),
+        ("R", 3500, "", True),
+    ]
+    _, again = certify()
+    assert [r.type for r in again] == ["control"]
+
+
 def test_an_fvi_ncps_address_is_never_sent():
     from tests.cases.factories import AddressFactory
 
@@ -149,17 +194,22 @@ def collection(
     joint: str = "N",
     injured: str = "N",
     case_type: str = "N",
-    transaction: str = "C",
+    adjustment: bool = False,
     case_id: str = "",
+    certified: str = "1000.00",
 ) -> dict:
+    """A Collection and Adjustment record (FCE Output Record Specifications, Chart F-4): the
+    certified arrearage (65-75), then either a collection amount (76-86) or an adjustment amount
+    (87-97), the other being zeroes."""
     return {
         "type": "collection",
         "state": "NY",
         "ssn": ssn,
         "case_id": case_id,
         "last_name": "DOE",
-        "amount": Decimal(amount),
-        "transaction": transaction,
+        "certified_arrears": Decimal(certified),
+        "collection_amount": Decimal(0) if adjustment else Decimal(amount),
+        "adjustment_amount": Decimal(amount) if adjustment else Decimal(0),
         "case_type": case_type,
         "offset_date": date(2026, 11, 20),
         "tax_year": "2025",
@@ -169,6 +219,9 @@ def collection(
 
 
 def collections_file(records: list[dict], batch: date = date(2026, 11, 21)) -> bytes:
+    def dollars(r: dict) -> int:
+        return int(r["collection_amount"] + r["adjustment_amount"])
+
     tanf = [r for r in records if r["case_type"] == "A"]
     rows = [
         *records,
@@ -177,8 +230,8 @@ def collections_file(records: list[dict], batch: date = date(2026, 11, 21)) -> b
             "state": "NY",
             "tanf_records": len(tanf),
             "non_tanf_records": len(records) - len(tanf),
-            "tanf_amount": sum(int(r["amount"]) for r in tanf),
-            "non_tanf_amount": sum(int(r["amount"]) for r in records if r["case_type"] == "N"),
+            "tanf_amount": sum(dollars(r) for r in tanf),
+            "non_tanf_amount": sum(dollars(r) for r in records if r["case_type"] == "N"),
             "batch_date": batch,
         },
     ]
@@ -263,7 +316,7 @@ def test_an_injured_spouse_claim_processed_is_not_held():
 def test_unknown_ssns_are_held_never_dropped_and_adjustments_queued():
     case = delinquent_case(unassigned="300.00")
     partner_file = submit(
-        collections_file([collection("123450000", "75.00"), collection(ncp_of(case).ssn, "20.00", transaction="A")])
+        collections_file([collection("123450000", "75.00"), collection(ncp_of(case).ssn, "20.00", adjustment=True)])
     )
     assert partner_file.counts == {"unmatched": 1, "adjustments": 1}
     assert Collection.objects.get().status == "held"
@@ -309,3 +362,66 @@ def test_import_command_last_line(tmp_path):
     assert (
         out.getvalue().strip().splitlines()[-1] == "offset-collections accepted: records 2, posted 1, collected 100.00"
     )
+
+
+def chart_f4_line(ssn: str, *, collected: str, adjusted: str, joint: str, injured: str) -> str:
+    """One Collection and Adjustment record laid out by hand from Chart F-4's positions (FCE
+    Payment File Charts 4-5, OMB 0970-0161), not through the layout under test. Positions
+    98-224 are our unconfirmed reading (docs/partner-files.md); 225 is FOP release 05-01's."""
+    line = (
+        "NY"  # 1-2 submitting state code
+        "   "  # 3-5 local code
+        + ssn  # 6-14 SSN
+        + " " * 15  # 15-29 case ID
+        + "DOE                 "  # 30-49 NCP last name
+        + "JOHN           "  # 50-64 NCP first name
+        + "00000100000"  # 65-75 certified arrearage amount, 1,000.00 (two decimals assumed)
+        + collected  # 76-86 collection amount
+        + adjusted  # 87-97 adjustment amount
+        + "N"  # 98 case type (unconfirmed)
+        + "20261120"  # 99-106 transaction date CCYYMMDD (unconfirmed)
+        + "2025"  # 107-110 tax year (unconfirmed)
+        + joint  # 111 joint return indicator (unconfirmed)
+        + " " * 113  # 112-224
+        + injured  # 225 injured spouse indicator (FOP release 05-01)
+        + " " * 20  # 226-245
+    )
+    assert len(line) == 245
+    return line
+
+
+def test_a_file_laid_out_by_the_chart_imports_collections_adjustments_and_joint_returns():
+    """Collection vs adjustment is which amount is non-zero (Chart F-4: "If the adjustment amount
+    contains a value greater than zero, the collection amount is zeroes"); a joint return is held
+    unless an injured spouse claim was processed (FOP release 05-01, position 225)."""
+    paid, adjusted, joint, injured = (delinquent_case(unassigned="500.00") for _ in range(4))
+    lines = [
+        chart_f4_line(ncp_of(paid).ssn, collected="00000045000", adjusted="00000000000", joint="N", injured=" "),
+        chart_f4_line(ncp_of(adjusted).ssn, collected="00000000000", adjusted="00000002000", joint="N", injured=" "),
+        chart_f4_line(ncp_of(joint).ssn, collected="00000020000", adjusted="00000000000", joint="Y", injured="N"),
+        chart_f4_line(ncp_of(injured).ssn, collected="00000015050", adjusted="00000000000", joint="Y", injured="Y"),
+        # control (Chart F-5, unconfirmed after CTL): 0 TANF, 4 non-TANF, $0, $820 (450+20+200+150), batch date
+        "NYCTL" + "000000000" + "000000004" + "00000000000" + "00000000820" + "20261121" + " " * 192,
+    ]
+    partner_file = submit("\r\n".join(lines).encode("ascii"))
+    assert partner_file.status == PartnerFileStatus.ACCEPTED, partner_file.errors
+    assert partner_file.counts == {"posted": 2, "held_joint_return": 1, "adjustments": 1}
+    assert partner_file.totals == {"collected": "800.50", "adjusted": "20.00"}
+    rows = {row.case_id: row for row in OffsetCollection.objects.all()}
+    assert (rows[paid.pk].status, rows[paid.pk].amount, rows[paid.pk].transaction) == ("posted", Decimal("450.00"), "C")
+    assert (rows[adjusted.pk].status, rows[adjusted.pk].amount) == ("adjustment", Decimal("20.00"))
+    assert rows[adjusted.pk].collection is None and WorkItem.objects.filter(kind="payment_adjustment", case=adjusted)
+    assert rows[joint.pk].status == "held" and rows[joint.pk].collection.status == "held"
+    assert rows[injured.pk].status == "posted" and rows[injured.pk].amount == Decimal("150.50")
+    assert rows[paid.pk].offset_date == date(2026, 11, 20) and rows[paid.pk].tax_year == "2025"
+
+
+def test_a_record_with_both_amounts_or_neither_is_refused():
+    case = delinquent_case(unassigned="300.00")
+    both = collection(ncp_of(case).ssn, "20.00") | {"adjustment_amount": Decimal("5.00")}
+    neither = collection(ncp_of(case).ssn, "0.00")
+    for record in (both, neither):
+        partner_file = submit(collections_file([record]))
+        assert partner_file.status == PartnerFileStatus.REFUSED
+        assert "collection amount (76-86)" in partner_file.errors[0]["reason"], partner_file.errors
+    assert not Collection.objects.exists()

@@ -9,9 +9,12 @@ Record, Chart E-2 Case Submission and Update Control Record) and "Output Record 
 are 245 characters (the output control record's filler ends at 245).
 
 Confirmed against the published charts: submitting state 1-2, local code 3-5, SSN 6-14, case ID
-15-29, last name 30-49, first name 50-64, arrearage amount 65-72 (whole dollars), transaction type
-73; the control records' state 1-2 and "CTL" 3-5 and the reject control counts 6-59; the injured
-spouse indicator at 225. Every field marked ``confirmed=False`` is our best reading of the charts
+15-29, last name 30-49, first name 50-64 (Charts E-1 and F-4); on the case submission record the
+arrearage amount 65-72 (whole dollars) and transaction type 73 (Chart E-1); on the collection and
+adjustment record the certified arrearage amount 65-75, the collection amount 76-86 and the
+adjustment amount 87-97, each 11 digits with two decimals assumed (Chart F-4 of the FCE Payment
+File Charts 4-5, OMB 0970-0161); the control records' state 1-2 and "CTL" 3-5 and the reject
+control counts 6-59; the injured spouse indicator at 225 (release 05-01). Every field marked ``confirmed=False`` is our best reading of the charts
 we could not see whole (listed in docs/partner-files.md): its position must be checked against
 the current spec before production.
 """
@@ -29,7 +32,9 @@ VERSION_OUT = (
     "Chart F-4/F-5, OMB 0970-0161 (2022); FOP release 05-01 (injured spouse, position 225)"
 )
 LENGTH = 245
-TRANSACTIONS = ("A", "D", "M")  # add, delete, modify arrearage (B name, L local code, ... are not sent here)
+# add, delete, modify arrearage, replace exclusion indicators (FOP release 07-01); B name,
+# L local code, ... are not sent here
+TRANSACTIONS = ("A", "D", "M", "R")
 CASE_TYPES = ("A", "N")  # A: TANF (assigned), N: non-TANF
 EXCLUSIONS = ("ADM", "RET", "VEN", "SAL", "TAX", "PAS", "FIN", "INS")
 
@@ -110,7 +115,7 @@ CASE = _detail(
 CASE_CONTROL = _control("Case Submission and Update Control (Chart E-2)", fields=[Field("filler", 46, 200, "filler")])
 
 
-def _control_check(kind_field: str, amount_field: str):
+def _control_check(kind_field: str, amount):
     def check(records: list[Record]) -> list[dict]:
         controls = [r for r in records if r.type == "control"]
         details = [r for r in records if r.type != "control"]
@@ -129,7 +134,7 @@ def _control_check(kind_field: str, amount_field: str):
                         "reason": f"{prefix}_records says {control[f'{prefix}_records']}, the file has {len(mine)}",
                     }
                 )
-            total = sum(int(r[amount_field]) for r in mine)
+            total = sum(int(amount(r)) for r in mine)
             if control[f"{prefix}_amount"] != total:
                 errors.append(
                     {
@@ -143,9 +148,9 @@ def _control_check(kind_field: str, amount_field: str):
     return check
 
 
-def _file(name: str, detail: RecordLayout, control: RecordLayout, *, version: str, amount_field: str, description: str):
+def _file(name: str, detail: RecordLayout, control: RecordLayout, *, version: str, amount, description: str):
     """A FOP file: its detail records, then the one control record that counts them and adds up
-    their ``amount_field`` by case type."""
+    ``amount(record)`` by case type."""
     return register_layout(
         FileLayout(
             name,
@@ -153,7 +158,7 @@ def _file(name: str, detail: RecordLayout, control: RecordLayout, *, version: st
             id_length=3,
             identify=_identify,
             version=version,
-            check=_control_check("case_type", amount_field),
+            check=_control_check("case_type", amount),
             description=description,
         )
     )
@@ -164,7 +169,7 @@ CASE_SUBMISSION = _file(
     CASE,
     CASE_CONTROL,
     version=VERSION_IN,
-    amount_field="arrears",
+    amount=lambda r: r["arrears"],
     description="Certification of past-due support for federal tax refund offset and passport denial",
 )
 
@@ -174,22 +179,24 @@ COLLECTION = _detail(
     "Collection and Adjustment (Chart F-4)",
     last_name_required=False,
     fields=[
-        Field("amount", 65, 8, "amount", required=True, confirmed=False, description="Dollars and cents"),
-        Field(
-            "transaction",
-            73,
-            1,
-            "alnum",
-            required=True,
-            choices=("C", "A"),
-            confirmed=False,
-            description="C: collection, A: adjustment (a collection reversed by FMS/IRS)",
-        ),
-        Field("case_type", 74, 1, "alnum", required=True, choices=CASE_TYPES, confirmed=False),
-        Field("offset_date", 75, 8, "date", required=True, confirmed=False),
-        Field("tax_year", 83, 4, "numeric", confirmed=False),
-        Field("joint_return", 87, 1, "alnum", choices=("Y", "N"), confirmed=False),
-        Field("filler_1", 88, 137, "filler", confirmed=False),
+        # Chart F-4 (FCE Payment File Charts 4-5, OMB 0970-0161): "Certified Arrearage Amount
+        # 65-75, 11, N ... a signed positive numeric amount with two decimal places assumed."
+        Field("certified_arrears", 65, 11, "amount", required=True, description="Dollars and cents"),
+        # "Collection Amount 76-86, 11, N ... If the Collection Amount Field contains a value greater
+        # than zero, the adjustment amount is zeroes."
+        Field("collection_amount", 76, 11, "amount", required=True, description="Dollars and cents"),
+        # "Adjustment Amount 87-97, 11, N ... If the adjustment amount contains a value greater than
+        # zero, the collection amount is zeroes." Which one is non-zero says collection or adjustment.
+        Field("adjustment_amount", 87, 11, "amount", required=True, description="Dollars and cents"),
+        # Positions 98-224: the published chart's rows after the adjustment amount could not be read
+        # (docs/partner-files.md); the fields the importer needs are placed here unconfirmed.
+        Field("case_type", 98, 1, "alnum", required=True, choices=CASE_TYPES, confirmed=False),
+        Field("offset_date", 99, 8, "date", required=True, confirmed=False, description="Transaction date"),
+        Field("tax_year", 107, 4, "numeric", confirmed=False),
+        Field("joint_return", 111, 1, "alnum", choices=("Y", "N"), confirmed=False),
+        Field("filler_1", 112, 113, "filler", confirmed=False),
+        # FOP release 05-01: "The Collection and Adjustment Record will contain the status of an
+        # Injured Spouse Claim on Non-TANF joint-return records in position 225."
         Field("injured_spouse", 225, 1, "alnum", choices=("Y", "N")),
         Field("filler_2", 226, 20, "filler"),
     ],
@@ -205,12 +212,18 @@ COLLECTION_CONTROL = _control(
 )
 
 
-# The control's amounts are whole dollars of the records' amounts (cents dropped per record).
+def collection_amount(record: Record):
+    """The record's amount, collection or adjustment (Chart F-4: one of the two is zeroes)."""
+    return record["collection_amount"] + record["adjustment_amount"]
+
+
+# The control's amounts are whole dollars of the records' amounts (cents dropped per record);
+# unconfirmed (Chart F-5 could not be read).
 COLLECTIONS = _file(
     "fop-collections",
     COLLECTION,
     COLLECTION_CONTROL,
     version=VERSION_OUT,
-    amount_field="amount",
+    amount=collection_amount,
     description="Federal tax refund offset collections and adjustments",
 )

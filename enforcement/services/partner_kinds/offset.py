@@ -9,8 +9,10 @@ Certification (``export_offset_certification``; kind ``offset-certification``, o
   45 CFR 303.72(a)(1) ($150 assigned) and (a)(2) ($500 non-TANF) — LegalParameter
   ``us.remedy.offset.assigned_min`` / ``us.remedy.offset.unassigned_min`` (jurisdiction US);
 - only the changes since the last certification are sent: ``A`` add (not certified yet), ``M``
-  modify (the amount changed), ``D`` delete (no longer qualifies); every transaction is kept
-  (``OffsetCertification``) with its date;
+  modify (the amount changed), ``R`` replace exclusion indicators (the exclusions changed: FOP
+  release 07-01, "A new Exclusion Indicator submitted on an 'A' (Add) or 'R' (Replace Exclusion
+  Indicator) transaction"; ``M`` then ``R`` when both changed), ``D`` delete (no longer
+  qualifies); every transaction is kept (``OffsetCertification``) with its date;
 - passport denial (42 USC 652(k); OCSE refers an obligor owing more than
   ``us.remedy.passport.min``, $2,500): the office's rule is that an NCP is referred only once the
   office's own passport denial action on one of the cases is active; otherwise the ``PAS``
@@ -24,7 +26,10 @@ Collections (``import_offset_collections``; kind ``offset-collections``, inbound
 - a joint-return collection without a processed injured spouse claim (FOP release 05-01: injured
   spouse indicator ``N``) is held ``CASEWORKS_OFFSET_JOINT_HOLD_DAYS`` (180: "up to six months",
   45 CFR 303.72(h)(3)-(5)) and released by the daily task afterwards;
-- an SSN with no case is held (never dropped); an adjustment (``A``) goes to a work queue.
+- an SSN with no case is held (never dropped); an adjustment goes to a work queue. Chart F-4 has
+  no collection/adjustment code: a record with a non-zero adjustment amount (87-97) is an
+  adjustment, one with a non-zero collection amount (76-86) a collection; both or neither refuses
+  the file.
 """
 
 from __future__ import annotations
@@ -126,8 +131,15 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
         exclusions = "" if wanted["passport"] else "PAS"
         if was is None or was.transaction == OffsetTransaction.DELETE:
             changes.append((key, OffsetTransaction.ADD, {**wanted, "exclusions": exclusions}))
-        elif int(was.amount) != wanted["amount"] or was.exclusions != exclusions:
-            changes.append((key, OffsetTransaction.MODIFY, {**wanted, "exclusions": exclusions}))
+            continue
+        # 'M' modifies the arrearage only; FOP takes exclusions on 'A' or 'R' alone (release
+        # 07-01), so a changed exclusion is an 'R', after the 'M' when both changed.
+        if int(was.amount) != wanted["amount"]:
+            changes.append(
+                (key, OffsetTransaction.MODIFY, {**wanted, "exclusions": was.exclusions, "passport": was.passport})
+            )
+        if was.exclusions != exclusions:
+            changes.append((key, OffsetTransaction.REPLACE_EXCLUSIONS, {**wanted, "exclusions": exclusions}))
     for key, was in current.items():
         if key not in plan and was.transaction != OffsetTransaction.DELETE:
             changes.append(
@@ -137,7 +149,7 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
                     {"amount": 0, "case_id": was.case_id, "passport": False, "exclusions": was.exclusions},
                 )
             )
-    changes.sort(key=lambda c: (c[0][1], c[0][0]))
+    changes.sort(key=lambda c: (c[0][1], c[0][0]))  # stable: an M stays before its R
     person_ids = sorted({key[0] for key, _, _ in changes})
     people: dict[int, Person] = {}
     addresses: dict[int, Address] = {}
@@ -153,6 +165,7 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
     rows: list[OffsetCertification] = []
     counts: Counter = Counter()
     amounts: dict[str, int] = {OffsetCaseType.TANF: 0, OffsetCaseType.NON_TANF: 0}
+    passport_keys: set[tuple[int, str]] = set()
     for (person_id, case_type), transaction, data in changes:
         person = people[person_id]
         ssn = person.ssn if isinstance(person.ssn, str) else ""
@@ -184,8 +197,9 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
             )
         records.append(record)
         amounts[case_type] += data["amount"]
-        counts[{"A": "added", "M": "modified", "D": "deleted"}[transaction]] += 1
-        counts["passport"] += 1 if data["passport"] and transaction != OffsetTransaction.DELETE else 0
+        counts[{"A": "added", "M": "modified", "D": "deleted", "R": "exclusions_replaced"}[transaction]] += 1
+        if data["passport"] and transaction != OffsetTransaction.DELETE:
+            passport_keys.add((person_id, case_type))
         rows.append(
             OffsetCertification(
                 person_id=person_id,
@@ -198,6 +212,12 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
                 passport=data["passport"],
             )
         )
+    if records:
+        counts["passport"] = len(passport_keys)  # once per NCP and case type, even when sent M and R
+    # An 'M' followed by an 'R' for the same NCP and case type: the 'R' is the state now sent.
+    last = {(row.person_id, row.case_type): row for row in rows}
+    for row in rows:
+        row.current = row is last[(row.person_id, row.case_type)]
     tanf = [r for r in records if r["case_type"] == OffsetCaseType.TANF]
     records.append(
         {
@@ -263,6 +283,36 @@ def _reference(record, occurrence: int) -> str:
     return REFERENCE_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
+def _collection_record(record) -> dict:
+    """A Collection and Adjustment record (Chart F-4) as the importer uses it: ``transaction``
+    ``C`` (collection) or ``A`` (adjustment) and its ``amount``. The chart has no code for it:
+    "If the Collection Amount Field contains a value greater than zero, the adjustment amount is
+    zeroes" and "If the adjustment amount contains a value greater than zero, the collection amount
+    is zeroes" (FCE Payment File Charts 4-5, OMB 0970-0161), so exactly one of them is non-zero."""
+    collected, adjusted = record["collection_amount"], record["adjustment_amount"]
+    if (collected > 0) == (adjusted > 0):
+        raise PartnerFileRefused(
+            [
+                {
+                    "line": record.line,
+                    "reason": f"collection amount (76-86) {collected} and adjustment amount (87-97) {adjusted}: "
+                    "exactly one must be greater than zero",
+                }
+            ]
+        )
+    return {
+        "ssn": record["ssn"],
+        "case_id": record["case_id"],
+        "case_type": record["case_type"],
+        "offset_date": record["offset_date"],
+        "tax_year": record["tax_year"],
+        "joint_return": record["joint_return"],
+        "injured_spouse": record["injured_spouse"],
+        "transaction": "A" if adjusted > 0 else "C",
+        "amount": adjusted if adjusted > 0 else collected,
+    }
+
+
 def offset_collections_import(context: ImportContext) -> None:
     today = timezone.localdate()
     records = [r for r in context.records if r.type == "collection"]
@@ -279,7 +329,8 @@ def offset_collections_import(context: ImportContext) -> None:
     rows: list[OffsetCollection] = []
     adjustments: list[OffsetCollection] = []
     hold_days = settings.CASEWORKS_OFFSET_JOINT_HOLD_DAYS
-    for record in records:
+    for source in records:
+        record = _collection_record(source)
         candidates = ncp_cases.get(index_of[record["ssn"]], [])
         chosen = next((c for c in candidates if c[2] == record["case_id"]), None)
         if chosen is None and candidates:
@@ -296,7 +347,7 @@ def offset_collections_import(context: ImportContext) -> None:
         occurrences[key] += 1
         row = OffsetCollection(
             partner_file=context.partner_file,
-            line=record.line,
+            line=source.line,
             person_id=chosen[0] if chosen else None,
             case_id=chosen[1] if chosen else None,
             case_type=record["case_type"],
@@ -315,8 +366,6 @@ def offset_collections_import(context: ImportContext) -> None:
             context.counts["adjustments"] += 1
             context.add_total("adjusted", record["amount"])
             continue
-        if record["amount"] <= 0:
-            raise PartnerFileRefused([{"line": record.line, "reason": "amount (columns 65-72): a collection of 0"}])
         hold = ""
         if chosen is None:
             row.status = OffsetCollectionStatus.UNMATCHED
