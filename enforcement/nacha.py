@@ -9,7 +9,7 @@ debit/credit totals, which must agree with the records.
 Employer child support payments arrive as CCD+ entries whose addenda (type 7, code 05) carry a
 DED segment in the 80-character payment-related field::
 
-    DED*CS*<case id 1-20>*<pay date YYMMDD>*<amount, implied 2 decimals>*<NCP SSN 9>*<medical Y/N>
+    DED*CS*<case id 1-20>*<pay date YYMMDD>*<amount, implied 2 decimals>*<NCP SSN 9>*<medical Y/N/W>
        *<name: 7 of last + 3 of first, optional>*<FIPS 5 or 7, optional>*<terminated Y, optional>\\
 
 ``parse`` validates the whole file and raises ``NachaInvalid`` with every problem found, each with
@@ -52,7 +52,9 @@ CENT = Decimal("0.01")
 
 _DIGITS = re.compile(r"\d+\Z")
 _ALNUM = re.compile(r"[A-Z0-9]\Z")
-_CASE_ID = re.compile(r"[A-Za-z0-9-]{1,20}\Z")
+# DED02 case identifier, "AN 1/20" (X12 alphanumeric: letters, digits, blanks, special characters),
+# any printable ASCII but the element separator (*) and the segment terminator (\).
+_CASE_ID = re.compile(r"[ -)+-\[\]-~]{1,20}\Z")
 _SSN = re.compile(r"\d{9}\Z")
 _FIPS = re.compile(r"(\d{5}|\d{7})\Z")
 _PRINTABLE = re.compile(r"[ -~]*\Z")
@@ -161,6 +163,8 @@ class Ded:
     name: str = ""
     fips: str = ""
     terminated: bool = False
+    # DED06 as sent: Y (coverage available), N (none), W (not applicable); "" = from ``medical``
+    medical_indicator: str = ""
 
 
 @dataclass(frozen=True)
@@ -607,8 +611,12 @@ def ded_parse(text: str) -> Ded:
     _, application, case_id, pay, amount, ssn, medical, name, fips, terminated = parts
     if application != "CS":
         raise ValueError(f"DED application identifier must be CS, found {application!r}")
-    if not _CASE_ID.match(case_id):
-        raise ValueError(f"DED case identifier must be 1-20 letters, digits or hyphens, found {case_id!r}")
+    if not (_CASE_ID.match(case_id) and case_id.strip()):
+        raise ValueError(
+            "DED case identifier must be 1-20 characters (letters, digits, blanks or punctuation other than"
+            f" * and \\), found {case_id!r}"
+        )
+    case_id = case_id.strip()
     pay_date = yymmdd(pay)
     if pay_date is None:
         raise ValueError(f"DED pay date is not a valid YYMMDD date: {pay!r}")
@@ -618,8 +626,8 @@ def ded_parse(text: str) -> Ded:
         raise ValueError("DED SSN must be exactly 9 digits")
     if ssn[:3] == "000" or ssn[5:] == "0000":
         raise ValueError("DED SSN is not a valid SSN (area 000 or serial 0000)")
-    if medical not in {"Y", "N"}:
-        raise ValueError(f"DED medical support indicator must be Y or N, found {medical!r}")
+    if medical not in {"Y", "N", "W"}:
+        raise ValueError(f"DED medical support indicator must be Y, N or W, found {medical!r}")
     if len(name) > 10:
         raise ValueError("DED employee name is at most 10 characters")
     if fips and not _FIPS.match(fips):
@@ -635,6 +643,7 @@ def ded_parse(text: str) -> Ded:
         name=name,
         fips=fips,
         terminated=terminated == "Y",
+        medical_indicator=medical,
     )
 
 
@@ -648,7 +657,7 @@ def ded_format(ded: Ded) -> str:
         ded.pay_date.strftime("%y%m%d"),
         str(cents),
         ded.ssn,
-        "Y" if ded.medical else "N",
+        ded.medical_indicator or ("Y" if ded.medical else "N"),
     ]
     optional = [ded.name, ded.fips, "Y" if ded.terminated else ""]
     while optional and not optional[-1]:

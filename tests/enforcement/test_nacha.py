@@ -147,6 +147,11 @@ def test_missing_addenda_is_rejected(valid):
     assert reasons[3] == "the entry announces an addenda record (indicator 1) but none follows"
 
 
+_CASE_ID_REASON = (
+    "DED case identifier must be 1-20 characters (letters, digits, blanks or punctuation other than * and \\)"
+)
+
+
 @pytest.mark.parametrize(
     ("segment", "reason"),
     [
@@ -154,17 +159,18 @@ def test_missing_addenda_is_rejected(valid):
         ("DED*CS*NY-000001*261118*25000*12345678X*N\\", "DED SSN must be exactly 9 digits"),
         ("DED*CS*NY-000001*261118*25000*000456789*N\\", "DED SSN is not a valid SSN (area 000 or serial 0000)"),
         ("DED*CS*NY-000001*261118*25000*123450000*N\\", "DED SSN is not a valid SSN (area 000 or serial 0000)"),
-        ("DED*CS**261118*25000*123456789*N\\", "DED case identifier must be 1-20 letters, digits or hyphens, found ''"),
-        (
-            "DED*CS*NY 0001*261118*25000*123456789*N\\",
-            "DED case identifier must be 1-20 letters, digits or hyphens, found 'NY 0001'",
-        ),
+        ("DED*CS**261118*25000*123456789*N\\", f"{_CASE_ID_REASON}, found ''"),
+        ("DED*CS*   *261118*25000*123456789*N\\", f"{_CASE_ID_REASON}, found '   '"),
+        ("DED*CS*NY\\0001*261118*25000*123456789*N\\", f"{_CASE_ID_REASON}, found 'NY\\\\0001'"),
         (
             "DED*CS*ABCDEFGHIJKLMNOPQRSTU*261118*25000*123456789*N\\",
-            "DED case identifier must be 1-20 letters, digits or hyphens, found 'ABCDEFGHIJKLMNOPQRSTU'",
+            f"{_CASE_ID_REASON}, found 'ABCDEFGHIJKLMNOPQRSTU'",
         ),
         ("DED*CS*NY-000001*261318*25000*123456789*N\\", "DED pay date is not a valid YYMMDD date: '261318'"),
-        ("DED*CS*NY-000001*261118*25000*123456789*X\\", "DED medical support indicator must be Y or N, found 'X'"),
+        (
+            "DED*CS*NY-000001*261118*25000*123456789*X\\",
+            "DED medical support indicator must be Y, N or W, found 'X'",
+        ),
         ("DED*CS*NY-000001*261118*25000*123456789*N", "the DED segment must end with a backslash (\\)"),
         ("DED*XX*NY-000001*261118*25000*123456789*N\\", "DED application identifier must be CS, found 'XX'"),
         ("DED*CS*NY-000001*261118*25000*123456789*N**123\\", "DED FIPS code must be 5 or 7 digits, found '123'"),
@@ -184,6 +190,30 @@ def test_ded_accepts_all_optional_elements():
     ded = ded_parse("DED*CS*NY-000001*261118*25000*123456789*Y*SMITHJOJOH*36061*Y\\")
     assert (ded.fips, ded.terminated, ded.amount) == ("36061", True, Decimal("250.00"))
     assert ded_parse("DED*CS*A1*261118*1*123456789*N\\").amount == Decimal("0.01")
+
+
+@pytest.mark.parametrize(
+    ("case_id", "read_as"),
+    [
+        # DED02 is "AN 1/20" (X12 alphanumeric: letters, digits, blanks and special characters)
+        ("NY 0001", "NY 0001"),
+        ("ny-0001", "ny-0001"),
+        ("2026/CS.0012#A", "2026/CS.0012#A"),
+        (" 12345 ", "12345"),
+        ("ABCDEFGHIJKLMNOPQRST", "ABCDEFGHIJKLMNOPQRST"),
+    ],
+)
+def test_ded_case_identifier_is_alphanumeric_as_the_convention_says(valid, case_id, read_as):
+    text = _set(valid, 4, 3, f"DED*CS*{case_id}*261118*25000*123456789*N\\".ljust(80))
+    assert payment_entries(parse(text))[0].ded.case_id == read_as
+
+
+def test_ded_medical_support_indicator_w_is_not_applicable(valid):
+    # DED06 "Y or N or W"; W: the disposition of medical insurance is not applicable
+    text = _set(valid, 4, 3, "DED*CS*NY-000001*261118*25000*123456789*W\\".ljust(80))
+    ded = payment_entries(parse(text))[0].ded
+    assert (ded.medical, ded.medical_indicator) == (False, "W")
+    assert nacha.ded_format(ded) == "DED*CS*NY-000001*261118*25000*123456789*W\\"
 
 
 def test_ded_amount_must_equal_entry_amount(valid):

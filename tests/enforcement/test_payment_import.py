@@ -123,6 +123,22 @@ def test_unknown_case_is_held_not_dropped(cases):
     assert report["held_entries"][0]["line"] == 3
 
 
+def test_a_case_id_with_blanks_or_punctuation_is_held_and_the_rest_posts(cases):
+    # DED02 is alphanumeric 1-20: "NY 0001" is a case id the agency does not know, not a bad file
+    good = [ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases]
+    text = payment_file([*good, ded_entry("NY 0001", "80.00"), ded_entry("ny/0002.a", "20.00")])
+    imported = _import(text)
+    report = imported.report
+    assert (report["status"], report["posted"], report["held"], report["errors"]) == ("imported", 3, 2, [])
+    assert sorted(Collection.objects.filter(status="held").values_list("case_number_received", flat=True)) == [
+        "NY 0001",
+        "NY/0002.A",
+    ]
+    # the same file again changes nothing
+    assert _import(text, name="again.ach").report["status"] == "duplicate"
+    assert Collection.objects.count() == 5
+
+
 def test_ssn_mismatch_is_held_for_review(cases):
     case = cases[0]
     text = payment_file([ded_entry(case.case_number, "80.00", ssn="123456789")])
@@ -136,7 +152,7 @@ def test_ssn_mismatch_is_held_for_review(cases):
 def test_rejected_file_posts_nothing_and_reports_lines(cases):
     good = [ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases]
     text = payment_file(good).replace(
-        "DED*CS*" + cases[1].case_number, "DED*CS*" + cases[1].case_number[:2] + " " + cases[1].case_number[3:], 1
+        "DED*CS*" + cases[1].case_number, "DED*CS*" + cases[1].case_number[:2] + "\\" + cases[1].case_number[3:], 1
     )
     imported = _import(text)
     assert imported.status == PaymentFileStatus.REJECTED
