@@ -665,11 +665,37 @@ def ded_format(ded: Ded) -> str:
     return "*".join(parts + optional) + "\\"
 
 
+# How far a DED pay date may lie after the batch's settlement (the later of the file creation date
+# and the effective entry date): a payroll funded on Friday for a Monday payday.
+PAY_DATE_AHEAD_DAYS = 3
+
+
+def _pay_date_too_late(pay_date: date, created_on: date | None, effective: date | None) -> str:
+    """Why a DED pay date is refused, or "".
+
+    DED03 is the employee's pay date or the date of withholding, and employers commonly send the
+    file before it with the effective entry date on (or just before) payday, so a pay date after
+    the file date is normal. One more than ``PAY_DATE_AHEAD_DAYS`` after the later of the file
+    creation date and the effective entry date is a keying error (a wrong year or month): the
+    collection would be dated by a payday that has not come when the money settles.
+    """
+    dates = [
+        (d, what) for d, what in ((created_on, "file creation date"), (effective, "batch's effective entry date")) if d
+    ]
+    if not dates:
+        return ""
+    latest, what = max(dates, key=lambda pair: pair[0])
+    if (pay_date - latest).days > PAY_DATE_AHEAD_DAYS:
+        return f"DED pay date {pay_date} is more than {PAY_DATE_AHEAD_DAYS} days after the {what} {latest}"
+    return ""
+
+
 def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
     """The child support payments of a parsed file; raise ``NachaInvalid`` on any bad entry.
 
     Every batch must be CCD (CCD+); every entry a credit (or a zero-dollar prenote, skipped) with
-    exactly one addenda carrying a valid DED segment whose amount equals the entry's.
+    exactly one addenda carrying a valid DED segment whose amount equals the entry's and whose pay
+    date is not far after the batch settles (``_pay_date_too_late``).
     """
     errors: list[tuple[int, str]] = []
     payments: list[PaymentEntry] = []
@@ -712,10 +738,9 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
             if ded.amount != entry.amount:
                 errors.append((addenda.line, f"DED amount {ded.amount} differs from the entry amount {entry.amount}"))
                 continue
-            if nacha.created_on and ded.pay_date > nacha.created_on:
-                errors.append(
-                    (addenda.line, f"DED pay date {ded.pay_date} is after the file creation date {nacha.created_on}")
-                )
+            too_late = _pay_date_too_late(ded.pay_date, nacha.created_on, batch.effective_date)
+            if too_late:
+                errors.append((addenda.line, too_late))
                 continue
             payments.append(PaymentEntry(line=entry.line, batch=batch, entry=entry, ded=ded))
         if len(errors) >= MAX_ERRORS:

@@ -221,9 +221,27 @@ def test_ded_amount_must_equal_entry_amount(valid):
     assert errors == [(4, "DED amount 250.01 differs from the entry amount 250.00")]
 
 
-def test_pay_date_after_file_creation_is_rejected():
-    text = payment_file([ded_entry("NY-000001", "10.00", pay_date=date(2026, 11, 25))])
-    assert _errors(text) == [(4, "DED pay date 2026-11-25 is after the file creation date 2026-11-19")]
+@pytest.mark.parametrize(
+    ("pay_date", "effective"),
+    [
+        (date(2026, 11, 20), date(2026, 11, 20)),  # sent the day before payday, settling on payday
+        (date(2026, 11, 23), date(2026, 11, 20)),  # effective Friday for a Monday payday
+        (date(2026, 11, 22), date(2026, 11, 18)),  # effective date before the file date: from the file date
+    ],
+)
+def test_pay_date_after_the_file_date_but_near_the_effective_date_is_accepted(pay_date, effective):
+    # DED03 is the employee's pay date or the date of withholding; files are sent ahead of it
+    text = payment_file([ded_entry("NY-000001", "10.00", pay_date=pay_date)], effective=effective)
+    assert [p.ded.pay_date for p in payment_entries(parse(text))] == [pay_date]
+
+
+def test_pay_date_far_after_the_effective_entry_date_is_rejected():
+    text = payment_file([ded_entry("NY-000001", "10.00", pay_date=date(2026, 11, 24))], effective=date(2026, 11, 20))
+    assert _errors(text) == [
+        (4, "DED pay date 2026-11-24 is more than 3 days after the batch's effective entry date 2026-11-20")
+    ]
+    text = payment_file([ded_entry("NY-000001", "10.00", pay_date=date(2027, 11, 18))], effective=date(2026, 11, 18))
+    assert _errors(text) == [(4, "DED pay date 2027-11-18 is more than 3 days after the file creation date 2026-11-19")]
 
 
 def test_debit_entries_are_rejected(valid):

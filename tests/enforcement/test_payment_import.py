@@ -204,6 +204,20 @@ def test_late_remittance_is_flagged(cases, pay_date, late):
         assert report["late_entries"][0]["due_by"] == "2026-11-19"
 
 
+def test_an_entry_sent_ahead_of_its_pay_date_posts_as_collected_when_received(cases):
+    case = cases[0]
+    text = payment_file(
+        [ded_entry(case.case_number, "75.00", ssn=_ssn(case), pay_date=date(2026, 11, 21))],
+        effective=date(2026, 11, 20),
+    )
+    imported = _import(text)
+    assert (imported.report["status"], imported.report["posted"], imported.report["late"]) == ("imported", 1, 0)
+    collection = Collection.objects.get()
+    assert (collection.received_on, collection.collected_on) == (date(2026, 11, 20), date(2026, 11, 20))
+    assert _import(text, name="again.ach").report["status"] == "duplicate"
+    assert Collection.objects.count() == 1
+
+
 def test_remit_due_by_counts_business_days():
     assert remit_due_by(date(2026, 11, 10)) == date(2026, 11, 20)  # 11-11 Veterans Day is a holiday
 
