@@ -180,6 +180,11 @@ class PaymentEntry:
     def amount(self) -> Decimal:
         return self.entry.amount
 
+    @property
+    def is_notice(self) -> bool:
+        """A zero-dollar entry: it posts nothing (e.g. DED09 "Y", employment terminated)."""
+        return self.entry.amount == 0
+
 
 # ----------------------------------------------------------------------------------------------
 # helpers
@@ -693,8 +698,9 @@ def _pay_date_too_late(pay_date: date, created_on: date | None, effective: date 
 def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
     """The child support payments of a parsed file; raise ``NachaInvalid`` on any bad entry.
 
-    Every batch must be CCD (CCD+); every entry a credit (or a zero-dollar prenote, skipped) with
-    exactly one addenda carrying a valid DED segment whose amount equals the entry's and whose pay
+    Every batch must be CCD (CCD+); every entry a credit (prenotes skipped; a zero-dollar entry only
+    when it carries a DED, then returned as a notice, ``PaymentEntry.is_notice``) with exactly one
+    addenda carrying a valid DED segment whose amount equals the entry's and whose pay
     date is not far after the batch settles (``_pay_date_too_late``).
     """
     errors: list[tuple[int, str]] = []
@@ -704,9 +710,14 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
             errors.append((batch.line, f"child support payments come as CCD+ batches; this batch is {batch.sec_code}"))
             continue
         for entry in batch.entries:
-            if entry.is_prenote or entry.transaction_code in ZERO_CODES:
+            if entry.is_prenote:
                 continue
-            if entry.transaction_code in RETURN_CREDIT_CODES | RETURN_DEBIT_CODES:
+            if entry.transaction_code in ZERO_CODES:
+                # A zero-dollar entry carrying a DED is a notice (DED09 "Y": the employee has been
+                # terminated, "DED04 may contain zero if this field is used"); any other is skipped.
+                if not (entry.addenda and entry.addenda[0].payment_info.startswith("DED*")):
+                    continue
+            elif entry.transaction_code in RETURN_CREDIT_CODES | RETURN_DEBIT_CODES:
                 errors.append(
                     (
                         entry.line,
@@ -715,7 +726,7 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
                     )
                 )
                 continue
-            if not entry.is_credit:
+            elif not entry.is_credit:
                 errors.append(
                     (
                         entry.line,

@@ -345,3 +345,26 @@ def test_max_errors_is_capped():
     with pytest.raises(NachaInvalid) as info:
         parse("1" + "\n".join(lines))
     assert len(info.value.errors) == nacha.MAX_ERRORS
+
+
+def test_zero_dollar_ded_entries_are_returned_as_notices():
+    # DED09 "Y" = the employee has been terminated; "DED04 may contain zero if this field is used"
+    zero_credit = ded_entry("NY-000002", "0.00", terminated=True)
+    zero_with_remittance = ded_entry("NY-000003", "0.00", terminated=True)
+    zero_with_remittance.transaction_code = "24"  # zero-dollar credit carrying remittance data
+    prenote = ded_entry("NY-000004", "0.00")
+    prenote.transaction_code, prenote.addenda = "23", ""
+    text = payment_file([ded_entry("NY-000001", "10.00", terminated=True), zero_credit, zero_with_remittance, prenote])
+    entries = payment_entries(parse(text))
+    assert [(e.ded.case_id, e.amount, e.is_notice, e.ded.terminated) for e in entries] == [
+        ("NY-000001", Decimal("10.00"), False, True),
+        ("NY-000002", Decimal("0.00"), True, True),
+        ("NY-000003", Decimal("0.00"), True, True),
+    ]
+
+
+def test_a_zero_dollar_entry_with_a_bad_ded_is_refused():
+    zero = ded_entry("NY-000002", "0.00", terminated=True)
+    zero.transaction_code = "24"
+    zero.addenda = zero.addenda.replace("*Y\\", "*X\\")
+    assert _errors(payment_file([zero])) == [(4, "DED employment termination indicator must be Y or blank, found 'X'")]
