@@ -257,7 +257,9 @@ def _foreign_format(first: str) -> str | None:
         return "this is a PDF document, not a NACHA file"
     if first.lstrip().startswith(("<", "{", "[")):
         return "this looks like XML/JSON, not a NACHA file"
-    if "," in first and len(first) != RECORD_LENGTH:
+    # A file header (record type 1, priority code 01) may hold a comma in a name ("ACME WIDGETS,
+    # INC") and be right-trimmed to fewer than 94 characters: it is no CSV file.
+    if "," in first and len(first) != RECORD_LENGTH and not first.startswith("101"):
         return "this looks like a CSV file, not a NACHA file"
     return None
 

@@ -368,3 +368,13 @@ def test_a_zero_dollar_entry_with_a_bad_ded_is_refused():
     zero.transaction_code = "24"
     zero.addenda = zero.addenda.replace("*Y\\", "*X\\")
     assert _errors(payment_file([zero])) == [(4, "DED employment termination indicator must be Y or blank, found 'X'")]
+
+
+def test_a_right_trimmed_file_whose_header_has_a_comma_is_read_as_nacha():
+    # "ACME WIDGETS, INC" in the origin name, trailing blanks stripped in transfer: not a CSV file
+    text = payment_file([ded_entry("NY-000001", "250.00")], employer="ACME WIDGETS, INC")
+    trimmed = "\n".join(line.rstrip() for line in _lines(text)) + "\n"
+    assert "," in _lines(trimmed)[0] and len(_lines(trimmed)[0]) < 94
+    parsed = parse(trimmed)
+    assert parsed.origin_name == "ACME WIDGETS, INC" and 1 in parsed.padded_lines
+    assert [p.ded.case_id for p in payment_entries(parsed)] == ["NY-000001"]
