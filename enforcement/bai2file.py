@@ -141,6 +141,21 @@ _AVAILABILITY_FIELDS = {"S": 3, "V": 2}
 _FUNDS_TYPES = {"", "Z", "0", "1", "2", "S", "V", "D"}
 
 
+def _group_runs_on(fields: list[str], index: int) -> bool:
+    """Whether the summary group at ``index`` (type code, amount, item count, funds type and the
+    funds type's availability fields) needs more fields than ``fields`` holds."""
+    if index + 4 > len(fields):
+        return True
+    funds = fields[index + 3]
+    if funds == "D":
+        if index + 5 > len(fields):
+            return True
+        count = fields[index + 4]
+        pairs = int(count) if _UNSIGNED.match(count) and len(count) <= 9 else 0
+        return index + 5 + 2 * pairs > len(fields)
+    return index + 4 + _AVAILABILITY_FIELDS.get(funds, 0) > len(fields)
+
+
 class _Parser:
     """Validates a whole statement; one handler per record code (``_HANDLERS``).
 
@@ -271,16 +286,23 @@ class _Parser:
         """The account record's summary groups (type code, amount, item count, funds type and
         its availability), read physical record by physical record.
 
-        A group does not run across records, so each physical record is read on its own: a
-        trailing empty field before its "/" (``010,1000,,,/``) is a delimiter some banks write,
-        not the start of a group, and a group whose fields are all empty (``03,1234567,USD,,,,/``)
-        is an account with no summary. Reading the joined record instead would shift every
-        group after such a field.
+        Each physical record is read on its own, so a trailing empty field before its "/"
+        (``010,1000,,,/``) is a delimiter some banks write, not the start of a group, and a group
+        whose fields are all empty (``03,1234567,USD,,,,/``) is an account with no summary.
+        Reading the joined record instead would shift every group after such a field. A group
+        the record ends inside (``...,400,2000000,,,190/`` then ``88,500000,,,110,...``, the BAI2
+        specification's own sample; or a funds type whose availability fields follow on the
+        88) is carried over to the next physical record: a continued record reads as it would
+        on one line.
         """
-        for number, row in enumerate(record.rows or ()):
+        rows = record.rows or []
+        carry: list[str] = []
+        for number, row in enumerate(rows):
             fields = row.split(",")
             if number == 0:
                 fields = fields[2:]  # account number, currency
+            fields, carry = carry + fields, []
+            more = number < len(rows) - 1
             index = 0
             while index < len(fields):
                 group = fields[index : index + 4]
@@ -289,6 +311,9 @@ class _Parser:
                         break  # trailing empty fields
                     index += 4  # an empty (defaulted) summary group
                     continue
+                if more and _group_runs_on(fields, index):
+                    carry = fields[index:]
+                    break
                 code_value = self.type_code(record, group[0])
                 amount = self.amount(record.line, group[1] if len(group) > 1 else "", "summary amount", signed=True)
                 if len(group) > 2 and group[2]:

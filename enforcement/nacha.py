@@ -9,7 +9,7 @@ debit/credit totals, which must agree with the records.
 Employer child support payments arrive as CCD+ entries whose addenda (type 7, code 05) carry a
 DED segment in the 80-character payment-related field::
 
-    DED*CS*<case id 1-20>*<pay date YYMMDD>*<amount, implied 2 decimals>*<NCP SSN 9>*<medical Y/N>
+    DED*CS*<case id 1-20>*<pay date YYMMDD>*<amount, implied 2 decimals>*<NCP SSN 9>*<medical Y/N/W>
        *<name: 7 of last + 3 of first, optional>*<FIPS 5 or 7, optional>*<terminated Y, optional>\\
 
 ``parse`` validates the whole file and raises ``NachaInvalid`` with every problem found, each with
@@ -52,7 +52,9 @@ CENT = Decimal("0.01")
 
 _DIGITS = re.compile(r"\d+\Z")
 _ALNUM = re.compile(r"[A-Z0-9]\Z")
-_CASE_ID = re.compile(r"[A-Za-z0-9-]{1,20}\Z")
+# DED02 case identifier, "AN 1/20" (X12 alphanumeric: letters, digits, blanks, special characters),
+# any printable ASCII but the element separator (*) and the segment terminator (\).
+_CASE_ID = re.compile(r"[ -)+-\[\]-~]{1,20}\Z")
 _SSN = re.compile(r"\d{9}\Z")
 _FIPS = re.compile(r"(\d{5}|\d{7})\Z")
 _PRINTABLE = re.compile(r"[ -~]*\Z")
@@ -161,6 +163,8 @@ class Ded:
     name: str = ""
     fips: str = ""
     terminated: bool = False
+    # DED06 as sent: Y (coverage available), N (none), W (not applicable); "" = from ``medical``
+    medical_indicator: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,11 @@ class PaymentEntry:
     @property
     def amount(self) -> Decimal:
         return self.entry.amount
+
+    @property
+    def is_notice(self) -> bool:
+        """A zero-dollar entry: it posts nothing (e.g. DED09 "Y", employment terminated)."""
+        return self.entry.amount == 0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -248,7 +257,9 @@ def _foreign_format(first: str) -> str | None:
         return "this is a PDF document, not a NACHA file"
     if first.lstrip().startswith(("<", "{", "[")):
         return "this looks like XML/JSON, not a NACHA file"
-    if "," in first and len(first) != RECORD_LENGTH:
+    # A file header (record type 1, priority code 01) may hold a comma in a name ("ACME WIDGETS,
+    # INC") and be right-trimmed to fewer than 94 characters: it is no CSV file.
+    if "," in first and len(first) != RECORD_LENGTH and not first.startswith("101"):
         return "this looks like a CSV file, not a NACHA file"
     return None
 
@@ -607,8 +618,12 @@ def ded_parse(text: str) -> Ded:
     _, application, case_id, pay, amount, ssn, medical, name, fips, terminated = parts
     if application != "CS":
         raise ValueError(f"DED application identifier must be CS, found {application!r}")
-    if not _CASE_ID.match(case_id):
-        raise ValueError(f"DED case identifier must be 1-20 letters, digits or hyphens, found {case_id!r}")
+    if not (_CASE_ID.match(case_id) and case_id.strip()):
+        raise ValueError(
+            "DED case identifier must be 1-20 characters (letters, digits, blanks or punctuation other than"
+            f" * and \\), found {case_id!r}"
+        )
+    case_id = case_id.strip()
     pay_date = yymmdd(pay)
     if pay_date is None:
         raise ValueError(f"DED pay date is not a valid YYMMDD date: {pay!r}")
@@ -618,8 +633,8 @@ def ded_parse(text: str) -> Ded:
         raise ValueError("DED SSN must be exactly 9 digits")
     if ssn[:3] == "000" or ssn[5:] == "0000":
         raise ValueError("DED SSN is not a valid SSN (area 000 or serial 0000)")
-    if medical not in {"Y", "N"}:
-        raise ValueError(f"DED medical support indicator must be Y or N, found {medical!r}")
+    if medical not in {"Y", "N", "W"}:
+        raise ValueError(f"DED medical support indicator must be Y, N or W, found {medical!r}")
     if len(name) > 10:
         raise ValueError("DED employee name is at most 10 characters")
     if fips and not _FIPS.match(fips):
@@ -635,6 +650,7 @@ def ded_parse(text: str) -> Ded:
         name=name,
         fips=fips,
         terminated=terminated == "Y",
+        medical_indicator=medical,
     )
 
 
@@ -648,7 +664,7 @@ def ded_format(ded: Ded) -> str:
         ded.pay_date.strftime("%y%m%d"),
         str(cents),
         ded.ssn,
-        "Y" if ded.medical else "N",
+        ded.medical_indicator or ("Y" if ded.medical else "N"),
     ]
     optional = [ded.name, ded.fips, "Y" if ded.terminated else ""]
     while optional and not optional[-1]:
@@ -656,11 +672,38 @@ def ded_format(ded: Ded) -> str:
     return "*".join(parts + optional) + "\\"
 
 
+# How far a DED pay date may lie after the batch's settlement (the later of the file creation date
+# and the effective entry date): a payroll funded on Friday for a Monday payday.
+PAY_DATE_AHEAD_DAYS = 3
+
+
+def _pay_date_too_late(pay_date: date, created_on: date | None, effective: date | None) -> str:
+    """Why a DED pay date is refused, or "".
+
+    DED03 is the employee's pay date or the date of withholding, and employers commonly send the
+    file before it with the effective entry date on (or just before) payday, so a pay date after
+    the file date is normal. One more than ``PAY_DATE_AHEAD_DAYS`` after the later of the file
+    creation date and the effective entry date is a keying error (a wrong year or month): the
+    collection would be dated by a payday that has not come when the money settles.
+    """
+    dates = [
+        (d, what) for d, what in ((created_on, "file creation date"), (effective, "batch's effective entry date")) if d
+    ]
+    if not dates:
+        return ""
+    latest, what = max(dates, key=lambda pair: pair[0])
+    if (pay_date - latest).days > PAY_DATE_AHEAD_DAYS:
+        return f"DED pay date {pay_date} is more than {PAY_DATE_AHEAD_DAYS} days after the {what} {latest}"
+    return ""
+
+
 def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
     """The child support payments of a parsed file; raise ``NachaInvalid`` on any bad entry.
 
-    Every batch must be CCD (CCD+); every entry a credit (or a zero-dollar prenote, skipped) with
-    exactly one addenda carrying a valid DED segment whose amount equals the entry's.
+    Every batch must be CCD (CCD+); every entry a credit (prenotes skipped; a zero-dollar entry only
+    when it carries a DED, then returned as a notice, ``PaymentEntry.is_notice``) with exactly one
+    addenda carrying a valid DED segment whose amount equals the entry's and whose pay
+    date is not far after the batch settles (``_pay_date_too_late``).
     """
     errors: list[tuple[int, str]] = []
     payments: list[PaymentEntry] = []
@@ -669,9 +712,14 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
             errors.append((batch.line, f"child support payments come as CCD+ batches; this batch is {batch.sec_code}"))
             continue
         for entry in batch.entries:
-            if entry.is_prenote or entry.transaction_code in ZERO_CODES:
+            if entry.is_prenote:
                 continue
-            if entry.transaction_code in RETURN_CREDIT_CODES | RETURN_DEBIT_CODES:
+            if entry.transaction_code in ZERO_CODES:
+                # A zero-dollar entry carrying a DED is a notice (DED09 "Y": the employee has been
+                # terminated, "DED04 may contain zero if this field is used"); any other is skipped.
+                if not (entry.addenda and entry.addenda[0].payment_info.startswith("DED*")):
+                    continue
+            elif entry.transaction_code in RETURN_CREDIT_CODES | RETURN_DEBIT_CODES:
                 errors.append(
                     (
                         entry.line,
@@ -680,7 +728,7 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
                     )
                 )
                 continue
-            if not entry.is_credit:
+            elif not entry.is_credit:
                 errors.append(
                     (
                         entry.line,
@@ -703,10 +751,9 @@ def payment_entries(nacha: NachaFile) -> list[PaymentEntry]:
             if ded.amount != entry.amount:
                 errors.append((addenda.line, f"DED amount {ded.amount} differs from the entry amount {entry.amount}"))
                 continue
-            if nacha.created_on and ded.pay_date > nacha.created_on:
-                errors.append(
-                    (addenda.line, f"DED pay date {ded.pay_date} is after the file creation date {nacha.created_on}")
-                )
+            too_late = _pay_date_too_late(ded.pay_date, nacha.created_on, batch.effective_date)
+            if too_late:
+                errors.append((addenda.line, too_late))
                 continue
             payments.append(PaymentEntry(line=entry.line, batch=batch, entry=entry, ded=ded))
         if len(errors) >= MAX_ERRORS:

@@ -13,6 +13,9 @@ Rules (DOMAIN.md, issue 4):
   thousand entries a call, all in the file's one transaction.
 - Employers remit within 7 business days after the pay date (42 USC 666(b)(6)(A)(i)): later
   entries are flagged in the report.
+- A zero-dollar DED entry posts nothing: it is a notice, counted and listed. DED09 "Y" (the
+  employee has been terminated; DED04 may be zero then) raises a work item on the case so the
+  income withholding is followed up; a terminated flag on a payment posts it and raises the item.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import hashlib
 import logging
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -34,6 +37,7 @@ from cases.choices import CollectionSource, CollectionStatus, ParticipantRole, R
 from cases.exceptions import CollectionConflict
 from cases.models import Case, CaseParticipant, Collection, Employer
 from cases.services import CollectionItem, collections_post_batch
+from cases.services.work import work_item_create
 from core.business_days import add_business_days
 from core.fields import blind_index
 from core.jobs import row_claim, row_still_claimed
@@ -49,6 +53,8 @@ log = logging.getLogger(__name__)
 
 HOLD_SSN_MISMATCH = "SSN in the payment does not match the case's NCP: review"
 MAX_FILE_BYTES = 25 * 1024 * 1024
+TERMINATION_WORK_KIND = "employment_ended"
+TERMINATION_FOLLOW_UP_DAYS = 5
 POST_CHUNK = 1000  # entries per collections_post_batch call (all inside the file's one transaction)
 
 
@@ -62,11 +68,14 @@ class ImportReport:
     held: int = 0
     duplicates: int = 0
     late: int = 0
+    notices: int = 0  # zero-dollar DED entries: nothing to post (e.g. employment terminated)
     padded: int = 0  # right-trimmed records (shorter than 94) padded with blanks before validation
     total_amount: Decimal = Decimal("0.00")
     errors: list[dict] = field(default_factory=list)
     held_entries: list[dict] = field(default_factory=list)
     late_entries: list[dict] = field(default_factory=list)
+    notice_entries: list[dict] = field(default_factory=list)
+    terminations: list[dict] = field(default_factory=list)  # DED09 "Y", with the work item raised
 
     def as_dict(self) -> dict:
         return {**asdict(self), "total_amount": str(self.total_amount)}
@@ -181,10 +190,23 @@ def _post_all(
     case_ids = {p.ded.case_id.upper() for p in payments}
     known_cases, ncp_indexes = _ncp_ssn_indexes(case_ids)
     employers = _employers(payments)
+    _terminations_follow_up(payment_file, payments, refs, report, by=by, today=today)
     pending: list[tuple[PaymentEntry, CollectionItem]] = []
     for payment, ref in zip(payments, refs, strict=True):
         ded = payment.ded
         case_id = ded.case_id.upper()
+        if payment.is_notice:
+            report.notices += 1
+            report.notice_entries.append(
+                {
+                    "line": payment.line,
+                    "case_id": case_id,
+                    "pay_date": ded.pay_date.isoformat(),
+                    "amount": str(payment.amount),
+                    "terminated": ded.terminated,
+                }
+            )
+            continue
         received_on = min(payment.batch.effective_date or today, today)
         due_by = remit_due_by(ded.pay_date)
         if received_on > due_by:
@@ -225,7 +247,7 @@ def _post_all(
                 ),
             )
         )
-    total = len(payments)
+    total = sum(1 for p in payments if not p.is_notice)
     done = total - len(pending)
     for start in range(0, len(pending), POST_CHUNK):
         chunk = pending[start : start + POST_CHUNK]
@@ -254,6 +276,51 @@ def _post_all(
                 report.total_amount += item.amount
         done += len(chunk)
         _progress(payment_file.pk, done, total)
+
+
+def _terminations_follow_up(
+    payment_file: PaymentFile,
+    payments: list[PaymentEntry],
+    refs: list[str],
+    report: ImportReport,
+    *,
+    by: User,
+    today: date,
+) -> None:
+    """DED09 "Y" (the employee has been terminated): a work item on the case to follow up the
+    income withholding (the IWO, the employment's end, a new employer). Deduplicated by the
+    entry's content reference, so the same notice in the same or a rebuilt file raises one item.
+    The title says "the employer", never its name: the payment file's page shows which (FVI)."""
+    ended = [(p, ref) for p, ref in zip(payments, refs, strict=True) if p.ded.terminated]
+    if not ended:
+        return
+    cases = {c.case_number: c for c in Case.objects.filter(case_number__in={p.ded.case_id.upper() for p, _ in ended})}
+    for payment, ref in ended:
+        case_id = payment.ded.case_id.upper()
+        case = cases.get(case_id)
+        item = None
+        if case is not None:
+            paid = f"; its payment of ${payment.amount:,.2f} was posted" if not payment.is_notice else ""
+            item = work_item_create(
+                case=case,
+                kind=TERMINATION_WORK_KIND,
+                due_on=today + timedelta(days=TERMINATION_FOLLOW_UP_DAYS),
+                title="Employment ended: the employer reported the NCP terminated in a payment file; "
+                "follow up the income withholding",
+                dedupe_key=f"ded-terminated:{ref}",
+                notes=f"Payment file {payment_file.reference} line {payment.line}: DED employment termination "
+                f"indicator Y, pay date {payment.ded.pay_date.isoformat()}{paid}. End the employment and the "
+                "income withholding order with this employer, and look for a new employer.",
+                by=by,
+            )
+        report.terminations.append(
+            {
+                "line": payment.line,
+                "case_id": case_id,
+                "amount": str(payment.amount),
+                "work_item": item.pk if item is not None else None,
+            }
+        )
 
 
 def _item_errors(exc: ValidationError, lines: list[int]) -> list[tuple[int, str]]:
@@ -298,11 +365,12 @@ def payment_file_import(
     report.padded = len(nacha_file.padded_lines)
     payment_file.employer_name = (nacha_file.batches[0].company_name if nacha_file.batches else "")[:100]
     payment_file.file_created_on = nacha_file.created_on
-    report.entries = len(payments)
-    _progress(payment_file.pk, 0, len(payments))
+    report.entries = sum(1 for p in payments if not p.is_notice)
+    _progress(payment_file.pk, 0, report.entries)
     if PaymentFile.objects.filter(sha256=payment_file.sha256, status=PaymentFileStatus.IMPORTED).exists():
         report.status = PaymentFileStatus.DUPLICATE
-        report.duplicates = len(payments)
+        report.duplicates = report.entries
+        report.notices = len(payments) - report.entries
         return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
     try:
         with transaction.atomic():
@@ -315,7 +383,7 @@ def payment_file_import(
             status=PaymentFileStatus.REJECTED,
             file=payment_file.pk,
             reference=payment_file.reference,
-            entries=len(payments),
+            entries=report.entries,
             padded=report.padded,
             errors=[{"line": line, "reason": reason} for line, reason in exc.errors],
         )
@@ -325,8 +393,8 @@ def payment_file_import(
             status=PaymentFileStatus.DUPLICATE,
             file=payment_file.pk,
             reference=payment_file.reference,
-            entries=len(payments),
-            duplicates=len(payments),
+            entries=report.entries,
+            duplicates=report.entries,
             padded=report.padded,
         )
     return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
@@ -344,9 +412,10 @@ def _payment_file_done(payment_file: PaymentFile, report: ImportReport, *, by: U
         summary=(
             f"{payment_file.name}: {report.entries} entries, {report.posted} posted, {report.held} held, "
             f"{report.duplicates} duplicates, {report.late} late, {len(report.errors)} errors"
+            + (f", {report.notices} notices (nothing to post)" if report.notices else "")
             + (f"; {report.padded} right-trimmed records padded to 94 characters" if report.padded else "")
         ),
-        data={k: v for k, v in report.as_dict().items() if k not in {"held_entries", "late_entries"}},
+        data={k: v for k, v in report.as_dict().items() if k not in {"held_entries", "late_entries", "notice_entries"}},
     )
     return payment_file
 

@@ -147,6 +147,11 @@ def test_missing_addenda_is_rejected(valid):
     assert reasons[3] == "the entry announces an addenda record (indicator 1) but none follows"
 
 
+_CASE_ID_REASON = (
+    "DED case identifier must be 1-20 characters (letters, digits, blanks or punctuation other than * and \\)"
+)
+
+
 @pytest.mark.parametrize(
     ("segment", "reason"),
     [
@@ -154,17 +159,18 @@ def test_missing_addenda_is_rejected(valid):
         ("DED*CS*NY-000001*261118*25000*12345678X*N\\", "DED SSN must be exactly 9 digits"),
         ("DED*CS*NY-000001*261118*25000*000456789*N\\", "DED SSN is not a valid SSN (area 000 or serial 0000)"),
         ("DED*CS*NY-000001*261118*25000*123450000*N\\", "DED SSN is not a valid SSN (area 000 or serial 0000)"),
-        ("DED*CS**261118*25000*123456789*N\\", "DED case identifier must be 1-20 letters, digits or hyphens, found ''"),
-        (
-            "DED*CS*NY 0001*261118*25000*123456789*N\\",
-            "DED case identifier must be 1-20 letters, digits or hyphens, found 'NY 0001'",
-        ),
+        ("DED*CS**261118*25000*123456789*N\\", f"{_CASE_ID_REASON}, found ''"),
+        ("DED*CS*   *261118*25000*123456789*N\\", f"{_CASE_ID_REASON}, found '   '"),
+        ("DED*CS*NY\\0001*261118*25000*123456789*N\\", f"{_CASE_ID_REASON}, found 'NY\\\\0001'"),
         (
             "DED*CS*ABCDEFGHIJKLMNOPQRSTU*261118*25000*123456789*N\\",
-            "DED case identifier must be 1-20 letters, digits or hyphens, found 'ABCDEFGHIJKLMNOPQRSTU'",
+            f"{_CASE_ID_REASON}, found 'ABCDEFGHIJKLMNOPQRSTU'",
         ),
         ("DED*CS*NY-000001*261318*25000*123456789*N\\", "DED pay date is not a valid YYMMDD date: '261318'"),
-        ("DED*CS*NY-000001*261118*25000*123456789*X\\", "DED medical support indicator must be Y or N, found 'X'"),
+        (
+            "DED*CS*NY-000001*261118*25000*123456789*X\\",
+            "DED medical support indicator must be Y, N or W, found 'X'",
+        ),
         ("DED*CS*NY-000001*261118*25000*123456789*N", "the DED segment must end with a backslash (\\)"),
         ("DED*XX*NY-000001*261118*25000*123456789*N\\", "DED application identifier must be CS, found 'XX'"),
         ("DED*CS*NY-000001*261118*25000*123456789*N**123\\", "DED FIPS code must be 5 or 7 digits, found '123'"),
@@ -186,14 +192,56 @@ def test_ded_accepts_all_optional_elements():
     assert ded_parse("DED*CS*A1*261118*1*123456789*N\\").amount == Decimal("0.01")
 
 
+@pytest.mark.parametrize(
+    ("case_id", "read_as"),
+    [
+        # DED02 is "AN 1/20" (X12 alphanumeric: letters, digits, blanks and special characters)
+        ("NY 0001", "NY 0001"),
+        ("ny-0001", "ny-0001"),
+        ("2026/CS.0012#A", "2026/CS.0012#A"),
+        (" 12345 ", "12345"),
+        ("ABCDEFGHIJKLMNOPQRST", "ABCDEFGHIJKLMNOPQRST"),
+    ],
+)
+def test_ded_case_identifier_is_alphanumeric_as_the_convention_says(valid, case_id, read_as):
+    text = _set(valid, 4, 3, f"DED*CS*{case_id}*261118*25000*123456789*N\\".ljust(80))
+    assert payment_entries(parse(text))[0].ded.case_id == read_as
+
+
+def test_ded_medical_support_indicator_w_is_not_applicable(valid):
+    # DED06 "Y or N or W"; W: the disposition of medical insurance is not applicable
+    text = _set(valid, 4, 3, "DED*CS*NY-000001*261118*25000*123456789*W\\".ljust(80))
+    ded = payment_entries(parse(text))[0].ded
+    assert (ded.medical, ded.medical_indicator) == (False, "W")
+    assert nacha.ded_format(ded) == "DED*CS*NY-000001*261118*25000*123456789*W\\"
+
+
 def test_ded_amount_must_equal_entry_amount(valid):
     errors = _errors(_set(valid, 4, 3, "DED*CS*NY-000001*261118*25001*123456789*N\\".ljust(80)))
     assert errors == [(4, "DED amount 250.01 differs from the entry amount 250.00")]
 
 
-def test_pay_date_after_file_creation_is_rejected():
-    text = payment_file([ded_entry("NY-000001", "10.00", pay_date=date(2026, 11, 25))])
-    assert _errors(text) == [(4, "DED pay date 2026-11-25 is after the file creation date 2026-11-19")]
+@pytest.mark.parametrize(
+    ("pay_date", "effective"),
+    [
+        (date(2026, 11, 20), date(2026, 11, 20)),  # sent the day before payday, settling on payday
+        (date(2026, 11, 23), date(2026, 11, 20)),  # effective Friday for a Monday payday
+        (date(2026, 11, 22), date(2026, 11, 18)),  # effective date before the file date: from the file date
+    ],
+)
+def test_pay_date_after_the_file_date_but_near_the_effective_date_is_accepted(pay_date, effective):
+    # DED03 is the employee's pay date or the date of withholding; files are sent ahead of it
+    text = payment_file([ded_entry("NY-000001", "10.00", pay_date=pay_date)], effective=effective)
+    assert [p.ded.pay_date for p in payment_entries(parse(text))] == [pay_date]
+
+
+def test_pay_date_far_after_the_effective_entry_date_is_rejected():
+    text = payment_file([ded_entry("NY-000001", "10.00", pay_date=date(2026, 11, 24))], effective=date(2026, 11, 20))
+    assert _errors(text) == [
+        (4, "DED pay date 2026-11-24 is more than 3 days after the batch's effective entry date 2026-11-20")
+    ]
+    text = payment_file([ded_entry("NY-000001", "10.00", pay_date=date(2027, 11, 18))], effective=date(2026, 11, 18))
+    assert _errors(text) == [(4, "DED pay date 2027-11-18 is more than 3 days after the file creation date 2026-11-19")]
 
 
 def test_debit_entries_are_rejected(valid):
@@ -297,3 +345,36 @@ def test_max_errors_is_capped():
     with pytest.raises(NachaInvalid) as info:
         parse("1" + "\n".join(lines))
     assert len(info.value.errors) == nacha.MAX_ERRORS
+
+
+def test_zero_dollar_ded_entries_are_returned_as_notices():
+    # DED09 "Y" = the employee has been terminated; "DED04 may contain zero if this field is used"
+    zero_credit = ded_entry("NY-000002", "0.00", terminated=True)
+    zero_with_remittance = ded_entry("NY-000003", "0.00", terminated=True)
+    zero_with_remittance.transaction_code = "24"  # zero-dollar credit carrying remittance data
+    prenote = ded_entry("NY-000004", "0.00")
+    prenote.transaction_code, prenote.addenda = "23", ""
+    text = payment_file([ded_entry("NY-000001", "10.00", terminated=True), zero_credit, zero_with_remittance, prenote])
+    entries = payment_entries(parse(text))
+    assert [(e.ded.case_id, e.amount, e.is_notice, e.ded.terminated) for e in entries] == [
+        ("NY-000001", Decimal("10.00"), False, True),
+        ("NY-000002", Decimal("0.00"), True, True),
+        ("NY-000003", Decimal("0.00"), True, True),
+    ]
+
+
+def test_a_zero_dollar_entry_with_a_bad_ded_is_refused():
+    zero = ded_entry("NY-000002", "0.00", terminated=True)
+    zero.transaction_code = "24"
+    zero.addenda = zero.addenda.replace("*Y\\", "*X\\")
+    assert _errors(payment_file([zero])) == [(4, "DED employment termination indicator must be Y or blank, found 'X'")]
+
+
+def test_a_right_trimmed_file_whose_header_has_a_comma_is_read_as_nacha():
+    # "ACME WIDGETS, INC" in the origin name, trailing blanks stripped in transfer: not a CSV file
+    text = payment_file([ded_entry("NY-000001", "250.00")], employer="ACME WIDGETS, INC")
+    trimmed = "\n".join(line.rstrip() for line in _lines(text)) + "\n"
+    assert "," in _lines(trimmed)[0] and len(_lines(trimmed)[0]) < 94
+    parsed = parse(trimmed)
+    assert parsed.origin_name == "ACME WIDGETS, INC" and 1 in parsed.padded_lines
+    assert [p.ded.case_id for p in payment_entries(parsed)] == ["NY-000001"]

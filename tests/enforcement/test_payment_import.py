@@ -14,7 +14,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases.models import Collection, Disbursement
+from cases.models import Collection, Disbursement, WorkItem
 from enforcement.choices import FileVia, PaymentFileStatus
 from enforcement.models import PaymentFile
 from enforcement.services.payments import HOLD_SSN_MISMATCH, payment_file_import_now, remit_due_by
@@ -123,6 +123,22 @@ def test_unknown_case_is_held_not_dropped(cases):
     assert report["held_entries"][0]["line"] == 3
 
 
+def test_a_case_id_with_blanks_or_punctuation_is_held_and_the_rest_posts(cases):
+    # DED02 is alphanumeric 1-20: "NY 0001" is a case id the agency does not know, not a bad file
+    good = [ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases]
+    text = payment_file([*good, ded_entry("NY 0001", "80.00"), ded_entry("ny/0002.a", "20.00")])
+    imported = _import(text)
+    report = imported.report
+    assert (report["status"], report["posted"], report["held"], report["errors"]) == ("imported", 3, 2, [])
+    assert sorted(Collection.objects.filter(status="held").values_list("case_number_received", flat=True)) == [
+        "NY 0001",
+        "NY/0002.A",
+    ]
+    # the same file again changes nothing
+    assert _import(text, name="again.ach").report["status"] == "duplicate"
+    assert Collection.objects.count() == 5
+
+
 def test_ssn_mismatch_is_held_for_review(cases):
     case = cases[0]
     text = payment_file([ded_entry(case.case_number, "80.00", ssn="123456789")])
@@ -136,7 +152,7 @@ def test_ssn_mismatch_is_held_for_review(cases):
 def test_rejected_file_posts_nothing_and_reports_lines(cases):
     good = [ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases]
     text = payment_file(good).replace(
-        "DED*CS*" + cases[1].case_number, "DED*CS*" + cases[1].case_number[:2] + " " + cases[1].case_number[3:], 1
+        "DED*CS*" + cases[1].case_number, "DED*CS*" + cases[1].case_number[:2] + "\\" + cases[1].case_number[3:], 1
     )
     imported = _import(text)
     assert imported.status == PaymentFileStatus.REJECTED
@@ -186,6 +202,66 @@ def test_late_remittance_is_flagged(cases, pay_date, late):
     assert report["late"] == (1 if late else 0)
     if late:
         assert report["late_entries"][0]["due_by"] == "2026-11-19"
+
+
+def test_an_entry_sent_ahead_of_its_pay_date_posts_as_collected_when_received(cases):
+    case = cases[0]
+    text = payment_file(
+        [ded_entry(case.case_number, "75.00", ssn=_ssn(case), pay_date=date(2026, 11, 21))],
+        effective=date(2026, 11, 20),
+    )
+    imported = _import(text)
+    assert (imported.report["status"], imported.report["posted"], imported.report["late"]) == ("imported", 1, 0)
+    collection = Collection.objects.get()
+    assert (collection.received_on, collection.collected_on) == (date(2026, 11, 20), date(2026, 11, 20))
+    assert _import(text, name="again.ach").report["status"] == "duplicate"
+    assert Collection.objects.count() == 1
+
+
+def test_termination_notices_are_reported_and_followed_up_on_the_case(cases):
+    # DED09 "Y": the employee has been terminated (DED04 may be zero then)
+    paid, ended, paid_and_ended = cases
+    entries = [
+        ded_entry(paid.case_number, "200.00", ssn=_ssn(paid)),
+        ded_entry(ended.case_number, "0.00", ssn=_ssn(ended), terminated=True),
+        ded_entry(paid_and_ended.case_number, "150.00", ssn=_ssn(paid_and_ended), terminated=True),
+        ded_entry("NY-999999", "0.00", terminated=True),
+    ]
+    text = payment_file(entries, employer="ACME WIDGETS")
+    imported = _import(text)
+    report = imported.report
+    assert (report["status"], report["entries"], report["posted"], report["notices"]) == ("imported", 2, 2, 2)
+    assert Collection.objects.count() == 2 and report["total_amount"] == "350.00"
+    assert [(n["line"], n["case_id"], n["amount"], n["terminated"]) for n in report["notice_entries"]] == [
+        (5, ended.case_number, "0.00", True),
+        (9, "NY-999999", "0.00", True),
+    ]
+    items = WorkItem.objects.filter(kind="employment_ended")
+    assert {i.case_id for i in items} == {ended.pk, paid_and_ended.pk}
+    for item in items:
+        assert "ACME" not in item.title and "the employer" in item.title
+        assert imported.reference in item.notes
+    assert [t["case_id"] for t in report["terminations"]] == [
+        ended.case_number,
+        paid_and_ended.case_number,
+        "NY-999999",
+    ]
+    assert report["terminations"][2]["work_item"] is None  # no such case: listed for a person to look at
+    # the same file again, or the same entries in a rebuilt file, raise nothing twice
+    assert _import(text, name="again.ach").report["status"] == "duplicate"
+    rebuilt = _import(payment_file(entries, employer="ACME WIDGETS", modifier="B"), name="rebuilt.ach").report
+    assert (rebuilt["status"], rebuilt["duplicates"], rebuilt["notices"]) == ("imported", 2, 2)
+    assert WorkItem.objects.filter(kind="employment_ended").count() == 2
+    assert Collection.objects.count() == 2
+
+
+def test_file_page_lists_notices_and_terminations(cases, client_as):
+    case = cases[0]
+    imported = _import(payment_file([ded_entry(case.case_number, "0.00", ssn=_ssn(case), terminated=True)]))
+    page = client_as("enforcement_specialist").get(reverse("enforcement:paymentfile_detail", args=[imported.pk]))
+    content = page.content.decode()
+    assert 'data-testid="notice-entries"' in content and 'data-testid="terminations"' in content
+    assert "Work item raised on the case" in content
 
 
 def test_remit_due_by_counts_business_days():
