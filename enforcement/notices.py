@@ -19,6 +19,7 @@ from cases.models import Address
 from core.letters import Letter, MailingBlock, letter_date, letter_pdf
 from core.money import fmt
 
+from .choices import Remedy
 from .models import EnforcementAction
 
 KIND = "enforcement_notice"
@@ -112,7 +113,12 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
                 % {"rule": rule.threshold_text(), "citation": rule.citation},
             ),
         ]
-        if action.contest_ends_on:
+        # A rule with no notice and no contest days (CA transfer to state collection, Fam. Code
+        # 17500(c): a referral with no contest stage) has no period to offer: the letter would
+        # otherwise say "you may contest until" its own date.
+        if action.contest_ends_on and (
+            action.notice_issued_on is None or action.contest_ends_on > action.notice_issued_on
+        ):
             sections.append(
                 (
                     _("Your right to contest"),
@@ -123,7 +129,20 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
                     % {"date": letter_date(action.contest_ends_on, language)},
                 )
             )
-        sections.append(("", _("If you pay the arrears in full the action will be released.")))
+        # The release the sweep grants: only a rule released when paid promises it (``_release``).
+        if rule.release_when_paid:
+            sections.append(("", _("If you pay the arrears in full the action will be released.")))
+        elif action.remedy == Remedy.INCOME_WITHHOLDING:
+            # Paid up, it is released only once no current support is due (or the case closes).
+            sections.append(
+                (
+                    "",
+                    _(
+                        "Paying the arrears in full does not end the income withholding: your employer goes on "
+                        "withholding your current support as your support order requires."
+                    ),
+                )
+            )
         letter = Letter(
             kind=KIND,
             subject=_("Notice of intended enforcement action: %(remedy)s") % {"remedy": remedy},
