@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from cases.letters import person_language, recipient_block
 from cases.models import Address
 from core.letters import Letter, MailingBlock, letter_date, letter_pdf
-from core.money import fmt
+from core.money import display
 
 from .choices import Remedy
 from .models import EnforcementAction
@@ -46,10 +46,6 @@ def partner_in_words(partner: str) -> str:
     return _(partner) if partner in SEEDED_PARTNERS else partner
 
 
-def _money(value) -> str:
-    return f"${fmt(value)}"
-
-
 def notice_letter(action: EnforcementAction, *, language: str | None = None) -> Letter:
     return notice_letter_addressed(action, language=language)[0]
 
@@ -72,17 +68,17 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
             figures += [
                 (
                     _("Total arrears on %(date)s (the date of this notice)") % {"date": on},
-                    _money(action.notice_total_arrears),
+                    display(action.notice_total_arrears),
                 ),
-                (_("Assigned arrears (owed to the state)"), _money(action.notice_assigned_arrears)),
-                (_("Unassigned arrears (owed to the family)"), _money(action.notice_unassigned_arrears)),
+                (_("Assigned arrears (owed to the state)"), display(action.notice_assigned_arrears)),
+                (_("Unassigned arrears (owed to the family)"), display(action.notice_unassigned_arrears)),
                 (_("Months of support in arrears"), f"{action.notice_months_in_arrears}"),
             ]
         fired = {"date": letter_date(action.proposed_on, language)}
         figures += [
-            (_("Total arrears when the rule applied on %(date)s") % fired, _money(action.total_arrears)),
-            (_("Assigned arrears when the rule applied on %(date)s") % fired, _money(action.assigned_arrears)),
-            (_("Unassigned arrears when the rule applied on %(date)s") % fired, _money(action.unassigned_arrears)),
+            (_("Total arrears when the rule applied on %(date)s") % fired, display(action.total_arrears)),
+            (_("Assigned arrears when the rule applied on %(date)s") % fired, display(action.assigned_arrears)),
+            (_("Unassigned arrears when the rule applied on %(date)s") % fired, display(action.unassigned_arrears)),
             (
                 _("Months of support in arrears when the rule applied on %(date)s") % fired,
                 f"{action.months_in_arrears}",
@@ -97,7 +93,7 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
                 ("unassigned_arrears", _("Unassigned arrears on all your cases when the rule applied on %(date)s")),
             ):
                 if totals[key] is not None:
-                    figures.append((label % fired, _money(totals[key])))
+                    figures.append((label % fired, display(totals[key])))
         sections = [
             (
                 "",

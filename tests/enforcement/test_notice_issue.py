@@ -204,3 +204,10 @@ def test_a_letter_without_a_contest_period_offers_no_contest():
     letter = notice_letter(action, language="en")
     assert not any(heading == "Your right to contest" for heading, _text in letter.sections)
     assert not any("You may contest" in t for t in _texts(letter))
+
+
+def test_a_credit_balance_prints_its_sign_before_the_dollar(passport):
+    action = action_notice_issue(action=passport, by=None, on=AS_OF)
+    action.notice_total_arrears = Decimal("-150.00")
+    figures = dict(notice_letter(action, language="en").figures)
+    assert figures["Total arrears on November 23, 2026 (the date of this notice)"] == "-$150.00"
