@@ -112,9 +112,8 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
         # A rule with no notice and no contest days (CA transfer to state collection, Fam. Code
         # 17500(c): a referral with no contest stage) has no period to offer: the letter would
         # otherwise say "you may contest until" its own date.
-        if action.contest_ends_on and (
-            action.notice_issued_on is None or action.contest_ends_on > action.notice_issued_on
-        ):
+        ends_on = action.contest_ends_on
+        if ends_on is not None and action.has_contest_period:
             sections.append(
                 (
                     _("Your right to contest"),
@@ -122,7 +121,7 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
                         "You may contest this action until %(date)s by contacting the office and giving your reason "
                         "(for example, a mistake in the amount owed or in your identity)."
                     )
-                    % {"date": letter_date(action.contest_ends_on, language)},
+                    % {"date": letter_date(ends_on, language)},
                 )
             )
         # The release the sweep grants: only a rule released when paid promises it (``_release``).

@@ -202,7 +202,7 @@ def action_activate(*, action: EnforcementAction, by: User, on: date | None = No
     action = _locked(action)
     today = on or timezone.localdate()
     _require(action, ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW, doing="activate")
-    if action.contest_ends_on is None or today <= action.contest_ends_on:  # its last day is the NCP's
+    if not action.contest_over(today):  # the last day to contest is the NCP's
         raise ValidationError(f"The contest window is open until {action.contest_ends_on} (included).")
     action.status = ActionStatus.ACTIVE
     action.activated_on = today

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -15,7 +16,13 @@ from core.models import DomainEvent
 from enforcement.choices import ActionStatus, Remedy
 from enforcement.models import EnforcementAction
 from enforcement.notices import notice_letter, notice_pdf
-from enforcement.services.actions import RuleNoLongerMet, action_notice_issue, actions_notice_issue_bulk
+from enforcement.services.actions import (
+    RuleNoLongerMet,
+    action_activate,
+    action_contest,
+    action_notice_issue,
+    actions_notice_issue_bulk,
+)
 from enforcement.services.sweep import sweep_run_inline
 from tests.enforcement.factories import AS_OF, delinquent_case
 
@@ -204,6 +211,12 @@ def test_a_letter_without_a_contest_period_offers_no_contest():
     letter = notice_letter(action, language="en")
     assert not any(heading == "Your right to contest" for heading, _text in letter.sections)
     assert not any("You may contest" in t for t in _texts(letter))
+    # and the system agrees: no contest to record, and it may be sent on the notice date
+    assert action.can_contest(AS_OF) is False and action.contest_over(AS_OF) is True
+    with pytest.raises(ValidationError):
+        action_contest(action=action, reason="x", by=None, on=AS_OF)
+    action = action_activate(action=action, by=None, on=AS_OF)
+    assert action.status == ActionStatus.ACTIVE
 
 
 def test_a_credit_balance_prints_its_sign_before_the_dollar(passport):

@@ -182,7 +182,9 @@ def test_the_action_page_offers_activation_only_after_the_last_day_to_contest(cl
     client = client_as("enforcement_specialist")
     url = reverse("enforcement:action_detail", args=[action.pk])
     # today (AS_OF) is the window's last day: the NCP may still contest, nothing is sent yet
-    EnforcementAction.objects.filter(pk=action.pk).update(status=ActionStatus.CONTEST_WINDOW, contest_ends_on=AS_OF)
+    EnforcementAction.objects.filter(pk=action.pk).update(
+        status=ActionStatus.CONTEST_WINDOW, notice_issued_on=AS_OF - timedelta(days=30), contest_ends_on=AS_OF
+    )
     page = client.get(url)
     assert page.context["can_contest"] is True and page.context["can_activate"] is False
     # the window ended yesterday: activation is offered, a contest no longer
