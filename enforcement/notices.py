@@ -17,8 +17,9 @@ from django.utils.translation import gettext_noop
 from cases.letters import person_language, recipient_block
 from cases.models import Address
 from core.letters import Letter, MailingBlock, letter_date, letter_pdf
-from core.money import fmt
+from core.money import display
 
+from .choices import Remedy
 from .models import EnforcementAction
 
 KIND = "enforcement_notice"
@@ -45,10 +46,6 @@ def partner_in_words(partner: str) -> str:
     return _(partner) if partner in SEEDED_PARTNERS else partner
 
 
-def _money(value) -> str:
-    return f"${fmt(value)}"
-
-
 def notice_letter(action: EnforcementAction, *, language: str | None = None) -> Letter:
     return notice_letter_addressed(action, language=language)[0]
 
@@ -71,17 +68,17 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
             figures += [
                 (
                     _("Total arrears on %(date)s (the date of this notice)") % {"date": on},
-                    _money(action.notice_total_arrears),
+                    display(action.notice_total_arrears),
                 ),
-                (_("Assigned arrears (owed to the state)"), _money(action.notice_assigned_arrears)),
-                (_("Unassigned arrears (owed to the family)"), _money(action.notice_unassigned_arrears)),
+                (_("Assigned arrears (owed to the state)"), display(action.notice_assigned_arrears)),
+                (_("Unassigned arrears (owed to the family)"), display(action.notice_unassigned_arrears)),
                 (_("Months of support in arrears"), f"{action.notice_months_in_arrears}"),
             ]
         fired = {"date": letter_date(action.proposed_on, language)}
         figures += [
-            (_("Total arrears when the rule applied on %(date)s") % fired, _money(action.total_arrears)),
-            (_("Assigned arrears when the rule applied on %(date)s") % fired, _money(action.assigned_arrears)),
-            (_("Unassigned arrears when the rule applied on %(date)s") % fired, _money(action.unassigned_arrears)),
+            (_("Total arrears when the rule applied on %(date)s") % fired, display(action.total_arrears)),
+            (_("Assigned arrears when the rule applied on %(date)s") % fired, display(action.assigned_arrears)),
+            (_("Unassigned arrears when the rule applied on %(date)s") % fired, display(action.unassigned_arrears)),
             (
                 _("Months of support in arrears when the rule applied on %(date)s") % fired,
                 f"{action.months_in_arrears}",
@@ -96,7 +93,7 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
                 ("unassigned_arrears", _("Unassigned arrears on all your cases when the rule applied on %(date)s")),
             ):
                 if totals[key] is not None:
-                    figures.append((label % fired, _money(totals[key])))
+                    figures.append((label % fired, display(totals[key])))
         sections = [
             (
                 "",
@@ -112,7 +109,11 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
                 % {"rule": rule.threshold_text(), "citation": rule.citation},
             ),
         ]
-        if action.contest_ends_on:
+        # A rule with no notice and no contest days (CA transfer to state collection, Fam. Code
+        # 17500(c): a referral with no contest stage) has no period to offer: the letter would
+        # otherwise say "you may contest until" its own date.
+        ends_on = action.contest_ends_on
+        if ends_on is not None and action.has_contest_period:
             sections.append(
                 (
                     _("Your right to contest"),
@@ -120,10 +121,23 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
                         "You may contest this action until %(date)s by contacting the office and giving your reason "
                         "(for example, a mistake in the amount owed or in your identity)."
                     )
-                    % {"date": letter_date(action.contest_ends_on, language)},
+                    % {"date": letter_date(ends_on, language)},
                 )
             )
-        sections.append(("", _("If you pay the arrears in full the action will be released.")))
+        # The release the sweep grants: only a rule released when paid promises it (``_release``).
+        if rule.release_when_paid:
+            sections.append(("", _("If you pay the arrears in full the action will be released.")))
+        elif action.remedy == Remedy.INCOME_WITHHOLDING:
+            # Paid up, it is released only once no current support is due (or the case closes).
+            sections.append(
+                (
+                    "",
+                    _(
+                        "Paying the arrears in full does not end the income withholding: your employer goes on "
+                        "withholding your current support as your support order requires."
+                    ),
+                )
+            )
         letter = Letter(
             kind=KIND,
             subject=_("Notice of intended enforcement action: %(remedy)s") % {"remedy": remedy},

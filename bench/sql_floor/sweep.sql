@@ -25,7 +25,8 @@ SELECT now(), 'enforcement sweep floor', 'enforcement.action_released', %(action
        remedy || ' released: ' || CASE release_reason WHEN 'case_closed' THEN 'Case closed' ELSE 'Paid up' END,
        jsonb_build_object('reason', release_reason)
 FROM released ORDER BY id;
--- 2. notice period over: contest window open; then contest window over: active (and a levy's matches levied).
+-- 2. notice period over: contest window open; then contest window over (after its last day, contest_ends_on):
+--    active (and a levy's matches levied).
 WITH opened AS (
     UPDATE enforcement_enforcementaction SET status = 'contest_window', next_step_on = contest_ends_on, updated_at = now()
     WHERE status = 'noticed' AND contest_opens_on <= %(as_of)s
@@ -38,7 +39,7 @@ FROM opened ORDER BY id;
 WITH activated AS (
     UPDATE enforcement_enforcementaction SET status = 'active', activated_on = %(as_of)s, next_step_on = NULL,
            updated_at = now()
-    WHERE status = 'contest_window' AND contest_ends_on <= %(as_of)s
+    WHERE status = 'contest_window' AND contest_ends_on < %(as_of)s
     RETURNING id, case_id, remedy
 ), levied AS (
     UPDATE enforcement_bankmatch m SET status = 'levied'

@@ -183,10 +183,30 @@ class EnforcementAction(CaseScoped, models.Model):
     def is_overdue(self, today: date) -> bool:
         return self.taken_on is None and self.is_open and self.timeframe_due_on < today
 
-    def can_contest(self, today: date) -> bool:
-        return self.status in (ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW) and (
-            self.contest_ends_on is None or today <= self.contest_ends_on
+    @property
+    def has_contest_period(self) -> bool:
+        """The notice gives a period to contest: its last day (``contest_ends_on``, the date the
+        letter prints) is after the notice date. A rule with no notice and no contest days (CA
+        transfer to state collection) gives none, and its letter offers no contest."""
+        return self.contest_ends_on is not None and (
+            self.notice_issued_on is None or self.contest_ends_on > self.notice_issued_on
         )
+
+    def can_contest(self, today: date) -> bool:
+        """Through the last day the letter prints, never after it."""
+        return (
+            self.status in (ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW)
+            and self.has_contest_period
+            and self.contest_ends_on is not None
+            and today <= self.contest_ends_on
+        )
+
+    def contest_over(self, today: date) -> bool:
+        """The action may be sent to the partner: the day after the last day to contest, or from the
+        notice date when the notice gives no contest period."""
+        if self.contest_ends_on is None:
+            return False
+        return today > self.contest_ends_on or (not self.has_contest_period and today >= self.contest_ends_on)
 
 
 class BankMatch(OfficeWide, models.Model):

@@ -196,13 +196,14 @@ def action_contest_decide(
 
 @transaction.atomic
 def action_activate(*, action: EnforcementAction, by: User, on: date | None = None) -> EnforcementAction:
-    """Send the action to the partner now that the notice period and contest window are over
-    (the sweep does the same at night)."""
+    """Send the action to the partner now that the notice period and contest window are over: from
+    the day after ``contest_ends_on``, the last day the notice letter gives to contest (the sweep
+    does the same at night)."""
     action = _locked(action)
     today = on or timezone.localdate()
     _require(action, ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW, doing="activate")
-    if action.contest_ends_on is None or today < action.contest_ends_on:
-        raise ValidationError(f"The contest window is open until {action.contest_ends_on}.")
+    if not action.contest_over(today):  # the last day to contest is the NCP's
+        raise ValidationError(f"The contest window is open until {action.contest_ends_on} (included).")
     action.status = ActionStatus.ACTIVE
     action.activated_on = today
     action.next_step_on = None

@@ -314,7 +314,8 @@ def _release(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
 
 
 def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> int:
-    """Notice period over → contest window; contest window over → active (sent to the partner)."""
+    """Notice period over → contest window; contest window over (the day after ``contest_ends_on``,
+    the last day the notice gives to contest) → active (sent to the partner)."""
     as_of = run.as_of
     in_range = EnforcementAction.objects.filter(case_id__gte=low, case_id__lt=high)
     opened = _transition(
@@ -326,7 +327,8 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
         next_step_on=F("contest_ends_on"),
     )
     activated = _transition(
-        in_range.filter(status=ActionStatus.CONTEST_WINDOW, contest_ends_on__lte=as_of),
+        # The window is over only after its last day, the date the letter prints (``can_contest``).
+        in_range.filter(status=ActionStatus.CONTEST_WINDOW, contest_ends_on__lt=as_of),
         events=events,
         verb="enforcement.action_activated",
         summary=": contest window over, sent to the partner",
@@ -374,7 +376,7 @@ def _chunk_survey(*, low: int, high: int, as_of: date) -> tuple[dict[str, int], 
                EXISTS (SELECT 1 FROM enforcement_enforcementaction a
                         WHERE a.case_id >= %s AND a.case_id < %s
                           AND ((a.status = %s AND a.contest_opens_on <= %s)
-                               OR (a.status = %s AND a.contest_ends_on <= %s)))
+                               OR (a.status = %s AND a.contest_ends_on < %s)))
           FROM cases_case c
           LEFT JOIN cases_casebalance b ON b.case_id = c.id AND b.case_id >= %s AND b.case_id < %s
          WHERE c.id >= %s AND c.id < %s

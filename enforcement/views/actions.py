@@ -157,8 +157,7 @@ class ActionDetailView(ObjectDetailView):
             can_contest=can_work and action.can_contest(today),
             can_activate=can_work
             and action.status in (ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW)
-            and action.contest_ends_on is not None
-            and today >= action.contest_ends_on,
+            and action.contest_over(today),
             can_decide=user.has_perm("enforcement.decide_contest") and action.status == ActionStatus.CONTESTED,
             can_end=can_work and action.is_open and action.status != ActionStatus.CONTESTED,
             contest_form=ContestForm(),

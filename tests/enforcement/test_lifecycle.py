@@ -100,8 +100,36 @@ def test_activation_waits_for_the_end_of_the_contest_window(passport_action):
     a = action_notice_issue(action=passport_action, by=None, on=AS_OF)
     with pytest.raises(ValidationError):
         action_activate(action=a, by=None, on=a.contest_ends_on - timedelta(days=1))
-    a = action_activate(action=a, by=None, on=a.contest_ends_on)
+    with pytest.raises(ValidationError):  # the last day of the window is still the NCP's
+        action_activate(action=a, by=None, on=a.contest_ends_on)
+    a = action_activate(action=a, by=None, on=a.contest_ends_on + timedelta(days=1))
     assert a.status == ActionStatus.ACTIVE and a.partner.startswith("U.S. Department of State")
+
+
+def test_the_last_day_printed_on_the_notice_is_a_day_to_contest(passport_action):
+    """The letter says "You may contest this action until <contest_ends_on>": the nightly sweep of
+    that day leaves the window open and a contest recorded that day is accepted."""
+    # given a notice whose window ends on contest_ends_on
+    a = action_notice_issue(action=passport_action, by=None, on=AS_OF)
+    last_day = a.contest_ends_on
+    # when the 02:30 sweep runs on the last day
+    sweep_run_inline(as_of=last_day)
+    a.refresh_from_db()
+    # then the window is still open and the NCP's contest that day is recorded
+    assert a.status == ActionStatus.CONTEST_WINDOW and a.activated_on is None
+    a = action_contest(action=a, reason="Not my debt", by=None, on=last_day)
+    assert a.status == ActionStatus.CONTESTED and a.contested_on == last_day
+
+
+def test_the_sweep_activates_the_day_after_the_contest_window_ends(passport_action):
+    a = action_notice_issue(action=passport_action, by=None, on=AS_OF)
+    sweep_run_inline(as_of=a.contest_ends_on)
+    a.refresh_from_db()
+    assert a.status == ActionStatus.CONTEST_WINDOW
+    day_after = a.contest_ends_on + timedelta(days=1)
+    sweep_run_inline(as_of=day_after)
+    a.refresh_from_db()
+    assert a.status == ActionStatus.ACTIVE and a.activated_on == day_after
 
 
 def test_release_and_close(passport_action):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -15,7 +16,13 @@ from core.models import DomainEvent
 from enforcement.choices import ActionStatus, Remedy
 from enforcement.models import EnforcementAction
 from enforcement.notices import notice_letter, notice_pdf
-from enforcement.services.actions import RuleNoLongerMet, action_notice_issue, actions_notice_issue_bulk
+from enforcement.services.actions import (
+    RuleNoLongerMet,
+    action_activate,
+    action_contest,
+    action_notice_issue,
+    actions_notice_issue_bulk,
+)
 from enforcement.services.sweep import sweep_run_inline
 from tests.enforcement.factories import AS_OF, delinquent_case
 
@@ -163,3 +170,57 @@ def test_api_issue_needs_the_write_scope(passport, api_client_with):
 def test_pdf_of_an_issued_notice(passport):
     action = action_notice_issue(action=passport, by=None, on=LATER)
     assert notice_pdf(action).startswith(b"%PDF")
+
+
+RELEASE = "If you pay the arrears in full the action will be released."
+
+
+def _texts(letter) -> list[str]:
+    return [text for _heading, text in letter.sections]
+
+
+def test_a_remedy_released_when_paid_says_so_on_its_letter(passport):
+    action = action_notice_issue(action=passport, by=None, on=AS_OF)
+    assert action.rule.release_when_paid is True
+    assert RELEASE in _texts(notice_letter(action))
+
+
+def test_the_withholding_letter_promises_no_release_on_paying_the_arrears():
+    """The seeded income withholding rule is not released when the arrears are paid (the sweep
+    keeps it while there is current support): its letter says what happens instead."""
+    from tests.enforcement.iwo_factories import active_withholding_action
+
+    action = active_withholding_action(status="contest_window")
+    assert action.rule.release_when_paid is False
+    texts = _texts(notice_letter(action, language="en"))
+    assert RELEASE not in texts
+    assert any("does not end the income withholding" in t and "current support" in t for t in texts)
+    spanish = _texts(notice_letter(action, language="es"))
+    assert "Si paga la totalidad de los atrasos, la medida se levantará." not in spanish
+    assert any("no pone fin a la retención de ingresos" in t for t in spanish)
+
+
+def test_a_letter_without_a_contest_period_offers_no_contest():
+    """CA transfer to state collection (Fam. Code 17500(c)): no notice and no contest days, so the
+    letter does not print "You may contest this action until <its own date>"."""
+    case = delinquent_case(jurisdiction="CA", unassigned="2600.00", days_past_due=90)
+    sweep_run_inline(as_of=AS_OF)
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.STATE_COLLECTION)
+    action = action_notice_issue(action=action, by=None, on=AS_OF)
+    assert action.contest_ends_on == action.notice_issued_on
+    letter = notice_letter(action, language="en")
+    assert not any(heading == "Your right to contest" for heading, _text in letter.sections)
+    assert not any("You may contest" in t for t in _texts(letter))
+    # and the system agrees: no contest to record, and it may be sent on the notice date
+    assert action.can_contest(AS_OF) is False and action.contest_over(AS_OF) is True
+    with pytest.raises(ValidationError):
+        action_contest(action=action, reason="x", by=None, on=AS_OF)
+    action = action_activate(action=action, by=None, on=AS_OF)
+    assert action.status == ActionStatus.ACTIVE
+
+
+def test_a_credit_balance_prints_its_sign_before_the_dollar(passport):
+    action = action_notice_issue(action=passport, by=None, on=AS_OF)
+    action.notice_total_arrears = Decimal("-150.00")
+    figures = dict(notice_letter(action, language="en").figures)
+    assert figures["Total arrears on November 23, 2026 (the date of this notice)"] == "-$150.00"

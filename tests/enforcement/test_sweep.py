@@ -179,10 +179,40 @@ def test_sweep_moves_noticed_actions_through_the_contest_window_to_active(office
     sweep_run_inline(as_of=AS_OF + timedelta(days=9))
     action.refresh_from_db()
     assert action.status == ActionStatus.NOTICED
-    run = sweep_run_inline(as_of=AS_OF + timedelta(days=10))  # contest window of 0 days: straight to active
+    # a contest window of 0 days: its one day is the notice period's last, when a contest is still taken
+    run = sweep_run_inline(as_of=AS_OF + timedelta(days=10))
     action.refresh_from_db()
-    assert action.status == ActionStatus.ACTIVE and action.activated_on == AS_OF + timedelta(days=10)
-    assert run.advanced == 2
+    assert action.status == ActionStatus.CONTEST_WINDOW and action.contest_ends_on == AS_OF + timedelta(days=10)
+    assert run.advanced == 1
+    run = sweep_run_inline(as_of=AS_OF + timedelta(days=11))  # the window is over only after its last day
+    action.refresh_from_db()
+    assert action.status == ActionStatus.ACTIVE and action.activated_on == AS_OF + timedelta(days=11)
+    assert run.advanced == 1
+
+
+def test_on_the_last_day_of_a_contest_window_the_survey_finds_nothing_to_move(office, make_user):
+    """The chunk's unlocked survey (SQL) and the locked date step (ORM) agree on when a window is
+    over: on its last day neither moves the action, so nothing is locked or updated."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sweep_run_inline(as_of=AS_OF)
+    action = EnforcementAction.objects.get(case=office[0], remedy=Remedy.PASSPORT_DENIAL)
+    action = action_notice_issue(action=action, by=make_user("enforcement_specialist"), on=AS_OF)
+    sweep_run_inline(as_of=AS_OF)  # notice period of 0 days: the window opens
+    action.refresh_from_db()
+    assert action.status == ActionStatus.CONTEST_WINDOW
+    with CaptureQueriesContext(connection) as queries:
+        run = sweep_run_inline(as_of=action.contest_ends_on)
+    touching = [
+        q["sql"]
+        for q in queries.captured_queries
+        if ("FOR UPDATE" in q["sql"] or q["sql"].lstrip().startswith("UPDATE"))
+        and '"enforcement_enforcementaction"' in q["sql"]
+    ]
+    action.refresh_from_db()
+    assert action.status == ActionStatus.CONTEST_WINDOW and run.advanced == 0
+    assert touching == []
 
 
 def test_run_sweep_command_prints_counts(office, capsys):

@@ -171,3 +171,23 @@ def test_home_cards_for_specialist(client_as):
     office(1)
     page = client_as("enforcement_specialist").get(reverse("core:home"))
     assert b"Proposed actions" in page.content
+
+
+def test_the_action_page_offers_activation_only_after_the_last_day_to_contest(client_as, make_user):
+    from enforcement.services.actions import action_notice_issue
+
+    office(1)
+    action = EnforcementAction.objects.get(remedy=Remedy.PASSPORT_DENIAL)
+    action = action_notice_issue(action=action, by=make_user("enforcement_specialist"), on=AS_OF)
+    client = client_as("enforcement_specialist")
+    url = reverse("enforcement:action_detail", args=[action.pk])
+    # today (AS_OF) is the window's last day: the NCP may still contest, nothing is sent yet
+    EnforcementAction.objects.filter(pk=action.pk).update(
+        status=ActionStatus.CONTEST_WINDOW, notice_issued_on=AS_OF - timedelta(days=30), contest_ends_on=AS_OF
+    )
+    page = client.get(url)
+    assert page.context["can_contest"] is True and page.context["can_activate"] is False
+    # the window ended yesterday: activation is offered, a contest no longer
+    EnforcementAction.objects.filter(pk=action.pk).update(contest_ends_on=AS_OF - timedelta(days=1))
+    page = client.get(url)
+    assert page.context["can_contest"] is False and page.context["can_activate"] is True
