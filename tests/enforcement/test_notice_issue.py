@@ -200,7 +200,7 @@ def test_the_withholding_letter_promises_no_release_on_paying_the_arrears():
     assert any("no pone fin a la retención de ingresos" in t for t in spanish)
 
 
-def test_a_letter_without_a_contest_period_offers_no_contest():
+def test_a_letter_without_a_contest_period_offers_no_contest(client_as):
     """CA transfer to state collection (Fam. Code 17500(c)): no notice and no contest days, so the
     letter does not print "You may contest this action until <its own date>"."""
     case = delinquent_case(jurisdiction="CA", unassigned="2600.00", days_past_due=90)
@@ -213,6 +213,8 @@ def test_a_letter_without_a_contest_period_offers_no_contest():
     assert not any("You may contest" in t for t in _texts(letter))
     # and the system agrees: no contest to record, and it may be sent on the notice date
     assert action.can_contest(AS_OF) is False and action.contest_over(AS_OF) is True
+    page = client_as("coordinator").get(reverse("enforcement:action_detail", args=[action.pk])).content.decode()
+    assert "none (the rule gives no period to contest)" in page  # not "Nov 23 to Nov 23"
     with pytest.raises(ValidationError):
         action_contest(action=action, reason="x", by=None, on=AS_OF)
     action = action_activate(action=action, by=None, on=AS_OF)
