@@ -35,9 +35,7 @@ def complaint_language(complaint: Complaint) -> str:
 
 def _recipient(complaint: Complaint) -> tuple[MailingBlock, Address | None]:
     """The complainant's mailing block (``cases.letters.person_or_contact_block``)."""
-    return person_or_contact_block(
-        complaint.complainant_person, name=complaint.complainant_name, email=complaint.contact_email
-    )
+    return person_or_contact_block(complaint.complainant_person, name=complaint.complainant_name)
 
 
 def _references(complaint: Complaint, language: str) -> list[tuple[str, str]]:
@@ -183,18 +181,30 @@ def extension_letter(complaint: Complaint, *, language: str | None = None) -> Le
         )
 
 
-def complaint_letter_record(*, complaint: Complaint, letter: Letter, channel: str, by) -> None:
-    """Log a letter about a complaint on its case (or on no case: the complaint keeps its own events)."""
-    from cases.services import letter_record
+def complaint_letter_send(
+    *, complaint: Complaint, letter: Letter, what: str, pdf_prefix: str, by, email_case_person: bool = False
+) -> str:
+    """Send a letter about a complaint and log it on its case (``cases.services.letter_deliver``).
+    A complainant who is not a person of the case has no postal address on file: the letter is
+    e-mailed to the address they gave. A case person's letter is mailed to the block's address (or
+    through the FVI arrangement); ``email_case_person`` e-mails it to them too when they gave an
+    address (the extension letter). With neither, a work item "<number>: no postal address for the
+    <what>" is opened. Returns the channel, or "" when nothing could be sent."""
+    from cases.services import letter_deliver
 
+    person = complaint.complainant_person
     _block, address = _recipient(complaint)
-    letter_record(
+    return letter_deliver(
         letter=letter,
         case=complaint.case if complaint.case_id else None,
-        person=complaint.complainant_person,
-        address=address if channel == "mail" else None,
+        person=person,
+        address=address,
+        email=complaint.contact_email if person is None or email_case_person else "",
         reference=complaint.number,
-        channel=channel,
+        pdf_name=f"{pdf_prefix}-{complaint.number}.pdf",
+        missing_title=f"{complaint.number}: no postal address for the {what}",
+        missing_key=f"letter-unsent:{letter.kind}:{complaint.number}",
+        assigned_to=complaint.investigator if complaint.investigator_id else None,
         by=by if getattr(by, "pk", None) else None,
     )
 

@@ -50,6 +50,9 @@ class Complaint(models.Model):
     # The secret itself, set by ``complaint_receive`` on the instance it returns, for the
     # confirmation page only: never stored (only its hash is).
     raw_secret: str
+    # How ``complaint_resolve`` sent the written resolution ("email", "mail", or "" when there was
+    # nowhere to send it), on the instance it returns, for the confirmation message.
+    letter_channel: str
     channel = models.CharField(max_length=10, choices=Channel.choices)
     jurisdiction = models.CharField(max_length=2, default="NY")
     # Complainant: a case party (person) or anyone else.

@@ -44,7 +44,7 @@ def hearing_recipient(letter: HearingLetter) -> tuple[MailingBlock, Address | No
     request = letter.request
     if letter.party == Party.APPELLANT:
         person = request.complaint.complainant_person if request.complaint is not None else None
-        return person_or_contact_block(person, name=letter.addressee, email=request.contact_email)
+        return person_or_contact_block(person, name=letter.addressee)
     lines = [line.strip() for line in settings.CASEWORKS_OFFICE_ADDRESS.split("|") if line.strip()]
     return MailingBlock(name=letter.addressee, lines=lines), None
 

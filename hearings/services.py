@@ -489,9 +489,15 @@ def letters_issue(
     return letters
 
 
+LETTER_WHAT = {LetterKind.NOTICE: "notice of hearing", LetterKind.DECISION: "hearing decision"}
+
+
 def _letters_record(letters: list[HearingLetter], *, by) -> None:
-    """Each letter to the appellant is logged on the case (what, to whom, the address printed)."""
-    from cases.services import letter_record
+    """Each letter to the appellant is sent and logged on the case (``cases.services.letter_deliver``):
+    an appellant who is not a person of a case has no postal address on file, so their letter is
+    e-mailed (PDF attached) to the address they gave; a case person's is mailed to the block's
+    address or through the FVI arrangement; with neither, a work item is opened."""
+    from cases.services import letter_deliver
 
     from .letters import hearing_letter, hearing_recipient
 
@@ -501,12 +507,17 @@ def _letters_record(letters: list[HearingLetter], *, by) -> None:
         request = row.request
         _block, address = hearing_recipient(row)
         person = request.complaint.complainant_person if request.complaint is not None else None
-        letter_record(
+        what = LETTER_WHAT[LetterKind(row.kind)]
+        letter_deliver(
             letter=hearing_letter(row),
             case=request.case if request.case_id else None,
             person=person,
             address=address,
+            email=request.contact_email if person is None else "",
             reference=request.number,
+            pdf_name=f"hearing-{row.kind}-{request.number}.pdf",
+            missing_title=f"{request.number}: no postal address for the {what}",
+            missing_key=f"letter-unsent:hearing:{row.pk or f'{request.pk}-{row.kind}-{row.issued_on}'}",
             by=by if getattr(by, "pk", None) else None,
         )
 

@@ -1,0 +1,74 @@
+"""What the complainant reads and how it reaches them (complaints.documents): the written
+resolution to someone who is not a case person is e-mailed, never "mailed" to an e-mail address;
+its date and hearing deadline count from the day it goes out; the acknowledgement speaks of a secret
+code only to a web complainant; the days are the legal parameter's; Spanish letters are Spanish."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core import mail
+
+from cases.models import SentLetter, WorkItem
+from complaints import services
+from complaints.documents import extension_letter, letter_pdf, resolution_letter
+from core.models import DomainEvent
+from tests.enforcement.test_withholding import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def resolve(complaint, by, *, resolved_on=date(2026, 11, 20), today=date(2026, 11, 23)):
+    return services.complaint_resolve(
+        complaint=complaint,
+        outcome="not_upheld",
+        explanation="The payment was applied on March 4.",
+        resolved_on=resolved_on,
+        by=by,
+        today=today,
+    )
+
+
+def test_a_public_complainants_resolution_is_emailed_with_its_pdf_and_logged_as_email(
+    file_complaint, role_user, django_capture_on_commit_callbacks
+):
+    complaint = file_complaint(contact_email="dana@example.org", preferred_language="Spanish")
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = resolve(complaint, role_user("ombudsperson"))
+    [message] = mail.outbox
+    assert message.to == ["dana@example.org"]
+    assert message.subject == f"Resolución de su queja {complaint.number}"
+    name, content, mimetype = message.attachments[0]
+    assert (name, mimetype) == (f"resolution-{complaint.number}.pdf", "application/pdf")
+    text = pdf_text(content)
+    assert "Dana Parent" in text and "dana@example.org" not in text  # no e-mail in the envelope window
+    assert "Su derecho a" in text
+    sent = SentLetter.objects.get(kind="complaint_resolution", reference=complaint.number)
+    assert sent.channel == "email" and sent.address_id is None
+    assert DomainEvent.objects.get(verb="complaint.resolution_letter").data == {"channel": "email"}
+    english = pdf_text(letter_pdf(resolution_letter(complaint, language="en")))
+    assert "dana@example.org" not in english and "Your right to a fair hearing" in english
+
+
+def test_a_public_complainant_without_email_gets_a_work_item_not_a_mail_log(
+    file_complaint, role_user, django_capture_on_commit_callbacks
+):
+    complaint = file_complaint()  # phone only: no postal address is ever on a complaint
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = resolve(complaint, role_user("ombudsperson"))
+    assert mail.outbox == []
+    assert not SentLetter.objects.filter(reference=complaint.number).exists()
+    item = WorkItem.objects.get(kind="letter_unsent")
+    assert item.title == f"{complaint.number}: no postal address for the written resolution"
+    assert complaint.letter_channel == ""
+    assert DomainEvent.objects.get(verb="complaint.resolution_letter").data == {"channel": "none"}
+
+
+def test_the_extension_letter_to_a_public_complainant_without_email_opens_a_work_item(file_complaint, role_user):
+    complaint = file_complaint()
+    services.complaint_extend(complaint=complaint, days=5, reason="Bank records", by=role_user("coordinator"))
+    assert WorkItem.objects.get(kind="letter_unsent").title == (
+        f"{complaint.number}: no postal address for the extension letter"
+    )
+    assert pdf_text(letter_pdf(extension_letter(complaint))).count("518-555-0100") == 0
