@@ -8,6 +8,8 @@ never cites the California Family Code or 22 CCR.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,8 +48,23 @@ def _references(complaint: Complaint, language: str) -> list[tuple[str, str]]:
     ]
 
 
-def acknowledgement_letter(complaint: Complaint, *, language: str | None = None) -> Letter:
-    """The acknowledgement: we received the complaint, by when we answer in writing, how to follow it."""
+def acknowledged_on(complaint: Complaint) -> date:
+    """The acknowledgement's date: the day it was sent (the letter log), else today, the day it is
+    printed — never the (earlier) day the complaint was received, which its body states."""
+    from cases.models import SentLetter
+
+    sent = (
+        SentLetter.objects.filter(kind="complaint_acknowledgement", reference=complaint.number)
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(sent).date() if sent else timezone.localdate()
+
+
+def acknowledgement_letter(complaint: Complaint, *, language: str | None = None, on: date | None = None) -> Letter:
+    """The acknowledgement: we received the complaint, by when we answer in writing, how to follow it.
+    Dated ``on``, else the day it was sent or is printed (``acknowledged_on``)."""
     language = language or complaint_language(complaint)
     law = citation("complaint", complaint.jurisdiction)
     with translation.override(language):
@@ -82,7 +99,7 @@ def acknowledgement_letter(complaint: Complaint, *, language: str | None = None)
             kind="complaint_acknowledgement",
             subject=_("We received your complaint %(number)s") % {"number": complaint.number},
             recipient=block,
-            date=complaint.received_on,
+            date=on or acknowledged_on(complaint),
             language=language,
             references=_references(complaint, language),
             sections=sections,
@@ -133,9 +150,13 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
             kind="complaint_resolution",
             subject=_("Resolution of your complaint %(number)s") % {"number": complaint.number},
             recipient=block,
-            date=complaint.resolved_on or timezone.localdate(),
+            date=complaint.resolution_sent_on or complaint.resolved_on or timezone.localdate(),
             language=language,
-            references=[*_references(complaint, language), (_("About"), str(complaint.get_category_display()))],
+            references=[
+                *_references(complaint, language),
+                (_("Resolved"), letter_date(complaint.resolved_on, language) if complaint.resolved_on else ""),
+                (_("About"), str(complaint.get_category_display())),
+            ],
             sections=sections,
             citation=f"{citation('complaint', complaint.jurisdiction)}; {citation('hearing', complaint.jurisdiction)}",
         )

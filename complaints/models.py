@@ -95,6 +95,12 @@ class Complaint(models.Model):
     extension_days = models.PositiveSmallIntegerField(null=True, blank=True)
     extension_reason = models.CharField(max_length=1000, blank=True)
     resolved_on = models.DateField(null=True, blank=True, db_index=True)
+    resolution_sent_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the written resolution went out (the day it was recorded): the notice's date, "
+        "from which its receipt and the hearing deadline are counted (Fam. Code 17801).",
+    )
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, db_index=True)
     resolution_explanation = models.TextField(max_length=10000, blank=True)
     hearing_deadline = models.DateField(

@@ -376,9 +376,11 @@ def referral_answer(
 def complaint_resolve(
     *, complaint: Complaint, outcome: str, explanation: str, resolved_on: date, by: User, today: date | None = None
 ) -> Complaint:
-    """Written resolution. The notice states the state hearing right and its deadline: 90 days
-    after the resolution is received (Fam. Code 17801) — its date plus the mailing allowance —
-    rolled to a business day."""
+    """Written resolution. The notice goes out today (``resolution_sent_on``, the letter's date),
+    whatever day the resolution was reached (``resolved_on``, in its body). It states the state
+    hearing right and its deadline: 90 days after the notice is received (Fam. Code 17801) — the
+    day it goes out plus the mailing allowance — rolled to a business day. A resolution entered
+    late never shortens the person's time."""
     today = today or _today()
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     if not complaint.is_open:
@@ -390,10 +392,11 @@ def complaint_resolve(
     complaint.outcome = outcome
     complaint.resolution_explanation = explanation.strip()
     complaint.resolved_on = resolved_on
+    complaint.resolution_sent_on = today
     complaint.resolved_by = by
     complaint.status = ComplaintStatus.WITHDRAWN if outcome == "withdrawn" else ComplaintStatus.RESOLVED
     complaint.hearing_deadline = deadlines.due_after(
-        deadlines.presumed_received_on(resolved_on),
+        deadlines.presumed_received_on(today),
         deadlines.Deadline.HEARING_REQUEST,
         jurisdiction=complaint.jurisdiction,
     )

@@ -90,10 +90,12 @@ def hearing_request_create(
         resolved = complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.WITHDRAWN)
         if resolved:
             assert complaint.resolved_on is not None  # a resolved complaint has its date
-            resolution_received_on = resolution_received_on or presumed_received_on(complaint.resolved_on)
-            if resolution_received_on < complaint.resolved_on:
+            # Received counts from the day the notice went out, not the (earlier) day it was reached.
+            sent_on = complaint.resolution_sent_on or complaint.resolved_on
+            resolution_received_on = resolution_received_on or presumed_received_on(sent_on)
+            if resolution_received_on < sent_on:
                 raise ValidationError(
-                    {"resolution_received_on": "The resolution cannot be received before it was made."}
+                    {"resolution_received_on": "The resolution cannot be received before it was sent."}
                 )
         else:
             resolution_received_on = None

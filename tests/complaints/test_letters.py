@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 from django.core import mail
 
 from cases.models import SentLetter, WorkItem
@@ -72,3 +73,46 @@ def test_the_extension_letter_to_a_public_complainant_without_email_opens_a_work
         f"{complaint.number}: no postal address for the extension letter"
     )
     assert pdf_text(letter_pdf(extension_letter(complaint))).count("518-555-0100") == 0
+
+
+# B: the notice's date and the hearing deadline count from the day it goes out ---------------------
+
+
+def test_a_resolution_entered_late_is_dated_and_counted_from_the_day_it_goes_out(file_complaint, role_user):
+    complaint = file_complaint(preferred_language="Spanish")
+    complaint = resolve(complaint, role_user("ombudsperson"), resolved_on=date(2026, 11, 20), today=date(2026, 12, 10))
+    assert complaint.resolution_sent_on == date(2026, 12, 10)
+    # Sent Dec 10, presumed received Dec 15 (+5 days' mailing), + 90 days = Mar 15, 2027 (a Monday).
+    assert complaint.hearing_deadline == date(2027, 3, 15)
+    english = pdf_text(letter_pdf(resolution_letter(complaint, language="en")))
+    assert "Date December 10, 2026" in english and "Resolved November 20, 2026" in english
+    assert "at the latest by March 15, 2027" in english
+    spanish = pdf_text(letter_pdf(resolution_letter(complaint)))
+    assert "10 de diciembre de 2026" in spanish and "15 de marzo de 2027" in spanish
+
+
+def test_a_hearing_request_counts_receipt_from_the_day_the_notice_went_out(file_complaint, role_user):
+    from hearings.services import hearing_request_create
+
+    complaint = resolve(file_complaint(), role_user("ombudsperson"), today=date(2026, 12, 10))
+    request = hearing_request_create(
+        complaint=complaint,
+        requester_name="Dana Parent",
+        issue="distribution",
+        statement="s",
+        requested_on=date(2027, 3, 12),
+        today=date(2027, 3, 12),
+    )
+    assert request.resolution_received_on == date(2026, 12, 15)
+    assert request.filing_deadline == date(2027, 3, 15) and not request.is_late
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_the_acknowledgement_is_dated_the_day_it_is_printed_not_the_day_received(file_complaint):
+    from complaints.documents import acknowledgement_letter
+
+    complaint = file_complaint(received_on=date(2026, 11, 2), preferred_language="Spanish")
+    english = pdf_text(letter_pdf(acknowledgement_letter(complaint, language="en")))
+    assert "Date November 23, 2026" in english and "on November 2, 2026" in english
+    spanish = pdf_text(letter_pdf(acknowledgement_letter(complaint)))
+    assert "23 de noviembre de 2026" in spanish
