@@ -13,6 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.languages import language_code
 from cases.letters import person_language, person_or_contact_block
@@ -20,6 +21,7 @@ from cases.models import Address
 from core.charts import Chart
 from core.letters import Letter, MailingBlock, letter_date, letter_language, letter_pdf
 
+from .deadlines import Deadline, days_for, presumed_received_on
 from .law import citation
 from .models import Complaint
 
@@ -88,10 +90,17 @@ def acknowledgement_letter(complaint: Complaint, *, language: str | None = None,
             ),
             (
                 _("Following your complaint"),
+                # Only a web complaint was given a secret code (``complaint_file``): anyone else
+                # follows it by telephone.
                 _(
                     "Keep this letter. With your complaint number and the secret code you received you can check its "
                     "status on our website, or call us. The ombudsperson can answer your questions and arrange an "
                     "interpreter, free of charge."
+                )
+                if complaint.secret_hash
+                else _(
+                    "Keep this letter and give your complaint number when you call us about your complaint. The "
+                    "ombudsperson can answer your questions and arrange an interpreter, free of charge."
                 ),
             ),
         ]
@@ -115,6 +124,12 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
         block, _address = _recipient(complaint)
         body = citation("hearing_body", complaint.jurisdiction)
         deadline = letter_date(complaint.hearing_deadline, language) if complaint.hearing_deadline else ""
+        # The days the deadline above was counted with (``complaint_resolve``): the legal parameter in
+        # force on the day the notice is presumed received.
+        sent_on = complaint.resolution_sent_on or complaint.resolved_on or timezone.localdate()
+        request_days = days_for(
+            Deadline.HEARING_REQUEST, jurisdiction=complaint.jurisdiction, on=presumed_received_on(sent_on)
+        )
         sections = [
             (
                 "",
@@ -130,7 +145,7 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
                 _("Your right to %(hearing_body)s") % {"hearing_body": body},
                 _(
                     "If you are not satisfied with this resolution, you have the right to ask for %(hearing_body)s "
-                    "(%(hearing_law)s). Ask within 90 days after you receive this notice: at the latest by %(deadline)s "
+                    "(%(hearing_law)s). Ask within %(days)s days after you receive this notice: at the latest by %(deadline)s "
                     "(a mailed notice is counted as received %(allowance)s days after the date above). "
                     "A hearing can decide a denied or delayed application, a case action taken in violation of the law "
                     "or not in time, a wrong distribution, disbursement or arrears calculation, and a decision to close "
@@ -142,6 +157,7 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
                     "hearing_body": body,
                     "hearing_law": citation("hearing", complaint.jurisdiction),
                     "deadline": deadline,
+                    "days": request_days,
                     "allowance": settings.CASEWORKS_MAILING_ALLOWANCE_DAYS,
                 },
             ),
@@ -178,9 +194,12 @@ def extension_letter(complaint: Complaint, *, language: str | None = None) -> Le
             sections=[
                 (
                     "",
-                    _(
+                    ngettext(
                         "We received your complaint on %(received)s. We need more time to look into it and have "
-                        "extended the date of our written resolution by %(days)s days, to %(due)s (%(law)s)."
+                        "extended the date of our written resolution by %(days)s day, to %(due)s (%(law)s).",
+                        "We received your complaint on %(received)s. We need more time to look into it and have "
+                        "extended the date of our written resolution by %(days)s days, to %(due)s (%(law)s).",
+                        complaint.extension_days or 0,
                     )
                     % {
                         "received": letter_date(complaint.received_on, language),

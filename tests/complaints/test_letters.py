@@ -116,3 +116,54 @@ def test_the_acknowledgement_is_dated_the_day_it_is_printed_not_the_day_received
     assert "Date November 23, 2026" in english and "on November 2, 2026" in english
     spanish = pdf_text(letter_pdf(acknowledgement_letter(complaint)))
     assert "23 de noviembre de 2026" in spanish
+
+
+# C: a secret code only for those who were given one ------------------------------------------------
+
+
+def test_a_staff_filed_acknowledgement_mentions_no_secret_code(file_complaint):
+    from complaints.documents import acknowledgement_letter
+
+    complaint = file_complaint(preferred_language="Spanish")  # by phone: no secret was issued
+    english = pdf_text(letter_pdf(acknowledgement_letter(complaint, language="en")))
+    assert "secret code" not in english
+    assert "Keep this letter and give your complaint number when you call us about your complaint." in english
+    spanish = pdf_text(letter_pdf(acknowledgement_letter(complaint)))
+    assert "código secreto" not in spanish and "dé su número de queja cuando nos llame" in spanish
+
+
+def test_a_web_complainants_acknowledgement_speaks_of_their_secret_code(file_complaint):
+    from complaints.choices import Channel
+    from complaints.documents import acknowledgement_letter
+
+    complaint = file_complaint(channel=Channel.WEB, contact_email="dana@example.org")
+    assert "the secret code you received" in pdf_text(letter_pdf(acknowledgement_letter(complaint, language="en")))
+
+
+# D: the days of the hearing deadline are the legal parameter's ----------------------------------------
+
+
+def test_the_days_to_ask_for_a_hearing_are_the_legal_parameters(file_complaint, role_user):
+    from core.models import LegalParameter
+
+    complaint = file_complaint(preferred_language="Spanish")
+    LegalParameter.objects.filter(key="ny.hearing.request_days").update(value=60)
+    complaint = resolve(complaint, role_user("ombudsperson"))
+    # Sent Nov 23 + 5 = Nov 28; + 60 days = Jan 27, 2027.
+    assert complaint.hearing_deadline == date(2027, 1, 27)
+    english = pdf_text(letter_pdf(resolution_letter(complaint, language="en")))
+    assert "Ask within 60 days after you receive this notice: at the latest by January 27, 2027" in english
+    spanish = pdf_text(letter_pdf(resolution_letter(complaint)))
+    assert "dentro de los 60 días" in spanish and "90 días" not in spanish
+
+
+# E: plurals ---------------------------------------------------------------------------------------
+
+
+def test_an_extension_of_one_day_reads_as_one_day(file_complaint, role_user):
+    complaint = file_complaint(preferred_language="Spanish")
+    complaint = services.complaint_extend(complaint=complaint, days=1, reason="Records", by=role_user("coordinator"))
+    english = pdf_text(letter_pdf(extension_letter(complaint, language="en")))
+    assert "by 1 day, to" in english
+    spanish = pdf_text(letter_pdf(extension_letter(complaint)))
+    assert "por 1 día, hasta" in spanish
