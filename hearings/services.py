@@ -203,7 +203,9 @@ def hearing_good_cause_decide(
         request.outcome = Outcome.DISMISSED
         request.decided_on = today
         request.decided_by = by
-        request.decision_summary = f"Dismissed: filed after the deadline without good cause. {reason.strip()}"
+        # Only the officer's reason: the decision letter opens with the dismissal in the reader's
+        # language (``hearings.letters``), so no English sentence is stored into a Spanish letter.
+        request.decision_summary = reason.strip()
     request.full_clean()
     request.save()
     if not found:

@@ -77,3 +77,51 @@ def test_without_email_the_appellants_notice_opens_a_work_item(officer, django_c
     assert WorkItem.objects.get(kind="letter_unsent").title == (
         f"{request.number}: no postal address for the notice of hearing"
     )
+
+
+# E: a Spanish letter is Spanish ----------------------------------------------------------------------
+
+
+def test_the_interpreter_language_is_named_in_the_letters_language(officer):
+    from core.letters import letter_pdf
+    from hearings.choices import LetterKind, Party
+    from hearings.letters import hearing_letter
+    from hearings.models import HearingLetter
+
+    request = direct_request(contact_email="ana@example.org")
+    services.hearing_schedule(
+        request=request,
+        officer=officer,
+        starts_at=at(date(2027, 2, 10)),
+        mode="phone",
+        location="Bridge 4411",
+        by=officer,
+    )
+    row = HearingLetter.objects.get(request=request, kind=LetterKind.NOTICE, party=Party.APPELLANT)
+    spanish = pdf_text(letter_pdf(hearing_letter(row)))
+    assert "Estará presente un intérprete de español, sin costo alguno." in spanish
+    english = pdf_text(letter_pdf(hearing_letter(row, language="en")))
+    assert "An interpreter in Spanish will be present" in english
+
+
+def test_a_dismissal_without_good_cause_opens_in_the_readers_language(officer):
+    from core.letters import letter_pdf
+    from hearings.choices import LetterKind, Party
+    from hearings.letters import hearing_letter
+    from hearings.models import HearingLetter
+
+    request = direct_request(
+        contact_email="ana@example.org", requested_on=date(2027, 3, 1), today=date(2027, 3, 1)
+    )  # late: received Nov 25 + 90 = Feb 23
+    assert request.is_late
+    services.hearing_good_cause_decide(
+        request=request, found=False, reason="No se dio ningún motivo.", by=officer, today=date(2027, 3, 2)
+    )
+    request.refresh_from_db()
+    assert request.decision_summary == "No se dio ningún motivo."
+    row = HearingLetter.objects.get(request=request, kind=LetterKind.DECISION, party=Party.APPELLANT)
+    spanish = pdf_text(letter_pdf(hearing_letter(row)))
+    assert "Se desestima la solicitud: se presentó después del plazo sin causa justificada." in spanish
+    assert "Dismissed" not in spanish and "good cause" not in spanish
+    english = pdf_text(letter_pdf(hearing_letter(row, language="en")))
+    assert "The request is dismissed: it was made after the deadline without good cause." in english
