@@ -35,13 +35,15 @@ def recipient_block(person: Person, *, name: str | None = None) -> tuple[Mailing
     return MailingBlock(name=name, lines=address_lines(address)), address
 
 
-def person_or_contact_block(person: Person | None, *, name: str, email: str) -> tuple[MailingBlock, Address | None]:
+def person_or_contact_block(person: Person | None, *, name: str) -> tuple[MailingBlock, Address | None]:
     """The mailing block of a letter to someone who may be a case person (a complainant, a hearing
     appellant): a case person's own block (``recipient_block``: FVI → the confidential
-    arrangement); anyone else gets the name, and the letter goes to the e-mail address they gave."""
+    arrangement); anyone else gets their name only: no postal address is on file for them, and an
+    e-mail address is no address for an envelope window (their letters are e-mailed,
+    ``cases.services.letter_deliver``)."""
     if person is not None:
         return recipient_block(person, name=name)
-    return MailingBlock(name=name, lines=[email] if email else []), None
+    return MailingBlock(name=name, lines=[]), None
 
 
 def person_language(person: Person | None) -> str:

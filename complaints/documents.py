@@ -8,9 +8,12 @@ never cites the California Family Code or 22 CCR.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.languages import language_code
 from cases.letters import person_language, person_or_contact_block
@@ -18,6 +21,7 @@ from cases.models import Address
 from core.charts import Chart
 from core.letters import Letter, MailingBlock, letter_date, letter_language, letter_pdf
 
+from .deadlines import Deadline, days_for, presumed_received_on
 from .law import citation
 from .models import Complaint
 
@@ -35,9 +39,7 @@ def complaint_language(complaint: Complaint) -> str:
 
 def _recipient(complaint: Complaint) -> tuple[MailingBlock, Address | None]:
     """The complainant's mailing block (``cases.letters.person_or_contact_block``)."""
-    return person_or_contact_block(
-        complaint.complainant_person, name=complaint.complainant_name, email=complaint.contact_email
-    )
+    return person_or_contact_block(complaint.complainant_person, name=complaint.complainant_name)
 
 
 def _references(complaint: Complaint, language: str) -> list[tuple[str, str]]:
@@ -48,8 +50,23 @@ def _references(complaint: Complaint, language: str) -> list[tuple[str, str]]:
     ]
 
 
-def acknowledgement_letter(complaint: Complaint, *, language: str | None = None) -> Letter:
-    """The acknowledgement: we received the complaint, by when we answer in writing, how to follow it."""
+def acknowledged_on(complaint: Complaint) -> date:
+    """The acknowledgement's date: the day it was sent (the letter log), else today, the day it is
+    printed — never the (earlier) day the complaint was received, which its body states."""
+    from cases.models import SentLetter
+
+    sent = (
+        SentLetter.objects.filter(kind="complaint_acknowledgement", reference=complaint.number)
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(sent).date() if sent else timezone.localdate()
+
+
+def acknowledgement_letter(complaint: Complaint, *, language: str | None = None, on: date | None = None) -> Letter:
+    """The acknowledgement: we received the complaint, by when we answer in writing, how to follow it.
+    Dated ``on``, else the day it was sent or is printed (``acknowledged_on``)."""
     language = language or complaint_language(complaint)
     law = citation("complaint", complaint.jurisdiction)
     with translation.override(language):
@@ -73,10 +90,17 @@ def acknowledgement_letter(complaint: Complaint, *, language: str | None = None)
             ),
             (
                 _("Following your complaint"),
+                # Only a web complaint was given a secret code (``complaint_file``): anyone else
+                # follows it by telephone.
                 _(
                     "Keep this letter. With your complaint number and the secret code you received you can check its "
                     "status on our website, or call us. The ombudsperson can answer your questions and arrange an "
                     "interpreter, free of charge."
+                )
+                if complaint.secret_hash
+                else _(
+                    "Keep this letter and give your complaint number when you call us about your complaint. The "
+                    "ombudsperson can answer your questions and arrange an interpreter, free of charge."
                 ),
             ),
         ]
@@ -84,7 +108,7 @@ def acknowledgement_letter(complaint: Complaint, *, language: str | None = None)
             kind="complaint_acknowledgement",
             subject=_("We received your complaint %(number)s") % {"number": complaint.number},
             recipient=block,
-            date=complaint.received_on,
+            date=on or acknowledged_on(complaint),
             language=language,
             references=_references(complaint, language),
             sections=sections,
@@ -100,6 +124,12 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
         block, _address = _recipient(complaint)
         body = citation("hearing_body", complaint.jurisdiction)
         deadline = letter_date(complaint.hearing_deadline, language) if complaint.hearing_deadline else ""
+        # The days the deadline above was counted with (``complaint_resolve``): the legal parameter in
+        # force on the day the notice is presumed received.
+        sent_on = complaint.resolution_sent_on or complaint.resolved_on or timezone.localdate()
+        request_days = days_for(
+            Deadline.HEARING_REQUEST, jurisdiction=complaint.jurisdiction, on=presumed_received_on(sent_on)
+        )
         sections = [
             (
                 "",
@@ -115,7 +145,7 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
                 _("Your right to %(hearing_body)s") % {"hearing_body": body},
                 _(
                     "If you are not satisfied with this resolution, you have the right to ask for %(hearing_body)s "
-                    "(%(hearing_law)s). Ask within 90 days after you receive this notice: at the latest by %(deadline)s "
+                    "(%(hearing_law)s). Ask within %(days)s days after you receive this notice: at the latest by %(deadline)s "
                     "(a mailed notice is counted as received %(allowance)s days after the date above). "
                     "A hearing can decide a denied or delayed application, a case action taken in violation of the law "
                     "or not in time, a wrong distribution, disbursement or arrears calculation, and a decision to close "
@@ -127,6 +157,7 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
                     "hearing_body": body,
                     "hearing_law": citation("hearing", complaint.jurisdiction),
                     "deadline": deadline,
+                    "days": request_days,
                     "allowance": settings.CASEWORKS_MAILING_ALLOWANCE_DAYS,
                 },
             ),
@@ -135,9 +166,13 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
             kind="complaint_resolution",
             subject=_("Resolution of your complaint %(number)s") % {"number": complaint.number},
             recipient=block,
-            date=complaint.resolved_on or timezone.localdate(),
+            date=complaint.resolution_sent_on or complaint.resolved_on or timezone.localdate(),
             language=language,
-            references=[*_references(complaint, language), (_("About"), str(complaint.get_category_display()))],
+            references=[
+                *_references(complaint, language),
+                (_("Resolved"), letter_date(complaint.resolved_on, language) if complaint.resolved_on else ""),
+                (_("About"), str(complaint.get_category_display())),
+            ],
             sections=sections,
             citation=f"{citation('complaint', complaint.jurisdiction)}; {citation('hearing', complaint.jurisdiction)}",
         )
@@ -159,9 +194,12 @@ def extension_letter(complaint: Complaint, *, language: str | None = None) -> Le
             sections=[
                 (
                     "",
-                    _(
+                    ngettext(
                         "We received your complaint on %(received)s. We need more time to look into it and have "
-                        "extended the date of our written resolution by %(days)s days, to %(due)s (%(law)s)."
+                        "extended the date of our written resolution by %(days)s day, to %(due)s (%(law)s).",
+                        "We received your complaint on %(received)s. We need more time to look into it and have "
+                        "extended the date of our written resolution by %(days)s days, to %(due)s (%(law)s).",
+                        complaint.extension_days or 0,
                     )
                     % {
                         "received": letter_date(complaint.received_on, language),
@@ -183,18 +221,30 @@ def extension_letter(complaint: Complaint, *, language: str | None = None) -> Le
         )
 
 
-def complaint_letter_record(*, complaint: Complaint, letter: Letter, channel: str, by) -> None:
-    """Log a letter about a complaint on its case (or on no case: the complaint keeps its own events)."""
-    from cases.services import letter_record
+def complaint_letter_send(
+    *, complaint: Complaint, letter: Letter, what: str, pdf_prefix: str, by, email_case_person: bool = False
+) -> str:
+    """Send a letter about a complaint and log it on its case (``cases.services.letter_deliver``).
+    A complainant who is not a person of the case has no postal address on file: the letter is
+    e-mailed to the address they gave. A case person's letter is mailed to the block's address (or
+    through the FVI arrangement); ``email_case_person`` e-mails it to them too when they gave an
+    address (the extension letter). With neither, a work item "<number>: no postal address for the
+    <what>" is opened. Returns the channel, or "" when nothing could be sent."""
+    from cases.services import letter_deliver
 
+    person = complaint.complainant_person
     _block, address = _recipient(complaint)
-    letter_record(
+    return letter_deliver(
         letter=letter,
         case=complaint.case if complaint.case_id else None,
-        person=complaint.complainant_person,
-        address=address if channel == "mail" else None,
+        person=person,
+        address=address,
+        email=complaint.contact_email if person is None or email_case_person else "",
         reference=complaint.number,
-        channel=channel,
+        pdf_name=f"{pdf_prefix}-{complaint.number}.pdf",
+        missing_title=f"{complaint.number}: no postal address for the {what}",
+        missing_key=f"letter-unsent:{letter.kind}:{complaint.number}",
+        assigned_to=complaint.investigator if complaint.investigator_id else None,
         by=by if getattr(by, "pk", None) else None,
     )
 

@@ -50,6 +50,9 @@ class Complaint(models.Model):
     # The secret itself, set by ``complaint_receive`` on the instance it returns, for the
     # confirmation page only: never stored (only its hash is).
     raw_secret: str
+    # How ``complaint_resolve`` sent the written resolution ("email", "mail", or "" when there was
+    # nowhere to send it), on the instance it returns, for the confirmation message.
+    letter_channel: str
     channel = models.CharField(max_length=10, choices=Channel.choices)
     jurisdiction = models.CharField(max_length=2, default="NY")
     # Complainant: a case party (person) or anyone else.
@@ -92,6 +95,12 @@ class Complaint(models.Model):
     extension_days = models.PositiveSmallIntegerField(null=True, blank=True)
     extension_reason = models.CharField(max_length=1000, blank=True)
     resolved_on = models.DateField(null=True, blank=True, db_index=True)
+    resolution_sent_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the written resolution went out (the day it was recorded): the notice's date, "
+        "from which its receipt and the hearing deadline are counted (Fam. Code 17801).",
+    )
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, db_index=True)
     resolution_explanation = models.TextField(max_length=10000, blank=True)
     hearing_deadline = models.DateField(

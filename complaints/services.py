@@ -138,13 +138,20 @@ def complaint_file(
 
 def _acknowledgement_record(*, complaint: Complaint, by) -> None:
     """A complainant who is a person of the case is mailed the acknowledgement letter: logged with the
-    address it is printed for (or the confidential arrangement). Anyone else gets it on the confirmation
-    page or printed from the complaint page (``complaints:acknowledgement_letter``)."""
+    address it is printed for (or the confidential arrangement; without either a work item is opened).
+    Anyone else gets it on the confirmation page or printed from the complaint page
+    (``complaints:acknowledgement_letter``)."""
     if complaint.complainant_person_id is None:
         return
-    from .documents import acknowledgement_letter, complaint_letter_record
+    from .documents import acknowledgement_letter, complaint_letter_send
 
-    complaint_letter_record(complaint=complaint, letter=acknowledgement_letter(complaint), channel="mail", by=by)
+    complaint_letter_send(
+        complaint=complaint,
+        letter=acknowledgement_letter(complaint),
+        what="acknowledgement",
+        pdf_prefix="acknowledgement",
+        by=by,
+    )
 
 
 def investigator_allowed(*, complaint: Complaint, investigator) -> str | None:
@@ -210,34 +217,45 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) 
     return complaint
 
 
-def _extension_letter_send(*, complaint: Complaint, by: User) -> None:
-    """Email the extension letter (PDF attached) after commit, or leave it to print; record which."""
-    from core.letters import letter_text
+LETTER_SENT = {"email": "emailed", "mail": "to print and mail", "": "not sent: no postal or e-mail address (work item)"}
 
-    from .documents import complaint_letter_record, extension_letter, letter_pdf
 
-    letter = extension_letter(complaint)
-    email = complaint.contact_email.strip()
+def _complaint_letter_send(*, complaint: Complaint, letter, what: str, verb: str, pdf_prefix: str, by) -> str:
+    """Send one letter to the complainant (``documents.complaint_letter_send``: e-mailed with its
+    PDF after commit, mailed, or a work item when there is nowhere to send it) and say which on
+    the complaint."""
+    from .documents import complaint_letter_send
+
+    channel = complaint_letter_send(
+        complaint=complaint,
+        letter=letter,
+        what=what,
+        pdf_prefix=pdf_prefix,
+        by=by,
+        email_case_person=verb == "complaint.extension_letter",
+    )
     event_about(
         complaint,
-        verb="complaint.extension_letter",
+        verb=verb,
         by=by,
-        summary=f"{complaint.number}: extension letter " + ("emailed" if email else "to print and mail"),
-        data={"channel": "email" if email else "mail"},
+        summary=f"{complaint.number}: {what} {LETTER_SENT[channel]}",
+        data={"channel": channel or "none"},
     )
-    complaint_letter_record(complaint=complaint, letter=letter, channel="email" if email else "mail", by=by)
-    if not email:
-        return
-    message = EmailMessage(subject=letter.subject, body=letter_text(letter), to=[email])
-    message.attach(f"extension-{complaint.number}.pdf", letter_pdf(letter), "application/pdf")
+    return channel
 
-    def send() -> None:
-        try:
-            message.send(fail_silently=False)
-        except OSError:  # the extension stands; the mail room prints the letter instead
-            logger.exception("Extension letter for %s not emailed", complaint.number)
 
-    transaction.on_commit(send)
+def _extension_letter_send(*, complaint: Complaint, by: User) -> None:
+    """The extension letter: e-mailed (PDF attached) when the complainant gave an address, else mailed."""
+    from .documents import extension_letter
+
+    _complaint_letter_send(
+        complaint=complaint,
+        letter=extension_letter(complaint),
+        what="extension letter",
+        verb="complaint.extension_letter",
+        pdf_prefix="extension",
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -358,9 +376,11 @@ def referral_answer(
 def complaint_resolve(
     *, complaint: Complaint, outcome: str, explanation: str, resolved_on: date, by: User, today: date | None = None
 ) -> Complaint:
-    """Written resolution. The notice states the state hearing right and its deadline: 90 days
-    after the resolution is received (Fam. Code 17801) — its date plus the mailing allowance —
-    rolled to a business day."""
+    """Written resolution. The notice goes out today (``resolution_sent_on``, the letter's date),
+    whatever day the resolution was reached (``resolved_on``, in its body). It states the state
+    hearing right and its deadline: 90 days after the notice is received (Fam. Code 17801) — the
+    day it goes out plus the mailing allowance — rolled to a business day. A resolution entered
+    late never shortens the person's time."""
     today = today or _today()
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     if not complaint.is_open:
@@ -372,10 +392,11 @@ def complaint_resolve(
     complaint.outcome = outcome
     complaint.resolution_explanation = explanation.strip()
     complaint.resolved_on = resolved_on
+    complaint.resolution_sent_on = today
     complaint.resolved_by = by
     complaint.status = ComplaintStatus.WITHDRAWN if outcome == "withdrawn" else ComplaintStatus.RESOLVED
     complaint.hearing_deadline = deadlines.due_after(
-        deadlines.presumed_received_on(resolved_on),
+        deadlines.presumed_received_on(today),
         deadlines.Deadline.HEARING_REQUEST,
         jurisdiction=complaint.jurisdiction,
     )
@@ -386,9 +407,16 @@ def complaint_resolve(
         summary=f"{complaint.number}: {complaint.get_outcome_display()} on {display_date(resolved_on)}",
         data={"within_due": resolved_on <= complaint.due_on},
     )
-    from .documents import complaint_letter_record, resolution_letter
+    from .documents import resolution_letter
 
-    complaint_letter_record(complaint=complaint, letter=resolution_letter(complaint), channel="mail", by=by)
+    complaint.letter_channel = _complaint_letter_send(
+        complaint=complaint,
+        letter=resolution_letter(complaint),
+        what="written resolution",
+        verb="complaint.resolution_letter",
+        pdf_prefix="resolution",
+        by=by,
+    )
     return complaint
 
 

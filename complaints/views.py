@@ -408,12 +408,22 @@ class ComplaintResolveView(ComplaintActionView):
         return {"resolved_on": timezone.localdate()}
 
     def perform(self, data):
-        services.complaint_resolve(
+        return services.complaint_resolve(
             complaint=self.get_complaint(),
             outcome=data["outcome"],
             explanation=data["explanation"],
             resolved_on=data["resolved_on"],
             by=self.request.user,
+        )
+
+    def get_success_message(self, result) -> str:
+        return {
+            "email": "Complaint resolved: the resolution notice was e-mailed to the complainant.",
+            "mail": "Complaint resolved: print and mail the resolution notice.",
+        }.get(
+            getattr(result, "letter_channel", "mail"),
+            "Complaint resolved. The notice could not be sent: no postal or e-mail address is on file "
+            "(a work item is open).",
         )
 
 

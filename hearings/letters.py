@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from cases.languages import language_code
@@ -19,7 +20,7 @@ from complaints.documents import complaint_language
 from complaints.law import citation
 from core.letters import Letter, MailingBlock, letter_date, letter_language
 
-from .choices import LetterKind, Mode, Outcome, Party
+from .choices import GoodCause, LetterKind, Mode, Outcome, Party
 from .models import HearingLetter
 
 
@@ -29,6 +30,22 @@ def _where(mode: str, location: str) -> str:
         Mode.PHONE: _("by telephone: call %(location)s"),
         Mode.VIDEO: _("by video: %(location)s"),
     }[Mode(mode)] % {"location": location}
+
+
+def language_name(typed: str) -> str:
+    """The language as typed on the request ("Spanish", "español", "es") named in the language
+    the letter is written in ("español" in a Spanish letter); a language Django does not know is
+    printed as typed."""
+    code = language_code(typed)
+    try:
+        name = str(get_language_info(code)["name_translated"]) if code else typed
+    except KeyError:
+        return typed
+    # Django's names are labels ("Español"); in a sentence Spanish writes them in lower case.
+    return name.lower() if translation.get_language() in LOWER_CASE_LANGUAGE_NAMES else name
+
+
+LOWER_CASE_LANGUAGE_NAMES = {"es", "fr", "it", "pt"}
 
 
 def hearing_letter_language(letter: HearingLetter) -> str:
@@ -44,7 +61,7 @@ def hearing_recipient(letter: HearingLetter) -> tuple[MailingBlock, Address | No
     request = letter.request
     if letter.party == Party.APPELLANT:
         person = request.complaint.complainant_person if request.complaint is not None else None
-        return person_or_contact_block(person, name=letter.addressee, email=request.contact_email)
+        return person_or_contact_block(person, name=letter.addressee)
     lines = [line.strip() for line in settings.CASEWORKS_OFFICE_ADDRESS.split("|") if line.strip()]
     return MailingBlock(name=letter.addressee, lines=lines), None
 
@@ -98,7 +115,7 @@ def _notice(letter: HearingLetter, language: str) -> Letter:
             (
                 _("Interpreter"),
                 _("An interpreter in %(language)s will be present, free of charge.")
-                % {"language": hearing.interpreter_language},
+                % {"language": language_name(hearing.interpreter_language)},
             )
         )
     if hearing.accommodation_needs:
@@ -138,7 +155,9 @@ def _decision(letter: HearingLetter, language: str) -> Letter:
     opening = {
         Outcome.GRANTED: _("After the hearing held on %(date)s, the request is granted.") % held,
         Outcome.DENIED: _("After the hearing held on %(date)s, the request is denied.") % held,
-        Outcome.DISMISSED: _("The request is dismissed."),
+        Outcome.DISMISSED: _("The request is dismissed: it was made after the deadline without good cause.")
+        if request.good_cause == GoodCause.NOT_FOUND
+        else _("The request is dismissed."),
         Outcome.WITHDRAWN: _("The request was withdrawn: no hearing will be held."),
     }[outcome]
     sections = [("", f"{opening} ({law})"), (_("The decision"), request.decision_summary)]

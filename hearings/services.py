@@ -90,10 +90,12 @@ def hearing_request_create(
         resolved = complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.WITHDRAWN)
         if resolved:
             assert complaint.resolved_on is not None  # a resolved complaint has its date
-            resolution_received_on = resolution_received_on or presumed_received_on(complaint.resolved_on)
-            if resolution_received_on < complaint.resolved_on:
+            # Received counts from the day the notice went out, not the (earlier) day it was reached.
+            sent_on = complaint.resolution_sent_on or complaint.resolved_on
+            resolution_received_on = resolution_received_on or presumed_received_on(sent_on)
+            if resolution_received_on < sent_on:
                 raise ValidationError(
-                    {"resolution_received_on": "The resolution cannot be received before it was made."}
+                    {"resolution_received_on": "The resolution cannot be received before it was sent."}
                 )
         else:
             resolution_received_on = None
@@ -201,7 +203,9 @@ def hearing_good_cause_decide(
         request.outcome = Outcome.DISMISSED
         request.decided_on = today
         request.decided_by = by
-        request.decision_summary = f"Dismissed: filed after the deadline without good cause. {reason.strip()}"
+        # Only the officer's reason: the decision letter opens with the dismissal in the reader's
+        # language (``hearings.letters``), so no English sentence is stored into a Spanish letter.
+        request.decision_summary = reason.strip()
     request.full_clean()
     request.save()
     if not found:
@@ -489,9 +493,15 @@ def letters_issue(
     return letters
 
 
+LETTER_WHAT = {LetterKind.NOTICE: "notice of hearing", LetterKind.DECISION: "hearing decision"}
+
+
 def _letters_record(letters: list[HearingLetter], *, by) -> None:
-    """Each letter to the appellant is logged on the case (what, to whom, the address printed)."""
-    from cases.services import letter_record
+    """Each letter to the appellant is sent and logged on the case (``cases.services.letter_deliver``):
+    an appellant who is not a person of a case has no postal address on file, so their letter is
+    e-mailed (PDF attached) to the address they gave; a case person's is mailed to the block's
+    address or through the FVI arrangement; with neither, a work item is opened."""
+    from cases.services import letter_deliver
 
     from .letters import hearing_letter, hearing_recipient
 
@@ -501,12 +511,17 @@ def _letters_record(letters: list[HearingLetter], *, by) -> None:
         request = row.request
         _block, address = hearing_recipient(row)
         person = request.complaint.complainant_person if request.complaint is not None else None
-        letter_record(
+        what = LETTER_WHAT[LetterKind(row.kind)]
+        letter_deliver(
             letter=hearing_letter(row),
             case=request.case if request.case_id else None,
             person=person,
             address=address,
+            email=request.contact_email if person is None else "",
             reference=request.number,
+            pdf_name=f"hearing-{row.kind}-{request.number}.pdf",
+            missing_title=f"{request.number}: no postal address for the {what}",
+            missing_key=f"letter-unsent:hearing:{row.pk or f'{request.pk}-{row.kind}-{row.issued_on}'}",
             by=by if getattr(by, "pk", None) else None,
         )
 

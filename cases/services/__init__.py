@@ -25,7 +25,7 @@ from .cases import (
     work_item_complete,
     work_item_reassign,
 )
-from .letters import letter_mark_returned, letter_record
+from .letters import letter_deliver, letter_mark_returned, letter_record
 from .locate import fvi_override_grant, fvi_override_use, locate_due_sweep, locate_next_due
 from .people import person_merge, person_merge_undo
 from .work import work_item_create, work_item_update
@@ -52,6 +52,7 @@ __all__ = [
     "fvi_override_grant",
     "fvi_override_use",
     "letter_mark_returned",
+    "letter_deliver",
     "letter_record",
     "locate_attempt_record",
     "locate_due_sweep",

@@ -4,6 +4,7 @@ undeliverable and opens a locate work item."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,8 @@ from .work import work_item_create
 # Locate must access all appropriate sources within 75 calendar days of determining that location
 # is necessary (45 CFR 303.3(b)(3)): returned mail is that determination.
 LOCATE_DAYS = 75
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -108,3 +111,72 @@ def letter_mark_returned(*, sent: SentLetter, returned_on: date, reason: str, by
         data={"address_marked": sent.address_id is not None},
     )
     return sent
+
+
+def letter_deliver(
+    *,
+    letter: Letter,
+    case: Case | None,
+    person: Person | None,
+    address: Address | None,
+    email: str,
+    reference: str,
+    pdf_name: str,
+    missing_title: str,
+    missing_key: str,
+    assigned_to=None,
+    by=None,
+) -> str:
+    """Send ``letter`` the way it can reach its reader and log it (``letter_record``): to ``email``,
+    when the caller gives one, as an e-mail with the PDF attached (after commit: a failed send is
+    logged, the letter stays recorded); else by mail when the mailing block holds a postal address
+    (``address``) or the confidential FVI arrangement; else nothing can be sent and a work item
+    ``missing_title`` is opened (its title names the letter, never a whereabouts). Returns the
+    channel ("email", "mail") or "" when the letter could not be sent.
+
+    A complainant or appellant who is not a person of a case has no postal address on file: the
+    e-mail address they gave is where their letters go (and is never printed in the envelope window)."""
+    from django.core.mail import EmailMessage
+
+    from core.letters import letter_pdf, letter_text
+
+    block = letter.recipient
+    email = (email or "").strip()
+    if email:
+        channel = LetterChannel.EMAIL
+    elif address is not None or block.confidential:
+        channel = LetterChannel.MAIL
+    else:
+        work_item_create(
+            case=case,
+            title=missing_title[:200],
+            kind="letter_unsent",
+            due_on=timezone.localdate(),
+            assigned_to=assigned_to,
+            dedupe_key=missing_key[:120],
+            by=by,
+            notes=f"{letter.subject}: no postal address and no e-mail address on file. Ask the person where "
+            "to send it, or hand it over in person, and record how it went.",
+        )
+        return ""
+    letter_record(
+        letter=letter,
+        case=case,
+        person=person,
+        address=address if channel == LetterChannel.MAIL else None,
+        reference=reference,
+        channel=channel,
+        by=by,
+    )
+    if channel == LetterChannel.EMAIL:
+        message = EmailMessage(subject=letter.subject, body=letter_text(letter), to=[email])
+        message.attach(pdf_name, letter_pdf(letter), "application/pdf")
+
+        def send() -> None:
+            try:
+                message.send(fail_silently=False)
+            except OSError:  # the letter stays recorded; the log tells staff to print it
+                logger.exception("Letter %s (%s) not e-mailed", letter.kind, reference)
+
+        transaction.on_commit(send)
+    return str(channel)

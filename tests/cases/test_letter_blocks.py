@@ -4,12 +4,6 @@ from cases.letters import person_or_contact_block
 from core.letters import MailingBlock
 
 
-def test_someone_who_is_not_a_case_person_is_written_to_at_the_address_they_gave():
-    assert person_or_contact_block(None, name="Ann Lee", email="ann@example.org") == (
-        MailingBlock(name="Ann Lee", lines=["ann@example.org"]),
-        None,
-    )
-
-
-def test_without_an_email_the_block_is_the_name_alone():
-    assert person_or_contact_block(None, name="Ann Lee", email="") == (MailingBlock(name="Ann Lee", lines=[]), None)
+def test_someone_who_is_not_a_case_person_has_their_name_alone_in_the_envelope_window():
+    # No postal address is on file for them; an e-mail address is no address for an envelope.
+    assert person_or_contact_block(None, name="Ann Lee") == (MailingBlock(name="Ann Lee", lines=[]), None)

@@ -63,8 +63,13 @@ def test_ombudsperson_extends_with_a_reason_and_the_complainant_is_emailed_the_l
     assert event.data == {"channel": "email"}
 
 
-def test_without_an_email_the_letter_is_to_print(file_complaint, role_user, django_capture_on_commit_callbacks):
-    complaint = file_complaint()  # phone only
+def test_without_an_email_a_case_persons_letter_is_to_print(
+    file_complaint, role_user, django_capture_on_commit_callbacks
+):
+    from tests.cases.factories import AddressFactory
+
+    address = AddressFactory(line1="44 Elm Street")
+    complaint = file_complaint(complainant_person=address.person)  # phone only, an address on file
     with django_capture_on_commit_callbacks(execute=True):
         services.complaint_extend(complaint=complaint, days=5, reason="Bank records", by=role_user("coordinator"))
     assert mail.outbox == []

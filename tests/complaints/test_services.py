@@ -245,9 +245,11 @@ def test_resolution_states_the_hearing_deadline(file_complaint, role_user):
         today=date(2026, 11, 23),
     )
     assert resolved.status == ComplaintStatus.RESOLVED
-    # Received Nov 20 + 5 days' mailing allowance = Nov 25; + 90 days = Feb 23 (Tuesday). (The old
-    # figure, Feb 18, ran from the resolution's date, not its receipt.)
-    assert resolved.hearing_deadline == date(2027, 2, 23)
+    # Sent Nov 23 (the day it is recorded, not the Nov 20 it was reached) + 5 days' mailing allowance
+    # = Nov 28; + 90 days = Feb 26 (Friday). (Feb 18 ran from the resolution's date, not its receipt;
+    # Feb 23 from the day it was reached, not the day the notice went out.)
+    assert resolved.resolution_sent_on == date(2026, 11, 23)
+    assert resolved.hearing_deadline == date(2027, 2, 26)
     with pytest.raises(ValidationError):
         services.complaint_resolve(
             complaint=resolved,

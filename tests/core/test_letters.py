@@ -303,11 +303,13 @@ def marked_spanish():
     """Spanish, with every string that went through the catalogue wrapped in ⟦…⟧."""
     trans = translation._trans
     real_gettext, real_pgettext = trans.gettext, trans.pgettext  # (first access caches them on _trans)
+    real_ngettext = trans.ngettext
     with (
         # Month names read under the marks must not outlive them (core.dates keeps them per language).
         mock.patch.dict(dates._MONTH_ABBREVIATIONS, clear=True),
         mock.patch.object(trans, "gettext", lambda message: f"{OPEN}{real_gettext(message)}{CLOSE}"),
         mock.patch.object(trans, "pgettext", lambda ctx, message: f"{OPEN}{real_pgettext(ctx, message)}{CLOSE}"),
+        mock.patch.object(trans, "ngettext", lambda one, many, n: f"{OPEN}{real_ngettext(one, many, n)}{CLOSE}"),
         translation.override("es"),
     ):
         yield

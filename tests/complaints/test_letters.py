@@ -1,0 +1,169 @@
+"""What the complainant reads and how it reaches them (complaints.documents): the written
+resolution to someone who is not a case person is e-mailed, never "mailed" to an e-mail address;
+its date and hearing deadline count from the day it goes out; the acknowledgement speaks of a secret
+code only to a web complainant; the days are the legal parameter's; Spanish letters are Spanish."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core import mail
+
+from cases.models import SentLetter, WorkItem
+from complaints import services
+from complaints.documents import extension_letter, letter_pdf, resolution_letter
+from core.models import DomainEvent
+from tests.enforcement.test_withholding import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def resolve(complaint, by, *, resolved_on=date(2026, 11, 20), today=date(2026, 11, 23)):
+    return services.complaint_resolve(
+        complaint=complaint,
+        outcome="not_upheld",
+        explanation="The payment was applied on March 4.",
+        resolved_on=resolved_on,
+        by=by,
+        today=today,
+    )
+
+
+def test_a_public_complainants_resolution_is_emailed_with_its_pdf_and_logged_as_email(
+    file_complaint, role_user, django_capture_on_commit_callbacks
+):
+    complaint = file_complaint(contact_email="dana@example.org", preferred_language="Spanish")
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = resolve(complaint, role_user("ombudsperson"))
+    [message] = mail.outbox
+    assert message.to == ["dana@example.org"]
+    assert message.subject == f"Resolución de su queja {complaint.number}"
+    name, content, mimetype = message.attachments[0]
+    assert (name, mimetype) == (f"resolution-{complaint.number}.pdf", "application/pdf")
+    text = pdf_text(content)
+    assert "Dana Parent" in text and "dana@example.org" not in text  # no e-mail in the envelope window
+    assert "Su derecho a" in text
+    sent = SentLetter.objects.get(kind="complaint_resolution", reference=complaint.number)
+    assert sent.channel == "email" and sent.address_id is None
+    assert DomainEvent.objects.get(verb="complaint.resolution_letter").data == {"channel": "email"}
+    english = pdf_text(letter_pdf(resolution_letter(complaint, language="en")))
+    assert "dana@example.org" not in english and "Your right to a fair hearing" in english
+
+
+def test_a_public_complainant_without_email_gets_a_work_item_not_a_mail_log(
+    file_complaint, role_user, django_capture_on_commit_callbacks
+):
+    complaint = file_complaint()  # phone only: no postal address is ever on a complaint
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = resolve(complaint, role_user("ombudsperson"))
+    assert mail.outbox == []
+    assert not SentLetter.objects.filter(reference=complaint.number).exists()
+    item = WorkItem.objects.get(kind="letter_unsent")
+    assert item.title == f"{complaint.number}: no postal address for the written resolution"
+    assert complaint.letter_channel == ""
+    assert DomainEvent.objects.get(verb="complaint.resolution_letter").data == {"channel": "none"}
+
+
+def test_the_extension_letter_to_a_public_complainant_without_email_opens_a_work_item(file_complaint, role_user):
+    complaint = file_complaint()
+    services.complaint_extend(complaint=complaint, days=5, reason="Bank records", by=role_user("coordinator"))
+    assert WorkItem.objects.get(kind="letter_unsent").title == (
+        f"{complaint.number}: no postal address for the extension letter"
+    )
+    assert pdf_text(letter_pdf(extension_letter(complaint))).count("518-555-0100") == 0
+
+
+# B: the notice's date and the hearing deadline count from the day it goes out ---------------------
+
+
+def test_a_resolution_entered_late_is_dated_and_counted_from_the_day_it_goes_out(file_complaint, role_user):
+    complaint = file_complaint(preferred_language="Spanish")
+    complaint = resolve(complaint, role_user("ombudsperson"), resolved_on=date(2026, 11, 20), today=date(2026, 12, 10))
+    assert complaint.resolution_sent_on == date(2026, 12, 10)
+    # Sent Dec 10, presumed received Dec 15 (+5 days' mailing), + 90 days = Mar 15, 2027 (a Monday).
+    assert complaint.hearing_deadline == date(2027, 3, 15)
+    english = pdf_text(letter_pdf(resolution_letter(complaint, language="en")))
+    assert "Date December 10, 2026" in english and "Resolved November 20, 2026" in english
+    assert "at the latest by March 15, 2027" in english
+    spanish = pdf_text(letter_pdf(resolution_letter(complaint)))
+    assert "10 de diciembre de 2026" in spanish and "15 de marzo de 2027" in spanish
+
+
+def test_a_hearing_request_counts_receipt_from_the_day_the_notice_went_out(file_complaint, role_user):
+    from hearings.services import hearing_request_create
+
+    complaint = resolve(file_complaint(), role_user("ombudsperson"), today=date(2026, 12, 10))
+    request = hearing_request_create(
+        complaint=complaint,
+        requester_name="Dana Parent",
+        issue="distribution",
+        statement="s",
+        requested_on=date(2027, 3, 12),
+        today=date(2027, 3, 12),
+    )
+    assert request.resolution_received_on == date(2026, 12, 15)
+    assert request.filing_deadline == date(2027, 3, 15) and not request.is_late
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_the_acknowledgement_is_dated_the_day_it_is_printed_not_the_day_received(file_complaint):
+    from complaints.documents import acknowledgement_letter
+
+    complaint = file_complaint(received_on=date(2026, 11, 2), preferred_language="Spanish")
+    english = pdf_text(letter_pdf(acknowledgement_letter(complaint, language="en")))
+    assert "Date November 23, 2026" in english and "on November 2, 2026" in english
+    spanish = pdf_text(letter_pdf(acknowledgement_letter(complaint)))
+    assert "23 de noviembre de 2026" in spanish
+
+
+# C: a secret code only for those who were given one ------------------------------------------------
+
+
+def test_a_staff_filed_acknowledgement_mentions_no_secret_code(file_complaint):
+    from complaints.documents import acknowledgement_letter
+
+    complaint = file_complaint(preferred_language="Spanish")  # by phone: no secret was issued
+    english = pdf_text(letter_pdf(acknowledgement_letter(complaint, language="en")))
+    assert "secret code" not in english
+    assert "Keep this letter and give your complaint number when you call us about your complaint." in english
+    spanish = pdf_text(letter_pdf(acknowledgement_letter(complaint)))
+    assert "código secreto" not in spanish and "dé su número de queja cuando nos llame" in spanish
+
+
+def test_a_web_complainants_acknowledgement_speaks_of_their_secret_code(file_complaint):
+    from complaints.choices import Channel
+    from complaints.documents import acknowledgement_letter
+
+    complaint = file_complaint(channel=Channel.WEB, contact_email="dana@example.org")
+    assert "the secret code you received" in pdf_text(letter_pdf(acknowledgement_letter(complaint, language="en")))
+
+
+# D: the days of the hearing deadline are the legal parameter's ----------------------------------------
+
+
+def test_the_days_to_ask_for_a_hearing_are_the_legal_parameters(file_complaint, role_user):
+    from core.models import LegalParameter
+
+    complaint = file_complaint(preferred_language="Spanish")
+    LegalParameter.objects.filter(key="ny.hearing.request_days").update(value=60)
+    complaint = resolve(complaint, role_user("ombudsperson"))
+    # Sent Nov 23 + 5 = Nov 28; + 60 days = Jan 27, 2027.
+    assert complaint.hearing_deadline == date(2027, 1, 27)
+    english = pdf_text(letter_pdf(resolution_letter(complaint, language="en")))
+    assert "Ask within 60 days after you receive this notice: at the latest by January 27, 2027" in english
+    spanish = pdf_text(letter_pdf(resolution_letter(complaint)))
+    assert "dentro de los 60 días" in spanish and "90 días" not in spanish
+
+
+# E: plurals ---------------------------------------------------------------------------------------
+
+
+def test_an_extension_of_one_day_reads_as_one_day(file_complaint, role_user):
+    complaint = file_complaint(preferred_language="Spanish")
+    complaint = services.complaint_extend(complaint=complaint, days=1, reason="Records", by=role_user("coordinator"))
+    english = pdf_text(letter_pdf(extension_letter(complaint, language="en")))
+    assert "by 1 day, to" in english
+    spanish = pdf_text(letter_pdf(extension_letter(complaint)))
+    assert "por 1 día, hasta" in spanish
