@@ -90,8 +90,8 @@ ComplaintEvent = event_choices(
     "ComplaintEvent",
     """
     complaint.assigned complaint.communication_logged complaint.extended complaint.extension_letter
-    complaint.received complaint.referred complaint.reminders_sent complaint.resolved referral.answered
-    referral.forwarded
+    complaint.received complaint.referred complaint.reminders_sent complaint.resolution_letter
+    complaint.resolved referral.answered referral.forwarded
 """,
 )
 EVENT_VERBS = ComplaintEvent

@@ -35,8 +35,8 @@ def test_upload_payment_file_shows_the_import_report(sign_in, live_server):
     expect(page.get_by_role("heading", name="Payment file acme.ach")).to_be_visible()
     expect(page.get_by_test_id("file-status")).to_have_text("Imported")
     report = page.get_by_test_id("import-report")
-    # Entries, Posted, Held, Duplicates, Late, Errors, Amount
-    expect(report.locator("tbody td")).to_have_text(["2", "2", "0", "0", "0", "0", "300.00"])
+    # Entries, Posted, Held, Duplicates, Late, Notices, Errors, Amount
+    expect(report.locator("tbody td")).to_have_text(["2", "2", "0", "0", "0", "0", "0", "300.00"])
 
 
 def test_upload_bank_statement_shows_the_reconciliation(sign_in, live_server):
