@@ -261,8 +261,11 @@ def hearing_schedule(
     interpreter_language: str = "",
     accommodation_needs: str = "",
     by: User,
+    now: datetime | None = None,
 ) -> Hearing:
-    """Schedule (or reschedule) the hearing: requested or scheduled → scheduled. A date after the
+    """Schedule (or reschedule) the hearing: requested or scheduled → scheduled. The hearing must be
+    at a future time (``now`` defaults to the clock): the notice goes out today, so a notice for a time
+    already past, and a dismissal at once, cannot follow. A date after the
     45-day target is allowed and flagged. An officer, a room or a phone bridge is never booked twice
     for overlapping times (checked here; on PostgreSQL an exclusion constraint holds it too). Each
     party receives a notice of hearing (``HearingLetter``)."""
@@ -278,6 +281,8 @@ def hearing_schedule(
         raise ValidationError({"officer": "Choose a hearing officer."})
     if timezone.localdate(starts_at) < request.requested_on:
         raise ValidationError({"starts_at": "The hearing cannot be before the request."})
+    if starts_at <= (now or timezone.now()):
+        raise ValidationError({"starts_at": "The hearing must be at a future time: the notice goes out today."})
     if not 15 <= minutes <= 8 * 60:
         raise ValidationError({"minutes": "A sitting lasts between 15 minutes and 8 hours."})
     ends_at = starts_at + timedelta(minutes=minutes)

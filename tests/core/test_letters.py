@@ -373,7 +373,13 @@ def _all_letters(role_user, make_user, noticed) -> list[tuple[Letter, list[str]]
     )
     starts = timezone.make_aware(datetime(2027, 2, 10, 10, 0))
     hearing = hearing_services.hearing_schedule(
-        request=request, officer=officer, starts_at=starts, mode="phone", location="Bridge 4411", by=officer
+        now=timezone.make_aware(datetime(2027, 1, 4, 9)),
+        request=request,
+        officer=officer,
+        starts_at=starts,
+        mode="phone",
+        location="Bridge 4411",
+        by=officer,
     )
     hearing_services.hearing_held_record(request=request, by=officer, now=hearing.ends_at)
     request.refresh_from_db()

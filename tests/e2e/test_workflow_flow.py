@@ -3,6 +3,9 @@
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -31,12 +34,18 @@ def test_hearing_is_scheduled_held_then_decided_with_letters(live_server, page, 
     sign_in("hearing_officer")
     page.goto(f"{live_server.url}/hearings/{request.number}/")
 
-    # scheduled for yesterday morning: a notice to each party
+    # a hearing at a time already past is refused on the field: the notice goes out today
     page.get_by_role("link", name="Schedule").click()
     page.get_by_label("Hearing officer").select_option(index=1)
     page.get_by_label("Date and time").fill(f"{today - timedelta(days=1):%Y-%m-%d}T10:00")
     page.get_by_label("Mode").select_option("phone")
     page.get_by_label("Place, phone bridge or video link").fill("Bridge 7")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The hearing must be at a future time")).to_be_visible()
+
+    # scheduled for tomorrow morning: a notice to each party
+    hearing_day = today + timedelta(days=1)
+    page.get_by_label("Date and time").fill(f"{hearing_day:%Y-%m-%d}T10:00")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("request-status")).to_have_text("Hearing scheduled")
     expect(page.get_by_test_id("letters")).to_contain_text("Notice of hearing to Dana Parent")
@@ -48,21 +57,36 @@ def test_hearing_is_scheduled_held_then_decided_with_letters(live_server, page, 
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("needs a hearing that was held")).to_be_visible()
 
-    # held, then granted with a compliance action due on a Saturday
-    page.goto(f"{live_server.url}/hearings/{request.number}/")
-    page.get_by_role("link", name="Hearing held").click()
-    page.get_by_label("The hearing took place").check()
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_test_id("request-status")).to_have_text("Hearing held: decision pending")
-    page.get_by_role("link", name="Decide or close").click()
-    page.get_by_label("Outcome").select_option("granted")
-    page.locator("[name=summary]").fill("Recalculate the arrears.")
-    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
-    page.locator("[name=actions-0-description]").fill("Recalculate from March")
-    page.locator("[name=actions-0-due_on]").fill(saturday.isoformat())
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_test_id("request-status")).to_have_text("Closed")
-    expect(page.get_by_test_id("outcome")).to_contain_text("Granted")
+    # after the hearing (the clock moved on, for the server too): held, then granted with a
+    # compliance action due on a Saturday
+    hearing = request.hearings.get()
+    saturday = hearing_day + timedelta(days=(5 - hearing_day.weekday()) % 7 or 7)
+    with time_machine.travel(hearing.ends_at, tick=True):
+        client = Client()
+        client.force_login(hearing.scheduled_by)  # a session from today has expired by then
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                    "httpOnly": True,
+                }
+            ]
+        )
+        page.goto(f"{live_server.url}/hearings/{request.number}/")
+        page.get_by_role("link", name="Hearing held").click()
+        page.get_by_label("The hearing took place").check()
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_test_id("request-status")).to_have_text("Hearing held: decision pending")
+        page.get_by_role("link", name="Decide or close").click()
+        page.get_by_label("Outcome").select_option("granted")
+        page.locator("[name=summary]").fill("Recalculate the arrears.")
+        page.locator("[name=actions-0-description]").fill("Recalculate from March")
+        page.locator("[name=actions-0-due_on]").fill(saturday.isoformat())
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_test_id("request-status")).to_have_text("Closed")
+        expect(page.get_by_test_id("outcome")).to_contain_text("Granted")
     assert request.actions.get().due_on > saturday  # moved to the next business day
     assert HearingLetter.objects.filter(request=request, kind="decision").count() == 2
     page.get_by_test_id("letters").get_by_role("link", name="letter").last.click()

@@ -21,6 +21,9 @@ def at(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
 
 
+CLOCK = at(TODAY, 9)  # the notices below are issued the morning of the request
+
+
 def direct_request(**fields):
     """A request made without a complaint on file (the appellant is no case person)."""
     values = {
@@ -46,6 +49,7 @@ def test_the_notice_to_an_appellant_who_is_no_case_person_is_emailed(officer, dj
     request = direct_request(contact_email="ana@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         services.hearing_schedule(
+            now=CLOCK,
             request=request,
             officer=officer,
             starts_at=at(date(2027, 2, 10)),
@@ -66,6 +70,7 @@ def test_without_email_the_appellants_notice_opens_a_work_item(officer, django_c
     request = direct_request(contact_phone="518-555-0100")
     with django_capture_on_commit_callbacks(execute=True):
         services.hearing_schedule(
+            now=CLOCK,
             request=request,
             officer=officer,
             starts_at=at(date(2027, 2, 10)),
@@ -90,6 +95,7 @@ def test_the_interpreter_language_is_named_in_the_letters_language(officer):
 
     request = direct_request(contact_email="ana@example.org")
     services.hearing_schedule(
+        now=CLOCK,
         request=request,
         officer=officer,
         starts_at=at(date(2027, 2, 10)),

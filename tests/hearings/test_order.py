@@ -6,6 +6,7 @@ service and, where the database holds them, directly against the database."""
 from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -25,6 +26,10 @@ TODAY = date(2027, 6, 30)
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+
+
+# The clock when the hearings below are scheduled: the morning of the requests (Jan 4, 2027).
+CLOCK = at(date(2027, 1, 4), 9)
 
 
 @pytest.fixture
@@ -72,7 +77,13 @@ def make_request(resolved):
 def scheduled(make_request, officer):
     hr = make_request()
     hearing = services.hearing_schedule(
-        request=hr, officer=officer, starts_at=at(date(2027, 2, 10)), mode="phone", location="Bridge 4411", by=officer
+        now=CLOCK,
+        request=hr,
+        officer=officer,
+        starts_at=at(date(2027, 2, 10)),
+        mode="phone",
+        location="Bridge 4411",
+        by=officer,
     )
     return HearingRequest.objects.get(pk=hr.pk), hearing
 
@@ -126,7 +137,13 @@ def test_withdrawn_any_time(make_request, officer, stage):
     hearing = None
     if stage != "requested":
         hearing = services.hearing_schedule(
-            request=hr, officer=officer, starts_at=at(date(2027, 2, 10)), mode="phone", location="Bridge", by=officer
+            now=CLOCK,
+            request=hr,
+            officer=officer,
+            starts_at=at(date(2027, 2, 10)),
+            mode="phone",
+            location="Bridge",
+            by=officer,
         )
     if stage == "held":
         services.hearing_held_record(request=hr, by=officer, now=hearing.ends_at)
@@ -146,6 +163,49 @@ def test_dismissed_only_once_the_hearing_time_passed(scheduled, officer):
     assert (hr.outcome, hearing.status) == (Outcome.DISMISSED, HearingStatus.NOT_HELD)
 
 
+def test_a_hearing_is_only_scheduled_for_a_future_time(make_request, officer):
+    # given: today's bug: on Dec 6 a notice said the hearing "is scheduled for Monday, November 30,
+    # 2026 at 10 a.m.", and the request could be dismissed at once
+    hr = make_request(requested_on=date(2026, 11, 23))
+    now = at(date(2026, 12, 6), 9)
+
+    def schedule(starts_at):
+        return services.hearing_schedule(
+            request=hr, officer=officer, starts_at=starts_at, mode="phone", location="Bridge 4411", by=officer, now=now
+        )
+
+    for refused in (at(date(2026, 11, 30)), now):  # a time past, and exactly now
+        with pytest.raises(ValidationError) as err:
+            schedule(refused)
+        assert err.value.message_dict == {
+            "starts_at": ["The hearing must be at a future time: the notice goes out today."]
+        }
+    hr.refresh_from_db()
+    assert hr.status == RequestStatus.REQUESTED and not hr.hearings.exists()
+    assert not HearingLetter.objects.filter(request=hr).exists()
+    with pytest.raises(ValidationError, match="dismissed once"):
+        decide(hr, officer, Outcome.DISMISSED, date(2026, 12, 6), now=now)
+    hearing = schedule(now + timedelta(minutes=1))  # a minute later: scheduled, with its notices
+    assert hearing.status == HearingStatus.SCHEDULED
+    assert HearingLetter.objects.filter(request=hr, hearing=hearing, kind=LetterKind.NOTICE).count() == 2
+
+
+def test_rescheduling_to_a_past_time_is_refused_and_keeps_the_sitting(scheduled, officer):
+    hr, hearing = scheduled
+    with pytest.raises(ValidationError, match="future time"):
+        services.hearing_schedule(
+            request=hr,
+            officer=officer,
+            starts_at=hearing.starts_at - timedelta(days=1),
+            mode="phone",
+            location="Bridge 4411",
+            by=officer,
+            now=hearing.starts_at - timedelta(hours=1),
+        )
+    hearing.refresh_from_db()
+    assert hearing.status == HearingStatus.SCHEDULED and hr.hearings.count() == 1
+
+
 def test_dismissed_refused_without_a_hearing(make_request, officer):
     with pytest.raises(ValidationError, match="dismissed once"):
         decide(make_request(), officer, Outcome.DISMISSED, date(2027, 1, 5))
@@ -158,7 +218,13 @@ def test_closed_request_cannot_be_decided_or_rescheduled(scheduled, officer):
         decide(hr, officer, Outcome.WITHDRAWN, date(2027, 1, 6))
     with pytest.raises(ValidationError):
         services.hearing_schedule(
-            request=hr, officer=officer, starts_at=at(date(2027, 3, 1)), mode="phone", location="Bridge", by=officer
+            now=CLOCK,
+            request=hr,
+            officer=officer,
+            starts_at=at(date(2027, 3, 1)),
+            mode="phone",
+            location="Bridge",
+            by=officer,
         )
 
 
@@ -206,6 +272,7 @@ def test_database_refuses_a_sitting_that_ends_before_it_starts(scheduled):
 def test_officer_is_never_double_booked(scheduled, make_request, officer, start, clash):
     other = make_request()
     call = lambda: services.hearing_schedule(  # noqa: E731
+        now=CLOCK,
         request=other,
         officer=officer,
         starts_at=at(date(2027, 2, 10), *start),
@@ -229,6 +296,7 @@ def test_room_or_bridge_is_never_double_booked(scheduled, make_request, officer,
     other = make_request()
     with pytest.raises(ValidationError) as err:  # same bridge, other spelling and spacing
         services.hearing_schedule(
+            now=CLOCK,
             request=other,
             officer=second,
             starts_at=at(date(2027, 2, 10), 10, 30),
@@ -238,6 +306,7 @@ def test_room_or_bridge_is_never_double_booked(scheduled, make_request, officer,
         )
     assert list(err.value.message_dict) == ["location"]
     hearing = services.hearing_schedule(
+        now=CLOCK,
         request=other,
         officer=second,
         starts_at=at(date(2027, 2, 10), 10, 30),
@@ -251,6 +320,7 @@ def test_room_or_bridge_is_never_double_booked(scheduled, make_request, officer,
 def test_rescheduling_the_same_request_frees_its_own_slot(scheduled, officer):
     hr, first = scheduled
     second = services.hearing_schedule(
+        now=CLOCK,
         request=hr,
         officer=officer,
         starts_at=at(date(2027, 2, 10), 10, 30),
@@ -268,6 +338,7 @@ def test_cancelled_sitting_frees_the_officer(scheduled, make_request, officer):
     other = make_request()
     assert (
         services.hearing_schedule(
+            now=CLOCK,
             request=other,
             officer=officer,
             starts_at=at(date(2027, 2, 10)),
@@ -374,17 +445,37 @@ def test_letter_pages_for_the_officer_and_refused_to_a_caseworker(scheduled, cli
     assert client_as("trainer").get(reverse("hearings:letter", args=[letter.pk])).status_code == 403
 
 
-def test_schedule_page_shows_the_double_booking_on_the_field(scheduled, make_request, officer, client_as):
+def test_schedule_page_shows_the_double_booking_on_the_field(scheduled, make_request, officer, client):
     other = make_request()
-    response = client_as("hearing_officer").post(
-        reverse("hearings:schedule", args=[other.number]),
-        {
-            "officer": officer.pk,
-            "starts_at": "2027-02-10T10:30",
-            "minutes": "60",
-            "mode": "video",
-            "location": "https://video.example/y",
-        },
-    )
+    with time_machine.travel(CLOCK, tick=False):  # the page is used before the hearing, whatever today is
+        client.force_login(officer)
+        response = client.post(
+            reverse("hearings:schedule", args=[other.number]),
+            {
+                "officer": officer.pk,
+                "starts_at": "2027-02-10T10:30",
+                "minutes": "60",
+                "mode": "video",
+                "location": "https://video.example/y",
+            },
+        )
     assert response.status_code == 200
     assert "already has hearing" in response.context["form"].errors["officer"][0]
+
+
+@pytest.mark.parametrize(("starts_at", "ok"), [("2027-01-04T08:00", False), ("2027-01-04T09:01", True)])
+def test_schedule_page_refuses_a_past_time_on_the_field(make_request, officer, client, starts_at, ok):
+    hr = make_request()
+    with time_machine.travel(CLOCK, tick=False):  # 9:00 on Jan 4, 2027
+        client.force_login(officer)
+        response = client.post(
+            reverse("hearings:schedule", args=[hr.number]),
+            {"officer": officer.pk, "starts_at": starts_at, "minutes": "60", "mode": "phone", "location": "Bridge"},
+        )
+    if ok:
+        assert response.status_code == 302 and hr.hearings.get().status == HearingStatus.SCHEDULED
+    else:
+        assert response.status_code == 200 and not hr.hearings.exists()
+        assert response.context["form"].errors["starts_at"] == [
+            "The hearing must be at a future time: the notice goes out today."
+        ]

@@ -170,6 +170,7 @@ def test_good_cause_found_lets_the_late_request_proceed(resolved, role_user):
             location="Bridge",
             by=officer,
             starts_at=timezone.make_aware(datetime(2027, 3, 10, 10)),
+            now=timezone.make_aware(datetime(2027, 3, 1, 9)),  # the morning of the request
         )
     with pytest.raises(PermissionDenied):
         services.hearing_good_cause_decide(request=hr, found=True, reason="In hospital", by=role_user("ombudsperson"))
@@ -182,6 +183,7 @@ def test_good_cause_found_lets_the_late_request_proceed(resolved, role_user):
         location="Link",
         by=officer,
         starts_at=timezone.make_aware(datetime(2027, 4, 20, 10)),
+        now=timezone.make_aware(datetime(2027, 3, 1, 9)),  # the morning of the request
     )
     assert hearing.beyond_target is True  # Mar 1 + 45 = Apr 15
     hr.refresh_from_db()
@@ -207,6 +209,7 @@ def test_schedule_within_target_then_decide_with_compliance_actions(resolved, ro
         location="Room 2",
         by=officer,
         starts_at=timezone.make_aware(datetime(2027, 2, 10, 9)),
+        now=timezone.make_aware(datetime(2027, 1, 4, 9)),  # the morning of the request
     )
     second = services.hearing_schedule(
         request=hr,
@@ -215,6 +218,7 @@ def test_schedule_within_target_then_decide_with_compliance_actions(resolved, ro
         location="Bridge",
         by=officer,
         starts_at=timezone.make_aware(datetime(2027, 2, 18, 9)),
+        now=timezone.make_aware(datetime(2027, 1, 4, 9)),  # the morning of the request
     )
     first.refresh_from_db()
     assert first.status == HearingStatus.POSTPONED and not second.beyond_target

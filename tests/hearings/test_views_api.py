@@ -175,19 +175,22 @@ def test_schedule_decide_and_docket(client_as, role_user, resolved):
         complaint=resolved, requester_name="Dana", issue="distribution", statement="s", requested_on=date(2027, 1, 4)
     )
     client = client_as("hearing_officer")
-    response = client.post(
-        reverse("hearings:schedule", args=[hr.number]),
-        {
-            "officer": officer.pk,
-            "starts_at": "2027-01-14T10:00",
-            "mode": "video",
-            "location": "https://video.example",
-            "interpreter_language": "Spanish",
-            "accommodation_needs": "",
-        },
-    )
-    assert response.status_code == 302
-    docket = client.get(reverse("hearings:docket"), {"start": "2027-01-11"})
+    # scheduled the morning of the request, so the hearing is in the future whatever today is
+    with time_machine.travel(timezone.make_aware(datetime(2027, 1, 4, 9)), tick=False):
+        client.force_login(officer)
+        response = client.post(
+            reverse("hearings:schedule", args=[hr.number]),
+            {
+                "officer": officer.pk,
+                "starts_at": "2027-01-14T10:00",
+                "mode": "video",
+                "location": "https://video.example",
+                "interpreter_language": "Spanish",
+                "accommodation_needs": "",
+            },
+        )
+        assert response.status_code == 302
+        docket = client.get(reverse("hearings:docket"), {"start": "2027-01-11"})
     day_rows = dict(docket.context["days"])
     assert [h.request for h in day_rows[date(2027, 1, 14)]] == [hr]
     hearing = hr.hearings.get()
