@@ -974,7 +974,7 @@ def _collection_event(collection: Collection, case: Case | None) -> tuple:
         case.pk if case else None,
         (
             f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
-            + (f" — held{_event_hold_reason(collection.source, collection.hold_reason)}" if held else "")
+            + (f" — held{_colon(_event_hold_reason(collection.source, collection.hold_reason))}" if held else "")
         )[:500],
     )
 
@@ -1032,10 +1032,14 @@ def _event_source(collection: Collection) -> str:
     return "payment" if collection.source in FTI_SOURCES else _SOURCE_LABELS.get(collection.source, collection.source)
 
 
+def _colon(text: str) -> str:
+    return f": {text}" if text else ""
+
+
 def _event_hold_reason(source: str, reason: str) -> str:
-    """``: <reason>`` for an event summary, or nothing for a tax offset: its hold reason says what
+    """A hold reason as event text may carry it: nothing for a tax offset, whose reason says what
     the source is (a joint-return offset held for an injured spouse's claim)."""
-    return f": {reason}" if reason and source not in FTI_SOURCES else ""
+    return "" if source in FTI_SOURCES else reason
 
 
 def _balances_save(balances: list[CaseBalance]) -> None:
@@ -1109,15 +1113,15 @@ def collection_release(*, collection: Collection, case: Case, by: User, note: st
         reason="held collection released",
     ).get(locked.pk, [])
     locked.refresh_from_db()
-    was_held = _event_hold_reason(locked.source, previous_reason)
+    reason_shown = _event_hold_reason(locked.source, previous_reason)
     event_record(
         verb="collection.released",
         subject=locked,
         case_id=case.pk,
         actor=by,
         summary=f"{locked.amount} ref {locked.source_reference} released to {case.case_number}"
-        f" (was held{was_held}). {note}".strip(),
-        data={"previous_hold_reason": was_held[2:], "note": note},
+        f" (was held{_colon(reason_shown)}). {note}".strip(),
+        data={"previous_hold_reason": reason_shown, "note": note},
     )
     return CollectionResult(locked, created=False, allocations=allocations)
 

@@ -92,7 +92,8 @@ def action_notice_issue(
         case_id=action.case_id,
         **actor,
         summary=f"{action.get_remedy_display()} notice {action.reference}: arrears "
-        f"${check.total_arrears:,.2f} on {today}, contest by {action.contest_ends_on}",
+        f"${check.total_arrears:,.2f} on {today}, "
+        + (f"contest by {action.contest_ends_on}" if action.has_contest_period else "no period to contest"),
         data={
             "contest_opens_on": str(action.contest_opens_on),
             "contest_ends_on": str(action.contest_ends_on),

@@ -95,7 +95,15 @@ def test_a_held_tax_offset_is_worked_only_by_staff_cleared_for_fti(client_as, mo
     assert refused.status_code == 404
     offset.refresh_from_db()
     assert offset.status == CollectionStatus.HELD
-    # a holder of cases.view_fti with current FTI training sees it, its source and why it is held
+    # a holder of cases.view_fti whose FTI training has lapsed is refused like anyone uncleared
+    monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: False)  # training lapsed
+    lapsed = client_as("enforcement_specialist")
+    assert "TOP-9" not in lapsed.get(reverse("ledger:held_list")).content.decode()
+    assert (
+        lapsed.post(reverse("ledger:held_release", args=[offset.pk]), {"case_number": target.case_number}).status_code
+        == 404
+    )
+    # with current FTI training they see it, its source and why it is held
     monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: True)  # training current
     cleared = client_as("enforcement_specialist")
     page = cleared.get(reverse("ledger:held_list"), {"source": "federal_tax_offset"}).content.decode()

@@ -215,6 +215,8 @@ def test_a_letter_without_a_contest_period_offers_no_contest(client_as):
     assert action.can_contest(AS_OF) is False and action.contest_over(AS_OF) is True
     page = client_as("coordinator").get(reverse("enforcement:action_detail", args=[action.pk])).content.decode()
     assert "none (the rule gives no period to contest)" in page  # not "Nov 23 to Nov 23"
+    issued = DomainEvent.objects.get(verb="enforcement.notice_issued", subject_id=action.pk)
+    assert issued.summary.endswith("no period to contest") and "contest by" not in issued.summary
     with pytest.raises(ValidationError):
         action_contest(action=action, reason="x", by=None, on=AS_OF)
     action = action_activate(action=action, by=None, on=AS_OF)
