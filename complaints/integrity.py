@@ -1,0 +1,62 @@
+"""Data checks for the complaints app (``core.integrity``): rows written before a fix, for the office to decide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Q
+
+from accounts.models import ApiKey
+from cases.models import Case
+from core.integrity import IntegrityCheck, IntegrityRow
+
+from .models import Complaint
+
+
+def _complaints_linked_out_of_scope() -> Iterator[IntegrityRow]:
+    """Staff and partner intake now look a case number up in the filer's scope (``case_visible_by_number``);
+    before, any county's case was linked, and its parent's address went into the acknowledgement. The
+    filer's scope is taken as it is today: a user since moved to another county shows here too."""
+    linked = (
+        Complaint.objects.filter(case__isnull=False)
+        .filter(Q(filed_by__isnull=False) | Q(filed_by_agency__isnull=False))
+        .select_related("case", "filed_by", "filed_by_agency")
+        .order_by("id")
+    )
+    agency_counties: dict[int, tuple[bool, set[str]]] = {}
+    for complaint in linked.iterator(chunk_size=500):
+        if complaint.filed_by_id:
+            filer = f"staff user {complaint.filed_by.get_username()}"
+            visible = Case.objects.restrict(complaint.filed_by, "view").filter(pk=complaint.case_id).exists()
+        else:
+            agency = complaint.filed_by_agency
+            if agency.pk not in agency_counties:
+                keys = ApiKey.objects.filter(agency=agency).values_list("all_counties", "counties")
+                agency_counties[agency.pk] = (
+                    any(every for every, _ in keys),
+                    {county for _, counties in keys for county in counties or []},
+                )
+            every, counties = agency_counties[agency.pk]
+            filer = f"partner {agency.name}"
+            visible = every or complaint.case.county in counties
+        if not visible:
+            yield IntegrityRow(
+                reference=complaint.number,
+                detail=f"filed by {filer} on {complaint.received_on}, linked to {complaint.case.county}'s case "
+                f"{complaint.case.case_number}",
+            )
+
+
+CHECKS = [
+    IntegrityCheck(
+        name="complaints.linked_out_of_scope",
+        title="Complaints filed by staff or a partner and linked to a case outside the filer's scope",
+        why=(
+            "Until the intake fix a complaint's case number was looked up in every county, so a filer could "
+            "link another county's case and its acknowledgement printed that case's parent's address. For "
+            "each, decide whether the link is right (then the complaint stays), or unlink it and record the "
+            "disclosure as the office's breach procedure requires."
+        ),
+        find=_complaints_linked_out_of_scope,
+    ),
+]
