@@ -908,20 +908,10 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     thresholds = rule.threshold_text()
     as_of_text = as_of.isoformat()
     actions = []
-    for (
-        case_id,
-        total,
-        assigned,
-        unassigned,
-        months,
-        delinquent_since,
-        identified_on,
-        located_on,
-        cmp_total,
-        cmp_assigned,
-        cmp_unassigned,
-        ncp_id,
-    ) in rows:
+    for row in rows:
+        # The case and its arrears (``ARREARS_FIGURES``, ``delinquent_since`` last) go on the action as they stand.
+        *case_and_arrears, identified_on, located_on, cmp_total, cmp_assigned, cmp_unassigned, ncp_id = row
+        delinquent_since = case_and_arrears[-1]
         start = max(d for d in (identified_on or as_of, located_on) if d is not None)
         figures = {
             "as_of": as_of_text,
@@ -936,19 +926,7 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
                 ncp_assigned_arrears=str(money(cmp_assigned)),
                 ncp_unassigned_arrears=str(money(cmp_unassigned)),
             )
-        actions.append(
-            (
-                case_id,
-                total,
-                assigned,
-                unassigned,
-                months,
-                delinquent_since,
-                figures,
-                start,
-                start + timedelta(days=days),
-            )
-        )
+        actions.append((*case_and_arrears, figures, start, start + timedelta(days=days)))
     # One statement; the partial unique index skips a case that got an open action meanwhile.
     created = rows_insert(
         EnforcementAction,
