@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -379,25 +380,28 @@ def payment_file_import(
             _post_all(payment_file, payments, report, by=by, actor_label=actor_label)
             _finish(payment_file, report)
     except NachaInvalid as exc:
-        report = ImportReport(
+        report = _rolled_back(
+            report,
             status=PaymentFileStatus.REJECTED,
-            file=payment_file.pk,
-            reference=payment_file.reference,
-            entries=report.entries,
-            padded=report.padded,
             errors=[{"line": line, "reason": reason} for line, reason in exc.errors],
         )
     except IntegrityError:
         # the same file was imported concurrently: everything here was rolled back
-        report = ImportReport(
-            status=PaymentFileStatus.DUPLICATE,
-            file=payment_file.pk,
-            reference=payment_file.reference,
-            entries=report.entries,
-            duplicates=report.entries,
-            padded=report.padded,
-        )
+        report = _rolled_back(report, status=PaymentFileStatus.DUPLICATE, duplicates=report.entries)
     return _payment_file_done(payment_file, report, by=by, actor_label=actor_label)
+
+
+def _rolled_back(report: ImportReport, *, status: str, **outcome: Any) -> ImportReport:
+    """The report of a file whose posting was rolled back: what reading the file found (its
+    entries, the records padded) stands, nothing counted while posting does; ``outcome`` says why."""
+    return ImportReport(
+        status=status,
+        file=report.file,
+        reference=report.reference,
+        entries=report.entries,
+        padded=report.padded,
+        **outcome,
+    )
 
 
 def _payment_file_done(payment_file: PaymentFile, report: ImportReport, *, by: User, actor_label: str) -> PaymentFile:

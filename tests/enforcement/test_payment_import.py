@@ -183,7 +183,31 @@ def test_a_failure_while_posting_rolls_back_the_whole_file(cases, monkeypatch):
     assert calls["n"] == 2
     assert imported.status == PaymentFileStatus.REJECTED
     assert imported.report["errors"][0]["reason"] == "entry could not be posted: boom"
+    # what reading the file found stands; what the first chunk counted was rolled back with it
+    assert (imported.report["entries"], imported.report["posted"], imported.report["total_amount"]) == (3, 0, "0.00")
+    assert (imported.report["file"], imported.report["reference"]) == (imported.pk, imported.reference)
     assert Collection.objects.count() == 0 and Disbursement.objects.count() == 0
+
+
+def test_the_same_file_posted_concurrently_is_a_duplicate_with_nothing_posted(cases, monkeypatch):
+    from django.db import IntegrityError
+
+    from enforcement.services import payments
+
+    real = payments._post_all
+
+    def raced(*args, **kwargs):
+        real(*args, **kwargs)  # posted, then the other worker's identical file wins the unique index
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(payments, "_post_all", raced)
+    imported = _import(payment_file([ded_entry(c.case_number, "200.00", ssn=_ssn(c)) for c in cases]))
+
+    assert imported.status == PaymentFileStatus.DUPLICATE
+    report = imported.report
+    assert (report["entries"], report["duplicates"], report["posted"], report["errors"]) == (3, 3, 0, [])
+    assert (report["file"], report["reference"]) == (imported.pk, imported.reference)
+    assert Collection.objects.count() == 0
 
 
 @pytest.mark.parametrize(

@@ -270,6 +270,9 @@ def test_a_proposal_records_its_figures_dates_and_event(db):
         Decimal("3000.00"),
         Decimal("6.00"),
     )
+    balance = CaseBalance.objects.get(case=case)
+    assert (action.assigned_arrears, action.delinquent_since) == (Decimal("0.00"), balance.delinquent_since)
+    assert action.delinquent_since == AS_OF - timedelta(days=90)
     # The later of identified (10 days ago) and located (20 days ago); 30 days (45 CFR 303.6(c)(2)).
     assert action.timeframe_start_on == AS_OF - timedelta(days=10)
     assert action.timeframe_due_on == AS_OF - timedelta(days=10) + timedelta(
