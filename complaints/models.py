@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.history import HistoricalRecords
-from core.models import RestrictedQuerySet, partner_agency_reference, staff_reference
+from core.models import RestrictedQuerySet, ScheduledRun, partner_agency_reference, staff_reference
 
 from .choices import (
     OPEN_STATUSES,
@@ -241,20 +241,14 @@ class Notice(models.Model):
         return self.message
 
 
-class ReminderRun(models.Model):
+class ReminderRun(ScheduledRun):
     """One run of the daily reminder sweep (started, finished, counts, errors)."""
 
     run_on = models.DateField()
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     due_soon = models.PositiveIntegerField(default=0)
     overdue = models.PositiveIntegerField(default=0)
     referrals = models.PositiveIntegerField(default=0)
     emails_sent = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        ordering = ["-started_at"]
 
     def __str__(self) -> str:
         return f"Reminders {self.run_on}"

@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -28,11 +27,11 @@ from core.views import (
     LetterPageView,
     LoginOnlyMixin,
     NumberedActionView,
+    NumberedChildMixin,
     NumberedObjectMixin,
     PermissionMixin,
     PublicMixin,
     ServiceActionView,
-    child_in_scope_or_404,
 )
 
 from . import selectors, services
@@ -362,23 +361,13 @@ class ReferralAddView(ComplaintPostView):
         services.referral_create(complaint=self.get_complaint(), by=self.request.user, **data)
 
 
-class ReferralActionView(ComplaintPostView):
+class ReferralActionView(NumberedChildMixin, ComplaintPostView):
     permission_required = "complaints.change_referral"
-
-    def get_object(self):
-        return child_in_scope_or_404(
-            Referral.objects.select_related("complaint"),
-            parent="complaint",
-            user=self.request.user,
-            pk=self.kwargs["pk"],
-        )
+    child_model = Referral  # the URL names the referral
+    parent_field = "complaint"
 
     def get_referral(self) -> Referral:
         return self.object
-
-    @cached_property
-    def numbered_object(self) -> Complaint:  # the URL names the referral
-        return self.get_referral().complaint
 
 
 class ReferralForwardView(ReferralActionView):

@@ -316,60 +316,19 @@ def _rows() -> list[dict]:
     # 42 USC 657(a)(7)(B) lets a state pass current support through to a family on assistance, the
     # federal share waived up to $100 a month for one child and $200 for two or more. DOMAIN.md gives
     # no amounts: these are the elected defaults, to be confirmed by the office.
-    add(
-        "ny.pass_through.one_child",
-        "NY",
-        FEDERAL_FROM,
-        0,
-        "42 USC 657(a)(7)(B); NY SSL 131-a",
-        confirm=True,
-        note="No NY amount was configured before 2008: 0 (confirm the state's election for these years).",
-    )
-    add(
-        "ny.pass_through.two_or_more",
-        "NY",
-        FEDERAL_FROM,
-        0,
-        "42 USC 657(a)(7)(B); NY SSL 131-a",
-        confirm=True,
-        note="No NY amount was configured before 2008: 0 (confirm the state's election for these years).",
-    )
-    add(
-        "ny.pass_through.one_child",
-        "NY",
-        date(2008, 1, 1),
-        100,
-        "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)",
-        confirm=True,
-        note="Monthly, one child.",
-    )
-    add(
-        "ny.pass_through.two_or_more",
-        "NY",
-        date(2008, 1, 1),
-        200,
-        "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)",
-        confirm=True,
-        note="Monthly, two or more children.",
-    )
-    add(
-        "ca.pass_through.one_child",
-        "CA",
-        date(1999, 1, 1),
-        50,
-        "CA Welf. & Inst. Code 11475.3",
-        confirm=True,
-        note="Monthly, one child.",
-    )
-    add(
-        "ca.pass_through.two_or_more",
-        "CA",
-        date(1999, 1, 1),
-        50,
-        "CA Welf. & Inst. Code 11475.3",
-        confirm=True,
-        note="Monthly, two or more children (the same $50).",
-    )
+    ny_657 = "42 USC 657(a)(7)(B); NY SSL 131-a"
+    ny_none = "No NY amount was configured before 2008: 0 (confirm the state's election for these years)."
+    ny_158, ny_2008 = "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)", date(2008, 1, 1)
+    ca_11475, ca_1999 = "CA Welf. & Inst. Code 11475.3", date(1999, 1, 1)
+    for key, jurisdiction, on, amount, cite, note in (
+        ("ny.pass_through.one_child", "NY", FEDERAL_FROM, 0, ny_657, ny_none),
+        ("ny.pass_through.two_or_more", "NY", FEDERAL_FROM, 0, ny_657, ny_none),
+        ("ny.pass_through.one_child", "NY", ny_2008, 100, ny_158, "Monthly, one child."),
+        ("ny.pass_through.two_or_more", "NY", ny_2008, 200, ny_158, "Monthly, two or more children."),
+        ("ca.pass_through.one_child", "CA", ca_1999, 50, ca_11475, "Monthly, one child."),
+        ("ca.pass_through.two_or_more", "CA", ca_1999, 50, ca_11475, "Monthly, two or more children (the same $50)."),
+    ):
+        add(key, jurisdiction, on, amount, cite, confirm=True, note=note)
 
     # --- Federal incentive tables (45 CFR 305.33), read by quality.selectors.RuleBook --------------
     # Band n of a table (1 = the highest): a measure at or above ``floor`` (whole percent, or the

@@ -231,6 +231,19 @@ class AppendOnlyModel(models.Model):
         raise PermissionDenied(f"{self._meta.verbose_name} records are append-only.")
 
 
+class ScheduledRun(models.Model):
+    """One run of a scheduled task, a row people can see (STYLE rule 4): when it started and finished
+    and the errors it met; the model adds its counts. Newest first."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-started_at"]
+
+
 class DomainEvent(AppendOnlyModel):
     """Something that happened in the office, written by the service that did it.
 

@@ -246,6 +246,31 @@ class NumberedActionView(NumberedObjectMixin, ServiceActionView):
         return reverse(self.success_url_name, kwargs={"number": self.numbered_object.number})
 
 
+class NumberedChildMixin:
+    """For a ``NumberedActionView`` on a row of the numbered object named by ``pk`` in the URL (a
+    referral of a complaint, a compliance action of a hearing request): the row, a ``child_model``,
+    is seen by whoever may see its ``parent_field`` (``child_in_scope_or_404``), and that parent is
+    the ``numbered_object`` the action returns to."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    object: Any
+    child_model: type[Model]
+    parent_field = ""
+
+    def get_object(self) -> Any:
+        return child_in_scope_or_404(
+            self.child_model._default_manager.select_related(self.parent_field),
+            parent=self.parent_field,
+            user=self.request.user,
+            pk=self.kwargs["pk"],
+        )
+
+    @cached_property
+    def numbered_object(self) -> Any:
+        return getattr(self.object, self.parent_field)
+
+
 class ObjectEditView(ServiceActionView):
     """The page that creates a row of ``model`` (its URL names no object) and the one that edits a
     row (the URL gives its pk), as NetBox's ``ObjectEditView``: one class serves both URLs.

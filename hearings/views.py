@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from complaints.models import Complaint
@@ -17,6 +16,7 @@ from core.views import (
     FilteredListView,
     LetterPageView,
     NumberedActionView,
+    NumberedChildMixin,
     NumberedObjectMixin,
     PermissionMixin,
     ServiceActionView,
@@ -301,27 +301,17 @@ class LetterPdfView(LetterView):
     as_pdf = True
 
 
-class ActionDoneView(RequestActionView):
+class ActionDoneView(NumberedChildMixin, RequestActionView):
     permission_required = "hearings.change_complianceaction"
+    child_model = ComplianceAction  # the URL names the compliance action
+    parent_field = "request"
     form_class = ActionDoneForm
     post_only = True
     error_prefix = "Not saved — "
     success_message = "Compliance action done."
 
-    def get_object(self):
-        return child_in_scope_or_404(
-            ComplianceAction.objects.select_related("request"),
-            parent="request",
-            user=self.request.user,
-            pk=self.kwargs["pk"],
-        )
-
     def get_action(self) -> ComplianceAction:
         return self.object
-
-    @cached_property
-    def numbered_object(self) -> HearingRequest:  # the URL names the compliance action
-        return self.get_action().request
 
     def perform(self, data):
         services.compliance_action_complete(

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 
 from core.dates import display_date
 from core.history import HistoricalRecords
-from core.models import AuditedModel, DetailUrlMixin, OfficeWide, RestrictedQuerySet, TimeStampedModel
+from core.models import AuditedModel, DetailUrlMixin, OfficeWide, RestrictedQuerySet, ScheduledRun, TimeStampedModel
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -333,14 +333,11 @@ class MediaReminder(OfficeWide, models.Model):
         return f"{self.kind} for {self.inquiry_id}"
 
 
-class ReminderRun(OfficeWide, models.Model):
+class ReminderRun(OfficeWide, ScheduledRun):
     """One run of the daily media reminder task (started, finished, counts, errors)."""
 
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     due_soon_count = models.PositiveIntegerField(default=0)
     overdue_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -13,7 +13,14 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.history import HistoricalRecords
-from core.models import AuditedModel, DetailUrlMixin, RestrictedQuerySet, TimeStampedModel, staff_reference
+from core.models import (
+    AuditedModel,
+    DetailUrlMixin,
+    RestrictedQuerySet,
+    ScheduledRun,
+    TimeStampedModel,
+    staff_reference,
+)
 
 from .choices import (
     CompletionSource,
@@ -335,19 +342,13 @@ class TrainingReminder(models.Model):
         return f"{self.user} · {self.course} · {self.status}"
 
 
-class ReminderRun(models.Model):
+class ReminderRun(ScheduledRun):
     """One run of the daily compliance reminder (started, finished, counts, errors)."""
 
     run_on = models.DateField(db_index=True)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     rows_checked = models.PositiveIntegerField(default=0)
     reminders_created = models.PositiveIntegerField(default=0)
     emails_sent = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        ordering = ["-started_at"]
 
     def __str__(self) -> str:
         return f"Reminder run {self.run_on}"

@@ -3,13 +3,15 @@ from datetime import date
 import pytest
 import time_machine
 from django.core import mail
-from django.test import override_settings
+from django.http import Http404
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from cases.models import SentLetter
 from complaints import services
 from complaints.choices import Channel, ComplaintStatus, ReferralStatus
 from complaints.models import Complaint
+from complaints.views import ReferralForwardView
 from core.models import DomainEvent
 from tests.cases.factories import AddressFactory, CaseFactory
 from tests.complaints.factories import ComplaintFactory
@@ -412,6 +414,33 @@ def test_a_referral_forwarded_via_the_page_returns_to_its_complaint(client_as, r
     assert forwarded.status_code == 302 and forwarded.url == complaint_page
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.FORWARDED and referral.forwarded_on == date(2026, 11, 23)
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_a_referral_page_reads_the_referral_through_its_complaints_scope(role_user, file_complaint):
+    # given a referral of a complaint no caseworker filed or investigates
+    complaint = file_complaint()
+    referral = services.referral_create(
+        complaint=complaint,
+        target_kind="county",
+        target_name="Rensselaer",
+        reason="Their order",
+        by=role_user("ombudsperson"),
+    )
+
+    def page_as(role):
+        request = RequestFactory().post("/")
+        request.user = role_user(role)
+        view = ReferralForwardView()
+        view.setup(request, pk=referral.pk)
+        return view
+
+    # then the ombudsperson's page acts on the referral and returns to its complaint
+    page = page_as("ombudsperson")
+    assert page.object == referral and page.numbered_object == complaint
+    # and a caseworker, who may not see the complaint, finds no referral
+    with pytest.raises(Http404):
+        page_as("caseworker").get_object()
 
 
 # Report -------------------------------------------------------------------------------------
