@@ -52,6 +52,7 @@ from ..models import (
 )
 from .ledger import (
     DUE_ENTRY_COLUMNS,
+    ROLL_DESCRIPTION,
     SpellMap,
     _after_payment,
     _balances_save,
@@ -522,7 +523,6 @@ def _write(
 
 # --- re-derivation of existing ledgers (issue 11, item 10) ----------------------------------------
 
-ROLL_DESCRIPTION = "Unpaid current support becomes arrears"
 REASSIGN_PREFIX = "Reassigned by month of assistance"
 
 
