@@ -119,6 +119,7 @@ from .services.ledger import (
     collection_content_hash,
     disburse_within_business_days,
 )
+from .services.ledger import ROLL_DESCRIPTION as ROLLED
 from .services.ledger_accrual import CURRENT_KINDS
 from .services.ledger_backfill import family_disbursement_row
 
@@ -360,7 +361,6 @@ LEDGER_TABLES = (
     (Disbursement, DISBURSED_COLUMNS),
 )
 LEDGER_BATCH = 500  # cases a history task computes (fixed: the office does not depend on the workers)
-ROLLED = "Unpaid current support becomes arrears"
 ALLOCATED = {
     (bucket, payee): f"Allocated to {bucket or 'excess'} ({payee})"
     for bucket in (rules.CURRENT, rules.ARREARS_UNASSIGNED, rules.ARREARS_ASSIGNED, rules.EXCESS)

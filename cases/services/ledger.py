@@ -232,6 +232,11 @@ def _locked_balance(case: Case, *, on: date, spells: SpellMap | None = None) -> 
     return balance
 
 
+# The description of the adjustment pair that closes out a month's unpaid current support: the
+# re-derivation (``ledger_redistribute._reassign``) finds the close-outs by it.
+ROLL_DESCRIPTION = "Unpaid current support becomes arrears"
+
+
 def _roll_one(balance: CaseBalance, *, case: Case, to_month: date, status: str) -> None:
     """Current support left unpaid when its month ends becomes arrears (one case; the set-based
     version for every case is ``ledger_accrual.balances_roll``): assigned when the month closed
@@ -244,19 +249,12 @@ def _roll_one(balance: CaseBalance, *, case: Case, to_month: date, status: str) 
                 LedgerEntry(
                     case=case,
                     entry_type=EntryType.ADJUSTMENT,
-                    bucket=Bucket.CURRENT,
-                    amount=-unpaid,
+                    bucket=entry_bucket,
+                    amount=amount,
                     posted_on=to_month,
-                    description="Unpaid current support becomes arrears",
-                ),
-                LedgerEntry(
-                    case=case,
-                    entry_type=EntryType.ADJUSTMENT,
-                    bucket=bucket,
-                    amount=unpaid,
-                    posted_on=to_month,
-                    description="Unpaid current support becomes arrears",
-                ),
+                    description=ROLL_DESCRIPTION,
+                )
+                for entry_bucket, amount in ((Bucket.CURRENT, -unpaid), (bucket, unpaid))
             ]
         )
         if bucket == Bucket.ARREARS_ASSIGNED:

@@ -34,6 +34,7 @@ from ..choices import AssistanceStatus, Bucket, CaseStatus, EntryType, LedgerRun
 from ..ledger_dates import due_dates, month_start
 from ..models import AssistanceSpell, Case, CaseBalance, LedgerEntry, LedgerRun, Obligation
 from .assistance import spell_status_in_month
+from .ledger import ROLL_DESCRIPTION
 
 # Obligation kinds that are "current support" (monthly_obligation, the current bucket). An
 # arrears repayment schedule is a payment plan on existing arrears, not new debt: its due dates
@@ -221,14 +222,13 @@ def balances_roll(*, to_month: date, case_range: CaseRange = None, refresh_deriv
         f"CASE WHEN {_assisted_sql('b')} THEN '{Bucket.ARREARS_ASSIGNED}' ELSE '{Bucket.ARREARS_UNASSIGNED}' END"
     )
     now = timezone.now()
-    description = "Unpaid current support becomes arrears"
     with connection.cursor() as cursor:
         for bucket_sql, sign in ((f"'{Bucket.CURRENT}'", "-"), (arrears_bucket, "")):
             cursor.execute(
                 f"INSERT INTO {e} (case_id, entry_type, obligation_kind, bucket, amount, posted_on, description,"
                 f" created_at) SELECT b.case_id, '{EntryType.ADJUSTMENT}', '', {bucket_sql}, {sign}{unpaid}, %s, %s, %s"
                 f" FROM {b} b JOIN {c} c ON c.id = b.case_id WHERE {behind} AND {unpaid} > 0",
-                [to_month, description, now, to_month, *params],
+                [to_month, ROLL_DESCRIPTION, now, to_month, *params],
             )
         # The case's assistance status by a join (not a subquery per row); with the derived
         # figures from the new buckets in the same statement.

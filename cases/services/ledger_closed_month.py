@@ -34,8 +34,7 @@ from .ledger import (
     status_in,
 )
 from .ledger_redistribute import (
-    _move,
-    closed_month_offer,
+    closed_month_distribute,
     current_support_charged,
     current_support_paid,
 )
@@ -94,21 +93,19 @@ def closed_month_plan(
     Returns the distribution and the arrears bucket the month's current support went to."""
     month = month_start(collected_on)
     key = (case.pk, month)
-    month_bucket = arrears_bucket_for(status_in(spells, case, month))
-    offer, arrears = closed_month_offer(balance, month_bucket=month_bucket, unpaid=state.due[key] - state.paid[key])
-    distribution = rules.distribute(
-        assistance_status=status_in(spells, case, month),
+    status = status_in(spells, case, month)
+    month_bucket = arrears_bucket_for(status)
+    distribution = closed_month_distribute(
+        balance,
+        assistance_status=status,
+        month_bucket=month_bucket,
+        unpaid=state.due[key] - state.paid[key],
         source=source,
         amount=amount,
-        current_due=[rules.Slice(rules.CURRENT, offer)],
-        arrears=arrears,
         pass_through_available=ZERO,
-        ura_available=balance.unreimbursed_assistance,
-        overpayment_policy=policy,
+        policy=policy,
     )
-    current = distribution.paid(bucket=rules.CURRENT)
-    _move(balance, month_bucket, -current)
-    state.paid[key] += current
+    state.paid[key] += distribution.paid(bucket=rules.CURRENT)
     _after_payment(balance, distribution, received_on=received_on, amount=amount, collected_on=collected_on)
     _refresh_derived(balance, on=on)
     return distribution, month_bucket

@@ -52,10 +52,12 @@ from ..models import (
 )
 from .ledger import (
     DUE_ENTRY_COLUMNS,
+    ROLL_DESCRIPTION,
     SpellMap,
     _after_payment,
     _balances_save,
     _event_source,
+    _plan,
     _refresh_derived,
     allocation_description,
     arrears_bucket_for,
@@ -156,6 +158,35 @@ def closed_month_offer(
     return offer, rules.arrears_slices(
         unassigned=arrears[Bucket.ARREARS_UNASSIGNED], assigned=arrears[Bucket.ARREARS_ASSIGNED]
     )
+
+
+def closed_month_distribute(
+    balance: CaseBalance,
+    *,
+    assistance_status: str,
+    month_bucket: str,
+    unpaid: Decimal,
+    source: str,
+    amount: Decimal,
+    pass_through_available: Decimal,
+    policy: str,
+) -> rules.Distribution:
+    """Distribute a collection of a month since closed out (``closed_month_offer``): ``unpaid``
+    current support of its month first, then arrears. What it pays of that month's support leaves
+    ``month_bucket`` of ``balance``; the rest of the distribution is the caller's to apply."""
+    offer, arrears = closed_month_offer(balance, month_bucket=month_bucket, unpaid=unpaid)
+    distribution = rules.distribute(
+        assistance_status=assistance_status,
+        source=source,
+        amount=amount,
+        current_due=[rules.Slice(rules.CURRENT, offer)],
+        arrears=arrears,
+        pass_through_available=pass_through_available,
+        ura_available=balance.unreimbursed_assistance,
+        overpayment_policy=policy,
+    )
+    _move(balance, month_bucket, -distribution.paid(bucket=rules.CURRENT))
+    return distribution
 
 
 def _move(balance: CaseBalance, bucket: str, amount: Decimal, *, closed: bool = False) -> None:
@@ -263,36 +294,38 @@ def case_redistribute(
         status = status_in(spells, case, month)
         closed = month < this_month
         month_bucket = arrears_bucket_for(status)
-        if closed:
-            offer, arrears = closed_month_offer(balance, month_bucket=month_bucket, unpaid=due[month] - paid[month])
-        else:
-            offer = max(balance.current_due_month - balance.current_paid_month, ZERO)
-            arrears = rules.arrears_slices(unassigned=balance.unassigned_arrears, assigned=balance.assigned_arrears)
         pass_left = ZERO
         if status == rules.CURRENT_ASSISTANCE:
             limit = rules.pass_through_limit(
                 jurisdiction=case.jurisdiction, children=children, on=month, table=pass_through
             )
             pass_left = max(limit - (passed[month] if closed else passed_now), ZERO)
-        distribution = rules.distribute(
-            assistance_status=status,
-            source=collection.source,
-            amount=collection.amount,
-            current_due=[rules.Slice(rules.CURRENT, offer)],
-            arrears=arrears,
-            pass_through_available=pass_left,
-            ura_available=balance.unreimbursed_assistance,
-            overpayment_policy=policy,
-        )
-        current = distribution.paid(bucket=rules.CURRENT)
-        family_current = distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY)
+        # Planned as a batch plans it: a closed month's collection by its month, one of this month
+        # as on receipt.
         if closed:
-            _move(balance, month_bucket, -current)
-            paid[month] += current
-            passed[month] += family_current
+            distribution = closed_month_distribute(
+                balance,
+                assistance_status=status,
+                month_bucket=month_bucket,
+                unpaid=due[month] - paid[month],
+                source=collection.source,
+                amount=collection.amount,
+                pass_through_available=pass_left,
+                policy=policy,
+            )
+            paid[month] += distribution.paid(bucket=rules.CURRENT)
+            passed[month] += distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY)
         else:
-            balance.current_paid_month += current
-            passed_now += family_current
+            distribution = _plan(
+                balance=balance,
+                assistance_status=status,
+                source=collection.source,
+                amount=collection.amount,
+                pass_through_left=pass_left,
+                policy=policy,
+            )
+            balance.current_paid_month += distribution.paid(bucket=rules.CURRENT)
+            passed_now += distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY)
         _after_payment(
             balance,
             distribution,
@@ -490,7 +523,6 @@ def _write(
 
 # --- re-derivation of existing ledgers (issue 11, item 10) ----------------------------------------
 
-ROLL_DESCRIPTION = "Unpaid current support becomes arrears"
 REASSIGN_PREFIX = "Reassigned by month of assistance"
 
 

@@ -457,6 +457,31 @@ def test_a_file_of_late_november_pay_dates_pays_november_without_redistributing(
     assert ledger_differences() == []
 
 
+def test_a_closed_months_collection_pays_its_months_unpaid_support_out_of_that_arrears_bucket_first():
+    # The planner the batch and the redistribution share: November closed out with 500 of its
+    # current support unpaid, now in the unassigned arrears with 200 older arrears (700). A
+    # collection of November pays November's 500 as current support, taken out of that bucket
+    # here; then the older arrears (the caller moves those, as for any payment).
+    from cases.services.ledger_redistribute import closed_month_distribute
+
+    balance = CaseBalance(unassigned_arrears=D("700.00"), assigned_arrears=D("0.00"))
+    distribution = closed_month_distribute(
+        balance,
+        assistance_status=rules.NEVER,
+        month_bucket=Bucket.ARREARS_UNASSIGNED,
+        unpaid=D("500.00"),
+        source="income_withholding",
+        amount=D("600.00"),
+        pass_through_available=D("0.00"),
+        policy=rules.OVERPAYMENT_FAMILY,
+    )
+    assert sorted((line.bucket, line.payee, line.amount) for line in distribution.lines) == [
+        (Bucket.ARREARS_UNASSIGNED, Payee.FAMILY, D("100.00")),
+        (Bucket.CURRENT, Payee.FAMILY, D("500.00")),
+    ]
+    assert (balance.unassigned_arrears, balance.current_paid_month) == (D("200.00"), D("0.00"))
+
+
 # --- 11.10 re-derivation of existing ledgers ------------------------------------------------------
 
 
