@@ -17,7 +17,9 @@ change (NOC, C-codes), imported in one transaction.
 - A collection reversed afterwards (the payer's cheque bounced, a misapplied payment) makes the
   return's "pay again" moot: its open work item is closed with a note saying why
   (``returned_disbursements_moot``, on ``core.hooks.collection_reversed``), and the return no
-  longer counts as money held to pay again (``selectors.disbursement_returns_held``).
+  longer counts as money held to pay again (``selectors.disbursement_returns_held``). A return
+  that arrives after its collection was reversed raises no such work item and is not held: the
+  money back is the overpayment the reversal asked to recover.
 - A NOC corrects the payee's direct-deposit account (routing number, account number, account
   type); the change is audited (the account's history and a domain event, account masked).
 - Replays change nothing: the same file is a duplicate; the same return or NOC in another file
@@ -117,12 +119,19 @@ def _apply(
     actor_label: str,
     report: ReturnReport,
 ) -> None:
-    from cases.choices import DisbursementStatus
+    from cases.choices import CollectionStatus, DisbursementStatus
     from cases.models import Disbursement
     from cases.services import work_item_create
 
-    disbursement = Disbursement.objects.select_for_update().select_related("case").get(pk=entry.disbursement_id)
+    disbursement = (
+        Disbursement.objects.select_for_update(of=("self",))
+        .select_related("case", "collection")
+        .get(pk=entry.disbursement_id)
+    )
     case = disbursement.case
+    # Its collection reversed since it was sent (the payer's cheque bounced): the money the bank
+    # sends back is the overpayment the reversal asked to recover, not to be paid again.
+    moot = disbursement.collection.status == CollectionStatus.REVERSED
     row = DisbursementReturn(
         return_file=return_file,
         export_entry=entry,
@@ -149,15 +158,16 @@ def _apply(
         row.outcome = ReturnOutcome.HELD
         disbursement.status = DisbursementStatus.RETURNED
         disbursement.save(update_fields=["status"])
-        row.work_item = work_item_create(
-            case=case,
-            kind="disbursement_returned",
-            due_on=add_business_days(on, WORK_ITEM_BUSINESS_DAYS),
-            title=f"Disbursement of {entry.amount} returned by the bank ({item.code} {item.reason}): get correct "
-            "bank details and pay again"[:200],
-            dedupe_key=f"disbursement-return:{entry.pk}",
-            by=by,
-        )
+        if not moot:
+            row.work_item = work_item_create(
+                case=case,
+                kind="disbursement_returned",
+                due_on=add_business_days(on, WORK_ITEM_BUSINESS_DAYS),
+                title=f"Disbursement of {entry.amount} returned by the bank ({item.code} {item.reason}): get correct "
+                "bank details and pay again"[:200],
+                dedupe_key=f"disbursement-return:{entry.pk}",
+                by=by,
+            )
         report.returns += 1
         event_record(
             verb="disbursement.returned",
@@ -165,8 +175,18 @@ def _apply(
             case_id=case.pk,
             actor=by,
             actor_label=actor_label,
-            summary=f"{entry.amount} returned by the bank: {item.code} {item.reason}; held undistributed",
-            data={"code": item.code, "trace": entry.trace_number, "disbursement": disbursement.pk},
+            summary=f"{entry.amount} returned by the bank: {item.code} {item.reason}; "
+            + (
+                "its collection was reversed: the overpayment to recover is back, not to be paid again"
+                if moot
+                else "held undistributed"
+            ),
+            data={
+                "code": item.code,
+                "trace": entry.trace_number,
+                "disbursement": disbursement.pk,
+                "collection_reversed": moot,
+            },
         )
     else:
         account = PayeeAccount.objects.select_for_update().filter(pk=entry.payee_account_id).first()
@@ -186,6 +206,7 @@ def _apply(
             "case_number": case.case_number,
             "outcome": row.outcome,
             "amount": str(entry.amount),
+            **({"collection_reversed": True} if moot else {}),
         }
     )
 
@@ -345,7 +366,7 @@ def _import(
             continue
         before = report.returns
         _apply(item, entry, return_file=return_file, on=on, by=by, actor_label=actor_label, report=report)
-        if report.returns > before:
+        if report.returns > before and not report.items[-1].get("collection_reversed"):
             held += entry.amount
     report.held_amount = f"{held:.2f}" if held else "0.00"
     report.file = return_file.pk

@@ -272,6 +272,26 @@ def test_reversing_a_collection_whose_disbursement_was_returned_closes_the_pay_a
     assert ledger_differences() == []
 
 
+def test_a_return_after_its_collection_was_reversed_asks_nobody_to_pay_again(exported):
+    # given the first family's collection reversed after its disbursement was sent (overpayment to recover)
+    from cases.models import Collection
+    from cases.services import collection_reverse
+
+    _, (returned, _) = exported
+    collection_reverse(collection=Collection.objects.get(case=returned), reason="Payer's cheque returned NSF")
+    assert "recover the overpayment" in DomainEvent.objects.get(verb="collection.reversed").summary
+    # when the bank returns that disbursement
+    row = _import(_file([_return_spec(returned)]))
+    # then the return is recorded, but nothing is held to pay again and no one is asked to
+    assert (row.returns, row.report["held_amount"]) == (1, "0.00")
+    assert row.report["items"][0]["collection_reversed"] is True
+    assert Disbursement.objects.get(case=returned).status == "returned"
+    assert not WorkItem.objects.filter(kind="disbursement_returned").exists()
+    assert disbursement_returns_held() == {"count": 0, "total": Decimal("0.00")}
+    event = DomainEvent.objects.get(verb="disbursement.returned")
+    assert "not to be paid again" in event.summary
+
+
 # --- a trace number in two files (the sequence wraps after 9,999,999) ------------------------------
 
 
