@@ -365,7 +365,10 @@ def _employment_end(
         .order_by("pk")
     )
     if not employments and not orders:
-        if Employment.objects.filter(person=ncp, employer=employer).exists():
+        on_file = Employment.objects.filter(person=ncp, employer=employer)
+        if on_file.filter(ended_on__isnull=True).exists():  # begun after the pay date
+            return False, "The employment with this employer on file began after the pay date: check it by hand."
+        if on_file.exists():
             return False, "The employment with this employer had already ended."
         return False, "No employment of the NCP with this employer is on file."
     for employment in employments:

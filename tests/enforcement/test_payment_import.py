@@ -313,6 +313,17 @@ def test_a_termination_from_an_employer_not_on_file_only_raises_the_work_item(ca
     assert imported.report["terminations"][0]["employment_ended"] is False
 
 
+def test_a_termination_from_an_employer_the_ncp_has_no_employment_with_says_so(cases):
+    from tests.cases.factories import EmployerFactory
+
+    EmployerFactory(name="ACME WIDGETS", fein="131234567")
+    case = cases[0]
+    imported = _import(payment_file([ded_entry(case.case_number, "0.00", ssn=_ssn(case), terminated=True)]))
+    item = WorkItem.objects.get(kind="employment_ended", case=case)
+    assert "No employment of the NCP with this employer is on file." in item.notes and "ACME" not in item.notes
+    assert imported.report["terminations"][0]["employment_ended"] is False
+
+
 def test_file_page_lists_notices_and_terminations(cases, client_as):
     case = cases[0]
     imported = _import(payment_file([ded_entry(case.case_number, "0.00", ssn=_ssn(case), terminated=True)]))
