@@ -10,6 +10,10 @@ are discovered (the menu is declared whole in ``config/navigation.py``, which ma
   FTI awareness training check): with none, access fails closed.
 - ``case_panels``: callables ``(*, user, case) -> CasePanel | None``, rendered in order on the case
   page (complaints and hearing requests register theirs).
+- ``collection_reversed``: callables ``(*, collection, reason, on, by) -> str``, called by
+  ``cases.services.collection_reverse`` in its transaction once the collection is reversed; each
+  does what its app must about it and says what it did in a phrase for the reversal's event ("" if
+  nothing): enforcement closes a bank return's "pay again" work item.
 """
 
 from __future__ import annotations
@@ -88,6 +92,7 @@ class CasePanel:
 
 fti_access_checks = Hook("fti_access_checks")
 case_panels = Hook("case_panels")
+collection_reversed = Hook("collection_reversed")
 
 
 def fti_checks_pass(user) -> bool:

@@ -222,8 +222,8 @@ EnforcementEvent = event_choices(
     payment.file_duplicate payment.file_failed payment.file_imported payment.file_rejected
     reconciliation.exception_noted reconciliation.exception_resolved sweep.run_resumed
     new_hire.matched partner_file.accepted partner_file.fetched partner_file.processing partner_file.received
-    partner_file.refused partner_file.replay partner_file.ready partner_file.sent withholding.order_issued
-    withholding.order_printed
+    partner_file.refused partner_file.replay partner_file.ready partner_file.sent withholding.employment_ended
+    withholding.order_issued withholding.order_printed
 """,
 )
 EVENT_VERBS = EnforcementEvent

@@ -94,13 +94,16 @@ def disbursement_export_rows(*, export, user, limit: int = 500) -> dict:
 
 
 def disbursement_returns_held() -> dict:
-    """Returned disbursements whose money the office holds undistributed: count and total."""
-    from cases.choices import DisbursementStatus
+    """Returned disbursements whose money the office holds undistributed to pay again: count and
+    total. Not those whose collection has since been reversed: they are not to be paid again."""
+    from cases.choices import CollectionStatus, DisbursementStatus
 
     from .choices import ReturnOutcome
     from .models import DisbursementReturn
 
-    row = DisbursementReturn.objects.filter(
-        outcome=ReturnOutcome.HELD, disbursement__status=DisbursementStatus.RETURNED
-    ).aggregate(count=Count("id"), total=Sum("amount"))
+    row = (
+        DisbursementReturn.objects.filter(outcome=ReturnOutcome.HELD, disbursement__status=DisbursementStatus.RETURNED)
+        .exclude(disbursement__collection__status=CollectionStatus.REVERSED)
+        .aggregate(count=Count("id"), total=Sum("amount"))
+    )
     return {"count": row["count"], "total": (row["total"] or Decimal("0")).quantize(Decimal("0.01"))}

@@ -24,6 +24,10 @@ class ReleaseForm(forms.Form):
         return number
 
 
+class ReverseForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Why", help_text="E.g. the payer's cheque was returned unpaid.")
+
+
 class StatementRangeForm(forms.Form):
     """The dates a statement covers (both included); every value validated, nothing required."""
 

@@ -40,7 +40,11 @@ def case_statement(*, case: Case, user=None, limit: int = 20) -> dict:
     entries = list(LedgerEntry.objects.filter(case=case).select_related("collection").order_by("-id")[:limit])
     for entry in entries:
         entry.shown_source = shown_source(entry.collection.source, fti=fti) if entry.collection_id else None
-    held = Collection.objects.filter(Q(case=case), Q(status=CollectionStatus.HELD) | ~Q(hold_reason="")).count()
+    held = (
+        Collection.objects.filter(Q(case=case), Q(status=CollectionStatus.HELD) | ~Q(hold_reason=""))
+        .exclude(status=CollectionStatus.REVERSED)  # one reversed before its hold reason was cleared holds nothing
+        .count()
+    )
     pending = Disbursement.objects.filter(case=case, status="pending").count()
     return {
         "case": case,

@@ -1,16 +1,18 @@
 """Caseworker pages of the ledger: held collections (release to a case), late disbursements."""
 
 from django.shortcuts import get_object_or_404
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
+from core.confirm import Confirmation, ConfirmStepMixin
 from core.lists import ListViewMixin
+from core.money import display as money_display
 from core.views import FilteredListView, ServiceActionView
 
 from ..access import fti_reads_record
 from ..models import Case
-from ..services import collection_release
+from ..services import collection_release, collection_reverse
 from .filtersets import CollectionFilterSet, DisbursementFilterSet
-from .forms import ReleaseForm
+from .forms import ReleaseForm, ReverseForm
 from .fti import can_view_fti, shown_hold_reason, shown_source
 from .selectors import collections_held, disbursements_late
 
@@ -57,6 +59,7 @@ class HeldCollectionListView(ListViewMixin, FilteredListView):
         if context["fti"]:
             fti_reads_record(request=self.request, collections=context["object_list"])
         context["release_form"] = ReleaseForm()
+        context["reverse_form"] = ReverseForm()
         return context
 
 
@@ -81,6 +84,46 @@ class HeldCollectionReleaseView(ServiceActionView):
 
     def get_success_message(self, result):
         return f"Payment {self.object.source_reference} released to {self.form.case.case_number}."
+
+
+class HeldCollectionReverseView(ConfirmStepMixin, ServiceActionView):
+    """Reverse a held payment that never came in (the payer's cheque bounced), after a
+    confirmation: it leaves the held queue, never distributed (``collection_reverse``)."""
+
+    permission_required = "cases.change_collection"
+    form_class = ReverseForm
+    post_only = True
+    # The queue's button POSTs and is asked to confirm; GET answers 405 as the release does (the
+    # queue shows unidentified payments to everyone: no page of one is reached by its address).
+    http_method_names = ["post"]
+    success_url = reverse_lazy("ledger:held_list")
+    error_prefix = "Say why it is reversed. "
+
+    def get_object(self):
+        return get_object_or_404(collections_held(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_confirmation(self, request, pk) -> Confirmation:
+        held = self.object
+        return Confirmation(
+            title=f"Reverse the held payment {held.source_reference}?",
+            consequences=[
+                f"The payment of {money_display(held.amount)} is recorded as not received: it leaves the held "
+                "queue and is never distributed or released.",
+                f"Why: {request.POST.get('reason', '').strip() or '(not given)'}",
+            ],
+            button="Yes, reverse the payment",
+            cancel_url=reverse("ledger:held_list"),
+        )
+
+    def perform(self, data):
+        if self.object.case_id is not None:
+            # A payment held on a case is that case's: a write, so the case must be on the user's
+            # caseload (or their role works any case): else 403, logged.
+            Case.objects.get_for(self.request.user, "change", pk=self.object.case_id)
+        return collection_reverse(collection=self.object, reason=data["reason"], by=self.request.user)
+
+    def get_success_message(self, result):
+        return f"Payment {self.object.source_reference} reversed."
 
 
 class LateDisbursementListView(FilteredListView):

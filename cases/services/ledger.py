@@ -1133,13 +1133,21 @@ def collection_reverse(
     Every allocation entry gets an opposite entry; what it paid becomes owed again. Current
     support paid in a month that has since ended comes back as arrears. Pending family
     disbursements are cancelled; one already sent is left as it is and flagged in the event (the
-    overpayment must be recovered).
+    overpayment must be recovered). What the other apps do about it (``core.hooks
+    .collection_reversed``: a bank return's "pay again" work item closed) is in the same event.
+
+    A held collection (never distributed: no entries, allocations or disbursements) is reversed
+    by its status alone: it leaves the held queue and nothing is owed again. A reversed
+    collection holds nothing: its hold reason is cleared (the event and its history keep it).
     """
     reason = _text(reason, name="reason", max_length=200, required=True)
     on = on or timezone.localdate()
     locked = Collection.objects.select_for_update().get(pk=collection.pk)
+    if locked.status == CollectionStatus.HELD:
+        _held_collection_reverse(locked, reason=reason, by=by, on=on)
+        return []
     if locked.status != CollectionStatus.POSTED or locked.case_id is None:
-        raise ValidationError({"collection": "Only a posted collection can be reversed."})
+        raise ValidationError({"collection": "Only a posted or held collection can be reversed."})
     case = locked.case
     ledger_writer()
     spells = spells_of([case.pk])
@@ -1178,7 +1186,9 @@ def collection_reverse(
         Disbursement.objects.filter(collection=locked, status=DisbursementStatus.SENT).values_list("pk", "amount")
     )
     locked.status = CollectionStatus.REVERSED
-    locked.save(update_fields=["status"])
+    locked.hold_reason = ""  # an excess held (a tax offset's) goes back with the rest
+    locked.save(update_fields=["status", "hold_reason"])
+    follow_ups = _reversal_follow_ups(locked, reason=reason, on=on, by=by)
     # The collections of the case collected on or after this one were distributed with this one's
     # payment in front of them: distribute them again in order of collection (45 CFR 302.51), by
     # reversal and new entries (never an UPDATE), recorded in this one event.
@@ -1204,15 +1214,55 @@ def collection_reverse(
             f"{locked.amount} ref {locked.source_reference} reversed: {reason}"
             + (f"; {len(sent)} disbursement(s) already sent — recover the overpayment" if sent else "")
             + (f"; {len(changes)} later collection(s) redistributed" if changes else "")
+            + "".join(f"; {text}" for text in follow_ups)
         )[:500],
         data={
             "reason": reason,
             "cancelled_disbursements": cancelled,
             "sent_disbursements": [[pk, str(amount)] for pk, amount in sent],
             "redistributed": changes,
+            "follow_ups": follow_ups,
         },
     )
     return reversals
+
+
+def _held_collection_reverse(locked: Collection, *, reason: str, by: User | None, on: date) -> None:
+    """A held collection reversed (the payer's cheque bounced before anyone released it): it was
+    never distributed, so there is nothing to reverse in the ledger or the balance; it leaves the
+    held queue (``status``) with its hold reason cleared, kept in the event (not a tax offset's:
+    it would say what the payment is, IRS Publication 1075)."""
+    previous = _event_hold_reason(locked.source, locked.hold_reason)
+    locked.status = CollectionStatus.REVERSED
+    locked.hold_reason = ""
+    locked.save(update_fields=["status", "hold_reason"])
+    follow_ups = _reversal_follow_ups(locked, reason=reason, on=on, by=by)
+    event_record(
+        verb="collection.reversed",
+        subject=locked,
+        case_id=locked.case_id,
+        actor=by,
+        summary=(
+            f"{locked.amount} ref {locked.source_reference} reversed (was held{_colon(previous)}): {reason}"
+            + "".join(f"; {text}" for text in follow_ups)
+        )[:500],
+        data={
+            "reason": reason,
+            "previous_hold_reason": previous,
+            "cancelled_disbursements": 0,
+            "sent_disbursements": [],
+            "redistributed": [],
+            "follow_ups": follow_ups,
+        },
+    )
+
+
+def _reversal_follow_ups(collection: Collection, *, reason: str, on: date, by: User | None) -> list[str]:
+    """What the apps registered on ``core.hooks.collection_reversed`` did about the reversal, in
+    this transaction (each says it in a phrase for the event; nothing, nothing said)."""
+    from core.hooks import collection_reversed
+
+    return [text for fn in collection_reversed if (text := fn(collection=collection, reason=reason, on=on, by=by))]
 
 
 # --- disbursements --------------------------------------------------------------------------------

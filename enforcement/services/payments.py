@@ -14,8 +14,11 @@ Rules (DOMAIN.md, issue 4):
 - Employers remit within 7 business days after the pay date (42 USC 666(b)(6)(A)(i)): later
   entries are flagged in the report.
 - A zero-dollar DED entry posts nothing: it is a notice, counted and listed. DED09 "Y" (the
-  employee has been terminated; DED04 may be zero then) raises a work item on the case so the
-  income withholding is followed up; a terminated flag on a payment posts it and raises the item.
+  employee has been terminated; DED04 may be zero then) ends the NCP's employment with the
+  file's employer on the entry's pay date and the case's income withholding orders there (no
+  longer in force: the employer no longer withholds), never the support order (an employer
+  cannot end a court order), and raises a work item on the case to look for a new employer; a
+  terminated flag on a payment posts it too.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from cases.models import Case, CaseParticipant, Collection, Employer
 from cases.services import CollectionItem, collections_post_batch
 from cases.services.work import work_item_create
 from core.business_days import add_business_days
+from core.dates import display_date
 from core.fields import blind_index
 from core.jobs import row_claim, row_still_claimed
 from core.legal import legal_parameter, legal_parameters_read_once
@@ -191,7 +195,7 @@ def _post_all(
     case_ids = {p.ded.case_id.upper() for p in payments}
     known_cases, ncp_indexes = _ncp_ssn_indexes(case_ids)
     employers = _employers(payments)
-    _terminations_follow_up(payment_file, payments, refs, report, by=by, today=today)
+    _terminations_follow_up(payment_file, payments, refs, report, employers=employers, by=by, today=today)
     pending: list[tuple[PaymentEntry, CollectionItem]] = []
     for payment, ref in zip(payments, refs, strict=True):
         ded = payment.ded
@@ -285,13 +289,16 @@ def _terminations_follow_up(
     refs: list[str],
     report: ImportReport,
     *,
+    employers: dict[str, Employer],
     by: User,
     today: date,
 ) -> None:
-    """DED09 "Y" (the employee has been terminated): a work item on the case to follow up the
-    income withholding (the IWO, the employment's end, a new employer). Deduplicated by the
-    entry's content reference, so the same notice in the same or a rebuilt file raises one item.
-    The title says "the employer", never its name: the payment file's page shows which (FVI)."""
+    """DED09 "Y" (the employee has been terminated): the employment ends and the case's income
+    withholding orders at that employer are no longer in force (``_employment_end``), and a work
+    item on the case has the caseworker look for a new employer. Deduplicated by the entry's
+    content reference, so the same notice in the same or a rebuilt file raises one item (and an
+    employment already ended is not ended again). The title, the notes and the event say "the
+    employer", never its name: the payment file's page shows which (FVI)."""
     ended = [(p, ref) for p, ref in zip(payments, refs, strict=True) if p.ded.terminated]
     if not ended:
         return
@@ -300,7 +307,12 @@ def _terminations_follow_up(
         case_id = payment.ded.case_id.upper()
         case = cases.get(case_id)
         item = None
+        done = False
         if case is not None:
+            employer = employers.get(payment.batch.company_id[-9:])
+            done, what = _employment_end(
+                case=case, employer=employer, on=payment.ded.pay_date, payment_file=payment_file, by=by
+            )
             paid = f"; its payment of ${payment.amount:,.2f} was posted" if not payment.is_notice else ""
             item = work_item_create(
                 case=case,
@@ -310,8 +322,8 @@ def _terminations_follow_up(
                 "follow up the income withholding",
                 dedupe_key=f"ded-terminated:{ref}",
                 notes=f"Payment file {payment_file.reference} line {payment.line}: DED employment termination "
-                f"indicator Y, pay date {payment.ded.pay_date.isoformat()}{paid}. End the employment and the "
-                "income withholding order with this employer, and look for a new employer.",
+                f"indicator Y, pay date {payment.ded.pay_date.isoformat()}{paid}. {what} The support order "
+                "stands: look for a new employer and issue the income withholding order there.",
                 by=by,
             )
         report.terminations.append(
@@ -320,8 +332,76 @@ def _terminations_follow_up(
                 "case_id": case_id,
                 "amount": str(payment.amount),
                 "work_item": item.pk if item is not None else None,
+                "employment_ended": done,
             }
         )
+
+
+def _employment_end(
+    *, case: Case, employer: Employer | None, on: date, payment_file: PaymentFile, by: User | None
+) -> tuple[bool, str]:
+    """The employer reported the NCP terminated (DED09 "Y"), last paid on ``on``: the NCP's open
+    employment with it (begun by then) ends that day, so the NCP no longer shows as employed
+    there, and the case's income withholding orders at that employer are no longer in force
+    (``ended_on``, as an e-IWO "no longer employed" acknowledgment ends them): the nightly
+    reconcile issues that employer nothing more, and a new employer gets its own order. The
+    support order is not touched: an employer cannot end a court order. Returns whether an
+    employment ended and what was done, in words for the work item (no employer name: FVI)."""
+    from cases.models import Employment
+
+    from ..choices import IwoKind
+    from ..models import IncomeWithholdingOrder
+
+    ncp = case.ncp
+    if employer is None or ncp is None:
+        return False, "The employer is not on file: end the employment and the income withholding order by hand."
+    employments = list(
+        Employment.objects.select_for_update()
+        .filter(person=ncp, employer=employer, ended_on__isnull=True, started_on__lte=on)
+        .order_by("pk")
+    )
+    orders = list(
+        IncomeWithholdingOrder.objects.select_for_update()
+        .filter(case=case, employer=employer, ended_on__isnull=True, kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED])
+        .order_by("pk")
+    )
+    if not employments and not orders:
+        on_file = Employment.objects.filter(person=ncp, employer=employer)
+        if on_file.filter(ended_on__isnull=True).exists():  # begun after the pay date
+            return False, "The employment with this employer on file began after the pay date: check it by hand."
+        if on_file.exists():
+            return False, "The employment with this employer had already ended."
+        return False, "No employment of the NCP with this employer is on file."
+    for employment in employments:
+        employment.ended_on = on
+        employment.full_clean()
+        employment.save(update_fields=["ended_on", "updated_at"])
+    for order in orders:
+        order.ended_on = on
+        order.save(update_fields=["ended_on", "updated_at"])
+    controls = ", ".join(order.control_number or f"#{order.pk}" for order in orders)
+    event_record(
+        verb="withholding.employment_ended",
+        subject=case,
+        case_id=case.pk,
+        actor=by,
+        summary=(
+            f"The employer reported the NCP terminated (payment file {payment_file.reference}): employment ended "
+            f"{display_date(on)}"
+            + (f"; income withholding order {controls} no longer in force" if orders else "")
+            + "; the support order stands"
+        )[:500],
+        data={
+            "payment_file": payment_file.pk,
+            "ended_on": on.isoformat(),
+            "employments": [employment.pk for employment in employments],
+            "withholding_orders": [order.pk for order in orders],
+        },
+    )
+    said = f"The NCP's employment with this employer was ended on {display_date(on)}" if employments else ""
+    if orders:
+        said += (" and" if said else "The") + f" income withholding order {controls} marked no longer in force there"
+    return bool(employments), said + "."
 
 
 def _item_errors(exc: ValidationError, lines: list[int]) -> list[tuple[int, str]]:

@@ -7,12 +7,19 @@ change (NOC, C-codes), imported in one transaction.
 - A return names the original entry by its trace number (``DisbursementExportEntry``). A trace
   number is unique within a file; once the 7-digit sequence has wrapped it is in more than one
   file, and the return goes to the one entry that fits it: sent in a file on or before the
-  return's date and within the return window, of the return's amount and case number. A trace
-  no file has, or one that no entry or more than one entry fits, is reported ``unmatched``:
-  never guessed, never another family's (``_entry_for``).
+  return's date and within the return window, of the return's amount and case number. A trace in
+  one file only goes to its entry when that entry is of the return's amount and case number too.
+  A trace no file has, or one that no entry or more than one entry fits, is reported
+  ``unmatched``: never guessed, never another family's (``_entry_for``).
 - A return marks the disbursement ``returned`` with its reason; the money stays with the office
   as undistributed (the return row is the hold) and the case's caseworker gets a work item to
   get correct bank details and pay again.
+- A collection reversed afterwards (the payer's cheque bounced, a misapplied payment) makes the
+  return's "pay again" moot: its open work item is closed with a note saying why
+  (``returned_disbursements_moot``, on ``core.hooks.collection_reversed``), and the return no
+  longer counts as money held to pay again (``selectors.disbursement_returns_held``). A return
+  that arrives after its collection was reversed raises no such work item and is not held: the
+  money back is the overpayment the reversal asked to recover.
 - A NOC corrects the payee's direct-deposit account (routing number, account number, account
   type); the change is audited (the account's history and a domain event, account masked).
 - Replays change nothing: the same file is a duplicate; the same return or NOC in another file
@@ -112,12 +119,19 @@ def _apply(
     actor_label: str,
     report: ReturnReport,
 ) -> None:
-    from cases.choices import DisbursementStatus
+    from cases.choices import CollectionStatus, DisbursementStatus
     from cases.models import Disbursement
     from cases.services import work_item_create
 
-    disbursement = Disbursement.objects.select_for_update().select_related("case").get(pk=entry.disbursement_id)
+    disbursement = (
+        Disbursement.objects.select_for_update(of=("self",))
+        .select_related("case", "collection")
+        .get(pk=entry.disbursement_id)
+    )
     case = disbursement.case
+    # Its collection reversed since it was sent (the payer's cheque bounced): the money the bank
+    # sends back is the overpayment the reversal asked to recover, not to be paid again.
+    moot = disbursement.collection.status == CollectionStatus.REVERSED
     row = DisbursementReturn(
         return_file=return_file,
         export_entry=entry,
@@ -144,15 +158,16 @@ def _apply(
         row.outcome = ReturnOutcome.HELD
         disbursement.status = DisbursementStatus.RETURNED
         disbursement.save(update_fields=["status"])
-        row.work_item = work_item_create(
-            case=case,
-            kind="disbursement_returned",
-            due_on=add_business_days(on, WORK_ITEM_BUSINESS_DAYS),
-            title=f"Disbursement of {entry.amount} returned by the bank ({item.code} {item.reason}): get correct "
-            "bank details and pay again"[:200],
-            dedupe_key=f"disbursement-return:{entry.pk}",
-            by=by,
-        )
+        if not moot:
+            row.work_item = work_item_create(
+                case=case,
+                kind="disbursement_returned",
+                due_on=add_business_days(on, WORK_ITEM_BUSINESS_DAYS),
+                title=f"Disbursement of {entry.amount} returned by the bank ({item.code} {item.reason}): get correct "
+                "bank details and pay again"[:200],
+                dedupe_key=f"disbursement-return:{entry.pk}",
+                by=by,
+            )
         report.returns += 1
         event_record(
             verb="disbursement.returned",
@@ -160,8 +175,18 @@ def _apply(
             case_id=case.pk,
             actor=by,
             actor_label=actor_label,
-            summary=f"{entry.amount} returned by the bank: {item.code} {item.reason}; held undistributed",
-            data={"code": item.code, "trace": entry.trace_number, "disbursement": disbursement.pk},
+            summary=f"{entry.amount} returned by the bank: {item.code} {item.reason}; "
+            + (
+                "its collection was reversed: the overpayment to recover is back, not to be paid again"
+                if moot
+                else "held undistributed"
+            ),
+            data={
+                "code": item.code,
+                "trace": entry.trace_number,
+                "disbursement": disbursement.pk,
+                "collection_reversed": moot,
+            },
         )
     else:
         account = PayeeAccount.objects.select_for_update().filter(pk=entry.payee_account_id).first()
@@ -181,6 +206,7 @@ def _apply(
             "case_number": case.case_number,
             "outcome": row.outcome,
             "amount": str(entry.amount),
+            **({"collection_reversed": True} if moot else {}),
         }
     )
 
@@ -222,16 +248,29 @@ def _entry_for(
 ) -> tuple[DisbursementExportEntry | None, str]:
     """The entry ``item`` returns, or why there is none.
 
-    One entry with the trace number: it (every trace was unique across files until the sequence
-    wrapped). Several (the sequence wrapped): of those sent in a file on or before the return's
-    date and at most ``RETURN_WINDOW_DAYS`` before it, the one that fits the return's amount and
-    case number (``_fits``). None or several fit → unmatched: a person decides; the money is never
-    put on another family's disbursement by a guess."""
+    One entry with the trace number (every trace was unique across files until the sequence
+    wrapped): it, when it fits the return's amount and case number (``_fits``). Several (the
+    sequence wrapped): of those sent in a file on or before the return's date and at most
+    ``RETURN_WINDOW_DAYS`` before it, the one that fits. None or several fit → unmatched: a person
+    decides; the money is never put on another family's disbursement by a guess."""
     trace = item.original_trace
     if not entries:
         return None, f"no disbursement of the office has trace number {trace}"
     if len(entries) == 1:
-        return entries[0], ""
+        (entry,) = entries
+        if _fits(entry, item):
+            return entry, ""
+        differs = []  # what the return says that its one entry has otherwise
+        if item.kind == ReturnKind.RETURN and item.amount != entry.amount:
+            differs.append("amount")
+        if item.identification:
+            written = ascii_text(entry.disbursement.case.case_number)[:15].strip()
+            if item.identification.upper() != written:
+                differs.append("case number")
+        return None, (
+            f"trace number {trace} is in 1 disbursement file ({entry.export.reference} of "
+            f"{entry.export.export_date}); its entry is not of the return's {' and '.join(differs)}: match it by hand"
+        )
     returned_on = item.returned_on or on
     earliest = returned_on - timedelta(days=RETURN_WINDOW_DAYS)
     fit = [e for e in entries if earliest <= e.export.export_date <= returned_on and _fits(e, item)]
@@ -327,7 +366,7 @@ def _import(
             continue
         before = report.returns
         _apply(item, entry, return_file=return_file, on=on, by=by, actor_label=actor_label, report=report)
-        if report.returns > before:
+        if report.returns > before and not report.items[-1].get("collection_reversed"):
             held += entry.amount
     report.held_amount = f"{held:.2f}" if held else "0.00"
     report.file = return_file.pk
@@ -345,3 +384,41 @@ def _import(
         f"{report.unmatched} unmatched",
     )
     return return_file
+
+
+def returned_disbursements_moot(*, collection, reason: str, on: date, by: User | None) -> str:
+    """``core.hooks.collection_reversed``: a collection whose disbursement the bank returned is
+    reversed, so that disbursement is not to be paid again. Its return's open work item ("get
+    correct bank details and pay again") is closed, done on ``on``, with a note saying why, and a
+    "work_item.done" event; the return and the disbursement's ``returned`` status stay as the
+    record of what the bank did. Says how many items it closed ("" when none)."""
+    from cases.choices import WorkItemStatus
+    from cases.models import WorkItem
+
+    items = list(
+        WorkItem.objects.select_for_update()
+        .filter(
+            pk__in=DisbursementReturn.objects.filter(
+                disbursement__collection=collection, kind=ReturnKind.RETURN, work_item__isnull=False
+            ).values("work_item_id"),
+            status=WorkItemStatus.OPEN,
+        )
+        .order_by("pk")
+    )
+    note = (
+        f"Closed on {on.isoformat()}: collection {collection.source_reference} was reversed ({reason}); "
+        "the returned disbursement is not to be paid again."
+    )
+    for item in items:
+        item.status, item.completed_on = WorkItemStatus.DONE, on
+        kept = item.notes.strip()[: 2000 - len(note) - 2]  # the note is whole; earlier notes as they fit
+        item.notes = f"{kept}\n\n{note}" if kept else note
+        saved_with_event(
+            item,
+            by=by,
+            verb="work_item.done",
+            summary=f"{item.title}: moot, the collection was reversed"[:500],
+            data={"collection": collection.source_reference, "reason": reason},
+            update_fields=["status", "completed_on", "notes", "updated_at"],
+        )
+    return f"{len(items)} returned-disbursement work item(s) closed" if items else ""

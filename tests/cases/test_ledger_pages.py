@@ -74,6 +74,45 @@ def test_release_needs_change_permission_and_get_is_405(client_as):
     assert client_as("caseworker").get(reverse("ledger:held_release", args=[collection.pk])).status_code == 405
 
 
+def test_a_held_payment_is_reversed_from_the_queue_after_a_confirmation(client_as):
+    collection = held()
+    client = client_as("caseworker")
+    url = reverse("ledger:held_reverse", args=[collection.pk])
+    # the button asks first, saying what will happen and why
+    asked = client.post(url, {"reason": "Cheque returned unpaid"})
+    assert asked.status_code == 200 and b"Cheque returned unpaid" in asked.content
+    assert b"leaves the held queue" in asked.content
+    collection.refresh_from_db()
+    assert collection.status == CollectionStatus.HELD
+    # confirmed without a reason: refused, still held
+    client.post(url, {"reason": " ", "confirmed": "yes"})
+    collection.refresh_from_db()
+    assert collection.status == CollectionStatus.HELD
+    # confirmed with one: reversed, audited, out of the queue
+    done = client.post(url, {"reason": "Cheque returned unpaid", "confirmed": "yes"})
+    assert done.status_code == 302
+    collection.refresh_from_db()
+    assert collection.status == CollectionStatus.REVERSED
+    event = DomainEvent.objects.get(verb="collection.reversed")
+    assert "Cheque returned unpaid" in event.summary and event.actor is not None
+    assert b"No held collections." in client.get(reverse("ledger:held_list")).content
+    # a second reversal finds nothing held
+    assert client.post(url, {"reason": "again", "confirmed": "yes"}).status_code == 404
+
+
+def test_reversing_a_held_payment_needs_change_permission_and_fti_clearance_for_an_offset(client_as):
+    collection = held()
+    url = reverse("ledger:held_reverse", args=[collection.pk])
+    assert client_as("quality_analyst").post(url, {"reason": "x", "confirmed": "yes"}).status_code == 403
+    assert client_as("caseworker").get(url).status_code == 405
+    offset = held(ref="TOP-9", source="federal_tax_offset")
+    refused = client_as("caseworker").post(
+        reverse("ledger:held_reverse", args=[offset.pk]), {"reason": "x", "confirmed": "yes"}
+    )
+    assert refused.status_code == 404
+    assert Collection.objects.get(pk=offset.pk).status == CollectionStatus.HELD
+
+
 def test_a_held_tax_offset_is_worked_only_by_staff_cleared_for_fti(client_as, monkeypatch):
     """IRS Publication 1075: its hold reason says what it is (a joint return's injured-spouse claim,
     45 CFR 303.72(h)), and releasing it is decided on that; so staff without FTI clearance neither

@@ -309,6 +309,77 @@ def test_release_of_a_held_collection_distributes_it_and_is_audited(april, role_
         collection_release(collection=held, case=case, by=role_user("caseworker"))
 
 
+def test_a_held_collection_can_be_reversed_and_leaves_the_held_queue(april, role_user):
+    # given a payment held for an unknown case and one held on a known case (explicit hold)
+    from cases.selectors import case_statement, collections_held
+    from core.models import DomainEvent
+
+    case = case_with_order(monthly=D("500.00"))
+    charges_accrue(through=date(2024, 4, 15))
+    before = balance(case)
+    unknown = post(None, "300.00", "H-1", case_number="NY-UNKNOWN", source="direct_payment").collection
+    on_case = post(case, "200.00", "H-2", source="direct_payment", hold_reason="Cheque to be verified").collection
+    assert {c.status for c in (unknown, on_case)} == {CollectionStatus.HELD}
+    worker = role_user("coordinator")
+    assert set(collections_held(user=worker)) == {unknown, on_case}
+    # when a caseworker reverses both (the payer's cheque bounced)
+    assert collection_reverse(collection=unknown, reason="Cheque returned unpaid", by=worker) == []
+    assert collection_reverse(collection=on_case, reason="Cheque returned unpaid", by=worker) == []
+    # then both are reversed, out of the held queue, with nothing written to the ledger
+    for collection in (unknown, on_case):
+        collection.refresh_from_db()
+        assert (collection.status, collection.hold_reason) == (CollectionStatus.REVERSED, "")
+    assert not collections_held(user=worker).exists()
+    assert case_statement(case=case)["held_count"] == 0
+    assert not LedgerEntry.objects.filter(collection__in=[unknown, on_case]).exists()
+    assert not Allocation.objects.exists() and not Disbursement.objects.exists()
+    after = balance(case)
+    assert (after.current_paid_month, after.total_arrears) == (before.current_paid_month, before.total_arrears)
+    assert ledger_differences() == []
+    event = DomainEvent.objects.get(verb="collection.reversed", subject_id=on_case.pk)
+    assert event.case_id == case.pk
+    assert "was held: Cheque to be verified" in event.summary and "Cheque returned unpaid" in event.summary
+    assert event.data["previous_hold_reason"] == "Cheque to be verified"
+    assert DomainEvent.objects.get(verb="collection.reversed", subject_id=unknown.pk).case_id is None
+    # and a reversed collection is neither released nor reversed again
+    with pytest.raises(ValidationError):
+        collection_release(collection=unknown, case=case, by=worker)
+    with pytest.raises(ValidationError):
+        collection_reverse(collection=unknown, reason="again")
+
+
+def test_reversing_a_held_tax_offset_never_names_its_source(april):
+    from core.models import DomainEvent
+
+    case = case_with_order(monthly=D("500.00"))
+    held = post(
+        case,
+        "400.00",
+        "COL-1",
+        source="federal_tax_offset",
+        hold_reason="Joint-return tax offset: held for a possible injured spouse claim",
+    ).collection
+    collection_reverse(collection=held, reason="Adjusted by Treasury")
+    event = DomainEvent.objects.get(verb="collection.reversed")
+    assert "tax" not in event.summary.lower() and "joint" not in event.summary.lower()
+    assert event.data["previous_hold_reason"] == ""
+    assert ledger_differences() == []
+
+
+def test_reversing_a_posted_collection_with_an_excess_held_leaves_nothing_held(april):
+    from cases.selectors import case_statement
+
+    case = case_with_order(monthly=D("500.00"))
+    charges_accrue(through=date(2024, 4, 15))
+    result = post(case, "5000.00", "TO-1", source="federal_tax_offset")  # more than the past-due support
+    assert result.collection.hold_reason and case_statement(case=case)["held_count"] == 1
+    collection_reverse(collection=result.collection, reason="Adjusted by Treasury")
+    collection = Collection.objects.get()
+    assert (collection.status, collection.hold_reason) == (CollectionStatus.REVERSED, "")
+    assert case_statement(case=case)["held_count"] == 0
+    assert ledger_differences() == []
+
+
 def test_verify_ledger_command_reports_a_tampered_balance(april):
     case = case_with_order()
     charges_accrue(through=date(2024, 4, 15))

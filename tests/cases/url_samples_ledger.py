@@ -13,4 +13,4 @@ def url_samples(*, users) -> dict[str, dict]:
         source_reference="SAMPLE-HELD",
         received_via="file",
     ).collection
-    return {"ledger:held_release": {"pk": held.pk}}
+    return {"ledger:held_release": {"pk": held.pk}, "ledger:held_reverse": {"pk": held.pk}}

@@ -30,6 +30,12 @@ def test_training_registers_its_fti_check():
     assert fti_training_current in list(hooks.fti_access_checks)
 
 
+def test_enforcement_registers_what_a_collection_reversal_makes_moot():
+    from enforcement.services.returns import returned_disbursements_moot
+
+    assert returned_disbursements_moot in list(hooks.collection_reversed)
+
+
 def test_a_hook_registers_a_callable_once():
     hook = hooks.Hook("x")
 

@@ -241,6 +241,57 @@ def test_a_redistribution_after_a_return_leaves_the_money_held_and_pays_nothing_
     assert ledger_differences() == []
 
 
+def test_reversing_a_collection_whose_disbursement_was_returned_closes_the_pay_again_work_item(exported, role_user):
+    # given the first family's disbursement returned by the bank: money held, a work item to pay again
+    from cases.choices import WorkItemStatus
+    from cases.models import Collection
+    from cases.services import collection_reverse
+
+    _, (returned, paid) = exported
+    _import(_file([_return_spec(returned)]))
+    work = WorkItem.objects.get(kind="disbursement_returned")
+    assert disbursement_returns_held() == {"count": 1, "total": Decimal("100.00")}
+    # when the payer's cheque bounces and the caseworker reverses the collection
+    collection = Collection.objects.get(case=returned)
+    collection_reverse(collection=collection, reason="Payer's cheque returned NSF", by=role_user("caseworker"))
+    # then the work item is done, with a note saying why, and the money is no longer held to pay again
+    work.refresh_from_db()
+    assert (work.status, work.completed_on) == (WorkItemStatus.DONE, date(2026, 11, 25))
+    assert f"collection {collection.source_reference} was reversed" in work.notes
+    assert "Payer's cheque returned NSF" in work.notes and "not to be paid again" in work.notes
+    assert disbursement_returns_held() == {"count": 0, "total": Decimal("0.00")}
+    assert Disbursement.objects.get(case=returned).status == "returned"  # what the bank did stays recorded
+    done = DomainEvent.objects.get(verb="work_item.done", subject_id=work.pk)
+    assert done.case_id == returned.pk
+    reversed_event = DomainEvent.objects.get(verb="collection.reversed")
+    assert "1 returned-disbursement work item(s) closed" in reversed_event.summary
+    assert "recover the overpayment" not in reversed_event.summary  # the bank sent the money back
+    # and another family's return work item is untouched
+    _import(_file([_return_spec(paid)], minute=30))
+    assert WorkItem.objects.get(kind="disbursement_returned", case=paid).status == WorkItemStatus.OPEN
+    assert ledger_differences() == []
+
+
+def test_a_return_after_its_collection_was_reversed_asks_nobody_to_pay_again(exported):
+    # given the first family's collection reversed after its disbursement was sent (overpayment to recover)
+    from cases.models import Collection
+    from cases.services import collection_reverse
+
+    _, (returned, _) = exported
+    collection_reverse(collection=Collection.objects.get(case=returned), reason="Payer's cheque returned NSF")
+    assert "recover the overpayment" in DomainEvent.objects.get(verb="collection.reversed").summary
+    # when the bank returns that disbursement
+    row = _import(_file([_return_spec(returned)]))
+    # then the return is recorded, but nothing is held to pay again and no one is asked to
+    assert (row.returns, row.report["held_amount"]) == (1, "0.00")
+    assert row.report["items"][0]["collection_reversed"] is True
+    assert Disbursement.objects.get(case=returned).status == "returned"
+    assert not WorkItem.objects.filter(kind="disbursement_returned").exists()
+    assert disbursement_returns_held() == {"count": 0, "total": Decimal("0.00")}
+    event = DomainEvent.objects.get(verb="disbursement.returned")
+    assert "not to be paid again" in event.summary
+
+
 # --- a trace number in two files (the sequence wraps after 9,999,999) ------------------------------
 
 
@@ -348,6 +399,40 @@ def test_a_return_of_another_amount_than_the_entries_with_its_trace_is_unmatched
     row = _import(_file([_return_of(f"{ODFI}0000001", amount="99.00", identification=new.case_number)]))
     assert (row.returns, row.unmatched) == (0, 1)
     assert Disbursement.objects.filter(status="returned").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "named", "told"),
+    [
+        ("99.00", "own", "amount"),  # another amount than the one entry with its trace
+        ("100.00", "other", "case number"),  # another family's case number
+    ],
+)
+def test_a_return_whose_one_entry_does_not_fit_is_unmatched_not_applied(exported, amount, named, told):
+    # given the trace number of the first family's entry, in one file only
+    export, (returned, other) = exported
+    trace = _entry(returned).trace_number
+    identification = (returned if named == "own" else other).case_number
+    # when the bank returns that trace with another amount or another case number
+    row = _import(_file([_return_of(trace, amount=amount, identification=identification)]))
+    # then nothing is applied to either family: the return is reported unmatched for a person
+    assert (row.status, row.returns, row.unmatched) == ("imported", 0, 1)
+    assert set(Disbursement.objects.values_list("status", flat=True)) == {"sent"}
+    assert not DisbursementReturn.objects.exists()
+    assert not WorkItem.objects.filter(kind="disbursement_returned").exists()
+    (item,) = row.report["items"]
+    assert item["outcome"] == "unmatched"
+    assert item["reason"] == (
+        f"trace number {trace} is in 1 disbursement file ({export.reference} of {export.export_date}); "
+        f"its entry is not of the return's {told}: match it by hand"
+    )
+
+
+def test_a_return_of_the_one_entry_with_its_trace_that_names_no_case_number_is_matched(exported):
+    _, (returned, _) = exported
+    row = _import(_file([_return_of(_entry(returned).trace_number)]))
+    assert (row.returns, row.unmatched) == (1, 0)
+    assert Disbursement.objects.get(case=returned).status == "returned"
 
 
 @pytest.mark.parametrize(

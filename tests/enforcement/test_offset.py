@@ -266,6 +266,18 @@ def test_a_joint_return_offset_is_held_then_released():
     assert row.status == "released" and row.collection.status == "posted"
 
 
+def test_a_held_joint_return_offset_reversed_is_never_marked_released():
+    from cases.services import collection_reverse
+
+    case = delinquent_case(unassigned="300.00")
+    submit(collections_file([collection(ncp_of(case).ssn, "200.00", joint="Y")]))
+    row = OffsetCollection.objects.get()
+    collection_reverse(collection=row.collection, reason="Offset reversed by Treasury")
+    assert offset_joint_holds_release(on=date(2027, 5, 19)) == 0
+    row.refresh_from_db()
+    assert row.status == "held" and row.collection.status == "reversed"
+
+
 def test_what_everyone_who_sees_the_case_reads_of_a_held_offset_does_not_say_it_is_one(client_as):
     """IRS Publication 1075: the case's history, its work items and the payment's reference are read
     by staff without FTI clearance; none of them says tax offset (the hold reason stays on the

@@ -279,6 +279,75 @@ def test_termination_notices_are_reported_and_followed_up_on_the_case(cases):
     assert Collection.objects.count() == 2
 
 
+def test_a_termination_ends_the_employment_and_its_withholding_order_not_the_support_order():
+    # given an NCP employed at ACME (FEIN 131234567, the file's company id) with an income
+    # withholding order in force there, and employed elsewhere too
+    from cases.models import Employment, SupportOrder
+    from core.models import DomainEvent
+    from enforcement.models import IncomeWithholdingOrder
+    from enforcement.services.withholding import current_employments, iwo_reconcile_action
+    from tests.cases.factories import EmployerFactory, EmploymentFactory
+    from tests.enforcement.iwo_factories import active_withholding_action
+
+    acme = EmployerFactory(name="ACME WIDGETS", fein="131234567")
+    action = active_withholding_action(employer=acme)
+    case = action.case
+    other_job = EmploymentFactory(person=case.ncp, started_on=date(2025, 3, 1))
+    assert len(iwo_reconcile_action(action=action, on=date(2026, 11, 2))) == 2  # an original to each employer
+    iwo = IncomeWithholdingOrder.objects.get(action=action, employer=acme)
+    other_iwo = IncomeWithholdingOrder.objects.get(action=action, employer=other_job.employer)
+    # when ACME's payment file says the employee was terminated (DED09 "Y", pay date Nov 18)
+    entries = [ded_entry(case.case_number, "0.00", ssn=_ssn(case), terminated=True)]
+    imported = _import(payment_file(entries, employer="ACME WIDGETS"))
+    # then the employment at ACME ends on the entry's pay date; the other one does not
+    ended = Employment.objects.get(person=case.ncp, employer=acme)
+    assert ended.ended_on == date(2026, 11, 18)
+    other_job.refresh_from_db()
+    assert other_job.ended_on is None
+    assert [e.employer for e in current_employments(case=case, on=date(2026, 11, 23))] == [other_job.employer]
+    # and the withholding order at ACME is no longer in force (the other employer's is)
+    iwo.refresh_from_db()
+    other_iwo.refresh_from_db()
+    assert (iwo.ended_on, other_iwo.ended_on) == (date(2026, 11, 18), None)
+    # and the support order itself stands (an employer cannot end a court order)
+    assert SupportOrder.objects.get(case=case).status == "active"
+    # and the caseworker still gets the work item, which never names the employer (FVI)
+    item = WorkItem.objects.get(kind="employment_ended", case=case)
+    assert "ACME" not in item.title and "ACME" not in item.notes
+    assert "ended on Nov 18, 2026" in item.notes and "look for a new employer" in item.notes
+    event = DomainEvent.objects.get(verb="withholding.employment_ended", case_id=case.pk)
+    assert "ACME" not in event.summary and iwo.control_number in event.summary
+    assert imported.report["terminations"][0]["employment_ended"] is True
+    # and a re-sent notice changes nothing more; the reconcile issues ACME no new order
+    _import(payment_file(entries, employer="ACME WIDGETS", modifier="B"), name="rebuilt.ach")
+    assert DomainEvent.objects.filter(verb="withholding.employment_ended").count() == 1
+    assert iwo_reconcile_action(action=action, on=date(2026, 11, 23)) == []
+
+
+def test_a_termination_from_an_employer_not_on_file_only_raises_the_work_item(cases):
+    from cases.models import Employment
+    from tests.cases.factories import EmploymentFactory
+
+    case = cases[0]
+    job = EmploymentFactory(person=case.ncp)  # another employer than the file's company
+    imported = _import(payment_file([ded_entry(case.case_number, "0.00", ssn=_ssn(case), terminated=True)]))
+    assert Employment.objects.get(pk=job.pk).ended_on is None
+    item = WorkItem.objects.get(kind="employment_ended", case=case)
+    assert "The employer is not on file: end the employment and the income withholding order by hand." in item.notes
+    assert imported.report["terminations"][0]["employment_ended"] is False
+
+
+def test_a_termination_from_an_employer_the_ncp_has_no_employment_with_says_so(cases):
+    from tests.cases.factories import EmployerFactory
+
+    EmployerFactory(name="ACME WIDGETS", fein="131234567")
+    case = cases[0]
+    imported = _import(payment_file([ded_entry(case.case_number, "0.00", ssn=_ssn(case), terminated=True)]))
+    item = WorkItem.objects.get(kind="employment_ended", case=case)
+    assert "No employment of the NCP with this employer is on file." in item.notes and "ACME" not in item.notes
+    assert imported.report["terminations"][0]["employment_ended"] is False
+
+
 def test_file_page_lists_notices_and_terminations(cases, client_as):
     case = cases[0]
     imported = _import(payment_file([ded_entry(case.case_number, "0.00", ssn=_ssn(case), terminated=True)]))

@@ -441,6 +441,8 @@ def offset_joint_holds_release(*, on: date | None = None, by=None) -> int:
     released = 0
     due = (
         OffsetCollection.objects.filter(status=OffsetCollectionStatus.HELD, held_until__lte=on)
+        # one reversed while held (``collection_reverse``) is neither released nor said to be
+        .exclude(collection__status=CollectionStatus.REVERSED)
         .select_related("collection", "case")
         .order_by("pk")
     )
