@@ -287,6 +287,23 @@ def hearing_schedule(
         raise ValidationError({"minutes": "A sitting lasts between 15 minutes and 8 hours."})
     ends_at = starts_at + timedelta(minutes=minutes)
     key = resource_key_of(mode, location)
+    interpreter_language = (interpreter_language or request.interpreter_language).strip()
+    accommodation_needs = (accommodation_needs or request.accommodation_needs).strip()
+    # The same sitting again (a double click, a retried form) is no reschedule: it would postpone the
+    # hearing for itself and send each party a second notice. Checked under the request's lock.
+    if request.hearings.filter(
+        status=HearingStatus.SCHEDULED,
+        officer=officer,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        mode=mode,
+        location=location.strip(),
+        interpreter_language=interpreter_language,
+        accommodation_needs=accommodation_needs,
+    ).exists():
+        raise ValidationError(
+            {"starts_at": "The hearing is already scheduled for this time and place: no notice was sent again."}
+        )
     # Serialise bookings of this officer (the lock) so two schedulers cannot both pass the check.
     type(officer).objects.select_for_update().filter(pk=officer.pk).first()
     clashes = _double_booked(
@@ -303,8 +320,8 @@ def hearing_schedule(
         mode=mode,
         location=location.strip(),
         resource_key=key,
-        interpreter_language=(interpreter_language or request.interpreter_language).strip(),
-        accommodation_needs=(accommodation_needs or request.accommodation_needs).strip(),
+        interpreter_language=interpreter_language,
+        accommodation_needs=accommodation_needs,
         beyond_target=timezone.localdate(starts_at) > request.hold_by,
         scheduled_by=by,
     )
