@@ -190,6 +190,19 @@ def test_caseworker_links_the_complainant_to_a_party_of_a_case_of_their_county(c
 
 
 @time_machine.travel("2026-11-23 15:00Z")
+def test_a_double_clicked_intake_files_one_complaint_and_mails_one_acknowledgement(client_as):
+    case = CaseFactory(county="Albany")
+    AddressFactory(person=case.cp, line1="12 Elm Street")
+    client = client_as("caseworker")
+    first = client.post(reverse("complaints:complaint_create"), _intake(case.case_number))
+    second = client.post(reverse("complaints:complaint_create"), _intake(case.case_number))
+    complaint = Complaint.objects.get()
+    assert first.status_code == 302 and second.status_code == 200
+    assert f"already filed as {complaint.number}".encode() in second.content
+    assert SentLetter.objects.filter(reference=complaint.number).count() == 1
+
+
+@time_machine.travel("2026-11-23 15:00Z")
 @pytest.mark.parametrize(
     ("case_county", "user_county"),
     [("Saratoga", "Albany"), ("Albany", "")],
