@@ -23,6 +23,7 @@ from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
 from core import business_days
 from core.dates import display_date, not_in_future
+from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
 from core.services import event_about, saved_with_event
 
@@ -162,6 +163,7 @@ def hearing_request_create(
         status=RequestStatus.REQUESTED if in_jurisdiction else RequestStatus.OUT_OF_JURISDICTION,
         created_by=by,
     )
+    _refuse_a_repeat(request)
     request.number = "pending"
     request.full_clean(exclude=["number"])
     save_with_unique_number(request, "HRG")
@@ -175,6 +177,32 @@ def hearing_request_create(
         data={"filing_deadline": deadline.isoformat(), "is_late": is_late, "in_jurisdiction": in_jurisdiction},
     )
     return request
+
+
+def _refuse_a_repeat(request: HearingRequest) -> None:
+    """The same request recorded again by the same staff member (a double-clicked form, a retried
+    one) is refused with the first one's number: one request, one hearing, one set of letters.
+    Recordings of one person's request on one day take turns on a lock."""
+    if request.created_by_id is None:
+        return
+    advisory_xact_lock(f"hearings.request:{request.requester_name}:{request.requested_on}")
+    first = (
+        HearingRequest.objects.filter(
+            complaint=request.complaint,
+            case=request.case,
+            requester_name=request.requester_name,
+            issue=request.issue,
+            statement=request.statement,
+            requested_on=request.requested_on,
+            created_by=request.created_by,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if first is not None:
+        raise ValidationError(
+            f"This hearing request was already recorded as {first.number}: nothing was recorded again."
+        )
 
 
 def _require(user: User, perm: str, what: str) -> None:

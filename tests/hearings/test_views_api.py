@@ -63,6 +63,26 @@ def test_request_form_records_a_court_matter_with_the_alternate_route(client_as,
     assert request.contact_phone == resolved.contact_phone  # taken from the complaint
 
 
+def test_a_double_clicked_request_form_records_one_request(client_as, resolved):
+    client = client_as("ombudsperson")
+    form = {
+        "complaint_number": resolved.number,
+        "requester_name": "Dana",
+        "issue": "distribution",
+        "statement": "The payment went to the state",
+        "requested_on": "2027-01-11",
+    }
+    first = client.post(reverse("hearings:request_create"), form)
+    second = client.post(reverse("hearings:request_create"), form)
+    request = HearingRequest.objects.get()
+    assert first.status_code == 302 and second.status_code == 200
+    assert f"already recorded as {request.number}".encode() in second.content
+    assert DomainEvent.objects.filter(verb="hearing.requested").count() == 1
+    # Another issue of the same person is another request.
+    assert client.post(reverse("hearings:request_create"), {**form, "issue": "closure"}).status_code == 302
+    assert HearingRequest.objects.count() == 2
+
+
 def test_request_form_too_early_shows_why(client_as):
     open_complaint = ComplaintFactory(received_on=date(2026, 12, 20), due_on=date(2027, 1, 19))
     response = client_as("ombudsperson").post(
