@@ -202,6 +202,22 @@ def test_record_payment_posts_a_collection(client, worker):
     assert b"R-1" in detail.content
 
 
+def test_a_double_clicked_work_item_form_adds_one_item(client, worker):
+    from cases.models import WorkItem
+
+    case = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    url = reverse("cases:workitem_create", kwargs={"case_number": case.case_number})
+    data = {"title": "Call the employer", "due_on": "2026-12-15", "priority": "2", "notes": "About the bonus"}
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data)
+    assert second.status_code == 200 and b"already added" in second.content
+    assert WorkItem.objects.filter(case=case, title="Call the employer").count() == 1
+    # Another due date is another item.
+    assert client.post(url, {**data, "due_on": "2026-12-16"}).status_code == 302
+    assert WorkItem.objects.filter(case=case, title="Call the employer").count() == 2
+
+
 def test_close_case_requires_reason(client, worker):
     case = CaseFactory(caseworker=worker)
     client.force_login(worker)
