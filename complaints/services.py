@@ -342,10 +342,21 @@ def communication_add(
 def referral_create(
     *, complaint: Complaint, target_kind: str, target_name: str, reason: str, by: User, today: date | None = None
 ) -> Referral:
-    """Refer to another unit, agency or county: forward within 5 days of receipt (confirm)."""
+    """Refer to another unit, agency or county: forward within 5 days of receipt (confirm). A
+    second referral to a target whose referral is still waiting to be forwarded (a double-clicked
+    form) is refused: checked under the complaint's lock."""
     today = today or _today()
-    if not complaint.is_open:
+    locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+    if not locked.is_open:
         raise ValidationError({"target_name": "This complaint is closed."})
+    if locked.referrals.filter(
+        target_kind=target_kind, target_name=target_name.strip(), status=ReferralStatus.PENDING
+    ).exists():
+        raise ValidationError(
+            {
+                "target_name": f"A referral to {target_name.strip()} is already waiting to be forwarded: nothing was added."
+            }
+        )
     referral = Referral(
         complaint=complaint,
         target_kind=target_kind,

@@ -427,6 +427,22 @@ def test_a_referral_forwarded_via_the_page_returns_to_its_complaint(client_as, r
     assert referral.status == ReferralStatus.FORWARDED and referral.forwarded_on == date(2026, 11, 23)
 
 
+@time_machine.travel("2026-11-23 15:00Z")
+def test_a_double_clicked_referral_is_recorded_once(client_as, file_complaint):
+    complaint = file_complaint()
+    client = client_as("ombudsperson")
+    url = reverse("complaints:referral_add", args=[complaint.number])
+    data = {"target_kind": "county", "target_name": "Rensselaer", "reason": "Their order"}
+    client.post(url, data)
+    second = client.post(url, data, follow=True)
+    assert complaint.referrals.count() == 1
+    assert b"already waiting to be forwarded" in second.content
+    assert DomainEvent.objects.filter(verb="complaint.referred").count() == 1
+    # Another target is another referral.
+    client.post(url, {**data, "target_name": "Albany"})
+    assert complaint.referrals.count() == 2
+
+
 # Report -------------------------------------------------------------------------------------
 
 
