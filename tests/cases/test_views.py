@@ -270,6 +270,25 @@ def test_fvi_address_never_rendered_and_override_shows_it_once(client, worker, r
     assert CoreAccessLog.objects.filter(kind="override").count() == 2
 
 
+def test_a_double_clicked_court_override_allows_one_release(client, worker, role_user):
+    """A court order allows one release of an FVI-protected person's whereabouts: recording it
+    twice (a double click, a retried form) must not make two releases possible."""
+    case = CaseFactory(caseworker=worker)
+    cp = case.cp
+    cp.family_violence = True
+    cp.save()
+    client.force_login(role_user("coordinator"))
+    url = reverse("cases:fvi_override_create", kwargs={"case_number": case.case_number, "person_id": cp.pk})
+    data = {"court_name": "Family Court", "court_order_reference": "O-7", "ordered_on": "2026-01-05"}
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data)
+    assert second.status_code == 200 and b"already recorded" in second.content
+    assert cp.fvi_overrides.count() == 1
+    # Another order of the court is another override.
+    assert client.post(url, {**data, "court_order_reference": "O-8"}).status_code == 302
+    assert cp.fvi_overrides.count() == 2
+
+
 def test_fti_needs_permission_and_current_training(worker, role_user, monkeypatch):
     from cases.access import can_view_fti
 
