@@ -51,6 +51,19 @@ def _actor(by: User | None, agency) -> dict:
     return {"actor_label": f"Partner agency: {agency}" if agency else "Public web form"}
 
 
+class ComplaintAlreadyFiled(ValidationError):
+    """Filing refused: the same filer already filed this complaint (a double click, a retried request).
+    ``complaint`` is the one filed first: the partner API answers with it."""
+
+    code = "already_filed"
+
+    def __init__(self, complaint: Complaint):
+        super().__init__(
+            f"This complaint was already filed as {complaint.number}: nothing was filed again.", code=self.code
+        )
+        self.complaint = complaint
+
+
 @transaction.atomic
 def complaint_file(
     *,
@@ -116,6 +129,7 @@ def complaint_file(
         filed_by=by,
         filed_by_agency=agency,
     )
+    _refuse_a_repeat(complaint)
     raw_secret = ""
     if channel == Channel.WEB:
         raw_secret = status_secret()
@@ -134,6 +148,38 @@ def complaint_file(
     )
     _acknowledgement_record(complaint=complaint, by=by)
     return complaint
+
+
+def _refuse_a_repeat(complaint: Complaint) -> None:
+    """The same complaint filed again by the same staff member or partner agency (a double-clicked
+    form, a retried API request) is refused with the first one (``ComplaintAlreadyFiled``): one
+    complaint, one acknowledgement. Filings of one filer take turns on a lock. An anonymous web
+    filing has no filer to compare: its confirmation page (and secret code) is the first answer's."""
+    if complaint.filed_by_agency_id is not None:
+        filer = {"filed_by_agency": complaint.filed_by_agency_id}
+    elif complaint.filed_by_id is not None:
+        filer = {"filed_by": complaint.filed_by_id}
+    else:
+        return
+    advisory_xact_lock("complaints.file:" + ":".join(f"{k}={v}" for k, v in filer.items()))
+    first = (
+        Complaint.objects.filter(
+            **filer,
+            channel=complaint.channel,
+            complainant_name=complaint.complainant_name,
+            contact_email=complaint.contact_email,
+            contact_phone=complaint.contact_phone,
+            case_number_received=complaint.case_number_received,
+            category=complaint.category,
+            description=complaint.description,
+            received_on=complaint.received_on,
+            known_on=complaint.known_on,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if first is not None:
+        raise ComplaintAlreadyFiled(first)
 
 
 def _acknowledgement_record(*, complaint: Complaint, by) -> None:
@@ -296,10 +342,21 @@ def communication_add(
 def referral_create(
     *, complaint: Complaint, target_kind: str, target_name: str, reason: str, by: User, today: date | None = None
 ) -> Referral:
-    """Refer to another unit, agency or county: forward within 5 days of receipt (confirm)."""
+    """Refer to another unit, agency or county: forward within 5 days of receipt (confirm). A
+    second referral to a target whose referral is still waiting to be forwarded (a double-clicked
+    form) is refused: checked under the complaint's lock."""
     today = today or _today()
-    if not complaint.is_open:
+    locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+    if not locked.is_open:
         raise ValidationError({"target_name": "This complaint is closed."})
+    if locked.referrals.filter(
+        target_kind=target_kind, target_name=target_name.strip(), status=ReferralStatus.PENDING
+    ).exists():
+        raise ValidationError(
+            {
+                "target_name": f"A referral to {target_name.strip()} is already waiting to be forwarded: nothing was added."
+            }
+        )
     referral = Referral(
         complaint=complaint,
         target_kind=target_kind,

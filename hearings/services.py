@@ -23,6 +23,7 @@ from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
 from core import business_days
 from core.dates import display_date, not_in_future
+from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
 from core.services import event_about, saved_with_event
 
@@ -162,6 +163,7 @@ def hearing_request_create(
         status=RequestStatus.REQUESTED if in_jurisdiction else RequestStatus.OUT_OF_JURISDICTION,
         created_by=by,
     )
+    _refuse_a_repeat(request)
     request.number = "pending"
     request.full_clean(exclude=["number"])
     save_with_unique_number(request, "HRG")
@@ -175,6 +177,32 @@ def hearing_request_create(
         data={"filing_deadline": deadline.isoformat(), "is_late": is_late, "in_jurisdiction": in_jurisdiction},
     )
     return request
+
+
+def _refuse_a_repeat(request: HearingRequest) -> None:
+    """The same request recorded again by the same staff member (a double-clicked form, a retried
+    one) is refused with the first one's number: one request, one hearing, one set of letters.
+    Recordings of one person's request on one day take turns on a lock."""
+    if request.created_by_id is None:
+        return
+    advisory_xact_lock(f"hearings.request:{request.requester_name}:{request.requested_on}")
+    first = (
+        HearingRequest.objects.filter(
+            complaint=request.complaint,
+            case=request.case,
+            requester_name=request.requester_name,
+            issue=request.issue,
+            statement=request.statement,
+            requested_on=request.requested_on,
+            created_by=request.created_by,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if first is not None:
+        raise ValidationError(
+            f"This hearing request was already recorded as {first.number}: nothing was recorded again."
+        )
 
 
 def _require(user: User, perm: str, what: str) -> None:
@@ -287,6 +315,23 @@ def hearing_schedule(
         raise ValidationError({"minutes": "A sitting lasts between 15 minutes and 8 hours."})
     ends_at = starts_at + timedelta(minutes=minutes)
     key = resource_key_of(mode, location)
+    interpreter_language = (interpreter_language or request.interpreter_language).strip()
+    accommodation_needs = (accommodation_needs or request.accommodation_needs).strip()
+    # The same sitting again (a double click, a retried form) is no reschedule: it would postpone the
+    # hearing for itself and send each party a second notice. Checked under the request's lock.
+    if request.hearings.filter(
+        status=HearingStatus.SCHEDULED,
+        officer=officer,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        mode=mode,
+        location=location.strip(),
+        interpreter_language=interpreter_language,
+        accommodation_needs=accommodation_needs,
+    ).exists():
+        raise ValidationError(
+            {"starts_at": "The hearing is already scheduled for this time and place: no notice was sent again."}
+        )
     # Serialise bookings of this officer (the lock) so two schedulers cannot both pass the check.
     type(officer).objects.select_for_update().filter(pk=officer.pk).first()
     clashes = _double_booked(
@@ -303,8 +348,8 @@ def hearing_schedule(
         mode=mode,
         location=location.strip(),
         resource_key=key,
-        interpreter_language=(interpreter_language or request.interpreter_language).strip(),
-        accommodation_needs=(accommodation_needs or request.accommodation_needs).strip(),
+        interpreter_language=interpreter_language,
+        accommodation_needs=accommodation_needs,
         beyond_target=timezone.localdate(starts_at) > request.hold_by,
         scheduled_by=by,
     )

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from core.dates import not_in_future
+from core.dates import display_date, not_in_future
 from core.models import AccessLog, DomainEvent
 from core.services import access_log_record, event_about, event_record, events_bulk_record, sensitive_read_record
 
@@ -78,6 +78,7 @@ def locate_due_sweep(*, today: date | None = None) -> int:
     return len(fresh)
 
 
+@transaction.atomic
 def fvi_override_grant(
     *,
     person: Person,
@@ -90,10 +91,24 @@ def fvi_override_grant(
     request=None,
 ) -> FviOverride:
     """Record a court order allowing one release of an FVI-protected person's whereabouts
-    (42 USC 654(26)(c)); the grant is logged."""
+    (42 USC 654(26)(c)); the grant is logged. One order, one release: the same order recorded again
+    (a double-clicked form) is refused, checked under the person's lock."""
     if not person.family_violence:
         raise ValidationError({"person": "This person has no family violence indicator."})
     not_in_future(ordered_on, "ordered_on")
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    recorded = FviOverride.objects.filter(
+        person=person,
+        court_name__iexact=court_name.strip(),
+        court_order_reference__iexact=court_order_reference.strip(),
+    ).first()
+    if recorded is not None:
+        raise ValidationError(
+            {
+                "court_order_reference": f"This court order was already recorded for this person "
+                f"on {display_date(timezone.localdate(recorded.created_at))}: it allows one release, nothing was added."
+            }
+        )
     override = FviOverride(
         person=person,
         case=case,

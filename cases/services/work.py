@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from core.services import event_record, saved_with_event
 
+from ..choices import WorkItemKind, WorkItemStatus
 from ..models import Case, WorkItem
 
 
@@ -47,6 +49,8 @@ def work_item_create(
     item.full_clean()
     try:
         with transaction.atomic():
+            if kind == WorkItemKind.MANUAL and item.created_by is not None and case is not None:
+                _refuse_a_repeat(item, case=case)
             item.save()
             event_record(
                 verb="work_item.created",
@@ -65,6 +69,22 @@ def work_item_create(
     return item
 
 
+def _refuse_a_repeat(item: WorkItem, *, case: Case) -> None:
+    """The same open item added by hand again by the same person (a double-clicked form, a retried
+    one) is refused: one to-do, not two. Hand-made items of a case take turns on the case row."""
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    if WorkItem.objects.filter(
+        case=case,
+        kind=item.kind,
+        title=item.title,
+        due_on=item.due_on,
+        notes=item.notes,
+        created_by=item.created_by,
+        status=WorkItemStatus.OPEN,
+    ).exists():
+        raise ValidationError("This work item was already added to the case: nothing was added again.")
+
+
 WORK_ITEM_EDITABLE = ("title", "due_on", "priority", "notes")
 
 
@@ -72,10 +92,6 @@ WORK_ITEM_EDITABLE = ("title", "due_on", "priority", "notes")
 def work_item_update(*, item: WorkItem, by, **changes) -> WorkItem:
     """Edit an open work item's title, due date, priority or notes (issue 15.2); the change is a
     domain event naming each field's old and new value. A done item is not edited."""
-    from django.core.exceptions import ValidationError
-
-    from ..choices import WorkItemStatus
-
     unknown = set(changes) - set(WORK_ITEM_EDITABLE)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")

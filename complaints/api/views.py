@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
@@ -23,7 +23,17 @@ class ComplaintViewSet(mixins.RetrieveModelMixin, PartnerGenericViewSet):
         # An agency sees only the complaints it filed.
         return Complaint.objects.filter(filed_by_agency=self.agency).select_related("case")
 
-    @extend_schema(request=ComplaintCreateSerializer, responses={201: ComplaintCreatedSerializer})
+    @extend_schema(
+        request=ComplaintCreateSerializer,
+        responses={
+            201: ComplaintCreatedSerializer,
+            200: OpenApiResponse(
+                ComplaintCreatedSerializer,
+                description="Replay: the agency filed this complaint before (same fields); nothing was "
+                "filed again, the first complaint is returned.",
+            ),
+        },
+    )
     def create(self, request):
         incoming = ComplaintCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -33,7 +43,10 @@ class ComplaintViewSet(mixins.RetrieveModelMixin, PartnerGenericViewSet):
         # (recorded as received and flagged, no link, nothing written on that case), the same answer
         # as a number that does not exist.
         case = case_visible_by_number(user=request.user, case_number=data["case_number"])
-        complaint = services.complaint_file(channel=Channel.API, agency=self.agency, case=case, **contact, **data)
+        try:
+            complaint = services.complaint_file(channel=Channel.API, agency=self.agency, case=case, **contact, **data)
+        except services.ComplaintAlreadyFiled as repeat:  # a retried request: the first answer again
+            return Response(ComplaintCreatedSerializer(repeat.complaint).data, status=status.HTTP_200_OK)
         return Response(ComplaintCreatedSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: ComplaintStatusSerializer})

@@ -6,7 +6,8 @@ must assign a unique control number for each employer batch"), with file and bat
 drawn from ``EiwoControl`` (never reused) and trailer counts computed from the records. The
 partner-file pipeline then writes it with the one fixed-width writer and reads it back with the
 one reader (counts and structure checked) before it is stored; the orders are marked sent only
-when the file row exists (``on_stored``), in the same transaction.
+when the file row exists (``on_stored``), in the same transaction, which holds them locked: two
+exports at once put each order in one file only.
 
 Import (``eiwo_acks_import``, kind ``eiwo-acks``), all or nothing: each ACK names our document
 tracking identifier; it must be an order we sent, to that employer (FEIN) for that case, within
@@ -157,8 +158,12 @@ def eiwo_export(*, by=None, on: date | None = None, **options) -> ExportResult:
     """The e-IWO batch file of every order waiting for an enrolled employer (see the module)."""
     today = on or timezone.localdate()
     now = timezone.localtime()
+    # Locked until the file is stored (``partner_file_export``'s transaction): an export running at
+    # the same time waits, then finds these orders sent (PostgreSQL checks the filter again on the
+    # updated rows) and leaves them out, so no employer receives an order twice.
     pending = list(
-        IncomeWithholdingOrder.objects.filter(delivery=IwoDelivery.EIWO, eiwo_exported_at__isnull=True)
+        IncomeWithholdingOrder.objects.select_for_update(of=("self",))
+        .filter(delivery=IwoDelivery.EIWO, eiwo_exported_at__isnull=True)
         .select_related("employer", "case")
         .order_by("employer_id", "id")
     )

@@ -406,6 +406,15 @@ def iwo_lump_sum_request(
         employment = employments[0]
     elif employment.pk not in {e.pk for e in employments}:
         raise ValidationError("That employment is not current.")
-    return _issue(
-        action=action, employment=employment, kind=IwoKind.LUMP_SUM, on=today, by=by, lump_sum=_money(Decimal(amount))
-    )
+    lump_sum = _money(Decimal(amount))
+    # The same order again the same day is a double click or a retried form, not a second lump sum:
+    # the employer would withhold twice. Checked under the action's lock (taken above).
+    sent = IncomeWithholdingOrder.objects.filter(
+        action=action, employment=employment, kind=IwoKind.LUMP_SUM, lump_sum_amount=lump_sum, issued_on=today
+    ).first()
+    if sent is not None:
+        raise ValidationError(
+            f"A lump sum order for ${lump_sum:,.2f} to this employer was already issued today "
+            f"({sent.control_number}): nothing was sent again."
+        )
+    return _issue(action=action, employment=employment, kind=IwoKind.LUMP_SUM, on=today, by=by, lump_sum=lump_sum)

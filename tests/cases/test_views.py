@@ -202,6 +202,22 @@ def test_record_payment_posts_a_collection(client, worker):
     assert b"R-1" in detail.content
 
 
+def test_a_double_clicked_work_item_form_adds_one_item(client, worker):
+    from cases.models import WorkItem
+
+    case = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    url = reverse("cases:workitem_create", kwargs={"case_number": case.case_number})
+    data = {"title": "Call the employer", "due_on": "2026-12-15", "priority": "2", "notes": "About the bonus"}
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data)
+    assert second.status_code == 200 and b"already added" in second.content
+    assert WorkItem.objects.filter(case=case, title="Call the employer").count() == 1
+    # Another due date is another item.
+    assert client.post(url, {**data, "due_on": "2026-12-16"}).status_code == 302
+    assert WorkItem.objects.filter(case=case, title="Call the employer").count() == 2
+
+
 def test_close_case_requires_reason(client, worker):
     case = CaseFactory(caseworker=worker)
     client.force_login(worker)
@@ -252,6 +268,25 @@ def test_fvi_address_never_rendered_and_override_shows_it_once(client, worker, r
     assert "99 Hidden Lane" in client.post(use).content.decode()
     assert client.post(use).status_code == 302  # used up
     assert CoreAccessLog.objects.filter(kind="override").count() == 2
+
+
+def test_a_double_clicked_court_override_allows_one_release(client, worker, role_user):
+    """A court order allows one release of an FVI-protected person's whereabouts: recording it
+    twice (a double click, a retried form) must not make two releases possible."""
+    case = CaseFactory(caseworker=worker)
+    cp = case.cp
+    cp.family_violence = True
+    cp.save()
+    client.force_login(role_user("coordinator"))
+    url = reverse("cases:fvi_override_create", kwargs={"case_number": case.case_number, "person_id": cp.pk})
+    data = {"court_name": "Family Court", "court_order_reference": "O-7", "ordered_on": "2026-01-05"}
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data)
+    assert second.status_code == 200 and b"already recorded" in second.content
+    assert cp.fvi_overrides.count() == 1
+    # Another order of the court is another override.
+    assert client.post(url, {**data, "court_order_reference": "O-8"}).status_code == 302
+    assert cp.fvi_overrides.count() == 2
 
 
 def test_fti_needs_permission_and_current_training(worker, role_user, monkeypatch):

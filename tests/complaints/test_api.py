@@ -147,3 +147,24 @@ def test_schema_documents_the_endpoints(client):
     schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json")
     text = schema.content.decode()
     assert "/api/v1/complaints/" in text and "/api/v1/hearings/" in text
+
+
+def test_a_retried_filing_answers_with_the_first_complaint(api_client_with):
+    """The partner's client retries the same POST (a timeout, a network error): one complaint is
+    filed; the retry gets 200 with the same number, and nothing is recorded again."""
+    api = api_client_with("complaints:write", "complaints:read", agency="Legal Aid")
+    first = api.post(URL, BODY, format="json")
+    retry = api.post(URL, BODY, format="json")
+    assert first.status_code == 201 and retry.status_code == 200
+    assert retry.json() == first.json()
+    assert Complaint.objects.count() == 1
+    assert DomainEvent.objects.filter(verb="complaint.received").count() == 1
+    # Another complaint (another description) of the same person is filed.
+    assert api.post(URL, {**BODY, "description": "And a late letter"}, format="json").status_code == 201
+    assert Complaint.objects.count() == 2
+
+
+def test_another_agency_filing_the_same_text_files_its_own_complaint(api_client_with):
+    assert api_client_with("complaints:write", agency="Legal Aid").post(URL, BODY, format="json").status_code == 201
+    assert api_client_with("complaints:write", agency="Bar Clinic").post(URL, BODY, format="json").status_code == 201
+    assert Complaint.objects.count() == 2

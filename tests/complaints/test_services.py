@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from complaints import services
 from complaints.choices import Channel, ComplaintStatus, ReferralStatus
 from complaints.forms import AssignForm, StaffComplaintForm
+from complaints.models import Complaint
 from core.models import DomainEvent
 from tests.cases.factories import CaseFactory
+from tests.conftest import needs_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -308,3 +310,46 @@ def test_an_older_url_safe_secret_keeps_working(file_complaint):
     complaint.secret_hash = make_password("aB-c_d1lO0xY")
     assert complaint.secret_matches("aB-c_d1lO0xY")
     assert not complaint.secret_matches("AB-C_D1LO0XY")
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_retries_of_a_partner_filing_at_once_file_one_complaint():
+    """Two copies of the same API request arrive at the same moment (a client retrying before the
+    first answer): one complaint; the other request is answered with it."""
+    import threading
+
+    from django.db import connection
+
+    from accounts.models import PartnerAgency
+
+    agency = PartnerAgency.objects.create(name="Legal Aid")
+    barrier, numbers = threading.Barrier(2), []
+
+    def file():
+        barrier.wait()
+        try:
+            numbers.append(
+                services.complaint_file(
+                    channel="api",
+                    complainant_name="Sam Payer",
+                    contact_email="sam@example.org",
+                    category="distribution",
+                    description="Offset applied twice",
+                    received_on=date(2026, 11, 20),
+                    agency=agency,
+                    today=date(2026, 11, 23),
+                ).number
+            )
+        except services.ComplaintAlreadyFiled as exc:
+            numbers.append(exc.complaint.number)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=file) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Complaint.objects.count() == 1 and numbers == [Complaint.objects.get().number] * 2

@@ -192,6 +192,19 @@ def test_caseworker_links_the_complainant_to_a_party_of_a_case_of_their_county(c
 
 
 @time_machine.travel("2026-11-23 15:00Z")
+def test_a_double_clicked_intake_files_one_complaint_and_mails_one_acknowledgement(client_as):
+    case = CaseFactory(county="Albany")
+    AddressFactory(person=case.cp, line1="12 Elm Street")
+    client = client_as("caseworker")
+    first = client.post(reverse("complaints:complaint_create"), _intake(case.case_number))
+    second = client.post(reverse("complaints:complaint_create"), _intake(case.case_number))
+    complaint = Complaint.objects.get()
+    assert first.status_code == 302 and second.status_code == 200
+    assert f"already filed as {complaint.number}".encode() in second.content
+    assert SentLetter.objects.filter(reference=complaint.number).count() == 1
+
+
+@time_machine.travel("2026-11-23 15:00Z")
 @pytest.mark.parametrize(
     ("case_county", "user_county"),
     [("Saratoga", "Albany"), ("Albany", "")],
@@ -441,6 +454,22 @@ def test_a_referral_page_reads_the_referral_through_its_complaints_scope(role_us
     # and a caseworker, who may not see the complaint, finds no referral
     with pytest.raises(Http404):
         page_as("caseworker").get_object()
+
+
+@time_machine.travel("2026-11-23 15:00Z")
+def test_a_double_clicked_referral_is_recorded_once(client_as, file_complaint):
+    complaint = file_complaint()
+    client = client_as("ombudsperson")
+    url = reverse("complaints:referral_add", args=[complaint.number])
+    data = {"target_kind": "county", "target_name": "Rensselaer", "reason": "Their order"}
+    client.post(url, data)
+    second = client.post(url, data, follow=True)
+    assert complaint.referrals.count() == 1
+    assert b"already waiting to be forwarded" in second.content
+    assert DomainEvent.objects.filter(verb="complaint.referred").count() == 1
+    # Another target is another referral.
+    client.post(url, {**data, "target_name": "Albany"})
+    assert complaint.referrals.count() == 2
 
 
 # Report -------------------------------------------------------------------------------------

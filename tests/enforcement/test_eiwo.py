@@ -18,6 +18,7 @@ from enforcement.models import EiwoControl, IncomeWithholdingOrder, PartnerFile
 from enforcement.services.partner_files import partner_file_export
 from enforcement.services.withholding import iwo_reconcile_action
 from tests.cases.factories import EmployerFactory
+from tests.conftest import needs_postgres
 from tests.enforcement.iwo_factories import ack, ack_file, active_withholding_action
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +282,46 @@ def test_the_order_a_work_item_names_shows_the_employer_while_the_ncp_has_no_ind
     ncp.save()
     page = client.get(url).content.decode()
     assert "Acme Foods" not in page and "Withheld (family violence indicator" in page  # refused: withheld now
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_exports_at_once_send_each_order_to_its_employer_once(monkeypatch):
+    """The nightly export and a person's run overlap: each pending order goes in one file only (the
+    employer would otherwise receive it twice and could withhold twice)."""
+    import contextlib
+    import threading
+
+    from django.db import connection
+
+    from enforcement.services import eiwo
+
+    first = _enrolled("Acme Foods", "141111111")
+    for _ in range(2):
+        iwo_reconcile_action(action=active_withholding_action(employer=first), on=ON)
+    # Both exports pause once they have read the pending orders, until the other has too (or 3 s).
+    barrier, real = threading.Barrier(2), eiwo._ncp_ssns
+
+    def both_have_read(case_ids):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=3)
+        return real(case_ids)
+
+    monkeypatch.setattr(eiwo, "_ncp_ssns", both_have_read)
+    files = []
+
+    def export():
+        try:
+            files.append(partner_file_export(kind="eiwo"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=export) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    details = [r for f in files for r in read(decode(bytes(f.content)), EIWO) if r.type == "detail"]
+    assert len(files) == 2 and len(details) == 2
+    assert len({r["tracking_id"] for r in details}) == 2

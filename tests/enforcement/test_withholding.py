@@ -21,6 +21,7 @@ from enforcement.iwo import iwo_pdf
 from enforcement.models import IncomeWithholdingOrder
 from enforcement.services.actions import action_end
 from enforcement.services.withholding import iwo_figures, iwo_lump_sum_request, iwo_reconcile, iwo_reconcile_action
+from tests.conftest import needs_postgres
 from tests.enforcement.iwo_factories import active_withholding_action, add_obligation, set_arrears
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,46 @@ def test_arrears_figure_follows_the_balance():
     action = active_withholding_action(arrears="100.00")
     set_arrears(action.case, "5000.00")
     assert iwo_figures(case=action.case, on=ON).arrears_over_12_weeks
+
+
+def test_the_same_lump_sum_again_the_same_day_is_refused():
+    action = active_withholding_action()
+    iwo_reconcile_action(action=action, on=ON)
+    first = iwo_lump_sum_request(action=action, amount=Decimal("1500"), by=None, on=ON)
+    with pytest.raises(ValidationError, match=f"already issued today \\({first.control_number}\\)"):
+        iwo_lump_sum_request(action=action, amount=Decimal("1500.00"), by=None, on=ON)
+    assert IncomeWithholdingOrder.objects.filter(kind=IwoKind.LUMP_SUM).count() == 1
+    assert DomainEvent.objects.filter(verb="withholding.order_issued", data__kind="LUM").count() == 1
+    # Another day (or another amount) is another lump sum.
+    iwo_lump_sum_request(action=action, amount=Decimal("1500"), by=None, on=date(2026, 12, 1))
+    assert IncomeWithholdingOrder.objects.filter(kind=IwoKind.LUMP_SUM).count() == 2
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_people_sending_the_same_lump_sum_at_once_send_one_order():
+    import threading
+
+    from django.db import connection
+
+    action = active_withholding_action()
+    iwo_reconcile_action(action=action, on=ON)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def send():
+        barrier.wait()
+        try:
+            outcomes.append(iwo_lump_sum_request(action=action, amount=Decimal("700"), by=None, on=ON).kind)
+        except ValidationError as exc:
+            outcomes.append(" ".join(exc.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert IncomeWithholdingOrder.objects.filter(kind=IwoKind.LUMP_SUM).count() == 1
+    assert sorted(outcomes, key=len)[0] == IwoKind.LUMP_SUM and "already issued today" in sorted(outcomes, key=len)[1]

@@ -96,3 +96,18 @@ def test_issue_now_is_idempotent(client_as, iwo):
     response = client_as("enforcement_specialist").post(url, follow=True)
     assert b"Nothing to issue" in response.content
     assert IncomeWithholdingOrder.objects.count() == 1
+
+
+def test_a_double_clicked_lump_sum_sends_the_employer_one_order(client_as, iwo):
+    """The same POST twice (a double click, a browser retry): one lump sum order reaches the
+    employer; the second attempt is refused with a message and sends nothing."""
+    url = reverse("enforcement:action_iwo_lump_sum", args=[iwo.action_id])
+    client = client_as("enforcement_specialist")
+    first = client.post(url, {"amount": "900.00"}, follow=True)
+    second = client.post(url, {"amount": "900.00"}, follow=True)
+    assert b"Lump sum order" in first.content
+    assert IncomeWithholdingOrder.objects.filter(kind="LUM").count() == 1
+    assert b"already issued today" in second.content
+    # Another amount is another lump sum: it goes out.
+    client.post(url, {"amount": "250.00"}, follow=True)
+    assert IncomeWithholdingOrder.objects.filter(kind="LUM").count() == 2

@@ -63,6 +63,26 @@ def test_request_form_records_a_court_matter_with_the_alternate_route(client_as,
     assert request.contact_phone == resolved.contact_phone  # taken from the complaint
 
 
+def test_a_double_clicked_request_form_records_one_request(client_as, resolved):
+    client = client_as("ombudsperson")
+    form = {
+        "complaint_number": resolved.number,
+        "requester_name": "Dana",
+        "issue": "distribution",
+        "statement": "The payment went to the state",
+        "requested_on": "2027-01-11",
+    }
+    first = client.post(reverse("hearings:request_create"), form)
+    second = client.post(reverse("hearings:request_create"), form)
+    request = HearingRequest.objects.get()
+    assert first.status_code == 302 and second.status_code == 200
+    assert f"already recorded as {request.number}".encode() in second.content
+    assert DomainEvent.objects.filter(verb="hearing.requested").count() == 1
+    # Another issue of the same person is another request.
+    assert client.post(reverse("hearings:request_create"), {**form, "issue": "closure"}).status_code == 302
+    assert HearingRequest.objects.count() == 2
+
+
 def test_request_form_too_early_shows_why(client_as):
     open_complaint = ComplaintFactory(received_on=date(2026, 12, 20), due_on=date(2027, 1, 19))
     response = client_as("ombudsperson").post(
@@ -229,6 +249,39 @@ def test_schedule_decide_and_docket(client_as, role_user, resolved):
     assert hr.actions.get().assigned_to == officer
     docket = client.get(reverse("hearings:docket"))
     assert [a.description for a in docket.context["actions"]] == ["Recalculate arrears"]
+
+
+def test_a_double_clicked_schedule_sends_one_notice_of_hearing(client_as, role_user, resolved):
+    """The same scheduling POST twice (a double click, a browser retry): one hearing, one notice to
+    each party; the second attempt says so and changes nothing."""
+    from hearings.models import Hearing, HearingLetter
+
+    officer = role_user("hearing_officer")
+    hr = services.hearing_request_create(
+        complaint=resolved, requester_name="Dana", issue="distribution", statement="s", requested_on=date(2027, 1, 4)
+    )
+    client = client_as("hearing_officer")
+    form = {
+        "officer": officer.pk,
+        "starts_at": "2027-01-14T10:00",
+        "mode": "video",
+        "location": "https://video.example",
+        "interpreter_language": "",
+        "accommodation_needs": "",
+    }
+    url = reverse("hearings:schedule", args=[hr.number])
+    assert client.post(url, form).status_code == 302
+    second = client.post(url, form)
+
+    assert second.status_code == 200 and b"already scheduled" in second.content
+    assert list(Hearing.objects.filter(request=hr).values_list("status", flat=True)) == ["scheduled"]
+    assert HearingLetter.objects.filter(request=hr, kind="notice").count() == 2  # the appellant and the agency
+    assert DomainEvent.objects.filter(verb="hearing.notice_letters_issued").count() == 1
+    assert DomainEvent.objects.filter(verb="hearing.scheduled").count() == 1
+    # A real change (another time) is a reschedule: the first sitting is postponed, a new notice goes out.
+    assert client.post(url, {**form, "starts_at": "2027-01-15T10:00"}).status_code == 302
+    assert sorted(Hearing.objects.filter(request=hr).values_list("status", flat=True)) == ["postponed", "scheduled"]
+    assert HearingLetter.objects.filter(request=hr, kind="notice").count() == 4
 
 
 def test_docket_query_count(client_as, role_user, django_assert_max_num_queries):
