@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 from django.db.models import F
 
+from cases.choices import CollectionStatus, WorkItemStatus
 from core.integrity import IntegrityCheck, IntegrityRow
 from core.money import display
 
-from .choices import OPEN_ACTION_STATUSES, Comparison
-from .models import EnforcementAction
+from .choices import OPEN_ACTION_STATUSES, Comparison, ReturnKind
+from .models import DisbursementReturn, EnforcementAction
 
 
 def _actions_on_rounded_months() -> Iterator[IntegrityRow]:
@@ -47,6 +48,54 @@ def _actions_on_rounded_months() -> Iterator[IntegrityRow]:
         )
 
 
+def _returns_matched_to_another_amount() -> Iterator[IntegrityRow]:
+    """A bank return is matched to the disbursement its trace number names; until the fix a trace
+    found in one file only was taken without comparing the amount, so another family's disbursement
+    could be marked returned. An ACH return gives back the entry's whole amount: one that differs
+    was matched to the wrong entry."""
+    wrong = (
+        DisbursementReturn.objects.filter(kind=ReturnKind.RETURN)
+        .exclude(amount=F("export_entry__amount"))
+        .select_related("disbursement__case", "export_entry")
+        .order_by("id")
+    )
+    for item in wrong.iterator(chunk_size=500):
+        case = item.disbursement.case
+        yield IntegrityRow(
+            reference=case.case_number if case is not None else f"disbursement {item.disbursement_id}",
+            detail=(
+                f"return {item.pk} of {display(item.amount)} (code {item.code}, return file {item.return_file_id}) "
+                f"marked disbursement {item.disbursement_id} of {display(item.export_entry.amount)} returned "
+                f"({item.get_outcome_display()})"
+            ),
+        )
+
+
+def _pay_again_items_for_reversed_collections() -> Iterator[IntegrityRow]:
+    """A collection reversed after its disbursement was returned now closes the return's "pay
+    again" work item (``returns.returned_disbursements_moot``); one reversed before the fix left it
+    open, asking someone to pay out money the office took back."""
+    open_items = (
+        DisbursementReturn.objects.filter(
+            kind=ReturnKind.RETURN,
+            work_item__status=WorkItemStatus.OPEN,
+            disbursement__collection__status=CollectionStatus.REVERSED,
+        )
+        .select_related("disbursement__case", "disbursement__collection")
+        .order_by("id")
+    )
+    for item in open_items.iterator(chunk_size=500):
+        case = item.disbursement.case
+        yield IntegrityRow(
+            reference=case.case_number if case is not None else f"disbursement {item.disbursement_id}",
+            detail=(
+                f"work item {item.work_item_id} still asks to pay disbursement {item.disbursement_id} "
+                f"({display(item.amount)}) again; its collection {item.disbursement.collection.source_reference} "
+                "was reversed"
+            ),
+        )
+
+
 CHECKS = [
     IntegrityCheck(
         name="enforcement.actions_on_rounded_months",
@@ -58,5 +107,25 @@ CHECKS = [
             "For each marked 'fired early', decide whether to release it and send a corrected notice."
         ),
         find=_actions_on_rounded_months,
+    ),
+    IntegrityCheck(
+        name="enforcement.returns_matched_to_another_amount",
+        title="Bank returns matched to a disbursement of another amount",
+        why=(
+            "Until the fix, a return whose trace number was in one export file was matched without comparing "
+            "its amount and case, so another family's payment could be marked returned and held. For each, "
+            "find the entry the bank meant, and undo the hold on the disbursement marked by mistake."
+        ),
+        find=_returns_matched_to_another_amount,
+    ),
+    IntegrityCheck(
+        name="enforcement.pay_again_for_reversed_collections",
+        title="Open 'pay again' work items of returned disbursements whose collection was reversed",
+        why=(
+            "A returned disbursement's work item asks for bank details to pay the family again; when the "
+            "collection behind it is reversed there is nothing to pay. Reversals now close the item; ones "
+            "made before the fix left it open. Close each with a note, unless the reversal itself was wrong."
+        ),
+        find=_pay_again_items_for_reversed_collections,
     ),
 ]

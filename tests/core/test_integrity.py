@@ -44,6 +44,8 @@ def test_every_check_is_declared_once_with_its_reasons():
         "cases.ny_maintenance_not_income",
         "enforcement.actions_on_rounded_months",
         "complaints.linked_out_of_scope",
+        "enforcement.returns_matched_to_another_amount",
+        "enforcement.pay_again_for_reversed_collections",
     } <= set(names)
     for check in declared_checks():
         assert check.name.split(".")[0] in {"cases", "enforcement", "complaints"}

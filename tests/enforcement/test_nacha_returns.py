@@ -575,3 +575,42 @@ def test_upload_page_imports_and_the_list_shows_what_is_held(exported, client_as
 def test_who_may_upload_return_files(client_as, role, allowed):
     response = client_as(role).get(reverse("enforcement:nachareturnfile_upload"))
     assert response.status_code == (200 if allowed else 403)
+
+
+# Data checks (manage.py integrity_report): returns applied before the matching and reversal fixes --
+
+
+def _integrity(name: str) -> list:
+    from core.integrity import declared_checks
+
+    (check,) = [c for c in declared_checks() if c.name == name]
+    return list(check.find())
+
+
+def test_the_data_check_finds_a_return_matched_to_a_disbursement_of_another_amount(exported):
+    _, (returned, _) = exported
+    _import(_file([_return_spec(returned, "R03")]))
+    assert _integrity("enforcement.returns_matched_to_another_amount") == []
+    # as the one-file match stored it before the fix: the bank's $75.00 applied to a $100.00 entry
+    item = DisbursementReturn.objects.get()
+    DisbursementReturn.objects.filter(pk=item.pk).update(amount=Decimal("75.00"))
+    (row,) = _integrity("enforcement.returns_matched_to_another_amount")
+    assert row.reference == returned.case_number
+    assert f"return {item.pk} of $75.00 (code R03" in row.detail and "of $100.00 returned" in row.detail
+
+
+def test_the_data_check_finds_a_pay_again_item_left_open_by_a_reversal_before_the_fix(exported):
+    from cases.choices import CollectionStatus
+    from cases.models import Collection
+
+    _, (returned, _) = exported
+    _import(_file([_return_spec(returned, "R03")]))
+    assert _integrity("enforcement.pay_again_for_reversed_collections") == []
+    # reversed as before the fix: the collection's status changed, the return's work item left open
+    Collection.objects.filter(case=returned).update(status=CollectionStatus.REVERSED)
+    (row,) = _integrity("enforcement.pay_again_for_reversed_collections")
+    work = WorkItem.objects.get(kind="disbursement_returned")
+    assert row.reference == returned.case_number and f"work item {work.pk} still asks" in row.detail
+    # once someone closes it, it is no longer listed
+    WorkItem.objects.filter(pk=work.pk).update(status="done")
+    assert _integrity("enforcement.pay_again_for_reversed_collections") == []
