@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.db.models.functions import Upper
 
 from core.integrity import IntegrityCheck, IntegrityRow
 
 from .choices import OrderStatus
-from .models import OrderReview, SupportOrder
+from .models import FviOverride, OrderReview, SupportOrder
 
 
 def _orders_two_active_versions() -> Iterator[IntegrityRow]:
@@ -76,6 +77,24 @@ def _ny_maintenance_not_income() -> Iterator[IntegrityRow]:
         )
 
 
+def _fvi_overrides_recorded_twice() -> Iterator[IntegrityRow]:
+    """One court order allows one release of a protected person's whereabouts (42 USC 654(26)(c));
+    the same order recorded twice (a double-clicked form, before the fix) allows two."""
+    twice = (
+        FviOverride.objects.annotate(court=Upper("court_name"), reference=Upper("court_order_reference"))
+        .values("person_id", "court", "reference")
+        .annotate(times=Count("id"), used=Count("id", filter=Q(used_at__isnull=False)))
+        .filter(times__gt=1)
+        .order_by("person_id", "court", "reference")
+    )
+    for row in twice:
+        yield IntegrityRow(
+            reference=f"person {row['person_id']}",
+            detail=f"court order {row['reference']} of {row['court']} recorded {row['times']} times, "
+            f"{row['used']} release(s) made",
+        )
+
+
 CHECKS = [
     IntegrityCheck(
         name="cases.order_two_active_versions",
@@ -108,5 +127,15 @@ CHECKS = [
             "recalculate and amend the order."
         ),
         find=_ny_maintenance_not_income,
+    ),
+    IntegrityCheck(
+        name="cases.fvi_overrides_recorded_twice",
+        title="Court orders releasing a protected person's whereabouts recorded more than once",
+        why=(
+            "A court's order allows one release of an FVI person's whereabouts (42 USC 654(26)(c)); the same "
+            "order recorded twice allowed two until the fix. For each, check the releases made against the "
+            "order's terms, and report any beyond it as the office's breach procedure requires."
+        ),
+        find=_fvi_overrides_recorded_twice,
     ),
 ]

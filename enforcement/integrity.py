@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import F
+from django.db.models import Count, F
 
 from cases.choices import CollectionStatus, WorkItemStatus
 from core.integrity import IntegrityCheck, IntegrityRow
 from core.money import display
 
-from .choices import OPEN_ACTION_STATUSES, Comparison, ReturnKind
-from .models import DisbursementReturn, EnforcementAction
+from .choices import OPEN_ACTION_STATUSES, Comparison, IwoKind, ReturnKind
+from .models import DisbursementReturn, EnforcementAction, IncomeWithholdingOrder
 
 
 def _actions_on_rounded_months() -> Iterator[IntegrityRow]:
@@ -96,6 +96,24 @@ def _pay_again_items_for_reversed_collections() -> Iterator[IntegrityRow]:
         )
 
 
+def _lump_sum_orders_sent_twice() -> Iterator[IntegrityRow]:
+    """A lump sum order sent twice the same day for the same amount (a double click, before the
+    fix) asks the employer to withhold the lump sum twice."""
+    twice = (
+        IncomeWithholdingOrder.objects.filter(kind=IwoKind.LUMP_SUM)
+        .values("case__case_number", "action_id", "employment_id", "lump_sum_amount", "issued_on")
+        .annotate(times=Count("id"))
+        .filter(times__gt=1)
+        .order_by("case__case_number", "issued_on")
+    )
+    for row in twice:
+        yield IntegrityRow(
+            reference=row["case__case_number"],
+            detail=f"action {row['action_id']}: {row['times']} lump sum orders of {display(row['lump_sum_amount'])} "
+            f"to one employer on {row['issued_on']}",
+        )
+
+
 CHECKS = [
     IntegrityCheck(
         name="enforcement.actions_on_rounded_months",
@@ -127,5 +145,14 @@ CHECKS = [
             "made before the fix left it open. Close each with a note, unless the reversal itself was wrong."
         ),
         find=_pay_again_items_for_reversed_collections,
+    ),
+    IntegrityCheck(
+        name="enforcement.lump_sum_orders_sent_twice",
+        title="Lump sum withholding orders sent twice to one employer on one day",
+        why=(
+            "A double-clicked lump sum order sent the employer a second order for the same amount until the fix. "
+            "For each, tell the employer which order stands and refund anything withheld twice."
+        ),
+        find=_lump_sum_orders_sent_twice,
     ),
 ]

@@ -216,3 +216,33 @@ def test_fvi_override_is_one_time(worker, role_user):
         services.fvi_override_grant(
             person=PersonFactory(), court_name="C", court_order_reference="O", ordered_on=date(2026, 11, 1), by=worker
         )
+
+
+def test_the_data_check_finds_a_court_order_recorded_twice_before_the_fix(worker, role_user):
+    from cases.models import FviOverride
+    from core.integrity import declared_checks
+
+    (check,) = [c for c in declared_checks() if c.name == "cases.fvi_overrides_recorded_twice"]
+    person = PersonFactory(family_violence=True)
+    override = services.fvi_override_grant(
+        person=person,
+        case=CaseFactory(),
+        court_name="Family Court",
+        court_order_reference="O-1",
+        ordered_on=date(2026, 11, 1),
+        by=role_user("coordinator"),
+    )
+    services.fvi_override_use(override=override, via="page", user=worker)
+    assert list(check.find()) == []
+    # as a double-clicked form stored it before the fix (the service now refuses it)
+    FviOverride.objects.create(
+        person=person,
+        case=override.case,
+        court_name="family court",
+        court_order_reference="o-1",
+        ordered_on=override.ordered_on,
+        granted_by=override.granted_by,
+    )
+    (row,) = check.find()
+    assert row.reference == f"person {person.pk}"
+    assert row.detail == "court order O-1 of FAMILY COURT recorded 2 times, 1 release(s) made"

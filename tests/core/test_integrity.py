@@ -46,6 +46,8 @@ def test_every_check_is_declared_once_with_its_reasons():
         "complaints.linked_out_of_scope",
         "enforcement.returns_matched_to_another_amount",
         "enforcement.pay_again_for_reversed_collections",
+        "enforcement.lump_sum_orders_sent_twice",
+        "cases.fvi_overrides_recorded_twice",
     } <= set(names)
     for check in declared_checks():
         assert check.name.split(".")[0] in {"cases", "enforcement", "complaints"}

@@ -236,3 +236,19 @@ def test_two_people_sending_the_same_lump_sum_at_once_send_one_order():
 
     assert IncomeWithholdingOrder.objects.filter(kind=IwoKind.LUMP_SUM).count() == 1
     assert sorted(outcomes, key=len)[0] == IwoKind.LUMP_SUM and "already issued today" in sorted(outcomes, key=len)[1]
+
+
+def test_the_data_check_finds_a_lump_sum_sent_twice_before_the_fix():
+    from core.integrity import declared_checks
+
+    (check,) = [c for c in declared_checks() if c.name == "enforcement.lump_sum_orders_sent_twice"]
+    action = active_withholding_action()
+    iwo_reconcile_action(action=action, on=ON)
+    first = iwo_lump_sum_request(action=action, amount=Decimal("1500"), by=None, on=ON)
+    iwo_lump_sum_request(action=action, amount=Decimal("1500"), by=None, on=date(2026, 12, 1))
+    assert list(check.find()) == []  # another day is another lump sum
+    # as a double click stored it before the fix: the same order again, same day
+    IncomeWithholdingOrder.objects.filter(pk=first.pk).update(issued_on=date(2026, 12, 1))
+    (row,) = check.find()
+    assert row.reference == action.case.case_number
+    assert row.detail == f"action {action.pk}: 2 lump sum orders of $1,500.00 to one employer on 2026-12-01"
