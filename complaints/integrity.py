@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 
 from accounts.models import ApiKey
 from cases.models import Case
@@ -47,6 +47,41 @@ def _complaints_linked_out_of_scope() -> Iterator[IntegrityRow]:
             )
 
 
+# What makes two filings the same complaint (``services._refuse_a_repeat``), with the filer.
+SAME_COMPLAINT = (
+    "filed_by",
+    "filed_by_agency",
+    "channel",
+    "complainant_name",
+    "contact_email",
+    "contact_phone",
+    "case_number_received",
+    "category",
+    "description",
+    "received_on",
+    "known_on",
+)
+
+
+def _complaints_filed_twice() -> Iterator[IntegrityRow]:
+    """A staff member's double-clicked intake or a partner's retried request filed (and acknowledged)
+    one complaint twice until the fix; anonymous web filings have no filer to compare and are left out."""
+    twice = (
+        Complaint.objects.filter(Q(filed_by__isnull=False) | Q(filed_by_agency__isnull=False))
+        .values(*SAME_COMPLAINT)
+        .annotate(times=Count("id"), first=Min("number"))
+        .filter(times__gt=1)
+        .order_by("first")
+    )
+    for row in twice:
+        same = Complaint.objects.filter(**{field: row[field] for field in SAME_COMPLAINT}).order_by("pk")
+        numbers = list(same.values_list("number", flat=True))
+        yield IntegrityRow(
+            reference=numbers[0],
+            detail=f"filed {row['times']} times on {row['received_on']} by the same filer: {', '.join(numbers)}",
+        )
+
+
 CHECKS = [
     IntegrityCheck(
         name="complaints.linked_out_of_scope",
@@ -58,5 +93,15 @@ CHECKS = [
             "disclosure as the office's breach procedure requires."
         ),
         find=_complaints_linked_out_of_scope,
+    ),
+    IntegrityCheck(
+        name="complaints.filed_twice",
+        title="Complaints filed twice by the same staff member or partner",
+        why=(
+            "Until the fix a double-clicked intake or a retried partner request filed the complaint again, "
+            "with its own number, deadline and acknowledgement. For each, keep the first, close the others as "
+            "duplicates, and tell the complainant which number to use."
+        ),
+        find=_complaints_filed_twice,
     ),
 ]

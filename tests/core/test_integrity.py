@@ -48,6 +48,7 @@ def test_every_check_is_declared_once_with_its_reasons():
         "enforcement.pay_again_for_reversed_collections",
         "enforcement.lump_sum_orders_sent_twice",
         "cases.fvi_overrides_recorded_twice",
+        "complaints.filed_twice",
     } <= set(names)
     for check in declared_checks():
         assert check.name.split(".")[0] in {"cases", "enforcement", "complaints"}
@@ -205,3 +206,15 @@ def test_the_report_prints_each_check_and_writes_nothing():
     with pytest.raises(CommandError, match="No data check named nope"):
         report("--check", "nope")
     assert report("--list").count("\n") == len(declared_checks())
+
+
+def test_a_complaint_filed_twice_by_one_filer_is_found(role_user):
+    caseworker = role_user("caseworker")
+    first = ComplaintFactory(filed_by=caseworker, complainant_name="A. Parent")
+    again = ComplaintFactory(filed_by=caseworker, complainant_name="A. Parent")
+    ComplaintFactory(filed_by=caseworker, complainant_name="Another Parent")  # another complaint
+    ComplaintFactory(complainant_name="A. Parent", channel=Channel.WEB)  # anonymous: nothing to compare
+    ComplaintFactory(complainant_name="A. Parent", channel=Channel.WEB)
+    (row,) = found("complaints.filed_twice")
+    assert row.reference == first.number
+    assert row.detail == f"filed 2 times on 2026-11-02 by the same filer: {first.number}, {again.number}"
