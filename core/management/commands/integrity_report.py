@@ -3,10 +3,9 @@
 Read-only. Run it after an upgrade whose release notes name a data check, and decide each row as
 the check's "why" says (docs/operations.md, "Data checks after a fix")."""
 
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 
+from core.csv import SafeCsvWriter
 from core.integrity import declared_checks
 
 
@@ -42,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"{found} row(s) found.", returncode=1)
 
     def _write_csv(self, checks) -> int:
-        writer = csv.writer(self.stdout)
+        writer = SafeCsvWriter(self.stdout)
         writer.writerow(["check", "reference", "detail"])
         found = 0
         for item in checks:
