@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -29,7 +30,8 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
-from core.services import event_record, saved_created_or_changed
+from core.models import DomainEvent
+from core.services import event_record, repeat_refuse, saved_created_or_changed
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -203,9 +205,25 @@ def material_distribute(
     event: Event | None = None,
     organisation: Organisation | None = None,
 ) -> MaterialDistribution:
-    """Record copies handed out and take them off the stock in one transaction; never below zero."""
+    """Record copies handed out and take them off the stock in one transaction; never below zero.
+    The same distribution recorded again by the same person a moment later (a double-clicked
+    form) is refused under the material's lock: the copies leave the stock once."""
     if quantity <= 0:
         raise ValidationError({"quantity": "Distribute at least one copy."})
+    repeat_refuse(
+        parent=material,
+        same=MaterialDistribution.objects.filter(
+            material=material,
+            quantity=quantity,
+            distributed_on=distributed_on,
+            location=location.strip(),
+            event=event,
+            organisation=organisation,
+            recorded_by=by,
+        ),
+        at="recorded_at",
+        message="This distribution was already recorded: the stock was not taken down again.",
+    )
     # The conditional update is the guard: two concurrent distributions cannot both pass it.
     taken = Material.objects.filter(pk=material.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
     if taken != 1:
@@ -229,8 +247,22 @@ def material_distribute(
 
 @transaction.atomic
 def material_restock(*, material: Material, quantity: int, by: User) -> Material:
+    """Add received copies to the stock. The same restock by the same person a moment later (a
+    double-clicked button) is refused under the material's lock: its event is the record."""
     if quantity <= 0:
         raise ValidationError({"quantity": "Add at least one copy."})
+    repeat_refuse(
+        parent=material,
+        same=DomainEvent.objects.filter(
+            verb="outreach.material_restocked",
+            subject_type=ContentType.objects.get_for_model(Material),
+            subject_id=material.pk,
+            actor=by,
+            summary=f"+{quantity} copies",
+        ),
+        at="occurred_at",
+        message=f"This restock was already recorded (+{quantity} copies): the stock was not raised again.",
+    )
     Material.objects.filter(pk=material.pk).update(stock=F("stock") + quantity)
     _stock_moved(material, verb="outreach.material_restocked", by=by, summary=f"+{quantity} copies")
     return material
