@@ -133,12 +133,28 @@ def registration_add(
     walk_in: bool = False,
     by: User | None = None,
 ) -> Registration:
-    """Register someone; a walk-in is marked as attended. Capacity, when set, is a hard limit."""
+    """Register someone; a walk-in is marked as attended. Capacity, when set, is a hard limit. An
+    e-mail address is registered once; without one, the same name, phone and organisation again
+    within a few minutes (a double-clicked form) is refused."""
     if event.status == EventStatus.CANCELLED:
         raise ValidationError("The event is cancelled.")
     email = email.strip().lower()
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
+        if not email:  # without an e-mail, the same person added again a moment ago (a double-click)
+            repeat_refuse(
+                parent=locked,
+                same=locked.registrations.filter(
+                    email="",
+                    name=name.strip(),
+                    phone=phone.strip(),
+                    organisation_name=organisation_name.strip(),
+                    walk_in=walk_in,
+                ),
+                at="registered_at",
+                message="This person was already registered a moment ago: nothing was added again. (Another"
+                " person of the same name: add a phone number or organisation to tell them apart.)",
+            )
         if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
             raise ValidationError(f"The event is full ({locked.capacity} places).")
         if email and locked.registrations.filter(email=email).exists():

@@ -169,6 +169,19 @@ def test_a_double_clicked_restock_adds_the_copies_once(client_as):
     assert material.stock == 202
 
 
+def test_a_double_clicked_walk_in_without_e_mail_is_registered_once(client_as):
+    event = EventFactory(capacity=None)
+    url = reverse("outreach:registration_create", args=[event.pk])
+    form = {"name": "Sam Lee", "phone": "518-555-0101", "walk_in": "on"}
+    assert client_as("outreach").post(url, form).status_code == 302
+    second = client_as("outreach").post(url, form)
+    assert second.status_code == 200 and "already registered a moment ago" in second.content.decode()
+    assert event.registrations.count() == 1
+    # Another Sam Lee, told apart by the phone, is another registration.
+    assert client_as("outreach").post(url, {**form, "phone": "518-555-0199"}).status_code == 302
+    assert event.registrations.count() == 2
+
+
 # Material uploads ----------------------------------------------------------------------------
 def _material_post(client, upload):
     return client.post(
