@@ -31,9 +31,9 @@ REPEAT_WINDOW = timedelta(minutes=5)
 def repeat_refuse(
     *, parent: models.Model, same: models.QuerySet, at: str, message: str, window: timedelta = REPEAT_WINDOW
 ) -> None:
-    """Refuse a row that repeats one the same person added under ``parent`` a moment ago (a
-    double-clicked or retried form): ``same`` selects the identical rows (same content, same
-    author); one whose ``at`` time is within ``window`` raises ``ValidationError(message)``.
+    """Refuse a row that repeats one added under ``parent`` a moment ago (a double-clicked or
+    retried form): ``same`` selects the identical rows (usually the same content by the same
+    person); one whose ``at`` time is within ``window`` raises ``ValidationError(message)``.
 
     The parent's row is locked first, until the transaction ends, so two submissions at once take
     turns and the second sees the first: call it in the transaction that adds the row, before
