@@ -25,7 +25,7 @@ from core import business_days
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import event_about, event_record, saved_with_event
+from core.services import event_about, event_record, repeat_refuse, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -317,6 +317,8 @@ def communication_add(
     by: User | None = None,
     today: date | None = None,
 ) -> Communication:
+    """One entry of the communications log. The same entry logged again by the same person a
+    moment later (a double-clicked form) is refused under the complaint's lock."""
     today = today or _today()
     not_in_future(occurred_on, "occurred_on", today=today)
     item = Communication(
@@ -329,6 +331,22 @@ def communication_add(
         summary=summary,
         recorded_by=by,
     )
+    if getattr(by, "pk", None):
+        repeat_refuse(
+            parent=complaint,
+            same=Communication.objects.filter(
+                complaint=complaint,
+                occurred_on=occurred_on,
+                direction=direction,
+                party=party,
+                party_name=item.party_name,
+                channel=channel,
+                summary=summary,
+                recorded_by=by,
+            ),
+            at="created_at",
+            message="This communication was already logged: nothing was added again.",
+        )
     return saved_with_event(
         item,
         about=complaint,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any, Required, TypedDict, Unpack
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .db import PreparedRead, rows_insert, rows_insert_reading
 from .models import AccessLog, DomainEvent, ObjectOutOfScope
@@ -20,6 +23,25 @@ def client_ip(request: HttpRequest | None) -> str | None:
     from axes.helpers import get_client_ip_address
 
     return get_client_ip_address(request) or None
+
+
+REPEAT_WINDOW = timedelta(minutes=5)
+
+
+def repeat_refuse(
+    *, parent: models.Model, same: models.QuerySet, at: str, message: str, window: timedelta = REPEAT_WINDOW
+) -> None:
+    """Refuse a row that repeats one added under ``parent`` a moment ago (a double-clicked or
+    retried form): ``same`` selects the identical rows (usually the same content by the same
+    person); one whose ``at`` time is within ``window`` raises ``ValidationError(message)``.
+
+    The parent's row is locked first, until the transaction ends, so two submissions at once take
+    turns and the second sees the first: call it in the transaction that adds the row, before
+    adding it. The same row again after the window (the same note hours later, a second locate
+    attempt the next day) is added as usual."""
+    type(parent)._base_manager.select_for_update().filter(pk=parent.pk).first()
+    if same.filter(**{f"{at}__gte": timezone.now() - window}).exists():
+        raise ValidationError(message)
 
 
 def event_record(

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -29,7 +30,8 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
-from core.services import event_record, saved_created_or_changed
+from core.models import DomainEvent
+from core.services import event_record, repeat_refuse, saved_created_or_changed
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -131,12 +133,28 @@ def registration_add(
     walk_in: bool = False,
     by: User | None = None,
 ) -> Registration:
-    """Register someone; a walk-in is marked as attended. Capacity, when set, is a hard limit."""
+    """Register someone; a walk-in is marked as attended. Capacity, when set, is a hard limit. An
+    e-mail address is registered once; without one, the same name, phone and organisation again
+    within a few minutes (a double-clicked form) is refused."""
     if event.status == EventStatus.CANCELLED:
         raise ValidationError("The event is cancelled.")
     email = email.strip().lower()
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
+        if not email:  # without an e-mail, the same person added again a moment ago (a double-click)
+            repeat_refuse(
+                parent=locked,
+                same=locked.registrations.filter(
+                    email="",
+                    name=name.strip(),
+                    phone=phone.strip(),
+                    organisation_name=organisation_name.strip(),
+                    walk_in=walk_in,
+                ),
+                at="registered_at",
+                message="This person was already registered a moment ago: nothing was added again. (Another"
+                " person of the same name: add a phone number or organisation to tell them apart.)",
+            )
         if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
             raise ValidationError(f"The event is full ({locked.capacity} places).")
         if email and locked.registrations.filter(email=email).exists():
@@ -203,9 +221,25 @@ def material_distribute(
     event: Event | None = None,
     organisation: Organisation | None = None,
 ) -> MaterialDistribution:
-    """Record copies handed out and take them off the stock in one transaction; never below zero."""
+    """Record copies handed out and take them off the stock in one transaction; never below zero.
+    The same distribution recorded again by the same person a moment later (a double-clicked
+    form) is refused under the material's lock: the copies leave the stock once."""
     if quantity <= 0:
         raise ValidationError({"quantity": "Distribute at least one copy."})
+    repeat_refuse(
+        parent=material,
+        same=MaterialDistribution.objects.filter(
+            material=material,
+            quantity=quantity,
+            distributed_on=distributed_on,
+            location=location.strip(),
+            event=event,
+            organisation=organisation,
+            recorded_by=by,
+        ),
+        at="recorded_at",
+        message="This distribution was already recorded: the stock was not taken down again.",
+    )
     # The conditional update is the guard: two concurrent distributions cannot both pass it.
     taken = Material.objects.filter(pk=material.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
     if taken != 1:
@@ -229,8 +263,22 @@ def material_distribute(
 
 @transaction.atomic
 def material_restock(*, material: Material, quantity: int, by: User) -> Material:
+    """Add received copies to the stock. The same restock by the same person a moment later (a
+    double-clicked button) is refused under the material's lock: its event is the record."""
     if quantity <= 0:
         raise ValidationError({"quantity": "Add at least one copy."})
+    repeat_refuse(
+        parent=material,
+        same=DomainEvent.objects.filter(
+            verb="outreach.material_restocked",
+            subject_type=ContentType.objects.get_for_model(Material),
+            subject_id=material.pk,
+            actor=by,
+            summary=f"+{quantity} copies",
+        ),
+        at="occurred_at",
+        message=f"This restock was already recorded (+{quantity} copies): the stock was not raised again.",
+    )
     Material.objects.filter(pk=material.pk).update(stock=F("stock") + quantity)
     _stock_moved(material, verb="outreach.material_restocked", by=by, summary=f"+{quantity} copies")
     return material

@@ -397,6 +397,8 @@ class MaterialRestockView(PostActionView):
         services.material_restock(material=self.object, quantity=data["quantity"], by=self.request.user)
 
     def form_invalid(self, form):
+        if form.non_field_errors():  # the service refused it (a restock already recorded)
+            return super().form_invalid(form)
         messages.error(self.request, "Give the number of copies received (1 or more).")
         return redirect(self.get_return_url())
 

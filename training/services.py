@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core.services import event_record, events_bulk_record, saved_created_or_changed, saved_with_event
+from core.services import (
+    event_record,
+    events_bulk_record,
+    repeat_refuse,
+    saved_created_or_changed,
+    saved_with_event,
+)
 
 from .choices import (
     CompletionSource,
@@ -233,13 +239,26 @@ def enrolment_complete(
     return completion
 
 
+@transaction.atomic
 def completion_record(
     *, user: User, course: Course, completed_on: date, score: int | None = None, by: User
 ) -> CourseCompletion:
-    """Record a completion outside a session (the state's online course, a transfer from another office)."""
+    """Record a completion outside a session (the state's online course, a transfer from another office).
+
+    The same completion (person, course, date, score) recorded again a moment later, by the same
+    trainer (a double-clicked form) or another one at the same time, is refused under the course's
+    lock."""
     if completed_on > today():
         raise TrainingError({"completed_on": "A completion cannot be in the future."})
     _check_score("score", score, required=False)
+    repeat_refuse(
+        parent=course,
+        same=CourseCompletion.objects.filter(
+            user=user, course=course, completed_on=completed_on, score=score, source=CompletionSource.RECORDED
+        ),
+        at="created_at",
+        message="This completion was already recorded: nothing was added again.",
+    )
     completion = CourseCompletion(
         user=user,
         course=course,
@@ -269,8 +288,9 @@ def evaluation_submit(
         raise TrainingError("Only the participant can evaluate their session.")
     if enrolment.attended is not True:
         raise TrainingError("Only participants who attended can evaluate the session.")
+    already = "You have already evaluated this session."
     if SessionEvaluation.objects.filter(enrolment=enrolment).exists():
-        raise TrainingError("You have already evaluated this session.")
+        raise TrainingError(already)
     evaluation = SessionEvaluation(
         enrolment=enrolment,
         content_rating=content_rating,
@@ -278,7 +298,15 @@ def evaluation_submit(
         relevance_rating=relevance_rating,
         comments=comments,
     )
-    return saved_with_event(evaluation, by=by, verb="training.evaluation_submitted")
+    try:
+        with transaction.atomic():
+            return saved_with_event(evaluation, by=by, verb="training.evaluation_submitted")
+    except IntegrityError:
+        # The same evaluation sent twice at once (a double-clicked form): the other one was saved
+        # between the check above and this save; answer as the check would have.
+        if SessionEvaluation.objects.filter(enrolment=enrolment).exists():
+            raise TrainingError(already) from None
+        raise
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import display_date, not_in_future
-from core.services import event_about, event_record, saved_with_event
+from core.services import event_about, event_record, repeat_refuse, saved_with_event
 
 from ..choices import (
     CaseStage,
@@ -322,11 +322,28 @@ def locate_attempt_record(
     notes: str = "",
     person: Person | None = None,
 ) -> LocateAttempt:
-    """Record a locate attempt (45 CFR 303.3(b)); a ``found`` result locates the NCP."""
+    """Record a locate attempt (45 CFR 303.3(b)); a ``found`` result locates the NCP. The same
+    attempt recorded again by the same person a moment later (a double-clicked form) is refused
+    under the case's lock; an attempt of the same kind on another day is recorded."""
     not_in_future(attempted_on, "attempted_on")
     person = person or case.ncp
     if person is None:
         raise ValidationError({"person": "The case has no noncustodial parent to locate."})
+    if getattr(by, "pk", None):
+        repeat_refuse(
+            parent=case,
+            same=LocateAttempt.objects.filter(
+                case=case,
+                person=person,
+                source=source,
+                attempted_on=attempted_on,
+                result=result,
+                notes=notes,
+                recorded_by=by,
+            ),
+            at="created_at",
+            message="This locate attempt was already recorded: nothing was added again.",
+        )
     attempt = LocateAttempt(
         case=case,
         person=person,
@@ -455,8 +472,17 @@ def _balance_obligation_refresh(case: Case) -> None:
     balances_refresh_derived(on=today, case_range=(case.pk, case.pk))
 
 
+@transaction.atomic
 def case_note_add(*, case: Case, body: str, by: User) -> CaseNote:
+    """A note on the case. The same note by the same person a moment later (a double-clicked
+    form) is refused under the case's lock; the same words hours later are a new note."""
     note = CaseNote(case=case, body=body.strip(), author=by)
+    repeat_refuse(
+        parent=case,
+        same=CaseNote.objects.filter(case=case, body=note.body, author=by),
+        at="created_at",
+        message="This note was already added: nothing was added again.",
+    )
     return saved_with_event(note, by=by, verb="case.note_added", summary=body[:120])
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import not_in_future
-from core.services import event_record, saved_with_event
+from core.services import event_record, repeat_refuse, saved_with_event
 
 from ..choices import (
     OPEN_PETITION_STATUSES,
@@ -41,6 +41,8 @@ def petition_create(
     """Open a petition (establishment, modification, violation/enforcement, paternity).
 
     Called by the court pages and by review and adjustment (45 CFR 303.8) for a modification.
+    The same petition opened again by the same person a moment later (a double-clicked form) is
+    refused under the case's lock.
     """
     if kind not in PetitionKind.values:
         raise ValidationError({"kind": "Choose a petition kind."})
@@ -56,6 +58,23 @@ def petition_create(
         status=PetitionStatus.FILED if filed_on else PetitionStatus.DRAFT,
         created_by=by if getattr(by, "pk", None) else None,
     )
+    if petition.created_by is not None:
+        repeat_refuse(
+            parent=case,
+            same=Petition.objects.filter(
+                case=case,
+                kind=kind,
+                court_name=petition.court_name,
+                docket_number=petition.docket_number,
+                filed_on=filed_on,
+                reason=petition.reason,
+                origin=petition.origin,
+                service_needed=service_needed,
+                created_by=petition.created_by,
+            ),
+            at="created_at",
+            message="This petition was already opened: nothing was added again.",
+        )
     return saved_with_event(
         petition,
         by=by,
@@ -219,6 +238,21 @@ def referral_create(
         arrears_at_referral=balance.total_arrears if balance else Decimal("0.00"),
         created_by=by if getattr(by, "pk", None) else None,
     )
+    if referral.created_by is not None:  # a double-clicked form: one referral, under the case's lock
+        repeat_refuse(
+            parent=case,
+            same=CriminalReferral.objects.filter(
+                case=case,
+                agency=agency,
+                agency_name=referral.agency_name,
+                referred_on=referred_on,
+                reference_number=referral.reference_number,
+                notes=referral.notes,
+                created_by=referral.created_by,
+            ),
+            at="created_at",
+            message="This referral was already recorded: nothing was added again.",
+        )
     return saved_with_event(
         referral,
         by=by,

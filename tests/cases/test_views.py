@@ -218,6 +218,37 @@ def test_a_double_clicked_work_item_form_adds_one_item(client, worker):
     assert WorkItem.objects.filter(case=case, title="Call the employer").count() == 2
 
 
+def test_a_double_clicked_note_is_added_once_and_the_same_note_later_again(client, worker):
+    from cases.models import CaseNote
+
+    case = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    url = reverse("cases:note_add", kwargs={"case_number": case.case_number})
+    assert client.post(url, {"body": "Called the NCP, no answer."}).status_code == 302
+    second = client.post(url, {"body": "Called the NCP, no answer."})
+    assert second.status_code == 200 and b"This note was already added" in second.content
+    assert CaseNote.objects.filter(case=case).count() == 1
+    with time_machine.travel(datetime.now(tz=UTC).replace(microsecond=0).timestamp() + 3 * 3600):
+        client.force_login(worker)
+        assert client.post(url, {"body": "Called the NCP, no answer."}).status_code == 302  # hours later
+    assert CaseNote.objects.filter(case=case).count() == 2
+
+
+def test_a_double_clicked_locate_attempt_is_recorded_once_and_the_same_kind_another_day_again(client, worker):
+    from cases.models import LocateAttempt
+
+    case = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    url = reverse("cases:locate_add", kwargs={"case_number": case.case_number})
+    data = {"source": "dmv", "attempted_on": "2026-11-02", "result": "not_found", "notes": ""}
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data)
+    assert second.status_code == 200 and b"This locate attempt was already recorded" in second.content
+    assert LocateAttempt.objects.filter(case=case).count() == 1
+    assert client.post(url, {**data, "attempted_on": "2026-11-03"}).status_code == 302  # another day
+    assert LocateAttempt.objects.filter(case=case).count() == 2
+
+
 def test_close_case_requires_reason(client, worker):
     case = CaseFactory(caseworker=worker)
     client.force_login(worker)

@@ -472,6 +472,23 @@ def test_a_double_clicked_referral_is_recorded_once(client_as, file_complaint):
     assert complaint.referrals.count() == 2
 
 
+@time_machine.travel("2026-11-23 15:00Z")
+def test_a_double_clicked_communication_is_logged_once(client_as, file_complaint):
+    complaint = file_complaint()
+    client = client_as("ombudsperson")
+    url = reverse("complaints:communication_add", args=[complaint.number])
+    data = {"occurred_on": "2026-11-23", "direction": "out", "party": "complainant", "channel": "phone"}
+    data["summary"] = "Called back about the March payment."
+    client.post(url, data)
+    second = client.post(url, data, follow=True)
+    assert complaint.communications.count() == 1
+    assert b"This communication was already logged" in second.content
+    # The same call again the next morning is another entry.
+    with time_machine.travel("2026-11-24 14:00Z"):
+        client_as("ombudsperson").post(url, {**data, "occurred_on": "2026-11-24"})
+    assert complaint.communications.count() == 2
+
+
 # Report -------------------------------------------------------------------------------------
 
 

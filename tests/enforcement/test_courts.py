@@ -213,3 +213,38 @@ def test_referral_pages(client_as):
     assert referral.outcome == "convicted"
     listing = client.get(reverse("enforcement:referral_list"))
     assert b"Albany County DA" in listing.content
+
+
+def test_a_double_clicked_petition_form_opens_one_petition(client_as):
+    case = CaseFactory()
+    client = client_as("enforcement_specialist")
+    form = {
+        "case_number": case.case_number,
+        "kind": "violation",
+        "court_name": "Albany County Family Court",
+        "docket_number": "",  # a draft: no docket number yet (one would be refused as taken)
+        "service_needed": "on",
+        "reason": "Arrears",
+    }
+    assert client.post(reverse("enforcement:petition_create"), form).status_code == 302
+    second = client.post(reverse("enforcement:petition_create"), form)
+    assert second.status_code == 200 and b"This petition was already opened" in second.content
+    assert Petition.objects.filter(case=case).count() == 1
+    # Another kind on the same case is another petition.
+    assert client.post(reverse("enforcement:petition_create"), {**form, "kind": "modification"}).status_code == 302
+    assert Petition.objects.filter(case=case).count() == 2
+
+
+def test_a_double_clicked_referral_form_refers_once(client_as):
+    case = CaseFactory()
+    client = client_as("enforcement_specialist")
+    form = {
+        "case_number": case.case_number,
+        "agency": "district_attorney",
+        "agency_name": "Albany County DA",
+        "referred_on": "2026-11-20",
+    }
+    assert client.post(reverse("enforcement:referral_create"), form).status_code == 302
+    second = client.post(reverse("enforcement:referral_create"), form)
+    assert second.status_code == 200 and b"This referral was already recorded" in second.content
+    assert case.criminal_referrals.count() == 1

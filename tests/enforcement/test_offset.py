@@ -22,6 +22,7 @@ from enforcement.interchange.fixedwidth import get_layout, read, write_text
 from enforcement.models import EnforcementAction, OffsetCertification, OffsetCollection, PartnerFile, RemedyRule
 from enforcement.services.partner_files import partner_file_export, partner_file_submit
 from enforcement.services.partner_kinds.offset import offset_joint_holds_release
+from tests.conftest import needs_postgres
 from tests.enforcement.factories import delinquent_case
 
 pytestmark = pytest.mark.django_db
@@ -437,3 +438,52 @@ def test_a_record_with_both_amounts_or_neither_is_refused():
         assert partner_file.status == PartnerFileStatus.REFUSED
         assert "collection amount (76-86)" in partner_file.errors[0]["reason"], partner_file.errors
     assert not Collection.objects.exists()
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_certifications_at_once_send_each_change_once(monkeypatch):
+    """The nightly certification and a person's run overlap: each NCP's add goes in one file only,
+    and the second run, waiting for the first, finds nothing left to send (not a database error)."""
+    import contextlib
+    import threading
+
+    from django.db import connection
+
+    from enforcement.services.partner_kinds import offset
+
+    for arrears in ("800.00", "900.00"):
+        active(delinquent_case(unassigned=arrears))
+    # Both runs pause once they have worked out the plan, until the other has too (or 3 s).
+    barrier, real = threading.Barrier(2), offset.offset_certification_plan
+
+    def both_have_planned(**kwargs):
+        plan = real(**kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=3)
+        return plan
+
+    monkeypatch.setattr(offset, "offset_certification_plan", both_have_planned)
+    files, errors = [], []
+
+    def export():
+        try:
+            files.append(partner_file_export(kind="offset-certification", actor_label="test"))
+        except Exception as exc:  # noqa: BLE001 - the assertion below names it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=export) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == [] and len(files) == 2
+    layout = get_layout("fop-case-submission")
+    details = [r for f in files for r in read(bytes(f.content).decode().splitlines(), layout) if r.type == "case"]
+    assert sorted(r["transaction"] for r in details) == ["A", "A"]
+    assert len({r["ssn"] for r in details}) == 2
+    assert len({f.control_number for f in files}) == 2
+    assert OffsetCertification.objects.filter(current=True).count() == 2

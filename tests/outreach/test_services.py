@@ -12,6 +12,7 @@ from outreach import services
 from outreach.choices import DeliveryStatus, InquiryStatus, QuestionKind, ReminderKind
 from outreach.models import AnnouncementDelivery, Material, MediaInquiry, MediaReminder, SurveyAnswer, SurveyResponse
 from outreach.tasks import announcement_send_task, media_reminders_task
+from tests.conftest import needs_postgres
 
 from .factories import (
     AnnouncementFactory,
@@ -72,6 +73,48 @@ def test_database_refuses_negative_stock():
     material = MaterialFactory(stock=0)
     with pytest.raises(IntegrityError):
         Material.objects.filter(pk=material.pk).update(stock=-1)
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_a_distribution_sent_twice_at_once_takes_the_copies_once(monkeypatch, outreach_user):
+    """A double-click sends two requests at the same moment: one distribution, one stock movement."""
+    import contextlib
+    import threading
+
+    from django.db import connection
+
+    material = MaterialFactory(stock=10)
+    # Each pauses once it has passed the checks, until the other has too (or 3 s).
+    barrier, real = threading.Barrier(2), services._save
+
+    def both_checked(obj, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=3)
+        return real(obj, **kwargs)
+
+    monkeypatch.setattr(services, "_save", both_checked)
+    errors = []
+
+    def distribute():
+        try:
+            services.material_distribute(
+                material=material, quantity=4, distributed_on=date(2026, 11, 2), location="Fair", by=outreach_user
+            )
+        except ValidationError as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=distribute) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    material.refresh_from_db()
+    assert material.stock == 6 and material.distributions.count() == 1
+    assert len(errors) == 1 and "already recorded" in str(errors[0])
 
 
 def test_restock_adds_copies(outreach_user):

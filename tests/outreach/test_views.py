@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -127,6 +128,58 @@ def test_distribution_page_refuses_more_than_stock(client_as):
     assert response.status_code == 302
     material.refresh_from_db()
     assert material.stock == 0
+
+
+def test_a_double_clicked_distribution_takes_the_copies_off_the_stock_once(client_as):
+    material = MaterialFactory(stock=10)
+    url = reverse("outreach:material_distribute", args=[material.pk])
+    form = {"quantity": 4, "distributed_on": "2026-11-20", "location": "Fair"}
+    assert client_as("outreach").post(url, form).status_code == 302
+    response = client_as("outreach").post(url, form)
+    assert response.status_code == 200
+    assert "This distribution was already recorded" in response.content.decode()
+    material.refresh_from_db()
+    assert material.stock == 6 and material.distributions.count() == 1
+
+
+def test_the_same_distribution_later_is_recorded_again(client_as):
+    """A second identical hand-out after the short window (the same fair the next hour) counts."""
+    material = MaterialFactory(stock=10)
+    url = reverse("outreach:material_distribute", args=[material.pk])
+    form = {"quantity": 4, "distributed_on": "2026-11-20", "location": "Fair"}
+    client_as("outreach").post(url, form)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        assert client_as("outreach").post(url, form).status_code == 302
+    material.refresh_from_db()
+    assert material.stock == 2 and material.distributions.count() == 2
+
+
+def test_a_double_clicked_restock_adds_the_copies_once(client_as):
+    material = MaterialFactory(stock=2)
+    url = reverse("outreach:material_restock", args=[material.pk])
+    client = client_as("outreach")
+    client.post(url, {"quantity": 100})
+    response = client.post(url, {"quantity": 100}, follow=True)
+    assert "This restock was already recorded" in response.content.decode()
+    material.refresh_from_db()
+    assert material.stock == 102
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        client_as("outreach").post(url, {"quantity": 100})  # a second delivery later is added
+    material.refresh_from_db()
+    assert material.stock == 202
+
+
+def test_a_double_clicked_walk_in_without_e_mail_is_registered_once(client_as):
+    event = EventFactory(capacity=None)
+    url = reverse("outreach:registration_create", args=[event.pk])
+    form = {"name": "Sam Lee", "phone": "518-555-0101", "walk_in": "on"}
+    assert client_as("outreach").post(url, form).status_code == 302
+    second = client_as("outreach").post(url, form)
+    assert second.status_code == 200 and "already registered a moment ago" in second.content.decode()
+    assert event.registrations.count() == 1
+    # Another Sam Lee, told apart by the phone, is another registration.
+    assert client_as("outreach").post(url, {**form, "phone": "518-555-0199"}).status_code == 302
+    assert event.registrations.count() == 2
 
 
 # Material uploads ----------------------------------------------------------------------------

@@ -111,6 +111,17 @@ def test_record_completion_outside_a_session_refuses_future_dates(client_as, rol
     assert client_as("coordinator").get(url).status_code == 403
 
 
+def test_a_double_clicked_completion_outside_a_session_is_recorded_once(client_as, role_user):
+    person = role_user("caseworker")
+    url = reverse("training:completion_record")
+    client = client_as("trainer")
+    data = {"user": person.pk, "course": basics_course().pk, "completed_on": date.today().isoformat(), "score": "77"}
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data)
+    assert second.status_code == 200 and b"This completion was already recorded" in second.content
+    assert CourseCompletion.objects.filter(user=person).count() == 1
+
+
 def test_reminders_show_on_my_training_and_can_be_marked_read(client_as, role_user):
     role_user("caseworker")
     compliance_reminders_send()

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.conftest import needs_postgres
 from training.choices import EnrolmentResult, EnrolmentStatus, Requirement
 from training.models import CourseCompletion, Enrolment
 from training.services import (
@@ -202,3 +203,74 @@ def test_session_outcomes_averages_and_gain(trainer):
     assert out["avg_pre"] == 50.0 and out["avg_post"] == pytest.approx(76.7)
     assert out["gain"] == pytest.approx(26.7)
     assert out["responses"] == 3 and out["avg_content"] == pytest.approx(3.3) and out["avg_trainer"] == 5.0
+
+
+def _both_at_once(monkeypatch, submit):
+    """Run ``submit`` in two threads (each in its own transaction, as a view does) that pause just
+    before saving until the other has got there too (or 3 s); the errors each raised."""
+    import contextlib
+    import threading
+
+    from django.db import connection, transaction
+
+    from training import services
+
+    barrier, real = threading.Barrier(2), services.saved_with_event
+
+    def both_checked(*args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "saved_with_event", both_checked)
+    errors: list[Exception] = []
+
+    def run():
+        try:
+            with transaction.atomic():
+                submit()
+        except Exception as exc:  # noqa: BLE001 - the test names what it expects
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_an_evaluation_sent_twice_at_once_is_kept_once_and_the_second_is_told(monkeypatch, trainer):
+    from training.models import SessionEvaluation
+
+    user = UserFactory(username="u")
+    e = attended(SessionFactory(), user, trainer)
+    errors = _both_at_once(
+        monkeypatch,
+        lambda: evaluation_submit(enrolment=e, content_rating=4, trainer_rating=5, relevance_rating=3, by=user),
+    )
+    assert [str(err) for err in errors] == [str(ValidationError("You have already evaluated this session."))]
+    assert SessionEvaluation.objects.filter(enrolment=e).count() == 1
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_the_same_completion_recorded_by_two_trainers_at_once_is_kept_once(monkeypatch, make_user):
+    from datetime import date
+
+    from training.services import completion_record
+
+    course = CourseFactory()
+    person, first, second = UserFactory(username="p"), make_user("trainer"), make_user("trainer", username="t2")
+    trainers = iter([first, second])
+
+    def record():
+        completion_record(user=person, course=course, completed_on=date(2026, 11, 2), score=80, by=next(trainers))
+
+    errors = _both_at_once(monkeypatch, record)
+    assert len(errors) == 1 and "already recorded" in str(errors[0])
+    assert CourseCompletion.objects.filter(user=person, course=course).count() == 1

@@ -8,7 +8,8 @@ Certification (``export_offset_certification``; kind ``offset-certification``, o
   arrears owed to the family, in whole dollars, certified when at least the thresholds of
   45 CFR 303.72(a)(1) ($150 assigned) and (a)(2) ($500 non-TANF) — LegalParameter
   ``us.remedy.offset.assigned_min`` / ``us.remedy.offset.unassigned_min`` (jurisdiction US);
-- only the changes since the last certification are sent: ``A`` add (not certified yet), ``M``
+- one certification runs at a time (a second one waits until the first's file is stored), and
+  only the changes since the last certification are sent: ``A`` add (not certified yet), ``M``
   modify (the amount changed), ``R`` replace exclusion indicators (the exclusions changed: FOP
   release 07-01, "A new Exclusion Indicator submitted on an 'A' (Add) or 'R' (Replace Exclusion
   Indicator) transaction"; ``M`` then ``R`` when both changed), ``D`` delete (no longer
@@ -48,6 +49,7 @@ from cases.choices import CaseStatus, CollectionSource, ParticipantRole, Receive
 from cases.models import Address, CaseParticipant, Person, WorkItem
 from cases.services import CollectionItem, collections_post_batch
 from core.dates import display_date
+from core.db import advisory_xact_lock
 from core.legal import legal_parameter
 
 from ...choices import (
@@ -121,6 +123,11 @@ def offset_certification_plan(*, on: date) -> dict[tuple[int, str], dict]:
 
 def offset_certification_export(*, by=None, on: date | None = None, **options) -> ExportResult:
     on = on or timezone.localdate()
+    # One certification at a time, until its file is stored (``partner_file_export``'s
+    # transaction): a run at the same moment (the nightly one and a person's) waits, then compares
+    # against what the first certified and sends only what is left, so FOP never receives the same
+    # add or modify twice. A lock on rows would not do: an NCP's first add has no row yet.
+    advisory_xact_lock("enforcement.offset-certification")
     state = (settings.CASEWORKS_OFFSET_STATE_CODE or settings.CASEWORKS_JURISDICTION)[:2].upper()
     local = settings.CASEWORKS_OFFSET_LOCAL_CODE[:3]
     plan = offset_certification_plan(on=on)
