@@ -50,7 +50,8 @@ TrainingEvent = event_choices(
     "TrainingEvent",
     """
     policy.acknowledged training.attendance_recorded training.completed training.completion_recorded
-    training.course_changed training.course_created training.enrolment_cancelled training.evaluation_submitted
+    training.course_changed training.course_created training.enrolled training.enrolment_cancelled
+    training.evaluation_submitted
     training.needs_survey_answered training.not_passed training.promoted_from_waitlist training.reminder_sent
     training.session_cancelled training.session_scheduled training.waitlisted
 """,

@@ -135,7 +135,7 @@ def enrolment_create(*, session: TrainingSession, user: User, by: User) -> Enrol
     except IntegrityError:
         raise TrainingError("Already enrolled (or waitlisted) in this session.")
     event_record(
-        verb="training.waitlisted" if full else "training enrolled",
+        verb="training.waitlisted" if full else "training.enrolled",
         subject=enrolment,
         actor=by,
         summary=f"{user} · {session}",
