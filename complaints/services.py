@@ -25,7 +25,7 @@ from core import business_days
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import event_about, event_record, repeat_refuse, saved_with_event
+from core.services import event_about, event_record, row_repeat_refuse, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -332,17 +332,18 @@ def communication_add(
         recorded_by=by,
     )
     if getattr(by, "pk", None):
-        repeat_refuse(
+        row_repeat_refuse(
+            row=item,
             parent=complaint,
-            same=Communication.objects.filter(
-                complaint=complaint,
-                occurred_on=occurred_on,
-                direction=direction,
-                party=party,
-                party_name=item.party_name,
-                channel=channel,
-                summary=summary,
-                recorded_by=by,
+            fields=(
+                "complaint",
+                "occurred_on",
+                "direction",
+                "party",
+                "party_name",
+                "channel",
+                "summary",
+                "recorded_by",
             ),
             at="created_at",
             message="This communication was already logged: nothing was added again.",

@@ -44,6 +44,22 @@ def repeat_refuse(
         raise ValidationError(message)
 
 
+def row_repeat_refuse(
+    *,
+    row: models.Model,
+    parent: models.Model,
+    fields: Sequence[str],
+    at: str,
+    message: str,
+    window: timedelta = REPEAT_WINDOW,
+) -> None:
+    """``repeat_refuse`` for ``row``, about to be added: the rows of its model whose ``fields`` hold
+    ``row``'s values are the same row. The values compared are the ones that will be saved, so the
+    check cannot drift from what is written."""
+    same = type(row)._default_manager.filter(**{name: getattr(row, name) for name in fields})
+    repeat_refuse(parent=parent, same=same, at=at, message=message, window=window)
+
+
 def event_record(
     *,
     verb: str,

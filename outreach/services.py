@@ -31,7 +31,7 @@ from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
 from core.models import DomainEvent
-from core.services import event_record, repeat_refuse, saved_created_or_changed
+from core.services import event_record, repeat_refuse, row_repeat_refuse, saved_created_or_changed
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -141,24 +141,6 @@ def registration_add(
     email = email.strip().lower()
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
-        if not email:  # without an e-mail, the same person added again a moment ago (a double-click)
-            repeat_refuse(
-                parent=locked,
-                same=locked.registrations.filter(
-                    email="",
-                    name=name.strip(),
-                    phone=phone.strip(),
-                    organisation_name=organisation_name.strip(),
-                    walk_in=walk_in,
-                ),
-                at="registered_at",
-                message="This person was already registered a moment ago: nothing was added again. (Another"
-                " person of the same name: add a phone number or organisation to tell them apart.)",
-            )
-        if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
-            raise ValidationError(f"The event is full ({locked.capacity} places).")
-        if email and locked.registrations.filter(email=email).exists():
-            raise ValidationError({"email": "This e-mail address is already registered for the event."})
         registration = Registration(
             event=locked,
             name=name.strip(),
@@ -168,6 +150,19 @@ def registration_add(
             walk_in=walk_in,
             attended=walk_in,
         )
+        if not email:  # without an e-mail, the same person added again a moment ago (a double-click)
+            row_repeat_refuse(
+                row=registration,
+                parent=locked,
+                fields=("event", "email", "name", "phone", "organisation_name", "walk_in"),
+                at="registered_at",
+                message="This person was already registered a moment ago: nothing was added again. (Another"
+                " person of the same name: add a phone number or organisation to tell them apart.)",
+            )
+        if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
+            raise ValidationError(f"The event is full ({locked.capacity} places).")
+        if email and locked.registrations.filter(email=email).exists():
+            raise ValidationError({"email": "This e-mail address is already registered for the event."})
         _save(registration)
     return registration
 
@@ -226,25 +221,6 @@ def material_distribute(
     form) is refused under the material's lock: the copies leave the stock once."""
     if quantity <= 0:
         raise ValidationError({"quantity": "Distribute at least one copy."})
-    repeat_refuse(
-        parent=material,
-        same=MaterialDistribution.objects.filter(
-            material=material,
-            quantity=quantity,
-            distributed_on=distributed_on,
-            location=location.strip(),
-            event=event,
-            organisation=organisation,
-            recorded_by=by,
-        ),
-        at="recorded_at",
-        message="This distribution was already recorded: the stock was not taken down again.",
-    )
-    # The conditional update is the guard: two concurrent distributions cannot both pass it.
-    taken = Material.objects.filter(pk=material.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
-    if taken != 1:
-        on_hand = Material.objects.filter(pk=material.pk).values_list("stock", flat=True).first()
-        raise ValidationError({"quantity": f"Only {on_hand or 0} copies are in stock."})
     distribution = MaterialDistribution(
         material=material,
         quantity=quantity,
@@ -254,6 +230,18 @@ def material_distribute(
         organisation=organisation,
         recorded_by=by,
     )
+    row_repeat_refuse(
+        row=distribution,
+        parent=material,
+        fields=("material", "quantity", "distributed_on", "location", "event", "organisation", "recorded_by"),
+        at="recorded_at",
+        message="This distribution was already recorded: the stock was not taken down again.",
+    )
+    # The conditional update is the guard: two concurrent distributions cannot both pass it.
+    taken = Material.objects.filter(pk=material.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
+    if taken != 1:
+        on_hand = Material.objects.filter(pk=material.pk).values_list("stock", flat=True).first()
+        raise ValidationError({"quantity": f"Only {on_hand or 0} copies are in stock."})
     _save(distribution)
     _stock_moved(
         material, verb="outreach.material_distributed", by=by, summary=f"{quantity} copies to {distribution.location}"

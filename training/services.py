@@ -16,7 +16,7 @@ from accounts.models import User
 from core.services import (
     event_record,
     events_bulk_record,
-    repeat_refuse,
+    row_repeat_refuse,
     saved_created_or_changed,
     saved_with_event,
 )
@@ -251,14 +251,6 @@ def completion_record(
     if completed_on > today():
         raise TrainingError({"completed_on": "A completion cannot be in the future."})
     _check_score("score", score, required=False)
-    repeat_refuse(
-        parent=course,
-        same=CourseCompletion.objects.filter(
-            user=user, course=course, completed_on=completed_on, score=score, source=CompletionSource.RECORDED
-        ),
-        at="created_at",
-        message="This completion was already recorded: nothing was added again.",
-    )
     completion = CourseCompletion(
         user=user,
         course=course,
@@ -266,6 +258,13 @@ def completion_record(
         score=score,
         source=CompletionSource.RECORDED,
         recorded_by=by,
+    )
+    row_repeat_refuse(  # whoever records it: two trainers entering one completion at once is one completion
+        row=completion,
+        parent=course,
+        fields=("user", "course", "completed_on", "score", "source"),
+        at="created_at",
+        message="This completion was already recorded: nothing was added again.",
     )
     saved_with_event(completion, by=by, verb="training.completion_recorded", summary=f"{user} · {course}")
     fti_training_forget(user)

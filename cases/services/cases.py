@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import display_date, not_in_future
-from core.services import event_about, event_record, repeat_refuse, saved_with_event
+from core.services import event_about, event_record, row_repeat_refuse, saved_with_event
 
 from ..choices import (
     CaseStage,
@@ -329,21 +329,6 @@ def locate_attempt_record(
     person = person or case.ncp
     if person is None:
         raise ValidationError({"person": "The case has no noncustodial parent to locate."})
-    if getattr(by, "pk", None):
-        repeat_refuse(
-            parent=case,
-            same=LocateAttempt.objects.filter(
-                case=case,
-                person=person,
-                source=source,
-                attempted_on=attempted_on,
-                result=result,
-                notes=notes,
-                recorded_by=by,
-            ),
-            at="created_at",
-            message="This locate attempt was already recorded: nothing was added again.",
-        )
     attempt = LocateAttempt(
         case=case,
         person=person,
@@ -353,6 +338,14 @@ def locate_attempt_record(
         notes=notes,
         recorded_by=by if getattr(by, "pk", None) else None,
     )
+    if attempt.recorded_by is not None:
+        row_repeat_refuse(
+            row=attempt,
+            parent=case,
+            fields=("case", "person", "source", "attempted_on", "result", "notes", "recorded_by"),
+            at="created_at",
+            message="This locate attempt was already recorded: nothing was added again.",
+        )
     saved_with_event(
         attempt,
         by=by,
@@ -477,9 +470,10 @@ def case_note_add(*, case: Case, body: str, by: User) -> CaseNote:
     """A note on the case. The same note by the same person a moment later (a double-clicked
     form) is refused under the case's lock; the same words hours later are a new note."""
     note = CaseNote(case=case, body=body.strip(), author=by)
-    repeat_refuse(
+    row_repeat_refuse(
+        row=note,
         parent=case,
-        same=CaseNote.objects.filter(case=case, body=note.body, author=by),
+        fields=("case", "body", "author"),
         at="created_at",
         message="This note was already added: nothing was added again.",
     )

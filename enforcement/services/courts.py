@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import not_in_future
-from core.services import event_record, repeat_refuse, saved_with_event
+from core.services import event_record, row_repeat_refuse, saved_with_event
 
 from ..choices import (
     OPEN_PETITION_STATUSES,
@@ -23,6 +23,19 @@ from ..choices import (
     ReferralStatus,
 )
 from ..models import Appearance, CourtHearing, CriminalReferral, Petition
+
+# What makes a petition the same one again (a double-clicked form), by the same person.
+PETITION_FIELDS = (
+    "case",
+    "kind",
+    "court_name",
+    "docket_number",
+    "filed_on",
+    "reason",
+    "origin",
+    "service_needed",
+    "created_by",
+)
 
 
 @transaction.atomic
@@ -59,19 +72,10 @@ def petition_create(
         created_by=by if getattr(by, "pk", None) else None,
     )
     if petition.created_by is not None:
-        repeat_refuse(
+        row_repeat_refuse(
+            row=petition,
             parent=case,
-            same=Petition.objects.filter(
-                case=case,
-                kind=kind,
-                court_name=petition.court_name,
-                docket_number=petition.docket_number,
-                filed_on=filed_on,
-                reason=petition.reason,
-                origin=petition.origin,
-                service_needed=service_needed,
-                created_by=petition.created_by,
-            ),
+            fields=PETITION_FIELDS,
             at="created_at",
             message="This petition was already opened: nothing was added again.",
         )
@@ -239,17 +243,10 @@ def referral_create(
         created_by=by if getattr(by, "pk", None) else None,
     )
     if referral.created_by is not None:  # a double-clicked form: one referral, under the case's lock
-        repeat_refuse(
+        row_repeat_refuse(
+            row=referral,
             parent=case,
-            same=CriminalReferral.objects.filter(
-                case=case,
-                agency=agency,
-                agency_name=referral.agency_name,
-                referred_on=referred_on,
-                reference_number=referral.reference_number,
-                notes=referral.notes,
-                created_by=referral.created_by,
-            ),
+            fields=("case", "agency", "agency_name", "referred_on", "reference_number", "notes", "created_by"),
             at="created_at",
             message="This referral was already recorded: nothing was added again.",
         )
