@@ -11,6 +11,7 @@ from cases.models import Case
 from core.integrity import IntegrityCheck, IntegrityRow
 
 from .models import Complaint
+from .services import SAME_COMPLAINT
 
 
 def _complaints_linked_out_of_scope() -> Iterator[IntegrityRow]:
@@ -47,20 +48,8 @@ def _complaints_linked_out_of_scope() -> Iterator[IntegrityRow]:
             )
 
 
-# What makes two filings the same complaint (``services._refuse_a_repeat``), with the filer.
-SAME_COMPLAINT = (
-    "filed_by",
-    "filed_by_agency",
-    "channel",
-    "complainant_name",
-    "contact_email",
-    "contact_phone",
-    "case_number_received",
-    "category",
-    "description",
-    "received_on",
-    "known_on",
-)
+# The same complaint (``services.SAME_COMPLAINT``) by the same filer.
+SAME_FILING = ("filed_by", "filed_by_agency", *SAME_COMPLAINT)
 
 
 def _complaints_filed_twice() -> Iterator[IntegrityRow]:
@@ -68,13 +57,13 @@ def _complaints_filed_twice() -> Iterator[IntegrityRow]:
     one complaint twice until the fix; anonymous web filings have no filer to compare and are left out."""
     twice = (
         Complaint.objects.filter(Q(filed_by__isnull=False) | Q(filed_by_agency__isnull=False))
-        .values(*SAME_COMPLAINT)
+        .values(*SAME_FILING)
         .annotate(times=Count("id"), first=Min("number"))
         .filter(times__gt=1)
         .order_by("first")
     )
     for row in twice:
-        same = Complaint.objects.filter(**{field: row[field] for field in SAME_COMPLAINT}).order_by("pk")
+        same = Complaint.objects.filter(**{field: row[field] for field in SAME_FILING}).order_by("pk")
         numbers = list(same.values_list("number", flat=True))
         yield IntegrityRow(
             reference=numbers[0],

@@ -25,7 +25,7 @@ from core import business_days
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import event_about, event_record, row_repeat_refuse, saved_with_event
+from core.services import event_about, event_record, row_repeat_refuse, same_rows, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -150,34 +150,34 @@ def complaint_file(
     return complaint
 
 
+# What makes a filing the same complaint again, by the same filer (``_refuse_a_repeat``; the data
+# check ``complaints.filed_twice`` looks for the repeats filed before it).
+SAME_COMPLAINT = (
+    "channel",
+    "complainant_name",
+    "contact_email",
+    "contact_phone",
+    "case_number_received",
+    "category",
+    "description",
+    "received_on",
+    "known_on",
+)
+
+
 def _refuse_a_repeat(complaint: Complaint) -> None:
     """The same complaint filed again by the same staff member or partner agency (a double-clicked
     form, a retried API request) is refused with the first one (``ComplaintAlreadyFiled``): one
     complaint, one acknowledgement. Filings of one filer take turns on a lock. An anonymous web
     filing has no filer to compare: its confirmation page (and secret code) is the first answer's."""
     if complaint.filed_by_agency_id is not None:
-        filer = {"filed_by_agency": complaint.filed_by_agency_id}
+        filer = "filed_by_agency"
     elif complaint.filed_by_id is not None:
-        filer = {"filed_by": complaint.filed_by_id}
+        filer = "filed_by"
     else:
         return
-    advisory_xact_lock("complaints.file:" + ":".join(f"{k}={v}" for k, v in filer.items()))
-    first = (
-        Complaint.objects.filter(
-            **filer,
-            channel=complaint.channel,
-            complainant_name=complaint.complainant_name,
-            contact_email=complaint.contact_email,
-            contact_phone=complaint.contact_phone,
-            case_number_received=complaint.case_number_received,
-            category=complaint.category,
-            description=complaint.description,
-            received_on=complaint.received_on,
-            known_on=complaint.known_on,
-        )
-        .order_by("pk")
-        .first()
-    )
+    advisory_xact_lock(f"complaints.file:{filer}={getattr(complaint, filer + '_id')}")
+    first = same_rows(complaint, (filer, *SAME_COMPLAINT)).order_by("pk").first()
     if first is not None:
         raise ComplaintAlreadyFiled(first)
 

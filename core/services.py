@@ -56,8 +56,12 @@ def row_repeat_refuse(
     """``repeat_refuse`` for ``row``, about to be added: the rows of its model whose ``fields`` hold
     ``row``'s values are the same row. The values compared are the ones that will be saved, so the
     check cannot drift from what is written."""
-    same = type(row)._default_manager.filter(**{name: getattr(row, name) for name in fields})
-    repeat_refuse(parent=parent, same=same, at=at, message=message, window=window)
+    repeat_refuse(parent=parent, same=same_rows(row, fields), at=at, message=message, window=window)
+
+
+def same_rows(row: models.Model, fields: Sequence[str]) -> models.QuerySet:
+    """The saved rows of ``row``'s model whose ``fields`` hold ``row``'s values (``row`` may be unsaved)."""
+    return type(row)._default_manager.filter(**{name: getattr(row, name) for name in fields})
 
 
 def event_record(

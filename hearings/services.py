@@ -25,7 +25,7 @@ from core import business_days
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import event_about, saved_with_event
+from core.services import event_about, same_rows, saved_with_event
 
 from .choices import (
     BOOKED_HEARING_STATUSES,
@@ -186,19 +186,8 @@ def _refuse_a_repeat(request: HearingRequest) -> None:
     if request.created_by_id is None:
         return
     advisory_xact_lock(f"hearings.request:{request.requester_name}:{request.requested_on}")
-    first = (
-        HearingRequest.objects.filter(
-            complaint=request.complaint,
-            case=request.case,
-            requester_name=request.requester_name,
-            issue=request.issue,
-            statement=request.statement,
-            requested_on=request.requested_on,
-            created_by=request.created_by,
-        )
-        .order_by("pk")
-        .first()
-    )
+    same = ("complaint", "case", "requester_name", "issue", "statement", "requested_on", "created_by")
+    first = same_rows(request, same).order_by("pk").first()
     if first is not None:
         raise ValidationError(
             f"This hearing request was already recorded as {first.number}: nothing was recorded again."
