@@ -4,7 +4,7 @@ expenditures, self-assessment reviews, improvement plans and goals."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -36,7 +36,7 @@ from .models import (
     Review,
     ReviewSample,
 )
-from .rules import DEFAULT_BANDS, TABLE_OF_MEASURE, incentive_estimate
+from .rules import DEFAULT_BANDS, TABLE_OF_MEASURE, compliance_meets, incentive_estimate
 from .timeframes import compliance, failing_case_ids
 
 TRACKED_LABELS = dict(TRACKED_CHOICES)
@@ -414,7 +414,7 @@ def review_summary(review: Review) -> list[dict]:
         passed = sum(1 for s in mine if s.result == SampleResult.PASS)
         failed = [s for s in mine if s.result == SampleResult.FAIL]
         judged = passed + len(failed)
-        rate = (Decimal(passed) * 100 / judged).quantize(Decimal("0.01")) if judged else None
+        rate = (Decimal(passed) * 100 / judged).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if judged else None
         rule = rules.get(code)
         benchmark = rule.benchmark if rule else None
         rows.append(
@@ -428,7 +428,7 @@ def review_summary(review: Review) -> list[dict]:
                 "rate": rate,
                 "benchmark": benchmark,
                 "rule": rule,
-                "meets": rate is not None and benchmark is not None and rate >= benchmark,
+                "meets": compliance_meets(passed=passed, judged=judged, benchmark=benchmark),
             }
         )
     return rows
