@@ -282,9 +282,11 @@ def next_tier(
     return NextTier(floor=target.floor, percentage=target.percentage, needed=max(needed, Decimal(0)))
 
 
-# Share of the maximum incentive each measure can earn: arrears collections and cost-effectiveness
-# are capped at 75% of the collections base (42 USC 658a(b)(6)) (confirm). Used only for the
-# dashboard's incentive estimate (percent of the maximum the office would earn).
+# Share of the maximum incentive each measure can earn: "the maximum incentive base amount … is (i)
+# with respect to [paternity, support orders, current payments], the State collections base …; and
+# (ii) with respect to [arrearage payments, cost-effectiveness], 75 percent of the State collections
+# base" (42 USC 658a(b)(5)(A)). Used only for the dashboard's incentive estimate (percent of the
+# maximum the office would earn).
 MEASURE_WEIGHTS: dict[str, Decimal] = {
     MeasureName.PATERNITY: Decimal("1"),
     MeasureName.ORDERS: Decimal("1"),

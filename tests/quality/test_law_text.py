@@ -63,3 +63,82 @@ def test_review_summary_compares_the_unrounded_rate_with_the_benchmark(make_user
     row = next(r for r in review_summary(review) if r["code"] == "enforcement")
     assert row["benchmark"] == D("66.67") and row["rate"] == D("66.67")
     assert row["meets"] is False
+
+
+# 42 USC 658a(b)(6): the statute's own tables, row by row ("At least: 58% But less than: 59% The
+# applicable percentage is: 68" … "0% 50% 0." for paternity and support orders; "80% 100" … "40% 41%
+# 50", "0% 40% 0." for current and arrears collections).
+STATUTE_TABLE_1 = {
+    80: 100,
+    **{p: 100 - 2 * (80 - p) for p in range(70, 80)},
+    **{p: p + 10 for p in range(50, 70)},
+    0: 0,
+}
+STATUTE_TABLE_2 = {
+    80: 100,
+    **{p: 100 - 2 * (80 - p) for p in range(70, 80)},
+    **{p: p + 10 for p in range(40, 70)},
+    0: 0,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("table", "statute"), [("establishment", STATUTE_TABLE_1), ("collections", STATUTE_TABLE_2)])
+def test_incentive_tables_are_the_statutes_and_no_row_is_left_to_confirm(table, statute):
+    """42 USC 658a(b)(6)(A)(ii), (B)(ii) (table 1) and (C)(ii), (D)(ii) (table 2) set out every row of
+    45 CFR 305.33 tables 1 and 2: the rows marked "confirm" (table 1 rows 58-50 %, table 2 rows 80-41 %)
+    are verified against the law's own text and are no longer marked."""
+    from quality.selectors import RuleBook
+
+    bands = RuleBook(on=date(2026, 9, 30)).bands[table]
+    assert {int(b.floor): int(b.percentage) for b in bands} == statute
+    assert not [b.floor for b in bands if b.needs_confirmation]
+    assert not LegalParameter.objects.filter(key__startswith=f"us.incentive.{table}.", confirm=True).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("measure", "paragraph"), [("current_collections", "(C)(ii)"), ("arrears_collections", "(D)(ii)")]
+)
+def test_collections_improvement_exception_is_the_statutes(measure, paragraph):
+    """42 USC 658a(b)(6)(C)(ii) / (D)(ii): "if the current payment [arrearage payment] performance level
+    of a State for a fiscal year is less than 40 percent but exceeds by at least 5 percentage points the
+    … performance level of the State for the immediately preceding fiscal year, then the applicable
+    percentage … is 50 percent"."""
+    from quality.selectors import RuleBook
+
+    exc = RuleBook(on=date(2026, 9, 30)).exception_for(measure)
+    assert (exc.below, exc.min_gain, exc.percentage) == (40, 5, 50)
+    assert exc.citation == f"45 CFR 305.33; 42 USC 658a(b)(6){paragraph}" and not exc.needs_confirmation
+
+
+@pytest.mark.django_db
+def test_migration_clears_confirm_on_rows_as_seeded_and_leaves_a_corrected_row():
+    """core 0013: a row still as seeded loses its confirm flag (with a history entry); a row an
+    administrator corrected keeps what it has."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("core.migrations.0013_incentive_rows_verified_against_658a")
+    rows = LegalParameter.objects.filter(
+        key__in=["us.incentive.collections.band.1.floor", "us.incentive.exception.arrears_collections.below"]
+    )
+    rows.filter(key__contains="exception").update(citation="45 CFR 305.33; 42 USC 658a(b)(6)", confirm=True)
+    rows.filter(key__contains="band").update(confirm=True)
+    corrected = LegalParameter.objects.get(key="us.incentive.establishment.band.31.floor")
+    corrected.value, corrected.confirm = D("51"), True
+    corrected.save()
+
+    migration.verify(apps, type("Editor", (), {"connection": connection})())
+
+    band, exc = (
+        LegalParameter.objects.get(key=k)
+        for k in ("us.incentive.collections.band.1.floor", "us.incentive.exception.arrears_collections.below")
+    )
+    assert not band.confirm and band.citation == "45 CFR 305.33, table 2"
+    assert not exc.confirm and exc.citation == "45 CFR 305.33; 42 USC 658a(b)(6)(D)(ii)"
+    assert band.history.filter(history_change_reason__startswith="Verified against 42 USC 658a(b)(6)").exists()
+    corrected.refresh_from_db()
+    assert corrected.confirm and corrected.value == 51
