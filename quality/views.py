@@ -36,7 +36,7 @@ from .models import (
     Review,
     ReviewSample,
 )
-from .rules import DEFAULT_BANDS, TABLE_OF_MEASURE, compliance_meets, incentive_estimate
+from .rules import DEFAULT_BANDS, TABLE_OF_MEASURE, band_floor, compliance_meets, incentive_estimate, measure_exact
 from .timeframes import compliance, failing_case_ids
 
 TRACKED_LABELS = dict(TRACKED_CHOICES)
@@ -71,6 +71,16 @@ def _top_floor(measure: str, book: selectors.RuleBook | None = None) -> Decimal:
     (``book``; the seeded table without one)."""
     bands = book.bands_for(measure) if book is not None else DEFAULT_BANDS[TABLE_OF_MEASURE[measure]]
     return min(b.floor for b in bands if b.percentage == max(x.percentage for x in bands))
+
+
+def _reaches(measure: str, v, target: Decimal) -> bool:
+    """Whether a snapshot value reaches ``target`` on the unrounded value, as the band is chosen
+    (45 CFR 305.33; 42 USC 658a(b)(6): "At least 80%" earns 100): 79.996% is stored as 80.00 but is
+    "at least 79% but less than 80%"; the ratio is truncated to cents like its band."""
+    if v is None or v.value is None:
+        return False
+    exact = measure_exact(measure, v.numerator, v.denominator)
+    return exact is not None and band_floor(measure, exact) >= target
 
 
 def _unit_case_filter(request) -> tuple[Q | None, str]:
@@ -111,7 +121,7 @@ class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
                     "v": v,
                     "target": target,
                     "drill": drill,
-                    "met": v is not None and v.value is not None and v.value >= target,
+                    "met": _reaches(name, v, target),
                 }
             )
         context["measures"] = measures

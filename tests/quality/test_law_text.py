@@ -142,3 +142,35 @@ def test_migration_clears_confirm_on_rows_as_seeded_and_leaves_a_corrected_row()
     assert band.history.filter(history_change_reason__startswith="Verified against 42 USC 658a(b)(6)").exists()
     corrected.refresh_from_db()
     assert corrected.confirm and corrected.value == 51
+
+
+@pytest.mark.django_db
+def test_dashboard_target_is_reached_on_the_unrounded_value(client_as):
+    """42 USC 658a(b)(6)(B)(ii): a support order performance level of "At least: 80%" earns 100, "79% but
+    less than 80%" earns 98. The dashboard's "Target (100% incentive)" compared the value stored with
+    two decimals: 7,999.6 of 10,000 orders (79.996 %, stored 80.00) was shown as reaching the target
+    while its applicable percentage is 98."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from quality.models import Snapshot, SnapshotValue
+
+    snapshot = Snapshot.objects.create(taken_on=date(2026, 9, 30), fiscal_year=2026, finished_at=timezone.now())
+    for measure, numerator, denominator, value, incentive in (
+        ("orders", D("79996"), D("100000"), D("80.00"), 98),
+        ("current_collections", D("800"), D("1000"), D("80.00"), 100),
+        ("cost_effectiveness", D("4999"), D("1000"), D("5.00"), 90),  # 4.999 is not "at least 5.00"
+    ):
+        SnapshotValue.objects.create(
+            snapshot=snapshot,
+            level="office",
+            measure=measure,
+            numerator=numerator,
+            denominator=denominator,
+            value=value,
+            incentive_percentage=incentive,
+        )
+    response = client_as("quality_analyst").get(reverse("quality:dashboard"))
+    met = {m["name"]: m["met"] for m in response.context["measures"]}
+    assert met["orders"] is False and met["cost_effectiveness"] is False
+    assert met["current_collections"] is True
