@@ -23,6 +23,8 @@ INTERSTATE_1988 = date(1988, 2, 22)  # OCSE-AT-88-02: the interstate rule (45 CF
 INTERGOVERNMENTAL_2011 = date(2011, 1, 3)  # 75 FR 38612: the intergovernmental rule in force
 PRWORA = date(1996, 8, 22)  # Pub. L. 104-193 enacted
 SDU_FROM = date(1998, 10, 1)  # 42 USC 654b(a)(1): State disbursement units from October 1, 1998
+CURRENT_EXCEPTION_CITE = "45 CFR 305.33; 42 USC 658a(b)(6)(C)(ii)"  # the current collections improvement exception
+ARREARS_EXCEPTION_CITE = "45 CFR 305.33; 42 USC 658a(b)(6)(D)(ii)"  # the arrears collections improvement exception
 PASSPORT_DRA = date(2006, 10, 1)  # Deficit Reduction Act of 2005 s. 7303: passport threshold $5,000 -> $2,500
 
 
@@ -357,22 +359,24 @@ def _rows() -> list[dict]:
             )
 
     # Table 1 (paternity, orders): >=80 -> 100; 2 points less per percent to 70 -> 80; then 1 point
-    # less: 69 -> 79 ... 50 -> 60 (58 and below (confirm) in DOMAIN.md); below 50 -> 0.
+    # less: 69 -> 79 ... 50 -> 60; below 50 -> 0. Every row verified against the statute's own tables
+    # (42 USC 658a(b)(6)(A)(ii), (B)(ii)); core 0013 cleared the confirm flag of rows 58-50.
     incentive_table(
         "establishment",
         "45 CFR 305.33, table 1",
         [(80, 100, False)]
         + [(p, 100 - 2 * (80 - p), False) for p in range(79, 69, -1)]
-        + [(p, p + 10, p < 59) for p in range(69, 49, -1)]
+        + [(p, p + 10, False) for p in range(69, 49, -1)]
         + [(0, 0, False)],
     )
-    # Table 2 (collections): the same shape down to 40 -> 50 (upper rows (confirm)); below 40 -> 0.
+    # Table 2 (collections): the same shape down to 40 -> 50; below 40 -> 0. Verified against the
+    # statute's tables (42 USC 658a(b)(6)(C)(ii), (D)(ii)); core 0013 cleared the rows 80-41's confirm.
     incentive_table(
         "collections",
         "45 CFR 305.33, table 2",
-        [(80, 100, True)]
-        + [(p, 100 - 2 * (80 - p), True) for p in range(79, 69, -1)]
-        + [(p, p + 10, p != 40) for p in range(69, 39, -1)]
+        [(80, 100, False)]
+        + [(p, 100 - 2 * (80 - p), False) for p in range(79, 69, -1)]
+        + [(p, p + 10, False) for p in range(69, 39, -1)]
         + [(0, 0, False)],
     )
     incentive_table(
@@ -390,12 +394,14 @@ def _rows() -> list[dict]:
         ],
     )
     # Improvement exceptions: below ``below`` a measure earns ``percentage`` when it rose at least
-    # ``min_gain`` points over the preceding fiscal year.
+    # ``min_gain`` points over the preceding fiscal year. The collections ones are the statute's
+    # ("less than 40 percent but exceeds by at least 5 percentage points …, then the applicable
+    # percentage … is 50 percent", 42 USC 658a(b)(6)(C)(ii), (D)(ii)); core 0013 cleared their confirm.
     for measure, below, gain, cite, confirm in (
         ("paternity", 50, 10, "45 CFR 305.33(b)", False),
         ("orders", 50, 5, "45 CFR 305.33(d)", False),
-        ("current_collections", 40, 5, "45 CFR 305.33; 42 USC 658a(b)(6)", True),
-        ("arrears_collections", 40, 5, "45 CFR 305.33; 42 USC 658a(b)(6)", True),
+        ("current_collections", 40, 5, CURRENT_EXCEPTION_CITE, False),
+        ("arrears_collections", 40, 5, ARREARS_EXCEPTION_CITE, False),
     ):
         add(
             f"us.incentive.exception.{measure}.below",

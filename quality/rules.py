@@ -184,6 +184,17 @@ HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
 
 
+def compliance_meets(*, passed: int, judged: int, benchmark: Decimal | None) -> bool:
+    """Whether a self-assessment criterion meets its benchmark: the State must have and use the
+    procedures "in at least 90 percent of the closed cases reviewed" (case closure) or "in at least 75
+    percent of the cases reviewed" (45 CFR 308.2(a), (b)). Compared on the exact share of the cases
+    scored (passed × 100 ≥ benchmark × judged), never on the rate shown with two decimals: 17,999
+    passed of 20,000 is 89.995%, shown 90.00%, and is not "at least 90 percent"."""
+    if not judged or benchmark is None:
+        return False
+    return Decimal(passed) * HUNDRED >= benchmark * judged
+
+
 def measure_exact(measure: str, numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
     """The unrounded value: a percentage, or a ratio for cost-effectiveness. The band is chosen on
     this (45 CFR 305.33: 79.996% is "at least 79% but less than 80%", never rounded up to 80%).
@@ -271,9 +282,11 @@ def next_tier(
     return NextTier(floor=target.floor, percentage=target.percentage, needed=max(needed, Decimal(0)))
 
 
-# Share of the maximum incentive each measure can earn: arrears collections and cost-effectiveness
-# are capped at 75% of the collections base (42 USC 658a(b)(6)) (confirm). Used only for the
-# dashboard's incentive estimate (percent of the maximum the office would earn).
+# Share of the maximum incentive each measure can earn: "the maximum incentive base amount … is (i)
+# with respect to [paternity, support orders, current payments], the State collections base …; and
+# (ii) with respect to [arrearage payments, cost-effectiveness], 75 percent of the State collections
+# base" (42 USC 658a(b)(5)(A)). Used only for the dashboard's incentive estimate (percent of the
+# maximum the office would earn).
 MEASURE_WEIGHTS: dict[str, Decimal] = {
     MeasureName.PATERNITY: Decimal("1"),
     MeasureName.ORDERS: Decimal("1"),

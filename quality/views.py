@@ -4,7 +4,7 @@ expenditures, self-assessment reviews, improvement plans and goals."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -36,7 +36,7 @@ from .models import (
     Review,
     ReviewSample,
 )
-from .rules import DEFAULT_BANDS, TABLE_OF_MEASURE, incentive_estimate
+from .rules import DEFAULT_BANDS, TABLE_OF_MEASURE, band_floor, compliance_meets, incentive_estimate, measure_exact
 from .timeframes import compliance, failing_case_ids
 
 TRACKED_LABELS = dict(TRACKED_CHOICES)
@@ -71,6 +71,16 @@ def _top_floor(measure: str, book: selectors.RuleBook | None = None) -> Decimal:
     (``book``; the seeded table without one)."""
     bands = book.bands_for(measure) if book is not None else DEFAULT_BANDS[TABLE_OF_MEASURE[measure]]
     return min(b.floor for b in bands if b.percentage == max(x.percentage for x in bands))
+
+
+def _reaches(measure: str, v, target: Decimal) -> bool:
+    """Whether a snapshot value reaches ``target`` on the unrounded value, as the band is chosen
+    (45 CFR 305.33; 42 USC 658a(b)(6): "At least 80%" earns 100): 79.996% is stored as 80.00 but is
+    "at least 79% but less than 80%"; the ratio is truncated to cents like its band."""
+    if v is None or v.value is None:
+        return False
+    exact = measure_exact(measure, v.numerator, v.denominator)
+    return exact is not None and band_floor(measure, exact) >= target
 
 
 def _unit_case_filter(request) -> tuple[Q | None, str]:
@@ -111,7 +121,7 @@ class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
                     "v": v,
                     "target": target,
                     "drill": drill,
-                    "met": v is not None and v.value is not None and v.value >= target,
+                    "met": _reaches(name, v, target),
                 }
             )
         context["measures"] = measures
@@ -414,7 +424,7 @@ def review_summary(review: Review) -> list[dict]:
         passed = sum(1 for s in mine if s.result == SampleResult.PASS)
         failed = [s for s in mine if s.result == SampleResult.FAIL]
         judged = passed + len(failed)
-        rate = (Decimal(passed) * 100 / judged).quantize(Decimal("0.01")) if judged else None
+        rate = (Decimal(passed) * 100 / judged).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if judged else None
         rule = rules.get(code)
         benchmark = rule.benchmark if rule else None
         rows.append(
@@ -428,7 +438,7 @@ def review_summary(review: Review) -> list[dict]:
                 "rate": rate,
                 "benchmark": benchmark,
                 "rule": rule,
-                "meets": rate is not None and benchmark is not None and rate >= benchmark,
+                "meets": compliance_meets(passed=passed, judged=judged, benchmark=benchmark),
             }
         )
     return rows

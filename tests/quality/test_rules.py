@@ -171,7 +171,8 @@ def test_seeded_tables_match_the_defaults_and_come_back_after_a_flush():
     book = RuleBook(on=date(2026, 9, 30))
     assert pct_from(book, M.ORDERS, "79.50") == 98
     assert book.bands == DEFAULT_BANDS and book.exceptions == DEFAULT_EXCEPTIONS
-    assert LegalParameter.objects.filter(key__startswith="us.incentive.", confirm=True).exists()
+    # every row is verified against 42 USC 658a(b)(6) (core 0013): none is left to confirm
+    assert not LegalParameter.objects.filter(key__startswith="us.incentive.", confirm=True).exists()
     call_command("flush", interactive=False, verbosity=0)
     assert LegalParameter.objects.filter(key__startswith="us.incentive.").count() == (
         sum(2 * len(b) + 1 for b in DEFAULT_BANDS.values()) + 3 * len(DEFAULT_EXCEPTIONS)
