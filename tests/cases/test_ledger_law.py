@@ -293,6 +293,28 @@ def test_each_overpayment_policy(settings, policy, held, excess_line, reason_par
     assert ledger_differences() == []
 
 
+def test_a_state_tax_offset_excess_is_held_for_the_obligor_not_paid_to_the_family(settings):
+    """45 CFR 303.102(g)(2): "If the amount collected is in excess of the amounts required to be
+    distributed under paragraph (g)(1) of this section, the IV-D agency must repay the excess to
+    the noncustodial parent whose State income tax refund was offset". By hand: $500 due in
+    December, a State offset of $700: $500 to current support (the family), $200 held for refund
+    to the obligor, even when the office pays overpayments to the family."""
+    from cases.services.ledger import collection_held_amount
+
+    settings.CASEWORKS_OVERPAYMENT_POLICY = "family"
+    case = case_from(date(2024, 12, 1))
+    with time_machine.travel(at(date(2024, 12, 3)), tick=False):
+        charges_accrue(through=date(2024, 12, 3))
+        result = post(case, "700.00", "STO-1", received_on=date(2024, 12, 3), source="state_tax_offset")
+    collection = Collection.objects.get(pk=result.collection.pk)
+    assert live(collection) == [("current", "family", D("500.00"))]
+    assert collection_held_amount(collection) == D("200.00")
+    assert collection.hold_reason == rules.STATE_TAX_OFFSET_EXCESS_REASON
+    assert collection.overpayment_policy == ""
+    assert Disbursement.objects.get(collection=collection, payee=Payee.FAMILY).amount == D("500.00")
+    assert ledger_differences() == []
+
+
 def test_no_overpayment_leaves_the_policy_blank(settings):
     settings.CASEWORKS_OVERPAYMENT_POLICY = "hold"
     case = case_from(date(2024, 12, 1))
