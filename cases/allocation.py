@@ -116,8 +116,11 @@ class Distribution:
 @dataclass(frozen=True)
 class PassThroughRule:
     """The part of current support collected for a family on assistance that the state passes
-    through to the family each month instead of retaining it (42 USC 657(a)(7)(B) lets the state
-    waive the federal share up to $100 a month for one child, $200 for two or more)."""
+    through to the family each month instead of retaining it. 42 USC 657(a)(6)(B) waives the
+    federal share of the "excepted portion" the state pays to the family and disregards in
+    determining its assistance: of the amount collected during a month, not more than $100, or
+    for a family with 2 or more children an amount the state sets, not more than $200. Which
+    collections (current support only here) and how much are the state's election."""
 
     jurisdiction: str
     effective_on: date
@@ -132,7 +135,7 @@ PASS_THROUGH_NAMES = ("one_child", "two_or_more")
 def pass_through_table(jurisdictions: Iterable[str] = ("NY", "CA")) -> tuple[PassThroughRule, ...]:
     """The dated pass-through amounts, read in one query from the legal parameters
     ``<jur>.pass_through.one_child`` and ``<jur>.pass_through.two_or_more`` (``core.legal_seed``;
-    the office's election, 42 USC 657(a)(7)(B)). Callers that distribute many collections read it
+    the office's election, 42 USC 657(a)(6)(B)). Callers that distribute many collections read it
     once and pass it to ``pass_through_limit``."""
     from core.models import LegalParameter
 
@@ -269,7 +272,7 @@ def distribute(
     else:
         # 42 USC 657(a)(1): current assistance — the state retains collections to repay
         # assistance, passing through up to the elected monthly amount of current support
-        # (657(a)(7)(B)); then assigned arrears to the state; then unassigned arrears and the
+        # (657(a)(6)(B)); then assigned arrears to the state; then unassigned arrears and the
         # excess to the family.
         pass_left = max(pass_through_available, ZERO)
         for item in current_due:

@@ -131,8 +131,9 @@ def _validated(item: CollectionItem) -> dict:
     elif received_on > timezone.localdate():
         errors["received_on"] = "A collection cannot be received in the future."
     cleaned["received_on"] = received_on
-    # 45 CFR 302.51(a)(1): the date of collection — withheld by the employer, received by the
-    # agency or by another state — on or before the day the agency received it.
+    # The date of collection (42 USC 654b(c)(1); 45 CFR 302.51(a)(4)): the day the State
+    # disbursement unit received it, or the day the employer withheld current support in the month
+    # it was due — on or before the day the agency received it.
     collected_on = received_on if item.collected_on is None else item.collected_on
     if not isinstance(collected_on, date):
         errors["collected_on"] = "Enter a date."
@@ -511,8 +512,9 @@ def collection_post(
     Field errors name the field (``amount``, ``received_on`` …). A batch of one: see
     ``collections_post_batch``.
 
-    ``collected_on`` is the date of collection (45 CFR 302.51(a)(1): the employer's withholding
-    date, the day the agency or another state received it), the received date when not given. The
+    ``collected_on`` is the date of collection (42 USC 654b(c)(1); 45 CFR 302.51(a)(4): the day
+    the State disbursement unit received it, or the employer's withholding date of current support
+    withheld in the month it was due), the received date when not given. The
     collection pays current support due in that month first; one collected in a month already
     closed out, or before collections already distributed, redistributes the case by month of
     collection (reversals and new entries, an event).

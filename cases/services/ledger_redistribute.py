@@ -1,6 +1,6 @@
 """Distribution by month of collection for collections that arrive out of order (45 CFR 302.51).
 
-A collection pays current support due in its *month of collection* first (302.51(a)(2)), then
+A collection pays current support due in its *month of collection* first (302.51(a)(1)), then
 arrears in the federal order. When one is posted after its month was closed out — withheld on
 November 30, posted December 2 — or after collections of a later date were already distributed,
 the case is redistributed from its date of collection: every live collection of the case from
