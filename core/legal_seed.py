@@ -195,6 +195,18 @@ def _rows() -> list[dict]:
         note="Business days after receipt by the State disbursement unit (SDUs required from 1998-10-01, "
         "42 USC 654b as enacted by PRWORA 1996 s. 312).",
     )
+    # A Federal tax refund offset is sent to the family within 30 calendar days of its initial
+    # receipt by the IV-D agency (not the 2 business days of periodic income).
+    add(
+        "us.disbursement.tax_offset_calendar_days",
+        "US",
+        SDU_FROM,
+        30,
+        "45 CFR 302.32(b)(2)(iv), (b)(3)(ii)",
+        confirm=True,
+        note="Calendar days after initial receipt by the IV-D agency (a timely post-offset appeal: 15 days "
+        "after it is resolved). The first day applied here is a default: confirm.",
+    )
 
     # --- California guideline ---------------------------------------------------------------------
     # K fraction bands: band n covers TN up to ``upper`` (the last band has none); fraction =

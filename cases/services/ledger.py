@@ -13,7 +13,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
@@ -72,8 +72,19 @@ def disburse_within_business_days(received_on: date) -> int:
     return int(legal_parameter("us.disbursement.business_days", jurisdiction="US", on=received_on))
 
 
-def disbursement_due_by(received_on: date, jurisdiction: str) -> date:
-    """The day a family disbursement of a collection received on ``received_on`` is due."""
+def tax_offset_disburse_within_days(received_on: date) -> int:
+    """Calendar days to send the family its share of a Federal tax refund offset received on
+    ``received_on``: 30 under 45 CFR 302.32(b)(2)(iv) and (b)(3)(ii), read from
+    ``core.LegalParameter`` ``us.disbursement.tax_offset_calendar_days``."""
+    return int(legal_parameter("us.disbursement.tax_offset_calendar_days", jurisdiction="US", on=received_on))
+
+
+def disbursement_due_by(received_on: date, jurisdiction: str, *, source: str = "") -> date:
+    """The day a family disbursement of a collection received on ``received_on`` is due: 2
+    business days (42 USC 654b(c)(1)), 30 calendar days for a Federal tax refund offset (45 CFR
+    302.32(b)(3)(ii))."""
+    if source == rules.FEDERAL_TAX_OFFSET:
+        return received_on + timedelta(days=tax_offset_disburse_within_days(received_on))
     return add_business_days(received_on, disburse_within_business_days(received_on), jurisdiction)
 
 
@@ -455,7 +466,7 @@ def _family_disbursement(*, collection: Collection, case: Case, distribution: ru
         Payee.FAMILY,
         family,
         collection.received_on,
-        disbursement_due_by(collection.received_on, case.jurisdiction),
+        disbursement_due_by(collection.received_on, case.jurisdiction, source=collection.source),
     )
 
 

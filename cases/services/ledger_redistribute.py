@@ -443,7 +443,7 @@ def _write(
                     payee=Payee.FAMILY,
                     amount=family - sent - returned,
                     received_on=collection.received_on,
-                    due_by=disbursement_due_by(collection.received_on, case.jurisdiction),
+                    due_by=disbursement_due_by(collection.received_on, case.jurisdiction, source=collection.source),
                 )
             )
         updates = {}
