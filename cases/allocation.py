@@ -12,13 +12,15 @@ write what it returns. The rules (DOMAIN.md "Ledger and distribution"):
   except the monthly pass-through the state elects (dated legal parameters, ``pass_through_table``), then
   assigned arrears to the state, then unassigned arrears to the family, excess to the family;
 - federal tax refund offset: never to current support; past-due support only, assigned arrears
-  first; what exceeds the past-due support is held (it is refunded to the obligor, not kept).
+  first; what exceeds the past-due support is held (it is refunded to the obligor, not kept);
+- State tax refund offset: the ordinary order; what exceeds the support owed is held for refund
+  to the obligor (45 CFR 303.102(g)(2)), whatever the overpayment policy.
 
 Invariants (tested with hypothesis): sum(lines) + held == amount; no line is negative; no bucket
 is paid more than is due in it; only the family remainder line is unbounded; the state's lines
 never add up to more than the unreimbursed assistance (URA) when one is given.
 
-More than is owed (an overpayment) follows the office policy: paid to the family (the remainder
+More than is owed (an overpayment) from any other source follows the office policy: paid to the family (the remainder
 line), or held with the reason "held for review" or "to be refunded to the payor".
 """
 
@@ -47,6 +49,12 @@ ASSISTANCE_STATUSES = (NEVER, FORMER, CURRENT_ASSISTANCE)
 FEDERAL_TAX_OFFSET = "federal_tax_offset"
 
 TAX_OFFSET_EXCESS_REASON = "Federal tax refund offset exceeds past-due support (refund due to the obligor)"
+
+# 45 CFR 303.102(g)(1)-(2): a State income tax refund offset follows the ordinary order (section 457,
+# 302.51), and what exceeds the support owed is repaid to the noncustodial parent, not the office's
+# overpayment policy.
+STATE_TAX_OFFSET = "state_tax_offset"
+STATE_TAX_OFFSET_EXCESS_REASON = "State tax refund offset exceeds the support owed (refund due to the obligor)"
 
 # What happens to more than is owed: an office policy (CASEWORKS_OVERPAYMENT_POLICY), no federal rule.
 OVERPAYMENT_HOLD = "hold"
@@ -108,8 +116,11 @@ class Distribution:
 @dataclass(frozen=True)
 class PassThroughRule:
     """The part of current support collected for a family on assistance that the state passes
-    through to the family each month instead of retaining it (42 USC 657(a)(7)(B) lets the state
-    waive the federal share up to $100 a month for one child, $200 for two or more)."""
+    through to the family each month instead of retaining it. 42 USC 657(a)(6)(B) waives the
+    federal share of the "excepted portion" the state pays to the family and disregards in
+    determining its assistance: of the amount collected during a month, not more than $100, or
+    for a family with 2 or more children an amount the state sets, not more than $200. Which
+    collections (current support only here) and how much are the state's election."""
 
     jurisdiction: str
     effective_on: date
@@ -124,7 +135,7 @@ PASS_THROUGH_NAMES = ("one_child", "two_or_more")
 def pass_through_table(jurisdictions: Iterable[str] = ("NY", "CA")) -> tuple[PassThroughRule, ...]:
     """The dated pass-through amounts, read in one query from the legal parameters
     ``<jur>.pass_through.one_child`` and ``<jur>.pass_through.two_or_more`` (``core.legal_seed``;
-    the office's election, 42 USC 657(a)(7)(B)). Callers that distribute many collections read it
+    the office's election, 42 USC 657(a)(6)(B)). Callers that distribute many collections read it
     once and pass it to ``pass_through_limit``."""
     from core.models import LegalParameter
 
@@ -261,7 +272,7 @@ def distribute(
     else:
         # 42 USC 657(a)(1): current assistance — the state retains collections to repay
         # assistance, passing through up to the elected monthly amount of current support
-        # (657(a)(7)(B)); then assigned arrears to the state; then unassigned arrears and the
+        # (657(a)(6)(B)); then assigned arrears to the state; then unassigned arrears and the
         # excess to the family.
         pass_left = max(pass_through_available, ZERO)
         for item in current_due:
@@ -283,6 +294,9 @@ def distribute(
     lines = _cap_state(lines, ura_available)
     if left <= 0:
         return Distribution(_merge(lines))
+    if source == STATE_TAX_OFFSET:
+        # 45 CFR 303.102(g)(2): the excess of a State tax refund offset is repaid to the obligor.
+        return Distribution(_merge(lines), held=left, held_reason=STATE_TAX_OFFSET_EXCESS_REASON)
     if overpayment_policy == OVERPAYMENT_FAMILY:
         lines.append(Line(EXCESS, FAMILY, left))
         return Distribution(_merge(lines), overpayment=left, overpayment_policy=overpayment_policy)

@@ -118,6 +118,7 @@ from .services.ledger import (
     DISBURSED_COLUMNS,
     collection_content_hash,
     disburse_within_business_days,
+    tax_offset_disburse_within_days,
 )
 from .services.ledger import ROLL_DESCRIPTION as ROLLED
 from .services.ledger_accrual import CURRENT_KINDS
@@ -875,18 +876,23 @@ class _Office:
                 except LegalParameterMissing as error:  # raised where a payment needs it
                     pass_through[(two, month)] = error
         due_by: dict[date, date | Exception] = {}
+        offset_due_by: dict[date, date | Exception] = {}  # 30 calendar days (45 CFR 302.32(b)(3)(ii))
         day = self.window_start
         while day <= today:
             try:
                 due_by[day] = add_business_days(day, disburse_within_business_days(day), jurisdiction)
             except LegalParameterMissing as error:
                 due_by[day] = error
+            try:
+                offset_due_by[day] = day + timedelta(days=tax_offset_disburse_within_days(day))
+            except LegalParameterMissing as error:
+                offset_due_by[day] = error
             day += timedelta(days=1)
         tails = None
         if connection.vendor == "postgresql":
             self.layouts = {model: copy_layout(model, fields) for model, fields in LEDGER_TABLES}
             tails = tuple(layout.tail for layout in self.layouts.values())
-        return _Plan(self.seed, today, months, pass_through, due_by, tails)
+        return _Plan(self.seed, today, months, pass_through, due_by, tails, offset_due_by)
 
     def _ledger(self, cases: list[_Case], *, open_ids: set[int]):
         """Submit the chunk's histories (``LEDGER_BATCH`` cases a task; collection ids reserved for
@@ -947,6 +953,7 @@ class _Plan:
     pass_through: dict  # (two or more children, month) -> limit (or the error its lookup raised)
     due_by: dict  # received on -> family disbursement due by (or the error)
     tails: tuple[str, ...] | None  # COPY tails of LEDGER_TABLES (PostgreSQL: batches return text)
+    offset_due_by: dict  # received on -> a Federal tax refund offset's family disbursement due by
 
 
 _PLAN: _Plan | None = None
@@ -1038,7 +1045,7 @@ def _case_history(plan: _Plan, case: _Case, out: tuple, collection_id: int, accr
     # One spell (the present status since the case opened) governs every month alike.
     steady = case.status_today if len(spells) <= 1 and all(s[0] == case.status_today for s in spells) else None
     two_children = case.children >= 2
-    pass_through, due_by = plan.pass_through, plan.due_by
+    pass_through, due_by, offset_due_by = plan.pass_through, plan.due_by, plan.offset_due_by
     for i, m in enumerate(months):
         month, last_day = m.start, m.last_day
         monthly = sum(
@@ -1158,7 +1165,9 @@ def _case_history(plan: _Plan, case: _Case, out: tuple, collection_id: int, accr
                         collection_id=collection_id,
                         amount=family,
                         received_on=received_on,
-                        due_by=_looked_up(due_by[received_on]),
+                        due_by=_looked_up(
+                            (offset_due_by if source == rules.FEDERAL_TAX_OFFSET else due_by)[received_on]
+                        ),
                         today=today,
                     )
                 )

@@ -197,6 +197,18 @@ def _rows() -> list[dict]:
         note="Business days after receipt by the State disbursement unit (SDUs required from 1998-10-01, "
         "42 USC 654b as enacted by PRWORA 1996 s. 312).",
     )
+    # A Federal tax refund offset is sent to the family within 30 calendar days of its initial
+    # receipt by the IV-D agency (not the 2 business days of periodic income).
+    add(
+        "us.disbursement.tax_offset_calendar_days",
+        "US",
+        SDU_FROM,
+        30,
+        "45 CFR 302.32(b)(2)(iv), (b)(3)(ii)",
+        confirm=True,
+        note="Calendar days after initial receipt by the IV-D agency (a timely post-offset appeal: 15 days "
+        "after it is resolved). The first day applied here is a default: confirm.",
+    )
 
     # --- California guideline ---------------------------------------------------------------------
     # K fraction bands: band n covers TN up to ``upper`` (the last band has none); fraction =
@@ -315,12 +327,13 @@ def _rows() -> list[dict]:
         )
 
     # --- Pass-through (cases.allocation.pass_through_table): the state's election ---------------------
-    # 42 USC 657(a)(7)(B) lets a state pass current support through to a family on assistance, the
-    # federal share waived up to $100 a month for one child and $200 for two or more. DOMAIN.md gives
+    # 42 USC 657(a)(6)(B) lets a state pass support through to a family on assistance, the federal
+    # share waived on up to $100 a month, or for 2 or more children an amount the state sets of up
+    # to $200, when the family's assistance disregards it. DOMAIN.md gives
     # no amounts: these are the elected defaults, to be confirmed by the office.
-    ny_657 = "42 USC 657(a)(7)(B); NY SSL 131-a"
+    ny_657 = "42 USC 657(a)(6)(B); NY SSL 131-a"
     ny_none = "No NY amount was configured before 2008: 0 (confirm the state's election for these years)."
-    ny_158, ny_2008 = "NY SSL 131-a/158 pass-through; 42 USC 657(a)(7)(B)", date(2008, 1, 1)
+    ny_158, ny_2008 = "NY SSL 131-a/158 pass-through; 42 USC 657(a)(6)(B)", date(2008, 1, 1)
     ca_11475, ca_1999 = "CA Welf. & Inst. Code 11475.3", date(1999, 1, 1)
     for key, jurisdiction, on, amount, cite, note in (
         ("ny.pass_through.one_child", "NY", FEDERAL_FROM, 0, ny_657, ny_none),

@@ -13,7 +13,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
@@ -72,8 +72,19 @@ def disburse_within_business_days(received_on: date) -> int:
     return int(legal_parameter("us.disbursement.business_days", jurisdiction="US", on=received_on))
 
 
-def disbursement_due_by(received_on: date, jurisdiction: str) -> date:
-    """The day a family disbursement of a collection received on ``received_on`` is due."""
+def tax_offset_disburse_within_days(received_on: date) -> int:
+    """Calendar days to send the family its share of a Federal tax refund offset received on
+    ``received_on``: 30 under 45 CFR 302.32(b)(2)(iv) and (b)(3)(ii), read from
+    ``core.LegalParameter`` ``us.disbursement.tax_offset_calendar_days``."""
+    return int(legal_parameter("us.disbursement.tax_offset_calendar_days", jurisdiction="US", on=received_on))
+
+
+def disbursement_due_by(received_on: date, jurisdiction: str, *, source: str = "") -> date:
+    """The day a family disbursement of a collection received on ``received_on`` is due: 2
+    business days (42 USC 654b(c)(1)), 30 calendar days for a Federal tax refund offset (45 CFR
+    302.32(b)(3)(ii))."""
+    if source == rules.FEDERAL_TAX_OFFSET:
+        return received_on + timedelta(days=tax_offset_disburse_within_days(received_on))
     return add_business_days(received_on, disburse_within_business_days(received_on), jurisdiction)
 
 
@@ -131,8 +142,9 @@ def _validated(item: CollectionItem) -> dict:
     elif received_on > timezone.localdate():
         errors["received_on"] = "A collection cannot be received in the future."
     cleaned["received_on"] = received_on
-    # 45 CFR 302.51(a)(1): the date of collection — withheld by the employer, received by the
-    # agency or by another state — on or before the day the agency received it.
+    # The date of collection (42 USC 654b(c)(1); 45 CFR 302.51(a)(4)): the day the State
+    # disbursement unit received it, or the day the employer withheld current support in the month
+    # it was due — on or before the day the agency received it.
     collected_on = received_on if item.collected_on is None else item.collected_on
     if not isinstance(collected_on, date):
         errors["collected_on"] = "Enter a date."
@@ -454,7 +466,7 @@ def _family_disbursement(*, collection: Collection, case: Case, distribution: ru
         Payee.FAMILY,
         family,
         collection.received_on,
-        disbursement_due_by(collection.received_on, case.jurisdiction),
+        disbursement_due_by(collection.received_on, case.jurisdiction, source=collection.source),
     )
 
 
@@ -511,8 +523,9 @@ def collection_post(
     Field errors name the field (``amount``, ``received_on`` …). A batch of one: see
     ``collections_post_batch``.
 
-    ``collected_on`` is the date of collection (45 CFR 302.51(a)(1): the employer's withholding
-    date, the day the agency or another state received it), the received date when not given. The
+    ``collected_on`` is the date of collection (42 USC 654b(c)(1); 45 CFR 302.51(a)(4): the day
+    the State disbursement unit received it, or the employer's withholding date of current support
+    withheld in the month it was due), the received date when not given. The
     collection pays current support due in that month first; one collected in a month already
     closed out, or before collections already distributed, redistributes the case by month of
     collection (reversals and new entries, an event).

@@ -49,6 +49,7 @@ from .ledger import (
     DISBURSED_COLUMNS,
     collection_content_hash,
     disburse_within_business_days,
+    tax_offset_disburse_within_days,
 )
 from .ledger_accrual import _rows, _t, balances_refresh_derived, charges_accrue
 
@@ -212,6 +213,7 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
     lines: list[tuple[int, rules.Distribution]] = []
     moves: dict[int, list] = {}
     disburse_days: dict[date, int] = {}
+    offset_days: dict[date, int] = {}
     for case_id, state in states.items():
         for n, (received_on, amount, source) in enumerate(_payments(state, month, last_day)):
             pass_left = ZERO
@@ -296,10 +298,16 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
         family = result.paid(payee=rules.FAMILY)
         if family > 0:
             state = states[case_id]
-            days = disburse_days.get(received_on)
-            if days is None:  # one read of the legal parameter per receipt day, not per collection
-                days = disburse_days[received_on] = disburse_within_business_days(received_on)
-            due_by = add_business_days(received_on, days, state.jurisdiction)
+            if collection[6] == rules.FEDERAL_TAX_OFFSET:  # 30 calendar days (45 CFR 302.32(b)(3)(ii))
+                days = offset_days.get(received_on)
+                if days is None:
+                    days = offset_days[received_on] = tax_offset_disburse_within_days(received_on)
+                due_by = received_on + timedelta(days=days)
+            else:
+                days = disburse_days.get(received_on)
+                if days is None:  # one read of the legal parameter per receipt day, not per collection
+                    days = disburse_days[received_on] = disburse_within_business_days(received_on)
+                due_by = add_business_days(received_on, days, state.jurisdiction)
             disbursements.append(
                 family_disbursement_row(
                     state.rng,

@@ -1,7 +1,7 @@
 """A batch's collections of a month already closed out, distributed without redistributing the case.
 
 A payment file received on December 2 carries pay dates of late November: under 45 CFR
-302.51(a)(2) each pays the current support due in its *month of collection* first. When no
+302.51(a)(1) each pays the current support due in its *month of collection* first. When no
 collection dated later than it has been distributed to the case (the usual case), nothing has
 to be distributed again: the collection pays what is left unpaid of its month's current support
 — which the month's close-out moved into the arrears bucket of that month's assistance status —

@@ -1,6 +1,6 @@
 """Distribution by month of collection for collections that arrive out of order (45 CFR 302.51).
 
-A collection pays current support due in its *month of collection* first (302.51(a)(2)), then
+A collection pays current support due in its *month of collection* first (302.51(a)(1)), then
 arrears in the federal order. When one is posted after its month was closed out — withheld on
 November 30, posted December 2 — or after collections of a later date were already distributed,
 the case is redistributed from its date of collection: every live collection of the case from
@@ -443,7 +443,7 @@ def _write(
                     payee=Payee.FAMILY,
                     amount=family - sent - returned,
                     received_on=collection.received_on,
-                    due_by=disbursement_due_by(collection.received_on, case.jurisdiction),
+                    due_by=disbursement_due_by(collection.received_on, case.jurisdiction, source=collection.source),
                 )
             )
         updates = {}

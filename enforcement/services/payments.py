@@ -246,8 +246,9 @@ def _post_all(
                     employer=employers.get(payment.batch.company_id[-9:]),
                     hold_reason=hold_reason,
                     batch_reference=payment_file.reference,
-                    # 45 CFR 302.51(a)(1): an employer's payment is collected on the day it withheld it,
-                    # the DED pay date (never after the day the agency received it).
+                    # 42 USC 654b(c)(1), 45 CFR 302.51(a)(4)(ii): the day the employer withheld it (the
+                    # DED pay date) may be deemed the date of collection (never after the day the agency
+                    # received it); the office takes that option for every employer payment.
                     collected_on=min(ded.pay_date, received_on),
                 ),
             )

@@ -14,6 +14,7 @@ from cases.allocation import (
     EXCESS,
     FAMILY,
     STATE,
+    STATE_TAX_OFFSET_EXCESS_REASON,
     TAX_OFFSET_EXCESS_REASON,
     Line,
     PassThroughRule,
@@ -163,6 +164,32 @@ def test_state_tax_offset_follows_the_ordinary_order():
     assert result.paid(bucket=CURRENT) == D("500.00")
 
 
+@pytest.mark.parametrize("policy", ["family", "hold", "refund"])
+@pytest.mark.parametrize("status", ["never", "former", "current"])
+def test_state_tax_offset_excess_is_refunded_to_the_obligor_whatever_the_office_policy(status, policy):
+    """45 CFR 303.102(g)(1)-(2): a State income tax refund offset is distributed under section 457
+    and 302.51 (current support of the month first), and "If the amount collected is in excess of
+    the amounts required to be distributed under paragraph (g)(1) of this section, the IV-D agency
+    must repay the excess to the noncustodial parent whose State income tax refund was offset";
+    303.102(c)(2): an offset that exceeds the overdue support is refunded to the noncustodial
+    parent. Not the office's overpayment policy. By hand: 1,300.00 against 500.00 current, 300.00
+    unassigned and 400.00 assigned arrears: 1,200.00 distributed, 100.00 held for the obligor."""
+    result = distribute(
+        assistance_status=status,
+        source="state_tax_offset",
+        amount=D("1300.00"),
+        current_due=[Slice(CURRENT, D("500.00"), "current_support")],
+        arrears=(UNASSIGNED, ASSIGNED),
+        overpayment_policy=policy,
+    )
+    assert result.paid() == D("1200.00")
+    assert result.paid(bucket=CURRENT) == D("500.00")
+    assert result.paid(bucket=EXCESS) == 0
+    assert result.held == D("100.00")
+    assert result.held_reason == STATE_TAX_OFFSET_EXCESS_REASON
+    assert result.overpayment_policy == ""
+
+
 # --- edges and bad input --------------------------------------------------------------------
 
 
@@ -291,6 +318,8 @@ def test_distribution_invariants(status, source, amount, current, arrears, pass_
     assert all(line.payee == FAMILY for line in result.lines if line.bucket == ARREARS_UNASSIGNED)
     if source == "federal_tax_offset":
         assert result.paid(bucket=CURRENT) == 0 and result.paid(bucket=EXCESS) == 0
+    elif source == "state_tax_offset":  # 45 CFR 303.102(g)(2): the excess is repaid to the obligor
+        assert result.paid(bucket=EXCESS) == 0
     else:
         assert result.held == 0
     if status != "current" or source == "federal_tax_offset":

@@ -293,6 +293,49 @@ def test_each_overpayment_policy(settings, policy, held, excess_line, reason_par
     assert ledger_differences() == []
 
 
+def test_a_state_tax_offset_excess_is_held_for_the_obligor_not_paid_to_the_family(settings):
+    """45 CFR 303.102(g)(2): "If the amount collected is in excess of the amounts required to be
+    distributed under paragraph (g)(1) of this section, the IV-D agency must repay the excess to
+    the noncustodial parent whose State income tax refund was offset". By hand: $500 due in
+    December, a State offset of $700: $500 to current support (the family), $200 held for refund
+    to the obligor, even when the office pays overpayments to the family."""
+    from cases.services.ledger import collection_held_amount
+
+    settings.CASEWORKS_OVERPAYMENT_POLICY = "family"
+    case = case_from(date(2024, 12, 1))
+    with time_machine.travel(at(date(2024, 12, 3)), tick=False):
+        charges_accrue(through=date(2024, 12, 3))
+        result = post(case, "700.00", "STO-1", received_on=date(2024, 12, 3), source="state_tax_offset")
+    collection = Collection.objects.get(pk=result.collection.pk)
+    assert live(collection) == [("current", "family", D("500.00"))]
+    assert collection_held_amount(collection) == D("200.00")
+    assert collection.hold_reason == rules.STATE_TAX_OFFSET_EXCESS_REASON
+    assert collection.overpayment_policy == ""
+    assert Disbursement.objects.get(collection=collection, payee=Payee.FAMILY).amount == D("500.00")
+    assert ledger_differences() == []
+
+
+def test_a_federal_tax_offset_is_due_to_the_family_within_30_calendar_days_not_2_business_days():
+    """45 CFR 302.32(b)(3)(ii): "Collections due the family as a result of Federal tax refund
+    offset must be sent to the family within 30 calendar days of the date of initial receipt in
+    the title IV-D agency" (302.32(b)(2)(iv) the same for a IV-A family); 42 USC 654b(c)(1)'s 2
+    business days are for amounts "after receipt from the employer or other source of periodic
+    income". By hand: a never-assistance case owed $300 of arrears; an offset of $300 received on
+    Tuesday 2025-03-04 is due to the family by 2025-04-03; a payment received the same day is due
+    2 business days later, Thursday 2025-03-06."""
+    from cases.services.ledger import disbursement_due_by
+
+    assert disbursement_due_by(date(2025, 3, 4), "NY", source="federal_tax_offset") == date(2025, 4, 3)
+    assert disbursement_due_by(date(2025, 3, 4), "NY", source="income_withholding") == date(2025, 3, 6)
+    case = case_from(date(2024, 12, 1), monthly="300.00")
+    with time_machine.travel(at(date(2025, 3, 4)), tick=False):
+        charges_accrue(through=date(2025, 1, 31))
+        result = post(case, "300.00", "FTO-1", received_on=date(2025, 3, 4), source="federal_tax_offset")
+    family = Disbursement.objects.get(collection=result.collection, payee=Payee.FAMILY)
+    assert family.amount == D("300.00")
+    assert family.due_by == date(2025, 4, 3)
+
+
 def test_no_overpayment_leaves_the_policy_blank(settings):
     settings.CASEWORKS_OVERPAYMENT_POLICY = "hold"
     case = case_from(date(2024, 12, 1))
