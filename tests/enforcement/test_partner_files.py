@@ -133,6 +133,19 @@ def test_api_without_a_file_is_400_line_0(api_client_with):
     assert response.status_code == 400 and response.json()["errors"][0]["line"] == 0
 
 
+@override_settings(CASEWORKS_PARTNER_FILE_MAX_BYTES=10)
+def test_api_refuses_an_oversized_file_before_reading_it_into_memory(api_client_with):
+    """The upload's size is known from the request: a file over the cap is refused (400, line 0)
+    without its whole content being read into the web process's memory or reaching the service."""
+    from unittest import mock
+
+    with mock.patch("enforcement.api.views.partner_file_submit", side_effect=AssertionError("read")) as submit_:
+        response = _post(api_client_with("partner_files:write"), KIND, GOOD)
+    assert response.status_code == 400 and not submit_.called
+    assert response.json()["errors"] == [{"line": 0, "reason": "file: The file is larger than 10 bytes."}]
+    assert not PartnerFile.objects.exists()
+
+
 def test_api_unknown_kind_is_404(api_client_with):
     assert _post(api_client_with("partner_files:write"), "nothing-like-it", GOOD).status_code == 404
 
