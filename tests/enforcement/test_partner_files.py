@@ -183,6 +183,20 @@ def test_api_lists_only_the_keys_counties_and_filters(api_client_with):
     assert schenectady.get(f"/api/v1/partner-files/{pk}/content/").status_code == 404
 
 
+def test_a_file_one_agency_sent_is_not_another_agencys_to_read(api_client_with):
+    """Two employers' keys of the same county: the new-hire file one sent (its employees' SSNs) is not
+    listed or fetched by the other; the sender and a state-wide key still read it."""
+    sender = api_client_with("partner_files:write", "partner_files:read", agency="Employer A", kind="employer")
+    pk = _post(sender, KIND, GOOD).json()["id"]
+    other = api_client_with("partner_files:read", agency="Employer B", kind="employer")
+    assert other.get("/api/v1/partner-files/").json()["count"] == 0
+    assert other.get(f"/api/v1/partner-files/{pk}/").status_code == 404
+    assert other.get(f"/api/v1/partner-files/{pk}/content/").status_code == 404
+    assert sender.get(f"/api/v1/partner-files/{pk}/content/").status_code == 200
+    state = api_client_with("partner_files:read", agency="State", all_counties=True)
+    assert state.get(f"/api/v1/partner-files/{pk}/content/").status_code == 200
+
+
 def test_a_county_keys_file_reaches_only_its_counties(api_client_with):
     api = api_client_with("partner_files:write", counties=["Albany"])
     body = _post(api, KIND, GOOD).json()
