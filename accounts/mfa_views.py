@@ -15,8 +15,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 
+from core import throttle
 from core.models import AccessLog
-from core.services import access_log_record, client_ip
+from core.services import access_log_record
 from core.views import LoginOnlyMixin, PublicMixin
 
 from .forms import EnrolmentForm, SecondFactorForm, StaffPasswordResetForm
@@ -161,7 +162,7 @@ class PasswordResetView(PublicMixin, auth_views.PasswordResetView):
 
     def post(self, request, *args, **kwargs):
         if not within_hourly_limit(
-            bucket="ip", key=client_ip(request) or "unknown", limit=settings.CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY
+            bucket="ip", key=throttle.client_key(request), limit=settings.CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY
         ):
             return render(request, "registration/password_reset_limited.html", status=429)
         return super().post(request, *args, **kwargs)

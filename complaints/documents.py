@@ -46,8 +46,17 @@ def _references(complaint: Complaint, language: str) -> list[tuple[str, str]]:
     return [
         (_("Complaint"), complaint.number),
         (_("Received"), letter_date(complaint.received_on, language)),
-        (_("Case"), complaint.case.case_number if complaint.case is not None else _("none given")),
+        (_("Case"), _case_reference(complaint)),
     ]
+
+
+def _case_reference(complaint: Complaint) -> str:
+    """The case a letter names. A complainant who is not a person of the case reads back the number
+    they gave, whether or not it names a case (the confirmation page tells them nothing either):
+    someone who typed a case number must not learn from a letter that it exists."""
+    if complaint.complainant_person_id is not None and complaint.case is not None:
+        return complaint.case.case_number
+    return complaint.case_number_received or _("none given")
 
 
 def acknowledged_on(complaint: Complaint) -> date:

@@ -7,12 +7,14 @@ communications log, referrals elsewhere, and the resolution notice stating the s
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import get_random_string
 
 from core.history import HistoricalRecords
 from core.models import RestrictedQuerySet, ScheduledRun, partner_agency_reference, staff_reference
@@ -164,15 +166,28 @@ class Complaint(models.Model):
 
     def secret_matches(self, raw: str) -> bool:
         """The secret as typed, or as read aloud: case and dashes/spaces do not matter for the grouped
-        secrets (``complaints.secrets``); older ``token_urlsafe`` secrets still match exactly as given."""
-        if not self.secret_hash or not raw:
+        secrets (``complaints.secrets``); older ``token_urlsafe`` secrets still match exactly as given.
+
+        A complaint with no secret (filed by staff or a partner; or an unsaved ``Complaint()`` standing
+        for a number that does not exist) checks the code against a throwaway hash all the same and
+        answers False: the status page then takes as long for any number, so its timing does not tell
+        which confirmation numbers exist (Django's ``ModelBackend`` does the same for unknown users)."""
+        if not raw:
             return False
         from .secrets import normalise_secret
 
+        stored = self.secret_hash or _throwaway_secret_hash()
         normalised = normalise_secret(raw)
-        if normalised and check_password(normalised, self.secret_hash):
-            return True
-        return normalised != raw and check_password(raw, self.secret_hash)
+        matched = bool(normalised) and check_password(normalised, stored)
+        if not matched and normalised != raw:
+            matched = check_password(raw, stored)
+        return matched and bool(self.secret_hash)
+
+
+@functools.cache
+def _throwaway_secret_hash() -> str:
+    """A hash of a random secret no one holds, made once per process with the current hasher."""
+    return make_password(get_random_string(32))
 
 
 class Communication(models.Model):

@@ -17,12 +17,13 @@ from .models import AccessLog, DomainEvent, ObjectOutOfScope
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client address as the lockout library reads it (REMOTE_ADDR unless a proxy is trusted)."""
+    """The client address (``core.client_ip``: REMOTE_ADDR unless a proxy is trusted), as django-axes
+    reads it too (``AXES_CLIENT_IP_CALLABLE``)."""
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
+    from .client_ip import request_client_ip
 
-    return get_client_ip_address(request) or None
+    return request_client_ip(request)
 
 
 REPEAT_WINDOW = timedelta(minutes=5)

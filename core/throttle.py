@@ -11,6 +11,7 @@ for accounts (that is django-axes).
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any, cast
 
 from django.conf import settings
@@ -37,10 +38,24 @@ def public_rate() -> tuple[int, int]:
     return parse_rate(rate)
 
 
+def client_key(request: HttpRequest) -> str:
+    """Who is counted: the client's IPv4 address, or the /64 of its IPv6 address (one connection
+    holds a whole /64, so per address a client would start a new window with each request)."""
+    address = client_ip(request)
+    if not address:
+        return "unknown"
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return address
+
+
 def allow(request: HttpRequest, bucket: str) -> bool:
-    """Count one hit for this client in ``bucket``; False once over the limit."""
+    """Count one hit for this client (``client_key``) in ``bucket``; False once over the limit."""
     limit, period = public_rate()
-    key = f"cw-public:{bucket}:{client_ip(request) or 'unknown'}"
+    key = f"cw-public:{bucket}:{client_key(request)}"
     if cache.add(key, 1, timeout=period):
         return True
     try:

@@ -178,9 +178,14 @@ AXES_RESET_ON_SUCCESS = True
 # so an IP lock would lock everyone out. The username lock already ignores user agent and cookies.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
-    "CASEWORKS_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"]
-)  # add HTTP_X_FORWARDED_FOR only behind a trusted proxy
+# The client's address (core.client_ip), for the public rate limits, axes and the security log:
+# the request.META keys tried in order. Behind the office's reverse proxy put HTTP_X_FORWARDED_FOR
+# first, with the number of proxies that append to it (the client is that many entries from the
+# right; entries further left are the client's own words). django-ipware is not installed: axes
+# reads the address through the same function.
+CASEWORKS_CLIENT_IP_HEADERS = env.list("CASEWORKS_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+CASEWORKS_TRUSTED_PROXY_COUNT = env.int("CASEWORKS_TRUSTED_PROXY_COUNT", default=1)
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.request_client_ip"
 
 # Sessions: idle timeout (Pub 1075: 30 minutes) and an absolute lifetime.
 SESSION_COOKIE_AGE = env.int("CASEWORKS_SESSION_IDLE_SECONDS", default=30 * 60)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -266,6 +267,14 @@ class QueuedReportSerializer(PartnerFileReportSerializer):
 
 class PartnerFileUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The partner file, fixed-width ASCII records.")
+
+    def validate_file(self, upload):
+        # The size the upload already has, checked before the view reads it into memory (the
+        # service checks the bytes it is given against the same cap).
+        limit = settings.CASEWORKS_PARTNER_FILE_MAX_BYTES
+        if upload.size > limit:
+            raise serializers.ValidationError(f"The file is larger than {limit} bytes.")
+        return upload
 
 
 class PartnerFileSerializer(serializers.ModelSerializer):

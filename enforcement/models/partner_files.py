@@ -85,17 +85,18 @@ class PartnerFile(DetailUrlMixin, models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        """Staff: the permission decides (an office-wide file). A partner key: the files of its
-        counties and those its agency sent or fetched (office-wide ones: a state-wide key)."""
+        """Staff: the permission decides (an office-wide file). A partner key: the files its agency
+        sent or fetched, and the office's outbound files of its counties (office-wide ones: a
+        state-wide key). A file another agency sent is that agency's (one employer's new hires are
+        not another employer's to read, whatever county both keys hold)."""
         if is_partner(user):
             key = user.key
             if key.all_counties:
                 return None
-            return (
-                Q(county__in=list(key.counties)) | Q(agency_id=key.agency_id)
-                if key.counties
-                else Q(agency_id=key.agency_id)
-            )
+            own = Q(agency_id=key.agency_id)
+            if not key.counties:
+                return own
+            return own | Q(county__in=list(key.counties), direction=PartnerFileDirection.OUTBOUND)
         return None
 
     @property

@@ -100,6 +100,14 @@ def test_requests_per_client_address_are_limited(ask, settings):
     assert ask("someone9@example.org", REMOTE_ADDR="10.9.9.9").status_code == 302  # another client
 
 
+def test_an_ipv6_client_is_limited_by_its_slash_64(ask, settings):
+    # one connection holds a whole /64: a new address per request is the same client
+    settings.CASEWORKS_PASSWORD_RESET_PER_IP_HOURLY = 1
+    assert ask("someone1@example.org", REMOTE_ADDR="2001:db8:5:6::1").status_code == 302
+    assert ask("someone2@example.org", REMOTE_ADDR="2001:db8:5:6::2").status_code == 429
+    assert ask("someone3@example.org", REMOTE_ADDR="2001:db8:5:7::1").status_code == 302  # another client
+
+
 def test_the_limit_window_passes(staff, ask, settings):
     settings.CASEWORKS_PASSWORD_RESET_PER_ADDRESS_HOURLY = 1
     with time_machine.travel(timezone.now(), tick=False) as clock:

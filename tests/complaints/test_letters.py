@@ -167,3 +167,24 @@ def test_an_extension_of_one_day_reads_as_one_day(file_complaint, role_user):
     assert "by 1 day, to" in english
     spanish = pdf_text(letter_pdf(extension_letter(complaint)))
     assert "por 1 día, hasta" in spanish
+
+
+def test_letters_to_a_web_complainant_say_nothing_of_whether_their_case_number_names_a_case(file_complaint):
+    """The confirmation page gives an anonymous complainant the same words whether or not the case
+    number they typed names a case (tests/complaints/test_views.py); the letters e-mailed to them later
+    must not tell either: their "Case" line reads the number as they gave it."""
+    from complaints.choices import Channel
+    from complaints.documents import acknowledgement_letter
+    from tests.cases.factories import CaseFactory
+
+    case = CaseFactory(case_number="NY-000777")
+
+    def case_lines(typed: str, linked) -> list[str]:
+        complaint = file_complaint(
+            channel=Channel.WEB, contact_email="anon@example.org", case_number=typed, case=linked, description=typed
+        )
+        letters = (acknowledgement_letter(complaint), extension_letter(complaint), resolution_letter(complaint))
+        return [dict(letter.references)["Case"] for letter in letters]
+
+    assert case_lines("NY-000777", case) == ["NY-000777"] * 3
+    assert case_lines("NY-000778", None) == ["NY-000778"] * 3

@@ -353,3 +353,22 @@ def test_two_retries_of_a_partner_filing_at_once_file_one_complaint():
         thread.join()
 
     assert Complaint.objects.count() == 1 and numbers == [Complaint.objects.get().number] * 2
+
+
+@pytest.mark.parametrize("typed", ["7KQD-M3XA-P9RT-H4WC", "7kqd m3xa p9rt h4wc", "x"])
+def test_status_lookup_hashes_the_same_whether_or_not_the_number_exists(file_complaint, typed):
+    """The status page's answer time must not say whether a confirmation number exists (numbers are
+    random, ``core.numbering``): an unknown number, a complaint filed without a secret (staff, API)
+    and a web complaint given a wrong code each verify the code against a hash as often."""
+    from unittest import mock
+
+    from complaints import models, selectors
+
+    web = file_complaint(channel=Channel.WEB)
+    staff_filed = file_complaint(channel=Channel.PHONE, description="another")
+    calls = {}
+    for label, number in (("unknown", "CMP-0000-0000"), ("no secret", staff_filed.number), ("web", web.number)):
+        with mock.patch.object(models, "check_password", wraps=models.check_password) as check:
+            assert selectors.complaint_for_status_page(number=number, secret=typed) is None
+        calls[label] = check.call_count
+    assert calls["unknown"] == calls["no secret"] == calls["web"] >= 1

@@ -40,3 +40,19 @@ def test_each_address_and_bucket_has_its_own_window():
         assert throttle.allow(first, "feedback") is True
         assert throttle.allow(_request("203.0.113.6"), "complaint") is True
         assert throttle.retry_after() == 3600
+
+
+def test_an_ipv6_client_is_counted_by_its_slash_64_not_by_each_address():
+    """One IPv6 connection holds a whole /64 (2^64 addresses): counted per address, a client would
+    get a fresh window for every request by changing the last bits."""
+    from django.core.cache import cache
+
+    cache.clear()
+    with _rate("1/hour"):
+        assert throttle.allow(_request("2001:db8:1:2::1"), "complaint") is True
+        assert throttle.allow(_request("2001:db8:1:2:ffff:ffff:ffff:fffe"), "complaint") is False
+        # another /64 is another client
+        assert throttle.allow(_request("2001:db8:1:3::1"), "complaint") is True
+        # IPv4 addresses stay one window each
+        assert throttle.allow(_request("203.0.113.7"), "complaint") is True
+        assert throttle.allow(_request("203.0.113.8"), "complaint") is True

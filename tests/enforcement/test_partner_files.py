@@ -133,6 +133,19 @@ def test_api_without_a_file_is_400_line_0(api_client_with):
     assert response.status_code == 400 and response.json()["errors"][0]["line"] == 0
 
 
+@override_settings(CASEWORKS_PARTNER_FILE_MAX_BYTES=10)
+def test_api_refuses_an_oversized_file_before_reading_it_into_memory(api_client_with):
+    """The upload's size is known from the request: a file over the cap is refused (400, line 0)
+    without its whole content being read into the web process's memory or reaching the service."""
+    from unittest import mock
+
+    with mock.patch("enforcement.api.views.partner_file_submit", side_effect=AssertionError("read")) as submit_:
+        response = _post(api_client_with("partner_files:write"), KIND, GOOD)
+    assert response.status_code == 400 and not submit_.called
+    assert response.json()["errors"] == [{"line": 0, "reason": "file: The file is larger than 10 bytes."}]
+    assert not PartnerFile.objects.exists()
+
+
 def test_api_unknown_kind_is_404(api_client_with):
     assert _post(api_client_with("partner_files:write"), "nothing-like-it", GOOD).status_code == 404
 
@@ -168,6 +181,20 @@ def test_api_lists_only_the_keys_counties_and_filters(api_client_with):
     pk = listed["results"][0]["id"]
     assert schenectady.get(f"/api/v1/partner-files/{pk}/").status_code == 404
     assert schenectady.get(f"/api/v1/partner-files/{pk}/content/").status_code == 404
+
+
+def test_a_file_one_agency_sent_is_not_another_agencys_to_read(api_client_with):
+    """Two employers' keys of the same county: the new-hire file one sent (its employees' SSNs) is not
+    listed or fetched by the other; the sender and a state-wide key still read it."""
+    sender = api_client_with("partner_files:write", "partner_files:read", agency="Employer A", kind="employer")
+    pk = _post(sender, KIND, GOOD).json()["id"]
+    other = api_client_with("partner_files:read", agency="Employer B", kind="employer")
+    assert other.get("/api/v1/partner-files/").json()["count"] == 0
+    assert other.get(f"/api/v1/partner-files/{pk}/").status_code == 404
+    assert other.get(f"/api/v1/partner-files/{pk}/content/").status_code == 404
+    assert sender.get(f"/api/v1/partner-files/{pk}/content/").status_code == 200
+    state = api_client_with("partner_files:read", agency="State", all_counties=True)
+    assert state.get(f"/api/v1/partner-files/{pk}/content/").status_code == 200
 
 
 def test_a_county_keys_file_reaches_only_its_counties(api_client_with):
