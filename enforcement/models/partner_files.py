@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from accounts.choices import AgencyKind
 from core.history import HistoricalRecords
 from core.models import DetailUrlMixin, RestrictedQuerySet, is_partner, partner_agency_reference, staff_reference
 
@@ -86,17 +87,19 @@ class PartnerFile(DetailUrlMixin, models.Model):
     @classmethod
     def scope_filter(cls, user, action: str):
         """Staff: the permission decides (an office-wide file). A partner key: the files its agency
-        sent or fetched, and the office's outbound files of its counties (office-wide ones: a
-        state-wide key). A file another agency sent is that agency's (one employer's new hires are
-        not another employer's to read, whatever county both keys hold)."""
+        sent or fetched. Only the state office, which carries files between the office and the
+        federal and state systems, reads other files too: those of its counties (every file: a
+        state-wide key). A file another agency sent is that agency's: one employer's new hires are
+        not another employer's to read, and an outbound batch (e-IWOs to every employer, an offset
+        certification) is not an employer's or a court's, whatever counties their keys hold."""
         if is_partner(user):
             key = user.key
+            own = Q(agency_id=key.agency_id)
+            if user.agency.kind != AgencyKind.STATE_OFFICE:
+                return own
             if key.all_counties:
                 return None
-            own = Q(agency_id=key.agency_id)
-            if not key.counties:
-                return own
-            return own | Q(county__in=list(key.counties), direction=PartnerFileDirection.OUTBOUND)
+            return own | Q(county__in=list(key.counties)) if key.counties else own
         return None
 
     @property

@@ -23,6 +23,7 @@ from enforcement.services.partner_files import (
     partner_file_import,
     partner_file_submit,
 )
+from tests.conftest import CAST_COUNTY
 from tests.enforcement.partner_file_kinds import KIND, OUT_KIND, employer_file
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +173,7 @@ def test_api_lists_only_the_keys_counties_and_filters(api_client_with):
     assert _post(albany, KIND, GOOD).status_code == 201
     schenectady = api_client_with("partner_files:read", agency="Schenectady SCU", counties=["Schenectady"])
     assert schenectady.get("/api/v1/partner-files/").json()["count"] == 0
-    state = api_client_with("partner_files:read", agency="State", all_counties=True)
+    state = api_client_with("partner_files:read", agency="State", kind=AgencyKind.STATE_OFFICE, all_counties=True)
     listed = state.get("/api/v1/partner-files/", {"kind": KIND, "direction": "in"}).json()
     assert listed["count"] == 1 and listed["results"][0]["county"] == "Albany"
     assert state.get("/api/v1/partner-files/", {"since": "2999-01-01T00:00:00Z"}).json()["count"] == 0
@@ -185,7 +186,7 @@ def test_api_lists_only_the_keys_counties_and_filters(api_client_with):
 
 def test_a_file_one_agency_sent_is_not_another_agencys_to_read(api_client_with):
     """Two employers' keys of the same county: the new-hire file one sent (its employees' SSNs) is not
-    listed or fetched by the other; the sender and a state-wide key still read it."""
+    listed or fetched by the other; the sender and the state office still read it."""
     sender = api_client_with("partner_files:write", "partner_files:read", agency="Employer A", kind="employer")
     pk = _post(sender, KIND, GOOD).json()["id"]
     other = api_client_with("partner_files:read", agency="Employer B", kind="employer")
@@ -193,8 +194,28 @@ def test_a_file_one_agency_sent_is_not_another_agencys_to_read(api_client_with):
     assert other.get(f"/api/v1/partner-files/{pk}/").status_code == 404
     assert other.get(f"/api/v1/partner-files/{pk}/content/").status_code == 404
     assert sender.get(f"/api/v1/partner-files/{pk}/content/").status_code == 200
-    state = api_client_with("partner_files:read", agency="State", all_counties=True)
+    state = api_client_with("partner_files:read", agency="State", kind=AgencyKind.STATE_OFFICE, all_counties=True)
     assert state.get(f"/api/v1/partner-files/{pk}/content/").status_code == 200
+    county_state = api_client_with("partner_files:read", agency="State, Albany desk", kind=AgencyKind.STATE_OFFICE)
+    assert county_state.get(f"/api/v1/partner-files/{pk}/").status_code == 200
+    # a state-wide key of another kind (an employer in every county) reads only its own agency's files
+    statewide_employer = api_client_with("partner_files:read", agency="Employer C", kind="employer", all_counties=True)
+    assert statewide_employer.get("/api/v1/partner-files/").json()["count"] == 0
+    assert statewide_employer.get(f"/api/v1/partner-files/{pk}/content/").status_code == 404
+
+
+def test_an_outbound_batch_is_read_by_the_state_office_only(api_client_with):
+    """An e-IWO batch carries orders to every employer, an offset certification every NCP's SSN and
+    arrears: an employer's or a court's key of the county does not list or fetch it."""
+    Employer.objects.create(name="ACME", fein="123456789")
+    batch = partner_file_export(kind=OUT_KIND, actor_label="test")
+    PartnerFile.objects.filter(pk=batch.pk).update(county=CAST_COUNTY)  # the county's own batch
+    for kind in ("employer", "court", "county_attorney", "other"):
+        api = api_client_with("partner_files:read", agency=f"A {kind}", kind=kind)
+        assert api.get("/api/v1/partner-files/", {"direction": "out"}).json()["count"] == 0, kind
+        assert api.get(f"/api/v1/partner-files/{batch.pk}/content/").status_code == 404, kind
+    state = api_client_with("partner_files:read", agency="State DCSS", kind=AgencyKind.STATE_OFFICE, all_counties=True)
+    assert state.get(f"/api/v1/partner-files/{batch.pk}/content/").status_code == 200
 
 
 def test_a_county_keys_file_reaches_only_its_counties(api_client_with):
