@@ -266,6 +266,19 @@ def _double_booked(
     return errors
 
 
+# What makes a scheduling the same sitting again (``hearing_schedule``).
+SITTING = (
+    "request",
+    "officer",
+    "starts_at",
+    "ends_at",
+    "mode",
+    "location",
+    "interpreter_language",
+    "accommodation_needs",
+)
+
+
 @transaction.atomic
 def hearing_schedule(
     *,
@@ -306,29 +319,6 @@ def hearing_schedule(
     key = resource_key_of(mode, location)
     interpreter_language = (interpreter_language or request.interpreter_language).strip()
     accommodation_needs = (accommodation_needs or request.accommodation_needs).strip()
-    # The same sitting again (a double click, a retried form) is no reschedule: it would postpone the
-    # hearing for itself and send each party a second notice. Checked under the request's lock.
-    if request.hearings.filter(
-        status=HearingStatus.SCHEDULED,
-        officer=officer,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        mode=mode,
-        location=location.strip(),
-        interpreter_language=interpreter_language,
-        accommodation_needs=accommodation_needs,
-    ).exists():
-        raise ValidationError(
-            {"starts_at": "The hearing is already scheduled for this time and place: no notice was sent again."}
-        )
-    # Serialise bookings of this officer (the lock) so two schedulers cannot both pass the check.
-    type(officer).objects.select_for_update().filter(pk=officer.pk).first()
-    clashes = _double_booked(
-        officer=officer, resource_key=key, starts_at=starts_at, ends_at=ends_at, exclude_request=request
-    )
-    if clashes:
-        raise ValidationError(clashes)
-    request.hearings.filter(status=HearingStatus.SCHEDULED).update(status=HearingStatus.POSTPONED)
     hearing = Hearing(
         request=request,
         officer=officer,
@@ -342,6 +332,20 @@ def hearing_schedule(
         beyond_target=timezone.localdate(starts_at) > request.hold_by,
         scheduled_by=by,
     )
+    # The same sitting again (a double click, a retried form) is no reschedule: it would postpone the
+    # hearing for itself and send each party a second notice. Checked under the request's lock.
+    if same_rows(hearing, SITTING).filter(status=HearingStatus.SCHEDULED).exists():
+        raise ValidationError(
+            {"starts_at": "The hearing is already scheduled for this time and place: no notice was sent again."}
+        )
+    # Serialise bookings of this officer (the lock) so two schedulers cannot both pass the check.
+    type(officer).objects.select_for_update().filter(pk=officer.pk).first()
+    clashes = _double_booked(
+        officer=officer, resource_key=key, starts_at=starts_at, ends_at=ends_at, exclude_request=request
+    )
+    if clashes:
+        raise ValidationError(clashes)
+    request.hearings.filter(status=HearingStatus.SCHEDULED).update(status=HearingStatus.POSTPONED)
     hearing.full_clean()
     try:
         with transaction.atomic():
