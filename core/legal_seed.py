@@ -329,21 +329,74 @@ def _rows() -> list[dict]:
     # --- Pass-through (cases.allocation.pass_through_table): the state's election ---------------------
     # 42 USC 657(a)(6)(B) lets a state pass support through to a family on assistance, the federal
     # share waived on up to $100 a month, or for 2 or more children an amount the state sets of up
-    # to $200, when the family's assistance disregards it. DOMAIN.md gives
-    # no amounts: these are the elected defaults, to be confirmed by the office.
-    ny_657 = "42 USC 657(a)(6)(B); NY SSL 131-a"
-    ny_none = "No NY amount was configured before 2008: 0 (confirm the state's election for these years)."
-    ny_158, ny_2008 = "NY SSL 131-a/158 pass-through; 42 USC 657(a)(6)(B)", date(2008, 1, 1)
-    ca_11475, ca_1999 = "CA Welf. & Inst. Code 11475.3", date(1999, 1, 1)
-    for key, jurisdiction, on, amount, cite, note in (
-        ("ny.pass_through.one_child", "NY", FEDERAL_FROM, 0, ny_657, ny_none),
-        ("ny.pass_through.two_or_more", "NY", FEDERAL_FROM, 0, ny_657, ny_none),
-        ("ny.pass_through.one_child", "NY", ny_2008, 100, ny_158, "Monthly, one child."),
-        ("ny.pass_through.two_or_more", "NY", ny_2008, 200, ny_158, "Monthly, two or more children."),
-        ("ca.pass_through.one_child", "CA", ca_1999, 50, ca_11475, "Monthly, one child."),
-        ("ca.pass_through.two_or_more", "CA", ca_1999, 50, ca_11475, "Monthly, two or more children (the same $50)."),
+    # to $200, when the family's assistance disregards it. Both states pass through current support
+    # only (core 0014 corrected these rows against the texts):
+    # - NY: $50 a month whatever the number of children until 2009; 18 NYCRR 352.15(b)(1)-(2):
+    #   "Effective January 1, 2010", up to the first $100 (one public assistance individual under 21)
+    #   or $200 (two or more) "of current support collections received or the monthly support
+    #   obligation, whichever is less" (a child: 347.2(g)). The seed had dated $100/$200 from 2008.
+    # - CA: "The first fifty dollars ($50) of any amount of child support collected in a month in
+    #   payment of the required support obligation for that month" (Welf. & Inst. Code 11475.3, later
+    #   Fam. Code 17504), then $100 for one child / $200 for two or more (Fam. Code 17504(a) as added
+    #   by Stats. 2020, ch. 11 (AB 79)), operative "on January 1, 2022, or when" CDSS and DCSS notify
+    #   the Legislature that the systems can perform the automation, "whichever date is later"
+    #   (17504(c)): the notice was not found, so the 2022 rows stay ``confirm``.
+    ny_657 = "42 USC 657(a)(6)(B); NY SSL 131-a; former 18 NYCRR 352.15 ($50)"
+    ny_50 = (
+        'Monthly, whatever the number of children, until 2009 (Empire Justice Center, 2003: "The maximum '
+        'pass through payment is $50, regardless of the number of children").'
+    )
+    ny_352, ny_2010 = "18 NYCRR 352.15(b)(1)-(2); 347.2(g); 42 USC 657(a)(6)(B)", date(2010, 1, 1)
+    ny_cap = "of current support collected or the monthly support obligation, whichever is less."
+    ca_11475, ca_1999 = "CA Welf. & Inst. Code 11475.3 (later Fam. Code 17504)", date(1999, 1, 1)
+    ca_17504, ca_2022 = "Fam. Code 17504(a), (c) (Stats. 2020, ch. 11, AB 79)", date(2022, 1, 1)
+    ca_when = (
+        "Operative Jan. 1, 2022 or when CDSS and DCSS notify the Legislature that the automation can be "
+        "done, whichever is later (17504(c)): the notice was not found; confirm the date."
+    )
+    for key, jurisdiction, on, amount, cite, confirm, note in (
+        ("ny.pass_through.one_child", "NY", FEDERAL_FROM, 50, ny_657, True, ny_50),
+        ("ny.pass_through.two_or_more", "NY", FEDERAL_FROM, 50, ny_657, True, ny_50),
+        (
+            "ny.pass_through.one_child",
+            "NY",
+            ny_2010,
+            100,
+            ny_352,
+            False,
+            f"Monthly, one child under 21: up to $100 {ny_cap}",
+        ),
+        (
+            "ny.pass_through.two_or_more",
+            "NY",
+            ny_2010,
+            200,
+            ny_352,
+            False,
+            f"Monthly, two or more children under 21: up to $200 {ny_cap}",
+        ),
+        ("ca.pass_through.one_child", "CA", ca_1999, 50, ca_11475, False, "Monthly, one child."),
+        (
+            "ca.pass_through.two_or_more",
+            "CA",
+            ca_1999,
+            50,
+            ca_11475,
+            False,
+            "Monthly, two or more children (the same $50).",
+        ),
+        ("ca.pass_through.one_child", "CA", ca_2022, 100, ca_17504, True, f"Monthly, one child. {ca_when}"),
+        (
+            "ca.pass_through.two_or_more",
+            "CA",
+            ca_2022,
+            200,
+            ca_17504,
+            True,
+            f"Monthly, two or more children. {ca_when}",
+        ),
     ):
-        add(key, jurisdiction, on, amount, cite, confirm=True, note=note)
+        add(key, jurisdiction, on, amount, cite, confirm=confirm, note=note)
 
     # --- Federal incentive tables (45 CFR 305.33), read by quality.selectors.RuleBook --------------
     # Band n of a table (1 = the highest): a measure at or above ``floor`` (whole percent, or the

@@ -238,12 +238,17 @@ def test_pass_through_table_is_dated_and_counts_children():
 @pytest.mark.parametrize(
     ("jurisdiction", "on", "children", "amount"),
     [
-        ("NY", date(2007, 12, 31), 1, D("0")),
-        ("NY", date(2008, 1, 1), 1, D("100")),
-        ("NY", date(2008, 1, 1), 2, D("200")),
-        ("NY", date(2008, 1, 2), 3, D("200")),
+        # 18 NYCRR 352.15(b): $50 whatever the number of children, $100 / $200 from 2010-01-01.
+        ("NY", date(1999, 10, 1), 2, D("50")),
+        ("NY", date(2009, 12, 31), 2, D("50")),
+        ("NY", date(2010, 1, 1), 1, D("100")),
+        ("NY", date(2010, 1, 1), 2, D("200")),
+        ("NY", date(2010, 1, 2), 3, D("200")),
+        # Fam. Code 17504: $50 (former text), $100 / $200 operative from 2022-01-01 (confirm).
         ("CA", date(1999, 1, 1), 1, D("50")),
-        ("CA", date(2026, 11, 1), 2, D("50")),
+        ("CA", date(2021, 12, 31), 2, D("50")),
+        ("CA", date(2022, 1, 1), 1, D("100")),
+        ("CA", date(2026, 11, 1), 2, D("200")),
     ],
 )
 def test_pass_through_is_read_from_the_legal_parameters(jurisdiction, on, children, amount):
@@ -266,12 +271,12 @@ def test_a_new_pass_through_row_is_data_not_code():
         key="ca.pass_through.one_child",
         jurisdiction="CA",
         effective_on=date(2027, 1, 1),
-        value=D("100"),
+        value=D("150"),
         citation="test",
     )
-    assert pass_through_limit(jurisdiction="CA", children=1, on=date(2027, 1, 1)) == D("100")
-    assert pass_through_limit(jurisdiction="CA", children=2, on=date(2027, 1, 1)) == D("50")  # the older row stays
-    assert pass_through_limit(jurisdiction="CA", children=1, on=date(2026, 12, 31)) == D("50")
+    assert pass_through_limit(jurisdiction="CA", children=1, on=date(2027, 1, 1)) == D("150")
+    assert pass_through_limit(jurisdiction="CA", children=2, on=date(2027, 1, 1)) == D("200")  # the older row stays
+    assert pass_through_limit(jurisdiction="CA", children=1, on=date(2026, 12, 31)) == D("100")
 
 
 # --- properties -----------------------------------------------------------------------------

@@ -13,9 +13,25 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from cases import allocation as rules
-from cases.choices import AssistanceStatus, Bucket, CollectionStatus, DisbursementStatus, EntryType, Payee
+from cases.choices import (
+    AssistanceStatus,
+    Bucket,
+    CollectionStatus,
+    DisbursementStatus,
+    EntryType,
+    ParticipantRole,
+    Payee,
+)
 from cases.ledger_verify import ledger_differences
-from cases.models import Allocation, AssistanceSpell, CaseBalance, Collection, Disbursement, LedgerEntry
+from cases.models import (
+    Allocation,
+    AssistanceSpell,
+    CaseBalance,
+    CaseParticipant,
+    Collection,
+    Disbursement,
+    LedgerEntry,
+)
 from cases.services import (
     case_assistance_change,
     case_assistance_paid,
@@ -27,7 +43,7 @@ from cases.services import (
 from cases.services.ledger import CollectionItem
 from core.models import DomainEvent
 from core.templatetags.caseworks import fdate
-from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory
+from tests.cases.factories import CaseFactory, ChildFactory, ObligationFactory, SupportOrderFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -256,6 +272,48 @@ def test_distribute_caps_state_lines_at_the_ura():
     assert d.paid(payee=rules.STATE) == D("120")
     assert d.paid(payee=rules.FAMILY) == D("130")
     assert d.paid(bucket=rules.ARREARS_ASSIGNED) == D("150")
+
+
+def test_california_pass_through_for_two_children_rises_from_50_to_200_on_2022_01_01():
+    """Fam. Code 17504: before, "The first fifty dollars ($50) of any amount of child support
+    collected in a month in payment of the required support obligation for that month shall be
+    paid to a recipient of aid" (former text, whatever the number of children); as added by Stats.
+    2020, ch. 11 (AB 79), "the first two hundred dollars ($200) for a family with two or more
+    children", operative "on January 1, 2022, or when" the systems were ready, "whichever date is
+    later" (17504(c); the row is marked confirm). By hand, a CA family on CalWORKs with two
+    children, an order of $500 a month, no URA recorded:
+    - December 2021, $500 collected: current support 500 → family 50, state 450;
+    - January 2022, $150 then $350 collected: 150 → family 150 (200 - 0 left); 350 → family 50
+      (the rest of the month's 200), state 300. January: family 200, state 300."""
+    case = CaseFactory(
+        case_number="CA-917504",
+        jurisdiction="CA",
+        county="Sacramento",
+        assistance_status=AssistanceStatus.CURRENT,
+        application_received_on=date(2021, 11, 1),
+        opened_on=date(2021, 11, 15),
+        ncp_located_on=date(2021, 11, 15),
+    )
+    CaseParticipant.objects.create(case=case, person=ChildFactory(), role=ParticipantRole.CHILD)
+    assert CaseParticipant.objects.filter(case=case, role=ParticipantRole.CHILD).count() == 2
+    order = SupportOrderFactory(case=case, issued_on=date(2021, 12, 1), effective_on=date(2021, 12, 1))
+    ObligationFactory(order=order, amount=D("500.00"))
+    CaseBalance.objects.get_or_create(case=case, defaults={"monthly_obligation": D("500.00")})
+    AssistanceSpell.objects.create(case=case, status=AssistanceStatus.CURRENT, start_on=date(2021, 11, 15))
+    with time_machine.travel(at(date(2021, 12, 10)), tick=False):
+        charges_accrue(through=date(2021, 12, 10))
+        december = post(case, "500.00", "CA-DEC", received_on=date(2021, 12, 10))
+    assert live(december.collection) == [("current", "family", D("50.00")), ("current", "state", D("450.00"))]
+    with time_machine.travel(at(date(2022, 1, 5)), tick=False):
+        charges_accrue(through=date(2022, 1, 5))
+        first = post(case, "150.00", "CA-JAN-1", received_on=date(2022, 1, 5))
+    with time_machine.travel(at(date(2022, 1, 20)), tick=False):
+        second = post(case, "350.00", "CA-JAN-2", received_on=date(2022, 1, 20))
+    assert live(first.collection) == [("current", "family", D("150.00"))]
+    assert live(second.collection) == [("current", "family", D("50.00")), ("current", "state", D("300.00"))]
+    b = bal(case)
+    assert (b.current_paid_month, b.total_arrears) == (D("500.00"), D("0.00"))
+    assert ledger_differences() == []
 
 
 # --- 11.7 overpayment policy ---------------------------------------------------------------------

@@ -62,3 +62,89 @@ def test_rows_come_back_after_a_flush():
 
     call_command("flush", interactive=False, verbosity=0)
     assert LegalParameter.objects.count() == len(SEED_ROWS)
+
+
+PASS_THROUGH = ("key", "jurisdiction", "effective_on", "value", "citation", "confirm", "note")
+
+
+def _pass_through_rows() -> list[tuple]:
+    return list(
+        LegalParameter.objects.filter(key__contains=".pass_through.")
+        .order_by("jurisdiction", "key", "effective_on")
+        .values_list(*PASS_THROUGH)
+    )
+
+
+def _seeded_pass_through_rows() -> list[tuple]:
+    rows = [tuple(r[f] for f in PASS_THROUGH) for r in SEED_ROWS if ".pass_through." in r["key"]]
+    return sorted(rows, key=lambda r: (r[1], r[0], r[2]))
+
+
+def _as_before_0014(migration) -> None:
+    """An install seeded before core 0014: the old pass-through rows, none of the new ones."""
+    LegalParameter.objects.filter(key__contains=".pass_through.").delete()
+    for key, jurisdiction, on, value, citation, confirm, note in [
+        *(old for old, _new in migration.CHANGED),
+        *migration.REMOVED,
+    ]:
+        LegalParameter.objects.create(
+            key=key,
+            jurisdiction=jurisdiction,
+            effective_on=on,
+            value=D(value),
+            citation=citation,
+            confirm=confirm,
+            note=note,
+        )
+
+
+def _migration_0014():
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    module = importlib.import_module("core.migrations.0014_pass_through_rows_corrected_against_the_texts")
+    return module, apps, SimpleNamespace(connection=connection)
+
+
+def test_core_0014_brings_an_old_install_to_the_seeded_pass_through_rows_and_back():
+    """18 NYCRR 352.15(b): $100 / $200 "Effective January 1, 2010" (not 2008; $50 before);
+    Fam. Code 17504: $100 / $200 operative from January 1, 2022 at the earliest. A fresh install
+    (the seed) and an upgraded one (the migration) end with the same rows."""
+    migration, apps, editor = _migration_0014()
+    _as_before_0014(migration)
+    before = _pass_through_rows()
+    migration.correct(apps, editor)
+    assert _pass_through_rows() == _seeded_pass_through_rows()
+    reasons = set(
+        LegalParameter.history.filter(key__contains=".pass_through.").values_list(
+            "history_type", "history_change_reason"
+        )
+    )
+    assert {kind for kind, reason in reasons if reason == migration.REASON} == {"~", "-", "+"}
+    migration.correct(apps, editor)  # a second run changes nothing
+    assert _pass_through_rows() == _seeded_pass_through_rows()
+    migration.uncorrect(apps, editor)
+    assert _pass_through_rows() == before
+
+
+def test_core_0014_leaves_a_row_an_administrator_corrected():
+    migration, apps, editor = _migration_0014()
+    _as_before_0014(migration)
+    LegalParameter.objects.filter(key="ny.pass_through.one_child", effective_on=date(2008, 1, 1)).update(value=D("75"))
+    LegalParameter.objects.create(
+        key="ca.pass_through.two_or_more",
+        jurisdiction="CA",
+        effective_on=date(2022, 1, 1),
+        value=D("150"),
+        citation="office",
+    )
+    migration.correct(apps, editor)
+    kept = LegalParameter.objects.get(key="ny.pass_through.one_child", effective_on=date(2008, 1, 1))
+    assert kept.value == D("75")
+    assert not LegalParameter.objects.filter(key="ny.pass_through.two_or_more", effective_on=date(2008, 1, 1)).exists()
+    office = LegalParameter.objects.get(key="ca.pass_through.two_or_more", effective_on=date(2022, 1, 1))
+    assert (office.value, office.citation) == (D("150"), "office")
+    assert LegalParameter.objects.get(key="ca.pass_through.one_child", effective_on=date(2022, 1, 1)).value == D("100")
