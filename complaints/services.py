@@ -361,7 +361,8 @@ def communication_add(
 def referral_create(
     *, complaint: Complaint, target_kind: str, target_name: str, reason: str, by: User, today: date | None = None
 ) -> Referral:
-    """Refer to another unit, agency or county: forward within 5 days of receipt (confirm). A
+    """Refer to another unit, agency or county: forward within 5 business days of the complaint's
+    receipt (22 CCR 120104(a)(1), for another county; the same timeframe for any referral). A
     second referral to a target whose referral is still waiting to be forwarded (a double-clicked
     form) is refused: checked under the complaint's lock."""
     today = today or _today()
