@@ -122,8 +122,11 @@ def complaint_file(
         description=description,
         received_on=received_on,
         known_on=known_on,
-        # Fam. Code 17800: 90 days after knowing — flagged, never refused.
-        past_known_limit=bool(known_on and (received_on - known_on).days > known_limit),
+        # Fam. Code 17800: 90 days after knowing, a last day that is not a business day extended to the
+        # next one (22 CCR 120100(c)) — flagged, never refused.
+        past_known_limit=bool(
+            known_on and received_on > business_days.add_calendar_days(known_on, known_limit, jurisdiction)
+        ),
         due_on=due_on,
         original_due_on=due_on,
         filed_by=by,

@@ -105,3 +105,15 @@ def test_the_migrated_rows_are_the_seeds(key, jurisdiction, effective_on):
         seeded[0]["confirm"],
         seeded[0]["note"],
     )
+
+
+def test_a_complaint_made_on_the_business_day_after_a_weekend_limit_is_on_time(file_complaint):
+    """Fam. Code 17800: a complaint "shall be made within 90 days after the [parent] knew or should
+    have known"; 22 CCR 120100(c): "If the last date for the performance of any act required within
+    a time frame specified by this Article or the provisions of Chapter 5 of Division 17 of the
+    Family Code ... is not a business day, then such period shall be extended to the next business
+    day." Knew Sunday Aug 9, 2026: day 90 is Saturday Nov 7, so Monday Nov 9 is still on time."""
+    on_time = file_complaint(known_on=date(2026, 8, 9), received_on=date(2026, 11, 9))
+    assert not on_time.past_known_limit
+    late = file_complaint(known_on=date(2026, 8, 9), received_on=date(2026, 11, 10), description="Again, later.")
+    assert late.past_known_limit

@@ -42,7 +42,9 @@ def test_the_service_never_looks_a_number_up_itself(file_complaint):
     ("known_on", "flagged"),
     [
         (date(2026, 8, 4), False),  # exactly 90 days before receipt
-        (date(2026, 8, 3), True),  # 91 days: flagged, still accepted
+        # 91 days, but day 90 is Sunday Nov 1: extended to Monday Nov 2 (22 CCR 120100(c)), on time
+        (date(2026, 8, 3), False),
+        (date(2026, 8, 1), True),  # day 90 is Friday Oct 30: flagged, still accepted
         (None, False),
     ],
 )
