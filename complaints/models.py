@@ -219,7 +219,7 @@ class Referral(models.Model):
     target_name = models.CharField(max_length=200)
     reason = models.CharField(max_length=1000)
     created_on = models.DateField()
-    forward_by = models.DateField(help_text="Complaint received + 5 days, rolled to a business day (confirm).")
+    forward_by = models.DateField(help_text="Complaint received + 5 business days (22 CCR 120104(a)(1)).")
     forwarded_on = models.DateField(null=True, blank=True)
     forwarded_late = models.BooleanField(default=False)
     answered_on = models.DateField(null=True, blank=True)

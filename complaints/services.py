@@ -122,8 +122,11 @@ def complaint_file(
         description=description,
         received_on=received_on,
         known_on=known_on,
-        # Fam. Code 17800: 90 days after knowing — flagged, never refused.
-        past_known_limit=bool(known_on and (received_on - known_on).days > known_limit),
+        # Fam. Code 17800: 90 days after knowing, a last day that is not a business day extended to the
+        # next one (22 CCR 120100(c)) — flagged, never refused.
+        past_known_limit=bool(
+            known_on and received_on > business_days.add_calendar_days(known_on, known_limit, jurisdiction)
+        ),
         due_on=due_on,
         original_due_on=due_on,
         filed_by=by,
@@ -361,7 +364,8 @@ def communication_add(
 def referral_create(
     *, complaint: Complaint, target_kind: str, target_name: str, reason: str, by: User, today: date | None = None
 ) -> Referral:
-    """Refer to another unit, agency or county: forward within 5 days of receipt (confirm). A
+    """Refer to another unit, agency or county: forward within 5 business days of the complaint's
+    receipt (22 CCR 120104(a)(1), for another county; the same timeframe for any referral). A
     second referral to a target whose referral is still waiting to be forwarded (a double-clicked
     form) is refused: checked under the complaint's lock."""
     today = today or _today()

@@ -355,7 +355,7 @@ class CommunicationAddView(ComplaintPostView):
 class ReferralAddView(ComplaintPostView):
     permission_required = "complaints.add_referral"
     form_class = ReferralForm
-    success_message = "Referral recorded: forward it within 5 days of receipt."
+    success_message = "Referral recorded: forward it within 5 business days of receipt."
 
     def perform(self, data):
         services.referral_create(complaint=self.get_complaint(), by=self.request.user, **data)

@@ -36,6 +36,12 @@ class Deadline(StrEnum):
     HEARING_DECISION = "hearing.decision_days"
 
 
+# Timeframes the law counts in business days rather than calendar days: 22 CCR 120104(a)(1) (a
+# complaint for another county's agency is sent "within five (5) business days after the complaint
+# receipt date"). The New York rows mirror California's until the office confirms its own.
+BUSINESS_DAY_DEADLINES = frozenset({Deadline.REFERRAL_FORWARD})
+
+
 def profile(jurisdiction: str | None) -> str:
     return (jurisdiction or settings.CASEWORKS_JURISDICTION).upper()
 
@@ -51,9 +57,11 @@ def days_for(deadline: Deadline | str, *, jurisdiction: str | None = None, on: d
 
 
 def due_after(start: date, deadline: Deadline | str, *, jurisdiction: str | None = None) -> date:
-    """``start`` + the timeframe's calendar days in force on ``start``, moved to the next business
-    day (22 CCR 120100)."""
+    """``start`` + the timeframe's days in force on ``start``: calendar days moved to the next
+    business day (22 CCR 120100(c)), or business days for ``BUSINESS_DAY_DEADLINES``."""
     days = days_for(deadline, jurisdiction=jurisdiction, on=start)
+    if Deadline(deadline) in BUSINESS_DAY_DEADLINES:
+        return business_days.add_business_days(start, days, profile(jurisdiction))
     return business_days.add_calendar_days(start, days, profile(jurisdiction))
 
 

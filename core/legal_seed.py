@@ -25,6 +25,8 @@ PRWORA = date(1996, 8, 22)  # Pub. L. 104-193 enacted
 SDU_FROM = date(1998, 10, 1)  # 42 USC 654b(a)(1): State disbursement units from October 1, 1998
 CURRENT_EXCEPTION_CITE = "45 CFR 305.33; 42 USC 658a(b)(6)(C)(ii)"  # the current collections improvement exception
 ARREARS_EXCEPTION_CITE = "45 CFR 305.33; 42 USC 658a(b)(6)(D)(ii)"  # the arrears collections improvement exception
+CA_COMPLAINT_REGS = date(2001, 7, 1)  # 22 CCR 120100-120108 (chapter 10, article 2) operative
+NY_HEARINGS_CORRECTED = date(2026, 12, 7)  # NY fair-hearing rows replace the mirror of California
 PASSPORT_DRA = date(2006, 10, 1)  # Deficit Reduction Act of 2005 s. 7303: passport threshold $5,000 -> $2,500
 
 
@@ -325,6 +327,38 @@ def _rows() -> list[dict]:
             confirm=True,
             note="Mirrors California until the office confirms its own timeframe.",
         )
+
+    # Corrections found against the law's own text (core 0014): new dated rows, the rows above kept.
+    # 22 CCR 120104(a)(1): a complaint for another county's agency is sent to it "within five (5)
+    # business days after the complaint receipt date" (core.deadlines counts this key in business days).
+    add(
+        "ca.complaint.referral_forward_days",
+        "CA",
+        CA_COMPLAINT_REGS,
+        5,
+        "22 CCR 120104(a)(1)",
+        note="Business days after the complaint receipt date (22 CCR 110164).",
+    )
+    # 18 NYCRR 358-3.5(b)(1): a fair hearing "must be [requested] within 60 days after the social
+    # services agency's determination, action, or failure to act"; 358-6.4(a): final administrative
+    # action "in no event more than 90 days from the date of the request for a fair hearing".
+    add(
+        "ny.hearing.request_days",
+        "NY",
+        NY_HEARINGS_CORRECTED,
+        60,
+        "18 NYCRR 358-3.5(b)(1)",
+        note="Calendar days; the regulation counts from the agency's determination (the office's "
+        "letters count from its receipt, which is never shorter). Replaces the mirror of California's 90.",
+    )
+    add(
+        "ny.hearing.decision_days",
+        "NY",
+        NY_HEARINGS_CORRECTED,
+        90,
+        "18 NYCRR 358-6.4(a)",
+        note="Calendar days from the request. Replaces the mirror of California's 75.",
+    )
 
     # --- Pass-through (cases.allocation.pass_through_table): the state's election ---------------------
     # 42 USC 657(a)(6)(B) lets a state pass support through to a family on assistance, the federal

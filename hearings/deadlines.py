@@ -1,6 +1,7 @@
 """State-hearing timeframes (Fam. Code 17801; hearing held within 45 days and decided within 75
-(confirm)), dated rows read through ``core.deadlines``: hearings no longer uses complaints'
-helpers (issue 18.2)."""
+(confirm); New York: requested within 60 days, 18 NYCRR 358-3.5(b)(1), decided within 90 days of
+the request, 358-6.4(a)), dated rows read through ``core.deadlines``: hearings no longer uses
+complaints' helpers (issue 18.2)."""
 
 from __future__ import annotations
 

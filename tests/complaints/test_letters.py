@@ -82,13 +82,14 @@ def test_a_resolution_entered_late_is_dated_and_counted_from_the_day_it_goes_out
     complaint = file_complaint(preferred_language="Spanish")
     complaint = resolve(complaint, role_user("ombudsperson"), resolved_on=date(2026, 11, 20), today=date(2026, 12, 10))
     assert complaint.resolution_sent_on == date(2026, 12, 10)
-    # Sent Dec 10, presumed received Dec 15 (+5 days' mailing), + 90 days = Mar 15, 2027 (a Monday).
-    assert complaint.hearing_deadline == date(2027, 3, 15)
+    # Sent Dec 10, presumed received Dec 15 (+5 days' mailing), + 60 days (New York, 18 NYCRR
+    # 358-3.5(b)(1)) = Saturday Feb 13, 2027; Monday Feb 15 is Washington's Birthday -> Feb 16.
+    assert complaint.hearing_deadline == date(2027, 2, 16)
     english = pdf_text(letter_pdf(resolution_letter(complaint, language="en")))
     assert "Date December 10, 2026" in english and "Resolved November 20, 2026" in english
-    assert "at the latest by March 15, 2027" in english
+    assert "at the latest by February 16, 2027" in english
     spanish = pdf_text(letter_pdf(resolution_letter(complaint)))
-    assert "10 de diciembre de 2026" in spanish and "15 de marzo de 2027" in spanish
+    assert "10 de diciembre de 2026" in spanish and "16 de febrero de 2027" in spanish
 
 
 def test_a_hearing_request_counts_receipt_from_the_day_the_notice_went_out(file_complaint, role_user):
@@ -100,11 +101,12 @@ def test_a_hearing_request_counts_receipt_from_the_day_the_notice_went_out(file_
         requester_name="Dana Parent",
         issue="distribution",
         statement="s",
-        requested_on=date(2027, 3, 12),
-        today=date(2027, 3, 12),
+        requested_on=date(2027, 2, 16),
+        today=date(2027, 2, 16),
     )
     assert request.resolution_received_on == date(2026, 12, 15)
-    assert request.filing_deadline == date(2027, 3, 15) and not request.is_late
+    # Dec 15 + 60 (18 NYCRR 358-3.5(b)(1)) = Feb 13 (Saturday); Feb 15 a holiday -> Feb 16.
+    assert request.filing_deadline == date(2027, 2, 16) and not request.is_late
 
 
 @time_machine.travel("2026-11-23 15:00Z")

@@ -42,7 +42,9 @@ def test_the_service_never_looks_a_number_up_itself(file_complaint):
     ("known_on", "flagged"),
     [
         (date(2026, 8, 4), False),  # exactly 90 days before receipt
-        (date(2026, 8, 3), True),  # 91 days: flagged, still accepted
+        # 91 days, but day 90 is Sunday Nov 1: extended to Monday Nov 2 (22 CCR 120100(c)), on time
+        (date(2026, 8, 3), False),
+        (date(2026, 8, 1), True),  # day 90 is Friday Oct 30: flagged, still accepted
         (None, False),
     ],
 )
@@ -167,7 +169,8 @@ def test_extension_needs_the_permission_and_a_reason(file_complaint, role_user):
 # Referrals, communications, resolution ---------------------------------------------------------
 
 
-def test_referral_forward_by_5_days_and_tracked_to_answer(file_complaint, role_user):
+def test_referral_forward_by_5_business_days_and_tracked_to_answer(file_complaint, role_user):
+    """22 CCR 120104(a)(1): within five business days after the complaint receipt date."""
     ombud = role_user("ombudsperson")
     complaint = file_complaint(received_on=date(2026, 11, 2))
     referral = services.referral_create(
@@ -178,11 +181,12 @@ def test_referral_forward_by_5_days_and_tracked_to_answer(file_complaint, role_u
         by=ombud,
         today=date(2026, 11, 3),
     )
-    assert referral.forward_by == date(2026, 11, 9)  # Nov 7 is a Saturday → Monday
+    # Received Monday Nov 2 (New York): Election Day Nov 3 is closed; Nov 4, 5, 6, 9, 10.
+    assert referral.forward_by == date(2026, 11, 10)
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.REFERRED
     referral = services.referral_forward(
-        referral=referral, forwarded_on=date(2026, 11, 10), by=ombud, today=date(2026, 11, 10)
+        referral=referral, forwarded_on=date(2026, 11, 12), by=ombud, today=date(2026, 11, 12)
     )
     assert referral.forwarded_late and referral.status == ReferralStatus.FORWARDED
     services.referral_answer(

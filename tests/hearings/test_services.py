@@ -123,7 +123,9 @@ def test_late_resolution_never_shortens_the_time(complaint, role_user):
         today=date(2026, 12, 10),
     )
     hr = request(complaint=late, requested_on=date(2027, 1, 5))
-    assert hr.filing_deadline == date(2027, 3, 15)  # received Dec 10 + 5 = Dec 15; + 90 = Mar 15, later than Feb 1
+    # Received Dec 10 + 5 = Dec 15; + 60 (New York from Dec 7, 2026: 18 NYCRR 358-3.5(b)(1)) = Feb 13,
+    # a Saturday, and Feb 15 a holiday -> Feb 16: later than Feb 1 (the complaint's Nov 2 + 90).
+    assert hr.filing_deadline == date(2027, 2, 16)
 
 
 def test_late_request_is_accepted_with_a_flag_never_dropped(resolved):
@@ -201,7 +203,8 @@ def test_no_good_cause_dismisses(resolved, role_user):
 def test_schedule_within_target_then_decide_with_compliance_actions(resolved, role_user):
     officer = role_user("hearing_officer")
     hr = request(complaint=resolved, requested_on=date(2027, 1, 4))
-    assert hr.hold_by == date(2027, 2, 18) and hr.decide_by == date(2027, 3, 22)  # Mar 20 is a Saturday
+    # Decided within 90 days in New York (18 NYCRR 358-6.4(a)): Apr 4 is a Sunday -> Apr 5.
+    assert hr.hold_by == date(2027, 2, 18) and hr.decide_by == date(2027, 4, 5)
     first = services.hearing_schedule(
         request=hr,
         officer=officer,
