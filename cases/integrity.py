@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, Q
-from django.db.models.functions import Upper
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth, Upper
 
 from core.integrity import IntegrityCheck, IntegrityRow
+from core.money import display
 
-from .choices import OrderStatus
-from .models import FviOverride, OrderReview, SupportOrder
+from .allocation import pass_through_limit, pass_through_table
+from .choices import AssistanceStatus, Bucket, OrderStatus, ParticipantRole, Payee
+from .models import Allocation, CaseParticipant, FviOverride, OrderReview, SupportOrder
+
+# The months whose pass-through core migration 0014 changed: CA from 2022-01-01 (Fam. Code 17504,
+# $50 → $100/$200), NY before 2010-01-01 (18 NYCRR 352.15(b): $100/$200 from 2010, not 2008; $50 before).
+PASS_THROUGH_CHANGED = Q(case__jurisdiction="CA", collection__collected_on__gte=date(2022, 1, 1)) | Q(
+    case__jurisdiction="NY", collection__collected_on__lt=date(2010, 1, 1)
+)
 
 
 def _orders_two_active_versions() -> Iterator[IntegrityRow]:
@@ -95,6 +104,43 @@ def _fvi_overrides_recorded_twice() -> Iterator[IntegrityRow]:
         )
 
 
+def _pass_through_not_as_the_law_reads() -> Iterator[IntegrityRow]:
+    """A month of current assistance (42 USC 657(a)(6)(B)) in the changed windows whose family share of
+    current support differs from the pass-through the corrected table gives: the lesser of the month's
+    limit and the current support collected."""
+    on_assistance = Q(
+        case__assistance_spells__status=AssistanceStatus.CURRENT,
+        case__assistance_spells__start_on__lte=F("collection__collected_on"),
+    ) & (
+        Q(case__assistance_spells__end_on__isnull=True)
+        | Q(case__assistance_spells__end_on__gte=F("collection__collected_on"))
+    )
+    months = (
+        Allocation.objects.filter(PASS_THROUGH_CHANGED, on_assistance, bucket=Bucket.CURRENT, reversed_on__isnull=True)
+        .annotate(month=TruncMonth("collection__collected_on"))
+        .values("case_id", "case__case_number", "case__jurisdiction", "month")
+        .annotate(family=Sum("amount", filter=Q(payee=Payee.FAMILY), default=0), current=Sum("amount"))
+        .order_by("case__case_number", "month")
+    )
+    table = pass_through_table()
+    children: dict[int, int] = {}
+    for row in months.iterator(chunk_size=500):
+        case_id = row["case_id"]
+        if case_id not in children:
+            children[case_id] = CaseParticipant.objects.filter(case_id=case_id, role=ParticipantRole.CHILD).count()
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        limit = pass_through_limit(
+            jurisdiction=row["case__jurisdiction"], children=children[case_id], on=month, table=table
+        )
+        due = min(limit, row["current"])
+        if row["family"] != due:
+            yield IntegrityRow(
+                reference=row["case__case_number"],
+                detail=f"{month:%Y-%m}: the family received {display(row['family'])} of {display(row['current'])} "
+                f"current support; the pass-through in force gives {display(due)}",
+            )
+
+
 CHECKS = [
     IntegrityCheck(
         name="cases.order_two_active_versions",
@@ -137,5 +183,16 @@ CHECKS = [
             "order's terms, and report any beyond it as the office's breach procedure requires."
         ),
         find=_fvi_overrides_recorded_twice,
+    ),
+    IntegrityCheck(
+        name="cases.pass_through_not_as_the_law_reads",
+        title="Months of assistance whose pass-through differs from the corrected amounts",
+        why=(
+            "Core migration 0014 corrected the pass-through: CA $100 for one child and $200 for two or more "
+            "from 2022-01-01 (Fam. Code 17504; the start date is marked confirm), NY $100/$200 from 2010-01-01 "
+            "and $50 before (18 NYCRR 352.15(b)). Allocations posted before it used the old table. For each, "
+            "decide whether to redistribute the month (case_redistribute) and pay the family what it was owed."
+        ),
+        find=_pass_through_not_as_the_law_reads,
     ),
 ]

@@ -316,6 +316,50 @@ def test_california_pass_through_for_two_children_rises_from_50_to_200_on_2022_0
     assert ledger_differences() == []
 
 
+def test_the_data_check_finds_a_month_posted_under_the_old_pass_through():
+    """``cases.pass_through_not_as_the_law_reads``: the same family as above, its January 2022 posted
+    before core 0014 (the table had CA $50 from 1999, nothing in 2022): family 50 of 500 where
+    Fam. Code 17504 gives 200. Posted under the corrected table, nothing is found."""
+    from core.integrity import declared_checks
+    from core.models import LegalParameter
+
+    (check,) = [c for c in declared_checks() if c.name == "cases.pass_through_not_as_the_law_reads"]
+    case = CaseFactory(
+        case_number="CA-917505",
+        jurisdiction="CA",
+        county="Sacramento",
+        assistance_status=AssistanceStatus.CURRENT,
+        application_received_on=date(2021, 11, 1),
+        opened_on=date(2021, 11, 15),
+        ncp_located_on=date(2021, 11, 15),
+    )
+    CaseParticipant.objects.create(case=case, person=ChildFactory(), role=ParticipantRole.CHILD)
+    order = SupportOrderFactory(case=case, issued_on=date(2021, 12, 1), effective_on=date(2021, 12, 1))
+    ObligationFactory(order=order, amount=D("500.00"))
+    CaseBalance.objects.get_or_create(case=case, defaults={"monthly_obligation": D("500.00")})
+    AssistanceSpell.objects.create(case=case, status=AssistanceStatus.CURRENT, start_on=date(2021, 11, 15))
+    rows_2022 = LegalParameter.objects.filter(key__startswith="ca.pass_through.", effective_on=date(2022, 1, 1))
+    kept = list(rows_2022.values())
+    assert len(kept) == 2
+    rows_2022.delete()  # the table as it was before the fix
+    with time_machine.travel(at(date(2022, 1, 5)), tick=False):
+        charges_accrue(through=date(2022, 1, 5))
+        january = post(case, "500.00", "CA-OLD", received_on=date(2022, 1, 5))
+    assert live(january.collection) == [("current", "family", D("50.00")), ("current", "state", D("450.00"))]
+    LegalParameter.objects.bulk_create(LegalParameter(**row) for row in kept)  # core 0014
+    (row,) = check.find()
+    assert row.reference == "CA-917505"
+    assert (
+        row.detail
+        == "2022-01: the family received $50.00 of $500.00 current support; the pass-through in force gives $200.00"
+    )
+    # December 2021, under the $50 still in force then, is as the law reads: not listed
+    with time_machine.travel(at(date(2022, 2, 5)), tick=False):
+        charges_accrue(through=date(2022, 2, 5))
+        post(case, "500.00", "CA-FEB", received_on=date(2022, 2, 5))  # posted under the corrected table
+    assert [r.detail[:7] for r in check.find()] == ["2022-01"]
+
+
 # --- 11.7 overpayment policy ---------------------------------------------------------------------
 
 
