@@ -202,6 +202,10 @@ def test_the_report_prints_each_check_and_writes_nothing():
     assert csv_text.splitlines()[0] == "check,reference,detail"
     assert csv_text.splitlines()[1].startswith(f"cases.order_two_active_versions,{case.case_number},")
 
+    from core.models import AccessLog
+
+    logged = AccessLog.objects.filter(kind=AccessLog.Kind.ADMIN_COMMAND, detail__command="integrity_report")
+    assert [entry.detail["found"] for entry in logged] == [1, 1]  # the report, then the CSV of one check
     with pytest.raises(CommandError, match="1 row"):
         report("--fail-if-found")
     with pytest.raises(CommandError, match="No data check named nope"):
