@@ -4,10 +4,11 @@ New York keeps the immediate dismissal. The request messages cite the jurisdicti
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.letters import letter_pdf
 from hearings import services
@@ -128,3 +129,26 @@ def test_the_page_shows_the_noticed_dismissal_and_takes_good_cause(settings, off
     response = client.post(reverse("hearings:good_cause", args=[request.number]), {"found": "yes", "reason": "Flood"})
     request.refresh_from_db()
     assert response.status_code == 302 and request.status == RequestStatus.REQUESTED
+
+
+def noon(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 12))
+
+
+def test_the_dismiss_page_refuses_before_the_date_then_dismisses(settings, officer, client_as):
+    import time_machine
+    from django.urls import reverse
+
+    request = late_request("CA", settings)
+    services.hearing_good_cause_decide(request=request, found=False, reason="None.", by=officer, today=NOTICED_ON)
+    client = client_as("hearing_officer")
+    url = reverse("hearings:dismiss", args=[request.number])
+    with time_machine.travel(noon(date(2027, 3, 16))):
+        client.force_login(officer)
+        response = client.post(url, {"confirm": "on"})
+        assert response.status_code == 200 and "March 17, 2027" in response.content.decode()
+    with time_machine.travel(noon(date(2027, 3, 17))):
+        client.force_login(officer)
+        response = client.post(url, {"confirm": "on"})
+    request.refresh_from_db()
+    assert response.status_code == 302 and request.outcome == Outcome.DISMISSED
