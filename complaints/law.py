@@ -21,6 +21,8 @@ CITATIONS: dict[str, dict[str, Any]] = {
         "complaint": "Fam. Code 17800; 22 CCR 120100",
         "extension": "Fam. Code 17800",
         "hearing": "Fam. Code 17801",
+        "hearing_request": "Fam. Code 17801",
+        "dismissal_notice": "22 CCR 120211(b)",
         "hearing_body": _("a state hearing"),
     },
     "NY": {
@@ -29,6 +31,8 @@ CITATIONS: dict[str, dict[str, Any]] = {
         "extension": "45 CFR 303.35",
         # Marked *confirm* here (see above), not on the letter a parent reads.
         "hearing": "N.Y. Social Services Law 22; 18 NYCRR Part 358",
+        # When and after what a fair hearing may be requested (the 60 days: 18 NYCRR 358-3.5(b)(1)).
+        "hearing_request": "18 NYCRR 358-3.5",
         "hearing_body": _("a fair hearing"),
     },
 }

@@ -39,13 +39,21 @@ class RequestStatus(models.TextChoices):
     closed state; ``Outcome`` says how it closed."""
 
     REQUESTED = "requested", "Requested"
+    # California, late without good cause: the complainant was told the request will be dismissed
+    # on ``dismissal_on`` (15 days after the notice, 22 CCR 120211(b)) unless they show it should not be.
+    DISMISSAL_NOTICED = "dismissal_noticed", "Dismissal noticed (takes effect on the date given)"
     OUT_OF_JURISDICTION = "out_of_jurisdiction", "Out of jurisdiction (alternate route offered)"
     SCHEDULED = "scheduled", "Hearing scheduled"
     HELD = "held", "Hearing held: decision pending"
     DECIDED = "decided", "Closed"
 
 
-OPEN_REQUEST_STATUSES = [RequestStatus.REQUESTED, RequestStatus.SCHEDULED, RequestStatus.HELD]
+OPEN_REQUEST_STATUSES = [
+    RequestStatus.REQUESTED,
+    RequestStatus.DISMISSAL_NOTICED,
+    RequestStatus.SCHEDULED,
+    RequestStatus.HELD,
+]
 
 
 class GoodCause(models.TextChoices):
@@ -92,6 +100,7 @@ MERITS_OUTCOMES = [Outcome.GRANTED, Outcome.DENIED]
 class LetterKind(models.TextChoices):
     NOTICE = "notice", "Notice of hearing"
     DECISION = "decision", "Decision"
+    DISMISSAL_NOTICE = "dismissal", "Notice of intended dismissal"
 
 
 class Party(models.TextChoices):
@@ -108,7 +117,7 @@ class ActionStatus(models.TextChoices):
 HearingEvent = event_choices(
     "HearingEvent",
     """
-    hearing.compliance_done hearing.compliance_ordered hearing.decided hearing.decision_letters_issued
+    hearing.compliance_done hearing.compliance_ordered hearing.decided hearing.decision_letters_issued hearing.dismissal_letters_issued
     hearing.good_cause_decided hearing.held hearing.notice_letters_issued hearing.requested hearing.scheduled
 """,
 )

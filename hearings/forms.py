@@ -164,6 +164,10 @@ class HeldForm(forms.Form):
     confirm = forms.BooleanField(label="The hearing took place", required=True)
 
 
+class DismissForm(forms.Form):
+    confirm = forms.BooleanField(label="The date in the notice of intended dismissal has come", required=True)
+
+
 class ActionDoneForm(forms.Form):
     done_on = forms.DateField(label="Done on", widget=DateInput)
     note = forms.CharField(max_length=1000, required=False)

@@ -185,7 +185,50 @@ def _decision(letter: HearingLetter, language: str) -> Letter:
     )
 
 
+def _dismissal_notice(letter: HearingLetter, language: str) -> Letter:
+    """California, a late request without good cause (22 CCR 120211(a)(3), (b)): the reason and that
+    the dismissal shall occur 15 days after the notice is sent unless the complainant shows, orally
+    or in writing, that the matter should not be dismissed."""
+    request = letter.request
+    law = citation("dismissal_notice", request.jurisdiction)
+    on = letter_date(request.dismissal_on, language) if request.dismissal_on else ""
+    sections = [
+        (
+            "",
+            _(
+                "Your request for a hearing was made after the deadline of %(deadline)s and no good cause for "
+                "the delay was found. The request will be dismissed on %(date)s."
+            )
+            % {"deadline": letter_date(request.filing_deadline, language), "date": on},
+        ),
+        (_("The reason given"), request.good_cause_reason),
+        (
+            _("If you think it should not be dismissed"),
+            _(
+                "Before %(date)s, tell the office, by telephone or in writing, the facts or reasons why your "
+                "request should not be dismissed (for example, why you could not ask in time). If they show "
+                "good cause, a hearing will be scheduled."
+            )
+            % {"date": on},
+        ),
+    ]
+    block, _address = hearing_recipient(letter)
+    return Letter(
+        kind="hearing_dismissal_notice",
+        subject=_("Notice of intended dismissal: %(number)s") % {"number": request.number},
+        recipient=block,
+        date=letter.issued_on,
+        language=language,
+        references=_references(letter),
+        sections=sections,
+        citation=law,
+    )
+
+
 def hearing_letter(letter: HearingLetter, *, language: str | None = None) -> Letter:
     language = language or hearing_letter_language(letter)
+    make = {LetterKind.NOTICE: _notice, LetterKind.DISMISSAL_NOTICE: _dismissal_notice}.get(
+        LetterKind(letter.kind), _decision
+    )
     with translation.override(language):
-        return _notice(letter, language) if letter.kind == LetterKind.NOTICE else _decision(letter, language)
+        return make(letter, language)

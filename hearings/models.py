@@ -68,6 +68,11 @@ class HearingRequest(AuditedModel):
     status = models.CharField(
         max_length=20, choices=RequestStatus.choices, default=RequestStatus.REQUESTED, db_index=True
     )
+    dismissal_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="California: the day a noticed dismissal may take effect (notice + 15 days, 22 CCR 120211(b)).",
+    )
     held_on = models.DateField(null=True, blank=True, help_text="The day the hearing was held.")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
@@ -94,6 +99,10 @@ class HearingRequest(AuditedModel):
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(status="decided", decided_on__isnull=False),
                 name="hearing_outcome_is_closed_and_dated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="dismissal_noticed") | Q(dismissal_on__isnull=False),
+                name="hearing_dismissal_noticed_has_date",
             ),
             models.CheckConstraint(
                 condition=~Q(status="held") | Q(held_on__isnull=False), name="hearing_held_has_date"

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from complaints.choices import ComplaintStatus
+from complaints.law import citation
 from complaints.models import Complaint
 from core import business_days
 from core.dates import display_date, not_in_future
@@ -107,7 +108,7 @@ def hearing_request_create(
             raise ValidationError(
                 {
                     "complaint_made_on": "Give the date of the complaint: the complaint process "
-                    "comes first (Fam. Code 17801)."
+                    f"comes first ({citation('hearing_request', jurisdiction)})."
                 }
             )
     if complaint_made_on > requested_on:
@@ -120,7 +121,8 @@ def hearing_request_create(
                 {
                     "requested_on": (
                         f"The complaint process comes first: the written resolution is due by {window_end:%B %d, %Y}. "
-                        "A hearing may be requested after that date if none arrives (Fam. Code 17801)."
+                        "A hearing may be requested after that date if none arrives "
+                        f"({citation('hearing_request', jurisdiction)})."
                     )
                 }
             )
@@ -203,11 +205,19 @@ def _require(user: User, perm: str, what: str) -> None:
 def hearing_good_cause_decide(
     *, request: HearingRequest, found: bool, reason: str, by: User, today: date | None = None
 ) -> HearingRequest:
-    """Decide whether a late request had good cause; without it the request is dismissed."""
+    """Decide whether a late request had good cause. Without it a New York request is dismissed at
+    once; a California one gets a notice of intended dismissal (22 CCR 120211(a)(3), (b)): the
+    dismissal may take effect 15 days after the notice is sent (``hearing_request_dismiss``), and
+    good cause the complainant shows before then is decided here again (found: the request proceeds)."""
     _require(by, "hearings.decide_hearing", "decide good cause")
     today = today or _today()
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
-    if not request.needs_good_cause:
+    noticed = request.status == RequestStatus.DISMISSAL_NOTICED
+    if noticed and not found:
+        raise ValidationError(
+            {"found": f"The dismissal is already noticed: it may take effect on {request.dismissal_on:%B %d, %Y}."}
+        )
+    if not request.needs_good_cause and not noticed:
         raise ValidationError({"reason": "This request needs no good-cause decision."})
     if not reason.strip():
         raise ValidationError({"reason": "Record the reason for the decision."})
@@ -215,7 +225,14 @@ def hearing_good_cause_decide(
     request.good_cause_reason = reason.strip()
     request.good_cause_decided_by = by
     request.good_cause_decided_on = today
-    if not found:
+    notice_first = not found and request.jurisdiction == "CA"
+    if noticed:  # good cause shown before the dismissal took effect: the request proceeds
+        request.status = RequestStatus.REQUESTED
+        request.dismissal_on = None
+    elif notice_first:
+        request.status = RequestStatus.DISMISSAL_NOTICED
+        request.dismissal_on = today + timedelta(days=DISMISSAL_NOTICE_DAYS)
+    elif not found:
         request.status = RequestStatus.DECIDED
         request.outcome = Outcome.DISMISSED
         request.decided_on = today
@@ -225,7 +242,9 @@ def hearing_good_cause_decide(
         request.decision_summary = reason.strip()
     request.full_clean()
     request.save()
-    if not found:
+    if notice_first:
+        letters_issue(request=request, kind=LetterKind.DISMISSAL_NOTICE, by=by, on=today)
+    elif not found:
         letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=today)
     event_about(
         request,
@@ -233,6 +252,36 @@ def hearing_good_cause_decide(
         by=by,
         summary=f"{request.number}: {request.get_good_cause_display()}",
     )
+    return request
+
+
+# 22 CCR 120211(b): "a dismissal shall occur 15 days after the notice is sent" (calendar days).
+DISMISSAL_NOTICE_DAYS = 15
+
+
+@transaction.atomic
+def hearing_request_dismiss(*, request: HearingRequest, by: User, today: date | None = None) -> HearingRequest:
+    """Dismiss a California request whose dismissal was noticed, on or after the date the notice
+    gave (22 CCR 120211(b)); the decision letter goes to each party. Refused before that date."""
+    _require(by, "hearings.decide_hearing", "dismiss hearing requests")
+    today = today or _today()
+    request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    if request.status != RequestStatus.DISMISSAL_NOTICED or request.dismissal_on is None:
+        raise ValidationError("Only a request whose dismissal was noticed can be dismissed here.")
+    if today < request.dismissal_on:
+        raise ValidationError(
+            f"The dismissal may take effect on {request.dismissal_on:%B %d, %Y}, 15 days after the notice "
+            "was sent (22 CCR 120211(b)); until then the complainant may show it should not be dismissed."
+        )
+    request.status = RequestStatus.DECIDED
+    request.outcome = Outcome.DISMISSED
+    request.decided_on = today
+    request.decided_by = by
+    request.decision_summary = request.good_cause_reason
+    request.full_clean()
+    request.save()
+    letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=today)
+    event_about(request, verb="hearing.decided", by=by, summary=f"{request.number}: {request.get_outcome_display()}")
     return request
 
 
@@ -536,7 +585,11 @@ def letters_issue(
     return letters
 
 
-LETTER_WHAT = {LetterKind.NOTICE: "notice of hearing", LetterKind.DECISION: "hearing decision"}
+LETTER_WHAT = {
+    LetterKind.NOTICE: "notice of hearing",
+    LetterKind.DECISION: "hearing decision",
+    LetterKind.DISMISSAL_NOTICE: "notice of intended dismissal",
+}
 
 
 def _letters_record(letters: list[HearingLetter], *, by) -> None:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<str:number>/schedule/", views.ScheduleView.as_view(), name="schedule"),
     path("<str:number>/held/", views.HeldView.as_view(), name="held"),
     path("<str:number>/decide/", views.DecideView.as_view(), name="decide"),
+    path("<str:number>/dismiss/", views.DismissView.as_view(), name="dismiss"),
 ]

@@ -31,6 +31,7 @@ from .forms import (
     ActionDoneForm,
     ComplianceActionFormSet,
     DecideForm,
+    DismissForm,
     GoodCauseForm,
     HearingRequestForm,
     HeldForm,
@@ -265,6 +266,19 @@ class HeldView(RequestActionView):
 
     def perform(self, data):
         services.hearing_held_record(request=self.get_hearing_request(), by=self.request.user)
+
+
+class DismissView(RequestActionView):
+    """Dismiss a California request whose dismissal was noticed, once the notice's date has come
+    (22 CCR 120211(b)); refused before it."""
+
+    permission_required = "hearings.decide_hearing"
+    form_class = DismissForm
+    title = "Dismiss the request (noticed dismissal)"
+    success_message = "Request dismissed: the decision letters were issued."
+
+    def perform(self, data):
+        services.hearing_request_dismiss(request=self.get_hearing_request(), by=self.request.user)
 
 
 class LetterView(LetterPageView):

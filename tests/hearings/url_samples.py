@@ -31,6 +31,7 @@ def url_samples(*, users) -> dict[str, dict]:
         "hearings:schedule": number,
         "hearings:held": number,
         "hearings:decide": number,
+        "hearings:dismiss": number,
         "hearings:action_done": {"pk": action.pk},
         "hearings:letter": {"pk": letter.pk},
         "hearings:letter_pdf": {"pk": letter.pk},
