@@ -41,7 +41,7 @@ class RequestStatus(models.TextChoices):
     REQUESTED = "requested", "Requested"
     # California, late without good cause: the complainant was told the request will be dismissed
     # on ``dismissal_on`` (15 days after the notice, 22 CCR 120211(b)) unless they show it should not be.
-    DISMISSAL_NOTICED = "dismissal_noticed", "Dismissal noticed (takes effect on the date given)"
+    DISMISSAL_NOTICED = "dismissal_noticed", "Dismissal noticed"
     OUT_OF_JURISDICTION = "out_of_jurisdiction", "Out of jurisdiction (alternate route offered)"
     SCHEDULED = "scheduled", "Hearing scheduled"
     HELD = "held", "Hearing held: decision pending"

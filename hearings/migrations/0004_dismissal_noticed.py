@@ -32,12 +32,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='hearingrequest',
             name='status',
-            field=models.CharField(choices=[('requested', 'Requested'), ('dismissal_noticed', 'Dismissal noticed (takes effect on the date given)'), ('out_of_jurisdiction', 'Out of jurisdiction (alternate route offered)'), ('scheduled', 'Hearing scheduled'), ('held', 'Hearing held: decision pending'), ('decided', 'Closed')], db_index=True, default='requested', max_length=20),
+            field=models.CharField(choices=[('requested', 'Requested'), ('dismissal_noticed', 'Dismissal noticed'), ('out_of_jurisdiction', 'Out of jurisdiction (alternate route offered)'), ('scheduled', 'Hearing scheduled'), ('held', 'Hearing held: decision pending'), ('decided', 'Closed')], db_index=True, default='requested', max_length=20),
         ),
         migrations.AlterField(
             model_name='historicalhearingrequest',
             name='status',
-            field=models.CharField(choices=[('requested', 'Requested'), ('dismissal_noticed', 'Dismissal noticed (takes effect on the date given)'), ('out_of_jurisdiction', 'Out of jurisdiction (alternate route offered)'), ('scheduled', 'Hearing scheduled'), ('held', 'Hearing held: decision pending'), ('decided', 'Closed')], db_index=True, default='requested', max_length=20),
+            field=models.CharField(choices=[('requested', 'Requested'), ('dismissal_noticed', 'Dismissal noticed'), ('out_of_jurisdiction', 'Out of jurisdiction (alternate route offered)'), ('scheduled', 'Hearing scheduled'), ('held', 'Hearing held: decision pending'), ('decided', 'Closed')], db_index=True, default='requested', max_length=20),
         ),
         migrations.AddConstraint(
             model_name='hearingrequest',
