@@ -13,7 +13,8 @@ are discovered (the menu is declared whole in ``config/navigation.py``, which ma
 - ``collection_reversed``: callables ``(*, collection, reason, on, by) -> str``, called by
   ``cases.services.collection_reverse`` in its transaction once the collection is reversed; each
   does what its app must about it and says what it did in a phrase for the reversal's event ("" if
-  nothing): enforcement closes a bank return's "pay again" work item.
+  nothing): enforcement closes a bank return's "pay again" work item, and marks a held tax
+  offset's record ``reversed`` (saying nothing: FTI).
 """
 
 from __future__ import annotations

@@ -301,3 +301,6 @@ class OffsetCollectionStatus(models.TextChoices):
     RELEASED = "released", "Released after the joint-return hold"
     UNMATCHED = "unmatched", "Held: no case for the SSN"
     ADJUSTMENT = "adjustment", "Adjustment (to be recovered)"
+    # A held one (joint return, or no case for the SSN) whose collection was reversed before release
+    # (``cases.services.collection_reverse``): never distributed, never to be released.
+    REVERSED = "reversed", "Reversed while held"

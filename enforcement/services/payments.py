@@ -15,8 +15,8 @@ Rules (DOMAIN.md, issue 4):
   entries are flagged in the report.
 - A zero-dollar DED entry posts nothing: it is a notice, counted and listed. DED09 "Y" (the
   employee has been terminated; DED04 may be zero then) ends the NCP's employment with the
-  file's employer on the entry's pay date and the case's income withholding orders there (no
-  longer in force: the employer no longer withholds), never the support order (an employer
+  file's employer on the entry's pay date and the income withholding orders there on every open
+  case of the NCP (no longer in force: the employer no longer withholds), never the support order (an employer
   cannot end a court order), and raises a work item on the case to look for a new employer; a
   terminated flag on a payment posts it too.
 """
@@ -37,7 +37,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cases.choices import CollectionSource, CollectionStatus, ParticipantRole, ReceivedVia
+from cases.choices import CaseStatus, CollectionSource, CollectionStatus, ParticipantRole, ReceivedVia
 from cases.exceptions import CollectionConflict
 from cases.models import Case, CaseParticipant, Collection, Employer
 from cases.services import CollectionItem, collections_post_batch
@@ -346,8 +346,11 @@ def _employment_end(
     there, and the case's income withholding orders at that employer are no longer in force
     (``ended_on``, as an e-IWO "no longer employed" acknowledgment ends them): the nightly
     reconcile issues that employer nothing more, and a new employer gets its own order. The
-    support order is not touched: an employer cannot end a court order. Returns whether an
-    employment ended and what was done, in words for the work item (no employer name: FVI)."""
+    support order is not touched: an employer cannot end a court order. The employment itself
+    has ended, so the orders at that employer on the NCP's other open cases (NCP there) are no
+    longer in force either, each case's history saying so as this one's does (their own entries
+    may never come). Returns whether an employment ended and what was done, in words for the work
+    item, with how many other cases' orders were ended (no employer name, no other case: FVI)."""
     from cases.models import Employment
 
     from ..choices import IwoKind
@@ -361,12 +364,23 @@ def _employment_end(
         .filter(person=ncp, employer=employer, ended_on__isnull=True, started_on__lte=on)
         .order_by("pk")
     )
-    orders = list(
-        IncomeWithholdingOrder.objects.select_for_update()
-        .filter(case=case, employer=employer, ended_on__isnull=True, kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED])
-        .order_by("pk")
+    in_force = IncomeWithholdingOrder.objects.select_for_update().filter(
+        employer=employer, ended_on__isnull=True, kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]
     )
-    if not employments and not orders:
+    orders = list(in_force.filter(case=case).order_by("pk"))
+    # The employment itself has ended: the orders at this employer on the NCP's other open cases are
+    # no longer in force either (their own entries may never come), each case told as this one is.
+    others = list(
+        in_force.filter(
+            case_id__in=CaseParticipant.objects.filter(
+                person=ncp, role=ParticipantRole.NCP, case__status=CaseStatus.OPEN
+            ).values("case_id")
+        )
+        .exclude(case=case)
+        .select_related("case")
+        .order_by("case_id", "pk")
+    )
+    if not employments and not orders and not others:
         on_file = Employment.objects.filter(person=ncp, employer=employer)
         if on_file.filter(ended_on__isnull=True).exists():  # begun after the pay date
             return False, "The employment with this employer on file began after the pay date: check it by hand."
@@ -377,6 +391,36 @@ def _employment_end(
         employment.ended_on = on
         employment.full_clean()
         employment.save(update_fields=["ended_on", "updated_at"])
+    controls = ""
+    if employments or orders:  # only the other cases' orders left: nothing happened on this case
+        controls = _withholding_orders_end(
+            case=case, orders=orders, employments=employments, on=on, payment_file=payment_file, by=by
+        )
+    other_cases: dict[int, list] = {}
+    for order in others:
+        other_cases.setdefault(order.case_id, []).append(order)
+    for other_orders in other_cases.values():
+        _withholding_orders_end(
+            case=other_orders[0].case, orders=other_orders, employments=[], on=on, payment_file=payment_file, by=by
+        )
+    said = f"The NCP's employment with this employer was ended on {display_date(on)}" if employments else ""
+    if orders:
+        said += (" and" if said else "The") + f" income withholding order {controls} marked no longer in force there"
+    said = f"{said}." if said else ""
+    if other_cases:
+        n = len(other_cases)
+        said += (
+            f" The income withholding at this employer on {n} other case{'s' if n != 1 else ''} of the NCP "
+            "was marked no longer in force too."
+        )
+    return bool(employments), said.strip()
+
+
+def _withholding_orders_end(
+    *, case: Case, orders: list, employments: list, on: date, payment_file: PaymentFile, by: User | None
+) -> str:
+    """End ``orders`` (the case's income withholding orders at the terminating employer) on ``on``
+    and record it on the case, naming no employer (FVI). Returns their control numbers."""
     for order in orders:
         order.ended_on = on
         order.save(update_fields=["ended_on", "updated_at"])
@@ -399,10 +443,7 @@ def _employment_end(
             "withholding_orders": [order.pk for order in orders],
         },
     )
-    said = f"The NCP's employment with this employer was ended on {display_date(on)}" if employments else ""
-    if orders:
-        said += (" and" if said else "The") + f" income withholding order {controls} marked no longer in force there"
-    return bool(employments), said + "."
+    return controls
 
 
 def _item_errors(exc: ValidationError, lines: list[int]) -> list[tuple[int, str]]:

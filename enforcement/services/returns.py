@@ -10,7 +10,9 @@ change (NOC, C-codes), imported in one transaction.
   return's date and within the return window, of the return's amount and case number. A trace in
   one file only goes to its entry when that entry is of the return's amount and case number too.
   A trace no file has, or one that no entry or more than one entry fits, is reported
-  ``unmatched``: never guessed, never another family's (``_entry_for``).
+  ``unmatched``: never guessed, never another family's (``_entry_for``). A file with unmatched
+  returns (money back) raises one office work item (no case, ``return_unmatched``) to match them
+  by hand; it names no case, trace or account.
 - A return marks the disbursement ``returned`` with its reason; the money stays with the office
   as undistributed (the return row is the hold) and the case's caseworker gets a work item to
   get correct bank details and pay again.
@@ -55,6 +57,7 @@ RETURN_WINDOW_DAYS = 65
 # Work item: the caseworker gets correct bank details within 2 business days, as a disbursement
 # is due within 2 business days of receipt (42 USC 654b(c)).
 WORK_ITEM_BUSINESS_DAYS = 2
+UNMATCHED_WORK_KIND = "return_unmatched"  # office work (no case): a file's returns no disbursement fits
 SAVINGS_CODES = {"32", "33", "37", "38"}
 
 
@@ -350,10 +353,13 @@ def _import(
     return_file = _store(name=name, content=content, via=via, by=by, actor_label=actor_label, report=report)
     on = timezone.localdate()
     held = Decimal("0.00")
+    unmatched_returns: list[ReturnItem] = []
     for item in items:
         entry, why = _entry_for(item, entries.get(item.original_trace, []), on=on)
         if entry is None:
             report.unmatched += 1
+            if item.kind == ReturnKind.RETURN:
+                unmatched_returns.append(item)
             report.items.append(
                 {
                     "line": item.line,
@@ -370,6 +376,8 @@ def _import(
             held += entry.amount
     report.held_amount = f"{held:.2f}" if held else "0.00"
     report.file = return_file.pk
+    if unmatched_returns:
+        _unmatched_returns_work_item(return_file, unmatched_returns, on=on, by=by)
     for name_ in ("returns", "notifications", "duplicates", "unmatched"):
         setattr(return_file, name_, getattr(report, name_))
     return_file.report = report.as_dict()
@@ -384,6 +392,32 @@ def _import(
         f"{report.unmatched} unmatched",
     )
     return return_file
+
+
+def _unmatched_returns_work_item(
+    return_file: NachaReturnFile, returns: list[ReturnItem], *, on: date, by: User | None
+) -> None:
+    """Money the bank returned that no disbursement could be named for (``_entry_for``): one
+    office work item for the file (no case: seen by everyone in the app, so it names no case
+    number, trace or account; the file's page lists each return and why), due as a return's own
+    item is, to match each by hand. Deduplicated by the file."""
+    from cases.services import work_item_create
+
+    total = sum((item.amount for item in returns), Decimal("0.00"))
+    n = len(returns)
+    work_item_create(
+        case=None,
+        kind=UNMATCHED_WORK_KIND,
+        due_on=add_business_days(on, WORK_ITEM_BUSINESS_DAYS),
+        title=f"{n} bank return{'s' if n != 1 else ''} ({total:,.2f}) matched no disbursement: match "
+        f"{'them' if n != 1 else 'it'} by hand"[:200],
+        dedupe_key=f"nacha-return-unmatched:{return_file.pk}",
+        notes=f"Return file {return_file.name} ({return_file.get_absolute_url()}), imported "
+        f"{on.isoformat()}: lines {', '.join(str(item.line) for item in returns)} returned money the office "
+        "could not put on a disbursement (the file's page says why for each). Find each one's disbursement "
+        "and the family's case, then get correct bank details and pay again, or recover it."[:2000],
+        by=by,
+    )
 
 
 def returned_disbursements_moot(*, collection, reason: str, on: date, by: User | None) -> str:

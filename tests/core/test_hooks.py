@@ -31,9 +31,11 @@ def test_training_registers_its_fti_check():
 
 
 def test_enforcement_registers_what_a_collection_reversal_makes_moot():
+    from enforcement.services.partner_kinds.offset import offset_held_reversed
     from enforcement.services.returns import returned_disbursements_moot
 
     assert returned_disbursements_moot in list(hooks.collection_reversed)
+    assert offset_held_reversed in list(hooks.collection_reversed)
 
 
 def test_a_hook_registers_a_callable_once():

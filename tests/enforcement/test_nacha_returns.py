@@ -480,6 +480,37 @@ def test_an_unknown_trace_number_is_reported_and_changes_nothing(exported):
     assert Disbursement.objects.filter(status="returned").count() == 0
 
 
+def test_unmatched_returns_raise_one_office_work_item_per_file(exported):
+    """Money came back from the bank and no disbursement could be named: someone must match it.
+    One work item for the file, without a case (office work, seen by everyone in the app): it says
+    how many returns and how much, and where to look, never a case number or a trace."""
+    _, (case, paid) = exported
+    specs = []
+    for trace, amount in ((f"{ODFI}0999999", "100.00"), (f"{ODFI}0999998", "45.50")):
+        spec = _return_spec(case)
+        spec.amount = Decimal(amount)
+        spec.addenda = return_addenda(code="R01", original_trace=trace, original_rdfi="09100001")
+        specs.append(spec)
+    specs.append(_return_spec(paid))  # this one is matched: it raises its own case's item only
+    row = _import(_file(specs))
+    assert (row.status, row.returns, row.unmatched) == ("imported", 1, 2)
+    item = WorkItem.objects.get(kind="return_unmatched")
+    assert item.case is None and item.status == "open" and item.due_on == date(2026, 11, 30)
+    assert "2 bank returns" in item.title and "145.50" in item.title
+    assert row.name in item.notes and row.get_absolute_url() in item.notes
+    for secret in (case.case_number, paid.case_number, "0999999"):
+        assert secret not in item.title and secret not in item.notes
+    # the same file again (a duplicate) raises nothing more
+    assert _import(_file(specs)).status == "duplicate"
+    assert WorkItem.objects.filter(kind="return_unmatched").count() == 1
+
+
+def test_a_file_whose_returns_all_match_raises_no_office_work_item(exported):
+    _, (case, _) = exported
+    assert _import(_file([_return_spec(case)])).unmatched == 0
+    assert not WorkItem.objects.filter(kind="return_unmatched").exists()
+
+
 @pytest.mark.parametrize(
     ("mutate", "line", "reason"),
     [

@@ -267,16 +267,39 @@ def test_a_joint_return_offset_is_held_then_released():
     assert row.status == "released" and row.collection.status == "posted"
 
 
-def test_a_held_joint_return_offset_reversed_is_never_marked_released():
+def test_a_held_joint_return_offset_reversed_is_marked_reversed_never_released():
+    """The offset record follows its collection in the reversal's transaction
+    (``core.hooks.collection_reversed``): the offset queue and reports no longer show it held, the
+    release task never picks it up, and the reversal's event (read by everyone who sees the case)
+    says nothing of it (FTI)."""
     from cases.services import collection_reverse
 
     case = delinquent_case(unassigned="300.00")
     submit(collections_file([collection(ncp_of(case).ssn, "200.00", joint="Y")]))
     row = OffsetCollection.objects.get()
-    collection_reverse(collection=row.collection, reason="Offset reversed by Treasury")
+    collection_reverse(collection=row.collection, reason="Payer reversed it")
+    row.refresh_from_db()
+    assert row.status == "reversed" and row.collection.status == "reversed"
+    assert row.held_until == date(2027, 5, 19)  # kept: when it would have been released
     assert offset_joint_holds_release(on=date(2027, 5, 19)) == 0
     row.refresh_from_db()
-    assert row.status == "held" and row.collection.status == "reversed"
+    assert row.status == "reversed"
+    assert row.history.first().status == "reversed"  # in its field history
+    event = DomainEvent.objects.get(verb="collection.reversed")
+    assert not FTI_WORDS.search(event.summary) and not FTI_WORDS.search(str(event.data["follow_ups"]))
+
+
+def test_a_posted_offset_reversed_keeps_its_record_posted():
+    """Only a held offset's record changes: a posted one was distributed, and its reversal is the
+    ledger's (its record says what the file did with it)."""
+    from cases.services import collection_reverse
+
+    case = delinquent_case(unassigned="300.00")
+    submit(collections_file([collection(ncp_of(case).ssn, "200.00")]))
+    row = OffsetCollection.objects.get()
+    collection_reverse(collection=row.collection, reason="Payer reversed it")
+    row.refresh_from_db()
+    assert row.status == "posted" and row.collection.status == "reversed"
 
 
 def test_what_everyone_who_sees_the_case_reads_of_a_held_offset_does_not_say_it_is_one(client_as):

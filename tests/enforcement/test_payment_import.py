@@ -324,6 +324,55 @@ def test_a_termination_ends_the_employment_and_its_withholding_order_not_the_sup
     assert iwo_reconcile_action(action=action, on=date(2026, 11, 23)) == []
 
 
+def test_a_termination_ends_the_withholding_at_that_employer_on_the_ncps_other_open_cases():
+    # given an NCP with two open cases, each with an income withholding order in force at ACME,
+    # and the second case with an order at another employer too
+    from core.models import DomainEvent
+    from enforcement.models import IncomeWithholdingOrder
+    from enforcement.services.withholding import iwo_reconcile_action
+    from tests.cases.factories import EmployerFactory, EmploymentFactory
+    from tests.enforcement.factories import delinquent_case
+    from tests.enforcement.iwo_factories import active_withholding_action
+
+    acme = EmployerFactory(name="ACME WIDGETS", fein="131234567")
+    named = active_withholding_action(employer=acme)
+    ncp = named.case.ncp
+    other = active_withholding_action(employer=acme, case=delinquent_case(ncp=ncp, unassigned="900.00"))
+    ncp.employments.filter(employer=acme).exclude(
+        pk=ncp.employments.filter(employer=acme).order_by("pk")[0].pk
+    ).delete()
+    elsewhere = EmploymentFactory(person=ncp, started_on=date(2025, 3, 1)).employer
+    iwo_reconcile_action(action=named, on=date(2026, 11, 2))
+    iwo_reconcile_action(action=other, on=date(2026, 11, 2))
+    named_acme = IncomeWithholdingOrder.objects.get(case=named.case, employer=acme)
+    other_acme = IncomeWithholdingOrder.objects.get(case=other.case, employer=acme)
+    other_elsewhere = IncomeWithholdingOrder.objects.get(case=other.case, employer=elsewhere)
+    # when ACME's payment file reports the NCP terminated on the first case only
+    entries = [ded_entry(named.case.case_number, "0.00", ssn=_ssn(named.case), terminated=True)]
+    _import(payment_file(entries, employer="ACME WIDGETS"))
+    # then the orders at ACME on both cases are no longer in force, from the entry's pay date;
+    # the order at the other employer stays in force
+    for order in (named_acme, other_acme, other_elsewhere):
+        order.refresh_from_db()
+    assert (named_acme.ended_on, other_acme.ended_on) == (date(2026, 11, 18), date(2026, 11, 18))
+    assert other_elsewhere.ended_on is None
+    # and the other case's history says so as the named case's does, naming no employer (FVI)
+    event = DomainEvent.objects.get(verb="withholding.employment_ended", case_id=other.case.pk)
+    assert other_acme.control_number in event.summary and "no longer in force" in event.summary
+    assert "ACME" not in event.summary and event.data["withholding_orders"] == [other_acme.pk]
+    assert (
+        other.case.case_number
+        not in DomainEvent.objects.get(verb="withholding.employment_ended", case_id=named.case.pk).summary
+    )
+    # and the named case's work item says how many other cases' orders were ended
+    item = WorkItem.objects.get(kind="employment_ended", case=named.case)
+    assert "on 1 other case of the NCP" in item.notes and "ACME" not in item.notes
+    assert not WorkItem.objects.filter(kind="employment_ended", case=other.case).exists()
+    # and a re-sent notice changes nothing more
+    _import(payment_file(entries, employer="ACME WIDGETS", modifier="B"), name="rebuilt.ach")
+    assert DomainEvent.objects.filter(verb="withholding.employment_ended").count() == 2
+
+
 def test_a_termination_from_an_employer_not_on_file_only_raises_the_work_item(cases):
     from cases.models import Employment
     from tests.cases.factories import EmploymentFactory

@@ -448,7 +448,8 @@ def offset_joint_holds_release(*, on: date | None = None, by=None) -> int:
     released = 0
     due = (
         OffsetCollection.objects.filter(status=OffsetCollectionStatus.HELD, held_until__lte=on)
-        # one reversed while held (``collection_reverse``) is neither released nor said to be
+        # one reversed while held is ``reversed`` (``offset_held_reversed``); a row reversed before
+        # that status existed is still ``held``: neither released nor said to be
         .exclude(collection__status=CollectionStatus.REVERSED)
         .select_related("collection", "case")
         .order_by("pk")
@@ -473,6 +474,24 @@ def offset_joint_holds_release(*, on: date | None = None, by=None) -> int:
             OffsetCollection.objects.filter(pk=row.pk).update(status=OffsetCollectionStatus.RELEASED)
             released += 1
     return released
+
+
+def offset_held_reversed(*, collection, reason: str, on: date, by=None) -> str:
+    """``core.hooks.collection_reversed``: a held offset's collection reversed before its release
+    (``cases.services.collection_reverse``) leaves the offset queue and reports as ``reversed``
+    (its ``held_until`` kept: when it would have been released), in the reversal's transaction and
+    field history. Only a held record (joint return, or no case for the SSN) changes: a posted one
+    was distributed and its reversal is the ledger's. Says nothing in the reversal's event, which
+    everyone who sees the case reads (FTI, IRS Publication 1075)."""
+    rows = list(
+        OffsetCollection.objects.select_for_update()
+        .filter(collection=collection, status__in=[OffsetCollectionStatus.HELD, OffsetCollectionStatus.UNMATCHED])
+        .order_by("pk")
+    )
+    for row in rows:
+        row.status = OffsetCollectionStatus.REVERSED
+        row.save(update_fields=["status"])
+    return ""
 
 
 register_partner_file_kind(
