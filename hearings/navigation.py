@@ -26,6 +26,7 @@ def home_cards(request) -> list[HomeCard]:
         [
             ("open", "Open hearing requests", "secondary"),
             ("good_cause", "Late: good cause to decide", "warning"),
+            ("dismissal_due", "Dismissal due: notice period over", "warning"),
             ("past_target", "Past the 45-day target", "danger"),
         ],
     )

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .choices import OPEN_REQUEST_STATUSES, ActionStatus, GoodCause, HearingStatus
+from .choices import OPEN_REQUEST_STATUSES, ActionStatus, GoodCause, HearingStatus, RequestStatus
 from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
 
 # The home cards' queues: ``?queue=<key>`` on the request list filters with the very condition the
@@ -16,6 +16,12 @@ from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
 QUEUE_FILTERS = {
     "open": ("Open", lambda: Q(status__in=OPEN_REQUEST_STATUSES)),
     "good_cause": ("Late: good cause to decide", lambda: Q(is_late=True, good_cause=GoodCause.PENDING)),
+    # A noticed dismissal takes effect only when the officer records it (22 CCR 120211(b)): once the
+    # 15 days are over, the request waits here instead of sitting unnoticed.
+    "dismissal_due": (
+        "Dismissal due: notice period over",
+        lambda: Q(status=RequestStatus.DISMISSAL_NOTICED, dismissal_on__lte=timezone.localdate()),
+    ),
     "past_target": (
         "Past the 45-day target",
         lambda: Q(status__in=OPEN_REQUEST_STATUSES, hold_by__lt=timezone.localdate()),

@@ -73,6 +73,31 @@ def test_ca_dismissal_refused_before_the_date_then_done(settings, officer):
         services.hearing_request_dismiss(request=request, by=officer, today=date(2027, 3, 18))
 
 
+def test_a_noticed_dismissal_waits_in_its_queue_once_the_15_days_are_over(settings, officer, client):
+    """Nothing dismisses by itself: once the notice period is over the request is in the officer's
+    "Dismissal due" queue (home card and list filter), not before."""
+    import time_machine
+    from django.urls import reverse
+
+    from hearings.selectors import queue_counts
+
+    request = late_request("CA", settings)
+    services.hearing_good_cause_decide(request=request, found=False, reason="None.", by=officer, today=NOTICED_ON)
+    url = reverse("hearings:request_list") + "?queue=dismissal_due"
+    with time_machine.travel(datetime(2027, 3, 16, 15, 0, tzinfo=timezone.get_current_timezone()), tick=False):
+        client.force_login(officer)  # (a session made before the travel would have expired)
+        assert queue_counts(user=officer)["dismissal_due"] == 0
+        listed = client.get(url)
+        assert listed.status_code == 200 and request.number not in listed.content.decode()
+    with time_machine.travel(datetime(2027, 3, 17, 15, 0, tzinfo=timezone.get_current_timezone()), tick=False):
+        client.force_login(officer)
+        assert queue_counts(user=officer)["dismissal_due"] == 1
+        assert request.number in client.get(url).content.decode()
+        assert "Dismissal due: notice period over" in client.get("/").content.decode()
+    services.hearing_request_dismiss(request=request, by=officer, today=date(2027, 3, 17))
+    assert queue_counts(user=officer)["dismissal_due"] == 0
+
+
 def test_ca_good_cause_shown_before_the_date_accepts_the_request(settings, officer):
     request = late_request("CA", settings)
     services.hearing_good_cause_decide(request=request, found=False, reason="None.", by=officer, today=NOTICED_ON)
