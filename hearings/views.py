@@ -275,6 +275,7 @@ class DismissView(RequestActionView):
     permission_required = "hearings.decide_hearing"
     form_class = DismissForm
     title = "Dismiss the request (noticed dismissal)"
+    submit_label, submit_class = "Dismiss the request", "btn-danger"
     success_message = "Request dismissed: the decision letters were issued."
 
     def perform(self, data):

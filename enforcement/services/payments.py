@@ -365,7 +365,10 @@ def _employment_end(
         .order_by("pk")
     )
     in_force = IncomeWithholdingOrder.objects.select_for_update().filter(
-        employer=employer, ended_on__isnull=True, kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]
+        employer=employer,
+        ended_on__isnull=True,
+        issued_on__lte=on,  # an order issued after the pay date is a later job's (a rehire): not this notice's
+        kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED],
     )
     orders = list(in_force.filter(case=case).order_by("pk"))
     # The employment itself has ended: the orders at this employer on the NCP's other open cases are

@@ -324,6 +324,26 @@ def test_a_termination_ends_the_employment_and_its_withholding_order_not_the_sup
     assert iwo_reconcile_action(action=action, on=date(2026, 11, 23)) == []
 
 
+def test_a_late_termination_notice_does_not_end_an_order_issued_after_its_pay_date():
+    """The NCP left ACME and came back: an order issued after the termination's pay date (Nov 18)
+    is the new job's and stays in force, whatever the old entry says."""
+    from enforcement.models import IncomeWithholdingOrder
+    from enforcement.services.withholding import iwo_reconcile_action
+    from tests.cases.factories import EmployerFactory
+    from tests.enforcement.iwo_factories import active_withholding_action
+
+    acme = EmployerFactory(name="ACME WIDGETS", fein="131234567")
+    action = active_withholding_action(employer=acme)
+    case = action.case
+    iwo_reconcile_action(action=action, on=date(2026, 11, 2))
+    iwo = IncomeWithholdingOrder.objects.get(action=action, employer=acme)
+    IncomeWithholdingOrder.objects.filter(pk=iwo.pk).update(issued_on=date(2026, 11, 20))  # the rehire's order
+    entries = [ded_entry(case.case_number, "0.00", ssn=_ssn(case), terminated=True)]
+    _import(payment_file(entries, employer="ACME WIDGETS"))
+    iwo.refresh_from_db()
+    assert iwo.ended_on is None
+
+
 def test_a_termination_ends_the_withholding_at_that_employer_on_the_ncps_other_open_cases():
     # given an NCP with two open cases, each with an income withholding order in force at ACME,
     # and the second case with an order at another employer too

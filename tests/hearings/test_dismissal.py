@@ -170,6 +170,8 @@ def test_the_dismiss_page_refuses_before_the_date_then_dismisses(settings, offic
     url = reverse("hearings:dismiss", args=[request.number])
     with time_machine.travel(noon(date(2027, 3, 16))):
         client.force_login(officer)
+        page = client.get(url).content.decode()
+        assert '<button type="submit" class="btn btn-danger">Dismiss the request</button>' in page
         response = client.post(url, {"confirm": "on"})
         assert response.status_code == 200 and "March 17, 2027" in response.content.decode()
     with time_machine.travel(noon(date(2027, 3, 17))):
