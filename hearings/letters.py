@@ -7,7 +7,6 @@ agency's copy is in the office's default language."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import get_language_info
@@ -18,7 +17,7 @@ from cases.letters import person_or_contact_block
 from cases.models import Address
 from complaints.documents import complaint_language
 from complaints.law import citation
-from core.letters import Letter, MailingBlock, letter_date, letter_language
+from core.letters import Letter, MailingBlock, letter_date, letter_language, office_address_lines
 
 from .choices import GoodCause, LetterKind, Mode, Outcome, Party
 from .models import HearingLetter
@@ -62,8 +61,7 @@ def hearing_recipient(letter: HearingLetter) -> tuple[MailingBlock, Address | No
     if letter.party == Party.APPELLANT:
         person = request.complaint.complainant_person if request.complaint is not None else None
         return person_or_contact_block(person, name=letter.addressee)
-    lines = [line.strip() for line in settings.CASEWORKS_OFFICE_ADDRESS.split("|") if line.strip()]
-    return MailingBlock(name=letter.addressee, lines=lines), None
+    return MailingBlock(name=letter.addressee, lines=office_address_lines()), None
 
 
 def _references(letter: HearingLetter) -> list[tuple[str, str]]:

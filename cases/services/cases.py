@@ -34,14 +34,13 @@ from ..models import (
     CaseNote,
     CaseParticipant,
     LocateAttempt,
-    Obligation,
     Person,
     SupportOrder,
     WorkItem,
 )
 from ..selectors import order_next_version
 from .assistance import case_assistance_open
-from .order_versions import VersionLine, order_supersede
+from .order_versions import ObligationData, obligation_create, order_supersede
 
 # 45 CFR 303.11(b)(1): no current order and arrears under $500 (DOMAIN.md).
 CLOSURE_LOW_ARREARS_LIMIT = Decimal("500.00")
@@ -362,15 +361,6 @@ def locate_attempt_record(
     return attempt
 
 
-@dataclass
-class ObligationData:
-    kind: str
-    amount: Decimal
-    frequency: str
-    start_on: date
-    end_on: date | None = None
-
-
 @transaction.atomic
 def order_create(
     *,
@@ -406,7 +396,7 @@ def order_create(
         order = order_supersede(
             order=in_force,
             effective_on=effective_on,
-            lines=[VersionLine(o.kind, o.amount, o.frequency, o.start_on, o.end_on) for o in obligations],
+            lines=obligations,
             issued_on=issued_on,
             kind=kind,
             court_name=court_name,
@@ -428,16 +418,7 @@ def order_create(
     order.full_clean()
     order.save()
     for line in obligations:
-        obligation = Obligation(
-            order=order,
-            kind=line.kind,
-            amount=line.amount,
-            frequency=line.frequency,
-            start_on=line.start_on,
-            end_on=line.end_on,
-        )
-        obligation.full_clean()
-        obligation.save()
+        obligation_create(order=order, line=line, start_on=line.start_on)
     event_record(
         verb="order.created",
         subject=order,

@@ -35,10 +35,10 @@ from ..selectors import order_next_version
 
 
 @dataclass(frozen=True)
-class VersionLine:
-    """An obligation line of a new version, as asked for: it begins on ``start_on`` or, when it
-    continues a line of the version in force (the first running line of its kind), on that line's
-    first due date on or after it."""
+class ObligationData:
+    """An obligation line of an order, as asked for (``cases.order_create``, a new version here): it
+    begins on ``start_on`` or, in a new version when it continues a line of the version in force
+    (the first running line of its kind), on that line's first due date on or after it."""
 
     kind: str
     amount: Decimal
@@ -47,11 +47,27 @@ class VersionLine:
     end_on: date | None = None
 
 
+def obligation_create(*, order: SupportOrder, line: ObligationData, start_on: date) -> Obligation:
+    """The obligation of ``order`` that ``line`` asks for, beginning on ``start_on`` (the caller's
+    transaction: a new order's lines, a new version's)."""
+    obligation = Obligation(
+        order=order,
+        kind=line.kind,
+        amount=line.amount,
+        frequency=line.frequency,
+        start_on=start_on,
+        end_on=line.end_on,
+    )
+    obligation.full_clean()
+    obligation.save()
+    return obligation
+
+
 def order_supersede(
     *,
     order: SupportOrder,
     effective_on: date | None,
-    lines: Sequence[VersionLine] | None = None,
+    lines: Sequence[ObligationData] | None = None,
     current_support: tuple[Decimal, str] | None = None,
     issued_on: date | None = None,
     kind: str | None = None,
@@ -96,7 +112,7 @@ def order_supersede(
     ]
     if lines is None:
         lines = [
-            VersionLine(
+            ObligationData(
                 kind=o.kind,
                 amount=current_support[0] if current_support and o.kind == ObligationKind.CURRENT_SUPPORT else o.amount,
                 frequency=(
@@ -148,19 +164,9 @@ def order_supersede(
     for old in running:  # never later than an end it already had
         old.end_on = min(stops[old.pk] - timedelta(days=1), old.end_on or date.max)
         old.save(update_fields=["end_on", "updated_at"])
-    created = []
-    for line, start_on in zip(lines, starts, strict=True):
-        obligation = Obligation(
-            order=new,
-            kind=line.kind,
-            amount=line.amount,
-            frequency=line.frequency,
-            start_on=start_on,
-            end_on=line.end_on,
-        )
-        obligation.full_clean()
-        obligation.save()
-        created.append(obligation)
+    created = [
+        obligation_create(order=new, line=line, start_on=start_on) for line, start_on in zip(lines, starts, strict=True)
+    ]
     moved = f" (asked for {display_date(effective_on)}: the first due date on or after it)"
     event_record(
         verb="order.modified",

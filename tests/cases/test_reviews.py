@@ -460,6 +460,43 @@ def test_a_new_line_or_a_new_order_number_starts_on_its_own_date(role_user):
     assert (other.version, other.supersedes_id, other.obligations.get().start_on) == (1, None, date(2026, 11, 23))
 
 
+def test_an_orders_lines_keep_their_terms_in_a_new_order_and_in_its_next_version(role_user):
+    # order_create and order_supersede build each obligation from its line (order_versions
+    # .obligation_create): kind, amount, frequency and end date as asked; only the start of a line
+    # that continues one of the version in force moves to that line's next due date.
+    order = order_in_effect_since(date(2026, 9, 1))
+    worker = role_user("caseworker")
+    repay = ObligationData("arrears_repayment", Decimal("40.00"), "weekly", date(2026, 11, 23), date(2027, 11, 22))
+    with working_day(date(2026, 11, 23)):
+        charges_accrue(through=date(2026, 11, 23))
+        new = order_create(
+            case=order.case,
+            order_number=order.order_number,
+            kind=order.kind,
+            issued_on=date(2026, 11, 20),
+            effective_on=date(2026, 11, 23),
+            obligations=[ObligationData("current_support", Decimal("450.00"), "monthly", date(2026, 11, 23)), repay],
+            by=worker,
+        )
+        other = order_create(
+            case=order.case,
+            order_number="SECOND-1",
+            kind=order.kind,
+            issued_on=date(2026, 11, 20),
+            effective_on=date(2026, 11, 23),
+            obligations=[repay],
+            by=worker,
+        )
+    terms = ("kind", "amount", "frequency", "start_on", "end_on")
+    assert sorted(new.obligations.values_list(*terms)) == [
+        ("arrears_repayment", Decimal("40.00"), "weekly", date(2026, 11, 23), date(2027, 11, 22)),
+        ("current_support", Decimal("450.00"), "monthly", date(2026, 12, 1), None),
+    ]
+    assert list(other.obligations.values_list(*terms)) == [
+        ("arrears_repayment", Decimal("40.00"), "weekly", date(2026, 11, 23), date(2027, 11, 22))
+    ]
+
+
 def test_the_review_page_says_when_the_new_amount_begins(client_as, role_user):
     order = order_in_effect_since(date(2026, 9, 1))
     review = review_open(order=order, by=role_user("caseworker"))

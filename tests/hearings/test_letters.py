@@ -131,3 +131,54 @@ def test_a_dismissal_without_good_cause_opens_in_the_readers_language(officer):
     assert "Dismissed" not in spanish and "good cause" not in spanish
     english = pdf_text(letter_pdf(hearing_letter(row, language="en")))
     assert "The request is dismissed: it was made after the deadline without good cause." in english
+
+
+def test_every_hearing_letter_goes_to_its_party_with_the_requests_references(settings, officer):
+    """The notice, the decision and the notice of intended dismissal (hearings.letters):
+    the appellant's copy to the requester, the agency's to the office address; each names the
+    request and what it is about."""
+    from core.letters import MailingBlock, office_address_lines
+    from hearings.choices import LetterKind, Party
+    from hearings.letters import hearing_letter
+    from hearings.models import HearingLetter
+
+    settings.CASEWORKS_JURISDICTION = "NY"
+    noticed = direct_request(contact_email="ana@example.org")
+    services.hearing_schedule(
+        now=CLOCK,
+        request=noticed,
+        officer=officer,
+        starts_at=at(date(2027, 2, 10)),
+        mode="phone",
+        location="Bridge 4411",
+        by=officer,
+    )
+    late = {"contact_email": "ana@example.org", "requested_on": date(2027, 3, 1), "today": date(2027, 3, 1)}
+    decided = direct_request(**late)  # New York: no good cause dismisses at once, by decision
+    services.hearing_good_cause_decide(request=decided, found=False, reason="None.", by=officer, today=date(2027, 3, 2))
+    settings.CASEWORKS_JURISDICTION = "CA"
+    dismissing = direct_request(**late)  # California: noticed 15 days ahead (22 CCR 120211)
+    services.hearing_good_cause_decide(
+        request=dismissing, found=False, reason="None.", by=officer, today=date(2027, 3, 2)
+    )
+    expected = {
+        (noticed.pk, LetterKind.NOTICE): "hearing_notice",
+        (decided.pk, LetterKind.DECISION): "hearing_decision",
+        (dismissing.pk, LetterKind.DISMISSAL_NOTICE): "hearing_dismissal_notice",
+    }
+    rows = HearingLetter.objects.filter(request__in=[noticed, decided, dismissing]).select_related("request")
+    seen = set()
+    for row in rows:
+        letter = hearing_letter(row, language="en")
+        assert letter.kind == expected[(row.request_id, row.kind)]
+        assert letter.references == [
+            ("Hearing request", row.request.number),
+            ("About", "Wrong distribution, disbursement or arrears calculation"),
+        ]
+        assert letter.date is not None and letter.citation and letter.sections and letter.language == "en"
+        if row.party == Party.AGENCY:
+            assert letter.recipient == MailingBlock(name=settings.CASEWORKS_OFFICE_NAME, lines=office_address_lines())
+        else:
+            assert letter.recipient.name == "Ana Ruiz"
+        seen.add((row.kind, row.party))
+    assert seen == {(kind, party) for kind in LetterKind for party in Party}
