@@ -154,6 +154,7 @@ def registration_add(
             row_repeat_refuse(
                 row=registration,
                 parent=locked,
+                locked=True,  # above: the capacity check needs the lock with or without an e-mail
                 fields=("event", "email", "name", "phone", "organisation_name", "walk_in"),
                 at="registered_at",
                 message="This person was already registered a moment ago: nothing was added again. (Another"

@@ -134,6 +134,25 @@ def test_registration_refuses_duplicate_email_and_full_event(outreach_user):
         services.registration_add(event=event, name="C")
 
 
+@pytest.mark.parametrize("email", ["", "a@x.example"])
+def test_a_registration_locks_its_event_once(outreach_user, monkeypatch, email):
+    """The capacity check and the repeat check (without an e-mail) take turns on one lock of the
+    event, taken once."""
+    from django.db.models.query import QuerySet
+
+    from outreach.models import Event
+
+    event, locks, real = EventFactory(capacity=5), [], QuerySet.select_for_update
+
+    def counted(queryset, *args, **kwargs):
+        locks.append(queryset.model)
+        return real(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", counted)
+    services.registration_add(event=event, name="A", email=email)
+    assert locks == [Event]
+
+
 def test_attendance_marks_exactly_the_chosen(outreach_user):
     event = EventFactory(starts_at=timezone.now() - timedelta(hours=3))
     a = services.registration_add(event=event, name="A")
