@@ -25,7 +25,7 @@ from core import business_days
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import event_about, event_record, row_repeat_refuse, same_rows, saved_with_event
+from core.services import event_about, event_record, repeat_refuse, row_repeat_refuse, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -179,10 +179,13 @@ def _refuse_a_repeat(complaint: Complaint) -> None:
         filer = "filed_by"
     else:
         return
-    advisory_xact_lock(f"complaints.file:{filer}={getattr(complaint, filer + '_id')}")
-    first = same_rows(complaint, (filer, *SAME_COMPLAINT)).order_by("pk").first()
-    if first is not None:
-        raise ComplaintAlreadyFiled(first)
+    row_repeat_refuse(
+        row=complaint,
+        parent=f"complaints.file:{filer}={getattr(complaint, filer + '_id')}",
+        fields=(filer, *SAME_COMPLAINT),
+        window=None,
+        message=ComplaintAlreadyFiled,
+    )
 
 
 def _acknowledgement_record(*, complaint: Complaint, by) -> None:
@@ -372,14 +375,17 @@ def referral_create(
     locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     if not locked.is_open:
         raise ValidationError({"target_name": "This complaint is closed."})
-    if locked.referrals.filter(
-        target_kind=target_kind, target_name=target_name.strip(), status=ReferralStatus.PENDING
-    ).exists():
-        raise ValidationError(
-            {
-                "target_name": f"A referral to {target_name.strip()} is already waiting to be forwarded: nothing was added."
-            }
-        )
+    repeat_refuse(
+        parent=locked,
+        locked=True,
+        same=locked.referrals.filter(
+            target_kind=target_kind, target_name=target_name.strip(), status=ReferralStatus.PENDING
+        ),
+        window=None,
+        message={
+            "target_name": f"A referral to {target_name.strip()} is already waiting to be forwarded: nothing was added."
+        },
+    )
     referral = Referral(
         complaint=complaint,
         target_kind=target_kind,

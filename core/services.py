@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Required, TypedDict, Unpack
 
@@ -12,7 +12,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .db import PreparedRead, rows_insert, rows_insert_reading
+from .db import PreparedRead, advisory_xact_lock, rows_insert, rows_insert_reading
 from .models import AccessLog, DomainEvent, ObjectOutOfScope
 
 
@@ -28,36 +28,65 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 REPEAT_WINDOW = timedelta(minutes=5)
 
+# What ``repeat_refuse`` raises: a message (or field errors), or made from the row repeated.
+RepeatMessage = str | dict[str, Any] | Callable[[Any], str | dict[str, Any] | ValidationError]
+
 
 def repeat_refuse(
-    *, parent: models.Model, same: models.QuerySet, at: str, message: str, window: timedelta = REPEAT_WINDOW
+    *,
+    parent: models.Model | str,
+    same: models.QuerySet,
+    message: RepeatMessage,
+    at: str = "",
+    window: timedelta | None = REPEAT_WINDOW,
+    locked: bool = False,
 ) -> None:
-    """Refuse a row that repeats one added under ``parent`` a moment ago (a double-clicked or
-    retried form): ``same`` selects the identical rows (usually the same content by the same
-    person); one whose ``at`` time is within ``window`` raises ``ValidationError(message)``.
+    """Refuse a row that repeats one added a moment ago (a double-clicked or retried form):
+    ``same`` selects the identical rows (usually the same content by the same person); one whose
+    ``at`` time is within ``window`` raises ``ValidationError(message)``. With ``window=None`` any
+    such row is a repeat, whenever it was added (``same`` then says what still counts: the same
+    open item, the same court order, the same lump sum the same day). ``message`` may be made from
+    the row repeated (the first one): a callable given it, returning the message or the error.
 
-    The parent's row is locked first, until the transaction ends, so two submissions at once take
-    turns and the second sees the first: call it in the transaction that adds the row, before
-    adding it. The same row again after the window (the same note hours later, a second locate
-    attempt the next day) is added as usual."""
-    type(parent)._base_manager.select_for_update().filter(pk=parent.pk).first()
-    if same.filter(**{f"{at}__gte": timezone.now() - window}).exists():
-        raise ValidationError(message)
+    The repeats take turns on a lock held until the transaction ends, so two submissions at once
+    take turns and the second sees the first: ``parent``'s row (``select_for_update``), or, for a
+    row with no parent row to lock (a new complaint, a new hearing request), an advisory lock of
+    that name. ``locked=True``: the caller has already locked ``parent``'s row in this transaction
+    (to read it fresh), and it is not locked again. Call it in the transaction that adds the row,
+    before adding it. The same row again after the window (the same note hours later, a second
+    locate attempt the next day) is added as usual."""
+    if isinstance(parent, str):
+        advisory_xact_lock(parent)
+    elif not locked:
+        type(parent)._base_manager.select_for_update().filter(pk=parent.pk).first()
+    if window is not None:
+        if not at:
+            raise TypeError("repeat_refuse: a window needs the time field it is measured on (at=...).")
+        same = same.filter(**{f"{at}__gte": timezone.now() - window})
+    if not callable(message):
+        if same.exists():
+            raise ValidationError(message)
+        return
+    first = same.order_by("pk").first()
+    if first is not None:
+        made = message(first)
+        raise made if isinstance(made, ValidationError) else ValidationError(made)
 
 
 def row_repeat_refuse(
     *,
     row: models.Model,
-    parent: models.Model,
+    parent: models.Model | str,
     fields: Sequence[str],
-    at: str,
-    message: str,
-    window: timedelta = REPEAT_WINDOW,
+    message: RepeatMessage,
+    at: str = "",
+    window: timedelta | None = REPEAT_WINDOW,
+    locked: bool = False,
 ) -> None:
     """``repeat_refuse`` for ``row``, about to be added: the rows of its model whose ``fields`` hold
     ``row``'s values are the same row. The values compared are the ones that will be saved, so the
     check cannot drift from what is written."""
-    repeat_refuse(parent=parent, same=same_rows(row, fields), at=at, message=message, window=window)
+    repeat_refuse(parent=parent, same=same_rows(row, fields), at=at, message=message, window=window, locked=locked)
 
 
 def same_rows(row: models.Model, fields: Sequence[str]) -> models.QuerySet:

@@ -24,9 +24,8 @@ from complaints.law import citation
 from complaints.models import Complaint
 from core import business_days
 from core.dates import display_date, not_in_future
-from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import event_about, same_rows, saved_with_event
+from core.services import event_about, row_repeat_refuse, same_rows, saved_with_event
 
 from .choices import (
     BOOKED_HEARING_STATUSES,
@@ -187,13 +186,15 @@ def _refuse_a_repeat(request: HearingRequest) -> None:
     Recordings of one person's request on one day take turns on a lock."""
     if request.created_by_id is None:
         return
-    advisory_xact_lock(f"hearings.request:{request.requester_name}:{request.requested_on}")
-    same = ("complaint", "case", "requester_name", "issue", "statement", "requested_on", "created_by")
-    first = same_rows(request, same).order_by("pk").first()
-    if first is not None:
-        raise ValidationError(
+    row_repeat_refuse(
+        row=request,
+        parent=f"hearings.request:{request.requester_name}:{request.requested_on}",
+        fields=("complaint", "case", "requester_name", "issue", "statement", "requested_on", "created_by"),
+        window=None,
+        message=lambda first: (
             f"This hearing request was already recorded as {first.number}: nothing was recorded again."
-        )
+        ),
+    )
 
 
 def _require(user: User, perm: str, what: str) -> None:

@@ -154,6 +154,7 @@ def registration_add(
             row_repeat_refuse(
                 row=registration,
                 parent=locked,
+                locked=True,  # above: the capacity check needs the lock with or without an e-mail
                 fields=("event", "email", "name", "phone", "organisation_name", "walk_in"),
                 at="registered_at",
                 message="This person was already registered a moment ago: nothing was added again. (Another"
@@ -244,7 +245,11 @@ def material_distribute(
         raise ValidationError({"quantity": f"Only {on_hand or 0} copies are in stock."})
     _save(distribution)
     _stock_moved(
-        material, verb="outreach.material_distributed", by=by, summary=f"{quantity} copies to {distribution.location}"
+        material,
+        verb="outreach.material_distributed",
+        by=by,
+        summary=f"{quantity} copies to {distribution.location}",
+        quantity=quantity,
     )
     return distribution
 
@@ -262,21 +267,27 @@ def material_restock(*, material: Material, quantity: int, by: User) -> Material
             subject_type=ContentType.objects.get_for_model(Material),
             subject_id=material.pk,
             actor=by,
-            summary=f"+{quantity} copies",
+            data__quantity=quantity,  # what the event records, not its summary's words
         ),
         at="occurred_at",
         message=f"This restock was already recorded (+{quantity} copies): the stock was not raised again.",
     )
     Material.objects.filter(pk=material.pk).update(stock=F("stock") + quantity)
-    _stock_moved(material, verb="outreach.material_restocked", by=by, summary=f"+{quantity} copies")
+    _stock_moved(material, verb="outreach.material_restocked", by=by, summary=f"+{quantity} copies", quantity=quantity)
     return material
 
 
-def _stock_moved(material: Material, *, verb: str, by: User, summary: str) -> None:
+def _stock_moved(material: Material, *, verb: str, by: User, summary: str, quantity: int) -> None:
     """The stock changed by update(), which bypasses the history signals: read it again and record
-    the movement with what is left."""
+    the movement (the copies moved) with what is left."""
     material.refresh_from_db(fields=["stock"])
-    event_record(verb=verb, subject=material, actor=by, summary=summary, data={"stock_after": material.stock})
+    event_record(
+        verb=verb,
+        subject=material,
+        actor=by,
+        summary=summary,
+        data={"quantity": quantity, "stock_after": material.stock},
+    )
 
 
 # Announcements -------------------------------------------------------------------------------

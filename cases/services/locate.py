@@ -13,7 +13,14 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import display_date, not_in_future
 from core.models import AccessLog, DomainEvent
-from core.services import access_log_record, event_about, event_record, events_bulk_record, sensitive_read_record
+from core.services import (
+    access_log_record,
+    event_about,
+    event_record,
+    events_bulk_record,
+    repeat_refuse,
+    sensitive_read_record,
+)
 
 from ..choices import CaseStage, CaseStatus, WorkItemKind
 from ..deadlines import LOCATE_REPEAT_MONTHS
@@ -96,19 +103,19 @@ def fvi_override_grant(
     if not person.family_violence:
         raise ValidationError({"person": "This person has no family violence indicator."})
     not_in_future(ordered_on, "ordered_on")
-    Person.objects.select_for_update().filter(pk=person.pk).first()
-    recorded = FviOverride.objects.filter(
-        person=person,
-        court_name__iexact=court_name.strip(),
-        court_order_reference__iexact=court_order_reference.strip(),
-    ).first()
-    if recorded is not None:
-        raise ValidationError(
-            {
-                "court_order_reference": f"This court order was already recorded for this person "
-                f"on {display_date(timezone.localdate(recorded.created_at))}: it allows one release, nothing was added."
-            }
-        )
+    repeat_refuse(
+        parent=person,
+        same=FviOverride.objects.filter(
+            person=person,
+            court_name__iexact=court_name.strip(),
+            court_order_reference__iexact=court_order_reference.strip(),
+        ),
+        window=None,
+        message=lambda recorded: {
+            "court_order_reference": f"This court order was already recorded for this person on "
+            f"{display_date(timezone.localdate(recorded.created_at))}: it allows one release, nothing was added."
+        },
+    )
     override = FviOverride(
         person=person,
         case=case,

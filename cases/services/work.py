@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from core.services import event_record, saved_with_event
+from core.services import event_record, row_repeat_refuse, saved_with_event
 
 from ..choices import WorkItemKind, WorkItemStatus
 from ..models import Case, WorkItem
@@ -72,17 +72,13 @@ def work_item_create(
 def _refuse_a_repeat(item: WorkItem, *, case: Case) -> None:
     """The same open item added by hand again by the same person (a double-clicked form, a retried
     one) is refused: one to-do, not two. Hand-made items of a case take turns on the case row."""
-    Case.objects.select_for_update().filter(pk=case.pk).first()
-    if WorkItem.objects.filter(
-        case=case,
-        kind=item.kind,
-        title=item.title,
-        due_on=item.due_on,
-        notes=item.notes,
-        created_by=item.created_by,
-        status=WorkItemStatus.OPEN,
-    ).exists():
-        raise ValidationError("This work item was already added to the case: nothing was added again.")
+    row_repeat_refuse(
+        row=item,
+        parent=case,
+        fields=("case", "kind", "title", "due_on", "notes", "created_by", "status"),  # status: still open
+        window=None,
+        message="This work item was already added to the case: nothing was added again.",
+    )
 
 
 WORK_ITEM_EDITABLE = ("title", "due_on", "priority", "notes")

@@ -121,7 +121,10 @@ def _apply(
     by: User | None,
     actor_label: str,
     report: ReturnReport,
-) -> None:
+) -> bool:
+    """Record ``item`` against ``entry``'s disbursement (in ``report``). Returns whether the money
+    came back to be held undistributed: a return, not a duplicate, whose collection was not reversed
+    since (that money is the overpayment the reversal asked to recover)."""
     from cases.choices import CollectionStatus, DisbursementStatus
     from cases.models import Disbursement
     from cases.services import work_item_create
@@ -156,7 +159,7 @@ def _apply(
         report.items.append(
             {"line": item.line, "code": item.code, "case_number": case.case_number, "outcome": "duplicate"}
         )
-        return
+        return False
     if item.kind == ReturnKind.RETURN:
         row.outcome = ReturnOutcome.HELD
         disbursement.status = DisbursementStatus.RETURNED
@@ -212,6 +215,7 @@ def _apply(
             **({"collection_reversed": True} if moot else {}),
         }
     )
+    return item.kind == ReturnKind.RETURN and not moot
 
 
 def _entries_by_trace(items: list[ReturnItem]) -> dict[str, list[DisbursementExportEntry]]:
@@ -370,9 +374,7 @@ def _import(
                 }
             )
             continue
-        before = report.returns
-        _apply(item, entry, return_file=return_file, on=on, by=by, actor_label=actor_label, report=report)
-        if report.returns > before and not report.items[-1].get("collection_reversed"):
+        if _apply(item, entry, return_file=return_file, on=on, by=by, actor_label=actor_label, report=report):
             held += entry.amount
     report.held_amount = f"{held:.2f}" if held else "0.00"
     report.file = return_file.pk

@@ -28,7 +28,7 @@ from cases.choices import Frequency, ObligationKind, OrderStatus
 from cases.models import Case, CaseBalance, Employment, Obligation, SupportOrder
 from cases.models.orders import MONTHLY_FACTOR
 from core.legal import legal_parameter
-from core.services import event_record
+from core.services import event_record, repeat_refuse
 
 from ..choices import ActionStatus, IwoDelivery, IwoKind, Remedy
 from ..models import EnforcementAction, IncomeWithholdingOrder
@@ -409,12 +409,16 @@ def iwo_lump_sum_request(
     lump_sum = _money(Decimal(amount))
     # The same order again the same day is a double click or a retried form, not a second lump sum:
     # the employer would withhold twice. Checked under the action's lock (taken above).
-    sent = IncomeWithholdingOrder.objects.filter(
-        action=action, employment=employment, kind=IwoKind.LUMP_SUM, lump_sum_amount=lump_sum, issued_on=today
-    ).first()
-    if sent is not None:
-        raise ValidationError(
+    repeat_refuse(
+        parent=action,
+        locked=True,
+        same=IncomeWithholdingOrder.objects.filter(
+            action=action, employment=employment, kind=IwoKind.LUMP_SUM, lump_sum_amount=lump_sum, issued_on=today
+        ),
+        window=None,
+        message=lambda sent: (
             f"A lump sum order for ${lump_sum:,.2f} to this employer was already issued today "
             f"({sent.control_number}): nothing was sent again."
-        )
+        ),
+    )
     return _issue(action=action, employment=employment, kind=IwoKind.LUMP_SUM, on=today, by=by, lump_sum=lump_sum)

@@ -289,6 +289,23 @@ def test_a_held_joint_return_offset_reversed_is_marked_reversed_never_released()
     assert not FTI_WORDS.search(event.summary) and not FTI_WORDS.search(str(event.data["follow_ups"]))
 
 
+def test_a_held_offset_reversed_before_the_reversed_status_existed_is_never_said_released():
+    """Enforcement 0016 added ``reversed`` without rewriting the records reversed before it: one of
+    them is still ``held`` with its collection reversed. The release task neither releases it nor
+    marks it released (its ``exclude`` of reversed collections, not the status filter, keeps it out)."""
+    from cases.services import collection_reverse
+
+    case = delinquent_case(unassigned="300.00")
+    submit(collections_file([collection(ncp_of(case).ssn, "200.00", joint="Y")]))
+    row = OffsetCollection.objects.get()
+    collection_reverse(collection=row.collection, reason="Payer reversed it")
+    OffsetCollection.objects.filter(pk=row.pk).update(status="held")  # as it was left before 0016
+    assert offset_joint_holds_release(on=date(2027, 5, 19)) == 0
+    row.refresh_from_db()
+    assert row.status == "held" and row.collection.status == "reversed"
+    assert not WorkItem.objects.filter(kind="held_release_review").exists()
+
+
 def test_a_posted_offset_reversed_keeps_its_record_posted():
     """Only a held offset's record changes: a posted one was distributed, and its reversal is the
     ledger's (its record says what the file did with it)."""

@@ -123,6 +123,21 @@ def test_restock_adds_copies(outreach_user):
     assert material.stock == 102
 
 
+def test_a_restock_again_is_found_by_its_event_data_not_its_wording(outreach_user):
+    """The repeat check reads what the event records (the copies added), not its summary's words:
+    another wording of the summary is the same restock, and another quantity is another one."""
+    material = MaterialFactory(stock=2)
+    services.material_restock(material=material, quantity=100, by=outreach_user)
+    event = DomainEvent.objects.get(verb="outreach.material_restocked")
+    assert event.data == {"quantity": 100, "stock_after": 102}
+    DomainEvent.objects.filter(pk=event.pk).update(summary="100 copies received")  # the words changed
+    with pytest.raises(ValidationError, match="already recorded"):
+        services.material_restock(material=material, quantity=100, by=outreach_user)
+    services.material_restock(material=material, quantity=10, by=outreach_user)
+    material.refresh_from_db()
+    assert material.stock == 112
+
+
 # Registrations -------------------------------------------------------------------------------
 def test_registration_refuses_duplicate_email_and_full_event(outreach_user):
     event = EventFactory(capacity=2)
@@ -132,6 +147,25 @@ def test_registration_refuses_duplicate_email_and_full_event(outreach_user):
     services.registration_add(event=event, name="B")
     with pytest.raises(ValidationError, match="full"):
         services.registration_add(event=event, name="C")
+
+
+@pytest.mark.parametrize("email", ["", "a@x.example"])
+def test_a_registration_locks_its_event_once(outreach_user, monkeypatch, email):
+    """The capacity check and the repeat check (without an e-mail) take turns on one lock of the
+    event, taken once."""
+    from django.db.models.query import QuerySet
+
+    from outreach.models import Event
+
+    event, locks, real = EventFactory(capacity=5), [], QuerySet.select_for_update
+
+    def counted(queryset, *args, **kwargs):
+        locks.append(queryset.model)
+        return real(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", counted)
+    services.registration_add(event=event, name="A", email=email)
+    assert locks == [Event]
 
 
 def test_attendance_marks_exactly_the_chosen(outreach_user):
