@@ -45,6 +45,7 @@ from .deadlines import (
     decide_by,
     filing_deadline,
     hold_by,
+    minimum_notice,
     no_resolution_window_end,
     presumed_received_on,
     profile,
@@ -360,8 +361,20 @@ def hearing_schedule(
         raise ValidationError({"officer": "Choose a hearing officer."})
     if timezone.localdate(starts_at) < request.requested_on:
         raise ValidationError({"starts_at": "The hearing cannot be before the request."})
-    if starts_at <= (now or timezone.now()):
+    now = now or timezone.now()
+    if starts_at <= now:
         raise ValidationError({"starts_at": "The hearing must be at a future time: the notice goes out today."})
+    # New York: the notice goes out at least 10 calendar days before the hearing (18 NYCRR 358-5.1(a)).
+    notice_on = timezone.localdate(now)
+    days, cite = minimum_notice(request.jurisdiction, on=notice_on)
+    if days and timezone.localdate(starts_at) < notice_on + timedelta(days=days):
+        earliest = notice_on + timedelta(days=days)
+        raise ValidationError(
+            {
+                "starts_at": f"The notice of hearing goes out today and must be sent at least {days} calendar "
+                f"days before the hearing ({cite}): choose {earliest:%B %d, %Y} or later."
+            }
+        )
     if not 15 <= minutes <= 8 * 60:
         raise ValidationError({"minutes": "A sitting lasts between 15 minutes and 8 hours."})
     ends_at = starts_at + timedelta(minutes=minutes)
