@@ -168,6 +168,13 @@ class DismissForm(forms.Form):
     confirm = forms.BooleanField(label="The date in the notice of intended dismissal has come", required=True)
 
 
+class NoShowForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="No one came to the hearing: send the notice that the request will be dismissed in 15 days",
+        required=True,
+    )
+
+
 class ActionDoneForm(forms.Form):
     done_on = forms.DateField(label="Done on", widget=DateInput)
     note = forms.CharField(max_length=1000, required=False)

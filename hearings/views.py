@@ -35,6 +35,7 @@ from .forms import (
     GoodCauseForm,
     HearingRequestForm,
     HeldForm,
+    NoShowForm,
     ScheduleForm,
     officers,
 )
@@ -172,6 +173,13 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
             and any(
                 h.status == HearingStatus.SCHEDULED and h.starts_at <= timezone.now() for h in request.hearings.all()
             ),
+            # California: a missed hearing is noticed for dismissal first (22 CCR 120213(b)).
+            "can_record_no_show": user.has_perm("hearings.decide_hearing")
+            and request.jurisdiction == "CA"
+            and request.status == RequestStatus.SCHEDULED
+            and any(
+                h.status == HearingStatus.SCHEDULED and h.ends_at <= timezone.now() for h in request.hearings.all()
+            ),
         }
 
 
@@ -280,6 +288,20 @@ class DismissView(RequestActionView):
 
     def perform(self, data):
         services.hearing_request_dismiss(request=self.get_hearing_request(), by=self.request.user)
+
+
+class NoShowView(RequestActionView):
+    """California: no one came to the hearing. The complainant is told the request will be dismissed
+    15 days later unless they ask for it to be reinstated and show good cause (22 CCR 120213(b))."""
+
+    permission_required = "hearings.decide_hearing"
+    form_class = NoShowForm
+    title = "No one came to the hearing"
+    submit_label, submit_class = "Send the notice of intended dismissal", "btn-danger"
+    success_message = "Recorded: the notice of intended dismissal was issued to each party."
+
+    def perform(self, data):
+        services.hearing_no_show_record(request=self.get_hearing_request(), by=self.request.user)
 
 
 class LetterView(LetterPageView):
