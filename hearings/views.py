@@ -137,7 +137,12 @@ class RequestCreateView(ServiceActionView):
         note = f"Hearing request {request.number} recorded."
         if request.is_late:
             note += f" It is after the filing deadline ({request.filing_deadline:%b %d, %Y}): accepted, flagged, good cause to decide."
-        if not request.in_jurisdiction:
+        if request.status == RequestStatus.DISMISSAL_NOTICED:  # California (22 CCR 120211(a)(2), (b))
+            note += (
+                " The matter belongs to the court: the notice of intended dismissal (on "
+                f"{request.dismissal_on:%b %d, %Y}) went to each party, with the alternate route."
+            )
+        elif not request.in_jurisdiction:
             note += " The matter belongs to the court: recorded with the alternate route offered."
         return note
 

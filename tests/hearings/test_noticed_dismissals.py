@@ -248,3 +248,26 @@ def test_the_new_notices_and_decisions_print_no_english_in_spanish(settings, off
         law = ["22 CCR 120211(b)", "22 CCR 120213(b)", "Fam. Code 17801"]  # citations print as they are
         data = [row.request.number, row.request.requester_name, "Bridge 12", *law, *_office_data()]
         assert _leftover(text, data) == [], (row.kind, row.request.dismissal_ground, _leftover(text, data))
+
+
+def test_recording_a_ca_court_matter_says_the_notice_went_out(settings, officer, client_as):
+    import time_machine
+    from django.contrib.messages import get_messages
+
+    settings.CASEWORKS_JURISDICTION = "CA"
+    client = client_as("hearing_officer")
+    form = {
+        "requester_name": "Luz Mar",
+        "contact_email": "luz@example.org",
+        "issue": "custody",
+        "statement": "Custody of my son.",
+        "requested_on": "2027-03-01",
+        "complaint_made_on": "2027-01-04",
+        "resolution_received_on": "2027-01-25",
+    }
+    with time_machine.travel(at(date(2027, 3, 1), 12), tick=False):
+        client.force_login(officer)
+        response = client.post(reverse("hearings:request_create"), form)
+    assert response.status_code == 302, response.context["form"].errors
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "the notice of intended dismissal (on Mar 16, 2027) went to each party" in message
