@@ -222,15 +222,13 @@ def hearing_good_cause_decide(
 
     On a California request whose dismissal was noticed (late, not within jurisdiction, or no one
     came to the hearing: 22 CCR 120211(b), 120213(b)), what the complainant shows before then is
-    decided here: found, the request is reinstated (requested: a hearing is scheduled)."""
+    decided here: found, the request is reinstated (requested: a hearing is scheduled); not found,
+    it is dismissed now and the decision letter goes out (120211(b)(2), 120213(b)(2): information
+    that "fails to establish" it: "the State Hearing Office shall dismiss the hearing request")."""
     _require(by, "hearings.decide_hearing", "decide good cause")
     today = today or _today()
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     noticed = request.status == RequestStatus.DISMISSAL_NOTICED
-    if noticed and not found:
-        raise ValidationError(
-            {"found": f"The dismissal is already noticed: it may take effect on {request.dismissal_on:%B %d, %Y}."}
-        )
     if not request.needs_good_cause and not noticed:
         raise ValidationError({"reason": "This request needs no good-cause decision."})
     if not reason.strip():
@@ -242,7 +240,7 @@ def hearing_good_cause_decide(
         request.good_cause_decided_by = by
         request.good_cause_decided_on = today
     notice_first = not noticed and not found and request.jurisdiction == "CA"
-    if noticed:  # shown before the dismissal took effect: the request is reinstated
+    if noticed and found:  # shown before the dismissal took effect: the request is reinstated
         request.status = RequestStatus.REQUESTED
         request.dismissal_on = None
         request.dismissal_ground = ""
@@ -250,7 +248,7 @@ def hearing_good_cause_decide(
         request.status = RequestStatus.DISMISSAL_NOTICED
         request.dismissal_ground = DismissalGround.LATE
         request.dismissal_on = today + timedelta(days=DISMISSAL_NOTICE_DAYS)
-    elif not found:
+    elif not found:  # New York at once; or what a California complainant showed fails to establish it
         request.status = RequestStatus.DECIDED
         request.outcome = Outcome.DISMISSED
         request.decided_on = today
@@ -270,7 +268,8 @@ def hearing_good_cause_decide(
         by=by,
         summary=f"{request.number}: "
         + (
-            f"reinstated ({DismissalGround(ground).label}): {reason.strip()[:200]}"
+            f"{'reinstated' if found else 'not shown: dismissed'} ({DismissalGround(ground).label}): "
+            f"{reason.strip()[:200]}"
             if noticed and ground != DismissalGround.LATE
             else str(request.get_good_cause_display())
         ),

@@ -271,3 +271,42 @@ def test_recording_a_ca_court_matter_says_the_notice_went_out(settings, officer,
     assert response.status_code == 302, response.context["form"].errors
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
     assert "the notice of intended dismissal (on Mar 16, 2027) went to each party" in message
+
+
+@pytest.mark.parametrize("ground", ["no_show", "late"])
+def test_ca_a_reason_that_fails_to_show_good_cause_dismisses_at_once(settings, officer, ground):
+    """22 CCR 120213(b)(2) (and 120211(b)(2) alike): "If the complainant presents information to explain
+    the failure to appear, but the information fails to establish good cause ..., the State Hearing
+    Office shall dismiss the hearing request and provide written notice": no wait for the 15 days."""
+    if ground == "no_show":
+        request = scheduled("CA", settings, officer)
+        services.hearing_no_show_record(request=request, by=officer, now=at(date(2027, 3, 15), 12))
+    else:
+        settings.CASEWORKS_JURISDICTION = "CA"
+        request = services.hearing_request_create(
+            requester_name="Ana Ruiz",
+            issue="distribution",
+            statement="s",
+            requested_on=date(2027, 6, 1),
+            complaint_made_on=date(2027, 1, 4),
+            resolution_received_on=date(2027, 1, 25),
+            contact_email="ana@example.org",
+            today=date(2027, 6, 1),
+        )
+        assert request.is_late
+        services.hearing_good_cause_decide(
+            request=request, found=False, reason="None.", by=officer, today=date(2027, 6, 2)
+        )
+    request = services.hearing_good_cause_decide(
+        request=request, found=False, reason="Overslept: not good cause.", by=officer, today=date(2027, 6, 5)
+    )
+    assert (request.status, request.outcome, request.decided_on) == (
+        RequestStatus.DECIDED,
+        Outcome.DISMISSED,
+        date(2027, 6, 5),
+    )
+    assert request.decision_summary == "Overslept: not good cause."
+    decision = letters(request, LetterKind.DECISION).get(party=Party.APPELLANT)
+    english = pdf_text(letter_pdf(hearing_letter(decision, language="en")))
+    assert "Overslept: not good cause." in english
+    assert ("no one came to the hearing" in english) is (ground == "no_show")
