@@ -169,7 +169,9 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "req": request,
             "today": today,
-            "good_cause_form": GoodCauseForm() if user.has_perm("hearings.decide_hearing") else None,
+            "good_cause_form": GoodCauseForm(noticed=request.status == RequestStatus.DISMISSAL_NOTICED)
+            if user.has_perm("hearings.decide_hearing")
+            else None,
             "done_form": ActionDoneForm(initial={"done_on": today}),
             "can_complete": user.has_perm("hearings.change_complianceaction"),
             "ActionStatus": ActionStatus,
@@ -199,6 +201,21 @@ class GoodCauseView(RequestActionView):
     form_class = GoodCauseForm
     title = "Good cause for a late request"
     success_message = "Good-cause decision recorded."
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "noticed": self.get_hearing_request().status == RequestStatus.DISMISSAL_NOTICED,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.get_hearing_request()
+        if request.status == RequestStatus.DISMISSAL_NOTICED:  # what the complainant showed (120211(b), 120213(b))
+            context["title"] = (
+                f"Dismissal noticed ({request.get_dismissal_ground_display()}): what the complainant showed"
+            )
+        return context
 
     def perform(self, data):
         services.hearing_good_cause_decide(

@@ -310,3 +310,9 @@ def test_ca_a_reason_that_fails_to_show_good_cause_dismisses_at_once(settings, o
     english = pdf_text(letter_pdf(hearing_letter(decision, language="en")))
     assert "Overslept: not good cause." in english
     assert ("no one came to the hearing" in english) is (ground == "no_show")
+
+
+def test_the_good_cause_page_names_the_noticed_ground(settings, officer, client_as):
+    request = make_request("CA", settings, issue="custody")
+    page = client_as("hearing_officer").get(reverse("hearings:good_cause", args=[request.number])).content.decode()
+    assert "Dismissal noticed (Not within state hearing jurisdiction" in page and "late request" not in page
