@@ -23,6 +23,7 @@ CITATIONS: dict[str, dict[str, Any]] = {
         "hearing": "Fam. Code 17801",
         "hearing_request": "Fam. Code 17801",
         "dismissal_notice": "22 CCR 120211(b)",
+        "abandonment_notice": "22 CCR 120213(b)",
         "hearing_body": _("a state hearing"),
     },
     "NY": {

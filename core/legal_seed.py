@@ -360,6 +360,19 @@ def _rows() -> list[dict]:
         note="Calendar days from the request. Replaces the mirror of California's 75.",
     )
 
+    # 18 NYCRR 358-5.1(a): "at least 10 calendar days prior to the date of the fair hearing, a written
+    # notice of the fair hearing will be sent by OAH" (except hearings given priority under 358-5.2).
+    # hearings.deadlines.minimum_notice; California has no row (no minimum found in 22 CCR).
+    add(
+        "ny.hearing.notice_days",
+        "NY",
+        COMPLAINTS_FROM,
+        10,
+        "18 NYCRR 358-5.1(a)",
+        note="Calendar days from the day the notice of hearing is sent to the hearing date. The first day "
+        "applied here is the hearing rows' (the regulation is older).",
+    )
+
     # --- Pass-through (cases.allocation.pass_through_table): the state's election ---------------------
     # 42 USC 657(a)(6)(B) lets a state pass support through to a family on assistance, the federal
     # share waived on up to $100 a month, or for 2 or more children an amount the state sets of up

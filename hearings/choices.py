@@ -39,8 +39,9 @@ class RequestStatus(models.TextChoices):
     closed state; ``Outcome`` says how it closed."""
 
     REQUESTED = "requested", "Requested"
-    # California, late without good cause: the complainant was told the request will be dismissed
-    # on ``dismissal_on`` (15 days after the notice, 22 CCR 120211(b)) unless they show it should not be.
+    # California: the complainant was told the request will be dismissed on ``dismissal_on`` (15 days
+    # after the notice) unless they show it should not be; ``dismissal_ground`` says why (late without
+    # good cause or not within hearing jurisdiction: 22 CCR 120211(b); no one came: 120213(b)).
     DISMISSAL_NOTICED = "dismissal_noticed", "Dismissal noticed"
     OUT_OF_JURISDICTION = "out_of_jurisdiction", "Out of jurisdiction (alternate route offered)"
     SCHEDULED = "scheduled", "Hearing scheduled"
@@ -60,6 +61,14 @@ class GoodCause(models.TextChoices):
     PENDING = "pending", "Awaiting a decision"
     FOUND = "found", "Good cause found: accepted"
     NOT_FOUND = "not_found", "No good cause"
+
+
+class DismissalGround(models.TextChoices):
+    """Why a California dismissal was noticed (``HearingRequest.dismissal_ground``)."""
+
+    LATE = "late", "Filed late without good cause (22 CCR 120211(a)(3))"
+    JURISDICTION = "jurisdiction", "Not within state hearing jurisdiction (22 CCR 120211(a)(2))"
+    NO_SHOW = "no_show", "No one appeared at the hearing (22 CCR 120213)"
 
 
 class Mode(models.TextChoices):
@@ -118,7 +127,8 @@ HearingEvent = event_choices(
     "HearingEvent",
     """
     hearing.compliance_done hearing.compliance_ordered hearing.decided hearing.decision_letters_issued hearing.dismissal_letters_issued
-    hearing.good_cause_decided hearing.held hearing.notice_letters_issued hearing.requested hearing.scheduled
+    hearing.good_cause_decided hearing.held hearing.no_show_recorded hearing.notice_letters_issued hearing.requested
+    hearing.scheduled
 """,
 )
 EVENT_VERBS = HearingEvent

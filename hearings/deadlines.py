@@ -8,10 +8,19 @@ from __future__ import annotations
 from datetime import date
 
 from core.deadlines import Deadline, due_after, presumed_received_on, profile
+from core.legal import LegalParameterMissing, legal_parameter_row
 
 from .choices import Basis
 
-__all__ = ["decide_by", "filing_deadline", "hold_by", "no_resolution_window_end", "presumed_received_on", "profile"]
+__all__ = [
+    "decide_by",
+    "filing_deadline",
+    "hold_by",
+    "minimum_notice",
+    "no_resolution_window_end",
+    "presumed_received_on",
+    "profile",
+]
 
 
 def no_resolution_window_end(complaint_made_on: date, *, jurisdiction: str) -> date:
@@ -38,3 +47,16 @@ def hold_by(requested_on: date, *, jurisdiction: str) -> date:
 
 def decide_by(requested_on: date, *, jurisdiction: str) -> date:
     return due_after(requested_on, Deadline.HEARING_DECISION, jurisdiction=jurisdiction)
+
+
+def minimum_notice(jurisdiction: str, *, on: date) -> tuple[int, str]:
+    """The calendar days a notice of hearing sent on ``on`` must precede the hearing, with the
+    citation: New York 18 NYCRR 358-5.1(a), "at least 10 calendar days prior to the date of the fair
+    hearing, a written notice of the fair hearing will be sent" (``ny.hearing.notice_days``). A
+    jurisdiction without the row (California: no minimum was found in 22 CCR) has none: (0, "")."""
+    key = f"{profile(jurisdiction).lower()}.hearing.notice_days"
+    try:
+        row = legal_parameter_row(key, jurisdiction=profile(jurisdiction), on=on)
+    except LegalParameterMissing:
+        return 0, ""
+    return int(row.value), row.citation

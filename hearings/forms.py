@@ -82,6 +82,14 @@ class GoodCauseForm(forms.Form):
     )
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, noticed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if noticed:  # California, a noticed dismissal: what the complainant showed (22 CCR 120211(b), 120213(b))
+            found = self.fields["found"]
+            assert isinstance(found, forms.TypedChoiceField)
+            found.label = "Does what the complainant showed establish that it should not be dismissed?"
+            found.choices = [("yes", "Yes: reinstate the request"), ("no", "No: dismiss it now")]
+
 
 def officers():
     return (
@@ -166,6 +174,13 @@ class HeldForm(forms.Form):
 
 class DismissForm(forms.Form):
     confirm = forms.BooleanField(label="The date in the notice of intended dismissal has come", required=True)
+
+
+class NoShowForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="No one came to the hearing: send the notice that the request will be dismissed in 15 days",
+        required=True,
+    )
 
 
 class ActionDoneForm(forms.Form):

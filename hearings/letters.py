@@ -19,7 +19,7 @@ from complaints.documents import complaint_language
 from complaints.law import citation
 from core.letters import Letter, MailingBlock, letter_date, letter_language, office_address_lines
 
-from .choices import GoodCause, LetterKind, Mode, Outcome, Party
+from .choices import DismissalGround, GoodCause, HearingStatus, LetterKind, Mode, Outcome, Party
 from .models import HearingLetter
 
 
@@ -145,6 +145,33 @@ def _notice(letter: HearingLetter, language: str) -> Letter:
     )
 
 
+def _missed_on(request, language: str) -> str:
+    """The day of the sitting no one came to (the latest one not held)."""
+    missed = request.hearings.filter(status=HearingStatus.NOT_HELD).order_by("-starts_at").first()
+    return letter_date(timezone.localdate(missed.starts_at), language) if missed else ""
+
+
+def _alternate_route(request) -> str:
+    """The alternate route in the reader's language when it is the office's default sentence."""
+    from .services import DEFAULT_COURT_ROUTE
+
+    route = request.alternate_route
+    return _(DEFAULT_COURT_ROUTE) if route == DEFAULT_COURT_ROUTE else route
+
+
+def _dismissed_opening(request, language: str) -> str:
+    ground = request.dismissal_ground
+    if ground == DismissalGround.NO_SHOW:
+        return _("The request is dismissed: no one came to the hearing on %(date)s and no good cause was shown.") % {
+            "date": _missed_on(request, language)
+        }
+    if ground == DismissalGround.JURISDICTION:
+        return _("The request is dismissed: a state hearing cannot decide this matter.")
+    if request.good_cause == GoodCause.NOT_FOUND:
+        return _("The request is dismissed: it was made after the deadline without good cause.")
+    return _("The request is dismissed.")
+
+
 def _decision(letter: HearingLetter, language: str) -> Letter:
     request = letter.request
     law = citation("hearing", request.jurisdiction)
@@ -153,12 +180,14 @@ def _decision(letter: HearingLetter, language: str) -> Letter:
     opening = {
         Outcome.GRANTED: _("After the hearing held on %(date)s, the request is granted.") % held,
         Outcome.DENIED: _("After the hearing held on %(date)s, the request is denied.") % held,
-        Outcome.DISMISSED: _("The request is dismissed: it was made after the deadline without good cause.")
-        if request.good_cause == GoodCause.NOT_FOUND
-        else _("The request is dismissed."),
+        Outcome.DISMISSED: _dismissed_opening(request, language),
         Outcome.WITHDRAWN: _("The request was withdrawn: no hearing will be held."),
     }[outcome]
-    sections = [("", f"{opening} ({law})"), (_("The decision"), request.decision_summary)]
+    sections = [("", f"{opening} ({law})")]
+    if request.decision_summary:  # a dismissal noticed for jurisdiction or non-appearance has none
+        sections.append((_("The decision"), request.decision_summary))
+    if outcome == Outcome.DISMISSED and request.dismissal_ground == DismissalGround.JURISDICTION:
+        sections.append((_("Where to go instead"), _alternate_route(request)))
     actions = list(request.actions.select_related("assigned_to").order_by("due_on", "pk"))
     if actions:
         sections.append(
@@ -184,32 +213,77 @@ def _decision(letter: HearingLetter, language: str) -> Letter:
 
 
 def _dismissal_notice(letter: HearingLetter, language: str) -> Letter:
-    """California, a late request without good cause (22 CCR 120211(a)(3), (b)): the reason and that
-    the dismissal shall occur 15 days after the notice is sent unless the complainant shows, orally
-    or in writing, that the matter should not be dismissed."""
+    """California: the reason(s) for the intended dismissal and that it shall occur 15 days after the
+    notice is sent unless the complainant shows, orally or in writing, that the matter should not be
+    dismissed: a late request without good cause or a matter outside state hearing jurisdiction (22
+    CCR 120211(a)(2), (3), (b)), or no one came to the hearing, unless the complainant asks for the
+    request to be reinstated and shows good cause for not coming (120213(b))."""
     request = letter.request
-    law = citation("dismissal_notice", request.jurisdiction)
+    ground = request.dismissal_ground or DismissalGround.LATE
+    law = citation("abandonment_notice" if ground == DismissalGround.NO_SHOW else "dismissal_notice", "CA")
     on = letter_date(request.dismissal_on, language) if request.dismissal_on else ""
-    sections = [
-        (
-            "",
-            _(
-                "Your request for a hearing was made after the deadline of %(deadline)s and no good cause for "
-                "the delay was found. The request will be dismissed on %(date)s."
-            )
-            % {"deadline": letter_date(request.filing_deadline, language), "date": on},
-        ),
-        (_("The reason given"), request.good_cause_reason),
-        (
-            _("If you think it should not be dismissed"),
-            _(
-                "Before %(date)s, tell the office, by telephone or in writing, the facts or reasons why your "
-                "request should not be dismissed (for example, why you could not ask in time). If they show "
-                "good cause, a hearing will be scheduled."
-            )
-            % {"date": on},
-        ),
-    ]
+    if ground == DismissalGround.NO_SHOW:
+        sections = [
+            (
+                "",
+                _(
+                    "No one came to the hearing on %(missed)s, so your request is considered abandoned. "
+                    "The request will be dismissed on %(date)s."
+                )
+                % {"missed": _missed_on(request, language), "date": on},
+            ),
+            (
+                _("If you had a good reason for not coming"),
+                _(
+                    "Before %(date)s, ask the office, by telephone or in writing, to reinstate your request, and "
+                    "tell it why you could not come (for example, an illness or an emergency). The office may ask "
+                    "you for a written statement or other proof. If the reason is good cause, a new hearing will "
+                    "be scheduled."
+                )
+                % {"date": on},
+            ),
+        ]
+    elif ground == DismissalGround.JURISDICTION:
+        sections = [
+            (
+                "",
+                _(
+                    "Your request is about: %(issue)s. A state hearing cannot decide this matter. The request will "
+                    "be dismissed on %(date)s."
+                )
+                % {"issue": request.get_issue_display(), "date": on},
+            ),
+            (_("Where to go instead"), _alternate_route(request)),
+            (
+                _("If you think it should not be dismissed"),
+                _(
+                    "Before %(date)s, tell the office, by telephone or in writing, the facts or reasons why a "
+                    "state hearing should decide your request. If they show it should, a hearing will be scheduled."
+                )
+                % {"date": on},
+            ),
+        ]
+    else:
+        sections = [
+            (
+                "",
+                _(
+                    "Your request for a hearing was made after the deadline of %(deadline)s and no good cause for "
+                    "the delay was found. The request will be dismissed on %(date)s."
+                )
+                % {"deadline": letter_date(request.filing_deadline, language), "date": on},
+            ),
+            (_("The reason given"), request.good_cause_reason),
+            (
+                _("If you think it should not be dismissed"),
+                _(
+                    "Before %(date)s, tell the office, by telephone or in writing, the facts or reasons why your "
+                    "request should not be dismissed (for example, why you could not ask in time). If they show "
+                    "good cause, a hearing will be scheduled."
+                )
+                % {"date": on},
+            ),
+        ]
     block, _address = hearing_recipient(letter)
     return Letter(
         kind="hearing_dismissal_notice",

@@ -20,6 +20,7 @@ from .choices import (
     OPEN_REQUEST_STATUSES,
     ActionStatus,
     Basis,
+    DismissalGround,
     GoodCause,
     HearingStatus,
     Issue,
@@ -73,6 +74,12 @@ class HearingRequest(AuditedModel):
         blank=True,
         help_text="California: the day a noticed dismissal may take effect (notice + 15 days, 22 CCR 120211(b)).",
     )
+    dismissal_ground = models.CharField(
+        max_length=12,
+        choices=DismissalGround.choices,
+        blank=True,
+        help_text="California: why the dismissal was noticed (22 CCR 120211(b), 120213(b)).",
+    )
     held_on = models.DateField(null=True, blank=True, help_text="The day the hearing was held.")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
@@ -103,6 +110,10 @@ class HearingRequest(AuditedModel):
             models.CheckConstraint(
                 condition=~Q(status="dismissal_noticed") | Q(dismissal_on__isnull=False),
                 name="hearing_dismissal_noticed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="dismissal_noticed") | ~Q(dismissal_ground=""),
+                name="hearing_dismissal_noticed_has_ground",
             ),
             models.CheckConstraint(
                 condition=~Q(status="held") | Q(held_on__isnull=False), name="hearing_held_has_date"

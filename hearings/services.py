@@ -33,6 +33,7 @@ from .choices import (
     MERITS_OUTCOMES,
     ActionStatus,
     Basis,
+    DismissalGround,
     GoodCause,
     HearingStatus,
     LetterKind,
@@ -44,6 +45,7 @@ from .deadlines import (
     decide_by,
     filing_deadline,
     hold_by,
+    minimum_notice,
     no_resolution_window_end,
     presumed_received_on,
     profile,
@@ -164,6 +166,13 @@ def hearing_request_create(
         status=RequestStatus.REQUESTED if in_jurisdiction else RequestStatus.OUT_OF_JURISDICTION,
         created_by=by,
     )
+    # California: a matter outside state hearing jurisdiction is dismissed only after the complainant
+    # is told why and that the dismissal shall occur 15 days after the notice (22 CCR 120211(a)(2), (b)).
+    notice_jurisdiction = not in_jurisdiction and jurisdiction == "CA"
+    if notice_jurisdiction:
+        request.status = RequestStatus.DISMISSAL_NOTICED
+        request.dismissal_ground = DismissalGround.JURISDICTION
+        request.dismissal_on = today + timedelta(days=DISMISSAL_NOTICE_DAYS)
     _refuse_a_repeat(request)
     request.number = "pending"
     request.full_clean(exclude=["number"])
@@ -177,6 +186,8 @@ def hearing_request_create(
         + ("" if in_jurisdiction else " — court matter, alternate route offered"),
         data={"filing_deadline": deadline.isoformat(), "is_late": is_late, "in_jurisdiction": in_jurisdiction},
     )
+    if notice_jurisdiction:
+        letters_issue(request=request, kind=LetterKind.DISMISSAL_NOTICE, by=by, on=today)
     return request
 
 
@@ -208,32 +219,37 @@ def hearing_good_cause_decide(
 ) -> HearingRequest:
     """Decide whether a late request had good cause. Without it a New York request is dismissed at
     once; a California one gets a notice of intended dismissal (22 CCR 120211(a)(3), (b)): the
-    dismissal may take effect 15 days after the notice is sent (``hearing_request_dismiss``), and
-    good cause the complainant shows before then is decided here again (found: the request proceeds)."""
+    dismissal may take effect 15 days after the notice is sent (``hearing_request_dismiss``).
+
+    On a California request whose dismissal was noticed (late, not within jurisdiction, or no one
+    came to the hearing: 22 CCR 120211(b), 120213(b)), what the complainant shows before then is
+    decided here: found, the request is reinstated (requested: a hearing is scheduled); not found,
+    it is dismissed now and the decision letter goes out (120211(b)(2), 120213(b)(2): information
+    that "fails to establish" it: "the State Hearing Office shall dismiss the hearing request")."""
     _require(by, "hearings.decide_hearing", "decide good cause")
     today = today or _today()
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     noticed = request.status == RequestStatus.DISMISSAL_NOTICED
-    if noticed and not found:
-        raise ValidationError(
-            {"found": f"The dismissal is already noticed: it may take effect on {request.dismissal_on:%B %d, %Y}."}
-        )
     if not request.needs_good_cause and not noticed:
         raise ValidationError({"reason": "This request needs no good-cause decision."})
     if not reason.strip():
         raise ValidationError({"reason": "Record the reason for the decision."})
-    request.good_cause = GoodCause.FOUND if found else GoodCause.NOT_FOUND
-    request.good_cause_reason = reason.strip()
-    request.good_cause_decided_by = by
-    request.good_cause_decided_on = today
-    notice_first = not found and request.jurisdiction == "CA"
-    if noticed:  # good cause shown before the dismissal took effect: the request proceeds
+    ground = request.dismissal_ground
+    if not noticed or ground == DismissalGround.LATE:  # the good-cause fields are the lateness's
+        request.good_cause = GoodCause.FOUND if found else GoodCause.NOT_FOUND
+        request.good_cause_reason = reason.strip()
+        request.good_cause_decided_by = by
+        request.good_cause_decided_on = today
+    notice_first = not noticed and not found and request.jurisdiction == "CA"
+    if noticed and found:  # shown before the dismissal took effect: the request is reinstated
         request.status = RequestStatus.REQUESTED
         request.dismissal_on = None
+        request.dismissal_ground = ""
     elif notice_first:
         request.status = RequestStatus.DISMISSAL_NOTICED
+        request.dismissal_ground = DismissalGround.LATE
         request.dismissal_on = today + timedelta(days=DISMISSAL_NOTICE_DAYS)
-    elif not found:
+    elif not found:  # New York at once; or what a California complainant showed fails to establish it
         request.status = RequestStatus.DECIDED
         request.outcome = Outcome.DISMISSED
         request.decided_on = today
@@ -251,7 +267,13 @@ def hearing_good_cause_decide(
         request,
         verb="hearing.good_cause_decided",
         by=by,
-        summary=f"{request.number}: {request.get_good_cause_display()}",
+        summary=f"{request.number}: "
+        + (
+            f"{'reinstated' if found else 'not shown: dismissed'} ({DismissalGround(ground).label}): "
+            f"{reason.strip()[:200]}"
+            if noticed and ground != DismissalGround.LATE
+            else str(request.get_good_cause_display())
+        ),
     )
     return request
 
@@ -263,7 +285,7 @@ DISMISSAL_NOTICE_DAYS = 15
 @transaction.atomic
 def hearing_request_dismiss(*, request: HearingRequest, by: User, today: date | None = None) -> HearingRequest:
     """Dismiss a California request whose dismissal was noticed, on or after the date the notice
-    gave (22 CCR 120211(b)); the decision letter goes to each party. Refused before that date."""
+    gave (22 CCR 120211(b), 120213(b)); the decision letter goes to each party. Refused before that date."""
     _require(by, "hearings.decide_hearing", "dismiss hearing requests")
     today = today or _today()
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
@@ -272,13 +294,15 @@ def hearing_request_dismiss(*, request: HearingRequest, by: User, today: date | 
     if today < request.dismissal_on:
         raise ValidationError(
             f"The dismissal may take effect on {request.dismissal_on:%B %d, %Y}, 15 days after the notice "
-            "was sent (22 CCR 120211(b)); until then the complainant may show it should not be dismissed."
+            f"was sent ({citation(NOTICE_CITATION[DismissalGround(request.dismissal_ground)], 'CA')}); until then the "
+            "complainant may show it should not be dismissed."
         )
     request.status = RequestStatus.DECIDED
     request.outcome = Outcome.DISMISSED
     request.decided_on = today
     request.decided_by = by
-    request.decision_summary = request.good_cause_reason
+    # The officer's reason for a late request; otherwise the letter says why, in the reader's language.
+    request.decision_summary = request.good_cause_reason if request.dismissal_ground == DismissalGround.LATE else ""
     request.full_clean()
     request.save()
     letters_issue(request=request, kind=LetterKind.DECISION, by=by, on=today)
@@ -361,8 +385,20 @@ def hearing_schedule(
         raise ValidationError({"officer": "Choose a hearing officer."})
     if timezone.localdate(starts_at) < request.requested_on:
         raise ValidationError({"starts_at": "The hearing cannot be before the request."})
-    if starts_at <= (now or timezone.now()):
+    now = now or timezone.now()
+    if starts_at <= now:
         raise ValidationError({"starts_at": "The hearing must be at a future time: the notice goes out today."})
+    # New York: the notice goes out at least 10 calendar days before the hearing (18 NYCRR 358-5.1(a)).
+    notice_on = timezone.localdate(now)
+    days, cite = minimum_notice(request.jurisdiction, on=notice_on)
+    if days and timezone.localdate(starts_at) < notice_on + timedelta(days=days):
+        earliest = notice_on + timedelta(days=days)
+        raise ValidationError(
+            {
+                "starts_at": f"The notice of hearing goes out today and must be sent at least {days} calendar "
+                f"days before the hearing ({cite}): choose {earliest:%B %d, %Y} or later."
+            }
+        )
     if not 15 <= minutes <= 8 * 60:
         raise ValidationError({"minutes": "A sitting lasts between 15 minutes and 8 hours."})
     ends_at = starts_at + timedelta(minutes=minutes)
@@ -440,6 +476,53 @@ def hearing_held_record(*, request: HearingRequest, by: User, now: datetime | No
     return hearing
 
 
+# The citation of each noticed dismissal's rule (``complaints.law``, California).
+NOTICE_CITATION = {
+    DismissalGround.LATE: "dismissal_notice",
+    DismissalGround.JURISDICTION: "dismissal_notice",
+    DismissalGround.NO_SHOW: "abandonment_notice",
+}
+
+
+@transaction.atomic
+def hearing_no_show_record(*, request: HearingRequest, by: User, now: datetime | None = None) -> Hearing:
+    """No one came to the California hearing: its sitting is not held and the request is noticed for
+    dismissal 15 days ahead (22 CCR 120213(b)): the complainant may ask for it to be reinstated and
+    show good cause for not coming (``hearing_good_cause_decide``), else ``hearing_request_dismiss``
+    closes it from ``dismissal_on``. New York dismisses an abandoned request with ``hearing_decide``
+    (18 NYCRR 358-5.5(a))."""
+    _require(by, "hearings.decide_hearing", "record that no one came to a hearing")
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    if request.jurisdiction != "CA":
+        raise ValidationError(
+            "A New York fair hearing request no one came for is abandoned (18 NYCRR 358-5.5(a)): "
+            "dismiss it with the decision, or reschedule if the appellant asked with a good cause reason."
+        )
+    hearing = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+    if request.status != RequestStatus.SCHEDULED or hearing is None:
+        raise ValidationError("Only a scheduled hearing can be recorded as missed.")
+    if hearing.ends_at > now:
+        raise ValidationError("The hearing's time has not passed yet.")
+    hearing.status = HearingStatus.NOT_HELD
+    hearing.save(update_fields=["status"])
+    request.status = RequestStatus.DISMISSAL_NOTICED
+    request.dismissal_ground = DismissalGround.NO_SHOW
+    request.dismissal_on = today + timedelta(days=DISMISSAL_NOTICE_DAYS)
+    request.full_clean()
+    request.save()
+    letters_issue(request=request, kind=LetterKind.DISMISSAL_NOTICE, by=by, on=today)
+    event_about(
+        request,
+        verb="hearing.no_show_recorded",
+        by=by,
+        summary=f"{request.number}: no one came on {display_date(timezone.localdate(hearing.starts_at))}; "
+        f"dismissal noticed for {display_date(request.dismissal_on)}",
+    )
+    return hearing
+
+
 def _decision_allowed(request: HearingRequest, outcome: str, decided_on: date, now: datetime) -> None:
     """The order of a request (docs/hearings.md): granted or denied need a held hearing dated on or
     before the decision; withdrawn any time; dismissed once the hearing's time has passed."""
@@ -463,6 +546,13 @@ def _decision_allowed(request: HearingRequest, outcome: str, decided_on: date, n
         sitting = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
         if request.status != RequestStatus.SCHEDULED or sitting is None or sitting.ends_at > now:
             raise ValidationError({"outcome": "A request is dismissed once the time of its hearing has passed."})
+        if request.jurisdiction == "CA":
+            raise ValidationError(
+                {
+                    "outcome": 'California: if no one came, record it ("No one came"): the complainant is told '
+                    "the request will be dismissed 15 days later unless they show good cause (22 CCR 120213(b))."
+                }
+            )
         if decided_on < timezone.localdate(sitting.starts_at):
             raise ValidationError({"decided_on": "The dismissal cannot be dated before the hearing time."})
     elif outcome != Outcome.WITHDRAWN:
@@ -555,7 +645,7 @@ def compliance_action_add(
 
 
 def letters_issue(
-    *, request: HearingRequest, kind: str, by: User, hearing: Hearing | None = None, on: date | None = None
+    *, request: HearingRequest, kind: str, by: User | None, hearing: Hearing | None = None, on: date | None = None
 ) -> list[HearingLetter]:
     """A letter of ``kind`` to each party: the person who asked and the child support agency."""
     on = on or _today()

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<str:number>/held/", views.HeldView.as_view(), name="held"),
     path("<str:number>/decide/", views.DecideView.as_view(), name="decide"),
     path("<str:number>/dismiss/", views.DismissView.as_view(), name="dismiss"),
+    path("<str:number>/no-show/", views.NoShowView.as_view(), name="no_show"),
 ]

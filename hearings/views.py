@@ -35,6 +35,7 @@ from .forms import (
     GoodCauseForm,
     HearingRequestForm,
     HeldForm,
+    NoShowForm,
     ScheduleForm,
     officers,
 )
@@ -136,7 +137,12 @@ class RequestCreateView(ServiceActionView):
         note = f"Hearing request {request.number} recorded."
         if request.is_late:
             note += f" It is after the filing deadline ({request.filing_deadline:%b %d, %Y}): accepted, flagged, good cause to decide."
-        if not request.in_jurisdiction:
+        if request.status == RequestStatus.DISMISSAL_NOTICED:  # California (22 CCR 120211(a)(2), (b))
+            note += (
+                " The matter belongs to the court: the notice of intended dismissal (on "
+                f"{request.dismissal_on:%b %d, %Y}) went to each party, with the alternate route."
+            )
+        elif not request.in_jurisdiction:
             note += " The matter belongs to the court: recorded with the alternate route offered."
         return note
 
@@ -163,7 +169,9 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "req": request,
             "today": today,
-            "good_cause_form": GoodCauseForm() if user.has_perm("hearings.decide_hearing") else None,
+            "good_cause_form": GoodCauseForm(noticed=request.status == RequestStatus.DISMISSAL_NOTICED)
+            if user.has_perm("hearings.decide_hearing")
+            else None,
             "done_form": ActionDoneForm(initial={"done_on": today}),
             "can_complete": user.has_perm("hearings.change_complianceaction"),
             "ActionStatus": ActionStatus,
@@ -171,6 +179,13 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
             and request.status == RequestStatus.SCHEDULED
             and any(
                 h.status == HearingStatus.SCHEDULED and h.starts_at <= timezone.now() for h in request.hearings.all()
+            ),
+            # California: a missed hearing is noticed for dismissal first (22 CCR 120213(b)).
+            "can_record_no_show": user.has_perm("hearings.decide_hearing")
+            and request.jurisdiction == "CA"
+            and request.status == RequestStatus.SCHEDULED
+            and any(
+                h.status == HearingStatus.SCHEDULED and h.ends_at <= timezone.now() for h in request.hearings.all()
             ),
         }
 
@@ -186,6 +201,21 @@ class GoodCauseView(RequestActionView):
     form_class = GoodCauseForm
     title = "Good cause for a late request"
     success_message = "Good-cause decision recorded."
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "noticed": self.get_hearing_request().status == RequestStatus.DISMISSAL_NOTICED,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.get_hearing_request()
+        if request.status == RequestStatus.DISMISSAL_NOTICED:  # what the complainant showed (120211(b), 120213(b))
+            context["title"] = (
+                f"Dismissal noticed ({request.get_dismissal_ground_display()}): what the complainant showed"
+            )
+        return context
 
     def perform(self, data):
         services.hearing_good_cause_decide(
@@ -280,6 +310,20 @@ class DismissView(RequestActionView):
 
     def perform(self, data):
         services.hearing_request_dismiss(request=self.get_hearing_request(), by=self.request.user)
+
+
+class NoShowView(RequestActionView):
+    """California: no one came to the hearing. The complainant is told the request will be dismissed
+    15 days later unless they ask for it to be reinstated and show good cause (22 CCR 120213(b))."""
+
+    permission_required = "hearings.decide_hearing"
+    form_class = NoShowForm
+    title = "No one came to the hearing"
+    submit_label, submit_class = "Send the notice of intended dismissal", "btn-danger"
+    success_message = "Recorded: the notice of intended dismissal was issued to each party."
+
+    def perform(self, data):
+        services.hearing_no_show_record(request=self.get_hearing_request(), by=self.request.user)
 
 
 class LetterView(LetterPageView):

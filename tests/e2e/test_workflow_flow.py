@@ -43,8 +43,9 @@ def test_hearing_is_scheduled_held_then_decided_with_letters(live_server, page, 
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The hearing must be at a future time")).to_be_visible()
 
-    # scheduled for tomorrow morning: a notice to each party
-    hearing_day = today + timedelta(days=1)
+    # scheduled 10 days ahead (New York: the notice goes out at least 10 calendar days before the
+    # hearing, 18 NYCRR 358-5.1(a)): a notice to each party
+    hearing_day = today + timedelta(days=10)
     page.get_by_label("Date and time").fill(f"{hearing_day:%Y-%m-%d}T10:00")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("request-status")).to_have_text("Hearing scheduled")

@@ -185,7 +185,10 @@ def test_a_hearing_is_only_scheduled_for_a_future_time(make_request, officer):
     assert not HearingLetter.objects.filter(request=hr).exists()
     with pytest.raises(ValidationError, match="dismissed once"):
         decide(hr, officer, Outcome.DISMISSED, date(2026, 12, 6), now=now)
-    hearing = schedule(now + timedelta(minutes=1))  # a minute later: scheduled, with its notices
+    # New York: the earliest is 10 calendar days after the notice (18 NYCRR 358-5.1(a)): Dec 16.
+    with pytest.raises(ValidationError, match=r"at least 10 calendar days .*18 NYCRR 358-5.1\(a\).*December 16, 2026"):
+        schedule(now + timedelta(minutes=1))
+    hearing = schedule(now + timedelta(days=10))  # Dec 16: scheduled, with its notices
     assert hearing.status == HearingStatus.SCHEDULED
     assert HearingLetter.objects.filter(request=hr, hearing=hearing, kind=LetterKind.NOTICE).count() == 2
 
@@ -463,7 +466,7 @@ def test_schedule_page_shows_the_double_booking_on_the_field(scheduled, make_req
     assert "already has hearing" in response.context["form"].errors["officer"][0]
 
 
-@pytest.mark.parametrize(("starts_at", "ok"), [("2027-01-04T08:00", False), ("2027-01-04T09:01", True)])
+@pytest.mark.parametrize(("starts_at", "ok"), [("2027-01-04T08:00", False), ("2027-01-14T09:01", True)])
 def test_schedule_page_refuses_a_past_time_on_the_field(make_request, officer, client, starts_at, ok):
     hr = make_request()
     with time_machine.travel(CLOCK, tick=False):  # 9:00 on Jan 4, 2027
@@ -479,3 +482,46 @@ def test_schedule_page_refuses_a_past_time_on_the_field(make_request, officer, c
         assert response.context["form"].errors["starts_at"] == [
             "The hearing must be at a future time: the notice goes out today."
         ]
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "starts_on", "ok"),
+    [
+        ("NY", date(2027, 1, 13), False),  # 9 days after the notice of Jan 4
+        ("NY", date(2027, 1, 14), True),  # 10 days: 18 NYCRR 358-5.1(a)
+        ("CA", date(2027, 1, 5), True),  # no minimum notice found in 22 CCR: the next day is allowed
+    ],
+)
+def test_a_new_york_hearing_is_noticed_at_least_10_calendar_days_ahead(
+    make_request, officer, jurisdiction, starts_on, ok
+):
+    """18 NYCRR 358-5.1(a): "at least 10 calendar days prior to the date of the fair hearing, a written
+    notice of the fair hearing will be sent". The notice goes out the day the hearing is scheduled, so
+    a New York hearing sooner is refused with the first allowed date; no waiver is in the text."""
+    hr = make_request()
+    type(hr).objects.filter(pk=hr.pk).update(jurisdiction=jurisdiction)
+    hr.refresh_from_db()
+
+    def schedule():
+        return services.hearing_schedule(
+            request=hr,
+            officer=officer,
+            starts_at=at(starts_on),
+            mode="phone",
+            location="Bridge 7",
+            by=officer,
+            now=CLOCK,
+        )
+
+    if ok:
+        assert schedule().status == HearingStatus.SCHEDULED
+    else:
+        with pytest.raises(ValidationError) as err:
+            schedule()
+        assert err.value.message_dict == {
+            "starts_at": [
+                "The notice of hearing goes out today and must be sent at least 10 calendar days before the "
+                "hearing (18 NYCRR 358-5.1(a)): choose January 14, 2027 or later."
+            ]
+        }
+        assert not hr.hearings.exists() and not HearingLetter.objects.filter(request=hr).exists()

@@ -263,7 +263,7 @@ def test_a_double_clicked_schedule_sends_one_notice_of_hearing(client_as, role_u
     client = client_as("hearing_officer")
     form = {
         "officer": officer.pk,
-        "starts_at": "2027-01-14T10:00",
+        "starts_at": "2027-01-24T10:00",  # NY: at least 10 days after the notice (18 NYCRR 358-5.1(a))
         "mode": "video",
         "location": "https://video.example",
         "interpreter_language": "",
@@ -279,7 +279,7 @@ def test_a_double_clicked_schedule_sends_one_notice_of_hearing(client_as, role_u
     assert DomainEvent.objects.filter(verb="hearing.notice_letters_issued").count() == 1
     assert DomainEvent.objects.filter(verb="hearing.scheduled").count() == 1
     # A real change (another time) is a reschedule: the first sitting is postponed, a new notice goes out.
-    assert client.post(url, {**form, "starts_at": "2027-01-15T10:00"}).status_code == 302
+    assert client.post(url, {**form, "starts_at": "2027-01-25T10:00"}).status_code == 302
     assert sorted(Hearing.objects.filter(request=hr).values_list("status", flat=True)) == ["postponed", "scheduled"]
     assert HearingLetter.objects.filter(request=hr, kind="notice").count() == 4
 
