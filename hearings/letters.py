@@ -152,11 +152,12 @@ def _missed_on(request, language: str) -> str:
 
 
 def _alternate_route(request) -> str:
-    """The alternate route in the reader's language when it is the office's default sentence."""
-    from .services import DEFAULT_COURT_ROUTE
+    """The alternate route in the reader's language when it is the office's default sentence (in
+    its present wording, addressed to the reader, even when stored in an earlier one)."""
+    from .services import DEFAULT_COURT_ROUTE, EARLIER_COURT_ROUTES
 
     route = request.alternate_route
-    return _(DEFAULT_COURT_ROUTE) if route == DEFAULT_COURT_ROUTE else route
+    return _(DEFAULT_COURT_ROUTE) if route == DEFAULT_COURT_ROUTE or route in EARLIER_COURT_ROUTES else route
 
 
 def _dismissed_opening(request, language: str) -> str:

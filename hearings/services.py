@@ -53,8 +53,13 @@ from .deadlines import (
 from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest, resource_key_of
 
 DEFAULT_COURT_ROUTE = (
+    "The court that made the order decides the support amount, custody and visitation: you may file a "
+    "motion with that court; the family law facilitator helps without charge."
+)
+# The default's earlier wording, stored on requests recorded before it spoke to the reader.
+EARLIER_COURT_ROUTES = (
     "The court that made the order decides the support amount, custody and visitation: the person may "
-    "file a motion with that court; the family law facilitator helps without charge."
+    "file a motion with that court; the family law facilitator helps without charge.",
 )
 
 

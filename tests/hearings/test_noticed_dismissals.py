@@ -316,3 +316,16 @@ def test_the_good_cause_page_names_the_noticed_ground(settings, officer, client_
     request = make_request("CA", settings, issue="custody")
     page = client_as("hearing_officer").get(reverse("hearings:good_cause", args=[request.number])).content.decode()
     assert "Dismissal noticed (Not within state hearing jurisdiction" in page and "late request" not in page
+
+
+def test_the_court_route_speaks_to_the_reader_even_in_its_earlier_stored_wording(settings, officer):
+    from hearings.services import EARLIER_COURT_ROUTES
+
+    request = make_request("CA", settings, issue="custody")
+    request.alternate_route = EARLIER_COURT_ROUTES[0]  # recorded before the default addressed the reader
+    request.save(update_fields=["alternate_route"])
+    row = letters(request, LetterKind.DISMISSAL_NOTICE).get(party=Party.APPELLANT)
+    english = pdf_text(letter_pdf(hearing_letter(row, language="en")))
+    assert "custody and visitation: you may file a motion with that court" in english
+    assert "the person may" not in english
+    assert "usted puede presentar una moción ante ese tribunal" in pdf_text(letter_pdf(hearing_letter(row)))
