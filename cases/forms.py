@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.fields import blind_index
 from core.forms import DateInput, MoneyField, SelectedRowsForm
 
 from .choices import (
@@ -100,7 +101,17 @@ class CaseCreateForm(forms.Form):
                 continue
             label = self.PARTIES[key]
             shown = [p for p in people if p.pk in visible_ids]
-            choices = [(str(p.pk), _match_label(p, case_counts.get(p.pk, 0))) for p in shown]
+            typed = (getattr(self, "cleaned_data", {}) or {}).get(f"{key}_ssn") or ""
+            index = blind_index(typed) if typed else ""
+            choices = [
+                (
+                    str(p.pk),
+                    _match_label(
+                        p, case_counts.get(p.pk, 0), ssn_differs=bool(index and p.ssn_index and p.ssn_index != index)
+                    ),
+                )
+                for p in shown
+            ]
             choices.append(
                 ("new", "None of these: a new person (say why below)" if shown else "A new person (say why below)")
             )
@@ -176,11 +187,14 @@ MATCH_ELSEWHERE = (
 )
 
 
-def _match_label(person, case_count: int) -> str:
+def _match_label(person, case_count: int, *, ssn_differs: bool = False) -> str:
     """How a possible match the user may see is described: enough to tell people apart, no
-    whereabouts; ``case_count`` counts the cases the user may see."""
+    whereabouts; ``case_count`` counts the cases the user may see. A record with another SSN than
+    the one entered says so (it cannot be picked: two SSNs are two people; the SSN typed may be wrong)."""
     born = person.date_of_birth.strftime("%Y-%m-%d") if person.date_of_birth else "birth date unknown"
     ssn = f", SSN ending {person.ssn_last4}" if person.ssn_last4 else ""
+    if ssn_differs:
+        ssn += ", a different SSN from the one entered: not this person"
     cases = f", on {case_count} case{'s' if case_count != 1 else ''} you can see"
     return f"{person.display_name} (born {born}{ssn}{cases}; person {person.pk})"
 
