@@ -395,8 +395,16 @@ def _has_active_order(case: Case) -> bool:
 @transaction.atomic
 def case_ncp_located(*, case: Case, on: date, by: User | None = None) -> Case:
     """The NCP is located: the 90-day establishment clock starts (45 CFR 303.4(d)), or
-    enforcement when an order already exists."""
+    enforcement when an order already exists.
+
+    The case row is locked and its locate fields read again first: ``case`` may have been read
+    before another "found" (a second clerk's attempt, the new-hire file) located the NCP, which is
+    then located once, on the first's date, and ``case`` is brought up to date."""
     not_in_future(on, "attempted_on")
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    case.refresh_from_db(fields=["status", "stage", "stage_changed_on", "ncp_located_on", "locate_needed_on"])
+    if case.ncp_located_on is not None:
+        return case
     case.ncp_located_on = on
     case.save(update_fields=["ncp_located_on", "updated_at"])
     target = CaseStage.ENFORCEMENT if _has_active_order(case) else CaseStage.ESTABLISHMENT
