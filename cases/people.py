@@ -62,11 +62,14 @@ def name_key(*parts: str) -> str:
     return " ".join(letters.lower().split())
 
 
-def _words(part: str) -> list[str]:
-    """One part of a name (first or last) as words: transliterated (``anyascii``: "Đ" is "D",
-    which NFKD leaves alone), the suffixes gone and the particles before the part's last word."""
+def _words(part: str, *, surname: bool = False) -> list[str]:
+    """One part of a name as words: transliterated (``anyascii``: "Đ" is "D", which NFKD leaves
+    alone), the suffixes gone, and in a surname the particles before its last word ("Van" or "Y"
+    in a first name is a name)."""
     words = name_key(anyascii(part or "")).split()
     words = [w for w in words if w not in NAME_SUFFIXES] or words
+    if not surname:
+        return words
     return [w for i, w in enumerate(words) if w not in NAME_PARTICLES or i == len(words) - 1] or words
 
 
@@ -104,7 +107,8 @@ def name_similarity(first_a: str, last_a: str, first_b: str, last_b: str) -> flo
     docstring): 1 when every word of the shorter name is in the longer one; at or above
     ``NAME_SIMILARITY`` when each is there but a letter or so off, or when the letters run together
     are nearly the same."""
-    a, b = _words(first_a) + _words(last_a), _words(first_b) + _words(last_b)
+    a = _words(first_a) + _words(last_a, surname=True)
+    b = _words(first_b) + _words(last_b, surname=True)
     if not a or not b:
         return 0.0
     short, long = sorted((a, b), key=len)
