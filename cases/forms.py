@@ -83,6 +83,10 @@ class CaseCreateForm(forms.Form):
     ncp_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     child_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
     child_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    # The caseworker's answer when the SSN entered is on file under another name or birth date
+    # (shown only when the service said so: ``offer_ssn_confirmation``).
+    cp_ssn_same_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    ncp_ssn_same_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     PARTIES = {"cp": "Custodial parent", "ncp": "Noncustodial parent", "child": "Child"}
 
@@ -127,6 +131,20 @@ class CaseCreateForm(forms.Form):
         self.order_fields(order)
         self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # bound fields keep their first label
 
+    def offer_ssn_confirmation(self, keys) -> None:
+        """Show "the same person" as a tick box right after each of these parties' SSN."""
+        order = list(self.fields)
+        for key in keys:
+            name = f"{key}_ssn_same_person"
+            if name not in self.fields:
+                continue
+            self.fields[name].widget = forms.CheckboxInput()
+            self.fields[name].label = f"{self.PARTIES[key]}: the SSN is right, the record on file is this person"
+            order.remove(name)
+            order.insert(order.index(f"{key}_ssn") + 1, name)
+        self.order_fields(order)
+        self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # bound fields keep their first widget
+
     def _existing(self, key: str):
         value = (self.cleaned_data.get(f"{key}_existing_person") or "").strip()
         if value in ("", "new"):
@@ -170,11 +188,12 @@ class CaseCreateForm(forms.Form):
         return data
 
     def party_decision(self, key: str) -> dict:
-        """``existing_person_id`` / ``new_person_reason`` for ``services.PartyData``."""
+        """``existing_person_id`` / ``new_person_reason`` / ``ssn_match_confirmed`` for ``services.PartyData``."""
         existing = self.cleaned_data.get(f"{key}_existing_person")
+        confirmed = {"ssn_match_confirmed": True} if self.cleaned_data.get(f"{key}_ssn_same_person") else {}
         if existing == "new":
-            return {"new_person_reason": self.cleaned_data.get(f"{key}_new_person_reason", "")}
-        return {"existing_person_id": existing} if isinstance(existing, int) else {}
+            return {"new_person_reason": self.cleaned_data.get(f"{key}_new_person_reason", ""), **confirmed}
+        return {"existing_person_id": existing, **confirmed} if isinstance(existing, int) else confirmed
 
 
 # A match the user may not see (a person on other counties' cases only): no name, birth date, SSN,

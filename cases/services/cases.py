@@ -119,6 +119,9 @@ class PartyData:
     # the existing person picked from the probable matches, or why a new record is right anyway.
     existing_person_id: int | None = None
     new_person_reason: str = ""
+    # The caseworker's answer when the SSN is on file for a person of another name or birth date
+    # (``SsnOnFileDiffers``): the SSN is right, the record on file is this person.
+    ssn_match_confirmed: bool = False
 
 
 class ProbableMatches(ValidationError):
@@ -147,6 +150,38 @@ PICKED_SSN_DIFFERS = (
 )
 
 
+class SsnOnFileDiffers(ValidationError):
+    """The SSN entered for some parties is on file for a person whose name or birth date differs
+    (a slip in one digit would link a stranger's record): the caseworker checks the SSN, or confirms
+    the record on file is this person (``PartyData.ssn_match_confirmed``). Nothing of that record
+    is said (it may be outside the caseworker's scope). Keyed ``<key>_ssn``."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.parties = keys
+        super().__init__(
+            {f"{key}_ssn": ValidationError(SSN_ON_FILE_DIFFERS, code="ssn_on_file_differs") for key in keys}
+        )
+
+
+SSN_ON_FILE_DIFFERS = (
+    "This SSN is on file for a person whose name or date of birth differs from those entered. Check the "
+    "SSN; if it is right (a new surname, a corrected birth date), confirm it is the same person."
+)
+
+
+def _entered_differs(person: Person, party: PartyData) -> list[str]:
+    """What the caseworker entered that the record found by SSN does not bear out: its name (not
+    even a probable match's) or its birth date (both known)."""
+    from ..people import NAME_SIMILARITY, name_similarity
+
+    differs = []
+    if name_similarity(party.first_name, party.last_name, person.first_name, person.last_name) < NAME_SIMILARITY:
+        differs.append("name")
+    if party.date_of_birth and person.date_of_birth and party.date_of_birth != person.date_of_birth:
+        differs.append("date_of_birth")
+    return differs
+
+
 def _party_key(role: str, index: int) -> str:
     return role if index == 0 else f"{role}{index + 1}"
 
@@ -155,7 +190,8 @@ def _parties_resolve(
     parties: list[tuple[str, PartyData | Person]], *, by: User
 ) -> tuple[dict[str, Person], list[dict]]:
     """Find each new party among the people on file before anyone is created (one person, one
-    record): an SSN match through the blind index is the same person and is reused; probable
+    record): an SSN match through the blind index is the same person and is reused (asked first
+    when the name or birth date entered differs from the record's: ``SsnOnFileDiffers``); probable
     matches (same birth date, same or similar name) need the caseworker's answer, or the whole
     case is refused with ``ProbableMatches`` and nothing is written. A match with another SSN on
     file than the one entered is shown but cannot be picked (two SSNs are two people, as
@@ -173,6 +209,7 @@ def _parties_resolve(
     found: dict[str, Person] = {}
     notes: list[dict] = []
     undecided: dict[str, list[Person]] = {}
+    ssn_doubtful: list[str] = []
     for key, party in parties:
         if isinstance(party, Person):
             found[key] = party
@@ -181,8 +218,19 @@ def _parties_resolve(
             first_name=party.first_name, last_name=party.last_name, date_of_birth=party.date_of_birth, ssn=party.ssn
         )
         if matches.exact is not None:
+            differs = _entered_differs(matches.exact, party)
+            if differs and not party.ssn_match_confirmed:
+                ssn_doubtful.append(key)
+                continue
             found[key] = matches.exact
-            notes.append({"party": key, "person_id": matches.exact.pk, "how": "same SSN"})
+            notes.append(
+                {
+                    "party": key,
+                    "person_id": matches.exact.pk,
+                    "how": "same SSN",
+                    **({"entered_differs": differs, "confirmed_by_caseworker": True} if differs else {}),
+                }
+            )
         elif party.existing_person_id is not None:
             chosen = next((p for p in matches.probable if p.pk == party.existing_person_id), None)
             if chosen is None or not visible_match_ids(user=by, people=[chosen]):
@@ -214,6 +262,8 @@ def _parties_resolve(
                     "reason": party.new_person_reason.strip()[:500],
                 }
             )
+    if ssn_doubtful:
+        raise SsnOnFileDiffers(ssn_doubtful)
     if undecided:
         raise ProbableMatches(undecided)
     return found, notes

@@ -141,6 +141,73 @@ def test_the_form_says_which_match_has_a_different_ssn(client, worker):
     assert Person.objects.get(pk=other.pk).ssn == "987654321"
 
 
+# An SSN on file under another name or birth date ------------------------------------------------
+
+
+def test_an_ssn_on_file_for_another_name_and_birth_date_is_asked_about(worker):
+    """A one-digit slip in the SSN typed would link a stranger's record: asked, not silently reused."""
+    stranger = _on_file(first_name="Hector", last_name="Alvarez", date_of_birth=date(1970, 3, 3), ssn="123456780")
+    cases, people = Case.objects.count(), Person.objects.count()
+    with pytest.raises(services.SsnOnFileDiffers) as exc:
+        _open(worker, services.PartyData("Maria", "Nunez", BORN, "123456780"))
+    assert list(exc.value.message_dict) == ["cp_ssn"]
+    message = exc.value.message_dict["cp_ssn"][0]
+    assert "Hector" not in message and "1970" not in message  # nothing of the record is shown
+    assert (Case.objects.count(), Person.objects.count()) == (cases, people)
+    # the caseworker checked: same person (a new surname and a corrected birth date, say)
+    case = _open(worker, services.PartyData("Maria", "Nunez", BORN, "123456780", ssn_match_confirmed=True))
+    assert case.cp == stranger
+    note = DomainEvent.objects.get(case_id=case.pk, verb="case.opened").data["people_matched"][0]
+    assert note == {
+        "party": "cp",
+        "person_id": stranger.pk,
+        "how": "same SSN",
+        "entered_differs": ["name", "date_of_birth"],
+        "confirmed_by_caseworker": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("entered", "born"),
+    [(("Maria", "Nunez"), None), (("María", "Núñez-Soto"), BORN), (("Nunez", "Maria"), BORN)],
+)
+def test_an_ssn_on_file_for_the_same_name_is_reused_without_asking(worker, entered, born):
+    existing = _on_file(first_name="Maria", last_name="Nunez", ssn="123456780")
+    assert _open(worker, services.PartyData(*entered, born, "123456780")).cp == existing
+
+
+def test_the_form_asks_to_confirm_an_ssn_on_file_for_another_person(client, worker):
+    from django.urls import reverse
+
+    stranger = _on_file(first_name="Hector", last_name="Alvarez", date_of_birth=date(1970, 3, 3), ssn="123456780")
+    client.force_login(worker)
+    form = {
+        "county": "Albany",
+        "jurisdiction": "NY",
+        "assistance_status": "never",
+        "application_received_on": "2026-11-02",
+        "cp_first_name": "Maria",
+        "cp_last_name": "Nunez",
+        "cp_date_of_birth": BORN.isoformat(),
+        "cp_ssn": "123-45-6780",
+        "ncp_first_name": "Hugo",
+        "ncp_last_name": "Reyes",
+        "ncp_ssn": "",
+        "child_first_name": "Lola",
+        "child_last_name": "Reyes",
+        "child_date_of_birth": "2019-06-01",
+        "child_paternity_status": "pending",
+        "interstate_role": "none",
+    }
+    page = client.post(reverse("cases:case_create"), form)
+    html = page.content.decode()
+    assert page.status_code == 200 and "This SSN is on file for a person whose name or date of birth" in html
+    assert 'type="checkbox" name="cp_ssn_same_person"' in html and "Hector" not in html
+    done = client.post(reverse("cases:case_create"), {**form, "cp_ssn_same_person": "on"})
+    assert done.status_code == 302
+    assert Case.objects.get(application_received_on=date(2026, 11, 2)).cp == stranger
+
+
 # Name variants -----------------------------------------------------------------------------------
 
 VARIANTS = [
