@@ -51,7 +51,11 @@ def main() -> None:
         jurisdiction="NY",
         application_received_on=on,
     )
-    person = Person.objects.create(first_name="Bench", last_name="Obligor", ssn="123456789")
+    from core.fields import blind_index
+
+    # One live record per SSN (person_live_ssn_unique): a re-run puts its case on the same obligor.
+    person = Person.objects.filter(ssn_index=blind_index("123456789"), merged_into=None).first()
+    person = person or Person.objects.create(first_name="Bench", last_name="Obligor", ssn="123456789")
     CaseParticipant.objects.create(case=case, person=person, role="ncp")
     rule = RemedyRule.objects.filter(remedy="income_withholding", jurisdiction="NY").first()
     employers = Employer.objects.bulk_create(

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.fields import blind_index
 from core.forms import DateInput, MoneyField, SelectedRowsForm
 
 from .choices import (
@@ -82,6 +83,10 @@ class CaseCreateForm(forms.Form):
     ncp_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     child_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
     child_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    # The caseworker's answer when the SSN entered is on file under another name or birth date
+    # (shown only when the service said so: ``offer_ssn_confirmation``).
+    cp_ssn_same_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    ncp_ssn_same_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     PARTIES = {"cp": "Custodial parent", "ncp": "Noncustodial parent", "child": "Child"}
 
@@ -100,7 +105,17 @@ class CaseCreateForm(forms.Form):
                 continue
             label = self.PARTIES[key]
             shown = [p for p in people if p.pk in visible_ids]
-            choices = [(str(p.pk), _match_label(p, case_counts.get(p.pk, 0))) for p in shown]
+            typed = (getattr(self, "cleaned_data", {}) or {}).get(f"{key}_ssn") or ""
+            index = blind_index(typed) if typed else ""
+            choices = [
+                (
+                    str(p.pk),
+                    _match_label(
+                        p, case_counts.get(p.pk, 0), ssn_differs=bool(index and p.ssn_index and p.ssn_index != index)
+                    ),
+                )
+                for p in shown
+            ]
             choices.append(
                 ("new", "None of these: a new person (say why below)" if shown else "A new person (say why below)")
             )
@@ -115,6 +130,20 @@ class CaseCreateForm(forms.Form):
                 order.insert(order.index(anchor) + 1, name)
         self.order_fields(order)
         self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # bound fields keep their first label
+
+    def offer_ssn_confirmation(self, keys) -> None:
+        """Show "the same person" as a tick box right after each of these parties' SSN."""
+        order = list(self.fields)
+        for key in keys:
+            name = f"{key}_ssn_same_person"
+            if name not in self.fields:
+                continue
+            self.fields[name].widget = forms.CheckboxInput()
+            self.fields[name].label = f"{self.PARTIES[key]}: the SSN is right, the record on file is this person"
+            order.remove(name)
+            order.insert(order.index(f"{key}_ssn") + 1, name)
+        self.order_fields(order)
+        self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # bound fields keep their first widget
 
     def _existing(self, key: str):
         value = (self.cleaned_data.get(f"{key}_existing_person") or "").strip()
@@ -159,11 +188,12 @@ class CaseCreateForm(forms.Form):
         return data
 
     def party_decision(self, key: str) -> dict:
-        """``existing_person_id`` / ``new_person_reason`` for ``services.PartyData``."""
+        """``existing_person_id`` / ``new_person_reason`` / ``ssn_match_confirmed`` for ``services.PartyData``."""
         existing = self.cleaned_data.get(f"{key}_existing_person")
+        confirmed = {"ssn_match_confirmed": True} if self.cleaned_data.get(f"{key}_ssn_same_person") else {}
         if existing == "new":
-            return {"new_person_reason": self.cleaned_data.get(f"{key}_new_person_reason", "")}
-        return {"existing_person_id": existing} if isinstance(existing, int) else {}
+            return {"new_person_reason": self.cleaned_data.get(f"{key}_new_person_reason", ""), **confirmed}
+        return {"existing_person_id": existing, **confirmed} if isinstance(existing, int) else confirmed
 
 
 # A match the user may not see (a person on other counties' cases only): no name, birth date, SSN,
@@ -176,11 +206,14 @@ MATCH_ELSEWHERE = (
 )
 
 
-def _match_label(person, case_count: int) -> str:
+def _match_label(person, case_count: int, *, ssn_differs: bool = False) -> str:
     """How a possible match the user may see is described: enough to tell people apart, no
-    whereabouts; ``case_count`` counts the cases the user may see."""
+    whereabouts; ``case_count`` counts the cases the user may see. A record with another SSN than
+    the one entered says so (it cannot be picked: two SSNs are two people; the SSN typed may be wrong)."""
     born = person.date_of_birth.strftime("%Y-%m-%d") if person.date_of_birth else "birth date unknown"
     ssn = f", SSN ending {person.ssn_last4}" if person.ssn_last4 else ""
+    if ssn_differs:
+        ssn += ", a different SSN from the one entered: not this person"
     cases = f", on {case_count} case{'s' if case_count != 1 else ''} you can see"
     return f"{person.display_name} (born {born}{ssn}{cases}; person {person.pk})"
 

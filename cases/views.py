@@ -232,6 +232,10 @@ class CaseCreateView(PermissionMixin, FormView):
             self._offer(form, exc.matches)
             apply_service_errors(form, exc)
             return self.form_invalid(form)
+        except services.SsnOnFileDiffers as exc:
+            form.offer_ssn_confirmation(exc.parties)
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return self.form_invalid(form)

@@ -77,6 +77,15 @@ class Person(OfficeWide, TimeStampedModel):
                 name="person_paternity_established_has_date",
             ),
             models.CheckConstraint(condition=~models.Q(merged_into=models.F("pk")), name="person_not_merged_into_self"),
+            # One person, one record: an SSN belongs to one live record. A merged duplicate keeps
+            # its SSN (the merge can be undone) and is not live. Case opening takes turns on the SSN
+            # (cases.services.cases._parties_lock), so two clerks never meet this; it is the backstop.
+            models.UniqueConstraint(
+                fields=["ssn_index"],
+                condition=~models.Q(ssn_index="") & models.Q(merged_into__isnull=True),
+                name="person_live_ssn_unique",
+                violation_error_message="Another person on file has this SSN.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,17 +3,21 @@ reassignment, closure, and the federal timeframes cached on the case (cases.dead
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from accounts.models import User
 from core.dates import display_date, not_in_future
+from core.db import advisory_xact_lock
+from core.fields import blind_index
 from core.services import event_about, event_record, row_repeat_refuse, saved_with_event
 
 from ..choices import (
@@ -38,6 +42,7 @@ from ..models import (
     SupportOrder,
     WorkItem,
 )
+from ..models.people import ssn_validator
 from ..selectors import order_next_version
 from .assistance import case_assistance_open
 from .order_versions import ObligationData, obligation_create, order_supersede
@@ -51,12 +56,41 @@ def _today() -> date:
 
 
 def case_number_next(jurisdiction: str) -> str:
-    """The next case number of the office (``NY-000123``), continuing from the highest in use."""
+    """The next case number of the office (``NY-000123``), continuing from the highest in use.
+
+    Numbers of another shape (the e-IWO bench's ``NY-B12345678``) are not counted. The highest is
+    read backwards along the case number's unique index (one row); past ``NY-999999`` that is not the
+    highest as text (``NY-1000000`` sorts below it), which the number then found taken shows, and
+    the longest number is looked for instead (``cases.generate._next_number``'s order)."""
     prefix = f"{jurisdiction}-"
-    numbers = Case.objects.filter(case_number__startswith=prefix).values_list("case_number", flat=True)
-    highest = numbers.order_by("-case_number").first()
-    current = int(highest[len(prefix) :]) if highest and highest[len(prefix) :].isdigit() else 0
-    return f"{prefix}{current + 1:06d}"
+    numbered = Case.objects.filter(case_number__regex=rf"^{re.escape(prefix)}[0-9]+$")
+
+    def after(highest: str | None) -> str:
+        return f"{prefix}{int(highest[len(prefix) :]) + 1 if highest else 1:06d}"
+
+    number = after(numbered.order_by("-case_number").values_list("case_number", flat=True).first())
+    if Case.objects.filter(case_number=number).exists():
+        longest = numbered.order_by(Length("case_number").desc(), "-case_number")
+        number = after(longest.values_list("case_number", flat=True).first())
+    return number
+
+
+def _case_save_numbered(case: Case) -> None:
+    """Insert a new case under the next case number. The number is drawn at the insert, and one
+    that another clerk's case took meanwhile (two cases opened at the same moment: the second insert
+    waits for the first's commit, then meets the unique case number) is drawn again, as
+    ``core.numbering.save_with_unique_number`` does."""
+    for _ in range(5):
+        case.case_number = case_number_next(case.jurisdiction)
+        try:
+            with transaction.atomic():
+                case.save()
+            return
+        except IntegrityError:
+            if Case.objects.filter(case_number=case.case_number).exists():
+                continue
+            raise
+    raise RuntimeError("could not allocate a case number")
 
 
 def case_deadline_refresh(case: Case) -> None:
@@ -84,6 +118,9 @@ class PartyData:
     # the existing person picked from the probable matches, or why a new record is right anyway.
     existing_person_id: int | None = None
     new_person_reason: str = ""
+    # The caseworker's answer when the SSN is on file for a person of another name or birth date
+    # (``SsnOnFileDiffers``): the SSN is right, the record on file is this person.
+    ssn_match_confirmed: bool = False
 
 
 class ProbableMatches(ValidationError):
@@ -106,6 +143,44 @@ class ProbableMatches(ValidationError):
         )
 
 
+PICKED_SSN_DIFFERS = (
+    "That record has a different SSN on file: two SSNs are two people. Check the SSN entered; if it is "
+    "right, this is a new person (say why)."
+)
+
+
+class SsnOnFileDiffers(ValidationError):
+    """The SSN entered for some parties is on file for a person whose name or birth date differs
+    (a slip in one digit would link a stranger's record): the caseworker checks the SSN, or confirms
+    the record on file is this person (``PartyData.ssn_match_confirmed``). Nothing of that record
+    is said (it may be outside the caseworker's scope). Keyed ``<key>_ssn``."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.parties = keys
+        super().__init__(
+            {f"{key}_ssn": ValidationError(SSN_ON_FILE_DIFFERS, code="ssn_on_file_differs") for key in keys}
+        )
+
+
+SSN_ON_FILE_DIFFERS = (
+    "This SSN is on file for a person whose name or date of birth differs from those entered. Check the "
+    "SSN; if it is right (a new surname, a corrected birth date), confirm it is the same person."
+)
+
+
+def _entered_differs(person: Person, party: PartyData) -> list[str]:
+    """What the caseworker entered that the record found by SSN does not bear out: its name (not
+    even a probable match's) or its birth date (both known)."""
+    from ..people import NAME_SIMILARITY, name_similarity
+
+    differs = []
+    if name_similarity(party.first_name, party.last_name, person.first_name, person.last_name) < NAME_SIMILARITY:
+        differs.append("name")
+    if party.date_of_birth and person.date_of_birth and party.date_of_birth != person.date_of_birth:
+        differs.append("date_of_birth")
+    return differs
+
+
 def _party_key(role: str, index: int) -> str:
     return role if index == 0 else f"{role}{index + 1}"
 
@@ -114,9 +189,12 @@ def _parties_resolve(
     parties: list[tuple[str, PartyData | Person]], *, by: User
 ) -> tuple[dict[str, Person], list[dict]]:
     """Find each new party among the people on file before anyone is created (one person, one
-    record): an SSN match through the blind index is the same person and is reused; probable
+    record): an SSN match through the blind index is the same person and is reused (asked first
+    when the name or birth date entered differs from the record's: ``SsnOnFileDiffers``); probable
     matches (same birth date, same or similar name) need the caseworker's answer, or the whole
-    case is refused with ``ProbableMatches`` and nothing is written.
+    case is refused with ``ProbableMatches`` and nothing is written. A match with another SSN on
+    file than the one entered is shown but cannot be picked (two SSNs are two people, as
+    ``person_merge`` holds): the SSN typed may be the mistake.
 
     Matching is office-wide, picking is not: ``by`` may pick only a match they may see (a person on
     a case of their scope, ``cases.people.visible_match_ids``); one outside it is refused like a
@@ -130,6 +208,7 @@ def _parties_resolve(
     found: dict[str, Person] = {}
     notes: list[dict] = []
     undecided: dict[str, list[Person]] = {}
+    ssn_doubtful: list[str] = []
     for key, party in parties:
         if isinstance(party, Person):
             found[key] = party
@@ -138,14 +217,36 @@ def _parties_resolve(
             first_name=party.first_name, last_name=party.last_name, date_of_birth=party.date_of_birth, ssn=party.ssn
         )
         if matches.exact is not None:
+            differs = _entered_differs(matches.exact, party)
+            if differs and not party.ssn_match_confirmed:
+                ssn_doubtful.append(key)
+                continue
             found[key] = matches.exact
-            notes.append({"party": key, "person_id": matches.exact.pk, "how": "same SSN"})
+            notes.append(
+                {
+                    "party": key,
+                    "person_id": matches.exact.pk,
+                    "how": "same SSN",
+                    **({"entered_differs": differs, "confirmed_by_caseworker": True} if differs else {}),
+                }
+            )
         elif party.existing_person_id is not None:
             chosen = next((p for p in matches.probable if p.pk == party.existing_person_id), None)
             if chosen is None or not visible_match_ids(user=by, people=[chosen]):
                 raise ValidationError({f"{key}_existing_person": "That person is not one of the possible matches."})
+            if chosen.pk in matches.ssn_differs:
+                raise ValidationError({f"{key}_existing_person": PICKED_SSN_DIFFERS})
             found[key] = chosen
-            notes.append({"party": key, "person_id": chosen.pk, "how": "picked by the caseworker"})
+            # The SSN typed is saved on the record (``_person_entered_again``): the files matched
+            # by SSN alone (new hires, bank matches, tax offset) then find this person.
+            notes.append(
+                {
+                    "party": key,
+                    "person_id": chosen.pk,
+                    "how": "picked by the caseworker",
+                    **({"ssn_added": True} if party.ssn else {}),
+                }
+            )
         elif matches.probable and not party.new_person_reason.strip():
             undecided[key] = matches.probable
         elif matches.probable:
@@ -160,9 +261,50 @@ def _parties_resolve(
                     "reason": party.new_person_reason.strip()[:500],
                 }
             )
+    if ssn_doubtful:
+        raise SsnOnFileDiffers(ssn_doubtful)
     if undecided:
         raise ProbableMatches(undecided)
     return found, notes
+
+
+def _parties_lock(parties: list[PartyData | Person]) -> None:
+    """Take turns with any other case opening entering the same SSN or birth date, from matching
+    to the insert (until this transaction ends): two clerks entering the same new person at the same
+    moment make one record, the second finding the first's. The locks are taken in one order, so
+    two openings cannot wait on each other; the SSN is in a lock's name as its blind index only."""
+    names = set()
+    for party in parties:
+        if isinstance(party, PartyData):
+            if party.ssn:
+                names.add(f"cases.person.ssn:{blind_index(party.ssn)}")
+            if party.date_of_birth:
+                names.add(f"cases.person.born:{party.date_of_birth.isoformat()}")
+    for name in sorted(names):
+        advisory_xact_lock(name)
+
+
+def _person_entered_again(person: Person, data: PartyData) -> Person:
+    """What the caseworker entered for a person already on file that the record lacks, saved on it
+    (row locked; field history): the SSN when the record has none, and the family violence
+    indicator (the stricter flag wins, 42 USC 654(26)). An SSN on file that differs (another clerk's
+    meanwhile) refuses the case: two SSNs are two people."""
+    adds_ssn = bool(data.ssn) and not person.ssn_index
+    if not adds_ssn and not (data.family_violence and not person.family_violence):
+        return person
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = ["updated_at"]
+    if data.ssn and person.ssn_index and person.ssn_index != blind_index(data.ssn):
+        raise ValidationError({"__all__": PICKED_SSN_DIFFERS})
+    if data.ssn and not person.ssn_index:
+        ssn_validator(data.ssn)
+        person.ssn = data.ssn  # save() writes its last four and blind index
+        changed += ["ssn", "ssn_last4", "ssn_index"]
+    if data.family_violence and not person.family_violence:
+        person.family_violence = True
+        changed.append("family_violence")
+    person.save(update_fields=changed)
+    return person
 
 
 def _person_create(data: PartyData, *, on: date) -> Person:
@@ -215,7 +357,6 @@ def case_create(
     if not children:
         raise ValidationError({"children": "A case needs at least one child."})
     case = Case(
-        case_number=case_number_next(jurisdiction),
         county=county,
         jurisdiction=jurisdiction,
         assistance_status=assistance_status,
@@ -231,20 +372,23 @@ def case_create(
         ncp_located_on=opened_on if ncp_location_known else None,
         locate_needed_on=None if ncp_location_known else opened_on,
     )
-    case.full_clean()
+    case.full_clean(exclude=["case_number"])  # drawn at the insert
     keyed = [
         (_party_key(role, i), role, party)
         for role, group in ((ParticipantRole.CP, [cp]), (ParticipantRole.NCP, [ncp]), (ParticipantRole.CHILD, children))
         for i, party in enumerate(group)
     ]
+    _parties_lock([party for _, _, party in keyed])
     existing, match_notes = _parties_resolve([(key, party) for key, _, party in keyed], by=by)
     case_deadline_refresh(case)
-    case.save()
+    _case_save_numbered(case)
     for key, role, party in keyed:
-        person = existing.get(key) or _person_create(cast(PartyData, party), on=opened_on)
-        if key in existing and isinstance(party, PartyData) and party.family_violence and not person.family_violence:
-            person.family_violence = True  # the stricter flag wins (42 USC 654(26))
-            person.save(update_fields=["family_violence", "updated_at"])
+        if key not in existing:
+            person = _person_create(cast(PartyData, party), on=opened_on)
+        elif isinstance(party, PartyData):
+            person = _person_entered_again(existing[key], party)
+        else:
+            person = existing[key]
         CaseParticipant.objects.create(case=case, person=person, role=role)
     CaseBalance.objects.get_or_create(case=case)
     case_assistance_open(case=case, by=by)
@@ -300,8 +444,16 @@ def _has_active_order(case: Case) -> bool:
 @transaction.atomic
 def case_ncp_located(*, case: Case, on: date, by: User | None = None) -> Case:
     """The NCP is located: the 90-day establishment clock starts (45 CFR 303.4(d)), or
-    enforcement when an order already exists."""
+    enforcement when an order already exists.
+
+    The case row is locked and its locate fields read again first: ``case`` may have been read
+    before another "found" (a second clerk's attempt, the new-hire file) located the NCP, which is
+    then located once, on the first's date, and ``case`` is brought up to date."""
     not_in_future(on, "attempted_on")
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    case.refresh_from_db(fields=["status", "stage", "stage_changed_on", "ncp_located_on", "locate_needed_on"])
+    if case.ncp_located_on is not None:
+        return case
     case.ncp_located_on = on
     case.save(update_fields=["ncp_located_on", "updated_at"])
     target = CaseStage.ENFORCEMENT if _has_active_order(case) else CaseStage.ESTABLISHMENT

@@ -80,11 +80,13 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         survivor.ssn = duplicate.ssn
         before["ssn_taken"] = True
         changed.append("ssn")
-    if changed:
-        survivor.save()
+    # The duplicate leaves the live records before the survivor takes its SSN: an SSN is on one live
+    # record only (the unique index person_live_ssn_unique).
     duplicate.merged_into = survivor
     duplicate.merged_at = timezone.now()
     duplicate.save(update_fields=["merged_into", "merged_at", "updated_at"])
+    if changed:
+        survivor.save()
 
     summary = (
         f"{duplicate.display_name} (person {duplicate.pk}) merged into {survivor.display_name} (person {survivor.pk})"
@@ -140,6 +142,9 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     for row in data["dropped_participations"]:
         CaseParticipant.objects.get_or_create(case_id=row["case_id"], person=duplicate, role=row["role"])
     before = data["survivor_before"]
+    if duplicate.ssn_index and not before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
+        # Two live records of one SSN (a pair merged before the unique index): not to be restored.
+        raise ValidationError("These records have the same SSN: they are one person and the merge cannot be undone.")
     if "family_violence" in data["changed"]:
         survivor.family_violence = before["family_violence"]
     if before.get("ssn_taken"):

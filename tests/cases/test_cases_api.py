@@ -23,7 +23,7 @@ def test_case_list_query_count_is_constant(api_client_with, rows, django_assert_
 
 
 def _same_last4(person, last4):
-    person.ssn = f"77766{last4}"
+    person.ssn = f"{77000 + person.pk:05d}{last4}"  # one SSN per live person (person_live_ssn_unique)
     person.save()
     return person
 

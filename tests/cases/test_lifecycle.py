@@ -91,6 +91,27 @@ def test_interstate_referral_deadline_20_days():
 
 
 @time_machine.travel(NOW, tick=False)
+def test_two_found_attempts_at_once_locate_the_ncp_once(worker):
+    """Two clerks record a "found" attempt at the same moment, each from the case as their page
+    read it (not yet located): the first locates the NCP; the second's attempt is recorded but does
+    not locate again (the located date and the stage change are the first's)."""
+    case = CaseFactory(stage=CaseStage.LOCATE, ncp_located_on=None, locate_needed_on=date(2026, 10, 1))
+    as_read_by_the_second = Case.objects.get(pk=case.pk)
+    services.locate_attempt_record(case=case, source="dmv", attempted_on=date(2026, 11, 20), result="found", by=worker)
+    services.locate_attempt_record(
+        case=as_read_by_the_second,
+        source="employer",
+        attempted_on=date(2026, 11, 21),
+        result="found",
+        by=worker,
+    )
+    case.refresh_from_db()
+    assert case.ncp_located_on == date(2026, 11, 20) and LocateAttempt.objects.filter(case=case).count() == 2
+    assert DomainEvent.objects.filter(case_id=case.pk, verb="case.stage_changed").count() == 1
+    assert as_read_by_the_second.ncp_located_on == date(2026, 11, 20)
+
+
+@time_machine.travel(NOW, tick=False)
 def test_locate_found_moves_to_establishment_and_order_to_enforcement(worker):
     case = CaseFactory(stage=CaseStage.LOCATE, ncp_located_on=None, locate_needed_on=date(2026, 10, 1))
     services.locate_attempt_record(case=case, source="dmv", attempted_on=date(2026, 11, 20), result="found", by=worker)

@@ -43,7 +43,7 @@ def test_caseload_search_by_case_number_name_and_last4(client, worker):
 
 
 def _same_last4(person, last4):
-    person.ssn = f"77766{last4}"
+    person.ssn = f"{77000 + person.pk:05d}{last4}"  # one SSN per live person (person_live_ssn_unique)
     person.save()
     return person
 
