@@ -140,15 +140,31 @@ def _label(row: models.Model, name: str, labels: Mapping[str, str]) -> str:
         return name.replace("_", " ")
 
 
-def _last_change(row: models.Model) -> tuple[str, datetime | None]:
-    """Who changed ``row`` last and when, from its field history (else its ``updated_at``)."""
+def _last_change(row: models.Model, since: datetime) -> tuple[str, datetime | None]:
+    """Who changed ``row`` last and when: from the domain event a service wrote about it (its
+    ``by``) and from its field history (the signed-in user of the request), the later of the two,
+    named by whichever names someone since ``since``; else its ``updated_at``, by no one known."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import DomainEvent
+
+    changes: list[tuple[datetime, str]] = []
+    event = (
+        DomainEvent.objects.filter(subject_type=ContentType.objects.get_for_model(row), subject_id=row.pk)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    if event is not None:
+        changes.append((event.occurred_at, str(event.actor) if event.actor else event.actor_label))
     history = getattr(row, "history", None)
-    if history is not None:
-        record = history.order_by("-history_date").select_related("history_user").first()
-        if record is not None:
-            user = record.history_user
-            return (str(user) if user is not None else ""), record.history_date
-    return "", getattr(row, "updated_at", None)
+    record = history.order_by("-history_date").select_related("history_user").first() if history is not None else None
+    if record is not None:
+        changes.append((record.history_date, str(record.history_user) if record.history_user else ""))
+    if not changes:
+        return "", getattr(row, "updated_at", None)
+    changes.sort(key=lambda change: change[0], reverse=True)
+    return next((who for at, who in changes if who and at >= since), ""), changes[0][0]
 
 
 def stale_refusal(
@@ -157,25 +173,28 @@ def stale_refusal(
     shown: Shown,
     fields: Iterable[str] = (),
     labels: Mapping[str, str] | None = None,
-    by: str = "",
-    at: datetime | None = None,
+    happened: str = "",
 ) -> ValidationError:
-    """ "Dana Cole changed the due date at 17:02, after you opened the page at 16:58: reload the
-    page to see it; nothing was saved." ``fields``: what was changed (named by ``labels``, else by
-    the model's verbose names); ``by``/``at``: who and when, if not the row's last change."""
-    if not by and at is None:
-        by, at = _last_change(row)
+    """The refusal, with who changed the row and when (its last change, ``_last_change``):
+
+    "Dana Cole changed the due date at 17:02, after you opened the page at 16:58: reload the page
+    to see it; nothing was saved." ``fields``: what was changed (named by ``labels``, else by the
+    model's verbose names; none: "this"). ``happened``: what happened instead, in a sentence of its
+    own ("The hearing was scheduled meanwhile for Dec 8, 2026 10:00"), followed by "(by Dana Cole
+    at 17:02, after you opened the page at 16:58): reload ..."."""
+    by, at = _last_change(row, shown.at)
+    opened = f"{timezone.localtime(shown.at):%H:%M}"
+    when = f" at {timezone.localtime(at):%H:%M}" if at is not None and at >= shown.at else ""
+    reload = "reload the page to see it; nothing was saved."
+    if happened:
+        who = f"by {by}{when}, " if by else (f"{when.strip()}, " if when else "")
+        return ValidationError(f"{happened} ({who}after you opened the page at {opened}): {reload}", code="stale")
     names = [_label(row, name, labels or {}) for name in fields]
     what = (
         "this" if not names else "the " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
     )
-    opened = f"{timezone.localtime(shown.at):%H:%M}"
-    when = f" at {timezone.localtime(at):%H:%M}" if at is not None and at >= shown.at else ""
-    who = by or "Someone"
     return ValidationError(
-        f"{who} changed {what}{when}, after you opened the page at {opened}: reload the page to see it; "
-        "nothing was saved.",
-        code="stale",
+        f"{by or 'Someone'} changed {what}{when}, after you opened the page at {opened}: {reload}", code="stale"
     )
 
 
@@ -209,11 +228,19 @@ def shown_changes(
 
 
 def refuse_if_changed(
-    *, row: models.Model, shown: Shown | None, current: Mapping[str, Any], by: str = "", at: datetime | None = None
+    *,
+    row: models.Model,
+    shown: Shown | None,
+    current: Mapping[str, Any],
+    labels: Mapping[str, str] | None = None,
+    happened: str = "",
 ) -> None:
     """Refuse (``stale_refusal``) when any ``current`` value (read under the row's lock) is not the
-    one the page showed. Without ``shown`` (no page: the API, a command) nothing is checked."""
+    one the page showed, naming those in ``labels`` (else "this"), or saying what ``happened``.
+    Without ``shown`` (no page: the API, a command) nothing is checked."""
     if shown is None:
         return
-    if not all(shown.showed(name, value) for name, value in current.items()):
-        raise stale_refusal(row=row, shown=shown, by=by, at=at)
+    changed = [name for name, value in current.items() if not shown.showed(name, value)]
+    if changed:
+        named = [name for name in changed if labels and name in labels]
+        raise stale_refusal(row=row, shown=shown, fields=named, labels=labels, happened=happened)
