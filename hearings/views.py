@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from complaints.models import Complaint
 from core.lists import ListViewMixin
+from core.stale import carry_shown, shown_in, without_shown
 from core.views import (
     FilteredListView,
     LetterPageView,
@@ -239,8 +240,16 @@ class ScheduleView(RequestActionView):
             initial["officer"] = self.request.user
         return initial
 
+    def get_form(self, form_class=None):
+        # the sitting the page knows of (none the first time): a stale "Schedule" is refused (core.stale)
+        return carry_shown(
+            super().get_form(form_class), values=services.schedule_page_shown(self.get_hearing_request())
+        )
+
     def perform(self, data):
-        services.hearing_schedule(request=self.get_hearing_request(), by=self.request.user, **data)
+        services.hearing_schedule(
+            request=self.get_hearing_request(), by=self.request.user, shown=shown_in(data), **without_shown(data)
+        )
 
 
 class DecideView(RequestActionView):
