@@ -114,9 +114,25 @@ def test_approve_is_outreach_only_and_get_is_405(client_as):
     url = reverse("outreach:mediainquiry_approve", args=[inquiry.pk])
     assert client_as("coordinator").post(url).status_code == 403
     assert client_as("outreach").get(url).status_code == 405
-    assert client_as("outreach").post(url).status_code == 302
+    page = client_as("outreach").get(reverse("outreach:mediainquiry_detail", args=[inquiry.pk]))
+    assert client_as("outreach").post(url, shown_on(page)).status_code == 302
     inquiry.refresh_from_db()
     assert inquiry.status == "approved"
+
+
+def test_approving_from_a_stale_page_refuses_a_draft_changed_since_it_was_read(client_as):
+    from outreach.models import MediaInquiry
+
+    inquiry = MediaInquiryFactory(draft_response="We do not comment on individual cases.", status="drafted")
+    client = client_as("outreach")
+    page = client.get(reverse("outreach:mediainquiry_detail", args=[inquiry.pk]))  # the approver reads the draft
+    MediaInquiry.objects.filter(pk=inquiry.pk).update(draft_response="The parent owes $12,000.")  # edited since
+    response = client.post(reverse("outreach:mediainquiry_approve", args=[inquiry.pk]), shown_on(page), follow=True)
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.approved_response) == ("drafted", "")
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Someone changed the drafted response")
+    assert message.endswith("reload the page to see it; nothing was saved.")
 
 
 def test_distribution_page_refuses_more_than_stock(client_as):
