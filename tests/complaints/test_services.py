@@ -412,3 +412,54 @@ def test_an_answer_to_a_referral_while_the_complaint_is_being_resolved_does_not_
     assert (complaint.status, complaint.outcome) == (ComplaintStatus.RESOLVED, "upheld"), (
         f"resolved complaint reopened: status {complaint.status!r}, outcome {complaint.outcome!r}"
     )
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_arriving_while_the_complaint_is_resolved_in_another_transaction_leaves_it_resolved(role_user):
+    """The race itself: a resolution holds the complaint's row lock (not yet committed) when the
+    referral's answer comes in; once it commits, the complaint is resolved, never reopened."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from tests.complaints.factories import ComplaintFactory, ReferralFactory
+
+    ombud = role_user("ombudsperson")
+    complaint = ComplaintFactory(status="referred", due_on=date(2026, 12, 2), received_on=date(2026, 11, 2))
+    referral = ReferralFactory(complaint=complaint, status="forwarded", forwarded_on=date(2026, 11, 4))
+    errors: list[BaseException] = []
+
+    def answer():
+        try:
+            services.referral_answer(
+                referral=referral,
+                answered_on=date(2026, 11, 20),
+                answer_summary="Not ours",
+                by=ombud,
+                today=date(2026, 11, 23),
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        services.complaint_resolve(
+            complaint=complaint,
+            outcome="upheld",
+            explanation="Payment found and applied.",
+            resolved_on=date(2026, 11, 23),
+            by=ombud,
+            today=date(2026, 11, 23),
+        )
+        thread = threading.Thread(target=answer)
+        thread.start()
+        time.sleep(0.5)  # the answer reaches the complaint's row and waits for the resolution
+    thread.join(timeout=10)
+    assert not errors, errors
+    complaint.refresh_from_db()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ANSWERED
+    assert (complaint.status, complaint.outcome) == (ComplaintStatus.RESOLVED, "upheld")
