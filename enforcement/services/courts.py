@@ -126,6 +126,7 @@ def petition_update(
             row=petition,
             shown=shown,
             posted={"docket_number": docket_number, "filed_on": filed_on, "served_on": served_on},
+            labels={"filed_on": "filing date", "served_on": "service date"},
         )
         docket_number, filed_on, served_on = given.get("docket_number"), given.get("filed_on"), given.get("served_on")
     not_in_future(filed_on, "filed_on")
@@ -299,7 +300,7 @@ def referral_update(
     given |= {"reference_number": reference_number} if reference_number is not None else {}
     given |= {"notes": notes} if notes is not None else {}
     if shown is not None:
-        given = shown_changes(row=referral, shown=shown, posted=given)
+        given = shown_changes(row=referral, shown=shown, posted=given, labels={"outcome_on": "outcome date"})
     status = given.get("status", referral.status)
     if referral.status == ReferralStatus.CLOSED and status != ReferralStatus.CLOSED and not reopen:
         raise ValidationError(

@@ -317,3 +317,23 @@ def test_a_closed_referral_is_reopened_only_with_the_reopen_box(client_as):
     assert client.post(url, {**sent, "reopen": "on"}).status_code == 302
     referral.refresh_from_db()
     assert referral.status == "charged"
+
+
+def test_a_docket_number_typed_on_a_stale_page_over_one_entered_meanwhile_is_refused_on_the_page(client_as, role_user):
+    petition = petition_create(case=CaseFactory(), kind=PetitionKind.VIOLATION, by=None)
+    client = client_as("enforcement_specialist")
+    page = client.get(reverse("enforcement:petition_detail", args=[petition.pk]))
+    colleague = role_user("coordinator")
+    petition_update(petition=petition, by=colleague, docket_number="V-1234-26")
+    response = client.post(
+        reverse("enforcement:petition_update", args=[petition.pk]),
+        {**shown_on(page), "docket_number": "V-9999-26", "filed_on": "", "served_on": ""},
+        follow=True,
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message == (
+        f"{colleague} changed the docket number at 12:00, after you opened the page at 12:00: "
+        "reload the page to see it; nothing was saved."
+    )
+    petition.refresh_from_db()
+    assert petition.docket_number == "V-1234-26"
