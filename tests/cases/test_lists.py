@@ -180,6 +180,7 @@ def test_a_due_date_changed_on_a_stale_page_and_meanwhile_is_refused(client, mak
     assert response.status_code == 200
     [error] = response.context["form"].non_field_errors()
     assert "changed the due date at" in error and error.endswith("reload the page to see it; nothing was saved.")
+    assert error in response.content.decode()
     item.refresh_from_db()
     assert item.due_on == date(2030, 11, 28)
 

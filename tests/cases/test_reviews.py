@@ -555,6 +555,7 @@ def test_completing_an_adjustment_from_a_stale_page_is_refused_when_the_workshee
     assert response.status_code == 200
     [error] = response.context["complete_form"].non_field_errors()
     assert error.startswith(f"{b} changed the guideline amount at ")
+    assert error in response.content.decode()
     assert error.endswith("reload the page to see it; nothing was saved.")
     review.refresh_from_db()
     assert (review.status, review.new_order) == (ReviewStatus.OPEN, None), "order adjusted to a figure not seen"

@@ -479,6 +479,7 @@ def test_schedule_from_a_page_opened_before_another_officer_scheduled_is_refused
         f"The hearing was scheduled meanwhile for Dec 8, 2026 10:00 (by {officer_b} at {three}, after you opened "
         f"the page at {three}): reload the page to see it; nothing was saved."
     )
+    assert error in response.content.decode()  # on the page, above the form
     # A believed it was the first scheduling: the 8 Dec sitting stands, no second notice went out
     assert list(Hearing.objects.filter(request=request).values_list("pk", "status")) == [(sitting.pk, "scheduled")]
     assert HearingLetter.objects.filter(request=request, kind="notice").count() == notices
