@@ -480,6 +480,11 @@ def test_schedule_from_a_page_opened_before_another_officer_scheduled_is_refused
         f"the page at {three}): reload the page to see it; nothing was saved."
     )
     assert error in response.content.decode()  # on the page, above the form
+    # reloaded, the page says the hearing is scheduled and that a new time reschedules it
+    with time_machine.travel("2026-11-23T15:05:00Z", tick=False):
+        reloaded = client.get(url).content.decode()
+    assert "Reschedule the hearing" in reloaded
+    assert "The hearing is scheduled for Dec 8, 2026 10:00. A new time postpones that sitting" in reloaded
     # A believed it was the first scheduling: the 8 Dec sitting stands, no second notice went out
     assert list(Hearing.objects.filter(request=request).values_list("pk", "status")) == [(sitting.pk, "scheduled")]
     assert HearingLetter.objects.filter(request=request, kind="notice").count() == notices
