@@ -19,6 +19,7 @@ from core.confirm import Confirmation, ConfirmStepMixin
 from core.dates import display_date
 from core.forms import apply_service_errors
 from core.lists import BulkActionMixin, ListViewMixin
+from core.stale import carry_shown, shown_in, without_shown
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import forms, selectors, services
@@ -789,9 +790,13 @@ class WorkItemDetailView(PermissionMixin, FormView):
         WorkItem.objects.get_for(request.user, "change", pk=self.kwargs["pk"])  # 403/404 (logged) off the caseload
         return super().post(request, *args, **kwargs)
 
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class))  # what the page showed (core.stale)
+
     def form_valid(self, form):
+        data = form.cleaned_data
         try:
-            services.work_item_update(item=self.item, by=self.request.user, **form.cleaned_data)
+            services.work_item_update(item=self.item, by=self.request.user, shown=shown_in(data), **without_shown(data))
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return self.form_invalid(form)

@@ -435,7 +435,10 @@ def referral_answer(
     *, referral: Referral, answered_on: date, answer_summary: str, by: User, today: date | None = None
 ) -> Referral:
     today = today or _today()
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=referral.pk)
+    # The complaint first, as ``complaint_resolve`` locks it: a resolution and this answer take turns,
+    # so the answer never reads the complaint as "referred" while it is being resolved.
+    complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=referral.complaint_id)
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     forwarded_on = referral.forwarded_on
     if referral.status != ReferralStatus.FORWARDED or forwarded_on is None:
         raise ValidationError({"answered_on": "Record the forwarding before the answer."})
@@ -448,12 +451,10 @@ def referral_answer(
     referral.status = ReferralStatus.ANSWERED
     referral.full_clean()
     referral.save()
-    complaint = referral.complaint
-    if (
-        complaint.status == ComplaintStatus.REFERRED
-        and not complaint.referrals.exclude(status=ReferralStatus.ANSWERED).exists()
-    ):
-        Complaint.objects.filter(pk=complaint.pk).update(status=ComplaintStatus.OPEN)
+    if not complaint.referrals.exclude(status=ReferralStatus.ANSWERED).exists():
+        # Back to "open" only from "referred": the condition is in the UPDATE itself, so a complaint
+        # resolved meanwhile is never reopened by a late answer.
+        Complaint.objects.filter(pk=complaint.pk, status=ComplaintStatus.REFERRED).update(status=ComplaintStatus.OPEN)
     event_about(complaint, verb="referral.answered", by=by, summary=f"Answer from {referral.target_name}")
     return referral
 

@@ -41,6 +41,7 @@ from .lists import filtered_rows
 from .models import AccessLog, DomainEvent, Jurisdiction, LegalParameter
 from .navigation import home_cards_for
 from .services import access_denial_record, access_log_record
+from .stale import carry_shown, shown_changes, shown_in
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +185,10 @@ class ServiceActionView(PermissionMixin, FormView):
     def perform(self, data: dict[str, Any]) -> Any:  # pragma: no cover - every subclass defines it
         raise NotImplementedError(f"{type(self).__name__} must define perform(data).")
 
+    def check_page_current(self, form: forms.BaseForm) -> None:
+        """Before ``perform``, in its transaction: refuse (a ``ValidationError``) a form sent from a
+        page that no longer shows the object as it is (``core.stale``). By default nothing."""
+
     def get_success_message(self, result: Any) -> str:
         return self.success_message
 
@@ -214,6 +219,7 @@ class ServiceActionView(PermissionMixin, FormView):
         self.form = form  # for ``perform`` that needs more than cleaned_data (a formset, a helper)
         try:
             with transaction.atomic():  # a view that calls two services saves both or neither
+                self.check_page_current(form)
                 self.result = self.perform(form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -283,6 +289,11 @@ class ObjectEditView(ServiceActionView):
       edit page.
     - Then to the ``success_url``, or the saved row's own page (``get_absolute_url``, e.g.
       ``core.models.DetailUrlMixin``).
+    - The edit page carries what it showed (``core.stale.carry_shown``). When it is sent, the row
+      is read again under its lock and only the fields the user changed on the page are applied:
+      every other field keeps the row's value as it is now, so a colleague's change made since the
+      page was opened (an opt-out ticked off, a phone number) is kept, not undone. The same field
+      changed by both is refused, saying who changed it and when (``core.stale.shown_changes``).
     """
 
     model: type[Model]
@@ -320,6 +331,35 @@ class ObjectEditView(ServiceActionView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        return carry_shown(form) if self.editing else form
+
+    def check_page_current(self, form: forms.BaseForm) -> None:
+        """Apply to ``form.instance`` only what the user changed on the page; every other field
+        takes the row's value now, read under its lock (see the class's notes)."""
+        if not self.editing:
+            return
+        assert isinstance(form, forms.BaseModelForm)
+        row = self.model._default_manager.select_for_update().get(pk=self.object.pk)
+        meta = self.model._meta
+        fields = {f.name: f for f in [*meta.concrete_fields, *meta.many_to_many]}
+        edited = [name for name in form.fields if name in fields and name in form.cleaned_data]
+        mine = shown_changes(
+            row=row,
+            shown=shown_in(form.cleaned_data),
+            posted={name: form.cleaned_data[name] for name in edited},
+            labels={name: str(form.fields[name].label).lower() for name in edited if form.fields[name].label},
+        )
+        for name, field in fields.items():
+            if name in mine or field.primary_key:
+                continue
+            if field.many_to_many:
+                if name in edited:
+                    form.cleaned_data[name] = list(getattr(row, name).all())
+            else:
+                setattr(form.instance, field.attname, getattr(row, field.attname))
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.get_title(), **kwargs)
 
@@ -330,7 +370,10 @@ def form_errors_text(form: forms.BaseForm) -> str:
     for name, errors in form.errors.items():
         text = " ".join(str(error) for error in errors)
         field = form.fields.get(name)
-        parts.append(f"{field.label or name}: {text}" if field is not None else text)
+        if field is None or field.widget.is_hidden:  # form-wide, or a hidden field's: the error says it all
+            parts.append(text)
+        else:
+            parts.append(f"{field.label or name}: {text}")
     return "; ".join(parts)
 
 

@@ -130,6 +130,16 @@ class ReferralUpdateForm(forms.Form):
     outcome_on = forms.DateField(widget=DateInput(), required=False)
     reference_number = forms.CharField(max_length=60, required=False)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+    reopen = forms.BooleanField(
+        label="Reopen this closed referral",
+        required=False,
+        help_text="Needed to give a closed referral another status.",
+    )
+
+    def __init__(self, *args, closed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not closed:  # the box is offered on a closed referral only
+            del self.fields["reopen"]
 
     def clean(self):
         data = super().clean()

@@ -26,6 +26,7 @@ from core import business_days
 from core.dates import display_date, not_in_future
 from core.numbering import save_with_unique_number
 from core.services import event_about, row_repeat_refuse, same_rows, saved_with_event
+from core.stale import Shown, refuse_if_changed
 
 from .choices import (
     BOOKED_HEARING_STATUSES,
@@ -358,6 +359,26 @@ SITTING = (
 )
 
 
+def schedule_page_shown(request: HearingRequest) -> dict[str, int | None]:
+    """What the scheduling page's "Schedule" decides on: the sitting scheduled now (none the first
+    time). Its form carries it (``core.stale``)."""
+    sitting = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+    return {"sitting": sitting.pk if sitting else None}
+
+
+def _refuse_if_scheduled_meanwhile(request: HearingRequest, shown: Shown | None) -> None:
+    """A "Schedule" sent from a page opened before another officer scheduled (or rescheduled) the
+    hearing is refused, not taken as a reschedule that postpones their sitting and sends each party
+    a second notice. Checked under the request's lock; without ``shown`` (no page), nothing."""
+    sitting = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+    happened = (
+        f"The hearing was scheduled meanwhile for {display_date(sitting.starts_at, with_time=True)}"
+        if sitting is not None
+        else "The sitting this page showed is no longer scheduled"
+    )
+    refuse_if_changed(row=request, shown=shown, current={"sitting": sitting.pk if sitting else None}, happened=happened)
+
+
 @transaction.atomic
 def hearing_schedule(
     *,
@@ -371,6 +392,7 @@ def hearing_schedule(
     accommodation_needs: str = "",
     by: User,
     now: datetime | None = None,
+    shown: Shown | None = None,
 ) -> Hearing:
     """Schedule (or reschedule) the hearing: requested or scheduled → scheduled. The hearing must be
     at a future time (``now`` defaults to the clock): the notice goes out today, so a notice for a time
@@ -429,6 +451,7 @@ def hearing_schedule(
         raise ValidationError(
             {"starts_at": "The hearing is already scheduled for this time and place: no notice was sent again."}
         )
+    _refuse_if_scheduled_meanwhile(request, shown)
     # Serialise bookings of this officer (the lock) so two schedulers cannot both pass the check.
     type(officer).objects.select_for_update().filter(pk=officer.pk).first()
     clashes = _double_booked(

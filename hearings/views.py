@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from complaints.models import Complaint
+from core.dates import display_date
 from core.lists import ListViewMixin
+from core.stale import carry_shown, shown_in, without_shown
 from core.views import (
     FilteredListView,
     LetterPageView,
@@ -239,8 +241,28 @@ class ScheduleView(RequestActionView):
             initial["officer"] = self.request.user
         return initial
 
+    def get_form(self, form_class=None):
+        # the sitting the page knows of (none the first time): a stale "Schedule" is refused (core.stale)
+        return carry_shown(
+            super().get_form(form_class), values=services.schedule_page_shown(self.get_hearing_request())
+        )
+
+    def get_context_data(self, **kwargs):
+        # A request already scheduled says so: a new time is a reschedule, done knowingly.
+        sitting = self.get_hearing_request().hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at")
+        current = sitting.first()
+        if current is None:
+            return super().get_context_data(**kwargs)
+        note = (
+            f"The hearing is scheduled for {display_date(current.starts_at, with_time=True)}. A new time "
+            "postpones that sitting and sends each party a new notice."
+        )
+        return super().get_context_data(title="Reschedule the hearing", note=note, **kwargs)
+
     def perform(self, data):
-        services.hearing_schedule(request=self.get_hearing_request(), by=self.request.user, **data)
+        services.hearing_schedule(
+            request=self.get_hearing_request(), by=self.request.user, shown=shown_in(data), **without_shown(data)
+        )
 
 
 class DecideView(RequestActionView):

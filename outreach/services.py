@@ -32,6 +32,7 @@ from accounts.models import User
 from core.jobs import job_enqueue
 from core.models import DomainEvent
 from core.services import event_record, repeat_refuse, row_repeat_refuse, saved_created_or_changed
+from core.stale import Shown, refuse_if_changed
 
 from .choices import (
     OPEN_INQUIRY_STATUSES,
@@ -493,15 +494,28 @@ def media_inquiry_save(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
     )
 
 
-def media_inquiry_approve(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
-    """The approval step: the drafted text becomes the approved response."""
+def media_inquiry_shown(inquiry: MediaInquiry) -> dict[str, str]:
+    """What the approver reads and approves: the drafted text (``core.stale``: the approve button's
+    form carries its fingerprint)."""
+    return {"draft_response": inquiry.draft_response}
+
+
+@transaction.atomic
+def media_inquiry_approve(*, inquiry: MediaInquiry, by: User, shown: Shown | None = None) -> MediaInquiry:
+    """The approval step: the drafted text becomes the approved response. From the inquiry's page
+    (``shown``), the text the approver read there: a draft changed since is refused, not approved
+    unread. Checked under the inquiry's lock."""
     if not by.has_perm("outreach.approve_mediainquiry"):
         raise ValidationError("You may not approve media responses.")
-    if not inquiry.draft_response.strip():
+    locked = MediaInquiry.objects.select_for_update().get(pk=inquiry.pk)
+    refuse_if_changed(
+        row=locked, shown=shown, current=media_inquiry_shown(locked), labels={"draft_response": "drafted response"}
+    )
+    if not locked.draft_response.strip():
         raise ValidationError("There is no drafted response to approve.")
     now = timezone.now()
     updated = MediaInquiry.objects.filter(pk=inquiry.pk, status=InquiryStatus.DRAFTED).update(
-        status=InquiryStatus.APPROVED, approved_response=inquiry.draft_response, approved_by=by, approved_at=now
+        status=InquiryStatus.APPROVED, approved_response=locked.draft_response, approved_by=by, approved_at=now
     )
     if updated != 1:
         raise ValidationError("Only a drafted response can be approved.")

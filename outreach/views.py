@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -21,6 +22,7 @@ from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_response
 from core.forms import apply_service_errors
 from core.lists import ListViewMixin
+from core.stale import carry_shown, shown_in
 from core.views import (
     FilteredListView,
     ObjectDetailView,
@@ -492,7 +494,9 @@ class MediaInquiryDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         context["reminders"] = self.object.reminders.all()
         context["now"] = timezone.now()
-        context["can_approve"] = self.request.user.has_perm("outreach.approve_mediainquiry")
+        context["can_approve"] = can_approve = self.request.user.has_perm("outreach.approve_mediainquiry")
+        if can_approve:  # the approve button sends back the draft it was shown with (core.stale)
+            context["approve_form"] = carry_shown(forms.Form(), values=services.media_inquiry_shown(self.object))
         return context
 
 
@@ -517,9 +521,15 @@ class MediaInquiryActionView(PostActionView):
     permission_required = "outreach.change_mediainquiry"
     model = MediaInquiry
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        return carry_shown(form) if self.action == "approve" else form  # the draft the approver read
+
     def perform(self, data):
+        if self.action == "approve":
+            services.media_inquiry_approve(inquiry=self.object, by=self.request.user, shown=shown_in(data))
+            return
         service = {
-            "approve": services.media_inquiry_approve,
             "respond": services.media_inquiry_respond,
             "decline": services.media_inquiry_decline,
         }[self.action]

@@ -7,11 +7,12 @@ from django.views.generic import TemplateView
 
 from core.dates import display_date
 from core.http import pdf_response
+from core.stale import carry_shown, shown_in
 from core.views import ObjectDetailView, PermissionMixin, ServiceActionView
 
 from ..guidelines.pdf import worksheet_pdf
 from ..models import OrderReview, SupportOrder
-from ..services.reviews import review_calculate, review_complete, review_open
+from ..services.reviews import review_calculate, review_complete, review_open, review_shown
 from .forms import CaReviewInputsForm, NyReviewInputsForm, ReviewCompleteForm
 from .selectors import orders_due_for_review, review_worksheet, reviews_open
 
@@ -60,7 +61,8 @@ class ReviewDetailView(ObjectDetailView):
         review = self.object
         form_class = NyReviewInputsForm if review.guideline == "NY" else CaReviewInputsForm
         context.setdefault("inputs_form", form_class(initial=review.inputs or None))
-        context.setdefault("complete_form", ReviewCompleteForm())
+        # the completion decides on the figure shown here (core.stale): the form carries it
+        context.setdefault("complete_form", carry_shown(ReviewCompleteForm(), values=review_shown(review)))
         context["obligations"] = review.order.obligations.all()
         context["worksheet"] = worksheet = review_worksheet(review)
         if worksheet:
@@ -129,6 +131,9 @@ class ReviewCompleteView(_ReviewActionView):
     form_name = "complete_form"
     success_message = "Review completed."
 
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class))
+
     def perform(self, data):
         return review_complete(
             review=self.object,
@@ -136,6 +141,7 @@ class ReviewCompleteView(_ReviewActionView):
             reason=data["reason"],
             effective_on=data["effective_on"],
             by=self.request.user,
+            shown=shown_in(data),
         )
 
     def get_success_message(self, review):

@@ -24,6 +24,7 @@ from accounts.models import User
 from core.legal import legal_parameter
 from core.money import money
 from core.services import saved_with_event
+from core.stale import Shown, refuse_if_changed
 
 from ..choices import Frequency, ObligationKind, OrderKind, OrderStatus, ReviewOutcome, ReviewRequester, ReviewStatus
 from ..guidelines import ca_guideline, ny_guideline
@@ -100,6 +101,9 @@ def review_calculate(*, review: OrderReview, inputs: dict, by: User, as_of: date
     CA inputs: ``high_earner_net_monthly``, ``total_net_monthly``, ``high_earner_timeshare``,
     ``children``, and ``payor_is_high_earner`` (whether the NCP is the higher earner).
     """
+    # Under the review's lock, as ``review_complete``: a calculation that ran alongside a completion
+    # must not write the review back as it read it (open) over the completed one.
+    review = OrderReview.objects.select_for_update().select_related("order").get(pk=review.pk)
     if review.status != ReviewStatus.OPEN:
         raise ValidationError("This review is completed.")
     as_of = as_of or timezone.localdate()
@@ -157,19 +161,41 @@ def review_calculate(*, review: OrderReview, inputs: dict, by: User, as_of: date
         verb="order.review_calculated",
         summary=f"Guideline {monthly} vs current {review.current_monthly} per month",
         data={"guideline_monthly": str(monthly), "current_monthly": str(review.current_monthly)},
+        update_fields=[*REVIEW_CALCULATED, "updated_at"],
     )
+
+
+REVIEW_CALCULATED = ("inputs", "worksheet", "guideline_monthly", "current_monthly", "calculated_on")
+DECIDED_ON = {"guideline_monthly": "guideline amount", "calculated_on": "calculation"}
+
+
+def review_shown(review: OrderReview) -> dict:
+    """What a review's page shows that its completion decides on: the guideline amount and when it
+    was calculated (``core.stale``: the completion form carries their fingerprint)."""
+    return {name: getattr(review, name) for name in DECIDED_ON}
 
 
 @transaction.atomic
 def review_complete(
-    *, review: OrderReview, outcome: str, reason: str, by: User, effective_on: date | None = None
+    *,
+    review: OrderReview,
+    outcome: str,
+    reason: str,
+    by: User,
+    effective_on: date | None = None,
+    shown: Shown | None = None,
 ) -> OrderReview:
     """Record the outcome. An adjustment makes the order's next version at the guideline amount,
     from the order's first due date on or after ``effective_on``; without a date, from the first
-    due date not charged yet (``order_versions``: a month already charged is not charged again)."""
+    due date not charged yet (``order_versions``: a month already charged is not charged again).
+
+    From the review's page (``shown``, ``core.stale``): refused when the guideline amount or its
+    calculation is no longer the one the page showed (a colleague re-ran the worksheet since): the
+    reviewer decides on the figure they read, never on one they have not seen."""
     review = OrderReview.objects.select_for_update().get(pk=review.pk)
     if review.status != ReviewStatus.OPEN:
         raise ValidationError("This review is already completed.")
+    refuse_if_changed(row=review, shown=shown, current=review_shown(review), labels=DECIDED_ON)
     if outcome not in ReviewOutcome.values:
         raise ValidationError({"outcome": "Choose no change, adjustment or petition."})
     if not reason.strip():

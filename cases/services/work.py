@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from core.services import event_record, row_repeat_refuse, saved_with_event
+from core.stale import Shown, shown_changes
 
 from ..choices import WorkItemKind, WorkItemStatus
 from ..models import Case, WorkItem
@@ -85,14 +86,20 @@ WORK_ITEM_EDITABLE = ("title", "due_on", "priority", "notes")
 
 
 @transaction.atomic
-def work_item_update(*, item: WorkItem, by, **changes) -> WorkItem:
+def work_item_update(*, item: WorkItem, by, shown: Shown | None = None, **changes) -> WorkItem:
     """Edit an open work item's title, due date, priority or notes (issue 15.2); the change is a
-    domain event naming each field's old and new value. A done item is not edited."""
+    domain event naming each field's old and new value. A done item is not edited.
+
+    From a page (``shown``: what it showed, ``core.stale``), only the fields the user changed there
+    are applied: a due date a colleague moved since the page was opened stays moved when the page
+    only adds a note; the same field changed by both is refused."""
     unknown = set(changes) - set(WORK_ITEM_EDITABLE)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    item = WorkItem.objects.select_for_update().get(pk=item.pk)
     if item.status != WorkItemStatus.OPEN:
         raise ValidationError("This work item is done: it can no longer be edited.")
+    changes = shown_changes(row=item, shown=shown, posted=changes, labels={"due_on": "due date"})
     changed = {name: (getattr(item, name), value) for name, value in changes.items() if getattr(item, name) != value}
     if not changed:
         return item

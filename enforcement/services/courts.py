@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import not_in_future
 from core.services import event_record, row_repeat_refuse, saved_with_event
+from core.stale import Shown, shown_changes
 
 from ..choices import (
     OPEN_PETITION_STATUSES,
@@ -110,15 +112,31 @@ def petition_update(
     docket_number: str | None = None,
     filed_on: date | None = None,
     served_on: date | None = None,
+    shown: Shown | None = None,
 ) -> Petition:
+    """Record the docket number, the filing and the service (a date left blank changes nothing).
+
+    From the petition's page (``shown``: what it showed, ``core.stale``) only what the user changed
+    there is applied: a docket field the page showed blank, sent blank, leaves a number a colleague
+    recorded meanwhile; a filing date sent as shown leaves one corrected meanwhile. The same field
+    changed by both is refused. Without ``shown`` (no page), what is given is applied."""
     petition = _open(petition)
+    if shown is not None:
+        given = shown_changes(
+            row=petition,
+            shown=shown,
+            posted={"docket_number": docket_number, "filed_on": filed_on, "served_on": served_on},
+            labels={"filed_on": "filing date", "served_on": "service date"},
+        )
+        docket_number, filed_on, served_on = given.get("docket_number"), given.get("filed_on"), given.get("served_on")
     not_in_future(filed_on, "filed_on")
     not_in_future(served_on, "served_on")
     if docket_number is not None:
         petition.docket_number = docket_number.strip()[:60]
     if filed_on:
         petition.filed_on = filed_on
-        petition.status = PetitionStatus.FILED
+        if petition.status != PetitionStatus.SERVED:  # a corrected filing date does not undo the service
+            petition.status = PetitionStatus.FILED
     if served_on:
         if not petition.filed_on:
             raise ValidationError({"served_on": "Record the filing first."})
@@ -268,22 +286,46 @@ def referral_update(
     outcome_on: date | None = None,
     reference_number: str | None = None,
     notes: str | None = None,
+    reopen: bool = False,
+    shown: Shown | None = None,
 ) -> CriminalReferral:
+    """Record the referral's status, outcome, the agency's reference number and notes.
+
+    From the referral's page (``shown``: what it showed, ``core.stale``) only what the user changed
+    there is applied, so a DA's reference number added from a page opened before a colleague closed
+    the referral leaves it closed with its outcome; the same field changed by both is refused.
+    Reopening a closed referral (a status other than closed) is an act of its own: ``reopen``."""
     referral = CriminalReferral.objects.select_for_update().get(pk=referral.pk)
-    if status == ReferralStatus.CLOSED and not outcome:
-        raise ValidationError({"outcome": "A closed referral needs its outcome."})
-    not_in_future(outcome_on, "outcome_on")
+    given: dict[str, Any] = {"status": status, "outcome": outcome, "outcome_on": outcome_on}
+    given |= {"reference_number": reference_number} if reference_number is not None else {}
+    given |= {"notes": notes} if notes is not None else {}
+    if shown is not None:
+        given = shown_changes(row=referral, shown=shown, posted=given, labels={"outcome_on": "outcome date"})
+    status = given.get("status", referral.status)
+    if referral.status == ReferralStatus.CLOSED and status != ReferralStatus.CLOSED and not reopen:
+        raise ValidationError(
+            {"status": "This referral is closed with its outcome: to reopen it, tick “Reopen this closed referral”."}
+        )
+    reopened = referral.status == ReferralStatus.CLOSED and status != ReferralStatus.CLOSED
     referral.status = status
-    referral.outcome = outcome
-    referral.outcome_on = outcome_on if outcome else None
-    if reference_number is not None:
-        referral.reference_number = reference_number[:60]
-    if notes is not None:
-        referral.notes = notes[:4000]
+    referral.outcome = given.get("outcome", referral.outcome)
+    if "outcome_on" in given:
+        not_in_future(given["outcome_on"], "outcome_on")
+        referral.outcome_on = given["outcome_on"]
+    if not referral.outcome:
+        referral.outcome_on = None
+    if referral.status == ReferralStatus.CLOSED and not referral.outcome:
+        raise ValidationError({"outcome": "A closed referral needs its outcome."})
+    if referral.outcome and referral.outcome_on is None:
+        raise ValidationError({"outcome_on": "Give the date of the outcome."})
+    if "reference_number" in given:
+        referral.reference_number = (given["reference_number"] or "")[:60]
+    if "notes" in given:
+        referral.notes = (given["notes"] or "")[:4000]
     return saved_with_event(
         referral,
         by=by,
         verb="criminal.referral_updated",
-        summary=f"Referral to {referral.agency_name}: {referral.get_status_display()}"
-        f"{' — ' + referral.get_outcome_display() if outcome else ''}",
+        summary=f"Referral to {referral.agency_name}: {'reopened, ' if reopened else ''}"
+        f"{referral.get_status_display()}{' — ' + referral.get_outcome_display() if referral.outcome else ''}",
     )

@@ -14,8 +14,10 @@ from django.views.generic import TemplateView
 from cases.models import Case
 from core.dates import display_date
 from core.forms import apply_service_errors
+from core.stale import carry_shown, shown_in, without_shown
 from core.views import FilteredListView, ObjectDetailView, PermissionMixin, ServiceActionView
 
+from ..choices import ReferralStatus
 from ..filtersets import PetitionFilterSet
 from ..forms import (
     HearingForm,
@@ -96,7 +98,7 @@ class PetitionDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         p = self.object
         context.update(
-            update_form=PetitionUpdateForm(instance=p),
+            update_form=carry_shown(PetitionUpdateForm(instance=p)),
             outcome_form=PetitionOutcomeForm(),
             hearing_form=HearingForm(),
             result_form=HearingResultForm(),
@@ -123,6 +125,9 @@ class PetitionUpdateView(_PetitionPost):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": Petition(case=self.object.case)}
 
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class))
+
     def perform(self, data):
         petition_update(
             petition=self.object,
@@ -130,6 +135,7 @@ class PetitionUpdateView(_PetitionPost):
             docket_number=data.get("docket_number") or "",
             filed_on=data.get("filed_on"),
             served_on=data.get("served_on"),
+            shown=shown_in(data),  # only what the user changed on the page (core.stale)
         )
 
 
@@ -252,14 +258,17 @@ class ReferralDetailView(ObjectDetailView):
         r = self.object
         context.setdefault(
             "form",
-            ReferralUpdateForm(
-                initial={
-                    "status": r.status,
-                    "outcome": r.outcome,
-                    "outcome_on": r.outcome_on,
-                    "reference_number": r.reference_number,
-                    "notes": r.notes,
-                }
+            carry_shown(  # what the page showed (core.stale)
+                ReferralUpdateForm(
+                    initial={
+                        "status": r.status,
+                        "outcome": r.outcome,
+                        "outcome_on": r.outcome_on,
+                        "reference_number": r.reference_number,
+                        "notes": r.notes,
+                    },
+                    closed=r.status == ReferralStatus.CLOSED,
+                )
             ),
         )
         context["can_change"] = self.request.user.has_perm("enforcement.change_criminalreferral")
@@ -269,10 +278,12 @@ class ReferralDetailView(ObjectDetailView):
         if not request.user.has_perm("enforcement.change_criminalreferral"):
             raise Http404
         self.object = self.get_object()
-        form = ReferralUpdateForm(request.POST)
+        form = ReferralUpdateForm(request.POST, closed=self.object.status == ReferralStatus.CLOSED)
+        carry_shown(form)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                referral_update(referral=self.object, by=request.user, **form.cleaned_data)
+                referral_update(referral=self.object, by=request.user, shown=shown_in(data), **without_shown(data))
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +17,7 @@ from cases.choices import WorkItemPriority
 from cases.models import Case, WorkItem
 from core.models import AccessLog, DomainEvent
 from tests.cases.factories import CaseFactory, WorkItemFactory
+from tests.pages import shown_on
 
 pytestmark = pytest.mark.django_db
 
@@ -105,10 +107,18 @@ def test_work_item_detail_edits_priority_due_date_and_records_it(client_as, role
     item = WorkItemFactory(case=CaseFactory(), assigned_to=me, title="Call employer")
     client = client_as("caseworker")
     url = reverse("cases:workitem_detail", args=[item.pk])
-    assert "Call employer" in client.get(url).content.decode()
+    page = client.get(url)
+    assert "Call employer" in page.content.decode()
     new_due = timezone.localdate() + timedelta(days=9)
     response = client.post(
-        url, {"title": "Call the employer", "due_on": new_due.isoformat(), "priority": "1", "notes": "ask for HR"}
+        url,
+        {
+            **shown_on(page),
+            "title": "Call the employer",
+            "due_on": new_due.isoformat(),
+            "priority": "1",
+            "notes": "ask",
+        },
     )
     assert response.status_code == 302
     item.refresh_from_db()
@@ -135,6 +145,44 @@ def test_work_item_of_another_county_is_404_and_another_caseload_cannot_be_edite
     )
     theirs.refresh_from_db()
     assert theirs.title == "Theirs"
+
+
+def test_a_note_added_from_a_stale_work_item_page_keeps_the_due_date_moved_meanwhile(client, make_user):
+    me = make_user("caseworker")
+    with time_machine.travel("2026-11-23T17:00:00Z", tick=False):
+        item = WorkItemFactory(
+            case=CaseFactory(caseworker=me), assigned_to=me, title="Call employer", due_on=date(2026, 12, 1), notes=""
+        )
+        url = reverse("cases:workitem_detail", args=[item.pk])
+        client.force_login(me)
+        shown = {"title": "Call employer", "due_on": "2026-12-01", "priority": str(item.priority), "notes": ""}
+        page_a = client.get(url)  # page A: due 1 Dec
+        # another tab (or a coordinator) moves the due date to 28 Nov
+        page_b = client.get(url)
+        assert client.post(url, {**shown_on(page_b), **shown, "due_on": "2026-11-28"}).status_code == 302
+        # page A, still showing 1 Dec, only adds a note
+        response = client.post(url, {**shown_on(page_a), **shown, "notes": "HR says call back Monday"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.notes == "HR says call back Monday"
+    assert item.due_on == date(2026, 11, 28), f"colleague's due date silently reverted to {item.due_on}"
+
+
+def test_a_due_date_changed_on_a_stale_page_and_meanwhile_is_refused(client, make_user):
+    me = make_user("caseworker")
+    item = WorkItemFactory(case=CaseFactory(caseworker=me), assigned_to=me, title="Call", due_on=date(2030, 12, 1))
+    url = reverse("cases:workitem_detail", args=[item.pk])
+    client.force_login(me)
+    shown = {"title": "Call", "due_on": "2030-12-01", "priority": str(item.priority), "notes": ""}
+    page_a, page_b = client.get(url), client.get(url)
+    client.post(url, {**shown_on(page_b), **shown, "due_on": "2030-11-28"})
+    response = client.post(url, {**shown_on(page_a), **shown, "due_on": "2030-12-05"})
+    assert response.status_code == 200
+    [error] = response.context["form"].non_field_errors()
+    assert "changed the due date at" in error and error.endswith("reload the page to see it; nothing was saved.")
+    assert error in response.content.decode()
+    item.refresh_from_db()
+    assert item.due_on == date(2030, 11, 28)
 
 
 def test_bulk_reassign_asks_first_then_reports_each_refusal(client_as, make_user):

@@ -15,6 +15,7 @@ from cases.services import ObligationData, charges_accrue, order_create
 from cases.services.reviews import review_calculate, review_complete, review_open
 from core.models import DomainEvent
 from tests.cases.factories import case_with_order
+from tests.pages import shown_on
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
@@ -508,13 +509,67 @@ def test_the_review_page_says_when_the_new_amount_begins(client_as, role_user):
     )
     client = client_as("caseworker")
     with working_day(date(2026, 11, 23)):
-        form = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
-        assert "first due date on or after this date" in form
+        page = client.get(reverse("reviews:detail", args=[review.pk]))
+        assert "first due date on or after this date" in page.content.decode()
         response = client.post(
             reverse("reviews:complete", args=[review.pk]),
-            {"outcome": ReviewOutcome.ADJUSTMENT, "reason": "income rose", "effective_on": "2026-11-23"},
+            {
+                **shown_on(page),
+                "outcome": ReviewOutcome.ADJUSTMENT,
+                "reason": "income rose",
+                "effective_on": "2026-11-23",
+            },
             follow=True,
         )
     text = response.content.decode()
     assert "Order " + str(order.order_number) + " v2 is in effect from Dec 1, 2026" in text
     assert "New order</dt>" in text and "from Dec 1, 2026" in text
+
+
+# Pages out of date (core.stale) ---------------------------------------------------------------
+def test_completing_an_adjustment_from_a_stale_page_is_refused_when_the_worksheet_was_rerun(client, role_user):
+    with time_machine.travel("2026-11-23T15:00:00Z", tick=False):
+        a, b = role_user("caseworker"), role_user("coordinator")
+        order = order_in_effect_since(date(2020, 1, 1), monthly="500.00")
+        review = review_open(order=order, by=a)
+        review_calculate(
+            review=review,
+            by=a,
+            as_of=date(2025, 6, 1),
+            inputs={"payor_income": "60000", "other_income": "40000", "children": 2},
+        )
+        client.force_login(a)
+        page = client.get(reverse("reviews:detail", args=[review.pk]))
+        assert "1,250.00" in page.content.decode()  # what A reads before deciding
+        # B re-runs the worksheet with other figures meanwhile
+        review_calculate(
+            review=review,
+            by=b,
+            as_of=date(2025, 6, 1),
+            inputs={"payor_income": "90000", "other_income": "40000", "children": 2},
+        )
+        response = client.post(
+            reverse("reviews:complete", args=[review.pk]),
+            {**shown_on(page), "outcome": "adjustment", "reason": "guideline differs by more than 10%"},
+        )
+    assert response.status_code == 200
+    [error] = response.context["complete_form"].non_field_errors()
+    assert error.startswith(f"{b} changed the guideline amount at ")
+    assert error in response.content.decode()
+    assert error.endswith("reload the page to see it; nothing was saved.")
+    review.refresh_from_db()
+    assert (review.status, review.new_order) == (ReviewStatus.OPEN, None), "order adjusted to a figure not seen"
+
+
+def test_a_calculation_that_read_the_review_before_its_completion_does_not_reopen_it(role_user):
+    worker = role_user("caseworker")
+    order = order_in_effect_since(date(2020, 1, 1), kind=OrderKind.COURT)
+    review = review_open(order=order, by=worker)
+    inputs = {"payor_income": "60000", "other_income": "40000", "children": 2}
+    review_calculate(review=review, by=worker, as_of=date(2025, 6, 1), inputs=inputs)
+    read_before = OrderReview.objects.get(pk=review.pk)  # what a calculation running alongside has read
+    review_complete(review=review, outcome=ReviewOutcome.NO_CHANGE, reason="within 10%", by=worker)
+    with pytest.raises(ValidationError, match="completed"):
+        review_calculate(review=read_before, by=worker, as_of=date(2025, 6, 1), inputs=inputs)
+    review.refresh_from_db()
+    assert (review.status, review.outcome) == (ReviewStatus.COMPLETED, ReviewOutcome.NO_CHANGE)

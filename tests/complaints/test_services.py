@@ -376,3 +376,90 @@ def test_status_lookup_hashes_the_same_whether_or_not_the_number_exists(file_com
             assert selectors.complaint_for_status_page(number=number, secret=typed) is None
         calls[label] = check.call_count
     assert calls["unknown"] == calls["no secret"] == calls["web"] >= 1
+
+
+def test_an_answer_to_a_referral_while_the_complaint_is_being_resolved_does_not_reopen_it(role_user):
+    from unittest import mock
+
+    import time_machine
+
+    from complaints.models import Referral
+    from tests.complaints.factories import ComplaintFactory, ReferralFactory
+
+    with time_machine.travel("2026-11-23T15:00:00Z", tick=False):
+        ombud = role_user("ombudsperson")
+        complaint = ComplaintFactory(status="referred", due_on=date(2026, 12, 2))
+        referral = ReferralFactory(complaint=complaint, status="forwarded", forwarded_on=date(2026, 11, 4))
+        original = Referral.full_clean
+
+        def resolve_commits_meanwhile(self, *args, **kwargs):
+            # what a concurrent complaint_resolve has committed by the time the answer, having read
+            # the complaint as "referred", sets it back to "open"
+            services.complaint_resolve(
+                complaint=Complaint.objects.get(pk=complaint.pk),
+                outcome="upheld",
+                explanation="Payment found and applied.",
+                resolved_on=date(2026, 11, 23),
+                by=ombud,
+            )
+            return original(self, *args, **kwargs)
+
+        with mock.patch.object(Referral, "full_clean", resolve_commits_meanwhile):
+            services.referral_answer(
+                referral=referral, answered_on=date(2026, 11, 20), answer_summary="Not ours", by=ombud
+            )
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.outcome) == (ComplaintStatus.RESOLVED, "upheld"), (
+        f"resolved complaint reopened: status {complaint.status!r}, outcome {complaint.outcome!r}"
+    )
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_arriving_while_the_complaint_is_resolved_in_another_transaction_leaves_it_resolved(role_user):
+    """The race itself: a resolution holds the complaint's row lock (not yet committed) when the
+    referral's answer comes in; once it commits, the complaint is resolved, never reopened."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from tests.complaints.factories import ComplaintFactory, ReferralFactory
+
+    ombud = role_user("ombudsperson")
+    complaint = ComplaintFactory(status="referred", due_on=date(2026, 12, 2), received_on=date(2026, 11, 2))
+    referral = ReferralFactory(complaint=complaint, status="forwarded", forwarded_on=date(2026, 11, 4))
+    errors: list[BaseException] = []
+
+    def answer():
+        try:
+            services.referral_answer(
+                referral=referral,
+                answered_on=date(2026, 11, 20),
+                answer_summary="Not ours",
+                by=ombud,
+                today=date(2026, 11, 23),
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        services.complaint_resolve(
+            complaint=complaint,
+            outcome="upheld",
+            explanation="Payment found and applied.",
+            resolved_on=date(2026, 11, 23),
+            by=ombud,
+            today=date(2026, 11, 23),
+        )
+        thread = threading.Thread(target=answer)
+        thread.start()
+        time.sleep(0.5)  # the answer reaches the complaint's row and waits for the resolution
+    thread.join(timeout=10)
+    assert not errors, errors
+    complaint.refresh_from_db()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ANSWERED
+    assert (complaint.status, complaint.outcome) == (ComplaintStatus.RESOLVED, "upheld")

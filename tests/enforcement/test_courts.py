@@ -24,6 +24,7 @@ from enforcement.services.courts import (
 )
 from tests.cases.factories import CaseFactory
 from tests.enforcement.factories import CriminalReferralFactory, delinquent_case
+from tests.pages import shown_on
 
 pytestmark = pytest.mark.django_db
 
@@ -200,15 +201,11 @@ def test_referral_pages(client_as):
         },
     )
     referral = case.criminal_referrals.get()
-    response = client.post(
-        reverse("enforcement:referral_detail", args=[referral.pk]),
-        {"status": "closed", "outcome": "", "outcome_on": ""},
-    )
+    url = reverse("enforcement:referral_detail", args=[referral.pk])
+    page = client.get(url)
+    response = client.post(url, {**shown_on(page), "status": "closed", "outcome": "", "outcome_on": ""})
     assert response.status_code == 200 and b"needs its outcome" in response.content
-    client.post(
-        reverse("enforcement:referral_detail", args=[referral.pk]),
-        {"status": "closed", "outcome": "convicted", "outcome_on": "2026-11-22"},
-    )
+    client.post(url, {**shown_on(page), "status": "closed", "outcome": "convicted", "outcome_on": "2026-11-22"})
     referral.refresh_from_db()
     assert referral.outcome == "convicted"
     listing = client.get(reverse("enforcement:referral_list"))
@@ -248,3 +245,95 @@ def test_a_double_clicked_referral_form_refers_once(client_as):
     second = client.post(reverse("enforcement:referral_create"), form)
     assert second.status_code == 200 and b"This referral was already recorded" in second.content
     assert case.criminal_referrals.count() == 1
+
+
+# Pages out of date (core.stale) ---------------------------------------------------------------
+def test_a_stale_petition_page_records_the_service_and_keeps_the_docket_number_entered_meanwhile(client_as):
+    petition = petition_create(case=CaseFactory(), kind=PetitionKind.VIOLATION, by=None)
+    client = client_as("enforcement_specialist")
+    page = client.get(reverse("enforcement:petition_detail", args=[petition.pk]))  # A: docket and filing blank
+    # B records the docket number and the filing
+    petition_update(petition=petition, by=None, docket_number="V-1234-26", filed_on=date(2026, 11, 20))
+    # A, from the page opened before, records only the service date (the docket field still blank)
+    client.post(
+        reverse("enforcement:petition_update", args=[petition.pk]),
+        {**shown_on(page), "docket_number": "", "filed_on": "", "served_on": "2026-11-22"},
+    )
+    petition.refresh_from_db()
+    assert (petition.served_on, petition.status) == (date(2026, 11, 22), PetitionStatus.SERVED)
+    assert petition.docket_number == "V-1234-26", f"docket number lost: {petition.docket_number!r}"
+
+
+def test_a_filing_date_sent_as_the_stale_page_showed_it_leaves_the_one_corrected_meanwhile(client_as):
+    petition = petition_create(case=CaseFactory(), kind=PetitionKind.VIOLATION, by=None)
+    petition_update(petition=petition, by=None, docket_number="V-1", filed_on=date(2026, 11, 20))
+    client = client_as("enforcement_specialist")
+    page = client.get(reverse("enforcement:petition_detail", args=[petition.pk]))  # shows filed 20 Nov
+    petition_update(petition=petition, by=None, filed_on=date(2026, 11, 19))  # corrected meanwhile
+    client.post(
+        reverse("enforcement:petition_update", args=[petition.pk]),
+        {**shown_on(page), "docket_number": "V-1", "filed_on": "2026-11-20", "served_on": "2026-11-22"},
+    )
+    petition.refresh_from_db()
+    assert (petition.filed_on, petition.served_on) == (date(2026, 11, 19), date(2026, 11, 22))
+
+
+def test_a_stale_referral_page_adds_the_da_reference_and_leaves_the_referral_closed_with_its_outcome(client_as):
+    referral = CriminalReferralFactory()
+    client = client_as("enforcement_specialist")
+    url = reverse("enforcement:referral_detail", args=[referral.pk])
+    page = client.get(url)  # A's page: "referred", no outcome
+    # B closes it with its outcome
+    referral_update(
+        referral=referral, status=ReferralStatus.CLOSED, by=None, outcome="convicted", outcome_on=date(2026, 11, 20)
+    )
+    # A, from the stale page, adds the DA's reference number
+    response = client.post(
+        url,
+        {**shown_on(page), "status": "referred", "outcome": "", "outcome_on": "", "reference_number": "DA-77"},
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.reference_number == "DA-77"
+    assert (referral.status, referral.outcome, referral.outcome_on) == ("closed", "convicted", date(2026, 11, 20)), (
+        f"closed referral reopened from a stale page: {referral.status!r}, outcome {referral.outcome!r}"
+    )
+
+
+def test_a_closed_referral_is_reopened_only_with_the_reopen_box(client_as):
+    referral = CriminalReferralFactory()
+    referral_update(
+        referral=referral, status=ReferralStatus.CLOSED, by=None, outcome="convicted", outcome_on=date(2026, 11, 20)
+    )
+    client = client_as("enforcement_specialist")
+    url = reverse("enforcement:referral_detail", args=[referral.pk])
+    page = client.get(url)
+    assert "Reopen this closed referral" in page.content.decode()
+    sent = {**shown_on(page), "status": "charged", "outcome": "convicted", "outcome_on": "2026-11-20"}
+    refused = client.post(url, sent)
+    assert refused.status_code == 200 and "to reopen it, tick" in refused.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == "closed"
+    assert client.post(url, {**sent, "reopen": "on"}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "charged"
+
+
+def test_a_docket_number_typed_on_a_stale_page_over_one_entered_meanwhile_is_refused_on_the_page(client_as, role_user):
+    petition = petition_create(case=CaseFactory(), kind=PetitionKind.VIOLATION, by=None)
+    client = client_as("enforcement_specialist")
+    page = client.get(reverse("enforcement:petition_detail", args=[petition.pk]))
+    colleague = role_user("coordinator")
+    petition_update(petition=petition, by=colleague, docket_number="V-1234-26")
+    response = client.post(
+        reverse("enforcement:petition_update", args=[petition.pk]),
+        {**shown_on(page), "docket_number": "V-9999-26", "filed_on": "", "served_on": ""},
+        follow=True,
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message == (
+        f"{colleague} changed the docket number at 12:00, after you opened the page at 12:00: "
+        "reload the page to see it; nothing was saved."
+    )
+    petition.refresh_from_db()
+    assert petition.docket_number == "V-1234-26"

@@ -19,6 +19,7 @@ from hearings import services
 from hearings.choices import HearingStatus, LetterKind, Outcome, Party, RequestStatus
 from hearings.letters import hearing_letter
 from hearings.models import Hearing, HearingLetter, HearingRequest
+from tests.pages import shown_on
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2027, 6, 30)
@@ -455,6 +456,7 @@ def test_schedule_page_shows_the_double_booking_on_the_field(scheduled, make_req
         response = client.post(
             reverse("hearings:schedule", args=[other.number]),
             {
+                **shown_on(client.get(reverse("hearings:schedule", args=[other.number]))),
                 "officer": officer.pk,
                 "starts_at": "2027-02-10T10:30",
                 "minutes": "60",
@@ -471,9 +473,17 @@ def test_schedule_page_refuses_a_past_time_on_the_field(make_request, officer, c
     hr = make_request()
     with time_machine.travel(CLOCK, tick=False):  # 9:00 on Jan 4, 2027
         client.force_login(officer)
+        url = reverse("hearings:schedule", args=[hr.number])
         response = client.post(
-            reverse("hearings:schedule", args=[hr.number]),
-            {"officer": officer.pk, "starts_at": starts_at, "minutes": "60", "mode": "phone", "location": "Bridge"},
+            url,
+            {
+                **shown_on(client.get(url)),
+                "officer": officer.pk,
+                "starts_at": starts_at,
+                "minutes": "60",
+                "mode": "phone",
+                "location": "Bridge",
+            },
         )
     if ok:
         assert response.status_code == 302 and hr.hearings.get().status == HearingStatus.SCHEDULED

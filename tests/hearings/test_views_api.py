@@ -14,6 +14,7 @@ from hearings.models import HearingRequest
 from tests.cases.factories import CaseFactory
 from tests.complaints.factories import ComplaintFactory
 from tests.hearings.factories import ComplianceActionFactory, HearingRequestFactory
+from tests.pages import shown_on
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +202,7 @@ def test_schedule_decide_and_docket(client_as, role_user, resolved):
         response = client.post(
             reverse("hearings:schedule", args=[hr.number]),
             {
+                **shown_on(client.get(reverse("hearings:schedule", args=[hr.number]))),
                 "officer": officer.pk,
                 "starts_at": "2027-01-14T10:00",
                 "mode": "video",
@@ -270,6 +272,7 @@ def test_a_double_clicked_schedule_sends_one_notice_of_hearing(client_as, role_u
         "accommodation_needs": "",
     }
     url = reverse("hearings:schedule", args=[hr.number])
+    form |= shown_on(client.get(url))  # the page's form, sent twice
     assert client.post(url, form).status_code == 302
     second = client.post(url, form)
 
@@ -279,7 +282,7 @@ def test_a_double_clicked_schedule_sends_one_notice_of_hearing(client_as, role_u
     assert DomainEvent.objects.filter(verb="hearing.notice_letters_issued").count() == 1
     assert DomainEvent.objects.filter(verb="hearing.scheduled").count() == 1
     # A real change (another time) is a reschedule: the first sitting is postponed, a new notice goes out.
-    assert client.post(url, {**form, "starts_at": "2027-01-25T10:00"}).status_code == 302
+    assert client.post(url, {**form, **shown_on(client.get(url)), "starts_at": "2027-01-25T10:00"}).status_code == 302
     assert sorted(Hearing.objects.filter(request=hr).values_list("status", flat=True)) == ["postponed", "scheduled"]
     assert HearingLetter.objects.filter(request=hr, kind="notice").count() == 4
 
@@ -434,3 +437,54 @@ def test_case_panels_template_tag(rf, role_user):
         .strip()
         == ""
     )
+
+
+# Pages out of date (core.stale) ---------------------------------------------------------------
+def test_schedule_from_a_page_opened_before_another_officer_scheduled_is_refused_not_a_reschedule(client, make_user):
+    from hearings.models import Hearing, HearingLetter
+
+    def at(day: date, hour: int = 10) -> datetime:
+        return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+    with time_machine.travel("2026-11-23T15:00:00Z", tick=False):
+        officer_a, officer_b = make_user("hearing_officer"), make_user("hearing_officer", username="officer_b")
+        request = HearingRequestFactory(status="requested")
+        client.force_login(officer_a)
+        url = reverse("hearings:schedule", args=[request.number])
+        page = client.get(url)  # A's page: the request is "requested", no sitting
+        sitting = services.hearing_schedule(  # meanwhile the hearing is scheduled (notices go out)
+            request=request,
+            officer=officer_a,
+            starts_at=at(date(2026, 12, 8)),
+            mode="phone",
+            location="Bridge 1",
+            by=officer_b,
+        )
+        notices = HearingLetter.objects.filter(request=request, kind="notice").count()
+        response = client.post(
+            url,
+            {
+                **shown_on(page),
+                "officer": officer_a.pk,
+                "starts_at": "2026-12-10T14:00",
+                "minutes": 60,
+                "mode": "phone",
+                "location": "Bridge 2",
+            },
+        )
+    assert response.status_code == 200
+    [error] = response.context["form"].non_field_errors()
+    three = f"{timezone.localtime(datetime.fromisoformat('2026-11-23T15:00:00Z')):%H:%M}"  # the clock, local
+    assert error == (
+        f"The hearing was scheduled meanwhile for Dec 8, 2026 10:00 (by {officer_b} at {three}, after you opened "
+        f"the page at {three}): reload the page to see it; nothing was saved."
+    )
+    assert error in response.content.decode()  # on the page, above the form
+    # reloaded, the page says the hearing is scheduled and that a new time reschedules it
+    with time_machine.travel("2026-11-23T15:05:00Z", tick=False):
+        reloaded = client.get(url).content.decode()
+    assert "Reschedule the hearing" in reloaded
+    assert "The hearing is scheduled for Dec 8, 2026 10:00. A new time postpones that sitting" in reloaded
+    # A believed it was the first scheduling: the 8 Dec sitting stands, no second notice went out
+    assert list(Hearing.objects.filter(request=request).values_list("pk", "status")) == [(sitting.pk, "scheduled")]
+    assert HearingLetter.objects.filter(request=request, kind="notice").count() == notices

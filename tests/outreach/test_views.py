@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -11,6 +11,7 @@ from django.utils import timezone
 from outreach import services
 from outreach.choices import QuestionKind
 from outreach.models import Event, Material, Organisation, SurveyResponse
+from tests.pages import shown_on
 
 from .factories import (
     AnnouncementFactory,
@@ -113,9 +114,25 @@ def test_approve_is_outreach_only_and_get_is_405(client_as):
     url = reverse("outreach:mediainquiry_approve", args=[inquiry.pk])
     assert client_as("coordinator").post(url).status_code == 403
     assert client_as("outreach").get(url).status_code == 405
-    assert client_as("outreach").post(url).status_code == 302
+    page = client_as("outreach").get(reverse("outreach:mediainquiry_detail", args=[inquiry.pk]))
+    assert client_as("outreach").post(url, shown_on(page)).status_code == 302
     inquiry.refresh_from_db()
     assert inquiry.status == "approved"
+
+
+def test_approving_from_a_stale_page_refuses_a_draft_changed_since_it_was_read(client_as):
+    from outreach.models import MediaInquiry
+
+    inquiry = MediaInquiryFactory(draft_response="We do not comment on individual cases.", status="drafted")
+    client = client_as("outreach")
+    page = client.get(reverse("outreach:mediainquiry_detail", args=[inquiry.pk]))  # the approver reads the draft
+    MediaInquiry.objects.filter(pk=inquiry.pk).update(draft_response="The parent owes $12,000.")  # edited since
+    response = client.post(reverse("outreach:mediainquiry_approve", args=[inquiry.pk]), shown_on(page), follow=True)
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.approved_response) == ("drafted", "")
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Someone changed the drafted response")
+    assert message.endswith("reload the page to see it; nothing was saved.")
 
 
 def test_distribution_page_refuses_more_than_stock(client_as):
@@ -485,6 +502,7 @@ def test_edit_pages_change_the_existing_object(client_as):
     response = client.post(
         reverse("outreach:event_update", args=[event.pk]),
         {
+            **shown_on(page),
             "title": "New title",
             "kind": "workshop",
             "audience": "schools",
@@ -499,9 +517,11 @@ def test_edit_pages_change_the_existing_object(client_as):
     event.refresh_from_db()
     assert (event.title, event.audience) == ("New title", "schools")
     inquiry = MediaInquiryFactory()
+    page = client.get(reverse("outreach:mediainquiry_update", args=[inquiry.pk]))
     response = client.post(
         reverse("outreach:mediainquiry_update", args=[inquiry.pk]),
         {
+            **shown_on(page),
             "outlet": inquiry.outlet,
             "reporter": inquiry.reporter,
             "question": inquiry.question,
@@ -547,11 +567,11 @@ def test_contact_pages_add_to_and_return_to_the_organisation(client_as):
     assert response.status_code == 302 and response["Location"] == org.get_absolute_url()
     contact = org.contacts.get()
     assert contact.name == "Ana Ruiz"
-    assert (
-        client.get(reverse("outreach:contact_update", args=[contact.pk])).context["title"]
-        == "Edit Ana Ruiz (Eastside Library)"
+    page = client.get(reverse("outreach:contact_update", args=[contact.pk]))
+    assert page.context["title"] == "Edit Ana Ruiz (Eastside Library)"
+    response = client.post(
+        reverse("outreach:contact_update", args=[contact.pk]), {**shown_on(page), "name": "Ana Ruiz-Diaz"}
     )
-    response = client.post(reverse("outreach:contact_update", args=[contact.pk]), {"name": "Ana Ruiz-Diaz"})
     assert response["Location"] == reverse("outreach:organisation_detail", kwargs={"pk": org.pk})
     contact.refresh_from_db()
     assert (contact.name, contact.is_active) == ("Ana Ruiz-Diaz", False)
@@ -599,3 +619,67 @@ def test_themes_at_the_same_count_come_in_alphabetical_order():
         ("tulip", 1),
         ("umbrella", 1),
     ]
+
+
+# Pages out of date (core.stale) --------------------------------------------------------------
+def test_a_stale_contact_edit_saves_the_phone_and_keeps_the_opt_out_recorded_meanwhile(client_as):
+    from outreach.models import Contact
+
+    contact = ContactFactory(name="Dana Cole", email="dana@example.org", phone="518-555-0100", wants_announcements=True)
+    client = client_as("outreach")
+    url = reverse("outreach:contact_update", args=[contact.pk])
+    page = client.get(url)  # B's page: subscribed, the old phone
+    # A records the contact's opt-out
+    Contact.objects.filter(pk=contact.pk).update(wants_announcements=False)
+    # B, from that page, corrects the phone number (the box is still ticked on B's page)
+    response = client.post(
+        url,
+        {
+            **shown_on(page),
+            "name": "Dana Cole",
+            "title": "",
+            "email": "dana@example.org",
+            "phone": "518-555-0199",
+            "wants_announcements": "on",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.phone == "518-555-0199"
+    assert contact.wants_announcements is False, "opt-out silently undone by a stale edit"
+
+
+def test_a_field_changed_on_a_stale_page_and_meanwhile_is_refused_saying_who_and_when(client_as, make_user):
+    from outreach.models import Contact
+
+    contact = ContactFactory(name="Dana Cole", phone="518-555-0100")
+    client = client_as("outreach")
+    url = reverse("outreach:contact_update", args=[contact.pk])
+    with time_machine.travel("2026-11-23T16:58:00Z", tick=False):
+        page = client.get(url)
+    with time_machine.travel("2026-11-23T17:02:00Z", tick=False):
+        colleague = make_user("outreach", username="lee_park", first_name="Lee", last_name="Park")
+        contact.phone = "518-555-0111"
+        contact._history_user = colleague
+        contact.save()
+        response = client.post(url, {**shown_on(page), "name": "Dana Cole", "phone": "518-555-0199", "is_active": "on"})
+    assert response.status_code == 200
+    [error] = response.context["form"].non_field_errors()
+    opened, changed = (timezone.localtime(datetime.fromisoformat(f"2026-11-23T{t}Z")) for t in ("16:58", "17:02"))
+    assert error == (
+        f"Lee Park changed the phone at {changed:%H:%M}, after you opened the page at {opened:%H:%M}: "
+        "reload the page to see it; nothing was saved."
+    )
+    assert Contact.objects.get(pk=contact.pk).phone == "518-555-0111"
+
+
+def test_an_edit_form_sent_without_what_its_page_showed_is_refused(client_as):
+    contact = ContactFactory(name="Dana Cole", phone="518-555-0100")
+    response = client_as("outreach").post(
+        reverse("outreach:contact_update", args=[contact.pk]), {"name": "Dana Cole", "phone": "518-555-0199"}
+    )
+    assert response.status_code == 200
+    assert "This page is out of date" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.phone == "518-555-0100"

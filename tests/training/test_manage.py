@@ -150,3 +150,19 @@ def test_cancel_session_by_trainer_only(client_as):
     assert response.url == reverse("training:session_detail", args=[session.pk])
     session.refresh_from_db()
     assert session.status == "cancelled"
+
+
+def test_a_stale_course_edit_keeps_what_a_colleague_changed_meanwhile(client_as):
+    from tests.pages import shown_on
+
+    course = CourseFactory(code="locate", title="Locate sources", requirement="recurring", recurrence_months=24)
+    client = client_as("trainer")
+    url = reverse("training:course_update", args=[course.pk])
+    page = client.get(url)  # B's page: every 24 months
+    Course.objects.filter(pk=course.pk).update(recurrence_months=12)  # A makes it yearly
+    # B, from that page, only corrects the title (the page still says 24 months)
+    sent = course_data(code="locate", title="Locating sources", recurrence_months="24")
+    response = client.post(url, {**shown_on(page), **sent})
+    assert response.status_code == 302, response.context["form"].errors
+    course.refresh_from_db()
+    assert (course.title, course.recurrence_months) == ("Locating sources", 12)
