@@ -34,6 +34,7 @@ class Deadline(StrEnum):
     NO_RESOLUTION = "hearing.no_resolution_days"
     HEARING_HELD = "hearing.held_days"
     HEARING_DECISION = "hearing.decision_days"
+    DISMISSAL_NOTICE = "hearing.dismissal_notice_days"  # California only (22 CCR 120211(b), 120213(b))
 
 
 # Timeframes the law counts in business days rather than calendar days: 22 CCR 120104(a)(1) (a

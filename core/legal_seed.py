@@ -360,6 +360,19 @@ def _rows() -> list[dict]:
         note="Calendar days from the request. Replaces the mirror of California's 75.",
     )
 
+    # 22 CCR 120211(b), 120213(b): before dismissing a request late without good cause, outside state
+    # hearing jurisdiction or whose hearing no one came to, the complainant is told that "a dismissal
+    # shall occur 15 days after the notice is sent". hearings.deadlines.dismissal_on; a date on a
+    # weekend or holiday moves to the next business day (22 CCR 120100, as every calendar deadline).
+    add(
+        "ca.hearing.dismissal_notice_days",
+        "CA",
+        COMPLAINTS_FROM,
+        15,
+        "22 CCR 120211(b), 120213(b)",
+        note="Calendar days from the day the notice of intended dismissal is sent to the dismissal.",
+    )
+
     # 18 NYCRR 358-5.1(a): "at least 10 calendar days prior to the date of the fair hearing, a written
     # notice of the fair hearing will be sent by OAH" (except hearings given priority under 358-5.2).
     # hearings.deadlines.minimum_notice; California has no row (no minimum found in 22 CCR).

@@ -49,6 +49,15 @@ def decide_by(requested_on: date, *, jurisdiction: str) -> date:
     return due_after(requested_on, Deadline.HEARING_DECISION, jurisdiction=jurisdiction)
 
 
+def dismissal_on(noticed_on: date, *, jurisdiction: str) -> date:
+    """The day a California dismissal noticed on ``noticed_on`` may take effect: "a dismissal shall
+    occur 15 days after the notice is sent" (22 CCR 120211(b), 120213(b);
+    ``ca.hearing.dismissal_notice_days``), moved to the next business day when it falls on a weekend
+    or holiday, as every calendar-day timeframe of the division (22 CCR 120100): the letter tells the
+    parent to answer before that day."""
+    return due_after(noticed_on, Deadline.DISMISSAL_NOTICE, jurisdiction=jurisdiction)
+
+
 def minimum_notice(jurisdiction: str, *, on: date) -> tuple[int, str]:
     """The calendar days a notice of hearing sent on ``on`` must precede the hearing, with the
     citation: New York 18 NYCRR 358-5.1(a), "at least 10 calendar days prior to the date of the fair

@@ -145,9 +145,12 @@ def _notice(letter: HearingLetter, language: str) -> Letter:
     )
 
 
-def _missed_on(request, language: str) -> str:
-    """The day of the sitting no one came to (the latest one not held)."""
-    missed = request.hearings.filter(status=HearingStatus.NOT_HELD).order_by("-starts_at").first()
+def _missed_on(letter: HearingLetter, language: str) -> str:
+    """The day of the sitting no one came to: the one the notice names (stored before it did: the
+    request's latest sitting not held)."""
+    missed = letter.hearing or (
+        letter.request.hearings.filter(status=HearingStatus.NOT_HELD).order_by("-starts_at").first()
+    )
     return letter_date(timezone.localdate(missed.starts_at), language) if missed else ""
 
 
@@ -160,11 +163,12 @@ def _alternate_route(request) -> str:
     return _(DEFAULT_COURT_ROUTE) if route == DEFAULT_COURT_ROUTE or route in EARLIER_COURT_ROUTES else route
 
 
-def _dismissed_opening(request, language: str) -> str:
+def _dismissed_opening(letter: HearingLetter, language: str) -> str:
+    request = letter.request
     ground = request.dismissal_ground
     if ground == DismissalGround.NO_SHOW:
         return _("The request is dismissed: no one came to the hearing on %(date)s and no good cause was shown.") % {
-            "date": _missed_on(request, language)
+            "date": _missed_on(letter, language)
         }
     if ground == DismissalGround.JURISDICTION:
         return _("The request is dismissed: a state hearing cannot decide this matter.")
@@ -181,7 +185,7 @@ def _decision(letter: HearingLetter, language: str) -> Letter:
     opening = {
         Outcome.GRANTED: _("After the hearing held on %(date)s, the request is granted.") % held,
         Outcome.DENIED: _("After the hearing held on %(date)s, the request is denied.") % held,
-        Outcome.DISMISSED: _dismissed_opening(request, language),
+        Outcome.DISMISSED: _dismissed_opening(letter, language),
         Outcome.WITHDRAWN: _("The request was withdrawn: no hearing will be held."),
     }[outcome]
     sections = [("", f"{opening} ({law})")]
@@ -220,9 +224,10 @@ def _dismissal_notice(letter: HearingLetter, language: str) -> Letter:
     CCR 120211(a)(2), (3), (b)), or no one came to the hearing, unless the complainant asks for the
     request to be reinstated and shows good cause for not coming (120213(b))."""
     request = letter.request
-    ground = request.dismissal_ground or DismissalGround.LATE
+    ground = letter.dismissal_ground  # as sent: the request's own change when it is reinstated
     law = citation("abandonment_notice" if ground == DismissalGround.NO_SHOW else "dismissal_notice", "CA")
-    on = letter_date(request.dismissal_on, language) if request.dismissal_on else ""
+    assert letter.dismissal_on is not None  # CHECK hearing_dismissal_notice_keeps_its_ground_and_date
+    on = letter_date(letter.dismissal_on, language)
     if ground == DismissalGround.NO_SHOW:
         sections = [
             (
@@ -231,7 +236,7 @@ def _dismissal_notice(letter: HearingLetter, language: str) -> Letter:
                     "No one came to the hearing on %(missed)s, so your request is considered abandoned. "
                     "The request will be dismissed on %(date)s."
                 )
-                % {"missed": _missed_on(request, language), "date": on},
+                % {"missed": _missed_on(letter, language), "date": on},
             ),
             (
                 _("If you had a good reason for not coming"),
@@ -274,7 +279,7 @@ def _dismissal_notice(letter: HearingLetter, language: str) -> Letter:
                 )
                 % {"deadline": letter_date(request.filing_deadline, language), "date": on},
             ),
-            (_("The reason given"), request.good_cause_reason),
+            (_("The reason given"), letter.dismissal_reason),
             (
                 _("If you think it should not be dismissed"),
                 _(

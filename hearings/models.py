@@ -72,7 +72,10 @@ class HearingRequest(AuditedModel):
     dismissal_on = models.DateField(
         null=True,
         blank=True,
-        help_text="California: the day a noticed dismissal may take effect (notice + 15 days, 22 CCR 120211(b)).",
+        help_text=(
+            "California: the day a noticed dismissal may take effect (notice + 15 days, on a business day; "
+            "22 CCR 120211(b), 120213(b))."
+        ),
     )
     dismissal_ground = models.CharField(
         max_length=12,
@@ -213,6 +216,11 @@ class HearingLetter(models.Model):
     addressee = models.CharField(max_length=200)
     issued_on = models.DateField()
     issued_by = staff_reference()
+    # A notice of intended dismissal's ground and date as sent (the request's change when it is
+    # reinstated or noticed again); a no-show notice also names the sitting missed (``hearing``).
+    dismissal_ground = models.CharField(max_length=12, choices=DismissalGround.choices, blank=True)
+    dismissal_on = models.DateField(null=True, blank=True)
+    dismissal_reason = models.TextField(blank=True, help_text="A late request's: the officer's reason, as sent.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -228,6 +236,10 @@ class HearingLetter(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(kind="notice") | Q(hearing__isnull=False), name="hearing_notice_names_its_hearing"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="dismissal") | (Q(dismissal_on__isnull=False) & ~Q(dismissal_ground="")),
+                name="hearing_dismissal_notice_keeps_its_ground_and_date",
             ),
         ]
 

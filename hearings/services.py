@@ -44,6 +44,7 @@ from .choices import (
 )
 from .deadlines import (
     decide_by,
+    dismissal_on,
     filing_deadline,
     hold_by,
     minimum_notice,
@@ -178,7 +179,7 @@ def hearing_request_create(
     if notice_jurisdiction:
         request.status = RequestStatus.DISMISSAL_NOTICED
         request.dismissal_ground = DismissalGround.JURISDICTION
-        request.dismissal_on = today + timedelta(days=DISMISSAL_NOTICE_DAYS)
+        request.dismissal_on = dismissal_on(today, jurisdiction=jurisdiction)
     _refuse_a_repeat(request)
     request.number = "pending"
     request.full_clean(exclude=["number"])
@@ -251,10 +252,12 @@ def hearing_good_cause_decide(
         request.status = RequestStatus.REQUESTED
         request.dismissal_on = None
         request.dismissal_ground = ""
+        if ground == DismissalGround.JURISDICTION:  # shown to be a state hearing's matter after all
+            request.in_jurisdiction = True
     elif notice_first:
         request.status = RequestStatus.DISMISSAL_NOTICED
         request.dismissal_ground = DismissalGround.LATE
-        request.dismissal_on = today + timedelta(days=DISMISSAL_NOTICE_DAYS)
+        request.dismissal_on = dismissal_on(today, jurisdiction=request.jurisdiction)
     elif not found:  # New York at once; or what a California complainant showed fails to establish it
         request.status = RequestStatus.DECIDED
         request.outcome = Outcome.DISMISSED
@@ -284,10 +287,6 @@ def hearing_good_cause_decide(
     return request
 
 
-# 22 CCR 120211(b): "a dismissal shall occur 15 days after the notice is sent" (calendar days).
-DISMISSAL_NOTICE_DAYS = 15
-
-
 @transaction.atomic
 def hearing_request_dismiss(*, request: HearingRequest, by: User, today: date | None = None) -> HearingRequest:
     """Dismiss a California request whose dismissal was noticed, on or after the date the notice
@@ -299,8 +298,8 @@ def hearing_request_dismiss(*, request: HearingRequest, by: User, today: date | 
         raise ValidationError("Only a request whose dismissal was noticed can be dismissed here.")
     if today < request.dismissal_on:
         raise ValidationError(
-            f"The dismissal may take effect on {request.dismissal_on:%B %d, %Y}, 15 days after the notice "
-            f"was sent ({citation(NOTICE_CITATION[DismissalGround(request.dismissal_ground)], 'CA')}); until then the "
+            f"The dismissal may take effect on {request.dismissal_on:%B %d, %Y}, the date the notice "
+            f"gave ({citation(NOTICE_CITATION[DismissalGround(request.dismissal_ground)], 'CA')}); until then the "
             "complainant may show it should not be dismissed."
         )
     request.status = RequestStatus.DECIDED
@@ -537,10 +536,10 @@ def hearing_no_show_record(*, request: HearingRequest, by: User, now: datetime |
     hearing.save(update_fields=["status"])
     request.status = RequestStatus.DISMISSAL_NOTICED
     request.dismissal_ground = DismissalGround.NO_SHOW
-    request.dismissal_on = today + timedelta(days=DISMISSAL_NOTICE_DAYS)
+    request.dismissal_on = dismissal_on(today, jurisdiction=request.jurisdiction)
     request.full_clean()
     request.save()
-    letters_issue(request=request, kind=LetterKind.DISMISSAL_NOTICE, by=by, on=today)
+    letters_issue(request=request, kind=LetterKind.DISMISSAL_NOTICE, by=by, hearing=hearing, on=today)
     event_about(
         request,
         verb="hearing.no_show_recorded",
@@ -687,6 +686,15 @@ def letters_issue(
             addressee=name,
             issued_on=on,
             issued_by=by if getattr(by, "pk", None) else None,
+            # A notice of intended dismissal keeps its ground and date: reprinted after a reinstatement
+            # (or a second notice), it still says what was sent.
+            dismissal_ground=request.dismissal_ground if kind == LetterKind.DISMISSAL_NOTICE else "",
+            dismissal_on=request.dismissal_on if kind == LetterKind.DISMISSAL_NOTICE else None,
+            dismissal_reason=(
+                request.good_cause_reason
+                if kind == LetterKind.DISMISSAL_NOTICE and request.dismissal_ground == DismissalGround.LATE
+                else ""
+            ),
         )
         for party, name in ((Party.APPELLANT, request.requester_name), (Party.AGENCY, agency))
     ]

@@ -329,3 +329,96 @@ def test_the_court_route_speaks_to_the_reader_even_in_its_earlier_stored_wording
     assert "custody and visitation: you may file a motion with that court" in english
     assert "the person may" not in english
     assert "usted puede presentar una moción ante ese tribunal" in pdf_text(letter_pdf(hearing_letter(row)))
+
+
+# --- What a notice said stays what it says (review) -------------------------------------------------
+
+
+def test_a_dismissal_date_on_a_weekend_moves_to_the_next_business_day(settings, officer):
+    # Noticed on Friday 2027-03-05: 15 days is Saturday 03-20, so the parent has until Monday 03-22.
+    request = make_request("CA", settings, issue="custody", requested_on=date(2027, 3, 5), today=date(2027, 3, 5))
+    assert request.dismissal_on == date(2027, 3, 22)
+    row = letters(request, LetterKind.DISMISSAL_NOTICE).get(party=Party.APPELLANT)
+    assert "dismissed on March 22, 2027" in pdf_text(letter_pdf(hearing_letter(row, language="en")))
+
+
+def test_a_reinstated_court_matter_is_within_jurisdiction_and_its_notice_reprints_as_sent(settings, officer):
+    request = make_request("CA", settings, issue="custody")
+    row = letters(request, LetterKind.DISMISSAL_NOTICE).get(party=Party.APPELLANT)
+    sent = pdf_text(letter_pdf(hearing_letter(row, language="en")))
+    request = services.hearing_good_cause_decide(
+        request=request, found=True, reason="It is about arrears.", by=officer, today=date(2027, 3, 5)
+    )
+    assert (request.status, request.in_jurisdiction) == (RequestStatus.REQUESTED, True)
+    row.refresh_from_db()
+    assert pdf_text(letter_pdf(hearing_letter(row, language="en"))) == sent
+    assert "A state hearing cannot decide this matter" in sent and "dismissed on March 16, 2027" in sent
+
+
+def test_a_first_notice_still_reprints_as_sent_after_a_second_one(settings, officer):
+    settings.CASEWORKS_JURISDICTION = "CA"
+    request = services.hearing_request_create(  # late: 90 days after the resolution are over
+        requester_name="Ana Ruiz",
+        issue="distribution",
+        statement="s",
+        requested_on=date(2027, 6, 1),
+        complaint_made_on=date(2027, 1, 4),
+        resolution_received_on=date(2027, 1, 25),
+        contact_email="ana@example.org",
+        today=date(2027, 6, 1),
+    )
+    services.hearing_good_cause_decide(
+        request=request, found=False, reason="None given.", by=officer, today=date(2027, 6, 2)
+    )
+    first = letters(request, LetterKind.DISMISSAL_NOTICE).get(party=Party.APPELLANT)
+    sent = pdf_text(letter_pdf(hearing_letter(first, language="en")))
+    services.hearing_good_cause_decide(
+        request=request, found=True, reason="In hospital.", by=officer, today=date(2027, 6, 5)
+    )
+    services.hearing_schedule(
+        request=request,
+        officer=officer,
+        starts_at=at(date(2027, 6, 21), 10),
+        mode="phone",
+        location="Bridge 1",
+        by=officer,
+        now=at(date(2027, 6, 7), 9),
+    )
+    services.hearing_no_show_record(request=request, by=officer, now=at(date(2027, 6, 21), 12))
+    first.refresh_from_db()
+    assert pdf_text(letter_pdf(hearing_letter(first, language="en"))) == sent
+    second = letters(request, LetterKind.DISMISSAL_NOTICE).filter(party=Party.APPELLANT).latest("pk")
+    assert "No one came to the hearing on June 21, 2027" in pdf_text(letter_pdf(hearing_letter(second, language="en")))
+
+
+def test_migration_0006_gives_a_stored_notice_what_it_said(settings, officer):
+    from importlib import import_module
+
+    migration = import_module("hearings.migrations.0006_letter_keeps_dismissal")
+    noticed = make_request("CA", settings, issue="custody")  # still noticed: the request's own
+    settings.CASEWORKS_JURISDICTION = "CA"
+    late = services.hearing_request_create(
+        requester_name="Ana Ruiz",
+        issue="distribution",
+        statement="s",
+        requested_on=date(2027, 6, 1),
+        complaint_made_on=date(2027, 1, 4),
+        resolution_received_on=date(2027, 1, 25),
+        contact_email="ana@example.org",
+        today=date(2027, 6, 1),
+    )
+    services.hearing_good_cause_decide(
+        request=late, found=False, reason="None given.", by=officer, today=date(2027, 6, 2)
+    )
+    services.hearing_good_cause_decide(
+        request=late, found=True, reason="In hospital.", by=officer, today=date(2027, 6, 4)
+    )
+    # as stored before 0006: the rows had no ground, date or reason (read here, not written: the
+    # table's check now requires them)
+    said = {
+        request.pk: migration.what_it_said(letters(request, LetterKind.DISMISSAL_NOTICE).get(party=Party.APPELLANT))
+        for request in (noticed, late)
+    }
+    assert said[noticed.pk] == (DismissalGround.JURISDICTION, date(2027, 3, 16), "")
+    # reinstated since: the only ground of that time, the issue date + 15, the reason on file
+    assert said[late.pk] == (DismissalGround.LATE, date(2027, 6, 17), "In hospital.")
