@@ -42,6 +42,10 @@ class Deadline(StrEnum):
 # receipt date"). The New York rows mirror California's until the office confirms its own.
 BUSINESS_DAY_DEADLINES = frozenset({Deadline.REFERRAL_FORWARD})
 
+# Timeframes only California's law has: New York dismisses without a notice period (18 NYCRR
+# 358-5.5(a)), so it has no row and ``days_for`` raises ``LegalParameterMissing`` for it.
+CALIFORNIA_ONLY_DEADLINES = frozenset({Deadline.DISMISSAL_NOTICE})
+
 
 def profile(jurisdiction: str | None) -> str:
     return (jurisdiction or settings.CASEWORKS_JURISDICTION).upper()

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from complaints import deadlines
-from core.deadlines import Deadline, legal_key
+from core.deadlines import CALIFORNIA_ONLY_DEADLINES, Deadline, legal_key
 from core.legal import LegalParameterMissing
 from core.models import LegalParameter
 from hearings import deadlines as hearings_deadlines
@@ -55,6 +55,10 @@ def test_a_dated_row_changes_the_timeframe_from_its_effective_date():
 @pytest.mark.parametrize("jurisdiction", ["NY", "CA"])
 def test_every_timeframe_is_a_legal_row_from_2000(deadline, jurisdiction):
     # Fam. Code 17800-17801 in force 2000-01-01: a day before is an error, never a silent default
+    if jurisdiction != "CA" and deadline in CALIFORNIA_ONLY_DEADLINES:
+        with pytest.raises(LegalParameterMissing):
+            deadlines.days_for(deadline, jurisdiction=jurisdiction, on=date(2027, 1, 1))
+        return
     row = (
         LegalParameter.objects.filter(key=legal_key(deadline, jurisdiction), jurisdiction=jurisdiction)
         .order_by("effective_on")
