@@ -333,7 +333,7 @@ def _reopened(letter: HearingLetter, language: str) -> Letter:
         last = (
             _("If you cannot come"),
             _(
-                "Tell the office as soon as you can, before the hearing. If no one comes to the new hearing, the "
+                "Tell the office as soon as you can, before the hearing. If no one comes to the new hearing, your "
                 "request will be considered abandoned again."
             ),
         )
