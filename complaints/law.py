@@ -34,6 +34,8 @@ CITATIONS: dict[str, dict[str, Any]] = {
         "hearing": "N.Y. Social Services Law 22; 18 NYCRR Part 358",
         # When and after what a fair hearing may be requested (the 60 days: 18 NYCRR 358-3.5(b)(1)).
         "hearing_request": "18 NYCRR 358-3.5",
+        # An abandoned request reopened when asked within one calendar year, with a good cause reason.
+        "abandonment_reopen": "18 NYCRR 358-5.5(c)",
         "hearing_body": _("a fair hearing"),
     },
 }

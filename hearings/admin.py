@@ -34,7 +34,7 @@ class HearingRequestAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["status", "issue", "is_late", "in_jurisdiction", "outcome", "jurisdiction"]
     search_fields = ["number", "requester_name", "complaint__number"]
-    raw_id_fields = ["complaint", "case", "good_cause_decided_by", "decided_by", "created_by"]
+    raw_id_fields = ["complaint", "case", "good_cause_decided_by", "decided_by", "created_by", "reopened_from"]
     readonly_fields = ["number"]
     inlines = [HearingInline, ComplianceActionInline]
 

@@ -110,6 +110,8 @@ class LetterKind(models.TextChoices):
     NOTICE = "notice", "Notice of hearing"
     DECISION = "decision", "Decision"
     DISMISSAL_NOTICE = "dismissal", "Notice of intended dismissal"
+    # New York: an abandoned request reopened (18 NYCRR 358-5.5(c)); on the new, linked request.
+    REOPENED = "reopened", "Notice of reopening"
 
 
 class Party(models.TextChoices):
@@ -127,8 +129,8 @@ HearingEvent = event_choices(
     "HearingEvent",
     """
     hearing.compliance_done hearing.compliance_ordered hearing.decided hearing.decision_letters_issued hearing.dismissal_letters_issued
-    hearing.good_cause_decided hearing.held hearing.no_show_recorded hearing.notice_letters_issued hearing.requested
-    hearing.scheduled
+    hearing.good_cause_decided hearing.held hearing.no_show_recorded hearing.notice_letters_issued hearing.reopened
+    hearing.reopened_letters_issued hearing.requested hearing.scheduled
 """,
 )
 EVENT_VERBS = HearingEvent

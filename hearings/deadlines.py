@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.dates import add_months
 from core.deadlines import Deadline, due_after, presumed_received_on, profile
 from core.legal import LegalParameterMissing, legal_parameter_row
 
@@ -20,6 +21,7 @@ __all__ = [
     "no_resolution_window_end",
     "presumed_received_on",
     "profile",
+    "reopen_last_day",
 ]
 
 
@@ -69,3 +71,13 @@ def minimum_notice(jurisdiction: str, *, on: date) -> tuple[int, str]:
     except LegalParameterMissing:
         return 0, ""
     return int(row.value), row.citation
+
+
+def reopen_last_day(scheduled_on: date) -> date:
+    """New York: the last day an abandoned fair hearing request may be asked to be reopened, "within
+    one calendar year from the scheduled date of the fair hearing" (18 NYCRR 358-5.5(c)). A year is
+    twelve months (N.Y. General Construction Law 58), counted to the day of the same number, or the
+    month's last day when it has none (GCL 30): a hearing of March 15, 2027 may be reopened through
+    March 15, 2028; one of February 29 through February 28. Not moved off a weekend or holiday: the
+    appellant asks, and nothing in the text says the day moves."""
+    return add_months(scheduled_on, 12)

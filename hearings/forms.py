@@ -183,6 +183,25 @@ class NoShowForm(forms.Form):
     )
 
 
+class ReopenForm(forms.Form):
+    """New York: what the appellant did to have an abandoned request reopened (18 NYCRR 358-5.5(a), (c))."""
+
+    asked_on = forms.DateField(
+        label="Day the appellant (or their representative) asked for the hearing to be rescheduled",
+        widget=DateInput,
+        help_text="Within one calendar year from the day the hearing was scheduled.",
+    )
+    reason = forms.CharField(
+        label="The reason given for not appearing",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label="The reason is good cause for not appearing: reopen the request and schedule it again",
+        required=True,
+    )
+
+
 class ActionDoneForm(forms.Form):
     done_on = forms.DateField(label="Done on", widget=DateInput)
     note = forms.CharField(max_length=1000, required=False)

@@ -303,10 +303,80 @@ def _dismissal_notice(letter: HearingLetter, language: str) -> Letter:
     )
 
 
+def _reopened(letter: HearingLetter, language: str) -> Letter:
+    """New York: the request dismissed as abandoned is reopened (18 NYCRR 358-5.5(c)) under a new
+    number; the hearing is scheduled again and a notice of hearing follows. The appellant is told that
+    if no one comes to the new hearing the request is abandoned again (358-5.5(d))."""
+    request = letter.request
+    earlier = request.reopened_from
+    if (
+        earlier is None or request.reopen_asked_on is None
+    ):  # the database pairs them (hearing_reopened_has_ask_and_reason)
+        raise ValueError(f"Hearing letter {letter.pk} is a notice of reopening of a request not reopened.")
+    law = citation("abandonment_reopen", request.jurisdiction)
+    values = {
+        "missed": _missed_on(earlier, language),
+        "earlier": earlier.number,
+        "name": request.requester_name,
+        "asked": letter_date(request.reopen_asked_on, language),
+        "number": request.number,
+    }
+    if letter.party == Party.APPELLANT:
+        opening = (
+            _(
+                "No one came to the hearing on %(missed)s, so your request %(earlier)s was dismissed as abandoned. "
+                "On %(asked)s you asked for a new hearing and gave the reason you could not come. Your request is "
+                "reopened under the number %(number)s."
+            )
+            % values
+        )
+        last = (
+            _("If you cannot come"),
+            _(
+                "Tell the office as soon as you can, before the hearing. If no one comes to the new hearing, your "
+                "request will be considered abandoned again."
+            ),
+        )
+    else:
+        opening = (
+            _(
+                "No one came to the hearing on %(missed)s, so the request %(earlier)s of %(name)s was dismissed as "
+                "abandoned. On %(asked)s the appellant asked for a new hearing and gave a good cause reason for not "
+                "coming. The request is reopened under the number %(number)s."
+            )
+            % values
+        )
+        last = (_("The agency"), _("Send a representative with the case record and a written position statement."))
+    sections = [
+        ("", f"{opening} ({law})"),
+        (
+            _("What happens next"),
+            _(
+                "The hearing will be scheduled again: a notice of hearing with the date, time and place will be "
+                "sent to each party."
+            ),
+        ),
+        last,
+    ]
+    block, _address = hearing_recipient(letter)
+    return Letter(
+        kind="hearing_reopened",
+        subject=_("Notice of reopening: %(number)s") % {"number": request.number},
+        recipient=block,
+        date=letter.issued_on,
+        language=language,
+        references=[*_references(letter), (_("Request reopened"), earlier.number)],
+        sections=sections,
+        citation=law,
+    )
+
+
 def hearing_letter(letter: HearingLetter, *, language: str | None = None) -> Letter:
     language = language or hearing_letter_language(letter)
-    make = {LetterKind.NOTICE: _notice, LetterKind.DISMISSAL_NOTICE: _dismissal_notice}.get(
-        LetterKind(letter.kind), _decision
-    )
+    make = {
+        LetterKind.NOTICE: _notice,
+        LetterKind.DISMISSAL_NOTICE: _dismissal_notice,
+        LetterKind.REOPENED: _reopened,
+    }.get(LetterKind(letter.kind), _decision)
     with translation.override(language):
         return make(letter, language)

@@ -84,6 +84,24 @@ class HearingRequest(AuditedModel):
         help_text="California: why the dismissal was noticed (22 CCR 120211(b), 120213(b)).",
     )
     held_on = models.DateField(null=True, blank=True, help_text="The day the hearing was held.")
+    # New York: a request dismissed as abandoned is reopened as a new request linked to it (18 NYCRR
+    # 358-5.5(c)), so the abandoned one keeps its dismissal and its decision letters as they were sent.
+    reopened_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reopened_as",
+        help_text="New York: the abandoned request this one reopens (18 NYCRR 358-5.5(c)).",
+    )
+    reopen_asked_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the appellant asked for the hearing to be rescheduled and gave the good cause reason.",
+    )
+    reopen_reason = models.CharField(
+        max_length=2000, blank=True, help_text="The good cause reason given for not appearing (358-5.5(a)(2))."
+    )
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     decision_summary = models.TextField(max_length=10000, blank=True)
@@ -120,6 +138,12 @@ class HearingRequest(AuditedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(status="held") | Q(held_on__isnull=False), name="hearing_held_has_date"
+            ),
+            # A reopened request says when the appellant asked and the reason given; no other does.
+            models.CheckConstraint(
+                condition=Q(reopened_from__isnull=True, reopen_asked_on__isnull=True, reopen_reason="")
+                | (Q(reopened_from__isnull=False, reopen_asked_on__isnull=False) & ~Q(reopen_reason="")),
+                name="hearing_reopened_has_ask_and_reason",
             ),
             models.CheckConstraint(
                 condition=~Q(outcome__in=MERITS_OUTCOMES) | Q(held_on__isnull=False, decided_on__gte=F("held_on")),
@@ -233,6 +257,9 @@ class HearingLetter(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["request", "party"], condition=Q(kind="decision"), name="hearing_one_decision_letter_per_party"
+            ),
+            models.UniqueConstraint(
+                fields=["request", "party"], condition=Q(kind="reopened"), name="hearing_one_reopening_notice_per_party"
             ),
             models.CheckConstraint(
                 condition=~Q(kind="notice") | Q(hearing__isnull=False), name="hearing_notice_names_its_hearing"

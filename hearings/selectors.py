@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .choices import OPEN_REQUEST_STATUSES, ActionStatus, GoodCause, HearingStatus, RequestStatus
+from .choices import OPEN_REQUEST_STATUSES, ActionStatus, GoodCause, HearingStatus, Outcome, RequestStatus
 from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
 
 # The home cards' queues: ``?queue=<key>`` on the request list filters with the very condition the
@@ -43,7 +43,7 @@ def request_list(*, user):
 def request_get(*, user, number: str) -> HearingRequest:
     return get_object_or_404(
         request_list(user=user)
-        .select_related("good_cause_decided_by", "decided_by", "created_by")
+        .select_related("good_cause_decided_by", "decided_by", "created_by", "reopened_from")
         .prefetch_related(
             Prefetch("hearings", queryset=Hearing.objects.select_related("officer")),
             Prefetch("actions", queryset=ComplianceAction.objects.select_related("assigned_to")),
@@ -51,6 +51,28 @@ def request_get(*, user, number: str) -> HearingRequest:
         ),
         number=number,
     )
+
+
+def abandoned_sitting(*, request: HearingRequest) -> Hearing | None:
+    """New York: the sitting no one came to, when the request was dismissed as abandoned (18 NYCRR
+    358-5.5(a)): a New York request closed as dismissed, never held, whose latest sitting was not
+    held. A request dismissed for lateness (no sitting) or after a held hearing was not abandoned.
+    Reads the prefetched sittings when the page has them."""
+    if (
+        request.jurisdiction != "NY"
+        or request.status != RequestStatus.DECIDED
+        or request.outcome != Outcome.DISMISSED
+        or request.held_on is not None
+    ):
+        return None
+    sittings = sorted(request.hearings.all(), key=lambda h: (h.starts_at, h.pk))
+    latest = sittings[-1] if sittings else None
+    return latest if latest is not None and latest.status == HearingStatus.NOT_HELD else None
+
+
+def reopened_as(*, request: HearingRequest) -> HearingRequest | None:
+    """The request an abandoned one was reopened as (``reopened_from``), if any."""
+    return HearingRequest.objects.filter(reopened_from=request).only("pk", "number").first()
 
 
 def docket(*, user, officer=None, start: date, days: int = 14):

@@ -28,6 +28,7 @@ from core.numbering import save_with_unique_number
 from core.services import event_about, row_repeat_refuse, same_rows, saved_with_event
 from core.stale import Shown, refuse_if_changed
 
+from . import selectors
 from .choices import (
     BOOKED_HEARING_STATUSES,
     COURT_MATTERS,
@@ -51,6 +52,7 @@ from .deadlines import (
     no_resolution_window_end,
     presumed_received_on,
     profile,
+    reopen_last_day,
 )
 from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest, resource_key_of
 
@@ -550,6 +552,129 @@ def hearing_no_show_record(*, request: HearingRequest, by: User, now: datetime |
     return hearing
 
 
+# What a reopened request carries over from the abandoned one: the same parties, complaint, case,
+# issue and statement, the original request date with its lateness and targets.
+REOPEN_CARRIED = (
+    "jurisdiction",
+    "complaint",
+    "case",
+    "requester_name",
+    "contact_email",
+    "contact_phone",
+    "issue",
+    "statement",
+    "requested_on",
+    "basis",
+    "complaint_made_on",
+    "resolution_received_on",
+    "in_jurisdiction",
+    "alternate_route",
+    "filing_deadline",
+    "is_late",
+    "good_cause",
+    "good_cause_reason",
+    "good_cause_decided_by",
+    "good_cause_decided_on",
+    "interpreter_language",
+    "accommodation_needs",
+    "hold_by",
+    "decide_by",
+)
+
+
+@transaction.atomic
+def hearing_request_reopen(
+    *, request: HearingRequest, asked_on: date, reason: str, by: User, today: date | None = None
+) -> HearingRequest:
+    """New York: reopen a fair hearing request dismissed as abandoned. 18 NYCRR 358-5.5(c): "OAH will
+    reopen an abandoned fair hearing request if, within one calendar year from the scheduled date of
+    the fair hearing, the requirements of subdivision (a) of this section are met", that is, the
+    appellant or their representative "(1) contacts OAH to request that the fair hearing be
+    rescheduled; and (2) provides OAH with the good cause reason for failing to appear at the fair
+    hearing on the scheduled date". The officer records the day they asked and the reason given.
+
+    The abandoned request stays as it closed (dismissed, its decision letters as sent: one decision
+    letter per party and request). A new request linked to it (``reopened_from``: one per abandoned
+    request) carries the same parties, complaint, case, issue and statement, and the original request
+    date with its targets: 358-6.4(a) counts "from the date of the request for a fair hearing" and no
+    text was found that restarts it. It waits to be scheduled (``hearing_schedule``); each party gets a
+    notice of reopening. Refused after the year (naming its last day), for a request not abandoned,
+    for California (120213(b) reinstates before the dismissal instead), and a second time."""
+    _require(by, "hearings.decide_hearing", "reopen hearing requests")
+    today = today or _today()
+    law = citation("abandonment_reopen", "NY")
+    request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    if request.jurisdiction != "NY":
+        raise ValidationError(
+            f"Only a New York fair hearing request dismissed as abandoned is reopened ({law}). In California "
+            "a request no one came to is reinstated before its dismissal takes effect, with good cause shown "
+            "(22 CCR 120213(b))."
+        )
+    sitting = selectors.abandoned_sitting(request=request)
+    if sitting is None:
+        raise ValidationError(
+            "Only a request dismissed as abandoned (no one came to its hearing, 18 NYCRR 358-5.5(a)) can be "
+            f"reopened ({law})."
+        )
+    reopened = HearingRequest(
+        **{name: getattr(request, name) for name in REOPEN_CARRIED},
+        status=RequestStatus.REQUESTED,
+        reopened_from=request,
+        reopen_asked_on=asked_on,
+        reopen_reason=reason.strip(),
+        created_by=by,
+    )
+    # A double-clicked or retried form: the request is reopened once (the one-to-one link holds it too).
+    row_repeat_refuse(
+        row=reopened,
+        parent=request,
+        fields=("reopened_from",),
+        window=None,
+        locked=True,
+        message=lambda first: f"{request.number} was already reopened as {first.number}: nothing was recorded again.",
+    )
+    if not reopened.reopen_reason:
+        raise ValidationError(
+            {"reason": "Record the good cause reason the appellant gave for not appearing (18 NYCRR 358-5.5(a)(2))."}
+        )
+    missed_on = timezone.localdate(sitting.starts_at)
+    last_day = reopen_last_day(missed_on)
+    not_in_future(asked_on, "asked_on", today=today)
+    if asked_on < missed_on:
+        raise ValidationError(
+            {
+                "asked_on": f"The year to reopen runs from the hearing of {missed_on:%B %d, %Y}: give the day the "
+                "appellant asked, on or after it."
+            }
+        )
+    if asked_on > last_day:
+        raise ValidationError(
+            {
+                "asked_on": f"Too late to reopen: the last day was {last_day:%B %d, %Y}, one calendar year from "
+                f"the hearing scheduled on {missed_on:%B %d, %Y} ({law}); the appellant asked on "
+                f"{asked_on:%B %d, %Y}. The request stays dismissed as abandoned."
+            }
+        )
+    reopened.number = "pending"
+    reopened.full_clean(exclude=["number"])
+    save_with_unique_number(reopened, "HRG")
+    event_about(
+        reopened,
+        verb="hearing.reopened",
+        by=by,
+        summary=f"{reopened.number}: reopens {request.number}, dismissed as abandoned (no one came on "
+        f"{display_date(missed_on)}); the appellant asked on {display_date(asked_on)} with a good cause reason",
+        data={
+            "reopened_from": request.number,
+            "missed_on": missed_on.isoformat(),
+            "asked_on": asked_on.isoformat(),
+            "last_day": last_day.isoformat(),
+        },
+    )
+    letters_issue(request=reopened, kind=LetterKind.REOPENED, by=by, on=today)
+    return reopened
+
+
 def _decision_allowed(request: HearingRequest, outcome: str, decided_on: date, now: datetime) -> None:
     """The order of a request (docs/hearings.md): granted or denied need a held hearing dated on or
     before the decision; withdrawn any time; dismissed once the hearing's time has passed."""
@@ -716,6 +841,7 @@ LETTER_WHAT = {
     LetterKind.NOTICE: "notice of hearing",
     LetterKind.DECISION: "hearing decision",
     LetterKind.DISMISSAL_NOTICE: "notice of intended dismissal",
+    LetterKind.REOPENED: "notice of reopening",
 }
 
 

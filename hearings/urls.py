@@ -18,4 +18,5 @@ urlpatterns = [
     path("<str:number>/decide/", views.DecideView.as_view(), name="decide"),
     path("<str:number>/dismiss/", views.DismissView.as_view(), name="dismiss"),
     path("<str:number>/no-show/", views.NoShowView.as_view(), name="no_show"),
+    path("<str:number>/reopen/", views.ReopenView.as_view(), name="reopen"),
 ]

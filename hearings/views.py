@@ -27,7 +27,7 @@ from core.views import (
 
 from . import selectors, services
 from .choices import ISSUE_OF_CATEGORY, ActionStatus, HearingStatus, RequestStatus
-from .deadlines import presumed_received_on
+from .deadlines import presumed_received_on, reopen_last_day
 from .filtersets import HearingRequestFilterSet
 from .forms import (
     ActionDoneForm,
@@ -38,6 +38,7 @@ from .forms import (
     HearingRequestForm,
     HeldForm,
     NoShowForm,
+    ReopenForm,
     ScheduleForm,
     officers,
 )
@@ -182,6 +183,7 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
             and any(
                 h.status == HearingStatus.SCHEDULED and h.starts_at <= timezone.now() for h in request.hearings.all()
             ),
+            **_reopening(request, user),
             # California: a missed hearing is noticed for dismissal first (22 CCR 120213(b)).
             "can_record_no_show": user.has_perm("hearings.decide_hearing")
             and request.jurisdiction == "CA"
@@ -190,6 +192,23 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
                 h.status == HearingStatus.SCHEDULED and h.ends_at <= timezone.now() for h in request.hearings.all()
             ),
         }
+
+
+def _reopening(request: HearingRequest, user) -> dict:
+    """New York: the sitting no one came to of a request dismissed as abandoned, the last day it may be
+    asked to be reopened (18 NYCRR 358-5.5(c)) and what it was reopened as; ``can_reopen`` for the
+    hearing officer while it is not reopened yet."""
+    sitting = selectors.abandoned_sitting(request=request)
+    if sitting is None:
+        return {"abandoned_on": None, "reopened_as": None, "can_reopen": False}
+    missed_on = timezone.localdate(sitting.starts_at)
+    reopened = selectors.reopened_as(request=request)
+    return {
+        "abandoned_on": missed_on,
+        "reopen_last_day": reopen_last_day(missed_on),
+        "reopened_as": reopened,
+        "can_reopen": reopened is None and user.has_perm("hearings.decide_hearing"),
+    }
 
 
 class RequestActionView(RequestMixin, NumberedActionView):
@@ -346,6 +365,47 @@ class NoShowView(RequestActionView):
 
     def perform(self, data):
         services.hearing_no_show_record(request=self.get_hearing_request(), by=self.request.user)
+
+
+class ReopenView(RequestActionView):
+    """New York: reopen a request dismissed as abandoned when the appellant asked within one calendar
+    year of the hearing and gave a good cause reason (18 NYCRR 358-5.5(c)): a new request linked to it,
+    to be scheduled; refused after the year with its last day."""
+
+    permission_required = "hearings.decide_hearing"
+    form_class = ReopenForm
+    title = "Reopen the abandoned request"
+    submit_label = "Reopen the request"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reopening = _reopening(self.get_hearing_request(), self.request.user)
+        if reopening["abandoned_on"] is not None:
+            context["title"] = (
+                f"Reopen the abandoned request (hearing of {reopening['abandoned_on']:%b %d, %Y}; "
+                f"ask by {reopening['reopen_last_day']:%b %d, %Y})"
+            )
+        return context
+
+    def get_initial(self):
+        return {"asked_on": timezone.localdate()}
+
+    def perform(self, data):
+        return services.hearing_request_reopen(
+            request=self.get_hearing_request(), asked_on=data["asked_on"], reason=data["reason"], by=self.request.user
+        )
+
+    def get_success_message(self, result):
+        return (
+            f"{self.get_hearing_request().number} reopened as {result.number}: the notice of reopening went to "
+            "each party. Schedule the hearing."
+        )
+
+    def get_success_url(self):
+        result = getattr(self, "result", None)
+        if result is None:
+            return super().get_success_url()
+        return reverse("hearings:request_detail", kwargs={"number": result.number})
 
 
 class LetterView(LetterPageView):

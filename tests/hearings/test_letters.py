@@ -134,7 +134,7 @@ def test_a_dismissal_without_good_cause_opens_in_the_readers_language(officer):
 
 
 def test_every_hearing_letter_goes_to_its_party_with_the_requests_references(settings, officer):
-    """The notice, the decision and the notice of intended dismissal (hearings.letters):
+    """The notice, the decision, the notice of intended dismissal and of reopening (hearings.letters):
     the appellant's copy to the requester, the agency's to the office address; each names the
     request and what it is about."""
     from core.letters import MailingBlock, office_address_lines
@@ -161,12 +161,35 @@ def test_every_hearing_letter_goes_to_its_party_with_the_requests_references(set
     services.hearing_good_cause_decide(
         request=dismissing, found=False, reason="None.", by=officer, today=date(2027, 3, 2)
     )
+    settings.CASEWORKS_JURISDICTION = "NY"  # New York: an abandoned request reopened (18 NYCRR 358-5.5(c))
+    abandoned = direct_request(contact_email="ana@example.org", requester_name="Ana Ruiz")
+    services.hearing_schedule(
+        now=CLOCK,
+        request=abandoned,
+        officer=officer,
+        starts_at=at(date(2027, 2, 11)),
+        mode="phone",
+        location="Bridge 4411",
+        by=officer,
+    )
+    services.hearing_decide(
+        request=abandoned,
+        outcome="dismissed",
+        decided_on=date(2027, 2, 11),
+        summary="No one came.",
+        by=officer,
+        now=at(date(2027, 2, 11), 12),
+    )
+    reopened = services.hearing_request_reopen(
+        request=abandoned, asked_on=date(2027, 2, 20), reason="In hospital.", by=officer, today=date(2027, 2, 20)
+    )
     expected = {
         (noticed.pk, LetterKind.NOTICE): "hearing_notice",
         (decided.pk, LetterKind.DECISION): "hearing_decision",
         (dismissing.pk, LetterKind.DISMISSAL_NOTICE): "hearing_dismissal_notice",
+        (reopened.pk, LetterKind.REOPENED): "hearing_reopened",
     }
-    rows = HearingLetter.objects.filter(request__in=[noticed, decided, dismissing]).select_related("request")
+    rows = HearingLetter.objects.filter(request__in=[noticed, decided, dismissing, reopened]).select_related("request")
     seen = set()
     for row in rows:
         letter = hearing_letter(row, language="en")
@@ -174,7 +197,7 @@ def test_every_hearing_letter_goes_to_its_party_with_the_requests_references(set
         assert letter.references == [
             ("Hearing request", row.request.number),
             ("About", "Wrong distribution, disbursement or arrears calculation"),
-        ]
+        ] + ([("Request reopened", abandoned.number)] if row.kind == LetterKind.REOPENED else [])
         assert letter.date is not None and letter.citation and letter.sections and letter.language == "en"
         if row.party == Party.AGENCY:
             assert letter.recipient == MailingBlock(name=settings.CASEWORKS_OFFICE_NAME, lines=office_address_lines())

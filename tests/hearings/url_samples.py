@@ -33,6 +33,7 @@ def url_samples(*, users) -> dict[str, dict]:
         "hearings:decide": number,
         "hearings:dismiss": number,
         "hearings:no_show": number,
+        "hearings:reopen": number,
         "hearings:action_done": {"pk": action.pk},
         "hearings:letter": {"pk": letter.pk},
         "hearings:letter_pdf": {"pk": letter.pk},
