@@ -145,12 +145,10 @@ def _notice(letter: HearingLetter, language: str) -> Letter:
     )
 
 
-def _missed_on(letter: HearingLetter, language: str) -> str:
-    """The day of the sitting no one came to: the one the notice names (stored before it did: the
-    request's latest sitting not held)."""
-    missed = letter.hearing or (
-        letter.request.hearings.filter(status=HearingStatus.NOT_HELD).order_by("-starts_at").first()
-    )
+def _missed_on(request, language: str, sitting=None) -> str:
+    """The day of the sitting no one came to: ``sitting`` when the letter names it (a no-show notice),
+    else the request's latest sitting not held."""
+    missed = sitting or request.hearings.filter(status=HearingStatus.NOT_HELD).order_by("-starts_at").first()
     return letter_date(timezone.localdate(missed.starts_at), language) if missed else ""
 
 
@@ -163,12 +161,11 @@ def _alternate_route(request) -> str:
     return _(DEFAULT_COURT_ROUTE) if route == DEFAULT_COURT_ROUTE or route in EARLIER_COURT_ROUTES else route
 
 
-def _dismissed_opening(letter: HearingLetter, language: str) -> str:
-    request = letter.request
+def _dismissed_opening(request, language: str) -> str:
     ground = request.dismissal_ground
     if ground == DismissalGround.NO_SHOW:
         return _("The request is dismissed: no one came to the hearing on %(date)s and no good cause was shown.") % {
-            "date": _missed_on(letter, language)
+            "date": _missed_on(request, language)
         }
     if ground == DismissalGround.JURISDICTION:
         return _("The request is dismissed: a state hearing cannot decide this matter.")
@@ -185,7 +182,7 @@ def _decision(letter: HearingLetter, language: str) -> Letter:
     opening = {
         Outcome.GRANTED: _("After the hearing held on %(date)s, the request is granted.") % held,
         Outcome.DENIED: _("After the hearing held on %(date)s, the request is denied.") % held,
-        Outcome.DISMISSED: _dismissed_opening(letter, language),
+        Outcome.DISMISSED: _dismissed_opening(request, language),
         Outcome.WITHDRAWN: _("The request was withdrawn: no hearing will be held."),
     }[outcome]
     sections = [("", f"{opening} ({law})")]
@@ -236,7 +233,7 @@ def _dismissal_notice(letter: HearingLetter, language: str) -> Letter:
                     "No one came to the hearing on %(missed)s, so your request is considered abandoned. "
                     "The request will be dismissed on %(date)s."
                 )
-                % {"missed": _missed_on(letter, language), "date": on},
+                % {"missed": _missed_on(request, language, letter.hearing), "date": on},
             ),
             (
                 _("If you had a good reason for not coming"),

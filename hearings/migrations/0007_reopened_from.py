@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0024_person_live_ssn_unique'),
         ('complaints', '0006_referral_forward_by_business_days'),
-        ('hearings', '0005_dismissal_ground'),
+        ('hearings', '0006_letter_keeps_dismissal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
