@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.business_days import roll_forward
 from core.dates import add_months
 from core.deadlines import Deadline, due_after, presumed_received_on, profile
 from core.legal import LegalParameterMissing, legal_parameter_row
@@ -78,6 +79,8 @@ def reopen_last_day(scheduled_on: date) -> date:
     one calendar year from the scheduled date of the fair hearing" (18 NYCRR 358-5.5(c)). A year is
     twelve months (N.Y. General Construction Law 58), counted to the day of the same number, or the
     month's last day when it has none (GCL 30): a hearing of March 15, 2027 may be reopened through
-    March 15, 2028; one of February 29 through February 28. Not moved off a weekend or holiday: the
-    appellant asks, and nothing in the text says the day moves."""
-    return add_months(scheduled_on, 12)
+    March 15, 2028; one of February 29 through February 28. A last day on a Saturday, Sunday or public
+    holiday moves to the next business day: GCL 25-a(1), "When any period of time, computed from a
+    certain day, within which ... an act is authorized or required to be done, ends on a Saturday,
+    Sunday or a public holiday, such act may be done on the next succeeding business day"."""
+    return roll_forward(add_months(scheduled_on, 12), "NY")

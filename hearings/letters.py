@@ -276,7 +276,7 @@ def _dismissal_notice(letter: HearingLetter, language: str) -> Letter:
                 )
                 % {"deadline": letter_date(request.filing_deadline, language), "date": on},
             ),
-            (_("The reason given"), letter.dismissal_reason),
+            *([(_("The reason given"), letter.dismissal_reason)] if letter.dismissal_reason else []),
             (
                 _("If you think it should not be dismissed"),
                 _(

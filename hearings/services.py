@@ -577,8 +577,6 @@ REOPEN_CARRIED = (
     "good_cause_decided_on",
     "interpreter_language",
     "accommodation_needs",
-    "hold_by",
-    "decide_by",
 )
 
 
@@ -596,8 +594,11 @@ def hearing_request_reopen(
     The abandoned request stays as it closed (dismissed, its decision letters as sent: one decision
     letter per party and request). A new request linked to it (``reopened_from``: one per abandoned
     request) carries the same parties, complaint, case, issue and statement, and the original request
-    date with its targets: 358-6.4(a) counts "from the date of the request for a fair hearing" and no
-    text was found that restarts it. It waits to be scheduled (``hearing_schedule``); each party gets a
+    date. Its targets are the original ones extended by the days from the missed hearing to the day
+    the appellant asked: 358-6.4(a) counts "from the date of the request for a fair hearing", and
+    358-5.3(d) extends that limit when the hearing is put off at the appellant's request, "by the
+    number of days the fair hearing has been postponed" (confirm: the reopening's own rule says
+    nothing of the targets). It waits to be scheduled (``hearing_schedule``); each party gets a
     notice of reopening. Refused after the year (naming its last day), for a request not abandoned,
     for California (120213(b) reinstates before the dismissal instead), and a second time."""
     _require(by, "hearings.decide_hearing", "reopen hearing requests")
@@ -655,6 +656,8 @@ def hearing_request_reopen(
                 f"{asked_on:%B %d, %Y}. The request stays dismissed as abandoned."
             }
         )
+    put_off = timedelta(days=(asked_on - missed_on).days)  # 18 NYCRR 358-5.3(d) (confirm)
+    reopened.hold_by, reopened.decide_by = request.hold_by + put_off, request.decide_by + put_off
     reopened.number = "pending"
     reopened.full_clean(exclude=["number"])
     save_with_unique_number(reopened, "HRG")

@@ -392,10 +392,20 @@ def test_a_first_notice_still_reprints_as_sent_after_a_second_one(settings, offi
 
 
 def test_migration_0006_gives_a_stored_notice_what_it_said(settings, officer):
+    """Each stored notice gets the ground, date and reason it was sent with, whatever happened since
+    (review): a no-show notice of a request since dismissed, a lateness notice followed by a no-show
+    notice on the same request, a lateness notice later reinstated (its reason on file is the
+    reinstatement's, so none is given)."""
     from importlib import import_module
 
+    from django.apps import apps
+
     migration = import_module("hearings.migrations.0006_letter_keeps_dismissal")
-    noticed = make_request("CA", settings, issue="custody")  # still noticed: the request's own
+    court = make_request("CA", settings, issue="custody")  # noticed Mar 1, reinstated Mar 5
+    services.hearing_good_cause_decide(request=court, found=True, reason="Arrears.", by=officer, today=date(2027, 3, 5))
+    missed = scheduled("CA", settings, officer)  # no one came Mar 15; dismissed from Mar 30
+    services.hearing_no_show_record(request=missed, by=officer, now=at(date(2027, 3, 15), 12))
+    services.hearing_request_dismiss(request=missed, by=officer, today=date(2027, 3, 30))
     settings.CASEWORKS_JURISDICTION = "CA"
     late = services.hearing_request_create(
         requester_name="Ana Ruiz",
@@ -413,12 +423,37 @@ def test_migration_0006_gives_a_stored_notice_what_it_said(settings, officer):
     services.hearing_good_cause_decide(
         request=late, found=True, reason="In hospital.", by=officer, today=date(2027, 6, 4)
     )
-    # as stored before 0006: the rows had no ground, date or reason (read here, not written: the
-    # table's check now requires them)
-    said = {
-        request.pk: migration.what_it_said(letters(request, LetterKind.DISMISSAL_NOTICE).get(party=Party.APPELLANT))
-        for request in (noticed, late)
-    }
-    assert said[noticed.pk] == (DismissalGround.JURISDICTION, date(2027, 3, 16), "")
-    # reinstated since: the only ground of that time, the issue date + 15, the reason on file
-    assert said[late.pk] == (DismissalGround.LATE, date(2027, 6, 17), "In hospital.")
+    services.hearing_schedule(
+        request=late,
+        officer=officer,
+        starts_at=at(date(2027, 6, 21), 10),
+        mode="phone",
+        location="Bridge 1",
+        by=officer,
+        now=at(date(2027, 6, 7), 9),
+    )
+    services.hearing_no_show_record(request=late, by=officer, now=at(date(2027, 6, 21), 12))
+    # The notices' events happened "on their day" here only by their dates: move each to it.
+    from core.models import DomainEvent
+
+    for verb, day in (("hearing.requested", date(2027, 3, 1)), ("hearing.no_show_recorded", None)):
+        for event in DomainEvent.objects.filter(verb=verb):
+            request_day = (
+                day
+                or HearingLetter.objects.filter(kind=LetterKind.DISMISSAL_NOTICE)
+                .get(request_id=event.subject_id, party=Party.APPELLANT, hearing__isnull=False)
+                .issued_on
+            )
+            DomainEvent.objects.filter(pk=event.pk).update(occurred_at=at(request_day, 9))
+    # What each notice was sent with, against what the migration finds for it from the request and
+    # its events alone (the rows cannot be stored without them: the table's check requires them)
+    notices = HearingLetter.objects.filter(kind=LetterKind.DISMISSAL_NOTICE, party=Party.APPELLANT).order_by("pk")
+    sent = {row.pk: (row.dismissal_ground, row.dismissal_on, row.dismissal_reason) for row in notices}
+    found = {row.pk: migration.what_it_said(row, migration.verbs_on_the_day(apps, row)) for row in notices}
+    assert len(sent) == 4
+    late_first = notices.filter(request=late).first().pk
+    assert sent[late_first] == (DismissalGround.LATE, date(2027, 6, 17), "None given.")
+    # the reason on file is now the reinstatement's: left out rather than misprinted
+    assert found.pop(late_first) == (DismissalGround.LATE, date(2027, 6, 17), "")
+    sent.pop(late_first)
+    assert found == sent

@@ -94,12 +94,16 @@ def test_an_abandoned_ny_request_asked_for_on_the_last_day_is_reopened_as_a_link
     assert (reopened.reopen_asked_on, reopened.reopen_reason) == (LAST_DAY, "In hospital that day.")
     for field in services.REOPEN_CARRIED:
         assert getattr(reopened, field) == getattr(request, field), field
-    # The clock is not restarted: 358-6.4(a) counts from "the date of the request for a fair hearing".
+    # 358-6.4(a) counts from "the date of the request for a fair hearing"; 358-5.3(d) extends the limit
+    # by the days the hearing was put off at the appellant's request: here from the missed hearing to
+    # the day they asked, so the reopened request is not past its targets the day it is made.
+    put_off = LAST_DAY - MISSED
     assert (reopened.requested_on, reopened.hold_by, reopened.decide_by) == (
         request.requested_on,
-        request.hold_by,
-        request.decide_by,
+        request.hold_by + put_off,
+        request.decide_by + put_off,
     )
+    assert reopened.decide_by > date(2028, 3, 20)
     # The abandoned request is left as it closed, with its decision letters as sent.
     request.refresh_from_db()
     assert (request.status, request.outcome, request.decided_on) == (RequestStatus.DECIDED, Outcome.DISMISSED, MISSED)
@@ -144,6 +148,12 @@ def test_a_day_after_the_year_is_refused_with_the_last_day(settings, officer):
 def test_the_year_is_twelve_months_to_the_day_or_the_months_last_day():
     assert reopen_last_day(MISSED) == LAST_DAY
     assert reopen_last_day(date(2028, 2, 29)) == date(2029, 2, 28)
+
+
+def test_a_last_day_on_a_weekend_moves_to_the_next_business_day():
+    # N.Y. General Construction Law 25-a(1): a period that "ends on a Saturday, Sunday or a public
+    # holiday" — the act "may be done on the next succeeding business day".
+    assert reopen_last_day(date(2027, 3, 19)) == date(2028, 3, 20)  # Sunday the 19th -> Monday
 
 
 @pytest.mark.parametrize(
