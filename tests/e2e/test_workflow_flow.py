@@ -120,3 +120,15 @@ def test_cancelling_a_session_and_marking_work_done_ask_first(live_server, page,
     page.get_by_role("button", name="Yes, mark it done").click()
     assert WorkItem.objects.get(pk=item.pk).status == WorkItemStatus.DONE
     assert TrainingSession.objects.get(pk=session.pk).status == "cancelled"
+
+
+def test_a_hearing_request_with_its_sittings_fits_a_phone_screen(sign_in, settings, role_user):
+    """The sittings and compliance tables scroll inside their own region at 390 px instead of widening
+    the page (a long officer's name pushed it to 409 px)."""
+    from tests.hearings.test_reopen import abandoned
+
+    request = abandoned(settings, role_user("hearing_officer"))
+    page = sign_in("hearing_officer", at=f"/hearings/{request.number}/")
+    page.set_viewport_size({"width": 390, "height": 900})
+    expect(page.get_by_role("region", name="Hearings")).to_contain_text("Not held")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
