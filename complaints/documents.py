@@ -20,6 +20,7 @@ from cases.letters import person_language, person_or_contact_block
 from cases.models import Address
 from core.charts import Chart
 from core.letters import Letter, MailingBlock, letter_date, letter_language, letter_pdf
+from core.services import acting_user
 
 from .deadlines import Deadline, days_for, presumed_received_on
 from .law import citation
@@ -254,7 +255,7 @@ def complaint_letter_send(
         missing_title=f"{complaint.number}: no postal address for the {what}",
         missing_key=f"letter-unsent:{letter.kind}:{complaint.number}",
         assigned_to=complaint.investigator if complaint.investigator_id else None,
-        by=by if getattr(by, "pk", None) else None,
+        by=acting_user(by),
     )
 
 

@@ -25,7 +25,7 @@ from core import business_days
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import event_about, event_record, repeat_refuse, row_repeat_refuse, saved_with_event
+from core.services import acting_user, event_about, event_record, repeat_refuse, row_repeat_refuse, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -337,7 +337,7 @@ def communication_add(
         summary=summary,
         recorded_by=by,
     )
-    if getattr(by, "pk", None):
+    if acting_user(by):
         row_repeat_refuse(
             row=item,
             parent=complaint,

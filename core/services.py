@@ -26,6 +26,14 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request_client_ip(request)
 
 
+def acting_user(by: Any) -> Any | None:
+    """Who to store as having done it: ``by`` when it is a user with a row, else ``None`` (the system
+    when ``by`` is ``None``, an anonymous visitor, a partner's key)."""
+    from django.contrib.auth import get_user_model
+
+    return by if isinstance(by, get_user_model()) and by.pk else None
+
+
 REPEAT_WINDOW = timedelta(minutes=5)
 
 # What ``repeat_refuse`` raises: a message (or field errors), or made from the row repeated.
@@ -214,7 +222,7 @@ def access_log_record(
 ) -> AccessLog:
     if user is None and request is not None:
         user = getattr(request, "user", None)
-    real_user = user if getattr(user, "is_authenticated", False) and getattr(user, "pk", None) else None
+    real_user = acting_user(user)
     return AccessLog.objects.create(
         kind=kind,
         user=real_user,

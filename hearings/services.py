@@ -25,7 +25,7 @@ from complaints.models import Complaint
 from core import business_days
 from core.dates import display_date, not_in_future
 from core.numbering import save_with_unique_number
-from core.services import event_about, row_repeat_refuse, same_rows, saved_with_event
+from core.services import acting_user, event_about, row_repeat_refuse, same_rows, saved_with_event
 from core.stale import Shown, refuse_if_changed
 
 from . import selectors
@@ -813,7 +813,7 @@ def letters_issue(
             party=party,
             addressee=name,
             issued_on=on,
-            issued_by=by if getattr(by, "pk", None) else None,
+            issued_by=acting_user(by),
             # A notice of intended dismissal keeps its ground and date: reprinted after a reinstatement
             # (or a second notice), it still says what was sent.
             dismissal_ground=request.dismissal_ground if kind == LetterKind.DISMISSAL_NOTICE else "",
@@ -874,7 +874,7 @@ def _letters_record(letters: list[HearingLetter], *, by) -> None:
             pdf_name=f"hearing-{row.kind}-{request.number}.pdf",
             missing_title=f"{request.number}: no postal address for the {what}",
             missing_key=f"letter-unsent:hearing:{row.pk or f'{request.pk}-{row.kind}-{row.issued_on}'}",
-            by=by if getattr(by, "pk", None) else None,
+            by=acting_user(by),
         )
 
 

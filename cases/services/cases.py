@@ -18,7 +18,7 @@ from accounts.models import User
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.fields import blind_index
-from core.services import event_about, event_record, row_repeat_refuse, saved_with_event
+from core.services import acting_user, event_about, event_record, row_repeat_refuse, saved_with_event
 
 from ..choices import (
     CaseStage,
@@ -487,7 +487,7 @@ def locate_attempt_record(
         attempted_on=attempted_on,
         result=result,
         notes=notes,
-        recorded_by=by if getattr(by, "pk", None) else None,
+        recorded_by=acting_user(by),
     )
     if attempt.recorded_by is not None:
         row_repeat_refuse(

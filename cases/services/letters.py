@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.dates import display_date
 from core.letters import Letter
-from core.services import event_about, saved_with_event
+from core.services import acting_user, event_about, saved_with_event
 
 from ..choices import WorkItemKind
 from ..models import Address, Case, LetterChannel, Person, SentLetter
@@ -55,13 +55,13 @@ def letter_record(
         address_text="\n".join(block.lines)[:1000],
         confidential=block.confidential,
         sent_at=timezone.now(),
-        sent_by=by if getattr(by, "pk", None) else None,
+        sent_by=acting_user(by),
     )
     return saved_with_event(
         sent,
         by=by,
         verb="letter.sent",
-        actor_label="" if getattr(by, "pk", None) else "Caseworks",
+        actor_label="" if acting_user(by) else "Caseworks",
         summary=f"{letter.subject} → {block.name} ({sent.get_channel_display()}, {letter.language})",
         data={"kind": letter.kind, "reference": reference, "confidential": block.confidential},
     )

@@ -15,6 +15,7 @@ from core.dates import display_date, not_in_future
 from core.models import AccessLog, DomainEvent
 from core.services import (
     access_log_record,
+    acting_user,
     event_about,
     event_record,
     events_bulk_record,
@@ -152,7 +153,7 @@ def fvi_override_use(
     if via == "api" and (agency is None or override.agency_id != agency.pk):
         raise PermissionDenied("This override is not for your agency.")
     claimed = FviOverride.objects.filter(pk=override.pk, used_at__isnull=True).update(
-        used_at=timezone.now(), used_via=via, used_by=user if getattr(user, "pk", None) else None
+        used_at=timezone.now(), used_via=via, used_by=acting_user(user)
     )
     if claimed != 1:
         raise PermissionDenied("This override was already used.")

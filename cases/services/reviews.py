@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.legal import legal_parameter
 from core.money import money
-from core.services import saved_with_event
+from core.services import acting_user, saved_with_event
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import Frequency, ObligationKind, OrderKind, OrderStatus, ReviewOutcome, ReviewRequester, ReviewStatus
@@ -59,7 +59,7 @@ def review_open(
         order=order,
         requested_on=requested_on or timezone.localdate(),
         requested_by=requested_by,
-        reviewer=by if getattr(by, "pk", None) else None,
+        reviewer=acting_user(by),
         guideline=order.case.jurisdiction,
         current_monthly=current_monthly_support(order),
     )
@@ -223,7 +223,7 @@ def review_complete(
     review.outcome = outcome
     review.outcome_reason = reason.strip()
     review.completed_on = today
-    review.reviewer = by if getattr(by, "pk", None) else review.reviewer
+    review.reviewer = acting_user(by) or review.reviewer
     return saved_with_event(
         review,
         by=by,

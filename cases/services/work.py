@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from core.services import event_record, row_repeat_refuse, saved_with_event
+from core.services import acting_user, event_record, row_repeat_refuse, saved_with_event
 from core.stale import Shown, shown_changes
 
 from ..choices import WorkItemKind, WorkItemStatus
@@ -43,7 +43,7 @@ def work_item_create(
         assigned_to=assigned_to,
         unit=unit,
         dedupe_key=dedupe_key or None,
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=acting_user(by),
         notes=notes,
         **({"priority": priority} if priority is not None else {}),
     )
@@ -58,7 +58,7 @@ def work_item_create(
                 subject=item,
                 case_id=case.pk if case else None,
                 actor=by,
-                actor_label="" if getattr(by, "pk", None) else "system",
+                actor_label="" if acting_user(by) else "system",
                 summary=title,
                 data={"kind": kind, "due_on": due_on.isoformat(), "dedupe_key": dedupe_key or ""},
             )

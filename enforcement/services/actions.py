@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.services import event_record, saved_with_event
+from core.services import acting_user, event_record, saved_with_event
 
 from ..choices import ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
 from ..models import BankMatch, EnforcementAction
@@ -120,7 +120,7 @@ def _notice_letter_record(*, action: EnforcementAction, by) -> None:
         person=action.case.ncp,
         address=address,
         reference=action.reference,
-        by=by if getattr(by, "pk", None) else None,
+        by=acting_user(by),
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import not_in_future
-from core.services import event_record, row_repeat_refuse, saved_with_event
+from core.services import acting_user, event_record, row_repeat_refuse, saved_with_event
 from core.stale import Shown, shown_changes
 
 from ..choices import (
@@ -71,7 +71,7 @@ def petition_create(
         origin=origin[:60],
         service_needed=service_needed,
         status=PetitionStatus.FILED if filed_on else PetitionStatus.DRAFT,
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=acting_user(by),
     )
     if petition.created_by is not None:
         row_repeat_refuse(
@@ -258,7 +258,7 @@ def referral_create(
         reference_number=reference_number[:60],
         notes=notes[:4000],
         arrears_at_referral=balance.total_arrears if balance else Decimal("0.00"),
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=acting_user(by),
     )
     if referral.created_by is not None:  # a double-clicked form: one referral, under the case's lock
         row_repeat_refuse(

@@ -49,7 +49,7 @@ from cases.choices import CaseStatus, ParticipantRole
 from cases.models import CaseParticipant
 from core.fields import blind_index
 from core.jobs import row_claim, row_still_claimed
-from core.services import event_record
+from core.services import acting_user, event_record
 
 from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerRoute
 from ..interchange.fixedwidth import FixedWidthError, Record, decode, get_layout, read, write
@@ -273,7 +273,7 @@ def partner_file_receive(
         sha256=hashlib.sha256(content).hexdigest(),
         layout=entry.layout,
         via=via,
-        created_by=by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None,
+        created_by=acting_user(by),
         agency=agency,
         actor_label=actor_label[:200],
         county=counties[0] if counties and len(counties) == 1 else "",
@@ -524,7 +524,7 @@ def partner_file_export(*, kind: str, by=None, actor_label: str = "", via: str =
             totals=_as_strings(result.totals),
             county=result.county,
             via=via,
-            created_by=by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) else None,
+            created_by=acting_user(by),
             actor_label=actor_label[:200],
             finished_at=timezone.now(),
         )

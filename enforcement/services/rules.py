@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
-from core.services import saved_with_event
+from core.services import acting_user, saved_with_event
 
 from ..models import RemedyRule
 
@@ -44,7 +44,7 @@ def rule_revise(
         jurisdiction=rule.jurisdiction,
         version=latest_version + 1,
         effective_from=effective_from,
-        changed_by=by if getattr(by, "pk", None) else None,
+        changed_by=acting_user(by),
         change_reason=reason.strip()[:300],
     )
     for name, value in changes.items():

@@ -53,7 +53,7 @@ from core.db import foreign_keys_check_now, insert_from_sql, rows_insert
 from core.legal import legal_parameter, legal_parameters_read_once
 from core.models import DomainEvent
 from core.money import money
-from core.services import events_bulk_record
+from core.services import acting_user, events_bulk_record
 
 from ..choices import (
     OPEN_ACTION_STATUSES,
@@ -101,7 +101,7 @@ def sweep_start(
         as_of=as_of,
         started_at=timezone.now(),
         triggered_by=triggered_by[:100],
-        started_by=by if getattr(by, "pk", None) else None,
+        started_by=acting_user(by),
         chunk_size=chunk_size,
     )
     bounds = Case.objects.aggregate(low=Min("id"), high=Max("id"))

@@ -66,3 +66,20 @@ def test_a_name_instead_of_a_parent_row_is_an_advisory_lock(monkeypatch):
     monkeypatch.setattr(core.services, "advisory_xact_lock", taken.append)
     repeat_refuse(parent="test.file:7", same=DomainEvent.objects.none(), window=None, message="again")
     assert taken == ["test.file:7"]
+
+
+def test_acting_user_is_a_user_with_a_row_or_no_one(make_user):
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from core.services import acting_user
+
+    user = make_user("caseworker")
+    assert acting_user(user) is user
+    # the system, an anonymous visitor, an unsaved user, a partner's key (not a user): stored as no one
+    assert acting_user(None) is None
+    assert acting_user(AnonymousUser()) is None
+    assert acting_user(User(username="unsaved")) is None
+    assert acting_user(SimpleNamespace(pk=7, is_authenticated=True)) is None
