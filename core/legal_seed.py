@@ -618,8 +618,7 @@ def _rows() -> list[dict]:
         "CA",
         FEDERAL_FROM,
         30,
-        "Fam. Code 17520",
-        confirm=True,
+        "Fam. Code 17520(a)(4)",
         note="Listed when more than this many days delinquent.",
     )
     add(
