@@ -127,3 +127,43 @@ def ssn_last4_search_record(*, request, cases, last4: str) -> None:
         fields=["ssn_last4"],
         detail={"search": ["ssn_last4"], "person_ids": person_ids, "matches": len(person_ids)},
     )
+
+
+# What an answer about an SSN typed on opening a case told the user (``ssn_answers_record``).
+SSN_ON_FILE_LINKED = "ssn_on_file_linked"  # the SSN typed is this record's: linked to the new case
+SSN_ON_FILE_DIFFERS = "ssn_on_file_name_or_birth_differs"  # SsnOnFileDiffers: the SSN typed is this record's
+SSN_ON_FILE_ROUTED = "ssn_on_file_routed_to_coordinator"  # confirmed, not linked: a coordinator decides
+SSN_DIFFERS_LABEL = "ssn_differs_from_entered"  # a match labelled "a different SSN from the one entered"
+
+
+def ssn_answers_record(*, request, answers, seen_before: set[int] | None = None) -> int:
+    """Each answer on opening a case that says whether the SSN typed is the full SSN of a record on
+    file is a sensitive read of that record's SSN (45 CFR 303.21; IRS Publication 1075 9.3.1), even
+    when nothing else of it is shown (the record may be another county's, or under the family
+    violence indicator): deduplication across the office needs the answer, the log says who asked.
+    ``answers`` are ``(party key, person, answer)``: one ``sensitive_read`` row each, the person as
+    the object, field ``ssn_compared``, the answer (``SSN_ON_FILE_*``, ``SSN_DIFFERS_LABEL``) and
+    whether the user could see the person when answered (``seen_before``: the ids the service
+    found visible before a case it opened put the person in the user's scope; else read now).
+    Never an SSN digit. Written in the request, after the service's transaction (a refused opening
+    is rolled back; its answer was still given)."""
+    from core.services import sensitive_read_record
+
+    from .people import visible_match_ids
+
+    answers = list(answers)
+    if not answers:
+        return 0
+    visible = (
+        seen_before
+        if seen_before is not None
+        else visible_match_ids(user=request.user, people=[person for _, person, _ in answers])
+    )
+    for key, person, answer in answers:
+        sensitive_read_record(
+            request=request,
+            obj=person,
+            fields=["ssn_compared"],
+            detail={"case_opening": {"party": key, "answer": answer}, "visible_to_user": person.pk in visible},
+        )
+    return len(answers)

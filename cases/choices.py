@@ -200,6 +200,11 @@ class WorkItemKind(models.TextChoices):
     ESTABLISH = "establish", "Establish an order"
     INTERSTATE_REFERRAL = "interstate_referral", "Interstate referral"
     REVIEW = "review", "Review"
+    PERSON_CHECK = "person_check", "Check a person's record"
+
+
+# The unit of the work items only a coordinator may settle (a record outside a caseworker's scope).
+COORDINATOR_UNIT = "Coordinator"
 
 
 class LocateSource(models.TextChoices):

@@ -100,6 +100,7 @@ class CaseCreateForm(forms.Form):
         choices, with their details; the others are one line that names no one
         (``MATCH_ELSEWHERE``)."""
         order = list(self.fields)
+        self.ssn_differs_shown: list[tuple[str, object]] = []  # (party, person) labelled: a logged SSN answer
         for key, people in matches.items():
             if key not in self.PARTIES:
                 continue
@@ -107,14 +108,10 @@ class CaseCreateForm(forms.Form):
             shown = [p for p in people if p.pk in visible_ids]
             typed = (getattr(self, "cleaned_data", {}) or {}).get(f"{key}_ssn") or ""
             index = blind_index(typed) if typed else ""
+            differs = {p.pk for p in shown if index and p.ssn_index and p.ssn_index != index}
+            self.ssn_differs_shown += [(key, p) for p in shown if p.pk in differs]
             choices = [
-                (
-                    str(p.pk),
-                    _match_label(
-                        p, case_counts.get(p.pk, 0), ssn_differs=bool(index and p.ssn_index and p.ssn_index != index)
-                    ),
-                )
-                for p in shown
+                (str(p.pk), _match_label(p, case_counts.get(p.pk, 0), ssn_differs=p.pk in differs)) for p in shown
             ]
             choices.append(
                 ("new", "None of these: a new person (say why below)" if shown else "A new person (say why below)")

@@ -23,7 +23,16 @@ from core.stale import carry_shown, shown_in, without_shown
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import forms, selectors, services
-from .access import fti_reads_record, person_shown, possible_matches_read_record
+from .access import (
+    SSN_DIFFERS_LABEL,
+    SSN_ON_FILE_DIFFERS,
+    SSN_ON_FILE_LINKED,
+    SSN_ON_FILE_ROUTED,
+    fti_reads_record,
+    person_shown,
+    possible_matches_read_record,
+    ssn_answers_record,
+)
 from .choices import CaseStatus, ParticipantRole, WorkItemKind, WorkItemStatus
 from .deadlines import deadline_state
 from .exceptions import CollectionConflict
@@ -173,6 +182,10 @@ class CaseCreateView(PermissionMixin, FormView):
         )
         form.matches_offered = True
         possible_matches_read_record(request=self.request, matches=matches, shown_ids=visible)
+        ssn_answers_record(
+            request=self.request,
+            answers=[(key, person, SSN_DIFFERS_LABEL) for key, person in form.ssn_differs_shown],
+        )
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -234,14 +247,45 @@ class CaseCreateView(PermissionMixin, FormView):
             apply_service_errors(form, exc)
             return self.form_invalid(form)
         except services.SsnOnFileDiffers as exc:
+            ssn_answers_record(
+                request=self.request,
+                answers=[(key, person, SSN_ON_FILE_DIFFERS) for key, person in exc.on_file.items()],
+            )
             form.offer_ssn_confirmation(exc.parties)
             apply_service_errors(form, exc)
             return self.form_invalid(form)
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return self.form_invalid(form)
+        routed = case.ssn_links_routed
+        ssn_answers_record(
+            request=self.request,
+            seen_before={  # as the service found them, before this case put them in the user's scope
+                note["ssn_on_file_person_id"] for note in case.people_matched if note.get("visible_to_caseworker")
+            },
+            answers=[
+                *((key, person, SSN_ON_FILE_LINKED) for key, person in case.ssn_links_unseen.items()),
+                *((key, person, SSN_ON_FILE_ROUTED) for key, person in routed.items()),
+            ],
+        )
         messages.success(self.request, f"Case {case.case_number} opened.")
+        for key in routed:
+            messages.warning(
+                self.request,
+                SSN_LINK_ROUTED_MESSAGE.format(
+                    party=forms.CaseCreateForm.PARTIES[key], party_lower=forms.CaseCreateForm.PARTIES[key].lower()
+                ),
+            )
         return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_number": case.case_number}))
+
+
+# Said after a confirmed "the record on file is this person" for a record the caseworker may not link
+# (``services.cases._ssn_link_confirmable``): nothing of it, and not which reason applied.
+SSN_LINK_ROUTED_MESSAGE = (
+    "{party}: the SSN entered is on file for a record you cannot link to this case. The {party_lower} was "
+    "entered as a new record without the SSN, and a coordinator will check the two records (a work item on the "
+    "case) and merge them if they are one person."
+)
 
 
 class CaseFormView(CaseMixin, ServiceActionView):

@@ -7,13 +7,38 @@ hearing request deadline through ``core.deadlines`` (complaints never imports he
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 
+from core import business_days
 from core.deadlines import Deadline, days_for, due_after, presumed_received_on, profile
 
-__all__ = ["Deadline", "days_for", "due_after", "due_soon_days", "presumed_received_on", "profile"]
+__all__ = ["Deadline", "days_for", "due_after", "due_soon_days", "presumed_received_on", "profile", "public_due_on"]
 
 
 def due_soon_days() -> int:
     """Days before the due date a complaint's investigator is reminded (office practice)."""
     return settings.CASEWORKS_COMPLAINT_DUE_SOON_DAYS
+
+
+def public_due_on(complaint) -> date:
+    """The written-answer date the public pages (confirmation, status) show: the earliest of the
+    dates the office's profiles give for the complaint's received day and any extension, whatever
+    the profile of the case it names. The complaint's own ``due_on`` follows its case's state's
+    holidays, so in an office with New York and California cases it would hint which state a case
+    number belongs to (or that it names none) to an anonymous complainant. The earliest, not the
+    office's default profile's alone: the date tells the complainant when they may ask for a state
+    hearing without a resolution (Fam. Code 17801(b)), so it is never later than the complaint's own
+    (staff pages, reminders and letters keep ``due_on``)."""
+    from cases.choices import Jurisdiction
+
+    extra = complaint.extension_days or 0
+    return min(
+        business_days.add_calendar_days(
+            complaint.received_on,
+            days_for(Deadline.RESOLUTION, jurisdiction=jurisdiction, on=complaint.received_on) + extra,
+            jurisdiction,
+        )
+        for jurisdiction in sorted({profile(None), *Jurisdiction.values})
+    )

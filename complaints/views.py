@@ -34,7 +34,7 @@ from core.views import (
     ServiceActionView,
 )
 
-from . import selectors, services
+from . import deadlines, selectors, services
 from .choices import Channel, ReferralStatus
 from .documents import (
     acknowledgement_letter,
@@ -101,7 +101,7 @@ class PublicComplaintView(PublicMixin, ThrottledPostMixin, FormView):
         return render(
             self.request,
             "complaints/public_confirmation.html",
-            {"complaint": complaint, "secret": complaint.raw_secret},
+            {"complaint": complaint, "secret": complaint.raw_secret, "due": deadlines.public_due_on(complaint)},
         )
 
 
@@ -121,7 +121,11 @@ class PublicStatusView(PublicMixin, ThrottledPostMixin, FormView):
         if complaint is None:
             form.add_error(None, gettext("No complaint matches this confirmation number and secret code."))
             return self.form_invalid(form)
-        return render(self.request, self.template_name, {"form": None, "complaint": complaint})
+        return render(
+            self.request,
+            self.template_name,
+            {"form": None, "complaint": complaint, "due": deadlines.public_due_on(complaint)},
+        )
 
 
 # Staff ----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ reassignment, closure, and the federal timeframes cached on the case (cases.dead
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import cast
@@ -21,6 +21,7 @@ from core.fields import blind_index
 from core.services import acting_user, event_about, event_record, row_repeat_refuse, saved_with_event
 
 from ..choices import (
+    COORDINATOR_UNIT,
     CaseStage,
     CaseStatus,
     ClosureReason,
@@ -28,6 +29,7 @@ from ..choices import (
     LocateResult,
     OrderStatus,
     ParticipantRole,
+    WorkItemKind,
     WorkItemStatus,
 )
 from ..deadlines import next_deadline
@@ -46,6 +48,7 @@ from ..models.people import ssn_validator
 from ..selectors import order_next_version
 from .assistance import case_assistance_open
 from .order_versions import ObligationData, obligation_create, order_supersede
+from .work import work_item_create
 
 # 45 CFR 303.11(b)(1): no current order and arrears under $500 (DOMAIN.md).
 CLOSURE_LOW_ARREARS_LIMIT = Decimal("500.00")
@@ -153,9 +156,15 @@ class SsnOnFileDiffers(ValidationError):
     """The SSN entered for some parties is on file for a person whose name or birth date differs
     (a slip in one digit would link a stranger's record): the caseworker checks the SSN, or confirms
     the record on file is this person (``PartyData.ssn_match_confirmed``). Nothing of that record
-    is said (it may be outside the caseworker's scope). Keyed ``<key>_ssn``."""
+    is said (it may be outside the caseworker's scope). Keyed ``<key>_ssn``.
 
-    def __init__(self, keys: list[str]) -> None:
+    ``on_file`` maps each party's key to the record whose SSN it is: the answer says the SSN typed
+    is that record's, a sensitive read the view logs (``cases.access.ssn_answers_record``); never
+    shown."""
+
+    def __init__(self, on_file: dict[str, Person]) -> None:
+        self.on_file = on_file
+        keys = list(on_file)
         self.parties = keys
         super().__init__(
             {f"{key}_ssn": ValidationError(SSN_ON_FILE_DIFFERS, code="ssn_on_file_differs") for key in keys}
@@ -181,13 +190,33 @@ def _entered_differs(person: Person, party: PartyData) -> list[str]:
     return differs
 
 
+def _ssn_link_confirmable(person: Person, *, seen: bool) -> bool:
+    """Whether the caseworker's "the record on file is this person" may link ``person`` (found by the
+    SSN typed, under another name or birth date) to the new case: only a person they may already see
+    (``seen``: on a case of their scope, ``cases.people.visible_match_ids``) and without the family violence
+    indicator. Linking puts the record on the new case, so in ``by``'s scope: a record of another
+    county would be opened to them by an SSN and a tick alone (45 CFR 303.21), and an FVI person
+    would be joined to the parties typed beside them on one caseworker's word (42 USC 654(26)).
+    Such a confirmation is routed to a coordinator instead (``_parties_resolve``)."""
+    return seen and not person.family_violence
+
+
+SSN_LINK_ROUTED_NOTES = (
+    "The SSN entered for the {party} on opening this case is on file for person {person_id} under another name or "
+    "birth date, a record the caseworker may not link (on cases they cannot see, or under the family violence "
+    "indicator). The caseworker confirmed the SSN; the {party} was entered as a new record without it. Check "
+    "whether the two are one person: if so merge this record into person {person_id} (Duplicate people), "
+    "otherwise have the SSN corrected."
+)
+
+
 def _party_key(role: str, index: int) -> str:
     return role if index == 0 else f"{role}{index + 1}"
 
 
 def _parties_resolve(
     parties: list[tuple[str, PartyData | Person]], *, by: User
-) -> tuple[dict[str, Person], list[dict]]:
+) -> tuple[dict[str, Person], list[dict], dict[str, Person]]:
     """Find each new party among the people on file before anyone is created (one person, one
     record): an SSN match through the blind index is the same person and is reused (asked first
     when the name or birth date entered differs from the record's: ``SsnOnFileDiffers``); probable
@@ -202,13 +231,20 @@ def _parties_resolve(
     name and a birth date are not an identity; an SSN is, and links the record by itself). A new
     person beside such matches is allowed with a reason, and the note names the matches ``by`` could
     not see: the coordinators' duplicates report pairs the two records by the same rule, to check
-    and merge (45 CFR 303.21: a record is disclosed only to those who may see it)."""
+    and merge (45 CFR 303.21: a record is disclosed only to those who may see it).
+
+    A confirmed SSN on file under another name or birth date links the record only when ``by`` may
+    see it and it has no family violence indicator (``_ssn_link_confirmable``); otherwise the party
+    is a new record without the SSN and the record on file is returned in the third value (the
+    party's key → that person) for a coordinator's work item: the case still opens (45 CFR 303.2(b)).
+    The notes say which records found by SSN ``by`` could not see (``not_visible_to_caseworker``)."""
     from ..people import person_matches, visible_match_ids
 
     found: dict[str, Person] = {}
     notes: list[dict] = []
     undecided: dict[str, list[Person]] = {}
-    ssn_doubtful: list[str] = []
+    ssn_doubtful: dict[str, Person] = {}
+    routed: dict[str, Person] = {}
     for key, party in parties:
         if isinstance(party, Person):
             found[key] = party
@@ -219,7 +255,22 @@ def _parties_resolve(
         if matches.exact is not None:
             differs = _entered_differs(matches.exact, party)
             if differs and not party.ssn_match_confirmed:
-                ssn_doubtful.append(key)
+                ssn_doubtful[key] = matches.exact
+                continue
+            seen = bool(visible_match_ids(user=by, people=[matches.exact]))
+            if differs and not _ssn_link_confirmable(matches.exact, seen=seen):
+                routed[key] = matches.exact
+                notes.append(
+                    {
+                        "party": key,
+                        "how": "new: SSN on file for a record the caseworker may not link",
+                        "ssn_on_file_person_id": matches.exact.pk,
+                        "visible_to_caseworker": seen,
+                        "entered_differs": differs,
+                        "confirmed_by_caseworker": True,
+                        "routed_to_coordinator": True,
+                    }
+                )
                 continue
             found[key] = matches.exact
             notes.append(
@@ -228,6 +279,7 @@ def _parties_resolve(
                     "person_id": matches.exact.pk,
                     "how": "same SSN",
                     **({"entered_differs": differs, "confirmed_by_caseworker": True} if differs else {}),
+                    **({} if seen else {"not_visible_to_caseworker": True}),
                 }
             )
         elif party.existing_person_id is not None:
@@ -250,8 +302,8 @@ def _parties_resolve(
         elif matches.probable and not party.new_person_reason.strip():
             undecided[key] = matches.probable
         elif matches.probable:
-            seen = visible_match_ids(user=by, people=matches.probable)
-            not_seen = [p.pk for p in matches.probable if p.pk not in seen]
+            seen_ids = visible_match_ids(user=by, people=matches.probable)
+            not_seen = [p.pk for p in matches.probable if p.pk not in seen_ids]
             notes.append(
                 {
                     "party": key,
@@ -265,7 +317,7 @@ def _parties_resolve(
         raise SsnOnFileDiffers(ssn_doubtful)
     if undecided:
         raise ProbableMatches(undecided)
-    return found, notes
+    return found, notes, routed
 
 
 def _parties_lock(parties: list[PartyData | Person]) -> None:
@@ -379,11 +431,15 @@ def case_create(
         for i, party in enumerate(group)
     ]
     _parties_lock([party for _, _, party in keyed])
-    existing, match_notes = _parties_resolve([(key, party) for key, _, party in keyed], by=by)
+    existing, match_notes, routed = _parties_resolve([(key, party) for key, _, party in keyed], by=by)
     case_deadline_refresh(case)
     _case_save_numbered(case)
     for key, role, party in keyed:
-        if key not in existing:
+        if key in routed:
+            # The SSN stays on the record it is on: this party is a new record until a coordinator
+            # decides (the SSN's unique index allows one live record per SSN).
+            person = _person_create(replace(cast(PartyData, party), ssn=""), on=opened_on)
+        elif key not in existing:
             person = _person_create(cast(PartyData, party), on=opened_on)
         elif isinstance(party, PartyData):
             person = _person_entered_again(existing[key], party)
@@ -405,6 +461,24 @@ def case_create(
             **({"people_matched": match_notes} if match_notes else {}),
         },
     )
+    for key, on_file in routed.items():
+        role_label = ParticipantRole(next(role for k, role, _ in keyed if k == key)).label.lower()
+        work_item_create(
+            case=case,
+            title=f"SSN entered for the {role_label} is on another record: check and merge",
+            kind=WorkItemKind.PERSON_CHECK,
+            due_on=opened_on,
+            unit=COORDINATOR_UNIT,
+            dedupe_key=f"ssn-on-file:{case.pk}:{key}",
+            by=by,
+            notes=SSN_LINK_ROUTED_NOTES.format(party=role_label, person_id=on_file.pk),
+        )
+    # What the opening found, for the page to log and say (``cases.access.ssn_answers_record``).
+    case.people_matched = match_notes  # type: ignore[attr-defined]
+    case.ssn_links_unseen = {  # type: ignore[attr-defined]  # linked by SSN, not on a case ``by`` could see
+        note["party"]: existing[note["party"]] for note in match_notes if note.get("not_visible_to_caseworker") is True
+    }
+    case.ssn_links_routed = routed  # type: ignore[attr-defined]
     return case
 
 

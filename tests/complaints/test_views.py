@@ -580,3 +580,29 @@ def test_notices_page_lists_only_mine(client_as, role_user):
     page = client_as("ombudsperson").get(reverse("complaints:notice_list"))
     assert [n.message for n in page.context["object_list"]] == ["Mine"]
     assert not mail.outbox
+
+
+@override_settings(CASEWORKS_JURISDICTION="CA")
+@time_machine.travel(date(2026, 10, 28), tick=False)
+def test_public_pages_give_the_same_due_date_whichever_states_case_the_number_names(client):
+    """Received 2026-10-28: day 30 is 2026-11-27, the day after Thanksgiving, a California holiday
+    and a New York business day. The complaint's own due date follows its case's state; the public
+    pages give the earliest of the office's profiles' dates, so they hint at no state (and never a
+    date later than the complaint's own: Fam. Code 17801(b))."""
+    ny, ca = CaseFactory(jurisdiction="NY"), CaseFactory(jurisdiction="CA")
+
+    def pages(case_number: str) -> tuple[Complaint, str, str]:
+        page = client.post(reverse("complaints:public_form"), {**PUBLIC, "case_number": case_number})
+        complaint = Complaint.objects.get(number=page.context["complaint"].number)
+        status = client.post(
+            reverse("complaints:public_status"), {"number": complaint.number, "secret": page.context["secret"]}
+        )
+        return complaint, page.content.decode(), status.content.decode()
+
+    filed = {number: pages(number) for number in (ny.case_number, ca.case_number, "CA-987654")}
+    # the office's clocks are the case's state's (or the office's for an unknown number)
+    assert [c.due_on for c, _, _ in filed.values()] == [date(2026, 11, 27), date(2026, 11, 30), date(2026, 11, 30)]
+    # the complainant sees one date whatever the number
+    for _, confirmation, status in filed.values():
+        assert "by <strong>Nov 27, 2026</strong>" in confirmation and "Nov 30, 2026" not in confirmation
+        assert "Nov 27, 2026" in status and "Nov 30, 2026" not in status
