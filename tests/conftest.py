@@ -166,6 +166,17 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _forget_api_tallies():
+    """The per-process counts of calls without a valid key (accounts.request_log): each test's first
+    such call of a client is a first call, written at once, whatever ran before."""
+    from accounts import request_log
+
+    request_log._tallies.clear()
+    yield
+    request_log._tallies.clear()
+
+
 # The cast works in one county (the factories' cases are in it too); pass ``county=""`` for a user
 # without one (who sees no county's cases: cases.models.scope).
 CAST_COUNTY = "Albany"
