@@ -21,8 +21,10 @@ key prefix and status in ``ApiRequestTally``: the first of a client in a minute 
 process and added to that row (``count = count + n``, one statement for all clients) once
 ``CASEWORKS_API_LOG_FLUSH_SECONDS`` have passed since the last addition (checked on the next API
 request), by ``request_log_flush`` and at exit. A flood of N such calls from one client writes one
-row a minute and, per process, about one statement every few seconds; a crash can lose the counts
-of those seconds, never the client's row.
+row a minute and, per process, about one statement every few seconds; from many clients, at most
+``TALLY_ROWS_A_MINUTE`` new rows a minute per process, the clients beyond them counted together
+on the row of client ``OTHERS`` (one per status and refused key). A crash can lose the counts of
+those seconds, never a client's row.
 """
 
 from __future__ import annotations
@@ -119,10 +121,11 @@ TALLY_FIELDS = (
     "ip_address",
 )
 TALLY_KEY = TALLY_FIELDS[:4]  # the row's unique constraint (accounts_apirequesttally_per_minute)
-# Beyond this many (client, minute, ...) entries in one process (a flood from many addresses), the
-# counts are written and the entries forgotten: memory stays bounded, the next call of a forgotten
-# client adds to its row as a first call would.
-TALLY_ENTRIES = 10_000
+# Rows one process starts in a minute: beyond them (a flood from many addresses, e.g. the /64s of
+# one /48) the calls of new clients are counted on one row for them all, client OTHERS, so the rows
+# a minute and this process's memory stay bounded whatever the number of addresses.
+TALLY_ROWS_A_MINUTE = 1_000
+OTHERS = "others"
 
 
 @dataclass
@@ -133,6 +136,7 @@ class _Tally:
 
 
 _tallies: dict[tuple, _Tally] = {}
+_tallies_started: dict[datetime, int] = {}  # rows started by this process, per minute
 _tallies_written = time.monotonic()
 
 
@@ -154,9 +158,13 @@ def request_tally_add(
     ident = (minute, client, key_prefix, status_code)
     with _lock:
         tally = _tallies.get(ident)
+        if tally is None and _tallies_started.get(minute, 0) >= TALLY_ROWS_A_MINUTE:
+            ident = (minute, OTHERS, key_prefix, status_code)
+            tally = _tallies.get(ident)
         if tally is None:
             first = (*ident, agency_id, 1, at, at, method, path, ip_address)
             _tallies[ident] = _Tally(first=first)
+            _tallies_started[minute] = _tallies_started.get(minute, 0) + 1
             now = [first]
         else:
             tally.waiting += 1
@@ -167,14 +175,11 @@ def request_tally_add(
 
 
 def _tallies_due() -> bool:
-    return bool(_tallies) and (
-        time.monotonic() - _tallies_written >= _flush_seconds() or len(_tallies) >= TALLY_ENTRIES
-    )
+    return bool(_tallies) and time.monotonic() - _tallies_written >= _flush_seconds()
 
 
 def _tallies_take() -> list[tuple]:
-    """The counts waiting, as rows to add (under ``_lock``); entries of past minutes, or all of them
-    past ``TALLY_ENTRIES``, are forgotten."""
+    """The counts waiting, as rows to add (under ``_lock``); entries of past minutes are forgotten."""
     global _tallies_written
     rows = []
     for tally in _tallies.values():
@@ -185,8 +190,8 @@ def _tallies_take() -> list[tuple]:
     current = timezone.now().replace(second=0, microsecond=0)
     for ident in [ident for ident in _tallies if ident[0] < current]:
         del _tallies[ident]
-    if len(_tallies) >= TALLY_ENTRIES:
-        _tallies.clear()
+    for minute in [minute for minute in _tallies_started if minute < current]:
+        del _tallies_started[minute]
     _tallies_written = time.monotonic()
     return rows
 
