@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import LabelledTabularInline, ReadOnlyAdmin
 
 from .mfa import mfa_reset
-from .models import ApiKey, ApiRequestLog, AuthenticatorDevice, PartnerAgency, RecoveryCodeDevice, User
+from .models import ApiKey, ApiRequestLog, ApiRequestTally, AuthenticatorDevice, PartnerAgency, RecoveryCodeDevice, User
 
 
 @admin.register(User)
@@ -108,6 +108,18 @@ class ApiRequestLogAdmin(ReadOnlyAdmin):
     list_filter = ("method", "status_code", "agency")
     search_fields = ("path", "key_prefix", "agency__name")
     date_hierarchy = "at"
+    list_select_related = ("agency",)
+
+
+@admin.register(ApiRequestTally)
+class ApiRequestTallyAdmin(ReadOnlyAdmin):
+    """Calls without a valid key, counted per client (IPv6 by /64) and minute: where a flood or a
+    refused key's use is investigated (the request log holds the calls valid keys made)."""
+
+    list_display = ("minute", "client", "count", "status_code", "key_prefix", "agency", "method", "path", "last_at")
+    list_filter = ("status_code", "agency")
+    search_fields = ("client", "key_prefix", "path", "agency__name")
+    date_hierarchy = "minute"
     list_select_related = ("agency",)
 
 

@@ -1,4 +1,5 @@
-"""Every API call is logged with the agency, the endpoint and the outcome; staff pages need MFA."""
+"""Every API call a valid key made is logged with the agency, the endpoint and the outcome, the
+others counted per client and minute; staff pages need MFA."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.services import client_ip
+from core.throttle import client_key
 
-from .request_log import request_log_add
+from .request_log import request_log_add, request_tally_add
 
 
 class ApiRequestLogMiddleware:
@@ -25,17 +27,32 @@ class ApiRequestLogMiddleware:
         response = self.get_response(request)
         if request.path.startswith(self.PREFIX):
             key = getattr(request, "caseworks_api_key", None)
-            # Successful reads are written in batches (accounts.request_log); writes and
-            # denials at once.
-            request_log_add(
-                agency_id=key.agency_id if key else None,
-                key_prefix=key.prefix if key else "",
-                method=(request.method or "")[:10],
-                path=request.path[:500],
-                status_code=response.status_code,
-                ip_address=client_ip(request),
-                at=timezone.now(),
-            )
+            if key is not None:
+                # Successful reads are written in batches (accounts.request_log); writes and
+                # denials at once.
+                request_log_add(
+                    agency_id=key.agency_id,
+                    key_prefix=key.prefix,
+                    method=(request.method or "")[:10],
+                    path=request.path[:500],
+                    status_code=response.status_code,
+                    ip_address=client_ip(request),
+                    at=timezone.now(),
+                )
+            else:
+                # No valid key: anyone can send these, unthrottled, so no row each: counted per
+                # client (IPv6 by /64) and minute, a refused real key named (accounts.request_log).
+                refused = getattr(request, "caseworks_api_key_refused", None)
+                request_tally_add(
+                    client=client_key(request),
+                    key_prefix=refused.prefix if refused else "",
+                    agency_id=refused.agency_id if refused else None,
+                    method=(request.method or "")[:10],
+                    path=request.path[:500],
+                    status_code=response.status_code,
+                    ip_address=client_ip(request),
+                    at=timezone.now(),
+                )
         return response
 
 

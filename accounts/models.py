@@ -184,7 +184,8 @@ class ApiKey(models.Model):
 
 
 class ApiRequestLog(models.Model):
-    """Every API call: which agency and key, which endpoint, the outcome."""
+    """Every API call a valid key made: which agency and key, which endpoint, the outcome. Calls
+    made without one are counted in ``ApiRequestTally`` instead."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     agency = models.ForeignKey(PartnerAgency, null=True, blank=True, on_delete=models.SET_NULL)
@@ -200,6 +201,49 @@ class ApiRequestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.method} {self.path} {self.status_code}"
+
+
+class ApiRequestTally(models.Model):
+    """API calls that no valid key made (no key, a malformed or unknown one, or a real key refused:
+    revoked, expired, its agency inactive or the secret wrong), counted per client and minute.
+
+    A row per such call let anyone on the internet make the database write a row per request
+    without a key and without a limit (the keys' throttle runs after authentication). The first
+    call of a client in a minute is written at once; the rest are added to its ``count`` in one
+    statement per process every ``CASEWORKS_API_LOG_FLUSH_SECONDS`` (``accounts.request_log``).
+    The client is the address ``core.throttle.client_key`` counts by (an IPv6 address by its /64);
+    ``ip_address``, ``method`` and ``path`` are those of the first call counted.
+    """
+
+    minute = models.DateTimeField(help_text="Start of the minute counted.")
+    client = models.CharField(max_length=49, help_text="IPv4 address or IPv6 /64 network; 'unknown' if none was read.")
+    key_prefix = models.CharField(
+        max_length=ApiKey.PREFIX_LENGTH,
+        blank=True,
+        help_text="The prefix of a real key that was refused; blank: no key, or no key with that prefix.",
+    )
+    agency = models.ForeignKey(PartnerAgency, null=True, blank=True, on_delete=models.SET_NULL)
+    status_code = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=1)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-minute", "-count", "-id"]
+        verbose_name = "API requests without a valid key"
+        verbose_name_plural = "API requests without a valid key"
+        constraints = [
+            # The row the processes' counts are added to (INSERT ... ON CONFLICT: request_log).
+            models.UniqueConstraint(
+                fields=["minute", "client", "key_prefix", "status_code"], name="accounts_apirequesttally_per_minute"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minute:%Y-%m-%d %H:%M} {self.client} {self.status_code} ×{self.count}"
 
 
 # Multi-factor sign-in (issue 12.4; IRS Publication 1075, OWASP ASVS L2) ---------------------------

@@ -29,7 +29,12 @@ from .choices import Role
 ALL = "*"
 
 PERMISSIONS: dict[str, list[str]] = {
-    Role.COORDINATOR: ["accounts.view_user", "accounts.view_partneragency", "accounts.view_apirequestlog"],
+    Role.COORDINATOR: [
+        "accounts.view_user",
+        "accounts.view_partneragency",
+        "accounts.view_apirequestlog",
+        "accounts.view_apirequesttally",
+    ],
     Role.ADMINISTRATOR: [ALL],
 }
 

@@ -166,6 +166,22 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _forget_api_tallies():
+    """The per-process counts of calls without a valid key (accounts.request_log): each test's first
+    such call of a client is a first call, written at once, whatever ran before."""
+    import time
+
+    from accounts import request_log
+
+    request_log._tallies.clear()
+    request_log._tallies_started.clear()
+    request_log._tallies_written = time.monotonic()  # the flush interval counts from the test's start
+    yield
+    request_log._tallies.clear()
+    request_log._tallies_started.clear()
+
+
 # The cast works in one county (the factories' cases are in it too); pass ``county=""`` for a user
 # without one (who sees no county's cases: cases.models.scope).
 CAST_COUNTY = "Albany"

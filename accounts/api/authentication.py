@@ -64,9 +64,11 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key, rate = key_cache.api_key_for_request(parts[1], _key_rate())
         if key is None or not key.matches(raw):
             _refund(rate)
+            _refused_mark(request, key)
             raise exceptions.AuthenticationFailed("Invalid API key.")
         if not key.is_usable:
             _refund(rate)
+            _refused_mark(request, key)
             raise exceptions.AuthenticationFailed("This API key is revoked or expired.")
         _last_used_mark(key)
         request._request.caseworks_api_key = key  # read by ApiRequestLogMiddleware
@@ -90,6 +92,14 @@ def _refund(rate) -> None:
         backend = rate_limit.redis_cache()
         if backend is not None:
             rate_limit.refund(backend, rate)
+
+
+def _refused_mark(request, key: ApiKey | None) -> None:
+    """A real key refused (wrong secret, revoked, expired, agency inactive) is named in the count
+    of refused calls (ApiRequestLogMiddleware → ApiRequestTally); an unknown prefix is not, so the
+    count's rows stay bounded by the keys that exist."""
+    if key is not None:
+        request._request.caseworks_api_key_refused = key
 
 
 # When this process last wrote each key's last_used_at (time.monotonic()): a key read from the cache

@@ -112,13 +112,17 @@ def test_api_key_by_prefix_reads_the_key_and_its_agency_as_the_orm_does(django_a
     assert api_key_by_prefix(prefix="00000000") is None
 
 
-def test_every_call_is_logged_with_agency_endpoint_and_outcome():
+def test_every_call_of_a_valid_key_is_logged_with_agency_endpoint_and_outcome():
+    """Calls without a valid key are counted instead (tests/accounts/test_api_request_tally.py)."""
     raw = create_key("Court", "--scopes", "cases:read")
     client_with(raw).get(URL)
     client_with(raw).post(URL)
     APIClient().get(URL)
-    rows = list(ApiRequestLog.objects.order_by("id").values_list("agency__name", "method", "path", "status_code"))
-    assert rows == [("Court", "GET", URL, 200), ("Court", "POST", URL, 403), (None, "GET", URL, 401)]
+    rows = list(
+        ApiRequestLog.objects.order_by("id").values_list("agency__name", "key_prefix", "method", "path", "status_code")
+    )
+    prefix = ApiKey.objects.get().prefix
+    assert rows == [("Court", prefix, "GET", URL, 200), ("Court", prefix, "POST", URL, 403)]
 
 
 def test_over_the_rate_limit_is_a_429():
@@ -153,9 +157,9 @@ def test_successful_reads_are_logged_in_batches_and_denials_at_once(django_asser
         client.get(URL)  # the third fills the batch
         assert list(ApiRequestLog.objects.values_list("status_code", flat=True)) == [200, 200, 200]
         client.get(URL)
-        APIClient().get(URL)  # a 401: written at once, after the GET that waited
+        client.post(URL)  # a 403 (no write scope): written at once, after the GET that waited
         rows = list(ApiRequestLog.objects.order_by("id").values_list("status_code", "agency__name"))
-        assert rows[3:] == [(200, "Court"), (401, None)]
+        assert rows[3:] == [(200, "Court"), (403, "Court")]
         client.get(URL)
         with django_assert_num_queries(1):
             assert request_log_flush() == 1

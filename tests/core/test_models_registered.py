@@ -23,6 +23,7 @@ NO_HISTORY = {
     "core.AccessLog",  # access log
     "core.Job",  # background job outbox and leases, written by workers (a heartbeat every few seconds)
     "accounts.ApiRequestLog",  # API request log
+    "accounts.ApiRequestTally",  # calls without a valid key, counted per client and minute
     "accounts.AuthenticatorDevice",  # written at sign-in; enrolment and resets are in the access log
     "accounts.RecoveryCodeDevice",  # written at sign-in; enrolment, use and resets are in the access log
     "cases.LedgerRun",  # scheduled ledger job runs
