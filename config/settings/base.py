@@ -544,6 +544,12 @@ CASEWORKS_OFFSET_JOINT_HOLD_DAYS = env.int("CASEWORKS_OFFSET_JOINT_HOLD_DAYS", d
 # (FOP Case Submission and Update record, positions 1-2 and 3-5).
 CASEWORKS_OFFSET_STATE_CODE = env.str("CASEWORKS_OFFSET_STATE_CODE", default="")
 CASEWORKS_OFFSET_LOCAL_CODE = env.str("CASEWORKS_OFFSET_LOCAL_CODE", default="")
+if CASEWORKS_OFFSET_LOCAL_CODE[:3].upper() == "CTL":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "CASEWORKS_OFFSET_LOCAL_CODE cannot be CTL: FOP reads CTL in positions 3-5 as a control record."
+    )
 # Documents on a case (issue 15.8): the largest file staff may attach. Scanned court orders run to a
 # few MB; 10 MB keeps a multi-page scan while bounding what one upload can store.
 CASEWORKS_DOCUMENT_MAX_BYTES = env.int("CASEWORKS_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

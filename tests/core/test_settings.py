@@ -80,6 +80,12 @@ def test_production_refuses_the_placeholder_ach_originator():
         assert result.returncode != 0 and "CASEWORKS_ACH_COMPANY_ID" in result.stderr, extra
 
 
+def test_the_offset_local_code_cannot_be_the_control_records_mark():
+    # FOP tells a control record by "CTL" in positions 3-5, where a case record has the local code
+    result = _production_settings(env_extra=_production(CASEWORKS_OFFSET_LOCAL_CODE="ctl"))
+    assert result.returncode != 0 and "CASEWORKS_OFFSET_LOCAL_CODE cannot be CTL" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("missing", "bad_value", "message"),
     [

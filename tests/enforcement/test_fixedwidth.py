@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from enforcement.interchange.fixedwidth import (
@@ -88,6 +88,9 @@ def test_write_then_read_gives_the_same_records(layout_name, record_name):
     @given(st.lists(record_strategy(record), min_size=1, max_size=4))
     def round_trip(records):
         lines = write(records, bare)
+        # A layout that tells its records apart by content reserves those columns (FOP: "CTL" in
+        # positions 3-5 is a control record, so no detail's local code is CTL; the settings refuse it).
+        assume(layout.identify is None or all(layout.identify(line) == record.record_id for line in lines))
         assert all(len(line) == record.length for line in lines)
         assert read(lines, bare) == records
 
