@@ -236,3 +236,16 @@ def test_a_user_without_the_work_permission_cannot_record_the_check(frozen, noti
     )
     assert response.status_code == 403
     assert not LicenceIncomeCheck.objects.exists()
+
+
+def test_a_waiting_ca_licence_action_does_not_wake_its_chunk_every_night(noticed):
+    from enforcement.services.sweep import _chunk_survey
+
+    night = noticed.contest_ends_on + timedelta(days=1)
+    sweep_run_inline(as_of=night)
+    _, moves = _chunk_survey(low=0, high=noticed.case_id + 1, as_of=night + timedelta(days=1))
+    assert moves is False  # nothing to move: the action waits for a person to record the check
+    _median()
+    _record(noticed, income="90000.00", on=night)
+    _, moves = _chunk_survey(low=0, high=noticed.case_id + 1, as_of=night + timedelta(days=1))
+    assert moves is True
