@@ -27,6 +27,8 @@ CURRENT_EXCEPTION_CITE = "45 CFR 305.33; 42 USC 658a(b)(6)(C)(ii)"  # the curren
 ARREARS_EXCEPTION_CITE = "45 CFR 305.33; 42 USC 658a(b)(6)(D)(ii)"  # the arrears collections improvement exception
 CA_COMPLAINT_REGS = date(2001, 7, 1)  # 22 CCR 120100-120108 (chapter 10, article 2) operative
 NY_HEARINGS_CORRECTED = date(2026, 12, 7)  # NY fair-hearing rows replace the mirror of California
+CA_17520_5 = date(2025, 1, 1)  # Fam. Code 17520.5(c): "shall become operative on January 1, 2025"
+CA_17520_5_NONCOMMERCIAL = date(2027, 1, 1)  # 17520.5(a)(2): noncommercial licences only from then
 PASSPORT_DRA = date(2006, 10, 1)  # Deficit Reduction Act of 2005 s. 7303: passport threshold $5,000 -> $2,500
 
 
@@ -630,6 +632,26 @@ def _rows() -> list[dict]:
         confirm=True,
         note="Suspension after more than this many months of arrears.",
     )
+    # Fam. Code 17520.5 (SB 1055, Stats. 2022, ch. 830): no DMV listing of a low-income obligor.
+    add(
+        "ca.remedy.license_suspension.low_income_pct",
+        "CA",
+        CA_17520_5,
+        70,
+        "Fam. Code 17520.5(a)(1), (c)",
+        note="Not sent to the DMV when the obligor's annual household income is at or below this percent of the "
+        "HCD median income of the county the agency believes the obligor resides in.",
+    )
+    for on, covers in ((CA_17520_5, 1), (CA_17520_5_NONCOMMERCIAL, 0)):
+        add(
+            "ca.remedy.license_suspension.low_income_covers_commercial",
+            "CA",
+            on,
+            covers,
+            "Fam. Code 17520.5(a)(2)",
+            note="1: the low-income rule covers every driver's licence; 0: noncommercial licences only "
+            "(from January 1, 2027).",
+        )
     add(
         "ca.remedy.state_collection.days_past_due",
         "CA",

@@ -7,7 +7,7 @@ through ``rule_revise`` (the change is audited and history kept).
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import LabelledTabularInline, ReadOnlyAdmin
+from core.admin import HistoryReadOnlyAdmin, LabelledTabularInline, ReadOnlyAdmin
 
 from .models import (
     Appearance,
@@ -17,6 +17,7 @@ from .models import (
     EiwoControl,
     EnforcementAction,
     IncomeWithholdingOrder,
+    LicenceIncomeCheck,
     Petition,
     RemedyRule,
     SweepChunk,
@@ -124,6 +125,17 @@ class EnforcementActionAdmin(SimpleHistoryAdmin):
     search_fields = ("case__case_number",)
     raw_id_fields = ("case", "rule", "sweep_run", "notice_issued_by", "contest_decided_by")
     list_select_related = ("case",)
+
+
+@admin.register(LicenceIncomeCheck)
+class LicenceIncomeCheckAdmin(HistoryReadOnlyAdmin):
+    """Recorded on the action's page (``action_income_check_record``): visible with its history here."""
+
+    list_display = ("action", "checked_on", "county", "household_income", "median_income", "percent", "exempt")
+    list_filter = ("exempt", "licence_class")
+    search_fields = ("action__case__case_number", "county")
+    raw_id_fields = ("action", "checked_by")
+    list_select_related = ("action",)
 
 
 @admin.register(BankMatch)

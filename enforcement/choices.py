@@ -17,6 +17,13 @@ class Remedy(models.TextChoices):
     STATE_COLLECTION = "state_collection", _("Transfer to state collection")
 
 
+class LicenceClass(models.TextChoices):
+    """The obligor's driver's licence, as far as Fam. Code 17520.5(a)(2) asks (from January 1, 2027)."""
+
+    NONCOMMERCIAL = "noncommercial", _("Noncommercial")
+    COMMERCIAL = "commercial", _("Commercial")
+
+
 class Comparison(models.TextChoices):
     AT_LEAST = "gte", _("at least")
     MORE_THAN = "gt", _("more than")
@@ -217,6 +224,7 @@ EnforcementEvent = event_choices(
     court.petition_opened court.petition_updated criminal.non_support_referral criminal.referral_updated
     disbursement.file_exported disbursement.returned disbursement.sent enforcement.action_activated
     enforcement.action_closed enforcement.action_contest_window_opened enforcement.action_contested
+    enforcement.income_check_recorded
     enforcement.action_proposed enforcement.action_released enforcement.contest_decided
     enforcement.notice_issued enforcement.rule_revised nacha.return_file_imported payee.bank_details_corrected
     payment.file_duplicate payment.file_failed payment.file_imported payment.file_rejected

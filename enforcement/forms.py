@@ -10,6 +10,7 @@ from .choices import (
     AppearanceParty,
     ContestDecision,
     HearingResult,
+    LicenceClass,
     PetitionKind,
     PetitionOutcome,
     ReferralAgency,
@@ -36,6 +37,29 @@ class ActionEndForm(forms.Form):
         choices=ReleaseReason.choices, initial=ReleaseReason.WITHDRAWN, help_text="Reason when releasing."
     )
     note = forms.CharField(max_length=300, required=False)
+
+
+class LicenceIncomeCheckForm(forms.Form):
+    """The obligor's household income check of a California licence action (Fam. Code 17520.5)."""
+
+    household_income = MoneyField(label="Annual household income", allow_zero=True, help_text="Of the obligor.")
+    income_source = forms.CharField(
+        label="Source of the figure",
+        max_length=200,
+        help_text="E.g. 2025 tax return, EDD wage record, income and expense declaration.",
+    )
+    county = forms.CharField(
+        label="County of residence",
+        max_length=60,
+        help_text="The county the agency believes the obligor resides in; its HCD median income on file is used.",
+    )
+    licence_class = forms.ChoiceField(
+        label="Driver's licence",
+        choices=LicenceClass.choices,
+        widget=forms.RadioSelect,
+        initial=LicenceClass.NONCOMMERCIAL,
+        help_text="From January 1, 2027 the rule covers noncommercial licences only (17520.5(a)(2)).",
+    )
 
 
 class PetitionForm(forms.ModelForm):

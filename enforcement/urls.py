@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("actions/<int:pk>/decide/", actions.ActionDecideView.as_view(), name="action_decide"),
     path("actions/<int:pk>/activate/", actions.ActionActivateView.as_view(), name="action_activate"),
     path("actions/<int:pk>/end/", actions.ActionEndView.as_view(), name="action_end"),
+    path("actions/<int:pk>/income-check/", actions.ActionIncomeCheckView.as_view(), name="action_income_check"),
     path("actions/<int:pk>/withholding/issue/", withholding.ActionIwoIssueView.as_view(), name="action_iwo_issue"),
     path(
         "actions/<int:pk>/withholding/lump-sum/", withholding.ActionIwoLumpSumView.as_view(), name="action_iwo_lump_sum"

@@ -40,6 +40,12 @@ WITH activated AS (
     UPDATE enforcement_enforcementaction SET status = 'active', activated_on = %(as_of)s, next_step_on = NULL,
            updated_at = now()
     WHERE status = 'contest_window' AND contest_ends_on < %(as_of)s
+      -- a CA licence action waits for its household income check (Fam. Code 17520.5, from 2025-01-01)
+      AND NOT (remedy = 'license_suspension'
+               AND rule_id IN (SELECT r.id FROM enforcement_remedyrule r
+                                WHERE r.remedy = 'license_suspension' AND r.jurisdiction = 'CA')
+               AND NOT EXISTS (SELECT 1 FROM enforcement_licenceincomecheck k
+                                WHERE k.action_id = enforcement_enforcementaction.id AND NOT k.exempt))
     RETURNING id, case_id, remedy
 ), levied AS (
     UPDATE enforcement_bankmatch m SET status = 'levied'

@@ -8,7 +8,7 @@
 Other modules of the app (payment files, bank reconciliation) live beside these.
 """
 
-from .actions import BankMatch, EnforcementAction
+from .actions import BankMatch, EnforcementAction, LicenceIncomeCheck
 from .bank import BankAccount, BankStatement, BankTransaction, ReconciliationException
 from .courts import Appearance, CourtHearing, CriminalReferral, Petition
 from .offset import OffsetCertification, OffsetCollection
@@ -33,6 +33,7 @@ __all__ = [
     "EiwoControl",
     "EnforcementAction",
     "IncomeWithholdingOrder",
+    "LicenceIncomeCheck",
     "NachaReturnFile",
     "OffsetCertification",
     "OffsetCollection",

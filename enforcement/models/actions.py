@@ -9,12 +9,20 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from cases.models.scope import CaseScoped
+from cases.models.scope import CaseScoped, case_scope_q
 from core.fields import EncryptedCharField
 from core.history import HistoricalRecords
 from core.models import OfficeWide, RestrictedQuerySet, staff_reference
 
-from ..choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
+from ..choices import (
+    OPEN_ACTION_STATUSES,
+    ActionStatus,
+    BankMatchStatus,
+    ContestDecision,
+    LicenceClass,
+    ReleaseReason,
+    Remedy,
+)
 from .rules import RemedyRule
 from .sweeps import SweepRun
 
@@ -207,6 +215,50 @@ class EnforcementAction(CaseScoped, models.Model):
         if self.contest_ends_on is None:
             return False
         return today > self.contest_ends_on or (not self.has_contest_period and today >= self.contest_ends_on)
+
+
+class LicenceIncomeCheck(models.Model):
+    """The obligor's annual household income check of a California driver's licence action (Fam.
+    Code 17520.5): what the caseworker recorded (the figure and its source, the county the agency
+    believes the obligor resides in, the licence class) and what it was compared with on that day
+    (the HCD county median row and the percent row in force). ``exempt``: at or below the line
+    (and a licence the section covers), so the action was closed, never sent to the DMV.
+
+    One per action; a new check replaces the figures in place (the history keeps the old ones)."""
+
+    action = models.OneToOneField(EnforcementAction, on_delete=models.PROTECT, related_name="income_check")
+    checked_on = models.DateField()
+    checked_by = staff_reference(db_index=False)
+    household_income = models.DecimalField(**MONEY, help_text="The obligor's annual household income.")
+    income_source = models.CharField(
+        max_length=200, help_text="Where the figure comes from (tax return, wage record, income declaration …)."
+    )
+    county = models.CharField(max_length=60, help_text="The county the agency believes the obligor resides in.")
+    licence_class = models.CharField(max_length=15, choices=LicenceClass.choices)
+    median_income = models.DecimalField(**MONEY, help_text="The county's HCD median income in force that day.")
+    median_key = models.CharField(max_length=80)
+    median_effective_on = models.DateField()
+    median_citation = models.CharField(max_length=200)
+    percent = models.DecimalField(max_digits=6, decimal_places=2, help_text="The percent of the median (70).")
+    line = models.DecimalField(**MONEY, help_text="percent × median, rounded to the cent (shown; compared unrounded).")
+    exempt = models.BooleanField(help_text="At or below the line, on a licence the section covers: not sent.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(household_income__gte=0), name="enf_income_check_income_not_negative"),
+            models.CheckConstraint(condition=Q(median_income__gt=0), name="enf_income_check_median_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Income check of {self.action_id} on {self.checked_on}"
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        return case_scope_q(user, "action__case__", action)
 
 
 class BankMatch(OfficeWide, models.Model):

@@ -19,6 +19,7 @@ from core.services import acting_user, event_record, saved_with_event
 
 from ..choices import ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
 from ..models import BankMatch, EnforcementAction
+from .licence_income import activation_refusal
 
 
 def _locked(action: EnforcementAction) -> EnforcementAction:
@@ -178,6 +179,9 @@ def action_contest_decide(
     action.contest_decided_by = by
     action.end_note = note.strip()[:300]
     if decision == ContestDecision.UPHELD:
+        refusal = activation_refusal(action, today)  # an upheld contest sends the action on
+        if refusal:
+            raise ValidationError(refusal)
         action.status = ActionStatus.ACTIVE
         action.activated_on = today
     else:
@@ -199,12 +203,16 @@ def action_contest_decide(
 def action_activate(*, action: EnforcementAction, by: User, on: date | None = None) -> EnforcementAction:
     """Send the action to the partner now that the notice period and contest window are over: from
     the day after ``contest_ends_on``, the last day the notice letter gives to contest (the sweep
-    does the same at night)."""
+    does the same at night). A California licence action waits for the obligor's household income
+    check (Fam. Code 17520.5, ``licence_income``)."""
     action = _locked(action)
     today = on or timezone.localdate()
     _require(action, ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW, doing="activate")
     if not action.contest_over(today):  # the last day to contest is the NCP's
         raise ValidationError(f"The contest window is open until {action.contest_ends_on} (included).")
+    refusal = activation_refusal(action, today)  # Fam. Code 17520.5: CA licence, income checked
+    if refusal:
+        raise ValidationError(refusal)
     action.status = ActionStatus.ACTIVE
     action.activated_on = today
     action.next_step_on = None

@@ -67,6 +67,7 @@ from ..choices import (
 )
 from ..legal_floors import rule_under_law
 from ..models import BankMatch, EnforcementAction, RemedyRule, SweepChunk, SweepRun
+from .licence_income import awaiting_check_q, check_in_force
 
 logger = logging.getLogger(__name__)
 
@@ -328,7 +329,9 @@ def _advance(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
     )
     activated = _transition(
         # The window is over only after its last day, the date the letter prints (``can_contest``).
-        in_range.filter(status=ActionStatus.CONTEST_WINDOW, contest_ends_on__lt=as_of),
+        # A CA licence action waits for its household income check (Fam. Code 17520.5): one more
+        # condition of this query, no query per action.
+        in_range.filter(status=ActionStatus.CONTEST_WINDOW, contest_ends_on__lt=as_of).exclude(awaiting_check_q(as_of)),
         events=events,
         verb="enforcement.action_activated",
         summary=": contest window over, sent to the partner",
@@ -359,6 +362,16 @@ def _chunk_survey(*, low: int, high: int, as_of: date) -> tuple[dict[str, int], 
     to move on is one test of the chunk's open actions, stopping at the first."""
     statuses = [s for s in OPEN_ACTION_STATUSES if s != ActionStatus.CONTESTED]
     marks = ", ".join(["%s"] * len(statuses))
+    # A CA licence action waiting for its household income check (Fam. Code 17520.5) is not due:
+    # ``_advance`` leaves it (``awaiting_check_q``), so it does not wake its chunk every night.
+    if check_in_force(as_of):
+        waiting = """a.remedy = %s AND a.rule_id IN (SELECT r.id FROM enforcement_remedyrule r
+                                                         WHERE r.remedy = %s AND r.jurisdiction = %s)
+                     AND NOT EXISTS (SELECT 1 FROM enforcement_licenceincomecheck k
+                                      WHERE k.action_id = a.id AND NOT k.exempt)"""
+        waiting_params: list = [Remedy.LICENSE_SUSPENSION, Remedy.LICENSE_SUSPENSION, "CA"]
+    else:
+        waiting, waiting_params = "1 = 0", []
     sql = f"""
         SELECT c.jurisdiction,
                SUM(CASE WHEN c.status = 'open' AND b.case_id IS NOT NULL THEN 1 ELSE 0 END),
@@ -376,7 +389,8 @@ def _chunk_survey(*, low: int, high: int, as_of: date) -> tuple[dict[str, int], 
                EXISTS (SELECT 1 FROM enforcement_enforcementaction a
                         WHERE a.case_id >= %s AND a.case_id < %s
                           AND ((a.status = %s AND a.contest_opens_on <= %s)
-                               OR (a.status = %s AND a.contest_ends_on < %s)))
+                               OR (a.status = %s AND a.contest_ends_on < %s
+                                   AND NOT ({waiting}))))
           FROM cases_case c
           LEFT JOIN cases_casebalance b ON b.case_id = c.id AND b.case_id >= %s AND b.case_id < %s
          WHERE c.id >= %s AND c.id < %s
@@ -385,7 +399,7 @@ def _chunk_survey(*, low: int, high: int, as_of: date) -> tuple[dict[str, int], 
     chunk = [low, high]
     params = [
         as_of, as_of, *statuses,
-        *chunk, ActionStatus.NOTICED, as_of, ActionStatus.CONTEST_WINDOW, as_of,
+        *chunk, ActionStatus.NOTICED, as_of, ActionStatus.CONTEST_WINDOW, as_of, *waiting_params,
         *chunk, *chunk,
     ]  # fmt: skip
     with connection.cursor() as cursor:

@@ -27,8 +27,8 @@ from core.views import FilteredListView, ObjectDetailView, PermissionMixin, Serv
 
 from ..choices import ActionStatus, Remedy
 from ..filtersets import EnforcementActionFilterSet
-from ..forms import ActionEndForm, ContestDecisionForm, ContestForm
-from ..models import EnforcementAction, IncomeWithholdingOrder
+from ..forms import ActionEndForm, ContestDecisionForm, ContestForm, LicenceIncomeCheckForm
+from ..models import EnforcementAction, IncomeWithholdingOrder, LicenceIncomeCheck
 from ..notices import notice_letter, notice_pdf
 from ..rule_check import rule_check
 from ..services.actions import (
@@ -37,6 +37,13 @@ from ..services.actions import (
     action_contest_decide,
     action_end,
     action_notice_issue,
+)
+from ..services.licence_income import (
+    CHECKABLE,
+    action_income_check_record,
+    activation_refusal,
+    check_in_force,
+    is_ca_licence,
 )
 
 WORK = "enforcement.work_enforcementaction"
@@ -164,6 +171,17 @@ class ActionDetailView(ObjectDetailView):
             decision_form=ContestDecisionForm(),
             end_form=ActionEndForm(),
         )
+        if is_ca_licence(action):  # Fam. Code 17520.5: the obligor's household income check
+            in_force = check_in_force(today)
+            context.update(
+                income_check=LicenceIncomeCheck.objects.filter(action=action).select_related("checked_by").first(),
+                income_check_in_force=in_force,
+                can_check_income=can_work and in_force and action.status in CHECKABLE,
+                income_check_form=LicenceIncomeCheckForm(initial={"county": action.case.county}),
+                activation_refusal=activation_refusal(action, today) if action.is_open else "",
+            )
+            if context["activation_refusal"]:
+                context["can_activate"] = False
         if action.remedy == Remedy.INCOME_WITHHOLDING:
             from .withholding import LumpSumForm
 
@@ -291,6 +309,31 @@ class ActionActivateView(ActionStepView):
 
     def step(self, action, data):
         action_activate(action=action, by=self.request.user)
+
+
+class ActionIncomeCheckView(ActionStepView):
+    """Record the obligor's household income check of a CA licence action (Fam. Code 17520.5): at or
+    below the county line the action is closed as exempt; above it, it may be sent to the DMV."""
+
+    form_class = LicenceIncomeCheckForm
+    done_message = "Income check recorded."
+
+    def step(self, action, data):
+        return action_income_check_record(
+            action=action,
+            household_income=data["household_income"],
+            income_source=data["income_source"],
+            county=data["county"],
+            licence_class=data["licence_class"],
+            by=self.request.user,
+        )
+
+    def get_success_message(self, result):
+        if result.exempt:
+            return (
+                "Income check recorded: exempt under Fam. Code 17520.5, the action is closed and not sent to the DMV."
+            )
+        return "Income check recorded: the income is above the county line, the action may be sent to the DMV."
 
 
 class ActionEndView(ActionStepView):

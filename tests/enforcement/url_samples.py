@@ -42,6 +42,7 @@ def url_samples(*, users) -> dict[str, dict]:
         "enforcement:action_decide": pk,
         "enforcement:action_activate": pk,
         "enforcement:action_end": pk,
+        "enforcement:action_income_check": pk,
         "enforcement:petition_detail": {"pk": petition.pk},
         "enforcement:petition_update": {"pk": petition.pk},
         "enforcement:petition_outcome": {"pk": petition.pk},

@@ -1,0 +1,203 @@
+"""California driver's licence actions and the obligor's household income (Fam. Code 17520.5).
+
+"(a)(1) … the department shall not include in the list sent to the Department of Motor Vehicles
+pursuant to Section 17520 … the information of a support obligor … if the annual household income of
+the support obligor is at or below 70 percent of the median income for the county in which the
+department or the local child support agency believes the support obligor resides, based on the most
+recent available data published by the Department of Housing and Community Development …
+(2) Commencing January 1, 2027, this subdivision shall apply only with respect to noncommercial
+driver's licenses. … (c) This section shall become operative on January 1, 2025."
+
+So a CA licence action is sent to the DMV (activated, by a person or by the sweep) only after a
+caseworker has recorded the check (``action_income_check_record``) and found the income above the
+line; at or below it the action is closed as exempt, never sent. The percent and the 2027 limit are
+dated legal parameter rows (core 0019); the county medians are rows an administrator adds from the
+HCD publication (``ca.hcd.median_income.<county>``): none is written in code. Before the percent row
+is in force (before 2025) nothing changes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import User
+from core.dates import display_date
+from core.legal import LegalParameterMissing, legal_parameter, legal_parameter_row
+from core.models import LegalParameter
+from core.services import event_record, saved_with_event
+
+from ..choices import ActionStatus, LicenceClass, Remedy
+from ..models import EnforcementAction, LicenceIncomeCheck, RemedyRule
+
+PERCENT_KEY = "ca.remedy.license_suspension.low_income_pct"
+COVERS_COMMERCIAL_KEY = "ca.remedy.license_suspension.low_income_covers_commercial"
+MEDIAN_PREFIX = "ca.hcd.median_income."
+CITATION = "Fam. Code 17520.5"
+CENT = Decimal("0.01")
+
+# The check is recorded before the action is sent (an active action is released, not checked).
+CHECKABLE = (ActionStatus.PROPOSED, ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW, ActionStatus.CONTESTED)
+
+
+def median_key(county: str) -> str:
+    """The legal parameter key of a county's HCD median income: "Los Angeles County" →
+    ``ca.hcd.median_income.los_angeles``."""
+    name = re.sub(r"\s+county\s*$", "", county.strip(), flags=re.IGNORECASE)
+    return MEDIAN_PREFIX + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def is_ca_licence(action: EnforcementAction) -> bool:
+    return action.remedy == Remedy.LICENSE_SUSPENSION and action.rule.jurisdiction == "CA"
+
+
+def check_in_force(on: date) -> bool:
+    """Fam. Code 17520.5 is operative on ``on`` (its percent row is in force)."""
+    return LegalParameter.objects.filter(key=PERCENT_KEY, jurisdiction="CA", effective_on__lte=on).exists()
+
+
+def activation_refusal(action: EnforcementAction, on: date) -> str:
+    """Why ``action`` may not be sent to the partner on ``on`` under 17520.5 ("" when it may)."""
+    if not is_ca_licence(action) or not check_in_force(on):
+        return ""
+    check = LicenceIncomeCheck.objects.filter(action=action).first()
+    if check is None:
+        return (
+            f"Record the obligor's annual household income check ({CITATION}) first: a California licence "
+            "action is not sent to the DMV until the income is found above the county line."
+        )
+    if check.exempt:
+        return f"Exempt under {CITATION}: the household income is at or below the county line."
+    return ""
+
+
+def awaiting_check_q(on: date) -> Q:
+    """The actions the sweep must not send on ``on``: CA licence actions without a recorded check
+    above the line. One condition on the sweep's own query (subqueries, no query per action);
+    empty (``Q(pk__in=[])``) before 17520.5 is operative."""
+    if not check_in_force(on):
+        return Q(pk__in=[])
+    passed = LicenceIncomeCheck.objects.filter(action=OuterRef("pk"), exempt=False)
+    ca_rules = RemedyRule.objects.filter(remedy=Remedy.LICENSE_SUSPENSION, jurisdiction="CA").values("pk")
+    return Q(remedy=Remedy.LICENSE_SUSPENSION, rule__in=ca_rules) & ~Q(Exists(passed))
+
+
+@transaction.atomic
+def action_income_check_record(
+    *,
+    action: EnforcementAction,
+    household_income: Decimal,
+    income_source: str,
+    county: str,
+    licence_class: str,
+    by: User,
+    on: date | None = None,
+) -> LicenceIncomeCheck:
+    """Record the obligor's annual household income check of a CA licence action and apply
+    17520.5: at or below the percent of the county's HCD median (on a licence the section covers)
+    → the action is closed as exempt, with the reason; above → the action may be sent.
+
+    Refused, nothing saved: not a CA licence action, not open before sending, before 2025, or no
+    median on file for the county on that day (the action then waits: an administrator adds the
+    county's row)."""
+    from .actions import _locked  # actions imports this module
+
+    action = _locked(action)
+    today = on or timezone.localdate()
+    if not is_ca_licence(action):
+        raise ValidationError(f"The {CITATION} income check is for California driver's licence actions only.")
+    if action.status not in CHECKABLE:
+        raise ValidationError(
+            f"Cannot record the income check: the action is {action.get_status_display().lower()}."
+            + (" Release it if the obligor is exempt." if action.status == ActionStatus.ACTIVE else "")
+        )
+    if household_income is None or household_income < 0:
+        raise ValidationError({"household_income": "Give the annual household income (0 or more)."})
+    if not income_source.strip():
+        raise ValidationError({"income_source": "Say where the income figure comes from."})
+    if not county.strip():
+        raise ValidationError({"county": "Give the county the obligor is believed to reside in."})
+    if licence_class not in LicenceClass.values:
+        raise ValidationError({"licence_class": "Choose the licence class."})
+    try:
+        percent = legal_parameter(PERCENT_KEY, jurisdiction="CA", on=today)
+    except LegalParameterMissing:
+        raise ValidationError(f"{CITATION} is not operative on {display_date(today)}: no income check is needed.")
+    key = median_key(county)
+    try:
+        median = legal_parameter_row(key, jurisdiction="CA", on=today)
+    except LegalParameterMissing:
+        raise ValidationError(
+            {
+                "county": f"No HCD median income for {county.strip()} is on file for {display_date(today)}: "
+                f"an administrator adds it as legal parameter {key} (CA) from the HCD State Income Limits. "
+                "The action waits: it is not sent to the DMV until the check is recorded."
+            }
+        )
+    covers_commercial = legal_parameter(COVERS_COMMERCIAL_KEY, jurisdiction="CA", on=today) == 1
+    line_exact = median.value * percent / 100
+    at_or_below = household_income <= line_exact
+    covered = licence_class == LicenceClass.NONCOMMERCIAL or covers_commercial
+    exempt = at_or_below and covered
+
+    check = LicenceIncomeCheck.objects.filter(action=action).first() or LicenceIncomeCheck(action=action)
+    check.checked_on, check.checked_by = today, by
+    check.household_income, check.income_source = household_income, income_source.strip()[:200]
+    check.county, check.licence_class = county.strip()[:60], licence_class
+    check.median_income, check.median_key = median.value.quantize(CENT), key
+    check.median_effective_on, check.median_citation = median.effective_on, median.citation
+    check.percent, check.line, check.exempt = percent.quantize(CENT), line_exact.quantize(CENT), exempt
+    check.full_clean()
+    check.save()
+
+    compared = (
+        f"household income ${household_income:,.2f} ({check.income_source}) "
+        f"{'at or below' if at_or_below else 'above'} {percent.normalize():f}% of the {check.county} median "
+        f"${median.value:,.2f} (HCD, from {display_date(median.effective_on)}) = ${check.line:,.2f}"
+    )
+    if at_or_below and not covered:
+        result = f"commercial licence: from January 1, 2027 {CITATION}(a)(2) covers noncommercial licences only"
+    else:
+        result = "exempt, not sent to the DMV" if exempt else "may be sent to the DMV"
+    event_record(
+        verb="enforcement.income_check_recorded",
+        subject=action,
+        case_id=action.case_id,
+        actor=by,
+        summary=f"{CITATION} income check: {compared}; {result}"[:500],
+        data={
+            "household_income": str(household_income),
+            "income_source": check.income_source,
+            "county": check.county,
+            "licence_class": licence_class,
+            "median_key": key,
+            "median_income": str(median.value),
+            "median_effective_on": median.effective_on.isoformat(),
+            "median_citation": median.citation,
+            "percent": str(percent),
+            "line": str(check.line),
+            "exempt": exempt,
+        },
+    )
+    if exempt:
+        action.status = ActionStatus.CLOSED
+        action.release_reason = ""
+        action.ended_on = today
+        action.next_step_on = None
+        action.end_note = (
+            f"Exempt under {CITATION}: household income ${household_income:,.2f} at or below "
+            f"{percent.normalize():f}% of the {check.county} median (${check.line:,.2f})"
+        )[:300]
+        saved_with_event(
+            action,
+            by=by,
+            verb="enforcement.action_closed",
+            summary=f"{action.get_remedy_display()}: {action.end_note}"[:500],
+        )
+    return check
