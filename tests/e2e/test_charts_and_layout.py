@@ -166,3 +166,16 @@ def test_sidebar_collapses_behind_a_menu_button(sign_in, live_server, width):
     expect(nav.get_by_role("link", name="Home")).to_be_visible()
     shot(page, "home-menu-open-390")
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_long_name_in_the_header_wraps_at_390_px(sign_in, live_server, make_user):
+    """The header's name, Password and Sign out wrap instead of widening every page (the enforcement
+    specialist's name pushed each page to 396 px)."""
+    user = make_user("caseworker")  # the cast member sign_in signs in
+    user.first_name, user.last_name = "Enforcement_Specialist_Cast", ""  # one word with no break in it
+    user.save(update_fields=["first_name", "last_name"])
+    page = sign_in("caseworker")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_test_id("current-user")).to_contain_text("Enforcement_Specialist_Cast")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
