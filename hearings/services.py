@@ -659,8 +659,16 @@ def hearing_request_reopen(
     put_off = timedelta(days=(asked_on - missed_on).days)  # 18 NYCRR 358-5.3(d) (confirm)
     reopened.hold_by, reopened.decide_by = request.hold_by + put_off, request.decide_by + put_off
     reopened.number = "pending"
-    reopened.full_clean(exclude=["number"])
-    save_with_unique_number(reopened, "HRG")
+    reopened.full_clean(exclude=["number", "reopened_from"])  # the link is the locked row; once: below
+    try:
+        save_with_unique_number(reopened, "HRG")
+    except IntegrityError:
+        # Another officer reopened it in the same moment where the row lock does not hold (SQLite):
+        # the one-to-one link refused this one.
+        first = HearingRequest.objects.filter(reopened_from=request).first()
+        if first is None:
+            raise
+        raise ValidationError(f"{request.number} was already reopened as {first.number}: nothing was recorded again.")
     event_about(
         reopened,
         verb="hearing.reopened",

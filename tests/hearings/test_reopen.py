@@ -321,3 +321,14 @@ def test_the_notice_of_reopening_prints_no_english_in_spanish(settings, officer)
     for row, text in texts:
         data = [reopened.number, request.number, "Ana Ruiz", "18 NYCRR 358-5.5(c)", *_office_data()]
         assert _leftover(text, data) == [], (row.party, _leftover(text, data))
+
+
+def test_a_reopening_raced_past_the_repeat_check_is_refused_not_a_server_error(settings, officer, monkeypatch):
+    # Two officers at once where the row lock does not hold (SQLite): both passed the repeat check;
+    # the one-to-one link refuses the second, which is told so.
+    request = abandoned(settings, officer)
+    first = reopen(request, officer)
+    monkeypatch.setattr(services, "row_repeat_refuse", lambda **kwargs: None)
+    with pytest.raises(ValidationError, match=f"already reopened as {first.number}"):
+        reopen(request, officer)
+    assert HearingRequest.objects.filter(reopened_from=request).count() == 1
