@@ -221,8 +221,11 @@ class LicenceIncomeCheck(models.Model):
     """The obligor's annual household income check of a California driver's licence action (Fam.
     Code 17520.5): what the caseworker recorded (the figure and its source, the county the agency
     believes the obligor resides in, the licence class) and what it was compared with on that day
-    (the HCD county median row and the percent row in force). ``exempt``: at or below the line
-    (and a licence the section covers), so the action was closed, never sent to the DMV.
+    (the HCD county median row and the percent row in force). ``line`` is rounded DOWN to the cent,
+    so for an income in cents "at or below the exact line" is ``household_income <= line``
+    (``at_or_below``). ``exempt``: at or below the line on a noncommercial licence, so the action was
+    closed, never sent to the DMV. A commercial licence at or below the line is not closed: whether
+    the section covers it is judged on the day the action would be sent (17520.5(a)(2)).
 
     One per action; a new check replaces the figures in place (the history keeps the old ones)."""
 
@@ -255,6 +258,11 @@ class LicenceIncomeCheck(models.Model):
 
     def __str__(self) -> str:
         return f"Income check of {self.action_id} on {self.checked_on}"
+
+    @property
+    def at_or_below(self) -> bool:
+        """The income is at or below the exact line (``line`` is rounded down, the income in cents)."""
+        return self.household_income <= self.line
 
     @classmethod
     def scope_filter(cls, user, action: str) -> Q | None:

@@ -10,7 +10,12 @@ driver's licenses. … (c) This section shall become operative on January 1, 202
 
 So a CA licence action is sent to the DMV (activated, by a person or by the sweep) only after a
 caseworker has recorded the check (``action_income_check_record``) and found the income above the
-line; at or below it the action is closed as exempt, never sent. The percent and the 2027 limit are
+line; at or below it, a noncommercial licence action is closed as exempt, never sent. Whether the
+section covers a commercial licence is judged on the day the action would be sent, not on the day
+of the check (the list is sent then): at or below the line, a commercial licence action waits while
+the covers-commercial row is 1 on the send date and may be sent once it is 0 (from 2027-01-01),
+without a new check. The line is rounded DOWN to the cent, so an income in cents is at or below the
+exact line exactly when it is at or below the line shown. The percent and the 2027 limit are
 dated legal parameter rows (core 0019); the county medians are rows an administrator adds from the
 HCD publication (``ca.hcd.median_income.<county>``): none is written in code. Before the percent row
 is in force (before 2025) nothing changes.
@@ -20,11 +25,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -62,6 +67,26 @@ def check_in_force(on: date) -> bool:
     return LegalParameter.objects.filter(key=PERCENT_KEY, jurisdiction="CA", effective_on__lte=on).exists()
 
 
+def covers_commercial(on: date) -> bool:
+    """17520.5(a)(2): the section covers commercial licences on ``on`` (the row is 1: before 2027)."""
+    return legal_parameter(COVERS_COMMERCIAL_KEY, jurisdiction="CA", on=on) == 1
+
+
+def commercial_cover_ends(on: date) -> date | None:
+    """The first day after ``on`` from which the section no longer covers commercial licences."""
+    row = (
+        LegalParameter.objects.filter(key=COVERS_COMMERCIAL_KEY, jurisdiction="CA", effective_on__gt=on, value=0)
+        .order_by("effective_on")
+        .first()
+    )
+    return row.effective_on if row else None
+
+
+def _waits_until(on: date) -> str:
+    ends = commercial_cover_ends(on)
+    return f"until {display_date(ends)}" if ends else "while the section covers commercial licences"
+
+
 def activation_refusal(action: EnforcementAction, on: date) -> str:
     """Why ``action`` may not be sent to the partner on ``on`` under 17520.5 ("" when it may)."""
     if not is_ca_licence(action) or not check_in_force(on):
@@ -74,6 +99,12 @@ def activation_refusal(action: EnforcementAction, on: date) -> str:
         )
     if check.exempt:
         return f"Exempt under {CITATION}: the household income is at or below the county line."
+    if check.licence_class == LicenceClass.COMMERCIAL and check.at_or_below and covers_commercial(on):
+        return (
+            f"Not sent to the DMV {_waits_until(on)}: the household income is at or below the county line and "
+            f"{CITATION} covers a commercial licence until then ((a)(2): from January 1, 2027 it applies only "
+            "to noncommercial licences)."
+        )
     return ""
 
 
@@ -84,6 +115,8 @@ def awaiting_check_q(on: date) -> Q:
     if not check_in_force(on):
         return Q(pk__in=[])
     passed = LicenceIncomeCheck.objects.filter(action=OuterRef("pk"), exempt=False)
+    if covers_commercial(on):  # a commercial licence at or below the line waits (17520.5(a)(2))
+        passed = passed.exclude(licence_class=LicenceClass.COMMERCIAL, household_income__lte=F("line"))
     ca_rules = RemedyRule.objects.filter(remedy=Remedy.LICENSE_SUSPENSION, jurisdiction="CA").values("pk")
     return Q(remedy=Remedy.LICENSE_SUSPENSION, rule__in=ca_rules) & ~Q(Exists(passed))
 
@@ -100,8 +133,10 @@ def action_income_check_record(
     on: date | None = None,
 ) -> LicenceIncomeCheck:
     """Record the obligor's annual household income check of a CA licence action and apply
-    17520.5: at or below the percent of the county's HCD median (on a licence the section covers)
-    → the action is closed as exempt, with the reason; above → the action may be sent.
+    17520.5: at or below the percent of the county's HCD median on a noncommercial licence → the
+    action is closed as exempt, with the reason; on a commercial licence → it waits while the section
+    covers commercial licences on the day it would be sent (``activation_refusal``), then may be sent;
+    above → the action may be sent.
 
     Refused, nothing saved: not a CA licence action, not open before sending, before 2025, or no
     median on file for the county on that day (the action then waits: an administrator adds the
@@ -140,11 +175,11 @@ def action_income_check_record(
                 "The action waits: it is not sent to the DMV until the check is recorded."
             }
         )
-    covers_commercial = legal_parameter(COVERS_COMMERCIAL_KEY, jurisdiction="CA", on=today) == 1
     line_exact = median.value * percent / 100
     at_or_below = household_income <= line_exact
-    covered = licence_class == LicenceClass.NONCOMMERCIAL or covers_commercial
-    exempt = at_or_below and covered
+    # A noncommercial licence is covered on every day from 2025; a commercial one only while the
+    # covers-commercial row is 1, judged on the day the action would be sent: never closed here.
+    exempt = at_or_below and licence_class == LicenceClass.NONCOMMERCIAL
 
     check = LicenceIncomeCheck.objects.filter(action=action).first() or LicenceIncomeCheck(action=action)
     check.checked_on, check.checked_by = today, by
@@ -152,7 +187,7 @@ def action_income_check_record(
     check.county, check.licence_class = county.strip()[:60], licence_class
     check.median_income, check.median_key = median.value.quantize(CENT), key
     check.median_effective_on, check.median_citation = median.effective_on, median.citation
-    check.percent, check.line, check.exempt = percent.quantize(CENT), line_exact.quantize(CENT), exempt
+    check.percent, check.line, check.exempt = percent.quantize(CENT), line_exact.quantize(CENT, ROUND_DOWN), exempt
     check.full_clean()
     check.save()
 
@@ -161,8 +196,10 @@ def action_income_check_record(
         f"{'at or below' if at_or_below else 'above'} {percent.normalize():f}% of the {check.county} median "
         f"${median.value:,.2f} (HCD, from {display_date(median.effective_on)}) = ${check.line:,.2f}"
     )
-    if at_or_below and not covered:
-        result = f"commercial licence: from January 1, 2027 {CITATION}(a)(2) covers noncommercial licences only"
+    if at_or_below and not exempt:
+        result = f"commercial licence: {CITATION}(a)(2) covers noncommercial licences only from January 1, 2027; " + (
+            f"not sent to the DMV {_waits_until(today)}" if covers_commercial(today) else "may be sent to the DMV"
+        )
     else:
         result = "exempt, not sent to the DMV" if exempt else "may be sent to the DMV"
     event_record(
@@ -182,6 +219,7 @@ def action_income_check_record(
             "median_citation": median.citation,
             "percent": str(percent),
             "line": str(check.line),
+            "at_or_below": at_or_below,
             "exempt": exempt,
         },
     )

@@ -61,13 +61,14 @@ from ..choices import (
     BankMatchStatus,
     ChunkStatus,
     Comparison,
+    LicenceClass,
     ReleaseReason,
     Remedy,
     SweepStatus,
 )
 from ..legal_floors import rule_under_law
 from ..models import BankMatch, EnforcementAction, RemedyRule, SweepChunk, SweepRun
-from .licence_income import awaiting_check_q, check_in_force
+from .licence_income import awaiting_check_q, check_in_force, covers_commercial
 
 logger = logging.getLogger(__name__)
 
@@ -365,11 +366,17 @@ def _chunk_survey(*, low: int, high: int, as_of: date) -> tuple[dict[str, int], 
     # A CA licence action waiting for its household income check (Fam. Code 17520.5) is not due:
     # ``_advance`` leaves it (``awaiting_check_q``), so it does not wake its chunk every night.
     if check_in_force(as_of):
-        waiting = """a.remedy = %s AND a.rule_id IN (SELECT r.id FROM enforcement_remedyrule r
+        # A commercial licence at or below the line waits while the section covers commercial
+        # licences on ``as_of`` (17520.5(a)(2); the line is rounded down, the income in cents).
+        commercial = covers_commercial(as_of)
+        held = "AND NOT (k.licence_class = %s AND k.household_income <= k.line)" if commercial else ""
+        waiting = f"""a.remedy = %s AND a.rule_id IN (SELECT r.id FROM enforcement_remedyrule r
                                                          WHERE r.remedy = %s AND r.jurisdiction = %s)
                      AND NOT EXISTS (SELECT 1 FROM enforcement_licenceincomecheck k
-                                      WHERE k.action_id = a.id AND NOT k.exempt)"""
+                                      WHERE k.action_id = a.id AND NOT k.exempt {held})"""  # noqa: S608 — constant text
         waiting_params: list = [Remedy.LICENSE_SUSPENSION, Remedy.LICENSE_SUSPENSION, "CA"]
+        if commercial:
+            waiting_params.append(LicenceClass.COMMERCIAL)
     else:
         waiting, waiting_params = "1 = 0", []
     sql = f"""

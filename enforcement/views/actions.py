@@ -43,6 +43,7 @@ from ..services.licence_income import (
     action_income_check_record,
     activation_refusal,
     check_in_force,
+    covers_commercial,
     is_ca_licence,
 )
 
@@ -313,7 +314,8 @@ class ActionActivateView(ActionStepView):
 
 class ActionIncomeCheckView(ActionStepView):
     """Record the obligor's household income check of a CA licence action (Fam. Code 17520.5): at or
-    below the county line the action is closed as exempt; above it, it may be sent to the DMV."""
+    below the county line a noncommercial licence action is closed as exempt (a commercial one waits
+    while the section covers commercial licences); above it, it may be sent to the DMV."""
 
     form_class = LicenceIncomeCheckForm
     done_message = "Income check recorded."
@@ -332,6 +334,16 @@ class ActionIncomeCheckView(ActionStepView):
         if result.exempt:
             return (
                 "Income check recorded: exempt under Fam. Code 17520.5, the action is closed and not sent to the DMV."
+            )
+        if result.at_or_below:  # a commercial licence: covered or not on the day it would be sent
+            if covers_commercial(result.checked_on):
+                return (
+                    "Income check recorded: at or below the county line on a commercial licence, so the action is "
+                    "not sent to the DMV while Fam. Code 17520.5 covers commercial licences on the day it would be sent."
+                )
+            return (
+                "Income check recorded: at or below the county line, but Fam. Code 17520.5 no longer covers "
+                "commercial licences: the action may be sent to the DMV."
             )
         return "Income check recorded: the income is above the county line, the action may be sent to the DMV."
 

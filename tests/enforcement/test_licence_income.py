@@ -135,9 +135,78 @@ def test_from_2027_a_commercial_licence_is_not_covered(noticed):
     assert "noncommercial licences only" in DomainEvent.objects.get(verb="enforcement.income_check_recorded").summary
 
 
-def test_before_2027_a_commercial_licence_is_covered(noticed):
+def _sendable_from_december_2026(action: EnforcementAction) -> EnforcementAction:
+    EnforcementAction.objects.filter(pk=action.pk).update(
+        status=ActionStatus.CONTEST_WINDOW, contest_opens_on=date(2026, 11, 24), contest_ends_on=date(2026, 11, 30)
+    )
+    action.refresh_from_db()
+    return action
+
+
+def test_before_2027_a_commercial_licence_is_covered_on_the_send_date_not_the_check_date(noticed):
+    # 17520.5(a)(2): "Commencing January 1, 2027, this subdivision shall apply only with respect to
+    # noncommercial driver's licenses." Coverage is judged on the day the action would be sent.
     _median()
-    assert _record(noticed, income="10000.00", licence=LicenceClass.COMMERCIAL).exempt is True
+    _sendable_from_december_2026(noticed)
+    check = _record(noticed, income="10000.00", licence=LicenceClass.COMMERCIAL, on=date(2026, 12, 1))
+    noticed.refresh_from_db()
+    assert check.exempt is False and check.at_or_below is True
+    assert noticed.status == ActionStatus.CONTEST_WINDOW  # not closed: it waits
+    assert (
+        "not sent to the DMV until Jan 1, 2027"
+        in DomainEvent.objects.get(verb="enforcement.income_check_recorded").summary
+    )
+    with pytest.raises(ValidationError, match=r"commercial licence.*January 1, 2027"):
+        action_activate(action=noticed, by=None, on=date(2026, 12, 31))
+    assert action_activate(action=noticed, by=None, on=date(2027, 1, 1)).status == ActionStatus.ACTIVE
+
+
+def test_commercial_licence_checked_in_2026_but_sent_in_2027_is_not_closed(noticed):
+    _median()
+    assert noticed.contest_ends_on >= date(2027, 1, 1), noticed.contest_ends_on  # sendable only in 2027
+    check = _record(noticed, income="10000.00", licence=LicenceClass.COMMERCIAL, on=date(2026, 12, 3))
+    noticed.refresh_from_db()
+    assert not check.exempt and noticed.status != ActionStatus.CLOSED, (check.exempt, noticed.status)
+    a = action_activate(action=noticed, by=None, on=noticed.contest_ends_on + timedelta(days=1))
+    assert a.status == ActionStatus.ACTIVE
+
+
+def test_the_sweep_sends_a_commercial_licence_at_or_below_the_line_only_from_2027(noticed):
+    from enforcement.services.sweep import _chunk_survey
+
+    _median()
+    _sendable_from_december_2026(noticed)
+    _record(noticed, income="10000.00", licence=LicenceClass.COMMERCIAL, on=date(2026, 12, 1))
+    sweep_run_inline(as_of=date(2026, 12, 31))
+    noticed.refresh_from_db()
+    assert noticed.status == ActionStatus.CONTEST_WINDOW and noticed.activated_on is None
+    _, moves = _chunk_survey(low=0, high=noticed.case_id + 1, as_of=date(2026, 12, 31))
+    assert moves is False  # it waits for 2027, not for a person
+    _, moves = _chunk_survey(low=0, high=noticed.case_id + 1, as_of=date(2027, 1, 1))
+    assert moves is True
+    sweep_run_inline(as_of=date(2027, 1, 1))
+    noticed.refresh_from_db()
+    assert noticed.status == ActionStatus.ACTIVE and noticed.activated_on == date(2027, 1, 1)
+
+
+def test_a_commercial_licence_above_the_line_is_sent_before_2027(noticed):
+    _median()
+    _sendable_from_december_2026(noticed)
+    _record(noticed, income="70000.01", licence=LicenceClass.COMMERCIAL, on=date(2026, 12, 1))
+    assert action_activate(action=noticed, by=None, on=date(2026, 12, 31)).status == ActionStatus.ACTIVE
+
+
+def test_the_line_is_rounded_down_so_an_income_above_it_never_equals_it(noticed):
+    _median(value=D("100000.05"))  # 70 % = 70000.035
+    check = _record(noticed, income="70000.04")
+    summary = DomainEvent.objects.get(verb="enforcement.income_check_recorded").summary
+    assert check.exempt is False and check.line == D("70000.03") and "$70,000.03" in summary and "above" in summary
+
+
+def test_an_income_at_the_rounded_down_line_is_at_or_below(noticed):
+    _median(value=D("100000.05"))  # 70 % = 70000.035
+    check = _record(noticed, income="70000.03")
+    assert check.exempt is True and check.line == D("70000.03")
 
 
 def test_before_2025_the_action_is_sent_without_a_check(noticed):
@@ -214,6 +283,19 @@ def test_the_action_page_records_the_check(frozen, noticed, client_as):
     assert response.status_code == 200 and b"exempt under Fam. Code 17520.5" in response.content
     noticed.refresh_from_db()
     assert noticed.status == ActionStatus.CLOSED and noticed.income_check.income_source == "EDD wage record"
+
+
+def test_the_page_says_a_commercial_licence_at_or_below_the_line_waits_for_2027(frozen, noticed, client_as):
+    _median(county="Albany")
+    response = client_as("enforcement_specialist").post(
+        reverse("enforcement:action_income_check", args=[noticed.pk]),
+        {"household_income": "50000", "income_source": "EDD", "county": "Albany", "licence_class": "commercial"},
+        follow=True,
+    )
+    assert b"at or below the county line on a commercial licence" in response.content
+    assert b"Not sent to the DMV until Jan 1, 2027" in response.content  # the waiting message
+    noticed.refresh_from_db()
+    assert noticed.status == ActionStatus.NOTICED
 
 
 def test_the_page_says_why_the_action_waits_when_no_median_is_on_file(frozen, noticed, client_as):
