@@ -205,6 +205,10 @@ class WorkItemKind(models.TextChoices):
 
 # The unit of the work items only a coordinator may settle (a record outside a caseworker's scope).
 COORDINATOR_UNIT = "Coordinator"
+# Who settles a ``PERSON_CHECK`` item (marks it done, edits it) and finds the coordinator unit's
+# unassigned items in their own queue: the permission to merge people (coordinators, docs/roles.md),
+# since the check ends in a merge or an SSN correction.
+PERSON_CHECK_PERMISSION = "cases.merge_person"
 
 
 class LocateSource(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.models import DomainEvent
 
-from .choices import CaseStatus, WorkItemStatus
+from .choices import COORDINATOR_UNIT, PERSON_CHECK_PERMISSION, CaseStatus, WorkItemStatus
 from .deadlines import pending_deadlines
 from .models import Case, CaseParticipant, SupportOrder, WorkItem
 from .redaction import WITHHELD, letter_address_text, locate_notes
@@ -118,6 +118,17 @@ def _letters_shown(case: Case) -> list:
 
 def work_items_for(*, user) -> QuerySet[WorkItem]:
     return WorkItem.objects.restrict(user, "view").select_related("case", "assigned_to")
+
+
+def work_items_mine(*, user) -> QuerySet[WorkItem]:
+    """The user's own queue of open items, for "My work items" and the home card alike: those
+    assigned to them, and for a coordinator (``PERSON_CHECK_PERMISSION``) also the coordinator
+    unit's unassigned items in their scope (the person checks routed on opening a case), which no one
+    is assigned: every coordinator sees them until one marks the item done or takes it (reassign)."""
+    mine = Q(assigned_to=user)
+    if user.has_perm(PERSON_CHECK_PERMISSION):
+        mine |= Q(assigned_to__isnull=True, unit=COORDINATOR_UNIT)
+    return work_items_for(user=user).filter(mine, status=WorkItemStatus.OPEN)
 
 
 def work_item_events(*, item: WorkItem) -> QuerySet[DomainEvent]:

@@ -276,6 +276,13 @@ class CaseCreateView(PermissionMixin, FormView):
                     party=forms.CaseCreateForm.PARTIES[key], party_lower=forms.CaseCreateForm.PARTIES[key].lower()
                 ),
             )
+        for key in case.picks_routed:
+            messages.warning(
+                self.request,
+                PICK_ROUTED_MESSAGE.format(
+                    party=forms.CaseCreateForm.PARTIES[key], party_lower=forms.CaseCreateForm.PARTIES[key].lower()
+                ),
+            )
         return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_number": case.case_number}))
 
 
@@ -285,6 +292,14 @@ SSN_LINK_ROUTED_MESSAGE = (
     "{party}: the SSN entered is on file for a record you cannot link to this case. The {party_lower} was "
     "entered as a new record without the SSN, and a coordinator will check the two records (a work item on the "
     "case) and merge them if they are one person."
+)
+
+
+# Said after picking a possible match under the family violence indicator (``services.cases._parties_resolve``).
+PICK_ROUTED_MESSAGE = (
+    "{party}: the record you picked has the family violence indicator and is not linked on opening a case. "
+    "The {party_lower} was entered as a new record, and a coordinator will check the two records (a work item on "
+    "the case) and merge them if they are one person."
 )
 
 
@@ -574,7 +589,8 @@ class FviOverrideUseView(PermissionMixin, TemplateView):
 
 
 class WorkItemListView(ListViewMixin, FilteredListView):
-    """My open work items (``?scope=all``: every open item in scope): filter, sort, export, and
+    """My open work items (``selectors.work_items_mine``: a coordinator's include the coordinator
+    unit's unassigned ones; ``?scope=all``: every open item in scope): filter, sort, export, and
     reassign the ticked items."""
 
     model = WorkItem
@@ -599,9 +615,10 @@ class WorkItemListView(ListViewMixin, FilteredListView):
     )
 
     def get_base_queryset(self):
-        queryset = selectors.work_items_for(user=self.request.user).filter(status=WorkItemStatus.OPEN)
-        if self.request.GET.get("scope") != "all":
-            queryset = queryset.filter(assigned_to=self.request.user)
+        if self.request.GET.get("scope") == "all":
+            queryset = selectors.work_items_for(user=self.request.user).filter(status=WorkItemStatus.OPEN)
+        else:
+            queryset = selectors.work_items_mine(user=self.request.user)
         return queryset.order_by("due_on", "id")
 
     def get_context_data(self, **kwargs):
@@ -630,6 +647,15 @@ class WorkItemMixin:
         )
 
 
+def _settle_refusal_raise(request, item: WorkItem) -> None:
+    """A work item the user may not mark done or edit (``services.work_item_settle_refusal``: a
+    coordinator's person check): 403, the reason said on the page."""
+    refusal = services.work_item_settle_refusal(item=item, user=request.user)
+    if refusal:
+        messages.error(request, f"{refusal} Nothing was changed.")
+        raise PermissionDenied(refusal)
+
+
 class WorkItemCompleteView(ConfirmStepMixin, PermissionMixin, WorkItemMixin, TemplateView):
     """Marking a work item done asks first (14.5); a second POST changes nothing."""
 
@@ -637,6 +663,7 @@ class WorkItemCompleteView(ConfirmStepMixin, PermissionMixin, WorkItemMixin, Tem
 
     def get_confirmation(self, request, *args, **kwargs) -> Confirmation:
         item = self.item
+        _settle_refusal_raise(request, item)
         on_case = f" on case {item.case.case_number}" if item.case is not None else ""  # unit work has no case
         return Confirmation(
             title=f"Mark “{item.title}” done?",
@@ -650,7 +677,11 @@ class WorkItemCompleteView(ConfirmStepMixin, PermissionMixin, WorkItemMixin, Tem
         )
 
     def post(self, request, *args, **kwargs):
-        services.work_item_complete(item=self.item, by=request.user)
+        try:
+            services.work_item_complete(item=self.item, by=request.user)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))  # said on the 403 page
+            raise
         messages.success(request, "Work item done.")
         return HttpResponseRedirect(
             request.POST.get("next")
@@ -818,13 +849,20 @@ class WorkItemDetailView(PermissionMixin, FormView):
         return (
             user.has_perm("cases.change_workitem")
             and self.item.status == WorkItemStatus.OPEN
+            and not services.work_item_settle_refusal(item=self.item, user=user)
             and WorkItem.objects.restrict(user, "change").filter(pk=self.item.pk).exists()
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            {"item": self.item, "can_edit": self.can_edit(), "events": list(selectors.work_item_events(item=self.item))}
+            {
+                "item": self.item,
+                "can_edit": self.can_edit(),
+                "settle_refusal": self.item.is_open
+                and services.work_item_settle_refusal(item=self.item, user=self.request.user),
+                "events": list(selectors.work_item_events(item=self.item)),
+            }
         )
         return context
 
@@ -832,6 +870,7 @@ class WorkItemDetailView(PermissionMixin, FormView):
         if not request.user.has_perm("cases.change_workitem"):
             raise PermissionDenied("You may not edit work items.")
         WorkItem.objects.get_for(request.user, "change", pk=self.kwargs["pk"])  # 403/404 (logged) off the caseload
+        _settle_refusal_raise(request, self.item)
         return super().post(request, *args, **kwargs)
 
     def get_form(self, form_class=None):

@@ -29,7 +29,7 @@ from .cases import (
 from .letters import letter_deliver, letter_mark_returned, letter_record
 from .locate import fvi_override_grant, fvi_override_use, locate_due_sweep, locate_next_due
 from .people import person_merge, person_merge_undo
-from .work import work_item_create, work_item_update
+from .work import work_item_create, work_item_settle_refusal, work_item_update
 
 __all__ = [
     "CLOSURE_LOW_ARREARS_LIMIT",
@@ -63,6 +63,7 @@ __all__ = [
     "work_item_complete",
     "work_item_create",
     "work_item_reassign",
+    "work_item_settle_refusal",
     "work_item_update",
 ]
 

@@ -48,7 +48,7 @@ from ..models.people import ssn_validator
 from ..selectors import order_next_version
 from .assistance import case_assistance_open
 from .order_versions import ObligationData, obligation_create, order_supersede
-from .work import work_item_create
+from .work import work_item_create, work_item_settle_check
 
 # 45 CFR 303.11(b)(1): no current order and arrears under $500 (DOMAIN.md).
 CLOSURE_LOW_ARREARS_LIMIT = Decimal("500.00")
@@ -208,6 +208,31 @@ SSN_LINK_ROUTED_NOTES = (
     "whether the two are one person: if so merge this record into person {person_id} (Duplicate people), "
     "otherwise have the SSN corrected."
 )
+FVI_SSN_ROUTED_NOTES = (
+    "The SSN, name and birth date entered for the {party} on opening this case are those of person {person_id}, "
+    "who has the family violence indicator: a caseworker does not join that record to the parties typed beside "
+    "it. The {party} was entered as a new record without the SSN and with the indicator. Check whether the two "
+    "are one person and whether these parties may be on one case: if so merge this record into person "
+    "{person_id} (Duplicate people)."
+)
+FVI_PICK_ROUTED_NOTES = (
+    "On opening this case the caseworker picked person {person_id} from the possible matches as the {party}; "
+    "that person has the family violence indicator: a caseworker does not join that record to the parties typed "
+    "beside it. The {party} was entered as a new record with the indicator. Check whether the two are one "
+    "person and whether these parties may be on one case: if so merge this record into person {person_id} "
+    "(Duplicate people)."
+)
+
+
+@dataclass(frozen=True)
+class _Routed:
+    """A party not linked to the record on file it names, for a coordinator's ``PERSON_CHECK`` item:
+    ``person`` the record on file, ``by_ssn`` whether the SSN typed found it (else the caseworker
+    picked it: the SSN typed, on no record, stays on the new one), ``notes`` the item's text."""
+
+    person: Person
+    by_ssn: bool
+    notes: str
 
 
 def _party_key(role: str, index: int) -> str:
@@ -216,7 +241,7 @@ def _party_key(role: str, index: int) -> str:
 
 def _parties_resolve(
     parties: list[tuple[str, PartyData | Person]], *, by: User
-) -> tuple[dict[str, Person], list[dict], dict[str, Person]]:
+) -> tuple[dict[str, Person], list[dict], dict[str, _Routed]]:
     """Find each new party among the people on file before anyone is created (one person, one
     record): an SSN match through the blind index is the same person and is reused (asked first
     when the name or birth date entered differs from the record's: ``SsnOnFileDiffers``); probable
@@ -236,15 +261,18 @@ def _parties_resolve(
     A confirmed SSN on file under another name or birth date links the record only when ``by`` may
     see it and it has no family violence indicator (``_ssn_link_confirmable``); otherwise the party
     is a new record without the SSN and the record on file is returned in the third value (the
-    party's key → that person) for a coordinator's work item: the case still opens (45 CFR 303.2(b)).
-    The notes say which records found by SSN ``by`` could not see (``not_visible_to_caseworker``)."""
+    party's key → ``_Routed``) for a coordinator's work item: the case still opens (45 CFR 303.2(b)).
+    A person with the family violence indicator is never linked on the caseworker's word alone, by
+    SSN (even under the same name and birth date) or picked from the possible matches: routed the
+    same way (42 USC 654(26)). The notes say which records found by SSN ``by`` could not see
+    (``not_visible_to_caseworker``)."""
     from ..people import person_matches, visible_match_ids
 
     found: dict[str, Person] = {}
     notes: list[dict] = []
     undecided: dict[str, list[Person]] = {}
     ssn_doubtful: dict[str, Person] = {}
-    routed: dict[str, Person] = {}
+    routed: dict[str, _Routed] = {}
     for key, party in parties:
         if isinstance(party, Person):
             found[key] = party
@@ -258,8 +286,9 @@ def _parties_resolve(
                 ssn_doubtful[key] = matches.exact
                 continue
             seen = bool(visible_match_ids(user=by, people=[matches.exact]))
-            if differs and not _ssn_link_confirmable(matches.exact, seen=seen):
-                routed[key] = matches.exact
+            if (differs and not _ssn_link_confirmable(matches.exact, seen=seen)) or matches.exact.family_violence:
+                template = SSN_LINK_ROUTED_NOTES if differs else FVI_SSN_ROUTED_NOTES
+                routed[key] = _Routed(matches.exact, by_ssn=True, notes=template)
                 notes.append(
                     {
                         "party": key,
@@ -267,7 +296,7 @@ def _parties_resolve(
                         "ssn_on_file_person_id": matches.exact.pk,
                         "visible_to_caseworker": seen,
                         "entered_differs": differs,
-                        "confirmed_by_caseworker": True,
+                        **({"confirmed_by_caseworker": True} if differs else {}),
                         "routed_to_coordinator": True,
                     }
                 )
@@ -288,6 +317,17 @@ def _parties_resolve(
                 raise ValidationError({f"{key}_existing_person": "That person is not one of the possible matches."})
             if chosen.pk in matches.ssn_differs:
                 raise ValidationError({f"{key}_existing_person": PICKED_SSN_DIFFERS})
+            if chosen.family_violence:
+                routed[key] = _Routed(chosen, by_ssn=False, notes=FVI_PICK_ROUTED_NOTES)
+                notes.append(
+                    {
+                        "party": key,
+                        "how": "new: picked a record the caseworker may not link",
+                        "picked_person_id": chosen.pk,
+                        "routed_to_coordinator": True,
+                    }
+                )
+                continue
             found[key] = chosen
             # The SSN typed is saved on the record (``_person_entered_again``): the files matched
             # by SSN alone (new hires, bank matches, tax offset) then find this person.
@@ -436,9 +476,18 @@ def case_create(
     _case_save_numbered(case)
     for key, role, party in keyed:
         if key in routed:
-            # The SSN stays on the record it is on: this party is a new record until a coordinator
-            # decides (the SSN's unique index allows one live record per SSN).
-            person = _person_create(replace(cast(PartyData, party), ssn=""), on=opened_on)
+            # This party is a new record until a coordinator decides. An SSN found on file stays on
+            # the record it is on (the SSN's unique index allows one live record per SSN); the
+            # indicator of an FVI record on file is the new record's too (the stricter flag wins).
+            data, on_file = cast(PartyData, party), routed[key].person
+            person = _person_create(
+                replace(
+                    data,
+                    ssn="" if routed[key].by_ssn else data.ssn,
+                    family_violence=data.family_violence or on_file.family_violence,
+                ),
+                on=opened_on,
+            )
         elif key not in existing:
             person = _person_create(cast(PartyData, party), on=opened_on)
         elif isinstance(party, PartyData):
@@ -461,24 +510,30 @@ def case_create(
             **({"people_matched": match_notes} if match_notes else {}),
         },
     )
-    for key, on_file in routed.items():
+    for key, route in routed.items():
         role_label = ParticipantRole(next(role for k, role, _ in keyed if k == key)).label.lower()
         work_item_create(
             case=case,
-            title=f"SSN entered for the {role_label} is on another record: check and merge",
+            title=(
+                f"SSN entered for the {role_label} is on another record: check and merge"
+                if route.by_ssn
+                else f"The {role_label} picked is a record to check: check and merge"
+            ),
             kind=WorkItemKind.PERSON_CHECK,
             due_on=opened_on,
             unit=COORDINATOR_UNIT,
-            dedupe_key=f"ssn-on-file:{case.pk}:{key}",
+            dedupe_key=f"{'ssn-on-file' if route.by_ssn else 'picked'}:{case.pk}:{key}",
             by=by,
-            notes=SSN_LINK_ROUTED_NOTES.format(party=role_label, person_id=on_file.pk),
+            notes=route.notes.format(party=role_label, person_id=route.person.pk),
         )
     # What the opening found, for the page to log and say (``cases.access.ssn_answers_record``).
     case.people_matched = match_notes  # type: ignore[attr-defined]
     case.ssn_links_unseen = {  # type: ignore[attr-defined]  # linked by SSN, not on a case ``by`` could see
         note["party"]: existing[note["party"]] for note in match_notes if note.get("not_visible_to_caseworker") is True
     }
-    case.ssn_links_routed = routed  # type: ignore[attr-defined]
+    # parties routed to a coordinator: found by the SSN typed (an answer about it), or picked
+    case.ssn_links_routed = {k: r.person for k, r in routed.items() if r.by_ssn}  # type: ignore[attr-defined]
+    case.picks_routed = {k: r.person for k, r in routed.items() if not r.by_ssn}  # type: ignore[attr-defined]
     return case
 
 
@@ -727,6 +782,9 @@ def work_item_reassign(*, item: WorkItem, to_user, by: User, unit: str | None = 
 
 
 def work_item_complete(*, item: WorkItem, by: User, on: date | None = None) -> WorkItem:
+    """Mark ``item`` done; a ``PERSON_CHECK`` item only by a coordinator (``work_item_settle_check``:
+    ``PermissionDenied``, nothing changed)."""
+    work_item_settle_check(item=item, by=by)  # the kind is set once, at creation
     # A conditional update: of two clicks (or two people), one marks it done and records the event.
     done_on = on or _today()
     changed = (

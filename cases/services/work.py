@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from core.services import acting_user, event_record, row_repeat_refuse, saved_with_event
 from core.stale import Shown, shown_changes
 
-from ..choices import WorkItemKind, WorkItemStatus
+from ..choices import PERSON_CHECK_PERMISSION, WorkItemKind, WorkItemStatus
 from ..models import Case, WorkItem
 
 
@@ -84,6 +84,27 @@ def _refuse_a_repeat(item: WorkItem, *, case: Case) -> None:
 
 WORK_ITEM_EDITABLE = ("title", "due_on", "priority", "notes")
 
+PERSON_CHECK_COORDINATOR_ONLY = (
+    "Only a coordinator may mark this check of a person's record done or edit it: it decides whether two "
+    "records are one person."
+)
+
+
+def work_item_settle_refusal(*, item: WorkItem, user) -> str:
+    """Why ``user`` may not mark ``item`` done or edit it, or "" (scope and ``change_workitem`` are
+    the pages' checks): a ``PERSON_CHECK`` item (a record the caseworker could not link, routed on
+    opening a case) is a coordinator's (``PERSON_CHECK_PERMISSION``), even on the caseworker's own case."""
+    if item.kind == WorkItemKind.PERSON_CHECK and not (user is not None and user.has_perm(PERSON_CHECK_PERMISSION)):
+        return PERSON_CHECK_COORDINATOR_ONLY
+    return ""
+
+
+def work_item_settle_check(*, item: WorkItem, by) -> None:
+    """Refuse (``PermissionDenied``, nothing changed) what ``work_item_settle_refusal`` refuses."""
+    refusal = work_item_settle_refusal(item=item, user=by)
+    if refusal:
+        raise PermissionDenied(f"{refusal} Nothing was changed.")
+
 
 @transaction.atomic
 def work_item_update(*, item: WorkItem, by, shown: Shown | None = None, **changes) -> WorkItem:
@@ -92,11 +113,13 @@ def work_item_update(*, item: WorkItem, by, shown: Shown | None = None, **change
 
     From a page (``shown``: what it showed, ``core.stale``), only the fields the user changed there
     are applied: a due date a colleague moved since the page was opened stays moved when the page
-    only adds a note; the same field changed by both is refused."""
+    only adds a note; the same field changed by both is refused. A ``PERSON_CHECK`` item is edited
+    by a coordinator only (``work_item_settle_check``)."""
     unknown = set(changes) - set(WORK_ITEM_EDITABLE)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
+    work_item_settle_check(item=item, by=by)
     if item.status != WorkItemStatus.OPEN:
         raise ValidationError("This work item is done: it can no longer be edited.")
     changes = shown_changes(row=item, shown=shown, posted=changes, labels={"due_on": "due date"})

@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from cases import services
-from cases.choices import COORDINATOR_UNIT, WorkItemKind
+from cases.choices import COORDINATOR_UNIT, WorkItemKind, WorkItemStatus
 from cases.models import Case, CaseParticipant, Person, WorkItem
 from core.models import AccessLog, DomainEvent
 from tests.cases.factories import CaseFactory, PersonFactory
@@ -197,3 +198,108 @@ def test_the_different_ssn_label_is_logged(client, worker):
     # offered without an SSN typed: no SSN answer, no row
     client.post(reverse("cases:case_create"), _form(cp_ssn=""))
     assert _ssn_rows() == [row]
+
+
+# The coordinator's check: settled by a coordinator only, in the coordinators' own queue ---------
+
+
+def _routed_check(worker):
+    _on_file(county="Kings")  # another county's record with the SSN
+    case = _open(worker, services.PartyData("Maria", "Nunez", BORN, SSN, ssn_match_confirmed=True))
+    return WorkItem.objects.get(case=case, kind=WorkItemKind.PERSON_CHECK)
+
+
+def test_the_caseworker_cannot_close_or_edit_the_coordinators_check_on_their_own_case(client, worker):
+    item = _routed_check(worker)
+    client.force_login(worker)
+    page = client.get(reverse("cases:workitem_detail", args=[item.pk])).content.decode()
+    assert "Only a coordinator may" in page and 'name="notes"' not in page  # no edit form, no "Mark done"
+    assert client.get(reverse("cases:workitem_complete", args=[item.pk])).status_code == 403
+    done = client.post(reverse("cases:workitem_complete", args=[item.pk]), {"confirmed": "yes"})
+    assert done.status_code == 403 and "Only a coordinator may" in done.content.decode()
+    edit = client.post(
+        reverse("cases:workitem_detail", args=[item.pk]),
+        {"title": item.title, "due_on": item.due_on.isoformat(), "priority": item.priority, "notes": ""},
+    )
+    assert edit.status_code == 403
+    before = (item.status, item.notes, item.title)
+    item.refresh_from_db()
+    assert (item.status, item.notes, item.title) == before and item.status == WorkItemStatus.OPEN
+    # the services refuse it too, whoever calls them
+    with pytest.raises(PermissionDenied):
+        services.work_item_complete(item=item, by=worker)
+    with pytest.raises(PermissionDenied):
+        services.work_item_update(item=item, by=worker, notes="")
+    assert not DomainEvent.objects.filter(verb__in=["work_item.done", "work_item.edited"]).exists()
+
+
+def test_a_coordinator_finds_the_check_in_their_own_queue_and_counter_and_settles_it(client, worker, role_user):
+    item = _routed_check(worker)
+    coordinator = role_user("coordinator")
+    client.force_login(coordinator)
+    mine = client.get(reverse("cases:workitem_list"))
+    assert item in mine.context["object_list"]
+    home = client.get(reverse("core:home"))
+    [card] = [c for _, cards in home.context["sections"] for c in cards if c.title == "Open work items"]
+    assert card.value == "1"
+    # a caseworker's own queue is not the coordinators'
+    client.force_login(worker)
+    assert item not in client.get(reverse("cases:workitem_list")).context["object_list"]
+    client.force_login(coordinator)
+    assert client.post(reverse("cases:workitem_complete", args=[item.pk]), {"confirmed": "yes"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == WorkItemStatus.DONE
+    assert item not in client.get(reverse("cases:workitem_list")).context["object_list"]
+
+
+# An FVI person is not linked on the caseworker's word, by SSN or by a pick ------------------------
+
+
+def test_an_fvi_person_found_by_ssn_under_the_same_name_and_birth_date_is_routed(client, worker):
+    victim = _on_file(family_violence=True)
+    client.force_login(worker)
+    form = _form(cp_first_name="Hector", cp_last_name="Alvarez", cp_date_of_birth="1970-03-03")
+    done = client.post(reverse("cases:case_create"), form, follow=True)
+    case = Case.objects.get(application_received_on=date(2026, 11, 2))
+    assert case.cp != victim and not CaseParticipant.objects.filter(case=case, person=victim).exists()
+    assert case.cp.ssn == "" and case.cp.family_violence  # the stricter flag, until a coordinator decides
+    assert list(Person.objects.filter(ssn_index=victim.ssn_index)) == [victim]
+    item = WorkItem.objects.get(case=case, kind=WorkItemKind.PERSON_CHECK, unit=COORDINATOR_UNIT, assigned_to=None)
+    assert f"person {victim.pk}" in item.notes and SSN not in item.notes + item.title
+    assert "cannot link to this case" in " ".join(str(m) for m in get_messages(done.wsgi_request))
+    note = DomainEvent.objects.get(case_id=case.pk, verb="case.opened").data["people_matched"][0]
+    assert note["ssn_on_file_person_id"] == victim.pk and note["routed_to_coordinator"] is True
+    [row] = _ssn_rows()
+    assert row.object_id == str(victim.pk) and row.detail["visible_to_user"] is True
+    assert row.detail["case_opening"] == {"party": "cp", "answer": "ssn_on_file_routed_to_coordinator"}
+    _no_digits([row])
+
+
+def test_an_fvi_person_picked_from_the_possible_matches_is_routed(client, worker):
+    victim = _on_file(family_violence=True, ssn="")
+    client.force_login(worker)
+    form = _form(cp_first_name="Hector", cp_last_name="Alvarez", cp_date_of_birth="1970-03-03")
+    done = client.post(reverse("cases:case_create"), {**form, "cp_existing_person": str(victim.pk)}, follow=True)
+    case = Case.objects.get(application_received_on=date(2026, 11, 2))
+    assert case.cp != victim and not CaseParticipant.objects.filter(case=case, person=victim).exists()
+    # the SSN typed is on no record: it stays on the new one (a merge carries it over)
+    assert case.cp.ssn == SSN and case.cp.family_violence
+    victim.refresh_from_db()
+    assert victim.ssn == ""
+    item = WorkItem.objects.get(case=case, kind=WorkItemKind.PERSON_CHECK, unit=COORDINATOR_UNIT, assigned_to=None)
+    assert f"person {victim.pk}" in item.notes
+    assert "family violence indicator" in " ".join(str(m) for m in get_messages(done.wsgi_request))
+    note = DomainEvent.objects.get(case_id=case.pk, verb="case.opened").data["people_matched"][0]
+    assert note == {
+        "party": "cp",
+        "how": "new: picked a record the caseworker may not link",
+        "picked_person_id": victim.pk,
+        "routed_to_coordinator": True,
+    }
+
+
+def test_an_fvi_person_picked_through_the_service_is_routed(worker):
+    victim = _on_file(family_violence=True)
+    case = _open(worker, services.PartyData("Hector", "Alvarez", date(1970, 3, 3), "", existing_person_id=victim.pk))
+    assert case.cp != victim and case.picks_routed == {"cp": victim}
+    assert WorkItem.objects.filter(case=case, kind=WorkItemKind.PERSON_CHECK).count() == 1
