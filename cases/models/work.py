@@ -7,7 +7,7 @@ from django.db import models
 
 from core.models import AuditedModel, TimeStampedModel, is_partner, staff_reference
 
-from ..choices import LocateResult, LocateSource, WorkItemPriority, WorkItemStatus
+from ..choices import LocateResult, LocateSource, WorkItemKind, WorkItemPriority, WorkItemStatus
 from .cases import Case
 from .people import Person
 from .scope import CaseScoped, case_scope_q
@@ -43,6 +43,14 @@ class WorkItem(TimeStampedModel, AuditedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words: the cases app's label, else another app's short kind made readable
+        ("iwo_lump_sum" → "Iwo lump sum")."""
+        if self.kind in WorkItemKind.values:
+            return str(WorkItemKind(self.kind).label)
+        return self.kind.replace("_", " ").capitalize()
 
     @property
     def is_open(self) -> bool:

@@ -214,6 +214,7 @@ def test_the_caseworker_cannot_close_or_edit_the_coordinators_check_on_their_own
     client.force_login(worker)
     page = client.get(reverse("cases:workitem_detail", args=[item.pk])).content.decode()
     assert "Only a coordinator may" in page and 'name="notes"' not in page  # no edit form, no "Mark done"
+    assert "Check a person&#x27;s record" in page and "person_check" not in page  # the kind in words
     assert client.get(reverse("cases:workitem_complete", args=[item.pk])).status_code == 403
     done = client.post(reverse("cases:workitem_complete", args=[item.pk]), {"confirmed": "yes"})
     assert done.status_code == 403 and "Only a coordinator may" in done.content.decode()
@@ -303,3 +304,8 @@ def test_an_fvi_person_picked_through_the_service_is_routed(worker):
     case = _open(worker, services.PartyData("Hector", "Alvarez", date(1970, 3, 3), "", existing_person_id=victim.pk))
     assert case.cp != victim and case.picks_routed == {"cp": victim}
     assert WorkItem.objects.filter(case=case, kind=WorkItemKind.PERSON_CHECK).count() == 1
+
+
+def test_a_work_items_kind_is_shown_in_words():
+    assert WorkItem(kind=WorkItemKind.PERSON_CHECK).kind_label == "Check a person's record"
+    assert WorkItem(kind="iwo_lump_sum").kind_label == "Iwo lump sum"  # another app's short kind
