@@ -109,7 +109,11 @@ class SweepChunkAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EnforcementAction)
-class EnforcementActionAdmin(SimpleHistoryAdmin):
+class EnforcementActionAdmin(HistoryReadOnlyAdmin):
+    """Read-only: an action moves through its steps on its page (notice, contest, activation with
+    the Fam. Code 17520.5 income check, release), each a service that checks the step and writes its
+    event; a status changed here would skip them (e.g. send a licence the law exempts)."""
+
     list_display = (
         "id",
         "case",

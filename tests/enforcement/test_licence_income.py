@@ -331,3 +331,16 @@ def test_a_waiting_ca_licence_action_does_not_wake_its_chunk_every_night(noticed
     _record(noticed, income="90000.00", on=night)
     _, moves = _chunk_survey(low=0, high=noticed.case_id + 1, as_of=night + timedelta(days=1))
     assert moves is True
+
+
+def test_an_actions_steps_cannot_be_skipped_in_admin(rf, role_user):
+    """Admin shows an action with its history but changes nothing: a status set there would send a
+    licence without its 17520.5 check (or skip a notice, a contest)."""
+    from django.contrib import admin
+
+    request = rf.get("/")
+    request.user = role_user("administrator")
+    action_admin = admin.site._registry[EnforcementAction]
+    assert not action_admin.has_change_permission(request)
+    assert not action_admin.has_add_permission(request)
+    assert not action_admin.has_delete_permission(request)
