@@ -52,6 +52,23 @@ def make_request(jurisdiction, settings, **fields):
     return request
 
 
+def late_request(jurisdiction, settings):
+    """A request made on June 1, after the 90 days from the resolution received Jan 25: late."""
+    settings.CASEWORKS_JURISDICTION = jurisdiction
+    request = services.hearing_request_create(
+        requester_name="Ana Ruiz",
+        issue="distribution",
+        statement="s",
+        requested_on=date(2027, 6, 1),
+        complaint_made_on=date(2027, 1, 4),
+        resolution_received_on=date(2027, 1, 25),
+        contact_email="ana@example.org",
+        today=date(2027, 6, 1),
+    )
+    assert request.is_late
+    return request
+
+
 def scheduled(jurisdiction, settings, officer):
     request = make_request(jurisdiction, settings)
     services.hearing_schedule(
@@ -282,18 +299,7 @@ def test_ca_a_reason_that_fails_to_show_good_cause_dismisses_at_once(settings, o
         request = scheduled("CA", settings, officer)
         services.hearing_no_show_record(request=request, by=officer, now=at(date(2027, 3, 15), 12))
     else:
-        settings.CASEWORKS_JURISDICTION = "CA"
-        request = services.hearing_request_create(
-            requester_name="Ana Ruiz",
-            issue="distribution",
-            statement="s",
-            requested_on=date(2027, 6, 1),
-            complaint_made_on=date(2027, 1, 4),
-            resolution_received_on=date(2027, 1, 25),
-            contact_email="ana@example.org",
-            today=date(2027, 6, 1),
-        )
-        assert request.is_late
+        request = late_request("CA", settings)
         services.hearing_good_cause_decide(
             request=request, found=False, reason="None.", by=officer, today=date(2027, 6, 2)
         )
@@ -356,17 +362,7 @@ def test_a_reinstated_court_matter_is_within_jurisdiction_and_its_notice_reprint
 
 
 def test_a_first_notice_still_reprints_as_sent_after_a_second_one(settings, officer):
-    settings.CASEWORKS_JURISDICTION = "CA"
-    request = services.hearing_request_create(  # late: 90 days after the resolution are over
-        requester_name="Ana Ruiz",
-        issue="distribution",
-        statement="s",
-        requested_on=date(2027, 6, 1),
-        complaint_made_on=date(2027, 1, 4),
-        resolution_received_on=date(2027, 1, 25),
-        contact_email="ana@example.org",
-        today=date(2027, 6, 1),
-    )
+    request = late_request("CA", settings)
     services.hearing_good_cause_decide(
         request=request, found=False, reason="None given.", by=officer, today=date(2027, 6, 2)
     )
@@ -406,17 +402,7 @@ def test_migration_0006_gives_a_stored_notice_what_it_said(settings, officer):
     missed = scheduled("CA", settings, officer)  # no one came Mar 15; dismissed from Mar 30
     services.hearing_no_show_record(request=missed, by=officer, now=at(date(2027, 3, 15), 12))
     services.hearing_request_dismiss(request=missed, by=officer, today=date(2027, 3, 30))
-    settings.CASEWORKS_JURISDICTION = "CA"
-    late = services.hearing_request_create(
-        requester_name="Ana Ruiz",
-        issue="distribution",
-        statement="s",
-        requested_on=date(2027, 6, 1),
-        complaint_made_on=date(2027, 1, 4),
-        resolution_received_on=date(2027, 1, 25),
-        contact_email="ana@example.org",
-        today=date(2027, 6, 1),
-    )
+    late = late_request("CA", settings)
     services.hearing_good_cause_decide(
         request=late, found=False, reason="None given.", by=officer, today=date(2027, 6, 2)
     )

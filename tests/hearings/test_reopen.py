@@ -6,14 +6,13 @@ is a new request linked to it (``reopened_from``), to be scheduled."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from core.letters import letter_pdf
 from core.models import DomainEvent
@@ -23,15 +22,12 @@ from hearings.deadlines import reopen_last_day
 from hearings.letters import hearing_letter
 from hearings.models import HearingLetter, HearingRequest
 from tests.enforcement.test_withholding import pdf_text
+from tests.hearings.test_noticed_dismissals import at, late_request, make_request
 
 pytestmark = pytest.mark.django_db
 
 MISSED = date(2027, 3, 15)  # the hearing no one came to
 LAST_DAY = date(2028, 3, 15)  # one calendar year from it
-
-
-def at(day: date, hour: int) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
 
 
 @pytest.fixture
@@ -40,20 +36,7 @@ def officer(role_user):
 
 
 def scheduled(jurisdiction, settings, officer, **fields):
-    settings.CASEWORKS_JURISDICTION = jurisdiction  # a direct request takes the office's profile
-    values = {
-        "requester_name": "Ana Ruiz",
-        "issue": "distribution",
-        "statement": "My payments were applied to the wrong month.",
-        "requested_on": date(2027, 3, 1),
-        "complaint_made_on": date(2027, 1, 4),
-        "resolution_received_on": date(2027, 1, 25),
-        "contact_email": "ana@example.org",
-        "interpreter_language": "Spanish",
-        "today": date(2027, 3, 1),
-    }
-    values.update(fields)
-    request = services.hearing_request_create(**values)
+    request = make_request(jurisdiction, settings, statement="My payments were applied to the wrong month.", **fields)
     services.hearing_schedule(
         request=request,
         officer=officer,
@@ -197,17 +180,7 @@ def test_a_california_request_is_not_reopened_here(settings, officer):
 @pytest.mark.parametrize("how", ["open", "held", "withdrawn", "late"])
 def test_a_request_not_abandoned_is_not_reopened(settings, officer, how):
     if how == "late":  # New York: late without good cause is dismissed at once, with no hearing
-        settings.CASEWORKS_JURISDICTION = "NY"
-        request = services.hearing_request_create(
-            requester_name="Ana Ruiz",
-            issue="distribution",
-            statement="s",
-            requested_on=date(2027, 6, 1),
-            complaint_made_on=date(2027, 1, 4),
-            resolution_received_on=date(2027, 1, 25),
-            contact_email="ana@example.org",
-            today=date(2027, 6, 1),
-        )
+        request = late_request("NY", settings)
         request = services.hearing_good_cause_decide(
             request=request, found=False, reason="None.", by=officer, today=date(2027, 6, 2)
         )
