@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.services import client_ip
-from core.throttle import client_key
+from core.throttle import address_key
 
 from .request_log import request_log_add, request_tally_add
 
@@ -43,14 +43,15 @@ class ApiRequestLogMiddleware:
                 # No valid key: anyone can send these, unthrottled, so no row each: counted per
                 # client (IPv6 by /64) and minute, a refused real key named (accounts.request_log).
                 refused = getattr(request, "caseworks_api_key_refused", None)
+                address = client_ip(request)
                 request_tally_add(
-                    client=client_key(request),
+                    client=address_key(address),
                     key_prefix=refused.prefix if refused else "",
                     agency_id=refused.agency_id if refused else None,
                     method=(request.method or "")[:10],
                     path=request.path[:500],
                     status_code=response.status_code,
-                    ip_address=client_ip(request),
+                    ip_address=address,
                     at=timezone.now(),
                 )
         return response

@@ -25,6 +25,7 @@ from .choices import (
     PaternityStatus,
     WorkItemPriority,
 )
+from .people import ssns_differ
 
 
 def _not_future(value):
@@ -108,7 +109,7 @@ class CaseCreateForm(forms.Form):
             shown = [p for p in people if p.pk in visible_ids]
             typed = (getattr(self, "cleaned_data", {}) or {}).get(f"{key}_ssn") or ""
             index = blind_index(typed) if typed else ""
-            differs = {p.pk for p in shown if index and p.ssn_index and p.ssn_index != index}
+            differs = {p.pk for p in shown if ssns_differ(index, p.ssn_index)}
             self.ssn_differs_shown += [(key, p) for p in shown if p.pk in differs]
             choices = [
                 (str(p.pk), _match_label(p, case_counts.get(p.pk, 0), ssn_differs=p.pk in differs)) for p in shown

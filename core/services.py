@@ -113,7 +113,7 @@ def event_record(
     data: dict[str, Any] | None = None,
 ) -> DomainEvent:
     """Append one domain event ("order.modified", "hearing.scheduled", ...)."""
-    user = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    user = acting_user(actor)
     return DomainEvent.objects.create(
         verb=verb,
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,

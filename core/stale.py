@@ -217,10 +217,11 @@ def shown_changes(
     if shown is None:
         return dict(posted)
     changed = {name: value for name, value in posted.items() if not shown.showed(name, value)}
+    now = {name: row_value(row, name) for name in changed}  # one read each (a many-to-many is a query)
     clashes = [
         name
         for name, value in changed.items()
-        if not shown.showed(name, row_value(row, name)) and fingerprint(row_value(row, name)) != fingerprint(value)
+        if not shown.showed(name, now[name]) and fingerprint(now[name]) != fingerprint(value)
     ]
     if clashes:
         raise stale_refusal(row=row, shown=shown, fields=clashes, labels=labels)

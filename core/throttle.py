@@ -41,7 +41,11 @@ def public_rate() -> tuple[int, int]:
 def client_key(request: HttpRequest) -> str:
     """Who is counted: the client's IPv4 address, or the /64 of its IPv6 address (one connection
     holds a whole /64, so per address a client would start a new window with each request)."""
-    address = client_ip(request)
+    return address_key(client_ip(request))
+
+
+def address_key(address: str | None) -> str:
+    """``client_key`` of an address already read (``client_ip``)."""
     if not address:
         return "unknown"
     ip = ipaddress.ip_address(address)

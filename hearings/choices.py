@@ -71,6 +71,14 @@ class DismissalGround(models.TextChoices):
     NO_SHOW = "no_show", "No one appeared at the hearing (22 CCR 120213)"
 
 
+# The citation of each noticed dismissal's rule (``complaints.law``, California).
+NOTICE_CITATION = {
+    DismissalGround.LATE: "dismissal_notice",
+    DismissalGround.JURISDICTION: "dismissal_notice",
+    DismissalGround.NO_SHOW: "abandonment_notice",
+}
+
+
 class Mode(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     PHONE = "phone", _("Telephone")

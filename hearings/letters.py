@@ -19,7 +19,7 @@ from complaints.documents import complaint_language
 from complaints.law import citation
 from core.letters import Letter, MailingBlock, letter_date, letter_language, office_address_lines
 
-from .choices import DismissalGround, GoodCause, HearingStatus, LetterKind, Mode, Outcome, Party
+from .choices import NOTICE_CITATION, DismissalGround, GoodCause, HearingStatus, LetterKind, Mode, Outcome, Party
 from .models import HearingLetter
 
 
@@ -222,7 +222,7 @@ def _dismissal_notice(letter: HearingLetter, language: str) -> Letter:
     request to be reinstated and shows good cause for not coming (120213(b))."""
     request = letter.request
     ground = letter.dismissal_ground  # as sent: the request's own change when it is reinstated
-    law = citation("abandonment_notice" if ground == DismissalGround.NO_SHOW else "dismissal_notice", "CA")
+    law = citation(NOTICE_CITATION[DismissalGround(ground)], "CA")
     assert letter.dismissal_on is not None  # CHECK hearing_dismissal_notice_keeps_its_ground_and_date
     on = letter_date(letter.dismissal_on, language)
     if ground == DismissalGround.NO_SHOW:

@@ -33,6 +33,7 @@ from .choices import (
     BOOKED_HEARING_STATUSES,
     COURT_MATTERS,
     MERITS_OUTCOMES,
+    NOTICE_CITATION,
     ActionStatus,
     Basis,
     DismissalGround,
@@ -503,14 +504,6 @@ def hearing_held_record(*, request: HearingRequest, by: User, now: datetime | No
         update_fields=["status", "held_on"],
     )
     return hearing
-
-
-# The citation of each noticed dismissal's rule (``complaints.law``, California).
-NOTICE_CITATION = {
-    DismissalGround.LATE: "dismissal_notice",
-    DismissalGround.JURISDICTION: "dismissal_notice",
-    DismissalGround.NO_SHOW: "abandonment_notice",
-}
 
 
 @transaction.atomic

@@ -63,8 +63,13 @@ def is_ca_licence(action: EnforcementAction) -> bool:
 
 
 def check_in_force(on: date) -> bool:
-    """Fam. Code 17520.5 is operative on ``on`` (its percent row is in force)."""
-    return LegalParameter.objects.filter(key=PERCENT_KEY, jurisdiction="CA", effective_on__lte=on).exists()
+    """Fam. Code 17520.5 is operative on ``on`` (its percent row is in force; read through
+    ``legal_parameter_row``, so a run's ``legal_parameters_read_once`` reads it once)."""
+    try:
+        legal_parameter_row(PERCENT_KEY, jurisdiction="CA", on=on)
+    except LegalParameterMissing:
+        return False
+    return True
 
 
 def covers_commercial(on: date) -> bool:

@@ -443,3 +443,22 @@ def test_migration_0006_gives_a_stored_notice_what_it_said(settings, officer):
     assert found.pop(late_first) == (DismissalGround.LATE, date(2027, 6, 17), "")
     sent.pop(late_first)
     assert found == sent
+
+
+def test_only_a_hearing_officer_records_a_no_show_or_dismisses(settings, officer, role_user, client_as):
+    from django.core.exceptions import PermissionDenied
+
+    request = scheduled("CA", settings, officer)
+    coordinator = role_user("coordinator")
+    with pytest.raises(PermissionDenied):
+        services.hearing_no_show_record(request=request, by=coordinator, now=at(date(2027, 3, 15), 12))
+    client = client_as("coordinator")
+    assert client.post(reverse("hearings:no_show", args=[request.number]), {"confirmed": "on"}).status_code == 403
+    request.refresh_from_db()
+    assert request.status == RequestStatus.SCHEDULED
+    services.hearing_no_show_record(request=request, by=officer, now=at(date(2027, 3, 15), 12))
+    with pytest.raises(PermissionDenied):
+        services.hearing_request_dismiss(request=request, by=coordinator, today=date(2027, 3, 30))
+    assert client.post(reverse("hearings:dismiss", args=[request.number]), {"confirmed": "on"}).status_code == 403
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DISMISSAL_NOTICED

@@ -140,16 +140,23 @@ def test_a_last_day_on_a_weekend_moves_to_the_next_business_day():
 
 
 @pytest.mark.parametrize(
-    ("asked_on", "field"),
-    [(date(2027, 3, 14), "asked_on"), (date(2027, 4, 3), "asked_on")],  # before the hearing; in the future
+    ("asked_on", "message"),
+    [
+        (
+            date(2027, 3, 14),
+            "runs from the hearing of March 15, 2027: give the day the appellant asked, on or after it",
+        ),
+        (date(2027, 4, 3), "The date cannot be in the future."),
+    ],
 )
-def test_the_day_asked_is_between_the_hearing_and_today(settings, officer, asked_on, field):
+def test_the_day_asked_is_between_the_hearing_and_today(settings, officer, asked_on, message):
     request = abandoned(settings, officer)
     with pytest.raises(ValidationError) as refused:
         services.hearing_request_reopen(
             request=request, asked_on=asked_on, reason="Ill.", by=officer, today=date(2027, 4, 2)
         )
-    assert field in refused.value.message_dict
+    assert message in " ".join(refused.value.message_dict["asked_on"])
+    assert not HearingRequest.objects.filter(reopened_from=request).exists()
 
 
 def test_the_good_cause_reason_is_required(settings, officer):
