@@ -15,16 +15,18 @@ def random_number(prefix: str) -> str:
     return f"{prefix}-{chars[:4]}-{chars[4:]}"
 
 
-def save_with_unique_number(obj, prefix: str) -> None:
-    """Save ``obj`` with a fresh random ``number``; a collision with an existing row draws again."""
+def save_with_unique_number(obj, prefix: str = "", *, draw=None, field: str = "number") -> None:
+    """Save ``obj`` with a fresh number in ``field``: ``draw()`` (by default a random number after
+    ``prefix``), drawn at the insert; a collision with a row saved meanwhile draws again."""
+    draw = draw or (lambda: random_number(prefix))
     for _ in range(5):
-        obj.number = random_number(prefix)
+        setattr(obj, field, draw())
         try:
             with transaction.atomic():
                 obj.save()
             return
         except IntegrityError:
-            if type(obj).objects.filter(number=obj.number).exists():
+            if type(obj).objects.filter(**{field: getattr(obj, field)}).exists():
                 continue
             raise
-    raise RuntimeError("could not allocate a unique number")
+    raise RuntimeError(f"could not allocate a unique {field.replace('_', ' ')}")

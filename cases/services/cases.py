@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from accounts.models import User
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.fields import blind_index
+from core.numbering import save_with_unique_number
 from core.services import acting_user, event_about, event_record, row_repeat_refuse, saved_with_event
 
 from ..choices import (
@@ -76,24 +77,6 @@ def case_number_next(jurisdiction: str) -> str:
         longest = numbered.order_by(Length("case_number").desc(), "-case_number")
         number = after(longest.values_list("case_number", flat=True).first())
     return number
-
-
-def _case_save_numbered(case: Case) -> None:
-    """Insert a new case under the next case number. The number is drawn at the insert, and one
-    that another clerk's case took meanwhile (two cases opened at the same moment: the second insert
-    waits for the first's commit, then meets the unique case number) is drawn again, as
-    ``core.numbering.save_with_unique_number`` does."""
-    for _ in range(5):
-        case.case_number = case_number_next(case.jurisdiction)
-        try:
-            with transaction.atomic():
-                case.save()
-            return
-        except IntegrityError:
-            if Case.objects.filter(case_number=case.case_number).exists():
-                continue
-            raise
-    raise RuntimeError("could not allocate a case number")
 
 
 def case_deadline_refresh(case: Case) -> None:
@@ -473,7 +456,9 @@ def case_create(
     _parties_lock([party for _, _, party in keyed])
     existing, match_notes, routed = _parties_resolve([(key, party) for key, _, party in keyed], by=by)
     case_deadline_refresh(case)
-    _case_save_numbered(case)
+    save_with_unique_number(  # two clerks at once: the second meets the number and draws again
+        case, draw=lambda: case_number_next(case.jurisdiction), field="case_number"
+    )
     for key, role, party in keyed:
         if key in routed:
             # This party is a new record until a coordinator decides. An SSN found on file stays on
