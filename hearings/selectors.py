@@ -70,6 +70,11 @@ def abandoned_sitting(*, request: HearingRequest) -> Hearing | None:
     return latest if latest is not None and latest.status == HearingStatus.NOT_HELD else None
 
 
+def scheduled_sitting(*, request: HearingRequest) -> Hearing | None:
+    """The request's sitting scheduled now (its latest, if a reschedule left an older one)."""
+    return request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+
+
 def reopened_as(*, request: HearingRequest) -> HearingRequest | None:
     """The request an abandoned one was reopened as (``reopened_from``), if any."""
     return HearingRequest.objects.filter(reopened_from=request).only("pk", "number").first()

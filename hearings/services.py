@@ -364,7 +364,7 @@ SITTING = (
 def schedule_page_shown(request: HearingRequest) -> dict[str, int | None]:
     """What the scheduling page's "Schedule" decides on: the sitting scheduled now (none the first
     time). Its form carries it (``core.stale``)."""
-    sitting = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+    sitting = selectors.scheduled_sitting(request=request)
     return {"sitting": sitting.pk if sitting else None}
 
 
@@ -372,7 +372,7 @@ def _refuse_if_scheduled_meanwhile(request: HearingRequest, shown: Shown | None)
     """A "Schedule" sent from a page opened before another officer scheduled (or rescheduled) the
     hearing is refused, not taken as a reschedule that postpones their sitting and sends each party
     a second notice. Checked under the request's lock; without ``shown`` (no page), nothing."""
-    sitting = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+    sitting = selectors.scheduled_sitting(request=request)
     happened = (
         f"The hearing was scheduled meanwhile for {display_date(sitting.starts_at, with_time=True)}"
         if sitting is not None
@@ -489,7 +489,7 @@ def hearing_held_record(*, request: HearingRequest, by: User, now: datetime | No
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.status != RequestStatus.SCHEDULED:
         raise ValidationError({"held": "Only a scheduled hearing can be recorded as held."})
-    hearing = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+    hearing = selectors.scheduled_sitting(request=request)
     if hearing is None or hearing.starts_at > now:
         raise ValidationError({"held": "The hearing has not started yet."})
     hearing.status = HearingStatus.HELD
@@ -522,7 +522,7 @@ def hearing_no_show_record(*, request: HearingRequest, by: User, now: datetime |
             "A New York fair hearing request no one came for is abandoned (18 NYCRR 358-5.5(a)): "
             "dismiss it with the decision, or reschedule if the appellant asked with a good cause reason."
         )
-    hearing = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+    hearing = selectors.scheduled_sitting(request=request)
     if request.status != RequestStatus.SCHEDULED or hearing is None:
         raise ValidationError("Only a scheduled hearing can be recorded as missed.")
     if hearing.ends_at > now:
@@ -699,7 +699,7 @@ def _decision_allowed(request: HearingRequest, outcome: str, decided_on: date, n
             if request.held_on is not None and decided_on < request.held_on:
                 raise ValidationError({"decided_on": "The dismissal cannot be dated before the hearing."})
             return
-        sitting = request.hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at").first()
+        sitting = selectors.scheduled_sitting(request=request)
         if request.status != RequestStatus.SCHEDULED or sitting is None or sitting.ends_at > now:
             raise ValidationError({"outcome": "A request is dismissed once the time of its hearing has passed."})
         if request.jurisdiction == "CA":

@@ -268,8 +268,7 @@ class ScheduleView(RequestActionView):
 
     def get_context_data(self, **kwargs):
         # A request already scheduled says so: a new time is a reschedule, done knowingly.
-        sitting = self.get_hearing_request().hearings.filter(status=HearingStatus.SCHEDULED).order_by("-starts_at")
-        current = sitting.first()
+        current = selectors.scheduled_sitting(request=self.get_hearing_request())
         if current is None:
             return super().get_context_data(**kwargs)
         note = (
