@@ -52,7 +52,6 @@ from django.db import connection, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from core.business_days import add_business_days
 from core.db import (
     IdBlock,
     bulk_load,
@@ -117,8 +116,7 @@ from .services.ledger import (
     COLLECTION_COLUMNS,
     DISBURSED_COLUMNS,
     collection_content_hash,
-    disburse_within_business_days,
-    tax_offset_disburse_within_days,
+    disbursement_due_by,
 )
 from .services.ledger import ROLL_DESCRIPTION as ROLLED
 from .services.ledger_accrual import CURRENT_KINDS
@@ -876,17 +874,14 @@ class _Office:
                 except LegalParameterMissing as error:  # raised where a payment needs it
                     pass_through[(two, month)] = error
         due_by: dict[date, date | Exception] = {}
-        offset_due_by: dict[date, date | Exception] = {}  # 30 calendar days (45 CFR 302.32(b)(3)(ii))
+        offset_due_by: dict[date, date | Exception] = {}
         day = self.window_start
         while day <= today:
-            try:
-                due_by[day] = add_business_days(day, disburse_within_business_days(day), jurisdiction)
-            except LegalParameterMissing as error:
-                due_by[day] = error
-            try:
-                offset_due_by[day] = day + timedelta(days=tax_offset_disburse_within_days(day))
-            except LegalParameterMissing as error:
-                offset_due_by[day] = error
+            for dues, source in ((due_by, ""), (offset_due_by, rules.FEDERAL_TAX_OFFSET)):
+                try:
+                    dues[day] = disbursement_due_by(day, jurisdiction, source=source)
+                except LegalParameterMissing as error:  # raised where a payment needs it
+                    dues[day] = error
             day += timedelta(days=1)
         tails = None
         if connection.vendor == "postgresql":

@@ -25,7 +25,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from core.business_days import add_business_days
 from core.db import bulk_load, rows_insert, tables_analyze
 from core.money import ZERO, money
 
@@ -48,8 +47,7 @@ from .ledger import (
     COLLECTION_COLUMNS,
     DISBURSED_COLUMNS,
     collection_content_hash,
-    disburse_within_business_days,
-    tax_offset_disburse_within_days,
+    disbursement_due_by,
 )
 from .ledger_accrual import _rows, _t, balances_refresh_derived, charges_accrue
 
@@ -212,8 +210,7 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
     pass_through = rules.pass_through_table()
     lines: list[tuple[int, rules.Distribution]] = []
     moves: dict[int, list] = {}
-    disburse_days: dict[date, int] = {}
-    offset_days: dict[date, int] = {}
+    due_days: dict[tuple[date, str, bool], date] = {}
     for case_id, state in states.items():
         for n, (received_on, amount, source) in enumerate(_payments(state, month, last_day)):
             pass_left = ZERO
@@ -298,16 +295,10 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
         family = result.paid(payee=rules.FAMILY)
         if family > 0:
             state = states[case_id]
-            if collection[6] == rules.FEDERAL_TAX_OFFSET:  # 30 calendar days (45 CFR 302.32(b)(3)(ii))
-                days = offset_days.get(received_on)
-                if days is None:
-                    days = offset_days[received_on] = tax_offset_disburse_within_days(received_on)
-                due_by = received_on + timedelta(days=days)
-            else:
-                days = disburse_days.get(received_on)
-                if days is None:  # one read of the legal parameter per receipt day, not per collection
-                    days = disburse_days[received_on] = disburse_within_business_days(received_on)
-                due_by = add_business_days(received_on, days, state.jurisdiction)
+            key = (received_on, state.jurisdiction, collection[6] == rules.FEDERAL_TAX_OFFSET)
+            due_by = due_days.get(key)
+            if due_by is None:  # one read of the legal parameters per receipt day, not per collection
+                due_by = due_days[key] = disbursement_due_by(received_on, state.jurisdiction, source=collection[6])
             disbursements.append(
                 family_disbursement_row(
                     state.rng,
