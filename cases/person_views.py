@@ -14,11 +14,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from accounts.models import User
+from core.services import sensitive_read_record
 from core.stale import carry_shown, shown_in
 
 from .access import SSN_ON_FILE_OTHER_PERSON, SSN_ON_FILE_SAME, ssn_answers_record
 from .models import Person
 from .person_forms import PersonEditForm, PersonSsnForm
+from .redaction import PERSON_WHEREABOUTS_FIELDS, whereabouts_shown
 from .services.people import (
     MERGED_REFUSAL,
     PersonUpdate,
@@ -85,6 +87,19 @@ class PersonEditView(PersonFormView):
 
     def get_form(self, form_class=None):
         return carry_shown(super().get_form(form_class))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # What the form shows is a sensitive read, as on the person page (``access.person_shown``):
+        # the date of birth, and the phone and e-mail unless withheld (an FVI person's never are).
+        person = self.person
+        shown = [
+            *(["date_of_birth"] if person.date_of_birth else []),
+            *(n for n in PERSON_WHEREABOUTS_FIELDS if whereabouts_shown(person) and getattr(person, n)),
+        ]
+        if shown:
+            sensitive_read_record(request=self.request, obj=person, fields=shown)
+        return context
 
     def perform(self, data: dict[str, Any]) -> PersonUpdate:
         assert isinstance(self.form, PersonEditForm)

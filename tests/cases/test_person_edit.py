@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import CaseParticipant, Person
-from core.models import DomainEvent
+from core.models import AccessLog, DomainEvent
 from core.stale import Shown, fingerprint
 from tests.cases.factories import CaseFactory, PersonFactory
 from tests.pages import shown_on
@@ -176,6 +176,15 @@ def test_an_fvi_persons_bad_replacement_is_refused_without_echoing_it(client_as,
     assert protected.phone == PHONE
 
 
+def test_an_fvi_persons_stale_page_keeps_a_colleagues_new_phone(client_as, my_case, protected, role_user):
+    client = client_as("caseworker")
+    response = _open(client, my_case, protected)
+    services.person_update(person=protected, data={"phone": "518-555-0177"}, by=role_user("coordinator"))
+    client.post(edit_url(my_case, protected), {**form_values(response), "middle_name": "Luz"})
+    protected.refresh_from_db()
+    assert (protected.phone, protected.email, protected.middle_name) == ("518-555-0177", EMAIL, "Luz")
+
+
 # Pages out of date -------------------------------------------------------------------------------
 
 
@@ -302,3 +311,15 @@ def test_a_change_with_no_match_says_nothing_of_duplicates(client_as, my_case, p
         follow=True,
     )
     assert "duplicates report" not in response.content.decode()
+
+
+def test_opening_the_page_is_logged_as_the_person_page_logs_it(client_as, my_case, person):
+    _open(client_as("caseworker"), my_case, person)
+    [read] = AccessLog.objects.filter(kind="sensitive_read", object_id=str(person.pk))
+    assert sorted(read.fields) == sorted(["date_of_birth", "phone", "email"])
+
+
+def test_an_fvi_persons_page_logs_no_whereabouts_read(client_as, my_case, protected):
+    _open(client_as("caseworker"), my_case, protected)
+    [read] = AccessLog.objects.filter(kind="sensitive_read", object_id=str(protected.pk))
+    assert read.fields == ["date_of_birth"]
