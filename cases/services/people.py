@@ -157,9 +157,18 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     if duplicate.ssn_index and not before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
         # Two live records of one SSN (a pair merged before the unique index): not to be restored.
         raise ValidationError("These records have the same SSN: they are one person and the merge cannot be undone.")
+    if (
+        duplicate.ssn_index
+        and Person.objects.filter(ssn_index=duplicate.ssn_index, merged_into__isnull=True)
+        .exclude(pk__in=[survivor.pk, duplicate.pk])
+        .exists()
+    ):
+        # Its SSN was given to another record since (``person_ssn_correct``: a merged record's SSN is free).
+        raise ValidationError("This record's SSN is now on file for another person: the merge cannot be undone.")
     if "family_violence" in data["changed"]:
         survivor.family_violence = before["family_violence"]
-    if before.get("ssn_taken"):
+    if before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
+        # The SSN the survivor took goes back (one corrected on the survivor since stays).
         survivor.ssn = ""
     if data["changed"]:
         survivor.save()

@@ -223,6 +223,31 @@ def test_a_page_opened_before_a_colleagues_correction_is_refused(client_as, my_c
     assert person.ssn == "111223333"
 
 
+def test_a_merge_is_not_undone_once_the_duplicates_ssn_was_given_to_another(person, role_user):
+    coordinator = role_user("coordinator")
+    duplicate, survivor = PersonFactory(ssn=RIGHT), PersonFactory(ssn="")
+    event = services.person_merge(survivor=survivor, duplicate=duplicate, by=coordinator, reason="same")
+    services.person_ssn_correct(person=survivor, ssn="111223333", reason="card seen", by=coordinator)
+    services.person_ssn_correct(person=person, ssn=RIGHT, reason="card seen", by=coordinator)
+    with pytest.raises(ValidationError, match="now on file for another person"):
+        services.person_merge_undo(event=event, by=coordinator)
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id == survivor.pk
+
+
+def test_undoing_a_merge_keeps_an_ssn_corrected_on_the_survivor_since(role_user):
+    coordinator = role_user("coordinator")
+    duplicate, survivor = PersonFactory(ssn=RIGHT), PersonFactory(ssn="")
+    event = services.person_merge(survivor=survivor, duplicate=duplicate, by=coordinator, reason="same")
+    survivor.refresh_from_db()
+    assert survivor.ssn == RIGHT  # the survivor took the duplicate's SSN
+    services.person_ssn_correct(person=survivor, ssn="111223333", reason="card seen", by=coordinator)
+    services.person_merge_undo(event=event, by=coordinator)
+    survivor.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert (survivor.ssn, duplicate.ssn, duplicate.merged_into_id) == ("111223333", RIGHT, None)
+
+
 # Removal -----------------------------------------------------------------------------------------
 
 
