@@ -134,9 +134,12 @@ SSN_ON_FILE_LINKED = "ssn_on_file_linked"  # the SSN typed is this record's: lin
 SSN_ON_FILE_DIFFERS = "ssn_on_file_name_or_birth_differs"  # SsnOnFileDiffers: the SSN typed is this record's
 SSN_ON_FILE_ROUTED = "ssn_on_file_routed_to_coordinator"  # confirmed, not linked: a coordinator decides
 SSN_DIFFERS_LABEL = "ssn_differs_from_entered"  # a match labelled "a different SSN from the one entered"
+# What an answer on correcting a person's SSN told the user (``cases.services.person_ssn_correct``).
+SSN_ON_FILE_OTHER_PERSON = "ssn_on_file_for_another_person"  # refused: the SSN typed is this record's
+SSN_ON_FILE_SAME = "ssn_same_as_on_file"  # refused: the SSN typed is the one on file already
 
 
-def ssn_answers_record(*, request, answers, seen_before: set[int] | None = None) -> int:
+def ssn_answers_record(*, request, answers, seen_before: set[int] | None = None, via: str = "case_opening") -> int:
     """Each answer on opening a case that says whether the SSN typed is the full SSN of a record on
     file is a sensitive read of that record's SSN (45 CFR 303.21; IRS Publication 1075 9.3.1), even
     when nothing else of it is shown (the record may be another county's, or under the family
@@ -146,7 +149,8 @@ def ssn_answers_record(*, request, answers, seen_before: set[int] | None = None)
     whether the user could see the person when answered (``seen_before``: the ids the service
     found visible before a case it opened put the person in the user's scope; else read now).
     Never an SSN digit. Written in the request, after the service's transaction (a refused opening
-    is rolled back; its answer was still given)."""
+    is rolled back; its answer was still given). ``via``: where it was asked (``case_opening``, or
+    ``ssn_correction`` with the party the corrected person, ``person:<id>``)."""
     from core.services import sensitive_read_record
 
     from .people import visible_match_ids
@@ -164,6 +168,6 @@ def ssn_answers_record(*, request, answers, seen_before: set[int] | None = None)
             request=request,
             obj=person,
             fields=["ssn_compared"],
-            detail={"case_opening": {"party": key, "answer": answer}, "visible_to_user": person.pk in visible},
+            detail={via: {"party": key, "answer": answer}, "visible_to_user": person.pk in visible},
         )
     return len(answers)

@@ -264,7 +264,7 @@ CaseEvent = event_choices(
     collections.redistributed demo.cases_seeded disbursements.swept fvi.override_granted fvi.override_used
     letter.returned letter.sent locate.attempted order.created order.established order.modified order.review_adjustment
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
-    person.merged work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
+    person.merged person.ssn_corrected person.ssn_removed person.updated work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
 """,
     labels={
         "case.document_attached": "Document attached",
@@ -273,6 +273,9 @@ CaseEvent = event_choices(
         "fvi.override_granted": "Court override of the family violence indicator recorded",
         "fvi.override_used": "Court override of the family violence indicator used",
         "locate.attempted": "Locate attempt recorded",
+        "person.ssn_corrected": "SSN corrected",
+        "person.ssn_removed": "SSN removed",
+        "person.updated": "Person's details changed",
         "work_item.done": "Work item completed",
     },
 )

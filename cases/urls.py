@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, run_views, views
+from . import documents, person_views, run_views, views
 from .ledger import statement_views
 
 app_name = "cases"
@@ -38,6 +38,8 @@ urlpatterns = [
     path("<str:case_number>/assistance/", views.AssistanceChangeView.as_view(), name="assistance_change"),
     path("<str:case_number>/reassign/", views.CaseReassignView.as_view(), name="case_reassign"),
     path("<str:case_number>/people/<int:person_id>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("<str:case_number>/people/<int:person_id>/edit/", person_views.PersonEditView.as_view(), name="person_edit"),
+    path("<str:case_number>/people/<int:person_id>/ssn/", person_views.PersonSsnView.as_view(), name="person_ssn"),
     path(
         "<str:case_number>/people/<int:person_id>/fvi-override/",
         views.FviOverrideCreateView.as_view(),

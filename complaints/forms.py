@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,18 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import DateInput, dates_in_order
+from core.forms import DateInput, clean_phone, dates_in_order
 
 from .choices import STAFF_CHANNELS, Category, Channel, CommChannel, Direction, Outcome, Party, ReferralTarget
-
-PHONE_RE = re.compile(r"^\+?[0-9 ().-]{7,25}$")
-
-
-def clean_phone(value: str) -> str:
-    value = (value or "").strip()
-    if value and (not PHONE_RE.match(value) or not 7 <= sum(ch.isdigit() for ch in value) <= 15):
-        raise ValidationError("Enter a phone number of 7 to 15 digits (spaces, dashes and brackets are fine).")
-    return value
 
 
 def staff_investigators():

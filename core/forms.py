@@ -1,5 +1,7 @@
 """Form rendering: labels, help text and errors next to each field, Bootstrap classes, no JS needed."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2, TemplatesSetting
@@ -30,6 +32,17 @@ class CaseworksFormRenderer(TemplatesSetting):
         if template_name.startswith(self.BUILT_IN_WIDGETS):
             return self._widget_renderer.get_template(template_name)
         return super().get_template(template_name)
+
+
+# A phone number as every form takes it (complaints, hearing requests, a person's details).
+PHONE_RE = re.compile(r"^\+?[0-9 ().-]{7,25}$")
+
+
+def clean_phone(value: str) -> str:
+    value = (value or "").strip()
+    if value and (not PHONE_RE.match(value) or not 7 <= sum(ch.isdigit() for ch in value) <= 15):
+        raise ValidationError("Enter a phone number of 7 to 15 digits (spaces, dashes and brackets are fine).")
+    return value
 
 
 class DateInput(forms.DateInput):

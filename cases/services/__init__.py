@@ -28,7 +28,15 @@ from .cases import (
 )
 from .letters import letter_deliver, letter_mark_returned, letter_record
 from .locate import fvi_override_grant, fvi_override_use, locate_due_sweep, locate_next_due
-from .people import person_merge, person_merge_undo
+from .people import (
+    PersonUpdate,
+    SsnOnFileForAnother,
+    SsnSameAsOnFile,
+    person_merge,
+    person_merge_undo,
+    person_ssn_correct,
+    person_update,
+)
 from .work import work_item_create, work_item_settle_refusal, work_item_update
 
 __all__ = [
@@ -42,6 +50,11 @@ __all__ = [
     "SsnOnFileDiffers",
     "person_merge",
     "person_merge_undo",
+    "PersonUpdate",
+    "SsnOnFileForAnother",
+    "SsnSameAsOnFile",
+    "person_ssn_correct",
+    "person_update",
     "case_close",
     "case_create",
     "case_deadline_refresh",

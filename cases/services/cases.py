@@ -343,6 +343,12 @@ def _parties_resolve(
     return found, notes, routed
 
 
+def ssn_lock_name(ssn: str) -> str:
+    """The advisory lock every writer of an SSN takes until its transaction ends (case opening,
+    an SSN corrected on a person): the SSN is in the name as its blind index only."""
+    return f"cases.person.ssn:{blind_index(ssn)}"
+
+
 def _parties_lock(parties: list[PartyData | Person]) -> None:
     """Take turns with any other case opening entering the same SSN or birth date, from matching
     to the insert (until this transaction ends): two clerks entering the same new person at the same
@@ -352,7 +358,7 @@ def _parties_lock(parties: list[PartyData | Person]) -> None:
     for party in parties:
         if isinstance(party, PartyData):
             if party.ssn:
-                names.add(f"cases.person.ssn:{blind_index(party.ssn)}")
+                names.add(ssn_lock_name(party.ssn))
             if party.date_of_birth:
                 names.add(f"cases.person.born:{party.date_of_birth.isoformat()}")
     for name in sorted(names):

@@ -1,4 +1,5 @@
-"""Merging duplicate people, and undoing a merge the same day.
+"""A person's record kept current (their details; an SSN corrected or removed), merging duplicate
+people, and undoing a merge the same day.
 
 A merge moves everything that points at the duplicate (participations, addresses, employment,
 locate attempts, FVI overrides, and the rows other apps keep about a person: payee accounts, bank
@@ -13,15 +14,26 @@ set on the survivor. Two different SSNs are two people: such a merge is refused.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import advisory_xact_lock
+from core.fields import blind_index
 from core.models import DomainEvent
 from core.services import event_record
+from core.stale import Shown, fingerprint, refuse_if_changed, shown_changes
 
 from ..models import CaseParticipant, Person
+from ..models.people import ssn_validator
+from ..redaction import PERSON_WHEREABOUTS_FIELDS
+from .cases import ssn_lock_name
 
 MERGE_VERB = "person.merged"
 UNDO_VERB = "person.merge_undone"
@@ -145,9 +157,18 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     if duplicate.ssn_index and not before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
         # Two live records of one SSN (a pair merged before the unique index): not to be restored.
         raise ValidationError("These records have the same SSN: they are one person and the merge cannot be undone.")
+    if (
+        duplicate.ssn_index
+        and Person.objects.filter(ssn_index=duplicate.ssn_index, merged_into__isnull=True)
+        .exclude(pk__in=[survivor.pk, duplicate.pk])
+        .exists()
+    ):
+        # Its SSN was given to another record since (``person_ssn_correct``: a merged record's SSN is free).
+        raise ValidationError("This record's SSN is now on file for another person: the merge cannot be undone.")
     if "family_violence" in data["changed"]:
         survivor.family_violence = before["family_violence"]
-    if before.get("ssn_taken"):
+    if before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
+        # The SSN the survivor took goes back (one corrected on the survivor since stays).
         survivor.ssn = ""
     if data["changed"]:
         survivor.save()
@@ -158,3 +179,228 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     for subject in (survivor, duplicate):
         event_record(verb=UNDO_VERB, subject=subject, actor=by, summary=summary, data={"merge_event_id": event.pk})
     return duplicate
+
+
+# A person's details ----------------------------------------------------------------------------
+
+UPDATED_VERB = "person.updated"
+SSN_CORRECTED_VERB = "person.ssn_corrected"
+SSN_REMOVED_VERB = "person.ssn_removed"
+# The details a caseworker keeps current (``person_update``); the SSN has its own page and rules
+# (``person_ssn_correct``), the FVI and addresses theirs.
+DETAIL_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "email",
+    "preferred_language",
+    "needs_interpreter",
+    "language_note",
+    "deceased_on",
+)
+DETAIL_LABELS = {
+    "first_name": "first name",
+    "middle_name": "middle name",
+    "last_name": "last name",
+    "date_of_birth": "date of birth",
+    "sex": "sex",
+    "phone": "phone",
+    "email": "e-mail",
+    "preferred_language": "preferred language",
+    "needs_interpreter": "needs an interpreter",
+    "language_note": "language note",
+    "deceased_on": "date of death",
+}
+NAME_FIELDS = frozenset({"first_name", "middle_name", "last_name", "date_of_birth"})
+MERGED_REFUSAL = "This record was merged into another person's record: change that record instead; nothing was changed."
+SSN_TAKEN = (
+    "This SSN is on file for another person. If they are the same person, a coordinator can merge the two "
+    "records (Duplicates report); nothing was changed."
+)
+SSN_UNCHANGED = "This is the SSN on file already: nothing to change."
+SSN_NONE_TO_REMOVE = "There is no SSN on file to remove."
+SSN_IN_REASON = "Do not type an SSN in the reason: the reason is kept in the person's events."
+REASON_MAX = 500
+# Nine digits in a row, with or without dashes or spaces: an SSN typed into free text.
+_SSN_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ -]?\d){8}(?!\d)")
+
+
+@dataclass
+class PersonUpdate:
+    """What ``person_update`` did: the row, the fields it changed, and whether another live record
+    is now a probable match (same birth date, similar name: the duplicates report will list them)."""
+
+    person: Person
+    changed: list[str] = field(default_factory=list)
+    possible_duplicate: bool = False
+
+
+def _locked_live(person: Person) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.merged_into_id:
+        raise ValidationError(MERGED_REFUSAL, code="merged")
+    return person
+
+
+def _details_check(person: Person, changed: list[str]) -> None:
+    """The rules of a person's details, on the row as it will be saved (a colleague's change
+    included): no date in the future, death not before birth; each changed field's own validators."""
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    for name in ("date_of_birth", "deceased_on"):
+        value: date | None = getattr(person, name)
+        if name in changed and value is not None and value > today:
+            errors.setdefault(name, []).append("The date cannot be in the future.")
+    if (
+        {"date_of_birth", "deceased_on"} & set(changed)
+        and person.date_of_birth
+        and person.deceased_on
+        and person.deceased_on < person.date_of_birth
+    ):
+        errors.setdefault("deceased_on", []).append("The date of death cannot be before the date of birth.")
+    try:
+        person.clean_fields(exclude=[f.name for f in Person._meta.fields if f.name not in changed])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def person_update(*, person: Person, data: dict[str, Any], by: User | None, shown: Shown | None = None) -> PersonUpdate:
+    """Change a person's details (``DETAIL_FIELDS`` in ``data``; others are ignored) under the row's
+    lock, saving only what changed (field history) and one ``person.updated`` event naming the
+    changed fields, never their values.
+
+    From a page (``shown``): only the fields the user changed there apply, a colleague's change made
+    since stays, and the same field changed by both is refused (``core.stale.shown_changes``). A
+    whereabouts field the page did not show (an FVI person's phone or e-mail, 42 USC 654(26): the
+    page offers an empty "replace" box instead) is applied as given. A merged record is refused."""
+    person = _locked_live(person)
+    posted = {name: data[name] for name in DETAIL_FIELDS if name in data}
+    for name in ("phone", "email", "first_name", "middle_name", "last_name", "language_note"):
+        if name in posted:
+            posted[name] = (posted[name] or "").strip()
+    unseen = {
+        name: posted.pop(name)
+        for name in PERSON_WHEREABOUTS_FIELDS
+        if name in posted and shown is not None and name not in shown.prints
+    }
+    mine = {**shown_changes(row=person, shown=shown, posted=posted, labels=DETAIL_LABELS), **unseen}
+    changed = [name for name, value in mine.items() if fingerprint(getattr(person, name)) != fingerprint(value)]
+    if not changed:
+        return PersonUpdate(person=person)
+    for name in changed:
+        setattr(person, name, mine[name])
+    _details_check(person, changed)
+    person.save(update_fields=[*changed, "updated_at"])  # save() adds name_search when a name changes
+    event_record(
+        verb=UPDATED_VERB,
+        subject=person,
+        actor=by,
+        summary="Details changed: " + ", ".join(DETAIL_LABELS[name] for name in changed),
+        data={"fields": changed},
+    )
+    return PersonUpdate(
+        person=person, changed=changed, possible_duplicate=bool(NAME_FIELDS & set(changed)) and _probable_twin(person)
+    )
+
+
+def _probable_twin(person: Person) -> bool:
+    """Whether another live record is a probable match of ``person`` (the rule of case opening and
+    the duplicates report; two different SSNs are two people)."""
+    from ..people import person_matches
+
+    found = person_matches(
+        first_name=f"{person.first_name} {person.middle_name}".strip(),
+        last_name=person.last_name,
+        date_of_birth=person.date_of_birth,
+        exclude_ids=[person.pk],
+    )
+    return any(p.pk not in found.ssn_differs for p in found.probable) if found.probable else False
+
+
+# An SSN corrected or removed ---------------------------------------------------------------------
+
+
+class SsnOnFileForAnother(ValidationError):
+    """The SSN typed is another live person's: refused, naming no one. ``holder`` is for the
+    view's audit log (``cases.access.ssn_answers_record``) only."""
+
+    def __init__(self, holder: Person | None) -> None:
+        super().__init__({"ssn": ValidationError(SSN_TAKEN, code="ssn_on_file_other_person")})
+        self.holder = holder
+
+
+class SsnSameAsOnFile(ValidationError):
+    """The SSN typed is the one on file: nothing to change (an answer about the SSN: logged)."""
+
+    def __init__(self, person: Person) -> None:
+        super().__init__({"ssn": ValidationError(SSN_UNCHANGED, code="ssn_unchanged")})
+        self.person = person
+
+
+def _live_holder(index: str, *, besides: Person) -> Person | None:
+    return Person.objects.filter(ssn_index=index, merged_into__isnull=True).exclude(pk=besides.pk).first()
+
+
+@transaction.atomic
+def person_ssn_correct(*, person: Person, ssn: str, reason: str, by: User | None, shown: Shown | None = None) -> Person:
+    """Correct a person's SSN (``ssn`` the nine digits), or remove it (``ssn=""``: the one on file is
+    wrong and the right one is not known). The new-hire, bank-match and federal offset files match
+    people by SSN only, so a wrong one silently stops enforcement.
+
+    Takes the SSN's advisory lock (as case opening does, ``ssn_lock_name``), then the person's row
+    lock. Refused, nothing changed: a merged record; an invalid SSN; the SSN on file already
+    (``SsnSameAsOnFile``); an SSN on file for another live person (``SsnOnFileForAnother``, naming
+    no one; two corrections racing to one SSN meet the unique index person_live_ssn_unique and get
+    the same answer); no reason, a reason over 500 characters or one holding an SSN. Writes
+    ``person.ssn_corrected`` / ``person.ssn_removed`` with the reason and no digit; the field history
+    keeps the last four and the blind index (the SSN itself is left out of history). From a page
+    (``shown``: the fingerprint of the blind index on file when it was opened): refused when the SSN
+    on file was changed meanwhile (``core.stale.refuse_if_changed``)."""
+    reason = (reason or "").strip()
+    ssn = (ssn or "").replace("-", "").replace(" ", "")
+    if not reason:
+        raise ValidationError({"reason": "Say why the SSN on file is wrong."})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason to {REASON_MAX} characters."})
+    if _SSN_IN_TEXT.search(reason):
+        raise ValidationError({"reason": SSN_IN_REASON})
+    if ssn:
+        try:
+            ssn_validator(ssn)
+        except ValidationError as exc:
+            raise ValidationError({"ssn": exc.messages}) from None
+        advisory_xact_lock(ssn_lock_name(ssn))  # before the row lock, in case opening's order
+    person = _locked_live(person)
+    refuse_if_changed(
+        row=person, shown=shown, current={"ssn_index": person.ssn_index}, happened="The SSN on file was changed"
+    )
+    if not ssn and not person.ssn_index:
+        raise ValidationError(SSN_NONE_TO_REMOVE)
+    index = blind_index(ssn) if ssn else ""
+    if ssn and index == person.ssn_index:
+        raise SsnSameAsOnFile(person)
+    if ssn and (holder := _live_holder(index, besides=person)) is not None:
+        raise SsnOnFileForAnother(holder)
+    person.ssn = ssn  # save() writes its last four and blind index
+    try:
+        with transaction.atomic():
+            person.save(update_fields=["ssn", "ssn_last4", "ssn_index", "updated_at"])
+    except IntegrityError:
+        # Another writer that does not take the SSN's lock gave it to someone else meanwhile.
+        raise SsnOnFileForAnother(_live_holder(index, besides=person)) from None
+    verb = SSN_CORRECTED_VERB if ssn else SSN_REMOVED_VERB
+    event_record(
+        verb=verb,
+        subject=person,
+        actor=by,
+        summary=f"{'SSN corrected' if ssn else 'SSN removed'}: {reason}",
+        data={"reason": reason},
+    )
+    return person

@@ -71,6 +71,8 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:interstate_referral": {"case_number": initiating.case_number},
         "cases:person_detail": {**number, "person_id": cp.pk},
         "cases:fvi_override_create": {**number, "person_id": cp.pk},
+        "cases:person_edit": {**number, "person_id": cp.pk},
+        "cases:person_ssn": {**number, "person_id": cp.pk},
         "cases:workitem_complete": {"pk": item.pk},
         "cases:workitem_reassign": {"pk": item.pk},
         "cases:fvi_override_use": {"pk": override.pk},
