@@ -89,7 +89,7 @@ class ReminderKind(models.TextChoices):
 ComplaintEvent = event_choices(
     "ComplaintEvent",
     """
-    complaint.assigned complaint.communication_logged complaint.extended complaint.extension_letter
+    complaint.assigned complaint.case_linked complaint.communication_logged complaint.extended complaint.extension_letter
     complaint.received complaint.referred complaint.reminders_sent complaint.resolution_letter
     complaint.resolved referral.answered referral.forwarded
 """,

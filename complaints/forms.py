@@ -234,3 +234,29 @@ class ReportForm(forms.Form):
 
 
 CHANNEL_WEB = Channel.WEB
+
+
+class CaseLinkForm(forms.Form):
+    """Link a complaint to its case, by the case number (looked up in what the user may view)."""
+
+    case_number = forms.CharField(label="Case number", max_length=40)
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the complaint is linked to another case already: why that link was wrong.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_case_number(self):
+        from cases.selectors import case_visible_by_number
+
+        case = case_visible_by_number(user=self.user, case_number=self.cleaned_data["case_number"])
+        if case is None:
+            raise ValidationError("No case with this number that you may see.")
+        self.cleaned_data["case"] = case
+        return case.case_number

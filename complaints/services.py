@@ -269,6 +269,45 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) 
     return complaint
 
 
+@transaction.atomic
+def complaint_case_link(*, complaint: Complaint, case, by: User, reason: str = "") -> Complaint:
+    """Link a complaint to its case: one recorded with an unknown case number (``unknown_case``), or,
+    with a reason, one linked to the wrong case. ``case`` is found in the linker's view by the caller
+    (``cases.selectors.case_visible_by_number``), as at intake. Refused, nothing changed: the case it
+    is linked to already; another case without a reason; a case under another state's rules (the
+    complaint's due dates were counted by its own); a case whose caseworker investigates the
+    complaint (someone other than the caseworker investigates). The number as received is kept."""
+    complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+    reason = (reason or "").strip()
+    if complaint.case_id == case.pk:
+        raise ValidationError({"case_number": f"The complaint is linked to {case.case_number} already."})
+    if complaint.case_id and not reason:
+        raise ValidationError({"reason": "Give the reason for linking the complaint to another case."})
+    if case.jurisdiction != complaint.jurisdiction:
+        raise ValidationError(
+            {"case_number": "This case is under another state's rules than the complaint's due dates: file it anew."}
+        )
+    if complaint.investigator_id and case.caseworker_id == complaint.investigator_id:
+        raise ValidationError(
+            {
+                "case_number": "The investigator is this case's caseworker: assign another investigator first "
+                "(someone other than the caseworker investigates)."
+            }
+        )
+    before = complaint.case.case_number if complaint.case is not None else ""
+    complaint.case, complaint.unknown_case = case, False
+    summary = f"{complaint.number} linked to {case.case_number}" + (f" (was {before})" if before else "")
+    saved_with_event(
+        complaint,
+        update_fields=["case", "unknown_case", "updated_at"],
+        by=by,
+        verb="complaint.case_linked",
+        summary=summary,
+        data={"case": case.case_number, "was": before, "reason": reason},
+    )
+    return complaint
+
+
 LETTER_SENT = {"email": "emailed", "mail": "to print and mail", "": "not sent: no postal or e-mail address (work item)"}
 
 

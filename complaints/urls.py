@@ -22,6 +22,7 @@ urlpatterns = [
     path("<str:number>/", views.ComplaintDetailView.as_view(), name="complaint_detail"),
     path("<str:number>/assign/", views.ComplaintAssignView.as_view(), name="complaint_assign"),
     path("<str:number>/extend/", views.ComplaintExtendView.as_view(), name="complaint_extend"),
+    path("<str:number>/case/", views.ComplaintCaseLinkView.as_view(), name="complaint_case_link"),
     path("<str:number>/communications/", views.CommunicationAddView.as_view(), name="communication_add"),
     path("<str:number>/referrals/", views.ReferralAddView.as_view(), name="referral_add"),
     path("<str:number>/resolve/", views.ComplaintResolveView.as_view(), name="complaint_resolve"),

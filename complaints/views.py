@@ -46,6 +46,7 @@ from .filtersets import ComplaintFilterSet
 from .forms import (
     AnswerForm,
     AssignForm,
+    CaseLinkForm,
     CommunicationForm,
     ExtendForm,
     ForwardForm,
@@ -287,6 +288,28 @@ class ComplaintExtendView(ComplaintActionView):
     def perform(self, data):
         services.complaint_extend(
             complaint=self.get_complaint(), days=data["days"], reason=data["reason"], by=self.request.user
+        )
+
+
+class ComplaintCaseLinkView(ComplaintActionView):
+    """Link a complaint recorded with an unknown case number to its case (or, with a reason, one
+    linked to the wrong case): a hearing request made from it then carries the case."""
+
+    permission_required = "complaints.change_complaint"
+    form_class = CaseLinkForm
+    title = "Link the complaint to its case"
+    success_message = "Complaint linked to the case."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        complaint = self.get_complaint()
+        return {"case_number": "" if complaint.case_id else complaint.case_number_received}
+
+    def perform(self, data):
+        services.complaint_case_link(
+            complaint=self.get_complaint(), case=data["case"], reason=data["reason"], by=self.request.user
         )
 
 

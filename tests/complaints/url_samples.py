@@ -22,6 +22,7 @@ def url_samples(*, users) -> dict[str, dict]:
         "complaints:complaint_detail": number,
         "complaints:complaint_assign": number,
         "complaints:complaint_extend": number,
+        "complaints:complaint_case_link": number,
         "complaints:communication_add": number,
         "complaints:referral_add": number,
         "complaints:complaint_resolve": number,
