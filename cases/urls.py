@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, run_views, views
+from . import documents, run_views, views, whereabouts_views
 from .ledger import statement_views
 
 app_name = "cases"
@@ -38,6 +38,21 @@ urlpatterns = [
     path("<str:case_number>/assistance/", views.AssistanceChangeView.as_view(), name="assistance_change"),
     path("<str:case_number>/reassign/", views.CaseReassignView.as_view(), name="case_reassign"),
     path("<str:case_number>/people/<int:person_id>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path(
+        "<str:case_number>/people/<int:person_id>/addresses/new/",
+        whereabouts_views.AddressCreateView.as_view(),
+        name="address_add",
+    ),
+    path(
+        "<str:case_number>/people/<int:person_id>/family-violence/",
+        whereabouts_views.FviSetView.as_view(),
+        name="person_fvi_set",
+    ),
+    path(
+        "<str:case_number>/people/<int:person_id>/family-violence/remove/",
+        whereabouts_views.FviClearView.as_view(),
+        name="person_fvi_clear",
+    ),
     path(
         "<str:case_number>/people/<int:person_id>/fvi-override/",
         views.FviOverrideCreateView.as_view(),
