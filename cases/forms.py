@@ -363,7 +363,10 @@ class LocateAttemptForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         found = address_fields(required=False, prefix="address_")
+        for field in found.values():
+            field.label = f"Address found: {str(field.label)[0].lower()}{str(field.label)[1:]}"
         found["address_line1"].label = "Address found: street (optional, with the result Found)"
+        found["address_postal_code"].label = "Address found: ZIP code"
         self.fields.update(found)
 
     def clean_attempted_on(self):

@@ -47,18 +47,21 @@ def address_checked(form: forms.Form, prefix: str = "") -> dict[str, str]:
     values = {name: (form.cleaned_data.get(f"{prefix}{name}") or "").strip() for name in ADDRESS_NAMES}
     if not any(values.values()):
         return {}
-    for name, check in (("state", state_clean), ("postal_code", postal_code_clean)):
-        if not values[name]:
-            form.add_error(f"{prefix}{name}", "This field is required.")
+    for name in ("line1", "city", "state", "postal_code"):
+        field = f"{prefix}{name}"
+        if field in form.errors:  # a required field left empty: the form said so already
             continue
-        try:
-            values[name] = check(values[name])
-        except ValidationError as exc:
-            form.add_error(f"{prefix}{name}", exc.messages)
-    for name in ("line1", "city"):
         if not values[name]:
-            form.add_error(f"{prefix}{name}", "This field is required.")
+            form.add_error(field, "This field is required.")
+        elif name in CHECKS:
+            try:
+                values[name] = CHECKS[name](values[name])
+            except ValidationError as exc:
+                form.add_error(field, exc.messages)
     return values
+
+
+CHECKS = {"state": state_clean, "postal_code": postal_code_clean}
 
 
 ADDRESS_NAMES = ("line1", "line2", "city", "state", "postal_code")

@@ -179,6 +179,21 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(client, worker, moved, c
     assert not DomainEvent.objects.filter(verb="address.recorded").exists()
 
 
+def test_a_field_left_empty_says_so_once(client, worker, moved):
+    client.force_login(worker)
+    errors = _post(client, moved, moved.ncp, city="", state="").context["form"].errors
+    assert errors["city"] == ["This field is required."] and errors["state"] == ["This field is required."]
+
+
+def test_locate_address_fields_half_filled_are_each_asked_for(client, worker):
+    case = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    errors = _locate(client, case, address_city="", address_postal_code="").context["form"].errors
+    assert errors["address_city"] == ["This field is required."]
+    assert errors["address_postal_code"] == ["This field is required."]
+    assert not LocateAttempt.objects.filter(case=case).exists()
+
+
 def test_a_zip_of_nine_digits_is_read_as_zip_plus_four(worker, moved):
     data = {**NEW, "postal_code": "121801234", "valid_from": date(2026, 2, 1)}
     assert address_record(person=moved.ncp, data=data, by=worker).postal_code == "12180-1234"
