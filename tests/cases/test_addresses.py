@@ -17,6 +17,7 @@ from cases.redaction import mailing_address
 from cases.services.whereabouts import address_record
 from core.models import AccessLog, DomainEvent
 from tests.cases.factories import AddressFactory, CaseFactory, PersonFactory
+from tests.conftest import needs_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -340,3 +341,44 @@ def test_an_address_found_for_an_fvi_ncp_is_recorded_and_not_shown(client, worke
     assert Address.objects.get(person=case.ncp).line1 == "7 Zqxfound Road"
     assert "Zqxfound" not in client.get(response.url).content.decode()
     assert "Zqxfound" not in _page(client, case, case.ncp)
+
+
+# --- two clerks at once (PostgreSQL) ---------------------------------------------------------------------
+
+
+def _at_once(*calls):
+    """Run the calls in threads released together; what each returned or raised."""
+    import threading
+
+    from django.db import connection
+
+    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the test reports what each got
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_the_same_address_sent_twice_at_once_is_recorded_once(role_user):
+    worker = role_user("caseworker")
+    case = CaseFactory(caseworker=worker)
+    AddressFactory(person=case.ncp, line1=OLD_LINE, valid_from=date(2024, 1, 1))
+    data = {**NEW, "valid_from": date(2026, 2, 1)}
+    results = _at_once(*[lambda: address_record(person=case.ncp, data=data, by=worker, case=case)] * 2)
+    assert sum(isinstance(r, Address) for r in results) == 1, results
+    assert Address.objects.filter(person=case.ncp, valid_to__isnull=True).count() == 1
+    assert Address.objects.filter(person=case.ncp).count() == 2

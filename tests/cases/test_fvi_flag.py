@@ -17,6 +17,7 @@ from cases.redaction import WITHHELD, mailing_address
 from cases.services.whereabouts import person_fvi_clear, person_fvi_set
 from core.models import AccessLog, DomainEvent
 from tests.cases.factories import AddressFactory, CaseFactory, EmployerFactory, EmploymentFactory
+from tests.conftest import needs_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +289,17 @@ def test_the_person_page_says_when_it_was_set_and_offers_what_the_user_may_do(cl
     # A person without it: the caseworker is offered to set it.
     client.force_login(worker)
     assert _set_url(protected, protected.ncp) in client.get(_person_url(protected, protected.ncp)).content.decode()
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_caseworkers_setting_it_at_once_set_it_once(role_user):
+    from tests.cases.test_addresses import _at_once
+
+    worker = role_user("caseworker")
+    case = CaseFactory(caseworker=worker)
+    results = _at_once(
+        *[lambda: person_fvi_set(person=case.cp, reason="Disclosed.", reported_on=date(2026, 1, 5), by=worker)] * 2
+    )
+    assert sum(isinstance(r, Person) for r in results) == 1, results
+    assert DomainEvent.objects.filter(verb="person.fvi_set").count() == 1
