@@ -17,7 +17,7 @@ from accounts.models import User
 from core.services import sensitive_read_record
 
 from .models import Person
-from .redaction import person_card
+from .redaction import person_card, whereabouts_shown
 from .services.whereabouts import address_record, fvi_set_event, person_fvi_clear, person_fvi_set
 from .views import CaseFormView
 from .whereabouts_forms import AddressForm, FviClearForm, FviSetForm
@@ -73,6 +73,10 @@ class AddressCreateView(PersonFormView):
     def get_success_message(self, result):
         # Never the address itself: an FVI person's is not shown back (42 USC 654(26)), and a
         # message is no place for anyone's.
+        if not whereabouts_shown(self.person, user=self.request.user):
+            return (
+                f"New address recorded for {self.person.display_name}; it stays withheld (family violence indicator)."
+            )
         return f"New address recorded for {self.person.display_name}; letters use it from now on."
 
 

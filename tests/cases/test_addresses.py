@@ -223,12 +223,13 @@ def test_an_fvi_persons_address_is_recorded_but_never_shown_back(client, worker,
     Person.objects.filter(pk=ncp.pk).update(family_violence=True)
     client.force_login(worker)
     form = client.get(_url(moved, ncp)).content.decode()
-    assert OLD_LINE not in form and 'data-testid="fvi-protected"' in form
+    assert OLD_LINE not in form and 'data-testid="fvi-protected"' in form and "letters go to the new" not in form
     response = _post(client, moved, ncp)
     assert response.status_code == 302
     followed = client.get(response.url)
     messages = [str(m) for m in followed.context["messages"]]
     assert messages and all("Zqxnew" not in m and "Troy" not in m and "12180" not in m for m in messages)
+    assert "stays withheld" in messages[0] and "letters use it" not in messages[0]
     page = followed.content.decode()
     for text in ("Zqxnew", OLD_LINE, "12180", "Troy"):
         assert text not in page
