@@ -642,7 +642,7 @@ def locate_attempt_record(
 def _found_address_record(*, person: Person, case: Case, address: dict, source: str, on: date, by) -> None:
     data = {**address, "valid_from": on, "source": LOCATE_ADDRESS_SOURCE.get(source, "other")}
     try:
-        address_record(person=person, data=data, by=by, case=case)
+        address_record(person=person, data=data, by=by, case=case, keep_current=True)
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             raise

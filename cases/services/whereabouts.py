@@ -149,7 +149,9 @@ def _same_text(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
-def address_record(*, person: Person, data: dict[str, Any], by: User | None, case: Case | None = None) -> Address:
+def address_record(
+    *, person: Person, data: dict[str, Any], by: User | None, case: Case | None = None, keep_current: bool = False
+) -> Address:
     """Record ``person``'s new address (``data``: line1, line2, city, state, postal_code, valid_from,
     source): the current address(es) close the day before it starts, and letters use the new one
     from now on (``cases.redaction.mailing_address``). Under the person's row lock, in one
@@ -157,7 +159,8 @@ def address_record(*, person: Person, data: dict[str, Any], by: User | None, cas
     before the current address started, and the same address again (a double-clicked form, or the
     address already current). The event names the source, never the address (an FVI person's
     whereabouts are never released; nobody's are written into the case history). ``case``: the
-    case whose history shows the event."""
+    case whose history shows the event. ``keep_current``: the address already current is no error
+    (a locate attempt that finds the person where the file says): nothing is added, it is returned."""
     cleaned = _address_data_clean(data)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
@@ -170,6 +173,8 @@ def address_record(*, person: Person, data: dict[str, Any], by: User | None, cas
             undeliverable_on__isnull=True,
             **{f"{name}__iexact": cleaned[name] for name in ADDRESS_FIELDS},
         )
+        if keep_current and (current_same := same.order_by("pk").first()) is not None:
+            return current_same
         repeat_refuse(
             parent=person,
             same=same,

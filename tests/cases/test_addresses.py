@@ -288,6 +288,16 @@ def test_a_found_attempt_records_the_address_found_and_locates_the_ncp(client, w
     assert mailing_address(case.ncp).line1 == "7 Zqxfound Road"
 
 
+def test_a_found_attempt_at_the_current_address_is_recorded_and_adds_no_address(client, worker):
+    case = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    assert _locate(client, case).status_code == 302
+    assert _locate(client, case, source="employer").status_code == 302  # found there again by another source
+    assert LocateAttempt.objects.filter(case=case).count() == 2
+    assert Address.objects.filter(person=case.ncp).count() == 1
+    assert DomainEvent.objects.filter(verb="address.recorded").count() == 1
+
+
 def test_a_new_hire_attempt_records_the_new_hire_source(client, worker):
     case = CaseFactory(caseworker=worker)
     client.force_login(worker)
