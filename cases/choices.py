@@ -219,6 +219,31 @@ class LocateSource(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AddressSource(models.TextChoices):
+    """Where an address came from (``Address.source``). The first two are the values case opening
+    and the new-hire import write; the locate kinds match ``LocateSource`` (``address_source_of``)."""
+
+    APPLICATION = "application", "Case application"
+    NEW_HIRE = "new hire", "New hire directory"
+    REPORTED_BY_PERSON = "reported_by_person", "Reported by the person"
+    REPORTED_BY_OTHER_PARENT = "reported_by_other_parent", "Reported by the other parent"
+    EMPLOYER = "employer", "Employer"
+    DMV = "dmv", "Motor vehicles (DMV)"
+    PARENT_LOCATOR = "parent_locator", "Parent locator service"
+    RETURNED_MAIL = "returned_mail", "Forwarding address on returned mail"
+    OTHER = "other", "Other"
+
+
+# The address source a "found" locate attempt of each kind records (cases.services.whereabouts).
+LOCATE_ADDRESS_SOURCE = {
+    "new_hire": AddressSource.NEW_HIRE,
+    "employer": AddressSource.EMPLOYER,
+    "dmv": AddressSource.DMV,
+    "parent_locator": AddressSource.PARENT_LOCATOR,
+    "other": AddressSource.OTHER,
+}
+
+
 class LocateResult(models.TextChoices):
     FOUND = "found", "Found"
     NOT_FOUND = "not_found", "Not found"
@@ -265,6 +290,7 @@ CaseEvent = event_choices(
     letter.returned letter.sent locate.attempted order.created order.established order.modified order.review_adjustment
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
     person.merged person.ssn_corrected person.ssn_removed person.updated work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
+    address.recorded person.fvi_set person.fvi_cleared
 """,
     labels={
         "case.document_attached": "Document attached",
@@ -276,6 +302,9 @@ CaseEvent = event_choices(
         "person.ssn_corrected": "SSN corrected",
         "person.ssn_removed": "SSN removed",
         "person.updated": "Person's details changed",
+        "address.recorded": "New address recorded",
+        "person.fvi_set": "Family violence indicator set",
+        "person.fvi_cleared": "Family violence indicator removed",
         "work_item.done": "Work item completed",
     },
 )

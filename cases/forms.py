@@ -26,6 +26,7 @@ from .choices import (
     WorkItemPriority,
 )
 from .people import ssns_differ
+from .whereabouts_forms import ADDRESS_NAMES, address_checked, address_fields
 
 
 def _not_future(value):
@@ -351,13 +352,35 @@ class DocumentForm(forms.Form):
 
 
 class LocateAttemptForm(forms.Form):
+    """A locate attempt; with the result "Found", optionally the address found (recorded as the
+    person's new address from the attempt's date: ``cases.services.whereabouts.address_record``)."""
+
     source = forms.ChoiceField(choices=LocateSource.choices)
     attempted_on = forms.DateField(widget=DateInput)
     result = forms.ChoiceField(choices=LocateResult.choices)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        found = address_fields(required=False, prefix="address_")
+        for field in found.values():
+            field.label = f"Address found: {str(field.label)[0].lower()}{str(field.label)[1:]}"
+        found["address_line1"].label = "Address found: street (optional, with the result Found)"
+        found["address_postal_code"].label = "Address found: ZIP code"
+        self.fields.update(found)
+
     def clean_attempted_on(self):
         return _not_future(self.cleaned_data["attempted_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        address = address_checked(self, prefix="address_")
+        if address and cleaned.get("result") not in (None, LocateResult.FOUND):
+            self.add_error("result", 'An address can be recorded only with the result "Found".')
+        cleaned["address"] = address or None
+        for name in ADDRESS_NAMES:
+            cleaned.pop(f"address_{name}", None)
+        return cleaned
 
 
 class AssistanceChangeForm(forms.Form):

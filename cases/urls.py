@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, person_views, run_views, views
+from . import documents, person_views, run_views, views, whereabouts_views
 from .ledger import statement_views
 
 app_name = "cases"
@@ -40,6 +40,21 @@ urlpatterns = [
     path("<str:case_number>/people/<int:person_id>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("<str:case_number>/people/<int:person_id>/edit/", person_views.PersonEditView.as_view(), name="person_edit"),
     path("<str:case_number>/people/<int:person_id>/ssn/", person_views.PersonSsnView.as_view(), name="person_ssn"),
+    path(
+        "<str:case_number>/people/<int:person_id>/addresses/new/",
+        whereabouts_views.AddressCreateView.as_view(),
+        name="address_add",
+    ),
+    path(
+        "<str:case_number>/people/<int:person_id>/family-violence/",
+        whereabouts_views.FviSetView.as_view(),
+        name="person_fvi_set",
+    ),
+    path(
+        "<str:case_number>/people/<int:person_id>/family-violence/remove/",
+        whereabouts_views.FviClearView.as_view(),
+        name="person_fvi_clear",
+    ),
     path(
         "<str:case_number>/people/<int:person_id>/fvi-override/",
         views.FviOverrideCreateView.as_view(),

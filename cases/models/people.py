@@ -9,7 +9,7 @@ from core.fields import EncryptedCharField, Undecryptable, blind_index
 from core.history import HistoricalRecords
 from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, TimeStampedModel
 
-from ..choices import GeneticTestResult, PaternityMethod, PaternityStatus, Sex
+from ..choices import AddressSource, GeneticTestResult, PaternityMethod, PaternityStatus, Sex
 
 ssn_validator = RegexValidator(r"^\d{9}$", "Enter the 9 digits of the SSN, without dashes.")
 language_code_validator = RegexValidator(
@@ -68,7 +68,11 @@ class Person(OfficeWide, TimeStampedModel):
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
-        permissions = [("merge_person", "Merge duplicate person records (and undo a merge the same day)")]
+        permissions = [
+            ("merge_person", "Merge duplicate person records (and undo a merge the same day)"),
+            # Clearing releases the whereabouts (42 USC 654(26)): coordinators, not caseworkers.
+            ("clear_fvi", "Remove a person's family violence indicator"),
+        ]
         # Matching a person being entered reads candidates by date of birth (cases.people).
         indexes = [models.Index(fields=["date_of_birth"], name="person_birth_idx")]
         constraints = [
@@ -140,7 +144,7 @@ class Address(OfficeWide, TimeStampedModel, AuditedModel):
     postal_code = models.CharField(max_length=10)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
-    source = models.CharField(max_length=40, blank=True)
+    source = models.CharField(max_length=40, blank=True, choices=AddressSource.choices)
     # Mail to this address came back (cases.services.letter_mark_returned): no letter uses it again.
     undeliverable_on = models.DateField(null=True, blank=True)
     undeliverable_reason = models.CharField(max_length=200, blank=True)

@@ -23,6 +23,7 @@ from core.services import acting_user, event_about, event_record, row_repeat_ref
 
 from ..choices import (
     COORDINATOR_UNIT,
+    LOCATE_ADDRESS_SOURCE,
     CaseStage,
     CaseStatus,
     ClosureReason,
@@ -49,6 +50,7 @@ from ..models.people import ssn_validator
 from ..selectors import order_next_version
 from .assistance import case_assistance_open
 from .order_versions import ObligationData, obligation_create, order_supersede
+from .whereabouts import address_record
 from .work import work_item_create, work_item_settle_check
 
 # 45 CFR 303.11(b)(1): no current order and arrears under $500 (DOMAIN.md).
@@ -592,14 +594,22 @@ def locate_attempt_record(
     by: User | None = None,
     notes: str = "",
     person: Person | None = None,
+    address: dict | None = None,
 ) -> LocateAttempt:
     """Record a locate attempt (45 CFR 303.3(b)); a ``found`` result locates the NCP. The same
     attempt recorded again by the same person a moment later (a double-clicked form) is refused
-    under the case's lock; an attempt of the same kind on another day is recorded."""
+    under the case's lock; an attempt of the same kind on another day is recorded.
+
+    ``address`` (line1, line2, city, state, postal_code): where a ``found`` attempt found the
+    person, recorded in the same transaction as their new address from the attempt's date, its
+    source the attempt's (``cases.services.whereabouts.address_record``); refused with any other
+    result. Its errors come back on the ``address_*`` fields."""
     not_in_future(attempted_on, "attempted_on")
     person = person or case.ncp
     if person is None:
         raise ValidationError({"person": "The case has no noncustodial parent to locate."})
+    if address and result != LocateResult.FOUND:
+        raise ValidationError({"result": 'An address can be recorded only with the result "Found".'})
     attempt = LocateAttempt(
         case=case,
         person=person,
@@ -624,6 +634,8 @@ def locate_attempt_record(
         summary=f"Locate via {attempt.get_source_display()}: {attempt.get_result_display()}",
         data={"source": source, "result": result, "on": attempted_on.isoformat()},
     )
+    if address:
+        _found_address_record(person=person, case=case, address=address, source=source, on=attempted_on, by=by)
     if result == LocateResult.FOUND and case.ncp_located_on is None:
         case_ncp_located(case=case, on=attempted_on, by=by)
     # A repeat attempt is due a quarter later: finish the tickler this attempt answers.
@@ -631,6 +643,19 @@ def locate_attempt_record(
         status=WorkItemStatus.DONE, completed_on=attempted_on
     )
     return attempt
+
+
+def _found_address_record(*, person: Person, case: Case, address: dict, source: str, on: date, by) -> None:
+    data = {**address, "valid_from": on, "source": LOCATE_ADDRESS_SOURCE.get(source, "other")}
+    try:
+        address_record(person=person, data=data, by=by, case=case, keep_current=True)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        renamed = {"valid_from": "attempted_on", "source": "source"}
+        raise ValidationError(
+            {renamed.get(name, f"address_{name}"): errors for name, errors in exc.error_dict.items()}
+        ) from exc
 
 
 @transaction.atomic

@@ -1,0 +1,318 @@
+"""A person's whereabouts after the case opened: a new address (reported, found by a locate
+attempt, a forwarding address on returned mail) and the family violence indicator (FVI).
+
+Whereabouts of an FVI person may be recorded but are never shown back (``cases.redaction``,
+42 USC 654(26); 45 CFR 303.21): nothing written here (event summaries and data, messages) carries an
+address, for anyone. Setting the indicator protects the person from the next request on, in every
+channel, because every channel reads it when it shows something. Removing it releases their
+addresses, phone and employer to everyone who may open their cases: a separate permission
+(``cases.clear_fvi``), a reason, an event and a confidentiality row in the security log.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.dates import display_date, not_in_future
+from core.models import AccessLog, DomainEvent
+from core.services import access_log_record, acting_user, event_record, repeat_refuse
+
+from ..choices import AddressSource
+from ..models import Address, Case, Person
+
+ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code")
+# USPS codes: the states, DC, the territories and the military post offices.
+US_STATE_CODES = frozenset(
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "DC",
+        "PR",
+        "GU",
+        "VI",
+        "AS",
+        "MP",
+        "AA",
+        "AE",
+        "AP",
+    ]
+)
+ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
+REASON_MAX = 1000
+# What a caseworker may give as the source of an address recorded by hand ("application" is case
+# opening's own).
+ADDRESS_SOURCES_BY_HAND = [
+    (value, label) for value, label in AddressSource.choices if value != AddressSource.APPLICATION
+]
+
+
+def postal_code_clean(value: str) -> str:
+    """A ZIP code, 5 digits or ZIP+4 ("12203", "12203-1234"; "122031234" is read as ZIP+4)."""
+    value = (value or "").strip()
+    if re.fullmatch(r"\d{9}", value):
+        value = f"{value[:5]}-{value[5:]}"
+    if not ZIP_RE.match(value):
+        raise ValidationError("Enter a ZIP code: 5 digits, or ZIP+4 (12203-1234).")
+    return value
+
+
+def state_clean(value: str) -> str:
+    value = (value or "").strip().upper()
+    if value not in US_STATE_CODES:
+        raise ValidationError("Enter the two-letter postal code of a US state or territory (NY, CA, PR...).")
+    return value
+
+
+def _address_data_clean(data: dict[str, Any]) -> dict[str, Any]:
+    """The address as it will be saved, or a ``ValidationError`` naming each field wrong."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name in ADDRESS_FIELDS:
+        cleaned[name] = " ".join(str(data.get(name) or "").split())
+    for name in ("line1", "city"):
+        if not cleaned[name]:
+            errors.setdefault(name, []).append("This field is required.")
+    for name, check in (("state", state_clean), ("postal_code", postal_code_clean)):
+        try:
+            cleaned[name] = check(cleaned[name])
+        except ValidationError as exc:
+            errors.setdefault(name, []).extend(exc.messages)
+    cleaned["valid_from"] = data.get("valid_from")
+    if not isinstance(cleaned["valid_from"], date):
+        errors.setdefault("valid_from", []).append("Enter the date the person has lived there from.")
+    elif cleaned["valid_from"] > timezone.localdate():
+        errors.setdefault("valid_from", []).append("The date cannot be in the future.")
+    cleaned["source"] = data.get("source") or ""
+    if cleaned["source"] not in AddressSource.values:
+        errors.setdefault("source", []).append("Choose where the address came from.")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _same_text(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def address_record(
+    *, person: Person, data: dict[str, Any], by: User | None, case: Case | None = None, keep_current: bool = False
+) -> Address:
+    """Record ``person``'s new address (``data``: line1, line2, city, state, postal_code, valid_from,
+    source): the current address(es) close the day before it starts, and letters use the new one
+    from now on (``cases.redaction.mailing_address``). Under the person's row lock, in one
+    transaction. Refused: a merged record (record it on the survivor), a date in the future or
+    before the current address started, and the same address again (a double-clicked form, or the
+    address already current). The event names the source, never the address (an FVI person's
+    whereabouts are never released; nobody's are written into the case history). ``case``: the
+    case whose history shows the event. ``keep_current``: the address already current is no error
+    (a locate attempt that finds the person where the file says): nothing is added, it is returned."""
+    cleaned = _address_data_clean(data)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.merged_into_id is not None:
+            raise ValidationError("This record was merged into another: record the address on that person.")
+        valid_from: date = cleaned["valid_from"]
+        same = Address.objects.filter(
+            person=person,
+            valid_to__isnull=True,
+            undeliverable_on__isnull=True,
+            **{f"{name}__iexact": cleaned[name] for name in ADDRESS_FIELDS},
+        )
+        if keep_current and (current_same := same.order_by("pk").first()) is not None:
+            return current_same
+        repeat_refuse(
+            parent=person,
+            same=same,
+            window=None,
+            locked=True,
+            message=lambda current: (
+                f"This is already the person's current address (from {display_date(current.valid_from)}): "
+                "nothing was added."
+            ),
+        )
+        current = list(Address.objects.select_for_update().filter(person=person, valid_to__isnull=True))
+        latest = max((a.valid_from for a in current), default=None)
+        if latest is not None and valid_from < latest:
+            raise ValidationError(
+                {
+                    "valid_from": f"The current address is on file from {display_date(latest)}: "
+                    "the new one cannot start before it."
+                }
+            )
+        for old in current:
+            # Replaced on the day it started: it ends that day (an address never ends before it starts).
+            old.valid_to = max(valid_from - timedelta(days=1), old.valid_from)
+            old.save(update_fields=["valid_to", "updated_at"])
+        address = Address(person=person, **cleaned)
+        address.full_clean()
+        address.save()
+        event_record(
+            verb="address.recorded",
+            subject=person,
+            case_id=case.pk if case is not None else None,
+            actor=by,
+            summary=f"New address recorded, source: {address.get_source_display()}",
+            data={
+                "address_id": address.pk,
+                "source": address.source,
+                "valid_from": valid_from.isoformat(),
+                "closed": [a.pk for a in current],
+            },
+        )
+    return address
+
+
+def fvi_set_event(person: Person) -> DomainEvent | None:
+    """The event that set ``person``'s indicator now in force (``None`` when it was set at case
+    opening, by a merge or in admin, which write none)."""
+    if not person.family_violence:
+        return None
+    return (
+        DomainEvent.objects.filter(
+            verb="person.fvi_set", subject_type__app_label="cases", subject_type__model="person", subject_id=person.pk
+        )
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+
+
+def _reason_clean(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say what was disclosed and by whom."})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"At most {REASON_MAX} characters."})
+    return reason
+
+
+def person_fvi_set(
+    *, person: Person, reason: str, reported_on: date, by: User | None, case: Case | None = None
+) -> Person:
+    """Set the family violence indicator (42 USC 654(26); 45 CFR 303.21): from the next request on
+    no page, letter, export or partner answer shows the person's whereabouts (``cases.redaction``
+    reads it each time). ``reason``: what was disclosed and by whom (kept in the event, which shows
+    no whereabouts); ``reported_on``: the day it was reported (not in the future). Set already:
+    refused, saying since when."""
+    reason = _reason_clean(reason)
+    not_in_future(reported_on, "reported_on")
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.merged_into_id is not None:
+            raise ValidationError("This record was merged into another: set the indicator on that person.")
+        if person.family_violence:
+            event = fvi_set_event(person)
+            since = f" on {display_date(event.occurred_at)}" if event is not None else ""
+            raise ValidationError(f"The family violence indicator is already set{since}: nothing was changed.")
+        person.family_violence = True
+        person.save(update_fields=["family_violence", "updated_at"])
+        event_record(
+            verb="person.fvi_set",
+            subject=person,
+            case_id=case.pk if case is not None else None,
+            actor=by,
+            summary=f"Family violence indicator set (reported {display_date(reported_on)})",
+            data={"reason": reason, "reported_on": reported_on.isoformat(), "law": "42 USC 654(26)"},
+        )
+    return person
+
+
+def person_fvi_clear(*, person: Person, reason: str, by: User | None, case: Case | None = None, request=None) -> Person:
+    """Remove the family violence indicator: the person's addresses, phone and employer become
+    visible to everyone who may open their cases. Needs ``cases.clear_fvi`` (the view checks it);
+    the reason is kept in the event and in a confidentiality row of the security log
+    (``AccessLog.Kind.OVERRIDE``). Not set: refused."""
+    reason = _reason_clean(reason)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if not person.family_violence:
+            raise ValidationError("This person has no family violence indicator: nothing was changed.")
+        person.family_violence = False
+        person.save(update_fields=["family_violence", "updated_at"])
+        event_record(
+            verb="person.fvi_cleared",
+            subject=person,
+            case_id=case.pk if case is not None else None,
+            actor=by,
+            summary="Family violence indicator removed: whereabouts visible again",
+            data={"reason": reason, "law": "42 USC 654(26)"},
+        )
+        access_log_record(
+            kind=AccessLog.Kind.OVERRIDE,
+            request=request,
+            user=acting_user(by),
+            obj=person,
+            fields=["addresses", "phone", "email", "employments"],
+            detail={
+                "action": "fvi_cleared",
+                "person_id": person.pk,
+                "case": case.case_number if case is not None else "",
+                "reason": reason,
+            },
+        )
+    return person
+
+
+__all__ = [
+    "ADDRESS_SOURCES_BY_HAND",
+    "address_record",
+    "fvi_set_event",
+    "person_fvi_clear",
+    "person_fvi_set",
+    "postal_code_clean",
+    "state_clean",
+]

@@ -1,0 +1,129 @@
+"""Pages for a person's whereabouts on a case: record a new address, set and remove the family
+violence indicator (``cases.services.whereabouts``). Each loads its case for a change
+(``cases.views.CaseFormView``: another county's case 404, a case of another caseload 403) and a
+participant of it (anyone else 404). What of the whereabouts is shown back is asked of
+``cases.redaction``: an FVI person's address is recorded, never shown, not even in the message."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import cast
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from core.services import sensitive_read_record
+
+from .models import Person
+from .redaction import person_card, whereabouts_shown
+from .services.whereabouts import address_record, fvi_set_event, person_fvi_clear, person_fvi_set
+from .views import CaseFormView
+from .whereabouts_forms import AddressForm, FviClearForm, FviSetForm
+
+
+class PersonFormView(CaseFormView):
+    """A form about one participant of the case; back to their page on the case."""
+
+    @cached_property
+    def person(self) -> Person:
+        case = self.case  # the case's scope first: 404 / 403 before anything about the person
+        person = Person.objects.filter(pk=self.kwargs["person_id"], participations__case=case).distinct().first()
+        if person is None:
+            raise Http404("No such person on this case.")
+        return person
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "person": self.person}
+
+    def get_success_url(self):
+        return reverse(
+            "cases:person_detail", kwargs={"case_number": self.case.case_number, "person_id": self.person.pk}
+        )
+
+    @property
+    def by(self) -> User:
+        return cast(User, self.request.user)
+
+
+class AddressCreateView(PersonFormView):
+    """Record where a person lives now (a move reported, an address found, a forwarding address):
+    the current address closes the day before and letters go to the new one."""
+
+    permission_required = "cases.add_address"
+    template_name = "cases/address_form.html"
+    form_class = AddressForm
+
+    def get_initial(self):
+        return {"valid_from": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        card = person_card(person=self.person, user=self.request.user)
+        current = [a for a in card.addresses if a.valid_to is None]
+        if current:
+            sensitive_read_record(request=self.request, obj=self.person, fields=["addresses"])
+        context.update(card=card, current_addresses=current)
+        return context
+
+    def perform(self, data):
+        return address_record(person=self.person, data=data, by=self.by, case=self.case)
+
+    def get_success_message(self, result):
+        # Never the address itself: an FVI person's is not shown back (42 USC 654(26)), and a
+        # message is no place for anyone's.
+        if not whereabouts_shown(self.person, user=self.request.user):
+            return (
+                f"New address recorded for {self.person.display_name}; it stays withheld (family violence indicator)."
+            )
+        return f"New address recorded for {self.person.display_name}; letters use it from now on."
+
+
+class FviSetView(PersonFormView):
+    """Set the family violence indicator after the case opened (42 USC 654(26); 45 CFR 303.21)."""
+
+    permission_required = "cases.change_person"
+    template_name = "cases/fvi_set_form.html"
+    form_class = FviSetForm
+
+    def get_initial(self):
+        return {"reported_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["fvi_event"] = fvi_set_event(self.person)
+        return context
+
+    def perform(self, data):
+        return person_fvi_set(
+            person=self.person, reason=data["reason"], reported_on=data["reported_on"], by=self.by, case=self.case
+        )
+
+    def get_success_message(self, result):
+        return (
+            f"Family violence indicator set for {self.person.display_name}: their addresses, phone and employer "
+            "are withheld from every page, letter, export and partner from now on."
+        )
+
+
+class FviClearView(PersonFormView):
+    """Remove the indicator: a coordinator's decision (``cases.clear_fvi``), with a reason and an
+    explicit confirmation; the release is logged."""
+
+    permission_required = "cases.clear_fvi"
+    template_name = "cases/fvi_clear_form.html"
+    form_class = FviClearForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["fvi_event"] = fvi_set_event(self.person)
+        return context
+
+    def perform(self, data):
+        return person_fvi_clear(
+            person=self.person, reason=data["reason"], by=self.by, case=self.case, request=self.request
+        )
+
+    def get_success_message(self, result):
+        return f"Family violence indicator removed for {self.person.display_name}."
