@@ -134,9 +134,7 @@ def order_end(
         bucket = charge.bucket
         if bucket == Bucket.CURRENT and month_start(charge.due_on or charge.posted_on) < this_month:
             bucket = arrears_bucket_for(status_in(spells, case, month_start(charge.due_on)))
-        reversal = charge.reversal(bucket=bucket, on=today, reason=why)
-        reversal.obligation_id = None  # the (obligation, due date, type) key is the charge's own
-        reversals.append(reversal)
+        reversals.append(charge.reversal(bucket=bucket, on=today, reason=why))
         if bucket == Bucket.CURRENT:
             balance.current_due_month -= charge.amount
         elif bucket == Bucket.ARREARS_UNASSIGNED:
