@@ -101,6 +101,26 @@ class OrderStatus(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
 
 
+class OrderEndReason(models.TextChoices):
+    """Why current support under an order ends (``order_end``; recorded in the event)."""
+
+    EMANCIPATED = "emancipated", "The child emancipated"
+    VACATED = "vacated", "Order vacated or terminated by the court"
+    SUPERSEDED = "superseded", "Superseded by a new order"
+    CUSTODY_CHANGED = "custody_changed", "Custody changed"
+    CHILD_DECEASED = "child_deceased", "The child died"
+    OTHER = "other", "Other (explain)"
+
+
+class CollectionReverseReason(models.TextChoices):
+    """Why a posted payment is reversed (the reversal page; the text goes to ``collection_reverse``)."""
+
+    RETURNED_UNPAID = "returned_unpaid", "Returned unpaid (NSF, stopped, closed account)"
+    ENTERED_IN_ERROR = "entered_in_error", "Entered in error (wrong amount, duplicate)"
+    WRONG_CASE = "wrong_case", "Posted to the wrong case"
+    OTHER = "other", "Other (explain)"
+
+
 class ObligationKind(models.TextChoices):
     CURRENT_SUPPORT = "current_support", "Current child support"
     MEDICAL_SUPPORT = "medical_support", "Medical support"

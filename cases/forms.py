@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,6 +22,7 @@ from .choices import (
     Jurisdiction,
     LocateResult,
     LocateSource,
+    OrderEndReason,
     OrderKind,
     PaternityMethod,
     PaternityStatus,
@@ -467,3 +470,37 @@ class LetterReturnedForm(forms.Form):
         label="Reason on the envelope",
         help_text="For example: moved, no forwarding address; addressee unknown.",
     )
+
+
+class OrderEndForm(forms.Form):
+    """Ending an order (``services.order_end.order_end``): the last day support is due and why."""
+
+    ends_on = forms.DateField(
+        widget=DateInput,
+        label="Last day support is due",
+        help_text="Nothing is charged after this day. Arrears already owed stay owed.",
+    )
+    reason = forms.ChoiceField(choices=OrderEndReason.choices, widget=forms.RadioSelect, label="Why the order ends")
+    reason_text = forms.CharField(
+        max_length=300, required=False, label="Explanation", help_text="Required when the reason is “Other”."
+    )
+    court_reference = forms.CharField(
+        max_length=100, required=False, label="Court order or reference", help_text="If a court ended the order."
+    )
+    arrears_end = forms.BooleanField(
+        required=False,
+        label="The arrears-repayment line ends too",
+        help_text="Leave unticked unless the court ended the repayment plan: the arrears remain payable.",
+    )
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if not date(1900, 1, 1) <= ends_on <= date(2100, 12, 31):
+            raise forms.ValidationError("Enter a date between 1900 and 2100.")
+        return ends_on
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == OrderEndReason.OTHER and len((data.get("reason_text") or "").strip()) < 5:
+            self.add_error("reason_text", "Say why the order ends.")
+        return data

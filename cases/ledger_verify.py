@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 
 from core.money import ZERO, money
 
@@ -43,7 +43,10 @@ def ledger_differences(*, case_range: tuple[int, int] | None = None) -> list[Dif
     due_now: dict[int, Decimal] = {
         case_id: money(total or 0)
         for case_id, total in entries.filter(
-            entry_type=EntryType.CHARGE, bucket=Bucket.CURRENT, due_on__gte=F("case__balance__current_month")
+            # a charge, or the reversal of one (an order ended after it was charged: order_end)
+            Q(entry_type=EntryType.CHARGE) | Q(entry_type=EntryType.REVERSAL, reverses__entry_type=EntryType.CHARGE),
+            bucket=Bucket.CURRENT,
+            due_on__gte=F("case__balance__current_month"),
         )
         .values_list("case_id")
         .annotate(s=Sum("amount"))

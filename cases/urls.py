@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import documents, person_views, run_views, views, whereabouts_views
 from .ledger import statement_views
+from .ledger import views as ledger_views
 
 app_name = "cases"
 
@@ -25,7 +26,13 @@ urlpatterns = [
     path("fvi-overrides/<int:pk>/use/", views.FviOverrideUseView.as_view(), name="fvi_override_use"),
     path("<str:case_number>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<str:case_number>/orders/new/", views.OrderCreateView.as_view(), name="order_create"),
+    path("<str:case_number>/orders/<int:pk>/end/", views.OrderEndView.as_view(), name="order_end"),
     path("<str:case_number>/payments/new/", views.PaymentCreateView.as_view(), name="payment_create"),
+    path(
+        "<str:case_number>/payments/<int:pk>/reverse/",
+        ledger_views.CollectionReverseView.as_view(),
+        name="collection_reverse",
+    ),
     path("<str:case_number>/statement/", statement_views.CaseStatementView.as_view(), name="case_statement"),
     path("<str:case_number>/statement.pdf", statement_views.CaseStatementPdfView.as_view(), name="case_statement_pdf"),
     path("<str:case_number>/close/", views.CaseCloseView.as_view(), name="case_close"),

@@ -316,6 +316,50 @@ class CaseFormView(CaseMixin, ServiceActionView):
         return self.case_url()
 
 
+class OrderEndView(CaseFormView):
+    """End an order (``services.order_end``): the case loaded for a change (another county 404,
+    another caseload 403), the order one of that case's (else 404)."""
+
+    permission_required = "cases.change_supportorder"
+    template_name = "cases/order_end.html"
+    form_class = forms.OrderEndForm
+
+    @cached_property
+    def order(self):
+        return get_object_or_404(self.case.orders.prefetch_related("obligations"), pk=self.kwargs["pk"])
+
+    def get_form(self, form_class=None):
+        from .services.order_end import order_end_shown
+
+        return carry_shown(super().get_form(form_class), values=order_end_shown(self.order))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["order"] = self.order
+        context["balance"] = getattr(self.case, "balance", None)
+        return context
+
+    def perform(self, data):
+        from .services.order_end import order_end
+
+        return order_end(
+            order=self.order,
+            ends_on=data["ends_on"],
+            reason=data["reason"],
+            reason_text=data["reason_text"],
+            court_reference=data["court_reference"],
+            arrears_end=data["arrears_end"],
+            by=self.request.user,
+            shown=shown_in(data),
+        )
+
+    def get_success_message(self, order):
+        return (
+            f"Order {order} ended: support is due through {display_date(self.form.cleaned_data['ends_on'])}. "
+            "Arrears already owed remain owed."
+        )
+
+
 class OrderCreateView(CaseFormView):
     permission_required = "cases.add_supportorder"
     template_name = "cases/order_form.html"

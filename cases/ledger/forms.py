@@ -1,5 +1,6 @@
 from django import forms
 
+from ..choices import CollectionReverseReason
 from ..models import Case
 
 
@@ -51,3 +52,31 @@ class StatementRangeForm(forms.Form):
         if start and end and (end - start).days > MAX_YEARS * 366:
             raise forms.ValidationError(f"A statement covers at most {MAX_YEARS} years.")
         return data
+
+
+class CollectionReverseForm(forms.Form):
+    """Reversing a posted payment from the case page (``collection_reverse``): why, in words the
+    event keeps."""
+
+    reason = forms.ChoiceField(
+        choices=CollectionReverseReason.choices, widget=forms.RadioSelect, label="Why the payment is reversed"
+    )
+    reason_text = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Details",
+        help_text="E.g. the bank's return reason or the right case number. Required for “Other”.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == CollectionReverseReason.OTHER and len((data.get("reason_text") or "").strip()) < 5:
+            self.add_error("reason_text", "Say why the payment is reversed.")
+        return data
+
+    def reason_line(self) -> str:
+        """The reason as the service records it: the choice, then the details."""
+        data = self.cleaned_data
+        text = (data.get("reason_text") or "").replace("\x00", "").strip()
+        label = str(CollectionReverseReason(data["reason"]).label)
+        return f"{label}: {text}" if text else label

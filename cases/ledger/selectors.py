@@ -53,4 +53,5 @@ def case_statement(*, case: Case, user=None, limit: int = 20) -> dict:
         "held_count": held,
         "pending_disbursements": pending,
         "charge_type": EntryType.CHARGE,
+        "collection_type": EntryType.COLLECTION,
     }

@@ -1,18 +1,24 @@
 """Caseworker pages of the ledger: held collections (release to a case), late disbursements."""
 
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.lists import ListViewMixin
 from core.money import display as money_display
+from core.stale import carry_shown, shown_in
 from core.views import FilteredListView, ServiceActionView
 
 from ..access import fti_reads_record
-from ..models import Case
+from ..choices import CollectionStatus, DisbursementStatus
+from ..models import Case, Collection
 from ..services import collection_release, collection_reverse
+from ..views import CaseFormView
 from .filtersets import CollectionFilterSet, DisbursementFilterSet
-from .forms import ReleaseForm, ReverseForm
+from .forms import CollectionReverseForm, ReleaseForm, ReverseForm
 from .fti import can_view_fti, shown_hold_reason, shown_source
 from .selectors import collections_held, disbursements_late
 
@@ -135,3 +141,51 @@ class LateDisbursementListView(FilteredListView):
 
     def get_base_queryset(self):
         return disbursements_late(user=self.request.user)
+
+
+class CollectionReverseView(CaseFormView):
+    """Reverse a posted payment from the case page (a cheque returned unpaid after posting, a wrong
+    amount, the wrong case): the page is the confirmation, showing what the payment paid and what
+    was disbursed; ``collection_reverse`` reverses its entries, cancels pending disbursements,
+    flags sent ones for recovery and distributes the later collections again. The case is loaded
+    for a change (another county 404, another caseload 403); the payment is one of that case's."""
+
+    permission_required = "cases.change_collection"
+    template_name = "cases/ledger/collection_reverse.html"
+    form_class = CollectionReverseForm
+
+    @cached_property
+    def collection(self) -> Collection:
+        return get_object_or_404(
+            Collection.objects.restrict(self.request.user, "view").filter(case=self.case), pk=self.kwargs["pk"]
+        )
+
+    def get_form(self, form_class=None):
+        from ..services.ledger import collection_reverse_shown
+
+        return carry_shown(super().get_form(form_class), values=collection_reverse_shown(self.collection))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        collection = self.collection
+        fti = can_view_fti(self.request.user)
+        disbursements = list(collection.disbursements.order_by("pk"))
+        context.update(
+            collection=collection,
+            source=collection.get_source_display() if shown_source(collection.source, fti=fti) else "Payment",
+            allocations=list(collection.allocations.filter(reversed_on__isnull=True).order_by("pk")),
+            disbursements=disbursements,
+            sent=[d for d in disbursements if d.status == DisbursementStatus.SENT],
+            reversible=collection.status == CollectionStatus.POSTED,
+        )
+        return context
+
+    def perform(self, data):
+        if self.collection.status == CollectionStatus.HELD:
+            raise ValidationError("A held payment is reversed from the held queue.")
+        return collection_reverse(
+            collection=self.collection, reason=self.form.reason_line(), by=self.request.user, shown=shown_in(data)
+        )
+
+    def get_success_message(self, result):
+        return f"Payment {self.collection.source_reference} reversed: what it paid is owed again."

@@ -560,7 +560,11 @@ def case_stage_change(
 
 
 def _has_active_order(case: Case) -> bool:
-    return case.orders.filter(status=OrderStatus.ACTIVE).exists()
+    """An order in force: active, or ended but with current support still due until its end date
+    (``order_end``). An order ended and past its end date no longer counts (45 CFR 303.11(b)(1)-(2))."""
+    from .order_end import order_in_force_q
+
+    return case.orders.filter(order_in_force_q(on=_today())).exists()
 
 
 @transaction.atomic

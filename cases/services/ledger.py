@@ -31,6 +31,7 @@ from core.db import ledger_writer, rows_insert
 from core.legal import legal_parameter, legal_parameters_read_once
 from core.money import ZERO, parse_amount
 from core.services import event_record, events_bulk_record
+from core.stale import Shown, refuse_if_changed
 
 from .. import allocation as rules
 from ..choices import (
@@ -1139,7 +1140,12 @@ def collection_release(*, collection: Collection, case: Case, by: User, note: st
 
 @transaction.atomic
 def collection_reverse(
-    *, collection: Collection, reason: str, by: User | None = None, on: date | None = None
+    *,
+    collection: Collection,
+    reason: str,
+    by: User | None = None,
+    on: date | None = None,
+    shown: Shown | None = None,
 ) -> list[LedgerEntry]:
     """Correct a posted collection (a returned cheque, a misapplied payment) with reversing entries.
 
@@ -1152,10 +1158,17 @@ def collection_reverse(
     A held collection (never distributed: no entries, allocations or disbursements) is reversed
     by its status alone: it leaves the held queue and nothing is owed again. A reversed
     collection holds nothing: its hold reason is cleared (the event and its history keep it).
+
+    A collection already reversed is refused (a second click). ``shown``: what the reversal page
+    showed (``collection_reverse_shown``); a change since (redistributed, released, a disbursement
+    sent) is refused (``core.stale``).
     """
     reason = _text(reason, name="reason", max_length=200, required=True)
     on = on or timezone.localdate()
     locked = Collection.objects.select_for_update().get(pk=collection.pk)
+    if locked.status == CollectionStatus.REVERSED:
+        raise ValidationError({"collection": "This payment is already reversed."})
+    refuse_if_changed(row=locked, shown=shown, current=collection_reverse_shown(locked))
     if locked.status == CollectionStatus.HELD:
         _held_collection_reverse(locked, reason=reason, by=by, on=on)
         return []
@@ -1238,6 +1251,24 @@ def collection_reverse(
         },
     )
     return reversals
+
+
+def collection_reverse_shown(collection: Collection) -> dict[str, str]:
+    """What the reversal page shows that the decision rests on: the collection's status and case,
+    its standing allocations and its disbursements (``core.stale``)."""
+    allocations = ";".join(
+        f"{a.pk}:{a.bucket}:{a.payee}:{a.amount}"
+        for a in collection.allocations.filter(reversed_on__isnull=True).order_by("pk")
+    )
+    disbursements = ";".join(
+        f"{d.pk}:{d.status}:{d.amount}" for d in Disbursement.objects.filter(collection=collection).order_by("pk")
+    )
+    return {
+        "status": collection.status,
+        "case": str(collection.case_id or ""),
+        "allocations": allocations,
+        "disbursements": disbursements,
+    }
 
 
 def _held_collection_reverse(locked: Collection, *, reason: str, by: User | None, on: date) -> None:

@@ -317,8 +317,11 @@ def _obligations_due(*, through: date, case_range: CaseRange):
             Q(accrued_through__isnull=True) | Q(accrued_through__lt=through),
         )
         .filter(
-            # A superseded or terminated order accrues only up to the end date its obligations carry.
-            Q(order__status=OrderStatus.ACTIVE) | Q(end_on__isnull=False),
+            # A superseded or terminated order accrues only up to the end date its obligations carry;
+            # an arrears-repayment line an ended order kept runs on (order_end: the arrears stay owed).
+            Q(order__status=OrderStatus.ACTIVE)
+            | Q(end_on__isnull=False)
+            | Q(order__status=OrderStatus.TERMINATED, kind=ObligationKind.ARREARS_REPAYMENT),
         )
         .filter(
             Q(end_on__isnull=True) | Q(accrued_through__isnull=True) | Q(end_on__gt=F("accrued_through")),
