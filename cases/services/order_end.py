@@ -40,8 +40,6 @@ from ..models import Case, LedgerEntry, Obligation, SupportOrder
 from .ledger import _balances_save, _locked_balance, _refresh_derived, arrears_bucket_for, spells_of, status_in
 
 CURRENT_KINDS = (ObligationKind.CURRENT_SUPPORT, ObligationKind.MEDICAL_SUPPORT, ObligationKind.SPOUSAL_SUPPORT)
-# Far enough ahead for any child's majority; a later date is a typing error.
-LATEST_YEARS_AHEAD = 25
 
 
 def order_end_shown(order: SupportOrder) -> dict[str, str]:
@@ -74,7 +72,7 @@ def order_end(
     of this module. Returns the order, terminated. Refused (nothing changed): a closed case, an
     order not in force (already ended, superseded), a stale page, an unknown reason, "other"
     without an explanation, an end date before the order or a line starts, in a month closed out,
-    or implausibly far ahead."""
+    or still to come."""
     case = Case.objects.select_for_update().get(pk=order.case_id)
     order = SupportOrder.objects.select_for_update().get(pk=order.pk)
     obligations = list(order.obligations.select_for_update().order_by("pk"))
@@ -100,8 +98,12 @@ def order_end(
         raise ValidationError(
             {"ends_on": f"The order takes effect on {display_date(order.effective_on)}: it cannot end before that."}
         )
-    if ends_on > today.replace(year=today.year + LATEST_YEARS_AHEAD):
-        raise ValidationError({"ends_on": "The end date is too far ahead."})
+    if ends_on > today:
+        # Until its last day the order is in force for everything that reads it (withholding, the
+        # new-hire match, the measures): its end is recorded once that day has come.
+        raise ValidationError(
+            {"ends_on": "That day is still to come: record the end on or after it (until then the order is in force)."}
+        )
     ending = _lines_ending(obligations, ends_on=ends_on, arrears_end=arrears_end)
     for line in ending:
         if line.start_on > ends_on:
