@@ -79,7 +79,8 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.close_case",
         "cases.override_fvi",
         "cases.merge_person",  # one person, one record: merge duplicates (and undo the same day)
-        "cases.change_person",
+        "cases.change_person",  # record paternity (45 CFR 303.5)
+        "cases.add_caseparticipant",  # add a child to an open case
         "cases.add_casenote",
         "cases.add_casedocument",
         "cases.add_workitem",
