@@ -42,9 +42,10 @@ def case_child_add(*, case: Case, data: PartyData, by: User) -> CaseParticipant:
     already on the case is refused, and so is a form sent twice (its child is then a possible match
     on this very case), so nothing is added twice.
 
-    The pass-through (``cases.services.ledger._pass_through_state``) counts the children on the case
-    when a collection is distributed, so the child counts from the distributions made after this,
-    normally those of the month they are added; months already distributed are not redistributed."""
+    The pass-through counts the child from the month added (``CaseParticipant.added_on``,
+    ``cases.allocation.children_in_month``): distributions of that month and later, a redistribution
+    of an earlier month included, and the data check of the pass-through. Months already distributed
+    are not redistributed for the new child: their count did not change."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
         raise ValidationError({"__all__": "The case is closed: children cannot be added to it."})
@@ -65,7 +66,7 @@ def case_child_add(*, case: Case, data: PartyData, by: User) -> CaseParticipant:
     if any(pk in on_case for note in notes for pk in note.get("candidates", [])):
         raise ValidationError({"__all__": CHILD_LIKELY_ON_CASE})
     person = party_person("child", data, existing=existing, routed=routed, on=on)
-    participant = CaseParticipant.objects.create(case=case, person=person, role=ParticipantRole.CHILD)
+    participant = CaseParticipant.objects.create(case=case, person=person, role=ParticipantRole.CHILD, added_on=on)
     event_record(
         verb="case.child_added",
         subject=case,

@@ -212,7 +212,11 @@ def _at(day: date) -> datetime:
 
 def test_the_pass_through_counts_the_child_added_from_the_month_added(worker):
     """Fam. Code 17504: a CA family on CalWORKs with one child, then a second: the month the child is
-    added, the family's share of current support is the two-children amount."""
+    added, the family's share of current support is the two-children amount. February, before the
+    child was added, keeps the one-child amount: when a late February collection redistributes it,
+    and in the data check of the pass-through (``cases.pass_through_not_as_the_law_reads``)."""
+    from core.integrity import declared_checks
+
     case = CaseFactory(
         case_number="CA-917505",
         jurisdiction="CA",
@@ -231,13 +235,14 @@ def test_the_pass_through_counts_the_child_added_from_the_month_added(worker):
     two = rules.pass_through_limit(jurisdiction="CA", children=2, on=date(2024, 3, 1))
     assert two > one
 
-    def family_share(day, ref):
+    def family_share(day, ref, collected_on=None):
         with time_machine.travel(_at(day), tick=False):
             charges_accrue(through=day)
             result = collection_post(
                 case_number=case.case_number,
                 amount=Decimal("500.00"),
                 received_on=day,
+                collected_on=collected_on,
                 source="income_withholding",
                 source_reference=ref,
                 received_via="api",
@@ -248,7 +253,25 @@ def test_the_pass_through_counts_the_child_added_from_the_month_added(worker):
             ).values_list("amount", flat=True)
         )
 
+    def family_in(month):
+        return sum(
+            Allocation.objects.filter(
+                case=case,
+                payee="family",
+                bucket="current",
+                reversed_on__isnull=True,
+                collection__collected_on__year=month.year,
+                collection__collected_on__month=month.month,
+            ).values_list("amount", flat=True)
+        )
+
     assert family_share(date(2024, 2, 10), "FEB") == one
     with time_machine.travel(_at(date(2024, 3, 4)), tick=False):
-        case_child_add(case=case, data=services.PartyData("Nora", "Vega", date(2024, 3, 1)), by=worker)
+        added = case_child_add(case=case, data=services.PartyData("Nora", "Vega", date(2024, 3, 1)), by=worker)
+    assert added.added_on == date(2024, 3, 4)
     assert family_share(date(2024, 3, 10), "MAR") == two
+    # a payment withheld on February 5, received in March: February is distributed again, one child
+    family_share(date(2024, 3, 12), "FEB-LATE", collected_on=date(2024, 2, 5))
+    assert (family_in(date(2024, 2, 1)), family_in(date(2024, 3, 1))) == (one, two)
+    (check,) = [c for c in declared_checks() if c.name == "cases.pass_through_not_as_the_law_reads"]
+    assert [row for row in check.find() if row.reference == case.case_number] == []
