@@ -265,14 +265,17 @@ CaseEvent = event_choices(
     letter.returned letter.sent locate.attempted order.created order.established order.modified order.review_adjustment
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
     person.merged work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
+    case.child_added person.paternity_recorded
 """,
     labels={
+        "case.child_added": "Child added",
         "case.document_attached": "Document attached",
         "case.note_added": "Note added",
         "case.interstate_referred": "Referred to another state",
         "fvi.override_granted": "Court override of the family violence indicator recorded",
         "fvi.override_used": "Court override of the family violence indicator used",
         "locate.attempted": "Locate attempt recorded",
+        "person.paternity_recorded": "Paternity recorded",
         "work_item.done": "Work item completed",
     },
 )

@@ -1,12 +1,14 @@
 """A child added to an open case (a second child, a newborn): who may, the person found on file as
 case opening finds its parties, a form sent twice, and the pass-through counting the new child."""
 
+import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from cases import allocation as rules
@@ -16,6 +18,7 @@ from cases.models import Allocation, AssistanceSpell, CaseBalance, CaseParticipa
 from cases.services import case_child_add, charges_accrue, collection_post
 from core.models import DomainEvent
 from tests.cases.factories import CaseFactory, ObligationFactory, PersonFactory, SupportOrderFactory
+from tests.conftest import needs_postgres
 
 pytestmark = pytest.mark.django_db
 BORN = date(2026, 9, 14)
@@ -275,3 +278,57 @@ def test_the_pass_through_counts_the_child_added_from_the_month_added(worker):
     assert (family_in(date(2024, 2, 1)), family_in(date(2024, 3, 1))) == (one, two)
     (check,) = [c for c in declared_checks() if c.name == "cases.pass_through_not_as_the_law_reads"]
     assert [row for row in check.find() if row.reference == case.case_number] == []
+
+
+# Two clerks at once ---------------------------------------------------------------------------------
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_adding_the_same_child_at_once_add_it_once(role_user):
+    """Two clerks press "Add the child" together. The first, once the child is matched, waits (at
+    most ``pause`` seconds) for the second: the second waits on the case's lock, then finds the
+    first's child on the case and is refused."""
+    from cases.services import participants
+
+    worker = role_user("caseworker")
+    case = CaseFactory(caseworker=worker)
+    original, first_matched, second_done, results = participants._parties_resolve, *_events(2), {}
+
+    def resolve(parties, *, by):
+        result = original(parties, by=by)
+        if threading.current_thread().name == "first":
+            first_matched.set()
+            second_done.wait(2)
+        return result
+
+    def clerk(name):
+        try:
+            if name == "second":
+                first_matched.wait(5)
+            results[name] = case_child_add(
+                case=case, data=services.PartyData("Nora", "Vega", BORN, "123450009"), by=worker
+            ).pk
+        except Exception as exc:  # noqa: BLE001 - the test reports what each clerk got
+            results[name] = exc
+        finally:
+            if name == "second":
+                second_done.set()
+            connection.close()
+
+    participants._parties_resolve = resolve
+    try:
+        threads = [threading.Thread(target=clerk, args=(name,), name=name) for name in ("first", "second")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        participants._parties_resolve = original
+    assert isinstance(results["first"], int), results
+    assert isinstance(results["second"], ValidationError) and "already on the case" in str(results["second"])
+    assert len(_children(case)) == 2 and Person.objects.filter(first_name="Nora").count() == 1
+
+
+def _events(n):
+    return [threading.Event() for _ in range(n)]
