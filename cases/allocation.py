@@ -327,3 +327,11 @@ def _cap_state(lines: list[Line], ura_available: Decimal | None) -> list[Line]:
         if line.amount - kept > 0:
             capped.append(Line(line.bucket, FAMILY, line.amount - kept, line.obligation_kind))
     return capped
+
+
+def children_in_month(added_on: Iterable[date | None], month: date) -> int:
+    """How many of a case's children the pass-through counts in ``month`` (its first day), given
+    each child's ``CaseParticipant.added_on``: a party of the opening (``None``) in every month, a
+    child added later from the month added (Fam. Code 17504 and 18 NYCRR 352.15(b) count the
+    children of the family in the month of collection)."""
+    return sum(1 for day in added_on if day is None or (day.year, day.month) <= (month.year, month.month))

@@ -311,8 +311,10 @@ CaseEvent = event_choices(
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
     person.merged person.ssn_corrected person.ssn_removed person.updated work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
     address.recorded person.fvi_set person.fvi_cleared
+    case.child_added person.paternity_recorded
 """,
     labels={
+        "case.child_added": "Child added",
         "case.document_attached": "Document attached",
         "case.note_added": "Note added",
         "case.interstate_referred": "Referred to another state",
@@ -325,6 +327,7 @@ CaseEvent = event_choices(
         "address.recorded": "New address recorded",
         "person.fvi_set": "Family violence indicator set",
         "person.fvi_cleared": "Family violence indicator removed",
+        "person.paternity_recorded": "Paternity recorded",
         "work_item.done": "Work item completed",
     },
 )

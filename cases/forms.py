@@ -18,6 +18,7 @@ from .choices import (
     CollectionSource,
     DocumentKind,
     Frequency,
+    GeneticTestResult,
     InterstateRole,
     Jurisdiction,
     LocateResult,
@@ -26,6 +27,7 @@ from .choices import (
     OrderKind,
     PaternityMethod,
     PaternityStatus,
+    Sex,
     WorkItemPriority,
 )
 from .people import ssns_differ
@@ -52,24 +54,14 @@ class SSNField(forms.CharField):
         return value
 
 
-class CaseCreateForm(forms.Form):
-    county = forms.CharField(max_length=60)
-    jurisdiction = forms.ChoiceField(choices=Jurisdiction.choices)
-    assistance_status = forms.ChoiceField(choices=AssistanceStatus.choices, initial=AssistanceStatus.NEVER)
-    application_received_on = forms.DateField(widget=DateInput, label="Application received on")
-    cp_first_name = forms.CharField(max_length=80, label="Custodial parent: first name")
-    cp_last_name = forms.CharField(max_length=80, label="Custodial parent: last name")
-    cp_date_of_birth = forms.DateField(widget=DateInput, required=False, label="Custodial parent: date of birth")
-    cp_ssn = SSNField(label="Custodial parent: SSN")
-    cp_family_violence = forms.BooleanField(required=False, label="Custodial parent: family violence indicator")
-    ncp_first_name = forms.CharField(max_length=80, label="Noncustodial parent: first name")
-    ncp_last_name = forms.CharField(max_length=80, label="Noncustodial parent: last name")
-    ncp_date_of_birth = forms.DateField(widget=DateInput, required=False, label="Noncustodial parent: date of birth")
-    ncp_ssn = SSNField(label="Noncustodial parent: SSN")
-    ncp_location_known = forms.BooleanField(required=False, label="The NCP's whereabouts are known")
+class ChildFields(forms.Form):
+    """A child as a case takes one (case opening, a child added later): name, birth date, sex,
+    paternity."""
+
     child_first_name = forms.CharField(max_length=80, label="Child: first name")
     child_last_name = forms.CharField(max_length=80, label="Child: last name")
     child_date_of_birth = forms.DateField(widget=DateInput, label="Child: date of birth")
+    child_sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN, required=False, label="Child: sex")
     child_born_in_wedlock = forms.NullBooleanField(required=False, label="Child born in wedlock")
     child_paternity_status = forms.ChoiceField(
         choices=PaternityStatus.choices, initial=PaternityStatus.PENDING, label="Paternity"
@@ -78,26 +70,42 @@ class CaseCreateForm(forms.Form):
     child_paternity_method = forms.ChoiceField(
         choices=[("", "—"), *PaternityMethod.choices], required=False, label="Paternity established by"
     )
-    interstate_role = forms.ChoiceField(choices=InterstateRole.choices, initial=InterstateRole.NONE)
-    other_state = forms.CharField(max_length=2, required=False, label="Other state (2 letters)")
-    other_state_case_id = forms.CharField(max_length=40, required=False)
-    # The caseworker's answer about possible matches (shown only when the service found some).
-    cp_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
-    cp_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
-    ncp_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
-    ncp_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
-    child_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
-    child_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
-    # The caseworker's answer when the SSN entered is on file under another name or birth date
-    # (shown only when the service said so: ``offer_ssn_confirmation``).
-    cp_ssn_same_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    ncp_ssn_same_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    PARTIES = {"cp": "Custodial parent", "ncp": "Noncustodial parent", "child": "Child"}
+    def clean_child_date_of_birth(self):
+        return _not_future(self.cleaned_data["child_date_of_birth"])
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].initial = settings.CASEWORKS_JURISDICTION
+    def clean_child_paternity_established_on(self):
+        return _not_future(self.cleaned_data["child_paternity_established_on"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("child_paternity_status") == PaternityStatus.ESTABLISHED:
+            if not data.get("child_paternity_established_on"):
+                self.add_error("child_paternity_established_on", "Give the date paternity was established.")
+            if not data.get("child_paternity_method"):
+                self.add_error("child_paternity_method", "Say how paternity was established.")
+        return data
+
+    def child_extra(self) -> dict:
+        """The child's fields beyond name and birth date, for ``services.PartyData.extra``."""
+        data = self.cleaned_data
+        return {
+            "sex": data.get("child_sex") or Sex.UNKNOWN,
+            "born_in_wedlock": data["child_born_in_wedlock"],
+            "paternity_status": data["child_paternity_status"],
+            "paternity_established_on": data["child_paternity_established_on"],
+            "paternity_method": data["child_paternity_method"],
+        }
+
+
+class PartyMatchForm(forms.Form):
+    """The caseworker's answers when a party may already be on file (``services.ProbableMatches``)
+    or its SSN is on file under another name (``services.SsnOnFileDiffers``). ``PARTIES``: each
+    party's key (the prefix of its fields) and label; each has ``<key>_existing_person`` and
+    ``<key>_new_person_reason`` (hidden until the service found matches), and a party with an SSN
+    ``<key>_ssn_same_person``."""
+
+    PARTIES: dict[str, str] = {}
 
     def offer_matches(self, matches: dict, *, case_counts: dict[int, int], visible_ids: set[int]) -> None:
         """Show each party's possible matches as a choice, with "a new person" and its reason,
@@ -126,7 +134,7 @@ class CaseCreateForm(forms.Form):
             self.fields[f"{key}_existing_person"].help_text = MATCH_ELSEWHERE if len(shown) < len(people) else ""
             self.fields[f"{key}_new_person_reason"].widget = forms.TextInput()
             self.fields[f"{key}_new_person_reason"].label = f"{label}: why a new record"
-            anchor = "child_date_of_birth" if key == "child" else f"{key}_ssn"
+            anchor = f"{key}_ssn" if f"{key}_ssn" in self.fields else f"{key}_date_of_birth"
             for name in (f"{key}_new_person_reason", f"{key}_existing_person"):
                 order.remove(name)
                 order.insert(order.index(anchor) + 1, name)
@@ -147,43 +155,15 @@ class CaseCreateForm(forms.Form):
         self.order_fields(order)
         self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # bound fields keep their first widget
 
-    def _existing(self, key: str):
-        value = (self.cleaned_data.get(f"{key}_existing_person") or "").strip()
-        if value in ("", "new"):
-            return value
-        if not value.isdigit():
-            raise forms.ValidationError("Pick one of the records shown, or a new person.")
-        return int(value)
-
-    def clean_cp_existing_person(self):
-        return self._existing("cp")
-
-    def clean_ncp_existing_person(self):
-        return self._existing("ncp")
-
-    def clean_child_existing_person(self):
-        return self._existing("child")
-
-    def clean_application_received_on(self):
-        return _not_future(self.cleaned_data["application_received_on"])
-
-    def clean_child_date_of_birth(self):
-        return _not_future(self.cleaned_data["child_date_of_birth"])
-
-    def clean_other_state(self):
-        return self.cleaned_data["other_state"].upper()
-
     def clean(self):
         data = super().clean()
-        if data.get("interstate_role", InterstateRole.NONE) != InterstateRole.NONE and not data.get("other_state"):
-            self.add_error("other_state", "Name the other state of an interstate case.")
-        if data.get("child_paternity_status") == PaternityStatus.ESTABLISHED:
-            if not data.get("child_paternity_established_on"):
-                self.add_error("child_paternity_established_on", "Give the date paternity was established.")
-            if not data.get("child_paternity_method"):
-                self.add_error("child_paternity_method", "Say how paternity was established.")
         for key in self.PARTIES:
-            if data.get(f"{key}_existing_person") == "new" and not (data.get(f"{key}_new_person_reason") or "").strip():
+            value = (data.get(f"{key}_existing_person") or "").strip()
+            if value not in ("", "new") and not value.isdigit():
+                self.add_error(f"{key}_existing_person", "Pick one of the records shown, or a new person.")
+            elif value.isdigit():
+                data[f"{key}_existing_person"] = int(value)
+            if value == "new" and not (data.get(f"{key}_new_person_reason") or "").strip():
                 self.add_error(
                     f"{key}_new_person_reason", "Say why this is a new person and not one of the records shown."
                 )
@@ -196,6 +176,97 @@ class CaseCreateForm(forms.Form):
         if existing == "new":
             return {"new_person_reason": self.cleaned_data.get(f"{key}_new_person_reason", ""), **confirmed}
         return {"existing_person_id": existing, **confirmed} if isinstance(existing, int) else confirmed
+
+
+class CaseCreateForm(PartyMatchForm, ChildFields):
+    county = forms.CharField(max_length=60)
+    jurisdiction = forms.ChoiceField(choices=Jurisdiction.choices)
+    assistance_status = forms.ChoiceField(choices=AssistanceStatus.choices, initial=AssistanceStatus.NEVER)
+    application_received_on = forms.DateField(widget=DateInput, label="Application received on")
+    cp_first_name = forms.CharField(max_length=80, label="Custodial parent: first name")
+    cp_last_name = forms.CharField(max_length=80, label="Custodial parent: last name")
+    cp_date_of_birth = forms.DateField(widget=DateInput, required=False, label="Custodial parent: date of birth")
+    cp_ssn = SSNField(label="Custodial parent: SSN")
+    cp_family_violence = forms.BooleanField(required=False, label="Custodial parent: family violence indicator")
+    ncp_first_name = forms.CharField(max_length=80, label="Noncustodial parent: first name")
+    ncp_last_name = forms.CharField(max_length=80, label="Noncustodial parent: last name")
+    ncp_date_of_birth = forms.DateField(widget=DateInput, required=False, label="Noncustodial parent: date of birth")
+    ncp_ssn = SSNField(label="Noncustodial parent: SSN")
+    ncp_location_known = forms.BooleanField(required=False, label="The NCP's whereabouts are known")
+    interstate_role = forms.ChoiceField(choices=InterstateRole.choices, initial=InterstateRole.NONE)
+    other_state = forms.CharField(max_length=2, required=False, label="Other state (2 letters)")
+    other_state_case_id = forms.CharField(max_length=40, required=False)
+    # The caseworker's answer about possible matches (shown only when the service found some).
+    cp_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
+    cp_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    ncp_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
+    ncp_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    child_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
+    child_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    # The caseworker's answer when the SSN entered is on file under another name or birth date
+    # (shown only when the service said so: ``offer_ssn_confirmation``).
+    cp_ssn_same_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    ncp_ssn_same_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    PARTIES = {"cp": "Custodial parent", "ncp": "Noncustodial parent", "child": "Child"}
+    # The parents first, then the child (``ChildFields``), then the rest as declared.
+    field_order = [
+        "county",
+        "jurisdiction",
+        "assistance_status",
+        "application_received_on",
+        *(f"{key}_{name}" for key in ("cp", "ncp") for name in ("first_name", "last_name", "date_of_birth", "ssn")),
+        "cp_family_violence",
+        "ncp_location_known",
+        *ChildFields.base_fields,
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].initial = settings.CASEWORKS_JURISDICTION
+
+    def clean_application_received_on(self):
+        return _not_future(self.cleaned_data["application_received_on"])
+
+    def clean_other_state(self):
+        return self.cleaned_data["other_state"].upper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("interstate_role", InterstateRole.NONE) != InterstateRole.NONE and not data.get("other_state"):
+            self.add_error("other_state", "Name the other state of an interstate case.")
+        return data
+
+
+class ChildAddForm(PartyMatchForm, ChildFields):
+    """A child added to an open case, found among the people on file as case opening finds its
+    parties (``services.case_child_add``)."""
+
+    child_ssn = SSNField(label="Child: SSN")
+    child_existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
+    child_new_person_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    child_ssn_same_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    PARTIES = {"child": "Child"}
+    field_order = ["child_first_name", "child_last_name", "child_date_of_birth", "child_ssn"]
+
+
+class PaternityForm(forms.Form):
+    """What is known of a child's paternity (``services.paternity_record``)."""
+
+    status = forms.ChoiceField(choices=PaternityStatus.choices, label="Paternity")
+    established_on = forms.DateField(widget=DateInput, required=False, label="Established on")
+    method = forms.ChoiceField(choices=[("", "—"), *PaternityMethod.choices], required=False, label="Established by")
+    genetic_test_ordered_on = forms.DateField(widget=DateInput, required=False, label="Genetic test ordered on")
+    genetic_test_result = forms.ChoiceField(
+        choices=[("", "—"), *GeneticTestResult.choices], required=False, label="Genetic test result"
+    )
+
+    def clean_established_on(self):
+        return _not_future(self.cleaned_data["established_on"])
+
+    def clean_genetic_test_ordered_on(self):
+        return _not_future(self.cleaned_data["genetic_test_ordered_on"])
 
 
 # A match the user may not see (a person on other counties' cases only): no name, birth date, SSN,

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth, Upper
 from core.integrity import IntegrityCheck, IntegrityRow
 from core.money import display
 
-from .allocation import pass_through_limit, pass_through_table
+from .allocation import children_in_month, pass_through_limit, pass_through_table
 from .choices import AssistanceStatus, Bucket, OrderStatus, ParticipantRole, Payee
 from .models import Allocation, CaseParticipant, FviOverride, OrderReview, SupportOrder
 
@@ -123,20 +123,21 @@ def _pass_through_not_as_the_law_reads() -> Iterator[IntegrityRow]:
         .order_by("case__case_number", "month")
     )
     table = pass_through_table()
-    # The children of every case the months name, counted in one query (not one per case).
-    children = dict(
-        CaseParticipant.objects.filter(
-            role=ParticipantRole.CHILD, case_id__in=months.order_by().values("case_id").distinct()
-        )
-        .values("case_id")
-        .annotate(n=Count("id"))
-        .values_list("case_id", "n")
-    )
+    # The children of every case the months name, with the day each was added, in one query (not
+    # one per case): a child added later counts from the month added (``children_in_month``).
+    added: dict[int, list[date | None]] = {}
+    for case_id, added_on in CaseParticipant.objects.filter(
+        role=ParticipantRole.CHILD, case_id__in=months.order_by().values("case_id").distinct()
+    ).values_list("case_id", "added_on"):
+        added.setdefault(case_id, []).append(added_on)
     for row in months.iterator(chunk_size=500):
         case_id = row["case_id"]
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
         limit = pass_through_limit(
-            jurisdiction=row["case__jurisdiction"], children=children.get(case_id, 0), on=month, table=table
+            jurisdiction=row["case__jurisdiction"],
+            children=children_in_month(added.get(case_id, []), month),
+            on=month,
+            table=table,
         )
         due = min(limit, row["current"])
         if row["family"] != due:

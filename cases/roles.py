@@ -79,9 +79,10 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.close_case",
         "cases.override_fvi",
         "cases.merge_person",  # one person, one record: merge duplicates (and undo the same day)
-        "cases.change_person",
+        "cases.change_person",  # details, SSN, paternity (45 CFR 303.5)
         "cases.add_address",  # record a parent's new address on any case of the county (cases.whereabouts_views)
         "cases.clear_fvi",  # remove a family violence indicator: releases whereabouts (42 USC 654(26))
+        "cases.add_caseparticipant",  # add a child to an open case
         "cases.add_casenote",
         "cases.add_casedocument",
         "cases.add_workitem",

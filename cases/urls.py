@@ -38,6 +38,12 @@ urlpatterns = [
     path("<str:case_number>/close/", views.CaseCloseView.as_view(), name="case_close"),
     path("<str:case_number>/notes/", views.NoteCreateView.as_view(), name="note_add"),
     path("<str:case_number>/documents/new/", documents.DocumentAttachView.as_view(), name="document_attach"),
+    path("<str:case_number>/children/new/", views.ChildAddView.as_view(), name="child_add"),
+    path(
+        "<str:case_number>/people/<int:person_id>/paternity/",
+        views.PaternityRecordView.as_view(),
+        name="paternity_record",
+    ),
     path("<str:case_number>/locate/new/", views.LocateAttemptCreateView.as_view(), name="locate_add"),
     path("<str:case_number>/letters/<int:pk>/returned/", views.LetterReturnedView.as_view(), name="letter_returned"),
     path("<str:case_number>/work-items/new/", views.WorkItemCreateView.as_view(), name="workitem_create"),

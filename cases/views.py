@@ -136,42 +136,42 @@ class CaseDetailView(PermissionMixin, CaseMixin, TemplateView):
         return context
 
 
-class CaseCreateView(PermissionMixin, FormView):
-    permission_required = "cases.add_case"
-    template_name = "cases/case_form.html"
-    form_class = forms.CaseCreateForm
+class PartyMatchViewMixin:
+    """A page that enters people found among those on file as case opening finds them
+    (``services.cases._parties_resolve``): the possible matches offered (a sensitive read), the
+    answers about an SSN on file logged, and what was routed to a coordinator said. The form is a
+    ``forms.PartyMatchForm``."""
 
-    def get_initial(self):
-        return {"county": user_county(self.request.user)}
+    request: HttpRequest
 
-    def form_invalid(self, form):
+    def matches_offer_again(self, form) -> None:
         """A form sent back with a match decision shows the matches again (a reason was missing...)."""
         from .people import person_matches
 
-        if not getattr(form, "matches_offered", False):
-            matches = {}
-            for key in forms.CaseCreateForm.PARTIES:
-                if not form.data.get(f"{key}_existing_person"):
-                    continue
-                found = person_matches(
-                    first_name=form.data.get(f"{key}_first_name", ""),
-                    last_name=form.data.get(f"{key}_last_name", ""),
-                    date_of_birth=form.cleaned_data.get(f"{key}_date_of_birth"),
-                )
-                if found.probable:
-                    matches[key] = found.probable
-            if matches:
-                self._offer(form, matches)
-        return super().form_invalid(form)
+        if getattr(form, "matches_offered", False):
+            return
+        matches = {}
+        for key in form.PARTIES:
+            if not form.data.get(f"{key}_existing_person"):
+                continue
+            found = person_matches(
+                first_name=form.data.get(f"{key}_first_name", ""),
+                last_name=form.data.get(f"{key}_last_name", ""),
+                date_of_birth=(getattr(form, "cleaned_data", None) or {}).get(f"{key}_date_of_birth"),
+            )
+            if found.probable:
+                matches[key] = found.probable
+        if matches:
+            self.matches_offer(form, matches)
 
-    def _offer(self, form, matches):
+    def matches_offer(self, form, matches) -> None:
         """Offer each party's possible matches. Matching is office-wide (one person, one record);
         what is shown is the user's scope: a match the user may see with its birth date, SSN's last
         four and cases, any other as one line naming no one. Every offer is a sensitive read."""
         from .people import visible_match_ids
 
         user = self.request.user
-        matches = {key: people for key, people in matches.items() if key in forms.CaseCreateForm.PARTIES}
+        matches = {key: people for key, people in matches.items() if key in form.PARTIES}
         if not matches:
             return
         visible = visible_match_ids(user=user, people=[p for people in matches.values() for p in people])
@@ -187,6 +187,50 @@ class CaseCreateView(PermissionMixin, FormView):
             answers=[(key, person, SSN_DIFFERS_LABEL) for key, person in form.ssn_differs_shown],
         )
 
+    def matching_refused(self, form, exc: ValidationError) -> None:
+        """The service asked the caseworker (possible matches, an SSN on file under another name):
+        the question goes on the form (its errors are put there by the caller)."""
+        if isinstance(exc, services.ProbableMatches):
+            self.matches_offer(form, exc.matches)
+        elif isinstance(exc, services.SsnOnFileDiffers):
+            ssn_answers_record(
+                request=self.request,
+                answers=[(key, person, SSN_ON_FILE_DIFFERS) for key, person in exc.on_file.items()],
+            )
+            form.offer_ssn_confirmation(exc.parties)
+
+    def matching_found_say(self, form, found) -> None:
+        """Log what the service answered about SSNs on file and say what was routed to a coordinator
+        (``found``: the row ``services.cases.matching_found_attach`` described)."""
+        routed = found.ssn_links_routed
+        ssn_answers_record(
+            request=self.request,
+            seen_before={  # as the service found them, before the write put them in the user's scope
+                note["ssn_on_file_person_id"] for note in found.people_matched if note.get("visible_to_caseworker")
+            },
+            answers=[
+                *((key, person, SSN_ON_FILE_LINKED) for key, person in found.ssn_links_unseen.items()),
+                *((key, person, SSN_ON_FILE_ROUTED) for key, person in routed.items()),
+            ],
+        )
+        for template, keys in ((SSN_LINK_ROUTED_MESSAGE, routed), (PICK_ROUTED_MESSAGE, found.picks_routed)):
+            for key in keys:
+                label = form.PARTIES[key]
+                messages.warning(self.request, template.format(party=label, party_lower=label.lower()))
+
+
+class CaseCreateView(PartyMatchViewMixin, PermissionMixin, FormView):
+    permission_required = "cases.add_case"
+    template_name = "cases/case_form.html"
+    form_class = forms.CaseCreateForm
+
+    def get_initial(self):
+        return {"county": user_county(self.request.user)}
+
+    def form_invalid(self, form):
+        self.matches_offer_again(form)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         data = form.cleaned_data
         county = user_county(self.request.user)
@@ -199,12 +243,6 @@ class CaseCreateView(PermissionMixin, FormView):
                 else "Your account has no county: ask an administrator to set it.",
             )
             return self.form_invalid(form)
-        child_extra = {
-            "born_in_wedlock": data["child_born_in_wedlock"],
-            "paternity_status": data["child_paternity_status"],
-            "paternity_established_on": data["child_paternity_established_on"],
-            "paternity_method": data["child_paternity_method"],
-        }
         try:
             case = services.case_create(
                 county=data["county"],
@@ -231,7 +269,7 @@ class CaseCreateView(PermissionMixin, FormView):
                         data["child_first_name"],
                         data["child_last_name"],
                         data["child_date_of_birth"],
-                        extra=child_extra,
+                        extra=form.child_extra(),
                         **form.party_decision("child"),
                     )
                 ],
@@ -242,47 +280,12 @@ class CaseCreateView(PermissionMixin, FormView):
                 other_state=data["other_state"],
                 other_state_case_id=data["other_state_case_id"],
             )
-        except services.ProbableMatches as exc:
-            self._offer(form, exc.matches)
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        except services.SsnOnFileDiffers as exc:
-            ssn_answers_record(
-                request=self.request,
-                answers=[(key, person, SSN_ON_FILE_DIFFERS) for key, person in exc.on_file.items()],
-            )
-            form.offer_ssn_confirmation(exc.parties)
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
         except ValidationError as exc:
+            self.matching_refused(form, exc)
             apply_service_errors(form, exc)
             return self.form_invalid(form)
-        routed = case.ssn_links_routed
-        ssn_answers_record(
-            request=self.request,
-            seen_before={  # as the service found them, before this case put them in the user's scope
-                note["ssn_on_file_person_id"] for note in case.people_matched if note.get("visible_to_caseworker")
-            },
-            answers=[
-                *((key, person, SSN_ON_FILE_LINKED) for key, person in case.ssn_links_unseen.items()),
-                *((key, person, SSN_ON_FILE_ROUTED) for key, person in routed.items()),
-            ],
-        )
         messages.success(self.request, f"Case {case.case_number} opened.")
-        for key in routed:
-            messages.warning(
-                self.request,
-                SSN_LINK_ROUTED_MESSAGE.format(
-                    party=forms.CaseCreateForm.PARTIES[key], party_lower=forms.CaseCreateForm.PARTIES[key].lower()
-                ),
-            )
-        for key in case.picks_routed:
-            messages.warning(
-                self.request,
-                PICK_ROUTED_MESSAGE.format(
-                    party=forms.CaseCreateForm.PARTIES[key], party_lower=forms.CaseCreateForm.PARTIES[key].lower()
-                ),
-            )
+        self.matching_found_say(form, case)
         return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_number": case.case_number}))
 
 
@@ -357,6 +360,89 @@ class OrderEndView(CaseFormView):
         return (
             f"Order {order} ended: support is due through {display_date(self.form.cleaned_data['ends_on'])}. "
             "Arrears already owed remain owed."
+        )
+
+
+class ChildAddView(PartyMatchViewMixin, CaseFormView):
+    """Add a child to an open case (a second child, a newborn), found among the people on file as
+    case opening finds its parties (``services.case_child_add``)."""
+
+    permission_required = "cases.add_caseparticipant"
+    template_name = "cases/child_form.html"
+    form_class = forms.ChildAddForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm(self.permission_required) and not self.case.is_open:
+            messages.error(request, "The case is closed: children cannot be added to it.")
+            return HttpResponseRedirect(self.case_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, data):
+        form = cast(forms.ChildAddForm, self.form)
+        child = services.PartyData(
+            data["child_first_name"],
+            data["child_last_name"],
+            data["child_date_of_birth"],
+            data["child_ssn"],
+            extra=form.child_extra(),
+            **form.party_decision("child"),
+        )
+        try:
+            return services.case_child_add(case=self.case, data=child, by=self.request.user)
+        except ValidationError as exc:
+            self.refusal = exc  # asked of the caseworker on the form, once the transaction is over
+            raise
+
+    def form_invalid(self, form):
+        refusal = self.__dict__.pop("refusal", None)
+        if refusal is not None:
+            self.matching_refused(form, refusal)
+        self.matches_offer_again(form)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if "result" in self.__dict__:
+            self.matching_found_say(form, self.result)
+        return response
+
+    def get_success_message(self, participant):
+        return f"{participant.person.display_name} added to the case as a child."
+
+
+class PaternityRecordView(CaseFormView):
+    """Record a child's paternity (45 CFR 303.5) through ``services.paternity_record``."""
+
+    permission_required = "cases.change_person"
+    template_name = "cases/paternity_form.html"
+    form_class = forms.PaternityForm
+    success_message = "Paternity recorded."
+
+    @cached_property
+    def child(self) -> Person:
+        return get_object_or_404(
+            Person,
+            pk=self.kwargs["person_id"],
+            participations__case=self.case,
+            participations__role=ParticipantRole.CHILD,
+        )
+
+    def get_initial(self):
+        return services.paternity_shown(self.child)
+
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class))  # what the page showed (core.stale)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "person": self.child}
+
+    def perform(self, data):
+        return services.paternity_record(
+            child=self.child,
+            data=services.PaternityData(**without_shown(data)),
+            by=self.request.user,
+            case=self.case,
+            shown=shown_in(data),
         )
 
 

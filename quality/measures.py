@@ -133,7 +133,9 @@ def line_specs(fiscal_year: int) -> dict[str, LineSpec]:
     line1 = m.Case.objects.filter(open_at(end))
     line2 = line1.filter(_order_exists(end))
     children = m.CaseParticipant.objects.filter(role="child", person__born_in_wedlock=False)
-    line5a = children.filter(open_at(prev_end, "case__"))
+    # A child added to a case after the preceding year's end (``CaseParticipant.added_on``) was not
+    # in that year's caseload: counted on line 6 once paternity is established, not on line 5a.
+    line5a = children.filter(open_at(prev_end, "case__")).filter(Q(added_on__isnull=True) | Q(added_on__lte=prev_end))
     line6 = children.filter(open_during(start, end, "case__"), person__paternity_status="established").filter(
         Q(person__paternity_established_on__lte=end) | Q(person__paternity_established_on__isnull=True)
     )
@@ -391,7 +393,10 @@ def drilldown_cases(*, fiscal_year: int, key: str) -> QuerySet:
         return cases.filter(pk__in=specs[key].rows.values("case_id"))
     if key == "no_paternity":
         missing = m.CaseParticipant.objects.filter(
-            role="child", person__born_in_wedlock=False, case=OuterRef("pk")
+            Q(added_on__isnull=True) | Q(added_on__lte=prev_end),
+            role="child",
+            person__born_in_wedlock=False,
+            case=OuterRef("pk"),
         ).exclude(
             Q(person__paternity_status="established")
             & (Q(person__paternity_established_on__lte=end) | Q(person__paternity_established_on__isnull=True))

@@ -130,6 +130,10 @@ class CaseParticipant(CaseScoped, AuditedModel):
     # Indexed by (person, role) below, which also carries the case.
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations", db_index=False)
     role = models.CharField(max_length=10, choices=ParticipantRole.choices)
+    # The day a child was added to the case after it opened (``services.case_child_add``); blank for
+    # the parties of the opening. The pass-through counts a child from the month added
+    # (``allocation.children_in_month``): a month already past keeps the count it was distributed with.
+    added_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -28,6 +28,7 @@ from .cases import (
 )
 from .letters import letter_deliver, letter_mark_returned, letter_record
 from .locate import fvi_override_grant, fvi_override_use, locate_due_sweep, locate_next_due
+from .participants import PaternityData, case_child_add, paternity_record, paternity_shown
 from .people import (
     PersonUpdate,
     SsnOnFileForAnother,
@@ -48,6 +49,10 @@ __all__ = [
     "PartyData",
     "ProbableMatches",
     "SsnOnFileDiffers",
+    "PaternityData",
+    "case_child_add",
+    "paternity_record",
+    "paternity_shown",
     "person_merge",
     "person_merge_undo",
     "PersonUpdate",

@@ -187,21 +187,21 @@ def _ssn_link_confirmable(person: Person, *, seen: bool) -> bool:
 
 
 SSN_LINK_ROUTED_NOTES = (
-    "The SSN entered for the {party} on opening this case is on file for person {person_id} under another name or "
+    "The SSN entered for the {party} on {occasion} is on file for person {person_id} under another name or "
     "birth date, a record the caseworker may not link (on cases they cannot see, or under the family violence "
     "indicator). The caseworker confirmed the SSN; the {party} was entered as a new record without it. Check "
     "whether the two are one person: if so merge this record into person {person_id} (Duplicate people), "
     "otherwise have the SSN corrected."
 )
 FVI_SSN_ROUTED_NOTES = (
-    "The SSN, name and birth date entered for the {party} on opening this case are those of person {person_id}, "
+    "The SSN, name and birth date entered for the {party} on {occasion} are those of person {person_id}, "
     "who has the family violence indicator: a caseworker does not join that record to the parties typed beside "
     "it. The {party} was entered as a new record without the SSN and with the indicator. Check whether the two "
     "are one person and whether these parties may be on one case: if so merge this record into person "
     "{person_id} (Duplicate people)."
 )
 FVI_PICK_ROUTED_NOTES = (
-    "On opening this case the caseworker picked person {person_id} from the possible matches as the {party}; "
+    "On {occasion} the caseworker picked person {person_id} from the possible matches as the {party}; "
     "that person has the family violence indicator: a caseworker does not join that record to the parties typed "
     "beside it. The {party} was entered as a new record with the indicator. Check whether the two are one "
     "person and whether these parties may be on one case: if so merge this record into person {person_id} "
@@ -468,25 +468,7 @@ def case_create(
         case, draw=lambda: case_number_next(case.jurisdiction), field="case_number"
     )
     for key, role, party in keyed:
-        if key in routed:
-            # This party is a new record until a coordinator decides. An SSN found on file stays on
-            # the record it is on (the SSN's unique index allows one live record per SSN); the
-            # indicator of an FVI record on file is the new record's too (the stricter flag wins).
-            data, on_file = cast(PartyData, party), routed[key].person
-            person = _person_create(
-                replace(
-                    data,
-                    ssn="" if routed[key].by_ssn else data.ssn,
-                    family_violence=data.family_violence or on_file.family_violence,
-                ),
-                on=opened_on,
-            )
-        elif key not in existing:
-            person = _person_create(cast(PartyData, party), on=opened_on)
-        elif isinstance(party, PartyData):
-            person = _person_entered_again(existing[key], party)
-        else:
-            person = existing[key]
+        person = party_person(key, party, existing=existing, routed=routed, on=opened_on)
         CaseParticipant.objects.create(case=case, person=person, role=role)
     CaseBalance.objects.get_or_create(case=case)
     case_assistance_open(case=case, by=by)
@@ -504,30 +486,73 @@ def case_create(
         },
     )
     for key, route in routed.items():
-        role_label = ParticipantRole(next(role for k, role, _ in keyed if k == key)).label.lower()
-        work_item_create(
-            case=case,
-            title=(
-                f"SSN entered for the {role_label} is on another record: check and merge"
-                if route.by_ssn
-                else f"The {role_label} picked is a record to check: check and merge"
+        role = next(role for k, role, _ in keyed if k == key)
+        routed_item_create(case=case, key=key, role=role, route=route, on=opened_on, by=by)
+    matching_found_attach(case, match_notes=match_notes, existing=existing, routed=routed)
+    return case
+
+
+def party_person(
+    key: str, party: PartyData | Person, *, existing: dict[str, Person], routed: dict[str, _Routed], on: date
+) -> Person:
+    """The record ``party`` (``key``) becomes once ``_parties_resolve`` answered: the person found on
+    file (with what was entered that it lacks), or a new record (a routed party's without the SSN
+    found on file, and with the indicator of an FVI record on file)."""
+    if key in routed:
+        # This party is a new record until a coordinator decides. An SSN found on file stays on
+        # the record it is on (the SSN's unique index allows one live record per SSN); the
+        # indicator of an FVI record on file is the new record's too (the stricter flag wins).
+        data, on_file = cast(PartyData, party), routed[key].person
+        return _person_create(
+            replace(
+                data,
+                ssn="" if routed[key].by_ssn else data.ssn,
+                family_violence=data.family_violence or on_file.family_violence,
             ),
-            kind=WorkItemKind.PERSON_CHECK,
-            due_on=opened_on,
-            unit=COORDINATOR_UNIT,
-            dedupe_key=f"{'ssn-on-file' if route.by_ssn else 'picked'}:{case.pk}:{key}",
-            by=by,
-            notes=route.notes.format(party=role_label, person_id=route.person.pk),
+            on=on,
         )
-    # What the opening found, for the page to log and say (``cases.access.ssn_answers_record``).
-    case.people_matched = match_notes  # type: ignore[attr-defined]
-    case.ssn_links_unseen = {  # type: ignore[attr-defined]  # linked by SSN, not on a case ``by`` could see
+    if key not in existing:
+        return _person_create(cast(PartyData, party), on=on)
+    if isinstance(party, PartyData):
+        return _person_entered_again(existing[key], party)
+    return existing[key]
+
+
+def routed_item_create(
+    *, case: Case, key: str, role: str, route: _Routed, on: date, by: User, occasion: str = "opening this case"
+) -> None:
+    """A coordinator's ``PERSON_CHECK`` item for a party not linked to the record on file it names
+    (``_parties_resolve``); ``key`` tells this party's item from another's on the case."""
+    role_label = ParticipantRole(role).label.lower()
+    work_item_create(
+        case=case,
+        title=(
+            f"SSN entered for the {role_label} is on another record: check and merge"
+            if route.by_ssn
+            else f"The {role_label} picked is a record to check: check and merge"
+        ),
+        kind=WorkItemKind.PERSON_CHECK,
+        due_on=on,
+        unit=COORDINATOR_UNIT,
+        dedupe_key=f"{'ssn-on-file' if route.by_ssn else 'picked'}:{case.pk}:{key}",
+        by=by,
+        notes=route.notes.format(party=role_label, person_id=route.person.pk, occasion=occasion),
+    )
+
+
+def matching_found_attach(
+    target: object, *, match_notes: list[dict], existing: dict[str, Person], routed: dict[str, _Routed]
+) -> None:
+    """What matching found, on ``target`` for the page to log and say (``cases.access.ssn_answers_record``):
+    ``people_matched`` (the notes), ``ssn_links_unseen`` (linked by SSN, not on a case ``by`` could
+    see), ``ssn_links_routed`` / ``picks_routed`` (routed to a coordinator: found by the SSN typed,
+    an answer about it, or picked)."""
+    target.people_matched = match_notes  # type: ignore[attr-defined]
+    target.ssn_links_unseen = {  # type: ignore[attr-defined]
         note["party"]: existing[note["party"]] for note in match_notes if note.get("not_visible_to_caseworker") is True
     }
-    # parties routed to a coordinator: found by the SSN typed (an answer about it), or picked
-    case.ssn_links_routed = {k: r.person for k, r in routed.items() if r.by_ssn}  # type: ignore[attr-defined]
-    case.picks_routed = {k: r.person for k, r in routed.items() if not r.by_ssn}  # type: ignore[attr-defined]
-    return case
+    target.ssn_links_routed = {k: r.person for k, r in routed.items() if r.by_ssn}  # type: ignore[attr-defined]
+    target.picks_routed = {k: r.person for k, r in routed.items() if not r.by_ssn}  # type: ignore[attr-defined]
 
 
 def case_stage_change(

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -697,12 +697,11 @@ def _pass_through_state(
     ]
     if not ids:
         return {}
-    children = dict(
-        CaseParticipant.objects.filter(case_id__in=ids, role=ParticipantRole.CHILD)
-        .values("case_id")
-        .annotate(n=Count("id"))
-        .values_list("case_id", "n")
-    )
+    added: dict[int, list[date | None]] = defaultdict(list)  # each child's day added (None: at opening)
+    for case_id, added_on in CaseParticipant.objects.filter(case_id__in=ids, role=ParticipantRole.CHILD).values_list(
+        "case_id", "added_on"
+    ):
+        added[case_id].append(added_on)
     earliest = min(balances[case_id].current_month for case_id in ids)
     passed: dict[int, Decimal] = defaultdict(lambda: ZERO)
     # The month's pass-through is what was passed through of current support *collected* this
@@ -718,7 +717,9 @@ def _pass_through_state(
         case_id: (
             rules.pass_through_limit(
                 jurisdiction=by_id[case_id].jurisdiction,
-                children=children.get(case_id, 0),
+                children=rules.children_in_month(
+                    added[case_id], balances[case_id].current_month or month_start(timezone.localdate())
+                ),
                 on=balances[case_id].current_month,
                 table=table,
             ),

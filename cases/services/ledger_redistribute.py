@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 
 from core.db import ledger_writer, rows_insert
 from core.money import ZERO, money
@@ -271,7 +271,9 @@ def case_redistribute(
     this_month = balance.current_month or month_start(on)
     closed_months = {month_start(c.collected_on) for c in redo if month_start(c.collected_on) < this_month}
     due, paid, passed = _months_due_and_paid(case, closed_months, ids)
-    children = CaseParticipant.objects.filter(case=case, role=ParticipantRole.CHILD).aggregate(n=Count("id"))["n"]
+    added_on = list(
+        CaseParticipant.objects.filter(case=case, role=ParticipantRole.CHILD).values_list("added_on", flat=True)
+    )
     passed_now = sum(
         (
             a.amount
@@ -297,7 +299,10 @@ def case_redistribute(
         pass_left = ZERO
         if status == rules.CURRENT_ASSISTANCE:
             limit = rules.pass_through_limit(
-                jurisdiction=case.jurisdiction, children=children, on=month, table=pass_through
+                jurisdiction=case.jurisdiction,
+                children=rules.children_in_month(added_on, month),
+                on=month,
+                table=pass_through,
             )
             pass_left = max(limit - (passed[month] if closed else passed_now), ZERO)
         # Planned as a batch plans it: a closed month's collection by its month, one of this month

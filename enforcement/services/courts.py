@@ -21,6 +21,7 @@ from ..choices import (
     AppearanceParty,
     HearingResult,
     PetitionKind,
+    PetitionOutcome,
     PetitionStatus,
     ReferralStatus,
 )
@@ -180,6 +181,8 @@ def petition_decide(
             issued_on=outcome_on,
             by=by,
         )
+    if petition.kind == PetitionKind.PATERNITY and outcome == PetitionOutcome.GRANTED:
+        _paternity_established_by_court(petition, by=by)
     return saved_with_event(
         petition,
         by=by,
@@ -187,6 +190,37 @@ def petition_decide(
         summary=f"{petition}: {petition.get_outcome_display()}"
         f"{' → order ' + str(petition.resulting_order) if petition.resulting_order else ''}",
     )
+
+
+def _paternity_established_by_court(petition: Petition, *, by: User) -> None:
+    """A paternity petition granted: paternity is established by court order on the day of the
+    outcome for each child of the case whose paternity was not established and who was not born in
+    wedlock (the petition names no child), through ``cases.services.paternity_record`` (its event
+    on the case); the genetic test data on file are kept."""
+    from cases.choices import ParticipantRole, PaternityMethod, PaternityStatus
+    from cases.services import PaternityData, paternity_record
+
+    children = (
+        petition.case.participants.filter(role=ParticipantRole.CHILD)
+        .exclude(person__paternity_status=PaternityStatus.ESTABLISHED)
+        .exclude(person__born_in_wedlock=True)
+        .select_related("person")
+        .order_by("person_id")
+    )
+    for participant in children:
+        child = participant.person
+        paternity_record(
+            child=child,
+            data=PaternityData(
+                status=PaternityStatus.ESTABLISHED,
+                established_on=petition.outcome_on,
+                method=PaternityMethod.COURT_ORDER,
+                genetic_test_ordered_on=child.genetic_test_ordered_on,
+                genetic_test_result=child.genetic_test_result,
+            ),
+            by=by,
+            case=petition.case,
+        )
 
 
 @transaction.atomic

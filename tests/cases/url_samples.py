@@ -65,6 +65,8 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:case_close": number,
         "cases:note_add": number,
         "cases:locate_add": number,
+        "cases:child_add": number,
+        "cases:paternity_record": {**number, "person_id": case.children[0].pk},
         "cases:workitem_create": number,
         "cases:case_reassign": number,
         "cases:assistance_change": number,

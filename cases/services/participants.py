@@ -1,0 +1,199 @@
+"""The people of an open case after it was opened: a child added (a second child, a newborn), and
+paternity recorded for a child (45 CFR 303.5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.dates import display_date, not_in_future
+from core.services import event_record
+from core.stale import Shown, refuse_if_changed
+
+from ..choices import GeneticTestResult, ParticipantRole, PaternityMethod, PaternityStatus
+from ..models import Case, CaseParticipant, Person
+from .cases import (
+    PartyData,
+    ProbableMatches,
+    _parties_lock,
+    _parties_resolve,
+    matching_found_attach,
+    party_person,
+    routed_item_create,
+)
+
+CHILD_ON_CASE = "This child is already on the case: nothing was added."
+CHILD_LIKELY_ON_CASE = (
+    "A child with this name and date of birth is already on the case (a form sent twice?): nothing was added."
+)
+
+
+@transaction.atomic
+def case_child_add(*, case: Case, data: PartyData, by: User) -> CaseParticipant:
+    """Add a child to an open case (a second child, a newborn), found among the people on file as
+    case opening finds its parties (``cases.services.cases._parties_resolve``: the same SSN is the
+    same person, possible matches need the caseworker's answer, an FVI record or one out of
+    ``by``'s scope is routed to a coordinator). Under the case's lock, in one transaction: a person
+    already on the case is refused, and so is a form sent twice (its child is then a possible match
+    on this very case), so nothing is added twice.
+
+    The pass-through counts the child from the month added (``CaseParticipant.added_on``,
+    ``cases.allocation.children_in_month``): distributions of that month and later, a redistribution
+    of an earlier month included, and the data check of the pass-through. Months already distributed
+    are not redistributed for the new child: their count did not change."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError({"__all__": "The case is closed: children cannot be added to it."})
+    on = timezone.localdate()
+    if data.date_of_birth is None:
+        raise ValidationError({"child_date_of_birth": "Give the child's date of birth."})
+    not_in_future(data.date_of_birth, "child_date_of_birth")
+    on_case = set(case.participants.values_list("person_id", flat=True))
+    _parties_lock([data])
+    try:
+        existing, notes, routed = _parties_resolve([("child", data)], by=by)
+    except ProbableMatches as exc:
+        if any(p.pk in on_case for people in exc.matches.values() for p in people):
+            raise ValidationError({"__all__": CHILD_LIKELY_ON_CASE}) from exc
+        raise
+    if "child" in existing and existing["child"].pk in on_case:
+        raise ValidationError({"__all__": CHILD_ON_CASE})
+    if any(pk in on_case for note in notes for pk in note.get("candidates", [])):
+        raise ValidationError({"__all__": CHILD_LIKELY_ON_CASE})
+    person = party_person("child", data, existing=existing, routed=routed, on=on)
+    participant = CaseParticipant.objects.create(case=case, person=person, role=ParticipantRole.CHILD, added_on=on)
+    event_record(
+        verb="case.child_added",
+        subject=case,
+        case_id=case.pk,
+        actor=by,
+        summary=f"Child added: {person.display_name}",
+        data={"person_id": person.pk, **({"people_matched": notes} if notes else {})},
+    )
+    if "child" in routed:
+        routed_item_create(
+            case=case,
+            key=f"child-added-{person.pk}",
+            role=ParticipantRole.CHILD,
+            route=routed["child"],
+            on=on,
+            by=by,
+            occasion="adding a child to this case",
+        )
+    matching_found_attach(participant, match_notes=notes, existing=existing, routed=routed)
+    return participant
+
+
+@dataclass
+class PaternityData:
+    """What is known of a child's paternity (the fields of ``Person``)."""
+
+    status: str
+    established_on: date | None = None
+    method: str = ""
+    genetic_test_ordered_on: date | None = None
+    genetic_test_result: str = ""
+
+
+PATERNITY_FIELDS = (
+    "paternity_status",
+    "paternity_established_on",
+    "paternity_method",
+    "genetic_test_ordered_on",
+    "genetic_test_result",
+)
+
+
+PATERNITY_LABELS = {
+    "status": "paternity",
+    "established_on": "date established",
+    "method": "how established",
+    "genetic_test_ordered_on": "genetic test ordered on",
+    "genetic_test_result": "genetic test result",
+}
+
+
+def paternity_shown(child: Person) -> dict:
+    """What a paternity page shows of ``child``, by the form's names (its initial values)."""
+    return dict(zip(PATERNITY_LABELS, (getattr(child, name) for name in PATERNITY_FIELDS), strict=True))
+
+
+def _paternity_check(data: PaternityData) -> None:
+    errors: dict[str, str] = {}
+    if data.status not in PaternityStatus.values:
+        errors["status"] = "Choose a paternity status."
+    if data.method and data.method not in PaternityMethod.values:
+        errors["method"] = "Choose how paternity was established."
+    if data.genetic_test_result and data.genetic_test_result not in GeneticTestResult.values:
+        errors["genetic_test_result"] = "Choose a genetic test result."
+    today = timezone.localdate()
+    for name, value in (
+        ("established_on", data.established_on),
+        ("genetic_test_ordered_on", data.genetic_test_ordered_on),
+    ):
+        if value and value > today:
+            errors[name] = "The date cannot be in the future."
+    if data.status == PaternityStatus.ESTABLISHED:
+        if not data.established_on:
+            errors.setdefault("established_on", "Give the date paternity was established.")
+        if not data.method:
+            errors.setdefault("method", "Say how paternity was established.")
+    if data.genetic_test_result and not data.genetic_test_ordered_on:
+        errors["genetic_test_ordered_on"] = "Give the date the genetic test was ordered."
+    if (
+        data.status == PaternityStatus.ESTABLISHED
+        and data.method == PaternityMethod.GENETIC_TEST
+        and data.genetic_test_result == GeneticTestResult.NEGATIVE
+    ):
+        errors["method"] = "A negative genetic test excludes the man tested: it does not establish paternity."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def paternity_record(
+    *, child: Person, data: PaternityData, by: User | None, case: Case | None = None, shown: Shown | None = None
+) -> Person:
+    """Record what is known of ``child``'s paternity (45 CFR 303.5; the OCSE-157 paternity line,
+    ``quality.measures``, reads it). Established needs its date (not in the future) and its method;
+    a status other than established clears them. The person's row is locked; the same data sent
+    again changes nothing and records no event. ``case``: the case the event is shown on. From a
+    page (``shown``, ``core.stale``): refused when a colleague recorded paternity since it opened."""
+    _paternity_check(data)
+    child = Person.objects.select_for_update().get(pk=child.pk)
+    refuse_if_changed(row=child, shown=shown, current=paternity_shown(child), labels=PATERNITY_LABELS)
+    established = data.status == PaternityStatus.ESTABLISHED
+    values = {
+        "paternity_status": data.status,
+        "paternity_established_on": data.established_on if established else None,
+        "paternity_method": data.method if established else "",
+        "genetic_test_ordered_on": data.genetic_test_ordered_on,
+        "genetic_test_result": data.genetic_test_result,
+    }
+    before = {name: getattr(child, name) for name in PATERNITY_FIELDS}
+    if before == values:
+        return child
+    for name, value in values.items():
+        setattr(child, name, value)
+    child.full_clean()
+    child.save(update_fields=[*PATERNITY_FIELDS, "updated_at"])
+    summary = f"Paternity of {child.display_name}: {child.get_paternity_status_display()}"
+    if established:
+        summary += f" ({child.get_paternity_method_display()}, {display_date(data.established_on)})"
+    event_record(
+        verb="person.paternity_recorded",
+        subject=child,
+        case_id=case.pk if case is not None else None,
+        actor=by,
+        summary=summary,
+        data={
+            "from": {k: str(v) if v is not None else None for k, v in before.items()},
+            "to": {k: str(v) if v is not None else None for k, v in values.items()},
+        },
+    )
+    return child
