@@ -80,6 +80,9 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.override_fvi",
         "cases.merge_person",  # one person, one record: merge duplicates (and undo the same day)
         "cases.change_person",
+        "cases.add_employer",  # a job learned of at the desk (the person page), across the office
+        "cases.add_employment",
+        "cases.change_employment",
         "cases.add_casenote",
         "cases.add_casedocument",
         "cases.add_workitem",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, run_views, views
+from . import documents, employment_views, run_views, views
 from .ledger import statement_views
 
 app_name = "cases"
@@ -38,6 +38,16 @@ urlpatterns = [
     path("<str:case_number>/assistance/", views.AssistanceChangeView.as_view(), name="assistance_change"),
     path("<str:case_number>/reassign/", views.CaseReassignView.as_view(), name="case_reassign"),
     path("<str:case_number>/people/<int:person_id>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path(
+        "<str:case_number>/people/<int:person_id>/jobs/new/",
+        employment_views.EmploymentCreateView.as_view(),
+        name="employment_add",
+    ),
+    path(
+        "<str:case_number>/people/<int:person_id>/jobs/<int:pk>/end/",
+        employment_views.EmploymentEndView.as_view(),
+        name="employment_end",
+    ),
     path(
         "<str:case_number>/people/<int:person_id>/fvi-override/",
         views.FviOverrideCreateView.as_view(),
