@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.fields import blind_index
@@ -28,6 +29,7 @@ from .choices import (
     WorkItemPriority,
 )
 from .people import ssns_differ
+from .services.employment import fein_clean
 
 
 def _not_future(value):
@@ -466,6 +468,12 @@ class EmploymentForm(forms.Form):
     postal_code = forms.CharField(max_length=10, required=False, label="ZIP code")
     phone = forms.CharField(max_length=30, required=False, label="Payroll phone")
     contact_email = forms.EmailField(required=False, label="Payroll e-mail")
+
+    def clean_fein(self):
+        try:
+            return fein_clean(self.cleaned_data["fein"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["fein"]) from exc
 
     def clean_started_on(self):
         return _not_future(self.cleaned_data["started_on"])

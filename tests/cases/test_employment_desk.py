@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Employer, Employment
+from cases.services.employment import employment_record
 from core.models import DomainEvent
 from enforcement.choices import ActionStatus, Remedy
 from enforcement.models import EnforcementAction, IncomeWithholdingOrder
 from enforcement.services.withholding import iwo_reconcile_action
 from tests.cases.factories import CaseFactory, EmployerFactory, EmploymentFactory
+from tests.conftest import needs_postgres
 from tests.enforcement.factories import delinquent_case
 from tests.enforcement.iwo_factories import active_withholding_action
 
@@ -190,6 +192,16 @@ def test_a_bad_fein_is_refused_and_nothing_is_recorded(client, role_user, fein):
     assert response.status_code == 200
     assert response.context["form"].errors["fein"]
     assert not Employer.objects.exists() and not Employment.objects.exists()
+
+
+def test_a_bad_fein_is_shown_with_the_forms_other_errors(client, role_user):
+    worker = role_user("caseworker")
+    case = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    response = client.post(_add_url(case, case.ncp), _job(fein="12345", started_on=""))
+    errors = response.context["form"].errors
+    assert "A FEIN is 9 digits" in errors["fein"][0] and errors["started_on"]
+    assert not Employer.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -370,3 +382,56 @@ def test_a_new_employer_typed_on_an_fvi_persons_page_is_not_echoed_back(client, 
     response = client.post(_add_url(case, ncp), _job(fein="555666777", **SECRET), follow=True)
     _never_shown(_all_text(response))
     assert Employer.objects.get(fein="555666777").name == SECRET["name"]
+
+
+# --- at once (PostgreSQL) ----------------------------------------------------------------------------
+
+
+def _at_once(*calls) -> list:
+    import threading
+
+    from django.db import connection
+
+    barrier, outcomes = threading.Barrier(len(calls)), []
+
+    def run(call):
+        barrier.wait()
+        try:
+            outcomes.append(call())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_the_same_job_sent_twice_at_once_is_recorded_once(role_user):
+    worker = role_user("caseworker")
+    case = delinquent_case(monthly="400.00", unassigned="1200.00")
+    data = {**_job(), "started_on": timezone.localdate() - timedelta(days=3), "gross_monthly_income": None}
+    outcomes = _at_once(*[lambda: employment_record(person=case.ncp, data=data, by=worker)] * 2)
+    assert sorted(o.created for o in outcomes) == [False, True]
+    assert Employer.objects.filter(fein="123456789").count() == 1
+    assert Employment.objects.filter(person=case.ncp).count() == 1
+    assert EnforcementAction.objects.filter(case=case, remedy=Remedy.INCOME_WITHHOLDING).count() == 1
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_people_at_one_new_employer_at_once_make_one_employer(role_user):
+    worker = role_user("caseworker")
+    first, second = CaseFactory(), CaseFactory()
+    data = {**_job(), "started_on": timezone.localdate() - timedelta(days=3), "gross_monthly_income": None}
+    outcomes = _at_once(
+        lambda: employment_record(person=first.ncp, data=data, by=worker),
+        lambda: employment_record(person=second.ncp, data=data, by=worker),
+    )
+    assert sorted(o.employer_created for o in outcomes) == [False, True]
+    assert Employer.objects.filter(fein="123456789").count() == 1
+    assert Employment.objects.filter(employer__fein="123456789").count() == 2
