@@ -264,6 +264,38 @@ LOCATE_ADDRESS_SOURCE = {
 }
 
 
+class EmploymentSource(models.TextChoices):
+    """Who told the office of a job (or of its end). The first values are those of ``LocateSource``
+    (a new hire, an employer), so a job and the locate result it came with say the same."""
+
+    NEW_HIRE = "new_hire", "New hire directory"
+    EMPLOYER = "employer", "Employer"
+    EIWO = "eiwo", "e-IWO acknowledgment"
+    PAYMENT_FILE = "payment_file", "Employer payment file"
+    PARENT_REPORTED = "parent_reported", "The parent reported it"
+    PAY_STUB = "pay_stub", "Pay stub"
+    OTHER_PARENT = "other_parent", "The other parent reported it"
+    OTHER = "other", "Other"
+
+
+# What a caseworker may give as a source on the person page (the files give theirs).
+EMPLOYMENT_DESK_SOURCES = [
+    EmploymentSource.PARENT_REPORTED,
+    EmploymentSource.PAY_STUB,
+    EmploymentSource.OTHER_PARENT,
+    EmploymentSource.EMPLOYER,
+    EmploymentSource.OTHER,
+]
+
+
+class EmploymentEndReason(models.TextChoices):
+    QUIT = "quit", "Quit"
+    DISMISSED = "dismissed", "Dismissed"
+    LAID_OFF = "laid_off", "Laid off"
+    CONTRACT_ENDED = "contract_ended", "Contract or season ended"
+    OTHER = "other", "Other"
+
+
 class LocateResult(models.TextChoices):
     FOUND = "found", "Found"
     NOT_FOUND = "not_found", "Not found"
@@ -305,7 +337,7 @@ CaseEvent = event_choices(
     """
     accrual.run_resumed accrual.started arrears.reassigned assistance.changed assistance.paid_recorded
     case.closed case.interstate_referred case.note_added case.opened case.reassigned case.stage_changed
-    charges.accrued collection.held collection.posted collection.released collection.reversed
+    charges.accrued employment.ended employment.recorded collection.held collection.posted collection.released collection.reversed
     collections.redistributed demo.cases_seeded disbursements.swept fvi.override_granted fvi.override_used
     letter.returned letter.sent locate.attempted order.created order.established order.modified order.review_adjustment
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
@@ -317,6 +349,8 @@ CaseEvent = event_choices(
         "case.child_added": "Child added",
         "case.document_attached": "Document attached",
         "case.note_added": "Note added",
+        "employment.ended": "Job ended",
+        "employment.recorded": "Job recorded",
         "case.interstate_referred": "Referred to another state",
         "fvi.override_granted": "Court override of the family violence indicator recorded",
         "fvi.override_used": "Court override of the family violence indicator used",

@@ -7,16 +7,19 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.fields import blind_index
 from core.forms import DateInput, MoneyField, SelectedRowsForm
 
 from .choices import (
+    EMPLOYMENT_DESK_SOURCES,
     AssistanceStatus,
     ClosureReason,
     CollectionSource,
     DocumentKind,
+    EmploymentEndReason,
     Frequency,
     GeneticTestResult,
     InterstateRole,
@@ -31,6 +34,7 @@ from .choices import (
     WorkItemPriority,
 )
 from .people import ssns_differ
+from .services.employment import fein_clean
 from .whereabouts_forms import ADDRESS_NAMES, address_checked, address_fields
 
 
@@ -575,3 +579,41 @@ class OrderEndForm(forms.Form):
         if data.get("reason") == OrderEndReason.OTHER and len((data.get("reason_text") or "").strip()) < 5:
             self.add_error("reason_text", "Say why the order ends.")
         return data
+
+
+class EmploymentForm(forms.Form):
+    """A job of a participant (``cases.services.employment.employment_record``): the employer by its
+    FEIN, or entered new when none is on file with it."""
+
+    fein = forms.CharField(
+        max_length=12, label="Employer's FEIN", help_text="9 digits, from the pay stub or the W-2 (12-3456789)."
+    )
+    started_on = forms.DateField(widget=DateInput, label="Started on")
+    source = forms.ChoiceField(choices=[(s.value, s.label) for s in EMPLOYMENT_DESK_SOURCES], label="Who told us")
+    gross_monthly_income = MoneyField(required=False, allow_zero=True, label="Gross monthly income (if known)")
+    name = forms.CharField(max_length=200, required=False, label="Employer's name")
+    line1 = forms.CharField(max_length=120, required=False, label="Address")
+    line2 = forms.CharField(max_length=120, required=False, label="Address line 2")
+    city = forms.CharField(max_length=80, required=False)
+    state = forms.CharField(max_length=2, required=False, label="State (2 letters)")
+    postal_code = forms.CharField(max_length=10, required=False, label="ZIP code")
+    phone = forms.CharField(max_length=30, required=False, label="Payroll phone")
+    contact_email = forms.EmailField(required=False, label="Payroll e-mail")
+
+    def clean_fein(self):
+        try:
+            return fein_clean(self.cleaned_data["fein"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["fein"]) from exc
+
+    def clean_started_on(self):
+        return _not_future(self.cleaned_data["started_on"])
+
+
+class EmploymentEndForm(forms.Form):
+    ended_on = forms.DateField(widget=DateInput, label="Last day worked")
+    reason = forms.ChoiceField(choices=EmploymentEndReason.choices)
+    source = forms.ChoiceField(choices=[(s.value, s.label) for s in EMPLOYMENT_DESK_SOURCES], label="Who told us")
+
+    def clean_ended_on(self):
+        return _not_future(self.cleaned_data["ended_on"])

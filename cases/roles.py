@@ -83,6 +83,9 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.add_address",  # record a parent's new address on any case of the county (cases.whereabouts_views)
         "cases.clear_fvi",  # remove a family violence indicator: releases whereabouts (42 USC 654(26))
         "cases.add_caseparticipant",  # add a child to an open case
+        "cases.add_employer",  # a job learned of at the desk (the person page), across the office
+        "cases.add_employment",
+        "cases.change_employment",
         "cases.add_casenote",
         "cases.add_casedocument",
         "cases.add_workitem",

@@ -12,7 +12,7 @@ from core.models import DomainEvent
 
 from .choices import COORDINATOR_UNIT, PERSON_CHECK_PERMISSION, CaseStatus, WorkItemStatus
 from .deadlines import pending_deadlines
-from .models import Case, CaseParticipant, SupportOrder, WorkItem
+from .models import Case, CaseParticipant, Employer, SupportOrder, WorkItem
 from .redaction import WITHHELD, letter_address_text, locate_notes
 
 
@@ -20,6 +20,13 @@ def case_get(*, user, case_number: str, action: str = "view") -> Case:
     """The case with this number for ``action`` (``"view"`` or a write such as ``"change"``): not
     visible to ``user`` → 404; visible but not theirs to change (another caseload) → 403, logged."""
     return Case.objects.get_for(user, action, case_number=str(case_number)[:20])
+
+
+def employer_by_fein(fein: str) -> Employer | None:
+    """The employer on file with this FEIN (9 digits), the oldest if the files ever made two: how
+    the new-hire file, the e-IWO acknowledgments and the person page find an employer, so none of
+    them makes a second one."""
+    return Employer.objects.filter(fein=fein).order_by("pk").first() if fein else None
 
 
 def case_by_number(case_number: str) -> Case | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, person_views, run_views, views, whereabouts_views
+from . import documents, employment_views, person_views, run_views, views, whereabouts_views
 from .ledger import statement_views
 from .ledger import views as ledger_views
 
@@ -67,6 +67,16 @@ urlpatterns = [
         "<str:case_number>/people/<int:person_id>/family-violence/remove/",
         whereabouts_views.FviClearView.as_view(),
         name="person_fvi_clear",
+    ),
+    path(
+        "<str:case_number>/people/<int:person_id>/jobs/new/",
+        employment_views.EmploymentCreateView.as_view(),
+        name="employment_add",
+    ),
+    path(
+        "<str:case_number>/people/<int:person_id>/jobs/<int:pk>/end/",
+        employment_views.EmploymentEndView.as_view(),
+        name="employment_end",
     ),
     path(
         "<str:case_number>/people/<int:person_id>/fvi-override/",

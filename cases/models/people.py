@@ -9,7 +9,15 @@ from core.fields import EncryptedCharField, Undecryptable, blind_index
 from core.history import HistoricalRecords
 from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, TimeStampedModel
 
-from ..choices import AddressSource, GeneticTestResult, PaternityMethod, PaternityStatus, Sex
+from ..choices import (
+    AddressSource,
+    EmploymentEndReason,
+    EmploymentSource,
+    GeneticTestResult,
+    PaternityMethod,
+    PaternityStatus,
+    Sex,
+)
 
 ssn_validator = RegexValidator(r"^\d{9}$", "Enter the 9 digits of the SSN, without dashes.")
 language_code_validator = RegexValidator(
@@ -195,6 +203,10 @@ class Employment(TimeStampedModel, AuditedModel):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     gross_monthly_income = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Who told the office (blank: a row from before sources were kept, or a file's bulk insert).
+    source = models.CharField(max_length=20, choices=EmploymentSource.choices, blank=True)
+    ended_reason = models.CharField(max_length=20, choices=EmploymentEndReason.choices, blank=True)
+    ended_source = models.CharField(max_length=20, choices=EmploymentSource.choices, blank=True)
 
     class Meta:
         ordering = ["-started_on", "-id"]

@@ -39,7 +39,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.choices import EmploymentSource
 from cases.models import Employer, Employment
+from cases.selectors import employer_by_fein
 from cases.services.work import work_item_create
 from core.dates import display_date
 from core.services import event_record
@@ -251,7 +253,7 @@ def _employer_for(ack, *, on: date) -> Employer | None:
     fein, name = ack.get("new_employer_fein") or "", (ack.get("new_employer_name") or "").strip()
     if not fein and not name:
         return None
-    employer = Employer.objects.filter(fein=fein).order_by("id").first() if fein else None
+    employer = employer_by_fein(fein)
     if employer is None and name:
         employer = Employer.objects.filter(name__iexact=name).order_by("id").first()
     if employer is None:
@@ -377,14 +379,19 @@ def _separation(ack, iwo: IncomeWithholdingOrder, *, today: date) -> None:
     ncp = iwo.case.ncp
     Employment.objects.filter(person=ncp, employer=iwo.employer, ended_on__isnull=True).filter(
         Q(started_on__lte=ended)
-    ).update(ended_on=ended)
+    ).update(ended_on=ended, ended_source=EmploymentSource.EIWO)
     new_employer = _employer_for(ack, on=today)
     if (
         new_employer is not None
         and ncp is not None
         and not Employment.objects.filter(person=ncp, employer=new_employer, ended_on__isnull=True).exists()
     ):
-        Employment.objects.create(person=ncp, employer=new_employer, started_on=min(ended + timedelta(days=1), today))
+        Employment.objects.create(
+            person=ncp,
+            employer=new_employer,
+            started_on=min(ended + timedelta(days=1), today),
+            source=EmploymentSource.EIWO,
+        )
     work_item_create(
         case=iwo.case,
         kind="locate",

@@ -37,7 +37,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cases.choices import CaseStatus, CollectionSource, CollectionStatus, ParticipantRole, ReceivedVia
+from cases.choices import CaseStatus, CollectionSource, CollectionStatus, EmploymentSource, ParticipantRole, ReceivedVia
 from cases.exceptions import CollectionConflict
 from cases.models import Case, CaseParticipant, Collection, Employer
 from cases.services import CollectionItem, collections_post_batch
@@ -344,45 +344,21 @@ def _employment_end(
     """The employer reported the NCP terminated (DED09 "Y"), last paid on ``on``: the NCP's open
     employment with it (begun by then) ends that day, so the NCP no longer shows as employed
     there, and the case's income withholding orders at that employer are no longer in force
-    (``ended_on``, as an e-IWO "no longer employed" acknowledgment ends them): the nightly
-    reconcile issues that employer nothing more, and a new employer gets its own order. The
-    support order is not touched: an employer cannot end a court order. The employment itself
-    has ended, so the orders at that employer on the NCP's other open cases (NCP there) are no
-    longer in force either, each case's history saying so as this one's does (their own entries
-    may never come). Returns whether an employment ended and what was done, in words for the work
-    item, with how many other cases' orders were ended (no employer name, no other case: FVI)."""
+    (``withholding_orders_end``, shared with a job ended on the person page). The support order is
+    not touched: an employer cannot end a court order. Returns whether an employment ended and
+    what was done, in words for the work item, with how many other cases' orders were ended (no
+    employer name, no other case: FVI)."""
     from cases.models import Employment
-
-    from ..choices import IwoKind
-    from ..models import IncomeWithholdingOrder
 
     ncp = case.ncp
     if employer is None or ncp is None:
-        return False, "The employer is not on file: end the employment and the income withholding order by hand."
+        return False, "The employer is not on file: end the NCP's job on the person page (Employment: End this job)."
     employments = list(
         Employment.objects.select_for_update()
         .filter(person=ncp, employer=employer, ended_on__isnull=True, started_on__lte=on)
         .order_by("pk")
     )
-    in_force = IncomeWithholdingOrder.objects.select_for_update().filter(
-        employer=employer,
-        ended_on__isnull=True,
-        issued_on__lte=on,  # an order issued after the pay date is a later job's (a rehire): not this notice's
-        kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED],
-    )
-    orders = list(in_force.filter(case=case).order_by("pk"))
-    # The employment itself has ended: the orders at this employer on the NCP's other open cases are
-    # no longer in force either (their own entries may never come), each case told as this one is.
-    others = list(
-        in_force.filter(
-            case_id__in=CaseParticipant.objects.filter(
-                person=ncp, role=ParticipantRole.NCP, case__status=CaseStatus.OPEN
-            ).values("case_id")
-        )
-        .exclude(case=case)
-        .select_related("case")
-        .order_by("case_id", "pk")
-    )
+    orders, others = withholding_orders_at_employer(ncp=ncp, employer=employer, on=on, case=case)
     if not employments and not orders and not others:
         on_file = Employment.objects.filter(person=ncp, employer=employer)
         if on_file.filter(ended_on__isnull=True).exists():  # begun after the pay date
@@ -392,38 +368,93 @@ def _employment_end(
         return False, "No employment of the NCP with this employer is on file."
     for employment in employments:
         employment.ended_on = on
+        employment.ended_source = EmploymentSource.PAYMENT_FILE
         employment.full_clean()
-        employment.save(update_fields=["ended_on", "updated_at"])
+        employment.save(update_fields=["ended_on", "ended_source", "updated_at"])
+    controls, n_other = withholding_orders_end(
+        case=case,
+        orders=orders,
+        others=others,
+        employments=employments,
+        on=on,
+        cause=f"The employer reported the NCP terminated (payment file {payment_file.reference})",
+        data={"payment_file": payment_file.pk},
+        by=by,
+    )
+    said = f"The NCP's employment with this employer was ended on {display_date(on)}" if employments else ""
+    if orders:
+        said += (" and" if said else "The") + f" income withholding order {controls} marked no longer in force there"
+    said = f"{said}." if said else ""
+    if n_other:
+        said += (
+            f" The income withholding at this employer on {n_other} other case{'s' if n_other != 1 else ''} of the NCP "
+            "was marked no longer in force too."
+        )
+    return bool(employments), said.strip()
+
+
+def withholding_orders_at_employer(*, ncp, employer: Employer, on: date, case: Case | None = None) -> tuple[list, list]:
+    """The income withholding orders in force at ``employer`` for ``ncp`` whose job there ended on
+    ``on`` (locked): those of ``case``, and those of the NCP's other open cases (NCP there). An
+    order issued after ``on`` is a later job's (a rehire): not this one's."""
+    from ..choices import IwoKind
+    from ..models import IncomeWithholdingOrder
+
+    in_force = IncomeWithholdingOrder.objects.select_for_update().filter(
+        employer=employer,
+        ended_on__isnull=True,
+        issued_on__lte=on,
+        kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED],
+    )
+    orders = list(in_force.filter(case=case).order_by("pk")) if case is not None else []
+    others = in_force.filter(
+        case_id__in=CaseParticipant.objects.filter(
+            person=ncp, role=ParticipantRole.NCP, case__status=CaseStatus.OPEN
+        ).values("case_id")
+    )
+    if case is not None:
+        others = others.exclude(case=case)
+    return orders, list(others.select_related("case").order_by("case_id", "pk"))
+
+
+def withholding_orders_end(
+    *,
+    case: Case | None,
+    orders: list,
+    others: list,
+    employments: list,
+    on: date,
+    cause: str,
+    data: dict,
+    by: User | None,
+) -> tuple[str, int]:
+    """The NCP's job at an employer ended on ``on`` (the payment file's termination flag, or a
+    caseworker on the person page): the orders at that employer (``withholding_orders_at_employer``)
+    are no longer in force (``ended_on``, as an e-IWO "no longer employed" acknowledgment ends
+    them): the nightly reconcile issues that employer nothing more, and a new employer gets its own
+    order. Each case's history says so ("``cause``: employment ended ..."), naming no employer
+    (FVI); ``case`` gets its event when an employment or an order of it ended. Returns the control
+    numbers of ``case``'s orders and how many other cases' orders were ended."""
     controls = ""
-    if employments or orders:  # only the other cases' orders left: nothing happened on this case
+    if case is not None and (employments or orders):  # only the other cases' orders: nothing on this case
         controls = _withholding_orders_end(
-            case=case, orders=orders, employments=employments, on=on, payment_file=payment_file, by=by
+            case=case, orders=orders, employments=employments, on=on, cause=cause, data=data, by=by
         )
     other_cases: dict[int, list] = {}
     for order in others:
         other_cases.setdefault(order.case_id, []).append(order)
     for other_orders in other_cases.values():
         _withholding_orders_end(
-            case=other_orders[0].case, orders=other_orders, employments=[], on=on, payment_file=payment_file, by=by
+            case=other_orders[0].case, orders=other_orders, employments=[], on=on, cause=cause, data=data, by=by
         )
-    said = f"The NCP's employment with this employer was ended on {display_date(on)}" if employments else ""
-    if orders:
-        said += (" and" if said else "The") + f" income withholding order {controls} marked no longer in force there"
-    said = f"{said}." if said else ""
-    if other_cases:
-        n = len(other_cases)
-        said += (
-            f" The income withholding at this employer on {n} other case{'s' if n != 1 else ''} of the NCP "
-            "was marked no longer in force too."
-        )
-    return bool(employments), said.strip()
+    return controls, len(other_cases)
 
 
 def _withholding_orders_end(
-    *, case: Case, orders: list, employments: list, on: date, payment_file: PaymentFile, by: User | None
+    *, case: Case, orders: list, employments: list, on: date, cause: str, data: dict, by: User | None
 ) -> str:
-    """End ``orders`` (the case's income withholding orders at the terminating employer) on ``on``
-    and record it on the case, naming no employer (FVI). Returns their control numbers."""
+    """End ``orders`` on ``on`` and record it on the case, naming no employer (FVI). Returns their
+    control numbers."""
     for order in orders:
         order.ended_on = on
         order.save(update_fields=["ended_on", "updated_at"])
@@ -434,19 +465,43 @@ def _withholding_orders_end(
         case_id=case.pk,
         actor=by,
         summary=(
-            f"The employer reported the NCP terminated (payment file {payment_file.reference}): employment ended "
-            f"{display_date(on)}"
+            f"{cause}: employment ended {display_date(on)}"
             + (f"; income withholding order {controls} no longer in force" if orders else "")
             + "; the support order stands"
         )[:500],
         data={
-            "payment_file": payment_file.pk,
+            **data,
             "ended_on": on.isoformat(),
             "employments": [employment.pk for employment in employments],
             "withholding_orders": [order.pk for order in orders],
         },
     )
     return controls
+
+
+def employment_ended_withholding(*, employment, by) -> str:
+    """``core.hooks.employment_ended``: a caseworker ended a job on the person page; the orders at
+    that employer on the person's open cases (as NCP) end as the payment file's termination flag
+    ends them (``withholding_orders_end``). The phrase names no employer (FVI)."""
+    on = employment.ended_on
+    _, others = withholding_orders_at_employer(ncp=employment.person, employer=employment.employer, on=on)
+    if not others:
+        return ""
+    _, n = withholding_orders_end(
+        case=None,
+        orders=[],
+        others=others,
+        employments=[employment],
+        on=on,
+        cause="The job ended (recorded on the person page)",
+        data={"employment": employment.pk},
+        by=by,
+    )
+    count = len(others)
+    return (
+        f"income withholding order{'s' if count != 1 else ''} at that employer marked no longer in force "
+        f"on {n} case{'s' if n != 1 else ''}"
+    )
 
 
 def _item_errors(exc: ValidationError, lines: list[int]) -> list[tuple[int, str]]:

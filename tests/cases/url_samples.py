@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.cases.factories import CaseFactory, WorkItemFactory
+from tests.cases.factories import CaseFactory, EmploymentFactory, WorkItemFactory
 
 
 def url_samples(*, users) -> dict[str, dict]:
@@ -53,6 +53,7 @@ def url_samples(*, users) -> dict[str, dict]:
         title="Order of support",
         by=None,
     )
+    job = EmploymentFactory(person=case.ncp)
     return {
         "cases:document_attach": number,
         "cases:document_download": {"pk": document.pk},
@@ -78,6 +79,8 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:address_add": {**number, "person_id": case.ncp.pk},
         "cases:person_fvi_set": {**number, "person_id": case.ncp.pk},
         "cases:person_fvi_clear": {**number, "person_id": cp.pk},
+        "cases:employment_add": {**number, "person_id": case.ncp.pk},
+        "cases:employment_end": {**number, "person_id": case.ncp.pk, "pk": job.pk},
         "cases:workitem_complete": {"pk": item.pk},
         "cases:workitem_reassign": {"pk": item.pk},
         "cases:fvi_override_use": {"pk": override.pk},

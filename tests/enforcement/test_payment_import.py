@@ -402,7 +402,7 @@ def test_a_termination_from_an_employer_not_on_file_only_raises_the_work_item(ca
     imported = _import(payment_file([ded_entry(case.case_number, "0.00", ssn=_ssn(case), terminated=True)]))
     assert Employment.objects.get(pk=job.pk).ended_on is None
     item = WorkItem.objects.get(kind="employment_ended", case=case)
-    assert "The employer is not on file: end the employment and the income withholding order by hand." in item.notes
+    assert "The employer is not on file: end the NCP's job on the person page (Employment: End this job)." in item.notes
     assert imported.report["terminations"][0]["employment_ended"] is False
 
 

@@ -29,13 +29,23 @@ and the action's ``figures["employer_id"]`` say which.
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from django.utils import timezone
 
-from cases.choices import LocateResult, LocateSource, OrderStatus, WorkItemStatus
+from cases.choices import (
+    CaseStatus,
+    EmploymentSource,
+    LocateResult,
+    LocateSource,
+    OrderStatus,
+    ParticipantRole,
+    WorkItemStatus,
+)
 from cases.models import (
     Address,
     CaseBalance,
+    CaseParticipant,
     Employer,
     Employment,
     LocateAttempt,
@@ -147,7 +157,9 @@ def new_hires_import(context: ImportContext) -> None:
             if (person_id, employer.pk) not in open_jobs:
                 open_jobs.add((person_id, employer.pk))
                 jobs.append((person_id, employer.pk, min(r["employee_hire_date"], today)))
-    rows_insert(Employment, ["person_id", "employer_id", "started_on"], jobs)
+    rows_insert(
+        Employment, ["person_id", "employer_id", "started_on"], jobs, values={"source": EmploymentSource.NEW_HIRE}
+    )
     context.counts["employments_created"] = len(jobs)
 
     # A current address for a person who has none (the employee's own address on the W-4).
@@ -225,14 +237,55 @@ def new_hires_import(context: ImportContext) -> None:
 
 
 def _propose_withholding(context: ImportContext, *, latest, employers, case_rows, entered_on: date) -> None:
-    case_ids = sorted(case_rows)
+    jobs = []
+    for case_id in sorted(case_rows):
+        person_id, _, _, jurisdiction, _, caseworker_id = case_rows[case_id]
+        r = latest[person_id]
+        employer = employers[r["employer_fein"]]
+        figures = {
+            "source": "new hire",
+            "employer_id": employer.pk,
+            "hire_date": r["employee_hire_date"].isoformat(),
+            "new_hire_entered_on": entered_on.isoformat(),
+            "partner_file": context.partner_file.pk,
+            "deadline": "42 USC 653a(g)(1): 2 business days",
+        }
+        jobs.append(NewJob(case_id, jurisdiction, caseworker_id, employer.pk, figures))
+    proposed, moved, no_rule = withholding_propose_to_new_employer(jobs=jobs, entered_on=entered_on)
+    context.counts["withholding_proposed"] = proposed
+    context.counts["withholding_redirected"] = moved
+    if no_rule:
+        context.counts["withholding_no_rule"] = no_rule
+
+
+class NewJob(NamedTuple):
+    """A case whose NCP has a new job: where income withholding is proposed."""
+
+    case_id: int
+    jurisdiction: str
+    caseworker_id: int | None
+    employer_id: int
+    figures: dict
+
+
+def withholding_propose_to_new_employer(
+    *, jobs: list[NewJob], entered_on: date, title: str = WORK_ITEM_TITLE
+) -> tuple[int, int, int]:
+    """The new-hire rule, for the file and for a job a caseworker records alike: on each case of
+    ``jobs`` with an active support order, income withholding is proposed to the new employer (an
+    ``EnforcementAction`` under the rule in effect, due 2 business days after ``entered_on``, the
+    day the office learned of the job, 42 USC 653a(g)(1), 666(b)), with a work item on the queue
+    due that day; an open withholding action on the case is pointed at the new employer instead.
+    Set-based. Returns (proposed, redirected, cases without a rule in effect)."""
+    by_case = {job.case_id: job for job in jobs}
+    case_ids = sorted(by_case)
     with_order: set[int] = set()
     for chunk in _chunks(case_ids):
         with_order.update(
             SupportOrder.objects.filter(case_id__in=chunk, status=OrderStatus.ACTIVE).values_list("case_id", flat=True)
         )
     if not with_order:
-        return
+        return 0, 0, 0
     rules = {
         rule.jurisdiction: rule
         for rule in RemedyRule.objects.in_effect(entered_on).filter(remedy=Remedy.INCOME_WITHHOLDING, enabled=True)
@@ -249,26 +302,16 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
     new_actions, moved, items = [], [], []
     no_rule = 0
     for case_id in sorted(with_order):
-        person_id, _, _, jurisdiction, _, caseworker_id = case_rows[case_id]
-        r = latest[person_id]
-        employer = employers[r["employer_fein"]]
-        due_on = add_business_days(entered_on, NEW_HIRE_IWO_BUSINESS_DAYS, jurisdiction)
-        figures = {
-            "source": "new hire",
-            "employer_id": employer.pk,
-            "hire_date": r["employee_hire_date"].isoformat(),
-            "new_hire_entered_on": entered_on.isoformat(),
-            "partner_file": context.partner_file.pk,
-            "deadline": "42 USC 653a(g)(1): 2 business days",
-        }
+        job = by_case[case_id]
+        due_on = add_business_days(entered_on, NEW_HIRE_IWO_BUSINESS_DAYS, job.jurisdiction)
         action = open_actions.get(case_id)
         if action is not None:
-            action.figures = {**(action.figures or {}), **figures}
+            action.figures = {**(action.figures or {}), **job.figures}
             action.partner = NEW_EMPLOYER
             moved.append(action)
-        elif jurisdiction in rules:
+        elif job.jurisdiction in rules:
             arrears = balances.get(case_id, (0, 0, 0, 0, None))
-            new_actions.append((case_id, rules[jurisdiction].pk, *arrears, figures, due_on, NEW_EMPLOYER))
+            new_actions.append((case_id, rules[job.jurisdiction].pk, *arrears, job.figures, due_on, NEW_EMPLOYER))
         else:
             no_rule += 1
             continue
@@ -276,9 +319,9 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
             (
                 case_id,
                 due_on,
-                caseworker_id,
-                WORK_ITEM_TITLE,
-                f"iwo-new-hire:{case_id}:{employer.pk}"[:120],
+                job.caseworker_id,
+                title,
+                f"iwo-new-hire:{case_id}:{job.employer_id}"[:120],
             )
         )
     rows_insert(
@@ -312,10 +355,54 @@ def _propose_withholding(context: ImportContext, *, latest, employers, case_rows
         values={"kind": WORK_ITEM_KIND},
         ignore_conflicts=True,
     )
-    context.counts["withholding_proposed"] = len(new_actions)
-    context.counts["withholding_redirected"] = len(moved)
-    if no_rule:
-        context.counts["withholding_no_rule"] = no_rule
+    return len(new_actions), len(moved), no_rule
+
+
+# A job recorded on the person page (cases.services.employment, through core.hooks).
+DESK_WORK_ITEM_TITLE = (
+    f"Send the income withholding order to {NEW_EMPLOYER} (new job on file; 42 USC 666(b), 653a(g)(1))"
+)
+
+
+def employment_recorded_withholding(*, employment: Employment, by) -> str:
+    """``core.hooks.employment_recorded``: a job a caseworker recorded (the parent said so, a pay
+    stub) is a new hire the office learned of today, and the file's rule applies to it
+    (``withholding_propose_to_new_employer``) on each open case where the person is the NCP. The
+    phrase names no employer (FVI)."""
+    today = timezone.localdate()
+    rows = (
+        CaseParticipant.objects.filter(
+            person_id=employment.person_id, role=ParticipantRole.NCP, case__status=CaseStatus.OPEN
+        )
+        .order_by("case_id")
+        .values_list("case_id", "case__jurisdiction", "case__caseworker_id")
+    )
+    jobs = [
+        NewJob(
+            case_id,
+            jurisdiction,
+            caseworker_id,
+            employment.employer_id,
+            {
+                "source": f"recorded on the person page ({employment.get_source_display().lower()})",
+                "employer_id": employment.employer_id,
+                "employment_id": employment.pk,
+                "hire_date": employment.started_on.isoformat(),
+                "reported_on": today.isoformat(),
+                "deadline": "42 USC 653a(g)(1): 2 business days",
+            },
+        )
+        for case_id, jurisdiction, caseworker_id in rows
+    ]
+    if not jobs:
+        return ""
+    proposed, moved, _ = withholding_propose_to_new_employer(jobs=jobs, entered_on=today, title=DESK_WORK_ITEM_TITLE)
+    said = []
+    if proposed:
+        said.append(f"income withholding proposed to the new employer on {proposed} case{'s' if proposed != 1 else ''}")
+    if moved:
+        said.append(f"open income withholding pointed at the new employer on {moved} case{'s' if moved != 1 else ''}")
+    return "; ".join(said)
 
 
 register_partner_file_kind(

@@ -1,0 +1,115 @@
+"""A participant's job recorded or ended on the person page (``cases.services.employment``).
+
+The case is loaded for a change (``CaseFormView``: another county's case 404, another caseload's
+403); the person must be a participant of it (404). FVI (42 USC 654(26)): an FVI person's employer
+locates them, so these pages, their messages and the FEIN look-up never name the employer there
+(``cases.redaction.whereabouts_shown``).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from . import forms
+from .models import Employment, Person
+from .redaction import whereabouts_shown
+from .selectors import employer_by_fein
+from .services.employment import employment_end, employment_record, fein_clean
+from .views import CaseFormView
+
+
+class PersonFormView(CaseFormView):
+    """A write about one participant of the case; back to the person page."""
+
+    @cached_property
+    def person(self) -> Person:
+        return get_object_or_404(Person, pk=self.kwargs["person_id"], participations__case=self.case)
+
+    @cached_property
+    def employer_shown(self) -> bool:
+        return whereabouts_shown(self.person, user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "person": self.person, "employer_shown": self.employer_shown}
+
+    def get_success_url(self):
+        return reverse(
+            "cases:person_detail", kwargs={"case_number": self.case.case_number, "person_id": self.person.pk}
+        )
+
+
+class EmploymentCreateView(PersonFormView):
+    """Record a job the office learned of (the parent, a pay stub, the other parent). ``?fein=``
+    looks the employer up first: its name is shown, except on an FVI person's page, which says only
+    whether one is on file."""
+
+    permission_required = "cases.add_employment"
+    template_name = "cases/employment_form.html"
+    form_class = forms.EmploymentForm
+
+    def get_initial(self):
+        fein = self.request.GET.get("fein", "").strip()
+        return {"fein": fein[:12]} if fein else {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        typed = self.request.GET.get("fein", "").strip()[:12]
+        if typed and self.request.method == "GET":
+            try:
+                employer = employer_by_fein(fein_clean(typed))
+            except ValidationError:
+                context["lookup"] = {"error": "A FEIN is 9 digits (for example 12-3456789)."}
+            else:
+                context["lookup"] = {
+                    "found": employer is not None,
+                    "employer": employer if employer is not None and self.employer_shown else None,
+                }
+        return context
+
+    def perform(self, data):
+        return employment_record(person=self.person, data=data, by=self.request.user)
+
+    def get_success_message(self, result):
+        if not result.created:
+            return "That job was already on file: nothing was recorded twice."
+        at = f" at {result.employment.employer.name}" if self.employer_shown else ""
+        text = f"Job recorded{at}."
+        if result.withholding:
+            text += f" {result.withholding[0].upper()}{result.withholding[1:]}."
+        return text
+
+
+class EmploymentEndView(PersonFormView):
+    """End a job on the last day worked; the income withholding orders at that employer end with it."""
+
+    permission_required = "cases.change_employment"
+    template_name = "cases/employment_end_form.html"
+    form_class = forms.EmploymentEndForm
+
+    @cached_property
+    def employment(self) -> Employment:
+        return get_object_or_404(
+            Employment.objects.select_related("employer"), pk=self.kwargs["pk"], person=self.person
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "employment": self.employment}
+
+    def perform(self, data):
+        return employment_end(
+            employment=self.employment,
+            ended_on=data["ended_on"],
+            reason=data["reason"],
+            source=data["source"],
+            by=self.request.user,
+        )
+
+    def get_success_message(self, result):
+        text = "Job ended."
+        if result:
+            text += f" {result[0].upper()}{result[1:]}; the support order stands."
+        return text

@@ -1,0 +1,209 @@
+"""A parent's job recorded or ended by a caseworker (the parent said so, a pay stub, the other parent).
+
+The files record jobs too (the new-hire file, the e-IWO acknowledgments, the payment file's
+termination flag); a job the office learns of at the desk must act as one from the files does:
+
+- recorded: the employer is found by its FEIN (``selectors.employer_by_fein``, as the files find
+  it: never a second employer with the same FEIN) or entered new; the job starts; and the new-hire
+  rule applies (``core.hooks.employment_recorded``: enforcement proposes income withholding to the
+  new employer on the person's open cases as NCP with an active order, 42 USC 666(b), 653a(g)(1));
+- ended: the job ends on the last day worked, and the income withholding orders at that employer
+  are no longer in force (``core.hooks.employment_ended``: enforcement ends them as the payment
+  file's termination flag does).
+
+``cases`` may not import ``enforcement`` (``.importlinter``): the hooks are how it reaches it.
+
+FVI (42 USC 654(26)): an employer locates the person. Events and the phrases returned name no
+employer, whoever the person is (the indicator can be set after they were written).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core import hooks
+from core.dates import display_date
+from core.db import advisory_xact_lock
+from core.services import event_record
+
+from ..choices import EMPLOYMENT_DESK_SOURCES, CaseStatus, EmploymentEndReason, EmploymentSource
+from ..models import CaseParticipant, Employer, Employment, Person
+from ..selectors import employer_by_fein
+
+EMPLOYER_FIELDS = ("name", "line1", "line2", "city", "state", "postal_code", "phone", "contact_email")
+
+
+def fein_clean(value: str) -> str:
+    """A FEIN as the files carry it: 9 digits (``12-3456789`` is accepted and stored ``123456789``)."""
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not re.fullmatch(r"\d{9}", digits) or digits == "000000000":
+        raise ValidationError({"fein": "A FEIN is 9 digits (for example 12-3456789)."})
+    return digits
+
+
+@dataclass(frozen=True)
+class EmploymentRecorded:
+    employment: Employment
+    created: bool  # False: the person already had an open job at that employer (a double submit)
+    employer_created: bool
+    withholding: str  # what enforcement did, in words naming no employer ("" if nothing)
+
+
+def _open_cases(person: Person) -> list[int]:
+    return list(
+        CaseParticipant.objects.filter(person=person, case__status=CaseStatus.OPEN)
+        .order_by("case_id")
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
+def employment_record(*, person: Person, data: dict[str, Any], by: User) -> EmploymentRecorded:
+    """Record a job of ``person``: ``data`` has ``fein``, ``started_on``, ``source``, optionally
+    ``gross_monthly_income`` and, for an employer not on file, its ``name`` and address
+    (``EMPLOYER_FIELDS``; creating one needs ``cases.add_employer``). The started-on date cannot be
+    in the future. A person with an open job at that employer keeps it: nothing is recorded twice
+    (a double submit, or a job the new-hire file recorded first). One transaction, the person's row
+    locked; the new-hire rule applies through ``core.hooks.employment_recorded``."""
+    errors: dict[str, str] = {}
+    try:
+        fein = fein_clean(str(data.get("fein") or ""))
+    except ValidationError as exc:
+        errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
+        fein = ""
+    started_on: date | None = data.get("started_on")
+    today = timezone.localdate()
+    if started_on is None:
+        errors["started_on"] = "Enter the day the job started."
+    elif started_on > today:
+        errors["started_on"] = "A job cannot start in the future: record it once it has started."
+    source = data.get("source") or ""
+    if source not in EMPLOYMENT_DESK_SOURCES:
+        errors["source"] = "Choose who told the office of the job."
+    income: Decimal | None = data.get("gross_monthly_income")
+    if income is not None and income < 0:
+        errors["gross_monthly_income"] = "Income cannot be negative."
+    if errors:
+        raise ValidationError(errors)
+    assert started_on is not None
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        advisory_xact_lock(f"employer-fein:{fein}")  # two pages creating the same employer at once
+        employer = employer_by_fein(fein)
+        employer_created = False
+        if employer is None:
+            if not by.has_perm("cases.add_employer"):
+                raise ValidationError({"fein": "No employer with this FEIN is on file, and you may not add one."})
+            fields = {name: str(data.get(name) or "").strip() for name in EMPLOYER_FIELDS}
+            if not fields["name"]:
+                raise ValidationError({"name": "No employer with this FEIN is on file: enter its name and address."})
+            employer = Employer(fein=fein, **fields)
+            employer.state = employer.state.upper()
+            employer.full_clean()
+            employer.save()
+            employer_created = True
+        existing = (
+            Employment.objects.filter(person=person, employer=employer, ended_on__isnull=True).order_by("pk").first()
+        )
+        if existing is not None:
+            return EmploymentRecorded(existing, created=False, employer_created=False, withholding="")
+        employment = Employment(
+            person=person, employer=employer, started_on=started_on, source=source, gross_monthly_income=income
+        )
+        employment.full_clean()
+        employment.save()
+        said = [phrase for fn in hooks.employment_recorded if (phrase := fn(employment=employment, by=by))]
+        summary = (
+            f"A job of {person.display_name} was recorded ({employment.get_source_display().lower()}), "
+            f"started {display_date(started_on)}" + (f"; {'; '.join(said)}" if said else "")
+        )
+        for case_id in _open_cases(person):
+            event_record(
+                verb="employment.recorded",
+                subject=employment,
+                case_id=case_id,
+                actor=by,
+                summary=summary[:500],
+                data={
+                    "person_id": person.pk,
+                    "employment_id": employment.pk,
+                    "employer_id": employer.pk,
+                    "employer_created": employer_created,
+                    "source": source,
+                },
+            )
+        return EmploymentRecorded(
+            employment, created=True, employer_created=employer_created, withholding="; ".join(said)
+        )
+
+
+def employment_end(
+    *,
+    employment: Employment,
+    ended_on: date | None,
+    reason: str,
+    by: User,
+    source: str = EmploymentSource.PARENT_REPORTED,
+) -> str:
+    """End a job on the last day worked (not in the future, not before it started), with the reason
+    and who told the office. An ended job is not ended again. The income withholding orders at that
+    employer end through ``core.hooks.employment_ended`` (as the payment file's termination flag
+    ends them); the support order stands. Returns what was done, in words naming no employer."""
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if ended_on is None:
+        errors["ended_on"] = "Enter the last day worked."
+    elif ended_on > today:
+        errors["ended_on"] = "The last day worked cannot be in the future."
+    elif ended_on < employment.started_on:
+        errors["ended_on"] = (
+            f"The last day worked cannot be before the job started ({display_date(employment.started_on)})."
+        )
+    if reason not in EmploymentEndReason.values:
+        errors["reason"] = "Choose why the job ended."
+    if source not in EMPLOYMENT_DESK_SOURCES:
+        errors["source"] = "Choose who told the office."
+    if errors:
+        raise ValidationError(errors)
+    assert ended_on is not None
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=employment.person_id).first()
+        employment = Employment.objects.select_for_update().select_related("person", "employer").get(pk=employment.pk)
+        if employment.ended_on is not None:
+            raise ValidationError(f"This job had already ended on {display_date(employment.ended_on)}.")
+        employment.ended_on = ended_on
+        employment.ended_reason = reason
+        employment.ended_source = source
+        employment.full_clean()
+        employment.save(update_fields=["ended_on", "ended_reason", "ended_source", "updated_at"])
+        said = [phrase for fn in hooks.employment_ended if (phrase := fn(employment=employment, by=by))]
+        summary = (
+            f"A job of {employment.person.display_name} ended {display_date(ended_on)} "
+            f"({employment.get_ended_reason_display().lower()}; {employment.get_ended_source_display().lower()})"
+            + (f"; {'; '.join(said)}" if said else "")
+        )
+        for case_id in _open_cases(employment.person):
+            event_record(
+                verb="employment.ended",
+                subject=employment,
+                case_id=case_id,
+                actor=by,
+                summary=summary[:500],
+                data={
+                    "person_id": employment.person_id,
+                    "employment_id": employment.pk,
+                    "ended_on": ended_on.isoformat(),
+                    "reason": reason,
+                    "source": source,
+                },
+            )
+        return "; ".join(said)
