@@ -265,9 +265,14 @@ CaseEvent = event_choices(
     letter.returned letter.sent locate.attempted order.created order.established order.modified order.review_adjustment
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
     person.merged work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
+    document.whereabouts_marked document.whereabouts_released document.withdrawn document.restored
 """,
     labels={
         "case.document_attached": "Document attached",
+        "document.whereabouts_marked": "Document marked as showing a person's whereabouts",
+        "document.whereabouts_released": "Document released from a person's whereabouts",
+        "document.withdrawn": "Document withdrawn (misfiled)",
+        "document.restored": "Withdrawn document restored",
         "case.note_added": "Note added",
         "case.interstate_referred": "Referred to another state",
         "fvi.override_granted": "Court override of the family violence indicator recorded",
