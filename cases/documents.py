@@ -215,6 +215,7 @@ class DocumentWhereaboutsView(_DocumentActionView):
             reason=data.get("reason", ""),
             by=self.request.user,
             shown=shown_in(data),
+            request=self.request,
         )
         self.changed = document.shows_whereabouts_of_id != before
         return document

@@ -484,10 +484,7 @@ class DocumentWhereaboutsForm(forms.Form):
                 del self.fields["reason"]
         else:
             field.choices = [("", "Choose…"), *people]
-            field.help_text = (
-                "While that person has the family violence indicator the document is withheld from everyone "
-                "(42 USC 654(26)). Only a coordinator can undo the mark."
-            )
+            field.help_text = "Only a coordinator can change or clear the mark afterwards."
             del self.fields["reason"]
 
 

@@ -197,7 +197,12 @@ def document_whereabouts_shown(document: CaseDocument) -> dict:
 
 
 def _locked(document: CaseDocument) -> CaseDocument:
-    return CaseDocument.objects.select_for_update().select_related("case", "shows_whereabouts_of").get(pk=document.pk)
+    # of=self: the person joined is nullable (FOR UPDATE cannot lock the nullable side of an outer join)
+    return (
+        CaseDocument.objects.select_for_update(of=("self",))
+        .select_related("case", "shows_whereabouts_of")
+        .get(pk=document.pk)
+    )
 
 
 def _withdrawn_refusal(document: CaseDocument) -> ValidationError:
@@ -212,6 +217,7 @@ def document_whereabouts_mark(
     by,
     reason: str = "",
     shown: Shown | None = None,
+    request=None,
 ) -> CaseDocument:
     """Record whose whereabouts (address, employer, phone...) ``document`` shows.
 
@@ -259,6 +265,7 @@ def document_whereabouts_mark(
         summary = f"Document {row.pk} released from {before}'s whereabouts ({to}): {reason}"
         access_log_record(
             kind=AccessLog.Kind.OVERRIDE,
+            request=request,
             user=by,
             obj=row,
             fields=["file"],

@@ -21,6 +21,7 @@ from core.models import AccessLog, DomainEvent
 from core.stale import SHOWN, Shown, shown_token
 from tests.cases.factories import CaseFactory
 from tests.cases.test_documents import attach, pdf_bytes
+from tests.conftest import needs_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -367,3 +368,70 @@ def test_the_panel_offers_each_user_what_they_may_do(client, case, document, rol
 
 def test_shown_token_reads_what_the_page_showed(document):
     assert Shown.parse(shown_for(document)) is not None
+
+
+# -- two people at once (PostgreSQL: row locks) ---------------------------------------------------------
+
+
+def _lock_waiters() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_a_mark_made_while_a_coordinator_changes_it_is_not_released_silently(role_user):
+    """A caseworker marks the mother while a coordinator, on a page that showed the document unmarked,
+    marks the father: the coordinator's write waits for the caseworker's, then is refused as out of
+    date, instead of replacing the mother's mark unlogged."""
+    import threading
+
+    from django.db import connection, transaction
+
+    case = CaseFactory(county="Albany", caseworker=role_user("caseworker"))
+    document = attach(case, role_user("caseworker"))
+    mother, father = fvi(cp(case)), ncp(case)
+    shown = Shown.parse(shown_for(document))
+    first_in, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def caseworker():
+        try:
+            with transaction.atomic():
+                document_whereabouts_mark(document=document, person=mother, by=role_user("caseworker"))
+                first_in.set()
+                release.wait(30)
+            outcome["caseworker"] = "marked"
+        finally:
+            connection.close()
+
+    def coordinator():
+        try:
+            document_whereabouts_mark(
+                document=document, person=father, reason="father's", by=role_user("coordinator"), shown=shown
+            )
+            outcome["coordinator"] = "marked"
+        except ValidationError as exc:
+            outcome["coordinator"] = " ".join(exc.messages)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=caseworker)
+    one.start()
+    assert first_in.wait(30)
+    two = threading.Thread(target=coordinator)
+    two.start()
+    for _ in range(3000):  # until the coordinator's read waits on the caseworker's lock
+        if _lock_waiters():
+            break
+        threading.Event().wait(0.01)
+    release.set()
+    one.join(30)
+    two.join(30)
+    document.refresh_from_db()
+    assert document.shows_whereabouts_of == mother
+    assert "reload the page" in str(outcome["coordinator"])
+    assert not AccessLog.objects.filter(kind=AccessLog.Kind.OVERRIDE).exists()
