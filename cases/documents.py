@@ -1,5 +1,5 @@
 """The case page's documents panel (registered with ``core.hooks.case_panels``) and the pages that attach
-and send a document (issue 15.8)."""
+and send a document (issue 15.8), mark whose whereabouts it shows, and withdraw a misfiled one."""
 
 from __future__ import annotations
 
@@ -96,7 +96,9 @@ class DocumentAttachView(CaseFormView):
 
 class DocumentDownloadView(PermissionMixin, View):
     """Send one document as an attachment: read through ``restrict()`` (another county's document is a
-    logged 404), withheld when it shows an FVI person's whereabouts (a logged 403), every send logged."""
+    logged 404), a withdrawn one answered with who withdrew it, when and why (a logged 410: the office
+    learns it was taken off the case on purpose, not lost), withheld when it shows an FVI person's
+    whereabouts (a logged 403), every send logged."""
 
     permission_required = "cases.view_casedocument"
 
