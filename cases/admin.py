@@ -1,6 +1,6 @@
 """Cases admin registrations (history on every model via SimpleHistoryAdmin)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,6 +31,7 @@ from .models import (
     WorkItem,
 )
 from .redaction import protected_q, protects, withheld_fields
+from .services.documents import document_restore
 
 
 class WhereaboutsAdminMixin:
@@ -160,10 +161,13 @@ class CaseNoteAdmin(SimpleHistoryAdmin):
 class CaseDocumentAdmin(SimpleHistoryAdmin):
     """Read-only: documents are attached on the case page (checked by content) and opened only through
     ``cases:document_download`` (scope, FVI, audit); admin shows who added what, never the file's link.
-    A document showing an FVI person's whereabouts has its file name and history withheld."""
+    A document showing an FVI person's whereabouts has its file name and history withheld.
+    A withdrawn document (attached to the wrong case) is listed here with who withdrew it and why;
+    the "Restore" action (administrators) lists it on its case again (``document_restore``)."""
 
-    list_display = ("case", "title", "kind", "content_type", "size", "uploaded_by", "uploaded_at")
-    list_filter = ("kind", "content_type")
+    list_display = ("case", "title", "kind", "content_type", "size", "uploaded_by", "uploaded_at", "withdrawn_at")
+    list_filter = ("kind", "content_type", ("withdrawn_at", admin.EmptyFieldListFilter))
+    actions = ("restore",)
     search_fields = ("case__case_number", "title")
     readonly_fields = (
         "case",
@@ -177,8 +181,24 @@ class CaseDocumentAdmin(SimpleHistoryAdmin):
         "shows_whereabouts_of",
         "uploaded_by",
         "uploaded_at",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawn_reason",
     )
     exclude = ("file",)
+
+    @admin.action(description="Restore the selected withdrawn documents to their cases", permissions=["restore"])
+    def restore(self, request, queryset):
+        restored = 0
+        for document in queryset.filter(withdrawn_at__isnull=False):
+            document_restore(
+                document=document, reason="Withdrawal undone by an administrator in admin", by=request.user
+            )
+            restored += 1
+        messages.success(request, f"Restored {restored} document(s); each is listed on its case again.")
+
+    def has_restore_permission(self, request):
+        return request.user.is_superuser
 
     def get_exclude(self, request, obj=None):
         return ("file", *(f for f in withheld_fields(obj) if f != "file")) if obj is not None else ("file",)

@@ -344,10 +344,15 @@ CaseEvent = event_choices(
     person.merged person.ssn_corrected person.ssn_removed person.updated work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
     address.recorded person.fvi_set person.fvi_cleared
     case.child_added person.paternity_recorded
+    document.whereabouts_marked document.whereabouts_released document.withdrawn document.restored
 """,
     labels={
         "case.child_added": "Child added",
         "case.document_attached": "Document attached",
+        "document.whereabouts_marked": "Document marked as showing a person's whereabouts",
+        "document.whereabouts_released": "Document released from a person's whereabouts",
+        "document.withdrawn": "Document withdrawn (misfiled)",
+        "document.restored": "Withdrawn document restored",
         "case.note_added": "Note added",
         "employment.ended": "Job ended",
         "employment.recorded": "Job recorded",

@@ -617,3 +617,55 @@ class EmploymentEndForm(forms.Form):
 
     def clean_ended_on(self):
         return _not_future(self.cleaned_data["ended_on"])
+
+
+# -- corrections to a case document (cases.documents: whereabouts mark, withdrawal) ------------------
+
+
+class DocumentWhereaboutsForm(forms.Form):
+    """Whose whereabouts a document shows. On an unmarked document a person must be chosen (marking
+    only restricts it); on a marked one (a coordinator's page) another person or no one, with a
+    reason: that releases it (``cases.services.documents.document_whereabouts_mark``)."""
+
+    shows_whereabouts_of = forms.TypedChoiceField(
+        label="Shows where this person lives or works", coerce=int, empty_value=None
+    )
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why the mark is wrong",
+        help_text="For example: the pay stub is the father's, not the mother's. Recorded in the case history "
+        "and the security log. Never an address.",
+    )
+
+    def __init__(self, *args, participants=(), marked: bool = False, can_release: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = sorted(
+            {(p.person_id, f"{p.person.display_name} ({p.get_role_display()})") for p in participants},
+            key=lambda x: x[1],
+        )
+        field = self.fields["shows_whereabouts_of"]
+        assert isinstance(field, forms.TypedChoiceField)
+        if marked:
+            field.required = False
+            field.choices = [("", "No one: clear the mark"), *people]
+            field.help_text = "Changing or clearing the mark releases the document to everyone who may open the case."
+            if can_release:
+                self.fields["reason"].required = True
+            else:  # only a form sent by hand: the service refuses the release (403)
+                del self.fields["reason"]
+        else:
+            field.choices = [("", "Choose…"), *people]
+            field.help_text = "Only a coordinator can change or clear the mark afterwards."
+            del self.fields["reason"]
+
+
+class DocumentWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why it is withdrawn",
+        help_text="For example: attached to the wrong case; attach it to the right case too. Do not name the other "
+        "family or write their details here: the reason is shown to everyone who opens this case.",
+    )

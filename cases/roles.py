@@ -88,6 +88,8 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.change_employment",
         "cases.add_casenote",
         "cases.add_casedocument",
+        "cases.release_document",  # change or clear whose whereabouts a document shows (releases it)
+        "cases.withdraw_document",  # withdraw a document attached to the wrong case (kept on file)
         "cases.add_workitem",
         "cases.change_workitem",
         "cases.add_ledgerrun",  # start an accrual by hand, resume a stuck one (core/jobs.py)

@@ -12,7 +12,7 @@ from core.models import DomainEvent
 
 from .choices import COORDINATOR_UNIT, PERSON_CHECK_PERMISSION, CaseStatus, WorkItemStatus
 from .deadlines import pending_deadlines
-from .models import Case, CaseParticipant, Employer, SupportOrder, WorkItem
+from .models import Case, CaseDocument, CaseParticipant, Employer, SupportOrder, WorkItem
 from .redaction import WITHHELD, letter_address_text, locate_notes
 
 
@@ -100,8 +100,28 @@ def case_detail(*, case: Case, user) -> dict:
         "work_items": list(case.work_items.select_related("assigned_to").filter(status=WorkItemStatus.OPEN)),
         "locate_attempts": _locate_attempts_shown(case),
         "letters": _letters_shown(case),
-        "events": list(DomainEvent.objects.filter(case_id=case.pk).select_related("actor")[:30]),
+        "events": _events_shown(case),
     }
+
+
+WITHDRAWN_DOCUMENT = "A document later withdrawn from this case (attached to the wrong case)"
+
+
+def _events_shown(case: Case) -> list:
+    """The case's latest events. The attachment of a document since withdrawn (misfiled: another
+    family's paper) no longer shows its title, which may name that family; the event row is kept."""
+    events = list(DomainEvent.objects.filter(case_id=case.pk).select_related("actor")[:30])
+    attached = [e for e in events if e.verb == "case.document_attached" and e.data.get("document_id")]
+    if attached:
+        withdrawn = set(
+            CaseDocument.objects.filter(
+                pk__in=[e.data["document_id"] for e in attached], withdrawn_at__isnull=False
+            ).values_list("pk", flat=True)
+        )
+        for event in attached:
+            if event.data["document_id"] in withdrawn:
+                event.summary = WITHDRAWN_DOCUMENT
+    return events
 
 
 def _locate_attempts_shown(case: Case) -> list:

@@ -65,16 +65,34 @@ class CaseDocument(CaseScoped, AuditedModel):
     )
     uploaded_by = staff_reference(on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Withdrawn (attached to the wrong case, cases.services.documents.document_withdraw): no longer
+    # listed or sent, the row and the file kept as evidence (an administrator restores it in admin).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = staff_reference(on_delete=models.PROTECT, db_index=False)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(size__gt=0), name="cases_document_not_empty"),
             models.CheckConstraint(condition=Q(content_type__in=list(EXTENSIONS)), name="cases_document_known_type"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_reason="")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason="")),
+                name="cases_document_withdrawn_with_reason",
+            ),
+        ]
+        permissions = [
+            ("release_document", "Change or clear whose whereabouts a case document shows (releases it)"),
+            ("withdraw_document", "Withdraw a document attached to the wrong case (kept, no longer shown)"),
         ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.title}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def type_label(self) -> str:

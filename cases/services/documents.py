@@ -15,11 +15,14 @@ import warnings
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from core.services import event_record
+from core.models import AccessLog
+from core.services import access_log_record, acting_user, event_record
+from core.stale import Shown, refuse_if_changed
 
 from ..choices import DocumentKind
 from ..models import Case, CaseDocument, Person
@@ -178,3 +181,161 @@ def document_attach(
         data={"document_id": document.pk, "content_type": content_type, "size": document.size},
     )
     return document
+
+
+# -- corrections (issue: a document, once attached, could never be corrected) -----------------------
+
+RELEASE_PERMISSION = "cases.release_document"
+WITHDRAW_PERMISSION = "cases.withdraw_document"
+WHEREABOUTS_SHOWN = {"shows_whereabouts_of": "person whose whereabouts it shows"}
+
+
+def document_whereabouts_shown(document: CaseDocument) -> dict:
+    """What the marking page shows that its decision rests on (``core.stale``): whom the document
+    is marked as locating now. Changing that from one person to another releases the first."""
+    return {"shows_whereabouts_of": document.shows_whereabouts_of_id}
+
+
+def _locked(document: CaseDocument) -> CaseDocument:
+    # of=self: the person joined is nullable (FOR UPDATE cannot lock the nullable side of an outer join)
+    return (
+        CaseDocument.objects.select_for_update(of=("self",))
+        .select_related("case", "shows_whereabouts_of")
+        .get(pk=document.pk)
+    )
+
+
+def _withdrawn_refusal(document: CaseDocument) -> ValidationError:
+    return ValidationError(f"This document was withdrawn on {timezone.localtime(document.withdrawn_at):%b %-d, %Y}.")
+
+
+@transaction.atomic
+def document_whereabouts_mark(
+    *,
+    document: CaseDocument,
+    person: Person | None,
+    by,
+    reason: str = "",
+    shown: Shown | None = None,
+    request=None,
+) -> CaseDocument:
+    """Record whose whereabouts (address, employer, phone...) ``document`` shows.
+
+    Marking an unmarked document only restricts it (``cases.redaction.document_shown`` withholds it
+    while that person has the family violence indicator, 42 USC 654(26), 45 CFR 303.21): anyone who
+    may work the case may do it (the view checks ``cases.add_casedocument`` on the case in the write
+    scope). Changing the mark to another person or clearing it *releases* the document to everyone
+    who may open the case: only holders of ``cases.release_document`` (coordinators), with a reason,
+    and the release is written to the security log as well as the case history. The person must be
+    on the case. The same mark again changes nothing (a double-submitted form). From the page
+    (``shown``): refused when the mark changed since the page was opened."""
+    row = _locked(document)
+    if row.is_withdrawn:
+        raise _withdrawn_refusal(row)
+    if person is not None and not row.case.participants.filter(person=person).exists():
+        raise ValidationError({"shows_whereabouts_of": "Choose a person on this case."})
+    new_id = person.pk if person is not None else None
+    if row.shows_whereabouts_of_id == new_id:
+        return row  # already so: nothing to record (a second click, a colleague's identical mark)
+    refuse_if_changed(row=row, shown=shown, current=document_whereabouts_shown(row), labels=WHEREABOUTS_SHOWN)
+    before = row.shows_whereabouts_of
+    reason = (reason or "").strip()
+    if before is not None:
+        if by is None or not by.has_perm(RELEASE_PERMISSION):
+            raise PermissionDenied(
+                "Only a coordinator may change or clear whose whereabouts a document shows (it releases the "
+                "document). Nothing was changed."
+            )
+        if not reason:
+            raise ValidationError({"reason": "Say why the document does not show this person's whereabouts."})
+    row.shows_whereabouts_of = person
+    row.full_clean(exclude=["file"])
+    row.save(update_fields=["shows_whereabouts_of"])
+    data = {
+        "document_id": row.pk,
+        "from_person_id": before.pk if before is not None else None,
+        "to_person_id": new_id,
+        "reason": reason,
+    }
+    if before is None:
+        verb, summary = "document.whereabouts_marked", f"Document {row.pk} marked as showing where {person} is"
+    else:
+        verb = "document.whereabouts_released"
+        to = f"marked for {person} instead" if person is not None else "no longer marked"
+        summary = f"Document {row.pk} released from {before}'s whereabouts ({to}): {reason}"
+        access_log_record(
+            kind=AccessLog.Kind.OVERRIDE,
+            request=request,
+            user=by,
+            obj=row,
+            fields=["file"],
+            detail={
+                "action": "document_whereabouts_released",
+                "case": row.case.case_number,
+                "person_id": before.pk,
+                "family_violence": before.family_violence,
+                **data,
+            },
+        )
+    event_record(verb=verb, subject=row, case_id=row.case_id, actor=by, summary=summary[:500], data=data)
+    return row
+
+
+@transaction.atomic
+def document_withdraw(*, document: CaseDocument, reason: str, by) -> CaseDocument:
+    """Withdraw a document attached to the wrong case: it leaves the case's list and is sent to no
+    one (another family's papers shown on this case, 45 CFR 303.21). The row and the file are kept
+    (evidence is never deleted); an administrator restores it (``document_restore``). Holders of
+    ``cases.withdraw_document`` (coordinators), with a reason. Withdrawing a withdrawn document
+    changes nothing (a double-submitted form)."""
+    if by is None or not by.has_perm(WITHDRAW_PERMISSION):
+        raise PermissionDenied("Only a coordinator may withdraw a document. Nothing was changed.")
+    row = _locked(document)
+    if row.is_withdrawn:
+        return row
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the document is withdrawn (e.g. attached to the wrong case)."})
+    row.withdrawn_at = timezone.now()
+    row.withdrawn_by = acting_user(by)
+    row.withdrawn_reason = reason[:500]
+    row.full_clean(exclude=["file"])
+    row.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    # The title is not repeated here: a misfiled document's title may name the other family.
+    event_record(
+        verb="document.withdrawn",
+        subject=row,
+        case_id=row.case_id,
+        actor=by,
+        summary=f"Document {row.pk} withdrawn: {row.withdrawn_reason}"[:500],
+        data={"document_id": row.pk, "reason": row.withdrawn_reason},
+    )
+    return row
+
+
+@transaction.atomic
+def document_restore(*, document: CaseDocument, reason: str, by) -> CaseDocument:
+    """Undo a withdrawal (an administrator, from admin): the document is listed and sent again. The
+    withdrawal stays in the case history and the row's change history."""
+    if by is None or not getattr(by, "is_superuser", False):
+        raise PermissionDenied("Only an administrator may restore a withdrawn document.")
+    row = _locked(document)
+    if not row.is_withdrawn:
+        return row
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the document is restored."})
+    assert row.withdrawn_at is not None
+    withdrawn = {"withdrawn_at": row.withdrawn_at.isoformat(), "withdrawn_reason": row.withdrawn_reason}
+    row.withdrawn_at, row.withdrawn_by, row.withdrawn_reason = None, None, ""
+    row.full_clean(exclude=["file"])
+    row.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    event_record(
+        verb="document.restored",
+        subject=row,
+        case_id=row.case_id,
+        actor=by,
+        summary=f"Document {row.pk} restored: {reason}"[:500],
+        data={"document_id": row.pk, "reason": reason, **withdrawn},
+    )
+    return row

@@ -57,6 +57,8 @@ def url_samples(*, users) -> dict[str, dict]:
     return {
         "cases:document_attach": number,
         "cases:document_download": {"pk": document.pk},
+        "cases:document_whereabouts": {"pk": document.pk},
+        "cases:document_withdraw": {"pk": document.pk},
         "cases:person_duplicates": {},
         "cases:person_merge": {"first": cp.pk, "second": case.ncp.pk},
         "cases:person_merge_undo": {"event_id": merged.pk},
