@@ -266,3 +266,50 @@ def test_a_close_page_opened_before_a_colleague_recorded_the_answer_is_refused(c
     case.refresh_from_db()
     assert case.is_open and case.closure_noticed_on is None  # neither closed nor noticed again
     assert SentLetter.objects.filter(case=case).count() == 1
+
+
+# The quality review's "The pre-closure notice was sent when required" ------------------------
+
+
+def _scored_page(client_as, case):
+    from quality.models import ReviewSample
+    from tests.quality.factories import ReviewFactory
+
+    sample = ReviewSample.objects.create(review=ReviewFactory(), criterion="case_closure", case=case)
+    return client_as("quality_analyst").get(reverse("quality:sample_score", kwargs={"pk": sample.pk}))
+
+
+def test_the_review_reads_the_notice_from_the_record_and_ticks_the_question(client_as, worker):
+    from cases.selectors import closure_notice_evidence
+
+    case = _notice(_case(worker), worker)
+    with time_machine.travel(datetime(2027, 2, 5, 15, 0, tzinfo=UTC), tick=False):
+        case = services.case_close(case=case, reason=ClosureReason.LOCATION_UNKNOWN, by=worker)
+        evidence = closure_notice_evidence(case=case)
+        assert evidence.required and evidence.met and "closed on Feb 5, 2027" in evidence.text
+        page = _scored_page(client_as, case)
+    assert page.status_code == 200
+    form = page.context["form"]
+    question = next(name for name, f in form.fields.items() if "pre-closure notice" in str(f.label).lower())
+    assert form[question].value() is True and "letter logged" in page.content.decode()
+
+
+def test_the_review_finds_no_notice_on_a_case_closed_without_one(client_as, worker):
+    from cases.selectors import closure_notice_evidence
+
+    case = _case(worker)
+    # a case closed for a noticed reason before this change (no notice on record)
+    Case.objects.filter(pk=case.pk).update(
+        status="closed", stage="closed", closure_reason=ClosureReason.LOCATION_UNKNOWN, closed_on=date(2026, 6, 1)
+    )
+    case = Case.objects.get(pk=case.pk)
+    evidence = closure_notice_evidence(case=case)
+    assert evidence.required and not evidence.met
+    page = _scored_page(client_as, case)
+    form = page.context["form"]
+    question = next(name for name, f in form.fields.items() if "pre-closure notice" in str(f.label).lower())
+    assert not form[question].value() and "none is on record" in page.content.decode()
+    recipient_request = closure_notice_evidence(
+        case=services.case_close(case=_case(worker), reason=ClosureReason.RECIPIENT_REQUEST, by=worker)
+    )
+    assert not recipient_request.required and recipient_request.met
