@@ -901,6 +901,22 @@ def case_close(
     done = WorkItem.objects.filter(case=case, status=WorkItemStatus.OPEN).update(
         status=WorkItemStatus.DONE, completed_on=on
     )
+    if case.interstate_role == InterstateRole.INITIATING:
+        # 45 CFR 303.7(c)(11): "Notify the responding agency within 10 working days of case closure
+        # that the initiating State IV-D agency has closed its case pursuant to § 303.11 ..., and the
+        # basis for case closure."
+        from core.business_days import add_business_days
+
+        work_item_create(
+            case=case,
+            title=f"Tell the responding agency ({case.other_state or 'other state'}) the case was closed and why",
+            kind="closure_agency_notice",
+            due_on=add_business_days(on, 10, case.jurisdiction),
+            dedupe_key=f"closure-responding:{case.pk}:{on.isoformat()}",
+            by=by,
+            notes=f"Closed for: {case.get_closure_reason_display()}. In a record (CSENet or a letter), within 10 "
+            "working days of closure (45 CFR 303.7(c)(11)).",
+        )
     event_record(
         verb="case.closed",
         subject=case,

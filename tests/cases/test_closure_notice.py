@@ -313,3 +313,13 @@ def test_the_review_finds_no_notice_on_a_case_closed_without_one(client_as, work
         case=services.case_close(case=_case(worker), reason=ClosureReason.RECIPIENT_REQUEST, by=worker)
     )
     assert not recipient_request.required and recipient_request.met
+
+
+def test_closing_an_initiating_case_asks_to_tell_the_responding_agency_within_10_working_days(worker):
+    case = _case(worker)
+    Case.objects.filter(pk=case.pk).update(interstate_role=InterstateRole.INITIATING, other_state="NJ")
+    with time_machine.travel(NOTICED, tick=False):
+        services.case_close(case=Case.objects.get(pk=case.pk), reason=ClosureReason.RECIPIENT_REQUEST, by=worker)
+    item = WorkItem.objects.get(case=case, kind="closure_agency_notice")
+    assert item.is_open and "responding agency (NJ)" in item.title and "303.7(c)(11)" in item.notes
+    assert item.due_on == date(2026, 12, 21)  # 10 working days after Monday, December 7, 2026
