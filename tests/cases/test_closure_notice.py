@@ -20,6 +20,7 @@ from core.letters import letter_pdf
 from core.models import DomainEvent
 from tests.cases.factories import AddressFactory, CaseFactory
 from tests.enforcement.test_withholding import pdf_text
+from tests.pages import shown_on
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +186,7 @@ def test_a_responding_case_asks_for_the_notice_to_the_initiating_agency(worker):
 
 
 def _shown(client, url) -> str:
-    return client.get(url).context["form"]["shown"].value()
+    return shown_on(client.get(url))["shown"]
 
 
 @pytest.fixture
