@@ -56,8 +56,8 @@ def closure_notice_send(
     """Send the notice of intent to close ``case`` for ``reason`` (45 CFR 303.11(d)(1)) and record
     the intent: the case stays open and may be closed for that reason from the due date, 60 calendar
     days later. The notice is a letter to the recipient of services (the custodial party) in their
-    language, mailed (FVI: through the confidential arrangement) and logged; without an address a
-    work item says so. In a responding intergovernmental case a work item asks the caseworker to
+    language, mailed (FVI: through the confidential arrangement) and logged; without a deliverable
+    address it is refused (the 60 days count from a notice sent). In a responding intergovernmental case a work item asks the caseworker to
     send it to the initiating agency too, in a record (the agency may answer, (d)(3))."""
     on = on or timezone.localdate()
     not_in_future(on, "closure_noticed_on")
@@ -75,6 +75,7 @@ def closure_notice_send(
             }
         )
     _closure_check(case, reason, note)
+    letter_to = _recipient_reachable_by_mail(case)
     due = on + timedelta(days=closure_notice_days(on))
     case.closure_noticed_on, case.closure_notice_reason, case.closure_due_on = on, reason, due
     case.closure_notice_note = note.strip()
@@ -98,7 +99,7 @@ def closure_notice_send(
         data={"reason": reason, "noticed_on": on.isoformat(), "due_on": due.isoformat(), "rule": "45 CFR 303.11(d)(1)"},
     )
     letter, address = closure_notice_letter(case)
-    cp = case.cp
+    cp = letter_to
     letter_deliver(
         letter=letter,
         case=case,
@@ -126,6 +127,26 @@ def closure_notice_send(
             "paternity or an order, or enforcing one, keeps the case open (45 CFR 303.11(d)(3)).",
         )
     return case
+
+
+def _recipient_reachable_by_mail(case: Case):
+    """The recipient of services (the custodial party), when a written notice can reach them: a
+    deliverable address on file, or the confidential arrangement (FVI). Otherwise the notice is
+    refused: the 60 days count from a notice sent, and a notice that cannot be mailed is none."""
+    from ..letters import recipient_block
+
+    cp = case.cp
+    if cp is None:
+        raise ValidationError({"reason": "The case has no custodial party to send the notice of intent to close to."})
+    block, address = recipient_block(cp)
+    if address is None and not block.confidential:
+        raise ValidationError(
+            {
+                "reason": f"No deliverable mailing address is on file for {cp.display_name}: the written notice of "
+                "intent to close cannot be sent (45 CFR 303.11(d)(1)). Record an address first."
+            }
+        )
+    return cp
 
 
 def case_close_request(

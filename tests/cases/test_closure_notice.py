@@ -196,7 +196,7 @@ def county_cases(role_user, make_user):
     return {
         "mine": _case(worker),
         "colleague": CaseFactory(caseworker=colleague),
-        "unassigned": CaseFactory(caseworker=None),
+        "unassigned": _case(None),
         "other_county": CaseFactory(county="Schenectady", caseworker=None),
     }
 
@@ -324,3 +324,11 @@ def test_closing_an_initiating_case_asks_to_tell_the_responding_agency_within_10
     item = WorkItem.objects.get(case=case, kind="closure_agency_notice")
     assert item.is_open and "responding agency (NJ)" in item.title and "303.7(c)(11)" in item.notes
     assert item.due_on == date(2026, 12, 21)  # 10 working days after Monday, December 7, 2026
+
+
+def test_no_notice_is_recorded_when_no_deliverable_address_is_on_file(worker):
+    case = CaseFactory(caseworker=worker)  # the CP has no address
+    with pytest.raises(ValidationError, match="No deliverable mailing address"):
+        services.case_close_request(case=case, reason=ClosureReason.LOCATION_UNKNOWN, by=worker)
+    case.refresh_from_db()
+    assert case.closure_noticed_on is None and not SentLetter.objects.filter(case=case).exists()

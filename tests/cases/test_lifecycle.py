@@ -10,7 +10,7 @@ from cases.choices import CaseStage, ClosureReason, DeadlineKind, WorkItemStatus
 from cases.deadlines import deadline_state, due_date, next_deadline
 from cases.models import Case, CaseBalance, LocateAttempt, WorkItem
 from core.models import DomainEvent
-from tests.cases.factories import CaseFactory, PersonFactory, case_with_order
+from tests.cases.factories import AddressFactory, CaseFactory, PersonFactory, case_with_order
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
@@ -158,6 +158,7 @@ def test_close_low_arrears_criterion_edges(worker):
     with pytest.raises(ValidationError):  # at $500: not "under $500" (303.11(b)(1)): no notice either
         services.case_close_request(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
     CaseBalance.objects.filter(case=case).update(unassigned_arrears=Decimal("499.99"), total_arrears=Decimal("499.99"))
+    AddressFactory(person=case.cp)  # the notice is mailed to the recipient
     outcome, noticed = services.case_close_request(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
     # (b)(1) needs the 60-day notice of intent to close (303.11(d)(1)): the case stays open until then
     assert outcome == "noticed" and noticed.is_open and noticed.closure_due_on == date(2027, 1, 22)
