@@ -5,11 +5,13 @@ keeps it open ((d)(3)). Reasons without a notice close at once, as before."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from cases import services
@@ -19,6 +21,7 @@ from cases.models import Case, SentLetter, WorkItem
 from core.letters import letter_pdf
 from core.models import DomainEvent
 from tests.cases.factories import AddressFactory, CaseFactory
+from tests.conftest import needs_postgres
 from tests.enforcement.test_withholding import pdf_text
 from tests.pages import shown_on
 
@@ -332,3 +335,34 @@ def test_no_notice_is_recorded_when_no_deliverable_address_is_on_file(worker):
         services.case_close_request(case=case, reason=ClosureReason.LOCATION_UNKNOWN, by=worker)
     case.refresh_from_db()
     assert case.closure_noticed_on is None and not SentLetter.objects.filter(case=case).exists()
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_send_one_notice_and_one_letter(role_user):
+    """Both read "no notice pending" before either writes; the case row's lock makes the second wait
+    for the first to commit, and then it is refused: one intent, one letter."""
+    worker = role_user("caseworker")
+    case = _case(worker)
+    barrier, results = threading.Barrier(2), []
+
+    def click() -> None:
+        try:
+            barrier.wait()
+            services.case_close_request(
+                case=Case.objects.get(pk=case.pk), reason=ClosureReason.LOCATION_UNKNOWN, by=worker
+            )
+            results.append("noticed")
+        except ValidationError as error:
+            results.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("noticed") == 1 and any("already sent" in r for r in results), results
+    assert SentLetter.objects.filter(case=case, kind="closure_notice").count() == 1
+    assert DomainEvent.objects.filter(case_id=case.pk, verb="case.closure_noticed").count() == 1
