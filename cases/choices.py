@@ -54,7 +54,10 @@ class CaseStage(models.TextChoices):
 
 
 class ClosureReason(models.TextChoices):
-    """Case closure criteria (45 CFR 303.11(b); DOMAIN.md lists the verified ones)."""
+    """Case closure criteria of 45 CFR 303.11(b) as revised by 81 FR 93492 (Dec. 20, 2016). The
+    numbers are the 2016 text's: the labels of (b)(12), (b)(14), (b)(15) and (b)(18)-(19) still
+    carried the pre-2016 numbers ((b)(11), (12), (13), (15)-(16)) until the closure-notice change.
+    Which reasons need the 60-day notice of intent to close: ``CLOSURE_NOTICE_REASONS`` below."""
 
     NO_ORDER_LOW_ARREARS = (
         "no_order_low_arrears",
@@ -68,14 +71,35 @@ class ClosureReason(models.TextChoices):
     PATERNITY_NOT_ESTABLISHABLE = "paternity_not_establishable", "Paternity cannot be established (303.11(b)(6))"
     LOCATION_UNKNOWN = "location_unknown", "Location unknown after diligent efforts (303.11(b)(7))"
     NCP_CANNOT_PAY = "ncp_cannot_pay", "NCP cannot pay for the child's minority (303.11(b)(8))"
-    RECIPIENT_REQUEST = "recipient_request", "Non-assistance recipient requests closure (303.11(b)(11))"
-    GOOD_CAUSE = "good_cause", "Good cause / other exception found (303.11(b)(12))"
-    RECIPIENT_UNREACHABLE = "recipient_unreachable", "Unable to contact the recipient of services (303.11(b)(13))"
+    RECIPIENT_REQUEST = "recipient_request", "Non-assistance recipient requests closure (303.11(b)(12))"
+    GOOD_CAUSE = "good_cause", "Good cause / other exception found (303.11(b)(14))"
+    RECIPIENT_UNREACHABLE = "recipient_unreachable", "Unable to contact the recipient of services (303.11(b)(15))"
     INITIATING_STATE_CLOSED = (
         "initiating_state_closed",
-        "Interstate: initiating agency closed or asked to close (303.11(b)(15)-(16))",
+        "Interstate: initiating agency closed its case or no longer needs services (303.11(b)(18)-(19))",
     )
     OTHER = "other", "Other (explained in the closure note)"
+
+
+# 45 CFR 303.11(d)(1): "In cases meeting the criteria in paragraphs (b)(1) through (10) and (b)(15)
+# and (16) of this section, the State must notify the recipient of services in writing 60 calendar
+# days prior to closure of the case of the State's intent to close the case." (d)(2) is the same
+# notice to the initiating agency for (b)(17) and (d)(4) to the recipient for (b)(13) (a limited
+# service): Caseworks has neither reason. No notice: (b)(12) a recipient's own request, (b)(14)
+# good cause, (b)(18)-(19) the initiating agency closed or no longer needs services. "Other" is no
+# criterion of 303.11(b): it gets the notice, the side of the law that cannot be wrong.
+CLOSURE_NOTICE_REASONS = frozenset(
+    {
+        ClosureReason.NO_ORDER_LOW_ARREARS,  # (b)(1)
+        ClosureReason.NO_ORDER_ASSIGNED_ARREARS,  # (b)(2)
+        ClosureReason.NCP_DECEASED,  # (b)(4)
+        ClosureReason.PATERNITY_NOT_ESTABLISHABLE,  # (b)(6)
+        ClosureReason.LOCATION_UNKNOWN,  # (b)(7)
+        ClosureReason.NCP_CANNOT_PAY,  # (b)(8)
+        ClosureReason.RECIPIENT_UNREACHABLE,  # (b)(15); (d)(3): kept open when contact is reestablished
+        ClosureReason.OTHER,
+    }
+)
 
 
 class InterstateRole(models.TextChoices):
@@ -221,6 +245,7 @@ class WorkItemKind(models.TextChoices):
     INTERSTATE_REFERRAL = "interstate_referral", "Interstate referral"
     REVIEW = "review", "Review"
     PERSON_CHECK = "person_check", "Check a person's record"
+    CLOSURE_NOTICE_DUE = "closure_notice_due", "Closure notice period over: close or keep open"
 
 
 # The unit of the work items only a coordinator may settle (a record outside a caseworker's scope).
@@ -345,6 +370,7 @@ CaseEvent = event_choices(
     address.recorded person.fvi_set person.fvi_cleared
     case.child_added person.paternity_recorded
     document.whereabouts_marked document.whereabouts_released document.withdrawn document.restored
+    case.closure_noticed case.closure_notice_answered
 """,
     labels={
         "case.child_added": "Child added",
@@ -353,6 +379,8 @@ CaseEvent = event_choices(
         "document.whereabouts_released": "Document released from a person's whereabouts",
         "document.withdrawn": "Document withdrawn (misfiled)",
         "document.restored": "Withdrawn document restored",
+        "case.closure_noticed": "Notice of intent to close sent",
+        "case.closure_notice_answered": "Recipient answered the notice of intent to close: case kept open",
         "case.note_added": "Note added",
         "employment.ended": "Job ended",
         "employment.recorded": "Job recorded",

@@ -372,10 +372,28 @@ class CaseCloseForm(forms.Form):
     reason = forms.ChoiceField(choices=ClosureReason.choices, label="Closure reason (45 CFR 303.11(b))")
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
     confirm = forms.BooleanField(
-        label="I confirm: close this case now. Enforcement stops and open work items are finished; "
-        "this cannot be undone from this page.",
+        label="I confirm: close this case now, or, for a reason that needs it, send the notice of intent to "
+        "close to the recipient. Closing stops enforcement and finishes open work items; neither can be undone "
+        "from this page.",
         required=True,
-        error_messages={"required": "Tick to confirm: closing a case cannot be undone here."},
+        error_messages={"required": "Tick to confirm: closing a case or sending the notice cannot be undone here."},
+    )
+
+
+class ClosureAnswerForm(forms.Form):
+    """The recipient (or the initiating agency) answered the notice of intent to close (45 CFR 303.11(d)(3))."""
+
+    answered_by = forms.ChoiceField(
+        choices=[("recipient", "The recipient of services"), ("initiating_agency", "The initiating agency")],
+        label="Who answered",
+        initial="recipient",
+    )
+    answered_on = forms.DateField(widget=DateInput(), label="Date of the answer")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="What the answer said (information that could lead to paternity, an order or its enforcement; or "
+        "contact reestablished)",
     )
 
 

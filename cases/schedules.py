@@ -24,4 +24,12 @@ SCHEDULES = [
         hour="5",
         description="Work item for each unlocated NCP whose quarterly locate attempt is due (45 CFR 303.3(b)(3)).",
     ),
+    Schedule(
+        "Closure notices due",
+        "cases.closure_notice_due_sweep",
+        minute="45",
+        hour="5",
+        description="Work item 'close or keep open' for each case whose notice of intent to close reached its "
+        "due date, 60 days after it (45 CFR 303.11(d)(1)); nothing closes by itself.",
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.contrib.auth import get_user_model
@@ -217,3 +218,43 @@ def order_next_version(*, case: Case, order_number: str) -> int:
     ``order_unique_version`` constraint: one of them fails, neither overwrites the other."""
     highest = SupportOrder.objects.filter(case=case, order_number=order_number).aggregate(v=Max("version"))["v"]
     return (highest or 0) + 1
+
+
+@dataclass(frozen=True)
+class ClosureNoticeEvidence:
+    """What the case record says about the notice of intent to close of a closed case (45 CFR
+    303.11(d)(1)): whether the reason needed one, whether it was sent and the case closed no earlier
+    than its due date (``met``), and the facts in a sentence for the reviewer."""
+
+    required: bool
+    met: bool
+    text: str
+
+
+def closure_notice_evidence(*, case: Case) -> ClosureNoticeEvidence | None:
+    """For the quality review's "The pre-closure notice was sent when required" (quality.rules): the
+    answer the data gives (``None`` for an open case). Met when the reason needs no notice, or when a
+    notice for that reason was recorded, its letter logged (``SentLetter`` of kind ``closure_notice``)
+    and the case closed on or after its due date."""
+    from core.dates import display_date
+
+    from .closure import KIND, notice_required
+    from .models import SentLetter
+
+    if case.is_open or not case.closure_reason:
+        return None
+    reason = case.get_closure_reason_display()
+    if not notice_required(case.closure_reason):
+        return ClosureNoticeEvidence(False, True, f"No notice required: {reason} (45 CFR 303.11(d)(1)).")
+    noticed_on, due_on = case.closure_noticed_on, case.closure_due_on
+    if noticed_on is None or due_on is None or case.closure_notice_reason != case.closure_reason:
+        return ClosureNoticeEvidence(True, False, f"Notice required ({reason}); none is on record for it.")
+    sent = SentLetter.objects.filter(case=case, kind=KIND, sent_at__date__gte=noticed_on).order_by("sent_at").first()
+    facts = f"Notice of intent to close recorded on {display_date(noticed_on)}, closable from {display_date(due_on)}"
+    if sent is None:
+        return ClosureNoticeEvidence(True, False, f"{facts}; no letter was logged (no address on file?).")
+    facts += f"; letter logged on {display_date(timezone.localtime(sent.sent_at).date())} to {sent.recipient_name}"
+    closed_on = case.closed_on
+    if closed_on is None or closed_on < due_on:
+        return ClosureNoticeEvidence(True, False, f"{facts}; closed before the due date.")
+    return ClosureNoticeEvidence(True, True, f"{facts}; closed on {display_date(closed_on)}.")

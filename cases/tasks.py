@@ -48,3 +48,12 @@ def locate_due_sweep_task() -> int:
     from .services import locate_due_sweep
 
     return locate_due_sweep()
+
+
+@shared_task(name="cases.closure_notice_due_sweep", **LIMITS_RUN)
+def closure_notice_due_sweep_task() -> int:
+    """Daily: a "close or keep open" work item for each case whose notice of intent to close is due
+    (45 CFR 303.11(d)(1)); idempotent through the work item's dedupe key."""
+    from .services import closure_notice_due_sweep
+
+    return closure_notice_due_sweep()

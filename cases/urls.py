@@ -38,6 +38,7 @@ urlpatterns = [
     path("<str:case_number>/statement/", statement_views.CaseStatementView.as_view(), name="case_statement"),
     path("<str:case_number>/statement.pdf", statement_views.CaseStatementPdfView.as_view(), name="case_statement_pdf"),
     path("<str:case_number>/close/", views.CaseCloseView.as_view(), name="case_close"),
+    path("<str:case_number>/close/answer/", views.ClosureAnswerView.as_view(), name="closure_answer"),
     path("<str:case_number>/notes/", views.NoteCreateView.as_view(), name="note_add"),
     path("<str:case_number>/documents/new/", documents.DocumentAttachView.as_view(), name="document_attach"),
     path("<str:case_number>/children/new/", views.ChildAddView.as_view(), name="child_add"),

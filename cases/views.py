@@ -33,7 +33,7 @@ from .access import (
     possible_matches_read_record,
     ssn_answers_record,
 )
-from .choices import CaseStatus, ParticipantRole, WorkItemKind, WorkItemStatus
+from .choices import CLOSURE_NOTICE_REASONS, CaseStatus, ClosureReason, ParticipantRole, WorkItemKind, WorkItemStatus
 from .deadlines import deadline_state
 from .exceptions import CollectionConflict
 from .filtersets import CaseFilterSet, WorkItemFilterSet
@@ -516,13 +516,78 @@ class PaymentCreateView(CaseFormView):
 
 
 class CaseCloseView(CaseFormView):
+    """Close the case, or, for a reason that needs it, send the notice of intent to close and record
+    the intent (45 CFR 303.11(d)(1), ``services.case_close_request``); a noticed reason closes from its
+    due date. The form carries what the page showed of the notice (``core.stale``)."""
+
     permission_required = "cases.close_case"
     template_name = "cases/case_close.html"
     form_class = forms.CaseCloseForm
-    success_message = "Case closed."
+
+    def get_initial(self):
+        case = self.case
+        return {"reason": case.closure_notice_reason} if case.closure_notice_pending else {}
+
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class), values=services.closure_shown(self.case))
+
+    def get_context_data(self, **kwargs):
+        case = self.case
+        return {
+            **super().get_context_data(**kwargs),
+            "notice_reasons": [label for value, label in ClosureReason.choices if value in CLOSURE_NOTICE_REASONS],
+            "no_notice_reasons": [
+                label for value, label in ClosureReason.choices if value not in CLOSURE_NOTICE_REASONS
+            ],
+            "notice_due": case.closure_notice_pending and case.closure_due_on <= timezone.localdate(),
+        }
 
     def perform(self, data):
-        services.case_close(case=self.case, reason=data["reason"], note=data["note"], by=self.request.user)
+        outcome, case = services.case_close_request(
+            case=self.case, reason=data["reason"], note=data["note"], by=self.request.user, shown=shown_in(data)
+        )
+        self.outcome = outcome
+        return case
+
+    def get_success_message(self, case):
+        if self.outcome == "noticed":
+            return (
+                f"Notice of intent to close sent to the recipient: the case stays open and may be closed for this "
+                f"reason from {display_date(case.closure_due_on)} (45 CFR 303.11(d)(1))."
+            )
+        return "Case closed."
+
+
+class ClosureAnswerView(CaseFormView):
+    """The recipient answered the notice of intent to close: the case stays open (45 CFR 303.11(d)(3))."""
+
+    permission_required = "cases.close_case"
+    template_name = "cases/closure_answer.html"
+    form_class = forms.ClosureAnswerForm
+    success_message = "Answer recorded: the notice of intent to close is cancelled and the case stays open."
+
+    def dispatch(self, request, *args, **kwargs):
+        allowed = request.user.is_authenticated and request.user.has_perm(self.permission_required)
+        if allowed and not self.case.closure_notice_pending:
+            messages.error(request, "No notice of intent to close is pending on this case.")
+            return HttpResponseRedirect(self.case_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"answered_on": timezone.localdate()}
+
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class), values=services.closure_shown(self.case))
+
+    def perform(self, data):
+        return services.closure_notice_answer(
+            case=self.case,
+            answered_on=data["answered_on"],
+            answered_by=data["answered_by"],
+            note=data["note"],
+            by=self.request.user,
+            shown=shown_in(data),
+        )
 
 
 class NoteCreateView(CaseFormView):

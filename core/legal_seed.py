@@ -169,6 +169,20 @@ def _rows() -> list[dict]:
         note="Calendar days from determining that the noncustodial parent is in another State (and receipt "
         "of any information needed to process the case).",
     )
+    # Case closure: the notice of intent to close is sent 60 calendar days before closure, to the
+    # recipient of services for (b)(1)-(10), (15), (16) (45 CFR 303.11(d)(1)), to the initiating
+    # agency for (b)(17) ((d)(2)), to the recipient for a limited service (b)(13) ((d)(4)).
+    # cases.services.closure reads it.
+    add(
+        "us.closure.notice_days",
+        "US",
+        FEDERAL_FROM,
+        60,
+        "45 CFR 303.11(d)(1), (d)(2), (d)(4) as revised by 81 FR 93492 (Dec. 20, 2016)",
+        note="Calendar days from the notice of intent to close to the first day the case may be closed. The "
+        "paragraph numbers are the 2016 text's; the 1999 text (64 FR 11810) had the same 60 days. The first "
+        "day applied here is a default.",
+    )
     # Order review: at least every 3 years (36 months), on request or, for TANF cases, automatically.
     add(
         "us.review.cycle_months",

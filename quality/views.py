@@ -487,6 +487,10 @@ class ReviewCompleteView(ReviewSampleDrawView):
         return self.success_message
 
 
+# The case closure checklist's question the data answers (quality.rules DEFAULT_CRITERIA).
+PRE_CLOSURE_NOTICE = "pre-closure notice"
+
+
 class SampleScoreView(ServiceActionView):
     permission_required = "quality.change_reviewsample"
     template_name = "quality/sample_score.html"
@@ -509,9 +513,22 @@ class SampleScoreView(ServiceActionView):
     def checklist(self) -> list[str]:
         return list(self.rule.checklist) if self.rule else []
 
+    @cached_property
+    def closure_evidence(self):
+        """Case closure: what the case record says about the pre-closure notice (45 CFR 303.11(d))."""
+        if self.sample.criterion != Criterion.CASE_CLOSURE:
+            return None
+        from cases.selectors import closure_notice_evidence
+
+        return closure_notice_evidence(case=self.sample.case)
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["checklist"] = self.checklist
+        evidence = self.closure_evidence
+        if self.sample.result == SampleResult.PENDING and evidence is not None and evidence.met:
+            # The record answers the notice question: ticked for the reviewer, who may still untick it.
+            kwargs["initial"] = {f"q{i}": True for i, q in enumerate(self.checklist) if PRE_CLOSURE_NOTICE in q.lower()}
         if self.sample.result != SampleResult.PENDING:
             kwargs["initial"] = {
                 "result": self.sample.result,
@@ -521,7 +538,7 @@ class SampleScoreView(ServiceActionView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(rule=self.rule, **kwargs)
+        return super().get_context_data(rule=self.rule, closure_evidence=self.closure_evidence, **kwargs)
 
     def perform(self, data):
         services.sample_score(

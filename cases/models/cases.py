@@ -42,6 +42,13 @@ class Case(TimeStampedModel, AuditedModel):
     closure_reason = models.CharField(max_length=40, choices=ClosureReason.choices, blank=True)
     closure_note = models.TextField(blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # The notice of intent to close (45 CFR 303.11(d)): sent on, for which reason, closable from
+    # ``closure_due_on`` (60 calendar days later, ``us.closure.notice_days``). Cleared when the
+    # recipient answers (the event keeps the history); kept on the closed case it led to.
+    closure_noticed_on = models.DateField(null=True, blank=True)
+    closure_notice_reason = models.CharField(max_length=40, choices=ClosureReason.choices, blank=True)
+    closure_notice_note = models.TextField(blank=True, max_length=2000)
+    closure_due_on = models.DateField(null=True, blank=True, db_index=True)
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="caseload"
     )
@@ -93,6 +100,17 @@ class Case(TimeStampedModel, AuditedModel):
                 condition=~models.Q(status="open") | models.Q(closure_reason=""),
                 name="case_open_has_no_closure_reason",
             ),
+            # A notice of intent to close has its date, reason and due date, or none of them.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(closure_noticed_on__isnull=True, closure_due_on__isnull=True, closure_notice_reason="")
+                    | (
+                        models.Q(closure_noticed_on__isnull=False, closure_due_on__isnull=False)
+                        & ~models.Q(closure_notice_reason="")
+                    )
+                ),
+                name="case_closure_notice_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,6 +123,11 @@ class Case(TimeStampedModel, AuditedModel):
     @property
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
+
+    @property
+    def closure_notice_pending(self) -> bool:
+        """An open case with a notice of intent to close sent and not answered (45 CFR 303.11(d))."""
+        return self.is_open and self.closure_noticed_on is not None
 
     def _participants(self, role: str) -> list[Person]:
         # Iterates participants.all() so a prefetch_related("participants__person") is used.

@@ -21,10 +21,17 @@ from .cases import (
     case_number_next,
     case_reassign,
     case_stage_change,
+    closure_shown,
     locate_attempt_record,
     order_create,
     work_item_complete,
     work_item_reassign,
+)
+from .closure import (
+    case_close_request,
+    closure_notice_answer,
+    closure_notice_due_sweep,
+    closure_notice_send,
 )
 from .letters import letter_deliver, letter_mark_returned, letter_record
 from .locate import fvi_override_grant, fvi_override_use, locate_due_sweep, locate_next_due
@@ -61,6 +68,11 @@ __all__ = [
     "person_ssn_correct",
     "person_update",
     "case_close",
+    "case_close_request",
+    "closure_shown",
+    "closure_notice_answer",
+    "closure_notice_due_sweep",
+    "closure_notice_send",
     "case_create",
     "case_deadline_refresh",
     "case_interstate_referred",

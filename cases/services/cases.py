@@ -20,6 +20,7 @@ from core.db import advisory_xact_lock
 from core.fields import blind_index
 from core.numbering import save_with_unique_number
 from core.services import acting_user, event_about, event_record, row_repeat_refuse, saved_with_event
+from core.stale import Shown, refuse_if_changed
 
 from ..choices import (
     COORDINATOR_UNIT,
@@ -874,15 +875,71 @@ def _closure_check(case: Case, reason: str, note: str) -> None:
         raise ValidationError({"note": "Explain the closure in the note."})
 
 
+# What the close page and the answer form show of a notice of intent to close, and decide on
+# (``core.stale``): a colleague's notice, answer or closure since the page was opened refuses the form.
+CLOSURE_SHOWN = {
+    "status": "case status",
+    "closure_noticed_on": "notice of intent to close",
+    "closure_notice_reason": "reason of the notice",
+    "closure_due_on": "closure date",
+}
+
+
+def closure_shown(case: Case) -> dict:
+    return {name: getattr(case, name) for name in CLOSURE_SHOWN}
+
+
+def closure_notice_due_check(case: Case, reason: str, on: date) -> None:
+    """A reason that needs the notice of intent to close (45 CFR 303.11(d)(1)) closes only with that
+    notice sent for that reason, on or after its due date (60 calendar days after it)."""
+    from ..closure import notice_required
+
+    if not notice_required(reason):
+        return
+    label = ClosureReason(reason).label
+    if case.closure_noticed_on is None or case.closure_due_on is None:
+        raise ValidationError(
+            {
+                "reason": f'Closing for "{label}" needs a written notice of intent to close 60 days before '
+                "(45 CFR 303.11(d)(1)): send the notice first."
+            }
+        )
+    if case.closure_notice_reason != reason:
+        raise ValidationError(
+            {
+                "reason": f"The notice of intent to close sent on {display_date(case.closure_noticed_on)} was for "
+                f'"{case.get_closure_notice_reason_display()}": close for that reason, or record the '
+                "recipient's answer first."
+            }
+        )
+    if on < case.closure_due_on:
+        raise ValidationError(
+            {
+                "reason": f"The notice of intent to close was sent on {display_date(case.closure_noticed_on)}: "
+                f"the case may be closed from {display_date(case.closure_due_on)} (60 calendar days, "
+                "45 CFR 303.11(d)(1)), not before."
+            }
+        )
+
+
 @transaction.atomic
-def case_close(*, case: Case, reason: str, by: User, note: str = "", on: date | None = None) -> Case:
-    """Close a case with a recorded reason (45 CFR 303.11); open work items are finished."""
+def case_close(
+    *, case: Case, reason: str, by: User, note: str = "", on: date | None = None, shown: Shown | None = None
+) -> Case:
+    """Close a case with a recorded reason (45 CFR 303.11); open work items are finished.
+
+    A reason that needs the 60-day notice of intent to close (303.11(d)(1), ``cases.closure``)
+    closes only on or after the due date of a notice sent for it (``closure_notice_send``); the
+    other reasons close at once. From the close page (``shown``): refused when the notice, its
+    reason or date, or the case's status changed since the page was opened."""
     on = on or _today()
     not_in_future(on, "closed_on")
     case = Case.objects.select_for_update().get(pk=case.pk)
+    refuse_if_changed(row=case, shown=shown, current=closure_shown(case), labels=CLOSURE_SHOWN)
     if not case.is_open:
         raise ValidationError({"__all__": "The case is already closed."})
     _closure_check(case, reason, note)
+    closure_notice_due_check(case, reason, on)
     previous = case.stage
     case.status, case.stage, case.closure_reason, case.closure_note, case.closed_on = (
         CaseStatus.CLOSED,
@@ -898,13 +955,35 @@ def case_close(*, case: Case, reason: str, by: User, note: str = "", on: date | 
     done = WorkItem.objects.filter(case=case, status=WorkItemStatus.OPEN).update(
         status=WorkItemStatus.DONE, completed_on=on
     )
+    if case.interstate_role == InterstateRole.INITIATING:
+        # 45 CFR 303.7(c)(11): "Notify the responding agency within 10 working days of case closure
+        # that the initiating State IV-D agency has closed its case pursuant to § 303.11 ..., and the
+        # basis for case closure."
+        from core.business_days import add_business_days
+
+        work_item_create(
+            case=case,
+            title=f"Tell the responding agency ({case.other_state or 'other state'}) the case was closed and why",
+            kind="closure_agency_notice",
+            due_on=add_business_days(on, 10, case.jurisdiction),
+            dedupe_key=f"closure-responding:{case.pk}:{on.isoformat()}",
+            by=by,
+            notes=f"Closed for: {case.get_closure_reason_display()}. In a record (CSENet or a letter), within 10 "
+            "working days of closure (45 CFR 303.7(c)(11)).",
+        )
     event_record(
         verb="case.closed",
         subject=case,
         case_id=case.pk,
         actor=by,
         summary=f"Closed: {case.get_closure_reason_display()}",
-        data={"reason": reason, "from_stage": previous, "on": on.isoformat(), "work_items_closed": done},
+        data={
+            "reason": reason,
+            "from_stage": previous,
+            "on": on.isoformat(),
+            "work_items_closed": done,
+            "noticed_on": case.closure_noticed_on.isoformat() if case.closure_noticed_on else None,
+        },
     )
     return case
 

@@ -6,11 +6,11 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from cases import services
-from cases.choices import CaseStage, CaseStatus, ClosureReason, DeadlineKind, WorkItemStatus
+from cases.choices import CaseStage, ClosureReason, DeadlineKind, WorkItemStatus
 from cases.deadlines import deadline_state, due_date, next_deadline
 from cases.models import Case, CaseBalance, LocateAttempt, WorkItem
 from core.models import DomainEvent
-from tests.cases.factories import CaseFactory, PersonFactory, case_with_order
+from tests.cases.factories import AddressFactory, CaseFactory, PersonFactory, case_with_order
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
@@ -155,11 +155,13 @@ def test_order_refused_on_closed_case(worker):
 def test_close_low_arrears_criterion_edges(worker):
     case = CaseFactory()
     CaseBalance.objects.create(case=case, unassigned_arrears=Decimal("500.00"), total_arrears=Decimal("500.00"))
-    with pytest.raises(ValidationError):  # at $500: not "under $500" (303.11(b)(1))
-        services.case_close(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
+    with pytest.raises(ValidationError):  # at $500: not "under $500" (303.11(b)(1)): no notice either
+        services.case_close_request(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
     CaseBalance.objects.filter(case=case).update(unassigned_arrears=Decimal("499.99"), total_arrears=Decimal("499.99"))
-    closed = services.case_close(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
-    assert closed.status == CaseStatus.CLOSED and closed.closed_on == date(2026, 11, 23)
+    AddressFactory(person=case.cp)  # the notice is mailed to the recipient
+    outcome, noticed = services.case_close_request(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
+    # (b)(1) needs the 60-day notice of intent to close (303.11(d)(1)): the case stays open until then
+    assert outcome == "noticed" and noticed.is_open and noticed.closure_due_on == date(2027, 1, 22)
 
 
 def test_close_refused_with_active_order_and_for_living_ncp(worker):
@@ -177,7 +179,7 @@ def test_close_refused_with_active_order_and_for_living_ncp(worker):
 def test_close_finishes_open_work_items(worker):
     case = CaseFactory()
     services.work_item_create(case=case, title="Call CP", kind="manual", due_on=date(2026, 12, 1), by=worker)
-    services.case_close(case=case, reason=ClosureReason.RECIPIENT_UNREACHABLE, by=worker)
+    services.case_close(case=case, reason=ClosureReason.GOOD_CAUSE, by=worker)
     assert not case.work_items.filter(status=WorkItemStatus.OPEN).exists()
 
 

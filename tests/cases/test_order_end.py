@@ -25,7 +25,7 @@ from cases.services import case_close, charges_accrue, collection_post
 from cases.services.order_end import order_end, order_end_shown
 from core.models import DomainEvent
 from core.stale import shown_token
-from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory, case_with_order
+from tests.cases.factories import AddressFactory, CaseFactory, ObligationFactory, SupportOrderFactory, case_with_order
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -171,12 +171,20 @@ def test_refused_on_an_ended_order_a_superseded_one_and_a_closed_case(april, wor
 
 
 def test_closure_under_303_11_b_1_once_the_order_has_ended(april, worker):
+    # An order in force blocks the (b)(1) closure (and its 60-day notice, 303.11(d)(1)); once the
+    # order has ended, the notice goes and the case closes on its due date.
+    from cases.services.closure import closure_notice_send
+
     case = case_with_order(caseworker=worker)
+    AddressFactory(person=case.cp)
     order = case.orders.get()
     with pytest.raises(ValidationError, match="active support order"):
-        case_close(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
+        closure_notice_send(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
     end(order, worker, ends_on=date(2024, 4, 14))
-    case_close(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
+    closure_notice_send(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
+    case.refresh_from_db()
+    with time_machine.travel(at(case.closure_due_on), tick=False):
+        case_close(case=case, reason=ClosureReason.NO_ORDER_LOW_ARREARS, by=worker)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
 

@@ -11,6 +11,7 @@ from core.models import AccessLog as CoreAccessLog
 from core.models import DomainEvent
 from core.templatetags.caseworks import fdate
 from tests.cases.factories import AddressFactory, CaseFactory, case_with_order
+from tests.pages import shown_on
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
@@ -257,7 +258,8 @@ def test_close_case_requires_reason(client, worker):
     assert client.post(url, {"reason": "recipient_request"}).status_code == 200  # not confirmed: asks
     case.refresh_from_db()
     assert case.is_open
-    assert client.post(url, {"reason": "recipient_request", "confirm": "on"}).status_code == 302
+    shown = shown_on(client.get(url))  # what the page showed (core.stale)
+    assert client.post(url, {"reason": "recipient_request", "confirm": "on", **shown}).status_code == 302
     case.refresh_from_db()
     assert case.closure_reason == "recipient_request" and not case.is_open
 

@@ -66,6 +66,7 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:order_create": number,
         "cases:payment_create": number,
         "cases:case_close": number,
+        "cases:closure_answer": number,
         "cases:note_add": number,
         "cases:locate_add": number,
         "cases:child_add": number,

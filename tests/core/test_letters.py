@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases.choices import ParticipantRole, WorkItemKind
+from cases.closure import closure_notice_letter
 from cases.languages import language_fields
 from cases.letters import recipient_block
 from cases.models import Address, CaseParticipant, SentLetter, WorkItem
@@ -395,6 +396,11 @@ def _all_letters(role_user, make_user, noticed) -> list[tuple[Letter, list[str]]
     notice_row = HearingLetter.objects.get(request=request, kind=LetterKind.NOTICE, party=Party.APPELLANT)
     decision_row = HearingLetter.objects.get(request=request, kind=LetterKind.DECISION, party=Party.APPELLANT)
     ncp = _ncp(noticed.case)
+    # The notice of intent to close (cases.closure) to the case's CP, in Spanish.
+    closing = noticed.case
+    cp = closing.cp
+    closing.closure_noticed_on, closing.closure_due_on = date(2026, 12, 7), date(2027, 2, 5)
+    closing.closure_notice_reason = "location_unknown"
     common = [
         *_office_data(),
         complaint.number,
@@ -426,6 +432,10 @@ def _all_letters(role_user, make_user, noticed) -> list[tuple[Letter, list[str]]
                 "NCP",
             ],
         ),  # the partner is named in Spanish, not data
+        (
+            closure_notice_letter(closing, language="es")[0],
+            [closing.case_number, cp.display_name, "12 Elm Street", "Albany", "NY 12207"],
+        ),
         (acknowledgement_letter(complaint, language="es"), []),
         (extension_letter(complaint, language="es"), ["Registros del SDU"]),
         (resolution_letter(complaint, language="es"), ["Revisamos los pagos."]),
@@ -449,7 +459,7 @@ def test_every_letter_renders_in_spanish_with_no_english_template_string(role_us
         _subject, news = announcement_email(
             announcement=announcement, subject="Nuevo horario", email="a@example.org", public_url="https://x.test/n/1"
         )
-    assert len(texts) == 6
+    assert len(texts) == 7
     for letter, text, data in texts:
         assert letter.language == "es"
         assert _leftover(text, data) == [], (letter.kind, _leftover(text, data))
