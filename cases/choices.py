@@ -364,7 +364,7 @@ CaseEvent = event_choices(
     case.closed case.interstate_referred case.note_added case.opened case.reassigned case.stage_changed
     charges.accrued employment.ended employment.recorded collection.held collection.posted collection.released collection.reversed
     collections.redistributed demo.cases_seeded disbursements.swept fvi.override_granted fvi.override_used
-    letter.returned letter.sent locate.attempted order.created order.established order.modified order.review_adjustment
+    letter.returned letter.sent locate.attempted order.created order.ended order.established order.modified order.review_adjustment
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
     person.merged person.ssn_corrected person.ssn_removed person.updated work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
     address.recorded person.fvi_set person.fvi_cleared

@@ -349,6 +349,7 @@ CASEWORKS_TASK_QUEUES = {
         "cases.accrue_chunk",
         "cases.sweep_disbursements",
         "cases.locate_due_sweep",
+        "cases.closure_notice_due_sweep",
         "enforcement.tasks.nightly_sweep_task",
         "enforcement.tasks.sweep_chunk_task",
         "quality.tasks.snapshot_task",

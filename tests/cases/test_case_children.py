@@ -95,7 +95,7 @@ def test_another_caseload_is_403_another_county_404_and_no_county_refused(client
 
 def test_a_closed_case_takes_no_child(client_as, worker):
     case = CaseFactory()
-    services.case_close(case=case, reason="other", note="The family moved out of state.", by=worker)
+    services.case_close(case=case, reason="good_cause", note="Risk of harm found by the IV-A agency.", by=worker)
     page = client_as("caseworker").post(_url(case), FORM)
     assert page.status_code == 302 and len(_children(case)) == 1
     with pytest.raises(ValidationError):
