@@ -283,7 +283,9 @@ class ReferralDetailView(ObjectDetailView):
     def post(self, request, pk: int):
         if not request.user.has_perm("enforcement.change_criminalreferral"):
             raise Http404
-        self.object = self.get_object()
+        # An update is a write: the referral's case in the user's write scope (their county:
+        # cases.models.scope); one they only read is a 403, logged.
+        self.object = CriminalReferral.objects.select_related("case").get_for(request.user, "change", pk=pk)
         form = ReferralUpdateForm(request.POST, closed=self.object.status == ReferralStatus.CLOSED)
         carry_shown(form)
         if form.is_valid():

@@ -321,3 +321,29 @@ def test_a_petition_on_another_countys_case_is_refused(client, erie, albany_case
     assert not Petition.objects.filter(case=albany_case).exists() and _denied(user, albany_case)
     assert client.post(url, {**data, "case_number": erie_case.case_number}).status_code == 302
     assert Petition.objects.filter(case=erie_case).exists()
+
+
+def test_court_work_on_another_countys_petition_or_referral_is_refused(client, erie, albany_case):
+    from enforcement.services import petition_create
+    from tests.enforcement.factories import CriminalReferralFactory
+    from tests.pages import shown_on
+
+    petition = petition_create(case=albany_case, kind="violation", by=None)
+    referral = CriminalReferralFactory(case=albany_case)
+    user = erie("enforcement_specialist")  # enforcement.change_petition, change_criminalreferral
+    client.force_login(user)
+    page = client.get(reverse("enforcement:petition_detail", args=[petition.pk]))
+    assert page.status_code == 200  # read state-wide
+    update = {**shown_on(page), "docket_number": "V-9-26", "filed_on": "2026-11-20", "served_on": ""}
+    assert client.post(reverse("enforcement:petition_update", args=[petition.pk]), update).status_code == 403
+    petition.refresh_from_db()
+    assert petition.docket_number == ""
+    url = reverse("enforcement:referral_detail", args=[referral.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(
+        url, {**shown_on(page), "status": "closed", "outcome": "convicted", "outcome_on": "2026-11-22"}
+    )
+    assert response.status_code == 403
+    referral.refresh_from_db()
+    assert referral.outcome == ""
