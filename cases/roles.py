@@ -2,9 +2,10 @@
 
 Case scope (cases.models.scope): holders of ``cases.view_all_cases`` see every case; others see
 their county's cases, and a user without a county none. Writes to a case (notes, payments, work
-items, orders, participants) are limited to the user's own caseload unless the role holds
-``cases.work_any_case_in_county``: coordinators supervise the office, and enforcement specialists
-work the enforcement queue across every caseworker's cases. ``cases.view_ssn`` unmasks SSNs on the person
+items, orders, participants) stay in the user's own county whatever they may read, and are limited
+to their own caseload unless the role holds ``cases.work_any_case_in_county``: coordinators
+supervise the office, and enforcement specialists work the enforcement queue across every
+caseworker's cases, of their county. ``cases.view_ssn`` unmasks SSNs on the person
 page (logged); ``cases.view_fti`` (plus current FTI training) shows tax-offset sources.
 """
 

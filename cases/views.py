@@ -234,8 +234,10 @@ class CaseCreateView(PartyMatchViewMixin, PermissionMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         county = user_county(self.request.user)
-        if not self.request.user.has_perm("cases.view_all_cases") and data["county"].strip() != county:
-            # A case opened elsewhere would leave the user's scope the moment it is written.
+        if not self.request.user.is_superuser and data["county"].strip() != county:
+            # Opening a case is a write: in the user's county only, whatever they may read (a case
+            # opened elsewhere would leave their write scope the moment it is written;
+            # cases.models.scope).
             form.add_error(
                 "county",
                 f"You open cases in your county ({county})."
@@ -308,7 +310,8 @@ PICK_ROUTED_MESSAGE = (
 
 class CaseFormView(CaseMixin, ServiceActionView):
     """A form that writes to one case; ``perform(data)`` calls the service. The case is loaded for
-    a write: another county's case is a 404, a case of the county on another caseload a 403."""
+    a write (cases.models.scope): a case the user may not read is a 404; one they read but may not
+    change is a 403, logged (another caseload; another county for a state-wide reader)."""
 
     case_action = "change"
 
@@ -320,8 +323,8 @@ class CaseFormView(CaseMixin, ServiceActionView):
 
 
 class OrderEndView(CaseFormView):
-    """End an order (``services.order_end``): the case loaded for a change (another county 404,
-    another caseload 403), the order one of that case's (else 404)."""
+    """End an order (``services.order_end``): the case loaded for a change (not readable 404,
+    readable but not the user's to change 403), the order one of that case's (else 404)."""
 
     permission_required = "cases.change_supportorder"
     template_name = "cases/order_end.html"

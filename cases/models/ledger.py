@@ -351,4 +351,4 @@ class AssistanceSpell(AuditedModel):
 
     @classmethod
     def scope_filter(cls, user, action: str):
-        return case_scope_q(user, "case__")
+        return case_scope_q(user, "case__", action)

@@ -6,9 +6,23 @@ Reading (``action == "view"``), staff:
   office's one county (``CASEWORKS_OFFICE_COUNTY``, set by a one-county office);
 - a user with neither sees no case at all (fail closed: a blank county is not "every county").
 
-Writing (any other action: a note, a payment, a work item, an order, a participant...): what the
-user may read, and — unless their role holds ``cases.work_any_case_in_county`` (coordinators,
-enforcement specialists) — only the cases on their own caseload (``Case.caseworker``).
+Writing (any other action: a note, a payment, a work item, an order, a person's details or family
+violence indicator, a closure...), staff:
+- only the cases of their county (``user_county``), whatever they may read: a state-wide reader
+  (``cases.view_all_cases``) is not a state-wide writer;
+- and only the cases on their own caseload (``Case.caseworker``) unless their role holds
+  ``cases.work_any_case_in_county`` (coordinators, enforcement specialists): any case *of their
+  county*, as the permission's name says;
+- a user with no county (and no one-county office) writes to no case, even with
+  ``cases.view_all_cases`` (fail closed).
+Not visible → 404; visible but outside the write scope (another caseload, another county) → 403,
+logged (``RestrictedQuerySet.get_for``).
+
+Superusers (the ``administrator`` role) are outside this rule: ``RestrictedQuerySet.restrict`` and
+``in_scope`` return every row for them before any model's ``scope_filter`` is asked, and they work
+in Django admin, whose pages do not read through ``restrict()`` at all (limiting them here would
+only hide from the case pages what admin lets them change anyway). ``case_scope_q`` answers
+``None`` (every row) for them too, so a caller that asks it directly agrees with ``restrict()``.
 
 Partner API keys (``accounts.ApiKey``): the key's counties for reads and writes alike, every
 county only for a key created with ``--all-counties``; a key with neither sees nothing.
@@ -31,6 +45,13 @@ def user_county(user) -> str:
     return (getattr(user, "county", "") or "").strip() or settings.CASEWORKS_OFFICE_COUNTY
 
 
+def case_county_q(user, prefix: str = "") -> Q:
+    """The cases of the staff user's own county (``user_county``); ``NOTHING`` without one. The
+    outer bound of every staff write, whatever the user may read."""
+    county = user_county(user)
+    return Q(**{f"{prefix}county": county}) if county else NOTHING
+
+
 def case_scope_q(user, prefix: str = "", action: str = "view") -> Q | None:
     """The filter limiting rows to the cases ``user`` may ``action``; ``None`` means every row.
 
@@ -40,17 +61,14 @@ def case_scope_q(user, prefix: str = "", action: str = "view") -> Q | None:
         if key.all_counties:
             return None
         return Q(**{f"{prefix}county__in": list(key.counties)}) if key.counties else NOTHING
-    if user.has_perm(VIEW_ALL):
-        q = None
-    else:
-        county = user_county(user)
-        if not county:
-            return NOTHING
-        q = Q(**{f"{prefix}county": county})
-    if action != "view" and not user.has_perm(WORK_ANY):
-        caseload = Q(**{f"{prefix}caseworker": user})
-        q = caseload if q is None else q & caseload
-    return q
+    if getattr(user, "is_superuser", False):
+        return None  # as restrict() answers them (see the module's docstring)
+    if action == "view":
+        return None if user.has_perm(VIEW_ALL) else case_county_q(user, prefix)
+    q = case_county_q(user, prefix)  # writes: never outside the user's county
+    if q is NOTHING or user.has_perm(WORK_ANY):
+        return q
+    return q & Q(**{f"{prefix}caseworker": user})
 
 
 class CaseScoped:

@@ -10,7 +10,7 @@ from core.models import AuditedModel, TimeStampedModel, is_partner, staff_refere
 from ..choices import LocateResult, LocateSource, WorkItemKind, WorkItemPriority, WorkItemStatus
 from .cases import Case
 from .people import Person
-from .scope import CaseScoped, case_scope_q
+from .scope import CaseScoped, case_county_q, case_scope_q
 
 
 class WorkItem(TimeStampedModel, AuditedModel):
@@ -59,14 +59,13 @@ class WorkItem(TimeStampedModel, AuditedModel):
     @classmethod
     def scope_filter(cls, user, action: str):
         # An item without a case is office work, open to everyone in the app. An item assigned to
-        # the user may be worked by them wherever its case is in their view.
+        # the user may be worked by them off their caseload, but, as every write, only on a case
+        # of their county (cases.models.scope).
         q = case_scope_q(user, "case__", action)
         if q is None:
             return None
         if action != "view" and not is_partner(user):
-            view_q = case_scope_q(user, "case__")
-            assigned = models.Q(assigned_to=user) if view_q is None else view_q & models.Q(assigned_to=user)
-            q |= assigned
+            q |= case_county_q(user, "case__") & models.Q(assigned_to=user)
         return q | models.Q(case__isnull=True)
 
 

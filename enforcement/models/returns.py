@@ -106,4 +106,4 @@ class DisbursementReturn(AuditedModel):
     def scope_filter(cls, user, action):
         from cases.models.scope import case_scope_q
 
-        return case_scope_q(user, "disbursement__case__")
+        return case_scope_q(user, "disbursement__case__", action)

@@ -127,7 +127,9 @@ class ActionBulkIssueView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Te
         )
 
     def act_on(self, pk: int, form) -> str:
-        action = EnforcementAction.objects.restrict(self.request.user, "view").select_related("case").get(pk=pk)
+        # Issuing a notice is a write: the action's case in the user's write scope (their county:
+        # cases.models.scope), else refused and logged as the single step is.
+        action = EnforcementAction.objects.select_related("case").get_for(self.request.user, "change", pk=pk)
         if action.status != ActionStatus.PROPOSED:
             raise ValidationError(f"{action.reference}: the notice was already issued.")
         try:
@@ -239,6 +241,7 @@ class ActionStepView(ServiceActionView):
 
     permission_required = WORK
     model = EnforcementAction
+    scope_action = "change"  # a step is a write: the case in the user's write scope (their county), else 403
     post_only = True
     done_message = ""
 

@@ -48,7 +48,8 @@ class PetitionListView(FilteredListView):
 
 class CaseNumberFormView(ServiceActionView):
     """A form that starts something on a case named by its number (a petition, a referral): the case
-    must be one the user can see, else the number field says so and nothing is written."""
+    must be one the user can see, else the number field says so and nothing is written; and one they
+    may work (their county: cases.models.scope), else 403, logged."""
 
     template_name = "enforcement/form_page.html"
 
@@ -63,6 +64,9 @@ class CaseNumberFormView(ServiceActionView):
         )
         if case is None:
             raise ValidationError({"case_number": "No such case in your scope."})
+        # Starting court work is a write: a case the user reads but may not change (another county
+        # for a state-wide reader) is refused with a 403, logged (RestrictedQuerySet.get_for).
+        Case.objects.get_for(self.request.user, "change", pk=case.pk)
         return case
 
 
@@ -112,6 +116,7 @@ class _PetitionPost(ServiceActionView):
 
     permission_required = "enforcement.change_petition"
     model = Petition
+    scope_action = "change"  # a write: the petition's case in the user's write scope (their county), else 403
     post_only = True
     success_message = "Saved."
 
@@ -163,6 +168,7 @@ class HearingCreateView(_PetitionPost):
 class HearingResultView(ServiceActionView):
     permission_required = "enforcement.change_courthearing"
     model = CourtHearing
+    scope_action = "change"  # a write: the hearing's case in the user's write scope (their county), else 403
     form_class = HearingResultForm
     post_only = True
     success_message = "Hearing recorded."
@@ -277,7 +283,9 @@ class ReferralDetailView(ObjectDetailView):
     def post(self, request, pk: int):
         if not request.user.has_perm("enforcement.change_criminalreferral"):
             raise Http404
-        self.object = self.get_object()
+        # An update is a write: the referral's case in the user's write scope (their county:
+        # cases.models.scope); one they only read is a 403, logged.
+        self.object = CriminalReferral.objects.select_related("case").get_for(request.user, "change", pk=pk)
         form = ReferralUpdateForm(request.POST, closed=self.object.status == ReferralStatus.CLOSED)
         carry_shown(form)
         if form.is_valid():

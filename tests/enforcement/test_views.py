@@ -24,7 +24,9 @@ def frozen():
 
 
 def office(n: int):
-    cases = [delinquent_case(unassigned=f"{3000 + i}.00", county="Albany" if i % 2 else "Bronx") for i in range(n)]
+    """``n`` delinquent cases, alternately in the cast's county (Albany, the first: the cast's
+    specialist and coordinator work it) and in the Bronx (which they only read)."""
+    cases = [delinquent_case(unassigned=f"{3000 + i}.00", county="Bronx" if i % 2 else "Albany") for i in range(n)]
     sweep_run_inline(as_of=AS_OF)
     return cases
 
@@ -81,7 +83,7 @@ def test_specialist_issues_notice_and_gets_the_pdf(client_as):
 
 
 def test_caseworker_sees_but_cannot_work_actions(client_as):
-    office(2)  # the second case is in the cast caseworker's county (Albany)
+    office(2)  # the first case is in the cast caseworker's county (Albany)
     action = EnforcementAction.objects.filter(case__county="Albany").first()
     client = client_as("caseworker")
     assert client.get(reverse("enforcement:action_detail", args=[action.pk])).status_code == 200

@@ -29,6 +29,11 @@ def render() -> str:
         "needs; a test walks every URL as every role. Partner agencies reach the API through keys whose",
         "scopes alone decide what they may call (`resource:read` / `resource:write`, or `all`).",
         "",
+        "Case scope (`cases/models/scope.py`): `cases.view_all_cases` reads every county's cases, others",
+        "their own county's. Writes stay in the user's own county whatever they read (a state-wide",
+        "reader is not a state-wide writer; a user with no county writes nothing), and on their own",
+        "caseload unless the role holds `cases.work_any_case_in_county` (any case of their county).",
+        "",
         "| Role | Duties | Permissions |",
         "|---|---|---|",
     ]
