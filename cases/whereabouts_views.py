@@ -58,6 +58,10 @@ class AddressCreateView(PersonFormView):
     def get_initial(self):
         return {"valid_from": timezone.localdate()}
 
+    def get_form_kwargs(self):
+        # An FVI person's new address is not written back into the page after an error.
+        return {**super().get_form_kwargs(), "withheld": not whereabouts_shown(self.person, user=self.request.user)}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         card = person_card(person=self.person, user=self.request.user)
