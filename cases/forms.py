@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from core.fields import blind_index
-from core.forms import DateInput, MoneyField, SelectedRowsForm
+from core.forms import DateInput, MoneyField, SelectedRowsForm, bounded_date, past_date
 
 from .choices import (
     EMPLOYMENT_DESK_SOURCES,
@@ -36,12 +33,6 @@ from .choices import (
 from .people import ssns_differ
 from .services.employment import fein_clean
 from .whereabouts_forms import ADDRESS_NAMES, address_checked, address_fields
-
-
-def _not_future(value):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError("The date cannot be in the future.")
-    return value
 
 
 class SSNField(forms.CharField):
@@ -76,10 +67,10 @@ class ChildFields(forms.Form):
     )
 
     def clean_child_date_of_birth(self):
-        return _not_future(self.cleaned_data["child_date_of_birth"])
+        return past_date(self.cleaned_data["child_date_of_birth"])
 
     def clean_child_paternity_established_on(self):
-        return _not_future(self.cleaned_data["child_paternity_established_on"])
+        return past_date(self.cleaned_data["child_paternity_established_on"])
 
     def clean(self):
         data = super().clean()
@@ -230,7 +221,7 @@ class CaseCreateForm(PartyMatchForm, ChildFields):
         self.fields["jurisdiction"].initial = settings.CASEWORKS_JURISDICTION
 
     def clean_application_received_on(self):
-        return _not_future(self.cleaned_data["application_received_on"])
+        return past_date(self.cleaned_data["application_received_on"])
 
     def clean_other_state(self):
         return self.cleaned_data["other_state"].upper()
@@ -267,10 +258,10 @@ class PaternityForm(forms.Form):
     )
 
     def clean_established_on(self):
-        return _not_future(self.cleaned_data["established_on"])
+        return past_date(self.cleaned_data["established_on"])
 
     def clean_genetic_test_ordered_on(self):
-        return _not_future(self.cleaned_data["genetic_test_ordered_on"])
+        return past_date(self.cleaned_data["genetic_test_ordered_on"])
 
 
 # A match the user may not see (a person on other counties' cases only): no name, birth date, SSN,
@@ -311,7 +302,7 @@ class OrderForm(forms.Form):
     arrears_repayment = MoneyField(required=False, allow_zero=True, label="Arrears repayment (monthly)")
 
     def clean_issued_on(self):
-        return _not_future(self.cleaned_data["issued_on"])
+        return past_date(self.cleaned_data["issued_on"])
 
     def clean(self):
         data = super().clean()
@@ -355,7 +346,7 @@ class PaymentForm(forms.Form):
     )
 
     def clean_received_on(self):
-        return _not_future(self.cleaned_data["received_on"])
+        return past_date(self.cleaned_data["received_on"])
 
     def clean(self):
         cleaned = super().clean()
@@ -395,6 +386,9 @@ class ClosureAnswerForm(forms.Form):
         label="What the answer said (information that could lead to paternity, an order or its enforcement; or "
         "contact reestablished)",
     )
+
+    def clean_answered_on(self):
+        return past_date(self.cleaned_data["answered_on"])
 
 
 class NoteForm(forms.Form):
@@ -456,9 +450,9 @@ class LocateAttemptForm(forms.Form):
     result = forms.ChoiceField(choices=LocateResult.choices)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, withheld: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        found = address_fields(required=False, prefix="address_")
+        found = address_fields(required=False, prefix="address_", withheld=withheld)
         for field in found.values():
             field.label = f"Address found: {str(field.label)[0].lower()}{str(field.label)[1:]}"
         found["address_line1"].label = "Address found: street (optional, with the result Found)"
@@ -466,7 +460,7 @@ class LocateAttemptForm(forms.Form):
         self.fields.update(found)
 
     def clean_attempted_on(self):
-        return _not_future(self.cleaned_data["attempted_on"])
+        return past_date(self.cleaned_data["attempted_on"])
 
     def clean(self):
         cleaned = super().clean()
@@ -490,7 +484,7 @@ class AssistanceChangeForm(forms.Form):
     )
 
     def clean_effective_on(self):
-        return _not_future(self.cleaned_data["effective_on"])
+        return past_date(self.cleaned_data["effective_on"])
 
 
 class InterstateReferralForm(forms.Form):
@@ -499,7 +493,7 @@ class InterstateReferralForm(forms.Form):
     )
 
     def clean_interstate_referred_on(self):
-        return _not_future(self.cleaned_data["interstate_referred_on"])
+        return past_date(self.cleaned_data["interstate_referred_on"])
 
 
 def _staff_choices():
@@ -538,7 +532,7 @@ class FviOverrideForm(forms.Form):
         self.fields["agency"].queryset = PartnerAgency.objects.filter(kind="court", is_active=True)
 
     def clean_ordered_on(self):
-        return _not_future(self.cleaned_data["ordered_on"])
+        return past_date(self.cleaned_data["ordered_on"])
 
 
 class PersonMergeForm(forms.Form):
@@ -587,10 +581,7 @@ class OrderEndForm(forms.Form):
     )
 
     def clean_ends_on(self):
-        ends_on = self.cleaned_data["ends_on"]
-        if not date(1900, 1, 1) <= ends_on <= date(2100, 12, 31):
-            raise forms.ValidationError("Enter a date between 1900 and 2100.")
-        return ends_on
+        return bounded_date(self.cleaned_data["ends_on"])
 
     def clean(self):
         data = super().clean()
@@ -625,7 +616,7 @@ class EmploymentForm(forms.Form):
             raise forms.ValidationError(exc.message_dict["fein"]) from exc
 
     def clean_started_on(self):
-        return _not_future(self.cleaned_data["started_on"])
+        return past_date(self.cleaned_data["started_on"])
 
 
 class EmploymentEndForm(forms.Form):
@@ -634,7 +625,7 @@ class EmploymentEndForm(forms.Form):
     source = forms.ChoiceField(choices=[(s.value, s.label) for s in EMPLOYMENT_DESK_SOURCES], label="Who told us")
 
     def clean_ended_on(self):
-        return _not_future(self.cleaned_data["ended_on"])
+        return past_date(self.cleaned_data["ended_on"])
 
 
 # -- corrections to a case document (cases.documents: whereabouts mark, withdrawal) ------------------

@@ -11,25 +11,26 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import get_language_info
 
-from core.forms import DateInput, clean_phone
+from core.forms import DateInput, NoEchoTextInput, clean_phone, past_date
 
 from .choices import Sex
 from .forms import SSNField
 from .languages import NAMES
 from .models import Person
 from .redaction import PERSON_WHEREABOUTS_FIELDS
-from .services.people import REASON_MAX
+from .services.people import REASON_MAX, SSN_IN_REASON, ssn_in_text
 
 
-class NoEchoTextInput(forms.TextInput):
-    """A text box that is always empty when the page is drawn, even after an error: what was typed
-    (an SSN, an FVI person's new phone) is not sent back in the page."""
+class SsnFreeTextarea(forms.Textarea):
+    """A reason box that does not send back, after an error, text holding an SSN
+    (``ssn_in_text``: the form refuses it; the SSN is not written back into the page)."""
 
     def format_value(self, value: Any) -> str | None:
-        return None
+        if value and ssn_in_text(str(value)):
+            return None
+        return super().format_value(value)
 
 
 def language_choices(current: str = "") -> list[tuple[str, str]]:
@@ -49,12 +50,6 @@ def language_choices(current: str = "") -> list[tuple[str, str]]:
     return [("", "Not known"), *choices]
 
 
-def _not_future(value):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError("The date cannot be in the future.")
-    return value
-
-
 class PersonEditForm(forms.Form):
     """A person's details (``cases.services.person_update``). Built on ``person``: its values are
     the initial ones, except an FVI person's phone and e-mail, which are neither shown nor carried."""
@@ -62,7 +57,7 @@ class PersonEditForm(forms.Form):
     first_name = forms.CharField(max_length=80, label="First name")
     middle_name = forms.CharField(max_length=80, required=False, label="Middle name")
     last_name = forms.CharField(max_length=80, label="Last name")
-    date_of_birth = forms.DateField(widget=DateInput, required=False, label="Date of birth", validators=[_not_future])
+    date_of_birth = forms.DateField(widget=DateInput, required=False, label="Date of birth")
     sex = forms.ChoiceField(choices=Sex.choices, label="Sex")
     phone = forms.CharField(max_length=30, required=False, label="Phone")
     email = forms.EmailField(max_length=254, required=False, label="E-mail")
@@ -74,7 +69,7 @@ class PersonEditForm(forms.Form):
         label="Language note",
         help_text="The language as the person gave it, when it is not in the list (e.g. ASL).",
     )
-    deceased_on = forms.DateField(widget=DateInput, required=False, label="Date of death", validators=[_not_future])
+    deceased_on = forms.DateField(widget=DateInput, required=False, label="Date of death")
 
     REPLACE = {"phone": "replace_phone", "email": "replace_email"}
 
@@ -111,6 +106,12 @@ class PersonEditForm(forms.Form):
                         widget=NoEchoTextInput(attrs={"autocomplete": "off", "type": "email"}),
                         help_text="Withheld (family violence indicator). Leave empty to keep the e-mail on file.",
                     )
+
+    def clean_date_of_birth(self):
+        return past_date(self.cleaned_data.get("date_of_birth"))
+
+    def clean_deceased_on(self):
+        return past_date(self.cleaned_data.get("deceased_on"))
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data.get("phone", ""))
@@ -153,10 +154,16 @@ class PersonSsnForm(forms.Form):
     )
     reason = forms.CharField(
         max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=SsnFreeTextarea(attrs={"rows": 3}),
         label="Reason",
         help_text="Why the SSN on file is wrong, and how the right one was confirmed. Do not type an SSN here.",
     )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        if ssn_in_text(reason):
+            raise forms.ValidationError(SSN_IN_REASON)
+        return reason
 
     def clean(self):
         data = super().clean()

@@ -39,7 +39,7 @@ from .exceptions import CollectionConflict
 from .filtersets import CaseFilterSet, WorkItemFilterSet
 from .models import Case, FviOverride, Person, WorkItem
 from .models.scope import user_county
-from .redaction import WITHHELD, letter_address_text
+from .redaction import WITHHELD, letter_address_text, whereabouts_shown
 
 
 class CaseMixin:
@@ -609,6 +609,11 @@ class LocateAttemptCreateView(CaseFormView):
     template_name = "cases/locate_form.html"
     form_class = forms.LocateAttemptForm
     success_message = "Locate attempt recorded."
+
+    def get_form_kwargs(self):
+        # The address found for an FVI NCP is not written back into the page (42 USC 654(26)).
+        ncp = self.case.ncp
+        return {**super().get_form_kwargs(), "withheld": ncp is not None and not whereabouts_shown(ncp)}
 
     def perform(self, data):
         services.locate_attempt_record(case=self.case, by=self.request.user, **data)

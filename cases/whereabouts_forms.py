@@ -5,38 +5,41 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from core.forms import DateInput
+from core.forms import DateInput, NoEchoTextInput, past_date
 
 from .services.whereabouts import ADDRESS_SOURCES_BY_HAND, REASON_MAX, postal_code_clean, state_clean
 
 
-def _not_future(value):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError("The date cannot be in the future.")
-    return value
+def address_fields(*, required: bool, prefix: str = "", withheld: bool = False) -> dict[str, forms.Field]:
+    """The five fields of a US address, named ``<prefix>line1`` ... (``address_`` on the locate form).
+    ``withheld``: the address of an FVI person (42 USC 654(26)): what was typed is not written back
+    into the page after an error (``NoEchoTextInput``)."""
 
+    def box(attrs: dict[str, str | int] | None = None) -> forms.TextInput:
+        if withheld:
+            return NoEchoTextInput(attrs={"autocomplete": "off", **(attrs or {})})
+        return forms.TextInput(attrs=attrs)
 
-def address_fields(*, required: bool, prefix: str = "") -> dict[str, forms.Field]:
-    """The five fields of a US address, named ``<prefix>line1`` ... (``address_`` on the locate form)."""
     return {
-        f"{prefix}line1": forms.CharField(max_length=120, required=required, label="Street address"),
-        f"{prefix}line2": forms.CharField(max_length=120, required=False, label="Apartment, suite, unit (optional)"),
-        f"{prefix}city": forms.CharField(max_length=80, required=required, label="City"),
+        f"{prefix}line1": forms.CharField(max_length=120, required=required, label="Street address", widget=box()),
+        f"{prefix}line2": forms.CharField(
+            max_length=120, required=False, label="Apartment, suite, unit (optional)", widget=box()
+        ),
+        f"{prefix}city": forms.CharField(max_length=80, required=required, label="City", widget=box()),
         f"{prefix}state": forms.CharField(
             max_length=2,
             required=required,
             label="State",
             help_text="Two letters (NY).",
-            widget=forms.TextInput(attrs={"autocomplete": "off", "size": 3}),
+            widget=box({"autocomplete": "off", "size": 3}),
         ),
         f"{prefix}postal_code": forms.CharField(
             max_length=10,
             required=required,
             label="ZIP code",
             help_text="5 digits, or ZIP+4 (12203-1234).",
-            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 11}),
+            widget=box({"inputmode": "numeric", "autocomplete": "off", "size": 11}),
         ),
     }
 
@@ -77,12 +80,12 @@ class AddressForm(forms.Form):
     )
     source = forms.ChoiceField(choices=[("", "—"), *ADDRESS_SOURCES_BY_HAND], label="Where the address came from")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, withheld: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {**address_fields(required=True), **self.fields}
+        self.fields = {**address_fields(required=True, withheld=withheld), **self.fields}
 
     def clean_valid_from(self):
-        return _not_future(self.cleaned_data["valid_from"])
+        return past_date(self.cleaned_data["valid_from"])
 
     def clean(self):
         cleaned = super().clean()
@@ -102,7 +105,7 @@ class FviSetForm(forms.Form):
     )
 
     def clean_reported_on(self):
-        return _not_future(self.cleaned_data["reported_on"])
+        return past_date(self.cleaned_data["reported_on"])
 
 
 class FviClearForm(forms.Form):

@@ -16,11 +16,14 @@ from django.utils import timezone
 from accounts.models import User
 from core.services import sensitive_read_record
 
+from .choices import ParticipantRole
 from .models import Person
 from .redaction import person_card, whereabouts_shown
 from .services.whereabouts import address_record, fvi_set_event, person_fvi_clear, person_fvi_set
 from .views import CaseFormView
 from .whereabouts_forms import AddressForm, FviClearForm, FviSetForm
+
+PARENT_ROLES = (ParticipantRole.CP, ParticipantRole.NCP)
 
 
 class PersonFormView(CaseFormView):
@@ -55,8 +58,22 @@ class AddressCreateView(PersonFormView):
     template_name = "cases/address_form.html"
     form_class = AddressForm
 
+    @cached_property
+    def person(self) -> Person:
+        # A parent's address only, as at case opening: a child lives with a parent, and a child's
+        # address would show where a parent with the family violence indicator lives
+        # (``cases.redaction`` reads the child's own indicator only). A child of the case: 404.
+        person = super().person
+        if not person.participations.filter(case=self.case, role__in=PARENT_ROLES).exists():
+            raise Http404("Addresses are recorded for the parents of a case.")
+        return person
+
     def get_initial(self):
         return {"valid_from": timezone.localdate()}
+
+    def get_form_kwargs(self):
+        # An FVI person's new address is not written back into the page after an error.
+        return {**super().get_form_kwargs(), "withheld": not whereabouts_shown(self.person, user=self.request.user)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

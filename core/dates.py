@@ -23,11 +23,40 @@ DISPLAY_DATE_FORMATS = {"en": "M j, Y", "es": "j M Y"}
 DISPLAY_TIME_FORMAT = "H:i"
 
 
+# The dates a person can mean on a form or in a service: anything outside is a typing error (a
+# year 0001 or 1800 typed for 2001), refused before it reaches a calculation (``date(1, 1, 1) -
+# timedelta(days=1)`` is an OverflowError) or a record.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+DATE_OUT_OF_BOUNDS = "Enter a date between 1900 and 2100."
+DATE_IN_FUTURE = "The date cannot be in the future."
+
+
+def date_refusal(value: date | None, *, future: bool = True, today: date | None = None) -> str:
+    """Why ``value`` is refused ("" when it is not, or when no date is given): outside 1900-2100
+    (``EARLIEST_DATE``, ``LATEST_DATE``), or, with ``future=False``, after today (the office's
+    date, or ``today`` when the caller fixes it). The one rule of every date field and service."""
+    if value is None:
+        return ""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        return DATE_OUT_OF_BOUNDS
+    if not future and value > (today or timezone.localdate()):
+        return DATE_IN_FUTURE
+    return ""
+
+
+def date_in_bounds(value: date | None, field: str) -> None:
+    """Refuse a date outside 1900-2100 (``date_refusal``): a ``ValidationError`` on ``field``."""
+    if problem := date_refusal(value):
+        raise ValidationError({field: problem})
+
+
 def not_in_future(value: date | None, field: str, *, today: date | None = None) -> None:
-    """Refuse a date after today (the office's date, or ``today`` when the caller fixes it): a
-    ``ValidationError`` on ``field``. No date given: nothing to check."""
-    if value is not None and value > (today or timezone.localdate()):
-        raise ValidationError({field: "The date cannot be in the future."})
+    """Refuse a date after today (the office's date, or ``today`` when the caller fixes it) or
+    before 1900 (``date_refusal``): a ``ValidationError`` on ``field``. No date given: nothing to
+    check."""
+    if problem := date_refusal(value, future=False, today=today):
+        raise ValidationError({field: problem})
 
 
 def display_date(value: date | datetime | None, *, with_time: bool = False) -> str:

@@ -1,11 +1,15 @@
 """Form rendering: labels, help text and errors next to each field, Bootstrap classes, no JS needed."""
 
 import re
+from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2, TemplatesSetting
 from django.utils.functional import cached_property
+
+from core.dates import date_refusal
 
 
 class CaseworksFormRenderer(TemplatesSetting):
@@ -43,6 +47,29 @@ def clean_phone(value: str) -> str:
     if value and (not PHONE_RE.match(value) or not 7 <= sum(ch.isdigit() for ch in value) <= 15):
         raise ValidationError("Enter a phone number of 7 to 15 digits (spaces, dashes and brackets are fine).")
     return value
+
+
+def past_date(value: date | None) -> date | None:
+    """A date field's check (``clean_<field>`` or ``validators=``): between 1900 and today
+    (``core.dates.date_refusal``, the services' rule). Returns the value."""
+    if problem := date_refusal(value, future=False):
+        raise ValidationError(problem)
+    return value
+
+
+def bounded_date(value: date | None) -> date | None:
+    """A date field's check when the date may be in the future: between 1900 and 2100."""
+    if problem := date_refusal(value):
+        raise ValidationError(problem)
+    return value
+
+
+class NoEchoTextInput(forms.TextInput):
+    """A text box that is always empty when the page is drawn, even after an error: what was typed
+    (an SSN, an FVI person's new phone or address) is not sent back in the page."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
 
 
 class DateInput(forms.DateInput):

@@ -1,5 +1,7 @@
 from django import forms
 
+from core.dates import date_refusal
+
 from ..choices import CollectionReverseReason
 from ..models import Case
 
@@ -38,15 +40,13 @@ class StatementRangeForm(forms.Form):
     end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self):
-        from datetime import date
-
         from .statement import MAX_YEARS
 
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         for name in ("start", "end"):
-            if data.get(name) and not date(1900, 1, 1) <= data[name] <= date(2100, 12, 31):
-                self.add_error(name, "Enter a date between 1900 and 2100.")
+            if problem := date_refusal(data.get(name)):
+                self.add_error(name, problem)
         if start and end and start > end:
             raise forms.ValidationError("The start date is after the end date.")
         if start and end and (end - start).days > MAX_YEARS * 366:

@@ -169,6 +169,9 @@ class CollectionReverseView(CaseFormView):
         context = super().get_context_data(**kwargs)
         collection = self.collection
         fti = can_view_fti(self.request.user)
+        # A tax offset's source shown is a display of FTI: logged (IRS Publication 1075), as on the
+        # statement, the case page and the held queue.
+        fti_reads_record(request=self.request, collections=[collection])
         disbursements = list(collection.disbursements.order_by("pk"))
         context.update(
             collection=collection,

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.dates import display_date, not_in_future
+from core.dates import date_refusal, display_date, not_in_future
 from core.legal import legal_parameter
 from core.models import DomainEvent
 from core.services import event_record, events_bulk_record
@@ -187,8 +187,8 @@ def closure_notice_answer(
         errors["answered_by"] = "Choose who answered."
     elif answered_by == "initiating_agency" and case.interstate_role != InterstateRole.RESPONDING:
         errors["answered_by"] = "Only a responding intergovernmental case has an initiating agency to answer."
-    if answered_on > timezone.localdate():
-        errors["answered_on"] = "The date cannot be in the future."
+    if problem := date_refusal(answered_on, future=False):
+        errors["answered_on"] = problem
     elif case.closure_noticed_on and answered_on < case.closure_noticed_on:
         errors["answered_on"] = (
             f"The notice was sent on {display_date(case.closure_noticed_on)}: an answer comes after it."

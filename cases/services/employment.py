@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import hooks
-from core.dates import display_date
+from core.dates import date_refusal, display_date
 from core.db import advisory_xact_lock
 from core.services import event_record
 
@@ -84,6 +84,8 @@ def employment_record(*, person: Person, data: dict[str, Any], by: User) -> Empl
     today = timezone.localdate()
     if started_on is None:
         errors["started_on"] = "Enter the day the job started."
+    elif problem := date_refusal(started_on):
+        errors["started_on"] = problem
     elif started_on > today:
         errors["started_on"] = "A job cannot start in the future: record it once it has started."
     source = data.get("source") or ""

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.dates import display_date, not_in_future
+from core.dates import date_refusal, display_date, not_in_future
 from core.services import event_record
 from core.stale import Shown, refuse_if_changed
 
@@ -136,8 +136,8 @@ def _paternity_check(data: PaternityData) -> None:
         ("established_on", data.established_on),
         ("genetic_test_ordered_on", data.genetic_test_ordered_on),
     ):
-        if value and value > today:
-            errors[name] = "The date cannot be in the future."
+        if problem := date_refusal(value, future=False, today=today):
+            errors[name] = problem
     if data.status == PaternityStatus.ESTABLISHED:
         if not data.established_on:
             errors.setdefault("established_on", "Give the date paternity was established.")

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import date_refusal
 from core.db import advisory_xact_lock
 from core.fields import blind_index
 from core.models import DomainEvent
@@ -224,8 +225,15 @@ SSN_UNCHANGED = "This is the SSN on file already: nothing to change."
 SSN_NONE_TO_REMOVE = "There is no SSN on file to remove."
 SSN_IN_REASON = "Do not type an SSN in the reason: the reason is kept in the person's events."
 REASON_MAX = 500
-# Nine digits in a row, with or without dashes or spaces: an SSN typed into free text.
-_SSN_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ -]?\d){8}(?!\d)")
+# Nine digits with nothing but separators between them (any run of spaces, dashes, dots, slashes...
+# "219-09-9999", "219.09.9999", "219 - 09 - 9999", "219/09/9999"): an SSN typed into free text.
+_SSN_IN_TEXT = re.compile(r"(?<!\d)\d(?:[\W_]*\d){8}(?!\d)")
+
+
+def ssn_in_text(text: str) -> bool:
+    """Whether ``text`` holds what may be an SSN: nine digits in a row, whatever separates them
+    as long as it is no letter. The check of every reason that is kept in an event."""
+    return bool(_SSN_IN_TEXT.search(text or ""))
 
 
 @dataclass
@@ -247,13 +255,12 @@ def _locked_live(person: Person) -> Person:
 
 def _details_check(person: Person, changed: list[str]) -> None:
     """The rules of a person's details, on the row as it will be saved (a colleague's change
-    included): no date in the future, death not before birth; each changed field's own validators."""
-    today = timezone.localdate()
+    included): no date in the future or before 1900, death not before birth; each changed field's own validators."""
     errors: dict[str, list[str]] = {}
     for name in ("date_of_birth", "deceased_on"):
         value: date | None = getattr(person, name)
-        if name in changed and value is not None and value > today:
-            errors.setdefault(name, []).append("The date cannot be in the future.")
+        if name in changed and (problem := date_refusal(value, future=False)):
+            errors.setdefault(name, []).append(problem)
     if (
         {"date_of_birth", "deceased_on"} & set(changed)
         and person.date_of_birth
@@ -279,7 +286,8 @@ def person_update(*, person: Person, data: dict[str, Any], by: User | None, show
     From a page (``shown``): only the fields the user changed there apply, a colleague's change made
     since stays, and the same field changed by both is refused (``core.stale.shown_changes``). A
     whereabouts field the page did not show (an FVI person's phone or e-mail, 42 USC 654(26): the
-    page offers an empty "replace" box instead) is applied as given. A merged record is refused."""
+    page offers an empty "replace" box instead) is applied as given, and counts as changed even when
+    it equals the value on file (the answer tells nothing of it). A merged record is refused."""
     person = _locked_live(person)
     posted = {name: data[name] for name in DETAIL_FIELDS if name in data}
     for name in ("phone", "email", "first_name", "middle_name", "last_name", "language_note"):
@@ -291,7 +299,14 @@ def person_update(*, person: Person, data: dict[str, Any], by: User | None, show
         if name in posted and shown is not None and name not in shown.prints
     }
     mine = {**shown_changes(row=person, shown=shown, posted=posted, labels=DETAIL_LABELS), **unseen}
-    changed = [name for name, value in mine.items() if fingerprint(getattr(person, name)) != fingerprint(value)]
+    # A withheld field typed in its "replace" box counts as changed even when it is the value on
+    # file: otherwise the answer ("Nothing changed." / "Details saved.") and the event would tell
+    # whether a guess of an FVI person's phone or e-mail is the one on file (42 USC 654(26)).
+    changed = [
+        name
+        for name, value in mine.items()
+        if name in unseen or fingerprint(getattr(person, name)) != fingerprint(value)
+    ]
     if not changed:
         return PersonUpdate(person=person)
     for name in changed:
@@ -369,7 +384,7 @@ def person_ssn_correct(*, person: Person, ssn: str, reason: str, by: User | None
         raise ValidationError({"reason": "Say why the SSN on file is wrong."})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"Keep the reason to {REASON_MAX} characters."})
-    if _SSN_IN_TEXT.search(reason):
+    if ssn_in_text(reason):
         raise ValidationError({"reason": SSN_IN_REASON})
     if ssn:
         try:

@@ -17,10 +17,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
-from core.dates import display_date, not_in_future
+from core.dates import date_refusal, display_date, not_in_future
 from core.models import AccessLog, DomainEvent
 from core.services import access_log_record, acting_user, event_record, repeat_refuse
 
@@ -135,8 +134,8 @@ def _address_data_clean(data: dict[str, Any]) -> dict[str, Any]:
     cleaned["valid_from"] = data.get("valid_from")
     if not isinstance(cleaned["valid_from"], date):
         errors.setdefault("valid_from", []).append("Enter the date the person has lived there from.")
-    elif cleaned["valid_from"] > timezone.localdate():
-        errors.setdefault("valid_from", []).append("The date cannot be in the future.")
+    elif problem := date_refusal(cleaned["valid_from"], future=False):
+        errors.setdefault("valid_from", []).append(problem)
     cleaned["source"] = data.get("source") or ""
     if cleaned["source"] not in AddressSource.values:
         errors.setdefault("source", []).append("Choose where the address came from.")
@@ -156,8 +155,10 @@ def address_record(
     source): the current address(es) close the day before it starts, and letters use the new one
     from now on (``cases.redaction.mailing_address``). Under the person's row lock, in one
     transaction. Refused: a merged record (record it on the survivor), a date in the future or
-    before the current address started, and the same address again (a double-clicked form, or the
-    address already current). The event names the source, never the address (an FVI person's
+    before 1900, and, for a person without the family violence indicator, a date before the
+    current address started and the same address again (a double-clicked form, or the address
+    already current). An FVI person's address is recorded whatever is on file (see the comment
+    in the body: no answer may tell the address on file). The event names the source, never the address (an FVI person's
     whereabouts are never released; nobody's are written into the case history). ``case``: the
     case whose history shows the event. ``keep_current``: the address already current is no error
     (a locate attempt that finds the person where the file says): nothing is added, it is returned."""
@@ -173,26 +174,38 @@ def address_record(
             undeliverable_on__isnull=True,
             **{f"{name}__iexact": cleaned[name] for name in ADDRESS_FIELDS},
         )
+        # An FVI person's whereabouts are withheld (42 USC 654(26)): no answer may depend on the
+        # address on file, or typing guesses would find it (a refusal "already the current address",
+        # or "the current one is on file from <date>"). The address typed is recorded whatever is
+        # on file: the same address again is a new row from its date (the old row closes, as for
+        # any move: the history stays right); one starting before the current address is a past
+        # address, ending the day before the current one started.
+        withheld = person.family_violence
         if keep_current and (current_same := same.order_by("pk").first()) is not None:
             return current_same
-        repeat_refuse(
-            parent=person,
-            same=same,
-            window=None,
-            locked=True,
-            message=lambda current: (
-                f"This is already the person's current address (from {display_date(current.valid_from)}): "
-                "nothing was added."
-            ),
-        )
+        if not withheld:
+            repeat_refuse(
+                parent=person,
+                same=same,
+                window=None,
+                locked=True,
+                message=lambda current: (
+                    f"This is already the person's current address (from {display_date(current.valid_from)}): "
+                    "nothing was added."
+                ),
+            )
         current = list(Address.objects.select_for_update().filter(person=person, valid_to__isnull=True))
         latest = max((a.valid_from for a in current), default=None)
         if latest is not None and valid_from < latest:
-            raise ValidationError(
-                {
-                    "valid_from": f"The current address is on file from {display_date(latest)}: "
-                    "the new one cannot start before it."
-                }
+            if not withheld:
+                raise ValidationError(
+                    {
+                        "valid_from": f"The current address is on file from {display_date(latest)}: "
+                        "the new one cannot start before it."
+                    }
+                )
+            return _past_address_record(
+                person=person, cleaned=cleaned, ends_on=latest - timedelta(days=1), case=case, by=by
             )
         for old in current:
             # Replaced on the day it started: it ends that day (an address never ends before it starts).
@@ -214,6 +227,30 @@ def address_record(
                 "closed": [a.pk for a in current],
             },
         )
+    return address
+
+
+def _past_address_record(
+    *, person: Person, cleaned: dict[str, Any], ends_on: date, case: Case | None, by: User | None
+) -> Address:
+    """An FVI person's address that started before the current one (``address_record``): kept as a
+    past address, ending ``ends_on``; the current address stays current."""
+    address = Address(person=person, **cleaned, valid_to=ends_on)
+    address.full_clean()
+    address.save()
+    event_record(
+        verb="address.recorded",
+        subject=person,
+        case_id=case.pk if case is not None else None,
+        actor=by,
+        summary=f"New address recorded, source: {address.get_source_display()}",
+        data={
+            "address_id": address.pk,
+            "source": address.source,
+            "valid_from": address.valid_from.isoformat(),
+            "closed": [],
+        },
+    )
     return address
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,6 +169,7 @@ def test_a_double_submit_records_the_address_once(client, worker, moved):
         ({"source": "gossip"}, "source", "valid choice"),
         ({"valid_from": "2099-01-01"}, "valid_from", "future"),
         ({"valid_from": "2023-12-31"}, "valid_from", "current address is on file from"),
+        ({"valid_from": "0001-01-01"}, "valid_from", "between 1900 and 2100"),
     ],
 )
 def test_bad_input_is_a_clear_error_and_changes_nothing(client, worker, moved, changes, field, message):
@@ -215,6 +217,30 @@ def test_the_form_shows_the_current_address_of_a_person_without_the_indicator(cl
     assert AccessLog.objects.filter(kind="sensitive_read", object_id=str(moved.ncp.pk), fields=["addresses"]).exists()
 
 
+def test_a_child_of_the_case_is_404_and_their_page_offers_no_address_form(client, worker, moved):
+    """A parent's address only, as at case opening: a child lives with a parent."""
+    child = moved.participants.get(role="child").person
+    client.force_login(worker)
+    assert client.get(_url(moved, child)).status_code == 404
+    assert _post(client, moved, child).status_code == 404
+    assert not Address.objects.filter(person=child).exists()
+    assert 'data-testid="address-add"' not in _page(client, moved, child)
+    assert 'data-testid="address-add"' in _page(client, moved, moved.cp)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Finding (not fixed here): cases.redaction reads only the child's own indicator, so a child's "
+    "address on file (admin, an import) is shown while the custodial parent the child lives with has the FVI.",
+)
+def test_a_childs_address_is_withheld_while_the_parent_the_child_lives_with_has_the_indicator(client, worker, moved):
+    child = moved.participants.get(role="child").person
+    AddressFactory(person=child, line1="5 Zqxchild Court", valid_from=date(2024, 1, 1))
+    Person.objects.filter(pk=moved.cp.pk).update(family_violence=True)
+    client.force_login(worker)
+    assert "Zqxchild" not in _page(client, moved, child)
+
+
 # --- an FVI person -----------------------------------------------------------------------------------
 
 
@@ -239,9 +265,109 @@ def test_an_fvi_persons_address_is_recorded_but_never_shown_back(client, worker,
     assert recipient_block(ncp)[0].confidential
     event = DomainEvent.objects.get(verb="address.recorded")
     assert "Zqxnew" not in f"{event.summary} {event.data}"
-    # A refusal does not show it either (a double submit).
-    again = _post(client, moved, ncp).content.decode()
-    assert "Zqxnew" not in again.split("<form")[0] and "already the person" in again
+    # The same address again (a double submit, or a guess of the address on file): recorded again,
+    # with the same answer (42 USC 654(26): no answer depends on the address on file).
+    again = _post(client, moved, ncp)
+    assert again.status_code == 302
+    assert "stays withheld" in [str(m) for m in client.get(again.url).context["messages"]][0]
+    assert Address.objects.get(person=ncp, valid_to__isnull=True).line1 == "41 Zqxnew Street"
+
+
+ON_FILE = {"line1": "9 Zqxold Avenue", "line2": "", "city": "Schenectady", "state": "NY", "postal_code": "12305"}
+
+
+@pytest.fixture
+def fvi_moved(worker):
+    """A case whose NCP has the FVI and an address on file from Mar 17, 2024."""
+    case = CaseFactory(caseworker=worker)
+    AddressFactory(person=case.ncp, valid_from=date(2024, 3, 17), **ON_FILE)
+    Person.objects.filter(pk=case.ncp.pk).update(family_violence=True)
+    return case
+
+
+def _answer(client, response) -> tuple[int, list[str]]:
+    """The status and the messages the user reads after a post."""
+    if response.status_code != 302:
+        return response.status_code, []
+    return 302, [str(m) for m in client.get(response.url).context["messages"]]
+
+
+def test_a_guess_of_an_fvi_persons_address_gets_the_answer_any_address_gets(client, worker, fvi_moved):
+    """Typing the address on file or any other: the same answer, and no start date (42 USC 654(26))."""
+    ncp = fvi_moved.ncp
+    client.force_login(worker)
+    right = _post(client, fvi_moved, ncp, **ON_FILE, source="reported_by_person")
+    right_answer = _answer(client, right)
+    wrong_answer = _answer(client, _post(client, fvi_moved, ncp, line1="1 Other Rd", source="reported_by_person"))
+    assert right_answer == wrong_answer and right_answer[0] == 302
+    assert all("Mar 17, 2024" not in m and "already" not in m for m in right_answer[1])
+    # The same address from a later day: the old row closes, the same address is current again.
+    current = Address.objects.get(person=ncp, valid_to__isnull=True)
+    assert current.line1 == "1 Other Rd"
+    assert Address.objects.filter(person=ncp, line1=ON_FILE["line1"]).count() == 2
+
+
+def test_an_fvi_persons_address_from_before_the_current_one_is_kept_as_a_past_address(client, worker, fvi_moved):
+    """No refusal naming the current address's start date: the address is recorded as a past one,
+    ending the day before the current address started; the current one stays current."""
+    ncp = fvi_moved.ncp
+    client.force_login(worker)
+    response = _post(client, fvi_moved, ncp, line1="1 Other Rd", valid_from="2024-01-01")
+    status, messages = _answer(client, response)
+    assert status == 302 and "stays withheld" in messages[0]
+    assert all("2024" not in m and "Mar 17" not in m for m in messages)
+    past = Address.objects.get(person=ncp, line1="1 Other Rd")
+    assert (past.valid_from, past.valid_to) == (date(2024, 1, 1), date(2024, 3, 16))
+    assert Address.objects.get(person=ncp, valid_to__isnull=True).line1 == ON_FILE["line1"]
+
+
+def test_an_address_found_for_an_fvi_ncp_before_the_current_one_names_no_date(client, worker, fvi_moved):
+    client.force_login(worker)
+    response = _locate(client, fvi_moved, attempted_on="2024-01-05")
+    assert response.status_code == 302
+    for shown in ("Mar 17, 2024", "2024-03-17"):
+        assert shown not in client.get(response.url).content.decode()
+    assert Address.objects.get(person=fvi_moved.ncp, valid_to__isnull=True).line1 == ON_FILE["line1"]
+
+
+def test_an_error_does_not_write_an_fvi_persons_typed_address_back(client, worker, fvi_moved):
+    client.force_login(worker)
+    page = _post(client, fvi_moved, fvi_moved.ncp, line1="77 Zqxhidden Lane", city="Zqxtown", postal_code="1")
+    assert page.status_code == 200 and "postal_code" in page.context["form"].errors
+    assert "Zqxhidden" not in page.content.decode() and "Zqxtown" not in page.content.decode()
+    located = _locate(
+        client, fvi_moved, address_line1="77 Zqxhidden Lane", address_city="Zqxtown", address_postal_code="1"
+    )
+    assert located.status_code == 200 and "Zqxhidden" not in located.content.decode()
+
+
+def test_an_error_writes_the_typed_address_back_for_a_person_without_the_indicator(client, worker, moved):
+    client.force_login(worker)
+    page = _post(client, moved, moved.ncp, line1="77 Zqxshown Lane", postal_code="1")
+    assert page.status_code == 200 and "Zqxshown" in page.content.decode()
+
+
+@pytest.mark.parametrize("valid_from", ["0001-01-01", "1800-01-01", "1899-12-31"])
+def test_an_address_from_before_1900_is_refused(client, worker, moved, valid_from):
+    client.force_login(worker)
+    response = _post(client, moved, moved.ncp, valid_from=valid_from)
+    assert response.status_code == 200 and "between 1900 and 2100" in " ".join(
+        response.context["form"].errors["valid_from"]
+    )
+    with pytest.raises(ValidationError, match="between 1900 and 2100"):
+        address_record(person=moved.ncp, data={**NEW, "valid_from": date(1, 1, 1)}, by=worker)
+    assert Address.objects.filter(person=moved.ncp).count() == 1
+
+
+def test_an_address_from_year_one_twice_is_a_clear_error_not_a_500(client, worker):
+    """0001-01-01 was accepted, and the next address from that day computed date(1, 1, 1) - 1 day."""
+    case = CaseFactory(caseworker=worker)
+    client.force_login(worker)
+    client.raise_request_exception = False
+    for line1 in ("1 A St", "2 B St"):
+        response = _post(client, case, case.ncp, line1=line1, valid_from="0001-01-01")
+        assert response.status_code == 200
+    assert not Address.objects.filter(person=case.ncp).exists()
 
 
 def test_the_person_page_links_to_the_form_for_those_who_may_record(client, role_user, moved):

@@ -12,7 +12,7 @@ from cases.ledger_verify import ledger_differences
 from cases.models import CaseBalance, Collection, Disbursement, LedgerEntry
 from cases.services import charges_accrue, collection_post
 from cases.services.ledger import collection_reverse_shown
-from core.models import DomainEvent
+from core.models import AccessLog, DomainEvent
 from core.stale import shown_token
 from tests.cases.factories import case_with_order
 
@@ -185,3 +185,43 @@ def test_a_later_payment_is_redistributed_by_the_reversal(april, client, worker)
     assert DomainEvent.objects.get(verb="collection.reversed").data["redistributed"]
     assert second.allocations.filter(reversed_on__isnull=True).count() >= 1
     assert ledger_differences(case_range=(case.pk, case.pk)) == []
+
+
+def _tax_offset(caseworker):
+    case = case_with_order(caseworker=caseworker)
+    charges_accrue(through=date(2024, 4, 15))
+    collection = collection_post(
+        case_number=case.case_number,
+        amount=D("300.00"),
+        received_on=date(2024, 4, 10),
+        source="federal_tax_offset",
+        source_reference="T1",
+        received_via="api",
+    ).collection
+    Collection.objects.filter(pk=collection.pk).update(status=CollectionStatus.POSTED)
+    return case, collection
+
+
+def _fti_reads(collection):
+    rows = AccessLog.objects.filter(kind="sensitive_read", object_id=str(collection.pk))
+    return sum("fti_source" in (row.fields or []) for row in rows)
+
+
+@pytest.mark.parametrize("role", ["coordinator", "enforcement_specialist"])
+def test_a_tax_offsets_source_shown_is_logged_as_an_fti_read(april, client, role_user, worker, monkeypatch, role):
+    """IRS Publication 1075: each display of FTI is logged, as on the statement and the case page."""
+    monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: True)  # FTI training current
+    case, collection = _tax_offset(worker)
+    client.force_login(role_user(role))
+    page = client.get(url(case, collection)).content.decode()
+    assert "federal tax refund offset" in page.lower()
+    assert _fti_reads(collection) == 1
+
+
+def test_a_tax_offsets_source_not_shown_is_no_fti_read(april, client, role_user, worker, monkeypatch):
+    monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: False)  # training lapsed
+    case, collection = _tax_offset(worker)
+    client.force_login(role_user("coordinator"))
+    page = client.get(url(case, collection)).content.decode()
+    assert "federal tax refund offset" not in page.lower()
+    assert _fti_reads(collection) == 0

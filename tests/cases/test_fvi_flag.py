@@ -143,6 +143,8 @@ def test_an_indicator_set_without_an_event_is_refused_too(worker, case):
         ({"reason": "x" * 1001}, "reason", "at most 1000"),
         ({"reported_on": "2099-01-01"}, "reported_on", "future"),
         ({"reported_on": "not a date"}, "reported_on", "valid date"),
+        ({"reported_on": "0001-01-01"}, "reported_on", "between 1900 and 2100"),
+        ({"reported_on": "1700-05-05"}, "reported_on", "between 1900 and 2100"),
     ],
 )
 def test_bad_input_changes_nothing(client, worker, case, changes, field, message):
@@ -151,6 +153,12 @@ def test_bad_input_changes_nothing(client, worker, case, changes, field, message
     assert response.status_code == 200
     assert message.lower() in " ".join(response.context["form"].errors[field]).lower()
     assert not _fvi(case.cp) and not DomainEvent.objects.filter(verb="person.fvi_set").exists()
+
+
+def test_the_service_refuses_a_report_before_1900(worker, case):
+    with pytest.raises(Exception, match="between 1900 and 2100"):
+        person_fvi_set(person=case.cp, reason="told us", reported_on=date(1, 1, 1), by=worker)
+    assert not _fvi(case.cp)
 
 
 # --- every channel, from the next request ---------------------------------------------------------------

@@ -166,6 +166,25 @@ def test_an_fvi_persons_phone_is_replaced_and_not_echoed(client_as, my_case, pro
     assert "0100" not in event.summary and "example" not in event.summary
 
 
+@pytest.mark.parametrize("box", ["replace_phone", "replace_email"])
+def test_a_guess_of_an_fvi_persons_phone_or_email_gets_the_answer_any_value_gets(client_as, my_case, protected, box):
+    """The value on file typed in a replace box: "Details saved." and the same event as any other
+    value, not "Nothing changed." (a yes/no answer on the withheld phone, 42 USC 654(26))."""
+    client = client_as("caseworker")
+    answers = []
+    for value in (
+        {"replace_phone": PHONE, "replace_email": EMAIL}[box],
+        {"replace_phone": "212 555 0100", "replace_email": "x@example.org"}[box],
+    ):
+        response = client.post(
+            edit_url(my_case, protected), {**form_values(_open(client, my_case, protected)), box: value}, follow=True
+        )
+        answers.append([str(m) for m in response.context["messages"]])
+    assert answers[0] == answers[1] == ["Details saved."]
+    events = DomainEvent.objects.filter(verb="person.updated", subject_id=protected.pk).order_by("pk")
+    assert [e.summary for e in events][0] == [e.summary for e in events][1]
+
+
 def test_an_fvi_persons_bad_replacement_is_refused_without_echoing_it(client_as, my_case, protected):
     client = client_as("caseworker")
     response = _open(client, my_case, protected)
@@ -251,6 +270,9 @@ def test_the_service_refuses_a_merged_record(person, role_user):
         ({"phone": "call me maybe"}, "phone number of 7 to 15 digits"),
         ({"phone": "12345"}, "phone number of 7 to 15 digits"),
         ({"first_name": ""}, "required"),
+        ({"date_of_birth": "0001-01-01"}, "between 1900 and 2100"),
+        ({"date_of_birth": "1899-12-31"}, "between 1900 and 2100"),
+        ({"date_of_birth": "0001-01-01", "deceased_on": "0001-01-02"}, "between 1900 and 2100"),
     ],
 )
 def test_bad_input_changes_nothing(client_as, my_case, person, changes, error):
@@ -261,6 +283,11 @@ def test_bad_input_changes_nothing(client_as, my_case, person, changes, error):
     assert error in response.content.decode()
     assert Person.objects.values().get(pk=person.pk) == before
     assert not DomainEvent.objects.filter(verb="person.updated").exists()
+
+
+def test_the_service_refuses_a_date_before_1900(person, role_user):
+    with pytest.raises(ValidationError, match="between 1900 and 2100"):
+        services.person_update(person=person, data={"date_of_birth": date(1, 1, 1)}, by=role_user("caseworker"))
 
 
 def test_the_service_checks_death_against_a_birth_date_a_colleague_set(person, role_user):

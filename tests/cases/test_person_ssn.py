@@ -201,6 +201,30 @@ def test_bad_input_changes_nothing(client_as, my_case, person, values, error):
     assert not DomainEvent.objects.filter(verb__startswith="person.ssn").exists()
 
 
+@pytest.mark.parametrize(
+    "reason",
+    ["old card read 219.09.9999", "typo: was 219 - 09 - 9999", "SSN 219/09/9999 wrong", "219_09__9999", "ssn219099999"],
+)
+def test_an_ssn_in_the_reason_is_refused_whatever_separates_its_digits(person, role_user, reason):
+    with pytest.raises(ValidationError, match="Do not type an SSN in the reason"):
+        people_services.person_ssn_correct(person=person, ssn=RIGHT, reason=reason, by=role_user("caseworker"))
+    assert not DomainEvent.objects.filter(verb__startswith="person.ssn").exists()
+
+
+@pytest.mark.parametrize("reason", ["Card seen 2024-03-17", "Letter of 12/01/2024, case 12 of 2024", "SSA form 7 of 9"])
+def test_a_reason_with_dates_and_numbers_is_no_ssn(reason):
+    assert not people_services.ssn_in_text(reason)
+
+
+def test_an_ssn_refused_in_the_reason_is_not_written_back_into_the_page(client_as, my_case, person):
+    response = _correct(client_as("caseworker"), my_case, person, reason="card shows 219-09-9999")
+    assert response.status_code == 200 and "Do not type an SSN in the reason" in response.content.decode()
+    assert "219-09-9999" not in response.content.decode()
+    # A reason without an SSN comes back after another error, to be sent again.
+    response = _correct(client_as("caseworker"), my_case, person, again="987654320", reason="Card seen at the desk")
+    assert "Card seen at the desk" in response.content.decode()
+
+
 def test_a_merged_record_is_refused(client_as, my_case, person, role_user):
     twin = PersonFactory(ssn="")
     CaseParticipant.objects.create(case=my_case, person=twin, role="cp")

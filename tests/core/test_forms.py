@@ -4,6 +4,7 @@ its Jinja2 copies of them (core.forms.CaseworksFormRenderer)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,62 @@ def test_dates_in_order_may_put_the_message_on_the_earlier_field():
     dates_in_order(form, form.cleaned_data, "start", "end", "Too late.", error_on="start")
 
     assert form.errors == {"start": ["Too late."]}
+
+
+# --- one rule for dates: 1900 to 2100, and not in the future where it happened (core.dates) ---------
+
+
+@pytest.mark.parametrize("typed", [date(1, 1, 1), date(1800, 1, 1), date(1899, 12, 31), date(2101, 1, 1)])
+def test_a_date_outside_1900_to_2100_is_refused_by_the_form_helpers_and_the_services_rule(typed):
+    from django.core.exceptions import ValidationError
+
+    from core.dates import date_refusal, not_in_future
+    from core.forms import bounded_date, past_date
+
+    assert date_refusal(typed) == "Enter a date between 1900 and 2100."
+    for check in (past_date, bounded_date):
+        with pytest.raises(ValidationError, match="between 1900 and 2100"):
+            check(typed)
+    with pytest.raises(ValidationError, match="between 1900 and 2100"):
+        not_in_future(typed, "on")
+
+
+def test_the_first_day_of_1900_and_today_are_dates():
+    from django.utils import timezone
+
+    from core.forms import bounded_date, past_date
+
+    assert past_date(date(1900, 1, 1)) == date(1900, 1, 1) and past_date(timezone.localdate())
+    assert bounded_date(date(2100, 12, 31)) == date(2100, 12, 31)
+
+
+def _forms_with_dates():
+    from cases import forms as case_forms
+    from cases import person_forms, whereabouts_forms
+
+    return [
+        (case_forms.ChildAddForm, "child_date_of_birth"),
+        (case_forms.PaternityForm, "established_on"),
+        (case_forms.PaternityForm, "genetic_test_ordered_on"),
+        (case_forms.EmploymentForm, "started_on"),
+        (case_forms.EmploymentEndForm, "ended_on"),
+        (case_forms.ClosureAnswerForm, "answered_on"),
+        (case_forms.OrderEndForm, "ends_on"),
+        (case_forms.LocateAttemptForm, "attempted_on"),
+        (whereabouts_forms.AddressForm, "valid_from"),
+        (whereabouts_forms.FviSetForm, "reported_on"),
+        (person_forms.PersonEditForm, "date_of_birth"),
+        (person_forms.PersonEditForm, "deceased_on"),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("index", range(12))
+def test_every_date_field_of_the_new_forms_refuses_year_one(index):
+    from tests.cases.factories import PersonFactory
+
+    form_class, field = _forms_with_dates()[index]
+    kwargs = {"person": PersonFactory()} if form_class.__name__ == "PersonEditForm" else {}
+    form = form_class(data={field: "0001-01-01"}, **kwargs)
+    assert not form.is_valid()
+    assert "Enter a date between 1900 and 2100." in form.errors[field], form.errors
