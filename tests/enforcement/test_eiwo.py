@@ -412,3 +412,38 @@ def test_a_reply_without_a_new_employer_proposes_nothing(two_employers, tmp_path
     assert not WorkItem.objects.filter(kind="iwo_new_hire").exists()
     assert WorkItem.objects.get(kind="locate", case=left.case).title.endswith("on Nov 20, 2026")
     assert "withholding_proposed" not in PartnerFile.objects.get(kind="eiwo-acks").counts
+
+
+def test_the_rule_reaches_only_the_cases_of_the_sending_keys_counties(api_client_with):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enforcement.models import EnforcementAction
+    from tests.enforcement.factories import delinquent_case
+
+    acme = _enrolled("Acme Foods", "141111111")
+    withheld = active_withholding_action(employer=acme)
+    (left,) = iwo_reconcile_action(action=withheld, on=ON)
+    ncp = left.case.ncp
+    here = delinquent_case(ncp=ncp, county=left.case.county)
+    elsewhere = delinquent_case(ncp=ncp, county="Erie" if left.case.county != "Erie" else "Schenectady")
+    api = api_client_with("partner_files:write", counties=[left.case.county])
+    content = ack_file(
+        [
+            ack(
+                left,
+                "R",
+                "N",
+                termination_date=date(2026, 11, 20),
+                new_employer_name="Gamma",
+                new_employer_fein="143333333",
+            )
+        ]
+    )
+    response = api.post(
+        "/api/v1/partner-files/eiwo-acks/", {"file": SimpleUploadedFile("acks.txt", content)}, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["counts"]["withholding_proposed"] == 1
+    assert EnforcementAction.objects.filter(case=here, remedy="income_withholding").exists()
+    assert not EnforcementAction.objects.filter(case=elsewhere).exists()
+    assert not WorkItem.objects.filter(case=elsewhere).exists()
