@@ -84,7 +84,12 @@ def _undo_bucket(entry: LedgerEntry, *, balance: CaseBalance, case: Case, spells
 
 def current_support_charged(first: date, end: date, **case_lookup):
     """The charges of current support (and their reversals) due from ``first`` to before ``end``,
-    of the cases ``case_lookup`` names: what each month owed, whatever bucket it has moved to since."""
+    of the cases ``case_lookup`` names: what each month owed, whatever bucket it has moved to since.
+
+    Only charges and their reversals (``order_end``) carry an obligation kind: an allocation entry
+    has none (``allocation.Slice`` of current support is built without one by every writer), so
+    the reversal of a payment — ``collection_reverse``, a redistribution's — never counts here,
+    though it carries its closed month's due date (tests/cases/test_ledger_month_due.py)."""
     return LedgerEntry.objects.filter(
         **case_lookup,
         entry_type__in=(EntryType.CHARGE, EntryType.REVERSAL),

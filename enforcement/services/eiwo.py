@@ -15,8 +15,11 @@ the file's reach, or the whole file is refused naming the line and field. Then:
 - accepted (A) → the order is acknowledged; the action goes on (it stays active);
 - rejected (R) for a reason other than "no longer employed" → a work item on the queue;
 - no longer employed (R/N) → the employment ends on the separation date, the new employer (when
-  given) is recorded and the NCP's new employment starts (the nightly task then issues the order
-  there), and a locate task is opened;
+  given) is recorded and the NCP's new employment starts, and a locate task is opened; the new job
+  goes through the new-hire rule as the file's and the desk's do (``new_job_withholding``, 42 USC
+  666(b)): each open case of the NCP with an active order has its open withholding action pointed
+  at the new employer or one proposed, with one queue item per case and employer (the nightly task
+  then issues the order there);
 - lump sum notice (``lump_sum_amount`` given) → a work item to decide a one-time lump sum order.
 A replayed file (same content or file control number) is a no-op (the pipeline's replay check).
 
@@ -50,6 +53,7 @@ from ..choices import IwoAckStatus, IwoDelivery, IwoKind
 from ..interchange.fixedwidth import Record
 from ..models import EiwoControl, IncomeWithholdingOrder
 from .partner_files import ExportResult, ImportContext, PartnerFileRefused
+from .partner_kinds.new_hires import NEW_EMPLOYER, new_job_withholding
 from .withholding import ORDERED_AMOUNTS
 
 FREQUENCY_CODE = {"weekly": "W", "biweekly": "B", "semimonthly": "S", "monthly": "M"}
@@ -349,7 +353,7 @@ def _apply(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: d
         fields.update(ack_status=IwoAckStatus.NOT_EMPLOYED, ended_on=ack["termination_date"])
         context.counts["not_employed"] += 1
         verb = "employee no longer employed"
-        _separation(ack, iwo, today=today)
+        _separation(ack, iwo, context=context, today=today)
     else:
         fields["ack_status"] = IwoAckStatus.REJECTED
         context.counts["rejected"] += 1
@@ -373,31 +377,67 @@ def _apply(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: d
     )
 
 
-def _separation(ack, iwo: IncomeWithholdingOrder, *, today: date) -> None:
-    """The employee left: end that employment, start the new one when named, open a locate task."""
+# The queue item of the new-hire rule when a former employer's reply names the new employer; frozen
+# text, so it names no employer (FVI, see the module).
+EIWO_WORK_ITEM_TITLE = (
+    f"Send the income withholding order to {NEW_EMPLOYER} (named by the former employer's e-IWO reply; 42 USC 666(b))"
+)
+
+
+def _separation(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: date) -> None:
+    """The employee left: end that employment, open a locate task and, when the reply names the new
+    employer, start the new employment and apply the new-hire rule to it as the new-hire file and
+    the desk do (``new_hires.new_job_withholding``, 42 USC 666(b): withholding follows the NCP to
+    a new employer): on each open case of the NCP within the file's reach, the open withholding
+    action is pointed at the new employer, or one is proposed under the rule, with one queue item
+    per case and employer (the file's dedupe key: the new employer's W-4 arriving later adds none).
+    The action in force then sends the new employer its original (the nightly task)."""
     ended = ack["termination_date"]
     ncp = iwo.case.ncp
     Employment.objects.filter(person=ncp, employer=iwo.employer, ended_on__isnull=True).filter(
         Q(started_on__lte=ended)
     ).update(ended_on=ended, ended_source=EmploymentSource.EIWO)
     new_employer = _employer_for(ack, on=today)
+    proposed = moved = 0
     if (
         new_employer is not None
         and ncp is not None
         and not Employment.objects.filter(person=ncp, employer=new_employer, ended_on__isnull=True).exists()
     ):
-        Employment.objects.create(
+        employment = Employment.objects.create(
             person=ncp,
             employer=new_employer,
             started_on=min(ended + timedelta(days=1), today),
             source=EmploymentSource.EIWO,
         )
+        proposed, moved, no_rule = new_job_withholding(
+            employment=employment,
+            figures={
+                "source": f"e-IWO reply: no longer employed at the employer of IWO {iwo.control_number}",
+                "iwo_id": iwo.pk,
+                "partner_file": context.partner_file.pk,
+            },
+            entered_on=today,
+            title=EIWO_WORK_ITEM_TITLE,
+            case_q=context.case_q("case__"),
+        )
+        for name, count in (
+            ("withholding_proposed", proposed),
+            ("withholding_redirected", moved),
+            ("withholding_no_rule", no_rule),
+        ):
+            if count:
+                context.counts[name] += count
+    said = ""
+    if new_employer is not None:
+        said = " (new employer reported: confirm it" + (
+            "; income withholding to it is on the queue)" if proposed or moved else ")"
+        )
     work_item_create(
         case=iwo.case,
         kind="locate",
         due_on=today + timedelta(days=5),
-        title=f"Locate: the NCP left the employer of IWO {iwo.control_number} on {display_date(ended)}"
-        + (" (new employer reported: confirm and issue the IWO)" if new_employer else ""),
+        title=f"Locate: the NCP left the employer of IWO {iwo.control_number} on {display_date(ended)}{said}",
         dedupe_key=f"iwo-left:{iwo.pk}",
     )
 

@@ -150,7 +150,8 @@ def _eiwo_acknowledged(employer: Employer) -> list[Case]:
     content = ack_file(acks, control="36000F0000000009777")
     partner_file, _queued = partner_file_submit(kind="eiwo-acks", name="acks.txt", content=content, via=FileVia.COMMAND)
     assert partner_file.status == PartnerFileStatus.ACCEPTED, partner_file.errors
-    assert WorkItem.objects.filter(case__in=[a.case for a in actions]).count() == 3
+    # lump sum, rejection, locate, and the new employer's withholding (the new-hire rule's item)
+    assert WorkItem.objects.filter(case__in=[a.case for a in actions]).count() == 4
     return [action.case for action in actions]
 
 

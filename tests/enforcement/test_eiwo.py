@@ -3,7 +3,7 @@ back before storing) and acknowledgments in (accepted, rejected, left, lump sum;
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import StringIO
 
@@ -110,7 +110,9 @@ def test_acknowledgments_move_actions_on_reject_to_the_queue_and_follow_the_empl
     )
     output = _import(tmp_path, content)
     assert "accepted" in output.splitlines()[0]
-    assert output.strip().splitlines()[-1] == ("eiwo-acks accepted: records 7, accepted 1, rejected 1, not employed 1")
+    assert output.strip().splitlines()[-1] == (
+        "eiwo-acks accepted: records 7, accepted 1, rejected 1, not employed 1, withholding redirected 1"
+    )
     statuses = dict(
         IncomeWithholdingOrder.objects.filter(pk__in=[accepted.pk, rejected.pk, left.pk]).values_list(
             "pk", "ack_status"
@@ -219,7 +221,7 @@ def test_acknowledgment_work_items_name_the_order_never_the_employer(two_employe
         f"Lump sum of $2,500.00 notified by the employer on IWO {accepted.control_number}: decide a lump sum IWO",
         f"IWO {rejected.control_number} rejected by the employer: Duplicate IWO",
         f"Locate: the NCP left the employer of IWO {left.control_number} on Nov 20, 2026 "
-        "(new employer reported: confirm and issue the IWO)",
+        "(new employer reported: confirm it; income withholding to it is on the queue)",
     ]
     from django.contrib.contenttypes.models import ContentType
 
@@ -325,3 +327,123 @@ def test_two_exports_at_once_send_each_order_to_its_employer_once(monkeypatch):
     details = [r for f in files for r in read(decode(bytes(f.content)), EIWO) if r.type == "detail"]
     assert len(files) == 2 and len(details) == 2
     assert len({r["tracking_id"] for r in details}) == 2
+
+
+# "No longer employed" with a new employer named: the new-hire rule (42 USC 666(b), 653a(g)(1);
+# ``new_hires.withholding_propose_to_new_employer``) applies to the new job as it does to one the
+# new-hire file or the desk records: on every open case where the person is the NCP with an active
+# order, the open withholding action is pointed at the new employer or one is proposed, with the
+# one work item per case and employer (the same dedupe key: a later W-4 of the same job adds none).
+
+
+def test_a_new_employer_named_by_the_reply_gets_the_new_hire_rule_on_every_case_of_the_ncp(tmp_path):
+    import time_machine
+
+    from enforcement.choices import ActionStatus, FileVia, Remedy
+    from enforcement.models import EnforcementAction
+    from enforcement.services.partner_files import partner_file_submit
+    from tests.enforcement.factories import delinquent_case
+    from tests.enforcement.partner_files_data import new_hire_file, w4
+
+    with time_machine.travel(datetime(2026, 11, 30, 17, tzinfo=UTC), tick=False):  # a Monday
+        acme = _enrolled("Acme Foods", "141111111")
+        withheld = active_withholding_action(employer=acme)
+        (left,) = iwo_reconcile_action(action=withheld, on=ON)
+        ncp = left.case.ncp
+        other = delinquent_case(ncp=ncp, unassigned="900.00")  # an order, no withholding yet
+        _import(
+            tmp_path,
+            ack_file(
+                [
+                    ack(
+                        left,
+                        "R",
+                        "N",
+                        termination_date=date(2026, 11, 20),
+                        new_employer_name="Gamma Logistics",
+                        new_employer_fein="143333333",
+                    )
+                ]
+            ),
+        )
+        gamma = Employer.objects.get(fein="143333333")
+        acks = PartnerFile.objects.get(kind="eiwo-acks")
+        assert (acks.counts["withholding_proposed"], acks.counts["withholding_redirected"]) == (1, 1)
+        assert "withholding_no_rule" not in acks.counts
+        # the order's own case: its active action follows the NCP to the new employer
+        withheld.refresh_from_db()
+        assert withheld.status == ActionStatus.ACTIVE and withheld.partner == "the new employer"
+        assert withheld.figures["employer_id"] == gamma.pk and "e-IWO" in withheld.figures["source"]
+        # the NCP's other case with an order: withholding proposed to the new employer, due in 2
+        # business days (Monday 30 November → Wednesday 2 December)
+        proposed = EnforcementAction.objects.get(case=other, remedy=Remedy.INCOME_WITHHOLDING)
+        assert proposed.status == ActionStatus.PROPOSED and proposed.partner == "the new employer"
+        assert proposed.timeframe_due_on == date(2026, 12, 2) and proposed.figures["employer_id"] == gamma.pk
+        items = WorkItem.objects.filter(kind="iwo_new_hire").order_by("case_id")
+        assert [(i.case_id, i.dedupe_key) for i in items] == [
+            (left.case_id, f"iwo-new-hire:{left.case_id}:{gamma.pk}"),
+            (other.pk, f"iwo-new-hire:{other.pk}:{gamma.pk}"),
+        ]
+        assert all("Gamma" not in i.title for i in items)  # FVI: frozen text names no employer
+        locate = WorkItem.objects.get(kind="locate", case=left.case)
+        assert locate.title.endswith("(new employer reported: confirm it; income withholding to it is on the queue)")
+        # the nightly task still sends the new employer its original (one)
+        assert [(i.kind, i.employer_id) for i in iwo_reconcile_action(action=withheld, on=ON)] == [("ORG", gamma.pk)]
+
+        # when: the new-hire file reports the same job (the new employer's W-4)
+        nh, *_ = partner_file_submit(
+            kind="new-hires",
+            name="nh.txt",
+            content=new_hire_file([w4(ncp.ssn, fein="143333333", employer="GAMMA LOGISTICS")], stamp=ON),
+            via=FileVia.COMMAND,
+        )
+    # then: nothing proposed twice (both cases' actions are open: pointed again), no second work item
+    assert nh.status == "accepted" and nh.counts["matched"] == 1, nh.errors  # one W-4, two cases
+    assert (nh.counts.get("withholding_proposed", 0), nh.counts["withholding_redirected"]) == (0, 2)
+    assert EnforcementAction.objects.filter(case=other, remedy=Remedy.INCOME_WITHHOLDING).count() == 1
+    assert EnforcementAction.objects.filter(case=left.case, remedy=Remedy.INCOME_WITHHOLDING).count() == 1
+    assert WorkItem.objects.filter(kind="iwo_new_hire").count() == 2
+    assert Employment.objects.filter(person=ncp, employer=gamma).count() == 1
+
+
+def test_a_reply_without_a_new_employer_proposes_nothing(two_employers, tmp_path):
+    left = [o for o in two_employers if o.delivery == IwoDelivery.EIWO][2]
+    _import(tmp_path, ack_file([ack(left, "R", "N", termination_date=date(2026, 11, 20))]))
+    assert not WorkItem.objects.filter(kind="iwo_new_hire").exists()
+    assert WorkItem.objects.get(kind="locate", case=left.case).title.endswith("on Nov 20, 2026")
+    assert "withholding_proposed" not in PartnerFile.objects.get(kind="eiwo-acks").counts
+
+
+def test_the_rule_reaches_only_the_cases_of_the_sending_keys_counties(api_client_with):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enforcement.models import EnforcementAction
+    from tests.enforcement.factories import delinquent_case
+
+    acme = _enrolled("Acme Foods", "141111111")
+    withheld = active_withholding_action(employer=acme)
+    (left,) = iwo_reconcile_action(action=withheld, on=ON)
+    ncp = left.case.ncp
+    here = delinquent_case(ncp=ncp, county=left.case.county)
+    elsewhere = delinquent_case(ncp=ncp, county="Erie" if left.case.county != "Erie" else "Schenectady")
+    api = api_client_with("partner_files:write", counties=[left.case.county])
+    content = ack_file(
+        [
+            ack(
+                left,
+                "R",
+                "N",
+                termination_date=date(2026, 11, 20),
+                new_employer_name="Gamma",
+                new_employer_fein="143333333",
+            )
+        ]
+    )
+    response = api.post(
+        "/api/v1/partner-files/eiwo-acks/", {"file": SimpleUploadedFile("acks.txt", content)}, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["counts"]["withholding_proposed"] == 1
+    assert EnforcementAction.objects.filter(case=here, remedy="income_withholding").exists()
+    assert not EnforcementAction.objects.filter(case=elsewhere).exists()
+    assert not WorkItem.objects.filter(case=elsewhere).exists()

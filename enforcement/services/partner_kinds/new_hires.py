@@ -31,6 +31,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.choices import (
@@ -364,16 +365,20 @@ DESK_WORK_ITEM_TITLE = (
 )
 
 
-def employment_recorded_withholding(*, employment: Employment, by) -> str:
-    """``core.hooks.employment_recorded``: a job a caseworker recorded (the parent said so, a pay
-    stub) is a new hire the office learned of today, and the file's rule applies to it
-    (``withholding_propose_to_new_employer``) on each open case where the person is the NCP. The
-    phrase names no employer (FVI)."""
-    today = timezone.localdate()
+def new_job_withholding(
+    *, employment: Employment, figures: dict, entered_on: date, title: str, case_q: Q | None = None
+) -> tuple[int, int, int]:
+    """The new-hire rule for one job the office learned of on ``entered_on`` outside the new-hire
+    file (a caseworker recorded it; a former employer's e-IWO reply named the new employer): each
+    open case where the person is the NCP (within ``case_q``: a partner file's reach) goes through
+    ``withholding_propose_to_new_employer``, ``figures`` saying what fired it. The work item's
+    dedupe key is the file's (case and employer): the same job reported again by another channel
+    proposes nothing twice. Returns (proposed, redirected, cases without a rule in effect)."""
     rows = (
         CaseParticipant.objects.filter(
             person_id=employment.person_id, role=ParticipantRole.NCP, case__status=CaseStatus.OPEN
         )
+        .filter(case_q or Q())
         .order_by("case_id")
         .values_list("case_id", "case__jurisdiction", "case__caseworker_id")
     )
@@ -384,19 +389,32 @@ def employment_recorded_withholding(*, employment: Employment, by) -> str:
             caseworker_id,
             employment.employer_id,
             {
-                "source": f"recorded on the person page ({employment.get_source_display().lower()})",
+                **figures,
                 "employer_id": employment.employer_id,
                 "employment_id": employment.pk,
                 "hire_date": employment.started_on.isoformat(),
-                "reported_on": today.isoformat(),
+                "reported_on": entered_on.isoformat(),
                 "deadline": "42 USC 653a(g)(1): 2 business days",
             },
         )
         for case_id, jurisdiction, caseworker_id in rows
     ]
     if not jobs:
-        return ""
-    proposed, moved, _ = withholding_propose_to_new_employer(jobs=jobs, entered_on=today, title=DESK_WORK_ITEM_TITLE)
+        return 0, 0, 0
+    return withholding_propose_to_new_employer(jobs=jobs, entered_on=entered_on, title=title)
+
+
+def employment_recorded_withholding(*, employment: Employment, by) -> str:
+    """``core.hooks.employment_recorded``: a job a caseworker recorded (the parent said so, a pay
+    stub) is a new hire the office learned of today, and the file's rule applies to it
+    (``new_job_withholding``) on each open case where the person is the NCP. The phrase names no
+    employer (FVI)."""
+    proposed, moved, _ = new_job_withholding(
+        employment=employment,
+        figures={"source": f"recorded on the person page ({employment.get_source_display().lower()})"},
+        entered_on=timezone.localdate(),
+        title=DESK_WORK_ITEM_TITLE,
+    )
     said = []
     if proposed:
         said.append(f"income withholding proposed to the new employer on {proposed} case{'s' if proposed != 1 else ''}")
