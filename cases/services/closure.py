@@ -30,8 +30,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import date_refusal, display_date, not_in_future
 from core.legal import legal_parameter
-from core.models import DomainEvent
-from core.services import event_record, events_bulk_record
+from core.services import event_record
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import CaseStatus, ClosureReason, InterstateRole, WorkItemKind
@@ -39,9 +38,18 @@ from ..closure import closure_notice_letter, notice_required
 from ..models import Case, WorkItem
 from .cases import CLOSURE_SHOWN, _closure_check, case_close, closure_shown
 from .letters import letter_deliver
-from .work import work_item_create
+from .work import work_item_create, work_items_swept
 
 NOTICE_DAYS_KEY = "us.closure.notice_days"
+
+
+NOTICE_FIELDS = ("closure_noticed_on", "closure_notice_reason", "closure_due_on", "closure_notice_note")
+
+
+def _notice_fields_save(case: Case) -> None:
+    """Save the case's notice fields (all set, or all empty: the model's check)."""
+    case.full_clean()
+    case.save(update_fields=[*NOTICE_FIELDS, "updated_at"])
 
 
 def closure_notice_days(on: date) -> int:
@@ -79,16 +87,7 @@ def closure_notice_send(
     due = on + timedelta(days=closure_notice_days(on))
     case.closure_noticed_on, case.closure_notice_reason, case.closure_due_on = on, reason, due
     case.closure_notice_note = note.strip()
-    case.full_clean()
-    case.save(
-        update_fields=[
-            "closure_noticed_on",
-            "closure_notice_reason",
-            "closure_due_on",
-            "closure_notice_note",
-            "updated_at",
-        ]
-    )
+    _notice_fields_save(case)
     event_record(
         verb="case.closure_noticed",
         subject=case,
@@ -206,16 +205,7 @@ def closure_notice_answer(
     reason_label = case.get_closure_notice_reason_display()
     case.closure_noticed_on = case.closure_due_on = None
     case.closure_notice_reason = case.closure_notice_note = ""
-    case.full_clean()
-    case.save(
-        update_fields=[
-            "closure_noticed_on",
-            "closure_notice_reason",
-            "closure_due_on",
-            "closure_notice_note",
-            "updated_at",
-        ]
-    )
+    _notice_fields_save(case)
     WorkItem.objects.filter(case=case, kind=WorkItemKind.CLOSURE_NOTICE_DUE, status="open").update(
         status="done", completed_on=answered_on
     )
@@ -261,27 +251,4 @@ def closure_notice_due_sweep(*, today: date | None = None) -> int:
         )
         for case_id, number, worker_id, noticed_on, due_on, reason in rows.iterator(chunk_size=2000)
     ]
-    if not items:
-        return 0
-    with transaction.atomic():
-        existing = set(
-            WorkItem.objects.filter(dedupe_key__in=[i.dedupe_key for i in items]).values_list("dedupe_key", flat=True)
-        )
-        fresh = [i for i in items if i.dedupe_key not in existing]
-        WorkItem.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
-        events_bulk_record(
-            DomainEvent(
-                verb="work_item.created",
-                case_id=i.case_id,
-                actor_label="closure notice sweep",
-                summary=i.title,
-                data={
-                    "kind": WorkItemKind.CLOSURE_NOTICE_DUE,
-                    "due_on": i.due_on.isoformat(),
-                    "dedupe_key": i.dedupe_key,
-                    "rule": "45 CFR 303.11(d)(1)",
-                },
-            )
-            for i in fresh
-        )
-    return len(fresh)
+    return work_items_swept(items, actor_label="closure notice sweep", rule="45 CFR 303.11(d)(1)")

@@ -12,13 +12,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import display_date, not_in_future
-from core.models import AccessLog, DomainEvent
+from core.models import AccessLog
 from core.services import (
     access_log_record,
     acting_user,
     event_about,
     event_record,
-    events_bulk_record,
     repeat_refuse,
     sensitive_read_record,
 )
@@ -26,6 +25,7 @@ from core.services import (
 from ..choices import CaseStage, CaseStatus, WorkItemKind
 from ..deadlines import LOCATE_REPEAT_MONTHS
 from ..models import Address, Case, FviOverride, Person, WorkItem
+from .work import work_items_swept
 
 
 def locate_next_due(*, locate_needed_on: date | None, last_attempt_on: date | None) -> date | None:
@@ -61,29 +61,7 @@ def locate_due_sweep(*, today: date | None = None) -> int:
                 dedupe_key=f"locate:{case_id}:{due.isoformat()}",
             )
         )
-    if not items:
-        return 0
-    with transaction.atomic():
-        keys = [i.dedupe_key for i in items]
-        existing = set(WorkItem.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
-        fresh = [i for i in items if i.dedupe_key not in existing]
-        WorkItem.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
-        events_bulk_record(
-            DomainEvent(
-                verb="work_item.created",
-                case_id=i.case_id,
-                actor_label="locate sweep",
-                summary=i.title,
-                data={
-                    "kind": "locate",
-                    "due_on": i.due_on.isoformat(),
-                    "dedupe_key": i.dedupe_key,
-                    "rule": "45 CFR 303.3(b)(3)",
-                },
-            )
-            for i in fresh
-        )
-    return len(fresh)
+    return work_items_swept(items, actor_label="locate sweep", rule="45 CFR 303.3(b)(3)")
 
 
 @transaction.atomic

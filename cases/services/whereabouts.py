@@ -12,6 +12,7 @@ addresses, phone and employer to everyone who may open their cases: a separate p
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -204,37 +205,27 @@ def address_record(
                         "the new one cannot start before it."
                     }
                 )
-            return _past_address_record(
-                person=person, cleaned=cleaned, ends_on=latest - timedelta(days=1), case=case, by=by
-            )
+            # An FVI person's address from before the current one: kept as a past address ending the
+            # day before the current one started; the current address stays current.
+            return _address_save(person=person, cleaned=cleaned, case=case, by=by, ends_on=latest - timedelta(days=1))
         for old in current:
             # Replaced on the day it started: it ends that day (an address never ends before it starts).
             old.valid_to = max(valid_from - timedelta(days=1), old.valid_from)
             old.save(update_fields=["valid_to", "updated_at"])
-        address = Address(person=person, **cleaned)
-        address.full_clean()
-        address.save()
-        event_record(
-            verb="address.recorded",
-            subject=person,
-            case_id=case.pk if case is not None else None,
-            actor=by,
-            summary=f"New address recorded, source: {address.get_source_display()}",
-            data={
-                "address_id": address.pk,
-                "source": address.source,
-                "valid_from": valid_from.isoformat(),
-                "closed": [a.pk for a in current],
-            },
-        )
-    return address
+        return _address_save(person=person, cleaned=cleaned, case=case, by=by, closed=current)
 
 
-def _past_address_record(
-    *, person: Person, cleaned: dict[str, Any], ends_on: date, case: Case | None, by: User | None
+def _address_save(
+    *,
+    person: Person,
+    cleaned: dict[str, Any],
+    case: Case | None,
+    by: User | None,
+    closed: Sequence[Address] = (),
+    ends_on: date | None = None,
 ) -> Address:
-    """An FVI person's address that started before the current one (``address_record``): kept as a
-    past address, ending ``ends_on``; the current address stays current."""
+    """Save the new address (ending ``ends_on`` when it is a past one) and its event: the source and
+    the rows it closed, never the address."""
     address = Address(person=person, **cleaned, valid_to=ends_on)
     address.full_clean()
     address.save()
@@ -248,7 +239,7 @@ def _past_address_record(
             "address_id": address.pk,
             "source": address.source,
             "valid_from": address.valid_from.isoformat(),
-            "closed": [],
+            "closed": [a.pk for a in closed],
         },
     )
     return address

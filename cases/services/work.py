@@ -8,11 +8,36 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from core.services import acting_user, event_record, row_repeat_refuse, saved_with_event
+from core.models import DomainEvent
+from core.services import acting_user, event_record, events_bulk_record, row_repeat_refuse, saved_with_event
 from core.stale import Shown, shown_changes
 
 from ..choices import PERSON_CHECK_PERMISSION, WorkItemKind, WorkItemStatus
 from ..models import Case, WorkItem
+
+
+def work_items_swept(items: list[WorkItem], *, actor_label: str, rule: str) -> int:
+    """Insert a daily sweep's work items (``items``, each with its ``dedupe_key``) and their
+    ``work_item.created`` events in one transaction: one bulk insert, the keys already on file left
+    out, so a rerun or a late run creates nothing twice. Returns how many were created."""
+    if not items:
+        return 0
+    with transaction.atomic():
+        keys = [i.dedupe_key for i in items]
+        existing = set(WorkItem.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+        fresh = [i for i in items if i.dedupe_key not in existing]
+        WorkItem.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
+        events_bulk_record(
+            DomainEvent(
+                verb="work_item.created",
+                case_id=i.case_id,
+                actor_label=actor_label,
+                summary=i.title,
+                data={"kind": i.kind, "due_on": i.due_on.isoformat(), "dedupe_key": i.dedupe_key, "rule": rule},
+            )
+            for i in fresh
+        )
+    return len(fresh)
 
 
 def work_item_create(
