@@ -63,6 +63,14 @@ def case_child_add(*, case: Case, data: PartyData, by: User) -> CaseParticipant:
             raise ValidationError({"__all__": CHILD_LIKELY_ON_CASE}) from exc
         raise
     if "child" in existing and existing["child"].pk in on_case:
+        ended = case.participants.filter(person=existing["child"], ended_on__isnull=False).first()
+        if ended is not None:  # one row per person and role (participant_unique_role): not added twice
+            raise ValidationError(
+                {
+                    "__all__": f"This child's participation in the case ended on {display_date(ended.ended_on)} "
+                    f"({ended.ended_reason_shown}): it cannot be added again; nothing was added."
+                }
+            )
         raise ValidationError({"__all__": CHILD_ON_CASE})
     if any(pk in on_case for note in notes for pk in note.get("candidates", [])):
         raise ValidationError({"__all__": CHILD_LIKELY_ON_CASE})

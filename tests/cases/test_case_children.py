@@ -642,3 +642,63 @@ def test_the_income_withholding_order_lists_only_the_current_children(worker):
     case_child_end(participant=_child_of_first(case), ended_on=date(2026, 11, 2), reason="emancipated", by=worker)
     (iwo,) = iwo_reconcile_action(action=action, on=date(2026, 11, 30))
     assert [child["name"] for child in iwo.children] == [staying.person.display_name]
+
+
+def test_a_child_whose_participation_ended_is_not_added_again(worker):
+    case = CaseFactory()
+    child = _child_of(case)
+    child.person.ssn = "123450077"
+    child.person.save()
+    case_child_end(participant=child, ended_on=date(2026, 11, 2), reason="custody_changed", by=worker)
+    data = services.PartyData(child.person.first_name, child.person.last_name, child.person.date_of_birth, "123450077")
+    with pytest.raises(ValidationError, match="ended on Nov 2, 2026 \\(went to live with the other parent\\)"):
+        case_child_add(case=case, data=data, by=worker)
+    assert len(_children(case)) == 1
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_ending_the_same_child_at_once_end_it_once(role_user):
+    """Two clerks press "End the participation" together: the second waits on the case's lock, then
+    finds the participation ended and is refused; one event."""
+    from cases.services import participants
+
+    worker = role_user("caseworker")
+    case = CaseFactory(caseworker=worker)
+    child = _child_of(case)
+    original, first_locked, second_started, results = participants.not_in_future, *_events(2), {}
+
+    def checked(value, field, **kwargs):  # runs under the case's lock, before the write
+        if threading.current_thread().name == "first":
+            first_locked.set()
+            second_started.wait(2)
+        return original(value, field, **kwargs)
+
+    def clerk(name, reason):
+        try:
+            if name == "second":
+                first_locked.wait(5)
+                second_started.set()
+            results[name] = case_child_end(participant=child, ended_on=date(2026, 11, 2), reason=reason, by=worker)
+        except Exception as exc:  # noqa: BLE001 - the test reports what each clerk got
+            results[name] = exc
+        finally:
+            connection.close()
+
+    participants.not_in_future = checked
+    try:
+        threads = [
+            threading.Thread(target=clerk, args=(name, reason), name=name)
+            for name, reason in (("first", "adopted"), ("second", "emancipated"))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        participants.not_in_future = original
+    assert isinstance(results["first"], CaseParticipant), results
+    assert isinstance(results["second"], ValidationError) and "already ended" in str(results["second"])
+    child.refresh_from_db()
+    assert child.ended_reason == "adopted"
+    assert DomainEvent.objects.filter(verb="case.child_ended").count() == 1
