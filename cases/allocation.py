@@ -329,9 +329,31 @@ def _cap_state(lines: list[Line], ura_available: Decimal | None) -> list[Line]:
     return capped
 
 
-def children_in_month(added_on: Iterable[date | None], month: date) -> int:
-    """How many of a case's children the pass-through counts in ``month`` (its first day), given
-    each child's ``CaseParticipant.added_on``: a party of the opening (``None``) in every month, a
-    child added later from the month added (Fam. Code 17504 and 18 NYCRR 352.15(b) count the
-    children of the family in the month of collection)."""
-    return sum(1 for day in added_on if day is None or (day.year, day.month) <= (month.year, month.month))
+# The fields of ``CaseParticipant`` that say which months a child counts in, in the order
+# ``children_in_month`` reads them: ``values_list("case_id", *CHILD_MONTH_FIELDS)``.
+CHILD_MONTH_FIELDS = ("added_on", "end_recorded_on")
+
+
+def child_counts_in_month(added_on: date | None, ended: date | None, month: date) -> bool:
+    """Whether a child counts in ``month`` (any day of it): added on or before the month's end (a
+    party of the opening, ``added_on`` None, from the start) and not ended before its start (a
+    child whose participation ended on the 15th still counts in that month, not in the next). The
+    one rule of every count of a case's children by month.
+
+    ``ended`` is the day the end was *recorded* (``CaseParticipant.end_recorded_on``; never before
+    the day it ended, ``ended_on``), as ``added_on`` is the day the child was added: a month already
+    distributed keeps the count it was distributed with, and nothing is redistributed. An end
+    recorded in the month it happened (the usual case) counts the child through that month."""
+    key = (month.year, month.month)
+    return (added_on is None or (added_on.year, added_on.month) <= key) and (
+        ended is None or (ended.year, ended.month) >= key
+    )
+
+
+def children_in_month(spans: Iterable[tuple[date | None, date | None]], month: date) -> int:
+    """How many of a case's children the pass-through counts in ``month``, given each child's
+    ``(added_on, end_recorded_on)`` (``CHILD_MONTH_FIELDS``, ``child_counts_in_month``): a child added
+    later from the month added, a child whose participation ended (emancipated, died, went to live
+    with the other parent, adopted) through the month its end was recorded (Fam. Code 17504 and 18
+    NYCRR 352.15(b) count the children of the family in the month of collection)."""
+    return sum(1 for added_on, ended in spans if child_counts_in_month(added_on, ended, month))

@@ -114,6 +114,17 @@ class ParticipantRole(models.TextChoices):
     CHILD = "child", "Child"
 
 
+class ChildEndReason(models.TextChoices):
+    """Why a child's participation in a case ended (``CaseParticipant.ended_reason``,
+    ``services.case_child_end``)."""
+
+    EMANCIPATED = "emancipated", "Emancipated"
+    DECEASED = "deceased", "Deceased"
+    CUSTODY_CHANGED = "custody_changed", "Went to live with the other parent"
+    ADOPTED = "adopted", "Adopted"
+    OTHER = "other", "Other (explain)"
+
+
 class OrderKind(models.TextChoices):
     COURT = "court", "Court"
     ADMINISTRATIVE = "administrative", "Administrative"
@@ -368,12 +379,13 @@ CaseEvent = event_choices(
     order.review_calculated order.review_no_change order.review_opened order.review_petition person.merge_undone
     person.merged person.ssn_corrected person.ssn_removed person.updated work_item.created work_item.done work_item.edited work_item.reassigned case.document_attached
     address.recorded person.fvi_set person.fvi_cleared
-    case.child_added person.paternity_recorded
+    case.child_added case.child_ended person.paternity_recorded
     document.whereabouts_marked document.whereabouts_released document.withdrawn document.restored
     case.closure_noticed case.closure_notice_answered
 """,
     labels={
         "case.child_added": "Child added",
+        "case.child_ended": "Child's participation ended",
         "case.document_attached": "Document attached",
         "document.whereabouts_marked": "Document marked as showing a person's whereabouts",
         "document.whereabouts_released": "Document released from a person's whereabouts",

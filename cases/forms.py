@@ -13,6 +13,7 @@ from core.forms import DateInput, MoneyField, SelectedRowsForm, bounded_date, pa
 from .choices import (
     EMPLOYMENT_DESK_SOURCES,
     AssistanceStatus,
+    ChildEndReason,
     ClosureReason,
     CollectionSource,
     DocumentKind,
@@ -587,6 +588,32 @@ class OrderEndForm(forms.Form):
         data = super().clean()
         if data.get("reason") == OrderEndReason.OTHER and len((data.get("reason_text") or "").strip()) < 5:
             self.add_error("reason_text", "Say why the order ends.")
+        return data
+
+
+class ChildEndForm(forms.Form):
+    """Ending a child's participation in a case (``services.case_child_end``): when and why."""
+
+    ended_on = forms.DateField(
+        widget=DateInput,
+        label="Participation ended on",
+        help_text="The day the child emancipated, died, went to live with the other parent or was adopted.",
+    )
+    reason = forms.ChoiceField(choices=ChildEndReason.choices, widget=forms.RadioSelect, label="Why it ended")
+    reason_text = forms.CharField(
+        max_length=300, required=False, label="Explanation", help_text="Required when the reason is “Other”."
+    )
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data["ended_on"]
+        if not date(1900, 1, 1) <= ended_on <= date(2100, 12, 31):
+            raise forms.ValidationError("Enter a date between 1900 and 2100.")
+        return ended_on
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == ChildEndReason.OTHER and len((data.get("reason_text") or "").strip()) < 5:
+            self.add_error("reason_text", "Say why the child's participation ends.")
         return data
 
 

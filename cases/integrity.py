@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth, Upper
 from core.integrity import IntegrityCheck, IntegrityRow
 from core.money import display
 
-from .allocation import children_in_month, pass_through_limit, pass_through_table
+from .allocation import CHILD_MONTH_FIELDS, children_in_month, pass_through_limit, pass_through_table
 from .choices import AssistanceStatus, Bucket, OrderStatus, ParticipantRole, Payee
 from .models import Allocation, CaseParticipant, FviOverride, OrderReview, SupportOrder
 
@@ -123,13 +123,14 @@ def _pass_through_not_as_the_law_reads() -> Iterator[IntegrityRow]:
         .order_by("case__case_number", "month")
     )
     table = pass_through_table()
-    # The children of every case the months name, with the day each was added, in one query (not
-    # one per case): a child added later counts from the month added (``children_in_month``).
-    added: dict[int, list[date | None]] = {}
-    for case_id, added_on in CaseParticipant.objects.filter(
+    # The children of every case the months name, with the days each was added and ended, in one
+    # query (not one per case): a child added later counts from the month added, one whose
+    # participation ended through the month its end was recorded (``children_in_month``).
+    added: dict[int, list[tuple[date | None, date | None]]] = {}
+    for case_id, added_on, ended in CaseParticipant.objects.filter(
         role=ParticipantRole.CHILD, case_id__in=months.order_by().values("case_id").distinct()
-    ).values_list("case_id", "added_on"):
-        added.setdefault(case_id, []).append(added_on)
+    ).values_list("case_id", *CHILD_MONTH_FIELDS):
+        added.setdefault(case_id, []).append((added_on, ended))
     for row in months.iterator(chunk_size=500):
         case_id = row["case_id"]
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]

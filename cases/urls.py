@@ -42,6 +42,7 @@ urlpatterns = [
     path("<str:case_number>/notes/", views.NoteCreateView.as_view(), name="note_add"),
     path("<str:case_number>/documents/new/", documents.DocumentAttachView.as_view(), name="document_attach"),
     path("<str:case_number>/children/new/", views.ChildAddView.as_view(), name="child_add"),
+    path("<str:case_number>/children/<int:participant_id>/end/", views.ChildEndView.as_view(), name="child_end"),
     path(
         "<str:case_number>/people/<int:person_id>/paternity/",
         views.PaternityRecordView.as_view(),

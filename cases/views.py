@@ -37,7 +37,7 @@ from .choices import CLOSURE_NOTICE_REASONS, CaseStatus, ClosureReason, Particip
 from .deadlines import deadline_state
 from .exceptions import CollectionConflict
 from .filtersets import CaseFilterSet, WorkItemFilterSet
-from .models import Case, FviOverride, Person, WorkItem
+from .models import Case, CaseParticipant, FviOverride, Person, WorkItem
 from .models.scope import user_county
 from .redaction import WITHHELD, letter_address_text, whereabouts_shown
 
@@ -411,6 +411,60 @@ class ChildAddView(PartyMatchViewMixin, CaseFormView):
 
     def get_success_message(self, participant):
         return f"{participant.person.display_name} added to the case as a child."
+
+
+class ChildEndView(CaseFormView):
+    """End a child's participation in an open case (``services.case_child_end``): the case loaded
+    for a change (not readable 404, readable but not the user's to change 403), the participant a
+    child of that case (else 404)."""
+
+    permission_required = "cases.add_caseparticipant"
+    template_name = "cases/child_end.html"
+    form_class = forms.ChildEndForm
+
+    @cached_property
+    def participant(self) -> CaseParticipant:
+        return get_object_or_404(
+            self.case.participants.select_related("person"),
+            pk=self.kwargs["participant_id"],
+            role=ParticipantRole.CHILD,
+        )
+
+    def get_form(self, form_class=None):
+        from .services.participants import child_end_shown
+
+        return carry_shown(super().get_form(form_class), values=child_end_shown(self.participant))
+
+    def get_context_data(self, **kwargs):
+        current = [p for p in self.case.participants.all() if p.role == ParticipantRole.CHILD and not p.is_ended]
+        return {
+            **super().get_context_data(**kwargs),
+            "participant": self.participant,
+            "person": self.participant.person,
+            "last_child": [p.pk for p in current] == [self.participant.pk],
+        }
+
+    def perform(self, data):
+        return services.case_child_end(
+            participant=self.participant,
+            ended_on=data["ended_on"],
+            reason=data["reason"],
+            reason_text=data["reason_text"],
+            by=self.request.user,
+            shown=shown_in(data),
+        )
+
+    def get_success_message(self, participant):
+        message = (
+            f"{participant.person.display_name}'s participation ended on {display_date(participant.ended_on)} "
+            f"({participant.ended_reason_shown})."
+        )
+        if not participant.case.children:
+            message += (
+                " No child remains on the case: end its order if one is still in force, and consider closing"
+                " the case (45 CFR 303.11(b))."
+            )
+        return message
 
 
 class PaternityRecordView(CaseFormView):

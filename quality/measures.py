@@ -126,6 +126,12 @@ def _current_due_rows(start: date, end: date):
     )
 
 
+def _child_on_case_at(day: date) -> Q:
+    """A child participant on its case at the end of ``day``: added by then (a party of the opening
+    always) and its participation not ended on or before it (``CaseParticipant.ended_on``)."""
+    return (Q(added_on__isnull=True) | Q(added_on__lte=day)) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
 def line_specs(fiscal_year: int) -> dict[str, LineSpec]:
     m = _models()
     start, end = fiscal_year_bounds(fiscal_year)
@@ -134,11 +140,16 @@ def line_specs(fiscal_year: int) -> dict[str, LineSpec]:
     line2 = line1.filter(_order_exists(end))
     children = m.CaseParticipant.objects.filter(role="child", person__born_in_wedlock=False)
     # A child added to a case after the preceding year's end (``CaseParticipant.added_on``) was not
-    # in that year's caseload: counted on line 6 once paternity is established, not on line 5a.
-    line5a = children.filter(open_at(prev_end, "case__")).filter(Q(added_on__isnull=True) | Q(added_on__lte=prev_end))
-    line6 = children.filter(open_during(start, end, "case__"), person__paternity_status="established").filter(
-        Q(person__paternity_established_on__lte=end) | Q(person__paternity_established_on__isnull=True)
-    )
+    # in that year's caseload: counted on line 6 once paternity is established, not on line 5a. A
+    # child whose participation ended (``ended_on``: emancipated, died, custody, adopted) on or
+    # before that day was not in it either; line 6 counts a child in the caseload during the year
+    # (not ended before it began).
+    line5a = children.filter(open_at(prev_end, "case__")).filter(_child_on_case_at(prev_end))
+    line6 = children.filter(
+        open_during(start, end, "case__"),
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+        person__paternity_status="established",
+    ).filter(Q(person__paternity_established_on__lte=end) | Q(person__paternity_established_on__isnull=True))
     line24 = _current_due_rows(start, end)
     # Line 25 counts current support in its month of collection (45 CFR 302.51(a)): a payment
     # withheld on September 30 and posted October 2 is collected in the year it was withheld.
@@ -393,7 +404,7 @@ def drilldown_cases(*, fiscal_year: int, key: str) -> QuerySet:
         return cases.filter(pk__in=specs[key].rows.values("case_id"))
     if key == "no_paternity":
         missing = m.CaseParticipant.objects.filter(
-            Q(added_on__isnull=True) | Q(added_on__lte=prev_end),
+            _child_on_case_at(prev_end),
             role="child",
             person__born_in_wedlock=False,
             case=OuterRef("pk"),

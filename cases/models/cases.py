@@ -13,6 +13,7 @@ from ..choices import (
     AssistanceStatus,
     CaseStage,
     CaseStatus,
+    ChildEndReason,
     ClosureReason,
     DeadlineKind,
     InterstateRole,
@@ -145,7 +146,10 @@ class Case(TimeStampedModel, AuditedModel):
 
     @property
     def children(self) -> list[Person]:
-        return self._participants(ParticipantRole.CHILD)
+        """The case's current children: a child whose participation ended (``CaseParticipant.ended_on``,
+        ``services.case_child_end``) is left out (the withholding order's list, letters). The months a
+        child counted in are ``allocation.child_counts_in_month``'s."""
+        return [p.person for p in self.participants.all() if p.role == ParticipantRole.CHILD and p.ended_on is None]
 
 
 class CaseParticipant(CaseScoped, AuditedModel):
@@ -157,11 +161,31 @@ class CaseParticipant(CaseScoped, AuditedModel):
     # the parties of the opening. The pass-through counts a child from the month added
     # (``allocation.children_in_month``): a month already past keeps the count it was distributed with.
     added_on = models.DateField(null=True, blank=True)
+    # The day a child's participation ended (``services.case_child_end``: emancipated, died, went to
+    # live with the other parent, adopted): from then the child is no longer one of the case's
+    # current children, nor in its caseload (OCSE-157). ``end_recorded_on``: the day the end was
+    # recorded; the pass-through counts the child through that month (``allocation.
+    # child_counts_in_month``), so a month already distributed keeps the count it was distributed with.
+    ended_on = models.DateField(null=True, blank=True)
+    end_recorded_on = models.DateField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=20, choices=ChildEndReason.choices, blank=True)
+    ended_reason_text = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["case", "role", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "person", "role"], name="participant_unique_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="participant_unique_role"),
+            # An end has its reason, and only a child's participation ends.
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True, end_recorded_on__isnull=True, ended_reason="")
+                | (
+                    models.Q(ended_on__isnull=False, end_recorded_on__gte=models.F("ended_on"), role="child")
+                    & ~models.Q(ended_reason="")
+                ),
+                name="participant_end_has_reason",
+            ),
+        ]
         # A person's cases. Carrying the case (PostgreSQL INCLUDE; ignored elsewhere), "is this person
         # on a case the user may see" (cases.search.visible_people, asked of every name a search
         # reads) is answered from the index alone, without a visit to the table.
@@ -169,6 +193,17 @@ class CaseParticipant(CaseScoped, AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_role_display()}: {self.person}"
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_on is not None
+
+    @property
+    def ended_reason_shown(self) -> str:
+        """ "emancipated", "moved abroad with a grandparent": the reason as pages and events say it."""
+        if self.ended_reason == ChildEndReason.OTHER and self.ended_reason_text:
+            return self.ended_reason_text
+        return self.get_ended_reason_display().lower()
 
 
 class CaseNote(CaseScoped, AuditedModel):

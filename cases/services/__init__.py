@@ -35,7 +35,7 @@ from .closure import (
 )
 from .letters import letter_deliver, letter_mark_returned, letter_record
 from .locate import fvi_override_grant, fvi_override_use, locate_due_sweep, locate_next_due
-from .participants import PaternityData, case_child_add, paternity_record, paternity_shown
+from .participants import PaternityData, case_child_add, case_child_end, paternity_record, paternity_shown
 from .people import (
     PersonUpdate,
     SsnOnFileForAnother,
@@ -58,6 +58,7 @@ __all__ = [
     "SsnOnFileDiffers",
     "PaternityData",
     "case_child_add",
+    "case_child_end",
     "paternity_record",
     "paternity_shown",
     "person_merge",

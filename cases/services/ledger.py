@@ -697,11 +697,12 @@ def _pass_through_state(
     ]
     if not ids:
         return {}
-    added: dict[int, list[date | None]] = defaultdict(list)  # each child's day added (None: at opening)
-    for case_id, added_on in CaseParticipant.objects.filter(case_id__in=ids, role=ParticipantRole.CHILD).values_list(
-        "case_id", "added_on"
-    ):
-        added[case_id].append(added_on)
+    # each child's (day added, day its end was recorded): None added at opening, None not ended
+    added: dict[int, list[tuple[date | None, date | None]]] = defaultdict(list)
+    for case_id, added_on, ended in CaseParticipant.objects.filter(
+        case_id__in=ids, role=ParticipantRole.CHILD
+    ).values_list("case_id", *rules.CHILD_MONTH_FIELDS):
+        added[case_id].append((added_on, ended))
     earliest = min(balances[case_id].current_month for case_id in ids)
     passed: dict[int, Decimal] = defaultdict(lambda: ZERO)
     # The month's pass-through is what was passed through of current support *collected* this

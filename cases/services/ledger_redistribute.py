@@ -276,8 +276,8 @@ def case_redistribute(
     this_month = balance.current_month or month_start(on)
     closed_months = {month_start(c.collected_on) for c in redo if month_start(c.collected_on) < this_month}
     due, paid, passed = _months_due_and_paid(case, closed_months, ids)
-    added_on = list(
-        CaseParticipant.objects.filter(case=case, role=ParticipantRole.CHILD).values_list("added_on", flat=True)
+    child_months = list(
+        CaseParticipant.objects.filter(case=case, role=ParticipantRole.CHILD).values_list(*rules.CHILD_MONTH_FIELDS)
     )
     passed_now = sum(
         (
@@ -305,7 +305,7 @@ def case_redistribute(
         if status == rules.CURRENT_ASSISTANCE:
             limit = rules.pass_through_limit(
                 jurisdiction=case.jurisdiction,
-                children=rules.children_in_month(added_on, month),
+                children=rules.children_in_month(child_months, month),
                 on=month,
                 table=pass_through,
             )

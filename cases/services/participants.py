@@ -1,4 +1,5 @@
-"""The people of an open case after it was opened: a child added (a second child, a newborn), and
+"""The people of an open case after it was opened: a child added (a second child, a newborn), a
+child's participation ended (emancipated, died, went to live with the other parent, adopted), and
 paternity recorded for a child (45 CFR 303.5)."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from core.dates import date_refusal, display_date, not_in_future
 from core.services import event_record
 from core.stale import Shown, refuse_if_changed
 
-from ..choices import GeneticTestResult, ParticipantRole, PaternityMethod, PaternityStatus
+from ..choices import ChildEndReason, GeneticTestResult, ParticipantRole, PaternityMethod, PaternityStatus
 from ..models import Case, CaseParticipant, Person
 from .cases import (
     PartyData,
@@ -62,6 +63,14 @@ def case_child_add(*, case: Case, data: PartyData, by: User) -> CaseParticipant:
             raise ValidationError({"__all__": CHILD_LIKELY_ON_CASE}) from exc
         raise
     if "child" in existing and existing["child"].pk in on_case:
+        ended = case.participants.filter(person=existing["child"], ended_on__isnull=False).first()
+        if ended is not None:  # one row per person and role (participant_unique_role): not added twice
+            raise ValidationError(
+                {
+                    "__all__": f"This child's participation in the case ended on {display_date(ended.ended_on)} "
+                    f"({ended.ended_reason_shown}): it cannot be added again; nothing was added."
+                }
+            )
         raise ValidationError({"__all__": CHILD_ON_CASE})
     if any(pk in on_case for note in notes for pk in note.get("candidates", [])):
         raise ValidationError({"__all__": CHILD_LIKELY_ON_CASE})
@@ -86,6 +95,108 @@ def case_child_add(*, case: Case, data: PartyData, by: User) -> CaseParticipant:
             occasion="adding a child to this case",
         )
     matching_found_attach(participant, match_notes=notes, existing=existing, routed=routed)
+    return participant
+
+
+CHILD_END_LABELS = {"ended": "end of this child's participation"}
+
+
+def child_end_shown(participant: CaseParticipant) -> dict[str, str]:
+    """What the end page shows that the decision rests on (``core.stale``): whether the child's
+    participation has ended, when and why."""
+    return {"ended": f"{participant.ended_on or ''}:{participant.ended_reason}"}
+
+
+@transaction.atomic
+def case_child_end(
+    *,
+    participant: CaseParticipant,
+    ended_on: date,
+    reason: str,
+    by: User,
+    reason_text: str = "",
+    shown: Shown | None = None,
+) -> CaseParticipant:
+    """End a child's participation in an open case: the child emancipated, died, went to live with
+    the other parent, was adopted (or another reason, explained). Under the case's lock; refused
+    (nothing changed): not a child of the case, a closed case, a participation already ended, a
+    stale page (``core.stale``), an unknown reason, "other" without an explanation, a date in the
+    future, before the child was added or before the case opened.
+
+    From ``ended_on`` the child is no longer one of the case's current children (``Case.children``:
+    the income withholding order's list, letters) nor in its caseload (OCSE-157 lines 5a and 6,
+    ``quality.measures``). The pass-through counts the child through the month the end is recorded
+    (``end_recorded_on``, ``cases.allocation.child_counts_in_month``), as a child added counts from
+    the month added: months already distributed are not redistributed. A deceased child's
+    ``Person.deceased_on`` is set when it is empty.
+
+    Ending the last child is allowed (the child did leave): the case is then a closure candidate
+    (45 CFR 303.11(b)), not closed here; its order, if one is in force, is ended separately
+    (``order_end``), since only a court or the order's own terms end support."""
+    case = Case.objects.select_for_update().get(pk=participant.case_id)
+    participant = CaseParticipant.objects.select_for_update().select_related("person").get(pk=participant.pk)
+    if participant.role != ParticipantRole.CHILD:
+        raise ValidationError({"__all__": "Only a child's participation in a case can be ended here."})
+    if not case.is_open:
+        raise ValidationError({"__all__": "The case is closed: its children can no longer change."})
+    child = participant.person
+    if participant.ended_on is not None:
+        ended = f"{display_date(participant.ended_on)}, {participant.ended_reason_shown}"
+        refuse_if_changed(
+            row=participant,
+            shown=shown,
+            current=child_end_shown(participant),
+            happened=f"{child.display_name}'s participation was ended meanwhile ({ended})",
+        )
+        raise ValidationError({"__all__": f"{child.display_name}'s participation already ended ({ended})."})
+    refuse_if_changed(row=participant, shown=shown, current=child_end_shown(participant), labels=CHILD_END_LABELS)
+    reason_text = (reason_text or "").replace("\x00", "").strip()
+    if reason not in ChildEndReason.values:
+        raise ValidationError({"reason": "Choose why the child's participation ends."})
+    if reason == ChildEndReason.OTHER and len(reason_text) < 5:
+        raise ValidationError({"reason_text": "Say why the child's participation ends."})
+    if len(reason_text) > 300:
+        raise ValidationError({"reason_text": "The explanation is too long (300 characters at most)."})
+    not_in_future(ended_on, "ended_on")
+    started = participant.added_on or case.opened_on or case.application_received_on
+    if ended_on < started:
+        what = "The child was added to the case" if participant.added_on else "The case opened"
+        raise ValidationError(
+            {"ended_on": f"{what} on {display_date(started)}: the participation cannot end before that."}
+        )
+    today = timezone.localdate()
+    participant.ended_on = ended_on
+    participant.end_recorded_on = today
+    participant.ended_reason = reason
+    participant.ended_reason_text = reason_text if reason == ChildEndReason.OTHER else ""
+    participant.full_clean()
+    participant.save(update_fields=["ended_on", "end_recorded_on", "ended_reason", "ended_reason_text"])
+    death_recorded = False
+    if reason == ChildEndReason.DECEASED and child.deceased_on is None:
+        child = Person.objects.select_for_update().get(pk=child.pk)
+        if child.deceased_on is None:
+            child.deceased_on = ended_on
+            child.save(update_fields=["deceased_on", "updated_at"])
+            death_recorded = True
+    left = (
+        case.participants.filter(role=ParticipantRole.CHILD, ended_on__isnull=True).exclude(pk=participant.pk).count()
+    )
+    event_record(
+        verb="case.child_ended",
+        subject=participant,
+        case_id=case.pk,
+        actor=by,
+        summary=f"{child.display_name}'s participation ended {display_date(ended_on)} "
+        f"({participant.ended_reason_shown})" + ("" if left else ": no child remains on the case"),
+        data={
+            "person_id": child.pk,
+            "ended_on": ended_on.isoformat(),
+            "reason": reason,
+            **({"reason_text": reason_text} if participant.ended_reason_text else {}),
+            "children_left": left,
+            **({"deceased_on_recorded": True} if death_recorded else {}),
+        },
+    )
     return participant
 
 

@@ -70,6 +70,7 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:note_add": number,
         "cases:locate_add": number,
         "cases:child_add": number,
+        "cases:child_end": {**number, "participant_id": case.participants.get(role="child").pk},
         "cases:paternity_record": {**number, "person_id": case.children[0].pk},
         "cases:workitem_create": number,
         "cases:case_reassign": number,
