@@ -605,10 +605,7 @@ class ChildEndForm(forms.Form):
     )
 
     def clean_ended_on(self):
-        ended_on = self.cleaned_data["ended_on"]
-        if not date(1900, 1, 1) <= ended_on <= date(2100, 12, 31):
-            raise forms.ValidationError("Enter a date between 1900 and 2100.")
-        return ended_on
+        return past_date(self.cleaned_data["ended_on"])
 
     def clean(self):
         data = super().clean()

@@ -29,10 +29,13 @@ class ParticipantSerializer(serializers.ModelSerializer):
     last_name = serializers.CharField(source="person.last_name")
     family_violence = serializers.BooleanField(source="person.family_violence")
     person_id = serializers.IntegerField(source="person.id")
+    # A child's participation that ended (emancipated, deceased, custody changed, adopted): null
+    # while the child is on the case.
+    ended_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = CaseParticipant
-        fields = ["role", "person_id", "first_name", "last_name", "family_violence"]
+        fields = ["role", "person_id", "first_name", "last_name", "family_violence", "ended_on"]
 
 
 class ObligationSerializer(serializers.ModelSerializer):
@@ -116,6 +119,7 @@ def case_rows_represent(rows: list[dict], participants: list[dict]) -> list[dict
                 "first_name": p["person__first_name"],
                 "last_name": p["person__last_name"],
                 "family_violence": p["person__family_violence"],
+                "ended_on": p["ended_on"].isoformat() if p["ended_on"] else None,
             }
         )
     case_item = row_representer([(name, name, show) for name, show in case_fields])
@@ -142,6 +146,7 @@ PARTICIPANT_VALUES = (
     "person__first_name",
     "person__last_name",
     "person__family_violence",
+    "ended_on",
 )
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from cases.filtersets import CaseFilterSet
-from cases.models import Case, CaseBalance, FviOverride
+from cases.models import Case, CaseBalance, CaseParticipant, FviOverride
 from core.models import AccessLog
 from tests.cases.factories import AddressFactory, CaseFactory, case_with_order
 
@@ -277,3 +277,18 @@ def test_case_list_rows_are_exactly_what_the_case_serializer_gives(api_client_wi
         expected = json.loads(json.dumps(CaseSerializer(cases, many=True).data, default=str))
         assert listed == expected
     assert any(row["balance"] is None for row in listed) and any(row["participants"] for row in listed)
+
+
+def test_a_child_whose_participation_ended_says_so_in_the_list_and_the_detail(api_client_with):
+    # A partner (a court) must not read an emancipated child as still on the case.
+    case = CaseFactory(county="Albany")
+    child = case.participants.get(role="child")
+    CaseParticipant.objects.filter(pk=child.pk).update(
+        ended_on=date(2026, 6, 30), end_recorded_on=date(2026, 7, 1), ended_reason="emancipated"
+    )
+    api = api_client_with("cases:read")
+    detail = api.get(f"/api/v1/cases/{case.case_number}/").json()
+    listed = next(r for r in api.get("/api/v1/cases/").json()["results"] if r["case_number"] == case.case_number)
+    for data in (detail, listed):
+        ended = {p["role"]: p["ended_on"] for p in data["participants"]}
+        assert ended == {"cp": None, "ncp": None, "child": "2026-06-30"}
