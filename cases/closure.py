@@ -77,7 +77,9 @@ def closure_notice_letter(case: Case, *, language: str | None = None) -> tuple[L
     assert case.closure_noticed_on is not None and case.closure_due_on is not None and reason
     with translation.override(language):
         if cp is not None:
-            block, address = recipient_block(cp)
+            # The notice is owed in writing whatever the office knows of the address: with no
+            # deliverable one on file it goes to the last address known (303.11(d)(1)).
+            block, address = recipient_block(cp, last_known=True)
         else:
             block, address = MailingBlock(name=_("Custodial parent")), None
         due = letter_date(case.closure_due_on, language)

@@ -14,6 +14,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from core.models import AccessLog
+from core.services import access_log_record
+
 from . import forms
 from .models import Employment, Person
 from .redaction import whereabouts_shown
@@ -71,9 +74,24 @@ class EmploymentCreateView(PersonFormView):
         return context
 
     def perform(self, data):
-        return employment_record(person=self.person, data=data, by=self.request.user)
+        result = employment_record(person=self.person, data=data, by=self.request.user)
+        if not self.employer_shown:
+            # An FVI person's employer locates them (42 USC 654(26)): a job recorded on their page is
+            # logged with the FEIN typed, so that guessing at where they work leaves a trace.
+            access_log_record(
+                kind=AccessLog.Kind.SENSITIVE_READ,
+                request=self.request,
+                obj=self.person,
+                fields=["employment"],
+                detail={"fein_typed": data.get("fein", ""), "recorded": result.created},
+            )
+        return result
 
     def get_success_message(self, result):
+        if not self.employer_shown:
+            # The same words whether the job was new or already on file, with or without withholding:
+            # a different answer would tell whether the FEIN typed is where the person works.
+            return "Job recorded. The employer stays withheld (family violence indicator)."
         if not result.created:
             return "That job was already on file: nothing was recorded twice."
         at = f" at {result.employment.employer.name}" if self.employer_shown else ""

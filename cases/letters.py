@@ -23,13 +23,16 @@ def address_lines(address: Address) -> list[str]:
     return lines
 
 
-def recipient_block(person: Person, *, name: str | None = None) -> tuple[MailingBlock, Address | None]:
+def recipient_block(
+    person: Person, *, name: str | None = None, last_known: bool = False
+) -> tuple[MailingBlock, Address | None]:
     """The mailing block of a letter to ``person`` and the address row it prints (``None`` for an
-    FVI person, or when no deliverable address is on file)."""
+    FVI person, or when no deliverable address is on file; with ``last_known``, the last address
+    known then: ``cases.redaction.mailing_address``)."""
     name = name or person.display_name
     if not whereabouts_shown(person):
         return MailingBlock(name=name, lines=fvi_mailing_lines(), confidential=True), None
-    address = mailing_address(person)
+    address = mailing_address(person, last_known=last_known)
     if address is None:
         return MailingBlock(name=name, lines=[]), None
     return MailingBlock(name=name, lines=address_lines(address)), address

@@ -142,17 +142,23 @@ def letter_address_text(letter: SentLetter) -> str:
     return letter.address_text if whereabouts_shown(person) else WITHHELD
 
 
-def mailing_address(person: Person) -> Address | None:
+def mailing_address(person: Person, *, last_known: bool = False) -> Address | None:
     """The current address a letter to ``person`` may print, or ``None``: an FVI person's letters
     carry no address (``cases.letters.recipient_block`` prints the office's confidential mailing
-    arrangement instead). An address mail came back from (``undeliverable_on``) is not used."""
+    arrangement instead). An address mail came back from (``undeliverable_on``) is not used, unless
+    ``last_known``: a notice the law requires in writing whatever the office knows of the address
+    (the notice of intent to close, 45 CFR 303.11(d)(1), typically to a recipient who cannot be
+    reached) goes to the last address known when no deliverable one is on file."""
     if not whereabouts_shown(person):
         return None
-    return (
+    deliverable = (
         person.addresses.filter(valid_to__isnull=True, undeliverable_on__isnull=True)
         .order_by("-valid_from", "-id")
         .first()
     )
+    if deliverable is not None or not last_known:
+        return deliverable
+    return person.addresses.order_by("-valid_from", "-id").first()
 
 
 @dataclass(frozen=True)

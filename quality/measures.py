@@ -143,11 +143,12 @@ def line_specs(fiscal_year: int) -> dict[str, LineSpec]:
     # in that year's caseload: counted on line 6 once paternity is established, not on line 5a. A
     # child whose participation ended (``ended_on``: emancipated, died, custody, adopted) on or
     # before that day was not in it either; line 6 counts a child in the caseload during the year
-    # (not ended before it began).
+    # (added by its end, not ended before it began).
     line5a = children.filter(open_at(prev_end, "case__")).filter(_child_on_case_at(prev_end))
     line6 = children.filter(
         open_during(start, end, "case__"),
         Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+        Q(added_on__isnull=True) | Q(added_on__lte=end),  # added after the year: not in its caseload
         person__paternity_status="established",
     ).filter(Q(person__paternity_established_on__lte=end) | Q(person__paternity_established_on__isnull=True))
     line24 = _current_due_rows(start, end)

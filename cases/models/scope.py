@@ -18,6 +18,12 @@ violence indicator, a closure...), staff:
 Not visible → 404; visible but outside the write scope (another caseload, another county) → 403,
 logged (``RestrictedQuerySet.get_for``).
 
+The rule bounds what a user changes on a page. The rules the office applies to a *person* follow
+that person to every open case, whatever the county and whoever set them off, as the files from
+the new-hire directory and employers do: a job recorded on one case proposes income withholding on
+each case where the person pays (42 USC 666(b)), and a job ended ends the withholding orders at
+that employer on each (``cases.services.employment``).
+
 Superusers (the ``administrator`` role) are outside this rule: ``RestrictedQuerySet.restrict`` and
 ``in_scope`` return every row for them before any model's ``scope_filter`` is asked, and they work
 in Django admin, whose pages do not read through ``restrict()`` at all (limiting them here would

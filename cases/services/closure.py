@@ -64,8 +64,9 @@ def closure_notice_send(
     """Send the notice of intent to close ``case`` for ``reason`` (45 CFR 303.11(d)(1)) and record
     the intent: the case stays open and may be closed for that reason from the due date, 60 calendar
     days later. The notice is a letter to the recipient of services (the custodial party) in their
-    language, mailed (FVI: through the confidential arrangement) and logged; without a deliverable
-    address it is refused (the 60 days count from a notice sent). In a responding intergovernmental case a work item asks the caseworker to
+    language, mailed (FVI: through the confidential arrangement; with no deliverable address, to the
+    last address known) and logged; with no address ever on file it is refused (the 60 days count
+    from a notice sent). In a responding intergovernmental case a work item asks the caseworker to
     send it to the initiating agency too, in a record (the agency may answer, (d)(3))."""
     on = on or timezone.localdate()
     not_in_future(on, "closure_noticed_on")
@@ -129,19 +130,21 @@ def closure_notice_send(
 
 
 def _recipient_reachable_by_mail(case: Case):
-    """The recipient of services (the custodial party), when a written notice can reach them: a
-    deliverable address on file, or the confidential arrangement (FVI). Otherwise the notice is
-    refused: the 60 days count from a notice sent, and a notice that cannot be mailed is none."""
+    """The recipient of services (the custodial party), when a written notice can be mailed to
+    them: an address on file — the deliverable one, else the last known even if mail came back from
+    it (303.11(d)(1) asks for the notice in writing; a recipient who cannot be reached, (b)(15), is
+    the usual case of returned mail) — or the confidential arrangement (FVI). With no address ever on
+    file the notice is refused: the 60 days count from a notice sent."""
     from ..letters import recipient_block
 
     cp = case.cp
     if cp is None:
         raise ValidationError({"reason": "The case has no custodial party to send the notice of intent to close to."})
-    block, address = recipient_block(cp)
+    block, address = recipient_block(cp, last_known=True)
     if address is None and not block.confidential:
         raise ValidationError(
             {
-                "reason": f"No deliverable mailing address is on file for {cp.display_name}: the written notice of "
+                "reason": f"No mailing address has ever been on file for {cp.display_name}: the written notice of "
                 "intent to close cannot be sent (45 CFR 303.11(d)(1)). Record an address first."
             }
         )

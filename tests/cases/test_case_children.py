@@ -702,3 +702,18 @@ def test_two_clerks_ending_the_same_child_at_once_end_it_once(role_user):
     child.refresh_from_db()
     assert child.ended_reason == "adopted"
     assert DomainEvent.objects.filter(verb="case.child_ended").count() == 1
+
+
+def test_line_6_leaves_out_a_child_added_after_the_fiscal_year():
+    # Red team: a child added on 2026-11-15 (paternity acknowledged in 2020) was counted on FY2026's
+    # line 6, though FY2026 ended on 2026-09-30.
+    from quality.measures import compute_lines
+    from tests.cases.factories import ChildFactory
+
+    case = CaseFactory(participants=False, opened_on=date(2024, 1, 10))
+    before = compute_lines(fiscal_year=2026)["6"]
+    CaseParticipant.objects.create(
+        case=case, person=ChildFactory(), role=ParticipantRole.CHILD, added_on=date(2026, 11, 15)
+    )
+    assert compute_lines(fiscal_year=2026)["6"] == before
+    assert compute_lines(fiscal_year=2027)["6"] == before + 1

@@ -329,12 +329,27 @@ def test_closing_an_initiating_case_asks_to_tell_the_responding_agency_within_10
     assert item.due_on == date(2026, 12, 21)  # 10 working days after Monday, December 7, 2026
 
 
-def test_no_notice_is_recorded_when_no_deliverable_address_is_on_file(worker):
+def test_no_notice_is_recorded_when_no_address_was_ever_on_file(worker):
     case = CaseFactory(caseworker=worker)  # the CP has no address
-    with pytest.raises(ValidationError, match="No deliverable mailing address"):
+    with pytest.raises(ValidationError, match="No mailing address has ever been on file"):
         services.case_close_request(case=case, reason=ClosureReason.LOCATION_UNKNOWN, by=worker)
     case.refresh_from_db()
     assert case.closure_noticed_on is None and not SentLetter.objects.filter(case=case).exists()
+
+
+@time_machine.travel(NOTICED, tick=False)
+def test_a_recipient_whose_mail_came_back_is_sent_the_notice_at_the_last_address_known(worker):
+    # (b)(15): the recipient cannot be reached, the usual reason being returned mail. The notice is
+    # owed in writing (303.11(d)(1)): it goes to the last address known, else the case could never
+    # be closed for any noticed reason.
+    case = CaseFactory(caseworker=worker)
+    AddressFactory(person=case.cp, line1=STREET, undeliverable_on=date(2026, 10, 1))
+    outcome, case = services.case_close_request(
+        case=case, reason=ClosureReason.RECIPIENT_UNREACHABLE, by=worker, note="Phone and mail tried."
+    )
+    assert outcome == "noticed" and case.closure_due_on == DUE
+    sent = SentLetter.objects.get(case=case, kind="closure_notice")
+    assert sent.channel == "mail" and STREET in sent.address_text
 
 
 @needs_postgres()

@@ -435,3 +435,29 @@ def test_two_people_at_one_new_employer_at_once_make_one_employer(role_user):
     assert sorted(o.employer_created for o in outcomes) == [False, True]
     assert Employer.objects.filter(fein="123456789").count() == 1
     assert Employment.objects.filter(employer__fein="123456789").count() == 2
+
+
+def test_a_guess_at_an_fvi_persons_employer_gets_the_answer_any_fein_gets_and_is_logged(client, role_user):
+    # Red team: "That job was already on file" answered a right guess at the employer of an FVI
+    # person (42 USC 654(26)); a wrong one recorded a job. The words are now the same, and each
+    # attempt is logged with the FEIN typed.
+    from core.models import AccessLog
+
+    worker = role_user("caseworker")
+    case = CaseFactory(caseworker=worker)
+    ncp = case.ncp
+    ncp.family_violence = True
+    ncp.save()
+    secret = EmployerFactory(fein="987654321", name="Quiet Harbor Fisheries")
+    EmployerFactory(fein="111222333", name="Some Other Employer")
+    EmploymentFactory(person=ncp, employer=secret)
+    client.force_login(worker)
+    answers = []
+    for fein in ("98-7654321", "11-1222333"):
+        response = client.post(_add_url(case, ncp), _job(fein=fein))
+        assert response.status_code == 302
+        answers.append([str(m) for m in get_messages(response.wsgi_request)][-1])
+        client.get(response.url)  # the messages shown, as the browser would
+    assert answers == ["Job recorded. The employer stays withheld (family violence indicator)."] * 2
+    logged = AccessLog.objects.filter(kind="sensitive_read", object_id=str(ncp.pk), fields=["employment"])
+    assert sorted(row.detail["fein_typed"] for row in logged) == ["111222333", "987654321"]

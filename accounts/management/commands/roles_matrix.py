@@ -33,6 +33,8 @@ def render() -> str:
         "their own county's. Writes stay in the user's own county whatever they read (a state-wide",
         "reader is not a state-wide writer; a user with no county writes nothing), and on their own",
         "caseload unless the role holds `cases.work_any_case_in_county` (any case of their county).",
+        "The rules the office applies to a person (income withholding proposed for a job recorded, ended",
+        "with the job) follow the person to each of their open cases, in any county, as the partner files do.",
         "",
         "| Role | Duties | Permissions |",
         "|---|---|---|",
