@@ -142,7 +142,7 @@ def test_a_new_version_is_asked_of_everyone_again(client_as, role_user):
     assert old.document.title in page
 
 
-def test_a_scheduled_version_is_asked_from_its_effective_date(role_user):
+def test_a_scheduled_version_is_asked_from_its_effective_date(client_as, role_user):
     cw = role_user("caseworker")
     old = PolicyVersionFactory(version="1.0", effective_on=TODAY - timedelta(days=30))
     policy_acknowledge(version=old, user=cw)
@@ -151,6 +151,8 @@ def test_a_scheduled_version_is_asked_from_its_effective_date(role_user):
     )
     assert policies_to_acknowledge(user=cw) == []
     assert policies_to_acknowledge(user=cw, on=TODAY + timedelta(days=10)) == [new]
+    page = client_as("caseworker").get(reverse("training:policy_detail", args=[old.document_id])).content.decode()
+    assert "Version 1.0, effective" in page and "(scheduled)" in page
 
 
 def test_a_correction_without_acknowledgement_asks_nothing(role_user):
