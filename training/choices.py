@@ -49,10 +49,12 @@ class CompletionSource(models.TextChoices):
 TrainingEvent = event_choices(
     "TrainingEvent",
     """
-    policy.acknowledged training.attendance_recorded training.completed training.completion_recorded
+    policy.acknowledged policy.created policy.version_published
+    training.attendance_recorded training.completed training.completion_recorded
     training.course_changed training.course_created training.enrolled training.enrolment_cancelled
     training.evaluation_submitted
-    training.needs_survey_answered training.not_passed training.promoted_from_waitlist training.reminder_sent
+    training.needs_survey_answered training.needs_survey_changed training.needs_survey_created
+    training.not_passed training.promoted_from_waitlist training.reminder_sent
     training.session_cancelled training.session_scheduled training.waitlisted
 """,
 )

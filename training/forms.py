@@ -6,9 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts.choices import Role
-from core.forms import DateInput, SelectedRowsForm
+from core.forms import DateInput, SelectedRowsForm, bounded_date, dates_in_order
 
-from .models import Course, NeedsSurvey, SessionEvaluation, TrainingSession
+from .models import Course, NeedsSurvey, PolicyDocument, SessionEvaluation, TrainingSession
 from .selectors import staff_active
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.PARTNER_AGENCY]
@@ -166,3 +166,123 @@ class NeedsResponseForm(forms.Form):
 
     def priorities(self) -> dict[int, int]:
         return {t.pk: self.cleaned_data[f"topic_{t.pk}"] for t in self.topics}
+
+
+# --- policies and needs surveys (trainers) -------------------------------------------------------
+
+
+class PolicyVersionForm(forms.Form):
+    """A version's text: published by ``services.policy_version_publish`` (the number is given by it)."""
+
+    effective_on = forms.DateField(widget=DateInput(), label="Effective on", help_text="The day it takes effect.")
+    summary = forms.CharField(
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
+        label="What changed",
+        help_text="Shown to staff above the text: what is new in this version.",
+    )
+    body = forms.CharField(max_length=200_000, widget=forms.Textarea(attrs={"rows": 12}), label="Text of the policy")
+    citations = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Regulations implemented",
+        help_text="One per line, e.g. 45 CFR 303.21.",
+    )
+    requires_acknowledgement = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Staff must acknowledge this version",
+        help_text="Untick only for a correction that changes nothing staff do.",
+    )
+
+    def clean_effective_on(self):
+        return bounded_date(self.cleaned_data["effective_on"])
+
+    def clean(self):
+        data = super().clean()
+        for name in ("summary", "body", "citations"):
+            if name in data:
+                _no_nul(data[name])
+        return data
+
+
+class PolicyCreateForm(PolicyVersionForm):
+    """A new policy document and its first version."""
+
+    code = forms.SlugField(max_length=40, label="Code", help_text="Short name in letters, digits and dashes.")
+    title = forms.CharField(max_length=200, label="Title")
+    courses = forms.ModelMultipleChoiceField(
+        queryset=Course.objects.filter(is_active=True).order_by("title"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Courses that teach it",
+    )
+    field_order = ["code", "title", "courses", "effective_on", "summary", "body", "citations"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].label = "Summary"
+        self.fields["summary"].help_text = "What the policy is about, shown to staff above the text."
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if PolicyDocument.objects.filter(code__iexact=code).exists():
+            raise forms.ValidationError("A policy with this code already exists.")
+        return code
+
+    def clean_title(self):
+        return _no_nul(self.cleaned_data["title"])
+
+
+class NeedsSurveyCreateForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    opens_on = forms.DateField(widget=DateInput(), label="Opens on")
+    closes_on = forms.DateField(widget=DateInput(), label="Closes on")
+    topics = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
+        label="Topics",
+        help_text="One per line; staff rate each from 1 (low) to 5 (high). Topics cannot be changed once the "
+        "survey is created.",
+    )
+
+    def clean_title(self):
+        return _no_nul(self.cleaned_data["title"])
+
+    def clean_opens_on(self):
+        return bounded_date(self.cleaned_data["opens_on"])
+
+    def clean_closes_on(self):
+        return bounded_date(self.cleaned_data["closes_on"])
+
+    def clean_topics(self):
+        return [line for line in _no_nul(self.cleaned_data["topics"]).splitlines() if line.strip()]
+
+    def clean(self):
+        data = super().clean()
+        dates_in_order(self, data, "opens_on", "closes_on", "The survey must close on or after the day it opens.")
+        return data
+
+
+class NeedsSurveyForm(forms.ModelForm):
+    """The edit page: title and dates (closing early, keeping open longer); the topics stay."""
+
+    class Meta:
+        model = NeedsSurvey
+        fields = ["title", "opens_on", "closes_on"]
+        widgets = {"opens_on": DateInput(), "closes_on": DateInput()}
+
+    def clean_title(self):
+        return _no_nul(self.cleaned_data["title"])
+
+    def clean_opens_on(self):
+        return bounded_date(self.cleaned_data["opens_on"])
+
+    def clean_closes_on(self):
+        return bounded_date(self.cleaned_data["closes_on"])
+
+    def clean(self):
+        data = super().clean()
+        dates_in_order(self, data, "opens_on", "closes_on", "The survey must close on or after the day it opens.")
+        return data

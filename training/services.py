@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import date_in_bounds
 from core.services import (
     event_record,
     events_bulk_record,
@@ -20,6 +23,7 @@ from core.services import (
     saved_created_or_changed,
     saved_with_event,
 )
+from core.stale import Shown, refuse_if_changed
 
 from .choices import (
     CompletionSource,
@@ -35,7 +39,9 @@ from .models import (
     NeedsRating,
     NeedsResponse,
     NeedsSurvey,
+    NeedsTopic,
     PolicyAcknowledgement,
+    PolicyDocument,
     PolicyVersion,
     ReminderRun,
     SessionEvaluation,
@@ -336,7 +342,196 @@ def needs_response_submit(
     return response
 
 
+NEEDS_TOPICS_MAX = 40
+
+
+def _needs_topic_titles(titles: Iterable[str]) -> list[str]:
+    """The topics as given, blank lines dropped; a repeat (whatever its case or spacing), a title
+    over 200 characters, none at all or more than ``NEEDS_TOPICS_MAX`` are refused."""
+    cleaned, seen = [], set()
+    for raw in titles:
+        title = " ".join((raw or "").split())
+        if not title:
+            continue
+        if "\x00" in title:
+            raise TrainingError({"topics": "Text must not contain NUL characters."})
+        if len(title) > 200:
+            raise TrainingError({"topics": f"A topic has at most 200 characters: {title[:40]}…"})
+        if title.casefold() in seen:
+            raise TrainingError({"topics": f"The topic {title!r} is listed twice."})
+        seen.add(title.casefold())
+        cleaned.append(title)
+    if not cleaned:
+        raise TrainingError({"topics": "Give at least one topic, one per line."})
+    if len(cleaned) > NEEDS_TOPICS_MAX:
+        raise TrainingError({"topics": f"A survey has at most {NEEDS_TOPICS_MAX} topics."})
+    return cleaned
+
+
+def _needs_survey_dates(*, opens_on: date, closes_on: date) -> None:
+    date_in_bounds(opens_on, "opens_on")
+    date_in_bounds(closes_on, "closes_on")
+    if closes_on < opens_on:
+        raise TrainingError({"closes_on": "The survey must close on or after the day it opens."})
+
+
+@transaction.atomic
+def needs_survey_create(*, title: str, opens_on: date, closes_on: date, topics: Sequence[str], by: User) -> NeedsSurvey:
+    """A needs survey with its topics (staff rate each 1–5 while it is open, ``opens_on`` to
+    ``closes_on`` inclusive). It cannot close before today (no one could answer it); the same
+    survey (title and dates) created again a moment later (a double-clicked form) is refused."""
+    titles = _needs_topic_titles(topics)
+    _needs_survey_dates(opens_on=opens_on, closes_on=closes_on)
+    if closes_on < today():
+        raise TrainingError({"closes_on": "The survey would already be closed: choose today or a later day."})
+    survey = NeedsSurvey(title=" ".join(title.split()), opens_on=opens_on, closes_on=closes_on)
+    survey.full_clean()
+    row_repeat_refuse(
+        row=survey,
+        parent="training.needs_survey_create",
+        fields=("title", "opens_on", "closes_on"),
+        at="created_at",
+        message="This survey was just created: nothing was added again.",
+    )
+    survey.save()
+    NeedsTopic.objects.bulk_create([NeedsTopic(survey=survey, title=t) for t in titles])
+    event_record(
+        verb="training.needs_survey_created",
+        subject=survey,
+        actor=by,
+        summary=survey.title,
+        data={"topics": titles, "opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat()},
+    )
+    return survey
+
+
+def needs_survey_save(*, survey: NeedsSurvey, by: User) -> NeedsSurvey:
+    """An edit of a survey's title or dates (closing it early, keeping it open longer). Its topics
+    stay as they were: answers already given rate exactly those."""
+    _needs_survey_dates(opens_on=survey.opens_on, closes_on=survey.closes_on)
+    return saved_with_event(survey, by=by, verb="training.needs_survey_changed", summary=survey.title)
+
+
 # --- policies ------------------------------------------------------------------------------------
+
+_LEADING_NUMBER = re.compile(r"\s*v?(\d+)", re.IGNORECASE)
+
+
+def policy_version_next(*, document: PolicyDocument) -> str:
+    """The number of the document's next version: one more than the highest leading whole number
+    of its versions ("2.0", "2.1" → "3.0"; none → "1.0")."""
+    numbers = [
+        int(m.group(1))
+        for v in document.versions.values_list("version", flat=True)
+        if (m := _LEADING_NUMBER.match(v)) is not None and len(m.group(1)) < 9
+    ]
+    return f"{max(numbers, default=0) + 1}.0"
+
+
+def policy_version_latest(*, document: PolicyDocument) -> PolicyVersion | None:
+    """The version published last: the latest effective date (in effect or scheduled), then the newest."""
+    return document.versions.order_by("-effective_on", "-id").first()
+
+
+@transaction.atomic
+def policy_create(
+    *,
+    code: str,
+    title: str,
+    courses: Iterable[Course] = (),
+    effective_on: date,
+    summary: str,
+    body: str,
+    citations: str = "",
+    requires_acknowledgement: bool = True,
+    by: User,
+) -> PolicyDocument:
+    """A new policy or procedure with its first version (1.0): the document (code, title, the
+    courses that teach it) and the text in force from ``effective_on`` (``policy_version_publish``)."""
+    document = PolicyDocument(code=code, title=" ".join(title.split()))
+    document.full_clean()
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:  # the same code created at the same moment (a double click, a colleague)
+        raise TrainingError({"code": "A policy with this code already exists."}) from None
+    document.courses.set(list(courses))
+    event_record(verb="policy.created", subject=document, actor=by, summary=document.title, data={"code": code})
+    policy_version_publish(
+        document=document,
+        effective_on=effective_on,
+        summary=summary,
+        body=body,
+        citations=citations,
+        requires_acknowledgement=requires_acknowledgement,
+        by=by,
+    )
+    return document
+
+
+@transaction.atomic
+def policy_version_publish(
+    *,
+    document: PolicyDocument,
+    effective_on: date,
+    summary: str,
+    body: str,
+    citations: str = "",
+    requires_acknowledgement: bool = True,
+    shown: Shown | None = None,
+    by: User,
+) -> PolicyVersion:
+    """Publish a new version of ``document``: the next number (``policy_version_next``), taken
+    under the document's row lock so two trainers publishing at once get two numbers; in force from
+    ``effective_on``, which is not before the latest version's (the one in effect or one already
+    scheduled); ``summary`` says what changed. Staff are asked to acknowledge it by the library's
+    one rule (``selectors.policies_to_acknowledge``): from its effective date it is the version in
+    effect, and acknowledgements are per version, so everyone acknowledges it anew unless
+    ``requires_acknowledgement`` is off (a correction of wording). A page that showed another
+    latest version than the one there now (a colleague published meanwhile, or the same form was
+    sent twice) is refused (``core.stale``)."""
+    document = PolicyDocument.objects.select_for_update().get(pk=document.pk)
+    latest = policy_version_latest(document=document)
+    refuse_if_changed(
+        row=document,
+        shown=shown,
+        current={"latest": latest.pk if latest else None},
+        happened=f"Version {latest.version} was published meanwhile" if latest else "",
+    )
+    date_in_bounds(effective_on, "effective_on")
+    if latest is not None and effective_on < latest.effective_on:
+        raise TrainingError(
+            {
+                "effective_on": f"Version {latest.version} takes effect on {latest.effective_on:%b %d, %Y}: "
+                "a new version cannot take effect before it."
+            }
+        )
+    problems = {}
+    if not (summary or "").strip():
+        problems["summary"] = "Say what this version changes (or what the policy is about, for a first version)."
+    if not (body or "").strip():
+        problems["body"] = "Give the text of the policy."
+    for name, value in (("summary", summary), ("body", body), ("citations", citations)):
+        if "\x00" in (value or ""):
+            problems[name] = "Text must not contain NUL characters."
+    if problems:
+        raise TrainingError(problems)
+    version = PolicyVersion(
+        document=document,
+        version=policy_version_next(document=document),
+        effective_on=effective_on,
+        summary=summary.strip(),
+        body=body.strip(),
+        citations=(citations or "").strip(),
+        requires_acknowledgement=requires_acknowledgement,
+    )
+    return saved_with_event(
+        version,
+        about=document,  # on the document's timeline: a page refused as out of date names the publisher
+        by=by,
+        verb="policy.version_published",
+        summary=f"{version} effective {effective_on:%b %d, %Y}",
+    )
 
 
 def policy_acknowledge(*, version: PolicyVersion, user: User) -> PolicyAcknowledgement:

@@ -23,6 +23,7 @@ from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.http import pdf_response
 from core.lists import BulkActionMixin, ListViewMixin, filtered_rows
+from core.stale import carry_shown, shown_in, without_shown
 from core.views import (
     FilteredListView,
     LoginOnlyMixin,
@@ -45,6 +46,10 @@ from .forms import (
     EnrolOtherForm,
     EvaluationForm,
     NeedsResponseForm,
+    NeedsSurveyCreateForm,
+    NeedsSurveyForm,
+    PolicyCreateForm,
+    PolicyVersionForm,
     SessionForm,
 )
 from .models import (
@@ -656,6 +661,34 @@ class NeedsSurveyRespondView(ServiceActionView):
         )
 
 
+class NeedsSurveyCreateView(ServiceActionView):
+    """A trainer creates a needs survey with its topics (``services.needs_survey_create``)."""
+
+    permission_required = ("training.add_needssurvey", "training.add_needstopic")
+    form_class = NeedsSurveyCreateForm
+    template_name = "core/form_page.html"
+    title = "New training needs survey"
+    success_message = "Survey created: staff can answer it while it is open."
+    result_url_name = "training:needs_respond"
+
+    def get_initial(self):
+        return {"opens_on": selectors.today(), "closes_on": selectors.today() + timezone.timedelta(days=21)}
+
+    def perform(self, data):
+        return services.needs_survey_create(**data, by=self.request.user)
+
+
+class NeedsSurveyEditView(ObjectEditView):
+    """Title and dates of a survey (closing it early, keeping it open longer); the topics stay."""
+
+    model = NeedsSurvey
+    form_class = NeedsSurveyForm
+    success_url = reverse_lazy("training:needs_list")
+
+    def perform(self, data):
+        return services.needs_survey_save(survey=self.form.save(commit=False), by=self.request.user)
+
+
 class NeedsResultsView(ObjectDetailView):
     model = NeedsSurvey
     permission_required = "training.view_needsresponse"  # the answers, not only the survey
@@ -705,9 +738,78 @@ class PolicyDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         current = selectors.policy_current_version(document=self.object)
         context["current"] = current
+        context["today"] = selectors.today()
         context["acknowledged"] = bool(current and current.acknowledgements.filter(user=self.request.user).exists())
         context["can_see_unacknowledged"] = self.request.user.has_perm("training.view_policyacknowledgement")
         return context
+
+
+class PolicyCreateView(ServiceActionView):
+    """A new policy or procedure and its first version (``services.policy_create``)."""
+
+    permission_required = ("training.add_policydocument", "training.add_policyversion")
+    form_class = PolicyCreateForm
+    template_name = "training/policy_form.html"
+    title = "New policy or procedure"
+    success_message = "Policy published."
+
+    def get_initial(self):
+        return {"effective_on": selectors.today(), "requires_acknowledgement": True}
+
+    def perform(self, data):
+        return services.policy_create(**data, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("training:policy_detail", kwargs={"pk": self.result.pk})
+
+
+class PolicyPublishView(ServiceActionView):
+    """A new version of a policy (``services.policy_version_publish``): the form starts from the
+    latest version's text; the page carries which version was latest when it was opened, and is
+    refused if another was published since (``core.stale``)."""
+
+    permission_required = "training.add_policyversion"
+    model = PolicyDocument
+    form_class = PolicyVersionForm
+    template_name = "training/policy_form.html"
+    context_object_name = "document"
+
+    @cached_property
+    def latest(self) -> PolicyVersion | None:
+        return services.policy_version_latest(document=self.object)
+
+    def get_initial(self):
+        latest, on = self.latest, selectors.today()
+        if latest is None:
+            return {"effective_on": on, "requires_acknowledgement": True}
+        return {
+            "effective_on": max(on, latest.effective_on),
+            "body": latest.body,
+            "citations": latest.citations,
+            "requires_acknowledgement": True,
+        }
+
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class), {"latest": self.latest.pk if self.latest else None})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=f"Publish a new version of {self.object}",
+            latest=self.latest,
+            next_version=services.policy_version_next(document=self.object),
+            **kwargs,
+        )
+
+    def perform(self, data):
+        return services.policy_version_publish(
+            document=self.object, shown=shown_in(data), by=self.request.user, **without_shown(data)
+        )
+
+    def get_success_message(self, version):
+        return f"Version {version.version} published, effective {version.effective_on:%b %d, %Y}."
+
+    def get_success_url(self):
+        return reverse("training:policy_detail", kwargs={"pk": self.object.pk})
 
 
 class PolicyAcknowledgeView(ActionView):

@@ -30,7 +30,9 @@ def url_samples(*, users) -> dict[str, dict]:
         "training:certificate_pdf": {"number": completion.certificate_number},
         "training:needs_respond": {"pk": topic.survey_id},
         "training:needs_results": {"pk": topic.survey_id},
+        "training:needs_update": {"pk": topic.survey_id},
         "training:policy_detail": {"pk": version.document_id},
+        "training:policy_publish": {"pk": version.document_id},
         "training:policy_acknowledge": {"pk": version.pk},
         "training:policy_unacknowledged": {"pk": version.pk},
     }
