@@ -201,6 +201,17 @@ RULE_REVISE_FIELDS = (
 )
 
 
+RULE_REVISE_LABELS = {
+    "arrears_min": "Arrears threshold",
+    "assigned_arrears_min": "Assigned arrears threshold",
+    "unassigned_arrears_min": "Unassigned arrears threshold",
+    "aggregate_by_ncp": "Add up the NCP's cases",
+    "months_min": "Months of support in arrears",
+    "days_past_due_min": "Days past due",
+    "partner": "Sent to",
+}
+
+
 class RemedyRuleReviseForm(forms.Form):
     """A new version of a remedy rule: its thresholds and conditions (initially the latest
     version's), the date it takes effect and the reason. The law's floors are checked by the
@@ -222,6 +233,8 @@ class RemedyRuleReviseForm(forms.Form):
         for name in ("arrears_min", "assigned_arrears_min", "unassigned_arrears_min"):
             self.fields[name].help_text = "Dollars; empty: the law's value where the law fixes one, else no condition."
         self.fields["notes"].widget.attrs["rows"] = 3
+        for name, label in RULE_REVISE_LABELS.items():
+            self.fields[name].label = label
         self.order_fields([*RULE_REVISE_FIELDS, "effective_from", "change_reason"])
 
     def clean_effective_from(self):
