@@ -149,3 +149,13 @@ def test_the_sweep_applies_a_revision_from_its_date(client_as, days_after, propo
     assert (action is not None) is proposed
     if action is not None:
         assert action.rule == rule
+
+
+def test_a_second_version_on_the_same_date_is_refused(client_as):
+    rule = rule_of(Remedy.PASSPORT_DENIAL)
+    client = client_as("coordinator")
+    client.post(url(rule), as_posted(client.get(url(rule)), arrears_min="3000.00"))
+    page = client.get(url(rule))
+    response = client.post(url(rule), as_posted(page, arrears_min="3500.00"))
+    assert response.status_code == 200 and response.context["form"].errors
+    assert versions(rule) == 2 and rule_of(Remedy.PASSPORT_DENIAL).arrears_min == D("3000.00")
