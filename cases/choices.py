@@ -382,10 +382,13 @@ CaseEvent = event_choices(
     case.child_added case.child_ended person.paternity_recorded
     document.whereabouts_marked document.whereabouts_released document.withdrawn document.restored
     case.closure_noticed case.closure_notice_answered
+    case.details_corrected case.transferred
 """,
     labels={
         "case.child_added": "Child added",
         "case.child_ended": "Child's participation ended",
+        "case.details_corrected": "Interstate details corrected",
+        "case.transferred": "Case moved to another county",
         "case.document_attached": "Document attached",
         "document.whereabouts_marked": "Document marked as showing a person's whereabouts",
         "document.whereabouts_released": "Document released from a person's whereabouts",

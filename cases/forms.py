@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -486,6 +488,39 @@ class AssistanceChangeForm(forms.Form):
 
     def clean_effective_on(self):
         return past_date(self.cleaned_data["effective_on"])
+
+
+class CaseDetailsForm(forms.Form):
+    """A case's interstate details and (for a holder of ``cases.transfer_case``) its county."""
+
+    interstate_role = forms.ChoiceField(label="Interstate role", choices=InterstateRole.choices)
+    other_state = forms.CharField(
+        max_length=2,
+        required=False,
+        label="Other state (2 letters)",
+        help_text="Empty for a case that is not interstate.",
+    )
+    other_state_case_id = forms.CharField(max_length=40, required=False, label="Other state's case id")
+    interstate_needed_on = forms.DateField(
+        widget=DateInput,
+        required=False,
+        label="Need for a referral found on",
+        help_text="Initiating cases only: the 20-day referral clock of 45 CFR 303.7 starts on this day.",
+    )
+    county = forms.ChoiceField(
+        label="County",
+        help_text="Moving the case hands it to that county: its caseworker is cleared and their coordinators asked to assign it.",
+    )
+
+    def __init__(self, *args, counties: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if counties is None:
+            del self.fields["county"]  # not the user's to move (cases.transfer_case)
+        else:
+            cast(forms.ChoiceField, self.fields["county"]).choices = [(c, c) for c in counties]
+
+    def clean_other_state(self):
+        return self.cleaned_data["other_state"].strip().upper()
 
 
 class InterstateReferralForm(forms.Form):

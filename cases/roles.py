@@ -77,6 +77,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.change_orderreview",
         "cases.change_case",
         "cases.reassign_case",
+        "cases.transfer_case",  # correct a case's county: hands it to that county (cases.services.case_details)
         "cases.close_case",
         "cases.override_fvi",
         "cases.merge_person",  # one person, one record: merge duplicates (and undo the same day)

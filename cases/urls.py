@@ -51,6 +51,7 @@ urlpatterns = [
     path("<str:case_number>/locate/new/", views.LocateAttemptCreateView.as_view(), name="locate_add"),
     path("<str:case_number>/letters/<int:pk>/returned/", views.LetterReturnedView.as_view(), name="letter_returned"),
     path("<str:case_number>/work-items/new/", views.WorkItemCreateView.as_view(), name="workitem_create"),
+    path("<str:case_number>/details/", views.CaseDetailsView.as_view(), name="case_details"),
     path("<str:case_number>/interstate-referral/", views.InterstateReferralView.as_view(), name="interstate_referral"),
     path("<str:case_number>/assistance/", views.AssistanceChangeView.as_view(), name="assistance_change"),
     path("<str:case_number>/reassign/", views.CaseReassignView.as_view(), name="case_reassign"),

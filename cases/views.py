@@ -40,6 +40,7 @@ from .filtersets import CaseFilterSet, WorkItemFilterSet
 from .models import Case, CaseParticipant, FviOverride, Person, WorkItem
 from .models.scope import user_county
 from .redaction import WITHHELD, letter_address_text, whereabouts_shown
+from .services.case_details import DETAIL_FIELDS, TRANSFER_PERMISSION
 
 
 class CaseMixin:
@@ -756,6 +757,47 @@ class AssistanceChangeView(CaseFormView):
         services.case_assistance_change(
             case=self.case, status=data["status"], effective_on=data["effective_on"], by=self.request.user
         )
+
+
+class CaseDetailsView(CaseFormView):
+    """Correct how the case was entered: interstate role, other state and its case id (the federal
+    timeframes follow), and, for a coordinator (``cases.transfer_case``), the county: moving the
+    case hands it to that county's office (``services.case_details_correct``)."""
+
+    permission_required = "cases.change_case"
+    template_name = "cases/case_details_form.html"
+    form_class = forms.CaseDetailsForm
+    success_message = "Case details corrected."
+
+    def can_transfer(self) -> bool:
+        return self.request.user.has_perm(TRANSFER_PERMISSION)
+
+    def get_initial(self):
+        return {name: getattr(self.case, name) for name in DETAIL_FIELDS}
+
+    def get_form_kwargs(self):
+        counties = None
+        if self.can_transfer():
+            counties = sorted({*services.counties_staffed(), self.case.county})
+        return {**super().get_form_kwargs(), "counties": counties}
+
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class))
+
+    def perform(self, data):
+        posted = {name: data[name] for name in DETAIL_FIELDS if name in data}
+        return services.case_details_correct(case=self.case, by=self.request.user, shown=shown_in(data), **posted)
+
+    def get_success_url(self):
+        # A case moved to a county the user does not read (no ``cases.view_all_cases``): their caseload.
+        if Case.objects.restrict(self.request.user, "view").filter(pk=self.case.pk).exists():
+            return self.case_url()
+        return reverse("cases:case_list")
+
+    def get_success_message(self, case):
+        if case.county != self.get_initial()["county"]:
+            return f"Case moved to {case.county}: its coordinators are asked to assign a caseworker."
+        return self.success_message
 
 
 class InterstateReferralView(CaseFormView):

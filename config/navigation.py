@@ -101,6 +101,7 @@ MENU = [
             MenuItem("OCSE-157 measures", "quality:ocse157", "quality.view_snapshot"),
             MenuItem("Timeframe compliance", "quality:timeframes", "quality.view_snapshot"),
             MenuItem("Self-assessment reviews", "quality:review_list", "quality.view_review"),
+            MenuItem("Review criteria", "quality:criterion_list", "quality.view_criterionrule"),
             MenuItem("Improvement plans", "quality:plan_list", "quality.view_improvementplan"),
             MenuItem("Performance goals", "quality:goal_list", "quality.view_performancegoal"),
             MenuItem("Expenditures", "quality:expenditure_list", "quality.view_expenditure"),

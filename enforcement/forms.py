@@ -18,7 +18,7 @@ from .choices import (
     ReferralStatus,
     ReleaseReason,
 )
-from .models import CourtHearing, CriminalReferral, Petition
+from .models import CourtHearing, CriminalReferral, Petition, RemedyRule
 
 
 class ContestForm(forms.Form):
@@ -172,3 +172,75 @@ class ReferralUpdateForm(forms.Form):
         if data.get("status") == ReferralStatus.CLOSED and not data.get("outcome"):
             self.add_error("outcome", "A closed referral needs its outcome.")
         return data
+
+
+# What the rules page lets a coordinator revise, in the order the page shows it; the rest of
+# ``rule_revise``'s fields (the partner file and letter wiring) stay with administration.
+RULE_REVISE_FIELDS = (
+    "enabled",
+    "requires_delinquency",
+    "arrears_min",
+    "arrears_comparison",
+    "assigned_arrears_min",
+    "unassigned_arrears_min",
+    "aggregate_by_ncp",
+    "months_min",
+    "months_comparison",
+    "days_past_due_min",
+    "days_comparison",
+    "requires_employer",
+    "requires_bank_match",
+    "release_when_paid",
+    "notice_days",
+    "contest_days",
+    "service_of_process",
+    "partner",
+    "citation",
+    "notes",
+    "to_confirm",
+)
+
+
+RULE_REVISE_LABELS = {
+    "arrears_min": "Arrears threshold",
+    "assigned_arrears_min": "Assigned arrears threshold",
+    "unassigned_arrears_min": "Unassigned arrears threshold",
+    "aggregate_by_ncp": "Add up the NCP's cases",
+    "months_min": "Months of support in arrears",
+    "days_past_due_min": "Days past due",
+    "partner": "Sent to",
+}
+
+
+class RemedyRuleReviseForm(forms.Form):
+    """A new version of a remedy rule: its thresholds and conditions (initially the latest
+    version's), the date it takes effect and the reason. The law's floors are checked by the
+    service (``RemedyRule.clean``)."""
+
+    effective_from = forms.DateField(
+        label="Takes effect from",
+        widget=DateInput(),
+        help_text="Today or later: the sweep uses this version from that day; earlier days keep the version in force.",
+    )
+    change_reason = forms.CharField(
+        label="Reason for the change", max_length=300, help_text="E.g. the statute or the office decision."
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields.update(forms.models.fields_for_model(RemedyRule, fields=RULE_REVISE_FIELDS))
+        for name in ("arrears_min", "assigned_arrears_min", "unassigned_arrears_min"):
+            self.fields[name].help_text = "Dollars; empty: the law's value where the law fixes one, else no condition."
+        self.fields["notes"].widget.attrs["rows"] = 3
+        for name, label in RULE_REVISE_LABELS.items():
+            self.fields[name].label = label
+        self.order_fields([*RULE_REVISE_FIELDS, "effective_from", "change_reason"])
+
+    def clean_effective_from(self):
+        value = self.cleaned_data["effective_from"]
+        # A past date would rewrite what earlier sweeps and notices decided on (their actions keep
+        # the version that fired them, but a re-run or a notice check would read the new one).
+        if value < self.today:
+            raise forms.ValidationError("A revision takes effect from today or later.")
+        return value

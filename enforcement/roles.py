@@ -33,6 +33,7 @@ _PAYMENT_FILE_WORK = [
 PERMISSIONS: dict[str, list[str]] = {
     "coordinator": [
         "enforcement.view_*",
+        "enforcement.change_remedyrule",  # a new dated version of a rule (the rules page)
         "enforcement.work_enforcementaction",
         "enforcement.decide_contest",
         "enforcement.run_sweep",

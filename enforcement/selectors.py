@@ -107,3 +107,14 @@ def disbursement_returns_held() -> dict:
         .aggregate(count=Count("id"), total=Sum("amount"))
     )
     return {"count": row["count"], "total": (row["total"] or Decimal("0")).quantize(Decimal("0.01"))}
+
+
+# --- remedy rules ---------------------------------------------------------------------------------
+
+
+def remedy_rule_latest(*, rule):
+    """The latest version of ``rule``'s remedy and jurisdiction profile (``rule`` itself when it is):
+    what a revision starts from."""
+    from .models import RemedyRule
+
+    return RemedyRule.objects.filter(remedy=rule.remedy, jurisdiction=rule.jurisdiction).order_by("-version").first()

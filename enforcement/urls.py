@@ -25,6 +25,7 @@ urlpatterns: list = [
     path("withholding-orders/<int:pk>/", withholding.IwoDetailView.as_view(), name="iwo_detail"),
     path("withholding-orders/<int:pk>/iwo.pdf", withholding.IwoPdfView.as_view(), name="iwo_pdf"),
     path("rules/", rules.RuleListView.as_view(), name="rule_list"),
+    path("rules/<int:pk>/revise/", rules.RuleReviseView.as_view(), name="rule_revise"),
     path("sweeps/", rules.SweepRunListView.as_view(), name="sweeprun_list"),
     path("sweeps/start/", rules.SweepStartView.as_view(), name="sweep_start"),
     path("sweeps/<int:pk>/resume/", rules.SweepRunResumeView.as_view(), name="sweeprun_resume"),

@@ -75,6 +75,7 @@ QualityEvent = event_choices(
     quality.expenditure_recorded quality.goal_set quality.plan_action_added quality.plan_action_completed
     quality.plan_closed quality.plan_created quality.plan_note_added quality.review_completed
     quality.review_created quality.review_sampled quality.sample_scored quality.snapshot_taken
+    quality.criterion_revised
 """,
 )
 EVENT_VERBS = QualityEvent

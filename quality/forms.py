@@ -121,3 +121,21 @@ class GoalForm(forms.Form):
         if data.get("level") == GoalLevel.CASEWORKER and not data.get("caseworker"):
             self.add_error("caseworker", "Choose the caseworker.")
         return data
+
+
+class CriterionRuleForm(forms.Form):
+    """A new version of a criterion's checklist (``services.criterion_rule_revise``)."""
+
+    checklist = forms.CharField(
+        label="Checklist", widget=forms.Textarea(attrs={"rows": 6}), help_text="One question per line."
+    )
+    citation = forms.CharField(max_length=200)
+    needs_confirmation = forms.BooleanField(
+        required=False, label="To confirm", help_text="Text from a secondary source: confirm locally."
+    )
+    effective_from = forms.DateField(
+        label="Takes effect from",
+        widget=DateInput(),
+        help_text="Reviews whose period ends on or after this day are scored against the new checklist.",
+    )
+    reason = forms.CharField(label="Reason for the change", max_length=300)

@@ -13,11 +13,13 @@ from django.utils import timezone
 from accounts.models import User
 from core.db import jit_off_in_transaction
 from core.services import event_record, saved_with_event
+from core.stale import Shown, refuse_if_changed
 
 from .choices import Criterion, MeasureName, PlanStatus, ReviewStatus, SampleResult, SnapshotLevel
 from .fiscal import fiscal_year_bounds, fiscal_year_end, fiscal_year_of
 from .measures import additive_lines_total, compute_lines_by_fields, measures_from_lines, ocse157
 from .models import (
+    CriterionRule,
     Expenditure,
     ImprovementPlan,
     PerformanceGoal,
@@ -243,6 +245,100 @@ def review_complete(*, review: Review, by: User) -> Review:
     review.save(update_fields=["status"])
     event_record(verb="quality.review_completed", subject=review, actor=by, summary=review.title)
     return review
+
+
+def criterion_checklist_parse(text: str) -> list[str]:
+    """A checklist typed one question per line: blank lines dropped, surrounding spaces trimmed."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@transaction.atomic
+def criterion_rule_revise(
+    *,
+    rule: CriterionRule,
+    effective_from: date,
+    checklist: list[str],
+    citation: str,
+    needs_confirmation: bool,
+    reason: str,
+    by: User,
+    shown: Shown | None = None,
+) -> CriterionRule:
+    """A new version of ``rule``'s criterion checklist from ``effective_from``; versions are never
+    edited in place. A review reads the version in force on its period end
+    (``selectors.criterion_rules``), so the new version may not start on or before the period end
+    of a completed review, or of a review with a scored case under this criterion: the questions
+    those cases were scored against would change under them (the answers are keyed by the question's
+    text). ``shown`` (the page, ``core.stale``): refused when a version was written since the page
+    showed the latest one."""
+    versions = CriterionRule.objects.select_for_update().filter(criterion=rule.criterion).order_by("-effective_from")
+    latest = versions.first()
+    if shown is not None and latest is not None:
+        refuse_if_changed(
+            row=latest,
+            shown=shown,
+            current={"latest": latest.pk},
+            happened=f"A version of this criterion from {latest.effective_from:%b %-d, %Y} was written meanwhile",
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the change."})
+    if not checklist:
+        raise ValidationError({"checklist": "Give at least one question."})
+    if len(set(checklist)) != len(checklist):
+        raise ValidationError({"checklist": "A question appears twice: answers are kept by the question's text."})
+    base = latest or rule
+    if (checklist, citation.strip(), needs_confirmation) == (
+        list(base.checklist),
+        base.citation,
+        base.needs_confirmation,
+    ):
+        raise ValidationError("Change at least one value of the criterion; nothing was saved.")
+    used = (
+        Review.objects.filter(period_end__gte=effective_from)
+        .filter(
+            Q(status=ReviewStatus.COMPLETED)
+            | Q(
+                samples__criterion=rule.criterion,
+                samples__result__in=[r for r in SampleResult.values if r != SampleResult.PENDING],
+            )
+        )
+        .order_by("-period_end")
+        .distinct()
+        .first()
+    )
+    if used is not None:
+        raise ValidationError(
+            {
+                "effective_from": (
+                    f"Review “{used.title}” ({used.get_status_display().lower()}, period ending "
+                    f"{used.period_end:%b %-d, %Y}) was scored against the checklist in force then: "
+                    f"the new version must start after {used.period_end:%b %-d, %Y}."
+                )
+            }
+        )
+    new = CriterionRule(
+        criterion=rule.criterion,
+        effective_from=effective_from,
+        checklist=checklist,
+        citation=citation.strip(),
+        needs_confirmation=needs_confirmation,
+    )
+    return saved_with_event(
+        new,
+        by=by,
+        verb="quality.criterion_revised",
+        summary=f"{new}: {reason.strip()[:200]}",
+        data={
+            "previous": {
+                "effective_from": base.effective_from.isoformat(),
+                "checklist": list(base.checklist),
+                "citation": base.citation,
+            },
+            "checklist": checklist,
+            "citation": new.citation,
+            "reason": reason.strip()[:300],
+        },
+    )
 
 
 def review_benchmarks(*, review: Review) -> dict:

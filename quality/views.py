@@ -19,16 +19,27 @@ from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.csv import csv_response
 from core.money import money
+from core.stale import carry_shown, shown_in
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import selectors, services
 from .charts import trend_chart
 from .choices import Criterion, MeasureName, SampleResult, SnapshotLevel, Timeframe
 from .fiscal import fiscal_year_bounds, fiscal_year_of, valid_fiscal_year
-from .forms import ExpenditureForm, GoalForm, PlanActionForm, PlanForm, PlanNoteForm, ReviewForm, ScoreForm
+from .forms import (
+    CriterionRuleForm,
+    ExpenditureForm,
+    GoalForm,
+    PlanActionForm,
+    PlanForm,
+    PlanNoteForm,
+    ReviewForm,
+    ScoreForm,
+)
 from .measures import DRILLDOWNS, drilldown_cases, ocse157
 from .models import (
     TRACKED_CHOICES,
+    CriterionRule,
     Expenditure,
     ImprovementPlan,
     PerformanceGoal,
@@ -399,6 +410,72 @@ class ReviewListView(FilteredListView):
                 sampled=Count("samples"), scored=Count("samples", filter=~Q(samples__result=SampleResult.PENDING))
             )
         )
+
+
+class CriterionListView(PermissionMixin, ListView):
+    """The self-assessment criteria: each criterion's checklist versions, newest first, the one in
+    force today marked; quality analysts write a new version (``CriterionReviseView``)."""
+
+    permission_required = "quality.view_criterionrule"
+    template_name = "quality/criterion_list.html"
+
+    def get_queryset(self):
+        return CriterionRule.objects.restrict(self.request.user).order_by("criterion", "-effective_from")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        in_force = {rule.pk for rule in selectors.criterion_rules(on=today).values()}
+        latest = {}  # criterion → its newest version's pk (the list is newest first)
+        for rule in context["object_list"]:
+            latest.setdefault(rule.criterion, rule.pk)
+        context.update(today=today, in_force=in_force, latest=set(latest.values()))
+        return context
+
+
+class CriterionReviseView(ServiceActionView):
+    """A new dated version of a criterion's checklist, from its latest version (whichever the URL
+    names); never an edit of a version a review was scored against (``criterion_rule_revise``)."""
+
+    permission_required = "quality.add_criterionrule"
+    model = CriterionRule
+    scope_action = "add"
+    form_class = CriterionRuleForm
+    template_name = "quality/criterion_revise.html"
+    success_url = reverse_lazy("quality:criterion_list")
+
+    def get_object(self):
+        rule = super().get_object()
+        return CriterionRule.objects.filter(criterion=rule.criterion).order_by("-effective_from").first()
+
+    def get_initial(self):
+        rule = self.object
+        return {
+            "checklist": "\n".join(rule.checklist),
+            "citation": rule.citation,
+            "needs_confirmation": rule.needs_confirmation,
+        }
+
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class), values={"latest": self.object.pk})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=f"New version: {self.object.get_criterion_display()}", **kwargs)
+
+    def perform(self, data):
+        return services.criterion_rule_revise(
+            rule=self.object,
+            effective_from=data["effective_from"],
+            checklist=services.criterion_checklist_parse(data["checklist"]),
+            citation=data["citation"],
+            needs_confirmation=data["needs_confirmation"],
+            reason=data["reason"],
+            by=self.request.user,
+            shown=shown_in(data),
+        )
+
+    def get_success_message(self, rule):
+        return f"Saved: {rule}."
 
 
 class ReviewCreateView(ServiceActionView):

@@ -78,6 +78,7 @@ class Case(TimeStampedModel, AuditedModel):
             ("view_ssn", "See full SSNs in the person detail view"),
             ("view_fti", "See federal tax information (tax offset sources)"),
             ("reassign_case", "Reassign cases and work items"),
+            ("transfer_case", "Move a case to another county"),
             ("close_case", "Close a case"),
             ("override_fvi", "Record a court override of the family violence indicator"),
         ]

@@ -6,6 +6,7 @@ helper) live in separate modules; everything callers use is re-exported here.
 """
 
 from .assistance import assistance_by_month, case_assistance_change, case_assistance_paid
+from .case_details import case_details_correct, counties_staffed
 from .cases import (
     CLOSURE_LOW_ARREARS_LIMIT,
     ObligationData,
@@ -77,6 +78,8 @@ __all__ = [
     "case_create",
     "case_deadline_refresh",
     "case_interstate_referred",
+    "case_details_correct",
+    "counties_staffed",
     "case_ncp_located",
     "case_note_add",
     "case_number_next",

@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from accounts.models import User
 from core.services import acting_user, saved_with_event
+from core.stale import Shown, refuse_if_changed
 
 from ..models import RemedyRule
 
@@ -24,12 +25,21 @@ REVISABLE_FIELDS = {
 
 @transaction.atomic
 def rule_revise(
-    *, rule: RemedyRule, effective_from: date, reason: str, by: User | None = None, **changes: Any
+    *,
+    rule: RemedyRule,
+    effective_from: date,
+    reason: str,
+    by: User | None = None,
+    shown: Shown | None = None,
+    **changes: Any,
 ) -> RemedyRule:
     """Write a new version of ``rule`` effective from ``effective_from`` with ``changes`` applied.
 
     The version in effect on a day is the one with the latest ``effective_from`` on or before it, so
-    actions proposed before the change keep the version that fired them.
+    actions proposed before the change keep the version that fired them. A threshold below the
+    law's value in force on ``effective_from`` is refused (``RemedyRule.clean``, ``legal_floors``).
+    ``shown`` (the revise page, ``core.stale``): refused when a version was written since the page
+    showed the latest one (the revision would silently drop the colleague's change).
     """
     unknown = set(changes) - REVISABLE_FIELDS
     if unknown:
@@ -38,6 +48,14 @@ def rule_revise(
         raise ValidationError({"change_reason": "Give the reason for the change."})
     siblings = RemedyRule.objects.select_for_update().filter(remedy=rule.remedy, jurisdiction=rule.jurisdiction)
     latest_version = siblings.aggregate(v=Max("version"))["v"] or 0
+    if shown is not None:
+        latest = siblings.get(version=latest_version)
+        refuse_if_changed(
+            row=latest,
+            shown=shown,
+            current={"version": latest_version},
+            happened=f"Version {latest_version} of this rule (from {latest.effective_from:%b %-d, %Y}) was written meanwhile",
+        )
     new = RemedyRule(
         **{name: getattr(rule, name) for name in REVISABLE_FIELDS},
         remedy=rule.remedy,

@@ -1,17 +1,23 @@
-"""The read-only rules page and the sweep runs (with a button to start one)."""
+"""The rules page, the page that revises a rule (a new dated version), and the sweep runs (with a
+button to start one)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.generic import ListView
 
 from core.legal import LegalParameterMissing
+from core.stale import carry_shown, shown_in
 from core.views import PermissionMixin, RunListView, ServiceActionView
 
+from ..forms import RULE_REVISE_FIELDS, RemedyRuleReviseForm
 from ..legal_floors import floor_values
 from ..models import RemedyRule, SweepRun
+from ..selectors import remedy_rule_latest
+from ..services.rules import rule_revise
 from ..services.sweep_jobs import sweep_enqueue, sweep_run_resume, sweep_runs_stuck
 
 
@@ -39,8 +45,71 @@ class RuleListView(PermissionMixin, ListView):
                 rule.law_floors = floor_values(rule, on=max(today, rule.effective_from))
             except LegalParameterMissing as exc:
                 rule.law_floors, rule.law_missing = [], str(exc)
-        context.update(today=today, in_effect=in_effect, object_list=rules, rule_list=rules)
+        latest = {}
+        for rule in rules:  # ordered newest version first within each remedy and profile
+            latest.setdefault((rule.remedy, rule.jurisdiction), rule.pk)
+        context.update(
+            today=today,
+            in_effect=in_effect,
+            latest=set(latest.values()),
+            can_revise=self.request.user.has_perm("enforcement.change_remedyrule"),
+            object_list=rules,
+            rule_list=rules,
+        )
         return context
+
+
+class RuleReviseView(ServiceActionView):
+    """Write a new version of a rule from a date (``rule_revise``): the form starts from the latest
+    version of the rule's remedy and profile, whichever version the URL names. A version written
+    since the page was opened refuses the form (``core.stale``), so a colleague's change is never
+    silently dropped."""
+
+    permission_required = "enforcement.change_remedyrule"
+    model = RemedyRule
+    scope_action = "change"
+    form_class = RemedyRuleReviseForm
+    template_name = "enforcement/rule_revise.html"
+    success_url = reverse_lazy("enforcement:rule_list")
+
+    def get_object(self):
+        return remedy_rule_latest(rule=super().get_object())
+
+    def get_initial(self):
+        return {name: getattr(self.object, name) for name in RULE_REVISE_FIELDS}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "today": timezone.localdate()}
+
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class), values={"version": self.object.version})
+
+    def get_context_data(self, **kwargs):
+        rule = self.object
+        title = f"Revise {rule.get_remedy_display()} ({rule.jurisdiction})"
+        try:
+            floors = floor_values(rule, on=max(timezone.localdate(), rule.effective_from))
+        except LegalParameterMissing:
+            floors = []
+        return super().get_context_data(title=title, law_floors=floors, **kwargs)
+
+    def perform(self, data):
+        changes = {
+            name: data[name] for name in RULE_REVISE_FIELDS if name in data and data[name] != getattr(self.object, name)
+        }
+        if not changes:
+            raise ValidationError("Change at least one value of the rule; nothing was saved.")
+        return rule_revise(
+            rule=self.object,
+            effective_from=data["effective_from"],
+            reason=data["change_reason"],
+            by=self.request.user,
+            shown=shown_in(data),
+            **changes,
+        )
+
+    def get_success_message(self, rule):
+        return f"Saved: {rule}."
 
 
 class SweepRunListView(RunListView):

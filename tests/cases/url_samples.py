@@ -75,6 +75,7 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:workitem_create": number,
         "cases:case_reassign": number,
         "cases:assistance_change": number,
+        "cases:case_details": number,
         "cases:interstate_referral": {"case_number": initiating.case_number},
         "cases:person_detail": {**number, "person_id": cp.pk},
         "cases:fvi_override_create": {**number, "person_id": cp.pk},

@@ -35,6 +35,7 @@ def url_samples(*, users) -> dict[str, dict]:
     pk = {"pk": action.pk}
     return {
         "enforcement:action_detail": pk,
+        "enforcement:rule_revise": {"pk": rule.pk},
         "enforcement:action_notice": pk,
         "enforcement:action_notice_pdf": pk,
         "enforcement:action_issue_notice": pk,

@@ -1,7 +1,7 @@
 from datetime import date
 
 from cases.models import Case
-from quality.models import ReviewSample
+from quality.models import CriterionRule, ReviewSample
 from tests.cases.factories import CaseFactory
 
 from .factories import ImprovementPlanFactory, PlanActionFactory, ReviewFactory
@@ -17,6 +17,7 @@ def url_samples(*, users) -> dict[str, dict]:
         "quality:drilldown": {"fiscal_year": 2026, "key": "1"},
         "quality:timeframe_cases": {"code": "disbursement"},
         "quality:review_detail": {"pk": review.pk},
+        "quality:criterion_revise": {"pk": CriterionRule.objects.filter(criterion="enforcement").first().pk},
         "quality:review_sample": {"pk": review.pk},
         "quality:review_complete": {"pk": review.pk},
         "quality:review_export": {"pk": review.pk},
