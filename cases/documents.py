@@ -18,7 +18,7 @@ from core.views import PermissionMixin, ServiceActionView
 
 from . import forms
 from .models import Case, CaseDocument, CaseParticipant, Person
-from .redaction import WITHHELD, document_shown
+from .redaction import WITHHELD, document_shown, people_mark, whereabouts_shown
 from .services.documents import (
     RELEASE_PERMISSION,
     WITHDRAW_PERMISSION,
@@ -48,6 +48,7 @@ def documents_panel(*, user, case) -> CasePanel | None:
     can_add = user.has_perm("cases.add_casedocument") and works_case
     can_release = can_add and user.has_perm(RELEASE_PERMISSION)
     can_withdraw = works_case and user.has_perm(WITHDRAW_PERMISSION)
+    people_mark(document.shows_whereabouts_of for document in documents)
     for document in documents:
         document.shown = document_shown(document, user=user)
         document.can_mark = can_release if document.shows_whereabouts_of_id else can_add
@@ -228,7 +229,7 @@ class DocumentWhereaboutsView(_DocumentActionView):
             return "Nothing to change: the document was already marked so."
         if person is None:
             return f"“{document.title}” is no longer marked as showing anyone's whereabouts."
-        if person.family_violence:
+        if not whereabouts_shown(person):
             return f"“{document.title}” is marked as showing where {person} is: it is withheld (family violence indicator)."
         return f"“{document.title}” is marked as showing where {person} is."
 
