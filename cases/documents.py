@@ -161,7 +161,10 @@ class _DocumentActionView(ServiceActionView):
         return self.object.case
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(case=self.case, withheld=WITHHELD, **kwargs)
+        # Whether the document is withheld now (its person's FVI, or their CP's for a child).
+        return super().get_context_data(
+            case=self.case, withheld=WITHHELD, document_withheld=not document_shown(self.object), **kwargs
+        )
 
     def get_success_url(self) -> str:
         return reverse("cases:case_detail", kwargs={"case_number": self.case.case_number}) + "#documents-heading"
