@@ -241,3 +241,18 @@ def test_the_case_page_costs_the_same_queries_for_one_childs_letter_and_for_six(
     _protect_cp(family)
     assert queries() == one
     assert "Zqxchild" not in client.get(url).content.decode()
+
+
+def test_a_court_may_order_the_release_of_a_child_withheld_with_the_parent(family, role_user):
+    from django.core.exceptions import ValidationError
+
+    from cases.services import fvi_override_grant, fvi_override_use
+
+    child = _child(family)
+    coordinator = role_user("coordinator")
+    order = {"court_name": "Family Court", "ordered_on": date(2026, 1, 5), "by": coordinator, "case": family}
+    with pytest.raises(ValidationError):  # nothing is withheld: no override
+        fvi_override_grant(person=child, court_order_reference="FC-1", **order)
+    _protect_cp(family)
+    override = fvi_override_grant(person=child, court_order_reference="FC-2", **order)
+    assert [a.line1 for a in fvi_override_use(override=override, via="web", user=coordinator)] == [LINE]
