@@ -57,7 +57,9 @@ PARENT_FVI = "parent_fvi"
 
 def _children_of_fvi_parents() -> QuerySet[CaseParticipant]:
     """Children's participations on cases on which a custodial parent has the FVI (the conditions on
-    ``case__participants`` hold for the same participant row: one ``filter`` call)."""
+    ``case__participants`` hold for the same participant row: one ``filter`` call). A participation
+    that ended (``ended_on``: emancipated, moved …) counts too: where the child lives may still
+    locate the parent, and nothing on file says it does not."""
     return CaseParticipant.objects.filter(
         role=ParticipantRole.CHILD,
         case__participants__role=ParticipantRole.CP,

@@ -256,3 +256,13 @@ def test_a_court_may_order_the_release_of_a_child_withheld_with_the_parent(famil
     _protect_cp(family)
     override = fvi_override_grant(person=child, court_order_reference="FC-2", **order)
     assert [a.line1 for a in fvi_override_use(override=override, via="web", user=coordinator)] == [LINE]
+
+
+def test_a_child_whose_participation_ended_stays_withheld_with_the_parent(family):
+    """Emancipated or moved: nothing on file says the child no longer lives with the CP."""
+    child = _child(family)
+    CaseParticipant.objects.filter(case=family, person=child).update(
+        ended_on=date(2026, 6, 1), end_recorded_on=date(2026, 6, 2), ended_reason="emancipated"
+    )
+    _protect_cp(family)
+    assert not whereabouts_shown(child)
