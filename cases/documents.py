@@ -18,7 +18,7 @@ from core.views import PermissionMixin, ServiceActionView
 
 from . import forms
 from .models import Case, CaseDocument, CaseParticipant, Person
-from .redaction import WITHHELD, document_shown
+from .redaction import WITHHELD, document_shown, people_mark, whereabouts_shown
 from .services.documents import (
     RELEASE_PERMISSION,
     WITHDRAW_PERMISSION,
@@ -48,6 +48,7 @@ def documents_panel(*, user, case) -> CasePanel | None:
     can_add = user.has_perm("cases.add_casedocument") and works_case
     can_release = can_add and user.has_perm(RELEASE_PERMISSION)
     can_withdraw = works_case and user.has_perm(WITHDRAW_PERMISSION)
+    people_mark(document.shows_whereabouts_of for document in documents)
     for document in documents:
         document.shown = document_shown(document, user=user)
         document.can_mark = can_release if document.shows_whereabouts_of_id else can_add
@@ -160,7 +161,10 @@ class _DocumentActionView(ServiceActionView):
         return self.object.case
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(case=self.case, withheld=WITHHELD, **kwargs)
+        # Whether the document is withheld now (its person's FVI, or their CP's for a child).
+        return super().get_context_data(
+            case=self.case, withheld=WITHHELD, document_withheld=not document_shown(self.object), **kwargs
+        )
 
     def get_success_url(self) -> str:
         return reverse("cases:case_detail", kwargs={"case_number": self.case.case_number}) + "#documents-heading"
@@ -228,7 +232,7 @@ class DocumentWhereaboutsView(_DocumentActionView):
             return "Nothing to change: the document was already marked so."
         if person is None:
             return f"“{document.title}” is no longer marked as showing anyone's whereabouts."
-        if person.family_violence:
+        if not whereabouts_shown(person):
             return f"“{document.title}” is marked as showing where {person} is: it is withheld (family violence indicator)."
         return f"“{document.title}” is marked as showing where {person} is."
 

@@ -19,7 +19,7 @@ from .choices import Sex
 from .forms import SSNField
 from .languages import NAMES
 from .models import Person
-from .redaction import PERSON_WHEREABOUTS_FIELDS
+from .redaction import PERSON_WHEREABOUTS_FIELDS, whereabouts_shown
 from .services.people import REASON_MAX, SSN_IN_REASON, ssn_in_text
 
 
@@ -75,7 +75,7 @@ class PersonEditForm(forms.Form):
 
     def __init__(self, *args, person: Person, **kwargs):
         self.person = person
-        self.protected = person.family_violence
+        self.protected = not whereabouts_shown(person)
         initial = {
             name: getattr(person, name)
             for name in self.base_fields

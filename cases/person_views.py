@@ -93,9 +93,10 @@ class PersonEditView(PersonFormView):
         # What the form shows is a sensitive read, as on the person page (``access.person_shown``):
         # the date of birth, and the phone and e-mail unless withheld (an FVI person's never are).
         person = self.person
+        contact_shown = whereabouts_shown(person)
         shown = [
             *(["date_of_birth"] if person.date_of_birth else []),
-            *(n for n in PERSON_WHEREABOUTS_FIELDS if whereabouts_shown(person) and getattr(person, n)),
+            *(n for n in PERSON_WHEREABOUTS_FIELDS if contact_shown and getattr(person, n)),
         ]
         if shown:
             sensitive_read_record(request=self.request, obj=person, fields=shown)

@@ -3,29 +3,37 @@ indicator (FVI) to every channel — pages, letters and PDFs, CSV exports, the p
 search results and change history.
 
 The rule (42 USC 654(26); 45 CFR 303.21): where the FVI is set, the person's *whereabouts* are
-never released, to any role. Whereabouts are everything that locates them: addresses, phone,
+never released, to any role. A child lives with the custodial parent: anything that locates the
+child locates the parent, so a child's whereabouts are withheld too while a custodial parent on any
+of the child's cases has the FVI (derived here, each time it is asked: no flag is copied to the
+child, so no write path — case opening, the desk, a merge, admin, an import — can forget it, and the
+child's own indicator stays the child's). Whereabouts are everything that locates them: addresses, phone,
 e-mail, their employment (the employer, its address and phone locate them during the working day)
 and free text recorded while locating them (locate attempt notes). The single exception is a court's
 one-time override (``cases.services.fvi_override_use``), which returns the addresses on that one
 logged response and nowhere else.
 
-Callers ask here instead of reading ``person.family_violence`` themselves:
+Callers ask here instead of reading ``person.family_violence`` themselves (it is not the whole rule):
 - pages and letters: ``person_card(person=..., user=...)`` gives what may be shown;
 - querysets of whereabouts rows: ``visible_addresses`` / ``visible_employments``;
 - any object (admin, history): ``protects(obj)``; documents on a case: ``document_shown(document)``;
 - serializers and exports: ``redact_person_data(person, data)``; letters: ``mailing_address(person)``;
+- lists of people: ``people_mark(people)`` (or ``parent_fvi_exists`` as an annotation named
+  ``PARENT_FVI``) reads the parents' indicator for all of them in one query, so asking each is free;
 - copies of whereabouts kept with a row, read at display time (the indicator can be set after the
   copy was taken): ``locate_notes(attempt)``, ``letter_address_text(letter)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from .models import Address, Employment, LocateAttempt, Person, SentLetter
+from .choices import ParticipantRole
+from .models import Address, CaseParticipant, Employment, LocateAttempt, Person, SentLetter
 
 WITHHELD = "Withheld (family violence indicator, 42 USC 654(26))"
 
@@ -42,10 +50,59 @@ WHEREABOUTS_TEXT_FIELDS: dict[type[Model], tuple[str, ...]] = {
 }
 
 
+# The attribute (an annotation, or set by ``people_mark``) saying whether a person is a child on a
+# case on which a custodial parent has the FVI; read by ``parent_fvi`` instead of a query.
+PARENT_FVI = "parent_fvi"
+
+
+def _children_of_fvi_parents() -> QuerySet[CaseParticipant]:
+    """Children's participations on cases on which a custodial parent has the FVI (the conditions on
+    ``case__participants`` hold for the same participant row: one ``filter`` call). A participation
+    that ended (``ended_on``: emancipated, moved …) counts too: where the child lives may still
+    locate the parent, and nothing on file says it does not."""
+    return CaseParticipant.objects.filter(
+        role=ParticipantRole.CHILD,
+        case__participants__role=ParticipantRole.CP,
+        case__participants__person__family_violence=True,
+    )
+
+
+def parent_fvi_exists(person_ref: str | OuterRef = "pk") -> Exists:
+    """``EXISTS``: the person (``person_ref``, a column of the outer query) is a child on a case on
+    which a custodial parent has the FVI. Annotate it as ``PARENT_FVI`` on a list of people."""
+    ref = OuterRef(person_ref) if isinstance(person_ref, str) else person_ref
+    return Exists(_children_of_fvi_parents().filter(person_id=ref))
+
+
+def parent_fvi(person: Person) -> bool:
+    """Whether ``person`` is a child on a case on which a custodial parent has the FVI: the child
+    lives with that parent, and where the child is locates them (42 USC 654(26)). From the
+    annotation or ``people_mark`` when the caller gave it; else one query."""
+    known = getattr(person, PARENT_FVI, None)
+    if known is not None:
+        return bool(known)
+    if person.pk is None:
+        return False
+    return _children_of_fvi_parents().filter(person_id=person.pk).exists()
+
+
+def people_mark(people: Iterable[Person | None]) -> None:
+    """Read ``parent_fvi`` for all of ``people`` in one query (none when none needs it): for lists,
+    so that asking each person afterwards costs nothing."""
+    unknown = [p for p in people if p is not None and p.pk is not None and getattr(p, PARENT_FVI, None) is None]
+    if not unknown:
+        return
+    ids = {p.pk for p in unknown}
+    marked = set(_children_of_fvi_parents().filter(person_id__in=ids).values_list("person_id", flat=True))
+    for person in unknown:
+        setattr(person, PARENT_FVI, person.pk in marked)
+
+
 def whereabouts_shown(person: Person, *, user=None) -> bool:
-    """Whether ``user`` may see where ``person`` is. No role may for an FVI person (the court's
-    override is a separate, one-time, logged release); anyone who may open the person otherwise."""
-    return not person.family_violence
+    """Whether ``user`` may see where ``person`` is. No role may for an FVI person, nor for a child
+    on a case on which a custodial parent has the FVI (``parent_fvi``); the court's override is a
+    separate, one-time, logged release. Anyone who may open the person otherwise."""
+    return not (person.family_violence or parent_fvi(person))
 
 
 def document_shown(document, *, user=None) -> bool:
@@ -57,8 +114,9 @@ def document_shown(document, *, user=None) -> bool:
 
 
 def protected_q(prefix: str = "") -> Q:
-    """Rows of (or belonging to, through ``prefix``, e.g. ``"person__"``) an FVI person."""
-    return Q(**{f"{prefix}family_violence": True})
+    """Rows of (or belonging to, through ``prefix``, e.g. ``"person__"``) a person whose whereabouts
+    are withheld: an FVI person, or a child on a case on which a custodial parent has the FVI."""
+    return Q(**{f"{prefix}family_violence": True}) | Q(parent_fvi_exists(f"{prefix}pk"))
 
 
 def visible_addresses(queryset: QuerySet[Address] | None = None) -> QuerySet[Address]:
@@ -76,25 +134,24 @@ def _person_id(obj: Model) -> int | None:
 
 
 def protects(obj: Model) -> bool:
-    """Whether ``obj`` is an FVI person, or a whereabouts row (or a historical version of one) of
-    an FVI person. Reads the person's *current* indicator: a history row written before the FVI
-    was set is protected too."""
+    """Whether ``obj`` is a protected person (``protected_q``: an FVI person, or a child of an FVI
+    custodial parent), or a whereabouts row (or a historical version of one) of one. Reads the
+    *current* indicators: a history row written before the FVI was set is protected too."""
     instance = getattr(obj, "instance", obj) if hasattr(obj, "history_id") else obj
     model = type(instance)
     if not (model is Person or model in WHEREABOUTS_MODELS or model in WHEREABOUTS_TEXT_FIELDS):
         return False
     person_id = _person_id(instance)
-    return person_id is not None and Person.objects.filter(pk=person_id, family_violence=True).exists()
+    return person_id is not None and Person.objects.filter(protected_q(), pk=person_id).exists()
 
 
 def _payor_protected(collection) -> bool:
-    """A collection's employer locates its payor (the case's NCP): withheld when the NCP has the FVI."""
-    from .choices import ParticipantRole
-
+    """A collection's employer locates its payor (the case's NCP): withheld when the NCP's
+    whereabouts are (``protected_q``)."""
     return (
         bool(collection.case_id)
         and Person.objects.filter(
-            participations__case_id=collection.case_id, participations__role=ParticipantRole.NCP, family_violence=True
+            protected_q(), participations__case_id=collection.case_id, participations__role=ParticipantRole.NCP
         ).exists()
     )
 
@@ -124,8 +181,9 @@ def redact_person_data(person: Person, data: dict[str, Any], *, user=None) -> di
 
 
 def locate_notes(attempt: LocateAttempt) -> str:
-    """A locate attempt's notes, unless they are about an FVI person (they may say where they are)."""
-    if attempt.notes and attempt.person.family_violence:
+    """A locate attempt's notes, unless they are about a person whose whereabouts are withheld (they
+    may say where they are). For a list, ``people_mark`` the attempts' people first."""
+    if attempt.notes and not whereabouts_shown(attempt.person):
         return WITHHELD
     return attempt.notes
 
@@ -134,7 +192,8 @@ def letter_address_text(letter: SentLetter) -> str:
     """The mailing block a sent letter printed (``SentLetter.address_text``, a copy taken when it was
     sent), unless its person has the FVI now: a letter sent before the indicator was set printed
     their address then, and the indicator is read at display time. Give the letter with its
-    ``person`` (``select_related("person")``): no query per letter. A letter sent through the
+    ``person`` (``select_related("person")``) and ``people_mark`` the letters' people: no query per
+    letter. A letter sent through the
     confidential mailing arrangement printed the office's arrangement, never an address: shown."""
     person = letter.person
     if not letter.address_text or letter.confidential or person is None:
@@ -167,6 +226,9 @@ class PersonCard:
 
     person: Person
     protected: bool
+    # Protected because a custodial parent on one of the child's cases has the FVI (the child's own
+    # indicator is not set): the page says why.
+    with_parent: bool = False
     phone: str = ""
     email: str = ""
     addresses: list[Address] = field(default_factory=list)
@@ -186,8 +248,10 @@ class PersonCard:
 
 
 def person_card(*, person: Person, user=None) -> PersonCard:
-    if not whereabouts_shown(person, user=user):
+    if person.family_violence:
         return PersonCard(person=person, protected=True)
+    if parent_fvi(person):
+        return PersonCard(person=person, protected=True, with_parent=True)
     return PersonCard(
         person=person,
         protected=False,
@@ -199,6 +263,7 @@ def person_card(*, person: Person, user=None) -> PersonCard:
 
 
 __all__ = [
+    "PARENT_FVI",
     "PERSON_WHEREABOUTS_FIELDS",
     "WHEREABOUTS_MODELS",
     "WHEREABOUTS_TEXT_FIELDS",
@@ -207,6 +272,9 @@ __all__ = [
     "letter_address_text",
     "locate_notes",
     "mailing_address",
+    "parent_fvi",
+    "parent_fvi_exists",
+    "people_mark",
     "person_card",
     "protected_q",
     "protects",

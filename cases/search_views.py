@@ -12,7 +12,7 @@ from core.views import PermissionMixin
 from .access import person_shown
 from .choices import ParticipantRole
 from .models import CaseParticipant, LocateAttempt, Person
-from .redaction import locate_notes
+from .redaction import locate_notes, people_mark
 from .search import SearchQueryError, search, visible_cases, visible_people
 
 
@@ -84,6 +84,7 @@ class PersonView(PermissionMixin, TemplateView):
             .select_related("case", "recorded_by", "person")
             .order_by("-attempted_on", "-id")[:50]
         )
+        people_mark(attempt.person for attempt in attempts)
         for attempt in attempts:
             attempt.notes_shown = locate_notes(attempt)
         events = list(

@@ -14,7 +14,7 @@ from core.models import DomainEvent
 from .choices import COORDINATOR_UNIT, PERSON_CHECK_PERMISSION, CaseStatus, WorkItemStatus
 from .deadlines import pending_deadlines
 from .models import Case, CaseDocument, CaseParticipant, Employer, SupportOrder, WorkItem
-from .redaction import WITHHELD, letter_address_text, locate_notes
+from .redaction import WITHHELD, letter_address_text, locate_notes, people_mark
 
 
 def case_get(*, user, case_number: str, action: str = "view") -> Case:
@@ -128,6 +128,7 @@ def _events_shown(case: Case) -> list:
 def _locate_attempts_shown(case: Case) -> list:
     """The latest attempts, each with ``notes_shown``: notes about an FVI person are withheld."""
     attempts = list(case.locate_attempts.select_related("person")[:12])
+    people_mark(attempt.person for attempt in attempts)
     for attempt in attempts:
         attempt.notes_shown = locate_notes(attempt)
     return attempts
@@ -135,9 +136,11 @@ def _locate_attempts_shown(case: Case) -> list:
 
 def _letters_shown(case: Case) -> list:
     """The latest letters, each with ``address_shown``: the block printed, withheld when the letter's
-    person has the FVI now (``cases.redaction.letter_address_text``; the person comes with the row),
+    person's whereabouts are withheld now (``cases.redaction.letter_address_text``; the person comes
+    with the row, the parents' indicator is read for all of them at once),
     and ``address_withheld``."""
     letters = list(case.letters.select_related("person", "sent_by", "returned_by")[:50])
+    people_mark(letter.person for letter in letters)
     for letter in letters:
         letter.address_shown = letter_address_text(letter)
         letter.address_withheld = letter.address_shown == WITHHELD

@@ -26,7 +26,7 @@ from datetime import datetime, time
 from django.conf import settings
 from django.utils import timezone
 
-from cases.redaction import WITHHELD, mailing_address
+from cases.redaction import WITHHELD, mailing_address, whereabouts_shown
 from core.business_days import add_business_days
 from core.letters import office_address_lines
 from core.pdf import UnicodePdf
@@ -485,7 +485,7 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     office_address = ", ".join(office_address_lines())
     ncp = iwo.case.ncp
     address = mailing_address(ncp) if ncp is not None else None
-    if ncp is not None and ncp.family_violence:
+    if ncp is not None and not whereabouts_shown(ncp):
         employee_address = WITHHELD
     elif address is not None:
         employee_address = ", ".join(

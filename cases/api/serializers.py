@@ -9,7 +9,7 @@ from core.api.rows import field_representers, row_representer
 
 from ..choices import ParticipantRole
 from ..models import Address, Case, CaseBalance, CaseParticipant, Obligation, Person, SupportOrder
-from ..redaction import PERSON_WHEREABOUTS_FIELDS, WITHHELD, redact_person_data
+from ..redaction import PARENT_FVI, PERSON_WHEREABOUTS_FIELDS, WITHHELD, redact_person_data
 
 
 class BalanceSerializer(serializers.ModelSerializer):
@@ -158,11 +158,17 @@ class PersonCaseSerializer(serializers.Serializer):
 class PersonSerializer(serializers.ModelSerializer):
     """A person of the key's cases (``GET /api/v1/people/``). ``id`` is the ``person_id`` of the
     cases API. No SSN and no address; ``phone`` and ``email`` say ``WITHHELD`` for a person with the
-    family violence indicator (cases.redaction). Date of birth, phone and e-mail are sensitive
+    family violence indicator, and for a child on a case whose custodial parent has it (cases.redaction). Date of birth, phone and e-mail are sensitive
     reads, logged per person shown."""
 
-    phone = serializers.CharField(help_text=f'"{WITHHELD}" when family_violence is true and one is on file.')
-    email = serializers.CharField(help_text=f'"{WITHHELD}" when family_violence is true and one is on file.')
+    phone = serializers.CharField(
+        help_text=f'"{WITHHELD}" when one is on file and family_violence is true, or the person is a child '
+        "on a case whose custodial parent has it (a child locates the parent they live with)."
+    )
+    email = serializers.CharField(
+        help_text=f'"{WITHHELD}" when one is on file and family_violence is true, or the person is a child '
+        "on a case whose custodial parent has it (a child locates the parent they live with)."
+    )
     cases = PersonCaseSerializer(
         many=True, read_only=True, help_text="The person's roles on cases of the key's counties only."
     )
@@ -189,11 +195,14 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 PERSON_LIST_VALUES = tuple(PersonSerializer.Meta.fields[:-1])
+# Read with the rows (``cases.redaction.parent_fvi_exists`` annotated as ``PARENT_FVI``): whether a
+# custodial parent of the person's cases has the FVI; not represented.
+PERSON_LIST_REDACTION_VALUES = (*PERSON_LIST_VALUES, PARENT_FVI)
 PERSON_SENSITIVE_FIELDS = ("date_of_birth", *PERSON_WHEREABOUTS_FIELDS)
 
 
 def person_rows_represent(rows: list[dict]) -> list[dict]:
-    """The people list's representation of ``rows`` (``PERSON_LIST_VALUES`` from ``.values()``) as
+    """The people list's representation of ``rows`` (``PERSON_LIST_REDACTION_VALUES`` from ``.values()``) as
     ``PersonSerializer`` would give it, whereabouts redacted by ``cases.redaction.redact_person_data``;
     ``cases`` empty until ``person_rows_cases_add`` fills it (the audit rows are written from what
     the representation shows, in the statement that reads the cases)."""
@@ -205,6 +214,7 @@ def person_rows_represent(rows: list[dict]) -> list[dict]:
     for row in rows:
         item = represent(row)
         person.id, person.family_violence = row["id"], row["family_violence"]
+        setattr(person, PARENT_FVI, row[PARENT_FVI])
         item = redact_person_data(person, item)
         item["cases"] = []
         out.append(item)

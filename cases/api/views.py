@@ -19,11 +19,12 @@ from core.services import sensitive_reads_bulk_record
 
 from ..filtersets import CaseFilterSet, PersonApiFilterSet
 from ..models import Case, CaseParticipant, FviOverride, Obligation, Person, SupportOrder
+from ..redaction import PARENT_FVI, parent_fvi_exists
 from ..services import fvi_override_use
 from .serializers import (
     CASE_LIST_VALUES,
     PARTICIPANT_VALUES,
-    PERSON_LIST_VALUES,
+    PERSON_LIST_REDACTION_VALUES,
     AddressSerializer,
     BalanceSerializer,
     CaseDetailSerializer,
@@ -147,7 +148,7 @@ PERSON_EXAMPLES = [
         summary="People of the key's cases (filter by updated_since, case_number)",
         description="Parties and children of the cases in the key's counties, by ``id`` (the ``person_id`` of "
         "the cases API). No SSN and no address; phone and e-mail are withheld for a person with the "
-        "family violence indicator (42 USC 654(26)). Each person shown is logged as a sensitive read "
+        "family violence indicator, and for a child on a case whose custodial parent has it (42 USC 654(26)). Each person shown is logged as a sensitive read "
         "(date of birth, phone, e-mail). Scope ``cases:read``. ``?pagination=cursor`` gives keyset pages "
         "by ``id``.",
         examples=PERSON_EXAMPLES,
@@ -179,7 +180,14 @@ class PersonViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
         in one INSERT, and their cases (only cases in scope) read by the same statement on
         PostgreSQL: the audit rows cost no round trip of their own (issue 17.3)."""
         rows = self.paginator.paginate_rows(
-            request, self, lambda: self.filter_queryset(self.get_queryset()).values(*PERSON_LIST_VALUES), Person
+            request,
+            self,
+            lambda: (
+                self.filter_queryset(self.get_queryset())
+                .annotate(**{PARENT_FVI: parent_fvi_exists()})
+                .values(*PERSON_LIST_REDACTION_VALUES)
+            ),
+            Person,
         )
         participations = _participations_read(request.user, [row["id"] for row in rows])
         items = person_rows_represent(rows)

@@ -25,6 +25,7 @@ from core.services import (
 from ..choices import CaseStage, CaseStatus, WorkItemKind
 from ..deadlines import LOCATE_REPEAT_MONTHS
 from ..models import Address, Case, FviOverride, Person, WorkItem
+from ..redaction import whereabouts_shown
 from .work import work_items_swept
 
 
@@ -79,7 +80,8 @@ def fvi_override_grant(
     """Record a court order allowing one release of an FVI-protected person's whereabouts
     (42 USC 654(26)(c)); the grant is logged. One order, one release: the same order recorded again
     (a double-clicked form) is refused, checked under the person's lock."""
-    if not person.family_violence:
+    # A child withheld with the custodial parent's indicator (cases.redaction.parent_fvi) too.
+    if whereabouts_shown(person):
         raise ValidationError({"person": "This person has no family violence indicator."})
     not_in_future(ordered_on, "ordered_on")
     repeat_refuse(

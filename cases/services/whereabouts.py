@@ -26,6 +26,7 @@ from core.services import access_log_record, acting_user, event_record, repeat_r
 
 from ..choices import AddressSource
 from ..models import Address, Case, Person
+from ..redaction import whereabouts_shown
 
 ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code")
 # USPS codes: the states, DC, the territories and the military post offices.
@@ -181,7 +182,7 @@ def address_record(
         # on file: the same address again is a new row from its date (the old row closes, as for
         # any move: the history stays right); one starting before the current address is a past
         # address, ending the day before the current one started.
-        withheld = person.family_violence
+        withheld = not whereabouts_shown(person)
         if keep_current and (current_same := same.order_by("pk").first()) is not None:
             return current_same
         if not withheld:

@@ -228,11 +228,6 @@ def test_a_child_of_the_case_is_404_and_their_page_offers_no_address_form(client
     assert 'data-testid="address-add"' in _page(client, moved, moved.cp)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding (not fixed here): cases.redaction reads only the child's own indicator, so a child's "
-    "address on file (admin, an import) is shown while the custodial parent the child lives with has the FVI.",
-)
 def test_a_childs_address_is_withheld_while_the_parent_the_child_lives_with_has_the_indicator(client, worker, moved):
     child = moved.participants.get(role="child").person
     AddressFactory(person=child, line1="5 Zqxchild Court", valid_from=date(2024, 1, 1))

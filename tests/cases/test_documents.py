@@ -304,3 +304,24 @@ def test_admin_hides_the_file_name_of_a_withheld_document(client, case, role_use
         and document.file.name.encode() not in page.content
     )
     assert client.get(reverse("admin:cases_casedocument_history", args=[document.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["caseworker", "coordinator"])
+def test_document_showing_a_childs_whereabouts_is_withheld_while_the_custodial_parent_has_the_indicator(
+    client, case, role_user, role
+):
+    """A child lives with the CP: a lease or school letter naming the child's address locates them."""
+    from cases.models import Person
+
+    child = case.participants.get(role=ParticipantRole.CHILD).person
+    document = attach(case, role_user("caseworker"), title="School letter", shows_whereabouts_of=child)
+    client.force_login(role_user(role))
+    assert client.get(reverse("cases:document_download", args=[document.pk])).status_code == 200
+    Person.objects.filter(pk=case.cp.pk).update(family_violence=True)
+    response = client.get(reverse("cases:document_download", args=[document.pk]))
+    assert response.status_code == 403 and b"withheld" in response.content.lower()
+    page = client.get(reverse("cases:case_detail", args=[case.case_number])).content.decode()
+    assert "School letter" in page and reverse("cases:document_download", args=[document.pk]) not in page
+    if role == "coordinator":  # may release a marked document: the form says it is withheld now
+        form = client.get(reverse("cases:document_whereabouts", args=[document.pk])).content.decode()
+        assert "whereabouts are withheld under the family violence indicator" in form
