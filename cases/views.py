@@ -314,6 +314,18 @@ class CaseFormView(CaseMixin, ServiceActionView):
     change is a 403, logged (another caseload; another county for a state-wide reader)."""
 
     case_action = "change"
+    # Said when the case is closed and the page does work on it (an order, a child, a person's job):
+    # the page refuses, GET or POST, back to ``get_success_url()`` with this message. Empty: the
+    # page writes on a closed case too (a person's SSN, the family violence indicator).
+    closed_case_refusal = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        # After the permission (a user without it gets the 403 alone) and the case's write scope
+        # (``self.case``: 404 / logged 403), before the form.
+        if self.closed_case_refusal and self.has_permission() and not self.case.is_open:
+            messages.error(request, self.closed_case_refusal)
+            return HttpResponseRedirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
 
     def get_object(self) -> Case:
         return self.case
@@ -373,12 +385,7 @@ class ChildAddView(PartyMatchViewMixin, CaseFormView):
     permission_required = "cases.add_caseparticipant"
     template_name = "cases/child_form.html"
     form_class = forms.ChildAddForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm(self.permission_required) and not self.case.is_open:
-            messages.error(request, "The case is closed: children cannot be added to it.")
-            return HttpResponseRedirect(self.case_url())
-        return super().dispatch(request, *args, **kwargs)
+    closed_case_refusal = "The case is closed: children cannot be added to it."
 
     def perform(self, data):
         form = cast(forms.ChildAddForm, self.form)
@@ -474,6 +481,8 @@ class PaternityRecordView(CaseFormView):
     template_name = "cases/paternity_form.html"
     form_class = forms.PaternityForm
     success_message = "Paternity recorded."
+    # Establishing paternity is work on the case (45 CFR 303.5), as an order is.
+    closed_case_refusal = "The case is closed: paternity is recorded from an open case of the child."
 
     @cached_property
     def child(self) -> Person:
@@ -508,12 +517,7 @@ class OrderCreateView(CaseFormView):
     template_name = "cases/order_form.html"
     form_class = forms.OrderForm
     success_message = "Order recorded."
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm(self.permission_required) and not self.case.is_open:
-            messages.error(request, "Orders cannot be added to a closed case.")
-            return HttpResponseRedirect(self.case_url())
-        return super().dispatch(request, *args, **kwargs)
+    closed_case_refusal = "Orders cannot be added to a closed case."
 
     def perform(self, data):
         return services.order_create(
