@@ -60,6 +60,13 @@ class CaseMixin:
         context["case"] = self.case
         return context
 
+    @cached_property
+    def can_change(self) -> bool:
+        """Whether the user may change the case they read (a coordinator reads every county's cases
+        but changes their own county's; a caseworker reads the county's, changes their caseload's):
+        a page shows a write button only when this and the button's permission hold."""
+        return selectors.case_changeable(user=self.request.user, case=self.case)
+
     def case_url(self) -> str:
         return reverse("cases:case_detail", kwargs={"case_number": self.case.case_number})
 
@@ -133,6 +140,7 @@ class CaseDetailView(PermissionMixin, CaseMixin, TemplateView):
         shown = (context["statement"] or context.get("fallback_statement") or {}).get("entries", [])
         fti_reads_record(request=self.request, collections={e.collection for e in shown if e.shown_source})
         context["note_form"] = forms.NoteForm()
+        context["can_change"] = self.can_change
         return context
 
 
@@ -804,6 +812,7 @@ class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
                 if card.protected
                 else [],
                 "is_child": participant.role == ParticipantRole.CHILD,
+                "can_change": self.can_change,
             }
         )
         return context
