@@ -115,7 +115,9 @@ def test_a_coordinator_of_another_county_sees_the_case_with_no_write_button(clie
     assert _offered(page, CASE_WRITES) == set()
     # the reads stay: the statement, the letters, the people
     assert 'data-testid="full-statement"' in page and "Sample" in page and albany.ncp.display_name in page
-    assert _offered(_person_page(client, albany), PERSON_WRITES) == set()
+    assert 'data-testid="read-only"' in page  # says why there is nothing to do
+    person_page = _person_page(client, albany)
+    assert _offered(person_page, PERSON_WRITES) == set() and 'data-testid="read-only"' in person_page
 
 
 def test_an_enforcement_specialist_of_another_county_sees_no_write_button(client, make_user, albany):
@@ -128,7 +130,9 @@ def test_the_coordinator_of_the_county_sees_them(client_as, albany):
     offered = _offered(_case_page(client, albany), CASE_WRITES)
     assert offered >= {"child_add", "workitem_create", "case_reassign", "case_close", "closure_answer"}
     assert offered >= {"note_add", "document_attach", "document_withdraw", "collection_reverse", "paternity_record"}
-    assert _offered(_person_page(client, albany), PERSON_WRITES) >= {"person_edit", "person_fvi_set", "address_add"}
+    person_page = _person_page(client, albany)
+    assert _offered(person_page, PERSON_WRITES) >= {"person_edit", "person_fvi_set", "address_add"}
+    assert 'data-testid="read-only"' not in person_page
 
 
 def test_a_caseworker_sees_them_on_their_caseload_and_none_on_another(client, client_as, make_user, albany):
