@@ -19,6 +19,7 @@ from core.views import PermissionMixin, ServiceActionView
 from . import forms
 from .models import Case, CaseDocument, CaseParticipant, Person
 from .redaction import WITHHELD, document_shown, people_mark, whereabouts_shown
+from .selectors import case_changeable
 from .services.documents import (
     RELEASE_PERMISSION,
     WITHDRAW_PERMISSION,
@@ -44,7 +45,7 @@ def documents_panel(*, user, case) -> CasePanel | None:
         .select_related("uploaded_by", "person", "shows_whereabouts_of")
     )
     documents = [document for document in rows if not document.is_withdrawn]
-    works_case = type(case).objects.in_scope(user, "change").filter(pk=case.pk).exists()
+    works_case = case_changeable(user=user, case=case)  # asked once a page (the case page's can_change)
     can_add = user.has_perm("cases.add_casedocument") and works_case
     can_release = can_add and user.has_perm(RELEASE_PERMISSION)
     can_withdraw = works_case and user.has_perm(WITHDRAW_PERMISSION)

@@ -1,7 +1,9 @@
 """A participant's job recorded or ended on the person page (``cases.services.employment``).
 
 The case is loaded for a change (``CaseFormView``: another county's case 404, another caseload's
-403); the person must be a participant of it (404). FVI (42 USC 654(26)): an FVI person's employer
+403); the person must be a participant of it (404). A closed case refuses both (``closed_case_refusal``):
+the job is the person's, but the page acts on the case, and what a job sets off (the new-hire rule,
+the withholding orders at that employer ended) is work on the person's open cases, done from one of them. FVI (42 USC 654(26)): an FVI person's employer
 locates them, so these pages, their messages and the FEIN look-up never name the employer there
 (``cases.redaction.whereabouts_shown``).
 """
@@ -53,6 +55,7 @@ class EmploymentCreateView(PersonFormView):
     permission_required = "cases.add_employment"
     template_name = "cases/employment_form.html"
     form_class = forms.EmploymentForm
+    closed_case_refusal = "The case is closed: jobs are recorded from an open case of the person."
 
     def get_initial(self):
         fein = self.request.GET.get("fein", "").strip()
@@ -107,6 +110,7 @@ class EmploymentEndView(PersonFormView):
     permission_required = "cases.change_employment"
     template_name = "cases/employment_end_form.html"
     form_class = forms.EmploymentEndForm
+    closed_case_refusal = "The case is closed: jobs are ended from an open case of the person."
 
     @cached_property
     def employment(self) -> Employment:

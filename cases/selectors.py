@@ -23,6 +23,17 @@ def case_get(*, user, case_number: str, action: str = "view") -> Case:
     return Case.objects.get_for(user, action, case_number=str(case_number)[:20])
 
 
+def case_changeable(*, user, case: Case) -> bool:
+    """Whether ``user`` may change ``case`` (its write scope, ``cases.models.scope``: their county, their
+    caseload unless ``cases.work_any_case_in_county``), whatever they may read: what a page asks
+    before offering a write button, each button also needing its own permission. One query, kept on
+    the case object for the rest of the request (the case page and its documents panel share it)."""
+    answers: dict[int, bool] = case.__dict__.setdefault("_changeable_by", {})
+    if user.pk not in answers:
+        answers[user.pk] = Case.objects.in_scope(user, "change").filter(pk=case.pk).exists()
+    return answers[user.pk]
+
+
 def employer_by_fein(fein: str) -> Employer | None:
     """The employer on file with this FEIN (9 digits), the oldest if the files ever made two: how
     the new-hire file, the e-IWO acknowledgments and the person page find an employer, so none of

@@ -61,6 +61,13 @@ class CaseMixin:
         context["case"] = self.case
         return context
 
+    @cached_property
+    def can_change(self) -> bool:
+        """Whether the user may change the case they read (a coordinator reads every county's cases
+        but changes their own county's; a caseworker reads the county's, changes their caseload's):
+        a page shows a write button only when this and the button's permission hold."""
+        return selectors.case_changeable(user=self.request.user, case=self.case)
+
     def case_url(self) -> str:
         return reverse("cases:case_detail", kwargs={"case_number": self.case.case_number})
 
@@ -134,6 +141,7 @@ class CaseDetailView(PermissionMixin, CaseMixin, TemplateView):
         shown = (context["statement"] or context.get("fallback_statement") or {}).get("entries", [])
         fti_reads_record(request=self.request, collections={e.collection for e in shown if e.shown_source})
         context["note_form"] = forms.NoteForm()
+        context["can_change"] = self.can_change
         return context
 
 
@@ -315,6 +323,18 @@ class CaseFormView(CaseMixin, ServiceActionView):
     change is a 403, logged (another caseload; another county for a state-wide reader)."""
 
     case_action = "change"
+    # Said when the case is closed and the page does work on it (an order, a child, a person's job):
+    # the page refuses, GET or POST, back to ``get_success_url()`` with this message. Empty: the
+    # page writes on a closed case too (a person's SSN, the family violence indicator).
+    closed_case_refusal = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        # After the permission (a user without it gets the 403 alone) and the case's write scope
+        # (``self.case``: 404 / logged 403), before the form.
+        if self.closed_case_refusal and self.has_permission() and not self.case.is_open:
+            messages.error(request, self.closed_case_refusal)
+            return HttpResponseRedirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
 
     def get_object(self) -> Case:
         return self.case
@@ -374,12 +394,7 @@ class ChildAddView(PartyMatchViewMixin, CaseFormView):
     permission_required = "cases.add_caseparticipant"
     template_name = "cases/child_form.html"
     form_class = forms.ChildAddForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm(self.permission_required) and not self.case.is_open:
-            messages.error(request, "The case is closed: children cannot be added to it.")
-            return HttpResponseRedirect(self.case_url())
-        return super().dispatch(request, *args, **kwargs)
+    closed_case_refusal = "The case is closed: children cannot be added to it."
 
     def perform(self, data):
         form = cast(forms.ChildAddForm, self.form)
@@ -475,6 +490,8 @@ class PaternityRecordView(CaseFormView):
     template_name = "cases/paternity_form.html"
     form_class = forms.PaternityForm
     success_message = "Paternity recorded."
+    # Establishing paternity is work on the case (45 CFR 303.5), as an order is.
+    closed_case_refusal = "The case is closed: paternity is recorded from an open case of the child."
 
     @cached_property
     def child(self) -> Person:
@@ -509,12 +526,7 @@ class OrderCreateView(CaseFormView):
     template_name = "cases/order_form.html"
     form_class = forms.OrderForm
     success_message = "Order recorded."
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm(self.permission_required) and not self.case.is_open:
-            messages.error(request, "Orders cannot be added to a closed case.")
-            return HttpResponseRedirect(self.case_url())
-        return super().dispatch(request, *args, **kwargs)
+    closed_case_refusal = "Orders cannot be added to a closed case."
 
     def perform(self, data):
         return services.order_create(
@@ -842,6 +854,7 @@ class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
                 if card.protected
                 else [],
                 "is_child": participant.role == ParticipantRole.CHILD,
+                "can_change": self.can_change,
             }
         )
         return context

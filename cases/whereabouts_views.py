@@ -57,6 +57,9 @@ class AddressCreateView(PersonFormView):
     permission_required = "cases.add_address"
     template_name = "cases/address_form.html"
     form_class = AddressForm
+    # An address is for the letters and locate work of an open case; the indicator (below) is not
+    # refused on a closed case: it protects the person in every channel, whichever case they are on.
+    closed_case_refusal = "The case is closed: addresses are recorded from an open case of the person."
 
     @cached_property
     def person(self) -> Person:

@@ -194,14 +194,15 @@ def petition_decide(
 
 def _paternity_established_by_court(petition: Petition, *, by: User) -> None:
     """A paternity petition granted: paternity is established by court order on the day of the
-    outcome for each child of the case whose paternity was not established and who was not born in
-    wedlock (the petition names no child), through ``cases.services.paternity_record`` (its event
-    on the case); the genetic test data on file are kept."""
+    outcome for each current child of the case (a child whose participation ended, ``ended_on``, is
+    no longer the case's) whose paternity was not established and who was not born in wedlock (the
+    petition names no child), through ``cases.services.paternity_record`` (its event on the case);
+    the genetic test data on file are kept."""
     from cases.choices import ParticipantRole, PaternityMethod, PaternityStatus
     from cases.services import PaternityData, paternity_record
 
     children = (
-        petition.case.participants.filter(role=ParticipantRole.CHILD)
+        petition.case.participants.filter(role=ParticipantRole.CHILD, ended_on__isnull=True)
         .exclude(person__paternity_status=PaternityStatus.ESTABLISHED)
         .exclude(person__born_in_wedlock=True)
         .select_related("person")

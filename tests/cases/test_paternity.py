@@ -198,6 +198,30 @@ def test_a_granted_paternity_petition_establishes_paternity_by_court_order(worke
     assert DomainEvent.objects.get(verb="person.paternity_recorded").case_id == case.pk
 
 
+def test_a_granted_paternity_petition_leaves_a_child_whose_participation_ended_alone(worker):
+    case, child = _case()
+    second = ChildFactory(born_in_wedlock=False, paternity_status="pending", paternity_established_on=None)
+    second.paternity_method = ""
+    second.save()
+    CaseParticipant.objects.create(case=case, person=second, role=ParticipantRole.CHILD)
+    services.case_child_end(
+        participant=case.participants.get(person=second),
+        ended_on=timezone.localdate(),
+        reason="custody_changed",
+        by=worker,
+    )
+    petition = petition_create(case=case, kind=PetitionKind.PATERNITY, by=worker, filed_on=date(2026, 10, 1))
+    petition_decide(petition=petition, outcome="granted", outcome_on=date(2026, 11, 20), by=worker)
+    child.refresh_from_db()
+    second.refresh_from_db()
+    assert child.paternity_status == "established"
+    # no longer a child of the case: the petition, which names no child, is not about them
+    assert (second.paternity_status, second.paternity_established_on) == ("pending", None)
+    assert list(DomainEvent.objects.filter(verb="person.paternity_recorded").values_list("subject_id", flat=True)) == [
+        child.pk
+    ]
+
+
 @pytest.mark.parametrize("outcome", ["denied", "dismissed"])
 def test_a_paternity_petition_not_granted_changes_nothing(worker, outcome):
     case, child = _case()
