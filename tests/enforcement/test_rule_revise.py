@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,3 +160,51 @@ def test_a_second_version_on_the_same_date_is_refused(client_as):
     response = client.post(url(rule), as_posted(page, arrears_min="3500.00"))
     assert response.status_code == 200 and response.context["form"].errors
     assert versions(rule) == 2 and rule_of(Remedy.PASSPORT_DENIAL).arrears_min == D("3000.00")
+
+
+def test_a_revision_dated_before_a_scheduled_version_is_refused_on_the_form(client_as, role_user):
+    # given version 2 of the passport rule scheduled for 30 days from now (a new citation)
+    today = timezone.localdate()
+    rule = rule_of(Remedy.PASSPORT_DENIAL)
+    rule_revise(
+        rule=rule, effective_from=today + timedelta(days=30), reason="x", by=role_user("coordinator"), citation="NEW"
+    )
+    # when a coordinator writes a note effective tomorrow
+    client = client_as("coordinator")
+    page = client.get(url(rule))
+    response = client.post(
+        url(rule), as_posted(page, notes="Tomorrow's note", effective_from=today + timedelta(days=1))
+    )
+    # then it is refused, naming the scheduled version, and nothing is written
+    assert response.status_code == 200
+    text = " ".join(response.context["form"].errors["effective_from"])
+    assert f"Version 2 is scheduled for {today + timedelta(days=30):%b %-d, %Y}" in text
+    assert versions(rule) == 2
+
+
+def test_a_revision_dated_after_a_scheduled_version_starts_from_it(client_as, role_user):
+    # given version 2 (a new citation) scheduled for 30 days from now
+    today = timezone.localdate()
+    rule = rule_of(Remedy.PASSPORT_DENIAL)
+    rule_revise(
+        rule=rule, effective_from=today + timedelta(days=30), reason="x", by=role_user("coordinator"), citation="NEW"
+    )
+    # when a coordinator opens the page of version 1 and dates a note after version 2
+    client = client_as("coordinator")
+    page = client.get(url(rule))
+    assert page.context["form"].initial["citation"] == "NEW"
+    response = client.post(url(rule), as_posted(page, notes="Later note", effective_from=today + timedelta(days=31)))
+    # then version 3 keeps version 2's change and adds the note
+    assert response.status_code == 302
+    v3 = RemedyRule.objects.in_effect(today + timedelta(days=31)).get(remedy=Remedy.PASSPORT_DENIAL, jurisdiction="NY")
+    assert (v3.version, v3.citation, v3.notes) == (3, "NEW", "Later note")
+    assert RemedyRule.objects.in_effect(today).get(remedy=Remedy.PASSPORT_DENIAL, jurisdiction="NY") == rule
+
+
+def test_the_service_refuses_a_revision_dated_before_a_scheduled_version():
+    today = timezone.localdate()
+    rule = rule_of(Remedy.PASSPORT_DENIAL)
+    rule_revise(rule=rule, effective_from=today + timedelta(days=30), reason="x", citation="NEW")
+    with pytest.raises(ValidationError, match="Version 2 is scheduled"):
+        rule_revise(rule=rule, effective_from=today + timedelta(days=1), reason="y", notes="n")
+    assert versions(rule) == 2
