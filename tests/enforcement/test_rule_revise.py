@@ -208,3 +208,56 @@ def test_the_service_refuses_a_revision_dated_before_a_scheduled_version():
     with pytest.raises(ValidationError, match="Version 2 is scheduled"):
         rule_revise(rule=rule, effective_from=today + timedelta(days=1), reason="y", notes="n")
     assert versions(rule) == 2
+
+
+def test_the_ca_licence_notice_period_cannot_be_revised_below_the_150_days(client_as):
+    # Fam. Code 17520: a 150-day temporary licence before suspension (the notice period), a legal row
+    rule = rule_of(Remedy.LICENSE_SUSPENSION, "CA")
+    client = client_as("coordinator")
+    page = client.get(url(rule))
+    response = client.post(url(rule), as_posted(page, notice_days="149"))
+    assert response.status_code == 200
+    assert "at least 150 (Fam. Code 17520)" in " ".join(response.context["form"].errors["notice_days"])
+    assert versions(rule) == 1
+    assert client.post(url(rule), as_posted(page, notice_days="160")).status_code == 302  # stricter: allowed
+
+
+@pytest.mark.parametrize(
+    ("remedy", "jurisdiction", "changes", "field", "law"),
+    [
+        (Remedy.CREDIT_BUREAU, "CA", {"notice_days": "0"}, "notice_days", "42 USC 666(a)(7)"),
+        (Remedy.FEDERAL_TAX_OFFSET, "NY", {"contest_days": "0"}, "contest_days", "45 CFR 303.72"),
+        (Remedy.PASSPORT_DENIAL, "NY", {"contest_days": "0"}, "contest_days", "42 USC 652(k)(2)"),
+    ],
+)
+def test_a_rule_cannot_be_revised_to_leave_no_chance_to_contest(client_as, remedy, jurisdiction, changes, field, law):
+    rule = rule_of(remedy, jurisdiction)
+    client = client_as("coordinator")
+    page = client.get(url(rule))
+    response = client.post(url(rule), as_posted(page, **changes))
+    assert response.status_code == 200
+    text = " ".join(response.context["form"].errors[field])
+    assert law in text and "leaves none" in text
+    assert versions(rule) == 1
+
+
+@pytest.mark.parametrize(
+    ("remedy", "jurisdiction", "changes"),
+    [
+        (Remedy.CREDIT_BUREAU, "CA", {"notice_days": "1"}),
+        (Remedy.FEDERAL_TAX_OFFSET, "NY", {"notice_days": "10", "contest_days": "0"}),
+        (Remedy.PASSPORT_DENIAL, "NY", {"contest_days": "1"}),
+    ],
+)
+def test_any_period_to_contest_is_accepted_where_the_law_fixes_no_number(client_as, remedy, jurisdiction, changes):
+    rule = rule_of(remedy, jurisdiction)
+    client = client_as("coordinator")
+    response = client.post(url(rule), as_posted(client.get(url(rule)), **changes))
+    assert response.status_code == 302, response.context["form"].errors
+
+
+def test_the_service_and_the_admin_path_refuse_no_chance_to_contest_too():
+    rule = rule_of(Remedy.PASSPORT_DENIAL)
+    with pytest.raises(ValidationError, match="42 USC 652"):
+        rule_revise(rule=rule, effective_from=timezone.localdate(), reason="x", notice_days=0, contest_days=0)
+    assert versions(rule) == 1
