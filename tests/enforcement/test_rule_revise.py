@@ -234,6 +234,7 @@ def test_a_rule_cannot_be_revised_to_leave_no_chance_to_contest(client_as, remed
     rule = rule_of(remedy, jurisdiction)
     client = client_as("coordinator")
     page = client.get(url(rule))
+    assert law in page.content.decode()  # the page says so before the coordinator tries
     response = client.post(url(rule), as_posted(page, **changes))
     assert response.status_code == 200
     text = " ".join(response.context["form"].errors[field])
