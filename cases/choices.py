@@ -102,6 +102,70 @@ CLOSURE_NOTICE_REASONS = frozenset(
 )
 
 
+# The IV-D program's 54 jurisdictions (42 USC 654; 45 CFR 301.1 "State"): the 50 states, the
+# District of Columbia, Puerto Rico, the Virgin Islands and Guam. The other state of an interstate
+# case (45 CFR 303.7) is one of them; the USPS list of ``whereabouts`` also holds AS, MP and the
+# military post offices (AA, AE, AP), which run no IV-D program.
+IV_D_JURISDICTIONS = frozenset(
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "DC",
+        "PR",
+        "VI",
+        "GU",
+    ]
+)
+
+
 class InterstateRole(models.TextChoices):
     NONE = "none", "Not interstate"
     INITIATING = "initiating", "Initiating"

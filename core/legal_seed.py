@@ -646,6 +646,16 @@ def _rows() -> list[dict]:
         confirm=True,
         note="Suspension after more than this many months of arrears.",
     )
+    add(
+        "ca.remedy.license_suspension.notice_days",
+        "CA",
+        FEDERAL_FROM,
+        150,
+        "Fam. Code 17520",
+        confirm=True,
+        note="The 150-day temporary licence before suspension: the notice period (DOMAIN.md marks it to confirm; "
+        "the text of 17520 giving the 150 days was not checked, only 17520(a)(3), (a)(4)).",
+    )
     # Fam. Code 17520.5 (SB 1055, Stats. 2022, ch. 830): no DMV listing of a low-income obligor.
     add(
         "ca.remedy.license_suspension.low_income_pct",

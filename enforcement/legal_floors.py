@@ -2,8 +2,11 @@
 
 A ``RemedyRule`` is the office's setting; where the law fixes a threshold (45 CFR 303.72(a) for the
 federal tax refund offset, 42 USC 652(k) for passport denial, the state statutes for licence
-suspension, credit reporting notice and California's state collection) the number itself is a
-dated ``core.LegalParameter`` row. The choice made here:
+suspension and its notice, credit reporting notice and California's state collection) the number
+itself is a dated ``core.LegalParameter`` row; where the law gives a chance to contest without a
+number, a rule with no day to contest is refused (``CONTEST_REQUIRED``). The notice and contest
+days stay on the revise page (an office may give more than the law): the law is held here, once,
+for the page, the admin and every other caller of ``rule_revise``. The choice made here:
 
 * A rule version is validated against the row in force on its ``effective_from``
   (``RemedyRule.clean``): a lower value is refused, an empty one takes the law's value.
@@ -74,6 +77,7 @@ FLOORS: tuple[Floor, ...] = (
         "months_comparison",
         strict=True,
     ),
+    Floor(Remedy.LICENSE_SUSPENSION, "CA", "notice_days", "ca.remedy.license_suspension.notice_days", "CA"),
     Floor(
         Remedy.STATE_COLLECTION,
         "CA",
@@ -93,6 +97,32 @@ FLOORS: tuple[Floor, ...] = (
         strict=True,
     ),
 )
+
+# Remedies where the law gives the NCP notice and a chance to contest before the action but fixes no
+# number of days (where it does, a ``Floor`` above holds it: NY credit reporting notice, CA licence
+# notice): the rule must leave some period, so notice days + contest days of 0 is refused. The
+# field the refusal is shown on, and the law.
+CONTEST_REQUIRED: dict[str, tuple[str, str]] = {
+    Remedy.CREDIT_BUREAU: ("notice_days", "42 USC 666(a)(7): reported only after notice and a chance to contest"),
+    Remedy.FEDERAL_TAX_OFFSET: ("contest_days", "45 CFR 303.72: the pre-offset notice and a chance to contest"),
+    Remedy.PASSPORT_DENIAL: ("contest_days", "42 USC 652(k)(2): certified after notice and a chance to contest"),
+}
+
+
+def contest_errors(rule) -> dict[str, list[str]]:
+    """A rule of a ``CONTEST_REQUIRED`` remedy that leaves no day to contest (the notice's contest
+    window is ``notice_days`` then ``contest_days`` from the notice date)."""
+    required = CONTEST_REQUIRED.get(rule.remedy)
+    if required is None or (rule.notice_days or 0) + (rule.contest_days or 0) > 0:
+        return {}
+    field, law = required
+    return {
+        field: [
+            f"The law gives the NCP a chance to contest ({law}) without fixing a number of days: a rule with "
+            "no notice days and no contest days leaves none. Give at least one day."
+        ]
+    }
+
 
 LABELS = {
     "assigned_arrears_min": "Assigned arrears",
@@ -174,8 +204,9 @@ def floor_values(rule, *, on: date) -> list[FloorValue]:
 
 def floor_errors(rule) -> dict[str, list[str]]:
     """Validate a rule version against the law in force on its ``effective_from``; fills an empty
-    threshold with the law's value (the default). Returns the errors keyed by field."""
-    errors: dict[str, list[str]] = {}
+    threshold with the law's value (the default); a remedy the law lets the NCP contest keeps a
+    period to contest (``contest_errors``). Returns the errors keyed by field."""
+    errors: dict[str, list[str]] = contest_errors(rule)
     if rule.effective_from is None:
         return errors
     try:
@@ -190,6 +221,7 @@ def floor_errors(rule) -> dict[str, list[str]]:
                 setattr(rule, floor.comparison, Comparison.MORE_THAN)
             continue
         if value.office < value.legal:
+            errors.pop(floor.field, None)  # the law's own number says more than "no period"
             errors.setdefault(floor.field, []).append(
                 f"The law requires {value.legal_text} ({value.citation}); an office may set a stricter value, "
                 f"never a lower one."

@@ -52,7 +52,9 @@ def notice_letter(action: EnforcementAction, *, language: str | None = None) -> 
 
 def notice_letter_addressed(action: EnforcementAction, *, language: str | None = None) -> tuple[Letter, Address | None]:
     """The letter and the address row its mailing block prints (``None``: FVI or none on file)."""
-    rule = action.rule
+    # The version the case was checked against on the notice date, which set the contest window
+    # (``action_notice_issue``); before the notice, the version that fired the action.
+    rule = action.notice_rule or action.rule
     case = action.case
     ncp = case.ncp
     language = language or person_language(ncp)

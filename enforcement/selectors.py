@@ -113,8 +113,13 @@ def disbursement_returns_held() -> dict:
 
 
 def remedy_rule_latest(*, rule):
-    """The latest version of ``rule``'s remedy and jurisdiction profile (``rule`` itself when it is):
-    what a revision starts from."""
+    """The last version of ``rule``'s remedy and jurisdiction profile to take effect (``rule``
+    itself when it is): what a revision starts from, since a revision is dated after it
+    (``rule_revise`` refuses one dated before a scheduled version)."""
     from .models import RemedyRule
 
-    return RemedyRule.objects.filter(remedy=rule.remedy, jurisdiction=rule.jurisdiction).order_by("-version").first()
+    return (
+        RemedyRule.objects.filter(remedy=rule.remedy, jurisdiction=rule.jurisdiction)
+        .order_by("-effective_from", "-version")
+        .first()
+    )

@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.choices import Role
 from accounts.models import User
 from core.dates import not_in_future
 from core.services import event_record
 from core.stale import Shown, shown_changes
 
-from ..choices import COORDINATOR_UNIT, InterstateRole, WorkItemKind, WorkItemStatus
+from ..choices import COORDINATOR_UNIT, IV_D_JURISDICTIONS, InterstateRole, WorkItemKind, WorkItemStatus
 from ..models import Case, WorkItem
 from .cases import case_deadline_refresh
 from .work import work_item_create
@@ -34,13 +35,18 @@ LABELS = {
 STATE_CODE = re.compile(r"^[A-Z]{2}$")
 
 
+# The roles that work cases: a county where only a trainer, an analyst or an administrator sits
+# is not one a case can be moved to.
+CASE_WORKING_ROLES = (Role.COORDINATOR, Role.CASEWORKER)
+
+
 def counties_staffed() -> list[str]:
-    """The counties some active staff member works (``User.county``): where a case may be moved, so
-    that a typing slip never hands a case to no one."""
+    """The counties some active coordinator or caseworker works (``User.county``): where a case may
+    be moved, so that a typing slip never hands a case to no one."""
     return sorted(
         set(
             get_user_model()
-            .objects.filter(is_active=True)
+            .objects.filter(is_active=True, groups__name__in=[str(r) for r in CASE_WORKING_ROLES])
             .exclude(county="")
             .values_list("county", flat=True)
             .distinct()
@@ -139,6 +145,10 @@ def _interstate_check(case: Case, after: dict[str, Any]) -> None:
     state = after["other_state"]
     if not STATE_CODE.match(state):
         raise ValidationError({"other_state": "Name the other state by its two letters (e.g. NJ)."})
+    if state not in IV_D_JURISDICTIONS:
+        raise ValidationError(
+            {"other_state": f"{state} runs no IV-D program: give a state, DC, PR, VI or GU (45 CFR 303.7)."}
+        )
     if state == case.jurisdiction:
         raise ValidationError({"other_state": f"The other state cannot be this case's own ({case.jurisdiction})."})
     if role != InterstateRole.INITIATING:
@@ -152,6 +162,13 @@ def _interstate_check(case: Case, after: dict[str, Any]) -> None:
     not_in_future(needed, "interstate_needed_on")
     if needed < case.application_received_on:
         raise ValidationError({"interstate_needed_on": "This is before the application was received."})
+    if case.interstate_referred_on is not None and needed > case.interstate_referred_on:
+        raise ValidationError(
+            {
+                "interstate_needed_on": f"The referral was sent on {case.interstate_referred_on:%b %-d, %Y}: "
+                "the need for it cannot have been found later (45 CFR 303.7)."
+            }
+        )
 
 
 def _transfer_check(county: str, *, by: User) -> None:

@@ -78,6 +78,17 @@ class EnforcementAction(CaseScoped, models.Model):
     # Due process.
     notice_issued_on = models.DateField(null=True, blank=True)
     notice_issued_by = staff_reference(db_index=False)
+    # The rule version the case was checked against on the notice date (a later version than
+    # ``rule`` when the rule was revised meanwhile): its periods set the contest window and the
+    # letter states it, so a notice never states a rule the case no longer meets.
+    notice_rule = models.ForeignKey(
+        RemedyRule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="noticed_actions",
+        help_text="The rule version checked on the notice date (the letter states it).",
+    )
     # The figures on the notice date (the letter states these; the ones above fired the rule).
     notice_total_arrears = models.DecimalField(**MONEY, null=True, blank=True)
     notice_assigned_arrears = models.DecimalField(**MONEY, null=True, blank=True)

@@ -75,6 +75,7 @@ def action_notice_issue(
         raise RuleNoLongerMet(check.reason)
     action.notice_issued_on = today
     action.notice_issued_by = by
+    action.notice_rule_id = rule.pk
     action.notice_total_arrears = check.total_arrears
     action.notice_assigned_arrears = check.assigned_arrears
     action.notice_unassigned_arrears = check.unassigned_arrears

@@ -39,7 +39,9 @@ def rule_revise(
     actions proposed before the change keep the version that fired them. A threshold below the
     law's value in force on ``effective_from`` is refused (``RemedyRule.clean``, ``legal_floors``).
     ``shown`` (the revise page, ``core.stale``): refused when a version was written since the page
-    showed the latest one (the revision would silently drop the colleague's change).
+    showed the latest one (the revision would silently drop the colleague's change). A date before
+    a version already scheduled is refused (that version is revised instead); the new version
+    starts from the version in force on its date.
     """
     unknown = set(changes) - REVISABLE_FIELDS
     if unknown:
@@ -56,8 +58,20 @@ def rule_revise(
             current={"version": latest_version},
             happened=f"Version {latest_version} of this rule (from {latest.effective_from:%b %-d, %Y}) was written meanwhile",
         )
+    # A version dated before one already scheduled would copy the scheduled values (bringing that
+    # change forward) and be undone by it on its date: the scheduled version is revised instead.
+    scheduled = siblings.filter(effective_from__gt=effective_from).order_by("effective_from", "version").first()
+    if scheduled is not None:
+        raise ValidationError(
+            {
+                "effective_from": f"Version {scheduled.version} is scheduled for "
+                f"{scheduled.effective_from:%b %-d, %Y}: revise it, or date yours after it."
+            }
+        )
+    # The new version starts from the one in force on its date (``rule`` when none is).
+    base = siblings.filter(effective_from__lte=effective_from).order_by("-effective_from", "-version").first() or rule
     new = RemedyRule(
-        **{name: getattr(rule, name) for name in REVISABLE_FIELDS},
+        **{name: getattr(base, name) for name in REVISABLE_FIELDS},
         remedy=rule.remedy,
         jurisdiction=rule.jurisdiction,
         version=latest_version + 1,
@@ -72,9 +86,9 @@ def rule_revise(
         by=by,
         verb="enforcement.rule_revised",
         actor_label="" if by else "system",
-        summary=f"{new} (was v{rule.version}): {reason.strip()[:200]}",
+        summary=f"{new} (was v{base.version}): {reason.strip()[:200]}",
         data={
-            "previous_version": rule.version,
+            "previous_version": base.version,
             "changes": {k: str(v) for k, v in changes.items()},
             "effective_from": effective_from.isoformat(),
         },

@@ -148,7 +148,7 @@ class ActionDetailView(ObjectDetailView):
         return (
             super()
             .get_queryset()
-            .select_related("case", "rule", "sweep_run", "notice_issued_by", "contest_decided_by")
+            .select_related("case", "rule", "notice_rule", "sweep_run", "notice_issued_by", "contest_decided_by")
             .prefetch_related("case__participants__person")
         )
 

@@ -14,7 +14,7 @@ from core.stale import carry_shown, shown_in
 from core.views import PermissionMixin, RunListView, ServiceActionView
 
 from ..forms import RULE_REVISE_FIELDS, RemedyRuleReviseForm
-from ..legal_floors import floor_values
+from ..legal_floors import CONTEST_REQUIRED, floor_values
 from ..models import RemedyRule, SweepRun
 from ..selectors import remedy_rule_latest
 from ..services.rules import rule_revise
@@ -91,7 +91,10 @@ class RuleReviseView(ServiceActionView):
             floors = floor_values(rule, on=max(timezone.localdate(), rule.effective_from))
         except LegalParameterMissing:
             floors = []
-        return super().get_context_data(title=title, law_floors=floors, **kwargs)
+        contest_law = CONTEST_REQUIRED.get(rule.remedy)
+        return super().get_context_data(
+            title=title, law_floors=floors, contest_law=contest_law[1] if contest_law else "", **kwargs
+        )
 
     def perform(self, data):
         changes = {

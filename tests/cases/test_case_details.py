@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from cases.choices import COORDINATOR_UNIT, WorkItemStatus
@@ -100,6 +100,9 @@ def test_a_case_that_was_not_initiating_loses_its_referral_clock_and_dates(clien
         ({"interstate_role": "responding", "other_state": ""}, "other_state"),
         ({"interstate_role": "responding", "other_state": "N1"}, "other_state"),
         ({"interstate_role": "responding", "other_state": "NY"}, "other_state"),  # the case's own state
+        ({"interstate_role": "responding", "other_state": "ZZ"}, "other_state"),  # no state at all
+        ({"interstate_role": "responding", "other_state": "AE"}, "other_state"),  # a military post office
+        ({"interstate_role": "responding", "other_state": "AS"}, "other_state"),  # no IV-D program
         ({"interstate_role": "initiating", "other_state": "NJ", "interstate_needed_on": ""}, "interstate_needed_on"),
         (
             {"interstate_role": "initiating", "other_state": "NJ", "interstate_needed_on": "2026-11-24"},
@@ -119,6 +122,39 @@ def test_bad_interstate_details_are_refused_on_the_form(client_as, changes, fiel
     assert response.status_code == 200 and response.context["form"].errors[field]
     case.refresh_from_db()
     assert case.interstate_role == "none" and not DomainEvent.objects.filter(case_id=case.pk).exists()
+
+
+@pytest.mark.parametrize("state", ["NJ", "DC", "PR", "VI", "GU"])
+def test_each_iv_d_jurisdiction_is_accepted_as_the_other_state(client_as, state):
+    case = CaseFactory()
+    client = client_as("caseworker")
+    page = client.get(url(case))
+    response = client.post(url(case), as_posted(page, interstate_role="responding", other_state=state))
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.other_state == state
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_need_for_a_referral_cannot_be_dated_after_the_referral_was_sent(client_as):
+    # given an initiating case whose referral went out on Nov 5 (need found Oct 1)
+    case = CaseFactory(
+        interstate_role="initiating",
+        other_state="NJ",
+        interstate_needed_on=date(2026, 10, 1),
+        interstate_referred_on=date(2026, 11, 5),
+        application_received_on=date(2026, 9, 1),
+    )
+    client = client_as("caseworker")
+    page = client.get(url(case))
+    # when the need is "corrected" to Nov 20, after the referral was sent
+    response = client.post(url(case), as_posted(page, interstate_needed_on="2026-11-20"))
+    # then it is refused (45 CFR 303.7) and nothing changes; the day it was sent is still accepted
+    assert response.status_code == 200
+    assert "Nov 5, 2026" in " ".join(response.context["form"].errors["interstate_needed_on"])
+    case.refresh_from_db()
+    assert case.interstate_needed_on == date(2026, 10, 1)
+    assert client.post(url(case), as_posted(page, interstate_needed_on="2026-11-05")).status_code == 302
 
 
 def test_another_caseload_is_refused_403(client_as, make_user):
@@ -190,6 +226,28 @@ def test_a_county_no_one_works_is_refused(client_as):
     assert response.status_code == 200 and response.context["form"].errors["county"]
     case.refresh_from_db()
     assert case.county == "Albany"
+
+
+@pytest.mark.parametrize("shape", ["trainer", "quality_analyst", "administrator", "inactive caseworker"])
+def test_a_county_where_no_one_works_cases_is_refused(make_user, role_user, shape):
+    # given the only user of Lewis county works no cases (or no longer works at all)
+    if shape == "inactive caseworker":
+        make_user("caseworker", username="lewis_user", county="Lewis", is_active=False)
+    else:
+        make_user(shape, username="lewis_user", county="Lewis", is_superuser=shape == "administrator")
+    case = CaseFactory()
+    # when a coordinator moves a case there, then it is refused
+    with pytest.raises(ValidationError, match="No one works cases in Lewis"):
+        case_details_correct(case=case, by=role_user("coordinator"), county="Lewis")
+    case.refresh_from_db()
+    assert case.county == "Albany"
+
+
+@pytest.mark.parametrize("role", ["caseworker", "coordinator"])
+def test_a_county_with_a_caseworker_or_a_coordinator_takes_a_case(make_user, role_user, role):
+    make_user(role, username="lewis_user", county="Lewis")
+    case = case_details_correct(case=CaseFactory(), by=role_user("coordinator"), county="Lewis")
+    assert case.county == "Lewis"
 
 
 def test_a_caseworker_may_not_move_a_case_even_by_a_crafted_post(client_as, erie_staff, role_user):

@@ -493,7 +493,8 @@ def test_every_remedy_notice_names_its_partner_in_spanish(noticed):
     ncp = _ncp(noticed.case)
     for rule in rules:
         action = EnforcementAction.objects.get(pk=noticed.pk)
-        action.rule, action.remedy, action.partner = rule, rule.remedy, ""
+        action.rule = action.notice_rule = rule  # the letter states the version checked on the notice date
+        action.remedy, action.partner = rule.remedy, ""
         # when: built and rendered in Spanish under the marking gettext
         with marked_spanish():
             text = letter_text(notice_letter(action, language="es"))

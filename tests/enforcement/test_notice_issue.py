@@ -228,3 +228,43 @@ def test_a_credit_balance_prints_its_sign_before_the_dollar(passport):
     action.notice_total_arrears = Decimal("-150.00")
     figures = dict(notice_letter(action, language="en").figures)
     assert figures["Total arrears on November 23, 2026 (the date of this notice)"] == "-$150.00"
+
+
+def test_a_notice_issued_after_a_revision_states_and_times_the_version_it_was_checked_against():
+    # given the passport rule at "more than $2,900" (v2) fires on a $3,000 case
+    from enforcement.services.rules import rule_revise
+    from tests.enforcement.test_rule_revise import rule_of
+
+    rule_revise(
+        rule=rule_of(Remedy.PASSPORT_DENIAL),
+        effective_from=AS_OF - timedelta(days=60),
+        reason="Office",
+        arrears_min=Decimal("2900.00"),
+    )
+    case = delinquent_case(unassigned="3000.00")
+    sweep_run_inline(as_of=AS_OF)
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.PASSPORT_DENIAL)
+    fired_by = action.rule
+    # and v3 lowers it to $2,600 with a 45-day contest period from tomorrow; the NCP pays down to $2,700
+    v3 = rule_revise(
+        rule=rule_of(Remedy.PASSPORT_DENIAL),
+        effective_from=AS_OF + timedelta(days=1),
+        reason="Office",
+        arrears_min=Decimal("2600.00"),
+        contest_days=45,
+    )
+    _pay_down(case, "2700.00", "5.40")
+    # when the notice is issued ten days later (checked against v3: met)
+    action = action_notice_issue(action=action, by=None, on=LATER)
+    # then the action records v3, whose periods set the window and whose rule the letter states
+    action.refresh_from_db()
+    assert (action.rule, action.notice_rule) == (fired_by, v3)
+    assert action.contest_ends_on == LATER + timedelta(days=45)
+    text = " ".join(_texts(notice_letter(action)))
+    assert "$2,600.00" in text and "2,900" not in text
+
+
+def test_a_notice_with_no_revision_records_the_rule_that_fired_it(passport):
+    action = action_notice_issue(action=passport, by=None, on=LATER)
+    action.refresh_from_db()
+    assert action.notice_rule == action.rule

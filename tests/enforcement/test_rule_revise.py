@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,3 +160,105 @@ def test_a_second_version_on_the_same_date_is_refused(client_as):
     response = client.post(url(rule), as_posted(page, arrears_min="3500.00"))
     assert response.status_code == 200 and response.context["form"].errors
     assert versions(rule) == 2 and rule_of(Remedy.PASSPORT_DENIAL).arrears_min == D("3000.00")
+
+
+def test_a_revision_dated_before_a_scheduled_version_is_refused_on_the_form(client_as, role_user):
+    # given version 2 of the passport rule scheduled for 30 days from now (a new citation)
+    today = timezone.localdate()
+    rule = rule_of(Remedy.PASSPORT_DENIAL)
+    rule_revise(
+        rule=rule, effective_from=today + timedelta(days=30), reason="x", by=role_user("coordinator"), citation="NEW"
+    )
+    # when a coordinator writes a note effective tomorrow
+    client = client_as("coordinator")
+    page = client.get(url(rule))
+    response = client.post(
+        url(rule), as_posted(page, notes="Tomorrow's note", effective_from=today + timedelta(days=1))
+    )
+    # then it is refused, naming the scheduled version, and nothing is written
+    assert response.status_code == 200
+    text = " ".join(response.context["form"].errors["effective_from"])
+    assert f"Version 2 is scheduled for {today + timedelta(days=30):%b %-d, %Y}" in text
+    assert versions(rule) == 2
+
+
+def test_a_revision_dated_after_a_scheduled_version_starts_from_it(client_as, role_user):
+    # given version 2 (a new citation) scheduled for 30 days from now
+    today = timezone.localdate()
+    rule = rule_of(Remedy.PASSPORT_DENIAL)
+    rule_revise(
+        rule=rule, effective_from=today + timedelta(days=30), reason="x", by=role_user("coordinator"), citation="NEW"
+    )
+    # when a coordinator opens the page of version 1 and dates a note after version 2
+    client = client_as("coordinator")
+    page = client.get(url(rule))
+    assert page.context["form"].initial["citation"] == "NEW"
+    response = client.post(url(rule), as_posted(page, notes="Later note", effective_from=today + timedelta(days=31)))
+    # then version 3 keeps version 2's change and adds the note
+    assert response.status_code == 302
+    v3 = RemedyRule.objects.in_effect(today + timedelta(days=31)).get(remedy=Remedy.PASSPORT_DENIAL, jurisdiction="NY")
+    assert (v3.version, v3.citation, v3.notes) == (3, "NEW", "Later note")
+    assert RemedyRule.objects.in_effect(today).get(remedy=Remedy.PASSPORT_DENIAL, jurisdiction="NY") == rule
+
+
+def test_the_service_refuses_a_revision_dated_before_a_scheduled_version():
+    today = timezone.localdate()
+    rule = rule_of(Remedy.PASSPORT_DENIAL)
+    rule_revise(rule=rule, effective_from=today + timedelta(days=30), reason="x", citation="NEW")
+    with pytest.raises(ValidationError, match="Version 2 is scheduled"):
+        rule_revise(rule=rule, effective_from=today + timedelta(days=1), reason="y", notes="n")
+    assert versions(rule) == 2
+
+
+def test_the_ca_licence_notice_period_cannot_be_revised_below_the_150_days(client_as):
+    # Fam. Code 17520: a 150-day temporary licence before suspension (the notice period), a legal row
+    rule = rule_of(Remedy.LICENSE_SUSPENSION, "CA")
+    client = client_as("coordinator")
+    page = client.get(url(rule))
+    response = client.post(url(rule), as_posted(page, notice_days="149"))
+    assert response.status_code == 200
+    assert "at least 150 (Fam. Code 17520)" in " ".join(response.context["form"].errors["notice_days"])
+    assert versions(rule) == 1
+    assert client.post(url(rule), as_posted(page, notice_days="160")).status_code == 302  # stricter: allowed
+
+
+@pytest.mark.parametrize(
+    ("remedy", "jurisdiction", "changes", "field", "law"),
+    [
+        (Remedy.CREDIT_BUREAU, "CA", {"notice_days": "0"}, "notice_days", "42 USC 666(a)(7)"),
+        (Remedy.FEDERAL_TAX_OFFSET, "NY", {"contest_days": "0"}, "contest_days", "45 CFR 303.72"),
+        (Remedy.PASSPORT_DENIAL, "NY", {"contest_days": "0"}, "contest_days", "42 USC 652(k)(2)"),
+    ],
+)
+def test_a_rule_cannot_be_revised_to_leave_no_chance_to_contest(client_as, remedy, jurisdiction, changes, field, law):
+    rule = rule_of(remedy, jurisdiction)
+    client = client_as("coordinator")
+    page = client.get(url(rule))
+    assert law in page.content.decode()  # the page says so before the coordinator tries
+    response = client.post(url(rule), as_posted(page, **changes))
+    assert response.status_code == 200
+    text = " ".join(response.context["form"].errors[field])
+    assert law in text and "leaves none" in text
+    assert versions(rule) == 1
+
+
+@pytest.mark.parametrize(
+    ("remedy", "jurisdiction", "changes"),
+    [
+        (Remedy.CREDIT_BUREAU, "CA", {"notice_days": "1"}),
+        (Remedy.FEDERAL_TAX_OFFSET, "NY", {"notice_days": "10", "contest_days": "0"}),
+        (Remedy.PASSPORT_DENIAL, "NY", {"contest_days": "1"}),
+    ],
+)
+def test_any_period_to_contest_is_accepted_where_the_law_fixes_no_number(client_as, remedy, jurisdiction, changes):
+    rule = rule_of(remedy, jurisdiction)
+    client = client_as("coordinator")
+    response = client.post(url(rule), as_posted(client.get(url(rule)), **changes))
+    assert response.status_code == 302, response.context["form"].errors
+
+
+def test_the_service_and_the_admin_path_refuse_no_chance_to_contest_too():
+    rule = rule_of(Remedy.PASSPORT_DENIAL)
+    with pytest.raises(ValidationError, match="42 USC 652"):
+        rule_revise(rule=rule, effective_from=timezone.localdate(), reason="x", notice_days=0, contest_days=0)
+    assert versions(rule) == 1
