@@ -14,6 +14,7 @@ from core.forms import DateInput, MoneyField, SelectedRowsForm, bounded_date, pa
 
 from .choices import (
     EMPLOYMENT_DESK_SOURCES,
+    IV_D_JURISDICTIONS,
     AssistanceStatus,
     ChildEndReason,
     ClosureReason,
@@ -227,7 +228,10 @@ class CaseCreateForm(PartyMatchForm, ChildFields):
         return past_date(self.cleaned_data["application_received_on"])
 
     def clean_other_state(self):
-        return self.cleaned_data["other_state"].upper()
+        state = self.cleaned_data["other_state"].strip().upper()
+        if state and state not in IV_D_JURISDICTIONS:
+            raise forms.ValidationError(f"{state} runs no IV-D program: give a state, DC, PR, VI or GU (45 CFR 303.7).")
+        return state
 
     def clean(self):
         data = super().clean()

@@ -449,3 +449,14 @@ def test_merging_is_for_coordinators(client, role_user):
     assert Person.objects.get(pk=b.pk).merged_into_id == a.pk
     # an already merged record cannot be merged again: the page is a 404
     assert client.get(url).status_code == 404
+
+
+@OPENING_DAY
+def test_opening_an_interstate_case_names_a_iv_d_jurisdiction(client, worker):
+    # 45 CFR 303.7: the other state runs a IV-D program: the 50 states, DC, PR, VI, GU ("ZZ" or a
+    # military postal code is no state; the case details page refuses them too).
+    client.force_login(worker)
+    for state in ("ZZ", "AE"):
+        page = client.post(reverse("cases:case_create"), _form(interstate_role="responding", other_state=state))
+        assert page.status_code == 200 and "runs no IV-D program" in page.content.decode()
+    assert not _opened().exists()
