@@ -24,75 +24,14 @@ from core.dates import date_refusal, display_date, not_in_future
 from core.models import AccessLog, DomainEvent
 from core.services import access_log_record, acting_user, event_record, repeat_refuse
 
-from ..choices import AddressSource
+from ..choices import IV_D_JURISDICTIONS, AddressSource
 from ..models import Address, Case, Person
 from ..redaction import whereabouts_shown
 
 ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code")
-# USPS codes: the states, DC, the territories and the military post offices.
-US_STATE_CODES = frozenset(
-    [
-        "AL",
-        "AK",
-        "AZ",
-        "AR",
-        "CA",
-        "CO",
-        "CT",
-        "DE",
-        "FL",
-        "GA",
-        "HI",
-        "ID",
-        "IL",
-        "IN",
-        "IA",
-        "KS",
-        "KY",
-        "LA",
-        "ME",
-        "MD",
-        "MA",
-        "MI",
-        "MN",
-        "MS",
-        "MO",
-        "MT",
-        "NE",
-        "NV",
-        "NH",
-        "NJ",
-        "NM",
-        "NY",
-        "NC",
-        "ND",
-        "OH",
-        "OK",
-        "OR",
-        "PA",
-        "RI",
-        "SC",
-        "SD",
-        "TN",
-        "TX",
-        "UT",
-        "VT",
-        "VA",
-        "WA",
-        "WV",
-        "WI",
-        "WY",
-        "DC",
-        "PR",
-        "GU",
-        "VI",
-        "AS",
-        "MP",
-        "AA",
-        "AE",
-        "AP",
-    ]
-)
+# USPS codes: the IV-D jurisdictions (the states, DC, PR, VI, GU), the other territories (AS, MP)
+# and the military post offices (AA, AE, AP).
+US_STATE_CODES = IV_D_JURISDICTIONS | {"AS", "MP", "AA", "AE", "AP"}
 ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 REASON_MAX = 1000
 # What a caseworker may give as the source of an address recorded by hand ("application" is case
