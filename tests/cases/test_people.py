@@ -17,9 +17,10 @@ from tests.cases.factories import CaseFactory, EmployerFactory, PersonFactory
 pytestmark = pytest.mark.django_db
 BORN = date(1988, 4, 12)
 QUERIES_TO_OFFER = (
-    # the page and the stopped case (22, with the case's check of its closure-notice fields), then
-    # which matches the user may see, their cases, the log row
-    25
+    # the page and the stopped case (22, with the case's checks of its constraints; on PostgreSQL
+    # also the advisory locks of the SSN and the birth date), then which matches the user may see,
+    # their cases, the log row
+    27
 )
 OPENING_DAY = time_machine.travel(datetime(2026, 11, 3, 15, tzinfo=UTC), tick=False)
 
