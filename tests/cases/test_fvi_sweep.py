@@ -74,13 +74,14 @@ def _pdf_text(content: bytes) -> bytes:
     return b"\n".join(out)
 
 
-def _protect_everyone(children: bool = False) -> tuple[list[Person], list[tuple[str, str]]]:
+def _protect_everyone() -> tuple[list[Person], list[tuple[str, str]]]:
     """Every person gets marked whereabouts, then the copies the services take of them (letters,
     e-IWO work items), then the FVI, through saves (so history rows hold them too).
     Returns the people and the pages of the set-up's own rows that no URL sample names.
 
-    ``children``: only the children of a case with a CP get marked whereabouts (and letters), and
-    only the CPs get the FVI: a child's whereabouts locate the CP the child lives with."""
+    Two rules are swept at once: every person has the FVI except the children of a case with a CP,
+    whose whereabouts are withheld with the CP's (a child's whereabouts locate the CP the child
+    lives with: ``cases.redaction``); the CPs have it."""
     employer = Employer.objects.create(
         name="Zqxfvi Covert Widgets",
         fein="147770001",
@@ -92,15 +93,8 @@ def _protect_everyone(children: bool = False) -> tuple[list[Person], list[tuple[
         phone="555-0199 zqxfvi",
         eiwo_enrolled=True,
     )
-    eiwo_cases = [] if children else _eiwo_acknowledged(employer)
+    eiwo_cases = _eiwo_acknowledged(employer)
     people = list(Person.objects.all())
-    if children:
-        people = list(
-            Person.objects.filter(
-                participations__role=ParticipantRole.CHILD,
-                participations__case__participants__role=ParticipantRole.CP,
-            ).distinct()
-        )
     for person in people:
         person.phone = f"518-555-{person.pk:04d} zqxfvi"
         person.email = f"zqxfvi{person.pk}@hidden.example"
@@ -115,15 +109,20 @@ def _protect_everyone(children: bool = False) -> tuple[list[Person], list[tuple[
             source="dmv",
         )
         Employment.objects.create(person=person, employer=employer, started_on=date(2026, 1, 1))
-    _letters_sent(children=children)
-    protected = Person.objects.filter(participations__role=ParticipantRole.CP).distinct() if children else people
-    for person in protected:
-        person.family_violence = True
-        person.save()
+    _letters_sent()
+    with_parent = set(
+        Person.objects.filter(
+            participations__role=ParticipantRole.CHILD,
+            participations__case__participants__role=ParticipantRole.CP,
+        ).values_list("pk", flat=True)
+    )
+    assert with_parent, "no child of a case with a CP: the parent's rule would not be swept"
+    for person in people:
+        if person.pk not in with_parent:
+            person.family_violence = True
+            person.save()
     for case in Case.objects.prefetch_related("participants"):
         for participant in case.participants.all():
-            if children and participant.person not in people:
-                continue
             LocateAttempt.objects.create(
                 case=case,
                 person_id=participant.person_id,
@@ -168,22 +167,16 @@ def _eiwo_acknowledged(employer: Employer) -> list[Case]:
     return [action.case for action in actions]
 
 
-def _letters_sent(children: bool = False) -> None:
-    """Copies taken before the indicator (2): a letter mailed to each parent of each case, its block
+def _letters_sent() -> None:
+    """Copies taken before the indicator (2): a letter mailed to each person of each case, its block
     printed with their (marked) address (``cases.letters.recipient_block``, logged by
-    ``letter_record``); and the letter log's rows of the URL samples, whose block says where they went.
-    ``children``: to each child instead, and only the children's rows of the letter log."""
+    ``letter_record``); and the letter log's rows of the URL samples, whose block says where they went."""
     for case in Case.objects.prefetch_related("participants__person"):
         for participant in case.participants.all():
-            if (participant.role == ParticipantRole.CHILD) != children:
-                continue
             block, address = recipient_block(participant.person)
             letter = Letter(kind="sweep", subject="Letter", recipient=block, date=date(2026, 3, 2))
             letter_record(letter=letter, case=case, person=participant.person, address=address)
-    samples = SentLetter.objects.filter(person__isnull=False, address_text="")
-    if children:
-        samples = samples.filter(person__participations__role=ParticipantRole.CHILD).distinct()
-    for sent in samples:
+    for sent in SentLetter.objects.filter(person__isnull=False, address_text=""):
         sent.address_text = f"{sent.person_id} Zqxfvi Hidden Lane\nZqxfviville, NY 99887"
         sent.save()
 
@@ -249,22 +242,14 @@ SWEEP_PARTS = [f"pages-{part}" for part in range(PAGE_PARTS)] + [f"admin-{part}"
 @pytest.mark.slow
 @pytest.mark.parametrize("part", SWEEP_PARTS)
 def test_no_channel_shows_an_fvi_persons_whereabouts(part, role_user, api_client_with, factory_history):
-    _sweep(part, role_user, api_client_with, children=False)
+    """Nor a child's whose custodial parent has the indicator (``_protect_everyone``)."""
+    _sweep(part, role_user, api_client_with)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("part", SWEEP_PARTS)
-def test_no_channel_shows_a_childs_whereabouts_while_the_custodial_parent_has_the_indicator(
-    part, role_user, api_client_with, factory_history
-):
-    """Only the CPs have the indicator; only the children's whereabouts are marked."""
-    _sweep(part, role_user, api_client_with, children=True)
-
-
-def _sweep(part: str, role_user, api_client_with, *, children: bool) -> None:
+def _sweep(part: str, role_user, api_client_with) -> None:
     users = {str(role): role_user(role) for role in Role}
     urls = web_urls(users=users)
-    people, own_pages = _protect_everyone(children=children)
+    people, own_pages = _protect_everyone()
     urls += own_pages
     assert people, "the URL samples hold no person: nothing would be swept"
     client = Client(raise_request_exception=False)
@@ -296,7 +281,7 @@ def _sweep(part: str, role_user, api_client_with, *, children: bool) -> None:
         assert api_seen >= len(people) // 3  # the sweep reached API answers
 
     if leaks:
-        Path(f"/tmp/sec-redact-fvi-leaks-{'children-' if children else ''}{part}.txt").write_text("\n".join(leaks))
+        Path(f"/tmp/sec-redact-fvi-leaks-{part}.txt").write_text("\n".join(leaks))
     assert leaks == []
 
 
