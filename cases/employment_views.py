@@ -14,37 +14,27 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from core.models import AccessLog
 from core.services import access_log_record
 
 from . import forms
-from .models import Employment, Person
+from .models import Employment
+from .person_views import ParticipantFormView
 from .redaction import whereabouts_shown
 from .selectors import employer_by_fein
 from .services.employment import employment_end, employment_record, fein_clean
-from .views import CaseFormView
 
 
-class PersonFormView(CaseFormView):
+class PersonFormView(ParticipantFormView):
     """A write about one participant of the case; back to the person page."""
-
-    @cached_property
-    def person(self) -> Person:
-        return get_object_or_404(Person, pk=self.kwargs["person_id"], participations__case=self.case)
 
     @cached_property
     def employer_shown(self) -> bool:
         return whereabouts_shown(self.person, user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "person": self.person, "employer_shown": self.employer_shown}
-
-    def get_success_url(self):
-        return reverse(
-            "cases:person_detail", kwargs={"case_number": self.case.case_number, "person_id": self.person.pk}
-        )
+        return {**super().get_context_data(**kwargs), "employer_shown": self.employer_shown}
 
 
 class EmploymentCreateView(PersonFormView):

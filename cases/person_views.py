@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -37,7 +37,30 @@ POSSIBLE_DUPLICATE = (
 )
 
 
-class PersonFormView(CaseFormView):
+class ParticipantFormView(CaseFormView):
+    """A form about one participant of the case (anyone else: 404, after the case's own scope
+    check); back to their page on the case. The base of the person, whereabouts and employment pages."""
+
+    @cached_property
+    def person(self) -> Person:
+        case = self.case  # the case's scope first: 404 / 403 before anything about the person
+        person = Person.objects.filter(pk=self.kwargs["person_id"], participations__case=case).distinct().first()
+        if person is None:
+            raise Http404("No such person on this case.")
+        return person
+
+    def person_url(self, person: Person | None = None) -> str:
+        person = person or self.person
+        return reverse("cases:person_detail", kwargs={"case_number": self.case.case_number, "person_id": person.pk})
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "person": self.person}
+
+    def get_success_url(self):
+        return self.person_url()
+
+
+class PersonFormView(ParticipantFormView):
     """A form about one participant of the case. A record merged into another is refused: the page
     sends the user to the record that stayed (on this case)."""
 
@@ -49,10 +72,6 @@ class PersonFormView(CaseFormView):
             ).distinct(),
             pk=self.kwargs["person_id"],
         )
-
-    def person_url(self, person: Person | None = None) -> str:
-        person = person or self.person
-        return reverse("cases:person_detail", kwargs={"case_number": self.case.case_number, "person_id": person.pk})
 
     def get(self, request, *args, **kwargs):
         return self._merged_refusal() or super().get(request, *args, **kwargs)
@@ -71,10 +90,7 @@ class PersonFormView(CaseFormView):
         return {**super().get_form_kwargs(), "person": self.person}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(person=self.person, person_url=self.person_url(), **kwargs)
-
-    def get_success_url(self):
-        return self.person_url()
+        return super().get_context_data(person_url=self.person_url(), **kwargs)
 
 
 class PersonEditView(PersonFormView):

@@ -10,7 +10,6 @@ from functools import cached_property
 from typing import cast
 
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -18,32 +17,16 @@ from core.services import sensitive_read_record
 
 from .choices import ParticipantRole
 from .models import Person
+from .person_views import ParticipantFormView
 from .redaction import person_card, whereabouts_shown
 from .services.whereabouts import address_record, fvi_set_event, person_fvi_clear, person_fvi_set
-from .views import CaseFormView
 from .whereabouts_forms import AddressForm, FviClearForm, FviSetForm
 
 PARENT_ROLES = (ParticipantRole.CP, ParticipantRole.NCP)
 
 
-class PersonFormView(CaseFormView):
+class PersonFormView(ParticipantFormView):
     """A form about one participant of the case; back to their page on the case."""
-
-    @cached_property
-    def person(self) -> Person:
-        case = self.case  # the case's scope first: 404 / 403 before anything about the person
-        person = Person.objects.filter(pk=self.kwargs["person_id"], participations__case=case).distinct().first()
-        if person is None:
-            raise Http404("No such person on this case.")
-        return person
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "person": self.person}
-
-    def get_success_url(self):
-        return reverse(
-            "cases:person_detail", kwargs={"case_number": self.case.case_number, "person_id": self.person.pk}
-        )
 
     @property
     def by(self) -> User:

@@ -33,7 +33,7 @@ from core.legal import legal_parameter
 from core.services import event_record
 from core.stale import Shown, refuse_if_changed
 
-from ..choices import CaseStatus, ClosureReason, InterstateRole, WorkItemKind
+from ..choices import CaseStatus, ClosureReason, InterstateRole, WorkItemKind, WorkItemStatus
 from ..closure import closure_notice_letter, notice_required
 from ..models import Case, WorkItem
 from .cases import CLOSURE_SHOWN, _closure_check, case_close, closure_shown
@@ -84,7 +84,7 @@ def closure_notice_send(
             }
         )
     _closure_check(case, reason, note)
-    letter_to = _recipient_reachable_by_mail(case)
+    cp = _recipient_reachable_by_mail(case)
     due = on + timedelta(days=closure_notice_days(on))
     case.closure_noticed_on, case.closure_notice_reason, case.closure_due_on = on, reason, due
     case.closure_notice_note = note.strip()
@@ -99,7 +99,6 @@ def closure_notice_send(
         data={"reason": reason, "noticed_on": on.isoformat(), "due_on": due.isoformat(), "rule": "45 CFR 303.11(d)(1)"},
     )
     letter, address = closure_notice_letter(case)
-    cp = letter_to
     letter_deliver(
         letter=letter,
         case=case,
@@ -209,8 +208,8 @@ def closure_notice_answer(
     case.closure_noticed_on = case.closure_due_on = None
     case.closure_notice_reason = case.closure_notice_note = ""
     _notice_fields_save(case)
-    WorkItem.objects.filter(case=case, kind=WorkItemKind.CLOSURE_NOTICE_DUE, status="open").update(
-        status="done", completed_on=answered_on
+    WorkItem.objects.filter(case=case, kind=WorkItemKind.CLOSURE_NOTICE_DUE, status=WorkItemStatus.OPEN).update(
+        status=WorkItemStatus.DONE, completed_on=answered_on
     )
     event_record(
         verb="case.closure_notice_answered",

@@ -277,7 +277,7 @@ def document_whereabouts_mark(
                 **data,
             },
         )
-    event_record(verb=verb, subject=row, case_id=row.case_id, actor=by, summary=summary[:500], data=data)
+    event_record(verb=verb, subject=row, case_id=row.case_id, actor=by, summary=summary, data=data)
     return row
 
 
@@ -307,7 +307,7 @@ def document_withdraw(*, document: CaseDocument, reason: str, by) -> CaseDocumen
         subject=row,
         case_id=row.case_id,
         actor=by,
-        summary=f"Document {row.pk} withdrawn: {row.withdrawn_reason}"[:500],
+        summary=f"Document {row.pk} withdrawn: {row.withdrawn_reason}",
         data={"document_id": row.pk, "reason": row.withdrawn_reason},
     )
     return row
@@ -335,7 +335,7 @@ def document_restore(*, document: CaseDocument, reason: str, by) -> CaseDocument
         subject=row,
         case_id=row.case_id,
         actor=by,
-        summary=f"Document {row.pk} restored: {reason}"[:500],
+        summary=f"Document {row.pk} restored: {reason}",
         data={"document_id": row.pk, "reason": reason, **withdrawn},
     )
     return row

@@ -134,7 +134,7 @@ def employment_record(*, person: Person, data: dict[str, Any], by: User) -> Empl
                 subject=employment,
                 case_id=case_id,
                 actor=by,
-                summary=summary[:500],
+                summary=summary,
                 data={
                     "person_id": person.pk,
                     "employment_id": employment.pk,
@@ -199,7 +199,7 @@ def employment_end(
                 subject=employment,
                 case_id=case_id,
                 actor=by,
-                summary=summary[:500],
+                summary=summary,
                 data={
                     "person_id": employment.person_id,
                     "employment_id": employment.pk,

@@ -184,7 +184,7 @@ def order_end(
             + (f"; {len(charged)} charge(s) after it reversed ({reversed_total})" if charged else "")
             + (f"; {len(changes)} collection(s) redistributed" if changes else "")
             + ("; the arrears-repayment line ends too" if arrears_end else "")
-        )[:500],
+        ),
         data={
             "ends_on": ends_on.isoformat(),
             "reason": reason,

@@ -187,21 +187,8 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
 UPDATED_VERB = "person.updated"
 SSN_CORRECTED_VERB = "person.ssn_corrected"
 SSN_REMOVED_VERB = "person.ssn_removed"
-# The details a caseworker keeps current (``person_update``); the SSN has its own page and rules
-# (``person_ssn_correct``), the FVI and addresses theirs.
-DETAIL_FIELDS = (
-    "first_name",
-    "middle_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "phone",
-    "email",
-    "preferred_language",
-    "needs_interpreter",
-    "language_note",
-    "deceased_on",
-)
+# The details a caseworker keeps current (``person_update``) and their labels in messages and
+# events; the SSN has its own page and rules (``person_ssn_correct``), the FVI and addresses theirs.
 DETAIL_LABELS = {
     "first_name": "first name",
     "middle_name": "middle name",
@@ -215,6 +202,7 @@ DETAIL_LABELS = {
     "language_note": "language note",
     "deceased_on": "date of death",
 }
+DETAIL_FIELDS = tuple(DETAIL_LABELS)
 NAME_FIELDS = frozenset({"first_name", "middle_name", "last_name", "date_of_birth"})
 MERGED_REFUSAL = "This record was merged into another person's record: change that record instead; nothing was changed."
 SSN_TAKEN = (

@@ -85,10 +85,6 @@ def _address_data_clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _same_text(value: str) -> str:
-    return " ".join(value.split()).casefold()
-
-
 def address_record(
     *, person: Person, data: dict[str, Any], by: User | None, case: Case | None = None, keep_current: bool = False
 ) -> Address:
