@@ -84,7 +84,10 @@ def test_a_state_wide_reader_without_a_county_changes_no_case(erie, albany_case,
     user = erie(role, county="")
     assert Case.objects.restrict(user, "view").count() == 2  # reading every county is unchanged
     assert not Case.objects.in_scope(user, "change").exists()  # fail closed: no county, no writes
-    assert case_scope_q(user, "case__", "change") is not None
+    q = case_scope_q(user, "case__", "change")
+    assert q is not None  # None would mean every row
+    items = [WorkItemFactory(case=albany_case), WorkItemFactory(case=erie_case)]
+    assert not WorkItem.objects.filter(pk__in=[item.pk for item in items]).filter(q).exists()
 
 
 @override_settings(CASEWORKS_OFFICE_COUNTY="Erie")
