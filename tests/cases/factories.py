@@ -171,3 +171,27 @@ def case_with_order(monthly: Decimal = Decimal("500.00"), assistance_status: str
     ObligationFactory(order=order, amount=monthly)
     CaseBalance.objects.get_or_create(case=case, defaults={"monthly_obligation": monthly})
     return case
+
+
+def case_create_post(**extra) -> dict:
+    """The case-opening form for Maria Nunez (born 1988-04-12, SSN 123-45-6780), Hugo Reyes and
+    their child Lola, in Albany (NY); ``extra`` overrides or adds fields."""
+    return {
+        "county": "Albany",
+        "jurisdiction": "NY",
+        "assistance_status": "never",
+        "application_received_on": "2026-11-02",
+        "cp_first_name": "Maria",
+        "cp_last_name": "Nunez",
+        "cp_date_of_birth": "1988-04-12",
+        "cp_ssn": "123-45-6780",
+        "ncp_first_name": "Hugo",
+        "ncp_last_name": "Reyes",
+        "ncp_ssn": "",
+        "child_first_name": "Lola",
+        "child_last_name": "Reyes",
+        "child_date_of_birth": "2019-06-01",
+        "child_paternity_status": "pending",
+        "interstate_role": "none",
+        **extra,
+    }

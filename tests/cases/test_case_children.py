@@ -219,15 +219,11 @@ def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 17, 0, tzinfo=UTC)
 
 
-def test_the_pass_through_counts_the_child_added_from_the_month_added(worker):
-    """Fam. Code 17504: a CA family on CalWORKs with one child, then a second: the month the child is
-    added, the family's share of current support is the two-children amount. February, before the
-    child was added, keeps the one-child amount: when a late February collection redistributes it,
-    and in the data check of the pass-through (``cases.pass_through_not_as_the_law_reads``)."""
-    from core.integrity import declared_checks
-
+def _calworks_case(worker, case_number):
+    """A CA case on CalWORKs since 2024-01-10 with a $500 monthly order from February 2024 and its
+    one child; returns it with the one- and two-children pass-through limits (the latter higher)."""
     case = CaseFactory(
-        case_number="CA-917505",
+        case_number=case_number,
         jurisdiction="CA",
         county="Albany",
         assistance_status=AssistanceStatus.CURRENT,
@@ -243,6 +239,17 @@ def test_the_pass_through_counts_the_child_added_from_the_month_added(worker):
     one = rules.pass_through_limit(jurisdiction="CA", children=1, on=date(2024, 3, 1))
     two = rules.pass_through_limit(jurisdiction="CA", children=2, on=date(2024, 3, 1))
     assert two > one
+    return case, one, two
+
+
+def test_the_pass_through_counts_the_child_added_from_the_month_added(worker):
+    """Fam. Code 17504: a CA family on CalWORKs with one child, then a second: the month the child is
+    added, the family's share of current support is the two-children amount. February, before the
+    child was added, keeps the one-child amount: when a late February collection redistributes it,
+    and in the data check of the pass-through (``cases.pass_through_not_as_the_law_reads``)."""
+    from core.integrity import declared_checks
+
+    case, one, two = _calworks_case(worker, "CA-917505")
 
     def family_share(day, ref, collected_on=None):
         with time_machine.travel(_at(day), tick=False):
@@ -542,24 +549,8 @@ def test_the_pass_through_counts_the_child_through_the_month_its_end_is_recorded
     the family's share is the one-child amount. The data check of the pass-through stays clean."""
     from core.integrity import declared_checks
 
-    case = CaseFactory(
-        case_number="CA-917506",
-        jurisdiction="CA",
-        county="Albany",
-        assistance_status=AssistanceStatus.CURRENT,
-        application_received_on=date(2024, 1, 2),
-        opened_on=date(2024, 1, 10),
-        ncp_located_on=date(2024, 1, 10),
-        caseworker=worker,
-    )
+    case, one, two = _calworks_case(worker, "CA-917506")
     CaseParticipant.objects.create(case=case, person=PersonFactory(), role=ParticipantRole.CHILD)
-    order = SupportOrderFactory(case=case, issued_on=date(2024, 2, 1), effective_on=date(2024, 2, 1))
-    ObligationFactory(order=order, amount=Decimal("500.00"))
-    CaseBalance.objects.get_or_create(case=case, defaults={"monthly_obligation": Decimal("500.00")})
-    AssistanceSpell.objects.create(case=case, status=AssistanceStatus.CURRENT, start_on=date(2024, 1, 10))
-    one = rules.pass_through_limit(jurisdiction="CA", children=1, on=date(2024, 3, 1))
-    two = rules.pass_through_limit(jurisdiction="CA", children=2, on=date(2024, 3, 1))
-    assert two > one
 
     def post(day, ref, collected_on=None):
         with time_machine.travel(_at(day), tick=False):

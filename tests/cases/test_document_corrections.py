@@ -103,23 +103,26 @@ def test_who_may_mark_whose_whereabouts_a_document_shows(client, case, document,
 
 
 def test_caseworker_of_another_caseload_gets_a_logged_403(client, case, document, make_user):
-    client.force_login(make_user("caseworker", username="colleague", county="Albany"))
+    colleague = make_user("caseworker", username="colleague", county="Albany")
+    client.force_login(colleague)
     assert client.get(mark_url(document)).status_code == 403
     assert post_mark(client, document, cp(case)).status_code == 403
     document.refresh_from_db()
     assert document.shows_whereabouts_of is None
-    assert AccessLog.objects.filter(kind=AccessLog.Kind.ACCESS_DENIED).exists()
+    assert AccessLog.objects.filter(kind=AccessLog.Kind.ACCESS_DENIED, user=colleague).count() == 2
 
 
 @pytest.mark.parametrize("county", ["Schenectady", ""])
 def test_other_county_or_no_county_gets_a_logged_404(client, case, document, make_user, county):
-    client.force_login(make_user("caseworker", username=f"elsewhere{county}", county=county))
-    for url in (mark_url(document), withdraw_url(document)):
-        assert client.get(url).status_code in (403, 404)
+    elsewhere = make_user("caseworker", username=f"elsewhere{county}", county=county)
+    client.force_login(elsewhere)
+    assert client.get(mark_url(document)).status_code == 404
+    assert client.get(withdraw_url(document)).status_code == 403  # a caseworker may not withdraw at all
     assert post_mark(client, document, cp(case)).status_code == 404
     document.refresh_from_db()
     assert document.shows_whereabouts_of is None
-    assert AccessLog.objects.filter(kind=AccessLog.Kind.ACCESS_DENIED, detail__reason="out_of_scope").exists()
+    denied = AccessLog.objects.filter(kind=AccessLog.Kind.ACCESS_DENIED, user=elsewhere, detail__reason="out_of_scope")
+    assert denied.exists()
 
 
 def test_marking_an_fvi_persons_document_withholds_it_at_once(client, case, document, role_user):
@@ -367,7 +370,10 @@ def test_the_panel_offers_each_user_what_they_may_do(client, case, document, rol
 
 
 def test_shown_token_reads_what_the_page_showed(document):
-    assert Shown.parse(shown_for(document)) is not None
+    shown = Shown.parse(shown_for(document))
+    assert shown is not None and set(shown.prints) == {"shows_whereabouts_of"}
+    assert shown.showed("shows_whereabouts_of", document.shows_whereabouts_of_id)
+    assert not shown.showed("shows_whereabouts_of", cp(document.case).pk)
 
 
 # -- two people at once (PostgreSQL: row locks) ---------------------------------------------------------

@@ -12,7 +12,7 @@ from cases import services
 from cases.models import Address, Case, CaseParticipant, Employment, Person
 from cases.people import duplicate_pairs, name_key, name_similarity, person_matches
 from core.models import AccessLog, DomainEvent
-from tests.cases.factories import CaseFactory, EmployerFactory, PersonFactory
+from tests.cases.factories import CaseFactory, EmployerFactory, PersonFactory, case_create_post
 
 pytestmark = pytest.mark.django_db
 BORN = date(1988, 4, 12)
@@ -163,25 +163,7 @@ def _opened():
 
 
 def _form(**extra):
-    data = {
-        "county": "Albany",
-        "jurisdiction": "NY",
-        "assistance_status": "never",
-        "application_received_on": "2026-11-02",
-        "cp_first_name": "Maria",
-        "cp_last_name": "Nunez",
-        "cp_date_of_birth": BORN.isoformat(),
-        "cp_ssn": "",
-        "ncp_first_name": "Hugo",
-        "ncp_last_name": "Reyes",
-        "ncp_ssn": "",
-        "child_first_name": "Lola",
-        "child_last_name": "Reyes",
-        "child_date_of_birth": "2019-06-01",
-        "child_paternity_status": "pending",
-        "interstate_role": "none",
-    }
-    return {**data, **extra}
+    return case_create_post(**{"cp_ssn": "", **extra})  # no SSN typed: matched by name and birth
 
 
 @OPENING_DAY

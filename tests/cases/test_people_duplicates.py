@@ -13,7 +13,7 @@ from cases.models import Case, CaseParticipant, Person
 from cases.people import duplicate_pairs, person_matches
 from core.fields import blind_index
 from core.models import DomainEvent
-from tests.cases.factories import CaseFactory, PersonFactory
+from tests.cases.factories import CaseFactory, PersonFactory, case_create_post
 from tests.conftest import needs_postgres
 
 pytestmark = pytest.mark.django_db
@@ -112,24 +112,7 @@ def test_the_form_says_which_match_has_a_different_ssn(client, worker):
     other = _on_file(first_name="Maria", last_name="Nunez", ssn="987654321")
     same = _on_file(first_name="Maria", last_name="Núñez")
     client.force_login(worker)
-    form = {
-        "county": "Albany",
-        "jurisdiction": "NY",
-        "assistance_status": "never",
-        "application_received_on": "2026-11-02",
-        "cp_first_name": "Maria",
-        "cp_last_name": "Nunez",
-        "cp_date_of_birth": BORN.isoformat(),
-        "cp_ssn": "123-45-6780",
-        "ncp_first_name": "Hugo",
-        "ncp_last_name": "Reyes",
-        "ncp_ssn": "",
-        "child_first_name": "Lola",
-        "child_last_name": "Reyes",
-        "child_date_of_birth": "2019-06-01",
-        "child_paternity_status": "pending",
-        "interstate_role": "none",
-    }
+    form = case_create_post()
     html = client.post(reverse("cases:case_create"), form).content.decode()
     assert (
         f"SSN ending 4321, a different SSN from the one entered: not this person, on 1 case you can see; person {other.pk})"
@@ -181,24 +164,7 @@ def test_the_form_asks_to_confirm_an_ssn_on_file_for_another_person(client, work
 
     stranger = _on_file(first_name="Hector", last_name="Alvarez", date_of_birth=date(1970, 3, 3), ssn="123456780")
     client.force_login(worker)
-    form = {
-        "county": "Albany",
-        "jurisdiction": "NY",
-        "assistance_status": "never",
-        "application_received_on": "2026-11-02",
-        "cp_first_name": "Maria",
-        "cp_last_name": "Nunez",
-        "cp_date_of_birth": BORN.isoformat(),
-        "cp_ssn": "123-45-6780",
-        "ncp_first_name": "Hugo",
-        "ncp_last_name": "Reyes",
-        "ncp_ssn": "",
-        "child_first_name": "Lola",
-        "child_last_name": "Reyes",
-        "child_date_of_birth": "2019-06-01",
-        "child_paternity_status": "pending",
-        "interstate_role": "none",
-    }
+    form = case_create_post()
     page = client.post(reverse("cases:case_create"), form)
     html = page.content.decode()
     assert page.status_code == 200 and "This SSN is on file for a person whose name or date of birth" in html

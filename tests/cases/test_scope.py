@@ -19,7 +19,7 @@ from cases.models import Case, CaseNote, Collection, WorkItem
 from cases.models.scope import case_scope_q
 from cases.services import collection_post
 from core.models import AccessLog
-from tests.cases.factories import CaseFactory, WorkItemFactory, case_with_order
+from tests.cases.factories import CaseFactory, WorkItemFactory, case_create_post, case_with_order
 
 pytestmark = pytest.mark.django_db
 
@@ -192,23 +192,10 @@ def test_held_collection_released_only_to_a_case_on_the_caseload(client_as, case
 
 
 def test_case_is_opened_only_in_the_users_county(client_as, make_user, client):
-    data = {
-        "county": "Schenectady",
-        "jurisdiction": "NY",
-        "assistance_status": "never",
-        "application_received_on": "2024-01-02",
-        "cp_first_name": "Ann",
-        "cp_last_name": "Able",
-        "ncp_first_name": "Ben",
-        "ncp_last_name": "Baker",
-        "child_first_name": "Cy",
-        "child_last_name": "Baker",
-        "child_date_of_birth": "2019-05-01",
-        "child_paternity_status": "pending",
-        "interstate_role": "none",
-    }
+    data = case_create_post(county="Schenectady")
     response = client_as("caseworker").post(reverse("cases:case_create"), data)
-    assert response.status_code == 200 and "county" in response.context["form"].errors
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"county": ["You open cases in your county (Albany)."]}
     client.force_login(make_user("caseworker", username="no_county", county=""))
     assert "county" in client.post(reverse("cases:case_create"), data).context["form"].errors
     assert not Case.objects.exists()

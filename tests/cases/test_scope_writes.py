@@ -29,7 +29,7 @@ from core.stale import shown_token
 from enforcement.choices import ActionStatus, Remedy
 from enforcement.models import EnforcementAction, Petition
 from enforcement.services.sweep import sweep_run_inline
-from tests.cases.factories import CaseFactory, WorkItemFactory, case_with_order
+from tests.cases.factories import CaseFactory, WorkItemFactory, case_create_post, case_with_order
 from tests.cases.test_person_edit import form_values
 from tests.enforcement.factories import AS_OF, delinquent_case
 from tests.pages import SHOWN_INPUT
@@ -84,7 +84,10 @@ def test_a_state_wide_reader_without_a_county_changes_no_case(erie, albany_case,
     user = erie(role, county="")
     assert Case.objects.restrict(user, "view").count() == 2  # reading every county is unchanged
     assert not Case.objects.in_scope(user, "change").exists()  # fail closed: no county, no writes
-    assert case_scope_q(user, "case__", "change") is not None
+    q = case_scope_q(user, "case__", "change")
+    assert q is not None  # None would mean every row
+    items = [WorkItemFactory(case=albany_case), WorkItemFactory(case=erie_case)]
+    assert not WorkItem.objects.filter(pk__in=[item.pk for item in items]).filter(q).exists()
 
 
 @override_settings(CASEWORKS_OFFICE_COUNTY="Erie")
@@ -190,23 +193,10 @@ def test_an_order_on_another_countys_case_is_refused_even_on_the_users_caseload(
 
 def test_a_case_is_opened_only_in_the_users_county_even_by_a_state_wide_reader(client, state_wide_caseworker):
     client.force_login(state_wide_caseworker)
-    data = {
-        "county": "Albany",
-        "jurisdiction": "NY",
-        "assistance_status": "never",
-        "application_received_on": "2024-01-02",
-        "cp_first_name": "Ann",
-        "cp_last_name": "Able",
-        "ncp_first_name": "Ben",
-        "ncp_last_name": "Baker",
-        "child_first_name": "Cy",
-        "child_last_name": "Baker",
-        "child_date_of_birth": "2019-05-01",
-        "child_paternity_status": "pending",
-        "interstate_role": "none",
-    }
+    data = case_create_post(county="Albany")
     response = client.post(reverse("cases:case_create"), data)
-    assert response.status_code == 200 and "county" in response.context["form"].errors
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"county": ["You open cases in your county (Erie)."]}
     assert not Case.objects.exists()
 
 

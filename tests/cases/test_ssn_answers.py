@@ -14,7 +14,7 @@ from cases import services
 from cases.choices import COORDINATOR_UNIT, WorkItemKind, WorkItemStatus
 from cases.models import Case, CaseParticipant, Person, WorkItem
 from core.models import AccessLog, DomainEvent
-from tests.cases.factories import CaseFactory, PersonFactory
+from tests.cases.factories import CaseFactory, PersonFactory, case_create_post
 
 pytestmark = pytest.mark.django_db
 BORN = date(1988, 4, 12)
@@ -50,28 +50,6 @@ def _open(by, cp, county="Albany"):
     )
 
 
-def _form(**extra):
-    return {
-        "county": "Albany",
-        "jurisdiction": "NY",
-        "assistance_status": "never",
-        "application_received_on": "2026-11-02",
-        "cp_first_name": "Maria",
-        "cp_last_name": "Nunez",
-        "cp_date_of_birth": BORN.isoformat(),
-        "cp_ssn": "123-45-6780",
-        "ncp_first_name": "Hugo",
-        "ncp_last_name": "Reyes",
-        "ncp_ssn": "",
-        "child_first_name": "Lola",
-        "child_last_name": "Reyes",
-        "child_date_of_birth": "2019-06-01",
-        "child_paternity_status": "pending",
-        "interstate_role": "none",
-        **extra,
-    }
-
-
 def _ssn_rows():
     return list(AccessLog.objects.filter(kind="sensitive_read", fields=["ssn_compared"]).order_by("pk"))
 
@@ -87,13 +65,13 @@ def _no_digits(rows):
 def test_a_record_in_scope_is_linked_on_confirmation_and_both_answers_are_logged(client, worker):
     here = _on_file()
     client.force_login(worker)
-    page = client.post(reverse("cases:case_create"), _form())
+    page = client.post(reverse("cases:case_create"), case_create_post())
     assert page.status_code == 200 and "This SSN is on file for a person whose name" in page.content.decode()
     [asked] = _ssn_rows()
     assert (asked.user, asked.object_type, asked.object_id) == (worker, "cases.Person", str(here.pk))
     assert asked.detail["case_opening"] == {"party": "cp", "answer": "ssn_on_file_name_or_birth_differs"}
     assert asked.detail["visible_to_user"] is True and asked.detail["person_id"] == here.pk
-    done = client.post(reverse("cases:case_create"), _form(cp_ssn_same_person="on"))
+    done = client.post(reverse("cases:case_create"), case_create_post(cp_ssn_same_person="on"))
     assert done.status_code == 302
     case = Case.objects.get(application_received_on=date(2026, 11, 2))
     assert case.cp == here and not WorkItem.objects.filter(kind=WorkItemKind.PERSON_CHECK).exists()
@@ -114,12 +92,12 @@ def test_someone_who_sees_every_county_may_confirm_another_countys_record(role_u
 def test_another_countys_record_is_not_linked_on_confirmation_a_coordinator_checks_it(client, worker):
     elsewhere = _on_file(county="Kings")
     client.force_login(worker)
-    page = client.post(reverse("cases:case_create"), _form())
+    page = client.post(reverse("cases:case_create"), case_create_post())
     html = page.content.decode()
     assert "This SSN is on file" in html and "Hector" not in html and f"person {elsewhere.pk}" not in html
     [asked] = _ssn_rows()
     assert asked.object_id == str(elsewhere.pk) and asked.detail["visible_to_user"] is False
-    done = client.post(reverse("cases:case_create"), _form(cp_ssn_same_person="on"), follow=True)
+    done = client.post(reverse("cases:case_create"), case_create_post(cp_ssn_same_person="on"), follow=True)
     case = Case.objects.get(application_received_on=date(2026, 11, 2))
     # the case opens (45 CFR 303.2(b)), the CP a new record without the SSN; the Kings record is untouched
     assert case.cp != elsewhere and case.cp.ssn == "" and (case.cp.first_name, case.cp.last_name) == ("Maria", "Nunez")
@@ -171,7 +149,7 @@ def test_an_ssn_on_file_under_the_same_name_is_still_linked_whatever_the_county(
 def test_linking_another_countys_record_by_its_ssn_is_logged(client, worker):
     elsewhere = _on_file(county="Kings", first_name="Maria", last_name="Nunez", date_of_birth=BORN)
     client.force_login(worker)
-    assert client.post(reverse("cases:case_create"), _form()).status_code == 302
+    assert client.post(reverse("cases:case_create"), case_create_post()).status_code == 302
     [row] = _ssn_rows()
     assert (row.user, row.object_type, row.object_id) == (worker, "cases.Person", str(elsewhere.pk))
     assert row.detail["case_opening"] == {"party": "cp", "answer": "ssn_on_file_linked"}
@@ -182,21 +160,21 @@ def test_linking_another_countys_record_by_its_ssn_is_logged(client, worker):
 def test_linking_a_record_in_scope_by_its_ssn_writes_no_extra_row(client, worker):
     _on_file(first_name="Maria", last_name="Nunez", date_of_birth=BORN)
     client.force_login(worker)
-    assert client.post(reverse("cases:case_create"), _form()).status_code == 302
+    assert client.post(reverse("cases:case_create"), case_create_post()).status_code == 302
     assert _ssn_rows() == []
 
 
 def test_the_different_ssn_label_is_logged(client, worker):
     other = _on_file(first_name="Maria", last_name="Nunez", date_of_birth=BORN, ssn="987654321")
     client.force_login(worker)
-    html = client.post(reverse("cases:case_create"), _form()).content.decode()
+    html = client.post(reverse("cases:case_create"), case_create_post()).content.decode()
     assert "a different SSN from the one entered: not this person" in html
     [row] = _ssn_rows()
     assert row.object_id == str(other.pk)
     assert row.detail["case_opening"] == {"party": "cp", "answer": "ssn_differs_from_entered"}
     _no_digits([row])
     # offered without an SSN typed: no SSN answer, no row
-    client.post(reverse("cases:case_create"), _form(cp_ssn=""))
+    client.post(reverse("cases:case_create"), case_create_post(cp_ssn=""))
     assert _ssn_rows() == [row]
 
 
@@ -259,7 +237,7 @@ def test_a_coordinator_finds_the_check_in_their_own_queue_and_counter_and_settle
 def test_an_fvi_person_found_by_ssn_under_the_same_name_and_birth_date_is_routed(client, worker):
     victim = _on_file(family_violence=True)
     client.force_login(worker)
-    form = _form(cp_first_name="Hector", cp_last_name="Alvarez", cp_date_of_birth="1970-03-03")
+    form = case_create_post(cp_first_name="Hector", cp_last_name="Alvarez", cp_date_of_birth="1970-03-03")
     done = client.post(reverse("cases:case_create"), form, follow=True)
     case = Case.objects.get(application_received_on=date(2026, 11, 2))
     assert case.cp != victim and not CaseParticipant.objects.filter(case=case, person=victim).exists()
@@ -279,7 +257,7 @@ def test_an_fvi_person_found_by_ssn_under_the_same_name_and_birth_date_is_routed
 def test_an_fvi_person_picked_from_the_possible_matches_is_routed(client, worker):
     victim = _on_file(family_violence=True, ssn="")
     client.force_login(worker)
-    form = _form(cp_first_name="Hector", cp_last_name="Alvarez", cp_date_of_birth="1970-03-03")
+    form = case_create_post(cp_first_name="Hector", cp_last_name="Alvarez", cp_date_of_birth="1970-03-03")
     done = client.post(reverse("cases:case_create"), {**form, "cp_existing_person": str(victim.pk)}, follow=True)
     case = Case.objects.get(application_received_on=date(2026, 11, 2))
     assert case.cp != victim and not CaseParticipant.objects.filter(case=case, person=victim).exists()

@@ -255,6 +255,9 @@ def test_any_period_to_contest_is_accepted_where_the_law_fixes_no_number(client_
     client = client_as("coordinator")
     response = client.post(url(rule), as_posted(client.get(url(rule)), **changes))
     assert response.status_code == 302, response.context["form"].errors
+    new = rule_of(remedy, jurisdiction)
+    assert new.version == rule.version + 1  # a new version, with the periods entered
+    assert {name: str(getattr(new, name)) for name in changes} == changes
 
 
 def test_the_service_and_the_admin_path_refuse_no_chance_to_contest_too():

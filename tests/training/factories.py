@@ -114,3 +114,15 @@ def noon(day):
     from django.conf import settings
 
     return datetime.combine(day, time(12), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+# Roles refused the trainer's writes (surveys, policies): every role but trainer and administrator.
+REFUSED_ROLES = [
+    "caseworker",
+    "enforcement_specialist",
+    "coordinator",
+    "ombudsperson",
+    "hearing_officer",
+    "outreach",
+    "quality_analyst",
+]

@@ -11,19 +11,10 @@ from core.models import DomainEvent
 from training.models import NeedsSurvey, NeedsTopic
 from training.services import needs_response_submit, needs_survey_create
 
-from .factories import NeedsSurveyFactory
+from .factories import REFUSED_ROLES, NeedsSurveyFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
-REFUSED_ROLES = [
-    "caseworker",
-    "enforcement_specialist",
-    "coordinator",
-    "ombudsperson",
-    "hearing_officer",
-    "outreach",
-    "quality_analyst",
-]
 
 
 def survey_post(**overrides) -> dict:

@@ -18,19 +18,10 @@ from training.services import (
     policy_version_publish,
 )
 
-from .factories import CourseFactory, PolicyVersionFactory
+from .factories import REFUSED_ROLES, CourseFactory, PolicyVersionFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
-REFUSED_ROLES = [
-    "caseworker",
-    "enforcement_specialist",
-    "coordinator",
-    "ombudsperson",
-    "hearing_officer",
-    "outreach",
-    "quality_analyst",
-]
 
 
 def version_post(**overrides) -> dict:
