@@ -6,19 +6,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts.choices import Role
-from core.forms import DateInput, SelectedRowsForm, bounded_date, dates_in_order
+from core.forms import DateInput, DateTimeInput, SelectedRowsForm, bounded_date, dates_in_order
 
 from .models import Course, NeedsSurvey, PolicyDocument, SessionEvaluation, TrainingSession
 from .selectors import staff_active
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.PARTNER_AGENCY]
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 def _no_nul(value: str) -> str:
