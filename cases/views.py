@@ -41,6 +41,7 @@ from .models import Case, CaseParticipant, FviOverride, Person, WorkItem
 from .models.scope import user_county
 from .redaction import WITHHELD, letter_address_text, whereabouts_shown
 from .services.case_details import DETAIL_FIELDS, TRANSFER_PERMISSION
+from .services.whereabouts import fvi_set_event
 
 
 class CaseMixin:
@@ -855,6 +856,7 @@ class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
                 else [],
                 "is_child": participant.role == ParticipantRole.CHILD,
                 "can_change": self.can_change,
+                "fvi_event": fvi_set_event(person),  # None (no query) without the indicator
             }
         )
         return context

@@ -144,13 +144,15 @@ class StaffComplaintForm(PublicComplaintForm):
     def clean(self):
         from cases.selectors import case_visible_by_number
 
+        from .services import caseworker_investigates
+
         data = super().clean()
         # A case the filer may not view is an unknown number: no link, no party, no letter on it,
         # and the same answers (a party's address must not reach another county's staff).
         case = case_visible_by_number(user=self.user, case_number=data.get("case_number", ""))
         data["case"] = case
         investigator = data.get("investigator")
-        if investigator and case is not None and case.caseworker_id == investigator.pk:
+        if investigator and caseworker_investigates(case=case, investigator_id=investigator.pk):
             self.add_error("investigator", "The case's own caseworker cannot investigate a complaint about the case.")
         party = data.get("complainant_party")
         data["complainant_person"] = None

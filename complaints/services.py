@@ -206,11 +206,17 @@ def _acknowledgement_record(*, complaint: Complaint, by) -> None:
     )
 
 
+def caseworker_investigates(*, case, investigator_id: int | None) -> bool:
+    """Whether the investigator is the case's own caseworker: refused wherever an investigator and
+    a case meet (assigning, linking, intake), each with its own message. Someone other than the
+    caseworker investigates (DOMAIN.md, Fam. Code 17800 complaint process)."""
+    return case is not None and investigator_id is not None and case.caseworker_id == investigator_id
+
+
 def investigator_allowed(*, complaint: Complaint, investigator) -> str | None:
-    """Why ``investigator`` may not investigate, or None. Someone other than the caseworker
-    investigates (DOMAIN.md, Fam. Code 17800 complaint process)."""
-    case = complaint.case  # None without a query when the complaint names no case
-    if case is not None and case.caseworker_id == investigator.pk:
+    """Why ``investigator`` may not investigate, or None (``caseworker_investigates``)."""
+    # complaint.case: None without a query when the complaint names no case
+    if caseworker_investigates(case=complaint.case, investigator_id=investigator.pk):
         return "The case's own caseworker cannot investigate a complaint about the case: choose someone else."
     return None
 
@@ -287,7 +293,7 @@ def complaint_case_link(*, complaint: Complaint, case, by: User, reason: str = "
         raise ValidationError(
             {"case_number": "This case is under another state's rules than the complaint's due dates: file it anew."}
         )
-    if complaint.investigator_id and case.caseworker_id == complaint.investigator_id:
+    if caseworker_investigates(case=case, investigator_id=complaint.investigator_id):
         raise ValidationError(
             {
                 "case_number": "The investigator is this case's caseworker: assign another investigator first "

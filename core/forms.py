@@ -79,6 +79,13 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
 class MoneyInput(forms.TextInput):
     """A text box (not ``type=number``, which refuses ``$1,250.00``) with the decimal keypad on phones."""
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from .bankformat import NonAsciiFile, ascii_decode, yymmdd
+from .bankformat import MAX_ERRORS, BankFileInvalid, NonAsciiFile, ascii_decode, yymmdd
 
-MAX_ERRORS = 200
 CENT = Decimal("0.01")
 _SIGNED = re.compile(r"[+-]?\d+\Z")
 _UNSIGNED = re.compile(r"\d+\Z")
@@ -29,12 +28,8 @@ _PRINTABLE = re.compile(r"[ -~]*\Z")
 RECORD_CODES = {"01", "02", "03", "16", "88", "49", "98", "99"}
 
 
-class Bai2Invalid(Exception):
+class Bai2Invalid(BankFileInvalid):
     """The statement is refused; ``errors`` lists (line, reason) pairs in line order."""
-
-    def __init__(self, errors: list[tuple[int, str]]):
-        self.errors = sorted(errors, key=lambda e: e[0])[:MAX_ERRORS]
-        super().__init__("; ".join(f"line {line}: {reason}" for line, reason in self.errors[:5]))
 
 
 def direction_of(type_code: int) -> str:

@@ -1,4 +1,5 @@
-"""What the bank's file formats (NACHA, BAI2) share: ASCII text and the ``YYMMDD`` date field."""
+"""What the bank's file formats (NACHA, BAI2) share: ASCII text, the ``YYMMDD`` date field and how a
+refused file reports its problems."""
 
 from __future__ import annotations
 
@@ -6,6 +7,16 @@ import re
 from datetime import date, datetime
 
 _SIX_DIGITS = re.compile(r"\d{6}\Z")
+MAX_ERRORS = 200  # a refused file reports its first problems, not thousands
+
+
+class BankFileInvalid(Exception):
+    """The file is refused; ``errors`` lists (line, reason) pairs in line order (the first
+    ``MAX_ERRORS``), the message names the first five."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        self.errors = sorted(errors, key=lambda e: e[0])[:MAX_ERRORS]
+        super().__init__("; ".join(f"line {line}: {reason}" for line, reason in self.errors[:5]))
 
 
 class NonAsciiFile(ValueError):

@@ -29,12 +29,11 @@ from typing import Any
 
 from anyascii import anyascii
 
-from .bankformat import NonAsciiFile, ascii_decode, yymmdd
+from .bankformat import MAX_ERRORS, BankFileInvalid, NonAsciiFile, ascii_decode, yymmdd
 
 RECORD_LENGTH = 94
 BLOCKING_FACTOR = 10
 PADDING = "9" * RECORD_LENGTH
-MAX_ERRORS = 200
 
 CREDIT_CODES = {"22", "32", "42", "52"}
 DEBIT_CODES = {"27", "37", "47", "55"}
@@ -63,12 +62,8 @@ _PRINTABLE = re.compile(r"[ -~]*\Z")
 _ENTRY_FORMED = re.compile(r"6..\d{9}.{17}\d{10}.{39}[01]\d{15}\Z")
 
 
-class NachaInvalid(Exception):
+class NachaInvalid(BankFileInvalid):
     """The file is refused; ``errors`` lists (line, reason) pairs in line order."""
-
-    def __init__(self, errors: list[tuple[int, str]]):
-        self.errors = sorted(errors, key=lambda e: e[0])[:MAX_ERRORS]
-        super().__init__("; ".join(f"line {line}: {reason}" for line, reason in self.errors[:5]))
 
 
 @dataclass

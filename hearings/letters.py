@@ -7,6 +7,8 @@ agency's copy is in the office's default language."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import get_language_info
@@ -72,6 +74,32 @@ def _references(letter: HearingLetter) -> list[tuple[str, str]]:
     return refs
 
 
+def _letter(
+    letter: HearingLetter,
+    language: str,
+    *,
+    kind: str,
+    subject: str,
+    sections: list[tuple[str, str]],
+    law: str,
+    dated: date | None,
+    extra_references: list[tuple[str, str]] | None = None,
+) -> Letter:
+    """The layout every hearing letter shares: addressed to the letter's party, its references
+    (and any ``extra_references``), sections and the law it cites."""
+    block, _address = hearing_recipient(letter)
+    return Letter(
+        kind=kind,
+        subject=subject,
+        recipient=block,
+        date=dated,
+        language=language,
+        references=[*_references(letter), *(extra_references or [])],
+        sections=sections,
+        citation=law,
+    )
+
+
 def _notice(letter: HearingLetter, language: str) -> Letter:
     request, hearing = letter.request, letter.hearing
     if hearing is None:  # the database refuses a notice without its hearing (hearing_notice_names_its_hearing)
@@ -132,16 +160,14 @@ def _notice(letter: HearingLetter, language: str) -> Letter:
         sections.append(
             (_("The agency"), _("Send a representative with the case record and a written position statement."))
         )
-    block, _address = hearing_recipient(letter)
-    return Letter(
+    return _letter(
+        letter,
+        language,
         kind="hearing_notice",
         subject=_("Notice of hearing: %(number)s") % {"number": request.number},
-        recipient=block,
-        date=letter.issued_on,
-        language=language,
-        references=_references(letter),
         sections=sections,
-        citation=law,
+        law=law,
+        dated=letter.issued_on,
     )
 
 
@@ -201,16 +227,14 @@ def _decision(letter: HearingLetter, language: str) -> Letter:
                 ),
             )
         )
-    block, _address = hearing_recipient(letter)
-    return Letter(
+    return _letter(
+        letter,
+        language,
         kind="hearing_decision",
         subject=_("Decision on %(number)s: %(outcome)s") % {"number": request.number, "outcome": outcome.label},
-        recipient=block,
-        date=request.decided_on,
-        language=language,
-        references=_references(letter),
         sections=sections,
-        citation=law,
+        law=law,
+        dated=request.decided_on,
     )
 
 
@@ -287,16 +311,14 @@ def _dismissal_notice(letter: HearingLetter, language: str) -> Letter:
                 % {"date": on},
             ),
         ]
-    block, _address = hearing_recipient(letter)
-    return Letter(
+    return _letter(
+        letter,
+        language,
         kind="hearing_dismissal_notice",
         subject=_("Notice of intended dismissal: %(number)s") % {"number": request.number},
-        recipient=block,
-        date=letter.issued_on,
-        language=language,
-        references=_references(letter),
         sections=sections,
-        citation=law,
+        law=law,
+        dated=letter.issued_on,
     )
 
 
@@ -355,16 +377,15 @@ def _reopened(letter: HearingLetter, language: str) -> Letter:
         ),
         last,
     ]
-    block, _address = hearing_recipient(letter)
-    return Letter(
+    return _letter(
+        letter,
+        language,
         kind="hearing_reopened",
         subject=_("Notice of reopening: %(number)s") % {"number": request.number},
-        recipient=block,
-        date=letter.issued_on,
-        language=language,
-        references=[*_references(letter), (_("Request reopened"), earlier.number)],
         sections=sections,
-        citation=law,
+        law=law,
+        dated=letter.issued_on,
+        extra_references=[(_("Request reopened"), earlier.number)],
     )
 
 

@@ -321,6 +321,14 @@ def hearing_request_dismiss(*, request: HearingRequest, by: User, today: date | 
 DEFAULT_SITTING_MINUTES = 60
 
 
+def _booked_span(clash: Hearing) -> str:
+    """The sitting a new one clashes with, as both double-booking refusals name it."""
+    return (
+        f"hearing {clash.request.number} from {timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M} to "
+        f"{timezone.localtime(clash.ends_at):%H:%M}."
+    )
+
+
 def _double_booked(
     *, officer, resource_key: str, starts_at: datetime, ends_at: datetime, exclude_request: HearingRequest
 ) -> dict[str, str]:
@@ -332,19 +340,11 @@ def _double_booked(
     errors = {}
     clash = booked.filter(officer=officer).select_related("request").first()
     if clash:
-        errors["officer"] = (
-            f"{officer} already has hearing {clash.request.number} from "
-            f"{timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M} to "
-            f"{timezone.localtime(clash.ends_at):%H:%M}."
-        )
+        errors["officer"] = f"{officer} already has {_booked_span(clash)}"
     if resource_key:
         clash = booked.filter(resource_key=resource_key).select_related("request").first()
         if clash:
-            errors["location"] = (
-                f"{clash.location} is already booked for hearing {clash.request.number} from "
-                f"{timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M} to "
-                f"{timezone.localtime(clash.ends_at):%H:%M}."
-            )
+            errors["location"] = f"{clash.location} is already booked for {_booked_span(clash)}"
     return errors
 
 

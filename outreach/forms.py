@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from core.forms import DateInput, dates_in_order
+from core.forms import DateInput, DateTimeInput, dates_in_order
 
 from .choices import QuestionKind
 from .models import (
@@ -21,13 +21,6 @@ from .models import (
     Survey,
     SurveyQuestion,
 )
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 def staff_users():

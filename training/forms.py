@@ -6,19 +6,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts.choices import Role
-from core.forms import DateInput, SelectedRowsForm, bounded_date, dates_in_order
+from core.forms import DateInput, DateTimeInput, SelectedRowsForm, bounded_date, dates_in_order
 
 from .models import Course, NeedsSurvey, PolicyDocument, SessionEvaluation, TrainingSession
 from .selectors import staff_active
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.PARTNER_AGENCY]
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 def _no_nul(value: str) -> str:
@@ -235,7 +228,25 @@ class PolicyCreateForm(PolicyVersionForm):
         return _no_nul(self.cleaned_data["title"])
 
 
-class NeedsSurveyCreateForm(forms.Form):
+class _SurveyRulesMixin:
+    """The title and dates of a needs survey, checked alike when it is created and when it is edited."""
+
+    def clean_title(self):
+        return _no_nul(self.cleaned_data["title"])
+
+    def clean_opens_on(self):
+        return bounded_date(self.cleaned_data["opens_on"])
+
+    def clean_closes_on(self):
+        return bounded_date(self.cleaned_data["closes_on"])
+
+    def clean(self):
+        data = super().clean()
+        dates_in_order(self, data, "opens_on", "closes_on", "The survey must close on or after the day it opens.")
+        return data
+
+
+class NeedsSurveyCreateForm(_SurveyRulesMixin, forms.Form):
     title = forms.CharField(max_length=200)
     opens_on = forms.DateField(widget=DateInput(), label="Opens on")
     closes_on = forms.DateField(widget=DateInput(), label="Closes on")
@@ -247,42 +258,14 @@ class NeedsSurveyCreateForm(forms.Form):
         "survey is created.",
     )
 
-    def clean_title(self):
-        return _no_nul(self.cleaned_data["title"])
-
-    def clean_opens_on(self):
-        return bounded_date(self.cleaned_data["opens_on"])
-
-    def clean_closes_on(self):
-        return bounded_date(self.cleaned_data["closes_on"])
-
     def clean_topics(self):
         return [line for line in _no_nul(self.cleaned_data["topics"]).splitlines() if line.strip()]
 
-    def clean(self):
-        data = super().clean()
-        dates_in_order(self, data, "opens_on", "closes_on", "The survey must close on or after the day it opens.")
-        return data
 
-
-class NeedsSurveyForm(forms.ModelForm):
+class NeedsSurveyForm(_SurveyRulesMixin, forms.ModelForm):
     """The edit page: title and dates (closing early, keeping open longer); the topics stay."""
 
     class Meta:
         model = NeedsSurvey
         fields = ["title", "opens_on", "closes_on"]
         widgets = {"opens_on": DateInput(), "closes_on": DateInput()}
-
-    def clean_title(self):
-        return _no_nul(self.cleaned_data["title"])
-
-    def clean_opens_on(self):
-        return bounded_date(self.cleaned_data["opens_on"])
-
-    def clean_closes_on(self):
-        return bounded_date(self.cleaned_data["closes_on"])
-
-    def clean(self):
-        data = super().clean()
-        dates_in_order(self, data, "opens_on", "closes_on", "The survey must close on or after the day it opens.")
-        return data

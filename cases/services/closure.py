@@ -30,12 +30,13 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import date_refusal, display_date, not_in_future
 from core.legal import legal_parameter
+from core.letters import MailingBlock
 from core.services import event_record
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import CaseStatus, ClosureReason, InterstateRole, WorkItemKind, WorkItemStatus
 from ..closure import closure_notice_letter, notice_required
-from ..models import Case, WorkItem
+from ..models import Address, Case, Person, WorkItem
 from .cases import CLOSURE_SHOWN, _closure_check, case_close, closure_shown
 from .letters import letter_deliver
 from .work import work_item_create, work_items_swept
@@ -84,10 +85,14 @@ def closure_notice_send(
             }
         )
     _closure_check(case, reason, note)
-    cp = _recipient_reachable_by_mail(case)
+    cp = case.cp
+    if cp is None:
+        raise ValidationError({"reason": "The case has no custodial party to send the notice of intent to close to."})
     due = on + timedelta(days=closure_notice_days(on))
     case.closure_noticed_on, case.closure_notice_reason, case.closure_due_on = on, reason, due
     case.closure_notice_note = note.strip()
+    letter, address = closure_notice_letter(case)
+    _reachable_by_mail_check(cp, letter.recipient, address)
     _notice_fields_save(case)
     event_record(
         verb="case.closure_noticed",
@@ -98,7 +103,6 @@ def closure_notice_send(
         f"{display_date(due)}",
         data={"reason": reason, "noticed_on": on.isoformat(), "due_on": due.isoformat(), "rule": "45 CFR 303.11(d)(1)"},
     )
-    letter, address = closure_notice_letter(case)
     letter_deliver(
         letter=letter,
         case=case,
@@ -128,18 +132,12 @@ def closure_notice_send(
     return case
 
 
-def _recipient_reachable_by_mail(case: Case):
-    """The recipient of services (the custodial party), when a written notice can be mailed to
-    them: an address on file — the deliverable one, else the last known even if mail came back from
-    it (303.11(d)(1) asks for the notice in writing; a recipient who cannot be reached, (b)(15), is
-    the usual case of returned mail) — or the confidential arrangement (FVI). With no address ever on
-    file the notice is refused: the 60 days count from a notice sent."""
-    from ..letters import recipient_block
-
-    cp = case.cp
-    if cp is None:
-        raise ValidationError({"reason": "The case has no custodial party to send the notice of intent to close to."})
-    block, address = recipient_block(cp, last_known=True)
+def _reachable_by_mail_check(cp: Person, block: MailingBlock, address: Address | None) -> None:
+    """A written notice can be mailed to the recipient of services (the custodial party) when the
+    letter's block has an address on file — the deliverable one, else the last known even if mail
+    came back from it (303.11(d)(1) asks for the notice in writing; a recipient who cannot be
+    reached, (b)(15), is the usual case of returned mail) — or the confidential arrangement (FVI).
+    With no address ever on file the notice is refused: the 60 days count from a notice sent."""
     if address is None and not block.confidential:
         raise ValidationError(
             {
@@ -147,7 +145,6 @@ def _recipient_reachable_by_mail(case: Case):
                 "intent to close cannot be sent (45 CFR 303.11(d)(1)). Record an address first."
             }
         )
-    return cp
 
 
 def case_close_request(

@@ -35,6 +35,7 @@ from ..models import CaseParticipant, Person
 from ..models.people import ssn_validator
 from ..redaction import PERSON_WHEREABOUTS_FIELDS
 from .cases import ssn_lock_name
+from .person_lock import person_locked_live
 
 MERGE_VERB = "person.merged"
 UNDO_VERB = "person.merge_undone"
@@ -234,13 +235,6 @@ class PersonUpdate:
     possible_duplicate: bool = False
 
 
-def _locked_live(person: Person) -> Person:
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.merged_into_id:
-        raise ValidationError(MERGED_REFUSAL, code="merged")
-    return person
-
-
 def _details_check(person: Person, changed: list[str]) -> None:
     """The rules of a person's details, on the row as it will be saved (a colleague's change
     included): no date in the future or before 1900, death not before birth; each changed field's own validators."""
@@ -276,7 +270,7 @@ def person_update(*, person: Person, data: dict[str, Any], by: User | None, show
     whereabouts field the page did not show (an FVI person's phone or e-mail, 42 USC 654(26): the
     page offers an empty "replace" box instead) is applied as given, and counts as changed even when
     it equals the value on file (the answer tells nothing of it). A merged record is refused."""
-    person = _locked_live(person)
+    person = person_locked_live(person, refusal=MERGED_REFUSAL)
     posted = {name: data[name] for name in DETAIL_FIELDS if name in data}
     for name in ("phone", "email", "first_name", "middle_name", "last_name", "language_note"):
         if name in posted:
@@ -380,7 +374,7 @@ def person_ssn_correct(*, person: Person, ssn: str, reason: str, by: User | None
         except ValidationError as exc:
             raise ValidationError({"ssn": exc.messages}) from None
         advisory_xact_lock(ssn_lock_name(ssn))  # before the row lock, in case opening's order
-    person = _locked_live(person)
+    person = person_locked_live(person, refusal=MERGED_REFUSAL)
     refuse_if_changed(
         row=person, shown=shown, current={"ssn_index": person.ssn_index}, happened="The SSN on file was changed"
     )

@@ -27,6 +27,7 @@ from core.services import access_log_record, acting_user, event_record, repeat_r
 from ..choices import IV_D_JURISDICTIONS, AddressSource
 from ..models import Address, Case, Person
 from ..redaction import whereabouts_shown
+from .person_lock import person_locked_live
 
 ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code")
 # USPS codes: the IV-D jurisdictions (the states, DC, PR, VI, GU), the other territories (AS, MP)
@@ -101,9 +102,9 @@ def address_record(
     (a locate attempt that finds the person where the file says): nothing is added, it is returned."""
     cleaned = _address_data_clean(data)
     with transaction.atomic():
-        person = Person.objects.select_for_update().get(pk=person.pk)
-        if person.merged_into_id is not None:
-            raise ValidationError("This record was merged into another: record the address on that person.")
+        person = person_locked_live(
+            person, refusal="This record was merged into another: record the address on that person."
+        )
         valid_from: date = cleaned["valid_from"]
         same = Address.objects.filter(
             person=person,
@@ -215,9 +216,9 @@ def person_fvi_set(
     reason = _reason_clean(reason)
     not_in_future(reported_on, "reported_on")
     with transaction.atomic():
-        person = Person.objects.select_for_update().get(pk=person.pk)
-        if person.merged_into_id is not None:
-            raise ValidationError("This record was merged into another: set the indicator on that person.")
+        person = person_locked_live(
+            person, refusal="This record was merged into another: set the indicator on that person."
+        )
         if person.family_violence:
             event = fvi_set_event(person)
             since = f" on {display_date(event.occurred_at)}" if event is not None else ""
