@@ -7,18 +7,22 @@ write what it returns. The rules (DOMAIN.md "Ledger and distribution"):
 
 - never assistance: current support due this month, then arrears oldest first, all to the family;
 - former assistance: current support to the family, then unassigned arrears to the family, then
-  assigned arrears to the state, remainder to the family;
+  assigned arrears to the state, remainder to the family — or, where the state passes assigned
+  support through to former recipients (42 USC 657(a)(6)(A); CA Fam. Code 17504.2 from
+  2024-05-05: dated legal parameters, ``former_assigned_table``), assigned arrears to the family too;
 - current assistance: collections repay assistance — current support is retained by the state
   except the monthly pass-through the state elects (dated legal parameters, ``pass_through_table``), then
   assigned arrears to the state, then unassigned arrears to the family, excess to the family;
 - federal tax refund offset: never to current support; past-due support only, assigned arrears
-  first; what exceeds the past-due support is held (it is refunded to the obligor, not kept);
+  first (to the family for a former-assistance family whose state passes them through, as above);
+  what exceeds the past-due support is held (it is refunded to the obligor, not kept);
 - State tax refund offset: the ordinary order; what exceeds the support owed is held for refund
   to the obligor (45 CFR 303.102(g)(2)), whatever the overpayment policy.
 
 Invariants (tested with hypothesis): sum(lines) + held == amount; no line is negative; no bucket
 is paid more than is due in it; only the family remainder line is unbounded; the state's lines
-never add up to more than the unreimbursed assistance (URA) when one is given.
+never add up to more than the unreimbursed assistance (URA) when one is given; a former-assistance
+family whose state passes assigned support through (``former_assigned_to_family``) has no state line.
 
 More than is owed (an overpayment) from any other source follows the office policy: paid to the family (the remainder
 line), or held with the reason "held for review" or "to be refunded to the payor".
@@ -180,6 +184,53 @@ def pass_through_limit(
     return rule.two_or_more if children >= 2 else rule.one_child
 
 
+@dataclass(frozen=True)
+class FormerAssignedRule:
+    """Whether the state passes through to a *former* recipient of assistance what is collected on
+    support assigned to it (42 USC 657(a)(6)(A) waives the federal share of what it pays to the
+    family), from ``effective_on``. California: Fam. Code 17504.2(a)(1) (Stats. 2022, ch. 573, AB 207):
+    "Any amount of support collected in a month in payment of an assigned support obligation shall be
+    passed through to a former recipient of aid" (CalWORKs, not foster care), implemented from
+    2024-05-05 (DCSS). A jurisdiction with no row keeps it (42 USC 657(a)(2))."""
+
+    jurisdiction: str
+    effective_on: date
+    to_family: bool
+    source: str
+
+
+FORMER_ASSIGNED_NAME = "former_assistance.assigned_pass_through"
+
+
+def former_assigned_table(jurisdictions: Iterable[str] = ("NY", "CA")) -> tuple[FormerAssignedRule, ...]:
+    """The dated rows of ``<jur>.former_assistance.assigned_pass_through`` (1: passed through, 0:
+    retained; ``core.legal_seed``), oldest first, in one query. Callers that distribute many
+    collections read it once and pass it to ``former_assigned_passed_through``."""
+    from core.models import LegalParameter
+
+    keys = {f"{j.lower()}.{FORMER_ASSIGNED_NAME}": j for j in jurisdictions}
+    return tuple(
+        FormerAssignedRule(keys[row.key], row.effective_on, row.value != 0, row.citation)
+        for row in LegalParameter.objects.filter(key__in=keys).order_by("effective_on")
+        if row.jurisdiction == keys[row.key]
+    )
+
+
+def former_assigned_passed_through(
+    *, jurisdiction: str, on: date, table: Iterable[FormerAssignedRule] | None = None
+) -> bool:
+    """Whether a collection of ``on`` paying assigned arrears of a former-assistance family of the
+    jurisdiction goes to the family (the ``former_assigned_to_family`` of ``distribute``). Before
+    the first row, or with none, False: the state retains it (42 USC 657(a)(2)), not an error."""
+    table = former_assigned_table((jurisdiction,)) if table is None else table
+    in_force = False
+    for rule in sorted((r for r in table if r.jurisdiction == jurisdiction), key=lambda r: r.effective_on):
+        if rule.effective_on > on:
+            break
+        in_force = rule.to_family
+    return in_force
+
+
 def _pay(slices: Sequence[Slice], available: Decimal, payee_of) -> tuple[list[Line], Decimal]:
     lines = []
     for item in slices:
@@ -194,6 +245,10 @@ def _pay(slices: Sequence[Slice], available: Decimal, payee_of) -> tuple[list[Li
 
 def _payee_of_bucket(item: Slice) -> str:
     return STATE if item.bucket == ARREARS_ASSIGNED else FAMILY
+
+
+def _to_family(item: Slice) -> str:
+    return FAMILY
 
 
 def _of(slices: Sequence[Slice], bucket: str) -> list[Slice]:
@@ -218,6 +273,7 @@ def distribute(
     pass_through_available: Decimal = ZERO,
     ura_available: Decimal | None = None,
     overpayment_policy: str = OVERPAYMENT_FAMILY,
+    former_assigned_to_family: bool = False,
 ) -> Distribution:
     """Allocate ``amount`` (42 USC 657; DOMAIN.md "Ledger and distribution").
 
@@ -230,6 +286,10 @@ def distribute(
     ``overpayment_policy``: what happens to more than is owed (``family`` pays it to the
     family, ``hold`` and ``refund`` hold it with the reason); a tax offset's excess is always
     held for refund to the obligor.
+    ``former_assigned_to_family``: the state passes assigned support collected for a former
+    recipient through to the family (``former_assigned_passed_through`` of the case's jurisdiction on
+    the date of collection; Fam. Code 17504.2): with status FORMER, what pays assigned arrears —
+    a federal tax refund offset's too — goes to the family. No effect on another status.
     """
     if overpayment_policy not in OVERPAYMENT_POLICIES:
         raise ValueError(f"Unknown overpayment policy {overpayment_policy!r}")
@@ -245,11 +305,13 @@ def distribute(
     current_due = [Slice(CURRENT, s.amount, s.obligation_kind) for s in current_due]
     lines: list[Line] = []
     left = amount
+    # Fam. Code 17504.2(a)(1), 42 USC 657(a)(6)(A): assigned support passed through to a former recipient.
+    assigned_payee = _to_family if former_assigned_to_family and assistance_status == FORMER else _payee_of_bucket
 
     if source == FEDERAL_TAX_OFFSET:
         # 42 USC 657(a)(2)(B)(iv), 664: a federal tax refund offset pays past-due support only,
         # assigned arrears first; never current support. The excess goes back to the obligor.
-        paid, left = _pay([*_of(arrears, ARREARS_ASSIGNED), *_of(arrears, ARREARS_UNASSIGNED)], left, _payee_of_bucket)
+        paid, left = _pay([*_of(arrears, ARREARS_ASSIGNED), *_of(arrears, ARREARS_UNASSIGNED)], left, assigned_payee)
         lines += paid
         reason = TAX_OFFSET_EXCESS_REASON if left > 0 else ""
         return Distribution(_merge(_cap_state(lines, ura_available)), held=left, held_reason=reason)
@@ -262,12 +324,13 @@ def distribute(
         lines += paid
     elif assistance_status == FORMER:
         # 42 USC 657(a)(2): current support to the family, then unassigned arrears (family), then
-        # assigned arrears (state), remainder to the family.
+        # assigned arrears (state, or the family where the state passes them through), remainder
+        # to the family.
         paid, left = _pay(current_due, left, lambda s: FAMILY)
         lines += paid
         paid, left = _pay(_of(arrears, ARREARS_UNASSIGNED), left, _payee_of_bucket)
         lines += paid
-        paid, left = _pay(_of(arrears, ARREARS_ASSIGNED), left, _payee_of_bucket)
+        paid, left = _pay(_of(arrears, ARREARS_ASSIGNED), left, assigned_payee)
         lines += paid
     else:
         # 42 USC 657(a)(1): current assistance — the state retains collections to repay

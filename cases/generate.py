@@ -875,8 +875,13 @@ class _Office:
                     pass_through[(two, month)] = error
         due_by: dict[date, date | Exception] = {}
         offset_due_by: dict[date, date | Exception] = {}
+        former_assigned = rules.former_assigned_table((jurisdiction,))
+        former_to_family: dict[date, bool] = {}
         day = self.window_start
         while day <= today:
+            former_to_family[day] = rules.former_assigned_passed_through(
+                jurisdiction=jurisdiction, on=day, table=former_assigned
+            )
             for dues, source in ((due_by, ""), (offset_due_by, rules.FEDERAL_TAX_OFFSET)):
                 try:
                     dues[day] = disbursement_due_by(day, jurisdiction, source=source)
@@ -887,7 +892,7 @@ class _Office:
         if connection.vendor == "postgresql":
             self.layouts = {model: copy_layout(model, fields) for model, fields in LEDGER_TABLES}
             tails = tuple(layout.tail for layout in self.layouts.values())
-        return _Plan(self.seed, today, months, pass_through, due_by, tails, offset_due_by)
+        return _Plan(self.seed, today, months, pass_through, due_by, tails, offset_due_by, former_to_family)
 
     def _ledger(self, cases: list[_Case], *, open_ids: set[int]):
         """Submit the chunk's histories (``LEDGER_BATCH`` cases a task; collection ids reserved for
@@ -949,6 +954,7 @@ class _Plan:
     due_by: dict  # received on -> family disbursement due by (or the error)
     tails: tuple[str, ...] | None  # COPY tails of LEDGER_TABLES (PostgreSQL: batches return text)
     offset_due_by: dict  # received on -> a Federal tax refund offset's family disbursement due by
+    former_to_family: dict  # received on -> assigned support of a former recipient passed through (17504.2)
 
 
 _PLAN: _Plan | None = None
@@ -1041,6 +1047,7 @@ def _case_history(plan: _Plan, case: _Case, out: tuple, collection_id: int, accr
     steady = case.status_today if len(spells) <= 1 and all(s[0] == case.status_today for s in spells) else None
     two_children = case.children >= 2
     pass_through, due_by, offset_due_by = plan.pass_through, plan.due_by, plan.offset_due_by
+    former_to_family = plan.former_to_family
     for i, m in enumerate(months):
         month, last_day = m.start, m.last_day
         monthly = sum(
@@ -1092,7 +1099,14 @@ def _case_history(plan: _Plan, case: _Case, out: tuple, collection_id: int, accr
             if status == rules.CURRENT_ASSISTANCE:
                 pass_left = max(_looked_up(pass_through[(two_children, month)]) - passed, ZERO)
             lines, held_reason, policy = _distributed(
-                status, source, amount, max(due - paid, ZERO), max(unassigned, ZERO), max(assigned, ZERO), pass_left
+                status,
+                source,
+                amount,
+                max(due - paid, ZERO),
+                max(unassigned, ZERO),
+                max(assigned, ZERO),
+                pass_left,
+                former_to_family[received_on],
             )
             family = ZERO
             collections.append(
@@ -1200,19 +1214,23 @@ def _distributed(
     unassigned: Decimal,
     assigned: Decimal,
     pass_left: Decimal,
+    former_to_family: bool = False,
 ) -> tuple[list[tuple[str, str, Decimal]], str, str]:
     """``rules.distribute`` of a collection against one current-support slice and the two arrears
-    slices (unassigned, then assigned), no URA cap, the family overpayment policy — the only
+    slices (unassigned, then assigned), no URA cap, the family overpayment policy, and whether
+    assigned support of a former recipient is passed through (``former_assigned_to_family``) — the only
     question the generator asks — as ``(lines (bucket, payee, amount), held reason, overpayment
     policy)``; the same answer (tests/cases/test_demo_and_generate.py compares them on many
     random questions) without building slices, lines and a distribution for each payment."""
     lines: list[tuple[str, str, Decimal]] = []
     left = amount
     offset = source == rules.FEDERAL_TAX_OFFSET  # past-due support only, assigned first; the excess is held
+    # Fam. Code 17504.2: assigned support collected for a former recipient passed through to the family.
+    to = rules.FAMILY if former_to_family and status == rules.FORMER else rules.STATE
     if offset or status == rules.CURRENT_ASSISTANCE:
-        order = ((rules.ARREARS_ASSIGNED, rules.STATE, assigned), (rules.ARREARS_UNASSIGNED, rules.FAMILY, unassigned))
+        order = ((rules.ARREARS_ASSIGNED, to, assigned), (rules.ARREARS_UNASSIGNED, rules.FAMILY, unassigned))
     else:  # never and former assistance: unassigned arrears (the family's) first
-        order = ((rules.ARREARS_UNASSIGNED, rules.FAMILY, unassigned), (rules.ARREARS_ASSIGNED, rules.STATE, assigned))
+        order = ((rules.ARREARS_UNASSIGNED, rules.FAMILY, unassigned), (rules.ARREARS_ASSIGNED, to, assigned))
     take = ZERO if offset else min(current, left)  # a tax offset never pays current support
     if take > 0 and status == rules.CURRENT_ASSISTANCE:
         to_family = min(take, max(pass_left, ZERO))

@@ -12,9 +12,18 @@ from django.db.models.functions import TruncMonth, Upper
 from core.integrity import IntegrityCheck, IntegrityRow
 from core.money import display
 
-from .allocation import CHILD_MONTH_FIELDS, children_in_month, pass_through_limit, pass_through_table
+from .allocation import (
+    CHILD_MONTH_FIELDS,
+    children_in_month,
+    former_assigned_passed_through,
+    former_assigned_table,
+    pass_through_limit,
+    pass_through_table,
+)
 from .choices import AssistanceStatus, Bucket, OrderStatus, ParticipantRole, Payee
-from .models import Allocation, CaseParticipant, FviOverride, OrderReview, SupportOrder
+from .ledger_dates import month_start
+from .models import Allocation, AssistanceSpell, CaseParticipant, FviOverride, OrderReview, SupportOrder
+from .services.assistance import spell_status_in_month
 
 # The months whose pass-through core migration 0014 changed: CA from 2022-01-01 (Fam. Code 17504,
 # $50 → $100/$200), NY before 2010-01-01 (18 NYCRR 352.15(b): $100/$200 from 2010, not 2008; $50 before).
@@ -149,6 +158,52 @@ def _pass_through_not_as_the_law_reads() -> Iterator[IntegrityRow]:
             )
 
 
+def _former_assigned_retained() -> Iterator[IntegrityRow]:
+    """Collections on assigned arrears of a former recipient, dated when the jurisdiction passes them
+    through (``former_assigned_table``: CA Fam. Code 17504.2 from 2024-05-05), that the state kept:
+    one row per case, with the collections' count, total and first date of collection."""
+    table = former_assigned_table()
+    starts: dict[str, date] = {}
+    for rule in table:
+        if rule.to_family:
+            starts.setdefault(rule.jurisdiction, rule.effective_on)
+    if not starts:
+        return
+    in_window = Q()
+    for jurisdiction, start in starts.items():
+        in_window |= Q(case__jurisdiction=jurisdiction, collection__collected_on__gte=start)
+    retained = (
+        Allocation.objects.filter(
+            in_window, bucket=Bucket.ARREARS_ASSIGNED, payee=Payee.STATE, reversed_on__isnull=True
+        )
+        .exclude(case__assistance_status=AssistanceStatus.NEVER)
+        .values_list("case_id", "case__case_number", "case__jurisdiction", "case__assistance_status")
+        .annotate(collected_on=F("collection__collected_on"), total=Sum("amount"))
+        .order_by("case__case_number", "collected_on")
+    )
+    rows = list(retained)
+    spells: dict[int, list[tuple[str, date, date | None]]] = {}
+    for case_id, status, start_on, end_on in AssistanceSpell.objects.filter(
+        case_id__in={row[0] for row in rows}
+    ).values_list("case_id", "status", "start_on", "end_on"):
+        spells.setdefault(case_id, []).append((status, start_on, end_on))
+    found: dict[str, tuple[int, Decimal, date]] = {}
+    for case_id, number, jurisdiction, fallback, collected_on, total in rows:
+        month_status = spell_status_in_month(spells.get(case_id, []), month_start(collected_on), fallback)
+        if month_status != AssistanceStatus.FORMER or not former_assigned_passed_through(
+            jurisdiction=jurisdiction, on=collected_on, table=table
+        ):
+            continue
+        count, amount, first = found.get(number, (0, Decimal(0), collected_on))
+        found[number] = (count + 1, amount + total, min(first, collected_on))
+    for number, (count, amount, first) in found.items():
+        yield IntegrityRow(
+            reference=number,
+            detail=f"{count} day(s) of collection from {first:%Y-%m-%d}: {display(amount)} of assigned arrears "
+            "retained by the state; the law passes it through to the former recipient",
+        )
+
+
 CHECKS = [
     IntegrityCheck(
         name="cases.order_two_active_versions",
@@ -202,5 +257,16 @@ CHECKS = [
             "decide whether to redistribute the month (case_redistribute) and pay the family what it was owed."
         ),
         find=_pass_through_not_as_the_law_reads,
+    ),
+    IntegrityCheck(
+        name="cases.former_assigned_retained",
+        title="Collections on assigned arrears retained from a former recipient the law passes them to",
+        why=(
+            "CA Fam. Code 17504.2(a)(1) (AB 207, Stats. 2022 ch. 573) passes support collected on assigned "
+            "arrears through to a former CalWORKs recipient, from 2024-05-05 as DCSS implemented it (the date "
+            "is marked confirm); until the fix the ledger kept it for the state. For each case, decide whether "
+            "to redistribute from the first date listed (case_redistribute) and pay the family what it was owed."
+        ),
+        find=_former_assigned_retained,
     ),
 ]

@@ -29,6 +29,7 @@ CA_COMPLAINT_REGS = date(2001, 7, 1)  # 22 CCR 120100-120108 (chapter 10, articl
 NY_HEARINGS_CORRECTED = date(2026, 12, 7)  # NY fair-hearing rows replace the mirror of California
 CA_17520_5 = date(2025, 1, 1)  # Fam. Code 17520.5(c): "shall become operative on January 1, 2025"
 CA_17520_5_NONCOMMERCIAL = date(2027, 1, 1)  # 17520.5(a)(2): noncommercial licences only from then
+CA_17504_2 = date(2024, 5, 5)  # Fam. Code 17504.2 (AB 207): DCSS implemented the former-recipient pass-through
 PASSPORT_DRA = date(2006, 10, 1)  # Deficit Reduction Act of 2005 s. 7303: passport threshold $5,000 -> $2,500
 
 
@@ -473,6 +474,25 @@ def _rows() -> list[dict]:
         ),
     ):
         add(key, jurisdiction, on, amount, cite, confirm=confirm, note=note)
+    # Former recipients (cases.allocation.former_assigned_table): 42 USC 657(a)(6)(A) lets a state pass
+    # through to a family that formerly received assistance what it would retain of assigned support.
+    # CA Fam. Code 17504.2(a)(1) (AB 207, Stats. 2022, ch. 573): "Any amount of support collected in a
+    # month in payment of an assigned support obligation shall be passed through to a former recipient
+    # of aid" (CalWORKs; not foster care). DCSS announced its implementation from May 5, 2024 (press
+    # release of 2024-05-06); the statute's own operative-date subdivision was not found: confirm.
+    # NY has no such rule: no row, the state retains (42 USC 657(a)(2)).
+    add(
+        "ca.former_assistance.assigned_pass_through",
+        "CA",
+        CA_17504_2,
+        1,
+        "Fam. Code 17504.2(a)(1) (Stats. 2022, ch. 573, AB 207)",
+        confirm=True,
+        note="1: support collected on assigned arrears of a former CalWORKs recipient (not foster care) is "
+        "passed through to the family, federal tax refund offsets included (DCSS: collections on "
+        "government-assigned debt). The first day is DCSS's announced implementation (2024-05-05); the "
+        "statute's operative date was not found: confirm.",
+    )
 
     # --- Federal incentive tables (45 CFR 305.33), read by quality.selectors.RuleBook --------------
     # Band n of a table (1 = the highest): a measure at or above ``floor`` (whole percent, or the

@@ -302,8 +302,10 @@ def _plan(
     amount: Decimal,
     pass_through_left: Decimal,
     policy: str | None = None,
+    former_assigned_to_family: bool = False,
 ) -> rules.Distribution:
-    """A collection of the balance's own month: current support due this month first."""
+    """A collection of the balance's own month: current support due this month first.
+    ``former_assigned_to_family``: ``rules.former_assigned_passed_through`` on its date of collection."""
     return rules.distribute(
         assistance_status=assistance_status,
         source=source,
@@ -313,6 +315,7 @@ def _plan(
         pass_through_available=pass_through_left,
         ura_available=balance.unreimbursed_assistance,
         overpayment_policy=policy or overpayment_policy(),
+        former_assigned_to_family=former_assigned_to_family,
     )
 
 
@@ -744,6 +747,8 @@ class _BatchPlan:
     policy: str
     user: object
     actor_text: str
+    # Fam. Code 17504.2: the dated pass-through of assigned support to former recipients, read once.
+    former_assigned: tuple[rules.FormerAssignedRule, ...] = ()
     collections: list[Collection] = field(default_factory=list)
     plans: list[tuple[Case | None, rules.Distribution | None]] = field(default_factory=list)
     # Collections of a month already closed out, or collected before one already distributed to
@@ -800,6 +805,7 @@ def _batch_plan(items: list[dict], *, on: date, by: User | None, actor_label: st
         policy=overpayment_policy(),
         user=user,
         actor_text=actor_label if (actor_label or user) else str(by or ""),
+        former_assigned=rules.former_assigned_table(),
     )
     # In order of collection, so a file's own entries never redistribute each other.
     fresh = sorted(fresh, key=lambda item: (item["collected_on"], item["source_reference"]))
@@ -852,6 +858,9 @@ def _plan_item(
     from .ledger_closed_month import closed_month_eligible, closed_month_plan
 
     closed = month_start(collected_on) < balance.current_month
+    to_family = rules.former_assigned_passed_through(
+        jurisdiction=case.jurisdiction, on=collected_on, table=plan.former_assigned
+    )
     if (
         case.pk in plan.redistribute_from
         or (balance.last_collected_on is not None and collected_on < balance.last_collected_on)
@@ -873,6 +882,7 @@ def _plan_item(
             state=closed_state,
             policy=plan.policy,
             on=on,
+            former_assigned_to_family=to_family,
         )
         return distribution
     limit, passed = pass_through.get(case.pk, (ZERO, ZERO))
@@ -883,6 +893,7 @@ def _plan_item(
         amount=item["amount"],
         pass_through_left=max(limit - passed, ZERO),
         policy=plan.policy,
+        former_assigned_to_family=to_family,
     )
     if case.pk in pass_through:
         pass_through[case.pk] = (limit, passed + distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY))
@@ -1009,6 +1020,7 @@ def _batch_redistribute(
             actor_label=plan.actor_text,
             spells=plan.spells,
             policy=plan.policy,
+            former_assigned=plan.former_assigned,
             reason="collection of an earlier date posted",
         )
         for collection in plan.collections:

@@ -208,6 +208,7 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
     and each paying case's balance moves in one update (amounts and last payment)."""
     collections: list[tuple] = []
     pass_through = rules.pass_through_table()
+    former_assigned = rules.former_assigned_table()
     lines: list[tuple[int, rules.Distribution]] = []
     moves: dict[int, list] = {}
     due_days: dict[tuple[date, str, bool], date] = {}
@@ -226,6 +227,9 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
                 current_due=[rules.Slice(rules.CURRENT, max(state.current_unpaid, ZERO))],
                 arrears=rules.arrears_slices(unassigned=state.unassigned, assigned=state.assigned),
                 pass_through_available=pass_left,
+                former_assigned_to_family=rules.former_assigned_passed_through(
+                    jurisdiction=state.jurisdiction, on=received_on, table=former_assigned
+                ),
             )
             paid_current = result.paid(bucket=rules.CURRENT)
             paid_unassigned = result.paid(bucket=rules.ARREARS_UNASSIGNED)

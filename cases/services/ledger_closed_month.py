@@ -88,6 +88,7 @@ def closed_month_plan(
     state: ClosedMonths,
     policy: str,
     on: date,
+    former_assigned_to_family: bool = False,
 ) -> tuple[rules.Distribution, str]:
     """Distribute one collection of a closed month and apply it to ``balance`` and ``state``.
     Returns the distribution and the arrears bucket the month's current support went to."""
@@ -104,6 +105,7 @@ def closed_month_plan(
         amount=amount,
         pass_through_available=ZERO,
         policy=policy,
+        former_assigned_to_family=former_assigned_to_family,
     )
     state.paid[key] += distribution.paid(bucket=rules.CURRENT)
     _after_payment(balance, distribution, received_on=received_on, amount=amount, collected_on=collected_on)

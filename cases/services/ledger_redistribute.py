@@ -175,6 +175,7 @@ def closed_month_distribute(
     amount: Decimal,
     pass_through_available: Decimal,
     policy: str,
+    former_assigned_to_family: bool = False,
 ) -> rules.Distribution:
     """Distribute a collection of a month since closed out (``closed_month_offer``): ``unpaid``
     current support of its month first, then arrears. What it pays of that month's support leaves
@@ -189,6 +190,7 @@ def closed_month_distribute(
         pass_through_available=pass_through_available,
         ura_available=balance.unreimbursed_assistance,
         overpayment_policy=policy,
+        former_assigned_to_family=former_assigned_to_family,
     )
     _move(balance, month_bucket, -distribution.paid(bucket=rules.CURRENT))
     return distribution
@@ -236,12 +238,14 @@ def case_redistribute(
     actor_label: str = "",
     spells: SpellMap | None = None,
     policy: str | None = None,
+    former_assigned: tuple[rules.FormerAssignedRule, ...] | None = None,
     reason: str,
     changes_out: list | None = None,
 ) -> dict[int, list[Allocation]]:
     """Distribute again, in order of collection, every posted collection of ``case`` collected on
     or after ``from_date`` (see the module docstring). ``balance`` is the case's balance row,
-    locked by the caller and in the month of ``on``. Returns the new allocations of each
+    locked by the caller and in the month of ``on``. ``former_assigned``: the
+    ``rules.former_assigned_table`` a batch read once (read here when not given). Returns the new allocations of each
     collection that changed (or was distributed for the first time). Call inside a transaction."""
     ledger_writer()
     spells = spells if spells is not None else spells_of([case.pk])
@@ -296,6 +300,8 @@ def case_redistribute(
 
     plans: dict[int, tuple[rules.Distribution, date, bool, str]] = {}
     pass_through = rules.pass_through_table((case.jurisdiction,))
+    if former_assigned is None:
+        former_assigned = rules.former_assigned_table((case.jurisdiction,))
     for collection in redo:
         month = month_start(collection.collected_on)
         status = status_in(spells, case, month)
@@ -310,6 +316,10 @@ def case_redistribute(
                 table=pass_through,
             )
             pass_left = max(limit - (passed[month] if closed else passed_now), ZERO)
+        # Fam. Code 17504.2: whether assigned support goes to a former recipient, on each collection's date.
+        to_family = rules.former_assigned_passed_through(
+            jurisdiction=case.jurisdiction, on=collection.collected_on, table=former_assigned
+        )
         # Planned as a batch plans it: a closed month's collection by its month, one of this month
         # as on receipt.
         if closed:
@@ -322,6 +332,7 @@ def case_redistribute(
                 amount=collection.amount,
                 pass_through_available=pass_left,
                 policy=policy,
+                former_assigned_to_family=to_family,
             )
             paid[month] += distribution.paid(bucket=rules.CURRENT)
             passed[month] += distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY)
@@ -333,6 +344,7 @@ def case_redistribute(
                 amount=collection.amount,
                 pass_through_left=pass_left,
                 policy=policy,
+                former_assigned_to_family=to_family,
             )
             balance.current_paid_month += distribution.paid(bucket=rules.CURRENT)
             passed_now += distribution.paid(bucket=rules.CURRENT, payee=rules.FAMILY)

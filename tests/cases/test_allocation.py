@@ -16,10 +16,12 @@ from cases.allocation import (
     STATE,
     STATE_TAX_OFFSET_EXCESS_REASON,
     TAX_OFFSET_EXCESS_REASON,
+    FormerAssignedRule,
     Line,
     PassThroughRule,
     Slice,
     distribute,
+    former_assigned_passed_through,
     pass_through_limit,
 )
 from core.legal import LegalParameterMissing
@@ -30,7 +32,14 @@ ASSIGNED = Slice(ARREARS_ASSIGNED, D("400.00"))
 
 
 def run(
-    status, amount, *, source="income_withholding", current="500.00", arrears=(UNASSIGNED, ASSIGNED), pass_through="0"
+    status,
+    amount,
+    *,
+    source="income_withholding",
+    current="500.00",
+    arrears=(UNASSIGNED, ASSIGNED),
+    pass_through="0",
+    **extra,
 ):
     return distribute(
         assistance_status=status,
@@ -39,6 +48,7 @@ def run(
         current_due=[Slice(CURRENT, D(current), "current_support")] if current else [],
         arrears=arrears,
         pass_through_available=D(pass_through),
+        **extra,
     )
 
 
@@ -71,12 +81,16 @@ def test_never_assistance_overpayment_remainder_to_family():
 # --- former assistance ----------------------------------------------------------------------
 
 
-def test_former_assistance_current_then_unassigned_then_assigned_then_remainder():
-    result = run("former", "1300.00")
+# Assigned arrears to the state, or to the family where the state passes them through to a former
+# recipient: Fam. Code 17504.2(a)(1) (AB 207), "Any amount of support collected in a month in payment
+# of an assigned support obligation shall be passed through to a former recipient of aid".
+@pytest.mark.parametrize(("passed_through", "assigned_to"), [(False, STATE), (True, FAMILY)])
+def test_former_assistance_current_then_unassigned_then_assigned_then_remainder(passed_through, assigned_to):
+    result = run("former", "1300.00", former_assigned_to_family=passed_through)
     assert result.lines == (
         Line(CURRENT, FAMILY, D("500.00"), "current_support"),
         Line(ARREARS_UNASSIGNED, FAMILY, D("300.00")),
-        Line(ARREARS_ASSIGNED, STATE, D("400.00")),
+        Line(ARREARS_ASSIGNED, assigned_to, D("400.00")),
         Line(EXCESS, FAMILY, D("100.00")),
     )
 
@@ -91,6 +105,22 @@ def test_former_assistance_partial_stops_inside_unassigned():
     result = run("former", "799.99")
     assert result.paid(bucket=ARREARS_UNASSIGNED, payee=FAMILY) == D("299.99")
     assert result.paid(payee=STATE) == 0
+
+
+def test_former_assistance_pass_through_repays_no_assistance():
+    # what goes to the family is not retained: the URA cap has nothing to cap, no state line
+    result = run("former", "1000.00", former_assigned_to_family=True, ura_available=D("150.00"))
+    assert result.paid(payee=STATE) == 0
+    assert result.paid(bucket=ARREARS_ASSIGNED, payee=FAMILY) == D("200.00")
+
+
+@pytest.mark.parametrize("status", ["never", "current"])
+def test_the_former_pass_through_changes_nothing_for_another_status(status):
+    # 17504.2 is about former recipients; a family on assistance is governed by 17504 (current support)
+    for source in ("income_withholding", "federal_tax_offset"):
+        assert run(status, "1300.00", source=source, pass_through="100", former_assigned_to_family=True) == run(
+            status, "1300.00", source=source, pass_through="100"
+        )
 
 
 # --- current assistance ---------------------------------------------------------------------
@@ -144,6 +174,17 @@ def test_tax_offset_pays_assigned_arrears_first(status):
         Line(ARREARS_ASSIGNED, STATE, D("400.00")),
         Line(ARREARS_UNASSIGNED, FAMILY, D("100.00")),
     )
+
+
+def test_tax_offset_on_a_former_case_pays_assigned_arrears_to_the_family_when_passed_through():
+    # DCSS (AB 207): collections on government-assigned debt of a former CalWORKs family, tax
+    # offsets included, are passed through; still past-due support only, assigned first, excess held.
+    result = run("former", "900.00", source="federal_tax_offset", former_assigned_to_family=True)
+    assert result.lines == (
+        Line(ARREARS_ASSIGNED, FAMILY, D("400.00")),
+        Line(ARREARS_UNASSIGNED, FAMILY, D("300.00")),
+    )
+    assert (result.held, result.held_reason) == (D("200.00"), TAX_OFFSET_EXCESS_REASON)
 
 
 def test_tax_offset_excess_is_held_with_reason_not_paid_to_current():
@@ -263,6 +304,34 @@ def test_pass_through_before_the_first_legal_row_is_an_error():
         pass_through_limit(jurisdiction="NY", children=1, on=date(1999, 9, 30))
 
 
+def test_former_pass_through_table_is_dated_and_no_row_means_retained():
+    table = (
+        FormerAssignedRule("CA", date(2024, 5, 5), True, "test"),
+        FormerAssignedRule("CA", date(2030, 1, 1), False, "test"),
+    )
+    assert former_assigned_passed_through(jurisdiction="CA", on=date(2024, 5, 4), table=table) is False
+    assert former_assigned_passed_through(jurisdiction="CA", on=date(2024, 5, 5), table=table) is True
+    assert former_assigned_passed_through(jurisdiction="CA", on=date(2029, 12, 31), table=table) is True
+    assert former_assigned_passed_through(jurisdiction="CA", on=date(2030, 1, 1), table=table) is False
+    # no row for the jurisdiction: the state retains (42 USC 657(a)(2)), not an error
+    assert former_assigned_passed_through(jurisdiction="NY", on=date(2025, 1, 1), table=table) is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("jurisdiction", "on", "to_family"),
+    [
+        # Fam. Code 17504.2 (AB 207): implemented from 2024-05-05 (DCSS; confirm). NY: no such rule.
+        ("CA", date(2024, 5, 4), False),
+        ("CA", date(2024, 5, 5), True),
+        ("CA", date(2026, 11, 1), True),
+        ("NY", date(2026, 11, 1), False),
+    ],
+)
+def test_former_pass_through_is_read_from_the_legal_parameters(jurisdiction, on, to_family):
+    assert former_assigned_passed_through(jurisdiction=jurisdiction, on=on) is to_family
+
+
 @pytest.mark.django_db
 def test_a_new_pass_through_row_is_data_not_code():
     from core.models import LegalParameter
@@ -298,17 +367,36 @@ sources = st.sampled_from(
 statuses = st.sampled_from(["never", "former", "current"])
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(status=statuses, source=sources, amount=positive, current=cents, arrears=arrears_slices, pass_through=cents)
-def test_distribution_invariants(status, source, amount, current, arrears, pass_through):
-    result = distribute(
+# One question of the properties: a status, a source, an amount, the current support and arrears
+# due, the month's pass-through left, and whether assigned support goes to a former recipient.
+QUESTION = {
+    "status": statuses,
+    "source": sources,
+    "amount": positive,
+    "current": cents,
+    "arrears": arrears_slices,
+    "pass_through": cents,
+    "former_to_family": st.booleans(),
+}
+
+
+def distributed(status, source, amount, current, arrears, pass_through, former_to_family):
+    """``distribute`` of one current-support slice and the given arrears (the properties' question)."""
+    return distribute(
         assistance_status=status,
         source=source,
         amount=amount,
         current_due=[Slice(CURRENT, current, "current_support")],
         arrears=arrears,
         pass_through_available=pass_through,
+        former_assigned_to_family=former_to_family,
     )
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(**QUESTION)
+def test_distribution_invariants(status, source, amount, current, arrears, pass_through, former_to_family):
+    result = distributed(status, source, amount, current, arrears, pass_through, former_to_family)
     # allocations + held always equal the collection
     assert result.total == amount
     assert all(line.amount > 0 for line in result.lines)
@@ -318,8 +406,10 @@ def test_distribution_invariants(status, source, amount, current, arrears, pass_
     for bucket in (ARREARS_UNASSIGNED, ARREARS_ASSIGNED):
         assert result.paid(bucket=bucket) <= sum((s.amount for s in arrears if s.bucket == bucket), D(0))
     assert {line.payee for line in result.lines if line.bucket == EXCESS} <= {FAMILY}
-    # assigned arrears always go to the state, unassigned to the family
-    assert all(line.payee == STATE for line in result.lines if line.bucket == ARREARS_ASSIGNED)
+    # assigned arrears go to the state — to the family for a former recipient whose state passes
+    # them through (Fam. Code 17504.2) — unassigned to the family
+    assigned_to = FAMILY if former_to_family and status == "former" else STATE
+    assert all(line.payee == assigned_to for line in result.lines if line.bucket == ARREARS_ASSIGNED)
     assert all(line.payee == FAMILY for line in result.lines if line.bucket == ARREARS_UNASSIGNED)
     if source == "federal_tax_offset":
         assert result.paid(bucket=CURRENT) == 0 and result.paid(bucket=EXCESS) == 0
@@ -334,14 +424,34 @@ def test_distribution_invariants(status, source, amount, current, arrears, pass_
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(status=statuses, source=sources, amount=positive, current=cents, arrears=arrears_slices)
-def test_excess_only_when_every_bucket_is_paid(status, source, amount, current, arrears):
-    result = distribute(
-        assistance_status=status, source=source, amount=amount, current_due=[Slice(CURRENT, current)], arrears=arrears
-    )
+@given(**QUESTION)
+def test_excess_only_when_every_bucket_is_paid(
+    status, source, amount, current, arrears, pass_through, former_to_family
+):
+    result = distributed(status, source, amount, current, arrears, pass_through, former_to_family)
     if result.paid(bucket=EXCESS) > 0 or result.held > 0:
         assert result.paid(bucket=ARREARS_UNASSIGNED) + result.paid(bucket=ARREARS_ASSIGNED) == sum(
             (s.amount for s in arrears), D(0)
         )
         if source != "federal_tax_offset":
             assert result.paid(bucket=CURRENT) == current
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(**{name: strategy for name, strategy in QUESTION.items() if name != "former_to_family"})
+def test_the_former_pass_through_changes_payees_only(status, source, amount, current, arrears, pass_through):
+    """Fam. Code 17504.2 says who receives what pays assigned support, not what is paid: the same
+    buckets are paid the same amounts, the same is held, with or without it."""
+
+    def run_with(flag):
+        result = distributed(status, source, amount, current, arrears, pass_through, flag)
+        by_bucket = {b: result.paid(bucket=b) for b in (CURRENT, ARREARS_UNASSIGNED, ARREARS_ASSIGNED, EXCESS)}
+        return by_bucket, result.held, result.held_reason, result.paid(payee=STATE)
+
+    (with_buckets, with_held, with_reason, with_state) = run_with(True)
+    (buckets, held, reason, state) = run_with(False)
+    assert (with_buckets, with_held, with_reason) == (buckets, held, reason)
+    if status == "former":
+        assert with_state == state - buckets[ARREARS_ASSIGNED] == 0
+    else:
+        assert with_state == state

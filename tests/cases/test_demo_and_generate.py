@@ -125,7 +125,8 @@ def test_generate_office_numbers_after_the_highest_numeric_case_number():
 
 def test_generator_distribution_is_the_real_rules_on_random_questions():
     """17.1: the generator's ``_distributed`` (no slices or distributions built per payment)
-    answers exactly as ``cases.allocation.distribute`` for every status, source and balance."""
+    answers exactly as ``cases.allocation.distribute`` for every status, source and balance, with
+    and without the pass-through of assigned support to a former recipient (Fam. Code 17504.2)."""
     from cases import allocation as rules
     from cases.generate import _distributed
 
@@ -140,6 +141,7 @@ def test_generator_distribution_is_the_real_rules_on_random_questions():
         source = rng.choice([rules.FEDERAL_TAX_OFFSET, "income_withholding", "direct_payment"])
         amount = rng.choice([Decimal("100.00"), Decimal(rng.randint(1, 300000)) / 100])
         current, unassigned, assigned, pass_left = cents(1500), cents(4000), cents(4000), cents(200)
+        former_to_family = rng.random() < 0.5
         expected = rules.distribute(
             assistance_status=status,
             source=source,
@@ -147,8 +149,11 @@ def test_generator_distribution_is_the_real_rules_on_random_questions():
             current_due=[rules.Slice(rules.CURRENT, current)],
             arrears=[rules.Slice(rules.ARREARS_UNASSIGNED, unassigned), rules.Slice(rules.ARREARS_ASSIGNED, assigned)],
             pass_through_available=pass_left,
+            former_assigned_to_family=former_to_family,
         )
-        lines, held_reason, policy = _distributed(status, source, amount, current, unassigned, assigned, pass_left)
+        lines, held_reason, policy = _distributed(
+            status, source, amount, current, unassigned, assigned, pass_left, former_to_family
+        )
         assert [(line.bucket, line.payee, line.amount) for line in expected.lines] == lines
         assert all(line.obligation_kind == "" for line in expected.lines)
         assert (held_reason, policy) == (expected.held_reason, expected.overpayment_policy)
