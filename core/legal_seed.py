@@ -86,7 +86,7 @@ def _rows() -> list[dict]:
     for year, poverty, reserve, confirm in (
         (2024, "15060", "20331", False),
         (2025, "15650", "21128", False),
-        (2026, "15960", "21546", True),
+        (2026, "15960", "21546", False),  # HHS 2026 guidelines, 91 FR (2026-00755), Jan. 15, 2026
     ):
         add(
             "ny.poverty_guideline",

@@ -53,8 +53,8 @@ def test_next_years_figure_is_a_new_row_not_a_code_change():
 
 def test_every_seeded_row_has_a_citation_and_confirm_rows_are_marked():
     assert not LegalParameter.objects.filter(citation="").exists()
-    assert LegalParameter.objects.get(key="ny.poverty_guideline", effective_on=date(2026, 3, 1)).confirm
-    assert not LegalParameter.objects.get(key="ny.poverty_guideline", effective_on=date(2025, 3, 1)).confirm
+    assert LegalParameter.objects.get(key="ny.cssa.income_cap", effective_on=date(2026, 3, 1)).confirm
+    assert not LegalParameter.objects.get(key="ny.poverty_guideline", effective_on=date(2026, 3, 1)).confirm
 
 
 # --- California: SB 343 band edges (H% = 0 and HN = TN, so K is the band fraction) ------------

@@ -1,5 +1,6 @@
 """The Legal parameters page (read-only, every staff role), admin with history, restore after flush."""
 
+import importlib
 from datetime import date
 from decimal import Decimal as D
 
@@ -148,3 +149,23 @@ def test_core_0014_leaves_a_row_an_administrator_corrected():
     office = LegalParameter.objects.get(key="ca.pass_through.two_or_more", effective_on=date(2022, 1, 1))
     assert (office.value, office.citation) == (D("150"), "office")
     assert LegalParameter.objects.get(key="ca.pass_through.one_child", effective_on=date(2022, 1, 1)).value == D("100")
+
+
+def test_the_2026_poverty_guideline_and_reserve_are_confirmed_and_a_corrected_row_is_left_alone():
+    # given the rows as migrated: HHS's 2026 table gives $15,960 for one person (core 0023)
+    rows = LegalParameter.objects.filter(
+        key__in=("ny.poverty_guideline", "ny.self_support_reserve"), effective_on=date(2026, 3, 1)
+    )
+    assert sorted((r.key, r.value, r.confirm) for r in rows) == [
+        ("ny.poverty_guideline", D("15960"), False),
+        ("ny.self_support_reserve", D("21546"), False),
+    ]
+    # when an office had corrected the reserve by hand (still marked to confirm) and 0023 runs again
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("core.migrations.0023_ny_2026_poverty_confirmed")
+    rows.filter(key="ny.self_support_reserve").update(value=D("21547"), confirm=True)
+    migration.confirm(apps, connection.schema_editor())
+    # then that row keeps its mark: only the seeded values are confirmed
+    assert rows.get(key="ny.self_support_reserve").confirm is True
