@@ -192,6 +192,11 @@ class ServiceActionView(PermissionMixin, FormView):
     def get_success_message(self, result: Any) -> str:
         return self.success_message
 
+    def get_success_level(self, result: Any) -> int:
+        """The level of the success message: a step that did something other than asked (released
+        instead of sent) says so as a warning."""
+        return messages.SUCCESS
+
     def get_success_url(self) -> str:
         if self.success_url:
             return str(self.success_url)
@@ -226,7 +231,7 @@ class ServiceActionView(PermissionMixin, FormView):
             return self.form_invalid(form)
         message = self.get_success_message(self.result)
         if message:
-            messages.success(self.request, message)
+            messages.add_message(self.request, self.get_success_level(self.result), message)
         return HttpResponseRedirect(self.get_success_url())
 
     def form_invalid(self, form):

@@ -20,6 +20,7 @@ from core.services import acting_user, event_record, saved_with_event
 from ..choices import ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
 from ..models import BankMatch, EnforcementAction
 from .licence_income import activation_refusal
+from .sweep import release_changes, release_due, release_event
 
 
 def _locked(action: EnforcementAction) -> EnforcementAction:
@@ -38,6 +39,19 @@ def _withholding_follow(action: EnforcementAction, *, by, on: date) -> None:
 def _require(action: EnforcementAction, *statuses: str, doing: str) -> None:
     if action.status not in statuses:
         raise ValidationError(f"Cannot {doing}: the action is {action.get_status_display().lower()}.")
+
+
+def _release_under_rule(action: EnforcementAction, *, reason: ReleaseReason, by, on: date) -> EnforcementAction:
+    """Release ``action`` (locked) as the sweep releases it (``sweep.release_due``): its changes and
+    its event, by ``by``. A person's step that would send an action to the partner does this instead
+    when the rule holds for it now (its case closed, or paid up), as the sweep releases such actions
+    before it activates any (``_release``, then ``_advance``)."""
+    for name, value in release_changes(reason=reason, on=on).items():
+        setattr(action, name, value)
+    event = release_event(reason)
+    return saved_with_event(
+        action, by=by, verb=event["verb"], summary=f"{action.remedy}{event['summary']}", data=event["data"]
+    )
 
 
 class RuleNoLongerMet(ValidationError):
@@ -169,7 +183,10 @@ def action_contest(*, action: EnforcementAction, reason: str, by: User, on: date
 def action_contest_decide(
     *, action: EnforcementAction, decision: str, note: str, by: User, on: date | None = None
 ) -> EnforcementAction:
-    """A person decides the contest: upheld → the action goes on (active); sustained → released."""
+    """A person decides the contest: upheld → the action goes on (active); sustained → released.
+
+    Upheld, an action whose case is closed or paid up now is not sent to the partner: the decision
+    is recorded, then the action released as the sweep would release it (``_release_under_rule``)."""
     action = _locked(action)
     _require(action, ActionStatus.CONTESTED, doing="decide a contest")
     if decision not in ContestDecision.values:
@@ -179,13 +196,14 @@ def action_contest_decide(
     action.contest_decided_on = today
     action.contest_decided_by = by
     action.end_note = note.strip()[:300]
-    if decision == ContestDecision.UPHELD:
+    released_as = release_due(action) if decision == ContestDecision.UPHELD else None
+    if decision == ContestDecision.UPHELD and released_as is None:
         refusal = activation_refusal(action, today)  # an upheld contest sends the action on
         if refusal:
             raise ValidationError(refusal)
         action.status = ActionStatus.ACTIVE
         action.activated_on = today
-    else:
+    elif decision == ContestDecision.SUSTAINED:
         action.status = ActionStatus.RELEASED
         action.release_reason = ReleaseReason.CONTEST_SUSTAINED
         action.ended_on = today
@@ -196,6 +214,8 @@ def action_contest_decide(
         summary=f"{action.get_remedy_display()}: {ContestDecision(decision).label}",
         data={"note": note[:300]},
     )
+    if released_as is not None:
+        return _release_under_rule(action, reason=released_as, by=by, on=today)
     _withholding_follow(action, by=by, on=today)
     return action
 
@@ -205,10 +225,16 @@ def action_activate(*, action: EnforcementAction, by: User, on: date | None = No
     """Send the action to the partner now that the notice period and contest window are over: from
     the day after ``contest_ends_on``, the last day the notice letter gives to contest (the sweep
     does the same at night). A California licence action waits for the obligor's household income
-    check (Fam. Code 17520.5, ``licence_income``)."""
+    check (Fam. Code 17520.5, ``licence_income``).
+
+    An action whose case is closed or paid up now is released instead, as the sweep releases it
+    before it would activate it (``_release_under_rule``): the caller tells the user (its status)."""
     action = _locked(action)
     today = on or timezone.localdate()
     _require(action, ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW, doing="activate")
+    released_as = release_due(action)
+    if released_as is not None:
+        return _release_under_rule(action, reason=released_as, by=by, on=today)
     if not action.contest_over(today):  # the last day to contest is the NCP's
         raise ValidationError(f"The contest window is open until {action.contest_ends_on} (included).")
     refusal = activation_refusal(action, today)  # Fam. Code 17520.5: CA licence, income checked

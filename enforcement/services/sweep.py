@@ -273,8 +273,53 @@ def _move(
     return rows
 
 
+RELEASED_VERB = "enforcement.action_released"
+
+
+def release_due_q() -> tuple[Q, Q]:
+    """The release rule, as conditions on an action: (its case is closed, its case is paid up).
+
+    Paid up: total arrears at or below zero, and the rule releases its actions when paid
+    (``release_when_paid``) or no current support is due (no monthly obligation: an income
+    withholding paid up ends with nothing left to withhold). The sweep applies it to a chunk
+    (``_release``), a person's step to one action (``release_due``) before it is sent to the partner."""
+    closed = ~Q(case__status="open")
+    paid_up = Q(case__balance__total_arrears__lte=0) & (
+        Q(rule__release_when_paid=True) | Q(case__balance__monthly_obligation__lte=0)
+    )
+    return closed, paid_up
+
+
+def _release_reason(case_status: str) -> ReleaseReason:
+    """The reason of a release under the rule: an action of a closed case is released as "case
+    closed" whatever its balance, else as "paid up"."""
+    return ReleaseReason.CASE_CLOSED if case_status != "open" else ReleaseReason.PAID_UP
+
+
+def release_due(action: EnforcementAction) -> ReleaseReason | None:
+    """The release rule (``release_due_q``, the sweep's) for one action, read now in one query: the
+    reason it is to be released, or ``None`` when it is not."""
+    closed, paid_up = release_due_q()
+    status = (
+        EnforcementAction.objects.filter(closed | paid_up, pk=action.pk).values_list("case__status", flat=True).first()
+    )
+    return None if status is None else _release_reason(status)
+
+
+def release_event(reason: ReleaseReason) -> dict[str, Any]:
+    """The event a release under the rule records, the sweep's and a person's step's alike: its
+    verb, its summary after the remedy (``_move``), its data."""
+    return {"verb": RELEASED_VERB, "summary": f" released: {reason.label}", "data": {"reason": reason.value}}
+
+
+def release_changes(*, reason: ReleaseReason, on: date) -> dict[str, Any]:
+    """What a release under the rule changes on the action."""
+    return {"status": ActionStatus.RELEASED, "release_reason": reason, "ended_on": on, "next_step_on": None}
+
+
 def _release(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> int:
-    """Release open actions (not contested: a person decides those) of paid-up or closed cases.
+    """Release open actions (not contested: a person decides those) of paid-up or closed cases
+    (``release_due_q``).
 
     Both kinds are read and locked by one query (each was a pass over the chunk's open actions); an
     action of a closed case is released as "case closed" whatever its balance (as when the closed
@@ -282,10 +327,7 @@ def _release(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
     in_range = EnforcementAction.objects.filter(
         case_id__gte=low, case_id__lt=high, status__in=OPEN_ACTION_STATUSES
     ).exclude(status=ActionStatus.CONTESTED)
-    closed = ~Q(case__status="open")
-    paid_up = Q(case__balance__total_arrears__lte=0) & (
-        Q(rule__release_when_paid=True) | Q(case__balance__monthly_obligation__lte=0)
-    )
+    closed, paid_up = release_due_q()
     # Only the actions of the chunk's closed or paid-up cases are joined to their case, balance and
     # rule. The candidate cases stay a subquery: as a list of ids, with the statistics a first sweep
     # leaves, PostgreSQL read every open action of the office by the status index instead.
@@ -298,18 +340,12 @@ def _release(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
     )
     released = 0
     for reason in (ReleaseReason.CASE_CLOSED, ReleaseReason.PAID_UP):
-        is_closed = reason == ReleaseReason.CASE_CLOSED
         released += len(
             _move(
-                [(pk, case_id, remedy) for pk, case_id, remedy, status in rows if (status != "open") == is_closed],
+                [(pk, case_id, remedy) for pk, case_id, remedy, status in rows if _release_reason(status) == reason],
                 events=events,
-                verb="enforcement.action_released",
-                summary=f" released: {reason.label}",
-                data={"reason": reason.value},
-                status=ActionStatus.RELEASED,
-                release_reason=reason,
-                ended_on=run.as_of,
-                next_step_on=None,
+                **release_event(reason),
+                **release_changes(reason=reason, on=run.as_of),
             )
         )
     return released

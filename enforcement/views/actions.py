@@ -25,7 +25,7 @@ from core.lists import BulkActionMixin, ListViewMixin
 from core.models import DomainEvent
 from core.views import FilteredListView, ObjectDetailView, PermissionMixin, ServiceActionView
 
-from ..choices import ActionStatus, Remedy
+from ..choices import ActionStatus, ReleaseReason, Remedy
 from ..filtersets import EnforcementActionFilterSet
 from ..forms import ActionEndForm, ContestDecisionForm, ContestForm, LicenceIncomeCheckForm
 from ..models import EnforcementAction, IncomeWithholdingOrder, LicenceIncomeCheck
@@ -46,8 +46,29 @@ from ..services.licence_income import (
     covers_commercial,
     is_ca_licence,
 )
+from ..services.sweep import release_due
 
 WORK = "enforcement.work_enforcementaction"
+
+
+RELEASED_BY_RULE = (ReleaseReason.PAID_UP, ReleaseReason.CASE_CLOSED)  # the sweep's reasons (``release_due``)
+
+
+def _release_why(action: EnforcementAction, reason: str) -> str:
+    """Why the sweep's release rule holds for ``action`` (``sweep.release_due``), in words."""
+    case = action.case
+    if reason == ReleaseReason.CASE_CLOSED:
+        return f"case {case.case_number} is closed"
+    return f"the arrears on case {case.case_number} are paid in full (total arrears ${case.balance.total_arrears:,.2f})"
+
+
+def released_instead_message(action: EnforcementAction) -> str:
+    """What the person whose step would have sent ``action`` to the partner is told when it was
+    released instead (``services.actions._release_under_rule``)."""
+    return (
+        f"Not sent to {action.partner or 'the partner'}: {_release_why(action, action.release_reason)}, so the "
+        f"action was released ({action.get_release_reason_display().lower()}), as the nightly sweep releases it."
+    )
 
 
 class ActionQueueView(ListViewMixin, FilteredListView):
@@ -185,6 +206,15 @@ class ActionDetailView(ObjectDetailView):
             )
             if context["activation_refusal"]:
                 context["can_activate"] = False
+        if can_work and action.status in (ActionStatus.NOTICED, ActionStatus.CONTEST_WINDOW, ActionStatus.CONTESTED):
+            # The sweep's release rule holds (closed, paid up): not to be sent, whatever the page offered.
+            reason = release_due(action)
+            if reason is not None:
+                context["can_activate"] = False
+                context["release_due"] = (
+                    f"Not to be sent to {action.partner or 'the partner'}: {_release_why(action, reason)}. The nightly "
+                    "sweep releases it; sending it or upholding its contest releases it now."
+                )
         if action.remedy == Remedy.INCOME_WITHHOLDING:
             from .withholding import LumpSumForm
 
@@ -299,20 +329,37 @@ class ActionContestView(ActionStepView):
         action_contest(action=action, reason=data["reason"], by=self.request.user)
 
 
-class ActionDecideView(ActionStepView):
+class ReleasedInsteadMixin:
+    """A step that sends the action to the partner, unless the sweep's release rule holds for it
+    then: released instead, the user is told so and why (``released_instead_message``)."""
+
+    done_message = ""
+
+    @staticmethod
+    def released_instead(result: EnforcementAction) -> bool:
+        return result.status == ActionStatus.RELEASED and result.release_reason in RELEASED_BY_RULE
+
+    def get_success_message(self, result):
+        return released_instead_message(result) if self.released_instead(result) else self.done_message
+
+    def get_success_level(self, result) -> int:
+        return messages.WARNING if self.released_instead(result) else messages.SUCCESS
+
+
+class ActionDecideView(ReleasedInsteadMixin, ActionStepView):
     permission_required = "enforcement.decide_contest"
     form_class = ContestDecisionForm
     done_message = "Contest decided."
 
     def step(self, action, data):
-        action_contest_decide(action=action, decision=data["decision"], note=data["note"], by=self.request.user)
+        return action_contest_decide(action=action, decision=data["decision"], note=data["note"], by=self.request.user)
 
 
-class ActionActivateView(ActionStepView):
+class ActionActivateView(ReleasedInsteadMixin, ActionStepView):
     done_message = "Action sent to the partner."
 
     def step(self, action, data):
-        action_activate(action=action, by=self.request.user)
+        return action_activate(action=action, by=self.request.user)
 
 
 class ActionIncomeCheckView(ActionStepView):

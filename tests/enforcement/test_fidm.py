@@ -274,3 +274,17 @@ def test_trust_fund_codes_of_the_chart_go_to_review():
     assert BankMatch.objects.get().trust_fund
     assert WorkItem.objects.filter(case=case, kind="fidm_review").exists()
     assert not EnforcementAction.objects.filter(case=case, remedy=Remedy.BANK_LEVY).exists()
+
+
+def test_a_levy_paid_up_before_it_is_sent_levies_nothing():
+    # RTMONEY: the levy was activated, and the account levied, for arrears paid in full.
+    from cases.models import CaseBalance
+
+    case = delinquent_case(unassigned="1200.00")
+    submit(fidm_file([account(ncp_of(case).ssn)]))
+    action = action_notice_issue(action=EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY), by=None)
+    CaseBalance.objects.filter(case=case).update(total_arrears=0, unassigned_arrears=0)
+    with time_machine.travel(date(2027, 1, 30), tick=False):
+        action = action_activate(action=action, by=None)
+    assert (action.status, action.release_reason) == (ActionStatus.RELEASED, "paid_up")
+    assert BankMatch.objects.get(action=action).status == "open"  # as the sweep leaves it: not levied

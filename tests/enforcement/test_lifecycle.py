@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from cases.models import Case, CaseBalance
 from core.models import DomainEvent
 from enforcement.choices import ActionStatus, ContestDecision, ReleaseReason, Remedy
 from enforcement.models import EnforcementAction
@@ -148,3 +150,79 @@ def test_overdue_when_not_taken_within_30_days(passport_action):
     assert EnforcementAction.objects.timeframe_overdue(late).filter(pk=passport_action.pk).exists()
     a = action_notice_issue(action=passport_action, by=None, on=late)
     assert a.timeframe_met() is False and not a.is_overdue(late)
+
+
+# RTMONEY (red team): an action whose arrears were paid in full after its notice was sent to the
+# partner anyway when a person activated it, or upheld a contest, before the night's sweep
+# released it. Copied from /work/rt/money/test_activate_paid_up.py.
+
+
+def _noticed_then_paid():
+    case = delinquent_case(unassigned="3000.00")
+    sweep_run_inline(as_of=AS_OF)
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.PASSPORT_DENIAL)
+    assert action.rule.release_when_paid
+    action = action_notice_issue(action=action, by=None, on=AS_OF)
+    # the NCP pays everything during the contest window
+    CaseBalance.objects.filter(case=case).update(
+        unassigned_arrears=Decimal("0"), total_arrears=Decimal("0"), months_in_arrears=0, delinquent_since=None
+    )
+    return action
+
+
+def _released_paid_up_by(action, user) -> None:
+    """Released as the sweep releases a paid-up action: its reason, its day, the sweep's event."""
+    assert (action.status, action.release_reason, action.next_step_on) == (
+        ActionStatus.RELEASED,
+        ReleaseReason.PAID_UP,
+        None,
+    )
+    assert action.activated_on is None
+    action.refresh_from_db()
+    assert action.status == ActionStatus.RELEASED
+    event = DomainEvent.objects.get(verb="enforcement.action_released", subject_id=action.pk)
+    assert (event.actor, event.case_id, event.data) == (user, action.case_id, {"reason": "paid_up"})
+    assert event.summary == "passport_denial released: Paid up"  # the sweep's text
+    assert not DomainEvent.objects.filter(verb="enforcement.action_activated", subject_id=action.pk).exists()
+
+
+def test_manual_activation_of_a_paid_up_action_is_refused(make_user):
+    action = _noticed_then_paid()
+    day_after = action.contest_ends_on + timedelta(days=1)
+    specialist = make_user("enforcement_specialist")
+    action = action_activate(action=action, by=specialist, on=day_after)
+    _released_paid_up_by(action, specialist)
+    assert action.ended_on == day_after
+
+
+def test_upheld_contest_of_a_paid_up_action_is_not_sent(make_user):
+    action = _noticed_then_paid()
+    action = action_contest(action=action, reason="I paid", by=None, on=AS_OF)
+    coordinator = make_user("coordinator")
+    action = action_contest_decide(action=action, decision=ContestDecision.UPHELD, note="", by=coordinator, on=AS_OF)
+    _released_paid_up_by(action, coordinator)
+    # the decision is recorded, then the release
+    assert (action.contest_decision, action.contest_decided_by) == (ContestDecision.UPHELD, coordinator)
+    verbs = DomainEvent.objects.filter(
+        subject_id=action.pk, verb__in=["enforcement.contest_decided", "enforcement.action_released"]
+    )
+    assert list(verbs.order_by("id").values_list("verb", flat=True)) == [
+        "enforcement.contest_decided",
+        "enforcement.action_released",
+    ]
+
+
+def test_activating_an_action_of_a_closed_case_releases_it_as_case_closed(passport_action):
+    action = action_notice_issue(action=passport_action, by=None, on=AS_OF)
+    Case.objects.filter(pk=action.case_id).update(status="closed", closure_reason="other", closed_on=AS_OF)
+    action = action_activate(action=action, by=None, on=action.contest_ends_on + timedelta(days=1))
+    assert (action.status, action.release_reason) == (ActionStatus.RELEASED, ReleaseReason.CASE_CLOSED)
+    assert DomainEvent.objects.get(verb="enforcement.action_released", subject_id=action.pk).data == {
+        "reason": "case_closed"
+    }
+
+
+def test_an_action_still_owed_is_activated(passport_action):
+    action = action_notice_issue(action=passport_action, by=None, on=AS_OF)
+    action = action_activate(action=action, by=None, on=action.contest_ends_on + timedelta(days=1))
+    assert action.status == ActionStatus.ACTIVE

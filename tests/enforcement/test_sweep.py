@@ -520,3 +520,41 @@ def test_the_one_statement_proposes_what_each_rules_query_proposes(monkeypatch):
     remedies = {a[1] for a, _, _ in ours}
     rules = RemedyRule.objects.in_effect(AS_OF).filter(enabled=True)
     assert remedies == set(rules.values_list("remedy", flat=True))  # every rule in effect proposed something
+
+
+def test_the_one_action_release_rule_agrees_with_the_sweep():
+    # given: actions of cases closed or open, paid up or owing, with and without a monthly
+    # obligation, under rules released when paid (credit bureau, offsets...) and not (passport here)
+    cases = {
+        (closed, total, monthly): delinquent_case(unassigned="3000.00")
+        for closed in (False, True)
+        for total in ("0.00", "3000.00")
+        for monthly in ("0.00", "500.00")
+    }
+    sweep_run_inline(as_of=AS_OF)
+    RemedyRule.objects.filter(jurisdiction="NY", remedy=Remedy.PASSPORT_DENIAL).update(release_when_paid=False)
+    for (closed, total, monthly), case in cases.items():
+        CaseBalance.objects.filter(case=case).update(
+            total_arrears=Decimal(total), unassigned_arrears=Decimal(total), monthly_obligation=Decimal(monthly)
+        )
+        if closed:
+            Case.objects.filter(pk=case.pk).update(status="closed", closure_reason="other", closed_on=AS_OF)
+    actions = list(EnforcementAction.objects.filter(case__in=cases.values()).select_related("rule"))
+    # when: the rule read for each action, then the sweep
+    expected = {a.pk: sweep_service.release_due(a) for a in actions}
+    sweep_run_inline(as_of=AS_OF + timedelta(days=1))
+    # then: the sweep released exactly those, for the same reason
+    released = {
+        pk: (ReleaseReason(reason) if status == ActionStatus.RELEASED else None)
+        for pk, status, reason in EnforcementAction.objects.filter(pk__in=expected).values_list(
+            "pk", "status", "release_reason"
+        )
+    }
+    assert released == expected
+    assert set(expected.values()) == {None, ReleaseReason.PAID_UP, ReleaseReason.CASE_CLOSED}
+    # a passport denial (not released when paid) of a paid-up case with current support due is kept
+    kept = EnforcementAction.objects.get(case=cases[(False, "0.00", "500.00")], remedy=Remedy.PASSPORT_DENIAL)
+    assert expected[kept.pk] is None
+    # and released when no current support is due
+    freed = EnforcementAction.objects.get(case=cases[(False, "0.00", "0.00")], remedy=Remedy.PASSPORT_DENIAL)
+    assert expected[freed.pk] == ReleaseReason.PAID_UP

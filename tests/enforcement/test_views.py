@@ -193,3 +193,35 @@ def test_the_action_page_offers_activation_only_after_the_last_day_to_contest(cl
     EnforcementAction.objects.filter(pk=action.pk).update(contest_ends_on=AS_OF - timedelta(days=1))
     page = client.get(url)
     assert page.context["can_contest"] is False and page.context["can_activate"] is True
+
+
+def test_a_paid_up_action_is_released_not_sent_and_the_page_says_why(client_as, make_user):
+    # given: the window is over, and the NCP paid in full meanwhile (the page may have offered sending)
+    from cases.models import CaseBalance
+    from enforcement.services.actions import action_notice_issue
+
+    office(1)
+    action = EnforcementAction.objects.get(remedy=Remedy.PASSPORT_DENIAL)
+    action = action_notice_issue(action=action, by=make_user("enforcement_specialist"), on=AS_OF)
+    EnforcementAction.objects.filter(pk=action.pk).update(
+        status=ActionStatus.CONTEST_WINDOW, contest_ends_on=AS_OF - timedelta(days=1)
+    )
+    client = client_as("enforcement_specialist")
+    url = reverse("enforcement:action_detail", args=[action.pk])
+    assert client.get(url).context["can_activate"] is True
+    CaseBalance.objects.filter(case=action.case).update(total_arrears=0, unassigned_arrears=0)
+    why = f"the arrears on case {action.case.case_number} are paid in full (total arrears $0.00)"
+    # then: the page no longer offers sending it, and says why
+    page = client.get(url)
+    assert page.context["can_activate"] is False
+    assert f"Not to be sent to {action.partner}: {why}. The nightly sweep releases it" in page.content.decode()
+    # when: the button on a page opened before the payment is pressed
+    page = client.post(reverse("enforcement:action_activate", args=[action.pk]), follow=True)
+    # then: released as paid up, not sent, and told so as a warning
+    action.refresh_from_db()
+    assert (action.status, action.release_reason) == (ActionStatus.RELEASED, "paid_up")
+    [message] = list(page.context["messages"])
+    assert message.level_tag == "warning"
+    assert str(message) == (
+        f"Not sent to {action.partner}: {why}, so the action was released (paid up), as the nightly sweep releases it."
+    )
