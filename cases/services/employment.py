@@ -14,7 +14,12 @@ termination flag); a job the office learns of at the desk must act as one from t
 ``cases`` may not import ``enforcement`` (``.importlinter``): the hooks are how it reaches it.
 
 FVI (42 USC 654(26)): an employer locates the person. Events and the phrases returned name no
-employer, whoever the person is (the indicator can be set after they were written).
+employer, whoever the person is (the indicator can be set after they were written). For an FVI
+person no answer may depend on the employer on file, or typing FEINs would find it: the job typed
+is recorded whatever is on file (a second open job at an employer already on file, its event and
+the new-hire rule, exactly as for an employer not on file), as ``address_record`` records an FVI
+person's address; only the same job the same user recorded a moment ago (a double submit) is not
+recorded again.
 """
 
 from __future__ import annotations
@@ -25,18 +30,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
 from core import hooks
 from core.dates import date_refusal, display_date
 from core.db import advisory_xact_lock
-from core.services import event_record
+from core.models import DomainEvent
+from core.services import REPEAT_WINDOW, acting_user, event_record
 
 from ..choices import EMPLOYMENT_DESK_SOURCES, CaseStatus, EmploymentEndReason, EmploymentSource
 from ..models import CaseParticipant, Employer, Employment, Person
+from ..redaction import whereabouts_shown
 from ..selectors import employer_by_fein
 
 EMPLOYER_FIELDS = ("name", "line1", "line2", "city", "state", "postal_code", "phone", "contact_email")
@@ -53,7 +62,9 @@ def fein_clean(value: str) -> str:
 @dataclass(frozen=True)
 class EmploymentRecorded:
     employment: Employment
-    created: bool  # False: the person already had an open job at that employer (a double submit)
+    # False: the person already had an open job at that employer (a double submit); for an FVI
+    # person only the same job the same user recorded a moment ago
+    created: bool
     employer_created: bool
     withholding: str  # what enforcement did, in words naming no employer ("" if nothing)
 
@@ -72,7 +83,10 @@ def employment_record(*, person: Person, data: dict[str, Any], by: User) -> Empl
     ``gross_monthly_income`` and, for an employer not on file, its ``name`` and address
     (``EMPLOYER_FIELDS``; creating one needs ``cases.add_employer``). The started-on date cannot be
     in the future. A person with an open job at that employer keeps it: nothing is recorded twice
-    (a double submit, or a job the new-hire file recorded first). One transaction, the person's row
+    (a double submit, or a job the new-hire file recorded first). Not for an FVI person (42 USC
+    654(26)): what is recorded may not depend on the employer on file, so the job typed is recorded
+    whatever is on file, except the same job the same user recorded within ``REPEAT_WINDOW`` (a
+    double submit: what that user did, not what is on file). One transaction, the person's row
     locked; the new-hire rule applies through ``core.hooks.employment_recorded``."""
     errors: dict[str, str] = {}
     try:
@@ -113,9 +127,10 @@ def employment_record(*, person: Person, data: dict[str, Any], by: User) -> Empl
             employer.full_clean()
             employer.save()
             employer_created = True
-        existing = (
-            Employment.objects.filter(person=person, employer=employer, ended_on__isnull=True).order_by("pk").first()
-        )
+        same = Employment.objects.filter(person=person, employer=employer, ended_on__isnull=True)
+        if not whereabouts_shown(person):
+            same = _recorded_by_moments_ago(same.filter(started_on=started_on, source=source), by=by)
+        existing = same.order_by("pk").first()
         if existing is not None:
             return EmploymentRecorded(existing, created=False, employer_created=False, withholding="")
         employment = Employment(
@@ -146,6 +161,21 @@ def employment_record(*, person: Person, data: dict[str, Any], by: User) -> Empl
         return EmploymentRecorded(
             employment, created=True, employer_created=employer_created, withholding="; ".join(said)
         )
+
+
+def _recorded_by_moments_ago(jobs, *, by: User):
+    """``jobs`` that ``by`` recorded at the desk within ``REPEAT_WINDOW`` (their
+    ``employment.recorded`` event is theirs)."""
+    user = acting_user(by)
+    if user is None:
+        return jobs.none()
+    events = DomainEvent.objects.filter(
+        verb="employment.recorded",
+        subject_type=ContentType.objects.get_for_model(Employment),
+        subject_id=OuterRef("pk"),
+        actor=user,
+    )
+    return jobs.filter(Exists(events), created_at__gte=timezone.now() - REPEAT_WINDOW)
 
 
 def employment_end(

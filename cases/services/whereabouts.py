@@ -99,7 +99,8 @@ def address_record(
     in the body: no answer may tell the address on file). The event names the source, never the address (an FVI person's
     whereabouts are never released; nobody's are written into the case history). ``case``: the
     case whose history shows the event. ``keep_current``: the address already current is no error
-    (a locate attempt that finds the person where the file says): nothing is added, it is returned."""
+    (a locate attempt that finds the person where the file says): nothing is added, it is returned;
+    not for an FVI person, whose address is recorded whatever is on file on this path too."""
     cleaned = _address_data_clean(data)
     with transaction.atomic():
         person = person_locked_live(
@@ -118,8 +119,10 @@ def address_record(
         # on file: the same address again is a new row from its date (the old row closes, as for
         # any move: the history stays right); one starting before the current address is a past
         # address, ending the day before the current one started.
+        # That holds for a "found" locate attempt too (``keep_current``): the address found where
+        # the file says adds nothing for anyone else, but for an FVI person it is recorded as typed.
         withheld = not whereabouts_shown(person)
-        if keep_current and (current_same := same.order_by("pk").first()) is not None:
+        if not withheld and keep_current and (current_same := same.order_by("pk").first()) is not None:
             return current_same
         if not withheld:
             repeat_refuse(

@@ -39,7 +39,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.choices import CaseStatus, CollectionSource, CollectionStatus, EmploymentSource, ParticipantRole, ReceivedVia
 from cases.exceptions import CollectionConflict
-from cases.models import Case, CaseParticipant, Collection, Employer
+from cases.models import Case, CaseParticipant, Collection, Employer, Employment
 from cases.services import CollectionItem, collections_post_batch
 from cases.services.work import work_item_create
 from core.business_days import add_business_days
@@ -348,8 +348,6 @@ def _employment_end(
     not touched: an employer cannot end a court order. Returns whether an employment ended and
     what was done, in words for the work item, with how many other cases' orders were ended (no
     employer name, no other case: FVI)."""
-    from cases.models import Employment
-
     ncp = case.ncp
     if employer is None or ncp is None:
         return False, "The employer is not on file: end the NCP's job on the person page (Employment: End this job)."
@@ -482,8 +480,19 @@ def _withholding_orders_end(
 def employment_ended_withholding(*, employment, by) -> str:
     """``core.hooks.employment_ended``: a caseworker ended a job on the person page; the orders at
     that employer on the person's open cases (as NCP) end as the payment file's termination flag
-    ends them (``withholding_orders_end``). The phrase names no employer (FVI)."""
+    ends them (``withholding_orders_end``). The phrase names no employer (FVI). While the person has
+    another open job at that employer the orders there stand: an FVI person's job is recorded again
+    when typed again (``cases.services.employment``), and ending the one typed must not answer
+    whether it was the employer on file (42 USC 654(26))."""
     on = employment.ended_on
+    if (
+        Employment.objects.filter(
+            person_id=employment.person_id, employer_id=employment.employer_id, ended_on__isnull=True
+        )
+        .exclude(pk=employment.pk)
+        .exists()
+    ):
+        return ""
     _, others = withholding_orders_at_employer(ncp=employment.person, employer=employment.employer, on=on)
     if not others:
         return ""

@@ -516,3 +516,37 @@ def test_the_same_address_sent_twice_at_once_is_recorded_once(role_user):
     assert sum(isinstance(r, Address) for r in results) == 1, results
     assert Address.objects.filter(person=case.ncp, valid_to__isnull=True).count() == 1
     assert Address.objects.filter(person=case.ncp).count() == 2
+
+
+# --- a "found" locate attempt typed with a guess at an FVI NCP's address ------------------------------
+
+
+def test_a_locate_guess_of_an_fvi_address_leaves_the_same_trace_right_or_wrong(client, worker, fvi_moved):
+    # Red team: a "found" attempt typed with the FVI NCP's address on file wrote nothing, a wrong
+    # guess wrote an address and a "New address recorded" event: the case history and the person
+    # page answered the guess (42 USC 654(26)). The locate path now records what was typed whatever
+    # is on file, as the Record-address page does.
+    other = CaseFactory(caseworker=worker)
+    AddressFactory(person=other.ncp, valid_from=date(2024, 3, 17), **ON_FILE)
+    Person.objects.filter(pk=other.ncp.pk).update(family_violence=True)
+    right_case, wrong_case = fvi_moved, other
+    client.force_login(worker)
+    typed = {f"address_{k}": v for k, v in ON_FILE.items()}
+    assert _locate(client, right_case, **typed).status_code == 302
+    assert _locate(client, wrong_case, **{**typed, "address_line1": "1 Other Rd"}).status_code == 302
+
+    def trace(case):
+        page = client.get(reverse("cases:case_detail", args=[case.case_number])).content.decode()
+        person = client.get(reverse("person", kwargs={"person_id": case.ncp.pk})).content.decode()
+        events = DomainEvent.objects.filter(verb="address.recorded", subject_id=case.ncp.pk)
+        addresses = Address.objects.filter(person=case.ncp)
+        return (
+            page.count("New address recorded"),
+            person.count("New address recorded"),
+            events.count(),
+            addresses.count(),
+            addresses.filter(valid_to__isnull=True).count(),
+        )
+
+    assert trace(right_case) == trace(wrong_case)
+    assert trace(right_case)[2:] == (1, 2, 1)  # recorded: the old row closed, one current address

@@ -340,14 +340,21 @@ def _never_shown(text: str) -> None:
         assert value not in text
 
 
-def test_an_fvi_persons_job_is_recorded_and_ended_but_its_employer_never_shown(client, role_user):
-    worker = role_user("caseworker")
+def _fvi_delinquent_case(worker):
+    """A delinquent case on ``worker``'s caseload whose NCP has the FVI."""
     case = delinquent_case(monthly="400.00", unassigned="1200.00")
     case.caseworker = worker
     case.save()
     ncp = case.ncp
     ncp.family_violence = True
     ncp.save()
+    return case
+
+
+def test_an_fvi_persons_job_is_recorded_and_ended_but_its_employer_never_shown(client, role_user):
+    worker = role_user("caseworker")
+    case = _fvi_delinquent_case(worker)
+    ncp = case.ncp
     EmployerFactory(fein="987654321", **SECRET)
     client.force_login(worker)
     # the FEIN look-up says only that an employer is on file
@@ -461,3 +468,119 @@ def test_a_guess_at_an_fvi_persons_employer_gets_the_answer_any_fein_gets_and_is
     assert answers == ["Job recorded. The employer stays withheld (family violence indicator)."] * 2
     logged = AccessLog.objects.filter(kind="sensitive_read", object_id=str(ncp.pk), fields=["employment"])
     assert sorted(row.detail["fein_typed"] for row in logged) == ["111222333", "987654321"]
+
+
+# --- FVI: a guessed FEIN leaves the same trace, right or wrong (42 USC 654(26)) --------------------------
+
+
+def _record_and_read(client, case, fein) -> list[str]:
+    response = client.post(_add_url(case, case.ncp), _job(fein=fein, started_on="2026-06-01"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return [str(m) for m in client.get(response.url).context["messages"]]
+
+
+def _trace(client, case) -> tuple:
+    page = client.get(reverse("cases:case_detail", args=[case.case_number])).content.decode()
+    person = client.get(_person_url(case, case.ncp)).content.decode()
+    return (
+        page.count("was recorded"),
+        page.count("withholding"),
+        case.work_items.filter(status="open").count(),
+        person.count("A current job, started"),
+    )
+
+
+def test_a_fein_guess_for_an_fvi_ncp_leaves_the_same_trace_right_or_wrong(client, role_user):
+    # Red team: employment_record returned early when the FVI person already had an open job at the
+    # employer typed (no row, no event, no withholding), and recorded all three otherwise: the case
+    # page told whether the guessed FEIN was where the person works. An FVI person's job is now
+    # recorded whatever is on file.
+    from cases.models import Person
+    from tests.cases.factories import case_with_order
+
+    worker = role_user("caseworker")
+    real = EmployerFactory(fein="147000001")
+    other = EmployerFactory(fein="147000002")
+    right_case, wrong_case = case_with_order(caseworker=worker), case_with_order(caseworker=worker)
+    for case in (right_case, wrong_case):
+        EmploymentFactory(person=case.ncp, employer=real, started_on=timezone.localdate() - timedelta(days=400))
+        Person.objects.filter(pk=case.ncp.pk).update(family_violence=True)
+    client.force_login(worker)
+    assert _record_and_read(client, right_case, real.fein) == _record_and_read(client, wrong_case, other.fein)
+    assert _trace(client, right_case) == _trace(client, wrong_case)
+    assert _trace(client, right_case)[3] == 2  # the job on file and the one typed
+
+
+def test_a_fein_guess_after_the_job_was_recorded_with_its_work_item_leaves_the_same_trace(client, role_user):
+    # The job on file came with its new-hire work item (keyed by case and employer, as the file's):
+    # recording the same employer again must raise a work item as any other employer does.
+    from cases.models import Person
+
+    worker = role_user("caseworker")
+    cases = []
+    for _ in range(2):
+        case = delinquent_case(monthly="400.00", unassigned="1200.00")
+        case.caseworker = worker
+        case.save()
+        cases.append(case)
+    right_case, wrong_case = cases
+    client.force_login(worker)
+    for case in cases:
+        first = client.post(_add_url(case, case.ncp), _job(fein="147000001"))
+        assert first.status_code == 302
+        client.get(first.url)  # its message read
+        Person.objects.filter(pk=case.ncp.pk).update(family_violence=True)
+    EmployerFactory(fein="147000002")
+    assert _record_and_read(client, right_case, "147000001") == _record_and_read(client, wrong_case, "147000002")
+    assert _trace(client, right_case) == _trace(client, wrong_case)
+    assert _trace(client, right_case)[2] == 2  # one new-hire item for each recording
+    assert EnforcementAction.objects.filter(case=right_case, remedy=Remedy.INCOME_WITHHOLDING).count() == 1
+
+
+def test_ending_a_guessed_job_of_an_fvi_ncp_gets_the_same_answer_right_or_wrong(client, role_user):
+    # The job typed is recorded even where one is open at that employer: ending it must not end the
+    # withholding orders there (the other job goes on), or the answer would tell the guess.
+    from cases.models import Person
+
+    worker = role_user("caseworker")
+    right_action = active_withholding_action()
+    real = Employment.objects.get(person=right_action.case.ncp).employer
+    wrong_action = active_withholding_action(employer=real)
+    iwos = [
+        iwo_reconcile_action(action=a, on=timezone.localdate() - timedelta(days=3))[0]
+        for a in (right_action, wrong_action)
+    ]
+    EmployerFactory(fein="147000002")
+    client.force_login(worker)
+    answers = []
+    for action, fein in ((right_action, real.fein), (wrong_action, "147000002")):
+        case = action.case
+        case.caseworker = worker
+        case.save()
+        Person.objects.filter(pk=case.ncp.pk).update(family_violence=True)
+        _record_and_read(client, case, fein)
+        typed = Employment.objects.filter(person=case.ncp).latest("pk")
+        response = client.post(_end_url(case, typed), _end())
+        assert response.status_code == 302
+        answers.append([str(m) for m in client.get(response.url).context["messages"]])
+    assert answers[0] == answers[1] == ["Job ended."]
+    for iwo in iwos:
+        iwo.refresh_from_db()
+        assert iwo.ended_on is None  # the job at that employer on file goes on
+
+
+def test_a_double_submit_on_an_fvi_persons_page_records_the_job_once(client, role_user):
+    # Recorded whatever is on file, but the same job the same user recorded a moment ago is a
+    # double-clicked form (what that user did, not what is on file): not recorded again.
+    worker = role_user("caseworker")
+    case = _fvi_delinquent_case(worker)
+    ncp = case.ncp
+    client.force_login(worker)
+    answers = [_record_and_read(client, case, "123456789") for _ in range(2)]
+    assert answers[0] == answers[1] == ["Job recorded. The employer stays withheld (family violence indicator)."]
+    assert Employment.objects.filter(person=ncp).count() == 1
+    assert DomainEvent.objects.filter(verb="employment.recorded").count() == 1
+    # another user typing the same job records it: the answer may not depend on what is on file
+    client.force_login(role_user("coordinator"))
+    _record_and_read(client, case, "123456789")
+    assert Employment.objects.filter(person=ncp, ended_on__isnull=True).count() == 2

@@ -53,6 +53,7 @@ from cases.models import (
     SupportOrder,
     WorkItem,
 )
+from cases.redaction import whereabouts_shown
 from core.business_days import add_business_days
 from core.dates import display_date
 from core.db import rows_insert, rows_update
@@ -267,6 +268,9 @@ class NewJob(NamedTuple):
     caseworker_id: int | None
     employer_id: int
     figures: dict
+    # What the work item's dedupe key names after the case: the employer (the file's key, so the
+    # file and the desk reporting one job raise one item), or another key the caller chose.
+    dedupe: str = ""
 
 
 def withholding_propose_to_new_employer(
@@ -322,7 +326,7 @@ def withholding_propose_to_new_employer(
                 due_on,
                 job.caseworker_id,
                 title,
-                f"iwo-new-hire:{case_id}:{job.employer_id}"[:120],
+                f"iwo-new-hire:{case_id}:{job.dedupe or job.employer_id}"[:120],
             )
         )
     rows_insert(
@@ -366,14 +370,15 @@ DESK_WORK_ITEM_TITLE = (
 
 
 def new_job_withholding(
-    *, employment: Employment, figures: dict, entered_on: date, title: str, case_q: Q | None = None
+    *, employment: Employment, figures: dict, entered_on: date, title: str, case_q: Q | None = None, dedupe: str = ""
 ) -> tuple[int, int, int]:
     """The new-hire rule for one job the office learned of on ``entered_on`` outside the new-hire
     file (a caseworker recorded it; a former employer's e-IWO reply named the new employer): each
     open case where the person is the NCP (within ``case_q``: a partner file's reach) goes through
     ``withholding_propose_to_new_employer``, ``figures`` saying what fired it. The work item's
     dedupe key is the file's (case and employer): the same job reported again by another channel
-    proposes nothing twice. Returns (proposed, redirected, cases without a rule in effect)."""
+    proposes nothing twice; ``dedupe`` replaces the employer in it. Returns (proposed, redirected,
+    cases without a rule in effect)."""
     rows = (
         CaseParticipant.objects.filter(
             person_id=employment.person_id, role=ParticipantRole.NCP, case__status=CaseStatus.OPEN
@@ -396,6 +401,7 @@ def new_job_withholding(
                 "reported_on": entered_on.isoformat(),
                 "deadline": "42 USC 653a(g)(1): 2 business days",
             },
+            dedupe,
         )
         for case_id, jurisdiction, caseworker_id in rows
     ]
@@ -408,12 +414,16 @@ def employment_recorded_withholding(*, employment: Employment, by) -> str:
     """``core.hooks.employment_recorded``: a job a caseworker recorded (the parent said so, a pay
     stub) is a new hire the office learned of today, and the file's rule applies to it
     (``new_job_withholding``) on each open case where the person is the NCP. The phrase names no
-    employer (FVI)."""
+    employer (FVI). An FVI person's job raises its own work item (keyed by the job, not the
+    employer): a FEIN typed that is their employer on file must raise one as any other FEIN does,
+    or the case's work items would answer the guess (42 USC 654(26)); the file and the desk
+    reporting one job of theirs raise two."""
     proposed, moved, _ = new_job_withholding(
         employment=employment,
         figures={"source": f"recorded on the person page ({employment.get_source_display().lower()})"},
         entered_on=timezone.localdate(),
         title=DESK_WORK_ITEM_TITLE,
+        dedupe="" if whereabouts_shown(employment.person) else f"job-{employment.pk}",
     )
     said = []
     if proposed:
