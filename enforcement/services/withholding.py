@@ -7,7 +7,7 @@ withholds within the Consumer Credit Protection Act limits (15 USC 1673(b)(2)) a
 State Disbursement Unit within 7 business days of the pay date (42 USC 666(b)(6)(A)(i)).
 
 ``iwo_reconcile_action`` is the one place deciding what an action needs; it is idempotent (the
-database allows one original per action and employer, one successor per order), so the life-cycle
+database allows one original per action and employment, one successor per order), so the life-cycle
 steps, the nightly task and the e-IWO export may all call it. Employers enrolled in e-IWO get the
 order as a DTL record of the next e-IWO batch (``enforcement.services.eiwo``), others the PDF.
 """
@@ -352,9 +352,13 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
         current = by_employer.get(employment.employer_id)
         if current is None:
             if IncomeWithholdingOrder.objects.filter(
-                action=action, employer=employment.employer, kind=IwoKind.ORIGINAL
+                Q(employment=employment) | Q(employment__isnull=True, employer=employment.employer),
+                action=action,
+                kind=IwoKind.ORIGINAL,
             ).exists():
-                continue  # the employer's order ended (employee left, rejected): a person decides
+                continue  # this job's order ended (rejected, terminated): a person decides
+            # A job the NCP took again at a former employer (a rehire is a new employment) gets
+            # an original of its own (42 USC 666(b)).
             issued.append(
                 _issue(action=action, employment=employment, kind=IwoKind.ORIGINAL, on=today, by=by, figures=figures)
             )
