@@ -301,3 +301,25 @@ def test_a_job_queued_under_the_key_without_the_employment_is_not_queued_again()
     assert WorkItem.objects.filter(
         case=case, kind="iwo_new_hire", dedupe_key=f"iwo-new-hire:{case.pk}:{employer.pk}:{rehire.pk}"
     ).exists()
+
+
+def test_the_file_reporting_a_rehire_queues_the_new_job_and_the_same_job_once():
+    """The directory reports the NCP hired back by a former employer: a new employment, a new
+    queue item (case, employer, job); the same file content again (another batch) adds none."""
+    case = delinquent_case(unassigned="1200.00")
+    ncp = ncp_of(case)
+    submit(new_hire_file([w4(ncp.ssn, hired=date(2026, 6, 1))], batch="000001"))
+    first = Employment.objects.get(person=ncp)
+    first.ended_on = date(2026, 9, 30)
+    first.save()
+    with time_machine.travel(datetime(2026, 11, 24, 15, tzinfo=UTC), tick=False):
+        submit(new_hire_file([w4(ncp.ssn)], batch="000002"))
+        submit(new_hire_file([w4(ncp.ssn)], batch="000003"))
+    rehire = Employment.objects.get(person=ncp, ended_on__isnull=True)
+    assert rehire.pk != first.pk and rehire.employer_id == first.employer_id
+    keys = WorkItem.objects.filter(case=case, kind="iwo_new_hire").order_by("id").values_list("dedupe_key", flat=True)
+    employer = first.employer_id
+    assert list(keys) == [
+        f"iwo-new-hire:{case.pk}:{employer}:{first.pk}",
+        f"iwo-new-hire:{case.pk}:{employer}:{rehire.pk}",
+    ]
