@@ -119,10 +119,11 @@ class IncomeWithholdingOrder(CaseScoped, AuditedModel):
         ordering = ["-issued_on", "-id"]
         verbose_name = "income withholding order"
         constraints = [
-            # Issuing is idempotent: one original per action and employer, one amendment or
-            # termination per withholding order it supersedes.
+            # Issuing is idempotent: one original per action and employment (a job; an NCP hired
+            # back by a former employer holds a new one, and that employer gets an order again),
+            # one amendment or termination per withholding order it supersedes.
             models.UniqueConstraint(
-                fields=["action", "employer"], condition=Q(kind="ORG"), name="iwo_one_original_per_action_employer"
+                fields=["action", "employment"], condition=Q(kind="ORG"), name="iwo_one_original_per_action_employment"
             ),
             models.UniqueConstraint(
                 fields=["supersedes"], condition=Q(kind__in=["AMD", "TRM"]), name="iwo_one_successor"

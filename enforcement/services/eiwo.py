@@ -18,7 +18,7 @@ the file's reach, or the whole file is refused naming the line and field. Then:
   given) is recorded and the NCP's new employment starts, and a locate task is opened; the new job
   goes through the new-hire rule as the file's and the desk's do (``new_job_withholding``, 42 USC
   666(b)): each open case of the NCP with an active order has its open withholding action pointed
-  at the new employer or one proposed, with one queue item per case and employer (the nightly task
+  at the new employer or one proposed, with one queue item per case and job (the nightly task
   then issues the order there);
 - lump sum notice (``lump_sum_amount`` given) → a work item to decide a one-time lump sum order.
 A replayed file (same content or file control number) is a no-op (the pipeline's replay check).
@@ -390,7 +390,7 @@ def _separation(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, tod
     the desk do (``new_hires.new_job_withholding``, 42 USC 666(b): withholding follows the NCP to
     a new employer): on each open case of the NCP within the file's reach, the open withholding
     action is pointed at the new employer, or one is proposed under the rule, with one queue item
-    per case and employer (the file's dedupe key: the new employer's W-4 arriving later adds none).
+    per case and job (the file's dedupe key: the new employer's W-4 arriving later adds none).
     The action in force then sends the new employer its original (the nightly task)."""
     ended = ack["termination_date"]
     ncp = iwo.case.ncp

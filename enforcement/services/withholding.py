@@ -7,7 +7,7 @@ withholds within the Consumer Credit Protection Act limits (15 USC 1673(b)(2)) a
 State Disbursement Unit within 7 business days of the pay date (42 USC 666(b)(6)(A)(i)).
 
 ``iwo_reconcile_action`` is the one place deciding what an action needs; it is idempotent (the
-database allows one original per action and employer, one successor per order), so the life-cycle
+database allows one original per action and employment, one successor per order), so the life-cycle
 steps, the nightly task and the e-IWO export may all call it. Employers enrolled in e-IWO get the
 order as a DTL record of the next e-IWO batch (``enforcement.services.eiwo``), others the PDF.
 """
@@ -47,6 +47,8 @@ ORDERED_AMOUNTS = (
     "past_due_spousal",
     "other_amount",
 )
+# The past-due lines: nothing to withhold toward once the case owes no arrears.
+PAST_DUE_AMOUNTS = ("past_due_support", "past_due_medical", "past_due_spousal")
 # The amounts the form compares (an amendment is issued when one of them changes).
 AMOUNT_FIELDS = (*ORDERED_AMOUNTS, "total_per_frequency", "order_frequency")
 
@@ -83,11 +85,24 @@ class IwoFigures:
 def order_in_force(case: Case, on: date) -> SupportOrder | None:
     """The order whose terms apply on ``on``: the last to take effect by then. A superseded version
     stays in force until its successor takes effect, which is from the order's next due date on or
-    after the date a change was asked for (``cases.services.order_versions``)."""
-    return (
+    after the date a change was asked for (``cases.services.order_versions``). An ended order
+    (terminated, ``cases.services.order_end``) stays in force for withholding while a line of it
+    runs: its current lines up to the end date, and the arrears-repayment line it kept (the arrears
+    stay owed and the accrual charges it, docs/ledger.md "Ending an order"). Ended with no line
+    running, the case has no order in force (then an active order of the case, if any)."""
+    order = (
         SupportOrder.objects.filter(
-            case=case, status__in=[OrderStatus.ACTIVE, OrderStatus.SUPERSEDED], effective_on__lte=on
+            case=case,
+            status__in=[OrderStatus.ACTIVE, OrderStatus.SUPERSEDED, OrderStatus.TERMINATED],
+            effective_on__lte=on,
         )
+        .order_by("-effective_on", "-version", "-id")
+        .first()
+    )
+    if order is None or order.status != OrderStatus.TERMINATED or lines_in_force(order, on):
+        return order
+    return (
+        SupportOrder.objects.filter(case=case, status=OrderStatus.ACTIVE, effective_on__lte=on)
         .order_by("-effective_on", "-version", "-id")
         .first()
     )
@@ -95,13 +110,18 @@ def order_in_force(case: Case, on: date) -> SupportOrder | None:
 
 def lines_in_force(order: SupportOrder, on: date) -> list[Obligation]:
     """The obligation lines of ``order``'s versions that run on ``on``, as the accrual charges them
-    (an active version's lines, a superseded one's until their end date): on the days between a
-    change and its next due date, a line that changes later still runs at its old terms."""
+    (an active version's lines, a superseded or ended one's until their end date, and the
+    arrears-repayment line an ended order kept, ``ledger_accrual``): on the days between a change
+    and its next due date, a line that changes later still runs at its old terms."""
     return list(
         Obligation.objects.filter(
             order__case_id=order.case_id, order__order_number=order.order_number, start_on__lte=on
         )
-        .filter(Q(end_on__gte=on) | Q(end_on__isnull=True, order__status=OrderStatus.ACTIVE))
+        .filter(
+            Q(end_on__gte=on)
+            | Q(end_on__isnull=True, order__status=OrderStatus.ACTIVE)
+            | Q(end_on__isnull=True, order__status=OrderStatus.TERMINATED, kind=ObligationKind.ARREARS_REPAYMENT)
+        )
         .order_by("order__version", "id")
     )
 
@@ -114,7 +134,8 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     frequency is the current support obligation's (monthly when it has none); other obligations are
     restated in it through their monthly amount. Arrears "greater than 12 weeks" compares the case's
     arrears with 12 weeks of the monthly obligation (15 USC 1673(b)(2)), which also raises the CCPA
-    limit the form states by 5 points."""
+    limit the form states by 5 points. The past-due lines are 0 once the case's arrears are paid in
+    full (none owed: the employer must not withhold toward them), whatever the repayment line says."""
     order = order_in_force(case, on)
     figures = IwoFigures(order=order)
     monthly = {
@@ -138,13 +159,19 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
         }
         for line in lines:
             monthly[target.get(line.kind, "other_amount")] += line.amount * MONTHLY_FACTOR[line.frequency]
-        figures.health_coverage_required = order.health_coverage_required
+        # An ended order's kept repayment line is past-due support only: no coverage to enrol in.
+        figures.health_coverage_required = order.health_coverage_required and (
+            order.status != OrderStatus.TERMINATED or any(o.kind != ObligationKind.ARREARS_REPAYMENT for o in lines)
+        )
+    balance = CaseBalance.objects.filter(case=case).values("total_arrears", "monthly_obligation").first()
+    if balance and balance["total_arrears"] <= 0:
+        for key in PAST_DUE_AMOUNTS:
+            monthly[key] = Decimal(0)
     factor = PERIODS_PER_MONTH[figures.order_frequency]
     figures.amounts = {key: _money(value / factor) for key, value in monthly.items()}
     total_monthly = sum(monthly.values(), Decimal(0))
     figures.total_per_frequency = sum(figures.amounts.values(), Decimal(0))
     figures.per = {freq: _money(total_monthly / PERIODS_PER_MONTH[freq]) for freq in Frequency.values}
-    balance = CaseBalance.objects.filter(case=case).values("total_arrears", "monthly_obligation").first()
     if balance:
         figures.arrears_total = max(balance["total_arrears"], Decimal(0))
         weeks = legal_parameter("us.iwo.arrears_weeks", jurisdiction="US", on=on)
@@ -183,12 +210,14 @@ def _issue(
     if ncp is None:
         raise ValidationError("The case has no noncustodial parent to withhold from.")
     employer = employment.employer
+    # A termination names the support order it stops withholding for, even one no longer in force.
+    order = figures.order if figures.order is not None or supersedes is None else supersedes.order
     iwo = IncomeWithholdingOrder(
         action=action,
         case=case,
         employer=employer,
         employment=employment,
-        order=figures.order,
+        order=order,
         supersedes=supersedes,
         kind=kind,
         issued_on=on,
@@ -197,7 +226,7 @@ def _issue(
         issuing_state=sdu["state"],
         issuing_jurisdiction=(case.county or "")[:35],
         remittance_id=case.case_number,
-        order_identifier=figures.order.order_number if figures.order else "",
+        order_identifier=order.order_number if order else "",
         employer_name=employer.name,
         employer_line1=employer.line1,
         employer_line2=employer.line2,
@@ -307,32 +336,29 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
     issued: list[IncomeWithholdingOrder] = []
     in_force = _in_force(action)
     if action.status in (ActionStatus.RELEASED, ActionStatus.CLOSED):
-        for iwo in in_force:
-            issued.append(
-                _issue(
-                    action=action,
-                    employment=iwo.employment or _employment_of(iwo),
-                    kind=IwoKind.TERMINATION,
-                    on=today,
-                    by=by,
-                    supersedes=iwo,
-                )
-            )
-        return issued
+        return [_terminate(action=action, iwo=iwo, on=today, by=by) for iwo in in_force]
     if action.status != ActionStatus.ACTIVE:
         return issued
     employments = current_employments(case=action.case, on=today)
     if not employments:
         return issued
     figures = iwo_figures(case=action.case, on=today)
+    if nothing_to_withhold(figures):
+        # The support order ended and no line of it runs (or its kept repayment has nothing left
+        # to collect): each employer is told to stop (TRM), never sent an order to withhold $0.
+        return [_terminate(action=action, iwo=iwo, on=today, by=by, figures=figures) for iwo in in_force]
     by_employer = {iwo.employer_id: iwo for iwo in in_force}
     for employment in employments:
         current = by_employer.get(employment.employer_id)
         if current is None:
             if IncomeWithholdingOrder.objects.filter(
-                action=action, employer=employment.employer, kind=IwoKind.ORIGINAL
+                Q(employment=employment) | Q(employment__isnull=True, employer=employment.employer),
+                action=action,
+                kind=IwoKind.ORIGINAL,
             ).exists():
-                continue  # the employer's order ended (employee left, rejected): a person decides
+                continue  # this job's order ended (rejected, terminated): a person decides
+            # A job the NCP took again at a former employer (a rehire is a new employment) gets
+            # an original of its own (42 USC 666(b)).
             issued.append(
                 _issue(action=action, employment=employment, kind=IwoKind.ORIGINAL, on=today, by=by, figures=figures)
             )
@@ -349,6 +375,28 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
                 )
             )
     return issued
+
+
+def nothing_to_withhold(figures: IwoFigures) -> bool:
+    """No order in force (the support order ended and none of its lines runs), or an ended order
+    whose kept arrears repayment has nothing left to collect (the arrears are paid)."""
+    order = figures.order
+    return order is None or (order.status == OrderStatus.TERMINATED and figures.total_per_frequency <= 0)
+
+
+def _terminate(
+    *, action: EnforcementAction, iwo: IncomeWithholdingOrder, on: date, by, figures: IwoFigures | None = None
+) -> IncomeWithholdingOrder:
+    """The termination (TRM) of the withholding order ``iwo``: the employer stops withholding."""
+    return _issue(
+        action=action,
+        employment=iwo.employment or _employment_of(iwo),
+        kind=IwoKind.TERMINATION,
+        on=on,
+        by=by,
+        supersedes=iwo,
+        figures=figures,
+    )
 
 
 def _employment_of(iwo: IncomeWithholdingOrder) -> Employment:

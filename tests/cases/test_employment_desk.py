@@ -259,7 +259,8 @@ def test_a_recorded_job_proposes_withholding_to_the_new_employer_as_a_new_hire_d
     assert action.figures["employer_id"] == job.employer_id and action.figures["employment_id"] == job.pk
     assert action.proposed_on == timezone.localdate() and action.timeframe_due_on > action.proposed_on
     item = case.work_items.get(kind="iwo_new_hire")
-    assert item.dedupe_key == f"iwo-new-hire:{case.pk}:{job.employer_id}"  # the file's key: one item for both
+    # the file's key (case and job): one item for both
+    assert item.dedupe_key == f"iwo-new-hire:{case.pk}:{job.employer_id}:{job.pk}"
     assert "Capital Bakery" not in item.title
 
 

@@ -380,9 +380,10 @@ def test_a_new_employer_named_by_the_reply_gets_the_new_hire_rule_on_every_case_
         assert proposed.status == ActionStatus.PROPOSED and proposed.partner == "the new employer"
         assert proposed.timeframe_due_on == date(2026, 12, 2) and proposed.figures["employer_id"] == gamma.pk
         items = WorkItem.objects.filter(kind="iwo_new_hire").order_by("case_id")
+        job = Employment.objects.get(person=ncp, employer=gamma)  # one item per case and job
         assert [(i.case_id, i.dedupe_key) for i in items] == [
-            (left.case_id, f"iwo-new-hire:{left.case_id}:{gamma.pk}"),
-            (other.pk, f"iwo-new-hire:{other.pk}:{gamma.pk}"),
+            (left.case_id, f"iwo-new-hire:{left.case_id}:{gamma.pk}:{job.pk}"),
+            (other.pk, f"iwo-new-hire:{other.pk}:{gamma.pk}:{job.pk}"),
         ]
         assert all("Gamma" not in i.title for i in items)  # FVI: frozen text names no employer
         locate = WorkItem.objects.get(kind="locate", case=left.case)

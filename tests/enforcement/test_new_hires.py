@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
@@ -10,12 +10,17 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from cases.choices import EmploymentEndReason, EmploymentSource
 from cases.models import CaseParticipant, Employer, Employment, LocateAttempt, Person, WorkItem
-from enforcement.choices import ActionStatus, FileVia, PartnerFileStatus, Remedy
+from cases.services.employment import employment_end, employment_record
+from enforcement.choices import ActionStatus, FileVia, IwoKind, PartnerFileStatus, Remedy
 from enforcement.models import EnforcementAction, PartnerFile
 from enforcement.services.partner_files import partner_file_submit
+from enforcement.services.partner_kinds.new_hires import new_job_withholding
+from enforcement.services.withholding import iwo_reconcile_action
 from tests.cases.factories import CaseFactory
 from tests.enforcement.factories import delinquent_case
+from tests.enforcement.iwo_factories import active_withholding_action
 from tests.enforcement.partner_files_data import new_hire_file, w4
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +224,102 @@ def test_an_ncp_given_the_indicator_after_the_new_hire_is_located_by_no_page(cli
     seen |= {url: client.get(url) for url in admin_pages}
     assert {url: r.status_code for url, r in seen.items() if r.status_code != 200} == {}
     assert [url for url, r in seen.items() if b"ACME" in r.content] == []
+
+
+def test_an_ncp_hired_back_by_a_former_employer_gets_an_order_there_again(make_user):
+    """Red team (RTMONEY): job recorded at the desk, order issued, job ended (the order there ends),
+    hired back by the same employer: a new job, so a new queue item and a new original (42 USC
+    653a(g)(1), 666(b)); the same job reported again proposes nothing twice."""
+    worker = make_user("caseworker")
+    action = active_withholding_action(monthly="400.00", arrears="2600.00")
+    first = Employment.objects.get(person=action.case.ncp)
+    first.ended_on = date(2026, 11, 1)
+    first.save()
+    address = {"line1": "1 Main St", "city": "Albany", "state": "NY", "postal_code": "12207"}
+    desk = employment_record(
+        person=action.case.ncp,
+        data={
+            "fein": "221234567",
+            "started_on": date(2026, 11, 20),
+            "source": EmploymentSource.PAY_STUB,
+            "name": "Capital Foods",
+            **address,
+        },
+        by=make_user("coordinator"),
+    )
+    job, employer = desk.employment, desk.employment.employer
+    [original] = iwo_reconcile_action(action=action, on=date(2026, 11, 24))
+    assert (original.employer_id, original.employment_id) == (employer.pk, job.pk)
+    with time_machine.travel(datetime(2026, 11, 27, 17, tzinfo=UTC), tick=False):
+        employment_end(
+            employment=job,
+            ended_on=date(2026, 11, 26),
+            reason=EmploymentEndReason.QUIT,
+            by=worker,
+            source=EmploymentSource.PARENT_REPORTED,
+        )
+    original.refresh_from_db()
+    assert original.ended_on is not None
+    with time_machine.travel(datetime(2026, 12, 3, 17, tzinfo=UTC), tick=False):
+        recorded = employment_record(
+            person=action.case.ncp,
+            data={"fein": employer.fein, "started_on": date(2026, 12, 1), "source": EmploymentSource.PARENT_REPORTED},
+            by=worker,
+        )
+        assert recorded.created and recorded.withholding
+        [again] = iwo_reconcile_action(action=action, on=date(2026, 12, 3))
+        assert iwo_reconcile_action(action=action, on=date(2026, 12, 4)) == []
+    assert (again.kind, again.employer_id, again.employment_id) == (
+        IwoKind.ORIGINAL,
+        employer.pk,
+        recorded.employment.pk,
+    )
+    keys = set(WorkItem.objects.filter(case=action.case, kind="iwo_new_hire").values_list("dedupe_key", flat=True))
+    assert keys == {
+        f"iwo-new-hire:{action.case_id}:{employer.pk}:{job.pk}",
+        f"iwo-new-hire:{action.case_id}:{employer.pk}:{recorded.employment.pk}",
+    }
+
+
+def test_a_job_queued_under_the_key_without_the_employment_is_not_queued_again():
+    """Items written before the key named the job (``iwo-new-hire:{case}:{employer}``) still stop
+    the same job being queued twice; a rehire (a newer employment row) is queued."""
+    case = delinquent_case(unassigned="1200.00")
+    ncp = ncp_of(case)
+    employer = Employer.objects.create(name="Acme", fein="141234567")
+    job = Employment.objects.create(person=ncp, employer=employer, started_on=date(2026, 11, 2))
+    WorkItem.objects.create(
+        case=case, kind="iwo_new_hire", title="old", due_on=TODAY, dedupe_key=f"iwo-new-hire:{case.pk}:{employer.pk}"
+    )
+    new_job_withholding(employment=job, figures={}, entered_on=TODAY, title="t")
+    assert WorkItem.objects.filter(case=case, kind="iwo_new_hire").count() == 1
+    job.ended_on = date(2026, 11, 10)
+    job.save()
+    with time_machine.travel(datetime(2026, 11, 24, 15, tzinfo=UTC), tick=False):  # recorded later that day
+        rehire = Employment.objects.create(person=ncp, employer=employer, started_on=date(2026, 11, 20))
+        new_job_withholding(employment=rehire, figures={}, entered_on=TODAY, title="t")
+    assert WorkItem.objects.filter(
+        case=case, kind="iwo_new_hire", dedupe_key=f"iwo-new-hire:{case.pk}:{employer.pk}:{rehire.pk}"
+    ).exists()
+
+
+def test_the_file_reporting_a_rehire_queues_the_new_job_and_the_same_job_once():
+    """The directory reports the NCP hired back by a former employer: a new employment, a new
+    queue item (case, employer, job); the same file content again (another batch) adds none."""
+    case = delinquent_case(unassigned="1200.00")
+    ncp = ncp_of(case)
+    submit(new_hire_file([w4(ncp.ssn, hired=date(2026, 6, 1))], batch="000001"))
+    first = Employment.objects.get(person=ncp)
+    first.ended_on = date(2026, 9, 30)
+    first.save()
+    with time_machine.travel(datetime(2026, 11, 24, 15, tzinfo=UTC), tick=False):
+        submit(new_hire_file([w4(ncp.ssn)], batch="000002"))
+        submit(new_hire_file([w4(ncp.ssn)], batch="000003"))
+    rehire = Employment.objects.get(person=ncp, ended_on__isnull=True)
+    assert rehire.pk != first.pk and rehire.employer_id == first.employer_id
+    keys = WorkItem.objects.filter(case=case, kind="iwo_new_hire").order_by("id").values_list("dedupe_key", flat=True)
+    employer = first.employer_id
+    assert list(keys) == [
+        f"iwo-new-hire:{case.pk}:{employer}:{first.pk}",
+        f"iwo-new-hire:{case.pk}:{employer}:{rehire.pk}",
+    ]

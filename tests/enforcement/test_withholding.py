@@ -3,17 +3,20 @@ the PDF laid out like the federal form (OMB 0970-0154) with the NMSN where cover
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import BytesIO, StringIO
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
+from cases.choices import ObligationKind, OrderEndReason
 from cases.models import Employment
 from cases.services.court_orders import order_create_from_court
+from cases.services.order_end import order_end
 from core.letters import office_address_lines
 from core.models import DomainEvent
 from enforcement.choices import IwoDelivery, IwoKind
@@ -252,3 +255,64 @@ def test_the_data_check_finds_a_lump_sum_sent_twice_before_the_fix():
     (row,) = check.find()
     assert row.reference == action.case.case_number
     assert row.detail == f"action {action.pk}: 2 lump sum orders of $1,500.00 to one employer on 2026-12-01"
+
+
+def test_an_ended_support_order_keeps_withholding_its_running_arrears_repayment(make_user):
+    """Red team (RTMONEY): after ``order_end`` with the repayment line kept (docs/ledger.md "Ending
+    an order"), the employer is told to withhold the repayment and no current support, never a $0
+    amendment with no order."""
+    worker = make_user("caseworker")
+    action = active_withholding_action(monthly="400.00", arrears="2600.00")
+    case = action.case
+    add_obligation(case, kind=ObligationKind.ARREARS_REPAYMENT, amount="100.00")
+    [original] = iwo_reconcile_action(action=action, on=ON)
+    assert (original.current_support, original.past_due_support) == (Decimal("400.00"), Decimal("100.00"))
+    with time_machine.travel(datetime(2026, 12, 2, 17, tzinfo=UTC), tick=False):
+        order_end(order=case.orders.get(), ends_on=date(2026, 12, 1), reason=OrderEndReason.EMANCIPATED, by=worker)
+    issued = iwo_reconcile_action(action=action, on=date(2026, 12, 3))
+    assert [i.kind for i in issued] == [IwoKind.AMENDED]
+    amended = IncomeWithholdingOrder.objects.get(action=action, ended_on__isnull=True, kind__in=["ORG", "AMD"])
+    assert amended.order_id == case.orders.get().pk
+    assert (amended.current_support, amended.past_due_support) == (Decimal("0.00"), Decimal("100.00"))
+    assert amended.total_per_frequency == Decimal("100.00")
+    assert iwo_reconcile_action(action=action, on=date(2026, 12, 4)) == []  # issued once
+
+
+def test_arrears_paid_in_full_take_the_past_due_line_off_the_order_once():
+    """Red team (RTMONEY): the past-due line goes when the case's arrears are paid in full (a lump
+    sum, a tax offset); the amendment is issued once, not every night."""
+    action = active_withholding_action(monthly="400.00", arrears="2600.00")
+    add_obligation(action.case, kind=ObligationKind.ARREARS_REPAYMENT, amount="100.00")
+    [original] = iwo_reconcile_action(action=action, on=ON)
+    assert original.past_due_support == Decimal("100.00")
+    set_arrears(action.case, "0")
+    [amended] = iwo_reconcile_action(action=action, on=date(2026, 12, 3))
+    assert amended.kind == IwoKind.AMENDED
+    assert (amended.current_support, amended.past_due_support) == (Decimal("400.00"), Decimal("0.00"))
+    assert amended.total_per_frequency == Decimal("400.00") and amended.arrears_total == Decimal("0.00")
+    assert iwo_reconcile_action(action=action, on=date(2026, 12, 4)) == []
+
+
+@pytest.mark.parametrize("arrears_end", [True, False])
+def test_an_ended_support_order_with_nothing_left_to_withhold_terminates_the_withholding_order(make_user, arrears_end):
+    """Current support ended and the repayment line ended too, or kept with the arrears paid: the
+    employer gets a termination (TRM) naming the order, never an order to withhold $0."""
+    worker = make_user("caseworker")
+    action = active_withholding_action(monthly="400.00", arrears="2600.00")
+    case = action.case
+    add_obligation(case, kind=ObligationKind.ARREARS_REPAYMENT, amount="100.00")
+    [original] = iwo_reconcile_action(action=action, on=ON)
+    with time_machine.travel(datetime(2026, 12, 2, 17, tzinfo=UTC), tick=False):
+        order_end(
+            order=case.orders.get(),
+            ends_on=date(2026, 12, 1),
+            reason=OrderEndReason.EMANCIPATED,
+            by=worker,
+            arrears_end=arrears_end,
+        )
+    if not arrears_end:
+        set_arrears(case, "0")
+    [ended] = iwo_reconcile_action(action=action, on=date(2026, 12, 3))
+    assert (ended.kind, ended.supersedes_id, ended.order_id) == (IwoKind.TERMINATION, original.pk, original.order_id)
+    assert not IncomeWithholdingOrder.objects.filter(action=action, ended_on__isnull=True, kind__in=["ORG", "AMD"])
+    assert iwo_reconcile_action(action=action, on=date(2026, 12, 4)) == []

@@ -28,7 +28,7 @@ and the action's ``figures["employer_id"]`` say which.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from django.db.models import Q
@@ -53,7 +53,6 @@ from cases.models import (
     SupportOrder,
     WorkItem,
 )
-from cases.redaction import whereabouts_shown
 from core.business_days import add_business_days
 from core.dates import display_date
 from core.db import rows_insert, rows_update
@@ -239,20 +238,31 @@ def new_hires_import(context: ImportContext) -> None:
 
 
 def _propose_withholding(context: ImportContext, *, latest, employers, case_rows, entered_on: date) -> None:
+    # The open employment at each hire's employer (found or made above): the job withheld from.
+    employment_of: dict[tuple[int, int], int] = {}
+    for chunk in _chunks(sorted(latest)):
+        for person_id, employer_id, employment_id in (
+            Employment.objects.filter(person_id__in=chunk, ended_on__isnull=True)
+            .order_by("id")
+            .values_list("person_id", "employer_id", "id")
+        ):
+            employment_of[person_id, employer_id] = employment_id
     jobs = []
     for case_id in sorted(case_rows):
         person_id, _, _, jurisdiction, _, caseworker_id = case_rows[case_id]
         r = latest[person_id]
         employer = employers[r["employer_fein"]]
+        employment_id = employment_of[person_id, employer.pk]
         figures = {
             "source": "new hire",
             "employer_id": employer.pk,
+            "employment_id": employment_id,
             "hire_date": r["employee_hire_date"].isoformat(),
             "new_hire_entered_on": entered_on.isoformat(),
             "partner_file": context.partner_file.pk,
             "deadline": "42 USC 653a(g)(1): 2 business days",
         }
-        jobs.append(NewJob(case_id, jurisdiction, caseworker_id, employer.pk, figures))
+        jobs.append(NewJob(case_id, jurisdiction, caseworker_id, employer.pk, employment_id, figures))
     proposed, moved, no_rule = withholding_propose_to_new_employer(jobs=jobs, entered_on=entered_on)
     context.counts["withholding_proposed"] = proposed
     context.counts["withholding_redirected"] = moved
@@ -267,10 +277,33 @@ class NewJob(NamedTuple):
     jurisdiction: str
     caseworker_id: int | None
     employer_id: int
+    employment_id: int
     figures: dict
-    # What the work item's dedupe key names after the case: the employer (the file's key, so the
-    # file and the desk reporting one job raise one item), or another key the caller chose.
-    dedupe: str = ""
+
+
+def new_hire_dedupe_key(*, case_id: int, employer_id: int, employment_id: int) -> str:
+    """The queue item's key: one per case and job (employment), whichever channel reported it (the
+    file, the desk, an e-IWO reply). A rehire by a former employer is a new employment, so a new
+    item (42 USC 666(b)). Before the job was in the key it was ``iwo-new-hire:{case}:{employer}``
+    (``_legacy_covered``)."""
+    return f"iwo-new-hire:{case_id}:{employer_id}:{employment_id}"[:120]
+
+
+def _legacy_covered(jobs: list[NewJob]) -> set[tuple[int, int]]:
+    """The (case, employment) pairs of ``jobs`` whose job already has a queue item under the key
+    without the employment (``iwo-new-hire:{case}:{employer}``, written before the key named the
+    job): an item made after the employment row was, so about that job (a rehire is a newer row)."""
+    created: dict[int, datetime] = {}
+    for chunk in _chunks(sorted({job.employment_id for job in jobs})):
+        created.update(Employment.objects.filter(pk__in=chunk).values_list("pk", "created_at"))
+    old_key = {f"iwo-new-hire:{job.case_id}:{job.employer_id}": job for job in jobs}
+    covered: set[tuple[int, int]] = set()
+    for chunk in _chunks(sorted(old_key)):
+        for key, made in WorkItem.objects.filter(dedupe_key__in=chunk).values_list("dedupe_key", "created_at"):
+            job = old_key[key]
+            if made >= created[job.employment_id]:
+                covered.add((job.case_id, job.employment_id))
+    return covered
 
 
 def withholding_propose_to_new_employer(
@@ -306,6 +339,7 @@ def withholding_propose_to_new_employer(
             balances[row[0]] = row[1:]
     new_actions, moved, items = [], [], []
     no_rule = 0
+    covered = _legacy_covered([by_case[case_id] for case_id in sorted(with_order)])
     for case_id in sorted(with_order):
         job = by_case[case_id]
         due_on = add_business_days(entered_on, NEW_HIRE_IWO_BUSINESS_DAYS, job.jurisdiction)
@@ -320,13 +354,15 @@ def withholding_propose_to_new_employer(
         else:
             no_rule += 1
             continue
+        if (case_id, job.employment_id) in covered:
+            continue
         items.append(
             (
                 case_id,
                 due_on,
                 job.caseworker_id,
                 title,
-                f"iwo-new-hire:{case_id}:{job.dedupe or job.employer_id}"[:120],
+                new_hire_dedupe_key(case_id=case_id, employer_id=job.employer_id, employment_id=job.employment_id),
             )
         )
     rows_insert(
@@ -370,15 +406,15 @@ DESK_WORK_ITEM_TITLE = (
 
 
 def new_job_withholding(
-    *, employment: Employment, figures: dict, entered_on: date, title: str, case_q: Q | None = None, dedupe: str = ""
+    *, employment: Employment, figures: dict, entered_on: date, title: str, case_q: Q | None = None
 ) -> tuple[int, int, int]:
     """The new-hire rule for one job the office learned of on ``entered_on`` outside the new-hire
     file (a caseworker recorded it; a former employer's e-IWO reply named the new employer): each
     open case where the person is the NCP (within ``case_q``: a partner file's reach) goes through
     ``withholding_propose_to_new_employer``, ``figures`` saying what fired it. The work item's
-    dedupe key is the file's (case and employer): the same job reported again by another channel
-    proposes nothing twice; ``dedupe`` replaces the employer in it. Returns (proposed, redirected,
-    cases without a rule in effect)."""
+    dedupe key is the file's (case and job, ``new_hire_dedupe_key``): the same job reported again by
+    another channel proposes nothing twice; a rehire (a new employment) is a new job. Returns
+    (proposed, redirected, cases without a rule in effect)."""
     rows = (
         CaseParticipant.objects.filter(
             person_id=employment.person_id, role=ParticipantRole.NCP, case__status=CaseStatus.OPEN
@@ -393,6 +429,7 @@ def new_job_withholding(
             jurisdiction,
             caseworker_id,
             employment.employer_id,
+            employment.pk,
             {
                 **figures,
                 "employer_id": employment.employer_id,
@@ -401,7 +438,6 @@ def new_job_withholding(
                 "reported_on": entered_on.isoformat(),
                 "deadline": "42 USC 653a(g)(1): 2 business days",
             },
-            dedupe,
         )
         for case_id, jurisdiction, caseworker_id in rows
     ]
@@ -414,16 +450,16 @@ def employment_recorded_withholding(*, employment: Employment, by) -> str:
     """``core.hooks.employment_recorded``: a job a caseworker recorded (the parent said so, a pay
     stub) is a new hire the office learned of today, and the file's rule applies to it
     (``new_job_withholding``) on each open case where the person is the NCP. The phrase names no
-    employer (FVI). An FVI person's job raises its own work item (keyed by the job, not the
-    employer): a FEIN typed that is their employer on file must raise one as any other FEIN does,
-    or the case's work items would answer the guess (42 USC 654(26)); the file and the desk
-    reporting one job of theirs raise two."""
+    employer (FVI). Each job raises its own work item (keyed by the job, ``new_hire_dedupe_key``): an
+    FVI person's FEIN typed that is their employer on file is recorded as a new job
+    (``cases.services.employment``) and raises one as any other FEIN does, or the case's work items
+    would answer the guess (42 USC 654(26)); the file and the desk reporting one job of theirs raise
+    two."""
     proposed, moved, _ = new_job_withholding(
         employment=employment,
         figures={"source": f"recorded on the person page ({employment.get_source_display().lower()})"},
         entered_on=timezone.localdate(),
         title=DESK_WORK_ITEM_TITLE,
-        dedupe="" if whereabouts_shown(employment.person) else f"job-{employment.pk}",
     )
     said = []
     if proposed:
