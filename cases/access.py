@@ -19,18 +19,29 @@ def can_view_ssn(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.has_perm("cases.view_ssn")
 
 
+FTI_TRAINING_LAPSED = "fti_training_lapsed"  # the reason of a refusal to a holder of cases.view_fti
+
+
 def fti_reads_record(*, request, collections, user=None) -> int:
-    """IRS Publication 1075: each display of federal tax information is logged. One
-    ``sensitive_read`` row per tax-offset collection whose source was shown, naming the obligor
-    (the case's NCP) and the field read; written now, in the request, never batched. Collections
-    whose source was not shown (the viewer may not see FTI) are not FTI reads."""
+    """IRS Publication 1075: each display of federal tax information is logged. ``collections``
+    are those on the page (the caller's FTI rows, shown or not). One ``sensitive_read`` row per
+    tax-offset collection whose source was shown, naming the obligor (the case's NCP) and the
+    field read; written now, in the request, never batched. A holder of ``cases.view_fti`` refused
+    them (FTI training lapsed or never taken) gets one ``access_denied`` row per request instead
+    (``fti_training_lapsed``, the collections withheld): the auditor sees who reached FTI and was
+    turned away. Anyone else was never entitled to FTI: nothing is logged."""
     from core.services import sensitive_read_record
 
     from .choices import FTI_SOURCES, ParticipantRole
     from .models import CaseParticipant, Person
 
+    reader = user if user is not None else request.user
     shown = [c for c in collections if c is not None and c.source in FTI_SOURCES]
-    if not shown or not can_view_fti(user if user is not None else request.user):
+    if not shown:
+        return 0
+    if not can_view_fti(reader):
+        if getattr(reader, "is_authenticated", False) and reader.has_perm("cases.view_fti"):
+            fti_refusal_record(request=request, collection_ids=[c.pk for c in shown], user=reader)
         return 0
     payers = dict(
         CaseParticipant.objects.filter(case_id__in={c.case_id for c in shown}, role=ParticipantRole.NCP).values_list(
@@ -47,6 +58,27 @@ def fti_reads_record(*, request, collections, user=None) -> int:
             detail={"source": collection.source, "amount": str(collection.amount)},
         )
     return len(shown)
+
+
+def fti_refusal_record(*, request, collection_ids, user=None) -> None:
+    """One ``access_denied`` row per request for FTI withheld from a holder of ``cases.view_fti``
+    whose FTI training is not current (IRS Publication 1075; see ``fti_reads_record``): the field
+    ``fti_source``, outcome ``denied``, the reason and the collections' ids."""
+    from core.models import AccessLog
+    from core.services import access_log_record
+
+    http = getattr(request, "_request", request)  # DRF's Request wraps Django's
+    if getattr(http, "caseworks_fti_refusal_logged", False):
+        return
+    http.caseworks_fti_refusal_logged = True
+    access_log_record(
+        kind=AccessLog.Kind.ACCESS_DENIED,
+        request=http,
+        user=user,
+        fields=["fti_source"],
+        outcome="denied",
+        detail={"reason": FTI_TRAINING_LAPSED, "collection_ids": sorted({int(pk) for pk in collection_ids})},
+    )
 
 
 def person_shown(*, request, person):

@@ -1,11 +1,14 @@
 """Cases admin registrations (history on every model via SimpleHistoryAdmin)."""
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import HistoryReadOnlyAdmin, LabelledTabularInline, MoneyAdmin, ReadOnlyAdmin
 
+from .access import can_view_fti, fti_reads_record
+from .choices import FTI_SOURCES
 from .models import (
     Address,
     Allocation,
@@ -53,6 +56,76 @@ class WhereaboutsAdminMixin:
         if obj is not None and protects(obj):
             return False
         return super().has_view_history_or_change_history_permission(request, obj)
+
+
+class FtiAdminMixin:
+    """Admin shows federal tax information (IRS Publication 1075) as every other channel does
+    (``cases.access``): to a user not cleared for FTI (``can_view_fti``: the permission and current
+    FTI training; superusers included) the FTI rows are not listed, filtered, searched or opened,
+    the ``fti_fields`` are left out of the list, its filters and the form, and the history of an
+    FTI row (whose diffs carry them) is refused. To a cleared user each list page, change page and
+    history page showing FTI rows is logged (``fti_reads_record``). ``fti_rows``: the FTI rows
+    (``None``: every row of the model is FTI); a row is FTI when its ``source`` is (``FTI_SOURCES``)."""
+
+    fti_rows: Q | None = Q(source__in=FTI_SOURCES)
+    fti_fields: tuple[str, ...] = ("source", "hold_reason")
+
+    @staticmethod
+    def fti_cleared(request) -> bool:
+        cleared = getattr(request, "caseworks_fti_cleared", None)
+        if cleared is None:  # asked by several admin hooks a page: the training check once
+            cleared = request.caseworks_fti_cleared = can_view_fti(request.user)
+        return cleared
+
+    @staticmethod
+    def is_fti(obj) -> bool:
+        return obj is not None and getattr(obj, "source", None) in FTI_SOURCES
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.fti_cleared(request):
+            return queryset
+        return queryset.none() if self.fti_rows is None else queryset.exclude(self.fti_rows)
+
+    def _without_fti(self, request, names):
+        return names if self.fti_cleared(request) else type(names)(n for n in names if n not in self.fti_fields)
+
+    def get_list_display(self, request):
+        return self._without_fti(request, tuple(super().get_list_display(request)))
+
+    def get_list_filter(self, request):
+        return self._without_fti(request, tuple(super().get_list_filter(request)))
+
+    def get_exclude(self, request, obj=None):
+        excluded = tuple(super().get_exclude(request, obj) or ())
+        if self.fti_cleared(request):
+            return excluded
+        return excluded + tuple(f for f in self.fti_fields if f not in excluded)
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        if self.is_fti(obj) and not self.fti_cleared(request):
+            return False
+        return super().has_view_history_or_change_history_permission(request, obj)
+
+    def _fti_shown(self, request, rows) -> None:
+        if self.fti_cleared(request) and rows:
+            fti_reads_record(request=request, collections=[r for r in rows if self.is_fti(r)])
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        self._fti_shown(request, list(changelist.result_list) if changelist is not None else [])
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        self._fti_shown(request, [(getattr(response, "context_data", None) or {}).get("original")])
+        return response
+
+    def render_history_view(self, request, template, context, **kwargs):
+        response = super().render_history_view(request, template, context, **kwargs)
+        self._fti_shown(request, [context.get("object")])
+        return response
 
 
 class ParticipantInline(LabelledTabularInline):
@@ -283,7 +356,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):  # no field history: the ledger is its ow
 
 
 @admin.register(Collection)
-class CollectionAdmin(WhereaboutsAdminMixin, MoneyAdmin):
+class CollectionAdmin(FtiAdminMixin, WhereaboutsAdminMixin, MoneyAdmin):
     list_display = (
         "source_reference",
         "case",

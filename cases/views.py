@@ -140,7 +140,8 @@ class CaseDetailView(PermissionMixin, CaseMixin, TemplateView):
         else:
             context["statement"] = case_statement(case=self.case, user=self.request.user)
         shown = (context["statement"] or context.get("fallback_statement") or {}).get("entries", [])
-        fti_reads_record(request=self.request, collections={e.collection for e in shown if e.shown_source})
+        # the tax offsets on the statement: a read where shown, a refusal logged where withheld
+        fti_reads_record(request=self.request, collections={e.collection for e in shown if e.collection_id})
         context["note_form"] = forms.NoteForm()
         context["can_change"] = self.can_change
         return context

@@ -21,13 +21,34 @@ from django.utils.translation import get_language
 KEPT_LISTS = 64
 
 
+# Said on admin's sign-in page to a staff account that is not an administrator's.
+ADMINISTRATORS_ONLY = (
+    "Django admin is for administrators only: it reads every county's records. Use the office's pages."
+)
+
+
 class CaseworksAdminSite(admin.AdminSite):
+    """Active superusers (administrators) only: admin reads no county scope (``restrict()``,
+    ``cases.models.scope``), so a staff account of another role would read every county's cases
+    there; ``is_staff`` alone lets no one in. Such an account is refused at admin's sign-in, and a
+    signed-in one sent to it is told why (``templates/admin/caseworks_login.html``)."""
+
     site_header = "Caseworks administration"
     site_title = "Caseworks admin"
+    login_template = "admin/caseworks_login.html"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._app_lists: dict[tuple, list] = {}
+        from .admin_forms import AdministratorAuthenticationForm  # auth's forms need the apps loaded
+
+        self.login_form = AdministratorAuthenticationForm
+
+    def has_permission(self, request) -> bool:
+        return super().has_permission(request) and request.user.is_superuser
+
+    def login(self, request, extra_context=None):
+        return super().login(request, {**(extra_context or {}), "administrators_only": ADMINISTRATORS_ONLY})
 
     def register(self, *args, **kwargs) -> None:
         super().register(*args, **kwargs)

@@ -4,6 +4,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin import FtiAdminMixin
 from core.admin import HistoryReadOnlyAdmin, ReadOnlyAdmin
 
 from .models import (
@@ -150,8 +151,11 @@ class OffsetCertificationAdmin(HistoryReadOnlyAdmin):
 
 
 @admin.register(OffsetCollection)
-class OffsetCollectionAdmin(HistoryReadOnlyAdmin):
-    """Federal tax offset collections as imported (FTI: IRS Publication 1075; read-only, administrators only)."""
+class OffsetCollectionAdmin(FtiAdminMixin, HistoryReadOnlyAdmin):
+    """Federal tax offset collections as imported (FTI: IRS Publication 1075; read-only, administrators
+    only): every row is FTI, listed only to a user cleared for it and each display logged."""
+
+    fti_rows = None
 
     list_display = ("offset_date", "case", "case_type", "transaction", "status", "joint_return", "partner_file")
     list_filter = ("status", "case_type", "joint_return")

@@ -21,7 +21,7 @@ from .choices import FileVia
 from .file_views import StoredFileDetailView, StoredFileListView
 from .filtersets import PartnerFileFilterSet
 from .models import PartnerFile
-from .services.partner_files import inbound_kinds, partner_file_kinds, partner_file_submit
+from .services.partner_files import inbound_kinds, partner_file_carries_fti, partner_file_kinds, partner_file_submit
 
 
 class PartnerFileUploadForm(forms.Form):
@@ -112,8 +112,7 @@ class PartnerFileDownloadView(PermissionMixin, View):
 
     def get(self, request, pk: int):
         partner_file = PartnerFile.objects.get_for(request.user, pk=pk)
-        entry = partner_file_kinds().get(partner_file.kind)
-        if entry is not None and entry.fti and not can_view_fti(request.user):
+        if partner_file_carries_fti(partner_file.kind) and not can_view_fti(request.user):
             raise PermissionDenied("This file holds federal tax information.")
         sensitive_read_record(request=request, obj=partner_file, fields=["content"], detail={"kind": partner_file.kind})
         response = HttpResponse(bytes(partner_file.content), content_type="text/plain; charset=us-ascii")

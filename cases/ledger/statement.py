@@ -97,6 +97,7 @@ class Statement:
     opening_buckets: dict[str, Decimal]
     closing_buckets: dict[str, Decimal]
     months: list[Month]
+    # the tax-offset collections on it, shown or withheld (``cases.access.fti_reads_record`` logs either)
     fti_collections: list = field(default_factory=list)
 
     @property
@@ -181,7 +182,7 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
                 line.balance = running
                 continue
             collection = entry.collection
-            if collection is not None and fti and shown_source(collection.source, fti=False) is None:
+            if collection is not None and shown_source(collection.source, fti=False) is None:
                 fti_shown[collection.pk] = collection
         line = Line(
             posted_on=entry.posted_on,

@@ -62,8 +62,7 @@ class HeldCollectionListView(ListViewMixin, FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["fti"] = can_view_fti(self.request.user)
-        if context["fti"]:
-            fti_reads_record(request=self.request, collections=context["object_list"])
+        fti_reads_record(request=self.request, collections=context["object_list"])
         context["release_form"] = ReleaseForm()
         context["reverse_form"] = ReverseForm()
         return context

@@ -5,10 +5,12 @@ Subclass these for every partner endpoint and set ``scope_resource``: GET needs
 """
 
 import json
+from typing import NoReturn
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from rest_framework import generics, mixins, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
@@ -89,15 +91,27 @@ class StoredFileAPIView(PartnerAPIView):
         if request.query_params.get("format", "txt") not in ("json", "txt"):
             raise Http404  # an unknown or empty format names no representation (as DRF answers an unknown one)
 
-    def file_response(self, obj, *, content: bytes, name: str, detail: dict | None = None) -> HttpResponse:
+    def _content_logged(self, obj, *, kind: str, outcome: str, detail: dict) -> None:
         access_log_record(
-            kind=AccessLog.Kind.SENSITIVE_READ,
+            kind=kind,
             request=self.request._request,
             username=f"api:{self.agency or 'partner'}"[:150],
             obj=obj,
             fields=["content"],
-            detail=detail or {},
+            outcome=outcome,
+            detail=detail,
         )
+
+    def file_refused(self, obj, *, reason: str, detail: dict | None = None) -> NoReturn:
+        """Refuse the key ``obj``'s content (403), the refusal written to the access log with the
+        agency's name, as every fetch is."""
+        self._content_logged(
+            obj, kind=AccessLog.Kind.ACCESS_DENIED, outcome="denied", detail={"reason": reason, **(detail or {})}
+        )
+        raise PermissionDenied("This file is not available to partner keys.")
+
+    def file_response(self, obj, *, content: bytes, name: str, detail: dict | None = None) -> HttpResponse:
+        self._content_logged(obj, kind=AccessLog.Kind.SENSITIVE_READ, outcome="success", detail=detail or {})
         response = HttpResponse(content, content_type="text/plain; charset=us-ascii")
         response["Content-Disposition"] = content_disposition(name)
         response["Cache-Control"] = "no-store"

@@ -8,12 +8,14 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.rows import Represent, field_representers, row_representer
 
 from ..choices import PartnerFileDirection, PartnerFileStatus, PaymentFileStatus, ReturnFileStatus
 from ..models import CourtHearing, EnforcementAction, PartnerFile, Petition, RemedyRule
+from ..services.partner_files import partner_file_carries_fti
 from ..services.payments import MAX_FILE_BYTES as PAYMENT_FILE_MAX_BYTES
 from ..services.returns import MAX_FILE_BYTES as RETURN_FILE_MAX_BYTES
 
@@ -254,7 +256,11 @@ class PartnerFileReportSerializer(serializers.Serializer):
     counts = serializers.DictField(
         child=serializers.IntegerField(), help_text='What the import did, e.g. {"matched": 3, "unmatched": 97}.'
     )
-    totals = serializers.DictField(child=serializers.CharField(), help_text="Money totals, as decimal strings.")
+    totals = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Money totals, as decimal strings. Empty for a kind that carries federal tax information "
+        "(offset-collections): no partner key is shown FTI (IRS Publication 1075).",
+    )
     errors = PartnerFileErrorSerializer(many=True)  # type: ignore[assignment]
     replay_of = serializers.IntegerField(allow_null=True, help_text="The file first accepted with this content.")
     created_at = serializers.DateTimeField(allow_null=True)
@@ -275,6 +281,14 @@ class PartnerFileUploadSerializer(serializers.Serializer):
         if upload.size > limit:
             raise serializers.ValidationError(f"The file is larger than {limit} bytes.")
         return upload
+
+
+def partner_file_api_report(partner_file: PartnerFile) -> dict:
+    """A partner file's report as the API gives it: the totals of a file carrying federal tax
+    information (tax offset amounts) withheld, since no partner key is shown FTI (IRS
+    Publication 1075; docs/ledger.md)."""
+    report = partner_file.report
+    return {**report, "totals": {}} if partner_file_carries_fti(partner_file.kind) else report
 
 
 class PartnerFileSerializer(serializers.ModelSerializer):
@@ -303,8 +317,9 @@ class PartnerFileSerializer(serializers.ModelSerializer):
             "content_url",
         ]
 
-    def get_report(self, obj) -> PartnerFileReportSerializer:
-        return obj.report
+    @extend_schema_field(PartnerFileReportSerializer)
+    def get_report(self, obj) -> dict:
+        return partner_file_api_report(obj)
 
     def get_content_url(self, obj) -> str:
         return reverse("partner_files_content", kwargs={"pk": obj.pk})

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts.choices import AgencyKind
 from core.api.pagination import PageOrCursorPagination
+from core.api.schema import ErrorSerializer
 from core.api.views import (
     PartnerAPIView,
     PartnerListRetrieveViewSet,
@@ -38,7 +39,13 @@ from ..choices import (
 from ..filtersets import EnforcementActionApiFilterSet, PartnerFileFilterSet, PetitionFilterSet
 from ..models import CourtHearing, DisbursementExport, EnforcementAction, PartnerFile, Petition, RemedyRule
 from ..services.actions import RuleNoLongerMet, action_notice_issue
-from ..services.partner_files import inbound_kinds, partner_file_fetched, partner_file_kind, partner_file_submit
+from ..services.partner_files import (
+    inbound_kinds,
+    partner_file_carries_fti,
+    partner_file_fetched,
+    partner_file_kind,
+    partner_file_submit,
+)
 from ..services.payments import ImportReport, payment_file_import_now
 from ..services.returns import ReturnReport, nacha_return_import
 from .serializers import (
@@ -56,6 +63,7 @@ from .serializers import (
     PaymentFileUploadSerializer,
     QueuedReportSerializer,
     action_rows_represent,
+    partner_file_api_report,
 )
 
 # ---- actions -----------------------------------------------------------------------------------------------
@@ -311,7 +319,7 @@ API_INBOUND_KINDS = ("eiwo-acks", "new-hires", "offset-collections", "fidm")
 
 
 def _report_response(partner_file, code: int, **extra) -> Response:
-    return Response({**partner_file.report, **extra}, status=code)
+    return Response({**partner_file_api_report(partner_file), **extra}, status=code)
 
 
 def _refused(reasons: list[str], kind: str) -> Response:
@@ -437,12 +445,21 @@ class PartnerFileContentAPIView(StoredFileAPIView):
                 OpenApiTypes.STR,
                 description="The file exactly as stored (fixed-width ASCII records, CR LF). "
                 "Fetching an outbound file marks it sent.",
-            )
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="The key lacks the scope for this operation, or the file carries federal tax "
+                "information (offset-collections: IRS Publication 1075), which no partner key may fetch: "
+                "the refusal is written to the access log.",
+            ),
         },
         description="Download a partner file. Every fetch is written to the access log with the agency's name.",
     )
     def get(self, request, pk: int):
         partner_file = PartnerFile.objects.get_for(request.user, pk=pk)
+        if partner_file_carries_fti(partner_file.kind):
+            # "Partner keys never see FTI: no API scope grants it" (cases/ledger/fti.py)
+            self.file_refused(partner_file, reason="fti", detail={"kind": partner_file.kind})
         if partner_file.direction == PartnerFileDirection.OUTBOUND:
             partner_file_fetched(partner_file=partner_file, agency=self.agency)
         return self.file_response(

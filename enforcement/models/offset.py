@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from cases.choices import CollectionSource
 from cases.models.scope import CaseScoped
 from core.models import AuditedModel
 
@@ -88,3 +89,10 @@ class OffsetCollection(CaseScoped, AuditedModel):
 
     def __str__(self) -> str:
         return f"Offset {self.amount} on {self.offset_date} ({self.get_status_display()})"
+
+    @property
+    def source(self) -> str:
+        """The source of the money, as a collection's: a federal tax refund offset, whatever became
+        of the record. The FTI rule (``cases.access``) reads it: shown only when cleared, each
+        display logged (``fti_reads_record``)."""
+        return CollectionSource.FEDERAL_TAX_OFFSET

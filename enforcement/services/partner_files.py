@@ -218,6 +218,13 @@ def partner_file_kinds() -> dict[str, PartnerFileKind]:
     return dict(_KINDS)
 
 
+def partner_file_carries_fti(kind: str) -> bool:
+    """Whether files of ``kind`` carry federal tax information (IRS Publication 1075): their
+    content only for FTI-cleared staff, never for a partner key (no API scope grants FTI)."""
+    entry = partner_file_kinds().get(kind)
+    return entry is not None and entry.fti
+
+
 def partner_file_kind(kind: str) -> PartnerFileKind:
     kinds = partner_file_kinds()
     if kind not in kinds:

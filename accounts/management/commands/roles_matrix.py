@@ -15,7 +15,7 @@ DUTIES = {
     Role.TRAINER: "Courses, sessions, enrolments, evaluations, policy library.",
     Role.QUALITY_ANALYST: "Federal performance measures, self-assessment reviews, improvement plans.",
     Role.PARTNER_AGENCY: "No web access: partner agencies use the API with scoped keys (accounts.ApiKey).",
-    Role.ADMINISTRATOR: "Everything, including Django admin (users, roles, keys, schedules).",
+    Role.ADMINISTRATOR: "Everything, including Django admin (users, roles, keys, schedules), theirs alone.",
 }
 
 

@@ -1,0 +1,59 @@
+"""FTI (IRS Publication 1075): "Partner keys never see FTI: no API scope grants it" (cases/ledger/fti.py),
+and staff download an FTI partner file only when cleared (PartnerFileDownloadView). The partner API's
+content endpoint refuses an FTI file to every key, the refusal logged; its report totals (tax offset
+amounts) are withheld. (Red team finding, conf.)"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from core.models import AccessLog
+from enforcement.models import PartnerFile
+
+pytestmark = pytest.mark.django_db
+
+
+def _file(kind: str, content: bytes, **extra) -> PartnerFile:
+    return PartnerFile.objects.create(
+        kind=kind,
+        direction="in",
+        status="accepted",
+        name="fop.txt",
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        via="upload",
+        **extra,
+    )
+
+
+def test_a_partner_key_cannot_read_an_fti_partner_file(api_client_with):
+    offset_file = _file("offset-collections", b"FOP offset record 123456789 000061200 zqxfti\r\n")
+    api = api_client_with("partner_files:read", agency="State office", kind="state_office", all_counties=True)
+    response = api.get(f"/api/v1/partner-files/{offset_file.pk}/content/")
+    assert response.status_code == 403
+    assert b"zqxfti" not in response.content
+    refusal = AccessLog.objects.get(kind=AccessLog.Kind.ACCESS_DENIED, object_id=str(offset_file.pk))
+    assert (refusal.username, refusal.outcome, refusal.fields, refusal.detail) == (
+        "api:State office",
+        "denied",
+        ["content"],
+        {"reason": "fti", "kind": "offset-collections"},
+    )
+    assert not AccessLog.objects.filter(kind=AccessLog.Kind.SENSITIVE_READ, object_id=str(offset_file.pk)).exists()
+
+
+def test_the_api_report_of_an_fti_partner_file_withholds_its_totals(api_client_with):
+    offset_file = _file("offset-collections", b"FOP zqxfti\r\n", totals={"collected": "612.00"}, counts={"posted": 1})
+    api = api_client_with("partner_files:read", agency="State office", kind="state_office", all_counties=True)
+    report = api.get(f"/api/v1/partner-files/{offset_file.pk}/").json()["report"]
+    assert (report["totals"], report["counts"]) == ({}, {"posted": 1})
+
+
+def test_a_partner_file_without_fti_is_still_fetched(api_client_with):
+    new_hires = _file("new-hires", b"W4 record\r\n", totals={"x": "1.00"})
+    api = api_client_with("partner_files:read", agency="State office", kind="state_office", all_counties=True)
+    assert api.get(f"/api/v1/partner-files/{new_hires.pk}/content/").status_code == 200
+    assert api.get(f"/api/v1/partner-files/{new_hires.pk}/").json()["report"]["totals"] == {"x": "1.00"}
