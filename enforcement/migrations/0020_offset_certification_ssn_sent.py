@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0031_case_transfer_permission'),
-        ('enforcement', '0018_action_notice_rule'),
+        ('enforcement', '0019_iwo_original_per_employment'),
     ]
 
     operations = [
