@@ -23,6 +23,10 @@ are discovered (the menu is declared whole in ``config/navigation.py``, which ma
   ``cases.services.employment.employment_end`` in its transaction once the job has ended;
   enforcement ends the income withholding orders at that employer as the payment file's
   termination flag does. The phrase names no employer (FVI).
+- ``person_merging``: callables ``(*, survivor, duplicate) -> None``, called by
+  ``cases.services.people.person_merge`` in its transaction before it moves the duplicate's rows
+  to the survivor: each makes its app's rows about the two fit on one person (enforcement ends
+  the older of two current federal offset certifications of one SSN and case type).
 """
 
 from __future__ import annotations
@@ -104,6 +108,7 @@ case_panels = Hook("case_panels")
 collection_reversed = Hook("collection_reversed")
 employment_recorded = Hook("employment_recorded")
 employment_ended = Hook("employment_ended")
+person_merging = Hook("person_merging")
 
 
 def fti_checks_pass(user) -> bool:

@@ -148,6 +148,7 @@ class OffsetCertificationAdmin(HistoryReadOnlyAdmin):
     list_display = ("certified_on", "case", "case_type", "transaction", "amount", "exclusions", "partner_file")
     list_filter = ("case_type", "transaction")
     date_hierarchy = "certified_on"
+    exclude = ("ssn",)  # full SSNs are shown only in the permitted, logged person page
 
 
 @admin.register(OffsetCollection)

@@ -27,6 +27,7 @@ from accounts.models import User
 from core.dates import date_refusal
 from core.db import advisory_xact_lock
 from core.fields import blind_index
+from core.hooks import person_merging
 from core.models import DomainEvent
 from core.services import event_record
 from core.stale import Shown, fingerprint, refuse_if_changed, shown_changes
@@ -79,6 +80,8 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         if CaseParticipant.objects.filter(person=survivor, case_id=row["case_id"], role=row["role"]).exists():
             dropped_participations.append({"case_id": row["case_id"], "role": row["role"]})
             CaseParticipant.objects.filter(pk=row["pk"]).delete()
+    for prepare in person_merging:  # rows of other apps that cannot simply move (core.hooks)
+        prepare(survivor=survivor, duplicate=duplicate)
     for model, field_name in _relations():
         ids = list(model._default_manager.filter(**{field_name: duplicate}).values_list("pk", flat=True))
         if ids:

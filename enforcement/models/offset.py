@@ -13,7 +13,9 @@ from django.db.models import Q
 
 from cases.choices import CollectionSource
 from cases.models.scope import CaseScoped
-from core.models import AuditedModel
+from core.fields import EncryptedCharField, Undecryptable, blind_index
+from core.history import HistoricalRecords
+from core.models import AuditedModel, RestrictedQuerySet
 
 from ..choices import OffsetCaseType, OffsetCollectionStatus, OffsetTransaction
 from .partner_files import PartnerFile
@@ -21,10 +23,14 @@ from .partner_files import PartnerFile
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
-class OffsetCertification(CaseScoped, AuditedModel):
-    """One transaction sent to the Federal Offset Program for an NCP and case type, kept for ever
-    with its date ("every certified amount kept with its date"); ``current`` marks the latest
-    of the pair, which the next certification compares against (only changes are sent)."""
+class OffsetCertification(CaseScoped, models.Model):
+    """One transaction sent to the Federal Offset Program for an NCP, case type and SSN, kept for
+    ever with its date ("every certified amount kept with its date"); ``current`` marks the latest
+    of the three, which the next certification compares against (only changes are sent).
+
+    FOP keys a debtor by SSN and case type: the SSN sent is kept (encrypted at rest, 45 CFR 303.21,
+    with a blind index as ``cases.Person`` keeps its own), so that once the person's SSN is
+    corrected or removed the next certification deletes the certification under the SSN sent."""
 
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="offset_certifications")
     case = models.ForeignKey(
@@ -40,14 +46,27 @@ class OffsetCertification(CaseScoped, AuditedModel):
     exclusions = models.CharField(max_length=40, blank=True, help_text="Exclusion indicators sent, e.g. PAS.")
     passport = models.BooleanField(default=False, help_text="Certified for passport denial (no PAS exclusion).")
     partner_file = models.ForeignKey(PartnerFile, on_delete=models.PROTECT, related_name="offset_certifications")
+    ssn = EncryptedCharField(blank=True, help_text="The SSN sent (encrypted).")
+    ssn_index = models.CharField(max_length=32, blank=True, editable=False)
     current = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # AuditedModel's, less the SSN (its blind index stays in the field history, as a person's does).
+    history = HistoricalRecords(excluded_fields=["ssn"])
+    objects = RestrictedQuerySet.as_manager()
+    # Blind-index column -> the encrypted field it indexes (recomputed by manage.py rotate_field_keys).
+    blind_indexes = {"ssn_index": "ssn"}
 
     class Meta:
         ordering = ["-certified_on", "-id"]
         constraints = [
+            # One state per debtor record at FOP (SSN and case type), for each person: a person
+            # whose SSN changed has the delete under the old one current beside the add under the
+            # new one.
             models.UniqueConstraint(
-                fields=["person", "case_type"], condition=Q(current=True), name="enf_offsetcert_one_current"
+                fields=["person", "case_type", "ssn_index"],
+                condition=Q(current=True),
+                name="enf_offsetcert_one_current",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="enf_offsetcert_amount_nonneg"),
         ]
@@ -55,6 +74,11 @@ class OffsetCertification(CaseScoped, AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.get_transaction_display()} {self.get_case_type_display()} {self.amount} on {self.certified_on}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not isinstance(self.ssn, Undecryptable):  # an unreadable SSN keeps its stored index
+            self.ssn_index = blind_index(self.ssn) if self.ssn else ""
+        super().save(*args, **kwargs)
 
 
 class OffsetCollection(CaseScoped, AuditedModel):

@@ -38,6 +38,12 @@ def test_enforcement_registers_what_a_collection_reversal_makes_moot():
     assert offset_held_reversed in list(hooks.collection_reversed)
 
 
+def test_enforcement_registers_what_a_person_merge_must_make_fit():
+    from enforcement.services.partner_kinds.offset import offset_certifications_merging
+
+    assert offset_certifications_merging in list(hooks.person_merging)
+
+
 def test_a_hook_registers_a_callable_once():
     hook = hooks.Hook("x")
 

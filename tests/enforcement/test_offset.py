@@ -165,6 +165,182 @@ def test_an_amount_and_exclusion_change_together_send_m_then_r():
     assert [r.type for r in again] == ["control"]
 
 
+def test_combined_arrears_over_2500_with_cents_are_certified_for_passport_denial():
+    """42 USC 652(k)(1): "exceeding $2,500" is the combined arrearage to the cent, not each part cut
+    to whole dollars first: $1,250.60 + $1,249.60 = $2,500.20 exceeds it."""
+    from enforcement.services.partner_kinds.offset import offset_certification_plan
+
+    case = delinquent_case(assigned="1250.60", unassigned="1249.60")
+    active(case)
+    active(case, remedy=Remedy.PASSPORT_DENIAL)
+    plan = offset_certification_plan(on=date(2026, 11, 24))
+    assert plan[(ncp_of(case).pk, "A")]["passport"], "$2,500.20 exceeds $2,500 but is not certified for passport"
+
+
+def test_a_corrected_ssn_deletes_the_old_one_at_fop_and_adds_the_new(make_user):
+    """FOP keys a debtor by SSN: once the SSN is corrected, the wrong one (perhaps another person's,
+    whose refund would be taken) is deleted and the NCP's own added, in that order."""
+    from cases.services.people import person_ssn_correct
+
+    case = delinquent_case(unassigned="800.00")
+    active(case)
+    ncp = ncp_of(case)
+    wrong = ncp.ssn
+    _, first = certify()
+    assert [(r["ssn"], r["transaction"]) for r in first if r.type == "case"] == [(wrong, "A")]
+    person_ssn_correct(person=ncp, ssn="219099998", reason="typo at intake", by=make_user("coordinator"))
+    partner_file, records = certify()
+    assert [(r["ssn"], r["transaction"], r["arrears"]) for r in records if r.type == "case"] == [
+        (wrong, "D", 0),
+        ("219099998", "A", 800),
+    ]
+    assert partner_file.counts == {"deleted": 1, "added": 1, "passport": 0}
+    history = OffsetCertification.objects.filter(person=ncp).order_by("pk")
+    assert [(h.transaction, h.ssn, h.current) for h in history] == [
+        ("A", wrong, False),
+        ("D", wrong, True),
+        ("A", "219099998", True),
+    ]
+    _, again = certify()
+    assert [r.type for r in again] == ["control"]  # nothing left to send
+
+
+def test_a_removed_ssn_deletes_the_certification(make_user):
+    from cases.services.people import person_ssn_correct
+
+    case = delinquent_case(unassigned="800.00")
+    active(case)
+    ncp = ncp_of(case)
+    wrong = ncp.ssn
+    certify()
+    person_ssn_correct(person=ncp, ssn="", reason="not his number", by=make_user("coordinator"))
+    partner_file, records = certify()
+    assert [(r["ssn"], r["transaction"]) for r in records if r.type == "case"] == [(wrong, "D")]
+    assert partner_file.counts == {"deleted": 1, "skipped_no_ssn": 1, "passport": 0}
+    _, again = certify()
+    assert [r.type for r in again] == ["control"]
+
+
+def two_records_of_one_ncp():
+    """Two cases of $800 and $900 under an active offset action, their NCPs two records of one man
+    (same name and birth date) with different SSNs."""
+    one, two = delinquent_case(unassigned="800.00"), delinquent_case(unassigned="900.00")
+    active(one), active(two)
+    survivor, duplicate = ncp_of(one), ncp_of(two)
+    duplicate.first_name, duplicate.last_name, duplicate.date_of_birth = (
+        survivor.first_name,
+        survivor.last_name,
+        survivor.date_of_birth,
+    )
+    duplicate.save()
+    return one, two, survivor, duplicate
+
+
+def test_a_merge_after_a_wrong_ssn_was_removed_keeps_one_certification_per_ssn(make_user):
+    """Two records of one NCP, each certified under its SSN; one SSN was wrong and is removed, and
+    the records are merged: the merge must not fail on the certifications it moves, and the next
+    certification deletes the wrong SSN and modifies the right one to the combined arrears."""
+    from cases.services.people import person_merge, person_ssn_correct
+
+    one, two, survivor, duplicate = two_records_of_one_ncp()
+    wrong = duplicate.ssn
+    certify()
+    coordinator = make_user("coordinator")
+    person_ssn_correct(person=duplicate, ssn="", reason="belongs to someone else", by=coordinator)
+    person_merge(survivor=survivor, duplicate=duplicate, by=coordinator, reason="same man")
+    assert CaseParticipant.objects.filter(case=two, role="ncp", person=survivor).exists()
+    _, records = certify()
+    assert [(r["ssn"], r["transaction"], r["arrears"]) for r in records if r.type == "case"] == [
+        (wrong, "D", 0),
+        (survivor.ssn, "M", 1700),
+    ]
+    _, again = certify()
+    assert [r.type for r in again] == ["control"]
+
+
+def test_a_merge_after_the_wrong_ssn_was_deleted_at_fop_keeps_the_survivors_certification(make_user):
+    """The removed SSN's delete was sent before the merge: the merge ends that certification (FOP
+    holds nothing for it) and the survivor's stays the one compared against."""
+    from cases.services.people import person_merge, person_ssn_correct
+
+    one, two, survivor, duplicate = two_records_of_one_ncp()
+    certify()
+    coordinator = make_user("coordinator")
+    person_ssn_correct(person=duplicate, ssn="", reason="belongs to someone else", by=coordinator)
+    certify()  # the delete of the removed SSN
+    person_merge(survivor=survivor, duplicate=duplicate, by=coordinator, reason="same man")
+    _, records = certify()
+    assert [(r["ssn"], r["transaction"], r["arrears"]) for r in records if r.type == "case"] == [
+        (survivor.ssn, "M", 1700)
+    ]
+
+
+def test_an_ssn_moved_between_two_records_is_deleted_before_it_is_added_and_merges_into_one(make_user):
+    """The SSN removed from one record is given to the other: the file deletes it (and the other's
+    old SSN) before adding it again. Merging the two records then keeps one certification of that
+    SSN, the later (the add: what FOP holds), and the next file modifies it to the combined arrears."""
+    from cases.services.people import person_merge, person_ssn_correct
+
+    one, two, survivor, duplicate = two_records_of_one_ncp()
+    certify()
+    coordinator = make_user("coordinator")
+    old, moving = survivor.ssn, duplicate.ssn
+    person_ssn_correct(person=duplicate, ssn="", reason="his brother's", by=coordinator)
+    person_ssn_correct(person=survivor, ssn=moving, reason="his own after all", by=coordinator)
+    _, between = certify()
+    assert [(r["ssn"], r["transaction"], r["arrears"]) for r in between if r.type == "case"] == [
+        (old, "D", 0),
+        (moving, "D", 0),
+        (moving, "A", 800),
+    ]
+    person_merge(survivor=survivor, duplicate=duplicate, by=coordinator, reason="same man")
+    current = OffsetCertification.objects.filter(person=survivor, current=True).order_by("pk")
+    assert sorted((c.transaction, c.ssn) for c in current) == [("A", moving), ("D", old)]
+    _, records = certify()
+    assert [(r["ssn"], r["transaction"], r["arrears"]) for r in records if r.type == "case"] == [(moving, "M", 1700)]
+
+
+def test_an_index_key_rotation_half_done_is_no_ssn_correction():
+    """``rotate_field_keys`` recomputes the person's blind index and the certification's in turn:
+    between the two, the indexes differ for one SSN. The SSNs are compared, nothing is deleted and
+    added again at FOP, and a modify sent meanwhile takes the person's index."""
+    from cases.models import CaseBalance
+
+    case = delinquent_case(unassigned="800.00")
+    active(case)
+    certify()
+    OffsetCertification.objects.update(ssn_index="0" * 32)  # as under the former key
+    _, nothing = certify()
+    assert [r.type for r in nothing] == ["control"]
+    CaseBalance.objects.filter(case=case).update(unassigned_arrears=Decimal("900.00"))
+    _, records = certify()
+    assert [(r["ssn"], r["transaction"], r["arrears"]) for r in records if r.type == "case"] == [
+        (ncp_of(case).ssn, "M", 900)
+    ]
+    current = OffsetCertification.objects.get(current=True)
+    assert (current.transaction, current.ssn_index) == ("M", ncp_of(case).ssn_index)
+
+
+def test_certifications_from_before_the_ssn_was_kept_take_the_persons_ssn():
+    """enforcement migration 0019: a certification written before the SSN sent was kept gets the
+    person's SSN now (the only one known), ciphertext and blind index copied as they are."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("enforcement.migrations.0019_offset_certification_ssn_sent")
+    case = delinquent_case(unassigned="800.00")
+    active(case)
+    certify()
+    OffsetCertification.objects.update(ssn="", ssn_index="")
+    migration.backfill_ssn_sent(apps, None)
+    row = OffsetCertification.objects.get()
+    ncp = ncp_of(case)
+    assert (row.ssn, row.ssn_index) == (ncp.ssn, ncp.ssn_index) and ncp.ssn_index
+    _, again = certify()
+    assert [r.type for r in again] == ["control"]
+
+
 def test_an_fvi_ncps_address_is_never_sent():
     from tests.cases.factories import AddressFactory
 
@@ -383,6 +559,65 @@ def test_a_replayed_collections_file_posts_nothing_twice():
     submit(content)
     assert submit(content).status == PartnerFileStatus.REPLAY
     assert Collection.objects.count() == 1
+
+
+def test_a_file_repeating_a_posted_record_still_posts_its_new_ones():
+    """FOP sends a record again in a later file (another batch date: not a replay of the file).
+    The record posted before is counted, not posted or recorded again; the file's new collections
+    post all the same."""
+    case, other = delinquent_case(unassigned="300.00"), delinquent_case(unassigned="400.00")
+    old = collection(ncp_of(case).ssn, "100.00")
+    submit(collections_file([old], batch=date(2026, 11, 21)))
+    second = submit(collections_file([old, collection(ncp_of(other).ssn, "150.00")], batch=date(2026, 11, 28)))
+    assert second.status == PartnerFileStatus.ACCEPTED, second.errors
+    assert second.counts == {"already_posted": 1, "posted": 1} and second.totals == {"collected": "150.00"}
+    assert Collection.objects.filter(case=other).count() == 1 and Collection.objects.filter(case=case).count() == 1
+    assert OffsetCollection.objects.count() == 2
+
+
+def test_a_record_sent_again_on_a_later_day_is_not_a_conflict():
+    """The receipt's content holds the day it was received: the record sent again a week later is
+    still the collection posted before (its reference), not one "received with other content"."""
+    case = delinquent_case(unassigned="300.00")
+    record = collection(ncp_of(case).ssn, "100.00")
+    submit(collections_file([record], batch=date(2026, 11, 21)))
+    with time_machine.travel(date(2026, 12, 1), tick=False):
+        again = submit(collections_file([record], batch=date(2026, 11, 28)))
+    assert again.status == PartnerFileStatus.ACCEPTED, again.errors
+    assert again.counts == {"already_posted": 1}
+    assert Collection.objects.count() == OffsetCollection.objects.count() == 1
+
+
+def test_a_joint_return_record_sent_again_is_released_once_without_a_false_work_item():
+    case = delinquent_case(unassigned="300.00")
+    record = collection(ncp_of(case).ssn, "200.00", joint="Y", injured="N")
+    first = submit(collections_file([record], batch=date(2026, 11, 21)))
+    second = submit(collections_file([record], batch=date(2026, 11, 22)))
+    assert first.status == second.status == PartnerFileStatus.ACCEPTED, (first.errors, second.errors)
+    assert Collection.objects.count() == 1  # the collection is not posted twice
+    assert offset_joint_holds_release(on=date(2027, 6, 1)) == 1
+    review = WorkItem.objects.filter(case=case, kind="held_release_review")
+    assert not review.exists(), [w.title for w in review]
+    assert OffsetCollection.objects.filter(status="held").count() == 0
+
+
+def test_an_adjustment_sent_again_is_queued_for_recovery_once():
+    case = delinquent_case(unassigned="300.00")
+    record = collection(ncp_of(case).ssn, "20.00", adjustment=True)
+    submit(collections_file([record], batch=date(2026, 11, 21)))
+    again = submit(collections_file([record], batch=date(2026, 11, 22)))
+    assert again.counts == {"already_posted": 1}
+    assert WorkItem.objects.filter(kind="payment_adjustment", case=case).count() == 1
+    assert OffsetCollection.objects.filter(status="adjustment").count() == 1
+
+
+def test_two_equal_adjustments_in_one_file_are_each_queued():
+    """Two records of the same content in one file are two adjustments (``_reference``'s
+    occurrence), each to be recovered."""
+    case = delinquent_case(unassigned="300.00")
+    record = collection(ncp_of(case).ssn, "20.00", adjustment=True)
+    submit(collections_file([record, record]))
+    assert WorkItem.objects.filter(kind="payment_adjustment", case=case).count() == 2
 
 
 def test_control_totals_must_agree():

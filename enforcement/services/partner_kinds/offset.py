@@ -13,11 +13,15 @@ Certification (``export_offset_certification``; kind ``offset-certification``, o
   modify (the amount changed), ``R`` replace exclusion indicators (the exclusions changed: FOP
   release 07-01, "A new Exclusion Indicator submitted on an 'A' (Add) or 'R' (Replace Exclusion
   Indicator) transaction"; ``M`` then ``R`` when both changed), ``D`` delete (no longer
-  qualifies); every transaction is kept (``OffsetCertification``) with its date;
+  qualifies); every transaction is kept (``OffsetCertification``) with its date and the SSN it
+  was sent under;
+- FOP keys a debtor by SSN and case type: once the NCP's SSN is corrected or removed, the
+  certification under the SSN sent is deleted (``D`` under that SSN) and the NCP added under the
+  new one; within a case type every ``A`` follows the file's deletes;
 - passport denial (42 USC 652(k); OCSE refers an obligor owing more than
-  ``us.remedy.passport.min``, $2,500): the office's rule is that an NCP is referred only once the
-  office's own passport denial action on one of the cases is active; otherwise the ``PAS``
-  exclusion indicator is set. An FVI NCP's address is never sent (OCSE then uses the local
+  ``us.remedy.passport.min``, $2,500, the combined arrears compared to the cent): the office's
+  rule is that an NCP is referred only once the office's own passport denial action on one of the
+  cases is active; otherwise the ``PAS`` exclusion indicator is set. An FVI NCP's address is never sent (OCSE then uses the local
   code's contact address).
 
 Collections (``import_offset_collections``; kind ``offset-collections``, inbound, FTI):
@@ -30,7 +34,9 @@ Collections (``import_offset_collections``; kind ``offset-collections``, inbound
 - an SSN with no case is held (never dropped); an adjustment goes to a work queue. Chart F-4 has
   no collection/adjustment code: a record with a non-zero adjustment amount (87-97) is an
   adjustment, one with a non-zero collection amount (76-86) a collection; both or neither refuses
-  the file.
+  the file;
+- a record received before (sent again in a later file) is counted ``already_posted`` and not
+  written again.
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 
 from cases.choices import CaseStatus, CollectionSource, ParticipantRole, ReceivedVia
-from cases.models import Address, CaseParticipant, Person, WorkItem
+from cases.models import Address, CaseParticipant, Collection, Person, WorkItem
 from cases.services import CollectionItem, collections_post_batch
 from core.dates import display_date
 from core.db import advisory_xact_lock
@@ -109,8 +115,10 @@ def offset_certification_plan(*, on: date) -> dict[tuple[int, str], dict]:
     for row in rows:
         assigned = int(row["assigned"] or 0)
         unassigned = int(row["unassigned"] or 0)
-        # 42 USC 652(k): the combined arrearage of the obligor's TANF and non-TANF cases.
-        passport = row["person_id"] in passport_people and Decimal(assigned + unassigned) > limits["passport"]
+        # 42 USC 652(k)(1): the combined arrearage of the obligor's TANF and non-TANF cases
+        # "exceeding $2,500", to the cent: $1,250.60 + $1,249.60 exceeds it, though 1,250 + 1,249 does not.
+        combined = (row["assigned"] or Decimal(0)) + (row["unassigned"] or Decimal(0))
+        passport = row["person_id"] in passport_people and combined > limits["passport"]
         for case_type, amount in ((OffsetCaseType.TANF, assigned), (OffsetCaseType.NON_TANF, unassigned)):
             if amount >= limits[case_type]:
                 plan[(row["person_id"], case_type)] = {
@@ -119,6 +127,36 @@ def offset_certification_plan(*, on: date) -> dict[tuple[int, str], dict]:
                     "passport": passport,
                 }
     return plan
+
+
+CERTIFICATION_COMPARED = ("person", "case", "case_type", "transaction", "amount", "exclusions", "passport", "ssn_index")
+
+
+def _same_ssn_under_another_index(rows: list[OffsetCertification], now_index: dict[int, str]) -> None:
+    """Rows whose blind index differs from the person's only because the index key is being
+    rotated (``manage.py rotate_field_keys`` had reached one of the two, not the other): the SSNs
+    themselves are compared (decrypted: these few only), and an equal one is no correction, so
+    nothing is deleted and added again at FOP."""
+    differ = [
+        r
+        for r in rows
+        if r.transaction != OffsetTransaction.DELETE
+        and r.ssn_index
+        and now_index[r.pk]
+        and r.ssn_index != now_index[r.pk]
+    ]
+    for start in range(0, len(differ), CHUNK):
+        chunk = differ[start : start + CHUNK]
+        sent = dict(OffsetCertification.objects.filter(pk__in=[r.pk for r in chunk]).values_list("pk", "ssn"))
+        now = dict(Person.objects.filter(pk__in={r.person_id for r in chunk}).values_list("pk", "ssn"))
+        for row in chunk:
+            if sent[row.pk] and sent[row.pk] == now[row.person_id]:
+                now_index[row.pk] = row.ssn_index
+
+
+def _deleted(row: OffsetCertification) -> dict:
+    """A delete of what ``row`` certified, under the SSN it was sent with."""
+    return {"amount": 0, "case_id": row.case_id, "passport": False, "exclusions": row.exclusions, "sent": row}
 
 
 def offset_certification_export(*, by=None, on: date | None = None, **options) -> ExportResult:
@@ -131,38 +169,72 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
     state = (settings.CASEWORKS_OFFSET_STATE_CODE or settings.CASEWORKS_JURISDICTION)[:2].upper()
     local = settings.CASEWORKS_OFFSET_LOCAL_CODE[:3]
     plan = offset_certification_plan(on=on)
-    current = {(c.person_id, c.case_type): c for c in OffsetCertification.objects.filter(current=True)}
+    # What FOP holds, per NCP and case type: one current row per SSN sent (``ssn_index``), with
+    # the person's SSN index now beside it to see a correction or a removal since.
+    current: dict[tuple[int, str], list[OffsetCertification]] = {}
+    now_index: dict[int, str] = {}  # certification -> its person's SSN index now
+    for row in (
+        OffsetCertification.objects.filter(current=True)
+        .select_related("person")
+        # not the SSN sent: read for the deletes under it only (below)
+        .only(*CERTIFICATION_COMPARED, "person__ssn_index")
+        .order_by("pk")
+    ):
+        current.setdefault((row.person_id, row.case_type), []).append(row)
+        now_index[row.pk] = row.person.ssn_index
+    _same_ssn_under_another_index([row for held in current.values() for row in held], now_index)
     changes: list[tuple[tuple[int, str], str, dict]] = []
-    for key, wanted in plan.items():
-        was = current.get(key)
+    for key in [*plan, *(k for k in current if k not in plan)]:
+        wanted = plan.get(key)
+        was = None
+        for row in current.get(key, []):
+            if row.transaction == OffsetTransaction.DELETE:
+                continue
+            if row.ssn_index and row.ssn_index == now_index[row.pk]:
+                was = row
+                continue
+            # Certified under an SSN the person no longer has (corrected, removed, or a merged
+            # record's): FOP keys a debtor by SSN, so that one is deleted, under the SSN sent, before
+            # the add under the person's SSN (an adds-last order below).
+            changes.append((key, OffsetTransaction.DELETE, _deleted(row)))
+        if wanted is None:
+            if was is not None:
+                changes.append((key, OffsetTransaction.DELETE, _deleted(was)))
+            continue
         exclusions = "" if wanted["passport"] else "PAS"
-        if was is None or was.transaction == OffsetTransaction.DELETE:
+        if was is None:
             changes.append((key, OffsetTransaction.ADD, {**wanted, "exclusions": exclusions}))
             continue
         # 'M' modifies the arrearage only; FOP takes exclusions on 'A' or 'R' alone (release
         # 07-01), so a changed exclusion is an 'R', after the 'M' when both changed.
         if int(was.amount) != wanted["amount"]:
             changes.append(
-                (key, OffsetTransaction.MODIFY, {**wanted, "exclusions": was.exclusions, "passport": was.passport})
-            )
-        if was.exclusions != exclusions:
-            changes.append((key, OffsetTransaction.REPLACE_EXCLUSIONS, {**wanted, "exclusions": exclusions}))
-    for key, was in current.items():
-        if key not in plan and was.transaction != OffsetTransaction.DELETE:
-            changes.append(
                 (
                     key,
-                    OffsetTransaction.DELETE,
-                    {"amount": 0, "case_id": was.case_id, "passport": False, "exclusions": was.exclusions},
+                    OffsetTransaction.MODIFY,
+                    {**wanted, "exclusions": was.exclusions, "passport": was.passport, "was": was},
                 )
             )
-    changes.sort(key=lambda c: (c[0][1], c[0][0]))  # stable: an M stays before its R
+        if was.exclusions != exclusions:
+            changes.append(
+                (key, OffsetTransaction.REPLACE_EXCLUSIONS, {**wanted, "exclusions": exclusions, "was": was})
+            )
+    # Stable: an M stays before its R; every add after the deletes of its case type, so an SSN
+    # moved from one record to another is deleted before it is added again.
+    changes.sort(key=lambda c: (c[0][1], c[1] == OffsetTransaction.ADD, c[0][0]))
     person_ids = sorted({key[0] for key, _, _ in changes})
     people: dict[int, Person] = {}
     addresses: dict[int, Address] = {}
+    sent_ids = sorted(data["sent"].pk for _, _, data in changes if "sent" in data)
+    sent_ssns: dict[int, str] = {}
+    for start in range(0, len(sent_ids), CHUNK):
+        chunk = sent_ids[start : start + CHUNK]
+        sent_ssns.update(OffsetCertification.objects.filter(pk__in=chunk).values_list("pk", "ssn"))
     for start in range(0, len(person_ids), CHUNK):
         chunk = person_ids[start : start + CHUNK]
-        people.update(Person.objects.only("pk", "first_name", "last_name", "ssn", "family_violence").in_bulk(chunk))
+        people.update(
+            Person.objects.only("pk", "first_name", "last_name", "ssn", "ssn_index", "family_violence").in_bulk(chunk)
+        )
         for address in Address.objects.filter(person_id__in=chunk, valid_to__isnull=True).order_by("valid_from", "pk"):
             addresses[address.person_id] = address  # the latest current one wins
     from cases.models import Case
@@ -175,7 +247,11 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
     passport_keys: set[tuple[int, str]] = set()
     for (person_id, case_type), transaction, data in changes:
         person = people[person_id]
-        ssn = person.ssn if isinstance(person.ssn, str) else ""
+        if "sent" in data:  # a delete goes under the SSN that was sent
+            ssn, ssn_index = sent_ssns.get(data["sent"].pk) or "", data["sent"].ssn_index
+        else:
+            ssn, ssn_index = person.ssn, person.ssn_index
+        ssn = ssn if isinstance(ssn, str) else ""
         if len(ssn) != 9:
             counts["skipped_no_ssn"] += 1
             continue
@@ -217,14 +293,16 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
                 certified_on=on,
                 exclusions=data["exclusions"],
                 passport=data["passport"],
+                ssn=ssn,
+                ssn_index=ssn_index,  # bulk_create does not call save()
             )
         )
     if records:
         counts["passport"] = len(passport_keys)  # once per NCP and case type, even when sent M and R
-    # An 'M' followed by an 'R' for the same NCP and case type: the 'R' is the state now sent.
-    last = {(row.person_id, row.case_type): row for row in rows}
+    # An 'M' followed by an 'R' for the same NCP, case type and SSN: the 'R' is the state now sent.
+    last = {(row.person_id, row.case_type, row.ssn_index): row for row in rows}
     for row in rows:
-        row.current = row is last[(row.person_id, row.case_type)]
+        row.current = row is last[(row.person_id, row.case_type, row.ssn_index)]
     tanf = [r for r in records if r["case_type"] == OffsetCaseType.TANF]
     records.append(
         {
@@ -237,9 +315,18 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
         }
     )
 
+    # What the file's rows supersede: the row each delete, modify or replace was sent against, and
+    # any current row of the same NCP, case type and SSN (an add after a delete).
+    superseded = {data[name].pk for _, _, data in changes for name in ("sent", "was") if name in data}
+    sent = {(r.person_id, r.case_type, r.ssn_index) for r in rows}
+
     def stored(partner_file) -> None:
-        keys = [(r.person_id, r.case_type) for r in rows]
-        stale = [current[k].pk for k in keys if k in current]
+        stale = [
+            c.pk
+            for held in current.values()
+            for c in held
+            if c.pk in superseded or (c.person_id, c.case_type, c.ssn_index) in sent
+        ]
         for start in range(0, len(stale), CHUNK):
             OffsetCertification.objects.filter(pk__in=stale[start : start + CHUNK]).update(current=False)
         for row in rows:
@@ -262,6 +349,29 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
     )
 
 
+def offset_certifications_merging(*, survivor: Person, duplicate: Person) -> None:
+    """``core.hooks.person_merging``: the duplicate's certifications move to the survivor (the
+    merge moves every row about a person), each still current for the SSN it was sent under, so the
+    next certification deletes one sent under an SSN the survivor does not have. Two current ones
+    of one SSN and case type (the SSN was taken from one record and given to the other, each
+    certified under it in turn) would be two states of one FOP record: the later one is what FOP
+    holds, and the earlier one is ended."""
+    rows = (
+        OffsetCertification.objects.select_for_update()
+        .filter(person__in=[survivor, duplicate], current=True)
+        .order_by("pk")
+        .values_list("pk", "case_type", "ssn_index")
+    )
+    latest: dict[tuple[str, str], int] = {}
+    ended: list[int] = []
+    for pk, case_type, ssn_index in rows:
+        if (case_type, ssn_index) in latest:
+            ended.append(latest[(case_type, ssn_index)])
+        latest[(case_type, ssn_index)] = pk
+    if ended:
+        OffsetCertification.objects.filter(pk__in=ended).update(current=False)
+
+
 # --- collections -----------------------------------------------------------------------------------
 
 
@@ -269,6 +379,13 @@ REFERENCE_PREFIX = "COL-"
 ADJUSTMENT_KIND = "payment_adjustment"
 RELEASE_REVIEW_KIND = "held_release_review"
 NEUTRAL_ACTOR = "collections file"  # shown as who posted it, in the case's history
+# What the file's report counts a record as, by what became of it.
+STATUS_COUNTS: dict[str, str] = {
+    OffsetCollectionStatus.POSTED: "posted",
+    OffsetCollectionStatus.HELD: "held_joint_return",
+    OffsetCollectionStatus.UNMATCHED: "unmatched",
+    OffsetCollectionStatus.ADJUSTMENT: "adjustments",
+}
 ADJUSTMENT_TITLE = "Payment adjustment: an amount already distributed was reversed by the payer; recover it"
 
 
@@ -320,7 +437,40 @@ def _collection_record(record) -> dict:
     }
 
 
+def _adjustment_key(reference: str) -> str:
+    # The record's content, not its place in a file: an adjustment sent again in a later file is
+    # the same money, to be recovered once.
+    return f"payment-adjustment:{reference}"
+
+
+def _received_before(parsed: list[tuple]) -> set[str]:
+    """The references of ``parsed`` (record, reference) already received: a collection posted, or
+    an adjustment queued, by an earlier file (one query per thousand of each)."""
+    collections = sorted({ref for record, ref in parsed if record["transaction"] == "C"})
+    adjustments = sorted({ref for record, ref in parsed if record["transaction"] == "A"})
+    found: set[str] = set()
+    for start in range(0, len(collections), 1000):
+        found.update(
+            Collection.objects.filter(source_reference__in=collections[start : start + 1000]).values_list(
+                "source_reference", flat=True
+            )
+        )
+    for start in range(0, len(adjustments), 1000):
+        chunk = adjustments[start : start + 1000]
+        queued = set(
+            WorkItem.objects.filter(dedupe_key__in=[_adjustment_key(ref) for ref in chunk]).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+        found.update(ref for ref in chunk if _adjustment_key(ref) in queued)
+    return found
+
+
 def offset_collections_import(context: ImportContext) -> None:
+    """Post the file's collections and queue its adjustments (see the module docstring). A record
+    received before (FOP sends one again in a later file; its reference is its content,
+    ``_reference``) is counted ``already_posted`` and nothing is written for it: not posted, held,
+    recorded or queued again, so the file's new records post all the same."""
     today = timezone.localdate()
     records = [r for r in context.records if r.type == "collection"]
     index_of, ncp_cases = context.ncp_cases_by_ssn(
@@ -332,17 +482,9 @@ def offset_collections_import(context: ImportContext) -> None:
         "case__balance__unassigned_arrears",
     )
     occurrences: Counter = Counter()
-    items: list[CollectionItem] = []
-    rows: list[OffsetCollection] = []
-    adjustments: list[OffsetCollection] = []
-    hold_days = settings.CASEWORKS_OFFSET_JOINT_HOLD_DAYS
+    parsed: list[tuple] = []
     for source in records:
         record = _collection_record(source)
-        candidates = ncp_cases.get(index_of[record["ssn"]], [])
-        chosen = next((c for c in candidates if c[2] == record["case_id"]), None)
-        if chosen is None and candidates:
-            column = 3 if record["case_type"] == OffsetCaseType.TANF else 4
-            chosen = max(candidates, key=lambda c: (c[column] or 0, -c[1]))
         key = (
             record["ssn"],
             record["case_type"],
@@ -352,6 +494,21 @@ def offset_collections_import(context: ImportContext) -> None:
             record["transaction"],
         )
         occurrences[key] += 1
+        parsed.append((source, record, _reference(record, occurrences[key])))
+    received = _received_before([(record, reference) for _, record, reference in parsed])
+    items: list[CollectionItem] = []
+    posting: list[OffsetCollection] = []
+    adjustments: list[tuple[OffsetCollection, str]] = []
+    hold_days = settings.CASEWORKS_OFFSET_JOINT_HOLD_DAYS
+    for source, record, reference in parsed:
+        if reference in received:
+            context.counts["already_posted"] += 1
+            continue
+        candidates = ncp_cases.get(index_of[record["ssn"]], [])
+        chosen = next((c for c in candidates if c[2] == record["case_id"]), None)
+        if chosen is None and candidates:
+            column = 3 if record["case_type"] == OffsetCaseType.TANF else 4
+            chosen = max(candidates, key=lambda c: (c[column] or 0, -c[1]))
         row = OffsetCollection(
             partner_file=context.partner_file,
             line=source.line,
@@ -368,15 +525,11 @@ def offset_collections_import(context: ImportContext) -> None:
         )
         if record["transaction"] == "A":
             row.status = OffsetCollectionStatus.ADJUSTMENT
-            adjustments.append(row)
-            rows.append(row)
-            context.counts["adjustments"] += 1
-            context.add_total("adjusted", record["amount"])
+            adjustments.append((row, reference))
             continue
         hold = ""
         if chosen is None:
             row.status = OffsetCollectionStatus.UNMATCHED
-            context.counts["unmatched"] += 1
         elif row.joint_return and not row.injured_spouse:
             row.status = OffsetCollectionStatus.HELD
             row.held_until = record["offset_date"] + timedelta(days=hold_days)
@@ -384,9 +537,6 @@ def offset_collections_import(context: ImportContext) -> None:
                 f"Joint-return tax offset: held until {display_date(row.held_until)} for a possible injured spouse "
                 "claim (45 CFR 303.72(h))"
             )
-            context.counts["held_joint_return"] += 1
-        else:
-            context.counts["posted"] += 1
         items.append(
             CollectionItem(
                 case_number=chosen[2] if chosen else None,
@@ -394,25 +544,29 @@ def offset_collections_import(context: ImportContext) -> None:
                 received_on=today,
                 collected_on=min(record["offset_date"], today),
                 source=CollectionSource.FEDERAL_TAX_OFFSET,
-                source_reference=_reference(record, occurrences[key]),
+                source_reference=reference,
                 received_via=ReceivedVia.FILE,
                 hold_reason=hold,
                 batch_reference=f"PF-{context.partner_file.pk}",
             )
         )
-        rows.append(row)
-        context.add_total("collected", record["amount"])
+        posting.append(row)
     results = []
     for start in range(0, len(items), 1000):
         results += collections_post_batch(
             items[start : start + 1000], by=context.by, actor_label=context.actor_label or NEUTRAL_ACTOR
         )
-    posted_rows = [r for r in rows if r.transaction == "C"]
-    for row, result in zip(posted_rows, results, strict=True):
-        row.collection = result.collection
-        if not result.created:
+    rows: list[OffsetCollection] = [row for row, _ in adjustments]
+    for row, result in zip(posting, results, strict=True):
+        if not result.created:  # posted meanwhile by another import of the same record
             context.counts["already_posted"] += 1
-    OffsetCollection.objects.bulk_create(rows, batch_size=2000)
+            continue
+        row.collection = result.collection
+        rows.append(row)
+    for row in rows:
+        context.counts[STATUS_COUNTS[row.status]] += 1
+        context.add_total("adjusted" if row.transaction == "A" else "collected", row.amount)
+    OffsetCollection.objects.bulk_create(sorted(rows, key=lambda r: r.line), batch_size=2000)
     WorkItem.objects.bulk_create(
         [
             WorkItem(
@@ -422,9 +576,9 @@ def offset_collections_import(context: ImportContext) -> None:
                 # Read by everyone who sees the case: it does not say where the payment came from
                 # (FTI); the collection's page says so to those cleared for it.
                 title=ADJUSTMENT_TITLE,
-                dedupe_key=f"payment-adjustment:{context.partner_file.pk}:{row.line}",
+                dedupe_key=_adjustment_key(reference),
             )
-            for row in adjustments
+            for row, reference in adjustments
         ],
         ignore_conflicts=True,
     )
