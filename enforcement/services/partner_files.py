@@ -42,11 +42,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from cases.choices import CaseStatus, ParticipantRole
 from cases.models import CaseParticipant
+from cases.redaction import protected_q
 from core.fields import blind_index
 from core.jobs import row_claim, row_still_claimed
 from core.services import acting_user, event_record
@@ -55,6 +56,9 @@ from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerR
 from ..interchange.fixedwidth import FixedWidthError, Record, decode, get_layout, read, write
 
 SSN_CHUNK = 20_000  # SSNs per IN query when a file is matched to NCPs
+# A field ``ncp_cases_by_ssn`` gives besides ``values_list`` names: whether the NCP's whereabouts are
+# withheld (cases.redaction: their own FVI, or a child on a case whose custodial parent has it).
+WHEREABOUTS_WITHHELD = "whereabouts_withheld"
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +98,14 @@ class ImportContext:
     def ncp_cases_by_ssn(self, ssns, *fields: str) -> tuple[dict[str, str], dict[str, list[tuple]]]:
         """Match a file's SSNs to the NCPs of open cases within the file's reach, through the blind
         index, set-based (one ``IN`` query per 20,000 SSNs, not one per record). Returns the blind
-        index of each SSN and, per index, a tuple of ``fields`` (``values_list`` names) per case."""
+        index of each SSN and, per index, a tuple of ``fields`` (``values_list`` names, or
+        ``WHEREABOUTS_WITHHELD``) per case."""
         index_of = {ssn: blind_index(ssn) for ssn in set(ssns)}
         indexes = sorted(set(index_of.values()))
         cases: dict[str, list[tuple]] = defaultdict(list)
+        withheld = {}
+        if WHEREABOUTS_WITHHELD in fields:
+            withheld[WHEREABOUTS_WITHHELD] = ExpressionWrapper(protected_q("person__"), output_field=BooleanField())
         for start in range(0, len(indexes), SSN_CHUNK):
             for index, *rest in (
                 CaseParticipant.objects.filter(
@@ -107,6 +115,7 @@ class ImportContext:
                     person__ssn_index__in=indexes[start : start + SSN_CHUNK],
                     person__merged_into__isnull=True,
                 )
+                .annotate(**withheld)
                 .values_list("person__ssn_index", *fields)
                 .order_by("case_id")
             ):

@@ -195,3 +195,14 @@ def case_create_post(**extra) -> dict:
         "interstate_role": "none",
         **extra,
     }
+
+
+def living_with_an_fvi_parent(person: Person) -> Case:
+    """``person`` made a child on another case whose custodial parent has the family violence
+    indicator: a minor parent who is an NCP on their own child's case and lives with their mother,
+    the victim. Their whereabouts are hers (cases.redaction: ``parent_fvi``). Returns that case."""
+    mothers_case = CaseFactory()
+    CaseParticipant.objects.filter(case=mothers_case, role=ParticipantRole.CHILD).delete()
+    CaseParticipant.objects.create(case=mothers_case, person=person, role=ParticipantRole.CHILD)
+    Person.objects.filter(pk=mothers_case.cp.pk).update(family_violence=True)
+    return mothers_case

@@ -160,6 +160,15 @@ def test_an_fvi_ncps_levy_names_no_institution():
     assert EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY).partner == "the financial institution"
 
 
+def test_a_minor_parent_living_with_an_fvi_mothers_levy_names_no_institution():
+    from tests.cases.factories import living_with_an_fvi_parent
+
+    case = delinquent_case(unassigned="1200.00")
+    living_with_an_fvi_parent(ncp_of(case))
+    submit(fidm_file([account(ncp_of(case).ssn)]))
+    assert EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY).partner == "the financial institution"
+
+
 def test_import_fidm_command(tmp_path):
     case = delinquent_case(unassigned="1200.00")
     path = tmp_path / "fidm.txt"

@@ -154,6 +154,16 @@ def test_an_fvi_ncp_is_matched_but_no_queue_title_or_action_names_the_employer()
     assert "ACME" not in LocateAttempt.objects.get(case=case).notes
 
 
+def test_a_minor_parent_living_with_an_fvi_mother_is_matched_but_the_employer_is_not_named():
+    from tests.cases.factories import living_with_an_fvi_parent
+
+    case = delinquent_case()
+    living_with_an_fvi_parent(ncp_of(case))
+    submit(new_hire_file([w4(ncp_of(case).ssn)]))
+    assert EnforcementAction.objects.get(case=case, remedy=Remedy.INCOME_WITHHOLDING).partner == "the new employer"
+    assert "ACME" not in LocateAttempt.objects.get(case=case).notes
+
+
 def test_the_file_is_matched_in_a_number_of_queries_flat_in_its_size(django_assert_max_num_queries):
     cases = [delinquent_case() for _ in range(12)]
     small = new_hire_file([w4(ncp_of(c).ssn) for c in cases[:2]], batch="000001")

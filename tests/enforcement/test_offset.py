@@ -328,7 +328,7 @@ def test_certifications_from_before_the_ssn_was_kept_take_the_persons_ssn():
 
     from django.apps import apps
 
-    migration = importlib.import_module("enforcement.migrations.0019_offset_certification_ssn_sent")
+    migration = importlib.import_module("enforcement.migrations.0020_offset_certification_ssn_sent")
     case = delinquent_case(unassigned="800.00")
     active(case)
     certify()
@@ -351,6 +351,20 @@ def test_an_fvi_ncps_address_is_never_sent():
     Person.objects.filter(pk=ncp.pk).update(family_violence=True)
     partner_file, records = certify()
     assert records[0]["address_1"] == "" and b"SECRET" not in bytes(partner_file.content)
+
+
+def test_a_minor_parent_living_with_an_fvi_mother_has_no_address_sent():
+    # given an NCP who is a child on their mother's case, the mother with the FVI (red team)
+    from tests.cases.factories import AddressFactory, living_with_an_fvi_parent
+
+    case = delinquent_case(unassigned="800.00")
+    active(case)
+    teen = ncp_of(case)
+    AddressFactory(person=teen, line1="7 MOTHERS LANE", city="HIDDEN")
+    living_with_an_fvi_parent(teen)
+    # when the certification file is written, then it holds no address: it is the mother's
+    partner_file, records = certify()
+    assert records[0]["address_1"] == "" and b"MOTHERS" not in bytes(partner_file.content)
 
 
 def test_export_command_writes_the_file_and_prints_counts(tmp_path):

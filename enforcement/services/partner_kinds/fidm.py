@@ -25,7 +25,7 @@ from ...choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, Part
 from ...interchange.layouts.fidm import TRUST_ACCOUNT_CODES
 from ...legal_floors import rule_under_law
 from ...models import BankMatch, EnforcementAction, RemedyRule
-from ..partner_files import ImportContext, register_partner_file_kind
+from ..partner_files import WHEREABOUTS_WITHHELD, ImportContext, register_partner_file_kind
 from ..sweep import ARREARS_FIGURES, _figures_fill, action_timeframe_days, qualifying_balances
 
 
@@ -52,7 +52,7 @@ def fidm_import(context: ImportContext) -> None:
     institution = context.records[0]
     accounts = [r for r in context.records if r.type == "account"]
     matched, index_of, ncp_cases = context.ncp_matches(
-        accounts, "ssn", "person_id", "person__family_violence", "case_id", "case__jurisdiction", "case__caseworker_id"
+        accounts, "ssn", "person_id", WHEREABOUTS_WITHHELD, "case_id", "case__jurisdiction", "case__caseworker_id"
     )
     if not matched:
         return

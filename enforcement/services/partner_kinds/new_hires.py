@@ -63,7 +63,7 @@ from ...choices import OPEN_ACTION_STATUSES, ActionStatus, PartnerFileDirection,
 from ...interchange.fixedwidth import Record
 from ...interchange.layouts.ndnh_w4 import control_number
 from ...models import EnforcementAction, RemedyRule
-from ..partner_files import ImportContext, register_partner_file_kind
+from ..partner_files import WHEREABOUTS_WITHHELD, ImportContext, register_partner_file_kind
 from ..sweep import ARREARS_FIGURES
 
 CHUNK = 20_000
@@ -122,7 +122,7 @@ def new_hires_import(context: ImportContext) -> None:
         w4s,
         "employee_ssn",
         "person_id",
-        "person__family_violence",
+        WHEREABOUTS_WITHHELD,
         "case_id",
         "case__jurisdiction",
         "case__ncp_located_on",

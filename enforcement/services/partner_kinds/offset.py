@@ -53,6 +53,7 @@ from django.utils import timezone
 
 from cases.choices import CaseStatus, CollectionSource, ParticipantRole, ReceivedVia
 from cases.models import Address, CaseParticipant, Collection, Person, WorkItem
+from cases.redaction import people_mark, whereabouts_shown
 from cases.services import CollectionItem, collections_post_batch
 from core.dates import display_date
 from core.db import advisory_xact_lock
@@ -235,6 +236,7 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
         people.update(
             Person.objects.only("pk", "first_name", "last_name", "ssn", "ssn_index", "family_violence").in_bulk(chunk)
         )
+        people_mark(people.values())  # whose whereabouts are withheld: one query a chunk
         for address in Address.objects.filter(person_id__in=chunk, valid_to__isnull=True).order_by("valid_from", "pk"):
             addresses[address.person_id] = address  # the latest current one wins
     from cases.models import Case
@@ -255,7 +257,7 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
         if len(ssn) != 9:
             counts["skipped_no_ssn"] += 1
             continue
-        address = None if person.family_violence else addresses.get(person_id)  # 42 USC 654(26)
+        address = addresses.get(person_id) if whereabouts_shown(person) else None  # 42 USC 654(26)
         record = {
             "type": "case",
             "state": state,
