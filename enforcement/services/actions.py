@@ -20,7 +20,7 @@ from core.services import acting_user, event_record, saved_with_event
 from ..choices import ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
 from ..models import BankMatch, EnforcementAction
 from .licence_income import activation_refusal
-from .sweep import release_changes, release_due, release_event
+from .sweep import bank_matches_release, release_changes, release_due, release_event
 
 
 def _locked(action: EnforcementAction) -> EnforcementAction:
@@ -49,9 +49,11 @@ def _release_under_rule(action: EnforcementAction, *, reason: ReleaseReason, by,
     for name, value in release_changes(reason=reason, on=on).items():
         setattr(action, name, value)
     event = release_event(reason)
-    return saved_with_event(
+    saved_with_event(
         action, by=by, verb=event["verb"], summary=f"{action.remedy}{event['summary']}", data=event["data"]
     )
+    bank_matches_release([action.pk])
+    return action
 
 
 class RuleNoLongerMet(ValidationError):
@@ -288,9 +290,6 @@ def action_end(
         verb=f"enforcement.action_{'released' if release else 'closed'}",
         summary=f"{action.get_remedy_display()}: {note[:200]}",
     )
-    if action.remedy == Remedy.BANK_LEVY:  # a released levy releases the account
-        BankMatch.objects.filter(action=action).exclude(status=BankMatchStatus.RELEASED).update(
-            status=BankMatchStatus.RELEASED
-        )
+    bank_matches_release([action.pk])  # a released levy releases the account
     _withholding_follow(action, by=by, on=action.ended_on)
     return action

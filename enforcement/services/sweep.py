@@ -312,6 +312,17 @@ def release_event(reason: ReleaseReason) -> dict[str, Any]:
     return {"verb": RELEASED_VERB, "summary": f" released: {reason.label}", "data": {"reason": reason.value}}
 
 
+def bank_matches_release(action_ids: list[int]) -> int:
+    """The bank accounts of released or closed levies (``action_ids``: actions of any remedy) are
+    released too (docs/partner-files.md "FIDM"): a person's release (``action_end``), the rule's
+    (the sweep's ``_release``, a person's step under it) alike."""
+    return (
+        BankMatch.objects.filter(action_id__in=action_ids, action__remedy=Remedy.BANK_LEVY)
+        .exclude(status=BankMatchStatus.RELEASED)
+        .update(status=BankMatchStatus.RELEASED)
+    )
+
+
 def release_changes(*, reason: ReleaseReason, on: date) -> dict[str, Any]:
     """What a release under the rule changes on the action."""
     return {"status": ActionStatus.RELEASED, "release_reason": reason, "ended_on": on, "next_step_on": None}
@@ -348,6 +359,7 @@ def _release(*, run: SweepRun, low: int, high: int, events: list[EventRow]) -> i
                 **release_changes(reason=reason, on=run.as_of),
             )
         )
+    bank_matches_release([pk for pk, _, remedy, _ in rows if remedy == Remedy.BANK_LEVY])
     return released
 
 

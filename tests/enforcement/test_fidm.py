@@ -113,6 +113,27 @@ def test_the_nightly_sweep_activating_a_levy_levies_its_account_too():
     assert BankMatch.objects.get(action=action).status == "levied"
 
 
+def test_the_nightly_sweep_releasing_a_paid_up_levy_releases_its_account_as_a_person_would():
+    # given a levy sent to the bank, its account levied, then the arrears paid in full
+    from cases.models import CaseBalance
+    from enforcement.services.sweep import sweep_run_inline
+
+    case = delinquent_case(unassigned="1200.00")
+    submit(fidm_file([account(ncp_of(case).ssn)]))
+    action = action_notice_issue(action=EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY), by=None)
+    with time_machine.travel(date(2027, 1, 30), tick=False):
+        action = action_activate(action=action, by=None)
+    assert BankMatch.objects.get(action=action).status == "levied"
+    CaseBalance.objects.filter(case=case).update(total_arrears=0, unassigned_arrears=0)
+    # when the night's sweep releases it (paid up)
+    with time_machine.travel(date(2027, 2, 1), tick=False):
+        sweep_run_inline(as_of=date(2027, 2, 1))
+    action.refresh_from_db()
+    # then the account is released with it, as action_end releases it (docs/partner-files.md)
+    assert (action.status, action.release_reason) == (ActionStatus.RELEASED, "paid_up")
+    assert BankMatch.objects.get(action=action).status == "released"
+
+
 def test_no_levy_when_the_rule_is_not_met():
     case = delinquent_case(unassigned="0.00")  # not delinquent
     partner_file = submit(fidm_file([account(ncp_of(case).ssn)]))
@@ -296,4 +317,4 @@ def test_a_levy_paid_up_before_it_is_sent_levies_nothing():
     with time_machine.travel(date(2027, 1, 30), tick=False):
         action = action_activate(action=action, by=None)
     assert (action.status, action.release_reason) == (ActionStatus.RELEASED, "paid_up")
-    assert BankMatch.objects.get(action=action).status == "open"  # as the sweep leaves it: not levied
+    assert BankMatch.objects.get(action=action).status == "released"  # never levied, released with its action
