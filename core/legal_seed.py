@@ -488,10 +488,9 @@ def _rows() -> list[dict]:
         1,
         "Fam. Code 17504.2(a)(1) (Stats. 2022, ch. 573, AB 207)",
         confirm=True,
-        note="1: support collected on assigned arrears of a former CalWORKs recipient (not foster care) is "
-        "passed through to the family, federal tax refund offsets included (DCSS: collections on "
-        "government-assigned debt). The first day is DCSS's announced implementation (2024-05-05); the "
-        "statute's operative date was not found: confirm.",
+        note="1: what is collected on a former CalWORKs recipient's assigned arrears (not foster care), tax "
+        "offsets included, goes to the family. From DCSS's announced start (2024-05-05); CSSI Letter 24-04 "
+        "is summarised as May 1, 2024: confirm.",
     )
 
     # --- Federal incentive tables (45 CFR 305.33), read by quality.selectors.RuleBook --------------

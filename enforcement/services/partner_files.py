@@ -349,7 +349,9 @@ def _event(partner_file, *, by=None, actor_label: str = "") -> None:
         data={
             "kind": partner_file.kind,
             "counts": partner_file.counts,
-            "totals": partner_file.totals,
+            # A file carrying FTI keeps its money totals on the file (shown to the cleared only), not
+            # in an event anyone who reads events may open (IRS Publication 1075).
+            "totals": {} if partner_file_carries_fti(partner_file.kind) else partner_file.totals,
             "errors": partner_file.errors[:20],
         },
     )

@@ -169,3 +169,10 @@ def test_the_2026_poverty_guideline_and_reserve_are_confirmed_and_a_corrected_ro
     migration.confirm(apps, connection.schema_editor())
     # then that row keeps its mark: only the seeded values are confirmed
     assert rows.get(key="ny.self_support_reserve").confirm is True
+
+
+def test_every_seeded_row_fits_its_columns():
+    # SQLite does not enforce a varchar's length; PostgreSQL refused core 0022's note of 323 characters
+    fields = {f.name: f.max_length for f in LegalParameter._meta.fields if getattr(f, "max_length", None)}
+    too_long = [(r["key"], name) for r in SEED_ROWS for name, most in fields.items() if len(str(r[name])) > most]
+    assert too_long == []

@@ -445,6 +445,16 @@ def test_an_offset_pays_past_due_support_only_never_current():
     assert sum(a.amount for a in posted.allocations.all()) == Decimal("300.00")
 
 
+def test_the_files_event_keeps_no_tax_offset_totals():
+    # RT2: the partner_file.accepted event carried the file's offset totals (FTI) to anyone who
+    # reads events (the DomainEvent admin); they stay on the file, shown to the cleared only
+    case = delinquent_case(unassigned="300.00")
+    partner_file = submit(collections_file([collection(ncp_of(case).ssn, "450.00")]))
+    event = DomainEvent.objects.get(verb="partner_file.accepted", subject_id=partner_file.pk)
+    assert event.data["totals"] == {} and event.data["counts"] == {"posted": 1}
+    assert "450" not in str(event.data) + event.summary
+
+
 def test_a_joint_return_offset_is_held_then_released():
     case = delinquent_case(unassigned="300.00")
     submit(collections_file([collection(ncp_of(case).ssn, "200.00", joint="Y")]))
