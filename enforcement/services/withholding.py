@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.choices import Frequency, ObligationKind, OrderStatus
@@ -89,22 +89,44 @@ def order_in_force(case: Case, on: date) -> SupportOrder | None:
     (terminated, ``cases.services.order_end``) stays in force for withholding while a line of it
     runs: its current lines up to the end date, and the arrears-repayment line it kept (the arrears
     stay owed and the accrual charges it, docs/ledger.md "Ending an order"). Ended with no line
-    running, the case has no order in force (then an active order of the case, if any)."""
-    order = (
-        SupportOrder.objects.filter(
-            case=case,
-            status__in=[OrderStatus.ACTIVE, OrderStatus.SUPERSEDED, OrderStatus.TERMINATED],
-            effective_on__lte=on,
-        )
+    running, the case has no order in force (then an active order of the case, if any). The rule is
+    ``order_in_force_q``, which the set-based new-hire match reads as well."""
+    return (
+        SupportOrder.objects.filter(order_in_force_q(on=on), case=case)
         .order_by("-effective_on", "-version", "-id")
         .first()
     )
-    if order is None or order.status != OrderStatus.TERMINATED or lines_in_force(order, on):
-        return order
-    return (
-        SupportOrder.objects.filter(case=case, status=OrderStatus.ACTIVE, effective_on__lte=on)
-        .order_by("-effective_on", "-version", "-id")
-        .first()
+
+
+def order_in_force_q(*, on: date) -> Q:
+    """``SupportOrder`` rows that ``order_in_force`` may return on ``on``, for one case or for many
+    at once: an active order that has taken effect; or the last version to take effect by ``on``
+    (latest ``effective_on``, then ``version``, then id, as ``order_in_force`` orders them) when it
+    is superseded (its successor takes effect later) or ended with a line of it running
+    (``lines_in_force``). A case has an order in force for withholding exactly when one of its
+    orders matches; the latest match is the one in force."""
+    statuses = [OrderStatus.ACTIVE, OrderStatus.SUPERSEDED, OrderStatus.TERMINATED]
+    later = SupportOrder.objects.filter(case_id=OuterRef("case_id"), status__in=statuses, effective_on__lte=on).filter(
+        Q(effective_on__gt=OuterRef("effective_on"))
+        | Q(effective_on=OuterRef("effective_on"), version__gt=OuterRef("version"))
+        | Q(effective_on=OuterRef("effective_on"), version=OuterRef("version"), id__gt=OuterRef("id"))
+    )
+    running = Obligation.objects.filter(
+        _line_runs_q(on), order__case_id=OuterRef("case_id"), order__order_number=OuterRef("order_number")
+    )
+    return Q(status=OrderStatus.ACTIVE, effective_on__lte=on) | (
+        Q(effective_on__lte=on)
+        & ~Exists(later)
+        & (Q(status=OrderStatus.SUPERSEDED) | (Q(status=OrderStatus.TERMINATED) & Exists(running)))
+    )
+
+
+def _line_runs_q(on: date) -> Q:
+    """``Obligation`` rows that run on ``on``, as the accrual charges them (``lines_in_force``)."""
+    return Q(start_on__lte=on) & (
+        Q(end_on__gte=on)
+        | Q(end_on__isnull=True, order__status=OrderStatus.ACTIVE)
+        | Q(end_on__isnull=True, order__status=OrderStatus.TERMINATED, kind=ObligationKind.ARREARS_REPAYMENT)
     )
 
 
@@ -115,14 +137,8 @@ def lines_in_force(order: SupportOrder, on: date) -> list[Obligation]:
     and its next due date, a line that changes later still runs at its old terms."""
     return list(
         Obligation.objects.filter(
-            order__case_id=order.case_id, order__order_number=order.order_number, start_on__lte=on
-        )
-        .filter(
-            Q(end_on__gte=on)
-            | Q(end_on__isnull=True, order__status=OrderStatus.ACTIVE)
-            | Q(end_on__isnull=True, order__status=OrderStatus.TERMINATED, kind=ObligationKind.ARREARS_REPAYMENT)
-        )
-        .order_by("order__version", "id")
+            _line_runs_q(on), order__case_id=order.case_id, order__order_number=order.order_number
+        ).order_by("order__version", "id")
     )
 
 
@@ -326,6 +342,7 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
 
     - active, NCP employed, no order in force at that employer → original (ORG);
     - active, an order in force whose order or amounts changed → amended (AMD);
+    - active, nothing left to withhold (``nothing_to_withhold``) → termination (TRM) of each;
     - ended (released or closed) with orders in force → termination (TRM) of each.
     An order at an employer the NCP left is ended by the employer's acknowledgment (the employee no
     longer works there), not terminated: there is no one left to stop withholding."""
@@ -344,8 +361,9 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
         return issued
     figures = iwo_figures(case=action.case, on=today)
     if nothing_to_withhold(figures):
-        # The support order ended and no line of it runs (or its kept repayment has nothing left
-        # to collect): each employer is told to stop (TRM), never sent an order to withhold $0.
+        # The support order ended and no line of it runs, or what runs has nothing left to collect
+        # (only a repayment line, the arrears paid): each employer is told to stop (TRM), never
+        # sent an order to withhold $0.
         return [_terminate(action=action, iwo=iwo, on=today, by=by, figures=figures) for iwo in in_force]
     by_employer = {iwo.employer_id: iwo for iwo in in_force}
     for employment in employments:
@@ -378,10 +396,11 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
 
 
 def nothing_to_withhold(figures: IwoFigures) -> bool:
-    """No order in force (the support order ended and none of its lines runs), or an ended order
-    whose kept arrears repayment has nothing left to collect (the arrears are paid)."""
-    order = figures.order
-    return order is None or (order.status == OrderStatus.TERMINATED and figures.total_per_frequency <= 0)
+    """No order in force (the support order ended and none of its lines runs), or an order in force
+    whose amounts all come to $0 — ended or active alike: its only line the arrears repayment, and
+    the arrears paid (``iwo_figures`` takes the past-due lines to 0). The employer is told to stop
+    (TRM); an order to withhold $0 is never sent."""
+    return figures.order is None or figures.total_per_frequency <= 0
 
 
 def _terminate(

@@ -10,9 +10,10 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cases.choices import EmploymentEndReason, EmploymentSource
+from cases.choices import EmploymentEndReason, EmploymentSource, ObligationKind, OrderEndReason
 from cases.models import CaseParticipant, Employer, Employment, LocateAttempt, Person, WorkItem
 from cases.services.employment import employment_end, employment_record
+from cases.services.order_end import order_end
 from enforcement.choices import ActionStatus, FileVia, IwoKind, PartnerFileStatus, Remedy
 from enforcement.models import EnforcementAction, PartnerFile
 from enforcement.services.partner_files import partner_file_submit
@@ -20,7 +21,7 @@ from enforcement.services.partner_kinds.new_hires import new_job_withholding
 from enforcement.services.withholding import iwo_reconcile_action
 from tests.cases.factories import CaseFactory
 from tests.enforcement.factories import delinquent_case
-from tests.enforcement.iwo_factories import active_withholding_action
+from tests.enforcement.iwo_factories import active_withholding_action, add_obligation
 from tests.enforcement.partner_files_data import new_hire_file, w4
 
 pytestmark = pytest.mark.django_db
@@ -333,3 +334,27 @@ def test_the_file_reporting_a_rehire_queues_the_new_job_and_the_same_job_once():
         f"iwo-new-hire:{case.pk}:{employer}:{first.pk}",
         f"iwo-new-hire:{case.pk}:{employer}:{rehire.pk}",
     ]
+
+
+@pytest.mark.parametrize("arrears_end", [False, True])
+def test_a_job_taken_after_the_order_ended_is_withheld_from_while_its_repayment_runs(make_user, arrears_end):
+    """Current support ended, the arrears-repayment line kept (the arrears still owed): the order
+    is in force for withholding (``withholding.order_in_force_q``), so the new employer is told to
+    withhold the past-due support (42 USC 666(b)); the repayment line ended too, nothing is."""
+    case = delinquent_case(unassigned="1200.00")
+    add_obligation(case, kind=ObligationKind.ARREARS_REPAYMENT, amount="100.00")
+    order_end(
+        order=case.orders.get(),
+        ends_on=date(2026, 11, 20),
+        reason=OrderEndReason.EMANCIPATED,
+        by=make_user("caseworker"),
+        arrears_end=arrears_end,
+    )
+    partner_file = submit(new_hire_file([w4(ncp_of(case).ssn)]))
+    proposed = EnforcementAction.objects.filter(case=case, remedy=Remedy.INCOME_WITHHOLDING)
+    if arrears_end:
+        assert partner_file.counts.get("withholding_proposed", 0) == 0 and not proposed.exists()
+    else:
+        assert partner_file.counts["withholding_proposed"] == 1
+        assert proposed.get().status == ActionStatus.PROPOSED
+        assert WorkItem.objects.filter(case=case, kind="iwo_new_hire").count() == 1

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from cases.choices import ObligationKind, OrderEndReason
-from cases.models import Employment
+from cases.models import Employment, Obligation, SupportOrder
 from cases.services.court_orders import order_create_from_court
 from cases.services.order_end import order_end
 from core.letters import office_address_lines
@@ -23,8 +23,17 @@ from enforcement.choices import IwoDelivery, IwoKind
 from enforcement.iwo import iwo_pdf
 from enforcement.models import IncomeWithholdingOrder
 from enforcement.services.actions import action_end
-from enforcement.services.withholding import iwo_figures, iwo_lump_sum_request, iwo_reconcile, iwo_reconcile_action
+from enforcement.services.withholding import (
+    iwo_figures,
+    iwo_lump_sum_request,
+    iwo_reconcile,
+    iwo_reconcile_action,
+    order_in_force,
+    order_in_force_q,
+)
+from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory
 from tests.conftest import needs_postgres
+from tests.enforcement.factories import delinquent_case
 from tests.enforcement.iwo_factories import active_withholding_action, add_obligation, set_arrears
 
 pytestmark = pytest.mark.django_db
@@ -293,6 +302,19 @@ def test_arrears_paid_in_full_take_the_past_due_line_off_the_order_once():
     assert iwo_reconcile_action(action=action, on=date(2026, 12, 4)) == []
 
 
+def end_support(case, *, by, arrears_end: bool) -> None:
+    """``order_end`` recorded on 2 December 2026: current support due through 1 December (the
+    arrears-repayment line kept unless ``arrears_end``)."""
+    with time_machine.travel(datetime(2026, 12, 2, 17, tzinfo=UTC), tick=False):
+        order_end(
+            order=case.orders.get(),
+            ends_on=date(2026, 12, 1),
+            reason=OrderEndReason.EMANCIPATED,
+            by=by,
+            arrears_end=arrears_end,
+        )
+
+
 @pytest.mark.parametrize("arrears_end", [True, False])
 def test_an_ended_support_order_with_nothing_left_to_withhold_terminates_the_withholding_order(make_user, arrears_end):
     """Current support ended and the repayment line ended too, or kept with the arrears paid: the
@@ -302,17 +324,63 @@ def test_an_ended_support_order_with_nothing_left_to_withhold_terminates_the_wit
     case = action.case
     add_obligation(case, kind=ObligationKind.ARREARS_REPAYMENT, amount="100.00")
     [original] = iwo_reconcile_action(action=action, on=ON)
-    with time_machine.travel(datetime(2026, 12, 2, 17, tzinfo=UTC), tick=False):
-        order_end(
-            order=case.orders.get(),
-            ends_on=date(2026, 12, 1),
-            reason=OrderEndReason.EMANCIPATED,
-            by=worker,
-            arrears_end=arrears_end,
-        )
+    end_support(case, by=worker, arrears_end=arrears_end)
     if not arrears_end:
         set_arrears(case, "0")
     [ended] = iwo_reconcile_action(action=action, on=date(2026, 12, 3))
     assert (ended.kind, ended.supersedes_id, ended.order_id) == (IwoKind.TERMINATION, original.pk, original.order_id)
     assert not IncomeWithholdingOrder.objects.filter(action=action, ended_on__isnull=True, kind__in=["ORG", "AMD"])
     assert iwo_reconcile_action(action=action, on=date(2026, 12, 4)) == []
+
+
+def test_an_active_order_with_nothing_left_to_withhold_terminates_the_withholding_order():
+    """An active arrears-only order (its one line the arrears repayment, no current support) whose
+    arrears are paid in full: every amount comes to $0, so the employer gets a termination (TRM),
+    as after an ended order (``nothing_to_withhold``), never an amendment to withhold $0."""
+    action = active_withholding_action(monthly="400.00", arrears="2600.00")
+    case = action.case
+    Obligation.objects.filter(order__case=case).delete()
+    add_obligation(case, kind=ObligationKind.ARREARS_REPAYMENT, amount="100.00")
+    [original] = iwo_reconcile_action(action=action, on=ON)
+    assert (original.current_support, original.past_due_support) == (Decimal("0.00"), Decimal("100.00"))
+    set_arrears(case, "0")
+    [ended] = iwo_reconcile_action(action=action, on=date(2026, 12, 3))
+    assert (ended.kind, ended.supersedes_id, ended.order_id) == (IwoKind.TERMINATION, original.pk, original.order_id)
+    assert case.orders.get().status == "active"
+    assert iwo_reconcile_action(action=action, on=date(2026, 12, 4)) == []
+
+
+def test_the_set_based_order_in_force_agrees_with_order_in_force_case_by_case(make_user):
+    """``order_in_force_q`` (read set-based by the new-hire match) and ``order_in_force`` (the
+    withholding order's figures) are one rule: for each kind of case, the same order or none."""
+    worker = make_user("caseworker")
+    on = date(2026, 12, 3)
+    active, kept, ended, replaced = (delinquent_case(unassigned="2600.00") for _ in range(4))
+    for case in (kept, ended, replaced):
+        add_obligation(case, kind=ObligationKind.ARREARS_REPAYMENT, amount="100.00")
+        end_support(case, by=worker, arrears_end=case != kept)
+    new_order = SupportOrderFactory(case=replaced, effective_on=date(2026, 12, 2))
+    ObligationFactory(order=new_order, amount=Decimal("250.00"))
+    # A change asked for, its new version taking effect at the next due date: the old one applies.
+    changing = CaseFactory()
+    old = SupportOrderFactory(case=changing, status="superseded")
+    ObligationFactory(order=old, end_on=date(2026, 12, 31))
+    successor = SupportOrderFactory(
+        case=changing, order_number=old.order_number, version=2, effective_on=date(2027, 1, 1)
+    )
+    ObligationFactory(order=successor, start_on=date(2027, 1, 1))
+    none = CaseFactory()
+    cases = [active, kept, ended, replaced, changing, none]
+    expected = {
+        active.pk: active.orders.get().pk,
+        kept.pk: kept.orders.get().pk,
+        ended.pk: None,
+        replaced.pk: new_order.pk,
+        changing.pk: old.pk,
+        none.pk: None,
+    }
+    assert {case.pk: getattr(order_in_force(case, on), "pk", None) for case in cases} == expected
+    in_force = set(
+        SupportOrder.objects.filter(order_in_force_q(on=on), case__in=cases).values_list("case_id", flat=True)
+    )
+    assert in_force == {case_id for case_id, order_id in expected.items() if order_id}

@@ -8,12 +8,13 @@ the SSN blind index (set-based: the file's SSNs are hashed in Python and looked 
   was not yet located is located (its establishment or enforcement clock starts);
 - the employer (by FEIN; created from the record when unknown) and an open employment at it
   (created when the NCP has none there);
-- where the case has an active support order, income withholding is proposed to the new
-  employer: an ``EnforcementAction`` (remedy income withholding, under the rule in effect) due
-  within 2 business days of the date the new hire entered the directory — 42 USC 653a(g)(1):
-  "within 2 business days after the date information regarding a newly hired employee is entered
-  into the State Directory of New Hires, the State agency ... shall transmit a notice to the
-  employer of the employee directing the employer to withhold" — with a work item on the queue
+- where the case has a support order in force for withholding (an active one, or an ended one
+  whose arrears-repayment line still runs: ``withholding.order_in_force_q``), income withholding
+  is proposed to the new employer: an ``EnforcementAction`` (remedy income withholding, under the
+  rule in effect) due within 2 business days of the date the new hire entered the directory —
+  42 USC 653a(g)(1): "within 2 business days after the date information regarding a newly hired
+  employee is entered into the State Directory of New Hires, the State agency ... shall transmit a
+  notice to the employer of the employee directing the employer to withhold" — with a work item on the queue
   due that day. The file's date stamp stands for the date of entry (the directory enters a record
   at the latest the day it transmits it), so a late file shows as overdue, never as more time.
   An open withholding action on the case is pointed at the new employer instead.
@@ -65,6 +66,7 @@ from ...interchange.layouts.ndnh_w4 import control_number
 from ...models import EnforcementAction, RemedyRule
 from ..partner_files import WHEREABOUTS_WITHHELD, ImportContext, register_partner_file_kind
 from ..sweep import ARREARS_FIGURES
+from ..withholding import order_in_force_q
 
 CHUNK = 20_000
 # 42 USC 653a(g)(1): the notice to withhold goes to the employer within 2 business days.
@@ -310,9 +312,12 @@ def withholding_propose_to_new_employer(
     *, jobs: list[NewJob], entered_on: date, title: str = WORK_ITEM_TITLE
 ) -> tuple[int, int, int]:
     """The new-hire rule, for the file and for a job a caseworker records alike: on each case of
-    ``jobs`` with an active support order, income withholding is proposed to the new employer (an
-    ``EnforcementAction`` under the rule in effect, due 2 business days after ``entered_on``, the
-    day the office learned of the job, 42 USC 653a(g)(1), 666(b)), with a work item on the queue
+    ``jobs`` with a support order in force for withholding on ``entered_on`` (``order_in_force_q``,
+    the rule the withholding order itself follows: an ended order whose arrears-repayment line
+    still runs is, as the past-due support is withheld, 42 USC 666(b)) or an active one yet to take
+    effect (withholding starts when it does), income withholding is proposed to the new employer
+    (an ``EnforcementAction`` under the rule in effect, due 2 business days after ``entered_on``,
+    the day the office learned of the job, 42 USC 653a(g)(1), 666(b)), with a work item on the queue
     due that day; an open withholding action on the case is pointed at the new employer instead.
     Set-based. Returns (proposed, redirected, cases without a rule in effect)."""
     by_case = {job.case_id: job for job in jobs}
@@ -320,7 +325,9 @@ def withholding_propose_to_new_employer(
     with_order: set[int] = set()
     for chunk in _chunks(case_ids):
         with_order.update(
-            SupportOrder.objects.filter(case_id__in=chunk, status=OrderStatus.ACTIVE).values_list("case_id", flat=True)
+            SupportOrder.objects.filter(Q(status=OrderStatus.ACTIVE) | order_in_force_q(on=entered_on))
+            .filter(case_id__in=chunk)
+            .values_list("case_id", flat=True)
         )
     if not with_order:
         return 0, 0, 0
