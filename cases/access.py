@@ -26,7 +26,9 @@ def fti_reads_record(*, request, collections, user=None) -> int:
     """IRS Publication 1075: each display of federal tax information is logged. ``collections``
     are those on the page (the caller's FTI rows, shown or not). One ``sensitive_read`` row per
     tax-offset collection whose source was shown, naming the obligor (the case's NCP) and the
-    field read; written now, in the request, never batched. A holder of ``cases.view_fti`` refused
+    field read; written now, in the request, never batched. The row names the collection (its id)
+    and the field, never the source or the amount: the log is read by people not cleared for FTI
+    (the security log, its admin), and says *that* FTI was read and which records. A holder of ``cases.view_fti`` refused
     them (FTI training lapsed or never taken) gets one ``access_denied`` row per request instead
     (``fti_training_lapsed``, the collections withheld): the auditor sees who reached FTI and was
     turned away. Anyone else was never entitled to FTI: nothing is logged."""
@@ -55,7 +57,6 @@ def fti_reads_record(*, request, collections, user=None) -> int:
             obj=collection,
             fields=["fti_source"],
             person=people.get(payers.get(collection.case_id)),
-            detail={"source": collection.source, "amount": str(collection.amount)},
         )
     return len(shown)
 
