@@ -61,10 +61,11 @@ def fti_reads_record(*, request, collections, user=None) -> int:
     return len(shown)
 
 
-def fti_refusal_record(*, request, collection_ids, user=None) -> None:
+def fti_refusal_record(*, request, collection_ids=(), user=None, obj=None, fields=("fti_source",)) -> None:
     """One ``access_denied`` row per request for FTI withheld from a holder of ``cases.view_fti``
     whose FTI training is not current (IRS Publication 1075; see ``fti_reads_record``): the field
-    ``fti_source``, outcome ``denied``, the reason and the collections' ids."""
+    ``fti_source``, outcome ``denied``, the reason and the collections' ids; or, for figures drawn
+    from FTI (``fti_figures_shown``), the object and the fields withheld."""
     from core.models import AccessLog
     from core.services import access_log_record
 
@@ -72,14 +73,36 @@ def fti_refusal_record(*, request, collection_ids, user=None) -> None:
     if getattr(http, "caseworks_fti_refusal_logged", False):
         return
     http.caseworks_fti_refusal_logged = True
+    detail: dict = {"reason": FTI_TRAINING_LAPSED}
+    if obj is None:
+        detail["collection_ids"] = sorted({int(pk) for pk in collection_ids})
     access_log_record(
         kind=AccessLog.Kind.ACCESS_DENIED,
         request=http,
         user=user,
-        fields=["fti_source"],
+        obj=obj,
+        fields=list(fields),
         outcome="denied",
-        detail={"reason": FTI_TRAINING_LAPSED, "collection_ids": sorted({int(pk) for pk in collection_ids})},
+        detail=detail,
     )
+
+
+def fti_figures_shown(*, request, obj, fields, detail=None) -> bool:
+    """Whether ``request.user`` may see figures drawn from federal tax information that are not a
+    collection's own (a partner file's report of tax offsets: its counts and amounts), by the FTI
+    gate (``can_view_fti``). Shown: one ``sensitive_read`` row naming ``obj`` and the ``fields``
+    (never the figures; ``detail`` says what ``obj`` is). Withheld from a holder of
+    ``cases.view_fti`` whose training is not current: the ``access_denied`` row
+    (``fti_refusal_record``). Anyone else was never entitled to FTI: nothing is logged."""
+    from core.services import sensitive_read_record
+
+    reader = request.user
+    if not can_view_fti(reader):
+        if getattr(reader, "is_authenticated", False) and reader.has_perm("cases.view_fti"):
+            fti_refusal_record(request=request, user=reader, obj=obj, fields=fields)
+        return False
+    sensitive_read_record(request=request, obj=obj, fields=fields, detail=detail)
+    return True
 
 
 def person_shown(*, request, person):
