@@ -18,15 +18,15 @@ AMOUNT = "4321.09"  # an offset total: FTI
 REASON = "collection amount (76-86) 98765.43"  # a refused line's reason quotes FTI amounts
 
 
+def _file(kind: str, name: str, **report) -> PartnerFile:
+    return PartnerFile.objects.create(kind=kind, direction="in", status="accepted", name=name, via="upload", **report)
+
+
 @pytest.fixture
 def fti_file():
-    return PartnerFile.objects.create(
-        kind="offset-collections",
-        direction="in",
-        status="accepted",
-        name="fop.txt",
-        content=b"",
-        via="upload",
+    return _file(
+        "offset-collections",
+        "fop.txt",
         counts={"held_joint_return_zqx": 3},
         totals={"amount": AMOUNT},
         errors=[{"line": 7, "reason": REASON}],
@@ -85,15 +85,7 @@ def test_the_file_page_shows_a_cleared_specialist_the_report_and_logs_it(client,
 
 def test_a_file_without_fti_shows_its_report_to_everyone_unlogged(client, role_user, training):
     training(False)
-    plain = PartnerFile.objects.create(
-        kind="new-hires",
-        direction="in",
-        status="accepted",
-        name="nh.txt",
-        content=b"",
-        via="upload",
-        counts={"created_zqx": 2},
-    )
+    plain = _file("new-hires", "nh.txt", counts={"created_zqx": 2})
     user = role_user("coordinator")
     client.force_login(user)
     assert "Created zqx" in client.get(reverse("enforcement:partnerfile_detail", args=[plain.pk])).content.decode()
