@@ -26,7 +26,9 @@ def fti_reads_record(*, request, collections, user=None) -> int:
     """IRS Publication 1075: each display of federal tax information is logged. ``collections``
     are those on the page (the caller's FTI rows, shown or not). One ``sensitive_read`` row per
     tax-offset collection whose source was shown, naming the obligor (the case's NCP) and the
-    field read; written now, in the request, never batched. A holder of ``cases.view_fti`` refused
+    field read; written now, in the request, never batched. The row names the collection (its id)
+    and the field, never the source or the amount: the log is read by people not cleared for FTI
+    (the security log, its admin), and says *that* FTI was read and which records. A holder of ``cases.view_fti`` refused
     them (FTI training lapsed or never taken) gets one ``access_denied`` row per request instead
     (``fti_training_lapsed``, the collections withheld): the auditor sees who reached FTI and was
     turned away. Anyone else was never entitled to FTI: nothing is logged."""
@@ -55,15 +57,15 @@ def fti_reads_record(*, request, collections, user=None) -> int:
             obj=collection,
             fields=["fti_source"],
             person=people.get(payers.get(collection.case_id)),
-            detail={"source": collection.source, "amount": str(collection.amount)},
         )
     return len(shown)
 
 
-def fti_refusal_record(*, request, collection_ids, user=None) -> None:
+def fti_refusal_record(*, request, collection_ids=(), user=None, obj=None, fields=("fti_source",)) -> None:
     """One ``access_denied`` row per request for FTI withheld from a holder of ``cases.view_fti``
     whose FTI training is not current (IRS Publication 1075; see ``fti_reads_record``): the field
-    ``fti_source``, outcome ``denied``, the reason and the collections' ids."""
+    ``fti_source``, outcome ``denied``, the reason and the collections' ids; or, for figures drawn
+    from FTI (``fti_figures_shown``), the object and the fields withheld."""
     from core.models import AccessLog
     from core.services import access_log_record
 
@@ -71,14 +73,36 @@ def fti_refusal_record(*, request, collection_ids, user=None) -> None:
     if getattr(http, "caseworks_fti_refusal_logged", False):
         return
     http.caseworks_fti_refusal_logged = True
+    detail: dict = {"reason": FTI_TRAINING_LAPSED}
+    if obj is None:
+        detail["collection_ids"] = sorted({int(pk) for pk in collection_ids})
     access_log_record(
         kind=AccessLog.Kind.ACCESS_DENIED,
         request=http,
         user=user,
-        fields=["fti_source"],
+        obj=obj,
+        fields=list(fields),
         outcome="denied",
-        detail={"reason": FTI_TRAINING_LAPSED, "collection_ids": sorted({int(pk) for pk in collection_ids})},
+        detail=detail,
     )
+
+
+def fti_figures_shown(*, request, obj, fields, detail=None) -> bool:
+    """Whether ``request.user`` may see figures drawn from federal tax information that are not a
+    collection's own (a partner file's report of tax offsets: its counts and amounts), by the FTI
+    gate (``can_view_fti``). Shown: one ``sensitive_read`` row naming ``obj`` and the ``fields``
+    (never the figures; ``detail`` says what ``obj`` is). Withheld from a holder of
+    ``cases.view_fti`` whose training is not current: the ``access_denied`` row
+    (``fti_refusal_record``). Anyone else was never entitled to FTI: nothing is logged."""
+    from core.services import sensitive_read_record
+
+    reader = request.user
+    if not can_view_fti(reader):
+        if getattr(reader, "is_authenticated", False) and reader.has_perm("cases.view_fti"):
+            fti_refusal_record(request=request, user=reader, obj=obj, fields=fields)
+        return False
+    sensitive_read_record(request=request, obj=obj, fields=fields, detail=detail)
+    return True
 
 
 def person_shown(*, request, person):

@@ -33,7 +33,7 @@ from .models import (
     SupportOrder,
     WorkItem,
 )
-from .redaction import protected_q, protects, withheld_fields
+from .redaction import document_title, people_mark, protected_q, protects, withheld_fields
 from .services.documents import document_restore
 
 
@@ -238,7 +238,8 @@ class CaseDocumentAdmin(SimpleHistoryAdmin):
     A withdrawn document (attached to the wrong case) is listed here with who withdrew it and why;
     the "Restore" action (administrators) lists it on its case again (``document_restore``)."""
 
-    list_display = ("case", "title", "kind", "content_type", "size", "uploaded_by", "uploaded_at", "withdrawn_at")
+    list_display = ("case", "shown_title", "kind", "content_type", "size", "uploaded_by", "uploaded_at", "withdrawn_at")
+    list_select_related = ("case", "uploaded_by", "shows_whereabouts_of")
     list_filter = ("kind", "content_type", ("withdrawn_at", admin.EmptyFieldListFilter))
     actions = ("restore",)
     search_fields = ("case__case_number", "title")
@@ -272,6 +273,15 @@ class CaseDocumentAdmin(SimpleHistoryAdmin):
 
     def has_restore_permission(self, request):
         return request.user.is_superuser
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        people_mark(d.shows_whereabouts_of for d in changelist.result_list)  # one query for the page's titles
+        return changelist
+
+    @admin.display(description="title")
+    def shown_title(self, obj):
+        return document_title(obj)
 
     def get_exclude(self, request, obj=None):
         return ("file", *(f for f in withheld_fields(obj) if f != "file")) if obj is not None else ("file",)

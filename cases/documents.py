@@ -18,7 +18,7 @@ from core.views import PermissionMixin, ServiceActionView
 
 from . import forms
 from .models import Case, CaseDocument, CaseParticipant, Person
-from .redaction import WITHHELD, document_shown, people_mark, whereabouts_shown
+from .redaction import DOCUMENT_WITHHELD_TITLE, WITHHELD, document_shown, document_title, people_mark, whereabouts_shown
 from .selectors import case_changeable
 from .services.documents import (
     RELEASE_PERMISSION,
@@ -52,6 +52,7 @@ def documents_panel(*, user, case) -> CasePanel | None:
     people_mark(document.shows_whereabouts_of for document in documents)
     for document in documents:
         document.shown = document_shown(document, user=user)
+        document.shown_title = document_title(document, user=user)
         document.can_mark = can_release if document.shows_whereabouts_of_id else can_add
     return CasePanel(
         "cases/_documents_panel.html",
@@ -124,7 +125,10 @@ class DocumentDownloadView(PermissionMixin, View):
                 detail={"reason": "fvi_whereabouts", "person_id": document.shows_whereabouts_of_id},
             )
             return render(
-                request, "cases/document_withheld.html", {"document": document, "withheld": WITHHELD}, status=403
+                request,
+                "cases/document_withheld.html",
+                {"document": document, "withheld": WITHHELD, "document_title": DOCUMENT_WITHHELD_TITLE},
+                status=403,
             )
         sensitive_read_record(
             request=request,
@@ -162,9 +166,14 @@ class _DocumentActionView(ServiceActionView):
         return self.object.case
 
     def get_context_data(self, **kwargs):
-        # Whether the document is withheld now (its person's FVI, or their CP's for a child).
+        # Whether the document is withheld now (its person's FVI, or their CP's for a child): then
+        # its title is not shown either (it may say where someone is).
         return super().get_context_data(
-            case=self.case, withheld=WITHHELD, document_withheld=not document_shown(self.object), **kwargs
+            case=self.case,
+            withheld=WITHHELD,
+            document_withheld=not document_shown(self.object),
+            document_title=document_title(self.object),
+            **kwargs,
         )
 
     def get_success_url(self) -> str:
@@ -234,7 +243,7 @@ class DocumentWhereaboutsView(_DocumentActionView):
         if person is None:
             return f"“{document.title}” is no longer marked as showing anyone's whereabouts."
         if not whereabouts_shown(person):
-            return f"“{document.title}” is marked as showing where {person} is: it is withheld (family violence indicator)."
+            return f"The document is marked as showing where {person} is: it is withheld (family violence indicator)."
         return f"“{document.title}” is marked as showing where {person} is."
 
 

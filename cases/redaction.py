@@ -16,7 +16,8 @@ logged response and nowhere else.
 Callers ask here instead of reading ``person.family_violence`` themselves (it is not the whole rule):
 - pages and letters: ``person_card(person=..., user=...)`` gives what may be shown;
 - querysets of whereabouts rows: ``visible_addresses`` / ``visible_employments``;
-- any object (admin, history): ``protects(obj)``; documents on a case: ``document_shown(document)``;
+- any object (admin, history): ``protects(obj)``; documents on a case: ``document_shown(document)``,
+  their titles ``document_title(document)``;
 - serializers and exports: ``redact_person_data(person, data)``; letters: ``mailing_address(person)``;
 - lists of people: ``people_mark(people)`` (or ``parent_fvi_exists`` as an annotation named
   ``PARENT_FVI``) reads the parents' indicator for all of them in one query, so asking each is free;
@@ -113,6 +114,16 @@ def document_shown(document, *, user=None) -> bool:
     return person is None or whereabouts_shown(person, user=user)
 
 
+DOCUMENT_WITHHELD_TITLE = "Document withheld (family violence indicator)"
+
+
+def document_title(document, *, user=None) -> str:
+    """A case document's title as a page may show it: a title may say where someone is ("Lease, 12 Elm
+    St"), so a withheld document (``document_shown``) is shown under a neutral title, on every page
+    that lists it. For a list, ``people_mark`` the documents' ``shows_whereabouts_of`` first."""
+    return document.title if document_shown(document, user=user) else DOCUMENT_WITHHELD_TITLE
+
+
 def protected_q(prefix: str = "") -> Q:
     """Rows of (or belonging to, through ``prefix``, e.g. ``"person__"``) a person whose whereabouts
     are withheld: an FVI person, or a child on a case on which a custodial parent has the FVI."""
@@ -163,7 +174,7 @@ def withheld_fields(obj: Model) -> tuple[str, ...]:
     if model._meta.label == "cases.Collection":
         return ("employer",) if _payor_protected(instance) else ()
     if model._meta.label == "cases.CaseDocument":
-        return () if document_shown(instance) else ("file", "original_name", "sha256")
+        return () if document_shown(instance) else ("title", "file", "original_name", "sha256")
     if not protects(instance):
         return ()
     if model is Person:
@@ -267,8 +278,10 @@ __all__ = [
     "PERSON_WHEREABOUTS_FIELDS",
     "WHEREABOUTS_MODELS",
     "WHEREABOUTS_TEXT_FIELDS",
+    "DOCUMENT_WITHHELD_TITLE",
     "WITHHELD",
     "PersonCard",
+    "document_title",
     "letter_address_text",
     "locate_notes",
     "mailing_address",

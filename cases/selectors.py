@@ -14,7 +14,14 @@ from core.models import DomainEvent
 from .choices import COORDINATOR_UNIT, PERSON_CHECK_PERMISSION, CaseStatus, WorkItemStatus
 from .deadlines import pending_deadlines
 from .models import Case, CaseDocument, CaseParticipant, Employer, SupportOrder, WorkItem
-from .redaction import WITHHELD, letter_address_text, locate_notes, people_mark
+from .redaction import (
+    DOCUMENT_WITHHELD_TITLE,
+    WITHHELD,
+    document_shown,
+    letter_address_text,
+    locate_notes,
+    people_mark,
+)
 
 
 def case_get(*, user, case_number: str, action: str = "view") -> Case:
@@ -121,18 +128,24 @@ WITHDRAWN_DOCUMENT = "A document later withdrawn from this case (attached to the
 
 def _events_shown(case: Case) -> list:
     """The case's latest events. The attachment of a document since withdrawn (misfiled: another
-    family's paper) no longer shows its title, which may name that family; the event row is kept."""
+    family's paper) no longer shows its title, which may name that family; nor that of a document
+    withheld now (``cases.redaction.document_title``: its title may say where someone is). The event
+    row is kept."""
     events = list(DomainEvent.objects.filter(case_id=case.pk).select_related("actor")[:30])
     attached = [e for e in events if e.verb == "case.document_attached" and e.data.get("document_id")]
     if attached:
-        withdrawn = set(
-            CaseDocument.objects.filter(
-                pk__in=[e.data["document_id"] for e in attached], withdrawn_at__isnull=False
-            ).values_list("pk", flat=True)
+        documents = CaseDocument.objects.select_related("shows_whereabouts_of").in_bulk(
+            [e.data["document_id"] for e in attached]
         )
+        people_mark(d.shows_whereabouts_of for d in documents.values())
         for event in attached:
-            if event.data["document_id"] in withdrawn:
+            document = documents.get(event.data["document_id"])
+            if document is None:
+                continue
+            if document.is_withdrawn:
                 event.summary = WITHDRAWN_DOCUMENT
+            elif not document_shown(document):
+                event.summary = f"{document.get_kind_display()}: {DOCUMENT_WITHHELD_TITLE}"
     return events
 
 

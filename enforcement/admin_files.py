@@ -4,6 +4,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.access import can_view_fti
 from cases.admin import FtiAdminMixin
 from core.admin import HistoryReadOnlyAdmin, ReadOnlyAdmin
 
@@ -22,6 +23,7 @@ from .models import (
     PaymentFile,
     ReconciliationException,
 )
+from .services.partner_files import PARTNER_FILE_FTI_FIELDS, partner_file_carries_fti, partner_file_report_shown
 
 
 @admin.register(PaymentFile)
@@ -139,6 +141,32 @@ class PartnerFileAdmin(HistoryReadOnlyAdmin):
     list_filter = ("kind", "direction", "status")
     search_fields = ("name", "sha256", "control_number")
     exclude = ("content",)
+
+    # A file carrying FTI (IRS Publication 1075): its report (``PARTNER_FILE_FTI_FIELDS``) only to an
+    # administrator cleared for FTI, each display logged; its history (whose diffs carry the report)
+    # likewise. Asked once per file and request (``partner_file_report_shown`` logs).
+    @staticmethod
+    def _report_shown(request, obj) -> bool:
+        shown = request.__dict__.setdefault("caseworks_partner_report_shown", {})
+        if obj.pk not in shown:
+            shown[obj.pk] = partner_file_report_shown(request=request, partner_file=obj)
+        return shown[obj.pk]
+
+    def get_exclude(self, request, obj=None):
+        excluded = tuple(super().get_exclude(request, obj) or ())
+        if obj is None or self._report_shown(request, obj):
+            return excluded
+        return excluded + tuple(f for f in PARTNER_FILE_FTI_FIELDS if f not in excluded)
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        if obj is not None and partner_file_carries_fti(obj.kind) and not can_view_fti(request.user):
+            return False
+        return super().has_view_history_or_change_history_permission(request, obj)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        if context.get("object") is not None:
+            self._report_shown(request, context["object"])
+        return super().render_history_view(request, template, context, **kwargs)
 
 
 @admin.register(OffsetCertification)

@@ -21,7 +21,13 @@ from .choices import FileVia
 from .file_views import StoredFileDetailView, StoredFileListView
 from .filtersets import PartnerFileFilterSet
 from .models import PartnerFile
-from .services.partner_files import inbound_kinds, partner_file_carries_fti, partner_file_kinds, partner_file_submit
+from .services.partner_files import (
+    inbound_kinds,
+    partner_file_carries_fti,
+    partner_file_kinds,
+    partner_file_report_shown,
+    partner_file_submit,
+)
 
 
 class PartnerFileUploadForm(forms.Form):
@@ -49,6 +55,8 @@ class PartnerFileListView(StoredFileListView):
         context = super().get_context_data(**kwargs)
         context["upload_kinds"] = sorted(inbound_kinds(), key=lambda k: k.label)
         context["kind_labels"] = {k: entry.label for k, entry in partner_file_kinds().items()}
+        # A file carrying FTI lists no counts (tax offsets: FTI); its page shows them to cleared staff, logged.
+        context["fti_kinds"] = {k for k, entry in partner_file_kinds().items() if entry.fti}
         return context
 
 
@@ -61,6 +69,7 @@ class PartnerFileDetailView(StoredFileDetailView):
         entry = partner_file_kinds().get(self.object.kind)
         context["entry"] = entry
         context["may_download"] = entry is None or not entry.fti or can_view_fti(self.request.user)
+        context["report_shown"] = partner_file_report_shown(request=self.request, partner_file=self.object)
         return context
 
 

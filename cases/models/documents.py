@@ -88,6 +88,12 @@ class CaseDocument(CaseScoped, AuditedModel):
         ]
 
     def __str__(self) -> str:
+        # Admin, history and logs name a document by this: a withheld document's title may say where
+        # someone is (``cases.redaction.document_title``), read only when the document is marked.
+        if self.shows_whereabouts_of_id:
+            from ..redaction import document_title
+
+            return f"{self.case} · {document_title(self)}"
         return f"{self.case} · {self.title}"
 
     @property

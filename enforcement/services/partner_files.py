@@ -45,6 +45,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
+from cases.access import fti_figures_shown
 from cases.choices import CaseStatus, ParticipantRole
 from cases.models import CaseParticipant
 from cases.redaction import protected_q
@@ -232,6 +233,22 @@ def partner_file_carries_fti(kind: str) -> bool:
     content only for FTI-cleared staff, never for a partner key (no API scope grants FTI)."""
     entry = partner_file_kinds().get(kind)
     return entry is not None and entry.fti
+
+
+# The report of a file carrying FTI (tax offsets: how many, how much; a refused line's reason quotes
+# its amounts): FTI itself.
+PARTNER_FILE_FTI_FIELDS = ("counts", "totals", "errors")
+
+
+def partner_file_report_shown(*, request, partner_file) -> bool:
+    """Whether the staff member of ``request`` may see ``partner_file``'s report figures (its
+    ``PARTNER_FILE_FTI_FIELDS``): always for a file without FTI; for a file carrying FTI, by the FTI
+    gate (``cases.access.fti_figures_shown``: cleared staff only, each display logged)."""
+    if not partner_file_carries_fti(partner_file.kind):
+        return True
+    return fti_figures_shown(
+        request=request, obj=partner_file, fields=PARTNER_FILE_FTI_FIELDS, detail={"kind": partner_file.kind}
+    )
 
 
 def partner_file_kind(kind: str) -> PartnerFileKind:

@@ -66,3 +66,17 @@ def test_a_user_never_entitled_to_fti_is_not_logged_as_refused(client, role_user
     client.force_login(worker)
     assert client.get(reverse("cases:case_detail", args=[case.case_number])).status_code == 200
     assert not AccessLog.objects.filter(user=worker, kind=AccessLog.Kind.ACCESS_DENIED).exists()
+
+
+def test_an_fti_read_row_names_the_collection_and_field_never_the_source_or_amount(client, role_user, monkeypatch):
+    monkeypatch.setattr("core.hooks.fti_checks_pass", lambda user: True)  # training current
+    # the access log is read by auditors and administrators not cleared for FTI: a read row says
+    # that FTI was read and which record, never what it said (IRS Publication 1075)
+    case, offset = _case_with_offset()
+    client.force_login(role_user("enforcement_specialist"))
+    page = client.get(reverse("cases:case_detail", args=[case.case_number]))
+    assert "Federal tax refund offset" in page.content.decode()
+    row = AccessLog.objects.get(kind=AccessLog.Kind.SENSITIVE_READ, object_type="cases.Collection")
+    assert (row.object_id, row.fields) == (str(offset.pk), ["fti_source"])
+    assert row.detail == {"person_id": case.ncp.pk, "person": str(case.ncp)}
+    assert "612" not in str(row.detail) and "tax_offset" not in str(row.detail)

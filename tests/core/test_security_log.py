@@ -13,6 +13,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Collection
 from cases.services import collection_post
 from core.models import AccessLog
 from tests.cases.factories import CaseFactory, case_with_order
@@ -93,7 +94,9 @@ def test_the_held_queue_logs_each_tax_offset_it_shows(client_as, fti_current):
     client_as("enforcement_specialist").get(reverse("ledger:held_list"))
 
     rows = AccessLog.objects.filter(kind="sensitive_read", object_type="cases.Collection")
-    assert sorted(r.detail["source"] for r in rows) == ["federal_tax_offset", "federal_tax_offset"]
+    offsets = Collection.objects.filter(source_reference__in=["TOP-1", "TOP-2"]).values_list("pk", flat=True)
+    assert sorted(r.object_id for r in rows) == sorted(str(pk) for pk in offsets)
+    assert all(r.fields == ["fti_source"] for r in rows)
 
 
 # ---- out-of-scope 404s ----------------------------------------------------------------------------
