@@ -3,7 +3,9 @@
 K = (1 + H%) if H% ≤ 50%, else (2 − H%), times the income-band fraction of the table in force
 (SB 343's table from 2024-09-01, the earlier one before). The low-income adjustment
 (4055(b)(7) as amended by SB 343) is presumed when the obligor's net disposable income is below
-full-time minimum-wage earnings; at most CS × (threshold − obligor's net) ÷ threshold. Add-ons
+full-time minimum-wage earnings; at most CS × (threshold − obligor's net) ÷ threshold. Before
+2024-09-01 (former 4055(b)(7)) the threshold was the Judicial Council's yearly figure, not known
+here: the user types it (``low_income_threshold``) and the same presumption and fraction apply. Add-ons
 (4062) are divided as 4061(a) says on the date (``ca.add_ons.income_proportional``): one-half to each
 parent before SB 343 (former 4061(a)); from 2024-09-01 in proportion to net incomes as adjusted by
 4061(d), the paying parent's reduced by the child support paid and the other's unchanged. Every number
@@ -26,6 +28,7 @@ ZERO = Decimal("0")
 ONE = Decimal("1")
 HALF = Decimal("0.5")
 APPLY, REBUTTED = "apply", "rebutted"
+MAX_ENTERED_THRESHOLD = Decimal("10000")  # a typed Judicial Council figure above this is a typing error
 EQUAL, INCOME_PROPORTIONAL = "equal", "income_proportional"
 ADD_ONS = (
     ("child_care_monthly", "Child care for employment or education — Fam. Code 4062(a)(1)"),
@@ -60,6 +63,9 @@ class CaGuidelineResult:
     rebuttal_reason: str = ""
     minimum_wage_hourly: Decimal | None = None
     low_income_threshold: Decimal | None = None
+    # True when the threshold is the Judicial Council's figure typed by the user (former 4055(b)(7),
+    # before 2024-09-01); False for the minimum-wage threshold of SB 343 (and in older stored worksheets).
+    low_income_threshold_entered: bool = False
     low_income_fraction: Decimal = ZERO  # (threshold − obligor's net) ÷ threshold, when below it
     low_income_reduction: Decimal = ZERO
     add_ons: tuple[CaAddOn, ...] = ()
@@ -90,6 +96,16 @@ class CaGuidelineResult:
             return "one-half — former Fam. Code 4061(a) (before SB 343)"
         return "in proportion to net incomes"  # a worksheet stored before the rule was recorded
 
+    def threshold_text(self) -> str:
+        """Where line 8's low-income threshold comes from, in words."""
+        if self.low_income_threshold_entered:
+            return (
+                "Low-income threshold: the Judicial Council's figure for the year, as entered — "
+                "former Fam. Code 4055(b)(7)"
+            )
+        wage = dollars(self.minimum_wage_hourly) if self.minimum_wage_hourly is not None else "—"
+        return f"Low-income threshold: minimum wage {wage} × 40 h × 52 weeks ÷ 12 — Fam. Code 4055(b)(7)"
+
     def lines(self) -> list[WorksheetLine]:
         payor = "higher" if self.payor == "high_earner" else "lower"
         rows = [
@@ -106,9 +122,7 @@ class CaGuidelineResult:
             ("7", "Obligor's net monthly disposable income", dollars(self.obligor_net_monthly)),
             (
                 "8",
-                "Low-income threshold: minimum wage "
-                + (dollars(self.minimum_wage_hourly) if self.minimum_wage_hourly is not None else "—")
-                + " × 40 h × 52 weeks ÷ 12 — Fam. Code 4055(b)(7)",
+                self.threshold_text(),
                 dollars(self.low_income_threshold) or "—",
             ),
             ("9", "Low-income fraction: (line 8 − line 7) ÷ line 8", f"{self.low_income_fraction}"),
@@ -171,7 +185,11 @@ def ca_guideline(
     low_income_adjustment: str = APPLY,
     rebuttal_reason: str = "",
     add_ons: dict | None = None,
+    low_income_threshold: Decimal | None = None,
 ) -> CaGuidelineResult:
+    """``low_income_threshold``: only for a date before 2024-09-01, the Judicial Council's low-income
+    threshold for that year (former Fam. Code 4055(b)(7)), as the user looked it up; refused from
+    2024-09-01, when the law sets the threshold from the minimum wage."""
     hn = nonnegative("high_earner_net_monthly", high_earner_net_monthly, "Net income")
     tn = Decimal(total_net_monthly)
     h = Decimal(high_earner_timeshare)
@@ -187,6 +205,14 @@ def ca_guideline(
         raise GuidelineInputError("low_income_adjustment", 'Choose "apply" or "rebutted".')
     if low_income_adjustment == REBUTTED and not rebuttal_reason.strip():
         raise GuidelineInputError("rebuttal_reason", "Record why the low-income presumption is rebutted.")
+    entered = None
+    if low_income_threshold is not None:
+        entered = Decimal(low_income_threshold)
+        if not entered.is_finite() or not ZERO < entered <= MAX_ENTERED_THRESHOLD:
+            raise GuidelineInputError(
+                "low_income_threshold",
+                f"The low-income threshold is a monthly amount above $0 and at most {dollars(MAX_ENTERED_THRESHOLD)}.",
+            )
     costs = dict(add_ons or {})
     unknown = set(costs) - {key for key, _ in ADD_ONS}
     if unknown:
@@ -210,31 +236,44 @@ def ca_guideline(
         notes.append("The result is negative: the lower earner pays the higher earner (Fam. Code 4055(b)(5)).")
 
     wage = threshold = None
+    cite = ""  # the law that sets the threshold, for the notes
     lia_fraction = reduction = ZERO
     status = "not_applicable"
     if params.has("ca.low_income.hours_per_year"):
+        if entered is not None:
+            raise GuidelineInputError(
+                "low_income_threshold",
+                "From 2024-09-01 the low-income threshold is set by law from the minimum wage (Fam. Code "
+                "4055(b)(7) as amended by SB 343): leave the threshold blank.",
+            )
         wage = params.value("ca.minimum_wage_hourly")
         threshold = money(wage * params.value("ca.low_income.hours_per_year") / 12)
-        if obligor_net < threshold:
-            lia_fraction = ((threshold - obligor_net) / threshold).quantize(Decimal("0.0001"))
-            maximum = money(before * (threshold - obligor_net) / threshold)
-            if low_income_adjustment == APPLY:
-                status, reduction = "applied", maximum
-                notes.append(
-                    f"The obligor's net income is below the low-income threshold ({dollars(threshold)}): "
-                    f"the adjustment is applied at its maximum, {dollars(maximum)} (Fam. Code 4055(b)(7))."
-                )
-            else:
-                status = REBUTTED
-                notes.append(
-                    f"The low-income presumption is rebutted ({rebuttal_reason.strip()}): the unadjusted "
-                    f"amount stands (the maximum adjustment would have been {dollars(maximum)})."
-                )
+        cite = "Fam. Code 4055(b)(7)"
+    elif entered is not None:
+        threshold = money(entered)
+        cite = "former Fam. Code 4055(b)(7), the Judicial Council's threshold for the year as entered"
     else:
         notes.append(
             "Before 2024-09-01 the low-income adjustment used a threshold set each year by the Judicial "
-            "Council, which is not configured here: no low-income adjustment was calculated."
+            "Council (former Fam. Code 4055(b)(7)), which is not configured here: no low-income adjustment "
+            "was calculated. Enter the year's figure as the low-income threshold to apply it."
         )
+    if threshold is not None and obligor_net < threshold:
+        lia_fraction = ((threshold - obligor_net) / threshold).quantize(Decimal("0.0001"))
+        maximum = money(before * (threshold - obligor_net) / threshold)
+        if low_income_adjustment == APPLY:
+            status, reduction = "applied", maximum
+            notes.append(
+                f"The obligor's net income is below the low-income threshold ({dollars(threshold)}): "
+                f"the adjustment is applied at its maximum, {dollars(maximum)} ({cite})."
+            )
+        else:
+            status = REBUTTED
+            notes.append(
+                f"The low-income presumption is rebutted ({rebuttal_reason.strip()}): the unadjusted "
+                f"amount stands (the maximum adjustment would have been {dollars(maximum)}"
+                + (f"; {cite})." if entered is not None else ").")
+            )
     monthly = before - reduction
     # 4061(d): only the paying parent's net income is reduced, by the child support paid; nothing is added
     # to the other parent's. (4061(c), spousal support, is not an input of this calculator.)
@@ -282,6 +321,7 @@ def ca_guideline(
         rebuttal_reason=rebuttal_reason.strip() if status == REBUTTED else "",
         minimum_wage_hourly=wage,
         low_income_threshold=threshold,
+        low_income_threshold_entered=entered is not None,
         low_income_fraction=lia_fraction,
         low_income_reduction=reduction,
         add_ons=lines,

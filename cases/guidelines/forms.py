@@ -10,6 +10,8 @@ from core.dates import display_date
 from core.forms import DateInput, MoneyField
 from core.money import display
 
+from .ca import MAX_ENTERED_THRESHOLD
+
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 OPTIONAL: dict[str, Any] = {**MONEY, "required": False, "initial": Decimal("0")}
 NY_DEDUCTIONS = (
@@ -97,6 +99,14 @@ class CaGuidelineForm(forms.Form):
         help_text="Fam. Code 4055(b)(7): applied at its maximum unless the presumption is rebutted.",
     )
     rebuttal_reason = forms.CharField(label="Why the presumption is rebutted", required=False, max_length=500)
+    low_income_threshold = MoneyField(
+        label="Low-income threshold (monthly)",
+        max_value=MAX_ENTERED_THRESHOLD,
+        error_messages={"max_value": f"The low-income threshold is at most {display(MAX_ENTERED_THRESHOLD)} a month."},
+        required=False,
+        help_text="Only for a date before 2024-09-01: the Judicial Council's low-income threshold for that year "
+        "(former Fam. Code 4055(b)(7)).",
+    )
     child_care_monthly = MoneyField(
         label="Child care (monthly)",
         **OPTIONAL,
@@ -126,6 +136,7 @@ class CaGuidelineForm(forms.Form):
             "children": data["children"],
             "low_income_adjustment": data["low_income_adjustment"],
             "rebuttal_reason": data.get("rebuttal_reason", ""),
+            "low_income_threshold": data.get("low_income_threshold"),
             "add_ons": {
                 "child_care_monthly": data.get("child_care_monthly") or Decimal("0"),
                 "uninsured_health_monthly": data.get("uninsured_health_monthly") or Decimal("0"),

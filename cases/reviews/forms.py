@@ -21,6 +21,10 @@ class CaReviewInputsForm(CaGuidelineForm):
     as_of = None
     payor_is_high_earner = forms.BooleanField(label="The NCP is the higher earner", required=False, initial=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["low_income_threshold"]  # a review calculates as of today: the law sets the threshold
+
 
 class ReviewCompleteForm(forms.Form):
     outcome = forms.ChoiceField(choices=ReviewOutcome.choices)

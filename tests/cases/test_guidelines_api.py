@@ -460,3 +460,102 @@ def test_ny_page_says_the_low_income_amount_includes_the_add_ons(client_as):
         .content.decode()
     )
     assert "low-income rule of DRL 240(1-b)(d), add-ons included" in page and "$739.33" in page
+
+
+# --- California before 2024-09-01: the Judicial Council's low-income threshold, as entered ------------
+# The red team's case of test_ca_obligor_netting_800_in_june_2024_gets_the_adjustment_with_the_threshold_entered.
+CA_JUNE_2024 = {
+    "high_earner_net_monthly": "800",
+    "total_net_monthly": "800",
+    "high_earner_timeshare": "0",
+    "children": "1",
+    "as_of": "2024-06-01",
+}
+
+
+def test_ca_endpoint_takes_the_judicial_councils_threshold_before_sb343(api_client_with):
+    api = api_client_with("guidelines:read")
+    body = api.post("/api/v1/guidelines/ca/", {**CA_JUNE_2024, "low_income_threshold": "2100"}, format="json").json()
+    assert {
+        k: body[k]
+        for k in (
+            "low_income_adjustment",
+            "low_income_threshold",
+            "low_income_threshold_entered",
+            "low_income_reduction",
+            "monthly_support",
+        )
+    } == {
+        "low_income_adjustment": "applied",
+        "low_income_threshold": "2100.00",
+        "low_income_threshold_entered": True,
+        "low_income_reduction": "123.81",
+        "monthly_support": "76.19",
+    }
+    rebutted = api.post(
+        "/api/v1/guidelines/ca/",
+        {**CA_JUNE_2024, "low_income_threshold": "2100", "low_income_adjustment": "rebutted", "rebuttal_reason": "A"},
+        format="json",
+    ).json()
+    assert (rebutted["low_income_adjustment"], rebutted["monthly_support"]) == ("rebutted", "200.00")
+    without = api.post("/api/v1/guidelines/ca/", CA_JUNE_2024, format="json").json()
+    assert (without["low_income_adjustment"], without["low_income_threshold"], without["monthly_support"]) == (
+        "not_applicable",
+        None,
+        "200.00",
+    )
+    assert any("Enter the year's figure" in note for note in without["notes"])
+
+
+@pytest.mark.parametrize(
+    ("as_of", "threshold", "message"),
+    [
+        ("2024-09-01", "2100", "set by law from the minimum wage"),
+        ("2024-06-01", "0", "above 0"),
+        ("2024-06-01", "10000.01", "at most 10000"),
+    ],
+)
+def test_ca_endpoint_refuses_a_threshold_it_cannot_use(api_client_with, as_of, threshold, message):
+    response = api_client_with("guidelines:read").post(
+        "/api/v1/guidelines/ca/", {**CA_JUNE_2024, "as_of": as_of, "low_income_threshold": threshold}, format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body) == ["low_income_threshold"] and message in body["low_income_threshold"][0]
+
+
+def test_ca_schema_documents_the_entered_threshold():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    entered = components["CaGuidelineInputRequest"]["properties"]["low_income_threshold"]
+    assert "Only for a date before 2024-09-01" in entered["description"]
+    assert "low_income_threshold" not in components["CaGuidelineInputRequest"].get("required", [])
+    assert "low_income_threshold_entered" in components["CaGuidelineOutput"]["properties"]
+
+
+def test_ca_page_and_pdf_take_the_threshold_before_sb343(client_as):
+    client = client_as("caseworker")
+    blank = client.get(reverse("guidelines:ca"))
+    assert "Only for a date before 2024-09-01: the Judicial Council" in blank.content.decode()
+    params = {**CA_JUNE_2024, "low_income_threshold": "$2,100.00"}
+    page = client.get(reverse("guidelines:ca"), params)
+    assert page.context["result"].monthly_support == D("76.19")
+    text = page.content.decode()
+    assert "the Judicial Council&#x27;s figure for the year, as entered" in text and "$2,100.00" in text
+    pages = pdf_pages(client.get(reverse("guidelines:ca_pdf"), params).content)
+    printed = " ".join(pages).replace("\n", " ")
+    assert "Low-income threshold (monthly) $2,100.00" in printed
+    assert "the Judicial Council's figure for the year, as entered" in printed and "$76.19" in printed
+
+
+def test_ca_page_refuses_the_threshold_from_sb343_on_the_field(client_as):
+    client = client_as("caseworker")
+    late = client.get(reverse("guidelines:ca"), {**CA_JUNE_2024, "as_of": "2024-09-01", "low_income_threshold": "2100"})
+    assert "result" not in late.context
+    assert "set by law from the minimum wage" in late.context["form"].errors["low_income_threshold"][0]
+    high = client.get(reverse("guidelines:ca"), {**CA_JUNE_2024, "low_income_threshold": "10000.01"})
+    assert high.context["form"].errors["low_income_threshold"] == [
+        "The low-income threshold is at most $10,000.00 a month."
+    ]

@@ -167,6 +167,88 @@ def test_ca_threshold_follows_the_dated_minimum_wage(as_of, threshold):
     assert ca("2500", "5000", as_of=as_of).low_income_threshold == threshold
 
 
+# Former 4055(b)(7) (AB 2393, 2012; before SB 343): "if an obligor's net disposable monthly income is less
+# than [the threshold, $1,500 from 2013 adjusted annually by the Judicial Council], there is a rebuttable
+# presumption that the obligor is entitled to a low-income adjustment", at most CS × (threshold − net) ÷
+# threshold. The yearly figures are not known here: the caseworker types the year's figure.
+JUNE_2024 = date(2024, 6, 1)
+
+
+def test_ca_obligor_netting_800_in_june_2024_gets_the_adjustment_with_the_threshold_entered():
+    # Red team RTLAW: old table, TN 800 → 0.20 + 800/16,000 = 0.25; CS = 0.25 × 800 = 200.00.
+    # Threshold 2,100 (typed): fraction (2,100 − 800) ÷ 2,100 = 0.619048 → 200 × 0.619048 = 123.81 → 76.19.
+    r = ca("800", "800", as_of=JUNE_2024, low_income_threshold=D("2100"))
+    assert r.monthly_support_before_adjustment == D("200.00") and r.low_income_threshold == D("2100.00")
+    assert [r.low_income_fraction, r.low_income_reduction, r.monthly_support] == [D("0.6190"), D("123.81"), D("76.19")]
+    assert r.low_income_adjustment == "applied"
+    assert r.low_income_threshold_entered and r.minimum_wage_hourly is None
+    line8 = next(line for line in r.lines() if line.number == "8")
+    assert line8.label == (
+        "Low-income threshold: the Judicial Council's figure for the year, as entered — former Fam. Code 4055(b)(7)"
+    )
+    assert line8.cells == ("$2,100.00",)
+    assert any("former Fam. Code 4055(b)(7)" in note and "$123.81" in note for note in r.notes)
+    assert not any("not configured here" in note for note in r.notes)
+
+
+def test_ca_entered_threshold_presumption_rebutted_keeps_the_unadjusted_amount():
+    r = ca(
+        "800",
+        "800",
+        as_of=JUNE_2024,
+        low_income_threshold=D("2100"),
+        low_income_adjustment="rebutted",
+        rebuttal_reason="Substantial assets",
+    )
+    assert (r.monthly_support, r.low_income_reduction, r.low_income_adjustment) == (D("200.00"), D("0"), "rebutted")
+    assert any("$123.81" in note and "former Fam. Code 4055(b)(7)" in note for note in r.notes)
+
+
+@pytest.mark.parametrize(("net", "status"), [("2099.99", "applied"), ("2100", "not_applicable")])
+def test_ca_entered_threshold_edge(net, status):
+    assert ca(net, net, as_of=JUNE_2024, low_income_threshold=D("2100")).low_income_adjustment == status
+
+
+def test_ca_before_sb343_without_a_threshold_says_to_enter_the_years_figure():
+    r = ca("800", "800", as_of=JUNE_2024)
+    assert (r.monthly_support, r.low_income_adjustment, r.low_income_threshold) == (
+        D("200.00"),
+        "not_applicable",
+        None,
+    )
+    assert not r.low_income_threshold_entered
+    note = next(note for note in r.notes if "Judicial Council" in note)
+    assert "no low-income adjustment was calculated" in note and "Enter the year's figure" in note
+    assert next(line for line in r.lines() if line.number == "8").label.startswith("Low-income threshold: minimum wage")
+
+
+def test_ca_entered_threshold_is_refused_from_sb343():
+    with pytest.raises(GuidelineInputError, match="set by law from the minimum wage") as err:
+        ca("800", "800", as_of=date(2024, 9, 1), low_income_threshold=D("2100"))
+    assert err.value.field == "low_income_threshold"
+
+
+def test_ca_stored_worksheet_keeps_the_entered_threshold_line():
+    from dataclasses import asdict
+
+    from cases.guidelines.stored import stored_result
+    from cases.services.reviews import _json_safe
+
+    result = ca("800", "800", as_of=JUNE_2024, low_income_threshold=D("2100"))
+    stored = {k: _json_safe(v) for k, v in asdict(result).items()}
+    assert stored_result("CA", stored) == result
+    assert "as entered" in stored_result("CA", stored).lines()[7].label
+    del stored["low_income_threshold_entered"]  # a worksheet stored before the field: the minimum-wage line
+    assert stored_result("CA", stored).lines()[7].label.startswith("Low-income threshold: minimum wage")
+
+
+@pytest.mark.parametrize("threshold", [D("0"), D("-1"), D("10000.01"), D("NaN")])
+def test_ca_entered_threshold_out_of_range_is_refused(threshold):
+    with pytest.raises(GuidelineInputError, match="above \\$0 and at most \\$10,000.00") as err:
+        ca("800", "800", as_of=JUNE_2024, low_income_threshold=threshold)
+    assert err.value.field == "low_income_threshold"
+
+
 def test_ca_negative_result_with_the_low_earner_below_the_threshold():
     # HN 3,000, TN 5,000, H% 80%: fraction 0.131 + 5,000/42,149 = 0.249627; K = 1.2 × that = 0.2996;
     # CS = 0.2996 × (3,000 − 4,000) = −299.55 → the lower earner (net 2,000) pays 299.55.

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from core.api.views import PartnerAPIView
 
 from .. import ca_guideline, ny_guideline
+from ..ca import MAX_ENTERED_THRESHOLD
 from ..tables import GuidelineInputError, TableGap
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0"), "coerce_to_string": True}
@@ -149,6 +150,21 @@ class CaGuidelineInput(serializers.Serializer):
     as_of = serializers.DateField(validators=[_validate_as_of])
     low_income_adjustment = serializers.ChoiceField(choices=["apply", "rebutted"], required=False, default="apply")
     rebuttal_reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=500)
+    low_income_threshold = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=MAX_ENTERED_THRESHOLD,
+        required=False,
+        error_messages={
+            "min_value": "The low-income threshold is a monthly amount above 0.",
+            "max_value": f"The low-income threshold is at most {MAX_ENTERED_THRESHOLD} a month.",
+        },
+        help_text="Only for a date before 2024-09-01: the Judicial Council's low-income threshold for that year "
+        "(monthly net income, former Fam. Code 4055(b)(7)); the presumption and the adjustment then apply as "
+        "from 2024-09-01. Refused for a date from 2024-09-01, when the law sets the threshold from the minimum "
+        "wage.",
+    )
     add_ons = CaAddOnsInput(
         required=False,
         help_text=(
@@ -178,7 +194,15 @@ class CaGuidelineOutput(serializers.Serializer):
     multiplier = serializers.DecimalField(max_digits=6, decimal_places=3, coerce_to_string=True)
     monthly_support_before_adjustment = serializers.DecimalField(**MONEY)
     low_income_adjustment = serializers.ChoiceField(choices=["applied", "rebutted", "not_applicable"])
-    low_income_threshold = serializers.DecimalField(**MONEY, allow_null=True)
+    low_income_threshold = serializers.DecimalField(
+        **MONEY,
+        allow_null=True,
+        help_text="From 2024-09-01 the minimum-wage threshold of SB 343; before, the figure given as input "
+        "(null when none was given: no adjustment calculated).",
+    )
+    low_income_threshold_entered = serializers.BooleanField(
+        help_text="True when the threshold is the Judicial Council's figure given as input (former 4055(b)(7))."
+    )
     low_income_reduction = serializers.DecimalField(**MONEY)
     monthly_support = serializers.DecimalField(**MONEY, help_text="Guideline amount after the low-income adjustment.")
     payor = serializers.ChoiceField(choices=["high_earner", "low_earner"])
