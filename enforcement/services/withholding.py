@@ -376,6 +376,41 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
     return issued
 
 
+def nothing_to_withhold(figures: IwoFigures) -> bool:
+    """No order in force (the support order ended and none of its lines runs), or an ended order
+    whose kept arrears repayment has nothing left to collect (the arrears are paid)."""
+    order = figures.order
+    return order is None or (order.status == OrderStatus.TERMINATED and figures.total_per_frequency <= 0)
+
+
+def _terminate(
+    *, action: EnforcementAction, iwo: IncomeWithholdingOrder, on: date, by, figures: IwoFigures | None = None
+) -> IncomeWithholdingOrder:
+    """The termination (TRM) of the withholding order ``iwo``: the employer stops withholding."""
+    return _issue(
+        action=action,
+        employment=iwo.employment or _employment_of(iwo),
+        kind=IwoKind.TERMINATION,
+        on=on,
+        by=by,
+        supersedes=iwo,
+        figures=figures,
+    )
+
+
+def _employment_of(iwo: IncomeWithholdingOrder) -> Employment:
+    found = (
+        Employment.objects.filter(
+            person__participations__case=iwo.case, person__participations__role="ncp", employer=iwo.employer
+        )
+        .order_by("-started_on")
+        .first()
+    )
+    if found is None:
+        raise ValidationError(f"No employment of the NCP at the employer of IWO {iwo.control_number} to terminate.")
+    return found
+
+
 def _chain_end(*, action: EnforcementAction, employment: Employment) -> IncomeWithholdingOrder | None:
     """The last withholding order (original, amendment, termination) of ``action`` for the job, or
     None when the job never had one. Called when none is in force there: it is then a termination
@@ -412,41 +447,6 @@ def _ask_a_person(
         "reconcile sends this job no order by itself.",
         by=by,
     )
-
-
-def nothing_to_withhold(figures: IwoFigures) -> bool:
-    """No order in force (the support order ended and none of its lines runs), or an ended order
-    whose kept arrears repayment has nothing left to collect (the arrears are paid)."""
-    order = figures.order
-    return order is None or (order.status == OrderStatus.TERMINATED and figures.total_per_frequency <= 0)
-
-
-def _terminate(
-    *, action: EnforcementAction, iwo: IncomeWithholdingOrder, on: date, by, figures: IwoFigures | None = None
-) -> IncomeWithholdingOrder:
-    """The termination (TRM) of the withholding order ``iwo``: the employer stops withholding."""
-    return _issue(
-        action=action,
-        employment=iwo.employment or _employment_of(iwo),
-        kind=IwoKind.TERMINATION,
-        on=on,
-        by=by,
-        supersedes=iwo,
-        figures=figures,
-    )
-
-
-def _employment_of(iwo: IncomeWithholdingOrder) -> Employment:
-    found = (
-        Employment.objects.filter(
-            person__participations__case=iwo.case, person__participations__role="ncp", employer=iwo.employer
-        )
-        .order_by("-started_on")
-        .first()
-    )
-    if found is None:
-        raise ValidationError(f"No employment of the NCP at the employer of IWO {iwo.control_number} to terminate.")
-    return found
 
 
 def iwo_reconcile(*, on: date | None = None, by=None) -> dict[str, int]:
