@@ -119,14 +119,18 @@ class IncomeWithholdingOrder(CaseScoped, AuditedModel):
         ordering = ["-issued_on", "-id"]
         verbose_name = "income withholding order"
         constraints = [
-            # Issuing is idempotent: one original per action and employment (a job; an NCP hired
-            # back by a former employer holds a new one, and that employer gets an order again),
-            # one amendment or termination per withholding order it supersedes.
+            # Issuing is idempotent: one first original per action and employment (a job; an NCP
+            # hired back by a former employer holds a new one, and that employer gets an order
+            # again), one successor per withholding order it supersedes: an amendment or
+            # termination, or the original resuming a termination (a new support order after one
+            # ended with nothing left to withhold).
             models.UniqueConstraint(
-                fields=["action", "employment"], condition=Q(kind="ORG"), name="iwo_one_original_per_action_employment"
+                fields=["action", "employment"],
+                condition=Q(kind="ORG", supersedes__isnull=True),
+                name="iwo_one_original_per_action_employment",
             ),
             models.UniqueConstraint(
-                fields=["supersedes"], condition=Q(kind__in=["AMD", "TRM"]), name="iwo_one_successor"
+                fields=["supersedes"], condition=Q(kind__in=["AMD", "TRM", "ORG"]), name="iwo_one_successor"
             ),
             models.CheckConstraint(condition=Q(kind__in=IwoKind.values), name="iwo_kind_valid"),
             models.CheckConstraint(condition=~Q(kind="LUM") | Q(lump_sum_amount__gt=0), name="iwo_lump_sum_amount"),

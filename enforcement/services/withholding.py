@@ -15,7 +15,7 @@ order as a DTL record of the next e-IWO batch (``enforcement.services.eiwo``), o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from django.utils import timezone
 from cases.choices import Frequency, ObligationKind, OrderStatus
 from cases.models import Case, CaseBalance, Employment, Obligation, SupportOrder
 from cases.models.orders import MONTHLY_FACTOR
+from cases.services.work import work_item_create
 from core.legal import legal_parameter
 from core.services import event_record, repeat_refuse
 
@@ -49,6 +50,9 @@ ORDERED_AMOUNTS = (
 )
 # The past-due lines: nothing to withhold toward once the case owes no arrears.
 PAST_DUE_AMOUNTS = ("past_due_support", "past_due_medical", "past_due_spousal")
+# The work item raised when the reconcile leaves a job to a person (``_ask_a_person``), and its due days.
+IWO_DECIDE_WORK_KIND = "iwo_decide"
+IWO_DECIDE_DAYS = 5
 # The amounts the form compares (an amendment is issued when one of them changes).
 AMOUNT_FIELDS = (*ORDERED_AMOUNTS, "total_per_frequency", "order_frequency")
 
@@ -369,29 +373,24 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
     for employment in employments:
         current = by_employer.get(employment.employer_id)
         if current is None:
-            if IncomeWithholdingOrder.objects.filter(
-                Q(employment=employment) | Q(employment__isnull=True, employer=employment.employer),
-                action=action,
-                kind=IwoKind.ORIGINAL,
-            ).exists():
-                continue  # this job's order ended (rejected, terminated): a person decides
+            last = _chain_end(action=action, employment=employment)
+            if last is not None and last.kind != IwoKind.TERMINATION:
+                _ask_a_person(action=action, employment=employment, last=last, on=today, by=by)
+                continue
             # A job the NCP took again at a former employer (a rehire is a new employment) gets
-            # an original of its own (42 USC 666(b)).
-            issued.append(
-                _issue(action=action, employment=employment, kind=IwoKind.ORIGINAL, on=today, by=by, figures=figures)
-            )
+            # an original of its own (42 USC 666(b)); so does a job whose withholding this reconcile
+            # terminated when nothing was left to withhold, once there is again (a new support
+            # order): the new original resumes that termination (``supersedes`` it).
+            kind, supersedes = IwoKind.ORIGINAL, last
         elif _changed(current, figures):
-            issued.append(
-                _issue(
-                    action=action,
-                    employment=employment,
-                    kind=IwoKind.AMENDED,
-                    on=today,
-                    by=by,
-                    supersedes=current,
-                    figures=figures,
-                )
+            kind, supersedes = IwoKind.AMENDED, current
+        else:
+            continue
+        issued.append(
+            _issue(
+                action=action, employment=employment, kind=kind, on=today, by=by, supersedes=supersedes, figures=figures
             )
+        )
     return issued
 
 
@@ -429,6 +428,44 @@ def _employment_of(iwo: IncomeWithholdingOrder) -> Employment:
     if found is None:
         raise ValidationError(f"No employment of the NCP at the employer of IWO {iwo.control_number} to terminate.")
     return found
+
+
+def _chain_end(*, action: EnforcementAction, employment: Employment) -> IncomeWithholdingOrder | None:
+    """The last withholding order (original, amendment, termination) of ``action`` for the job, or
+    None when the job never had one. Called when none is in force there: it is then a termination
+    this reconcile sent because nothing was left to withhold (an active action's only terminations:
+    releasing or closing an action terminates its orders and the action never becomes active again),
+    or an order the employer ended (the employee left, an e-IWO acknowledgment)."""
+    return (
+        IncomeWithholdingOrder.objects.filter(
+            Q(employment=employment) | Q(employment__isnull=True, employer=employment.employer),
+            action=action,
+            kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED, IwoKind.TERMINATION],
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+def _ask_a_person(
+    *, action: EnforcementAction, employment: Employment, last: IncomeWithholdingOrder, on: date, by
+) -> None:
+    """The job's order ended other than by a termination (the employer said the employee left) while
+    the job still shows current: sending it an order again is a person's call. One work item for the
+    case's caseworker per ended order (the nightly run raises it once). Names no employer (FVI)."""
+    work_item_create(
+        case=action.case,
+        kind=IWO_DECIDE_WORK_KIND,
+        due_on=on + timedelta(days=IWO_DECIDE_DAYS),
+        title=f"Income withholding order {last.control_number} ended but the job still shows current: "
+        "update the employment or issue a new order",
+        dedupe_key=f"iwo-decide:{action.pk}:{employment.pk}:{last.pk}",
+        notes=f"{last.get_kind_display()} {last.control_number} ended on "
+        f"{last.ended_on.isoformat() if last.ended_on else 'an unrecorded date'}"
+        f"{f' ({last.get_ack_status_display().lower()})' if last.ack_status else ''}. The nightly "
+        "reconcile sends this job no order by itself.",
+        by=by,
+    )
 
 
 def iwo_reconcile(*, on: date | None = None, by=None) -> dict[str, int]:

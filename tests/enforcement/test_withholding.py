@@ -11,19 +11,21 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from pypdf import PdfReader
 
 from cases.choices import ObligationKind, OrderEndReason
-from cases.models import Employment, Obligation, SupportOrder
+from cases.models import Case, Employment, Obligation, SupportOrder, WorkItem
 from cases.services.court_orders import order_create_from_court
 from cases.services.order_end import order_end
 from core.letters import office_address_lines
 from core.models import DomainEvent
-from enforcement.choices import IwoDelivery, IwoKind
+from enforcement.choices import IwoAckStatus, IwoDelivery, IwoKind
 from enforcement.iwo import iwo_pdf
 from enforcement.models import IncomeWithholdingOrder
 from enforcement.services.actions import action_end
 from enforcement.services.withholding import (
+    IWO_DECIDE_WORK_KIND,
     iwo_figures,
     iwo_lump_sum_request,
     iwo_reconcile,
@@ -384,3 +386,91 @@ def test_the_set_based_order_in_force_agrees_with_order_in_force_case_by_case(ma
         SupportOrder.objects.filter(order_in_force_q(on=on), case__in=cases).values_list("case_id", flat=True)
     )
     assert in_force == {case_id for case_id, order_id in expected.items() if order_id}
+
+
+def _ended_with_nothing_to_withhold(worker):
+    """An order withheld from, then ended with nothing left to withhold: the reconcile sent the TRM."""
+    action = active_withholding_action(monthly="400.00", arrears="2600.00")
+    case = action.case
+    add_obligation(case, kind=ObligationKind.ARREARS_REPAYMENT, amount="100.00")
+    [original] = iwo_reconcile_action(action=action, on=ON)
+    order = case.orders.get()
+    with time_machine.travel(datetime(2026, 12, 2, 17, tzinfo=UTC), tick=False):
+        order_end(
+            order=order, ends_on=date(2026, 12, 1), reason=OrderEndReason.EMANCIPATED, by=worker, arrears_end=True
+        )
+    [ended] = iwo_reconcile_action(action=action, on=date(2026, 12, 3))
+    assert ended.kind == IwoKind.TERMINATION
+    return action, original, ended
+
+
+def test_a_new_order_after_one_ended_with_nothing_to_withhold_resumes_withholding(make_user):
+    """Red team (RT2): the order ended (TRM sent), then the court issued a new support order on the
+    case: the same job gets a new original for it (42 USC 666(b)(1)), once, and no work item."""
+    worker = make_user("caseworker")
+    action, original, ended = _ended_with_nothing_to_withhold(worker)
+    case = action.case
+    old = case.orders.get()
+    new = order_create_from_court(
+        case=case,
+        order_number="NEW-2027-1",
+        court_name=old.court_name,
+        monthly=Decimal("300.00"),
+        effective_on=date(2027, 1, 1),
+    )
+    assert iwo_reconcile_action(action=action, on=date(2026, 12, 20)) == []  # not yet in force
+    [resumed] = iwo_reconcile_action(action=action, on=date(2027, 1, 2))
+    assert (resumed.kind, resumed.order_id, resumed.supersedes_id) == (IwoKind.ORIGINAL, new.pk, ended.pk)
+    assert (resumed.employment_id, resumed.current_support) == (original.employment_id, Decimal("300.00"))
+    assert resumed.control_number != original.control_number
+    assert iwo_reconcile_action(action=action, on=date(2027, 1, 3)) == []  # issued once
+    assert not WorkItem.objects.filter(case=case, kind=IWO_DECIDE_WORK_KIND).exists()
+
+
+def test_no_second_original_while_the_first_is_live_nor_two_resuming_one_termination(make_user):
+    """The database keeps one first original per action and job, and one original resuming each
+    termination: a second is refused whatever calls."""
+    worker = make_user("caseworker")
+    action, original, ended = _ended_with_nothing_to_withhold(worker)
+    again = {
+        f.name: getattr(original, f.name)
+        for f in original._meta.concrete_fields
+        if f.name not in ("id", "control_number")
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IncomeWithholdingOrder.objects.create(**again)  # a second first original of the job
+    order_create_from_court(
+        case=action.case,
+        order_number="NEW-2027-1",
+        court_name="x",
+        monthly=Decimal("300.00"),
+        effective_on=date(2027, 1, 1),
+    )
+    [resumed] = iwo_reconcile_action(action=action, on=date(2027, 1, 2))
+    again.update(supersedes=ended, ended_on=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IncomeWithholdingOrder.objects.create(**again)  # a second original resuming the same TRM
+    assert list(IncomeWithholdingOrder.objects.filter(action=action, kind=IwoKind.ORIGINAL).order_by("id")) == [
+        original,
+        resumed,
+    ]
+
+
+def test_a_job_whose_order_the_employer_ended_is_skipped_with_a_work_item_raised_once(make_user):
+    """The employer answered that the employee left (the order ended, no TRM) while the job still
+    shows current: the reconcile does not send the job an order again by itself; the caseworker
+    gets one work item to decide, raised once (not every night)."""
+    action = active_withholding_action(monthly="400.00")
+    Case.objects.filter(pk=action.case_id).update(caseworker=make_user("caseworker"))
+    action.case.refresh_from_db()
+    [original] = iwo_reconcile_action(action=action, on=ON)
+    IncomeWithholdingOrder.objects.filter(pk=original.pk).update(
+        ack_status=IwoAckStatus.NOT_EMPLOYED, ended_on=date(2026, 12, 1)
+    )
+    assert iwo_reconcile_action(action=action, on=date(2026, 12, 3)) == []
+    assert iwo_reconcile_action(action=action, on=date(2026, 12, 4)) == []
+    [item] = WorkItem.objects.filter(case=action.case, kind=IWO_DECIDE_WORK_KIND)
+    assert item.assigned_to == action.case.caseworker
+    assert original.control_number in item.title
+    assert original.employer_name not in item.title + item.notes  # FVI: the queue names no employer
+    assert IncomeWithholdingOrder.objects.filter(action=action).count() == 1
