@@ -213,25 +213,30 @@ def _post_close(client, case, reason="location_unknown"):
 def test_close_page_sends_the_notice_for_each_role_allowed_and_refuses_the_others(
     client, client_as, make_user, county_cases
 ):
-    with time_machine.travel(NOTICED, tick=False):  # signed in on the day (the session times out)
+    # signed in on the day, and every request that day: real time is past the idle timeout later
+    with time_machine.travel(NOTICED, tick=False):
         caseworker = client_as("caseworker")
         response = _post_close(caseworker, county_cases["mine"])
-    assert response.status_code == 302
-    mine = Case.objects.get(pk=county_cases["mine"].pk)
-    assert mine.closure_due_on == DUE and mine.is_open
-    assert caseworker.post(reverse("cases:case_close", args=[county_cases["colleague"].case_number])).status_code == 403
-    assert (
-        caseworker.get(reverse("cases:case_close", args=[county_cases["other_county"].case_number])).status_code == 404
-    )
-    client.force_login(make_user("caseworker", username="no_county", county=""))
-    assert client.get(reverse("cases:case_close", args=[mine.case_number])).status_code == 404
-    client.force_login(make_user("ombudsperson"))
-    assert client.get(reverse("cases:case_close", args=[mine.case_number])).status_code == 403
-    coordinator = client_as("coordinator")
-    assert _post_close(coordinator, county_cases["unassigned"]).status_code == 302
-    assert Case.objects.get(pk=county_cases["unassigned"].pk).closure_noticed_on is not None
-    assert not Case.objects.filter(closure_noticed_on__isnull=False, county="Schenectady").exists()
-    assert Case.objects.get(pk=county_cases["colleague"].pk).closure_noticed_on is None
+        assert response.status_code == 302
+        mine = Case.objects.get(pk=county_cases["mine"].pk)
+        assert mine.closure_due_on == DUE and mine.is_open
+        assert (
+            caseworker.post(reverse("cases:case_close", args=[county_cases["colleague"].case_number])).status_code
+            == 403
+        )
+        assert (
+            caseworker.get(reverse("cases:case_close", args=[county_cases["other_county"].case_number])).status_code
+            == 404
+        )
+        client.force_login(make_user("caseworker", username="no_county", county=""))
+        assert client.get(reverse("cases:case_close", args=[mine.case_number])).status_code == 404
+        client.force_login(make_user("ombudsperson"))
+        assert client.get(reverse("cases:case_close", args=[mine.case_number])).status_code == 403
+        coordinator = client_as("coordinator")
+        assert _post_close(coordinator, county_cases["unassigned"]).status_code == 302
+        assert Case.objects.get(pk=county_cases["unassigned"].pk).closure_noticed_on is not None
+        assert not Case.objects.filter(closure_noticed_on__isnull=False, county="Schenectady").exists()
+        assert Case.objects.get(pk=county_cases["colleague"].pk).closure_noticed_on is None
 
 
 def test_case_page_shows_the_pending_notice_and_the_answer_form_keeps_the_case_open(client_as, county_cases, worker):
