@@ -13,6 +13,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -224,7 +225,11 @@ class FileImportAPIView(PartnerAPIView):
     default_name: ClassVar[str]  # the file's name when the upload has none
 
     def post(self, request):
-        serializer = self.upload_serializer_class(data=request.data)
+        try:
+            data = request.data
+        except ParseError as exc:  # a body the multipart parser refuses: the report's shape, as documented
+            return self._rejected([f"file: {exc.detail}"])
+        serializer = self.upload_serializer_class(data=data)
         if not serializer.is_valid():
             return self._rejected([f"file: {' '.join(map(str, errors))}" for errors in serializer.errors.values()])
         upload = serializer.validated_data["file"]
