@@ -398,7 +398,11 @@ class PartnerFileImportAPIView(PartnerAPIView):
                 ],
                 kind,
             )
-        serializer = PartnerFileUploadSerializer(data=request.data)
+        try:
+            data = request.data
+        except ParseError as exc:  # a body the multipart parser refuses: the report's shape, as documented
+            return _refused([f"file: {exc.detail}"], kind)
+        serializer = PartnerFileUploadSerializer(data=data)
         if not serializer.is_valid():
             return _refused(
                 [f"{name}: {' '.join(map(str, errors))}" for name, errors in serializer.errors.items()], kind

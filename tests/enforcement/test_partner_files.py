@@ -134,6 +134,14 @@ def test_api_without_a_file_is_400_line_0(api_client_with):
     assert response.status_code == 400 and response.json()["errors"][0]["line"] == 0
 
 
+def test_api_answers_a_body_the_multipart_parser_refuses_in_the_reports_shape(api_client_with):
+    api = api_client_with("partner_files:write")
+    response = api.generic(
+        "POST", f"/api/v1/partner-files/{KIND}/", b"--x\r\nnot a part", content_type="multipart/form-data; boundary="
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["line"] == 0
+
+
 @override_settings(CASEWORKS_PARTNER_FILE_MAX_BYTES=10)
 def test_api_refuses_an_oversized_file_before_reading_it_into_memory(api_client_with):
     """The upload's size is known from the request: a file over the cap is refused (400, line 0)
