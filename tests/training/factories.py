@@ -5,6 +5,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from accounts.choices import Role
 from accounts.models import User
 from tests.factory_base import ModelFactory
 from training.choices import Requirement
@@ -116,13 +117,5 @@ def noon(day):
     return datetime.combine(day, time(12), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-# Roles refused the trainer's writes (surveys, policies): every role but trainer and administrator.
-REFUSED_ROLES = [
-    "caseworker",
-    "enforcement_specialist",
-    "coordinator",
-    "ombudsperson",
-    "hearing_officer",
-    "outreach",
-    "quality_analyst",
-]
+# Roles refused the trainer's writes (surveys, policies): every staff role but trainer and administrator.
+REFUSED_ROLES = [str(role) for role in Role if role not in (Role.TRAINER, Role.ADMINISTRATOR, Role.PARTNER_AGENCY)]
