@@ -588,9 +588,9 @@ def case_stage_change(
 def _has_active_order(case: Case) -> bool:
     """An order in force: active, or ended but with current support still due until its end date
     (``order_end``). An order ended and past its end date no longer counts (45 CFR 303.11(b)(1)-(2))."""
-    from .order_end import order_in_force_q
+    from .order_end import current_support_due_q
 
-    return case.orders.filter(order_in_force_q(on=_today())).exists()
+    return case.orders.filter(current_support_due_q(on=_today())).exists()
 
 
 @transaction.atomic

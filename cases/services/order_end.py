@@ -199,9 +199,11 @@ def order_end(
     return order
 
 
-def order_in_force_q(*, on: date):
-    """The orders of a case still in force on ``on``: active, or ended with a current line that runs
-    to ``on`` or later (the end date is the last day support is due)."""
+def current_support_due_q(*, on: date):
+    """The orders of a case with current support still due on ``on``: active, or ended with a
+    current line that runs to ``on`` or later (the end date is the last day support is due). Not
+    withholding's ``order_in_force_q``, which also counts an ended order whose arrears repayment
+    still runs."""
     from django.db.models import Q
 
     return Q(status=OrderStatus.ACTIVE) | Q(
