@@ -510,9 +510,11 @@ def complaint_resolve(
 ) -> Complaint:
     """Written resolution. The notice goes out today (``resolution_sent_on``, the letter's date),
     whatever day the resolution was reached (``resolved_on``, in its body). It states the state
-    hearing right and its deadline: 90 days after the notice is received (Fam. Code 17801) — the
-    day it goes out plus the mailing allowance — rolled to a business day. A resolution entered
-    late never shortens the person's time."""
+    hearing right and its deadline, rolled to a business day: in California 90 days after the notice
+    is received (Fam. Code 17801(c)) -- the day it goes out plus the mailing allowance, so a
+    resolution entered late never shortens the person's time; in New York 60 days after the
+    determination, the day the resolution was reached (18 NYCRR 358-3.5(b)(1): "within 60 days after
+    the social services agency's determination"; ``core.deadlines.hearing_request_start``)."""
     today = today or _today()
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     if not complaint.is_open:
@@ -528,7 +530,11 @@ def complaint_resolve(
     complaint.resolved_by = by
     complaint.status = ComplaintStatus.WITHDRAWN if outcome == "withdrawn" else ComplaintStatus.RESOLVED
     complaint.hearing_deadline = deadlines.due_after(
-        deadlines.presumed_received_on(today),
+        deadlines.hearing_request_start(
+            jurisdiction=complaint.jurisdiction,
+            determined_on=resolved_on,
+            received_on=deadlines.presumed_received_on(today),
+        ),
         deadlines.Deadline.HEARING_REQUEST,
         jurisdiction=complaint.jurisdiction,
     )

@@ -363,10 +363,14 @@ def test_resolve_then_notice_and_pdf(client_as, file_complaint):
     assert response.status_code == 302 and response.url.endswith("/notice/")
     notice = client.get(response.url)
     text = notice.content.decode()
-    # Received Nov 23 + 5 days' mailing allowance = Nov 28; + 90 = Feb 26 (Friday). (Was Feb 22: from the date.)
+    # New York counts from the decision (18 NYCRR 358-3.5(b)(1)), not the notice's receipt: Nov 23 + 90
+    # (the row in force before the 60 days of Dec 7, 2026) = Sunday Feb 21 -> Monday Feb 22.
     assert "fair hearing" in text and "Family Code" not in text  # a New York office (11.9)
-    assert "February 26, 2027" in text
-    assert "counted as received 5 days after the date above" in text
+    assert (
+        "Ask within 90 days after the date of this decision, November 23, 2026: at the latest by February 22, 2027."
+        in text
+    )
+    assert "counted as received" not in text
     pdf = client.get(reverse("complaints:resolution_notice_pdf", args=[complaint.number]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 

@@ -46,6 +46,13 @@ def test_request_from_a_complaint_is_prefilled(client_as, resolved):
     assert initial["resolution_received_on"] == date(2026, 11, 25)  # resolved Nov 20 + 5 days' mailing
 
 
+def test_a_notice_sent_after_the_resolution_was_reached_is_presumed_received_after_it_went_out(client_as, resolved):
+    resolved.resolution_sent_on = date(2026, 12, 10)
+    resolved.save(update_fields=["resolution_sent_on"])
+    page = client_as("ombudsperson").get(reverse("hearings:request_create"), {"complaint": resolved.number})
+    assert page.context["form"].initial["resolution_received_on"] == date(2026, 12, 15)  # sent Dec 10 + 5
+
+
 def test_request_form_records_a_court_matter_with_the_alternate_route(client_as, resolved):
     response = client_as("ombudsperson").post(
         reverse("hearings:request_create"),
