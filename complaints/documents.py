@@ -145,7 +145,7 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
         # The days the deadline above was counted with (``complaint_resolve``): the legal parameter in
         # force on the day the count starts, the determination (New York) or the presumed receipt.
         sent_on = complaint.resolution_sent_on or complaint.resolved_on or timezone.localdate()
-        determined_on = complaint.resolved_on or sent_on
+        determined_on = sent_on  # the notice's date: the written determination
         counted_from = hearing_request_counted_from(complaint.jurisdiction)
         request_days = days_for(
             Deadline.HEARING_REQUEST,
@@ -159,7 +159,7 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
         if counted_from == CountedFrom.DETERMINATION:
             # 18 NYCRR 358-3.5(b)(1): the 60 days run from the determination, however the notice came.
             when = _(
-                "Ask within %(days)s days after the date of this decision, %(decided)s: at the latest by %(deadline)s."
+                "Ask within %(days)s days after the date of this notice, %(decided)s: at the latest by %(deadline)s."
             ) % {
                 "days": request_days,
                 "decided": letter_date(determined_on, language),

@@ -513,7 +513,7 @@ def complaint_resolve(
     hearing right and its deadline, rolled to a business day: in California 90 days after the notice
     is received (Fam. Code 17801(c)) -- the day it goes out plus the mailing allowance, so a
     resolution entered late never shortens the person's time; in New York 60 days after the
-    determination, the day the resolution was reached (18 NYCRR 358-3.5(b)(1): "within 60 days after
+    determination, the date of this written notice (18 NYCRR 358-3.5(b)(1): "within 60 days after
     the social services agency's determination"; ``core.deadlines.hearing_request_start``)."""
     today = today or _today()
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
@@ -532,7 +532,7 @@ def complaint_resolve(
     complaint.hearing_deadline = deadlines.due_after(
         deadlines.hearing_request_start(
             jurisdiction=complaint.jurisdiction,
-            determined_on=resolved_on,
+            determined_on=today,  # the notice's date: the written determination
             received_on=deadlines.presumed_received_on(today),
         ),
         deadlines.Deadline.HEARING_REQUEST,

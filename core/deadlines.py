@@ -83,7 +83,9 @@ class CountedFrom(StrEnum):
     """The day the time to request a state hearing after a written resolution starts."""
 
     RECEIPT = "receipt"  # the day the person received the resolution (mailed: ``presumed_received_on``)
-    DETERMINATION = "determination"  # the day the resolution was reached (the complaint's ``resolved_on``)
+    # The date of the written determination, the notice (``resolution_sent_on``): a resolution reached
+    # earlier but written up later does not shorten the time the notice gives.
+    DETERMINATION = "determination"
 
 
 # California, Fam. Code 17801(c): the 90 days run from receiving the notice of the resolution.
@@ -101,9 +103,10 @@ def hearing_request_counted_from(jurisdiction: str | None) -> CountedFrom:
 def hearing_request_start(*, jurisdiction: str | None, determined_on: date, received_on: date) -> date:
     """The day the time to request a state hearing after a written resolution starts: its receipt in
     California (Fam. Code 17801(c)), the determination in New York (18 NYCRR 358-3.5(b)(1), "within
-    60 days after the social services agency's determination"). ``determined_on`` is the day the
-    resolution was reached (``Complaint.resolved_on``, printed on the notice), ``received_on`` the day
-    it was, or is presumed, received. The time after a complaint left without a resolution (failure
+    60 days after the social services agency's determination"). ``determined_on`` is the date of the
+    written determination, the resolution notice (``Complaint.resolution_sent_on``; a resolution
+    reached earlier and written up later must not shorten the time), ``received_on`` the day it was,
+    or is presumed, received. The time after a complaint left without a resolution (failure
     to act) counts from the complaint in both and is not decided here (``hearings.deadlines``)."""
     if hearing_request_counted_from(jurisdiction) == CountedFrom.DETERMINATION:
         return determined_on

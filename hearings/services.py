@@ -117,7 +117,7 @@ def hearing_request_create(
                 raise ValidationError(
                     {"resolution_received_on": "The resolution cannot be received before it was sent."}
                 )
-            determined_on, stated_on_notice = complaint.resolved_on, complaint.hearing_deadline
+            determined_on, stated_on_notice = sent_on, complaint.hearing_deadline
         else:
             resolution_received_on = None
     else:

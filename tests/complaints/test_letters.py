@@ -153,11 +153,12 @@ def test_the_days_to_ask_for_a_hearing_are_the_legal_parameters(file_complaint, 
     complaint = file_complaint(preferred_language="Spanish")
     LegalParameter.objects.filter(key="ny.hearing.request_days").update(value=45)
     complaint = resolve(complaint, role_user("ombudsperson"))
-    # New York counts from the decision (18 NYCRR 358-3.5(b)(1)): Nov 20 + 45 days = Monday Jan 4, 2027.
-    assert complaint.hearing_deadline == date(2027, 1, 4)
+    # New York counts from the determination, the notice's date (18 NYCRR 358-3.5(b)(1)), not the
+    # earlier day the resolution was reached: Nov 23 + 45 days = Thursday Jan 7, 2027.
+    assert complaint.hearing_deadline == date(2027, 1, 7)
     english = pdf_text(letter_pdf(resolution_letter(complaint, language="en")))
     assert (
-        "Ask within 45 days after the date of this decision, November 20, 2026: at the latest by January 4, 2027"
+        "Ask within 45 days after the date of this notice, November 23, 2026: at the latest by January 7, 2027"
         in english
     )
     spanish = pdf_text(letter_pdf(resolution_letter(complaint)))
@@ -227,27 +228,28 @@ def _hearing_right(complaint, language):
     return text
 
 
-def test_a_new_york_resolution_gives_60_days_from_the_date_of_the_decision(file_complaint, role_user):
+def test_a_new_york_resolution_gives_60_days_from_the_date_of_the_notice(file_complaint, role_user):
     complaint = file_complaint(preferred_language="Spanish")
     complaint = resolve(complaint, role_user("ombudsperson"), resolved_on=date(2026, 12, 10), today=date(2026, 12, 14))
-    # 18 NYCRR 358-3.5(b)(1): "within 60 days after the social services agency's determination".
-    # Decided Thursday Dec 10, 2026 + 60 = Monday Feb 8, 2027; the notice went out Dec 14 and its
-    # mailing adds nothing (counted from receipt it said Feb 17).
-    assert complaint.hearing_deadline == date(2027, 2, 8)
+    # 18 NYCRR 358-3.5(b)(1): "within 60 days after the social services agency's determination", the
+    # written notice of Monday Dec 14 (reached Dec 10: written up later, that must not shorten the
+    # time): + 60 = Friday Feb 12, 2027, Lincoln's Birthday in New York, then a weekend and Presidents'
+    # Day: Tuesday Feb 16. The mailing adds nothing (counted from receipt it said Feb 17).
+    assert complaint.hearing_deadline == date(2027, 2, 16)
     english = _hearing_right(complaint, "en")
     assert (
-        "(N.Y. Social Services Law 22; 18 NYCRR Part 358). Ask within 60 days after the date of this decision, "
-        "December 10, 2026: at the latest by February 8, 2027. A hearing can decide" in english
+        "(N.Y. Social Services Law 22; 18 NYCRR Part 358). Ask within 60 days after the date of this notice, "
+        "December 14, 2026: at the latest by February 16, 2027. A hearing can decide" in english
     )
     assert "receive" not in english and "mailed" not in english
     spanish = _hearing_right(complaint, "es")
     assert (
-        "Solicítela dentro de los 60 días siguientes a la fecha de esta decisión, el 10 de diciembre de 2026: a más "
-        "tardar el 8 de febrero de 2027. En una audiencia" in spanish
+        "Solicítela dentro de los 60 días siguientes a la fecha de este aviso, el 14 de diciembre de 2026: a más "
+        "tardar el 16 de febrero de 2027. En una audiencia" in spanish
     )
     assert "reciba" not in spanish and "correo" not in spanish
     pdf = pdf_text(letter_pdf(resolution_letter(complaint)))
-    assert "fecha de esta decisión, el 10 de diciembre de 2026: a más tardar el 8 de febrero de 2027" in pdf
+    assert "fecha de este aviso, el 14 de diciembre de 2026: a más tardar el 16 de febrero de 2027" in pdf
 
 
 def test_a_california_resolution_counts_90_days_from_receipt_in_the_same_words(file_complaint, role_user):

@@ -367,7 +367,7 @@ def test_resolve_then_notice_and_pdf(client_as, file_complaint):
     # (the row in force before the 60 days of Dec 7, 2026) = Sunday Feb 21 -> Monday Feb 22.
     assert "fair hearing" in text and "Family Code" not in text  # a New York office (11.9)
     assert (
-        "Ask within 90 days after the date of this decision, November 23, 2026: at the latest by February 22, 2027."
+        "Ask within 90 days after the date of this notice, November 23, 2026: at the latest by February 22, 2027."
         in text
     )
     assert "counted as received" not in text
