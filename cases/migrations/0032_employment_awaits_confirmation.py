@@ -17,11 +17,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='employment',
             name='awaits_confirmation',
-            field=models.BooleanField(default=False, help_text="Recorded at the desk for a person whose whereabouts are withheld (family violence indicator, 42 USC 654(26)): the job drives no income withholding until the new-hire report, an e-IWO reply or a payment confirms it, or a coordinator does on the employer's written word. Otherwise the withholding that follows would tell whether the FEIN typed is the employer on file."),
+            field=models.BooleanField(default=False, help_text="Recorded at the desk for a person whose whereabouts are withheld (family violence indicator, 42 USC 654(26)): the job drives no income withholding until the new-hire report or an e-IWO reply naming the employer confirms it, or a coordinator does on the employer's written word. Otherwise the withholding that follows would tell whether the FEIN typed is the employer on file."),
         ),
         migrations.AddField(
             model_name='historicalemployment',
             name='awaits_confirmation',
-            field=models.BooleanField(default=False, help_text="Recorded at the desk for a person whose whereabouts are withheld (family violence indicator, 42 USC 654(26)): the job drives no income withholding until the new-hire report, an e-IWO reply or a payment confirms it, or a coordinator does on the employer's written word. Otherwise the withholding that follows would tell whether the FEIN typed is the employer on file."),
+            field=models.BooleanField(default=False, help_text="Recorded at the desk for a person whose whereabouts are withheld (family violence indicator, 42 USC 654(26)): the job drives no income withholding until the new-hire report or an e-IWO reply naming the employer confirms it, or a coordinator does on the employer's written word. Otherwise the withholding that follows would tell whether the FEIN typed is the employer on file."),
         ),
     ]

@@ -63,10 +63,12 @@ from .work import work_item_create
 
 # What the desk says of a job that awaits confirmation (the same words whatever FEIN was typed), and
 # the work item it raises on each open case where the person is the NCP.
+# Not by a payment: the employer on file remits every pay day, so a payment file confirming the job
+# typed at it would answer a right guess within a pay cycle (the job's flag, the person page).
 AWAITING_CONFIRMATION = (
     "Income withholding starts once the job is confirmed: by the employer's new-hire report (due within "
-    "20 days of hire, 42 USC 653a(b)), an e-IWO reply or a payment, or by a coordinator on the employer's "
-    "written word."
+    "20 days of hire, 42 USC 653a(b)) or an e-IWO reply naming the employer, or by a coordinator on the "
+    "employer's written word."
 )
 CONFIRM_WORK_KIND = "employment_confirm"
 CONFIRM_WORK_DAYS = 20  # the employer's new-hire report is due within 20 days of hire (42 USC 653a(b)(2))
