@@ -411,6 +411,21 @@ def test_hearings_api_filters(api_client_with):
     assert body["count"] == 1
 
 
+def test_the_hearings_api_q_matches_the_number_not_the_name_it_withholds(api_client_with, client_as):
+    # given a request whose requester's name the API never returns
+    request = HearingRequestFactory(case=CaseFactory(participants=False), requester_name="Rosalind Quimby")
+    api = api_client_with("hearings:read", all_counties=True)
+    assert "Quimby" not in api.get("/api/v1/hearings/").content.decode()
+    # then ?q= confirms no prefix of the name (it would read it a letter at a time) ...
+    assert api.get("/api/v1/hearings/", {"q": "Quimb"}).json()["count"] == 0
+    assert api.get("/api/v1/hearings/", {"q": "Rosalind Quimby"}).json()["count"] == 0
+    # ... and finds the request by its number
+    assert api.get("/api/v1/hearings/", {"q": request.number.lower()}).json()["count"] == 1
+    # while the staff list, which shows the name, keeps its name search
+    page = client_as("hearing_officer").get(reverse("hearings:request_list"), {"q": "Quimb"})
+    assert request.number in page.content.decode()
+
+
 def test_home_cards_for_the_hearing_officer(client_as, role_user):
     officer = role_user("hearing_officer")
     request = HearingRequestFactory(is_late=True, good_cause="pending")
