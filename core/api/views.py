@@ -34,6 +34,11 @@ class PartnerViewMixin:
     def agency(self):
         return getattr(self.request.user, "agency", None)
 
+    @property
+    def key(self):
+        """The partner API key that authenticated the request (its scopes and counties)."""
+        return getattr(self.request.user, "key", None)
+
 
 # Rule 5 (STYLE.md): a viewset over a scoped model lists and fetches only the rows the key's counties
 # allow (``Model.objects.restrict``), so no endpoint can forget it. A comment, not a docstring: the

@@ -239,6 +239,7 @@ class FileImportAPIView(PartnerAPIView):
                 content=upload.read(),
                 via=FileVia.API,
                 actor_label=str(self.agency or "API"),
+                **self.import_options(),
             )
         except DjangoValidationError as exc:
             return self._rejected(exc.messages)
@@ -246,6 +247,10 @@ class FileImportAPIView(PartnerAPIView):
             row.status, status.HTTP_400_BAD_REQUEST
         )
         return Response(row.report, status=code)
+
+    def import_options(self) -> dict[str, Any]:
+        """More keyword arguments of the service (e.g. the key, whose counties limit the file)."""
+        return {}
 
     def _rejected(self, reasons: list[str]) -> Response:
         """A request without a usable file: the report's shape, line 0, nothing stored."""
@@ -267,7 +272,8 @@ class FileImportAPIView(PartnerAPIView):
         rejected="Rejected: the report lists each error with its line; nothing posted. "
         "A missing or oversized `file` field is reported the same way, with line 0.",
         description="Import an employer NACHA CCD+ child support payment file (DED addenda). The whole file is "
-        "validated before anything is posted.",
+        "validated before anything is posted. A key limited to counties posts on its counties' cases only: an "
+        "entry naming any other case is held and reported as an unknown case is.",
     )
 )
 class PaymentFileImportAPIView(FileImportAPIView):
@@ -277,6 +283,9 @@ class PaymentFileImportAPIView(FileImportAPIView):
     statuses = PaymentFileStatus
     report_class = ImportReport
     default_name = "payment-file"
+
+    def import_options(self) -> dict[str, Any]:
+        return {"key": self.key}  # the file reaches the key's counties only
 
 
 # ---- nacha returns -----------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from core.services import acting_user, event_record
 
 from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerRoute
 from ..interchange.fixedwidth import FixedWidthError, Record, decode, get_layout, read, write
+from .received import received_file_reach
 
 SSN_CHUNK = 20_000  # SSNs per IN query when a file is matched to NCPs
 # A field ``ncp_cases_by_ssn`` gives besides ``values_list`` names: whether the NCP's whereabouts are
@@ -266,13 +267,6 @@ def partner_route(kind: str) -> str:
     return (settings.CASEWORKS_PARTNER_ROUTES or {}).get(kind, PartnerRoute.DIRECT)
 
 
-def _counties_of(agency_key) -> list[str] | None:
-    """The counties a partner key reaches (``None``: every county)."""
-    if agency_key is None or agency_key.all_counties:
-        return None
-    return list(agency_key.counties)
-
-
 def _as_strings(totals: Mapping[str, Decimal]) -> dict[str, str]:
     return {k: str(Decimal(v).quantize(Decimal("0.01"))) for k, v in totals.items()}
 
@@ -295,7 +289,7 @@ def partner_file_receive(
         raise ValidationError({"file": "The file is empty."})
     if len(content) > settings.CASEWORKS_PARTNER_FILE_MAX_BYTES:
         raise ValidationError({"file": f"The file is larger than {settings.CASEWORKS_PARTNER_FILE_MAX_BYTES} bytes."})
-    counties = _counties_of(key)
+    counties = received_file_reach(key)
     partner_file = PartnerFile(
         kind=kind,
         direction=PartnerFileDirection.INBOUND,
