@@ -337,7 +337,7 @@ API = "/api/v1/disbursement-files/{}/content/"
 def test_api_returns_the_stored_file_and_logs_the_read(office_accounts, api_client_with):
     _named_case("José", "Muñoz-Peña")
     export = disbursements_export(on=date(2026, 11, 23)).export
-    api = api_client_with("disbursement_files:read", agency="SDU Bank")
+    api = api_client_with("disbursement_files:read", agency="SDU Bank", all_counties=True)
     response = api.get(API.format(export.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=us-ascii"
@@ -351,6 +351,6 @@ def test_api_needs_the_disbursement_files_scope_and_answers_json_404(office_acco
     _paid_case()
     export = disbursements_export(on=date(2026, 11, 23)).export
     assert api_client_with("payment_files:read").get(API.format(export.pk)).status_code == 403
-    missing = api_client_with("disbursement_files:read").get(API.format(export.pk + 1000))
+    missing = api_client_with("disbursement_files:read", all_counties=True).get(API.format(export.pk + 1000))
     assert missing.status_code == 404 and missing.json() == {"detail": "Not found."}
     assert not AccessLog.objects.filter(kind="sensitive_read").exists()

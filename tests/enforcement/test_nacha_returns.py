@@ -572,7 +572,7 @@ def test_api_answers_201_then_200_and_needs_its_scope(exported, api_client_with)
     _, (case, _) = exported
     content = _file([_return_spec(case)])
     assert _upload(api_client_with("payment_files:write"), content).status_code == 403
-    api = api_client_with("nacha_returns:write", agency="SDU Bank")
+    api = api_client_with("nacha_returns:write", agency="SDU Bank", all_counties=True)
     first = _upload(api, content)
     assert first.status_code == 201 and first.json()["returns"] == 1
     assert first.json()["items"][0]["outcome"] == "held"
@@ -587,7 +587,7 @@ def test_api_answers_201_then_200_and_needs_its_scope(exported, api_client_with)
 def test_a_body_the_multipart_parser_refuses_is_rejected_in_the_reports_shape(api_client_with):
     # Schemathesis (CI): a multipart body over the parser's header limit answered DRF's {"detail"},
     # not the documented 400 report
-    api = api_client_with("nacha_returns:write", agency="SDU Bank")
+    api = api_client_with("nacha_returns:write", agency="SDU Bank", all_counties=True)
     response = api.generic("POST", URL, b"--x\r\nnot a part", content_type="multipart/form-data; boundary=")
     assert response.status_code == 400
     body = response.json()
