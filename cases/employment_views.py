@@ -23,7 +23,13 @@ from .models import Employment
 from .person_views import ParticipantFormView
 from .redaction import whereabouts_shown
 from .selectors import employer_by_fein
-from .services.employment import employment_end, employment_record, fein_clean
+from .services.employment import (
+    AWAITING_CONFIRMATION,
+    employment_confirm,
+    employment_end,
+    employment_record,
+    fein_clean,
+)
 
 
 class PersonFormView(ParticipantFormView):
@@ -84,7 +90,7 @@ class EmploymentCreateView(PersonFormView):
         if not self.employer_shown:
             # The same words whether the job was new or already on file, with or without withholding:
             # a different answer would tell whether the FEIN typed is where the person works.
-            return "Job recorded. The employer stays withheld (family violence indicator)."
+            return f"Job recorded. The employer stays withheld (family violence indicator). {AWAITING_CONFIRMATION}"
         if not result.created:
             return "That job was already on file: nothing was recorded twice."
         at = f" at {result.employment.employer.name}" if self.employer_shown else ""
@@ -124,4 +130,39 @@ class EmploymentEndView(PersonFormView):
         text = "Job ended."
         if result:
             text += f" {result[0].upper()}{result[1:]}; the support order stands."
+        return text
+
+
+class EmploymentConfirmView(PersonFormView):
+    """A coordinator confirms a job awaiting confirmation on the employer's written word (a button
+    on the person page's job row). The one act at the office whose outcome may depend on the
+    employer on file (42 USC 654(26)): held by ``cases.confirm_employment`` alone (a caseworker's
+    attempt is a logged 403), recorded on the case and in the access log; the messages name no
+    employer. Income withholding then follows as for a new job."""
+
+    permission_required = "cases.confirm_employment"
+    form_class = forms.EmploymentConfirmForm
+    post_only = True
+    # No closed-case refusal: it would read the case before a GET is answered 405. The button is
+    # shown on an open case only; withholding follows on the person's open cases either way.
+
+    @cached_property
+    def employment(self) -> Employment:
+        return get_object_or_404(Employment, pk=self.kwargs["pk"], person=self.person)
+
+    def perform(self, data):
+        said = employment_confirm(employment=self.employment, evidence=data["evidence"], by=self.request.user)
+        access_log_record(
+            kind=AccessLog.Kind.SENSITIVE_READ,
+            request=self.request,
+            obj=self.person,
+            fields=["employment"],
+            detail={"confirmed": self.employment.pk},
+        )
+        return said
+
+    def get_success_message(self, result):
+        text = "Job confirmed on the employer's written word."
+        if result:
+            text += f" {result[0].upper()}{result[1:]}."
         return text

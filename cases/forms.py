@@ -691,6 +691,17 @@ class EmploymentEndForm(forms.Form):
         return past_date(self.cleaned_data["ended_on"])
 
 
+class EmploymentConfirmForm(forms.Form):
+    """A coordinator confirms a job awaiting confirmation (``services.employment.employment_confirm``)."""
+
+    evidence = forms.CharField(
+        max_length=200,
+        label="The employer's written word",
+        help_text="For example: verification of employment dated 12/01, on file. Do not name the employer: "
+        "the case history shows this.",
+    )
+
+
 # -- corrections to a case document (cases.documents: whereabouts mark, withdrawal) ------------------
 
 

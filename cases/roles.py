@@ -88,6 +88,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "cases.add_employer",  # a job learned of at the desk (the person page), across the office
         "cases.add_employment",
         "cases.change_employment",
+        "cases.confirm_employment",  # on the employer's written word: a job awaiting confirmation (FVI)
         "cases.add_casenote",
         "cases.add_casedocument",
         "cases.release_document",  # change or clear whose whereabouts a document shows (releases it)

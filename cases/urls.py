@@ -84,6 +84,11 @@ urlpatterns = [
         name="employment_end",
     ),
     path(
+        "<str:case_number>/people/<int:person_id>/jobs/<int:pk>/confirm/",
+        employment_views.EmploymentConfirmView.as_view(),
+        name="employment_confirm",
+    ),
+    path(
         "<str:case_number>/people/<int:person_id>/fvi-override/",
         views.FviOverrideCreateView.as_view(),
         name="fvi_override_create",

@@ -852,7 +852,11 @@ class PersonDetailView(PermissionMixin, CaseMixin, TemplateView):
                 "card": card,
                 "overrides": list(person.fvi_overrides.filter(used_at__isnull=True)) if card.protected else [],
                 # An FVI person's current jobs, to end them: their dates, never their employer.
-                "open_jobs": list(person.employments.filter(ended_on__isnull=True).only("pk", "person", "started_on"))
+                "open_jobs": list(
+                    person.employments.filter(ended_on__isnull=True).only(
+                        "pk", "person", "started_on", "awaits_confirmation"
+                    )
+                )
                 if card.protected
                 else [],
                 "is_child": participant.role == ParticipantRole.CHILD,

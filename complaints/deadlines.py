@@ -12,9 +12,29 @@ from datetime import date
 from django.conf import settings
 
 from core import business_days
-from core.deadlines import Deadline, days_for, due_after, presumed_received_on, profile
+from core.deadlines import (
+    CountedFrom,
+    Deadline,
+    days_for,
+    due_after,
+    hearing_request_counted_from,
+    hearing_request_start,
+    presumed_received_on,
+    profile,
+)
 
-__all__ = ["Deadline", "days_for", "due_after", "due_soon_days", "presumed_received_on", "profile", "public_due_on"]
+__all__ = [
+    "CountedFrom",
+    "Deadline",
+    "days_for",
+    "due_after",
+    "due_soon_days",
+    "hearing_request_counted_from",
+    "hearing_request_start",
+    "presumed_received_on",
+    "profile",
+    "public_due_on",
+]
 
 
 def due_soon_days() -> int:

@@ -22,7 +22,14 @@ from core.charts import Chart
 from core.letters import Letter, MailingBlock, letter_date, letter_language, letter_pdf
 from core.services import acting_user
 
-from .deadlines import Deadline, days_for, presumed_received_on
+from .deadlines import (
+    CountedFrom,
+    Deadline,
+    days_for,
+    hearing_request_counted_from,
+    hearing_request_start,
+    presumed_received_on,
+)
 from .law import citation
 from .models import Complaint
 
@@ -127,19 +134,42 @@ def acknowledgement_letter(complaint: Complaint, *, language: str | None = None,
 
 
 def resolution_letter(complaint: Complaint, *, language: str | None = None) -> Letter:
-    """The written resolution, with the hearing right and its deadline (Fam. Code 17801 in
-    California; the office's own law elsewhere)."""
+    """The written resolution, with the hearing right and its deadline: in California counted from
+    receiving the notice (Fam. Code 17801(c)), in New York from the date of the decision (18 NYCRR
+    358-3.5(b)(1)), each said in the letter's own words (``core.deadlines.hearing_request_start``)."""
     language = language or complaint_language(complaint)
     with translation.override(language):
         block, _address = _recipient(complaint)
         body = citation("hearing_body", complaint.jurisdiction)
         deadline = letter_date(complaint.hearing_deadline, language) if complaint.hearing_deadline else ""
         # The days the deadline above was counted with (``complaint_resolve``): the legal parameter in
-        # force on the day the notice is presumed received.
+        # force on the day the count starts, the determination (New York) or the presumed receipt.
         sent_on = complaint.resolution_sent_on or complaint.resolved_on or timezone.localdate()
+        determined_on = sent_on  # the notice's date: the written determination
+        counted_from = hearing_request_counted_from(complaint.jurisdiction)
         request_days = days_for(
-            Deadline.HEARING_REQUEST, jurisdiction=complaint.jurisdiction, on=presumed_received_on(sent_on)
+            Deadline.HEARING_REQUEST,
+            jurisdiction=complaint.jurisdiction,
+            on=hearing_request_start(
+                jurisdiction=complaint.jurisdiction,
+                determined_on=determined_on,
+                received_on=presumed_received_on(sent_on),
+            ),
         )
+        if counted_from == CountedFrom.DETERMINATION:
+            # 18 NYCRR 358-3.5(b)(1): the 60 days run from the determination, however the notice came.
+            when = _(
+                "Ask within %(days)s days after the date of this notice, %(decided)s: at the latest by %(deadline)s."
+            ) % {
+                "days": request_days,
+                "decided": letter_date(determined_on, language),
+                "deadline": deadline,
+            }
+        else:
+            when = _(
+                "Ask within %(days)s days after you receive this notice: at the latest by %(deadline)s "
+                "(a mailed notice is counted as received %(allowance)s days after the date above)."
+            ) % {"days": request_days, "deadline": deadline, "allowance": settings.CASEWORKS_MAILING_ALLOWANCE_DAYS}
         sections = [
             (
                 "",
@@ -153,23 +183,23 @@ def resolution_letter(complaint: Complaint, *, language: str | None = None) -> L
             (_("Explanation"), complaint.resolution_explanation),
             (
                 _("Your right to %(hearing_body)s") % {"hearing_body": body},
-                _(
-                    "If you are not satisfied with this resolution, you have the right to ask for %(hearing_body)s "
-                    "(%(hearing_law)s). Ask within %(days)s days after you receive this notice: at the latest by %(deadline)s "
-                    "(a mailed notice is counted as received %(allowance)s days after the date above). "
-                    "A hearing can decide a denied or delayed application, a case action taken in violation of the law "
-                    "or not in time, a wrong distribution, disbursement or arrears calculation, and a decision to close "
-                    "your case. It cannot change a court-ordered support amount, custody or visitation: those belong to "
-                    "the court. The ombudsperson can help you ask for a hearing and arrange an interpreter, free of "
-                    "charge."
-                )
-                % {
-                    "hearing_body": body,
-                    "hearing_law": citation("hearing", complaint.jurisdiction),
-                    "deadline": deadline,
-                    "days": request_days,
-                    "allowance": settings.CASEWORKS_MAILING_ALLOWANCE_DAYS,
-                },
+                " ".join(
+                    (
+                        _(
+                            "If you are not satisfied with this resolution, you have the right to ask for "
+                            "%(hearing_body)s (%(hearing_law)s)."
+                        )
+                        % {"hearing_body": body, "hearing_law": citation("hearing", complaint.jurisdiction)},
+                        when,
+                        _(
+                            "A hearing can decide a denied or delayed application, a case action taken in violation of "
+                            "the law or not in time, a wrong distribution, disbursement or arrears calculation, and a "
+                            "decision to close your case. It cannot change a court-ordered support amount, custody or "
+                            "visitation: those belong to the court. The ombudsperson can help you ask for a hearing "
+                            "and arrange an interpreter, free of charge."
+                        ),
+                    )
+                ),
             ),
         ]
         return Letter(

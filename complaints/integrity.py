@@ -55,16 +55,18 @@ def _complaints_linked_out_of_scope() -> Iterator[IntegrityRow]:
             )
 
 
-# The same complaint (``services.SAME_COMPLAINT``) by the same filer.
+# The same complaint (``services.SAME_COMPLAINT``) by the same filer; no filer: the public form.
 SAME_FILING = ("filed_by", "filed_by_agency", *SAME_COMPLAINT)
 
 
 def _complaints_filed_twice() -> Iterator[IntegrityRow]:
     """A staff member's double-clicked intake or a partner's retried request filed (and acknowledged)
-    one complaint twice until the fix; anonymous web filings have no filer to compare and are left out."""
+    one complaint twice until the fix; so did the public form sent twice, until each showing of it
+    carried a one-time token. Anonymous web filings have no filer: the same words, contact and day
+    from the public form are taken as the same person's (after the fix, a form shown again and sent
+    with the same words shows here too, for the office to decide)."""
     twice = (
-        Complaint.objects.filter(Q(filed_by__isnull=False) | Q(filed_by_agency__isnull=False))
-        .values(*SAME_FILING)
+        Complaint.objects.values(*SAME_FILING)
         .annotate(times=Count("id"), first=Min("number"))
         .filter(times__gt=1)
         .order_by("first")
@@ -72,9 +74,10 @@ def _complaints_filed_twice() -> Iterator[IntegrityRow]:
     for row in twice:
         same = Complaint.objects.filter(**{field: row[field] for field in SAME_FILING}).order_by("pk")
         numbers = list(same.values_list("number", flat=True))
+        by = "the same filer" if row["filed_by"] or row["filed_by_agency"] else "the public form"
         yield IntegrityRow(
             reference=numbers[0],
-            detail=f"filed {row['times']} times on {row['received_on']} by the same filer: {', '.join(numbers)}",
+            detail=f"filed {row['times']} times on {row['received_on']} by {by}: {', '.join(numbers)}",
         )
 
 
@@ -92,11 +95,12 @@ CHECKS = [
     ),
     IntegrityCheck(
         name="complaints.filed_twice",
-        title="Complaints filed twice by the same staff member or partner",
+        title="Complaints filed twice by the same staff member or partner, or sent twice from the public form",
         why=(
-            "Until the fix a double-clicked intake or a retried partner request filed the complaint again, "
-            "with its own number, deadline and acknowledgement. For each, keep the first, close the others as "
-            "duplicates, and tell the complainant which number to use."
+            "Until the fix a double-clicked intake, a retried partner request or a public form sent twice filed "
+            "the complaint again, with its own number, deadline and acknowledgement (and, from the public form, "
+            "its own secret code). For each, keep the first, close the others as duplicates, and tell the "
+            "complainant which number to use."
         ),
         find=_complaints_filed_twice,
     ),

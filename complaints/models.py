@@ -49,7 +49,14 @@ class Complaint(models.Model):
         editable=False,
         help_text="Hash of the status-page secret given to a web complainant.",
     )
-    # The secret itself, set by ``complaint_receive`` on the instance it returns, for the
+    form_token_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the public form's one-time token that filed it: the same form sent again "
+        "files nothing (complaints.secrets).",
+    )
+    # The secret itself, set by ``complaint_file`` on the instance it returns, for the
     # confirmation page only: never stored (only its hash is).
     raw_secret: str
     # How ``complaint_resolve`` sent the written resolution ("email", "mail", or "" when there was
@@ -115,7 +122,7 @@ class Complaint(models.Model):
     filed_by_agency = partner_agency_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["secret_hash"])
+    history = HistoricalRecords(excluded_fields=["secret_hash", "form_token_hash"])
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -138,6 +145,10 @@ class Complaint(models.Model):
                 name="complaint_resolved_has_date",
             ),
             models.CheckConstraint(condition=~Q(contact_email="", contact_phone=""), name="complaint_has_contact"),
+            # One complaint per showing of the public form (services.complaint_file_public).
+            models.UniqueConstraint(
+                fields=["form_token_hash"], condition=~Q(form_token_hash=""), name="complaint_form_token_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core import business_days
@@ -36,7 +37,7 @@ from .choices import (
     ReminderKind,
 )
 from .models import Communication, Complaint, Notice, Referral, ReminderRun
-from .secrets import normalise_secret, status_secret
+from .secrets import FormToken, form_token_read, normalise_secret, status_secret
 
 logger = logging.getLogger(__name__)
 
@@ -84,9 +85,11 @@ def complaint_file(
     by: User | None = None,
     agency=None,
     today: date | None = None,
+    form_token: FormToken | None = None,
 ) -> Complaint:
     """Record a complaint. Web complaints get a status-page secret (stored hashed); the raw
-    secret is on ``complaint.raw_secret`` for the confirmation page only.
+    secret is on ``complaint.raw_secret`` for the confirmation page only. ``form_token``: the public
+    form's one-time token (``complaint_file_public``), from which the secret is derived.
 
     ``case`` is the case ``case_number`` names as the caller found it, in the filer's view (staff and
     partner keys: ``cases.selectors.case_visible_by_number``); this service never looks a number up
@@ -131,11 +134,12 @@ def complaint_file(
         original_due_on=due_on,
         filed_by=by,
         filed_by_agency=agency,
+        form_token_hash=form_token.hash if form_token else "",
     )
     _refuse_a_repeat(complaint)
     raw_secret = ""
     if channel == Channel.WEB:
-        raw_secret = status_secret()
+        raw_secret = status_secret(seed=form_token.value if form_token else "")
         complaint.secret_hash = make_password(normalise_secret(raw_secret))
     complaint.number = "pending"
     complaint.full_clean(exclude=["number"])
@@ -172,20 +176,67 @@ def _refuse_a_repeat(complaint: Complaint) -> None:
     """The same complaint filed again by the same staff member or partner agency (a double-clicked
     form, a retried API request) is refused with the first one (``ComplaintAlreadyFiled``): one
     complaint, one acknowledgement. Filings of one filer take turns on a lock. An anonymous web
-    filing has no filer to compare: its confirmation page (and secret code) is the first answer's."""
+    filing has no filer to compare: the same showing of the public form (its one-time token) is
+    the same complaint, whatever it says (``complaint_file_public``)."""
+    fields: tuple[str, ...]
     if complaint.filed_by_agency_id is not None:
-        filer = "filed_by_agency"
+        fields, lock = ("filed_by_agency", *SAME_COMPLAINT), f"filed_by_agency={complaint.filed_by_agency_id}"
     elif complaint.filed_by_id is not None:
-        filer = "filed_by"
+        fields, lock = ("filed_by", *SAME_COMPLAINT), f"filed_by={complaint.filed_by_id}"
+    elif complaint.form_token_hash:
+        fields, lock = ("form_token_hash",), f"form_token={complaint.form_token_hash}"
     else:
         return
     row_repeat_refuse(
         row=complaint,
-        parent=f"complaints.file:{filer}={getattr(complaint, filer + '_id')}",
-        fields=(filer, *SAME_COMPLAINT),
+        parent=f"complaints.file:{lock}",
+        fields=fields,
         window=None,
         message=ComplaintAlreadyFiled,
     )
+
+
+# How long after filing a repeat of the public form shows the secret again (a reload of the
+# confirmation page, a retry that answered after the first): the page's answer, briefly. Later
+# repeats show the number only; the office's idle timeout for a session is as long.
+SECRET_SHOWN_AGAIN = timedelta(minutes=30)
+FORM_EXPIRED = gettext_lazy(
+    "This form was open too long, or was not sent from our page, so nothing was sent. Your complaint "
+    "is below as you typed it: check it and send it again."
+)
+
+
+def complaint_file_public(*, form_token: str, received_on: date, **fields) -> Complaint:
+    """The public form's filing (``complaint_file``, channel web), once per showing of the form:
+    the form's one-time token (``complaints.secrets``) sent again — a double click, a browser
+    retry, a reload of the confirmation page — files nothing and returns the complaint it filed,
+    with its secret again for ``SECRET_SHOWN_AGAIN`` (else none: ``raw_secret`` is empty).
+
+    A form sent without a token this site signed (a page kept from before the token, a post made
+    without the page), or too long after it was shown, is refused with ``FORM_EXPIRED`` and nothing
+    written: filed, it could not be told from its own repeats. (A late token that did file a
+    complaint is a repeat, answered as above.) The person is shown the form again with what they
+    typed and a new token: one more click."""
+    token = form_token_read(form_token)
+    if token is not None and not token.fresh:
+        first = Complaint.objects.filter(form_token_hash=token.hash).first()
+        if first is not None:
+            return _shown_again(first, token)
+    if token is None or not token.fresh:
+        raise ValidationError(FORM_EXPIRED, code="form_expired")
+    try:
+        return complaint_file(channel=Channel.WEB, received_on=received_on, form_token=token, **fields)
+    except ComplaintAlreadyFiled as repeat:
+        return _shown_again(repeat.complaint, token)
+
+
+def _shown_again(complaint: Complaint, token: FormToken) -> Complaint:
+    """``complaint``, filed by the form ``token`` came with, for its confirmation page again."""
+    secret = status_secret(seed=token.value)
+    recent = complaint.created_at >= timezone.now() - SECRET_SHOWN_AGAIN
+    # A secret derived under another site key (rotated since) is not the one given: none is shown.
+    complaint.raw_secret = secret if recent and complaint.secret_matches(secret) else ""
+    return complaint
 
 
 def _acknowledgement_record(*, complaint: Complaint, by) -> None:
@@ -510,9 +561,11 @@ def complaint_resolve(
 ) -> Complaint:
     """Written resolution. The notice goes out today (``resolution_sent_on``, the letter's date),
     whatever day the resolution was reached (``resolved_on``, in its body). It states the state
-    hearing right and its deadline: 90 days after the notice is received (Fam. Code 17801) — the
-    day it goes out plus the mailing allowance — rolled to a business day. A resolution entered
-    late never shortens the person's time."""
+    hearing right and its deadline, rolled to a business day: in California 90 days after the notice
+    is received (Fam. Code 17801(c)) -- the day it goes out plus the mailing allowance, so a
+    resolution entered late never shortens the person's time; in New York 60 days after the
+    determination, the date of this written notice (18 NYCRR 358-3.5(b)(1): "within 60 days after
+    the social services agency's determination"; ``core.deadlines.hearing_request_start``)."""
     today = today or _today()
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
     if not complaint.is_open:
@@ -528,7 +581,11 @@ def complaint_resolve(
     complaint.resolved_by = by
     complaint.status = ComplaintStatus.WITHDRAWN if outcome == "withdrawn" else ComplaintStatus.RESOLVED
     complaint.hearing_deadline = deadlines.due_after(
-        deadlines.presumed_received_on(today),
+        deadlines.hearing_request_start(
+            jurisdiction=complaint.jurisdiction,
+            determined_on=today,  # the notice's date: the written determination
+            received_on=deadlines.presumed_received_on(today),
+        ),
         deadlines.Deadline.HEARING_REQUEST,
         jurisdiction=complaint.jurisdiction,
     )

@@ -35,7 +35,7 @@ from core.views import (
 )
 
 from . import deadlines, selectors, services
-from .choices import Channel, ReferralStatus
+from .choices import ReferralStatus
 from .documents import (
     acknowledgement_letter,
     extension_letter,
@@ -59,6 +59,7 @@ from .forms import (
 )
 from .law import citation
 from .models import Complaint, Notice, Referral
+from .secrets import form_token_again
 
 # Public ---------------------------------------------------------------------------------------
 
@@ -84,14 +85,20 @@ class PublicComplaintView(PublicMixin, ThrottledPostMixin, FormView):
     form_class = PublicComplaintForm
     throttle_bucket = "complaint"
 
+    def get_context_data(self, **kwargs):
+        # The form's one-time token (complaints.secrets): a new one when the form is shown, the one
+        # sent when it is shown again with errors (a new one if that one may no longer be sent).
+        token = form_token_again(self.request.POST.get("form_token", ""))
+        return {**super().get_context_data(**kwargs), "form_token": token}
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            # The form's fields are the service's arguments, less the channel, the date received and
-            # the case: any county's (the office links the complaint to it; the anonymous complainant
-            # is shown nothing of the case).
-            complaint = services.complaint_file(
-                channel=Channel.WEB,
+            # The form's fields are the service's arguments, less the date received and the case:
+            # any county's (the office links the complaint to it; the anonymous complainant is shown
+            # nothing of the case). The same form sent again answers with the complaint it filed.
+            complaint = services.complaint_file_public(
+                form_token=self.request.POST.get("form_token", ""),
                 received_on=timezone.localdate(),
                 case=case_by_number(data["case_number"]),
                 **data,

@@ -6,9 +6,11 @@ Family Code 17800 (complaint within 90 days of knowing; written resolution withi
 receipt, extendable by 30) and 17801 (state hearing request within 90 days of receiving the
 resolution, or of the complaint when none came within 30 days). A deadline that falls on a weekend
 or holiday moves to the next business day (22 CCR 120100; DOMAIN.md applies it everywhere). A date
-before a table's first row raises ``LegalParameterMissing``. Complaints use the complaint keys,
-hearings the hearing keys (``hearings.deadlines``); the hearing request deadline is also printed on
-the complaint's resolution letter, which is why both read it here and neither imports the other.
+before a table's first row raises ``LegalParameterMissing``. The time to request a hearing after a
+written resolution runs from its receipt in California and from the determination in New York
+(``HEARING_REQUEST_COUNTED_FROM``). Complaints use the complaint keys, hearings the hearing keys
+(``hearings.deadlines``); the hearing request deadline is also printed on the complaint's resolution
+letter, which is why both read it here and neither imports the other.
 """
 
 from __future__ import annotations
@@ -75,3 +77,37 @@ def presumed_received_on(mailed_on: date) -> date:
     (``CASEWORKS_MAILING_ALLOWANCE_DAYS``, calendar days; Cal. Code Civ. Proc. 1013(a)) (confirm).
     An office setting, not a legal-parameter row (issue 11.8)."""
     return mailed_on + timedelta(days=settings.CASEWORKS_MAILING_ALLOWANCE_DAYS)
+
+
+class CountedFrom(StrEnum):
+    """The day the time to request a state hearing after a written resolution starts."""
+
+    RECEIPT = "receipt"  # the day the person received the resolution (mailed: ``presumed_received_on``)
+    # The date of the written determination, the notice (``resolution_sent_on``): a resolution reached
+    # earlier but written up later does not shorten the time the notice gives.
+    DETERMINATION = "determination"
+
+
+# California, Fam. Code 17801(c): the 90 days run from receiving the notice of the resolution.
+# New York, 18 NYCRR 358-3.5(b)(1): "A request for a fair hearing must be made within 60 days after
+# the social services agency's determination, action, or failure to act about which you are
+# complaining" -- from the determination, whenever its notice arrives.
+HEARING_REQUEST_COUNTED_FROM = {"CA": CountedFrom.RECEIPT, "NY": CountedFrom.DETERMINATION}
+
+
+def hearing_request_counted_from(jurisdiction: str | None) -> CountedFrom:
+    """From what day ``jurisdiction`` counts the time to request a hearing after a written resolution."""
+    return HEARING_REQUEST_COUNTED_FROM[profile(jurisdiction)]
+
+
+def hearing_request_start(*, jurisdiction: str | None, determined_on: date, received_on: date) -> date:
+    """The day the time to request a state hearing after a written resolution starts: its receipt in
+    California (Fam. Code 17801(c)), the determination in New York (18 NYCRR 358-3.5(b)(1), "within
+    60 days after the social services agency's determination"). ``determined_on`` is the date of the
+    written determination, the resolution notice (``Complaint.resolution_sent_on``; a resolution
+    reached earlier and written up later must not shorten the time), ``received_on`` the day it was,
+    or is presumed, received. The time after a complaint left without a resolution (failure
+    to act) counts from the complaint in both and is not decided here (``hearings.deadlines``)."""
+    if hearing_request_counted_from(jurisdiction) == CountedFrom.DETERMINATION:
+        return determined_on
+    return received_on

@@ -365,8 +365,8 @@ def _rows() -> list[dict]:
         NY_HEARINGS_CORRECTED,
         60,
         "18 NYCRR 358-3.5(b)(1)",
-        note="Calendar days; the regulation counts from the agency's determination (the office's "
-        "letters count from its receipt, which is never shorter). Replaces the mirror of California's 90.",
+        note="Calendar days from the agency's determination, the written resolution's date (as the "
+        "regulation counts; a notice that stated a later day is honoured). Replaces the mirror of California's 90.",
     )
     add(
         "ny.hearing.decision_days",

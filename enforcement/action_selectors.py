@@ -1,4 +1,4 @@
-"""Enforcement reads for the coordinator dashboard and the delinquent-cases page."""
+"""Enforcement reads for the coordinator dashboard, the delinquent-cases page and an action's page."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 
 from cases.models import CaseBalance, Collection
+from cases.redaction import protected_q
 
 from .choices import OPEN_ACTION_STATUSES, ActionStatus, Remedy
-from .models import SweepRun
+from .models import BankMatch, EnforcementAction, SweepRun
 
 ZERO = Decimal("0.00")
 
@@ -22,6 +23,20 @@ def delinquent_balances(*, user):
     qs = CaseBalance.objects.filter(case__status="open", delinquent_since__isnull=False)
     scope = case_scope_q(user, "case__")
     return qs.filter(scope) if scope is not None else qs
+
+
+def levy_institutions_shown(action: EnforcementAction) -> list[str] | None:
+    """The financial institutions of a bank levy's accounts (``BankMatch.institution``, sorted), as
+    a page or the NCP's notice may name them; ``None`` when they are withheld. An account locates
+    its holder: for a person whose whereabouts are withheld (``cases.redaction.protected_q``: the
+    FVI, read now) none is named (42 USC 654(26)). The action's ``partner`` never names one (frozen
+    text, written before the indicator may be set); an action of another remedy has none: ``[]``."""
+    if action.remedy != Remedy.BANK_LEVY:
+        return []
+    matches = BankMatch.objects.filter(action=action)
+    if matches.filter(protected_q("person__")).exists():
+        return None
+    return sorted(set(matches.values_list("institution", flat=True)))
 
 
 def actions_by_remedy_and_stage(*, actions) -> dict:

@@ -7,6 +7,9 @@ through ``rule_revise`` (the change is audited and history kept).
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin import WhereaboutsAdminMixin
+from cases.models import Person
+from cases.redaction import protected_q
 from core.admin import HistoryReadOnlyAdmin, LabelledTabularInline, ReadOnlyAdmin
 
 from .models import (
@@ -143,11 +146,21 @@ class LicenceIncomeCheckAdmin(HistoryReadOnlyAdmin):
 
 
 @admin.register(BankMatch)
-class BankMatchAdmin(SimpleHistoryAdmin):
+class BankMatchAdmin(WhereaboutsAdminMixin, SimpleHistoryAdmin):
+    """An account locates its holder (docs/partner-files.md "FVI"): the matches of a person whose
+    whereabouts are withheld (``cases.redaction.protected_q``, read now) are not listed, searched or
+    opened here, nor their history, as employment rows are not (42 USC 654(26))."""
+
+    hide_protected_rows = True
     list_display = ("person", "institution", "account_last4", "matched_on", "status")
     list_filter = ("status",)
     search_fields = ("institution", "person__last_name")
     raw_id_fields = ("person",)
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        if obj is not None and Person.objects.filter(protected_q(), pk=obj.person_id).exists():
+            return False
+        return super().has_view_history_or_change_history_permission(request, obj)
 
 
 class CourtHearingInline(LabelledTabularInline):

@@ -6,6 +6,12 @@ issue 15.6). It cites the rule's own legal authority, which is the law of the ca
 (rules are per jurisdiction profile). The mailing block comes from ``cases.letters.recipient_block``:
 for an NCP with the family violence indicator it is the office's confidential mailing arrangement,
 never an address (42 USC 654(26)).
+
+A bank levy's notice names the institution(s) holding the NCP's levied accounts, so the NCP knows
+which account and can contest a mistaken match: from the ``BankMatch`` rows through the whereabouts
+rule (``action_selectors.levy_institutions_shown``), since the letter is also read on the action's
+page; for an NCP whose whereabouts are withheld it says "the financial institution", as the
+action's own partner text always does.
 """
 
 from __future__ import annotations
@@ -19,15 +25,20 @@ from cases.models import Address
 from core.letters import Letter, MailingBlock, letter_date, letter_pdf
 from core.money import display
 
+from .action_selectors import levy_institutions_shown
 from .choices import Remedy
 from .models import EnforcementAction
 
 KIND = "enforcement_notice"
 
-# The partners the seeded rules name (``rules_seed``), marked for the catalogue so that a notice in
-# Spanish names them in Spanish. A partner an office types into a rule of its own prints as typed.
+# The partners the seeded rules name (``rules_seed``) and the neutral partners the imports write
+# (FIDM, new hires: frozen text that names no bank or employer), marked for the catalogue so that a
+# notice in Spanish names them in Spanish. A partner an office types into a rule of its own prints
+# as typed.
 SEEDED_PARTNERS = frozenset(
     {
+        gettext_noop("the financial institution"),
+        gettext_noop("the new employer"),
         gettext_noop("Employer"),
         gettext_noop("OCSE Federal Offset Program (U.S. Treasury)"),
         gettext_noop("State tax department"),
@@ -102,7 +113,9 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
                 _("The child support office intends to take the following action: %(remedy)s, sent to %(partner)s.")
                 % {
                     "remedy": remedy,
-                    "partner": partner_in_words(action.partner or rule.partner) or _("the responsible agency"),
+                    "partner": ", ".join(levy_institutions_shown(action) or [])
+                    or partner_in_words(action.partner or rule.partner)
+                    or _("the responsible agency"),
                 },
             ),
             (

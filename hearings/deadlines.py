@@ -1,6 +1,6 @@
 """State-hearing timeframes (Fam. Code 17801; hearing held within 45 days and decided within 75
-(confirm); New York: requested within 60 days, 18 NYCRR 358-3.5(b)(1), decided within 90 days of
-the request, 358-6.4(a)), dated rows read through ``core.deadlines``: hearings no longer uses
+(confirm); New York: requested within 60 days of the determination, 18 NYCRR 358-3.5(b)(1), decided
+within 90 days of the request, 358-6.4(a)), dated rows read through ``core.deadlines``: hearings no longer uses
 complaints' helpers (issue 18.2)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import date
 
 from core.business_days import roll_forward
 from core.dates import add_months
-from core.deadlines import Deadline, due_after, presumed_received_on, profile
+from core.deadlines import Deadline, due_after, hearing_request_start, presumed_received_on, profile
 from core.legal import LegalParameterMissing, legal_parameter_row
 
 from .choices import Basis
@@ -32,16 +32,37 @@ def no_resolution_window_end(complaint_made_on: date, *, jurisdiction: str) -> d
 
 
 def filing_deadline(
-    *, basis: str, complaint_made_on: date, resolution_received_on: date | None, jurisdiction: str
+    *,
+    basis: str,
+    complaint_made_on: date,
+    resolution_received_on: date | None,
+    jurisdiction: str,
+    determined_on: date | None = None,
+    stated_on_notice: date | None = None,
 ) -> date:
-    """90 days after the resolution was received; with no resolution within 30 days, 90 days after
-    the complaint (Fam. Code 17801). A resolution that came late never shortens the time."""
+    """The last day to request a state hearing, rolled to a business day. After a written resolution:
+    in California 90 days after it was received (Fam. Code 17801(c)), in New York 60 days after the
+    determination, ``determined_on`` (18 NYCRR 358-3.5(b)(1): "within 60 days after the social
+    services agency's determination"; ``core.deadlines.hearing_request_start``). A request without a
+    complaint on record has no determination date: its resolution's receipt, never earlier, counts.
+    With no resolution within 30 days (failure to act), the time runs from the complaint in both.
+    A resolution received after those 30 days never shortens the time, and neither does the law: the
+    deadline the office stated on the resolution notice (``stated_on_notice``, the complaint's
+    ``hearing_deadline``, which New York notices counted from receipt before the count followed
+    358-3.5) holds when it is later -- a parent is never held to less time than the office gave."""
     after_complaint = due_after(complaint_made_on, Deadline.HEARING_REQUEST, jurisdiction=jurisdiction)
-    if basis == Basis.RESOLUTION and resolution_received_on:
-        after_resolution = due_after(resolution_received_on, Deadline.HEARING_REQUEST, jurisdiction=jurisdiction)
-        window_end = no_resolution_window_end(complaint_made_on, jurisdiction=jurisdiction)
-        return max(after_resolution, after_complaint) if resolution_received_on > window_end else after_resolution
-    return after_complaint
+    if basis != Basis.RESOLUTION or not resolution_received_on:
+        return after_complaint
+    start = hearing_request_start(
+        jurisdiction=jurisdiction,
+        determined_on=determined_on or resolution_received_on,
+        received_on=resolution_received_on,
+    )
+    after_resolution = due_after(start, Deadline.HEARING_REQUEST, jurisdiction=jurisdiction)
+    window_end = no_resolution_window_end(complaint_made_on, jurisdiction=jurisdiction)
+    if resolution_received_on > window_end:
+        after_resolution = max(after_resolution, after_complaint)
+    return max(after_resolution, stated_on_notice) if stated_on_notice else after_resolution
 
 
 def hold_by(requested_on: date, *, jurisdiction: str) -> date:

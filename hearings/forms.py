@@ -34,7 +34,12 @@ class HearingRequestForm(ContactMixin):
         label="Date the complaint was made (direct requests)", required=False, widget=DateInput
     )
     resolution_received_on = forms.DateField(
-        label="Date the written resolution was received", required=False, widget=DateInput
+        label="Date the written resolution was received",
+        required=False,
+        widget=DateInput,
+        help_text="California counts the 90 days to ask from this date (Fam. Code 17801(c)); New York counts "
+        "its 60 days from the date of the decision (18 NYCRR 358-3.5(b)(1)). Never earlier than the deadline "
+        "the resolution notice stated.",
     )
     alternate_route = forms.CharField(
         label="Alternate route offered (court matters)",

@@ -92,10 +92,17 @@ def hearing_request_create(
     today: date | None = None,
 ) -> HearingRequest:
     """Record a state hearing request. Never drops one: late → flagged for a good-cause decision;
-    a court matter → recorded out of jurisdiction with the alternate route."""
+    a court matter → recorded out of jurisdiction with the alternate route. The filing deadline
+    (``hearings.deadlines.filing_deadline``) counts from the resolution's receipt in California and
+    from its determination, the complaint's ``resolved_on``, in New York; never earlier than the
+    deadline the complaint's resolution notice stated."""
     today = today or _today()
     if requested_on > today:
         raise ValidationError({"requested_on": "The request date cannot be in the future."})
+    # New York counts from the determination (18 NYCRR 358-3.5(b)(1)); the deadline the resolution
+    # notice stated is never taken away from the person who relied on it (``filing_deadline``).
+    determined_on: date | None = None
+    stated_on_notice: date | None = None
     if complaint is not None:
         case = complaint.case
         complaint_made_on = complaint.received_on
@@ -110,6 +117,7 @@ def hearing_request_create(
                 raise ValidationError(
                     {"resolution_received_on": "The resolution cannot be received before it was sent."}
                 )
+            determined_on, stated_on_notice = sent_on, complaint.hearing_deadline
         else:
             resolution_received_on = None
     else:
@@ -148,6 +156,8 @@ def hearing_request_create(
         complaint_made_on=complaint_made_on,
         resolution_received_on=resolution_received_on,
         jurisdiction=jurisdiction,
+        determined_on=determined_on,
+        stated_on_notice=stated_on_notice,
     )
     in_jurisdiction = issue not in COURT_MATTERS
     is_late = requested_on > deadline

@@ -107,7 +107,12 @@ class RequestCreateView(ServiceActionView):
             "contact_email": complaint.contact_email,
             "contact_phone": complaint.contact_phone,
             "issue": ISSUE_OF_CATEGORY.get(complaint.category, ""),
-            "resolution_received_on": presumed_received_on(complaint.resolved_on) if complaint.resolved_on else None,
+            # Presumed received after the day the notice went out, as ``hearing_request_create`` counts.
+            "resolution_received_on": (
+                presumed_received_on(complaint.resolution_sent_on or complaint.resolved_on)
+                if complaint.resolved_on
+                else None
+            ),
             "interpreter_language": complaint.preferred_language if complaint.interpreter_needed else "",
             "accommodation_needs": complaint.accommodation_needs,
         }

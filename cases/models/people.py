@@ -197,6 +197,19 @@ class Employer(TimeStampedModel, AuditedModel):
         return self.name
 
 
+# The jobs income withholding is decided from (``Employment.objects.withholding()``): every job but
+# one awaiting confirmation (``Employment.awaits_confirmation``). The one place that says so: the
+# reconcile, the sweep's "requires employer", the new-hire rule for a desk job and the end of a job
+# all read it.
+WITHHOLDING_JOBS_Q = models.Q(awaits_confirmation=False)
+
+
+class EmploymentQuerySet(RestrictedQuerySet):
+    def withholding(self) -> EmploymentQuerySet:
+        """The jobs that drive income withholding (``WITHHOLDING_JOBS_Q``)."""
+        return self.filter(WITHHOLDING_JOBS_Q)
+
+
 class Employment(TimeStampedModel, AuditedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="employments")
@@ -207,6 +220,15 @@ class Employment(TimeStampedModel, AuditedModel):
     source = models.CharField(max_length=20, choices=EmploymentSource.choices, blank=True)
     ended_reason = models.CharField(max_length=20, choices=EmploymentEndReason.choices, blank=True)
     ended_source = models.CharField(max_length=20, choices=EmploymentSource.choices, blank=True)
+    awaits_confirmation = models.BooleanField(
+        default=False,
+        help_text="Recorded at the desk for a person whose whereabouts are withheld (family violence "
+        "indicator, 42 USC 654(26)): the job drives no income withholding until the new-hire report or an "
+        "e-IWO reply naming the employer confirms it, or a coordinator does on the employer's written word. "
+        "Otherwise the withholding that follows would tell whether the FEIN typed is the employer on file.",
+    )
+
+    objects = EmploymentQuerySet.as_manager()  # type: ignore[misc]  # AuditedModel's, with ``withholding()``
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -220,6 +242,11 @@ class Employment(TimeStampedModel, AuditedModel):
                 condition=models.Q(gross_monthly_income__isnull=True) | models.Q(gross_monthly_income__gte=0),
                 name="employment_income_not_negative",
             ),
+        ]
+        permissions = [
+            # The one answer that may depend on the employer on file (42 USC 654(26)): coordinators,
+            # on the employer's written word, logged (cases.services.employment.employment_confirm).
+            ("confirm_employment", "Confirm a job awaiting confirmation (family violence indicator)"),
         ]
 
     def __str__(self) -> str:

@@ -17,23 +17,28 @@ FVI (42 USC 654(26)): an employer locates the person. Events and the phrases ret
 employer, whoever the person is (the indicator can be set after they were written). For an FVI
 person no answer may depend on the employer on file, or typing FEINs would find it: the job typed
 is recorded whatever is on file (a second open job at an employer already on file, its event and
-the new-hire rule, exactly as for an employer not on file), as ``address_record`` records an FVI
-person's address; only the same job the same user recorded a moment ago (a double submit) is not
-recorded again.
+work item exactly as for an employer not on file), as ``address_record`` records an FVI person's
+address; only the same job the same user recorded a moment ago (a double submit) is not recorded
+again. Nor may what follows depend on it: income withholding is decided per employer (an order in
+force there already, another job there still open), so the job typed *awaits confirmation*
+(``Employment.awaits_confirmation``) and drives no withholding (``Employment.objects.withholding()``)
+until a source outside the desk confirms it (``employments_confirm``): the employer's new-hire
+report, an e-IWO reply naming the employer, or a coordinator on the employer's written word
+(``employment_confirm``, the one deliberate, logged act whose outcome may differ).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -43,10 +48,35 @@ from core.db import advisory_xact_lock
 from core.models import DomainEvent
 from core.services import REPEAT_WINDOW, acting_user, event_record
 
-from ..choices import EMPLOYMENT_DESK_SOURCES, CaseStatus, EmploymentEndReason, EmploymentSource
-from ..models import CaseParticipant, Employer, Employment, Person
+from ..choices import (
+    EMPLOYMENT_DESK_SOURCES,
+    CaseStatus,
+    EmploymentEndReason,
+    EmploymentSource,
+    ParticipantRole,
+    WorkItemStatus,
+)
+from ..models import Case, CaseParticipant, Employer, Employment, Person, WorkItem
 from ..redaction import whereabouts_shown
 from ..selectors import employer_by_fein
+from .work import work_item_create
+
+# What the desk says of a job that awaits confirmation (the same words whatever FEIN was typed), and
+# the work item it raises on each open case where the person is the NCP.
+# Not by a payment: the employer on file remits every pay day, so a payment file confirming the job
+# typed at it would answer a right guess within a pay cycle (the job's flag, the person page).
+AWAITING_CONFIRMATION = (
+    "Income withholding starts once the job is confirmed: by the employer's new-hire report (due within "
+    "20 days of hire, 42 USC 653a(b)) or an e-IWO reply naming the employer, or by a coordinator on the "
+    "employer's written word."
+)
+CONFIRM_WORK_KIND = "employment_confirm"
+CONFIRM_WORK_DAYS = 20  # the employer's new-hire report is due within 20 days of hire (42 USC 653a(b)(2))
+CONFIRM_WORK_TITLE = (
+    "A job awaits confirmation before income withholding (family violence indicator): look for the new-hire "
+    "report, or have a coordinator confirm it on the employer's written word"
+)
+EVIDENCE_MAX = 200
 
 EMPLOYER_FIELDS = ("name", "line1", "line2", "city", "state", "postal_code", "phone", "contact_email")
 
@@ -76,6 +106,20 @@ def _open_cases(person: Person) -> list[int]:
         .values_list("case_id", flat=True)
         .distinct()
     )
+
+
+def _job_events_record(*, verb: str, employment: Employment, by: User, summary: str, data: dict[str, Any]) -> None:
+    """``verb`` about ``employment`` on each open case of its person (``person_id`` and
+    ``employment_id`` in the data, with ``data``); the summary names no employer (FVI)."""
+    for case_id in _open_cases(employment.person):
+        event_record(
+            verb=verb,
+            subject=employment,
+            case_id=case_id,
+            actor=by,
+            summary=summary,
+            data={"person_id": employment.person_id, "employment_id": employment.pk, **data},
+        )
 
 
 def employment_record(*, person: Person, data: dict[str, Any], by: User) -> EmploymentRecorded:
@@ -134,33 +178,111 @@ def employment_record(*, person: Person, data: dict[str, Any], by: User) -> Empl
         if existing is not None:
             return EmploymentRecorded(existing, created=False, employer_created=False, withholding="")
         employment = Employment(
-            person=person, employer=employer, started_on=started_on, source=source, gross_monthly_income=income
+            person=person,
+            employer=employer,
+            started_on=started_on,
+            source=source,
+            gross_monthly_income=income,
+            awaits_confirmation=not whereabouts_shown(person),
         )
         employment.full_clean()
         employment.save()
+        # A job awaiting confirmation: enforcement's hook does nothing and says nothing for it.
         said = [phrase for fn in hooks.employment_recorded if (phrase := fn(employment=employment, by=by))]
+        if employment.awaits_confirmation:
+            said.append(AWAITING_CONFIRMATION[0].lower() + AWAITING_CONFIRMATION[1:-1])
+            _confirmation_work_items(employment, started_on=started_on, by=by)
         summary = (
             f"A job of {person.display_name} was recorded ({employment.get_source_display().lower()}), "
             f"started {display_date(started_on)}" + (f"; {'; '.join(said)}" if said else "")
         )
-        for case_id in _open_cases(person):
-            event_record(
-                verb="employment.recorded",
-                subject=employment,
-                case_id=case_id,
-                actor=by,
-                summary=summary,
-                data={
-                    "person_id": person.pk,
-                    "employment_id": employment.pk,
-                    "employer_id": employer.pk,
-                    "employer_created": employer_created,
-                    "source": source,
-                },
-            )
+        _job_events_record(
+            verb="employment.recorded",
+            employment=employment,
+            by=by,
+            summary=summary,
+            data={"employer_id": employer.pk, "employer_created": employer_created, "source": source},
+        )
         return EmploymentRecorded(
             employment, created=True, employer_created=employer_created, withholding="; ".join(said)
         )
+
+
+def _confirmation_work_items(employment: Employment, *, started_on: date, by: User) -> None:
+    """One work item per open case where the person is the NCP (withholding is at stake there), for
+    the case's caseworker, the same whatever FEIN was typed; done when the job is confirmed."""
+    case_ids = (
+        CaseParticipant.objects.filter(person=employment.person, role=ParticipantRole.NCP, case__status=CaseStatus.OPEN)
+        .order_by("case_id")
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    for case in Case.objects.filter(pk__in=list(case_ids)).order_by("pk"):
+        work_item_create(
+            case=case,
+            kind=CONFIRM_WORK_KIND,
+            due_on=max(started_on + timedelta(days=CONFIRM_WORK_DAYS), timezone.localdate()),
+            title=CONFIRM_WORK_TITLE,
+            dedupe_key=f"employment-confirm:{case.pk}:{employment.pk}",
+            notes=f"A job started {display_date(started_on)} was recorded on the person page. {AWAITING_CONFIRMATION}",
+            by=by,
+        )
+
+
+def employments_confirm(*, jobs: QuerySet[Employment]) -> int:
+    """Confirm ``jobs`` (set-based): those awaiting confirmation (recorded at the desk for a person
+    whose whereabouts are withheld) drive income withholding from now on, as any job does. Called
+    when a source outside the desk names the employer: the new-hire report (42 USC 653a), an e-IWO
+    reply, a coordinator on the employer's written word (``employment_confirm``); the caller applies
+    the new-hire rule. Their confirmation work items are done. Returns how many were confirmed."""
+    ids = list(jobs.filter(awaits_confirmation=True).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Employment.objects.filter(pk__in=ids).update(awaits_confirmation=False, updated_at=timezone.now())
+    WorkItem.objects.filter(
+        kind=CONFIRM_WORK_KIND,
+        status=WorkItemStatus.OPEN,
+        dedupe_key__in=[
+            f"employment-confirm:{case_id}:{pk}"
+            for pk, case_id in CaseParticipant.objects.filter(
+                person__employments__pk__in=ids, role=ParticipantRole.NCP
+            ).values_list("person__employments__pk", "case_id")
+        ],
+    ).update(status=WorkItemStatus.DONE, completed_on=timezone.localdate())
+    return len(ids)
+
+
+def employment_confirm(*, employment: Employment, evidence: str, by: User) -> str:
+    """A coordinator confirms a job awaiting confirmation on the employer's written word (a letter, a
+    verification of employment), described in ``evidence`` (required, short; it should not name the
+    employer). The one act at the office whose outcome may depend on the employer on file (42 USC
+    654(26)): a deliberate one, by a holder of ``cases.confirm_employment``, recorded on each open
+    case (``employment.confirmed``, naming no employer). The job then drives income withholding as a
+    new job does (``core.hooks.employment_recorded``). Returns what enforcement did, in words naming
+    no employer."""
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise ValidationError({"evidence": "Say what the employer's written word is (a letter, a verification)."})
+    if len(evidence) > EVIDENCE_MAX:
+        raise ValidationError({"evidence": f"Keep the evidence to {EVIDENCE_MAX} characters."})
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=employment.person_id).first()
+        employment = Employment.objects.select_for_update().select_related("person", "employer").get(pk=employment.pk)
+        if employment.ended_on is not None:
+            raise ValidationError(f"This job ended on {display_date(employment.ended_on)}: nothing to confirm.")
+        if not employment.awaits_confirmation:
+            raise ValidationError("This job is not awaiting confirmation.")
+        employments_confirm(jobs=Employment.objects.filter(pk=employment.pk))
+        employment.awaits_confirmation = False
+        said = [phrase for fn in hooks.employment_recorded if (phrase := fn(employment=employment, by=by))]
+        summary = (
+            f"A job of {employment.person.display_name}, started {display_date(employment.started_on)}, was "
+            "confirmed on the employer's written word" + (f"; {'; '.join(said)}" if said else "")
+        )
+        _job_events_record(
+            verb="employment.confirmed", employment=employment, by=by, summary=summary, data={"evidence": evidence}
+        )
+        return "; ".join(said)
 
 
 def _recorded_by_moments_ago(jobs, *, by: User):
@@ -223,19 +345,11 @@ def employment_end(
             f"({employment.get_ended_reason_display().lower()}; {employment.get_ended_source_display().lower()})"
             + (f"; {'; '.join(said)}" if said else "")
         )
-        for case_id in _open_cases(employment.person):
-            event_record(
-                verb="employment.ended",
-                subject=employment,
-                case_id=case_id,
-                actor=by,
-                summary=summary,
-                data={
-                    "person_id": employment.person_id,
-                    "employment_id": employment.pk,
-                    "ended_on": ended_on.isoformat(),
-                    "reason": reason,
-                    "source": source,
-                },
-            )
+        _job_events_record(
+            verb="employment.ended",
+            employment=employment,
+            by=by,
+            summary=summary,
+            data={"ended_on": ended_on.isoformat(), "reason": reason, "source": source},
+        )
         return "; ".join(said)

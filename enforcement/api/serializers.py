@@ -15,7 +15,7 @@ from core.api.rows import Represent, field_representers, row_representer
 
 from ..choices import PartnerFileDirection, PartnerFileStatus, PaymentFileStatus, ReturnFileStatus
 from ..models import CourtHearing, EnforcementAction, PartnerFile, Petition, RemedyRule
-from ..services.partner_files import partner_file_carries_fti
+from ..services.partner_files import partner_file_carries_fti, partner_file_errors_without_fti
 from ..services.payments import MAX_FILE_BYTES as PAYMENT_FILE_MAX_BYTES
 from ..services.returns import MAX_FILE_BYTES as RETURN_FILE_MAX_BYTES
 
@@ -242,7 +242,11 @@ class NachaReturnReportSerializer(serializers.Serializer):
 # ---- partner files -----------------------------------------------------------------------------------------
 class PartnerFileErrorSerializer(serializers.Serializer):
     line = serializers.IntegerField(help_text="Line of the file (0: the file as a whole, or the request).")
-    reason = serializers.CharField(help_text="What is wrong, naming the field and its columns.")
+    reason = serializers.CharField(
+        required=False,
+        help_text="What is wrong, naming the field and its columns. Absent for a kind that carries federal tax "
+        "information (offset-collections): a reason quotes the record's amounts (IRS Publication 1075).",
+    )
 
 
 class PartnerFileReportSerializer(serializers.Serializer):
@@ -284,11 +288,13 @@ class PartnerFileUploadSerializer(serializers.Serializer):
 
 
 def partner_file_api_report(partner_file: PartnerFile) -> dict:
-    """A partner file's report as the API gives it: the totals of a file carrying federal tax
-    information (tax offset amounts) withheld, since no partner key is shown FTI (IRS
-    Publication 1075; docs/ledger.md)."""
+    """A partner file's report as the API gives it: of a file carrying federal tax information,
+    the totals (tax offset amounts) withheld and its errors reduced to their lines (a reason quotes
+    the amounts), since no partner key is shown FTI (IRS Publication 1075; docs/ledger.md)."""
     report = partner_file.report
-    return {**report, "totals": {}} if partner_file_carries_fti(partner_file.kind) else report
+    if not partner_file_carries_fti(partner_file.kind):
+        return report
+    return {**report, "totals": {}, "errors": partner_file_errors_without_fti(partner_file)}
 
 
 class PartnerFileSerializer(serializers.ModelSerializer):

@@ -45,6 +45,7 @@ from django.utils import timezone
 from cases.choices import EmploymentSource
 from cases.models import Employer, Employment
 from cases.selectors import employer_by_fein
+from cases.services.employment import employments_confirm
 from cases.services.work import work_item_create
 from core.dates import display_date
 from core.services import event_record
@@ -399,17 +400,24 @@ def _separation(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, tod
     ).update(ended_on=ended, ended_source=EmploymentSource.EIWO)
     new_employer = _employer_for(ack, on=today)
     proposed = moved = 0
-    if (
-        new_employer is not None
-        and ncp is not None
-        and not Employment.objects.filter(person=ncp, employer=new_employer, ended_on__isnull=True).exists()
-    ):
-        employment = Employment.objects.create(
-            person=ncp,
-            employer=new_employer,
-            started_on=min(ended + timedelta(days=1), today),
-            source=EmploymentSource.EIWO,
-        )
+    employment = None
+    if new_employer is not None and ncp is not None:
+        open_there = Employment.objects.filter(person=ncp, employer=new_employer, ended_on__isnull=True)
+        if not open_there.withholding().exists():
+            # An open job there awaiting confirmation (typed at the desk for an FVI person) is the
+            # job the reply names: confirmed, the new-hire rule applies to it; else a new one.
+            employment = open_there.order_by("-pk").first()
+            if employment is not None:
+                employments_confirm(jobs=open_there)
+                employment.awaits_confirmation = False
+            else:
+                employment = Employment.objects.create(
+                    person=ncp,
+                    employer=new_employer,
+                    started_on=min(ended + timedelta(days=1), today),
+                    source=EmploymentSource.EIWO,
+                )
+    if employment is not None:
         proposed, moved, no_rule = new_job_withholding(
             employment=employment,
             figures={

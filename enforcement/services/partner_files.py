@@ -250,6 +250,17 @@ def partner_file_carries_fti(kind: str) -> bool:
 PARTNER_FILE_FTI_FIELDS = ("counts", "totals", "errors")
 
 
+def partner_file_errors_without_fti(partner_file) -> list[dict]:
+    """``partner_file``'s errors for a channel that has no FTI gate (the partner API, domain
+    events): of a file carrying FTI, the line of each error only, since a refused line's reason
+    quotes its amounts (IRS Publication 1075); the reasons stay on the file for cleared staff
+    (``partner_file_report_shown``)."""
+    errors = [{"line": e.get("line", 0), "reason": e.get("reason", "")} for e in (partner_file.errors or [])]
+    if partner_file_carries_fti(partner_file.kind):
+        return [{"line": e["line"]} for e in errors]
+    return errors
+
+
 def partner_file_report_shown(*, request, partner_file) -> bool:
     """Whether the staff member of ``request`` may see ``partner_file``'s report figures (its
     ``PARTNER_FILE_FTI_FIELDS``): always for a file without FTI; for a file carrying FTI, by the FTI
@@ -372,7 +383,7 @@ def _event(partner_file, *, by=None, actor_label: str = "") -> None:
             # A file carrying FTI keeps its money totals on the file (shown to the cleared only), not
             # in an event anyone who reads events may open (IRS Publication 1075).
             "totals": {} if partner_file_carries_fti(partner_file.kind) else partner_file.totals,
-            "errors": partner_file.errors[:20],
+            "errors": partner_file_errors_without_fti(partner_file)[:20],
         },
     )
 

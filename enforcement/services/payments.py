@@ -511,12 +511,15 @@ def employment_ended_withholding(*, employment, by) -> str:
     ends them (``withholding_orders_end``). The phrase names no employer (FVI). While the person has
     another open job at that employer the orders there stand: an FVI person's job is recorded again
     when typed again (``cases.services.employment``), and ending the one typed must not answer
-    whether it was the employer on file (42 USC 654(26))."""
+    whether it was the employer on file (42 USC 654(26)). So only jobs that drive withholding count
+    (``Employment.objects.withholding()``): a job awaiting confirmation (typed at the desk for an
+    FVI person) ends no order when it ends, and keeps none in force when the job on file ends."""
     on = employment.ended_on
+    if employment.awaits_confirmation:
+        return ""
     if (
-        Employment.objects.filter(
-            person_id=employment.person_id, employer_id=employment.employer_id, ended_on__isnull=True
-        )
+        Employment.objects.withholding()
+        .filter(person_id=employment.person_id, employer_id=employment.employer_id, ended_on__isnull=True)
         .exclude(pk=employment.pk)
         .exists()
     ):

@@ -613,9 +613,10 @@ def qualifying_balances(*, rule: RemedyRule, as_of: date, balances):
         qs = qs.filter(
             Exists(SupportOrder.objects.filter(case_id=OuterRef("case_id"), status="active")),
             Exists(
-                Employment.objects.filter(person_id=OuterRef("ncp_person_id"), started_on__lte=as_of).filter(
-                    Q(ended_on__isnull=True) | Q(ended_on__gte=as_of)
-                )
+                # A job awaiting confirmation (typed at the desk for an FVI person) is no employer yet.
+                Employment.objects.withholding()
+                .filter(person_id=OuterRef("ncp_person_id"), started_on__lte=as_of)
+                .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=as_of))
             ),
         )
     if rule.requires_bank_match:
@@ -839,6 +840,8 @@ def _propose_chunk_sql(*, run: SweepRun, rules: list[RemedyRule], low: int, high
         """,  # noqa: S608 — constant text; every value is a parameter
         named,
     )
+    # The NCP's employer: a current job that drives withholding (``cases.models.people.WITHHOLDING_JOBS_Q``,
+    # said in SQL here: ``NOT m.awaits_confirmation``), as ``qualifying_balances`` asks on SQLite.
     # Each pair left gets its NCP and, for a rule adding the NCP's cases, the NCP's totals by a
     # LATERAL lookup on the indexes (the participant's (case, role) and (person, role), the case's
     # and the balance's keys): linear in the pairs. As CTEs joined to the pairs, a first sweep's
@@ -858,7 +861,8 @@ def _propose_chunk_sql(*, run: SweepRun, rules: list[RemedyRule], low: int, high
               SELECT p.person_id,
                      EXISTS (SELECT 1 FROM cases_employment m
                               WHERE m.person_id = p.person_id AND m.started_on <= %(as_of)s
-                                AND (m.ended_on IS NULL OR m.ended_on >= %(as_of)s)) AS employed,
+                                AND (m.ended_on IS NULL OR m.ended_on >= %(as_of)s)
+                                AND NOT m.awaits_confirmation) AS employed,
                      EXISTS (SELECT 1 FROM enforcement_bankmatch k WHERE k.person_id = p.person_id AND k.status = 'open')
                          AS matched
                 FROM cases_caseparticipant p

@@ -308,11 +308,14 @@ def _issue(
 
 
 def current_employments(*, case: Case, on: date) -> list[Employment]:
+    """The NCP's jobs current on ``on`` that drive withholding: not one awaiting confirmation
+    (``Employment.objects.withholding()``: typed at the desk for an FVI person, 42 USC 654(26))."""
     ncp = case.ncp
     if ncp is None:
         return []
     return list(
-        Employment.objects.filter(person=ncp, started_on__lte=on)
+        Employment.objects.withholding()
+        .filter(person=ncp, started_on__lte=on)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
         .select_related("employer")
         .order_by("id")
@@ -419,9 +422,8 @@ def _terminate(
 
 def _employment_of(iwo: IncomeWithholdingOrder) -> Employment:
     found = (
-        Employment.objects.filter(
-            person__participations__case=iwo.case, person__participations__role="ncp", employer=iwo.employer
-        )
+        Employment.objects.withholding()
+        .filter(person__participations__case=iwo.case, person__participations__role="ncp", employer=iwo.employer)
         .order_by("-started_on")
         .first()
     )

@@ -25,6 +25,7 @@ from core.lists import BulkActionMixin, ListViewMixin
 from core.models import DomainEvent
 from core.views import FilteredListView, ObjectDetailView, PermissionMixin, ServiceActionView
 
+from ..action_selectors import levy_institutions_shown
 from ..choices import ActionStatus, ReleaseReason, Remedy
 from ..filtersets import EnforcementActionFilterSet
 from ..forms import ActionEndForm, ContestDecisionForm, ContestForm, LicenceIncomeCheckForm
@@ -215,6 +216,8 @@ class ActionDetailView(ObjectDetailView):
                     f"Not to be sent to {action.partner or 'the partner'}: {_release_why(action, reason)}. The nightly "
                     "sweep releases it; sending it or upholding its contest releases it now."
                 )
+        if action.remedy == Remedy.BANK_LEVY:  # the bank from the account rows, through the whereabouts rule
+            context.update(levy_institutions=levy_institutions_shown(action), withheld=WITHHELD)
         if action.remedy == Remedy.INCOME_WITHHOLDING:
             from .withholding import LumpSumForm
 

@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.api.views import PartnerReadOnlyViewSet, RestrictedQuerysetMixin
-from hearings.filtersets import HearingRequestFilterSet
+from hearings.filtersets import HearingRequestApiFilterSet
 from hearings.models import Hearing, HearingRequest
 
 from .serializers import HearingRequestSerializer
@@ -15,7 +15,7 @@ from .serializers import HearingRequestSerializer
 class HearingRequestViewSet(RestrictedQuerysetMixin, PartnerReadOnlyViewSet):  # the key's counties
     scope_resource = "hearings"
     serializer_class = HearingRequestSerializer
-    filterset_class = HearingRequestFilterSet
+    filterset_class = HearingRequestApiFilterSet
     lookup_field = "number"
     lookup_value_converter = "str"
     queryset = (

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Employer, Employment
-from cases.services.employment import employment_record
+from cases.services.employment import AWAITING_CONFIRMATION, employment_record
 from core.models import DomainEvent
 from enforcement.choices import ActionStatus, Remedy
 from enforcement.models import EnforcementAction, IncomeWithholdingOrder
@@ -24,6 +24,7 @@ from tests.enforcement.iwo_factories import active_withholding_action
 
 pytestmark = pytest.mark.django_db
 
+FVI_RECORDED = f"Job recorded. The employer stays withheld (family violence indicator). {AWAITING_CONFIRMATION}"
 SECRET = {"name": "Quiet Harbor Fisheries", "line1": "7 Wharf Row", "city": "Rensselaer", "phone": "518-555-0199"}
 
 
@@ -466,7 +467,7 @@ def test_a_guess_at_an_fvi_persons_employer_gets_the_answer_any_fein_gets_and_is
         assert response.status_code == 302
         answers.append([str(m) for m in get_messages(response.wsgi_request)][-1])
         client.get(response.url)  # the messages shown, as the browser would
-    assert answers == ["Job recorded. The employer stays withheld (family violence indicator)."] * 2
+    assert answers == [FVI_RECORDED] * 2
     logged = AccessLog.objects.filter(kind="sensitive_read", object_id=str(ncp.pk), fields=["employment"])
     assert sorted(row.detail["fein_typed"] for row in logged) == ["111222333", "987654321"]
 
@@ -578,7 +579,7 @@ def test_a_double_submit_on_an_fvi_persons_page_records_the_job_once(client, rol
     ncp = case.ncp
     client.force_login(worker)
     answers = [_record_and_read(client, case, "123456789") for _ in range(2)]
-    assert answers[0] == answers[1] == ["Job recorded. The employer stays withheld (family violence indicator)."]
+    assert answers[0] == answers[1] == [FVI_RECORDED]
     assert Employment.objects.filter(person=ncp).count() == 1
     assert DomainEvent.objects.filter(verb="employment.recorded").count() == 1
     # another user typing the same job records it: the answer may not depend on what is on file

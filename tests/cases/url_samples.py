@@ -86,6 +86,7 @@ def url_samples(*, users) -> dict[str, dict]:
         "cases:person_fvi_clear": {**number, "person_id": cp.pk},
         "cases:employment_add": {**number, "person_id": case.ncp.pk},
         "cases:employment_end": {**number, "person_id": case.ncp.pk, "pk": job.pk},
+        "cases:employment_confirm": {**number, "person_id": case.ncp.pk, "pk": job.pk},
         "cases:workitem_complete": {"pk": item.pk},
         "cases:workitem_reassign": {"pk": item.pk},
         "cases:fvi_override_use": {"pk": override.pk},

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from complaints import services
 from complaints.choices import Category, Channel
@@ -26,3 +27,16 @@ def file_complaint(db):
         return services.complaint_file(**values)
 
     return make
+
+
+@pytest.fixture
+def post_public(client):
+    """``post_public(data, **extra)`` → the public complaint form as a browser sends it: shown (with
+    its one-time token), then sent with ``data``."""
+
+    def post(data: dict, **extra):
+        url = reverse("complaints:public_form")
+        token = client.get(url).context["form_token"]
+        return client.post(url, {**data, "form_token": token}, **extra)
+
+    return post

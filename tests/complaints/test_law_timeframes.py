@@ -14,8 +14,12 @@ as they were, so a deadline already stated in a letter keeps the days in force o
 """
 
 from datetime import date, timedelta
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.db import connection
 
 from complaints import services
 from core.deadlines import Deadline, days_for, due_after, legal_key
@@ -63,6 +67,38 @@ def test_a_new_york_fair_hearing_is_requested_within_60_days():
     assert days_for(Deadline.HEARING_REQUEST, jurisdiction="NY", on=NY_CORRECTED - timedelta(days=1)) == 90
     row = LegalParameter.objects.get(key=legal_key(Deadline.HEARING_REQUEST, "NY"), effective_on=NY_CORRECTED)
     assert "18 NYCRR 358-3.5(b)(1)" in row.citation and not row.confirm
+
+
+def _core_0024():
+    return import_module("core.migrations.0024_ny_hearing_request_counted_from_the_determination")
+
+
+def test_the_new_york_request_row_says_the_days_run_from_the_determination():
+    """The seed and core 0024 give the row the same note: 358-3.5(b)(1) counts from the determination."""
+    [seeded] = [r for r in SEED_ROWS if r["key"] == "ny.hearing.request_days" and r["effective_on"] == NY_CORRECTED]
+    assert seeded["note"] == _core_0024().NEW_NOTE and "from the agency's determination" in seeded["note"]
+    assert "never shorter" not in seeded["note"]
+    row = LegalParameter.objects.get(key="ny.hearing.request_days", effective_on=NY_CORRECTED)
+    assert row.note == seeded["note"]
+
+
+def test_core_0024_rewrites_the_seeded_note_with_history_and_back_and_leaves_an_edited_one():
+    migration, editor = _core_0024(), SimpleNamespace(connection=connection)
+    row = LegalParameter.objects.get(key="ny.hearing.request_days", effective_on=NY_CORRECTED)
+    LegalParameter.objects.filter(pk=row.pk).update(note=migration.OLD_NOTE)  # as core 0014 left it
+    migration.recount(apps, editor)
+    row.refresh_from_db()
+    assert (row.note, row.value, row.citation) == (migration.NEW_NOTE, 60, "18 NYCRR 358-3.5(b)(1)")
+    assert row.history.filter(history_change_reason=migration.REASON).count() == 1
+    migration.recount(apps, editor)  # a second run changes nothing
+    assert row.history.filter(history_change_reason=migration.REASON).count() == 1
+    migration.undo(apps, editor)
+    row.refresh_from_db()
+    assert row.note == migration.OLD_NOTE
+    LegalParameter.objects.filter(pk=row.pk).update(note="Office note.")
+    migration.recount(apps, editor)
+    row.refresh_from_db()
+    assert row.note == "Office note."
 
 
 def test_a_new_york_fair_hearing_is_decided_within_90_days_of_the_request():

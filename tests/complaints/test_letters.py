@@ -15,6 +15,7 @@ from cases.models import SentLetter, WorkItem
 from complaints import services
 from complaints.documents import extension_letter, letter_pdf, resolution_letter
 from core.models import DomainEvent
+from tests.cases.factories import CaseFactory
 from tests.enforcement.test_withholding import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -75,38 +76,39 @@ def test_the_extension_letter_to_a_public_complainant_without_email_opens_a_work
     assert pdf_text(letter_pdf(extension_letter(complaint))).count("518-555-0100") == 0
 
 
-# B: the notice's date and the hearing deadline count from the day it goes out ---------------------
+# B: the notice's date and, in California, the hearing deadline count from the day it goes out ---------
 
 
 def test_a_resolution_entered_late_is_dated_and_counted_from_the_day_it_goes_out(file_complaint, role_user):
-    complaint = file_complaint(preferred_language="Spanish")
+    complaint = file_complaint(case=CaseFactory(jurisdiction="CA"), preferred_language="Spanish")
     complaint = resolve(complaint, role_user("ombudsperson"), resolved_on=date(2026, 11, 20), today=date(2026, 12, 10))
     assert complaint.resolution_sent_on == date(2026, 12, 10)
-    # Sent Dec 10, presumed received Dec 15 (+5 days' mailing), + 60 days (New York, 18 NYCRR
-    # 358-3.5(b)(1)) = Saturday Feb 13, 2027; Monday Feb 15 is Washington's Birthday -> Feb 16.
-    assert complaint.hearing_deadline == date(2027, 2, 16)
+    # California counts from receipt (Fam. Code 17801(c)): sent Dec 10, presumed received Dec 15
+    # (+5 days' mailing), + 90 days = Monday Mar 15, 2027.
+    assert complaint.hearing_deadline == date(2027, 3, 15)
     english = pdf_text(letter_pdf(resolution_letter(complaint, language="en")))
     assert "Date December 10, 2026" in english and "Resolved November 20, 2026" in english
-    assert "at the latest by February 16, 2027" in english
+    assert "at the latest by March 15, 2027" in english
     spanish = pdf_text(letter_pdf(resolution_letter(complaint)))
-    assert "10 de diciembre de 2026" in spanish and "16 de febrero de 2027" in spanish
+    assert "10 de diciembre de 2026" in spanish and "15 de marzo de 2027" in spanish
 
 
 def test_a_hearing_request_counts_receipt_from_the_day_the_notice_went_out(file_complaint, role_user):
     from hearings.services import hearing_request_create
 
-    complaint = resolve(file_complaint(), role_user("ombudsperson"), today=date(2026, 12, 10))
+    complaint = file_complaint(case=CaseFactory(jurisdiction="CA"))
+    complaint = resolve(complaint, role_user("ombudsperson"), today=date(2026, 12, 10))
     request = hearing_request_create(
         complaint=complaint,
         requester_name="Dana Parent",
         issue="distribution",
         statement="s",
-        requested_on=date(2027, 2, 16),
-        today=date(2027, 2, 16),
+        requested_on=date(2027, 3, 15),
+        today=date(2027, 3, 15),
     )
     assert request.resolution_received_on == date(2026, 12, 15)
-    # Dec 15 + 60 (18 NYCRR 358-3.5(b)(1)) = Feb 13 (Saturday); Feb 15 a holiday -> Feb 16.
-    assert request.filing_deadline == date(2027, 2, 16) and not request.is_late
+    # Dec 15 + 90 (Fam. Code 17801(c)) = Monday Mar 15, 2027.
+    assert request.filing_deadline == date(2027, 3, 15) and not request.is_late
 
 
 @time_machine.travel("2026-11-23 15:00Z")
@@ -149,14 +151,18 @@ def test_the_days_to_ask_for_a_hearing_are_the_legal_parameters(file_complaint, 
     from core.models import LegalParameter
 
     complaint = file_complaint(preferred_language="Spanish")
-    LegalParameter.objects.filter(key="ny.hearing.request_days").update(value=60)
+    LegalParameter.objects.filter(key="ny.hearing.request_days").update(value=45)
     complaint = resolve(complaint, role_user("ombudsperson"))
-    # Sent Nov 23 + 5 = Nov 28; + 60 days = Jan 27, 2027.
-    assert complaint.hearing_deadline == date(2027, 1, 27)
+    # New York counts from the determination, the notice's date (18 NYCRR 358-3.5(b)(1)), not the
+    # earlier day the resolution was reached: Nov 23 + 45 days = Thursday Jan 7, 2027.
+    assert complaint.hearing_deadline == date(2027, 1, 7)
     english = pdf_text(letter_pdf(resolution_letter(complaint, language="en")))
-    assert "Ask within 60 days after you receive this notice: at the latest by January 27, 2027" in english
+    assert (
+        "Ask within 45 days after the date of this notice, November 23, 2026: at the latest by January 7, 2027"
+        in english
+    )
     spanish = pdf_text(letter_pdf(resolution_letter(complaint)))
-    assert "dentro de los 60 días" in spanish and "90 días" not in spanish
+    assert "dentro de los 45 días" in spanish and "90 días" not in spanish and "60 días" not in spanish
 
 
 # E: plurals ---------------------------------------------------------------------------------------
@@ -190,3 +196,66 @@ def test_letters_to_a_web_complainant_say_nothing_of_whether_their_case_number_n
 
     assert case_lines("NY-000777", case) == ["NY-000777"] * 3
     assert case_lines("NY-000778", None) == ["NY-000778"] * 3
+
+
+# F: New York counts the time to ask for a fair hearing from the decision, California from receipt -----
+
+CA_RIGHT_EN = (
+    "If you are not satisfied with this resolution, you have the right to ask for a state hearing (Fam. Code "
+    "17801). Ask within 90 days after you receive this notice: at the latest by March 19, 2027 (a mailed notice "
+    "is counted as received 5 days after the date above). A hearing can decide a denied or delayed application, "
+    "a case action taken in violation of the law or not in time, a wrong distribution, disbursement or arrears "
+    "calculation, and a decision to close your case. It cannot change a court-ordered support amount, custody or "
+    "visitation: those belong to the court. The ombudsperson can help you ask for a hearing and arrange an "
+    "interpreter, free of charge."
+)
+CA_RIGHT_ES = (
+    "Si no está conforme con esta resolución, usted tiene derecho a solicitar una audiencia estatal (Fam. Code "
+    "17801). Solicítela dentro de los 90 días siguientes a la fecha en que reciba este aviso: a más tardar el 19 "
+    "de marzo de 2027 (un aviso enviado por correo se considera recibido 5 días después de la fecha indicada "
+    "arriba). En una audiencia se puede decidir sobre una solicitud denegada o demorada, una acción en su caso "
+    "tomada en violación de la ley o fuera de plazo, una distribución, un desembolso o un cálculo de atrasos "
+    "equivocado, y la decisión de cerrar su caso. No se puede cambiar el monto de manutención ordenado por el "
+    "tribunal, la custodia ni las visitas: esos asuntos corresponden al tribunal. El defensor del cliente "
+    "(ombudsperson) puede ayudarle a solicitar una audiencia y conseguirle un intérprete sin costo alguno."
+)
+
+
+def _hearing_right(complaint, language):
+    """The text of the letter's section on the hearing right (its heading starts "Your right to")."""
+    letter = resolution_letter(complaint, language=language)
+    [text] = [text for heading, text in letter.sections if heading.startswith(("Your right", "Su derecho"))]
+    return text
+
+
+def test_a_new_york_resolution_gives_60_days_from_the_date_of_the_notice(file_complaint, role_user):
+    complaint = file_complaint(preferred_language="Spanish")
+    complaint = resolve(complaint, role_user("ombudsperson"), resolved_on=date(2026, 12, 10), today=date(2026, 12, 14))
+    # 18 NYCRR 358-3.5(b)(1): "within 60 days after the social services agency's determination", the
+    # written notice of Monday Dec 14 (reached Dec 10: written up later, that must not shorten the
+    # time): + 60 = Friday Feb 12, 2027, Lincoln's Birthday in New York, then a weekend and Presidents'
+    # Day: Tuesday Feb 16. The mailing adds nothing (counted from receipt it said Feb 17).
+    assert complaint.hearing_deadline == date(2027, 2, 16)
+    english = _hearing_right(complaint, "en")
+    assert (
+        "(N.Y. Social Services Law 22; 18 NYCRR Part 358). Ask within 60 days after the date of this notice, "
+        "December 14, 2026: at the latest by February 16, 2027. A hearing can decide" in english
+    )
+    assert "receive" not in english and "mailed" not in english
+    spanish = _hearing_right(complaint, "es")
+    assert (
+        "Solicítela dentro de los 60 días siguientes a la fecha de este aviso, el 14 de diciembre de 2026: a más "
+        "tardar el 16 de febrero de 2027. En una audiencia" in spanish
+    )
+    assert "reciba" not in spanish and "correo" not in spanish
+    pdf = pdf_text(letter_pdf(resolution_letter(complaint)))
+    assert "fecha de este aviso, el 14 de diciembre de 2026: a más tardar el 16 de febrero de 2027" in pdf
+
+
+def test_a_california_resolution_counts_90_days_from_receipt_in_the_same_words(file_complaint, role_user):
+    complaint = file_complaint(case=CaseFactory(jurisdiction="CA"), preferred_language="Spanish")
+    complaint = resolve(complaint, role_user("ombudsperson"), resolved_on=date(2026, 12, 10), today=date(2026, 12, 14))
+    # Fam. Code 17801(c): sent Dec 14, presumed received Dec 19, + 90 = Friday Mar 19, 2027.
+    assert complaint.hearing_deadline == date(2027, 3, 19)
+    assert _hearing_right(complaint, "en") == CA_RIGHT_EN
+    assert _hearing_right(complaint, "es") == CA_RIGHT_ES

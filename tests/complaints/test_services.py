@@ -241,7 +241,7 @@ def test_communication_log_rejects_future_dates(file_complaint, role_user):
 
 
 def test_resolution_states_the_hearing_deadline(file_complaint, role_user):
-    complaint = file_complaint(received_on=date(2026, 11, 2))
+    complaint = file_complaint(received_on=date(2026, 11, 2), case=CaseFactory(jurisdiction="CA"))
     resolved = services.complaint_resolve(
         complaint=complaint,
         outcome="not_upheld",
@@ -251,8 +251,8 @@ def test_resolution_states_the_hearing_deadline(file_complaint, role_user):
         today=date(2026, 11, 23),
     )
     assert resolved.status == ComplaintStatus.RESOLVED
-    # Sent Nov 23 (the day it is recorded, not the Nov 20 it was reached) + 5 days' mailing allowance
-    # = Nov 28; + 90 days = Feb 26 (Friday). (Feb 18 ran from the resolution's date, not its receipt;
+    # California counts from receipt (Fam. Code 17801(c)): sent Nov 23 (the day it is recorded, not
+    # the Nov 20 it was reached) + 5 days' mailing allowance = Nov 28; + 90 days = Feb 26 (Friday). (Feb 18 ran from the resolution's date, not its receipt;
     # Feb 23 from the day it was reached, not the day the notice went out.)
     assert resolved.resolution_sent_on == date(2026, 11, 23)
     assert resolved.hearing_deadline == date(2027, 2, 26)

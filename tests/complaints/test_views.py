@@ -53,8 +53,8 @@ def clear_cache():
 # Public form and status page ----------------------------------------------------------------
 
 
-def test_public_form_needs_no_account_and_gives_number_and_secret(client):
-    response = client.post(reverse("complaints:public_form"), PUBLIC)
+def test_public_form_needs_no_account_and_gives_number_and_secret(client, post_public):
+    response = post_public(PUBLIC)
     assert response.status_code == 200
     complaint = Complaint.objects.get()
     assert complaint.channel == Channel.WEB and complaint.interpreter_needed
@@ -67,13 +67,13 @@ def test_public_form_needs_no_account_and_gives_number_and_secret(client):
     assert wrong.context.get("complaint") is None and b"No complaint matches" in wrong.content
 
 
-def test_public_form_says_nothing_of_the_case_a_number_names(client):
+def test_public_form_says_nothing_of_the_case_a_number_names(client, post_public):
     # given: a case of another county than the cast's, with a CP whose address is on file
     case = CaseFactory(county="Saratoga")
     AddressFactory(person=case.cp, line1="12 Elm Street")
 
     def confirmation(case_number: str) -> tuple[Complaint, str]:
-        page = client.post(reverse("complaints:public_form"), {**PUBLIC, "case_number": case_number})
+        page = post_public({**PUBLIC, "case_number": case_number})
         complaint = Complaint.objects.get(number=page.context["complaint"].number)
         text = page.content.decode().replace(complaint.number, "NUMBER").replace(page.context["secret"], "SECRET")
         return complaint, text
@@ -88,19 +88,19 @@ def test_public_form_says_nothing_of_the_case_a_number_names(client):
     assert case.cp.last_name not in known_page
 
 
-def test_public_form_missing_contact_is_a_clear_error_and_nothing_is_saved(client):
-    response = client.post(reverse("complaints:public_form"), {**PUBLIC, "contact_email": ""})
+def test_public_form_missing_contact_is_a_clear_error_and_nothing_is_saved(client, post_public):
+    response = post_public({**PUBLIC, "contact_email": ""})
     assert response.status_code == 200 and b"email address or a phone number" in response.content
     assert not Complaint.objects.exists()
 
 
-def test_public_form_bad_phone(client):
-    response = client.post(reverse("complaints:public_form"), {**PUBLIC, "contact_email": "", "contact_phone": "12"})
+def test_public_form_bad_phone(client, post_public):
+    response = post_public({**PUBLIC, "contact_email": "", "contact_phone": "12"})
     assert b"phone number of 7 to 15 digits" in response.content and not Complaint.objects.exists()
 
 
-def test_scripts_are_stored_as_typed_and_shown_escaped(client, client_as):
-    client.post(reverse("complaints:public_form"), PUBLIC)
+def test_scripts_are_stored_as_typed_and_shown_escaped(post_public, client_as):
+    post_public(PUBLIC)
     complaint = Complaint.objects.get()
     assert complaint.description.startswith("<script>")
     page = client_as("ombudsperson").get(reverse("complaints:complaint_detail", args=[complaint.number]))
@@ -109,21 +109,21 @@ def test_scripts_are_stored_as_typed_and_shown_escaped(client, client_as):
     assert "Robin &lt;b&gt;Bold&lt;/b&gt;" in html
 
 
-def test_public_form_flood_gets_429_after_the_limit(client):
+def test_public_form_flood_gets_429_after_the_limit(client, post_public):
     with throttle_rate("3/hour"):
-        codes = [client.post(reverse("complaints:public_form"), PUBLIC).status_code for _ in range(5)]
+        codes = [post_public(PUBLIC).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
     assert Complaint.objects.count() == 3
     with throttle_rate("3/hour"):
-        response = client.post(reverse("complaints:public_form"), PUBLIC)
+        response = post_public(PUBLIC)
     assert response["Retry-After"] == "3600" and b"call the office" in response.content
 
 
-def test_limit_is_per_client_address(client):
+def test_limit_is_per_client_address(client, post_public):
     with throttle_rate("1/hour"):
-        assert client.post(reverse("complaints:public_form"), PUBLIC, REMOTE_ADDR="10.0.0.1").status_code == 200
-        assert client.post(reverse("complaints:public_form"), PUBLIC, REMOTE_ADDR="10.0.0.1").status_code == 429
-        assert client.post(reverse("complaints:public_form"), PUBLIC, REMOTE_ADDR="10.0.0.2").status_code == 200
+        assert post_public(PUBLIC, REMOTE_ADDR="10.0.0.1").status_code == 200
+        assert post_public(PUBLIC, REMOTE_ADDR="10.0.0.1").status_code == 429
+        assert post_public(PUBLIC, REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
 def test_status_page_guessing_is_throttled(client):
@@ -363,10 +363,14 @@ def test_resolve_then_notice_and_pdf(client_as, file_complaint):
     assert response.status_code == 302 and response.url.endswith("/notice/")
     notice = client.get(response.url)
     text = notice.content.decode()
-    # Received Nov 23 + 5 days' mailing allowance = Nov 28; + 90 = Feb 26 (Friday). (Was Feb 22: from the date.)
+    # New York counts from the decision (18 NYCRR 358-3.5(b)(1)), not the notice's receipt: Nov 23 + 90
+    # (the row in force before the 60 days of Dec 7, 2026) = Sunday Feb 21 -> Monday Feb 22.
     assert "fair hearing" in text and "Family Code" not in text  # a New York office (11.9)
-    assert "February 26, 2027" in text
-    assert "counted as received 5 days after the date above" in text
+    assert (
+        "Ask within 90 days after the date of this notice, November 23, 2026: at the latest by February 22, 2027."
+        in text
+    )
+    assert "counted as received" not in text
     pdf = client.get(reverse("complaints:resolution_notice_pdf", args=[complaint.number]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
@@ -584,7 +588,7 @@ def test_notices_page_lists_only_mine(client_as, role_user):
 
 @override_settings(CASEWORKS_JURISDICTION="CA")
 @time_machine.travel(date(2026, 10, 28), tick=False)
-def test_public_pages_give_the_same_due_date_whichever_states_case_the_number_names(client):
+def test_public_pages_give_the_same_due_date_whichever_states_case_the_number_names(client, post_public):
     """Received 2026-10-28: day 30 is 2026-11-27, the day after Thanksgiving, a California holiday
     and a New York business day. The complaint's own due date follows its case's state; the public
     pages give the earliest of the office's profiles' dates, so they hint at no state (and never a
@@ -592,7 +596,7 @@ def test_public_pages_give_the_same_due_date_whichever_states_case_the_number_na
     ny, ca = CaseFactory(jurisdiction="NY"), CaseFactory(jurisdiction="CA")
 
     def pages(case_number: str) -> tuple[Complaint, str, str]:
-        page = client.post(reverse("complaints:public_form"), {**PUBLIC, "case_number": case_number})
+        page = post_public({**PUBLIC, "case_number": case_number})
         complaint = Complaint.objects.get(number=page.context["complaint"].number)
         status = client.post(
             reverse("complaints:public_status"), {"number": complaint.number, "secret": page.context["secret"]}

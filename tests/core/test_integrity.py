@@ -214,13 +214,16 @@ def test_the_report_prints_each_check_and_writes_nothing():
     assert report("--list").count("\n") == len(declared_checks())
 
 
-def test_a_complaint_filed_twice_by_one_filer_is_found(role_user):
+def test_a_complaint_filed_twice_by_one_filer_or_the_public_form_is_found(role_user):
     caseworker = role_user("caseworker")
     first = ComplaintFactory(filed_by=caseworker, complainant_name="A. Parent")
     again = ComplaintFactory(filed_by=caseworker, complainant_name="A. Parent")
     ComplaintFactory(filed_by=caseworker, complainant_name="Another Parent")  # another complaint
-    ComplaintFactory(complainant_name="A. Parent", channel=Channel.WEB)  # anonymous: nothing to compare
-    ComplaintFactory(complainant_name="A. Parent", channel=Channel.WEB)
-    (row,) = found("complaints.filed_twice")
-    assert row.reference == first.number
-    assert row.detail == f"filed 2 times on 2026-11-02 by the same filer: {first.number}, {again.number}"
+    web = ComplaintFactory(complainant_name="A. Parent", channel=Channel.WEB)  # the public form sent twice
+    web_again = ComplaintFactory(complainant_name="A. Parent", channel=Channel.WEB)
+    ComplaintFactory(complainant_name="A. Parent", channel=Channel.WEB, description="Another matter.")
+    staff_row, web_row = sorted(found("complaints.filed_twice"), key=lambda row: row.reference != first.number)
+    assert staff_row.reference == first.number
+    assert staff_row.detail == f"filed 2 times on 2026-11-02 by the same filer: {first.number}, {again.number}"
+    assert web_row.reference == web.number
+    assert web_row.detail == f"filed 2 times on 2026-11-02 by the public form: {web.number}, {web_again.number}"

@@ -1,13 +1,17 @@
 """Browser: public complaint form → status page → ombudsperson resolution → state hearing request."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from complaints.models import Complaint
 from hearings.models import HearingRequest
 
 pytestmark = pytest.mark.django_db(transaction=True)
+SHOTS = os.environ.get("CASEWORKS_SHOTS", "")
 
 
 def test_public_complaint_to_resolution_to_hearing_request(live_server, page, sign_in):
@@ -54,3 +58,49 @@ def test_public_complaint_to_resolution_to_hearing_request(live_server, page, si
     request = HearingRequest.objects.get()
     assert request.complaint == Complaint.objects.get(number=number)
     assert request.basis == "resolution" and not request.is_late and request.in_jurisdiction
+
+
+def test_public_form_sent_again_answers_with_the_same_complaint(live_server, page):
+    """A form kept too long is refused with the typed text kept (its token replaced here by one the
+    site did not sign); sent again it files once, and the browser retrying that post is answered
+    with the same confirmation. Screenshots at 1280 and 390 px go to CASEWORKS_SHOTS when set."""
+    page.goto(f"{live_server.url}/complaints/new/public/")
+    page.get_by_label("Your name").fill("Pat Parent")
+    page.get_by_label("Email").fill("pat@example.org")
+    page.get_by_label("Tell us what happened").fill("My payment went to the wrong month.")
+    shoot(page, "public-form")
+    page.locator("input[name=form_token]").evaluate("input => { input.value = 'kept-from-yesterday'; }")
+    page.get_by_role("button", name="Send my complaint").click()
+    expect(page.get_by_text("This form was open too long")).to_be_visible()
+    expect(page.get_by_label("Tell us what happened")).to_have_value("My payment went to the wrong month.")
+    assert not Complaint.objects.exists()
+    shoot(page, "public-form-expired")
+    form = {
+        name: page.locator(f"[name={name}]").input_value()
+        for name in (
+            "csrfmiddlewaretoken",
+            "form_token",
+            "complainant_name",
+            "contact_email",
+            "category",
+            "description",
+        )
+    }
+    page.get_by_role("button", name="Send my complaint").click()
+    number = page.get_by_test_id("confirmation-number").inner_text()
+    secret = page.get_by_test_id("secret-code").inner_text()
+    shoot(page, "public-confirmation")
+    # the browser's retry of the same post (the page's own cookies and tokens)
+    retry = page.request.post(
+        f"{live_server.url}/complaints/new/public/", form=form, headers={"Referer": page.url}
+    ).text()
+    assert number in retry and secret in retry and Complaint.objects.get().number == number
+
+
+def shoot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})

@@ -11,11 +11,15 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from cases.models import CaseParticipant, Person, WorkItem
+from cases.redaction import WITHHELD
+from cases.services.whereabouts import person_fvi_set
 from enforcement.choices import ActionStatus, FileVia, PartnerFileStatus, Remedy
 from enforcement.interchange.fixedwidth import get_layout, write_text
 from enforcement.models import BankMatch, EnforcementAction, RemedyRule
+from enforcement.notices import notice_letter
 from enforcement.services.actions import action_activate, action_end, action_notice_issue
 from enforcement.services.partner_files import partner_file_submit
 from tests.enforcement.factories import delinquent_case
@@ -80,7 +84,8 @@ def test_a_match_records_the_account_encrypted_and_proposes_a_levy():
         cursor.execute("SELECT account_number FROM enforcement_bankmatch WHERE id = %s", [match.pk])
         assert "000123456789" not in cursor.fetchone()[0]
     action = EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY)
-    assert action.status == ActionStatus.PROPOSED and action.partner == "FIRST EMPIRE BANK"
+    # the partner is frozen text: it names no bank (the match does), FVI or not (42 USC 654(26))
+    assert action.status == ActionStatus.PROPOSED and action.partner == "the financial institution"
     assert match.action_id == action.pk and partner_file.counts["levies_proposed"] == 1
 
 
@@ -190,6 +195,60 @@ def test_a_minor_parent_living_with_an_fvi_mothers_levy_names_no_institution():
     assert EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY).partner == "the financial institution"
 
 
+def test_an_indicator_set_after_the_import_leaves_no_bank_named_by_the_api(api_client_with):
+    # given a levy proposed while the NCP had no indicator, then the indicator set (red team finding)
+    case = delinquent_case(unassigned="1200.00")
+    ncp = ncp_of(case)
+    submit(fidm_file([account(ncp.ssn)]))
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY)
+    person_fvi_set(person=ncp, reason="Reported by the CP", reported_on=date(2026, 11, 20), by=None)
+    # then the partner API names no bank
+    api = api_client_with("enforcement:read", agency="Albany County Attorney", kind="county_attorney")
+    listed = api.get("/api/v1/enforcement-actions/").content.decode()
+    detail = api.get(f"/api/v1/enforcement-actions/{action.pk}/").content.decode()
+    assert "the financial institution" in detail
+    assert "FIRST EMPIRE BANK" not in listed and "FIRST EMPIRE BANK" not in detail
+
+
+@pytest.mark.parametrize("fvi", [False, True])
+def test_the_levys_page_and_notice_name_the_bank_through_the_whereabouts_rule(client_as, fvi):
+    # given a noticed levy, the NCP's indicator set afterwards or not
+    case = delinquent_case(unassigned="1200.00")
+    ncp = ncp_of(case)
+    submit(fidm_file([account(ncp.ssn)]))
+    action = action_notice_issue(action=EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY), by=None)
+    if fvi:
+        person_fvi_set(person=ncp, reason="Reported by the CP", reported_on=date(2026, 11, 20), by=None)
+    # when staff open the action's page and its notice letter
+    client = client_as("enforcement_specialist")
+    page = client.get(reverse("enforcement:action_detail", args=[action.pk])).content.decode()
+    notice = client.get(reverse("enforcement:action_notice", args=[action.pk])).content.decode()
+    spanish = " ".join(text for _, text in notice_letter(action, language="es").sections)
+    # then the bank is named, from the match, only while the NCP's whereabouts may be shown
+    if fvi:
+        assert "FIRST EMPIRE BANK" not in page + notice + spanish
+        assert WITHHELD in page and "sent to the financial institution." in notice
+        assert "la institución financiera" in spanish
+    else:
+        assert "FIRST EMPIRE BANK" in page and "sent to FIRST EMPIRE BANK." in notice and "FIRST EMPIRE BANK" in spanish
+
+
+def test_admin_shows_no_bank_match_of_an_fvi_ncp(client, role_user):
+    shown, protected = delinquent_case(unassigned="1200.00"), delinquent_case(unassigned="1200.00")
+    submit(fidm_file([account(ncp_of(shown).ssn, "000000001111"), account(ncp_of(protected).ssn, "000000002222")]))
+    Person.objects.filter(pk=ncp_of(protected).pk).update(family_violence=True)
+    hidden = BankMatch.objects.get(person=ncp_of(protected))
+    hidden.save()  # a history row, as an edit in admin writes
+    client.force_login(role_user("administrator"))
+
+    listing = client.get(reverse("admin:enforcement_bankmatch_changelist")).content.decode()
+    change = client.get(reverse("admin:enforcement_bankmatch_change", args=[hidden.pk]))
+    history = client.get(reverse("admin:enforcement_bankmatch_history", args=[hidden.pk]))
+
+    assert "1111" in listing and "2222" not in listing
+    assert change.status_code == 302 and history.status_code == 403  # admin's "does not exist" redirect
+
+
 def test_import_fidm_command(tmp_path):
     case = delinquent_case(unassigned="1200.00")
     path = tmp_path / "fidm.txt"
@@ -274,7 +333,7 @@ def test_a_match_file_laid_out_by_the_charts_is_imported():
     with connection.cursor() as cursor:  # encrypted at rest
         cursor.execute("SELECT account_number FROM enforcement_bankmatch WHERE id = %s", [match.pk])
         assert "00987654321" not in cursor.fetchone()[0]
-    assert EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY).partner == "GOLDEN STATE SAVINGS"
+    assert EnforcementAction.objects.get(case=case, remedy=Remedy.BANK_LEVY).partner == "the financial institution"
 
 
 def test_a_total_record_that_disagrees_refuses_the_file_and_changes_nothing():

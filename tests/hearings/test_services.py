@@ -1,4 +1,5 @@
-"""Fam. Code 17801: jurisdiction, filing deadline, late requests and good cause, scheduling, decision."""
+"""Fam. Code 17801 and 18 NYCRR 358-3.5(b)(1): jurisdiction, filing deadline, late requests and
+good cause, scheduling, decision."""
 
 from datetime import date, datetime
 
@@ -7,37 +8,41 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from complaints import services as complaint_services
-from complaints.choices import Category, Channel
+from complaints.models import Complaint
 from hearings import services
 from hearings.choices import ActionStatus, Basis, GoodCause, HearingStatus, Issue, RequestStatus
+from tests.cases.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2027, 6, 30)
 
 
-@pytest.fixture
-def complaint(db):
-    return complaint_services.complaint_file(
-        channel=Channel.PHONE,
-        complainant_name="Dana Parent",
-        contact_phone="518-555-0100",
-        category=Category.DISTRIBUTION,
-        description="d",
-        received_on=date(2026, 11, 2),
-        today=date(2026, 11, 2),
+def resolve(complaint, by, *, on=date(2026, 11, 20), outcome="not_upheld"):
+    """The resolution reached and its notice sent on ``on``."""
+    return complaint_services.complaint_resolve(
+        complaint=complaint, outcome=outcome, explanation="e", resolved_on=on, by=by, today=on
     )
+
+
+@pytest.fixture
+def complaint(file_complaint):
+    return file_complaint(today=date(2026, 11, 2))
 
 
 @pytest.fixture
 def resolved(complaint, role_user):
-    return complaint_services.complaint_resolve(
-        complaint=complaint,
-        outcome="not_upheld",
-        explanation="e",
-        resolved_on=date(2026, 11, 20),
-        by=role_user("ombudsperson"),
-        today=date(2026, 11, 20),
-    )
+    return resolve(complaint, role_user("ombudsperson"))
+
+
+@pytest.fixture
+def ca_complaint(file_complaint):
+    """A complaint on a California case: its hearing request time runs from receipt (Fam. Code 17801(c))."""
+    return file_complaint(case=CaseFactory(jurisdiction="CA"), today=date(2026, 11, 2))
+
+
+@pytest.fixture
+def ca_resolved(ca_complaint, role_user):
+    return resolve(ca_complaint, role_user("ombudsperson"))
 
 
 def request(**fields):
@@ -57,25 +62,33 @@ def request(**fields):
         (date(2027, 2, 24), True),
     ],
 )
-def test_deadline_is_90_days_after_the_resolution_was_received(resolved, requested_on, late):
-    # Law: the 90 days run from receipt. Resolved (mailed) Nov 20 + 5 days' mailing allowance
-    # (CCP 1013(a)) = received Nov 25; + 90 = Feb 23 (Tuesday). The old test ran from Nov 20.
-    hr = request(complaint=resolved, requested_on=requested_on)
+def test_deadline_is_90_days_after_the_resolution_was_received(ca_resolved, requested_on, late):
+    # California law: the 90 days run from receipt. Resolved (mailed) Nov 20 + 5 days' mailing
+    # allowance (CCP 1013(a)) = received Nov 25; + 90 = Feb 23 (Tuesday). The old test ran from Nov 20.
+    hr = request(complaint=ca_resolved, requested_on=requested_on)
     assert hr.resolution_received_on == date(2026, 11, 25)
     assert hr.basis == Basis.RESOLUTION and hr.filing_deadline == date(2027, 2, 23)
     assert hr.is_late is late
     assert hr.good_cause == (GoodCause.PENDING if late else "")
 
 
-def test_mailing_allowance_is_a_setting(resolved, settings):
+def test_mailing_allowance_is_a_setting(ca_complaint, role_user, settings):
     settings.CASEWORKS_MAILING_ALLOWANCE_DAYS = 0  # e.g. handed over in person
-    hr = request(complaint=resolved, requested_on=date(2027, 2, 18))
+    ca_resolved = resolve(ca_complaint, role_user("ombudsperson"))
+    assert ca_resolved.hearing_deadline == date(2027, 2, 18)  # the notice says so too
+    hr = request(complaint=ca_resolved, requested_on=date(2027, 2, 18))
     assert (hr.resolution_received_on, hr.filing_deadline) == (date(2026, 11, 20), date(2027, 2, 18))
 
 
-def test_deadline_counts_from_when_the_resolution_was_received(resolved):
-    hr = request(complaint=resolved, requested_on=date(2027, 2, 22), resolution_received_on=date(2026, 11, 25))
+def test_deadline_counts_from_when_the_resolution_was_received(ca_resolved):
+    hr = request(complaint=ca_resolved, requested_on=date(2027, 2, 22), resolution_received_on=date(2026, 11, 25))
     assert hr.filing_deadline == date(2027, 2, 23) and not hr.is_late  # Nov 25 + 90 = Feb 23 (Tuesday)
+
+
+def test_a_deadline_the_notice_stated_holds_when_the_resolution_was_received_sooner(ca_resolved):
+    # Received the day it went out (Nov 20): the law's Nov 20 + 90 = Feb 18, but the notice said Feb 23.
+    hr = request(complaint=ca_resolved, requested_on=date(2027, 2, 23), resolution_received_on=date(2026, 11, 20))
+    assert hr.filing_deadline == date(2027, 2, 23) and not hr.is_late
 
 
 def test_resolution_cannot_be_received_before_it_was_made(resolved):
@@ -114,18 +127,43 @@ def test_direct_request_needs_the_complaint_date(db):
 
 
 def test_late_resolution_never_shortens_the_time(complaint, role_user):
-    late = complaint_services.complaint_resolve(
-        complaint=complaint,
-        outcome="upheld",
-        explanation="e",
-        resolved_on=date(2026, 12, 10),
-        by=role_user("ombudsperson"),
-        today=date(2026, 12, 10),
-    )
+    late = resolve(complaint, role_user("ombudsperson"), on=date(2026, 12, 10), outcome="upheld")
     hr = request(complaint=late, requested_on=date(2027, 1, 5))
-    # Received Dec 10 + 5 = Dec 15; + 60 (New York from Dec 7, 2026: 18 NYCRR 358-3.5(b)(1)) = Feb 13,
-    # a Saturday, and Feb 15 a holiday -> Feb 16: later than Feb 1 (the complaint's Nov 2 + 90).
-    assert hr.filing_deadline == date(2027, 2, 16)
+    # Decided Dec 10 + 60 (New York from Dec 7, 2026: 18 NYCRR 358-3.5(b)(1), from the determination)
+    # = Monday Feb 8, 2027: later than Feb 1 (the complaint's Nov 2 + 90).
+    assert hr.filing_deadline == date(2027, 2, 8)
+
+
+# New York: 60 days after the determination (18 NYCRR 358-3.5(b)(1)), never less than the notice said
+
+
+# Decided and sent Thursday Dec 10, 2026: + 60 days = Monday Feb 8, 2027 (day 60).
+NY_DECIDED = date(2026, 12, 10)
+
+
+@pytest.mark.parametrize(("requested_on", "late"), [(date(2027, 2, 8), False), (date(2027, 2, 9), True)])
+def test_a_new_york_request_is_due_60_days_after_the_determination(complaint, role_user, requested_on, late):
+    resolved = resolve(complaint, role_user("ombudsperson"), on=NY_DECIDED)
+    assert resolved.jurisdiction == "NY" and resolved.hearing_deadline == date(2027, 2, 8)
+    hr = request(complaint=resolved, requested_on=requested_on)  # Feb 9: day 61
+    assert hr.resolution_received_on == date(2026, 12, 15)  # still recorded: presumed receipt
+    assert hr.filing_deadline == date(2027, 2, 8) and hr.is_late is late
+    assert hr.good_cause == (GoodCause.PENDING if late else "")
+
+
+@pytest.mark.parametrize("received_on", [None, date(2026, 12, 10)])
+def test_a_new_york_request_by_the_deadline_its_notice_stated_is_not_late(complaint, role_user, received_on):
+    """A notice sent before the count followed 358-3.5 gave 60 days from its presumed receipt: Dec 15
+    + 60 = Saturday Feb 13, and Monday Feb 15 is Washington's Birthday -> Feb 16. The parent who
+    asks by then, on day 61 after the determination, is on time, whenever the notice reached them
+    (received the day it went out, the receipt count alone gave Feb 8)."""
+    resolved = resolve(complaint, role_user("ombudsperson"), on=NY_DECIDED)
+    Complaint.objects.filter(pk=resolved.pk).update(hearing_deadline=date(2027, 2, 16))
+    resolved.refresh_from_db()
+    hr = request(complaint=resolved, requested_on=date(2027, 2, 9), resolution_received_on=received_on)
+    assert hr.filing_deadline == date(2027, 2, 16) and not hr.is_late and hr.good_cause == ""
+    after = request(complaint=resolved, requested_on=date(2027, 2, 17), requester_name="Dana P. Parent")
+    assert after.filing_deadline == date(2027, 2, 16) and after.is_late
 
 
 def test_late_request_is_accepted_with_a_flag_never_dropped(resolved):

@@ -46,6 +46,13 @@ def test_request_from_a_complaint_is_prefilled(client_as, resolved):
     assert initial["resolution_received_on"] == date(2026, 11, 25)  # resolved Nov 20 + 5 days' mailing
 
 
+def test_a_notice_sent_after_the_resolution_was_reached_is_presumed_received_after_it_went_out(client_as, resolved):
+    resolved.resolution_sent_on = date(2026, 12, 10)
+    resolved.save(update_fields=["resolution_sent_on"])
+    page = client_as("ombudsperson").get(reverse("hearings:request_create"), {"complaint": resolved.number})
+    assert page.context["form"].initial["resolution_received_on"] == date(2026, 12, 15)  # sent Dec 10 + 5
+
+
 def test_request_form_records_a_court_matter_with_the_alternate_route(client_as, resolved):
     response = client_as("ombudsperson").post(
         reverse("hearings:request_create"),
@@ -402,6 +409,21 @@ def test_hearings_api_filters(api_client_with):
     HearingRequestFactory()
     body = api_client_with("hearings:read", all_counties=True).get("/api/v1/hearings/", {"is_late": "true"}).json()
     assert body["count"] == 1
+
+
+def test_the_hearings_api_q_matches_the_number_not_the_name_it_withholds(api_client_with, client_as):
+    # given a request whose requester's name the API never returns
+    request = HearingRequestFactory(case=CaseFactory(participants=False), requester_name="Rosalind Quimby")
+    api = api_client_with("hearings:read", all_counties=True)
+    assert "Quimby" not in api.get("/api/v1/hearings/").content.decode()
+    # then ?q= confirms no prefix of the name (it would read it a letter at a time) ...
+    assert api.get("/api/v1/hearings/", {"q": "Quimb"}).json()["count"] == 0
+    assert api.get("/api/v1/hearings/", {"q": "Rosalind Quimby"}).json()["count"] == 0
+    # ... and finds the request by its number
+    assert api.get("/api/v1/hearings/", {"q": request.number.lower()}).json()["count"] == 1
+    # while the staff list, which shows the name, keeps its name search
+    page = client_as("hearing_officer").get(reverse("hearings:request_list"), {"q": "Quimb"})
+    assert request.number in page.content.decode()
 
 
 def test_home_cards_for_the_hearing_officer(client_as, role_user):

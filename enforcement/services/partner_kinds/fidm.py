@@ -7,8 +7,13 @@ activation (the match becomes ``levied``) and release (``released``) follow the 
 
 A trust or custodial account (trust fund indicator) is recorded but not levied without review: a
 work item asks a person to look at it. A match already open for the same account (keyed hash of
-institution and account number) is updated (balance, date), not repeated. FVI (42 USC 654(26)):
-the action's partner and the work item's title name no institution for a protected NCP.
+institution and account number) is updated (balance, date), not repeated.
+
+FVI (42 USC 654(26)): an account locates its holder. The action's partner and the work item's title
+are frozen text, and the indicator can be set after they were written: they name no institution for
+anyone ("the financial institution"), as the new-hire import names no employer. The ``BankMatch``
+row says which; pages and the NCP's notice read it through ``cases.redaction``
+(``enforcement.action_selectors.levy_institutions_shown``).
 """
 
 from __future__ import annotations
@@ -25,8 +30,11 @@ from ...choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, Part
 from ...interchange.layouts.fidm import TRUST_ACCOUNT_CODES
 from ...legal_floors import rule_under_law
 from ...models import BankMatch, EnforcementAction, RemedyRule
-from ..partner_files import WHEREABOUTS_WITHHELD, ImportContext, register_partner_file_kind
+from ..partner_files import ImportContext, register_partner_file_kind
 from ..sweep import ARREARS_FIGURES, _figures_fill, action_timeframe_days, qualifying_balances
+
+# Frozen text names no institution (see the module): the levy's partner.
+FINANCIAL_INSTITUTION = "the financial institution"
 
 
 def levy_rule_met_case_ids(rules: dict[str, RemedyRule], case_ids: list[int], *, as_of: date) -> set[int]:
@@ -52,7 +60,7 @@ def fidm_import(context: ImportContext) -> None:
     institution = context.records[0]
     accounts = [r for r in context.records if r.type == "account"]
     matched, index_of, ncp_cases = context.ncp_matches(
-        accounts, "ssn", "person_id", WHEREABOUTS_WITHHELD, "case_id", "case__jurisdiction", "case__caseworker_id"
+        accounts, "ssn", "person_id", "case_id", "case__jurisdiction", "case__caseworker_id"
     )
     if not matched:
         return
@@ -101,17 +109,15 @@ def fidm_import(context: ImportContext) -> None:
         new = list(
             BankMatch.objects.filter(partner_file=context.partner_file, account_key__in=[m.account_key for m in new])
         )
-    _propose_levies(context, matches=new, ncp_cases=ncp_cases, institution_name=name, today=today)
+    _propose_levies(context, matches=new, ncp_cases=ncp_cases, today=today)
 
 
-def _propose_levies(
-    context: ImportContext, *, matches: list[BankMatch], ncp_cases, institution_name: str, today: date
-) -> None:
+def _propose_levies(context: ImportContext, *, matches: list[BankMatch], ncp_cases, today: date) -> None:
     by_person: dict[int, list[BankMatch]] = defaultdict(list)
     for match in matches:
         by_person[match.person_id].append(match)
     cases = [row for rows in ncp_cases.values() for row in rows if row[0] in by_person]
-    case_ids = [row[2] for row in cases]
+    case_ids = [row[1] for row in cases]
     balances = CaseBalance.objects.in_bulk(case_ids)
     open_levies = set(
         EnforcementAction.objects.filter(
@@ -123,7 +129,7 @@ def _propose_levies(
     }
     rule_met = levy_rule_met_case_ids(rules, case_ids, as_of=today)
     proposed, review = [], []
-    for person_id, fvi, case_id, jurisdiction, caseworker_id in cases:
+    for person_id, case_id, jurisdiction, caseworker_id in cases:
         levyable = [m for m in by_person[person_id] if not m.trust_fund]
         for match in by_person[person_id]:
             if match.trust_fund:
@@ -153,7 +159,7 @@ def _propose_levies(
             **{name: getattr(balance, name) for name in ARREARS_FIGURES},
             timeframe_start_on=today,
             timeframe_due_on=today + timedelta(days=days),
-            partner="the financial institution" if fvi else institution_name,
+            partner=FINANCIAL_INSTITUTION,
             figures={
                 "source": "FIDM match",
                 "partner_file": context.partner_file.pk,

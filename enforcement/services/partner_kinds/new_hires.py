@@ -54,6 +54,7 @@ from cases.models import (
     SupportOrder,
     WorkItem,
 )
+from cases.services.employment import employments_confirm
 from core.business_days import add_business_days
 from core.dates import display_date
 from core.db import rows_insert, rows_update
@@ -144,14 +145,28 @@ def new_hires_import(context: ImportContext) -> None:
     case_rows = {row[2]: row for rows in ncp_cases.values() for row in rows}  # case_id → row
     case_ids = sorted(case_rows)
 
-    # Employment: an open one at the employer, else a new one from the hire date.
+    # Employment: an open one at the employer, else a new one from the hire date. An open one there
+    # awaiting confirmation (typed at the desk for an FVI person) is confirmed by the file: it is
+    # the file's job, and the new-hire rule below applies to it.
     open_jobs: set[tuple[int, int]] = set()
+    awaiting: dict[tuple[int, int], list[int]] = {}
     for chunk in _chunks(person_ids):
-        open_jobs.update(
-            Employment.objects.filter(person_id__in=chunk, ended_on__isnull=True).values_list(
-                "person_id", "employer_id"
-            )
-        )
+        for person_id, employer_id, employment_id, awaits in Employment.objects.filter(
+            person_id__in=chunk, ended_on__isnull=True
+        ).values_list("person_id", "employer_id", "id", "awaits_confirmation"):
+            open_jobs.add((person_id, employer_id))
+            if awaits:
+                awaiting.setdefault((person_id, employer_id), []).append(employment_id)
+    confirmed = sorted(
+        {
+            employment_id
+            for r in matched
+            for person_id, *_ in ncp_cases[index_of[r["employee_ssn"]]]
+            for employment_id in awaiting.get((person_id, employers[r["employer_fein"]].pk), [])
+        }
+    )
+    for chunk in _chunks(confirmed):
+        context.counts["employments_confirmed"] += employments_confirm(jobs=Employment.objects.filter(pk__in=chunk))
     # Rows, not instances (rows_insert): tens of thousands of model instances cost more than their insert.
     jobs = []
     for r in matched:
@@ -461,7 +476,12 @@ def employment_recorded_withholding(*, employment: Employment, by) -> str:
     FVI person's FEIN typed that is their employer on file is recorded as a new job
     (``cases.services.employment``) and raises one as any other FEIN does, or the case's work items
     would answer the guess (42 USC 654(26)); the file and the desk reporting one job of theirs raise
-    two."""
+    two. A job awaiting confirmation (recorded for a person whose whereabouts are withheld:
+    ``Employment.awaits_confirmation``) proposes and redirects nothing, and says nothing, until a
+    source outside the desk confirms it: what follows it may not tell whether the FEIN typed is
+    the employer on file (42 USC 654(26))."""
+    if employment.awaits_confirmation:
+        return ""
     proposed, moved, _ = new_job_withholding(
         employment=employment,
         figures={"source": f"recorded on the person page ({employment.get_source_display().lower()})"},

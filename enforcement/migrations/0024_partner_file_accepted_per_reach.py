@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0006_apirequesttally'),
         ('core', '0023_ny_2026_poverty_confirmed'),
-        ('enforcement', '0022_payment_file_reach'),
+        ('enforcement', '0023_payment_file_reach'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enforcement', '0021_iwo_original_resumes_termination'),
+        ('enforcement', '0022_fidm_levy_partner_names_no_bank'),
     ]
 
     operations = [
