@@ -199,7 +199,8 @@ def test_every_url_for_every_role(part, role_user):
 
 
 def test_every_api_endpoint_requires_a_key_and_its_scope(api_client_with, client):
-    full = api_client_with("all", agency="All Scopes Agency")
+    full = api_client_with("all", agency="All Scopes Agency", all_counties=True)
+    one_county = api_client_with("all", agency="All Scopes, One County")
     failures = []
     for route, name, p in api_patterns():
         cls = view_class(p)
@@ -220,6 +221,10 @@ def test_every_api_endpoint_requires_a_key_and_its_scope(api_client_with, client
             allowed = getattr(full, method)(url, format="json") if method == "post" else full.get(url)
             if allowed.status_code in (401, 403) or allowed.status_code >= 500:
                 failures.append(f"{method.upper()} {url} with all scopes: {allowed.status_code}")
+            if getattr(cls, "state_wide_only", False):  # the office's bank files: a county key is refused
+                county = getattr(one_county, method)(url, format="json") if method == "post" else one_county.get(url)
+                if county.status_code != 403:
+                    failures.append(f"{method.upper()} {url} with a county key: {county.status_code}, expected 403")
     assert not failures, "\n".join(failures)
 
 

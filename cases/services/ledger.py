@@ -551,7 +551,12 @@ def collection_post(
 
 
 def collections_post_batch(
-    items: Sequence[CollectionItem], *, by: User | None = None, actor_label: str = "", posted_on: date | None = None
+    items: Sequence[CollectionItem],
+    *,
+    by: User | None = None,
+    actor_label: str = "",
+    posted_on: date | None = None,
+    counties: Sequence[str] | None = None,
 ) -> list[CollectionResult]:
     """Post many collections in one transaction, with the rules of ``collection_post`` item by
     item in order (two payments to one case see each other), in a fixed number of statements
@@ -564,6 +569,11 @@ def collections_post_batch(
     ``ValidationError`` keyed ``items[<index>].<field>`` and nothing is written; a reference
     already received with other content raises ``CollectionConflict``. Results come in the
     items' order; a replay (in the database or earlier in the batch) is ``created=False``.
+
+    ``counties``: the counties whose cases the sender may reach (a county partner key's file;
+    ``None``: every county). A case elsewhere is unknown to the batch: its collection is held as an
+    unknown case's is, never posted there, and nothing in the result tells it from a number that
+    names no case ("a key reads and writes only its counties' objects").
     """
     errors: dict[str, str] = {}
     cleaned_items = []
@@ -576,7 +586,9 @@ def collections_post_batch(
         raise ValidationError(errors)
     if not cleaned_items:
         return []
-    return _post_cleaned(cleaned_items, on=posted_on or timezone.localdate(), by=by, actor_label=actor_label)
+    return _post_cleaned(
+        cleaned_items, on=posted_on or timezone.localdate(), by=by, actor_label=actor_label, counties=counties
+    )
 
 
 def _cleaned_item(item: CollectionItem) -> dict:
@@ -592,14 +604,16 @@ def _cleaned_item(item: CollectionItem) -> dict:
     return cleaned
 
 
-def _post_cleaned(items: list[dict], *, on: date, by: User | None, actor_label: str) -> list[CollectionResult]:
+def _post_cleaned(
+    items: list[dict], *, on: date, by: User | None, actor_label: str, counties: Sequence[str] | None = None
+) -> list[CollectionResult]:
     try:
-        return _post_batch(items, on=on, by=by, actor_label=actor_label)
+        return _post_batch(items, on=on, by=by, actor_label=actor_label, counties=counties)
     except IntegrityError:
         # Another request stored one of these references first (the unique constraint decided).
         # Everything of this attempt was rolled back; a second attempt sees that receipt and
         # answers it as a replay (or a conflict).
-        return _post_batch(items, on=on, by=by, actor_label=actor_label)
+        return _post_batch(items, on=on, by=by, actor_label=actor_label, counties=counties)
 
 
 def _existing_collections(references: list[str]) -> dict[str, Collection]:
@@ -762,10 +776,12 @@ class _BatchPlan:
 
 
 @transaction.atomic
-def _post_batch(items: list[dict], *, on: date, by: User | None, actor_label: str) -> list[CollectionResult]:
+def _post_batch(
+    items: list[dict], *, on: date, by: User | None, actor_label: str, counties: Sequence[str] | None
+) -> list[CollectionResult]:
     """Post cleaned items in three steps: plan (read and decide), write (bulk rows), result."""
     with legal_parameters_read_once():
-        plan = _batch_plan(items, on=on, by=by, actor_label=actor_label)
+        plan = _batch_plan(items, on=on, by=by, actor_label=actor_label, counties=counties)
         allocations_of = _batch_write(plan, on=on, by=by)
     return _batch_results(items, plan, allocations_of)
 
@@ -788,12 +804,19 @@ def _fresh_items(items: list[dict], existing: dict[str, Collection]) -> tuple[li
     return fresh, seen
 
 
-def _batch_plan(items: list[dict], *, on: date, by: User | None, actor_label: str) -> _BatchPlan:
+def _batch_plan(
+    items: list[dict], *, on: date, by: User | None, actor_label: str, counties: Sequence[str] | None
+) -> _BatchPlan:
     from .ledger_closed_month import closed_months_read
 
     existing = _existing_collections([item["source_reference"] for item in items])
     fresh, seen = _fresh_items(items, existing)
-    cases, balances, spells = _cases_and_balances({item["case_number"] for item in fresh if item["case_number"]}, on=on)
+    numbers = {item["case_number"] for item in fresh if item["case_number"]}
+    if counties is not None and numbers:  # a case outside the sender's reach is unknown to it
+        numbers = set(
+            Case.objects.filter(case_number__in=numbers, county__in=counties).values_list("case_number", flat=True)
+        )
+    cases, balances, spells = _cases_and_balances(numbers, on=on)
     pass_through = _pass_through_state(list(cases.values()), balances, spells)
     user = by if getattr(by, "is_authenticated", False) else None
     plan = _BatchPlan(

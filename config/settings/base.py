@@ -279,7 +279,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Caseworks partner API",
     "DESCRIPTION": (
         "Key-authenticated API for partner agencies (courts, county attorney, state office, "
-        "employers). Send `Authorization: Bearer <key>`; each key reaches only its scopes."
+        "employers). Send `Authorization: Bearer <key>`; each key reaches only its scopes, and only "
+        "its counties' objects (a file it sends touches its counties' cases only). The office's bank "
+        "files (disbursement files, NACHA return files) carry every county's payees: a state-wide "
+        "key only."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -18,9 +18,18 @@ from core.http import content_disposition
 from core.models import AccessLog
 from core.services import access_log_record
 
+STATE_WIDE_ONLY = (
+    "This endpoint carries the office's whole bank traffic, every county's payees: "
+    "only a state-wide key (all counties) may use it."
+)
+
 
 class PartnerViewMixin:
     scope_resource: str = ""
+    # An endpoint over files of the office's whole bank traffic (a NACHA return file, a disbursement
+    # file: every county's payees in one file) sets this: a key limited to counties is refused
+    # (403, an ``access_denied`` row), as "a key reads and writes only its counties' objects".
+    state_wide_only: bool = False
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -29,10 +38,45 @@ class PartnerViewMixin:
         # record the agency in their domain events instead.
         request._request.caseworks_principal = request.user
         request._request.user = AnonymousUser()
+        if self.state_wide_only and not getattr(self.key, "all_counties", False):
+            self.key_refused(reason="state_wide_only", message=STATE_WIDE_ONLY)
 
     @property
     def agency(self):
         return getattr(self.request.user, "agency", None)
+
+    @property
+    def key(self):
+        """The partner API key that authenticated the request (its scopes and counties)."""
+        return getattr(self.request.user, "key", None)
+
+    def access_logged(
+        self, *, kind: str, outcome: str, obj=None, fields: list[str] | None = None, detail: dict | None = None
+    ) -> None:
+        """An access-log row of this request, under the agency's name (``api:<agency>``)."""
+        access_log_record(
+            kind=kind,
+            request=self.request._request,  # type: ignore[attr-defined]
+            username=f"api:{self.agency or 'partner'}"[:150],
+            obj=obj,
+            fields=fields or [],
+            outcome=outcome,
+            detail=detail,
+        )
+
+    def key_refused(
+        self, *, reason: str, message: str, obj=None, fields: list[str] | None = None, **detail
+    ) -> NoReturn:
+        """Refuse the key this request (403), the refusal written to the access log with the
+        agency's name and ``reason``."""
+        self.access_logged(
+            kind=AccessLog.Kind.ACCESS_DENIED,
+            outcome="denied",
+            obj=obj,
+            fields=fields,
+            detail={"reason": reason, **detail},
+        )
+        raise PermissionDenied(message)
 
 
 # Rule 5 (STYLE.md): a viewset over a scoped model lists and fetches only the rows the key's counties
@@ -91,27 +135,21 @@ class StoredFileAPIView(PartnerAPIView):
         if request.query_params.get("format", "txt") not in ("json", "txt"):
             raise Http404  # an unknown or empty format names no representation (as DRF answers an unknown one)
 
-    def _content_logged(self, obj, *, kind: str, outcome: str, detail: dict) -> None:
-        access_log_record(
-            kind=kind,
-            request=self.request._request,
-            username=f"api:{self.agency or 'partner'}"[:150],
-            obj=obj,
-            fields=["content"],
-            outcome=outcome,
-            detail=detail,
-        )
-
     def file_refused(self, obj, *, reason: str, detail: dict | None = None) -> NoReturn:
         """Refuse the key ``obj``'s content (403), the refusal written to the access log with the
         agency's name, as every fetch is."""
-        self._content_logged(
-            obj, kind=AccessLog.Kind.ACCESS_DENIED, outcome="denied", detail={"reason": reason, **(detail or {})}
+        self.key_refused(
+            reason=reason,
+            message="This file is not available to partner keys.",
+            obj=obj,
+            fields=["content"],
+            **(detail or {}),
         )
-        raise PermissionDenied("This file is not available to partner keys.")
 
     def file_response(self, obj, *, content: bytes, name: str, detail: dict | None = None) -> HttpResponse:
-        self._content_logged(obj, kind=AccessLog.Kind.SENSITIVE_READ, outcome="success", detail=detail or {})
+        self.access_logged(
+            kind=AccessLog.Kind.SENSITIVE_READ, outcome="success", obj=obj, fields=["content"], detail=detail
+        )
         response = HttpResponse(content, content_type="text/plain; charset=us-ascii")
         response["Content-Disposition"] = content_disposition(name)
         response["Cache-Control"] = "no-store"

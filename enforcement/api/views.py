@@ -159,11 +159,20 @@ class EnforcementActionIssueNoticeAPIView(PartnerAPIView):
 # ``GET /api/v1/disbursement-files/<id>/content/``: the stored NACHA PPD file, byte for byte.
 #
 # The file carries payees' bank account numbers: the key needs ``disbursement_files:read`` and
-# every fetch is written to the access log with the partner agency's name.
+# every fetch is written to the access log with the partner agency's name. One file pays every
+# county's families (its bytes, hashes and totals are the bank's record, not to be cut by county):
+# only a state-wide key fetches it (``state_wide_only``).
+
+STATE_WIDE_403 = (
+    "The key lacks the scope for this operation, or is limited to counties: the office's bank files "
+    "(disbursement files, NACHA return files) carry every county's payees, so only a state-wide key "
+    "(all counties) may use this endpoint. The refusal is written to the access log."
+)
 
 
 class DisbursementFileContentAPIView(StoredFileAPIView):
     scope_resource = "disbursement_files"
+    state_wide_only = True
 
     @extend_schema(
         operation_id="disbursement_files_content",
@@ -174,8 +183,10 @@ class DisbursementFileContentAPIView(StoredFileAPIView):
                 "It was validated by the office's NACHA parser before its disbursements were "
                 "marked sent.",
             ),
+            403: OpenApiResponse(ErrorSerializer, description=STATE_WIDE_403),
         },
-        description="Download a family disbursement file again, at any time.",
+        description="Download a family disbursement file again, at any time. The file pays every county's "
+        "families: a state-wide key only.",
     )
     def get(self, request, pk: int):
         export = get_object_or_404(DisbursementExport.objects.only("pk", "file_name", "content"), pk=pk)
@@ -200,16 +211,21 @@ def file_import_schema(
     duplicate: str,
     rejected: str,
     description: str,
+    forbidden: str = "",
 ):
-    """The OpenAPI operation of a ``FileImportAPIView.post``: its 201 / 200 / 400 answers."""
+    """The OpenAPI operation of a ``FileImportAPIView.post``: its 201 / 200 / 400 answers (and its
+    403, ``forbidden``, when it refuses more than a key without the scope)."""
+    responses = {
+        201: OpenApiResponse(report, description=imported),
+        200: OpenApiResponse(report, description=duplicate),
+        400: OpenApiResponse(report, description=rejected),
+    }
+    if forbidden:
+        responses[403] = OpenApiResponse(ErrorSerializer, description=forbidden)
     return extend_schema(
         operation_id=operation_id,
         request={"multipart/form-data": upload},
-        responses={
-            201: OpenApiResponse(report, description=imported),
-            200: OpenApiResponse(report, description=duplicate),
-            400: OpenApiResponse(report, description=rejected),
-        },
+        responses=responses,
         description=description,
     )
 
@@ -239,6 +255,7 @@ class FileImportAPIView(PartnerAPIView):
                 content=upload.read(),
                 via=FileVia.API,
                 actor_label=str(self.agency or "API"),
+                **self.import_options(),
             )
         except DjangoValidationError as exc:
             return self._rejected(exc.messages)
@@ -246,6 +263,10 @@ class FileImportAPIView(PartnerAPIView):
             row.status, status.HTTP_400_BAD_REQUEST
         )
         return Response(row.report, status=code)
+
+    def import_options(self) -> dict[str, Any]:
+        """More keyword arguments of the service (e.g. the key, whose counties limit the file)."""
+        return {}
 
     def _rejected(self, reasons: list[str]) -> Response:
         """A request without a usable file: the report's shape, line 0, nothing stored."""
@@ -267,7 +288,8 @@ class FileImportAPIView(PartnerAPIView):
         rejected="Rejected: the report lists each error with its line; nothing posted. "
         "A missing or oversized `file` field is reported the same way, with line 0.",
         description="Import an employer NACHA CCD+ child support payment file (DED addenda). The whole file is "
-        "validated before anything is posted.",
+        "validated before anything is posted. A key limited to counties posts on its counties' cases only: an "
+        "entry naming any other case is held and reported as an unknown case is.",
     )
 )
 class PaymentFileImportAPIView(FileImportAPIView):
@@ -278,10 +300,15 @@ class PaymentFileImportAPIView(FileImportAPIView):
     report_class = ImportReport
     default_name = "payment-file"
 
+    def import_options(self) -> dict[str, Any]:
+        return {"key": self.key}  # the file reaches the key's counties only
+
 
 # ---- nacha returns -----------------------------------------------------------------------------------------
 # ``POST /api/v1/nacha-returns/``: the bank sends a NACHA return/NOC file for the office's
-# disbursement files (returns R01–R85 and notifications of change).
+# disbursement files (returns R01–R85 and notifications of change). A return file answers the
+# office's disbursement files, every county's payees in one (a return holds a family's money, a
+# notification of change rewrites a payee's bank account): only a state-wide key sends one.
 
 
 @extend_schema_view(
@@ -294,11 +321,14 @@ class PaymentFileImportAPIView(FileImportAPIView):
         rejected="Rejected: each error with its line; nothing changed. A missing or "
         "oversized `file` field is reported the same way, with line 0.",
         description="Import a NACHA return file for the office's disbursement files. The whole file is validated "
-        "before anything changes; returns and notifications seen before change nothing.",
+        "before anything changes; returns and notifications seen before change nothing. The file answers "
+        "every county's disbursements: a state-wide key only.",
+        forbidden=STATE_WIDE_403,
     )
 )
 class NachaReturnImportAPIView(FileImportAPIView):
     scope_resource = "nacha_returns"
+    state_wide_only = True
     upload_serializer_class = NachaReturnUploadSerializer
     import_service = staticmethod(nacha_return_import)
     statuses = ReturnFileStatus

@@ -2,9 +2,11 @@
 the state office — new hires, e-IWO batches and acknowledgements, offset certifications and
 collections, FIDM matches — is one row here, whatever its kind.
 
-A received file is stored exactly as received (``content``) with its SHA-256; at most one file of a
-kind is *accepted* per content hash and per control number, so a replay is recognised and changes
-nothing (``enforcement.services.partner_files``). Outbound files keep what was sent and when.
+A received file is stored exactly as received (``content``) with its SHA-256; a file of a kind is
+*accepted* once per content hash and per control number for each county (``reach``: a county key's
+file reaches its counties only, so the same file from the office is then accepted for the rest),
+so a replay is recognised and changes nothing (``enforcement.services.partner_files``). Outbound
+files keep what was sent and when.
 """
 
 from __future__ import annotations
@@ -62,17 +64,20 @@ class PartnerFile(DetailUrlMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            # Replay detection rests on these: one accepted file per kind and content, and per
-            # kind and control number (control numbers are never reused).
+            # Replay detection rests on these: one file accepted for the whole office (``reach``
+            # null) per kind and content, and per kind and control number (control numbers are
+            # never reused; every outbound file is the office's). Files of a county key's reach may
+            # share them (the same file, then for the rest of the office): no county is covered
+            # twice, which the import decides under a lock (a set overlap is no unique key).
             # (an outbound file may repeat an earlier one's content: two empty certifications)
             models.UniqueConstraint(
                 fields=["kind", "direction", "sha256"],
-                condition=Q(status__in=ACCEPTED_LIKE, direction="in"),
+                condition=Q(status__in=ACCEPTED_LIKE, direction="in", reach__isnull=True),
                 name="enf_partnerfile_content_once",
             ),
             models.UniqueConstraint(
                 fields=["kind", "direction", "control_number"],
-                condition=Q(status__in=ACCEPTED_LIKE) & ~Q(control_number=""),
+                condition=Q(status__in=ACCEPTED_LIKE, reach__isnull=True) & ~Q(control_number=""),
                 name="enf_partnerfile_control_once",
             ),
         ]

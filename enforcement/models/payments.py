@@ -49,6 +49,11 @@ class PaymentFile(ReceivedFile):
     total_amount = models.DecimalField(**MONEY, default=0)
     report = models.JSONField(default=dict, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    reach = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Counties whose cases the file may touch (the sending key's); null: the whole office.",
+    )
 
     history = HistoricalRecords(excluded_fields=["content"])
 

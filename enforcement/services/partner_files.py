@@ -10,12 +10,16 @@ A kind (``new-hires``, ``offset-collections``, ``fidm``, ``eiwo-acks``, ``offset
 Import pipeline (``partner_file_submit`` → ``partner_file_import``):
 
 1. receive: the file is stored as received with its SHA-256 (``PartnerFile``, ``received``);
-2. replay: a file of the same kind and content already accepted is answered ``replay`` — nothing
-   changes, the report names the first file;
+2. replay: a file of the same kind and content already accepted for the same reach or a wider one
+   (``PartnerFile.reach``: a county key's file reaches its counties' cases only) is answered
+   ``replay`` — nothing changes, the report names the first file;
 3. parse: the kind's fixed-width layout (``enforcement.interchange.fixedwidth.read``); any error
-   refuses the whole file with ``[{line, reason}]``; a control number already accepted is a replay;
+   refuses the whole file with ``[{line, reason}]``; a control number already accepted for the same
+   reach or a wider one is a replay;
 4. import: the kind's importer runs in ONE transaction; it may refuse the file
-   (``PartnerFileRefused``), which rolls everything back;
+   (``PartnerFileRefused``), which rolls everything back. The same file already accepted for a
+   narrower reach (a county key's, then the office's) is imported for the rest: the counties the
+   earlier imports covered are left out (``ImportContext.covered``), and the report is its own;
 5. report: status, counts, totals, errors; a domain event.
 
 A file larger than ``CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES`` is imported by a background job
@@ -49,12 +53,14 @@ from cases.access import fti_figures_shown
 from cases.choices import CaseStatus, ParticipantRole
 from cases.models import CaseParticipant
 from cases.redaction import protected_q
+from core.db import advisory_xact_lock
 from core.fields import blind_index
 from core.jobs import row_claim, row_still_claimed
 from core.services import acting_user, event_record
 
 from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerRoute
 from ..interchange.fixedwidth import FixedWidthError, Record, decode, get_layout, read, write
+from .received import received_file_reach
 
 SSN_CHUNK = 20_000  # SSNs per IN query when a file is matched to NCPs
 # A field ``ncp_cases_by_ssn`` gives besides ``values_list`` names: whether the NCP's whereabouts are
@@ -79,7 +85,9 @@ class ImportContext:
     """What an importer gets: the file, its typed records, who sent it, and what it may reach.
 
     ``counties`` limits the cases a file may touch (a county key's file reaches its counties'
-    cases only); ``None`` is every county. Importers add to ``counts`` and ``totals``."""
+    cases only); ``None`` is every county. ``covered``: the counties an earlier import of the same
+    file (content or control number) already covered, left out of this one. Importers add to
+    ``counts`` and ``totals``."""
 
     partner_file: Any
     records: list[Record]
@@ -87,14 +95,16 @@ class ImportContext:
     agency: Any = None
     actor_label: str = ""
     counties: list[str] | None = None
+    covered: list[str] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     totals: dict[str, Decimal] = field(default_factory=dict)
 
     def case_q(self, prefix: str = "") -> Q:
         """The filter limiting ``Case`` rows (through ``prefix``) to what the file may reach."""
-        if self.counties is None:
-            return Q()
-        return Q(**{f"{prefix}county__in": self.counties})
+        q = Q() if self.counties is None else Q(**{f"{prefix}county__in": self.counties})
+        if self.covered:
+            q &= ~Q(**{f"{prefix}county__in": self.covered})
+        return q
 
     def ncp_cases_by_ssn(self, ssns, *fields: str) -> tuple[dict[str, str], dict[str, list[tuple]]]:
         """Match a file's SSNs to the NCPs of open cases within the file's reach, through the blind
@@ -277,13 +287,6 @@ def partner_route(kind: str) -> str:
     return (settings.CASEWORKS_PARTNER_ROUTES or {}).get(kind, PartnerRoute.DIRECT)
 
 
-def _counties_of(agency_key) -> list[str] | None:
-    """The counties a partner key reaches (``None``: every county)."""
-    if agency_key is None or agency_key.all_counties:
-        return None
-    return list(agency_key.counties)
-
-
 def _as_strings(totals: Mapping[str, Decimal]) -> dict[str, str]:
     return {k: str(Decimal(v).quantize(Decimal("0.01"))) for k, v in totals.items()}
 
@@ -306,7 +309,7 @@ def partner_file_receive(
         raise ValidationError({"file": "The file is empty."})
     if len(content) > settings.CASEWORKS_PARTNER_FILE_MAX_BYTES:
         raise ValidationError({"file": f"The file is larger than {settings.CASEWORKS_PARTNER_FILE_MAX_BYTES} bytes."})
-    counties = _counties_of(key)
+    counties = received_file_reach(key)
     partner_file = PartnerFile(
         kind=kind,
         direction=PartnerFileDirection.INBOUND,
@@ -401,17 +404,42 @@ def _replayed(partner_file, *, prior, control_number: str, by) -> Any:
     return partner_file
 
 
-def _accepted(kind: str, **lookup) -> Any:
+@dataclass(frozen=True)
+class _Priors:
+    """The files of a kind already accepted with a file's content or control number: the first,
+    and the counties they covered together (``None``: the whole office)."""
+
+    first: Any
+    covered: frozenset[str] | None
+
+    def cover(self, reach: list[str] | None) -> bool:
+        """Whether they covered all of ``reach`` (``None``: the whole office): the file is a replay."""
+        if self.first is None:
+            return False
+        if self.covered is None:
+            return True
+        return reach is not None and set(reach) <= self.covered
+
+
+def _priors(partner_file, *, control: str = "") -> _Priors:
+    """The accepted files of ``partner_file``'s kind with its content (or ``control`` number): a
+    replay is the same file, and an earlier import of it reached its own counties only, so the
+    file is a repeat only where an earlier import reached (idempotency key: content or control
+    number, and reach)."""
     from ..models import PartnerFile
     from ..models.partner_files import ACCEPTED_LIKE
 
-    return (
+    same = Q(sha256=partner_file.sha256) | Q(control_number=control) if control else Q(sha256=partner_file.sha256)
+    priors = list(
         PartnerFile.objects.filter(
-            kind=kind, direction=PartnerFileDirection.INBOUND, status__in=ACCEPTED_LIKE, **lookup
+            same, kind=partner_file.kind, direction=PartnerFileDirection.INBOUND, status__in=ACCEPTED_LIKE
         )
+        .exclude(pk=partner_file.pk)
         .order_by("pk")
-        .first()
     )
+    reaches = [prior.reach for prior in priors]
+    covered = None if None in reaches else frozenset(county for reach in reaches for county in reach)
+    return _Priors(first=priors[0] if priors else None, covered=covered)
 
 
 def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
@@ -436,9 +464,9 @@ def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
     counties = partner_file.reach
     by = partner_file.created_by
 
-    prior = _accepted(partner_file.kind, sha256=partner_file.sha256)
-    if prior is not None:
-        return _replayed(partner_file, prior=prior, control_number=prior.control_number, by=by)
+    priors = _priors(partner_file)  # before parsing: the same content seen (rechecked under the lock)
+    if priors.cover(counties):
+        return _replayed(partner_file, prior=priors.first, control_number=priors.first.control_number, by=by)
     try:
         records = read(decode(bytes(partner_file.content)), get_layout(entry.layout))
     except FixedWidthError as exc:
@@ -446,22 +474,26 @@ def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
         _event(partner_file, by=by)
         return partner_file
     control = entry.control_number(records) if entry.control_number else ""
-    if control:
-        prior = _accepted(partner_file.kind, control_number=control)
-        if prior is not None:
-            return _replayed(partner_file, prior=prior, control_number=control, by=by)
-    context = ImportContext(
-        partner_file=partner_file,
-        records=records,
-        by=by,
-        agency=partner_file.agency,
-        actor_label=partner_file.actor_label,
-        counties=counties,
-    )
     try:
         with transaction.atomic():
             if not row_still_claimed(PartnerFile, pk=partner_file.pk, processing=PartnerFileStatus.PROCESSING):
                 return PartnerFile.objects.get(pk=partner_file.pk)
+            # Imports of the same content or control number one at a time: the reach an earlier one
+            # covered is read once it has committed (no county imported twice by overlapping keys).
+            for name in sorted({f"sha256:{partner_file.sha256}", *([f"control:{control}"] if control else [])}):
+                advisory_xact_lock(f"partner_file:{partner_file.kind}:{name}")
+            priors = _priors(partner_file, control=control)
+            if priors.cover(counties):
+                return _replayed(partner_file, prior=priors.first, control_number=control, by=by)
+            context = ImportContext(
+                partner_file=partner_file,
+                records=records,
+                by=by,
+                agency=partner_file.agency,
+                actor_label=partner_file.actor_label,
+                counties=counties,
+                covered=sorted(priors.covered or ()),
+            )
             assert entry.importer is not None
             entry.importer(context)
             _finish(
@@ -482,19 +514,18 @@ def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:
             control_number="",
         )
     except IntegrityError:
-        # The same file (or control number) was accepted concurrently: everything here rolled back.
+        # The same file (or control number) was accepted concurrently for the whole office
+        # (``enf_partnerfile_content_once``): everything here rolled back.
         partner_file.refresh_from_db()
-        prior = _accepted(partner_file.kind, sha256=partner_file.sha256) or (
-            _accepted(partner_file.kind, control_number=control) if control else None
-        )
-        if prior is None:
+        priors = _priors(partner_file, control=control)
+        if not priors.cover(counties):
             raise
         _finish(
             partner_file,
             status=PartnerFileStatus.REPLAY,
-            replay_of=prior,
-            counts=prior.counts,
-            record_count=prior.record_count,
+            replay_of=priors.first,
+            counts=priors.first.counts,
+            record_count=priors.first.record_count,
         )
     _event(partner_file, by=by)
     return partner_file

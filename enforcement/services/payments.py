@@ -9,7 +9,10 @@ Rules (DOMAIN.md, issue 4):
   the file), not from the file's name or trace numbers, so a re-sent or re-built file never
   double-posts.
 - An unknown case id is held, never dropped; a known case id whose NCP's SSN differs from the
-  DED's is held for review. Posting goes through ``cases.services.collections_post_batch``, a
+  DED's is held for review. A partner key's file reaches its counties' cases only
+  (``received_file_reach``): a case id of another county is held exactly as an unknown one, with
+  the same words in the report (no SSN check, no termination there), so the sender learns nothing
+  of other counties' cases. Posting goes through ``cases.services.collections_post_batch``, a
   thousand entries a call, all in the file's one transaction.
 - Employers remit within 7 business days after the pay date (42 USC 666(b)(6)(A)(i)): later
   entries are flagged in the report.
@@ -52,7 +55,7 @@ from core.services import event_record
 from ..choices import FileVia, PaymentFileStatus
 from ..models import PaymentFile
 from ..nacha import NachaInvalid, PaymentEntry, parse, payment_entries
-from .received import received_file_build, received_file_size_check
+from .received import received_file_build, received_file_reach, received_file_size_check
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +116,16 @@ def remit_due_by(pay_date: date) -> date:
 
 
 def payment_file_receive(
-    *, name: str, content: bytes, via: str, by: User | None = None, actor_label: str = ""
+    *,
+    name: str,
+    content: bytes,
+    via: str,
+    by: User | None = None,
+    actor_label: str = "",
+    reach: list[str] | None = None,
 ) -> PaymentFile:
-    """Store a received file (pending); ``payment_file_import`` validates and posts it."""
+    """Store a received file (pending); ``payment_file_import`` validates and posts it. ``reach``
+    (``received_file_reach``) travels with the file: the counties whose cases it may touch."""
     received_file_size_check(content, max_bytes=MAX_FILE_BYTES)
     payment_file = received_file_build(
         PaymentFile,
@@ -126,6 +136,7 @@ def payment_file_receive(
         by=by,
         size=len(content),
         uploaded_by_label=actor_label[:200],
+        reach=reach,
     )
     payment_file.reference = f"PF-{payment_file.sha256[:12].upper()}"
     payment_file.full_clean(exclude=["content"])
@@ -157,8 +168,14 @@ def _employers(payments: list[PaymentEntry]) -> dict[str, Employer]:
     return employers
 
 
-def _ncp_ssn_indexes(case_ids: set[str]) -> tuple[set[str], dict[str, set[str]]]:
-    known = set(Case.objects.filter(case_number__in=case_ids).values_list("case_number", flat=True))
+def _cases_in_reach(case_ids: set[str], reach: list[str] | None):
+    """The cases ``case_ids`` name that the file may reach (a case elsewhere is unknown to it)."""
+    cases = Case.objects.filter(case_number__in=case_ids)
+    return cases if reach is None else cases.filter(county__in=reach)
+
+
+def _ncp_ssn_indexes(case_ids: set[str], reach: list[str] | None) -> tuple[set[str], dict[str, set[str]]]:
+    known = set(_cases_in_reach(case_ids, reach).values_list("case_number", flat=True))
     ncps: dict[str, set[str]] = {}
     for number, index in CaseParticipant.objects.filter(
         case__case_number__in=known, role=ParticipantRole.NCP
@@ -193,7 +210,7 @@ def _post_all(
             )
         )
     case_ids = {p.ded.case_id.upper() for p in payments}
-    known_cases, ncp_indexes = _ncp_ssn_indexes(case_ids)
+    known_cases, ncp_indexes = _ncp_ssn_indexes(case_ids, payment_file.reach)
     employers = _employers(payments)
     _terminations_follow_up(payment_file, payments, refs, report, employers=employers, by=by, today=today)
     pending: list[tuple[PaymentEntry, CollectionItem]] = []
@@ -258,7 +275,9 @@ def _post_all(
     for start in range(0, len(pending), POST_CHUNK):
         chunk = pending[start : start + POST_CHUNK]
         try:
-            results = collections_post_batch([item for _, item in chunk], by=by, actor_label=actor_label)
+            results = collections_post_batch(
+                [item for _, item in chunk], by=by, actor_label=actor_label, counties=payment_file.reach
+            )
         except ValidationError as exc:
             raise NachaInvalid(_item_errors(exc, [payment.line for payment, _ in chunk])) from exc
         except CollectionConflict as exc:
@@ -299,11 +318,13 @@ def _terminations_follow_up(
     item on the case has the caseworker look for a new employer. Deduplicated by the entry's
     content reference, so the same notice in the same or a rebuilt file raises one item (and an
     employment already ended is not ended again). The title, the notes and the event say "the
-    employer", never its name: the payment file's page shows which (FVI)."""
+    employer", never its name: the payment file's page shows which (FVI). Only cases within the
+    file's reach: an entry naming another county's case is reported as an unknown case's is, and a
+    termination ends no order on another county's case."""
     ended = [(p, ref) for p, ref in zip(payments, refs, strict=True) if p.ded.terminated]
     if not ended:
         return
-    cases = {c.case_number: c for c in Case.objects.filter(case_number__in={p.ded.case_id.upper() for p, _ in ended})}
+    cases = {c.case_number: c for c in _cases_in_reach({p.ded.case_id.upper() for p, _ in ended}, payment_file.reach)}
     for payment, ref in ended:
         case_id = payment.ded.case_id.upper()
         case = cases.get(case_id)
@@ -356,7 +377,9 @@ def _employment_end(
         .filter(person=ncp, employer=employer, ended_on__isnull=True, started_on__lte=on)
         .order_by("pk")
     )
-    orders, others = withholding_orders_at_employer(ncp=ncp, employer=employer, on=on, case=case)
+    orders, others = withholding_orders_at_employer(
+        ncp=ncp, employer=employer, on=on, case=case, counties=payment_file.reach
+    )
     if not employments and not orders and not others:
         on_file = Employment.objects.filter(person=ncp, employer=employer)
         if on_file.filter(ended_on__isnull=True).exists():  # begun after the pay date
@@ -391,9 +414,12 @@ def _employment_end(
     return bool(employments), said.strip()
 
 
-def withholding_orders_at_employer(*, ncp, employer: Employer, on: date, case: Case | None = None) -> tuple[list, list]:
+def withholding_orders_at_employer(
+    *, ncp, employer: Employer, on: date, case: Case | None = None, counties: list[str] | None = None
+) -> tuple[list, list]:
     """The income withholding orders in force at ``employer`` for ``ncp`` whose job there ended on
-    ``on`` (locked): those of ``case``, and those of the NCP's other open cases (NCP there). An
+    ``on`` (locked): those of ``case``, and those of the NCP's other open cases (NCP there) in
+    ``counties`` (``None``: every county; a partner key's file reaches its counties only). An
     order issued after ``on`` is a later job's (a rehire): not this one's."""
     from ..choices import IwoKind
     from ..models import IncomeWithholdingOrder
@@ -412,6 +438,8 @@ def withholding_orders_at_employer(*, ncp, employer: Employer, on: date, case: C
     )
     if case is not None:
         others = others.exclude(case=case)
+    if counties is not None:
+        others = others.filter(case__county__in=counties)
     return orders, list(others.select_related("case").order_by("case_id", "pk"))
 
 
@@ -617,8 +645,17 @@ def _payment_file_done(payment_file: PaymentFile, report: ImportReport, *, by: U
 
 
 def payment_file_import_now(
-    *, name: str, content: bytes, via: str = FileVia.COMMAND, by: User | None = None, actor_label: str = ""
+    *,
+    name: str,
+    content: bytes,
+    via: str = FileVia.COMMAND,
+    by: User | None = None,
+    actor_label: str = "",
+    key=None,
 ) -> PaymentFile:
-    """Receive and import at once (command and API)."""
-    payment_file = payment_file_receive(name=name, content=content, via=via, by=by, actor_label=actor_label)
+    """Receive and import at once (command and API). ``key``: the partner API key that sent it — the
+    file reaches that key's counties' cases only (``received_file_reach``)."""
+    payment_file = payment_file_receive(
+        name=name, content=content, via=via, by=by, actor_label=actor_label, reach=received_file_reach(key)
+    )
     return payment_file_import(payment_file_id=payment_file.pk, by=by, actor_label=actor_label)

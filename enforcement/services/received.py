@@ -1,5 +1,6 @@
 """What every received file's service does first (payment files, bank statements, NACHA return
-files): refuse a file over the kind's size limit, and build the row that keeps it as received."""
+files, partner files): refuse a file over the kind's size limit, build the row that keeps it as
+received, and decide which counties' cases it may reach."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ from accounts.models import User
 from ..models.received import ReceivedFile
 
 F = TypeVar("F", bound=ReceivedFile)
+
+
+def received_file_reach(key) -> list[str] | None:
+    """The counties whose cases a file may touch: a county partner key's file reaches that key's
+    counties only ("a key reads and writes only its counties' objects", docs/operations.md), a key
+    with no county none; ``None`` is the whole office (a staff upload, a command, a state-wide key).
+    The one rule for every file import (payment files, partner files)."""
+    if key is None or key.all_counties:
+        return None
+    return list(key.counties)
 
 
 def received_file_size_check(content: bytes, *, max_bytes: int) -> None:

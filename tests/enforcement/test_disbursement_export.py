@@ -42,8 +42,8 @@ def office_accounts():
     )
 
 
-def _paid_case(amount="100.00", received=date(2026, 11, 18), *, account=True):
-    case = case_with_order(monthly=Decimal("500.00"))
+def _paid_case(amount="100.00", received=date(2026, 11, 18), *, account=True, county="Albany"):
+    case = case_with_order(monthly=Decimal("500.00"), county=county)
     if account:
         PayeeAccount.objects.create(person=case.cp, routing_number="091000019", account_number="987654321")
     collection_post(
@@ -337,7 +337,7 @@ API = "/api/v1/disbursement-files/{}/content/"
 def test_api_returns_the_stored_file_and_logs_the_read(office_accounts, api_client_with):
     _named_case("José", "Muñoz-Peña")
     export = disbursements_export(on=date(2026, 11, 23)).export
-    api = api_client_with("disbursement_files:read", agency="SDU Bank")
+    api = api_client_with("disbursement_files:read", agency="SDU Bank", all_counties=True)
     response = api.get(API.format(export.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=us-ascii"
@@ -347,10 +347,34 @@ def test_api_returns_the_stored_file_and_logs_the_read(office_accounts, api_clie
     assert (log.username, log.object_id, log.fields) == ("api:SDU Bank", str(export.pk), ["content"])
 
 
+def test_a_county_key_is_refused_the_office_wide_file_and_the_refusal_logged(office_accounts, api_client_with):
+    """One file pays every county's families, with their bank routing and account numbers (byte
+    for byte: the bank's record, not cut by county): a key limited to counties is refused, as "a key
+    reads and writes only its counties' objects" (docs/operations.md)."""
+    _paid_case(county="Kings")
+    export = disbursements_export(on=date(2026, 11, 23)).export
+    assert "987654321" in export.content
+    albany = api_client_with("disbursement_files:read", agency="Albany Family Court", kind="court")
+
+    response = albany.get(API.format(export.pk))
+
+    assert response.status_code == 403
+    assert "987654321" not in response.content.decode(errors="replace"), "a Kings payee's account downloaded"
+    assert not AccessLog.objects.filter(kind="sensitive_read").exists()
+    denial = AccessLog.objects.get(kind="access_denied")
+    assert (denial.username, denial.path, denial.detail) == (
+        "api:Albany Family Court",
+        API.format(export.pk),
+        {"reason": "state_wide_only"},
+    )
+    # and it learns nothing of which files exist
+    assert albany.get(API.format(export.pk + 1000)).status_code == 403
+
+
 def test_api_needs_the_disbursement_files_scope_and_answers_json_404(office_accounts, api_client_with):
     _paid_case()
     export = disbursements_export(on=date(2026, 11, 23)).export
     assert api_client_with("payment_files:read").get(API.format(export.pk)).status_code == 403
-    missing = api_client_with("disbursement_files:read").get(API.format(export.pk + 1000))
+    missing = api_client_with("disbursement_files:read", all_counties=True).get(API.format(export.pk + 1000))
     assert missing.status_code == 404 and missing.json() == {"detail": "Not found."}
     assert not AccessLog.objects.filter(kind="sensitive_read").exists()

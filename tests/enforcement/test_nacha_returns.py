@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cases.ledger_verify import ledger_differences
-from cases.models import Disbursement, WorkItem
+from cases.models import Case, Disbursement, WorkItem
 from cases.services import charges_accrue, collection_post
-from core.models import DomainEvent
+from core.models import AccessLog, DomainEvent
 from enforcement.choices import BankAccountPurpose, FileVia
 from enforcement.models import DisbursementExportEntry, DisbursementReturn, NachaReturnFile, PayeeAccount
 from enforcement.nacha import (
@@ -572,7 +572,7 @@ def test_api_answers_201_then_200_and_needs_its_scope(exported, api_client_with)
     _, (case, _) = exported
     content = _file([_return_spec(case)])
     assert _upload(api_client_with("payment_files:write"), content).status_code == 403
-    api = api_client_with("nacha_returns:write", agency="SDU Bank")
+    api = api_client_with("nacha_returns:write", agency="SDU Bank", all_counties=True)
     first = _upload(api, content)
     assert first.status_code == 201 and first.json()["returns"] == 1
     assert first.json()["items"][0]["outcome"] == "held"
@@ -584,10 +584,39 @@ def test_api_answers_201_then_200_and_needs_its_scope(exported, api_client_with)
     assert missing.status_code == 400 and missing.json()["errors"][0]["line"] == 0
 
 
+@pytest.mark.parametrize(
+    "counties", [["Albany"], ["Albany", "Kings", "Schenectady"]], ids=["another county", "every county named"]
+)
+def test_api_refuses_a_key_limited_to_counties(exported, api_client_with, counties):
+    """A return file answers the office's disbursement files, every county's payees in one: an
+    Albany key's notification of change (C01) must not rewrite a Kings payee's bank account and
+    redirect the family's disbursements ("a key reads and writes only its counties' objects")."""
+    _, (kings, _) = exported
+    Case.objects.filter(pk=kings.pk).update(county="Kings")
+    content = _file([_noc_spec(kings, "C01", "11223344")], sec="COR")
+    api = api_client_with("nacha_returns:write", agency="Albany Bank", counties=counties)
+
+    response = _upload(api, content)
+
+    assert response.status_code == 403 and "state-wide key" in response.json()["detail"]
+    assert PayeeAccount.objects.get(person=kings.cp).account_number == "987654321"
+    assert not NachaReturnFile.objects.exists()  # nothing stored either
+    denial = AccessLog.objects.get(kind="access_denied")
+    assert (denial.username, denial.outcome, denial.detail) == (
+        "api:Albany Bank",
+        "denied",
+        {"reason": "state_wide_only"},
+    )
+    # the state-wide key's same file corrects the account
+    state = api_client_with("nacha_returns:write", agency="SDU Bank", all_counties=True)
+    assert _upload(state, content).status_code == 201
+    assert PayeeAccount.objects.get(person=kings.cp).account_number == "11223344"
+
+
 def test_a_body_the_multipart_parser_refuses_is_rejected_in_the_reports_shape(api_client_with):
     # Schemathesis (CI): a multipart body over the parser's header limit answered DRF's {"detail"},
     # not the documented 400 report
-    api = api_client_with("nacha_returns:write", agency="SDU Bank")
+    api = api_client_with("nacha_returns:write", agency="SDU Bank", all_counties=True)
     response = api.generic("POST", URL, b"--x\r\nnot a part", content_type="multipart/form-data; boundary=")
     assert response.status_code == 400
     body = response.json()
