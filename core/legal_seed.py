@@ -797,6 +797,30 @@ def _rows() -> list[dict]:
         "42 USC 666(b)(6)(A)(i); IWO form",
         note="Withholding begins no later than the first pay period that occurs this many days after the IWO date.",
     )
+    # The time the employer of the issuing state has to begin withholding, stated on the IWO and in
+    # the e-IWO record's "begin withholding days" (``enforcement.services.withholding.iwo_figures``):
+    # the law of the state where the order is served, which sets its own time (the federal form
+    # leaves the number blank for the sender to fill in).
+    add(
+        "ny.iwo.start_days",
+        "NY",
+        date(1996, 8, 22),
+        "14",
+        "CPLR 5241(g)(1)",
+        confirm=True,
+        note="Deductions begin no later than the first pay period that occurs this many days after service of the "
+        "income execution on the employer. Start date taken from the federal row: check the subdivision's history.",
+    )
+    add(
+        "ca.iwo.start_days",
+        "CA",
+        date(1994, 1, 1),
+        "10",
+        "Fam. Code 5233",
+        confirm=True,
+        note="The employer begins withholding as soon as possible after service of the order, and not later than "
+        "this many days after it. From the Family Code's operative date: check the section's history.",
+    )
     return rows
 
 

@@ -7,14 +7,20 @@ knows the form finds each entry where they expect it: the document kind (1a-1d),
 identifiers (remittance, order, case), the employer and the employee/obligor, "Order Information"
 (amounts per the order's frequency, arrears over 12 weeks), "Amounts to Withhold" restated per pay
 cycle (weekly, biweekly, semimonthly, monthly) and the lump sum, "Remittance Information" (begin
-within 14 days, remit within 7 business days of the pay date, the CCPA limit of 15 USC 1673(b),
-the SDU), then page 2, the additional information for employers and the employee's separation
-notice. Everything printed comes from the row frozen when the order was issued.
+within the issuing state's time after service, CPLR 5241(g)(1) 14 days, Fam. Code 5233 10 days;
+remit within 7 business days of the pay date; the CCPA limit of 15 USC 1673(b); the SDU), then page
+2, the additional information for employers and the employee's separation notice. A termination
+states no amounts, no time to begin and no limit: only that withholding stops and where to send
+what was already withheld. Everything printed comes from the row frozen when the order was issued;
+names are "Last, First Middle" as the form's labels ask. A value too long for its box wraps in it
+(``_Form.label_value``), and the row grows to fit.
 
 Confidentiality (42 USC 654(26); 45 CFR 303.21): the IWO form carries names, the obligor's SSN and
 date of birth, the children's names and dates of birth; it has no address of the obligor or the
 custodial party. The NMSN Part A asks for the employee's mailing address (printed unless the
-obligor has the family violence indicator) and the custodial parent's and children's: the agency
+obligor has the family violence indicator: then, as when no address is known, "Use the address in
+your payroll records", which tells the employer nothing of the indicator) and the custodial
+parent's and children's: the agency
 uses the form's "substituted official" option and always prints its own address there, so no
 document to an employer ever carries where the custodial parent or a child lives.
 """
@@ -26,14 +32,17 @@ from datetime import datetime, time
 from django.conf import settings
 from django.utils import timezone
 
-from cases.redaction import WITHHELD, mailing_address, whereabouts_shown
+from cases.redaction import mailing_address, whereabouts_shown
 from core.business_days import add_business_days
 from core.letters import office_address_lines
 from core.pdf import UnicodePdf
 
 from .choices import IwoKind
 from .models import IncomeWithholdingOrder
+from .services.withholding import name_last_first
 
+# The NMSN's employee address when the agency prints none (42 USC 654(26); see the module).
+PAYROLL_ADDRESS = "Use the address in your payroll records."
 FREQUENCY_WORD = {"weekly": "week", "biweekly": "two weeks", "semimonthly": "half month", "monthly": "month"}
 
 
@@ -62,14 +71,35 @@ class _Form(UnicodePdf):
         self.use(size, bold)
         self.cell(width - 5, 5.2, self.text_(label))
 
-    def label_value(self, label: str, value: str, width: float, *, border: str = "B", h: float = 5.2) -> None:
+    def label_value(self, label: str, value: str, width: float, *, h: float = 5.2) -> float:
+        """A form field: its label, and its value under it in a box ``width`` wide. A value too long
+        for one line wraps inside the box (never drawn over the next column). Leaves the position
+        at the top right of the box; returns the box's bottom, for the row to move past it."""
         self.use(7)
         x, y = self.get_x(), self.get_y()
         self.cell(width, 3, self.text_(label))
         self.set_xy(x, y + 3)
         self.use(9, bold=True)
-        self.cell(width, h, self.text_(value), border=border)
+        text = self.text_(value)
+        wraps = self.get_string_width(text) > width - 2 * self.c_margin
+        self.multi_cell(width, 4 if wraps else h, text, align="L", new_x="LEFT", new_y="NEXT")
+        bottom = max(self.get_y(), y + 3 + h)
+        self.line(x, bottom, x + width, bottom)
         self.set_xy(x + width, y)
+        return bottom
+
+    def field_row(
+        self, left: tuple[str, str], right: tuple[str, str] | None = None, *, gap: float, split: float = 0.5
+    ) -> None:
+        """Two fields side by side (label and value each): the left one ``split`` of the width less
+        a gutter, the right one the rest; then the next row ``gap`` below the taller field (a long
+        value wraps in its box, so a row is as tall as its longest value)."""
+        middle = self.epw * split
+        bottom = self.label_value(*left, middle - 3)
+        if right is not None:
+            self.set_x(self.l_margin + middle)
+            bottom = max(bottom, self.label_value(*right, self.epw - middle))
+        self.set_xy(self.l_margin, bottom + gap)
 
     def heading(self, text: str) -> None:
         self.ln(1)
@@ -142,11 +172,7 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         ("Private Individual/Entity", "", "Case Identifier", iwo.remittance_id),
     ]
     for left_label, left, right_label, right in rows:
-        y = pdf.get_y()
-        pdf.label_value(left_label, left, half - 3)
-        pdf.set_x(pdf.l_margin + half)
-        pdf.label_value(right_label, right, half)
-        pdf.set_xy(pdf.l_margin, y + 8.6)
+        pdf.field_row((left_label, left), (right_label, right), gap=0.4)
     # Employer (left) and the employee/obligor (right), as on the form.
     y = pdf.get_y() + 1
     pdf.set_xy(pdf.l_margin, y)
@@ -161,26 +187,26 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     ]
     children = iwo.children or []
     right_lines = [
-        f"Employee/Obligor's Name (Last, First, Middle): {iwo.obligor_last_name}, {iwo.obligor_first_name}"
-        f"{(' ' + iwo.obligor_middle_name) if iwo.obligor_middle_name else ''}",
+        "Employee/Obligor's Name (Last, First, Middle): "
+        + name_last_first(iwo.obligor_first_name, iwo.obligor_middle_name, iwo.obligor_last_name),
         f"Employee/Obligor's Social Security Number: {_ssn(iwo)}",
         f"Employee/Obligor's Date of Birth: {_d(iwo.obligor_birth_date) or '-'}",
         f"Custodial Party/Obligee's Name (Last, First, Middle): {iwo.custodial_party_name or '-'}",
     ]
     y = pdf.get_y()
-    pdf.use(9, bold=True)
+    ly = y
     for n, line in enumerate(left_lines):
-        if n == 1:
-            pdf.use(9)
-        pdf.set_xy(pdf.l_margin, y + 4.3 * n)
-        pdf.cell(half - 3, 4.3, pdf.text_(line))
+        pdf.use(9, bold=n == 0)
+        pdf.set_xy(pdf.l_margin, ly)
+        pdf.multi_cell(half - 3, 4.3, pdf.text_(line), align="L", new_x="LMARGIN", new_y="NEXT")
+        ly = pdf.get_y()
     pdf.use(8)
     ry = y
     for line in right_lines:
         pdf.set_xy(pdf.l_margin + half, ry)
         pdf.multi_cell(half, 3.9, pdf.text_(line), align="L", new_x="LMARGIN", new_y="NEXT")
         ry = pdf.get_y()
-    bottom = max(y + 4.3 * len(left_lines), ry) + 1.5
+    bottom = max(ly, ry) + 1.5
     pdf.set_xy(pdf.l_margin, bottom)
     pdf.use(7)
     pdf.cell(half * 1.3, 3.5, pdf.text_("Child(ren)'s Name(s) (Last, First, Middle)"))
@@ -227,9 +253,9 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
             pdf.cell(24, 4.1, "" if lump else pdf.text_(per), border="B")
             pdf.cell(50, 4.1, pdf.text_(" " + label))
             if label == "past-due child support":
-                pdf.cell(54, 4.1, pdf.text_("- Arrears greater than 12 weeks?"))
-                pdf.box(not lump and iwo.arrears_over_12_weeks, "Yes", 14)
-                pdf.box(not lump and not iwo.arrears_over_12_weeks, "No", 12)
+                pdf.cell(50, 4.1, pdf.text_("- Arrears greater than 12 weeks?"))
+                pdf.box(not lump and iwo.arrears_over_12_weeks, "Yes", 12)
+                pdf.box(not lump and not iwo.arrears_over_12_weeks, "No", 10)
             pdf.ln(4.4)
         pdf.use(8.5, bold=True)
         pdf.cell(62, 5, pdf.text_("for a Total Amount to Withhold of $"))
@@ -262,11 +288,11 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         for n, (amount, label) in enumerate(cells):
             pdf.use(8.5)
             pdf.cell(4, 4.6, "$")
-            pdf.cell(22, 4.6, "" if lump else _m(amount), border="B", align="R")
+            pdf.cell(21, 4.6, "" if lump else _m(amount), border="B", align="R")
             pdf.cell(
-                half - 26 if n % 2 == 0 else 0,
+                half - 25 if n % 2 == 0 else 0,
                 4.6,
-                pdf.text_(" " + label),
+                pdf.text_(label),
                 new_x="RIGHT" if n % 2 == 0 else "LMARGIN",
                 new_y="TOP" if n % 2 == 0 else "NEXT",
             )
@@ -282,27 +308,17 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         )
 
     pdf.heading("REMITTANCE INFORMATION")
-    limit = iwo.withholding_limit_percent
-    start_days = 14
-    pdf.para(
-        f"If the employee/obligor's principal place of employment is {state}, you must begin withholding no later "
-        f"than the first pay period that occurs {start_days} days after the date of {_d(iwo.issued_on)}. Send payment "
-        f"within {iwo.remit_business_days} working days of the pay date. If you cannot withhold the full amount of "
-        f"support for any or all orders for this employee/obligor, withhold up to {limit}% of disposable income for "
-        f"all orders. If the employee/obligor's principal place of employment is not {state}, obtain withholding "
-        f"limitations, time requirements, and any allowable employer fees for the employee/obligor's principal "
-        f"place of employment (the OCSS employer contacts pages list them).",
-        size=7.8,
-        h=3.4,
-    )
-    pdf.para(
-        f"Consumer Credit Protection Act limit (15 U.S.C. 1673(b)): withhold no more than 50% of disposable "
-        f"earnings if the employee/obligor supports a second family (spouse or child not in this order), 60% if not; "
-        f"add 5% (55% or 65%) when the support is more than 12 weeks in arrears. "
-        f"Arrears greater than 12 weeks on this order: {'yes' if iwo.arrears_over_12_weeks else 'no'}.",
-        size=7.8,
-        h=3.4,
-    )
+    if iwo.kind == IwoKind.TERMINATION:
+        # A termination tells the employer to stop: nothing here about beginning or limits.
+        pdf.para(
+            f"Do not withhold for this order from any pay date after you receive this termination. Send any amount "
+            f"already withheld for it within {iwo.remit_business_days} working days of the pay date it was "
+            f"withheld from, as below.",
+            size=7.8,
+            h=3.4,
+        )
+    else:
+        _begin_and_limits(pdf, iwo)
     example = add_business_days(iwo.issued_on, iwo.remit_business_days, iwo.case.jurisdiction)
     pdf.use(8)
     pdf.multi_cell(
@@ -326,11 +342,11 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         size=7.5,
     )
     pdf.ln(5.5)
-    y = pdf.get_y()
-    pdf.label_value("Print Name of the Issuing Official", settings.CASEWORKS_OFFICE_NAME, half - 3)
-    pdf.set_x(pdf.l_margin + half)
-    pdf.label_value("Title of Issuing Official / Date", f"IV-D agency, {_d(iwo.issued_on)}", half)
-    pdf.set_xy(pdf.l_margin, y + 9)
+    pdf.field_row(
+        ("Print Name of the Issuing Official", settings.CASEWORKS_OFFICE_NAME),
+        ("Title of Issuing Official / Date", f"IV-D agency, {_d(iwo.issued_on)}"),
+        gap=0.8,
+    )
     pdf.box(True, "If checked, you are required to provide a copy of this form to the employee/obligor.", width, size=8)
     pdf.ln(5)
     if iwo.health_coverage_required:
@@ -345,6 +361,32 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
             new_x="LMARGIN",
             new_y="NEXT",
         )
+
+
+def _begin_and_limits(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
+    """When to begin (the issuing state's time, frozen on issue: CPLR 5241(g)(1) 14 days after
+    service, Fam. Code 5233 10 days), when to remit, and the withholding limits."""
+    state = iwo.issuing_state
+    pdf.para(
+        f"If the employee/obligor's principal place of employment is {state}, you must begin withholding no later "
+        f"than the first pay period that occurs {iwo.begin_withholding_days} days after the date of service of "
+        f"this order on you. Send payment within {iwo.remit_business_days} working days of the pay date. If you "
+        f"cannot withhold the full amount of support for any or all orders for this employee/obligor, withhold up to "
+        f"{iwo.withholding_limit_percent}% of disposable income for all orders. If the employee/obligor's principal "
+        f"place of employment is not {state}, obtain withholding limitations, time requirements, and any allowable "
+        f"employer fees for the employee/obligor's principal place of employment (the OCSS employer contacts pages "
+        f"list them).",
+        size=7.8,
+        h=3.4,
+    )
+    pdf.para(
+        f"Consumer Credit Protection Act limit (15 U.S.C. 1673(b)): withhold no more than 50% of disposable "
+        f"earnings if the employee/obligor supports a second family (spouse or child not in this order), 60% if not; "
+        f"add 5% (55% or 65%) when the support is more than 12 weeks in arrears. "
+        f"Arrears greater than 12 weeks on this order: {'yes' if iwo.arrears_over_12_weeks else 'no'}.",
+        size=7.8,
+        h=3.4,
+    )
 
 
 def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
@@ -437,7 +479,6 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         h=3.6,
     )
     pdf.ln(1)
-    half = pdf.epw / 2
     for left, _right in (
         ("This person has never worked for this employer nor received periodic income.", ""),
         ("This person no longer works for this employer nor receives periodic income.", ""),
@@ -456,12 +497,7 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         ("New Employer's Address", ""),
     ]
     for n in range(0, len(fields), 2):
-        y = pdf.get_y()
-        pdf.label_value(fields[n][0], fields[n][1], half - 3)
-        if n + 1 < len(fields):
-            pdf.set_x(pdf.l_margin + half)
-            pdf.label_value(fields[n + 1][0], fields[n + 1][1], half)
-        pdf.set_xy(pdf.l_margin, y + 9.2)
+        pdf.field_row(fields[n], fields[n + 1] if n + 1 < len(fields) else None, gap=1)
     pdf.heading("CONTACT INFORMATION")
     address = ", ".join(office_address_lines())
     pdf.para(
@@ -485,14 +521,14 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     office_address = ", ".join(office_address_lines())
     ncp = iwo.case.ncp
     address = mailing_address(ncp) if ncp is not None else None
-    if ncp is not None and not whereabouts_shown(ncp):
-        employee_address = WITHHELD
-    elif address is not None:
+    if address is not None and ncp is not None and whereabouts_shown(ncp):
         employee_address = ", ".join(
             p for p in (address.line1, address.line2, address.city, f"{address.state} {address.postal_code}") if p
         )
     else:
-        employee_address = "Not known to the agency (use the address in your payroll records)."
+        # Withheld (family violence indicator) or not known: the same words, so the employer, and
+        # the employee's copy, learn nothing of the indicator (42 USC 654(26)).
+        employee_address = PAYROLL_ADDRESS
     pdf.add_page()
     pdf.use(7)
     pdf.cell(0, 3.5, "OMB No.: 0970-0222", align="R", new_x="LMARGIN", new_y="NEXT")
@@ -507,7 +543,6 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         size=7.8,
         h=3.6,
     )
-    half = pdf.epw / 2
     rows = [
         ("Issuing Agency", office, "Court or Administrative Authority of Order", iwo.issuing_state),
         ("Issuing Agency Address", office_address, "Support Order Number", iwo.order_identifier),
@@ -523,17 +558,14 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         ("Employee Mailing Address", employee_address, "", ""),
     ]
     for left_label, left, right_label, right in rows:
-        y = pdf.get_y()
-        pdf.label_value(left_label, left, half - 3)
-        if right_label:
-            pdf.set_x(pdf.l_margin + half)
-            pdf.label_value(right_label, right, half)
-        pdf.set_xy(pdf.l_margin, y + 9.4)
+        pdf.field_row((left_label, left), (right_label, right) if right_label else None, gap=1.2)
     pdf.ln(1)
-    pdf.label_value("Custodial Parent's Name (or substituted official)", iwo.custodial_party_name, pdf.epw * 0.55)
-    pdf.set_x(pdf.l_margin + pdf.epw * 0.57)
-    pdf.label_value("Mailing Address (substituted official: the issuing agency)", office_address, pdf.epw * 0.43)
-    pdf.set_xy(pdf.l_margin, pdf.get_y() + 10)
+    pdf.field_row(
+        ("Custodial Parent's Name (or substituted official)", iwo.custodial_party_name),
+        ("Mailing Address (substituted official: the issuing agency)", office_address),
+        gap=1.8,
+        split=0.57,
+    )
     pdf.use(7)
     pdf.cell(pdf.epw * 0.55, 3.5, pdf.text_("Name(s) of Child(ren)"))
     pdf.cell(pdf.epw * 0.2, 3.5, "Date of Birth")
@@ -570,11 +602,7 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         pdf.box(False, label, pdf.epw, size=8)
         pdf.ln(5.2)
     pdf.ln(1)
-    y = pdf.get_y()
-    pdf.label_value("Employer Representative / Title", "", half - 3)
-    pdf.set_x(pdf.l_margin + half)
-    pdf.label_value("Date / Telephone", "", half)
-    pdf.set_xy(pdf.l_margin, y + 10)
+    pdf.field_row(("Employer Representative / Title", ""), ("Date / Telephone", ""), gap=1.8)
 
 
 def iwo_pdf(iwo: IncomeWithholdingOrder) -> bytes:

@@ -101,6 +101,11 @@ class IncomeWithholdingOrder(CaseScoped, AuditedModel):
         default=50, help_text="CCPA limit stated on the form (15 USC 1673(b)(2))."
     )
     remit_business_days = models.PositiveSmallIntegerField(default=7)
+    begin_withholding_days = models.PositiveSmallIntegerField(
+        default=14,
+        help_text="Days after service the employer has to begin withholding, by the issuing state's law "
+        "(CPLR 5241(g)(1): 14; Fam. Code 5233: 10).",
+    )
 
     # e-IWO: the outbound batch that carried it, and the employer's acknowledgment.
     eiwo_batch_control_number = models.CharField(max_length=22, blank=True, db_index=True)

@@ -130,7 +130,7 @@ def detail_record(iwo: IncomeWithholdingOrder, *, ssn: str, sdu: dict, on: date)
         "other_reason": "",
         "lump_sum_amount": iwo.lump_sum_amount if lump else None,
         "employment_state": _ascii(iwo.issuing_state, 35),
-        "begin_withholding_days": 14,
+        "begin_withholding_days": iwo.begin_withholding_days,
         "remit_days": iwo.remit_business_days,
         "withholding_limit_pct": iwo.withholding_limit_percent,
         "payee_name": _ascii(sdu.get("payee", ""), 57),

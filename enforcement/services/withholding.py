@@ -84,6 +84,7 @@ class IwoFigures:
     health_coverage_required: bool = False
     withholding_limit_percent: int = 50
     remit_business_days: int = 7
+    begin_withholding_days: int = 14
 
 
 def order_in_force(case: Case, on: date) -> SupportOrder | None:
@@ -155,7 +156,11 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     restated in it through their monthly amount. Arrears "greater than 12 weeks" compares the case's
     arrears with 12 weeks of the monthly obligation (15 USC 1673(b)(2)), which also raises the CCPA
     limit the form states by 5 points. The past-due lines are 0 once the case's arrears are paid in
-    full (none owed: the employer must not withhold toward them), whatever the repayment line says."""
+    full (none owed: the employer must not withhold toward them), whatever the repayment line says.
+    The total in the order's frequency is the sum of its lines, each rounded to the cent, and is the
+    amount for a pay period of that frequency too (one figure for one cycle on one form); another
+    pay cycle's amount restates the monthly total, rounded once. The time to begin withholding is
+    the issuing state's (``<state>.iwo.start_days``)."""
     order = order_in_force(case, on)
     figures = IwoFigures(order=order)
     monthly = {
@@ -191,7 +196,14 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     figures.amounts = {key: _money(value / factor) for key, value in monthly.items()}
     total_monthly = sum(monthly.values(), Decimal(0))
     figures.total_per_frequency = sum(figures.amounts.values(), Decimal(0))
-    figures.per = {freq: _money(total_monthly / PERIODS_PER_MONTH[freq]) for freq in Frequency.values}
+    # The order's own pay cycle is the total of its lines, each rounded (the figure "Order
+    # Information" states); another cycle restates the monthly total, rounded once.
+    figures.per = {
+        freq: figures.total_per_frequency
+        if freq == figures.order_frequency
+        else _money(total_monthly / PERIODS_PER_MONTH[freq])
+        for freq in Frequency.values
+    }
     if balance:
         figures.arrears_total = max(balance["total_arrears"], Decimal(0))
         weeks = legal_parameter("us.iwo.arrears_weeks", jurisdiction="US", on=on)
@@ -203,7 +215,17 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
         limit += legal_parameter("us.ccpa.arrears_12_weeks_addition_pct", jurisdiction="US", on=on)
     figures.withholding_limit_percent = int(limit)
     figures.remit_business_days = int(legal_parameter("us.iwo.remit_business_days", jurisdiction="US", on=on))
+    # The issuing state's time to begin withholding: its own law (CPLR 5241(g)(1), 14 days; Fam.
+    # Code 5233, 10 days), not one number for every state.
+    state = case.jurisdiction.upper()
+    figures.begin_withholding_days = int(legal_parameter(f"{state.lower()}.iwo.start_days", jurisdiction=state, on=on))
     return figures
+
+
+def name_last_first(first: str, middle: str, last: str) -> str:
+    """A name as the IWO's and the e-IWO's fields ask for it: "Last, First Middle"."""
+    given = " ".join(p for p in (first, middle) if p)
+    return ", ".join(p for p in (last, given) if p)
 
 
 def control_number_for(iwo: IncomeWithholdingOrder) -> str:
@@ -258,9 +280,13 @@ def _issue(
         obligor_middle_name=ncp.middle_name,
         obligor_last_name=ncp.last_name,
         obligor_birth_date=ncp.date_of_birth,
-        custodial_party_name=cp.display_name if cp else "",
+        # "Last, First, Middle", as the form's labels and the e-IWO record's name fields ask.
+        custodial_party_name=name_last_first(cp.first_name, cp.middle_name, cp.last_name) if cp else "",
         children=[
-            {"name": child.display_name, "birth_date": child.date_of_birth.isoformat() if child.date_of_birth else ""}
+            {
+                "name": name_last_first(child.first_name, child.middle_name, child.last_name),
+                "birth_date": child.date_of_birth.isoformat() if child.date_of_birth else "",
+            }
             for child in case.children
         ],
         order_frequency=figures.order_frequency,
@@ -275,6 +301,7 @@ def _issue(
         health_coverage_required=figures.health_coverage_required and kind != IwoKind.TERMINATION,
         withholding_limit_percent=figures.withholding_limit_percent,
         remit_business_days=figures.remit_business_days,
+        begin_withholding_days=figures.begin_withholding_days,
         **figures.amounts,
     )
     iwo.full_clean(exclude=["control_number"])
