@@ -115,7 +115,8 @@ def complaint_file(
         complainant_person=complainant_person,
         contact_email=(contact_email or "").strip(),
         contact_phone=(contact_phone or "").strip(),
-        preferred_language=preferred_language.strip() or "English",
+        # Blank when none was given: letters then follow the person's record (``complaint_language``).
+        preferred_language=preferred_language.strip(),
         interpreter_needed=interpreter_needed,
         accommodation_needs=accommodation_needs.strip(),
         case=case,
