@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from core.letters import MailingBlock, fvi_mailing_lines, letter_language
 
+from .languages import language_code
 from .models import Address, Person
 from .redaction import mailing_address, whereabouts_shown
 
@@ -52,3 +53,19 @@ def person_or_contact_block(person: Person | None, *, name: str) -> tuple[Mailin
 def person_language(person: Person | None) -> str:
     """The language of letters to ``person``: their code if the office writes in it, else the default."""
     return letter_language(person.preferred_language if person is not None else None)
+
+
+def matter_language(*chosen: str, person: Person | None = None) -> str:
+    """The language of letters about one matter (a complaint, a hearing request): the first language
+    ``chosen`` for it (as typed: "Español", "Spanish", "es"; most specific first) that the office
+    writes in, else the person's (``person_language``).
+
+    What someone says on a complaint or a hearing request is their word for that matter and wins
+    over the person's record, which may never have been asked (it defaults to English); it is not
+    copied onto the record: a language given for one matter does not silently change every other
+    letter the person receives."""
+    for text in chosen:
+        code = language_code(text)
+        if code and letter_language(code) == code:
+            return code
+    return person_language(person)

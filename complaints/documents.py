@@ -15,11 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.languages import language_code
-from cases.letters import person_language, person_or_contact_block
+from cases.letters import matter_language, person_or_contact_block
 from cases.models import Address
 from core.charts import Chart
-from core.letters import Letter, MailingBlock, letter_date, letter_language, letter_pdf
+from core.letters import Letter, MailingBlock, letter_date, letter_pdf
 from core.services import acting_user
 
 from .deadlines import (
@@ -36,13 +35,11 @@ from .models import Complaint
 __all__ = ["Letter", "acknowledgement_letter", "extension_letter", "letter_pdf", "resolution_letter"]
 
 
-def complaint_language(complaint: Complaint) -> str:
-    """The language of letters about ``complaint``: the complainant's (a case person's code, else the
-    language written on the complaint), when the office writes in it."""
-    person = complaint.complainant_person
-    if person is not None and person.preferred_language:
-        return person_language(person)
-    return letter_language(language_code(complaint.preferred_language))
+def complaint_language(complaint: Complaint, *, asked: str = "") -> str:
+    """The language of letters about ``complaint``: the one ``asked`` for a later step (a hearing
+    request's), else the one written on the complaint, else the complainant's on file (a case
+    person), when the office writes in it (``cases.letters.matter_language``)."""
+    return matter_language(asked, complaint.preferred_language, person=complaint.complainant_person)
 
 
 def _recipient(complaint: Complaint) -> tuple[MailingBlock, Address | None]:

@@ -131,6 +131,13 @@ class StaffComplaintForm(PublicComplaintForm):
         self.fields["investigator"].queryset = staff_investigators()
         self.fields["received_on"].initial = timezone.localdate()
         self.fields["interpreter_needed"].label = "Needs an interpreter"
+        # Staff type what the complainant asked for: the staff member's own language is no answer,
+        # and a blank one lets a case party's letters follow their record (``complaint_language``).
+        self.fields["preferred_language"].initial = ""
+        self.fields["preferred_language"].help_text = (
+            "The language the complainant asks for; letters about this complaint use it. Leave blank to use a "
+            "case party's language on file (else English)."
+        )
 
     def clean_received_on(self):
         received_on = self.cleaned_data["received_on"]

@@ -71,7 +71,9 @@ class Complaint(models.Model):
     )
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
-    preferred_language = models.CharField(max_length=60, blank=True, default="English")
+    # The language the complainant asked for on this complaint, as typed; blank: none was given
+    # (letters follow the person's record, else the office's default: ``documents.complaint_language``).
+    preferred_language = models.CharField(max_length=60, blank=True)
     interpreter_needed = models.BooleanField(default=False)
     accommodation_needs = models.CharField(max_length=500, blank=True)
     # The case: optional; an unknown case number is kept as received and flagged.

@@ -115,7 +115,8 @@ def complaint_file(
         complainant_person=complainant_person,
         contact_email=(contact_email or "").strip(),
         contact_phone=(contact_phone or "").strip(),
-        preferred_language=preferred_language.strip() or "English",
+        # Blank when none was given: letters then follow the person's record (``complaint_language``).
+        preferred_language=preferred_language.strip(),
         interpreter_needed=interpreter_needed,
         accommodation_needs=accommodation_needs.strip(),
         case=case,
@@ -286,31 +287,50 @@ def complaint_assign(*, complaint: Complaint, investigator, by: User) -> Complai
     )
 
 
+def extension_days_allowed(complaint: Complaint) -> tuple[int, date]:
+    """The most days ``complaint``'s due date may be extended by, and the latest date the law allows:
+    the resolution's days plus ``EXTENSION_MAX`` from receipt, rolled to a business day (Fam. Code
+    17800; 22 CCR 120100(c)), counted from the due date already given."""
+    on = complaint.received_on
+    base = deadlines.days_for(deadlines.Deadline.RESOLUTION, jurisdiction=complaint.jurisdiction, on=on)
+    limit = deadlines.days_for(deadlines.Deadline.EXTENSION_MAX, jurisdiction=complaint.jurisdiction, on=on)
+    latest = business_days.add_calendar_days(on, base + limit, complaint.jurisdiction)
+    return min(limit, (latest - complaint.due_on).days), latest
+
+
 @transaction.atomic
 def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: User) -> Complaint:
     """One extension of up to 30 days (Fam. Code 17800: the director "may extend"; the ombudsperson and
     the coordinator act as the director's designees through ``complaints.extend_complaint``, which an
-    office may withdraw), with a reason. The new due date counts from the statutory 30 days
-    (received + 30 + extension), rolled. The complainant receives an extension letter: emailed with
-    its PDF when there is an address, else printed and mailed (the event says which)."""
+    office may withdraw), with a reason. The extension counts from the due date the complainant was
+    given (the acknowledgement's, already rolled to a business day), so the letter's "extended by N
+    days" always moves that date by at least N days; it never reaches past the law's limit, the
+    resolution's days plus ``EXTENSION_MAX`` from receipt, rolled (22 CCR 120100(c)): where the
+    promised date was rolled, fewer days remain (``extension_days_allowed``). The complainant
+    receives an extension letter: emailed with its PDF when there is an address, else printed and
+    mailed (the event says which)."""
     if not by.has_perm("complaints.extend_complaint"):
         raise PermissionDenied("You may not extend a complaint's due date (permission complaints.extend_complaint).")
     complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
-    limit = deadlines.days_for(
-        deadlines.Deadline.EXTENSION_MAX, jurisdiction=complaint.jurisdiction, on=complaint.received_on
-    )
+    allowed, latest = extension_days_allowed(complaint)
     if complaint.was_extended:
         raise ValidationError({"days": "This complaint was already extended once; only one extension is allowed."})
     if not complaint.is_open:
         raise ValidationError({"days": "This complaint is no longer open."})
-    if not 1 <= days <= limit:
-        raise ValidationError({"days": f"An extension is between 1 and {limit} days."})
+    if allowed < 1:
+        raise ValidationError(
+            {"days": f"The law allows no later date than {display_date(latest)}, the date already given."}
+        )
+    if not 1 <= days <= allowed:
+        raise ValidationError(
+            {
+                "days": f"An extension is between 1 and {allowed} days: the law allows no later date than "
+                f"{display_date(latest)}."
+            }
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the extension."})
-    base = deadlines.days_for(
-        deadlines.Deadline.RESOLUTION, jurisdiction=complaint.jurisdiction, on=complaint.received_on
-    )
-    complaint.due_on = business_days.add_calendar_days(complaint.received_on, base + days, complaint.jurisdiction)
+    complaint.due_on = business_days.add_calendar_days(complaint.due_on, days, complaint.jurisdiction)
     complaint.extension_days = days
     complaint.extension_reason = reason.strip()
     complaint.extended_by = by

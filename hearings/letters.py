@@ -2,8 +2,8 @@
 notice of hearing (when, where, how, the rights of the parties) and the decision letter (outcome,
 reasons, the compliance actions ordered). Each cites the law of the request's jurisdiction
 (``complaints.law``): a New York office never cites the California Family Code. The appellant's
-letters are in their language (the complaint's, else the interpreter language asked for); the
-agency's copy is in the office's default language."""
+letters are in their language (the one asked for on the request, else the complaint's, else the
+complainant's on file: ``complaints.documents.complaint_language``); the agency's copy is in the office's default language."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from cases.languages import language_code
-from cases.letters import person_or_contact_block
+from cases.letters import matter_language, person_or_contact_block
 from cases.models import Address
 from complaints.documents import complaint_language
 from complaints.law import citation
@@ -50,12 +50,14 @@ LOWER_CASE_LANGUAGE_NAMES = {"es", "fr", "it", "pt"}
 
 
 def hearing_letter_language(letter: HearingLetter) -> str:
+    """The appellant's letters: the language asked for on the request (its interpreter language),
+    else the complaint's (``complaint_language``); the agency's copy: the office's default."""
     if letter.party != Party.APPELLANT:
         return letter_language(None)
     request = letter.request
     if request.complaint is not None:
-        return complaint_language(request.complaint)
-    return letter_language(language_code(request.interpreter_language))
+        return complaint_language(request.complaint, asked=request.interpreter_language)
+    return matter_language(request.interpreter_language)
 
 
 def hearing_recipient(letter: HearingLetter) -> tuple[MailingBlock, Address | None]:

@@ -135,6 +135,12 @@ class SurveyInvitationAdmin(ReadOnlyAdmin):
     exclude = ["token_hash"]
 
 
+@admin.register(models.SurveyInvitee)
+class SurveyInviteeAdmin(ReadOnlyAdmin):
+    list_display = ["survey", "registration"]
+    search_fields = ["survey__title"]
+
+
 @admin.register(models.SurveyResponse)
 class SurveyResponseAdmin(SimpleHistoryAdmin):
     list_display = ["survey", "submitted_at"]

@@ -379,11 +379,14 @@ class SurveyQuestion(OfficeWide, AuditedModel):
 
 
 class SurveyInvitation(OfficeWide, models.Model):
-    """A single-use link. Only the SHA-256 of the token is stored; the link is shown once."""
+    """A single-use link. Only the SHA-256 of the token is stored; the link is shown once.
+
+    It names nobody: the invitation e-mail promises that answers are anonymous, and a response keeps
+    its invitation (single use), so the attendees a link was sent to are recorded apart, with no
+    link to theirs (``SurveyInvitee``)."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
-    registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
@@ -391,17 +394,29 @@ class SurveyInvitation(OfficeWide, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [
-            # Never two links to one attendee for one survey (issue 14.5: re-sending doubled them).
-            models.UniqueConstraint(
-                fields=["survey", "registration"],
-                condition=models.Q(registration__isnull=False),
-                name="outreach_one_invitation_per_registration",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"Invitation {self.pk} to {self.survey_id}"
+
+
+class SurveyInvitee(OfficeWide, models.Model):
+    """An attendee who was e-mailed a link to ``survey``, so that sending again sends only to the
+    attendees added since. Never which link: nothing leads from an answer to the person."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitees")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["survey", "registration"]
+        constraints = [
+            # Never two links to one attendee for one survey (issue 14.5: re-sending doubled them).
+            models.UniqueConstraint(fields=["survey", "registration"], name="outreach_one_invitee_per_registration"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Registration {self.registration_id} invited to {self.survey_id}"
 
 
 class SurveyResponse(OfficeWide, AuditedModel):

@@ -62,6 +62,7 @@ from .models import (
     Survey,
     SurveyAnswer,
     SurveyInvitation,
+    SurveyInvitee,
     SurveyQuestion,
     SurveyResponse,
 )
@@ -660,7 +661,7 @@ def survey_attendees_to_invite(*, survey: Survey) -> list[Registration]:
     """Attendees of the survey's event with an address who have neither answered nor been sent a
     link: no invitation for the registration, nor for another registration with the same e-mail
     (a person registered twice gets one link). One registration per address."""
-    sent = survey.invitations.exclude(registration=None)
+    sent = survey.invitees.all()
     sent_ids = set(sent.values_list("registration_id", flat=True))
     sent_emails = {e.strip().lower() for e in sent.values_list("registration__email", flat=True) if e}
     if survey.event is None:  # a survey of no event has no attendees
@@ -678,16 +679,23 @@ def survey_invite_attendees(*, survey: Survey, by: User) -> int:
     """E-mail a single-use link to every attendee of the survey's event who has neither answered nor
     been sent one (``survey_attendees_to_invite``). Returns invitations sent. Sending again sends
     only to attendees added since; two sends at once are serialised on the survey row, and the
-    database holds one invitation per registration."""
+    database holds one invitation per registration.
+
+    The e-mail promises anonymous answers: who was sent a link (``SurveyInvitee``) is recorded apart
+    from the links, which name nobody and are made in a shuffled order, so neither a link nor its
+    place in the batch leads from a response to the attendee."""
     if survey.event_id is None:
         raise ValidationError("The survey is not tied to an event.")
     messages = []
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
         regs = survey_attendees_to_invite(survey=survey)
-        for reg in regs:
+        SurveyInvitee.objects.bulk_create([SurveyInvitee(survey=survey, registration=reg) for reg in regs])
+        shuffled = list(regs)
+        secrets.SystemRandom().shuffle(shuffled)
+        for reg in shuffled:
             raw = secrets.token_urlsafe(24)
-            SurveyInvitation.objects.create(survey=survey, token_hash=token_hash(raw), registration=reg)
+            SurveyInvitation.objects.create(survey=survey, token_hash=token_hash(raw))
             messages.append((reg.email, raw))
         event_record(
             verb="outreach.survey_attendees_invited",

@@ -9,13 +9,14 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
 from accounts.roles import sync_roles
 from complaints import services
-from complaints.documents import extension_letter, letter_pdf, resolution_letter
+from complaints.documents import acknowledgement_letter, extension_letter, letter_pdf, resolution_letter
+from core.letters import letter_text
 from core.models import DomainEvent
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,31 @@ def test_extension_page_leads_to_the_letter(client_as, file_complaint):
 def test_extension_letter_is_refused_to_a_trainer(client_as, file_complaint):
     complaint = file_complaint()
     assert client_as("trainer").get(reverse("complaints:extension_letter", args=[complaint.number])).status_code == 403
+
+
+# Red team (rtletters): received Friday 4 December 2026, the 30 days end on Sunday 3 January, so the
+# acknowledgement promised Monday 4 January; an extension counted from receipt (4 Dec + 31) gave
+# Monday 4 January again, and the letter said "extended by 1 day".
+
+
+def test_an_extension_letter_moves_the_date_the_acknowledgement_gave(file_complaint, role_user):
+    complaint = file_complaint(received_on=date(2026, 12, 4), today=date(2026, 12, 4))
+    promised = complaint.due_on
+    assert "January 4, 2027" in letter_text(acknowledgement_letter(complaint, language="en"))
+    complaint = services.complaint_extend(
+        complaint=complaint, days=1, reason="Waiting for the SDU's records", by=role_user("ombudsperson")
+    )
+    assert complaint.due_on == date(2027, 1, 5) > promised
+    text = letter_text(extension_letter(complaint, language="en"))
+    assert "by 1 day" in text and "January 5, 2027" in text
+
+
+def test_an_extension_never_reaches_past_the_laws_latest_date(file_complaint, role_user):
+    # 4 December + 30 + 30 = Tuesday 2 February 2027: 29 days after the promised 4 January
+    complaint = file_complaint(received_on=date(2026, 12, 4), today=date(2026, 12, 4))
+    with pytest.raises(ValidationError, match="between 1 and 29 days: .* Feb 2, 2027"):
+        services.complaint_extend(complaint=complaint, days=30, reason="Records", by=role_user("ombudsperson"))
+    complaint.refresh_from_db()
+    assert complaint.due_on == date(2027, 1, 4) and not complaint.was_extended
+    complaint = services.complaint_extend(complaint=complaint, days=29, reason="Records", by=role_user("ombudsperson"))
+    assert complaint.due_on == date(2027, 2, 2)

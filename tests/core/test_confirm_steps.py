@@ -12,7 +12,7 @@ from django.urls import reverse
 from cases.choices import WorkItemStatus
 from core.models import DomainEvent
 from outreach import services as outreach_services
-from outreach.models import SurveyInvitation
+from outreach.models import SurveyInvitation, SurveyInvitee
 from tests.cases.factories import CaseFactory, WorkItemFactory
 from tests.outreach.factories import EventFactory, SurveyFactory
 from tests.training.factories import CourseFactory, SessionFactory
@@ -97,15 +97,16 @@ def test_sending_a_survey_asks_first_and_resends_only_to_the_new(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"confirmed": "yes"})
     # the first attendee answers; a second attends later
-    invitation = SurveyInvitation.objects.get(registration=answered)
+    invitation = SurveyInvitation.objects.get()
     later = outreach_services.registration_add(event=event, name="B", email="b@mail.example", walk_in=True)
     assert b"1 attendee(s)" in client.get(url).content
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"confirmed": "yes"})
         client.post(url, {"confirmed": "yes"})  # and again: nobody new
     assert [m.to for m in mail.outbox] == [[answered.email], [later.email]]
-    assert SurveyInvitation.objects.filter(registration=answered).get() == invitation
-    assert SurveyInvitation.objects.filter(registration=later).count() == 1
+    assert SurveyInvitee.objects.filter(registration=answered).count() == 1
+    assert SurveyInvitee.objects.filter(registration=later).count() == 1
+    assert SurveyInvitation.objects.count() == 2 and SurveyInvitation.objects.filter(pk=invitation.pk).exists()
 
 
 def test_database_holds_one_invitation_per_attendee(db):
@@ -114,9 +115,9 @@ def test_database_holds_one_invitation_per_attendee(db):
     event = EventFactory()
     reg = outreach_services.registration_add(event=event, name="A", email="a@mail.example", walk_in=True)
     survey = SurveyFactory(event=event)
-    SurveyInvitation.objects.create(survey=survey, token_hash="a" * 64, registration=reg)
+    SurveyInvitee.objects.create(survey=survey, registration=reg)
     with pytest.raises(IntegrityError), transaction.atomic():
-        SurveyInvitation.objects.create(survey=survey, token_hash="b" * 64, registration=reg)
+        SurveyInvitee.objects.create(survey=survey, registration=reg)
 
 
 def test_sending_a_survey_refused_to_a_caseworker(client_as):

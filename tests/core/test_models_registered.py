@@ -41,6 +41,7 @@ NO_HISTORY = {
     "outreach.MediaReminder",  # media inquiry reminders
     "outreach.ReminderRun",  # daily media reminder runs
     "outreach.SurveyInvitation",  # issued single-use links; only marked used when answered
+    "outreach.SurveyInvitee",  # who was e-mailed a survey link, written once when it is sent
     "training.TrainingReminder",  # compliance reminders
     "training.ReminderRun",  # daily compliance reminder runs
     "quality.Snapshot",  # nightly measure snapshots (a re-run replaces the date)
