@@ -447,6 +447,7 @@ CaseEvent = event_choices(
     document.whereabouts_marked document.whereabouts_released document.withdrawn document.restored
     case.closure_noticed case.closure_notice_answered
     case.details_corrected case.transferred
+    employment.confirmed
 """,
     labels={
         "case.child_added": "Child added",
@@ -461,6 +462,7 @@ CaseEvent = event_choices(
         "case.closure_noticed": "Notice of intent to close sent",
         "case.closure_notice_answered": "Recipient answered the notice of intent to close: case kept open",
         "case.note_added": "Note added",
+        "employment.confirmed": "Job confirmed on the employer's written word",
         "employment.ended": "Job ended",
         "employment.recorded": "Job recorded",
         "case.interstate_referred": "Referred to another state",
