@@ -121,7 +121,7 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
             (
                 _("Why"),
                 _("The rule: %(rule)s. Legal authority: %(citation)s.")
-                % {"rule": rule.threshold_text(), "citation": rule.citation},
+                % {"rule": rule.threshold_text(to_ncp=True), "citation": rule.citation},
             ),
         ]
         # A rule with no notice and no contest days (CA transfer to state collection, Fam. Code
