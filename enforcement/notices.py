@@ -20,12 +20,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cases.choices import Frequency
 from cases.letters import person_language, recipient_block
 from cases.models import Address
 from core.letters import Letter, MailingBlock, letter_date, letter_pdf
 from core.money import display
-
-from cases.choices import Frequency
 
 from .action_selectors import levy_institutions_shown, withholding_employers_shown
 from .choices import Remedy
