@@ -23,6 +23,7 @@ from enforcement.notices import notice_letter
 from enforcement.services.actions import action_notice_issue
 from enforcement.services.sweep import sweep_run_inline
 from tests.cases.factories import case_with_order
+from tests.cases.test_ledger_services import post
 
 pytestmark = pytest.mark.django_db
 ON = date(2026, 11, 23)
@@ -33,15 +34,7 @@ def test_delinquent_since_agrees_with_the_months_in_arrears_on_the_same_notice()
     case = case_with_order(monthly=Decimal("500.00"))
     services.charges_accrue(through=ON)
     for n, (received, amount) in enumerate([(date(2024, 6, 3), "300.00"), (date(2025, 3, 3), "200.00")]):
-        services.collection_post(
-            case_number=case.case_number,
-            amount=Decimal(amount),
-            received_on=received,
-            source="direct_payment",
-            source_reference=f"CHK-{n}",
-            received_via="form",
-            posted_on=received,
-        )
+        post(case, amount, f"CHK-{n}", source="direct_payment", received_on=received, posted_on=received)
     balance = CaseBalance.objects.get(case=case)
     assert balance.months_in_arrears >= 30
     sweep_run_inline(as_of=ON)
