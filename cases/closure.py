@@ -12,10 +12,14 @@ office's confidential mailing arrangement, never an address (42 USC 654(26)).
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.business_days import roll_forward
+from core.legal import legal_parameter
 from core.letters import Letter, MailingBlock, letter_date
 
 from .choices import CLOSURE_NOTICE_REASONS, ClosureReason, Jurisdiction
@@ -24,6 +28,7 @@ from .models import Address, Case
 
 KIND = "closure_notice"
 NOTICE_CITATION = "45 CFR 303.11(d)(1)"
+NOTICE_DAYS_KEY = "us.closure.notice_days"
 
 # What each reason means, in words a parent reads (marked for the catalogue, translated when built).
 REASON_WORDS: dict[str, str] = {
@@ -63,6 +68,20 @@ RIGHTS_CITATION: dict[str, str] = {
 }
 
 
+def closure_not_before(noticed_on: date) -> date:
+    """The first day the law lets the case close: 60 calendar days after the notice of intent to
+    close (45 CFR 303.11(d); ``us.closure.notice_days``). The letter prints it as such."""
+    return noticed_on + timedelta(days=int(legal_parameter(NOTICE_DAYS_KEY, jurisdiction="US", on=noticed_on)))
+
+
+def closure_due(noticed_on: date, jurisdiction: str) -> date:
+    """The date the recipient is asked to answer by and the case becomes closable (``closure_due_on``):
+    the 60-day date moved to the next business day of the case's jurisdiction when it falls on a
+    weekend or holiday (DOMAIN.md, ``core.business_days``): the office is closed that day, so the
+    parent who calls on the next business day is still in time. Never before the legal date."""
+    return roll_forward(closure_not_before(noticed_on), jurisdiction)
+
+
 def notice_required(reason: str) -> bool:
     """Whether closing for ``reason`` needs the 60-day notice of intent to close (303.11(d)(1))."""
     return reason in CLOSURE_NOTICE_REASONS
@@ -99,7 +118,10 @@ def closure_notice_letter(case: Case, *, language: str | None = None) -> tuple[L
                     "We intend to close your child support case %(case)s. We will not close it before %(date)s, "
                     "60 days after the date of this notice."
                 )
-                % {"case": case.case_number, "date": due},
+                % {
+                    "case": case.case_number,
+                    "date": letter_date(closure_not_before(case.closure_noticed_on), language),
+                },
             ),
             (_("Why"), _(REASON_WORDS.get(reason, REASON_WORDS[ClosureReason.OTHER]))),
             (_("How to keep your case open"), keep_open),

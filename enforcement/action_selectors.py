@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 
 from cases.models import CaseBalance, Collection
-from cases.redaction import protected_q
+from cases.redaction import protected_q, whereabouts_shown
 
 from .choices import OPEN_ACTION_STATUSES, ActionStatus, Remedy
 from .models import BankMatch, EnforcementAction, SweepRun
@@ -37,6 +37,24 @@ def levy_institutions_shown(action: EnforcementAction) -> list[str] | None:
     if matches.filter(protected_q("person__")).exists():
         return None
     return sorted(set(matches.values_list("institution", flat=True)))
+
+
+def withholding_employers_shown(action: EnforcementAction, *, on: date) -> list[str] | None:
+    """The employers an income withholding action's orders go to on ``on`` (the NCP's current jobs
+    that drive withholding, ``withholding.current_employments``), as the NCP's notice names them
+    (42 USC 666(b)(4)(B): the notice carries what the employer is told); ``None`` when they are
+    withheld. The notice is mailed to the NCP, who knows their own employer, but its text is also
+    kept and read on the action's page: as for a levy's institutions, an employer locates its
+    employee, so for an NCP whose whereabouts are withheld (``cases.redaction.whereabouts_shown``)
+    none is named (42 USC 654(26)). An action of another remedy has none: ``[]``."""
+    from .services.withholding import current_employments
+
+    if action.remedy != Remedy.INCOME_WITHHOLDING:
+        return []
+    ncp = action.case.ncp
+    if ncp is not None and not whereabouts_shown(ncp):
+        return None
+    return sorted({job.employer.name for job in current_employments(case=action.case, on=on)})
 
 
 def actions_by_remedy_and_stage(*, actions) -> dict:

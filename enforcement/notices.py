@@ -16,16 +16,17 @@ action's own partner text always does.
 
 from __future__ import annotations
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cases.choices import Frequency
 from cases.letters import person_language, recipient_block
 from cases.models import Address
 from core.letters import Letter, MailingBlock, letter_date, letter_pdf
 from core.money import display
 
-from .action_selectors import levy_institutions_shown
+from .action_selectors import levy_institutions_shown, withholding_employers_shown
 from .choices import Remedy
 from .models import EnforcementAction
 
@@ -49,6 +50,15 @@ SEEDED_PARTNERS = frozenset(
         gettext_noop("CA DMV"),
         gettext_noop("Franchise Tax Board (state collection)"),
     }
+)
+
+
+# The pay cycles the withholding order restates its total in ("Amounts to withhold", ``iwo_figures``).
+PAY_PERIODS = (
+    (Frequency.WEEKLY, gettext_noop("To be withheld if you are paid every week")),
+    (Frequency.BIWEEKLY, gettext_noop("To be withheld if you are paid every two weeks")),
+    (Frequency.SEMIMONTHLY, gettext_noop("To be withheld if you are paid twice a month")),
+    (Frequency.MONTHLY, gettext_noop("To be withheld if you are paid once a month")),
 )
 
 
@@ -107,13 +117,16 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
             ):
                 if totals[key] is not None:
                     figures.append((label % fired, display(totals[key])))
+        employers = withholding_employers_shown(action, on=action.notice_issued_on or timezone.localdate())
+        named = levy_institutions_shown(action) or employers
         sections = [
             (
                 "",
                 _("The child support office intends to take the following action: %(remedy)s, sent to %(partner)s.")
                 % {
                     "remedy": remedy,
-                    "partner": ", ".join(levy_institutions_shown(action) or [])
+                    "partner": ", ".join(named or [])
+                    or (_("your employer") if action.remedy == Remedy.INCOME_WITHHOLDING else "")
                     or partner_in_words(action.partner or rule.partner)
                     or _("the responsible agency"),
                 },
@@ -121,9 +134,14 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
             (
                 _("Why"),
                 _("The rule: %(rule)s. Legal authority: %(citation)s.")
-                % {"rule": rule.threshold_text(), "citation": rule.citation},
+                % {"rule": rule.threshold_text(to_ncp=True), "citation": rule.citation},
             ),
         ]
+        if action.remedy == Remedy.INCOME_WITHHOLDING:
+            withholding = _withholding_terms(action, employers=employers or [])
+            if withholding is not None:
+                sections.append(withholding[0])
+                figures += withholding[1]
         # A rule with no notice and no contest days (CA transfer to state collection, Fam. Code
         # 17500(c): a referral with no contest stage) has no period to offer: the letter would
         # otherwise say "you may contest until" its own date.
@@ -166,6 +184,32 @@ def notice_letter_addressed(action: EnforcementAction, *, language: str | None =
             citation=rule.citation,
         )
     return letter, address
+
+
+def _withholding_terms(
+    action: EnforcementAction, *, employers: list[str]
+) -> tuple[tuple[str, str], list[tuple[str, str]]] | None:
+    """What the employer is told to withhold, for the NCP's notice (42 USC 666(b)(4)(B): the notice
+    to the obligor includes the information given to the employer under (b)(6)(A)): the monthly
+    total, the amount per pay period and the CCPA limit (15 USC 1673(b)), the same figures the
+    withholding order states (``iwo_figures``), on the notice date. ``None`` when there is nothing
+    to withhold (no order in force): no order would go out. Called under the letter's language."""
+    from .services.withholding import iwo_figures, nothing_to_withhold
+
+    terms = iwo_figures(case=action.case, on=action.notice_issued_on or timezone.localdate())
+    if nothing_to_withhold(terms):
+        return None
+    text = _(
+        "%(employer)s will be told to withhold %(amount)s a month from your pay for your support, or the amount "
+        "below for your pay period, but never more than %(percent)s%% of your disposable earnings, and to send it "
+        "to the State Disbursement Unit."
+    ) % {
+        "employer": ", ".join(employers) or _("Your employer"),
+        "amount": display(terms.per[Frequency.MONTHLY]),
+        "percent": terms.withholding_limit_percent,
+    }
+    rows = [(_(label), display(terms.per[frequency])) for frequency, label in PAY_PERIODS]
+    return (_("What your employer will withhold"), text), rows
 
 
 def notice_pdf(action: EnforcementAction, *, language: str | None = None) -> bytes:

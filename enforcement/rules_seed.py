@@ -53,7 +53,7 @@ _FEDERAL = [
         "notice_days": 0,
         "contest_days": 30,
         "partner": "State tax department",
-        "citation": "42 USC 666(a)(3); state tax offset program",
+        "citation": "42 USC 666(a)(3)",
         "notes": "Thresholds copied from the federal offset: " + CONFIRM,
         "to_confirm": True,
     },

@@ -44,7 +44,8 @@ class Case(TimeStampedModel, AuditedModel):
     closure_note = models.TextField(blank=True)
     closed_on = models.DateField(null=True, blank=True)
     # The notice of intent to close (45 CFR 303.11(d)): sent on, for which reason, closable from
-    # ``closure_due_on`` (60 calendar days later, ``us.closure.notice_days``). Cleared when the
+    # ``closure_due_on`` (60 calendar days later, ``us.closure.notice_days``, moved to a business day:
+    # ``cases.closure.closure_due``). Cleared when the
     # recipient answers (the event keeps the history); kept on the closed case it led to.
     closure_noticed_on = models.DateField(null=True, blank=True)
     closure_notice_reason = models.CharField(max_length=40, choices=ClosureReason.choices, blank=True)

@@ -916,8 +916,8 @@ def closure_notice_due_check(case: Case, reason: str, on: date) -> None:
         raise ValidationError(
             {
                 "reason": f"The notice of intent to close was sent on {display_date(case.closure_noticed_on)}: "
-                f"the case may be closed from {display_date(case.closure_due_on)} (60 calendar days, "
-                "45 CFR 303.11(d)(1)), not before."
+                f"the case may be closed from {display_date(case.closure_due_on)} (60 calendar days, to a business "
+                "day, 45 CFR 303.11(d)(1)), not before."
             }
         )
 

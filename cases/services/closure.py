@@ -21,7 +21,7 @@ reestablished with the recipient of services."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,20 +29,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import date_refusal, display_date, not_in_future
-from core.legal import legal_parameter
 from core.letters import MailingBlock
 from core.services import event_record
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import CaseStatus, ClosureReason, InterstateRole, WorkItemKind, WorkItemStatus
-from ..closure import closure_notice_letter, notice_required
+from ..closure import closure_due, closure_notice_letter, notice_required
 from ..models import Address, Case, Person, WorkItem
 from .cases import CLOSURE_SHOWN, _closure_check, case_close, closure_shown
 from .letters import letter_deliver
 from .work import work_item_create, work_items_swept
-
-NOTICE_DAYS_KEY = "us.closure.notice_days"
-
 
 NOTICE_FIELDS = ("closure_noticed_on", "closure_notice_reason", "closure_due_on", "closure_notice_note")
 
@@ -53,18 +49,13 @@ def _notice_fields_save(case: Case) -> None:
     case.save(update_fields=[*NOTICE_FIELDS, "updated_at"])
 
 
-def closure_notice_days(on: date) -> int:
-    """The days between the notice of intent to close and the first day the case may close (60)."""
-    return int(legal_parameter(NOTICE_DAYS_KEY, jurisdiction="US", on=on))
-
-
 @transaction.atomic
 def closure_notice_send(
     *, case: Case, reason: str, by: User | None, note: str = "", on: date | None = None, shown: Shown | None = None
 ) -> Case:
     """Send the notice of intent to close ``case`` for ``reason`` (45 CFR 303.11(d)(1)) and record
     the intent: the case stays open and may be closed for that reason from the due date, 60 calendar
-    days later. The notice is a letter to the recipient of services (the custodial party) in their
+    days later moved to a business day (``closure_due``). The notice is a letter to the recipient of services (the custodial party) in their
     language, mailed (FVI: through the confidential arrangement; with no deliverable address, to the
     last address known) and logged; with no address ever on file it is refused (the 60 days count
     from a notice sent). In a responding intergovernmental case a work item asks the caseworker to
@@ -88,7 +79,7 @@ def closure_notice_send(
     cp = case.cp
     if cp is None:
         raise ValidationError({"reason": "The case has no custodial party to send the notice of intent to close to."})
-    due = on + timedelta(days=closure_notice_days(on))
+    due = closure_due(on, case.jurisdiction)
     case.closure_noticed_on, case.closure_notice_reason, case.closure_due_on = on, reason, due
     case.closure_notice_note = note.strip()
     letter, address = closure_notice_letter(case)

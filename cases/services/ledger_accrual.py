@@ -31,7 +31,7 @@ from core.money import ZERO, money
 from core.services import event_record
 
 from ..choices import AssistanceStatus, Bucket, CaseStatus, EntryType, LedgerRunKind, ObligationKind, OrderStatus
-from ..ledger_dates import due_dates, month_start
+from ..ledger_dates import due_dates, month_start, next_month
 from ..models import AssistanceSpell, Case, CaseBalance, LedgerEntry, LedgerRun, Obligation
 from .assistance import spell_status_in_month
 from .ledger import ROLL_DESCRIPTION
@@ -139,16 +139,19 @@ def _months_sql(total: str, monthly: str) -> str:
     return f"{_least(hundredths, '99999999')} / 100.0"
 
 
-def _derived_sets(table: str, total: str, monthly: str) -> str:
+def _derived_sets(table: str, total: str, monthly: str, since: str = "") -> str:
     """SET clauses of the derived columns from the new total arrears and monthly obligation (SQL
     expressions over the row's old values): total, months in arrears and delinquent_since
     (45 CFR 303.6(b)), in the statement that moves the figures (one write of each row). One
-    parameter: the date a newly delinquent case becomes delinquent."""
+    parameter: the date a newly delinquent case becomes delinquent; ``since``, an SQL expression
+    that dates it earlier when not null (``ARREARS_BUCKETS``: support due in 2024 and charged in one
+    catch-up run today has been in arrears since 2024, not since today)."""
+    became = f"COALESCE({since}, %s)" if since else "%s"
     return (
         f"total_arrears = {total},"
         f" months_in_arrears = CASE WHEN {monthly} > 0 THEN {_months_sql(total, monthly)} ELSE 0 END,"
         f" delinquent_since = CASE WHEN {monthly} > 0 AND {total} >= {monthly}"
-        f"   THEN COALESCE({table}.delinquent_since, %s) ELSE NULL END"
+        f"   THEN COALESCE({table}.delinquent_since, {became}) ELSE NULL END"
     )
 
 
@@ -273,10 +276,11 @@ def _rows(rows: list[tuple], columns: tuple[tuple[str, str], ...]) -> list[tuple
     return out
 
 
-def _delta_sets(alias: str, *, on: date | None, paid: bool) -> tuple[str, list]:
+def _delta_sets(alias: str, *, on: date | None, paid: bool, since: bool = False) -> tuple[str, list]:
     """SET clauses (and their parameters) adding the relation ``alias``'s per-case deltas (``due``,
     ``paid`` when ``paid``, ``ua``, ``aa``) to the balance row; with ``on``, the derived figures
-    from the new buckets too (``on``: a new delinquency's date)."""
+    from the new buckets too (``on``: a new delinquency's date, or ``alias.since`` when ``since``
+    and it is not null: the due date of the oldest charge put straight into arrears)."""
     b = _t(CaseBalance)
     sets = [
         f"current_due_month = {b}.current_due_month + {alias}.due",
@@ -287,19 +291,32 @@ def _delta_sets(alias: str, *, on: date | None, paid: bool) -> tuple[str, list]:
     if on is None:
         return ", ".join(sets), []
     total = f"({b}.unassigned_arrears + {alias}.ua + {b}.assigned_arrears + {alias}.aa)"
-    sets += [_derived_sets(b, total, f"{b}.monthly_obligation"), "updated_at = %s"]
+    sets += [_derived_sets(b, total, f"{b}.monthly_obligation", f"{alias}.since" if since else ""), "updated_at = %s"]
     return ", ".join(sets), [on, timezone.now()]
 
 
 def balances_apply_deltas(
-    deltas: dict[int, tuple[Decimal, Decimal, Decimal, Decimal]], *, on: date | None = None
+    deltas: dict[int, tuple[Decimal, Decimal, Decimal, Decimal]],
+    *,
+    on: date | None = None,
+    since: dict[int, date] | None = None,
 ) -> None:
     """Add per-case (current due, current paid, unassigned, assigned) deltas, set-based; with
-    ``on``, the derived figures move in the same statement (``on``: a new delinquency's date)."""
-    items = [(case_id, *values) for case_id, values in deltas.items() if any(values)]
+    ``on``, the derived figures move in the same statement (``on``: a new delinquency's date, or
+    the case's date in ``since`` when it has one: the oldest charge put straight into arrears)."""
+    items: list[tuple] = [(case_id, *values) for case_id, values in deltas.items() if any(values)]
     b = _t(CaseBalance)
-    columns = (("case_id", "bigint"), ("due", "numeric"), ("paid", "numeric"), ("ua", "numeric"), ("aa", "numeric"))
-    sets, extra = _delta_sets("v", on=on, paid=True)
+    columns: tuple[tuple[str, str], ...] = (
+        ("case_id", "bigint"),
+        ("due", "numeric"),
+        ("paid", "numeric"),
+        ("ua", "numeric"),
+        ("aa", "numeric"),
+    )
+    if since is not None:
+        columns += (("since", "date"),)
+        items = [(*item, since.get(item[0])) for item in items]
+    sets, extra = _delta_sets("v", on=on, paid=True, since=since is not None)
     with connection.cursor() as cursor:
         for with_clause, params in _rows(items, columns):
             cursor.execute(
@@ -367,19 +384,19 @@ CHARGE_COLUMNS = (
 
 def _charges_insert_sql() -> str:
     """``INSERT`` of the charges of relation ``v(CHARGE_COLUMNS)``, skipping a charge already there
-    (one per obligation and due date: never doubled), returning (case id, bucket, amount) of the
-    rows inserted. One parameter: the creation time."""
+    (one per obligation and due date: never doubled), returning (case id, bucket, amount, due date)
+    of the rows inserted. One parameter: the creation time."""
     return (
         f"INSERT INTO {_t(LedgerEntry)} (case_id, entry_type, obligation_id, obligation_kind, bucket, amount,"
         f" due_on, posted_on, description, created_at)"
         f" SELECT case_id, '{EntryType.CHARGE}', obligation_id, kind, bucket, amount, due_on, due_on, '', %s"
-        " FROM v WHERE true ON CONFLICT DO NOTHING RETURNING case_id, bucket, amount"
+        " FROM v WHERE true ON CONFLICT DO NOTHING RETURNING case_id, bucket, amount, due_on"
     )
 
 
-def _insert_charges(rows: list[tuple]) -> list[tuple[int, str, Decimal]]:
+def _insert_charges(rows: list[tuple]) -> list[tuple[int, str, Decimal, date]]:
     """Insert (case, obligation, kind, bucket, amount, due date) charges; returns (case id, bucket,
-    amount) of the rows actually inserted."""
+    amount, due date) of the rows actually inserted."""
     inserted = []
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -478,6 +495,11 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
 
 
 BUCKET_SLOT = {Bucket.CURRENT: 0, Bucket.ARREARS_UNASSIGNED: 2, Bucket.ARREARS_ASSIGNED: 3}
+# A charge due in a month already closed out goes straight into arrears (a late or catch-up run).
+# The date such a run gives a case it makes delinquent (``ARREARS_BUCKETS``) is the day daily runs would
+# have given: the first day of the month after the oldest of those charges' due dates, when its
+# month closed and its unpaid support rolled into arrears (``balances_roll``), not the run's date.
+ARREARS_BUCKETS = (Bucket.ARREARS_UNASSIGNED, Bucket.ARREARS_ASSIGNED)
 
 
 def _charges_post(charges: list[tuple], *, on: date | None) -> tuple[int, int, dict[str, Decimal]]:
@@ -485,13 +507,17 @@ def _charges_post(charges: list[tuple], *, on: date | None) -> tuple[int, int, d
     inserted = _insert_charges(charges)
     deltas: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for case_id, bucket, amount in inserted:
+    since: dict[int, date] = {}
+    for case_id, bucket, amount, due_on in inserted:
         amount = Decimal(amount).quantize(Decimal("0.01"))
         slot = BUCKET_SLOT.get(bucket)
         if slot is not None:
             deltas[case_id][slot] += amount
+        if bucket in ARREARS_BUCKETS:
+            rolled_on = next_month(due_on if isinstance(due_on, date) else date.fromisoformat(due_on))
+            since[case_id] = min(since.get(case_id, rolled_on), rolled_on)
         totals[bucket or "memo"] += amount
-    balances_apply_deltas({k: tuple(v) for k, v in deltas.items()}, on=on)
+    balances_apply_deltas({k: tuple(v) for k, v in deltas.items()}, on=on, since=since)
     return len(inserted), len(deltas), dict(totals)
 
 
@@ -503,10 +529,13 @@ def _charges_post_pg(charges: list[tuple], *, on: date | None) -> tuple[int, int
     charges = sorted(charges, key=lambda row: row[0])
     b = _t(CaseBalance)
     sums = {slot: f"SUM(CASE WHEN bucket = '{bucket}' THEN amount ELSE 0 END)" for bucket, slot in BUCKET_SLOT.items()}
-    sets, extra = _delta_sets("d", on=on, paid=False)
+    sets, extra = _delta_sets("d", on=on, paid=False, since=True)
+    late = ", ".join(f"'{bucket}'" for bucket in ARREARS_BUCKETS)
     statement = (
         f" ins AS ({_charges_insert_sql()}),"
-        f" d AS (SELECT case_id, {sums[0]} AS due, {sums[2]} AS ua, {sums[3]} AS aa FROM ins"
+        f" d AS (SELECT case_id, {sums[0]} AS due, {sums[2]} AS ua, {sums[3]} AS aa,"
+        f"  CAST(date_trunc('month', MIN(CASE WHEN bucket IN ({late}) THEN due_on END)) + interval '1 month' AS date)"
+        " AS since FROM ins"
         f"  WHERE bucket <> '' GROUP BY case_id),"
         f" upd AS (UPDATE {b} SET {sets} FROM d WHERE {b}.case_id = d.case_id RETURNING 1)"
         f" SELECT bucket, SUM(amount), COUNT(*), (SELECT COUNT(*) FROM upd) FROM ins GROUP BY bucket"

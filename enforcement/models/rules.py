@@ -124,9 +124,10 @@ class RemedyRule(OfficeWide, models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def threshold_text(self) -> str:
+    def threshold_text(self, *, to_ncp: bool = False) -> str:
         """The conditions in words, for the rules page and the notice letter (in the active
-        language: the letter renders under the reader's)."""
+        language: the letter renders under the reader's). ``to_ncp``: the letter to the NCP, who
+        reads "your cases", not staff's "the NCP's cases"."""
         from django.utils.translation import gettext as _
 
         def money(value) -> str:
@@ -150,7 +151,7 @@ class RemedyRule(OfficeWide, models.Model):
                 )
             parts.append(_(" or ").join(either))
         if self.aggregate_by_ncp:
-            parts.append(_("added across the NCP's cases"))
+            parts.append(_("added across all your cases") if to_ncp else _("added across the NCP's cases"))
         if self.months_min is not None:
             parts.append(
                 _("%(comparison)s %(months)s months of support in arrears")

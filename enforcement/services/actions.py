@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.business_days import roll_forward
 from core.services import acting_user, event_record, saved_with_event
 
 from ..choices import ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
@@ -66,6 +67,17 @@ class RuleNoLongerMet(ValidationError):
         self.reason = reason
 
 
+def contest_last_day(*, opens_on: date, days: int, notice_on: date, jurisdiction: str) -> date:
+    """The last day the notice gives to contest: the window's calendar days, moved to the next
+    business day of the case's jurisdiction when they end on a weekend or a holiday (DOMAIN.md,
+    ``core.business_days``: the office is closed that day, so a parent who calls on the next
+    business day is still in time). The sweep sends the action to the partner the day after the
+    stored date (``sweep._advance``), so it waits for the same rolled day. A rule that gives no
+    period (no notice and no contest days) keeps the notice date: nothing to roll."""
+    ends_on = opens_on + timedelta(days=days)
+    return roll_forward(ends_on, jurisdiction) if ends_on > notice_on else ends_on
+
+
 @transaction.atomic
 def action_notice_issue(
     *, action: EnforcementAction, by: User | None, on: date | None = None, agency=None
@@ -98,7 +110,9 @@ def action_notice_issue(
     action.notice_months_in_arrears = check.months_in_arrears
     action.taken_on = today
     action.contest_opens_on = today + timedelta(days=rule.notice_days)
-    action.contest_ends_on = action.contest_opens_on + timedelta(days=rule.contest_days)
+    action.contest_ends_on = contest_last_day(
+        opens_on=action.contest_opens_on, days=rule.contest_days, notice_on=today, jurisdiction=action.case.jurisdiction
+    )
     action.status = ActionStatus.NOTICED
     action.next_step_on = action.contest_opens_on
     action.full_clean()

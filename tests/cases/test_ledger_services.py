@@ -61,7 +61,9 @@ def test_accrual_charges_every_due_date_once_and_late_months_become_arrears(apri
         D("1000.00"),
         D("1000.00"),
     )
-    assert b.months_in_arrears == D("2.00") and b.delinquent_since == date(2024, 4, 15)
+    # delinquent since February's support rolled into arrears (1 March), as daily runs would date
+    # it, not since the day of the late run
+    assert b.months_in_arrears == D("2.00") and b.delinquent_since == date(2024, 3, 1)
     assert charges_accrue(through=date(2024, 4, 15)).charges == 0
     assert LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).count() == 3
     assert ledger_differences() == []
@@ -88,9 +90,10 @@ def test_daily_runs_and_one_late_run_give_the_same_ledger():
     assert (
         sorted(LedgerEntry.objects.filter(entry_type=EntryType.CHARGE).values_list("due_on", "amount")) == daily_charges
     )
-    assert (late.current_due_month, late.total_arrears) == (
+    assert (late.current_due_month, late.total_arrears, late.delinquent_since) == (
         daily_balance.current_due_month,
         daily_balance.total_arrears,
+        daily_balance.delinquent_since,
     )
     assert ledger_differences() == []
 

@@ -3,7 +3,7 @@ for the page, its confirmation step, the API and bulk issue; notice pages never 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -259,7 +259,8 @@ def test_a_notice_issued_after_a_revision_states_and_times_the_version_it_was_ch
     # then the action records v3, whose periods set the window and whose rule the letter states
     action.refresh_from_db()
     assert (action.rule, action.notice_rule) == (fired_by, v3)
-    assert action.contest_ends_on == LATER + timedelta(days=45)
+    # (45 days end on Sunday 17 January 2027, the next day is Martin Luther King Jr. Day: rolled)
+    assert action.contest_ends_on == date(2027, 1, 19) and LATER + timedelta(days=45) == date(2027, 1, 17)
     text = " ".join(_texts(notice_letter(action)))
     assert "$2,600.00" in text and "2,900" not in text
 
