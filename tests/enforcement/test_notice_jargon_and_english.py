@@ -28,7 +28,7 @@ from enforcement.services.sweep import sweep_run_inline
 from tests.enforcement.factories import AS_OF, delinquent_case
 
 pytestmark = pytest.mark.django_db
-MIGRATION = import_module("enforcement.migrations.0023_state_offset_citation_words_free")
+MIGRATION = import_module("enforcement.migrations.0026_state_offset_citation_words_free")
 
 
 @pytest.fixture

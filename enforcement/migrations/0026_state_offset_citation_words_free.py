@@ -28,6 +28,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("enforcement", "0022_fidm_levy_partner_names_no_bank")]
+    dependencies = [("enforcement", "0025_iwo_begin_withholding_days")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=True)]
