@@ -96,10 +96,12 @@ def test_ca_licence_suspension_just_over_four_months_of_support(arrears, expecte
     """More than 4 months: $4,000.01 on $1,000 a month is more (it was stored 4.00: not more)."""
     with time_machine.travel(datetime(2024, 6, 1, 17, tzinfo=UTC), tick=False):
         case = _case_with(amount="1000.00", frequency="monthly", jurisdiction="CA")
-        charges_accrue(through=date(2024, 6, 1))  # delinquent from June 1: more than 30 days by July 15
+        # One catch-up run: February's charge went unpaid, so delinquent from March 1 (as daily runs
+        # would have dated it), more than 30 days by July 15.
+        charges_accrue(through=date(2024, 6, 1))
     on = date(2024, 7, 15)
     with time_machine.travel(datetime(2024, 7, 15, 17, tzinfo=UTC), tick=False):
-        assert _owe(case, arrears, on=on).delinquent_since == date(2024, 6, 1)
+        assert _owe(case, arrears, on=on).delinquent_since == date(2024, 3, 1)
         run = sweep_run_inline(as_of=on)
     assert run.errors == 0, run.error_detail
     assert licence_proposed(case) is expected
