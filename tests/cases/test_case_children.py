@@ -632,7 +632,7 @@ def test_the_income_withholding_order_lists_only_the_current_children(worker):
     )
     case_child_end(participant=_child_of_first(case), ended_on=date(2026, 11, 2), reason="emancipated", by=worker)
     (iwo,) = iwo_reconcile_action(action=action, on=date(2026, 11, 30))
-    assert [child["name"] for child in iwo.children] == ["Lane, Ada"]  # Last, First as the form asks
+    assert [child["name"] for child in iwo.children] == [f"{staying.person.last_name}, {staying.person.first_name}"]
 
 
 def test_a_child_whose_participation_ended_is_not_added_again(worker):
