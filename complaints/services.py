@@ -212,36 +212,19 @@ FORM_USED = gettext_lazy(
 )
 
 # What a repeat of the public form must say as the complaint it filed said (``_says_the_same``):
-# the complainant's words, contact and choices. Not the date received (a retry may answer after
-# midnight) nor the case found for the number (the number typed is compared).
-PUBLIC_SAME_CONTENT = (
-    "complainant_name",
-    "contact_email",
-    "contact_phone",
-    "case_number",
-    "category",
-    "description",
-    "known_on",
-    "preferred_language",
-    "interpreter_needed",
-    "accommodation_needs",
-)
+# who is complaining, how to reach them, and what about — the person's own words. Not the date
+# received (a retry may answer after midnight), nor the case found for the number (the number
+# typed is compared), nor the optional answers (date known, language, accommodation): another
+# person's complaint differs in who they are or what they say, and a retry replaying only part
+# of the form must still be the repeat it is.
+PUBLIC_SAME_CONTENT = ("complainant_name", "contact_email", "contact_phone", "case_number", "category", "description")
 
 
 def _public_content(values: dict) -> tuple:
-    """The fields of ``PUBLIC_SAME_CONTENT`` normalised for comparison: text with its runs of white
-    space made one space and its case ignored (a browser's resend of the same words compares equal
-    whatever it did to line ends), a field not given as its default (blank, no date, no)."""
-
-    def normal(name: str):
-        value = values.get(name)
-        if name == "known_on":
-            return value or None
-        if name == "interpreter_needed":
-            return bool(value)
-        return " ".join(str(value or "").split()).casefold()
-
-    return tuple(normal(name) for name in PUBLIC_SAME_CONTENT)
+    """The fields of ``PUBLIC_SAME_CONTENT`` normalised for comparison: runs of white space made
+    one space and case ignored (a browser's resend of the same words compares equal whatever it
+    did to line ends), a field not given blank."""
+    return tuple(" ".join(str(values.get(name) or "").split()).casefold() for name in PUBLIC_SAME_CONTENT)
 
 
 def _says_the_same(complaint: Complaint, fields: dict) -> bool:
