@@ -8,7 +8,9 @@ the page's rate limit. Typing is forgiving: case, dashes and spaces are ignored.
 The public form carries a one-time token (``form_token_new``): a random value, signed with the
 time the form was shown. The complaint it files keeps the value's hash (``Complaint.form_token_hash``,
 unique), so the same form sent again — a double click, a browser retry, a reload of the
-confirmation page — files nothing more (``services.complaint_file_public``). The complaint's secret
+confirmation page — files nothing more (``services.complaint_file_public``), when it says the same:
+a different complaint sent with a used token (the next person at a shared computer going Back) is
+refused, never answered with the first one's number and secret. The complaint's secret
 is derived from the value with the site's key (``status_secret(seed=...)``), so a repeat can show
 the first answer's secret again without the secret being kept anywhere: not in the database, not in
 a session.

@@ -178,7 +178,8 @@ def _refuse_a_repeat(complaint: Complaint) -> None:
     form, a retried API request) is refused with the first one (``ComplaintAlreadyFiled``): one
     complaint, one acknowledgement. Filings of one filer take turns on a lock. An anonymous web
     filing has no filer to compare: the same showing of the public form (its one-time token) is
-    the same complaint, whatever it says (``complaint_file_public``)."""
+    the same complaint when it says the same (``complaint_file_public`` compares the words:
+    a different complaint sent on a used form is refused there, never answered with this one)."""
     fields: tuple[str, ...]
     if complaint.filed_by_agency_id is not None:
         fields, lock = ("filed_by_agency", *SAME_COMPLAINT), f"filed_by_agency={complaint.filed_by_agency_id}"
@@ -205,6 +206,34 @@ FORM_EXPIRED = gettext_lazy(
     "This form was open too long, or was not sent from our page, so nothing was sent. Your complaint "
     "is below as you typed it: check it and send it again."
 )
+FORM_USED = gettext_lazy(
+    "This form was already used to send a complaint, so nothing was sent. Your complaint is below as "
+    "you typed it: check it and send it again."
+)
+
+# What a repeat of the public form must say as the complaint it filed said (``_says_the_same``):
+# who is complaining, how to reach them, and what about — the person's own words. Not the date
+# received (a retry may answer after midnight), nor the case found for the number (the number
+# typed is compared), nor the optional answers (date known, language, accommodation): another
+# person's complaint differs in who they are or what they say, and a retry replaying only part
+# of the form must still be the repeat it is.
+PUBLIC_SAME_CONTENT = ("complainant_name", "contact_email", "contact_phone", "case_number", "category", "description")
+
+
+def _public_content(values: dict) -> tuple:
+    """The fields of ``PUBLIC_SAME_CONTENT`` normalised for comparison: runs of white space made
+    one space and case ignored (a browser's resend of the same words compares equal whatever it
+    did to line ends), a field not given blank."""
+    return tuple(" ".join(str(values.get(name) or "").split()).casefold() for name in PUBLIC_SAME_CONTENT)
+
+
+def _says_the_same(complaint: Complaint, fields: dict) -> bool:
+    """Whether ``fields`` (the form's, as sent to ``complaint_file_public``) are the complaint's own.
+    The case number is compared as typed (``case_number_received``, cut as it is kept)."""
+    stored = {name: getattr(complaint, name) for name in PUBLIC_SAME_CONTENT if name != "case_number"}
+    stored["case_number"] = complaint.case_number_received
+    sent = {**fields, "case_number": str(fields.get("case_number") or "").strip()[:40]}
+    return _public_content(stored) == _public_content(sent)
 
 
 def complaint_file_public(*, form_token: str, received_on: date, **fields) -> Complaint:
@@ -212,6 +241,13 @@ def complaint_file_public(*, form_token: str, received_on: date, **fields) -> Co
     the form's one-time token (``complaints.secrets``) sent again — a double click, a browser
     retry, a reload of the confirmation page — files nothing and returns the complaint it filed,
     with its secret again for ``SECRET_SHOWN_AGAIN`` (else none: ``raw_secret`` is empty).
+
+    A repeat says the same (``PUBLIC_SAME_CONTENT``). A *different* complaint sent with a used
+    token — on a shared computer, the next person going Back to the form the last one sent — is
+    refused with ``FORM_USED`` (code ``form_used``) and nothing written: answering it with the
+    first complaint would show a stranger its number and secret code and lose the second
+    complaint behind "We received your complaint". The person is shown the form again with what
+    they typed and a new token.
 
     A form sent without a token this site signed (a page kept from before the token, a post made
     without the page), or too long after it was shown, is refused with ``FORM_EXPIRED`` and nothing
@@ -222,17 +258,20 @@ def complaint_file_public(*, form_token: str, received_on: date, **fields) -> Co
     if token is not None and not token.fresh:
         first = Complaint.objects.filter(form_token_hash=token.hash).first()
         if first is not None:
-            return _shown_again(first, token)
+            return _shown_again(first, token, fields)
     if token is None or not token.fresh:
         raise ValidationError(FORM_EXPIRED, code="form_expired")
     try:
         return complaint_file(channel=Channel.WEB, received_on=received_on, form_token=token, **fields)
     except ComplaintAlreadyFiled as repeat:
-        return _shown_again(repeat.complaint, token)
+        return _shown_again(repeat.complaint, token, fields)
 
 
-def _shown_again(complaint: Complaint, token: FormToken) -> Complaint:
-    """``complaint``, filed by the form ``token`` came with, for its confirmation page again."""
+def _shown_again(complaint: Complaint, token: FormToken, fields: dict) -> Complaint:
+    """``complaint``, filed by the form ``token`` came with, for its confirmation page again when
+    ``fields`` say what it said; else ``FORM_USED`` (nothing of ``complaint`` in the error)."""
+    if not _says_the_same(complaint, fields):
+        raise ValidationError(FORM_USED, code="form_used")
     secret = status_secret(seed=token.value)
     recent = complaint.created_at >= timezone.now() - SECRET_SHOWN_AGAIN
     # A secret derived under another site key (rotated since) is not the one given: none is shown.

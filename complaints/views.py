@@ -88,7 +88,9 @@ class PublicComplaintView(PublicMixin, ThrottledPostMixin, FormView):
     def get_context_data(self, **kwargs):
         # The form's one-time token (complaints.secrets): a new one when the form is shown, the one
         # sent when it is shown again with errors (a new one if that one may no longer be sent).
-        token = form_token_again(self.request.POST.get("form_token", ""))
+        # A used token refused for a different complaint (services.FORM_USED) is never given again.
+        sent = "" if getattr(self, "form_token_used", False) else self.request.POST.get("form_token", "")
+        token = form_token_again(sent)
         return {**super().get_context_data(**kwargs), "form_token": token}
 
     def form_valid(self, form):
@@ -104,6 +106,7 @@ class PublicComplaintView(PublicMixin, ThrottledPostMixin, FormView):
                 **data,
             )
         except ValidationError as exc:
+            self.form_token_used = getattr(exc, "code", None) == "form_used"
             apply_service_errors(form, exc)
             return self.form_invalid(form)
         return render(

@@ -675,21 +675,40 @@ def survey_attendees_to_invite(*, survey: Survey) -> list[Registration]:
     return list(chosen.values())
 
 
+# The fewest attendees a send after the first e-mails at once (docs/outreach.md, "Anonymity"). A
+# batch is visible on file — its links' ids and times, its ``SurveyInvitee`` rows, its event's
+# count — so a response is known to come from one of its batch: a late walk-in sent a link alone
+# would be named by it. Fewer waiting are held until this many are (the first send goes to all the
+# attendees there are: the event itself is the group).
+LATE_BATCH_MIN = 5
+
+
+def survey_late_attendees_held(*, survey: Survey, waiting: int) -> bool:
+    """Whether ``waiting`` attendees not yet sent a link are held back (``LATE_BATCH_MIN``): the
+    survey was sent before and too few are waiting to be told apart from each other."""
+    return 0 < waiting < LATE_BATCH_MIN and survey.invitees.exists()
+
+
 def survey_invite_attendees(*, survey: Survey, by: User) -> int:
     """E-mail a single-use link to every attendee of the survey's event who has neither answered nor
     been sent one (``survey_attendees_to_invite``). Returns invitations sent. Sending again sends
-    only to attendees added since; two sends at once are serialised on the survey row, and the
-    database holds one invitation per registration.
+    only to attendees added since, and only once ``LATE_BATCH_MIN`` of them are waiting (fewer are
+    held: 0 is returned and nothing written); two sends at once are serialised on the survey row,
+    and the database holds one invitation per registration.
 
     The e-mail promises anonymous answers: who was sent a link (``SurveyInvitee``) is recorded apart
     from the links, which name nobody and are made in a shuffled order, so neither a link nor its
-    place in the batch leads from a response to the attendee."""
+    place in the batch leads from a response to the attendee. Which batch a link belongs to does
+    show (ids, ``created_at``): a response is anonymous among the attendees of its batch, the whole
+    event for the first send, at least ``LATE_BATCH_MIN`` for any later one."""
     if survey.event_id is None:
         raise ValidationError("The survey is not tied to an event.")
     messages = []
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
         regs = survey_attendees_to_invite(survey=survey)
+        if survey_late_attendees_held(survey=survey, waiting=len(regs)):
+            return 0
         SurveyInvitee.objects.bulk_create([SurveyInvitee(survey=survey, registration=reg) for reg in regs])
         shuffled = list(regs)
         secrets.SystemRandom().shuffle(shuffled)

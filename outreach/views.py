@@ -625,6 +625,19 @@ class SurveyInviteAttendeesView(ConfirmStepMixin, PostActionView):
     def get_confirmation(self, request, pk) -> Confirmation:
         survey = self.object
         pending = services.survey_attendees_to_invite(survey=survey) if survey.event_id else []
+        if services.survey_late_attendees_held(survey=survey, waiting=len(pending)):
+            # A batch this small would name its attendees' answers (services.LATE_BATCH_MIN).
+            return Confirmation(
+                title=f"E-mail the survey “{survey}”?",
+                consequences=[
+                    f"{len(pending)} attendee(s) added since the survey was sent are waiting for a link.",
+                    f"Links after the first send go out only when {services.LATE_BATCH_MIN} attendees are "
+                    "waiting, so that their answers cannot be told apart: nothing is sent now.",
+                ],
+                button="Check again",
+                danger=False,
+                cancel_url=reverse("outreach:survey_detail", kwargs={"pk": survey.pk}),
+            )
         return Confirmation(
             title=f"E-mail the survey “{survey}”?",
             consequences=[
@@ -640,6 +653,12 @@ class SurveyInviteAttendeesView(ConfirmStepMixin, PostActionView):
         return services.survey_invite_attendees(survey=self.object, by=self.request.user)
 
     def get_success_message(self, count):
+        waiting = len(services.survey_attendees_to_invite(survey=self.object)) if count == 0 else 0
+        if waiting:
+            return (
+                f"No links e-mailed: {waiting} attendee(s) wait until {services.LATE_BATCH_MIN} are "
+                "waiting, so that their answers cannot be told apart."
+            )
         return f"Feedback links e-mailed to {count} attendees."
 
 
