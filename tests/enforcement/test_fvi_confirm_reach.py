@@ -27,6 +27,7 @@ from cases.services.whereabouts import person_fvi_clear
 from core.models import DomainEvent
 from enforcement.choices import Remedy
 from enforcement.models import EnforcementAction
+from enforcement.services.withholding import current_employments
 from tests.enforcement.factories import delinquent_case
 from tests.enforcement.iwo_factories import active_withholding_action
 
@@ -77,6 +78,8 @@ def test_a_job_confirmed_at_the_employer_on_file_is_folded_into_it(role_user):
     assert not typed.awaits_confirmation
     assert list(Employment.objects.filter(person=ncp, ended_on__isnull=True)) == [on_file]
     assert "recorded twice" in said
+    # the folded row is no job of its own, even on the day it "ended"
+    assert current_employments(case=ncp.participations.get(role="ncp").case, on=typed.started_on) == [on_file]
     event = DomainEvent.objects.get(verb="employment.confirmed")
     assert "recorded twice" in event.summary and on_file.employer.name not in event.summary
 
