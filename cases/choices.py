@@ -394,6 +394,13 @@ class EmploymentEndReason(models.TextChoices):
     LAID_OFF = "laid_off", "Laid off"
     CONTRACT_ENDED = "contract_ended", "Contract or season ended"
     OTHER = "other", "Other"
+    # Not a job's end: a job typed at the desk for an FVI person, once confirmed, proved to be the
+    # job already on file at that employer (``cases.services.employment.employments_confirm``).
+    RECORDED_TWICE = "recorded_twice", "Recorded twice (the job on file)"
+
+
+# Why a caseworker may say a job ended on the person page (the system gives ``RECORDED_TWICE``).
+EMPLOYMENT_DESK_END_REASONS = [reason for reason in EmploymentEndReason if reason != EmploymentEndReason.RECORDED_TWICE]
 
 
 class LocateResult(models.TextChoices):

@@ -1,7 +1,7 @@
 """A participant's job recorded or ended on the person page (``cases.services.employment``).
 
 The case is loaded for a change (``CaseFormView``: another county's case 404, another caseload's
-403); the person must be a participant of it (404). A closed case refuses both (``closed_case_refusal``):
+403); the person must be a participant of it (404). A closed case refuses each (``closed_case_refusal``):
 the job is the person's, but the page acts on the case, and what a job sets off (the new-hire rule,
 the withholding orders at that employer ended) is work on the person's open cases, done from one of them. FVI (42 USC 654(26)): an FVI person's employer
 locates them, so these pages, their messages and the FEIN look-up never name the employer there
@@ -138,13 +138,14 @@ class EmploymentConfirmView(PersonFormView):
     on the person page's job row). The one act at the office whose outcome may depend on the
     employer on file (42 USC 654(26)): held by ``cases.confirm_employment`` alone (a caseworker's
     attempt is a logged 403), recorded on the case and in the access log; the messages name no
-    employer. Income withholding then follows as for a new job."""
+    employer. Income withholding then follows as for a new job, on the cases the coordinator may
+    change (``employment_confirm``); a closed case refuses, as recording and ending a job do."""
 
     permission_required = "cases.confirm_employment"
     form_class = forms.EmploymentConfirmForm
     post_only = True
-    # No closed-case refusal: it would read the case before a GET is answered 405. The button is
-    # shown on an open case only; withholding follows on the person's open cases either way.
+    # As recording and ending a job: the withholding that follows is work on open cases.
+    closed_case_refusal = "The case is closed: jobs are confirmed from an open case of the person."
 
     @cached_property
     def employment(self) -> Employment:

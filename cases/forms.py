@@ -13,6 +13,7 @@ from core.fields import blind_index
 from core.forms import DateInput, MoneyField, SelectedRowsForm, bounded_date, past_date
 
 from .choices import (
+    EMPLOYMENT_DESK_END_REASONS,
     EMPLOYMENT_DESK_SOURCES,
     IV_D_JURISDICTIONS,
     AssistanceStatus,
@@ -20,7 +21,6 @@ from .choices import (
     ClosureReason,
     CollectionSource,
     DocumentKind,
-    EmploymentEndReason,
     Frequency,
     GeneticTestResult,
     InterstateRole,
@@ -684,7 +684,7 @@ class EmploymentForm(forms.Form):
 
 class EmploymentEndForm(forms.Form):
     ended_on = forms.DateField(widget=DateInput, label="Last day worked")
-    reason = forms.ChoiceField(choices=EmploymentEndReason.choices)
+    reason = forms.ChoiceField(choices=[(r.value, r.label) for r in EMPLOYMENT_DESK_END_REASONS])
     source = forms.ChoiceField(choices=[(s.value, s.label) for s in EMPLOYMENT_DESK_SOURCES], label="Who told us")
 
     def clean_ended_on(self):

@@ -332,8 +332,14 @@ class CaseFormView(CaseMixin, ServiceActionView):
 
     def dispatch(self, request, *args, **kwargs):
         # After the permission (a user without it gets the 403 alone) and the case's write scope
-        # (``self.case``: 404 / logged 403), before the form.
-        if self.closed_case_refusal and self.has_permission() and not self.case.is_open:
+        # (``self.case``: 404 / logged 403), before the form; a method the page does not answer (a
+        # button's GET) is its 405 first, without reading the case.
+        if (
+            self.closed_case_refusal
+            and (request.method or "").lower() in self.http_method_names
+            and self.has_permission()
+            and not self.case.is_open
+        ):
             messages.error(request, self.closed_case_refusal)
             return HttpResponseRedirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)

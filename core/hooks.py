@@ -15,10 +15,12 @@ are discovered (the menu is declared whole in ``config/navigation.py``, which ma
   does what its app must about it and says what it did in a phrase for the reversal's event ("" if
   nothing): enforcement closes a bank return's "pay again" work item, and marks a held tax
   offset's record ``reversed`` (saying nothing: FTI).
-- ``employment_recorded``: callables ``(*, employment, by) -> str``, called by
+- ``employment_recorded``: callables ``(*, employment, by, case_q=None) -> str``, called by
   ``cases.services.employment.employment_record`` in its transaction once a job a caseworker
-  learned of is on file; enforcement applies the new-hire rule (income withholding proposed to the
-  new employer, 42 USC 666(b), 653a(g)(1)). The phrase names no employer (FVI).
+  learned of is on file (and by ``employment_confirm`` once a coordinator confirmed one, with
+  ``case_q`` the cases the coordinator may change: ``Q`` on ``CaseParticipant`` through
+  ``case__``, ``None`` every open case); enforcement applies the new-hire rule (income withholding
+  proposed to the new employer, 42 USC 666(b), 653a(g)(1)). The phrase names no employer (FVI).
 - ``employment_ended``: callables ``(*, employment, by) -> str``, called by
   ``cases.services.employment.employment_end`` in its transaction once the job has ended;
   enforcement ends the income withholding orders at that employer as the payment file's

@@ -198,10 +198,11 @@ class Employer(TimeStampedModel, AuditedModel):
 
 
 # The jobs income withholding is decided from (``Employment.objects.withholding()``): every job but
-# one awaiting confirmation (``Employment.awaits_confirmation``). The one place that says so: the
-# reconcile, the sweep's "requires employer", the new-hire rule for a desk job and the end of a job
-# all read it.
-WITHHOLDING_JOBS_Q = models.Q(awaits_confirmation=False)
+# one awaiting confirmation (``Employment.awaits_confirmation``) and a row folded into the job on
+# file at its employer (``EmploymentEndReason.RECORDED_TWICE``: never a job of its own). The one
+# place that says so: the reconcile, the sweep's "requires employer", the new-hire rule for a desk
+# job and the end of a job all read it.
+WITHHOLDING_JOBS_Q = models.Q(awaits_confirmation=False) & ~models.Q(ended_reason=EmploymentEndReason.RECORDED_TWICE)
 
 
 class EmploymentQuerySet(RestrictedQuerySet):

@@ -38,7 +38,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -49,6 +49,7 @@ from core.models import DomainEvent
 from core.services import REPEAT_WINDOW, acting_user, event_record
 
 from ..choices import (
+    EMPLOYMENT_DESK_END_REASONS,
     EMPLOYMENT_DESK_SOURCES,
     CaseStatus,
     EmploymentEndReason,
@@ -57,6 +58,7 @@ from ..choices import (
     WorkItemStatus,
 )
 from ..models import Case, CaseParticipant, Employer, Employment, Person, WorkItem
+from ..models.scope import case_scope_q
 from ..redaction import whereabouts_shown
 from ..selectors import employer_by_fein
 from .work import work_item_create
@@ -77,6 +79,17 @@ CONFIRM_WORK_TITLE = (
     "report, or have a coordinator confirm it on the employer's written word"
 )
 EVIDENCE_MAX = 200
+# A job confirmed by a coordinator of another county: the person's case here is its caseworker's
+# to act on (``employment_confirm``).
+CONFIRMED_ELSEWHERE_WORK_KIND = "employment_confirmed"
+CONFIRMED_ELSEWHERE_WORK_DAYS = 2  # the new-hire rule's 2 business days (42 USC 653a(g)(1)), as calendar days
+CONFIRMED_ELSEWHERE_WORK_TITLE = (
+    "A job of the NCP was confirmed in another county (family violence indicator): decide on income withholding"
+)
+RECORDED_TWICE_SAID = "it is the job already on file (recorded twice): the withholding there goes on as it was"
+CONFIRMED_IN_SCOPE_ONLY = (
+    "withholding follows on the person's cases you may change; another county's caseworker decides on theirs"
+)
 
 EMPLOYER_FIELDS = ("name", "line1", "line2", "city", "state", "postal_code", "phone", "contact_email")
 
@@ -108,7 +121,9 @@ def _open_cases(person: Person) -> list[int]:
     )
 
 
-def _job_events_record(*, verb: str, employment: Employment, by: User, summary: str, data: dict[str, Any]) -> None:
+def _job_events_record(
+    *, verb: str, employment: Employment, by: User | None, summary: str, data: dict[str, Any]
+) -> None:
     """``verb`` about ``employment`` on each open case of its person (``person_id`` and
     ``employment_id`` in the data, with ``data``); the summary names no employer (FVI)."""
     for case_id in _open_cases(employment.person):
@@ -234,7 +249,14 @@ def employments_confirm(*, jobs: QuerySet[Employment]) -> int:
     whose whereabouts are withheld) drive income withholding from now on, as any job does. Called
     when a source outside the desk names the employer: the new-hire report (42 USC 653a), an e-IWO
     reply, a coordinator on the employer's written word (``employment_confirm``); the caller applies
-    the new-hire rule. Their confirmation work items are done. Returns how many were confirmed."""
+    the new-hire rule. Their confirmation work items are done. Returns how many were confirmed.
+
+    A person has one open job that drives withholding per employer (one order to withhold there,
+    42 USC 666(b)): a job confirmed where the person already has one open (the job on file, or
+    another typed job confirmed with it) is that job, recorded twice. It is folded into it: ended
+    the day it started (``RECORDED_TWICE``; the row and its events stay, naming the same job), with
+    no hook called (the orders there stand). The job kept is the one already on file, else the
+    oldest confirmed: the e-IWO reply and the new-hire file go on with the open one."""
     ids = list(jobs.filter(awaits_confirmation=True).values_list("pk", flat=True))
     if not ids:
         return 0
@@ -249,6 +271,29 @@ def employments_confirm(*, jobs: QuerySet[Employment]) -> int:
             ).values_list("person__employments__pk", "case_id")
         ],
     ).update(status=WorkItemStatus.DONE, completed_on=timezone.localdate())
+    confirmed = set(ids)
+    pairs = set(Employment.objects.filter(pk__in=ids, ended_on__isnull=True).values_list("person_id", "employer_id"))
+    kept: set[tuple[int, int]] = set()
+    twice: list[int] = []
+    open_there = (
+        Employment.objects.withholding()
+        .filter(person_id__in={person for person, _ in pairs}, ended_on__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "person_id", "employer_id")
+    )
+    # Already on file first (not among those confirmed now), then the oldest.
+    for pk, person_id, employer_id in sorted(open_there, key=lambda row: (row[0] in confirmed, row[0])):
+        if (person_id, employer_id) not in pairs:
+            continue
+        if (person_id, employer_id) in kept:
+            if pk in confirmed:
+                twice.append(pk)
+            continue
+        kept.add((person_id, employer_id))
+    if twice:
+        Employment.objects.filter(pk__in=twice).update(
+            ended_on=F("started_on"), ended_reason=EmploymentEndReason.RECORDED_TWICE, updated_at=timezone.now()
+        )
     return len(ids)
 
 
@@ -258,8 +303,12 @@ def employment_confirm(*, employment: Employment, evidence: str, by: User) -> st
     employer). The one act at the office whose outcome may depend on the employer on file (42 USC
     654(26)): a deliberate one, by a holder of ``cases.confirm_employment``, recorded on each open
     case (``employment.confirmed``, naming no employer). The job then drives income withholding as a
-    new job does (``core.hooks.employment_recorded``). Returns what enforcement did, in words naming
-    no employer."""
+    new job does (``core.hooks.employment_recorded``), on the person's open cases the coordinator
+    may change (their county, ``case_scope_q``): a case of another county is its own office's to
+    act on, and its caseworker gets a work item saying the job was confirmed (the phrase returned
+    says so, the same whether or not there is one: the coordinator may not read it). A job the person
+    already has open at that employer is the same job (``employments_confirm`` folds it): the
+    withholding there goes on as it was. Returns what was done, in words naming no employer."""
     evidence = (evidence or "").strip()
     if not evidence:
         raise ValidationError({"evidence": "Say what the employer's written word is (a letter, a verification)."})
@@ -273,8 +322,20 @@ def employment_confirm(*, employment: Employment, evidence: str, by: User) -> st
         if not employment.awaits_confirmation:
             raise ValidationError("This job is not awaiting confirmation.")
         employments_confirm(jobs=Employment.objects.filter(pk=employment.pk))
-        employment.awaits_confirmation = False
-        said = [phrase for fn in hooks.employment_recorded if (phrase := fn(employment=employment, by=by))]
+        employment.refresh_from_db(fields=["awaits_confirmation", "ended_on", "ended_reason"])
+        said: list[str] = []
+        if employment.ended_reason == EmploymentEndReason.RECORDED_TWICE:
+            said.append(RECORDED_TWICE_SAID)
+        else:
+            scope = case_scope_q(by, "case__", "change")
+            said += [
+                phrase for fn in hooks.employment_recorded if (phrase := fn(employment=employment, by=by, case_q=scope))
+            ]
+            if scope is not None:
+                # The same words whether or not the person has a case elsewhere (one the
+                # coordinator may not read).
+                _confirmed_elsewhere_work_items(employment, scope=scope, by=by)
+                said.append(CONFIRMED_IN_SCOPE_ONLY)
         summary = (
             f"A job of {employment.person.display_name}, started {display_date(employment.started_on)}, was "
             "confirmed on the employer's written word" + (f"; {'; '.join(said)}" if said else "")
@@ -283,6 +344,61 @@ def employment_confirm(*, employment: Employment, evidence: str, by: User) -> st
             verb="employment.confirmed", employment=employment, by=by, summary=summary, data={"evidence": evidence}
         )
         return "; ".join(said)
+
+
+def employments_unhold(*, person: Person, by: User | None) -> int:
+    """The family violence indicator was removed from ``person`` (``person_fvi_clear``): the reason
+    to hold their jobs awaiting confirmation is gone (their employer may be shown again, 42 USC
+    654(26)), so their open ones are confirmed (``employments_confirm``, which folds one at an
+    employer where they have a job on file) and income withholding follows as for any new job
+    (``core.hooks.employment_recorded``, 42 USC 666(b)), an ``employment.confirmed`` event on each
+    open case. In the caller's transaction. Returns how many jobs were confirmed."""
+    held = list(
+        Employment.objects.filter(person=person, awaits_confirmation=True, ended_on__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if not held:
+        return 0
+    employments_confirm(jobs=Employment.objects.filter(pk__in=held))
+    for employment in Employment.objects.filter(pk__in=held).select_related("person", "employer").order_by("pk"):
+        if employment.ended_reason == EmploymentEndReason.RECORDED_TWICE:
+            said = [RECORDED_TWICE_SAID]
+        else:
+            said = [phrase for fn in hooks.employment_recorded if (phrase := fn(employment=employment, by=by))]
+        _job_events_record(
+            verb="employment.confirmed",
+            employment=employment,
+            by=by,
+            summary=f"A job of {employment.person.display_name}, started {display_date(employment.started_on)}, "
+            "no longer awaits confirmation: the family violence indicator was removed"
+            + (f"; {'; '.join(said)}" if said else ""),
+            data={"evidence": "family violence indicator removed"},
+        )
+    return len(held)
+
+
+def _confirmed_elsewhere_work_items(employment: Employment, *, scope: Q, by: User) -> int:
+    """A work item on each open case where the person is the NCP that ``scope`` leaves out (another
+    county's): the job was confirmed, and income withholding there is its caseworker's call (the
+    new-hire rule was not applied there). Returns how many cases."""
+    cases = CaseParticipant.objects.filter(
+        person=employment.person, role=ParticipantRole.NCP, case__status=CaseStatus.OPEN
+    )
+    case_ids = set(cases.values_list("case_id", flat=True)) - set(cases.filter(scope).values_list("case_id", flat=True))
+    for case in Case.objects.filter(pk__in=case_ids).order_by("pk"):
+        work_item_create(
+            case=case,
+            kind=CONFIRMED_ELSEWHERE_WORK_KIND,
+            due_on=timezone.localdate() + timedelta(days=CONFIRMED_ELSEWHERE_WORK_DAYS),
+            title=CONFIRMED_ELSEWHERE_WORK_TITLE,
+            dedupe_key=f"employment-confirmed-elsewhere:{case.pk}:{employment.pk}",
+            notes=f"A job started {display_date(employment.started_on)}, awaiting confirmation, was confirmed on "
+            "the employer's written word by another county's coordinator. No income withholding was proposed on "
+            "this case: propose it to the employer if the case calls for it (42 USC 666(b)).",
+            by=by,
+        )
+    return len(case_ids)
 
 
 def _recorded_by_moments_ago(jobs, *, by: User):
@@ -322,7 +438,7 @@ def employment_end(
         errors["ended_on"] = (
             f"The last day worked cannot be before the job started ({display_date(employment.started_on)})."
         )
-    if reason not in EmploymentEndReason.values:
+    if reason not in EMPLOYMENT_DESK_END_REASONS:
         errors["reason"] = "Choose why the job ended."
     if source not in EMPLOYMENT_DESK_SOURCES:
         errors["source"] = "Choose who told the office."

@@ -27,6 +27,7 @@ from core.services import access_log_record, acting_user, event_record, repeat_r
 from ..choices import IV_D_JURISDICTIONS, AddressSource
 from ..models import Address, Case, Person
 from ..redaction import whereabouts_shown
+from .employment import employments_unhold
 from .person_lock import person_locked_live
 
 ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code")
@@ -241,7 +242,8 @@ def person_fvi_set(
 
 def person_fvi_clear(*, person: Person, reason: str, by: User | None, case: Case | None = None, request=None) -> Person:
     """Remove the family violence indicator: the person's addresses, phone and employer become
-    visible to everyone who may open their cases. Needs ``cases.clear_fvi`` (the view checks it);
+    visible to everyone who may open their cases, and their jobs awaiting confirmation are confirmed,
+    income withholding following as for a new job (``employment.employments_unhold``). Needs ``cases.clear_fvi`` (the view checks it);
     the reason is kept in the event and in a confidentiality row of the security log
     (``AccessLog.Kind.OVERRIDE``). Not set: refused."""
     reason = _reason_clean(reason)
@@ -259,6 +261,8 @@ def person_fvi_clear(*, person: Person, reason: str, by: User | None, case: Case
             summary="Family violence indicator removed: whereabouts visible again",
             data={"reason": reason, "law": "42 USC 654(26)"},
         )
+        # Nothing withheld is left to guess at: jobs typed at the desk drive withholding now.
+        employments_unhold(person=person, by=by)
         access_log_record(
             kind=AccessLog.Kind.OVERRIDE,
             request=request,

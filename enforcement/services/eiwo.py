@@ -395,7 +395,10 @@ def _separation(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, tod
     The action in force then sends the new employer its original (the nightly task)."""
     ended = ack["termination_date"]
     ncp = iwo.case.ncp
-    Employment.objects.filter(person=ncp, employer=iwo.employer, ended_on__isnull=True).filter(
+    # Not a job awaiting confirmation (typed at the desk for an FVI person): the employer's reply is
+    # about the job it has, and ending the typed one would answer whether the FEIN typed is where the
+    # person works (42 USC 654(26)).
+    Employment.objects.withholding().filter(person=ncp, employer=iwo.employer, ended_on__isnull=True).filter(
         Q(started_on__lte=ended)
     ).update(ended_on=ended, ended_source=EmploymentSource.EIWO)
     new_employer = _employer_for(ack, on=today)
@@ -406,10 +409,9 @@ def _separation(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, tod
         if not open_there.withholding().exists():
             # An open job there awaiting confirmation (typed at the desk for an FVI person) is the
             # job the reply names: confirmed, the new-hire rule applies to it; else a new one.
-            employment = open_there.order_by("-pk").first()
-            if employment is not None:
-                employments_confirm(jobs=open_there)
-                employment.awaits_confirmation = False
+            # Several typed there are one job: ``employments_confirm`` keeps the oldest open.
+            if employments_confirm(jobs=open_there):
+                employment = open_there.order_by("pk").first()
             else:
                 employment = Employment.objects.create(
                     person=ncp,

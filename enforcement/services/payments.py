@@ -372,8 +372,12 @@ def _employment_end(
     ncp = case.ncp
     if employer is None or ncp is None:
         return False, "The employer is not on file: end the NCP's job on the person page (Employment: End this job)."
+    # Only jobs that drive withholding: one awaiting confirmation (typed at the desk for an FVI
+    # person) was never the employer's word, and ending it on the employer's flag (or saying so)
+    # would answer whether the FEIN typed is where the person works (42 USC 654(26)).
     employments = list(
-        Employment.objects.select_for_update()
+        Employment.objects.withholding()
+        .select_for_update()
         .filter(person=ncp, employer=employer, ended_on__isnull=True, started_on__lte=on)
         .order_by("pk")
     )
@@ -381,7 +385,7 @@ def _employment_end(
         ncp=ncp, employer=employer, on=on, case=case, counties=payment_file.reach
     )
     if not employments and not orders and not others:
-        on_file = Employment.objects.filter(person=ncp, employer=employer)
+        on_file = Employment.objects.withholding().filter(person=ncp, employer=employer)
         if on_file.filter(ended_on__isnull=True).exists():  # begun after the pay date
             return False, "The employment with this employer on file began after the pay date: check it by hand."
         if on_file.exists():

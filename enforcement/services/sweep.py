@@ -841,7 +841,8 @@ def _propose_chunk_sql(*, run: SweepRun, rules: list[RemedyRule], low: int, high
         named,
     )
     # The NCP's employer: a current job that drives withholding (``cases.models.people.WITHHOLDING_JOBS_Q``,
-    # said in SQL here: ``NOT m.awaits_confirmation``), as ``qualifying_balances`` asks on SQLite.
+    # said in SQL here: ``NOT m.awaits_confirmation`` and not ``recorded_twice``), as
+    # ``qualifying_balances`` asks on SQLite.
     # Each pair left gets its NCP and, for a rule adding the NCP's cases, the NCP's totals by a
     # LATERAL lookup on the indexes (the participant's (case, role) and (person, role), the case's
     # and the balance's keys): linear in the pairs. As CTEs joined to the pairs, a first sweep's
@@ -862,7 +863,8 @@ def _propose_chunk_sql(*, run: SweepRun, rules: list[RemedyRule], low: int, high
                      EXISTS (SELECT 1 FROM cases_employment m
                               WHERE m.person_id = p.person_id AND m.started_on <= %(as_of)s
                                 AND (m.ended_on IS NULL OR m.ended_on >= %(as_of)s)
-                                AND NOT m.awaits_confirmation) AS employed,
+                                AND NOT m.awaits_confirmation
+                                AND m.ended_reason <> 'recorded_twice') AS employed,
                      EXISTS (SELECT 1 FROM enforcement_bankmatch k WHERE k.person_id = p.person_id AND k.status = 'open')
                          AS matched
                 FROM cases_caseparticipant p

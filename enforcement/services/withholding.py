@@ -378,6 +378,8 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
     - active, an order in force whose order or amounts changed → amended (AMD);
     - active, nothing left to withhold (``nothing_to_withhold``) → termination (TRM) of each;
     - ended (released or closed) with orders in force → termination (TRM) of each.
+    One order per employer at a time, whatever the number of the NCP's open jobs there (a job
+    recorded twice: ``cases.services.employment.employments_confirm`` folds those it confirms).
     An order at an employer the NCP left is ended by the employer's acknowledgment (the employee no
     longer works there), not terminated: there is no one left to stop withholding."""
     if action.remedy != Remedy.INCOME_WITHHOLDING:
@@ -399,8 +401,16 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
         # (only a repayment line, the arrears paid): each employer is told to stop (TRM), never
         # sent an order to withhold $0.
         return [_terminate(action=action, iwo=iwo, on=today, by=by, figures=figures) for iwo in in_force]
+    # One order per action and employer at a time (the NCP's pay withheld once; one successor per
+    # order, ``iwo_one_successor``), however many of the NCP's jobs are open there: the job the
+    # order in force is for, else the oldest. ``by_employer`` follows what this run issues.
     by_employer = {iwo.employer_id: iwo for iwo in in_force}
+    chosen: dict[int, Employment] = {}
     for employment in employments:
+        current = by_employer.get(employment.employer_id)
+        if employment.employer_id not in chosen or (current is not None and current.employment_id == employment.pk):
+            chosen[employment.employer_id] = employment
+    for employment in chosen.values():
         current = by_employer.get(employment.employer_id)
         if current is None:
             last = _chain_end(action=action, employment=employment)
@@ -416,11 +426,11 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
             kind, supersedes = IwoKind.AMENDED, current
         else:
             continue
-        issued.append(
-            _issue(
-                action=action, employment=employment, kind=kind, on=today, by=by, supersedes=supersedes, figures=figures
-            )
+        iwo = _issue(
+            action=action, employment=employment, kind=kind, on=today, by=by, supersedes=supersedes, figures=figures
         )
+        by_employer[employment.employer_id] = iwo
+        issued.append(iwo)
     return issued
 
 

@@ -15,7 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Employment, Person, WorkItem
-from cases.services.employment import AWAITING_CONFIRMATION, CONFIRM_WORK_KIND, employment_record
+from cases.services.employment import (
+    AWAITING_CONFIRMATION,
+    CONFIRM_WORK_KIND,
+    CONFIRMED_IN_SCOPE_ONLY,
+    employment_record,
+)
 from core.models import AccessLog, DomainEvent
 from enforcement.choices import ActionStatus, IwoKind, Remedy
 from enforcement.models import EnforcementAction, IncomeWithholdingOrder
@@ -358,7 +363,8 @@ def test_a_coordinator_confirms_a_job_on_the_employers_word_and_withholding_foll
     response = client.post(_confirm_url(case, job), {"evidence": "Verification of employment dated 12/01, on file"})
     said = _messages(client, response)
     assert said == [
-        "Job confirmed on the employer's written word. Open income withholding pointed at the new employer on 1 case."
+        "Job confirmed on the employer's written word. Open income withholding pointed at the new employer on 1 case; "
+        f"{CONFIRMED_IN_SCOPE_ONLY}."
     ]
     job.refresh_from_db()
     assert job.awaits_confirmation is False

@@ -468,7 +468,7 @@ def new_job_withholding(
     return withholding_propose_to_new_employer(jobs=jobs, entered_on=entered_on, title=title)
 
 
-def employment_recorded_withholding(*, employment: Employment, by) -> str:
+def employment_recorded_withholding(*, employment: Employment, by, case_q: Q | None = None) -> str:
     """``core.hooks.employment_recorded``: a job a caseworker recorded (the parent said so, a pay
     stub) is a new hire the office learned of today, and the file's rule applies to it
     (``new_job_withholding``) on each open case where the person is the NCP. The phrase names no
@@ -479,7 +479,8 @@ def employment_recorded_withholding(*, employment: Employment, by) -> str:
     two. A job awaiting confirmation (recorded for a person whose whereabouts are withheld:
     ``Employment.awaits_confirmation``) proposes and redirects nothing, and says nothing, until a
     source outside the desk confirms it: what follows it may not tell whether the FEIN typed is
-    the employer on file (42 USC 654(26))."""
+    the employer on file (42 USC 654(26)). ``case_q``: only the open cases within it (a coordinator's
+    confirmation reaches the cases they may change)."""
     if employment.awaits_confirmation:
         return ""
     proposed, moved, _ = new_job_withholding(
@@ -487,6 +488,7 @@ def employment_recorded_withholding(*, employment: Employment, by) -> str:
         figures={"source": f"recorded on the person page ({employment.get_source_display().lower()})"},
         entered_on=timezone.localdate(),
         title=DESK_WORK_ITEM_TITLE,
+        case_q=case_q,
     )
     said = []
     if proposed:
