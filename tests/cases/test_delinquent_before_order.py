@@ -21,12 +21,18 @@ pytestmark = pytest.mark.django_db
 ISSUED = date(2026, 11, 20)
 
 
+def _ordered(*, issued: date, effective: date, **case_fields):
+    """A case with an order of $500 a month issued on ``issued``, support from ``effective``."""
+    case = CaseFactory(**case_fields)
+    order = SupportOrderFactory(case=case, issued_on=issued, effective_on=effective)
+    ObligationFactory(order=order, amount=Decimal("500.00"))
+    CaseBalance.objects.get_or_create(case=case, defaults={"monthly_obligation": Decimal("500.00")})
+    return case
+
+
 def test_a_retroactive_order_is_not_delinquent_before_it_was_issued():
     with time_machine.travel(datetime(2026, 11, 23, 17, tzinfo=UTC), tick=False):
-        case = CaseFactory()
-        order = SupportOrderFactory(case=case, issued_on=ISSUED, effective_on=date(2025, 1, 1))
-        ObligationFactory(order=order, amount=Decimal("500.00"))
-        CaseBalance.objects.get_or_create(case=case, defaults={"monthly_obligation": Decimal("500.00")})
+        case = _ordered(issued=ISSUED, effective=date(2025, 1, 1))
         services.charges_accrue(through=date(2026, 11, 23))
     balance = CaseBalance.objects.get(case=case)
     assert balance.total_arrears > 0
@@ -42,10 +48,7 @@ def test_a_ca_retroactive_order_entered_today_is_not_proposed_for_licence_suspen
 
     on = date(2026, 11, 23)
     with time_machine.travel(datetime(2026, 11, 23, 17, tzinfo=UTC), tick=False):
-        case = CaseFactory(jurisdiction="CA")
-        order = SupportOrderFactory(case=case, issued_on=ISSUED, effective_on=date(2025, 1, 1))
-        ObligationFactory(order=order, amount=Decimal("500.00"))
-        CaseBalance.objects.get_or_create(case=case, defaults={"monthly_obligation": Decimal("500.00")})
+        case = _ordered(issued=ISSUED, effective=date(2025, 1, 1), jurisdiction="CA")
         services.charges_accrue(through=on)
         run = sweep_run_inline(as_of=on)
     assert run.errors == 0
@@ -59,9 +62,6 @@ def test_an_order_issued_after_its_first_months_is_delinquent_from_its_issue_dat
     # February's support were already owed in full (a month's worth): delinquent from Mar 15.
     issued = date(2026, 3, 15)
     with time_machine.travel(datetime(2026, 6, 3, 17, tzinfo=UTC), tick=False):
-        case = CaseFactory()
-        order = SupportOrderFactory(case=case, issued_on=issued, effective_on=date(2026, 1, 1))
-        ObligationFactory(order=order, amount=Decimal("500.00"))
-        CaseBalance.objects.get_or_create(case=case, defaults={"monthly_obligation": Decimal("500.00")})
+        case = _ordered(issued=issued, effective=date(2026, 1, 1))
         services.charges_accrue(through=date(2026, 6, 3))
     assert CaseBalance.objects.get(case=case).delinquent_since == issued
