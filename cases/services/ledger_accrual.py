@@ -32,7 +32,7 @@ from core.services import event_record
 
 from ..choices import AssistanceStatus, Bucket, CaseStatus, EntryType, LedgerRunKind, ObligationKind, OrderStatus
 from ..ledger_dates import due_dates, month_start, next_month
-from ..models import AssistanceSpell, Case, CaseBalance, LedgerEntry, LedgerRun, Obligation
+from ..models import AssistanceSpell, Case, CaseBalance, LedgerEntry, LedgerRun, Obligation, SupportOrder
 from .assistance import spell_status_in_month
 from .ledger import ROLL_DESCRIPTION
 
@@ -358,6 +358,7 @@ def _obligations_due(*, through: date, case_range: CaseRange):
             "accrued_through",
             "order__case__assistance_status",
             "order__case__balance__current_month",
+            "order__issued_on",
         )
         .order_by("id")
         .iterator(chunk_size=10000)
@@ -384,19 +385,19 @@ CHARGE_COLUMNS = (
 
 def _charges_insert_sql() -> str:
     """``INSERT`` of the charges of relation ``v(CHARGE_COLUMNS)``, skipping a charge already there
-    (one per obligation and due date: never doubled), returning (case id, bucket, amount, due date)
-    of the rows inserted. One parameter: the creation time."""
+    (one per obligation and due date: never doubled), returning (case id, bucket, amount, due date,
+    obligation id) of the rows inserted. One parameter: the creation time."""
     return (
         f"INSERT INTO {_t(LedgerEntry)} (case_id, entry_type, obligation_id, obligation_kind, bucket, amount,"
         f" due_on, posted_on, description, created_at)"
         f" SELECT case_id, '{EntryType.CHARGE}', obligation_id, kind, bucket, amount, due_on, due_on, '', %s"
-        " FROM v WHERE true ON CONFLICT DO NOTHING RETURNING case_id, bucket, amount, due_on"
+        " FROM v WHERE true ON CONFLICT DO NOTHING RETURNING case_id, bucket, amount, due_on, obligation_id"
     )
 
 
-def _insert_charges(rows: list[tuple]) -> list[tuple[int, str, Decimal, date]]:
+def _insert_charges(rows: list[tuple]) -> list[tuple[int, str, Decimal, date, int]]:
     """Insert (case, obligation, kind, bucket, amount, due date) charges; returns (case id, bucket,
-    amount, due date) of the rows actually inserted."""
+    amount, due date, obligation id) of the rows actually inserted."""
     inserted = []
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -439,6 +440,7 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
         charges: list[tuple] = []
         late: list[tuple[int, int, str, date]] = []
         accrued: list[tuple[int, date]] = []
+        issued: dict[int, date] = {}  # obligation id -> its order's issue date (ARREARS_BUCKETS)
         for (
             ob_id,
             case_id,
@@ -450,6 +452,7 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
             after,
             assistance,
             current_month,
+            issued_on,
         ) in _obligations_due(through=through, case_range=case_range):
             dates = due_dates(frequency=frequency, start_on=start_on, end_on=end_on, after=after, through=through)
             if not dates:
@@ -465,6 +468,7 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
                 else:
                     bucket = None  # due in a month already closed out: its month's assistance decides
                     late.append((len(charges), case_id, assistance, due_on))
+                    issued[ob_id] = issued_on
                 charges.append((case_id, ob_id, kind, bucket, amount, due_on))
         if late:
             # The spells of the late charges' cases: one query over their id range (an IN list of
@@ -488,7 +492,7 @@ def charges_accrue(*, through: date, case_range: CaseRange = None, refresh_deriv
         if connection.vendor == "postgresql":
             result.charges, result.cases, result.amounts = _charges_post_pg(charges, on=on)
         else:
-            result.charges, result.cases, result.amounts = _charges_post(charges, on=on)
+            result.charges, result.cases, result.amounts = _charges_post(charges, on=on, issued=issued)
         _set_accrued_through(accrued)
         result.obligations = len(accrued)
     return result
@@ -499,22 +503,31 @@ BUCKET_SLOT = {Bucket.CURRENT: 0, Bucket.ARREARS_UNASSIGNED: 2, Bucket.ARREARS_A
 # The date such a run gives a case it makes delinquent (``ARREARS_BUCKETS``) is the day daily runs would
 # have given: the first day of the month after the oldest of those charges' due dates, when its
 # month closed and its unpaid support rolled into arrears (``balances_roll``), not the run's date.
+# Never before the charge's order was issued (``SupportOrder.issued_on``): an order entered today with
+# support retroactive to an earlier date (from the date of application on a first order, N.Y. Fam. Ct.
+# Act 449(2), Cal. Fam. Code 4009) creates arrears today, and nobody was late paying support that no
+# order had yet set; every "more than N days past due" remedy counts from that date.
 ARREARS_BUCKETS = (Bucket.ARREARS_UNASSIGNED, Bucket.ARREARS_ASSIGNED)
 
 
-def _charges_post(charges: list[tuple], *, on: date | None) -> tuple[int, int, dict[str, Decimal]]:
-    """Insert the charges, then move the balances by what was inserted: (charges, cases, amounts)."""
+def _charges_post(
+    charges: list[tuple], *, on: date | None, issued: dict[int, date]
+) -> tuple[int, int, dict[str, Decimal]]:
+    """Insert the charges, then move the balances by what was inserted: (charges, cases, amounts).
+    ``issued``: the order issue date of each obligation with a charge in arrears (``ARREARS_BUCKETS``)."""
     inserted = _insert_charges(charges)
     deltas: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     since: dict[int, date] = {}
-    for case_id, bucket, amount, due_on in inserted:
+    for case_id, bucket, amount, due_on, ob_id in inserted:
         amount = Decimal(amount).quantize(Decimal("0.01"))
         slot = BUCKET_SLOT.get(bucket)
         if slot is not None:
             deltas[case_id][slot] += amount
         if bucket in ARREARS_BUCKETS:
-            rolled_on = next_month(due_on if isinstance(due_on, date) else date.fromisoformat(due_on))
+            rolled_on = max(
+                next_month(due_on if isinstance(due_on, date) else date.fromisoformat(due_on)), issued[ob_id]
+            )
             since[case_id] = min(since.get(case_id, rolled_on), rolled_on)
         totals[bucket or "memo"] += amount
     balances_apply_deltas({k: tuple(v) for k, v in deltas.items()}, on=on, since=since)
@@ -531,12 +544,17 @@ def _charges_post_pg(charges: list[tuple], *, on: date | None) -> tuple[int, int
     sums = {slot: f"SUM(CASE WHEN bucket = '{bucket}' THEN amount ELSE 0 END)" for bucket, slot in BUCKET_SLOT.items()}
     sets, extra = _delta_sets("d", on=on, paid=False, since=True)
     late = ", ".join(f"'{bucket}'" for bucket in ARREARS_BUCKETS)
+    # late: per case, the oldest arrears charge's month end, never before its order was issued (the
+    # join reads only the rows put into arrears: none on a daily run)
     statement = (
         f" ins AS ({_charges_insert_sql()}),"
-        f" d AS (SELECT case_id, {sums[0]} AS due, {sums[2]} AS ua, {sums[3]} AS aa,"
-        f"  CAST(date_trunc('month', MIN(CASE WHEN bucket IN ({late}) THEN due_on END)) + interval '1 month' AS date)"
-        " AS since FROM ins"
-        f"  WHERE bucket <> '' GROUP BY case_id),"
+        " late AS (SELECT i.case_id,"
+        "  MIN(GREATEST(CAST(date_trunc('month', i.due_on) + interval '1 month' AS date), so.issued_on)) AS since"
+        f"  FROM ins i JOIN {_t(Obligation)} ob ON ob.id = i.obligation_id JOIN {_t(SupportOrder)} so"
+        f"  ON so.id = ob.order_id WHERE i.bucket IN ({late}) GROUP BY i.case_id),"
+        f" d AS (SELECT i.case_id, {sums[0]} AS due, {sums[2]} AS ua, {sums[3]} AS aa, l.since"
+        " FROM ins i LEFT JOIN late l ON l.case_id = i.case_id"
+        "  WHERE i.bucket <> '' GROUP BY i.case_id, l.since),"
         f" upd AS (UPDATE {b} SET {sets} FROM d WHERE {b}.case_id = d.case_id RETURNING 1)"
         f" SELECT bucket, SUM(amount), COUNT(*), (SELECT COUNT(*) FROM upd) FROM ins GROUP BY bucket"
     )

@@ -20,8 +20,9 @@ MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 class PaymentFile(ReceivedFile):
     """One received employer payment file and its import report.
 
-    Every upload is a row (audit of who sent what); at most one row per content hash is
-    ``imported`` — a file seen before is answered as ``duplicate`` and posts nothing.
+    Every upload is a row (audit of who sent what); a file seen before is answered as ``duplicate``
+    and posts nothing, unless the earlier imports were a county key's and did not reach all this
+    one reaches (``reach``): at most one whole-office row per content hash is ``imported``.
     """
 
     size = models.PositiveIntegerField(default=0)
@@ -58,7 +59,7 @@ class PaymentFile(ReceivedFile):
     history = HistoricalRecords(excluded_fields=["content"])
 
     class Meta(ReceivedFile.Meta):
-        constraints = [imported_once("enf_paymentfile_imported_once")]
+        constraints = [imported_once("enf_paymentfile_imported_once", per_reach=True)]
         indexes = [models.Index(fields=["status", "created_at"])]
 
     @property

@@ -9,9 +9,12 @@ from django.db import models
 from core.models import DetailUrlMixin, OfficeWide, RestrictedQuerySet
 
 
-def imported_once(name: str) -> models.UniqueConstraint:
-    """At most one ``imported`` row per content hash (replay detection rests on it)."""
-    return models.UniqueConstraint(fields=["sha256"], condition=models.Q(status="imported"), name=name)
+def imported_once(name: str, *, per_reach: bool = False) -> models.UniqueConstraint:
+    """At most one ``imported`` row per content hash (replay detection rests on it). ``per_reach``:
+    a file with a ``reach`` (a county key's) may be imported again where earlier imports did not
+    reach, so only the whole office's import (``reach`` null) is once per content hash."""
+    condition = models.Q(status="imported", reach__isnull=True) if per_reach else models.Q(status="imported")
+    return models.UniqueConstraint(fields=["sha256"], condition=condition, name=name)
 
 
 class ReceivedFile(DetailUrlMixin, OfficeWide, models.Model):

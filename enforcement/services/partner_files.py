@@ -60,7 +60,7 @@ from core.services import acting_user, event_record
 
 from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerRoute
 from ..interchange.fixedwidth import FixedWidthError, Record, decode, get_layout, read, write
-from .received import received_file_reach
+from .received import ReceivedPriors, received_file_reach
 
 SSN_CHUNK = 20_000  # SSNs per IN query when a file is matched to NCPs
 # A field ``ncp_cases_by_ssn`` gives besides ``values_list`` names: whether the NCP's whereabouts are
@@ -404,24 +404,7 @@ def _replayed(partner_file, *, prior, control_number: str, by) -> Any:
     return partner_file
 
 
-@dataclass(frozen=True)
-class _Priors:
-    """The files of a kind already accepted with a file's content or control number: the first,
-    and the counties they covered together (``None``: the whole office)."""
-
-    first: Any
-    covered: frozenset[str] | None
-
-    def cover(self, reach: list[str] | None) -> bool:
-        """Whether they covered all of ``reach`` (``None``: the whole office): the file is a replay."""
-        if self.first is None:
-            return False
-        if self.covered is None:
-            return True
-        return reach is not None and set(reach) <= self.covered
-
-
-def _priors(partner_file, *, control: str = "") -> _Priors:
+def _priors(partner_file, *, control: str = "") -> ReceivedPriors:
     """The accepted files of ``partner_file``'s kind with its content (or ``control`` number): a
     replay is the same file, and an earlier import of it reached its own counties only, so the
     file is a repeat only where an earlier import reached (idempotency key: content or control
@@ -437,9 +420,7 @@ def _priors(partner_file, *, control: str = "") -> _Priors:
         .exclude(pk=partner_file.pk)
         .order_by("pk")
     )
-    reaches = [prior.reach for prior in priors]
-    covered = None if None in reaches else frozenset(county for reach in reaches for county in reach)
-    return _Priors(first=priors[0] if priors else None, covered=covered)
+    return ReceivedPriors.of(priors)
 
 
 def partner_file_import(*, partner_file_id: int, resume: bool = False) -> Any:

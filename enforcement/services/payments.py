@@ -4,7 +4,12 @@ Rules (DOMAIN.md, issue 4):
 - The file is validated whole (record lengths, counts, entry hash, totals, DED fields) before
   anything is posted; a bad file is rejected with a line-numbered report and posts nothing.
 - The same file again is not an error: its entries are counted as duplicates, nothing posted.
-  An entry seen before (in any file) is a duplicate: its source reference is derived from the
+  A file is a repeat only where an earlier import reached (``ReceivedPriors``, as partner files):
+  a county key's import held another county's entry as an unknown case's, so the same file later
+  imported by a wider key or the office is imported again, and an entry held only because the
+  earlier imports did not reach its case is released to the case now reached
+  (``_reach_held``) — the collection already received, never a second one. Otherwise an entry
+  seen before (in any file) is a duplicate: its source reference is derived from the
   entry's content (employer, case id, pay date, amount, SSN and the occurrence of that content in
   the file), not from the file's name or trace numbers, so a re-sent or re-built file never
   double-posts.
@@ -43,10 +48,12 @@ from accounts.models import User
 from cases.choices import CaseStatus, CollectionSource, CollectionStatus, EmploymentSource, ParticipantRole, ReceivedVia
 from cases.exceptions import CollectionConflict
 from cases.models import Case, CaseParticipant, Collection, Employer, Employment
-from cases.services import CollectionItem, collections_post_batch
+from cases.services import CollectionItem, collection_release, collections_post_batch
+from cases.services.ledger import HOLD_UNKNOWN_CASE
 from cases.services.work import work_item_create
 from core.business_days import add_business_days
 from core.dates import display_date
+from core.db import advisory_xact_lock
 from core.fields import blind_index
 from core.jobs import row_claim, row_still_claimed
 from core.legal import legal_parameter, legal_parameters_read_once
@@ -55,7 +62,7 @@ from core.services import event_record
 from ..choices import FileVia, PaymentFileStatus
 from ..models import PaymentFile
 from ..nacha import NachaInvalid, PaymentEntry, parse, payment_entries
-from .received import received_file_build, received_file_reach, received_file_size_check
+from .received import ReceivedPriors, received_file_build, received_file_reach, received_file_size_check
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +192,54 @@ def _ncp_ssn_indexes(case_ids: set[str], reach: list[str] | None) -> tuple[set[s
     return known, ncps
 
 
+def _priors(payment_file: PaymentFile, **same: Any) -> ReceivedPriors:
+    """The imports before ``payment_file`` of the files matching ``same`` (by default its content)."""
+    same = same or {"sha256": payment_file.sha256}
+    return ReceivedPriors.of(
+        list(
+            PaymentFile.objects.filter(status=PaymentFileStatus.IMPORTED, **same)
+            .exclude(pk=payment_file.pk)
+            .only("pk", "reach")  # not the files' bytes
+            .order_by("pk")
+        )
+    )
+
+
+def _reach_held(payment_file: PaymentFile, refs: list[str], known: set[str]) -> dict[str, tuple[Collection, Case]]:
+    """The entries (by reference) held as an unknown case's only because no earlier import reached
+    their case: held with no case, the case now within this file's reach (``known``) and open, in
+    a county none of the imports of the file that held it (``batch_reference``) reached. Each is
+    released to its case (``collection_release``: distributed as on receipt, by month of
+    collection), so the money received once is posted once."""
+    held = [
+        collection
+        for start in range(0, len(refs), 2000)
+        for collection in Collection.objects.select_for_update().filter(
+            source_reference__in=refs[start : start + 2000],
+            status=CollectionStatus.HELD,
+            case__isnull=True,
+            hold_reason=HOLD_UNKNOWN_CASE,
+            case_number_received__in=known,
+        )
+    ]
+    if not held:
+        return {}
+    cases = {
+        case.case_number: case
+        for case in _cases_in_reach({c.case_number_received for c in held}, payment_file.reach).filter(
+            status=CaseStatus.OPEN
+        )
+    }
+    priors = {ref: _priors(payment_file, reference=ref) for ref in {c.batch_reference for c in held}}
+    return {
+        collection.source_reference: (collection, case)
+        for collection in held
+        if (case := cases.get(collection.case_number_received)) is not None
+        and (held_by := priors[collection.batch_reference]).first is not None  # a payment file held it
+        and not held_by.reached(case.county)
+    }
+
+
 @legal_parameters_read_once()  # each entry's remittance deadline reads a dated legal number
 def _post_all(
     payment_file: PaymentFile, payments: list[PaymentEntry], report: ImportReport, *, by: User, actor_label: str
@@ -211,6 +266,8 @@ def _post_all(
         )
     case_ids = {p.ded.case_id.upper() for p in payments}
     known_cases, ncp_indexes = _ncp_ssn_indexes(case_ids, payment_file.reach)
+    reach_held = _reach_held(payment_file, [ref for ref in refs if ref in seen], known_cases) if seen else {}
+    released: list[tuple[PaymentEntry, Collection, Case]] = []
     employers = _employers(payments)
     _terminations_follow_up(payment_file, payments, refs, report, employers=employers, by=by, today=today)
     pending: list[tuple[PaymentEntry, CollectionItem]] = []
@@ -242,14 +299,16 @@ def _post_all(
                     "due_by": due_by.isoformat(),
                 }
             )
+        indexes = ncp_indexes.get(case_id)
+        ssn_mismatch = case_id in known_cases and indexes and blind_index(ded.ssn) not in indexes
+        if ref in reach_held and not ssn_mismatch:
+            released.append((payment, *reach_held.pop(ref)))
+            continue
         if ref in seen:
             report.duplicates += 1
             continue
         seen.add(ref)
-        hold_reason = ""
-        indexes = ncp_indexes.get(case_id)
-        if case_id in known_cases and indexes and blind_index(ded.ssn) not in indexes:
-            hold_reason = HOLD_SSN_MISMATCH
+        hold_reason = HOLD_SSN_MISMATCH if ssn_mismatch else ""
         pending.append(
             (
                 payment,
@@ -301,6 +360,15 @@ def _post_all(
                 report.total_amount += item.amount
         done += len(chunk)
         _progress(payment_file.pk, done, total)
+    for payment, collection, case in released:
+        collection_release(
+            collection=collection,
+            case=case,
+            by=by,
+            note=f"Payment file {payment_file.reference} line {payment.line}: the case is within this import's reach.",
+        )
+        report.posted += 1
+        report.total_amount += collection.amount
 
 
 def _terminations_follow_up(
@@ -592,7 +660,7 @@ def payment_file_import(
     payment_file.file_created_on = nacha_file.created_on
     report.entries = sum(1 for p in payments if not p.is_notice)
     _progress(payment_file.pk, 0, report.entries)
-    if PaymentFile.objects.filter(sha256=payment_file.sha256, status=PaymentFileStatus.IMPORTED).exists():
+    if _priors(payment_file).cover(payment_file.reach):
         report.status = PaymentFileStatus.DUPLICATE
         report.duplicates = report.entries
         report.notices = len(payments) - report.entries
@@ -601,8 +669,15 @@ def payment_file_import(
         with transaction.atomic():
             if not row_still_claimed(PaymentFile, pk=payment_file.pk, processing=PaymentFileStatus.PROCESSING):
                 return PaymentFile.objects.get(pk=payment_file.pk)
-            _post_all(payment_file, payments, report, by=by, actor_label=actor_label)
-            _finish(payment_file, report)
+            # Imports of the same content one at a time: what an earlier one reached is read once it
+            # has committed (no entry released twice by overlapping keys).
+            advisory_xact_lock(f"payment_file:sha256:{payment_file.sha256}")
+            repeat = _priors(payment_file).cover(payment_file.reach)
+            if not repeat:
+                _post_all(payment_file, payments, report, by=by, actor_label=actor_label)
+                _finish(payment_file, report)
+        if repeat:
+            report = _rolled_back(report, status=PaymentFileStatus.DUPLICATE, duplicates=report.entries)
     except NachaInvalid as exc:
         report = _rolled_back(
             report,

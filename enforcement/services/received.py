@@ -5,6 +5,8 @@ received, and decide which counties' cases it may reach."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -24,6 +26,36 @@ def received_file_reach(key) -> list[str] | None:
     if key is None or key.all_counties:
         return None
     return list(key.counties)
+
+
+@dataclass(frozen=True)
+class ReceivedPriors:
+    """The files already imported with a file's content (or control number), oldest first: the
+    first, and the counties they reached together (``None``: the whole office). A file is a repeat
+    only where an earlier import reached: an earlier county key's import reached its counties'
+    cases only, and held every other county's entry as an unknown case's."""
+
+    first: Any
+    covered: frozenset[str] | None
+
+    @classmethod
+    def of(cls, priors: Sequence[Any]) -> ReceivedPriors:
+        """From the earlier imports (rows with ``reach``), oldest first."""
+        reaches = [prior.reach for prior in priors]
+        covered = None if None in reaches else frozenset(county for reach in reaches for county in reach)
+        return cls(first=priors[0] if priors else None, covered=covered)
+
+    def cover(self, reach: list[str] | None) -> bool:
+        """Whether they covered all of ``reach`` (``None``: the whole office): the file is a replay."""
+        if self.first is None:
+            return False
+        if self.covered is None:
+            return True
+        return reach is not None and set(reach) <= self.covered
+
+    def reached(self, county: str) -> bool:
+        """Whether an earlier import reached ``county``'s cases."""
+        return self.first is not None and (self.covered is None or county in self.covered)
 
 
 def received_file_size_check(content: bytes, *, max_bytes: int) -> None:
