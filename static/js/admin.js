@@ -38,7 +38,23 @@
   }
 
   // The script comes after Django's responsive.css (templates/admin/base_site.html): its rules apply.
-  document.addEventListener("DOMContentLoaded", update);
+  // A group may begin or stop scrolling after DOMContentLoaded without a window resize (late layout:
+  // fonts, images; seen once in CI at 390 px): a ResizeObserver on each group and its table says so,
+  // and "load" looks once more.
+  document.addEventListener("DOMContentLoaded", () => {
+    update();
+    if ("ResizeObserver" in window) {
+      const observer = new ResizeObserver(update);
+      for (const group of document.querySelectorAll(".inline-group")) {
+        observer.observe(group);
+        const table = group.querySelector("table");
+        if (table) observer.observe(table);
+      }
+    }
+  });
   window.addEventListener("resize", update);
-  window.addEventListener("load", nameIcons);  // after SelectFilter2's own "load" handler, added first
+  window.addEventListener("load", () => {
+    update();
+    nameIcons();  // after SelectFilter2's own "load" handler, added first
+  });
 })();
