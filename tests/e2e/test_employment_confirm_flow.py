@@ -2,9 +2,7 @@
 withholding (42 USC 654(26)); a coordinator confirms it on the employer's written word, in a browser
 (axe-core checks each page). Screenshots (1280 and 390 px) go to ``CASEWORKS_SHOTS`` when set."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -12,26 +10,10 @@ from playwright.sync_api import expect
 
 from cases.models import Employment, Person
 from cases.services.employment import employment_record
+from tests.e2e.test_desk_flow import patient, shoot  # noqa: F401 — the desk flow's waits and screenshots
 from tests.enforcement.factories import delinquent_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = os.environ.get("CASEWORKS_SHOTS", "")
-
-
-@pytest.fixture(autouse=True)
-def patient(page):
-    page.set_default_timeout(90_000)
-    page.set_default_navigation_timeout(120_000)
-
-
-def shoot(page, name: str) -> None:
-    if not SHOTS:
-        return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_a_coordinator_confirms_a_job_awaiting_confirmation_and_the_page_names_no_employer(
