@@ -347,9 +347,9 @@ def employment_confirm(*, employment: Employment, evidence: str, by: User) -> st
 
 
 def employments_unhold(*, person: Person, by: User | None) -> int:
-    """The family violence indicator was removed from ``person`` (``person_fvi_clear``): the reason
-    to hold their jobs awaiting confirmation is gone (their employer may be shown again, 42 USC
-    654(26)), so their open ones are confirmed (``employments_confirm``, which folds one at an
+    """The family violence indicator was removed from ``person`` (``person_fvi_clear``) and their
+    whereabouts are shown again (no custodial parent's indicator withholds them): the reason to hold
+    their jobs awaiting confirmation is gone (their employer may be shown again, 42 USC 654(26)), so their open ones are confirmed (``employments_confirm``, which folds one at an
     employer where they have a job on file) and income withholding follows as for any new job
     (``core.hooks.employment_recorded``, 42 USC 666(b)), an ``employment.confirmed`` event on each
     open case. In the caller's transaction. Returns how many jobs were confirmed."""

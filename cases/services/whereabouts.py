@@ -261,8 +261,11 @@ def person_fvi_clear(*, person: Person, reason: str, by: User | None, case: Case
             summary="Family violence indicator removed: whereabouts visible again",
             data={"reason": reason, "law": "42 USC 654(26)"},
         )
-        # Nothing withheld is left to guess at: jobs typed at the desk drive withholding now.
-        employments_unhold(person=person, by=by)
+        # Nothing withheld is left to guess at: jobs typed at the desk drive withholding now. Unless
+        # the person's whereabouts are still withheld through a custodial parent's indicator (a
+        # minor parent living with their mother, ``redaction.parent_fvi``): the hold stays.
+        if whereabouts_shown(person):
+            employments_unhold(person=person, by=by)
         access_log_record(
             kind=AccessLog.Kind.OVERRIDE,
             request=request,

@@ -188,3 +188,20 @@ def test_removing_the_indicator_folds_a_job_typed_at_the_employer_on_file(role_u
     typed.refresh_from_db()
     assert typed.ended_reason == EmploymentEndReason.RECORDED_TWICE
     assert list(Employment.objects.filter(person=ncp, ended_on__isnull=True)) == [on_file]
+
+
+def test_removing_the_indicator_keeps_the_hold_while_the_person_lives_with_an_fvi_parent(role_user):
+    """A minor parent's own indicator removed while their mother (a custodial parent) still has hers:
+    their whereabouts are still withheld (``cases.redaction.parent_fvi``), so the job typed for them
+    still awaits confirmation — confirming it now would answer the guess as before."""
+    from tests.cases.factories import living_with_an_fvi_parent
+
+    case = delinquent_case(county="Albany")
+    ncp = case.ncp
+    _fvi(ncp)
+    living_with_an_fvi_parent(ncp)
+    job = _typed(ncp, role_user("caseworker"))
+    person_fvi_clear(person=ncp, reason="Court order lifting the protection.", by=role_user("coordinator"), case=case)
+    job.refresh_from_db()
+    assert job.awaits_confirmation
+    assert _withholding_actions(case) == 0
