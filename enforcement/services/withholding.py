@@ -403,7 +403,7 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
         return [_terminate(action=action, iwo=iwo, on=today, by=by, figures=figures) for iwo in in_force]
     # One order per action and employer at a time (the NCP's pay withheld once; one successor per
     # order, ``iwo_one_successor``), however many of the NCP's jobs are open there: the job the
-    # order in force is for, else the oldest. ``by_employer`` follows what this run issues.
+    # order in force is for, else the oldest; each employer is visited once below.
     by_employer = {iwo.employer_id: iwo for iwo in in_force}
     chosen: dict[int, Employment] = {}
     for employment in employments:
@@ -426,11 +426,11 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
             kind, supersedes = IwoKind.AMENDED, current
         else:
             continue
-        iwo = _issue(
-            action=action, employment=employment, kind=kind, on=today, by=by, supersedes=supersedes, figures=figures
+        issued.append(
+            _issue(
+                action=action, employment=employment, kind=kind, on=today, by=by, supersedes=supersedes, figures=figures
+            )
         )
-        by_employer[employment.employer_id] = iwo
-        issued.append(iwo)
     return issued
 
 
