@@ -24,7 +24,7 @@ from core.dates import date_refusal, display_date, not_in_future
 from core.models import AccessLog, DomainEvent
 from core.services import access_log_record, acting_user, event_record, repeat_refuse
 
-from ..choices import IV_D_JURISDICTIONS, AddressSource
+from ..choices import IV_D_JURISDICTIONS, AddressSource, ParticipantRole
 from ..models import Address, Case, Person
 from ..redaction import whereabouts_shown
 from .employment import employments_unhold
@@ -240,6 +240,23 @@ def person_fvi_set(
     return person
 
 
+def _children_of(person: Person) -> list[Person]:
+    """The people who are children on a case on which ``person`` is a custodial parent and who
+    have a job awaiting confirmation (the only ones ``person_fvi_clear`` may have to release)."""
+    return list(
+        Person.objects.filter(
+            employments__awaits_confirmation=True,
+            employments__ended_on__isnull=True,
+            participations__role=ParticipantRole.CHILD,
+            participations__case__participants__role=ParticipantRole.CP,
+            participations__case__participants__person=person,
+        )
+        .exclude(pk=person.pk)
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def person_fvi_clear(*, person: Person, reason: str, by: User | None, case: Case | None = None, request=None) -> Person:
     """Remove the family violence indicator: the person's addresses, phone and employer become
     visible to everyone who may open their cases, and their jobs awaiting confirmation are confirmed,
@@ -264,8 +281,12 @@ def person_fvi_clear(*, person: Person, reason: str, by: User | None, case: Case
         # Nothing withheld is left to guess at: jobs typed at the desk drive withholding now. Unless
         # the person's whereabouts are still withheld through a custodial parent's indicator (a
         # minor parent living with their mother, ``redaction.parent_fvi``): the hold stays.
-        if whereabouts_shown(person):
-            employments_unhold(person=person, by=by)
+        # The children on cases on which the person is a custodial parent lived behind her indicator
+        # (``parent_fvi``): a minor parent among them whose whereabouts are now shown (no indicator
+        # of their own, no other custodial parent's) has their held jobs confirmed too.
+        for shown in [person, *_children_of(person)]:
+            if whereabouts_shown(shown):
+                employments_unhold(person=shown, by=by)
         access_log_record(
             kind=AccessLog.Kind.OVERRIDE,
             request=request,

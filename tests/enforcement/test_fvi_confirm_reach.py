@@ -205,3 +205,34 @@ def test_removing_the_indicator_keeps_the_hold_while_the_person_lives_with_an_fv
     job.refresh_from_db()
     assert job.awaits_confirmation
     assert _withholding_actions(case) == 0
+
+
+def test_removing_the_mothers_indicator_confirms_the_job_held_for_the_minor_parent_living_with_her(role_user):
+    """The hold above lasts while the mother keeps her indicator; once hers is removed too (and the
+    minor parent has none of their own), their whereabouts are shown again and the job held for them
+    is confirmed, withholding following, as for anyone whose indicator is removed."""
+    from tests.cases.factories import living_with_an_fvi_parent
+
+    case = delinquent_case(county="Albany")
+    ncp = case.ncp
+    mothers_case = living_with_an_fvi_parent(ncp)
+    job = _typed(ncp, role_user("caseworker"))
+    assert job.awaits_confirmation
+    person_fvi_clear(person=mothers_case.cp, reason="Court order lifting the protection.", by=role_user("coordinator"))
+    job.refresh_from_db()
+    assert not job.awaits_confirmation
+    assert _withholding_actions(case) == 1
+
+
+def test_removing_one_parents_indicator_keeps_the_hold_while_another_custodial_parent_has_hers(role_user):
+    from tests.cases.factories import living_with_an_fvi_parent
+
+    case = delinquent_case(county="Albany")
+    ncp = case.ncp
+    mothers_case = living_with_an_fvi_parent(ncp)
+    living_with_an_fvi_parent(ncp)  # a child on a second case whose custodial parent has the indicator
+    job = _typed(ncp, role_user("caseworker"))
+    person_fvi_clear(person=mothers_case.cp, reason="Court order lifting the protection.", by=role_user("coordinator"))
+    job.refresh_from_db()
+    assert job.awaits_confirmation
+    assert _withholding_actions(case) == 0
