@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from core.money import ZERO
+from core.money import ZERO, display
 
 from ..choices import Bucket, EntryType, ObligationKind
 from ..models import Case, LedgerEntry
@@ -47,11 +47,12 @@ COLLECTION_FIELDS = ("id", "case_id", "source", "source_reference", "amount")
 @dataclass
 class Line:
     posted_on: date
-    kind: str  # "charge", "payment", "adjustment"
+    kind: str  # "charge", "payment", "adjustment", "move" (between buckets: nothing owed changes)
     description: str
     amount: Decimal  # + raises what is owed, − lowers it
     balance: Decimal = ZERO
     collection: object | None = None
+    bucket: str = ""
 
     @property
     def charge(self) -> Decimal | None:
@@ -142,6 +143,19 @@ def _describe(entry: LedgerEntry, fti: bool, kinds: dict[str, str]) -> tuple[str
     return "adjustment", entry.description or f"Adjustment ({bucket})"
 
 
+def _second_half_of_a_move(last: Line, entry: LedgerEntry, kind: str, description: str) -> bool:
+    """Whether ``entry`` and the line before it are one move between buckets: two adjustments of
+    the same day and description, of opposite amounts, in different buckets."""
+    return (
+        kind == last.kind == "adjustment"
+        and entry.entry_type == EntryType.ADJUSTMENT
+        and last.posted_on == entry.posted_on
+        and last.description == description
+        and last.amount == -entry.amount
+        and last.bucket != entry.bucket
+    )
+
+
 def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -> Statement:
     """The statement of ``case`` from ``start`` to ``end`` (both included)."""
     if start > end:
@@ -174,6 +188,14 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
         key = entry.posted_on.replace(day=1)
         month = months.setdefault(key, Month(month=key))
         kind, description = _describe(entry, fti, kinds)
+        last = month.lines[-1] if month.lines else None
+        if last is not None and _second_half_of_a_move(last, entry, kind, description):
+            # Unpaid current support becoming arrears (the month-end roll), or any move between
+            # buckets: two entries that net to nothing are one line, and the balance stays as it was
+            # (a parent must not read that what they owe dropped and rose again the same day).
+            last.kind, last.amount, last.balance = "move", ZERO, running
+            last.description = f"{description}: {display(abs(entry.amount))}"
+            continue
         if kind == "payment":
             pay_key = (entry.collection_id, entry.posted_on)
             line = payment_lines.get(pay_key)
@@ -191,6 +213,7 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
             amount=entry.amount,
             balance=running,
             collection=entry.collection if entry.collection_id else None,
+            bucket=entry.bucket,
         )
         if kind == "payment":
             payment_lines[(entry.collection_id, entry.posted_on)] = line

@@ -178,3 +178,24 @@ def test_query_count_is_flat_in_the_length_of_history(client_as):
             client.get(url, {"start": "2024-01-01", "end": "2025-12-31"})
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_unpaid_support_becoming_arrears_is_one_line_that_leaves_the_balance_as_it_was(history):
+    """The month-end roll moves unpaid current support into arrears: two ledger entries (current −,
+    arrears +) that net to nothing. A parent reading the statement must not see what they owe drop
+    by a month's support and rise again on the same day: one line, saying what moved, balance kept."""
+    statement = case_statement_for_range(case=history, start=date(2024, 1, 1), end=date(2024, 6, 30))
+    rolls = [ln for m in statement.months for ln in m.lines if ln.description.startswith("Unpaid current support")]
+    assert rolls, "the history has month-end rolls"
+    previous = statement.opening
+    for month in statement.months:
+        for line in month.lines:
+            assert line.balance >= previous or line.kind == "payment", (line.description, line.balance, previous)
+            previous = line.balance
+    for line in rolls:
+        assert line.amount == 0 and line.adjustment is None and line.charge is None and line.credit is None
+        assert "$" in line.description and "arrears" in line.description
+    # one line per roll, not two
+    days = [line.posted_on for line in rolls]
+    assert len(days) == len(set(days))
+    assert statement.adjustments == 0
