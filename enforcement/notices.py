@@ -62,8 +62,22 @@ PAY_PERIODS = (
 )
 
 
+# The seeded partners that are common nouns, as the notice's sentence says them ("…, sent to the
+# financial institution."): a label pasted into a sentence ("sent to Financial institution.") reads
+# as a form letter. Staff pages keep the label.
+IN_A_SENTENCE = {
+    "Financial institution": gettext_noop("the financial institution"),
+    "Employer": gettext_noop("your employer"),
+    "Consumer reporting agencies": gettext_noop("the consumer reporting agencies"),
+    "State tax department": gettext_noop("the state tax department"),
+}
+
+
 def partner_in_words(partner: str) -> str:
-    """``partner`` in the active language when it is one the seeded rules name; else as typed."""
+    """``partner`` as the notice's sentence says it, in the active language, when it is one the
+    seeded rules name; else as typed (an office's own partner)."""
+    if partner in IN_A_SENTENCE:
+        return _(IN_A_SENTENCE[partner])
     return _(partner) if partner in SEEDED_PARTNERS else partner
 
 

@@ -64,3 +64,31 @@ def test_the_migration_rewrites_only_rules_still_holding_the_seeded_citation():
     MIGRATION.forwards(apps, SimpleNamespace(connection=connection))
     assert RemedyRule.objects.get(pk=seeded.pk).citation == "42 USC 666(a)(3)"
     assert RemedyRule.objects.get(pk=own.pk).citation == "42 USC 666(a)(3); Tax Law 171-c"
+
+
+@pytest.mark.parametrize(
+    "remedy, expected",
+    [
+        (Remedy.STATE_TAX_OFFSET, "sent to the state tax department."),
+        (Remedy.CREDIT_BUREAU, "sent to the consumer reporting agencies."),
+    ],
+)
+def test_a_seeded_partner_reads_as_words_in_the_notices_sentence(remedy, expected):
+    """ "…sent to State tax department." read as a label pasted into a sentence: the seeded partners
+    that are common nouns take their article and lower case in the letter (not on staff pages)."""
+    case = delinquent_case(assigned="700.00", unassigned="3000.00")
+    sweep_run_inline(as_of=AS_OF)
+    action = EnforcementAction.objects.filter(case=case, remedy=remedy).first()
+    assert action is not None
+    text = " ".join(letter_text(notice_letter(action, language="en")).split())
+    assert expected in text, text[:400]
+
+
+def test_a_levy_with_no_account_linked_yet_says_the_financial_institution():
+    action = SimpleNamespace(partner="Financial institution")
+    from enforcement.notices import partner_in_words
+
+    assert partner_in_words(action.partner) == "the financial institution"
+    assert partner_in_words("Employer") == "your employer"
+    assert partner_in_words("NY DMV") == "NY DMV"
+    assert partner_in_words("Acme Collections") == "Acme Collections"  # an office's own, as typed
