@@ -770,9 +770,9 @@ def reminders_send(*, today: date | None = None) -> ReminderRun:
         run.errors = [repr(exc)[:500]]
     run.finished_at = timezone.now()
     run.save()
-    event_record(
+    event_about(
+        run,
         verb="complaint.reminders_sent",
-        subject=run,
         actor_label="complaints.tasks.send_reminders_task",
         summary=f"{run.overdue} overdue, {run.due_soon} due soon, {run.referrals} referrals; {run.emails_sent} emails",
         data={"errors": run.errors},

@@ -31,7 +31,7 @@ from accounts.models import User
 from core.dates import display_date
 from core.db import ledger_writer
 from core.money import ZERO
-from core.services import event_record
+from core.services import event_about
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import Bucket, EntryType, ObligationKind, OrderEndReason, OrderStatus
@@ -172,19 +172,17 @@ def order_end(
 
     _balance_obligation_refresh(case)
     reversed_total = sum((c.amount for c in charged if c.bucket), ZERO)
-    event_record(
+    event_about(
+        order,
         verb="order.ended",
-        subject=order,
         case_id=case.pk,
-        actor=by,
-        summary=(
-            f"Order {order} ended: support due through {display_date(ends_on)}"
-            f" ({OrderEndReason(reason).label.lower()}{': ' + reason_text if reason_text else ''})"
-            + (f", court reference {court_reference}" if court_reference else "")
-            + (f"; {len(charged)} charge(s) after it reversed ({reversed_total})" if charged else "")
-            + (f"; {len(changes)} collection(s) redistributed" if changes else "")
-            + ("; the arrears-repayment line ends too" if arrears_end else "")
-        ),
+        by=by,
+        summary=f"Order {order} ended: support due through {display_date(ends_on)}"
+        f" ({OrderEndReason(reason).label.lower()}{': ' + reason_text if reason_text else ''})"
+        + (f", court reference {court_reference}" if court_reference else "")
+        + (f"; {len(charged)} charge(s) after it reversed ({reversed_total})" if charged else "")
+        + (f"; {len(changes)} collection(s) redistributed" if changes else "")
+        + ("; the arrears-repayment line ends too" if arrears_end else ""),
         data={
             "ends_on": ends_on.isoformat(),
             "reason": reason,

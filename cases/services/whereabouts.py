@@ -22,7 +22,7 @@ from django.db import transaction
 from accounts.models import User
 from core.dates import date_refusal, display_date, not_in_future
 from core.models import AccessLog, DomainEvent
-from core.services import access_log_record, acting_user, event_record, repeat_refuse
+from core.services import access_log_record, acting_user, event_about, repeat_refuse
 
 from ..choices import IV_D_JURISDICTIONS, AddressSource
 from ..models import Address, Case, Person
@@ -170,11 +170,11 @@ def _address_save(
     address = Address(person=person, **cleaned, valid_to=ends_on)
     address.full_clean()
     address.save()
-    event_record(
+    event_about(
+        person,
         verb="address.recorded",
-        subject=person,
         case_id=case.pk if case is not None else None,
-        actor=by,
+        by=by,
         summary=f"New address recorded, source: {address.get_source_display()}",
         data={
             "address_id": address.pk,
@@ -229,11 +229,11 @@ def person_fvi_set(
             raise ValidationError(f"The family violence indicator is already set{since}: nothing was changed.")
         person.family_violence = True
         person.save(update_fields=["family_violence", "updated_at"])
-        event_record(
+        event_about(
+            person,
             verb="person.fvi_set",
-            subject=person,
             case_id=case.pk if case is not None else None,
-            actor=by,
+            by=by,
             summary=f"Family violence indicator set (reported {display_date(reported_on)})",
             data={"reason": reason, "reported_on": reported_on.isoformat(), "law": "42 USC 654(26)"},
         )
@@ -253,11 +253,11 @@ def person_fvi_clear(*, person: Person, reason: str, by: User | None, case: Case
             raise ValidationError("This person has no family violence indicator: nothing was changed.")
         person.family_violence = False
         person.save(update_fields=["family_violence", "updated_at"])
-        event_record(
+        event_about(
+            person,
             verb="person.fvi_cleared",
-            subject=person,
             case_id=case.pk if case is not None else None,
-            actor=by,
+            by=by,
             summary="Family violence indicator removed: whereabouts visible again",
             data={"reason": reason, "law": "42 USC 654(26)"},
         )
