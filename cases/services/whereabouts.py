@@ -209,6 +209,21 @@ def _reason_clean(reason: str) -> str:
     return reason
 
 
+def _fvi_save(person: Person, value: bool, *, case: Case | None, by: User | None, summary: str, data: dict) -> None:
+    """Write the indicator (the person locked by the caller) and record it about the person, on
+    the case it was changed from (if any), citing the law."""
+    person.family_violence = value
+    person.save(update_fields=["family_violence", "updated_at"])
+    event_about(
+        person,
+        verb="person.fvi_set" if value else "person.fvi_cleared",
+        case_id=case.pk if case is not None else None,
+        by=by,
+        summary=summary,
+        data={**data, "law": "42 USC 654(26)"},
+    )
+
+
 def person_fvi_set(
     *, person: Person, reason: str, reported_on: date, by: User | None, case: Case | None = None
 ) -> Person:
@@ -227,15 +242,13 @@ def person_fvi_set(
             event = fvi_set_event(person)
             since = f" on {display_date(event.occurred_at)}" if event is not None else ""
             raise ValidationError(f"The family violence indicator is already set{since}: nothing was changed.")
-        person.family_violence = True
-        person.save(update_fields=["family_violence", "updated_at"])
-        event_about(
+        _fvi_save(
             person,
-            verb="person.fvi_set",
-            case_id=case.pk if case is not None else None,
+            True,
+            case=case,
             by=by,
             summary=f"Family violence indicator set (reported {display_date(reported_on)})",
-            data={"reason": reason, "reported_on": reported_on.isoformat(), "law": "42 USC 654(26)"},
+            data={"reason": reason, "reported_on": reported_on.isoformat()},
         )
     return person
 
@@ -251,15 +264,13 @@ def person_fvi_clear(*, person: Person, reason: str, by: User | None, case: Case
         person = Person.objects.select_for_update().get(pk=person.pk)
         if not person.family_violence:
             raise ValidationError("This person has no family violence indicator: nothing was changed.")
-        person.family_violence = False
-        person.save(update_fields=["family_violence", "updated_at"])
-        event_about(
+        _fvi_save(
             person,
-            verb="person.fvi_cleared",
-            case_id=case.pk if case is not None else None,
+            False,
+            case=case,
             by=by,
             summary="Family violence indicator removed: whereabouts visible again",
-            data={"reason": reason, "law": "42 USC 654(26)"},
+            data={"reason": reason},
         )
         # Nothing withheld is left to guess at: jobs typed at the desk drive withholding now. Unless
         # the person's whereabouts are still withheld through a custodial parent's indicator (a
