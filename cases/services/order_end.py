@@ -31,6 +31,7 @@ from accounts.models import User
 from core.dates import display_date
 from core.db import ledger_writer
 from core.money import ZERO
+from core.reasons import reason_explained
 from core.services import event_about
 from core.stale import Shown, refuse_if_changed
 
@@ -85,12 +86,8 @@ def order_end(
             {"__all__": f"Order {order} is {order.get_status_display().lower()}: end the version in force."}
         )
     refuse_if_changed(row=order, shown=shown, current=order_end_shown(order), labels={"lines": "order's lines"})
-    reason_text = (reason_text or "").replace("\x00", "").strip()
+    reason_text = reason_explained(reason, reason_text, choices=OrderEndReason, why="the order ends")
     court_reference = (court_reference or "").replace("\x00", "").strip()
-    if reason not in OrderEndReason.values:
-        raise ValidationError({"reason": "Choose why the order ends."})
-    if reason == OrderEndReason.OTHER and len(reason_text) < 5:
-        raise ValidationError({"reason_text": "Say why the order ends."})
     if len(reason_text) > 300 or len(court_reference) > 100:
         raise ValidationError({"__all__": "The explanation or the court reference is too long."})
     today = timezone.localdate()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import date_refusal, display_date, not_in_future
+from core.reasons import reason_explained
 from core.services import event_about
 from core.stale import Shown, refuse_if_changed
 
@@ -149,11 +150,7 @@ def case_child_end(
         )
         raise ValidationError({"__all__": f"{child.display_name}'s participation already ended ({ended})."})
     refuse_if_changed(row=participant, shown=shown, current=child_end_shown(participant), labels=CHILD_END_LABELS)
-    reason_text = (reason_text or "").replace("\x00", "").strip()
-    if reason not in ChildEndReason.values:
-        raise ValidationError({"reason": "Choose why the child's participation ends."})
-    if reason == ChildEndReason.OTHER and len(reason_text) < 5:
-        raise ValidationError({"reason_text": "Say why the child's participation ends."})
+    reason_text = reason_explained(reason, reason_text, choices=ChildEndReason, why="the child's participation ends")
     if len(reason_text) > 300:
         raise ValidationError({"reason_text": "The explanation is too long (300 characters at most)."})
     not_in_future(ended_on, "ended_on")
