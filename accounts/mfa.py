@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.models import AccessLog
-from core.services import access_log_record, event_record
+from core.services import access_log_record, event_about
 
 from .models import AuthenticatorDevice, RecoveryCodeDevice, User
 
@@ -158,7 +158,5 @@ def mfa_reset(*, user: User, by: User, request: HttpRequest | None = None) -> in
         obj=user,
         detail={"target": user.get_username(), "devices_removed": removed},
     )
-    event_record(
-        verb="user.mfa_reset", subject=user, actor=by, summary=f"Multi-factor sign-in reset for {user.get_username()}"
-    )
+    event_about(user, verb="user.mfa_reset", by=by, summary=f"Multi-factor sign-in reset for {user.get_username()}")
     return removed

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from core.fields import blind_index
-from core.forms import DateInput, MoneyField, SelectedRowsForm, bounded_date, past_date
+from core.forms import DateInput, ExplainedReasonForm, MoneyField, SelectedRowsForm, bounded_date, past_date
 
 from .choices import (
     EMPLOYMENT_DESK_END_REASONS,
@@ -599,8 +599,10 @@ class LetterReturnedForm(forms.Form):
     )
 
 
-class OrderEndForm(forms.Form):
+class OrderEndForm(ExplainedReasonForm):
     """Ending an order (``services.order_end.order_end``): the last day support is due and why."""
+
+    other_reason, why = OrderEndReason.OTHER, "the order ends"
 
     ends_on = forms.DateField(
         widget=DateInput,
@@ -623,15 +625,11 @@ class OrderEndForm(forms.Form):
     def clean_ends_on(self):
         return bounded_date(self.cleaned_data["ends_on"])
 
-    def clean(self):
-        data = super().clean()
-        if data.get("reason") == OrderEndReason.OTHER and len((data.get("reason_text") or "").strip()) < 5:
-            self.add_error("reason_text", "Say why the order ends.")
-        return data
 
-
-class ChildEndForm(forms.Form):
+class ChildEndForm(ExplainedReasonForm):
     """Ending a child's participation in a case (``services.case_child_end``): when and why."""
+
+    other_reason, why = ChildEndReason.OTHER, "the child's participation ends"
 
     ended_on = forms.DateField(
         widget=DateInput,
@@ -645,12 +643,6 @@ class ChildEndForm(forms.Form):
 
     def clean_ended_on(self):
         return past_date(self.cleaned_data["ended_on"])
-
-    def clean(self):
-        data = super().clean()
-        if data.get("reason") == ChildEndReason.OTHER and len((data.get("reason_text") or "").strip()) < 5:
-            self.add_error("reason_text", "Say why the child's participation ends.")
-        return data
 
 
 class EmploymentForm(forms.Form):

@@ -83,7 +83,14 @@ class AddressCreateView(PersonFormView):
         return f"New address recorded for {self.person.display_name}; letters use it from now on."
 
 
-class FviSetView(PersonFormView):
+class FviFormView(PersonFormView):
+    """Setting or removing the indicator: each page says when it was set (``fvi_event``)."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "fvi_event": fvi_set_event(self.person)}
+
+
+class FviSetView(FviFormView):
     """Set the family violence indicator after the case opened (42 USC 654(26); 45 CFR 303.21)."""
 
     permission_required = "cases.change_person"
@@ -92,11 +99,6 @@ class FviSetView(PersonFormView):
 
     def get_initial(self):
         return {"reported_on": timezone.localdate()}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["fvi_event"] = fvi_set_event(self.person)
-        return context
 
     def perform(self, data):
         return person_fvi_set(
@@ -110,18 +112,13 @@ class FviSetView(PersonFormView):
         )
 
 
-class FviClearView(PersonFormView):
+class FviClearView(FviFormView):
     """Remove the indicator: a coordinator's decision (``cases.clear_fvi``), with a reason and an
     explicit confirmation; the release is logged."""
 
     permission_required = "cases.clear_fvi"
     template_name = "cases/fvi_clear_form.html"
     form_class = FviClearForm
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["fvi_event"] = fvi_set_event(self.person)
-        return context
 
     def perform(self, data):
         return person_fvi_clear(

@@ -26,7 +26,7 @@ from core import business_days
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.numbering import save_with_unique_number
-from core.services import acting_user, event_about, event_record, repeat_refuse, row_repeat_refuse, saved_with_event
+from core.services import acting_user, event_about, repeat_refuse, row_repeat_refuse, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -48,7 +48,7 @@ def _today() -> date:
 
 def _actor(by: User | None, agency) -> dict:
     if by is not None:
-        return {"actor": by}
+        return {"by": by}
     return {"actor_label": f"Partner agency: {agency}" if agency else "Public web form"}
 
 
@@ -146,10 +146,9 @@ def complaint_file(
     complaint.full_clean(exclude=["number"])
     save_with_unique_number(complaint, "CMP")
     complaint.raw_secret = raw_secret
-    event_record(
+    event_about(
+        complaint,
         verb="complaint.received",
-        subject=complaint,
-        case_id=complaint.case_id,
         summary=f"{complaint.number} ({complaint.get_channel_display()}), due {display_date(due_on)}",
         data={"unknown_case": complaint.unknown_case, "past_known_limit": complaint.past_known_limit},
         **_actor(by, agency),
@@ -770,9 +769,9 @@ def reminders_send(*, today: date | None = None) -> ReminderRun:
         run.errors = [repr(exc)[:500]]
     run.finished_at = timezone.now()
     run.save()
-    event_record(
+    event_about(
+        run,
         verb="complaint.reminders_sent",
-        subject=run,
         actor_label="complaints.tasks.send_reminders_task",
         summary=f"{run.overdue} overdue, {run.due_soon} due soon, {run.referrals} referrals; {run.emails_sent} emails",
         data={"errors": run.errors},

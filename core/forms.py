@@ -10,6 +10,7 @@ from django.forms.renderers import Jinja2, TemplatesSetting
 from django.utils.functional import cached_property
 
 from core.dates import date_refusal
+from core.reasons import other_unexplained
 
 
 class CaseworksFormRenderer(TemplatesSetting):
@@ -161,6 +162,20 @@ def dates_in_order(
     ``error_on`` (by default ``later``)."""
     if data.get(earlier) and data.get(later) and data[later] < data[earlier]:
         form.add_error(error_on or later, message)
+
+
+class ExplainedReasonForm(forms.Form):
+    """A form with a ``reason`` choice and its ``reason_text``: "Other" (``other_reason``) needs a
+    few words of why (``core.reasons``), asked as "Say why {why}." on the explanation."""
+
+    other_reason: str
+    why: str
+
+    def clean(self):
+        data = super().clean()
+        if other_unexplained(data.get("reason"), data.get("reason_text"), other=self.other_reason):
+            self.add_error("reason_text", f"Say why {self.why}.")
+        return data
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:

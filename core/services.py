@@ -126,6 +126,14 @@ def event_record(
     )
 
 
+def case_of(subject: models.Model) -> int | None:
+    """The case a record is filed under: its ``case_id``, or its own pk when it is a case (``core``
+    names the model by label: it imports no domain app)."""
+    if subject._meta.label == "cases.Case":
+        return subject.pk
+    return getattr(subject, "case_id", None)
+
+
 def event_about(
     subject: models.Model,
     *,
@@ -137,11 +145,12 @@ def event_about(
     case_id: int | None = None,
 ) -> DomainEvent:
     """Append the domain event about ``subject``, on its case: ``case_id``, or the subject's own
-    when it has one (a complaint, a hearing request, a work item...)."""
+    when it has one (a complaint, a hearing request, a work item...), or the subject itself when it
+    is a case."""
     return event_record(
         verb=verb,
         subject=subject,
-        case_id=case_id if case_id is not None else getattr(subject, "case_id", None),
+        case_id=case_id if case_id is not None else case_of(subject),
         actor=by,
         actor_label=actor_label,
         summary=summary,

@@ -48,6 +48,12 @@ def _actions_on_rounded_months() -> Iterator[IntegrityRow]:
         )
 
 
+def _return_reference(item: DisbursementReturn) -> str:
+    """What to look up for a bank return: its disbursement's case, or the disbursement itself."""
+    case = item.disbursement.case
+    return case.case_number if case is not None else f"disbursement {item.disbursement_id}"
+
+
 def _returns_matched_to_another_amount() -> Iterator[IntegrityRow]:
     """A bank return is matched to the disbursement its trace number names; until the fix a trace
     found in one file only was taken without comparing the amount, so another family's disbursement
@@ -60,9 +66,8 @@ def _returns_matched_to_another_amount() -> Iterator[IntegrityRow]:
         .order_by("id")
     )
     for item in wrong.iterator(chunk_size=500):
-        case = item.disbursement.case
         yield IntegrityRow(
-            reference=case.case_number if case is not None else f"disbursement {item.disbursement_id}",
+            reference=_return_reference(item),
             detail=(
                 f"return {item.pk} of {display(item.amount)} (code {item.code}, return file {item.return_file_id}) "
                 f"marked disbursement {item.disbursement_id} of {display(item.export_entry.amount)} returned "
@@ -85,9 +90,8 @@ def _pay_again_items_for_reversed_collections() -> Iterator[IntegrityRow]:
         .order_by("id")
     )
     for item in open_items.iterator(chunk_size=500):
-        case = item.disbursement.case
         yield IntegrityRow(
-            reference=case.case_number if case is not None else f"disbursement {item.disbursement_id}",
+            reference=_return_reference(item),
             detail=(
                 f"work item {item.work_item_id} still asks to pay disbursement {item.disbursement_id} "
                 f"({display(item.amount)}) again; its collection {item.disbursement.collection.source_reference} "

@@ -31,7 +31,7 @@ from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
 from core.models import DomainEvent
-from core.services import event_record, repeat_refuse, row_repeat_refuse, saved_created_or_changed
+from core.services import event_about, repeat_refuse, row_repeat_refuse, saved_created_or_changed
 from core.stale import Shown, refuse_if_changed
 
 from .choices import (
@@ -89,7 +89,7 @@ def contact_save(*, contact: Contact, by: User) -> Contact:
     created = contact.pk is None
     _save(contact)
     if created:
-        event_record(verb="outreach.contact_added", subject=contact.organisation, actor=by, summary=contact.name)
+        event_about(contact.organisation, verb="outreach.contact_added", by=by, summary=contact.name)
     return contact
 
 
@@ -116,11 +116,8 @@ def event_save(*, event: Event, by: User, presenters=None, materials=None) -> Ev
             event.presenters.set(presenters)
         if materials is not None:
             event.materials.set(materials)
-        event_record(
-            verb="outreach.event_scheduled" if created else "outreach.event_changed",
-            subject=event,
-            actor=by,
-            summary=event.title,
+        event_about(
+            event, verb="outreach.event_scheduled" if created else "outreach.event_changed", by=by, summary=event.title
         )
     return event
 
@@ -180,10 +177,10 @@ def attendance_record(*, event: Event, attended_ids: set[int], by: User) -> int:
     if event.status == EventStatus.SCHEDULED and event.starts_at <= timezone.now():
         Event.objects.filter(pk=event.pk).update(status=EventStatus.HELD)
     # update() bypasses the history signals: record the effect explicitly.
-    event_record(
+    event_about(
+        event,
         verb="outreach.attendance_recorded",
-        subject=event,
-        actor=by,
+        by=by,
         summary=f"{count} attended",
         data={"attended_ids": sorted(attended_ids)},
     )
@@ -197,7 +194,7 @@ def follow_up_add(*, follow_up: FollowUp, by: User) -> FollowUp:
 def follow_up_complete(*, follow_up: FollowUp, by: User) -> bool:
     done = FollowUp.objects.filter(pk=follow_up.pk, done_at__isnull=True).update(done_at=timezone.now()) == 1
     if done:
-        event_record(verb="outreach.follow_up_done", subject=follow_up.event, actor=by, summary=follow_up.description)
+        event_about(follow_up.event, verb="outreach.follow_up_done", by=by, summary=follow_up.description)
     return done
 
 
@@ -283,13 +280,7 @@ def _stock_moved(material: Material, *, verb: str, by: User, summary: str, quant
     """The stock changed by update(), which bypasses the history signals: read it again and record
     the movement (the copies moved) with what is left."""
     material.refresh_from_db(fields=["stock"])
-    event_record(
-        verb=verb,
-        subject=material,
-        actor=by,
-        summary=summary,
-        data={"quantity": quantity, "stock_after": material.stock},
-    )
+    event_about(material, verb=verb, by=by, summary=summary, data={"quantity": quantity, "stock_after": material.stock})
 
 
 # Announcements -------------------------------------------------------------------------------
@@ -338,10 +329,10 @@ def announcement_publish(*, announcement: Announcement, by: User) -> int:
             for r in announcement_recipients(announcement=announcement)
         ]
         AnnouncementDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-        event_record(
+        event_about(
+            announcement,
             verb="outreach.announcement_published",
-            subject=announcement,
-            actor=by,
+            by=by,
             summary=announcement.title,
             data={"recipients": len(rows)},
         )
@@ -464,9 +455,9 @@ def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[s
         AnnouncementDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
         counts["sent"] += 1
     if counts["sent"] or counts["failed"]:
-        event_record(
+        event_about(
+            announcement,
             verb="outreach.announcement_sent",
-            subject=announcement,
             actor_label="announcement_send_task",
             summary=f"{counts['sent']} sent, {counts['failed']} failed",
             data=counts,
@@ -521,7 +512,7 @@ def media_inquiry_approve(*, inquiry: MediaInquiry, by: User, shown: Shown | Non
     if updated != 1:
         raise ValidationError("Only a drafted response can be approved.")
     inquiry.refresh_from_db()
-    event_record(verb="outreach.media_response_approved", subject=inquiry, actor=by, summary=inquiry.outlet)
+    event_about(inquiry, verb="outreach.media_response_approved", by=by, summary=inquiry.outlet)
     return inquiry
 
 
@@ -536,10 +527,10 @@ def media_inquiry_respond(*, inquiry: MediaInquiry, by: User, responded_at: date
     if updated != 1:
         raise ValidationError("Only an approved response can be sent.")
     inquiry.refresh_from_db()
-    event_record(
+    event_about(
+        inquiry,
         verb="outreach.media_responded",
-        subject=inquiry,
-        actor=by,
+        by=by,
         summary=inquiry.outlet,
         data={"response_hours": inquiry.response_hours},
     )
@@ -553,7 +544,7 @@ def media_inquiry_decline(*, inquiry: MediaInquiry, by: User) -> MediaInquiry:
     if updated != 1:
         raise ValidationError("Only an open inquiry can be declined.")
     inquiry.refresh_from_db()
-    event_record(verb="outreach.media_declined", subject=inquiry, actor=by, summary=inquiry.outlet)
+    event_about(inquiry, verb="outreach.media_declined", by=by, summary=inquiry.outlet)
     return inquiry
 
 
@@ -653,7 +644,7 @@ def survey_invitations_issue(*, survey: Survey, count: int, by: User) -> list[Is
     for _ in range(count):
         raw = secrets.token_urlsafe(24)
         issued.append(IssuedLink(SurveyInvitation.objects.create(survey=survey, token_hash=token_hash(raw)), raw))
-    event_record(verb="outreach.survey_links_issued", subject=survey, actor=by, summary=f"{count} links")
+    event_about(survey, verb="outreach.survey_links_issued", by=by, summary=f"{count} links")
     return issued
 
 
@@ -716,10 +707,10 @@ def survey_invite_attendees(*, survey: Survey, by: User) -> int:
             raw = secrets.token_urlsafe(24)
             SurveyInvitation.objects.create(survey=survey, token_hash=token_hash(raw))
             messages.append((reg.email, raw))
-        event_record(
+        event_about(
+            survey,
             verb="outreach.survey_attendees_invited",
-            subject=survey,
-            actor=by,
+            by=by,
             summary=f"{len(regs)} invited",
             data={"sent": len(regs)},
         )
@@ -795,9 +786,9 @@ def survey_response_submit(*, token: str, answers: dict[int, Any]) -> SurveyResp
             answer.response = response
             answer.full_clean()
         SurveyAnswer.objects.bulk_create(rows)
-        event_record(
+        event_about(
+            invitation.survey,
             verb="outreach.feedback_received",
-            subject=invitation.survey,
             actor_label="public feedback form",
             data={"answers": len(rows)},
         )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.db import jit_off_in_transaction
-from core.services import event_record, saved_with_event
+from core.services import event_about, saved_with_event
 from core.stale import Shown, refuse_if_changed
 
 from .choices import Criterion, MeasureName, PlanStatus, ReviewStatus, SampleResult, SnapshotLevel
@@ -143,9 +143,9 @@ def snapshot_take(*, taken_on: date, fiscal_year: int | None = None) -> Snapshot
     snapshot.value_count = len(rows)
     snapshot.finished_at = timezone.now()
     snapshot.save()
-    event_record(
+    event_about(
+        snapshot,
         verb="quality.snapshot_taken",
-        subject=snapshot,
         actor_label="quality.tasks.snapshot_task",
         summary=f"{len(rows)} values for {taken_on} (FY {fiscal_year})",
     )
@@ -209,10 +209,10 @@ def review_draw_sample(*, review: Review, by: User | None = None) -> int:
     ReviewSample.objects.bulk_create(rows)
     review.status, review.sampled_at = ReviewStatus.SAMPLED, timezone.now()
     review.save(update_fields=["status", "sampled_at"])
-    event_record(
+    event_about(
+        review,
         verb="quality.review_sampled",
-        subject=review,
-        actor=by,
+        by=by,
         summary=f"{len(rows)} cases drawn (seed {review.seed})",
         data={"count": len(rows)},
     )
@@ -243,7 +243,7 @@ def review_complete(*, review: Review, by: User) -> Review:
         raise ValidationError("Score every sampled case before completing the review.")
     review.status = ReviewStatus.COMPLETED
     review.save(update_fields=["status"])
-    event_record(verb="quality.review_completed", subject=review, actor=by, summary=review.title)
+    event_about(review, verb="quality.review_completed", by=by, summary=review.title)
     return review
 
 
@@ -389,7 +389,7 @@ def plan_close(*, plan: ImprovementPlan, by: User) -> ImprovementPlan:
         plan.refresh_from_db(fields=["status"])
         return plan
     plan.status = PlanStatus.CLOSED
-    event_record(verb="quality.plan_closed", subject=plan, actor=by, summary=plan.title)
+    event_about(plan, verb="quality.plan_closed", by=by, summary=plan.title)
     return plan
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import date_in_bounds
 from core.services import (
-    event_record,
+    event_about,
     events_bulk_record,
     row_repeat_refuse,
     saved_created_or_changed,
@@ -108,7 +108,7 @@ def session_cancel(*, session: TrainingSession, by: User) -> TrainingSession:
         raise TrainingError("Only a scheduled session can be cancelled.")
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status", "updated_at"])
-    event_record(verb="training.session_cancelled", subject=session, actor=by, summary=str(session))
+    event_about(session, verb="training.session_cancelled", by=by, summary=str(session))
     return session
 
 
@@ -140,11 +140,8 @@ def enrolment_create(*, session: TrainingSession, user: User, by: User) -> Enrol
             enrolment.save()
     except IntegrityError:
         raise TrainingError("Already enrolled (or waitlisted) in this session.")
-    event_record(
-        verb="training.waitlisted" if full else "training.enrolled",
-        subject=enrolment,
-        actor=by,
-        summary=f"{user} · {session}",
+    event_about(
+        enrolment, verb="training.waitlisted" if full else "training.enrolled", by=by, summary=f"{user} · {session}"
     )
     return enrolment
 
@@ -161,14 +158,14 @@ def enrolment_cancel(*, enrolment: Enrolment, by: User) -> Enrolment | None:
     freed_seat = enrolment.status == EnrolmentStatus.ENROLLED
     enrolment.status = EnrolmentStatus.CANCELLED
     enrolment.save(update_fields=["status", "updated_at"])
-    event_record(verb="training.enrolment_cancelled", subject=enrolment, actor=by, summary=str(enrolment))
+    event_about(enrolment, verb="training.enrolment_cancelled", by=by, summary=str(enrolment))
     promoted = None
     if freed_seat and session.status == SessionStatus.SCHEDULED:
         promoted = session.enrolments.filter(status=EnrolmentStatus.WAITLISTED).order_by("waitlisted_at", "id").first()
         if promoted is not None:
             promoted.status = EnrolmentStatus.ENROLLED
             promoted.save(update_fields=["status", "updated_at"])
-            event_record(verb="training.promoted_from_waitlist", subject=promoted, actor=by, summary=str(promoted))
+            event_about(promoted, verb="training.promoted_from_waitlist", by=by, summary=str(promoted))
             _notify(
                 user=promoted.user,
                 subject=f"A place opened for you: {session.course.title}",
@@ -190,10 +187,10 @@ def enrolment_attendance_record(*, enrolment: Enrolment, attended: bool, by: Use
     elif enrolment.result == EnrolmentResult.ABSENT:
         enrolment.result = EnrolmentResult.PENDING
     enrolment.save(update_fields=["attended", "result", "updated_at"])
-    event_record(
+    event_about(
+        enrolment,
         verb="training.attendance_recorded",
-        subject=enrolment,
-        actor=by,
+        by=by,
         summary=f"{enrolment.user}: {'present' if attended else 'absent'}",
     )
     return enrolment
@@ -224,10 +221,10 @@ def enrolment_complete(
     if enrolment.session.status == SessionStatus.SCHEDULED:
         TrainingSession.objects.filter(pk=enrolment.session_id).update(status=SessionStatus.HELD)
     if not passed:
-        event_record(
+        event_about(
+            enrolment,
             verb="training.not_passed",
-            subject=enrolment,
-            actor=by,
+            by=by,
             summary=f"{enrolment.user}: post-test {post_score} < {course.passing_score}",
         )
         return None
@@ -336,9 +333,7 @@ def needs_response_submit(
     NeedsRating.objects.bulk_create(
         [NeedsRating(response=response, topic=topics[pk], priority=value) for pk, value in priorities.items()]
     )
-    event_record(
-        verb="training.needs_survey_answered", subject=response, actor=respondent, data={"topics": len(priorities)}
-    )
+    event_about(response, verb="training.needs_survey_answered", by=respondent, data={"topics": len(priorities)})
     return response
 
 
@@ -395,10 +390,10 @@ def needs_survey_create(*, title: str, opens_on: date, closes_on: date, topics: 
     )
     survey.save()
     NeedsTopic.objects.bulk_create([NeedsTopic(survey=survey, title=t) for t in titles])
-    event_record(
+    event_about(
+        survey,
         verb="training.needs_survey_created",
-        subject=survey,
-        actor=by,
+        by=by,
         summary=survey.title,
         data={"topics": titles, "opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat()},
     )
@@ -456,7 +451,7 @@ def policy_create(
     except IntegrityError:  # the same code created at the same moment (a double click, a colleague)
         raise TrainingError({"code": "A policy with this code already exists."}) from None
     document.courses.set(list(courses))
-    event_record(verb="policy.created", subject=document, actor=by, summary=document.title, data={"code": code})
+    event_about(document, verb="policy.created", by=by, summary=document.title, data={"code": code})
     policy_version_publish(
         document=document,
         effective_on=effective_on,
@@ -544,7 +539,7 @@ def policy_acknowledge(*, version: PolicyVersion, user: User) -> PolicyAcknowled
             ack = PolicyAcknowledgement.objects.create(version=version, user=user)
     except IntegrityError:
         return PolicyAcknowledgement.objects.get(version=version, user=user)
-    event_record(verb="policy.acknowledged", subject=version, actor=user, summary=str(version))
+    event_about(version, verb="policy.acknowledged", by=user, summary=str(version))
     return ack
 
 

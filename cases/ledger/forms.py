@@ -1,6 +1,7 @@
 from django import forms
 
 from core.dates import date_refusal
+from core.forms import ExplainedReasonForm
 
 from ..choices import CollectionReverseReason
 from ..models import Case
@@ -54,9 +55,11 @@ class StatementRangeForm(forms.Form):
         return data
 
 
-class CollectionReverseForm(forms.Form):
+class CollectionReverseForm(ExplainedReasonForm):
     """Reversing a posted payment from the case page (``collection_reverse``): why, in words the
     event keeps."""
+
+    other_reason, why = CollectionReverseReason.OTHER, "the payment is reversed"
 
     reason = forms.ChoiceField(
         choices=CollectionReverseReason.choices, widget=forms.RadioSelect, label="Why the payment is reversed"
@@ -67,12 +70,6 @@ class CollectionReverseForm(forms.Form):
         label="Details",
         help_text="E.g. the bank's return reason or the right case number. Required for “Other”.",
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("reason") == CollectionReverseReason.OTHER and len((data.get("reason_text") or "").strip()) < 5:
-            self.add_error("reason_text", "Say why the payment is reversed.")
-        return data
 
     def reason_line(self) -> str:
         """The reason as the service records it: the choice, then the details."""

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts.models import User
 from core.jobs import job_enqueue, job_group_resume, jobs_stuck
-from core.services import event_record
+from core.services import event_about
 
 from ..choices import LedgerRunKind
 from ..models import LedgerRun
@@ -36,10 +36,10 @@ def accrual_enqueue(*, through: date, chunk_size: int = ACCRUAL_CHUNK, by: User 
     run, ranges = ledger_accrual_start(through=through, chunk_size=chunk_size)
     _range_jobs(run, ranges)
     if by is not None:
-        event_record(
+        event_about(
+            run,
             verb="accrual.started",
-            subject=run,
-            actor=by,
+            by=by,
             summary=f"Accrual through {through} started by hand ({len(ranges)} ranges)",
         )
     return run
@@ -60,5 +60,5 @@ def accrual_runs_stuck(*, run_ids=None) -> dict[int, int]:
 def accrual_run_resume(*, run: LedgerRun, by: User) -> int:
     """Send the run's unfinished ranges again (a range running under a live lease is left to its
     worker; a range already accrued is recorded once). Returns the ranges sent."""
-    event_record(verb="accrual.run_resumed", subject=run, actor=by, summary=f"Accrual run {run.pk} resumed")
+    event_about(run, verb="accrual.run_resumed", by=by, summary=f"Accrual run {run.pk} resumed")
     return job_group_resume(group=accrual_group(run.pk))

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.money import ZERO, parse_amount
-from core.services import event_record
+from core.services import event_about
 
 from ..choices import AssistanceStatus
 from ..ledger_dates import month_start
@@ -101,11 +101,11 @@ def case_assistance_change(*, case: Case, status: str, effective_on: date, by: U
     locked.assistance_status = status
     locked.save(update_fields=["assistance_status", "updated_at"])
     case.assistance_status = status
-    event_record(
+    event_about(
+        locked,
         verb="assistance.changed",
-        subject=locked,
         case_id=locked.pk,
-        actor=by,
+        by=by,
         summary=f"Assistance {previous} → {status} from {effective_on}",
         data={"from": previous, "to": status, "effective_on": effective_on.isoformat()},
     )
@@ -139,11 +139,10 @@ def case_assistance_paid(*, case: Case, amount, paid_for: date, by: User) -> Dec
     )
     balance.unreimbursed_assistance = (balance.unreimbursed_assistance or ZERO) + value
     balance.save(update_fields=["unreimbursed_assistance", "updated_at"])
-    event_record(
+    event_about(
+        case,
         verb="assistance.paid_recorded",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"Assistance paid for {month_start(paid_for):%Y-%m}: {value}; URA {balance.unreimbursed_assistance}",
         data={
             "amount": str(value),

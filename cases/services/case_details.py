@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import User
 from core.dates import not_in_future
-from core.services import event_record
+from core.services import event_about
 from core.stale import Shown, shown_changes
 
 from ..choices import COORDINATOR_UNIT, IV_D_JURISDICTIONS, InterstateRole, WorkItemKind, WorkItemStatus
@@ -121,11 +121,10 @@ def case_details_correct(*, case: Case, by: User, shown: Shown | None = None, **
     }
     if moved:
         data.update(_hand_over(case, previous_worker=previous_worker, from_county=before["county"], by=by))
-    event_record(
+    event_about(
+        case,
         verb="case.transferred" if moved else "case.details_corrected",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary="; ".join(
             f"{LABELS.get(name, name.replace('_', ' '))}: {_text(old) or '—'} → {_text(new) or '—'}"
             for name, (old, new) in changed.items()

@@ -19,7 +19,7 @@ from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.fields import blind_index
 from core.numbering import save_with_unique_number
-from core.services import acting_user, event_about, event_record, row_repeat_refuse, saved_with_event
+from core.services import acting_user, event_about, row_repeat_refuse, saved_with_event
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import (
@@ -473,11 +473,10 @@ def case_create(
         CaseParticipant.objects.create(case=case, person=person, role=role)
     CaseBalance.objects.get_or_create(case=case)
     case_assistance_open(case=case, by=by)
-    event_record(
+    event_about(
+        case,
         verb="case.opened",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"Case {case.case_number} opened ({case.get_stage_display()})",
         data={
             "application_received_on": application_received_on.isoformat(),
@@ -573,11 +572,10 @@ def case_stage_change(
         case.locate_needed_on = on
     case.save(update_fields=["stage", "stage_changed_on", "locate_needed_on", "updated_at"])
     case_deadline_refresh(case)
-    event_record(
+    event_about(
+        case,
         verb="case.stage_changed",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         actor_label=actor_label,
         summary=f"Stage {previous} → {stage}" + (f": {reason}" if reason else ""),
         data={"from": previous, "to": stage, "on": on.isoformat()},
@@ -746,11 +744,11 @@ def order_create(
     order.save()
     for line in obligations:
         obligation_create(order=order, line=line, start_on=line.start_on)
-    event_record(
+    event_about(
+        order,
         verb="order.created",
-        subject=order,
         case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"Order {order_number} v{version} effective {display_date(effective_on)}",
         data={
             "obligations": [{"kind": o.kind, "amount": str(o.amount), "frequency": o.frequency} for o in obligations]
@@ -801,11 +799,10 @@ def case_reassign(*, case: Case, to_user, by: User, move_open_items: bool = True
         moved = WorkItem.objects.filter(case=case, status=WorkItemStatus.OPEN, assigned_to=previous).update(
             assigned_to=to_user
         )
-    event_record(
+    event_about(
+        case,
         verb="case.reassigned",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"Case reassigned from {previous or 'nobody'} to {to_user or 'nobody'}",
         data={"from": getattr(previous, "pk", None), "to": getattr(to_user, "pk", None), "items_moved": moved},
     )
@@ -971,11 +968,10 @@ def case_close(
             notes=f"Closed for: {case.get_closure_reason_display()}. In a record (CSENet or a letter), within 10 "
             "working days of closure (45 CFR 303.7(c)(11)).",
         )
-    event_record(
+    event_about(
+        case,
         verb="case.closed",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"Closed: {case.get_closure_reason_display()}",
         data={
             "reason": reason,
@@ -999,11 +995,10 @@ def case_interstate_referred(*, case: Case, on: date, by: User) -> Case:
     case.interstate_referred_on = on
     case.save(update_fields=["interstate_referred_on", "updated_at"])
     case_deadline_refresh(case)
-    event_record(
+    event_about(
+        case,
         verb="case.interstate_referred",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"Referred to {case.other_state}",
         data={"on": on.isoformat()},
     )

@@ -30,7 +30,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import date_refusal, display_date, not_in_future
 from core.letters import MailingBlock
-from core.services import event_record
+from core.services import event_about
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import CaseStatus, ClosureReason, InterstateRole, WorkItemKind, WorkItemStatus
@@ -85,11 +85,10 @@ def closure_notice_send(
     letter, address = closure_notice_letter(case)
     _reachable_by_mail_check(cp, letter.recipient, address)
     _notice_fields_save(case)
-    event_record(
+    event_about(
+        case,
         verb="case.closure_noticed",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"Notice of intent to close ({case.get_closure_notice_reason_display()}): closable from "
         f"{display_date(due)}",
         data={"reason": reason, "noticed_on": on.isoformat(), "due_on": due.isoformat(), "rule": "45 CFR 303.11(d)(1)"},
@@ -199,11 +198,10 @@ def closure_notice_answer(
     WorkItem.objects.filter(case=case, kind=WorkItemKind.CLOSURE_NOTICE_DUE, status=WorkItemStatus.OPEN).update(
         status=WorkItemStatus.DONE, completed_on=answered_on
     )
-    event_record(
+    event_about(
+        case,
         verb="case.closure_notice_answered",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"{ANSWERED_BY[answered_by].capitalize()} answered on {display_date(answered_on)}: "
         f"kept open (notice of {was['noticed_on']} for {reason_label})",
         data={

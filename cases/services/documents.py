@@ -21,7 +21,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from core.models import AccessLog
-from core.services import access_log_record, acting_user, event_record
+from core.services import access_log_record, acting_user, event_about
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import DocumentKind
@@ -172,11 +172,11 @@ def document_attach(
     except Exception:
         document.file.delete(save=False)
         raise
-    event_record(
+    event_about(
+        document,
         verb="case.document_attached",
-        subject=document,
         case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"{document.get_kind_display()}: {document.title}"[:120],
         data={"document_id": document.pk, "content_type": content_type, "size": document.size},
     )
@@ -277,7 +277,7 @@ def document_whereabouts_mark(
                 **data,
             },
         )
-    event_record(verb=verb, subject=row, case_id=row.case_id, actor=by, summary=summary, data=data)
+    event_about(row, verb=verb, by=by, summary=summary, data=data)
     return row
 
 
@@ -302,11 +302,10 @@ def document_withdraw(*, document: CaseDocument, reason: str, by) -> CaseDocumen
     row.full_clean(exclude=["file"])
     row.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
     # The title is not repeated here: a misfiled document's title may name the other family.
-    event_record(
+    event_about(
+        row,
         verb="document.withdrawn",
-        subject=row,
-        case_id=row.case_id,
-        actor=by,
+        by=by,
         summary=f"Document {row.pk} withdrawn: {row.withdrawn_reason}",
         data={"document_id": row.pk, "reason": row.withdrawn_reason},
     )
@@ -330,11 +329,10 @@ def document_restore(*, document: CaseDocument, reason: str, by) -> CaseDocument
     row.withdrawn_at, row.withdrawn_by, row.withdrawn_reason = None, None, ""
     row.full_clean(exclude=["file"])
     row.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
-    event_record(
+    event_about(
+        row,
         verb="document.restored",
-        subject=row,
-        case_id=row.case_id,
-        actor=by,
+        by=by,
         summary=f"Document {row.pk} restored: {reason}",
         data={"document_id": row.pk, "reason": reason, **withdrawn},
     )

@@ -46,7 +46,7 @@ from core import hooks
 from core.dates import date_refusal, display_date
 from core.db import advisory_xact_lock
 from core.models import DomainEvent
-from core.services import REPEAT_WINDOW, acting_user, event_record
+from core.services import REPEAT_WINDOW, acting_user, event_about
 
 from ..choices import (
     EMPLOYMENT_DESK_END_REASONS,
@@ -127,11 +127,11 @@ def _job_events_record(
     """``verb`` about ``employment`` on each open case of its person (``person_id`` and
     ``employment_id`` in the data, with ``data``); the summary names no employer (FVI)."""
     for case_id in _open_cases(employment.person):
-        event_record(
+        event_about(
+            employment,
             verb=verb,
-            subject=employment,
             case_id=case_id,
-            actor=by,
+            by=by,
             summary=summary,
             data={"person_id": employment.person_id, "employment_id": employment.pk, **data},
         )

@@ -30,7 +30,7 @@ from core.business_days import add_business_days
 from core.db import ledger_writer, rows_insert
 from core.legal import legal_parameter, legal_parameters_read_once
 from core.money import ZERO, parse_amount
-from core.services import event_record, events_bulk_record
+from core.services import event_about, events_bulk_record
 from core.stale import Shown, refuse_if_changed
 
 from .. import allocation as rules
@@ -1163,11 +1163,11 @@ def collection_release(*, collection: Collection, case: Case, by: User, note: st
     ).get(locked.pk, [])
     locked.refresh_from_db()
     reason_shown = _event_hold_reason(locked.source, previous_reason)
-    event_record(
+    event_about(
+        locked,
         verb="collection.released",
-        subject=locked,
         case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"{locked.amount} ref {locked.source_reference} released to {case.case_number}"
         f" (was held{_colon(reason_shown)}). {note}".strip(),
         data={"previous_hold_reason": reason_shown, "note": note},
@@ -1268,11 +1268,11 @@ def collection_reverse(
         reason=f"collection {locked.source_reference} reversed",
         changes_out=changes,
     )
-    event_record(
+    event_about(
+        locked,
         verb="collection.reversed",
-        subject=locked,
         case_id=case.pk,
-        actor=by,
+        by=by,
         summary=(
             f"{locked.amount} ref {locked.source_reference} reversed: {reason}"
             + (f"; {len(sent)} disbursement(s) already sent — recover the overpayment" if sent else "")
@@ -1318,11 +1318,10 @@ def _held_collection_reverse(locked: Collection, *, reason: str, by: User | None
     locked.hold_reason = ""
     locked.save(update_fields=["status", "hold_reason"])
     follow_ups = _reversal_follow_ups(locked, reason=reason, on=on, by=by)
-    event_record(
+    event_about(
+        locked,
         verb="collection.reversed",
-        subject=locked,
-        case_id=locked.case_id,
-        actor=by,
+        by=by,
         summary=(
             f"{locked.amount} ref {locked.source_reference} reversed (was held{_colon(previous)}): {reason}"
             + "".join(f"; {text}" for text in follow_ups)

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from core.db import foreign_keys_check_now, jit_off_in_transaction, pg_arrays
 from core.money import ZERO, money
-from core.services import event_record
+from core.services import event_about
 
 from ..choices import AssistanceStatus, Bucket, CaseStatus, EntryType, LedgerRunKind, ObligationKind, OrderStatus
 from ..ledger_dates import due_dates, month_start, next_month
@@ -593,7 +593,7 @@ def _run_finished(run: LedgerRun, counts: dict, *, verb: str, actor_label: str, 
     (bulk writes bypass per-row history)."""
     run.counts, run.finished_at = counts, timezone.now()
     run.save(update_fields=["counts", "finished_at"])
-    event_record(verb=verb, subject=run, actor_label=actor_label, summary=summary, data=counts)
+    event_about(run, verb=verb, actor_label=actor_label, summary=summary, data=counts)
     return run
 
 
@@ -680,14 +680,12 @@ def _accrual_finish(run: LedgerRun) -> None:
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     counts = run.counts
-    event_record(
+    event_about(
+        run,
         verb="charges.accrued",
-        subject=run,
         actor_label="accrual",
-        summary=(
-            f"{counts['charges']} charges for {counts['cases']} cases through {run.run_on}"
-            + (" — with errors" if run.error else "")
-        ),
+        summary=f"{counts['charges']} charges for {counts['cases']} cases through {run.run_on}"
+        + (" — with errors" if run.error else ""),
         data={k: v for k, v in counts.items() if k not in ("ranges", "failed")},
     )
 

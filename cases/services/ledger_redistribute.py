@@ -27,7 +27,7 @@ from django.db.models import Q, Sum
 
 from core.db import ledger_writer, rows_insert
 from core.money import ZERO, money
-from core.services import event_record
+from core.services import event_about
 
 from .. import allocation as rules
 from ..choices import (
@@ -478,11 +478,11 @@ def _write(
             for name, value in updates.items():
                 setattr(collection, name, value)
         if first_time:
-            event_record(
+            event_about(
+                collection,
                 verb="collection.posted",
-                subject=collection,
                 case_id=case.pk,
-                actor=by,
+                by=by,
                 actor_label=actor_label,
                 summary=(
                     f"{collection.amount} {_event_source(collection)} ref {collection.source_reference}"
@@ -521,11 +521,10 @@ def _write(
         recover = [c for c in changes if Decimal(c["family_to_recover"]) > 0]
         held = [c for c in changes if Decimal(c["family_returned_held"]) > 0]
         not_due = sum((Decimal(c["family_held_not_due"]) for c in held), ZERO)
-        event_record(
+        event_about(
+            case,
             verb="collections.redistributed",
-            subject=case,
-            case_id=case.pk,
-            actor=by,
+            by=by,
             actor_label=actor_label,
             summary=(
                 f"{len(changes)} collection(s) redistributed by month of collection: {reason}"
@@ -603,11 +602,10 @@ def _reassign(case: Case, balance: CaseBalance, spells: SpellMap, on: date, by) 
         total += moved
     if rows:
         rows_insert(LedgerEntry, DUE_ENTRY_COLUMNS, rows)
-        event_record(
+        event_about(
+            case,
             verb="arrears.reassigned",
-            subject=case,
-            case_id=case.pk,
-            actor=by,
+            by=by,
             summary=f"{months} month(s), {total:.2f} moved to the bucket of the month's assistance status",
             data={"months": months, "amount": str(total)},
         )

@@ -17,7 +17,6 @@ from core.services import (
     access_log_record,
     acting_user,
     event_about,
-    event_record,
     repeat_refuse,
     sensitive_read_record,
 )
@@ -115,11 +114,11 @@ def fvi_override_grant(
         obj=override,
         detail={"action": "granted", "court": court_name, "order": court_order_reference, "person_id": person.pk},
     )
-    event_record(
+    event_about(
+        override,
         verb="fvi.override_granted",
-        subject=override,
         case_id=case.pk if case else None,
-        actor=by,
+        by=by,
         summary=f"FVI override by {court_name} ({court_order_reference})",
     )
     return override

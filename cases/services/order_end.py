@@ -31,7 +31,8 @@ from accounts.models import User
 from core.dates import display_date
 from core.db import ledger_writer
 from core.money import ZERO
-from core.services import event_record
+from core.reasons import reason_explained
+from core.services import event_about
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import Bucket, EntryType, ObligationKind, OrderEndReason, OrderStatus
@@ -85,12 +86,8 @@ def order_end(
             {"__all__": f"Order {order} is {order.get_status_display().lower()}: end the version in force."}
         )
     refuse_if_changed(row=order, shown=shown, current=order_end_shown(order), labels={"lines": "order's lines"})
-    reason_text = (reason_text or "").replace("\x00", "").strip()
+    reason_text = reason_explained(reason, reason_text, choices=OrderEndReason, why="the order ends")
     court_reference = (court_reference or "").replace("\x00", "").strip()
-    if reason not in OrderEndReason.values:
-        raise ValidationError({"reason": "Choose why the order ends."})
-    if reason == OrderEndReason.OTHER and len(reason_text) < 5:
-        raise ValidationError({"reason_text": "Say why the order ends."})
     if len(reason_text) > 300 or len(court_reference) > 100:
         raise ValidationError({"__all__": "The explanation or the court reference is too long."})
     today = timezone.localdate()
@@ -172,19 +169,17 @@ def order_end(
 
     _balance_obligation_refresh(case)
     reversed_total = sum((c.amount for c in charged if c.bucket), ZERO)
-    event_record(
+    event_about(
+        order,
         verb="order.ended",
-        subject=order,
         case_id=case.pk,
-        actor=by,
-        summary=(
-            f"Order {order} ended: support due through {display_date(ends_on)}"
-            f" ({OrderEndReason(reason).label.lower()}{': ' + reason_text if reason_text else ''})"
-            + (f", court reference {court_reference}" if court_reference else "")
-            + (f"; {len(charged)} charge(s) after it reversed ({reversed_total})" if charged else "")
-            + (f"; {len(changes)} collection(s) redistributed" if changes else "")
-            + ("; the arrears-repayment line ends too" if arrears_end else "")
-        ),
+        by=by,
+        summary=f"Order {order} ended: support due through {display_date(ends_on)}"
+        f" ({OrderEndReason(reason).label.lower()}{': ' + reason_text if reason_text else ''})"
+        + (f", court reference {court_reference}" if court_reference else "")
+        + (f"; {len(charged)} charge(s) after it reversed ({reversed_total})" if charged else "")
+        + (f"; {len(changes)} collection(s) redistributed" if changes else "")
+        + ("; the arrears-repayment line ends too" if arrears_end else ""),
         data={
             "ends_on": ends_on.isoformat(),
             "reason": reason,

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import display_date
-from core.services import event_record
+from core.services import event_about
 
 from ..choices import ObligationKind, OrderStatus
 from ..ledger_dates import next_due_on
@@ -168,11 +168,11 @@ def order_supersede(
         obligation_create(order=new, line=line, start_on=start_on) for line, start_on in zip(lines, starts, strict=True)
     ]
     moved = f" (asked for {display_date(effective_on)}: the first due date on or after it)"
-    event_record(
+    event_about(
+        new,
         verb="order.modified",
-        subject=new,
         case_id=order.case_id,
-        actor=by,
+        by=by,
         summary=f"Order {order.order_number} v{new.version}: "
         + "; ".join(f"{o} from {display_date(o.start_on)}" for o in created)
         + (moved if new.effective_on != effective_on else ""),

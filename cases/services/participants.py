@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import date_refusal, display_date, not_in_future
-from core.services import event_record
+from core.reasons import reason_explained
+from core.services import event_about
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import ChildEndReason, GeneticTestResult, ParticipantRole, PaternityMethod, PaternityStatus
@@ -76,11 +77,10 @@ def case_child_add(*, case: Case, data: PartyData, by: User) -> CaseParticipant:
         raise ValidationError({"__all__": CHILD_LIKELY_ON_CASE})
     person = party_person("child", data, existing=existing, routed=routed, on=on)
     participant = CaseParticipant.objects.create(case=case, person=person, role=ParticipantRole.CHILD, added_on=on)
-    event_record(
+    event_about(
+        case,
         verb="case.child_added",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"Child added: {person.display_name}",
         data={"person_id": person.pk, **({"people_matched": notes} if notes else {})},
     )
@@ -150,11 +150,7 @@ def case_child_end(
         )
         raise ValidationError({"__all__": f"{child.display_name}'s participation already ended ({ended})."})
     refuse_if_changed(row=participant, shown=shown, current=child_end_shown(participant), labels=CHILD_END_LABELS)
-    reason_text = (reason_text or "").replace("\x00", "").strip()
-    if reason not in ChildEndReason.values:
-        raise ValidationError({"reason": "Choose why the child's participation ends."})
-    if reason == ChildEndReason.OTHER and len(reason_text) < 5:
-        raise ValidationError({"reason_text": "Say why the child's participation ends."})
+    reason_text = reason_explained(reason, reason_text, choices=ChildEndReason, why="the child's participation ends")
     if len(reason_text) > 300:
         raise ValidationError({"reason_text": "The explanation is too long (300 characters at most)."})
     not_in_future(ended_on, "ended_on")
@@ -181,11 +177,11 @@ def case_child_end(
     left = (
         case.participants.filter(role=ParticipantRole.CHILD, ended_on__isnull=True).exclude(pk=participant.pk).count()
     )
-    event_record(
+    event_about(
+        participant,
         verb="case.child_ended",
-        subject=participant,
         case_id=case.pk,
-        actor=by,
+        by=by,
         summary=f"{child.display_name}'s participation ended {display_date(ended_on)} "
         f"({participant.ended_reason_shown})" + ("" if left else ": no child remains on the case"),
         data={
@@ -296,11 +292,11 @@ def paternity_record(
     summary = f"Paternity of {child.display_name}: {child.get_paternity_status_display()}"
     if established:
         summary += f" ({child.get_paternity_method_display()}, {display_date(data.established_on)})"
-    event_record(
+    event_about(
+        child,
         verb="person.paternity_recorded",
-        subject=child,
         case_id=case.pk if case is not None else None,
-        actor=by,
+        by=by,
         summary=summary,
         data={
             "from": {k: str(v) if v is not None else None for k, v in before.items()},

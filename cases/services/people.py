@@ -29,7 +29,7 @@ from core.db import advisory_xact_lock
 from core.fields import blind_index
 from core.hooks import person_merging
 from core.models import DomainEvent
-from core.services import event_record
+from core.services import event_about
 from core.stale import Shown, fingerprint, refuse_if_changed, shown_changes
 
 from ..models import CaseParticipant, Person
@@ -117,13 +117,9 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         "survivor_before": before,
         "changed": changed,
     }
-    event = event_record(verb=MERGE_VERB, subject=survivor, actor=by, summary=f"{summary}: {reason}", data=data)
-    event_record(
-        verb=MERGE_VERB,
-        subject=duplicate,
-        actor=by,
-        summary=f"{summary}: {reason}",
-        data={**data, "merge_event_id": event.pk},
+    event = event_about(survivor, verb=MERGE_VERB, by=by, summary=f"{summary}: {reason}", data=data)
+    event_about(
+        duplicate, verb=MERGE_VERB, by=by, summary=f"{summary}: {reason}", data={**data, "merge_event_id": event.pk}
     )
     return event
 
@@ -182,7 +178,7 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     duplicate.save(update_fields=["merged_into", "merged_at", "updated_at"])
     summary = f"Merge of person {duplicate.pk} into person {survivor.pk} undone"
     for subject in (survivor, duplicate):
-        event_record(verb=UNDO_VERB, subject=subject, actor=by, summary=summary, data={"merge_event_id": event.pk})
+        event_about(subject, verb=UNDO_VERB, by=by, summary=summary, data={"merge_event_id": event.pk})
     return duplicate
 
 
@@ -298,10 +294,10 @@ def person_update(*, person: Person, data: dict[str, Any], by: User | None, show
         setattr(person, name, mine[name])
     _details_check(person, changed)
     person.save(update_fields=[*changed, "updated_at"])  # save() adds name_search when a name changes
-    event_record(
+    event_about(
+        person,
         verb=UPDATED_VERB,
-        subject=person,
-        actor=by,
+        by=by,
         summary="Details changed: " + ", ".join(DETAIL_LABELS[name] for name in changed),
         data={"fields": changed},
     )
@@ -396,10 +392,10 @@ def person_ssn_correct(*, person: Person, ssn: str, reason: str, by: User | None
         # Another writer that does not take the SSN's lock gave it to someone else meanwhile.
         raise SsnOnFileForAnother(_live_holder(index, besides=person)) from None
     verb = SSN_CORRECTED_VERB if ssn else SSN_REMOVED_VERB
-    event_record(
+    event_about(
+        person,
         verb=verb,
-        subject=person,
-        actor=by,
+        by=by,
         summary=f"{'SSN corrected' if ssn else 'SSN removed'}: {reason}",
         data={"reason": reason},
     )

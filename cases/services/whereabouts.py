@@ -22,7 +22,7 @@ from django.db import transaction
 from accounts.models import User
 from core.dates import date_refusal, display_date, not_in_future
 from core.models import AccessLog, DomainEvent
-from core.services import access_log_record, acting_user, event_record, repeat_refuse
+from core.services import access_log_record, acting_user, event_about, repeat_refuse
 
 from ..choices import IV_D_JURISDICTIONS, AddressSource, ParticipantRole
 from ..models import Address, Case, Person
@@ -170,11 +170,11 @@ def _address_save(
     address = Address(person=person, **cleaned, valid_to=ends_on)
     address.full_clean()
     address.save()
-    event_record(
+    event_about(
+        person,
         verb="address.recorded",
-        subject=person,
         case_id=case.pk if case is not None else None,
-        actor=by,
+        by=by,
         summary=f"New address recorded, source: {address.get_source_display()}",
         data={
             "address_id": address.pk,
@@ -209,6 +209,21 @@ def _reason_clean(reason: str) -> str:
     return reason
 
 
+def _fvi_save(person: Person, value: bool, *, case: Case | None, by: User | None, summary: str, data: dict) -> None:
+    """Write the indicator (the person locked by the caller) and record it about the person, on
+    the case it was changed from (if any), citing the law."""
+    person.family_violence = value
+    person.save(update_fields=["family_violence", "updated_at"])
+    event_about(
+        person,
+        verb="person.fvi_set" if value else "person.fvi_cleared",
+        case_id=case.pk if case is not None else None,
+        by=by,
+        summary=summary,
+        data={**data, "law": "42 USC 654(26)"},
+    )
+
+
 def person_fvi_set(
     *, person: Person, reason: str, reported_on: date, by: User | None, case: Case | None = None
 ) -> Person:
@@ -227,15 +242,13 @@ def person_fvi_set(
             event = fvi_set_event(person)
             since = f" on {display_date(event.occurred_at)}" if event is not None else ""
             raise ValidationError(f"The family violence indicator is already set{since}: nothing was changed.")
-        person.family_violence = True
-        person.save(update_fields=["family_violence", "updated_at"])
-        event_record(
-            verb="person.fvi_set",
-            subject=person,
-            case_id=case.pk if case is not None else None,
-            actor=by,
+        _fvi_save(
+            person,
+            True,
+            case=case,
+            by=by,
             summary=f"Family violence indicator set (reported {display_date(reported_on)})",
-            data={"reason": reason, "reported_on": reported_on.isoformat(), "law": "42 USC 654(26)"},
+            data={"reason": reason, "reported_on": reported_on.isoformat()},
         )
     return person
 
@@ -268,15 +281,13 @@ def person_fvi_clear(*, person: Person, reason: str, by: User | None, case: Case
         person = Person.objects.select_for_update().get(pk=person.pk)
         if not person.family_violence:
             raise ValidationError("This person has no family violence indicator: nothing was changed.")
-        person.family_violence = False
-        person.save(update_fields=["family_violence", "updated_at"])
-        event_record(
-            verb="person.fvi_cleared",
-            subject=person,
-            case_id=case.pk if case is not None else None,
-            actor=by,
+        _fvi_save(
+            person,
+            False,
+            case=case,
+            by=by,
             summary="Family violence indicator removed: whereabouts visible again",
-            data={"reason": reason, "law": "42 USC 654(26)"},
+            data={"reason": reason},
         )
         # Nothing withheld is left to guess at: jobs typed at the desk drive withholding now. Unless
         # the person's whereabouts are still withheld through a custodial parent's indicator (a

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from core.models import DomainEvent
-from core.services import acting_user, event_record, events_bulk_record, row_repeat_refuse, saved_with_event
+from core.services import acting_user, event_about, events_bulk_record, row_repeat_refuse, saved_with_event
 from core.stale import Shown, shown_changes
 
 from ..choices import PERSON_CHECK_PERMISSION, WorkItemKind, WorkItemStatus
@@ -78,11 +78,11 @@ def work_item_create(
             if kind == WorkItemKind.MANUAL and item.created_by is not None and case is not None:
                 _refuse_a_repeat(item, case=case)
             item.save()
-            event_record(
+            event_about(
+                item,
                 verb="work_item.created",
-                subject=item,
                 case_id=case.pk if case else None,
-                actor=by,
+                by=by,
                 actor_label="" if acting_user(by) else "system",
                 summary=title,
                 data={"kind": kind, "due_on": due_on.isoformat(), "dedupe_key": dedupe_key or ""},

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.business_days import roll_forward
-from core.services import acting_user, event_record, saved_with_event
+from core.services import acting_user, event_about, saved_with_event
 
 from ..choices import ActionStatus, BankMatchStatus, ContestDecision, ReleaseReason, Remedy
 from ..models import BankMatch, EnforcementAction
@@ -117,11 +117,10 @@ def action_notice_issue(
     action.next_step_on = action.contest_opens_on
     action.full_clean()
     action.save()
-    actor: dict[str, Any] = {"actor": by} if by is not None else {"actor_label": f"API: {agency}" if agency else ""}
-    event_record(
+    actor: dict[str, Any] = {"by": by} if by is not None else {"actor_label": f"API: {agency}" if agency else ""}
+    event_about(
+        action,
         verb="enforcement.notice_issued",
-        subject=action,
-        case_id=action.case_id,
         **actor,
         summary=f"{action.get_remedy_display()} notice {action.reference}: arrears "
         f"${check.total_arrears:,.2f} on {today}, "

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import display_date
-from core.services import event_record, saved_with_event
+from core.services import event_about, saved_with_event
 
 from ..bai2file import Bai2Invalid, Statement, parse
 from ..choices import BookKind, ExceptionKind, ExceptionStatus, MatchStatus, StatementStatus
@@ -282,10 +282,10 @@ def bank_statement_import(*, statement_id: int, by: User | None = None) -> BankS
             return _done(statement, report)
         _store(statement, parsed, report)
         _done(statement, report)
-        event_record(
+        event_about(
+            statement,
             verb="bank.statement_imported",
-            subject=statement,
-            actor=by or statement.uploaded_by,
+            by=by or statement.uploaded_by,
             summary=f"{statement.name}: {report.stored} items, {report.matched} matched, "
             f"{report.partial} partial, {report.unmatched} unmatched, "
             f"{len(report.skipped_accounts)} unconfigured account(s) skipped",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import not_in_future
-from core.services import acting_user, event_record, row_repeat_refuse, saved_with_event
+from core.services import acting_user, event_about, row_repeat_refuse, saved_with_event
 from core.stale import Shown, shown_changes
 
 from ..choices import (
@@ -268,11 +268,11 @@ def hearing_record(
                 appeared=appeared,
                 represented_by=agency_attorney[:200] if party == AppearanceParty.AGENCY else "",
             )
-    event_record(
+    event_about(
+        hearing,
         verb="court.hearing_recorded",
-        subject=hearing,
         case_id=hearing.petition.case_id,
-        actor=by,
+        by=by,
         summary=f"{hearing.petition}: hearing {hearing.get_result_display().lower()}",
         data={"appearances": appearances or {}},
     )

@@ -31,7 +31,7 @@ from accounts.models import User
 from core.db import ids_in, insert_from_sql, rows_insert
 from core.memory import gc_paused
 from core.models import DomainEvent
-from core.services import event_record, events_bulk_record
+from core.services import event_about, events_bulk_record
 
 from ..choices import BankAccountPurpose, PayeeAccountType
 from ..models import BankAccount, DisbursementExport, DisbursementExportEntry
@@ -355,10 +355,10 @@ def _export(*, on: date, by: User | None, uppercase: bool) -> ExportResult:
             ),
             values=sent_event,
         )
-    event_record(
+    event_about(
+        export,
         verb="disbursement.file_exported",
-        subject=export,
-        actor=by,
+        by=by,
         actor_label="" if user else "export_disbursements",
         summary=f"{reference}: {len(entries)} entries, {total}; {len(skipped)} skipped",
     )

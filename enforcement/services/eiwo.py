@@ -48,7 +48,7 @@ from cases.selectors import employer_by_fein
 from cases.services.employment import employments_confirm
 from cases.services.work import work_item_create
 from core.dates import display_date
-from core.services import event_record
+from core.services import event_about
 
 from ..choices import IwoAckStatus, IwoDelivery, IwoKind
 from ..interchange.fixedwidth import Record
@@ -368,9 +368,9 @@ def _apply(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: d
             notes=(ack.get("reason_text") or "")[:2000],
         )
     IncomeWithholdingOrder.objects.filter(pk=iwo.pk).update(**fields)
-    event_record(
+    event_about(
+        iwo.action,
         verb=verb,
-        subject=iwo.action,
         case_id=iwo.case_id,
         actor_label=label[:200],
         summary=f"{iwo.control_number} ({iwo.kind}): {fields.get('ack_reason') or fields['ack_status']}",

@@ -36,7 +36,7 @@ from accounts.models import User
 from core.dates import display_date
 from core.legal import LegalParameterMissing, legal_parameter, legal_parameter_row
 from core.models import LegalParameter
-from core.services import event_record, saved_with_event
+from core.services import event_about, saved_with_event
 
 from ..choices import ActionStatus, LicenceClass, Remedy
 from ..models import EnforcementAction, LicenceIncomeCheck, RemedyRule
@@ -207,11 +207,10 @@ def action_income_check_record(
         )
     else:
         result = "exempt, not sent to the DMV" if exempt else "may be sent to the DMV"
-    event_record(
+    event_about(
+        action,
         verb="enforcement.income_check_recorded",
-        subject=action,
-        case_id=action.case_id,
-        actor=by,
+        by=by,
         summary=f"{CITATION} income check: {compared}; {result}"[:500],
         data={
             "household_income": str(household_income),

@@ -56,7 +56,7 @@ from cases.redaction import protected_q
 from core.db import advisory_xact_lock
 from core.fields import blind_index
 from core.jobs import row_claim, row_still_claimed
-from core.services import acting_user, event_record
+from core.services import acting_user, event_about
 
 from ..choices import FileVia, PartnerFileDirection, PartnerFileStatus, PartnerRoute
 from ..interchange.fixedwidth import FixedWidthError, Record, decode, get_layout, read, write
@@ -370,10 +370,10 @@ def _finish(
 
 def _event(partner_file, *, by=None, actor_label: str = "") -> None:
     counts = ", ".join(f"{k} {v}" for k, v in (partner_file.counts or {}).items())
-    event_record(
+    event_about(
+        partner_file,
         verb=f"partner_file.{partner_file.status}",
-        subject=partner_file,
-        actor=by,
+        by=by,
         actor_label=actor_label or partner_file.actor_label,
         summary=f"{partner_file.kind} {partner_file.name}: {counts or 'no records'}"
         + (f"; {len(partner_file.errors)} errors" if partner_file.errors else ""),
@@ -606,9 +606,9 @@ def partner_file_fetched(*, partner_file, agency=None) -> Any:
     )
     if updated:
         partner_file.refresh_from_db()
-        event_record(
+        event_about(
+            partner_file,
             verb="partner_file.fetched",
-            subject=partner_file,
             actor_label=str(agency or "API"),
             summary=f"{partner_file.kind} {partner_file.name} fetched by {agency or 'a partner key'}",
         )

@@ -57,7 +57,7 @@ from core.db import advisory_xact_lock
 from core.fields import blind_index
 from core.jobs import row_claim, row_still_claimed
 from core.legal import legal_parameter, legal_parameters_read_once
-from core.services import event_record
+from core.services import event_about
 
 from ..choices import FileVia, PaymentFileStatus
 from ..models import PaymentFile
@@ -557,11 +557,10 @@ def _withholding_orders_end(
         order.ended_on = on
         order.save(update_fields=["ended_on", "updated_at"])
     controls = ", ".join(order.control_number or f"#{order.pk}" for order in orders)
-    event_record(
+    event_about(
+        case,
         verb="withholding.employment_ended",
-        subject=case,
-        case_id=case.pk,
-        actor=by,
+        by=by,
         summary=(
             f"{cause}: employment ended {display_date(on)}"
             + (f"; income withholding order {controls} no longer in force" if orders else "")
@@ -707,17 +706,15 @@ def _payment_file_done(payment_file: PaymentFile, report: ImportReport, *, by: U
     if payment_file.status != report.status or report.status != PaymentFileStatus.IMPORTED:
         _finish(payment_file, report)
     _progress(payment_file.pk, report.entries, report.entries)
-    event_record(
+    event_about(
+        payment_file,
         verb=f"payment.file_{report.status}",
-        subject=payment_file,
-        actor=by,
+        by=by,
         actor_label=actor_label,
-        summary=(
-            f"{payment_file.name}: {report.entries} entries, {report.posted} posted, {report.held} held, "
-            f"{report.duplicates} duplicates, {report.late} late, {len(report.errors)} errors"
-            + (f", {report.notices} notices (nothing to post)" if report.notices else "")
-            + (f"; {report.padded} right-trimmed records padded to 94 characters" if report.padded else "")
-        ),
+        summary=f"{payment_file.name}: {report.entries} entries, {report.posted} posted, {report.held} held, "
+        f"{report.duplicates} duplicates, {report.late} late, {len(report.errors)} errors"
+        + (f", {report.notices} notices (nothing to post)" if report.notices else "")
+        + (f"; {report.padded} right-trimmed records padded to 94 characters" if report.padded else ""),
         data={k: v for k, v in report.as_dict().items() if k not in {"held_entries", "late_entries", "notice_entries"}},
     )
     return payment_file

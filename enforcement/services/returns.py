@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.business_days import add_business_days
-from core.services import event_record, saved_with_event
+from core.services import event_about, saved_with_event
 
 from ..choices import FileVia, PayeeAccountType, ReturnFileStatus, ReturnKind, ReturnOutcome
 from ..models import DisbursementExportEntry, DisbursementReturn, NachaReturnFile, PayeeAccount
@@ -175,11 +175,11 @@ def _apply(
                 by=by,
             )
         report.returns += 1
-        event_record(
+        event_about(
+            disbursement,
             verb="disbursement.returned",
-            subject=disbursement,
             case_id=case.pk,
-            actor=by,
+            by=by,
             actor_label=actor_label,
             summary=f"{entry.amount} returned by the bank: {item.code} {item.reason}; "
             + (
@@ -384,10 +384,10 @@ def _import(
         setattr(return_file, name_, getattr(report, name_))
     return_file.report = report.as_dict()
     return_file.save()
-    event_record(
+    event_about(
+        return_file,
         verb="nacha.return_file_imported",
-        subject=return_file,
-        actor=by,
+        by=by,
         actor_label=actor_label,
         summary=f"{return_file.name}: {report.returns} returns ({report.held_amount} held), "
         f"{report.notifications} notifications of change, {report.duplicates} duplicates, "

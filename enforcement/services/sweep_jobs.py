@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts.models import User
 from core.jobs import job_enqueue, job_group_resume, jobs_stuck
-from core.services import event_record
+from core.services import event_about
 
 from ..choices import ChunkStatus
 from ..models import SweepRun
@@ -57,7 +57,7 @@ def sweep_run_resume(*, run: SweepRun, by: User) -> int:
     worker; a done chunk is skipped by its worker). Returns the chunks sent."""
     with transaction.atomic():
         _chunk_jobs(run)  # chunks of a run started before jobs existed get theirs
-        event_record(verb="sweep.run_resumed", subject=run, actor=by, summary=f"Sweep {run.pk} resumed")
+        event_about(run, verb="sweep.run_resumed", by=by, summary=f"Sweep {run.pk} resumed")
     return job_group_resume(group=sweep_group(run.pk))
 
 

@@ -29,7 +29,7 @@ from cases.models import Case, CaseBalance, Employment, Obligation, SupportOrder
 from cases.models.orders import MONTHLY_FACTOR
 from cases.services.work import work_item_create
 from core.legal import legal_parameter
-from core.services import event_record, repeat_refuse
+from core.services import event_about, repeat_refuse
 
 from ..choices import ActionStatus, IwoDelivery, IwoKind, Remedy
 from ..models import EnforcementAction, IncomeWithholdingOrder
@@ -316,11 +316,11 @@ def _issue(
         if lump_sum
         else f"${iwo.total_per_frequency:,.2f} {iwo.get_order_frequency_display().lower()}"
     )
-    event_record(
+    event_about(
+        action,
         verb="withholding.order_issued",
-        subject=action,
         case_id=case.pk,
-        actor=by,
+        by=by,
         actor_label="" if by else "income withholding",
         summary=f"{label.capitalize()} income withholding order {iwo.control_number}: {amount}, "
         f"{iwo.get_delivery_display()}",
