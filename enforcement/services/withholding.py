@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.choices import Frequency, ObligationKind, OrderStatus
+from cases.ledger.selectors import support_unpaid_since
 from cases.models import Case, CaseBalance, Employment, Obligation, SupportOrder
 from cases.models.orders import MONTHLY_FACTOR
 from cases.services.work import work_item_create
@@ -153,9 +154,12 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     Obligation kinds map to the form's lines: current child support, past-due child support (the
     order's arrears repayment), current cash medical support, current spousal support. The order's
     frequency is the current support obligation's (monthly when it has none); other obligations are
-    restated in it through their monthly amount. Arrears "greater than 12 weeks" compares the case's
-    arrears with 12 weeks of the monthly obligation (15 USC 1673(b)(2)), which also raises the CCPA
-    limit the form states by 5 points. The past-due lines are 0 once the case's arrears are paid in
+    restated in it through their monthly amount. Arrears are "greater than 12 weeks" when some of
+    the support owed is for a period before the 12 weeks ending on ``on`` (15 USC 1673(b)(2): "with
+    respect to a period which is prior to the twelve-week period"): when the case's arrears exceed
+    what could have fallen due in those weeks and stayed unpaid (arrears are paid oldest first, so
+    what is owed is the newest; ``support_unpaid_since``), whatever the amount. It also raises the
+    CCPA limit the form states by 5 points. The past-due lines are 0 once the case's arrears are paid in
     full (none owed: the employer must not withhold toward them), whatever the repayment line says.
     The total in the order's frequency is the sum of its lines, each rounded to the cent, and is the
     amount for a pay period of that frequency too (one figure for one cycle on one form); another
@@ -188,7 +192,7 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
         figures.health_coverage_required = order.health_coverage_required and (
             order.status != OrderStatus.TERMINATED or any(o.kind != ObligationKind.ARREARS_REPAYMENT for o in lines)
         )
-    balance = CaseBalance.objects.filter(case=case).values("total_arrears", "monthly_obligation").first()
+    balance = CaseBalance.objects.filter(case=case).values("total_arrears", "current_month").first()
     if balance and balance["total_arrears"] <= 0:
         for key in PAST_DUE_AMOUNTS:
             monthly[key] = Decimal(0)
@@ -206,10 +210,12 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     }
     if balance:
         figures.arrears_total = max(balance["total_arrears"], Decimal(0))
+        # 15 USC 1673(b)(2): the higher limit applies to support "with respect to a period which
+        # is prior to the twelve-week period": the age of what is owed decides, not its amount.
         weeks = legal_parameter("us.iwo.arrears_weeks", jurisdiction="US", on=on)
-        support_monthly = balance["monthly_obligation"] or monthly["current_support"]
-        twelve_weeks = support_monthly * Decimal(12) / Decimal(52) * weeks
-        figures.arrears_over_12_weeks = support_monthly > 0 and figures.arrears_total > twelve_weeks
+        since = on - timedelta(weeks=int(weeks))
+        recent = support_unpaid_since(case=case, since=since, on=on, open_month=balance["current_month"])
+        figures.arrears_over_12_weeks = figures.arrears_total > recent
     limit = legal_parameter("us.ccpa.limit_supporting_other_family_pct", jurisdiction="US", on=on)
     if figures.arrears_over_12_weeks:
         limit += legal_parameter("us.ccpa.arrears_12_weeks_addition_pct", jurisdiction="US", on=on)
