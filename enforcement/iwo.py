@@ -655,7 +655,8 @@ def _nmsn_only_preface(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.set_fill_color(240, 240, 240)
     pdf.use(8.5, bold=True)
     lines = [
-        f"Notice {iwo.control_number}. This National Medical Support Notice is sent without an income "
+        f"This National Medical Support Notice (document tracking identifier {iwo.control_number}) is sent "
+        "without an income "
         "withholding order: the support order requires the employee to provide health care coverage for the "
         "child(ren), and there is no cash support to withhold for it now. Do not withhold child support for "
         "this case under this Notice; withhold only the employee's contributions to the health plan, as below."

@@ -204,3 +204,52 @@ def test_a_user_of_another_county_is_refused_the_notice_and_its_pdf(client_as, r
     user.save()
     assert client.get(reverse("enforcement:iwo_detail", args=[notice.pk])).status_code == 404
     assert client.get(reverse("enforcement:iwo_pdf", args=[notice.pk])).status_code == 404
+
+
+def test_a_new_hire_on_a_medical_only_case_follows_the_iwo_path_and_gets_the_nmsn():
+    """45 CFR 303.32(c)(2): the NMSN goes to the employer within two business days after the
+    employee's entry in the State Directory of New Hires. A medical-only case goes through the
+    new-hire rule as a cash case does (an action due in 2 business days, a work item); once the
+    action is active the reconcile sends the new employer the NMSN alone, on the day it runs."""
+    from cases.models import Employer, WorkItem
+    from enforcement.choices import ActionStatus, FileVia, Remedy
+    from enforcement.models import EnforcementAction
+    from enforcement.services.partner_files import partner_file_submit
+    from tests.enforcement.factories import delinquent_case
+    from tests.enforcement.partner_files_data import new_hire_file, w4
+
+    case = delinquent_case(unassigned="0")
+    order = case.orders.get()
+    order.health_coverage_required = True
+    order.save()
+    Obligation.objects.filter(order__case=case).delete()
+    with time_machine.travel(date(2026, 11, 24), tick=False):
+        partner_file_submit(
+            kind="new-hires", name="nh.txt", content=new_hire_file([w4(case.ncp.ssn)]), via=FileVia.COMMAND
+        )
+    action = EnforcementAction.objects.get(case=case, remedy=Remedy.INCOME_WITHHOLDING)
+    # entered Monday 23 November 2026 → due Wednesday 25 November (Thanksgiving is the 26th)
+    assert action.status == ActionStatus.PROPOSED and action.timeframe_due_on == date(2026, 11, 25)
+    assert WorkItem.objects.get(case=case, kind="iwo_new_hire").due_on == date(2026, 11, 25)
+    EnforcementAction.objects.filter(pk=action.pk).update(status=ActionStatus.ACTIVE, activated_on=date(2026, 11, 24))
+    [notice] = iwo_reconcile_action(action=action, on=date(2026, 11, 24))
+    assert notice.kind == IwoKind.NMSN and notice.employer == Employer.objects.get(fein="141234567")
+
+
+def test_an_amendment_that_drops_the_coverage_tells_the_employer_the_nmsn_ended():
+    action = active_withholding_action(health=True)
+    [original] = iwo_reconcile_action(action=action, on=ON)
+    order = action.case.orders.get()
+    order.health_coverage_required = False
+    order.save()
+    [amended] = iwo_reconcile_action(action=action, on=date(2026, 12, 1))
+    assert (amended.kind, amended.health_coverage_required) == (IwoKind.AMENDED, False)
+    text = pdf_text(iwo_pdf(amended))
+    assert original.control_number in text and "no longer a current order for medical support" in text
+    assert "Part A - Notice to Withhold" not in text
+    # an amendment keeping the coverage says nothing of it
+    add_obligation(action.case, kind=ObligationKind.MEDICAL_SUPPORT, amount="20.00")
+    order.health_coverage_required = True
+    order.save()
+    [again] = iwo_reconcile_action(action=action, on=date(2026, 12, 2))
+    assert "no longer a current order for medical support" not in pdf_text(iwo_pdf(again))
