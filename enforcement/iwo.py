@@ -577,6 +577,7 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.cell(0, 6.5, "NATIONAL MEDICAL SUPPORT NOTICE", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.use(10, bold=True)
     pdf.cell(0, 5.5, "Part A - Notice to Withhold for Health Care Coverage", align="C", new_x="LMARGIN", new_y="NEXT")
+    _nmsn_kind_boxes(pdf, termination=False)
     if iwo.kind == IwoKind.NMSN:
         _nmsn_only_preface(pdf, iwo)
     pdf.para(
@@ -648,6 +649,15 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.field_row(("Employer Representative / Title", ""), ("Date / Telephone", ""), gap=1.8)
 
 
+def _nmsn_kind_boxes(pdf: _Form, *, termination: bool) -> None:
+    """The current Part A's two boxes: "National Medical Support Order/Notice (NMSN)" and
+    "Termination Order/Notice (Optional)" (OMB 0970-0222)."""
+    pdf.ln(0.5)
+    pdf.box(not termination, "National Medical Support Order/Notice (NMSN)", pdf.epw * 0.5, size=8.5, bold=True)
+    pdf.box(termination, "Termination Order/Notice (Optional)", pdf.epw * 0.5, size=8.5, bold=True)
+    pdf.ln(6)
+
+
 def _nmsn_only_preface(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     """Why this NMSN comes without an Income Withholding for Support, and how long it lasts."""
     before = iwo.supersedes
@@ -689,7 +699,9 @@ def _nmsn_termination(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.cell(0, 6.5, "NATIONAL MEDICAL SUPPORT NOTICE", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.use(10, bold=True)
     pdf.cell(0, 5.5, "Notice that medical support has ended (termination)", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1)
+    # One page, as New York's "Termination of National Medical Support Notice" (CPLR 5241): the
+    # form's termination box checked, without the enrolment pages that no longer apply.
+    _nmsn_kind_boxes(pdf, termination=True)
     rows = [
         ("Issuing Agency", office, "Date of Notice", _d(iwo.issued_on)),
         (

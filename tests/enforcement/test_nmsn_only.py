@@ -116,6 +116,7 @@ def test_an_order_that_ends_tells_the_employer_once_that_medical_support_ended(m
     assert DomainEvent.objects.filter(verb="withholding.nmsn_terminated").count() == 1
     text = pdf_text(iwo_pdf(ended))
     assert "no longer a current order for medical support" in text and notice.control_number in text
+    assert "Termination Order/Notice (Optional)" in text
     assert "INCOME WITHHOLDING FOR SUPPORT" not in text
 
 
