@@ -253,8 +253,8 @@ class IwoKind(models.TextChoices):
     AMENDED = "AMD", "Amended"
     LUMP_SUM = "LUM", "One-time order for a lump sum payment"
     TERMINATION = "TRM", "Termination"
-    NMSN = "NMS", "Medical support notice (NMSN only, no cash withholding)"
-    NMSN_TERMINATION = "NMT", "Medical support notice ended (no current order for medical support)"
+    NMSN = "NMS", "NMSN only (no cash withholding)"
+    NMSN_TERMINATION = "NMT", "NMSN ended (no medical support order)"
 
 
 # The kinds the e-IWO carries (its DTL Document Action Codes); the NMSN-only documents go on paper.

@@ -343,11 +343,10 @@ def _nmsn_event(*, iwo: IncomeWithholdingOrder, action: EnforcementAction, by) -
     """The event of an NMSN-only document (names no employer: FVI)."""
     issued = iwo.kind == IwoKind.NMSN
     summary = (
-        f"National Medical Support Notice {iwo.control_number} sent without an income withholding order "
-        "(health care coverage required, nothing to withhold in cash), on paper"
+        f"{iwo.control_number}, on paper: health care coverage required, nothing to withhold in cash"
         if issued
-        else f"Termination of National Medical Support Notice {iwo.supersedes.control_number if iwo.supersedes else ''} "
-        f"({iwo.control_number}): no longer a current order for medical support"
+        else f"{iwo.control_number} ends National Medical Support Notice "
+        f"{iwo.supersedes.control_number if iwo.supersedes else ''}"
     )
     event_record(
         verb="withholding.nmsn_issued" if issued else "withholding.nmsn_terminated",
