@@ -1,6 +1,9 @@
 """The Income Withholding for Support PDF (federal form OMB 0970-0154), and the National Medical
 Support Notice Part A (OMB 0970-0222; 45 CFR 303.32) that goes with it when the order requires
-health care coverage.
+health care coverage — or alone (``IwoKind.NMSN``) when there is no cash to withhold, and the
+one-page notice that there is no longer a current order for medical support
+(``IwoKind.NMSN_TERMINATION``, the form's "Termination Order/Notice" box; 303.32(c)(7)). An IWO
+that replaces one sent with the NMSN says what becomes of the coverage (``medical_support_statement``).
 
 Laid out like the federal form, in its order and with its field names, so a payroll clerk who
 knows the form finds each entry where they expect it: the document kind (1a-1d), the sender, the

@@ -20,6 +20,7 @@ from enforcement.iwo import PAYROLL_ADDRESS, iwo_pdf
 from enforcement.models import IncomeWithholdingOrder
 from enforcement.services.actions import action_end
 from enforcement.services.withholding import iwo_reconcile, iwo_reconcile_action
+from tests.conftest import needs_postgres
 from tests.enforcement.iwo_factories import active_withholding_action, add_obligation, set_arrears
 from tests.enforcement.test_withholding import pdf_text
 
@@ -254,3 +255,31 @@ def test_an_amendment_that_drops_the_coverage_tells_the_employer_the_nmsn_ended(
     order.save()
     [again] = iwo_reconcile_action(action=action, on=date(2026, 12, 2))
     assert "no longer a current order for medical support" not in pdf_text(iwo_pdf(again))
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_reconciles_at_once_send_the_employer_one_nmsn():
+    """The nightly task and "Issue what is due now" at the same moment: the action's row lock makes
+    the second wait and find the notice in force; the database would refuse a second anyway."""
+    import threading
+
+    from django.db import connection
+
+    action = medical_only()
+    barrier, outcomes = threading.Barrier(2), []
+
+    def reconcile():
+        barrier.wait()
+        try:
+            outcomes.append([iwo.kind for iwo in iwo_reconcile_action(action=action, on=ON)])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=reconcile) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [[], [IwoKind.NMSN]]
+    assert IncomeWithholdingOrder.objects.filter(action=action).count() == 1
