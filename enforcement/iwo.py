@@ -272,8 +272,8 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     else:
         medical = medical_support_statement(iwo)
         if medical:
-            pdf.para(medical, size=8.5, h=4.2)
-            pdf.ln(0.8)
+            pdf.para(medical, size=7.8, h=3.4)
+            pdf.ln(0.5)
         pdf.para(
             f"This document is based on the support or withholding order from {state}. You are required by law "
             f"to deduct these amounts from the employee/obligor's income until further notice."
@@ -386,6 +386,10 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         size=7.5,
     )
     pdf.ln(5.5)
+    # The signature block, the copy box and the enclosure line stay together: a field row split by
+    # the page break would scatter its label and value over pages.
+    if pdf.will_page_break(10 + 5 + (4 if iwo.health_coverage_required else 0)):
+        pdf.add_page()
     pdf.field_row(
         ("Print Name of the Issuing Official", settings.CASEWORKS_OFFICE_NAME),
         ("Title of Issuing Official / Date", f"IV-D agency, {_d(iwo.issued_on)}"),
