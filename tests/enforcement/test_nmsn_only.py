@@ -246,8 +246,17 @@ def test_an_amendment_that_drops_the_coverage_tells_the_employer_the_nmsn_ended(
     order.save()
     [amended] = iwo_reconcile_action(action=action, on=date(2026, 12, 1))
     assert (amended.kind, amended.health_coverage_required) == (IwoKind.AMENDED, False)
-    text = pdf_text(iwo_pdf(amended))
+    content = iwo_pdf(amended)
+    text = pdf_text(content)
     assert original.control_number in text and "no longer a current order for medical support" in text
+    # the longer page one moves the signature block whole to the next page, never scattered
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
+    assert len(pages) == 3 and "Print Name of the Issuing Official" in pages[1]
+    assert "Caseworks County Child Support Unit" in pages[1]
     assert "Part A - Notice to Withhold" not in text
     # an amendment keeping the coverage says nothing of it
     add_obligation(action.case, kind=ObligationKind.MEDICAL_SUPPORT, amount="20.00")
