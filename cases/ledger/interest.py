@@ -82,9 +82,17 @@ class InterestFigure:
         }
 
 
-def _effective_on(entry_type: str, due_on, posted_on: date, collected_on, issued_on) -> date:
+def _effective_on(entry_type: str, due_on, posted_on: date, collected_on, issued_on, reversed_bucket) -> date:
     """The day an arrears entry starts (or stops) bearing interest."""
-    if collected_on is not None:  # a payment, its reversal or its redistribution: its date of collection
+    if collected_on is not None:  # a payment, its reversal or its redistribution: its date of collection ...
+        if due_on is not None:
+            # ... but current support of a month since closed, paid out of that month's arrears (or owed
+            # again), bore no interest before the month ended (Fam. Code 17433.5)
+            return max(collected_on, next_month(due_on))
+        if entry_type == EntryType.REVERSAL and reversed_bucket == Bucket.CURRENT:
+            # current support the payment paid in its month of collection, owed again once that month
+            # has closed (a payment returned unpaid): interest from the first of the next month
+            return next_month(collected_on)
         return collected_on
     if due_on is not None and entry_type in (EntryType.CHARGE, EntryType.REVERSAL):
         # a charge entered late straight into arrears (or its reversal): from the first of the month
@@ -152,6 +160,7 @@ def arrears_interest(*, case_ids: Iterable[int], as_of: date) -> dict[int, Inter
             "posted_on",
             "collection__collected_on",
             "obligation__order__issued_on",
+            "reverses__bucket",
         )
         .annotate(total=Sum("amount"))
         .order_by()
@@ -164,6 +173,7 @@ def arrears_interest(*, case_ids: Iterable[int], as_of: date) -> dict[int, Inter
             row["posted_on"],
             row["collection__collected_on"],
             row["obligation__order__issued_on"],
+            row["reverses__bucket"],
         )
         by_case[row["case_id"]][day] += row["total"]
     if not by_case:

@@ -11,9 +11,9 @@ import time_machine
 from django.urls import reverse
 
 from cases.ledger.interest import arrears_interest, case_arrears_interest
-from cases.services import charges_accrue, collection_post
+from cases.services import charges_accrue, collection_post, collection_reverse
 from core.models import LegalParameter
-from tests.cases.factories import case_with_order
+from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory, case_with_order
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -104,6 +104,31 @@ def test_a_payment_beyond_current_support_reduces_the_oldest_principal_and_stops
     # 130,000 dollar-days to June 20, then 1,500 x 11 days; never on the interest itself
     assert figure.principal == D("1500.00")
     assert figure.interest == D("40.14")
+
+
+def test_a_payment_returned_unpaid_never_stopped_the_interest():
+    # given $1,000 collected on June 20 (June's support, then $500 of the arrears) ...
+    case = ca_case()
+    charges_accrue(through=date(2024, 6, 20))
+    receipt = pay(case, "PAY-BOUNCED", "1000.00", date(2024, 6, 20))
+    # ... returned unpaid on July 1 (CCP 685.030: only money received satisfies the judgment)
+    with time_machine.travel(datetime(2024, 7, 1, 17, tzinfo=UTC), tick=False):
+        charges_accrue(through=date(2024, 7, 1))
+        collection_reverse(collection=receipt.collection, reason="Returned unpaid")
+        figure = case_arrears_interest(case=case, as_of=date(2024, 7, 1))
+    # then: 130,000 dollar-days to June 20 and 2,000 x 11 days after, as if never paid
+    assert figure.interest == D("41.64")
+
+
+def test_a_retroactive_order_bears_interest_from_the_day_it_was_issued():
+    # given an order issued on May 15 with support from February 1
+    case = CaseFactory(jurisdiction="CA")
+    order = SupportOrderFactory(case=case, issued_on=date(2024, 5, 15))
+    ObligationFactory(order=order, amount=D("500.00"))
+    charges_accrue(through=date(2024, 6, 20))
+    # then: February to April from May 15 (36 days), May from June 1 (19 days)
+    figure = case_arrears_interest(case=case, as_of=date(2024, 6, 20))
+    assert figure.interest == (D(500 * (36 * 3 + 19)) / 3650).quantize(D("0.01")) == D("17.40")
 
 
 def test_a_new_rate_row_applies_from_its_date_only():
