@@ -202,3 +202,50 @@ def test_the_cases_api_gives_the_interest_apart_from_the_balance(api_client_with
     assert listed[ca.case_number]["accrued"] == "35.62" and listed[ny.case_number] is None
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "arrears_interest" in schema and "685.010" in schema
+
+
+def _law(payments: list[tuple[date, Decimal]], months: list[date], as_of: date) -> Decimal:
+    """The statute read directly, installment by installment: $500 due on the first of each of
+    ``months``; a payment pays its month's installment first, then the oldest unpaid ones (CCP
+    695.221); each unpaid dollar bears 10 % a year from the first of the month after its due date
+    (685.020(b), Fam. Code 17433.5) until the day it is paid."""
+    unpaid = {m: D("500.00") for m in months}
+    dollar_days = D(0)
+    for day, amount in payments:
+        month = day.replace(day=1)
+        for due in [month, *sorted(m for m in unpaid if m < month)]:
+            if due not in unpaid or amount <= 0:
+                continue
+            part = min(unpaid[due], amount)
+            unpaid[due] -= part
+            amount -= part
+            start = date(due.year + (due.month == 12), due.month % 12 + 1, 1)
+            dollar_days += part * max((day - start).days, 0)
+    for due, left in unpaid.items():
+        start = date(due.year + (due.month == 12), due.month % 12 + 1, 1)
+        dollar_days += left * max((as_of - start).days, 0)
+    return (dollar_days * D("0.10") / 365).quantize(D("0.01"))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_ledgers_interest_is_the_statutes_installment_by_installment(seed):
+    import random
+
+    rng = random.Random(seed)
+    case = ca_case()
+    months = [date(2024, m, 1) for m in range(2, 10)]  # February to September
+    payments: list[tuple[date, Decimal]] = []
+    for month in months:
+        on_day(month, charges_accrue, through=month)
+        for _ in range(rng.randint(0, 2)):
+            day = month.replace(day=rng.randint(2, 28))
+            if payments and day <= payments[-1][0]:
+                continue
+            amount = D(rng.randrange(50, 1200, 25))
+            on_day(day, pay, case, f"PAY-{seed}-{day:%m%d}", str(amount), day)
+            payments.append((day, amount))
+    as_of = date(2024, 9, 30)
+    on_day(as_of, charges_accrue, through=as_of)
+    with time_machine.travel(datetime(2024, 9, 30, 17, tzinfo=UTC), tick=False):
+        figure = case_arrears_interest(case=case, as_of=as_of)
+    assert figure.interest == _law(payments, months, as_of), payments
