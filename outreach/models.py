@@ -246,7 +246,9 @@ class Announcement(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
 
 
 class AnnouncementDelivery(OfficeWide, AuditedModel):
-    """What went to whom: one row per recipient address, claimed before sending (idempotent)."""
+    """What went to whom: one row per recipient address, claimed before sending, sent at least once
+    (``core.mail``: a relay that cannot take mail leaves it pending for a retry; a 5xx refusal of
+    the address fails it, with the reason)."""
 
     announcement = models.ForeignKey(Announcement, on_delete=models.PROTECT, related_name="deliveries")
     email = models.EmailField()
@@ -258,6 +260,7 @@ class AnnouncementDelivery(OfficeWide, AuditedModel):
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True
     )
     subject = models.CharField(max_length=250, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a sender took it (core/mail.py).")
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
 

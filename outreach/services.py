@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
+from core.mail import MailFields, mail_outbox_send
 from core.models import DomainEvent
 from core.services import event_record, repeat_refuse, row_repeat_refuse, saved_created_or_changed
 from core.stale import Shown, refuse_if_changed
@@ -37,7 +38,6 @@ from core.stale import Shown, refuse_if_changed
 from .choices import (
     OPEN_INQUIRY_STATUSES,
     AnnouncementStatus,
-    DeliveryStatus,
     EventStatus,
     InquiryStatus,
     QuestionKind,
@@ -426,51 +426,45 @@ def survey_invitation_email(*, survey: Survey, email: str, link: str) -> tuple[s
     return multilingual_email(build)
 
 
-def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[str, int]:
-    """Send every pending delivery of an announcement once. Safe to re-run: sent rows are skipped.
+ANNOUNCEMENT_MAIL = MailFields(status="status", claimed_at="claimed_at", sent_at="sent_at", error="error")
 
+
+def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[str, int]:
+    """Send every pending delivery of an announcement once (``core.mail``). Safe to re-run: sent rows
+    are skipped.
+
+    A recipient the relay refuses for good (5xx) is marked ``failed`` with the reason, shown on the
+    announcement's page. A relay that cannot take mail now (connection refused, 4xx) leaves the rest
+    ``pending`` and raises ``MailRelayUnavailable``: the task retries, then the jobs watchdog.
     ``takeover``: the worker that held this job died (``core.jobs``). A row it left ``sending`` may or
     may not have reached the mail server; it is sent again (at least once: a second copy of an
     announcement is better than none, and SMTP offers no way to ask).
     """
     announcement = Announcement.objects.get(pk=announcement_id)
-    if takeover:
-        announcement.deliveries.filter(status=DeliveryStatus.SENDING).update(status=DeliveryStatus.PENDING)
     public_url = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/") + reverse(
         "outreach:public_announcement_detail", kwargs={"pk": announcement.pk}
     )
-    counts = {"sent": 0, "failed": 0}
-    for delivery_id in list(announcement.deliveries.filter(status=DeliveryStatus.PENDING).values_list("pk", flat=True)):
-        # Claim: only one worker moves a row from pending to sending.
-        if (
-            AnnouncementDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.SENDING
-            )
-            != 1
-        ):
-            continue
-        delivery = AnnouncementDelivery.objects.get(pk=delivery_id)
+
+    def message(delivery: AnnouncementDelivery) -> EmailMessage:
         subject, body = announcement_email(
             announcement=announcement, subject=delivery.subject, email=delivery.email, public_url=public_url
         )
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.email])
-        except Exception as exc:  # noqa: BLE001 — record the failure on the row, keep sending
-            AnnouncementDelivery.objects.filter(pk=delivery_id).update(
-                status=DeliveryStatus.FAILED, error=str(exc)[:500]
-            )
-            counts["failed"] += 1
-            continue
-        AnnouncementDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
-        counts["sent"] += 1
-    if counts["sent"] or counts["failed"]:
+        return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.email])
+
+    result = mail_outbox_send(
+        announcement.deliveries.all(), message=message, fields=ANNOUNCEMENT_MAIL, takeover=takeover
+    )
+    counts = {"sent": result.sent, "failed": result.failed}
+    if result.sent or result.failed:
         event_record(
             verb="outreach.announcement_sent",
             subject=announcement,
             actor_label="announcement_send_task",
-            summary=f"{counts['sent']} sent, {counts['failed']} failed",
-            data=counts,
+            summary=f"{counts['sent']} sent, {counts['failed']} failed"
+            + (" (the relay is down: the rest wait for a retry)" if result.relay_down else ""),
+            data={**counts, "relay_down": result.relay_down},
         )
+    result.raise_if_relay_down()
     return counts
 
 
