@@ -685,31 +685,40 @@ def survey_late_attendees_held(*, survey: Survey, waiting: int) -> bool:
 
 def survey_invite_attendees(*, survey: Survey, by: User) -> int:
     """E-mail a single-use link to every attendee of the survey's event who has neither answered nor
-    been sent one (``survey_attendees_to_invite``). Returns invitations sent. Sending again sends
+    been sent one (``survey_attendees_to_invite``). Returns the links queued. Sending again sends
     only to attendees added since, and only once ``LATE_BATCH_MIN`` of them are waiting (fewer are
     held: 0 is returned and nothing written); two sends at once are serialised on the survey row,
     and the database holds one invitation per registration.
 
+    The e-mails go out at least once (``core.mail``): each attendee's ``SurveyInvitee`` row waits
+    ``pending`` with its link's token sealed (encrypted) and a leased job sends them
+    (``survey_invitations_send``), retried while the relay cannot take mail and taken over if its
+    worker dies, always with the same token — an attendee is never sent two different links.
+
     The e-mail promises anonymous answers: who was sent a link (``SurveyInvitee``) is recorded apart
     from the links, which name nobody and are made in a shuffled order, so neither a link nor its
-    place in the batch leads from a response to the attendee. Which batch a link belongs to does
+    place in the batch leads from a response to the attendee. The sealed token is the one tie, kept
+    only until the link is handed to the relay and then erased. Which batch a link belongs to does
     show (ids, ``created_at``): a response is anonymous among the attendees of its batch, the whole
     event for the first send, at least ``LATE_BATCH_MIN`` for any later one."""
     if survey.event_id is None:
         raise ValidationError("The survey is not tied to an event.")
-    messages = []
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
         regs = survey_attendees_to_invite(survey=survey)
         if survey_late_attendees_held(survey=survey, waiting=len(regs)):
             return 0
-        SurveyInvitee.objects.bulk_create([SurveyInvitee(survey=survey, registration=reg) for reg in regs])
-        shuffled = list(regs)
+        if not regs:
+            return 0
+        tokens = {reg.pk: secrets.token_urlsafe(24) for reg in regs}
+        # The invitee rows in registration order, the links in a shuffled one: no order ties them.
+        SurveyInvitee.objects.bulk_create(
+            [SurveyInvitee(survey=survey, registration=reg, sealed_token=tokens[reg.pk]) for reg in regs]
+        )
+        shuffled = list(tokens.values())
         secrets.SystemRandom().shuffle(shuffled)
-        for reg in shuffled:
-            raw = secrets.token_urlsafe(24)
+        for raw in shuffled:
             SurveyInvitation.objects.create(survey=survey, token_hash=token_hash(raw))
-            messages.append((reg.email, raw))
         event_record(
             verb="outreach.survey_attendees_invited",
             subject=survey,
@@ -717,16 +726,41 @@ def survey_invite_attendees(*, survey: Survey, by: User) -> int:
             summary=f"{len(regs)} invited",
             data={"sent": len(regs)},
         )
+        batch = SurveyInvitee.objects.filter(survey=survey).count()
+        job_enqueue(
+            task="outreach.tasks.survey_invitations_send_task",
+            args=[survey.pk],
+            key=f"survey_invitations:{survey.pk}:{batch}",
+        )
+    return len(regs)
 
-    def send():
-        base = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/")
-        for email, raw in messages:
-            link = base + reverse("outreach:feedback_form", kwargs={"token": raw})
-            subject, body = survey_invitation_email(survey=survey, email=email, link=link)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
 
-    transaction.on_commit(send)
-    return len(messages)
+# What a survey link's e-mail keeps (core.mail): no send time (when each attendee's link went out,
+# set against when answers came in, would narrow who answered); the sealed token and the claim time
+# erased once the e-mail is sent or refused for good.
+SURVEY_MAIL = MailFields(sent_at=None, erase={"sealed_token": "", "email_claimed_at": None})
+
+
+def survey_invitations_send(*, survey_id: int, takeover: bool = False) -> dict[str, int]:
+    """Send every waiting survey link of ``survey_id`` once (``core.mail``); the task's job retries
+    while the relay cannot take mail (``MailRelayUnavailable``), and ``takeover`` re-sends what a
+    dead worker left ``sending`` — the same link, from the sealed token."""
+    survey = Survey.objects.select_related("event").get(pk=survey_id)
+    base = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/")
+
+    def message(invitee: SurveyInvitee) -> EmailMessage:
+        raw = invitee.sealed_token
+        if not raw or not SurveyInvitation.objects.filter(token_hash=token_hash(raw)).exists():
+            raise ValueError("no link is waiting for this attendee")  # failed: never a second link
+        email = invitee.registration.email
+        link = base + reverse("outreach:feedback_form", kwargs={"token": raw})
+        subject, body = survey_invitation_email(survey=survey, email=email, link=link)
+        return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+
+    rows = SurveyInvitee.objects.filter(survey=survey)
+    result = mail_outbox_send(rows, message=message, fields=SURVEY_MAIL, takeover=takeover)
+    result.raise_if_relay_down()
+    return {"sent": result.sent, "failed": result.failed}
 
 
 def survey_invitation_find(*, token: str) -> SurveyInvitation | None:
