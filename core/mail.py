@@ -109,6 +109,28 @@ def mail_error_transient(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno is not None
 
 
+def mail_error_text(exc: BaseException) -> str:
+    """The relay's answer as a person reads it: "550 5.1.1 mailbox unavailable" (per recipient when
+    several were refused), else the error's kind and message."""
+
+    def reply(code: int, message: bytes | str) -> str:
+        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        return f"{code} {text}".strip()
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = [reply(code, message) for code, message in exc.recipients.values()]
+        text = (
+            replies[0]
+            if len(replies) == 1
+            else "; ".join(f"{a}: {r}" for a, r in zip(exc.recipients, replies, strict=True))
+        )
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        text = reply(exc.smtp_code, exc.smtp_error)
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return text[:500]
+
+
 def stale_before() -> Any:
     return timezone.now() - timedelta(seconds=settings.CASEWORKS_MAIL_SENDING_STALE_SECONDS)
 
@@ -163,7 +185,7 @@ def mail_outbox_send(
             except Exception as exc:  # noqa: BLE001 — sorted below: retry later, or refused for good
                 _closed(connection)
                 connection = None
-                reason = f"{type(exc).__name__}: {exc}"[:500]
+                reason = mail_error_text(exc)
                 if mail_error_transient(exc):
                     mine.update(**{fields.status: EmailStatus.PENDING, fields.error: f"will retry: {reason}"[:500]})
                     result.relay_down = reason

@@ -43,3 +43,14 @@ def test_the_relay_cannot_take_mail_now(exc):
 )
 def test_the_relay_refused_this_message_for_good(exc):
     assert not mail_error_transient(exc)
+
+
+def test_the_relays_answer_is_shown_as_a_person_reads_it():
+    from core.mail import mail_error_text
+
+    refused = smtplib.SMTPRecipientsRefused({"a@x.example": (550, b"5.1.1 mailbox unavailable")})
+    assert mail_error_text(refused) == "550 5.1.1 mailbox unavailable"
+    assert mail_error_text(smtplib.SMTPDataError(451, b"4.7.1 try again later")) == "451 4.7.1 try again later"
+    assert mail_error_text(ConnectionRefusedError(111, "Connection refused")) == (
+        "ConnectionRefusedError: [Errno 111] Connection refused"
+    )
