@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.crypto import get_random_string
 
 from core.history import HistoricalRecords
+from core.mail import EmailStatus
 from core.models import RestrictedQuerySet, ScheduledRun, partner_agency_reference, staff_reference
 
 from .choices import (
@@ -260,6 +261,14 @@ class Notice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(max_length=120, unique=True)
+    # Its e-mail (core.mail): pending → sending (claimed, with the time) → sent, or failed when the
+    # relay refuses the address for good; later runs send what is still pending.
+    email_status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

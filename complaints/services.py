@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -25,6 +25,7 @@ from accounts.models import User
 from core import business_days
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
+from core.mail import mail_outbox_send
 from core.numbering import save_with_unique_number
 from core.services import acting_user, event_about, repeat_refuse, row_repeat_refuse, saved_with_event
 
@@ -723,39 +724,45 @@ def _reminder_candidates(*, today: date, ombudspersons: list, run: ReminderRun) 
     return notices
 
 
-def _send_emails(notices: list[Notice]) -> int:
-    messages = []
-    for notice in notices:
-        complaint = notice.complaint  # reminders are always about a complaint
-        if notice.user.email and complaint is not None:
-            link = reverse("complaints:complaint_detail", kwargs={"number": complaint.number})
-            messages.append(
-                EmailMessage(
-                    subject=f"Caseworks: {notice.message}", body=f"{notice.message}\n\n{link}", to=[notice.user.email]
-                )
-            )
-    if messages:
-        get_connection(fail_silently=True).send_messages(messages)
-    return len(messages)
+def _notice_email(notice: Notice) -> EmailMessage:
+    notice = Notice.objects.select_related("user", "complaint").get(pk=notice.pk)
+    complaint = notice.complaint
+    if complaint is None:  # reminders are always about a complaint (the rows sent are filtered so)
+        raise ValueError("the notice is about no complaint")
+    link = reverse("complaints:complaint_detail", kwargs={"number": complaint.number})
+    return EmailMessage(
+        subject=f"Caseworks: {notice.message}", body=f"{notice.message}\n\n{link}", to=[notice.user.email]
+    )
 
 
-def reminders_send(*, today: date | None = None) -> ReminderRun:
+def reminders_send(
+    *, today: date | None = None, takeover: bool = False, raise_if_relay_down: bool = False
+) -> ReminderRun:
     """Daily: due-soon and overdue complaints, and referrals still to forward → an in-app notice
     and an email. Set-based: existing dedupe keys are read per chunk and new notices are
     bulk-inserted under an advisory lock (overlapping runs take turns), so each notice — one per
-    complaint, due date and person — is written and emailed once; a re-run adds nothing."""
+    complaint, due date and person — is written once; a re-run adds nothing.
+
+    The e-mails go out at least once (``core.mail``): each notice is claimed ``pending → sending``,
+    then marked ``sent`` (``emailed_at``) once the relay took it, and ``emails_sent`` counts those.
+    A relay that cannot take mail leaves the rest ``pending`` (every later run sends them) and is
+    recorded in the run's errors (``raise_if_relay_down``, the task: then raises
+    ``MailRelayUnavailable`` so it is retried); an address refused for good is ``failed``, in the
+    errors too. A notice left ``sending`` by a dead worker is sent again on the job's take-over
+    (``takeover``) or by a later run once ``CASEWORKS_MAIL_SENDING_STALE_SECONDS`` have passed."""
     from accounts.models import User
 
     today = today or _today()
     run = ReminderRun.objects.create(run_on=today)
     ombudspersons = list(User.objects.filter(groups__name="ombudsperson", is_active=True))
+    result = None
     try:
         candidates = _reminder_candidates(today=today, ombudspersons=ombudspersons, run=run)
         for start in range(0, len(candidates), 1000):
             chunk = candidates[start : start + 1000]
             with transaction.atomic():
                 # Two overlapping runs take turns here: the second sees the first's notices as
-                # known once it commits, so no email goes out twice.
+                # known once it commits, so no notice is written twice.
                 advisory_xact_lock("complaints.reminders")
                 known = set(
                     Notice.objects.filter(dedupe_key__in=[n.dedupe_key for n in chunk]).values_list(
@@ -764,18 +771,27 @@ def reminders_send(*, today: date | None = None) -> ReminderRun:
                 )
                 fresh = [n for n in chunk if n.dedupe_key not in known]
                 Notice.objects.bulk_create(fresh, ignore_conflicts=True)
-            run.emails_sent += _send_emails(fresh)
+        emailable = Notice.objects.filter(complaint__isnull=False).exclude(user__email="")
+        result = mail_outbox_send(emailable, message=_notice_email, takeover=takeover)
+        run.emails_sent = result.sent
+        run.errors = list(result.errors)
+        if result.relay_down:
+            run.errors.append(f"mail relay unavailable, e-mails wait for a retry: {result.relay_down}"[:500])
+            logger.warning("complaint reminders: mail relay unavailable: %s", result.relay_down)
     except Exception as exc:  # noqa: BLE001 — the run row records the failure
-        run.errors = [repr(exc)[:500]]
+        run.errors = [*run.errors, repr(exc)[:500]]
     run.finished_at = timezone.now()
     run.save()
     event_about(
         run,
         verb="complaint.reminders_sent",
         actor_label="complaints.tasks.send_reminders_task",
-        summary=f"{run.overdue} overdue, {run.due_soon} due soon, {run.referrals} referrals; {run.emails_sent} emails",
+        summary=f"{run.overdue} overdue, {run.due_soon} due soon, {run.referrals} referrals; {run.emails_sent} emails"
+        + (f"; {len(run.errors)} errors" if run.errors else ""),
         data={"errors": run.errors},
     )
+    if raise_if_relay_down and result is not None:
+        result.raise_if_relay_down()
     return run
 
 

@@ -3,6 +3,7 @@
 from django.db import models
 
 from core.events import event_choices
+from core.mail import EmailStatus
 
 
 class OrganisationKind(models.TextChoices):
@@ -69,11 +70,9 @@ class RecipientKind(models.TextChoices):
     MEDIA = "media", "Media contact"
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+# The announcement delivery's e-mail states: core.mail.EmailStatus, the states every background
+# e-mail row shares (the sender claims pending → sending, then sent or failed).
+DeliveryStatus = EmailStatus
 
 
 class InquiryStatus(models.TextChoices):

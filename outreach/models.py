@@ -13,7 +13,9 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.dates import display_date
+from core.fields import EncryptedCharField
 from core.history import HistoricalRecords
+from core.mail import EmailStatus
 from core.models import AuditedModel, DetailUrlMixin, OfficeWide, RestrictedQuerySet, ScheduledRun, TimeStampedModel
 
 from .choices import (
@@ -246,7 +248,9 @@ class Announcement(DetailUrlMixin, OfficeWide, TimeStampedModel, AuditedModel):
 
 
 class AnnouncementDelivery(OfficeWide, AuditedModel):
-    """What went to whom: one row per recipient address, claimed before sending (idempotent)."""
+    """What went to whom: one row per recipient address, claimed before sending, sent at least once
+    (``core.mail``: a relay that cannot take mail leaves it pending for a retry; a 5xx refusal of
+    the address fails it, with the reason)."""
 
     announcement = models.ForeignKey(Announcement, on_delete=models.PROTECT, related_name="deliveries")
     email = models.EmailField()
@@ -258,6 +262,7 @@ class AnnouncementDelivery(OfficeWide, AuditedModel):
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True
     )
     subject = models.CharField(max_length=250, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a sender took it (core/mail.py).")
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
 
@@ -400,11 +405,23 @@ class SurveyInvitation(OfficeWide, models.Model):
 
 
 class SurveyInvitee(OfficeWide, models.Model):
-    """An attendee who was e-mailed a link to ``survey``, so that sending again sends only to the
-    attendees added since. Never which link: nothing leads from an answer to the person."""
+    """An attendee sent a link to ``survey`` (one per registration: sending again sends only to the
+    attendees added since), and that link's e-mail (``core.mail``: pending → sending → sent, or
+    failed when the relay refuses the address for good).
+
+    Never which link, once it is e-mailed: nothing then leads from an answer to the person. Until
+    then ``sealed_token`` holds the link's token encrypted (the field keys), so that a relay outage
+    or a dead worker does not lose it and a retry sends the *same* link; it is erased when the
+    e-mail is sent or refused for good, and no send time is kept (``email_claimed_at`` is cleared)."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitees")
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    email_status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=500, blank=True)
+    sealed_token = EncryptedCharField(blank=True, help_text="The link's token until it is e-mailed (encrypted).")
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -12,6 +12,8 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.mail import EmailStatus
+
 from .choices import OPEN_INQUIRY_STATUSES, AnnouncementStatus, Audience, EventStatus, InquiryStatus, QuestionKind
 from .models import Announcement, Event, MediaInquiry, Survey, SurveyAnswer, SurveyQuestion
 from .services import due_soon_window
@@ -228,6 +230,19 @@ class QuestionResult:
     no: int = 0
     texts: list[str] = field(default_factory=list)
     themes: list[tuple[str, int]] = field(default_factory=list)
+
+
+def survey_link_emails(*, survey: Survey) -> dict:
+    """The e-mailed links of a survey (``SurveyInvitee``): how many went out, how many wait for the
+    relay, and the attendees whose address it refused for good (name, e-mail, reason)."""
+    counts = dict(survey.invitees.values_list("email_status").annotate(n=Count("pk")).values_list("email_status", "n"))
+    refused = list(
+        survey.invitees.filter(email_status=EmailStatus.FAILED)
+        .select_related("registration")
+        .order_by("registration__name", "pk")
+    )
+    waiting = counts.get(EmailStatus.PENDING, 0) + counts.get(EmailStatus.SENDING, 0)
+    return {"sent": counts.get(EmailStatus.SENT, 0), "waiting": waiting, "refused": refused, "any": bool(counts)}
 
 
 def survey_results(*, survey: Survey) -> dict:

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
+from core.mail import MailFields, mail_outbox_send
 from core.models import DomainEvent
 from core.services import event_about, repeat_refuse, row_repeat_refuse, saved_created_or_changed
 from core.stale import Shown, refuse_if_changed
@@ -37,7 +38,6 @@ from core.stale import Shown, refuse_if_changed
 from .choices import (
     OPEN_INQUIRY_STATUSES,
     AnnouncementStatus,
-    DeliveryStatus,
     EventStatus,
     InquiryStatus,
     QuestionKind,
@@ -417,51 +417,45 @@ def survey_invitation_email(*, survey: Survey, email: str, link: str) -> tuple[s
     return multilingual_email(build)
 
 
-def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[str, int]:
-    """Send every pending delivery of an announcement once. Safe to re-run: sent rows are skipped.
+ANNOUNCEMENT_MAIL = MailFields(status="status", claimed_at="claimed_at", sent_at="sent_at", error="error")
 
+
+def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[str, int]:
+    """Send every pending delivery of an announcement once (``core.mail``). Safe to re-run: sent rows
+    are skipped.
+
+    A recipient the relay refuses for good (5xx) is marked ``failed`` with the reason, shown on the
+    announcement's page. A relay that cannot take mail now (connection refused, 4xx) leaves the rest
+    ``pending`` and raises ``MailRelayUnavailable``: the task retries, then the jobs watchdog.
     ``takeover``: the worker that held this job died (``core.jobs``). A row it left ``sending`` may or
     may not have reached the mail server; it is sent again (at least once: a second copy of an
     announcement is better than none, and SMTP offers no way to ask).
     """
     announcement = Announcement.objects.get(pk=announcement_id)
-    if takeover:
-        announcement.deliveries.filter(status=DeliveryStatus.SENDING).update(status=DeliveryStatus.PENDING)
     public_url = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/") + reverse(
         "outreach:public_announcement_detail", kwargs={"pk": announcement.pk}
     )
-    counts = {"sent": 0, "failed": 0}
-    for delivery_id in list(announcement.deliveries.filter(status=DeliveryStatus.PENDING).values_list("pk", flat=True)):
-        # Claim: only one worker moves a row from pending to sending.
-        if (
-            AnnouncementDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.SENDING
-            )
-            != 1
-        ):
-            continue
-        delivery = AnnouncementDelivery.objects.get(pk=delivery_id)
+
+    def message(delivery: AnnouncementDelivery) -> EmailMessage:
         subject, body = announcement_email(
             announcement=announcement, subject=delivery.subject, email=delivery.email, public_url=public_url
         )
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.email])
-        except Exception as exc:  # noqa: BLE001 — record the failure on the row, keep sending
-            AnnouncementDelivery.objects.filter(pk=delivery_id).update(
-                status=DeliveryStatus.FAILED, error=str(exc)[:500]
-            )
-            counts["failed"] += 1
-            continue
-        AnnouncementDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
-        counts["sent"] += 1
-    if counts["sent"] or counts["failed"]:
+        return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.email])
+
+    result = mail_outbox_send(
+        announcement.deliveries.all(), message=message, fields=ANNOUNCEMENT_MAIL, takeover=takeover
+    )
+    counts = {"sent": result.sent, "failed": result.failed}
+    if result.sent or result.failed:
         event_about(
             announcement,
             verb="outreach.announcement_sent",
             actor_label="announcement_send_task",
-            summary=f"{counts['sent']} sent, {counts['failed']} failed",
-            data=counts,
+            summary=f"{counts['sent']} sent, {counts['failed']} failed"
+            + (" (the relay is down: the rest wait for a retry)" if result.relay_down else ""),
+            data={**counts, "relay_down": result.relay_down},
         )
+    result.raise_if_relay_down()
     return counts
 
 
@@ -682,31 +676,40 @@ def survey_late_attendees_held(*, survey: Survey, waiting: int) -> bool:
 
 def survey_invite_attendees(*, survey: Survey, by: User) -> int:
     """E-mail a single-use link to every attendee of the survey's event who has neither answered nor
-    been sent one (``survey_attendees_to_invite``). Returns invitations sent. Sending again sends
+    been sent one (``survey_attendees_to_invite``). Returns the links queued. Sending again sends
     only to attendees added since, and only once ``LATE_BATCH_MIN`` of them are waiting (fewer are
     held: 0 is returned and nothing written); two sends at once are serialised on the survey row,
     and the database holds one invitation per registration.
 
+    The e-mails go out at least once (``core.mail``): each attendee's ``SurveyInvitee`` row waits
+    ``pending`` with its link's token sealed (encrypted) and a leased job sends them
+    (``survey_invitations_send``), retried while the relay cannot take mail and taken over if its
+    worker dies, always with the same token — an attendee is never sent two different links.
+
     The e-mail promises anonymous answers: who was sent a link (``SurveyInvitee``) is recorded apart
     from the links, which name nobody and are made in a shuffled order, so neither a link nor its
-    place in the batch leads from a response to the attendee. Which batch a link belongs to does
+    place in the batch leads from a response to the attendee. The sealed token is the one tie, kept
+    only until the link is handed to the relay and then erased. Which batch a link belongs to does
     show (ids, ``created_at``): a response is anonymous among the attendees of its batch, the whole
     event for the first send, at least ``LATE_BATCH_MIN`` for any later one."""
     if survey.event_id is None:
         raise ValidationError("The survey is not tied to an event.")
-    messages = []
     with transaction.atomic():
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
         regs = survey_attendees_to_invite(survey=survey)
         if survey_late_attendees_held(survey=survey, waiting=len(regs)):
             return 0
-        SurveyInvitee.objects.bulk_create([SurveyInvitee(survey=survey, registration=reg) for reg in regs])
-        shuffled = list(regs)
+        if not regs:
+            return 0
+        tokens = {reg.pk: secrets.token_urlsafe(24) for reg in regs}
+        # The invitee rows in registration order, the links in a shuffled one: no order ties them.
+        SurveyInvitee.objects.bulk_create(
+            [SurveyInvitee(survey=survey, registration=reg, sealed_token=tokens[reg.pk]) for reg in regs]
+        )
+        shuffled = list(tokens.values())
         secrets.SystemRandom().shuffle(shuffled)
-        for reg in shuffled:
-            raw = secrets.token_urlsafe(24)
+        for raw in shuffled:
             SurveyInvitation.objects.create(survey=survey, token_hash=token_hash(raw))
-            messages.append((reg.email, raw))
         event_about(
             survey,
             verb="outreach.survey_attendees_invited",
@@ -714,16 +717,41 @@ def survey_invite_attendees(*, survey: Survey, by: User) -> int:
             summary=f"{len(regs)} invited",
             data={"sent": len(regs)},
         )
+        batch = SurveyInvitee.objects.filter(survey=survey).count()
+        job_enqueue(
+            task="outreach.tasks.survey_invitations_send_task",
+            args=[survey.pk],
+            key=f"survey_invitations:{survey.pk}:{batch}",
+        )
+    return len(regs)
 
-    def send():
-        base = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/")
-        for email, raw in messages:
-            link = base + reverse("outreach:feedback_form", kwargs={"token": raw})
-            subject, body = survey_invitation_email(survey=survey, email=email, link=link)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
 
-    transaction.on_commit(send)
-    return len(messages)
+# What a survey link's e-mail keeps (core.mail): no send time (when each attendee's link went out,
+# set against when answers came in, would narrow who answered); the sealed token and the claim time
+# erased once the e-mail is sent or refused for good.
+SURVEY_MAIL = MailFields(sent_at=None, erase={"sealed_token": "", "email_claimed_at": None})
+
+
+def survey_invitations_send(*, survey_id: int, takeover: bool = False) -> dict[str, int]:
+    """Send every waiting survey link of ``survey_id`` once (``core.mail``); the task's job retries
+    while the relay cannot take mail (``MailRelayUnavailable``), and ``takeover`` re-sends what a
+    dead worker left ``sending`` — the same link, from the sealed token."""
+    survey = Survey.objects.select_related("event").get(pk=survey_id)
+    base = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/")
+
+    def message(invitee: SurveyInvitee) -> EmailMessage:
+        raw = invitee.sealed_token
+        if not raw or not SurveyInvitation.objects.filter(token_hash=token_hash(raw)).exists():
+            raise ValueError("no link is waiting for this attendee")  # failed: never a second link
+        email = invitee.registration.email
+        link = base + reverse("outreach:feedback_form", kwargs={"token": raw})
+        subject, body = survey_invitation_email(survey=survey, email=email, link=link)
+        return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+
+    rows = SurveyInvitee.objects.filter(survey=survey)
+    result = mail_outbox_send(rows, message=message, fields=SURVEY_MAIL, takeover=takeover)
+    result.raise_if_relay_down()
+    return {"sent": result.sent, "failed": result.failed}
 
 
 def survey_invitation_find(*, token: str) -> SurveyInvitation | None:

@@ -562,6 +562,7 @@ class SurveyDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["results"] = selectors.survey_results(survey=self.object)
+        context["link_emails"] = selectors.survey_link_emails(survey=self.object)
         context["question_form"] = SurveyQuestionForm()
         context["link_form"] = InvitationBatchForm()
         return context
@@ -659,7 +660,7 @@ class SurveyInviteAttendeesView(ConfirmStepMixin, PostActionView):
                 f"No links e-mailed: {waiting} attendee(s) wait until {services.LATE_BATCH_MIN} are "
                 "waiting, so that their answers cannot be told apart."
             )
-        return f"Feedback links e-mailed to {count} attendees."
+        return f"Feedback links are being e-mailed to {count} attendees (the survey's page shows them go out)."
 
 
 class FeedbackFormView(PublicMixin, View):

@@ -250,3 +250,14 @@ def api_client_with(db):
         return api
 
     return make
+
+
+@pytest.fixture
+def relay(settings):
+    """A mail relay the test can take down (tests/mail_relay.py), up again after the test."""
+    from tests import mail_relay
+
+    settings.EMAIL_BACKEND = "tests.mail_relay.Relay"
+    mail_relay.STATE = state = mail_relay.RelayState()
+    yield state
+    state.up()

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.history import HistoricalRecords
+from core.mail import EmailStatus
 from core.models import (
     AuditedModel,
     DetailUrlMixin,
@@ -327,7 +328,14 @@ class TrainingReminder(models.Model):
     due_on = models.DateField(null=True, blank=True)
     cycle_key = models.CharField(max_length=40)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The e-mail (core.mail): pending → sending (claimed, with the time) → sent, or failed when the
+    # relay refuses the address for good. A row left sending by a dead worker is sent again.
+    email_status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=500, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     run = models.ForeignKey("ReminderRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders")
 

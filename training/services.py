@@ -9,13 +9,14 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from core.dates import date_in_bounds
+from core.mail import mail_outbox_send
 from core.services import (
     event_about,
     events_bulk_record,
@@ -556,10 +557,20 @@ def _notify(*, user: User, subject: str, body: str) -> bool:
 REMINDED = (ComplianceStatus.DUE_SOON, ComplianceStatus.OVERDUE, ComplianceStatus.NEVER)
 
 
-def compliance_reminders_send(*, on: date | None = None) -> ReminderRun:
+def compliance_reminders_send(
+    *, on: date | None = None, takeover: bool = False, raise_if_relay_down: bool = False
+) -> ReminderRun:
     """The daily reminder: an in-app reminder (and an email) to each person whose required course is
     due soon, overdue or never taken — once per status and due date, so re-running the day (or a
-    redelivered task) repeats nothing. Each email is claimed by a conditional update before sending.
+    redelivered task) repeats nothing.
+
+    The e-mails go out at least once (``core.mail``): each reminder is claimed ``pending → sending``
+    with the time, then marked ``sent`` (``emailed_at``). A relay that cannot take mail leaves the
+    rest ``pending`` and the run records it in its errors (``raise_if_relay_down``, the task: then
+    raises ``MailRelayUnavailable`` so the task is retried); an address refused for good is
+    ``failed`` with the reason, in the errors too. A reminder left ``sending`` by a worker that died
+    is sent again by the run that takes its job over (``takeover``) or by any later run once
+    ``CASEWORKS_MAIL_SENDING_STALE_SECONDS`` have passed.
     """
     on = on or today()
     run = ReminderRun.objects.create(run_on=on)
@@ -581,28 +592,32 @@ def compliance_reminders_send(*, on: date | None = None) -> ReminderRun:
         events_bulk_record(
             [_reminder_event(r) for r in TrainingReminder.objects.filter(run=run).select_related("user", "course")]
         )
-    emails, errors = 0, []
-    pending = TrainingReminder.objects.filter(emailed_at__isnull=True, user__is_active=True).exclude(user__email="")
-    for reminder in pending.select_related("user", "course").order_by("pk"):
-        if not TrainingReminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        ):
-            continue  # another run claimed it
-        try:
-            _notify(
-                user=reminder.user,
-                subject=f"Training {reminder.get_status_display().lower()}: {reminder.course}",
-                body=_reminder_text(reminder),
-            )
-            emails += 1
-        except Exception as exc:  # noqa: BLE001 — release the claim so the next run retries
-            TrainingReminder.objects.filter(pk=reminder.pk).update(emailed_at=None)
-            errors.append({"reminder": reminder.pk, "error": str(exc)[:200]})
-            logger.warning("training reminder email failed", exc_info=True)
+
+    def message(reminder: TrainingReminder) -> EmailMessage:
+        reminder = TrainingReminder.objects.select_related("user", "course").get(pk=reminder.pk)
+        return EmailMessage(
+            f"Training {reminder.get_status_display().lower()}: {reminder.course}",
+            _reminder_text(reminder),
+            settings.DEFAULT_FROM_EMAIL,
+            [reminder.user.email],
+        )
+
+    emailable = TrainingReminder.objects.filter(user__is_active=True).exclude(user__email="")
+    result = mail_outbox_send(emailable, message=message, takeover=takeover)
+    errors: list = [{"error": e} for e in result.errors]
+    if result.relay_down:
+        errors.append({"error": f"mail relay unavailable, reminders wait for a retry: {result.relay_down}"[:300]})
+        logger.warning("training reminders: mail relay unavailable: %s", result.relay_down)
     ReminderRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), rows_checked=len(rows), reminders_created=created, emails_sent=emails, errors=errors
+        finished_at=timezone.now(),
+        rows_checked=len(rows),
+        reminders_created=created,
+        emails_sent=result.sent,
+        errors=errors,
     )
     run.refresh_from_db()
+    if raise_if_relay_down:
+        result.raise_if_relay_down()
     return run
 
 

@@ -251,6 +251,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="caseworks@localhost")
+# Seconds an SMTP call may block (Django's default is none: a hung relay would hold a row
+# "sending" and its job's lease for ever). Background e-mail is at least once (core/mail.py): a row
+# left "sending" longer than CASEWORKS_MAIL_SENDING_STALE_SECONDS (well above the time-out) by a
+# sender that died is sent again by the next send.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
+CASEWORKS_MAIL_SENDING_STALE_SECONDS = env.int("CASEWORKS_MAIL_SENDING_STALE_SECONDS", default=15 * 60)
 
 # REST framework -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 
 from complaints.models import Notice, ReminderRun
@@ -84,6 +85,40 @@ def test_referral_to_forward_reminds_its_author(people, django_capture_on_commit
     assert Notice.objects.filter(kind="referral", user=ivy).count() == 1
 
 
+def test_reminders_the_relay_refused_are_not_reported_sent_and_a_later_run_sends_them(
+    make_user, relay, django_capture_on_commit_callbacks
+):
+    """Red team (rtchaos): the e-mails went through ``get_connection(fail_silently=True)``: a relay
+    that refused them dropped them silently, ``emails_sent`` counted the messages built, and the
+    notices (committed first) kept every later run from e-mailing them."""
+    ivy = make_user("ombudsperson", username="ivy", email="ivy@example.org")
+    ComplaintFactory(investigator=ivy, received_on=date(2026, 10, 1), due_on=date(2026, 11, 20))  # overdue
+    relay.down()  # connection refused
+    # (eager in tests: the task's autoretry surfaces as Retry; a worker sends it again after a back-off)
+    with pytest.raises(Retry, match="Connection refused"):
+        send_reminders_task.delay("2026-11-23")
+    first = ReminderRun.objects.get()
+    assert first.emails_sent == 0 and "mail relay unavailable" in first.errors[0]
+    assert Notice.objects.get().email_status == "pending"
+    relay.up()
+    again = run("2026-11-23", django_capture_on_commit_callbacks)  # the retry, or the next run
+    assert again.emails_sent == 1 and again.errors == []
+    assert [m.to for m in mail.outbox] == [["ivy@example.org"]]
+    assert Notice.objects.get().email_status == "sent"
+
+
+def test_an_address_refused_for_good_is_in_the_runs_errors(make_user, relay, django_capture_on_commit_callbacks):
+    ivy = make_user("ombudsperson", username="ivy", email="ivy@example.org")
+    ComplaintFactory(investigator=ivy, received_on=date(2026, 10, 1), due_on=date(2026, 11, 20))
+    relay.refuse("ivy@example.org", 550)
+    first = run("2026-11-23", django_capture_on_commit_callbacks)
+    assert first.emails_sent == 0 and "550" in first.errors[0]
+    notice = Notice.objects.get()
+    assert notice.email_status == "failed" and "550" in notice.email_error
+    relay.up()
+    assert run("2026-11-23", django_capture_on_commit_callbacks).emails_sent == 0  # refused for good
+
+
 def test_the_schedule_is_declared():
     from complaints.schedules import SCHEDULES
 
@@ -120,4 +155,5 @@ def test_overlapping_runs_email_each_notice_once(make_user):
         thread.join()
 
     assert Notice.objects.count() == 20
-    assert sorted(r.emails_sent for r in runs) == [0, 20] and len(mail.outbox) == 20
+    # each notice is claimed before it is sent: whichever run sends it, it goes once
+    assert sum(r.emails_sent for r in runs) == 20 and len(mail.outbox) == 20

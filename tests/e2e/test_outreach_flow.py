@@ -77,3 +77,22 @@ def test_event_feedback_dashboard_flow(sign_in, live_server, browser):
     chart = page.locator("img[src$='/dashboard/charts/feedback.svg']")
     expect(chart).to_be_visible()
     assert page.evaluate("(img) => img.naturalWidth", chart.element_handle()) > 0
+
+
+def test_the_survey_page_shows_the_links_the_relay_refused(sign_in, live_server, relay, role_user):
+    from outreach import services
+    from tests.e2e.test_desk_flow import shoot
+    from tests.outreach.factories import EventFactory, SurveyFactory
+
+    event = EventFactory(title="Employer payroll workshop")
+    for i, name in enumerate(["Ana Ruiz", "Ben Okafor", "Chen Li", "Dana Moss", "Eli Stone"]):
+        services.registration_add(event=event, name=name, email=f"p{i}@mail.example", walk_in=True)
+    survey = SurveyFactory(event=event, title="Payroll workshop feedback")
+    relay.refuse("p2@mail.example", 550)
+    services.survey_invite_attendees(survey=survey, by=role_user("outreach"))  # committed: the job runs
+    page = sign_in("outreach", at=f"/outreach/surveys/{survey.pk}/")
+    expect(page.get_by_test_id("link-emails")).to_contain_text("4 e-mailed, 1 refused by the relay")
+    expect(page.get_by_role("region", name="Links the mail relay refused (scrolls sideways)")).to_contain_text(
+        "Chen Li"
+    )
+    shoot(page, "survey-refused-links")

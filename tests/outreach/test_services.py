@@ -1,13 +1,18 @@
+import smtplib
 from datetime import date, timedelta
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import timezone
 
-from core.models import DomainEvent
+from core.jobs import jobs_watchdog
+from core.models import DomainEvent, Job, JobStatus
 from outreach import services
 from outreach.choices import DeliveryStatus, InquiryStatus, QuestionKind, ReminderKind
 from outreach.models import AnnouncementDelivery, Material, MediaInquiry, MediaReminder, SurveyAnswer, SurveyResponse
@@ -232,22 +237,71 @@ def test_publish_twice_is_refused(outreach_user, django_capture_on_commit_callba
         services.announcement_publish(announcement=announcement, by=outreach_user)
 
 
-def test_a_failed_send_is_recorded_and_the_rest_go(outreach_user, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_recipient_refused_for_good_is_recorded_and_the_rest_go(
+    outreach_user, relay, django_capture_on_commit_callbacks, client_as
+):
     ContactFactory(email="bad@org.example")
     ContactFactory(email="good@org.example")
-    real = services.send_mail
-
-    def flaky(subject, body, sender, to):
-        if to == ["bad@org.example"]:
-            raise OSError("mailbox unavailable")
-        return real(subject, body, sender, to)
-
-    monkeypatch.setattr(services, "send_mail", flaky)
+    relay.refuse("bad@org.example", 550)  # 5xx: no such mailbox — retrying will not help
     announcement = AnnouncementFactory()
     with django_capture_on_commit_callbacks(execute=True):
         services.announcement_publish(announcement=announcement, by=outreach_user)
     statuses = dict(AnnouncementDelivery.objects.values_list("email", "status"))
     assert statuses == {"bad@org.example": "failed", "good@org.example": "sent"}
+    assert "550" in AnnouncementDelivery.objects.get(email="bad@org.example").error
+    assert Job.objects.get(key=f"announcement:{announcement.pk}").status == JobStatus.DONE
+    page = client_as("outreach").get(reverse("outreach:announcement_detail", args=[announcement.pk]))
+    assert "Refused by the mail relay" in page.content.decode() and "550" in page.content.decode()
+
+
+def test_a_relay_outage_during_an_announcement_loses_it_for_nobody(
+    outreach_user, relay, django_capture_on_commit_callbacks
+):
+    # given a relay that refuses connections while the announcement goes out
+    for i in range(3):
+        ContactFactory(email=f"c{i}@org.example")
+    relay.up_for(1)  # the first e-mail goes, then the relay is down
+    announcement = AnnouncementFactory()
+    # (eager in tests: the task's autoretry surfaces as Retry; a worker sends it again after a back-off)
+    with pytest.raises(Retry, match="Connection refused"), django_capture_on_commit_callbacks(execute=True):
+        services.announcement_publish(announcement=announcement, by=outreach_user)
+    statuses = dict(AnnouncementDelivery.objects.values_list("email", "status"))
+    assert sorted(statuses.values()) == ["pending", "pending", "sent"]  # nothing lost, nothing failed
+    errors = AnnouncementDelivery.objects.filter(status="pending").values_list("error", flat=True)
+    assert "will retry: ConnectionRefusedError" in " ".join(errors)  # the one that met the outage says so
+    job = Job.objects.get(key=f"announcement:{announcement.pk}")
+    assert job.status == JobStatus.SENT and "Connection refused" in job.error  # left for the watchdog
+    # when the relay is back, the watchdog re-sends the job its retries gave up on
+    relay.up()
+    later = timezone.now() + timedelta(seconds=settings.CASEWORKS_JOB_UNCLAIMED_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        assert jobs_watchdog()["dispatched"] == 1
+    # then every recipient has it once
+    assert sorted(m.to[0] for m in mail.outbox) == ["c0@org.example", "c1@org.example", "c2@org.example"]
+    assert set(AnnouncementDelivery.objects.values_list("status", flat=True)) == {"sent"}
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+
+
+@pytest.mark.parametrize(
+    "outage",
+    [
+        smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+        smtplib.SMTPRecipientsRefused({"c0@org.example": (451, b"4.7.1 try again later")}),
+        smtplib.SMTPDataError(421, b"4.4.2 service not available"),
+        TimeoutError("timed out"),
+    ],
+)
+def test_a_relay_that_says_try_again_later_keeps_the_delivery_pending(outreach_user, relay, outage):
+    ContactFactory(email="c0@org.example")
+    announcement = AnnouncementFactory()
+    services.announcement_publish(announcement=announcement, by=outreach_user)  # no commit: sent below
+    relay.down(outage)
+    with pytest.raises(ConnectionError):
+        services.announcement_send(announcement_id=announcement.pk)
+    assert AnnouncementDelivery.objects.get().status == "pending"
+    relay.up()
+    assert services.announcement_send(announcement_id=announcement.pk) == {"sent": 1, "failed": 0}
 
 
 def test_published_announcement_cannot_be_edited(outreach_user):

@@ -1,11 +1,13 @@
 """The daily reminder runs as a Celery task, emails and records in-app reminders, and is idempotent."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 
 from core.models import DomainEvent
+from training import services
 from training.models import ReminderRun, TrainingReminder
 from training.tasks import compliance_reminders_task
 
@@ -57,21 +59,53 @@ def test_reminder_without_email_is_still_in_app(make_user, mailoutbox):
     assert mailoutbox == []
 
 
-def test_failed_email_is_released_for_the_next_run(make_user, mailoutbox, monkeypatch):
+def test_a_relay_outage_leaves_the_reminder_waiting_and_a_later_run_sends_it(make_user, relay, mailoutbox):
     make_user("caseworker", email="cw@caseworks.example")
-    import training.services as services
-
-    def boom(**kwargs):
-        raise OSError("smtp down")
-
-    monkeypatch.setattr(services, "_notify", boom)
+    relay.down()  # connection refused
     run = services.compliance_reminders_send(on=date(2026, 11, 23))
-    assert run.emails_sent == 0 and len(run.errors) == 1
-    assert TrainingReminder.objects.get().emailed_at is None
-    monkeypatch.undo()
+    assert run.emails_sent == 0 and "mail relay unavailable" in run.errors[0]["error"]
+    reminder = TrainingReminder.objects.get()
+    assert (reminder.email_status, reminder.emailed_at) == ("pending", None)
+    relay.up()
     run = services.compliance_reminders_send(on=date(2026, 11, 23))
-    assert run.emails_sent == 1 and run.reminders_created == 0
-    assert len(mailoutbox) == 1
+    assert run.emails_sent == 1 and run.reminders_created == 0 and run.errors == []
+    assert [m.to for m in mailoutbox] == [["cw@caseworks.example"]]
+    assert TrainingReminder.objects.get().email_status == "sent"
+
+
+def test_the_task_is_retried_while_the_relay_is_down(make_user, relay):
+    make_user("caseworker", email="cw@caseworks.example")
+    relay.down()
+    # (eager in tests: the autoretry surfaces as Retry; a worker sends the task again after a back-off)
+    with time_machine.travel(noon(date(2026, 11, 23)), tick=False), pytest.raises(Retry, match="Connection refused"):
+        compliance_reminders_task.delay()
+    assert ReminderRun.objects.filter(errors__0__error__startswith="mail relay unavailable").exists()
+
+
+def test_an_address_refused_for_good_is_in_the_runs_errors_and_not_retried(make_user, relay, mailoutbox):
+    make_user("caseworker", email="gone@caseworks.example")
+    relay.refuse("gone@caseworks.example", 550)
+    run = services.compliance_reminders_send(on=date(2026, 11, 23))
+    assert run.emails_sent == 0 and "550" in run.errors[0]["error"]
+    assert TrainingReminder.objects.get().email_status == "failed"
+    relay.up()
+    assert services.compliance_reminders_send(on=date(2026, 11, 23)).emails_sent == 0
+
+
+def test_a_reminder_left_sending_by_a_dead_run_is_sent_again_once_stale(make_user, mailoutbox, settings):
+    make_user("caseworker", email="cw@caseworks.example")
+    start = noon(date(2026, 11, 23))
+    with time_machine.travel(start, tick=False):
+        services.compliance_reminders_send(on=date(2026, 11, 23))
+    # as a worker killed between its claim and the relay leaves it (tests/chaos/test_mail_kill.py)
+    TrainingReminder.objects.update(email_status="sending", emailed_at=None)
+    mailoutbox.clear()
+    with time_machine.travel(start + timedelta(seconds=60), tick=False):
+        assert services.compliance_reminders_send(on=date(2026, 11, 23)).emails_sent == 0  # may be alive
+    stale = start + timedelta(seconds=settings.CASEWORKS_MAIL_SENDING_STALE_SECONDS + 1)
+    with time_machine.travel(stale, tick=False):
+        assert services.compliance_reminders_send(on=date(2026, 11, 23)).emails_sent == 1
+    assert [m.to for m in mailoutbox] == [["cw@caseworks.example"]]
 
 
 def test_reminder_task_is_scheduled_daily():
