@@ -639,7 +639,7 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
 
 
 def iwo_pdf(iwo: IncomeWithholdingOrder) -> bytes:
-    """The IWO (and the NMSN, Parts A and B, where the order requires health coverage) as a PDF."""
+    """The IWO (and the NMSN Part A where the order requires health coverage) as a PDF."""
     kind = IwoKind(iwo.kind).label
     pdf = _Form(
         title=f"Income Withholding for Support - {kind} - {iwo.control_number}",
