@@ -771,7 +771,7 @@ def _rows() -> list[dict]:
         ccpa,
         "5",
         "15 USC 1673(b)(2)",
-        note="Added to either limit when the support is more than 12 weeks in arrears.",
+        note="Added to either limit when support owed is for a period before the 12 weeks ending with the workweek.",
     )
     add(
         "us.iwo.arrears_weeks",
@@ -779,7 +779,8 @@ def _rows() -> list[dict]:
         ccpa,
         "12",
         "15 USC 1673(b)(2); IWO form field 6",
-        note="Weeks of support in arrears above which the higher CCPA limit applies.",
+        note="Support owed for a period before this many weeks (ending with the workweek) raises the CCPA "
+        "limit: the age of the arrears decides, not their amount.",
     )
     add(
         "us.iwo.remit_business_days",

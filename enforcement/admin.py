@@ -213,7 +213,8 @@ from . import admin_files  # noqa: E402,F401  payment files and bank reconciliat
 
 @admin.register(IncomeWithholdingOrder)
 class IncomeWithholdingOrderAdmin(ReadOnlyAdmin):
-    """Issued documents are never edited (a change is an amended order). The employer's name and
+    """Issued documents are never edited (a change is an amended order); the kinds include the NMSN
+    sent alone (NMS) and its termination (NMT), filterable by kind. The employer's name and
     address are left out here: for an NCP with the family violence indicator they are whereabouts
     (the order's page shows them through ``cases.redaction``)."""
 

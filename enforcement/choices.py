@@ -231,20 +231,37 @@ EnforcementEvent = event_choices(
     reconciliation.exception_noted reconciliation.exception_resolved sweep.run_resumed
     new_hire.matched partner_file.accepted partner_file.fetched partner_file.processing partner_file.received
     partner_file.refused partner_file.replay partner_file.ready partner_file.sent withholding.employment_ended
-    withholding.order_issued withholding.order_printed
+    withholding.order_issued withholding.order_printed withholding.nmsn_issued withholding.nmsn_terminated
 """,
+    labels={
+        "withholding.nmsn_issued": "National Medical Support Notice sent without an income withholding order",
+        "withholding.nmsn_terminated": "Employer told there is no longer a current order for medical support",
+    },
 )
 EVENT_VERBS = EnforcementEvent
 # --- income withholding (IWO, OMB 0970-0154; e-IWO, OCSE Appendix D) ---------------------------
 
 
 class IwoKind(models.TextChoices):
-    """The IWO form's first boxes (1a-1d) and the e-IWO DTL "Document Action Code"."""
+    """The IWO form's first boxes (1a-1d) and the e-IWO DTL "Document Action Code"; and the two
+    documents of the National Medical Support Notice sent without an IWO (45 CFR 303.32(c)): the
+    NMSN alone when the order requires health care coverage but nothing is withheld in cash, and the
+    notice that there is no longer a current order for medical support (303.32(c)(7)). The e-IWO
+    has no action code for these two (``interchange.layouts.eiwo.ACTION_CODES``): paper only."""
 
     ORIGINAL = "ORG", "Original"
     AMENDED = "AMD", "Amended"
     LUMP_SUM = "LUM", "One-time order for a lump sum payment"
     TERMINATION = "TRM", "Termination"
+    NMSN = "NMS", "NMSN only (no cash withholding)"
+    NMSN_TERMINATION = "NMT", "NMSN ended (no medical support order)"
+
+
+# The kinds the e-IWO carries (its DTL Document Action Codes); the NMSN-only documents go on paper.
+EIWO_KINDS = ("ORG", "AMD", "TRM", "LUM")
+# The documents that stay in force at an employer until a successor or the employer ends them: the
+# one rule of "what is in force at this employer" (cash withholding, health coverage or both).
+IN_FORCE_KINDS = ("ORG", "AMD", "NMS")
 
 
 class IwoDelivery(models.TextChoices):

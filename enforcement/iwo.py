@@ -1,6 +1,9 @@
 """The Income Withholding for Support PDF (federal form OMB 0970-0154), and the National Medical
 Support Notice Part A (OMB 0970-0222; 45 CFR 303.32) that goes with it when the order requires
-health care coverage.
+health care coverage — or alone (``IwoKind.NMSN``) when there is no cash to withhold, and the
+one-page notice that there is no longer a current order for medical support
+(``IwoKind.NMSN_TERMINATION``, the form's "Termination Order/Notice" box; 303.32(c)(7)). An IWO
+that replaces one sent with the NMSN says what becomes of the coverage (``medical_support_statement``).
 
 Laid out like the federal form, in its order and with its field names, so a payroll clerk who
 knows the form finds each entry where they expect it: the document kind (1a-1d), the sender, the
@@ -158,6 +161,39 @@ def _ssn(iwo: IncomeWithholdingOrder) -> str:
     return f"{ssn[:3]}-{ssn[3:5]}-{ssn[5:]}" if len(ssn) == 9 else "Unknown"
 
 
+def _nmsn_successor(iwo: IncomeWithholdingOrder) -> IncomeWithholdingOrder | None:
+    """The NMSN-only notice issued after ``iwo`` (a termination of cash withholding while the order
+    still requires coverage: the two are issued together, ``iwo_reconcile_action``)."""
+    return IncomeWithholdingOrder.objects.filter(supersedes=iwo, kind=IwoKind.NMSN).first()
+
+
+def medical_support_statement(iwo: IncomeWithholdingOrder) -> str:
+    """What an amended or terminating IWO says of the National Medical Support Notice that went with
+    the order it replaces (45 CFR 303.32(c)): the coverage goes on under the NMSN sent alone, or
+    there is no longer a current order for medical support (303.32(c)(7)). Empty when the order it
+    replaces carried no NMSN, or the new one carries it again."""
+    before = iwo.supersedes
+    if before is None or not before.health_coverage_required or iwo.health_coverage_required:
+        return ""
+    if iwo.kind == IwoKind.TERMINATION:
+        notice = _nmsn_successor(iwo)
+        if notice is not None:
+            return (
+                "This termination ends cash withholding only. It does not end the health care coverage: the "
+                "order still requires the employee to provide health care coverage for the child(ren). Keep "
+                "the child(ren) enrolled and keep withholding the employee's contributions to the plan under "
+                f"the National Medical Support Notice, sent again on its own as Notice {notice.control_number} "
+                f"dated {_d(notice.issued_on)}."
+            )
+    return (
+        f"The National Medical Support Notice sent with income withholding order {before.control_number} also "
+        "ends: there is no longer a current order for medical support in effect for which this agency is "
+        "responsible (45 CFR 303.32(c)(7)). That Notice no longer requires you to enroll the child(ren) in "
+        "your group health plan or to withhold the employee's contributions for their coverage; tell the plan "
+        "administrator(s) to whom you sent Part B."
+    )
+
+
 def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     sdu = settings.CASEWORKS_SDU.get(iwo.case.jurisdiction, {})
     state = iwo.issuing_state
@@ -254,7 +290,15 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
             size=8.5,
             h=4.2,
         )
+        medical = medical_support_statement(iwo)
+        if medical:
+            pdf.ln(0.8)
+            pdf.para(medical, size=8.5, h=4.2)
     else:
+        medical = medical_support_statement(iwo)
+        if medical:
+            pdf.para(medical, size=7.8, h=3.4)
+            pdf.ln(0.5)
         pdf.para(
             f"This document is based on the support or withholding order from {state}. You are required by law "
             f"to deduct these amounts from the employee/obligor's income until further notice."
@@ -381,6 +425,10 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         size=7.5,
     )
     pdf.ln(5.5)
+    # The signature block, the copy box and the enclosure line stay together: a field row split by
+    # the page break would scatter its label and value over pages.
+    if pdf.will_page_break(10 + 5 + (4 if iwo.health_coverage_required else 0)):
+        pdf.add_page()
     pdf.field_row(
         ("Print Name of the Issuing Official", settings.CASEWORKS_OFFICE_NAME),
         ("Title of Issuing Official / Date", f"IV-D agency, {_d(iwo.issued_on)}"),
@@ -568,6 +616,9 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.cell(0, 6.5, "NATIONAL MEDICAL SUPPORT NOTICE", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.use(10, bold=True)
     pdf.cell(0, 5.5, "Part A - Notice to Withhold for Health Care Coverage", align="C", new_x="LMARGIN", new_y="NEXT")
+    _nmsn_kind_boxes(pdf, termination=False)
+    if iwo.kind == IwoKind.NMSN:
+        _nmsn_only_preface(pdf, iwo)
     pdf.para(
         "This Notice is issued under section 466(a)(19) of the Social Security Act, section 609(a)(5)(C) of the "
         "Employee Retirement Income Security Act of 1974, and for State and local government and church plans, "
@@ -638,8 +689,122 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     part_b(pdf, iwo, employee_address=employee_address, ssn=_ssn(iwo), employer_address=", ".join(_employer_lines(iwo)))
 
 
+def _nmsn_kind_boxes(pdf: _Form, *, termination: bool) -> None:
+    """The current Part A's two boxes: "National Medical Support Order/Notice (NMSN)" and
+    "Termination Order/Notice (Optional)" (OMB 0970-0222)."""
+    pdf.ln(0.5)
+    pdf.box(not termination, "National Medical Support Order/Notice (NMSN)", pdf.epw * 0.5, size=8.5, bold=True)
+    pdf.box(termination, "Termination Order/Notice (Optional)", pdf.epw * 0.5, size=8.5, bold=True)
+    pdf.ln(6)
+
+
+def _nmsn_only_preface(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
+    """Why this NMSN comes without an Income Withholding for Support, and how long it lasts."""
+    before = iwo.supersedes
+    pdf.ln(0.5)
+    pdf.set_fill_color(240, 240, 240)
+    pdf.use(8.5, bold=True)
+    lines = [
+        f"This National Medical Support Notice (document tracking identifier {iwo.control_number}) is sent "
+        "without an income "
+        "withholding order: the support order requires the employee to provide health care coverage for the "
+        "child(ren), and there is no cash support to withhold for it now. Do not withhold child support for "
+        "this case under this Notice; withhold only the employee's contributions to the health plan, as below."
+    ]
+    if before is not None and before.kind == IwoKind.TERMINATION:
+        lines.append(
+            f"Income withholding order {before.supersedes.control_number if before.supersedes else ''} was "
+            f"terminated by {before.control_number} dated {_d(before.issued_on)} (cash withholding only). The "
+            "health care coverage it required stays in effect under this Notice."
+        )
+    elif before is not None and before.kind == IwoKind.NMSN:
+        lines.append(f"This Notice replaces National Medical Support Notice {before.control_number}.")
+    lines.append(
+        "This Notice stays in effect until this agency notifies you that there is no longer a current order "
+        "for medical support (45 CFR 303.32(c)(7)), or the employee no longer works for you."
+    )
+    pdf.multi_cell(0, 4, pdf.text_(" ".join(lines)), border=1, fill=True, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+
+
+def _nmsn_termination(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
+    """The notice that there is no longer a current order for medical support (45 CFR
+    303.32(c)(7)): it ends the NMSN-only notice ``iwo.supersedes``."""
+    notice = iwo.supersedes
+    office = settings.CASEWORKS_OFFICE_NAME
+    pdf.add_page()
+    pdf.use(7)
+    pdf.cell(0, 3.5, "OMB No.: 0970-0222", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(13, bold=True)
+    pdf.cell(0, 6.5, "NATIONAL MEDICAL SUPPORT NOTICE", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(10, bold=True)
+    pdf.cell(0, 5.5, "Notice that medical support has ended (termination)", align="C", new_x="LMARGIN", new_y="NEXT")
+    # One page, as New York's "Termination of National Medical Support Notice" (CPLR 5241): the
+    # form's termination box checked, without the enrolment pages that no longer apply.
+    _nmsn_kind_boxes(pdf, termination=True)
+    rows = [
+        ("Issuing Agency", office, "Date of Notice", _d(iwo.issued_on)),
+        (
+            "Issuing Agency Address",
+            ", ".join(office_address_lines()),
+            "Document tracking identifier",
+            iwo.control_number or "",
+        ),
+        ("Employer Name", iwo.employer_name, "Employer FEIN", iwo.employer_fein or "-"),
+        ("Employer Address", ", ".join(_employer_lines(iwo)), "Case Number", iwo.remittance_id),
+        ("Employee Name", iwo.obligor_name, "Support Order Number", iwo.order_identifier),
+    ]
+    for left_label, left, right_label, right in rows:
+        pdf.field_row((left_label, left), (right_label, right), gap=1.2)
+    pdf.heading("TERMINATION")
+    pdf.para(
+        f"This notice ends National Medical Support Notice {notice.control_number if notice else ''} dated "
+        f"{_d(notice.issued_on) if notice else ''} for the employee and case above: there is no longer a current "
+        "order for medical support in effect for which this agency is responsible (45 CFR 303.32(c)(7)).",
+        size=8.5,
+        h=4.2,
+    )
+    pdf.ln(0.8)
+    pdf.para(
+        "That Notice no longer requires you to enroll the child(ren) in your group health plan or to withhold the "
+        "employee's contributions for their coverage. Send a copy of this notice to the plan administrator(s) to "
+        "whom you sent Part B. Whether the coverage itself continues is for the employee and the plan's own "
+        "terms. This notice does not stop any income withholding order or other notice for this employee.",
+        size=8.5,
+        h=4.2,
+    )
+    pdf.heading("CONTACT INFORMATION")
+    pdf.para(
+        f"Questions: {office}, telephone {settings.CASEWORKS_OFFICE_PHONE}, {', '.join(office_address_lines())}.",
+        size=8,
+        h=3.8,
+    )
+
+
+def _nmsn_pdf(iwo: IncomeWithholdingOrder) -> bytes:
+    """An NMSN-only document: Part A sent alone (NMS), or its termination (NMT)."""
+    kind = IwoKind(iwo.kind).label
+    pdf = _Form(
+        title=f"National Medical Support Notice - {kind} - {iwo.control_number}",
+        footer=f"National Medical Support Notice (OMB 0970-0222) - {iwo.control_number} - {iwo.remittance_id}",
+    )
+    pdf.set_creation_date(
+        timezone.make_aware(datetime.combine(iwo.issued_on, time(9)))
+        if settings.USE_TZ
+        else datetime.combine(iwo.issued_on, time(9))
+    )
+    if iwo.kind == IwoKind.NMSN:
+        _nmsn(pdf, iwo)
+    else:
+        _nmsn_termination(pdf, iwo)
+    return bytes(pdf.output())
+
+
 def iwo_pdf(iwo: IncomeWithholdingOrder) -> bytes:
-    """The IWO (and the NMSN Part A where the order requires health coverage) as a PDF."""
+    """The IWO (and the NMSN Part A where the order requires health coverage) as a PDF; an
+    NMSN-only document (``IwoKind.NMSN``, ``NMSN_TERMINATION``) as the NMSN alone."""
+    if iwo.kind in (IwoKind.NMSN, IwoKind.NMSN_TERMINATION):
+        return _nmsn_pdf(iwo)
     kind = IwoKind(iwo.kind).label
     pdf = _Form(
         title=f"Income Withholding for Support - {kind} - {iwo.control_number}",

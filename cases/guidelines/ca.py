@@ -14,6 +14,7 @@ is a dated ``LegalParameter``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -42,6 +43,26 @@ class CaAddOn:
     label: str
     monthly: Decimal
     payor_monthly: Decimal
+
+
+@dataclass(frozen=True)
+class CaChildShare:
+    """One child's part of the order (Fam. Code 4055(b)(8)): ``position`` 1 is the youngest."""
+
+    position: int
+    label: str
+    amount: Decimal
+    born_on: date | None = None
+
+
+def child_label(position: int) -> str:
+    """ "Youngest child", "Next youngest child", then "3rd youngest child", "4th youngest child" …"""
+    if position == 1:
+        return "Youngest child"
+    if position == 2:
+        return "Next youngest child"
+    suffix = {3: "rd"}.get(position, "th")
+    return f"{position}{suffix} youngest child"
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,9 @@ class CaGuidelineResult:
     payor_add_ons_monthly: Decimal = ZERO
     payor_total_monthly: Decimal = ZERO
     parameters: tuple[UsedParameter, ...] = ()
+    # Fam. Code 4055(b)(8): line 11 child by child, youngest first; () for one child (and in a
+    # worksheet stored before the allocation was recorded).
+    child_allocation: tuple[CaChildShare, ...] = ()
 
     @property
     def fraction(self) -> Decimal:
@@ -105,6 +129,17 @@ class CaGuidelineResult:
             )
         wage = dollars(self.minimum_wage_hourly) if self.minimum_wage_hourly is not None else "—"
         return f"Low-income threshold: minimum wage {wage} × 40 h × 52 weeks ÷ 12 — Fam. Code 4055(b)(7)"
+
+    def share_text(self, share: CaChildShare) -> str:
+        """A child's line of the allocation, in words (Fam. Code 4055(b)(8))."""
+        who = share.label + (f", born {display_date(share.born_on)}" if share.born_on else "")
+        if share.position == 1:
+            return f"{who}: the support for one child — Fam. Code 4055(b)(8)"
+        up_to = sum((s.amount for s in self.child_allocation if s.position <= share.position), ZERO)
+        return (
+            f"{who}: the support for {share.position} children, {dollars(up_to)}, less that for "
+            f"{share.position - 1}, {dollars(up_to - share.amount)} — Fam. Code 4055(b)(8)"
+        )
 
     def lines(self) -> list[WorksheetLine]:
         payor = "higher" if self.payor == "high_earner" else "lower"
@@ -140,6 +175,10 @@ class CaGuidelineResult:
                 "11", "Guideline child support (line 6 − line 10)", (dollars(self.monthly_support),), total=True
             )
         )
+        for share in self.child_allocation:
+            lines.append(
+                WorksheetLine(f"11{'abcdefghij'[share.position - 1]}", self.share_text(share), (dollars(share.amount),))
+            )
         for n, add_on in enumerate(self.add_ons, start=12):
             lines.append(
                 WorksheetLine(
@@ -186,10 +225,19 @@ def ca_guideline(
     rebuttal_reason: str = "",
     add_ons: dict | None = None,
     low_income_threshold: Decimal | None = None,
+    children_born: Sequence[date | None] = (),
 ) -> CaGuidelineResult:
     """``low_income_threshold``: only for a date before 2024-09-01, the Judicial Council's low-income
     threshold for that year (former Fam. Code 4055(b)(7)), as the user looked it up; refused from
-    2024-09-01, when the law sets the threshold from the minimum wage."""
+    2024-09-01, when the law sets the threshold from the minimum wage.
+
+    For more than one child the guideline amount is allocated child by child (Fam. Code 4055(b)(8):
+    "the amount of support for the youngest child is the amount of support for one child, and the
+    amount for the next youngest child is the difference between that amount and the amount for two
+    children"): each child's amount is the guideline amount (after the same low-income adjustment)
+    for one more child less the amount for one fewer, so the shares add up to the order's amount.
+    ``children_born``: the children's birth dates, when the caller knows them (one per child): the
+    shares then name them, youngest first; otherwise by position."""
     hn = nonnegative("high_earner_net_monthly", high_earner_net_monthly, "Net income")
     tn = Decimal(total_net_monthly)
     h = Decimal(high_earner_timeshare)
@@ -201,6 +249,9 @@ def ca_guideline(
         raise GuidelineInputError("high_earner_timeshare", "The timeshare is a fraction from 0 to 1.")
     if not 1 <= children <= 10:
         raise GuidelineInputError("children", "Children must be from 1 to 10.")
+    born = list(children_born)
+    if born and (len(born) != children or None in born):
+        raise GuidelineInputError("children", "Give a birth date for each child, or none.")
     if low_income_adjustment not in (APPLY, REBUTTED):
         raise GuidelineInputError("low_income_adjustment", 'Choose "apply" or "rebutted".')
     if low_income_adjustment == REBUTTED and not rebuttal_reason.strip():
@@ -275,6 +326,32 @@ def ca_guideline(
                 + (f"; {cite})." if entered is not None else ").")
             )
     monthly = before - reduction
+
+    def support_for(count: int) -> Decimal:
+        """Line 11 for ``count`` children: as above (``before`` and ``reduction``), with that multiplier."""
+        factor = params.value(f"ca.children_multiplier.{count}") if count > 1 else ONE
+        amount = money(abs(base * factor))
+        if status == "applied":
+            assert threshold is not None
+            amount -= money(amount * (threshold - obligor_net) / threshold)
+        return amount
+
+    allocation: tuple[CaChildShare, ...] = ()
+    if children > 1:
+        amounts = [support_for(count) for count in range(1, children)] + [monthly]
+        youngest_first: list[date | None] = [None] * children
+        if born:
+            known: list[date] = sorted((d for d in born if d is not None), reverse=True)
+            youngest_first = [*known]
+        allocation = tuple(
+            CaChildShare(
+                position=n,
+                label=child_label(n),
+                amount=amounts[n - 1] - (amounts[n - 2] if n > 1 else ZERO),
+                born_on=youngest_first[n - 1],
+            )
+            for n in range(1, children + 1)
+        )
     # 4061(d): only the paying parent's net income is reduced, by the child support paid; nothing is added
     # to the other parent's. (4061(c), spousal support, is not an input of this calculator.)
     payor_adjusted = max(obligor_net - monthly, ZERO)
@@ -332,4 +409,5 @@ def ca_guideline(
         payor_add_ons_monthly=money(add_on_total),
         payor_total_monthly=money(monthly + add_on_total),
         parameters=tuple(params.used),
+        child_allocation=allocation,
     )

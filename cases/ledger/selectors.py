@@ -1,12 +1,20 @@
-"""Ledger reads: the held queue, late disbursements, a case's statement of account."""
+"""Ledger reads: the held queue, late disbursements, a case's statement of account, the support
+unpaid of a recent period."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import date, timedelta
+from decimal import Decimal
 
-from ..choices import FTI_SOURCES, CollectionStatus, EntryType
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from ..choices import FTI_SOURCES, Bucket, CollectionStatus, EntryType
+from ..ledger_dates import month_start
 from ..models import Case, CaseBalance, Collection, Disbursement, LedgerEntry
 from .fti import can_view_fti, shown_source
+
+ZERO = Decimal("0.00")
 
 
 def collections_held(*, user) -> QuerySet[Collection]:
@@ -55,3 +63,47 @@ def case_statement(*, case: Case, user=None, limit: int = 20) -> dict:
         "charge_type": EntryType.CHARGE,
         "collection_type": EntryType.COLLECTION,
     }
+
+
+def support_unpaid_since(*, case: Case, since: date, on: date, open_month: date | None) -> Decimal:
+    """The most of the case's arrears that can be support falling due after ``since`` (to ``on``):
+    for each month whose current support has become arrears (before ``open_month``, the balance's
+    month still open), the charges of the month due after ``since``, but never more than what the
+    month's current support payments left unpaid of all its charges. Arrears payments go to the
+    oldest arrears first (``cases.allocation``), so the arrears owed are the newest unpaid support:
+    arrears above this figure are support for a period before ``since``. Set-based: two queries.
+
+    A payment pays current support of the month it was collected in (45 CFR 302.51(a)): its
+    allocation's month is the due date it was written for (a redistribution, a closed month) or
+    the day it was posted. Charges and allocations reversed since count for nothing."""
+    first = month_start(since + timedelta(days=1))
+    if open_month is not None and open_month <= first:
+        return ZERO
+    charges = LedgerEntry.objects.filter(
+        case=case, entry_type=EntryType.CHARGE, due_on__gte=first, due_on__lte=on, reversed_by__isnull=True
+    ).exclude(bucket="")  # an arrears repayment's memo charge is no new debt
+    if open_month is not None:
+        charges = charges.filter(due_on__lt=open_month)
+    months = {
+        row["month"]: (row["charged"] or ZERO, row["recent"] or ZERO)
+        for row in charges.annotate(month=TruncMonth("due_on"))
+        .values("month")
+        .annotate(charged=Sum("amount"), recent=Sum("amount", filter=Q(due_on__gt=since)))
+    }
+    if not months:
+        return ZERO
+    paid = {
+        row["month"]: -(row["total"] or ZERO)
+        for row in LedgerEntry.objects.filter(
+            case=case, entry_type=EntryType.ALLOCATION, bucket=Bucket.CURRENT, reversed_by__isnull=True
+        )
+        .annotate(month=TruncMonth(Coalesce("due_on", "posted_on")))
+        .filter(month__gte=first, month__lte=max(months))
+        .values("month")
+        .annotate(total=Sum("amount"))
+    }
+    unpaid = ZERO
+    for month, (charged, recent) in months.items():
+        left = max(charged - paid.get(month, ZERO), ZERO)
+        unpaid += min(recent, left)
+    return unpaid

@@ -136,11 +136,16 @@ def review_calculate(*, review: OrderReview, inputs: dict, by: User, as_of: date
             )
             monthly = result.payor_obligation_monthly
         else:
+            # Fam. Code 4055(b)(8): the allocation names the case's children, youngest first, when
+            # the children counted are the case's (each with a birth date); by position otherwise.
+            children = int(inputs["children"])
+            born = [child.date_of_birth for child in review.case.children]
             result = ca_guideline(
+                children_born=born if len(born) == children and None not in born else (),
                 high_earner_net_monthly=Decimal(inputs["high_earner_net_monthly"]),
                 total_net_monthly=Decimal(inputs["total_net_monthly"]),
                 high_earner_timeshare=Decimal(inputs["high_earner_timeshare"]),
-                children=int(inputs["children"]),
+                children=children,
                 as_of=as_of,
                 low_income_adjustment=inputs.get("low_income_adjustment") or "apply",
                 rebuttal_reason=inputs.get("rebuttal_reason") or "",

@@ -2,7 +2,11 @@
 
 One row per document sent: an original (ORG) when an income withholding action becomes active for
 an NCP with a known employer, an amended one (AMD) on every order change, a termination (TRM) when
-the action ends, a one-time lump sum order (LUM) on request. The figures, the employer's and the
+the action ends, a one-time lump sum order (LUM) on request; and the National Medical Support Notice
+sent alone (NMS) when the order requires health care coverage but nothing is withheld in cash, and
+its termination (NMT) when there is no longer a current order for medical support (45 CFR
+303.32(c)). One chain per job, whatever the kind: each document supersedes the one before it, so
+"what is in force at this employer" is one rule (``IN_FORCE_KINDS``, not ended). The figures, the employer's and the
 parties' names are frozen on the row when it is issued, so the PDF and the e-IWO record rebuilt
 from it later are the document that was sent (``enforcement.iwo``), whatever changes afterwards.
 """
@@ -18,7 +22,7 @@ from cases.choices import Frequency
 from cases.models.scope import CaseScoped
 from core.models import AuditedModel, OfficeWide, RestrictedQuerySet, staff_reference
 
-from ..choices import IwoAckStatus, IwoDelivery, IwoKind
+from ..choices import IN_FORCE_KINDS, IwoAckStatus, IwoDelivery, IwoKind
 from .actions import EnforcementAction
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "default": 0}
@@ -129,18 +133,26 @@ class IncomeWithholdingOrder(CaseScoped, AuditedModel):
             # again), one successor per withholding order it supersedes: an amendment or
             # termination, or the original resuming a termination (a new support order after one
             # ended with nothing left to withhold).
+            # The first document of a job is an original or an NMSN-only notice (never both).
             models.UniqueConstraint(
                 fields=["action", "employment"],
-                condition=Q(kind="ORG", supersedes__isnull=True),
+                condition=Q(kind__in=["ORG", "NMS"], supersedes__isnull=True),
                 name="iwo_one_original_per_action_employment",
             ),
             models.UniqueConstraint(
-                fields=["supersedes"], condition=Q(kind__in=["AMD", "TRM", "ORG"]), name="iwo_one_successor"
+                fields=["supersedes"],
+                condition=Q(kind__in=["AMD", "TRM", "ORG", "NMS", "NMT"]),
+                name="iwo_one_successor",
             ),
             models.CheckConstraint(condition=Q(kind__in=IwoKind.values), name="iwo_kind_valid"),
             models.CheckConstraint(condition=~Q(kind="LUM") | Q(lump_sum_amount__gt=0), name="iwo_lump_sum_amount"),
             models.CheckConstraint(
-                condition=Q(kind="ORG") | Q(kind="LUM") | Q(supersedes__isnull=False), name="iwo_amendment_supersedes"
+                condition=Q(kind__in=["ORG", "LUM", "NMS"]) | Q(supersedes__isnull=False),
+                name="iwo_amendment_supersedes",
+            ),
+            # An NMSN-only document goes on paper: the e-IWO has no action code for it.
+            models.CheckConstraint(
+                condition=~Q(kind__in=["NMS", "NMT"]) | Q(delivery="paper"), name="iwo_nmsn_on_paper"
             ),
         ]
         indexes = [
@@ -154,7 +166,8 @@ class IncomeWithholdingOrder(CaseScoped, AuditedModel):
 
     def __str__(self) -> str:
         # No employer: it locates the NCP (42 USC 654(26)), and admin and every label print this.
-        return f"IWO {self.control_number or '(new)'} {self.kind}"
+        prefix = "NMSN" if self.kind in (IwoKind.NMSN, IwoKind.NMSN_TERMINATION) else "IWO"
+        return f"{prefix} {self.control_number or '(new)'} {self.kind}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -163,7 +176,12 @@ class IncomeWithholdingOrder(CaseScoped, AuditedModel):
 
     @property
     def in_force(self) -> bool:
-        return self.ended_on is None and self.kind in (IwoKind.ORIGINAL, IwoKind.AMENDED)
+        return self.ended_on is None and self.kind in IN_FORCE_KINDS
+
+    @property
+    def is_nmsn_only(self) -> bool:
+        """An NMSN-only document (the notice or its termination): no cash withholding, no e-IWO."""
+        return self.kind in (IwoKind.NMSN, IwoKind.NMSN_TERMINATION)
 
     @property
     def obligor_name(self) -> str:

@@ -493,14 +493,15 @@ def withholding_orders_at_employer(
     ``on`` (locked): those of ``case``, and those of the NCP's other open cases (NCP there) in
     ``counties`` (``None``: every county; a partner key's file reaches its counties only). An
     order issued after ``on`` is a later job's (a rehire): not this one's."""
-    from ..choices import IwoKind
+    from ..choices import IN_FORCE_KINDS
     from ..models import IncomeWithholdingOrder
 
+    # An NMSN-only notice is in force at the employer as an order is: the job's end ends it too.
     in_force = IncomeWithholdingOrder.objects.select_for_update().filter(
         employer=employer,
         ended_on__isnull=True,
         issued_on__lte=on,
-        kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED],
+        kind__in=IN_FORCE_KINDS,
     )
     orders = list(in_force.filter(case=case).order_by("pk")) if case is not None else []
     others = in_force.filter(

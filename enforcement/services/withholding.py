@@ -25,13 +25,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.choices import Frequency, ObligationKind, OrderStatus
+from cases.ledger.selectors import support_unpaid_since
 from cases.models import Case, CaseBalance, Employment, Obligation, SupportOrder
 from cases.models.orders import MONTHLY_FACTOR
 from cases.services.work import work_item_create
 from core.legal import legal_parameter
 from core.services import event_about, repeat_refuse
 
-from ..choices import ActionStatus, IwoDelivery, IwoKind, Remedy
+from ..choices import EIWO_KINDS, IN_FORCE_KINDS, ActionStatus, IwoDelivery, IwoKind, Remedy
 from ..models import EnforcementAction, IncomeWithholdingOrder
 
 CENT = Decimal("0.01")
@@ -153,9 +154,12 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     Obligation kinds map to the form's lines: current child support, past-due child support (the
     order's arrears repayment), current cash medical support, current spousal support. The order's
     frequency is the current support obligation's (monthly when it has none); other obligations are
-    restated in it through their monthly amount. Arrears "greater than 12 weeks" compares the case's
-    arrears with 12 weeks of the monthly obligation (15 USC 1673(b)(2)), which also raises the CCPA
-    limit the form states by 5 points. The past-due lines are 0 once the case's arrears are paid in
+    restated in it through their monthly amount. Arrears are "greater than 12 weeks" when some of
+    the support owed is for a period before the 12 weeks ending on ``on`` (15 USC 1673(b)(2): "with
+    respect to a period which is prior to the twelve-week period"): when the case's arrears exceed
+    what could have fallen due in those weeks and stayed unpaid (arrears are paid oldest first, so
+    what is owed is the newest; ``support_unpaid_since``), whatever the amount. It also raises the
+    CCPA limit the form states by 5 points. The past-due lines are 0 once the case's arrears are paid in
     full (none owed: the employer must not withhold toward them), whatever the repayment line says.
     The total in the order's frequency is the sum of its lines, each rounded to the cent, and is the
     amount for a pay period of that frequency too (one figure for one cycle on one form); another
@@ -188,7 +192,7 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
         figures.health_coverage_required = order.health_coverage_required and (
             order.status != OrderStatus.TERMINATED or any(o.kind != ObligationKind.ARREARS_REPAYMENT for o in lines)
         )
-    balance = CaseBalance.objects.filter(case=case).values("total_arrears", "monthly_obligation").first()
+    balance = CaseBalance.objects.filter(case=case).values("total_arrears", "current_month").first()
     if balance and balance["total_arrears"] <= 0:
         for key in PAST_DUE_AMOUNTS:
             monthly[key] = Decimal(0)
@@ -206,10 +210,12 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     }
     if balance:
         figures.arrears_total = max(balance["total_arrears"], Decimal(0))
+        # 15 USC 1673(b)(2): the higher limit applies to support "with respect to a period which
+        # is prior to the twelve-week period": the age of what is owed decides, not its amount.
         weeks = legal_parameter("us.iwo.arrears_weeks", jurisdiction="US", on=on)
-        support_monthly = balance["monthly_obligation"] or monthly["current_support"]
-        twelve_weeks = support_monthly * Decimal(12) / Decimal(52) * weeks
-        figures.arrears_over_12_weeks = support_monthly > 0 and figures.arrears_total > twelve_weeks
+        since = on - timedelta(weeks=int(weeks))
+        recent = support_unpaid_since(case=case, since=since, on=on, open_month=balance["current_month"])
+        figures.arrears_over_12_weeks = figures.arrears_total > recent
     limit = legal_parameter("us.ccpa.limit_supporting_other_family_pct", jurisdiction="US", on=on)
     if figures.arrears_over_12_weeks:
         limit += legal_parameter("us.ccpa.arrears_12_weeks_addition_pct", jurisdiction="US", on=on)
@@ -264,7 +270,8 @@ def _issue(
         kind=kind,
         issued_on=on,
         issued_by=by,
-        delivery=IwoDelivery.EIWO if employer.eiwo_enrolled else IwoDelivery.PAPER,
+        # The e-IWO carries the IWO's kinds only: an NMSN-only document goes on paper.
+        delivery=IwoDelivery.EIWO if employer.eiwo_enrolled and kind in EIWO_KINDS else IwoDelivery.PAPER,
         issuing_state=sdu["state"],
         issuing_jurisdiction=(case.county or "")[:35],
         remittance_id=case.case_number,
@@ -298,7 +305,8 @@ def _issue(
         lump_sum_amount=lump_sum,
         arrears_total=figures.arrears_total,
         arrears_over_12_weeks=figures.arrears_over_12_weeks,
-        health_coverage_required=figures.health_coverage_required and kind != IwoKind.TERMINATION,
+        health_coverage_required=figures.health_coverage_required
+        and kind not in (IwoKind.TERMINATION, IwoKind.NMSN_TERMINATION),
         withholding_limit_percent=figures.withholding_limit_percent,
         remit_business_days=figures.remit_business_days,
         begin_withholding_days=figures.begin_withholding_days,
@@ -310,6 +318,9 @@ def _issue(
     IncomeWithholdingOrder.objects.filter(pk=iwo.pk).update(control_number=iwo.control_number)
     if supersedes is not None:
         IncomeWithholdingOrder.objects.filter(pk=supersedes.pk).update(ended_on=on)
+    if kind in (IwoKind.NMSN, IwoKind.NMSN_TERMINATION):
+        _nmsn_event(iwo=iwo, action=action, by=by)
+        return iwo
     label = IwoKind(kind).label.lower()
     amount = (
         f"lump sum ${lump_sum:,.2f}"
@@ -334,6 +345,31 @@ def _issue(
     return iwo
 
 
+def _nmsn_event(*, iwo: IncomeWithholdingOrder, action: EnforcementAction, by) -> None:
+    """The event of an NMSN-only document (names no employer: FVI)."""
+    issued = iwo.kind == IwoKind.NMSN
+    summary = (
+        f"{iwo.control_number}, on paper: health care coverage required, nothing to withhold in cash"
+        if issued
+        else f"{iwo.control_number} ends National Medical Support Notice "
+        f"{iwo.supersedes.control_number if iwo.supersedes else ''}"
+    )
+    event_record(
+        verb="withholding.nmsn_issued" if issued else "withholding.nmsn_terminated",
+        subject=action,
+        case_id=iwo.case_id,
+        actor=by,
+        actor_label="" if by else "income withholding",
+        summary=summary,
+        data={
+            "iwo_id": iwo.pk,
+            "control_number": iwo.control_number,
+            "kind": iwo.kind,
+            "supersedes": iwo.supersedes.control_number if iwo.supersedes else "",
+        },
+    )
+
+
 def current_employments(*, case: Case, on: date) -> list[Employment]:
     """The NCP's jobs current on ``on`` that drive withholding: not one awaiting confirmation
     (``Employment.objects.withholding()``: typed at the desk for an FVI person, 42 USC 654(26))."""
@@ -350,14 +386,19 @@ def current_employments(*, case: Case, on: date) -> list[Employment]:
 
 
 def _in_force(action: EnforcementAction) -> list[IncomeWithholdingOrder]:
+    """What is in force at the action's employers: orders to withhold (ORG, AMD, which carry the
+    NMSN when the order requires coverage) and NMSN-only notices (NMS), not ended."""
     return list(
-        IncomeWithholdingOrder.objects.filter(
-            action=action, ended_on__isnull=True, kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]
-        ).order_by("id")
+        IncomeWithholdingOrder.objects.filter(action=action, ended_on__isnull=True, kind__in=IN_FORCE_KINDS).order_by(
+            "id"
+        )
     )
 
 
 def _changed(iwo: IncomeWithholdingOrder, figures: IwoFigures) -> bool:
+    if iwo.kind == IwoKind.NMSN:
+        # The NMSN names the support order: another order (a new one, a new version) is a new notice.
+        return (figures.order.pk if figures.order else None) != iwo.order_id
     now = {
         **figures.amounts,
         "total_per_frequency": figures.total_per_frequency,
@@ -372,16 +413,23 @@ def _changed(iwo: IncomeWithholdingOrder, figures: IwoFigures) -> bool:
 
 @transaction.atomic
 def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None = None) -> list[IncomeWithholdingOrder]:
-    """Issue what an income withholding action needs on ``on`` and return the orders issued:
+    """Issue what an income withholding action needs on ``on`` and return the documents issued:
 
-    - active, NCP employed, no order in force at that employer → original (ORG);
+    - active, NCP employed, cash to withhold, nothing in force at that employer → original (ORG),
+      with the National Medical Support Notice when the order requires health care coverage;
     - active, an order in force whose order or amounts changed → amended (AMD);
-    - active, nothing left to withhold (``nothing_to_withhold``) → termination (TRM) of each;
-    - ended (released or closed) with orders in force → termination (TRM) of each.
-    One order per employer at a time, whatever the number of the NCP's open jobs there (a job
-    recorded twice: ``cases.services.employment.employments_confirm`` folds those it confirms).
-    An order at an employer the NCP left is ended by the employer's acknowledgment (the employee no
-    longer works there), not terminated: there is no one left to stop withholding."""
+    - active, nothing left to withhold in cash (``nothing_to_withhold``) → termination (TRM) of each
+      order to withhold; and, where the order in force still requires health care coverage, the NMSN
+      alone (NMS) to each current employer (45 CFR 303.32(c)(1), (2): the NMSN enforces the coverage
+      whether or not there is cash to withhold), so a medical-only order reaches the employer too;
+    - coverage no longer required (or no order in force) and an NMS in force → its termination
+      (NMT): "no longer a current order for medical support" (303.32(c)(7));
+    - ended (released or closed) with documents in force → TRM of each order, NMT of each NMS.
+    One chain per job and one document in force per employer at a time (``IN_FORCE_KINDS``),
+    whatever the number of the NCP's open jobs there (a job recorded twice:
+    ``cases.services.employment.employments_confirm`` folds those it confirms). A document at an
+    employer the NCP left is ended by the employer's answer (the employee no longer works there),
+    not terminated: there is no one left to stop withholding."""
     if action.remedy != Remedy.INCOME_WITHHOLDING:
         return []
     action = EnforcementAction.objects.select_for_update(of=("self",)).select_related("case").get(pk=action.pk)
@@ -396,34 +444,53 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
     if not employments:
         return issued
     figures = iwo_figures(case=action.case, on=today)
-    if nothing_to_withhold(figures):
+    medical = figures.order is not None and figures.health_coverage_required
+    cash = not nothing_to_withhold(figures)
+    if not cash and not medical:
         # The support order ended and no line of it runs, or what runs has nothing left to collect
-        # (only a repayment line, the arrears paid): each employer is told to stop (TRM), never
-        # sent an order to withhold $0.
+        # (only a repayment line, the arrears paid) and no coverage is ordered: each employer is
+        # told to stop (TRM; NMT for an NMSN-only notice), never sent an order to withhold $0.
         return [_terminate(action=action, iwo=iwo, on=today, by=by, figures=figures) for iwo in in_force]
-    # One order per action and employer at a time (the NCP's pay withheld once; one successor per
-    # order, ``iwo_one_successor``), however many of the NCP's jobs are open there: the job the
-    # order in force is for, else the oldest; each employer is visited once below.
+    if not cash:
+        # Nothing to withhold in cash, coverage still required: each order to withhold is
+        # terminated (its text says the coverage goes on), and the NMSN goes alone below.
+        for iwo in in_force:
+            if iwo.kind != IwoKind.NMSN:
+                issued.append(_terminate(action=action, iwo=iwo, on=today, by=by, figures=figures))
+        in_force = [iwo for iwo in in_force if iwo.kind == IwoKind.NMSN]
+    # One document per action and employer at a time (the NCP's pay withheld once; one successor
+    # per document, ``iwo_one_successor``), however many of the NCP's jobs are open there: the job
+    # the document in force is for, else the oldest; each employer is visited once below.
     by_employer = {iwo.employer_id: iwo for iwo in in_force}
     chosen: dict[int, Employment] = {}
     for employment in employments:
         current = by_employer.get(employment.employer_id)
         if employment.employer_id not in chosen or (current is not None and current.employment_id == employment.pk):
             chosen[employment.employer_id] = employment
+    wanted = IwoKind.ORIGINAL if cash else IwoKind.NMSN
     for employment in chosen.values():
         current = by_employer.get(employment.employer_id)
         if current is None:
             last = _chain_end(action=action, employment=employment)
-            if last is not None and last.kind != IwoKind.TERMINATION:
+            if last is not None and last.kind not in (IwoKind.TERMINATION, IwoKind.NMSN_TERMINATION):
                 _ask_a_person(action=action, employment=employment, last=last, on=today, by=by)
                 continue
             # A job the NCP took again at a former employer (a rehire is a new employment) gets
-            # an original of its own (42 USC 666(b)); so does a job whose withholding this reconcile
-            # terminated when nothing was left to withhold, once there is again (a new support
-            # order): the new original resumes that termination (``supersedes`` it).
-            kind, supersedes = IwoKind.ORIGINAL, last
+            # a first document of its own (42 USC 666(b)); so does a job whose withholding this
+            # reconcile terminated when nothing was left to withhold, once there is again (a new
+            # support order), or whose coverage is still ordered: the new document resumes that
+            # termination (``supersedes`` it).
+            kind, supersedes = wanted, last
+        elif current.kind == IwoKind.NMSN and cash:
+            if not medical:
+                # Cash again but no coverage: the employer is told the NMSN ended, then gets the order.
+                supersedes = _terminate(action=action, iwo=current, on=today, by=by, figures=figures)
+                issued.append(supersedes)
+            else:
+                supersedes = current  # the original carries the NMSN from now on
+            kind = IwoKind.ORIGINAL
         elif _changed(current, figures):
-            kind, supersedes = IwoKind.AMENDED, current
+            kind, supersedes = (IwoKind.AMENDED if cash else IwoKind.NMSN), current
         else:
             continue
         issued.append(
@@ -438,18 +505,21 @@ def nothing_to_withhold(figures: IwoFigures) -> bool:
     """No order in force (the support order ended and none of its lines runs), or an order in force
     whose amounts all come to $0 — ended or active alike: its only line the arrears repayment, and
     the arrears paid (``iwo_figures`` takes the past-due lines to 0). The employer is told to stop
-    (TRM); an order to withhold $0 is never sent."""
+    (TRM); an order to withhold $0 is never sent. Health care coverage the order still requires
+    goes on by the NMSN alone (``iwo_reconcile_action``)."""
     return figures.order is None or figures.total_per_frequency <= 0
 
 
 def _terminate(
     *, action: EnforcementAction, iwo: IncomeWithholdingOrder, on: date, by, figures: IwoFigures | None = None
 ) -> IncomeWithholdingOrder:
-    """The termination (TRM) of the withholding order ``iwo``: the employer stops withholding."""
+    """The termination of the document ``iwo``: of an order to withhold (TRM), the employer stops
+    withholding; of an NMSN-only notice (NMT), there is no longer a current order for medical
+    support (45 CFR 303.32(c)(7))."""
     return _issue(
         action=action,
         employment=iwo.employment or _employment_of(iwo),
-        kind=IwoKind.TERMINATION,
+        kind=IwoKind.NMSN_TERMINATION if iwo.kind == IwoKind.NMSN else IwoKind.TERMINATION,
         on=on,
         by=by,
         supersedes=iwo,
@@ -479,7 +549,7 @@ def _chain_end(*, action: EnforcementAction, employment: Employment) -> IncomeWi
         IncomeWithholdingOrder.objects.filter(
             Q(employment=employment) | Q(employment__isnull=True, employer=employment.employer),
             action=action,
-            kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED, IwoKind.TERMINATION],
+            kind__in=[*IN_FORCE_KINDS, IwoKind.TERMINATION, IwoKind.NMSN_TERMINATION],
         )
         .order_by("-id")
         .first()
@@ -512,9 +582,7 @@ def iwo_reconcile(*, on: date | None = None, by=None) -> dict[str, int]:
     an order still in force. Each action in its own transaction (one failing never stops the rest).
     Returns counts by kind (and ``errors``)."""
     today = on or timezone.localdate()
-    in_force = IncomeWithholdingOrder.objects.filter(
-        ended_on__isnull=True, kind__in=[IwoKind.ORIGINAL, IwoKind.AMENDED]
-    ).values("action_id")
+    in_force = IncomeWithholdingOrder.objects.filter(ended_on__isnull=True, kind__in=IN_FORCE_KINDS).values("action_id")
     actions = (
         EnforcementAction.objects.filter(remedy=Remedy.INCOME_WITHHOLDING)
         .filter(Q(status=ActionStatus.ACTIVE) | Q(pk__in=in_force))

@@ -79,10 +79,11 @@ class IwoPdfView(IwoDetailView):
             obj=iwo,
             fields=["obligor_ssn", "obligor_birth_date", "employer"],
             person=iwo.case.ncp,
-            detail={"document": "IWO PDF", "control_number": iwo.control_number},
+            detail={"document": "NMSN PDF" if iwo.is_nmsn_only else "IWO PDF", "control_number": iwo.control_number},
         )
         response = HttpResponse(iwo_pdf(iwo), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"iwo-{iwo.control_number}.pdf", inline=True)
+        name = f"{'nmsn' if iwo.is_nmsn_only else 'iwo'}-{iwo.control_number}.pdf"
+        response["Content-Disposition"] = content_disposition(name, inline=True)
         response["Cache-Control"] = "no-store"
         return response
 

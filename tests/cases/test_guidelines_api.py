@@ -559,3 +559,26 @@ def test_ca_page_refuses_the_threshold_from_sb343_on_the_field(client_as):
     assert high.context["form"].errors["low_income_threshold"] == [
         "The low-income threshold is at most $10,000.00 a month."
     ]
+
+
+def test_ca_two_children_allocated_youngest_first_on_the_page_the_pdf_and_the_api(client_as, api_client_with):
+    """Fam. Code 4055(b)(8): the youngest child's amount is the support for one child, the next
+    youngest's the difference to the support for two (596.38 and 357.83 of 954.21)."""
+    params = {
+        "high_earner_net_monthly": "3000",
+        "total_net_monthly": "4000",
+        "high_earner_timeshare": "0.2",
+        "children": "2",
+        "as_of": "2026-06-01",
+    }
+    client = client_as("caseworker")
+    page = client.get(reverse("guidelines:ca"), params).content.decode()
+    assert "Youngest child" in page and "$596.38" in page and "Next youngest child" in page and "$357.83" in page
+    pdf = " ".join(" ".join(pdf_pages(client.get(reverse("guidelines:ca_pdf"), params).content)).split())
+    assert "Youngest child" in pdf and "$357.83" in pdf
+    body = api_client_with("guidelines:read").post("/api/v1/guidelines/ca/", params, format="json").json()
+    assert body["monthly_support"] == "954.21"  # the existing fields stay
+    assert body["child_allocation"] == [
+        {"position": 1, "child": "Youngest child", "born_on": None, "amount": "596.38"},
+        {"position": 2, "child": "Next youngest child", "born_on": None, "amount": "357.83"},
+    ]

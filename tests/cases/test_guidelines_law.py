@@ -286,7 +286,10 @@ def test_ca_add_ons_in_proportion_to_net_incomes_and_multiple_children():
         ("uninsured_health_monthly", D("100.99")),
     ]
     assert (r.payor_add_ons_monthly, r.payor_total_monthly) == (D("605.94"), D("2525.94"))
-    assert [line.number for line in r.lines()] == [str(n) for n in range(1, 15)]
+    # Line 11 allocated child by child (4055(b)(8)): 1,200 for the youngest, 720 for the next.
+    numbers = [str(n) for n in range(1, 12)] + ["11a", "11b"] + [str(n) for n in range(12, 15)]
+    assert [line.number for line in r.lines()] == numbers
+    assert [c.amount for c in r.child_allocation] == [D("1200.00"), D("720.00")]
 
 
 # --- New York CSSA ----------------------------------------------------------------------------
@@ -628,3 +631,40 @@ def test_ny_maintenance_is_recipients_income_from_2016_01_24(as_of, other_income
     assert r.add_ons[0].payor_annual == child_care_share
     row = legal_parameter_row("ny.cssa.maintenance_received_is_income", jurisdiction="NY", on=as_of)
     assert row.value == (D("1") if as_of >= date(2016, 1, 24) else D("0"))
+
+
+# --- Fam. Code 4055(b)(8): the order allocates the support child by child, youngest first ---------
+
+
+def test_ca_two_children_are_allocated_youngest_first():
+    """Fam. Code 4055(b)(8): "Unless the court orders otherwise, the order for child support shall
+    allocate the support amount so that the amount of support for the youngest child is the amount
+    of support for one child, and the amount for the next youngest child is the difference between
+    that amount and the amount for two children". HN 3,000, TN 4,000, H% 20 %, 2026: K = 1.2 ×
+    (0.131 + 4,000/42,149) = 0.27108; one child 596.38; two 954.21 (× 1.6): youngest 596.38, next
+    357.83 (red team rtlaw)."""
+    r = ca("3000", "4000", "0.2", children=2, as_of=date(2026, 6, 1))
+    assert r.monthly_support == D("954.21")
+    assert [(c.position, c.label, c.amount) for c in r.child_allocation] == [
+        (1, "Youngest child", D("596.38")),
+        (2, "Next youngest child", D("357.83")),
+    ]
+    text = " ".join(f"{line.label} {' '.join(line.cells)}" for line in r.lines())
+    assert "Youngest child" in text and "$596.38" in text and "$357.83" in text
+
+
+def test_ca_allocation_adds_up_to_the_order_with_the_low_income_adjustment_and_follows_birth_dates():
+    """Each child's amount is the difference of the guideline amounts (each after the same low-income
+    adjustment) for one more child, so the shares add up to the order's amount to the cent; the
+    children known by birth date are named youngest first."""
+    born = [date(2012, 3, 4), date(2019, 6, 1), date(2015, 1, 20)]
+    r = ca("2000", "2600", "0.1", children=3, as_of=date(2026, 6, 1), children_born=born)
+    assert r.low_income_adjustment == "applied"
+    assert sum(c.amount for c in r.child_allocation) == r.monthly_support
+    assert [c.born_on for c in r.child_allocation] == [date(2019, 6, 1), date(2015, 1, 20), date(2012, 3, 4)]
+    assert [c.label for c in r.child_allocation] == ["Youngest child", "Next youngest child", "3rd youngest child"]
+    one = ca("2000", "2600", "0.1", children=1, as_of=date(2026, 6, 1)).monthly_support
+    assert r.child_allocation[0].amount == one
+    assert ca("2000", "2600", "0.1", children=1, as_of=date(2026, 6, 1)).child_allocation == ()
+    with pytest.raises(GuidelineInputError, match="birth date"):
+        ca("2000", "2600", "0.1", children=2, as_of=date(2026, 6, 1), children_born=born)

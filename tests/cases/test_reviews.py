@@ -573,3 +573,42 @@ def test_a_calculation_that_read_the_review_before_its_completion_does_not_reope
         review_calculate(review=read_before, by=worker, as_of=date(2025, 6, 1), inputs=inputs)
     review.refresh_from_db()
     assert (review.status, review.outcome) == (ReviewStatus.COMPLETED, ReviewOutcome.NO_CHANGE)
+
+
+def test_ca_review_allocates_the_guideline_amount_to_the_case_children_youngest_first(role_user):
+    """Fam. Code 4055(b)(8): the review knows the case's children, so the worksheet names them by
+    birth date, youngest first: the support for one child, then the difference to two (596.38 and
+    357.83 of 954.21); the stored worksheet shows the same lines."""
+    from cases.choices import ParticipantRole
+    from cases.guidelines.stored import stored_result
+    from cases.models import CaseParticipant
+    from tests.cases.factories import ChildFactory
+
+    order = order_in_effect_since(date(2020, 1, 1))
+    case = order.case
+    case.jurisdiction = "CA"
+    case.save()
+    CaseParticipant.objects.filter(case=case, role=ParticipantRole.CHILD).update(
+        person=ChildFactory(date_of_birth=date(2014, 5, 2))
+    )
+    CaseParticipant.objects.create(case=case, person=ChildFactory(date_of_birth=date(2018, 9, 9)), role="child")
+    review = review_open(order=order, by=role_user("caseworker"))
+    inputs = {
+        "high_earner_net_monthly": "3000",
+        "total_net_monthly": "4000",
+        "high_earner_timeshare": "0.2",
+        "children": 2,
+        "payor_is_high_earner": True,
+    }
+    review = review_calculate(review=review, by=role_user("caseworker"), as_of=date(2026, 6, 1), inputs=inputs)
+    assert review.guideline == "CA" and review.guideline_monthly == Decimal("954.21")
+    shares = stored_result("CA", review.worksheet).child_allocation
+    assert [(s.born_on, s.amount) for s in shares] == [
+        (date(2018, 9, 9), Decimal("596.38")),
+        (date(2014, 5, 2), Decimal("357.83")),
+    ]
+    # Typed for another number of children than the case has: by position only.
+    review = review_calculate(
+        review=review, by=role_user("caseworker"), as_of=date(2026, 6, 1), inputs={**inputs, "children": 3}
+    )
+    assert [s.born_on for s in stored_result("CA", review.worksheet).child_allocation] == [None, None, None]

@@ -69,3 +69,20 @@ def test_order_review_shows_its_worksheet_in_words(sign_in, live_server, make_us
     assert "payor_add_ons" not in page.content()
     assert page.get_by_role("link", name="Print worksheet (PDF)").is_visible()
     shot(page, f"review-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_ca_worksheet_allocates_two_children_youngest_first(sign_in, live_server, width):
+    """Fam. Code 4055(b)(8): 596.38 for the youngest child, 357.83 for the next (954.21 for two)."""
+    page = sign_in("caseworker")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(
+        f"{live_server.url}/guidelines/ca/?high_earner_net_monthly=3000&total_net_monthly=4000"
+        "&high_earner_timeshare=0.2&children=2&as_of=2026-06-01"
+    )
+    assert page.get_by_test_id("ca-monthly").inner_text() == "$954.21"
+    allocation = page.get_by_test_id("ca-allocation").inner_text()
+    assert "Youngest child $596.38" in allocation and "Next youngest child $357.83" in allocation
+    worksheet = page.get_by_test_id("ca-worksheet").inner_text()
+    assert "11a" in worksheet and "11b" in worksheet
+    shot(page, f"ca-children-{width}")

@@ -40,3 +40,21 @@ def test_active_action_shows_its_iwo_and_takes_a_lump_sum(sign_in, live_server):
     page.get_by_role("link", name=iwo.control_number, exact=True).click()
     expect(page.get_by_test_id("iwo-remittance")).to_have_text(action.case.case_number)
     _shots(page, "iwo-detail")
+
+
+def test_a_medical_only_action_lists_its_nmsn_and_its_termination(sign_in, live_server):
+    from cases.models import Obligation
+    from enforcement.services.actions import action_end
+
+    action = active_withholding_action(health=True)
+    Obligation.objects.filter(order__case=action.case).delete()
+    [notice] = iwo_reconcile_action(action=action, on=date(2026, 11, 30))
+    action_end(action=action, by=None, release=True, reason="paid_up", note="coverage ended", on=date(2026, 12, 3))
+    page = sign_in("enforcement_specialist", at=f"/enforcement/actions/{action.pk}/")
+    table = page.get_by_test_id("iwo-table")
+    expect(table).to_contain_text("NMSN only")
+    expect(table).to_contain_text("NMSN ended")
+    _shots(page, "action-nmsn")
+    page.get_by_role("link", name=notice.control_number, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("National Medical Support Notice")
+    _shots(page, "nmsn-detail")

@@ -5,25 +5,31 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from importlib import import_module
 from io import BytesIO, StringIO
+from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from pypdf import PdfReader
 
 from cases.choices import ObligationKind, OrderEndReason
-from cases.models import Case, Employment, Obligation, SupportOrder, WorkItem
+from cases.models import Case, CaseBalance, Employment, Obligation, SupportOrder, WorkItem
+from cases.services import charges_accrue, collection_post
 from cases.services.court_orders import order_create_from_court
 from cases.services.order_end import order_end
+from core.legal_seed import SEED_ROWS
 from core.letters import office_address_lines
-from core.models import DomainEvent
+from core.models import DomainEvent, LegalParameter
 from enforcement.choices import IwoAckStatus, IwoDelivery, IwoKind
 from enforcement.iwo import iwo_pdf
 from enforcement.models import IncomeWithholdingOrder
 from enforcement.services.actions import action_end
+from enforcement.services.eiwo import detail_record
 from enforcement.services.withholding import (
     IWO_DECIDE_WORK_KIND,
     iwo_figures,
@@ -32,6 +38,7 @@ from enforcement.services.withholding import (
     iwo_reconcile_action,
     order_in_force,
     order_in_force_q,
+    sdu_for,
 )
 from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory
 from tests.conftest import needs_postgres
@@ -60,7 +67,8 @@ def test_an_active_action_for_an_employed_ncp_issues_one_original():
     assert iwo.current_support == Decimal("433.33") and iwo.order_frequency == "monthly"
     assert iwo.per_weekly == Decimal("100.00") and iwo.per_biweekly == Decimal("200.00")
     assert iwo.per_semimonthly == Decimal("216.67") and iwo.per_monthly == Decimal("433.33")
-    # 2,600 of arrears against 12 weeks of 433.33 a month (1,200): more than 12 weeks → 55 %.
+    # 2,600 of arrears and no support charged in the 12 weeks before: support owed for an earlier
+    # period → 55 % (15 USC 1673(b)(2)).
     assert iwo.arrears_over_12_weeks and iwo.withholding_limit_percent == 55
     assert (
         DomainEvent.objects.filter(verb="withholding.order_issued", data__kind="ORG", case_id=action.case_id).count()
@@ -71,10 +79,63 @@ def test_an_active_action_for_an_employed_ncp_issues_one_original():
     assert IncomeWithholdingOrder.objects.count() == 1
 
 
-def test_arrears_within_12_weeks_keep_the_50_percent_limit():
-    action = active_withholding_action(arrears="1000.00")
+def _paying_each_month_but(missed: set[int], *, monthly: str = "433.33"):
+    """An active withholding action on a case whose order of ``monthly`` a month is due on the 1st
+    from January 2026; the NCP paid exactly the month's support on the 10th of every month through
+    November 2026 except the months in ``missed``; accrued through ON. Each payment pays that
+    month's current support (45 CFR 302.51(a)), so the missed months stay owed as arrears."""
+    action = active_withholding_action(monthly=monthly, arrears="0.00")
+    case = action.case
+    SupportOrder.objects.filter(case=case).update(issued_on=date(2026, 1, 1), effective_on=date(2026, 1, 1))
+    Obligation.objects.filter(order__case=case).update(start_on=date(2026, 1, 1))
+    for month in range(1, 12):
+        day = date(2026, month, 10)
+        with time_machine.travel(datetime(2026, month, 10, 17, tzinfo=UTC), tick=False):
+            charges_accrue(through=day)
+            if month not in missed:
+                collection_post(
+                    case_number=case.case_number,
+                    amount=Decimal(monthly),
+                    received_on=day,
+                    source="direct_payment",
+                    source_reference=f"P-{case.pk}-{month}",
+                    received_via="form",
+                )
+    with time_machine.travel(datetime(2026, 11, 30, 17, tzinfo=UTC), tick=False):
+        charges_accrue(through=ON)
+    return action
+
+
+@pytest.mark.parametrize(
+    ("missed", "over", "limit"),
+    [
+        # One month missed six months ago, current support paid every month since: the $433.33
+        # owed is less than 12 weeks of support ($1,200) but is support for a period before the
+        # 12 weeks (September 7 to November 30): 55 %.
+        ({5}, True, 55),
+        ({9}, True, 55),  # September 1 is 90 days before November 30
+        ({10}, False, 50),  # October 1 is within the 12 weeks: nothing owed is older
+        ({10, 11}, False, 50),  # November's support is still this month's current support
+        (set(), False, 50),  # nothing owed
+    ],
+)
+def test_arrears_older_than_12_weeks_raise_the_ccpa_limit_whatever_their_amount(missed, over, limit):
+    """15 USC 1673(b)(2): the 50 % and 60 % become 55 % and 65 % "if and to the extent that such
+    earnings are subject to garnishment to enforce a support order with respect to a period which is
+    prior to the twelve-week period which ends with the beginning of such workweek": the age of the
+    support owed decides, not its amount (red team rtlaw)."""
+    action = _paying_each_month_but(missed)
+    assert CaseBalance.objects.get(case=action.case).total_arrears == Decimal("433.33") * len(missed - {11})
+    figures = iwo_figures(case=action.case, on=ON)
+    assert figures.arrears_over_12_weeks is over
+    assert figures.withholding_limit_percent == limit
+    # The paper form's box and the e-IWO record's indicator read the same frozen figure.
     iwo = iwo_reconcile_action(action=action, on=ON)[0]
-    assert not iwo.arrears_over_12_weeks and iwo.withholding_limit_percent == 50
+    assert iwo.arrears_over_12_weeks is over and iwo.withholding_limit_percent == limit
+    record = detail_record(iwo, ssn="500000001", sdu=sdu_for(iwo.case.jurisdiction), on=ON)
+    assert record["arrears_over_12_weeks"] == ("Y" if over else "N")
+    text = pdf_text(iwo_pdf(iwo))
+    assert f"Arrears greater than 12 weeks on this order: {'yes' if over else 'no'}." in text
 
 
 def test_an_action_not_yet_active_or_an_unemployed_ncp_issues_nothing():
@@ -474,3 +535,33 @@ def test_a_job_whose_order_the_employer_ended_is_skipped_with_a_work_item_raised
     assert original.control_number in item.title
     assert original.employer_name not in item.title + item.notes  # FVI: the queue names no employer
     assert IncomeWithholdingOrder.objects.filter(action=action).count() == 1
+
+
+def test_core_0026_rewords_the_12_week_notes_by_age_with_history_and_back_and_leaves_an_edited_one():
+    """The seed and core 0026 give the two rows the same notes: the age of the support owed decides
+    (15 USC 1673(b)(2)), not an amount of weeks of support."""
+    migration, editor = (
+        import_module("core.migrations.0026_iwo_arrears_weeks_by_age"),
+        SimpleNamespace(connection=connection),
+    )
+    rows = {}
+    for key, (_value, old, new) in migration.NOTES.items():
+        [seeded] = [r for r in SEED_ROWS if r["key"] == key]
+        assert seeded["note"] == new and "in arrears." not in new
+        rows[key] = row = LegalParameter.objects.get(key=key, jurisdiction="US")
+        assert row.note == new
+        LegalParameter.objects.filter(pk=row.pk).update(note=old)  # as the seed left it before
+    migration.reword(django_apps, editor)
+    migration.reword(django_apps, editor)  # a second run changes nothing
+    for key, (_value, _old, new) in migration.NOTES.items():
+        row = rows[key]
+        row.refresh_from_db()
+        assert row.note == new
+        assert row.history.filter(history_change_reason=migration.REASON).count() == 1
+    migration.undo(django_apps, editor)
+    for key, (_value, old, _new) in migration.NOTES.items():
+        rows[key].refresh_from_db()
+        assert rows[key].note == old
+    LegalParameter.objects.filter(pk__in=[r.pk for r in rows.values()]).update(note="Office note.")
+    migration.reword(django_apps, editor)
+    assert {r.note for r in LegalParameter.objects.filter(pk__in=[r.pk for r in rows.values()])} == {"Office note."}

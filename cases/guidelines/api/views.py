@@ -181,6 +181,15 @@ class CaGuidelineInput(serializers.Serializer):
         return attrs
 
 
+class CaChildShareSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="1 for the youngest child, 2 for the next youngest, …")
+    child = serializers.CharField(
+        source="label", help_text='"Youngest child", "Next youngest child", "3rd youngest child", …'
+    )
+    born_on = serializers.DateField(allow_null=True, help_text="Null: the calculator was not given the children.")
+    amount = serializers.DecimalField(**MONEY)
+
+
 class CaGuidelineOutput(serializers.Serializer):
     k = serializers.DecimalField(max_digits=8, decimal_places=4, coerce_to_string=True)
     fraction = serializers.DecimalField(
@@ -216,6 +225,12 @@ class CaGuidelineOutput(serializers.Serializer):
     )
     payor_add_ons_monthly = serializers.DecimalField(**MONEY)
     payor_total_monthly = serializers.DecimalField(**MONEY)
+    child_allocation = CaChildShareSerializer(
+        many=True,
+        help_text="monthly_support child by child, youngest first (Fam. Code 4055(b)(8)): the youngest child's "
+        "amount is the support for one child, the next youngest's the support for two children less that for "
+        "one, and so on; the amounts add up to monthly_support. Empty for one child.",
+    )
     parameters = ParameterSerializer(many=True)
     notes = serializers.ListField(child=serializers.CharField())
 
