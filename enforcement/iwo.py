@@ -425,9 +425,9 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         size=7.5,
     )
     pdf.ln(5.5)
-    # The signature block, the copy box and the enclosure line stay together: a field row split by
-    # the page break would scatter its label and value over pages.
-    if pdf.will_page_break(10 + 5 + (4 if iwo.health_coverage_required else 0)):
+    # The signature block and the copy box stay together: a field row split by the page break would
+    # scatter its label and value over pages. (The NMSN enclosure is stated under Order Information.)
+    if pdf.will_page_break(10 + 5):
         pdf.add_page()
     pdf.field_row(
         ("Print Name of the Issuing Official", settings.CASEWORKS_OFFICE_NAME),

@@ -15,8 +15,9 @@ import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
-from cases.models import Address
+from cases.models import Address, Obligation
 from core.letters import office_address_lines
+from enforcement.choices import IwoKind
 from enforcement.iwo import PAYROLL_ADDRESS, iwo_pdf
 from enforcement.services.withholding import iwo_reconcile_action, name_last_first
 from tests.enforcement.iwo_factories import active_withholding_action
@@ -119,3 +120,18 @@ def test_the_arrears_checkbox_stands_clear_of_its_question(health_iwo):
     yes = next(run for run in runs if run[3] == "Yes" and abs(run[2] - question[2]) < 3)
     box_left = yes[0] - 4.5 * MM  # the box is drawn 4.5 mm left of its label
     assert box_left - question[1] >= 1 * MM
+
+
+def test_the_nmsn_sent_alone_carries_part_b_too():
+    # given: an order requiring coverage and no cash (the NMSN-only notice, 45 CFR 303.32(c))
+    action = active_withholding_action(health=True)
+    Obligation.objects.filter(order__case=action.case).delete()
+    [notice] = iwo_reconcile_action(action=action, on=ON)
+    assert notice.kind == IwoKind.NMSN
+    # then: Part A then Part B, each numbering its own pages, nothing of the IWO form
+    pages = _pages(iwo_pdf(notice))
+    ids = f"{notice.control_number} - {notice.remittance_id}"
+    assert f"National Medical Support Notice Part A (OMB 0970-0222) - {ids} Page 1 of 1" in pages[0]
+    assert "Part B - Medical Support Notice to Plan Administrator" in pages[1]
+    assert f"National Medical Support Notice Part B (OMB 1210-0113) - {ids} Page 1 of {len(pages) - 1}" in pages[1]
+    assert not any("Income Withholding for Support (OMB 0970-0154)" in text for text in pages)
