@@ -30,6 +30,7 @@ NY_HEARINGS_CORRECTED = date(2026, 12, 7)  # NY fair-hearing rows replace the mi
 CA_17520_5 = date(2025, 1, 1)  # Fam. Code 17520.5(c): "shall become operative on January 1, 2025"
 CA_17520_5_NONCOMMERCIAL = date(2027, 1, 1)  # 17520.5(a)(2): noncommercial licences only from then
 CA_17504_2 = date(2024, 5, 5)  # Fam. Code 17504.2 (AB 207): DCSS implemented the former-recipient pass-through
+CCP_685_010 = date(1983, 7, 1)  # CCP 685.010 (Stats. 1982, ch. 1364) operative July 1, 1983
 PASSPORT_DRA = date(2006, 10, 1)  # Deficit Reduction Act of 2005 s. 7303: passport threshold $5,000 -> $2,500
 
 
@@ -710,6 +711,22 @@ def _rows() -> list[dict]:
         100,
         "Fam. Code 17500(c)",
         note="… and more than this amount is owed.",
+    )
+
+    # California: interest on support arrears. A support order is a money judgment (Fam. Code 155);
+    # CCP 685.010(a)(1): "interest accrues at the rate of 10 percent per annum on the principal amount
+    # of a money judgment remaining unsatisfied" (the 5 % of (a)(2), from 2023, is for medical and
+    # personal-debt judgments only). Read by ``cases.ledger.interest``; New York has no row (FCA 460:
+    # interest only in a money judgment the court enters for a willful default, CPLR 5004).
+    add(
+        "ca.arrears.interest_rate",
+        "CA",
+        CCP_685_010,
+        10,
+        "CCP 685.010(a)(1)",
+        note="Percent a year, simple, on each unpaid support installment from the first day of the month after "
+        "it was due (CCP 685.020(b); Fam. Code 17433.5); never on interest. The Legislature may lower it "
+        "for interest accruing after a change (685.010(b)): add a dated row.",
     )
 
     # --- Federal remedy thresholds ----------------------------------------------------------------

@@ -246,7 +246,7 @@ class IwoKind(models.TextChoices):
     """The IWO form's first boxes (1a-1d) and the e-IWO DTL "Document Action Code"; and the two
     documents of the National Medical Support Notice sent without an IWO (45 CFR 303.32(c)): the
     NMSN alone when the order requires health care coverage but nothing is withheld in cash, and the
-    notice that there is no longer a current order for medical support (303.32(c)(7)). The e-IWO
+    notice that there is no longer a current order for medical support (303.32(c)). The e-IWO
     has no action code for these two (``interchange.layouts.eiwo.ACTION_CODES``): paper only."""
 
     ORIGINAL = "ORG", "Original"

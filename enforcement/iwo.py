@@ -2,7 +2,7 @@
 Support Notice Part A (OMB 0970-0222; 45 CFR 303.32) that goes with it when the order requires
 health care coverage — or alone (``IwoKind.NMSN``) when there is no cash to withhold, and the
 one-page notice that there is no longer a current order for medical support
-(``IwoKind.NMSN_TERMINATION``, the form's "Termination Order/Notice" box; 303.32(c)(7)). An IWO
+(``IwoKind.NMSN_TERMINATION``, the form's "Termination Order/Notice" box; 303.32(c)). An IWO
 that replaces one sent with the NMSN says what becomes of the coverage (``medical_support_statement``).
 
 Laid out like the federal form, in its order and with its field names, so a payroll clerk who
@@ -170,7 +170,7 @@ def _nmsn_successor(iwo: IncomeWithholdingOrder) -> IncomeWithholdingOrder | Non
 def medical_support_statement(iwo: IncomeWithholdingOrder) -> str:
     """What an amended or terminating IWO says of the National Medical Support Notice that went with
     the order it replaces (45 CFR 303.32(c)): the coverage goes on under the NMSN sent alone, or
-    there is no longer a current order for medical support (303.32(c)(7)). Empty when the order it
+    there is no longer a current order for medical support (303.32(c)). Empty when the order it
     replaces carried no NMSN, or the new one carries it again."""
     before = iwo.supersedes
     if before is None or not before.health_coverage_required or iwo.health_coverage_required:
@@ -188,7 +188,7 @@ def medical_support_statement(iwo: IncomeWithholdingOrder) -> str:
     return (
         f"The National Medical Support Notice sent with income withholding order {before.control_number} also "
         "ends: there is no longer a current order for medical support in effect for which this agency is "
-        "responsible (45 CFR 303.32(c)(7)). That Notice no longer requires you to enroll the child(ren) in "
+        "responsible (45 CFR 303.32(c)). That Notice no longer requires you to enroll the child(ren) in "
         "your group health plan or to withhold the employee's contributions for their coverage; tell the plan "
         "administrator(s) to whom you sent Part B."
     )
@@ -721,7 +721,7 @@ def _nmsn_only_preface(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         lines.append(f"This Notice replaces National Medical Support Notice {before.control_number}.")
     lines.append(
         "This Notice stays in effect until this agency notifies you that there is no longer a current order "
-        "for medical support (45 CFR 303.32(c)(7)), or the employee no longer works for you."
+        "for medical support (45 CFR 303.32(c)), or the employee no longer works for you."
     )
     pdf.multi_cell(0, 4, pdf.text_(" ".join(lines)), border=1, fill=True, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
@@ -729,7 +729,7 @@ def _nmsn_only_preface(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
 
 def _nmsn_termination(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     """The notice that there is no longer a current order for medical support (45 CFR
-    303.32(c)(7)): it ends the NMSN-only notice ``iwo.supersedes``."""
+    303.32(c)): it ends the NMSN-only notice ``iwo.supersedes``."""
     notice = iwo.supersedes
     office = settings.CASEWORKS_OFFICE_NAME
     pdf.add_page()
@@ -760,7 +760,7 @@ def _nmsn_termination(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.para(
         f"This notice ends National Medical Support Notice {notice.control_number if notice else ''} dated "
         f"{_d(notice.issued_on) if notice else ''} for the employee and case above: there is no longer a current "
-        "order for medical support in effect for which this agency is responsible (45 CFR 303.32(c)(7)).",
+        "order for medical support in effect for which this agency is responsible (45 CFR 303.32(c)).",
         size=8.5,
         h=4.2,
     )

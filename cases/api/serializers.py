@@ -24,6 +24,26 @@ class BalanceSerializer(serializers.ModelSerializer):
         ]
 
 
+class ArrearsInterestSerializer(serializers.Serializer):
+    """A California case's interest on its arrears (``cases.ledger.interest``), apart from the
+    balance, whose arrears are principal only."""
+
+    accrued = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        source="interest",
+        help_text="Interest accrued on the arrears and not paid, as of `as_of` (the day itself not counted): "
+        "simple interest at `rate_percent` a year (CCP 685.010) on each unpaid installment from the first "
+        "day of the month after it was due (CCP 685.020(b); Fam. Code 17433.5); never on interest.",
+    )
+    principal = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="The arrears the interest accrues on, at the end of `as_of`."
+    )
+    rate_percent = serializers.CharField(source="rate_text", help_text="The rate in force on `as_of`, percent a year.")
+    citation = serializers.CharField(help_text="The statute of the rate.")
+    as_of = serializers.DateField()
+
+
 class ParticipantSerializer(serializers.ModelSerializer):
     first_name = serializers.CharField(source="person.first_name")
     last_name = serializers.CharField(source="person.last_name")
@@ -55,6 +75,14 @@ class OrderSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     balance = BalanceSerializer(read_only=True, allow_null=True)
     participants = ParticipantSerializer(many=True, read_only=True)
+    arrears_interest = ArrearsInterestSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="California: the interest the arrears carry, as of today, apart from `balance` (its arrears "
+        "are principal only; CCP 695.211(c)). Null for a New York case: New York charges interest only in a "
+        "money judgment a court enters for a willful default (FCA 460; CPLR 5004), which Caseworks does not "
+        "record.",
+    )
 
     class Meta:
         model = Case
@@ -78,7 +106,12 @@ class CaseSerializer(serializers.ModelSerializer):
             "updated_at",
             "balance",
             "participants",
+            "arrears_interest",
         ]
+
+
+# The case's own columns of ``CaseSerializer`` (what the list reads with ``.values()``).
+CASE_COLUMNS = tuple(f for f in CaseSerializer.Meta.fields if f not in ("balance", "participants", "arrears_interest"))
 
 
 class CaseDetailSerializer(CaseSerializer):
@@ -100,12 +133,13 @@ class OverrideUseSerializer(serializers.Serializer):
     addresses = AddressSerializer(many=True)
 
 
-def case_rows_represent(rows: list[dict], participants: list[dict]) -> list[dict]:
+def case_rows_represent(rows: list[dict], participants: list[dict], interest: dict | None = None) -> list[dict]:
     """The list's representation of ``rows`` (``CASE_LIST_VALUES`` from ``.values()``) and their
     ``participants`` (``PARTICIPANT_VALUES``), identical to ``CaseSerializer`` — each value goes
     through the serializer's own field ``to_representation`` — without model instances or DRF's
-    attribute walk per field (issue 17.3: that walk cost four times the rows' queries)."""
-    case_fields = list(field_representers(CaseSerializer, tuple(CaseSerializer.Meta.fields[:-2])).items())
+    attribute walk per field (issue 17.3: that walk cost four times the rows' queries). ``interest``:
+    each case's ``cases.ledger.interest.InterestFigure`` or None, by case id."""
+    case_fields = list(field_representers(CaseSerializer, CASE_COLUMNS).items())
     balance_fields = [
         (name, f"balance__{name}", show)
         for name, show in field_representers(BalanceSerializer, tuple(BalanceSerializer.Meta.fields)).items()
@@ -129,13 +163,15 @@ def case_rows_represent(rows: list[dict], participants: list[dict]) -> list[dict
         item = case_item(row)
         item["balance"] = None if row["balance__case_id"] is None else balance_item(row)
         item["participants"] = people.get(row["id"], [])
+        figure = (interest or {}).get(row["id"])
+        item["arrears_interest"] = figure.as_dict() if figure is not None else None
         out.append(item)
     return out
 
 
 CASE_LIST_VALUES = (
     "id",
-    *CaseSerializer.Meta.fields[:-2],
+    *CASE_COLUMNS,
     "balance__case_id",
     *(f"balance__{name}" for name in BalanceSerializer.Meta.fields),
 )

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.exceptions import PermissionDenied
@@ -18,10 +19,12 @@ from core.db import PreparedRead, column_in_array, int_array, values_prepared
 from core.services import sensitive_reads_bulk_record
 
 from ..filtersets import CaseFilterSet, PersonApiFilterSet
+from ..ledger.interest import case_arrears_interest, interest_for_cases
 from ..models import Case, CaseParticipant, FviOverride, Obligation, Person, SupportOrder
 from ..redaction import PARENT_FVI, parent_fvi_exists
 from ..services import fvi_override_use
 from .serializers import (
+    CASE_COLUMNS,
     CASE_LIST_VALUES,
     PARTICIPANT_VALUES,
     PERSON_LIST_REDACTION_VALUES,
@@ -62,7 +65,7 @@ class CaseViewSet(PartnerListRetrieveViewSet):
         )
         queryset = (
             cases.select_related("balance")
-            .only("id", *CaseSerializer.Meta.fields[:-2], *balance)
+            .only("id", *CASE_COLUMNS, *balance)
             .prefetch_related(Prefetch("participants", queryset=participants))
         )
         if self.action == "retrieve":
@@ -86,7 +89,14 @@ class CaseViewSet(PartnerListRetrieveViewSet):
         participants = CaseParticipant.objects.filter(case_id__in=[row["id"] for row in page]).values(
             *PARTICIPANT_VALUES
         )
-        return self.get_paginated_response(case_rows_represent(page, list(participants)))
+        # California's interest on the arrears: two queries for the page's California cases, none without
+        interest = interest_for_cases(((row["id"], row["jurisdiction"]) for row in page), as_of=timezone.localdate())
+        return self.get_paginated_response(case_rows_represent(page, list(participants), interest))
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        case.arrears_interest = case_arrears_interest(case=case, as_of=timezone.localdate())
+        return Response(self.get_serializer(case).data)
 
     def get_object(self):
         number = str(self.kwargs["case_number"]).upper()

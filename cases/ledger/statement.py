@@ -9,7 +9,10 @@ as a parent sees one payment.
 
 Three queries, whatever the length of the history: the opening balance by bucket (an aggregate of
 the entries before the range), the entries in the range (index ``(case, posted_on)``), and nothing
-else — the closing buckets are the opening plus the lines. A tax offset's source is shown only to
+else — the closing buckets are the opening plus the lines. A California case adds two for its
+interest on the arrears (``cases.ledger.interest``: CCP 685.010), shown apart from the principal as
+of the end of the range (today at the latest; CCP 695.211(c): a statement states "current support,
+arrears, and interest due"). A tax offset's source is shown only to
 users who may see federal tax information (IRS Publication 1075); the view logs each one shown.
 """
 
@@ -21,12 +24,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from core.money import ZERO, display
 
 from ..choices import Bucket, EntryType, ObligationKind
 from ..models import Case, LedgerEntry
 from .fti import can_view_fti, shown_source
+from .interest import InterestFigure, case_arrears_interest
 
 MAX_YEARS = 30
 # What a statement reads of an entry and of its collection (description, FTI rule, FTI read log).
@@ -100,10 +105,16 @@ class Statement:
     months: list[Month]
     # the tax-offset collections on it, shown or withheld (``cases.access.fti_reads_record`` logs either)
     fti_collections: list = field(default_factory=list)
+    # a California case's interest on its arrears, not part of the closing balance (None elsewhere)
+    interest: InterestFigure | None = None
 
     @property
     def closing(self) -> Decimal:
         return sum(self.closing_buckets.values(), ZERO)
+
+    @property
+    def closing_with_interest(self) -> Decimal:
+        return self.closing + (self.interest.interest if self.interest else ZERO)
 
     @property
     def charges(self) -> Decimal:
@@ -227,4 +238,5 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
         closing_buckets=closing_buckets,
         months=list(months.values()),
         fti_collections=list(fti_shown.values()),
+        interest=case_arrears_interest(case=case, as_of=min(end, timezone.localdate())),
     )

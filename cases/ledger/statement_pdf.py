@@ -91,6 +91,14 @@ def statement_pdf(statement: Statement) -> bytes:
     pdf.use(9, bold=True)
     pdf.cell(90, 5, "Total")
     pdf.cell(30, 5, pdf.text_(display(statement.closing)), align="R", new_x="LMARGIN", new_y="NEXT")
+    interest = statement.interest
+    if interest is not None:  # California: apart from the principal (CCP 685.010, 695.211(c))
+        pdf.use(9)
+        pdf.cell(90, 5, pdf.text_(f"{interest.label}, unpaid"))
+        pdf.cell(30, 5, pdf.text_(display(interest.interest)), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.use(9, bold=True)
+        pdf.cell(90, 5, "Total with interest")
+        pdf.cell(30, 5, pdf.text_(display(statement.closing_with_interest)), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.use(8)
     pdf.multi_cell(
@@ -98,7 +106,15 @@ def statement_pdf(statement: Statement) -> bytes:
         4.5,
         pdf.text_(
             "Charges raise what is owed; payments and credits lower it. A negative balance is a credit. "
-            "Questions about this statement: contact your caseworker."
+            + (
+                f"Interest is as of {display_date(interest.as_of)}, on the arrears only: it is simple (never on "
+                "interest) and counts from the first day of the month after each unpaid "
+                "payment was due (Code Civ. Proc. 685.010, 685.020; Fam. Code 17433.5). A payment pays this month's "
+                "support first, then the arrears, then the interest (Code Civ. Proc. 695.221). "
+                if interest is not None
+                else ""
+            )
+            + "Questions about this statement: contact your caseworker."
         ),
         new_x="LMARGIN",
         new_y="NEXT",

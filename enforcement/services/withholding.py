@@ -354,11 +354,10 @@ def _nmsn_event(*, iwo: IncomeWithholdingOrder, action: EnforcementAction, by) -
         else f"{iwo.control_number} ends National Medical Support Notice "
         f"{iwo.supersedes.control_number if iwo.supersedes else ''}"
     )
-    event_record(
+    event_about(
+        action,
         verb="withholding.nmsn_issued" if issued else "withholding.nmsn_terminated",
-        subject=action,
-        case_id=iwo.case_id,
-        actor=by,
+        by=by,
         actor_label="" if by else "income withholding",
         summary=summary,
         data={
@@ -423,7 +422,7 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
       alone (NMS) to each current employer (45 CFR 303.32(c)(1), (2): the NMSN enforces the coverage
       whether or not there is cash to withhold), so a medical-only order reaches the employer too;
     - coverage no longer required (or no order in force) and an NMS in force → its termination
-      (NMT): "no longer a current order for medical support" (303.32(c)(7));
+      (NMT): "no longer a current order for medical support" (303.32(c));
     - ended (released or closed) with documents in force → TRM of each order, NMT of each NMS.
     One chain per job and one document in force per employer at a time (``IN_FORCE_KINDS``),
     whatever the number of the NCP's open jobs there (a job recorded twice:
@@ -515,7 +514,7 @@ def _terminate(
 ) -> IncomeWithholdingOrder:
     """The termination of the document ``iwo``: of an order to withhold (TRM), the employer stops
     withholding; of an NMSN-only notice (NMT), there is no longer a current order for medical
-    support (45 CFR 303.32(c)(7))."""
+    support (45 CFR 303.32(c))."""
     return _issue(
         action=action,
         employment=iwo.employment or _employment_of(iwo),

@@ -107,3 +107,30 @@ def test_statement_for_a_date_range_with_running_balance(sign_in, live_server):
     assert response.ok and response.body().startswith(b"%PDF")
     if SHOTS:
         Path(SHOTS, "statement.pdf").write_bytes(response.body())
+
+
+def test_a_california_statement_shows_the_interest_apart_from_the_arrears(sign_in, live_server):
+    """CCP 685.010, 695.211(c): the interest the arrears carry, labelled, apart from the principal."""
+    import time_machine
+
+    from cases.services import charges_accrue
+
+    case = case_with_order(monthly=Decimal("500.00"), jurisdiction="CA")
+    with time_machine.travel(datetime(2024, 6, 20, 17, tzinfo=UTC), tick=False):
+        charges_accrue(through=date(2024, 6, 20))
+    page = sign_in("caseworker", at=f"/cases/{case.case_number}/")
+    expect(page.get_by_test_id("arrears-interest")).to_contain_text("accrued on the arrears and unpaid")
+    expect(page.get_by_test_id("statement")).to_contain_text("Interest at 10% a year (CCP 685.010)")
+    page.get_by_test_id("statement").scroll_into_view_if_needed()
+    shoot(page, "interest-case")
+    page.get_by_test_id("full-statement").click()
+    page.get_by_label("From").fill("2024-01-01")
+    page.get_by_label("To").fill("2024-06-20")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_test_id("closing")).to_have_text("$2,500.00")
+    expect(page.get_by_test_id("statement-interest")).to_contain_text("$35.62")
+    shoot(page, "interest-statement")
+    response = page.request.get(live_server.url + page.get_by_test_id("statement-pdf").get_attribute("href"))
+    assert response.ok and response.body().startswith(b"%PDF")
+    if SHOTS:
+        Path(SHOTS, "interest-statement.pdf").write_bytes(response.body())
