@@ -42,6 +42,7 @@ from core.pdf import UnicodePdf
 
 from .choices import IwoKind
 from .models import IncomeWithholdingOrder
+from .nmsn import part_b
 from .services.withholding import name_last_first
 
 # The NMSN's employee address when the agency prints none (42 USC 654(26); see the module).
@@ -54,14 +55,38 @@ class _Form(UnicodePdf):
         super().__init__()
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(14, 10, 14)
-        self.footer_text = footer
+        # (first page, footer): each part of the document (the IWO, NMSN Part A, Part B) names
+        # itself in its pages' footers and numbers them on its own, "Page 1 of 2".
+        self.sections: list[tuple[int, str]] = [(1, footer)]
         self.set_title(title)
         self.set_author(settings.CASEWORKS_OFFICE_NAME)
 
+    def section(self, footer: str) -> None:
+        """The pages from the next one on are a part of their own, with ``footer``."""
+        self.sections.append((self.page + 1, footer))
+
     def footer(self) -> None:
-        self.set_y(-12)
-        self.use(7)
-        self.cell(0, 4, self.text_(f"{self.footer_text}   Page {self.page_no()}"), align="C")
+        """Drawn once the document is complete (``_footers``), when each part's page count is known."""
+
+    def _footers(self) -> None:
+        starts = sorted(dict(self.sections).items())  # a later part starting on a page wins it
+        last, auto, margin = self.page, self.auto_page_break, self.b_margin
+        self.set_auto_page_break(False)
+        for n, (first, footer) in enumerate(starts):
+            end = min(starts[n + 1][0] - 1 if n + 1 < len(starts) else last, last)
+            for page in range(first, end + 1):
+                self.page = page
+                self.current_font_is_set_on_page = False  # each page's stream selects its font
+                self.set_y(-12)
+                self.use(7)
+                self.cell(0, 4, self.text_(f"{footer}   Page {page - first + 1} of {end - first + 1}"), align="C")
+        self.page = last
+        self.set_auto_page_break(auto, margin)
+
+    def output(self, *args, **kwargs):  # type: ignore[override]
+        if self.page and not self.buffer:
+            self._footers()
+        return super().output(*args, **kwargs)
 
     def box(self, checked: bool, label: str, width: float, size: float = 8.5, bold: bool = False) -> None:
         """A form checkbox (drawn, so it prints the same in any font) followed by its label."""
@@ -105,10 +130,10 @@ class _Form(UnicodePdf):
         self.set_xy(self.l_margin, bottom + gap)
 
     def heading(self, text: str) -> None:
-        self.ln(1)
+        self.ln(0.8)
         self.set_fill_color(225, 225, 225)
         self.use(9, bold=True)
-        self.cell(0, 5.5, self.text_(text), fill=True, new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 5, self.text_(text), fill=True, new_x="LMARGIN", new_y="NEXT")
         self.ln(0.5)
 
     def para(self, text: str, size: float = 8, h: float = 3.8) -> None:
@@ -278,6 +303,19 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
             f"This document is based on the support or withholding order from {state}. You are required by law "
             f"to deduct these amounts from the employee/obligor's income until further notice."
         )
+        if iwo.health_coverage_required:
+            # one line, so page 1 keeps its last line (the copy-to-employee box)
+            pdf.use(8, bold=True)
+            pdf.cell(
+                0,
+                3.9,
+                pdf.text_(
+                    "The order also requires health care coverage: the National Medical Support Notice "
+                    "(OMB 0970-0222) is enclosed."
+                ),
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
         per = FREQUENCY_WORD.get(iwo.order_frequency, iwo.order_frequency)
         lump = iwo.kind == IwoKind.LUMP_SUM
         lines = [
@@ -297,10 +335,11 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
             pdf.cell(24, 4.1, "" if lump else pdf.text_(per), border="B")
             pdf.cell(50, 4.1, pdf.text_(" " + label))
             if label == "past-due child support":
-                pdf.cell(50, 4.1, pdf.text_("- Arrears greater than 12 weeks?"))
-                pdf.box(not lump and iwo.arrears_over_12_weeks, "Yes", 12)
+                question = pdf.text_("- Arrears greater than 12 weeks?")
+                pdf.cell(pdf.get_string_width(question) + 2.5, 4.1, question)  # the box clear of the "?"
+                pdf.box(not lump and iwo.arrears_over_12_weeks, "Yes", 11)
                 pdf.box(not lump and not iwo.arrears_over_12_weeks, "No", 10)
-            pdf.ln(4.4)
+            pdf.ln(4.1)
         pdf.use(8.5, bold=True)
         pdf.cell(62, 5, pdf.text_("for a Total Amount to Withhold of $"))
         pdf.cell(26, 5, "" if lump else _m(iwo.total_per_frequency), border="B", align="R")
@@ -386,9 +425,9 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         size=7.5,
     )
     pdf.ln(5.5)
-    # The signature block, the copy box and the enclosure line stay together: a field row split by
-    # the page break would scatter its label and value over pages.
-    if pdf.will_page_break(10 + 5 + (4 if iwo.health_coverage_required else 0)):
+    # The signature block and the copy box stay together: a field row split by the page break would
+    # scatter its label and value over pages. (The NMSN enclosure is stated under Order Information.)
+    if pdf.will_page_break(10 + 5):
         pdf.add_page()
     pdf.field_row(
         ("Print Name of the Issuing Official", settings.CASEWORKS_OFFICE_NAME),
@@ -397,18 +436,6 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     )
     pdf.box(True, "If checked, you are required to provide a copy of this form to the employee/obligor.", width, size=8)
     pdf.ln(5)
-    if iwo.health_coverage_required:
-        pdf.use(7.5, bold=True)
-        pdf.cell(
-            0,
-            4,
-            pdf.text_(
-                "Enclosed: National Medical Support Notice (OMB 0970-0222) - the order requires health "
-                "care coverage for the child(ren)."
-            ),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
 
 
 def _begin_and_limits(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
@@ -562,21 +589,26 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     )
 
 
-def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
-    """National Medical Support Notice, Part A: Notice to Withhold for Health Care Coverage
-    (45 CFR 303.32(a); OMB 0970-0222)."""
-    office = settings.CASEWORKS_OFFICE_NAME
-    office_address = ", ".join(office_address_lines())
+def nmsn_employee_address(iwo: IncomeWithholdingOrder) -> str:
+    """The employee's mailing address on the NMSN, Part A and Part B alike."""
     ncp = iwo.case.ncp
     address = mailing_address(ncp) if ncp is not None else None
     if address is not None and ncp is not None and whereabouts_shown(ncp):
-        employee_address = ", ".join(
+        return ", ".join(
             p for p in (address.line1, address.line2, address.city, f"{address.state} {address.postal_code}") if p
         )
-    else:
-        # Withheld (family violence indicator) or not known: the same words, so the employer, and
-        # the employee's copy, learn nothing of the indicator (42 USC 654(26)).
-        employee_address = PAYROLL_ADDRESS
+    # Withheld (family violence indicator) or not known: the same words, so the employer, the plan
+    # administrator and the employee's copy learn nothing of the indicator (42 USC 654(26)).
+    return PAYROLL_ADDRESS
+
+
+def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
+    """National Medical Support Notice, Part A: Notice to Withhold for Health Care Coverage
+    (45 CFR 303.32(a); OMB 0970-0222), then Part B (``nmsn.part_b``)."""
+    office = settings.CASEWORKS_OFFICE_NAME
+    office_address = ", ".join(office_address_lines())
+    employee_address = nmsn_employee_address(iwo)
+    pdf.section(f"National Medical Support Notice Part A (OMB 0970-0222) - {iwo.control_number} - {iwo.remittance_id}")
     pdf.add_page()
     pdf.use(7)
     pdf.cell(0, 3.5, "OMB No.: 0970-0222", align="R", new_x="LMARGIN", new_y="NEXT")
@@ -654,6 +686,7 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
         pdf.ln(5.2)
     pdf.ln(1)
     pdf.field_row(("Employer Representative / Title", ""), ("Date / Telephone", ""), gap=1.8)
+    part_b(pdf, iwo, employee_address=employee_address, ssn=_ssn(iwo), employer_address=", ".join(_employer_lines(iwo)))
 
 
 def _nmsn_kind_boxes(pdf: _Form, *, termination: bool) -> None:

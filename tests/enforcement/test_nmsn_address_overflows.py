@@ -64,7 +64,8 @@ def long_address_iwo():
 def test_the_employer_address_wraps_in_its_box_on_the_nmsn(long_address_iwo):
     content = iwo_pdf(long_address_iwo)
     pdf = _Form(title="", footer="")
-    nmsn = len(PdfReader(BytesIO(content)).pages) - 1
+    pages = PdfReader(BytesIO(content)).pages
+    nmsn = next(n for n, page in enumerate(pages) if "Part A - Notice to Withhold" in page.extract_text())
     runs = text_runs(content, nmsn)
     right_column = (pdf.l_margin + pdf.epw / 2) * MM
     address = [run for run in runs if run[0] < right_column and ("Corporate Woods" in run[3] or "12144" in run[3])]
@@ -81,5 +82,26 @@ def test_no_text_of_the_iwo_or_the_nmsn_is_drawn_over_other_text(long_address_iw
     long_address_iwo.employer_name = "Hudson Valley Logistics and Regional Freight Forwarding Services Incorporated"
     content = iwo_pdf(long_address_iwo)
     pdf = _Form(title="", footer="")
-    for page in range(len(PdfReader(BytesIO(content)).pages)):
+    pages = PdfReader(BytesIO(content)).pages
+    assert any("Part B - Medical Support Notice to Plan Administrator" in page.extract_text() for page in pages)
+    for page in range(len(pages)):
         assert overlaps(text_runs(content, page), (pdf.w - pdf.r_margin) * MM) == [], page
+
+
+def test_no_text_of_part_b_is_drawn_over_other_text_with_long_names_and_many_children(long_address_iwo):
+    # Part B's fields, its alternate recipients' rows (name, date of birth, the substituted official's
+    # address) and its response boxes, with values that wrap
+    long_address_iwo.custodial_party_name = "Vanderbilt-Montgomery-Fitzgerald, Alexandra Josephine Catherine"
+    long_address_iwo.children = [
+        {"name": f"Vanderbilt-Montgomery-Fitzgerald, Christopher Alexander {n}", "birth_date": "2019-04-24"}
+        for n in range(6)
+    ]
+    content = iwo_pdf(long_address_iwo)
+    pdf = _Form(title="", footer="")
+    pages = [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
+    part_b = [n for n, text in enumerate(pages) if "National Medical Support Notice Part B" in text]
+    assert part_b
+    for page in part_b:
+        assert overlaps(text_runs(content, page), (pdf.w - pdf.r_margin) * MM) == [], page
+    text = " ".join(" ".join(pages[n].split()) for n in part_b)
+    assert all(f"Christopher Alexander {n}" in text for n in range(6))
