@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from cases.redaction import WITHHELD, contact_copy
 from cases.selectors import case_by_number
 from core import throttle
 from core.charts import svg_response
@@ -241,6 +242,14 @@ class ComplaintDetailView(PermissionMixin, ComplaintMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             complaint=complaint,
+            # The contact they gave, withheld as their person page withholds it (cases.redaction).
+            contact=contact_copy(
+                person=complaint.complainant_person,
+                email=complaint.contact_email,
+                phone=complaint.contact_phone,
+                user=user,
+            ),
+            withheld=WITHHELD,
             today=today,
             communications=complaint.communications.select_related("recorded_by"),
             referrals=complaint.referrals.all(),

@@ -349,6 +349,59 @@ def test_detail_page_query_count(client_as, django_assert_max_num_queries):
         assert client.get(reverse("complaints:complaint_detail", args=[complaint.number])).status_code == 200
 
 
+# The complainant's contact under the family violence indicator ------------------------------
+
+FVI_PHONE = "518-555-0199"
+FVI_EMAIL = "hidden.victim@example.org"
+
+
+def fvi_complaint(**fields):
+    """A complaint by a case's custodial parent who has the FVI, giving the phone and e-mail on file."""
+    case = CaseFactory()
+    cp = case.cp
+    cp.family_violence, cp.phone, cp.email = True, FVI_PHONE, FVI_EMAIL
+    cp.save()
+    return ComplaintFactory(
+        case=case,
+        complainant_person=cp,
+        complainant_name=str(cp),
+        contact_phone=FVI_PHONE,
+        contact_email=FVI_EMAIL,
+        **fields,
+    )
+
+
+@pytest.mark.parametrize("role", ["ombudsperson", "coordinator", "hearing_officer"])
+def test_complaint_page_withholds_an_fvi_complainants_phone_and_email(client_as, role):
+    """The phone and e-mail an FVI complainant gave are their whereabouts: the complaint page withholds
+    them, as their person page does (cases.redaction.contact_copy; 42 USC 654(26))."""
+    from cases.redaction import WITHHELD
+
+    complaint = fvi_complaint()
+    page = client_as(role).get(reverse("complaints:complaint_detail", args=[complaint.number]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert FVI_PHONE not in body and FVI_EMAIL not in body
+    assert WITHHELD in body
+
+
+def test_complaint_page_withholds_the_contact_once_the_indicator_is_set_after_filing(client_as):
+    cp = (case := CaseFactory()).cp
+    complaint = ComplaintFactory(case=case, complainant_person=cp, contact_phone=FVI_PHONE)
+    client = client_as("ombudsperson")
+    url = reverse("complaints:complaint_detail", args=[complaint.number])
+    assert FVI_PHONE in client.get(url).content.decode()
+    cp.family_violence = True
+    cp.save()
+    assert FVI_PHONE not in client.get(url).content.decode()
+
+
+def test_complaint_page_shows_the_contact_of_a_complainant_who_is_no_case_person(client_as):
+    complaint = ComplaintFactory(contact_phone=FVI_PHONE, contact_email=FVI_EMAIL)
+    body = client_as("ombudsperson").get(reverse("complaints:complaint_detail", args=[complaint.number])).content
+    assert FVI_PHONE in body.decode() and FVI_EMAIL in body.decode()
+
+
 # Actions ------------------------------------------------------------------------------------
 
 
