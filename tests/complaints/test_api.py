@@ -133,6 +133,23 @@ def test_an_agency_reads_only_what_it_filed(api_client_with):
     theirs = api_client_with("complaints:read", agency="B")
     number = mine.post(URL, BODY, format="json").json()["number"]
     assert theirs.get(f"{URL}{number}/").status_code == 404
+    assert mine.get(f"{URL}{number}/").status_code == 200
+
+
+def test_another_agencys_complaint_is_a_404_logged_as_an_access_denial(api_client_with):
+    """The key's probe of a complaint its agency did not file answers 404, as one that does not exist,
+    and leaves an ``access_denied`` row under the agency's name (read through ``restrict()``); a
+    number that names no complaint leaves none."""
+    from core.models import AccessLog
+
+    mine = api_client_with("complaints:write", "complaints:read", agency="A")
+    theirs = api_client_with("complaints:read", agency="B")
+    number = mine.post(URL, BODY, format="json").json()["number"]
+    assert theirs.get(f"{URL}{number}/").status_code == 404
+    denial = AccessLog.objects.get(kind=AccessLog.Kind.ACCESS_DENIED)
+    assert (denial.username, denial.outcome, denial.object_type) == ("agency:B", "not_found", "complaints.Complaint")
+    assert theirs.get(f"{URL}CMP-0000-NONE/").status_code == 404
+    assert AccessLog.objects.filter(kind=AccessLog.Kind.ACCESS_DENIED).count() == 1
 
 
 def test_html_is_stored_as_sent(api_client_with):
