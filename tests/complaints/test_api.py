@@ -90,6 +90,27 @@ def test_another_countys_case_is_an_unknown_number_to_the_key(api_client_with):
     assert followed["case_number"] == ""
 
 
+def test_a_case_staff_link_in_a_county_outside_the_keys_is_not_named_to_it(api_client_with, role_user):
+    """An Albany key filed with a Saratoga case's number (answered as unknown); the ombudsperson links
+    the complaint to that case for the office. The key's next read answers as before the link: no
+    case number, ``unknown_case`` still true. A state-wide key reads the case."""
+    from complaints import services
+
+    case = CaseFactory(county="Saratoga")
+    api = api_client_with("complaints:write", "complaints:read", agency="Legal Aid", counties=["Albany"])
+    created = api.post(URL, {**BODY, "case_number": case.case_number}, format="json").json()
+    assert created["unknown_case"] is True
+    before = api.get(f"{URL}{created['number']}/").json()
+    complaint = Complaint.objects.get(number=created["number"])
+    services.complaint_case_link(complaint=complaint, case=case, reason="", by=role_user("ombudsperson"))
+
+    followed = api.get(f"{URL}{complaint.number}/").json()
+    assert followed == before
+    assert followed["case_number"] == "" and followed["unknown_case"] is True
+    state_wide = api_client_with("complaints:read", agency="Legal Aid", all_counties=True)
+    assert state_wide.get(f"{URL}{complaint.number}/").json()["case_number"] == case.case_number
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
