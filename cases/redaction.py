@@ -243,6 +243,14 @@ class ContactCopy:
     # The case person they are about (``None``: a complainant who is no case person).
     person: Person | None = None
 
+    @property
+    def revealed_fields(self) -> list[str]:
+        """The copied columns shown of a case person's, for the sensitive-read log (none of someone
+        who is no case person: what they gave is not a case person's whereabouts on file)."""
+        if self.withheld or self.person is None:
+            return []
+        return [name for name, value in (("contact_email", self.email), ("contact_phone", self.phone)) if value]
+
 
 def contact_copy(*, person: Person | None, email: str, phone: str, user=None) -> ContactCopy:
     """The ``email`` and ``phone`` a complainant or appellant gave, kept on their complaint or

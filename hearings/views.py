@@ -14,6 +14,7 @@ from cases.redaction import WITHHELD, contact_copy
 from complaints.models import Complaint
 from core.dates import display_date
 from core.lists import ListViewMixin
+from core.services import sensitive_read_record
 from core.stale import carry_shown, shown_in, without_shown
 from core.views import (
     FilteredListView,
@@ -176,16 +177,22 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
         request = self.get_hearing_request()
         today = timezone.localdate()
         complaint = request.complaint
+        # The contact the appellant gave, withheld as the complainant's person page withholds it; a
+        # case person's shown is a sensitive read, logged as their person page logs one.
+        contact = contact_copy(
+            person=complaint.complainant_person if complaint is not None else None,
+            email=request.contact_email,
+            phone=request.contact_phone,
+            user=user,
+        )
+        if contact.revealed_fields:
+            sensitive_read_record(
+                request=self.request, obj=request, fields=contact.revealed_fields, person=contact.person
+            )
         return {
             **super().get_context_data(**kwargs),
             "req": request,
-            # The contact the appellant gave, withheld as the complainant's person page withholds it.
-            "contact": contact_copy(
-                person=complaint.complainant_person if complaint is not None else None,
-                email=request.contact_email,
-                phone=request.contact_phone,
-                user=user,
-            ),
+            "contact": contact,
             "withheld": WITHHELD,
             "today": today,
             "good_cause_form": GoodCauseForm(noticed=request.status == RequestStatus.DISMISSAL_NOTICED)

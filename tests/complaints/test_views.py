@@ -402,6 +402,32 @@ def test_complaint_page_shows_the_contact_of_a_complainant_who_is_no_case_person
     assert FVI_PHONE in body.decode() and FVI_EMAIL in body.decode()
 
 
+def test_the_contact_of_a_case_person_shown_on_the_complaint_page_is_a_logged_read(client_as, role_user):
+    """A case person's phone and e-mail on the complaint page are their whereabouts: one
+    ``sensitive_read`` row naming them (as their person page logs it). A complainant who is no case
+    person, and an FVI complainant (withheld), leave none."""
+    from core.models import AccessLog
+
+    cp = (case := CaseFactory()).cp
+    complaint = ComplaintFactory(case=case, complainant_person=cp, contact_phone="518-555-0177", contact_email="")
+    client = client_as("ombudsperson")
+    reads = AccessLog.objects.filter(kind=AccessLog.Kind.SENSITIVE_READ)
+    assert (
+        "518-555-0177" in client.get(reverse("complaints:complaint_detail", args=[complaint.number])).content.decode()
+    )
+    read = reads.get()
+    assert (read.username, read.object_type, read.object_id, read.fields) == (
+        role_user("ombudsperson").username,
+        "complaints.Complaint",
+        str(complaint.pk),
+        ["contact_phone"],
+    )
+    assert read.detail["person_id"] == cp.pk
+    for other in (ComplaintFactory(contact_phone="518-555-0178"), fvi_complaint()):
+        assert client.get(reverse("complaints:complaint_detail", args=[other.number])).status_code == 200
+    assert reads.count() == 1
+
+
 # Actions ------------------------------------------------------------------------------------
 
 

@@ -96,6 +96,47 @@ def test_request_page_shows_the_contact_of_an_appellant_who_is_no_case_person(cl
     assert FVI_PHONE in body and FVI_EMAIL in body
 
 
+def test_a_case_persons_contact_and_address_shown_by_the_request_and_its_letters_are_logged_reads(
+    client_as, role_user, resolved
+):
+    """The appellant is a case person: their phone on the request page, and their address on file in
+    the appellant's letter (page and PDF), are sensitive reads, logged as their person page logs one."""
+    from core.models import AccessLog
+    from hearings.models import HearingLetter
+    from tests.cases.factories import AddressFactory
+
+    case = CaseFactory()
+    cp = case.cp
+    AddressFactory(person=cp, line1="17 Hidden Lane")
+    resolved.case, resolved.complainant_person = case, cp
+    resolved.save()
+    request = HearingRequestFactory(case=case, complaint=resolved, contact_phone="518-555-0177", contact_email="")
+    letter = HearingLetter.objects.create(
+        request=request,
+        kind="dismissal",
+        party="appellant",
+        addressee=str(cp),
+        issued_on=date(2027, 1, 11),
+        dismissal_ground="late",
+        dismissal_on=date(2027, 1, 26),
+    )
+    client = client_as("hearing_officer")
+    reads = AccessLog.objects.filter(kind=AccessLog.Kind.SENSITIVE_READ)
+    assert "518-555-0177" in client.get(reverse("hearings:request_detail", args=[request.number])).content.decode()
+    page_read = reads.get()
+    assert (page_read.object_type, page_read.fields, page_read.detail["person_id"]) == (
+        "hearings.HearingRequest",
+        ["contact_phone"],
+        cp.pk,
+    )
+    for name in ("hearings:letter", "hearings:letter_pdf"):
+        assert client.get(reverse(name, args=[letter.pk])).status_code == 200
+    letter_reads = reads.exclude(pk=page_read.pk)
+    assert [(r.object_type, r.object_id, r.fields) for r in letter_reads] == [
+        ("cases.Person", str(cp.pk), ["addresses"])
+    ] * 2
+
+
 def test_a_request_from_a_complaint_is_not_prefilled_with_the_complainants_contact(client_as, fvi_resolved):
     """The form no longer copies the complaint's phone and e-mail into its boxes (an FVI complainant's
     would be on the page); left blank, the request takes them from the complaint, out of sight."""
