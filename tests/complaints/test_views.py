@@ -689,3 +689,22 @@ def test_public_pages_give_the_same_due_date_whichever_states_case_the_number_na
     for _, confirmation, status in filed.values():
         assert "by <strong>Nov 27, 2026</strong>" in confirmation and "Nov 30, 2026" not in confirmation
         assert "Nov 27, 2026" in status and "Nov 30, 2026" not in status
+
+
+def test_admin_withholds_an_fvi_complainants_contact_and_its_history(client, role_user):
+    """Admin (superusers) applies the same rule: the contact is left out of the complaint's form and
+    of its hearing request's, and their change history (whose diffs carry it) is refused."""
+    from tests.hearings.factories import HearingRequestFactory
+
+    complaint = fvi_complaint()
+    request = HearingRequestFactory(
+        case=complaint.case, complaint=complaint, contact_phone=FVI_PHONE, contact_email=FVI_EMAIL
+    )
+    client.force_login(role_user("administrator"))
+    for name, pk in (("complaints_complaint", complaint.pk), ("hearings_hearingrequest", request.pk)):
+        page = client.get(reverse(f"admin:{name}_change", args=[pk]))
+        assert page.status_code == 200
+        assert FVI_PHONE.encode() not in page.content and FVI_EMAIL.encode() not in page.content
+        assert client.get(reverse(f"admin:{name}_history", args=[pk])).status_code == 403
+    other = ComplaintFactory(contact_phone=FVI_PHONE)
+    assert FVI_PHONE.encode() in client.get(reverse("admin:complaints_complaint_change", args=[other.pk])).content
