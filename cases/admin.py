@@ -33,7 +33,7 @@ from .models import (
     SupportOrder,
     WorkItem,
 )
-from .redaction import document_title, people_mark, protected_q, protects, withheld_fields
+from .redaction import contact_copy, document_title, people_mark, protected_q, protects, withheld_fields
 from .services.documents import document_restore
 
 
@@ -56,6 +56,34 @@ class WhereaboutsAdminMixin:
         if obj is not None and protects(obj):
             return False
         return super().has_view_history_or_change_history_permission(request, obj)
+
+
+class ContactCopyAdminMixin:
+    """Admin applies ``cases.redaction.contact_copy`` as the pages do, to a row keeping the phone and
+    e-mail someone gave (a complaint, a hearing request): when they are a case person whose
+    whereabouts are withheld, ``contact_email`` and ``contact_phone`` are left out of the form (kept
+    as stored) and the row's change history (whose diffs carry them) is refused. A subclass says
+    whose contact it is (``contact_person``)."""
+
+    def contact_person(self, obj):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def contact_withheld(self, obj) -> bool:
+        return (
+            obj is not None
+            and contact_copy(person=self.contact_person(obj), email=obj.contact_email, phone=obj.contact_phone).withheld
+        )
+
+    def get_exclude(self, request, obj=None):
+        excluded = tuple(super().get_exclude(request, obj) or ())  # type: ignore[misc]
+        if not self.contact_withheld(obj):
+            return excluded
+        return excluded + tuple(f for f in ("contact_email", "contact_phone") if f not in excluded)
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        if self.contact_withheld(obj):
+            return False
+        return super().has_view_history_or_change_history_permission(request, obj)  # type: ignore[misc]
 
 
 class FtiAdminMixin:

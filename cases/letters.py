@@ -36,7 +36,7 @@ def recipient_block(
     address = mailing_address(person, last_known=last_known)
     if address is None:
         return MailingBlock(name=name, lines=[]), None
-    return MailingBlock(name=name, lines=address_lines(address)), address
+    return MailingBlock(name=name, lines=address_lines(address), person=person), address
 
 
 def person_or_contact_block(person: Person | None, *, name: str) -> tuple[MailingBlock, Address | None]:

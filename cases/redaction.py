@@ -22,7 +22,8 @@ Callers ask here instead of reading ``person.family_violence`` themselves (it is
 - lists of people: ``people_mark(people)`` (or ``parent_fvi_exists`` as an annotation named
   ``PARENT_FVI``) reads the parents' indicator for all of them in one query, so asking each is free;
 - copies of whereabouts kept with a row, read at display time (the indicator can be set after the
-  copy was taken): ``locate_notes(attempt)``, ``letter_address_text(letter)``.
+  copy was taken): ``locate_notes(attempt)``, ``letter_address_text(letter)``, and the phone and
+  e-mail a complainant or hearing appellant gave: ``contact_copy(person=..., email=..., phone=...)``.
 """
 
 from __future__ import annotations
@@ -232,6 +233,37 @@ def mailing_address(person: Person, *, last_known: bool = False) -> Address | No
 
 
 @dataclass(frozen=True)
+class ContactCopy:
+    """The phone and e-mail someone gave on another row (a complaint, a hearing request), as a page
+    may show them (``contact_copy``)."""
+
+    email: str
+    phone: str
+    withheld: bool = False
+    # The case person they are about (``None``: a complainant who is no case person).
+    person: Person | None = None
+
+    @property
+    def revealed_fields(self) -> list[str]:
+        """The copied columns shown of a case person's, for the sensitive-read log (none of someone
+        who is no case person: what they gave is not a case person's whereabouts on file)."""
+        if self.withheld or self.person is None:
+            return []
+        return [name for name, value in (("contact_email", self.email), ("contact_phone", self.phone)) if value]
+
+
+def contact_copy(*, person: Person | None, email: str, phone: str, user=None) -> ContactCopy:
+    """The ``email`` and ``phone`` a complainant or appellant gave, kept on their complaint or
+    hearing request, as they may be shown: when they are a case person (``person``) whose
+    whereabouts are withheld (``whereabouts_shown``, read now: the indicator may be set after the
+    complaint was filed) both are withheld, as on the person page: the phone and e-mail they gave
+    about their own matter locate them as much as the ones on their record (42 USC 654(26))."""
+    if person is not None and not whereabouts_shown(person, user=user) and (email or phone):
+        return ContactCopy(email="", phone="", withheld=True, person=person)
+    return ContactCopy(email=email, phone=phone, person=person)
+
+
+@dataclass(frozen=True)
 class PersonCard:
     """What a page or letter may show of a person's whereabouts."""
 
@@ -280,7 +312,9 @@ __all__ = [
     "WHEREABOUTS_TEXT_FIELDS",
     "DOCUMENT_WITHHELD_TITLE",
     "WITHHELD",
+    "ContactCopy",
     "PersonCard",
+    "contact_copy",
     "document_title",
     "letter_address_text",
     "locate_notes",

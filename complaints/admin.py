@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin import ContactCopyAdminMixin
 from core.admin import LabelledTabularInline, ReadOnlyAdmin
 
 from .models import Communication, Complaint, Notice, Referral, ReminderRun
@@ -19,7 +20,7 @@ class ReferralInline(LabelledTabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SimpleHistoryAdmin):
+class ComplaintAdmin(ContactCopyAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "number",
         "status",
@@ -35,6 +36,9 @@ class ComplaintAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["case", "complainant_person", "investigator", "extended_by", "resolved_by", "filed_by"]
     readonly_fields = ["number"]
     inlines = [CommunicationInline, ReferralInline]
+
+    def contact_person(self, obj):
+        return obj.complainant_person
 
 
 @admin.register(Communication)

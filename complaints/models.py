@@ -18,7 +18,7 @@ from django.utils.crypto import get_random_string
 
 from core.history import HistoricalRecords
 from core.mail import EmailStatus
-from core.models import RestrictedQuerySet, ScheduledRun, partner_agency_reference, staff_reference
+from core.models import RestrictedQuerySet, ScheduledRun, is_partner, partner_agency_reference, staff_reference
 
 from .choices import (
     OPEN_STATUSES,
@@ -159,6 +159,9 @@ class Complaint(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action: str) -> Q | None:
+        if is_partner(user):  # a partner key: the complaints its agency filed
+            agency = getattr(user, "agency", None)
+            return Q(filed_by_agency=agency) if agency is not None else Q(pk__in=[])
         if user.has_perm(VIEW_ALL):
             return None
         return Q(filed_by=user) | Q(investigator=user)

@@ -21,7 +21,9 @@ def complaint_get(*, user, number: str) -> Complaint:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        complaint_queue(user=user).select_related("extended_by", "resolved_by", "filed_by", "filed_by_agency"),
+        complaint_queue(user=user).select_related(
+            "complainant_person", "extended_by", "resolved_by", "filed_by", "filed_by_agency"
+        ),
         number=number,
     )
 

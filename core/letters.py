@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +45,10 @@ class MailingBlock:
     name: str
     lines: list[str] = field(default_factory=list)
     confidential: bool = False
+    # The person whose address ``lines`` print, when they are one's address on file (set by
+    # ``cases.letters.recipient_block``): a page or PDF showing the letter logs a sensitive read of
+    # their whereabouts (``core.views.LetterPageView``). Not part of what is printed.
+    person: Any = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:

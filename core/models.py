@@ -55,6 +55,16 @@ class ObjectOutOfScope(Exception):  # noqa: N818 — raised as the model's DoesN
     action: str
 
 
+def out_of_scope(model: Any, pk: Any, user, action: str, *args: Any) -> ObjectOutOfScope:
+    """The "exists but out of scope" answer for the row ``pk`` of ``model``, as the model's
+    ``DoesNotExist``: raised (or a 404 raised from it), the 404 handlers log an access denial naming
+    the row, the user and ``action``. ``RestrictedQuerySet.get`` raises it; a view whose rule is not
+    a queryset's scope (one's own row, or any with a permission) raises it too."""
+    exc = type("OutOfScope", (model.DoesNotExist, ObjectOutOfScope), {})(*args)
+    exc.model, exc.object_pk, exc.user, exc.action = model, pk, user, action
+    return exc
+
+
 def _remembers_scope(restrict):
     """Mark a restricted queryset with who it was restricted for, so ``get()`` can tell "out of
     scope" from "no such row". A queryset ``restrict`` returns unchanged (every row visible) is
@@ -139,14 +149,7 @@ class RestrictedQuerySet(models.QuerySet):
                 or RestrictedQuerySet(self.model, using=self.db).restrict(user, action).filter(pk=pk).exists()
             ):
                 raise  # no such row, or in scope and only left out by the caller's other filters
-            out_of_scope = type("OutOfScope", (self.model.DoesNotExist, ObjectOutOfScope), {})(*missing.args)
-            out_of_scope.model, out_of_scope.object_pk, out_of_scope.user, out_of_scope.action = (
-                self.model,
-                pk,
-                user,
-                action,
-            )
-            raise out_of_scope from None
+            raise out_of_scope(self.model, pk, user, action, *missing.args) from None
 
 
 class OfficeWide:

@@ -40,7 +40,7 @@ from .letters import Letter, letter_context, letter_pdf
 from .lists import filtered_rows
 from .models import AccessLog, DomainEvent, Jurisdiction, LegalParameter
 from .navigation import home_cards_for
-from .services import access_denial_record, access_log_record
+from .services import access_denial_record, access_log_record, sensitive_read_record
 from .stale import carry_shown, shown_changes, shown_in
 
 logger = logging.getLogger(__name__)
@@ -408,11 +408,22 @@ class LetterPageView(PermissionMixin, TemplateView):
     def letter_unavailable(self) -> HttpResponse | None:
         return None
 
+    def whereabouts_read_record(self, letter: Letter) -> None:
+        """A letter whose mailing block prints a person's address on file (``MailingBlock.person``)
+        shows their whereabouts: the page and the PDF are a sensitive read, logged as the person
+        page logs one (an FVI person's block prints the confidential arrangement: nothing read)."""
+        block = letter.recipient
+        if block.person is not None and block.lines and not block.confidential:
+            sensitive_read_record(
+                request=self.request, obj=block.person, fields=["addresses"], detail={"letter": letter.kind}
+            )
+
     def get(self, request, *args, **kwargs):
         refusal = self.letter_unavailable()
         if refusal is not None:
             return refusal
         letter = self.get_letter()
+        self.whereabouts_read_record(letter)
         if self.as_pdf:
             return pdf_response(letter_pdf(letter), self.get_pdf_filename())
         context = self.get_context_data(**kwargs)

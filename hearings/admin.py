@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin import ContactCopyAdminMixin
 from core.admin import LabelledTabularInline, ReadOnlyAdmin
 
 from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
@@ -21,7 +22,7 @@ class ComplianceActionInline(LabelledTabularInline):
 
 
 @admin.register(HearingRequest)
-class HearingRequestAdmin(SimpleHistoryAdmin):
+class HearingRequestAdmin(ContactCopyAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "number",
         "status",
@@ -37,6 +38,9 @@ class HearingRequestAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["complaint", "case", "good_cause_decided_by", "decided_by", "created_by", "reopened_from"]
     readonly_fields = ["number"]
     inlines = [HearingInline, ComplianceActionInline]
+
+    def contact_person(self, obj):
+        return obj.complaint.complainant_person if obj.complaint_id else None
 
 
 @admin.register(Hearing)

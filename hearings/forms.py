@@ -55,8 +55,12 @@ class HearingRequestForm(ContactMixin):
         self.user = user  # a direct request's case number is looked up in what this user may view
         self.complaint = complaint
         self.fields["requested_on"].initial = timezone.localdate()
-        # With a complaint, empty contact details are taken from the complaint.
+        # With a complaint, empty contact details are taken from the complaint (never shown here: an
+        # FVI complainant's are withheld, cases.redaction.contact_copy).
         self.contact_optional = complaint is not None
+        if self.contact_optional:
+            for name in ("contact_email", "contact_phone"):
+                self.fields[name].help_text = "Leave empty to use the contact given on the complaint."
 
     def clean_requested_on(self):
         value = self.cleaned_data["requested_on"]

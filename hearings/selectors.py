@@ -43,7 +43,9 @@ def request_list(*, user):
 def request_get(*, user, number: str) -> HearingRequest:
     return get_object_or_404(
         request_list(user=user)
-        .select_related("good_cause_decided_by", "decided_by", "created_by", "reopened_from")
+        .select_related(
+            "complaint__complainant_person", "good_cause_decided_by", "decided_by", "created_by", "reopened_from"
+        )
         .prefetch_related(
             Prefetch("hearings", queryset=Hearing.objects.select_related("officer")),
             Prefetch("actions", queryset=ComplianceAction.objects.select_related("assigned_to")),

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from cases.redaction import WITHHELD, contact_copy
 from complaints.models import Complaint
 from core.dates import display_date
 from core.lists import ListViewMixin
+from core.services import sensitive_read_record
 from core.stale import carry_shown, shown_in, without_shown
 from core.views import (
     FilteredListView,
@@ -104,8 +106,9 @@ class RequestCreateView(ServiceActionView):
             "complaint_number": complaint.number,
             "requester_name": complaint.complainant_name,
             "case_number": complaint.case.case_number if complaint.case_id else "",
-            "contact_email": complaint.contact_email,
-            "contact_phone": complaint.contact_phone,
+            # No contact: the complainant's phone and e-mail are not copied onto the page (an FVI
+            # complainant's are withheld, cases.redaction.contact_copy); left blank, the request
+            # takes them from the complaint (``services.hearing_request_create``).
             "issue": ISSUE_OF_CATEGORY.get(complaint.category, ""),
             # Presumed received after the day the notice went out, as ``hearing_request_create`` counts.
             "resolution_received_on": (
@@ -173,9 +176,24 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
         user = self.request.user
         request = self.get_hearing_request()
         today = timezone.localdate()
+        complaint = request.complaint
+        # The contact the appellant gave, withheld as the complainant's person page withholds it; a
+        # case person's shown is a sensitive read, logged as their person page logs one.
+        contact = contact_copy(
+            person=complaint.complainant_person if complaint is not None else None,
+            email=request.contact_email,
+            phone=request.contact_phone,
+            user=user,
+        )
+        if contact.revealed_fields:
+            sensitive_read_record(
+                request=self.request, obj=request, fields=contact.revealed_fields, person=contact.person
+            )
         return {
             **super().get_context_data(**kwargs),
             "req": request,
+            "contact": contact,
+            "withheld": WITHHELD,
             "today": today,
             "good_cause_form": GoodCauseForm(noticed=request.status == RequestStatus.DISMISSAL_NOTICED)
             if user.has_perm("hearings.decide_hearing")

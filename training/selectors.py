@@ -38,6 +38,21 @@ def today() -> date:
     return timezone.localdate()
 
 
+def staff_of_counties(counties: Iterable[str] | None):
+    """The staff whose training records a reader limited to ``counties`` may see: those who work one
+    of them (their county, or the one-county office's for staff without one: ``cases.models.scope.
+    user_county``); every staff member when ``counties`` is ``None`` (a state-wide partner key). Staff
+    of no county belong to none of them."""
+    users = User.objects.all()
+    if counties is None:
+        return users
+    names = [c for c in counties if c]
+    reach = Q(county__in=names)
+    if settings.CASEWORKS_OFFICE_COUNTY and settings.CASEWORKS_OFFICE_COUNTY in names:
+        reach |= Q(county="")
+    return users.filter(reach) if names else users.none()
+
+
 def due_soon_days() -> int:
     return settings.TRAINING_DUE_SOON_DAYS
 

@@ -23,6 +23,7 @@ from core.charts import ChartPageMixin
 from core.confirm import Confirmation, ConfirmStepMixin
 from core.http import pdf_response
 from core.lists import BulkActionMixin, ListViewMixin, filtered_rows
+from core.models import out_of_scope
 from core.stale import carry_shown, shown_in, without_shown
 from core.views import (
     FilteredListView,
@@ -348,7 +349,7 @@ class EnrolmentCancelView(EnrolmentMixin, ConfirmStepMixin, ActionView):
     permission_required = "training.view_trainingsession"
 
     def get_object(self) -> Enrolment:
-        # One's own place needs no scope; another's needs change_enrolment (else 404 on POST).
+        # One's own place needs no scope; another's needs change_enrolment (``may_cancel``).
         return get_object_or_404(Enrolment.objects.select_related("session", "user"), pk=self.kwargs["pk"])
 
     def may_cancel(self) -> bool:
@@ -356,7 +357,8 @@ class EnrolmentCancelView(EnrolmentMixin, ConfirmStepMixin, ActionView):
 
     def ask(self, request, pk):
         if not self.may_cancel():
-            # Asking about someone else's place: back to the session page (the POST answers 404).
+            # Asking about someone else's place: back to the session page, nothing shown or done (the
+            # POST is the refusal: a 404 logged as an access denial).
             messages.error(request, "You can cancel only your own place.")
             return redirect(self.session_url())
         return super().ask(request, pk)
@@ -376,7 +378,11 @@ class EnrolmentCancelView(EnrolmentMixin, ConfirmStepMixin, ActionView):
 
     def perform(self, data):
         if not self.may_cancel():
-            raise Http404
+            # Someone else's place: answered as one that does not exist, through the project's
+            # scope denial (``core.models.out_of_scope``), which the 404 handler logs.
+            raise Http404("No enrolment matches the given query.") from out_of_scope(
+                Enrolment, self.object.pk, self.request.user, "cancel"
+            )
         return services.enrolment_cancel(enrolment=self.object, by=self.request.user)
 
     def get_success_message(self, promoted):

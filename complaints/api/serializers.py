@@ -65,8 +65,14 @@ def _missing():
 
 
 class ComplaintStatusSerializer(serializers.ModelSerializer):
+    """A complaint as the agency that filed it follows it. Staff may link it to a case later, any
+    county's: a case outside the key's counties is not named (``case_number`` empty, ``unknown_case``
+    as at filing), the same answer as before the link, as the intake answers another county's number
+    like one that does not exist."""
+
     case_number = serializers.SerializerMethodField(
-        help_text="The number of the complaint's case; empty when it has none (`unknown_case`, or none given)."
+        help_text="The number of the complaint's case; empty when it has none (`unknown_case`, or none given) "
+        "or its case is of a county outside the key's."
     )
     status = serializers.CharField(read_only=True, help_text=one_of(ComplaintStatus.choices))
     outcome = serializers.CharField(read_only=True, help_text=one_of(Outcome.choices) + " Empty while open.")
@@ -88,8 +94,29 @@ class ComplaintStatusSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {"unknown_case": {"help_text": UNKNOWN_CASE_HELP}}
 
+    def case_in_reach(self, obj) -> bool:
+        """Whether the complaint's case is one the key reads (its counties'); once per complaint."""
+        from cases.models import Case
+
+        if not obj.case_id:
+            return False
+        known = getattr(obj, "_case_in_reach", None)
+        if known is None:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            known = Case.objects.restrict(user, "view").filter(pk=obj.case_id).exists()
+            obj._case_in_reach = known
+        return known
+
     def get_case_number(self, obj) -> str:
-        return obj.case.case_number if obj.case_id else ""
+        return obj.case.case_number if self.case_in_reach(obj) else ""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.case_id and not self.case_in_reach(instance):
+            # As at filing: a number given that names no case of the key's counties is unknown to it.
+            data["unknown_case"] = bool(instance.case_number_received)
+        return data
 
 
 class ComplaintCreatedSerializer(serializers.ModelSerializer):

@@ -20,8 +20,10 @@ class ComplaintViewSet(mixins.RetrieveModelMixin, PartnerGenericViewSet):
     serializer_class = ComplaintStatusSerializer
 
     def get_queryset(self):
-        # An agency sees only the complaints it filed.
-        return Complaint.objects.filter(filed_by_agency=self.agency).select_related("case")
+        # An agency sees only the complaints it filed (``Complaint.scope_filter``): read through
+        # ``restrict()``, so another agency's complaint answers 404 and the probe is logged as an
+        # access denial, as every scoped read.
+        return Complaint.objects.restrict(self.request.user, "view").select_related("case")
 
     @extend_schema(
         request=ComplaintCreateSerializer,

@@ -27,9 +27,12 @@ STATE_WIDE_ONLY = (
 class PartnerViewMixin:
     scope_resource: str = ""
     # An endpoint over files of the office's whole bank traffic (a NACHA return file, a disbursement
-    # file: every county's payees in one file) sets this: a key limited to counties is refused
+    # file: every county's payees in one file), or over the office's whole caseload (the OCSE-157
+    # report), sets this: a key limited to counties is refused
     # (403, an ``access_denied`` row), as "a key reads and writes only its counties' objects".
     state_wide_only: bool = False
+    # The refusal's message (the bank files' by default; an office-wide report says why it is one).
+    state_wide_only_message: str = STATE_WIDE_ONLY
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -39,7 +42,7 @@ class PartnerViewMixin:
         request._request.caseworks_principal = request.user
         request._request.user = AnonymousUser()
         if self.state_wide_only and not getattr(self.key, "all_counties", False):
-            self.key_refused(reason="state_wide_only", message=STATE_WIDE_ONLY)
+            self.key_refused(reason="state_wide_only", message=self.state_wide_only_message)
 
     @property
     def agency(self):

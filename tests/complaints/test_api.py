@@ -90,6 +90,27 @@ def test_another_countys_case_is_an_unknown_number_to_the_key(api_client_with):
     assert followed["case_number"] == ""
 
 
+def test_a_case_staff_link_in_a_county_outside_the_keys_is_not_named_to_it(api_client_with, role_user):
+    """An Albany key filed with a Saratoga case's number (answered as unknown); the ombudsperson links
+    the complaint to that case for the office. The key's next read answers as before the link: no
+    case number, ``unknown_case`` still true. A state-wide key reads the case."""
+    from complaints import services
+
+    case = CaseFactory(county="Saratoga")
+    api = api_client_with("complaints:write", "complaints:read", agency="Legal Aid", counties=["Albany"])
+    created = api.post(URL, {**BODY, "case_number": case.case_number}, format="json").json()
+    assert created["unknown_case"] is True
+    before = api.get(f"{URL}{created['number']}/").json()
+    complaint = Complaint.objects.get(number=created["number"])
+    services.complaint_case_link(complaint=complaint, case=case, reason="", by=role_user("ombudsperson"))
+
+    followed = api.get(f"{URL}{complaint.number}/").json()
+    assert followed == before
+    assert followed["case_number"] == "" and followed["unknown_case"] is True
+    state_wide = api_client_with("complaints:read", agency="Legal Aid", all_counties=True)
+    assert state_wide.get(f"{URL}{complaint.number}/").json()["case_number"] == case.case_number
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
@@ -133,6 +154,23 @@ def test_an_agency_reads_only_what_it_filed(api_client_with):
     theirs = api_client_with("complaints:read", agency="B")
     number = mine.post(URL, BODY, format="json").json()["number"]
     assert theirs.get(f"{URL}{number}/").status_code == 404
+    assert mine.get(f"{URL}{number}/").status_code == 200
+
+
+def test_another_agencys_complaint_is_a_404_logged_as_an_access_denial(api_client_with):
+    """The key's probe of a complaint its agency did not file answers 404, as one that does not exist,
+    and leaves an ``access_denied`` row under the agency's name (read through ``restrict()``); a
+    number that names no complaint leaves none."""
+    from core.models import AccessLog
+
+    mine = api_client_with("complaints:write", "complaints:read", agency="A")
+    theirs = api_client_with("complaints:read", agency="B")
+    number = mine.post(URL, BODY, format="json").json()["number"]
+    assert theirs.get(f"{URL}{number}/").status_code == 404
+    denial = AccessLog.objects.get(kind=AccessLog.Kind.ACCESS_DENIED)
+    assert (denial.username, denial.outcome, denial.object_type) == ("agency:B", "not_found", "complaints.Complaint")
+    assert theirs.get(f"{URL}CMP-0000-NONE/").status_code == 404
+    assert AccessLog.objects.filter(kind=AccessLog.Kind.ACCESS_DENIED).count() == 1
 
 
 def test_html_is_stored_as_sent(api_client_with):

@@ -259,3 +259,59 @@ def test_a_california_resolution_counts_90_days_from_receipt_in_the_same_words(f
     assert complaint.hearing_deadline == date(2027, 3, 19)
     assert _hearing_right(complaint, "en") == CA_RIGHT_EN
     assert _hearing_right(complaint, "es") == CA_RIGHT_ES
+
+
+# A letter printing a case person's address is a sensitive read --------------------------------
+
+
+def _reads():
+    from core.models import AccessLog
+
+    return AccessLog.objects.filter(kind=AccessLog.Kind.SENSITIVE_READ)
+
+
+@pytest.mark.parametrize("url_name", ["complaints:acknowledgement_letter", "complaints:acknowledgement_letter_pdf"])
+def test_a_letter_printing_a_case_persons_address_is_a_logged_read(client_as, role_user, url_name):
+    """The page and the PDF print the complainant's (a case party's) address on file: one
+    ``sensitive_read`` row naming the person and the letter, as their person page logs the read."""
+    from django.urls import reverse
+
+    from tests.cases.factories import AddressFactory
+    from tests.complaints.factories import ComplaintFactory
+
+    case = CaseFactory()
+    cp = case.cp
+    AddressFactory(person=cp, line1="17 Hidden Lane")
+    complaint = ComplaintFactory(case=case, complainant_person=cp, complainant_name=str(cp))
+    response = client_as("ombudsperson").get(reverse(url_name, args=[complaint.number]))
+    assert response.status_code == 200
+    read = _reads().get()
+    assert (read.username, read.object_type, read.object_id, read.fields) == (
+        role_user("ombudsperson").username,
+        "cases.Person",
+        str(cp.pk),
+        ["addresses"],
+    )
+    assert read.detail["person_id"] == cp.pk and read.detail["letter"] == "complaint_acknowledgement"
+
+
+def test_a_letter_printing_no_address_is_no_read(client_as):
+    """An FVI complainant's letter prints the confidential arrangement; a complainant who is no case
+    person has no address on file: neither letter reads anyone's whereabouts."""
+    from django.urls import reverse
+
+    from tests.cases.factories import AddressFactory
+    from tests.complaints.factories import ComplaintFactory
+
+    case = CaseFactory()
+    cp = case.cp
+    cp.family_violence = True
+    cp.save()
+    AddressFactory(person=cp, line1="17 Hidden Lane")
+    fvi = ComplaintFactory(case=case, complainant_person=cp, complainant_name=str(cp))
+    public = ComplaintFactory()
+    client = client_as("ombudsperson")
+    for complaint in (fvi, public):
+        page = client.get(reverse("complaints:acknowledgement_letter", args=[complaint.number]))
+        assert page.status_code == 200 and "17 Hidden Lane" not in page.content.decode()
+    assert not _reads().exists()

@@ -349,6 +349,85 @@ def test_detail_page_query_count(client_as, django_assert_max_num_queries):
         assert client.get(reverse("complaints:complaint_detail", args=[complaint.number])).status_code == 200
 
 
+# The complainant's contact under the family violence indicator ------------------------------
+
+FVI_PHONE = "518-555-0199"
+FVI_EMAIL = "hidden.victim@example.org"
+
+
+def fvi_complaint(**fields):
+    """A complaint by a case's custodial parent who has the FVI, giving the phone and e-mail on file."""
+    case = CaseFactory()
+    cp = case.cp
+    cp.family_violence, cp.phone, cp.email = True, FVI_PHONE, FVI_EMAIL
+    cp.save()
+    return ComplaintFactory(
+        case=case,
+        complainant_person=cp,
+        complainant_name=str(cp),
+        contact_phone=FVI_PHONE,
+        contact_email=FVI_EMAIL,
+        **fields,
+    )
+
+
+@pytest.mark.parametrize("role", ["ombudsperson", "coordinator", "hearing_officer"])
+def test_complaint_page_withholds_an_fvi_complainants_phone_and_email(client_as, role):
+    """The phone and e-mail an FVI complainant gave are their whereabouts: the complaint page withholds
+    them, as their person page does (cases.redaction.contact_copy; 42 USC 654(26))."""
+    from cases.redaction import WITHHELD
+
+    complaint = fvi_complaint()
+    page = client_as(role).get(reverse("complaints:complaint_detail", args=[complaint.number]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert FVI_PHONE not in body and FVI_EMAIL not in body
+    assert WITHHELD in body
+
+
+def test_complaint_page_withholds_the_contact_once_the_indicator_is_set_after_filing(client_as):
+    cp = (case := CaseFactory()).cp
+    complaint = ComplaintFactory(case=case, complainant_person=cp, contact_phone=FVI_PHONE)
+    client = client_as("ombudsperson")
+    url = reverse("complaints:complaint_detail", args=[complaint.number])
+    assert FVI_PHONE in client.get(url).content.decode()
+    cp.family_violence = True
+    cp.save()
+    assert FVI_PHONE not in client.get(url).content.decode()
+
+
+def test_complaint_page_shows_the_contact_of_a_complainant_who_is_no_case_person(client_as):
+    complaint = ComplaintFactory(contact_phone=FVI_PHONE, contact_email=FVI_EMAIL)
+    body = client_as("ombudsperson").get(reverse("complaints:complaint_detail", args=[complaint.number])).content
+    assert FVI_PHONE in body.decode() and FVI_EMAIL in body.decode()
+
+
+def test_the_contact_of_a_case_person_shown_on_the_complaint_page_is_a_logged_read(client_as, role_user):
+    """A case person's phone and e-mail on the complaint page are their whereabouts: one
+    ``sensitive_read`` row naming them (as their person page logs it). A complainant who is no case
+    person, and an FVI complainant (withheld), leave none."""
+    from core.models import AccessLog
+
+    cp = (case := CaseFactory()).cp
+    complaint = ComplaintFactory(case=case, complainant_person=cp, contact_phone="518-555-0177", contact_email="")
+    client = client_as("ombudsperson")
+    reads = AccessLog.objects.filter(kind=AccessLog.Kind.SENSITIVE_READ)
+    assert (
+        "518-555-0177" in client.get(reverse("complaints:complaint_detail", args=[complaint.number])).content.decode()
+    )
+    read = reads.get()
+    assert (read.username, read.object_type, read.object_id, read.fields) == (
+        role_user("ombudsperson").username,
+        "complaints.Complaint",
+        str(complaint.pk),
+        ["contact_phone"],
+    )
+    assert read.detail["person_id"] == cp.pk
+    for other in (ComplaintFactory(contact_phone="518-555-0178"), fvi_complaint()):
+        assert client.get(reverse("complaints:complaint_detail", args=[other.number])).status_code == 200
+    assert reads.count() == 1
+
+
 # Actions ------------------------------------------------------------------------------------
 
 
@@ -610,3 +689,22 @@ def test_public_pages_give_the_same_due_date_whichever_states_case_the_number_na
     for _, confirmation, status in filed.values():
         assert "by <strong>Nov 27, 2026</strong>" in confirmation and "Nov 30, 2026" not in confirmation
         assert "Nov 27, 2026" in status and "Nov 30, 2026" not in status
+
+
+def test_admin_withholds_an_fvi_complainants_contact_and_its_history(client, role_user):
+    """Admin (superusers) applies the same rule: the contact is left out of the complaint's form and
+    of its hearing request's, and their change history (whose diffs carry it) is refused."""
+    from tests.hearings.factories import HearingRequestFactory
+
+    complaint = fvi_complaint()
+    request = HearingRequestFactory(
+        case=complaint.case, complaint=complaint, contact_phone=FVI_PHONE, contact_email=FVI_EMAIL
+    )
+    client.force_login(role_user("administrator"))
+    for name, pk in (("complaints_complaint", complaint.pk), ("hearings_hearingrequest", request.pk)):
+        page = client.get(reverse(f"admin:{name}_change", args=[pk]))
+        assert page.status_code == 200
+        assert FVI_PHONE.encode() not in page.content and FVI_EMAIL.encode() not in page.content
+        assert client.get(reverse(f"admin:{name}_history", args=[pk])).status_code == 403
+    other = ComplaintFactory(contact_phone=FVI_PHONE)
+    assert FVI_PHONE.encode() in client.get(reverse("admin:complaints_complaint_change", args=[other.pk])).content

@@ -104,3 +104,33 @@ def shoot(page, name: str) -> None:
             page.set_viewport_size({"width": width, "height": 900})
             page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_an_fvi_complainants_contact_is_withheld_on_the_complaint_and_hearing_request_pages(live_server, sign_in):
+    """The phone and e-mail an FVI custodial parent gave are withheld on the complaint page and on the
+    page of the hearing request made from it (cases.redaction.contact_copy), at every width."""
+    from cases.redaction import WITHHELD
+    from tests.cases.factories import CaseFactory
+    from tests.complaints.factories import ComplaintFactory
+    from tests.hearings.factories import HearingRequestFactory
+
+    case = CaseFactory()
+    cp = case.cp
+    cp.family_violence, cp.phone, cp.email = True, "518-555-0199", "hidden.victim@example.org"
+    cp.save()
+    complaint = ComplaintFactory(
+        case=case, complainant_person=cp, complainant_name=str(cp), contact_phone=cp.phone, contact_email=cp.email
+    )
+    request = HearingRequestFactory(
+        case=case, complaint=complaint, requester_name=str(cp), contact_phone=cp.phone, contact_email=cp.email
+    )
+    page = sign_in("ombudsperson", at=f"/complaints/{complaint.number}/")
+    for path, name in (
+        (f"/complaints/{complaint.number}/", "complaint-fvi"),
+        (f"/hearings/{request.number}/", "request-fvi"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_test_id("contact")).to_contain_text(WITHHELD)
+        text = page.locator("main").inner_text()
+        assert cp.phone not in text and cp.email not in text
+        shoot(page, name)

@@ -53,6 +53,114 @@ def test_a_notice_sent_after_the_resolution_was_reached_is_presumed_received_aft
     assert page.context["form"].initial["resolution_received_on"] == date(2026, 12, 15)  # sent Dec 10 + 5
 
 
+FVI_PHONE = "518-555-0199"
+FVI_EMAIL = "hidden.victim@example.org"
+
+
+@pytest.fixture
+def fvi_resolved(resolved):
+    """``resolved``, made by a case's custodial parent who has the FVI, with the phone and e-mail on file."""
+    case = CaseFactory()
+    cp = case.cp
+    cp.family_violence, cp.phone, cp.email = True, FVI_PHONE, FVI_EMAIL
+    cp.save()
+    resolved.case, resolved.complainant_person, resolved.complainant_name = case, cp, str(cp)
+    resolved.contact_phone, resolved.contact_email = FVI_PHONE, FVI_EMAIL
+    resolved.save()
+    return resolved
+
+
+@pytest.mark.parametrize("role", ["ombudsperson", "coordinator", "hearing_officer"])
+def test_request_page_withholds_an_fvi_appellants_phone_and_email(client_as, role, fvi_resolved):
+    """The appellant is the FVI complainant: the contact on the request is their whereabouts, withheld
+    as on their person page and their complaint (cases.redaction.contact_copy; 42 USC 654(26))."""
+    from cases.redaction import WITHHELD
+
+    request = HearingRequestFactory(
+        case=fvi_resolved.case,
+        complaint=fvi_resolved,
+        requester_name=fvi_resolved.complainant_name,
+        contact_phone=FVI_PHONE,
+        contact_email=FVI_EMAIL,
+    )
+    page = client_as(role).get(reverse("hearings:request_detail", args=[request.number]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert FVI_PHONE not in body and FVI_EMAIL not in body
+    assert WITHHELD in body
+
+
+def test_request_page_shows_the_contact_of_an_appellant_who_is_no_case_person(client_as):
+    request = HearingRequestFactory(contact_phone=FVI_PHONE, contact_email=FVI_EMAIL)
+    body = client_as("ombudsperson").get(reverse("hearings:request_detail", args=[request.number])).content.decode()
+    assert FVI_PHONE in body and FVI_EMAIL in body
+
+
+def test_a_case_persons_contact_and_address_shown_by_the_request_and_its_letters_are_logged_reads(
+    client_as, role_user, resolved
+):
+    """The appellant is a case person: their phone on the request page, and their address on file in
+    the appellant's letter (page and PDF), are sensitive reads, logged as their person page logs one."""
+    from core.models import AccessLog
+    from hearings.models import HearingLetter
+    from tests.cases.factories import AddressFactory
+
+    case = CaseFactory()
+    cp = case.cp
+    AddressFactory(person=cp, line1="17 Hidden Lane")
+    resolved.case, resolved.complainant_person = case, cp
+    resolved.save()
+    request = HearingRequestFactory(case=case, complaint=resolved, contact_phone="518-555-0177", contact_email="")
+    letter = HearingLetter.objects.create(
+        request=request,
+        kind="dismissal",
+        party="appellant",
+        addressee=str(cp),
+        issued_on=date(2027, 1, 11),
+        dismissal_ground="late",
+        dismissal_on=date(2027, 1, 26),
+    )
+    client = client_as("hearing_officer")
+    reads = AccessLog.objects.filter(kind=AccessLog.Kind.SENSITIVE_READ)
+    assert "518-555-0177" in client.get(reverse("hearings:request_detail", args=[request.number])).content.decode()
+    page_read = reads.get()
+    assert (page_read.object_type, page_read.fields, page_read.detail["person_id"]) == (
+        "hearings.HearingRequest",
+        ["contact_phone"],
+        cp.pk,
+    )
+    for name in ("hearings:letter", "hearings:letter_pdf"):
+        assert client.get(reverse(name, args=[letter.pk])).status_code == 200
+    letter_reads = reads.exclude(pk=page_read.pk)
+    assert [(r.object_type, r.object_id, r.fields) for r in letter_reads] == [
+        ("cases.Person", str(cp.pk), ["addresses"])
+    ] * 2
+
+
+def test_a_request_from_a_complaint_is_not_prefilled_with_the_complainants_contact(client_as, fvi_resolved):
+    """The form no longer copies the complaint's phone and e-mail into its boxes (an FVI complainant's
+    would be on the page); left blank, the request takes them from the complaint, out of sight."""
+    client = client_as("ombudsperson")
+    page = client.get(reverse("hearings:request_create"), {"complaint": fvi_resolved.number})
+    assert "contact_phone" not in page.context["form"].initial
+    assert "contact_email" not in page.context["form"].initial
+    assert FVI_PHONE not in page.content.decode() and FVI_EMAIL not in page.content.decode()
+    response = client.post(
+        reverse("hearings:request_create"),
+        {
+            "complaint_number": fvi_resolved.number,
+            "requester_name": fvi_resolved.complainant_name,
+            "issue": "distribution",
+            "statement": "s",
+            "requested_on": "2027-01-11",
+        },
+        follow=True,
+    )
+    request = HearingRequest.objects.get()
+    assert (request.contact_phone, request.contact_email) == (FVI_PHONE, FVI_EMAIL)
+    assert FVI_PHONE not in response.content.decode()
+
+
 def test_request_form_records_a_court_matter_with_the_alternate_route(client_as, resolved):
     response = client_as("ombudsperson").post(
         reverse("hearings:request_create"),

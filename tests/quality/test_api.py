@@ -7,7 +7,7 @@ URL = "/api/v1/performance/ocse157/"
 
 
 def test_ocse157_answers_lines_and_measures_exactly(office, api_client_with):
-    api = api_client_with("performance:read")
+    api = api_client_with("performance:read", all_counties=True)
     response = api.get(URL, {"fiscal_year": 2026})
     assert response.status_code == 200
     body = response.json()
@@ -32,7 +32,7 @@ def test_ocse157_answers_lines_and_measures_exactly(office, api_client_with):
 
 @pytest.mark.parametrize("bad", ["", "1999", "2101", "abc", "2026.5", "2026\x00", "99999999999999999999"])
 def test_ocse157_rejects_bad_fiscal_years_with_400(db, api_client_with, bad):
-    response = api_client_with("performance:read").get(URL, {"fiscal_year": bad})
+    response = api_client_with("performance:read", all_counties=True).get(URL, {"fiscal_year": bad})
     assert response.status_code == 400
     body = response.json()
     assert "fiscal_year" in body or "NUL" in body.get("detail", "")  # NUL bytes stop at the middleware
@@ -40,10 +40,31 @@ def test_ocse157_rejects_bad_fiscal_years_with_400(db, api_client_with, bad):
 
 def test_ocse157_needs_the_performance_read_scope(db, api_client_with, client):
     assert client.get(URL, {"fiscal_year": 2026}).status_code == 401
-    assert api_client_with("cases:read").get(URL, {"fiscal_year": 2026}).status_code == 403
+    assert api_client_with("cases:read", all_counties=True).get(URL, {"fiscal_year": 2026}).status_code == 403
+
+
+def test_a_key_limited_to_counties_is_refused_the_office_wide_report_and_the_refusal_logged(db, api_client_with):
+    """The lines count every county's cases (the office's federal report): a county key would read
+    the other counties' figures. Refused (403) with an ``access_denied`` row, as the bank files are."""
+    from core.models import AccessLog
+    from tests.cases.factories import CaseFactory
+
+    CaseFactory(county="Albany")
+    CaseFactory(county="Schenectady")
+    response = api_client_with("performance:read", agency="Albany Partner", counties=["Albany"]).get(
+        URL, {"fiscal_year": 2025}
+    )
+    assert response.status_code == 403 and "state-wide key" in response.json()["detail"]
+    assert "lines" not in response.json()
+    denial = AccessLog.objects.get(kind=AccessLog.Kind.ACCESS_DENIED)
+    assert (denial.username, denial.outcome, denial.detail) == (
+        "api:Albany Partner",
+        "denied",
+        {"reason": "state_wide_only"},
+    )
 
 
 def test_ocse157_query_count(office, api_client_with, django_assert_max_num_queries):
-    api = api_client_with("performance:read")
+    api = api_client_with("performance:read", all_counties=True)
     with django_assert_max_num_queries(20):  # key lookup + request log + the handful of line aggregates
         assert api.get(URL, {"fiscal_year": 2026}).status_code == 200

@@ -71,13 +71,44 @@ def test_only_trainers_record_attendance(client_as, role_user):
     assert e.attended is True
 
 
-def test_cancel_someone_elses_enrolment_is_404(client_as):
+def test_cancel_someone_elses_enrolment_is_404_logged_as_an_access_denial(client_as, role_user):
+    """Cancelling someone else's place answers 404, as a place that does not exist, through the
+    project's scope denial: an ``access_denied`` row naming the place. Asking about it goes back to
+    the session page."""
+    from core.models import AccessLog
+
     e = enrolment_create(session=SessionFactory(), user=UserFactory(username="other"), by=None)
     url = reverse("training:enrolment_cancel", args=[e.pk])
-    assert client_as("caseworker").post(url, {"confirmed": "yes"}).status_code == 404
-    assert client_as("caseworker").get(url).status_code == 302  # asking about it: back to the session
+    client = client_as("caseworker")
+    denials = AccessLog.objects.filter(kind=AccessLog.Kind.ACCESS_DENIED)
+    assert client.post(url, {"confirmed": "yes"}).status_code == 404
     e.refresh_from_db()
     assert e.status == EnrolmentStatus.ENROLLED
+    denial = denials.get()
+    assert (denial.username, denial.object_type, denial.object_id, denial.outcome, denial.detail) == (
+        role_user("caseworker").username,
+        "training.Enrolment",
+        str(e.pk),
+        "not_found",
+        {"reason": "out_of_scope", "action": "cancel"},
+    )
+    assert client.get(url).status_code == 302  # asking about it: back to the session, nothing shown or done
+    missing = reverse("training:enrolment_cancel", args=[e.pk + 1000])
+    assert client.post(missing, {"confirmed": "yes"}).status_code == 404
+    assert denials.count() == 1  # a place that does not exist is no denial
+
+
+def test_a_staff_member_cancels_their_own_place_and_a_trainer_anyones(client_as, role_user):
+    session = SessionFactory()
+    mine = enrolment_create(session=session, user=role_user("caseworker"), by=None)
+    other = enrolment_create(session=session, user=UserFactory(username="other"), by=None)
+    for role, e in (("caseworker", mine), ("trainer", other)):
+        assert (
+            client_as(role).post(reverse("training:enrolment_cancel", args=[e.pk]), {"confirmed": "yes"}).status_code
+            == 302
+        )
+        e.refresh_from_db()
+        assert e.status == EnrolmentStatus.CANCELLED
 
 
 def test_completion_form_refuses_out_of_range_scores(client_as, role_user):

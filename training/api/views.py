@@ -1,4 +1,3 @@
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 
@@ -6,12 +5,13 @@ from core.api.filters import StrictFilterBackend
 from core.api.views import PartnerGenericViewSet
 
 from ..filtersets import ComplianceFilterSet
-from ..selectors import compliance_rows
+from ..selectors import compliance_rows, staff_of_counties
 from .serializers import ComplianceRowSerializer
 
 
 class ComplianceViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
-    """Required-training compliance of every active staff member: one row per required course."""
+    """Required-training compliance of the active staff of the key's counties (every county's for a
+    state-wide key): one row per required course."""
 
     scope_resource = "training"
     serializer_class = ComplianceRowSerializer
@@ -19,11 +19,17 @@ class ComplianceViewSet(mixins.ListModelMixin, PartnerGenericViewSet):
     filter_backends = [StrictFilterBackend]  # keeps the FilterSet on the view for the row filters
 
     def get_queryset(self):
-        return get_user_model().objects.all()
+        # A key reads its counties' objects only (as every partner read): its counties' staff.
+        key = self.key
+        if key is None:  # the schema generator's view, no request
+            return staff_of_counties([])
+        return staff_of_counties(None if key.all_counties else list(key.counties))
 
     @extend_schema(
         summary="Required-training compliance (paginated)",
-        description="Status is current, due_soon (within 30 days of the due date), overdue or never.",
+        description="The staff of the key's counties (a staff member's county; every staff member for a "
+        "state-wide key; staff of no county only then). Status is current, due_soon (within 30 days of the "
+        "due date), overdue or never.",
     )
     def list(self, request, *args, **kwargs):
         users = self.filter_queryset(self.get_queryset())
