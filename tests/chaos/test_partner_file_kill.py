@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import kombu.pools
 import pytest
 import time_machine
 
 from cases.models import Employment
+from config.celery import app as celery_app
 from core.jobs import jobs_watchdog
 from core.models import Job, JobStatus
 from enforcement.choices import PartnerFileStatus
@@ -34,6 +36,16 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+
+@pytest.fixture(autouse=True)
+def _open_broker_pools():
+    """Run after test_chaos.py in the same process, whose ``broker`` fixture closes this process's
+    broker pools when it ends: Celery takes a producer even for an eager send (the watchdog's here),
+    so the pools are forgotten as in a forked child and made afresh."""
+    kombu.pools.reset()
+    celery_app._after_fork()
+
+
 MID_IMPORT = """
 import enforcement.services.partner_files as pf
 real_finish = pf._finish
@@ -49,7 +61,11 @@ pf.partner_file_import = stop_here  # the file and its job committed, the import
 """
 
 
-@pytest.mark.parametrize(("point", "left"), [(MID_IMPORT, "processing"), (BEFORE_IMPORT, "received")])
+@pytest.mark.parametrize(
+    ("point", "left"),
+    [(MID_IMPORT, "processing"), (BEFORE_IMPORT, "received")],
+    ids=["mid-import", "before-import"],
+)
 def test_a_new_hire_file_whose_api_process_died_is_imported_once_by_a_worker(tmp_path, settings, point, left):
     # given a new-hire file for an NCP, sent through the API, whose process is killed
     with time_machine.travel(date(2026, 11, 24), tick=False):
