@@ -324,7 +324,7 @@ def eiwo_acks_import(context: ImportContext) -> None:
     separating = [
         orders[ack["tracking_id"]].case_id
         for ack in acks
-        if ack.get("disposition_reason") == "N" and not orders[ack["tracking_id"]].ack_on
+        if ack.get("disposition_reason") == "N" and not _acknowledged_before(orders[ack["tracking_id"]])
     ]
     if separating:
         people_lock(
@@ -334,10 +334,14 @@ def eiwo_acks_import(context: ImportContext) -> None:
         )
     for ack in acks:
         iwo = orders[ack["tracking_id"]]
-        if iwo.ack_status and iwo.ack_on:  # acknowledged before (another file): nothing to do twice
+        if _acknowledged_before(iwo):  # (another file): nothing to do twice
             context.counts["already_acknowledged"] += 1
             continue
         _apply(ack, iwo, context=context, today=today)
+
+
+def _acknowledged_before(iwo: IncomeWithholdingOrder) -> bool:
+    return bool(iwo.ack_status and iwo.ack_on)
 
 
 def _apply(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: date) -> None:
