@@ -15,6 +15,10 @@ How a job travels (``core.models.Job``):
    ``CASEWORKS_JOB_WATCHDOG_SECONDS``) re-sends every job whose lease expired; the next worker
    claims the expired lease and runs the job again. The job's effect is idempotent (a
    conditional claim, a unique constraint or one transaction), so it happens exactly once.
+5. A job the asking process runs itself (a partner's small file imported inside its API request)
+   is written by ``job_enqueue_here`` already leased by that process and run by
+   ``run_leased_here`` right after the commit: nothing goes through the broker, and should the
+   process die, its lease expires and the watchdog hands the job to a worker as in 4.
 
 Why a table of jobs and not a lease column on each model: accrual chunks, disbursement exports and
 snapshots have no row of their own before they run, and one table lets one watchdog, one dispatcher
@@ -30,6 +34,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -241,12 +246,23 @@ def run_leased(*, task, job_id: int | None, fn: Callable[[Lease], Any], skipped:
     if job is None:
         log.info("job %s skipped: done or leased by a live worker", job_id)
         return skipped
+    return _run_under_lease(task=task, job=job, worker=worker, fn=fn, given_back=JobStatus.SENT)
+
+
+def _run_under_lease(
+    *, task, job: Job, worker: str, fn: Callable[[Lease], Any], given_back: str, heartbeat: bool = True
+) -> Any:
+    """Run ``fn`` under the lease ``worker`` holds on ``job``, renewed by a heartbeat, and end the
+    lease: done, failed, or — a transient error — ``given_back`` for another attempt."""
+    job_id = job.pk
     try:
-        with Heartbeat(job_id=job_id, worker=worker):
+        with Heartbeat(job_id=job_id, worker=worker) if heartbeat else nullcontext():
             result = fn(Lease(job_id=job_id, worker=worker, takeover=job.attempts > 1))
     except BaseException as exc:
-        if _retried(task, exc):  # the task's autoretry sends it again with the same job
-            lease_release(job_id=job_id, worker=worker, status=JobStatus.SENT, error=repr(exc))
+        if connection.needs_rollback:  # the caller's transaction is broken: it rolls the job back too
+            raise
+        if _retried(task, exc):  # sent again with the same job (the task's autoretry, or the watchdog)
+            lease_release(job_id=job_id, worker=worker, status=given_back, error=repr(exc))
         else:
             lease_release(
                 job_id=job_id,
@@ -257,6 +273,63 @@ def run_leased(*, task, job_id: int | None, fn: Callable[[Lease], Any], skipped:
         raise
     lease_release(job_id=job_id, worker=worker, result=_jsonable(result))
     return result
+
+
+# --- a job run by the process that asked for it -------------------------------------------------
+
+
+def job_enqueue_here(*, task: str, args: Iterable[Any] = (), kwargs: dict | None = None, key: str | None = None) -> Job:
+    """Write a job in the caller's transaction already leased by this process, which runs it itself
+    right after the commit (``run_leased_here``: a partner's small file imported inside its API
+    request, the answer the import's report) instead of sending it to the broker.
+
+    Nothing is dispatched on commit. Should the process die before the job is done (a web worker's
+    timeout, an out-of-memory kill, a deploy), its lease expires like a killed worker's: the
+    watchdog sends the job to a worker, which takes it over (``Lease.takeover``). With a ``key``
+    already taken, the existing job is returned as it is (``run_leased_here`` then runs nothing).
+    """
+    now = timezone.now()
+    values = {
+        "task": task,
+        "args": list(args),
+        "kwargs": kwargs or {},
+        "status": JobStatus.RUNNING,
+        "claimed_by": worker_name(),
+        "claimed_at": now,
+        "heartbeat_at": now,
+        "expires_at": now + timedelta(seconds=lease_seconds()),
+        "attempts": 1,
+    }
+    with transaction.atomic():
+        if key:
+            job, _ = Job.objects.get_or_create(key=key[:200], defaults=values)
+            return job
+        return Job.objects.create(**values)
+
+
+def run_leased_here(*, job: Job, fn: Callable[[Lease], Any], skipped: Any = None) -> Any:
+    """Run a job ``job_enqueue_here`` wrote under the lease this process holds on it, as a worker
+    would (heartbeat; done, or failed with the error); a transient error (the database gone a
+    moment) gives the job back ``pending`` for the watchdog to send to a worker. Returns
+    ``skipped`` when the lease is not this process's (another job under the key, or taken over)."""
+    from celery import current_app
+
+    worker = worker_name()
+    if not Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, claimed_by=worker).exists():
+        log.info("job %s not run here: it is not leased by %s", job.pk, worker)
+        return skipped
+    # Inside the caller's transaction (a command's, a test's) nobody else sees the job yet and a
+    # death rolls it back with the file: no heartbeat (its connection would not find the row).
+    if job.task not in current_app.tasks:  # a web process imports the apps' tasks modules lazily
+        current_app.loader.import_default_modules()
+    return _run_under_lease(
+        task=current_app.tasks.get(job.task),
+        job=job,
+        worker=worker,
+        fn=fn,
+        given_back=JobStatus.PENDING,
+        heartbeat=not connection.in_atomic_block,
+    )
 
 
 def row_claim(model: type[Model], *, pk: int, waiting: str, processing: str, resume: bool) -> bool:

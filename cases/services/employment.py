@@ -61,6 +61,7 @@ from ..models import Case, CaseParticipant, Employer, Employment, Person, WorkIt
 from ..models.scope import case_scope_q
 from ..redaction import whereabouts_shown
 from ..selectors import employer_by_fein
+from .person_lock import people_lock
 from .work import work_item_create
 
 # What the desk says of a job that awaits confirmation (the same words whatever FEIN was typed), and
@@ -256,10 +257,15 @@ def employments_confirm(*, jobs: QuerySet[Employment]) -> int:
     another typed job confirmed with it) is that job, recorded twice. It is folded into it: ended
     the day it started (``RECORDED_TWICE``; the row and its events stay, naming the same job), with
     no hook called (the orders there stand). The job kept is the one already on file, else the
-    oldest confirmed: the e-IWO reply and the new-hire file go on with the open one."""
+    oldest confirmed: the e-IWO reply and the new-hire file go on with the open one.
+
+    The people's rows are locked first (their other writers' order: the desk, the coordinator, the
+    files, which lock them before they read the jobs), so two confirmations at once take turns and
+    the second folds into the first's job."""
     ids = list(jobs.filter(awaits_confirmation=True).values_list("pk", flat=True))
     if not ids:
         return 0
+    people_lock(Employment.objects.filter(pk__in=ids).values_list("person_id", flat=True))
     Employment.objects.filter(pk__in=ids).update(awaits_confirmation=False, updated_at=timezone.now())
     WorkItem.objects.filter(
         kind=CONFIRM_WORK_KIND,

@@ -4,7 +4,9 @@
   disagrees is refused and nothing is stored.
 - Accounts the office has not configured are reported and skipped.
 - Re-importing a statement changes nothing; an item already stored from an overlapping statement
-  (same account, date, type, amount, references) is not stored twice.
+  (same account, date, type, amount, references) is not stored twice. Imports of statements of the
+  same account take turns (an advisory lock per account number), so one running beside another
+  that repeats its lines counts them as already known instead of failing on the unique index.
 - Bank credits are matched to the office's collection batches (collections grouped by
   ``batch_reference``, or by day when they have none) and bank debits to disbursement files:
   the exact reference first, then the same amount within a date window. A reference match with
@@ -28,6 +30,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import display_date
+from core.db import advisory_xact_lock
 from core.services import event_about, saved_with_event
 
 from ..bai2file import Bai2Invalid, Statement, parse
@@ -277,6 +280,11 @@ def bank_statement_import(*, statement_id: int, by: User | None = None) -> BankS
             report.status = StatementStatus.REFUSED
             report.errors = [{"line": line, "reason": reason} for line, reason in exc.errors]
             return _done(statement, report)
+        # Statements of the same account take turns until commit (an intraday and a closing file
+        # repeat lines; two specialists upload the same file): what the next one reads as known,
+        # or as a duplicate, includes what the one before stored. Sorted, so two never deadlock.
+        for number in sorted({account.number for group in parsed.groups for account in group.accounts}):
+            advisory_xact_lock(f"bank-statement:account:{number}")
         if BankStatement.objects.filter(sha256=statement.sha256, status=StatementStatus.IMPORTED).exists():
             report.status = StatementStatus.DUPLICATE
             return _done(statement, report)

@@ -42,10 +42,11 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.choices import EmploymentSource
-from cases.models import Employer, Employment
+from cases.choices import EmploymentSource, ParticipantRole
+from cases.models import CaseParticipant, Employer, Employment
 from cases.selectors import employer_by_fein
 from cases.services.employment import employments_confirm
+from cases.services.person_lock import people_lock
 from cases.services.work import work_item_create
 from core.dates import display_date
 from core.services import event_about
@@ -317,12 +318,30 @@ def eiwo_acks_import(context: ImportContext) -> None:
     if errors:
         raise PartnerFileRefused(errors)
     today = timezone.localdate()
+    # The NCPs whose jobs a separation changes, their rows locked in one go (in id order) before any
+    # job is read: a new-hire file or the desk recording their new job meanwhile takes turns with
+    # this file, so the new employer gets one open job, not one from each.
+    separating = [
+        orders[ack["tracking_id"]].case_id
+        for ack in acks
+        if ack.get("disposition_reason") == "N" and not _acknowledged_before(orders[ack["tracking_id"]])
+    ]
+    if separating:
+        people_lock(
+            CaseParticipant.objects.filter(case_id__in=separating, role=ParticipantRole.NCP).values_list(
+                "person_id", flat=True
+            )
+        )
     for ack in acks:
         iwo = orders[ack["tracking_id"]]
-        if iwo.ack_status and iwo.ack_on:  # acknowledged before (another file): nothing to do twice
+        if _acknowledged_before(iwo):  # (another file): nothing to do twice
             context.counts["already_acknowledged"] += 1
             continue
         _apply(ack, iwo, context=context, today=today)
+
+
+def _acknowledged_before(iwo: IncomeWithholdingOrder) -> bool:
+    return bool(iwo.ack_status and iwo.ack_on)
 
 
 def _apply(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: date) -> None:

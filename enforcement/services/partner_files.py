@@ -22,9 +22,10 @@ Import pipeline (``partner_file_submit`` → ``partner_file_import``):
    earlier imports covered are left out (``ImportContext.covered``), and the report is its own;
 5. report: status, counts, totals, errors; a domain event.
 
-A file larger than ``CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES`` is imported by a background job
-(``core.jobs``: the job row commits with the file; the task runs under a lease), and the API answers
-202 with the file's status URL.
+Every file is imported under a job's lease (``core.jobs``: the job row commits with the file). A
+file larger than ``CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES`` is imported by a worker, and the API
+answers 202 with the file's status URL; a smaller one by the receiving process at once, the answer
+its report — and if that process dies mid-import, the watchdog hands its job to a worker.
 
 Routing (issue 16.6): ``CASEWORKS_PARTNER_ROUTES`` names, per kind, ``direct`` or ``state``. With
 ``state`` an outbound file waits (``ready``) until the state office's key fetches it through the
@@ -525,8 +526,14 @@ def partner_file_submit(
     background: bool | None = None,
 ) -> tuple[Any, bool]:
     """Receive a file and import it now, or — larger than ``CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES``
-    (or ``background=True``) — through a leased background job. Returns ``(file, queued)``."""
-    from core.jobs import job_enqueue
+    (or ``background=True``) — through a background job. Returns ``(file, queued)``.
+
+    Either way the file's job commits with it (the outbox) and the import runs under the job's
+    lease: a background file's by a worker; a small one's by this process at once
+    (``core.jobs.job_enqueue_here``), so the caller gets the import's report — and should this
+    process die mid-import (a web worker's timeout, an out-of-memory kill, a deploy), the lease
+    expires and the watchdog hands the job to a worker, which takes the file over."""
+    from core.jobs import job_enqueue, job_enqueue_here, run_leased_here
 
     if background is None:
         background = len(content) > settings.CASEWORKS_PARTNER_FILE_SYNC_MAX_BYTES
@@ -534,15 +541,22 @@ def partner_file_submit(
         partner_file = partner_file_receive(
             kind=kind, name=name, content=content, via=via, by=by, agency=agency, key=key, actor_label=actor_label
         )
-        if background:
-            # The outbox row commits with the file: a broker outage delays the import, never loses it.
-            job = job_enqueue(task=IMPORT_TASK, args=[partner_file.pk], key=f"partner_file:{partner_file.pk}")
-            partner_file.job = job
-            partner_file.save(update_fields=["job"])
-    if background:
-        partner_file.refresh_from_db()
-        return partner_file, True
-    return partner_file_import(partner_file_id=partner_file.pk), False
+        # The job row commits with the file: a broker outage delays the import, never loses it.
+        enqueue = job_enqueue if background else job_enqueue_here
+        job = enqueue(task=IMPORT_TASK, args=[partner_file.pk], key=f"partner_file:{partner_file.pk}")
+        partner_file.job = job
+        partner_file.save(update_fields=["job"])
+    if not background:
+        imported = []
+
+        def run(lease) -> str:  # the job's result is the status, as a worker's
+            imported.append(partner_file_import(partner_file_id=partner_file.pk, resume=lease.takeover))
+            return imported[0].status
+
+        if run_leased_here(job=job, fn=run) is not None:
+            return imported[0], False
+    partner_file.refresh_from_db()
+    return partner_file, True
 
 
 # --- exporting ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""A Django process of the test's own, killed with -9 at a chosen point (as tests/chaos kills a
+"""A Django process of the test's own, killed with -9 at a chosen point (as test_chaos.py kills a
 worker): ``run_killed(code, mark)`` runs ``code`` in a subprocess against this test's PostgreSQL
-database and SIGKILLs it once it wrote ``mark`` (the point reached)."""
+database and SIGKILLs it once it called ``stop_here()`` (the point reached), e.g. a web process
+dying inside a request."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from tests.chaos.test_chaos import ROOT, database_url
+from tests.chaos.test_chaos import ROOT, TIMEOUT, database_url
 
 PRELUDE = """
 import os, time, django
@@ -26,7 +27,9 @@ def stop_here(*args, **kwargs):
 """
 
 
-def run_killed(code: str, mark: Path, *, timeout: float = 90) -> str:
+def run_killed(code: str, mark: Path, *, timeout: float = TIMEOUT) -> str:
+    """Run ``code`` (after ``PRELUDE``) and kill its process group with SIGKILL once it wrote
+    ``mark``; its output is returned. Fails if it ends or takes ``timeout`` seconds without."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -35,7 +38,7 @@ def run_killed(code: str, mark: Path, *, timeout: float = 90) -> str:
         "CELERY_TASK_ALWAYS_EAGER": "true",
     }
     log = mark.with_suffix(".log")
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(  # noqa: S603 — our own interpreter and code
         [sys.executable, "-c", PRELUDE + textwrap.dedent(code)],
         cwd=ROOT,
         env=env,
@@ -52,5 +55,5 @@ def run_killed(code: str, mark: Path, *, timeout: float = 90) -> str:
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
+            process.wait(timeout=TIMEOUT)
     return log.read_text()

@@ -24,12 +24,15 @@ from config.settings import base
 from core.jobs import (
     job_dispatch,
     job_enqueue,
+    job_enqueue_here,
     jobs_stuck,
     jobs_watchdog,
     lease_claim,
     lease_heartbeat,
     lease_release,
     run_leased,
+    run_leased_here,
+    worker_name,
 )
 from core.models import Job, JobStatus
 from enforcement.choices import FileVia, PaymentFileStatus
@@ -210,6 +213,55 @@ def test_a_transient_error_gives_the_job_back_for_its_retry():
 def test_a_plain_call_runs_without_a_job():
     result = run_leased(task=_task(), job_id=None, fn=lambda lease: lease)
     assert result.job_id is None and Job.objects.count() == 0
+
+
+# --- a job run by the process that asked for it -------------------------------------------------
+
+
+def test_a_job_run_here_is_leased_by_this_process_and_never_sent(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = job_enqueue_here(task=PING, args=["here"], key="ping:here")
+    assert callbacks == []  # nothing dispatched on commit
+    assert (job.status, job.claimed_by, job.attempts, job.sent_at) == (JobStatus.RUNNING, worker_name(), 1, None)
+    assert jobs_watchdog()["dispatched"] == 0  # a live lease
+    seen = run_leased_here(job=job, fn=lambda lease: {"takeover": lease.takeover, "job": lease.job_id})
+    job.refresh_from_db()
+    assert seen == {"takeover": False, "job": job.pk}
+    assert (job.status, job.result, job.expires_at) == (JobStatus.DONE, seen, None)
+    assert run_leased_here(job=job, fn=lambda lease: pytest.fail("ran twice"), skipped="skipped") == "skipped"
+    assert job_enqueue_here(task=PING, key="ping:here").pk == job.pk  # one job per key
+
+
+def test_a_job_whose_process_died_before_running_it_here_is_taken_over_by_a_worker():
+    job = job_enqueue_here(task=PING, args=["orphan"])  # the process died: nothing ran it
+    with time_machine.travel(job.expires_at + timedelta(seconds=1), tick=False):
+        counts = jobs_watchdog()
+    job.refresh_from_db()
+    assert counts["expired"] == 1 and counts["dispatched"] == 1
+    assert (job.status, job.attempts, job.result) == (JobStatus.DONE, 2, {"echo": "orphan", "users": 0})
+
+
+def test_a_job_run_here_that_fails_is_recorded_failed_and_a_transient_error_gives_it_back():
+    from django.db import OperationalError
+
+    broken = job_enqueue_here(task=PING)
+    with pytest.raises(ValueError):
+        run_leased_here(job=broken, fn=lambda lease: int("bad data"))
+    broken.refresh_from_db()
+    assert broken.status == JobStatus.FAILED and "bad data" in broken.error
+
+    def lost_db(lease):
+        raise OperationalError("server closed the connection")
+
+    lost = job_enqueue_here(task=PING, args=["again"])
+    with pytest.raises(OperationalError):
+        run_leased_here(job=lost, fn=lost_db)
+    lost.refresh_from_db()
+    assert lost.status == JobStatus.PENDING and lost.expires_at is None  # for the watchdog to send
+    Job.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(seconds=60))
+    assert jobs_watchdog()["dispatched"] == 1
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts) == (JobStatus.DONE, 2)
 
 
 # --- take-over of a killed worker's job ----------------------------------------------------------

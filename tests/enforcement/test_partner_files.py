@@ -103,6 +103,23 @@ def test_a_large_file_goes_through_a_leased_job(django_capture_on_commit_callbac
     assert Employer.objects.count() == 2
 
 
+def test_a_small_file_is_imported_at_once_under_its_own_job_leased_here(django_capture_on_commit_callbacks):
+    """The answer is the import's report, and the job committed with the file is what a worker
+    takes over should this process die mid-import (tests/chaos/test_partner_file_kill.py)."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        partner_file, queued = partner_file_submit(kind=KIND, name="emp.txt", content=GOOD, via=FileVia.API)
+    assert not queued and partner_file.status == PartnerFileStatus.ACCEPTED and callbacks == []
+    job = Job.objects.get(pk=partner_file.job_id)
+    assert (job.task, job.key, job.status, job.attempts, job.result, job.sent_at) == (
+        "enforcement.import_partner_file",
+        f"partner_file:{partner_file.pk}",
+        "done",
+        1,
+        "accepted",
+        None,
+    )
+
+
 # --- the API ----------------------------------------------------------------------------------
 
 

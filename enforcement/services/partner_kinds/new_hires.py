@@ -55,6 +55,7 @@ from cases.models import (
     WorkItem,
 )
 from cases.services.employment import employments_confirm
+from cases.services.person_lock import people_lock
 from core.business_days import add_business_days
 from core.dates import display_date
 from core.db import rows_insert, rows_update
@@ -140,8 +141,12 @@ def new_hires_import(context: ImportContext) -> None:
             current = latest.get(person_id)
             if current is None or r["employee_hire_date"] >= current["employee_hire_date"]:
                 latest[person_id] = r
-    employers = _employers(matched, context)
     person_ids = sorted(latest)
+    # Their rows locked before their jobs are read (and before any employer is added, the desk's
+    # order): an e-IWO reply or the desk recording a job for one of them meanwhile waits, then
+    # finds the job this file records — never a second open job at the same employer.
+    people_lock(person_ids)
+    employers = _employers(matched, context)
     case_rows = {row[2]: row for rows in ncp_cases.values() for row in rows}  # case_id → row
     case_ids = sorted(case_rows)
 

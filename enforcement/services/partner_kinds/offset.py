@@ -593,7 +593,11 @@ def offset_joint_holds_release(*, on: date | None = None, by=None) -> int:
     One that cannot be released (its case has closed since) stays held and gets a work item to
     decide where the money goes; the others are released all the same (45 CFR 303.72(h) bounds
     every family's hold, not only the first one's). The next day's run tries it again, so a case
-    reopened meanwhile is paid without anyone's step."""
+    reopened meanwhile is paid without anyone's step.
+
+    Each row is read again under its collection's lock and its own (in the order a reversal takes
+    them): two runs at once (a redelivered task, an operator's manual run) take turns, and the
+    second leaves alone what the first released or a reversal ended meanwhile."""
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
@@ -607,20 +611,32 @@ def offset_joint_holds_release(*, on: date | None = None, by=None) -> int:
         # one reversed while held is ``reversed`` (``offset_held_reversed``); a row reversed before
         # that status existed is still ``held``: neither released nor said to be
         .exclude(collection__status=CollectionStatus.REVERSED)
-        .select_related("collection", "case")
+        .select_related("case")
         .order_by("pk")
     )
     for row in due:
         with transaction.atomic():
-            if row.collection is not None and row.collection.status == CollectionStatus.HELD and row.case is not None:
+            # the collection's lock first, then the row's: the order of a reversal (which ends a
+            # held row in ``offset_held_reversed``), so the two take turns and never deadlock
+            held = (
+                Collection.objects.select_for_update().filter(pk=row.collection_id).first()
+                if row.collection_id is not None
+                else None
+            )
+            still_held = OffsetCollection.objects.select_for_update().filter(
+                pk=row.pk, status=OffsetCollectionStatus.HELD
+            )
+            if still_held.first() is None:
+                continue  # released by another run meanwhile (or reversed)
+            if held is not None and held.status == CollectionStatus.HELD and row.case is not None:
                 try:
-                    collection_release(collection=row.collection, case=row.case, by=by, note="Hold ended.")
+                    collection_release(collection=held, case=row.case, by=by, note="Hold ended.")
                 except ValidationError as refused:
                     work_item_create(
                         case=row.case,
                         kind=RELEASE_REVIEW_KIND,
                         # Read by everyone who sees the case: nothing of where the payment came from (FTI).
-                        title=f"A held payment ({row.collection.source_reference}) could not be released: "
+                        title=f"A held payment ({held.source_reference}) could not be released: "
                         f"{' '.join(refused.messages)} Decide where it goes.",
                         due_on=on + timedelta(days=10),
                         dedupe_key=f"held-release-review:{row.pk}",
