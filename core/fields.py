@@ -26,7 +26,9 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +49,35 @@ def _as_fernet(key: str, name: str) -> Fernet:
         ) from exc
 
 
+# The settings key_generations reads; a change to any of them (override_settings, the suite's
+# ``settings`` fixture) sends ``setting_changed``, which forgets the keys worked out from them.
+KEY_SETTINGS = frozenset(
+    {"CASEWORKS_FIELD_ENCRYPTION_KEYS", "CASEWORKS_FIELD_ENCRYPTION_KEY", "SECRET_KEY", "SECRET_KEY_FALLBACKS"}
+)
+_generations: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # the keys worked out, once
+
+
 def key_generations() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(current keys, legacy keys) from the settings, in the order they are tried."""
+    """(current keys, legacy keys) from the settings, in the order they are tried.
+
+    Worked out once and kept until one of ``KEY_SETTINGS`` changes: every encrypted value read or
+    written asks for them, and reading four settings and hashing each secret again each time was
+    about 1 % of the suite's model-heavy tests (issue 18.1)."""
+    global _generations
+    generations = _generations
+    if generations is None:
+        generations = _generations = _key_generations()
+    return generations
+
+
+@receiver(setting_changed)
+def _forget_key_generations(*, setting: str, **kwargs) -> None:
+    global _generations
+    if setting in KEY_SETTINGS:
+        _generations = None
+
+
+def _key_generations() -> tuple[tuple[str, ...], tuple[str, ...]]:
     current = tuple(k.strip() for k in settings.CASEWORKS_FIELD_ENCRYPTION_KEYS if k.strip())
     legacy: list[str] = []
     if settings.CASEWORKS_FIELD_ENCRYPTION_KEY:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -33,6 +34,26 @@ db_flush.install()  # a transactional test's flush restores post_migrate's rows 
 
 # Field history is written unless this thread is inside a factory's create (tests/factory_base.py).
 settings.SIMPLE_HISTORY_ENABLED = HISTORY
+
+
+# Python's cyclic garbage collector, tuned for a test process (issue 18.1): by default it collects
+# the youngest objects every 700 allocations and walks the whole heap (every module, Django's
+# caches, the test database's set-up) at each full collection: 6 % of the CPU of model-heavy tests.
+# Collections every 20,000 allocations, and the objects alive after the first, 10th, 100th and
+# 1,000th test (the long-lived ones: modules imported, URL resolvers, templates compiled) moved out
+# of the collector's sight (``gc.freeze``): 1.79 -> 1.00 s of 28.8 s in ``-n 0`` over 345 tests.
+# Garbage is still collected, cycles included; what is frozen is what stays alive anyway.
+gc.set_threshold(20_000, 20, 20)
+FREEZE_AFTER = {1, 10, 100, 1000}
+_tests_run = 0
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    global _tests_run
+    _tests_run += 1
+    if _tests_run in FREEZE_AFTER:
+        gc.collect()  # the garbage first: what is frozen is never collected
+        gc.freeze()
 
 
 # Tests that share one resource run on one xdist worker (``--dist loadgroup``): the browser tests

@@ -61,14 +61,17 @@ def _sqlite_template() -> Path:
 
     Applying the migrations renders Django's model states operation by operation: 37–51 s of CPU
     since the squash (docs/operations.md, "Squashed migrations"; 66–72 s before) that every run and
-    every xdist worker would otherwise pay again. The template is keyed by the migration files and Django's version and built under a lock (one worker builds, the others
-    wait and copy); the run itself still migrates its copy (nothing left to apply) so the
+    every xdist worker would otherwise pay again. The template is keyed by the migration files and Django's version and built under a lock of that key (one worker builds, the others
+    wait and copy; a build for other migrations waits for no one); the run itself still migrates its copy (nothing left to apply) so the
     post-migrate set-up (roles, schedules, reference data) runs as usual. Kept in the user's cache
     (``_template_dir``), so a second clone or worktree at the same migrations starts at once;
     templates unused for a week are removed when a new one is built."""
     folder = _template_dir()
-    template = folder / f"test-template-{_migrations_digest()}.sqlite3"
-    with open(folder / "test-template.lock", "w") as lock:
+    digest = _migrations_digest()
+    template = folder / f"test-template-{digest}.sqlite3"
+    # A lock per set of migrations: a worktree on other migrations building its template (30-50 s)
+    # does not keep this one from copying its own, already built (issue 18.1: helpers share the cache).
+    with open(folder / f"test-template-{digest}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not template.exists():
             building = template.with_suffix(".building")
@@ -78,6 +81,7 @@ def _sqlite_template() -> Path:
             for old in folder.glob("test-template-*.sqlite3"):
                 if old.stat().st_mtime < week_ago:
                     old.unlink(missing_ok=True)
+                    old.with_suffix(".lock").unlink(missing_ok=True)
             building.rename(template)
         os.utime(template)  # in use: kept by the clean-up above
     return template

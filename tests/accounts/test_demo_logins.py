@@ -74,6 +74,7 @@ def test_ordinary_staff_sign_in_is_unaffected(client, make_user):
     assert _sign_in(client, user).status_code == 302
 
 
+@pytest.mark.slow  # started first (tests/conftest.py): 2.5-9 CPU-s, not left for the run's end
 def test_seed_demo_flags_its_users_and_gives_them_counties():
     call_command("seed_demo", "--password", "demo-pass-123", "--seed", "1")
     demo = User.objects.filter(is_demo=True)

@@ -26,6 +26,7 @@ OPERATIONS = [
 ]
 
 
+@pytest.mark.slow  # started first (tests/conftest.py): 2.5-9 CPU-s, not left for the run's end
 @pytest.mark.parametrize(("path", "scope"), OPERATIONS)
 def test_list_operations_conform_to_their_schema(api_client_with, path, scope):
     for index, source in enumerate(["income_withholding", "federal_tax_offset", "direct_payment"]):

@@ -67,6 +67,7 @@ def _cards(client, user):
                 yield card
 
 
+@pytest.mark.slow  # started first (tests/conftest.py): 2.5-9 CPU-s, not left for the run's end
 @override_settings(CASEWORKS_DEMO_LOGINS=True)  # the demo staff may sign in
 def test_every_home_card_opens_a_list_of_as_many_rows(client):
     call_command("seed_demo", "--password", "demo-pass-123")

@@ -242,3 +242,19 @@ def test_a_malformed_key_is_refused_without_echoing_it(keys):
     with pytest.raises(ImproperlyConfigured) as excinfo:
         PersonFactory(ssn="123456789")
     assert "not-a-fernet-key" not in str(excinfo.value)
+
+
+def test_the_keys_are_worked_out_once_and_again_when_a_key_setting_changes(keys):
+    """Issue 18.1: every encrypted value read or written asks for the keys; they are kept until a
+    key setting changes (``setting_changed``), then the new keys encrypt at once."""
+    from core.fields import key_generations
+
+    keys.CASEWORKS_FIELD_ENCRYPTION_KEYS = [KEY_A]
+    first = key_generations()
+    assert key_generations() is first and first[0] == (KEY_A,)
+    keys.CASEWORKS_FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    assert key_generations()[0] == (KEY_B, KEY_A)
+    keys.SECRET_KEY_FALLBACKS = ["an-old-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"]
+    assert derived_key("an-old-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz") in key_generations()[1]
+    person = PersonFactory(ssn="777889999")
+    assert under(KEY_B, raw_column(Person, person.pk, "ssn")) == "777889999"

@@ -117,6 +117,7 @@ def _one_row_each_of_the_newer_admins():
     SnapshotValue.objects.create(snapshot=snapshot, level="office", measure="paternity", numerator=1, denominator=2)
 
 
+@pytest.mark.slow  # started first (tests/conftest.py): 2.5-9 CPU-s, not left for the run's end
 @pytest.mark.django_db
 def test_every_admin_changelist_loads_for_a_superuser(client, role_user):
     # given a row in the models whose admin is new, and a superuser

@@ -24,6 +24,7 @@ DEMO_USERNAMES = {
 }
 
 
+@pytest.mark.slow  # started first (tests/conftest.py): 2.5-9 CPU-s, not left for the run's end
 def test_seed_demo_creates_one_user_per_role_is_idempotent_and_its_disbursements_export():
     call_command("seed_demo", "--password", "demo-pass-123")
     first = {m._meta.label: m.objects.count() for m in _domain_models()}

@@ -8,6 +8,7 @@ from training.selectors import fti_training_current
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # started first (tests/conftest.py): 2.5-9 CPU-s, not left for the run's end
 def test_demo_has_a_lapsed_fti_training_and_a_waitlist():
     # (a second seeding adds no row of any model: tests/core/test_seed_demo.py)
     call_command("seed_demo", "--password", "demo-pass-123")
