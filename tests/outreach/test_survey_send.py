@@ -114,3 +114,27 @@ def test_an_address_the_relay_refuses_for_good_is_shown_and_gets_no_other_link(
     assert (refused.registration.email, refused.sealed_token) == ("p3@mail.example", "")
     page = client_as("outreach").get(survey.get_absolute_url()).content.decode()
     assert "4 e-mailed" in page and "p3@mail.example" in page and "550" in page
+
+
+def test_admin_never_shows_a_waiting_survey_token(
+    outreach_user, relay, admin_client, django_capture_on_commit_callbacks
+):
+    """Red team (rt2): the invitee admin showed every field, the sealed token decrypted, so anyone
+    with admin could tie a waiting link to its attendee and answer in their name."""
+    from django.urls import reverse
+
+    survey = _event_of(5)
+    relay.down()
+    with pytest.raises(Retry), django_capture_on_commit_callbacks(execute=True):
+        services.survey_invite_attendees(survey=survey, by=outreach_user)
+    invitee = SurveyInvitee.objects.order_by("pk").first()
+    token = invitee.sealed_token
+    assert token
+    for url in (
+        reverse("admin:outreach_surveyinvitee_change", args=[invitee.pk]),
+        reverse("admin:outreach_surveyinvitee_changelist"),
+    ):
+        page = admin_client.get(url)
+        assert page.status_code == 200
+        assert token not in page.content.decode()
+        assert "sealed_token" not in page.content.decode()
