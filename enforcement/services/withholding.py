@@ -407,6 +407,14 @@ def _changed(iwo: IncomeWithholdingOrder, figures: IwoFigures) -> bool:
         return True
     if figures.health_coverage_required != iwo.health_coverage_required:
         return True
+    # The age of what is owed changes with time alone (15 USC 1673(b)(2)): the employer is told when
+    # arrears become (or stop being) older than 12 weeks and the limit moves (red team rt2). Both
+    # are a pure function of the ledger and the day, so they change only on a real change: runs on
+    # one day agree, and an amendment records the new figure, so the next run sends nothing.
+    if figures.arrears_over_12_weeks != iwo.arrears_over_12_weeks:
+        return True
+    if figures.withholding_limit_percent != iwo.withholding_limit_percent:
+        return True
     return any(getattr(iwo, key) != now[key] for key in AMOUNT_FIELDS)
 
 
@@ -416,7 +424,8 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
 
     - active, NCP employed, cash to withhold, nothing in force at that employer → original (ORG),
       with the National Medical Support Notice when the order requires health care coverage;
-    - active, an order in force whose order or amounts changed → amended (AMD);
+    - active, an order in force whose order, amounts, "arrears greater than 12 weeks" or CCPA limit
+      changed → amended (AMD);
     - active, nothing left to withhold in cash (``nothing_to_withhold``) → termination (TRM) of each
       order to withhold; and, where the order in force still requires health care coverage, the NMSN
       alone (NMS) to each current employer (45 CFR 303.32(c)(1), (2): the NMSN enforces the coverage

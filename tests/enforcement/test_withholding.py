@@ -138,6 +138,50 @@ def test_arrears_older_than_12_weeks_raise_the_ccpa_limit_whatever_their_amount(
     assert f"Arrears greater than 12 weeks on this order: {'yes' if over else 'no'}." in text
 
 
+def test_unpaid_support_turning_older_than_12_weeks_reaches_the_employer_once():
+    """Red team (rt2): the age of what is owed decides the 55 % limit, so it changes with time alone;
+    the reconcile compared the amounts only and never told the employer, who kept the lower limit."""
+    # given: October's support unpaid, every other month paid; the original sent on November 30
+    action = _paying_each_month_but({10})
+    [original] = iwo_reconcile_action(action=action, on=ON)
+    assert original.kind == IwoKind.ORIGINAL and not original.arrears_over_12_weeks
+    assert original.withholding_limit_percent == 50
+    case = action.case
+
+    def paid_as_due(day: date) -> list[IncomeWithholdingOrder]:
+        with time_machine.travel(datetime(day.year, day.month, day.day, 17, tzinfo=UTC), tick=False):
+            charges_accrue(through=day)
+            collection_post(
+                case_number=case.case_number,
+                amount=Decimal("433.33"),
+                received_on=day,
+                source="direct_payment",
+                source_reference=f"P-{case.pk}-{day:%Y-%m}",
+                received_via="form",
+            )
+            return iwo_reconcile_action(action=action, on=day)
+
+    # when: December is paid as due; October's support is not yet 12 weeks old: nothing to tell
+    assert paid_as_due(date(2026, 12, 10)) == []
+    # when: January is paid as due; nothing else changes but October's age (12 weeks back: Oct 18)
+    later = date(2027, 1, 10)
+    amended = paid_as_due(later)
+    # then: an amended order states the 55 % limit, and it is the one in force at the employer
+    assert [iwo.kind for iwo in amended] == [IwoKind.AMENDED]
+    assert amended[0].supersedes_id == original.pk
+    in_force = IncomeWithholdingOrder.objects.get(action=action, ended_on__isnull=True, kind__in=["ORG", "AMD"])
+    assert in_force.pk == amended[0].pk
+    assert in_force.arrears_over_12_weeks and in_force.withholding_limit_percent == 55
+    assert in_force.total_per_frequency == original.total_per_frequency  # the amounts are the same
+    # and: the nightly reconcile run again that day, and the next days, sends nothing more
+    with time_machine.travel(datetime(2027, 1, 10, 18, tzinfo=UTC), tick=False):
+        assert iwo_reconcile_action(action=action, on=later) == []
+    for day in (date(2027, 1, 11), date(2027, 1, 29)):
+        with time_machine.travel(datetime(day.year, day.month, day.day, 17, tzinfo=UTC), tick=False):
+            charges_accrue(through=day)
+            assert iwo_reconcile_action(action=action, on=day) == []
+
+
 def test_an_action_not_yet_active_or_an_unemployed_ncp_issues_nothing():
     proposed = active_withholding_action(status="noticed")
     assert iwo_reconcile_action(action=proposed, on=ON) == []
