@@ -17,7 +17,8 @@ reminders) travels the same way:
    retries are spent the job stays ``sent`` and the jobs watchdog re-sends it every
    ``CASEWORKS_JOB_UNCLAIMED_SECONDS`` until the relay takes the mail.
 4. A worker killed while sending leaves its row ``sending``. The job's take-over (``Lease.takeover``)
-   sends those rows again, and any later send does so for rows left ``sending`` longer than
+   sends those rows again once claimed more than half a lease ago (never a row a live sender is
+   sending: ``takeover_before``), and any later send does so for rows left ``sending`` longer than
    ``CASEWORKS_MAIL_SENDING_STALE_SECONDS`` (a send that was never leased). SMTP cannot say whether
    the message arrived before the worker died: a second copy is better than none (at least once).
 
@@ -135,15 +136,23 @@ def stale_before() -> Any:
     return timezone.now() - timedelta(seconds=settings.CASEWORKS_MAIL_SENDING_STALE_SECONDS)
 
 
+def takeover_before() -> Any:
+    """A take-over puts back rows claimed before this: half a lease ago. The dead holder renewed its
+    lease every third of it, so its last claim is at least two thirds of a lease old once the lease
+    has expired; a live sender (another job's, or this job's retry) holds a row ``sending`` only for
+    one message, well under half a lease (``EMAIL_TIMEOUT``)."""
+    return timezone.now() - timedelta(seconds=settings.CASEWORKS_JOB_LEASE_SECONDS / 2)
+
+
 def mail_outbox_resume(rows: QuerySet, *, fields: MailFields = MailFields(), takeover: bool = False) -> int:
-    """Put back to ``pending`` the rows a dead sender left ``sending``: every one on a job's
-    take-over (its worker died), else those claimed more than ``CASEWORKS_MAIL_SENDING_STALE_SECONDS``
-    ago (a send under no lease). Returns the rows put back."""
+    """Put back to ``pending`` the rows a dead sender left ``sending``: on a job's take-over (its
+    worker died, or a retry) those claimed more than half a lease ago (``takeover_before``), else
+    those claimed more than ``CASEWORKS_MAIL_SENDING_STALE_SECONDS`` ago (a send under no lease).
+    Never a row claimed since: a live sender may be sending it right now (red team rt2: a retry
+    re-sent the rows another batch's live sender was sending). Returns the rows put back."""
     stuck = rows.filter(**{fields.status: EmailStatus.SENDING})
-    if not takeover:
-        stuck = stuck.filter(
-            Q(**{f"{fields.claimed_at}__isnull": True}) | Q(**{f"{fields.claimed_at}__lt": stale_before()})
-        )
+    before = takeover_before() if takeover else stale_before()
+    stuck = stuck.filter(Q(**{f"{fields.claimed_at}__isnull": True}) | Q(**{f"{fields.claimed_at}__lt": before}))
     return stuck.update(**{fields.status: EmailStatus.PENDING})
 
 

@@ -137,8 +137,13 @@ class SurveyInvitationAdmin(ReadOnlyAdmin):
 
 @admin.register(models.SurveyInvitee)
 class SurveyInviteeAdmin(ReadOnlyAdmin):
-    list_display = ["survey", "registration"]
+    """Only the safe fields, listed: never ``sealed_token`` (a waiting link's token, which ties the
+    attendee to their answer) nor ``email_claimed_at`` (docs/outreach.md "Anonymity")."""
+
+    list_display = ["survey", "registration", "email_status"]
+    list_filter = ["email_status"]
     search_fields = ["survey__title"]
+    fields = ["survey", "registration", "email_status", "email_error"]
 
 
 @admin.register(models.SurveyResponse)

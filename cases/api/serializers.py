@@ -81,7 +81,8 @@ class CaseSerializer(serializers.ModelSerializer):
         help_text="California: the interest the arrears carry, as of today, apart from `balance` (its arrears "
         "are principal only; CCP 695.211(c)). Null for a New York case: New York charges interest only in a "
         "money judgment a court enters for a willful default (FCA 460; CPLR 5004), which Caseworks does not "
-        "record.",
+        "record. Null too for a case enforcing another state's order (responding to it): that state's law "
+        "governs the interest (UIFSA 604(a)(2), Fam. Code 5700.604(a)(2)).",
     )
 
     class Meta:

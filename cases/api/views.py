@@ -90,7 +90,10 @@ class CaseViewSet(PartnerListRetrieveViewSet):
             *PARTICIPANT_VALUES
         )
         # California's interest on the arrears: two queries for the page's California cases, none without
-        interest = interest_for_cases(((row["id"], row["jurisdiction"]) for row in page), as_of=timezone.localdate())
+        interest = interest_for_cases(
+            ((row["id"], row["jurisdiction"], row["interstate_role"], row["other_state"]) for row in page),
+            as_of=timezone.localdate(),
+        )
         return self.get_paginated_response(case_rows_represent(page, list(participants), interest))
 
     def retrieve(self, request, *args, **kwargs):

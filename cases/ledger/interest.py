@@ -39,7 +39,7 @@ from django.db.models import Sum
 from core.legal import LegalParameterMissing
 from core.models import LegalParameter
 
-from ..choices import Bucket, EntryType
+from ..choices import Bucket, EntryType, InterstateRole
 from ..ledger_dates import next_month
 from ..models import Case, LedgerEntry
 
@@ -194,13 +194,30 @@ def arrears_interest(*, case_ids: Iterable[int], as_of: date) -> dict[int, Inter
     return figures
 
 
-def interest_for_cases(cases: Iterable[tuple[int, str]], *, as_of: date) -> dict[int, InterestFigure | None]:
-    """For (case id, jurisdiction) pairs: each California case's figure (zero without arrears),
-    ``None`` for a case of a jurisdiction that charges none (New York: docs/ledger.md). No query
-    when none is Californian."""
-    pairs = list(cases)
-    ca_ids = [case_id for case_id, jurisdiction in pairs if jurisdiction == JURISDICTION]
-    out: dict[int, InterestFigure | None] = {case_id: None for case_id, _ in pairs}
+def charges_california_interest(*, jurisdiction: str, interstate_role: str, other_state: str) -> bool:
+    """Whether California's interest applies to a case's arrears. The law of the state that issued
+    the order governs "the computation and payment of arrearages and accrual of interest on the
+    arrearages under the support order" (UIFSA 604(a)(2), Fam. Code 5700.604(a)(2)). The order's
+    issuing state is not recorded, so until it is: a California case, unless it is *responding* to
+    another state (enforcing that state's order, registered here). An initiating California case
+    enforces California's order and keeps its interest."""
+    if jurisdiction != JURISDICTION:
+        return False
+    return not (interstate_role == InterstateRole.RESPONDING and other_state != JURISDICTION)
+
+
+def interest_for_cases(cases: Iterable[tuple[int, str, str, str]], *, as_of: date) -> dict[int, InterestFigure | None]:
+    """For (case id, jurisdiction, interstate role, other state) rows: the figure of each case
+    California's interest applies to (``charges_california_interest``; zero without arrears),
+    ``None`` for any other (New York: docs/ledger.md; a case enforcing another state's order). No
+    query when none is charged it."""
+    rows = list(cases)
+    ca_ids = [
+        case_id
+        for case_id, jurisdiction, role, other in rows
+        if charges_california_interest(jurisdiction=jurisdiction, interstate_role=role, other_state=other)
+    ]
+    out: dict[int, InterestFigure | None] = {row[0]: None for row in rows}
     if not ca_ids:
         return out
     figures = arrears_interest(case_ids=ca_ids, as_of=as_of)
@@ -216,5 +233,6 @@ def interest_for_cases(cases: Iterable[tuple[int, str]], *, as_of: date) -> dict
 
 
 def case_arrears_interest(*, case: Case, as_of: date) -> InterestFigure | None:
-    """``case``'s interest as of ``as_of``; ``None`` outside California."""
-    return interest_for_cases([(case.pk, case.jurisdiction)], as_of=as_of)[case.pk]
+    """``case``'s interest as of ``as_of``; ``None`` when California's does not apply."""
+    row = (case.pk, case.jurisdiction, case.interstate_role, case.other_state)
+    return interest_for_cases([row], as_of=as_of)[case.pk]

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from cases.choices import Frequency, ObligationKind, OrderStatus
+from cases.choices import Bucket, Frequency, ObligationKind, OrderStatus
 from cases.ledger.selectors import support_unpaid_since
 from cases.models import Case, CaseBalance, Employment, Obligation, SupportOrder
 from cases.models.orders import MONTHLY_FACTOR
@@ -157,8 +157,9 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     restated in it through their monthly amount. Arrears are "greater than 12 weeks" when some of
     the support owed is for a period before the 12 weeks ending on ``on`` (15 USC 1673(b)(2): "with
     respect to a period which is prior to the twelve-week period"): when the case's arrears exceed
-    what could have fallen due in those weeks and stayed unpaid (arrears are paid oldest first, so
-    what is owed is the newest; ``support_unpaid_since``), whatever the amount. It also raises the
+    what could have fallen due in those weeks and stayed unpaid, bucket by bucket (within a bucket
+    arrears are paid oldest first, so what it owes is its newest; ``support_unpaid_since``),
+    whatever the amount. It also raises the
     CCPA limit the form states by 5 points. The past-due lines are 0 once the case's arrears are paid in
     full (none owed: the employer must not withhold toward them), whatever the repayment line says.
     The total in the order's frequency is the sum of its lines, each rounded to the cent, and is the
@@ -192,7 +193,11 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
         figures.health_coverage_required = order.health_coverage_required and (
             order.status != OrderStatus.TERMINATED or any(o.kind != ObligationKind.ARREARS_REPAYMENT for o in lines)
         )
-    balance = CaseBalance.objects.filter(case=case).values("total_arrears", "current_month").first()
+    balance = (
+        CaseBalance.objects.filter(case=case)
+        .values("total_arrears", "current_month", "unassigned_arrears", "assigned_arrears")
+        .first()
+    )
     if balance and balance["total_arrears"] <= 0:
         for key in PAST_DUE_AMOUNTS:
             monthly[key] = Decimal(0)
@@ -214,8 +219,13 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
         # is prior to the twelve-week period": the age of what is owed decides, not its amount.
         weeks = legal_parameter("us.iwo.arrears_weeks", jurisdiction="US", on=on)
         since = on - timedelta(weeks=int(weeks))
+        # Each bucket against its own figure: a payment may clear newer assigned arrears first
+        # (42 USC 657(a)(1)) and leave older family arrears owed.
         recent = support_unpaid_since(case=case, since=since, on=on, open_month=balance["current_month"])
-        figures.arrears_over_12_weeks = figures.arrears_total > recent
+        figures.arrears_over_12_weeks = figures.arrears_total > 0 and (
+            balance["unassigned_arrears"] > recent[Bucket.ARREARS_UNASSIGNED]
+            or balance["assigned_arrears"] > recent[Bucket.ARREARS_ASSIGNED]
+        )
     limit = legal_parameter("us.ccpa.limit_supporting_other_family_pct", jurisdiction="US", on=on)
     if figures.arrears_over_12_weeks:
         limit += legal_parameter("us.ccpa.arrears_12_weeks_addition_pct", jurisdiction="US", on=on)
@@ -407,6 +417,14 @@ def _changed(iwo: IncomeWithholdingOrder, figures: IwoFigures) -> bool:
         return True
     if figures.health_coverage_required != iwo.health_coverage_required:
         return True
+    # The age of what is owed changes with time alone (15 USC 1673(b)(2)): the employer is told when
+    # arrears become (or stop being) older than 12 weeks and the limit moves (red team rt2). Both
+    # are a pure function of the ledger and the day, so they change only on a real change: runs on
+    # one day agree, and an amendment records the new figure, so the next run sends nothing.
+    if figures.arrears_over_12_weeks != iwo.arrears_over_12_weeks:
+        return True
+    if figures.withholding_limit_percent != iwo.withholding_limit_percent:
+        return True
     return any(getattr(iwo, key) != now[key] for key in AMOUNT_FIELDS)
 
 
@@ -416,7 +434,8 @@ def iwo_reconcile_action(*, action: EnforcementAction, by=None, on: date | None 
 
     - active, NCP employed, cash to withhold, nothing in force at that employer → original (ORG),
       with the National Medical Support Notice when the order requires health care coverage;
-    - active, an order in force whose order or amounts changed → amended (AMD);
+    - active, an order in force whose order, amounts, "arrears greater than 12 weeks" or CCPA limit
+      changed → amended (AMD);
     - active, nothing left to withhold in cash (``nothing_to_withhold``) → termination (TRM) of each
       order to withhold; and, where the order in force still requires health care coverage, the NMSN
       alone (NMS) to each current employer (45 CFR 303.32(c)(1), (2): the NMSN enforces the coverage

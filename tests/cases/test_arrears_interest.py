@@ -249,3 +249,20 @@ def test_the_ledgers_interest_is_the_statutes_installment_by_installment(seed):
     with time_machine.travel(datetime(2024, 9, 30, 17, tzinfo=UTC), tick=False):
         figure = case_arrears_interest(case=case, as_of=as_of)
     assert figure.interest == _law(payments, months, as_of), payments
+
+
+def test_a_california_case_enforcing_another_states_order_charges_no_california_interest(api_client_with):
+    """Red team (rt2): "the law of the issuing state ... governs ... the computation and payment of
+    arrearages and accrual of interest on the arrearages under the support order" (UIFSA 604(a)(2),
+    Fam. Code 5700.604(a)(2)); California's 10 % was charged on New York's order it enforces."""
+    # given: California responds to New York (the order enforced is New York's), and initiates a case
+    responding = ca_case(interstate_role="responding", other_state="NY")
+    initiating = ca_case(interstate_role="initiating", other_state="NY")
+    charges_accrue(through=date(2024, 6, 20))
+    # then: New York law decides the responding case's interest, not California's 10 %
+    assert case_arrears_interest(case=responding, as_of=date(2024, 6, 20)) is None
+    # and: the case California initiates on its own order keeps its interest
+    assert case_arrears_interest(case=initiating, as_of=date(2024, 6, 20)).interest == D("35.62")
+    rows = {r["case_number"]: r for r in api_client_with("cases:read").get("/api/v1/cases/").json()["results"]}
+    assert rows[responding.case_number]["arrears_interest"] is None
+    assert rows[initiating.case_number]["arrears_interest"]["accrued"] == "35.62"

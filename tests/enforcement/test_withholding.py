@@ -138,6 +138,88 @@ def test_arrears_older_than_12_weeks_raise_the_ccpa_limit_whatever_their_amount(
     assert f"Arrears greater than 12 weeks on this order: {'yes' if over else 'no'}." in text
 
 
+def test_old_family_arrears_left_after_a_payment_to_newer_assigned_arrears_are_older_than_12_weeks():
+    """Red team (rt2): under current assistance a payment beyond current support pays the assigned
+    arrears first (42 USC 657(a)(1)). Those are the newest here, so what stays owed is May's
+    support, six months old; assuming arrears are paid oldest first across buckets said "no"."""
+    action = active_withholding_action(monthly="433.33", arrears="0.00")
+    case = action.case
+    SupportOrder.objects.filter(case=case).update(issued_on=date(2026, 1, 1), effective_on=date(2026, 1, 1))
+    Obligation.objects.filter(order__case=case).update(start_on=date(2026, 1, 1))
+
+    def pay(day, amount, ref):
+        collection_post(
+            case_number=case.case_number,
+            amount=Decimal(amount),
+            received_on=day,
+            source="direct_payment",
+            source_reference=ref,
+            received_via="form",
+        )
+
+    for month in range(1, 12):
+        day = date(2026, month, 10)
+        with time_machine.travel(datetime(2026, month, 10, 17, tzinfo=UTC), tick=False):
+            if month == 9:  # the family starts receiving assistance (TANF) in September
+                Case.objects.filter(pk=case.pk).update(assistance_status="current")
+            charges_accrue(through=day)
+            if month == 11:
+                pay(day, "866.66", "P-NOV")  # November's support and $433.33 more
+            elif month not in (5, 10):
+                pay(day, "433.33", f"P-{month}")
+    with time_machine.travel(datetime(2026, 11, 30, 17, tzinfo=UTC), tick=False):
+        charges_accrue(through=ON)
+        balance = CaseBalance.objects.get(case=case)
+        # May's support (owed to the family) is what stays owed; October's (assigned) was paid
+        assert (balance.unassigned_arrears, balance.assigned_arrears) == (Decimal("433.33"), Decimal("0.00"))
+        figures = iwo_figures(case=case, on=ON)
+    assert figures.arrears_over_12_weeks and figures.withholding_limit_percent == 55
+
+
+def test_unpaid_support_turning_older_than_12_weeks_reaches_the_employer_once():
+    """Red team (rt2): the age of what is owed decides the 55 % limit, so it changes with time alone;
+    the reconcile compared the amounts only and never told the employer, who kept the lower limit."""
+    # given: October's support unpaid, every other month paid; the original sent on November 30
+    action = _paying_each_month_but({10})
+    [original] = iwo_reconcile_action(action=action, on=ON)
+    assert original.kind == IwoKind.ORIGINAL and not original.arrears_over_12_weeks
+    assert original.withholding_limit_percent == 50
+    case = action.case
+
+    def paid_as_due(day: date) -> list[IncomeWithholdingOrder]:
+        with time_machine.travel(datetime(day.year, day.month, day.day, 17, tzinfo=UTC), tick=False):
+            charges_accrue(through=day)
+            collection_post(
+                case_number=case.case_number,
+                amount=Decimal("433.33"),
+                received_on=day,
+                source="direct_payment",
+                source_reference=f"P-{case.pk}-{day:%Y-%m}",
+                received_via="form",
+            )
+            return iwo_reconcile_action(action=action, on=day)
+
+    # when: December is paid as due; October's support is not yet 12 weeks old: nothing to tell
+    assert paid_as_due(date(2026, 12, 10)) == []
+    # when: January is paid as due; nothing else changes but October's age (12 weeks back: Oct 18)
+    later = date(2027, 1, 10)
+    amended = paid_as_due(later)
+    # then: an amended order states the 55 % limit, and it is the one in force at the employer
+    assert [iwo.kind for iwo in amended] == [IwoKind.AMENDED]
+    assert amended[0].supersedes_id == original.pk
+    in_force = IncomeWithholdingOrder.objects.get(action=action, ended_on__isnull=True, kind__in=["ORG", "AMD"])
+    assert in_force.pk == amended[0].pk
+    assert in_force.arrears_over_12_weeks and in_force.withholding_limit_percent == 55
+    assert in_force.total_per_frequency == original.total_per_frequency  # the amounts are the same
+    # and: the nightly reconcile run again that day, and the next days, sends nothing more
+    with time_machine.travel(datetime(2027, 1, 10, 18, tzinfo=UTC), tick=False):
+        assert iwo_reconcile_action(action=action, on=later) == []
+    for day in (date(2027, 1, 11), date(2027, 1, 29)):
+        with time_machine.travel(datetime(day.year, day.month, day.day, 17, tzinfo=UTC), tick=False):
+            charges_accrue(through=day)
+            assert iwo_reconcile_action(action=action, on=day) == []
+
+
 def test_an_action_not_yet_active_or_an_unemployed_ncp_issues_nothing():
     proposed = active_withholding_action(status="noticed")
     assert iwo_reconcile_action(action=proposed, on=ON) == []

@@ -114,3 +114,72 @@ def test_an_address_the_relay_refuses_for_good_is_shown_and_gets_no_other_link(
     assert (refused.registration.email, refused.sealed_token) == ("p3@mail.example", "")
     page = client_as("outreach").get(survey.get_absolute_url()).content.decode()
     assert "4 e-mailed" in page and "p3@mail.example" in page and "550" in page
+
+
+def test_admin_never_shows_a_waiting_survey_token(
+    outreach_user, relay, admin_client, django_capture_on_commit_callbacks
+):
+    """Red team (rt2): the invitee admin showed every field, the sealed token decrypted, so anyone
+    with admin could tie a waiting link to its attendee and answer in their name."""
+    from django.urls import reverse
+
+    survey = _event_of(5)
+    relay.down()
+    with pytest.raises(Retry), django_capture_on_commit_callbacks(execute=True):
+        services.survey_invite_attendees(survey=survey, by=outreach_user)
+    invitee = SurveyInvitee.objects.order_by("pk").first()
+    token = invitee.sealed_token
+    assert token
+    for url in (
+        reverse("admin:outreach_surveyinvitee_change", args=[invitee.pk]),
+        reverse("admin:outreach_surveyinvitee_changelist"),
+    ):
+        page = admin_client.get(url)
+        assert page.status_code == 200
+        assert token not in page.content.decode()
+        assert "sealed_token" not in page.content.decode()
+
+
+def test_a_take_over_does_not_resend_a_row_a_live_sender_is_sending(outreach_user, relay, monkeypatch):
+    """Red team (rt2): every retry ran as a take-over, and a take-over put back to ``pending`` every
+    row left ``sending`` in the survey — across its batches, one job each — including the row a live
+    sender was sending that moment: e-mailed twice although no worker died."""
+    survey = _event_of(5)
+    relay.down()
+    services.survey_invite_attendees(survey=survey, by=outreach_user)  # rows wait; the job not run (no commit)
+    relay.up()
+    real = services.survey_invitation_email
+    state = {"nested": False}
+
+    def while_sending(**kwargs):
+        # sender A, alive, is mid-send of its first row; meanwhile another job is taken over
+        if not state["nested"]:
+            state["nested"] = True
+            services.survey_invitations_send(survey_id=survey.pk, takeover=True)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "survey_invitation_email", while_sending)
+    mail.outbox.clear()
+    services.survey_invitations_send(survey_id=survey.pk)
+    sent_to = [m.to[0] for m in mail.outbox]
+    assert len(sent_to) == len(set(sent_to)) == 5, sent_to
+    assert set(SurveyInvitee.objects.values_list("email_status", flat=True)) == {"sent"}
+
+
+def test_a_take_over_resends_a_row_its_dead_worker_claimed(outreach_user, relay):
+    """A worker that died mid-send renewed its lease every third of it, so its last claim is at least
+    two thirds of a lease old when the lease is taken over: older than half a lease, sent again."""
+    survey = _event_of(2)
+    relay.down()
+    services.survey_invite_attendees(survey=survey, by=outreach_user)  # the job not run (no commit)
+    relay.up()
+    first = SurveyInvitee.objects.order_by("pk").first()
+    claimed = timezone.now()
+    SurveyInvitee.objects.filter(pk=first.pk).update(email_status=EmailStatus.SENDING, email_claimed_at=claimed)
+    mail.outbox.clear()
+    services.survey_invitations_send(survey_id=survey.pk, takeover=True)  # too soon: maybe a live sender's
+    assert len(mail.outbox) == 1
+    with time_machine.travel(claimed + timedelta(seconds=settings.CASEWORKS_JOB_LEASE_SECONDS * 2 / 3), tick=False):
+        services.survey_invitations_send(survey_id=survey.pk, takeover=True)
+    assert len(mail.outbox) == 2
+    assert set(SurveyInvitee.objects.values_list("email_status", flat=True)) == {"sent"}
