@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -41,11 +42,23 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        # Empty items (``?ordering=,,``) are skipped, as django-filter's own OrderingFilter does.
+        # Empty items (``?ordering=,,``) are refused by the form (``CaseFilterForm``).
         ordering = [self.get_ordering_value(param) for param in value if param not in EMPTY_VALUES]
         if not any(field.lstrip("-") == "case_number" for field in ordering):
             ordering.append("case_number")
         return qs.order_by(*ordering)
+
+
+class CaseFilterForm(forms.Form):
+    def clean_ordering(self):
+        """``?ordering=,`` (an empty item) is refused, as the schema says (each item one of the
+        sort keys): bad input gets a clear error rather than being silently ignored."""
+        value = self.cleaned_data.get("ordering")
+        if self.data.get("ordering") in EMPTY_VALUES:
+            return value  # no sort asked
+        if value and any(item in EMPTY_VALUES for item in value):
+            raise forms.ValidationError("Give sort keys separated by commas, with no empty item.")
+        return value
 
 
 class CaseFilterSet(django_filters.FilterSet):
@@ -90,6 +103,7 @@ class CaseFilterSet(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = ["status", "county", "assistance_status"]
+        form = CaseFilterForm
 
     # The last four digits of an SSN searched by ``q`` (set by ``filter_search``), logged once the
     # rows are filtered: the page and the API share this FilterSet, so neither can forget the log.
