@@ -602,6 +602,17 @@ def nmsn_employee_address(iwo: IncomeWithholdingOrder) -> str:
     return PAYROLL_ADDRESS
 
 
+def _nmsn_heading(pdf: _Form, subtitle: str) -> None:
+    """A new page headed as the federal NMSN (OMB 0970-0222) with ``subtitle`` under its title."""
+    pdf.add_page()
+    pdf.use(7)
+    pdf.cell(0, 3.5, "OMB No.: 0970-0222", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(13, bold=True)
+    pdf.cell(0, 6.5, "NATIONAL MEDICAL SUPPORT NOTICE", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(10, bold=True)
+    pdf.cell(0, 5.5, subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
 def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     """National Medical Support Notice, Part A: Notice to Withhold for Health Care Coverage
     (45 CFR 303.32(a); OMB 0970-0222), then Part B (``nmsn.part_b``)."""
@@ -609,13 +620,7 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     office_address = ", ".join(office_address_lines())
     employee_address = nmsn_employee_address(iwo)
     pdf.section(f"National Medical Support Notice Part A (OMB 0970-0222) - {iwo.control_number} - {iwo.remittance_id}")
-    pdf.add_page()
-    pdf.use(7)
-    pdf.cell(0, 3.5, "OMB No.: 0970-0222", align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.use(13, bold=True)
-    pdf.cell(0, 6.5, "NATIONAL MEDICAL SUPPORT NOTICE", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.use(10, bold=True)
-    pdf.cell(0, 5.5, "Part A - Notice to Withhold for Health Care Coverage", align="C", new_x="LMARGIN", new_y="NEXT")
+    _nmsn_heading(pdf, "Part A - Notice to Withhold for Health Care Coverage")
     _nmsn_kind_boxes(pdf, termination=False)
     if iwo.kind == IwoKind.NMSN:
         _nmsn_only_preface(pdf, iwo)
@@ -732,13 +737,7 @@ def _nmsn_termination(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     303.32(c)): it ends the NMSN-only notice ``iwo.supersedes``."""
     notice = iwo.supersedes
     office = settings.CASEWORKS_OFFICE_NAME
-    pdf.add_page()
-    pdf.use(7)
-    pdf.cell(0, 3.5, "OMB No.: 0970-0222", align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.use(13, bold=True)
-    pdf.cell(0, 6.5, "NATIONAL MEDICAL SUPPORT NOTICE", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.use(10, bold=True)
-    pdf.cell(0, 5.5, "Notice that medical support has ended (termination)", align="C", new_x="LMARGIN", new_y="NEXT")
+    _nmsn_heading(pdf, "Notice that medical support has ended (termination)")
     # One page, as New York's "Termination of National Medical Support Notice" (CPLR 5241): the
     # form's termination box checked, without the enrolment pages that no longer apply.
     _nmsn_kind_boxes(pdf, termination=True)
