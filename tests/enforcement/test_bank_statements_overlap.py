@@ -22,6 +22,7 @@ from enforcement.models import BankTransaction
 from enforcement.services import bank
 from tests.conftest import needs_postgres
 from tests.enforcement.file_factories import BankAccountFactory
+from tests.locks import someone_waits_on_a_lock
 
 pytestmark = [needs_postgres(), pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 AS_OF = date(2026, 11, 20)
@@ -31,12 +32,6 @@ def _text(*lines: TransactionSpec, file_id: str, account: str = "100200300") -> 
     return build_statement(
         sender="BANK", receiver="SDU", as_of=AS_OF, accounts=[AccountSpec(account, list(lines))], file_id=file_id
     ).encode()
-
-
-def _someone_waits_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
 
 
 def _import_both_at_once(monkeypatch, first_id: int, second_id: int) -> dict[str, object]:
@@ -49,7 +44,7 @@ def _import_both_at_once(monkeypatch, first_id: int, second_id: int) -> dict[str
         result = real_done(statement, report)
         if threading.current_thread().name == "first":
             first_stored.set()
-            while not second_done.is_set() and not _someone_waits_on_a_lock():
+            while not second_done.is_set() and not someone_waits_on_a_lock():
                 second_done.wait(0.01)
         return result
 

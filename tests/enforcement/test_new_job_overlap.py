@@ -23,16 +23,11 @@ from tests.cases.factories import EmployerFactory
 from tests.conftest import needs_postgres
 from tests.enforcement.iwo_factories import ack, ack_file, active_withholding_action
 from tests.enforcement.partner_files_data import new_hire_file, w4
+from tests.locks import someone_waits_on_a_lock
 
 pytestmark = [needs_postgres(), pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ON = date(2026, 11, 30)
 NOW = datetime(2026, 11, 30, 17, tzinfo=UTC)  # a Monday
-
-
-def _someone_waits_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
 
 
 @pytest.mark.parametrize(
@@ -67,7 +62,7 @@ def test_a_new_hire_file_and_an_eiwo_reply_naming_the_same_new_job_at_once_recor
     def pause_first():
         if threading.current_thread().name == "first":
             read_done.set()
-            while not second_done.is_set() and not _someone_waits_on_a_lock():
+            while not second_done.is_set() and not someone_waits_on_a_lock():
                 second_done.wait(0.01)
 
     real_insert, real_withholding = new_hires.rows_insert, eiwo.new_job_withholding

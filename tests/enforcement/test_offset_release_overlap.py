@@ -18,14 +18,9 @@ from enforcement.services.partner_kinds import offset as offset_service
 from tests.conftest import needs_postgres
 from tests.enforcement.factories import delinquent_case
 from tests.enforcement.test_offset import collection, collections_file, ncp_of, submit
+from tests.locks import someone_waits_on_a_lock
 
 pytestmark = [needs_postgres(), pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _someone_waits_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
 
 
 def test_two_overlapping_release_runs_release_once_and_file_no_refusal(monkeypatch):
@@ -45,7 +40,7 @@ def test_two_overlapping_release_runs_release_once_and_file_no_refusal(monkeypat
             first_released.set()
             # the first run holds its transaction open until the second waits on a lock (or,
             # without one, has finished: the interleaving the re-read must survive)
-            while not second_done.is_set() and not _someone_waits_on_a_lock():
+            while not second_done.is_set() and not someone_waits_on_a_lock():
                 second_done.wait(0.01)
         return result
 
