@@ -42,7 +42,7 @@ from core.pdf import UnicodePdf
 
 from .choices import IwoKind
 from .models import IncomeWithholdingOrder
-from .nmsn import part_b
+from .nmsn import birth_date, part_b
 from .services.withholding import name_last_first
 
 # The NMSN's employee address when the agency prints none (42 USC 654(26); see the module).
@@ -276,7 +276,7 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     for child in children or [{"name": "-", "birth_date": ""}]:
         pdf.cell(half * 1.3, 4, pdf.text_(child["name"]))
         birth = child.get("birth_date") or ""
-        pdf.cell(0, 4, f"{birth[5:7]}/{birth[8:10]}/{birth[:4]}" if birth else "-", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 4, birth_date(birth), new_x="LMARGIN", new_y="NEXT")
     pdf.line(pdf.l_margin, pdf.get_y() + 0.8, pdf.l_margin + width, pdf.get_y() + 0.8)
     pdf.ln(1.5)
 
@@ -662,7 +662,7 @@ def _nmsn(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     for child in iwo.children or []:
         birth = child.get("birth_date") or ""
         pdf.cell(pdf.epw * 0.55, 4.2, pdf.text_(child["name"]))
-        pdf.cell(pdf.epw * 0.2, 4.2, f"{birth[5:7]}/{birth[8:10]}/{birth[:4]}" if birth else "-")
+        pdf.cell(pdf.epw * 0.2, 4.2, birth_date(birth))
         pdf.cell(0, 4.2, pdf.text_("c/o the issuing agency"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.heading("EMPLOYER RESPONSE")
@@ -802,7 +802,7 @@ def _nmsn_pdf(iwo: IncomeWithholdingOrder) -> bytes:
 def iwo_pdf(iwo: IncomeWithholdingOrder) -> bytes:
     """The IWO (and the NMSN Part A where the order requires health coverage) as a PDF; an
     NMSN-only document (``IwoKind.NMSN``, ``NMSN_TERMINATION``) as the NMSN alone."""
-    if iwo.kind in (IwoKind.NMSN, IwoKind.NMSN_TERMINATION):
+    if iwo.is_nmsn_only:
         return _nmsn_pdf(iwo)
     kind = IwoKind(iwo.kind).label
     pdf = _Form(

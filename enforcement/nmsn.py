@@ -30,14 +30,15 @@ if TYPE_CHECKING:  # iwo.py draws Part B from its Part A: the form class is only
 OMB = "1210-0113"
 
 
-def _birth(value: str) -> str:
+def birth_date(value: str) -> str:
+    """A child's ISO birth date (as the order keeps it) as the forms print it: MM/DD/YYYY, or "-"."""
     return f"{value[5:7]}/{value[8:10]}/{value[:4]}" if value else "-"
 
 
 def _room(pdf: _Form, height: float) -> None:
     """A new page unless ``height`` mm still fit above the page break (a row, or a heading with
     the first lines under it, is never split across pages)."""
-    if pdf.get_y() + height > pdf.page_break_trigger:
+    if pdf.will_page_break(height):
         pdf.add_page()
 
 
@@ -132,7 +133,7 @@ def part_b(pdf: _Form, iwo: IncomeWithholdingOrder, *, employee_address: str, ss
         if pdf.get_y() + 9 > pdf.page_break_trigger:
             pdf.add_page()
             _columns(pdf, header, size=7)
-        cells = (child["name"], _birth(child.get("birth_date") or ""), f"c/o {office}, {office_address}")
+        cells = (child["name"], birth_date(child.get("birth_date") or ""), f"c/o {office}, {office_address}")
         _columns(pdf, list(zip(cells, widths, strict=True)))
 
     _room(pdf, 30)

@@ -262,10 +262,11 @@ def employments_confirm(*, jobs: QuerySet[Employment]) -> int:
     The people's rows are locked first (their other writers' order: the desk, the coordinator, the
     files, which lock them before they read the jobs), so two confirmations at once take turns and
     the second folds into the first's job."""
-    ids = list(jobs.filter(awaits_confirmation=True).values_list("pk", flat=True))
-    if not ids:
+    rows = list(jobs.filter(awaits_confirmation=True).values_list("pk", "person_id"))
+    if not rows:
         return 0
-    people_lock(Employment.objects.filter(pk__in=ids).values_list("person_id", flat=True))
+    ids = [pk for pk, _ in rows]
+    people_lock(person_id for _, person_id in rows)
     Employment.objects.filter(pk__in=ids).update(awaits_confirmation=False, updated_at=timezone.now())
     WorkItem.objects.filter(
         kind=CONFIRM_WORK_KIND,

@@ -166,7 +166,7 @@ class IncomeWithholdingOrder(CaseScoped, AuditedModel):
 
     def __str__(self) -> str:
         # No employer: it locates the NCP (42 USC 654(26)), and admin and every label print this.
-        prefix = "NMSN" if self.kind in (IwoKind.NMSN, IwoKind.NMSN_TERMINATION) else "IWO"
+        prefix = "NMSN" if self.is_nmsn_only else "IWO"
         return f"{prefix} {self.control_number or '(new)'} {self.kind}"
 
     def get_absolute_url(self) -> str:

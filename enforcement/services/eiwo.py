@@ -390,7 +390,6 @@ def _apply(ack, iwo: IncomeWithholdingOrder, *, context: ImportContext, today: d
     event_about(
         iwo.action,
         verb=verb,
-        case_id=iwo.case_id,
         actor_label=label[:200],
         summary=f"{iwo.control_number} ({iwo.kind}): {fields.get('ack_reason') or fields['ack_status']}",
         data={"iwo_id": iwo.pk, "partner_file_id": context.partner_file.pk, "line": ack.line},

@@ -328,7 +328,7 @@ def _issue(
     IncomeWithholdingOrder.objects.filter(pk=iwo.pk).update(control_number=iwo.control_number)
     if supersedes is not None:
         IncomeWithholdingOrder.objects.filter(pk=supersedes.pk).update(ended_on=on)
-    if kind in (IwoKind.NMSN, IwoKind.NMSN_TERMINATION):
+    if iwo.is_nmsn_only:
         _nmsn_event(iwo=iwo, action=action, by=by)
         return iwo
     label = IwoKind(kind).label.lower()
@@ -340,7 +340,6 @@ def _issue(
     event_about(
         action,
         verb="withholding.order_issued",
-        case_id=case.pk,
         by=by,
         actor_label="" if by else "income withholding",
         summary=f"{label.capitalize()} income withholding order {iwo.control_number}: {amount}, "
@@ -358,11 +357,11 @@ def _issue(
 def _nmsn_event(*, iwo: IncomeWithholdingOrder, action: EnforcementAction, by) -> None:
     """The event of an NMSN-only document (names no employer: FVI)."""
     issued = iwo.kind == IwoKind.NMSN
+    before = iwo.supersedes.control_number if iwo.supersedes else ""
     summary = (
         f"{iwo.control_number}, on paper: health care coverage required, nothing to withhold in cash"
         if issued
-        else f"{iwo.control_number} ends National Medical Support Notice "
-        f"{iwo.supersedes.control_number if iwo.supersedes else ''}"
+        else f"{iwo.control_number} ends National Medical Support Notice {before}"
     )
     event_about(
         action,
@@ -374,7 +373,7 @@ def _nmsn_event(*, iwo: IncomeWithholdingOrder, action: EnforcementAction, by) -
             "iwo_id": iwo.pk,
             "control_number": iwo.control_number,
             "kind": iwo.kind,
-            "supersedes": iwo.supersedes.control_number if iwo.supersedes else "",
+            "supersedes": before,
         },
     )
 

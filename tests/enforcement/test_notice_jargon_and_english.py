@@ -85,10 +85,9 @@ def test_a_seeded_partner_reads_as_words_in_the_notices_sentence(remedy, expecte
 
 
 def test_a_levy_with_no_account_linked_yet_says_the_financial_institution():
-    action = SimpleNamespace(partner="Financial institution")
     from enforcement.notices import partner_in_words
 
-    assert partner_in_words(action.partner) == "the financial institution"
+    assert partner_in_words("Financial institution") == "the financial institution"
     assert partner_in_words("Employer") == "your employer"
     assert partner_in_words("NY DMV") == "NY DMV"
     assert partner_in_words("Acme Collections") == "Acme Collections"  # an office's own, as typed
