@@ -43,7 +43,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if value in EMPTY_VALUES:
             return qs
         # Empty items (``?ordering=,,``) are refused by the form (``CaseFilterForm``).
-        ordering = [self.get_ordering_value(param) for param in value if param not in EMPTY_VALUES]
+        ordering = [self.get_ordering_value(param) for param in value]
         if not any(field.lstrip("-") == "case_number" for field in ordering):
             ordering.append("case_number")
         return qs.order_by(*ordering)

@@ -741,8 +741,8 @@ def survey_invitations_send(*, survey_id: int, takeover: bool = False) -> dict[s
 
     def message(invitee: SurveyInvitee) -> EmailMessage:
         raw = invitee.sealed_token
-        if not raw or not SurveyInvitation.objects.filter(token_hash=token_hash(raw)).exists():
-            raise ValueError("no link is waiting for this attendee")  # failed: never a second link
+        if not raw:  # sent or refused already (the token erased): never a second link
+            raise ValueError("no link is waiting for this attendee")
         email = invitee.registration.email
         link = base + reverse("outreach:feedback_form", kwargs={"token": raw})
         subject, body = survey_invitation_email(survey=survey, email=email, link=link)

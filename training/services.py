@@ -607,7 +607,6 @@ def compliance_reminders_send(
     errors: list = [{"error": e} for e in result.errors]
     if result.relay_down:
         errors.append({"error": f"mail relay unavailable, reminders wait for a retry: {result.relay_down}"[:300]})
-        logger.warning("training reminders: mail relay unavailable: %s", result.relay_down)
     ReminderRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(),
         rows_checked=len(rows),

@@ -146,7 +146,12 @@ def _dollar_days(events: list[tuple[date, Decimal]], as_of: date, rates) -> tupl
 def arrears_interest(*, case_ids: Iterable[int], as_of: date) -> dict[int, InterestFigure]:
     """The interest of the California cases among ``case_ids`` that have arrears entries posted by
     ``as_of``, by case id. Two queries whatever the number of cases."""
-    ids = list(case_ids)
+    return _arrears_interest(list(case_ids), as_of=as_of, zero_for_the_rest=False)
+
+
+def _arrears_interest(ids: list[int], *, as_of: date, zero_for_the_rest: bool) -> dict[int, InterestFigure]:
+    """``arrears_interest``; with ``zero_for_the_rest``, a zero figure for each of ``ids`` with no
+    arrears entries, from the same read of the rates (two queries in all)."""
     if not ids:
         return {}
     rows = (
@@ -176,11 +181,16 @@ def arrears_interest(*, case_ids: Iterable[int], as_of: date) -> dict[int, Inter
             row["reverses__bucket"],
         )
         by_case[row["case_id"]][day] += row["total"]
-    if not by_case:
+    if not by_case and not zero_for_the_rest:
         return {}
     rates = _rates()
     _, rate_now, citation = _rate_on(rates, as_of)
-    figures = {}
+    figures = {
+        case_id: InterestFigure(
+            case_id=case_id, as_of=as_of, principal=ZERO, interest=ZERO, rate_percent=rate_now, citation=citation
+        )
+        for case_id in (ids if zero_for_the_rest else [])
+    }
     for case_id, changes in by_case.items():
         interest, principal = _dollar_days(sorted(changes.items()), as_of, rates)
         figures[case_id] = InterestFigure(
@@ -220,15 +230,7 @@ def interest_for_cases(cases: Iterable[tuple[int, str, str, str]], *, as_of: dat
     out: dict[int, InterestFigure | None] = {row[0]: None for row in rows}
     if not ca_ids:
         return out
-    figures = arrears_interest(case_ids=ca_ids, as_of=as_of)
-    missing = [case_id for case_id in ca_ids if case_id not in figures]
-    if missing:
-        _, rate_now, citation = _rate_on(_rates(), as_of)
-        for case_id in missing:
-            figures[case_id] = InterestFigure(
-                case_id=case_id, as_of=as_of, principal=ZERO, interest=ZERO, rate_percent=rate_now, citation=citation
-            )
-    out.update(figures)
+    out.update(_arrears_interest(ca_ids, as_of=as_of, zero_for_the_rest=True))
     return out
 
 

@@ -10,13 +10,13 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from core.money import ZERO
+
 from ..choices import FTI_SOURCES, Bucket, CollectionStatus, EntryType
 from ..ledger_dates import month_start, next_month
 from ..models import Case, CaseBalance, Collection, Disbursement, LedgerEntry
 from .fti import can_view_fti, shown_source
 from .interest import case_arrears_interest
-
-ZERO = Decimal("0.00")
 
 
 def collections_held(*, user) -> QuerySet[Collection]:
@@ -141,7 +141,7 @@ def support_unpaid_since(*, case: Case, since: date, on: date, open_month: date 
     ):
         if description == ROLL_DESCRIPTION:
             rolled_to[month_start(posted_on - timedelta(days=1))] = bucket
-        elif due_on is not None:
+        else:
             reassigned_to[month_start(due_on)] = bucket
     for month, by_bucket in months.items():
         charged = sum((c for c, _ in by_bucket.values()), ZERO)

@@ -26,7 +26,7 @@ from core.services import access_log_record, acting_user, event_about, repeat_re
 
 from ..choices import IV_D_JURISDICTIONS, AddressSource, ParticipantRole
 from ..models import Address, Case, Person
-from ..redaction import whereabouts_shown
+from ..redaction import protected_q, whereabouts_shown
 from .employment import employments_unhold
 from .person_lock import person_locked_live
 
@@ -265,6 +265,7 @@ def _children_of(person: Person) -> list[Person]:
             participations__case__participants__person=person,
         )
         .exclude(pk=person.pk)
+        .exclude(protected_q())  # whereabouts still withheld (an indicator of their own, another parent's)
         .distinct()
         .order_by("pk")
     )
@@ -295,9 +296,10 @@ def person_fvi_clear(*, person: Person, reason: str, by: User | None, case: Case
         # The children on cases on which the person is a custodial parent lived behind her indicator
         # (``parent_fvi``): a minor parent among them whose whereabouts are now shown (no indicator
         # of their own, no other custodial parent's) has their held jobs confirmed too.
-        for shown in [person, *_children_of(person)]:
-            if whereabouts_shown(shown):
-                employments_unhold(person=shown, by=by)
+        if whereabouts_shown(person):
+            employments_unhold(person=person, by=by)
+        for child in _children_of(person):
+            employments_unhold(person=child, by=by)
         access_log_record(
             kind=AccessLog.Kind.OVERRIDE,
             request=request,

@@ -14,6 +14,7 @@ from cases.ledger.interest import arrears_interest, case_arrears_interest
 from cases.services import charges_accrue, collection_post, collection_reverse
 from core.models import LegalParameter
 from tests.cases.factories import CaseFactory, ObligationFactory, SupportOrderFactory, case_with_order
+from tests.cases.test_guidelines_api import pdf_pages
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -174,7 +175,9 @@ def test_the_balance_panel_statement_and_pdf_show_interest_apart_from_principal(
     pdf = client.get(
         reverse("cases:case_statement_pdf", args=[case.case_number]), {"start": "2024-01-01", "end": "2024-06-20"}
     )
-    assert pdf.status_code == 200
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = " ".join(pdf_pages(pdf.content))
+    assert "$35.62" in text and "$2,535.62" in text
 
 
 def test_a_new_york_case_page_says_nothing_of_interest(client_as):

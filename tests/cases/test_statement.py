@@ -194,7 +194,11 @@ def test_unpaid_support_becoming_arrears_is_one_line_that_leaves_the_balance_as_
             previous = line.balance
     for line in rolls:
         assert line.amount == 0 and line.adjustment is None and line.charge is None and line.credit is None
-        assert "$" in line.description and "arrears" in line.description
+    # the roll the daily job made on June 1 (the fixture's runs happen on June 20's clock), in the
+    # parent's words and with its amount
+    assert {line.posted_on: line.description for line in rolls} == {
+        date(2024, 6, 1): "Unpaid current support becomes arrears: $500.00"
+    }
     # one line per roll, not two
     days = [line.posted_on for line in rolls]
     assert len(days) == len(set(days))
