@@ -726,7 +726,9 @@ def _reminder_candidates(*, today: date, ombudspersons: list, run: ReminderRun) 
 
 def _notice_email(notice: Notice) -> EmailMessage:
     notice = Notice.objects.select_related("user", "complaint").get(pk=notice.pk)
-    complaint = notice.complaint  # reminders are always about a complaint (the rows sent are filtered so)
+    complaint = notice.complaint
+    if complaint is None:  # reminders are always about a complaint (the rows sent are filtered so)
+        raise ValueError("the notice is about no complaint")
     link = reverse("complaints:complaint_detail", kwargs={"number": complaint.number})
     return EmailMessage(
         subject=f"Caseworks: {notice.message}", body=f"{notice.message}\n\n{link}", to=[notice.user.email]
