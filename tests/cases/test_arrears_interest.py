@@ -269,3 +269,25 @@ def test_a_california_case_enforcing_another_states_order_charges_no_california_
     rows = {r["case_number"]: r for r in api_client_with("cases:read").get("/api/v1/cases/").json()["results"]}
     assert rows[responding.case_number]["arrears_interest"] is None
     assert rows[initiating.case_number]["arrears_interest"]["accrued"] == "35.62"
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_a_page_of_california_cases_with_and_without_arrears_costs_two_queries_for_interest(
+    rows, django_assert_num_queries
+):
+    """The API list and the caseload read interest for a page at once: cases with arrears and
+    cases without (a zero figure) from one read of the rates — not a third query for the latter."""
+    from cases.ledger.interest import interest_for_cases
+
+    with_arrears = [ca_case() for _ in range(rows)]
+    charges_accrue(through=date(2024, 6, 20))
+    without = [ca_case(status="open") for _ in range(rows)]
+    type(without[0]).objects.filter(pk__in=[c.pk for c in without]).update(opened_on=date(2024, 6, 1))
+    from cases.models import LedgerEntry
+
+    LedgerEntry.objects.filter(case__in=without).delete()
+    cases = [(c.pk, "CA", c.interstate_role, c.other_state) for c in [*with_arrears, *without]]
+    with django_assert_num_queries(2):
+        figures = interest_for_cases(cases, as_of=date(2024, 6, 20))
+    assert {figures[c.pk].interest for c in with_arrears} == {D("35.62")}
+    assert {figures[c.pk].interest for c in without} == {D("0.00")}
