@@ -339,10 +339,8 @@ def ca_guideline(
     allocation: tuple[CaChildShare, ...] = ()
     if children > 1:
         amounts = [support_for(count) for count in range(1, children)] + [monthly]
-        youngest_first: list[date | None] = [None] * children
-        if born:
-            known: list[date] = sorted((d for d in born if d is not None), reverse=True)
-            youngest_first = [*known]
+        dated = [d for d in born if d is not None]  # all of them, or none (checked above)
+        youngest_first: list[date | None] = [*sorted(dated, reverse=True)] if dated else [None] * children
         allocation = tuple(
             CaChildShare(
                 position=n,
