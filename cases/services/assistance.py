@@ -104,7 +104,6 @@ def case_assistance_change(*, case: Case, status: str, effective_on: date, by: U
     event_about(
         locked,
         verb="assistance.changed",
-        case_id=locked.pk,
         by=by,
         summary=f"Assistance {previous} → {status} from {effective_on}",
         data={"from": previous, "to": status, "effective_on": effective_on.isoformat()},

@@ -747,7 +747,6 @@ def order_create(
     event_about(
         order,
         verb="order.created",
-        case_id=case.pk,
         by=by,
         summary=f"Order {order_number} v{version} effective {display_date(effective_on)}",
         data={

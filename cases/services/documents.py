@@ -175,7 +175,6 @@ def document_attach(
     event_about(
         document,
         verb="case.document_attached",
-        case_id=case.pk,
         by=by,
         summary=f"{document.get_kind_display()}: {document.title}"[:120],
         data={"document_id": document.pk, "content_type": content_type, "size": document.size},

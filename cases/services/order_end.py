@@ -172,7 +172,6 @@ def order_end(
     event_about(
         order,
         verb="order.ended",
-        case_id=case.pk,
         by=by,
         summary=f"Order {order} ended: support due through {display_date(ends_on)}"
         f" ({OrderEndReason(reason).label.lower()}{': ' + reason_text if reason_text else ''})"

@@ -171,7 +171,6 @@ def order_supersede(
     event_about(
         new,
         verb="order.modified",
-        case_id=order.case_id,
         by=by,
         summary=f"Order {order.order_number} v{new.version}: "
         + "; ".join(f"{o} from {display_date(o.start_on)}" for o in created)

@@ -180,7 +180,6 @@ def case_child_end(
     event_about(
         participant,
         verb="case.child_ended",
-        case_id=case.pk,
         by=by,
         summary=f"{child.display_name}'s participation ended {display_date(ended_on)} "
         f"({participant.ended_reason_shown})" + ("" if left else ": no child remains on the case"),
