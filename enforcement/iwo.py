@@ -780,34 +780,17 @@ def _nmsn_termination(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     )
 
 
-def _nmsn_pdf(iwo: IncomeWithholdingOrder) -> bytes:
-    """An NMSN-only document: Part A sent alone (NMS), or its termination (NMT)."""
-    kind = IwoKind(iwo.kind).label
-    pdf = _Form(
-        title=f"National Medical Support Notice - {kind} - {iwo.control_number}",
-        footer=f"National Medical Support Notice (OMB 0970-0222) - {iwo.control_number} - {iwo.remittance_id}",
-    )
-    pdf.set_creation_date(
-        timezone.make_aware(datetime.combine(iwo.issued_on, time(9)))
-        if settings.USE_TZ
-        else datetime.combine(iwo.issued_on, time(9))
-    )
-    if iwo.kind == IwoKind.NMSN:
-        _nmsn(pdf, iwo)
-    else:
-        _nmsn_termination(pdf, iwo)
-    return bytes(pdf.output())
-
-
 def iwo_pdf(iwo: IncomeWithholdingOrder) -> bytes:
     """The IWO (and the NMSN Part A where the order requires health coverage) as a PDF; an
     NMSN-only document (``IwoKind.NMSN``, ``NMSN_TERMINATION``) as the NMSN alone."""
-    if iwo.is_nmsn_only:
-        return _nmsn_pdf(iwo)
     kind = IwoKind(iwo.kind).label
+    if iwo.is_nmsn_only:
+        form, omb = "National Medical Support Notice", "0970-0222"
+    else:
+        form, omb = "Income Withholding for Support", "0970-0154"
     pdf = _Form(
-        title=f"Income Withholding for Support - {kind} - {iwo.control_number}",
-        footer=f"Income Withholding for Support (OMB 0970-0154) - {iwo.control_number} - {iwo.remittance_id}",
+        title=f"{form} - {kind} - {iwo.control_number}",
+        footer=f"{form} (OMB {omb}) - {iwo.control_number} - {iwo.remittance_id}",
     )
     # A reissued copy is the same document: fix the creation date to the issue date.
     pdf.set_creation_date(
@@ -815,8 +798,13 @@ def iwo_pdf(iwo: IncomeWithholdingOrder) -> bytes:
         if settings.USE_TZ
         else datetime.combine(iwo.issued_on, time(9))
     )
-    _page_one(pdf, iwo)
-    _page_two(pdf, iwo)
-    if iwo.health_coverage_required and iwo.kind != IwoKind.TERMINATION:
+    if iwo.kind == IwoKind.NMSN:
         _nmsn(pdf, iwo)
+    elif iwo.kind == IwoKind.NMSN_TERMINATION:
+        _nmsn_termination(pdf, iwo)
+    else:
+        _page_one(pdf, iwo)
+        _page_two(pdf, iwo)
+        if iwo.health_coverage_required and iwo.kind != IwoKind.TERMINATION:
+            _nmsn(pdf, iwo)
     return bytes(pdf.output())
