@@ -124,6 +124,21 @@ def person_shown(*, request, person):
     return show_ssn, card
 
 
+def contact_shown(*, request, obj, person, email: str, phone: str):
+    """The contact a complainant or appellant gave on ``obj`` (a complaint, a hearing request) as a
+    page shows it to ``request.user`` (``cases.redaction.contact_copy``: withheld for a person whose
+    whereabouts are), a case person's contact shown recorded as one sensitive read, as their person
+    page records one."""
+    from core.services import sensitive_read_record
+
+    from .redaction import contact_copy
+
+    contact = contact_copy(person=person, email=email, phone=phone, user=request.user)
+    if contact.revealed_fields:
+        sensitive_read_record(request=request, obj=obj, fields=contact.revealed_fields, person=contact.person)
+    return contact
+
+
 def possible_matches_read_record(*, request, matches: dict, shown_ids: set[int]) -> None:
     """An offer of possible matches on opening a case is a sensitive read (45 CFR 303.21): one
     ``sensitive_read`` row naming the fields shown (birth date, SSN's last four, case count of the

@@ -16,14 +16,14 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from cases.redaction import WITHHELD, contact_copy
+from cases.access import contact_shown
+from cases.redaction import WITHHELD
 from cases.selectors import case_by_number
 from core import throttle
 from core.charts import svg_response
 from core.csv import csv_response
 from core.forms import apply_service_errors
 from core.lists import ListViewMixin
-from core.services import sensitive_read_record
 from core.views import (
     FilteredListView,
     LetterPageView,
@@ -243,13 +243,13 @@ class ComplaintDetailView(PermissionMixin, ComplaintMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         # The contact they gave, withheld as their person page withholds it (cases.redaction); a case
         # person's shown is a sensitive read, logged as their person page logs one.
-        contact = contact_copy(
-            person=complaint.complainant_person, email=complaint.contact_email, phone=complaint.contact_phone, user=user
+        contact = contact_shown(
+            request=self.request,
+            obj=complaint,
+            person=complaint.complainant_person,
+            email=complaint.contact_email,
+            phone=complaint.contact_phone,
         )
-        if contact.revealed_fields:
-            sensitive_read_record(
-                request=self.request, obj=complaint, fields=contact.revealed_fields, person=contact.person
-            )
         context.update(
             complaint=complaint,
             contact=contact,

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from cases.redaction import WITHHELD, contact_copy
+from cases.access import contact_shown
+from cases.redaction import WITHHELD
 from complaints.models import Complaint
 from core.dates import display_date
 from core.lists import ListViewMixin
-from core.services import sensitive_read_record
 from core.stale import carry_shown, shown_in, without_shown
 from core.views import (
     FilteredListView,
@@ -179,16 +179,13 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
         complaint = request.complaint
         # The contact the appellant gave, withheld as the complainant's person page withholds it; a
         # case person's shown is a sensitive read, logged as their person page logs one.
-        contact = contact_copy(
+        contact = contact_shown(
+            request=self.request,
+            obj=request,
             person=complaint.complainant_person if complaint is not None else None,
             email=request.contact_email,
             phone=request.contact_phone,
-            user=user,
         )
-        if contact.revealed_fields:
-            sensitive_read_record(
-                request=self.request, obj=request, fields=contact.revealed_fields, person=contact.person
-            )
         return {
             **super().get_context_data(**kwargs),
             "req": request,
