@@ -565,33 +565,12 @@ def _rows() -> list[dict]:
         ("current_collections", 40, 5, CURRENT_EXCEPTION_CITE, False),
         ("arrears_collections", 40, 5, ARREARS_EXCEPTION_CITE, False),
     ):
-        add(
-            f"us.incentive.exception.{measure}.below",
-            "US",
-            FEDERAL_FROM,
-            below,
-            cite,
-            confirm=confirm,
-            note="The exception applies below this value.",
-        )
-        add(
-            f"us.incentive.exception.{measure}.min_gain",
-            "US",
-            FEDERAL_FROM,
-            gain,
-            cite,
-            confirm=confirm,
-            note="Points of improvement over the preceding fiscal year needed.",
-        )
-        add(
-            f"us.incentive.exception.{measure}.percentage",
-            "US",
-            FEDERAL_FROM,
-            50,
-            cite,
-            confirm=confirm,
-            note="Applicable percentage earned under the exception.",
-        )
+        for name, value, note in (
+            ("below", below, "The exception applies below this value."),
+            ("min_gain", gain, "Points of improvement over the preceding fiscal year needed."),
+            ("percentage", 50, "Applicable percentage earned under the exception."),
+        ):
+            add(f"us.incentive.exception.{measure}.{name}", "US", FEDERAL_FROM, value, cite, confirm=confirm, note=note)
     # Self-assessment benchmarks (45 CFR 308.2): closure 90%, establishment 75% verified; others (confirm).
     for criterion, benchmark, cite, confirm in (
         ("case_closure", 90, "45 CFR 308.2(a); 303.11", False),

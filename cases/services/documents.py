@@ -292,23 +292,11 @@ def document_withdraw(*, document: CaseDocument, reason: str, by) -> CaseDocumen
     row = _locked(document)
     if row.is_withdrawn:
         return row
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the document is withdrawn (e.g. attached to the wrong case)."})
+    reason = _reason_given(reason, "Say why the document is withdrawn (e.g. attached to the wrong case).")
     row.withdrawn_at = timezone.now()
     row.withdrawn_by = acting_user(by)
     row.withdrawn_reason = reason[:500]
-    row.full_clean(exclude=["file"])
-    row.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
-    # The title is not repeated here: a misfiled document's title may name the other family.
-    event_about(
-        row,
-        verb="document.withdrawn",
-        by=by,
-        summary=f"Document {row.pk} withdrawn: {row.withdrawn_reason}",
-        data={"document_id": row.pk, "reason": row.withdrawn_reason},
-    )
-    return row
+    return _withdrawal_saved(row, verb="document.withdrawn", reason=row.withdrawn_reason, by=by)
 
 
 @transaction.atomic
@@ -320,19 +308,31 @@ def document_restore(*, document: CaseDocument, reason: str, by) -> CaseDocument
     row = _locked(document)
     if not row.is_withdrawn:
         return row
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the document is restored."})
+    reason = _reason_given(reason, "Say why the document is restored.")
     assert row.withdrawn_at is not None
     withdrawn = {"withdrawn_at": row.withdrawn_at.isoformat(), "withdrawn_reason": row.withdrawn_reason}
     row.withdrawn_at, row.withdrawn_by, row.withdrawn_reason = None, None, ""
+    return _withdrawal_saved(row, verb="document.restored", reason=reason, by=by, **withdrawn)
+
+
+def _reason_given(reason: str, refusal: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": refusal})
+    return reason
+
+
+def _withdrawal_saved(row: CaseDocument, *, verb: str, reason: str, by, **data) -> CaseDocument:
+    """Save a withdrawal set or cleared (``document_withdraw``, ``document_restore``) and record
+    ``verb`` with the reason. The title is not repeated in the event: a misfiled document's title
+    may name the other family."""
     row.full_clean(exclude=["file"])
     row.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
     event_about(
         row,
-        verb="document.restored",
+        verb=verb,
         by=by,
-        summary=f"Document {row.pk} restored: {reason}",
-        data={"document_id": row.pk, "reason": reason, **withdrawn},
+        summary=f"Document {row.pk} {verb.removeprefix('document.')}: {reason}",
+        data={"document_id": row.pk, "reason": reason, **data},
     )
     return row
