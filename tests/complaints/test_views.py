@@ -274,6 +274,23 @@ def test_future_received_date_is_refused_by_the_form(client_as):
     assert not Complaint.objects.exists()
 
 
+def test_a_received_date_typed_with_the_wrong_century_is_refused_by_the_form(client_as):
+    # The form applies the one date rule of every form (core.forms.past_date): 1900 to today.
+    response = client_as("ombudsperson").post(
+        reverse("complaints:complaint_create"),
+        {
+            "channel": "phone",
+            "received_on": "1826-11-23",
+            "complainant_name": "Lee",
+            "contact_phone": "5185550199",
+            "category": "service",
+            "description": "x",
+        },
+    )
+    assert response.status_code == 200 and b"Enter a date between 1900 and 2100." in response.content
+    assert not Complaint.objects.exists()
+
+
 def test_caseworker_sees_only_what_they_filed(client_as, role_user):
     mine = ComplaintFactory(filed_by=role_user("caseworker"))
     other = ComplaintFactory()
