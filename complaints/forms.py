@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import DateInput, clean_phone, dates_in_order
+from core.forms import DateInput, clean_phone, dates_in_order, past_date
 
 from .choices import STAFF_CHANNELS, Category, Channel, CommChannel, Direction, Outcome, Party, ReferralTarget
 
@@ -140,10 +140,7 @@ class StaffComplaintForm(PublicComplaintForm):
         )
 
     def clean_received_on(self):
-        received_on = self.cleaned_data["received_on"]
-        if received_on > timezone.localdate():
-            raise ValidationError("The date received cannot be in the future.")
-        return received_on
+        return past_date(self.cleaned_data["received_on"])
 
     def clean_known_on(self):
         return self.cleaned_data.get("known_on")

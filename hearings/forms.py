@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
 from complaints.forms import ContactMixin
-from core.forms import DateInput
+from core.forms import DateInput, past_date
 
 from .choices import Issue, Mode, Outcome
 
@@ -63,10 +62,7 @@ class HearingRequestForm(ContactMixin):
                 self.fields[name].help_text = "Leave empty to use the contact given on the complaint."
 
     def clean_requested_on(self):
-        value = self.cleaned_data["requested_on"]
-        if value > timezone.localdate():
-            raise ValidationError("The request date cannot be in the future.")
-        return value
+        return past_date(self.cleaned_data["requested_on"])
 
     def clean(self):
         from cases.selectors import case_visible_by_number

@@ -102,6 +102,11 @@ def _letter(
     )
 
 
+def _agency_before_the_hearing() -> tuple[str, str]:
+    """The section a notice to the agency closes with: what to bring to the hearing."""
+    return (_("The agency"), _("Send a representative with the case record and a written position statement."))
+
+
 def _notice(letter: HearingLetter, language: str) -> Letter:
     request, hearing = letter.request, letter.hearing
     if hearing is None:  # the database refuses a notice without its hearing (hearing_notice_names_its_hearing)
@@ -159,9 +164,7 @@ def _notice(letter: HearingLetter, language: str) -> Letter:
             )
         )
     else:
-        sections.append(
-            (_("The agency"), _("Send a representative with the case record and a written position statement."))
-        )
+        sections.append(_agency_before_the_hearing())
     return _letter(
         letter,
         language,
@@ -367,7 +370,7 @@ def _reopened(letter: HearingLetter, language: str) -> Letter:
             )
             % values
         )
-        last = (_("The agency"), _("Send a representative with the case record and a written position statement."))
+        last = _agency_before_the_hearing()
     sections = [
         ("", f"{opening} ({law})"),
         (

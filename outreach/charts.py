@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.charts import Chart
 
 from .choices import Audience
@@ -34,28 +36,34 @@ def events_chart(data: dict) -> Chart:
     )
 
 
-def media_chart(data: dict) -> Chart:
+def _monthly_chart(rows: list[dict], *, columns: list[tuple[str, str]], **chart: Any) -> Chart:
+    """A chart of month rows: one label per row's month, one series per ``(series name, row key)``."""
     return Chart(
+        labels=[_label(r["month"]) for r in rows],
+        series=[(name, [r[key] for r in rows]) for name, key in columns],
+        **chart,
+    )
+
+
+def media_chart(data: dict) -> Chart:
+    return _monthly_chart(
+        data["media"],
+        columns=[("Average hours", "average_hours"), ("Longest", "max_hours")],
         name="media",
         kind="bar",
         title="Media inquiries: hours to respond",
-        labels=[_label(r["month"]) for r in data["media"]],
-        series=[
-            ("Average hours", [r["average_hours"] for r in data["media"]]),
-            ("Longest", [r["max_hours"] for r in data["media"]]),
-        ],
         alt="Bar chart of average and longest hours to respond to media inquiries by month; the table "
         "beside it gives the figures.",
     )
 
 
 def feedback_chart(data: dict) -> Chart:
-    return Chart(
+    return _monthly_chart(
+        data["feedback"],
+        columns=[("Average score", "average")],
         name="feedback",
         kind="line",
         title="Feedback: average satisfaction (1 to 5)",
-        labels=[_label(r["month"]) for r in data["feedback"]],
-        series=[("Average score", [r["average"] for r in data["feedback"]])],
         value_range=(1, 5),
         alt="Line chart of the average feedback score (1 to 5) by month; the table beside it gives the figures.",
     )

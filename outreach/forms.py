@@ -27,6 +27,17 @@ def staff_users():
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
 
+class StaffChoicesMixin:
+    """A model form whose ``staff_fields`` choose among active staff (``staff_users``), by name."""
+
+    staff_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.staff_fields:
+            self.fields[name].queryset = staff_users()
+
+
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https", max_length=200)
 
@@ -59,7 +70,7 @@ class MediaContactForm(forms.ModelForm):
         fields = ["outlet", "name", "email", "phone", "wants_announcements", "is_active"]
 
 
-class EventForm(forms.ModelForm):
+class EventForm(StaffChoicesMixin, forms.ModelForm):
     online_url = forms.URLField(
         required=False,
         assume_scheme="https",
@@ -68,9 +79,10 @@ class EventForm(forms.ModelForm):
         help_text="Meeting link for registrants; never published by the API.",
     )
 
+    staff_fields = ("presenters",)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["presenters"].queryset = staff_users()
         self.fields["materials"].queryset = Material.objects.filter(is_current=True)
 
     class Meta:
@@ -114,10 +126,8 @@ class RegistrationForm(forms.Form):
     walk_in = forms.BooleanField(required=False, label="Walk-in (attended without registering)")
 
 
-class FollowUpForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = staff_users()
+class FollowUpForm(StaffChoicesMixin, forms.ModelForm):
+    staff_fields = ("assigned_to",)
 
     class Meta:
         model = FollowUp
@@ -157,10 +167,8 @@ class AnnouncementForm(forms.ModelForm):
         fields = ["title", "kind", "body", "send_to_contacts", "send_to_media"]
 
 
-class MediaInquiryForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["spokesperson"].queryset = staff_users()
+class MediaInquiryForm(StaffChoicesMixin, forms.ModelForm):
+    staff_fields = ("spokesperson",)
 
     class Meta:
         model = MediaInquiry

@@ -179,22 +179,33 @@ class DashboardView(PermissionMixin, ChartPageMixin, TemplateView):
         ]
 
 
-class Ocse157View(PermissionMixin, TemplateView):
-    """All lines and measures for a fiscal year, computed live from the current data."""
+class FiscalYearView(PermissionMixin, TemplateView):
+    """A page of figures for one fiscal year (``?fiscal_year=``, else the current one): the year and
+    its first and last days (``start``, ``end``) in the context."""
 
     permission_required = "quality.view_snapshot"
+
+    @cached_property
+    def fiscal_year(self) -> int:
+        return _fiscal_year(self.request)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        start, end = fiscal_year_bounds(self.fiscal_year)
+        context.update(fiscal_year=self.fiscal_year, start=start, end=end)
+        return context
+
+
+class Ocse157View(FiscalYearView):
+    """All lines and measures for a fiscal year, computed live from the current data."""
+
     template_name = "quality/ocse157.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        fiscal_year = _fiscal_year(self.request)
-        report = ocse157(fiscal_year=fiscal_year)
-        start, end = fiscal_year_bounds(fiscal_year)
+        report = ocse157(fiscal_year=self.fiscal_year)
         context.update(
             report=report,
-            fiscal_year=fiscal_year,
-            start=start,
-            end=end,
             drill=MEASURE_DRILL,
             line_labels=LINE_LABELS,
             incentive=incentive_estimate({m.name: m.incentive_percentage for m in report.measures}),
@@ -293,17 +304,14 @@ def valid_year_or_404(value) -> int:
         raise Http404(str(exc)) from exc
 
 
-class TimeframeView(PermissionMixin, TemplateView):
-    permission_required = "quality.view_snapshot"
+class TimeframeView(FiscalYearView):
     template_name = "quality/timeframes.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        fiscal_year = _fiscal_year(self.request)
-        start, end = fiscal_year_bounds(fiscal_year)
         today = timezone.localdate()
-        results, skipped, _ = compliance(start=start, end=min(end, today), today=today)
-        context.update(results=results, skipped=skipped, fiscal_year=fiscal_year, start=start, end=end)
+        results, skipped, _ = compliance(start=context["start"], end=min(context["end"], today), today=today)
+        context.update(results=results, skipped=skipped)
         return context
 
 

@@ -618,3 +618,12 @@ def test_schedule_from_a_page_opened_before_another_officer_scheduled_is_refused
     # A believed it was the first scheduling: the 8 Dec sitting stands, no second notice went out
     assert list(Hearing.objects.filter(request=request).values_list("pk", "status")) == [(sitting.pk, "scheduled")]
     assert HearingLetter.objects.filter(request=request, kind="notice").count() == notices
+
+
+def test_a_request_date_typed_with_the_wrong_century_is_refused_by_the_form(client_as):
+    # The form applies the one date rule of every form (core.forms.past_date): 1900 to today.
+    response = client_as("ombudsperson").post(
+        reverse("hearings:request_create"), {**DIRECT, "requested_on": "1827-01-11"}
+    )
+    assert response.status_code == 200 and b"Enter a date between 1900 and 2100." in response.content
+    assert not HearingRequest.objects.exists()
