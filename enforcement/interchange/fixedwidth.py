@@ -32,6 +32,8 @@ Rules of the declaration (checked when the layout is built, so a typo fails at i
 - ``choices``: the codes a field may hold (checked both ways).
 - ``confirmed=False`` marks a field whose position we could not confirm in the published spec
   (listed in ``docs/partner-files.md``).
+- ``consecutive(start, [(name, length, type, options), ...])`` lays a run of fields end to end, for
+  a run whose positions follow from its lengths (``options``: the other arguments of ``Field``).
 - ``FileLayout.check(records)`` returns structural errors (header first, trailer counts agree...).
 
 Errors are collected for the whole file — ``{line, field, reason}`` — and raised together
@@ -218,6 +220,17 @@ def keyed_record(name: str, record_id: str, fields: list[Field], *, length: int,
     if end < length:
         fields.append(Field("filler", end + 1, length - end, "filler"))
     return RecordLayout(name, record_id=record_id, length=length, description=description, fields=fields)
+
+
+def consecutive(start: int, specs: Iterable[tuple[str, int, str, Mapping[str, Any]]], **common: Any) -> list[Field]:
+    """Fields laid end to end from column ``start``, each ``(name, length, type, options)``: a run whose
+    positions follow from the lengths. ``options`` (and ``common``, for every field) are the other
+    arguments of ``Field``."""
+    fields = []
+    for name, length, type_, options in specs:
+        fields.append(Field(name, start, length, type_, **{**common, **options}))
+        start += length
+    return fields
 
 
 @dataclass
