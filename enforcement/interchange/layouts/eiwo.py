@@ -24,7 +24,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..fixedwidth import Field, FileLayout, Record, RecordLayout, consecutive, keyed_record, register_layout
+from ..fixedwidth import (
+    Field,
+    FileLayout,
+    Record,
+    RecordLayout,
+    consecutive,
+    error_row,
+    keyed_record,
+    register_layout,
+)
 
 VERSION = "OCSE Appendix D: e-IWO Record Layouts v4.0 (2021-08-25)"
 LENGTH = 1200  # (confirm) one length for every record type of these files here
@@ -205,102 +214,74 @@ def batched_check(file_header: str, batch_header: str, detail: str, batch_traile
     def check(records: list[Record]) -> list[dict]:
         errors: list[dict] = []
         if not records:
-            return [{"line": 0, "field": "", "reason": "the file has no records"}]
+            return [error_row(0, "", "the file has no records")]
         if records[0].type != file_header:
-            errors.append(
-                {
-                    "line": records[0].line,
-                    "field": "record_id",
-                    "reason": f"the first record must be {file_header.upper()}",
-                }
-            )
+            errors.append(error_row(records[0].line, "record_id", f"the first record must be {file_header.upper()}"))
         if records[-1].type != file_trailer:
-            errors.append(
-                {
-                    "line": records[-1].line,
-                    "field": "record_id",
-                    "reason": f"the last record must be {file_trailer.upper()}",
-                }
-            )
+            errors.append(error_row(records[-1].line, "record_id", f"the last record must be {file_trailer.upper()}"))
             return errors
         batch = None
         batches, seen = 0, set()
         details: Counter[int] = Counter()
         for record in records[1:-1]:
             if record.type in (file_header, file_trailer):
-                errors.append({"line": record.line, "field": "record_id", "reason": f"a second {record.type.upper()}"})
+                errors.append(error_row(record.line, "record_id", f"a second {record.type.upper()}"))
             elif record.type == batch_header:
                 if batch is not None:
-                    errors.append(
-                        {"line": record.line, "field": "record_id", "reason": "a batch header inside an open batch"}
-                    )
+                    errors.append(error_row(record.line, "record_id", "a batch header inside an open batch"))
                 if record["control_number"] in seen or record["control_number"] == records[0]["control_number"]:
                     errors.append(
-                        {
-                            "line": record.line,
-                            "field": "control_number",
-                            "reason": f"control number {record['control_number']} used twice",
-                        }
+                        error_row(
+                            record.line, "control_number", f"control number {record['control_number']} used twice"
+                        )
                     )
                 seen.add(record["control_number"])
                 batch, batches = record, batches + 1
             elif record.type == detail:
                 if batch is None:
-                    errors.append(
-                        {"line": record.line, "field": "record_id", "reason": "a detail record outside a batch"}
-                    )
+                    errors.append(error_row(record.line, "record_id", "a detail record outside a batch"))
                 else:
                     details[batch.line] += 1
             elif record.type == batch_trailer:
                 if batch is None:
-                    errors.append(
-                        {"line": record.line, "field": "record_id", "reason": "a batch trailer without its header"}
-                    )
+                    errors.append(error_row(record.line, "record_id", "a batch trailer without its header"))
                     continue
                 if record["control_number"] != batch["control_number"]:
                     errors.append(
-                        {
-                            "line": record.line,
-                            "field": "control_number",
-                            "reason": f"batch trailer {record['control_number']} closes batch {batch['control_number']}",
-                        }
+                        error_row(
+                            record.line,
+                            "control_number",
+                            f"batch trailer {record['control_number']} closes batch {batch['control_number']}",
+                        )
                     )
                 if record["record_count"] != details[batch.line]:
                     errors.append(
-                        {
-                            "line": record.line,
-                            "field": "record_count",
-                            "reason": f"record_count says {record['record_count']}, the batch has {details[batch.line]}",
-                        }
+                        error_row(
+                            record.line,
+                            "record_count",
+                            f"record_count says {record['record_count']}, the batch has {details[batch.line]}",
+                        )
                     )
                 batch = None
         if batch is not None:
-            errors.append({"line": batch.line, "field": "record_id", "reason": "a batch without its trailer"})
+            errors.append(error_row(batch.line, "record_id", "a batch without its trailer"))
         trailer = records[-1]
         if trailer["control_number"] != records[0]["control_number"]:
             errors.append(
-                {
-                    "line": trailer.line,
-                    "field": "control_number",
-                    "reason": "the file trailer's control number is not the file header's",
-                }
+                error_row(trailer.line, "control_number", "the file trailer's control number is not the file header's")
             )
         if trailer["batch_count"] != batches:
             errors.append(
-                {
-                    "line": trailer.line,
-                    "field": "batch_count",
-                    "reason": f"batch_count says {trailer['batch_count']}, the file has {batches}",
-                }
+                error_row(
+                    trailer.line, "batch_count", f"batch_count says {trailer['batch_count']}, the file has {batches}"
+                )
             )
         total = sum(details.values())
         if trailer["record_count"] != total:
             errors.append(
-                {
-                    "line": trailer.line,
-                    "field": "record_count",
-                    "reason": f"record_count says {trailer['record_count']}, the file has {total}",
-                }
+                error_row(
+                    trailer.line, "record_count", f"record_count says {trailer['record_count']}, the file has {total}"
+                )
             )
         return errors
 
