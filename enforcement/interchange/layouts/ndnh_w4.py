@@ -52,18 +52,11 @@ CONFIRMED_ADDRESS = 6  # address lines, city, state, ZIP; the rest of the employ
 
 def _address(party: str, start: int, *, tail_confirmed: bool = True) -> list[Field]:
     """``party``'s address block from column ``start``: ``<party>_address_1`` ... ``<party>_foreign_zip``."""
-    return consecutive(
-        start,
-        (
-            (
-                f"{party}_{name}",
-                length,
-                type_,
-                {"required": index == 0, "confirmed": tail_confirmed or index < CONFIRMED_ADDRESS},
-            )
-            for index, (name, length, type_) in enumerate(ADDRESS_BLOCK)
-        ),
-    )
+    specs = []
+    for index, (name, length, type_) in enumerate(ADDRESS_BLOCK):
+        confirmed = tail_confirmed or index < CONFIRMED_ADDRESS
+        specs.append((f"{party}_{name}", length, type_, {"required": index == 0, "confirmed": confirmed}))
+    return consecutive(start, specs)
 
 
 W4 = keyed_record(
