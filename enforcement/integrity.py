@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import Count, F
 
@@ -48,10 +48,13 @@ def _actions_on_rounded_months() -> Iterator[IntegrityRow]:
         )
 
 
-def _return_reference(item: DisbursementReturn) -> str:
-    """What to look up for a bank return: its disbursement's case, or the disbursement itself."""
-    case = item.disbursement.case
-    return case.case_number if case is not None else f"disbursement {item.disbursement_id}"
+def _returns_listed(returns, detail: Callable[[DisbursementReturn], str]) -> Iterator[IntegrityRow]:
+    """A row for each bank return of ``returns``, looked up by its disbursement's case (or the
+    disbursement itself, one without a case), with ``detail(item)``."""
+    for item in returns.select_related("disbursement__case").order_by("id").iterator(chunk_size=500):
+        case = item.disbursement.case
+        reference = case.case_number if case is not None else f"disbursement {item.disbursement_id}"
+        yield IntegrityRow(reference=reference, detail=detail(item))
 
 
 def _returns_matched_to_another_amount() -> Iterator[IntegrityRow]:
@@ -62,42 +65,35 @@ def _returns_matched_to_another_amount() -> Iterator[IntegrityRow]:
     wrong = (
         DisbursementReturn.objects.filter(kind=ReturnKind.RETURN)
         .exclude(amount=F("export_entry__amount"))
-        .select_related("disbursement__case", "export_entry")
-        .order_by("id")
+        .select_related("export_entry")
     )
-    for item in wrong.iterator(chunk_size=500):
-        yield IntegrityRow(
-            reference=_return_reference(item),
-            detail=(
-                f"return {item.pk} of {display(item.amount)} (code {item.code}, return file {item.return_file_id}) "
-                f"marked disbursement {item.disbursement_id} of {display(item.export_entry.amount)} returned "
-                f"({item.get_outcome_display()})"
-            ),
-        )
+    return _returns_listed(
+        wrong,
+        lambda item: (
+            f"return {item.pk} of {display(item.amount)} (code {item.code}, return file {item.return_file_id}) "
+            f"marked disbursement {item.disbursement_id} of {display(item.export_entry.amount)} returned "
+            f"({item.get_outcome_display()})"
+        ),
+    )
 
 
 def _pay_again_items_for_reversed_collections() -> Iterator[IntegrityRow]:
     """A collection reversed after its disbursement was returned now closes the return's "pay
     again" work item (``returns.returned_disbursements_moot``); one reversed before the fix left it
     open, asking someone to pay out money the office took back."""
-    open_items = (
-        DisbursementReturn.objects.filter(
-            kind=ReturnKind.RETURN,
-            work_item__status=WorkItemStatus.OPEN,
-            disbursement__collection__status=CollectionStatus.REVERSED,
-        )
-        .select_related("disbursement__case", "disbursement__collection")
-        .order_by("id")
+    open_items = DisbursementReturn.objects.filter(
+        kind=ReturnKind.RETURN,
+        work_item__status=WorkItemStatus.OPEN,
+        disbursement__collection__status=CollectionStatus.REVERSED,
+    ).select_related("disbursement__collection")
+    return _returns_listed(
+        open_items,
+        lambda item: (
+            f"work item {item.work_item_id} still asks to pay disbursement {item.disbursement_id} "
+            f"({display(item.amount)}) again; its collection {item.disbursement.collection.source_reference} "
+            "was reversed"
+        ),
     )
-    for item in open_items.iterator(chunk_size=500):
-        yield IntegrityRow(
-            reference=_return_reference(item),
-            detail=(
-                f"work item {item.work_item_id} still asks to pay disbursement {item.disbursement_id} "
-                f"({display(item.amount)}) again; its collection {item.disbursement.collection.source_reference} "
-                "was reversed"
-            ),
-        )
 
 
 def _lump_sum_orders_sent_twice() -> Iterator[IntegrityRow]:

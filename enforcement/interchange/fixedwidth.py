@@ -32,6 +32,8 @@ Rules of the declaration (checked when the layout is built, so a typo fails at i
 - ``choices``: the codes a field may hold (checked both ways).
 - ``confirmed=False`` marks a field whose position we could not confirm in the published spec
   (listed in ``docs/partner-files.md``).
+- ``consecutive(start, [(name, length, type, options), ...])`` lays a run of fields end to end, for
+  a run whose positions follow from its lengths (``options``: the other arguments of ``Field``).
 - ``FileLayout.check(records)`` returns structural errors (header first, trailer counts agree...).
 
 Errors are collected for the whole file — ``{line, field, reason}`` — and raised together
@@ -220,6 +222,17 @@ def keyed_record(name: str, record_id: str, fields: list[Field], *, length: int,
     return RecordLayout(name, record_id=record_id, length=length, description=description, fields=fields)
 
 
+def consecutive(start: int, specs: Iterable[tuple[str, int, str, Mapping[str, Any]]], **common: Any) -> list[Field]:
+    """Fields laid end to end from column ``start``, each ``(name, length, type, options)``: a run whose
+    positions follow from the lengths. ``options`` (and ``common``, for every field) are the other
+    arguments of ``Field``."""
+    fields = []
+    for name, length, type_, options in specs:
+        fields.append(Field(name, start, length, type_, **{**common, **options}))
+        start += length
+    return fields
+
+
 @dataclass
 class Record:
     """One record of a file: its type (``RecordLayout.name``), values by field name, and line."""
@@ -289,9 +302,15 @@ class FixedWidthError(Exception):
         )
 
 
+def error_row(line: int, field_name: str, reason: str) -> dict:
+    """One error of a file as ``FixedWidthError`` and the reports carry it: the line (0: the whole
+    file), the field (``""``: none) and why."""
+    return {"line": line, "field": field_name, "reason": reason}
+
+
 def _error(errors: list[dict], line: int, field_name: str, reason: str) -> None:
     if len(errors) < MAX_ERRORS:
-        errors.append({"line": line, "field": field_name, "reason": reason})
+        errors.append(error_row(line, field_name, reason))
 
 
 def read(lines: Iterable[str], layout: FileLayout) -> list[Record]:
@@ -346,7 +365,7 @@ def read(lines: Iterable[str], layout: FileLayout) -> list[Record]:
         total_errors = len(errors)
     if errors:
         if total_errors > len(errors):
-            errors.append({"line": 0, "field": "", "reason": f"{total_errors - len(errors)} more errors not listed"})
+            errors.append(error_row(0, "", f"{total_errors - len(errors)} more errors not listed"))
         raise FixedWidthError(errors)
     return records
 
@@ -394,13 +413,7 @@ def decode(content: bytes) -> list[str]:
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
         raise FixedWidthError(
-            [
-                {
-                    "line": line,
-                    "field": "",
-                    "reason": f"not ASCII text (byte 0x{content[exc.start]:02x}): the partner files are ASCII",
-                }
-            ]
+            [error_row(line, "", f"not ASCII text (byte 0x{content[exc.start]:02x}): the partner files are ASCII")]
         ) from None
     return text.splitlines()
 
@@ -444,48 +457,40 @@ class TrailerCount:
     def __call__(self, records: list[Record]) -> list[dict]:
         errors: list[dict] = []
         if not records:
-            return [{"line": 0, "field": "", "reason": "the file has no records"}]
+            return [error_row(0, "", "the file has no records")]
         if self.header:
             if records[0].type != self.header:
-                errors.append(
-                    {
-                        "line": records[0].line,
-                        "field": "record_id",
-                        "reason": f"the first record must be the {self.header}",
-                    }
-                )
+                errors.append(error_row(records[0].line, "record_id", f"the first record must be the {self.header}"))
             for r in records[1:]:
                 if r.type == self.header:
-                    errors.append({"line": r.line, "field": "record_id", "reason": f"a second {self.header}"})
+                    errors.append(error_row(r.line, "record_id", f"a second {self.header}"))
         if self.trailer:
             last = records[-1]
             if last.type != self.trailer:
-                errors.append(
-                    {"line": last.line, "field": "record_id", "reason": f"the last record must be the {self.trailer}"}
-                )
+                errors.append(error_row(last.line, "record_id", f"the last record must be the {self.trailer}"))
                 return errors
             for r in records[:-1]:
                 if r.type == self.trailer:
-                    errors.append({"line": r.line, "field": "record_id", "reason": f"a {self.trailer} before the end"})
+                    errors.append(error_row(r.line, "record_id", f"a {self.trailer} before the end"))
             for trailer_field, counted in self.counts.items():
                 kinds = (counted,) if isinstance(counted, str) else counted
                 actual = sum(1 for r in records if r.type in kinds)
                 if last.get(trailer_field) != actual:
                     errors.append(
-                        {
-                            "line": last.line,
-                            "field": trailer_field,
-                            "reason": f"{trailer_field} says {last.get(trailer_field)}, the file has {actual}",
-                        }
+                        error_row(
+                            last.line,
+                            trailer_field,
+                            f"{trailer_field} says {last.get(trailer_field)}, the file has {actual}",
+                        )
                     )
             for trailer_field, (kind, amount_field) in self.sums.items():
                 total = sum((r.get(amount_field) or Decimal(0) for r in records if r.type == kind), Decimal(0))
                 if last.get(trailer_field) != total:
                     errors.append(
-                        {
-                            "line": last.line,
-                            "field": trailer_field,
-                            "reason": f"{trailer_field} says {last.get(trailer_field)}, the records add to {total}",
-                        }
+                        error_row(
+                            last.line,
+                            trailer_field,
+                            f"{trailer_field} says {last.get(trailer_field)}, the records add to {total}",
+                        )
                     )
         return errors

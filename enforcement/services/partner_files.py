@@ -3,7 +3,7 @@
 A kind (``new-hires``, ``offset-collections``, ``fidm``, ``eiwo-acks``, ``offset-certification``,
 ``eiwo`` ...) is registered once, in a module of ``enforcement/services/partner_kinds/``::
 
-    register_partner_file_kind("new-hires", label="New hires (SDNH/NDNH W-4)", direction="in",
+    register_partner_file_kind("new-hires", label="New hires (SDNH/NDNH W-4)",
                                layout="ndnh-w4", importer=new_hires_import,
                                control_number=lambda records: ...)
 
@@ -197,7 +197,6 @@ def register_partner_file_kind(
     *,
     label: str,
     layout: str,
-    direction: str = PartnerFileDirection.INBOUND,
     importer: Importer | None = None,
     exporter: Exporter | None = None,
     control_number: Callable[[list[Record]], str] | None = None,
@@ -205,10 +204,10 @@ def register_partner_file_kind(
     fti: bool = False,
     description: str = "",
 ) -> PartnerFileKind:
-    if direction == PartnerFileDirection.INBOUND and importer is None:
-        raise ValueError(f"{kind}: an inbound kind needs an importer")
-    if direction == PartnerFileDirection.OUTBOUND and exporter is None:
-        raise ValueError(f"{kind}: an outbound kind needs an exporter")
+    """Register ``kind``: inbound with its ``importer``, or outbound with its ``exporter``."""
+    if (importer is None) == (exporter is None):
+        raise ValueError(f"{kind}: a kind has an importer (inbound) or an exporter (outbound), one of the two")
+    direction = PartnerFileDirection.INBOUND if importer is not None else PartnerFileDirection.OUTBOUND
     entry = PartnerFileKind(
         kind=kind,
         label=label,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -83,6 +83,8 @@ ZERO = Decimal("0.00")
 
 @dataclass
 class ChunkCounts:
+    """What a chunk did: its row's figures, added to its run's (the fields of both models)."""
+
     cases_examined: int = 0
     proposed: int = 0
     advanced: int = 0
@@ -142,18 +144,11 @@ def sweep_chunk_process(*, chunk_id: int, worker: str = "") -> SweepChunk:
                 status=ChunkStatus.DONE,
                 worker=worker[:200],
                 finished_at=timezone.now(),
-                cases_examined=counts.cases_examined,
-                proposed=counts.proposed,
-                advanced=counts.advanced,
-                released=counts.released,
+                **asdict(counts),
             )
             foreign_keys_check_now()  # before the run row shared by every worker is locked
             SweepRun.objects.filter(pk=chunk.run_id).update(
-                chunks_done=F("chunks_done") + 1,
-                cases_examined=F("cases_examined") + counts.cases_examined,
-                proposed=F("proposed") + counts.proposed,
-                advanced=F("advanced") + counts.advanced,
-                released=F("released") + counts.released,
+                chunks_done=F("chunks_done") + 1, **{name: F(name) + n for name, n in asdict(counts).items()}
             )
     except Exception as exc:  # noqa: BLE001 — a failed chunk is recorded on the run, the others go on
         logger.exception("sweep chunk %s failed", chunk_id)
@@ -983,20 +978,11 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     thresholds = rule.threshold_text()
     as_of_text = as_of.isoformat()
     actions = []
-    for (
-        case_id,
-        total,
-        assigned,
-        unassigned,
-        months,
-        delinquent_since,
-        identified_on,
-        located_on,
-        cmp_total,
-        cmp_assigned,
-        cmp_unassigned,
-        ncp_id,
-    ) in rows:
+    for row in rows:
+        # The case and its arrears figures (``ARREARS_FIGURES``, ``delinquent_since`` last) go into
+        # the action as read (``ACTION_VARYING``).
+        *case_and_arrears, identified_on, located_on, cmp_total, cmp_assigned, cmp_unassigned, ncp_id = row
+        delinquent_since = case_and_arrears[-1]
         start = max(d for d in (identified_on or as_of, located_on) if d is not None)
         figures = {
             "as_of": as_of_text,
@@ -1011,19 +997,7 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
                 ncp_assigned_arrears=str(money(cmp_assigned)),
                 ncp_unassigned_arrears=str(money(cmp_unassigned)),
             )
-        actions.append(
-            (
-                case_id,
-                total,
-                assigned,
-                unassigned,
-                months,
-                delinquent_since,
-                figures,
-                start,
-                start + timedelta(days=days),
-            )
-        )
+        actions.append((*case_and_arrears, figures, start, start + timedelta(days=days)))
     # One statement; the partial unique index skips a case that got an open action meanwhile.
     created = rows_insert(
         EnforcementAction,

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from cases.models import Employer
-from enforcement.choices import PartnerFileDirection
 from enforcement.interchange.fixedwidth import Field, FileLayout, RecordLayout, TrailerCount, register_layout
 from enforcement.services.partner_files import (
     ExportResult,
@@ -93,7 +92,6 @@ if KIND not in partner_file_kinds():
         OUT_KIND,
         label="Test roster",
         layout="test-employers",
-        direction=PartnerFileDirection.OUTBOUND,
         exporter=export_roster,
     )
 

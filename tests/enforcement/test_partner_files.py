@@ -14,14 +14,16 @@ from django.test import override_settings
 from accounts.choices import AgencyKind
 from cases.models import Employer
 from core.models import AccessLog, Job
-from enforcement.choices import FileVia, PartnerFileStatus
+from enforcement.choices import FileVia, PartnerFileDirection, PartnerFileStatus
 from enforcement.management.partner_commands import PartnerFileImportCommand
 from enforcement.models import PartnerFile
 from enforcement.services.partner_files import (
     count_line,
     partner_file_export,
     partner_file_import,
+    partner_file_kinds,
     partner_file_submit,
+    register_partner_file_kind,
 )
 from tests.conftest import CAST_COUNTY
 from tests.enforcement.partner_file_kinds import KIND, OUT_KIND, employer_file
@@ -35,6 +37,17 @@ def submit(content: bytes, **kwargs):
         kind=KIND, name="emp.txt", content=content, via=FileVia.COMMAND, **kwargs
     )
     return partner_file
+
+
+def test_a_kind_is_inbound_by_its_importer_and_outbound_by_its_exporter():
+    kinds = partner_file_kinds()
+    assert kinds[KIND].direction == PartnerFileDirection.INBOUND
+    assert kinds[OUT_KIND].direction == PartnerFileDirection.OUTBOUND
+    with pytest.raises(ValueError, match="one of the two"):
+        register_partner_file_kind("both-ways", label="Both", layout="test-employers", importer=len, exporter=len)
+    with pytest.raises(ValueError, match="one of the two"):
+        register_partner_file_kind("no-way", label="Neither", layout="test-employers")
+    assert "both-ways" not in partner_file_kinds() and "no-way" not in partner_file_kinds()
 
 
 def test_a_good_file_is_accepted_with_its_counts_and_totals():

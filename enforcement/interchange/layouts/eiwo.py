@@ -24,7 +24,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..fixedwidth import Field, FileLayout, Record, RecordLayout, keyed_record, register_layout
+from ..fixedwidth import (
+    Field,
+    FileLayout,
+    Record,
+    RecordLayout,
+    consecutive,
+    error_row,
+    keyed_record,
+    register_layout,
+)
 
 VERSION = "OCSE Appendix D: e-IWO Record Layouts v4.0 (2021-08-25)"
 LENGTH = 1200  # (confirm) one length for every record type of these files here
@@ -35,18 +44,19 @@ DISPOSITION_STATUS = ("A", "R")
 DISPOSITION_REASONS = ("B", "D", "M", "N", "S", "W", "U", "L", "O")
 
 
-def _u(name: str, start: int, length: int, type_: str = "alnum", **kw) -> Field:
-    """A field whose position we could not confirm in the published chart."""
-    return Field(name, start, length, type_, confirmed=False, **kw)
+def _ours(start: int, specs: list[tuple[str, int, str, dict[str, Any]]]) -> list[Field]:
+    """Fields laid end to end from column ``start`` whose positions we could not confirm in the
+    published chart: ``(name, length, type, options)``."""
+    return consecutive(start, specs, confirmed=False)
 
 
-def _universal(record_id: str, description: str, fields: list[Field]) -> RecordLayout:
+def _universal(record_id: str, description: str, specs: list[tuple[str, int, str, dict[str, Any]]]) -> RecordLayout:
     """A universal header or trailer: the document code (1-3) and control number (4-25) of
-    Charts D-1 and D-2, then ``fields``."""
+    Charts D-1 and D-2, then the fields of ``specs`` (ours)."""
     return keyed_record(
         record_id.lower(),
         record_id,
-        [Field("control_number", 4, 22, "alnum", required=True), *fields],
+        [Field("control_number", 4, 22, "alnum", required=True), *_ours(26, specs)],
         length=LENGTH,
         description=description,
     )
@@ -57,12 +67,12 @@ def _header(record_id: str, description: str) -> RecordLayout:
         record_id,
         description,
         [
-            _u("state_fips", 26, 5, "numeric", required=True, description="State FIPS + 000"),
-            _u("ein", 31, 9, "numeric", description="Employer's EIN (batch header)"),
-            _u("primary_ein", 40, 9, "numeric"),
-            _u("created_on", 49, 8, "date", required=True),
-            _u("created_time", 57, 6, "numeric", required=True, description="HHMMSS"),
-            _u("error_field_name", 63, 32, "alnum"),
+            ("state_fips", 5, "numeric", {"required": True, "description": "State FIPS + 000"}),
+            ("ein", 9, "numeric", {"description": "Employer's EIN (batch header)"}),
+            ("primary_ein", 9, "numeric", {}),
+            ("created_on", 8, "date", {"required": True}),
+            ("created_time", 6, "numeric", {"required": True, "description": "HHMMSS"}),
+            ("error_field_name", 32, "alnum", {}),
         ],
     )
 
@@ -72,18 +82,19 @@ def _trailer(record_id: str, description: str) -> RecordLayout:
         record_id,
         description,
         [
-            _u("batch_count", 26, 5, "integer", description="Batches in the file (file trailer; 0 in a batch trailer)"),
-            _u("record_count", 31, 5, "integer", required=True, description="Detail records"),
-            _u("employee_termination_count", 36, 5, "integer"),
-            _u("lump_sum_count", 41, 5, "integer"),
-            _u("error_record_count", 46, 5, "integer"),
+            ("batch_count", 5, "integer", {"description": "Batches in the file (file trailer; 0 in a batch trailer)"}),
+            ("record_count", 5, "integer", {"required": True, "description": "Detail records"}),
+            ("employee_termination_count", 5, "integer", {}),
+            ("lump_sum_count", 5, "integer", {}),
+            ("error_record_count", 5, "integer", {}),
         ],
     )
 
 
-def _detail_fields() -> list[Field]:
-    fields = [
-        Field("record_id", 1, 3, "constant", value="DTL"),
+DETAIL = keyed_record(
+    "detail",
+    "DTL",
+    [
         Field("filler_4", 4, 3, "filler"),
         Field("action_code", 7, 3, "alnum", required=True, choices=ACTION_CODES),
         Field("document_date", 10, 8, "date", required=True),
@@ -92,74 +103,69 @@ def _detail_fields() -> list[Field]:
         Field("case_id", 88, 15, "alnum", required=True),
         Field("employer_name", 103, 57, "alnum", required=True),
         Field("employer_line1", 160, 25, "alnum", required=True),
-    ]
-    position = 185
-    spec: list[tuple[str, int, str, dict[str, Any]]] = [
-        ("employer_line2", 25, "alnum", {}),
-        ("employer_city", 22, "alnum", {}),
-        ("employer_state", 2, "alnum", {}),
-        ("employer_zip", 5, "numeric", {}),
-        ("employer_zip4", 4, "numeric", {}),
-        ("employer_fein", 9, "numeric", {"required": True}),
-        ("employee_last_name", 20, "alnum", {"required": True}),
-        ("employee_first_name", 15, "alnum", {"required": True}),
-        ("employee_middle_name", 15, "alnum", {}),
-        ("employee_ssn", 9, "numeric", {"required": True}),
-        ("employee_birth_date", 8, "date", {}),
-        ("obligee_name", 57, "alnum", {}),
-        *[
-            (f"child{n}_{part}", length_, type__, {})
-            for n in range(1, 7)
-            for part, length_, type__ in (("name", 35, "alnum"), ("birth_date", 8, "date"))
-        ],
-        ("current_support", 11, "amount", {}),
-        ("current_support_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("past_due_support", 11, "amount", {}),
-        ("past_due_support_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("arrears_over_12_weeks", 1, "alnum", {"choices": ("Y", "N")}),
-        ("current_medical", 11, "amount", {}),
-        ("current_medical_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("past_due_medical", 11, "amount", {}),
-        ("past_due_medical_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("current_spousal", 11, "amount", {}),
-        ("current_spousal_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("past_due_spousal", 11, "amount", {}),
-        ("past_due_spousal_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("other_amount", 11, "amount", {}),
-        ("other_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("other_reason", 35, "alnum", {}),
-        ("total_amount", 11, "amount", {}),
-        ("total_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
-        ("weekly_amount", 11, "amount", {}),
-        ("biweekly_amount", 11, "amount", {}),
-        ("semimonthly_amount", 11, "amount", {}),
-        ("monthly_amount", 11, "amount", {}),
-        ("lump_sum_amount", 11, "amount", {}),
-        ("employment_state", 35, "alnum", {}),
-        ("begin_withholding_days", 2, "integer", {}),
-        ("remit_days", 2, "integer", {}),
-        ("withholding_limit_pct", 2, "integer", {}),
-        ("payee_name", 57, "alnum", {"required": True}),
-        ("payee_line1", 25, "alnum", {}),
-        ("payee_line2", 25, "alnum", {}),
-        ("payee_line3", 25, "alnum", {}),
-        ("remittance_id", 20, "alnum", {"required": True}),
-        ("order_id", 30, "alnum", {}),
-        ("tracking_id", 30, "alnum", {"required": True, "description": "Document tracking identifier"}),
-        ("nmsn_indicator", 1, "alnum", {"choices": ("Y", "N")}),
-        ("copy_to_employee", 1, "alnum", {"choices": ("Y", "N")}),
-        ("issuer_name", 57, "alnum", {}),
-        ("issuer_phone", 20, "alnum", {}),
-    ]
-    for name, length, type_, extra in spec:
-        fields.append(_u(name, position, length, type_, **extra))
-        position += length
-    fields.append(Field("filler", position, LENGTH - position + 1, "filler"))
-    return fields
-
-
-DETAIL = RecordLayout(
-    "detail", record_id="DTL", length=LENGTH, description="e-IWO detail (Chart D-3)", fields=_detail_fields()
+        *_ours(
+            185,
+            [
+                ("employer_line2", 25, "alnum", {}),
+                ("employer_city", 22, "alnum", {}),
+                ("employer_state", 2, "alnum", {}),
+                ("employer_zip", 5, "numeric", {}),
+                ("employer_zip4", 4, "numeric", {}),
+                ("employer_fein", 9, "numeric", {"required": True}),
+                ("employee_last_name", 20, "alnum", {"required": True}),
+                ("employee_first_name", 15, "alnum", {"required": True}),
+                ("employee_middle_name", 15, "alnum", {}),
+                ("employee_ssn", 9, "numeric", {"required": True}),
+                ("employee_birth_date", 8, "date", {}),
+                ("obligee_name", 57, "alnum", {}),
+                *[
+                    (f"child{n}_{part}", length, type_, {})
+                    for n in range(1, 7)
+                    for part, length, type_ in (("name", 35, "alnum"), ("birth_date", 8, "date"))
+                ],
+                ("current_support", 11, "amount", {}),
+                ("current_support_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+                ("past_due_support", 11, "amount", {}),
+                ("past_due_support_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+                ("arrears_over_12_weeks", 1, "alnum", {"choices": ("Y", "N")}),
+                ("current_medical", 11, "amount", {}),
+                ("current_medical_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+                ("past_due_medical", 11, "amount", {}),
+                ("past_due_medical_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+                ("current_spousal", 11, "amount", {}),
+                ("current_spousal_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+                ("past_due_spousal", 11, "amount", {}),
+                ("past_due_spousal_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+                ("other_amount", 11, "amount", {}),
+                ("other_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+                ("other_reason", 35, "alnum", {}),
+                ("total_amount", 11, "amount", {}),
+                ("total_freq", 1, "alnum", {"choices": FREQUENCY_CODES}),
+                ("weekly_amount", 11, "amount", {}),
+                ("biweekly_amount", 11, "amount", {}),
+                ("semimonthly_amount", 11, "amount", {}),
+                ("monthly_amount", 11, "amount", {}),
+                ("lump_sum_amount", 11, "amount", {}),
+                ("employment_state", 35, "alnum", {}),
+                ("begin_withholding_days", 2, "integer", {}),
+                ("remit_days", 2, "integer", {}),
+                ("withholding_limit_pct", 2, "integer", {}),
+                ("payee_name", 57, "alnum", {"required": True}),
+                ("payee_line1", 25, "alnum", {}),
+                ("payee_line2", 25, "alnum", {}),
+                ("payee_line3", 25, "alnum", {}),
+                ("remittance_id", 20, "alnum", {"required": True}),
+                ("order_id", 30, "alnum", {}),
+                ("tracking_id", 30, "alnum", {"required": True, "description": "Document tracking identifier"}),
+                ("nmsn_indicator", 1, "alnum", {"choices": ("Y", "N")}),
+                ("copy_to_employee", 1, "alnum", {"choices": ("Y", "N")}),
+                ("issuer_name", 57, "alnum", {}),
+                ("issuer_phone", 20, "alnum", {}),
+            ],
+        ),
+    ],
+    length=LENGTH,
+    description="e-IWO detail (Chart D-3)",
 )
 
 ACK = keyed_record(
@@ -167,28 +173,33 @@ ACK = keyed_record(
     "ACK",
     [
         Field("action_code", 4, 3, "alnum", required=True, choices=ACTION_CODES),
-        _u("case_id", 7, 15, "alnum", required=True),
-        _u("employer_fein", 22, 9, "numeric", required=True),
-        _u("employee_ssn", 31, 9, "numeric", required=True),
-        _u("employee_last_name", 40, 20, "alnum"),
-        _u("tracking_id", 60, 30, "alnum", required=True, description="Our document tracking identifier"),
-        _u("disposition_status", 90, 1, "alnum", required=True, choices=DISPOSITION_STATUS),
-        _u("disposition_reason", 91, 3, "alnum", choices=DISPOSITION_REASONS),
-        _u("termination_date", 94, 8, "date", description="Date of separation"),
-        _u("final_payment_date", 102, 8, "date"),
-        _u("final_payment_amount", 110, 11, "amount"),
-        _u("new_employer_name", 121, 57, "alnum"),
-        _u("new_employer_line1", 178, 25, "alnum"),
-        _u("new_employer_city", 203, 22, "alnum"),
-        _u("new_employer_state", 225, 2, "alnum"),
-        _u("new_employer_zip", 227, 5, "numeric"),
-        _u("new_employer_fein", 232, 9, "numeric"),
-        _u("lump_sum_date", 241, 8, "date"),
-        _u("lump_sum_amount", 249, 11, "amount"),
-        _u("lump_sum_type", 260, 3, "alnum", description="e.g. BON (bonus), COM (commission), SEV (severance)"),
-        _u("corrected_fein", 263, 9, "numeric"),
-        _u("multi_iwo_state", 272, 2, "alnum"),
-        _u("reason_text", 274, 80, "alnum"),
+        *_ours(
+            7,
+            [
+                ("case_id", 15, "alnum", {"required": True}),
+                ("employer_fein", 9, "numeric", {"required": True}),
+                ("employee_ssn", 9, "numeric", {"required": True}),
+                ("employee_last_name", 20, "alnum", {}),
+                ("tracking_id", 30, "alnum", {"required": True, "description": "Our document tracking identifier"}),
+                ("disposition_status", 1, "alnum", {"required": True, "choices": DISPOSITION_STATUS}),
+                ("disposition_reason", 3, "alnum", {"choices": DISPOSITION_REASONS}),
+                ("termination_date", 8, "date", {"description": "Date of separation"}),
+                ("final_payment_date", 8, "date", {}),
+                ("final_payment_amount", 11, "amount", {}),
+                ("new_employer_name", 57, "alnum", {}),
+                ("new_employer_line1", 25, "alnum", {}),
+                ("new_employer_city", 22, "alnum", {}),
+                ("new_employer_state", 2, "alnum", {}),
+                ("new_employer_zip", 5, "numeric", {}),
+                ("new_employer_fein", 9, "numeric", {}),
+                ("lump_sum_date", 8, "date", {}),
+                ("lump_sum_amount", 11, "amount", {}),
+                ("lump_sum_type", 3, "alnum", {"description": "e.g. BON (bonus), COM (commission), SEV (severance)"}),
+                ("corrected_fein", 9, "numeric", {}),
+                ("multi_iwo_state", 2, "alnum", {}),
+                ("reason_text", 80, "alnum", {}),
+            ],
+        ),
     ],
     length=LENGTH,
     description="e-IWO acknowledgment (Chart D-4)",
@@ -203,102 +214,74 @@ def batched_check(file_header: str, batch_header: str, detail: str, batch_traile
     def check(records: list[Record]) -> list[dict]:
         errors: list[dict] = []
         if not records:
-            return [{"line": 0, "field": "", "reason": "the file has no records"}]
+            return [error_row(0, "", "the file has no records")]
         if records[0].type != file_header:
-            errors.append(
-                {
-                    "line": records[0].line,
-                    "field": "record_id",
-                    "reason": f"the first record must be {file_header.upper()}",
-                }
-            )
+            errors.append(error_row(records[0].line, "record_id", f"the first record must be {file_header.upper()}"))
         if records[-1].type != file_trailer:
-            errors.append(
-                {
-                    "line": records[-1].line,
-                    "field": "record_id",
-                    "reason": f"the last record must be {file_trailer.upper()}",
-                }
-            )
+            errors.append(error_row(records[-1].line, "record_id", f"the last record must be {file_trailer.upper()}"))
             return errors
         batch = None
         batches, seen = 0, set()
         details: Counter[int] = Counter()
         for record in records[1:-1]:
             if record.type in (file_header, file_trailer):
-                errors.append({"line": record.line, "field": "record_id", "reason": f"a second {record.type.upper()}"})
+                errors.append(error_row(record.line, "record_id", f"a second {record.type.upper()}"))
             elif record.type == batch_header:
                 if batch is not None:
-                    errors.append(
-                        {"line": record.line, "field": "record_id", "reason": "a batch header inside an open batch"}
-                    )
+                    errors.append(error_row(record.line, "record_id", "a batch header inside an open batch"))
                 if record["control_number"] in seen or record["control_number"] == records[0]["control_number"]:
                     errors.append(
-                        {
-                            "line": record.line,
-                            "field": "control_number",
-                            "reason": f"control number {record['control_number']} used twice",
-                        }
+                        error_row(
+                            record.line, "control_number", f"control number {record['control_number']} used twice"
+                        )
                     )
                 seen.add(record["control_number"])
                 batch, batches = record, batches + 1
             elif record.type == detail:
                 if batch is None:
-                    errors.append(
-                        {"line": record.line, "field": "record_id", "reason": "a detail record outside a batch"}
-                    )
+                    errors.append(error_row(record.line, "record_id", "a detail record outside a batch"))
                 else:
                     details[batch.line] += 1
             elif record.type == batch_trailer:
                 if batch is None:
-                    errors.append(
-                        {"line": record.line, "field": "record_id", "reason": "a batch trailer without its header"}
-                    )
+                    errors.append(error_row(record.line, "record_id", "a batch trailer without its header"))
                     continue
                 if record["control_number"] != batch["control_number"]:
                     errors.append(
-                        {
-                            "line": record.line,
-                            "field": "control_number",
-                            "reason": f"batch trailer {record['control_number']} closes batch {batch['control_number']}",
-                        }
+                        error_row(
+                            record.line,
+                            "control_number",
+                            f"batch trailer {record['control_number']} closes batch {batch['control_number']}",
+                        )
                     )
                 if record["record_count"] != details[batch.line]:
                     errors.append(
-                        {
-                            "line": record.line,
-                            "field": "record_count",
-                            "reason": f"record_count says {record['record_count']}, the batch has {details[batch.line]}",
-                        }
+                        error_row(
+                            record.line,
+                            "record_count",
+                            f"record_count says {record['record_count']}, the batch has {details[batch.line]}",
+                        )
                     )
                 batch = None
         if batch is not None:
-            errors.append({"line": batch.line, "field": "record_id", "reason": "a batch without its trailer"})
+            errors.append(error_row(batch.line, "record_id", "a batch without its trailer"))
         trailer = records[-1]
         if trailer["control_number"] != records[0]["control_number"]:
             errors.append(
-                {
-                    "line": trailer.line,
-                    "field": "control_number",
-                    "reason": "the file trailer's control number is not the file header's",
-                }
+                error_row(trailer.line, "control_number", "the file trailer's control number is not the file header's")
             )
         if trailer["batch_count"] != batches:
             errors.append(
-                {
-                    "line": trailer.line,
-                    "field": "batch_count",
-                    "reason": f"batch_count says {trailer['batch_count']}, the file has {batches}",
-                }
+                error_row(
+                    trailer.line, "batch_count", f"batch_count says {trailer['batch_count']}, the file has {batches}"
+                )
             )
         total = sum(details.values())
         if trailer["record_count"] != total:
             errors.append(
-                {
-                    "line": trailer.line,
-                    "field": "record_count",
-                    "reason": f"record_count says {trailer['record_count']}, the file has {total}",
-                }
+                error_row(
+                    trailer.line, "record_count", f"record_count says {trailer['record_count']}, the file has {total}"
+                )
             )
         return errors
 

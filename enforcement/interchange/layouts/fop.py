@@ -21,7 +21,7 @@ the current spec before production.
 
 from __future__ import annotations
 
-from ..fixedwidth import Field, FileLayout, Record, RecordLayout, register_layout
+from ..fixedwidth import Field, FileLayout, Record, RecordLayout, error_row, register_layout
 
 VERSION_IN = (
     "OCSE Federal Collection and Enforcement (Federal Offset Program) Input Record Specifications, "
@@ -121,27 +121,27 @@ def _control_check(kind_field: str, amount):
         details = [r for r in records if r.type != "control"]
         if len(controls) != 1 or records[-1].type != "control":
             line = controls[1].line if len(controls) > 1 else (records[-1].line if records else 0)
-            return [{"line": line, "field": "record_id", "reason": "one control record (CTL) ends the file"}]
+            return [error_row(line, "record_id", "one control record (CTL) ends the file")]
         control = controls[0]
         errors = []
         for case_type, prefix in (("A", "tanf"), ("N", "non_tanf")):
             mine = [r for r in details if r[kind_field] == case_type]
             if control[f"{prefix}_records"] != len(mine):
                 errors.append(
-                    {
-                        "line": control.line,
-                        "field": f"{prefix}_records",
-                        "reason": f"{prefix}_records says {control[f'{prefix}_records']}, the file has {len(mine)}",
-                    }
+                    error_row(
+                        control.line,
+                        f"{prefix}_records",
+                        f"{prefix}_records says {control[f'{prefix}_records']}, the file has {len(mine)}",
+                    )
                 )
             total = sum(int(amount(r)) for r in mine)
             if control[f"{prefix}_amount"] != total:
                 errors.append(
-                    {
-                        "line": control.line,
-                        "field": f"{prefix}_amount",
-                        "reason": f"{prefix}_amount says {control[f'{prefix}_amount']}, the records add to {total}",
-                    }
+                    error_row(
+                        control.line,
+                        f"{prefix}_amount",
+                        f"{prefix}_amount says {control[f'{prefix}_amount']}, the records add to {total}",
+                    )
                 )
         return errors
 

@@ -13,7 +13,7 @@ and written as declared but the importer relies on none of them.
 
 from __future__ import annotations
 
-from ..fixedwidth import Field, FileLayout, TrailerCount, keyed_record, register_layout
+from ..fixedwidth import Field, FileLayout, TrailerCount, consecutive, keyed_record, register_layout
 
 VERSION = "NDNH New Hire Input Record Specifications v13.4 (OCSE, 2021-11-01), W-4 records H4/W4/T4"
 LENGTH = 801
@@ -52,12 +52,11 @@ CONFIRMED_ADDRESS = 6  # address lines, city, state, ZIP; the rest of the employ
 
 def _address(party: str, start: int, *, tail_confirmed: bool = True) -> list[Field]:
     """``party``'s address block from column ``start``: ``<party>_address_1`` ... ``<party>_foreign_zip``."""
-    fields = []
+    specs = []
     for index, (name, length, type_) in enumerate(ADDRESS_BLOCK):
         confirmed = tail_confirmed or index < CONFIRMED_ADDRESS
-        fields.append(Field(f"{party}_{name}", start, length, type_, required=index == 0, confirmed=confirmed))
-        start += length
-    return fields
+        specs.append((f"{party}_{name}", length, type_, {"required": index == 0, "confirmed": confirmed}))
+    return consecutive(start, specs)
 
 
 W4 = keyed_record(

@@ -1,8 +1,6 @@
 """e-IWO kinds: ``eiwo`` (batch file out, ``manage.py export_eiwo``) and ``eiwo-acks``
 (acknowledgments in, ``manage.py import_eiwo_acks``; ``POST /api/v1/partner-files/eiwo-acks/``)."""
 
-from enforcement.choices import PartnerFileDirection
-
 from ..eiwo import control_of, eiwo_acks_import, eiwo_export
 from ..partner_files import register_partner_file_kind
 
@@ -10,7 +8,6 @@ register_partner_file_kind(
     "eiwo",
     label="e-IWO batch (income withholding orders to employers)",
     layout="eiwo",
-    direction=PartnerFileDirection.OUTBOUND,
     exporter=eiwo_export,
     command="export_eiwo",
     description="DTL records ORG/AMD/TRM/LUM, one batch per employer enrolled in e-IWO (OCSE Appendix D v4.0).",
@@ -19,7 +16,6 @@ register_partner_file_kind(
     "eiwo-acks",
     label="e-IWO acknowledgments (employers' answers)",
     layout="eiwo-acks",
-    direction=PartnerFileDirection.INBOUND,
     importer=eiwo_acks_import,
     control_number=control_of,
     command="import_eiwo_acks",

@@ -26,7 +26,7 @@ from django.utils import timezone
 from cases.models import CaseBalance, WorkItem
 from core.fields import blind_index
 
-from ...choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, PartnerFileDirection, Remedy
+from ...choices import OPEN_ACTION_STATUSES, ActionStatus, BankMatchStatus, Remedy
 from ...interchange.layouts.fidm import TRUST_ACCOUNT_CODES
 from ...legal_floors import rule_under_law
 from ...models import BankMatch, EnforcementAction, RemedyRule
@@ -184,7 +184,6 @@ register_partner_file_kind(
     "fidm",
     label="Bank matches (Multistate/State FIDM)",
     layout="msfidm-match",
-    direction=PartnerFileDirection.INBOUND,
     importer=fidm_import,
     command="import_fidm",
     control_number=lambda records: f"{records[0]['fein']}-{records[0]['period']:%Y%m}",

@@ -62,7 +62,7 @@ from core.db import rows_insert, rows_update
 from core.models import DomainEvent
 from core.services import events_bulk_record
 
-from ...choices import OPEN_ACTION_STATUSES, ActionStatus, PartnerFileDirection, Remedy
+from ...choices import OPEN_ACTION_STATUSES, ActionStatus, Remedy
 from ...interchange.fixedwidth import Record
 from ...interchange.layouts.ndnh_w4 import control_number
 from ...models import EnforcementAction, RemedyRule
@@ -507,7 +507,6 @@ register_partner_file_kind(
     "new-hires",
     label="New hires (State Directory of New Hires, W-4 records)",
     layout="ndnh-w4",
-    direction=PartnerFileDirection.INBOUND,
     importer=new_hires_import,
     control_number=control_number,
     command="import_new_hires",
