@@ -181,9 +181,12 @@ def mail_outbox_send(
             )
             if claimed != 1:
                 continue  # another sender took it
-            row = model._default_manager.get(pk=pk)
+            # Read through the caller's queryset: its select_related serves what the message reads.
+            row = rows.filter(pk=pk).first()
             mine = model._default_manager.filter(pk=pk, **{fields.status: EmailStatus.SENDING})
             try:
+                if row is None:  # it left the caller's rows since it was listed (its address erased)
+                    raise ValueError("no longer among the rows to e-mail")
                 msg = message(row)
                 if connection is None:
                     connection = get_connection()
