@@ -24,11 +24,10 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core import business_days
 from core.dates import display_date, not_in_future
-from core.db import advisory_xact_lock
 from core.jobs import job_enqueue
 from core.mail import mail_outbox_send, mail_result_record
 from core.numbering import save_with_unique_number
-from core.services import acting_user, event_about, repeat_refuse, row_repeat_refuse, saved_with_event
+from core.services import acting_user, day_run_once, event_about, repeat_refuse, row_repeat_refuse, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -750,12 +749,9 @@ def reminders_send(*, today: date | None = None) -> ReminderRun:
 
     today = today or _today()
     with transaction.atomic():
-        # Overlapping runs take turns here: the second finds the first's run for the day.
-        advisory_xact_lock("complaints.reminders")
-        run = ReminderRun.objects.filter(run_on=today).order_by("pk").first()
-        if run is not None:
+        run, created = day_run_once(ReminderRun, run_on=today, lock="complaints.reminders")
+        if not created:
             return run
-        run = ReminderRun.objects.create(run_on=today)
         ombudspersons = list(User.objects.filter(groups__name="ombudsperson", is_active=True))
         candidates = _reminder_candidates(today=today, ombudspersons=ombudspersons, run=run)
         written = 0

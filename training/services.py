@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import date_in_bounds
-from core.db import advisory_xact_lock
 from core.jobs import job_enqueue
 from core.mail import mail_outbox_send, mail_result_record
 from core.services import (
+    day_run_once,
     event_about,
     events_bulk_record,
     row_repeat_refuse,
@@ -572,12 +572,9 @@ def compliance_reminders_send(*, on: date | None = None) -> ReminderRun:
     """
     on = on or today()
     with transaction.atomic():
-        # Overlapping runs take turns here: the second finds the first's run for the day.
-        advisory_xact_lock("training.reminders")
-        run = ReminderRun.objects.filter(run_on=on).order_by("pk").first()
-        if run is not None:
+        run, new = day_run_once(ReminderRun, run_on=on, lock="training.reminders")
+        if not new:
             return run
-        run = ReminderRun.objects.create(run_on=on)
         rows = compliance_rows(on=on, statuses=REMINDED)
         wanted = [
             TrainingReminder(
