@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core import business_days
 from core.dates import display_date, not_in_future
-from core.db import advisory_xact_lock
-from core.mail import mail_outbox_send
+from core.jobs import job_enqueue
+from core.mail import mail_outbox_send, mail_result_record
 from core.numbering import save_with_unique_number
-from core.services import acting_user, event_about, repeat_refuse, row_repeat_refuse, saved_with_event
+from core.services import acting_user, day_run_once, event_about, repeat_refuse, row_repeat_refuse, saved_with_event
 
 from . import deadlines
 from .choices import (
@@ -725,8 +725,7 @@ def _reminder_candidates(*, today: date, ombudspersons: list, run: ReminderRun) 
 
 
 def _notice_email(notice: Notice) -> EmailMessage:
-    notice = Notice.objects.select_related("user", "complaint").get(pk=notice.pk)
-    complaint = notice.complaint
+    complaint = notice.complaint  # read with the notice (``reminder_emails_send``'s rows)
     if complaint is None:  # reminders are always about a complaint (the rows sent are filtered so)
         raise ValueError("the notice is about no complaint")
     link = reverse("complaints:complaint_detail", kwargs={"number": complaint.number})
@@ -735,63 +734,63 @@ def _notice_email(notice: Notice) -> EmailMessage:
     )
 
 
-def reminders_send(
-    *, today: date | None = None, takeover: bool = False, raise_if_relay_down: bool = False
-) -> ReminderRun:
+def reminders_send(*, today: date | None = None) -> ReminderRun:
     """Daily: due-soon and overdue complaints, and referrals still to forward → an in-app notice
-    and an email. Set-based: existing dedupe keys are read per chunk and new notices are
-    bulk-inserted under an advisory lock (overlapping runs take turns), so each notice — one per
-    complaint, due date and person — is written once; a re-run adds nothing.
+    and an email. The day's run is recorded once: its run row, its notices and its
+    ``complaint.reminders_sent`` event are written in one transaction under an advisory lock, and a
+    second call for the same day (a retried or redelivered task, an overlapping run) returns that
+    run and adds nothing. Each notice — one per complaint, due date and person — is written once
+    (its dedupe key), so a later day's run adds only what is new.
 
-    The e-mails go out at least once (``core.mail``): each notice is claimed ``pending → sending``,
-    then marked ``sent`` (``emailed_at``) once the relay took it, and ``emails_sent`` counts those.
-    A relay that cannot take mail leaves the rest ``pending`` (every later run sends them) and is
-    recorded in the run's errors (``raise_if_relay_down``, the task: then raises
-    ``MailRelayUnavailable`` so it is retried); an address refused for good is ``failed``, in the
-    errors too. A notice left ``sending`` by a dead worker is sent again on the job's take-over
-    (``takeover``) or by a later run once ``CASEWORKS_MAIL_SENDING_STALE_SECONDS`` have passed."""
+    The e-mails go out at least once (``core.mail``) from a job of the run's own, enqueued with it
+    (``reminder_emails_send``): that job is what is retried while the relay cannot take mail and
+    taken over if its worker dies; the day's run is never done again for it."""
     from accounts.models import User
 
     today = today or _today()
-    run = ReminderRun.objects.create(run_on=today)
-    ombudspersons = list(User.objects.filter(groups__name="ombudsperson", is_active=True))
-    result = None
-    try:
+    with transaction.atomic():
+        run, created = day_run_once(ReminderRun, run_on=today, lock="complaints.reminders")
+        if not created:
+            return run
+        ombudspersons = list(User.objects.filter(groups__name="ombudsperson", is_active=True))
         candidates = _reminder_candidates(today=today, ombudspersons=ombudspersons, run=run)
+        written = 0
         for start in range(0, len(candidates), 1000):
             chunk = candidates[start : start + 1000]
-            with transaction.atomic():
-                # Two overlapping runs take turns here: the second sees the first's notices as
-                # known once it commits, so no notice is written twice.
-                advisory_xact_lock("complaints.reminders")
-                known = set(
-                    Notice.objects.filter(dedupe_key__in=[n.dedupe_key for n in chunk]).values_list(
-                        "dedupe_key", flat=True
-                    )
-                )
-                fresh = [n for n in chunk if n.dedupe_key not in known]
-                Notice.objects.bulk_create(fresh, ignore_conflicts=True)
-        emailable = Notice.objects.filter(complaint__isnull=False).exclude(user__email="")
-        result = mail_outbox_send(emailable, message=_notice_email, takeover=takeover)
-        run.emails_sent = result.sent
-        run.errors = list(result.errors)
-        if result.relay_down:
-            run.errors.append(f"mail relay unavailable, e-mails wait for a retry: {result.relay_down}"[:500])
-    except Exception as exc:  # noqa: BLE001 — the run row records the failure
-        run.errors = [*run.errors, repr(exc)[:500]]
-    run.finished_at = timezone.now()
-    run.save()
-    event_about(
-        run,
-        verb="complaint.reminders_sent",
-        actor_label="complaints.tasks.send_reminders_task",
-        summary=f"{run.overdue} overdue, {run.due_soon} due soon, {run.referrals} referrals; {run.emails_sent} emails"
-        + (f"; {len(run.errors)} errors" if run.errors else ""),
-        data={"errors": run.errors},
-    )
-    if raise_if_relay_down and result is not None:
-        result.raise_if_relay_down()
+            known = set(
+                Notice.objects.filter(dedupe_key__in=[n.dedupe_key for n in chunk]).values_list("dedupe_key", flat=True)
+            )
+            fresh = [n for n in chunk if n.dedupe_key not in known]
+            Notice.objects.bulk_create(fresh, ignore_conflicts=True)
+            written += len(fresh)
+        run.save()
+        event_about(
+            run,
+            verb="complaint.reminders_sent",
+            actor_label="complaints.tasks.send_reminders_task",
+            summary=f"{run.overdue} overdue, {run.due_soon} due soon, {run.referrals} referrals; {written} new notices",
+            data={"notices": written},
+        )
+        job_enqueue(
+            task="complaints.tasks.reminder_emails_send_task", args=[run.pk], key=f"complaint_reminders:{run.pk}"
+        )
     return run
+
+
+def reminder_emails_send(*, run_id: int, takeover: bool = False) -> dict[str, int]:
+    """Send the e-mail of every notice waiting for one once (``core.mail``) — run ``run_id``'s, and
+    any an earlier run left ``pending`` — and record it on that run: ``emails_sent`` adds what the
+    relay took, ``errors`` the addresses refused for good (``failed``) and, while the relay cannot
+    take mail, one line saying so (the last attempt's). Then ``MailRelayUnavailable`` is raised so
+    that the job is retried. ``takeover``: the job's worker died; the notices it left ``sending`` are
+    sent again (and by any send once ``CASEWORKS_MAIL_SENDING_STALE_SECONDS`` have passed)."""
+    emailable = (
+        Notice.objects.filter(complaint__isnull=False).exclude(user__email="").select_related("user", "complaint")
+    )
+    result = mail_outbox_send(emailable, message=_notice_email, takeover=takeover)
+    mail_result_record(ReminderRun, run_id=run_id, result=result, waiting="e-mails")
+    result.raise_if_relay_down()
+    return {"sent": result.sent, "failed": result.failed}
 
 
 def notice_mark_read(*, user: User, notice_id: int) -> int:

@@ -11,15 +11,25 @@ from . import services
 
 @shared_task(name="complaints.tasks.send_reminders_task", bind=True, **LIMITS_RUN)
 def send_reminders_task(self, run_on: str | None = None, job_id: int | None = None) -> int | None:
-    """Daily due-soon / overdue / referral reminders (each notice once: re-runs add nothing).
+    """Daily due-soon / overdue / referral reminders: the day's run is recorded once (a re-run the
+    same day returns it) and its e-mails are left to a job of their own (``reminder_emails_send_task``).
 
-    Leased (``core.jobs``): a worker killed mid-run is taken over by the watchdog, which sends again
-    what it left ``sending``. A relay that cannot take mail raises ``MailRelayUnavailable`` once the
-    run is recorded: the task is retried, then re-sent by the watchdog."""
+    Leased (``core.jobs``): a worker killed mid-run is taken over by the watchdog (the day's run is
+    one transaction: a dead worker's rolled back)."""
+    return run_leased(
+        task=self,
+        job_id=job_id,
+        fn=lambda lease: services.reminders_send(today=date.fromisoformat(run_on) if run_on else None).pk,
+    )
 
-    def run(lease) -> int:
-        return services.reminders_send(
-            today=date.fromisoformat(run_on) if run_on else None, takeover=lease.takeover, raise_if_relay_down=True
-        ).pk
 
-    return run_leased(task=self, job_id=job_id, fn=run)
+@shared_task(name="complaints.tasks.reminder_emails_send_task", bind=True, **LIMITS_RUN)
+def reminder_emails_send_task(self, run_id: int, job_id: int | None = None) -> dict | None:
+    """E-mail the reminders waiting for the relay (claimed rows: nothing sent twice). A relay that
+    cannot take mail raises ``MailRelayUnavailable``: this task is retried, then re-sent by the
+    watchdog; a worker killed mid-send is taken over and sends again what it left ``sending``."""
+    return run_leased(
+        task=self,
+        job_id=job_id,
+        fn=lambda lease: services.reminder_emails_send(run_id=run_id, takeover=lease.takeover),
+    )

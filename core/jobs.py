@@ -78,16 +78,23 @@ def job_enqueue(
 
     With a ``key`` there is one job per key: enqueueing it again returns the existing job.
     """
-    values = {"task": task, "args": list(args), "kwargs": kwargs or {}, "group": group[:100]}
     with transaction.atomic():
-        if key:
-            job, created = Job.objects.get_or_create(key=key[:200], defaults=values)
-        else:
-            job, created = Job.objects.create(**values), True
+        job, created = _job_written(key=key, task=task, args=args, kwargs=kwargs, group=group[:100])
         if created:
             job_id = job.pk
             transaction.on_commit(lambda: job_dispatch(job_id=job_id))
     return job
+
+
+def _job_written(
+    *, key: str | None, task: str, args: Iterable[Any], kwargs: dict | None, **values: Any
+) -> tuple[Job, bool]:
+    """Write a job (the caller's transaction), or with a ``key`` already taken return its job as it
+    is: (job, created)."""
+    values.update(task=task, args=list(args), kwargs=kwargs or {})
+    if key:
+        return Job.objects.get_or_create(key=key[:200], defaults=values)
+    return Job.objects.create(**values), True
 
 
 def job_dispatch(*, job_id: int) -> bool:
@@ -289,22 +296,20 @@ def job_enqueue_here(*, task: str, args: Iterable[Any] = (), kwargs: dict | None
     already taken, the existing job is returned as it is (``run_leased_here`` then runs nothing).
     """
     now = timezone.now()
-    values = {
-        "task": task,
-        "args": list(args),
-        "kwargs": kwargs or {},
-        "status": JobStatus.RUNNING,
-        "claimed_by": worker_name(),
-        "claimed_at": now,
-        "heartbeat_at": now,
-        "expires_at": now + timedelta(seconds=lease_seconds()),
-        "attempts": 1,
-    }
     with transaction.atomic():
-        if key:
-            job, _ = Job.objects.get_or_create(key=key[:200], defaults=values)
-            return job
-        return Job.objects.create(**values)
+        job, _ = _job_written(
+            key=key,
+            task=task,
+            args=args,
+            kwargs=kwargs,
+            status=JobStatus.RUNNING,
+            claimed_by=worker_name(),
+            claimed_at=now,
+            heartbeat_at=now,
+            expires_at=now + timedelta(seconds=lease_seconds()),
+            attempts=1,
+        )
+    return job
 
 
 def run_leased_here(*, job: Job, fn: Callable[[Lease], Any], skipped: Any = None) -> Any:

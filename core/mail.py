@@ -37,7 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -181,9 +181,12 @@ def mail_outbox_send(
             )
             if claimed != 1:
                 continue  # another sender took it
-            row = model._default_manager.get(pk=pk)
+            # Read through the caller's queryset: its select_related serves what the message reads.
+            row = rows.filter(pk=pk).first()
             mine = model._default_manager.filter(pk=pk, **{fields.status: EmailStatus.SENDING})
             try:
+                if row is None:  # it left the caller's rows since it was listed (its address erased)
+                    raise ValueError("no longer among the rows to e-mail")
                 msg = message(row)
                 if connection is None:
                     connection = get_connection()
@@ -212,6 +215,30 @@ def mail_outbox_send(
     finally:
         _closed(connection)
     return result
+
+
+RELAY_DOWN = "mail relay unavailable"
+
+
+def mail_result_record(
+    model: type[models.Model], *, run_id: int, result: MailResult, waiting: str, entry: Callable[[str], Any] = str
+) -> None:
+    """Record one send on the scheduled run that asked for it (a ``core.models.ScheduledRun`` with
+    ``emails_sent``): ``emails_sent`` adds what the relay took, ``errors`` the rows refused for good
+    and, while the relay cannot take mail, one line saying so — the last attempt's only, so a run
+    whose mail went out in the end shows no outage. ``entry`` makes an error line of a text."""
+
+    def text(error: Any) -> str:
+        return str(error.get("error", "")) if isinstance(error, dict) else str(error)
+
+    with transaction.atomic():
+        run: Any = model._default_manager.select_for_update().get(pk=run_id)
+        run.emails_sent += result.sent
+        run.errors = [e for e in run.errors if not text(e).startswith(RELAY_DOWN)] + [entry(e) for e in result.errors]
+        if result.relay_down:
+            run.errors.append(entry(f"{RELAY_DOWN}, {waiting} wait for a retry: {result.relay_down}"[:300]))
+        run.finished_at = timezone.now()
+        run.save(update_fields=["emails_sent", "errors", "finished_at"])
 
 
 def _closed(connection) -> None:

@@ -102,6 +102,18 @@ def same_rows(row: models.Model, fields: Sequence[str]) -> models.QuerySet:
     return type(row)._default_manager.filter(**{name: getattr(row, name) for name in fields})
 
 
+def day_run_once(model: type[models.Model], *, run_on: Any, lock: str) -> tuple[Any, bool]:
+    """The run of a daily task for ``run_on`` (a ``ScheduledRun`` with ``run_on``): the one written
+    already, or a new one — ``(run, created)``. Call it inside the transaction that writes the day's
+    work: overlapping callers take turns on the advisory lock ``lock`` until it ends, so the second
+    finds the first's run and a retried or redelivered task does the day's work once."""
+    advisory_xact_lock(lock)
+    run = model._default_manager.filter(run_on=run_on).order_by("pk").first()
+    if run is not None:
+        return run, False
+    return model._default_manager.create(run_on=run_on), True
+
+
 def event_record(
     *,
     verb: str,

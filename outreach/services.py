@@ -748,7 +748,7 @@ def survey_invitations_send(*, survey_id: int, takeover: bool = False) -> dict[s
         subject, body = survey_invitation_email(survey=survey, email=email, link=link)
         return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
 
-    rows = SurveyInvitee.objects.filter(survey=survey)
+    rows = SurveyInvitee.objects.filter(survey=survey).select_related("registration")
     result = mail_outbox_send(rows, message=message, fields=SURVEY_MAIL, takeover=takeover)
     result.raise_if_relay_down()
     return {"sent": result.sent, "failed": result.failed}

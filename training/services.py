@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import date_in_bounds
-from core.mail import mail_outbox_send
+from core.jobs import job_enqueue
+from core.mail import mail_outbox_send, mail_result_record
 from core.services import (
+    day_run_once,
     event_about,
     events_bulk_record,
     row_repeat_refuse,
@@ -557,44 +559,57 @@ def _notify(*, user: User, subject: str, body: str) -> bool:
 REMINDED = (ComplianceStatus.DUE_SOON, ComplianceStatus.OVERDUE, ComplianceStatus.NEVER)
 
 
-def compliance_reminders_send(
-    *, on: date | None = None, takeover: bool = False, raise_if_relay_down: bool = False
-) -> ReminderRun:
+def compliance_reminders_send(*, on: date | None = None) -> ReminderRun:
     """The daily reminder: an in-app reminder (and an email) to each person whose required course is
-    due soon, overdue or never taken — once per status and due date, so re-running the day (or a
-    redelivered task) repeats nothing.
+    due soon, overdue or never taken — once per status and due date (``cycle_key``). The day's run is
+    recorded once: its run row, its reminders and their events are written in one transaction under
+    an advisory lock, and a second call for the same day (a retried or redelivered task, an
+    overlapping run) returns that run and repeats nothing.
 
-    The e-mails go out at least once (``core.mail``): each reminder is claimed ``pending → sending``
-    with the time, then marked ``sent`` (``emailed_at``). A relay that cannot take mail leaves the
-    rest ``pending`` and the run records it in its errors (``raise_if_relay_down``, the task: then
-    raises ``MailRelayUnavailable`` so the task is retried); an address refused for good is
-    ``failed`` with the reason, in the errors too. A reminder left ``sending`` by a worker that died
-    is sent again by the run that takes its job over (``takeover``) or by any later run once
-    ``CASEWORKS_MAIL_SENDING_STALE_SECONDS`` have passed.
+    The e-mails go out at least once (``core.mail``) from a job of the run's own, enqueued with it
+    (``compliance_reminder_emails_send``): that job is what is retried while the relay cannot take
+    mail and taken over if its worker dies; the day's run is never done again for it.
     """
     on = on or today()
-    run = ReminderRun.objects.create(run_on=on)
-    rows = compliance_rows(on=on, statuses=REMINDED)
-    wanted = [
-        TrainingReminder(
-            user=row.user,
-            course=row.course,
-            status=row.status,
-            due_on=row.due_on,
-            run=run,
-            cycle_key=f"{row.status}:{row.due_on.isoformat() if row.due_on else 'none'}",
+    with transaction.atomic():
+        run, new = day_run_once(ReminderRun, run_on=on, lock="training.reminders")
+        if not new:
+            return run
+        rows = compliance_rows(on=on, statuses=REMINDED)
+        wanted = [
+            TrainingReminder(
+                user=row.user,
+                course=row.course,
+                status=row.status,
+                due_on=row.due_on,
+                run=run,
+                cycle_key=f"{row.status}:{row.due_on.isoformat() if row.due_on else 'none'}",
+            )
+            for row in rows
+        ]
+        TrainingReminder.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=1000)
+        created = TrainingReminder.objects.filter(run=run).count()
+        if created:
+            events_bulk_record(
+                [_reminder_event(r) for r in TrainingReminder.objects.filter(run=run).select_related("user", "course")]
+            )
+        ReminderRun.objects.filter(pk=run.pk).update(rows_checked=len(rows), reminders_created=created)
+        job_enqueue(
+            task="training.tasks.compliance_reminder_emails_task", args=[run.pk], key=f"training_reminders:{run.pk}"
         )
-        for row in rows
-    ]
-    TrainingReminder.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=1000)
-    created = TrainingReminder.objects.filter(run=run).count()
-    if created:
-        events_bulk_record(
-            [_reminder_event(r) for r in TrainingReminder.objects.filter(run=run).select_related("user", "course")]
-        )
+    run.refresh_from_db()
+    return run
+
+
+def compliance_reminder_emails_send(*, run_id: int, takeover: bool = False) -> dict[str, int]:
+    """Send the e-mail of every reminder waiting for one once (``core.mail``) — run ``run_id``'s, and
+    any an earlier run left ``pending`` — and record it on that run: ``emails_sent`` adds what the
+    relay took, ``errors`` the addresses refused for good (``failed``) and, while the relay cannot
+    take mail, one line saying so (the last attempt's). Then ``MailRelayUnavailable`` is raised so
+    that the job is retried. ``takeover``: the job's worker died; the reminders it left ``sending``
+    are sent again (and by any send once ``CASEWORKS_MAIL_SENDING_STALE_SECONDS`` have passed)."""
 
     def message(reminder: TrainingReminder) -> EmailMessage:
-        reminder = TrainingReminder.objects.select_related("user", "course").get(pk=reminder.pk)
         return EmailMessage(
             f"Training {reminder.get_status_display().lower()}: {reminder.course}",
             _reminder_text(reminder),
@@ -602,22 +617,15 @@ def compliance_reminders_send(
             [reminder.user.email],
         )
 
-    emailable = TrainingReminder.objects.filter(user__is_active=True).exclude(user__email="")
-    result = mail_outbox_send(emailable, message=message, takeover=takeover)
-    errors: list = [{"error": e} for e in result.errors]
-    if result.relay_down:
-        errors.append({"error": f"mail relay unavailable, reminders wait for a retry: {result.relay_down}"[:300]})
-    ReminderRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(),
-        rows_checked=len(rows),
-        reminders_created=created,
-        emails_sent=result.sent,
-        errors=errors,
+    emailable = (
+        TrainingReminder.objects.filter(user__is_active=True).exclude(user__email="").select_related("user", "course")
     )
-    run.refresh_from_db()
-    if raise_if_relay_down:
-        result.raise_if_relay_down()
-    return run
+    result = mail_outbox_send(emailable, message=message, takeover=takeover)
+    mail_result_record(
+        ReminderRun, run_id=run_id, result=result, waiting="reminders", entry=lambda text: {"error": text}
+    )
+    result.raise_if_relay_down()
+    return {"sent": result.sent, "failed": result.failed}
 
 
 def _reminder_event(reminder: TrainingReminder):

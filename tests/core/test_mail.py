@@ -54,3 +54,24 @@ def test_the_relays_answer_is_shown_as_a_person_reads_it():
     assert mail_error_text(ConnectionRefusedError(111, "Connection refused")) == (
         "ConnectionRefusedError: [Errno 111] Connection refused"
     )
+
+
+@pytest.mark.django_db
+def test_each_row_is_read_through_the_callers_queryset(make_user, relay, django_assert_num_queries):
+    """The send read each claimed row again by its pk through the model's manager, dropping the
+    caller's ``select_related``: one more query per e-mail for what the message reads (its user)."""
+    from django.core import mail
+    from django.core.mail import EmailMessage
+
+    from complaints.models import Notice
+    from core.mail import mail_outbox_send
+
+    users = [make_user("ombudsperson", username=f"u{i}", email=f"u{i}@example.org") for i in range(3)]
+    Notice.objects.bulk_create(
+        [Notice(user=user, kind="overdue", message="Complaint overdue", dedupe_key=f"k{user.pk}") for user in users]
+    )
+    rows = Notice.objects.select_related("user")
+    # the stale put-back and the ids; then per row its claim, its read (with its user) and its mark
+    with django_assert_num_queries(2 + 3 * 3):
+        result = mail_outbox_send(rows, message=lambda notice: EmailMessage("s", "b", to=[notice.user.email]))
+    assert result.sent == 3 and sorted(m.to[0] for m in mail.outbox) == [f"u{i}@example.org" for i in range(3)]
