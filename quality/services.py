@@ -196,7 +196,7 @@ def review_create(*, title: str, period_start: date, period_end: date, sample_si
 def review_draw_sample(*, review: Review, by: User | None = None) -> int:
     """Draw the seeded stratified (by county) sample per criterion. Reproducible: the same review
     period, size and seed draw the same cases. Drawing again is refused once a case is scored."""
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = _review_open_locked(review.pk)
     if review.samples.exclude(result=SampleResult.PENDING).exists():
         raise ValidationError("Cases in this review are already scored; the sample can no longer be redrawn.")
     review.samples.all().delete()
@@ -219,11 +219,27 @@ def review_draw_sample(*, review: Review, by: User | None = None) -> int:
     return len(rows)
 
 
+def _review_open_locked(review_id: int) -> Review:
+    """The review under its row lock, refused once completed: its compliance rates are the ones
+    reported (45 CFR 308.1(e), 308.2), so its sample and scores are frozen. Scoring, drawing and
+    completing all take this lock, so a score cannot land after a completion it raced with."""
+    review = Review.objects.select_for_update().get(pk=review_id)
+    if review.status == ReviewStatus.COMPLETED:
+        raise ValidationError(
+            f"The review “{review.title}” is completed: its sample and scores are frozen, as its compliance "
+            "rates were reported. Nothing was changed."
+        )
+    return review
+
+
+@transaction.atomic
 def sample_score(
     *, sample: ReviewSample, answers: dict[str, bool], result: str, notes: str = "", by: User
 ) -> ReviewSample:
     """Score one sampled case. A case passes only if every checklist question is answered yes;
-    ``excluded`` (criterion not applicable) takes it out of the compliance rate."""
+    ``excluded`` (criterion not applicable) takes it out of the compliance rate. Refused once the
+    review is completed (``_review_open_locked``)."""
+    _review_open_locked(sample.review_id)
     if result not in SampleResult.values or result == SampleResult.PENDING:
         raise ValidationError({"result": "Choose pass, fail or excluded."})
     if result == SampleResult.PASS and not all(answers.values()):
@@ -238,7 +254,10 @@ def sample_score(
     )
 
 
+@transaction.atomic
 def review_complete(*, review: Review, by: User) -> Review:
+    """Complete the review once every sampled case is scored; from then on it is frozen."""
+    review = _review_open_locked(review.pk)
     if review.samples.filter(result=SampleResult.PENDING).exists():
         raise ValidationError("Score every sampled case before completing the review.")
     review.status = ReviewStatus.COMPLETED

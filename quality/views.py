@@ -24,7 +24,7 @@ from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import selectors, services
 from .charts import trend_chart
-from .choices import Criterion, MeasureName, SampleResult, SnapshotLevel, Timeframe
+from .choices import Criterion, MeasureName, ReviewStatus, SampleResult, SnapshotLevel, Timeframe
 from .fiscal import fiscal_year_bounds, fiscal_year_of, valid_fiscal_year
 from .forms import (
     CriterionRuleForm,
@@ -590,6 +590,12 @@ class SampleScoreView(ServiceActionView):
     def sample(self) -> ReviewSample:
         return self.object
 
+    @property
+    def frozen(self) -> bool:
+        """A completed review's scores are frozen (``services.sample_score`` refuses them): the page
+        shows the score read-only, with no button."""
+        return self.sample.review.status == ReviewStatus.COMPLETED
+
     @cached_property
     def rule(self):
         return selectors.criterion_rules(on=self.sample.review.period_end).get(self.sample.criterion)
@@ -622,8 +628,17 @@ class SampleScoreView(ServiceActionView):
             }
         return kwargs
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.frozen:
+            for field in form.fields.values():
+                field.disabled = True
+        return form
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(rule=self.rule, closure_evidence=self.closure_evidence, **kwargs)
+        return super().get_context_data(
+            rule=self.rule, closure_evidence=self.closure_evidence, frozen=self.frozen, **kwargs
+        )
 
     def perform(self, data):
         services.sample_score(
