@@ -374,14 +374,28 @@ def plan_create(
     return saved_with_event(plan, by=by, verb="quality.plan_created", summary=title)
 
 
+def _plan_active_locked(plan_id: int, doing: str) -> ImprovementPlan:
+    """The plan under its row lock, refused once closed: a closed plan's record is its outcome, so
+    no action is added or marked done and no note is added to it. ``plan_close``'s conditional
+    update waits on this lock, so a step racing the closing is refused once the plan is closed."""
+    plan = ImprovementPlan.objects.select_for_update().get(pk=plan_id)
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError(f"The plan “{plan.title}” is closed: {doing} Nothing was saved.")
+    return plan
+
+
+@transaction.atomic
 def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: date, by: User) -> PlanAction:
+    plan = _plan_active_locked(plan.pk, "no action is added to a closed plan.")
     action = PlanAction(plan=plan, description=description, owner=owner, due_on=due_on)
     return saved_with_event(action, about=plan, verb="quality.plan_action_added", by=by, summary=description[:200])
 
 
+@transaction.atomic
 def plan_action_complete(*, action: PlanAction, completed_on: date, by: User) -> PlanAction:
     if action.completed_on is not None:
         return action
+    action.plan = _plan_active_locked(action.plan_id, "its actions are no longer marked done.")
     action.completed_on = completed_on
     return saved_with_event(
         action,
@@ -393,13 +407,16 @@ def plan_action_complete(*, action: PlanAction, completed_on: date, by: User) ->
     )
 
 
+@transaction.atomic
 def plan_note_add(*, plan: ImprovementPlan, text: str, by: User) -> PlanNote:
+    plan = _plan_active_locked(plan.pk, "no note is added to a closed plan.")
     note = PlanNote(plan=plan, text=text, author=by)
     return saved_with_event(note, about=plan, verb="quality.plan_note_added", by=by, summary=text[:200])
 
 
 def plan_close(*, plan: ImprovementPlan, by: User) -> ImprovementPlan:
-    """Close the plan (from its page, after a confirmation); closing twice records nothing more."""
+    """Close the plan (from its page, after a confirmation); closing twice records nothing more.
+    A closed plan is frozen: no action or note is added, no action marked done (no page reopens it)."""
     if (
         not ImprovementPlan.objects.filter(pk=plan.pk)
         .exclude(status=PlanStatus.CLOSED)

@@ -802,7 +802,7 @@ class PlanNoteAddView(ServiceActionView):
     model = ImprovementPlan
     post_only = True
     form_class = PlanNoteForm
-    error_prefix = "Write a note first. "
+    error_prefix = "The note was not added: "
     success_message = "Note added."
 
     def perform(self, data):
@@ -821,7 +821,10 @@ class PlanCloseView(ConfirmStepMixin, ServiceActionView):
         plan = self.object
         return Confirmation(
             title=f"Close the improvement plan “{plan.title}”?",
-            consequences=["The plan leaves the list of open plans; its actions and notes stay."],
+            consequences=[
+                "The plan leaves the list of open plans; its actions and notes stay.",
+                "It is then frozen: no action or note can be added, and no open action marked done.",
+            ],
             button="Yes, close the plan",
             danger=False,
             cancel_url=reverse("quality:plan_detail", kwargs={"pk": pk}),
