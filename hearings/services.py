@@ -893,11 +893,22 @@ def _letters_record(letters: list[HearingLetter], *, by) -> None:
 def compliance_action_complete(
     *, action: ComplianceAction, done_on: date, note: str = "", by: User, today: date | None = None
 ) -> ComplianceAction:
+    """Mark an action a decision ordered as done, on a day from the decision to today: the record of
+    compliance is what the State checks (18 NYCRR 358-6.4(c): the agency complies "promptly"), so
+    it cannot say the agency complied before the decision that ordered it."""
     today = today or _today()
     action = ComplianceAction.objects.select_for_update(of=("self",)).select_related("request").get(pk=action.pk)
     if action.status == ActionStatus.DONE:
         raise ValidationError({"done_on": "This action is already done."})
     not_in_future(done_on, "done_on", today=today)
+    decided_on = action.request.decided_on
+    if decided_on is not None and done_on < decided_on:
+        raise ValidationError(
+            {
+                "done_on": f"The decision that ordered this action is dated {decided_on:%B %d, %Y}: give the day "
+                "it was done, on or after it."
+            }
+        )
     action.status = ActionStatus.DONE
     action.done_on = done_on
     action.done_note = note.strip()
