@@ -175,7 +175,9 @@ class HearingRequest(AuditedModel):
 
     @property
     def needs_good_cause(self) -> bool:
-        return self.is_late and self.good_cause in ("", GoodCause.PENDING)
+        """A late request still open whose good cause is undecided (a closed one, e.g. withdrawn
+        first, needs no decision: ``hearing_good_cause_decide`` refuses it)."""
+        return self.is_open and self.is_late and self.good_cause in ("", GoodCause.PENDING)
 
 
 class Hearing(AuditedModel):

@@ -15,7 +15,10 @@ from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
 # card counts (issue 14.4: a figure opens a list of that many rows).
 QUEUE_FILTERS = {
     "open": ("Open", lambda: Q(status__in=OPEN_REQUEST_STATUSES)),
-    "good_cause": ("Late: good cause to decide", lambda: Q(is_late=True, good_cause=GoodCause.PENDING)),
+    "good_cause": (
+        "Late: good cause to decide",
+        lambda: Q(status__in=OPEN_REQUEST_STATUSES, is_late=True, good_cause=GoodCause.PENDING),
+    ),
     # A noticed dismissal takes effect only when the officer records it (22 CCR 120211(b)): once the
     # 15 days are over, the request waits here instead of sitting unnoticed.
     "dismissal_due": (

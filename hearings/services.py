@@ -249,6 +249,15 @@ def hearing_good_cause_decide(
     _require(by, "hearings.decide_hearing", "decide good cause")
     today = today or _today()
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    if not request.is_open:  # e.g. a late request withdrawn before its good cause was decided
+        closed = (
+            f"{request.get_outcome_display().lower()} on {request.decided_on:%B %d, %Y}"
+            if request.status == RequestStatus.DECIDED and request.decided_on
+            else request.get_status_display().lower()
+        )
+        raise ValidationError(
+            f"{request.number} is closed ({closed}): no good-cause decision is recorded on it. Nothing was saved."
+        )
     noticed = request.status == RequestStatus.DISMISSAL_NOTICED
     if not request.needs_good_cause and not noticed:
         raise ValidationError({"reason": "This request needs no good-cause decision."})
