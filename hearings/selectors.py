@@ -101,6 +101,15 @@ def docket(*, user, officer=None, start: date, days: int = 14):
     return qs.filter(officer=officer) if officer is not None else qs
 
 
+def actions_completable(*, user, request: HearingRequest) -> bool:
+    """Whether ``user`` may mark ``request``'s compliance actions done: the permission, and the
+    request's case in their write scope (``ComplianceAction.scope_filter``; one query, only when
+    the request has actions)."""
+    if not user.has_perm("hearings.change_complianceaction") or not request.actions.all():
+        return False
+    return ComplianceAction.objects.restrict(user, "change").filter(request=request).exists()
+
+
 def open_actions(*, user):
     return (
         ComplianceAction.objects.filter(
