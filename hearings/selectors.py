@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -108,6 +109,24 @@ def actions_completable(*, user, request: HearingRequest) -> bool:
     if not user.has_perm("hearings.change_complianceaction") or not request.actions.all():
         return False
     return ComplianceAction.objects.restrict(user, "change").filter(request=request).exists()
+
+
+def compliance_assignees(*, request: HearingRequest):
+    """Who a compliance action of ``request`` may be assigned to (the decision form's "Who"): active
+    staff holding an office role, never an API-only partner user, and for a request on a case only
+    the staff of that case's county (``cases.models.scope.user_county``: a blank county is the
+    one-county office's), the ones who may work the case."""
+    from accounts.choices import Role
+    from accounts.models import User
+
+    staff = User.objects.filter(is_active=True).exclude(groups=None).exclude(groups__name=Role.PARTNER_AGENCY)
+    if request.case is not None:
+        county = request.case.county
+        in_county = Q(county=county)
+        if county and county == settings.CASEWORKS_OFFICE_COUNTY:
+            in_county |= Q(county="")
+        staff = staff.filter(in_county) if county else staff.none()
+    return staff.distinct().order_by("last_name", "first_name", "username")
 
 
 def open_actions(*, user):

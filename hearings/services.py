@@ -805,7 +805,15 @@ def compliance_action_add(
     *, request: HearingRequest, description: str, due_on: date, assigned_to=None, by: User
 ) -> ComplianceAction:
     """One action a decision orders. A due date on a weekend or holiday of the request's
-    jurisdiction moves to the next business day (core.business_days; DOMAIN.md)."""
+    jurisdiction moves to the next business day (core.business_days; DOMAIN.md). Assigned, if to
+    anyone, to staff who may work it (``selectors.compliance_assignees``)."""
+    if (
+        assigned_to is not None
+        and not selectors.compliance_assignees(request=request).filter(pk=assigned_to.pk).exists()
+    ):
+        raise ValidationError(
+            {"assigned_to": f"{assigned_to} cannot be given this action: choose active staff of the request's county."}
+        )
     rolled = business_days.roll_forward(due_on, request.jurisdiction)
     action = ComplianceAction(request=request, description=description.strip(), due_on=rolled, assigned_to=assigned_to)
     return saved_with_event(

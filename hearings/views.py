@@ -317,7 +317,9 @@ class DecideView(RequestActionView):
     def get_formset(self):
         if not hasattr(self, "_formset"):
             data = self.request.POST if self.request.method == "POST" else None
-            self._formset = ComplianceActionFormSet(data, prefix="actions")
+            self._formset = ComplianceActionFormSet(
+                data, prefix="actions", form_kwargs={"hearing_request": self.get_hearing_request()}
+            )
         return self._formset
 
     def get_context_data(self, **kwargs):
