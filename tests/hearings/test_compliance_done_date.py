@@ -4,7 +4,6 @@ decision (red team rtpeople 15: the record of compliance is what the State check
 from datetime import date
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -12,13 +11,7 @@ from hearings import services
 from hearings.choices import ActionStatus
 from tests.hearings.factories import ComplianceActionFactory, HearingRequestFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel("2027-01-11 15:00Z", tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ rtpeople suspicion)."""
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from hearings import selectors
@@ -14,13 +13,7 @@ from hearings.choices import ActionStatus
 from tests.cases.factories import CaseFactory
 from tests.hearings.factories import ComplianceActionFactory, HearingRequestFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel("2027-01-11 15:00Z", tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def _action(case):
