@@ -7,6 +7,7 @@ from accounts.models import User
 from complaints.forms import ContactMixin
 from core.forms import DateInput, past_date
 
+from . import selectors
 from .choices import Issue, Mode, Outcome
 
 
@@ -152,14 +153,9 @@ class ComplianceActionForm(forms.Form):
         help_text="A weekend or holiday moves to the next business day.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, hearing_request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = (
-            User.objects.filter(is_active=True)
-            .exclude(groups=None)
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-        )
+        self.fields["assigned_to"].queryset = selectors.compliance_assignees(request=hearing_request)
 
     def clean(self):
         data = super().clean()

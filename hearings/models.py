@@ -175,7 +175,9 @@ class HearingRequest(AuditedModel):
 
     @property
     def needs_good_cause(self) -> bool:
-        return self.is_late and self.good_cause in ("", GoodCause.PENDING)
+        """A late request still open whose good cause is undecided (a closed one, e.g. withdrawn
+        first, needs no decision: ``hearing_good_cause_decide`` refuses it)."""
+        return self.is_open and self.is_late and self.good_cause in ("", GoodCause.PENDING)
 
 
 class Hearing(AuditedModel):
@@ -290,6 +292,8 @@ class ComplianceAction(models.Model):
     done_note = models.CharField(max_length=1000, blank=True)
     history = HistoricalRecords()
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
@@ -300,3 +304,19 @@ class ComplianceAction(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        """Seen with its request. Marking it done (any write) is the agency's work on the request's
+        case, so it is bounded as a case write is (cases.models.scope): a request on a case only in
+        the user's county (``case_county_q``), a request on no case by any user with a county; a
+        user with no county (and no one-county office) writes none, whatever they may read."""
+        if is_partner(user):
+            return Q(request__in=HearingRequest.objects.restrict(user, action).values("pk"))
+        seen = Q(request__in=HearingRequest.objects.restrict(user, "view").values("pk"))
+        if action == "view":
+            return seen
+        from cases.models.scope import NOTHING, case_county_q
+
+        county = case_county_q(user, "request__case__")
+        return NOTHING if county is NOTHING else seen & (county | Q(request__case__isnull=True))

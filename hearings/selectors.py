@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,7 +16,10 @@ from .models import ComplianceAction, Hearing, HearingLetter, HearingRequest
 # card counts (issue 14.4: a figure opens a list of that many rows).
 QUEUE_FILTERS = {
     "open": ("Open", lambda: Q(status__in=OPEN_REQUEST_STATUSES)),
-    "good_cause": ("Late: good cause to decide", lambda: Q(is_late=True, good_cause=GoodCause.PENDING)),
+    "good_cause": (
+        "Late: good cause to decide",
+        lambda: Q(status__in=OPEN_REQUEST_STATUSES, is_late=True, good_cause=GoodCause.PENDING),
+    ),
     # A noticed dismissal takes effect only when the officer records it (22 CCR 120211(b)): once the
     # 15 days are over, the request waits here instead of sitting unnoticed.
     "dismissal_due": (
@@ -96,6 +100,33 @@ def docket(*, user, officer=None, start: date, days: int = 14):
         .order_by("starts_at", "pk")
     )
     return qs.filter(officer=officer) if officer is not None else qs
+
+
+def actions_completable(*, user, request: HearingRequest) -> bool:
+    """Whether ``user`` may mark ``request``'s compliance actions done: the permission, and the
+    request's case in their write scope (``ComplianceAction.scope_filter``; one query, only when
+    the request has actions)."""
+    if not user.has_perm("hearings.change_complianceaction") or not request.actions.all():
+        return False
+    return ComplianceAction.objects.restrict(user, "change").filter(request=request).exists()
+
+
+def compliance_assignees(*, request: HearingRequest):
+    """Who a compliance action of ``request`` may be assigned to (the decision form's "Who"): active
+    staff holding an office role, never an API-only partner user, and for a request on a case only
+    the staff of that case's county (``cases.models.scope.user_county``: a blank county is the
+    one-county office's), the ones who may work the case."""
+    from accounts.choices import Role
+    from accounts.models import User
+
+    staff = User.objects.filter(is_active=True).exclude(groups=None).exclude(groups__name=Role.PARTNER_AGENCY)
+    if request.case is not None:
+        county = request.case.county
+        in_county = Q(county=county)
+        if county and county == settings.CASEWORKS_OFFICE_COUNTY:
+            in_county |= Q(county="")
+        staff = staff.filter(in_county) if county else staff.none()
+    return staff.distinct().order_by("last_name", "first_name", "username")
 
 
 def open_actions(*, user):

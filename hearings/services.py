@@ -249,6 +249,15 @@ def hearing_good_cause_decide(
     _require(by, "hearings.decide_hearing", "decide good cause")
     today = today or _today()
     request = HearingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    if not request.is_open:  # e.g. a late request withdrawn before its good cause was decided
+        closed = (
+            f"{request.get_outcome_display().lower()} on {request.decided_on:%B %d, %Y}"
+            if request.status == RequestStatus.DECIDED and request.decided_on
+            else request.get_status_display().lower()
+        )
+        raise ValidationError(
+            f"{request.number} is closed ({closed}): no good-cause decision is recorded on it. Nothing was saved."
+        )
     noticed = request.status == RequestStatus.DISMISSAL_NOTICED
     if not request.needs_good_cause and not noticed:
         raise ValidationError({"reason": "This request needs no good-cause decision."})
@@ -796,7 +805,15 @@ def compliance_action_add(
     *, request: HearingRequest, description: str, due_on: date, assigned_to=None, by: User
 ) -> ComplianceAction:
     """One action a decision orders. A due date on a weekend or holiday of the request's
-    jurisdiction moves to the next business day (core.business_days; DOMAIN.md)."""
+    jurisdiction moves to the next business day (core.business_days; DOMAIN.md). Assigned, if to
+    anyone, to staff who may work it (``selectors.compliance_assignees``)."""
+    if (
+        assigned_to is not None
+        and not selectors.compliance_assignees(request=request).filter(pk=assigned_to.pk).exists()
+    ):
+        raise ValidationError(
+            {"assigned_to": f"{assigned_to} cannot be given this action: choose active staff of the request's county."}
+        )
     rolled = business_days.roll_forward(due_on, request.jurisdiction)
     action = ComplianceAction(request=request, description=description.strip(), due_on=rolled, assigned_to=assigned_to)
     return saved_with_event(
@@ -893,11 +910,22 @@ def _letters_record(letters: list[HearingLetter], *, by) -> None:
 def compliance_action_complete(
     *, action: ComplianceAction, done_on: date, note: str = "", by: User, today: date | None = None
 ) -> ComplianceAction:
+    """Mark an action a decision ordered as done, on a day from the decision to today: the record of
+    compliance is what the State checks (18 NYCRR 358-6.4(c): the agency complies "promptly"), so
+    it cannot say the agency complied before the decision that ordered it."""
     today = today or _today()
     action = ComplianceAction.objects.select_for_update(of=("self",)).select_related("request").get(pk=action.pk)
     if action.status == ActionStatus.DONE:
         raise ValidationError({"done_on": "This action is already done."})
     not_in_future(done_on, "done_on", today=today)
+    decided_on = action.request.decided_on
+    if decided_on is not None and done_on < decided_on:
+        raise ValidationError(
+            {
+                "done_on": f"The decision that ordered this action is dated {decided_on:%B %d, %Y}: give the day "
+                "it was done, on or after it."
+            }
+        )
     action.status = ActionStatus.DONE
     action.done_on = done_on
     action.done_note = note.strip()

@@ -196,7 +196,7 @@ class RequestDetailView(PermissionMixin, RequestMixin, TemplateView):
             if user.has_perm("hearings.decide_hearing")
             else None,
             "done_form": ActionDoneForm(initial={"done_on": today}),
-            "can_complete": user.has_perm("hearings.change_complianceaction"),
+            "can_complete": selectors.actions_completable(user=user, request=request),
             "ActionStatus": ActionStatus,
             "can_record_held": user.has_perm("hearings.decide_hearing")
             and request.status == RequestStatus.SCHEDULED
@@ -317,7 +317,9 @@ class DecideView(RequestActionView):
     def get_formset(self):
         if not hasattr(self, "_formset"):
             data = self.request.POST if self.request.method == "POST" else None
-            self._formset = ComplianceActionFormSet(data, prefix="actions")
+            self._formset = ComplianceActionFormSet(
+                data, prefix="actions", form_kwargs={"hearing_request": self.get_hearing_request()}
+            )
         return self._formset
 
     def get_context_data(self, **kwargs):
@@ -469,6 +471,13 @@ class ActionDoneView(NumberedChildMixin, RequestActionView):
     post_only = True
     error_prefix = "Not saved — "
     success_message = "Compliance action done."
+
+    def get_object(self) -> ComplianceAction:
+        # Seen with its request (404 otherwise); marking it done is a write, bounded to the user's
+        # county (``ComplianceAction.scope_filter``): another county's action → 403, logged.
+        return ComplianceAction.objects.select_related("request").get_for(
+            self.request.user, "change", pk=self.kwargs["pk"]
+        )
 
     def get_action(self) -> ComplianceAction:
         return self.object

@@ -196,7 +196,7 @@ def review_create(*, title: str, period_start: date, period_end: date, sample_si
 def review_draw_sample(*, review: Review, by: User | None = None) -> int:
     """Draw the seeded stratified (by county) sample per criterion. Reproducible: the same review
     period, size and seed draw the same cases. Drawing again is refused once a case is scored."""
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = _review_open_locked(review.pk)
     if review.samples.exclude(result=SampleResult.PENDING).exists():
         raise ValidationError("Cases in this review are already scored; the sample can no longer be redrawn.")
     review.samples.all().delete()
@@ -219,11 +219,27 @@ def review_draw_sample(*, review: Review, by: User | None = None) -> int:
     return len(rows)
 
 
+def _review_open_locked(review_id: int) -> Review:
+    """The review under its row lock, refused once completed: its compliance rates are the ones
+    reported (45 CFR 308.1(e), 308.2), so its sample and scores are frozen. Scoring, drawing and
+    completing all take this lock, so a score cannot land after a completion it raced with."""
+    review = Review.objects.select_for_update().get(pk=review_id)
+    if review.status == ReviewStatus.COMPLETED:
+        raise ValidationError(
+            f"The review “{review.title}” is completed: its sample and scores are frozen, as its compliance "
+            "rates were reported. Nothing was changed."
+        )
+    return review
+
+
+@transaction.atomic
 def sample_score(
     *, sample: ReviewSample, answers: dict[str, bool], result: str, notes: str = "", by: User
 ) -> ReviewSample:
     """Score one sampled case. A case passes only if every checklist question is answered yes;
-    ``excluded`` (criterion not applicable) takes it out of the compliance rate."""
+    ``excluded`` (criterion not applicable) takes it out of the compliance rate. Refused once the
+    review is completed (``_review_open_locked``)."""
+    _review_open_locked(sample.review_id)
     if result not in SampleResult.values or result == SampleResult.PENDING:
         raise ValidationError({"result": "Choose pass, fail or excluded."})
     if result == SampleResult.PASS and not all(answers.values()):
@@ -238,7 +254,10 @@ def sample_score(
     )
 
 
+@transaction.atomic
 def review_complete(*, review: Review, by: User) -> Review:
+    """Complete the review once every sampled case is scored; from then on it is frozen."""
+    review = _review_open_locked(review.pk)
     if review.samples.filter(result=SampleResult.PENDING).exists():
         raise ValidationError("Score every sampled case before completing the review.")
     review.status = ReviewStatus.COMPLETED
@@ -355,14 +374,28 @@ def plan_create(
     return saved_with_event(plan, by=by, verb="quality.plan_created", summary=title)
 
 
+def _plan_active_locked(plan_id: int, doing: str) -> ImprovementPlan:
+    """The plan under its row lock, refused once closed: a closed plan's record is its outcome, so
+    no action is added or marked done and no note is added to it. ``plan_close``'s conditional
+    update waits on this lock, so a step racing the closing is refused once the plan is closed."""
+    plan = ImprovementPlan.objects.select_for_update().get(pk=plan_id)
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError(f"The plan “{plan.title}” is closed: {doing} Nothing was saved.")
+    return plan
+
+
+@transaction.atomic
 def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: date, by: User) -> PlanAction:
+    plan = _plan_active_locked(plan.pk, "no action is added to a closed plan.")
     action = PlanAction(plan=plan, description=description, owner=owner, due_on=due_on)
     return saved_with_event(action, about=plan, verb="quality.plan_action_added", by=by, summary=description[:200])
 
 
+@transaction.atomic
 def plan_action_complete(*, action: PlanAction, completed_on: date, by: User) -> PlanAction:
     if action.completed_on is not None:
         return action
+    action.plan = _plan_active_locked(action.plan_id, "its actions are no longer marked done.")
     action.completed_on = completed_on
     return saved_with_event(
         action,
@@ -374,13 +407,16 @@ def plan_action_complete(*, action: PlanAction, completed_on: date, by: User) ->
     )
 
 
+@transaction.atomic
 def plan_note_add(*, plan: ImprovementPlan, text: str, by: User) -> PlanNote:
+    plan = _plan_active_locked(plan.pk, "no note is added to a closed plan.")
     note = PlanNote(plan=plan, text=text, author=by)
     return saved_with_event(note, about=plan, verb="quality.plan_note_added", by=by, summary=text[:200])
 
 
 def plan_close(*, plan: ImprovementPlan, by: User) -> ImprovementPlan:
-    """Close the plan (from its page, after a confirmation); closing twice records nothing more."""
+    """Close the plan (from its page, after a confirmation); closing twice records nothing more.
+    A closed plan is frozen: no action or note is added, no action marked done (no page reopens it)."""
     if (
         not ImprovementPlan.objects.filter(pk=plan.pk)
         .exclude(status=PlanStatus.CLOSED)

@@ -24,7 +24,7 @@ from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
 from . import selectors, services
 from .charts import trend_chart
-from .choices import Criterion, MeasureName, SampleResult, SnapshotLevel, Timeframe
+from .choices import Criterion, MeasureName, ReviewStatus, SampleResult, SnapshotLevel, Timeframe
 from .fiscal import fiscal_year_bounds, fiscal_year_of, valid_fiscal_year
 from .forms import (
     CriterionRuleForm,
@@ -590,6 +590,12 @@ class SampleScoreView(ServiceActionView):
     def sample(self) -> ReviewSample:
         return self.object
 
+    @property
+    def frozen(self) -> bool:
+        """A completed review's scores are frozen (``services.sample_score`` refuses them): the page
+        shows the score read-only, with no button."""
+        return self.sample.review.status == ReviewStatus.COMPLETED
+
     @cached_property
     def rule(self):
         return selectors.criterion_rules(on=self.sample.review.period_end).get(self.sample.criterion)
@@ -622,8 +628,17 @@ class SampleScoreView(ServiceActionView):
             }
         return kwargs
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.frozen:
+            for field in form.fields.values():
+                field.disabled = True
+        return form
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(rule=self.rule, closure_evidence=self.closure_evidence, **kwargs)
+        return super().get_context_data(
+            rule=self.rule, closure_evidence=self.closure_evidence, frozen=self.frozen, **kwargs
+        )
 
     def perform(self, data):
         services.sample_score(
@@ -787,7 +802,7 @@ class PlanNoteAddView(ServiceActionView):
     model = ImprovementPlan
     post_only = True
     form_class = PlanNoteForm
-    error_prefix = "Write a note first. "
+    error_prefix = "The note was not added: "
     success_message = "Note added."
 
     def perform(self, data):
@@ -806,7 +821,10 @@ class PlanCloseView(ConfirmStepMixin, ServiceActionView):
         plan = self.object
         return Confirmation(
             title=f"Close the improvement plan “{plan.title}”?",
-            consequences=["The plan leaves the list of open plans; its actions and notes stay."],
+            consequences=[
+                "The plan leaves the list of open plans; its actions and notes stay.",
+                "It is then frozen: no action or note can be added, and no open action marked done.",
+            ],
             button="Yes, close the plan",
             danger=False,
             cancel_url=reverse("quality:plan_detail", kwargs={"pk": pk}),

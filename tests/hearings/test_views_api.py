@@ -16,13 +16,7 @@ from tests.complaints.factories import ComplaintFactory
 from tests.hearings.factories import ComplianceActionFactory, HearingRequestFactory
 from tests.pages import shown_on
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel("2027-01-11 15:00Z", tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture
