@@ -71,3 +71,26 @@ def test_a_reversal_line_says_why_and_which_payment_was_reversed():
     text = pdf_text(content)
     assert "account closed by the payer" in text
     assert "CHK-1 reversed" in text
+
+
+def test_one_payment_is_printed_as_one_payment():
+    """The reversal of CHK-1 distributes the month's other payment again (by month of collection):
+    its allocations are reversed and written anew on 2 July. That is not a second payment: the $250
+    withheld on 20 June is printed once in the Payment column (it was printed again on 2 July, and
+    the statement totalled $800 of payments). The payments total what was received less what came
+    back unpaid; the reversal is taken back in the Payment column with its reason, and the payment
+    distributed again is a line that names it and moves nothing owed."""
+    statement, content = _statement()
+    text = pdf_text(content)
+    assert text.count(f"Payment {IWO_REF}") == 1, text
+    assert statement.payments == Decimal("550.00") - Decimal("300.00")
+    july = statement.months[-1]
+    assert [(ln.kind, ln.credit) for ln in july.lines if ln.collection is not None] == [
+        ("payment", Decimal("-300.00")),
+        ("move", None),
+    ]
+    assert july.lines[-1].description == (
+        "Payment of Jun 20, 2024 ($250.00) applied again: redistributed by month of collection "
+        f"(collection CHK-1 reversed). Reference {IWO_REF}"
+    )
+    assert statement.closing == Decimal("3000.00") - Decimal("250.00") == july.closing
