@@ -16,7 +16,10 @@ remit within 7 business days of the pay date; the CCPA limit of 15 USC 1673(b); 
 states no amounts, no time to begin and no limit: only that withholding stops and where to send
 what was already withheld. Everything printed comes from the row frozen when the order was issued;
 names are "Last, First Middle" as the form's labels ask. A value too long for its box wraps in it
-(``_Form.label_value``), and the row grows to fit.
+(``_Form.label_value``), and the row grows to fit. Page one ends with the issuing official and the
+copy-to-employee box, as the federal form does: when the usual spacing would push them onto a page
+of their own, page one is laid out again tighter, or with the Remittance Information overleaf with
+them (``PAGE_ONE_LAYOUTS``).
 
 Confidentiality (42 USC 654(26); 45 CFR 303.21): the IWO form carries names, the obligor's SSN and
 date of birth, the children's names and dates of birth; it has no address of the obligor or the
@@ -47,6 +50,8 @@ from .services.withholding import name_last_first
 
 # The NMSN's employee address when the agency prints none (42 USC 654(26); see the module).
 PAYROLL_ADDRESS = "Use the address in your payroll records."
+# (paragraph density, Remittance Information overleaf) of page one, tried in turn (``iwo_pdf``).
+PAGE_ONE_LAYOUTS = ((1.0, False), (0.9, False), (1.0, True))
 FREQUENCY_WORD = {"weekly": "week", "biweekly": "two weeks", "semimonthly": "half month", "monthly": "month"}
 
 
@@ -58,6 +63,9 @@ class _Form(UnicodePdf):
         # (first page, footer): each part of the document (the IWO, NMSN Part A, Part B) names
         # itself in its pages' footers and numbers them on its own, "Page 1 of 2".
         self.sections: list[tuple[int, str]] = [(1, footer)]
+        # Paragraphs' type size and line height, as a fraction of the usual: page one is laid out
+        # tighter when its usual spacing would push the signature block off it (``iwo_pdf``).
+        self.density = 1.0
         self.set_title(title)
         self.set_author(settings.CASEWORKS_OFFICE_NAME)
 
@@ -137,8 +145,8 @@ class _Form(UnicodePdf):
         self.ln(0.5)
 
     def para(self, text: str, size: float = 8, h: float = 3.8) -> None:
-        self.use(size)
-        self.multi_cell(0, h, self.text_(text), new_x="LMARGIN", new_y="NEXT")
+        self.use(size * self.density)
+        self.multi_cell(0, h * self.density, self.text_(text), new_x="LMARGIN", new_y="NEXT")
 
 
 def _d(value) -> str:
@@ -194,7 +202,7 @@ def medical_support_statement(iwo: IncomeWithholdingOrder) -> str:
     )
 
 
-def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
+def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder, *, remittance_overleaf: bool = False) -> None:
     sdu = settings.CASEWORKS_SDU.get(iwo.case.jurisdiction, {})
     state = iwo.issuing_state
     width = pdf.epw
@@ -390,6 +398,8 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
             new_y="NEXT",
         )
 
+    if remittance_overleaf and pdf.page == 1:
+        pdf.add_page()
     pdf.heading("REMITTANCE INFORMATION")
     if iwo.kind == IwoKind.TERMINATION:
         # A termination tells the employer to stop: nothing here about beginning or limits.
@@ -403,18 +413,12 @@ def _page_one(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     else:
         _begin_and_limits(pdf, iwo)
     example = add_business_days(iwo.issued_on, iwo.remit_business_days, iwo.case.jurisdiction)
-    pdf.use(8)
-    pdf.multi_cell(
-        0,
-        3.7,
-        pdf.text_(
-            f"Remit payment to {sdu.get('payee', 'the State Disbursement Unit')} (SDU/Tribal Order Payee) at "
-            f"{', '.join(sdu.get('address', []))} (SDU/Tribal Payee Address). Include the Remittance Identifier "
-            f"{iwo.remittance_id} with the payment (on an electronic payment, the case identifier of the DED addenda). "
-            f"Example: wages paid on {_d(iwo.issued_on)} are due at the SDU by {_d(example)}."
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
+    pdf.para(
+        f"Remit payment to {sdu.get('payee', 'the State Disbursement Unit')} (SDU/Tribal Order Payee) at "
+        f"{', '.join(sdu.get('address', []))} (SDU/Tribal Payee Address). Include the Remittance Identifier "
+        f"{iwo.remittance_id} with the payment (on an electronic payment, the case identifier of the DED addenda). "
+        f"Example: wages paid on {_d(iwo.issued_on)} are due at the SDU by {_d(example)}.",
+        h=3.7,
     )
     pdf.ln(0.5)
     pdf.box(
@@ -788,22 +792,37 @@ def iwo_pdf(iwo: IncomeWithholdingOrder) -> bytes:
         form, omb = "National Medical Support Notice", "0970-0222"
     else:
         form, omb = "Income Withholding for Support", "0970-0154"
-    pdf = _Form(
-        title=f"{form} - {kind} - {iwo.control_number}",
-        footer=f"{form} (OMB {omb}) - {iwo.control_number} - {iwo.remittance_id}",
-    )
-    # A reissued copy is the same document: fix the creation date to the issue date.
-    pdf.set_creation_date(
-        timezone.make_aware(datetime.combine(iwo.issued_on, time(9)))
-        if settings.USE_TZ
-        else datetime.combine(iwo.issued_on, time(9))
-    )
+
+    def new_form() -> _Form:
+        pdf = _Form(
+            title=f"{form} - {kind} - {iwo.control_number}",
+            footer=f"{form} (OMB {omb}) - {iwo.control_number} - {iwo.remittance_id}",
+        )
+        # A reissued copy is the same document: fix the creation date to the issue date.
+        pdf.set_creation_date(
+            timezone.make_aware(datetime.combine(iwo.issued_on, time(9)))
+            if settings.USE_TZ
+            else datetime.combine(iwo.issued_on, time(9))
+        )
+        return pdf
+
+    pdf = new_form()
     if iwo.kind == IwoKind.NMSN:
         _nmsn(pdf, iwo)
     elif iwo.kind == IwoKind.NMSN_TERMINATION:
         _nmsn_termination(pdf, iwo)
     else:
-        _page_one(pdf, iwo)
+        # The federal form's page one ends with the issuing official and the copy-to-employee box.
+        # Laid out as usual first; if that pushes them off the page (a long employer name or address,
+        # several children), again with tighter paragraphs; if even that does not hold them, the
+        # Remittance Information goes overleaf with them, so no page carries the signature alone.
+        for density, overleaf in PAGE_ONE_LAYOUTS:
+            pdf = new_form() if pdf.page else pdf
+            pdf.density = density
+            _page_one(pdf, iwo, remittance_overleaf=overleaf)
+            if pdf.page == 1:
+                break
+        pdf.density = 1.0
         _page_two(pdf, iwo)
         if iwo.health_coverage_required and iwo.kind != IwoKind.TERMINATION:
             _nmsn(pdf, iwo)

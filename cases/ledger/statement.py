@@ -5,7 +5,12 @@ Read from the ledger (``LedgerEntry``, docs/ledger.md): signs are what the NCP o
 allocations −, adjustments ±, a reversal the opposite of what it reverses). Only entries with a
 bucket move a balance; collection entries and excess allocations (no bucket) record money movement
 and are not lines here. A payment's allocations across buckets are one line ("Payment, reference"),
-as a parent sees one payment.
+as a parent sees one payment, and a payment is printed as received once: what happens to it later is
+one line a day that says so. Distributed again (``case_redistribute``: by month of collection, after
+another payment's reversal, a late posting, a release) it is a "move" line naming the payment, the
+amount and the reason, with nothing in the Payment column unless what it pays changed (then only the
+change). Reversed (``collection_reverse``: a returned cheque) it is taken back in the Payment column,
+with the reason given. So the Payment column totals what was received less what was reversed.
 
 Three queries, whatever the length of the history: the opening balance by bucket (an aggregate of
 the entries before the range), the entries in the range (index ``(case, posted_on)``), and nothing
@@ -26,10 +31,11 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
+from core.dates import display_date
 from core.money import ZERO, display
 
-from ..choices import Bucket, EntryType, ObligationKind
-from ..models import Case, LedgerEntry
+from ..choices import Bucket, CollectionStatus, EntryType, ObligationKind
+from ..models import Case, Collection, LedgerEntry
 from .fti import can_view_fti, shown_source
 from .interest import InterestFigure, case_arrears_interest
 
@@ -46,13 +52,15 @@ ENTRY_FIELDS = (
     "collection_id",
     "description",
 )
-COLLECTION_FIELDS = ("id", "case_id", "source", "source_reference", "amount")
+COLLECTION_FIELDS = ("id", "case_id", "source", "source_reference", "amount", "status", "received_on")
 
 
 @dataclass
 class Line:
     posted_on: date
-    kind: str  # "charge", "payment", "adjustment", "move" (between buckets: nothing owed changes)
+    # "charge", "payment", "adjustment", "move" (between buckets, or a payment applied again:
+    # nothing owed changes)
+    kind: str
     description: str
     amount: Decimal  # + raises what is owed, − lowers it
     balance: Decimal = ZERO
@@ -138,16 +146,48 @@ class Statement:
         ]
 
 
-def _describe(entry: LedgerEntry, fti: bool, kinds: dict[str, str]) -> tuple[str, str]:
-    """(line kind, description) for an entry (``kinds``: obligation kind labels)."""
+@dataclass
+class _Applied:
+    """A collection's entries of one day (allocations, reversals of them), in ledger order: one
+    line, described once they are all read (``settle``)."""
+
+    line: Line
+    collection: Collection
+    entries: list[LedgerEntry] = field(default_factory=list)
+
+    def settle(self, fti: bool) -> None:
+        line, collection = self.line, self.collection
+        line.amount = sum((e.amount for e in self.entries), ZERO)
+        reversals = [e for e in self.entries if e.entry_type == EntryType.REVERSAL]
+        reference = collection.source_reference
+        if not reversals:  # the money received, applied to what is owed
+            source = shown_source(collection.source, fti=fti)
+            line.description = (
+                f"Payment {reference} ({collection.get_source_display()})" if source else f"Payment {reference}"
+            )
+            return
+        reason = reversals[-1].reversal_reason or "corrected"
+        if collection.status == CollectionStatus.REVERSED and self.entries[-1].entry_type == EntryType.REVERSAL:
+            # collection_reverse: the last entries ever written for the payment
+            line.description = f"Payment {reference} reversed: {reason}"
+            return
+        # Distributed again: its allocations reversed and written anew (in other buckets or months).
+        applied = -sum((e.amount for e in self.entries if e.entry_type == EntryType.ALLOCATION), ZERO)
+        # The reference last, on its own: a long one then wraps whole within the column.
+        line.description = (
+            f"Payment of {display_date(collection.received_on)} ({display(applied)}) applied again: {reason}. "
+            f"Reference {reference}"
+        )
+        if line.amount == ZERO:
+            line.kind = "move"
+
+
+def _describe(entry: LedgerEntry, kinds: dict[str, str]) -> tuple[str, str]:
+    """(line kind, description) for an entry that is not a collection's (``kinds``: obligation
+    kind labels)."""
     if entry.entry_type == EntryType.CHARGE:
         due = entry.due_on or entry.posted_on
         return "charge", f"{kinds.get(entry.obligation_kind) or 'Support'} due {due:%b} {due.day}, {due.year}"
-    collection = entry.collection
-    if collection is not None and entry.entry_type == EntryType.ALLOCATION:
-        if shown_source(collection.source, fti=fti):
-            return "payment", f"Payment {collection.source_reference} ({collection.get_source_display()})"
-        return "payment", f"Payment {collection.source_reference}"
     if entry.entry_type == EntryType.REVERSAL:
         return "adjustment", f"Correction: {entry.description or 'reversal of an earlier entry'}"
     bucket = entry.get_bucket_display()
@@ -191,44 +231,46 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
     months: OrderedDict[date, Month] = OrderedDict()
     fti_shown: dict[int, object] = {}
     opening = sum(opening_buckets.values(), ZERO)
-    running = opening
-    payment_lines: dict[tuple[int, date], Line] = {}
+    applied: dict[tuple[int, date], _Applied] = {}
     for entry in entries:
         closing_buckets[entry.bucket] = closing_buckets.get(entry.bucket, ZERO) + entry.amount
-        running += entry.amount
         key = entry.posted_on.replace(day=1)
         month = months.setdefault(key, Month(month=key))
-        kind, description = _describe(entry, fti, kinds)
+        collection = entry.collection
+        if collection is not None and entry.entry_type in (EntryType.ALLOCATION, EntryType.REVERSAL):
+            group = applied.get((collection.pk, entry.posted_on))
+            if group is None:
+                line = Line(
+                    posted_on=entry.posted_on, kind="payment", description="", amount=ZERO, collection=collection
+                )
+                group = applied[(collection.pk, entry.posted_on)] = _Applied(line=line, collection=collection)
+                month.lines.append(line)
+                if shown_source(collection.source, fti=False) is None:
+                    fti_shown[collection.pk] = collection
+            group.entries.append(entry)
+            continue
+        kind, description = _describe(entry, kinds)
         last = month.lines[-1] if month.lines else None
         if last is not None and _second_half_of_a_move(last, entry, kind, description):
             # Unpaid current support becoming arrears (the month-end roll), or any move between
             # buckets: two entries that net to nothing are one line, and the balance stays as it was
             # (a parent must not read that what they owe dropped and rose again the same day).
-            last.kind, last.amount, last.balance = "move", ZERO, running
+            last.kind, last.amount = "move", ZERO
             last.description = f"{description}: {display(abs(entry.amount))}"
             continue
-        if kind == "payment":
-            pay_key = (entry.collection_id, entry.posted_on)
-            line = payment_lines.get(pay_key)
-            if line is not None and month.lines and month.lines[-1] is line:
-                line.amount += entry.amount
-                line.balance = running
-                continue
-            collection = entry.collection
-            if collection is not None and shown_source(collection.source, fti=False) is None:
-                fti_shown[collection.pk] = collection
-        line = Line(
-            posted_on=entry.posted_on,
-            kind=kind,
-            description=description,
-            amount=entry.amount,
-            balance=running,
-            collection=entry.collection if entry.collection_id else None,
-            bucket=entry.bucket,
+        month.lines.append(
+            Line(
+                posted_on=entry.posted_on, kind=kind, description=description, amount=entry.amount, bucket=entry.bucket
+            )
         )
-        if kind == "payment":
-            payment_lines[(entry.collection_id, entry.posted_on)] = line
-        month.lines.append(line)
+    for group in applied.values():
+        group.settle(fti)
+    # The running balance, line by line: a collection's line stands for all its entries of the day.
+    running = opening
+    for month in months.values():
+        for line in month.lines:
+            running += line.amount
+            line.balance = running
     return Statement(
         case=case,
         start=start,

@@ -37,6 +37,8 @@ from .people import Employer
 from .scope import CaseScoped, case_scope_q
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
+# The start of a reversal entry's description; the reason follows.
+REVERSAL_PREFIX = "Reversal: "
 
 
 class Collection(AuditedModel):
@@ -176,8 +178,13 @@ class LedgerEntry(CaseScoped, models.Model):
             reverses=self,
             obligation_kind=self.obligation_kind,
             due_on=self.due_on,
-            description=f"Reversal: {reason}"[:200],
+            description=f"{REVERSAL_PREFIX}{reason}"[:200],
         )
+
+    @property
+    def reversal_reason(self) -> str:
+        """Why a reversal entry was written (the ``reason`` given to ``reversal``)."""
+        return self.description.removeprefix(REVERSAL_PREFIX)
 
 
 class Allocation(CaseScoped, models.Model):

@@ -249,14 +249,15 @@ def test_an_amendment_that_drops_the_coverage_tells_the_employer_the_nmsn_ended(
     content = iwo_pdf(amended)
     text = pdf_text(content)
     assert original.control_number in text and "no longer a current order for medical support" in text
-    # the longer page one moves the signature block whole to the next page, never scattered
+    # the longer page one is laid out tighter and keeps the signature block whole (it used to move
+    # to a page 2 that held nothing else): no page carries the signature alone
     from io import BytesIO
 
     from pypdf import PdfReader
 
     pages = [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
-    assert len(pages) == 3 and "Print Name of the Issuing Official" in pages[1]
-    assert "Caseworks County Child Support Unit" in pages[1]
+    assert len(pages) == 2 and "Print Name of the Issuing Official" in pages[0]
+    assert "Caseworks County Child Support Unit" in pages[0]
     assert "Part A - Notice to Withhold" not in text
     # an amendment keeping the coverage says nothing of it
     add_obligation(action.case, kind=ObligationKind.MEDICAL_SUPPORT, amount="20.00")
