@@ -5,6 +5,9 @@ A merge moves everything that points at the duplicate (participations, addresses
 locate attempts, FVI overrides, and the rows other apps keep about a person: payee accounts, bank
 matches, complaints) to the survivor in one transaction. The relations are found through the
 model's metadata, so a relation added later is moved too without this module knowing its app.
+Rows of which a person may have only one (an active payee account, an open bank match of an
+account, a current offset certification) are first made to fit by their app's
+``core.hooks.person_merging`` hook; what a hook changed is in the event and the undo puts it back.
 The duplicate is kept, marked ``merged_into`` the survivor, so the merge can be undone: the
 merge event on the survivor lists every row it moved, and the undo moves exactly those back.
 
@@ -15,10 +18,11 @@ set on the survivor. Two different SSNs are two people: such a merge is refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -80,8 +84,10 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         if CaseParticipant.objects.filter(person=survivor, case_id=row["case_id"], role=row["role"]).exists():
             dropped_participations.append({"case_id": row["case_id"], "role": row["role"]})
             CaseParticipant.objects.filter(pk=row["pk"]).delete()
-    for prepare in person_merging:  # rows of other apps that cannot simply move (core.hooks)
-        prepare(survivor=survivor, duplicate=duplicate)
+    # Rows of other apps that cannot simply move (one row per person: core.hooks.person_merging).
+    prepared = [
+        asdict(change) for prepare in person_merging for change in prepare(survivor=survivor, duplicate=duplicate)
+    ]
     for model, field_name in _relations():
         ids = list(model._default_manager.filter(**{field_name: duplicate}).values_list("pk", flat=True))
         if ids:
@@ -114,13 +120,13 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         "reason": reason,
         "moved": moved,
         "dropped_participations": dropped_participations,
+        "prepared": prepared,
         "survivor_before": before,
         "changed": changed,
     }
-    event = event_about(survivor, verb=MERGE_VERB, by=by, summary=f"{summary}: {reason}", data=data)
-    event_about(
-        duplicate, verb=MERGE_VERB, by=by, summary=f"{summary}: {reason}", data={**data, "merge_event_id": event.pk}
-    )
+    summary = f"{summary}: {reason}" + "".join(f"; {change['note']}" for change in prepared)
+    event = event_about(survivor, verb=MERGE_VERB, by=by, summary=summary, data=data)
+    event_about(duplicate, verb=MERGE_VERB, by=by, summary=summary, data={**data, "merge_event_id": event.pk})
     return event
 
 
@@ -154,6 +160,7 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
         model._default_manager.filter(pk__in=ids, **{field_name: survivor}).update(**{field_name: duplicate})
     for row in data["dropped_participations"]:
         CaseParticipant.objects.get_or_create(case_id=row["case_id"], person=duplicate, role=row["role"])
+    _prepared_undo(data.get("prepared", []))
     before = data["survivor_before"]
     if duplicate.ssn_index and not before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
         # Two live records of one SSN (a pair merged before the unique index): not to be restored.
@@ -180,6 +187,23 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     for subject in (survivor, duplicate):
         event_about(subject, verb=UNDO_VERB, by=by, summary=summary, data={"merge_event_id": event.pk})
     return duplicate
+
+
+def _prepared_undo(prepared: list[dict[str, Any]]) -> None:
+    """What the ``person_merging`` hooks changed, put back (the rows are the duplicate's again by
+    now): a value changed since the merge stays; one that no longer fits (an account made active
+    since, on the same person) refuses the undo."""
+    for change in reversed(prepared):
+        model = apps.get_model(change["model"])
+        try:
+            with transaction.atomic():
+                model._default_manager.filter(pk=change["pk"], **{change["field"]: change["after"]}).update(
+                    **{change["field"]: change["before"]}
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                f"The merge cannot be undone: what it changed ({change['note']}) no longer fits the records."
+            ) from exc
 
 
 # A person's details ----------------------------------------------------------------------------
