@@ -141,6 +141,14 @@ def merge_undo_refusal(event: DomainEvent, *, on=None) -> str:
         )
     if DomainEvent.objects.filter(verb=UNDO_VERB, data__merge_event_id=event.pk).exists():
         return "This merge was already undone."
+    survivor_id = event.data["survivor_id"]
+    merged_into = Person.objects.filter(pk=survivor_id).values_list("merged_into_id", flat=True).first()
+    if merged_into:
+        # The rows this merge moved went on with the survivor: undo the later merge first.
+        return (
+            f"The record that stayed (person {survivor_id}) was merged into person {merged_into} since: "
+            "undo that merge first."
+        )
     return ""
 
 
@@ -154,6 +162,8 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     data = event.data
     survivor = Person.objects.select_for_update().get(pk=data["survivor_id"])
     duplicate = Person.objects.select_for_update().get(pk=data["duplicate_id"])
+    if survivor.merged_into_id:  # merged on while this undo waited for the row
+        raise ValidationError(merge_undo_refusal(event))
     relations = {f"{model._meta.label_lower}.{name}": (model, name) for model, name in _relations()}
     for key, ids in data["moved"].items():
         model, field_name = relations[key]
