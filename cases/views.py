@@ -19,6 +19,7 @@ from core.confirm import Confirmation, ConfirmStepMixin
 from core.dates import display_date
 from core.forms import apply_service_errors
 from core.lists import BulkActionMixin, ListViewMixin
+from core.models import ScopeDenied
 from core.stale import carry_shown, shown_in, without_shown
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
@@ -1062,6 +1063,17 @@ class CaseloadOverviewView(PermissionMixin, ListView):
 # One person, one record: the duplicates report, merging and undoing a merge ---------------------
 
 
+NO_COUNTY_MERGE = "A user with no county writes nothing: merging people (or undoing a merge) is not yours to do."
+
+
+def _merge_write_check(request, obj) -> None:
+    """A merge (and its undo) rewrites the parties of both people's cases, whatever their county:
+    a user with no county writes nothing (docs/roles.md), so it is refused, 403 and logged as a
+    denial naming ``obj``, as any write out of scope."""
+    if not user_county(request.user):
+        raise ScopeDenied(obj, "merge", NO_COUNTY_MERGE)
+
+
 class PersonDuplicatesView(PermissionMixin, TemplateView):
     """Probable duplicate people in the office, each pair with a merge action, and today's merges."""
 
@@ -1095,6 +1107,7 @@ class PersonMergeView(PermissionMixin, FormView):
         people = {p.pk: p for p in found}
         if len(people) != 2 or ids[0] == ids[1]:
             raise Http404("No such pair of people.")
+        _merge_write_check(self.request, people[ids[1]])
         return [people[i] for i in ids]
 
     def get_form_kwargs(self):
@@ -1137,7 +1150,9 @@ class PersonMergeUndoView(PermissionMixin, TemplateView):
 
         from .services.people import MERGE_VERB
 
-        return get_object_or_404(DomainEvent, pk=self.kwargs["event_id"], verb=MERGE_VERB)
+        event = get_object_or_404(DomainEvent, pk=self.kwargs["event_id"], verb=MERGE_VERB)
+        _merge_write_check(self.request, event)
+        return event
 
     def get_context_data(self, **kwargs):
         from .services.people import merge_undo_refusal

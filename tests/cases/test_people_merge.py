@@ -163,6 +163,17 @@ def test_a_coordinator_with_no_county_cannot_merge_people(client, make_user):
     response = client.post(url, {"survivor": a.pk, "reason": "Same person"})
     assert Person.objects.get(pk=b.pk).merged_into_id is None, "a user with no county merged two people"
     assert response.status_code in (403, 404)
+    from core.models import AccessLog
+
+    assert AccessLog.objects.filter(kind="access_denied", username="coord_nocounty").exists()
+
+
+def test_a_coordinator_with_no_county_cannot_undo_a_merge(client, coordinator, make_user):
+    a, b = _pair()
+    event = services.person_merge(survivor=a, duplicate=b, by=coordinator, reason="Same person")
+    client.force_login(make_user("coordinator", username="coord_nocounty", county=""))
+    response = client.post(reverse("cases:person_merge_undo", args=[event.pk]))
+    assert response.status_code == 403 and Person.objects.get(pk=b.pk).merged_into_id == a.pk
 
 
 def test_a_merge_keeps_the_paternity_established_on_the_duplicate_child_record(coordinator):
