@@ -12,12 +12,15 @@ The duplicate is kept, marked ``merged_into`` the survivor, so the merge can be 
 merge event on the survivor lists every row it moved, and the undo moves exactly those back.
 
 Flags combine to the stricter: the family violence indicator (42 USC 654(26)) set on either is
-set on the survivor. Two different SSNs are two people: such a merge is refused.
+set on the survivor. Two different SSNs are two people: such a merge is refused. A fact one record
+holds and the other lacks (``MERGE_FACTS``: a date of death, established paternity...) is kept;
+the same fact recorded differently on each refuses the merge.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -36,6 +39,7 @@ from core.models import DomainEvent
 from core.services import event_about
 from core.stale import Shown, fingerprint, refuse_if_changed, shown_changes
 
+from ..choices import PaternityStatus
 from ..models import CaseParticipant, Person
 from ..models.people import ssn_validator
 from ..redaction import PERSON_WHEREABOUTS_FIELDS
@@ -45,6 +49,56 @@ from .person_lock import person_locked_live
 MERGE_VERB = "person.merged"
 UNDO_VERB = "person.merge_undone"
 UNDO_WINDOW = "the same day"  # shown in refusals; the rule is the local calendar day of the merge
+
+
+@dataclass(frozen=True)
+class MergeFact:
+    """Something recorded about a person that one record may hold and the other lack (a death, a
+    legal determination): ``fields`` taken together, ``rank`` how much of it a record holds (0:
+    none). The merge keeps the most (the survivor takes the duplicate's fields when they rank
+    higher); two records holding it at the same rank with different values are two accounts of
+    one fact, and the merge is refused rather than pick one."""
+
+    label: str  # "These records differ on the <label>"
+    fields: tuple[str, ...]
+    rank: Callable[[Person], int]
+
+
+_PATERNITY_RANK = {PaternityStatus.NOT_NEEDED: 0, PaternityStatus.PENDING: 1, PaternityStatus.ESTABLISHED: 2}
+MERGE_FACTS = (
+    MergeFact("date of death", ("deceased_on",), lambda p: int(p.deceased_on is not None)),
+    # Established (a date and how: an acknowledgment, an order) outranks pending.
+    MergeFact(
+        "paternity establishment",
+        ("paternity_status", "paternity_established_on", "paternity_method"),
+        lambda p: _PATERNITY_RANK.get(p.paternity_status, 0),
+    ),
+    MergeFact(
+        "genetic test",
+        ("genetic_test_ordered_on", "genetic_test_result"),
+        lambda p: int(p.genetic_test_ordered_on is not None) + int(bool(p.genetic_test_result)),
+    ),
+    MergeFact("birth in or out of wedlock", ("born_in_wedlock",), lambda p: int(p.born_in_wedlock is not None)),
+)
+
+
+def _facts_taken(survivor: Person, duplicate: Person) -> list[MergeFact]:
+    """The facts the survivor takes from the duplicate (``MergeFact``); a conflict is refused."""
+    taken = []
+    for fact in MERGE_FACTS:
+        mine, theirs = fact.rank(survivor), fact.rank(duplicate)
+        values = [tuple(getattr(p, name) for name in fact.fields) for p in (survivor, duplicate)]
+        if theirs > mine:
+            taken.append(fact)
+        elif theirs == mine > 0 and values[0] != values[1]:
+            raise ValidationError(
+                f"These records differ on the {fact.label}: correct the record that is wrong, then merge them."
+            )
+    return taken
+
+
+def _field_json(person: Person, name: str) -> Any:
+    return Person._meta.get_field(name).value_to_string(person) if getattr(person, name) is not None else None
 
 
 def _relations():
@@ -71,6 +125,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         raise ValidationError("One of these records was already merged into another.")
     if survivor.ssn_index and duplicate.ssn_index and survivor.ssn_index != duplicate.ssn_index:
         raise ValidationError("These records have different SSNs: they are two people and cannot be merged.")
+    facts = _facts_taken(survivor, duplicate)
 
     moved: dict[str, list[int]] = {}
     dropped_participations = []
@@ -103,6 +158,11 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         survivor.ssn = duplicate.ssn
         before["ssn_taken"] = True
         changed.append("ssn")
+    for fact in facts:  # what the duplicate records that the survivor lacks is kept
+        for name in fact.fields:
+            before[name] = _field_json(survivor, name)
+            setattr(survivor, name, getattr(duplicate, name))
+            changed.append(name)
     # The duplicate leaves the live records before the survivor takes its SSN: an SSN is on one live
     # record only (the unique index person_live_ssn_unique).
     duplicate.merged_into = survivor
@@ -185,6 +245,14 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
         raise ValidationError("This record's SSN is now on file for another person: the merge cannot be undone.")
     if "family_violence" in data["changed"]:
         survivor.family_violence = before["family_violence"]
+    for fact in MERGE_FACTS:
+        # A fact taken from the duplicate goes back, unless it was changed on the survivor since.
+        if fact.fields[0] in data["changed"] and all(
+            getattr(survivor, name) == getattr(duplicate, name) for name in fact.fields
+        ):
+            for name in fact.fields:
+                value = before[name]
+                setattr(survivor, name, None if value is None else Person._meta.get_field(name).to_python(value))
     if before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
         # The SSN the survivor took goes back (one corrected on the survivor since stays).
         survivor.ssn = ""

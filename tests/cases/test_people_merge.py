@@ -321,3 +321,25 @@ def test_a_merge_does_not_end_a_childs_current_participation_on_the_case(coordin
     assert survivor.pk in {p.pk for p in type(case).objects.get(pk=case.pk).children}, (
         "after the merge the case has lost its current child"
     )
+
+
+def test_two_different_dates_of_death_refuse_the_merge(coordinator):
+    survivor, duplicate = _pair()
+    survivor.deceased_on, duplicate.deceased_on = date(2026, 9, 14), date(2026, 9, 15)
+    survivor.save()
+    duplicate.save()
+    with pytest.raises(ValidationError, match="differ on the date of death"):
+        services.person_merge(survivor=survivor, duplicate=duplicate, by=coordinator, reason="Same NCP")
+    assert Person.objects.get(pk=duplicate.pk).merged_into_id is None
+
+
+def test_undoing_a_merge_gives_back_the_facts_the_survivor_took(coordinator):
+    survivor, duplicate = _pair()
+    duplicate.deceased_on = date(2026, 9, 14)
+    duplicate.born_in_wedlock = False
+    duplicate.save()
+    event = services.person_merge(survivor=survivor, duplicate=duplicate, by=coordinator, reason="Same NCP")
+    assert event.data["changed"] == ["deceased_on", "born_in_wedlock"]
+    services.person_merge_undo(event=event, by=coordinator)
+    survivor.refresh_from_db()
+    assert survivor.deceased_on is None and survivor.born_in_wedlock is None
