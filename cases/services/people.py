@@ -23,11 +23,11 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -64,7 +64,11 @@ class MergeFact:
     rank: Callable[[Person], int]
 
 
-_PATERNITY_RANK = {PaternityStatus.NOT_NEEDED: 0, PaternityStatus.PENDING: 1, PaternityStatus.ESTABLISHED: 2}
+_PATERNITY_RANK: dict[str, int] = {
+    PaternityStatus.NOT_NEEDED: 0,
+    PaternityStatus.PENDING: 1,
+    PaternityStatus.ESTABLISHED: 2,
+}
 MERGE_FACTS = (
     MergeFact("date of death", ("deceased_on",), lambda p: int(p.deceased_on is not None)),
     # Established (a date and how: an acknowledgment, an order) outranks pending.
@@ -97,8 +101,12 @@ def _facts_taken(survivor: Person, duplicate: Person) -> list[MergeFact]:
     return taken
 
 
+def _person_field(name: str) -> models.Field:
+    return cast(models.Field, Person._meta.get_field(name))
+
+
 def _field_json(person: Person, name: str) -> Any:
-    return Person._meta.get_field(name).value_to_string(person) if getattr(person, name) is not None else None
+    return _person_field(name).value_to_string(person) if getattr(person, name) is not None else None
 
 
 def _relations():
@@ -252,7 +260,7 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
         ):
             for name in fact.fields:
                 value = before[name]
-                setattr(survivor, name, None if value is None else Person._meta.get_field(name).to_python(value))
+                setattr(survivor, name, None if value is None else _person_field(name).to_python(value))
     if before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
         # The SSN the survivor took goes back (one corrected on the survivor since stays).
         survivor.ssn = ""
