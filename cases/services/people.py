@@ -40,7 +40,7 @@ from core.services import event_about
 from core.stale import Shown, fingerprint, refuse_if_changed, shown_changes
 
 from ..choices import PaternityStatus
-from ..models import CaseParticipant, Person
+from ..models import Case, CaseParticipant, Person
 from ..models.people import ssn_validator
 from ..redaction import PERSON_WHEREABOUTS_FIELDS
 from .cases import ssn_lock_name
@@ -101,6 +101,22 @@ def _facts_taken(survivor: Person, duplicate: Person) -> list[MergeFact]:
     return taken
 
 
+def _two_roles_refuse(survivor: Person, duplicate: Person) -> None:
+    """A CP, an NCP and a child of one case are distinct people, the case itself says so: two
+    records on one case in different roles are refused (the same role on it is a duplicate entry)."""
+    rows = CaseParticipant.objects.filter(person__in=[survivor, duplicate]).values_list("case_id", "person_id", "role")
+    roles: dict[int, dict[int, set[str]]] = {}
+    for case_id, person_id, role in rows:
+        roles.setdefault(case_id, {}).setdefault(person_id, set()).add(role)
+    for case_id, on_case in roles.items():
+        if len(on_case) == 2 and on_case[survivor.pk] != on_case[duplicate.pk]:
+            number = Case.objects.filter(pk=case_id).values_list("case_number", flat=True).get()
+            raise ValidationError(
+                f"These records are two parties of case {number} in different roles: they are two people "
+                "and cannot be merged."
+            )
+
+
 def _person_field(name: str) -> models.Field:
     return cast(models.Field, Person._meta.get_field(name))
 
@@ -134,6 +150,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
     if survivor.ssn_index and duplicate.ssn_index and survivor.ssn_index != duplicate.ssn_index:
         raise ValidationError("These records have different SSNs: they are two people and cannot be merged.")
     facts = _facts_taken(survivor, duplicate)
+    _two_roles_refuse(survivor, duplicate)
 
     moved: dict[str, list[int]] = {}
     dropped_participations = []
