@@ -125,6 +125,20 @@ def _field_json(person: Person, name: str) -> Any:
     return _person_field(name).value_to_string(person) if getattr(person, name) is not None else None
 
 
+def _row_json(row: models.Model) -> dict[str, Any]:
+    """Every column of ``row`` (attribute name → its text, None kept), for an event's data."""
+    return {
+        f.attname: None if getattr(row, f.attname) is None else f.value_to_string(row)
+        for f in row._meta.concrete_fields
+    }
+
+
+def _field_value(model: type[models.Model], attname: str, value: Any) -> Any:
+    """A column's value from its text (``_row_json``)."""
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    return None if value is None else field.to_python(value)
+
+
 def _relations():
     """(model, field name) for every foreign key to Person, except the merge link itself."""
     for rel in Person._meta.related_objects:
@@ -153,17 +167,17 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
     _two_roles_refuse(survivor, duplicate)
 
     moved: dict[str, list[int]] = {}
+    # One participation per case and role: where both records are on a case in the same role, one
+    # goes; it is recorded whole so that an undo recreates it as it was (dates, end and reason).
     dropped_participations = []
-    # A duplicate on a case where the survivor already has the same role: that participation goes
-    # (the survivor's stays); it is recorded so an undo can restore it.
-    for row in (
-        CaseParticipant.objects.filter(person=duplicate)
-        .filter(case__participants__person=survivor)
-        .values("pk", "case_id", "role")
-    ):
-        if CaseParticipant.objects.filter(person=survivor, case_id=row["case_id"], role=row["role"]).exists():
-            dropped_participations.append({"case_id": row["case_id"], "role": row["role"]})
-            CaseParticipant.objects.filter(pk=row["pk"]).delete()
+    on_case: dict[tuple[int, str], dict[int, CaseParticipant]] = {}
+    for participation in CaseParticipant.objects.filter(person__in=[survivor, duplicate]).order_by("pk"):
+        on_case.setdefault((participation.case_id, participation.role), {})[participation.person_id] = participation
+    for both in on_case.values():
+        if len(both) == 2:
+            dropped = both[duplicate.pk]  # the survivor's stays
+            dropped_participations.append(_row_json(dropped))
+            dropped.delete()
     # Rows of other apps that cannot simply move (one row per person: core.hooks.person_merging).
     prepared = [
         asdict(change) for prepare in person_merging for change in prepare(survivor=survivor, duplicate=duplicate)
@@ -254,7 +268,15 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
         model, field_name = relations[key]
         model._default_manager.filter(pk__in=ids, **{field_name: survivor}).update(**{field_name: duplicate})
     for row in data["dropped_participations"]:
-        CaseParticipant.objects.get_or_create(case_id=row["case_id"], person=duplicate, role=row["role"])
+        if "id" not in row:  # recorded before merges kept the whole row
+            CaseParticipant.objects.get_or_create(case_id=row["case_id"], person=duplicate, role=row["role"])
+            continue
+        restored = CaseParticipant(**{name: _field_value(CaseParticipant, name, value) for name, value in row.items()})
+        restored.save(force_insert=True)
+        # created_at is set on insert (auto_now_add): the row's own is put back.
+        CaseParticipant.objects.filter(pk=restored.pk).update(
+            created_at=_field_value(CaseParticipant, "created_at", row["created_at"])
+        )
     _prepared_undo(data.get("prepared", []))
     before = data["survivor_before"]
     if duplicate.ssn_index and not before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
