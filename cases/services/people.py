@@ -175,7 +175,10 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         on_case.setdefault((participation.case_id, participation.role), {})[participation.person_id] = participation
     for both in on_case.values():
         if len(both) == 2:
-            dropped = both[duplicate.pk]  # the survivor's stays
+            # The current one stays (a child ended on one record is current on the other: the case
+            # still has the child); else the survivor's.
+            ended = both[survivor.pk].ended_on is not None and both[duplicate.pk].ended_on is None
+            dropped = both[survivor.pk] if ended else both[duplicate.pk]
             dropped_participations.append(_row_json(dropped))
             dropped.delete()
     # Rows of other apps that cannot simply move (one row per person: core.hooks.person_merging).

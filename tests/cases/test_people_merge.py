@@ -343,3 +343,12 @@ def test_undoing_a_merge_gives_back_the_facts_the_survivor_took(coordinator):
     services.person_merge_undo(event=event, by=coordinator)
     survivor.refresh_from_db()
     assert survivor.deceased_on is None and survivor.born_in_wedlock is None
+
+
+def test_undoing_a_merge_that_kept_the_duplicates_current_participation_restores_both(coordinator):
+    case = CaseFactory()
+    survivor, twin = _child_twice(case, survivor_ended=True)
+    event = services.person_merge(survivor=survivor, duplicate=twin, by=coordinator, reason="Child entered twice")
+    services.person_merge_undo(event=event, by=coordinator)
+    assert case.participants.get(person=survivor, role="child").ended_reason == "emancipated"
+    assert case.participants.get(person=twin, role="child").ended_on is None
