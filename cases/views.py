@@ -30,6 +30,7 @@ from .access import (
     SSN_ON_FILE_LINKED,
     SSN_ON_FILE_ROUTED,
     fti_reads_record,
+    people_listed_read_record,
     person_shown,
     possible_matches_read_record,
     ssn_answers_record,
@@ -1090,6 +1091,11 @@ class PersonDuplicatesView(PermissionMixin, TemplateView):
             for person in (pair.first, pair.second):
                 person.case_count = counts.get(person.pk, 0)
         today_merges = [e for e in selectors.person_merges_today() if not merge_undo_refusal(e)]
+        people_listed_read_record(
+            request=self.request,
+            people=[p for pair in pairs for p in (pair.first, pair.second)],
+            page="person_duplicates",
+        )
         return super().get_context_data(pairs=pairs, merges=today_merges, **kwargs)
 
 
@@ -1117,6 +1123,7 @@ class PersonMergeView(PermissionMixin, FormView):
         counts = selectors.person_case_counts(person_ids=[p.pk for p in self.people])
         for person in self.people:
             person.case_count = counts.get(person.pk, 0)
+        people_listed_read_record(request=self.request, people=self.people, page="person_merge")
         return super().get_context_data(people=self.people, **kwargs)
 
     def form_valid(self, form):

@@ -243,6 +243,12 @@ def test_the_duplicates_report_and_merge_page_log_the_birth_dates_and_ssn_digits
     client.get(reverse("cases:person_merge", args=[a.pk, b.pk]))
     logged = AccessLog.objects.filter(kind="sensitive_read")
     assert logged.exists(), "birth dates and SSN digits shown with no sensitive-read log row"
+    # one row per page view, naming every person listed
+    assert [(row.detail["page"], row.detail["person_ids"]) for row in logged.order_by("pk")] == [
+        ("person_duplicates", [a.pk, b.pk]),
+        ("person_merge", [a.pk, b.pk]),
+    ]
+    assert set(logged.first().fields) == {"date_of_birth", "ssn_last4"}
 
 
 def test_two_parties_of_one_case_in_different_roles_are_two_people_and_cannot_be_merged(coordinator):
