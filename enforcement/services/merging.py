@@ -16,7 +16,10 @@ Each change is returned for the merge event (and put back by its undo).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 from cases.models import Person
 from core.hooks import MergeChange
@@ -30,6 +33,21 @@ TWO_LEVIES = (
 )
 
 
+def rows_changed(
+    model: type[Model], pks: list[int], *, field: str, before: Any, after: Any, note: str
+) -> list[MergeChange]:
+    """Set ``field`` of the rows ``pks`` of ``model`` from ``before`` to ``after`` and say so, one
+    ``MergeChange`` each (``note`` formatted with the row's ``pk``): what a hook returns."""
+    if pks:
+        model._default_manager.filter(pk__in=pks).update(**{field: after})
+    return [
+        MergeChange(
+            model=model._meta.label_lower, pk=pk, field=field, before=before, after=after, note=note.format(pk=pk)
+        )
+        for pk in pks
+    ]
+
+
 def payee_accounts_merging(*, survivor: Person, duplicate: Person) -> list[MergeChange]:
     """``core.hooks.person_merging``: one active payee account on the merged person (module docstring)."""
     active = list(
@@ -41,19 +59,14 @@ def payee_accounts_merging(*, survivor: Person, duplicate: Person) -> list[Merge
     if len(active) < 2:
         return []
     kept = active[-1][0]
-    ended = [pk for pk, _ in active[:-1]]
-    PayeeAccount.objects.filter(pk__in=ended).update(active=False)
-    return [
-        MergeChange(
-            model="enforcement.payeeaccount",
-            pk=pk,
-            field="active",
-            before=True,
-            after=False,
-            note=f"payee account {pk} ended: account {kept}, given later, is the one paid to",
-        )
-        for pk in ended
-    ]
+    return rows_changed(
+        PayeeAccount,
+        [pk for pk, _ in active[:-1]],
+        field="active",
+        before=True,
+        after=False,
+        note=f"payee account {{pk}} ended: account {kept}, given later, is the one paid to",
+    )
 
 
 def bank_matches_merging(*, survivor: Person, duplicate: Person) -> list[MergeChange]:
@@ -77,18 +90,12 @@ def bank_matches_merging(*, survivor: Person, duplicate: Person) -> list[MergeCh
         if len({row["action_id"] for row in levied}) > 1:
             raise ValidationError(TWO_LEVIES)
         kept = max(pair, key=lambda row: (row["action_id"] is not None, row["matched_on"], row["pk"]))
-        for row in pair:
-            if row is kept:
-                continue
-            BankMatch.objects.filter(pk=row["pk"]).update(status=BankMatchStatus.RELEASED)
-            changes.append(
-                MergeChange(
-                    model="enforcement.bankmatch",
-                    pk=row["pk"],
-                    field="status",
-                    before=BankMatchStatus.OPEN.value,
-                    after=BankMatchStatus.RELEASED.value,
-                    note=f"bank match {row['pk']} released: match {kept['pk']} of the same account stays open",
-                )
-            )
+        changes += rows_changed(
+            BankMatch,
+            [row["pk"] for row in pair if row is not kept],
+            field="status",
+            before=BankMatchStatus.OPEN.value,
+            after=BankMatchStatus.RELEASED.value,
+            note=f"bank match {{pk}} released: match {kept['pk']} of the same account stays open",
+        )
     return changes

@@ -69,6 +69,7 @@ from ...choices import (
     Remedy,
 )
 from ...models import OffsetCertification, OffsetCollection
+from ..merging import rows_changed
 from ..partner_files import ExportResult, ImportContext, PartnerFileRefused, register_partner_file_kind
 
 CHUNK = 20_000
@@ -371,19 +372,14 @@ def offset_certifications_merging(*, survivor: Person, duplicate: Person) -> lis
         if (case_type, ssn_index) in latest:
             ended.append(latest[(case_type, ssn_index)])
         latest[(case_type, ssn_index)] = pk
-    if ended:
-        OffsetCertification.objects.filter(pk__in=ended).update(current=False)
-    return [
-        MergeChange(
-            model="enforcement.offsetcertification",
-            pk=pk,
-            field="current",
-            before=True,
-            after=False,
-            note=f"offset certification {pk} ended: a later one of the same SSN and case type is current",
-        )
-        for pk in ended
-    ]
+    return rows_changed(
+        OffsetCertification,
+        ended,
+        field="current",
+        before=True,
+        after=False,
+        note="offset certification {pk} ended: a later one of the same SSN and case type is current",
+    )
 
 
 # --- collections -----------------------------------------------------------------------------------
