@@ -358,3 +358,39 @@ def test_undoing_a_merge_that_kept_the_duplicates_current_participation_restores
     services.person_merge_undo(event=event, by=coordinator)
     assert case.participants.get(person=survivor, role="child").ended_reason == "emancipated"
     assert case.participants.get(person=twin, role="child").ended_on is None
+
+
+def test_a_levy_proposed_on_each_records_match_of_one_account_refuses_the_merge(coordinator):
+    from enforcement.models import EnforcementAction, RemedyRule
+
+    survivor, duplicate = _pair()
+    for person in (survivor, duplicate):
+        levy = EnforcementAction.objects.create(
+            case=CaseFactory(),
+            remedy="bank_levy",
+            rule=RemedyRule.objects.filter(remedy="bank_levy").order_by("pk").first(),
+            proposed_on=date(2026, 10, 2),
+            total_arrears=0,
+            timeframe_start_on=date(2026, 10, 2),
+            timeframe_due_on=date(2026, 11, 2),
+        )
+        BankMatch.objects.create(
+            person=person, institution="First Bank", matched_on=date(2026, 10, 1), account_key="k" * 32, action=levy
+        )
+    with pytest.raises(ValidationError, match="settle one of the levies"):
+        services.person_merge(survivor=survivor, duplicate=duplicate, by=coordinator, reason="Same NCP")
+    assert BankMatch.objects.filter(status="open").count() == 2
+
+
+def test_a_merge_whose_survivor_was_merged_on_since_says_to_undo_the_later_one_first(coordinator):
+    from cases.services.people import merge_undo_refusal
+
+    a, b, c = (PersonFactory(ssn="") for _ in range(3))
+    first = services.person_merge(survivor=a, duplicate=b, by=coordinator, reason="Same person")
+    later = services.person_merge(survivor=c, duplicate=a, by=coordinator, reason="Same person again")
+    assert merge_undo_refusal(first) == (
+        f"The record that stayed (person {a.pk}) was merged into person {c.pk} since: undo that merge first."
+    )
+    services.person_merge_undo(event=later, by=coordinator)
+    services.person_merge_undo(event=first, by=coordinator)
+    assert Person.objects.get(pk=b.pk).merged_into_id is None
