@@ -1067,12 +1067,18 @@ class CaseloadOverviewView(PermissionMixin, ListView):
 NO_COUNTY_MERGE = "A user with no county writes nothing: merging people (or undoing a merge) is not yours to do."
 
 
-def _merge_write_check(request, obj) -> None:
+def _merge_write_refusal(request) -> str:
     """A merge (and its undo) rewrites the parties of both people's cases, whatever their county:
-    a user with no county writes nothing (docs/roles.md), so it is refused, 403 and logged as a
-    denial naming ``obj``, as any write out of scope."""
-    if not user_county(request.user):
-        raise ScopeDenied(obj, "merge", NO_COUNTY_MERGE)
+    a user with no county writes nothing (docs/roles.md). The page says so instead of its form."""
+    return "" if user_county(request.user) else NO_COUNTY_MERGE
+
+
+def _merge_write_check(request, obj) -> None:
+    """The POST of a refused merge or undo: 403, logged as a denial naming ``obj``, as any write
+    out of scope."""
+    refusal = _merge_write_refusal(request)
+    if refusal:
+        raise ScopeDenied(obj, "merge", refusal)
 
 
 class PersonDuplicatesView(PermissionMixin, TemplateView):
@@ -1113,7 +1119,6 @@ class PersonMergeView(PermissionMixin, FormView):
         people = {p.pk: p for p in found}
         if len(people) != 2 or ids[0] == ids[1]:
             raise Http404("No such pair of people.")
-        _merge_write_check(self.request, people[ids[1]])
         return [people[i] for i in ids]
 
     def get_form_kwargs(self):
@@ -1124,7 +1129,11 @@ class PersonMergeView(PermissionMixin, FormView):
         for person in self.people:
             person.case_count = counts.get(person.pk, 0)
         people_listed_read_record(request=self.request, people=self.people, page="person_merge")
-        return super().get_context_data(people=self.people, **kwargs)
+        return super().get_context_data(people=self.people, refusal=_merge_write_refusal(self.request), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        _merge_write_check(request, self.people[1])
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         survivor = next(p for p in self.people if str(p.pk) == form.cleaned_data["survivor"])
@@ -1157,16 +1166,16 @@ class PersonMergeUndoView(PermissionMixin, TemplateView):
 
         from .services.people import MERGE_VERB
 
-        event = get_object_or_404(DomainEvent, pk=self.kwargs["event_id"], verb=MERGE_VERB)
-        _merge_write_check(self.request, event)
-        return event
+        return get_object_or_404(DomainEvent, pk=self.kwargs["event_id"], verb=MERGE_VERB)
 
     def get_context_data(self, **kwargs):
         from .services.people import merge_undo_refusal
 
-        return super().get_context_data(event=self.event, refusal=merge_undo_refusal(self.event), **kwargs)
+        refusal = _merge_write_refusal(self.request) or merge_undo_refusal(self.event)
+        return super().get_context_data(event=self.event, refusal=refusal, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        _merge_write_check(request, self.event)
         try:
             duplicate = services.person_merge_undo(event=self.event, by=request.user)
         except ValidationError as exc:

@@ -160,6 +160,8 @@ def test_a_coordinator_with_no_county_cannot_merge_people(client, make_user):
     case_b.participants.filter(role="ncp").update(person=b)
     client.force_login(user)
     url = reverse("cases:person_merge", args=[a.pk, b.pk])
+    page = client.get(url).content.decode()
+    assert "writes nothing" in page and "Merge these records" not in page
     response = client.post(url, {"survivor": a.pk, "reason": "Same person"})
     assert Person.objects.get(pk=b.pk).merged_into_id is None, "a user with no county merged two people"
     assert response.status_code in (403, 404)
@@ -172,7 +174,9 @@ def test_a_coordinator_with_no_county_cannot_undo_a_merge(client, coordinator, m
     a, b = _pair()
     event = services.person_merge(survivor=a, duplicate=b, by=coordinator, reason="Same person")
     client.force_login(make_user("coordinator", username="coord_nocounty", county=""))
-    response = client.post(reverse("cases:person_merge_undo", args=[event.pk]))
+    url = reverse("cases:person_merge_undo", args=[event.pk])
+    assert "writes nothing" in client.get(url).content.decode()  # the page says why, with no button
+    response = client.post(url)
     assert response.status_code == 403 and Person.objects.get(pk=b.pk).merged_into_id == a.pk
 
 
