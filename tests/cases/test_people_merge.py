@@ -28,6 +28,21 @@ def _pair():
     return a, b
 
 
+def _levy_proposed():
+    """A bank levy proposed on a case of its own (what a FIDM match's ``action`` points at)."""
+    from enforcement.models import EnforcementAction, RemedyRule
+
+    return EnforcementAction.objects.create(
+        case=CaseFactory(),
+        remedy="bank_levy",
+        rule=RemedyRule.objects.filter(remedy="bank_levy").order_by("pk").first(),
+        proposed_on=date(2026, 10, 2),
+        total_arrears=0,
+        timeframe_start_on=date(2026, 10, 2),
+        timeframe_due_on=date(2026, 11, 2),
+    )
+
+
 def test_merging_two_records_that_each_have_an_active_payee_account_is_not_a_server_error(client, coordinator):
     """A CP entered twice, each record with its direct-deposit account on file (a common case: the
     second record was made when she re-applied). The coordinator merges them from the duplicates
@@ -87,19 +102,8 @@ def test_a_merge_keeps_the_account_given_last_and_its_undo_restores_both(coordin
 
 
 def test_a_merge_keeps_the_bank_match_a_levy_was_proposed_on(coordinator):
-    from enforcement.models import EnforcementAction, RemedyRule
-
     survivor, duplicate = _pair()
-    case = CaseFactory()
-    levy = EnforcementAction.objects.create(
-        case=case,
-        remedy="bank_levy",
-        rule=RemedyRule.objects.filter(remedy="bank_levy").order_by("pk").first(),
-        proposed_on=date(2026, 10, 2),
-        total_arrears=0,
-        timeframe_start_on=date(2026, 10, 2),
-        timeframe_due_on=date(2026, 11, 2),
-    )
+    levy = _levy_proposed()
     matches = {
         person: BankMatch.objects.create(
             person=person, institution="First Bank", matched_on=on, account_key="k" * 32, action=action
@@ -365,19 +369,9 @@ def test_undoing_a_merge_that_kept_the_duplicates_current_participation_restores
 
 
 def test_a_levy_proposed_on_each_records_match_of_one_account_refuses_the_merge(coordinator):
-    from enforcement.models import EnforcementAction, RemedyRule
-
     survivor, duplicate = _pair()
     for person in (survivor, duplicate):
-        levy = EnforcementAction.objects.create(
-            case=CaseFactory(),
-            remedy="bank_levy",
-            rule=RemedyRule.objects.filter(remedy="bank_levy").order_by("pk").first(),
-            proposed_on=date(2026, 10, 2),
-            total_arrears=0,
-            timeframe_start_on=date(2026, 10, 2),
-            timeframe_due_on=date(2026, 11, 2),
-        )
+        levy = _levy_proposed()
         BankMatch.objects.create(
             person=person, institution="First Bank", matched_on=date(2026, 10, 1), account_key="k" * 32, action=levy
         )
